@@ -1,0 +1,1 @@
+"""Facts shared by the rules of one family; rules stay short and read from here."""

@@ -1,0 +1,226 @@
+"""Async resources (sessions, clients, pools): where each is created and whether it is closed."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
+
+from flake8_tradelint.analysis.dataclass_model import resolve_class
+from flake8_tradelint.analysis.uses import (
+    Use,
+    classify,
+    declares_outer,
+    in_cleanup_block,
+    name_loads,
+    self_attribute_loads,
+    self_name,
+)
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
+
+if TYPE_CHECKING:
+    from flake8_tradelint.engine import FileContext
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    close: str
+    # Needs a running event loop when constructed: creating it at import time is a bug by itself.
+    needs_loop: bool = False
+
+
+BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
+    "aiohttp.ClientSession": ResourceSpec("close", needs_loop=True),
+    "aiohttp.client.ClientSession": ResourceSpec("close", needs_loop=True),
+    "aiohttp.TCPConnector": ResourceSpec("close", needs_loop=True),
+    "aiohttp.connector.TCPConnector": ResourceSpec("close", needs_loop=True),
+    "httpx.AsyncClient": ResourceSpec("aclose"),
+    "redis.asyncio.Redis": ResourceSpec("aclose"),
+    "redis.asyncio.StrictRedis": ResourceSpec("aclose"),
+    "redis.asyncio.client.Redis": ResourceSpec("aclose"),
+    "redis.asyncio.from_url": ResourceSpec("aclose"),
+    "redis.asyncio.Redis.from_url": ResourceSpec("aclose"),
+    "redis.asyncio.client.Redis.from_url": ResourceSpec("aclose"),
+    "asyncpg.create_pool": ResourceSpec("close"),
+}
+# ``ccxt.async_support.binance()``: any exchange class directly under these modules.
+EXCHANGE_MODULES = ("ccxt.async_support", "ccxt.pro")
+CLOSE_METHODS = {"close", "aclose"}
+OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing"}
+
+Kind = Literal["local", "inline", "self", "import_time"]
+
+
+@dataclass(frozen=True)
+class Creation:
+    call: ast.Call
+    spec: ResourceSpec
+    label: str  # how the constructor is spelled in the source, for messages
+    kind: Kind
+    stmt: ast.AST  # the node reported
+    name: str = ""  # the local name or the self attribute
+    function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    cls: ast.ClassDef | None = None
+
+
+Problem = Literal["never_closed", "not_in_finally", "inline", "self_never_closed", "import_time"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    creation: Creation
+    problem: Problem
+
+
+class ResourceAnalysis:
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.module = ctx.module
+        self.table = dict(BUILTIN_RESOURCES)
+        for ctor, method in ctx.config.resources:
+            self.table[ctor] = ResourceSpec(method)
+
+    def spec_for(self, call: ast.Call) -> ResourceSpec | None:
+        qualified = self.module.imports.qualify(call.func)
+        if qualified is None:
+            return None
+        spec = self.table.get(qualified)
+        if spec is not None:
+            return spec
+        module, _, name = qualified.rpartition(".")
+        if module in EXCHANGE_MODULES and name.islower() and name.isidentifier():
+            return ResourceSpec("close")
+        return None
+
+    def closes(self, use: Use, spec: ResourceSpec) -> bool:
+        return use.kind in ("method", "attribute") and use.name in (CLOSE_METHODS | {spec.close})
+
+    @cached_property
+    def creations(self) -> list[Creation]:
+        found = []
+        for call in self.module.index.calls:
+            spec = self.spec_for(call)
+            if spec is not None:
+                creation = self._creation(call, spec)
+                if creation is not None:
+                    found.append(creation)
+        return found
+
+    def _creation(self, call: ast.Call, spec: ResourceSpec) -> Creation | None:
+        module = self.module
+        label = ast.unparse(call.func)
+        expr: ast.expr = call
+        parent = module.parent(call)
+        if isinstance(parent, ast.Await):
+            expr, parent = parent, module.parent(parent)
+        scope = module.enclosing_scope(call)
+        if scope is None or (isinstance(scope, ast.ClassDef) and module.enclosing_function(scope) is None):
+            if spec.needs_loop:
+                return Creation(call, spec, label, "import_time", call)
+            return None
+        function = module.enclosing_function(call)
+        if function is None or scope is not function:
+            return None  # inside a lambda or a nested class body: ownership is not ours to judge
+        if isinstance(parent, ast.Attribute) and parent.value is expr:
+            return Creation(call, spec, label, "inline", call, function=function)
+        if isinstance(parent, ast.Expr):
+            return Creation(call, spec, label, "inline", call, function=function)
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is expr:
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            if len(targets) != 1:
+                return None
+            target = targets[0]
+            if isinstance(target, ast.Name):
+                return Creation(call, spec, label, "local", parent, target.id, function)
+            receiver = self_name(function)
+            cls = module.parent(function)
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == receiver
+                and isinstance(cls, ast.ClassDef)
+            ):
+                return Creation(call, spec, label, "self", parent, target.attr, function, cls)
+        return None
+
+    @cached_property
+    def verdicts(self) -> list[Verdict]:
+        found = []
+        for creation in self.creations:
+            problem = self._judge(creation)
+            if problem is not None:
+                found.append(Verdict(creation, problem))
+        return found
+
+    def _judge(self, c: Creation) -> Problem | None:
+        if c.kind == "import_time":
+            return "import_time"
+        if c.kind == "inline":
+            return "inline"
+        if c.kind == "local":
+            assert c.function is not None
+            return self._judge_local(c)
+        if c.kind == "self":
+            return None if self._class_closes(c) else "self_never_closed"
+        return None
+
+    def _judge_local(self, c: Creation) -> Literal["never_closed", "not_in_finally"] | None:
+        assert c.function is not None
+        if declares_outer(c.function, c.name):
+            return None
+        closes: list[str | None] = []
+        for node in name_loads(c.function, c.name):
+            use = classify(self.module, node)
+            if self.closes(use, c.spec):
+                if use.kind == "attribute":
+                    return None  # ``push_async_callback(s.close)`` and friends
+                closes.append(in_cleanup_block(self.module, node, c.function))
+            elif self._takes_care(use):
+                return None
+        if "finally" in closes or ("except" in closes and None in closes):
+            return None
+        return "not_in_finally" if closes else "never_closed"
+
+    def _takes_care(self, use: Use) -> bool:
+        """Uses after which someone else owns the resource, or it is closed by a context manager."""
+        if use.kind == "argument":
+            assert use.call is not None
+            # A connector given to a session with ``connector_owner=False`` stays ours to close.
+            return not (use.keyword == "connector" and _keyword_is_false(use.call, "connector_owner"))
+        return use.kind in ("with", "return", "alias", "container")
+
+    def _class_closes(self, c: Creation) -> bool:
+        assert c.cls is not None
+        for module, cls in class_and_bases(self.module, c.cls):
+            for node in self_attribute_loads(cls, c.name):
+                use = classify(module, node)
+                if self.closes(use, c.spec) or self._takes_care(use):
+                    return True
+        return False
+
+    def shutdown_method(self, cls: ast.ClassDef) -> str | None:
+        names = {stmt.name for stmt in cls.body if isinstance(stmt, FUNCTION_NODES)}
+        return next((m for m in self.ctx.config.shutdown_methods if m in names), None)
+
+
+def _keyword_is_false(call: ast.Call, name: str) -> bool:
+    return any(
+        kw.arg == name and isinstance(kw.value, ast.Constant) and kw.value.value is False for kw in call.keywords
+    )
+
+
+def class_and_bases(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
+    """``cls`` and every first-party base class that can be resolved, with their modules."""
+    found = [(module, cls)]
+    seen = {cls}
+    queue = [(module, cls)]
+    while queue:
+        current, node = queue.pop()
+        for base in node.bases:
+            model = resolve_class(current, base)
+            if model is not None and model.node not in seen:
+                seen.add(model.node)
+                found.append((model.module, model.node))
+                queue.append((model.module, model.node))
+    return found

@@ -1,0 +1,112 @@
+"""How a value is used: the vocabulary that "never closed" and "never awaited" are judged in.
+
+A *use* is a load of a local name or of ``self.attr``. Its kind says what the surrounding code does
+with it; the resource and task models decide which kinds count as taking care of the value.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Iterator
+
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
+
+CONTAINERS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred, ast.JoinedStr, ast.FormattedValue)
+
+
+@dataclass(frozen=True)
+class Use:
+    node: ast.expr
+    # "method" (s.m(...)), "attribute" (s.m not called), "await", "argument", "with",
+    # "return", "alias", "container", "test", "other"
+    kind: str
+    name: str = ""  # the method or attribute name for "method"/"attribute"
+    call: ast.Call | None = None  # the call for "argument"
+    keyword: str | None = None  # the keyword the value is passed as, for "argument"
+
+
+def classify(module: ModuleInfo, node: ast.expr) -> Use:
+    parent = module.parent(node)
+    if isinstance(parent, ast.Attribute) and parent.value is node:
+        grand = module.parent(parent)
+        if isinstance(grand, ast.Call) and grand.func is parent:
+            return Use(node, "method", parent.attr)
+        return Use(node, "attribute", parent.attr)
+    if isinstance(parent, ast.Await):
+        return Use(node, "await")
+    if isinstance(parent, ast.keyword):
+        call = module.parent(parent)
+        assert isinstance(call, ast.Call)
+        return Use(node, "argument", call=call, keyword=parent.arg)
+    if isinstance(parent, ast.Call) and node is not parent.func:
+        return Use(node, "argument", call=parent)
+    if isinstance(parent, ast.withitem):
+        return Use(node, "with")
+    if isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom, ast.Lambda)):
+        return Use(node, "return")
+    if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.AugAssign)):
+        return Use(node, "alias")
+    if isinstance(parent, CONTAINERS):
+        return Use(node, "container")
+    if isinstance(parent, (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.If, ast.While, ast.IfExp, ast.Assert)):
+        return Use(node, "test")
+    if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)):
+        return Use(node, "container")
+    return Use(node, "other")
+
+
+def name_loads(func: ast.AST, name: str) -> Iterator[ast.Name]:
+    """Loads of ``name`` inside ``func``, nested functions included (closures see the local)."""
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+            yield node
+
+
+def declares_outer(func: ast.AST, name: str) -> bool:
+    """``global name`` / ``nonlocal name``: the value outlives the frame."""
+    return any(
+        isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names for node in ast.walk(func)
+    )
+
+
+def self_name(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """The name of a method's first parameter, None for static methods and plain functions."""
+    for dec in func.decorator_list:
+        if isinstance(dec, ast.Name) and dec.id == "staticmethod":
+            return None
+    params = func.args.posonlyargs + func.args.args
+    return params[0].arg if params else None
+
+
+def self_attribute_loads(cls: ast.ClassDef, attr: str) -> Iterator[ast.Attribute]:
+    """Loads of ``self.attr`` (``self`` being each method's first parameter) in ``cls``."""
+    for stmt in cls.body:
+        if not isinstance(stmt, FUNCTION_NODES):
+            continue
+        receiver = self_name(stmt)
+        if receiver is None:
+            continue
+        for node in ast.walk(stmt):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr == attr
+                and isinstance(node.ctx, ast.Load)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == receiver
+            ):
+                yield node
+
+
+def in_cleanup_block(module: ModuleInfo, node: ast.AST, stop: ast.AST) -> str | None:
+    """"finally" or "except" when ``node`` runs on an error path; None otherwise."""
+    child = node
+    for ancestor in module.ancestors(node):
+        if ancestor is stop:
+            return None
+        if isinstance(ancestor, ast.ExceptHandler):
+            return "except"
+        if isinstance(ancestor, (ast.Try, getattr(ast, "TryStar", ast.Try))) and child in ancestor.finalbody:
+            return "finally"
+        child = ancestor
+    return None

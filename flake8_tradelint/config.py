@@ -1,0 +1,271 @@
+"""``[tool.tradelint]`` in the nearest ``pyproject.toml``: read, validated and cached in one place.
+
+Every front-end (CLI, flake8 plugin, mypy plugin) asks :func:`config_for` and gets the same
+:class:`Config`, so a setting can never mean one thing under flake8 and another under the CLI.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import keyword
+import os
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+from flake8_tradelint.registry import all_codes
+
+SHUTDOWN_METHODS = (
+    "__aexit__",
+    "__exit__",
+    "close",
+    "aclose",
+    "stop",
+    "shutdown",
+    "disconnect",
+    "cleanup",
+    "teardown",
+    "terminate",
+    "on_shutdown",
+    "on_cleanup",
+)
+
+KNOWN_KEYS = (
+    "select",
+    "ignore",
+    "per-file-ignores",
+    "exclude",
+    "resources",
+    "task-owners",
+    "shutdown-methods",
+    "renames",
+)
+
+
+class ConfigError(Exception):
+    """A configuration problem, already worded for the user: file, key and what is wrong."""
+
+    def __init__(self, path: Path | str, key: str | None, problem: str) -> None:
+        where = f"{path}: [tool.tradelint]" + (f" key '{key}'" if key else "")
+        super().__init__(f"{where}: {problem}")
+        self.path = str(path)
+        self.key = key
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Rename:
+    """``owner.old -> new``; ``owner`` is None for an entry that matches any receiver."""
+
+    owner: str | None
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path | None = None
+    source: Path | None = None
+    select: tuple[str, ...] = ("TRD",)
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    resources: tuple[tuple[str, str], ...] = ()
+    task_owners: tuple[str, ...] = ()
+    shutdown_methods: tuple[str, ...] = SHUTDOWN_METHODS
+    renames: tuple[Rename, ...] = field(default=())
+
+    def with_cli(self, select: tuple[str, ...] | None, ignore: tuple[str, ...]) -> Config:
+        return replace(
+            self,
+            select=select if select is not None else self.select,
+            ignore=self.ignore + ignore,
+        )
+
+    def relative(self, path: Path) -> str:
+        """The path as globs in this config see it: relative to the config's folder."""
+        if self.root is not None:
+            try:
+                return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
+            except ValueError:
+                pass
+        return path.as_posix()
+
+    def enabled(self, code: str, path: Path | None = None) -> bool:
+        if not any(code.startswith(prefix) for prefix in self.select):
+            return False
+        ignored = self.ignore
+        if path is not None and self.per_file_ignores:
+            rel = self.relative(path)
+            for pattern, codes in self.per_file_ignores:
+                if _glob_match(rel, pattern):
+                    ignored = ignored + codes
+        return not any(code.startswith(prefix) for prefix in ignored)
+
+    def is_excluded(self, path: Path) -> bool:
+        rel = self.relative(path)
+        return any(_glob_match(rel, pattern) for pattern in self.exclude)
+
+
+def _glob_match(rel: str, pattern: str) -> bool:
+    """Match like ruff: against the relative path, any of its leading folders, or the basename."""
+    pattern = pattern.rstrip("/")
+    if fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(rel.rsplit("/", 1)[-1], pattern):
+        return True
+    parts = rel.split("/")
+    return any(fnmatch.fnmatchcase("/".join(parts[:i]), pattern) for i in range(1, len(parts)))
+
+
+def _is_identifier(name: str) -> bool:
+    return name.isidentifier() and not keyword.iskeyword(name)
+
+
+def _string_list(path: Path, key: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(path, key, f"expected a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def _codes(path: Path, key: str, value: object) -> tuple[str, ...]:
+    codes = _string_list(path, key, value)
+    known = all_codes()
+    for code in codes:
+        if not any(k.startswith(code) for k in known):
+            raise ConfigError(path, key, f"unknown rule code or prefix '{code}'")
+    return codes
+
+
+def _table(path: Path, key: str, value: object) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(path, key, f"expected a table, got {value!r}")
+    return value
+
+
+def parse_config(data: Mapping[str, Any], path: Path) -> Config:
+    """Validate the ``[tool.tradelint]`` table; raise ConfigError naming the first problem."""
+    for key in data:
+        if key not in KNOWN_KEYS:
+            raise ConfigError(path, key, f"unknown key (known keys: {', '.join(KNOWN_KEYS)})")
+    cfg = Config(root=path.parent.resolve(), source=path)
+    if "select" in data:
+        cfg = replace(cfg, select=_codes(path, "select", data["select"]))
+    if "ignore" in data:
+        cfg = replace(cfg, ignore=_codes(path, "ignore", data["ignore"]))
+    if "per-file-ignores" in data:
+        table = _table(path, "per-file-ignores", data["per-file-ignores"])
+        cfg = replace(
+            cfg,
+            per_file_ignores=tuple(
+                (glob, _codes(path, f"per-file-ignores.{glob}", codes)) for glob, codes in table.items()
+            ),
+        )
+    if "exclude" in data:
+        cfg = replace(cfg, exclude=_string_list(path, "exclude", data["exclude"]))
+    if "resources" in data:
+        resources = []
+        for ctor, method in _table(path, "resources", data["resources"]).items():
+            if not all(_is_identifier(part) for part in ctor.split(".")):
+                raise ConfigError(path, f"resources.{ctor}", "expected a dotted name like 'mylib.Client'")
+            if not isinstance(method, str) or not _is_identifier(method):
+                raise ConfigError(path, f"resources.{ctor}", f"expected a close method name, got {method!r}")
+            resources.append((ctor, method))
+        cfg = replace(cfg, resources=tuple(resources))
+    if "task-owners" in data:
+        cfg = replace(cfg, task_owners=_string_list(path, "task-owners", data["task-owners"]))
+    if "shutdown-methods" in data:
+        names = _string_list(path, "shutdown-methods", data["shutdown-methods"])
+        for name in names:
+            if not _is_identifier(name):
+                raise ConfigError(path, "shutdown-methods", f"'{name}' is not a method name")
+        cfg = replace(cfg, shutdown_methods=SHUTDOWN_METHODS + tuple(n for n in names if n not in SHUTDOWN_METHODS))
+    if "renames" in data:
+        cfg = replace(cfg, renames=_parse_renames(path, _table(path, "renames", data["renames"])))
+    return cfg
+
+
+def _parse_renames(path: Path, table: Mapping[str, Any]) -> tuple[Rename, ...]:
+    renames = []
+    for key, new in table.items():
+        where = f"renames.{key}"
+        parts = key.split(".")
+        if not all(_is_identifier(p) for p in parts):
+            raise ConfigError(path, where, "expected 'old_name' or 'package.module.Class.old_name'")
+        if not isinstance(new, str) or not _is_identifier(new):
+            raise ConfigError(path, where, f"the new name must be an identifier, got {new!r}")
+        if new == parts[-1]:
+            raise ConfigError(path, where, "renames an attribute to itself")
+        owner = ".".join(parts[:-1]) or None
+        renames.append(Rename(owner, parts[-1], new))
+    by_owner = {(r.owner, r.old): r.new for r in renames}
+    for r in renames:
+        if (r.owner, r.new) in by_owner:
+            raise ConfigError(
+                path,
+                f"renames.{(r.owner + '.') if r.owner else ''}{r.old}",
+                f"'{r.old}' -> '{r.new}' and '{r.new}' -> '{by_owner[(r.owner, r.new)]}' chain or cycle; "
+                "give each old name its final new name",
+            )
+    return tuple(renames)
+
+
+def read_pyproject(path: Path) -> Mapping[str, Any] | None:
+    """The ``[tool.tradelint]`` table of ``path``, or None when it has none."""
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, None, f"invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    tool = data.get("tool")
+    if not isinstance(tool, dict) or "tradelint" not in tool:
+        return None
+    section = tool["tradelint"]
+    if not isinstance(section, dict):
+        raise ConfigError(path, None, "[tool.tradelint] must be a table")
+    return section
+
+
+_DIR_CACHE: dict[Path, Config] = {}
+
+
+def config_for(path: Path) -> Config:
+    """The config for a file or folder: the nearest ``pyproject.toml`` with ``[tool.tradelint]``."""
+    start = Path(os.path.abspath(path))
+    directory = start if start.is_dir() else start.parent
+    visited: list[Path] = []
+    found: Config | None = None
+    for folder in (directory, *directory.parents):
+        if folder in _DIR_CACHE:
+            found = _DIR_CACHE[folder]
+            break
+        visited.append(folder)
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            section = read_pyproject(candidate)
+            if section is not None:
+                found = parse_config(section, candidate)
+                break
+    if found is None:
+        found = Config()
+    for folder in visited:
+        _DIR_CACHE[folder] = found
+    return found
+
+
+def load_config_file(path: Path) -> Config:
+    """An explicitly named config file: its ``[tool.tradelint]`` table, defaults if it has none."""
+    section = read_pyproject(path)
+    if section is None:
+        return Config(root=path.parent.resolve(), source=path)
+    return parse_config(section, path)
+
+
+def clear_cache() -> None:
+    _DIR_CACHE.clear()

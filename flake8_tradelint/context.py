@@ -1,0 +1,329 @@
+"""Per-module facts computed once and shared by every rule: parents, imports, definitions.
+
+A :class:`ModuleInfo` is built for the checked file and for any first-party module a rule reads
+across files (a base class in another module); :class:`Project` keeps one per path per process.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    from flake8_tradelint.config import Config
+
+FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+@dataclass
+class Index:
+    """Everything one pass over the tree collects."""
+
+    parents: dict[ast.AST, ast.AST] = field(default_factory=dict)
+    calls: list[ast.Call] = field(default_factory=list)
+    classes: list[ast.ClassDef] = field(default_factory=list)
+    functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=list)
+    attributes: list[ast.Attribute] = field(default_factory=list)
+    imports: list[tuple[ast.Import | ast.ImportFrom, bool]] = field(default_factory=list)
+    future_annotations: bool = False
+
+
+def _is_type_checking_test(test: ast.expr) -> bool:
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+
+
+def build_index(tree: ast.Module) -> Index:
+    index = Index()
+    parents = index.parents
+    # Iterative on purpose: deeply nested input must not overflow the Python stack.
+    stack: list[tuple[ast.AST, bool]] = [(tree, False)]
+    while stack:
+        node, type_checking = stack.pop()
+        if isinstance(node, ast.Call):
+            index.calls.append(node)
+        elif isinstance(node, ast.Attribute):
+            index.attributes.append(node)
+        elif isinstance(node, FUNCTION_NODES):
+            index.functions.append(node)
+        elif isinstance(node, ast.ClassDef):
+            index.classes.append(node)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            index.imports.append((node, type_checking))
+            if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+                if any(alias.name == "annotations" for alias in node.names):
+                    index.future_annotations = True
+        if isinstance(node, ast.If) and _is_type_checking_test(node.test):
+            parents[node.test] = node
+            stack.append((node.test, type_checking))
+            for child in node.body:
+                parents[child] = node
+                stack.append((child, True))
+            for child in node.orelse:
+                parents[child] = node
+                stack.append((child, type_checking))
+            continue
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+            stack.append((child, type_checking))
+    # Source order makes reports and cross-references deterministic.
+    for seq in (index.calls, index.classes, index.functions, index.attributes):
+        seq.sort(key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
+    index.imports.sort(key=lambda item: (item[0].lineno, item[0].col_offset))
+    return index
+
+
+@dataclass
+class ImportMap:
+    """Local names bound by imports, mapped to dotted qualified names."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    # Local names bound by an import only under ``if TYPE_CHECKING:``.
+    type_checking_only: set[str] = field(default_factory=set)
+
+    def qualify(self, node: ast.AST) -> str | None:
+        """``ah.ClientSession`` -> ``aiohttp.ClientSession`` when ``import aiohttp as ah``."""
+        attrs: list[str] = []
+        while isinstance(node, ast.Attribute):
+            attrs.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        base = self.names.get(node.id)
+        if base is None:
+            return None
+        return ".".join([base, *reversed(attrs)])
+
+    def root_name(self, node: ast.AST) -> str | None:
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        return node.id if isinstance(node, ast.Name) else None
+
+
+def build_imports(index: Index, module_name: str | None, is_package: bool) -> ImportMap:
+    imports = ImportMap()
+    runtime: set[str] = set()
+    for node, type_checking in index.imports:
+        bound: list[tuple[str, str]] = []
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    bound.append((alias.asname, alias.name))
+                else:
+                    top = alias.name.split(".", 1)[0]
+                    bound.append((top, top))
+        else:
+            base = resolve_relative(node.module, node.level, module_name, is_package)
+            if base is None:
+                continue
+            for alias in node.names:
+                if alias.name == "*":
+                    continue
+                bound.append((alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name))
+        for local, qualified in bound:
+            imports.names.setdefault(local, qualified)
+            if not type_checking:
+                imports.names[local] = qualified
+                runtime.add(local)
+            elif local not in runtime:
+                imports.type_checking_only.add(local)
+    imports.type_checking_only -= runtime
+    return imports
+
+
+def resolve_relative(module: str | None, level: int, module_name: str | None, is_package: bool) -> str | None:
+    if level == 0:
+        return module or ""
+    if module_name is None:
+        return None
+    parts = module_name.split(".")
+    if not is_package:
+        parts = parts[:-1]
+    if level - 1 > len(parts):
+        return None
+    if level > 1:
+        parts = parts[: len(parts) - (level - 1)]
+    if module:
+        parts.append(module)
+    return ".".join(parts)
+
+
+class ModuleInfo:
+    """A parsed module and the facts rules ask about it."""
+
+    def __init__(self, path: Path, tree: ast.Module, project: Project) -> None:
+        self.path = path
+        self.tree = tree
+        self.project = project
+        self.module_name, self.roots = project.locate(path)
+        self.is_package = path.name == "__init__.py"
+
+    @cached_property
+    def index(self) -> Index:
+        return build_index(self.tree)
+
+    @cached_property
+    def imports(self) -> ImportMap:
+        return build_imports(self.index, self.module_name, self.is_package)
+
+    @cached_property
+    def top_level(self) -> dict[str, ast.stmt]:
+        """Top-level classes and functions by name (the last definition wins, as at runtime)."""
+        found: dict[str, ast.stmt] = {}
+        for stmt in _top_level_statements(self.tree.body):
+            if isinstance(stmt, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                found[stmt.name] = stmt
+        return found
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        return self.index.parents.get(node)
+
+    def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
+        parents = self.index.parents
+        current = parents.get(node)
+        while current is not None:
+            yield current
+            current = parents.get(current)
+
+    def enclosing_scope(self, node: ast.AST) -> ast.AST | None:
+        """The nearest function, lambda or class around ``node``; None at module level."""
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, SCOPE_NODES):
+                return ancestor
+        return None
+
+    def enclosing_function(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, FUNCTION_NODES):
+                return ancestor
+        return None
+
+    def enclosing_class(self, node: ast.AST) -> ast.ClassDef | None:
+        """The class whose method contains ``node`` (directly: nested functions do not count)."""
+        function = self.enclosing_function(node)
+        if function is None:
+            return None
+        owner = self.parent(function)
+        return owner if isinstance(owner, ast.ClassDef) else None
+
+    def qualify(self, node: ast.AST) -> str | None:
+        """Dotted name of ``node``: imports resolved, top-level definitions prefixed by this module."""
+        qualified = self.imports.qualify(node)
+        if qualified is not None:
+            return qualified
+        root = self.imports.root_name(node)
+        if root is not None and root in self.top_level and self.module_name is not None:
+            rest = ast.unparse(node)[len(root):] if isinstance(node, ast.Attribute) else ""
+            return f"{self.module_name}.{root}{rest}"
+        return None
+
+
+def _top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Module statements, looking into ``if``/``try`` blocks where definitions often hide."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ast.If):
+            yield from _top_level_statements(stmt.body)
+            yield from _top_level_statements(stmt.orelse)
+        elif isinstance(stmt, ast.Try):
+            yield from _top_level_statements(stmt.body)
+            for handler in stmt.handlers:
+                yield from _top_level_statements(handler.body)
+            yield from _top_level_statements(stmt.orelse)
+
+
+class Project:
+    """First-party modules, parsed once per process, found from import roots."""
+
+    def __init__(self) -> None:
+        self._modules: dict[Path, ModuleInfo | None] = {}
+        self._locate_cache: dict[Path, tuple[str | None, tuple[Path, ...]]] = {}
+
+    def locate(self, path: Path) -> tuple[str | None, tuple[Path, ...]]:
+        """The module name of ``path`` and the folders its absolute imports are searched from."""
+        path = Path(os.path.abspath(path))
+        cached = self._locate_cache.get(path)
+        if cached is not None:
+            return cached
+        from flake8_tradelint.config import config_for
+
+        folder = path.parent
+        package_root = folder
+        while (package_root / "__init__.py").is_file() and package_root.parent != package_root:
+            package_root = package_root.parent
+        roots: list[Path] = [package_root]
+        try:
+            config_root = config_for(path).root
+        except Exception:  # a broken config is reported by the engine, not here
+            config_root = None
+        if config_root is not None:
+            roots += [config_root, config_root / "src"]
+        roots.append(folder)
+        roots = list(dict.fromkeys(roots))
+        module_name = None
+        for root in roots:
+            try:
+                rel = path.relative_to(root)
+            except ValueError:
+                continue
+            parts = list(rel.with_suffix("").parts)
+            if parts and parts[-1] == "__init__":
+                parts.pop()
+            if parts and all(p.isidentifier() for p in parts):
+                module_name = ".".join(parts)
+                break
+        result = (module_name, tuple(roots))
+        self._locate_cache[path] = result
+        return result
+
+    def register(self, path: Path, tree: ast.Module) -> ModuleInfo:
+        path = Path(os.path.abspath(path))
+        info = ModuleInfo(path, tree, self)
+        self._modules[path] = info
+        return info
+
+    def module_at(self, path: Path) -> ModuleInfo | None:
+        path = Path(os.path.abspath(path))
+        if path not in self._modules:
+            self._modules[path] = None
+            try:
+                tree = ast.parse(path.read_bytes(), filename=str(path))
+            except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+                return None
+            self._modules[path] = ModuleInfo(path, tree, self)
+        return self._modules[path]
+
+    def find_module(self, dotted: str, roots: tuple[Path, ...]) -> ModuleInfo | None:
+        if not dotted:
+            return None
+        rel = Path(*dotted.split("."))
+        for root in roots:
+            for candidate in (root / rel.with_suffix(".py"), root / rel / "__init__.py"):
+                if candidate.is_file():
+                    return self.module_at(candidate)
+        return None
+
+    def lookup(self, qualified: str, roots: tuple[Path, ...], depth: int = 0) -> tuple[ModuleInfo, ast.stmt] | None:
+        """The first-party definition a dotted name refers to, following re-exports."""
+        if depth > 8 or "." not in qualified:
+            return None
+        if qualified.split(".", 1)[0] in sys.stdlib_module_names:
+            return None
+        module_name, _, name = qualified.rpartition(".")
+        module = self.find_module(module_name, roots)
+        if module is None:
+            return None
+        stmt = module.top_level.get(name)
+        if stmt is not None:
+            return module, stmt
+        target = module.imports.names.get(name)
+        if target is not None and target != qualified:
+            return self.lookup(target, module.roots, depth + 1)
+        return None

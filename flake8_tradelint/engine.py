@@ -1,0 +1,177 @@
+"""Check one file: decode, parse once with ``ast``, run the enabled rules, apply ``noqa``."""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from flake8_tradelint.config import Config
+from flake8_tradelint.context import ModuleInfo, Project
+from flake8_tradelint.finding import Finding
+from flake8_tradelint.registry import Report, all_rules
+
+if TYPE_CHECKING:
+    from flake8_tradelint.analysis.resource_model import ResourceAnalysis
+    from flake8_tradelint.analysis.task_model import TaskAnalysis
+
+NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+NOQA_CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass
+class FileContext:
+    """What a rule sees: the module, its configuration, and analyses shared within a family."""
+
+    module: ModuleInfo
+    config: Config
+    memo: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        return self.module.path
+
+    @cached_property
+    def resources(self) -> ResourceAnalysis:
+        from flake8_tradelint.analysis.resource_model import ResourceAnalysis
+
+        return ResourceAnalysis(self)
+
+    @cached_property
+    def tasks(self) -> TaskAnalysis:
+        from flake8_tradelint.analysis.task_model import TaskAnalysis
+
+        return TaskAnalysis(self)
+
+
+class SourceError(Exception):
+    """The file cannot be turned into an ``ast``; the message says why, for a TRD001 finding."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.line = max(line, 1)
+        self.column = max(column, 1)
+
+
+def decode_source(data: bytes) -> str:
+    """Decode as Python does: BOM, then a coding cookie, then UTF-8."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except SyntaxError as exc:
+        raise SourceError(f"cannot decode file: {exc.msg}") from None
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise SourceError(f"cannot decode file: {exc}") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def parse_source(text: str, filename: str) -> ast.Module:
+    try:
+        return ast.parse(text, filename=filename)
+    except SyntaxError as exc:
+        return _raise_syntax(exc)
+    except ValueError as exc:  # e.g. source code string cannot contain null bytes
+        raise SourceError(f"syntax error: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise SourceError("file is too deeply nested to parse") from None
+
+
+def _raise_syntax(exc: SyntaxError) -> ast.Module:
+    raise SourceError(f"syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1) from None
+
+
+def _char_column(lines: list[str], line: int, byte_col: int) -> int:
+    """1-based character column from ``ast``'s 0-based UTF-8 byte offset."""
+    if not 1 <= line <= len(lines):
+        return byte_col + 1
+    return len(lines[line - 1].encode("utf-8")[:byte_col].decode("utf-8", "replace")) + 1
+
+
+class Checker:
+    """Runs rules over files; one per process, so first-party modules are parsed once."""
+
+    def __init__(self, project: Project | None = None) -> None:
+        self.project = project or Project()
+        self.rules = {code: cls() for code, cls in all_rules().items()}
+
+    def check_path(self, path: Path, config: Config, display: str | None = None) -> list[Finding]:
+        display = display or str(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return [_engine_finding(display, "TRD001", f"cannot read file: {exc.strerror or exc}")]
+        return self.check_source(path, data, config, display=display)
+
+    def check_source(
+        self,
+        path: Path,
+        source: bytes | str,
+        config: Config,
+        *,
+        display: str | None = None,
+        tree: ast.Module | None = None,
+        apply_noqa: bool = True,
+    ) -> list[Finding]:
+        display = display or str(path)
+        try:
+            text = decode_source(source) if isinstance(source, bytes) else source
+            if tree is None:
+                tree = parse_source(text, display)
+        except SourceError as exc:
+            if not config.enabled("TRD001", path):
+                return []
+            return [_engine_finding(display, "TRD001", str(exc), exc.line, exc.column)]
+        module = self.project.register(path, tree)
+        ctx = FileContext(module, config)
+        reports: list[tuple[str, Report]] = []
+        try:
+            for code, rule in self.rules.items():
+                if config.enabled(code, path):
+                    reports.extend((code, report) for report in rule.check(ctx))
+        except RecursionError:
+            return [_engine_finding(display, "TRD001", "file is too deeply nested to analyse")]
+        lines = NEWLINE.split(text)
+        findings = {self._finding(display, lines, code, report) for code, report in reports}
+        if apply_noqa:
+            findings = {f for f in findings if not _suppressed(lines, f)}
+        return sorted(findings)
+
+    @staticmethod
+    def _finding(display: str, lines: list[str], code: str, report: Report) -> Finding:
+        node = report.node
+        line = getattr(node, "lineno", 1)
+        end_line = getattr(node, "end_lineno", None) or line
+        col = _char_column(lines, line, getattr(node, "col_offset", 0))
+        end_col = _char_column(lines, end_line, getattr(node, "end_col_offset", None) or 0)
+        return Finding(display, line, col, code, report.message, end_line, end_col)
+
+
+def _engine_finding(display: str, code: str, message: str, line: int = 1, column: int = 1) -> Finding:
+    return Finding(display, line, column, code, message, line, column)
+
+
+def _suppressed(lines: list[str], finding: Finding) -> bool:
+    if not 1 <= finding.line <= len(lines):
+        return False
+    match = NOQA.search(lines[finding.line - 1])
+    if match is None:
+        return False
+    codes = match.group("codes")
+    if not codes:
+        return True
+    return any(finding.code.upper().startswith(c.upper()) for c in NOQA_CODE.findall(codes))
+
+
+def check_files(paths: Iterable[Path], config: Config) -> list[Finding]:
+    """Convenience for tests and the mypy plugin: one checker, one config."""
+    checker = Checker()
+    found: list[Finding] = []
+    for path in paths:
+        found.extend(checker.check_path(path, config))
+    return found

@@ -1,0 +1,66 @@
+"""Rules register themselves by subclassing :class:`Rule`; nothing keeps a hand-written list."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Iterator
+
+if TYPE_CHECKING:
+    from flake8_tradelint.context import FileContext
+
+_RULES: dict[str, type[Rule]] = {}
+
+# Codes the engine itself reports; they have no rule class.
+ENGINE_CODES = {
+    "TRD001": "file could not be read or parsed",
+    "TRD002": "invalid tradelint configuration",
+}
+
+
+@dataclass(frozen=True)
+class Report:
+    """A rule's finding before the engine turns positions into 1-based character columns."""
+
+    node: ast.AST
+    message: str
+
+
+class Rule:
+    """One rule. The docstring is its documentation, in ruff's sections:
+    What it does / Why is this bad? / Example / Use instead / Fix safety."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    incident: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        code = cls.__dict__.get("code")
+        if code is None:
+            return
+        if code in _RULES and _RULES[code] is not cls:
+            raise RuntimeError(f"rule code {code} registered twice: {_RULES[code]!r} and {cls!r}")
+        _RULES[code] = cls
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        raise NotImplementedError
+
+
+def _load_rules() -> None:
+    from flake8_tradelint import rules
+
+    for info in pkgutil.iter_modules(rules.__path__):
+        importlib.import_module(f"{rules.__name__}.{info.name}")
+
+
+def all_rules() -> dict[str, type[Rule]]:
+    if not _RULES:
+        _load_rules()
+    return dict(sorted(_RULES.items()))
+
+
+def all_codes() -> set[str]:
+    return set(all_rules()) | set(ENGINE_CODES)

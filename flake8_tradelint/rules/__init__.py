@@ -1,0 +1,1 @@
+"""One module per rule, named after the problem. Modules here are imported automatically."""

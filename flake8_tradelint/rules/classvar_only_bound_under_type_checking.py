@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from flake8_tradelint.analysis.dataclass_model import class_model, classvar_binding
+from flake8_tradelint.engine import FileContext
+from flake8_tradelint.registry import Report, Rule
+
+
+class ClassVarOnlyBoundUnderTypeChecking(Rule):
+    """## What it does
+    Flags `ClassVar[...]` annotations in a stdlib dataclass when `ClassVar` (or `typing`) is only
+    imported under `if TYPE_CHECKING:` and annotations are not evaluated.
+
+    ## Why is this bad?
+    `dataclasses` recognises a string annotation as `ClassVar` by looking the name up in the
+    module at runtime. Under `TYPE_CHECKING` it is not there, so type checkers see a class
+    variable while the runtime makes an instance field (verified on CPython 3.11).
+
+    ## Example
+    ```python
+    from __future__ import annotations
+    from dataclasses import dataclass
+    from typing import TYPE_CHECKING
+    if TYPE_CHECKING:
+        from typing import ClassVar
+
+    @dataclass
+    class X:
+        KEY: ClassVar[str] = ""
+    ```
+
+    ## Use instead
+    ```python
+    from __future__ import annotations
+    from dataclasses import dataclass
+    from typing import ClassVar
+
+    @dataclass
+    class X:
+        KEY: ClassVar[str] = ""
+    ```
+
+    ## Fix safety
+    Safe: moving the import to runtime scope makes the runtime agree with the type checker.
+    """
+
+    code = "TRD103"
+    name = "classvar-only-bound-under-type-checking"
+    incident = "001"
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        module = ctx.module
+        deferred = module.index.future_annotations
+        for node in module.index.classes:
+            if class_model(module, node).kind != "dataclass":
+                continue
+            for stmt in node.body:
+                if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
+                    continue
+                is_string = isinstance(stmt.annotation, ast.Constant)
+                if not (deferred or is_string):
+                    continue  # evaluated eagerly, it fails with NameError at import: not silent
+                if classvar_binding(module, stmt.annotation) == "type_checking":
+                    yield Report(
+                        stmt,
+                        f"`{stmt.target.id}` in dataclass `{node.name}` is annotated `ClassVar`, but "
+                        "`ClassVar` is only imported under `TYPE_CHECKING`, so at runtime it is an "
+                        "instance field; import `ClassVar` at runtime",
+                    )

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from flake8_tradelint.analysis.dataclass_model import (
+    class_model,
+    classvar_binding,
+    is_field_call,
+    is_not_a_field,
+    is_upper_constant,
+)
+from flake8_tradelint.engine import FileContext
+from flake8_tradelint.registry import Report, Rule
+
+
+class DataclassConstantWithoutClassVar(Rule):
+    """## What it does
+    Flags an UPPER_CASE name with a default, annotated without `ClassVar`, in a dataclass-like class
+    (`@dataclass`, pydantic dataclasses, attrs, `dataclass_transform`).
+
+    ## Why is this bad?
+    The annotation makes it an instance field. Every instance gets the base's default from
+    `__init__`, so a subclass that sets the constant as a class attribute is silently ignored:
+    `schema.CACHE_KEY` is `""` while `SignalsSchema.CACHE_KEY` is `"analysis:signals"`.
+
+    ## Example
+    ```python
+    @dataclass
+    class CacheSchema:
+        CACHE_KEY: str = ""
+    ```
+
+    ## Use instead
+    ```python
+    @dataclass
+    class CacheSchema:
+        CACHE_KEY: ClassVar[str] = ""
+    ```
+
+    ## Fix safety
+    Unsafe when a constructor call passes the name, an instance assigns it, or a subclass
+    re-annotates it: a `ClassVar` is no longer an `__init__` parameter.
+    """
+
+    code = "TRD101"
+    name = "dataclass-constant-without-classvar"
+    incident = "001"
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        module = ctx.module
+        for node in module.index.classes:
+            model = class_model(module, node)
+            if model.kind is None:
+                continue
+            for stmt in node.body:
+                if not (
+                    isinstance(stmt, ast.AnnAssign)
+                    and isinstance(stmt.target, ast.Name)
+                    and stmt.value is not None
+                    and is_upper_constant(stmt.target.id)
+                ):
+                    continue
+                if classvar_binding(module, stmt.annotation) is not None:
+                    continue  # runtime ClassVar is right; a TYPE_CHECKING-only one is TRD103
+                if is_not_a_field(module, stmt.annotation) or is_field_call(module, stmt.value):
+                    continue
+                name = stmt.target.id
+                yield Report(
+                    stmt,
+                    f"`{name}` in dataclass `{node.name}` is annotated without `ClassVar`, so it is an "
+                    f"instance field and shadows any subclass's `{name}`; annotate it `ClassVar[...]`",
+                )

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import ast
+import os
+from typing import Iterator
+
+from flake8_tradelint.analysis.dataclass_model import FieldInfo, class_model
+from flake8_tradelint.engine import FileContext
+from flake8_tradelint.registry import Report, Rule
+
+
+class DataclassFieldOverriddenByClassAttribute(Rule):
+    """## What it does
+    Flags a class attribute in a subclass that tries to override a field inherited from a
+    dataclass-like base, including an undecorated subclass that re-annotates the field.
+    The base may live in another first-party module.
+
+    ## Why is this bad?
+    The base's generated `__init__` assigns the field on every instance, so instances never see
+    the subclass's value (verified on CPython: `SignalsSchema(...).CACHE_KEY == ""`).
+
+    ## Example
+    ```python
+    @dataclass
+    class CacheSchema:
+        CACHE_KEY: str = ""
+
+    class SignalsSchema(CacheSchema):
+        CACHE_KEY = "analysis:signals"
+    ```
+
+    ## Use instead
+    ```python
+    @dataclass
+    class CacheSchema:
+        CACHE_KEY: ClassVar[str] = ""
+
+    class SignalsSchema(CacheSchema):
+        CACHE_KEY = "analysis:signals"
+    ```
+
+    ## Fix safety
+    The fix belongs in the base class (possibly another file) and has TRD101's safety.
+    """
+
+    code = "TRD102"
+    name = "dataclass-field-overridden-by-class-attribute"
+    incident = "001"
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        module = ctx.module
+        for node in module.index.classes:
+            model = class_model(module, node)
+            inherited = model.inherited_fields()
+            if not inherited:
+                continue
+            for stmt in node.body:
+                for name in _assigned_names(stmt, redecorated=model.kind is not None):
+                    info = inherited.get(name)
+                    if info is not None and info.has_default:
+                        yield Report(stmt, _message(ctx, node.name, name, info))
+
+
+def _assigned_names(stmt: ast.stmt, *, redecorated: bool) -> list[str]:
+    if isinstance(stmt, ast.Assign):
+        return [t.id for t in stmt.targets if isinstance(t, ast.Name)]
+    # A dataclass subclass that re-annotates declares a real new default; an undecorated one does not.
+    if isinstance(stmt, ast.AnnAssign) and stmt.value is not None and not redecorated:
+        if isinstance(stmt.target, ast.Name):
+            return [stmt.target.id]
+    return []
+
+
+def _message(ctx: FileContext, cls: str, name: str, info: FieldInfo) -> str:
+    base = info.owner
+    where = ""
+    if base.module is not ctx.module:
+        try:
+            where = f" ({os.path.relpath(base.module.path, ctx.path.parent)}:{info.node.lineno})"
+        except ValueError:
+            where = f" ({base.module.path}:{info.node.lineno})"
+    return (
+        f"`{name}` in `{cls}` does not override what instances see: `{name}` is a dataclass field of "
+        f"`{base.name}`{where}, whose `__init__` sets its default on every instance; "
+        f"make `{base.name}.{name}` a `ClassVar`"
+    )

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from flake8_tradelint.engine import FileContext
+from flake8_tradelint.registry import Report, Rule
+
+
+class ResourceCreatedAtImportTime(Rule):
+    """## What it does
+    Flags an `aiohttp.ClientSession` or `aiohttp.TCPConnector` created at module level or in a
+    class body.
+
+    ## Why is this bad?
+    At import time no event loop is running: aiohttp binds the session to whatever loop it finds
+    (or none), and nothing ever closes it. Clients that bind lazily (httpx, redis.asyncio) are
+    not flagged.
+
+    ## Example
+    ```python
+    session = aiohttp.ClientSession()
+    ```
+
+    ## Use instead
+    ```python
+    async def main():
+        async with aiohttp.ClientSession() as session:
+            ...
+    ```
+
+    ## Fix safety
+    No automatic fix: where the session should live is a design decision.
+    """
+
+    code = "TRD203"
+    name = "resource-created-at-import-time"
+    incident = "002"
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        for verdict in ctx.resources.verdicts:
+            if verdict.problem == "import_time":
+                label = verdict.creation.label
+                yield Report(
+                    verdict.creation.call,
+                    f"`{label}(...)` is created at import time, outside any running event loop, and is "
+                    "never closed; create it in a coroutine (`async with`, or at startup and close it "
+                    "at shutdown)",
+                )

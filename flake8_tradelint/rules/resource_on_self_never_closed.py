@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from flake8_tradelint.engine import FileContext
+from flake8_tradelint.registry import Report, Rule
+
+
+class ResourceOnSelfNeverClosed(Rule):
+    """## What it does
+    Flags an async resource stored on `self` when no method of the class (or of its first-party
+    base classes) ever closes it.
+
+    ## Why is this bad?
+    The object outlives the call that made the session, so only the class can close it. If its
+    `shutdown()`/`close()` forgets, every instance leaks a session ("Unclosed client session").
+
+    ## Example
+    ```python
+    class ContextService:
+        async def startup(self):
+            self._client_session = aiohttp.ClientSession()
+
+        async def shutdown(self):
+            pass
+    ```
+
+    ## Use instead
+    ```python
+    class ContextService:
+        async def startup(self):
+            self._client_session = aiohttp.ClientSession()
+
+        async def shutdown(self):
+            if self._client_session:
+                await self._client_session.close()
+    ```
+
+    ## Fix safety
+    Safe when the class has a shutdown-like method: the close is added there, guarded.
+    """
+
+    code = "TRD202"
+    name = "resource-on-self-never-closed"
+    incident = "002"
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        for verdict in ctx.resources.verdicts:
+            if verdict.problem != "self_never_closed":
+                continue
+            c = verdict.creation
+            assert c.cls is not None and c.function is not None
+            shutdown = ctx.resources.shutdown_method(c.cls)
+            advice = f"close it in `{shutdown}()`" if shutdown else "add a `close()` method that closes it"
+            yield Report(
+                c.stmt,
+                f"`self.{c.name}` (`{c.label}(...)`) is created in `{c.function.name}()` but no method "
+                f"of `{c.cls.name}` closes it; {advice}",
+            )
