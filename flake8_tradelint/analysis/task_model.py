@@ -1,0 +1,296 @@
+"""asyncio tasks: which calls create one, and whether anything keeps, awaits or cancels it."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
+
+from flake8_tradelint.analysis.dataclass_model import resolve_definition
+from flake8_tradelint.analysis.resource_model import class_and_bases
+from flake8_tradelint.analysis.uses import classify, declares_outer, name_loads, self_attribute_loads, self_name
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
+
+if TYPE_CHECKING:
+    from flake8_tradelint.engine import FileContext
+
+DIRECT_CREATORS = {"asyncio.create_task", "asyncio.tasks.create_task", "asyncio.Task", "asyncio.tasks.Task"}
+ENSURE_FUTURE = {"asyncio.ensure_future", "asyncio.tasks.ensure_future"}
+LOOP_GETTERS = {
+    "asyncio.get_event_loop", "asyncio.get_running_loop", "asyncio.new_event_loop",
+    "asyncio.events.get_event_loop", "asyncio.events.get_running_loop",
+}
+# Loop methods whose callback's return value is thrown away.
+CALLBACK_APIS = {
+    "call_soon", "call_soon_threadsafe", "call_later", "call_at", "add_signal_handler",
+    "add_done_callback", "add_reader", "add_writer",
+}
+# Task methods that neither await, cancel nor keep the task.
+WEAK_TASK_METHODS = {"add_done_callback", "remove_done_callback", "set_name", "get_name", "get_coro", "done", "cancelled"}
+CONTAINER_ADDERS = {"add", "append", "appendleft"}
+CONTAINER_BOOKKEEPING = CONTAINER_ADDERS | {"discard", "remove", "clear"}
+WEAK_CONTAINERS = {"weakref.WeakSet", "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary"}
+HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
+
+Problem = Literal["discarded", "local", "container", "self"]
+
+
+@dataclass(frozen=True)
+class TaskSite:
+    call: ast.Call
+    problem: Problem
+    label: str
+    node: ast.AST  # what is reported
+    name: str = ""
+    function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    cls: ast.ClassDef | None = None
+
+
+class TaskAnalysis:
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.module = ctx.module
+        self.owners = ctx.config.task_owners
+        self._wrappers: dict[ast.AST, bool] = {}
+
+    def creator_label(self, call: ast.Call, module: ModuleInfo | None = None, depth: int = 0) -> str | None:
+        """How the task-creating callee is spelled, or None when the call does not make a dangling task."""
+        module = module or self.module
+        func = call.func
+        text = ast.unparse(func)
+        if any(text == owner or text.endswith("." + owner) for owner in self.owners):
+            return None
+        qualified = module.imports.qualify(func)
+        if qualified in DIRECT_CREATORS:
+            return text
+        if qualified in ENSURE_FUTURE:
+            return text if call.args and isinstance(call.args[0], ast.Call) else None
+        if isinstance(func, ast.Attribute) and func.attr == "create_task" and _is_loop(module, func.value):
+            return text
+        if depth < 3 and self._is_dangling_wrapper_call(module, call, depth):
+            return text
+        return None
+
+    def _is_dangling_wrapper_call(self, module: ModuleInfo, call: ast.Call, depth: int) -> bool:
+        func = call.func
+        target: tuple[ModuleInfo, ast.stmt] | None = None
+        if isinstance(func, ast.Name):
+            target = resolve_definition(module, func)
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            method = module.enclosing_function(call)
+            cls = module.enclosing_class(call)
+            if method is not None and cls is not None and func.value.id == self_name(method):
+                for owner_module, owner in class_and_bases(module, cls):
+                    found = next(
+                        (s for s in owner.body if isinstance(s, FUNCTION_NODES) and s.name == func.attr), None
+                    )
+                    if found is not None:
+                        target = (owner_module, found)
+                        break
+        if target is None or not isinstance(target[1], ast.FunctionDef):
+            return False
+        return self._is_dangling_wrapper(target[0], target[1], depth + 1)
+
+    def _is_dangling_wrapper(self, module: ModuleInfo, func: ast.FunctionDef, depth: int) -> bool:
+        """A sync function returning a task it created without keeping a strong reference."""
+        if func in self._wrappers:
+            return self._wrappers[func]
+        self._wrappers[func] = False  # recursion guard
+        result = False
+        for node in _own_nodes(func):
+            if not isinstance(node, ast.Return) or node.value is None:
+                continue
+            value = node.value
+            if isinstance(value, ast.Call) and self.creator_label(value, module, depth) is not None:
+                result = True
+            elif isinstance(value, ast.Name) and self._local_task_unkept(module, func, value.id, depth):
+                result = True
+        self._wrappers[func] = result
+        return result
+
+    def _local_task_unkept(self, module: ModuleInfo, func: ast.FunctionDef, name: str, depth: int) -> bool:
+        created = False
+        for node in _own_nodes(func):
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                if not (isinstance(node.value, ast.Call) and self.creator_label(node.value, module, depth)):
+                    return False
+                created = True
+        if not created:
+            return False
+        for load in name_loads(func, name):
+            use = classify(module, load)
+            if use.kind == "return" or (use.kind == "method" and use.name in WEAK_TASK_METHODS):
+                continue
+            if use.kind == "argument" and use.call is not None and self._is_weak_container_add(module, use.call):
+                continue
+            return False
+        return True
+
+    def _is_weak_container_add(self, module: ModuleInfo, call: ast.Call) -> bool:
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr in CONTAINER_ADDERS):
+            return False
+        target = ast.unparse(func.value)
+        return target in self._weak_containers(module)
+
+    def _weak_containers(self, module: ModuleInfo) -> set[str]:
+        found = set()
+        for call in module.index.calls:
+            if module.imports.qualify(call.func) in WEAK_CONTAINERS:
+                parent = module.parent(call)
+                if isinstance(parent, ast.Assign):
+                    found.update(ast.unparse(t) for t in parent.targets)
+                elif isinstance(parent, ast.AnnAssign):
+                    found.add(ast.unparse(parent.target))
+        return found
+
+    @cached_property
+    def sites(self) -> list[TaskSite]:
+        found: list[TaskSite] = []
+        for call in self.module.index.calls:
+            label = self.creator_label(call)
+            if label is not None:
+                site = self._site(call, label)
+                if site is not None:
+                    found.append(site)
+        return found
+
+    def _site(self, call: ast.Call, label: str) -> TaskSite | None:
+        module = self.module
+        parent = module.parent(call)
+        if isinstance(parent, ast.Expr):
+            return TaskSite(call, "discarded", label, parent)
+        if isinstance(parent, ast.Attribute) and parent.attr in ("add_done_callback", "set_name"):
+            chained = module.parent(parent)
+            if isinstance(chained, ast.Call) and isinstance(module.parent(chained), ast.Expr):
+                return TaskSite(call, "discarded", label, chained)
+            return None
+        if isinstance(parent, ast.Lambda):
+            holder = module.parent(parent)
+            if (
+                isinstance(holder, ast.Call)
+                and isinstance(holder.func, ast.Attribute)
+                and holder.func.attr in CALLBACK_APIS
+            ):
+                return TaskSite(call, "discarded", label, call)
+            return None
+        function = module.enclosing_function(call)
+        if function is None or module.enclosing_scope(call) is not function:
+            return None
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is call:
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            if len(targets) != 1:
+                return None
+            target = targets[0]
+            if isinstance(target, ast.Name):
+                if target.id == "_":
+                    return TaskSite(call, "discarded", label, parent)
+                if self._local_dangles(function, target.id):
+                    return TaskSite(call, "local", label, parent, target.id, function)
+                return None
+            cls = module.parent(function)
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == self_name(function)
+                and isinstance(cls, ast.ClassDef)
+                and not self._self_attribute_handled(cls, target.attr)
+            ):
+                return TaskSite(call, "self", label, parent, target.attr, function, cls)
+            return None
+        if isinstance(parent, ast.Call) and call in parent.args:
+            container = _local_container_added_to(parent)
+            if container is not None and self._local_container_dangles(function, container):
+                return TaskSite(call, "container", label, parent, container, function)
+        return None
+
+    def _local_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+        if declares_outer(function, name):
+            return False
+        for load in name_loads(function, name):
+            use = classify(self.module, load)
+            if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS):
+                return False
+        return True
+
+    def _local_container_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+        if declares_outer(function, name):
+            return False
+        made_here = False
+        for node in ast.walk(function):
+            if isinstance(node, ast.arg) and node.arg == name:
+                return False  # a parameter: the caller's container
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                    if not _is_empty_container(node.value):
+                        return False
+                    made_here = True
+        if not made_here:
+            return False
+        for load in name_loads(function, name):
+            use = classify(self.module, load)
+            if use.kind in ("method", "attribute") and use.name in CONTAINER_BOOKKEEPING:
+                continue
+            return False
+        return True
+
+    def _self_attribute_handled(self, cls: ast.ClassDef, attr: str) -> bool:
+        for module, owner in self._class_family(cls):
+            for node in self_attribute_loads(owner, attr):
+                use = classify(module, node)
+                if use.kind in HANDLING_USES:
+                    return True
+                if use.kind in ("method", "attribute") and use.name in ("cancel", "result", "exception"):
+                    return True
+        return False
+
+    def _class_family(self, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
+        """The class, its first-party bases, and its subclasses in this module."""
+        family = class_and_bases(self.module, cls)
+        for other in self.module.index.classes:
+            if other is not cls and any(node is cls for _, node in class_and_bases(self.module, other)):
+                family.append((self.module, other))
+        return family
+
+    def shutdown_method(self, cls: ast.ClassDef) -> str | None:
+        names = {stmt.name for stmt in cls.body if isinstance(stmt, FUNCTION_NODES)}
+        return next((m for m in self.ctx.config.shutdown_methods if m in names), None)
+
+
+def _is_loop(module: ModuleInfo, receiver: ast.expr) -> bool:
+    if isinstance(receiver, ast.Call):
+        return module.imports.qualify(receiver.func) in LOOP_GETTERS
+    name = receiver.id if isinstance(receiver, ast.Name) else receiver.attr if isinstance(receiver, ast.Attribute) else ""
+    return "loop" in name.lower()
+
+
+def _own_nodes(func: ast.AST) -> list[ast.AST]:
+    """Nodes of a function body, not descending into nested functions or classes."""
+    found: list[ast.AST] = []
+    stack = list(ast.iter_child_nodes(func))
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _local_container_added_to(call: ast.Call) -> str | None:
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in CONTAINER_ADDERS and isinstance(func.value, ast.Name):
+        return func.value.id
+    return None
+
+
+def _is_empty_container(value: ast.expr | None) -> bool:
+    if isinstance(value, (ast.Set, ast.List, ast.Dict)):
+        return True
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id in ("set", "list", "dict")
+        and not value.args
+    )

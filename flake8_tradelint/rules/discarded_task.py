@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from flake8_tradelint.engine import FileContext
+from flake8_tradelint.registry import Report, Rule
+
+
+class DiscardedTask(Rule):
+    """## What it does
+    Flags a task whose creation result is thrown away: `asyncio.create_task(...)` as a statement,
+    assigned to `_`, chained into `.add_done_callback(...)`, returned from a `lambda` that a loop
+    callback discards, or created through a first-party wrapper that returns the task without
+    keeping it.
+
+    ## Why is this bad?
+    The event loop keeps only a weak reference to tasks. A task nobody references can be
+    garbage-collected mid-run ("Task was destroyed but it is pending!"), and nobody can cancel or
+    await it at shutdown.
+
+    ## Example
+    ```python
+    async def start():
+        asyncio.create_task(poll())
+    ```
+
+    ## Use instead
+    ```python
+    background_tasks = set()
+
+    async def start():
+        task = asyncio.create_task(poll())
+        background_tasks.add(task)
+        task.add_done_callback(background_tasks.discard)
+    ```
+
+    ## Fix safety
+    Safe: keeping a strong reference does not change what the task does.
+    """
+
+    code = "TRD301"
+    name = "discarded-task"
+    incident = "002"
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        for site in ctx.tasks.sites:
+            if site.problem == "discarded":
+                yield Report(
+                    site.node,
+                    f"the task created by `{site.label}(...)` is discarded: the loop keeps only a weak "
+                    "reference, so it can be garbage-collected mid-run and is never awaited or "
+                    "cancelled; keep a reference and cancel or await it",
+                )

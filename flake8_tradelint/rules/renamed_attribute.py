@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from flake8_tradelint.analysis.rename_model import RenameAnalysis
+from flake8_tradelint.engine import FileContext
+from flake8_tradelint.registry import Report, Rule
+
+
+class RenamedAttribute(Rule):
+    """## What it does
+    Flags accesses to an attribute under a name that `[tool.tradelint] renames` says is gone:
+    `"driftpy.pickle.vat.Vat.spot_map" = "spot_markets"` (only where the receiver is proven to be
+    a `Vat` or a subclass) or `"spot_map" = "spot_markets"` (any receiver). String references in
+    `getattr`/`hasattr`/`setattr`/`delattr`/`patch.object` are flagged too.
+
+    ## Why is this bad?
+    The old name fails only at runtime, on the path that reads it, with an `AttributeError` that
+    looks like a state or pickling problem (`'Vat' object has no attribute 'spot_map'`).
+
+    ## Example
+    ```python
+    vat = Vat(...)
+    markets = vat.spot_map
+    ```
+
+    ## Use instead
+    ```python
+    vat = Vat(...)
+    markets = vat.spot_markets
+    ```
+
+    ## Fix safety
+    Renaming the attribute token is safe when the receiver is proven to be the owner; string
+    references and unqualified entries are unsafe.
+    """
+
+    code = "TRD401"
+    name = "renamed-attribute"
+    incident = "000"
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        if not ctx.config.renames:
+            return
+        for site in RenameAnalysis(ctx).sites():
+            rename = site.rename
+            owner = f" on `{rename.owner}`" if rename.owner else ""
+            if site.string_reference:
+                yield Report(
+                    site.node,
+                    f"`\"{rename.old}\"` names an attribute renamed to `{rename.new}`{owner}; "
+                    f"use `\"{rename.new}\"`",
+                )
+            else:
+                yield Report(
+                    site.node,
+                    f"`{site.receiver}.{rename.old}`: `{rename.old}` was renamed to `{rename.new}`{owner}; "
+                    f"use `{site.receiver}.{rename.new}`",
+                )

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from flake8_tradelint.engine import FileContext
+from flake8_tradelint.registry import Report, Rule
+
+
+class TaskOnSelfNeverAwaited(Rule):
+    """## What it does
+    Flags a task stored on `self` when no method of the class (its first-party bases and
+    subclasses in the same module included) ever cancels or awaits it.
+
+    ## Why is this bad?
+    The service's `shutdown()` returns while the task runs on; when the loop closes the task is
+    destroyed while pending, and tests that start and stop the service leak it
+    ("Task was destroyed but it is pending!").
+
+    ## Example
+    ```python
+    class ContextService:
+        async def startup(self):
+            self._backfill_task = asyncio.create_task(self._backfill())
+
+        async def shutdown(self):
+            pass
+    ```
+
+    ## Use instead
+    ```python
+    class ContextService:
+        async def startup(self):
+            self._backfill_task = asyncio.create_task(self._backfill())
+
+        async def shutdown(self):
+            if self._backfill_task:
+                self._backfill_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._backfill_task
+    ```
+
+    ## Fix safety
+    Safe when the class has a shutdown-like method: cancel-and-await is added there, guarded.
+    """
+
+    code = "TRD303"
+    name = "task-on-self-never-awaited"
+    incident = "002"
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        for site in ctx.tasks.sites:
+            if site.problem != "self":
+                continue
+            assert site.cls is not None and site.function is not None
+            shutdown = ctx.tasks.shutdown_method(site.cls)
+            advice = (
+                f"cancel it in `{shutdown}()`" if shutdown else "add a shutdown method that cancels and awaits it"
+            )
+            yield Report(
+                site.node,
+                f"`self.{site.name}` is created in `{site.function.name}()` but never cancelled or awaited "
+                f"by `{site.cls.name}`; {advice}",
+            )
