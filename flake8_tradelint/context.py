@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from flake8_tradelint.config import Config
 
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+TASK_WORDS = {"create_task", "ensure_future", "Task"}
 SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
@@ -32,6 +33,8 @@ class Index:
     attributes: list[ast.Attribute] = field(default_factory=list)
     imports: list[tuple[ast.Import | ast.ImportFrom, bool]] = field(default_factory=list)
     future_annotations: bool = False
+    # Whether any task-creating API is named at all: most modules can then skip wrapper analysis.
+    mentions_tasks: bool = False
 
 
 def _is_type_checking_test(test: ast.expr) -> bool:
@@ -51,12 +54,19 @@ def build_index(tree: ast.Module) -> Index:
             index.calls.append(node)
         elif isinstance(node, ast.Attribute):
             index.attributes.append(node)
+            if node.attr in TASK_WORDS:
+                index.mentions_tasks = True
+        elif isinstance(node, ast.Name):
+            if node.id in TASK_WORDS:
+                index.mentions_tasks = True
         elif isinstance(node, FUNCTION_NODES):
             index.functions.append(node)
         elif isinstance(node, ast.ClassDef):
             index.classes.append(node)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             index.imports.append((node, type_checking))
+            if any(alias.name.rpartition(".")[2] in TASK_WORDS for alias in node.names):
+                index.mentions_tasks = True
             if isinstance(node, ast.ImportFrom) and node.module == "__future__":
                 if any(alias.name == "annotations" for alias in node.names):
                     index.future_annotations = True
@@ -245,6 +255,9 @@ class Project:
     def __init__(self) -> None:
         self._modules: dict[Path, ModuleInfo | None] = {}
         self._locate_cache: dict[Path, tuple[str | None, tuple[Path, ...]]] = {}
+        self._find_cache: dict[tuple[str, tuple[Path, ...]], Path | None] = {}
+        # Per-class memo for analyses that walk a class hierarchy (keyed by the ClassDef node).
+        self.class_memo: dict[tuple[str, ast.AST], object] = {}
 
     def locate(self, path: Path) -> tuple[str | None, tuple[Path, ...]]:
         """The module name of ``path`` and the folders its absolute imports are searched from."""
@@ -303,12 +316,19 @@ class Project:
     def find_module(self, dotted: str, roots: tuple[Path, ...]) -> ModuleInfo | None:
         if not dotted:
             return None
-        rel = Path(*dotted.split("."))
-        for root in roots:
-            for candidate in (root / rel.with_suffix(".py"), root / rel / "__init__.py"):
-                if candidate.is_file():
-                    return self.module_at(candidate)
-        return None
+        key = (dotted, roots)
+        if key not in self._find_cache:
+            self._find_cache[key] = None
+            rel = os.path.join(*dotted.split("."))
+            for root in roots:
+                for candidate in (os.path.join(root, rel + ".py"), os.path.join(root, rel, "__init__.py")):
+                    if os.path.isfile(candidate):
+                        self._find_cache[key] = Path(candidate)
+                        break
+                if self._find_cache[key] is not None:
+                    break
+        found = self._find_cache[key]
+        return self.module_at(found) if found is not None else None
 
     def lookup(self, qualified: str, roots: tuple[Path, ...], depth: int = 0) -> tuple[ModuleInfo, ast.stmt] | None:
         """The first-party definition a dotted name refers to, following re-exports."""

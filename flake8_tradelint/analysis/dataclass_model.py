@@ -52,16 +52,18 @@ class ClassModel:
     def name(self) -> str:
         return self.node.name
 
-    def inherited_fields(self) -> dict[str, FieldInfo]:
+    def inherited_fields(self, _seen: frozenset[int] = frozenset()) -> dict[str, FieldInfo]:
         """Fields this class gets from its bases (nearest base first, as the MRO would)."""
+        seen = _seen | {id(self)}
         found: dict[str, FieldInfo] = {}
         for base in reversed(self.bases):
-            if base is not None:
-                found.update(base.all_fields())
+            # A cycle (``class Cog(Cog)`` re-binding an imported name) ends here.
+            if base is not None and id(base) not in seen:
+                found.update(base.all_fields(seen))
         return found
 
-    def all_fields(self) -> dict[str, FieldInfo]:
-        found = self.inherited_fields()
+    def all_fields(self, _seen: frozenset[int] = frozenset()) -> dict[str, FieldInfo]:
+        found = self.inherited_fields(_seen)
         found.update(self.own_fields)
         return found
 

@@ -13,7 +13,9 @@ from flake8_tradelint.analysis.uses import (
     classify,
     declares_outer,
     in_cleanup_block,
+    is_awaited_call,
     name_loads,
+    resolve_aliases,
     self_attribute_loads,
     self_name,
 )
@@ -176,26 +178,35 @@ class ResourceAnalysis:
                 if use.kind == "attribute":
                     return None  # ``push_async_callback(s.close)`` and friends
                 closes.append(in_cleanup_block(self.module, node, c.function))
-            elif self._takes_care(use):
+            elif self._takes_care(self.module, use):
                 return None
         if "finally" in closes or ("except" in closes and None in closes):
             return None
         return "not_in_finally" if closes else "never_closed"
 
-    def _takes_care(self, use: Use) -> bool:
+    def _takes_care(self, module: ModuleInfo, use: Use, *, owner_is_class: bool = False) -> bool:
         """Uses after which someone else owns the resource, or it is closed by a context manager."""
         if use.kind == "argument":
             assert use.call is not None
+            callee = use.call.func
+            if isinstance(callee, ast.Attribute) and callee.attr in OWNERSHIP_TAKERS:
+                return True
+            # ``await fetch_all(session, urls)`` borrows it; a constructor call takes it over.
+            if is_awaited_call(module, use.call):
+                return False
             # A connector given to a session with ``connector_owner=False`` stays ours to close.
             return not (use.keyword == "connector" and _keyword_is_false(use.call, "connector_owner"))
-        return use.kind in ("with", "return", "alias", "container")
+        if use.kind == "return":
+            # A lazy getter returns ``self._session`` but the class keeps owning it.
+            return not owner_is_class
+        return use.kind in ("with", "alias", "container")
 
     def _class_closes(self, c: Creation) -> bool:
         assert c.cls is not None
         for module, cls in class_and_bases(self.module, c.cls):
-            for node in self_attribute_loads(cls, c.name):
-                use = classify(module, node)
-                if self.closes(use, c.spec) or self._takes_care(use):
+            uses = [classify(module, node) for node in self_attribute_loads(cls, c.name)]
+            for use in resolve_aliases(module, uses):
+                if self.closes(use, c.spec) or self._takes_care(module, use, owner_is_class=True):
                     return True
         return False
 
@@ -212,6 +223,14 @@ def _keyword_is_false(call: ast.Call, name: str) -> bool:
 
 def class_and_bases(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
     """``cls`` and every first-party base class that can be resolved, with their modules."""
+    memo = module.project.class_memo
+    key = ("bases", cls)
+    if key not in memo:
+        memo[key] = _class_and_bases(module, cls)
+    return list(memo[key])  # type: ignore[call-overload]
+
+
+def _class_and_bases(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
     found = [(module, cls)]
     seen = {cls}
     queue = [(module, cls)]

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Literal
 
 from flake8_tradelint.analysis.dataclass_model import resolve_definition
 from flake8_tradelint.analysis.resource_model import class_and_bases
-from flake8_tradelint.analysis.uses import classify, declares_outer, name_loads, self_attribute_loads, self_name
+from flake8_tradelint.analysis.uses import (
+    Use,
+    classify,
+    declares_outer,
+    name_loads,
+    resolve_aliases,
+    self_attribute_loads,
+    self_name,
+)
 from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
 
 if TYPE_CHECKING:
@@ -58,19 +66,22 @@ class TaskAnalysis:
         """How the task-creating callee is spelled, or None when the call does not make a dangling task."""
         module = module or self.module
         func = call.func
+        qualified = module.imports.qualify(func)
+        creates = False
+        if qualified in DIRECT_CREATORS:
+            creates = True
+        elif qualified in ENSURE_FUTURE:
+            creates = bool(call.args) and isinstance(call.args[0], ast.Call)
+        elif isinstance(func, ast.Attribute) and func.attr == "create_task" and _is_loop(module, func.value):
+            creates = True
+        elif depth < 3 and isinstance(func, (ast.Name, ast.Attribute)):
+            creates = self._is_dangling_wrapper_call(module, call, depth)
+        if not creates:
+            return None
         text = ast.unparse(func)
         if any(text == owner or text.endswith("." + owner) for owner in self.owners):
             return None
-        qualified = module.imports.qualify(func)
-        if qualified in DIRECT_CREATORS:
-            return text
-        if qualified in ENSURE_FUTURE:
-            return text if call.args and isinstance(call.args[0], ast.Call) else None
-        if isinstance(func, ast.Attribute) and func.attr == "create_task" and _is_loop(module, func.value):
-            return text
-        if depth < 3 and self._is_dangling_wrapper_call(module, call, depth):
-            return text
-        return None
+        return text
 
     def _is_dangling_wrapper_call(self, module: ModuleInfo, call: ast.Call, depth: int) -> bool:
         func = call.func
@@ -81,14 +92,10 @@ class TaskAnalysis:
             method = module.enclosing_function(call)
             cls = module.enclosing_class(call)
             if method is not None and cls is not None and func.value.id == self_name(method):
-                for owner_module, owner in class_and_bases(module, cls):
-                    found = next(
-                        (s for s in owner.body if isinstance(s, FUNCTION_NODES) and s.name == func.attr), None
-                    )
-                    if found is not None:
-                        target = (owner_module, found)
-                        break
+                target = _methods(module, cls).get(func.attr)
         if target is None or not isinstance(target[1], ast.FunctionDef):
+            return False
+        if not target[0].index.mentions_tasks:
             return False
         return self._is_dangling_wrapper(target[0], target[1], depth + 1)
 
@@ -99,6 +106,10 @@ class TaskAnalysis:
         self._wrappers[func] = False  # recursion guard
         result = False
         for node in _own_nodes(func):
+            if isinstance(node, ast.Call) and self._is_weak_container_add(module, node):
+                # ``_weak_tasks.add(asyncio.create_task(coro))``: a WeakSet keeps nothing alive.
+                if any(isinstance(a, ast.Call) and self.creator_label(a, module, depth) for a in node.args):
+                    result = True
             if not isinstance(node, ast.Return) or node.value is None:
                 continue
             value = node.value
@@ -238,12 +249,17 @@ class TaskAnalysis:
 
     def _self_attribute_handled(self, cls: ast.ClassDef, attr: str) -> bool:
         for module, owner in self._class_family(cls):
-            for node in self_attribute_loads(owner, attr):
-                use = classify(module, node)
+            uses = [classify(module, node) for node in self_attribute_loads(owner, attr)]
+            for use in resolve_aliases(module, uses):
                 if use.kind in HANDLING_USES:
                     return True
                 if use.kind in ("method", "attribute") and use.name in ("cancel", "result", "exception"):
                     return True
+                # A done-callback that clears the attribute manages the task's whole life: the
+                # ``self`` form of the set-plus-``discard`` pattern, owned on purpose.
+                if use.kind == "method" and use.name == "add_done_callback":
+                    if _callback_clears(module, owner, use, attr):
+                        return True
         return False
 
     def _class_family(self, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
@@ -257,6 +273,37 @@ class TaskAnalysis:
     def shutdown_method(self, cls: ast.ClassDef) -> str | None:
         names = {stmt.name for stmt in cls.body if isinstance(stmt, FUNCTION_NODES)}
         return next((m for m in self.ctx.config.shutdown_methods if m in names), None)
+
+
+def _methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, tuple[ModuleInfo, ast.stmt]]:
+    """Methods visible on ``self`` in ``cls``: its own first, then its first-party bases'."""
+    memo = module.project.class_memo
+    key = ("methods", cls)
+    if key not in memo:
+        found: dict[str, tuple[ModuleInfo, ast.stmt]] = {}
+        for owner_module, owner in class_and_bases(module, cls):
+            for stmt in owner.body:
+                if isinstance(stmt, FUNCTION_NODES):
+                    found.setdefault(stmt.name, (owner_module, stmt))
+        memo[key] = found
+    return memo[key]  # type: ignore[return-value]
+
+
+def _callback_clears(module: ModuleInfo, cls: ast.ClassDef, use: Use, attr: str) -> bool:
+    """``self._t.add_done_callback(self._on_done)`` where ``_on_done`` sets ``self._t`` again."""
+    call = module.parent(module.parent(use.node) or use.node)
+    if not (isinstance(call, ast.Call) and call.args):
+        return False
+    callback = call.args[0]
+    if not (isinstance(callback, ast.Attribute) and isinstance(callback.value, ast.Name)):
+        return False
+    method = _methods(module, cls).get(callback.attr)
+    if method is None:
+        return False
+    return any(
+        isinstance(node, ast.Attribute) and node.attr == attr and isinstance(node.ctx, ast.Store)
+        for node in ast.walk(method[1])
+    )
 
 
 def _is_loop(module: ModuleInfo, receiver: ast.expr) -> bool:

@@ -13,6 +13,8 @@ from typing import Iterator
 from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
 
 CONTAINERS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred, ast.JoinedStr, ast.FormattedValue)
+# Builtins that look at a value without keeping it.
+INSPECTORS = {"bool", "isinstance", "id", "repr", "str", "print", "type", "hash", "len", "format", "callable"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ def classify(module: ModuleInfo, node: ast.expr) -> Use:
         assert isinstance(call, ast.Call)
         return Use(node, "argument", call=call, keyword=parent.arg)
     if isinstance(parent, ast.Call) and node is not parent.func:
+        if isinstance(parent.func, ast.Name) and parent.func.id in INSPECTORS:
+            return Use(node, "test")
         return Use(node, "argument", call=parent)
     if isinstance(parent, ast.withitem):
         return Use(node, "with")
@@ -49,11 +53,39 @@ def classify(module: ModuleInfo, node: ast.expr) -> Use:
         return Use(node, "alias")
     if isinstance(parent, CONTAINERS):
         return Use(node, "container")
+    if isinstance(parent, ast.Subscript) and parent.slice is node and isinstance(parent.ctx, ast.Store):
+        return Use(node, "container")  # ``pending[task] = conn`` keeps the task as a key
     if isinstance(parent, (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.If, ast.While, ast.IfExp, ast.Assert)):
         return Use(node, "test")
     if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)):
         return Use(node, "container")
     return Use(node, "other")
+
+
+def is_awaited_call(module: ModuleInfo, call: ast.Call) -> bool:
+    return isinstance(module.parent(call), ast.Await)
+
+
+def alias_target(module: ModuleInfo, use: Use) -> str | None:
+    """``t = self._task``: the local the value is copied into, to follow its uses in turn."""
+    parent = module.parent(use.node)
+    if isinstance(parent, ast.Assign) and parent.value is use.node and len(parent.targets) == 1:
+        target = parent.targets[0]
+        if isinstance(target, ast.Name):
+            return target.id
+    return None
+
+
+def resolve_aliases(module: ModuleInfo, uses: list[Use]) -> Iterator[Use]:
+    """The uses, with each ``local = value`` replaced by the uses of ``local`` in its function."""
+    for use in uses:
+        name = alias_target(module, use) if use.kind == "alias" else None
+        function = module.enclosing_function(use.node) if name is not None else None
+        if name is None or function is None or declares_outer(function, name):
+            yield use
+            continue
+        for load in name_loads(function, name):
+            yield classify(module, load)
 
 
 def name_loads(func: ast.AST, name: str) -> Iterator[ast.Name]:

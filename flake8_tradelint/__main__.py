@@ -1,0 +1,3 @@
+from flake8_tradelint.cli import main
+
+main()

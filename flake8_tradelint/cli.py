@@ -1,0 +1,135 @@
+"""``tradelint PATH...``: find files, load their configuration first, check, print, exit 0/1/2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from flake8_tradelint import __version__
+from flake8_tradelint.config import Config, ConfigError, config_for, load_config_file
+from flake8_tradelint.engine import Checker
+from flake8_tradelint.finding import Finding
+from flake8_tradelint.registry import all_codes
+
+# Folders never worth linting: VCS metadata, caches, build output, virtualenvs (also found by pyvenv.cfg).
+SKIP_DIRS = {
+    ".git", ".hg", ".svn", ".bzr", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    ".tox", ".nox", ".venv", "venv", ".eggs", "node_modules", "site-packages", "__pypackages__",
+    "build", "dist", ".tradelint_cache",
+}
+
+
+class UsageError(Exception):
+    pass
+
+
+def _code_list(value: str) -> tuple[str, ...]:
+    codes = tuple(c.strip() for c in value.split(",") if c.strip())
+    known = all_codes()
+    for code in codes:
+        if not any(k.startswith(code) for k in known):
+            raise argparse.ArgumentTypeError(f"unknown rule code or prefix '{code}'")
+    return codes
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tradelint",
+        description="Find dataclass constants without ClassVar, unclosed async resources, "
+        "dangling asyncio tasks and stale renamed attributes.",
+    )
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders to check")
+    parser.add_argument("--select", type=_code_list, help="comma-separated codes or prefixes to report")
+    parser.add_argument("--ignore", type=_code_list, default=(), help="comma-separated codes or prefixes to skip")
+    parser.add_argument("--output-format", choices=("text", "json"), default="text")
+    parser.add_argument("--config", type=Path, help="a pyproject.toml to use instead of the nearest one")
+    parser.add_argument("--version", action="version", version=f"tradelint {__version__}")
+    return parser
+
+
+def _is_virtualenv(folder: Path) -> bool:
+    return (folder / "pyvenv.cfg").is_file()
+
+
+def discover(paths: Sequence[Path], forced: Config | None) -> Iterator[Path]:
+    """Files named on the command line are always checked; folders are walked, minus exclusions."""
+    for path in paths:
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"{path}: no such file or directory")
+        if not path.is_dir():
+            yield path
+            continue
+        for folder, dirs, files in os.walk(path):
+            base = Path(folder)
+            config = forced or config_for(base)
+            dirs[:] = sorted(
+                d for d in dirs
+                if d not in SKIP_DIRS
+                and not _is_virtualenv(base / d)
+                and not config.is_excluded(base / d)
+            )
+            for name in sorted(files):
+                file = base / name
+                if name.endswith(".py") and not (forced or config_for(file)).is_excluded(file):
+                    yield file
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    select: tuple[str, ...] | None = args.select
+    ignore: tuple[str, ...] = args.ignore
+    try:
+        forced = load_config_file(args.config) if args.config is not None else None
+        files = list(dict.fromkeys(discover(args.paths, forced)))
+        # Every configuration is loaded before any file is checked: a bad one stops the run whole.
+        configs = {file: (forced or config_for(file)).with_cli(select, ignore) for file in files}
+    except ConfigError as exc:
+        print(f"tradelint: error: {exc}", file=sys.stderr)
+        return 2
+    except UsageError as exc:
+        print(f"tradelint: error: {exc}", file=sys.stderr)
+        return 2
+
+    checker = Checker()
+    findings: list[Finding] = []
+    internal_errors = 0
+    for file, config in configs.items():
+        try:
+            findings.extend(checker.check_path(file, config, display=str(file)))
+        except Exception:  # a bug in tradelint must not cost the rest of the run
+            internal_errors += 1
+            print(f"tradelint: internal error while checking {file}; please report it:", file=sys.stderr)
+            traceback.print_exc(file=sys.stderr)
+
+    if args.output_format == "json":
+        json.dump([f.as_json() for f in findings], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for finding in findings:
+            print(finding.as_text())
+        checked = len(configs)
+        if findings:
+            print(f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} in {checked} file{'s' if checked != 1 else ''}.")
+        else:
+            print(f"All checks passed ({checked} file{'s' if checked != 1 else ''}).")
+    if internal_errors:
+        return 2
+    return 1 if findings else 0
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        code = run(argv)
+    except KeyboardInterrupt:
+        code = 130
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()
