@@ -260,6 +260,8 @@ class TaskAnalysis:
                 if use.kind == "method" and use.name == "add_done_callback":
                     if _callback_clears(module, owner, use, attr):
                         return True
+            if _dropped_after_await(owner, attr):
+                return True
         return False
 
     def _class_family(self, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
@@ -287,6 +289,35 @@ def _methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, tuple[ModuleInf
                     found.setdefault(stmt.name, (owner_module, stmt))
         memo[key] = found
     return memo[key]  # type: ignore[return-value]
+
+
+def _dropped_after_await(cls: ast.ClassDef, attr: str) -> bool:
+    """A method that awaits (an event, a queue join) and then drops ``self.attr``: a cooperative
+    stop that joins the task by other means, as aiogram's ``ChatActionSender._stop`` does."""
+    for method in cls.body:
+        if not isinstance(method, ast.AsyncFunctionDef):
+            continue
+        receiver = self_name(method)
+        awaits = [n.lineno for n in ast.walk(method) if isinstance(n, ast.Await)]
+        for node in ast.walk(method):
+            if (
+                isinstance(node, ast.Assign)
+                and _is_none(node.value)
+                and any(
+                    isinstance(t, ast.Attribute)
+                    and t.attr == attr
+                    and isinstance(t.value, ast.Name)
+                    and t.value.id == receiver
+                    for t in node.targets
+                )
+                and any(line < node.lineno for line in awaits)
+            ):
+                return True
+    return False
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _callback_clears(module: ModuleInfo, cls: ast.ClassDef, use: Use, attr: str) -> bool:

@@ -1,0 +1,188 @@
+"""The ``tradelint`` command: output formats, exit codes, discovery, suppression, config errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flake8_tradelint.cli import run
+from flake8_tradelint.config import clear_cache
+
+BUG = "import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n"
+CLEAN = "import asyncio\n\n\nasync def f():\n    await asyncio.create_task(g())\n"
+MESSAGE = (
+    "the task created by `asyncio.create_task(...)` is discarded: the loop keeps only a weak reference, "
+    "so it can be garbage-collected mid-run and is never awaited or cancelled; keep a reference and "
+    "cancel or await it"
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_config_cache() -> None:
+    clear_cache()
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_text_output_and_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bug = write(tmp_path / "bug.py", BUG)
+    assert run([str(bug)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"{bug}:5:5: TRD301 {MESSAGE}", "Found 1 finding in 1 file."]
+
+
+def test_clean_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path / "ok.py", CLEAN)
+    assert run([str(tmp_path)]) == 0
+    assert capsys.readouterr().out == "All checks passed (1 file).\n"
+
+
+def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bug = write(tmp_path / "bug.py", "import asyncio\nasync def f():\n    é = 1; asyncio.create_task(g())\n")
+    assert run([str(bug), "--output-format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    # Columns count characters: the 2-byte "é" shifts the byte offset, not the column.
+    assert data == [
+        {
+            "code": "TRD301",
+            "message": MESSAGE,
+            "path": str(bug),
+            "line": 3,
+            "column": 12,
+            "end_line": 3,
+            "end_column": 36,
+        }
+    ]
+
+
+def test_select_and_ignore(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bug = write(tmp_path / "bug.py", BUG)
+    assert run([str(bug), "--select", "TRD2"]) == 0
+    assert run([str(bug), "--ignore", "TRD301"]) == 0
+    assert run([str(bug), "--select", "TRD3,TRD2"]) == 1
+    capsys.readouterr()
+
+
+def test_unknown_code_on_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        run([str(tmp_path), "--select", "TRD999"])
+    assert exc.value.code == 2
+    assert "argument --select: unknown rule code or prefix 'TRD999'" in capsys.readouterr().err
+
+
+def test_missing_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run([str(tmp_path / "nope")]) == 2
+    assert capsys.readouterr().err == f"tradelint: error: {tmp_path / 'nope'}: no such file or directory\n"
+
+
+def test_noqa(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = BUG.replace("(g())\n", "(g())  # noqa: TRD301\n")
+    write(tmp_path / "a.py", text)
+    write(tmp_path / "b.py", BUG.replace("(g())\n", "(g())  # noqa\n"))
+    write(tmp_path / "c.py", BUG.replace("(g())\n", "(g())  # noqa: TRD201\n"))
+    assert run([str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "a.py" not in out and "b.py" not in out and "c.py:5:5: TRD301" in out
+
+
+def test_syntax_error_is_one_finding_and_run_goes_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path / "broken.py", "def f(:\n    pass\n")
+    write(tmp_path / "bug.py", BUG)
+    write(tmp_path / "nul.py", "x = 1\x00\n")
+    write(tmp_path / "latin.py", "# -*- coding: nope -*-\nx = 1\n")
+    (tmp_path / "bad_utf8.py").write_bytes(b"x = '\xff'\n")
+    assert run([str(tmp_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert f"{tmp_path / 'broken.py'}:1:7: TRD001 syntax error: invalid syntax" in out
+    assert f"{tmp_path / 'bug.py'}:5:5: TRD301 {MESSAGE}" in out
+    assert any(line.startswith(f"{tmp_path / 'nul.py'}:1:1: TRD001 syntax error: source code") for line in out)
+    assert f"{tmp_path / 'latin.py'}:1:1: TRD001 cannot decode file: unknown encoding: nope" in out
+    assert any(line.startswith(f"{tmp_path / 'bad_utf8.py'}:1:1: TRD001 cannot decode file:") for line in out)
+    assert out[-1] == "Found 5 findings in 5 files."
+
+
+def test_deep_nesting_does_not_crash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path / "deep.py", "x = " + "(" * 5000 + "1" + ")" * 5000 + "\n")
+    write(tmp_path / "deep2.py", "x = " + "-" * 100000 + "1\n")
+    assert run([str(tmp_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert len([line for line in out if ": TRD001 " in line]) == 2
+
+
+def test_skips_vcs_virtualenvs_and_excluded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.tradelint]\nexclude = ["generated", "legacy_*.py"]\n')
+    write(tmp_path / ".git" / "hook.py", BUG)
+    write(tmp_path / "env" / "pyvenv.cfg", "")
+    write(tmp_path / "env" / "lib" / "mod.py", BUG)
+    write(tmp_path / "generated" / "api.py", BUG)
+    write(tmp_path / "src" / "legacy_client.py", BUG)
+    kept = write(tmp_path / "src" / "client.py", BUG)
+    assert run([str(tmp_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in out[:-1]] == [str(kept)]
+    # A file named on the command line is checked even when excluded, as ruff does by default.
+    assert run([str(tmp_path / "generated" / "api.py")]) == 1
+    capsys.readouterr()
+
+
+def test_per_file_ignores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.tradelint]\nper-file-ignores = { "tests/*" = ["TRD3"] }\n')
+    write(tmp_path / "tests" / "test_x.py", BUG)
+    app = write(tmp_path / "app.py", BUG)
+    assert run([str(tmp_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in out[:-1]] == [str(app)]
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[tool.tradelint]\nselec = ['TRD']\n", "[tool.tradelint] key 'selec': unknown key (known keys: "
+         "select, ignore, per-file-ignores, exclude, resources, task-owners, shutdown-methods, renames)"),
+        ("[tool.tradelint]\nselect = ['TRD999']\n", "[tool.tradelint] key 'select': unknown rule code or prefix 'TRD999'"),
+        ("[tool.tradelint]\nignore = 'TRD301'\n", "[tool.tradelint] key 'ignore': expected a list of strings, got 'TRD301'"),
+        ("[tool.tradelint\nselect = []\n", "[tool.tradelint]: invalid TOML: Expected ']' at the end of a table declaration (at line 1, column 16)"),
+        ("[tool.tradelint]\nrenames = { 'a.b' = 'not an id' }\n", "[tool.tradelint] key 'renames.a.b': the new name must be an identifier, got 'not an id'"),
+        ("[tool.tradelint]\nrenames = { 'a' = 'b', 'b' = 'a' }\n", "[tool.tradelint] key 'renames.a': 'a' -> 'b' and 'b' -> 'a' chain or cycle; give each old name its final new name"),
+        ("[tool.tradelint]\nresources = { 'lib.Client' = 3 }\n", "[tool.tradelint] key 'resources.lib.Client': expected a close method name, got 3"),
+        ("[tool.tradelint]\nper-file-ignores = { 'tests/*' = ['XYZ1'] }\n", "[tool.tradelint] key 'per-file-ignores.tests/*': unknown rule code or prefix 'XYZ1'"),
+    ],
+)
+def test_config_errors_exit_2_before_any_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], toml: str, message: str
+) -> None:
+    write(tmp_path / "pyproject.toml", toml)
+    write(tmp_path / "bug.py", BUG)
+    assert run([str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"tradelint: error: {tmp_path / 'pyproject.toml'}: {message}\n"
+
+
+def test_config_file_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path / "cfg.toml", "[tool.tradelint]\nignore = ['TRD301']\n")
+    bug = write(tmp_path / "bug.py", BUG)
+    assert run([str(bug), "--config", str(tmp_path / "cfg.toml")]) == 0
+    capsys.readouterr()
+
+
+def test_console_script_runs(tmp_path: Path) -> None:
+    bug = write(tmp_path / "bug.py", BUG)
+    proc = subprocess.run(
+        [sys.executable, "-m", "flake8_tradelint", str(bug)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines()[0] == f"{bug}:5:5: TRD301 {MESSAGE}"
+    assert proc.stderr == ""

@@ -1,0 +1,40 @@
+"""``flake8 --select TRD`` and ``tradelint`` report the same (path, line, code) over all fixtures."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+from tests.conftest import FIXTURES, ROOT
+
+FLAKE8_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>TRD\d{3}) ")
+
+
+def test_flake8_and_cli_agree_on_fixtures() -> None:
+    flake8 = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "TRD", "--isolated", "fixtures"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert flake8.returncode == 1, flake8.stderr
+    via_flake8 = set()
+    for line in flake8.stdout.splitlines():
+        match = FLAKE8_LINE.match(line)
+        assert match, f"unexpected flake8 output line: {line!r}"
+        via_flake8.add((match["path"].removeprefix("./"), int(match["line"]), match["code"]))
+
+    cli = subprocess.run(
+        [sys.executable, "-m", "flake8_tradelint", "--output-format", "json", "fixtures"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert cli.returncode == 1, cli.stderr
+    via_cli = {(f["path"], f["line"], f["code"]) for f in json.loads(cli.stdout)}
+
+    assert len(via_cli) > 200
+    assert via_flake8 == via_cli
+    # flake8's columns are the CLI's too (both 1-based characters).
+    cols_flake8 = {(m["path"].removeprefix("./"), int(m["line"]), int(m["col"])) for m in map(FLAKE8_LINE.match, flake8.stdout.splitlines()) if m}
+    cols_cli = {(f["path"], f["line"], f["column"]) for f in json.loads(cli.stdout)}
+    assert cols_flake8 == cols_cli
+    assert (FIXTURES / "TRD301.py").is_file()
