@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 if TYPE_CHECKING:
     from flake8_tradelint.config import Config
@@ -73,12 +73,12 @@ def build_index(tree: ast.Module) -> Index:
         if isinstance(node, ast.If) and _is_type_checking_test(node.test):
             parents[node.test] = node
             stack.append((node.test, type_checking))
-            for child in node.body:
-                parents[child] = node
-                stack.append((child, True))
-            for child in node.orelse:
-                parents[child] = node
-                stack.append((child, type_checking))
+            for stmt in node.body:
+                parents[stmt] = node
+                stack.append((stmt, True))
+            for stmt in node.orelse:
+                parents[stmt] = node
+                stack.append((stmt, type_checking))
             continue
         for child in ast.iter_child_nodes(node):
             parents[child] = node
@@ -257,7 +257,7 @@ class Project:
         self._locate_cache: dict[Path, tuple[str | None, tuple[Path, ...]]] = {}
         self._find_cache: dict[tuple[str, tuple[Path, ...]], Path | None] = {}
         # Per-class memo for analyses that walk a class hierarchy (keyed by the ClassDef node).
-        self.class_memo: dict[tuple[str, ast.AST], object] = {}
+        self.class_memo: dict[tuple[str, ast.AST], Any] = {}
 
     def locate(self, path: Path) -> tuple[str | None, tuple[Path, ...]]:
         """The module name of ``path`` and the folders its absolute imports are searched from."""
@@ -296,8 +296,16 @@ class Project:
         self._locate_cache[path] = result
         return result
 
+    def parsed(self, path: Path) -> ast.Module | None:
+        """The tree of a module already parsed for a cross-module lookup: parse each file once."""
+        info = self._modules.get(Path(os.path.abspath(path)))
+        return info.tree if info is not None else None
+
     def register(self, path: Path, tree: ast.Module) -> ModuleInfo:
         path = Path(os.path.abspath(path))
+        known = self._modules.get(path)
+        if known is not None and known.tree is tree:
+            return known
         info = ModuleInfo(path, tree, self)
         self._modules[path] = info
         return info

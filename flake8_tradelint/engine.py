@@ -122,7 +122,7 @@ class Checker:
         try:
             text = decode_source(source) if isinstance(source, bytes) else source
             if tree is None:
-                tree = parse_source(text, display)
+                tree = self.project.parsed(path) or parse_source(text, display)
         except SourceError as exc:
             if not config.enabled("TRD001", path):
                 return []

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Iterator
 
 if TYPE_CHECKING:
-    from flake8_tradelint.context import FileContext
+    from flake8_tradelint.engine import FileContext
 
 _RULES: dict[str, type[Rule]] = {}
 

@@ -227,14 +227,21 @@ class RenameAnalysis:
             return True
         return self._inherits(type_name, rename, depth=0)
 
-    def _inherits(self, type_name: str, rename: Rename, depth: int) -> bool:
-        if depth > 10:
-            return False
+    def _find_class(self, type_name: str) -> tuple[ModuleInfo, ast.ClassDef] | None:
+        """The first-party class a qualified type name refers to (this module's own included)."""
         found = self.module.project.lookup(type_name, self.module.roots) if "." in type_name else None
         if found is None and type_name.rpartition(".")[0] == self.module.module_name:
             stmt = self.module.top_level.get(type_name.rpartition(".")[2])
             found = (self.module, stmt) if stmt is not None else None
         if found is None or not isinstance(found[1], ast.ClassDef):
+            return None
+        return found[0], found[1]
+
+    def _inherits(self, type_name: str, rename: Rename, depth: int) -> bool:
+        if depth > 10:
+            return False
+        found = self._find_class(type_name)
+        if found is None:
             return False
         module, cls = found
         if self.defines(module, cls, rename.old):
@@ -246,11 +253,8 @@ class RenameAnalysis:
         return False
 
     def defined_by_known_class(self, type_name: str, old: str) -> bool:
-        found = self.module.project.lookup(type_name, self.module.roots) if "." in type_name else None
-        if found is None and type_name.rpartition(".")[0] == self.module.module_name:
-            stmt = self.module.top_level.get(type_name.rpartition(".")[2])
-            found = (self.module, stmt) if stmt is not None else None
-        return found is not None and isinstance(found[1], ast.ClassDef) and self.defines(found[0], found[1], old)
+        found = self._find_class(type_name)
+        return found is not None and self.defines(found[0], found[1], old)
 
     def matches(self, rename: Rename, receiver: ast.expr, at: ast.AST) -> bool:
         if rename.owner is not None:

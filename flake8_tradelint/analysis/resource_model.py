@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from flake8_tradelint.analysis.dataclass_model import resolve_class
 from flake8_tradelint.analysis.uses import (
@@ -30,6 +30,8 @@ class ResourceSpec:
     close: str
     # Needs a running event loop when constructed: creating it at import time is a bug by itself.
     needs_loop: bool = False
+    # Opens connections only on first use (ccxt, httpx, redis): unused, it holds nothing to leak.
+    lazy: bool = False
 
 
 BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
@@ -37,13 +39,13 @@ BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
     "aiohttp.client.ClientSession": ResourceSpec("close", needs_loop=True),
     "aiohttp.TCPConnector": ResourceSpec("close", needs_loop=True),
     "aiohttp.connector.TCPConnector": ResourceSpec("close", needs_loop=True),
-    "httpx.AsyncClient": ResourceSpec("aclose"),
-    "redis.asyncio.Redis": ResourceSpec("aclose"),
-    "redis.asyncio.StrictRedis": ResourceSpec("aclose"),
-    "redis.asyncio.client.Redis": ResourceSpec("aclose"),
-    "redis.asyncio.from_url": ResourceSpec("aclose"),
-    "redis.asyncio.Redis.from_url": ResourceSpec("aclose"),
-    "redis.asyncio.client.Redis.from_url": ResourceSpec("aclose"),
+    "httpx.AsyncClient": ResourceSpec("aclose", lazy=True),
+    "redis.asyncio.Redis": ResourceSpec("aclose", lazy=True),
+    "redis.asyncio.StrictRedis": ResourceSpec("aclose", lazy=True),
+    "redis.asyncio.client.Redis": ResourceSpec("aclose", lazy=True),
+    "redis.asyncio.from_url": ResourceSpec("aclose", lazy=True),
+    "redis.asyncio.Redis.from_url": ResourceSpec("aclose", lazy=True),
+    "redis.asyncio.client.Redis.from_url": ResourceSpec("aclose", lazy=True),
     "asyncpg.create_pool": ResourceSpec("close"),
 }
 # ``ccxt.async_support.binance()``: any exchange class directly under these modules.
@@ -92,7 +94,7 @@ class ResourceAnalysis:
             return spec
         module, _, name = qualified.rpartition(".")
         if module in EXCHANGE_MODULES and name.islower() and name.isidentifier():
-            return ResourceSpec("close")
+            return ResourceSpec("close", lazy=True)
         return None
 
     def closes(self, use: Use, spec: ResourceSpec) -> bool:
@@ -172,8 +174,11 @@ class ResourceAnalysis:
         if declares_outer(c.function, c.name):
             return None
         closes: list[str | None] = []
+        used = not c.spec.lazy
         for node in name_loads(c.function, c.name):
             use = classify(self.module, node)
+            if use.kind == "method" and use.call is not None and is_awaited_call(self.module, use.call):
+                used = True
             if self.closes(use, c.spec):
                 if use.kind == "attribute":
                     return None  # ``push_async_callback(s.close)`` and friends
@@ -182,7 +187,10 @@ class ResourceAnalysis:
                 return None
         if "finally" in closes or ("except" in closes and None in closes):
             return None
-        return "not_in_finally" if closes else "never_closed"
+        if closes:
+            return "not_in_finally"
+        # ccxt's ``describe()`` builds an exchange just to read its metadata: no session is opened.
+        return "never_closed" if used else None
 
     def _takes_care(self, module: ModuleInfo, use: Use, *, owner_is_class: bool = False) -> bool:
         """Uses after which someone else owns the resource, or it is closed by a context manager."""
@@ -227,7 +235,7 @@ def class_and_bases(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ModuleI
     key = ("bases", cls)
     if key not in memo:
         memo[key] = _class_and_bases(module, cls)
-    return list(memo[key])  # type: ignore[call-overload]
+    return list(cast("list[tuple[ModuleInfo, ast.ClassDef]]", memo[key]))
 
 
 def _class_and_bases(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:

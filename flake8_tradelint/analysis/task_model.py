@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from flake8_tradelint.analysis.dataclass_model import resolve_definition
 from flake8_tradelint.analysis.resource_model import class_and_bases
@@ -146,7 +146,7 @@ class TaskAnalysis:
         return target in self._weak_containers(module)
 
     def _weak_containers(self, module: ModuleInfo) -> set[str]:
-        found = set()
+        found: set[str] = set()
         for call in module.index.calls:
             if module.imports.qualify(call.func) in WEAK_CONTAINERS:
                 parent = module.parent(call)
@@ -288,7 +288,7 @@ def _methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, tuple[ModuleInf
                 if isinstance(stmt, FUNCTION_NODES):
                     found.setdefault(stmt.name, (owner_module, stmt))
         memo[key] = found
-    return memo[key]  # type: ignore[return-value]
+    return cast("dict[str, tuple[ModuleInfo, ast.stmt]]", memo[key])
 
 
 def _dropped_after_await(cls: ast.ClassDef, attr: str) -> bool:

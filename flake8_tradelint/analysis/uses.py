@@ -7,11 +7,13 @@ with it; the resource and task models decide which kinds count as taking care of
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass
 from typing import Iterator
 
 from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
 
+TRY_NODES: tuple[type[ast.AST], ...] = (ast.Try, ast.TryStar) if sys.version_info >= (3, 11) else (ast.Try,)
 CONTAINERS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred, ast.JoinedStr, ast.FormattedValue)
 # Builtins that look at a value without keeping it.
 INSPECTORS = {"bool", "isinstance", "id", "repr", "str", "print", "type", "hash", "len", "format", "callable"}
@@ -24,7 +26,7 @@ class Use:
     # "return", "alias", "container", "test", "other"
     kind: str
     name: str = ""  # the method or attribute name for "method"/"attribute"
-    call: ast.Call | None = None  # the call for "argument"
+    call: ast.Call | None = None  # the call, for "method" (``s.get(...)``) and "argument"
     keyword: str | None = None  # the keyword the value is passed as, for "argument"
 
 
@@ -33,7 +35,7 @@ def classify(module: ModuleInfo, node: ast.expr) -> Use:
     if isinstance(parent, ast.Attribute) and parent.value is node:
         grand = module.parent(parent)
         if isinstance(grand, ast.Call) and grand.func is parent:
-            return Use(node, "method", parent.attr)
+            return Use(node, "method", parent.attr, call=grand)
         return Use(node, "attribute", parent.attr)
     if isinstance(parent, ast.Await):
         return Use(node, "await")
@@ -138,7 +140,7 @@ def in_cleanup_block(module: ModuleInfo, node: ast.AST, stop: ast.AST) -> str | 
             return None
         if isinstance(ancestor, ast.ExceptHandler):
             return "except"
-        if isinstance(ancestor, (ast.Try, getattr(ast, "TryStar", ast.Try))) and child in ancestor.finalbody:
+        if isinstance(ancestor, TRY_NODES) and child in getattr(ancestor, "finalbody", ()):
             return "finally"
         child = ancestor
     return None
