@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -79,7 +80,24 @@ def discover(paths: Sequence[Path], forced: Config | None) -> Iterator[Path]:
                     yield file
 
 
+# Subcommands other than ``check``: name -> "module:function" taking the remaining arguments and
+# returning an exit code. ``tradelint PATH...`` means ``tradelint check PATH...``; to check a
+# folder that is named like a subcommand, write ``tradelint ./rules``.
+SUBCOMMANDS: dict[str, str] = {}
+
+
 def run(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "check":
+        argv = argv[1:]
+    elif argv and argv[0] in SUBCOMMANDS:
+        module_name, _, function = SUBCOMMANDS[argv[0]].partition(":")
+        module = importlib.import_module(module_name)
+        return int(getattr(module, function)(argv[1:]))
+    return run_check(argv)
+
+
+def run_check(argv: Sequence[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     select: tuple[str, ...] | None = args.select
