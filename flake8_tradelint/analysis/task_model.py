@@ -61,6 +61,9 @@ class TaskAnalysis:
         self.module = ctx.module
         self.owners = ctx.config.task_owners
         self._wrappers: dict[ast.AST, bool] = {}
+        # Wrappers that keep their task only in a WeakSet and return nothing.
+        self._returns_nothing: set[ast.AST] = set()
+        self._call_targets: dict[ast.Call, ast.AST] = {}
 
     def creator_label(self, call: ast.Call, module: ModuleInfo | None = None, depth: int = 0) -> str | None:
         """How the task-creating callee is spelled, or None when the call does not make a dangling task."""
@@ -97,7 +100,13 @@ class TaskAnalysis:
             return False
         if not target[0].index.mentions_tasks:
             return False
+        self._call_targets[call] = target[1]
         return self._is_dangling_wrapper(target[0], target[1], depth + 1)
+
+    def returns_task(self, call: ast.Call) -> bool:
+        """Whether the call's value is the task (false for a WeakSet-only wrapper)."""
+        target = self._call_targets.get(call)
+        return target is None or target not in self._returns_nothing
 
     def _is_dangling_wrapper(self, module: ModuleInfo, func: ast.FunctionDef, depth: int) -> bool:
         """A sync function returning a task it created without keeping a strong reference."""
@@ -105,11 +114,12 @@ class TaskAnalysis:
             return self._wrappers[func]
         self._wrappers[func] = False  # recursion guard
         result = False
+        weak_only = False
         for node in _own_nodes(func):
             if isinstance(node, ast.Call) and self._is_weak_container_add(module, node):
                 # ``_weak_tasks.add(asyncio.create_task(coro))``: a WeakSet keeps nothing alive.
                 if any(isinstance(a, ast.Call) and self.creator_label(a, module, depth) for a in node.args):
-                    result = True
+                    weak_only = True
             if not isinstance(node, ast.Return) or node.value is None:
                 continue
             value = node.value
@@ -117,6 +127,9 @@ class TaskAnalysis:
                 result = True
             elif isinstance(value, ast.Name) and self._local_task_unkept(module, func, value.id, depth):
                 result = True
+        if weak_only and not result:
+            self._returns_nothing.add(func)
+        result = result or weak_only
         self._wrappers[func] = result
         return result
 

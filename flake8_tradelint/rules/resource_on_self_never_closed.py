@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.fix.specs import shutdown_fix
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -52,8 +53,18 @@ class ResourceOnSelfNeverClosed(Rule):
             assert c.cls is not None and c.function is not None
             shutdown = ctx.resources.shutdown_method(c.cls)
             advice = f"close it in `{shutdown}()`" if shutdown else "add a `close()` method that closes it"
+            fix = shutdown_fix(
+                ctx.module,
+                c.cls,
+                c.name,
+                ctx.config.shutdown_methods,
+                f"await {{x}}.{c.spec.close}()",
+                f"Close `self.{c.name}` in `{{method}}()`",
+                "safe",
+            )
             yield Report(
                 c.stmt,
                 f"`self.{c.name}` (`{c.label}(...)`) is created in `{c.function.name}()` but no method "
                 f"of `{c.cls.name}` closes it; {advice}",
+                fix,
             )
