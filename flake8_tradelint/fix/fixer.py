@@ -155,7 +155,8 @@ class WriteError(Exception):
 def write_atomically(source: SourceFile, text: str) -> None:
     """Replace the file whole or not at all, keeping mode, encoding, BOM and line endings."""
     target = source.path.resolve()  # through a symlink, not over it
-    if not os.access(target, os.W_OK):
+    # The mode bits, not os.access: root may write anything, but a read-only file says "leave me".
+    if not target.stat().st_mode & stat.S_IWUSR:
         raise WriteError(f"{source.path}: read-only, not fixed")
     if target.read_bytes() != source.data:
         raise WriteError(f"{source.path}: changed on disk while fixing, not overwritten")
