@@ -44,7 +44,7 @@ def test_fix_changes_only_what_it_targets(path: Path) -> None:
 
 
 def test_the_fixer_changes_every_fixture_with_fixable_findings() -> None:
-    assert len(CHANGED) == 18
+    assert len(CHANGED) == 23
     assert OUTCOME.errors == []
 
 
