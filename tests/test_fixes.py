@@ -30,7 +30,7 @@ def test_fixed_output_is_the_stored_one(path: Path) -> None:
     if new is None:
         assert not stored.exists(), f"{stored} is stale: the fixer no longer changes {path.name}"
     else:
-        assert stored.exists(), f"no stored fixed output; run: python -m tests.update_fixed"
+        assert stored.exists(), "no stored fixed output; run: python -m tests.update_fixed"
         assert new == stored.read_text(encoding="utf-8")
 
 
