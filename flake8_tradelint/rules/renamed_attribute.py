@@ -4,6 +4,7 @@ from typing import Iterator
 
 from flake8_tradelint.analysis.rename_model import RenameAnalysis
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.fix.plan import EditSpec, FixSpec, Safety
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -45,15 +46,20 @@ class RenamedAttribute(Rule):
         for site in RenameAnalysis(ctx).sites():
             rename = site.rename
             owner = f" on `{rename.owner}`" if rename.owner else ""
+            params = (("old", rename.old), ("new", rename.new))
             if site.string_reference:
                 yield Report(
                     site.node,
                     f"`\"{rename.old}\"` names an attribute renamed to `{rename.new}`{owner}; "
                     f"use `\"{rename.new}\"`",
+                    FixSpec(f"Use `\"{rename.new}\"`", "unsafe", (EditSpec("rename_string", site.node, params),)),
                 )
             else:
+                # Safe only where the receiver is proven to be the owner.
+                safety: Safety = "safe" if rename.owner else "unsafe"
                 yield Report(
                     site.node,
                     f"`{site.receiver}.{rename.old}`: `{rename.old}` was renamed to `{rename.new}`{owner}; "
                     f"use `{site.receiver}.{rename.new}`",
+                    FixSpec(f"Rename to `{rename.new}`", safety, (EditSpec("rename_attribute", site.node, params),)),
                 )
