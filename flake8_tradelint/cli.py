@@ -7,13 +7,11 @@ import importlib
 import json
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from flake8_tradelint import __version__
+from flake8_tradelint import __version__, runner
 from flake8_tradelint.config import Config, ConfigError, config_for, load_config_file
-from flake8_tradelint.engine import Checker
 from flake8_tradelint.finding import Finding
 from flake8_tradelint.registry import all_codes
 
@@ -52,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fix", action="store_true", help="apply safe fixes, writing files atomically")
     parser.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    runner.add_arguments(parser)
     parser.add_argument("--version", action="version", version=f"tradelint {__version__}")
     return parser
 
@@ -120,21 +119,13 @@ def run_check(argv: Sequence[str]) -> int:
     if args.fix or args.diff:
         return _run_fix(configs, args)
 
-    checker = Checker()
-    findings: list[Finding] = []
-    internal_errors = 0
-    for file, config in configs.items():
-        try:
-            findings.extend(checker.check_path(file, config, display=str(file)))
-        except Exception:  # a bug in tradelint must not cost the rest of the run
-            internal_errors += 1
-            print(f"tradelint: internal error while checking {file}; please report it:", file=sys.stderr)
-            traceback.print_exc(file=sys.stderr)
-
-    _print_findings(findings, args.output_format, len(configs))
-    if internal_errors:
+    result = runner.check_files(configs, args.jobs, None if args.no_cache else args.cache_dir)
+    for file, trace in result.errors:  # a bug in tradelint must not cost the rest of the run
+        print(f"tradelint: internal error while checking {file}; please report it:\n{trace}", file=sys.stderr, end="")
+    _print_findings(result.findings, args.output_format, len(configs))
+    if result.errors:
         return 2
-    return 1 if findings else 0
+    return 1 if result.findings else 0
 
 
 def _plural(n: int, word: str) -> str:

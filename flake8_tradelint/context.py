@@ -426,6 +426,11 @@ class Project:
         return self._modules[path]
 
     def find_module(self, dotted: str, roots: tuple[Path, ...]) -> ModuleInfo | None:
+        found = self.find_path(dotted, roots)
+        return self.module_at(found) if found is not None else None
+
+    def find_path(self, dotted: str, roots: tuple[Path, ...]) -> Path | None:
+        """The file of first-party module ``dotted`` under ``roots``, without parsing it."""
         if not dotted:
             return None
         key = (dotted, roots)
@@ -439,8 +444,11 @@ class Project:
                         break
                 if self._find_cache[key] is not None:
                     break
-        found = self._find_cache[key]
-        return self.module_at(found) if found is not None else None
+        return self._find_cache[key]
+
+    def resolutions(self) -> dict[tuple[str, tuple[Path, ...]], Path | None]:
+        """Every module name this project looked for, and the file found: what a result read."""
+        return dict(self._find_cache)
 
     def lookup(self, qualified: str, roots: tuple[Path, ...], depth: int = 0) -> tuple[ModuleInfo, ast.stmt] | None:
         """The first-party definition a dotted name refers to, following re-exports."""
