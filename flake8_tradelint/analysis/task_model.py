@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 DIRECT_CREATORS = {"asyncio.create_task", "asyncio.tasks.create_task", "asyncio.Task", "asyncio.tasks.Task"}
 ENSURE_FUTURE = {"asyncio.ensure_future", "asyncio.tasks.ensure_future"}
+CREATOR_NAMES = {name.rpartition(".")[2] for name in DIRECT_CREATORS | ENSURE_FUTURE}
 LOOP_GETTERS = {
     "asyncio.get_event_loop", "asyncio.get_running_loop", "asyncio.new_event_loop",
     "asyncio.events.get_event_loop", "asyncio.events.get_running_loop",
@@ -65,12 +66,16 @@ class TaskAnalysis:
         # Wrappers that keep their task only in a WeakSet and return nothing.
         self._returns_nothing: set[ast.AST] = set()
         self._call_targets: dict[ast.Call, ast.AST] = {}
+        self._receivers: dict[ModuleInfo, set[str]] = {}
 
     def creator_label(self, call: ast.Call, module: ModuleInfo | None = None, depth: int = 0) -> str | None:
         """How the task-creating callee is spelled, or None when the call does not make a dangling task."""
         module = module or self.module
         func = call.func
-        qualified = module.imports.qualify(func)
+        # An import alias can only rename the root of a dotted callee, so an attribute call can be
+        # ``asyncio.create_task`` only if it ends in one of these names: most calls skip qualifying.
+        named = isinstance(func, ast.Name) or (isinstance(func, ast.Attribute) and func.attr in CREATOR_NAMES)
+        qualified = module.imports.qualify(func) if named else None
         creates = False
         if qualified in DIRECT_CREATORS:
             creates = True
@@ -93,6 +98,8 @@ class TaskAnalysis:
         if isinstance(func, ast.Name):
             target = resolve_definition(module, func)
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            if func.value.id not in self._receiver_names(module):
+                return False  # ``logger.info(...)``: not a call on a method's ``self``
             method = module.enclosing_function(call)
             cls = module.enclosing_class(call)
             if method is not None and cls is not None and func.value.id == self_name(method):
@@ -103,6 +110,17 @@ class TaskAnalysis:
             return False
         self._call_targets[call] = target[1]
         return self._is_dangling_wrapper(target[0], target[1], depth + 1)
+
+    def _receiver_names(self, module: ModuleInfo) -> set[str]:
+        """The first-parameter names of the module's methods (``self``, ``cls``, rarely more)."""
+        names = self._receivers.get(module)
+        if names is None:
+            names = self._receivers[module] = {
+                name
+                for function in module.index.functions
+                if isinstance(module.parent(function), ast.ClassDef) and (name := self_name(function)) is not None
+            }
+        return names
 
     def returns_task(self, call: ast.Call) -> bool:
         """Whether the call's value is the task (false for a WeakSet-only wrapper)."""

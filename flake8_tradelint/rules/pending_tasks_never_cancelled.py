@@ -50,6 +50,8 @@ class PendingTasksNeverCancelled(Rule):
     def check(self, ctx: FileContext) -> Iterator[Report]:
         module = ctx.module
         for call in module.index.calls:
+            if isinstance(call.func, ast.Attribute) and call.func.attr != "wait":
+                continue  # an alias renames only the root: ``aio.wait`` still ends in ``wait``
             if module.imports.qualify(call.func) not in WAIT or not _may_leave_pending(call):
                 continue
             awaited = module.parent(call)
