@@ -183,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = run(argv)
     except KeyboardInterrupt:
         code = 130
-    sys.exit(code)
+    runner.exit_now(code)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, NoReturn, Sequence
 
 from flake8_tradelint import __version__
 from flake8_tradelint.config import Config
@@ -109,6 +109,18 @@ def check_files(configs: dict[Path, Config], jobs: int = 1, cache_dir: Path | No
         cache.save()
     result.findings = [f for found in per_file for f in (found or [])]
     return result
+
+
+def exit_now(code: int) -> NoReturn:
+    """Exit without tearing the heap down object by object.
+
+    A run keeps every module's tree for cross-module lookups; freeing those millions of objects
+    one by one at interpreter exit took longer than the check itself (22 s of CPU after a 17 s
+    check of the corpus). The operating system takes the memory back at once (as mypy does).
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 # --- checking, in this process or in workers --------------------------------------------------
