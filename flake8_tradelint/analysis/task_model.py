@@ -67,6 +67,8 @@ class TaskAnalysis:
         self._returns_nothing: set[ast.AST] = set()
         self._call_targets: dict[ast.Call, ast.AST] = {}
         self._receivers: dict[ModuleInfo, set[str]] = {}
+        self._in_progress: set[ast.AST] = set()
+        self._cycle = False
 
     def creator_label(self, call: ast.Call, module: ModuleInfo | None = None, depth: int = 0) -> str | None:
         """How the task-creating callee is spelled, or None when the call does not make a dangling task."""
@@ -130,8 +132,24 @@ class TaskAnalysis:
     def _is_dangling_wrapper(self, module: ModuleInfo, func: ast.FunctionDef, depth: int) -> bool:
         """A sync function returning a task it created without keeping a strong reference."""
         if func in self._wrappers:
+            if func in self._in_progress:
+                self._cycle = True
             return self._wrappers[func]
+        # Every file that calls a wrapper asks about it: judge it once per run. The verdict
+        # depends only on the function, the task owners configured and the depth reached.
+        memo = module.project.class_memo
+        key = ("wrapper", func)
+        verdicts = cast("dict[tuple[tuple[str, ...], int], tuple[bool, bool]]", memo.setdefault(key, {}))
+        known = verdicts.get((self.owners, depth))
+        if known is not None:
+            result, weak_only = known
+            if weak_only and not result:
+                self._returns_nothing.add(func)
+            self._wrappers[func] = result or weak_only
+            return result or weak_only
         self._wrappers[func] = False  # recursion guard
+        self._in_progress.add(func)
+        outer_cycle, self._cycle = self._cycle, False
         result = False
         weak_only = False
         for node in _own_nodes(func):
@@ -148,6 +166,12 @@ class TaskAnalysis:
                 result = True
         if weak_only and not result:
             self._returns_nothing.add(func)
+        self._in_progress.discard(func)
+        if not self._cycle:
+            # A verdict reached through a recursion guard depends on where the walk started:
+            # keep it for this file only, so that results never depend on the order of files.
+            verdicts[(self.owners, depth)] = (result, weak_only)
+        self._cycle = outer_cycle or self._cycle
         result = result or weak_only
         self._wrappers[func] = result
         return result
@@ -174,10 +198,18 @@ class TaskAnalysis:
         func = call.func
         if not (isinstance(func, ast.Attribute) and func.attr in CONTAINER_ADDERS):
             return False
-        target = ast.unparse(func.value)
-        return target in self._weak_containers(module)
+        weak = self._weak_containers(module)
+        return bool(weak) and ast.unparse(func.value) in weak
 
     def _weak_containers(self, module: ModuleInfo) -> set[str]:
+        # Asked for every ``x.add(...)`` in every candidate wrapper: computed once per module.
+        memo = module.project.class_memo
+        key = ("weak-containers", module.tree)
+        if key not in memo:
+            memo[key] = self._find_weak_containers(module)
+        return cast("set[str]", memo[key])
+
+    def _find_weak_containers(self, module: ModuleInfo) -> set[str]:
         found: set[str] = set()
         for call in module.index.calls:
             if module.imports.qualify(call.func) in WEAK_CONTAINERS:
