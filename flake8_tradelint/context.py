@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import io
+import operator
 import os
 import re
 import sys
@@ -84,8 +85,8 @@ def _child_fields(node: ast.AST) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return fields
 
 
-def _position(node: ast.AST) -> tuple[int, int]:
-    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+# Calls, attributes, classes and functions all have positions.
+_position = operator.attrgetter("lineno", "col_offset")
 
 
 def build_index(tree: ast.Module) -> Index:
@@ -344,6 +345,7 @@ class Project:
         self.overlay = overlay if overlay is not None else {}
         self._modules: dict[Path, ModuleInfo | None] = {}
         self._locate_cache: dict[Path, tuple[str | None, tuple[Path, ...]]] = {}
+        self._folder_roots: dict[Path, list[Path]] = {}
         self._find_cache: dict[tuple[str, tuple[Path, ...]], Path | None] = {}
         # Every call site asks for its callee (is it a task wrapper?): the same names, over and over.
         self._lookup_cache: dict[tuple[str, tuple[Path, ...]], tuple[ModuleInfo, ast.stmt] | None] = {}
@@ -356,21 +358,10 @@ class Project:
         cached = self._locate_cache.get(path)
         if cached is not None:
             return cached
-        from flake8_tradelint.config import config_for
-
         folder = path.parent
-        package_root = folder
-        while (package_root / "__init__.py").is_file() and package_root.parent != package_root:
-            package_root = package_root.parent
-        roots: list[Path] = [package_root]
-        try:
-            config_root = config_for(path).root
-        except Exception:  # a broken config is reported by the engine, not here
-            config_root = None
-        if config_root is not None:
-            roots += [config_root, config_root / "src"]
-        roots.append(folder)
-        roots = list(dict.fromkeys(roots))
+        roots = self._folder_roots.get(folder)
+        if roots is None:
+            roots = self._folder_roots[folder] = self._roots_of(folder)
         module_name = None
         for root in roots:
             try:
@@ -386,6 +377,23 @@ class Project:
         result = (module_name, tuple(roots))
         self._locate_cache[path] = result
         return result
+
+    def _roots_of(self, folder: Path) -> list[Path]:
+        # The same for every file of a folder: stat the ``__init__.py`` chain once per folder.
+        from flake8_tradelint.config import config_for
+
+        package_root = folder
+        while (package_root / "__init__.py").is_file() and package_root.parent != package_root:
+            package_root = package_root.parent
+        roots: list[Path] = [package_root]
+        try:
+            config_root = config_for(folder).root
+        except Exception:  # a broken config is reported by the engine, not here
+            config_root = None
+        if config_root is not None:
+            roots += [config_root, config_root / "src"]
+        roots.append(folder)
+        return list(dict.fromkeys(roots))
 
     def parsed(self, path: Path) -> ast.Module | None:
         """The tree of a module already parsed for a cross-module lookup: parse each file once."""
