@@ -340,9 +340,12 @@ def _top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 class Project:
     """First-party modules, parsed once per process, found from import roots."""
 
-    def __init__(self, overlay: dict[Path, str] | None = None) -> None:
+    def __init__(self, overlay: dict[Path, str] | None = None, *, keep_checked: bool = True) -> None:
         # Sources that differ from the disk (fixes computed but not written, for ``--diff``).
         self.overlay = overlay if overlay is not None else {}
+        # Keep the trees of checked files, so that a later lookup does not parse them again.
+        # Under flake8, which parses every file itself, keeping them costs more than it saves.
+        self.keep_checked = keep_checked
         self._modules: dict[Path, ModuleInfo | None] = {}
         self._locate_cache: dict[Path, tuple[str | None, tuple[Path, ...]]] = {}
         self._folder_roots: dict[Path, list[Path]] = {}
@@ -418,7 +421,8 @@ class Project:
         if known is not None and known.tree is tree:
             return known
         info = ModuleInfo(path, tree, self, text)
-        self._modules[path] = info
+        if self.keep_checked or known is not None:
+            self._modules[path] = info
         return info
 
     def module_at(self, path: Path) -> ModuleInfo | None:
