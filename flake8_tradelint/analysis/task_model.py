@@ -99,6 +99,11 @@ class TaskAnalysis:
             return False
         return self._is_dangling_wrapper(target[0], target[1], depth + 1)
 
+    def leaves_task_unowned(self, module: ModuleInfo, func: ast.FunctionDef) -> bool:
+        """Whether a call to ``func`` hands its caller a task that nothing else keeps: what the
+        mypy plugin asks about a callee it found through types."""
+        return module.index.mentions_tasks and self._is_dangling_wrapper(module, func, 1)
+
     def _is_dangling_wrapper(self, module: ModuleInfo, func: ast.FunctionDef, depth: int) -> bool:
         """A sync function returning a task it created without keeping a strong reference."""
         if func in self._wrappers:

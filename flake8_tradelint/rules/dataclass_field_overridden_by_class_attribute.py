@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import ast
 import os
 from typing import Iterator
 
-from flake8_tradelint.analysis.dataclass_model import FieldInfo, class_model
+from flake8_tradelint.analysis.dataclass_model import FieldInfo, class_model, overriding_assignments
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.registry import Report, Rule
 
@@ -47,6 +46,15 @@ class DataclassFieldOverriddenByClassAttribute(Rule):
     name = "dataclass-field-overridden-by-class-attribute"
     incident = "001"
 
+    @staticmethod
+    def message(cls: str, name: str, base: str, where: str) -> str:
+        """``where`` locates the base's field for the reader, e.g. `` (schemas/base.py:19)``, or is empty."""
+        return (
+            f"`{name}` in `{cls}` does not override what instances see: `{name}` is a dataclass field of "
+            f"`{base}`{where}, whose `__init__` sets its default on every instance; "
+            f"make `{base}.{name}` a `ClassVar`"
+        )
+
     def check(self, ctx: FileContext) -> Iterator[Report]:
         module = ctx.module
         for node in module.index.classes:
@@ -54,33 +62,17 @@ class DataclassFieldOverriddenByClassAttribute(Rule):
             inherited = model.inherited_fields()
             if not inherited:
                 continue
-            for stmt in node.body:
-                for name in _assigned_names(stmt, redecorated=model.kind is not None):
-                    info = inherited.get(name)
-                    if info is not None and info.has_default:
-                        yield Report(stmt, _message(ctx, node.name, name, info))
+            for stmt, name in overriding_assignments(node, redecorated=model.kind is not None):
+                info = inherited.get(name)
+                if info is not None and info.has_default:
+                    yield Report(stmt, self.message(node.name, name, info.owner.name, _where(ctx, info)))
 
 
-def _assigned_names(stmt: ast.stmt, *, redecorated: bool) -> list[str]:
-    if isinstance(stmt, ast.Assign):
-        return [t.id for t in stmt.targets if isinstance(t, ast.Name)]
-    # A dataclass subclass that re-annotates declares a real new default; an undecorated one does not.
-    if isinstance(stmt, ast.AnnAssign) and stmt.value is not None and not redecorated:
-        if isinstance(stmt.target, ast.Name):
-            return [stmt.target.id]
-    return []
-
-
-def _message(ctx: FileContext, cls: str, name: str, info: FieldInfo) -> str:
+def _where(ctx: FileContext, info: FieldInfo) -> str:
     base = info.owner
-    where = ""
-    if base.module is not ctx.module:
-        try:
-            where = f" ({os.path.relpath(base.module.path, ctx.path.parent)}:{info.node.lineno})"
-        except ValueError:
-            where = f" ({base.module.path}:{info.node.lineno})"
-    return (
-        f"`{name}` in `{cls}` does not override what instances see: `{name}` is a dataclass field of "
-        f"`{base.name}`{where}, whose `__init__` sets its default on every instance; "
-        f"make `{base.name}.{name}` a `ClassVar`"
-    )
+    if base.module is ctx.module:
+        return ""
+    try:
+        return f" ({os.path.relpath(base.module.path, ctx.path.parent)}:{info.node.lineno})"
+    except ValueError:
+        return f" ({base.module.path}:{info.node.lineno})"

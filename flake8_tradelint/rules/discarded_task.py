@@ -42,12 +42,15 @@ class DiscardedTask(Rule):
     name = "discarded-task"
     incident = "002"
 
+    @staticmethod
+    def message(label: str) -> str:
+        return (
+            f"the task created by `{label}(...)` is discarded: the loop keeps only a weak "
+            "reference, so it can be garbage-collected mid-run and is never awaited or "
+            "cancelled; keep a reference and cancel or await it"
+        )
+
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for site in ctx.tasks.sites:
             if site.problem == "discarded":
-                yield Report(
-                    site.node,
-                    f"the task created by `{site.label}(...)` is discarded: the loop keeps only a weak "
-                    "reference, so it can be garbage-collected mid-run and is never awaited or "
-                    "cancelled; keep a reference and cancel or await it",
-                )
+                yield Report(site.node, self.message(site.label))

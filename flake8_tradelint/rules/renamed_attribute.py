@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from flake8_tradelint.analysis.rename_model import RenameAnalysis
+from flake8_tradelint.config import Rename
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.registry import Report, Rule
 
@@ -39,21 +40,24 @@ class RenamedAttribute(Rule):
     name = "renamed-attribute"
     incident = "000"
 
+    @staticmethod
+    def attribute_message(receiver: str, rename: Rename) -> str:
+        owner = f" on `{rename.owner}`" if rename.owner else ""
+        return (
+            f"`{receiver}.{rename.old}`: `{rename.old}` was renamed to `{rename.new}`{owner}; "
+            f"use `{receiver}.{rename.new}`"
+        )
+
+    @staticmethod
+    def string_message(rename: Rename) -> str:
+        owner = f" on `{rename.owner}`" if rename.owner else ""
+        return f"`\"{rename.old}\"` names an attribute renamed to `{rename.new}`{owner}; use `\"{rename.new}\"`"
+
     def check(self, ctx: FileContext) -> Iterator[Report]:
         if not ctx.config.renames:
             return
         for site in RenameAnalysis(ctx).sites():
-            rename = site.rename
-            owner = f" on `{rename.owner}`" if rename.owner else ""
             if site.string_reference:
-                yield Report(
-                    site.node,
-                    f"`\"{rename.old}\"` names an attribute renamed to `{rename.new}`{owner}; "
-                    f"use `\"{rename.new}\"`",
-                )
+                yield Report(site.node, self.string_message(site.rename))
             else:
-                yield Report(
-                    site.node,
-                    f"`{site.receiver}.{rename.old}`: `{rename.old}` was renamed to `{rename.new}`{owner}; "
-                    f"use `{site.receiver}.{rename.new}`",
-                )
+                yield Report(site.node, self.attribute_message(site.receiver, site.rename))
