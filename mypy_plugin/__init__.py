@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from mypy.plugin import Plugin
 
-from mypy_plugin.plugin import TradelintMypyPlugin
+from mypy_plugin.hooks import TradelintMypyPlugin
 
 
 def plugin(version: str) -> type[Plugin]:

@@ -31,7 +31,7 @@ class CoreBridge:
         if module is None:
             return None
         for node in module.index.classes:
-            if node.name == name and node.lineno == line:
+            if node.name == name and _starts_at(node, line):
                 return module, node
         return None
 
@@ -40,7 +40,7 @@ class CoreBridge:
         if module is None:
             return None
         for node in module.index.functions:
-            if node.name == name and node.lineno == line:
+            if node.name == name and _starts_at(node, line):
                 return module, node
         return None
 
@@ -48,3 +48,8 @@ class CoreBridge:
         if not isinstance(func, FUNCTION_NODES) or isinstance(func, ast.AsyncFunctionDef):
             return False
         return TaskAnalysis(FileContext(module, config)).leaves_task_unowned(module, func)
+
+
+def _starts_at(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef, line: int) -> bool:
+    """mypy places a decorated definition on its first decorator's line, ``ast`` on ``def``."""
+    return node.lineno == line or any(decorator.lineno == line for decorator in node.decorator_list)

@@ -19,7 +19,19 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from mypy.nodes import CallExpr, ClassDef, Context, MypyFile, NameExpr, Node, RefExpr, TypeInfo
+from mypy.nodes import (
+    AssignmentStmt,
+    CallExpr,
+    ClassDef,
+    Context,
+    MypyFile,
+    NameExpr,
+    Node,
+    RefExpr,
+    TempNode,
+    TypeInfo,
+    Var,
+)
 from mypy.plugin import ClassDefContext
 from mypy.plugins.attrs import attr_class_makers, attr_dataclass_makers, attr_define_makers, attr_frozen_makers
 from mypy.plugins.dataclasses import dataclass_makers
@@ -29,6 +41,7 @@ from mypy.server.trigger import make_wildcard_trigger
 from flake8_tradelint.analysis.dataclass_model import (
     constants_without_classvar,
     declared_fields,
+    is_upper_constant,
     overriding_assignments,
 )
 from flake8_tradelint.config import Config
@@ -47,6 +60,10 @@ FIELD_MAKERS = frozenset(dataclass_makers | attr_dataclass_makers | attr_define_
 # is a dataclass_transform.
 PYDANTIC_MODELS = frozenset({"pydantic.main.BaseModel", "pydantic.v1.main.BaseModel"})
 TAGS = ("dataclass_tag", "attrs_tag")
+# A virtual environment inside the project is still installed code, not the project's.
+INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
+# What mypy's dataclass and attrs plugins leave on a class: tagged when analysed, fields when processed.
+MARKERS = frozenset({"dataclass", "attrs", *TAGS})
 
 
 @dataclass(frozen=True)
@@ -70,17 +87,25 @@ def is_pydantic_model(info: TypeInfo) -> bool:
 
 
 def is_dataclass_like_ancestry(info: TypeInfo) -> bool:
-    """A base whose subclasses may override dataclass fields, or become dataclasses themselves."""
-    if is_pydantic_model(info):
-        return False
-    if info.dataclass_transform_spec is not None or find_dataclass_transform_spec(info) is not None:
+    """A base whose subclasses may override dataclass fields, or become dataclasses themselves.
+
+    Asked for the base of every class mypy analyses (typeshed's included): one pass, no allocation.
+    """
+    found = False
+    for base in info.mro:
+        if base.fullname in PYDANTIC_MODELS:
+            return False
+        if not found and (base.dataclass_transform_spec is not None or _declares_fields(base)):
+            found = True
+    if found:
         return True
-    return any(_declares_fields(base) for base in info.mro)
+    metaclass = info.metaclass_type
+    return metaclass is not None and metaclass.type.dataclass_transform_spec is not None
 
 
 def _declares_fields(info: TypeInfo) -> bool:
     metadata = info.metadata
-    return "dataclass" in metadata or "attrs" in metadata or any(tag in metadata for tag in TAGS)
+    return bool(metadata) and not MARKERS.isdisjoint(metadata)
 
 
 def is_dataclass_like(cls: ClassDef) -> bool:
@@ -109,31 +134,36 @@ def _true_keyword(call: CallExpr, name: str) -> bool:
 
 def check_class(ctx: ClassDefContext, settings: Settings, core: CoreBridge) -> None:
     cls = ctx.cls
-    info = cls.info
     api = ctx.api
-    if is_pydantic_model(info):
+    if is_pydantic_model(cls.info):
         return
     path = api.modules[api.cur_mod_id].path
     if not path.endswith(".py"):
         return  # a stub declares types; nothing in it runs
-    loaded = settings.load(path)
-    if not isinstance(loaded, Config):
-        api.fail(str(loaded), cls, serious=True, code=ERROR_CODES["TRD002"])
-        return
+    def report(problem: str) -> None:
+        api.fail(problem, Context(1, 0), serious=True, code=ERROR_CODES["TRD002"])
+
     dataclass_like = is_dataclass_like(cls)
-    report_constants = dataclass_like and settings.enabled(path, "TRD101") is not None
+    # mypy's tree says cheaply whether the body has a candidate at all; only then does the core
+    # read the source (most classes under these hooks, in the project and in its dependencies,
+    # have none).
+    constants, overrides = _candidates(cls, redecorated=dataclass_like)
+    constants_config = settings.enabled(path, "TRD101", report) if constants and dataclass_like else None
+    overrides_config = settings.enabled(path, "TRD102", report) if overrides else None
     inherited: dict[str, InheritedField] = {}
-    if settings.enabled(path, "TRD102") is not None:
+    if overrides_config is not None:
         inherited = {
-            name: found for name, found in inherited_fields(ctx, core).items() if found.has_default
+            name: found
+            for name, found in inherited_fields(ctx, core, overrides).items()
+            if found.has_default
         }
-    if not (report_constants or inherited):
+    if constants_config is None and not inherited:
         return
     found = core.class_node(path, cls.name, cls.line)
     if found is None:
         return
     module, node = found
-    if report_constants:
+    if constants_config is not None:
         for constant in constants_without_classvar(module, node):
             assert isinstance(constant.target, ast.Name)
             message = DataclassConstantWithoutClassVar.message(constant.target.id, cls.name)
@@ -141,23 +171,50 @@ def check_class(ctx: ClassDefContext, settings: Settings, core: CoreBridge) -> N
     for stmt, name in overriding_assignments(node, redecorated=dataclass_like):
         field = inherited.get(name)
         if field is not None:
-            where = _where(api.modules, path, loaded, field)
+            assert overrides_config is not None
+            where = _where(api.modules, path, overrides_config, field)
             message = DataclassFieldOverriddenByClassAttribute.message(cls.name, name, field.owner.name, where)
             _fail(ctx, message, stmt, "TRD102")
 
 
-def inherited_fields(ctx: ClassDefContext, core: CoreBridge) -> dict[str, InheritedField]:
-    """Fields the class gets from its dataclass-like ancestors, nearest first (as the MRO)."""
+def _candidates(cls: ClassDef, *, redecorated: bool) -> tuple[set[str], set[str]]:
+    """Names the body binds that could be a TRD101 constant or a TRD102 override (a superset
+    of what the core will confirm from the source)."""
+    constants: set[str] = set()
+    overrides: set[str] = set()
+    for stmt in cls.defs.body:
+        if not isinstance(stmt, AssignmentStmt):
+            continue
+        annotated = stmt.unanalyzed_type is not None
+        has_value = not (isinstance(stmt.rvalue, TempNode) and stmt.rvalue.no_rhs)
+        for target in stmt.lvalues:
+            if not isinstance(target, NameExpr):
+                continue
+            # A ClassVar is what TRD101 asks for (mypy and the core agree on every spelling).
+            classvar = isinstance(target.node, Var) and target.node.is_classvar
+            if annotated and has_value and not classvar and is_upper_constant(target.name):
+                constants.add(target.name)
+            if not annotated or (has_value and not redecorated):
+                overrides.add(target.name)
+    return constants, overrides
+
+
+def inherited_fields(ctx: ClassDefContext, core: CoreBridge, names: set[str]) -> dict[str, InheritedField]:
+    """Fields among ``names`` the class gets from its dataclass-like ancestors: for each name, the
+    nearest ancestor that declares it, as the MRO resolves it."""
     found: dict[str, InheritedField] = {}
     for base in ctx.cls.info.mro[1:]:
+        own = {name for name in names if name in base.names and name not in found}
+        if not own:
+            continue
         declared = _declared(base, ctx, core)
         if declared is None:
-            continue
+            continue  # a plain class in between: the dataclass ancestor's __init__ still runs
         # The daemon re-checks this class when the base's fields change (as mypy's dataclass plugin does).
         ctx.api.add_plugin_dependency(make_wildcard_trigger(base.fullname))
         for name, line, has_default in declared:
-            if name not in found:
-                found[name] = InheritedField(_owner(base, name), line, has_default)
+            if name in own:
+                found[name] = InheritedField(base, line, has_default)
     return found
 
 
@@ -183,14 +240,6 @@ def _declared(base: TypeInfo, ctx: ClassDefContext, core: CoreBridge) -> list[tu
     return [(name, info.node.lineno, info.has_default) for name, info in declared_fields(*found).items()]
 
 
-def _owner(base: TypeInfo, name: str) -> TypeInfo:
-    """The nearest class from ``base`` up whose own body declares ``name``."""
-    for info in base.mro:
-        if name in info.names and _declares_fields(info):
-            return info
-    return base
-
-
 def _fail(ctx: ClassDefContext, message: str, stmt: ast.stmt, code: str) -> None:
     """Report on mypy's own statement node where there is one, so positions match mypy's."""
     context: Context | None = next((s for s in ctx.cls.defs.body if s.line == stmt.lineno), None)
@@ -212,9 +261,10 @@ def _where(modules: dict[str, MypyFile], path: str, config: Config, field: Inher
         return ""
     owner_path = os.path.abspath(owner_file.path)
     root = config.root or _package_root(Path(path))
-    if Path(owner_path).is_relative_to(root):
+    installed = not INSTALLED_DIRS.isdisjoint(Path(owner_path).parts)
+    if not installed and Path(owner_path).is_relative_to(root):
         return f" ({os.path.relpath(owner_path, os.path.dirname(os.path.abspath(path)))}:{field.line})"
     # An installed package: its import path reads better than a path into site-packages.
-    shown = field.owner.module_name.replace(".", "/")
-    shown += "/__init__.py" if os.path.basename(owner_path).startswith("__init__.") else os.path.splitext(owner_path)[1]
+    stem, extension = os.path.splitext(os.path.basename(owner_path))
+    shown = field.owner.module_name.replace(".", "/") + ("/__init__" if stem == "__init__" else "") + extension
     return f" ({shown}:{field.line})"

@@ -8,13 +8,21 @@ collected), the hooks themselves (select/ignore/per-file-ignores, renames, task 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Callable, Union
+
+import mypy
 
 from flake8_tradelint import __version__
 from flake8_tradelint.config import Config, ConfigError, config_for
 
 Loaded = Union[Config, ConfigError]
+# Reports a configuration problem (TRD002) on line 1 of the file being checked.
+ReportProblem = Callable[[str], None]
+# mypy's bundled stubs: never checked, never reported, so never worth a configuration look-up.
+TYPESHED = os.path.join(os.path.dirname(os.path.abspath(mypy.__file__)), "typeshed") + os.sep
+DEFAULT = Config()
 
 
 class Settings:
@@ -23,9 +31,12 @@ class Settings:
         self._cache_data: dict[Config, dict[str, Any]] = {}
         # Old names of owner-qualified renames in any configuration seen so far.
         self.renamed_names: set[str] = set()
+        self._reported: set[str] = set()
 
     def load(self, path: str) -> Loaded:
         found = self._by_path.get(path)
+        if found is None and path.startswith(TYPESHED):
+            found = self._by_path[path] = DEFAULT
         if found is None:
             try:
                 found = config_for(Path(path))
@@ -36,12 +47,16 @@ class Settings:
                 self.renamed_names.update(r.old for r in found.renames if r.owner is not None)
         return found
 
-    def enabled(self, path: str, code: str) -> Config | None:
-        """The file's config when ``code`` is enabled for it; None when off or unreadable."""
+    def enabled(self, path: str, code: str, report: ReportProblem) -> Config | None:
+        """The file's config when ``code`` is enabled for it; None when off or unreadable (then
+        the problem is reported, once per file, as flake8 reports it: TRD002)."""
         config = self.load(path)
-        if isinstance(config, Config) and config.enabled(code, Path(path)):
-            return config
-        return None
+        if isinstance(config, ConfigError):
+            if path not in self._reported:
+                self._reported.add(path)
+                report(str(config))
+            return None
+        return config if config.enabled(code, Path(path)) else None
 
     def cache_data(self, path: str) -> dict[str, Any]:
         config = self.load(path)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from mypy.nodes import CallExpr, Expression, MypyFile, TypeInfo
+from mypy.nodes import CallExpr, Context, Expression, MypyFile, TypeInfo
 from mypy.options import Options
 from mypy.plugin import (
     AttributeContext,
+    CheckerPluginInterface,
     ClassDefContext,
     FunctionContext,
     MethodContext,
@@ -25,7 +26,7 @@ from mypy.plugins.default import DefaultPlugin
 from mypy.semanal_shared import find_dataclass_transform_spec
 from mypy.types import Type
 
-from flake8_tradelint.config import Config
+from flake8_tradelint.config import Config, clear_cache
 from mypy_plugin import dataclass_checks, rename_checks, task_checks
 from mypy_plugin.codes import ERROR_CODES
 from mypy_plugin.core_bridge import CoreBridge
@@ -39,6 +40,9 @@ CallContext = FunctionContext | MethodContext
 class TradelintMypyPlugin(Plugin):
     def __init__(self, options: Options) -> None:
         super().__init__(options)
+        # One plugin per build: a process that builds again (the daemon, an API caller) must see
+        # [tool.tradelint] as it is now, not as the core's per-process cache last read it.
+        clear_cache()
         self._default = DefaultPlugin(options)
         self.settings = Settings()
         self.core = CoreBridge()
@@ -138,7 +142,7 @@ class TradelintMypyPlugin(Plugin):
         if not (isinstance(call, CallExpr) and task_checks.is_task(ctx.default_return_type)):
             return
         path = ctx.api.path
-        config = self.settings.enabled(path, "TRD301")
+        config = self.settings.enabled(path, "TRD301", _problem_reporter(ctx.api))
         if config is None or call not in self._discarded(path):
             return
         if task_checks.exempt(fullname, call, ctx.arg_types, config):
@@ -205,17 +209,17 @@ class TradelintMypyPlugin(Plugin):
 
         def hook(ctx: AttributeContext) -> Type:
             result = default(ctx) if default is not None else ctx.default_attr_type
-            self._report_rename(ctx.api.path, old, ctx.type, ctx.context, ctx.api.fail)
+            self._report_rename(old, ctx.type, ctx.context, ctx.api)
             return result
 
         return hook
 
     def _check_method_rename(self, fullname: str, ctx: CallContext) -> None:
         assert isinstance(ctx, MethodContext)
-        self._report_rename(ctx.api.path, fullname.rpartition(".")[2], ctx.type, ctx.context, ctx.api.fail)
+        self._report_rename(fullname.rpartition(".")[2], ctx.type, ctx.context, ctx.api)
 
-    def _report_rename(self, path: str, old: str, receiver: Type, context: Any, fail: Callable[..., Any]) -> None:
-        config = self.settings.enabled(path, "TRD401")
+    def _report_rename(self, old: str, receiver: Type, context: Context, api: CheckerPluginInterface) -> None:
+        config = self.settings.enabled(api.path, "TRD401", _problem_reporter(api))
         if config is None:
             return
         rename = rename_checks.matching_rename(config, old, receiver, self.lookup_fully_qualified)
@@ -223,16 +227,25 @@ class TradelintMypyPlugin(Plugin):
             return
         message = rename_checks.attribute_message(context, rename)
         if message is not None:
-            fail(message, context, code=ERROR_CODES["TRD401"])
+            api.fail(message, context, code=ERROR_CODES["TRD401"])
 
     def _check_string_reference(self, ctx: CallContext) -> None:
         name = rename_checks.string_reference(ctx.args)
-        config = self.settings.enabled(ctx.api.path, "TRD401")
-        if name is None or config is None or not ctx.arg_types or not ctx.arg_types[0]:
+        if name is None:
+            return
+        config = self.settings.enabled(ctx.api.path, "TRD401", _problem_reporter(ctx.api))
+        if config is None or not ctx.arg_types or not ctx.arg_types[0]:
             return
         rename = rename_checks.matching_rename(config, name.value, ctx.arg_types[0][0], self.lookup_fully_qualified)
         if rename is not None:
             ctx.api.fail(rename_checks.string_message(rename), name, code=ERROR_CODES["TRD401"])
+
+
+def _problem_reporter(api: CheckerPluginInterface) -> Callable[[str], None]:
+    def report(problem: str) -> None:
+        api.fail(problem, Context(1, 0), code=ERROR_CODES["TRD002"])
+
+    return report
 
 
 def _chain_call(default: Callable[[Any], Type] | None, checks: list[Callable[[CallContext], None]]) -> Callable[[Any], Type]:
