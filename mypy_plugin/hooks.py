@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from mypy.nodes import CallExpr, Context, Expression, MypyFile, TypeInfo
+from mypy.nodes import CallExpr, Context, MypyFile, TypeInfo
 from mypy.options import Options
 from mypy.plugin import (
     AttributeContext,
@@ -31,7 +31,7 @@ from mypy_plugin import dataclass_checks, rename_checks, task_checks
 from mypy_plugin.codes import ERROR_CODES
 from mypy_plugin.core_bridge import CoreBridge
 from mypy_plugin.settings import Settings
-from mypy_plugin.source import discarded_expressions
+from mypy_plugin.source import Span, discarded_expressions, span
 
 ClassHook = Callable[[ClassDefContext], None]
 CallContext = FunctionContext | MethodContext
@@ -47,7 +47,7 @@ class TradelintMypyPlugin(Plugin):
         self.settings = Settings()
         self.core = CoreBridge()
         self._files: dict[str, MypyFile] = {}
-        self._statements: dict[str, tuple[MypyFile, set[Expression]]] = {}
+        self._statements: dict[str, tuple[MypyFile, set[Span]]] = {}
         self._returns_task: dict[str, bool] = {}
 
     # -- configuration -------------------------------------------------------------------------
@@ -143,7 +143,7 @@ class TradelintMypyPlugin(Plugin):
             return
         path = ctx.api.path
         config = self.settings.enabled(path, "TRD301", _problem_reporter(ctx.api))
-        if config is None or call not in self._discarded(path):
+        if config is None or span(call) not in self._discarded(path):
             return
         if task_checks.exempt(fullname, call, ctx.arg_types, config):
             return
@@ -175,7 +175,7 @@ class TradelintMypyPlugin(Plugin):
                 return modules[head]
         return None
 
-    def _discarded(self, path: str) -> set[Expression]:
+    def _discarded(self, path: str) -> set[Span]:
         tree = self._file(path)
         if tree is None:
             return set()

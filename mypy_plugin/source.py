@@ -8,6 +8,7 @@ from mypy.nodes import (
     BytesExpr,
     CallExpr,
     ClassDef,
+    Context,
     Decorator,
     Expression,
     ExpressionStmt,
@@ -53,18 +54,27 @@ def render(expr: Expression) -> str:
     return "..."
 
 
-def discarded_expressions(tree: MypyFile) -> set[Expression]:
-    """Expressions that are a whole statement: ``create_task(poll())`` on a line of its own.
+Span = tuple[int, int, "int | None", "int | None"]
 
-    Only statements are walked, never expressions, so this is one cheap pass per module.
-    Nodes are kept (not their ids) so that an id can never be reused by another tree.
+
+def span(node: Context) -> Span:
+    return (node.line, node.column, node.end_line, node.end_column)
+
+
+def discarded_expressions(tree: MypyFile) -> set[Span]:
+    """Where the expressions that are a whole statement are: ``create_task(poll())`` on a line of
+    its own. Only statements are walked, never expressions: one cheap pass per module.
+
+    Spans, not nodes: mypy checks a function with a value-restricted type variable once per value,
+    on copies of its body, and a copy keeps its original's span. No other expression has the
+    span of a whole statement (``spawn(x).cancel()`` does not share the end of ``spawn(x)``).
     """
-    found: set[Expression] = set()
+    found: set[Span] = set()
     stack: list[Statement | Block] = list(tree.defs)
     while stack:
         node = stack.pop()
         if isinstance(node, ExpressionStmt):
-            found.add(node.expr)
+            found.add(span(node.expr))
         elif isinstance(node, Block):
             stack.extend(node.body)
         elif isinstance(node, FuncDef):

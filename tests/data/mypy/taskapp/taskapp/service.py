@@ -1,7 +1,7 @@
 """Calls whose result is a task, discarded or not, made through names only types resolve."""
 
 import asyncio
-from typing import Any
+from typing import Any, TypeVar
 
 from hasslib import HomeAssistant
 
@@ -46,3 +46,13 @@ class Service:
         async with asyncio.TaskGroup() as group:
             group.create_task(poll())
         await kept
+
+
+T = TypeVar("T", int, str)
+
+
+def schedule(value: T) -> T:
+    # mypy checks this body once per value of T, on copies of it.
+    asyncio.create_task(poll())
+    spawn(poll()).cancel()
+    return value
