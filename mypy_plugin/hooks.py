@@ -121,7 +121,8 @@ class TradelintMypyPlugin(Plugin):
 
     def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
         checks: list[Callable[[CallContext], None]] = []
-        if fullname.rpartition(".")[2] in self.settings.renamed_names:
+        renamed = self.settings.renamed_names
+        if renamed and fullname.rpartition(".")[2] in renamed:
             checks.append(lambda ctx: self._check_method_rename(fullname, ctx))
         if self._may_return_task(fullname):
             checks.append(lambda ctx: self._check_task(fullname, ctx))
@@ -130,6 +131,7 @@ class TradelintMypyPlugin(Plugin):
         return _chain_call(self._default.get_method_hook(fullname), checks)
 
     def _may_return_task(self, fullname: str) -> bool:
+        # Asked for the callee of every call mypy checks: a dict hit after the first time.
         known = self._returns_task.get(fullname)
         if known is None:
             symbol = self.lookup_fully_qualified(fullname)
@@ -203,8 +205,11 @@ class TradelintMypyPlugin(Plugin):
     def _attribute_hook(
         self, fullname: str, default: Callable[[AttributeContext], Type] | None
     ) -> Callable[[AttributeContext], Type] | None:
+        renamed = self.settings.renamed_names
+        if not renamed:
+            return None  # asked for every attribute access: the common case must cost nothing
         old = fullname.rpartition(".")[2]
-        if old not in self.settings.renamed_names:
+        if old not in renamed:
             return None
 
         def hook(ctx: AttributeContext) -> Type:
