@@ -140,6 +140,7 @@ def check_class(ctx: ClassDefContext, settings: Settings, core: CoreBridge) -> N
     path = api.modules[api.cur_mod_id].path
     if not path.endswith(".py"):
         return  # a stub declares types; nothing in it runs
+
     def report(problem: str) -> None:
         api.fail(problem, Context(1, 0), serious=True, code=ERROR_CODES["TRD002"])
 
