@@ -173,6 +173,8 @@ def _report(findings: list[Finding], args: argparse.Namespace, summary: Summary,
         write_findings(findings, args.output_format, sys.stdout, execution_successful=successful)
     if not args.quiet:
         stream = sys.stderr if args.output_format in MACHINE_FORMATS else sys.stdout
+        if args.output_format == "text" and findings and not args.statistics:
+            print(file=stream)
         print(summary.line(), file=stream)
 
 

@@ -70,13 +70,13 @@ def _printable(line: str) -> str:
     return "".join("\ufffd" if (ord(c) < 32 and c != "\t") or ord(c) == 127 else c for c in line)
 
 
-def _caret_line(line: str, column: int, end_column: int | None) -> str:
-    """Spaces (tabs kept, so they line up the same) up to ``column``, then carets to the end."""
+def _caret_line(line: str, column: int, end_column: int | None) -> tuple[str, str]:
+    """Spaces (tabs kept, so they line up the same) up to ``column``, and carets to the end."""
     before = line[: column - 1]
     pad = "".join("\t" if c == "\t" else " " * _char_width(c) for c in before)
     stop = len(line.rstrip()) if end_column is None else end_column - 1
     width = sum(_char_width(c) for c in line[column - 1 : stop])
-    return pad + "^" * max(width, 1)
+    return pad, "^" * max(width, 1)
 
 
 def format_text(finding: Finding, lines: list[str] | None, paint: _Paint) -> list[str]:
@@ -90,11 +90,11 @@ def format_text(finding: Finding, lines: list[str] | None, paint: _Paint) -> lis
         number = str(finding.line)
         gutter = " " * len(number)
         end = finding.end_column if finding.end_line == finding.line else None
-        carets = _caret_line(source, finding.column, end)
+        pad, carets = _caret_line(source, finding.column, end)
         out += [
             paint(f"{gutter} |", "blue"),
             f"{paint(f'{number} |', 'blue')} {source}".rstrip(),
-            f"{paint(f'{gutter} |', 'blue')} {paint(carets, 'red')}",
+            f"{paint(f'{gutter} |', 'blue')} {pad}{paint(carets, 'red')}",
         ]
         if finding.fix is not None:
             unsafe = " (unsafe fix)" if finding.fix.safety == "unsafe" else ""
@@ -233,10 +233,11 @@ def write_findings(
     else:
         paint = _Paint(use_color(stream))
         cache: dict[str, list[str] | None] = {}
-        for finding in findings:
+        for number, finding in enumerate(findings):
             if finding.path not in cache:
                 cache[finding.path] = lines(finding.path)
-            stream.write("\n".join(format_text(finding, cache[finding.path], paint)) + "\n\n")
+            # A blank line between findings, whose excerpts would otherwise run together.
+            stream.write(("\n" if number else "") + "\n".join(format_text(finding, cache[finding.path], paint)) + "\n")
 
 
 def write_statistics(findings: list[Finding], output_format: str, stream: TextIO) -> None:
