@@ -36,7 +36,7 @@ def test_fixed_output_is_the_stored_one(path: Path) -> None:
     if new is None:
         assert not stored.exists(), f"{stored} is stale: the fixer no longer changes {path.name}"
     else:
-        assert stored.exists(), f"no stored fixed output; run: python -m tests.update_fixed"
+        assert stored.exists(), "no stored fixed output; run: python -m tests.update_fixed"
         assert new == stored.read_text(encoding="utf-8")
 
 
@@ -163,3 +163,50 @@ def test_fix_through_symlink_rewrites_the_target(tmp_path: Path) -> None:
     link.symlink_to(real)
     write_atomically(SourceFile.read(link), "x = 2\n")
     assert link.is_symlink() and real.read_text(encoding="utf-8") == "x = 2\n"
+
+
+OVERLAPPING = '''import asyncio
+
+import aiohttp
+
+
+async def both(url):
+    rest = aiohttp.ClientSession()
+    ws = aiohttp.ClientSession()
+    asyncio.create_task(ws.ws_connect(url))
+    await rest.get(url)
+    await ws.get(url)
+    await rest.close()
+'''
+
+OVERLAPPING_FIXED = '''import asyncio
+
+import aiohttp
+
+
+_background_tasks = set()
+
+
+def _keep_task(task):
+    """Hold a strong reference to ``task`` until it is done: the event loop keeps only a weak one."""
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
+    return task
+
+
+async def both(url):
+    async with aiohttp.ClientSession() as rest:
+        async with aiohttp.ClientSession() as ws:
+            _keep_task(asyncio.create_task(ws.ws_connect(url)))
+            await rest.get(url)
+            await ws.get(url)
+'''
+
+
+def test_overlapping_fixes_settle_over_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clear_cache()
+    path = tmp_path / "both.py"
+    path.write_text(OVERLAPPING, encoding="utf-8")
+    assert run([str(path), "--fix"]) == 0
+    assert path.read_text(encoding="utf-8") == OVERLAPPING_FIXED
+    assert capsys.readouterr().out == "Fixed 3 findings; 0 remaining in 1 file.\n"

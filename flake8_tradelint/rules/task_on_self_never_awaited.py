@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from flake8_tradelint.analysis.uses import shutdown_method
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.specs import asyncio_spelling, shutdown_fix
 from flake8_tradelint.registry import Report, Rule
@@ -60,7 +61,7 @@ class TaskOnSelfNeverAwaited(Rule):
             if site.problem != "self":
                 continue
             assert site.cls is not None and site.function is not None
-            shutdown = ctx.tasks.shutdown_method(site.cls)
+            shutdown = shutdown_method(site.cls, ctx.config.shutdown_methods)
             advice = (
                 f"cancel it in `{shutdown}()`" if shutdown else "add a shutdown method that cancels and awaits it"
             )
