@@ -209,4 +209,4 @@ def test_overlapping_fixes_settle_over_passes(tmp_path: Path, capsys: pytest.Cap
     path.write_text(OVERLAPPING, encoding="utf-8")
     assert run([str(path), "--fix"]) == 0
     assert path.read_text(encoding="utf-8") == OVERLAPPING_FIXED
-    assert capsys.readouterr().out == "Fixed 3 findings; 0 remaining in 1 file.\n"
+    assert capsys.readouterr().out == "Checked 1 file in 0.00s: fixed 3 findings, 0 remaining.\n"
