@@ -79,12 +79,16 @@ def _caret_line(line: str, column: int, end_column: int | None) -> tuple[str, st
     return pad, "^" * max(width, 1)
 
 
-def format_text(finding: Finding, lines: list[str] | None, paint: _Paint) -> list[str]:
-    header = (
+def format_concise(finding: Finding, paint: _Paint) -> str:
+    """``path:line:col: CODE [*] message``: the first line of ``text``, and all of ``concise``."""
+    return (
         f"{paint(finding.path, 'bold')}:{finding.line}:{finding.column}: "
         f"{paint(finding.code, 'red')}{paint(_fix_mark(finding), 'cyan')} {finding.message}"
     )
-    out = [header]
+
+
+def format_text(finding: Finding, lines: list[str] | None, paint: _Paint) -> list[str]:
+    out = [format_concise(finding, paint)]
     if lines is not None and 1 <= finding.line <= len(lines):
         source = _printable(lines[finding.line - 1])
         number = str(finding.line)
@@ -100,13 +104,6 @@ def format_text(finding: Finding, lines: list[str] | None, paint: _Paint) -> lis
             unsafe = " (unsafe fix)" if finding.fix.safety == "unsafe" else ""
             out.append(f"{gutter} {paint('= help:', 'cyan')} {finding.fix.title}{unsafe}")
     return out
-
-
-def _concise(finding: Finding, paint: _Paint) -> str:
-    return (
-        f"{paint(finding.path, 'bold')}:{finding.line}:{finding.column}: "
-        f"{paint(finding.code, 'red')}{paint(_fix_mark(finding), 'cyan')} {finding.message}"
-    )
 
 
 def _escape_data(text: str) -> str:
@@ -229,7 +226,7 @@ def write_findings(
     elif output_format == "concise":
         paint = _Paint(use_color(stream))
         for finding in findings:
-            stream.write(_concise(finding, paint) + "\n")
+            stream.write(format_concise(finding, paint) + "\n")
     else:
         paint = _Paint(use_color(stream))
         cache: dict[str, list[str] | None] = {}
