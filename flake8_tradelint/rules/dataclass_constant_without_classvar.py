@@ -5,6 +5,7 @@ from typing import Iterator
 
 from flake8_tradelint.analysis.dataclass_model import class_model, constants_without_classvar
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.fix.specs import classvar_fix
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -20,6 +21,8 @@ class DataclassConstantWithoutClassVar(Rule):
 
     ## Example
     ```python
+    from dataclasses import dataclass
+
     @dataclass
     class CacheSchema:
         CACHE_KEY: str = ""
@@ -27,6 +30,9 @@ class DataclassConstantWithoutClassVar(Rule):
 
     ## Use instead
     ```python
+    from dataclasses import dataclass
+    from typing import ClassVar
+
     @dataclass
     class CacheSchema:
         CACHE_KEY: ClassVar[str] = ""
@@ -40,6 +46,7 @@ class DataclassConstantWithoutClassVar(Rule):
     code = "TRD101"
     name = "dataclass-constant-without-classvar"
     incident = "001"
+    fix_availability = "always"
 
     @staticmethod
     def message(name: str, cls: str) -> str:
@@ -51,8 +58,9 @@ class DataclassConstantWithoutClassVar(Rule):
     def check(self, ctx: FileContext) -> Iterator[Report]:
         module = ctx.module
         for node in module.index.classes:
-            if class_model(module, node).kind is None:
+            model = class_model(module, node)
+            if model.kind is None:
                 continue
             for stmt in constants_without_classvar(module, node):
                 assert isinstance(stmt.target, ast.Name)
-                yield Report(stmt, self.message(stmt.target.id, node.name))
+                yield Report(stmt, self.message(stmt.target.id, node.name), classvar_fix(model, stmt))

@@ -1,10 +1,19 @@
 from __future__ import annotations
 
+import ast
 import os
 from typing import Iterator
 
-from flake8_tradelint.analysis.dataclass_model import FieldInfo, class_model, overriding_assignments
+from flake8_tradelint.analysis.dataclass_model import (
+    FieldInfo,
+    class_model,
+    is_field_call,
+    is_upper_constant,
+    overriding_assignments,
+)
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.fix.plan import FixSpec
+from flake8_tradelint.fix.specs import classvar_safety, wrap_classvar_edit
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -20,6 +29,8 @@ class DataclassFieldOverriddenByClassAttribute(Rule):
 
     ## Example
     ```python
+    from dataclasses import dataclass
+
     @dataclass
     class CacheSchema:
         CACHE_KEY: str = ""
@@ -30,6 +41,9 @@ class DataclassFieldOverriddenByClassAttribute(Rule):
 
     ## Use instead
     ```python
+    from dataclasses import dataclass
+    from typing import ClassVar
+
     @dataclass
     class CacheSchema:
         CACHE_KEY: ClassVar[str] = ""
@@ -45,6 +59,7 @@ class DataclassFieldOverriddenByClassAttribute(Rule):
     code = "TRD102"
     name = "dataclass-field-overridden-by-class-attribute"
     incident = "001"
+    fix_availability = "sometimes"
 
     @staticmethod
     def message(cls: str, name: str, base: str, where: str) -> str:
@@ -65,7 +80,27 @@ class DataclassFieldOverriddenByClassAttribute(Rule):
             for stmt, name in overriding_assignments(node, redecorated=model.kind is not None):
                 info = inherited.get(name)
                 if info is not None and info.has_default:
-                    yield Report(stmt, self.message(node.name, name, info.owner.name, _where(ctx, info)))
+                    message = self.message(node.name, name, info.owner.name, _where(ctx, info))
+                    yield Report(stmt, message, _fix(ctx, stmt, name, info))
+
+
+def _fix(ctx: FileContext, stmt: ast.stmt, name: str, info: FieldInfo) -> FixSpec | None:
+    """Make the base's field a ``ClassVar``; an annotated override becomes one too, so the
+    subclass stays consistent with its base. Turning a lower-case field (a value each instance
+    may set) into a class constant is a bigger change than the finding: unsafe."""
+    base = info.owner
+    if is_field_call(base.module, info.node.value):
+        return None
+    edits = [wrap_classvar_edit(base.module, info.node, other_file=base.module is not ctx.module)]
+    if isinstance(stmt, ast.AnnAssign):
+        edits.append(wrap_classvar_edit(ctx.module, stmt, other_file=False))
+    subclass = class_model(ctx.module, ctx.module.enclosing_scope(stmt))  # type: ignore[arg-type]
+    safe = (
+        is_upper_constant(name)
+        and classvar_safety(base, name) == "safe"
+        and classvar_safety(subclass, name) == "safe"
+    )
+    return FixSpec(f"Annotate `{base.name}.{name}` as `ClassVar`", "safe" if safe else "unsafe", tuple(edits))
 
 
 def _where(ctx: FileContext, info: FieldInfo) -> str:

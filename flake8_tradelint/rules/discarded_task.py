@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.fix.specs import keep_task_fix
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -20,12 +21,16 @@ class DiscardedTask(Rule):
 
     ## Example
     ```python
+    import asyncio
+
     async def start():
         asyncio.create_task(poll())
     ```
 
     ## Use instead
     ```python
+    import asyncio
+
     background_tasks = set()
 
     async def start():
@@ -41,6 +46,7 @@ class DiscardedTask(Rule):
     code = "TRD301"
     name = "discarded-task"
     incident = "002"
+    fix_availability = "sometimes"
 
     @staticmethod
     def message(label: str) -> str:
@@ -53,4 +59,8 @@ class DiscardedTask(Rule):
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for site in ctx.tasks.sites:
             if site.problem == "discarded":
-                yield Report(site.node, self.message(site.label))
+                yield Report(
+                    site.node,
+                    self.message(site.label),
+                    keep_task_fix(site.call, ctx.tasks.returns_task(site.call)),
+                )

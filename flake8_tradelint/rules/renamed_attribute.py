@@ -5,6 +5,7 @@ from typing import Iterator
 from flake8_tradelint.analysis.rename_model import RenameAnalysis
 from flake8_tradelint.config import Rename
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.fix.plan import EditSpec, FixSpec, Safety
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -20,15 +21,24 @@ class RenamedAttribute(Rule):
     looks like a state or pickling problem (`'Vat' object has no attribute 'spot_map'`).
 
     ## Example
+    With this configuration:
+    ```toml
+    [tool.tradelint]
+    renames = { "driftpy.pickle.vat.Vat.spot_map" = "spot_markets" }
+    ```
     ```python
-    vat = Vat(...)
-    markets = vat.spot_map
+    from driftpy.pickle.vat import Vat
+
+    def spot_count(vat: Vat) -> int:
+        return len(vat.spot_map)
     ```
 
     ## Use instead
     ```python
-    vat = Vat(...)
-    markets = vat.spot_markets
+    from driftpy.pickle.vat import Vat
+
+    def spot_count(vat: Vat) -> int:
+        return len(vat.spot_markets)
     ```
 
     ## Fix safety
@@ -39,6 +49,7 @@ class RenamedAttribute(Rule):
     code = "TRD401"
     name = "renamed-attribute"
     incident = "000"
+    fix_availability = "always"
 
     @staticmethod
     def attribute_message(receiver: str, rename: Rename) -> str:
@@ -57,7 +68,19 @@ class RenamedAttribute(Rule):
         if not ctx.config.renames:
             return
         for site in RenameAnalysis(ctx).sites():
+            rename = site.rename
+            params = (("old", rename.old), ("new", rename.new))
             if site.string_reference:
-                yield Report(site.node, self.string_message(site.rename))
+                yield Report(
+                    site.node,
+                    self.string_message(rename),
+                    FixSpec(f"Use `\"{rename.new}\"`", "unsafe", (EditSpec("rename_string", site.node, params),)),
+                )
             else:
-                yield Report(site.node, self.attribute_message(site.receiver, site.rename))
+                # Safe only where the receiver is proven to be the owner.
+                safety: Safety = "safe" if rename.owner else "unsafe"
+                yield Report(
+                    site.node,
+                    self.attribute_message(site.receiver, rename),
+                    FixSpec(f"Rename to `{rename.new}`", safety, (EditSpec("rename_attribute", site.node, params),)),
+                )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.fix.specs import keep_task_fix
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -17,6 +18,8 @@ class TaskLocalNeverAwaited(Rule):
 
     ## Example
     ```python
+    import asyncio
+
     async def refresh():
         task = asyncio.create_task(poll())
         task.add_done_callback(log_result)
@@ -24,6 +27,8 @@ class TaskLocalNeverAwaited(Rule):
 
     ## Use instead
     ```python
+    import asyncio
+
     async def refresh():
         task = asyncio.create_task(poll())
         task.add_done_callback(log_result)
@@ -37,6 +42,7 @@ class TaskLocalNeverAwaited(Rule):
     code = "TRD302"
     name = "task-local-never-awaited"
     incident = "002"
+    fix_availability = "always"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for site in ctx.tasks.sites:
@@ -45,10 +51,12 @@ class TaskLocalNeverAwaited(Rule):
                     site.node,
                     f"task `{site.name}` (`{site.label}(...)`) is never awaited, cancelled, stored or "
                     "returned; it is unowned once the function returns",
+                    keep_task_fix(site.call, ctx.tasks.returns_task(site.call)),
                 )
             elif site.problem == "container":
                 yield Report(
                     site.node,
                     f"task from `{site.label}(...)` is kept in local `{site.name}`, which is never awaited, "
                     "gathered or returned: the container dies with the frame and the task is unowned",
+                    keep_task_fix(site.call, ctx.tasks.returns_task(site.call)),
                 )

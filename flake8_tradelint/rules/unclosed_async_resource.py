@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.fix.specs import async_with_fix
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -19,6 +20,8 @@ class UnclosedAsyncResource(Rule):
 
     ## Example
     ```python
+    import aiohttp
+
     async def fetch(url):
         session = aiohttp.ClientSession()
         resp = await session.get(url)
@@ -28,6 +31,8 @@ class UnclosedAsyncResource(Rule):
 
     ## Use instead
     ```python
+    import aiohttp
+
     async def fetch(url):
         async with aiohttp.ClientSession() as session:
             return await session.get(url)
@@ -41,6 +46,7 @@ class UnclosedAsyncResource(Rule):
     code = "TRD201"
     name = "unclosed-async-resource"
     incident = "002"
+    fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for verdict in ctx.resources.verdicts:
@@ -63,4 +69,7 @@ class UnclosedAsyncResource(Rule):
                 )
             else:
                 continue
-            yield Report(c.stmt, message)
+            fix = None
+            if verdict.problem != "inline" and c.function is not None:
+                fix = async_with_fix(ctx.module, c.function, c.stmt, c.name, c.label)
+            yield Report(c.stmt, message, fix)
