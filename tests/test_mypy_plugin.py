@@ -186,6 +186,31 @@ def test_disable_error_code_silences_one_rule(site_python: str, shared_cache: Pa
     assert tradelint_reports(output) == sorted(r for r in SHOP if r[2] != "trd102")
 
 
+def test_fixing_the_base_clears_its_subclasses_on_a_warm_cache(site_python: str, tmp_path: Path) -> None:
+    # The fields come from mypy's record of the base, so mypy's own dependency tracking re-checks
+    # the subclasses (unchanged files) when the base changes.
+    project = tmp_path / "shop"
+    shutil.copytree(DATA / "shop", project)
+    cache = tmp_path / "cache"
+    before = run_mypy(project, "shop", site_python, cache)
+    assert tradelint_reports(before) == sorted(SHOP)
+    schemas = project / "shop" / "schemas.py"
+    schemas.write_text(
+        schemas.read_text(encoding="utf-8").replace('    CACHE_KEY: str = ""', '    CACHE_KEY: ClassVar[str] = ""'),
+        encoding="utf-8",
+    )
+    after = run_mypy(project, "shop", site_python, cache)
+    gone = {
+        ("shop/schemas.py", 10),
+        ("shop/subclasses.py", 12),
+        ("shop/subclasses.py", 21),
+        ("shop/subclasses.py", 27),
+        ("shop/subclasses.py", 39),
+        ("shop/subclasses.py", 44),
+    }
+    assert tradelint_reports(after) == sorted(r for r in SHOP if (r[0], r[1]) not in gone)
+
+
 def test_incident_001_layout_is_caught_by_mypy_alone(site_python: str, tmp_path: Path) -> None:
     project = FIXTURES / "incidents" / "001_cache_key"
     config = tmp_path / "mypy.ini"
