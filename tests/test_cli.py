@@ -147,7 +147,7 @@ def test_per_file_ignores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     ("toml", "message"),
     [
         ("[tool.tradelint]\nselec = ['TRD']\n", "[tool.tradelint] key 'selec': unknown key (known keys: "
-         "select, ignore, per-file-ignores, exclude, resources, task-owners, shutdown-methods, renames)"),
+         "select, ignore, per-file-ignores, exclude, resources, task-owners, shutdown-methods, renames, rename-packs, renames-unknown-receivers)"),
         ("[tool.tradelint]\nselect = ['TRD999']\n", "[tool.tradelint] key 'select': unknown rule code or prefix 'TRD999'"),
         ("[tool.tradelint]\nignore = 'TRD301'\n", "[tool.tradelint] key 'ignore': expected a list of strings, got 'TRD301'"),
         ("[tool.tradelint\nselect = []\n", "[tool.tradelint]: invalid TOML: Expected ']' at the end of a table declaration (at line 1, column 16)"),

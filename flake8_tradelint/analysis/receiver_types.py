@@ -1,0 +1,343 @@
+"""The class of an expression, inferred without mypy, for the TRD4xx rules.
+
+A type is a dotted name (``driftpy.pickle.vat.Vat``) or :data:`UNKNOWN`. It comes from a
+constructor call, a parameter/variable/attribute annotation (``Optional[X]``, ``X | None`` and
+string annotations included), the return annotation of a first-party function or method,
+``self.x`` assigned from any of these, and the facts of the enabled rename packs
+(``web3.Web3.eth`` is a ``web3.eth.Eth``). A class or module named directly (``Web3``, ``np``) is
+its own type: ``Web3.toChecksumAddress`` reads the attribute from the class.
+
+Inference is flow-insensitive: a name assigned two different types, or anything unknown, is
+:data:`UNKNOWN`, and the rules built on it report nothing there.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass, field
+from typing import Iterator, Mapping
+
+from flake8_tradelint.analysis.dataclass_model import annotation_head, resolve_definition
+from flake8_tradelint.analysis.uses import self_name
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
+
+UNKNOWN = "?"
+OPTIONAL = {"typing.Optional", "typing_extensions.Optional"}
+UNION = {"typing.Union", "typing_extensions.Union"}
+SELF = {"typing.Self", "typing_extensions.Self"}
+# Annotations that say nothing about the value.
+UNTYPED = {"typing.Any", "typing_extensions.Any", "builtins.object"}
+BUILTIN_CLASSES = {name for name in dir(builtins) if isinstance(getattr(builtins, name), type)}
+MAX_DEPTH = 12
+
+Env = dict[str, set[str]]
+
+
+@dataclass(frozen=True)
+class TypeFacts:
+    """Facts about third-party classes: their other import paths, attribute and return types."""
+
+    owners: Mapping[str, str] = field(default_factory=dict)
+    attribute_types: Mapping[str, str] = field(default_factory=dict)
+
+    def canonical(self, type_name: str) -> str:
+        return self.owners.get(type_name, type_name)
+
+
+NO_FACTS = TypeFacts()
+
+
+def strip_optional(module: ModuleInfo, annotation: ast.expr) -> ast.expr | None:
+    """``Optional[X]``, ``X | None``, ``Union[X, None]``, ``"X"`` -> ``X``; other unions -> None."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        members = [m for m in (annotation.left, annotation.right) if not _is_none(m)]
+        return strip_optional(module, members[0]) if len(members) == 1 else None
+    if isinstance(annotation, ast.Subscript):
+        head = module.imports.qualify(annotation.value)
+        if head in OPTIONAL:
+            return strip_optional(module, annotation.slice)
+        if head in UNION and isinstance(annotation.slice, ast.Tuple):
+            members = [m for m in annotation.slice.elts if not _is_none(m)]
+            return strip_optional(module, members[0]) if len(members) == 1 else None
+        return None
+    return annotation
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def scope_nodes(scope: ast.AST) -> Iterator[ast.AST]:
+    """Nodes in a scope's own body: nested functions and classes have scopes of their own."""
+    stack = list(ast.iter_child_nodes(scope))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def find_class(module: ModuleInfo, type_name: str) -> tuple[ModuleInfo, ast.ClassDef] | None:
+    """The first-party class a qualified type name refers to (``module``'s own classes included)."""
+    found = module.project.lookup(type_name, module.roots) if "." in type_name else None
+    if found is None and type_name.rpartition(".")[0] == module.module_name:
+        stmt = module.top_level.get(type_name.rpartition(".")[2])
+        found = (module, stmt) if stmt is not None else None
+    if found is None or not isinstance(found[1], ast.ClassDef):
+        return None
+    return found[0], found[1]
+
+
+def types_for(module: ModuleInfo, facts: TypeFacts) -> ReceiverTypes:
+    """One inference per module and set of facts, shared by every rule and every importer."""
+    key = (f"receiver-types:{id(facts)}", module.tree)
+    found = module.project.class_memo.get(key)
+    if not isinstance(found, ReceiverTypes):
+        found = ReceiverTypes(module, facts)
+        module.project.class_memo[key] = found
+    return found
+
+
+class ReceiverTypes:
+    def __init__(self, module: ModuleInfo, facts: TypeFacts) -> None:
+        self.module = module
+        self.facts = facts
+        self._envs: dict[ast.AST, Env] = {}
+        self._class_types: dict[ast.ClassDef, dict[str, set[str]]] = {}
+        self._module_env: Env | None = None
+
+    # -- names -----------------------------------------------------------------------------------
+
+    def class_name(self, cls: ast.ClassDef) -> str | None:
+        """The qualified name of a top-level class of this module."""
+        if self.module.module_name is None or self.module.top_level.get(cls.name) is not cls:
+            return None
+        return f"{self.module.module_name}.{cls.name}"
+
+    def annotation_type(self, annotation: ast.expr | None, self_type: str = UNKNOWN) -> str:
+        if annotation is None:
+            return UNKNOWN
+        inner = strip_optional(self.module, annotation)
+        if inner is None or annotation_head(self.module, inner) is not inner:
+            return UNKNOWN
+        if (
+            isinstance(inner, ast.Name)
+            and inner.id in BUILTIN_CLASSES
+            and inner.id not in self.module.imports.names
+            and inner.id not in self.module.top_level
+        ):
+            return UNKNOWN if inner.id == "object" else f"builtins.{inner.id}"
+        qualified = self.module.qualify(inner)
+        if qualified is None or qualified in UNTYPED:
+            return UNKNOWN
+        if qualified in SELF:
+            return self_type
+        return self.facts.canonical(qualified)
+
+    def reference(self, expr: ast.expr) -> str | None:
+        """The class or module an expression names directly (``Web3``, ``np``, ``ccxt.pro``)."""
+        root = self.module.imports.root_name(expr)
+        if root is None or not (root in self.module.imports.names or root in self.module.top_level):
+            return None
+        qualified = self.module.qualify(expr)
+        return self.facts.canonical(qualified) if qualified is not None else None
+
+    # -- expressions -------------------------------------------------------------------------------
+
+    def expr_type(self, expr: ast.expr, env: Env, depth: int = 0) -> str:
+        if depth > MAX_DEPTH:
+            return UNKNOWN
+        if isinstance(expr, ast.Await):
+            expr = expr.value
+        if isinstance(expr, ast.Call):
+            return self.call_type(expr, env, depth + 1)
+        if isinstance(expr, ast.Name):
+            types = env.get(expr.id)
+            if types is None and env is not self.module_env:
+                types = self.module_env.get(expr.id)
+            if types is not None:
+                return next(iter(types)) if len(types) == 1 else UNKNOWN
+            return self.reference(expr) or UNKNOWN
+        if isinstance(expr, ast.Attribute):
+            root = self.module.imports.root_name(expr)
+            if root is not None and root not in env and root not in self.module_env:
+                ref = self.reference(expr)
+                if ref is not None:
+                    return ref
+            owner = self.expr_type(expr.value, env, depth + 1)
+            return self.member_type(owner, expr.attr, depth + 1)
+        return UNKNOWN
+
+    def call_type(self, call: ast.Call, env: Env, depth: int = 0) -> str:
+        """A constructor's class, or the annotated return type of a function or method."""
+        func = call.func
+        is_local = isinstance(func, ast.Name) and (func.id in env or func.id in self.module_env)
+        found = None if is_local else resolve_definition(self.module, func)
+        if found is not None:
+            defining, stmt = found
+            if isinstance(stmt, ast.ClassDef):
+                return f"{defining.module_name}.{stmt.name}" if defining.module_name else UNKNOWN
+            if isinstance(stmt, FUNCTION_NODES):
+                return types_for(defining, self.facts).annotation_type(stmt.returns)
+            return UNKNOWN
+        root = self.module.imports.root_name(func)
+        if root is not None and root not in env and root not in self.module_env:
+            ref = self.reference(func)
+            # A third-party name called like a class (``Web3(...)``, ``pd.DataFrame(...)``).
+            if ref is not None and ref.rpartition(".")[2][:1].isupper():
+                return ref
+        if isinstance(func, ast.Attribute):
+            owner = self.expr_type(func.value, env, depth + 1)
+            if owner != UNKNOWN:
+                return self.method_return_type(owner, func.attr, depth + 1)
+        return UNKNOWN
+
+    def member_type(self, owner: str, attr: str, depth: int = 0) -> str:
+        if owner == UNKNOWN or depth > MAX_DEPTH:
+            return UNKNOWN
+        for module, cls in self.mro(owner):
+            types = types_for(module, self.facts).class_attribute_types(cls).get(attr)
+            if types is not None:
+                return next(iter(types)) if len(types) == 1 else UNKNOWN
+        return self.facts.attribute_types.get(f"{owner}.{attr}", UNKNOWN)
+
+    def method_return_type(self, owner: str, name: str, depth: int = 0) -> str:
+        if owner == UNKNOWN or depth > MAX_DEPTH:
+            return UNKNOWN
+        for module, cls in self.mro(owner):
+            for stmt in cls.body:
+                if isinstance(stmt, FUNCTION_NODES) and stmt.name == name:
+                    return types_for(module, self.facts).annotation_type(stmt.returns, self_type=owner)
+        return self.facts.attribute_types.get(f"{owner}.{name}()", UNKNOWN)
+
+    def mro(self, type_name: str) -> Iterator[tuple[ModuleInfo, ast.ClassDef]]:
+        """The first-party classes of a type's hierarchy, depth first (enough for lookups)."""
+        seen: set[int] = set()
+        stack = [type_name]
+        while stack and len(seen) < MAX_DEPTH * 4:
+            found = find_class(self.module, stack.pop(0))
+            if found is None or id(found[1]) in seen:
+                continue
+            seen.add(id(found[1]))
+            yield found
+            module, cls = found
+            stack.extend(q for q in (module.qualify(base) for base in cls.bases) if q is not None)
+
+    # -- scopes ------------------------------------------------------------------------------------
+
+    def function_env(self, func: ast.FunctionDef | ast.AsyncFunctionDef | None) -> Env:
+        """Local name -> the set of types assigned to it (``?`` for any unknown assignment)."""
+        if func is None:
+            return self.module_env
+        cached = self._envs.get(func)
+        if cached is not None:
+            return cached
+        env: Env = {}
+        self._envs[func] = env
+        cls = self.module.parent(func)
+        receiver = self_name(func) if isinstance(cls, ast.ClassDef) else None
+        own_type = self.class_name(cls) if isinstance(cls, ast.ClassDef) else None
+        args = func.args
+        for arg in args.posonlyargs + args.args + args.kwonlyargs:
+            env.setdefault(arg.arg, set()).add(self.annotation_type(arg.annotation, own_type or UNKNOWN))
+        for extra in (args.vararg, args.kwarg):
+            if extra is not None:
+                env.setdefault(extra.arg, set()).add(UNKNOWN)
+        if receiver is not None:
+            env[receiver] = {own_type or UNKNOWN}
+        self._collect_assignments(func, env)
+        return env
+
+    @property
+    def module_env(self) -> Env:
+        if self._module_env is None:
+            self._module_env = {}
+            self._collect_assignments(self.module.tree, self._module_env)
+        return self._module_env
+
+    def _collect_assignments(self, scope: ast.AST, env: Env) -> None:
+        for node in scope_nodes(scope):
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                env.setdefault(node.target.id, set()).add(self.annotation_type(node.annotation))
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        env.setdefault(target.id, set()).add(self.expr_type(node.value, env))
+                    else:
+                        _mark_unknown(target, env)
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.NamedExpr, ast.AugAssign)):
+                _mark_unknown(node.target, env)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        _mark_unknown(item.optional_vars, env)
+            elif isinstance(node, ast.Import) and scope is not self.module.tree:
+                for alias in node.names:
+                    local = alias.asname or alias.name.split(".")[0]
+                    env.setdefault(local, set()).add(self.facts.canonical(alias.name if alias.asname else local))
+            elif isinstance(node, ast.ImportFrom) and scope is not self.module.tree:
+                for alias in node.names:
+                    bound = f"{node.module}.{alias.name}" if node.level == 0 and node.module else UNKNOWN
+                    env.setdefault(alias.asname or alias.name, set()).add(self.facts.canonical(bound))
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and scope is not self.module.tree:
+                env.setdefault(node.name, set()).add(UNKNOWN)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                env.setdefault(node.name, set()).add(UNKNOWN)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                for name in node.names:
+                    env.setdefault(name, set()).add(UNKNOWN)
+
+    def class_attribute_types(self, cls: ast.ClassDef) -> dict[str, set[str]]:
+        """Attribute -> types, from class-body annotations and ``self.x`` assignments in methods."""
+        cached = self._class_types.get(cls)
+        if cached is not None:
+            return cached
+        types: dict[str, set[str]] = {}
+        self._class_types[cls] = types
+        for stmt in cls.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                types.setdefault(stmt.target.id, set()).add(self.annotation_type(stmt.annotation))
+        for method in cls.body:
+            if not isinstance(method, FUNCTION_NODES):
+                continue
+            receiver = self_name(method)
+            env = self.function_env(method)
+            for node in scope_nodes(method):
+                target: ast.expr | None = None
+                kind = UNKNOWN
+                if isinstance(node, ast.AnnAssign):
+                    target, kind = node.target, self.annotation_type(node.annotation)
+                elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Attribute):
+                    target = node.targets[0]
+                    kind = self.expr_type(node.value, env)
+                elif isinstance(node, (ast.Assign, ast.AugAssign, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
+                    for store in ast.walk(node):
+                        if (
+                            isinstance(store, ast.Attribute)
+                            and isinstance(store.ctx, ast.Store)
+                            and isinstance(store.value, ast.Name)
+                            and store.value.id == receiver
+                        ):
+                            types.setdefault(store.attr, set()).add(UNKNOWN)
+                if (
+                    isinstance(target, ast.Attribute)
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id == receiver
+                ):
+                    types.setdefault(target.attr, set()).add(kind)
+        return types
+
+    def receiver_type(self, receiver: ast.expr, at: ast.AST) -> str:
+        return self.expr_type(receiver, self.function_env(self.module.enclosing_function(at)))
+
+
+def _mark_unknown(target: ast.AST, env: Env) -> None:
+    for node in ast.walk(target):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            env.setdefault(node.id, set()).add(UNKNOWN)
