@@ -75,6 +75,7 @@ class Rename:
     pack: str | None = None
     since: str | None = None  # "web3 6.0.0": the first version where only the new name works
     any_receiver: bool = False
+    note: str | None = None  # what else the fix needs ("drop the await")
 
 
 @dataclass(frozen=True)

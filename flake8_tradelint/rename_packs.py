@@ -59,7 +59,15 @@ class RenamePack:
     @property
     def renames(self) -> tuple[Rename, ...]:
         return tuple(
-            Rename(owner, e.old, e.new, pack=self.name, since=f"{self.library} {e.since}", any_receiver=e.any_receiver)
+            Rename(
+                owner,
+                e.old,
+                e.new,
+                pack=self.name,
+                since=f"{self.library} {e.since}",
+                any_receiver=e.any_receiver,
+                note=e.note,
+            )
             for e in self.entries
             for owner in e.owners
         )

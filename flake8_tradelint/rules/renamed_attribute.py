@@ -16,6 +16,10 @@ def origin(site: RenameSite) -> str:
     return text
 
 
+def note(site: RenameSite) -> str:
+    return f" ({site.rename.note})" if site.rename.note else ""
+
+
 class RenamedAttribute(Rule):
     """## What it does
     Flags accesses to an attribute under a name that is gone: from `[tool.tradelint] renames`
@@ -76,5 +80,5 @@ class RenamedAttribute(Rule):
                 yield Report(
                     site.node,
                     f"`{site.receiver}.{rename.old}`: `{rename.old}` was renamed to `{rename.new}`{origin(site)}; "
-                    f"use `{site.receiver}.{rename.new}`",
+                    f"use `{site.receiver}.{rename.new}`{note(site)}",
                 )
