@@ -29,6 +29,11 @@ SELF = {"typing.Self", "typing_extensions.Self"}
 # Annotations that say nothing about the value.
 UNTYPED = {"typing.Any", "typing_extensions.Any", "builtins.object"}
 BUILTIN_CLASSES = {name for name in dir(builtins) if isinstance(getattr(builtins, name), type)}
+TYPING_CONTAINERS = {
+    f"{module}.{name}": f"builtins.{name.lower()}"
+    for module in ("typing", "typing_extensions")
+    for name in ("Dict", "List", "Set", "FrozenSet", "Tuple")
+}
 MAX_DEPTH = 12
 
 Env = dict[str, set[str]]
@@ -65,7 +70,7 @@ def strip_optional(module: ModuleInfo, annotation: ast.expr) -> ast.expr | None:
         if head in UNION and isinstance(annotation.slice, ast.Tuple):
             members = [m for m in annotation.slice.elts if not _is_none(m)]
             return strip_optional(module, members[0]) if len(members) == 1 else None
-        return None
+        return None if head in UNION else annotation
     return annotation
 
 
@@ -124,6 +129,13 @@ class ReceiverTypes:
         if annotation is None:
             return UNKNOWN
         inner = strip_optional(self.module, annotation)
+        if isinstance(inner, ast.Subscript):
+            # A parametrised container is still the container: ``dict[str, Any]`` is a dict.
+            head = inner.value
+            generic = TYPING_CONTAINERS.get(self.module.qualify(head) or "")
+            if generic is not None:
+                return generic
+            inner = head if isinstance(head, ast.Name) and head.id in BUILTIN_CLASSES else None
         if inner is None or annotation_head(self.module, inner) is not inner:
             return UNKNOWN
         if (

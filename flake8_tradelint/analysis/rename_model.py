@@ -30,6 +30,8 @@ class RenameSite:
     receiver: str  # the receiver's source text (the module, for ``from M import old``)
     kind: str  # "attribute", "string" or "import"
     proven: bool
+    # The receiver is shown to be the owner (False for an ``any-receiver`` entry on an unknown one).
+    on_owner: bool = True
 
 
 @lru_cache(maxsize=64)
@@ -114,6 +116,9 @@ class RenameAnalysis:
             return True if self.is_owner(type_name, rename) else None
         return True if rename.any_receiver else False
 
+    def _on_owner(self, receiver: ast.expr, at: ast.AST) -> bool:
+        return self.types.receiver_type(receiver, at) != UNKNOWN
+
     # -- sites ---------------------------------------------------------------------------------
 
     def sites(self) -> Iterator[RenameSite]:
@@ -124,7 +129,9 @@ class RenameAnalysis:
             for rename in self.by_old.get(node.attr, ()):
                 verdict = self.classify(rename, node.value, node)
                 if verdict is not None:
-                    yield RenameSite(node, rename, ast.unparse(node.value), "attribute", verdict)
+                    yield RenameSite(
+                        node, rename, ast.unparse(node.value), "attribute", verdict, self._on_owner(node.value, node)
+                    )
                     break
         for call in module.index.calls:
             site = self._string_site(call)
@@ -173,5 +180,6 @@ class RenameAnalysis:
             else:
                 verdict = self.classify(rename, target, call)
             if verdict is not None:
-                return RenameSite(name, rename, ast.unparse(target), "string", verdict)
+                on_owner = is_patch or self._on_owner(target, call)
+                return RenameSite(name, rename, ast.unparse(target), "string", verdict, on_owner)
         return None

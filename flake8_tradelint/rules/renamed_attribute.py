@@ -10,7 +10,7 @@ from flake8_tradelint.registry import Report, Rule
 def origin(site: RenameSite) -> str:
     """`` on `Owner` in web3 6.0.0 (rename pack web3-v6)``: where the rename comes from."""
     rename = site.rename
-    text = f" on `{rename.owner}`" if rename.owner else ""
+    text = f" on `{rename.owner}`" if rename.owner and site.on_owner else ""
     if rename.pack is not None:
         text += f" in {rename.since} (rename pack {rename.pack})"
     return text

@@ -49,6 +49,6 @@ class RenamedAttributeUnprovenReceiver(Rule):
             yield Report(
                 site.node,
                 f"{prefix}: if `{site.receiver}` is a `{rename.owner}`, `{rename.old}` was renamed to "
-                f"`{rename.new}`{origin(site).replace(f' on `{rename.owner}`', '')}; its type is not "
+                f"`{rename.new}`{origin(site)}; its type is not "
                 "proven here, so check it before renaming (no safe fix)",
             )
