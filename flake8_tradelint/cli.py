@@ -83,7 +83,9 @@ def discover(paths: Sequence[Path], forced: Config | None) -> Iterator[Path]:
 # Subcommands other than ``check``: name -> "module:function" taking the remaining arguments and
 # returning an exit code. ``tradelint PATH...`` means ``tradelint check PATH...``; to check a
 # folder that is named like a subcommand, write ``tradelint ./rules``.
-SUBCOMMANDS: dict[str, str] = {}
+SUBCOMMANDS: dict[str, str] = {
+    "renames": "flake8_tradelint.rename_history:main",
+}
 
 
 def run(argv: Sequence[str] | None = None) -> int:
