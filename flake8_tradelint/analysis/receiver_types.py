@@ -36,7 +36,53 @@ TYPING_CONTAINERS = {
 }
 MAX_DEPTH = 12
 
-Env = dict[str, set[str]]
+@dataclass(frozen=True)
+class Binding:
+    """How a name got its value: ``annotation``, ``value`` (an expression typed in ``scope``),
+    ``type`` (known already) or ``unknown``."""
+
+    kind: str
+    value: ast.expr | str | None = None
+    scope: Env | None = None
+
+
+class Env:
+    """A scope's names and how each was bound; each name is typed only when a lookup asks."""
+
+    def __init__(self, types: ReceiverTypes, self_type: str = UNKNOWN) -> None:
+        self.types = types
+        self.self_type = self_type
+        self.bindings: dict[str, list[Binding]] = {}
+        self.resolved: dict[str, str] = {}
+
+    def bind(self, name: str, kind: str, value: ast.expr | str | None = None, scope: Env | None = None) -> None:
+        self.bindings.setdefault(name, []).append(Binding(kind, value, scope))
+
+    def has(self, name: str) -> bool:
+        return name in self.bindings
+
+    def type_of(self, name: str, depth: int) -> str | None:
+        """None when the scope never binds ``name``."""
+        if name not in self.bindings:
+            return None
+        found = self.resolved.get(name)
+        if found is not None:
+            return found
+        self.resolved[name] = UNKNOWN  # ``x = f(x)`` ends here
+        kinds = {self._evaluate(binding, depth) for binding in self.bindings[name]}
+        result = next(iter(kinds)) if len(kinds) == 1 else UNKNOWN
+        self.resolved[name] = result
+        return result
+
+    def _evaluate(self, binding: Binding, depth: int) -> str:
+        kind, value = binding.kind, binding.value
+        if kind == "type" and isinstance(value, str):
+            return value
+        if kind == "annotation" and isinstance(value, ast.expr):
+            return self.types.annotation_type(value, self.self_type)
+        if kind == "value" and isinstance(value, ast.expr):
+            return self.types.expr_type(value, binding.scope or self, depth + 1)
+        return UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -114,7 +160,7 @@ class ReceiverTypes:
         self.module = module
         self.facts = facts
         self._envs: dict[ast.AST, Env] = {}
-        self._class_types: dict[ast.ClassDef, dict[str, set[str]]] = {}
+        self._class_types: dict[ast.ClassDef, Env] = {}
         self._module_env: Env | None = None
 
     # -- names -----------------------------------------------------------------------------------
@@ -170,15 +216,15 @@ class ReceiverTypes:
         if isinstance(expr, ast.Call):
             return self.call_type(expr, env, depth + 1)
         if isinstance(expr, ast.Name):
-            types = env.get(expr.id)
-            if types is None and env is not self.module_env:
-                types = self.module_env.get(expr.id)
-            if types is not None:
-                return next(iter(types)) if len(types) == 1 else UNKNOWN
+            found = env.type_of(expr.id, depth)
+            if found is None and env is not self.module_env:
+                found = self.module_env.type_of(expr.id, depth)
+            if found is not None:
+                return found
             return self.reference(expr) or UNKNOWN
         if isinstance(expr, ast.Attribute):
             root = self.module.imports.root_name(expr)
-            if root is not None and root not in env and root not in self.module_env:
+            if root is not None and not env.has(root) and not self.module_env.has(root):
                 ref = self.reference(expr)
                 if ref is not None:
                     return ref
@@ -189,7 +235,7 @@ class ReceiverTypes:
     def call_type(self, call: ast.Call, env: Env, depth: int = 0) -> str:
         """A constructor's class, or the annotated return type of a function or method."""
         func = call.func
-        is_local = isinstance(func, ast.Name) and (func.id in env or func.id in self.module_env)
+        is_local = isinstance(func, ast.Name) and (env.has(func.id) or self.module_env.has(func.id))
         found = None if is_local else resolve_definition(self.module, func)
         if found is not None:
             defining, stmt = found
@@ -199,7 +245,7 @@ class ReceiverTypes:
                 return types_for(defining, self.facts).annotation_type(stmt.returns)
             return UNKNOWN
         root = self.module.imports.root_name(func)
-        if root is not None and root not in env and root not in self.module_env:
+        if root is not None and not env.has(root) and not self.module_env.has(root):
             ref = self.reference(func)
             # A third-party name called like a class (``Web3(...)``, ``pd.DataFrame(...)``).
             if ref is not None and ref.rpartition(".")[2][:1].isupper():
@@ -214,9 +260,9 @@ class ReceiverTypes:
         if owner == UNKNOWN or depth > MAX_DEPTH:
             return UNKNOWN
         for module, cls in self.mro(owner):
-            types = types_for(module, self.facts).class_attribute_types(cls).get(attr)
-            if types is not None:
-                return next(iter(types)) if len(types) == 1 else UNKNOWN
+            found = types_for(module, self.facts).class_attribute_types(cls).type_of(attr, depth)
+            if found is not None:
+                return found
         return self.facts.attribute_types.get(f"{owner}.{attr}", UNKNOWN)
 
     def method_return_type(self, owner: str, name: str, depth: int = 0) -> str:
@@ -244,43 +290,45 @@ class ReceiverTypes:
     # -- scopes ------------------------------------------------------------------------------------
 
     def function_env(self, func: ast.FunctionDef | ast.AsyncFunctionDef | None) -> Env:
-        """Local name -> the set of types assigned to it (``?`` for any unknown assignment)."""
+        """A function's local names: parameters, assignments, loop and ``with`` targets, imports."""
         if func is None:
             return self.module_env
         cached = self._envs.get(func)
         if cached is not None:
             return cached
-        env: Env = {}
-        self._envs[func] = env
         cls = self.module.parent(func)
         receiver = self_name(func) if isinstance(cls, ast.ClassDef) else None
-        own_type = self.class_name(cls) if isinstance(cls, ast.ClassDef) else None
+        own_type = (self.class_name(cls) if isinstance(cls, ast.ClassDef) else None) or UNKNOWN
+        env = Env(self, own_type)
+        self._envs[func] = env
         args = func.args
         for arg in args.posonlyargs + args.args + args.kwonlyargs:
-            env.setdefault(arg.arg, set()).add(self.annotation_type(arg.annotation, own_type or UNKNOWN))
+            if arg.arg == receiver:
+                env.bind(arg.arg, "type", own_type)
+            else:
+                env.bind(arg.arg, "annotation" if arg.annotation is not None else "unknown", arg.annotation)
         for extra in (args.vararg, args.kwarg):
             if extra is not None:
-                env.setdefault(extra.arg, set()).add(UNKNOWN)
-        if receiver is not None:
-            env[receiver] = {own_type or UNKNOWN}
+                env.bind(extra.arg, "unknown")
         self._collect_assignments(func, env)
         return env
 
     @property
     def module_env(self) -> Env:
         if self._module_env is None:
-            self._module_env = {}
+            self._module_env = Env(self)
             self._collect_assignments(self.module.tree, self._module_env)
         return self._module_env
 
     def _collect_assignments(self, scope: ast.AST, env: Env) -> None:
+        at_module = scope is self.module.tree
         for node in scope_nodes(scope):
             if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                env.setdefault(node.target.id, set()).add(self.annotation_type(node.annotation))
+                env.bind(node.target.id, "annotation", node.annotation)
             elif isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Name):
-                        env.setdefault(target.id, set()).add(self.expr_type(node.value, env))
+                        env.bind(target.id, "value", node.value)
                     else:
                         _mark_unknown(target, env)
             elif isinstance(node, (ast.For, ast.AsyncFor, ast.NamedExpr, ast.AugAssign)):
@@ -289,61 +337,51 @@ class ReceiverTypes:
                 for item in node.items:
                     if item.optional_vars is not None:
                         _mark_unknown(item.optional_vars, env)
-            elif isinstance(node, ast.Import) and scope is not self.module.tree:
+            elif isinstance(node, ast.Import) and not at_module:
                 for alias in node.names:
                     local = alias.asname or alias.name.split(".")[0]
-                    env.setdefault(local, set()).add(self.facts.canonical(alias.name if alias.asname else local))
-            elif isinstance(node, ast.ImportFrom) and scope is not self.module.tree:
+                    env.bind(local, "type", self.facts.canonical(alias.name if alias.asname else local))
+            elif isinstance(node, ast.ImportFrom) and not at_module:
                 for alias in node.names:
-                    bound = f"{node.module}.{alias.name}" if node.level == 0 and node.module else UNKNOWN
-                    env.setdefault(alias.asname or alias.name, set()).add(self.facts.canonical(bound))
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and scope is not self.module.tree:
-                env.setdefault(node.name, set()).add(UNKNOWN)
+                    if node.level == 0 and node.module:
+                        env.bind(alias.asname or alias.name, "type", self.facts.canonical(f"{node.module}.{alias.name}"))
+                    else:
+                        env.bind(alias.asname or alias.name, "unknown")
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not at_module:
+                env.bind(node.name, "unknown")
             elif isinstance(node, ast.ExceptHandler) and node.name:
-                env.setdefault(node.name, set()).add(UNKNOWN)
+                env.bind(node.name, "unknown")
             elif isinstance(node, (ast.Global, ast.Nonlocal)):
                 for name in node.names:
-                    env.setdefault(name, set()).add(UNKNOWN)
+                    env.bind(name, "unknown")
 
-    def class_attribute_types(self, cls: ast.ClassDef) -> dict[str, set[str]]:
-        """Attribute -> types, from class-body annotations and ``self.x`` assignments in methods."""
+    def class_attribute_types(self, cls: ast.ClassDef) -> Env:
+        """Attributes of a class: class-body annotations and ``self.x`` assignments in methods."""
         cached = self._class_types.get(cls)
         if cached is not None:
             return cached
-        types: dict[str, set[str]] = {}
-        self._class_types[cls] = types
+        attrs = Env(self)
+        self._class_types[cls] = attrs
         for stmt in cls.body:
             if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-                types.setdefault(stmt.target.id, set()).add(self.annotation_type(stmt.annotation))
+                attrs.bind(stmt.target.id, "annotation", stmt.annotation)
         for method in cls.body:
             if not isinstance(method, FUNCTION_NODES):
                 continue
             receiver = self_name(method)
             env = self.function_env(method)
             for node in scope_nodes(method):
-                target: ast.expr | None = None
-                kind = UNKNOWN
-                if isinstance(node, ast.AnnAssign):
-                    target, kind = node.target, self.annotation_type(node.annotation)
-                elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Attribute):
-                    target = node.targets[0]
-                    kind = self.expr_type(node.value, env)
+                if isinstance(node, ast.AnnAssign) and _is_self_attribute(node.target, receiver):
+                    attrs.bind(_attr(node.target), "annotation", node.annotation)
+                elif isinstance(node, ast.Assign) and len(node.targets) == 1 and _is_self_attribute(node.targets[0], receiver):
+                    # Typed in the method's own scope, where its parameters and locals live.
+                    attrs.bind(_attr(node.targets[0]), "value", node.value, env)
                 elif isinstance(node, (ast.Assign, ast.AugAssign, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
                     for store in ast.walk(node):
-                        if (
-                            isinstance(store, ast.Attribute)
-                            and isinstance(store.ctx, ast.Store)
-                            and isinstance(store.value, ast.Name)
-                            and store.value.id == receiver
-                        ):
-                            types.setdefault(store.attr, set()).add(UNKNOWN)
-                if (
-                    isinstance(target, ast.Attribute)
-                    and isinstance(target.value, ast.Name)
-                    and target.value.id == receiver
-                ):
-                    types.setdefault(target.attr, set()).add(kind)
-        return types
+                        if isinstance(store, ast.Attribute) and isinstance(store.ctx, ast.Store):
+                            if _is_self_attribute(store, receiver):
+                                attrs.bind(store.attr, "unknown")
+        return attrs
 
     def receiver_type(self, receiver: ast.expr, at: ast.AST) -> str:
         return self.expr_type(receiver, self.function_env(self.module.enclosing_function(at)))
@@ -352,4 +390,18 @@ class ReceiverTypes:
 def _mark_unknown(target: ast.AST, env: Env) -> None:
     for node in ast.walk(target):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            env.setdefault(node.id, set()).add(UNKNOWN)
+            env.bind(node.id, "unknown")
+
+
+def _is_self_attribute(node: ast.AST, receiver: str | None) -> bool:
+    return (
+        receiver is not None
+        and isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == receiver
+    )
+
+
+def _attr(node: ast.AST) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else ""
+
