@@ -63,7 +63,8 @@ def _members(module: ModuleInfo, cls: ast.ClassDef, depth: int) -> frozenset[str
         inherited = known_members(found[0], found[1], depth + 1)
         if inherited is None:
             return None
-        names |= inherited
+        # A base's ``self.__x`` is ``_Base__x``: a subclass cannot reach it as ``self.__x``.
+        names |= {n for n in inherited if not (n.startswith("__") and not n.endswith("__"))}
     for stmt in cls.body:
         if isinstance(stmt, FUNCTION_NODES) and any(
             ast.unparse(d).rpartition(".")[2] == "abstractmethod" for d in stmt.decorator_list

@@ -53,11 +53,13 @@ class MisspelledAttribute(Rule):
         types = types_for(module, facts_for(ctx.config.rename_packs))
         stored = {node.attr for node in module.index.attributes if not isinstance(node.ctx, ast.Load)}
         for node in module.index.attributes:
-            if not isinstance(node.ctx, ast.Load) or node.attr in stored:
+            if not isinstance(node.ctx, ast.Load) or node.attr.startswith("__") and node.attr.endswith("__"):
                 continue
-            if node.attr.startswith("__") and node.attr.endswith("__"):
+            mangled = node.attr.startswith("__")
+            if node.attr in stored and not mangled:
+                # Set on some object in this module: perhaps on this very one, from outside.
                 continue
-            if _own_receiver(ctx, node) and not node.attr.startswith("__"):
+            if _own_receiver(ctx, node) and not mangled:
                 # A method reading ``self.x`` its class never sets is how mixins and template
                 # methods work: a subclass or sibling provides it. Name-mangled ``self.__x`` is
                 # the exception: no other class can provide it.
