@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ignore", type=_code_list, default=(), help="comma-separated codes or prefixes to skip")
     parser.add_argument("--output-format", choices=("text", "json"), default="text")
     parser.add_argument("--config", type=Path, help="a pyproject.toml to use instead of the nearest one")
+    parser.add_argument("--fix", action="store_true", help="apply safe fixes, writing files atomically")
+    parser.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
+    parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
     parser.add_argument("--version", action="version", version=f"tradelint {__version__}")
     return parser
 
@@ -116,6 +119,9 @@ def run_check(argv: Sequence[str]) -> int:
         print(f"tradelint: error: {exc}", file=sys.stderr)
         return 2
 
+    if args.fix or args.diff:
+        return _run_fix(configs, args)
+
     checker = Checker()
     findings: list[Finding] = []
     internal_errors = 0
@@ -127,20 +133,60 @@ def run_check(argv: Sequence[str]) -> int:
             print(f"tradelint: internal error while checking {file}; please report it:", file=sys.stderr)
             traceback.print_exc(file=sys.stderr)
 
-    if args.output_format == "json":
-        json.dump([f.as_json() for f in findings], sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        for finding in findings:
-            print(finding.as_text())
-        checked = len(configs)
-        if findings:
-            print(f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} in {checked} file{'s' if checked != 1 else ''}.")
-        else:
-            print(f"All checks passed ({checked} file{'s' if checked != 1 else ''}).")
+    _print_findings(findings, args.output_format, len(configs))
     if internal_errors:
         return 2
     return 1 if findings else 0
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _print_findings(findings: list[Finding], output_format: str, checked: int, fixed: int | None = None) -> None:
+    if output_format == "json":
+        json.dump([f.as_json() for f in findings], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return
+    for finding in findings:
+        print(finding.as_text())
+    safe = sum(1 for f in findings if f.fix is not None and f.fix.safety == "safe")
+    unsafe = sum(1 for f in findings if f.fix is not None and f.fix.safety == "unsafe")
+    if fixed is not None:
+        print(f"Fixed {_plural(fixed, 'finding')}; {len(findings)} remaining in {_plural(checked, 'file')}.")
+    elif findings:
+        hints = [f"{safe} fixable with `--fix`"] if safe else []
+        hints += [f"{unsafe} {'more ' if safe else ''}with `--unsafe-fixes`"] if unsafe else []
+        hint = f" ({', '.join(hints)})" if hints else ""
+        print(f"Found {_plural(len(findings), 'finding')} in {_plural(checked, 'file')}{hint}.")
+    else:
+        print(f"All checks passed ({_plural(checked, 'file')}).")
+
+
+def _run_fix(configs: dict[Path, Config], args: argparse.Namespace) -> int:
+    from flake8_tradelint.fix.fixer import WriteError, compute_fixes, write_atomically
+
+    display = {file: str(file) for file in configs}
+    display.update({Path(os.path.abspath(file)): str(file) for file in configs})
+    outcome = compute_fixes(configs, args.unsafe_fixes, display)
+    for error in outcome.errors:
+        print(f"tradelint: {error}", file=sys.stderr)
+    if args.diff:
+        sys.stdout.write(outcome.diff(display))
+        count = len(outcome.new_texts)
+        print(f"Would fix {_plural(outcome.fixed, 'finding')} in {_plural(count, 'file')}.", file=sys.stderr)
+        return 1 if outcome.new_texts or outcome.findings else 0
+    failed = 0
+    for path, text in sorted(outcome.new_texts.items()):
+        try:
+            write_atomically(outcome.sources[path], text)
+        except (WriteError, OSError) as exc:
+            failed += 1
+            print(f"tradelint: {exc}", file=sys.stderr)
+    _print_findings(outcome.findings, args.output_format, len(configs), fixed=outcome.fixed)
+    if failed:
+        return 2
+    return 1 if outcome.findings else 0
 
 
 def main(argv: Sequence[str] | None = None) -> None:

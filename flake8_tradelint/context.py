@@ -7,16 +7,17 @@ across files (a base class in another module); :class:`Project` keeps one per pa
 from __future__ import annotations
 
 import ast
+import io
 import os
+import re
 import sys
+import tokenize
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import Any, Iterator
 
-if TYPE_CHECKING:
-    from flake8_tradelint.config import Config
-
+NEWLINE = re.compile(r"\r\n|\r|\n")
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 TASK_WORDS = {"create_task", "ensure_future", "Task"}
 SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -168,12 +169,19 @@ def resolve_relative(module: str | None, level: int, module_name: str | None, is
 class ModuleInfo:
     """A parsed module and the facts rules ask about it."""
 
-    def __init__(self, path: Path, tree: ast.Module, project: Project) -> None:
+    def __init__(self, path: Path, tree: ast.Module, project: Project, text: str | None = None) -> None:
         self.path = path
         self.tree = tree
         self.project = project
         self.module_name, self.roots = project.locate(path)
         self.is_package = path.name == "__init__.py"
+        self._text = text
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """Source lines split as the tokenizer does (``\r\n``, ``\r``, ``\n``), for columns."""
+        text = self._text if self._text is not None else self.project.read_text(self.path)
+        return NEWLINE.split(text or "")
 
     @cached_property
     def index(self) -> Index:
@@ -252,7 +260,9 @@ def _top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 class Project:
     """First-party modules, parsed once per process, found from import roots."""
 
-    def __init__(self) -> None:
+    def __init__(self, overlay: dict[Path, str] | None = None) -> None:
+        # Sources that differ from the disk (fixes computed but not written, for ``--diff``).
+        self.overlay = overlay if overlay is not None else {}
         self._modules: dict[Path, ModuleInfo | None] = {}
         self._locate_cache: dict[Path, tuple[str | None, tuple[Path, ...]]] = {}
         self._find_cache: dict[tuple[str, tuple[Path, ...]], Path | None] = {}
@@ -301,12 +311,24 @@ class Project:
         info = self._modules.get(Path(os.path.abspath(path)))
         return info.tree if info is not None else None
 
-    def register(self, path: Path, tree: ast.Module) -> ModuleInfo:
+    def read_text(self, path: Path) -> str | None:
+        path = Path(os.path.abspath(path))
+        if path in self.overlay:
+            return self.overlay[path]
+        try:
+            data = path.read_bytes()
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            text = data.decode(encoding)
+        except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+            return None
+        return text[1:] if text.startswith("\ufeff") else text
+
+    def register(self, path: Path, tree: ast.Module, text: str | None = None) -> ModuleInfo:
         path = Path(os.path.abspath(path))
         known = self._modules.get(path)
         if known is not None and known.tree is tree:
             return known
-        info = ModuleInfo(path, tree, self)
+        info = ModuleInfo(path, tree, self, text)
         self._modules[path] = info
         return info
 
@@ -315,10 +337,11 @@ class Project:
         if path not in self._modules:
             self._modules[path] = None
             try:
-                tree = ast.parse(path.read_bytes(), filename=str(path))
+                source: str | bytes = self.overlay[path] if path in self.overlay else path.read_bytes()
+                tree = ast.parse(source, filename=str(path))
             except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
                 return None
-            self._modules[path] = ModuleInfo(path, tree, self)
+            self._modules[path] = ModuleInfo(path, tree, self, source if isinstance(source, str) else None)
         return self._modules[path]
 
     def find_module(self, dotted: str, roots: tuple[Path, ...]) -> ModuleInfo | None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from flake8_tradelint.config import Config
 from flake8_tradelint.context import ModuleInfo, Project
 from flake8_tradelint.finding import Finding
+from flake8_tradelint.fix.plan import Edit, Fix, FixSpec, Span
 from flake8_tradelint.registry import Report, all_rules
 
 if TYPE_CHECKING:
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 
 NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 NOQA_CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
-NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass
@@ -95,10 +95,21 @@ def _raise_syntax(exc: SyntaxError) -> ast.Module:
 
 
 def _char_column(lines: list[str], line: int, byte_col: int) -> int:
-    """1-based character column from ``ast``'s 0-based UTF-8 byte offset."""
+    """0-based character column from ``ast``'s 0-based UTF-8 byte offset."""
     if not 1 <= line <= len(lines):
-        return byte_col + 1
-    return len(lines[line - 1].encode("utf-8")[:byte_col].decode("utf-8", "replace")) + 1
+        return byte_col
+    return len(lines[line - 1].encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+
+
+def node_span(lines: list[str], node: ast.AST) -> Span:
+    line = getattr(node, "lineno", 1)
+    end_line = getattr(node, "end_lineno", None) or line
+    return Span(
+        line,
+        _char_column(lines, line, getattr(node, "col_offset", 0)),
+        end_line,
+        _char_column(lines, end_line, getattr(node, "end_col_offset", None) or 0),
+    )
 
 
 class Checker:
@@ -135,7 +146,7 @@ class Checker:
             if not config.enabled("TRD001", path):
                 return []
             return [_engine_finding(display, "TRD001", str(exc), exc.line, exc.column)]
-        module = self.project.register(path, tree)
+        module = self.project.register(path, tree, text)
         ctx = FileContext(module, config)
         reports: list[tuple[str, Report]] = []
         try:
@@ -144,20 +155,30 @@ class Checker:
                     reports.extend((code, report) for report in rule.check(ctx))
         except RecursionError:
             return [_engine_finding(display, "TRD001", "file is too deeply nested to analyse")]
-        lines = NEWLINE.split(text)
-        findings = {self._finding(display, lines, code, report) for code, report in reports}
+        lines = module.lines
+        findings = {self._finding(module, display, code, report) for code, report in reports}
         if apply_noqa:
             findings = {f for f in findings if not _suppressed(lines, f)}
         return sorted(findings)
 
-    @staticmethod
-    def _finding(display: str, lines: list[str], code: str, report: Report) -> Finding:
-        node = report.node
-        line = getattr(node, "lineno", 1)
-        end_line = getattr(node, "end_lineno", None) or line
-        col = _char_column(lines, line, getattr(node, "col_offset", 0))
-        end_col = _char_column(lines, end_line, getattr(node, "end_col_offset", None) or 0)
-        return Finding(display, line, col, code, report.message, end_line, end_col)
+    def _finding(self, module: ModuleInfo, display: str, code: str, report: Report) -> Finding:
+        span = node_span(module.lines, report.node)
+        fix = None
+        if report.fix is not None:
+            fix = self._fix(module, report.fix)
+        return Finding(
+            display, span.line, span.col + 1, code, report.message, span.end_line, span.end_col + 1, fix
+        )
+
+    def _fix(self, module: ModuleInfo, spec: FixSpec) -> Fix | None:
+        edits = []
+        for edit in spec.edits:
+            target = module if edit.path is None else self.project.module_at(edit.path)
+            if target is None:
+                return None
+            span = node_span(target.lines, edit.node)
+            edits.append(Edit(edit.kind, str(target.path), span, edit.params))
+        return Fix(spec.title, spec.safety, tuple(edits))
 
 
 def _engine_finding(display: str, code: str, message: str, line: int = 1, column: int = 1) -> Finding:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from flake8_tradelint.fix.plan import Fix
 
 
 @dataclass(frozen=True, order=True)
@@ -17,6 +19,7 @@ class Finding:
     message: str
     end_line: int
     end_column: int
+    fix: Fix | None = field(default=None, compare=False)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -27,7 +30,11 @@ class Finding:
             "column": self.column,
             "end_line": self.end_line,
             "end_column": self.end_column,
+            "fix": None if self.fix is None else {"title": self.fix.title, "safety": self.fix.safety},
         }
 
     def as_text(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
+        mark = ""
+        if self.fix is not None:
+            mark = " [*]" if self.fix.safety == "safe" else " [*unsafe]"
+        return f"{self.path}:{self.line}:{self.column}: {self.code}{mark} {self.message}"

@@ -8,6 +8,8 @@ import pkgutil
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Iterator
 
+from flake8_tradelint.fix.plan import FixSpec
+
 if TYPE_CHECKING:
     from flake8_tradelint.engine import FileContext
 
@@ -26,6 +28,7 @@ class Report:
 
     node: ast.AST
     message: str
+    fix: FixSpec | None = None
 
 
 class Rule:

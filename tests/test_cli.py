@@ -37,7 +37,7 @@ def test_text_output_and_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[st
     bug = write(tmp_path / "bug.py", BUG)
     assert run([str(bug)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out == [f"{bug}:5:5: TRD301 {MESSAGE}", "Found 1 finding in 1 file."]
+    assert out == [f"{bug}:5:5: TRD301 [*] {MESSAGE}", "Found 1 finding in 1 file (1 fixable with `--fix`)."]
 
 
 def test_clean_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -60,6 +60,7 @@ def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
             "column": 12,
             "end_line": 3,
             "end_column": 36,
+            "fix": {"title": "Keep a strong reference until the task is done", "safety": "safe"},
         }
     ]
 
@@ -103,11 +104,11 @@ def test_syntax_error_is_one_finding_and_run_goes_on(tmp_path: Path, capsys: pyt
     assert run([str(tmp_path)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert f"{tmp_path / 'broken.py'}:1:7: TRD001 syntax error: invalid syntax" in out
-    assert f"{tmp_path / 'bug.py'}:5:5: TRD301 {MESSAGE}" in out
+    assert f"{tmp_path / 'bug.py'}:5:5: TRD301 [*] {MESSAGE}" in out
     assert any(line.startswith(f"{tmp_path / 'nul.py'}:1:1: TRD001 syntax error: source code") for line in out)
     assert f"{tmp_path / 'latin.py'}:1:1: TRD001 cannot decode file: unknown encoding: nope" in out
     assert any(line.startswith(f"{tmp_path / 'bad_utf8.py'}:1:1: TRD001 cannot decode file:") for line in out)
-    assert out[-1] == "Found 5 findings in 5 files."
+    assert out[-1] == "Found 5 findings in 5 files (1 fixable with `--fix`)."
 
 
 def test_deep_nesting_does_not_crash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -188,5 +189,5 @@ def test_console_script_runs(tmp_path: Path) -> None:
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
     )
     assert proc.returncode == 1
-    assert proc.stdout.splitlines()[0] == f"{bug}:5:5: TRD301 {MESSAGE}"
+    assert proc.stdout.splitlines()[0] == f"{bug}:5:5: TRD301 [*] {MESSAGE}"
     assert proc.stderr == ""

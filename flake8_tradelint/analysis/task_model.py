@@ -11,6 +11,7 @@ from flake8_tradelint.analysis.dataclass_model import resolve_definition
 from flake8_tradelint.analysis.resource_model import class_and_bases
 from flake8_tradelint.analysis.uses import (
     Use,
+    assigned_to,
     classify,
     declares_outer,
     name_loads,
@@ -61,6 +62,9 @@ class TaskAnalysis:
         self.module = ctx.module
         self.owners = ctx.config.task_owners
         self._wrappers: dict[ast.AST, bool] = {}
+        # Wrappers that keep their task only in a WeakSet and return nothing.
+        self._returns_nothing: set[ast.AST] = set()
+        self._call_targets: dict[ast.Call, ast.AST] = {}
 
     def creator_label(self, call: ast.Call, module: ModuleInfo | None = None, depth: int = 0) -> str | None:
         """How the task-creating callee is spelled, or None when the call does not make a dangling task."""
@@ -97,7 +101,13 @@ class TaskAnalysis:
             return False
         if not target[0].index.mentions_tasks:
             return False
+        self._call_targets[call] = target[1]
         return self._is_dangling_wrapper(target[0], target[1], depth + 1)
+
+    def returns_task(self, call: ast.Call) -> bool:
+        """Whether the call's value is the task (false for a WeakSet-only wrapper)."""
+        target = self._call_targets.get(call)
+        return target is None or target not in self._returns_nothing
 
     def _is_dangling_wrapper(self, module: ModuleInfo, func: ast.FunctionDef, depth: int) -> bool:
         """A sync function returning a task it created without keeping a strong reference."""
@@ -105,11 +115,12 @@ class TaskAnalysis:
             return self._wrappers[func]
         self._wrappers[func] = False  # recursion guard
         result = False
+        weak_only = False
         for node in _own_nodes(func):
             if isinstance(node, ast.Call) and self._is_weak_container_add(module, node):
                 # ``_weak_tasks.add(asyncio.create_task(coro))``: a WeakSet keeps nothing alive.
                 if any(isinstance(a, ast.Call) and self.creator_label(a, module, depth) for a in node.args):
-                    result = True
+                    weak_only = True
             if not isinstance(node, ast.Return) or node.value is None:
                 continue
             value = node.value
@@ -117,6 +128,9 @@ class TaskAnalysis:
                 result = True
             elif isinstance(value, ast.Name) and self._local_task_unkept(module, func, value.id, depth):
                 result = True
+        if weak_only and not result:
+            self._returns_nothing.add(func)
+        result = result or weak_only
         self._wrappers[func] = result
         return result
 
@@ -189,26 +203,14 @@ class TaskAnalysis:
         function = module.enclosing_function(call)
         if function is None or module.enclosing_scope(call) is not function:
             return None
-        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is call:
-            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
-            if len(targets) != 1:
-                return None
-            target = targets[0]
-            if isinstance(target, ast.Name):
-                if target.id == "_":
-                    return TaskSite(call, "discarded", label, parent)
-                if self._local_dangles(function, target.id):
-                    return TaskSite(call, "local", label, parent, target.id, function)
-                return None
-            cls = module.parent(function)
-            if (
-                isinstance(target, ast.Attribute)
-                and isinstance(target.value, ast.Name)
-                and target.value.id == self_name(function)
-                and isinstance(cls, ast.ClassDef)
-                and not self._self_attribute_handled(cls, target.attr)
-            ):
-                return TaskSite(call, "self", label, parent, target.attr, function, cls)
+        binding = assigned_to(module, call, function)
+        if binding is not None:
+            if binding.kind == "local" and binding.name == "_":
+                return TaskSite(call, "discarded", label, binding.stmt)
+            if binding.kind == "local" and self._local_dangles(function, binding.name):
+                return TaskSite(call, "local", label, binding.stmt, binding.name, function)
+            if binding.cls is not None and not self._self_attribute_handled(binding.cls, binding.name):
+                return TaskSite(call, "self", label, binding.stmt, binding.name, function, binding.cls)
             return None
         if isinstance(parent, ast.Call) and call in parent.args:
             container = _local_container_added_to(parent)
@@ -271,10 +273,6 @@ class TaskAnalysis:
             if other is not cls and any(node is cls for _, node in class_and_bases(self.module, other)):
                 family.append((self.module, other))
         return family
-
-    def shutdown_method(self, cls: ast.ClassDef) -> str | None:
-        names = {stmt.name for stmt in cls.body if isinstance(stmt, FUNCTION_NODES)}
-        return next((m for m in self.ctx.config.shutdown_methods if m in names), None)
 
 
 def _methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, tuple[ModuleInfo, ast.stmt]]:

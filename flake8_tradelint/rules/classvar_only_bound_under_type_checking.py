@@ -5,6 +5,7 @@ from typing import Iterator
 
 from flake8_tradelint.analysis.dataclass_model import class_model, classvar_binding
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.fix.specs import runtime_classvar_import_fix
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -68,4 +69,5 @@ class ClassVarOnlyBoundUnderTypeChecking(Rule):
                         f"`{stmt.target.id}` in dataclass `{node.name}` is annotated `ClassVar`, but "
                         "`ClassVar` is only imported under `TYPE_CHECKING`, so at runtime it is an "
                         "instance field; import `ClassVar` at runtime",
+                        runtime_classvar_import_fix(module, stmt.annotation),
                     )

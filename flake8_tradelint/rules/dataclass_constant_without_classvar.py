@@ -11,6 +11,7 @@ from flake8_tradelint.analysis.dataclass_model import (
     is_upper_constant,
 )
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.fix.specs import classvar_fix
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -70,4 +71,5 @@ class DataclassConstantWithoutClassVar(Rule):
                     stmt,
                     f"`{name}` in dataclass `{node.name}` is annotated without `ClassVar`, so it is an "
                     f"instance field and shadows any subclass's `{name}`; annotate it `ClassVar[...]`",
+                    classvar_fix(model, stmt),
                 )

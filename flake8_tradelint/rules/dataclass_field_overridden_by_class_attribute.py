@@ -4,8 +4,10 @@ import ast
 import os
 from typing import Iterator
 
-from flake8_tradelint.analysis.dataclass_model import FieldInfo, class_model
+from flake8_tradelint.analysis.dataclass_model import FieldInfo, class_model, is_field_call, is_upper_constant
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.fix.plan import FixSpec
+from flake8_tradelint.fix.specs import classvar_safety, wrap_classvar_edit
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -58,7 +60,7 @@ class DataclassFieldOverriddenByClassAttribute(Rule):
                 for name in _assigned_names(stmt, redecorated=model.kind is not None):
                     info = inherited.get(name)
                     if info is not None and info.has_default:
-                        yield Report(stmt, _message(ctx, node.name, name, info))
+                        yield Report(stmt, _message(ctx, node.name, name, info), _fix(ctx, stmt, name, info))
 
 
 def _assigned_names(stmt: ast.stmt, *, redecorated: bool) -> list[str]:
@@ -69,6 +71,25 @@ def _assigned_names(stmt: ast.stmt, *, redecorated: bool) -> list[str]:
         if isinstance(stmt.target, ast.Name):
             return [stmt.target.id]
     return []
+
+
+def _fix(ctx: FileContext, stmt: ast.stmt, name: str, info: FieldInfo) -> FixSpec | None:
+    """Make the base's field a ``ClassVar``; an annotated override becomes one too, so the
+    subclass stays consistent with its base. Turning a lower-case field (a value each instance
+    may set) into a class constant is a bigger change than the finding: unsafe."""
+    base = info.owner
+    if is_field_call(base.module, info.node.value):
+        return None
+    edits = [wrap_classvar_edit(base.module, info.node, other_file=base.module is not ctx.module)]
+    if isinstance(stmt, ast.AnnAssign):
+        edits.append(wrap_classvar_edit(ctx.module, stmt, other_file=False))
+    subclass = class_model(ctx.module, ctx.module.enclosing_scope(stmt))  # type: ignore[arg-type]
+    safe = (
+        is_upper_constant(name)
+        and classvar_safety(base, name) == "safe"
+        and classvar_safety(subclass, name) == "safe"
+    )
+    return FixSpec(f"Annotate `{base.name}.{name}` as `ClassVar`", "safe" if safe else "unsafe", tuple(edits))
 
 
 def _message(ctx: FileContext, cls: str, name: str, info: FieldInfo) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.fix.specs import keep_task_fix
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -50,4 +51,5 @@ class DiscardedTask(Rule):
                     f"the task created by `{site.label}(...)` is discarded: the loop keeps only a weak "
                     "reference, so it can be garbage-collected mid-run and is never awaited or "
                     "cancelled; keep a reference and cancel or await it",
+                    keep_task_fix(site.call, ctx.tasks.returns_task(site.call)),
                 )

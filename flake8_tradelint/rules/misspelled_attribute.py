@@ -40,8 +40,9 @@ class MisspelledAttribute(Rule):
     ```
 
     ## Fix safety
-    Unsafe: the suggestion is the closest name, not necessarily the meant one. When the name was
-    renamed on purpose, `tradelint renames --since REV` writes the `renames` entry for TRD401.
+    No automatic fix: the suggestion is the closest name, not necessarily the meant one. When the
+    name was renamed on purpose, `tradelint renames --since REV` writes the `renames` entry for
+    TRD401, whose fix is safe on proven receivers.
     """
 
     code = "TRD403"

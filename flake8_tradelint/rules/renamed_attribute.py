@@ -4,6 +4,7 @@ from typing import Iterator
 
 from flake8_tradelint.analysis.rename_model import RenameSite
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.fix.plan import EditSpec, FixSpec, Safety
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -48,9 +49,11 @@ class RenamedAttribute(Rule):
     ```
 
     ## Fix safety
-    Renaming the attribute token is safe when the receiver is proven to be the owner; string
-    references, unqualified entries and pack entries matched on an unknown receiver (those marked
-    `any-receiver`, whose old name nothing else uses) are unsafe.
+    Renaming the attribute token is safe when the receiver is proven to be the owner, and so is
+    `from numpy import NaN` -> `from numpy import nan as NaN`; string references, unqualified
+    entries and pack entries matched on an unknown receiver (those marked `any-receiver`, whose
+    old name nothing else uses) are unsafe. A pack entry with a note that asks for more than the
+    new name (driftpy 0.7.1 getters became synchronous: drop the `await`) has no automatic fix.
     """
 
     code = "TRD401"
@@ -64,21 +67,32 @@ class RenamedAttribute(Rule):
             if not site.proven:
                 continue
             rename = site.rename
+            params = (("old", rename.old), ("new", rename.new))
             if site.kind == "string":
                 yield Report(
                     site.node,
                     f"`\"{rename.old}\"` names an attribute renamed to `{rename.new}`{origin(site)}; "
                     f"use `\"{rename.new}\"`",
+                    FixSpec(f"Use `\"{rename.new}\"`", "unsafe", (EditSpec("rename_string", site.node, params),)),
                 )
             elif site.kind == "import":
                 yield Report(
                     site.node,
                     f"`from {site.receiver} import {rename.old}`: `{rename.old}` was renamed to "
                     f"`{rename.new}`{origin(site)}; import `{rename.new}`",
+                    FixSpec(f"Import `{rename.new}`", "safe", (EditSpec("rename_import", site.node, params),)),
                 )
             else:
+                # Safe only where the receiver is proven to be the owner and the new name is all
+                # the fix needs (a pack note such as "drop the await" asks for more).
+                proven = rename.owner is not None and site.on_owner
+                safety: Safety = "safe" if proven else "unsafe"
                 yield Report(
                     site.node,
                     f"`{site.receiver}.{rename.old}`: `{rename.old}` was renamed to `{rename.new}`{origin(site)}; "
                     f"use `{site.receiver}.{rename.new}`{note(site)}",
+                    # A note ("drop the await") asks for more than the new name: no automatic fix.
+                    None
+                    if rename.note
+                    else FixSpec(f"Rename to `{rename.new}`", safety, (EditSpec("rename_attribute", site.node, params),)),
                 )

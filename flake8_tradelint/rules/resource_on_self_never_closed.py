@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from flake8_tradelint.analysis.uses import shutdown_method
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.fix.specs import shutdown_fix
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -50,10 +52,20 @@ class ResourceOnSelfNeverClosed(Rule):
                 continue
             c = verdict.creation
             assert c.cls is not None and c.function is not None
-            shutdown = ctx.resources.shutdown_method(c.cls)
+            shutdown = shutdown_method(c.cls, ctx.config.shutdown_methods)
             advice = f"close it in `{shutdown}()`" if shutdown else "add a `close()` method that closes it"
+            fix = shutdown_fix(
+                ctx.module,
+                c.cls,
+                c.name,
+                ctx.config.shutdown_methods,
+                f"await {{x}}.{c.spec.close}()",
+                f"Close `self.{c.name}` in `{{method}}()`",
+                "safe",
+            )
             yield Report(
                 c.stmt,
                 f"`self.{c.name}` (`{c.label}(...)`) is created in `{c.function.name}()` but no method "
                 f"of `{c.cls.name}` closes it; {advice}",
+                fix,
             )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.fix.specs import keep_task_fix
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -45,10 +46,12 @@ class TaskLocalNeverAwaited(Rule):
                     site.node,
                     f"task `{site.name}` (`{site.label}(...)`) is never awaited, cancelled, stored or "
                     "returned; it is unowned once the function returns",
+                    keep_task_fix(site.call, ctx.tasks.returns_task(site.call)),
                 )
             elif site.problem == "container":
                 yield Report(
                     site.node,
                     f"task from `{site.label}(...)` is kept in local `{site.name}`, which is never awaited, "
                     "gathered or returned: the container dies with the frame and the task is unowned",
+                    keep_task_fix(site.call, ctx.tasks.returns_task(site.call)),
                 )

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from flake8_tradelint.analysis.uses import shutdown_method
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.fix.specs import asyncio_spelling, shutdown_fix
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -52,12 +54,25 @@ class TaskOnSelfNeverAwaited(Rule):
             if site.problem != "self":
                 continue
             assert site.cls is not None and site.function is not None
-            shutdown = ctx.tasks.shutdown_method(site.cls)
+            shutdown = shutdown_method(site.cls, ctx.config.shutdown_methods)
             advice = (
                 f"cancel it in `{shutdown}()`" if shutdown else "add a shutdown method that cancels and awaits it"
+            )
+            asyncio_name, import_stmt = asyncio_spelling(ctx.module)
+            fix = shutdown_fix(
+                ctx.module,
+                site.cls,
+                site.name,
+                ctx.config.shutdown_methods,
+                f"{{x}}.cancel()\nawait {asyncio_name}.gather({{x}}, return_exceptions=True)",
+                f"Cancel and await `self.{site.name}` in `{{method}}()`",
+                "unsafe",
+                import_stmt,
+                where="start",
             )
             yield Report(
                 site.node,
                 f"`self.{site.name}` is created in `{site.function.name}()` but never cancelled or awaited "
                 f"by `{site.cls.name}`; {advice}",
+                fix,
             )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.fix.specs import async_with_fix
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -63,4 +64,7 @@ class UnclosedAsyncResource(Rule):
                 )
             else:
                 continue
-            yield Report(c.stmt, message)
+            fix = None
+            if verdict.problem != "inline" and c.function is not None:
+                fix = async_with_fix(ctx.module, c.function, c.stmt, c.name, c.label)
+            yield Report(c.stmt, message, fix)

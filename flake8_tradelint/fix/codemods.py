@@ -1,0 +1,372 @@
+"""Apply edits with libcst. Each edit names its node by position; nothing here re-judges a finding.
+
+Every codemod is idempotent: applied to its own output it changes nothing, so fixing twice is a
+no-op and overlapping fixes settle over successive passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Union
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from flake8_tradelint.fix.plan import Edit
+
+KEEP_TASK = "_keep_task"
+KEEP_TASK_HELPER = '''_background_tasks = set()
+
+
+def _keep_task(task):
+    """Hold a strong reference to ``task`` until it is done: the event loop keeps only a weak one."""
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
+    return task
+'''
+
+Block = Union[cst.IndentedBlock, cst.Module]
+
+
+class CodemodError(Exception):
+    """An edit could not be applied where its finding said; the file is left as it was."""
+
+
+def _at(pos: CodeRange, edit: Edit, *, exact: bool = False) -> bool:
+    span = edit.span
+    if (pos.start.line, pos.start.column) != (span.line, span.col):
+        return False
+    return not exact or (pos.end.line, pos.end.column) == (span.end_line, span.end_col)
+
+
+class EditTransformer(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, edits: Sequence[Edit]) -> None:
+        super().__init__()
+        self.by_kind: dict[str, list[Edit]] = {}
+        # The same edit can come from two findings (TRD101 and TRD102 on one base field).
+        for edit in dict.fromkeys(edits):
+            self.by_kind.setdefault(edit.kind, []).append(edit)
+        self.classvar_names = {e.param("classvar") for e in self.by_kind.get("wrap_classvar", ())}
+        self.imports: list[str] = []
+        self.needs_keep_task = False
+        self.applied: set[Edit] = set()
+        self._class_stack: list[str] = []
+
+    def _pos(self, node: cst.CSTNode) -> CodeRange:
+        return self.get_metadata(PositionProvider, node)
+
+    def _matching(self, kind: str, node: cst.CSTNode, *, exact: bool = False) -> list[Edit]:
+        edits = self.by_kind.get(kind)
+        if not edits:
+            return []
+        pos = self._pos(node)
+        return [e for e in edits if _at(pos, e, exact=exact)]
+
+    # -- ClassVar -------------------------------------------------------------------------------
+
+    def leave_AnnAssign(self, original: cst.AnnAssign, updated: cst.AnnAssign) -> cst.AnnAssign:
+        for edit in self._matching("wrap_classvar", original):
+            self.applied.add(edit)
+            if edit.param("import"):
+                self.imports.append(edit.param("import"))
+            annotation = _wrap_classvar(updated.annotation.annotation, edit.param("classvar"), self.classvar_names)
+            updated = updated.with_changes(annotation=updated.annotation.with_changes(annotation=annotation))
+        return updated
+
+    # -- renames --------------------------------------------------------------------------------
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
+        for edit in self._matching("rename_attribute", original, exact=True):
+            self.applied.add(edit)
+            if updated.attr.value == edit.param("old"):
+                updated = updated.with_changes(attr=cst.Name(edit.param("new")))
+        return updated
+
+    def leave_ImportAlias(self, original: cst.ImportAlias, updated: cst.ImportAlias) -> cst.ImportAlias:
+        for edit in self._matching("rename_import", original):
+            self.applied.add(edit)
+            if isinstance(updated.name, cst.Name) and updated.name.value == edit.param("old"):
+                # ``from numpy import NaN`` -> ``from numpy import nan as NaN``: the module's own
+                # uses of the name stay valid.
+                asname = updated.asname or cst.AsName(name=cst.Name(edit.param("old")))
+                updated = updated.with_changes(name=cst.Name(edit.param("new")), asname=asname)
+        return updated
+
+    def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString) -> cst.SimpleString:
+        for edit in self._matching("rename_string", original, exact=True):
+            self.applied.add(edit)
+            prefix_len = len(updated.prefix) + len(updated.quote)
+            if updated.evaluated_value == edit.param("old"):
+                body = edit.param("new")
+                updated = updated.with_changes(
+                    value=updated.value[:prefix_len] + body + updated.value[len(updated.value) - len(updated.quote):]
+                )
+        return updated
+
+    # -- tasks ----------------------------------------------------------------------------------
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        edits = self._matching("keep_task", original, exact=True)
+        if not edits:
+            return updated
+        self.applied.update(edits)
+        self.needs_keep_task = True
+        return cst.Call(func=cst.Name(KEEP_TASK), args=[cst.Arg(updated)])
+
+    # -- async with -----------------------------------------------------------------------------
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        edits = self.by_kind.get("async_with")
+        if not edits:
+            return updated
+        body = list(updated.body)
+        for index, stmt in enumerate(original.body):
+            if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+                continue
+            pos = self._pos(stmt.body[0])
+            for edit in edits:
+                if _at(pos, edit):
+                    self.applied.add(edit)
+                    body = _wrap_async_with(body, original.body, index, edit, self)
+                    return updated.with_changes(body=body)
+        return updated
+
+    # -- shutdown methods -----------------------------------------------------------------------
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._class_stack.append(node.name.value)
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        self._class_stack.pop()
+        return updated
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        edits = self.by_kind.get("append_to_method")
+        if not edits:
+            return updated
+        path = ".".join(self._class_stack)
+        for edit in edits:
+            if edit.param("class") != path or edit.param("method") != original.name.value:
+                continue
+            self.applied.add(edit)
+            if edit.param("import"):
+                self.imports.append(edit.param("import"))
+            updated = _add_statements(updated, edit.param("code"), at_start=edit.param("where") == "start")
+        return updated
+
+
+def _wrap_classvar(annotation: cst.BaseExpression, classvar: str, known: set[str]) -> cst.BaseExpression:
+    head = annotation.value if isinstance(annotation, cst.Subscript) else annotation
+    head_code = cst.Module([]).code_for_node(head)
+    if head_code.split(".")[-1] == "ClassVar" or head_code == classvar or head_code in known:
+        return annotation  # already wrapped: idempotent
+    if head_code.split(".")[-1] == "Final":
+        # ``Final`` is not allowed inside ``ClassVar`` before 3.13: keep the inner type, if any.
+        if isinstance(annotation, cst.Subscript):
+            return annotation.with_changes(value=cst.parse_expression(classvar))
+        return cst.parse_expression(classvar)
+    return cst.Subscript(
+        value=cst.parse_expression(classvar),
+        slice=[cst.SubscriptElement(slice=cst.Index(value=annotation))],
+    )
+
+
+def _is_close_statement(stmt: cst.BaseStatement, name: str) -> bool:
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+        return False
+    expr = stmt.body[0]
+    if not (isinstance(expr, cst.Expr) and isinstance(expr.value, cst.Await)):
+        return False
+    call = expr.value.expression
+    return (
+        isinstance(call, cst.Call)
+        and not call.args
+        and isinstance(call.func, cst.Attribute)
+        and isinstance(call.func.value, cst.Name)
+        and call.func.value.value == name
+        and call.func.attr.value in ("close", "aclose")
+    )
+
+
+def _wrap_async_with(
+    body: list[cst.BaseStatement],
+    original: Sequence[cst.BaseStatement],
+    index: int,
+    edit: Edit,
+    transformer: EditTransformer,
+) -> list[cst.BaseStatement]:
+    name = edit.param("name")
+    last = int(edit.param("last_line"))
+    assign_line = body[index]
+    assert isinstance(assign_line, cst.SimpleStatementLine)
+    assign = assign_line.body[0]
+    if not isinstance(assign, cst.Assign):
+        raise CodemodError(f"expected an assignment to `{name}`")
+    value = assign.value
+    if isinstance(value, cst.Await):
+        value = value.expression
+    end = index
+    for later in range(index + 1, len(original)):
+        if transformer._pos(original[later]).start.line <= last:
+            end = later
+    inner = [s for s in body[index + 1 : end + 1] if not _is_close_statement(s, name)]
+    if not inner:
+        raise CodemodError(f"nothing uses `{name}` after it is created")
+    inner[0] = _with_leading(inner[0], [])
+    with_stmt = cst.With(
+        items=[cst.WithItem(item=value, asname=cst.AsName(name=cst.Name(name)))],
+        body=cst.IndentedBlock(body=inner, header=assign_line.trailing_whitespace),
+        asynchronous=cst.Asynchronous(),
+        leading_lines=assign_line.leading_lines,
+    )
+    return [*body[:index], with_stmt, *body[end + 1 :]]
+
+
+def _add_statements(func: cst.FunctionDef, code: str, *, at_start: bool) -> cst.FunctionDef:
+    new = list(cst.parse_module(code).body)
+    block = func.body
+    if isinstance(block, cst.SimpleStatementSuite):
+        # ``async def shutdown(self): ...``: a stub on one line becomes an indented block.
+        if not all(isinstance(s, cst.Pass) or (isinstance(s, cst.Expr) and isinstance(s.value, cst.Ellipsis)) for s in block.body):
+            raise CodemodError(f"`{func.name.value}` has a one-line body")
+        return func.with_changes(body=cst.IndentedBlock(body=new, header=block.trailing_whitespace))
+    if not isinstance(block, cst.IndentedBlock):
+        raise CodemodError(f"`{func.name.value}` has no indented body")
+    body: list[cst.BaseStatement] = list(block.body)
+    existing = {cst.Module([]).code_for_node(s).strip() for s in body}
+    if all(cst.Module([]).code_for_node(s).strip() in existing for s in new):
+        return func  # already there: idempotent
+    # A body that is only ``pass`` / ``...`` (a stub) is replaced; a docstring is kept.
+    kept: list[cst.BaseStatement] = [s for s in body if not _is_placeholder(s)]
+    if at_start:
+        # After a docstring, before anything that could drop or replace the reference.
+        insert_at = 1 if kept and _is_docstring(kept[0]) else 0
+        if insert_at < len(kept):
+            kept[insert_at] = _with_leading(kept[insert_at], [])
+    else:
+        insert_at = len(kept)
+        if kept and isinstance(kept[-1], cst.SimpleStatementLine) and isinstance(kept[-1].body[0], cst.Return):
+            insert_at -= 1
+    kept[insert_at:insert_at] = new
+    return func.with_changes(body=block.with_changes(body=kept))
+
+
+def _is_docstring(stmt: cst.BaseStatement) -> bool:
+    return (
+        isinstance(stmt, cst.SimpleStatementLine)
+        and isinstance(stmt.body[0], cst.Expr)
+        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _with_leading(stmt: cst.BaseStatement, extra: list[cst.EmptyLine]) -> cst.BaseStatement:
+    """Keep a statement's comment lines; blank lines at the top of a block are dropped."""
+    leading = [line for line in getattr(stmt, "leading_lines", []) if line.comment is not None]
+    return stmt.with_changes(leading_lines=extra + leading)
+
+
+def _is_placeholder(stmt: cst.BaseStatement) -> bool:
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+        return False
+    small = stmt.body[0]
+    if isinstance(small, cst.Pass):
+        return True
+    return isinstance(small, cst.Expr) and isinstance(small.value, cst.Ellipsis)
+
+
+def _import_index(body: Sequence[cst.BaseStatement]) -> int:
+    """Where new top-level statements go: after the docstring, ``__future__`` and the import block."""
+    index = 0
+    for i, stmt in enumerate(body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            break
+        small = stmt.body[0]
+        is_docstring = i == 0 and isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString)
+        if is_docstring or isinstance(small, (cst.Import, cst.ImportFrom)):
+            index = i + 1
+        else:
+            break
+    return index
+
+
+def _has_statement(module: cst.Module, code: str) -> bool:
+    wanted = code.strip()
+    return any(
+        isinstance(s, cst.SimpleStatementLine) and module.code_for_node(s).strip() == wanted for s in module.body
+    )
+
+
+def add_imports(module: cst.Module, imports: Sequence[str]) -> cst.Module:
+    body: list[cst.BaseStatement] = list(module.body)
+    for code in dict.fromkeys(imports):
+        if _has_statement(module.with_changes(body=body), code):
+            continue
+        merged = _merge_from_import(body, code)
+        if merged is not None:
+            body = merged
+            continue
+        body.insert(_import_index(body), cst.parse_statement(code + "\n"))
+    return module.with_changes(body=body)
+
+
+def _merge_from_import(body: list[cst.BaseStatement], code: str) -> list[cst.BaseStatement] | None:
+    """``from typing import Any`` + ``ClassVar`` -> ``from typing import Any, ClassVar``."""
+    new = cst.parse_statement(code + "\n")
+    assert isinstance(new, cst.SimpleStatementLine)
+    new_import = new.body[0]
+    if not isinstance(new_import, cst.ImportFrom) or isinstance(new_import.names, cst.ImportStar):
+        return None
+    target = cst.Module([]).code_for_node(new_import.module) if new_import.module else ""
+    for i, stmt in enumerate(body[: _import_index(body)]):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        small = stmt.body[0]
+        if (
+            isinstance(small, cst.ImportFrom)
+            and small.module is not None
+            and not small.relative
+            and cst.Module([]).code_for_node(small.module) == target
+            and not isinstance(small.names, cst.ImportStar)
+            and small.lpar is None
+        ):
+            names = list(small.names)
+            last = names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+            names = [*names[:-1], last, *[a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in new_import.names]]
+            body[i] = stmt.with_changes(body=[small.with_changes(names=names)])
+            return body
+    return None
+
+
+def add_keep_task_helper(module: cst.Module) -> cst.Module:
+    body = list(module.body)
+    defined = any(isinstance(s, cst.FunctionDef) and s.name.value == KEEP_TASK for s in body)
+    if defined:
+        return module
+    helper = list(cst.parse_module(KEEP_TASK_HELPER).body)
+    index = _import_index(body)
+    blank = cst.EmptyLine()
+    helper[0] = helper[0].with_changes(leading_lines=[blank, blank]) if index else helper[0]
+    if index < len(body):
+        following = body[index]
+        leading = list(getattr(following, "leading_lines", []))
+        if len(leading) < 2:
+            body[index] = following.with_changes(leading_lines=[blank] * (2 - len(leading)) + leading)
+    body[index:index] = helper
+    return module.with_changes(body=body)
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, set[Edit]]:
+    """The new text and the edits that found their node."""
+    module = cst.parse_module(text)
+    transformer = EditTransformer(edits)
+    updated = MetadataWrapper(module).visit(transformer)
+    for edit in transformer.by_kind.get("runtime_import", ()):
+        transformer.imports.append(edit.param("import"))
+        transformer.applied.add(edit)
+    if transformer.imports:
+        updated = add_imports(updated, transformer.imports)
+    if transformer.needs_keep_task:
+        updated = add_keep_task_helper(updated)
+    return updated.code, transformer.applied

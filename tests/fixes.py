@@ -1,0 +1,154 @@
+"""Helpers for the fix tests: run the fixer over a tree, and normalise away what fixes change."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+from pathlib import Path
+
+from flake8_tradelint.config import clear_cache, config_for
+from flake8_tradelint.fix.fixer import FixOutcome, compute_fixes
+from flake8_tradelint.rename_packs import available_packs, load_pack
+from tests.conftest import FIXTURES
+
+FIXED_SUFFIX = ".fixed"
+
+
+def fixture_files(root: Path = FIXTURES) -> list[Path]:
+    return sorted(root.rglob("*.py"))
+
+
+def fix_tree(root: Path, unsafe: bool = True) -> FixOutcome:
+    clear_cache()
+    files = {p: config_for(p) for p in fixture_files(root)}
+    return compute_fixes(files, unsafe)
+
+
+def copy_fixtures(dest: Path) -> Path:
+    shutil.copytree(FIXTURES, dest)
+    return dest
+
+
+# Renames configured in fixtures/pyproject.toml, mapped back for comparison, and the rename pack
+# entries that fixtures/renames/ enables, mapped forward (old -> new) on both sides alike.
+RENAMES = {"spot_markets": "spot_map", "last_price": "old_price", "usd_balance": "balance_usd"}
+RENAMES.update({r.old: r.new for name in available_packs() for r in load_pack(name).renames})
+ADDED_IMPORTS = {"ClassVar", "typing", "asyncio"}
+
+
+class Normalize(ast.NodeTransformer):
+    """Removes, on both sides alike, exactly the shapes fixes produce; anything else still differs."""
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST:
+        self.generic_visit(node)
+        annotation = node.annotation
+        head = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+        name = head.attr if isinstance(head, ast.Attribute) else getattr(head, "id", "")
+        if name in ("ClassVar", "CV", "Final"):
+            node.annotation = annotation.slice if isinstance(annotation, ast.Subscript) else ast.Name("_", ast.Load())
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id == "_keep_task" and len(node.args) == 1:
+            return node.args[0]
+        return node
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        self.generic_visit(node)
+        node.attr = RENAMES.get(node.attr, node.attr)
+        return node
+
+    def visit_alias(self, node: ast.alias) -> ast.AST:
+        # ``from numpy import nan as NaN`` is the fix of ``from numpy import NaN``.
+        node.name = RENAMES.get(node.name, node.name)
+        if node.asname is not None and RENAMES.get(node.asname) == node.name:
+            node.asname = None
+        return node
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        if isinstance(node.value, str) and node.value in RENAMES:
+            node.value = RENAMES[node.value]
+        return node
+
+    def visit_Assign(self, node: ast.Assign) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.value, ast.Await) and isinstance(node.value.value, ast.Call):
+            node.value = node.value.value
+        return node
+
+    def _body(self, body: list[ast.stmt]) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        for stmt in body:
+            if isinstance(stmt, ast.AsyncWith) and len(stmt.items) == 1 and isinstance(stmt.items[0].optional_vars, ast.Name):
+                item = stmt.items[0]
+                assert isinstance(item.optional_vars, ast.Name)
+                target = ast.Name(item.optional_vars.id, ast.Store())
+                value = item.context_expr.value if isinstance(item.context_expr, ast.Await) else item.context_expr
+                out.append(self.visit(ast.Assign([target], value)))
+                out.extend(self._body(stmt.body))
+                continue
+            if _is_close_statement(stmt) or _is_shutdown_guard(stmt) or _is_placeholder(stmt):
+                continue
+            if _is_added_import(stmt) or _is_keep_task_helper(stmt):
+                continue
+            out.append(self.visit(stmt))
+        return out
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        for field_name in ("body", "orelse", "finalbody"):
+            body = getattr(node, field_name, None)
+            if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
+                setattr(node, field_name, self._body(body))
+        for field_name, value in ast.iter_fields(node):
+            if field_name in ("body", "orelse", "finalbody") and isinstance(value, list):
+                continue
+            if isinstance(value, list):
+                setattr(node, field_name, [self.visit(v) if isinstance(v, ast.AST) else v for v in value])
+            elif isinstance(value, ast.AST):
+                setattr(node, field_name, self.visit(value))
+        return node
+
+
+def _is_close_statement(stmt: ast.stmt) -> bool:
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Await)
+        and isinstance(stmt.value.value, ast.Call)
+        and isinstance(stmt.value.value.func, ast.Attribute)
+        and stmt.value.value.func.attr in ("close", "aclose")
+        and isinstance(stmt.value.value.func.value, ast.Name)
+    )
+
+
+def _is_shutdown_guard(stmt: ast.stmt) -> bool:
+    text = ast.unparse(stmt)
+    return isinstance(stmt, ast.If) and " is not None:" in text.splitlines()[0] and (
+        ".cancel()" in text or ".close()" in text or ".aclose()" in text
+    ) and len(stmt.body) <= 2 and not stmt.orelse
+
+
+def _is_placeholder(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Pass) or (
+        isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and stmt.value.value is Ellipsis
+    )
+
+
+def _is_added_import(stmt: ast.stmt) -> bool:
+    if isinstance(stmt, ast.ImportFrom) and stmt.module == "typing":
+        stmt.names = [a for a in stmt.names if a.name not in ADDED_IMPORTS]
+        return not stmt.names
+    if isinstance(stmt, ast.Import):
+        return all(a.name in ADDED_IMPORTS for a in stmt.names)
+    return False
+
+
+def _is_keep_task_helper(stmt: ast.stmt) -> bool:
+    if isinstance(stmt, ast.FunctionDef) and stmt.name == "_keep_task":
+        return True
+    return isinstance(stmt, ast.Assign) and ast.unparse(stmt) == "_background_tasks = set()"
+
+
+def normalized_dump(source: str) -> str:
+    tree = Normalize().visit(ast.parse(source))
+    return ast.dump(tree)

@@ -1,0 +1,206 @@
+"""``--fix``: stored fixed outputs, stability, edits limited to their targets, safe writes."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from flake8_tradelint.cli import run
+from flake8_tradelint.config import clear_cache, config_for
+from flake8_tradelint.engine import Checker
+from flake8_tradelint.fix.fixer import SourceFile, WriteError, write_atomically
+from tests.conftest import FIXTURES
+from tests.fixes import FIXED_SUFFIX, copy_fixtures, fix_tree, fixture_files, normalized_dump
+
+OUTCOME = fix_tree(FIXTURES)
+FILES = fixture_files()
+
+
+def _fixed(path: Path) -> str | None:
+    return OUTCOME.new_texts.get(Path(os.path.abspath(path)))
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.relative_to(FIXTURES).as_posix())
+def test_fixed_output_is_the_stored_one(path: Path) -> None:
+    stored = path.with_name(path.name + FIXED_SUFFIX)
+    new = _fixed(path)
+    if new is None:
+        assert not stored.exists(), f"{stored} is stale: the fixer no longer changes {path.name}"
+    else:
+        assert stored.exists(), "no stored fixed output; run: python -m tests.update_fixed"
+        assert new == stored.read_text(encoding="utf-8")
+
+
+CHANGED = [p for p in FILES if _fixed(p) is not None]
+
+
+@pytest.mark.parametrize("path", CHANGED, ids=lambda p: p.relative_to(FIXTURES).as_posix())
+def test_fix_changes_only_what_it_targets(path: Path) -> None:
+    new = _fixed(path)
+    assert new is not None
+    assert normalized_dump(new) == normalized_dump(path.read_text(encoding="utf-8"))
+
+
+def test_the_fixer_changes_exactly_the_files_its_fixes_target() -> None:
+    checker = Checker()
+    targets = set()
+    for path in FILES:
+        for finding in checker.check_path(path, config_for(path)):
+            if finding.fix is not None:
+                targets.update(Path(edit.path) for edit in finding.fix.edits)
+    assert set(OUTCOME.new_texts) == targets
+    assert len(CHANGED) >= 20
+    assert OUTCOME.errors == []
+
+
+def test_fixing_twice_changes_nothing_and_leaves_no_fixable_finding(tmp_path: Path) -> None:
+    tree = copy_fixtures(tmp_path / "fixtures")
+    for path, text in OUTCOME.new_texts.items():
+        (tree / path.relative_to(FIXTURES.resolve())).write_text(text, encoding="utf-8")
+    again = fix_tree(tree)
+    assert again.new_texts == {}
+    assert [f for f in again.findings if f.fix is not None] == []
+    assert again.errors == []
+
+
+def test_safe_mode_applies_no_unsafe_fix(tmp_path: Path) -> None:
+    outcome = fix_tree(copy_fixtures(tmp_path / "fixtures"), unsafe=False)
+    leftover = [f for f in outcome.findings if f.fix is not None]
+    assert leftover and all(f.fix is not None and f.fix.safety == "unsafe" for f in leftover)
+    unsafe_codes = {f.code for f in leftover}
+    assert unsafe_codes <= {"TRD101", "TRD102", "TRD303", "TRD401"}
+
+
+BUG = "import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n"
+FIXED_BUG_TAIL = "async def f():\n    _keep_task(asyncio.create_task(g()))\n"
+
+
+def test_fix_writes_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clear_cache()
+    bug = tmp_path / "bug.py"
+    bug.write_text(BUG, encoding="utf-8")
+    clean = tmp_path / "clean.py"
+    clean.write_text("x = 1\n", encoding="utf-8")
+    before = clean.stat().st_mtime_ns
+    assert run([str(tmp_path), "--fix"]) == 0
+    assert bug.read_text(encoding="utf-8").endswith(FIXED_BUG_TAIL)
+    assert capsys.readouterr().out == "Fixed 1 finding; 0 remaining in 2 files.\n"
+    assert clean.stat().st_mtime_ns == before  # unchanged files are not rewritten
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bug.py", "clean.py"]  # no temp files left
+
+
+def test_diff_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clear_cache()
+    bug = tmp_path / "bug.py"
+    bug.write_text(BUG, encoding="utf-8")
+    assert run([str(bug), "--diff"]) == 1
+    captured = capsys.readouterr()
+    assert bug.read_text(encoding="utf-8") == BUG
+    assert f"--- {bug}\n+++ {bug}\n" in captured.out
+    assert "-    asyncio.create_task(g())\n+    _keep_task(asyncio.create_task(g()))\n" in captured.out
+    assert captured.err == "Would fix 1 finding in 1 file.\n"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected_tail"),
+    [
+        (BUG.replace("\n", "\r\n").encode(), FIXED_BUG_TAIL.replace("\n", "\r\n").encode()),
+        (b"\xef\xbb\xbf" + BUG.encode(), FIXED_BUG_TAIL.encode()),
+        (
+            b"# -*- coding: latin-1 -*-\n" + BUG.replace("g())", "g())  # caf\xe9").encode("latin-1"),
+            FIXED_BUG_TAIL.replace("g()))", "g()))  # caf\xe9").encode("latin-1"),
+        ),
+    ],
+    ids=["crlf", "bom", "latin-1"],
+)
+def test_fix_keeps_encoding_bom_newlines_and_mode(tmp_path: Path, raw: bytes, expected_tail: bytes) -> None:
+    clear_cache()
+    bug = tmp_path / "bug.py"
+    bug.write_bytes(raw)
+    bug.chmod(0o640)
+    assert run([str(bug), "--fix"]) == 0
+    data = bug.read_bytes()
+    assert data.endswith(expected_tail)
+    assert data.startswith(b"\xef\xbb\xbf") == raw.startswith(b"\xef\xbb\xbf")
+    assert (b"\r\n" in data) == (b"\r\n" in raw)
+    assert stat.S_IMODE(bug.stat().st_mode) == 0o640
+
+
+def test_read_only_file_is_reported_and_untouched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clear_cache()
+    bug = tmp_path / "bug.py"
+    bug.write_text(BUG, encoding="utf-8")
+    source = SourceFile.read(bug)
+    bug.chmod(0o444)  # judged by the mode bits, so it holds for root too
+    with pytest.raises(WriteError, match="read-only, not fixed"):
+        write_atomically(source, "x = 2\n")
+    assert bug.read_text(encoding="utf-8") == BUG
+
+
+def test_file_changed_on_disk_is_not_overwritten(tmp_path: Path) -> None:
+    bug = tmp_path / "bug.py"
+    bug.write_text(BUG, encoding="utf-8")
+    source = SourceFile.read(bug)
+    bug.write_text(BUG + "# edited meanwhile\n", encoding="utf-8")
+    with pytest.raises(WriteError, match="changed on disk while fixing, not overwritten"):
+        write_atomically(source, "x = 2\n")
+    assert bug.read_text(encoding="utf-8").endswith("# edited meanwhile\n")
+
+
+def test_fix_through_symlink_rewrites_the_target(tmp_path: Path) -> None:
+    real = tmp_path / "real.py"
+    real.write_text(BUG, encoding="utf-8")
+    link = tmp_path / "link.py"
+    link.symlink_to(real)
+    write_atomically(SourceFile.read(link), "x = 2\n")
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "x = 2\n"
+
+
+OVERLAPPING = '''import asyncio
+
+import aiohttp
+
+
+async def both(url):
+    rest = aiohttp.ClientSession()
+    ws = aiohttp.ClientSession()
+    asyncio.create_task(ws.ws_connect(url))
+    await rest.get(url)
+    await ws.get(url)
+    await rest.close()
+'''
+
+OVERLAPPING_FIXED = '''import asyncio
+
+import aiohttp
+
+
+_background_tasks = set()
+
+
+def _keep_task(task):
+    """Hold a strong reference to ``task`` until it is done: the event loop keeps only a weak one."""
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
+    return task
+
+
+async def both(url):
+    async with aiohttp.ClientSession() as rest:
+        async with aiohttp.ClientSession() as ws:
+            _keep_task(asyncio.create_task(ws.ws_connect(url)))
+            await rest.get(url)
+            await ws.get(url)
+'''
+
+
+def test_overlapping_fixes_settle_over_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clear_cache()
+    path = tmp_path / "both.py"
+    path.write_text(OVERLAPPING, encoding="utf-8")
+    assert run([str(path), "--fix"]) == 0
+    assert path.read_text(encoding="utf-8") == OVERLAPPING_FIXED
+    assert capsys.readouterr().out == "Fixed 3 findings; 0 remaining in 1 file.\n"

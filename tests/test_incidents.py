@@ -1,0 +1,74 @@
+"""The three incidents as runnable programs: the failure is observed, ``tradelint --fix`` repairs a
+copy, the repaired program behaves, and tradelint then reports nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FIXTURES, ROOT
+
+PROGRAMS = FIXTURES / "incidents"
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(cwd), str(ROOT)]), "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=120, env=env
+    )
+
+
+def _copy(name: str, tmp_path: Path) -> Path:
+    dest = tmp_path / name
+    shutil.copytree(PROGRAMS / name, dest)
+    return dest
+
+
+def _fix_and_recheck(program: Path, *flags: str) -> None:
+    fixed = _run(["-m", "flake8_tradelint", "--fix", *flags, "."], program)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert fixed.stdout.startswith("Fixed "), fixed.stdout
+    check = _run(["-m", "flake8_tradelint", "."], program)
+    assert check.returncode == 0, check.stdout
+    assert check.stdout.startswith("All checks passed")
+
+
+def test_000_renamed_attribute(tmp_path: Path) -> None:
+    program = _copy("000_vat_program", tmp_path)
+    before = _run(["main.py"], program)
+    assert before.returncode == 1
+    assert "AttributeError: 'Vat' object has no attribute 'spot_map'" in before.stderr
+    # ``hasattr(vat, "spot_map")`` names the attribute in a string: an unsafe fix.
+    _fix_and_recheck(program, "--unsafe-fixes")
+    after = _run(["main.py"], program)
+    assert (after.returncode, after.stdout, after.stderr) == (0, "spot markets: 2, has spot: True\n", "")
+
+
+def test_001_dataclass_cache_key(tmp_path: Path) -> None:
+    program = _copy("001_cache_key_program", tmp_path)
+    before = _run(["main.py"], program)
+    assert before.stdout == "class key: 'analysis:signals'\ninstance key: ''\n"
+    _fix_and_recheck(program)  # safe fixes suffice
+    after = _run(["main.py"], program)
+    assert (after.returncode, after.stdout, after.stderr) == (
+        0,
+        "class key: 'analysis:signals'\ninstance key: 'analysis:signals'\n",
+        "",
+    )
+
+
+def test_002_unclosed_session_and_pending_task(tmp_path: Path) -> None:
+    program = _copy("002_context_service_program", tmp_path)
+    before = _run(["main.py"], program)
+    assert before.returncode == 0
+    assert "Task was destroyed but it is pending!" in before.stderr
+    assert "Unclosed client session" in before.stderr
+    # Cancelling the backfill at shutdown changes what shutdown does: an unsafe fix.
+    _fix_and_recheck(program, "--unsafe-fixes")
+    after = _run(["main.py"], program)
+    assert after.returncode == 0, after.stderr
+    assert after.stdout == "levels: {'VWAP': 64210.5, 'POC': 64180.0}\nstopped\n"
+    assert after.stderr == ""
