@@ -54,6 +54,9 @@ class Env:
         self.self_type = self_type
         self.bindings: dict[str, list[Binding]] = {}
         self.resolved: dict[str, str] = {}
+        # In a method: the name of ``self`` and what the method assigns to ``self.<attr>``.
+        self.receiver: str | None = None
+        self.self_stores: list[tuple[str, Binding]] = []
 
     def bind(self, name: str, kind: str, value: ast.expr | str | None = None, scope: Env | None = None) -> None:
         self.bindings.setdefault(name, []).append(Binding(kind, value, scope))
@@ -162,6 +165,7 @@ class ReceiverTypes:
         self._envs: dict[ast.AST, Env] = {}
         self._class_types: dict[ast.ClassDef, Env] = {}
         self._module_env: Env | None = None
+        self._mro: dict[str, list[tuple[ModuleInfo, ast.ClassDef]]] = {}
 
     # -- names -----------------------------------------------------------------------------------
 
@@ -274,8 +278,12 @@ class ReceiverTypes:
                     return types_for(module, self.facts).annotation_type(stmt.returns, self_type=owner)
         return self.facts.attribute_types.get(f"{owner}.{name}()", UNKNOWN)
 
-    def mro(self, type_name: str) -> Iterator[tuple[ModuleInfo, ast.ClassDef]]:
+    def mro(self, type_name: str) -> list[tuple[ModuleInfo, ast.ClassDef]]:
         """The first-party classes of a type's hierarchy, depth first (enough for lookups)."""
+        cached = self._mro.get(type_name)
+        if cached is not None:
+            return cached
+        found_all: list[tuple[ModuleInfo, ast.ClassDef]] = []
         seen: set[int] = set()
         stack = [type_name]
         while stack and len(seen) < MAX_DEPTH * 4:
@@ -283,9 +291,11 @@ class ReceiverTypes:
             if found is None or id(found[1]) in seen:
                 continue
             seen.add(id(found[1]))
-            yield found
+            found_all.append(found)
             module, cls = found
             stack.extend(q for q in (module.qualify(base) for base in cls.bases) if q is not None)
+        self._mro[type_name] = found_all
+        return found_all
 
     # -- scopes ------------------------------------------------------------------------------------
 
@@ -300,6 +310,7 @@ class ReceiverTypes:
         receiver = self_name(func) if isinstance(cls, ast.ClassDef) else None
         own_type = (self.class_name(cls) if isinstance(cls, ast.ClassDef) else None) or UNKNOWN
         env = Env(self, own_type)
+        env.receiver = receiver
         self._envs[func] = env
         args = func.args
         for arg in args.posonlyargs + args.args + args.kwonlyargs:
@@ -322,7 +333,17 @@ class ReceiverTypes:
 
     def _collect_assignments(self, scope: ast.AST, env: Env) -> None:
         at_module = scope is self.module.tree
+        receiver = env.receiver
         for node in scope_nodes(scope):
+            if receiver is not None and isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                if _is_self_attribute(node, receiver):
+                    parent = self.module.parent(node)
+                    if isinstance(parent, ast.AnnAssign) and parent.target is node:
+                        env.self_stores.append((node.attr, Binding("annotation", parent.annotation)))
+                    elif isinstance(parent, ast.Assign) and parent.targets == [node]:
+                        env.self_stores.append((node.attr, Binding("value", parent.value, env)))
+                    else:
+                        env.self_stores.append((node.attr, Binding("unknown")))
             if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
                 env.bind(node.target.id, "annotation", node.annotation)
             elif isinstance(node, ast.Assign):
@@ -366,21 +387,9 @@ class ReceiverTypes:
             if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 attrs.bind(stmt.target.id, "annotation", stmt.annotation)
         for method in cls.body:
-            if not isinstance(method, FUNCTION_NODES):
-                continue
-            receiver = self_name(method)
-            env = self.function_env(method)
-            for node in scope_nodes(method):
-                if isinstance(node, ast.AnnAssign) and _is_self_attribute(node.target, receiver):
-                    attrs.bind(_attr(node.target), "annotation", node.annotation)
-                elif isinstance(node, ast.Assign) and len(node.targets) == 1 and _is_self_attribute(node.targets[0], receiver):
-                    # Typed in the method's own scope, where its parameters and locals live.
-                    attrs.bind(_attr(node.targets[0]), "value", node.value, env)
-                elif isinstance(node, (ast.Assign, ast.AugAssign, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
-                    for store in ast.walk(node):
-                        if isinstance(store, ast.Attribute) and isinstance(store.ctx, ast.Store):
-                            if _is_self_attribute(store, receiver):
-                                attrs.bind(store.attr, "unknown")
+            if isinstance(method, FUNCTION_NODES):
+                for attr, binding in self.function_env(method).self_stores:
+                    attrs.bindings.setdefault(attr, []).append(binding)
         return attrs
 
     def receiver_type(self, receiver: ast.expr, at: ast.AST) -> str:
