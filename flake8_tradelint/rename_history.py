@@ -5,14 +5,17 @@ role (class attribute or dataclass field, property, method, ``self.x`` assignmen
 The pairs are printed as ready ``[tool.tradelint] renames`` entries, and every access still using
 an old name in the current tree is reported (TRD401 where the receiver is proven, TRD402 where its
 type is unknown). When a class lost or gained several members of one role, only pairs whose
-definitions are identical apart from the name are taken: a wrong entry costs more than a missing one.
+definitions are identical apart from the name are taken, and the two names must be related (a
+shared word, or mostly the same letters): a wrong entry costs more than a missing one.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import difflib
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass, replace
@@ -134,20 +137,33 @@ def classes(tree: ast.Module) -> Iterator[tuple[str, ast.ClassDef]]:
 
 
 def pair_renames(old: dict[str, Member], new: dict[str, Member]) -> list[tuple[str, str, str]]:
-    """(old name, new name, role) for members that vanished while one of the same role appeared."""
+    """(old name, new name, role) for members that vanished while a related one of the same role
+    appeared: the names must be related (a shared word, or mostly the same letters), and either
+    the definitions are the same apart from the name, or it is the only pair of that role."""
     found = []
     for role in ROLES:
         removed = sorted(n for n, m in old.items() if m.role == role and n not in new and not _dunder(n))
         added = sorted(n for n, m in new.items() if m.role == role and n not in old and not _dunder(n))
-        if len(removed) == 1 and len(added) == 1:
-            found.append((removed[0], added[0], role))
-            continue
-        for name in removed:
-            same = [a for a in added if new[a].shape == old[name].shape]
-            twins = [r for r in removed if old[r].shape == old[name].shape]
-            if len(same) == 1 and len(twins) == 1:
-                found.append((name, same[0], role))
+        only_pair = len(removed) == 1 and len(added) == 1
+
+        def fits(gone: str, came: str) -> bool:
+            return related_names(gone, came) and (only_pair or old[gone].shape == new[came].shape)
+
+        for gone in removed:
+            forward = [came for came in added if fits(gone, came)]
+            if len(forward) == 1 and [g for g in removed if fits(g, forward[0])] == [gone]:
+                found.append((gone, forward[0], role))
     return found
+
+
+def _words(name: str) -> set[str]:
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+    return {w for w in spaced.split("_") if len(w) >= 3}
+
+
+def related_names(a: str, b: str) -> bool:
+    """``spot_map``/``spot_markets``, ``qty``/``quantity``; not ``string_reference``/``proven``."""
+    return bool(_words(a) & _words(b)) or difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.5
 
 
 def _dunder(name: str) -> bool:

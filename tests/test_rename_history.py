@@ -47,12 +47,20 @@ class BackendState:
 
     def other(self) -> int:
         return 2
+
+
+class Site:
+    string_reference: bool
+
+    def shutdown_method(self) -> str:
+        return "close"
 '''
 
 # spot_map -> spot_markets (instance attribute), old_price -> last_price (dataclass field),
 # market_count -> spot_market_count (property), load_pickle -> load_snapshot (method),
-# refresh_seconds -> refresh_interval (class attribute). helper/other -> first/second changed
-# their bodies too: two methods out, two in, no way to pair them: not reported.
+# refresh_seconds -> refresh_interval (class attribute). Not renames: helper/other -> first/second
+# (bodies changed too, names unrelated), Site.string_reference -> kind/proven (a replaced field,
+# though `proven: bool` has the same shape) and Site.shutdown_method -> returns_task.
 STATE_V2 = '''\
 from dataclasses import dataclass
 from typing import Any
@@ -83,6 +91,14 @@ class BackendState:
 
     def second(self) -> int:
         return 20
+
+
+class Site:
+    kind: str
+    proven: bool
+
+    def returns_task(self) -> bool:
+        return True
 '''
 
 USERS = '''\
