@@ -37,15 +37,24 @@ class RenamedAttribute(Rule):
     looks like a state or pickling problem (`'Vat' object has no attribute 'spot_map'`).
 
     ## Example
+    With this configuration:
+    ```toml
+    [tool.tradelint]
+    renames = { "driftpy.pickle.vat.Vat.spot_map" = "spot_markets" }
+    ```
     ```python
-    vat = Vat(...)
-    markets = vat.spot_map
+    from driftpy.pickle.vat import Vat
+
+    def spot_count(vat: Vat) -> int:
+        return len(vat.spot_map)
     ```
 
     ## Use instead
     ```python
-    vat = Vat(...)
-    markets = vat.spot_markets
+    from driftpy.pickle.vat import Vat
+
+    def spot_count(vat: Vat) -> int:
+        return len(vat.spot_markets)
     ```
 
     ## Fix safety
@@ -59,6 +68,7 @@ class RenamedAttribute(Rule):
     code = "TRD401"
     name = "renamed-attribute"
     incident = "000"
+    fix_availability = "always"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         if not (ctx.config.renames or ctx.config.pack_renames):
