@@ -68,7 +68,7 @@ class RenamedAttribute(Rule):
     code = "TRD401"
     name = "renamed-attribute"
     incident = "000"
-    fix_availability = "always"
+    fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         if not (ctx.config.renames or ctx.config.pack_renames):

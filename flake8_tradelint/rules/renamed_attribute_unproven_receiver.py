@@ -18,15 +18,23 @@ class RenamedAttributeUnprovenReceiver(Rule):
     prove it is, so this is a lower-confidence report: a lead to check, not a verdict.
 
     ## Example
+    With this configuration:
+    ```toml
+    [tool.tradelint]
+    renames = { "driftpy.pickle.vat.Vat.spot_map" = "spot_markets" }
+    renames-unknown-receivers = true
+    ```
     ```python
-    def markets(state):
-        return state.vat.spot_map      # is state.vat a Vat?
+    def spot_count(state) -> int:
+        return len(state.vat.spot_map)      # is state.vat a Vat?
     ```
 
     ## Use instead
     ```python
-    def markets(state: BackendState):  # with `vat: Vat` on BackendState, TRD401 proves it
-        return state.vat.spot_markets
+    from driftpy.pickle.vat import Vat
+
+    def spot_count(vat: Vat) -> int:       # proven: TRD401 would report the old name
+        return len(vat.spot_markets)
     ```
 
     ## Fix safety
