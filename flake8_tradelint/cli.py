@@ -110,6 +110,7 @@ SUBCOMMANDS: dict[str, str] = {
     "rule": "flake8_tradelint.commands.rule:main",
     "rules": "flake8_tradelint.commands.rules:main",
     "config": "flake8_tradelint.commands.config:main",
+    "renames": "flake8_tradelint.commands.renames:main",
 }
 
 

@@ -46,6 +46,8 @@ KNOWN_KEYS = (
     "task-owners",
     "shutdown-methods",
     "renames",
+    "rename-packs",
+    "renames-unknown-receivers",
 )
 
 
@@ -62,11 +64,19 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Rename:
-    """``owner.old -> new``; ``owner`` is None for an entry that matches any receiver."""
+    """``owner.old -> new``; ``owner`` is None for an entry that matches any receiver.
+
+    Entries from a rename pack also say which pack and library version they come from, and
+    whether the old name is distinctive enough to report on a receiver whose type is unknown.
+    """
 
     owner: str | None
     old: str
     new: str
+    pack: str | None = None
+    since: str | None = None  # "web3 6.0.0": the first version where only the new name works
+    any_receiver: bool = False
+    note: str | None = None  # what else the fix needs ("drop the await")
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,15 @@ class Config:
     task_owners: tuple[str, ...] = ()
     shutdown_methods: tuple[str, ...] = SHUTDOWN_METHODS
     renames: tuple[Rename, ...] = field(default=())
+    rename_packs: tuple[str, ...] = ()
+    # Entries of the enabled packs, after the project's own ``renames`` (which win on a clash).
+    pack_renames: tuple[Rename, ...] = ()
+    renames_unknown_receivers: bool = False
+
+    @property
+    def all_renames(self) -> tuple[Rename, ...]:
+        own = {(r.owner, r.old) for r in self.renames}
+        return self.renames + tuple(r for r in self.pack_renames if (r.owner, r.old) not in own)
 
     def with_cli(self, select: tuple[str, ...] | None, ignore: tuple[str, ...]) -> Config:
         return replace(
@@ -203,6 +222,27 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         cfg = replace(cfg, shutdown_methods=SHUTDOWN_METHODS + tuple(n for n in names if n not in SHUTDOWN_METHODS))
     if "renames" in data:
         cfg = replace(cfg, renames=_parse_renames(path, _table(path, "renames", data["renames"])))
+    if "rename-packs" in data:
+        from flake8_tradelint.rename_packs import available_packs, load_pack
+
+        names = _string_list(path, "rename-packs", data["rename-packs"])
+        known = available_packs()
+        for name in names:
+            if name not in known:
+                raise ConfigError(
+                    path, "rename-packs", f"unknown rename pack '{name}' (available: {', '.join(sorted(known))})"
+                )
+        unique = tuple(dict.fromkeys(names))
+        cfg = replace(
+            cfg,
+            rename_packs=unique,
+            pack_renames=tuple(r for name in unique for r in load_pack(name).renames),
+        )
+    if "renames-unknown-receivers" in data:
+        value = data["renames-unknown-receivers"]
+        if not isinstance(value, bool):
+            raise ConfigError(path, "renames-unknown-receivers", f"expected true or false, got {value!r}")
+        cfg = replace(cfg, renames_unknown_receivers=value)
     return cfg
 
 

@@ -1,4 +1,5 @@
-"""TRD401 with receiver types: ``[tool.tradelint] renames`` entries qualified by their owner.
+"""TRD401 with receiver types: owner-qualified entries of ``[tool.tradelint] renames`` and of the
+enabled rename packs.
 
 The hooks fire where mypy resolves an attribute that exists (``get_attribute_hook`` for fields
 and properties, ``get_class_attribute_hook`` on the class object, ``get_method_hook`` for method
@@ -51,7 +52,7 @@ def matching_rename(config: Config, old: str, receiver: Type, lookup: Lookup) ->
     """The owner-qualified rename of ``old`` that applies to a receiver of this type: the receiver
     is the owner or a subclass, and no class between them defines ``old`` itself."""
     classes = receiver_classes(receiver)
-    for rename in config.renames:
+    for rename in config.all_renames:
         if rename.old != old or rename.owner is None:
             continue
         symbol = lookup(rename.owner)

@@ -29,7 +29,8 @@ class Settings:
     def __init__(self) -> None:
         self._by_path: dict[str, Loaded] = {}
         self._cache_data: dict[Config, dict[str, Any]] = {}
-        # Old names of owner-qualified renames in any configuration seen so far.
+        # Old names of owner-qualified renames (the project's and its rename packs') in any
+        # configuration seen so far.
         self.renamed_names: set[str] = set()
         self._reported: set[str] = set()
 
@@ -44,7 +45,7 @@ class Settings:
                 found = exc
             self._by_path[path] = found
             if isinstance(found, Config):
-                self.renamed_names.update(r.old for r in found.renames if r.owner is not None)
+                self.renamed_names.update(r.old for r in found.all_renames if r.owner is not None)
         return found
 
     def enabled(self, path: str, code: str, report: ReportProblem) -> Config | None:
@@ -72,7 +73,8 @@ class Settings:
                 "ignore": list(config.ignore),
                 "per_file_ignores": [[glob, list(codes)] for glob, codes in config.per_file_ignores],
                 "task_owners": list(config.task_owners),
-                "renames": [[r.owner, r.old, r.new] for r in config.renames],
+                # The project's renames and the enabled packs' entries (a new pack version changes them).
+                "renames": [[r.owner, r.old, r.new, r.pack, r.since, r.note] for r in config.all_renames],
             }
             self._cache_data[config] = data
         return data

@@ -165,7 +165,8 @@ def test_per_file_ignores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
         ("[tool.tradelint]\nper_file_ignores = {}\n",
          "[tool.tradelint] key 'per_file_ignores': unknown key; did you mean 'per-file-ignores'?"),
         ("[tool.tradelint]\ncolour = true\n", "[tool.tradelint] key 'colour': unknown key (known keys: "
-         "select, ignore, per-file-ignores, exclude, resources, task-owners, shutdown-methods, renames)"),
+         "select, ignore, per-file-ignores, exclude, resources, task-owners, shutdown-methods, renames, "
+         "rename-packs, renames-unknown-receivers)"),
         ("[tool.tradelint]\nselect = ['TDR301']\n",
          "[tool.tradelint] key 'select': unknown rule code or prefix 'TDR301'; did you mean 'TRD301'?"),
         ("[tool.tradelint]\nexclude = ['gen[erated']\n", "[tool.tradelint] key 'exclude': unclosed character class in 'gen[erated'"),
@@ -176,6 +177,10 @@ def test_per_file_ignores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
         ("[tool.tradelint]\nrenames = { 'a' = 'b', 'b' = 'a' }\n", "[tool.tradelint] key 'renames.a': 'a' -> 'b' and 'b' -> 'a' chain or cycle; give each old name its final new name"),
         ("[tool.tradelint]\nresources = { 'lib.Client' = 3 }\n", "[tool.tradelint] key 'resources.lib.Client': expected a close method name, got 3"),
         ("[tool.tradelint]\nper-file-ignores = { 'tests/*' = ['XYZ1'] }\n", "[tool.tradelint] key 'per-file-ignores.tests/*': unknown rule code or prefix 'XYZ1'"),
+        ("[tool.tradelint]\nrename-packs = ['web3-v6', 'web3-v9']\n", "[tool.tradelint] key 'rename-packs': unknown rename pack 'web3-v9' (available: "
+         "ccxt-exchange-ids, driftpy-0.7, eth-account-0.13, numpy-2, pandas-2, pydantic-v2, web3-v6, web3-v7)"),
+        ("[tool.tradelint]\nrename-packs = 'web3-v6'\n", "[tool.tradelint] key 'rename-packs': expected a list of strings, got 'web3-v6'"),
+        ("[tool.tradelint]\nrenames-unknown-receivers = 'yes'\n", "[tool.tradelint] key 'renames-unknown-receivers': expected true or false, got 'yes'"),
     ],
 )
 def test_config_errors_exit_2_before_any_check(

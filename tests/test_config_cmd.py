@@ -28,6 +28,8 @@ resources = { "mylib.Client" = "aclose" }
 task-owners = ["hass.async_create_task"]
 shutdown-methods = ["on_stop"]
 renames = { "driftpy.pickle.vat.Vat.spot_map" = "spot_markets", "old_price" = "last_price" }
+rename-packs = ["web3-v6"]
+renames-unknown-receivers = true
 """
 DEFAULT_SHUTDOWN = ", ".join(f'"{m}"' for m in SHUTDOWN_METHODS)
 
@@ -64,6 +66,8 @@ def test_config_prints_the_effective_configuration_and_its_file(
         'task-owners = ["hass.async_create_task"]\n'
         f'shutdown-methods = [{DEFAULT_SHUTDOWN}, "on_stop"]  # the built-in names are always included\n'
         'renames = { "driftpy.pickle.vat.Vat.spot_map" = "spot_markets", "old_price" = "last_price" }\n'
+        'rename-packs = ["web3-v6"]\n'
+        "renames-unknown-receivers = true\n"
     )
     # What it prints is configuration: read back, it is the same configuration.
     printed = parse_config(tomllib.loads(out)["tool"]["tradelint"], pyproject)

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import venv
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -115,8 +116,8 @@ TRD301 = (
 )
 
 
-def trd401(receiver: str, old: str, new: str, owner: str) -> str:
-    return f"`{receiver}.{old}`: `{old}` was renamed to `{new}` on `{owner}`; use `{receiver}.{new}`"
+def trd401(receiver: str, old: str, new: str, owner: str, pack: str = "") -> str:
+    return f"`{receiver}.{old}`: `{old}` was renamed to `{new}` on `{owner}`{pack}; use `{receiver}.{new}`"
 
 
 def trd401_string(old: str, new: str, owner: str) -> str:
@@ -290,6 +291,18 @@ def test_renamed_attributes_by_receiver_type(site_python: str, shared_cache: Pat
     assert other_reports(output) == [("vatapp/views.py", 33, "attr-defined", '"Drift" has no attribute "spot_map"')]
 
 
+def test_rename_pack_entries_on_deprecated_aliases(shared_cache: Path) -> None:
+    # pydantic is a test extra: mypy reads it from this interpreter's site-packages.
+    output = run_mypy(DATA / "packapp", "packapp", sys.executable, shared_cache)
+    pack = " in pydantic 2.0 (rename pack pydantic-v2)"
+    assert tradelint_reports(output) == [
+        ("packapp/models.py", 20, "trd401", trd401("order", "dict", "model_dump", "pydantic.BaseModel", pack)),
+        ("packapp/models.py", 21, "trd401", trd401("order", "json", "model_dump_json", "pydantic.BaseModel", pack)),
+        ("packapp/models.py", 22, "trd401", trd401("Order", "parse_obj", "model_validate", "pydantic.BaseModel", pack)),
+    ]
+    assert other_reports(output) == []
+
+
 def _clean_vatapp(tmp_path: Path) -> tuple[Path, Path, str]:
     """vatapp with one module that mypy finds clean, and its [tool.tradelint] table emptied."""
     project = tmp_path / "vatapp"
@@ -339,7 +352,8 @@ def test_configuration_errors_are_reported_once_per_file(site_python: str, tmp_p
     output = run_mypy(project, "shop", site_python, tmp_path / "cache")
     problem = (
         f"{pyproject}: [tool.tradelint] key 'bogus': unknown key (known keys: select, ignore, "
-        "per-file-ignores, exclude, resources, task-owners, shutdown-methods, renames)"
+        "per-file-ignores, exclude, resources, task-owners, shutdown-methods, renames, rename-packs, "
+        "renames-unknown-receivers)"
     )
     files = ["cycle_a.py", "cycle_b.py", "schemas.py", "subclasses.py", "suppressed.py", "third_party.py"]
     assert tradelint_reports(output) == [(f"shop/{name}", 1, "trd002", problem) for name in files]

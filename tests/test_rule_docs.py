@@ -129,7 +129,9 @@ def test_rules_command(capsys: pytest.CaptureFixture[str]) -> None:
         "TRD102": ("dataclass-field-overridden-by-class-attribute", "dataclass constants", "sometimes"),
         "TRD203": ("resource-created-at-import-time", "async resources", "none"),
         "TRD301": ("discarded-task", "asyncio tasks", "sometimes"),
-        "TRD401": ("renamed-attribute", "renamed attributes", "always"),
+        "TRD401": ("renamed-attribute", "renamed attributes", "sometimes"),
+        "TRD402": ("renamed-attribute-unproven-receiver", "renamed attributes", "none"),
+        "TRD403": ("misspelled-attribute", "renamed attributes", "none"),
     }
     for code, (name, family, fix) in expected.items():
         assert f"{code}  {name.ljust(width)}  {family.ljust(19)}  {fix}" in lines
