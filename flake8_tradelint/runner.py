@@ -24,7 +24,7 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, NoReturn, Sequence
+from typing import Any, Callable, Iterable, Iterator, NoReturn, Sequence
 
 from flake8_tradelint import __version__
 from flake8_tradelint.config import Config
@@ -72,8 +72,16 @@ def _jobs(value: str) -> int:
     return jobs
 
 
-def check_files(configs: dict[Path, Config], jobs: int = 1, cache_dir: Path | None = None) -> RunResult:
-    """Findings for every file, in the order given, as one ``Checker`` would report them."""
+def check_files(
+    configs: dict[Path, Config],
+    jobs: int = 1,
+    cache_dir: Path | None = None,
+    progress: Callable[[], None] | None = None,
+) -> RunResult:
+    """Findings for every file, in the order given, as one ``Checker`` would report them.
+
+    ``progress`` is called once per file, as its result is known (from the cache or a check)."""
+    tick = progress or (lambda: None)
     cache = Cache.load(cache_dir) if cache_dir is not None else None
     project = Project()
     files = list(configs)
@@ -90,6 +98,7 @@ def check_files(configs: dict[Path, Config], jobs: int = 1, cache_dir: Path | No
             if hit is not None:
                 per_file[i] = [dataclasses.replace(f, path=str(file)) for f in hit]
                 result.cached += 1
+                tick()
     todo = [i for i, found in enumerate(per_file) if found is None]
     result.checked = len(todo)
     items = [(i, files[i], configs[files[i]]) for i in todo]
@@ -103,6 +112,7 @@ def check_files(configs: dict[Path, Config], jobs: int = 1, cache_dir: Path | No
             per_file[i] = []
         else:
             per_file[i] = outcome
+        tick()
     if cache is not None:
         fresh = {files[i]: (keys[i], per_file[i] or []) for i in todo if i in keys and i not in failed}
         cache.update(fresh, resolutions, project)

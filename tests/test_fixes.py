@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from flake8_tradelint import cli
 from flake8_tradelint.cli import run
 from flake8_tradelint.config import clear_cache, config_for
 from flake8_tradelint.engine import Checker
@@ -16,6 +17,11 @@ from tests.conftest import FIXTURES
 from tests.fixes import FIXED_SUFFIX, copy_fixtures, fix_tree, fixture_files, normalized_dump
 
 OUTCOME = fix_tree(FIXTURES)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "clock", lambda: 0.0)
 FILES = fixture_files()
 
 
@@ -87,7 +93,7 @@ def test_fix_writes_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[st
     before = clean.stat().st_mtime_ns
     assert run([str(tmp_path), "--fix"]) == 0
     assert bug.read_text(encoding="utf-8").endswith(FIXED_BUG_TAIL)
-    assert capsys.readouterr().out == "Fixed 1 finding; 0 remaining in 2 files.\n"
+    assert capsys.readouterr().out == "Checked 2 files in 0.00s: fixed 1 finding, 0 remaining.\n"
     assert clean.stat().st_mtime_ns == before  # unchanged files are not rewritten
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bug.py", "clean.py"]  # no temp files left
 
@@ -101,7 +107,7 @@ def test_diff_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert bug.read_text(encoding="utf-8") == BUG
     assert f"--- {bug}\n+++ {bug}\n" in captured.out
     assert "-    asyncio.create_task(g())\n+    _keep_task(asyncio.create_task(g()))\n" in captured.out
-    assert captured.err == "Would fix 1 finding in 1 file.\n"
+    assert captured.err == "Checked 1 file in 0.00s: would fix 1 finding in 1 file.\n"
 
 
 @pytest.mark.parametrize(
@@ -203,4 +209,4 @@ def test_overlapping_fixes_settle_over_passes(tmp_path: Path, capsys: pytest.Cap
     path.write_text(OVERLAPPING, encoding="utf-8")
     assert run([str(path), "--fix"]) == 0
     assert path.read_text(encoding="utf-8") == OVERLAPPING_FIXED
-    assert capsys.readouterr().out == "Fixed 3 findings; 0 remaining in 1 file.\n"
+    assert capsys.readouterr().out == "Checked 1 file in 0.00s: fixed 3 findings, 0 remaining.\n"

@@ -124,6 +124,11 @@ class TaskAnalysis:
             }
         return names
 
+    def leaves_task_unowned(self, module: ModuleInfo, func: ast.FunctionDef) -> bool:
+        """Whether a call to ``func`` hands its caller a task that nothing else keeps: what the
+        mypy plugin asks about a callee it found through types."""
+        return module.index.mentions_tasks and self._is_dangling_wrapper(module, func, 1)
+
     def returns_task(self, call: ast.Call) -> bool:
         """Whether the call's value is the task (false for a WeakSet-only wrapper)."""
         target = self._call_targets.get(call)

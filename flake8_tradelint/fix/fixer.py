@@ -16,6 +16,7 @@ import tempfile
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from flake8_tradelint.config import Config
 from flake8_tradelint.context import Project
@@ -79,9 +80,13 @@ def _key(path: Path) -> Path:
 
 
 def compute_fixes(
-    files: dict[Path, Config], unsafe: bool, display: dict[Path, str] | None = None
+    files: dict[Path, Config],
+    unsafe: bool,
+    display: dict[Path, str] | None = None,
+    progress: Callable[[], None] | None = None,
 ) -> FixOutcome:
-    """Check ``files``, apply every applicable fix until nothing changes; nothing is written."""
+    """Check ``files``, apply every applicable fix until nothing changes; nothing is written.
+    ``progress`` is called once per file of the first pass (the one that checks them all)."""
     display = display or {}
     overlay: dict[Path, str] = {}
     sources: dict[Path, SourceFile] = {}
@@ -104,6 +109,8 @@ def compute_fixes(
                 else checker.check_source(path, source, files[path], display=display.get(path))
             )
             results[path] = findings
+            if pass_number == 0 and progress is not None:
+                progress()
             for finding in findings:
                 if finding.fix is None or not finding.fix.applies(unsafe):
                     continue

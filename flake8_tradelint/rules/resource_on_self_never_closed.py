@@ -19,6 +19,8 @@ class ResourceOnSelfNeverClosed(Rule):
 
     ## Example
     ```python
+    import aiohttp
+
     class ContextService:
         async def startup(self):
             self._client_session = aiohttp.ClientSession()
@@ -29,6 +31,8 @@ class ResourceOnSelfNeverClosed(Rule):
 
     ## Use instead
     ```python
+    import aiohttp
+
     class ContextService:
         async def startup(self):
             self._client_session = aiohttp.ClientSession()
@@ -45,6 +49,7 @@ class ResourceOnSelfNeverClosed(Rule):
     code = "TRD202"
     name = "resource-on-self-never-closed"
     incident = "002"
+    fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for verdict in ctx.resources.verdicts:

@@ -20,6 +20,8 @@ class TaskOnSelfNeverAwaited(Rule):
 
     ## Example
     ```python
+    import asyncio
+
     class ContextService:
         async def startup(self):
             self._backfill_task = asyncio.create_task(self._backfill())
@@ -30,6 +32,9 @@ class TaskOnSelfNeverAwaited(Rule):
 
     ## Use instead
     ```python
+    import asyncio
+    import contextlib
+
     class ContextService:
         async def startup(self):
             self._backfill_task = asyncio.create_task(self._backfill())
@@ -42,12 +47,14 @@ class TaskOnSelfNeverAwaited(Rule):
     ```
 
     ## Fix safety
-    Safe when the class has a shutdown-like method: cancel-and-await is added there, guarded.
+    Unsafe: the fix adds cancel-and-await, guarded, at the start of the class's shutdown-like
+    method (none without one), so shutdown now stops the work instead of letting it run on.
     """
 
     code = "TRD303"
     name = "task-on-self-never-awaited"
     incident = "002"
+    fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for site in ctx.tasks.sites:
