@@ -7,13 +7,11 @@ import importlib
 import os
 import sys
 import time
-import traceback
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from flake8_tradelint import __version__
+from flake8_tradelint import __version__, runner
 from flake8_tradelint.config import Config, ConfigError, config_for, did_you_mean, load_config_file
-from flake8_tradelint.engine import Checker
 from flake8_tradelint.finding import Finding
 from flake8_tradelint.output import FORMATS, MACHINE_FORMATS, Summary, write_findings, write_statistics
 from flake8_tradelint.progress import Progress
@@ -70,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fix", action="store_true", help="apply safe fixes, writing files atomically")
     parser.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    runner.add_arguments(parser)
     parser.add_argument("--version", action="version", version=f"tradelint {__version__}")
     return parser
 
@@ -147,24 +146,16 @@ def run_check(argv: Sequence[str]) -> int:
     if args.fix or args.diff:
         return _run_fix(configs, args, progress, started)
 
-    checker = Checker()
-    findings: list[Finding] = []
-    internal_errors = 0
-    for file, config in configs.items():
-        try:
-            findings.extend(checker.check_path(file, config, display=str(file)))
-        except Exception:  # a bug in tradelint must not cost the rest of the run
-            internal_errors += 1
-            progress.clear()
-            print(f"tradelint: internal error while checking {file}; please report it:", file=sys.stderr)
-            traceback.print_exc(file=sys.stderr)
-        progress.advance()
+    cache_dir = None if args.no_cache else args.cache_dir
+    result = runner.check_files(configs, args.jobs, cache_dir, progress=progress.advance)
     progress.clear()
-
-    _report(findings, args, Summary(len(configs), clock() - started, findings), internal_errors == 0)
-    if internal_errors:
+    for file, trace in result.errors:  # a bug in tradelint must not cost the rest of the run
+        print(f"tradelint: internal error while checking {file}; please report it:\n{trace}", file=sys.stderr, end="")
+    findings = result.findings
+    _report(findings, args, Summary(len(configs), clock() - started, findings), not result.errors)
+    if result.errors:
         return 2
-    return 1 if findings else 0
+    return 1 if result.findings else 0
 
 
 def _report(findings: list[Finding], args: argparse.Namespace, summary: Summary, successful: bool = True) -> None:
@@ -222,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         code = 1
-    sys.exit(code)
+    runner.exit_now(code)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import io
+import operator
 import os
 import re
 import sys
@@ -44,51 +45,130 @@ def _is_type_checking_test(test: ast.expr) -> bool:
     return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
 
 
+# Fields that never hold a node worth indexing. Expression contexts and operators are shared
+# singletons (``Load()``): walking them costs a quarter of all nodes and records nonsense parents.
+# The rest hold identifiers, strings or numbers (checked against ``_field_types`` on 3.13 by
+# tests/test_index.py).
+_NON_NODE_FIELDS = frozenset({
+    "ctx", "op", "ops", "name", "id", "attr", "arg", "asname", "module", "level", "kind",
+    "type_comment", "simple", "conversion", "is_async", "rest", "kwd_attrs", "tag", "str", "lineno",
+})
+# Per node type: (fields holding a node or None, fields holding a list of nodes).
+_CHILD_FIELDS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    ast.Constant: ((), ()),
+    ast.MatchSingleton: ((), ()),
+    ast.Global: ((), ()),
+    ast.Nonlocal: ((), ()),
+}
+
+
+def node_field_names(kind: type) -> tuple[str, ...]:
+    """The fields of a node type that can hold a node or a list of nodes."""
+    fixed = _CHILD_FIELDS.get(kind)
+    if fixed is not None:
+        return fixed[0] + fixed[1]
+    names = [f for f in getattr(kind, "_fields", ()) if f not in _NON_NODE_FIELDS]
+    if kind.__name__ == "TypeAlias":  # ``type X = ...``: its ``name`` is a Name node
+        names.insert(0, "name")
+    return tuple(names)
+
+
+def _child_fields(node: ast.AST) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Learn a node type's fields from its first instance: a list field is a list in every instance."""
+    kind = type(node)
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        names = node_field_names(kind)
+        single = tuple(f for f in names if not isinstance(getattr(node, f, None), list))
+        lists = tuple(f for f in names if isinstance(getattr(node, f, None), list))
+        fields = _CHILD_FIELDS[kind] = (single, lists)
+    return fields
+
+
+# Calls, attributes, classes and functions all have positions.
+_position = operator.attrgetter("lineno", "col_offset")
+
+
 def build_index(tree: ast.Module) -> Index:
+    # The hottest loop of the tool after ``ast.parse`` (one iteration per node of every checked
+    # file): it dispatches on exact types, reads only fields that can hold nodes, and handles the
+    # leaves (names, constants: about half of all nodes) without pushing them.
     index = Index()
     parents = index.parents
+    calls = index.calls
+    attributes = index.attributes
+    Call, Attribute, Name, Constant = ast.Call, ast.Attribute, ast.Name, ast.Constant
+    FunctionDef, AsyncFunctionDef, ClassDef = ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef
+    Import, ImportFrom = ast.Import, ast.ImportFrom
+    task_words = TASK_WORDS
+    table = _CHILD_FIELDS
+    mentions_tasks = False
     # Iterative on purpose: deeply nested input must not overflow the Python stack.
-    stack: list[tuple[ast.AST, bool]] = [(tree, False)]
+    # ``Any``: the loop tests exact types itself, faster than isinstance narrowing would be.
+    stack: list[Any] = [tree]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, type_checking = stack.pop()
-        if isinstance(node, ast.Call):
-            index.calls.append(node)
-        elif isinstance(node, ast.Attribute):
-            index.attributes.append(node)
-            if node.attr in TASK_WORDS:
-                index.mentions_tasks = True
-        elif isinstance(node, ast.Name):
-            if node.id in TASK_WORDS:
-                index.mentions_tasks = True
-        elif isinstance(node, FUNCTION_NODES):
+        node = pop()
+        kind = node.__class__
+        if kind is Call:
+            calls.append(node)
+        elif kind is Attribute:
+            attributes.append(node)
+            if node.attr in task_words:
+                mentions_tasks = True
+        elif kind is FunctionDef or kind is AsyncFunctionDef:
             index.functions.append(node)
-        elif isinstance(node, ast.ClassDef):
+        elif kind is ClassDef:
             index.classes.append(node)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            index.imports.append((node, type_checking))
-            if any(alias.name.rpartition(".")[2] in TASK_WORDS for alias in node.names):
-                index.mentions_tasks = True
+        elif kind is Import or kind is ImportFrom:
+            index.imports.append((node, False))
+        fields = table.get(kind) or _child_fields(node)
+        for name in fields[0]:
+            child = getattr(node, name, None)
+            if child is not None:
+                parents[child] = node
+                child_kind = child.__class__
+                if child_kind is Name:
+                    if child.id in task_words:
+                        mentions_tasks = True
+                elif child_kind is not Constant:
+                    push(child)
+        for name in fields[1]:
+            for child in getattr(node, name, ()):
+                if child is None:  # ``{**other}``: a dict's key list holds None
+                    continue
+                parents[child] = node
+                child_kind = child.__class__
+                if child_kind is Name:
+                    if child.id in task_words:
+                        mentions_tasks = True
+                elif child_kind is not Constant:
+                    push(child)
+    if index.imports:
+        index.imports = [(node, _under_type_checking(node, parents)) for node, _ in index.imports]
+        for node, _ in index.imports:
+            if any(alias.name.rpartition(".")[2] in task_words for alias in node.names):
+                mentions_tasks = True
             if isinstance(node, ast.ImportFrom) and node.module == "__future__":
                 if any(alias.name == "annotations" for alias in node.names):
                     index.future_annotations = True
-        if isinstance(node, ast.If) and _is_type_checking_test(node.test):
-            parents[node.test] = node
-            stack.append((node.test, type_checking))
-            for stmt in node.body:
-                parents[stmt] = node
-                stack.append((stmt, True))
-            for stmt in node.orelse:
-                parents[stmt] = node
-                stack.append((stmt, type_checking))
-            continue
-        for child in ast.iter_child_nodes(node):
-            parents[child] = node
-            stack.append((child, type_checking))
+    index.mentions_tasks = mentions_tasks
     # Source order makes reports and cross-references deterministic.
     for seq in (index.calls, index.classes, index.functions, index.attributes):
-        seq.sort(key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
+        seq.sort(key=_position)
     index.imports.sort(key=lambda item: (item[0].lineno, item[0].col_offset))
     return index
+
+
+def _under_type_checking(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Whether ``node`` is in the body (not the ``else``) of an ``if TYPE_CHECKING:``."""
+    child = node
+    parent = parents.get(node)
+    while parent is not None:
+        if isinstance(parent, ast.If) and _is_type_checking_test(parent.test) and child in parent.body:
+            return True
+        child, parent = parent, parents.get(parent)
+    return False
 
 
 @dataclass
@@ -260,12 +340,18 @@ def _top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 class Project:
     """First-party modules, parsed once per process, found from import roots."""
 
-    def __init__(self, overlay: dict[Path, str] | None = None) -> None:
+    def __init__(self, overlay: dict[Path, str] | None = None, *, keep_checked: bool = True) -> None:
         # Sources that differ from the disk (fixes computed but not written, for ``--diff``).
         self.overlay = overlay if overlay is not None else {}
+        # Keep the trees of checked files, so that a later lookup does not parse them again.
+        # Under flake8, which parses every file itself, keeping them costs more than it saves.
+        self.keep_checked = keep_checked
         self._modules: dict[Path, ModuleInfo | None] = {}
         self._locate_cache: dict[Path, tuple[str | None, tuple[Path, ...]]] = {}
+        self._folder_roots: dict[Path, list[Path]] = {}
         self._find_cache: dict[tuple[str, tuple[Path, ...]], Path | None] = {}
+        # Every call site asks for its callee (is it a task wrapper?): the same names, over and over.
+        self._lookup_cache: dict[tuple[str, tuple[Path, ...]], tuple[ModuleInfo, ast.stmt] | None] = {}
         # Per-class memo for analyses that walk a class hierarchy (keyed by the ClassDef node).
         self.class_memo: dict[tuple[str, ast.AST], Any] = {}
 
@@ -275,21 +361,10 @@ class Project:
         cached = self._locate_cache.get(path)
         if cached is not None:
             return cached
-        from flake8_tradelint.config import config_for
-
         folder = path.parent
-        package_root = folder
-        while (package_root / "__init__.py").is_file() and package_root.parent != package_root:
-            package_root = package_root.parent
-        roots: list[Path] = [package_root]
-        try:
-            config_root = config_for(path).root
-        except Exception:  # a broken config is reported by the engine, not here
-            config_root = None
-        if config_root is not None:
-            roots += [config_root, config_root / "src"]
-        roots.append(folder)
-        roots = list(dict.fromkeys(roots))
+        roots = self._folder_roots.get(folder)
+        if roots is None:
+            roots = self._folder_roots[folder] = self._roots_of(folder)
         module_name = None
         for root in roots:
             try:
@@ -305,6 +380,23 @@ class Project:
         result = (module_name, tuple(roots))
         self._locate_cache[path] = result
         return result
+
+    def _roots_of(self, folder: Path) -> list[Path]:
+        # The same for every file of a folder: stat the ``__init__.py`` chain once per folder.
+        from flake8_tradelint.config import config_for
+
+        package_root = folder
+        while (package_root / "__init__.py").is_file() and package_root.parent != package_root:
+            package_root = package_root.parent
+        roots: list[Path] = [package_root]
+        try:
+            config_root = config_for(folder).root
+        except Exception:  # a broken config is reported by the engine, not here
+            config_root = None
+        if config_root is not None:
+            roots += [config_root, config_root / "src"]
+        roots.append(folder)
+        return list(dict.fromkeys(roots))
 
     def parsed(self, path: Path) -> ast.Module | None:
         """The tree of a module already parsed for a cross-module lookup: parse each file once."""
@@ -329,7 +421,8 @@ class Project:
         if known is not None and known.tree is tree:
             return known
         info = ModuleInfo(path, tree, self, text)
-        self._modules[path] = info
+        if self.keep_checked or known is not None:
+            self._modules[path] = info
         return info
 
     def module_at(self, path: Path) -> ModuleInfo | None:
@@ -345,6 +438,11 @@ class Project:
         return self._modules[path]
 
     def find_module(self, dotted: str, roots: tuple[Path, ...]) -> ModuleInfo | None:
+        found = self.find_path(dotted, roots)
+        return self.module_at(found) if found is not None else None
+
+    def find_path(self, dotted: str, roots: tuple[Path, ...]) -> Path | None:
+        """The file of first-party module ``dotted`` under ``roots``, without parsing it."""
         if not dotted:
             return None
         key = (dotted, roots)
@@ -358,11 +456,22 @@ class Project:
                         break
                 if self._find_cache[key] is not None:
                     break
-        found = self._find_cache[key]
-        return self.module_at(found) if found is not None else None
+        return self._find_cache[key]
+
+    def resolutions(self) -> dict[tuple[str, tuple[Path, ...]], Path | None]:
+        """Every module name this project looked for, and the file found: what a result read."""
+        return dict(self._find_cache)
 
     def lookup(self, qualified: str, roots: tuple[Path, ...], depth: int = 0) -> tuple[ModuleInfo, ast.stmt] | None:
         """The first-party definition a dotted name refers to, following re-exports."""
+        if depth == 0:
+            key = (qualified, roots)
+            if key not in self._lookup_cache:
+                self._lookup_cache[key] = self._lookup(qualified, roots, 0)
+            return self._lookup_cache[key]
+        return self._lookup(qualified, roots, depth)
+
+    def _lookup(self, qualified: str, roots: tuple[Path, ...], depth: int) -> tuple[ModuleInfo, ast.stmt] | None:
         if depth > 8 or "." not in qualified:
             return None
         if qualified.split(".", 1)[0] in sys.stdlib_module_names:
@@ -376,5 +485,5 @@ class Project:
             return module, stmt
         target = module.imports.names.get(name)
         if target is not None and target != qualified:
-            return self.lookup(target, module.roots, depth + 1)
+            return self._lookup(target, module.roots, depth + 1)
         return None

@@ -155,6 +155,8 @@ class Checker:
                     reports.extend((code, report) for report in rule.check(ctx))
         except RecursionError:
             return [_engine_finding(display, "TRD001", "file is too deeply nested to analyse")]
+        if not reports:
+            return []  # most files: no need to split the source into lines for columns and noqa
         lines = module.lines
         findings = {self._finding(module, display, code, report) for code, report in reports}
         if apply_noqa:

@@ -7,12 +7,14 @@ flake8 applies ``# noqa`` itself, so the engine's own noqa pass is off here, and
 from __future__ import annotations
 
 import ast
+import gc
 import os
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from flake8_tradelint import __version__
 from flake8_tradelint.config import ConfigError, config_for
+from flake8_tradelint.context import Project
 from flake8_tradelint.engine import Checker
 
 _CHECKER: Checker | None = None
@@ -22,7 +24,9 @@ def _checker() -> Checker:
     # One per process: flake8's worker processes each parse a first-party module at most once.
     global _CHECKER
     if _CHECKER is None:
-        _CHECKER = Checker()
+        # flake8 hands over a tree per file and holds none of them; kept alive here, every
+        # tree would make the collector's walks and flake8's exit slower (a third of the time).
+        _CHECKER = Checker(Project(keep_checked=False))
     return _CHECKER
 
 
@@ -47,5 +51,13 @@ class TradelintPlugin:
         findings = _checker().check_source(
             path, source, config, display=self.filename, tree=self.tree, apply_noqa=False
         )
+        # The modules parsed for cross-module lookups stay alive for the whole run, and every
+        # collection of the oldest generation walks them again: that was the plugin's whole
+        # overhead under flake8 (1.47x plain flake8 with, 1.0x without). Freezing what is alive
+        # now takes it out of later collections. Only cyclic garbage that is alive at this
+        # moment stays unreclaimed; plain garbage is still freed by reference counting, and the
+        # young generation is collected first.
+        gc.collect(0)
+        gc.freeze()
         for finding in findings:
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)

@@ -45,6 +45,7 @@ COMMANDS = {
     "tradelint --quiet src/": 1,
     "tradelint --select TRD3 --ignore TRD303 src/": 1,
     "flake8 --select TRD src/": 1,
+    "tradelint --jobs auto src/": 1,
     "tradelint --output-format github src/": 1,
     "tradelint --output-format sarif src/ > tradelint.sarif": 1,
     "tradelint --diff src/": 1,

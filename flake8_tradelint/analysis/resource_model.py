@@ -102,7 +102,12 @@ class ResourceAnalysis:
 
     @cached_property
     def creations(self) -> list[Creation]:
-        found = []
+        found: list[Creation] = []
+        # A constructor is recognised only through an import of its package: a module that
+        # imports none of them (most) has no resource to judge, and its calls need no qualifying.
+        packages = {name.split(".", 1)[0] for name in (*self.table, *EXCHANGE_MODULES)}
+        if not any(q.split(".", 1)[0] in packages for q in self.module.imports.names.values()):
+            return found
         for call in self.module.index.calls:
             spec = self.spec_for(call)
             if spec is not None:

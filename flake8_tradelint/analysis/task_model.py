@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 DIRECT_CREATORS = {"asyncio.create_task", "asyncio.tasks.create_task", "asyncio.Task", "asyncio.tasks.Task"}
 ENSURE_FUTURE = {"asyncio.ensure_future", "asyncio.tasks.ensure_future"}
+CREATOR_NAMES = {name.rpartition(".")[2] for name in DIRECT_CREATORS | ENSURE_FUTURE}
 LOOP_GETTERS = {
     "asyncio.get_event_loop", "asyncio.get_running_loop", "asyncio.new_event_loop",
     "asyncio.events.get_event_loop", "asyncio.events.get_running_loop",
@@ -65,12 +66,18 @@ class TaskAnalysis:
         # Wrappers that keep their task only in a WeakSet and return nothing.
         self._returns_nothing: set[ast.AST] = set()
         self._call_targets: dict[ast.Call, ast.AST] = {}
+        self._receivers: dict[ModuleInfo, set[str]] = {}
+        self._in_progress: set[ast.AST] = set()
+        self._cycle = False
 
     def creator_label(self, call: ast.Call, module: ModuleInfo | None = None, depth: int = 0) -> str | None:
         """How the task-creating callee is spelled, or None when the call does not make a dangling task."""
         module = module or self.module
         func = call.func
-        qualified = module.imports.qualify(func)
+        # An import alias can only rename the root of a dotted callee, so an attribute call can be
+        # ``asyncio.create_task`` only if it ends in one of these names: most calls skip qualifying.
+        named = isinstance(func, ast.Name) or (isinstance(func, ast.Attribute) and func.attr in CREATOR_NAMES)
+        qualified = module.imports.qualify(func) if named else None
         creates = False
         if qualified in DIRECT_CREATORS:
             creates = True
@@ -93,6 +100,8 @@ class TaskAnalysis:
         if isinstance(func, ast.Name):
             target = resolve_definition(module, func)
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            if func.value.id not in self._receiver_names(module):
+                return False  # ``logger.info(...)``: not a call on a method's ``self``
             method = module.enclosing_function(call)
             cls = module.enclosing_class(call)
             if method is not None and cls is not None and func.value.id == self_name(method):
@@ -103,6 +112,17 @@ class TaskAnalysis:
             return False
         self._call_targets[call] = target[1]
         return self._is_dangling_wrapper(target[0], target[1], depth + 1)
+
+    def _receiver_names(self, module: ModuleInfo) -> set[str]:
+        """The first-parameter names of the module's methods (``self``, ``cls``, rarely more)."""
+        names = self._receivers.get(module)
+        if names is None:
+            names = self._receivers[module] = {
+                name
+                for function in module.index.functions
+                if isinstance(module.parent(function), ast.ClassDef) and (name := self_name(function)) is not None
+            }
+        return names
 
     def leaves_task_unowned(self, module: ModuleInfo, func: ast.FunctionDef) -> bool:
         """Whether a call to ``func`` hands its caller a task that nothing else keeps: what the
@@ -117,8 +137,24 @@ class TaskAnalysis:
     def _is_dangling_wrapper(self, module: ModuleInfo, func: ast.FunctionDef, depth: int) -> bool:
         """A sync function returning a task it created without keeping a strong reference."""
         if func in self._wrappers:
+            if func in self._in_progress:
+                self._cycle = True
             return self._wrappers[func]
+        # Every file that calls a wrapper asks about it: judge it once per run. The verdict
+        # depends only on the function, the task owners configured and the depth reached.
+        memo = module.project.class_memo
+        key = ("wrapper", func)
+        verdicts = cast("dict[tuple[tuple[str, ...], int], tuple[bool, bool]]", memo.setdefault(key, {}))
+        known = verdicts.get((self.owners, depth))
+        if known is not None:
+            result, weak_only = known
+            if weak_only and not result:
+                self._returns_nothing.add(func)
+            self._wrappers[func] = result or weak_only
+            return result or weak_only
         self._wrappers[func] = False  # recursion guard
+        self._in_progress.add(func)
+        outer_cycle, self._cycle = self._cycle, False
         result = False
         weak_only = False
         for node in _own_nodes(func):
@@ -135,6 +171,12 @@ class TaskAnalysis:
                 result = True
         if weak_only and not result:
             self._returns_nothing.add(func)
+        self._in_progress.discard(func)
+        if not self._cycle:
+            # A verdict reached through a recursion guard depends on where the walk started:
+            # keep it for this file only, so that results never depend on the order of files.
+            verdicts[(self.owners, depth)] = (result, weak_only)
+        self._cycle = outer_cycle or self._cycle
         result = result or weak_only
         self._wrappers[func] = result
         return result
@@ -161,10 +203,18 @@ class TaskAnalysis:
         func = call.func
         if not (isinstance(func, ast.Attribute) and func.attr in CONTAINER_ADDERS):
             return False
-        target = ast.unparse(func.value)
-        return target in self._weak_containers(module)
+        weak = self._weak_containers(module)
+        return bool(weak) and ast.unparse(func.value) in weak
 
     def _weak_containers(self, module: ModuleInfo) -> set[str]:
+        # Asked for every ``x.add(...)`` in every candidate wrapper: computed once per module.
+        memo = module.project.class_memo
+        key = ("weak-containers", module.tree)
+        if key not in memo:
+            memo[key] = self._find_weak_containers(module)
+        return cast("set[str]", memo[key])
+
+    def _find_weak_containers(self, module: ModuleInfo) -> set[str]:
         found: set[str] = set()
         for call in module.index.calls:
             if module.imports.qualify(call.func) in WEAK_CONTAINERS:

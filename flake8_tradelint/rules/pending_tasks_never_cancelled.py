@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from flake8_tradelint.analysis.uses import name_loads
+from flake8_tradelint.analysis.uses import declares_outer, name_loads
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.registry import Report, Rule
 
@@ -14,7 +14,9 @@ EARLY_RETURN = {"FIRST_COMPLETED", "FIRST_EXCEPTION"}
 class PendingTasksNeverCancelled(Rule):
     """## What it does
     Flags `done, pending = await asyncio.wait(..., return_when=FIRST_COMPLETED)` (or
-    `FIRST_EXCEPTION`, or with a `timeout`) when `pending` is never used afterwards.
+    `FIRST_EXCEPTION`, or with a `timeout`) when `pending` is never used afterwards and nothing
+    else in the function still holds the waited tasks: not the collection (used again, or waited
+    on again in a loop), not one of its tasks by name, not a `self` attribute.
 
     ## Why is this bad?
     `asyncio.wait` does not cancel the tasks that have not finished. The losers of the race run
@@ -53,6 +55,8 @@ class PendingTasksNeverCancelled(Rule):
     def check(self, ctx: FileContext) -> Iterator[Report]:
         module = ctx.module
         for call in module.index.calls:
+            if isinstance(call.func, ast.Attribute) and call.func.attr != "wait":
+                continue  # an alias renames only the root: ``aio.wait`` still ends in ``wait``
             if module.imports.qualify(call.func) not in WAIT or not _may_leave_pending(call):
                 continue
             awaited = module.parent(call)
@@ -65,6 +69,8 @@ class PendingTasksNeverCancelled(Rule):
             pending = target.elts[1].id
             function = module.enclosing_function(call)
             if function is None:
+                continue
+            if _kept_elsewhere(function, call):
                 continue
             if pending == "_" or next(name_loads(function, pending), None) is None:
                 yield Report(
@@ -83,3 +89,90 @@ def _may_leave_pending(call: ast.Call) -> bool:
             if name in EARLY_RETURN:
                 return True
     return len(call.args) >= 2  # positional timeout
+
+
+LOOPS = (ast.For, ast.AsyncFor, ast.While)
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp)
+LITERALS = (ast.List, ast.Set, ast.Tuple)
+
+
+def _kept_elsewhere(function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> bool:
+    """Whether something other than ``pending`` still holds the waited tasks after the wait.
+
+    Real code waits on a collection it keeps (``while tasks: done, _ = await wait(tasks, ...)``,
+    ``self._pending``) or on tasks it handles by name afterwards (``if get_task in done: ...
+    else: get_task.cancel()``): the pending tasks are owned there, and are not lost.
+    """
+    arg = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("fs", "aws")), None)
+    if arg is None:
+        return True
+    inside = {id(node) for node in ast.walk(call)}
+    return _holds(function, arg, inside, call)
+
+
+def _holds(function: ast.AST, value: ast.expr, inside: set[int], call: ast.Call) -> bool:
+    if isinstance(value, COMPREHENSIONS):
+        return False  # tasks made right there: nothing else can name them
+    if isinstance(value, LITERALS):
+        return any(_element_held(function, element, inside) for element in value.elts)
+    if not isinstance(value, ast.Name):
+        return True  # ``self._tasks``, ``set(chain(...))``: owned or unknowable, so not judged
+    name = value.id
+    if declares_outer(function, name) or _loaded_outside(function, name, inside):
+        return True
+    assigned = [node for node in ast.walk(function) if _assigns(node, name)]
+    if any(_loop_around(function, call, node) for node in assigned) or (not assigned and _in_loop(function, call)):
+        return True  # the same collection is waited on again in the next iteration
+    for node in assigned:
+        source = node.value if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) else None
+        if source is None or _holds(function, source, inside, call):
+            return True
+    return False
+
+
+def _element_held(function: ast.AST, element: ast.expr, inside: set[int]) -> bool:
+    if isinstance(element, ast.Call):
+        return False
+    if isinstance(element, ast.Name):
+        return _loaded_outside(function, element.id, inside)
+    return True
+
+
+def _loaded_outside(function: ast.AST, name: str, inside: set[int]) -> bool:
+    return any(id(load) not in inside for load in name_loads(function, name))
+
+
+def _assigns(node: ast.AST, name: str) -> bool:
+    if isinstance(node, ast.Assign):
+        targets: list[ast.expr] = node.targets
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)):
+        targets = [node.target]
+    elif isinstance(node, (ast.With, ast.AsyncWith)):
+        targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
+    else:
+        return False
+    return any(
+        isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+        for target in targets
+        for n in ast.walk(target)
+    )
+
+
+def _loops(function: ast.AST, node: ast.AST) -> list[ast.For | ast.AsyncFor | ast.While]:
+    """The loops of ``function`` whose body contains ``node``."""
+    return [
+        loop for loop in ast.walk(function)
+        if isinstance(loop, LOOPS) and any(inner is node for stmt in loop.body for inner in ast.walk(stmt))
+    ]
+
+
+def _in_loop(function: ast.AST, call: ast.Call) -> bool:
+    return bool(_loops(function, call))
+
+
+def _loop_around(function: ast.AST, call: ast.Call, assignment: ast.AST) -> bool:
+    """A loop runs the wait again without running this assignment again."""
+    return any(
+        not any(inner is assignment for stmt in loop.body for inner in ast.walk(stmt))
+        for loop in _loops(function, call)
+    )

@@ -1,0 +1,162 @@
+"""The runner: ``--jobs N`` gives the output of one process; the cache reuses exactly what is still true."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from flake8_tradelint import cli, runner
+from flake8_tradelint.cli import discover, run
+from flake8_tradelint.config import Config, clear_cache, config_for
+from flake8_tradelint.finding import Finding
+from tests.conftest import FIXTURES
+
+BASE = (
+    "from dataclasses import dataclass\n"
+    "from typing import ClassVar\n\n\n"
+    "@dataclass\n"
+    "class CacheSchema:\n"
+    "    CACHE_KEY: {annotation} = ''\n"
+)
+SUB = "from .base import CacheSchema\n\n\nclass SignalsSchema(CacheSchema):\n    CACHE_KEY = 'signals'\n"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_config_cache() -> None:
+    clear_cache()
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def configs_for(*paths: Path) -> dict[Path, Config]:
+    return {file: config_for(file) for file in discover(list(paths), None)}
+
+
+def summary(findings: list[Finding]) -> list[tuple[str, int, int, str, str, object]]:
+    return [(Path(f.path).name, f.line, f.column, f.code, f.message, f.fix) for f in findings]
+
+
+def test_jobs_give_the_output_of_one_process() -> None:
+    configs = configs_for(FIXTURES)
+    assert len(list(runner._chunks([(i, f, c) for i, (f, c) in enumerate(configs.items())], 16))) > 2
+    one = runner.check_files(configs, jobs=1)
+    two = runner.check_files(configs, jobs=2)
+    assert len(one.findings) > 50
+    assert [f.as_json() for f in two.findings] == [f.as_json() for f in one.findings]
+    assert [f.fix for f in two.findings] == [f.fix for f in one.findings]
+    assert (two.checked, two.errors) == (one.checked, one.errors) == (len(configs), [])
+
+
+def test_jobs_text_output_is_byte_identical(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "clock", lambda: 0.0)  # the summary line states the run time
+    assert run(["--no-cache", "--jobs", "1", str(FIXTURES)]) == 1
+    one = capsys.readouterr().out
+    assert run(["--no-cache", "--jobs", "2", str(FIXTURES)]) == 1
+    assert capsys.readouterr().out == one
+    assert one.count(": TRD") > 50
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "many"])
+def test_bad_jobs_value(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        run(["--jobs", value, str(FIXTURES)])
+    assert exc.value.code == 2
+    expected = (
+        f"expected at least 1 process, got {value}" if value != "many"
+        else "expected a number of processes or 'auto', got 'many'"
+    )
+    assert capsys.readouterr().err.splitlines()[-1] == f"tradelint: error: argument --jobs/-j: {expected}"
+
+
+def test_second_run_comes_from_the_cache(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    configs = configs_for(FIXTURES)
+    first = runner.check_files(configs, cache_dir=cache)
+    second = runner.check_files(configs, cache_dir=cache)
+    assert (first.cached, first.checked) == (0, len(configs))
+    assert (second.cached, second.checked) == (len(configs), 0)
+    assert summary(second.findings) == summary(first.findings)
+    assert [f.path for f in second.findings] == [f.path for f in first.findings]
+    assert (cache / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+def test_editing_a_file_rechecks_only_that_file(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    a = write(tmp_path / "a.py", "import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n")
+    write(tmp_path / "b.py", "x = 1\n")
+    runner.check_files(configs_for(tmp_path), cache_dir=cache)
+    write(a, "import asyncio\n\n\nasync def f():\n    await asyncio.create_task(g())\n")
+    again = runner.check_files(configs_for(tmp_path), cache_dir=cache)
+    assert (again.cached, again.checked, again.findings) == (1, 1, [])
+
+
+def test_editing_the_base_class_in_another_module_rechecks_the_subclass(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    write(tmp_path / "pkg" / "__init__.py", "")
+    base = write(tmp_path / "pkg" / "base.py", BASE.format(annotation="str"))
+    sub = write(tmp_path / "pkg" / "sub.py", SUB)
+    first = runner.check_files(configs_for(sub), cache_dir=cache)
+    assert [(f.line, f.code) for f in first.findings] == [(5, "TRD102")]
+
+    write(base, BASE.format(annotation="ClassVar[str]"))  # sub.py itself is unchanged
+    second = runner.check_files(configs_for(sub), cache_dir=cache)
+    assert (second.cached, second.checked, second.findings) == (0, 1, [])
+
+    third = runner.check_files(configs_for(sub), cache_dir=cache)
+    assert (third.cached, third.checked, third.findings) == (1, 0, [])
+
+
+def test_a_module_that_appears_rechecks_the_files_that_looked_for_it(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    write(tmp_path / "pkg" / "__init__.py", "")
+    sub = write(tmp_path / "pkg" / "sub.py", SUB)
+    first = runner.check_files(configs_for(sub), cache_dir=cache)
+    assert first.findings == []  # the base cannot be found: nothing is known about it
+
+    write(tmp_path / "pkg" / "base.py", BASE.format(annotation="str"))
+    second = runner.check_files(configs_for(sub), cache_dir=cache)
+    assert (second.cached, [(f.line, f.code) for f in second.findings]) == (0, [(5, "TRD102")])
+
+
+def test_changing_the_configuration_rechecks(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    write(tmp_path / "a.py", "import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n")
+    assert len(runner.check_files(configs_for(tmp_path), cache_dir=cache).findings) == 1
+    write(tmp_path / "pyproject.toml", '[tool.tradelint]\nignore = ["TRD301"]\n')
+    clear_cache()
+    again = runner.check_files(configs_for(tmp_path), cache_dir=cache)
+    assert (again.cached, again.findings) == (0, [])
+
+
+@pytest.mark.parametrize("content", [b"", b"not a pickle", pickle.dumps({"fingerprint": "other"})])
+def test_a_broken_or_foreign_cache_is_ignored_and_replaced(tmp_path: Path, content: bytes) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / runner.CACHE_FILE).write_bytes(content)
+    write(tmp_path / "src" / "a.py", "import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n")
+    first = runner.check_files(configs_for(tmp_path / "src"), cache_dir=cache)
+    second = runner.check_files(configs_for(tmp_path / "src"), cache_dir=cache)
+    assert (first.cached, len(first.findings)) == (0, 1)
+    assert (second.cached, summary(second.findings)) == (1, summary(first.findings))
+
+
+def test_cli_uses_the_cache_dir_and_no_cache(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bug = write(tmp_path / "src" / "bug.py", "import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n")
+    concise = ["--output-format", "concise", "--quiet"]
+    assert run([*concise, "--no-cache", str(bug)]) == 1
+    assert not (tmp_path / ".tradelint_cache").exists()  # the default folder, see conftest
+    assert run([*concise, str(bug)]) == 1
+    assert (tmp_path / ".tradelint_cache" / runner.CACHE_FILE).is_file()
+    assert run([*concise, "--cache-dir", str(tmp_path / "elsewhere"), str(bug)]) == 1
+    assert (tmp_path / "elsewhere" / runner.CACHE_FILE).is_file()
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 3 and out[0] == out[1] == out[2]
+    assert out[0].startswith(f"{bug}:5:5: TRD301")
