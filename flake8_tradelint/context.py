@@ -17,6 +17,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
+from flake8_tradelint.files import UnreadableFile, read_source_bytes
+
 if TYPE_CHECKING:
     from flake8_tradelint.config import Config
 
@@ -319,10 +321,10 @@ class Project:
         if path in self.overlay:
             return self.overlay[path]
         try:
-            data = path.read_bytes()
+            data = read_source_bytes(path)
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
             text = data.decode(encoding)
-        except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+        except (UnreadableFile, SyntaxError, UnicodeDecodeError, LookupError):
             return None
         return text[1:] if text.startswith("\ufeff") else text
 
@@ -340,9 +342,9 @@ class Project:
         if path not in self._modules:
             self._modules[path] = None
             try:
-                source: str | bytes = self.overlay[path] if path in self.overlay else path.read_bytes()
+                source: str | bytes = self.overlay[path] if path in self.overlay else read_source_bytes(path)
                 tree = ast.parse(source, filename=str(path))
-            except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            except (UnreadableFile, SyntaxError, ValueError, RecursionError, MemoryError):
                 return None
             self._modules[path] = ModuleInfo(path, tree, self, source if isinstance(source, str) else None)
         return self._modules[path]
