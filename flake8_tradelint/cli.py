@@ -68,7 +68,8 @@ def discover(paths: Sequence[Path], forced: Config | None) -> Iterator[Path]:
         if not path.is_dir():
             yield path
             continue
-        for folder, dirs, files in os.walk(path):
+        unreadable: list[OSError] = []
+        for folder, dirs, files in os.walk(path, onerror=unreadable.append):
             base = Path(folder)
             config = forced or config_for(base)
             dirs[:] = sorted(
@@ -81,6 +82,8 @@ def discover(paths: Sequence[Path], forced: Config | None) -> Iterator[Path]:
                 file = base / name
                 if name.endswith(".py") and not (forced or config_for(file)).is_excluded(file):
                     yield file
+        # A folder that cannot be listed is "checked" too: reading it gives its TRD001.
+        yield from (Path(error.filename) for error in unreadable if error.filename is not None)
 
 
 # Subcommands other than ``check``: name -> "module:function" taking the remaining arguments and
@@ -105,6 +108,9 @@ def run_check(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     select: tuple[str, ...] | None = args.select
     ignore: tuple[str, ...] = args.ignore
+    both = [code for code in select or () if code in ignore]
+    if both:
+        parser.error(f"{', '.join(both)} both selected and ignored; remove it from one of --select and --ignore")
     try:
         forced = load_config_file(args.config) if args.config is not None else None
         files = list(dict.fromkeys(discover(args.paths, forced)))
@@ -173,6 +179,8 @@ def _run_fix(configs: dict[Path, Config], args: argparse.Namespace) -> int:
         sys.stdout.write(outcome.diff(display))
         count = len(outcome.new_texts)
         print(f"Would fix {_plural(outcome.fixed, 'finding')} in {_plural(count, 'file')}.", file=sys.stderr)
+        if outcome.internal_errors:
+            return 2
         return 1 if outcome.new_texts or outcome.findings else 0
     failed = 0
     for path, text in sorted(outcome.new_texts.items()):
@@ -182,7 +190,7 @@ def _run_fix(configs: dict[Path, Config], args: argparse.Namespace) -> int:
             failed += 1
             print(f"tradelint: {exc}", file=sys.stderr)
     _print_findings(outcome.findings, args.output_format, len(configs), fixed=outcome.fixed)
-    if failed:
+    if failed or outcome.internal_errors:
         return 2
     return 1 if outcome.findings else 0
 

@@ -19,6 +19,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
+from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.registry import all_codes
 
 SHUTDOWN_METHODS = (
@@ -80,13 +81,15 @@ class Config:
     task_owners: tuple[str, ...] = ()
     shutdown_methods: tuple[str, ...] = SHUTDOWN_METHODS
     renames: tuple[Rename, ...] = field(default=())
+    # ``--ignore`` without ``--select``: applied after ``select``/``ignore``, whatever their prefixes.
+    cli_ignore: tuple[str, ...] = ()
 
     def with_cli(self, select: tuple[str, ...] | None, ignore: tuple[str, ...]) -> Config:
-        return replace(
-            self,
-            select=select if select is not None else self.select,
-            ignore=self.ignore + ignore,
-        )
+        """As ruff: ``--select`` replaces the file's ``select`` *and* ``ignore`` (the command line
+        is the highest-priority selection); ``--ignore`` alone removes codes from the file's set."""
+        if select is not None:
+            return replace(self, select=select, ignore=ignore, cli_ignore=())
+        return replace(self, cli_ignore=self.cli_ignore + ignore)
 
     def relative(self, path: Path) -> str:
         """The path as globs in this config see it: relative to the config's folder."""
@@ -98,19 +101,28 @@ class Config:
         return path.as_posix()
 
     def enabled(self, code: str, path: Path | None = None) -> bool:
-        if not any(code.startswith(prefix) for prefix in self.select):
+        """ruff's precedence: between ``select`` and ``ignore`` the longer (more specific) matching
+        prefix wins, ``ignore`` on a tie; then ``--ignore`` and ``per-file-ignores`` always remove."""
+        selected = _longest_match(code, self.select)
+        if selected < 0 or _longest_match(code, self.ignore) >= selected:
             return False
-        ignored = self.ignore
+        if _longest_match(code, self.cli_ignore) >= 0:
+            return False
         if path is not None and self.per_file_ignores:
             rel = self.relative(path)
             for pattern, codes in self.per_file_ignores:
-                if _glob_match(rel, pattern):
-                    ignored = ignored + codes
-        return not any(code.startswith(prefix) for prefix in ignored)
+                if _glob_match(rel, pattern) and _longest_match(code, codes) >= 0:
+                    return False
+        return True
 
     def is_excluded(self, path: Path) -> bool:
         rel = self.relative(path)
         return any(_glob_match(rel, pattern) for pattern in self.exclude)
+
+
+def _longest_match(code: str, prefixes: tuple[str, ...]) -> int:
+    """Length of the longest prefix of ``code`` among ``prefixes``; -1 when none matches."""
+    return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
 
 
 def _glob_match(rel: str, pattern: str) -> bool:
@@ -157,6 +169,10 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         cfg = replace(cfg, select=_codes(path, "select", data["select"]))
     if "ignore" in data:
         cfg = replace(cfg, ignore=_codes(path, "ignore", data["ignore"]))
+        both = [code for code in cfg.ignore if "select" in data and code in cfg.select]
+        if both:
+            # Not an error in ruff (ignore wins), but one of the two entries is a mistake.
+            raise ConfigError(path, "ignore", f"'{both[0]}' is also in 'select'; keep it in one of the two")
     if "per-file-ignores" in data:
         table = _table(path, "per-file-ignores", data["per-file-ignores"])
         cfg = replace(
@@ -204,11 +220,13 @@ def _parse_renames(path: Path, table: Mapping[str, Any]) -> tuple[Rename, ...]:
         renames.append(Rename(owner, parts[-1], new))
     by_owner = {(r.owner, r.old): r.new for r in renames}
     for r in renames:
-        if (r.owner, r.new) in by_owner:
+        # An unqualified entry applies to every receiver, so it continues a qualified one too.
+        follow = (r.owner, r.new) if (r.owner, r.new) in by_owner else (None, r.new)
+        if follow in by_owner:
             raise ConfigError(
                 path,
                 f"renames.{(r.owner + '.') if r.owner else ''}{r.old}",
-                f"'{r.old}' -> '{r.new}' and '{r.new}' -> '{by_owner[(r.owner, r.new)]}' chain or cycle; "
+                f"'{r.old}' -> '{r.new}' and '{r.new}' -> '{by_owner[follow]}' chain or cycle; "
                 "give each old name its final new name",
             )
     return tuple(renames)
@@ -217,12 +235,15 @@ def _parse_renames(path: Path, table: Mapping[str, Any]) -> tuple[Rename, ...]:
 def read_pyproject(path: Path) -> Mapping[str, Any] | None:
     """The ``[tool.tradelint]`` table of ``path``, or None when it has none."""
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        data = tomllib.loads(read_source_bytes(path).decode("utf-8"))
+    except UnreadableFile as exc:
+        raise ConfigError(path, None, str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, None, f"invalid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, None, f"invalid TOML: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except RecursionError:
+        raise ConfigError(path, None, "invalid TOML: nested too deeply") from None
     tool = data.get("tool")
     if not isinstance(tool, dict) or "tradelint" not in tool:
         return None

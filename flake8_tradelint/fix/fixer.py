@@ -140,6 +140,7 @@ def compute_fixes(
     initial = 0
     internal = 0
     broken: set[Path] = set()
+    history: dict[Path, list[str]] = {}
     refused: set[Edit] = set()
     for pass_number in range(MAX_PASSES):
         checker = Checker(Project(overlay={**base, **overlay}))
@@ -195,6 +196,14 @@ def compute_fixes(
                 refused.update(target_edits)
                 continue
             if after != before:
+                if after in history.setdefault(target, [sources[target].text]):
+                    # Fixes that undo each other (renames a -> b here, b -> a through a subclass
+                    # elsewhere) would never settle: the file is left as it was.
+                    errors.append(f"{name}: fixes not applied: they undo each other")
+                    refused.update(target_edits)
+                    broken.add(target)
+                    continue
+                history[target].append(after)
                 overlay[target] = after
                 changed.add(target)
         if not changed:
@@ -202,6 +211,11 @@ def compute_fixes(
         # Re-check what changed, what had fixes (a TRD102 subclass whose base was fixed), and
         # nothing else: unchanged files keep their findings.
         to_check = sorted({by_key[t] for t in changed if t in by_key} | fixable_files)
+    else:
+        for target in sorted(changed):
+            errors.append(f"{display.get(by_key[target], str(target))}: fixes not applied: "
+                          f"still changing after {MAX_PASSES} passes")
+            broken.add(target)
     remaining = [f for path in files for f in results.get(path, [])]
     new_texts = {p: t for p, t in overlay.items() if t != sources[p].text and p not in broken}
     return FixOutcome(remaining, max(initial - len(remaining), 0), new_texts, sources, errors, internal)
