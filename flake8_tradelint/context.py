@@ -12,6 +12,7 @@ import os
 import re
 import sys
 import tokenize
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -26,6 +27,20 @@ NEWLINE = re.compile(r"\r\n|\r|\n")
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 TASK_WORDS = {"create_task", "ensure_future", "Task"}
 SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def parse_module(source: str | bytes, filename: str = "<unknown>") -> ast.Module:
+    """``ast.parse`` without the compiler's SyntaxWarnings (``"\\d"``, ``"a"()``): they describe the
+    checked code, not tradelint, and would be printed to stderr as if tradelint had a problem."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source, filename=filename)
+
+
+def parse_expression(source: str) -> ast.expr:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source, mode="eval").body
 
 
 @dataclass
@@ -343,7 +358,7 @@ class Project:
             self._modules[path] = None
             try:
                 source: str | bytes = self.overlay[path] if path in self.overlay else read_source_bytes(path)
-                tree = ast.parse(source, filename=str(path))
+                tree = parse_module(source, filename=str(path))
             except (UnreadableFile, SyntaxError, ValueError, RecursionError, MemoryError):
                 return None
             self._modules[path] = ModuleInfo(path, tree, self, source if isinstance(source, str) else None)

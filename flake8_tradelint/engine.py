@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from flake8_tradelint.config import Config
-from flake8_tradelint.context import ModuleInfo, Project
+from flake8_tradelint.context import ModuleInfo, Project, parse_module
 from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.finding import Finding
 from flake8_tradelint.fix.plan import Edit, Fix, FixSpec, Span
@@ -93,7 +93,7 @@ def parse_source(text: str, filename: str) -> ast.Module:
         line = text.count("\n", 0, nul) + 1
         raise SourceError("file contains a NUL byte: not Python source", line, nul - text.rfind("\n", 0, nul))
     try:
-        return ast.parse(text, filename=filename)
+        return parse_module(text, filename=filename)
     except SyntaxError as exc:
         return _raise_syntax(exc)
     except ValueError as exc:

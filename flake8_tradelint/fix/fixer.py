@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flake8_tradelint.config import Config
-from flake8_tradelint.context import Project
+from flake8_tradelint.context import Project, parse_module
 from flake8_tradelint.engine import Checker
 from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.finding import Finding
@@ -105,13 +105,13 @@ def fix_depth(tree: ast.AST) -> int:
 
 def _apply(before: str, edits: list[Edit]) -> str:
     """Apply edits with libcst, refusing what libcst cannot take and anything that does not parse."""
-    if fix_depth(ast.parse(before)) > MAX_FIX_DEPTH:
+    if fix_depth(parse_module(before)) > MAX_FIX_DEPTH:
         raise CodemodError(f"nested more than {MAX_FIX_DEPTH} levels deep; libcst cannot rewrite it")
     try:
         after, _ = apply_edits(before, edits)
     except RecursionError:
         raise CodemodError("nested too deeply for libcst to rewrite it") from None
-    ast.parse(after)  # a fix never writes code that does not parse
+    parse_module(after)  # a fix never writes code that does not parse
     return after
 
 
