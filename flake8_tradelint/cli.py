@@ -57,15 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _is_virtualenv(folder: Path) -> bool:
-    return (folder / "pyvenv.cfg").is_file()
+    # os.path, not pathlib: on 3.10-3.11 pathlib raises for a folder that cannot be searched.
+    return os.path.isfile(folder / "pyvenv.cfg")
 
 
 def discover(paths: Sequence[Path], forced: Config | None) -> Iterator[Path]:
     """Files named on the command line are always checked; folders are walked, minus exclusions."""
     for path in paths:
-        if not path.exists() and not path.is_symlink():
+        if not os.path.lexists(path):
             raise UsageError(f"{path}: no such file or directory")
-        if not path.is_dir():
+        if not os.path.isdir(path):
             yield path
             continue
         unreadable: list[OSError] = []

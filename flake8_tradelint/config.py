@@ -259,7 +259,7 @@ _DIR_CACHE: dict[Path, Config] = {}
 def config_for(path: Path) -> Config:
     """The config for a file or folder: the nearest ``pyproject.toml`` with ``[tool.tradelint]``."""
     start = Path(os.path.abspath(path))
-    directory = start if start.is_dir() else start.parent
+    directory = start if os.path.isdir(start) else start.parent
     visited: list[Path] = []
     found: Config | None = None
     for folder in (directory, *directory.parents):
@@ -268,7 +268,7 @@ def config_for(path: Path) -> Config:
             break
         visited.append(folder)
         candidate = folder / "pyproject.toml"
-        if candidate.is_file():
+        if os.path.isfile(candidate):  # os.path: False, not an error, in an unsearchable folder
             section = read_pyproject(candidate)
             if section is not None:
                 found = parse_config(section, candidate)

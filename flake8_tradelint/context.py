@@ -299,7 +299,7 @@ class Project:
 
         folder = path.parent
         package_root = folder
-        while (package_root / "__init__.py").is_file() and package_root.parent != package_root:
+        while os.path.isfile(package_root / "__init__.py") and package_root.parent != package_root:
             package_root = package_root.parent
         roots: list[Path] = [package_root]
         try:
