@@ -235,13 +235,16 @@ def _parse_renames(path: Path, table: Mapping[str, Any]) -> tuple[Rename, ...]:
 def read_pyproject(path: Path) -> Mapping[str, Any] | None:
     """The ``[tool.tradelint]`` table of ``path``, or None when it has none."""
     try:
-        data = tomllib.loads(read_source_bytes(path).decode("utf-8"))
+        raw = read_source_bytes(path)
+        data = tomllib.loads(raw.decode("utf-8"))
     except UnreadableFile as exc:
         raise ConfigError(path, None, str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, None, f"invalid TOML: {exc}") from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(path, None, f"invalid TOML: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise ConfigError(path, None, f"invalid TOML: not UTF-8 (at line {line}, column {column})") from None
     except RecursionError:
         raise ConfigError(path, None, "invalid TOML: nested too deeply") from None
     tool = data.get("tool")

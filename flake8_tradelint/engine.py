@@ -137,7 +137,7 @@ class Checker:
         try:
             data = read_source_bytes(path)
         except UnreadableFile as exc:
-            return [_engine_finding(display, "TRD001", str(exc))]
+            return [_engine_finding(display, "TRD001", f"not checked: {exc}" if exc.refused else str(exc))]
         return self.check_source(path, data, config, display=display)
 
     def check_source(

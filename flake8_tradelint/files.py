@@ -20,7 +20,12 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXE
 
 
 class UnreadableFile(Exception):
-    """Why a path cannot be read as a source file, worded for a TRD001 finding."""
+    """Why a path cannot be read as a source file, worded for a TRD001 finding. ``refused``: it
+    could be read, but is not something to check (a FIFO, a device, a file over the limit)."""
+
+    def __init__(self, message: str, refused: bool = False) -> None:
+        super().__init__(message)
+        self.refused = refused
 
 
 def _kind(mode: int) -> str:
@@ -51,14 +56,15 @@ def read_source_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
         raise _open_error(path, exc) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)  # before fdopen, which refuses a folder
+        raise UnreadableFile(f"{_kind(info.st_mode)}, not a regular file", refused=True)
     with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise UnreadableFile(f"not checked: {_kind(info.st_mode)}, not a regular file")
         if info.st_size > limit:
             raise UnreadableFile(
-                f"not checked: file is too large ({info.st_size / 2**20:.1f} MiB; "
-                f"the limit is {limit / 2**20:.0f} MiB)"
+                f"file is too large ({info.st_size / 2**20:.1f} MiB; the limit is {limit / 2**20:.0f} MiB)",
+                refused=True,
             )
         try:
             # One byte more than the limit: a file that grows while read is still refused.
@@ -66,5 +72,5 @@ def read_source_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         except OSError as exc:
             raise UnreadableFile(f"cannot read file: {exc.strerror or exc}") from None
     if len(data) > limit:
-        raise UnreadableFile(f"not checked: file is too large (more than {limit / 2**20:.0f} MiB)")
+        raise UnreadableFile(f"file is too large (more than {limit / 2**20:.0f} MiB)", refused=True)
     return data

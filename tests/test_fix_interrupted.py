@@ -22,8 +22,8 @@ from flake8_tradelint.cli import run
 from flake8_tradelint.config import clear_cache
 
 ROOT = Path(__file__).resolve().parent.parent
-KILL_RUNS = int(os.environ.get("TRADELINT_KILL_RUNS", "12"))
-FILES = 40
+KILL_RUNS = int(os.environ.get("TRADELINT_KILL_RUNS", "10"))
+FILES = 24
 TEMP_FILE = re.compile(r"^\..+\.py\.[^.]+\.tradelint$")
 
 
@@ -184,9 +184,9 @@ main()
         ("fsync", 1, "before", 0, 1),  # written, not yet flushed to disk
         ("replace", 1, "before", 0, 1),  # flushed, not yet renamed
         ("replace", 1, "after", 1, 0),  # the first file renamed into place
-        ("fsync", 39, "half", 19, 1),  # the 20th file half written
-        ("replace", 20, "before", 19, 1),
-        ("replace", 20, "after", 20, 0),
+        ("fsync", 23, "half", 11, 1),  # the 12th file half written
+        ("replace", 12, "before", 11, 1),
+        ("replace", 12, "after", 12, 0),
     ],
 )
 def test_killed_at_each_step_of_a_write(
