@@ -334,3 +334,46 @@ def test_fixer_leaves_a_file_libcst_cannot_parse(
     assert run([str(path), "--fix"]) == 1
     assert capsys.readouterr().err.startswith(f"tradelint: {path}: fix not applied: Syntax Error @ 1:1.\nnewer syntax")
     assert path.read_text(encoding="utf-8") == BUG and stat.S_IMODE(path.stat().st_mode) == mode
+
+
+def test_undecodable_file_names_and_an_ascii_terminal(tmp_path: Path) -> None:
+    os.mkdir(tmp_path / "src")
+    with open(os.path.join(os.fsencode(tmp_path / "src"), b"\xff_latin.py"), "wb") as fh:
+        fh.write(BUG.encode())
+    (tmp_path / "src" / "café.py").write_text(BUG, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "flake8_tradelint", str(tmp_path / "src"), "--fix"],
+        capture_output=True, cwd=ROOT, env={**os.environ, "PYTHONIOENCODING": "ascii"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == b"Fixed 2 findings; 0 remaining in 2 files.\n"
+    fixed = [os.path.join(os.fsencode(tmp_path / "src"), name) for name in (b"\xff_latin.py", "café.py".encode())]
+    assert all(open(path, "rb").read().endswith(FIXED_TAIL.encode()) for path in fixed)
+    proc = subprocess.run(
+        [sys.executable, "-m", "flake8_tradelint", str(tmp_path / "src"), "--select", "TRD001"],
+        capture_output=True, cwd=ROOT, env={**os.environ, "PYTHONIOENCODING": "ascii"},
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"All checks passed (2 files).\n", b"")
+    (tmp_path / "src" / "café.py").write_text(BUG, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "flake8_tradelint", str(tmp_path / "src" / "café.py")],
+        capture_output=True, cwd=ROOT, env={**os.environ, "PYTHONIOENCODING": "ascii"},
+    )
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines()[0] == f"{tmp_path}/src/caf\\xe9.py:5:5: {MESSAGE}".encode()
+
+
+def test_reader_leaving_early_is_not_a_crash(tmp_path: Path) -> None:
+    for i in range(2000):
+        (tmp_path / f"m{i:04d}.py").write_text(BUG, encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flake8_tradelint", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # ``| head -1``
+    err = proc.stderr.read()
+    assert proc.wait(timeout=300) == 2
+    assert first.startswith(f"{tmp_path / 'm0000.py'}:5:5: TRD301".encode())
+    assert err == b""
