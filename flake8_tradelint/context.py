@@ -11,6 +11,7 @@ import io
 import os
 import re
 import sys
+import threading
 import tokenize
 import warnings
 from dataclasses import dataclass, field
@@ -32,9 +33,42 @@ SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 def parse_module(source: str | bytes, filename: str = "<unknown>") -> ast.Module:
     """``ast.parse`` without the compiler's SyntaxWarnings (``"\\d"``, ``"a"()``): they describe the
     checked code, not tradelint, and would be printed to stderr as if tradelint had a problem."""
+    if sys.version_info < (3, 11):
+        return _parse_on_a_large_stack(source, filename)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return ast.parse(source, filename=filename)
+
+
+# CPython 3.10 builds the ``ast`` of a long operator chain (``1+1+...``, 150,000 terms) with C
+# recursion and no depth check: it overflows an 8 MB stack and kills the process (3.11 raises
+# RecursionError instead). 512 MB of address space, committed only as used, holds the deepest
+# chain a 10 MiB file can spell.
+PARSE_STACK_BYTES = 512 * 2**20
+
+
+def _parse_on_a_large_stack(source: str | bytes, filename: str) -> ast.Module:
+    outcome: list[ast.Module | BaseException] = []
+
+    def work() -> None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                outcome.append(ast.parse(source, filename=filename))
+        except BaseException as exc:  # handed to the caller's thread as is
+            outcome.append(exc)
+
+    previous = threading.stack_size(PARSE_STACK_BYTES)
+    try:
+        worker = threading.Thread(target=work, name="tradelint-parse")
+        worker.start()
+    finally:
+        threading.stack_size(previous)
+    worker.join()
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
 
 
 def parse_expression(source: str) -> ast.expr:

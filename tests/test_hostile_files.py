@@ -71,7 +71,11 @@ def lint(tmp_path: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tup
         (b"if x:\n\tif y:\n\t\tpass\n        pass\n", [f"hostile.py:4:1: TRD001 syntax error: inconsistent use of tabs and spaces in indentation ({GRAMMAR})"]),
         (b"print 'hello'\n", [f"hostile.py:1:1: TRD001 syntax error: Missing parentheses in call to 'print'. Did you mean print(...)? ({GRAMMAR})"]),
         (b"x = " + b"(" * 300 + b"1" + b")" * 300 + b"\n", [f"hostile.py:1:205: TRD001 syntax error: too many nested parentheses ({GRAMMAR})"]),
-        (b"x = " + b"+".join([b"1"] * 200_000) + b"\n", ["hostile.py:1:1: TRD001 file is too deeply nested to parse"]),
+        (
+            b"x = " + b"+".join([b"1"] * 200_000) + b"\n",
+            # 3.10 parses it on a large stack (on its own it crashed: no depth check); 3.11+ refuse.
+            [] if sys.version_info < (3, 11) else ["hostile.py:1:1: TRD001 file is too deeply nested to parse"],
+        ),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ["hostile.py:1:1: TRD001 cannot decode file as utf-8: byte 0x89: invalid start byte"]),
     ],
     ids=[
