@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import os
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Iterator, Sequence
 
 from flake8_tradelint import __version__
-from flake8_tradelint.config import Config, ConfigError, config_for, load_config_file
+from flake8_tradelint.config import Config, ConfigError, config_for, did_you_mean, load_config_file
 from flake8_tradelint.engine import Checker
 from flake8_tradelint.finding import Finding
+from flake8_tradelint.output import FORMATS, MACHINE_FORMATS, Summary, write_findings, write_statistics
+from flake8_tradelint.progress import Progress
 from flake8_tradelint.registry import all_codes
+
+# Patched by tests that assert the summary line exactly.
+clock = time.perf_counter
 
 # Folders never worth linting: VCS metadata, caches, build output, virtualenvs (also found by pyvenv.cfg).
 SKIP_DIRS = {
@@ -34,7 +39,7 @@ def _code_list(value: str) -> tuple[str, ...]:
     known = all_codes()
     for code in codes:
         if not any(k.startswith(code) for k in known):
-            raise argparse.ArgumentTypeError(f"unknown rule code or prefix '{code}'")
+            raise argparse.ArgumentTypeError(f"unknown rule code or prefix '{code}'{did_you_mean(code, known)}")
     return codes
 
 
@@ -47,8 +52,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders to check")
     parser.add_argument("--select", type=_code_list, help="comma-separated codes or prefixes to report")
     parser.add_argument("--ignore", type=_code_list, default=(), help="comma-separated codes or prefixes to skip")
-    parser.add_argument("--output-format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--output-format",
+        choices=FORMATS,
+        default="text",
+        help="text (default: with the source line), concise (one line each), json, "
+        "github (workflow annotations), sarif (SARIF 2.1.0)",
+    )
+    parser.add_argument("--statistics", action="store_true", help="print counts per code instead of the findings")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print the findings only: no summary, no progress")
     parser.add_argument("--config", type=Path, help="a pyproject.toml to use instead of the nearest one")
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply `exclude` to files named on the command line too (for pre-commit)",
+    )
     parser.add_argument("--fix", action="store_true", help="apply safe fixes, writing files atomically")
     parser.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
@@ -61,13 +79,15 @@ def _is_virtualenv(folder: Path) -> bool:
     return os.path.isfile(folder / "pyvenv.cfg")
 
 
-def discover(paths: Sequence[Path], forced: Config | None) -> Iterator[Path]:
-    """Files named on the command line are always checked; folders are walked, minus exclusions."""
+def discover(paths: Sequence[Path], forced: Config | None, force_exclude: bool = False) -> Iterator[Path]:
+    """Files named on the command line are checked (unless ``force_exclude``, as ruff's
+    ``--force-exclude``); folders are walked, minus exclusions."""
     for path in paths:
         if not os.path.lexists(path):
             raise UsageError(f"{path}: no such file or directory")
         if not os.path.isdir(path):
-            yield path
+            if not (force_exclude and (forced or config_for(path)).is_excluded(path)):
+                yield path
             continue
         unreadable: list[OSError] = []
         for folder, dirs, files in os.walk(path, onerror=unreadable.append):
@@ -90,7 +110,12 @@ def discover(paths: Sequence[Path], forced: Config | None) -> Iterator[Path]:
 # Subcommands other than ``check``: name -> "module:function" taking the remaining arguments and
 # returning an exit code. ``tradelint PATH...`` means ``tradelint check PATH...``; to check a
 # folder that is named like a subcommand, write ``tradelint ./rules``.
-SUBCOMMANDS: dict[str, str] = {}
+SUBCOMMANDS: dict[str, str] = {
+    "rule": "flake8_tradelint.commands.rule:main",
+    "rules": "flake8_tradelint.commands.rules:main",
+    "config": "flake8_tradelint.commands.config:main",
+    "renames": "flake8_tradelint.commands.renames:main",
+}
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -105,6 +130,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def run_check(argv: Sequence[str]) -> int:
+    started = clock()
     parser = build_parser()
     args = parser.parse_args(argv)
     select: tuple[str, ...] | None = args.select
@@ -114,7 +140,7 @@ def run_check(argv: Sequence[str]) -> int:
         parser.error(f"{', '.join(both)} both selected and ignored; remove it from one of --select and --ignore")
     try:
         forced = load_config_file(args.config) if args.config is not None else None
-        files = list(dict.fromkeys(discover(args.paths, forced)))
+        files = list(dict.fromkeys(discover(args.paths, forced, args.force_exclude)))
         # Every configuration is loaded before any file is checked: a bad one stops the run whole.
         configs = {file: (forced or config_for(file)).with_cli(select, ignore) for file in files}
     except ConfigError as exc:
@@ -124,8 +150,9 @@ def run_check(argv: Sequence[str]) -> int:
         print(f"tradelint: error: {exc}", file=sys.stderr)
         return 2
 
+    progress = Progress(len(configs), quiet=args.quiet)
     if args.fix or args.diff:
-        return _run_fix(configs, args)
+        return _run_fix(configs, args, progress, started)
 
     checker = Checker()
     findings: list[Finding] = []
@@ -135,53 +162,50 @@ def run_check(argv: Sequence[str]) -> int:
             findings.extend(checker.check_path(file, config, display=str(file)))
         except Exception:  # a bug in tradelint must not cost the rest of the run
             internal_errors += 1
+            progress.clear()
             print(f"tradelint: internal error while checking {file}; please report it:", file=sys.stderr)
             traceback.print_exc(file=sys.stderr)
+        progress.advance()
+    progress.clear()
 
-    _print_findings(findings, args.output_format, len(configs))
+    _report(findings, args, Summary(len(configs), clock() - started, findings), internal_errors == 0)
     if internal_errors:
         return 2
     return 1 if findings else 0
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _print_findings(findings: list[Finding], output_format: str, checked: int, fixed: int | None = None) -> None:
-    if output_format == "json":
-        json.dump([f.as_json() for f in findings], sys.stdout, indent=2)
-        sys.stdout.write("\n")
-        return
-    for finding in findings:
-        print(finding.as_text())
-    safe = sum(1 for f in findings if f.fix is not None and f.fix.safety == "safe")
-    unsafe = sum(1 for f in findings if f.fix is not None and f.fix.safety == "unsafe")
-    if fixed is not None:
-        print(f"Fixed {_plural(fixed, 'finding')}; {len(findings)} remaining in {_plural(checked, 'file')}.")
-    elif findings:
-        hints = [f"{safe} fixable with `--fix`"] if safe else []
-        hints += [f"{unsafe} {'more ' if safe else ''}with `--unsafe-fixes`"] if unsafe else []
-        hint = f" ({', '.join(hints)})" if hints else ""
-        print(f"Found {_plural(len(findings), 'finding')} in {_plural(checked, 'file')}{hint}.")
+def _report(findings: list[Finding], args: argparse.Namespace, summary: Summary, successful: bool = True) -> None:
+    if args.statistics:
+        write_statistics(findings, args.output_format, sys.stdout)
     else:
-        print(f"All checks passed ({_plural(checked, 'file')}).")
+        write_findings(findings, args.output_format, sys.stdout, execution_successful=successful)
+    if not args.quiet:
+        stream = sys.stderr if args.output_format in MACHINE_FORMATS else sys.stdout
+        if args.output_format == "text" and findings and not args.statistics:
+            print(file=stream)
+        print(summary.line(), file=stream)
 
 
-def _run_fix(configs: dict[Path, Config], args: argparse.Namespace) -> int:
+def _run_fix(
+    configs: dict[Path, Config], args: argparse.Namespace, progress: Progress, started: float
+) -> int:
     from flake8_tradelint.fix.fixer import WriteError, compute_fixes, write_atomically
 
     display = {file: str(file) for file in configs}
     display.update({Path(os.path.abspath(file)): str(file) for file in configs})
-    outcome = compute_fixes(configs, args.unsafe_fixes, display)
+    outcome = compute_fixes(configs, args.unsafe_fixes, display, progress=progress.advance)
+    progress.clear()
     for error in outcome.errors:
         print(f"tradelint: {error}", file=sys.stderr)
     if args.diff:
         sys.stdout.write(outcome.diff(display))
-        count = len(outcome.new_texts)
-        print(f"Would fix {_plural(outcome.fixed, 'finding')} in {_plural(count, 'file')}.", file=sys.stderr)
         if outcome.internal_errors:
             return 2
+        if not args.quiet:
+            summary = Summary(
+                len(configs), clock() - started, outcome.findings, outcome.fixed, len(outcome.new_texts)
+            )
+            print(summary.line(), file=sys.stderr)
         return 1 if outcome.new_texts or outcome.findings else 0
     failed = 0
     for path, text in sorted(outcome.new_texts.items()):
@@ -190,7 +214,8 @@ def _run_fix(configs: dict[Path, Config], args: argparse.Namespace) -> int:
         except (WriteError, OSError) as exc:
             failed += 1
             print(f"tradelint: {exc}", file=sys.stderr)
-    _print_findings(outcome.findings, args.output_format, len(configs), fixed=outcome.fixed)
+    summary = Summary(len(configs), clock() - started, outcome.findings, outcome.fixed)
+    _report(outcome.findings, args, summary, failed == 0)
     if failed or outcome.internal_errors:
         return 2
     return 1 if outcome.findings else 0
@@ -207,10 +232,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         code = 130
     except BrokenPipeError:
-        # ``tradelint . | head``: the reader left. No traceback; and no second error when Python
-        # flushes stdout at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        code = 2
+        # The reader (``| head``) went away: stop quietly, as Python's documentation recommends.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 1
     sys.exit(code)
 
 

@@ -6,13 +6,13 @@ Every front-end (CLI, flake8 plugin, mypy plugin) asks :func:`config_for` and ge
 
 from __future__ import annotations
 
-import fnmatch
+import difflib
 import keyword
 import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -20,6 +20,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 from flake8_tradelint.files import UnreadableFile, read_source_bytes
+from flake8_tradelint.globs import FilePattern, GlobError, absolute_posix, file_pattern
 from flake8_tradelint.registry import all_codes
 
 SHUTDOWN_METHODS = (
@@ -46,6 +47,8 @@ KNOWN_KEYS = (
     "task-owners",
     "shutdown-methods",
     "renames",
+    "rename-packs",
+    "renames-unknown-receivers",
 )
 
 
@@ -62,11 +65,19 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Rename:
-    """``owner.old -> new``; ``owner`` is None for an entry that matches any receiver."""
+    """``owner.old -> new``; ``owner`` is None for an entry that matches any receiver.
+
+    Entries from a rename pack also say which pack and library version they come from, and
+    whether the old name is distinctive enough to report on a receiver whose type is unknown.
+    """
 
     owner: str | None
     old: str
     new: str
+    pack: str | None = None
+    since: str | None = None  # "web3 6.0.0": the first version where only the new name works
+    any_receiver: bool = False
+    note: str | None = None  # what else the fix needs ("drop the await")
 
 
 @dataclass(frozen=True)
@@ -81,8 +92,17 @@ class Config:
     task_owners: tuple[str, ...] = ()
     shutdown_methods: tuple[str, ...] = SHUTDOWN_METHODS
     renames: tuple[Rename, ...] = field(default=())
+    rename_packs: tuple[str, ...] = ()
+    # Entries of the enabled packs, after the project's own ``renames`` (which win on a clash).
+    pack_renames: tuple[Rename, ...] = ()
+    renames_unknown_receivers: bool = False
     # ``--ignore`` without ``--select``: applied after ``select``/``ignore``, whatever their prefixes.
     cli_ignore: tuple[str, ...] = ()
+
+    @property
+    def all_renames(self) -> tuple[Rename, ...]:
+        own = {(r.owner, r.old) for r in self.renames}
+        return self.renames + tuple(r for r in self.pack_renames if (r.owner, r.old) not in own)
 
     def with_cli(self, select: tuple[str, ...] | None, ignore: tuple[str, ...]) -> Config:
         """As ruff: ``--select`` replaces the file's ``select`` *and* ``ignore`` (the command line
@@ -91,14 +111,16 @@ class Config:
             return replace(self, select=select, ignore=ignore, cli_ignore=())
         return replace(self, cli_ignore=self.cli_ignore + ignore)
 
-    def relative(self, path: Path) -> str:
-        """The path as globs in this config see it: relative to the config's folder."""
-        if self.root is not None:
-            try:
-                return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
-            except ValueError:
-                pass
-        return path.as_posix()
+    def per_file_ignored(self, path: Path) -> tuple[str, ...]:
+        """The codes ``per-file-ignores`` adds for ``path``; globs behave as ruff's (globs.py)."""
+        if not self.per_file_ignores:
+            return ()
+        target = absolute_posix(path)
+        ignored: tuple[str, ...] = ()
+        for pattern, codes in self.per_file_ignores:
+            if file_pattern(pattern, self.root, allow_negation=True).hits(target):
+                ignored += codes
+        return ignored
 
     def enabled(self, code: str, path: Path | None = None) -> bool:
         """ruff's precedence: between ``select`` and ``ignore`` the longer (more specific) matching
@@ -108,16 +130,23 @@ class Config:
             return False
         if _longest_match(code, self.cli_ignore) >= 0:
             return False
-        if path is not None and self.per_file_ignores:
-            rel = self.relative(path)
-            for pattern, codes in self.per_file_ignores:
-                if _glob_match(rel, pattern) and _longest_match(code, codes) >= 0:
-                    return False
+        if path is not None and _longest_match(code, self.per_file_ignored(path)) >= 0:
+            return False
         return True
 
     def is_excluded(self, path: Path) -> bool:
-        rel = self.relative(path)
-        return any(_glob_match(rel, pattern) for pattern in self.exclude)
+        """As ruff: the path or any folder above it, up to the config's folder, matches a pattern."""
+        if not self.exclude:
+            return False
+        patterns = [file_pattern(p, self.root) for p in self.exclude]
+        current = Path(absolute_posix(path))
+        root = Path(absolute_posix(self.root)) if self.root is not None else None
+        while True:
+            if any(p.hits(current.as_posix()) for p in patterns):
+                return True
+            if current == root or current.parent == current:
+                return False
+            current = current.parent
 
 
 def _longest_match(code: str, prefixes: tuple[str, ...]) -> int:
@@ -125,13 +154,10 @@ def _longest_match(code: str, prefixes: tuple[str, ...]) -> int:
     return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
 
 
-def _glob_match(rel: str, pattern: str) -> bool:
-    """Match like ruff: against the relative path, any of its leading folders, or the basename."""
-    pattern = pattern.rstrip("/")
-    if fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(rel.rsplit("/", 1)[-1], pattern):
-        return True
-    parts = rel.split("/")
-    return any(fnmatch.fnmatchcase("/".join(parts[:i]), pattern) for i in range(1, len(parts)))
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """``"; did you mean 'select'?"`` for the closest candidate, or ``""``."""
+    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else ""
 
 
 def _is_identifier(name: str) -> bool:
@@ -149,8 +175,16 @@ def _codes(path: Path, key: str, value: object) -> tuple[str, ...]:
     known = all_codes()
     for code in codes:
         if not any(k.startswith(code) for k in known):
-            raise ConfigError(path, key, f"unknown rule code or prefix '{code}'")
+            raise ConfigError(path, key, f"unknown rule code or prefix '{code}'{did_you_mean(code, known)}")
     return codes
+
+
+def _globs(path: Path, key: str, patterns: Iterable[str], negation: bool) -> None:
+    for pattern in patterns:
+        try:
+            FilePattern.make(pattern, path.parent, allow_negation=negation)
+        except GlobError as exc:
+            raise ConfigError(path, key, str(exc)) from None
 
 
 def _table(path: Path, key: str, value: object) -> Mapping[str, Any]:
@@ -163,7 +197,8 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     """Validate the ``[tool.tradelint]`` table; raise ConfigError naming the first problem."""
     for key in data:
         if key not in KNOWN_KEYS:
-            raise ConfigError(path, key, f"unknown key (known keys: {', '.join(KNOWN_KEYS)})")
+            hint = did_you_mean(key, KNOWN_KEYS) or f" (known keys: {', '.join(KNOWN_KEYS)})"
+            raise ConfigError(path, key, f"unknown key{hint}")
     cfg = Config(root=path.parent.resolve(), source=path)
     if "select" in data:
         cfg = replace(cfg, select=_codes(path, "select", data["select"]))
@@ -175,6 +210,8 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
             raise ConfigError(path, "ignore", f"'{both[0]}' is also in 'select'; keep it in one of the two")
     if "per-file-ignores" in data:
         table = _table(path, "per-file-ignores", data["per-file-ignores"])
+        for glob in table:
+            _globs(path, f"per-file-ignores.{glob}", [glob], negation=True)
         cfg = replace(
             cfg,
             per_file_ignores=tuple(
@@ -183,6 +220,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         )
     if "exclude" in data:
         cfg = replace(cfg, exclude=_string_list(path, "exclude", data["exclude"]))
+        _globs(path, "exclude", cfg.exclude, negation=False)
     if "resources" in data:
         resources = []
         for ctor, method in _table(path, "resources", data["resources"]).items():
@@ -202,6 +240,27 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         cfg = replace(cfg, shutdown_methods=SHUTDOWN_METHODS + tuple(n for n in names if n not in SHUTDOWN_METHODS))
     if "renames" in data:
         cfg = replace(cfg, renames=_parse_renames(path, _table(path, "renames", data["renames"])))
+    if "rename-packs" in data:
+        from flake8_tradelint.rename_packs import available_packs, load_pack
+
+        names = _string_list(path, "rename-packs", data["rename-packs"])
+        known = available_packs()
+        for name in names:
+            if name not in known:
+                raise ConfigError(
+                    path, "rename-packs", f"unknown rename pack '{name}' (available: {', '.join(sorted(known))})"
+                )
+        unique = tuple(dict.fromkeys(names))
+        cfg = replace(
+            cfg,
+            rename_packs=unique,
+            pack_renames=tuple(r for name in unique for r in load_pack(name).renames),
+        )
+    if "renames-unknown-receivers" in data:
+        value = data["renames-unknown-receivers"]
+        if not isinstance(value, bool):
+            raise ConfigError(path, "renames-unknown-receivers", f"expected true or false, got {value!r}")
+        cfg = replace(cfg, renames_unknown_receivers=value)
     return cfg
 
 

@@ -17,12 +17,9 @@ import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import Any, Iterator
 
 from flake8_tradelint.files import UnreadableFile, read_source_bytes
-
-if TYPE_CHECKING:
-    from flake8_tradelint.config import Config
 
 NEWLINE = re.compile(r"\r\n|\r|\n")
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)

@@ -20,6 +20,7 @@ from flake8_tradelint.fix.plan import Edit, Fix, FixSpec, Span
 from flake8_tradelint.registry import Report, all_rules
 
 if TYPE_CHECKING:
+    from flake8_tradelint.analysis.rename_model import RenameSite
     from flake8_tradelint.analysis.resource_model import ResourceAnalysis
     from flake8_tradelint.analysis.task_model import TaskAnalysis
 
@@ -50,6 +51,13 @@ class FileContext:
         from flake8_tradelint.analysis.task_model import TaskAnalysis
 
         return TaskAnalysis(self)
+
+    @cached_property
+    def rename_sites(self) -> list[RenameSite]:
+        """Accesses under a renamed name, shared by TRD401 (proven) and TRD402 (unproven)."""
+        from flake8_tradelint.analysis.rename_model import RenameAnalysis
+
+        return list(RenameAnalysis(self).sites())
 
 
 class SourceError(Exception):

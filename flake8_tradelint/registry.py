@@ -6,7 +6,7 @@ import ast
 import importlib
 import pkgutil
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Iterator
+from typing import TYPE_CHECKING, ClassVar, Iterator, Literal
 
 from flake8_tradelint.fix.plan import FixSpec
 
@@ -20,6 +20,26 @@ ENGINE_CODES = {
     "TRD001": "file could not be read or parsed",
     "TRD002": "invalid tradelint configuration",
 }
+ENGINE_NAMES = {
+    "TRD001": "unparsable-file",
+    "TRD002": "invalid-configuration",
+}
+
+# A family is the hundreds of a code: TRD3xx are the asyncio task rules.
+FAMILIES = {
+    "TRD0": "engine",
+    "TRD1": "dataclass constants",
+    "TRD2": "async resources",
+    "TRD3": "asyncio tasks",
+    "TRD4": "renamed attributes",
+}
+
+# Whether a finding of the rule comes with a fix: on every finding, on some, or never.
+FixAvailability = Literal["always", "sometimes", "none"]
+
+
+def family(code: str) -> str:
+    return FAMILIES.get(code[:4], "unknown")
 
 
 @dataclass(frozen=True)
@@ -38,6 +58,7 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     incident: ClassVar[str | None] = None
+    fix_availability: ClassVar[FixAvailability] = "none"
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flake8_tradelint.config import clear_cache, config_for
 from flake8_tradelint.fix.fixer import FixOutcome, compute_fixes
+from flake8_tradelint.rename_packs import available_packs, load_pack
 from tests.conftest import FIXTURES
 
 FIXED_SUFFIX = ".fixed"
@@ -28,8 +29,10 @@ def copy_fixtures(dest: Path) -> Path:
     return dest
 
 
-# Renames configured in fixtures/pyproject.toml, mapped back for comparison.
-RENAMES = {"spot_markets": "spot_map", "last_price": "old_price"}
+# Renames configured in fixtures/pyproject.toml, mapped back for comparison, and the rename pack
+# entries that fixtures/renames/ enables, mapped forward (old -> new) on both sides alike.
+RENAMES = {"spot_markets": "spot_map", "last_price": "old_price", "usd_balance": "balance_usd"}
+RENAMES.update({r.old: r.new for name in available_packs() for r in load_pack(name).renames})
 ADDED_IMPORTS = {"ClassVar", "typing", "asyncio"}
 
 
@@ -54,6 +57,13 @@ class Normalize(ast.NodeTransformer):
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
         self.generic_visit(node)
         node.attr = RENAMES.get(node.attr, node.attr)
+        return node
+
+    def visit_alias(self, node: ast.alias) -> ast.AST:
+        # ``from numpy import nan as NaN`` is the fix of ``from numpy import NaN``.
+        node.name = RENAMES.get(node.name, node.name)
+        if node.asname is not None and RENAMES.get(node.asname) == node.name:
+            node.asname = None
         return node
 
     def visit_Constant(self, node: ast.Constant) -> ast.AST:

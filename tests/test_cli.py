@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from flake8_tradelint import cli
 from flake8_tradelint.cli import run
 from flake8_tradelint.config import clear_cache
 
@@ -27,6 +28,12 @@ def _fresh_config_cache() -> None:
     clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The summary's time, made exact.
+    monkeypatch.setattr(cli, "clock", lambda: 0.0)
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -36,14 +43,21 @@ def write(path: Path, text: str) -> Path:
 def test_text_output_and_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bug = write(tmp_path / "bug.py", BUG)
     assert run([str(bug)]) == 1
-    out = capsys.readouterr().out.splitlines()
-    assert out == [f"{bug}:5:5: TRD301 [*] {MESSAGE}", "Found 1 finding in 1 file (1 fixable with `--fix`)."]
+    assert capsys.readouterr().out.splitlines() == [
+        f"{bug}:5:5: TRD301 [*] {MESSAGE}",
+        "  |",
+        "5 |     asyncio.create_task(g())",
+        "  |     ^^^^^^^^^^^^^^^^^^^^^^^^",
+        "  = help: Keep a strong reference until the task is done",
+        "",
+        "Checked 1 file in 0.00s: 1 finding, 1 fixable with `--fix`.",
+    ]
 
 
 def test_clean_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(tmp_path / "ok.py", CLEAN)
     assert run([str(tmp_path)]) == 0
-    assert capsys.readouterr().out == "All checks passed (1 file).\n"
+    assert capsys.readouterr().out == "Checked 1 file in 0.00s: all checks passed.\n"
 
 
 def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -109,7 +123,7 @@ def test_syntax_error_is_one_finding_and_run_goes_on(tmp_path: Path, capsys: pyt
     assert f"{tmp_path / 'nul.py'}:1:6: TRD001 file contains a NUL byte: not Python source" in out
     assert f"{tmp_path / 'latin.py'}:1:1: TRD001 cannot decode file: unknown encoding: nope" in out
     assert f"{tmp_path / 'bad_utf8.py'}:1:6: TRD001 cannot decode file as utf-8: byte 0xff: invalid start byte" in out
-    assert out[-1] == "Found 5 findings in 5 files (1 fixable with `--fix`)."
+    assert out[-1] == "Checked 5 files in 0.00s: 5 findings, 1 fixable with `--fix`."
 
 
 def test_deep_nesting_does_not_crash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -128,7 +142,7 @@ def test_skips_vcs_virtualenvs_and_excluded(tmp_path: Path, capsys: pytest.Captu
     write(tmp_path / "generated" / "api.py", BUG)
     write(tmp_path / "src" / "legacy_client.py", BUG)
     kept = write(tmp_path / "src" / "client.py", BUG)
-    assert run([str(tmp_path)]) == 1
+    assert run([str(tmp_path), "--output-format", "concise"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in out[:-1]] == [str(kept)]
     # A file named on the command line is checked even when excluded, as ruff does by default.
@@ -140,7 +154,7 @@ def test_per_file_ignores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     write(tmp_path / "pyproject.toml", '[tool.tradelint]\nper-file-ignores = { "tests/*" = ["TRD3"] }\n')
     write(tmp_path / "tests" / "test_x.py", BUG)
     app = write(tmp_path / "app.py", BUG)
-    assert run([str(tmp_path)]) == 1
+    assert run([str(tmp_path), "--output-format", "concise"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in out[:-1]] == [str(app)]
 
@@ -148,8 +162,15 @@ def test_per_file_ignores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ("[tool.tradelint]\nselec = ['TRD']\n", "[tool.tradelint] key 'selec': unknown key (known keys: "
-         "select, ignore, per-file-ignores, exclude, resources, task-owners, shutdown-methods, renames)"),
+        ("[tool.tradelint]\nselec = ['TRD']\n", "[tool.tradelint] key 'selec': unknown key; did you mean 'select'?"),
+        ("[tool.tradelint]\nper_file_ignores = {}\n",
+         "[tool.tradelint] key 'per_file_ignores': unknown key; did you mean 'per-file-ignores'?"),
+        ("[tool.tradelint]\ncolour = true\n", "[tool.tradelint] key 'colour': unknown key (known keys: "
+         "select, ignore, per-file-ignores, exclude, resources, task-owners, shutdown-methods, renames, "
+         "rename-packs, renames-unknown-receivers)"),
+        ("[tool.tradelint]\nselect = ['TDR301']\n",
+         "[tool.tradelint] key 'select': unknown rule code or prefix 'TDR301'; did you mean 'TRD301'?"),
+        ("[tool.tradelint]\nexclude = ['gen[erated']\n", "[tool.tradelint] key 'exclude': unclosed character class in 'gen[erated'"),
         ("[tool.tradelint]\nselect = ['TRD999']\n", "[tool.tradelint] key 'select': unknown rule code or prefix 'TRD999'"),
         ("[tool.tradelint]\nignore = 'TRD301'\n", "[tool.tradelint] key 'ignore': expected a list of strings, got 'TRD301'"),
         ("[tool.tradelint\nselect = []\n", "[tool.tradelint]: invalid TOML: Expected ']' at the end of a table declaration (at line 1, column 16)"),
@@ -157,6 +178,10 @@ def test_per_file_ignores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
         ("[tool.tradelint]\nrenames = { 'a' = 'b', 'b' = 'a' }\n", "[tool.tradelint] key 'renames.a': 'a' -> 'b' and 'b' -> 'a' chain or cycle; give each old name its final new name"),
         ("[tool.tradelint]\nresources = { 'lib.Client' = 3 }\n", "[tool.tradelint] key 'resources.lib.Client': expected a close method name, got 3"),
         ("[tool.tradelint]\nper-file-ignores = { 'tests/*' = ['XYZ1'] }\n", "[tool.tradelint] key 'per-file-ignores.tests/*': unknown rule code or prefix 'XYZ1'"),
+        ("[tool.tradelint]\nrename-packs = ['web3-v6', 'web3-v9']\n", "[tool.tradelint] key 'rename-packs': unknown rename pack 'web3-v9' (available: "
+         "ccxt-exchange-ids, driftpy-0.7, eth-account-0.13, numpy-2, pandas-2, pydantic-v2, web3-v6, web3-v7)"),
+        ("[tool.tradelint]\nrename-packs = 'web3-v6'\n", "[tool.tradelint] key 'rename-packs': expected a list of strings, got 'web3-v6'"),
+        ("[tool.tradelint]\nrenames-unknown-receivers = 'yes'\n", "[tool.tradelint] key 'renames-unknown-receivers': expected true or false, got 'yes'"),
     ],
 )
 def test_config_errors_exit_2_before_any_check(

@@ -18,7 +18,10 @@ def _fresh_config_cache() -> None:
     clear_cache()
 
 
-KNOWN = "select, ignore, per-file-ignores, exclude, resources, task-owners, shutdown-methods, renames"
+KNOWN = (
+    "select, ignore, per-file-ignores, exclude, resources, task-owners, shutdown-methods, renames, "
+    "rename-packs, renames-unknown-receivers"
+)
 
 FAULTS: list[tuple[str, bytes, str]] = [
     # broken TOML
@@ -31,7 +34,8 @@ FAULTS: list[tuple[str, bytes, str]] = [
      ": invalid TOML: nested too deeply"),
     ("section-not-a-table", b"[tool]\ntradelint = 3\n", ": [tool.tradelint] must be a table"),
     # unknown keys and codes
-    ("unknown-key", b"[tool.tradelint]\nselec = ['TRD']\n", f" key 'selec': unknown key (known keys: {KNOWN})"),
+    ("unknown-key", b"[tool.tradelint]\nselec = ['TRD']\n", " key 'selec': unknown key; did you mean 'select'?"),
+    ("unknown-key-no-suggestion", b"[tool.tradelint]\nzzz = 1\n", f" key 'zzz': unknown key (known keys: {KNOWN})"),
     ("unknown-code", b"[tool.tradelint]\nselect = ['TRD999']\n", " key 'select': unknown rule code or prefix 'TRD999'"),
     ("unknown-prefix", b"[tool.tradelint]\nignore = ['E501']\n", " key 'ignore': unknown rule code or prefix 'E501'"),
     ("unknown-code-per-file", b"[tool.tradelint]\nper-file-ignores = { 'tests/*' = ['XYZ1'] }\n",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from flake8_tradelint import cli
 from flake8_tradelint.cli import run
 from flake8_tradelint.config import clear_cache, config_for
 from flake8_tradelint.engine import Checker
@@ -16,6 +17,11 @@ from tests.conftest import FIXTURES
 from tests.fixes import FIXED_SUFFIX, copy_fixtures, fix_tree, fixture_files, normalized_dump
 
 OUTCOME = fix_tree(FIXTURES)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "clock", lambda: 0.0)
 FILES = fixture_files()
 
 
@@ -30,7 +36,7 @@ def test_fixed_output_is_the_stored_one(path: Path) -> None:
     if new is None:
         assert not stored.exists(), f"{stored} is stale: the fixer no longer changes {path.name}"
     else:
-        assert stored.exists(), f"no stored fixed output; run: python -m tests.update_fixed"
+        assert stored.exists(), "no stored fixed output; run: python -m tests.update_fixed"
         assert new == stored.read_text(encoding="utf-8")
 
 
@@ -87,7 +93,7 @@ def test_fix_writes_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[st
     before = clean.stat().st_mtime_ns
     assert run([str(tmp_path), "--fix"]) == 0
     assert bug.read_text(encoding="utf-8").endswith(FIXED_BUG_TAIL)
-    assert capsys.readouterr().out == "Fixed 1 finding; 0 remaining in 2 files.\n"
+    assert capsys.readouterr().out == "Checked 2 files in 0.00s: fixed 1 finding, 0 remaining.\n"
     assert clean.stat().st_mtime_ns == before  # unchanged files are not rewritten
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bug.py", "clean.py"]  # no temp files left
 
@@ -101,7 +107,7 @@ def test_diff_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert bug.read_text(encoding="utf-8") == BUG
     assert f"--- {bug}\n+++ {bug}\n" in captured.out
     assert "-    asyncio.create_task(g())\n+    _keep_task(asyncio.create_task(g()))\n" in captured.out
-    assert captured.err == "Would fix 1 finding in 1 file.\n"
+    assert captured.err == "Checked 1 file in 0.00s: would fix 1 finding in 1 file.\n"
 
 
 @pytest.mark.parametrize(
@@ -157,3 +163,50 @@ def test_fix_through_symlink_rewrites_the_target(tmp_path: Path) -> None:
     link.symlink_to(real)
     write_atomically(SourceFile.read(link), "x = 2\n")
     assert link.is_symlink() and real.read_text(encoding="utf-8") == "x = 2\n"
+
+
+OVERLAPPING = '''import asyncio
+
+import aiohttp
+
+
+async def both(url):
+    rest = aiohttp.ClientSession()
+    ws = aiohttp.ClientSession()
+    asyncio.create_task(ws.ws_connect(url))
+    await rest.get(url)
+    await ws.get(url)
+    await rest.close()
+'''
+
+OVERLAPPING_FIXED = '''import asyncio
+
+import aiohttp
+
+
+_background_tasks = set()
+
+
+def _keep_task(task):
+    """Hold a strong reference to ``task`` until it is done: the event loop keeps only a weak one."""
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
+    return task
+
+
+async def both(url):
+    async with aiohttp.ClientSession() as rest:
+        async with aiohttp.ClientSession() as ws:
+            _keep_task(asyncio.create_task(ws.ws_connect(url)))
+            await rest.get(url)
+            await ws.get(url)
+'''
+
+
+def test_overlapping_fixes_settle_over_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clear_cache()
+    path = tmp_path / "both.py"
+    path.write_text(OVERLAPPING, encoding="utf-8")
+    assert run([str(path), "--fix"]) == 0
+    assert path.read_text(encoding="utf-8") == OVERLAPPING_FIXED
+    assert capsys.readouterr().out == "Checked 1 file in 0.00s: fixed 3 findings, 0 remaining.\n"

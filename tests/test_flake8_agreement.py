@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import FIXTURES, ROOT
 
@@ -38,3 +39,33 @@ def test_flake8_and_cli_agree_on_fixtures() -> None:
     cols_cli = {(f["path"], f["line"], f["column"]) for f in json.loads(cli.stdout)}
     assert cols_flake8 == cols_cli
     assert (FIXTURES / "TRD301.py").is_file()
+
+
+BUG = "import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n"
+
+
+def _flake8(cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "TRD", "--isolated", "."],
+        cwd=cwd, capture_output=True, text=True,
+    )
+
+
+def test_flake8_honours_tool_tradelint(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.tradelint]\nper-file-ignores = { "quiet.py" = ["TRD301"] }\n')
+    (tmp_path / "loud.py").write_text(BUG)
+    (tmp_path / "quiet.py").write_text(BUG)
+    proc = _flake8(tmp_path)
+    assert proc.returncode == 1
+    assert [line.split(" ")[0] for line in proc.stdout.splitlines()] == ["./loud.py:5:5:"]
+
+
+def test_flake8_reports_a_broken_config_as_trd002(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.tradelint]\nselec = ['TRD']\n")
+    (tmp_path / "bug.py").write_text(BUG)
+    proc = _flake8(tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        f"./bug.py:1:1: TRD002 {tmp_path / 'pyproject.toml'}: [tool.tradelint] key 'selec': unknown key; "
+        "did you mean 'select'?"
+    ]

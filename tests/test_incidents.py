@@ -4,12 +4,11 @@ copy, the repaired program behaves, and tradelint then reports nothing."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import FIXTURES, ROOT
 
@@ -29,13 +28,14 @@ def _copy(name: str, tmp_path: Path) -> Path:
     return dest
 
 
-def _fix_and_recheck(program: Path, *flags: str) -> None:
+def _fix_and_recheck(program: Path, files: int, fixes: int, *flags: str) -> None:
     fixed = _run(["-m", "flake8_tradelint", "--fix", *flags, "."], program)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
-    assert fixed.stdout.startswith("Fixed "), fixed.stdout
+    files_checked = f"Checked {files} files in "
+    assert re.fullmatch(rf"{files_checked}\d+\.\d\ds: fixed {fixes} findings, 0 remaining\.\n", fixed.stdout)
     check = _run(["-m", "flake8_tradelint", "."], program)
     assert check.returncode == 0, check.stdout
-    assert check.stdout.startswith("All checks passed")
+    assert re.fullmatch(rf"{files_checked}\d+\.\d\ds: all checks passed\.\n", check.stdout)
 
 
 def test_000_renamed_attribute(tmp_path: Path) -> None:
@@ -44,7 +44,7 @@ def test_000_renamed_attribute(tmp_path: Path) -> None:
     assert before.returncode == 1
     assert "AttributeError: 'Vat' object has no attribute 'spot_map'" in before.stderr
     # ``hasattr(vat, "spot_map")`` names the attribute in a string: an unsafe fix.
-    _fix_and_recheck(program, "--unsafe-fixes")
+    _fix_and_recheck(program, 4, 2, "--unsafe-fixes")
     after = _run(["main.py"], program)
     assert (after.returncode, after.stdout, after.stderr) == (0, "spot markets: 2, has spot: True\n", "")
 
@@ -53,7 +53,7 @@ def test_001_dataclass_cache_key(tmp_path: Path) -> None:
     program = _copy("001_cache_key_program", tmp_path)
     before = _run(["main.py"], program)
     assert before.stdout == "class key: 'analysis:signals'\ninstance key: ''\n"
-    _fix_and_recheck(program)  # safe fixes suffice
+    _fix_and_recheck(program, 6, 3)  # safe fixes suffice
     after = _run(["main.py"], program)
     assert (after.returncode, after.stdout, after.stderr) == (
         0,
@@ -69,7 +69,7 @@ def test_002_unclosed_session_and_pending_task(tmp_path: Path) -> None:
     assert "Task was destroyed but it is pending!" in before.stderr
     assert "Unclosed client session" in before.stderr
     # Cancelling the backfill at shutdown changes what shutdown does: an unsafe fix.
-    _fix_and_recheck(program, "--unsafe-fixes")
+    _fix_and_recheck(program, 2, 2, "--unsafe-fixes")
     after = _run(["main.py"], program)
     assert after.returncode == 0, after.stderr
     assert after.stdout == "levels: {'VWAP': 64210.5, 'POC': 64180.0}\nstopped\n"

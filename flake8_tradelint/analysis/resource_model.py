@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal, cast
 from flake8_tradelint.analysis.dataclass_model import resolve_class
 from flake8_tradelint.analysis.uses import (
     Use,
+    assigned_to,
     classify,
     declares_outer,
     in_cleanup_block,
@@ -17,9 +18,8 @@ from flake8_tradelint.analysis.uses import (
     name_loads,
     resolve_aliases,
     self_attribute_loads,
-    self_name,
 )
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
+from flake8_tradelint.context import ModuleInfo
 
 if TYPE_CHECKING:
     from flake8_tradelint.engine import FileContext
@@ -130,23 +130,12 @@ class ResourceAnalysis:
             return Creation(call, spec, label, "inline", call, function=function)
         if isinstance(parent, ast.Expr):
             return Creation(call, spec, label, "inline", call, function=function)
-        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is expr:
-            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
-            if len(targets) != 1:
-                return None
-            target = targets[0]
-            if isinstance(target, ast.Name):
-                return Creation(call, spec, label, "local", parent, target.id, function)
-            receiver = self_name(function)
-            cls = module.parent(function)
-            if (
-                isinstance(target, ast.Attribute)
-                and isinstance(target.value, ast.Name)
-                and target.value.id == receiver
-                and isinstance(cls, ast.ClassDef)
-            ):
-                return Creation(call, spec, label, "self", parent, target.attr, function, cls)
-        return None
+        binding = assigned_to(module, expr, function)
+        if binding is None:
+            return None
+        if binding.kind == "local":
+            return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
+        return Creation(call, spec, label, "self", binding.stmt, binding.name, function, binding.cls)
 
     @cached_property
     def verdicts(self) -> list[Verdict]:
@@ -217,10 +206,6 @@ class ResourceAnalysis:
                 if self.closes(use, c.spec) or self._takes_care(module, use, owner_is_class=True):
                     return True
         return False
-
-    def shutdown_method(self, cls: ast.ClassDef) -> str | None:
-        names = {stmt.name for stmt in cls.body if isinstance(stmt, FUNCTION_NODES)}
-        return next((m for m in self.ctx.config.shutdown_methods if m in names), None)
 
 
 def _keyword_is_false(call: ast.Call, name: str) -> bool:

@@ -11,6 +11,7 @@ from flake8_tradelint.analysis.dataclass_model import resolve_definition
 from flake8_tradelint.analysis.resource_model import class_and_bases
 from flake8_tradelint.analysis.uses import (
     Use,
+    assigned_to,
     classify,
     declares_outer,
     name_loads,
@@ -202,26 +203,14 @@ class TaskAnalysis:
         function = module.enclosing_function(call)
         if function is None or module.enclosing_scope(call) is not function:
             return None
-        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is call:
-            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
-            if len(targets) != 1:
-                return None
-            target = targets[0]
-            if isinstance(target, ast.Name):
-                if target.id == "_":
-                    return TaskSite(call, "discarded", label, parent)
-                if self._local_dangles(function, target.id):
-                    return TaskSite(call, "local", label, parent, target.id, function)
-                return None
-            cls = module.parent(function)
-            if (
-                isinstance(target, ast.Attribute)
-                and isinstance(target.value, ast.Name)
-                and target.value.id == self_name(function)
-                and isinstance(cls, ast.ClassDef)
-                and not self._self_attribute_handled(cls, target.attr)
-            ):
-                return TaskSite(call, "self", label, parent, target.attr, function, cls)
+        binding = assigned_to(module, call, function)
+        if binding is not None:
+            if binding.kind == "local" and binding.name == "_":
+                return TaskSite(call, "discarded", label, binding.stmt)
+            if binding.kind == "local" and self._local_dangles(function, binding.name):
+                return TaskSite(call, "local", label, binding.stmt, binding.name, function)
+            if binding.cls is not None and not self._self_attribute_handled(binding.cls, binding.name):
+                return TaskSite(call, "self", label, binding.stmt, binding.name, function, binding.cls)
             return None
         if isinstance(parent, ast.Call) and call in parent.args:
             container = _local_container_added_to(parent)
@@ -284,10 +273,6 @@ class TaskAnalysis:
             if other is not cls and any(node is cls for _, node in class_and_bases(self.module, other)):
                 family.append((self.module, other))
         return family
-
-    def shutdown_method(self, cls: ast.ClassDef) -> str | None:
-        names = {stmt.name for stmt in cls.body if isinstance(stmt, FUNCTION_NODES)}
-        return next((m for m in self.ctx.config.shutdown_methods if m in names), None)
 
 
 def _methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, tuple[ModuleInfo, ast.stmt]]:

@@ -64,6 +64,46 @@ def classify(module: ModuleInfo, node: ast.expr) -> Use:
     return Use(node, "other")
 
 
+@dataclass(frozen=True)
+class Binding:
+    """Where a created value is kept: a local name, or an attribute of the method's ``self``."""
+
+    kind: str  # "local" or "self"
+    name: str
+    stmt: ast.Assign | ast.AnnAssign
+    cls: ast.ClassDef | None = None
+
+
+def assigned_to(
+    module: ModuleInfo, expr: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef
+) -> Binding | None:
+    """``name = expr`` or ``self.attr = expr`` (one target), for ``expr`` directly in ``function``."""
+    parent = module.parent(expr)
+    if not (isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is expr):
+        return None
+    targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+    if len(targets) != 1:
+        return None
+    target = targets[0]
+    if isinstance(target, ast.Name):
+        return Binding("local", target.id, parent)
+    cls = module.parent(function)
+    if (
+        isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == self_name(function)
+        and isinstance(cls, ast.ClassDef)
+    ):
+        return Binding("self", target.attr, parent, cls)
+    return None
+
+
+def shutdown_method(cls: ast.ClassDef, names: tuple[str, ...]) -> str | None:
+    """The class's first method named like a shutdown (``close``, ``stop``, ... configurable)."""
+    defined = {stmt.name for stmt in cls.body if isinstance(stmt, FUNCTION_NODES)}
+    return next((m for m in names if m in defined), None)
+
+
 def is_awaited_call(module: ModuleInfo, call: ast.Call) -> bool:
     return isinstance(module.parent(call), ast.Await)
 

@@ -84,6 +84,16 @@ class EditTransformer(cst.CSTTransformer):
                 updated = updated.with_changes(attr=cst.Name(edit.param("new")))
         return updated
 
+    def leave_ImportAlias(self, original: cst.ImportAlias, updated: cst.ImportAlias) -> cst.ImportAlias:
+        for edit in self._matching("rename_import", original):
+            self.applied.add(edit)
+            if isinstance(updated.name, cst.Name) and updated.name.value == edit.param("old"):
+                # ``from numpy import NaN`` -> ``from numpy import nan as NaN``: the module's own
+                # uses of the name stay valid.
+                asname = updated.asname or cst.AsName(name=cst.Name(edit.param("old")))
+                updated = updated.with_changes(name=cst.Name(edit.param("new")), asname=asname)
+        return updated
+
     def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString) -> cst.SimpleString:
         for edit in self._matching("rename_string", original, exact=True):
             self.applied.add(edit)

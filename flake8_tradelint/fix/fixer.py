@@ -16,6 +16,7 @@ import tempfile
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from flake8_tradelint.config import Config
 from flake8_tradelint.context import Project, parse_module
@@ -116,9 +117,14 @@ def _apply(before: str, edits: list[Edit]) -> str:
 
 
 def compute_fixes(
-    files: dict[Path, Config], unsafe: bool, display: dict[Path, str] | None = None
+    files: dict[Path, Config],
+    unsafe: bool,
+    display: dict[Path, str] | None = None,
+    progress: Callable[[], None] | None = None,
 ) -> FixOutcome:
     """Check ``files``, apply every applicable fix until nothing changes; nothing is written.
+
+    ``progress`` is called once per file of the first pass (the one that checks them all).
 
     Every file is read once, up front: its findings, its edits and the bytes that
     :func:`write_atomically` compares with the disk all come from that one snapshot, so a file
@@ -161,8 +167,12 @@ def compute_fixes(
                 broken.add(key)
                 errors.append(f"{name}: internal error, file left alone; please report it: {exc!r}")
                 results[path] = []
+                if pass_number == 0 and progress is not None:
+                    progress()
                 continue
             results[path] = findings
+            if pass_number == 0 and progress is not None:
+                progress()
             for finding in findings:
                 if finding.fix is None or not finding.fix.applies(unsafe):
                     continue

@@ -50,6 +50,7 @@ class ClassVarOnlyBoundUnderTypeChecking(Rule):
     code = "TRD103"
     name = "classvar-only-bound-under-type-checking"
     incident = "001"
+    fix_availability = "always"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         module = ctx.module

@@ -27,6 +27,8 @@ class DataclassConstantWithoutClassVar(Rule):
 
     ## Example
     ```python
+    from dataclasses import dataclass
+
     @dataclass
     class CacheSchema:
         CACHE_KEY: str = ""
@@ -34,6 +36,9 @@ class DataclassConstantWithoutClassVar(Rule):
 
     ## Use instead
     ```python
+    from dataclasses import dataclass
+    from typing import ClassVar
+
     @dataclass
     class CacheSchema:
         CACHE_KEY: ClassVar[str] = ""
@@ -47,6 +52,7 @@ class DataclassConstantWithoutClassVar(Rule):
     code = "TRD101"
     name = "dataclass-constant-without-classvar"
     incident = "001"
+    fix_availability = "always"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         module = ctx.module

@@ -23,6 +23,8 @@ class DataclassFieldOverriddenByClassAttribute(Rule):
 
     ## Example
     ```python
+    from dataclasses import dataclass
+
     @dataclass
     class CacheSchema:
         CACHE_KEY: str = ""
@@ -33,6 +35,9 @@ class DataclassFieldOverriddenByClassAttribute(Rule):
 
     ## Use instead
     ```python
+    from dataclasses import dataclass
+    from typing import ClassVar
+
     @dataclass
     class CacheSchema:
         CACHE_KEY: ClassVar[str] = ""
@@ -48,6 +53,7 @@ class DataclassFieldOverriddenByClassAttribute(Rule):
     code = "TRD102"
     name = "dataclass-field-overridden-by-class-attribute"
     incident = "001"
+    fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         module = ctx.module

@@ -21,12 +21,16 @@ class DiscardedTask(Rule):
 
     ## Example
     ```python
+    import asyncio
+
     async def start():
         asyncio.create_task(poll())
     ```
 
     ## Use instead
     ```python
+    import asyncio
+
     background_tasks = set()
 
     async def start():
@@ -42,6 +46,7 @@ class DiscardedTask(Rule):
     code = "TRD301"
     name = "discarded-task"
     incident = "002"
+    fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for site in ctx.tasks.sites:

@@ -23,6 +23,8 @@ class PendingTasksNeverCancelled(Rule):
 
     ## Example
     ```python
+    import asyncio
+
     async def first(tasks):
         done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         return done.pop().result()
@@ -30,6 +32,8 @@ class PendingTasksNeverCancelled(Rule):
 
     ## Use instead
     ```python
+    import asyncio
+
     async def first(tasks):
         done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in pending:
@@ -44,6 +48,7 @@ class PendingTasksNeverCancelled(Rule):
     code = "TRD304"
     name = "pending-tasks-never-cancelled"
     incident = "002"
+    fix_availability = "none"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         module = ctx.module

@@ -18,11 +18,15 @@ class ResourceCreatedAtImportTime(Rule):
 
     ## Example
     ```python
+    import aiohttp
+
     session = aiohttp.ClientSession()
     ```
 
     ## Use instead
     ```python
+    import aiohttp
+
     async def main():
         async with aiohttp.ClientSession() as session:
             ...
@@ -35,6 +39,7 @@ class ResourceCreatedAtImportTime(Rule):
     code = "TRD203"
     name = "resource-created-at-import-time"
     incident = "002"
+    fix_availability = "none"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for verdict in ctx.resources.verdicts:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from flake8_tradelint.analysis.uses import shutdown_method
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.specs import shutdown_fix
 from flake8_tradelint.registry import Report, Rule
@@ -18,6 +19,8 @@ class ResourceOnSelfNeverClosed(Rule):
 
     ## Example
     ```python
+    import aiohttp
+
     class ContextService:
         async def startup(self):
             self._client_session = aiohttp.ClientSession()
@@ -28,6 +31,8 @@ class ResourceOnSelfNeverClosed(Rule):
 
     ## Use instead
     ```python
+    import aiohttp
+
     class ContextService:
         async def startup(self):
             self._client_session = aiohttp.ClientSession()
@@ -44,6 +49,7 @@ class ResourceOnSelfNeverClosed(Rule):
     code = "TRD202"
     name = "resource-on-self-never-closed"
     incident = "002"
+    fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for verdict in ctx.resources.verdicts:
@@ -51,7 +57,7 @@ class ResourceOnSelfNeverClosed(Rule):
                 continue
             c = verdict.creation
             assert c.cls is not None and c.function is not None
-            shutdown = ctx.resources.shutdown_method(c.cls)
+            shutdown = shutdown_method(c.cls, ctx.config.shutdown_methods)
             advice = f"close it in `{shutdown}()`" if shutdown else "add a `close()` method that closes it"
             fix = shutdown_fix(
                 ctx.module,

@@ -18,6 +18,8 @@ class TaskLocalNeverAwaited(Rule):
 
     ## Example
     ```python
+    import asyncio
+
     async def refresh():
         task = asyncio.create_task(poll())
         task.add_done_callback(log_result)
@@ -25,6 +27,8 @@ class TaskLocalNeverAwaited(Rule):
 
     ## Use instead
     ```python
+    import asyncio
+
     async def refresh():
         task = asyncio.create_task(poll())
         task.add_done_callback(log_result)
@@ -38,6 +42,7 @@ class TaskLocalNeverAwaited(Rule):
     code = "TRD302"
     name = "task-local-never-awaited"
     incident = "002"
+    fix_availability = "always"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for site in ctx.tasks.sites:

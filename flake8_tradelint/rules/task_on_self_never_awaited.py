@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from flake8_tradelint.analysis.uses import shutdown_method
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.specs import asyncio_spelling, shutdown_fix
 from flake8_tradelint.registry import Report, Rule
@@ -19,6 +20,8 @@ class TaskOnSelfNeverAwaited(Rule):
 
     ## Example
     ```python
+    import asyncio
+
     class ContextService:
         async def startup(self):
             self._backfill_task = asyncio.create_task(self._backfill())
@@ -29,6 +32,9 @@ class TaskOnSelfNeverAwaited(Rule):
 
     ## Use instead
     ```python
+    import asyncio
+    import contextlib
+
     class ContextService:
         async def startup(self):
             self._backfill_task = asyncio.create_task(self._backfill())
@@ -41,19 +47,21 @@ class TaskOnSelfNeverAwaited(Rule):
     ```
 
     ## Fix safety
-    Safe when the class has a shutdown-like method: cancel-and-await is added there, guarded.
+    Unsafe: the fix adds cancel-and-await, guarded, at the start of the class's shutdown-like
+    method (none without one), so shutdown now stops the work instead of letting it run on.
     """
 
     code = "TRD303"
     name = "task-on-self-never-awaited"
     incident = "002"
+    fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for site in ctx.tasks.sites:
             if site.problem != "self":
                 continue
             assert site.cls is not None and site.function is not None
-            shutdown = ctx.tasks.shutdown_method(site.cls)
+            shutdown = shutdown_method(site.cls, ctx.config.shutdown_methods)
             advice = (
                 f"cancel it in `{shutdown}()`" if shutdown else "add a shutdown method that cancels and awaits it"
             )

@@ -20,6 +20,8 @@ class UnclosedAsyncResource(Rule):
 
     ## Example
     ```python
+    import aiohttp
+
     async def fetch(url):
         session = aiohttp.ClientSession()
         resp = await session.get(url)
@@ -29,6 +31,8 @@ class UnclosedAsyncResource(Rule):
 
     ## Use instead
     ```python
+    import aiohttp
+
     async def fetch(url):
         async with aiohttp.ClientSession() as session:
             return await session.get(url)
@@ -42,6 +46,7 @@ class UnclosedAsyncResource(Rule):
     code = "TRD201"
     name = "unclosed-async-resource"
     incident = "002"
+    fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for verdict in ctx.resources.verdicts:

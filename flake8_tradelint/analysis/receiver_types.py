@@ -1,0 +1,416 @@
+"""The class of an expression, inferred without mypy, for the TRD4xx rules.
+
+A type is a dotted name (``driftpy.pickle.vat.Vat``) or :data:`UNKNOWN`. It comes from a
+constructor call, a parameter/variable/attribute annotation (``Optional[X]``, ``X | None`` and
+string annotations included), the return annotation of a first-party function or method,
+``self.x`` assigned from any of these, and the facts of the enabled rename packs
+(``web3.Web3.eth`` is a ``web3.eth.Eth``). A class or module named directly (``Web3``, ``np``) is
+its own type: ``Web3.toChecksumAddress`` reads the attribute from the class.
+
+Inference is flow-insensitive: a name assigned two different types, or anything unknown, is
+:data:`UNKNOWN`, and the rules built on it report nothing there.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass, field
+from typing import Iterator, Mapping
+
+from flake8_tradelint.analysis.dataclass_model import annotation_head, resolve_definition
+from flake8_tradelint.analysis.uses import self_name
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, parse_expression
+
+UNKNOWN = "?"
+OPTIONAL = {"typing.Optional", "typing_extensions.Optional"}
+UNION = {"typing.Union", "typing_extensions.Union"}
+SELF = {"typing.Self", "typing_extensions.Self"}
+# Annotations that say nothing about the value.
+UNTYPED = {"typing.Any", "typing_extensions.Any", "builtins.object"}
+BUILTIN_CLASSES = {name for name in dir(builtins) if isinstance(getattr(builtins, name), type)}
+TYPING_CONTAINERS = {
+    f"{module}.{name}": f"builtins.{name.lower()}"
+    for module in ("typing", "typing_extensions")
+    for name in ("Dict", "List", "Set", "FrozenSet", "Tuple")
+}
+MAX_DEPTH = 12
+
+@dataclass(frozen=True)
+class Binding:
+    """How a name got its value: ``annotation``, ``value`` (an expression typed in ``scope``),
+    ``type`` (known already) or ``unknown``."""
+
+    kind: str
+    value: ast.expr | str | None = None
+    scope: Env | None = None
+
+
+class Env:
+    """A scope's names and how each was bound; each name is typed only when a lookup asks."""
+
+    def __init__(self, types: ReceiverTypes, self_type: str = UNKNOWN) -> None:
+        self.types = types
+        self.self_type = self_type
+        self.bindings: dict[str, list[Binding]] = {}
+        self.resolved: dict[str, str] = {}
+        # In a method: the name of ``self`` and what the method assigns to ``self.<attr>``.
+        self.receiver: str | None = None
+        self.self_stores: list[tuple[str, Binding]] = []
+
+    def bind(self, name: str, kind: str, value: ast.expr | str | None = None, scope: Env | None = None) -> None:
+        self.bindings.setdefault(name, []).append(Binding(kind, value, scope))
+
+    def has(self, name: str) -> bool:
+        return name in self.bindings
+
+    def type_of(self, name: str, depth: int) -> str | None:
+        """None when the scope never binds ``name``."""
+        if name not in self.bindings:
+            return None
+        found = self.resolved.get(name)
+        if found is not None:
+            return found
+        self.resolved[name] = UNKNOWN  # ``x = f(x)`` ends here
+        kinds = {self._evaluate(binding, depth) for binding in self.bindings[name]}
+        result = next(iter(kinds)) if len(kinds) == 1 else UNKNOWN
+        self.resolved[name] = result
+        return result
+
+    def _evaluate(self, binding: Binding, depth: int) -> str:
+        kind, value = binding.kind, binding.value
+        if kind == "type" and isinstance(value, str):
+            return value
+        if kind == "annotation" and isinstance(value, ast.expr):
+            return self.types.annotation_type(value, self.self_type)
+        if kind == "value" and isinstance(value, ast.expr):
+            return self.types.expr_type(value, binding.scope or self, depth + 1)
+        return UNKNOWN
+
+
+@dataclass(frozen=True)
+class TypeFacts:
+    """Facts about third-party classes: their other import paths, attribute and return types."""
+
+    owners: Mapping[str, str] = field(default_factory=dict)
+    attribute_types: Mapping[str, str] = field(default_factory=dict)
+
+    def canonical(self, type_name: str) -> str:
+        return self.owners.get(type_name, type_name)
+
+
+NO_FACTS = TypeFacts()
+
+
+def strip_optional(module: ModuleInfo, annotation: ast.expr) -> ast.expr | None:
+    """``Optional[X]``, ``X | None``, ``Union[X, None]``, ``"X"`` -> ``X``; other unions -> None."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = parse_expression(annotation.value.strip())
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        members = [m for m in (annotation.left, annotation.right) if not _is_none(m)]
+        return strip_optional(module, members[0]) if len(members) == 1 else None
+    if isinstance(annotation, ast.Subscript):
+        head = module.imports.qualify(annotation.value)
+        if head in OPTIONAL:
+            return strip_optional(module, annotation.slice)
+        if head in UNION and isinstance(annotation.slice, ast.Tuple):
+            members = [m for m in annotation.slice.elts if not _is_none(m)]
+            return strip_optional(module, members[0]) if len(members) == 1 else None
+        return None if head in UNION else annotation
+    return annotation
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def scope_nodes(scope: ast.AST) -> Iterator[ast.AST]:
+    """Nodes in a scope's own body: nested functions and classes have scopes of their own."""
+    stack = list(ast.iter_child_nodes(scope))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def find_class(module: ModuleInfo, type_name: str) -> tuple[ModuleInfo, ast.ClassDef] | None:
+    """The first-party class a qualified type name refers to (``module``'s own classes included)."""
+    found = module.project.lookup(type_name, module.roots) if "." in type_name else None
+    if found is None and type_name.rpartition(".")[0] == module.module_name:
+        stmt = module.top_level.get(type_name.rpartition(".")[2])
+        found = (module, stmt) if stmt is not None else None
+    if found is None or not isinstance(found[1], ast.ClassDef):
+        return None
+    return found[0], found[1]
+
+
+def types_for(module: ModuleInfo, facts: TypeFacts) -> ReceiverTypes:
+    """One inference per module and set of facts, shared by every rule and every importer."""
+    key = (f"receiver-types:{id(facts)}", module.tree)
+    found = module.project.class_memo.get(key)
+    if not isinstance(found, ReceiverTypes):
+        found = ReceiverTypes(module, facts)
+        module.project.class_memo[key] = found
+    return found
+
+
+class ReceiverTypes:
+    def __init__(self, module: ModuleInfo, facts: TypeFacts) -> None:
+        self.module = module
+        self.facts = facts
+        self._envs: dict[ast.AST, Env] = {}
+        self._class_types: dict[ast.ClassDef, Env] = {}
+        self._module_env: Env | None = None
+        self._mro: dict[str, list[tuple[ModuleInfo, ast.ClassDef]]] = {}
+
+    # -- names -----------------------------------------------------------------------------------
+
+    def class_name(self, cls: ast.ClassDef) -> str | None:
+        """The qualified name of a top-level class of this module."""
+        if self.module.module_name is None or self.module.top_level.get(cls.name) is not cls:
+            return None
+        return f"{self.module.module_name}.{cls.name}"
+
+    def annotation_type(self, annotation: ast.expr | None, self_type: str = UNKNOWN) -> str:
+        if annotation is None:
+            return UNKNOWN
+        inner = strip_optional(self.module, annotation)
+        if isinstance(inner, ast.Subscript):
+            # A parametrised container is still the container: ``dict[str, Any]`` is a dict.
+            head = inner.value
+            generic = TYPING_CONTAINERS.get(self.module.qualify(head) or "")
+            if generic is not None:
+                return generic
+            inner = head if isinstance(head, ast.Name) and head.id in BUILTIN_CLASSES else None
+        if inner is None or annotation_head(self.module, inner) is not inner:
+            return UNKNOWN
+        if (
+            isinstance(inner, ast.Name)
+            and inner.id in BUILTIN_CLASSES
+            and inner.id not in self.module.imports.names
+            and inner.id not in self.module.top_level
+        ):
+            return UNKNOWN if inner.id == "object" else f"builtins.{inner.id}"
+        qualified = self.module.qualify(inner)
+        if qualified is None or qualified in UNTYPED:
+            return UNKNOWN
+        if qualified in SELF:
+            return self_type
+        return self.facts.canonical(qualified)
+
+    def reference(self, expr: ast.expr) -> str | None:
+        """The class or module an expression names directly (``Web3``, ``np``, ``ccxt.pro``)."""
+        root = self.module.imports.root_name(expr)
+        if root is None or not (root in self.module.imports.names or root in self.module.top_level):
+            return None
+        qualified = self.module.qualify(expr)
+        return self.facts.canonical(qualified) if qualified is not None else None
+
+    # -- expressions -------------------------------------------------------------------------------
+
+    def expr_type(self, expr: ast.expr, env: Env, depth: int = 0) -> str:
+        if depth > MAX_DEPTH:
+            return UNKNOWN
+        if isinstance(expr, ast.Await):
+            expr = expr.value
+        if isinstance(expr, ast.Call):
+            return self.call_type(expr, env, depth + 1)
+        if isinstance(expr, ast.Name):
+            found = env.type_of(expr.id, depth)
+            if found is None and env is not self.module_env:
+                found = self.module_env.type_of(expr.id, depth)
+            if found is not None:
+                return found
+            return self.reference(expr) or UNKNOWN
+        if isinstance(expr, ast.Attribute):
+            root = self.module.imports.root_name(expr)
+            if root is not None and not env.has(root) and not self.module_env.has(root):
+                ref = self.reference(expr)
+                if ref is not None:
+                    return ref
+            owner = self.expr_type(expr.value, env, depth + 1)
+            return self.member_type(owner, expr.attr, depth + 1)
+        return UNKNOWN
+
+    def call_type(self, call: ast.Call, env: Env, depth: int = 0) -> str:
+        """A constructor's class, or the annotated return type of a function or method."""
+        func = call.func
+        is_local = isinstance(func, ast.Name) and (env.has(func.id) or self.module_env.has(func.id))
+        found = None if is_local else resolve_definition(self.module, func)
+        if found is not None:
+            defining, stmt = found
+            if isinstance(stmt, ast.ClassDef):
+                return f"{defining.module_name}.{stmt.name}" if defining.module_name else UNKNOWN
+            if isinstance(stmt, FUNCTION_NODES):
+                return types_for(defining, self.facts).annotation_type(stmt.returns)
+            return UNKNOWN
+        root = self.module.imports.root_name(func)
+        if root is not None and not env.has(root) and not self.module_env.has(root):
+            ref = self.reference(func)
+            # A third-party name called like a class (``Web3(...)``, ``pd.DataFrame(...)``).
+            if ref is not None and ref.rpartition(".")[2][:1].isupper():
+                return ref
+        if isinstance(func, ast.Attribute):
+            owner = self.expr_type(func.value, env, depth + 1)
+            if owner != UNKNOWN:
+                return self.method_return_type(owner, func.attr, depth + 1)
+        return UNKNOWN
+
+    def member_type(self, owner: str, attr: str, depth: int = 0) -> str:
+        if owner == UNKNOWN or depth > MAX_DEPTH:
+            return UNKNOWN
+        for module, cls in self.mro(owner):
+            found = types_for(module, self.facts).class_attribute_types(cls).type_of(attr, depth)
+            if found is not None:
+                return found
+        return self.facts.attribute_types.get(f"{owner}.{attr}", UNKNOWN)
+
+    def method_return_type(self, owner: str, name: str, depth: int = 0) -> str:
+        if owner == UNKNOWN or depth > MAX_DEPTH:
+            return UNKNOWN
+        for module, cls in self.mro(owner):
+            for stmt in cls.body:
+                if isinstance(stmt, FUNCTION_NODES) and stmt.name == name:
+                    return types_for(module, self.facts).annotation_type(stmt.returns, self_type=owner)
+        return self.facts.attribute_types.get(f"{owner}.{name}()", UNKNOWN)
+
+    def mro(self, type_name: str) -> list[tuple[ModuleInfo, ast.ClassDef]]:
+        """The first-party classes of a type's hierarchy, depth first (enough for lookups)."""
+        cached = self._mro.get(type_name)
+        if cached is not None:
+            return cached
+        found_all: list[tuple[ModuleInfo, ast.ClassDef]] = []
+        seen: set[int] = set()
+        stack = [type_name]
+        while stack and len(seen) < MAX_DEPTH * 4:
+            found = find_class(self.module, stack.pop(0))
+            if found is None or id(found[1]) in seen:
+                continue
+            seen.add(id(found[1]))
+            found_all.append(found)
+            module, cls = found
+            stack.extend(q for q in (module.qualify(base) for base in cls.bases) if q is not None)
+        self._mro[type_name] = found_all
+        return found_all
+
+    # -- scopes ------------------------------------------------------------------------------------
+
+    def function_env(self, func: ast.FunctionDef | ast.AsyncFunctionDef | None) -> Env:
+        """A function's local names: parameters, assignments, loop and ``with`` targets, imports."""
+        if func is None:
+            return self.module_env
+        cached = self._envs.get(func)
+        if cached is not None:
+            return cached
+        cls = self.module.parent(func)
+        receiver = self_name(func) if isinstance(cls, ast.ClassDef) else None
+        own_type = (self.class_name(cls) if isinstance(cls, ast.ClassDef) else None) or UNKNOWN
+        env = Env(self, own_type)
+        env.receiver = receiver
+        self._envs[func] = env
+        args = func.args
+        for arg in args.posonlyargs + args.args + args.kwonlyargs:
+            if arg.arg == receiver:
+                env.bind(arg.arg, "type", own_type)
+            else:
+                env.bind(arg.arg, "annotation" if arg.annotation is not None else "unknown", arg.annotation)
+        for extra in (args.vararg, args.kwarg):
+            if extra is not None:
+                env.bind(extra.arg, "unknown")
+        self._collect_assignments(func, env)
+        return env
+
+    @property
+    def module_env(self) -> Env:
+        if self._module_env is None:
+            self._module_env = Env(self)
+            self._collect_assignments(self.module.tree, self._module_env)
+        return self._module_env
+
+    def _collect_assignments(self, scope: ast.AST, env: Env) -> None:
+        at_module = scope is self.module.tree
+        receiver = env.receiver
+        for node in scope_nodes(scope):
+            if receiver is not None and isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                if _is_self_attribute(node, receiver):
+                    parent = self.module.parent(node)
+                    if isinstance(parent, ast.AnnAssign) and parent.target is node:
+                        env.self_stores.append((node.attr, Binding("annotation", parent.annotation)))
+                    elif isinstance(parent, ast.Assign) and parent.targets == [node]:
+                        env.self_stores.append((node.attr, Binding("value", parent.value, env)))
+                    else:
+                        env.self_stores.append((node.attr, Binding("unknown")))
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                env.bind(node.target.id, "annotation", node.annotation)
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        env.bind(target.id, "value", node.value)
+                    else:
+                        _mark_unknown(target, env)
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.NamedExpr, ast.AugAssign)):
+                _mark_unknown(node.target, env)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        _mark_unknown(item.optional_vars, env)
+            elif isinstance(node, ast.Import) and not at_module:
+                for alias in node.names:
+                    local = alias.asname or alias.name.split(".")[0]
+                    env.bind(local, "type", self.facts.canonical(alias.name if alias.asname else local))
+            elif isinstance(node, ast.ImportFrom) and not at_module:
+                for alias in node.names:
+                    if node.level == 0 and node.module:
+                        env.bind(alias.asname or alias.name, "type", self.facts.canonical(f"{node.module}.{alias.name}"))
+                    else:
+                        env.bind(alias.asname or alias.name, "unknown")
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not at_module:
+                env.bind(node.name, "unknown")
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                env.bind(node.name, "unknown")
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                for name in node.names:
+                    env.bind(name, "unknown")
+
+    def class_attribute_types(self, cls: ast.ClassDef) -> Env:
+        """Attributes of a class: class-body annotations and ``self.x`` assignments in methods."""
+        cached = self._class_types.get(cls)
+        if cached is not None:
+            return cached
+        attrs = Env(self)
+        self._class_types[cls] = attrs
+        for stmt in cls.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                attrs.bind(stmt.target.id, "annotation", stmt.annotation)
+        for method in cls.body:
+            if isinstance(method, FUNCTION_NODES):
+                for attr, binding in self.function_env(method).self_stores:
+                    attrs.bindings.setdefault(attr, []).append(binding)
+        return attrs
+
+    def receiver_type(self, receiver: ast.expr, at: ast.AST) -> str:
+        return self.expr_type(receiver, self.function_env(self.module.enclosing_function(at)))
+
+
+def _mark_unknown(target: ast.AST, env: Env) -> None:
+    for node in ast.walk(target):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            env.bind(node.id, "unknown")
+
+
+def _is_self_attribute(node: ast.AST, receiver: str | None) -> bool:
+    return (
+        receiver is not None
+        and isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == receiver
+    )
+
+
+def _attr(node: ast.AST) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else ""
+

@@ -1,0 +1,37 @@
+"""``tradelint rules``: every code with its name, family and whether a fix is available."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Sequence
+
+from flake8_tradelint.ruledocs import rule_docs
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="tradelint rules", description="List every rule.")
+    parser.add_argument("--output-format", choices=("text", "json"), default="text")
+    args = parser.parse_args(argv)
+    docs = list(rule_docs().values())
+    if args.output_format == "json":
+        data = [
+            {
+                "code": d.code,
+                "name": d.name,
+                "family": d.family,
+                "fix": d.fix_availability,
+                "summary": d.summary,
+                "incident": d.incident.number if d.incident else None,
+            }
+            for d in docs
+        ]
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    rows = [("code", "name", "family", "fix")] + [(d.code, d.name, d.family, d.fix_availability) for d in docs]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+    return 0

@@ -1,0 +1,71 @@
+"""Run this checkout's pre-commit hooks with the real ``pre-commit``, offline.
+
+The hooks in ``.pre-commit-hooks.yaml`` are ``language: python``: for a user, pre-commit makes a
+virtualenv and pip-installs tradelint from the hook repository, which needs the network. Tests
+run offline, so they install the manifest's hooks as ``repo: local`` hooks that keep everything
+the manifest says (id, name, entry, args, types, require_serial, ...) except the language, which
+becomes ``system``: pre-commit then runs the ``tradelint`` already installed in the interpreter
+running the tests (an editable install of this checkout), found first on PATH.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.conftest import ROOT
+
+MANIFEST = ROOT / ".pre-commit-hooks.yaml"
+
+
+def manifest_hooks() -> dict[str, dict[str, Any]]:
+    hooks = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    return {hook["id"]: hook for hook in hooks}
+
+
+def local_config(hooks: list[dict[str, Any]]) -> str:
+    """A ``.pre-commit-config.yaml`` running ``hooks`` (entries of a user's config: an id, and
+    maybe args) from the manifest, as local hooks."""
+    manifest = manifest_hooks()
+    local = []
+    for entry in hooks:
+        hook = {**manifest[entry["id"]], **{k: v for k, v in entry.items() if k != "id"}}
+        hook["language"] = "system"
+        hook.pop("minimum_pre_commit_version", None)
+        local.append(hook)
+    return yaml.safe_dump({"repos": [{"repo": "local", "hooks": local}]}, sort_keys=False)
+
+
+def environment(home: Path) -> dict[str, str]:
+    """No network, no user configuration: a private HOME and pre-commit cache, git identity set,
+    and this interpreter's scripts (``tradelint``) first on PATH."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
+    env.update(
+        HOME=str(home),
+        PRE_COMMIT_HOME=str(home / "pre-commit-cache"),
+        PATH=os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
+        GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.invalid",
+        GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.invalid",
+        GIT_CONFIG_NOSYSTEM="1",
+    )
+    env.pop("NO_COLOR", None)
+    return env
+
+
+def git_repo(path: Path, env: dict[str, str]) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(path)], check=True, env=env)
+    return path
+
+
+def sh(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def pre_commit(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return sh([sys.executable, "-m", "pre_commit", *args], cwd, env)

@@ -1,0 +1,229 @@
+"""Every code block of README.md is exercised: shell commands are run (in a scratch project made
+of the README's own Python blocks), console transcripts are compared with the real output, TOML
+goes to the config loader and to the tool it configures, the flake8 INI to flake8, the pre-commit
+YAML to pre-commit. The two set-up commands are checked word for word."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from flake8_tradelint.config import parse_config
+from tests.conftest import ROOT
+from tests.precommit import environment, git_repo, local_config, manifest_hooks, pre_commit
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+FENCE = re.compile(r"^```(?P<lang>\w*)\n(?P<body>.*?)^```$", re.MULTILINE | re.DOTALL)
+HEADING = re.compile(r"^##+ (.+)$", re.MULTILINE)
+
+SETUP = [
+    "python3 -m venv .venv && .venv/bin/pip install -q . && .venv/bin/tradelint fixtures/",
+    'python3 -m venv .venv && .venv/bin/pip install -q -e ".[test]" && .venv/bin/pip install -q --no-deps "driftpy==0.8.89" '
+    '&& .venv/bin/python -m pytest -q',
+]
+
+# Every shell command of the README (its comment dropped) and its exit code in the scratch
+# project; commands of one block run in order, in one copy of the project.
+COMMANDS = {
+    "tradelint src/": 1,
+    "tradelint --output-format concise src/": 1,
+    "tradelint --output-format json src/": 1,
+    "tradelint --statistics src/": 1,
+    "tradelint --quiet src/": 1,
+    "tradelint --select TRD3 --ignore TRD303 src/": 1,
+    "flake8 --select TRD src/": 1,
+    "tradelint --output-format github src/": 1,
+    "tradelint --output-format sarif src/ > tradelint.sarif": 1,
+    "tradelint --diff src/": 1,
+    "tradelint --fix src/": 0,
+    "tradelint --fix --unsafe-fixes src/": 0,
+    "tradelint rule TRD301": 0,
+    "tradelint rules": 0,
+    "tradelint config src/service.py": 0,
+    "ruff check --extend-select RUF100,RUF102 --fix src/": 0,
+    "pre-commit install": 0,
+    "pre-commit run --all-files": 1,  # the fixing hook changes src/service.py
+}
+NOQA_FILE = "import asyncio\n\n\nasync def f(g):\n    asyncio.create_task(g())  # noqa: TRD301\n"
+
+
+def blocks() -> list[tuple[str, str, str]]:
+    """(language, body, section heading) of every fenced block, in order."""
+    found = []
+    for match in FENCE.finditer(README):
+        headings = HEADING.findall(README, 0, match.start())
+        found.append((match["lang"], match["body"], headings[-1] if headings else ""))
+    return found
+
+
+def blocks_of(lang: str, section: str | None = None) -> list[str]:
+    return [body for lng, body, heading in blocks() if lng == lang and (section is None or heading == section)]
+
+
+def commands(body: str) -> list[str]:
+    return [re.sub(r"\s+#\s.*$", "", line).strip() for line in body.splitlines() if line.strip()]
+
+
+def env() -> dict[str, str]:
+    environ = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), environ.get("PATH", "")])
+    environ["RUFF_NO_CACHE"] = "true"
+    return environ
+
+
+def project(tmp_path: Path) -> Path:
+    """A scratch project of the README's Python blocks, each at the path its first line names."""
+    root = tmp_path / "project"
+    for body in blocks_of("python"):
+        first = body.partition("\n")[0]
+        assert first.startswith("# "), f"a README python block must start with its path: {first!r}"
+        path = root / first[2:].strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(body, encoding="utf-8")  # the path comment stays: line numbers as shown
+    return root
+
+
+def bash(command: str, cwd: Path, environ: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-c", command], cwd=cwd, capture_output=True, text=True, env=environ or env(), timeout=300
+    )
+
+
+def test_every_block_is_of_a_known_kind_and_every_command_has_an_expectation() -> None:
+    kinds = [lang for lang, _, _ in blocks()]
+    assert set(kinds) == {"sh", "python", "console", "toml", "ini", "yaml"}, kinds
+    in_readme = [c for body in blocks_of("sh") for c in commands(body)]
+    assert sorted(set(in_readme) - set(SETUP)) == sorted(COMMANDS)
+    assert len(in_readme) == len(set(in_readme))
+
+
+def test_setup_commands_word_for_word() -> None:
+    assert [c for body in blocks_of("sh", "Set-up: two commands") for c in commands(body)] == SETUP
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert ci[-1] == SETUP[1]  # CI runs the second one
+    # The first installs what the test run already has installed; its last step, run here:
+    proc = bash("tradelint fixtures/", ROOT)
+    assert proc.returncode == 1, proc.stderr
+    assert re.fullmatch(r"Checked \d+ files in \d+\.\d\ds: \d+ findings, .*\.", proc.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize("section", sorted({h for lang, _, h in blocks() if lang == "sh"} - {"Set-up: two commands"}))
+def test_shell_blocks(section: str, tmp_path: Path) -> None:
+    root = project(tmp_path)
+    environ = env()
+    if section == "With ruff":
+        (root / "pyproject.toml").write_text(blocks_of("toml", "With ruff")[0], encoding="utf-8")
+        (root / "src" / "noqa.py").write_text(NOQA_FILE, encoding="utf-8")
+    if section == "With pre-commit":
+        environ = {**environment(tmp_path / "home"), "RUFF_NO_CACHE": "true"}
+        git_repo(root, environ)
+        user_hooks = yaml.safe_load(blocks_of("yaml", "With pre-commit")[0])["repos"][0]["hooks"]
+        (root / ".pre-commit-config.yaml").write_text(local_config(user_hooks), encoding="utf-8")
+        bash("git add -A", root, environ)
+    for body in blocks_of("sh", section):
+        for command in commands(body):
+            proc = bash(command, root, environ)
+            assert proc.returncode == COMMANDS[command], f"{command}\n{proc.stdout}\n{proc.stderr}"
+            if command.endswith("> tradelint.sarif"):
+                assert json.loads((root / "tradelint.sarif").read_text(encoding="utf-8"))["version"] == "2.1.0"
+            if command == "tradelint --fix src/":
+                assert "_keep_task(asyncio.create_task(poll()))" in (root / "src" / "service.py").read_text()
+            if command.startswith("ruff check"):
+                # lint.external kept the comment that RUF102's fix would otherwise delete.
+                assert (root / "src" / "noqa.py").read_text(encoding="utf-8") == NOQA_FILE
+            if command == "pre-commit run --all-files":
+                assert "tradelint (fix)" in proc.stdout and "- files were modified by this hook" in proc.stdout
+                assert bash(command, root, environ).returncode == 0  # fixed: the next run passes
+
+
+def test_ruff_strips_tradelint_noqa_without_the_readme_setting(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / "src" / "noqa.py").write_text(NOQA_FILE, encoding="utf-8")
+    proc = bash("ruff check --extend-select RUF100,RUF102 --fix src/", root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (root / "src" / "noqa.py").read_text(encoding="utf-8") == NOQA_FILE.replace("  # noqa: TRD301", "")
+
+
+def test_console_transcripts(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    transcripts = blocks_of("console")
+    assert transcripts
+    for body in transcripts:
+        first, _, expected = body.partition("\n")
+        assert first.startswith("$ ")
+        proc = bash(first[2:], root)
+        assert proc.returncode in (0, 1), proc.stderr
+        normalize = lambda text: re.sub(r" in \d+\.\d\ds:", " in 0.00s:", text)  # noqa: E731
+        assert normalize(proc.stdout) == normalize(expected)
+
+
+def test_toml_blocks(tmp_path: Path) -> None:
+    tables = [tomllib.loads(body) for body in blocks_of("toml")]
+    tools = [next(iter(t["tool"])) for t in tables]
+    assert sorted(tools) == ["mypy", "ruff", "tradelint"]
+    for table in tables:
+        if "tradelint" in table["tool"]:
+            config = parse_config(table["tool"]["tradelint"], tmp_path / "pyproject.toml")
+            assert config.ignore == ("TRD203",) and len(config.renames) == 2
+        if "ruff" in table["tool"]:
+            assert table["tool"]["ruff"]["lint"]["external"] == ["TRD"]
+        if "mypy" in table["tool"]:
+            root = project(tmp_path)
+            (root / "pyproject.toml").write_text(blocks_of("toml", "With mypy")[0], encoding="utf-8")
+            (root / "clean.py").write_text("x: int = 1\n", encoding="utf-8")
+            environ = {**env(), "PYTHONPATH": str(ROOT)}
+            proc = subprocess.run(
+                [sys.executable, "-m", "mypy", "--no-incremental", "clean.py"],
+                cwd=root, capture_output=True, text=True, env=environ, timeout=300,
+            )
+            assert (proc.returncode, proc.stdout) == (0, "Success: no issues found in 1 source file\n"), proc.stderr
+            # The plugin is really loaded: a wrong name is an error.
+            (root / "pyproject.toml").write_text('[tool.mypy]\nplugins = ["no_such_plugin"]\n', encoding="utf-8")
+            broken = subprocess.run(
+                [sys.executable, "-m", "mypy", "--no-incremental", "clean.py"],
+                cwd=root, capture_output=True, text=True, env=environ, timeout=300,
+            )
+            assert broken.returncode == 2 and "no_such_plugin" in broken.stdout + broken.stderr
+
+
+def test_flake8_ini_block(tmp_path: Path) -> None:
+    [ini] = blocks_of("ini", "With flake8")
+    root = project(tmp_path)
+    (root / ".flake8").write_text(ini, encoding="utf-8")
+    proc = bash("flake8 src/", root)
+    assert proc.returncode == 1
+    assert "src/service.py:6:5: TRD301 the task created by `asyncio.create_task(...)` is discarded" in proc.stdout
+    # Without the README's extend-select, `select` leaves the plugin out.
+    (root / ".flake8").write_text(ini.replace("extend-select = TRD\n", ""), encoding="utf-8")
+    assert bash("flake8 src/", root).returncode == 0
+
+
+def test_pre_commit_yaml_block(tmp_path: Path) -> None:
+    [body] = blocks_of("yaml", "With pre-commit")
+    config = yaml.safe_load(body)
+    hooks = config["repos"][0]["hooks"]
+    assert [h["id"] for h in hooks] == ["tradelint-fix", "tradelint"]
+    assert set(h["id"] for h in hooks) <= set(manifest_hooks())
+    path = tmp_path / ".pre-commit-config.yaml"
+    path.write_text(body, encoding="utf-8")
+    proc = pre_commit(["validate-config", str(path)], tmp_path, environment(tmp_path / "home"))
+    assert (proc.returncode, proc.stderr) == (0, "")
+
+
+def test_readme_links_exist() -> None:
+    for target in re.findall(r"\]\(([^)#:]+)\)", README):
+        assert (ROOT / target).exists(), target
+    assert shutil.which("tradelint", path=env()["PATH"]) is not None

@@ -1,0 +1,166 @@
+"""Every rename pack entry, checked against the library it describes, as installed for the tests.
+
+The test extra installs web3, eth-account, pydantic, pandas, numpy and ccxt; the README's test
+command installs driftpy with ``--no-deps`` (it pins its whole dependency tree, numpy<2 included),
+so driftpy is read from its installed source instead of imported. For each entry: the installed
+version is at least the entry's ``since``, the new name exists on every owner, and the old name is
+gone or marked deprecated in favour of the new one. No network is needed at test time.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.metadata
+import inspect
+import typing
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from packaging.version import Version
+
+from flake8_tradelint.rename_packs import PackEntry, RenamePack, available_packs, load_pack
+
+REQUIRED = {
+    "web3-v6", "web3-v7", "eth-account-0.13", "pydantic-v2", "pandas-2", "numpy-2", "ccxt-exchange-ids",
+    "driftpy-0.7",
+}
+# Read from source, not imported: see the module docstring.
+STATIC = {"driftpy-0.7"}
+PACKS = [load_pack(name) for name in sorted(available_packs())]
+ENTRIES = [(pack, entry, owner) for pack in PACKS for entry in pack.entries for owner in entry.owners]
+
+
+def _id(item: tuple[RenamePack, PackEntry, str]) -> str:
+    pack, entry, owner = item
+    return f"{pack.name}:{owner}.{entry.old}"
+
+
+def resolve(dotted: str) -> Any:
+    """Import the longest importable prefix of a dotted name, then follow attributes."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj: Any = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for part in parts[cut:]:
+            obj = getattr(obj, part)
+        return obj
+    raise ImportError(dotted)
+
+
+def defined(owner: Any, name: str) -> bool:
+    """Whether ``owner`` has ``name`` without calling descriptors (web3 methods refuse class access)."""
+    if isinstance(owner, ModuleType):
+        return name in vars(owner)
+    return any(name in vars(klass) for klass in inspect.getmro(owner))
+
+
+def deprecation(owner: Any, name: str) -> str | None:
+    """The ``typing_extensions.deprecated`` message on ``owner.name``, if it has one."""
+    raw = inspect.getattr_static(owner, name)
+    for candidate in (raw, getattr(raw, "fget", None), getattr(raw, "__func__", None)):
+        message = getattr(candidate, "__deprecated__", None)
+        if isinstance(message, str):
+            return message
+    return None
+
+
+def test_required_packs_ship() -> None:
+    assert REQUIRED <= available_packs()
+    assert all(pack.entries for pack in PACKS)
+
+
+def test_every_entry_cites_a_source_and_version() -> None:
+    for pack, entry, _ in ENTRIES:
+        assert entry.source.startswith((f"{pack.library} ", f"{pack.module} ")), entry
+        assert Version(entry.since) > Version("0")
+
+
+@pytest.mark.parametrize("item", [e for e in ENTRIES if e[0].name not in STATIC], ids=_id)
+def test_entry_matches_installed_library(item: tuple[RenamePack, PackEntry, str]) -> None:
+    pack, entry, owner_name = item
+    installed = Version(importlib.metadata.version(pack.library))
+    assert installed >= Version(entry.since), f"{pack.library} {installed} is older than {entry.since}"
+    owner = resolve(owner_name)
+    assert defined(owner, entry.new), f"{owner_name}.{entry.new} does not exist in {pack.library} {installed}"
+    if defined(owner, entry.old):
+        message = deprecation(owner, entry.old)
+        assert message is not None, f"{owner_name}.{entry.old} still exists and is not deprecated"
+        assert f"`{entry.new}`" in message, message
+    else:
+        with pytest.raises(AttributeError):
+            getattr(owner, entry.old)
+
+
+def test_numpy_entries_follow_numpys_own_migration_notes() -> None:
+    expired = importlib.import_module("numpy._expired_attrs_2_0").__expired_attributes__
+    pack = load_pack("numpy-2")
+    for entry in pack.entries:
+        assert expired[entry.old] == f"Use `np.{entry.new}` instead.", entry.old
+
+
+@pytest.mark.parametrize("pack", [p for p in PACKS if p.name not in STATIC], ids=lambda p: p.name)
+def test_type_facts_match_annotations(pack: RenamePack) -> None:
+    for key, type_name in pack.attribute_types.items():
+        expected = resolve(type_name)
+        if key.endswith("()"):
+            owner_name, _, method = key[:-2].rpartition(".")
+            function = getattr(resolve(owner_name), method)
+            assert typing.get_type_hints(function)["return"] is expected, key
+        else:
+            owner_name, _, attr = key.rpartition(".")
+            assert typing.get_type_hints(resolve(owner_name))[attr] is expected, key
+
+
+@pytest.mark.parametrize("pack", [p for p in PACKS if p.name not in STATIC], ids=lambda p: p.name)
+def test_owner_aliases_name_the_same_class(pack: RenamePack) -> None:
+    for alias, canonical in pack.owners.items():
+        target = resolve(canonical)
+        try:
+            other = resolve(alias)
+        except (ImportError, AttributeError):
+            # An import path of older versions only: the entries' owners are what gets checked.
+            continue
+        assert other is target, alias
+
+
+# -- driftpy: read from the installed source ---------------------------------------------------------
+
+
+def _driftpy_classes() -> dict[str, tuple[set[str], dict[str, str]]]:
+    """``module.Class`` -> (names the class defines, method -> return annotation text)."""
+    dist = importlib.metadata.distribution("driftpy")
+    found: dict[str, tuple[set[str], dict[str, str]]] = {}
+    for module in ("driftpy.drift_client", "driftpy.drift_user"):
+        path = Path(str(dist.locate_file(module.replace(".", "/") + ".py")))
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for cls in tree.body:
+            if isinstance(cls, ast.ClassDef):
+                names, returns = set(), {}
+                for stmt in cls.body:
+                    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        names.add(stmt.name)
+                        if stmt.returns is not None:
+                            returns[stmt.name] = ast.unparse(stmt.returns)
+                found[f"{module}.{cls.name}"] = (names, returns)
+    return found
+
+
+@pytest.mark.parametrize("item", [e for e in ENTRIES if e[0].name == "driftpy-0.7"], ids=_id)
+def test_driftpy_entry_matches_installed_source(item: tuple[RenamePack, PackEntry, str]) -> None:
+    pack, entry, owner_name = item
+    assert Version(importlib.metadata.version("driftpy")) >= Version(entry.since)
+    names, _ = _driftpy_classes()[owner_name]
+    assert entry.new in names
+    assert entry.old not in names
+
+
+def test_driftpy_type_facts_match_source() -> None:
+    classes = _driftpy_classes()
+    for key, type_name in load_pack("driftpy-0.7").attribute_types.items():
+        owner_name, _, method = key[:-2].rpartition(".")
+        assert classes[owner_name][1][method] == type_name.rpartition(".")[2], key
