@@ -386,3 +386,33 @@ def test_reader_leaving_early_is_not_a_crash(tmp_path: Path) -> None:
     assert proc.wait(timeout=300) == 1
     assert first.startswith(f"{tmp_path / 'm0000.py'}:5:5: TRD301".encode())
     assert err == b""
+
+
+def test_text_output_neither_reads_special_files_nor_prints_megabyte_lines(tmp_path: Path) -> None:
+    """The default output shows each finding's source line: it must not open a FIFO to get it
+    (that blocked for ever), nor print a whole minified line."""
+    os.mkfifo(tmp_path / "pipe.py")
+    numbers = ",".join(["1"] * 500)
+    (tmp_path / "wide.py").write_text(
+        f"import asyncio\n\n\nasync def f():\n    x = [{numbers}]; asyncio.create_task(g()); y = [{numbers}]\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "flake8_tradelint", str(tmp_path)],
+        capture_output=True, text=True, timeout=120, cwd=ROOT, env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert proc.returncode == 1, proc.stderr
+    line = f"    x = [{numbers}]; asyncio.create_task(g()); y = [{numbers}]"
+    # 160 characters, the finding's column 40 characters in (after the "..."), cut at both ends.
+    shown = "..." + line[1011 - 40 : 1011 + 120] + "..."
+    assert shown.startswith("...1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]; asyncio.create_task(g())")
+    assert _timeless(proc.stdout).splitlines() == [
+        f"{tmp_path / 'pipe.py'}:1:1: TRD001 not checked: a named pipe, not a regular file",
+        "",
+        f"{tmp_path / 'wide.py'}:5:1012: {MESSAGE}",
+        "  |",
+        f"5 | {shown}",
+        "  |" + " " * 44 + "^" * 24,  # under `asyncio.create_task(g())`
+        "  = help: Keep a strong reference until the task is done",
+        "",
+        "Checked 2 files in 0.00s: 2 findings, 1 fixable with `--fix`.",
+    ]
