@@ -80,9 +80,15 @@ def _load_rules() -> None:
         importlib.import_module(f"{rules.__name__}.{info.name}")
 
 
+_loaded: list[bool] = []
+
+
 def all_rules() -> dict[str, type[Rule]]:
-    if not _RULES:
+    # Not "if not _RULES": importing one rule module directly (as the mypy plugin does for its
+    # messages) registers that rule alone, and the others must still be loaded.
+    if not _loaded:
         _load_rules()
+        _loaded.append(True)
     return dict(sorted(_RULES.items()))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Iterator, Literal
 
 from flake8_tradelint.context import ModuleInfo, parse_expression
 
@@ -226,3 +226,39 @@ def is_upper_constant(name: str) -> bool:
         return False
     core = name.strip("_")
     return len(core) >= 2 and core.upper() == core and any(c.isalpha() for c in core)
+
+
+def declared_fields(module: ModuleInfo, node: ast.ClassDef) -> dict[str, FieldInfo]:
+    """The fields a class body declares, for a caller that already knows the class is
+    dataclass-like (the mypy plugin, from mypy's own analysis)."""
+    return _own_fields(class_model(module, node))
+
+
+def constants_without_classvar(module: ModuleInfo, node: ast.ClassDef) -> Iterator[ast.AnnAssign]:
+    """TRD101's statements in a dataclass-like class: ``NAME: T = value`` that makes an instance field."""
+    for stmt in node.body:
+        if not (
+            isinstance(stmt, ast.AnnAssign)
+            and isinstance(stmt.target, ast.Name)
+            and stmt.value is not None
+            and is_upper_constant(stmt.target.id)
+        ):
+            continue
+        if classvar_binding(module, stmt.annotation) is not None:
+            continue  # runtime ClassVar is right; a TYPE_CHECKING-only one is TRD103
+        if is_not_a_field(module, stmt.annotation) or is_field_call(module, stmt.value):
+            continue
+        yield stmt
+
+
+def overriding_assignments(node: ast.ClassDef, *, redecorated: bool) -> Iterator[tuple[ast.stmt, str]]:
+    """TRD102's candidates: names a subclass body sets that could be inherited fields."""
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    yield stmt, target.id
+        # A dataclass subclass that re-annotates declares a real new default; an undecorated one does not.
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None and not redecorated:
+            if isinstance(stmt.target, ast.Name):
+                yield stmt, stmt.target.id

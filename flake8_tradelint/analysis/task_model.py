@@ -104,6 +104,11 @@ class TaskAnalysis:
         self._call_targets[call] = target[1]
         return self._is_dangling_wrapper(target[0], target[1], depth + 1)
 
+    def leaves_task_unowned(self, module: ModuleInfo, func: ast.FunctionDef) -> bool:
+        """Whether a call to ``func`` hands its caller a task that nothing else keeps: what the
+        mypy plugin asks about a callee it found through types."""
+        return module.index.mentions_tasks and self._is_dangling_wrapper(module, func, 1)
+
     def returns_task(self, call: ast.Call) -> bool:
         """Whether the call's value is the task (false for a WeakSet-only wrapper)."""
         target = self._call_targets.get(call)

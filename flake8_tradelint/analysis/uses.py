@@ -13,7 +13,11 @@ from typing import Iterator
 
 from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
 
-TRY_NODES: tuple[type[ast.AST], ...] = (ast.Try, ast.TryStar) if sys.version_info >= (3, 11) else (ast.Try,)
+TRY_NODES: tuple[type[ast.AST], ...]
+if sys.version_info >= (3, 11):
+    TRY_NODES = (ast.Try, ast.TryStar)
+else:
+    TRY_NODES = (ast.Try,)
 CONTAINERS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred, ast.JoinedStr, ast.FormattedValue)
 # Builtins that look at a value without keeping it.
 INSPECTORS = {"bool", "isinstance", "id", "repr", "str", "print", "type", "hash", "len", "format", "callable"}

@@ -3,13 +3,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from flake8_tradelint.analysis.dataclass_model import (
-    class_model,
-    classvar_binding,
-    is_field_call,
-    is_not_a_field,
-    is_upper_constant,
-)
+from flake8_tradelint.analysis.dataclass_model import class_model, constants_without_classvar
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.specs import classvar_fix
 from flake8_tradelint.registry import Report, Rule
@@ -54,28 +48,19 @@ class DataclassConstantWithoutClassVar(Rule):
     incident = "001"
     fix_availability = "always"
 
+    @staticmethod
+    def message(name: str, cls: str) -> str:
+        return (
+            f"`{name}` in dataclass `{cls}` is annotated without `ClassVar`, so it is an "
+            f"instance field and shadows any subclass's `{name}`; annotate it `ClassVar[...]`"
+        )
+
     def check(self, ctx: FileContext) -> Iterator[Report]:
         module = ctx.module
         for node in module.index.classes:
             model = class_model(module, node)
             if model.kind is None:
                 continue
-            for stmt in node.body:
-                if not (
-                    isinstance(stmt, ast.AnnAssign)
-                    and isinstance(stmt.target, ast.Name)
-                    and stmt.value is not None
-                    and is_upper_constant(stmt.target.id)
-                ):
-                    continue
-                if classvar_binding(module, stmt.annotation) is not None:
-                    continue  # runtime ClassVar is right; a TYPE_CHECKING-only one is TRD103
-                if is_not_a_field(module, stmt.annotation) or is_field_call(module, stmt.value):
-                    continue
-                name = stmt.target.id
-                yield Report(
-                    stmt,
-                    f"`{name}` in dataclass `{node.name}` is annotated without `ClassVar`, so it is an "
-                    f"instance field and shadows any subclass's `{name}`; annotate it `ClassVar[...]`",
-                    classvar_fix(model, stmt),
-                )
+            for stmt in constants_without_classvar(module, node):
+                assert isinstance(stmt.target, ast.Name)
+                yield Report(stmt, self.message(stmt.target.id, node.name), classvar_fix(model, stmt))

@@ -4,7 +4,13 @@ import ast
 import os
 from typing import Iterator
 
-from flake8_tradelint.analysis.dataclass_model import FieldInfo, class_model, is_field_call, is_upper_constant
+from flake8_tradelint.analysis.dataclass_model import (
+    FieldInfo,
+    class_model,
+    is_field_call,
+    is_upper_constant,
+    overriding_assignments,
+)
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.plan import FixSpec
 from flake8_tradelint.fix.specs import classvar_safety, wrap_classvar_edit
@@ -55,6 +61,15 @@ class DataclassFieldOverriddenByClassAttribute(Rule):
     incident = "001"
     fix_availability = "sometimes"
 
+    @staticmethod
+    def message(cls: str, name: str, base: str, where: str) -> str:
+        """``where`` locates the base's field for the reader, e.g. `` (schemas/base.py:19)``, or is empty."""
+        return (
+            f"`{name}` in `{cls}` does not override what instances see: `{name}` is a dataclass field of "
+            f"`{base}`{where}, whose `__init__` sets its default on every instance; "
+            f"make `{base}.{name}` a `ClassVar`"
+        )
+
     def check(self, ctx: FileContext) -> Iterator[Report]:
         module = ctx.module
         for node in module.index.classes:
@@ -62,21 +77,11 @@ class DataclassFieldOverriddenByClassAttribute(Rule):
             inherited = model.inherited_fields()
             if not inherited:
                 continue
-            for stmt in node.body:
-                for name in _assigned_names(stmt, redecorated=model.kind is not None):
-                    info = inherited.get(name)
-                    if info is not None and info.has_default:
-                        yield Report(stmt, _message(ctx, node.name, name, info), _fix(ctx, stmt, name, info))
-
-
-def _assigned_names(stmt: ast.stmt, *, redecorated: bool) -> list[str]:
-    if isinstance(stmt, ast.Assign):
-        return [t.id for t in stmt.targets if isinstance(t, ast.Name)]
-    # A dataclass subclass that re-annotates declares a real new default; an undecorated one does not.
-    if isinstance(stmt, ast.AnnAssign) and stmt.value is not None and not redecorated:
-        if isinstance(stmt.target, ast.Name):
-            return [stmt.target.id]
-    return []
+            for stmt, name in overriding_assignments(node, redecorated=model.kind is not None):
+                info = inherited.get(name)
+                if info is not None and info.has_default:
+                    message = self.message(node.name, name, info.owner.name, _where(ctx, info))
+                    yield Report(stmt, message, _fix(ctx, stmt, name, info))
 
 
 def _fix(ctx: FileContext, stmt: ast.stmt, name: str, info: FieldInfo) -> FixSpec | None:
@@ -98,16 +103,11 @@ def _fix(ctx: FileContext, stmt: ast.stmt, name: str, info: FieldInfo) -> FixSpe
     return FixSpec(f"Annotate `{base.name}.{name}` as `ClassVar`", "safe" if safe else "unsafe", tuple(edits))
 
 
-def _message(ctx: FileContext, cls: str, name: str, info: FieldInfo) -> str:
+def _where(ctx: FileContext, info: FieldInfo) -> str:
     base = info.owner
-    where = ""
-    if base.module is not ctx.module:
-        try:
-            where = f" ({os.path.relpath(base.module.path, ctx.path.parent)}:{info.node.lineno})"
-        except ValueError:
-            where = f" ({base.module.path}:{info.node.lineno})"
-    return (
-        f"`{name}` in `{cls}` does not override what instances see: `{name}` is a dataclass field of "
-        f"`{base.name}`{where}, whose `__init__` sets its default on every instance; "
-        f"make `{base.name}.{name}` a `ClassVar`"
-    )
+    if base.module is ctx.module:
+        return ""
+    try:
+        return f" ({os.path.relpath(base.module.path, ctx.path.parent)}:{info.node.lineno})"
+    except ValueError:
+        return f" ({base.module.path}:{info.node.lineno})"

@@ -48,13 +48,19 @@ class DiscardedTask(Rule):
     incident = "002"
     fix_availability = "sometimes"
 
+    @staticmethod
+    def message(label: str) -> str:
+        return (
+            f"the task created by `{label}(...)` is discarded: the loop keeps only a weak "
+            "reference, so it can be garbage-collected mid-run and is never awaited or "
+            "cancelled; keep a reference and cancel or await it"
+        )
+
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for site in ctx.tasks.sites:
             if site.problem == "discarded":
                 yield Report(
                     site.node,
-                    f"the task created by `{site.label}(...)` is discarded: the loop keeps only a weak "
-                    "reference, so it can be garbage-collected mid-run and is never awaited or "
-                    "cancelled; keep a reference and cancel or await it",
+                    self.message(site.label),
                     keep_task_fix(site.call, ctx.tasks.returns_task(site.call)),
                 )

@@ -3,22 +3,26 @@ from __future__ import annotations
 from typing import Iterator
 
 from flake8_tradelint.analysis.rename_model import RenameSite
+from flake8_tradelint.config import Rename
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.plan import EditSpec, FixSpec, Safety
 from flake8_tradelint.registry import Report, Rule
 
 
 def origin(site: RenameSite) -> str:
+    return rename_origin(site.rename, site.on_owner)
+
+
+def rename_origin(rename: Rename, on_owner: bool = True) -> str:
     """`` on `Owner` in web3 6.0.0 (rename pack web3-v6)``: where the rename comes from."""
-    rename = site.rename
-    text = f" on `{rename.owner}`" if rename.owner and site.on_owner else ""
+    text = f" on `{rename.owner}`" if rename.owner and on_owner else ""
     if rename.pack is not None:
         text += f" in {rename.since} (rename pack {rename.pack})"
     return text
 
 
-def note(site: RenameSite) -> str:
-    return f" ({site.rename.note})" if site.rename.note else ""
+def note(rename: Rename) -> str:
+    return f" ({rename.note})" if rename.note else ""
 
 
 class RenamedAttribute(Rule):
@@ -70,6 +74,20 @@ class RenamedAttribute(Rule):
     incident = "000"
     fix_availability = "sometimes"
 
+    @staticmethod
+    def attribute_message(receiver: str, rename: Rename, on_owner: bool = True) -> str:
+        return (
+            f"`{receiver}.{rename.old}`: `{rename.old}` was renamed to `{rename.new}`"
+            f"{rename_origin(rename, on_owner)}; use `{receiver}.{rename.new}`{note(rename)}"
+        )
+
+    @staticmethod
+    def string_message(rename: Rename, on_owner: bool = True) -> str:
+        return (
+            f"`\"{rename.old}\"` names an attribute renamed to `{rename.new}`{rename_origin(rename, on_owner)}; "
+            f"use `\"{rename.new}\"`"
+        )
+
     def check(self, ctx: FileContext) -> Iterator[Report]:
         if not (ctx.config.renames or ctx.config.pack_renames):
             return
@@ -81,8 +99,7 @@ class RenamedAttribute(Rule):
             if site.kind == "string":
                 yield Report(
                     site.node,
-                    f"`\"{rename.old}\"` names an attribute renamed to `{rename.new}`{origin(site)}; "
-                    f"use `\"{rename.new}\"`",
+                    self.string_message(rename, site.on_owner),
                     FixSpec(f"Use `\"{rename.new}\"`", "unsafe", (EditSpec("rename_string", site.node, params),)),
                 )
             elif site.kind == "import":
@@ -99,8 +116,7 @@ class RenamedAttribute(Rule):
                 safety: Safety = "safe" if proven else "unsafe"
                 yield Report(
                     site.node,
-                    f"`{site.receiver}.{rename.old}`: `{rename.old}` was renamed to `{rename.new}`{origin(site)}; "
-                    f"use `{site.receiver}.{rename.new}`{note(site)}",
+                    self.attribute_message(site.receiver, rename, site.on_owner),
                     # A note ("drop the await") asks for more than the new name: no automatic fix.
                     None
                     if rename.note

@@ -1,0 +1,55 @@
+"""The core's view of a file mypy is checking: the same ``ast`` analyses the CLI and flake8 run.
+
+The plugin asks the core what only the source can tell (is this statement a constant without
+``ClassVar``? does this wrapper keep the task it creates?) and keeps to types for the rest, so
+no rule logic exists twice.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from flake8_tradelint.analysis.task_model import TaskAnalysis
+from flake8_tradelint.config import Config
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, Project
+from flake8_tradelint.engine import FileContext
+
+
+class CoreBridge:
+    def __init__(self) -> None:
+        # One per mypy build: each file the plugin needs is parsed by the core at most once.
+        self.project = Project()
+
+    def module(self, path: str) -> ModuleInfo | None:
+        if not path.endswith(".py"):
+            return None  # stubs and compiled modules have no runtime source to judge
+        return self.project.module_at(Path(path))
+
+    def class_node(self, path: str, name: str, line: int) -> tuple[ModuleInfo, ast.ClassDef] | None:
+        module = self.module(path)
+        if module is None:
+            return None
+        for node in module.index.classes:
+            if node.name == name and _starts_at(node, line):
+                return module, node
+        return None
+
+    def function_node(self, path: str, name: str, line: int) -> tuple[ModuleInfo, ast.stmt] | None:
+        module = self.module(path)
+        if module is None:
+            return None
+        for node in module.index.functions:
+            if node.name == name and _starts_at(node, line):
+                return module, node
+        return None
+
+    def leaves_task_unowned(self, module: ModuleInfo, func: ast.stmt, config: Config) -> bool:
+        if not isinstance(func, FUNCTION_NODES) or isinstance(func, ast.AsyncFunctionDef):
+            return False
+        return TaskAnalysis(FileContext(module, config)).leaves_task_unowned(module, func)
+
+
+def _starts_at(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef, line: int) -> bool:
+    """mypy places a decorated definition on its first decorator's line, ``ast`` on ``def``."""
+    return node.lineno == line or any(decorator.lineno == line for decorator in node.decorator_list)

@@ -1,0 +1,6 @@
+from shop.cycle_a import Node
+
+
+class Leaf(Node):
+    KIND = "leaf"
+    weight = 2

@@ -1,0 +1,1 @@
+from pydantic.main import BaseModel as BaseModel

@@ -1,0 +1,1 @@
+"""A third-party schema library: dataclass bases and dataclass_transform helpers."""

@@ -1,0 +1,6 @@
+from dataclasses import dataclass
+
+@dataclass
+class Tick:
+    price: float = ...
+    SYMBOL: str = ...
