@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,7 +188,6 @@ def write_mutated(dest: Path, fixture: Path, data: bytes) -> Path:
 
 
 def in_tmp(name: str) -> Path:
-    """A fresh folder under pytest's basetemp when there is one, else the system temp folder."""
-    import tempfile
-
+    """A fresh folder per example (hypothesis cannot use pytest's per-test ``tmp_path``), under
+    ``$TRADELINT_FUZZ_TMP`` when set, else the system's temporary folder; the caller removes it."""
     return Path(tempfile.mkdtemp(prefix=f"tradelint-{name}-", dir=os.environ.get("TRADELINT_FUZZ_TMP")))
