@@ -416,3 +416,16 @@ def test_text_output_neither_reads_special_files_nor_prints_megabyte_lines(tmp_p
         "",
         "Checked 2 files in 0.00s: 2 findings, 1 fixable with `--fix`.",
     ]
+
+
+def test_fix_that_the_file_encoding_cannot_hold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A rename to a non-ASCII name in a file whose cookie says ascii: the write raised
+    UnicodeEncodeError through the CLI; now the fix is refused and the file left alone."""
+    (tmp_path / "pyproject.toml").write_text('[tool.tradelint]\nrenames = { "spot_map" = "spöt" }\n', encoding="utf-8")
+    path = tmp_path / "a.py"
+    raw = b"# -*- coding: ascii -*-\ndef f(v):\n    return v.spot_map\n"
+    path.write_bytes(raw)
+    assert run([str(tmp_path), "--fix", "--unsafe-fixes", "--output-format", "concise"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == f"tradelint: {path}: fix not applied: the fixed text cannot be encoded as ascii\n"
+    assert path.read_bytes() == raw

@@ -197,6 +197,12 @@ def compute_fixes(
             before = overlay.get(target, sources[target].text)
             try:
                 after = _apply(before, target_edits)
+                sources[target].encode(after)
+            except UnicodeEncodeError as exc:
+                # A rename to ``spöt_map`` in a file whose cookie says ascii.
+                errors.append(f"{name}: fix not applied: the fixed text cannot be encoded as {exc.encoding}")
+                refused.update(target_edits)
+                continue
             except (CodemodError, SyntaxError, ValueError, RecursionError, MemoryError) as exc:
                 errors.append(f"{name}: fix not applied: {exc}")
                 refused.update(target_edits)
