@@ -96,6 +96,25 @@ def test_mutated_fixture_files(case: tuple[Path, bytes, list[tuple[str, tuple[ob
         shutil.rmtree(tmp)
 
 
+# Cases the long runs found, kept so they run every time.
+REGRESSIONS = [
+    # The alias import ``from typing import ClassVar as CV`` deleted: ``TTL: CV[int]`` becomes
+    # ``t.ClassVar[CV[int]]``, right; the test's normaliser stripped only one ClassVar layer.
+    ("aliases.py", [("splice_line", (0, b'"""A docstring from another fixture."""\n')), ("delete_line", (12, 0)), ("delete_line", (0, 0))]),
+]
+
+
+@pytest.mark.parametrize(("name", "steps"), REGRESSIONS, ids=[name for name, _ in REGRESSIONS])
+def test_mutated_fixture_regressions(tmp_path: Path, name: str, steps: list[tuple[str, tuple[object, ...]]]) -> None:
+    fixture = FIXTURES / name
+    data = fixture.read_bytes()
+    for kind, args in steps:
+        data = apply_mutation(data, kind, args)
+    write_mutated(tmp_path, fixture, data)
+    outcome = check_and_fix_invariants(tmp_path)
+    assert outcome.fixed_files == 1
+
+
 def test_the_harness_sees_a_fix_that_changes_more_than_its_target(tmp_path: Path) -> None:
     """The invariant check can fail: a fixer that also adds a statement is caught."""
     from flake8_tradelint.fix import fixer
