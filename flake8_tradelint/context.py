@@ -55,13 +55,22 @@ def _parse_on_a_large_stack(source: str | bytes, filename: str) -> ast.Module:
         except BaseException as exc:  # handed to the caller's thread as is
             outcome.append(exc)
 
-    previous = threading.stack_size(PARSE_STACK_BYTES)
     try:
-        worker = threading.Thread(target=work, name="tradelint-parse")
-        worker.start()
-    finally:
-        threading.stack_size(previous)
-    worker.join()
+        previous = threading.stack_size(PARSE_STACK_BYTES)
+    except (ValueError, RuntimeError):  # a platform that cannot size thread stacks
+        work()
+    else:
+        try:
+            worker = threading.Thread(target=work, name="tradelint-parse")
+            worker.start()
+        except RuntimeError:  # no thread with such a stack (``ulimit -v``): parse here
+            worker = None
+        finally:
+            threading.stack_size(previous)
+        if worker is None:
+            work()
+        else:
+            worker.join()
     result = outcome[0]
     if isinstance(result, BaseException):
         raise result

@@ -429,3 +429,23 @@ def test_fix_that_the_file_encoding_cannot_hold(tmp_path: Path, capsys: pytest.C
     captured = capsys.readouterr()
     assert captured.err == f"tradelint: {path}: fix not applied: the fixed text cannot be encoded as ascii\n"
     assert path.read_bytes() == raw
+
+
+def test_large_stack_parse_falls_back_when_no_such_thread_can_start() -> None:
+    """The 3.10 parse runs on a 512 MB thread stack; where the address space is capped
+    (``ulimit -v``), that thread cannot start and the parse happens on the calling thread."""
+    script = (
+        "import resource, threading\n"
+        "from flake8_tradelint import context\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (400 * 2**20, 400 * 2**20))\n"
+        "threading.stack_size(context.PARSE_STACK_BYTES)\n"
+        "try:\n"
+        "    threading.Thread(target=print).start()\n"
+        "    print('started')\n"
+        "except RuntimeError as exc:\n"
+        "    print('refused:', exc)\n"
+        "threading.stack_size(0)\n"
+        "print(type(context._parse_on_a_large_stack('x = 1 + 2', 'x.py')).__name__)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.stdout == "refused: can't start new thread\nModule\n", proc.stderr
