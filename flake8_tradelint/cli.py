@@ -74,20 +74,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _is_virtualenv(folder: Path) -> bool:
-    return (folder / "pyvenv.cfg").is_file()
+    # os.path, not pathlib: on 3.10-3.11 pathlib raises for a folder that cannot be searched.
+    return os.path.isfile(folder / "pyvenv.cfg")
 
 
 def discover(paths: Sequence[Path], forced: Config | None, force_exclude: bool = False) -> Iterator[Path]:
     """Files named on the command line are checked (unless ``force_exclude``, as ruff's
     ``--force-exclude``); folders are walked, minus exclusions."""
     for path in paths:
-        if not path.exists() and not path.is_symlink():
+        if not os.path.lexists(path):
             raise UsageError(f"{path}: no such file or directory")
-        if not path.is_dir():
+        if not os.path.isdir(path):
             if not (force_exclude and (forced or config_for(path)).is_excluded(path)):
                 yield path
             continue
-        for folder, dirs, files in os.walk(path):
+        unreadable: list[OSError] = []
+        for folder, dirs, files in os.walk(path, onerror=unreadable.append):
             base = Path(folder)
             config = forced or config_for(base)
             dirs[:] = sorted(
@@ -100,6 +102,8 @@ def discover(paths: Sequence[Path], forced: Config | None, force_exclude: bool =
                 file = base / name
                 if name.endswith(".py") and not (forced or config_for(file)).is_excluded(file):
                     yield file
+        # A folder that cannot be listed is "checked" too: reading it gives its TRD001.
+        yield from (Path(error.filename) for error in unreadable if error.filename is not None)
 
 
 # Subcommands other than ``check``: name -> "module:function" taking the remaining arguments and
@@ -130,6 +134,9 @@ def run_check(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     select: tuple[str, ...] | None = args.select
     ignore: tuple[str, ...] = args.ignore
+    both = [code for code in select or () if code in ignore]
+    if both:
+        parser.error(f"{', '.join(both)} both selected and ignored; remove it from one of --select and --ignore")
     try:
         forced = load_config_file(args.config) if args.config is not None else None
         files = list(dict.fromkeys(discover(args.paths, forced, args.force_exclude)))
@@ -183,6 +190,8 @@ def _run_fix(
         print(f"tradelint: {error}", file=sys.stderr)
     if args.diff:
         sys.stdout.write(outcome.diff(display))
+        if outcome.internal_errors:
+            return 2
         if not args.quiet:
             summary = Summary(
                 len(configs), clock() - started, outcome.findings, outcome.fixed, len(outcome.new_texts)
@@ -198,14 +207,19 @@ def _run_fix(
             print(f"tradelint: {exc}", file=sys.stderr)
     summary = Summary(len(configs), clock() - started, outcome.findings, outcome.fixed)
     _report(outcome.findings, args, summary, failed == 0)
-    if failed:
+    if failed or outcome.internal_errors:
         return 2
     return 1 if outcome.findings else 0
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    # A path or identifier the terminal's encoding cannot show must not crash the run.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         code = run(argv)
+        sys.stdout.flush()
     except KeyboardInterrupt:
         code = 130
     except BrokenPipeError:

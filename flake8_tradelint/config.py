@@ -19,6 +19,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
+from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.globs import FilePattern, GlobError, absolute_posix, file_pattern
 from flake8_tradelint.registry import all_codes
 
@@ -95,6 +96,8 @@ class Config:
     # Entries of the enabled packs, after the project's own ``renames`` (which win on a clash).
     pack_renames: tuple[Rename, ...] = ()
     renames_unknown_receivers: bool = False
+    # ``--ignore`` without ``--select``: applied after ``select``/``ignore``, whatever their prefixes.
+    cli_ignore: tuple[str, ...] = ()
 
     @property
     def all_renames(self) -> tuple[Rename, ...]:
@@ -102,11 +105,11 @@ class Config:
         return self.renames + tuple(r for r in self.pack_renames if (r.owner, r.old) not in own)
 
     def with_cli(self, select: tuple[str, ...] | None, ignore: tuple[str, ...]) -> Config:
-        return replace(
-            self,
-            select=select if select is not None else self.select,
-            ignore=self.ignore + ignore,
-        )
+        """As ruff: ``--select`` replaces the file's ``select`` *and* ``ignore`` (the command line
+        is the highest-priority selection); ``--ignore`` alone removes codes from the file's set."""
+        if select is not None:
+            return replace(self, select=select, ignore=ignore, cli_ignore=())
+        return replace(self, cli_ignore=self.cli_ignore + ignore)
 
     def per_file_ignored(self, path: Path) -> tuple[str, ...]:
         """The codes ``per-file-ignores`` adds for ``path``; globs behave as ruff's (globs.py)."""
@@ -120,10 +123,16 @@ class Config:
         return ignored
 
     def enabled(self, code: str, path: Path | None = None) -> bool:
-        if not any(code.startswith(prefix) for prefix in self.select):
+        """ruff's precedence: between ``select`` and ``ignore`` the longer (more specific) matching
+        prefix wins, ``ignore`` on a tie; then ``--ignore`` and ``per-file-ignores`` always remove."""
+        selected = _longest_match(code, self.select)
+        if selected < 0 or _longest_match(code, self.ignore) >= selected:
             return False
-        ignored = self.ignore + (self.per_file_ignored(path) if path is not None else ())
-        return not any(code.startswith(prefix) for prefix in ignored)
+        if _longest_match(code, self.cli_ignore) >= 0:
+            return False
+        if path is not None and _longest_match(code, self.per_file_ignored(path)) >= 0:
+            return False
+        return True
 
     def is_excluded(self, path: Path) -> bool:
         """As ruff: the path or any folder above it, up to the config's folder, matches a pattern."""
@@ -138,6 +147,11 @@ class Config:
             if current == root or current.parent == current:
                 return False
             current = current.parent
+
+
+def _longest_match(code: str, prefixes: tuple[str, ...]) -> int:
+    """Length of the longest prefix of ``code`` among ``prefixes``; -1 when none matches."""
+    return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
@@ -190,6 +204,10 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         cfg = replace(cfg, select=_codes(path, "select", data["select"]))
     if "ignore" in data:
         cfg = replace(cfg, ignore=_codes(path, "ignore", data["ignore"]))
+        both = [code for code in cfg.ignore if "select" in data and code in cfg.select]
+        if both:
+            # Not an error in ruff (ignore wins), but one of the two entries is a mistake.
+            raise ConfigError(path, "ignore", f"'{both[0]}' is also in 'select'; keep it in one of the two")
     if "per-file-ignores" in data:
         table = _table(path, "per-file-ignores", data["per-file-ignores"])
         for glob in table:
@@ -261,11 +279,13 @@ def _parse_renames(path: Path, table: Mapping[str, Any]) -> tuple[Rename, ...]:
         renames.append(Rename(owner, parts[-1], new))
     by_owner = {(r.owner, r.old): r.new for r in renames}
     for r in renames:
-        if (r.owner, r.new) in by_owner:
+        # An unqualified entry applies to every receiver, so it continues a qualified one too.
+        follow = (r.owner, r.new) if (r.owner, r.new) in by_owner else (None, r.new)
+        if follow in by_owner:
             raise ConfigError(
                 path,
                 f"renames.{(r.owner + '.') if r.owner else ''}{r.old}",
-                f"'{r.old}' -> '{r.new}' and '{r.new}' -> '{by_owner[(r.owner, r.new)]}' chain or cycle; "
+                f"'{r.old}' -> '{r.new}' and '{r.new}' -> '{by_owner[follow]}' chain or cycle; "
                 "give each old name its final new name",
             )
     return tuple(renames)
@@ -274,12 +294,18 @@ def _parse_renames(path: Path, table: Mapping[str, Any]) -> tuple[Rename, ...]:
 def read_pyproject(path: Path) -> Mapping[str, Any] | None:
     """The ``[tool.tradelint]`` table of ``path``, or None when it has none."""
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        raw = read_source_bytes(path)
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnreadableFile as exc:
+        raise ConfigError(path, None, str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, None, f"invalid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise ConfigError(path, None, f"invalid TOML: not UTF-8 (at line {line}, column {column})") from None
+    except RecursionError:
+        raise ConfigError(path, None, "invalid TOML: nested too deeply") from None
     tool = data.get("tool")
     if not isinstance(tool, dict) or "tradelint" not in tool:
         return None
@@ -295,7 +321,7 @@ _DIR_CACHE: dict[Path, Config] = {}
 def config_for(path: Path) -> Config:
     """The config for a file or folder: the nearest ``pyproject.toml`` with ``[tool.tradelint]``."""
     start = Path(os.path.abspath(path))
-    directory = start if start.is_dir() else start.parent
+    directory = start if os.path.isdir(start) else start.parent
     visited: list[Path] = []
     found: Config | None = None
     for folder in (directory, *directory.parents):
@@ -304,7 +330,7 @@ def config_for(path: Path) -> Config:
             break
         visited.append(folder)
         candidate = folder / "pyproject.toml"
-        if candidate.is_file():
+        if os.path.isfile(candidate):  # os.path: False, not an error, in an unsearchable folder
             section = read_pyproject(candidate)
             if section is not None:
                 found = parse_config(section, candidate)

@@ -12,16 +12,76 @@ import operator
 import os
 import re
 import sys
+import threading
 import tokenize
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator
 
+from flake8_tradelint.files import UnreadableFile, read_source_bytes
+
 NEWLINE = re.compile(r"\r\n|\r|\n")
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 TASK_WORDS = {"create_task", "ensure_future", "Task"}
 SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def parse_module(source: str | bytes, filename: str = "<unknown>") -> ast.Module:
+    """``ast.parse`` without the compiler's SyntaxWarnings (``"\\d"``, ``"a"()``): they describe the
+    checked code, not tradelint, and would be printed to stderr as if tradelint had a problem."""
+    if sys.version_info < (3, 11):
+        return _parse_on_a_large_stack(source, filename)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source, filename=filename)
+
+
+# CPython 3.10 builds the ``ast`` of a long operator chain (``1+1+...``, 150,000 terms) with C
+# recursion and no depth check: it overflows an 8 MB stack and kills the process (3.11 raises
+# RecursionError instead). 512 MB of address space, committed only as used, holds the deepest
+# chain a 10 MiB file can spell.
+PARSE_STACK_BYTES = 512 * 2**20
+
+
+def _parse_on_a_large_stack(source: str | bytes, filename: str) -> ast.Module:
+    outcome: list[ast.Module | BaseException] = []
+
+    def work() -> None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                outcome.append(ast.parse(source, filename=filename))
+        except BaseException as exc:  # handed to the caller's thread as is
+            outcome.append(exc)
+
+    try:
+        previous = threading.stack_size(PARSE_STACK_BYTES)
+    except (ValueError, RuntimeError):  # a platform that cannot size thread stacks
+        work()
+    else:
+        try:
+            worker = threading.Thread(target=work, name="tradelint-parse")
+            worker.start()
+        except RuntimeError:  # no thread with such a stack (``ulimit -v``): parse here
+            worker = None
+        finally:
+            threading.stack_size(previous)
+        if worker is None:
+            work()
+        else:
+            worker.join()
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def parse_expression(source: str) -> ast.expr:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source, mode="eval").body
 
 
 @dataclass
@@ -409,7 +469,8 @@ class Project:
         from flake8_tradelint.config import config_for
 
         package_root = folder
-        while (package_root / "__init__.py").is_file() and package_root.parent != package_root:
+        # os.path, not pathlib: an unsearchable folder must not raise here.
+        while os.path.isfile(package_root / "__init__.py") and package_root.parent != package_root:
             package_root = package_root.parent
         roots: list[Path] = [package_root]
         try:
@@ -431,10 +492,10 @@ class Project:
         if path in self.overlay:
             return self.overlay[path]
         try:
-            data = path.read_bytes()
+            data = read_source_bytes(path)
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
             text = data.decode(encoding)
-        except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+        except (UnreadableFile, SyntaxError, UnicodeDecodeError, LookupError):
             return None
         return text[1:] if text.startswith("\ufeff") else text
 
@@ -453,9 +514,9 @@ class Project:
         if path not in self._modules:
             self._modules[path] = None
             try:
-                source: str | bytes = self.overlay[path] if path in self.overlay else path.read_bytes()
-                tree = ast.parse(source, filename=str(path))
-            except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+                source: str | bytes = self.overlay[path] if path in self.overlay else read_source_bytes(path)
+                tree = parse_module(source, filename=str(path))
+            except (UnreadableFile, SyntaxError, ValueError, RecursionError, MemoryError):
                 return None
             self._modules[path] = ModuleInfo(path, tree, self, source if isinstance(source, str) else None)
         return self._modules[path]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -12,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from flake8_tradelint.config import Config
-from flake8_tradelint.context import ModuleInfo, Project
+from flake8_tradelint.context import ModuleInfo, Project, parse_module
+from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.finding import Finding
 from flake8_tradelint.fix.plan import Edit, Fix, FixSpec, Span
 from flake8_tradelint.registry import Report, all_rules
@@ -71,27 +73,46 @@ def decode_source(data: bytes) -> str:
     """Decode as Python does: BOM, then a coding cookie, then UTF-8."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        text = data.decode(encoding)
     except SyntaxError as exc:
-        raise SourceError(f"cannot decode file: {exc.msg}") from None
-    except (UnicodeDecodeError, LookupError) as exc:
+        if exc.msg == "encoding problem: utf-8":
+            raise SourceError("cannot decode file: a UTF-8 byte order mark and a coding cookie for another encoding") from None
+        if not exc.msg.startswith("invalid or missing encoding declaration"):
+            raise SourceError(f"cannot decode file: {exc.msg}") from None
+        # Not UTF-8 in the first two lines, no cookie: decoding below says which byte, where.
+        encoding = "utf-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        byte = data[exc.start : exc.start + 1].hex()
+        raise SourceError(f"cannot decode file as {encoding}: byte 0x{byte}: {exc.reason}", line, column) from None
+    except LookupError as exc:
         raise SourceError(f"cannot decode file: {exc}") from None
     return text[1:] if text.startswith("\ufeff") else text
 
 
+GRAMMAR = f"Python {sys.version_info.major}.{sys.version_info.minor} grammar"
+
+
 def parse_source(text: str, filename: str) -> ast.Module:
+    nul = text.find("\0")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise SourceError("file contains a NUL byte: not Python source", line, nul - text.rfind("\n", 0, nul))
     try:
-        return ast.parse(text, filename=filename)
+        return parse_module(text, filename=filename)
     except SyntaxError as exc:
         return _raise_syntax(exc)
-    except ValueError as exc:  # e.g. source code string cannot contain null bytes
+    except ValueError as exc:
         raise SourceError(f"syntax error: {exc}") from None
     except (RecursionError, MemoryError):
         raise SourceError("file is too deeply nested to parse") from None
 
 
 def _raise_syntax(exc: SyntaxError) -> ast.Module:
-    raise SourceError(f"syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1) from None
+    # The grammar is the running interpreter's: newer syntax (``type X = int`` under 3.11) fails.
+    raise SourceError(f"syntax error: {exc.msg} ({GRAMMAR})", exc.lineno or 1, exc.offset or 1) from None
 
 
 def _char_column(lines: list[str], line: int, byte_col: int) -> int:
@@ -122,9 +143,9 @@ class Checker:
     def check_path(self, path: Path, config: Config, display: str | None = None) -> list[Finding]:
         display = display or str(path)
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            return [_engine_finding(display, "TRD001", f"cannot read file: {exc.strerror or exc}")]
+            data = read_source_bytes(path)
+        except UnreadableFile as exc:
+            return [_engine_finding(display, "TRD001", f"not checked: {exc}" if exc.refused else str(exc))]
         return self.check_source(path, data, config, display=display)
 
     def check_source(

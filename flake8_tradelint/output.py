@@ -15,6 +15,7 @@ from urllib.parse import quote
 from flake8_tradelint import __version__
 from flake8_tradelint.context import NEWLINE
 from flake8_tradelint.engine import SourceError, decode_source
+from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.finding import Finding
 
 FORMATS = ("text", "concise", "json", "github", "sarif")
@@ -46,10 +47,11 @@ class _Paint:
 
 
 def read_lines(display: str) -> list[str] | None:
-    """The lines of a file as the engine splits them, for the source excerpt; None if unreadable."""
+    """The lines of a file as the engine splits them, for the source excerpt; None if unreadable
+    (and for what the engine refused to read: a FIFO would block, /dev/zero never end)."""
     try:
-        return NEWLINE.split(decode_source(Path(display).read_bytes()))
-    except (OSError, SourceError):
+        return NEWLINE.split(decode_source(read_source_bytes(Path(display))))
+    except (OSError, SourceError, UnreadableFile):
         return None
 
 
@@ -87,14 +89,32 @@ def format_concise(finding: Finding, paint: _Paint) -> str:
     )
 
 
+# A minified or generated file can hold megabytes on one line: show a window around the finding.
+EXCERPT_WIDTH = 160
+
+
+def _window(line: str, column: int, end_column: int | None) -> tuple[str, int, int | None]:
+    """``line`` cut to about EXCERPT_WIDTH characters around ``column``, ``...`` marking the cuts,
+    with the columns moved to match."""
+    if len(line) <= EXCERPT_WIDTH:
+        return line, column, end_column
+    start = max(0, min(column - 1 - EXCERPT_WIDTH // 4, len(line) - EXCERPT_WIDTH))
+    stop = start + EXCERPT_WIDTH
+    shown = ("..." if start else "") + line[start:stop] + ("..." if stop < len(line) else "")
+    shift = start - (3 if start else 0)
+    end = None if end_column is None else min(end_column, stop + 1) - shift
+    return shown, column - shift, end
+
+
 def format_text(finding: Finding, lines: list[str] | None, paint: _Paint) -> list[str]:
     out = [format_concise(finding, paint)]
     if lines is not None and 1 <= finding.line <= len(lines):
-        source = _printable(lines[finding.line - 1])
         number = str(finding.line)
         gutter = " " * len(number)
         end = finding.end_column if finding.end_line == finding.line else None
-        pad, carets = _caret_line(source, finding.column, end)
+        source, column, end = _window(lines[finding.line - 1], finding.column, end)
+        source = _printable(source)
+        pad, carets = _caret_line(source, column, end)
         out += [
             paint(f"{gutter} |", "blue"),
             f"{paint(f'{number} |', 'blue')} {source}".rstrip(),

@@ -20,6 +20,7 @@ import gc
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -258,7 +259,10 @@ class Cache:
     def content_hash(self, path: str) -> str | None:
         if path not in self._hashes:
             try:
-                self._hashes[path] = _digest(Path(path).read_bytes())
+                # A FIFO or a device would block or never end: only regular files are hashed
+                # (the engine reports the others without reading them).
+                regular = stat.S_ISREG(os.stat(path).st_mode)
+                self._hashes[path] = _digest(Path(path).read_bytes()) if regular else None
             except OSError:
                 self._hashes[path] = None
         return self._hashes[path]

@@ -41,12 +41,15 @@ class Normalize(ast.NodeTransformer):
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST:
         self.generic_visit(node)
-        annotation = node.annotation
-        head = annotation.value if isinstance(annotation, ast.Subscript) else annotation
-        name = head.attr if isinstance(head, ast.Attribute) else getattr(head, "id", "")
-        if name in ("ClassVar", "CV", "Final"):
+        # Every layer: a fix may wrap ``CV[int]`` (an alias the fixer did not recognise, e.g. its
+        # import was deleted) as ``ClassVar[CV[int]]``; both sides then come down to ``int``.
+        while True:
+            annotation = node.annotation
+            head = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+            name = head.attr if isinstance(head, ast.Attribute) else getattr(head, "id", "")
+            if name not in ("ClassVar", "CV", "Final"):
+                return node
             node.annotation = annotation.slice if isinstance(annotation, ast.Subscript) else ast.Name("_", ast.Load())
-        return node
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)

@@ -117,11 +117,12 @@ def test_syntax_error_is_one_finding_and_run_goes_on(tmp_path: Path, capsys: pyt
     (tmp_path / "bad_utf8.py").write_bytes(b"x = '\xff'\n")
     assert run([str(tmp_path)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert f"{tmp_path / 'broken.py'}:1:7: TRD001 syntax error: invalid syntax" in out
+    grammar = f"Python {sys.version_info.major}.{sys.version_info.minor} grammar"
+    assert f"{tmp_path / 'broken.py'}:1:7: TRD001 syntax error: invalid syntax ({grammar})" in out
     assert f"{tmp_path / 'bug.py'}:5:5: TRD301 [*] {MESSAGE}" in out
-    assert any(line.startswith(f"{tmp_path / 'nul.py'}:1:1: TRD001 syntax error: source code") for line in out)
+    assert f"{tmp_path / 'nul.py'}:1:6: TRD001 file contains a NUL byte: not Python source" in out
     assert f"{tmp_path / 'latin.py'}:1:1: TRD001 cannot decode file: unknown encoding: nope" in out
-    assert any(line.startswith(f"{tmp_path / 'bad_utf8.py'}:1:1: TRD001 cannot decode file:") for line in out)
+    assert f"{tmp_path / 'bad_utf8.py'}:1:6: TRD001 cannot decode file as utf-8: byte 0xff: invalid start byte" in out
     assert out[-1] == "Checked 5 files in 0.00s: 5 findings, 1 fixable with `--fix`."
 
 

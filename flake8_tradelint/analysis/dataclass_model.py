@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Iterator, Literal
 
-from flake8_tradelint.context import ModuleInfo
+from flake8_tradelint.context import ModuleInfo, parse_expression
 
 STDLIB_DATACLASS = {"dataclasses.dataclass"}
 PYDANTIC_DATACLASS = {"pydantic.dataclasses.dataclass"}
@@ -155,7 +155,7 @@ def annotation_head(module: ModuleInfo, annotation: ast.expr) -> ast.expr | None
     """The outer name of an annotation (``ClassVar`` in ``ClassVar[int]``), strings parsed."""
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
         try:
-            annotation = ast.parse(annotation.value.strip(), mode="eval").body
+            annotation = parse_expression(annotation.value.strip())
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
     if isinstance(annotation, ast.Subscript):

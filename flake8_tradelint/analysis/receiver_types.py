@@ -20,7 +20,7 @@ from typing import Iterator, Mapping
 
 from flake8_tradelint.analysis.dataclass_model import annotation_head, resolve_definition
 from flake8_tradelint.analysis.uses import self_name
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, child_nodes
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, child_nodes, parse_expression
 
 UNKNOWN = "?"
 OPTIONAL = {"typing.Optional", "typing_extensions.Optional"}
@@ -106,7 +106,7 @@ def strip_optional(module: ModuleInfo, annotation: ast.expr) -> ast.expr | None:
     """``Optional[X]``, ``X | None``, ``Union[X, None]``, ``"X"`` -> ``X``; other unions -> None."""
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
         try:
-            annotation = ast.parse(annotation.value.strip(), mode="eval").body
+            annotation = parse_expression(annotation.value.strip())
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
     if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):

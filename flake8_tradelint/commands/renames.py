@@ -24,7 +24,7 @@ from typing import Iterator, Sequence
 
 from flake8_tradelint.analysis.uses import self_name
 from flake8_tradelint.config import Config, ConfigError, Rename, config_for
-from flake8_tradelint.context import FUNCTION_NODES, Project
+from flake8_tradelint.context import FUNCTION_NODES, Project, parse_module
 from flake8_tradelint.engine import Checker
 from flake8_tradelint.finding import Finding
 
@@ -172,7 +172,7 @@ def _dunder(name: str) -> bool:
 
 def _parse(source: str) -> ast.Module | None:
     try:
-        return ast.parse(source)
+        return parse_module(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 

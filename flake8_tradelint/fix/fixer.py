@@ -19,13 +19,20 @@ from pathlib import Path
 from typing import Callable
 
 from flake8_tradelint.config import Config
-from flake8_tradelint.context import Project
+from flake8_tradelint.context import Project, parse_module
 from flake8_tradelint.engine import Checker
+from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.finding import Finding
 from flake8_tradelint.fix.codemods import CodemodError, apply_edits
 from flake8_tradelint.fix.plan import Edit
 
 MAX_PASSES = 10
+
+# libcst nests what ``ast`` keeps flat (``a and b and ...``, implicit string concatenation): its
+# native parser overflows the C stack and kills the process near 10,000 levels (measured with
+# libcst 1.9), and its Python visitors raise RecursionError far sooner. Files deeper than this
+# are not handed to libcst at all.
+MAX_FIX_DEPTH = 1000
 
 
 @dataclass
@@ -40,7 +47,8 @@ class SourceFile:
 
     @classmethod
     def read(cls, path: Path) -> SourceFile:
-        data = path.read_bytes()
+        """Raises UnreadableFile, SyntaxError (coding cookie), UnicodeDecodeError or LookupError."""
+        data = read_source_bytes(path)
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         bom = data.startswith(codecs.BOM_UTF8)
         text = data.decode(encoding)
@@ -61,6 +69,7 @@ class FixOutcome:
     new_texts: dict[Path, str] = field(default_factory=dict)
     sources: dict[Path, SourceFile] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    internal_errors: int = 0  # files whose check raised: a tradelint bug, reported in errors
 
     def diff(self, display: dict[Path, str]) -> str:
         chunks: list[str] = []
@@ -79,6 +88,34 @@ def _key(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
+def fix_depth(tree: ast.AST) -> int:
+    """Nesting depth as libcst will build it: ``ast`` depth, plus one level per extra operand of a
+    boolean operation and per extra string of an implicit concatenation (both nest in libcst)."""
+    deepest = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ast.BoolOp):
+            depth += len(node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+            depth += getattr(node, "end_lineno", 0) - getattr(node, "lineno", 0)
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+def _apply(before: str, edits: list[Edit]) -> str:
+    """Apply edits with libcst, refusing what libcst cannot take and anything that does not parse."""
+    if fix_depth(parse_module(before)) > MAX_FIX_DEPTH:
+        raise CodemodError(f"nested more than {MAX_FIX_DEPTH} levels deep; libcst cannot rewrite it")
+    try:
+        after, _ = apply_edits(before, edits)
+    except RecursionError:
+        raise CodemodError("nested too deeply for libcst to rewrite it") from None
+    parse_module(after)  # a fix never writes code that does not parse
+    return after
+
+
 def compute_fixes(
     files: dict[Path, Config],
     unsafe: bool,
@@ -86,28 +123,53 @@ def compute_fixes(
     progress: Callable[[], None] | None = None,
 ) -> FixOutcome:
     """Check ``files``, apply every applicable fix until nothing changes; nothing is written.
-    ``progress`` is called once per file of the first pass (the one that checks them all)."""
+
+    ``progress`` is called once per file of the first pass (the one that checks them all).
+
+    Every file is read once, up front: its findings, its edits and the bytes that
+    :func:`write_atomically` compares with the disk all come from that one snapshot, so a file
+    edited meanwhile can only be refused, never patched at positions computed on other text.
+    """
     display = display or {}
-    overlay: dict[Path, str] = {}
     sources: dict[Path, SourceFile] = {}
+    for path in files:
+        try:
+            sources[_key(path)] = SourceFile.read(path)
+        except (UnreadableFile, SyntaxError, UnicodeDecodeError, LookupError):
+            pass  # the check reports it (TRD001) from the disk; such a file is never written
+    base = {key: source.text for key, source in sources.items()}
+    overlay: dict[Path, str] = {}
     errors: list[str] = []
     results: dict[Path, list[Finding]] = {}
     to_check = list(files)
     by_key = {_key(p): p for p in files}
     initial = 0
+    internal = 0
+    broken: set[Path] = set()
+    history: dict[Path, list[str]] = {}
     refused: set[Edit] = set()
     for pass_number in range(MAX_PASSES):
-        checker = Checker(Project(overlay=dict(overlay)))
+        checker = Checker(Project(overlay={**base, **overlay}))
         edits: dict[Path, list[Edit]] = {}
         fixable_files: set[Path] = set()
         for path in to_check:
             key = _key(path)
-            source = overlay.get(key)
-            findings = (
-                checker.check_path(path, files[path], display=display.get(path))
-                if source is None
-                else checker.check_source(path, source, files[path], display=display.get(path))
-            )
+            source = overlay.get(key, base.get(key))
+            name = display.get(path, str(path))
+            try:
+                findings = (
+                    checker.check_path(path, files[path], display=display.get(path))
+                    if source is None
+                    else checker.check_source(path, source, files[path], display=display.get(path))
+                )
+            except Exception as exc:  # a bug in tradelint: this file is neither checked nor fixed
+                internal += 1
+                broken.add(key)
+                errors.append(f"{name}: internal error, file left alone; please report it: {exc!r}")
+                results[path] = []
+                if pass_number == 0 and progress is not None:
+                    progress()
+                continue
             results[path] = findings
             if pass_number == 0 and progress is not None:
                 progress()
@@ -123,26 +185,41 @@ def compute_fixes(
             initial = sum(len(f) for f in results.values())
         changed: set[Path] = set()
         for target, target_edits in edits.items():
+            name = display.get(by_key.get(target, target), str(target))
             if target not in by_key:
                 # Like ruff, never write outside the files being checked (a TRD102 base class).
                 errors.append(f"{target}: fix not applied: not among the files being fixed")
                 refused.update(target_edits)
                 continue
+            if target not in sources or target in broken:
+                refused.update(target_edits)
+                continue
+            before = overlay.get(target, sources[target].text)
             try:
-                if target not in sources:
-                    sources[target] = SourceFile.read(target)
-                before = overlay.get(target, sources[target].text)
-                after, _ = apply_edits(before, target_edits)
-                ast.parse(after)  # a fix never writes code that does not parse
-            except (CodemodError, SyntaxError, ValueError, OSError, UnicodeDecodeError) as exc:
-                errors.append(f"{display.get(by_key.get(target, target), str(target))}: fix not applied: {exc}")
+                after = _apply(before, target_edits)
+                sources[target].encode(after)
+            except UnicodeEncodeError as exc:
+                # A rename to ``spöt_map`` in a file whose cookie says ascii.
+                errors.append(f"{name}: fix not applied: the fixed text cannot be encoded as {exc.encoding}")
+                refused.update(target_edits)
+                continue
+            except (CodemodError, SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+                errors.append(f"{name}: fix not applied: {exc}")
                 refused.update(target_edits)
                 continue
             except Exception as exc:  # libcst cannot parse what ast could: leave the file alone
-                errors.append(f"{display.get(by_key.get(target, target), str(target))}: fix not applied: {exc}")
+                errors.append(f"{name}: fix not applied: {exc}")
                 refused.update(target_edits)
                 continue
             if after != before:
+                if after in history.setdefault(target, [sources[target].text]):
+                    # Fixes that undo each other (renames a -> b here, b -> a through a subclass
+                    # elsewhere) would never settle: the file is left as it was.
+                    errors.append(f"{name}: fixes not applied: they undo each other")
+                    refused.update(target_edits)
+                    broken.add(target)
+                    continue
+                history[target].append(after)
                 overlay[target] = after
                 changed.add(target)
         if not changed:
@@ -150,9 +227,14 @@ def compute_fixes(
         # Re-check what changed, what had fixes (a TRD102 subclass whose base was fixed), and
         # nothing else: unchanged files keep their findings.
         to_check = sorted({by_key[t] for t in changed if t in by_key} | fixable_files)
+    else:
+        for target in sorted(changed):
+            errors.append(f"{display.get(by_key[target], str(target))}: fixes not applied: "
+                          f"still changing after {MAX_PASSES} passes")
+            broken.add(target)
     remaining = [f for path in files for f in results.get(path, [])]
-    new_texts = {p: t for p, t in overlay.items() if t != sources[p].text}
-    return FixOutcome(remaining, max(initial - len(remaining), 0), new_texts, sources, errors)
+    new_texts = {p: t for p, t in overlay.items() if t != sources[p].text and p not in broken}
+    return FixOutcome(remaining, max(initial - len(remaining), 0), new_texts, sources, errors, internal)
 
 
 class WriteError(Exception):
@@ -160,21 +242,35 @@ class WriteError(Exception):
 
 
 def write_atomically(source: SourceFile, text: str) -> None:
-    """Replace the file whole or not at all, keeping mode, encoding, BOM and line endings."""
+    """Replace the file whole or not at all, keeping mode, owner, encoding, BOM and line endings.
+
+    The new text goes to a temporary file in the same folder, is flushed to disk, and replaces
+    the file with one ``rename``: a reader, or a crash at any moment, sees the old file or the
+    new one, never a mix. A killed run can leave only a ``.NAME.*.tradelint`` temporary file.
+    """
     target = source.path.resolve()  # through a symlink, not over it
+    info = target.stat()
     # The mode bits, not os.access: root may write anything, but a read-only file says "leave me".
-    if not target.stat().st_mode & stat.S_IWUSR:
+    if not info.st_mode & stat.S_IWUSR:
         raise WriteError(f"{source.path}: read-only, not fixed")
-    if target.read_bytes() != source.data:
-        raise WriteError(f"{source.path}: changed on disk while fixing, not overwritten")
-    mode = stat.S_IMODE(target.stat().st_mode)
+    if not stat.S_ISREG(info.st_mode):
+        raise WriteError(f"{source.path}: not a regular file, not fixed")
+    data = source.encode(text)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tradelint")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(source.encode(text))
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
+        os.chmod(tmp, stat.S_IMODE(info.st_mode))
+        if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+            try:
+                os.chown(tmp, info.st_uid, info.st_gid)
+            except OSError:
+                pass  # only root may give a file away; the file is then owned by whoever fixed it
+        # Compared last, just before the rename, to keep the window for a concurrent edit small.
+        if _current_bytes(target) != source.data:
+            raise WriteError(f"{source.path}: changed on disk while fixing, not overwritten")
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -182,3 +278,25 @@ def write_atomically(source: SourceFile, text: str) -> None:
         except FileNotFoundError:
             pass
         raise
+    _fsync_folder(target.parent)
+
+
+def _current_bytes(path: Path) -> bytes | None:
+    try:
+        return read_source_bytes(path)
+    except UnreadableFile:
+        return None
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable; some systems cannot open a folder, which is harmless."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,143 @@
+"""Generated and mutated programs through the whole engine and the fixer: nothing escapes, every
+fixed file parses, fixes change only their targets, and fixing twice is a no-op.
+
+The normal suite runs a fixed, reproducible set of examples. The long run explores new ones:
+``TRADELINT_FUZZ_EXAMPLES=5000 python -m pytest tests/test_fuzz.py -q`` (see the README).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+from pathlib import Path
+
+import hypothesmith
+import pytest
+from hypothesis import HealthCheck, assume, event, given, note, settings
+from hypothesis import strategies as st
+
+from tests.conftest import FIXTURES
+from tests.fuzzing import (
+    FIXTURE_FILES,
+    Outcome,
+    apply_mutation,
+    check_and_fix_invariants,
+    copy_project,
+    in_tmp,
+    mutated_fixture,
+    write_mutated,
+)
+
+LONG_RUN = "TRADELINT_FUZZ_EXAMPLES" in os.environ
+EXAMPLES = int(os.environ.get("TRADELINT_FUZZ_EXAMPLES", "0")) or None
+
+FUZZ = settings(
+    max_examples=EXAMPLES or 100,
+    deadline=None,
+    # The suite runs the same examples every time; the long run draws new ones.
+    derandomize=not LONG_RUN,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+
+# Fixture files with fixes, used as seeds next to generated code so that fixes have work to do.
+SEEDS = [p for p in FIXTURE_FILES if p.parent == FIXTURES]
+
+
+def _run_in(tmp: Path, files: dict[str, bytes]) -> Outcome:
+    shutil.copy(FIXTURES / "pyproject.toml", tmp / "pyproject.toml")
+    for name, data in files.items():
+        (tmp / name).write_bytes(data)
+    return check_and_fix_invariants(tmp)
+
+
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates
+@FUZZ
+@given(program=hypothesmith.from_grammar())
+def test_generated_programs(program: str) -> None:
+    tmp = in_tmp("grammar")
+    try:
+        _run_in(tmp, {"generated.py": program.encode("utf-8", "surrogatepass")})
+    finally:
+        shutil.rmtree(tmp)
+
+
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
+@FUZZ
+@given(seed=st.sampled_from(SEEDS), program=hypothesmith.from_grammar(), before=st.booleans())
+def test_generated_programs_beside_fixable_code(seed: Path, program: str, before: bool) -> None:
+    seed_text = seed.read_text(encoding="utf-8")
+    source = program + "\n" + seed_text if before else seed_text + "\n" + program
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        assume(False)  # a generated statement that only parses alone (e.g. a trailing backslash)
+    note(source)
+    tmp = in_tmp("seeded")
+    try:
+        outcome = _run_in(tmp, {seed.name: source.encode("utf-8", "surrogatepass")})
+        event(f"fixed files: {min(outcome.fixed_files, 1)}")
+    finally:
+        shutil.rmtree(tmp)
+
+
+@FUZZ
+@given(case=mutated_fixture())
+def test_mutated_fixture_files(case: tuple[Path, bytes, list[tuple[str, tuple[object, ...]]]]) -> None:
+    fixture, data, steps = case
+    note(f"{fixture.relative_to(FIXTURES)} {steps!r}")
+    tmp = in_tmp("mutated")
+    try:
+        write_mutated(tmp, fixture, data)
+        outcome = check_and_fix_invariants(tmp)
+        event(f"fixed files: {min(outcome.fixed_files, 1)}")
+    finally:
+        shutil.rmtree(tmp)
+
+
+# Cases the long runs found, kept so they run every time.
+REGRESSIONS = [
+    # The alias import ``from typing import ClassVar as CV`` deleted: ``TTL: CV[int]`` becomes
+    # ``t.ClassVar[CV[int]]``, right; the test's normaliser stripped only one ClassVar layer.
+    ("aliases.py", [("splice_line", (0, b'"""A docstring from another fixture."""\n')), ("delete_line", (12, 0)), ("delete_line", (0, 0))]),
+]
+
+
+@pytest.mark.parametrize(("name", "steps"), REGRESSIONS, ids=[name for name, _ in REGRESSIONS])
+def test_mutated_fixture_regressions(tmp_path: Path, name: str, steps: list[tuple[str, tuple[object, ...]]]) -> None:
+    fixture = FIXTURES / name
+    data = fixture.read_bytes()
+    for kind, args in steps:
+        data = apply_mutation(data, kind, args)
+    write_mutated(tmp_path, fixture, data)
+    outcome = check_and_fix_invariants(tmp_path)
+    assert outcome.fixed_files == 1
+
+
+def test_the_harness_sees_a_fix_that_changes_more_than_its_target(tmp_path: Path) -> None:
+    """The invariant check can fail: a fixer that also adds a statement is caught."""
+    from flake8_tradelint.fix import fixer
+
+    target = copy_project(FIXTURES / "TRD301.py", tmp_path)
+    original = fixer._apply
+
+    def sloppy(before: str, edits: list[fixer.Edit]) -> str:
+        return original(before, edits) + "\nadded_by_a_bug = 1\n"
+
+    fixer._apply = sloppy  # type: ignore[assignment]
+    try:
+        with pytest.raises(AssertionError, match="a fix changed more than its target"):
+            check_and_fix_invariants(tmp_path)
+    finally:
+        fixer._apply = original  # type: ignore[assignment]
+    assert target.exists()
+
+
+def test_mutations_are_applied() -> None:
+    data = b"a = 1\nb = 2\n"
+    assert apply_mutation(data, "delete_line", (0, 0)) == b"b = 2\n"
+    assert apply_mutation(data, "swap_lines", (0, 1)) == b"b = 2\na = 1\n"
+    assert apply_mutation(data, "insert_bytes", (1, b"\x00")) == b"a\x00 = 1\nb = 2\n"
+    assert apply_mutation(data, "crlf", (0, 0)) == b"a = 1\r\nb = 2\r\n"
+    assert apply_mutation(data, "truncate", (0, 3)) == b"a ="
