@@ -30,6 +30,7 @@ from flake8_tradelint import __version__
 from flake8_tradelint.config import Config
 from flake8_tradelint.context import Project
 from flake8_tradelint.engine import Checker
+from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.finding import Finding
 
 CACHE_FORMAT = 1
@@ -258,8 +259,9 @@ class Cache:
     def content_hash(self, path: str) -> str | None:
         if path not in self._hashes:
             try:
-                self._hashes[path] = _digest(Path(path).read_bytes())
-            except OSError:
+                # The engine's reader: a FIFO or /dev/zero must not block or never end the run here.
+                self._hashes[path] = _digest(read_source_bytes(Path(path)))
+            except (OSError, UnreadableFile):
                 self._hashes[path] = None
         return self._hashes[path]
 
