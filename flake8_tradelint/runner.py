@@ -20,7 +20,6 @@ import gc
 import hashlib
 import os
 import pickle
-import stat
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from flake8_tradelint import __version__
 from flake8_tradelint.config import Config
 from flake8_tradelint.context import Project
 from flake8_tradelint.engine import Checker
+from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.finding import Finding
 
 CACHE_FORMAT = 1
@@ -259,11 +259,9 @@ class Cache:
     def content_hash(self, path: str) -> str | None:
         if path not in self._hashes:
             try:
-                # A FIFO or a device would block or never end: only regular files are hashed
-                # (the engine reports the others without reading them).
-                regular = stat.S_ISREG(os.stat(path).st_mode)
-                self._hashes[path] = _digest(Path(path).read_bytes()) if regular else None
-            except OSError:
+                # The engine's reader: a FIFO or /dev/zero must not block or never end the run here.
+                self._hashes[path] = _digest(read_source_bytes(Path(path)))
+            except (OSError, UnreadableFile):
                 self._hashes[path] = None
         return self._hashes[path]
 
