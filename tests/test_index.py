@@ -8,7 +8,7 @@ import typing
 
 import pytest
 
-from flake8_tradelint.context import Index, build_index, node_field_names
+from flake8_tradelint.context import Index, build_index, child_nodes, node_field_names
 
 SAMPLE = """\
 import a.b as c
@@ -149,3 +149,10 @@ def test_collections_are_in_source_order() -> None:
     assert [f.name for f in index.functions] == ["f", "m"]
     assert [c.name for c in index.classes] == ["A"]
     assert [ast.unparse(a) for a in index.attributes] == ["self.x.y", "self.x"]
+
+
+def test_child_nodes_is_iter_child_nodes_without_singletons() -> None:
+    for node in ast.walk(ast.parse(SAMPLE)):
+        expected = [c for c in ast.iter_child_nodes(node) if not isinstance(c, SINGLETONS)]
+        actual = child_nodes(node)
+        assert len(actual) == len(expected) and all(a is e for a, e in zip(actual, expected)), type(node).__name__

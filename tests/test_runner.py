@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 
@@ -160,3 +161,16 @@ def test_cli_uses_the_cache_dir_and_no_cache(tmp_path: Path, capsys: pytest.Capt
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 3 and out[0] == out[1] == out[2]
     assert out[0].startswith(f"{bug}:5:5: TRD301")
+
+
+def test_special_files_are_neither_hashed_nor_cached(tmp_path: Path) -> None:
+    # Hashing a FIFO for the cache key would block forever; the engine reports it unread.
+    os.mkfifo(tmp_path / "pipe.py")
+    cache = tmp_path / "cache"
+    configs = {tmp_path / "pipe.py": config_for(tmp_path / "pipe.py")}
+    for _ in range(2):
+        result = runner.check_files(configs, cache_dir=cache)
+        assert (result.cached, result.checked) == (0, 1)
+        assert [(f.code, f.message) for f in result.findings] == [
+            ("TRD001", "not checked: a named pipe, not a regular file")
+        ]

@@ -20,7 +20,7 @@ from typing import Iterator, Mapping
 
 from flake8_tradelint.analysis.dataclass_model import annotation_head, resolve_definition
 from flake8_tradelint.analysis.uses import self_name
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, parse_expression
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, child_nodes, parse_expression
 
 UNKNOWN = "?"
 OPTIONAL = {"typing.Optional", "typing_extensions.Optional"}
@@ -129,12 +129,14 @@ def _is_none(node: ast.expr) -> bool:
 
 def scope_nodes(scope: ast.AST) -> Iterator[ast.AST]:
     """Nodes in a scope's own body: nested functions and classes have scopes of their own."""
-    stack = list(ast.iter_child_nodes(scope))
+    # ``child_nodes``: this walk ran over every function of every module and was most of
+    # TRD403's cost; the context and operator singletons it skips are never bindings.
+    stack = child_nodes(scope)
     while stack:
         node = stack.pop()
         yield node
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(child_nodes(node))
 
 
 def find_class(module: ModuleInfo, type_name: str) -> tuple[ModuleInfo, ast.ClassDef] | None:
