@@ -3,10 +3,11 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from flake8_tradelint.analysis.class_members import close_match, known_members
+from flake8_tradelint.analysis.class_members import MIN_LENGTH, close_match, known_members
 from flake8_tradelint.analysis.receiver_types import UNKNOWN, find_class, types_for
 from flake8_tradelint.analysis.rename_model import facts_for
 from flake8_tradelint.analysis.uses import self_name
+from flake8_tradelint.context import ModuleInfo
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.registry import Report, Rule
 
@@ -54,42 +55,45 @@ class MisspelledAttribute(Rule):
         types = types_for(module, facts_for(ctx.config.rename_packs))
         stored = {node.attr for node in module.index.attributes if not isinstance(node.ctx, ast.Load)}
         for node in module.index.attributes:
-            if not isinstance(node.ctx, ast.Load) or node.attr.startswith("__") and node.attr.endswith("__"):
+            attr = node.attr
+            if not isinstance(node.ctx, ast.Load) or attr.startswith("__") and attr.endswith("__"):
                 continue
-            mangled = node.attr.startswith("__")
-            if node.attr in stored and not mangled:
+            if len(attr) < MIN_LENGTH:
+                continue  # no suggestion for so short a name: not worth typing the receiver
+            mangled = attr.startswith("__")
+            if attr in stored and not mangled:
                 # Set on some object in this module: perhaps on this very one, from outside.
                 continue
-            if _own_receiver(ctx, node) and not mangled:
+            func = module.enclosing_function(node)
+            if not mangled and _own_receiver(module, func, node):
                 # A method reading ``self.x`` its class never sets is how mixins and template
                 # methods work: a subclass or sibling provides it. Name-mangled ``self.__x`` is
                 # the exception: no other class can provide it.
                 continue
-            type_name = types.receiver_type(node.value, node)
+            type_name = types.type_in(node.value, func)
             if type_name == UNKNOWN:
                 continue
             found = find_class(module, type_name)
             if found is None:
                 continue
             members = known_members(*found)
-            if members is None or node.attr in members:
+            if members is None or attr in members:
                 continue
-            suggestion = close_match(node.attr, members)
+            suggestion = close_match(attr, members)
             if suggestion is None:
                 continue
             receiver = ast.unparse(node.value)
             yield Report(
                 node,
-                f"`{receiver}.{node.attr}`: `{type_name}` defines no `{node.attr}`; did you mean `{suggestion}`?",
+                f"`{receiver}.{attr}`: `{type_name}` defines no `{attr}`; did you mean `{suggestion}`?",
             )
 
 
-def _own_receiver(ctx: FileContext, node: ast.Attribute) -> bool:
-    """``self.x`` (or ``cls.x``) in a method of the class itself."""
-    func = ctx.module.enclosing_function(node)
+def _own_receiver(module: ModuleInfo, func: ast.FunctionDef | ast.AsyncFunctionDef | None, node: ast.Attribute) -> bool:
+    """``self.x`` (or ``cls.x``) in a method (``func``) of the class itself."""
     return (
         func is not None
-        and ctx.module.enclosing_class(node) is not None
+        and isinstance(module.parent(func), ast.ClassDef)
         and isinstance(node.value, ast.Name)
         and node.value.id == self_name(func)
     )
