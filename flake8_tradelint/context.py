@@ -340,6 +340,11 @@ class ModuleInfo:
         self.is_package = path.name == "__init__.py"
         self._text = text
 
+    @property
+    def text(self) -> str | None:
+        """The source the tree was parsed from when it was given (a checked file), else None."""
+        return self._text
+
     @cached_property
     def lines(self) -> list[str]:
         """Source lines split as the tokenizer does (``\r\n``, ``\r``, ``\n``), for columns."""

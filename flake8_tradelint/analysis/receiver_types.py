@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import builtins
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping, NamedTuple
 
 from flake8_tradelint.analysis.dataclass_model import annotation_head, resolve_definition
 from flake8_tradelint.analysis.uses import self_name
@@ -36,10 +36,10 @@ TYPING_CONTAINERS = {
 }
 MAX_DEPTH = 12
 
-@dataclass(frozen=True)
-class Binding:
+class Binding(NamedTuple):
     """How a name got its value: ``annotation``, ``value`` (an expression typed in ``scope``),
-    ``type`` (known already) or ``unknown``."""
+    ``type`` (known already) or ``unknown``. A tuple: made for every binding of every scope
+    typed, it costs a third of a frozen dataclass."""
 
     kind: str
     value: ast.expr | str | None = None
@@ -143,6 +143,12 @@ def _is_none(node: ast.expr) -> bool:
 # a name only through a walrus.
 BLOCK_NODES = (ast.stmt, ast.excepthandler, ast.match_case)
 SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# The nodes that bind a name in their scope (the parser makes no subclasses: ``type`` tells).
+BINDING_NODES = frozenset({
+    ast.AnnAssign, ast.Assign, ast.For, ast.AsyncFor, ast.NamedExpr, ast.AugAssign, ast.With, ast.AsyncWith,
+    ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler,
+    ast.Global, ast.Nonlocal,
+})
 
 
 def _paths_to(module: ModuleInfo, starts: list[ast.AST], stop: tuple[type[ast.AST], ...]) -> frozenset[ast.AST]:
@@ -158,13 +164,17 @@ def _paths_to(module: ModuleInfo, starts: list[ast.AST], stop: tuple[type[ast.AS
 
 
 def walrus_paths(module: ModuleInfo) -> frozenset[ast.AST]:
-    """The expressions on the way from a statement down to a walrus."""
+    """The expressions on the way from a statement down to a walrus (most modules have none)."""
     key = ("walrus-paths", module.tree)
     memo = module.project.class_memo
     found = memo.get(key)
     if not isinstance(found, frozenset):
         named = ast.NamedExpr
-        walruses: list[ast.AST] = [node for node in module.index.parents if type(node) is named]
+        parents = module.index.parents
+        text = module.text
+        # No ``:=`` in the source, no walrus: the test costs a tenth of looking at every node.
+        maybe = ":=" in text if text is not None else named in set(map(type, parents))
+        walruses: list[ast.AST] = [node for node in parents if type(node) is named] if maybe else []
         found = memo[key] = _paths_to(module, walruses, BLOCK_NODES)
     return found
 
@@ -193,10 +203,38 @@ def scope_nodes(scope: ast.AST, keep: Callable[[ast.AST], bool]) -> Iterator[ast
             stack.extend(child for child in child_nodes(node) if keep(child))
 
 
+# The only fields that hold statements, except handlers or match cases (``_field_types``, 3.13).
+BLOCK_FIELDS = {"body", "orelse", "finalbody", "handlers", "cases"}
+_BLOCK_FIELDS_OF: dict[type, tuple[str, ...]] = {}
+
+
+def _block_fields(kind: type) -> tuple[str, ...]:
+    found = _BLOCK_FIELDS_OF.get(kind)
+    if found is None:
+        found = _BLOCK_FIELDS_OF[kind] = tuple(name for name in kind._fields if name in BLOCK_FIELDS)
+    return found
+
+
+def statement_nodes(scope: ast.AST) -> Iterator[ast.AST]:
+    """``scope_nodes`` keeping statements, except handlers and match cases only: read from the
+    fields that hold them, without listing the expressions around them."""
+    stack: list[ast.AST] = [child for name in _block_fields(type(scope)) for child in getattr(scope, name)]
+    fields_of, block_fields, scopes = _BLOCK_FIELDS_OF, _block_fields, SCOPE_NODES
+    while stack:
+        node = stack.pop()
+        yield node
+        kind = type(node)
+        if kind not in scopes:
+            for name in fields_of.get(kind) or block_fields(kind):
+                stack.extend(getattr(node, name))
+
+
 def binding_nodes(module: ModuleInfo, scope: ast.AST) -> Iterator[ast.AST]:
     """What can bind a name in a scope: its statements, its walruses and the paths to them (a
-    seventh of the nodes of a full walk)."""
+    seventh of the nodes of a full walk, in its order)."""
     paths = walrus_paths(module)
+    if not paths:
+        return statement_nodes(scope)
     blocks = BLOCK_NODES
     return scope_nodes(scope, lambda node: isinstance(node, blocks) or node in paths)
 
@@ -402,9 +440,10 @@ class ReceiverTypes:
             return cached
         found: list[tuple[str, Binding]] = []
         receiver = self_name(method)
-        if receiver is not None:
+        paths = store_paths(self.module)
+        if receiver is not None and method in paths:
             env = self.function_env(method)  # the values are typed there
-            for node in scope_nodes(method, store_paths(self.module).__contains__):
+            for node in scope_nodes(method, paths.__contains__):
                 if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and _is_self_attribute(node, receiver):
                     parent = self.module.parent(node)
                     if isinstance(parent, ast.AnnAssign) and parent.target is node:
@@ -418,7 +457,10 @@ class ReceiverTypes:
 
     def _collect_assignments(self, scope: ast.AST, env: Env) -> None:
         at_module = scope is self.module.tree
+        binders = BINDING_NODES
         for node in binding_nodes(self.module, scope):
+            if type(node) not in binders:
+                continue
             if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
                 env.bind(node.target.id, "annotation", node.annotation)
             elif isinstance(node, ast.Assign):
@@ -476,6 +518,21 @@ class ReceiverTypes:
 
 
 def _mark_unknown(target: ast.AST, env: Env) -> None:
+    kind = type(target)
+    # The usual targets first: ``x``, ``self.x`` and ``d[k]`` (whose names are loads), ``a, b``.
+    if kind is ast.Name:
+        if type(target.ctx) is ast.Store:
+            env.bind(target.id, "unknown")
+        return
+    if kind is ast.Attribute and type(target.value) is ast.Name:
+        return
+    if kind is ast.Subscript and type(target.value) is ast.Name and type(target.slice) in (ast.Name, ast.Constant):
+        return
+    if kind is ast.Tuple and all(type(elt) is ast.Name for elt in target.elts):
+        for elt in target.elts:
+            if type(elt.ctx) is ast.Store:
+                env.bind(elt.id, "unknown")
+        return
     for node in ast.walk(target):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             env.bind(node.id, "unknown")
