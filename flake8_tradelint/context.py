@@ -508,6 +508,8 @@ class Project:
         path = Path(os.path.abspath(path))
         known = self._modules.get(path)
         if known is not None and known.tree is tree:
+            if known.text is None:  # parsed for a lookup before it was checked
+                known._text = text
             return known
         info = ModuleInfo(path, tree, self, text)
         if self.keep_checked or known is not None:
