@@ -133,7 +133,7 @@ def _attribute_stores(module: ModuleInfo) -> dict[ast.AST, frozenset[str] | None
 
 
 def _classes_around(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[ast.AST]:
-    found = []
+    found: list[ast.AST] = []
     current = parents.get(node)
     while current is not None:
         if isinstance(current, ast.ClassDef):

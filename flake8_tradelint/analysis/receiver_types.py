@@ -211,7 +211,7 @@ _BLOCK_FIELDS_OF: dict[type, tuple[str, ...]] = {}
 def _block_fields(kind: type) -> tuple[str, ...]:
     found = _BLOCK_FIELDS_OF.get(kind)
     if found is None:
-        found = _BLOCK_FIELDS_OF[kind] = tuple(name for name in kind._fields if name in BLOCK_FIELDS)
+        found = _BLOCK_FIELDS_OF[kind] = tuple(name for name in getattr(kind, "_fields", ()) if name in BLOCK_FIELDS)
     return found
 
 
@@ -518,19 +518,22 @@ class ReceiverTypes:
 
 
 def _mark_unknown(target: ast.AST, env: Env) -> None:
-    kind = type(target)
     # The usual targets first: ``x``, ``self.x`` and ``d[k]`` (whose names are loads), ``a, b``.
-    if kind is ast.Name:
-        if type(target.ctx) is ast.Store:
+    if isinstance(target, ast.Name):
+        if isinstance(target.ctx, ast.Store):
             env.bind(target.id, "unknown")
         return
-    if kind is ast.Attribute and type(target.value) is ast.Name:
+    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
         return
-    if kind is ast.Subscript and type(target.value) is ast.Name and type(target.slice) in (ast.Name, ast.Constant):
+    if (
+        isinstance(target, ast.Subscript)
+        and isinstance(target.value, ast.Name)
+        and isinstance(target.slice, (ast.Name, ast.Constant))
+    ):
         return
-    if kind is ast.Tuple and all(type(elt) is ast.Name for elt in target.elts):
+    if isinstance(target, ast.Tuple) and all(isinstance(elt, ast.Name) for elt in target.elts):
         for elt in target.elts:
-            if type(elt.ctx) is ast.Store:
+            if isinstance(elt, ast.Name) and isinstance(elt.ctx, ast.Store):
                 env.bind(elt.id, "unknown")
         return
     for node in ast.walk(target):
