@@ -85,7 +85,7 @@ class TaskAnalysis:
                 creates = True
             elif named == "ensure":
                 creates = bool(call.args) and isinstance(call.args[0], ast.Call)
-            elif named is not None and depth < 3:
+            elif isinstance(named, tuple) and depth < 3:
                 creates = self._is_dangling_target(call, named, depth)
         elif isinstance(func, ast.Attribute):
             # An import alias can only rename the root of a dotted callee, so an attribute call
