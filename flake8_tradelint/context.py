@@ -340,6 +340,11 @@ class ModuleInfo:
         self.is_package = path.name == "__init__.py"
         self._text = text
 
+    @property
+    def text(self) -> str | None:
+        """The source the tree was parsed from when it was given (a checked file), else None."""
+        return self._text
+
     @cached_property
     def lines(self) -> list[str]:
         """Source lines split as the tokenizer does (``\r\n``, ``\r``, ``\n``), for columns."""
@@ -503,6 +508,8 @@ class Project:
         path = Path(os.path.abspath(path))
         known = self._modules.get(path)
         if known is not None and known.tree is tree:
+            if known.text is None:  # parsed for a lookup before it was checked
+                known._text = text
             return known
         info = ModuleInfo(path, tree, self, text)
         if self.keep_checked or known is not None:

@@ -26,6 +26,8 @@ DYNAMIC_CALLS = {"setattr", "vars", "__setattr__"}
 DYNAMIC_LOOKUP = {"__getattr__", "__getattribute__"}
 OBJECT_NAMES = set(dir(object)) | {"__dict__", "__weakref__", "__slots__", "__annotations__"}
 MAX_DEPTH = 10
+# A shorter name is too close to too many others for a suggestion to mean anything.
+MIN_LENGTH = 4
 
 
 def known_members(module: ModuleInfo, cls: ast.ClassDef, depth: int = 0) -> frozenset[str] | None:
@@ -90,18 +92,54 @@ def _members(module: ModuleInfo, cls: ast.ClassDef, depth: int) -> frozenset[str
             return None
     if any(isinstance(stmt, FUNCTION_NODES) and stmt.name in DYNAMIC_LOOKUP for stmt in cls.body):
         return None
-    for node in ast.walk(cls):
-        if isinstance(node, ast.Attribute):
-            if node.attr == "__dict__":
-                return None
-            if isinstance(node.ctx, ast.Store):
-                names.add(node.attr)
-        elif isinstance(node, ast.Call):
-            func = node.func
-            called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
-            if called in DYNAMIC_CALLS:
-                return None
-    return frozenset(names)
+    stores = _attribute_stores(module).get(cls, frozenset())
+    if stores is None:
+        return None
+    return frozenset(names | stores)
+
+
+def _attribute_stores(module: ModuleInfo) -> dict[ast.AST, frozenset[str] | None]:
+    """Per class of the module: the attribute names stored anywhere inside it (``x.name = ...``),
+    or None when it reads ``__dict__`` or calls ``setattr``/``vars`` anywhere inside it.
+
+    Found from the module index, up from each store and each dynamic access to the classes around
+    it: walking every class instead was most of the cost of TRD403.
+    """
+    key = ("class-attribute-stores", module.tree)
+    memo = module.project.class_memo
+    found = memo.get(key)
+    if isinstance(found, dict):
+        return found
+    parents = module.index.parents
+    stores: dict[ast.AST, set[str]] = {}
+    dynamic: set[ast.AST] = set()
+    for attribute in module.index.attributes:
+        is_dynamic = attribute.attr == "__dict__"
+        if is_dynamic or isinstance(attribute.ctx, ast.Store):
+            for cls in _classes_around(attribute, parents):
+                if is_dynamic:
+                    dynamic.add(cls)
+                else:
+                    stores.setdefault(cls, set()).add(attribute.attr)
+    for call in module.index.calls:
+        func = call.func
+        called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+        if called in DYNAMIC_CALLS:
+            dynamic.update(_classes_around(call, parents))
+    result: dict[ast.AST, frozenset[str] | None] = {cls: frozenset(names) for cls, names in stores.items()}
+    result.update(dict.fromkeys(dynamic))
+    memo[key] = result
+    return result
+
+
+def _classes_around(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[ast.AST]:
+    found: list[ast.AST] = []
+    current = parents.get(node)
+    while current is not None:
+        if isinstance(current, ast.ClassDef):
+            found.append(current)
+        current = parents.get(current)
+    return found
 
 
 def _literal_strings(value: ast.expr | None) -> set[str] | None:
@@ -120,7 +158,7 @@ def _normal(name: str) -> str:
 
 def close_match(name: str, members: frozenset[str]) -> str | None:
     """The one member ``name`` was most likely meant to be, or None."""
-    if len(name) < 4:
+    if len(name) < MIN_LENGTH:
         return None
     candidates = [m for m in members if not (m.startswith("__") and m.endswith("__"))]
     same = [m for m in candidates if _normal(m) == _normal(name)]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import builtins
 from dataclasses import dataclass, field
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping, NamedTuple
 
 from flake8_tradelint.analysis.dataclass_model import annotation_head, resolve_definition
 from flake8_tradelint.analysis.uses import self_name
@@ -36,10 +36,10 @@ TYPING_CONTAINERS = {
 }
 MAX_DEPTH = 12
 
-@dataclass(frozen=True)
-class Binding:
+class Binding(NamedTuple):
     """How a name got its value: ``annotation``, ``value`` (an expression typed in ``scope``),
-    ``type`` (known already) or ``unknown``."""
+    ``type`` (known already) or ``unknown``. A tuple: made for every binding of every scope
+    typed, it costs a third of a frozen dataclass."""
 
     kind: str
     value: ast.expr | str | None = None
@@ -47,19 +47,31 @@ class Binding:
 
 
 class Env:
-    """A scope's names and how each was bound; each name is typed only when a lookup asks."""
+    """A scope's names and how each was bound; each name is typed only when a lookup asks.
 
-    def __init__(self, types: ReceiverTypes, self_type: str = UNKNOWN) -> None:
+    The names are collected on the first lookup (``collect``): a method's env is also the scope
+    of the values it assigns to ``self.x``, needed for its class's attributes long before (and
+    often without) any name of the method being looked up.
+    """
+
+    def __init__(
+        self, types: ReceiverTypes, self_type: str = UNKNOWN, collect: Callable[[Env], None] | None = None
+    ) -> None:
         self.types = types
         self.self_type = self_type
-        self.bindings: dict[str, list[Binding]] = {}
+        self._bindings: dict[str, list[Binding]] = {}
+        self._collect = collect
         self.resolved: dict[str, str] = {}
-        # In a method: the name of ``self`` and what the method assigns to ``self.<attr>``.
-        self.receiver: str | None = None
-        self.self_stores: list[tuple[str, Binding]] = []
+
+    @property
+    def bindings(self) -> dict[str, list[Binding]]:
+        if self._collect is not None:
+            collect, self._collect = self._collect, None
+            collect(self)
+        return self._bindings
 
     def bind(self, name: str, kind: str, value: ast.expr | str | None = None, scope: Env | None = None) -> None:
-        self.bindings.setdefault(name, []).append(Binding(kind, value, scope))
+        self._bindings.setdefault(name, []).append(Binding(kind, value, scope))
 
     def has(self, name: str) -> bool:
         return name in self.bindings
@@ -127,16 +139,104 @@ def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
 
-def scope_nodes(scope: ast.AST) -> Iterator[ast.AST]:
-    """Nodes in a scope's own body: nested functions and classes have scopes of their own."""
-    # ``child_nodes``: this walk ran over every function of every module and was most of
-    # TRD403's cost; the context and operator singletons it skips are never bindings.
-    stack = child_nodes(scope)
+# Where the statements of a scope are: everything else is an expression, and an expression binds
+# a name only through a walrus.
+BLOCK_NODES = (ast.stmt, ast.excepthandler, ast.match_case)
+SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# The nodes that bind a name in their scope (the parser makes no subclasses: ``type`` tells).
+BINDING_NODES = frozenset({
+    ast.AnnAssign, ast.Assign, ast.For, ast.AsyncFor, ast.NamedExpr, ast.AugAssign, ast.With, ast.AsyncWith,
+    ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler,
+    ast.Global, ast.Nonlocal,
+})
+
+
+def _paths_to(module: ModuleInfo, starts: list[ast.AST], stop: tuple[type[ast.AST], ...]) -> frozenset[ast.AST]:
+    """``starts`` and their ancestors, up to (not including) the first one of type ``stop``."""
+    parents = module.index.parents
+    paths: set[ast.AST] = set()
+    for start in starts:
+        node: ast.AST | None = start
+        while node is not None and node not in paths and not isinstance(node, stop):
+            paths.add(node)
+            node = parents.get(node)
+    return frozenset(paths)
+
+
+def walrus_paths(module: ModuleInfo) -> frozenset[ast.AST]:
+    """The expressions on the way from a statement down to a walrus (most modules have none)."""
+    key = ("walrus-paths", module.tree)
+    memo = module.project.class_memo
+    found = memo.get(key)
+    if not isinstance(found, frozenset):
+        named = ast.NamedExpr
+        parents = module.index.parents
+        text = module.text
+        # No ``:=`` in the source, no walrus: the test costs a tenth of looking at every node.
+        maybe = ":=" in text if text is not None else named in set(map(type, parents))
+        walruses: list[ast.AST] = [node for node in parents if type(node) is named] if maybe else []
+        found = memo[key] = _paths_to(module, walruses, BLOCK_NODES)
+    return found
+
+
+def store_paths(module: ModuleInfo) -> frozenset[ast.AST]:
+    """Every node on the way from the module down to a ``name.attr`` store."""
+    key = ("store-paths", module.tree)
+    memo = module.project.class_memo
+    found = memo.get(key)
+    if not isinstance(found, frozenset):
+        stores: list[ast.AST] = [
+            node for node in module.index.attributes if type(node.ctx) is ast.Store and type(node.value) is ast.Name
+        ]
+        found = memo[key] = _paths_to(module, stores, ())
+    return found
+
+
+def scope_nodes(scope: ast.AST, keep: Callable[[ast.AST], bool]) -> Iterator[ast.AST]:
+    """The nodes ``keep`` accepts in a scope's own body (nested functions and classes have scopes
+    of their own), in the order of a full walk; a rejected node's subtree is not visited."""
+    stack = [child for child in child_nodes(scope) if keep(child)]
     while stack:
         node = stack.pop()
         yield node
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(child_nodes(node))
+        if not isinstance(node, SCOPE_NODES):
+            stack.extend(child for child in child_nodes(node) if keep(child))
+
+
+# The only fields that hold statements, except handlers or match cases (``_field_types``, 3.13).
+BLOCK_FIELDS = {"body", "orelse", "finalbody", "handlers", "cases"}
+_BLOCK_FIELDS_OF: dict[type, tuple[str, ...]] = {}
+
+
+def _block_fields(kind: type) -> tuple[str, ...]:
+    found = _BLOCK_FIELDS_OF.get(kind)
+    if found is None:
+        found = _BLOCK_FIELDS_OF[kind] = tuple(name for name in getattr(kind, "_fields", ()) if name in BLOCK_FIELDS)
+    return found
+
+
+def statement_nodes(scope: ast.AST) -> Iterator[ast.AST]:
+    """``scope_nodes`` keeping statements, except handlers and match cases only: read from the
+    fields that hold them, without listing the expressions around them."""
+    stack: list[ast.AST] = [child for name in _block_fields(type(scope)) for child in getattr(scope, name)]
+    fields_of, block_fields, scopes = _BLOCK_FIELDS_OF, _block_fields, SCOPE_NODES
+    while stack:
+        node = stack.pop()
+        yield node
+        kind = type(node)
+        if kind not in scopes:
+            for name in fields_of.get(kind) or block_fields(kind):
+                stack.extend(getattr(node, name))
+
+
+def binding_nodes(module: ModuleInfo, scope: ast.AST) -> Iterator[ast.AST]:
+    """What can bind a name in a scope: its statements, its walruses and the paths to them (a
+    seventh of the nodes of a full walk, in its order)."""
+    paths = walrus_paths(module)
+    if not paths:
+        return statement_nodes(scope)
+    blocks = BLOCK_NODES
+    return scope_nodes(scope, lambda node: isinstance(node, blocks) or node in paths)
 
 
 def find_class(module: ModuleInfo, type_name: str) -> tuple[ModuleInfo, ast.ClassDef] | None:
@@ -165,6 +265,7 @@ class ReceiverTypes:
         self.module = module
         self.facts = facts
         self._envs: dict[ast.AST, Env] = {}
+        self._self_stores: dict[ast.AST, list[tuple[str, Binding]]] = {}
         self._class_types: dict[ast.ClassDef, Env] = {}
         self._module_env: Env | None = None
         self._mro: dict[str, list[tuple[ModuleInfo, ast.ClassDef]]] = {}
@@ -306,46 +407,60 @@ class ReceiverTypes:
         if func is None:
             return self.module_env
         cached = self._envs.get(func)
-        if cached is not None:
-            return cached
-        cls = self.module.parent(func)
-        receiver = self_name(func) if isinstance(cls, ast.ClassDef) else None
-        own_type = (self.class_name(cls) if isinstance(cls, ast.ClassDef) else None) or UNKNOWN
-        env = Env(self, own_type)
-        env.receiver = receiver
-        self._envs[func] = env
+        if cached is None:
+            cls = self.module.parent(func)
+            own_type = (self.class_name(cls) if isinstance(cls, ast.ClassDef) else None) or UNKNOWN
+            receiver = self_name(func) if isinstance(cls, ast.ClassDef) else None
+            cached = Env(self, own_type, lambda env: self._collect_function(func, receiver, env))
+            self._envs[func] = cached
+        return cached
+
+    def _collect_function(self, func: ast.FunctionDef | ast.AsyncFunctionDef, receiver: str | None, env: Env) -> None:
         args = func.args
         for arg in args.posonlyargs + args.args + args.kwonlyargs:
             if arg.arg == receiver:
-                env.bind(arg.arg, "type", own_type)
+                env.bind(arg.arg, "type", env.self_type)
             else:
                 env.bind(arg.arg, "annotation" if arg.annotation is not None else "unknown", arg.annotation)
         for extra in (args.vararg, args.kwarg):
             if extra is not None:
                 env.bind(extra.arg, "unknown")
         self._collect_assignments(func, env)
-        return env
 
     @property
     def module_env(self) -> Env:
         if self._module_env is None:
-            self._module_env = Env(self)
-            self._collect_assignments(self.module.tree, self._module_env)
+            self._module_env = Env(self, collect=lambda env: self._collect_assignments(self.module.tree, env))
         return self._module_env
+
+    def self_stores(self, method: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[str, Binding]]:
+        """What a method of a class assigns to ``self.<attr>``, in walk order."""
+        cached = self._self_stores.get(method)
+        if cached is not None:
+            return cached
+        found: list[tuple[str, Binding]] = []
+        receiver = self_name(method)
+        paths = store_paths(self.module)
+        if receiver is not None and method in paths:
+            env = self.function_env(method)  # the values are typed there
+            for node in scope_nodes(method, paths.__contains__):
+                if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and _is_self_attribute(node, receiver):
+                    parent = self.module.parent(node)
+                    if isinstance(parent, ast.AnnAssign) and parent.target is node:
+                        found.append((node.attr, Binding("annotation", parent.annotation)))
+                    elif isinstance(parent, ast.Assign) and parent.targets == [node]:
+                        found.append((node.attr, Binding("value", parent.value, env)))
+                    else:
+                        found.append((node.attr, Binding("unknown")))
+        self._self_stores[method] = found
+        return found
 
     def _collect_assignments(self, scope: ast.AST, env: Env) -> None:
         at_module = scope is self.module.tree
-        receiver = env.receiver
-        for node in scope_nodes(scope):
-            if receiver is not None and isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
-                if _is_self_attribute(node, receiver):
-                    parent = self.module.parent(node)
-                    if isinstance(parent, ast.AnnAssign) and parent.target is node:
-                        env.self_stores.append((node.attr, Binding("annotation", parent.annotation)))
-                    elif isinstance(parent, ast.Assign) and parent.targets == [node]:
-                        env.self_stores.append((node.attr, Binding("value", parent.value, env)))
-                    else:
-                        env.self_stores.append((node.attr, Binding("unknown")))
+        binders = BINDING_NODES
+        for node in binding_nodes(self.module, scope):
+            if type(node) not in binders:
+                continue
             if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
                 env.bind(node.target.id, "annotation", node.annotation)
             elif isinstance(node, ast.Assign):
@@ -390,15 +505,37 @@ class ReceiverTypes:
                 attrs.bind(stmt.target.id, "annotation", stmt.annotation)
         for method in cls.body:
             if isinstance(method, FUNCTION_NODES):
-                for attr, binding in self.function_env(method).self_stores:
+                for attr, binding in self.self_stores(method):
                     attrs.bindings.setdefault(attr, []).append(binding)
         return attrs
 
     def receiver_type(self, receiver: ast.expr, at: ast.AST) -> str:
-        return self.expr_type(receiver, self.function_env(self.module.enclosing_function(at)))
+        return self.type_in(receiver, self.module.enclosing_function(at))
+
+    def type_in(self, receiver: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef | None) -> str:
+        """The type of ``receiver`` in the body of ``func`` (None: at module level)."""
+        return self.expr_type(receiver, self.function_env(func))
 
 
 def _mark_unknown(target: ast.AST, env: Env) -> None:
+    # The usual targets first: ``x``, ``self.x`` and ``d[k]`` (whose names are loads), ``a, b``.
+    if isinstance(target, ast.Name):
+        if isinstance(target.ctx, ast.Store):
+            env.bind(target.id, "unknown")
+        return
+    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+        return
+    if (
+        isinstance(target, ast.Subscript)
+        and isinstance(target.value, ast.Name)
+        and isinstance(target.slice, (ast.Name, ast.Constant))
+    ):
+        return
+    if isinstance(target, ast.Tuple) and all(isinstance(elt, ast.Name) for elt in target.elts):
+        for elt in target.elts:
+            if isinstance(elt, ast.Name) and isinstance(elt.ctx, ast.Store):
+                env.bind(elt.id, "unknown")
+        return
     for node in ast.walk(target):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             env.bind(node.id, "unknown")

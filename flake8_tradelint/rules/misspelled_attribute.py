@@ -3,10 +3,11 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from flake8_tradelint.analysis.class_members import close_match, known_members
+from flake8_tradelint.analysis.class_members import MIN_LENGTH, close_match, known_members
 from flake8_tradelint.analysis.receiver_types import UNKNOWN, find_class, types_for
 from flake8_tradelint.analysis.rename_model import facts_for
 from flake8_tradelint.analysis.uses import self_name
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.registry import Report, Rule
 
@@ -54,43 +55,88 @@ class MisspelledAttribute(Rule):
         module = ctx.module
         types = types_for(module, facts_for(ctx.config.rename_packs))
         stored = {node.attr for node in module.index.attributes if not isinstance(node.ctx, ast.Load)}
+        functions = _FunctionFinder(module)
+        # Per type: the members of the first-party class it names, None when not known or not one.
+        classes: dict[str, frozenset[str] | None] = {}
+        # Per name: whether a load of it can be reported at all, before its receiver is typed.
+        worth: dict[str, bool] = {}
         for node in module.index.attributes:
-            if not isinstance(node.ctx, ast.Load) or node.attr.startswith("__") and node.attr.endswith("__"):
+            if type(node.ctx) is not ast.Load:
                 continue
-            mangled = node.attr.startswith("__")
-            if node.attr in stored and not mangled:
-                # Set on some object in this module: perhaps on this very one, from outside.
+            attr = node.attr
+            is_worth = worth.get(attr)
+            if is_worth is None:
+                is_worth = worth[attr] = _worth_typing(attr, stored)
+            if not is_worth:
                 continue
-            if _own_receiver(ctx, node) and not mangled:
+            mangled = attr.startswith("__")
+            func = functions.around(node)
+            if not mangled and _own_receiver(module, func, node):
                 # A method reading ``self.x`` its class never sets is how mixins and template
                 # methods work: a subclass or sibling provides it. Name-mangled ``self.__x`` is
                 # the exception: no other class can provide it.
                 continue
-            type_name = types.receiver_type(node.value, node)
+            type_name = types.type_in(node.value, func)
             if type_name == UNKNOWN:
                 continue
-            found = find_class(module, type_name)
-            if found is None:
+            if type_name not in classes:
+                classes[type_name] = _closed_class_members(module, type_name)
+            members = classes[type_name]
+            if members is None or attr in members:
                 continue
-            members = known_members(*found)
-            if members is None or node.attr in members:
-                continue
-            suggestion = close_match(node.attr, members)
+            suggestion = close_match(attr, members)
             if suggestion is None:
                 continue
             receiver = ast.unparse(node.value)
             yield Report(
                 node,
-                f"`{receiver}.{node.attr}`: `{type_name}` defines no `{node.attr}`; did you mean `{suggestion}`?",
+                f"`{receiver}.{attr}`: `{type_name}` defines no `{attr}`; did you mean `{suggestion}`?",
             )
 
 
-def _own_receiver(ctx: FileContext, node: ast.Attribute) -> bool:
-    """``self.x`` (or ``cls.x``) in a method of the class itself."""
-    func = ctx.module.enclosing_function(node)
+def _worth_typing(attr: str, stored: set[str]) -> bool:
+    if attr.startswith("__") and attr.endswith("__"):
+        return False
+    if len(attr) < MIN_LENGTH:
+        return False  # no suggestion for so short a name
+    # Set on some object in this module: perhaps on this very one, from outside. (Name-mangled
+    # ``self.__x`` is private to its class: a store elsewhere is another attribute.)
+    return attr not in stored or attr.startswith("__")
+
+
+def _closed_class_members(module: ModuleInfo, type_name: str) -> frozenset[str] | None:
+    found = find_class(module, type_name)
+    return known_members(*found) if found is not None else None
+
+
+class _FunctionFinder:
+    """The function around a node, each ancestor looked at once for all the nodes below it."""
+
+    def __init__(self, module: ModuleInfo) -> None:
+        self.parents = module.index.parents
+        self.found: dict[ast.AST, ast.FunctionDef | ast.AsyncFunctionDef | None] = {}
+
+    def around(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        parents, found = self.parents, self.found
+        path = []
+        current = parents.get(node)
+        while current is not None and current not in found:
+            if isinstance(current, FUNCTION_NODES):
+                found[current] = current
+                break
+            path.append(current)
+            current = parents.get(current)
+        result = found.get(current) if current is not None else None
+        for ancestor in path:
+            found[ancestor] = result
+        return result
+
+
+def _own_receiver(module: ModuleInfo, func: ast.FunctionDef | ast.AsyncFunctionDef | None, node: ast.Attribute) -> bool:
+    """``self.x`` (or ``cls.x``) in a method (``func``) of the class itself."""
     return (
         func is not None
-        and ctx.module.enclosing_class(node) is not None
+        and isinstance(module.parent(func), ast.ClassDef)
         and isinstance(node.value, ast.Name)
         and node.value.id == self_name(func)
     )
