@@ -1,4 +1,4 @@
-"""Run tradelint (all rules, default configuration) over every package of the corpus; write a report.
+"""Run tradelint (default configuration: every rule but the preview ones) over every package of the corpus; write a report.
 
 Usage: python benchmarks/run_corpus.py [--manifest benchmarks/corpus.txt] [--corpus DIR]
                                         [--report benchmarks/CORPUS.md] [--findings FILE.json]
@@ -82,7 +82,7 @@ def render(runs: list[PackageRun], missing: list[str], wall: float) -> str:
         "# Corpus run",
         "",
         f"tradelint {__version__}, Python {platform.python_version()}, {platform.machine()}, "
-        f"{time.strftime('%Y-%m-%d')}; all rules, default configuration, one `tradelint --no-cache` "
+        f"{time.strftime('%Y-%m-%d')}; default configuration (every rule but the preview ones), one `tradelint --no-cache` "
         f"process per package. Wall time of the whole run: {wall:.1f} s.",
         "",
         "Codes with no finding anywhere: " + (", ".join(c for c in codes if not total[c]) or "none") + ".",
