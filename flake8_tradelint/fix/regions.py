@@ -91,7 +91,7 @@ def _blank(text: str) -> bool:
 
 
 def _start_line(stmt: ast.stmt) -> int:
-    decorators = getattr(stmt, "decorator_list", None) or []
+    decorators: list[ast.expr] = getattr(stmt, "decorator_list", None) or []
     return min([stmt.lineno, *(d.lineno for d in decorators)])
 
 
@@ -171,8 +171,7 @@ def _merge(regions: list[Region]) -> list[Region]:
     for region in sorted(regions, key=lambda r: (r.first, -r.last)):
         if merged and region.first <= merged[-1].last:
             outer = merged[-1]
-            if region.last > outer.last:  # cannot happen for statements; be safe
-                outer.last = region.last
+            outer.last = max(outer.last, region.last)
             outer.edits.extend(region.edits)
         else:
             merged.append(Region(region.first, region.last, region.indent, list(region.edits)))
