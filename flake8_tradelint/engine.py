@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 
 NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 NOQA_CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+# Another linter's code for the same check: a line its authors marked as intended for that
+# linter is intended for tradelint too (hikari's `create_task(...)  # noqa: RUF006 - We want this
+# to be a dangling asyncio task`). Applied by the engine under flake8 too, which knows only
+# its own codes, so that both front-ends report the same.
+NOQA_EQUIVALENTS = {"TRD301": ("RUF006",)}
 
 
 @dataclass
@@ -180,8 +185,7 @@ class Checker:
             return []  # most files: no need to split the source into lines for columns and noqa
         lines = module.lines
         findings = {self._finding(module, display, code, report) for code, report in reports}
-        if apply_noqa:
-            findings = {f for f in findings if not _suppressed(lines, f)}
+        findings = {f for f in findings if not _suppressed(lines, f, own_codes=apply_noqa)}
         return sorted(findings)
 
     def _finding(self, module: ModuleInfo, display: str, code: str, report: Report) -> Finding:
@@ -208,7 +212,10 @@ def _engine_finding(display: str, code: str, message: str, line: int = 1, column
     return Finding(display, line, column, code, message, line, column)
 
 
-def _suppressed(lines: list[str], finding: Finding) -> bool:
+def _suppressed(lines: list[str], finding: Finding, *, own_codes: bool = True) -> bool:
+    """Whether a ``noqa`` on the finding's line silences it: a bare one or one naming the code
+    (``own_codes``: off under flake8, which applies those itself), or one naming an equivalent
+    code of another linter."""
     if not 1 <= finding.line <= len(lines):
         return False
     match = NOQA.search(lines[finding.line - 1])
@@ -216,8 +223,11 @@ def _suppressed(lines: list[str], finding: Finding) -> bool:
         return False
     codes = match.group("codes")
     if not codes:
+        return own_codes
+    named = [c.upper() for c in NOQA_CODE.findall(codes)]
+    if any(c in NOQA_EQUIVALENTS.get(finding.code, ()) for c in named):
         return True
-    return any(finding.code.upper().startswith(c.upper()) for c in NOQA_CODE.findall(codes))
+    return own_codes and any(finding.code.upper().startswith(c) for c in named)
 
 
 def check_files(paths: Iterable[Path], config: Config) -> list[Finding]:

@@ -179,9 +179,11 @@ def _check(items: list[Item], jobs: int) -> Iterator[Outcome]:
         finally:
             gc.unfreeze()
         return
-    # Contiguous chunks in discovery order keep a package's modules together, so each worker
-    # parses the modules a chunk imports once; many small chunks balance uneven packages.
-    chunks = [list(chunk) for chunk in _chunks(items, jobs * 8)]
+    # One contiguous chunk per worker, balanced by size, in discovery order: a package's modules
+    # stay with one worker, which parses the first-party modules they import once. Many small
+    # chunks balanced better but had both workers parse most of every package (measured on 5
+    # packages, 2 workers: 39 % more CPU than one process with 16 chunks, 16 % with 2).
+    chunks = [list(chunk) for chunk in _chunks(items, jobs)]
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker) as pool:
         for outcomes in pool.map(_check_in_worker, chunks):
             yield from outcomes

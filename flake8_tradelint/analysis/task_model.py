@@ -69,24 +69,36 @@ class TaskAnalysis:
         self._receivers: dict[ModuleInfo, set[str]] = {}
         self._in_progress: set[ast.AST] = set()
         self._cycle = False
+        # What a called name is, per module and name: every ``len(...)`` and ``self.helper(...)``
+        # of a file asks the same question, and most calls in real code are such calls.
+        self._named: dict[tuple[ModuleInfo, str], str | tuple[ModuleInfo, ast.stmt] | None] = {}
+        self._self_methods: dict[ast.ClassDef, dict[str, tuple[ModuleInfo, ast.stmt]]] = {}
 
     def creator_label(self, call: ast.Call, module: ModuleInfo | None = None, depth: int = 0) -> str | None:
         """How the task-creating callee is spelled, or None when the call does not make a dangling task."""
         module = module or self.module
         func = call.func
-        # An import alias can only rename the root of a dotted callee, so an attribute call can be
-        # ``asyncio.create_task`` only if it ends in one of these names: most calls skip qualifying.
-        named = isinstance(func, ast.Name) or (isinstance(func, ast.Attribute) and func.attr in CREATOR_NAMES)
-        qualified = module.imports.qualify(func) if named else None
         creates = False
-        if qualified in DIRECT_CREATORS:
-            creates = True
-        elif qualified in ENSURE_FUTURE:
-            creates = bool(call.args) and isinstance(call.args[0], ast.Call)
-        elif isinstance(func, ast.Attribute) and func.attr == "create_task" and _is_loop(module, func.value):
-            creates = True
-        elif depth < 3 and isinstance(func, (ast.Name, ast.Attribute)):
-            creates = self._is_dangling_wrapper_call(module, call, depth)
+        if isinstance(func, ast.Name):
+            named = self._named_callee(module, func)
+            if named == "direct":
+                creates = True
+            elif named == "ensure":
+                creates = bool(call.args) and isinstance(call.args[0], ast.Call)
+            elif isinstance(named, tuple) and depth < 3:
+                creates = self._is_dangling_target(call, named, depth)
+        elif isinstance(func, ast.Attribute):
+            # An import alias can only rename the root of a dotted callee, so an attribute call
+            # can be ``asyncio.create_task`` only if it ends in one of these names.
+            qualified = module.imports.qualify(func) if func.attr in CREATOR_NAMES else None
+            if qualified in DIRECT_CREATORS:
+                creates = True
+            elif qualified in ENSURE_FUTURE:
+                creates = bool(call.args) and isinstance(call.args[0], ast.Call)
+            elif func.attr == "create_task" and _is_loop(module, func.value):
+                creates = True
+            elif depth < 3 and isinstance(func.value, ast.Name):
+                creates = self._is_dangling_method_call(module, call, func, func.value, depth)
         if not creates:
             return None
         text = ast.unparse(func)
@@ -94,22 +106,50 @@ class TaskAnalysis:
             return None
         return text
 
-    def _is_dangling_wrapper_call(self, module: ModuleInfo, call: ast.Call, depth: int) -> bool:
-        func = call.func
-        target: tuple[ModuleInfo, ast.stmt] | None = None
-        if isinstance(func, ast.Name):
+    def _named_callee(self, module: ModuleInfo, func: ast.Name) -> str | tuple[ModuleInfo, ast.stmt] | None:
+        """``"direct"`` or ``"ensure"`` for asyncio's creators, else the first-party function a
+        called name can be a task wrapper as (a sync function in a module that mentions tasks)."""
+        key = (module, func.id)
+        if key in self._named:
+            return self._named[key]
+        qualified = module.imports.qualify(func)
+        found: str | tuple[ModuleInfo, ast.stmt] | None = None
+        if qualified in DIRECT_CREATORS:
+            found = "direct"
+        elif qualified in ENSURE_FUTURE:
+            found = "ensure"
+        else:
             target = resolve_definition(module, func)
-        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            if func.value.id not in self._receiver_names(module):
-                return False  # ``logger.info(...)``: not a call on a method's ``self``
-            method = module.enclosing_function(call)
-            cls = module.enclosing_class(call)
-            if method is not None and cls is not None and func.value.id == self_name(method):
-                target = _methods(module, cls).get(func.attr)
-        if target is None or not isinstance(target[1], ast.FunctionDef):
+            if target is not None and isinstance(target[1], ast.FunctionDef) and target[0].index.mentions_tasks:
+                found = target
+        self._named[key] = found
+        return found
+
+    def _is_dangling_method_call(
+        self, module: ModuleInfo, call: ast.Call, func: ast.Attribute, receiver: ast.Name, depth: int
+    ) -> bool:
+        """``self.helper(...)`` where ``helper`` is a method of the class or its first-party bases
+        that returns a task it does not keep."""
+        if receiver.id not in self._receiver_names(module):
+            return False  # ``logger.info(...)``: not a call on a method's ``self``
+        method = module.enclosing_function(call)
+        if method is None:
             return False
-        if not target[0].index.mentions_tasks:
+        owner = module.parent(method)
+        if not isinstance(owner, ast.ClassDef) or receiver.id != self_name(method):
             return False
+        candidates = self._self_methods.get(owner)
+        if candidates is None:
+            candidates = self._self_methods[owner] = {
+                name: target
+                for name, target in _methods(module, owner).items()
+                if isinstance(target[1], ast.FunctionDef) and target[0].index.mentions_tasks
+            }
+        target = candidates.get(func.attr)
+        return target is not None and self._is_dangling_target(call, target, depth)
+
+    def _is_dangling_target(self, call: ast.Call, target: tuple[ModuleInfo, ast.stmt], depth: int) -> bool:
+        assert isinstance(target[1], ast.FunctionDef)
         self._call_targets[call] = target[1]
         return self._is_dangling_wrapper(target[0], target[1], depth + 1)
 
