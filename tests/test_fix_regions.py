@@ -12,7 +12,7 @@ from flake8_tradelint.config import clear_cache, config_for
 from flake8_tradelint.context import NEWLINE, Project
 from flake8_tradelint.engine import Checker, node_span
 from flake8_tradelint.fix.codemods import apply_edits, apply_to_module
-from flake8_tradelint.fix.fixer import compute_fixes
+from flake8_tradelint.fix.fixer import compute_fixes, fix_depth
 from flake8_tradelint.fix.plan import Edit, Span
 from flake8_tradelint.fix.regions import apply_in_regions
 from tests.fixes import fixture_files
@@ -235,3 +235,37 @@ def test_replace_source_serves_the_new_tree_and_forgets_memos(tmp_path: Path) ->
     assert project.lookup("m.A", (tmp_path,)) is None
     found = project.lookup("m.B", (tmp_path,))
     assert found is not None and found[0].tree is project.parsed(module)
+
+
+def _reference_depth(tree: ast.AST) -> int:
+    """The definition of ``fix_depth``, with ``ast.iter_child_nodes``."""
+    deepest = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ast.BoolOp):
+            depth += len(node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+            depth += getattr(node, "end_lineno", 0) - getattr(node, "lineno", 0)
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+DEEP = [
+    "x = " + " and ".join(["a"] * 50),
+    "x = (\n" + "\n".join(["    'a'"] * 30) + "\n)",
+    "x = " + "[" * 40 + "]" * 40,
+    "x = a.b.c.d.e.f[g][h](i) + -j - k < l <= m",
+    "del a.b[c]\nx += (yield)\nx: T[U] = (*y,)",
+]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [p.read_text(encoding="utf-8") for p in SOURCES] + DEEP,
+    ids=[p.name for p in SOURCES] + [f"deep-{i}" for i in range(len(DEEP))],
+)
+def test_fix_depth_counts_as_iter_child_nodes_does(source: str) -> None:
+    tree = ast.parse(source)
+    assert fix_depth(tree) == _reference_depth(tree)

@@ -17,10 +17,10 @@ import tempfile
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from flake8_tradelint.config import Config
-from flake8_tradelint.context import Project, parse_module
+from flake8_tradelint.context import Project, child_nodes, parse_module
 from flake8_tradelint.engine import Checker
 from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.finding import Finding
@@ -89,19 +89,34 @@ def _key(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
+# Node types with a context or operator child (``Load()``, ``Add()``, ``[Eq()]``): leaves one level
+# below them that ``child_nodes`` skips.
+_WITH_LEAF_CHILD = frozenset(
+    {ast.Attribute, ast.Subscript, ast.Starred, ast.Name, ast.List, ast.Tuple, ast.BinOp, ast.UnaryOp,
+     ast.BoolOp, ast.AugAssign, ast.Compare}
+)
+
+
 def fix_depth(tree: ast.AST) -> int:
-    """Nesting depth as libcst will build it: ``ast`` depth, plus one level per extra operand of a
-    boolean operation and per extra string of an implicit concatenation (both nest in libcst)."""
+    """Nesting depth as libcst will build it: ``ast`` depth (as ``ast.iter_child_nodes`` counts it),
+    plus one level per extra operand of a boolean operation and per extra string of an implicit
+    concatenation (both nest in libcst)."""
     deepest = 0
-    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    stack: list[tuple[Any, int]] = [(tree, 0)]
+    pop, push = stack.pop, stack.append
+    BoolOp, Constant = ast.BoolOp, ast.Constant
     while stack:
-        node, depth = stack.pop()
-        if isinstance(node, ast.BoolOp):
+        node, depth = pop()
+        kind = node.__class__
+        if kind is BoolOp:
             depth += len(node.values)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+        elif kind is Constant and isinstance(node.value, (str, bytes)):
             depth += getattr(node, "end_lineno", 0) - getattr(node, "lineno", 0)
-        deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        reach = depth + 1 if kind in _WITH_LEAF_CHILD else depth
+        if reach > deepest:
+            deepest = reach
+        for child in child_nodes(node):
+            push((child, depth + 1))
     return deepest
 
 
