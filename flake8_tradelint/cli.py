@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="text (default: with the source line), concise (one line each), json, "
         "github (workflow annotations), sarif (SARIF 2.1.0)",
     )
+    parser.add_argument(
+        "--preview", action="store_true", help="also run the preview rules (`tradelint rules` marks them)"
+    )
     parser.add_argument("--statistics", action="store_true", help="print counts per code instead of the findings")
     parser.add_argument("-q", "--quiet", action="store_true", help="print the findings only: no summary, no progress")
     parser.add_argument("--config", type=Path, help="a pyproject.toml to use instead of the nearest one")
@@ -141,7 +144,7 @@ def run_check(argv: Sequence[str]) -> int:
         forced = load_config_file(args.config) if args.config is not None else None
         files = list(dict.fromkeys(discover(args.paths, forced, args.force_exclude)))
         # Every configuration is loaded before any file is checked: a bad one stops the run whole.
-        configs = {file: (forced or config_for(file)).with_cli(select, ignore) for file in files}
+        configs = {file: (forced or config_for(file)).with_cli(select, ignore, args.preview) for file in files}
     except ConfigError as exc:
         print(f"tradelint: error: {exc}", file=sys.stderr)
         return 2

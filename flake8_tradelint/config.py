@@ -21,7 +21,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.globs import FilePattern, GlobError, absolute_posix, file_pattern
-from flake8_tradelint.registry import all_codes
+from flake8_tradelint.registry import all_codes, preview_codes
 
 SHUTDOWN_METHODS = (
     "__aexit__",
@@ -49,6 +49,7 @@ KNOWN_KEYS = (
     "renames",
     "rename-packs",
     "renames-unknown-receivers",
+    "preview",
 )
 
 
@@ -96,6 +97,8 @@ class Config:
     # Entries of the enabled packs, after the project's own ``renames`` (which win on a clash).
     pack_renames: tuple[Rename, ...] = ()
     renames_unknown_receivers: bool = False
+    # Preview rules on (``preview = true`` or ``--preview``); off, one runs only if selected by name.
+    preview: bool = False
     # ``--ignore`` without ``--select``: applied after ``select``/``ignore``, whatever their prefixes.
     cli_ignore: tuple[str, ...] = ()
 
@@ -104,12 +107,14 @@ class Config:
         own = {(r.owner, r.old) for r in self.renames}
         return self.renames + tuple(r for r in self.pack_renames if (r.owner, r.old) not in own)
 
-    def with_cli(self, select: tuple[str, ...] | None, ignore: tuple[str, ...]) -> Config:
+    def with_cli(self, select: tuple[str, ...] | None, ignore: tuple[str, ...], preview: bool = False) -> Config:
         """As ruff: ``--select`` replaces the file's ``select`` *and* ``ignore`` (the command line
-        is the highest-priority selection); ``--ignore`` alone removes codes from the file's set."""
+        is the highest-priority selection); ``--ignore`` alone removes codes from the file's set;
+        ``--preview`` turns preview rules on whatever the file says."""
+        cfg = replace(self, preview=True) if preview else self
         if select is not None:
-            return replace(self, select=select, ignore=ignore, cli_ignore=())
-        return replace(self, cli_ignore=self.cli_ignore + ignore)
+            return replace(cfg, select=select, ignore=ignore, cli_ignore=())
+        return replace(cfg, cli_ignore=cfg.cli_ignore + ignore)
 
     def per_file_ignored(self, path: Path) -> tuple[str, ...]:
         """The codes ``per-file-ignores`` adds for ``path``; globs behave as ruff's (globs.py)."""
@@ -124,7 +129,10 @@ class Config:
 
     def enabled(self, code: str, path: Path | None = None) -> bool:
         """ruff's precedence: between ``select`` and ``ignore`` the longer (more specific) matching
-        prefix wins, ``ignore`` on a tie; then ``--ignore`` and ``per-file-ignores`` always remove."""
+        prefix wins, ``ignore`` on a tie; then ``--ignore`` and ``per-file-ignores`` always remove.
+        A preview rule needs ``preview`` or its full code in ``select`` first."""
+        if not self.preview and code not in self.select and code in preview_codes():
+            return False
         selected = _longest_match(code, self.select)
         if selected < 0 or _longest_match(code, self.ignore) >= selected:
             return False
@@ -261,6 +269,11 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         if not isinstance(value, bool):
             raise ConfigError(path, "renames-unknown-receivers", f"expected true or false, got {value!r}")
         cfg = replace(cfg, renames_unknown_receivers=value)
+    if "preview" in data:
+        value = data["preview"]
+        if not isinstance(value, bool):
+            raise ConfigError(path, "preview", f"expected true or false, got {value!r}")
+        cfg = replace(cfg, preview=value)
     return cfg
 
 

@@ -59,6 +59,9 @@ class Rule:
     name: ClassVar[str]
     incident: ClassVar[str | None] = None
     fix_availability: ClassVar[FixAvailability] = "none"
+    # A preview rule (ruff's model) runs only with ``preview = true`` or when its code is
+    # selected by name: it has not yet shown the precision a default rule needs on real code.
+    preview: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -94,3 +97,12 @@ def all_rules() -> dict[str, type[Rule]]:
 
 def all_codes() -> set[str]:
     return set(all_rules()) | set(ENGINE_CODES)
+
+
+_preview: list[frozenset[str]] = []
+
+
+def preview_codes() -> frozenset[str]:
+    if not _preview:
+        _preview.append(frozenset(code for code, rule in all_rules().items() if rule.preview))
+    return _preview[0]

@@ -64,6 +64,12 @@ FIX_AVAILABILITY_TEXT = {
 }
 
 
+PREVIEW_TEXT = (
+    " Preview rule: it runs only with `preview = true` in `[tool.tradelint]`, `--preview`, or"
+    " `{code}` selected by its full code."
+)
+
+
 @dataclass(frozen=True)
 class RuleDoc:
     code: str
@@ -71,6 +77,7 @@ class RuleDoc:
     fix_availability: FixAvailability
     incident: Incident | None
     sections: tuple[tuple[str, str], ...]  # (title, markdown body), in SECTIONS order
+    preview: bool = False
 
     @property
     def family(self) -> str:
@@ -96,7 +103,8 @@ class RuleDoc:
         lines = [
             f"{head} {self.name} ({self.code})",
             "",
-            f"Family: {self.family} ({self.code[:4]}xx). {FIX_AVAILABILITY_TEXT[self.fix_availability]}",
+            f"Family: {self.family} ({self.code[:4]}xx). {FIX_AVAILABILITY_TEXT[self.fix_availability]}"
+            + (PREVIEW_TEXT.format(code=self.code) if self.preview else ""),
             "",
         ]
         for title, body in self.sections:
@@ -160,7 +168,8 @@ def _all_docs() -> tuple[RuleDoc, ...]:
     docs = [_engine_doc(code) for code in sorted(ENGINE_CODES)]
     for code, cls in all_rules().items():
         incident = INCIDENTS[cls.incident] if cls.incident is not None else None
-        docs.append(RuleDoc(code, cls.name, cls.fix_availability, incident, parse_sections(code, cls.__doc__)))
+        sections = parse_sections(code, cls.__doc__)
+        docs.append(RuleDoc(code, cls.name, cls.fix_availability, incident, sections, cls.preview))
     return tuple(sorted(docs, key=lambda d: d.code))
 
 
@@ -178,10 +187,13 @@ def rules_markdown() -> str:
         "Generated from the rule classes' docstrings by `tradelint rule --all > docs/rules.md`;",
         "`tests/test_rule_docs.py` fails when this file is stale.",
         "",
-        "| code | name | family | fix |",
-        "|---|---|---|---|",
+        "| code | name | family | fix | preview |",
+        "|---|---|---|---|---|",
     ]
-    out += [f"| [{d.code}](#{_anchor(d)}) | {d.name} | {d.family} | {d.fix_availability} |" for d in docs.values()]
+    out += [
+        f"| [{d.code}](#{_anchor(d)}) | {d.name} | {d.family} | {d.fix_availability} | {'yes' if d.preview else ''} |"
+        for d in docs.values()
+    ]
     out.append("")
     for doc in docs.values():
         out.append(doc.markdown(level=2, repository_prefix="../"))

@@ -167,7 +167,7 @@ def test_per_file_ignores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
          "[tool.tradelint] key 'per_file_ignores': unknown key; did you mean 'per-file-ignores'?"),
         ("[tool.tradelint]\ncolour = true\n", "[tool.tradelint] key 'colour': unknown key (known keys: "
          "select, ignore, per-file-ignores, exclude, resources, task-owners, shutdown-methods, renames, "
-         "rename-packs, renames-unknown-receivers)"),
+         "rename-packs, renames-unknown-receivers, preview)"),
         ("[tool.tradelint]\nselect = ['TDR301']\n",
          "[tool.tradelint] key 'select': unknown rule code or prefix 'TDR301'; did you mean 'TRD301'?"),
         ("[tool.tradelint]\nexclude = ['gen[erated']\n", "[tool.tradelint] key 'exclude': unclosed character class in 'gen[erated'"),
@@ -213,3 +213,41 @@ def test_console_script_runs(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert proc.stdout.splitlines()[0] == f"{bug}:5:5: TRD301 [*] {MESSAGE}"
     assert proc.stderr == ""
+
+
+TYPO = """\
+class Vat:
+    def __init__(self) -> None:
+        self.spot_markets: dict[int, str] = {}
+
+
+def count(vat: Vat) -> int:
+    return len(vat.spot_market)
+"""
+
+
+@pytest.mark.parametrize(
+    ("config", "args", "reported"),
+    [
+        ("", [], False),  # a preview rule is off by default
+        ("", ["--select", "TRD4"], False),  # a prefix does not turn it on
+        ("", ["--select", "TRD403"], True),  # its full code does
+        ("", ["--preview"], True),
+        ("preview = true\n", [], True),
+        ('select = ["TRD403"]\n', [], True),
+        ("preview = true\n", ["--ignore", "TRD403"], False),
+        ("preview = false\n", ["--preview"], True),
+    ],
+)
+def test_preview_rules_run_only_when_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], config: str, args: list[str], reported: bool
+) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.tradelint]\n" + config)
+    typo = write(tmp_path / "typo.py", TYPO)
+    assert run([str(typo), "--output-format", "concise", "-q", *args]) == (1 if reported else 0)
+    expected = (
+        f"{typo}:7:16: TRD403 `vat.spot_market`: `typo.Vat` defines no `spot_market`; did you mean `spot_markets`?\n"
+        if reported
+        else ""
+    )
+    assert capsys.readouterr().out == expected

@@ -30,6 +30,7 @@ shutdown-methods = ["on_stop"]
 renames = { "driftpy.pickle.vat.Vat.spot_map" = "spot_markets", "old_price" = "last_price" }
 rename-packs = ["web3-v6"]
 renames-unknown-receivers = true
+preview = true
 """
 DEFAULT_SHUTDOWN = ", ".join(f'"{m}"' for m in SHUTDOWN_METHODS)
 
@@ -68,6 +69,7 @@ def test_config_prints_the_effective_configuration_and_its_file(
         'renames = { "driftpy.pickle.vat.Vat.spot_map" = "spot_markets", "old_price" = "last_price" }\n'
         'rename-packs = ["web3-v6"]\n'
         "renames-unknown-receivers = true\n"
+        "preview = true\n"
     )
     # What it prints is configuration: read back, it is the same configuration.
     printed = parse_config(tomllib.loads(out)["tool"]["tradelint"], pyproject)

@@ -20,7 +20,7 @@ def _fresh_config_cache() -> None:
 
 KNOWN = (
     "select, ignore, per-file-ignores, exclude, resources, task-owners, shutdown-methods, renames, "
-    "rename-packs, renames-unknown-receivers"
+    "rename-packs, renames-unknown-receivers, preview"
 )
 
 FAULTS: list[tuple[str, bytes, str]] = [
@@ -58,6 +58,7 @@ FAULTS: list[tuple[str, bytes, str]] = [
     ("shutdown-methods-keyword", b"[tool.tradelint]\nshutdown-methods = ['finally']\n",
      " key 'shutdown-methods': 'finally' is not a method name"),
     ("renames-list", b"[tool.tradelint]\nrenames = ['a']\n", " key 'renames': expected a table, got ['a']"),
+    ("preview-string", b"[tool.tradelint]\npreview = 'yes'\n", " key 'preview': expected true or false, got 'yes'"),
     # conflicting options
     ("select-and-ignore-same-code", b"[tool.tradelint]\nselect = ['TRD3']\nignore = ['TRD3']\n",
      " key 'ignore': 'TRD3' is also in 'select'; keep it in one of the two"),

@@ -69,3 +69,11 @@ def test_flake8_reports_a_broken_config_as_trd002(tmp_path: Path) -> None:
         f"./bug.py:1:1: TRD002 {tmp_path / 'pyproject.toml'}: [tool.tradelint] key 'selec': unknown key; "
         "did you mean 'select'?"
     ]
+
+
+def test_flake8_runs_preview_rules_only_when_tradelint_is_told_to(tmp_path: Path) -> None:
+    typo = "class Vat:\n    def __init__(self):\n        self.spot_markets = {}\n\n\ndef count(vat: Vat):\n    return vat.spot_market\n"
+    (tmp_path / "typo.py").write_text(typo)
+    assert _flake8(tmp_path).stdout == ""
+    (tmp_path / "pyproject.toml").write_text("[tool.tradelint]\npreview = true\n")
+    assert [line.split(" ")[:2] for line in _flake8(tmp_path).stdout.splitlines()] == [["./typo.py:7:12:", "TRD403"]]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,8 @@ def _example(code: str, title: str, tmp_path: Path) -> list[str]:
         for lang, body in doc.code_blocks(section):
             if lang == "toml":
                 config = parse_config(tomllib.loads(body)["tool"]["tradelint"], tmp_path / "pyproject.toml")
+    if doc.preview:
+        config = replace(config, preview=True)
     blocks = [body for lang, body in doc.code_blocks(title) if lang == "python"]
     assert len(blocks) == 1, f"{code} {title}: expected one python block"
     path = tmp_path / f"{title.replace(' ', '_')}.py"
@@ -121,7 +124,7 @@ def test_rules_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["rules"]) == 0
     lines = capsys.readouterr().out.splitlines()
     width = max(len(d.name) for d in rule_docs().values())
-    assert lines[0] == "code    " + "name".ljust(width) + "  family               fix"
+    assert lines[0] == "code    " + "name".ljust(width) + "  family               fix        preview"
     assert len(lines) == 1 + len(rule_docs())
     expected = {
         "TRD001": ("unparsable-file", "engine", "none"),
@@ -131,7 +134,7 @@ def test_rules_command(capsys: pytest.CaptureFixture[str]) -> None:
         "TRD301": ("discarded-task", "asyncio tasks", "sometimes"),
         "TRD401": ("renamed-attribute", "renamed attributes", "sometimes"),
         "TRD402": ("renamed-attribute-unproven-receiver", "renamed attributes", "none"),
-        "TRD403": ("misspelled-attribute", "renamed attributes", "none"),
+        "TRD403": ("misspelled-attribute", "renamed attributes", "none       yes"),
     }
     for code, (name, family, fix) in expected.items():
         assert f"{code}  {name.ljust(width)}  {family.ljust(19)}  {fix}" in lines

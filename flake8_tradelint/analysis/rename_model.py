@@ -65,6 +65,7 @@ class RenameAnalysis:
         self.renames = ctx.config.all_renames
         self.facts = facts_for(ctx.config.rename_packs)
         self.by_old: dict[str, list[Rename]] = {}
+        self._imported_roots: set[str] | None = None
         for rename in self.renames:
             self.by_old.setdefault(rename.old, []).append(rename)
 
@@ -114,7 +115,21 @@ class RenameAnalysis:
             return True
         if type_name != UNKNOWN:
             return True if self.is_owner(type_name, rename) else None
-        return True if rename.any_receiver else False
+        if rename.any_receiver:
+            return True
+        if rename.pack is not None and not self._imports_library(rename.pack):
+            # A pack's old names are everyday words (``copy``, ``json``, ``get_user``): on a receiver
+            # of unknown type in a module that never imports the library, the receiver is almost
+            # always something else (a dict, an aiohttp response, a discord bot).
+            return None
+        return False
+
+    def _imports_library(self, pack: str) -> bool:
+        from flake8_tradelint.rename_packs import load_pack
+
+        if self._imported_roots is None:
+            self._imported_roots = {name.split(".", 1)[0] for name in self.module.imports.names.values()}
+        return load_pack(pack).module.split(".", 1)[0] in self._imported_roots
 
     def _on_owner(self, receiver: ast.expr, at: ast.AST) -> bool:
         return self.types.receiver_type(receiver, at) != UNKNOWN

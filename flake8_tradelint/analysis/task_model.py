@@ -352,6 +352,8 @@ class TaskAnalysis:
                     return True
                 if use.kind in ("method", "attribute") and use.name in ("cancel", "result", "exception"):
                     return True
+                if use.kind == "method" and use.name == "done" and _polled_until_done(module, use.node):
+                    return True
                 # A done-callback that clears the attribute manages the task's whole life: the
                 # ``self`` form of the set-plus-``discard`` pattern, owned on purpose.
                 if use.kind == "method" and use.name == "add_done_callback":
@@ -409,6 +411,17 @@ def _dropped_after_await(cls: ast.ClassDef, attr: str) -> bool:
     return False
 
 
+def _polled_until_done(module: ModuleInfo, node: ast.expr) -> bool:
+    """``while not self._t.done(): await asyncio.sleep(...)``: a join by polling, as faust's
+    ``ThreadedProducer.on_thread_stop`` does after telling the task to stop."""
+    loop = next((a for a in module.ancestors(node) if isinstance(a, ast.stmt)), None)
+    return (
+        isinstance(loop, ast.While)
+        and any(inner is node for inner in ast.walk(loop.test))
+        and any(isinstance(inner, ast.Await) for stmt in loop.body for inner in ast.walk(stmt))
+    )
+
+
 def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
@@ -432,7 +445,13 @@ def _callback_clears(module: ModuleInfo, cls: ast.ClassDef, use: Use, attr: str)
 
 def _is_loop(module: ModuleInfo, receiver: ast.expr) -> bool:
     if isinstance(receiver, ast.Call):
-        return module.imports.qualify(receiver.func) in LOOP_GETTERS
+        if module.imports.qualify(receiver.func) in LOOP_GETTERS:
+            return True
+        # A project's own getter (telethon's ``helpers.get_running_loop()``): judged by its name,
+        # as a receiver named ``loop`` is.
+        getter = receiver.func
+        name = getter.id if isinstance(getter, ast.Name) else getter.attr if isinstance(getter, ast.Attribute) else ""
+        return name.lower().endswith("_loop")
     name = receiver.id if isinstance(receiver, ast.Name) else receiver.attr if isinstance(receiver, ast.Attribute) else ""
     return "loop" in name.lower()
 

@@ -1,4 +1,5 @@
-"""``tradelint rules``: every code with its name, family and whether a fix is available."""
+"""``tradelint rules``: every code with its name, family, whether a fix is available, and
+whether it is a preview rule."""
 
 from __future__ import annotations
 
@@ -24,14 +25,17 @@ def main(argv: Sequence[str]) -> int:
                 "fix": d.fix_availability,
                 "summary": d.summary,
                 "incident": d.incident.number if d.incident else None,
+                "preview": d.preview,
             }
             for d in docs
         ]
         json.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
-    rows = [("code", "name", "family", "fix")] + [(d.code, d.name, d.family, d.fix_availability) for d in docs]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    rows = [("code", "name", "family", "fix", "preview")] + [
+        (d.code, d.name, d.family, d.fix_availability, "yes" if d.preview else "") for d in docs
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+        print(("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4]).rstrip())
     return 0

@@ -46,6 +46,7 @@ class MisspelledAttribute(Rule):
     """
 
     code = "TRD403"
+    preview = True
     name = "misspelled-attribute"
     incident = "000"
 

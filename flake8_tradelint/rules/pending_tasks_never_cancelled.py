@@ -16,7 +16,8 @@ class PendingTasksNeverCancelled(Rule):
     Flags `done, pending = await asyncio.wait(..., return_when=FIRST_COMPLETED)` (or
     `FIRST_EXCEPTION`, or with a `timeout`) when `pending` is never used afterwards and nothing
     else in the function still holds the waited tasks: not the collection (used again, or waited
-    on again in a loop), not one of its tasks by name, not a `self` attribute.
+    on again in a loop), not one of its tasks by name, not a `self` attribute. Also flags such a
+    wait as a bare statement (`await asyncio.wait([a, b], ...)`) on tasks made in the function.
 
     ## Why is this bad?
     `asyncio.wait` does not cancel the tasks that have not finished. The losers of the race run
@@ -61,6 +62,17 @@ class PendingTasksNeverCancelled(Rule):
                 continue
             awaited = module.parent(call)
             assign = module.parent(awaited) if isinstance(awaited, ast.Await) else None
+            if isinstance(assign, ast.Expr):
+                # ``await asyncio.wait([...], ...)`` as a statement: nothing can even name the losers.
+                function = module.enclosing_function(call)
+                if function is not None and _new_here(function, call) and not _kept_elsewhere(function, call):
+                    yield Report(
+                        assign,
+                        "the result of `asyncio.wait(...)` is thrown away: the tasks still running are not "
+                        "cancelled and run on unowned; keep `pending` and cancel it "
+                        "(`for t in pending: t.cancel()`)",
+                    )
+                continue
             if not (isinstance(assign, ast.Assign) and len(assign.targets) == 1):
                 continue
             target = assign.targets[0]
@@ -103,11 +115,24 @@ def _kept_elsewhere(function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.
     ``self._pending``) or on tasks it handles by name afterwards (``if get_task in done: ...
     else: get_task.cancel()``): the pending tasks are owned there, and are not lost.
     """
-    arg = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("fs", "aws")), None)
+    arg = _waited(call)
     if arg is None:
         return True
     inside = {id(node) for node in ast.walk(call)}
     return _holds(function, arg, inside, call)
+
+
+def _new_here(function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> bool:
+    """The waited tasks are made in this function: a literal, a comprehension, or a local assigned
+    here. A parameter is the caller's collection, and a bare wait on it is the caller's business."""
+    arg = _waited(call)
+    if isinstance(arg, (*LITERALS, *COMPREHENSIONS)):
+        return True
+    return isinstance(arg, ast.Name) and any(_assigns(node, arg.id) for node in ast.walk(function))
+
+
+def _waited(call: ast.Call) -> ast.expr | None:
+    return call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("fs", "aws")), None)
 
 
 def _holds(function: ast.AST, value: ast.expr, inside: set[int], call: ast.Call) -> bool:

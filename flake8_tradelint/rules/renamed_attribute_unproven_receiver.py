@@ -11,7 +11,9 @@ class RenamedAttributeUnprovenReceiver(Rule):
     """## What it does
     Only with `renames-unknown-receivers = true`: flags an access under an owner-qualified renamed
     name (`"driftpy.pickle.vat.Vat.spot_map" = "spot_markets"`, or a rename pack entry) when the
-    receiver's type cannot be inferred, so it may or may not be the owner.
+    receiver's type cannot be inferred, so it may or may not be the owner. A rename pack entry is
+    reported only in a module that imports the pack's library: its old names are everyday words
+    (`copy`, `json`, `get_user`), and elsewhere the receiver is almost always something else.
 
     ## Why is this bad?
     If the receiver is the owner, the access fails at runtime like TRD401. tradelint could not
