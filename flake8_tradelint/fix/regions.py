@@ -197,7 +197,8 @@ class Rewriter:
 
     def transform(self, module: cst.Module, edits: Sequence[Edit], originals: dict[Edit, Edit]) -> cst.Module:
         transformer = EditTransformer(edits, classvar_names=self.classvar_names)
-        updated = MetadataWrapper(module).visit(transformer)
+        # Freshly parsed and never shared, so the wrapper need not copy it first.
+        updated = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
         self.imports.extend(transformer.imports)
         self.needs_keep_task = self.needs_keep_task or transformer.needs_keep_task
         self.applied.update(originals[e] for e in transformer.applied)
