@@ -516,6 +516,15 @@ class Project:
             self._modules[path] = info
         return info
 
+    def replace_source(self, path: Path, text: str, tree: ast.Module) -> None:
+        """``path`` now reads ``text`` (a fix computed in memory): serve its new tree from now on,
+        and forget every cross-module memo, since any of them may have read the old one."""
+        path = Path(os.path.abspath(path))
+        self.overlay[path] = text
+        self._modules[path] = ModuleInfo(path, tree, self, text)
+        self._lookup_cache.clear()
+        self.class_memo.clear()
+
     def module_at(self, path: Path) -> ModuleInfo | None:
         path = Path(os.path.abspath(path))
         if path not in self._modules:

@@ -122,8 +122,9 @@ def test_the_harness_sees_a_fix_that_changes_more_than_its_target(tmp_path: Path
     target = copy_project(FIXTURES / "TRD301.py", tmp_path)
     original = fixer._apply
 
-    def sloppy(before: str, edits: list[fixer.Edit]) -> str:
-        return original(before, edits) + "\nadded_by_a_bug = 1\n"
+    def sloppy(before: str, edits: list[fixer.Edit], tree: ast.Module | None = None) -> tuple[str, ast.Module]:
+        after = original(before, edits, tree)[0] + "\nadded_by_a_bug = 1\n"
+        return after, ast.parse(after)
 
     fixer._apply = sloppy  # type: ignore[assignment]
     try:

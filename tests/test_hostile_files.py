@@ -270,6 +270,17 @@ def test_fix_keeps_line_endings_tabs_and_bom(tmp_path: Path, raw: bytes, expecte
     assert path.read_bytes() == fixed  # fixing twice is a no-op
 
 
+def test_code_too_deep_for_libcst_elsewhere_does_not_block_a_fix(tmp_path: Path) -> None:
+    # libcst rewrites only the statement that holds the fix; the deep one is kept byte for byte.
+    path = tmp_path / "deep.py"
+    deep = "ok = " + "[" * 190 + "]" * 190 + "\n"
+    path.write_text(BUG + deep, encoding="utf-8")
+    proc = _fix_in_subprocess(path)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert _timeless(proc.stdout) == "Checked 1 file in 0.00s: fixed 1 finding, 0 remaining.\n"
+    assert path.read_text(encoding="utf-8").endswith(FIXED_TAIL + deep)
+
+
 def test_fixer_leaves_what_libcst_cannot_reproduce(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # Lines ended by "\r" alone (classic Mac OS): libcst 1.9 drops the last one on output.
     path = tmp_path / "bug.py"
@@ -295,14 +306,18 @@ def _fix_in_subprocess(path: Path) -> subprocess.CompletedProcess[str]:
         # (SIGSEGV) from about 10,000 operands.
         ("ok = " + " and ".join(["a"] * 20_000), "nested more than 1000 levels deep; libcst cannot rewrite it"),
         ("ok = (\n" + "\n".join(["    'a'"] * 2_000) + "\n)", "nested more than 1000 levels deep; libcst cannot rewrite it"),
-        # Deep enough for libcst's recursive visitors, within what ``ast`` and MAX_FIX_DEPTH accept.
-        ("ok = " + "[" * 190 + "]" * 190, "nested too deeply for libcst to rewrite it"),
+        # Deep enough for libcst's recursive visitors, within what ``ast`` and MAX_FIX_DEPTH accept,
+        # in the statement the fix rewrites (libcst sees only that statement: see the next test).
+        (None, "nested too deeply for libcst to rewrite it"),
     ],
     ids=["long-boolean-chain", "long-string-concatenation", "deep-list"],
 )
-def test_fixer_leaves_files_too_deep_for_libcst(tmp_path: Path, tail: str, reason: str) -> None:
+def test_fixer_leaves_files_too_deep_for_libcst(tmp_path: Path, tail: str | None, reason: str) -> None:
     path = tmp_path / "deep.py"
-    path.write_text(BUG + tail + "\n", encoding="utf-8")
+    if tail is None:
+        path.write_text(BUG.replace("g()", "g(" + "[" * 190 + "]" * 190 + ")"), encoding="utf-8")
+    else:
+        path.write_text(BUG + tail + "\n", encoding="utf-8")
     before = path.read_bytes()
     proc = _fix_in_subprocess(path)
     assert proc.returncode == 1, proc.stderr
@@ -316,7 +331,7 @@ def test_fixer_never_writes_what_does_not_parse(
 ) -> None:
     from flake8_tradelint.fix import fixer
 
-    def broken(before: str, edits: object) -> tuple[str, set[object]]:
+    def broken(before: str, edits: object, tree: object = None) -> tuple[str, set[object]]:
         return before.replace("async def f():", "async def f(:"), set()
 
     monkeypatch.setattr(fixer, "apply_edits", broken)

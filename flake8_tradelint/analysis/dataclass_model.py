@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Iterator, Literal
+from typing import Iterator, Literal, cast
 
 from flake8_tradelint.context import ModuleInfo, parse_expression
 
@@ -68,9 +68,6 @@ class ClassModel:
         return found
 
 
-_MODELS: dict[ast.ClassDef, ClassModel] = {}
-
-
 def _terminal_name(node: ast.AST) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
@@ -107,11 +104,15 @@ def _is_transform_marked(module: ModuleInfo, node: ast.stmt) -> bool:
 
 
 def class_model(module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
-    cached = _MODELS.get(node)
+    # In the project's memo, not a global one: a fix replaces a base class's module, and
+    # ``Project.replace_source`` must drop every model built on the old one.
+    memo = module.project.class_memo
+    key = ("dataclass-model", node)
+    cached = memo.get(key)
     if cached is not None:
-        return cached
+        return cast(ClassModel, cached)
     model = ClassModel(module, node)
-    _MODELS[node] = model  # before resolving bases: inheritance cycles end here
+    memo[key] = model  # before resolving bases: inheritance cycles end here
     model.bases = [resolve_class(module, base) for base in node.bases]
     model.kind = _decorator_kind(module, node)
     metaclass = next((kw.value for kw in node.keywords if kw.arg == "metaclass"), None)

@@ -6,6 +6,7 @@ no-op and overlapping fixes settle over successive passes.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from typing import Union
 
@@ -42,13 +43,16 @@ def _at(pos: CodeRange, edit: Edit, *, exact: bool = False) -> bool:
 class EditTransformer(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, edits: Sequence[Edit]) -> None:
+    def __init__(self, edits: Sequence[Edit], classvar_names: set[str] | None = None) -> None:
         super().__init__()
         self.by_kind: dict[str, list[Edit]] = {}
         # The same edit can come from two findings (TRD101 and TRD102 on one base field).
         for edit in dict.fromkeys(edits):
             self.by_kind.setdefault(edit.kind, []).append(edit)
-        self.classvar_names = {e.param("classvar") for e in self.by_kind.get("wrap_classvar", ())}
+        # Every spelling this file's edits use: the rewrite of one statement must know them all.
+        if classvar_names is None:
+            classvar_names = {e.param("classvar") for e in self.by_kind.get("wrap_classvar", ())}
+        self.classvar_names = classvar_names
         self.imports: list[str] = []
         self.needs_keep_task = False
         self.applied: set[Edit] = set()
@@ -357,8 +361,22 @@ def add_keep_task_helper(module: cst.Module) -> cst.Module:
     return module.with_changes(body=body)
 
 
-def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, set[Edit]]:
-    """The new text and the edits that found their node."""
+def apply_edits(text: str, edits: Sequence[Edit], tree: ast.Module | None = None) -> tuple[str, set[Edit]]:
+    """The new text and the edits that found their node.
+
+    With ``tree`` (the ``ast`` of ``text``), only the statements that hold edits go through
+    libcst when that gives the same text (see :mod:`flake8_tradelint.fix.regions`)."""
+    if tree is not None:
+        from flake8_tradelint.fix.regions import apply_in_regions
+
+        done = apply_in_regions(text, edits, tree)
+        if done is not None:
+            return done
+    return apply_to_module(text, edits)
+
+
+def apply_to_module(text: str, edits: Sequence[Edit]) -> tuple[str, set[Edit]]:
+    """``apply_edits`` on the whole module: parsed, transformed and rendered by libcst."""
     module = cst.parse_module(text)
     if module.code != text:
         # e.g. libcst 1.9 drops the last newline of a file whose lines end in "\r" alone: what

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import codecs
 import difflib
+import gc
 import io
 import os
 import stat
@@ -16,10 +17,10 @@ import tempfile
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from flake8_tradelint.config import Config
-from flake8_tradelint.context import Project, parse_module
+from flake8_tradelint.context import Project, child_nodes, parse_module
 from flake8_tradelint.engine import Checker
 from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.finding import Finding
@@ -88,32 +89,51 @@ def _key(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
+# Node types with a context or operator child (``Load()``, ``Add()``, ``[Eq()]``): leaves one level
+# below them that ``child_nodes`` skips.
+_WITH_LEAF_CHILD = frozenset(
+    {ast.Attribute, ast.Subscript, ast.Starred, ast.Name, ast.List, ast.Tuple, ast.BinOp, ast.UnaryOp,
+     ast.BoolOp, ast.AugAssign, ast.Compare}
+)
+
+
 def fix_depth(tree: ast.AST) -> int:
-    """Nesting depth as libcst will build it: ``ast`` depth, plus one level per extra operand of a
-    boolean operation and per extra string of an implicit concatenation (both nest in libcst)."""
+    """Nesting depth as libcst will build it: ``ast`` depth (as ``ast.iter_child_nodes`` counts it),
+    plus one level per extra operand of a boolean operation and per extra string of an implicit
+    concatenation (both nest in libcst)."""
     deepest = 0
-    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    stack: list[tuple[Any, int]] = [(tree, 0)]
+    pop, push = stack.pop, stack.append
+    BoolOp, Constant = ast.BoolOp, ast.Constant
     while stack:
-        node, depth = stack.pop()
-        if isinstance(node, ast.BoolOp):
+        node, depth = pop()
+        kind = node.__class__
+        if kind is BoolOp:
             depth += len(node.values)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+        elif kind is Constant and isinstance(node.value, (str, bytes)):
             depth += getattr(node, "end_lineno", 0) - getattr(node, "lineno", 0)
-        deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        reach = depth + 1 if kind in _WITH_LEAF_CHILD else depth
+        if reach > deepest:
+            deepest = reach
+        for child in child_nodes(node):
+            push((child, depth + 1))
     return deepest
 
 
-def _apply(before: str, edits: list[Edit]) -> str:
-    """Apply edits with libcst, refusing what libcst cannot take and anything that does not parse."""
-    if fix_depth(parse_module(before)) > MAX_FIX_DEPTH:
+def _apply(before: str, edits: list[Edit], tree: ast.Module | None = None) -> tuple[str, ast.Module]:
+    """Apply edits with libcst, refusing what libcst cannot take and anything that does not parse.
+
+    ``tree`` is the ``ast`` of ``before`` when the check already has it. Returns the new text and
+    its tree."""
+    if tree is None:
+        tree = parse_module(before)
+    if fix_depth(tree) > MAX_FIX_DEPTH:
         raise CodemodError(f"nested more than {MAX_FIX_DEPTH} levels deep; libcst cannot rewrite it")
     try:
-        after, _ = apply_edits(before, edits)
+        after, _ = apply_edits(before, edits, tree)
     except RecursionError:
         raise CodemodError("nested too deeply for libcst to rewrite it") from None
-    parse_module(after)  # a fix never writes code that does not parse
-    return after
+    return after, parse_module(after)  # a fix never writes code that does not parse
 
 
 def compute_fixes(
@@ -137,7 +157,11 @@ def compute_fixes(
             sources[_key(path)] = SourceFile.read(path)
         except (UnreadableFile, SyntaxError, UnicodeDecodeError, LookupError):
             pass  # the check reports it (TRD001) from the disk; such a file is never written
-    base = {key: source.text for key, source in sources.items()}
+    # One project for every pass: first-party modules are parsed once, and a fixed file's new
+    # tree replaces its old one (``Project.replace_source``), so a later pass re-checks only what
+    # changed or had fixes, against the current text of everything else.
+    project = Project(overlay={key: source.text for key, source in sources.items()})
+    checker = Checker(project)
     overlay: dict[Path, str] = {}
     errors: list[str] = []
     results: dict[Path, list[Finding]] = {}
@@ -148,90 +172,99 @@ def compute_fixes(
     broken: set[Path] = set()
     history: dict[Path, list[str]] = {}
     refused: set[Edit] = set()
-    for pass_number in range(MAX_PASSES):
-        checker = Checker(Project(overlay={**base, **overlay}))
-        edits: dict[Path, list[Edit]] = {}
-        fixable_files: set[Path] = set()
-        for path in to_check:
-            key = _key(path)
-            source = overlay.get(key, base.get(key))
-            name = display.get(path, str(path))
-            try:
-                findings = (
-                    checker.check_path(path, files[path], display=display.get(path))
-                    if source is None
-                    else checker.check_source(path, source, files[path], display=display.get(path))
-                )
-            except Exception as exc:  # a bug in tradelint: this file is neither checked nor fixed
-                internal += 1
-                broken.add(key)
-                errors.append(f"{name}: internal error, file left alone; please report it: {exc!r}")
-                results[path] = []
+    try:
+        for pass_number in range(MAX_PASSES):
+            edits: dict[Path, list[Edit]] = {}
+            fixable_files: set[Path] = set()
+            for path in to_check:
+                key = _key(path)
+                source = project.overlay.get(key)
+                name = display.get(path, str(path))
+                try:
+                    findings = (
+                        checker.check_path(path, files[path], display=display.get(path))
+                        if source is None
+                        else checker.check_source(path, source, files[path], display=display.get(path))
+                    )
+                except Exception as exc:  # a bug in tradelint: this file is neither checked nor fixed
+                    internal += 1
+                    broken.add(key)
+                    errors.append(f"{name}: internal error, file left alone; please report it: {exc!r}")
+                    results[path] = []
+                    if pass_number == 0 and progress is not None:
+                        progress()
+                    continue
+                finally:
+                    # As the runner does: the trees kept for cross-module lookups leave later
+                    # collections, which would otherwise walk them all again for every file.
+                    gc.freeze()
+                results[path] = findings
                 if pass_number == 0 and progress is not None:
                     progress()
-                continue
-            results[path] = findings
-            if pass_number == 0 and progress is not None:
-                progress()
-            for finding in findings:
-                if finding.fix is None or not finding.fix.applies(unsafe):
-                    continue
-                if any(e in refused for e in finding.fix.edits):
-                    continue
-                fixable_files.add(path)
-                for edit in finding.fix.edits:
-                    edits.setdefault(Path(edit.path), []).append(edit)
-        if pass_number == 0:
-            initial = sum(len(f) for f in results.values())
-        changed: set[Path] = set()
-        for target, target_edits in edits.items():
-            name = display.get(by_key.get(target, target), str(target))
-            if target not in by_key:
-                # Like ruff, never write outside the files being checked (a TRD102 base class).
-                errors.append(f"{target}: fix not applied: not among the files being fixed")
-                refused.update(target_edits)
-                continue
-            if target not in sources or target in broken:
-                refused.update(target_edits)
-                continue
-            before = overlay.get(target, sources[target].text)
-            try:
-                after = _apply(before, target_edits)
-                sources[target].encode(after)
-            except UnicodeEncodeError as exc:
-                # A rename to ``spöt_map`` in a file whose cookie says ascii.
-                errors.append(f"{name}: fix not applied: the fixed text cannot be encoded as {exc.encoding}")
-                refused.update(target_edits)
-                continue
-            except (CodemodError, SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-                errors.append(f"{name}: fix not applied: {exc}")
-                refused.update(target_edits)
-                continue
-            except Exception as exc:  # libcst cannot parse what ast could: leave the file alone
-                errors.append(f"{name}: fix not applied: {exc}")
-                refused.update(target_edits)
-                continue
-            if after != before:
-                if after in history.setdefault(target, [sources[target].text]):
-                    # Fixes that undo each other (renames a -> b here, b -> a through a subclass
-                    # elsewhere) would never settle: the file is left as it was.
-                    errors.append(f"{name}: fixes not applied: they undo each other")
+                for finding in findings:
+                    if finding.fix is None or not finding.fix.applies(unsafe):
+                        continue
+                    if any(e in refused for e in finding.fix.edits):
+                        continue
+                    fixable_files.add(path)
+                    for edit in finding.fix.edits:
+                        edits.setdefault(Path(edit.path), []).append(edit)
+            if pass_number == 0:
+                initial = sum(len(f) for f in results.values())
+            changed: dict[Path, tuple[str, ast.Module]] = {}
+            for target, target_edits in edits.items():
+                name = display.get(by_key.get(target, target), str(target))
+                if target not in by_key:
+                    # Like ruff, never write outside the files being checked (a TRD102 base class).
+                    errors.append(f"{target}: fix not applied: not among the files being fixed")
                     refused.update(target_edits)
-                    broken.add(target)
                     continue
-                history[target].append(after)
-                overlay[target] = after
-                changed.add(target)
-        if not changed:
-            break
-        # Re-check what changed, what had fixes (a TRD102 subclass whose base was fixed), and
-        # nothing else: unchanged files keep their findings.
-        to_check = sorted({by_key[t] for t in changed if t in by_key} | fixable_files)
-    else:
-        for target in sorted(changed):
-            errors.append(f"{display.get(by_key[target], str(target))}: fixes not applied: "
-                          f"still changing after {MAX_PASSES} passes")
-            broken.add(target)
+                if target not in sources or target in broken:
+                    refused.update(target_edits)
+                    continue
+                before = overlay.get(target, sources[target].text)
+                try:
+                    # The project holds the tree of every checked file's current text.
+                    after, tree = _apply(before, target_edits, project.parsed(target))
+                    sources[target].encode(after)
+                except UnicodeEncodeError as exc:
+                    # A rename to ``spöt_map`` in a file whose cookie says ascii.
+                    errors.append(f"{name}: fix not applied: the fixed text cannot be encoded as {exc.encoding}")
+                    refused.update(target_edits)
+                    continue
+                except (CodemodError, SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+                    errors.append(f"{name}: fix not applied: {exc}")
+                    refused.update(target_edits)
+                    continue
+                except Exception as exc:  # libcst cannot parse what ast could: leave the file alone
+                    errors.append(f"{name}: fix not applied: {exc}")
+                    refused.update(target_edits)
+                    continue
+                if after != before:
+                    if after in history.setdefault(target, [sources[target].text]):
+                        # Fixes that undo each other (renames a -> b here, b -> a through a subclass
+                        # elsewhere) would never settle: the file is left as it was.
+                        errors.append(f"{name}: fixes not applied: they undo each other")
+                        refused.update(target_edits)
+                        broken.add(target)
+                        continue
+                    history[target].append(after)
+                    overlay[target] = after
+                    changed[target] = (after, tree)
+            if not changed:
+                break
+            for target, (after, tree) in changed.items():
+                project.replace_source(target, after, tree)
+            # Re-check what changed, what had fixes (a TRD102 subclass whose base was fixed), and
+            # nothing else: unchanged files keep their findings.
+            to_check = sorted({by_key[t] for t in changed if t in by_key} | fixable_files)
+        else:
+            for target in sorted(changed):
+                errors.append(f"{display.get(by_key[target], str(target))}: fixes not applied: "
+                              f"still changing after {MAX_PASSES} passes")
+                broken.add(target)
+    finally:
+        gc.unfreeze()
     remaining = [f for path in files for f in results.get(path, [])]
     new_texts = {p: t for p, t in overlay.items() if t != sources[p].text and p not in broken}
     return FixOutcome(remaining, max(initial - len(remaining), 0), new_texts, sources, errors, internal)
