@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterable, Iterator, NoReturn, Sequence
 from flake8_tradelint import __version__
 from flake8_tradelint.config import Config
 from flake8_tradelint.context import Project
-from flake8_tradelint.engine import Checker
+from flake8_tradelint.engine import Checker, collector_paused
 from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.finding import Finding
 
@@ -155,6 +155,11 @@ def _check_in_worker(items: Sequence[Item]) -> list[Outcome]:
 
 
 def _check_chunk(checker: Checker, items: Sequence[Item]) -> list[Outcome]:
+    with collector_paused():
+        return _check_items(checker, items)
+
+
+def _check_items(checker: Checker, items: Sequence[Item]) -> list[Outcome]:
     outcomes: list[Outcome] = []
     for i, file, config in items:
         try:

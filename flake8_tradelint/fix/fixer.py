@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from flake8_tradelint.config import Config
 from flake8_tradelint.context import Project, child_nodes, parse_module
-from flake8_tradelint.engine import Checker
+from flake8_tradelint.engine import Checker, collector_paused
 from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.finding import Finding
 from flake8_tradelint.fix.codemods import CodemodError, apply_edits
@@ -162,6 +162,19 @@ def compute_fixes(
     # changed or had fixes, against the current text of everything else.
     project = Project(overlay={key: source.text for key, source in sources.items()})
     checker = Checker(project)
+    with collector_paused():
+        return _fix_passes(files, unsafe, display, progress, sources, project, checker)
+
+
+def _fix_passes(
+    files: dict[Path, Config],
+    unsafe: bool,
+    display: dict[Path, str],
+    progress: Callable[[], None] | None,
+    sources: dict[Path, SourceFile],
+    project: Project,
+    checker: Checker,
+) -> FixOutcome:
     overlay: dict[Path, str] = {}
     errors: list[str] = []
     results: dict[Path, list[Finding]] = {}
