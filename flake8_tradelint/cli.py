@@ -145,10 +145,7 @@ def run_check(argv: Sequence[str]) -> int:
         files = list(dict.fromkeys(discover(args.paths, forced, args.force_exclude)))
         # Every configuration is loaded before any file is checked: a bad one stops the run whole.
         configs = {file: (forced or config_for(file)).with_cli(select, ignore, args.preview) for file in files}
-    except ConfigError as exc:
-        print(f"tradelint: error: {exc}", file=sys.stderr)
-        return 2
-    except UsageError as exc:
+    except (ConfigError, UsageError) as exc:
         print(f"tradelint: error: {exc}", file=sys.stderr)
         return 2
 

@@ -167,9 +167,9 @@ def _check_items(checker: Checker, items: Sequence[Item]) -> list[Outcome]:
         except Exception:  # a bug in tradelint must not cost the rest of the run
             outcome = traceback.format_exc()
         outcomes.append((i, outcome, {}))
-        # Every tree stays alive for cross-module lookups, and each new parse would make the
-        # collector walk all of them again: about a third of the run. Freezing what exists
-        # takes it out of later collections (as mypy does).
+        # Every tree stays alive for cross-module lookups. The collector is paused meanwhile;
+        # freezing what exists also resets its count, so that the first collection once it is
+        # back (output, pickling results in a worker) does not walk every tree (as mypy does).
         gc.freeze()
     if outcomes:
         i, outcome, _ = outcomes[-1]

@@ -79,26 +79,26 @@ class TaskAnalysis:
         module = module or self.module
         func = call.func
         creates = False
+        kind: str | None = None  # asyncio's own creators, however imported
         if isinstance(func, ast.Name):
             named = self._named_callee(module, func)
-            if named == "direct":
-                creates = True
-            elif named == "ensure":
-                creates = bool(call.args) and isinstance(call.args[0], ast.Call)
-            elif isinstance(named, tuple) and depth < 3:
+            if isinstance(named, str):
+                kind = named
+            elif named is not None and depth < 3:
                 creates = self._is_dangling_target(call, named, depth)
         elif isinstance(func, ast.Attribute):
             # An import alias can only rename the root of a dotted callee, so an attribute call
             # can be ``asyncio.create_task`` only if it ends in one of these names.
-            qualified = module.imports.qualify(func) if func.attr in CREATOR_NAMES else None
-            if qualified in DIRECT_CREATORS:
+            if func.attr in CREATOR_NAMES:
+                kind = _creator_kind(module.imports.qualify(func))
+            if kind is None and func.attr == "create_task" and _is_loop(module, func.value):
                 creates = True
-            elif qualified in ENSURE_FUTURE:
-                creates = bool(call.args) and isinstance(call.args[0], ast.Call)
-            elif func.attr == "create_task" and _is_loop(module, func.value):
-                creates = True
-            elif depth < 3 and isinstance(func.value, ast.Name):
+            elif kind is None and depth < 3 and isinstance(func.value, ast.Name):
                 creates = self._is_dangling_method_call(module, call, func, func.value, depth)
+        if kind == "direct":
+            creates = True
+        elif kind == "ensure":
+            creates = bool(call.args) and isinstance(call.args[0], ast.Call)
         if not creates:
             return None
         text = ast.unparse(func)
@@ -112,13 +112,8 @@ class TaskAnalysis:
         key = (module, func.id)
         if key in self._named:
             return self._named[key]
-        qualified = module.imports.qualify(func)
-        found: str | tuple[ModuleInfo, ast.stmt] | None = None
-        if qualified in DIRECT_CREATORS:
-            found = "direct"
-        elif qualified in ENSURE_FUTURE:
-            found = "ensure"
-        else:
+        found: str | tuple[ModuleInfo, ast.stmt] | None = _creator_kind(module.imports.qualify(func))
+        if found is None:
             target = resolve_definition(module, func)
             if target is not None and isinstance(target[1], ast.FunctionDef) and target[0].index.mentions_tasks:
                 found = target
@@ -443,17 +438,28 @@ def _callback_clears(module: ModuleInfo, cls: ast.ClassDef, use: Use, attr: str)
     )
 
 
+def _creator_kind(qualified: str | None) -> str | None:
+    """``"direct"`` for asyncio's task creators, ``"ensure"`` for ``ensure_future``, else None."""
+    if qualified in DIRECT_CREATORS:
+        return "direct"
+    if qualified in ENSURE_FUTURE:
+        return "ensure"
+    return None
+
+
 def _is_loop(module: ModuleInfo, receiver: ast.expr) -> bool:
     if isinstance(receiver, ast.Call):
         if module.imports.qualify(receiver.func) in LOOP_GETTERS:
             return True
         # A project's own getter (telethon's ``helpers.get_running_loop()``): judged by its name,
         # as a receiver named ``loop`` is.
-        getter = receiver.func
-        name = getter.id if isinstance(getter, ast.Name) else getter.attr if isinstance(getter, ast.Attribute) else ""
-        return name.lower().endswith("_loop")
-    name = receiver.id if isinstance(receiver, ast.Name) else receiver.attr if isinstance(receiver, ast.Attribute) else ""
-    return "loop" in name.lower()
+        return _last_name(receiver.func).lower().endswith("_loop")
+    return "loop" in _last_name(receiver).lower()
+
+
+def _last_name(node: ast.expr) -> str:
+    """``loop`` for ``loop`` and ``self.loop``; empty for anything else."""
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
 
 
 def _own_nodes(func: ast.AST) -> list[ast.AST]:
