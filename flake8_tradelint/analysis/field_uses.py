@@ -55,7 +55,7 @@ WHOLE_INSTANCE = {
 }
 # Functions that pass their keywords on to the class's ``__init__``.
 FORWARDERS = {"dataclasses.replace", "copy.replace", "attr.evolve", "attrs.evolve", "functools.partial"}
-FORWARDING_METHODS = {"replace", "evolve", "_replace", "__replace__", "__init__", "partial"}
+REPLACERS = {"replace", "evolve", "_replace", "__replace__"}
 GENERIC_WORDS = re.compile(
     r"\b(?:asdict|astuple|fields|fields_dict|setattr|__setattr__|replace|evolve|partial|__class__)\b"
     r"|\btype\s*\("
@@ -383,8 +383,16 @@ class _Search:
         if isinstance(expr, ast.Name) and expr.id in ("self", "cls"):
             owner = self._owner_class(module, expr)
             if owner is not None:
-                return "yes" if self.related(owner) else "no"
+                return "yes" if self.related(owner) or self._has_family_subclass(owner) else "no"
+        if isinstance(expr, ast.Name):
+            annotated = self._annotated_class(module, expr)
+            if annotated is not None:
+                return "yes" if self.related(annotated) or self._has_family_subclass(annotated) else "no"
         return "maybe"
+
+    def _has_family_subclass(self, cls: ClassModel) -> bool:
+        """``type(x)`` of an ``x: Base`` may be any subclass of ``Base``, the family included."""
+        return any(self.same(cls, ancestor) for member in self.family for ancestor in _lineage(member))
 
     def callee(self, module: ModuleInfo, func: ast.expr) -> tuple[Answer, int]:
         """Whether a call of ``func`` constructs a family instance, and the positional arguments
@@ -412,7 +420,9 @@ class _Search:
         if isinstance(func, (ast.Name, ast.Attribute)):
             found = resolve_definition(module, func)
             if found is not None and isinstance(found[1], ast.ClassDef):
-                return ("yes" if self.related(class_model(found[0], found[1])) else "no"), 0
+                # A base's own ``__init__`` is not the family's: ``Base(NAME=...)`` still works
+                # when a subclass's ``NAME`` becomes a class variable.
+                return ("yes" if self.in_family(class_model(found[0], found[1])) else "no"), 0
         # A function, another package's callable, a method, a builtin, a local variable: a
         # parameter that receives the class is not followed (documented limit).
         return "no", 0
@@ -453,14 +463,9 @@ class _Search:
             answer, supplied = self.callee(module, call.func)
             passes = any(kw.arg == name for kw in call.keywords)
             qualified = self._qualified(module, call.func)
-            if passes:
-                forwards = qualified in FORWARDERS or (
-                    isinstance(call.func, (ast.Name, ast.Attribute))
-                    and _terminal(call.func) in FORWARDING_METHODS
-                )
-                if answer != "no" or forwards:
-                    self.note(path, call.lineno, f"a call passes `{name}=`", "breaks")
-                    continue
+            if passes and (answer != "no" or self._forwards_to_family(module, call, qualified)):
+                self.note(path, call.lineno, f"a call passes `{name}=`", "breaks")
+                continue
             if answer == "no":
                 bare = call.func.id if isinstance(call.func, ast.Name) else ""
                 if qualified in WHOLE_INSTANCE or bare in {"asdict", "astuple", "fields"}:
@@ -483,10 +488,25 @@ class _Search:
                 if isinstance(node, ast.MatchClass):
                     self._match(module, node)
 
+    def _forwards_to_family(self, module: ModuleInfo, call: ast.Call, qualified: str | None) -> bool:
+        """``partial(cls, NAME=...)``, ``replace(obj, NAME=...)``, ``obj.evolve(NAME=...)``: the
+        keywords reach the ``__init__`` of ``cls`` or of ``obj``'s class."""
+        terminal = _terminal(call.func)
+        if qualified in ("functools.partial", "partial"):
+            return bool(call.args) and self.callee(module, call.args[0])[0] != "no"
+        if qualified in FORWARDERS or (isinstance(call.func, ast.Name) and terminal in REPLACERS):
+            return not (call.args and self._unrelated_value(module, call.args[0]))
+        if isinstance(call.func, ast.Attribute) and terminal in REPLACERS:
+            return not self._unrelated_value(module, call.func.value)
+        return False
+
     def _whole_instance(self, module: ModuleInfo, call: ast.Call) -> None:
         if call.args and self._unrelated_value(module, call.args[0]):
             return
-        self.note(module.path, call.lineno, f"`{_terminal(call.func)}()` of a value that may be an instance", "observes")
+        # ``asdict(d)["NAME"]``: the key would be gone (KeyError); any other use sees one key less.
+        keyed = any(isinstance(n, ast.Constant) and n.value == self.name for n in ast.walk(module.tree))
+        self.note(module.path, call.lineno, f"`{_terminal(call.func)}()` of a value that may be an instance",
+                  "breaks" if keyed else "observes")
 
     def _setattr(self, module: ModuleInfo, call: ast.Call, slotted: bool) -> None:
         args = call.args

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import sys
 from typing import Iterator
 
 from flake8_tradelint.analysis.dataclass_model import (
@@ -73,15 +74,19 @@ def _class_binds(cls: ast.ClassDef, name: str) -> bool:
     ) or any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and s.name == name for s in cls.body)
 
 
-def _bound_as(module: ModuleInfo, local: str, wanted: set[str], before: int) -> bool:
+def _bound_as(
+    module: ModuleInfo, local: str, wanted: set[str], before: int, *, allow_type_checking: bool = False
+) -> bool:
     """Whether ``local`` always names one of ``wanted`` at module scope when line ``before`` runs:
-    every module-scope binding is a runtime import of it, and one comes earlier."""
+    every module-scope binding is a runtime import of it, and one comes earlier. With
+    ``allow_type_checking``: whether no module-scope binding names anything else (also true
+    when there is none)."""
     bindings = list(_module_scope_bindings(module, local))
-    earlier = False
+    earlier = allow_type_checking
     for node in bindings:
         if not isinstance(node, (ast.Import, ast.ImportFrom)):
             return False  # ``ClassVar = ...``, a ``def``, a ``global``: shadowed
-        if any(node is imp and tc for imp, tc in module.index.imports):
+        if not allow_type_checking and any(node is imp and tc for imp, tc in module.index.imports):
             return False
         for alias in node.names:
             if (alias.asname or alias.name.split(".")[0]) != local:
@@ -112,7 +117,9 @@ def classvar_spelling(module: ModuleInfo, cls: ast.ClassDef) -> tuple[str, str] 
         if qualified == "typing" and not _class_binds(cls, local) and _bound_as(module, local, {"typing"}, cls.lineno):
             return f"{local}.ClassVar", ""
     for local in ("ClassVar", "_ClassVar"):
-        if not _class_binds(cls, local) and not any(_module_scope_bindings(module, local)):
+        # Free, or bound only by imports of ``ClassVar`` itself (under ``TYPE_CHECKING``, or after
+        # the class): the added import binds the same object.
+        if not _class_binds(cls, local) and _bound_as(module, local, CLASSVAR, sys.maxsize, allow_type_checking=True):
             alias = "" if local == "ClassVar" else " as _ClassVar"
             return local, f"from typing import ClassVar{alias}"
     return None

@@ -50,7 +50,7 @@ class DataclassConstantWithoutClassVar(Rule):
     code = "TRD101"
     name = "dataclass-constant-without-classvar"
     incident = "001"
-    fix_availability = "always"
+    fix_availability = "sometimes"
 
     @staticmethod
     def message(name: str, cls: str) -> str:
