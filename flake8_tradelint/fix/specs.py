@@ -229,6 +229,14 @@ def _annotation_portable(base: ModuleInfo, sub: ModuleInfo, annotation: ast.expr
     return True
 
 
+# The field factories each maker understands: another maker's ``field(...)`` is a plain value to it.
+_MAKER_FIELDS = {
+    "dataclass": {"dataclasses.field"},
+    "pydantic": {"dataclasses.field", "pydantic.Field", "pydantic.fields.Field", "pydantic.dataclasses.Field"},
+    "attrs": {"attrs.field", "attr.ib", "attr.attrib", "attr.field"},
+}
+
+
 def override_fix(
     module: ModuleInfo, stmt: ast.stmt, name: str, info: FieldInfo, subclass: ClassModel
 ) -> FixSpec | None:
@@ -241,6 +249,10 @@ def override_fix(
     if subclass.kind in ("dataclass", "pydantic", "attrs"):
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
             return None
+        value = stmt.value
+        if isinstance(value, ast.Call) and is_field_call(module, value):
+            if module.qualify(value.func) not in _MAKER_FIELDS[subclass.kind]:
+                return None  # ``dataclasses.field(...)`` in an attrs class would become the default itself
         inert = _inert_default(stmt.value)
         if inert is None or not _annotation_portable(base.module, module, info.node.annotation):
             return None
