@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from flake8_tradelint.analysis.dataclass_model import class_model
-from flake8_tradelint.analysis.field_uses import field_uses
+from flake8_tradelint.analysis.field_uses import field_uses, target_python
 from flake8_tradelint.config import clear_cache, config_for
 from flake8_tradelint.context import Project
 from flake8_tradelint.engine import Checker
@@ -274,3 +274,22 @@ def test_field_uses_module_imports_neither_engine_nor_rules() -> None:
         node.module for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ImportFrom) and node.module
     }
     assert not any(m.endswith(".engine") or ".rules" in m for m in imported)
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "expected"),
+    [
+        ('[project]\nname = "x"\nrequires-python = ">=3.9,<4"\n', (3, 9)),
+        ('[project]\nname = "x"\nrequires-python = "~=3.13"\n', (3, 13)),
+        ('[tool.ruff]\ntarget-version = "py312"\n', (3, 12)),
+        ('[tool.black]\ntarget-version = ["py311", "py313"]\n', (3, 11)),
+        ('[tool.mypy]\npython_version = "3.13"\n', (3, 13)),
+        ("", sys.version_info[:2]),
+    ],
+)
+def test_target_python_comes_from_the_project(tmp_path: Path, pyproject: str, expected: tuple[int, int]) -> None:
+    (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    (tmp_path / "m.py").write_text("x = 1\n", encoding="utf-8")
+    module = Project().module_at(tmp_path / "m.py")
+    assert module is not None
+    assert target_python(module) == expected
