@@ -242,6 +242,8 @@ MODEL = "from dataclasses import dataclass\n\n\n@dataclass\nclass Desc:\n    TIM
     ("files", "expected"),
     [
         ({}, "safe"),
+        # No project marker at all (an unpacked wheel looks like this): who imports it is unknown.
+        ({"pyproject.toml": None}, "unsafe"),
         # A public class of an installable package: code outside may construct it.
         ({"pyproject.toml": '[project]\nname = "shop"\nversion = "0"\n'}, "unsafe"),
         ({"setup.py": "from setuptools import setup\nsetup()\n"}, "unsafe"),
@@ -258,14 +260,14 @@ MODEL = "from dataclasses import dataclass\n\n\n@dataclass\nclass Desc:\n    TIM
         # Unparsable file that names the field: no way to look.
         ({"shop/broken.py": "Desc(TIMEOUT=3\n"}, "unsafe"),
     ],
-    ids=["app", "project-table", "setup-py", "private-module", "instance-write", "asdict", "kwargs",
+    ids=["app", "no-marker", "project-table", "setup-py", "private-module", "instance-write", "asdict", "kwargs",
          "positional-module-attr", "import-alias", "unrelated-keyword", "str-replace", "unparsable"],
 )
-def test_field_use_evidence_decides_safety(tmp_path: Path, files: dict[str, str], expected: str) -> None:
+def test_field_use_evidence_decides_safety(tmp_path: Path, files: dict[str, str | None], expected: str) -> None:
     files = dict(files)
-    where = files.pop("_move", "shop/models.py")
-    layout = {where: MODEL, "shop/__init__.py": "", **files}
-    assert _safety(tmp_path, layout, where, 6) == expected
+    where = files.pop("_move", None) or "shop/models.py"
+    layout = {where: MODEL, "shop/__init__.py": "", "pyproject.toml": "[tool.tradelint]\n", **files}
+    assert _safety(tmp_path, {k: v for k, v in layout.items() if v is not None}, where, 6) == expected
 
 
 def test_field_uses_module_imports_neither_engine_nor_rules() -> None:

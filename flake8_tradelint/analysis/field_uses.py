@@ -8,9 +8,11 @@ says whether the program would *break* (a ``TypeError`` for ``Desc(NAME=3)``, an
 ``AttributeError`` when a slotted instance is written) or only *observe* a different value
 (``asdict(d)["NAME"]``, an instance write on a plain dataclass).
 
-What "the project" is: the folder holding the nearest ``pyproject.toml``, ``setup.py`` or
-``setup.cfg`` above the module's package (else the package's folder), every ``.py`` file below it
-minus hidden folders, virtual environments and build output. Code outside it cannot be searched:
+What "the project" is: the nearest folder above the module's package (below the home folder)
+with a project marker (``pyproject.toml``, ``setup.py``, ``setup.cfg``, ``requirements.txt``,
+``Pipfile``, ``tox.ini``, ``.git``, ``.gitignore``), every ``.py`` file below it minus hidden
+folders, virtual environments and build output. With no marker (a bare folder of modules, such
+as an unpacked wheel), who imports a public class cannot be told. Code outside it cannot be searched:
 when the class is public in an installable package (the folder declares a distribution: a
 ``setup.py``, a ``setup.cfg``, or ``[project]``/``[tool.poetry]`` in ``pyproject.toml``; the
 class and every part of its module path have no leading underscore; the module is not under
@@ -40,7 +42,7 @@ else:  # pragma: no cover
 from flake8_tradelint.analysis.dataclass_model import ClassModel, class_model, resolve_class, resolve_definition
 from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, Project
 
-PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "tox.ini", ".git", ".gitignore")
 SKIP_FOLDERS = {"__pycache__", "node_modules", "build", "dist", "site-packages", "venv", "env"}
 NOT_SHIPPED = {"test", "tests", "testing", "doc", "docs", "example", "examples", "script", "scripts",
                "benchmark", "benchmarks", "tools"}
@@ -97,13 +99,18 @@ class FieldUses:
         return not self.evidence and not self.blind
 
 
-def project_root(module: ModuleInfo) -> Path:
-    """The folder whose ``.py`` files make up ``module``'s project."""
+def project_root(module: ModuleInfo) -> Path | None:
+    """The folder whose ``.py`` files make up ``module``'s project: the nearest one above the
+    module's package with a project marker, below the home folder. None when there is none: a
+    bare folder of modules may be an installed library, and who imports it cannot be told."""
     start = module.roots[0] if module.roots else module.path.parent
+    stops = {Path(os.path.abspath(os.path.expanduser("~"))), Path(start.anchor)}
     for folder in (start, *start.parents):
-        if any(os.path.isfile(folder / marker) for marker in PROJECT_MARKERS):
+        if folder in stops:
+            break
+        if any(os.path.exists(folder / marker) for marker in PROJECT_MARKERS):
             return folder
-    return start
+    return None
 
 
 def _is_venv(folder: str) -> bool:
@@ -595,6 +602,10 @@ def field_uses(model: ClassModel, name: str) -> FieldUses:
         return cast(FieldUses, cached)
     root = project_root(model.module)
     result = FieldUses(root=root)
+    if root is None:
+        root = model.module.roots[0] if model.module.roots else model.module.path.parent
+        if not model.name.startswith("_"):
+            result.blind = f"no project marker above {root}: other code may import `{model.name}`"
     files = project_files(model.module.project, root)
     if files is None:
         result.blind = f"the project under {root} has more than {MAX_FILES} files"
@@ -605,7 +616,7 @@ def field_uses(model: ClassModel, name: str) -> FieldUses:
         search.grow_family()
         search.search()
         result.evidence = sorted(set(search.evidence), key=lambda e: (str(e.path), e.line, e.what))
-        result.blind = exported(model, root)
+        result.blind = result.blind or exported(model, root)
     memo[key] = result
     return result
 

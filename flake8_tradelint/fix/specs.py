@@ -256,6 +256,8 @@ def override_fix(
         inert = _inert_default(stmt.value)
         if inert is None or not _annotation_portable(base.module, module, info.node.annotation):
             return None
+        if _final_head(base.module, info.node.annotation):
+            return None  # re-declaring a ``Final`` name in a subclass is an error for type checkers
         segment = ast.get_source_segment("\n".join(base.module.lines), info.node.annotation)
         if segment is None or "\n" in segment:
             return None
