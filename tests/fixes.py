@@ -51,6 +51,16 @@ class Normalize(ast.NodeTransformer):
                 return node
             node.annotation = annotation.slice if isinstance(annotation, ast.Subscript) else ast.Name("_", ast.Load())
 
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        self.generic_visit(node)
+        # TRD102 in a dataclass subclass annotates the override: ``K = v`` -> ``K: T = v``.
+        node.body = [
+            ast.Assign([s.target], s.value) if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+            and s.value is not None else s
+            for s in node.body
+        ]
+        return node
+
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
         if isinstance(node.func, ast.Name) and node.func.id == "_keep_task" and len(node.args) == 1:

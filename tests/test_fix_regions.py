@@ -196,6 +196,8 @@ def test_a_second_pass_rechecks_a_subclass_against_its_fixed_base(tmp_path: Path
     which must see a.py's new tree (not a model of the old one) for the finding to go away."""
     package = tmp_path / "pkg"
     package.mkdir()
+    # A project root: without one, a public class may be imported by unknown code (unsafe fix).
+    (tmp_path / "pyproject.toml").write_text("[tool.tradelint]\n", encoding="utf-8")
     (package / "__init__.py").write_text("", encoding="utf-8")
     base = package / "a.py"
     base.write_text(

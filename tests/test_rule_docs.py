@@ -128,7 +128,7 @@ def test_rules_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(lines) == 1 + len(rule_docs())
     expected = {
         "TRD001": ("unparsable-file", "engine", "none"),
-        "TRD101": ("dataclass-constant-without-classvar", "dataclass constants", "always"),
+        "TRD101": ("dataclass-constant-without-classvar", "dataclass constants", "sometimes"),
         "TRD102": ("dataclass-field-overridden-by-class-attribute", "dataclass constants", "sometimes"),
         "TRD203": ("resource-created-at-import-time", "async resources", "none"),
         "TRD301": ("discarded-task", "asyncio tasks", "sometimes"),

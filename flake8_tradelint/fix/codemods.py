@@ -79,6 +79,20 @@ class EditTransformer(cst.CSTTransformer):
             updated = updated.with_changes(annotation=updated.annotation.with_changes(annotation=annotation))
         return updated
 
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.BaseSmallStatement:
+        """TRD102 in a dataclass subclass: ``NAME = v`` -> ``NAME: T = v``, the field's new default."""
+        for edit in self._matching("annotate_override", original):
+            self.applied.add(edit)
+            if len(updated.targets) != 1:
+                raise CodemodError("expected one assignment target")
+            return cst.AnnAssign(
+                target=updated.targets[0].target,
+                annotation=cst.Annotation(annotation=cst.parse_expression(edit.param("annotation"))),
+                value=updated.value,
+                semicolon=updated.semicolon,
+            )
+        return updated
+
     # -- renames --------------------------------------------------------------------------------
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
@@ -161,16 +175,27 @@ class EditTransformer(cst.CSTTransformer):
         return updated
 
 
-def _wrap_classvar(annotation: cst.BaseExpression, classvar: str, known: set[str]) -> cst.BaseExpression:
+def _head_code(annotation: cst.BaseExpression) -> str:
     head = annotation.value if isinstance(annotation, cst.Subscript) else annotation
-    head_code = cst.Module([]).code_for_node(head)
-    if head_code.split(".")[-1] == "ClassVar" or head_code == classvar or head_code in known:
+    return cst.Module([]).code_for_node(head)
+
+
+def _is_classvar_code(code: str, classvar: str, known: set[str]) -> bool:
+    return code.split(".")[-1] == "ClassVar" or code == classvar or code in known
+
+
+def _wrap_classvar(annotation: cst.BaseExpression, classvar: str, known: set[str]) -> cst.BaseExpression:
+    """``T`` -> ``ClassVar[T]``; ``Final[T]`` -> ``ClassVar[Final[T]]`` (the spec offers it only
+    for Python 3.13 on); ``Final[ClassVar[T]]`` -> ``ClassVar[Final[T]]``, never a nested ClassVar."""
+    head_code = _head_code(annotation)
+    if _is_classvar_code(head_code, classvar, known):
         return annotation  # already wrapped: idempotent
-    if head_code.split(".")[-1] == "Final":
-        # ``Final`` is not allowed inside ``ClassVar`` before 3.13: keep the inner type, if any.
-        if isinstance(annotation, cst.Subscript):
-            return annotation.with_changes(value=cst.parse_expression(classvar))
-        return cst.parse_expression(classvar)
+    if head_code.split(".")[-1] == "Final" and isinstance(annotation, cst.Subscript) and len(annotation.slice) == 1:
+        inner = annotation.slice[0].slice
+        if isinstance(inner, cst.Index) and isinstance(inner.value, cst.Subscript):
+            if _is_classvar_code(_head_code(inner.value), classvar, known) and len(inner.value.slice) == 1:
+                final = annotation.with_changes(slice=inner.value.slice)
+                return inner.value.with_changes(slice=[cst.SubscriptElement(slice=cst.Index(value=final))])
     return cst.Subscript(
         value=cst.parse_expression(classvar),
         slice=[cst.SubscriptElement(slice=cst.Index(value=annotation))],

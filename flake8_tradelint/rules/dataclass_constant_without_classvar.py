@@ -39,14 +39,18 @@ class DataclassConstantWithoutClassVar(Rule):
     ```
 
     ## Fix safety
-    Unsafe when a constructor call passes the name, an instance assigns it, or a subclass
-    re-annotates it: a `ClassVar` is no longer an `__init__` parameter.
+    Safe only when every module of the project was searched and nothing uses the name as a field
+    (constructor calls through aliases, `partial`, `replace`, `super().__init__`, `type(x)(...)`;
+    `asdict`/`astuple`/`fields`; `match` class patterns; instance writes; a dataclass subclass
+    that re-declares it), and the class is not public in an installable package. Unsafe when
+    something may observe the change; no fix when the program would break (a call passes the
+    name), for a callable value (it would become a method), and for `Final` before Python 3.13.
     """
 
     code = "TRD101"
     name = "dataclass-constant-without-classvar"
     incident = "001"
-    fix_availability = "always"
+    fix_availability = "sometimes"
 
     @staticmethod
     def message(name: str, cls: str) -> str:

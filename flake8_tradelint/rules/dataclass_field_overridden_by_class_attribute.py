@@ -4,16 +4,10 @@ import ast
 import os
 from typing import Iterator
 
-from flake8_tradelint.analysis.dataclass_model import (
-    FieldInfo,
-    class_model,
-    is_field_call,
-    is_upper_constant,
-    overriding_assignments,
-)
+from flake8_tradelint.analysis.dataclass_model import FieldInfo, class_model, overriding_assignments
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.plan import FixSpec
-from flake8_tradelint.fix.specs import classvar_safety, wrap_classvar_edit
+from flake8_tradelint.fix.specs import override_fix
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -53,7 +47,11 @@ class DataclassFieldOverriddenByClassAttribute(Rule):
     ```
 
     ## Fix safety
-    The fix belongs in the base class (possibly another file) and has TRD101's safety.
+    When the subclass is itself a dataclass, the override is annotated with the field's type, so
+    it becomes that subclass's field default and nothing else changes (unsafe when the value is
+    not a literal: an unhashable default raises at import). Otherwise the fix belongs in the base
+    class (possibly another file) and has TRD101's safety: safe only when the whole project proves
+    nothing uses the name as a field; no fix when some code passes it to the constructor.
     """
 
     code = "TRD102"
@@ -85,22 +83,8 @@ class DataclassFieldOverriddenByClassAttribute(Rule):
 
 
 def _fix(ctx: FileContext, stmt: ast.stmt, name: str, info: FieldInfo) -> FixSpec | None:
-    """Make the base's field a ``ClassVar``; an annotated override becomes one too, so the
-    subclass stays consistent with its base. Turning a lower-case field (a value each instance
-    may set) into a class constant is a bigger change than the finding: unsafe."""
-    base = info.owner
-    if is_field_call(base.module, info.node.value):
-        return None
-    edits = [wrap_classvar_edit(base.module, info.node, other_file=base.module is not ctx.module)]
-    if isinstance(stmt, ast.AnnAssign):
-        edits.append(wrap_classvar_edit(ctx.module, stmt, other_file=False))
     subclass = class_model(ctx.module, ctx.module.enclosing_scope(stmt))  # type: ignore[arg-type]
-    safe = (
-        is_upper_constant(name)
-        and classvar_safety(base, name) == "safe"
-        and classvar_safety(subclass, name) == "safe"
-    )
-    return FixSpec(f"Annotate `{base.name}.{name}` as `ClassVar`", "safe" if safe else "unsafe", tuple(edits))
+    return override_fix(ctx.module, stmt, name, info, subclass)
 
 
 def _where(ctx: FileContext, info: FieldInfo) -> str:

@@ -1,0 +1,5 @@
+from app.base import Schema
+
+
+def adhoc(key: str) -> Schema:
+    return Schema(KEY=key)

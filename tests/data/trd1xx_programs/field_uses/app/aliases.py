@@ -1,0 +1,3 @@
+from app.models import Aliased
+
+A = Aliased
