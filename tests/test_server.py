@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, AsyncIterator, Sequence
 
 import pytest
+import pytest_asyncio
 import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
@@ -32,23 +33,6 @@ import asyncio
 
 async def start(poll):
     asyncio.create_task(poll())
-"""
-
-SERVICE_FIXED = """\
-import asyncio
-
-_background_tasks: set[asyncio.Task] = set()
-
-
-def _keep_task(task: asyncio.Task) -> asyncio.Task:
-    \"\"\"Hold a strong reference until the task is done (the loop keeps only a weak one).\"\"\"
-    _background_tasks.add(task)
-    task.add_done_callback(_background_tasks.discard)
-    return task
-
-
-async def start(poll):
-    _keep_task(asyncio.create_task(poll()))
 """
 
 BASE = """\
@@ -94,6 +78,17 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def cli_fix(path: Path, text: str, *, unsafe: bool = False) -> str:
+    """What ``tradelint --fix`` writes for ``text`` at ``path`` (the file is overwritten)."""
+    path.write_text(text, encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "flake8_tradelint", "--fix", "--no-cache", *(["--unsafe-fixes"] if unsafe else []),
+         str(path)],
+        cwd=path.parent, env=_env(), capture_output=True, check=False,
+    )
+    return path.read_text(encoding="utf-8")
+
+
 def _initialize_params(project: Path, options: dict[str, Any] | None = None) -> lsp.InitializeParams:
     return lsp.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"),
@@ -103,18 +98,47 @@ def _initialize_params(project: Path, options: dict[str, Any] | None = None) -> 
     )
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=_env()))
-async def client(lsp_client: LanguageClient, project: Path) -> AsyncIterator[None]:
-    await lsp_client.initialize_session(_initialize_params(project))
+REGISTRATIONS: list[lsp.Registration] = []
+
+
+def _accept_registrations(client: LanguageClient) -> None:
+    """What an editor does with ``client/registerCapability`` (pytest-lsp's client has no default)."""
+
+    @client.feature(lsp.CLIENT_REGISTER_CAPABILITY)
+    def register(params: lsp.RegistrationParams) -> None:
+        REGISTRATIONS.extend(params.registrations)
+
+
+# One server per configuration for the whole module (starting one takes a second); each test
+# writes its own project to its own folder and closes what it opened.
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER, server_env=_env()))
+async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[None]:
+    _accept_registrations(lsp_client)
+    await lsp_client.initialize_session(_initialize_params(tmp_path_factory.mktemp("workspace")))
     yield
     await lsp_client.shutdown_session()
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=_env()))
-async def unsafe_client(lsp_client: LanguageClient, project: Path) -> AsyncIterator[None]:
-    await lsp_client.initialize_session(_initialize_params(project, {"unsafeFixes": True}))
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER, server_env=_env()))
+async def unsafe_client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[None]:
+    _accept_registrations(lsp_client)
+    await lsp_client.initialize_session(
+        _initialize_params(tmp_path_factory.mktemp("workspace"), {"unsafeFixes": True})
+    )
     yield
     await lsp_client.shutdown_session()
+
+
+OPENED: dict[int, tuple[LanguageClient, str]] = {}
+
+
+@pytest_asyncio.fixture(autouse=True, loop_scope="module")
+async def _close_what_was_opened() -> AsyncIterator[None]:
+    yield
+    for lsp_client, uri in list(OPENED.values()):
+        lsp_client.text_document_did_close(lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri)))
+    OPENED.clear()
+    await asyncio.sleep(0.05)
 
 
 # --- helpers: what an editor does ----------------------------------------------------------------
@@ -127,7 +151,7 @@ async def published(client: LanguageClient, *uris: str) -> list[Sequence[lsp.Dia
         if time.monotonic() > deadline:
             raise AssertionError(f"no diagnostics for {[u for u in uris if u not in client.diagnostics]}")
         await asyncio.sleep(0.01)
-    return [client.diagnostics[uri] for uri in uris]
+    return [list(client.diagnostics[uri]) for uri in uris]
 
 
 def forget(client: LanguageClient, *uris: str) -> None:
@@ -138,6 +162,8 @@ def forget(client: LanguageClient, *uris: str) -> None:
 async def open_file(client: LanguageClient, path: Path, text: str | None = None) -> Sequence[lsp.Diagnostic]:
     uri = path.as_uri()
     forget(client, uri)
+    OPENED[len(OPENED)] = (client, uri)
+    _versions[uri] = 1
     client.text_document_did_open(
         lsp.DidOpenTextDocumentParams(
             lsp.TextDocumentItem(uri=uri, language_id="python", version=1,
@@ -232,7 +258,7 @@ async def resolved(client: LanguageClient, action: lsp.CodeAction) -> lsp.CodeAc
 # --- the tests ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_diagnostics_on_open_with_code_link_and_fix_safety(client: LanguageClient, project: Path) -> None:
     diagnostics = await open_file(client, project / "pkg" / "service.py")
     assert summary(diagnostics) == [("TRD301", 4, 4, 4, 31)]
@@ -247,7 +273,7 @@ async def test_diagnostics_on_open_with_code_link_and_fix_safety(client: Languag
     assert "## discarded-task (TRD301)" in (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_typing_a_dangling_task_then_applying_the_fix(client: LanguageClient, project: Path) -> None:
     path = project / "pkg" / "service.py"
     uri = path.as_uri()
@@ -265,32 +291,29 @@ async def test_typing_a_dangling_task_then_applying_the_fix(client: LanguageClie
     assert titles == [
         "tradelint: Keep a strong reference until the task is done (TRD301)",
         "tradelint: add `# noqa: TRD301` to this line",
+        "tradelint: fix all auto-fixable problems",
     ]
     fix = await resolved(client, actions[0])
     assert fix.kind == lsp.CodeActionKind.QuickFix and fix.is_preferred
     fixed = apply_edit(text, edits_for(fix.edit, uri))
-    assert fixed == SERVICE_FIXED.replace("    _keep_task(asyncio.create_task(poll()))\n",
-                                          "    _keep_task(asyncio.create_task(poll()))\n    pass\n")
+    assert "    _keep_task(asyncio.create_task(poll()))\n    pass\n" in fixed
+    assert fixed == cli_fix(path, text)
     # The same text as `tradelint --fix` writes, and the client's edit is checked again: clean.
     forget(client, uri)
     change(client, path, fixed)
     assert (await published(client, uri))[0] == []
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_fix_matches_the_cli(client: LanguageClient, project: Path) -> None:
     path = project / "pkg" / "service.py"
     diagnostics = await open_file(client, path)
-    (action, _) = await actions_at(client, path, diagnostics)
+    action = (await actions_at(client, path, diagnostics))[0]
     fixed = apply_edit(SERVICE, edits_for((await resolved(client, action)).edit, path.as_uri()))
-    subprocess.run(
-        [sys.executable, "-m", "flake8_tradelint", "--fix", "--no-cache", str(path)],
-        cwd=project, env=_env(), capture_output=True, check=False,
-    )
-    assert fixed == path.read_text(encoding="utf-8") == SERVICE_FIXED
+    assert fixed == cli_fix(path, SERVICE) != SERVICE
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_noqa_action_silences_the_line(client: LanguageClient, project: Path) -> None:
     path = project / "pkg" / "service.py"
     uri = path.as_uri()
@@ -311,7 +334,7 @@ async def test_noqa_action_silences_the_line(client: LanguageClient, project: Pa
     assert text.splitlines()[4] == "    asyncio.create_task(poll())  # noqa: E501, TRD301"
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_fix_all_applies_safe_fixes_only(client: LanguageClient, project: Path) -> None:
     path = project / "pkg" / "worker.py"
     # TRD301 (safe) and TRD303 (unsafe: shutdown now cancels the work).
@@ -333,19 +356,19 @@ async def test_fix_all_applies_safe_fixes_only(client: LanguageClient, project: 
         {"fix": {"title": "Keep a strong reference until the task is done", "safety": "safe"}},
     ]
     # Without the opt-in, the unsafe fix is not offered; the noqa action is.
-    actions = await actions_at(client, path, diagnostics[:1])
+    actions = await actions_at(client, path, diagnostics[:1], only=[lsp.CodeActionKind.QuickFix])
     assert [a.title for a in actions] == ["tradelint: add `# noqa: TRD303` to this line"]
     (fix_all,) = await actions_at(client, path, diagnostics, only=[lsp.CodeActionKind.SourceFixAll])
     assert fix_all.kind == "source.fixAll.tradelint"
     fixed = apply_edit(source, edits_for((await resolved(client, fix_all)).edit, uri))
     assert "_keep_task(asyncio.create_task(poll()))" in fixed
-    assert "self.task.cancel()" not in fixed
+    assert fixed == cli_fix(path, source)  # the safe fixes only, as `tradelint --fix`
     forget(client, uri)
     change(client, path, fixed)
     assert [str(d.code) for d in (await published(client, uri))[0]] == ["TRD303"]
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_unsafe_fixes_with_the_opt_in(unsafe_client: LanguageClient, project: Path) -> None:
     client = unsafe_client
     path = project / "pkg" / "worker.py"
@@ -366,17 +389,13 @@ async def test_unsafe_fixes_with_the_opt_in(unsafe_client: LanguageClient, proje
     assert not actions[0].is_preferred
     fixed = apply_edit(source, edits_for((await resolved(client, actions[0])).edit, uri))
     # The same text as `tradelint --fix --unsafe-fixes`.
-    subprocess.run(
-        [sys.executable, "-m", "flake8_tradelint", "--fix", "--unsafe-fixes", "--no-cache", str(path)],
-        cwd=project, env=_env(), capture_output=True, check=False,
-    )
-    assert fixed == path.read_text(encoding="utf-8") != source
+    assert fixed == cli_fix(path, source, unsafe=True) != source
     forget(client, uri)
     change(client, path, fixed)
     assert (await published(client, uri))[0] == []
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_editing_a_base_class_updates_its_open_subclass(client: LanguageClient, project: Path) -> None:
     base, sub = project / "pkg" / "base.py", project / "pkg" / "sub.py"
     assert summary(await open_file(client, sub)) == [("TRD102", 4, 4, 4, 31)]
@@ -399,7 +418,7 @@ async def test_editing_a_base_class_updates_its_open_subclass(client: LanguageCl
     assert base_diagnostics == [] and summary(sub_diagnostics) == [("TRD102", 4, 4, 4, 31)]
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_editing_a_task_wrapper_updates_its_callers(client: LanguageClient, project: Path) -> None:
     helpers, service = project / "pkg" / "helpers.py", project / "pkg" / "caller.py"
     helpers.write_text("def spawn(coro):\n    return coro\n", encoding="utf-8")
@@ -415,7 +434,7 @@ async def test_editing_a_task_wrapper_updates_its_callers(client: LanguageClient
     assert service_diagnostics[0].message.startswith("the task created by `spawn(...)` is discarded")
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_a_closed_file_changed_on_disk_rechecks_its_dependents(client: LanguageClient, project: Path) -> None:
     base, sub = project / "pkg" / "base.py", project / "pkg" / "sub.py"
     assert summary(await open_file(client, sub)) == [("TRD102", 4, 4, 4, 31)]
@@ -427,11 +446,14 @@ async def test_a_closed_file_changed_on_disk_rechecks_its_dependents(client: Lan
     assert await published(client, sub.as_uri()) == [[]]
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_pyproject_change_reloads_the_configuration(client: LanguageClient, project: Path) -> None:
     service = project / "pkg" / "service.py"
     pyproject = project / "pyproject.toml"
     assert [str(d.code) for d in await open_file(client, service)] == ["TRD301"]
+    # The server asked the editor to watch the configuration and the sources.
+    watch = next(r for r in REGISTRATIONS if r.method == lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    assert [w["globPattern"] for w in watch.register_options["watchers"]] == ["**/pyproject.toml", "**/*.py"]
     # per-file-ignores, written to disk and announced as a watched-file change.
     pyproject.write_text('[tool.tradelint]\nper-file-ignores = { "pkg/service.py" = ["TRD301"] }\n', encoding="utf-8")
     forget(client, service.as_uri())
@@ -455,7 +477,7 @@ async def test_pyproject_change_reloads_the_configuration(client: LanguageClient
     assert await published(client, service.as_uri()) == [[]]  # excluded, as with --force-exclude
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_preview_setting_from_the_client(client: LanguageClient, project: Path) -> None:
     path = project / "pkg" / "renamed.py"
     text = (
@@ -485,7 +507,7 @@ async def test_preview_setting_from_the_client(client: LanguageClient, project: 
         == cli.splitlines()
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_unparsable_buffer_gives_one_diagnostic(client: LanguageClient, project: Path) -> None:
     path = project / "pkg" / "service.py"
     uri = path.as_uri()
@@ -503,7 +525,7 @@ async def test_unparsable_buffer_gives_one_diagnostic(client: LanguageClient, pr
     assert [str(d.code) for d in (await published(client, uri))[0]] == ["TRD301"]
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_closing_clears_diagnostics(client: LanguageClient, project: Path) -> None:
     path = project / "pkg" / "service.py"
     assert len(await open_file(client, path)) == 1
@@ -529,14 +551,15 @@ FAULTY_SERVER = [
 ]
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=FAULTY_SERVER, server_env=_env()))
-async def faulty_client(lsp_client: LanguageClient, project: Path) -> AsyncIterator[None]:
-    await lsp_client.initialize_session(_initialize_params(project))
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=FAULTY_SERVER, server_env=_env()))
+async def faulty_client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[None]:
+    _accept_registrations(lsp_client)
+    await lsp_client.initialize_session(_initialize_params(tmp_path_factory.mktemp("workspace")))
     yield
     await lsp_client.shutdown_session()
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_internal_error_is_logged_and_the_server_keeps_serving(
     faulty_client: LanguageClient, project: Path
 ) -> None:

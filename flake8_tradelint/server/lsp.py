@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import difflib
 import logging
+import os
 import re
+import sys
 import traceback
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -326,8 +328,10 @@ def build_server() -> TradelintServer:
             )
             try:
                 await ls.client_register_capability_async(lsp.RegistrationParams(registrations=[registration]))
-            except Exception as exc:
-                ls.log_error(f"tradelint: cannot watch files: {exc}")
+            except Exception as exc:  # the client said no: pyproject.toml is still re-read on save
+                ls.window_log_message(
+                    lsp.LogMessageParams(type=lsp.MessageType.Warning, message=f"tradelint: cannot watch files: {exc}")
+                )
         await ls.pull_settings()
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
@@ -401,6 +405,9 @@ def build_server() -> TradelintServer:
 
 
 def serve() -> int:
+    """Serve until the client says ``exit``: 0 after a ``shutdown`` request, 1 without (as the
+    protocol asks). pygls closes stdout on exit, so later writes go nowhere."""
     server = build_server()
     server.start_io()
-    return 0
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until the process ends
+    return 0 if getattr(server.protocol, "_shutdown", False) else 1
