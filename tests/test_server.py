@@ -119,16 +119,6 @@ async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFa
     await lsp_client.shutdown_session()
 
 
-@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER, server_env=_env()))
-async def unsafe_client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[None]:
-    _accept_registrations(lsp_client)
-    await lsp_client.initialize_session(
-        _initialize_params(tmp_path_factory.mktemp("workspace"), {"unsafeFixes": True})
-    )
-    yield
-    await lsp_client.shutdown_session()
-
-
 OPENED: dict[int, tuple[LanguageClient, str]] = {}
 
 
@@ -365,7 +355,21 @@ async def test_fix_all_applies_safe_fixes_only(client: LanguageClient, project: 
     assert fixed == cli_fix(path, source)  # the safe fixes only, as `tradelint --fix`
     forget(client, uri)
     change(client, path, fixed)
-    assert [str(d.code) for d in (await published(client, uri))[0]] == ["TRD303"]
+    (diagnostics,) = await published(client, uri)
+    assert [str(d.code) for d in diagnostics] == ["TRD303"]
+    # The opt-in through the workspace settings: the unsafe fix is offered now, and back off.
+    forget(client, uri)
+    client.workspace_did_change_configuration(
+        lsp.DidChangeConfigurationParams(settings={"tradelint": {"unsafeFixes": True}})
+    )
+    (diagnostics,) = await published(client, uri)
+    actions = await actions_at(client, path, diagnostics, only=[lsp.CodeActionKind.QuickFix])
+    assert [a.title.endswith("(TRD303) (unsafe)") for a in actions] == [True, False]
+    forget(client, uri)
+    client.workspace_did_change_configuration(
+        lsp.DidChangeConfigurationParams(settings={"tradelint": {"unsafeFixes": False}})
+    )
+    await published(client, uri)
 
 
 @pytest.mark.asyncio(loop_scope="module")
@@ -497,7 +501,8 @@ async def test_preview_setting_from_the_client(client: LanguageClient, project: 
         cwd=project, env=_env(), capture_output=True, text=True, check=False,
     ).stdout
     default = await open_file(client, path)
-    assert len(default) == len(cli_default.splitlines())
+    assert default == [] and cli_default == ""
+    assert " TRD403 `vat.spot_market`: " in cli  # a preview rule
     forget(client, path.as_uri())
     client.workspace_did_change_configuration(
         lsp.DidChangeConfigurationParams(settings={"tradelint": {"preview": True}})
@@ -505,6 +510,11 @@ async def test_preview_setting_from_the_client(client: LanguageClient, project: 
     (preview,) = await published(client, path.as_uri())
     assert [f"{path}:{d.range.start.line + 1}:{d.range.start.character + 1}: {d.code} {d.message}" for d in preview] \
         == cli.splitlines()
+    forget(client, path.as_uri())
+    client.workspace_did_change_configuration(
+        lsp.DidChangeConfigurationParams(settings={"tradelint": {"preview": False}})
+    )
+    assert len((await published(client, path.as_uri()))[0]) == len(default)
 
 
 @pytest.mark.asyncio(loop_scope="module")
@@ -551,19 +561,23 @@ FAULTY_SERVER = [
 ]
 
 
+# The second server: the same, opted in to unsafe fixes at start-up (initializationOptions), with
+# one rule made to raise on a marker.
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=FAULTY_SERVER, server_env=_env()))
-async def faulty_client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[None]:
+async def unsafe_client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[None]:
     _accept_registrations(lsp_client)
-    await lsp_client.initialize_session(_initialize_params(tmp_path_factory.mktemp("workspace")))
+    await lsp_client.initialize_session(
+        _initialize_params(tmp_path_factory.mktemp("workspace"), {"unsafeFixes": True})
+    )
     yield
     await lsp_client.shutdown_session()
 
 
 @pytest.mark.asyncio(loop_scope="module")
 async def test_internal_error_is_logged_and_the_server_keeps_serving(
-    faulty_client: LanguageClient, project: Path
+    unsafe_client: LanguageClient, project: Path
 ) -> None:
-    client = faulty_client
+    client = unsafe_client
     path = project / "pkg" / "service.py"
     assert await open_file(client, path, SERVICE + "# EXPLODE\n") == []
     errors = [m.message for m in client.log_messages if m.type == lsp.MessageType.Error]
