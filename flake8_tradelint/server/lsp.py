@@ -15,7 +15,7 @@ import re
 import sys
 import traceback
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
@@ -205,7 +205,7 @@ class TradelintServer(LanguageServer):
                     edits=list(self.text_edits(old, new)),
                 )
             )
-        return lsp.WorkspaceEdit(document_changes=changes)  # type: ignore[arg-type]
+        return lsp.WorkspaceEdit(document_changes=changes)
 
     def text_edits(self, old: str, new: str) -> Iterable[lsp.TextEdit]:
         """Whole-line edits for the lines that differ (positions at line starts: no encoding issue)."""
@@ -286,7 +286,7 @@ def _path(uri: str) -> Path | None:
     return Path(fs).absolute() if fs else None
 
 
-def _wants(only: list[str] | None, kind: str) -> bool:
+def _wants(only: Sequence[str] | None, kind: str) -> bool:
     """Whether a request restricted to ``only`` kinds wants ``kind`` (a kind covers its sub-kinds)."""
     return only is None or any(kind == k or kind.startswith(k + ".") for k in only)
 

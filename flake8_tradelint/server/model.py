@@ -9,7 +9,6 @@ open files that read the edited one, and nothing else.
 
 from __future__ import annotations
 
-import ast
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -207,6 +206,3 @@ class Model:
                 if other not in files and os.path.isfile(other):
                     files[other] = self.config(other)
         return api.fix_buffers(files, self.buffers, self.settings.unsafe_fixes, only=(path, finding))
-
-    def finding_tree(self, path: Path) -> ast.Module | None:
-        return self.project.parsed(path)
