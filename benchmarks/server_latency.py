@@ -56,7 +56,14 @@ def rss(pid: int) -> dict[str, float]:
     return found
 
 
-async def run(module: Path, project: Path, edits: int) -> None:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process so far: what an edit costs, whatever the machine's load."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+        fields = fh.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run(module: Path, project: Path, edits: int, profile: Path | None = None) -> None:
     client = Client()
 
     @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
@@ -67,7 +74,11 @@ async def run(module: Path, project: Path, edits: int) -> None:
             future.set_result(list(params.diagnostics))
 
     started = time.perf_counter()
-    await client.start_io(sys.executable, "-m", "flake8_tradelint", "server")
+    if profile is None:
+        await client.start_io(sys.executable, "-m", "flake8_tradelint", "server")
+    else:  # the same server under cProfile, its statistics written when it exits
+        code = f"import cProfile; from flake8_tradelint.server.lsp import serve; cProfile.run('serve()', {str(profile)!r})"
+        await client.start_io(sys.executable, "-c", code)
     assert client._server is not None
     pid = client._server.pid
     await client.initialize_async(
@@ -99,6 +110,7 @@ async def run(module: Path, project: Path, edits: int) -> None:
     where = lsp.Position(line=anchor + 1, character=0)
     timings: list[float] = []
     version = 1
+    cpu_before = cpu_seconds(pid)
     for i in range(edits):
         version += 1
         if i % 2 == 0:
@@ -115,16 +127,19 @@ async def run(module: Path, project: Path, edits: int) -> None:
         )
         await asyncio.wait_for(waiter, 60)
         timings.append(1000 * (time.perf_counter() - started))
+    cpu = 1000 * (cpu_seconds(pid) - cpu_before) / edits
     timings.sort()
     print(
         f"didChange -> publishDiagnostics over {edits} edits: median {statistics.median(timings):.1f} ms, "
-        f"p90 {timings[int(0.9 * (len(timings) - 1))]:.1f} ms, min {timings[0]:.1f} ms, max {timings[-1]:.1f} ms"
+        f"p90 {timings[int(0.9 * (len(timings) - 1))]:.1f} ms, min {timings[0]:.1f} ms, max {timings[-1]:.1f} ms; "
+        f"server CPU {cpu:.1f} ms per edit; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     print(f"memory after opening the module: RSS {after_open['VmRSS']:.0f} MiB")
 
     files = sorted(p for p in project.rglob("*.py") if p.is_file())
     total_lines = 0
     started = time.perf_counter()
+    cpu_before = cpu_seconds(pid)
     for path in files:
         body_text = path.read_text(encoding="utf-8", errors="replace")
         total_lines += body_text.count("\n")
@@ -137,12 +152,14 @@ async def run(module: Path, project: Path, edits: int) -> None:
     elapsed = time.perf_counter() - started
     memory = rss(pid)
     print(
-        f"every module of {project.name} open ({len(files)} files, {total_lines:,} lines, {elapsed:.1f} s): "
+        f"every module of {project.name} open ({len(files)} files, {total_lines:,} lines, {elapsed:.1f} s, "
+        f"server CPU {cpu_seconds(pid) - cpu_before:.1f} s): "
         f"RSS {memory['VmRSS']:.0f} MiB, peak {memory['VmHWM']:.0f} MiB"
     )
     # Warm again, with the whole project open: an edit re-checks the module and nothing else
     # (no other module reads it).
     timings = []
+    cpu_before = cpu_seconds(pid)
     for i in range(min(edits, 20)):
         version += 1
         if i % 2 == 0:
@@ -159,10 +176,16 @@ async def run(module: Path, project: Path, edits: int) -> None:
         )
         await asyncio.wait_for(waiter, 60)
         timings.append(1000 * (time.perf_counter() - started))
-    print(f"didChange with the whole project open: median {statistics.median(timings):.1f} ms over {len(timings)} edits")
+    cpu = 1000 * (cpu_seconds(pid) - cpu_before) / len(timings)
+    print(
+        f"didChange with the whole project open: median {statistics.median(timings):.1f} ms over {len(timings)} "
+        f"edits; server CPU {cpu:.1f} ms per edit (garbage collections included); RSS {rss(pid)['VmRSS']:.0f} MiB"
+    )
 
     await client.shutdown_async(None)
     client.exit(None)
+    if client._server is not None:
+        await client._server.wait()
     await client.stop()
 
 
@@ -171,10 +194,11 @@ def main() -> None:
     parser.add_argument("--module", type=Path, default=DEFAULT_MODULE, help="the module edited (2,000+ lines)")
     parser.add_argument("--project", type=Path, default=DEFAULT_PROJECT, help="the project opened whole for memory")
     parser.add_argument("--edits", type=int, default=40, help="how many didChange edits to time")
+    parser.add_argument("--profile", type=Path, help="run the server under cProfile, statistics to this file")
     args = parser.parse_args()
     if not args.module.is_file():
         sys.exit(f"{args.module}: not found; fetch the corpus: benchmarks/fetch_corpus.py --manifest benchmarks/corpus.txt")
-    asyncio.run(run(args.module.resolve(), args.project.resolve(), args.edits))
+    asyncio.run(run(args.module.resolve(), args.project.resolve(), args.edits, args.profile))
 
 
 if __name__ == "__main__":

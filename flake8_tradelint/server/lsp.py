@@ -90,14 +90,16 @@ class TradelintServer(LanguageServer):
         for path in pending:
             if path in self.model.buffers:
                 self.publish(path)
+        if not self._pending:  # nothing waiting: the moment for a collection, if one is due
+            self.guarded("collecting garbage", self.model.collect_garbage)
 
     def publish(self, path: Path) -> None:
         uri = from_fs_path(str(path)) or path.as_uri()
         findings = self.guarded(f"checking {path}", lambda: self.model.check(path), default=[])
-        text = self.model.buffers.get(path, "")
         version = self.versions.get(path)
+        lines = self.lines(path) if findings else []  # most buffers have none: no need to split
         diagnostics = self.guarded(
-            f"reporting on {path}", lambda: [self.diagnostic(f, text) for f in findings], default=[]
+            f"reporting on {path}", lambda: [self.diagnostic(f, lines) for f in findings], default=[]
         )
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
@@ -107,22 +109,25 @@ class TradelintServer(LanguageServer):
         uri = from_fs_path(str(path)) or path.as_uri()
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
-    def to_range(self, text: str, line: int, column: int, end_line: int, end_column: int) -> lsp.Range:
+    def lines(self, path: Path) -> list[str]:
+        """The buffer's lines without their endings, as the position codec wants them."""
+        return [ln.rstrip("\r\n") for ln in split_lines(self.model.buffers.get(path, ""))] or [""]
+
+    def to_range(self, lines: list[str], line: int, column: int, end_line: int, end_column: int) -> lsp.Range:
         """1-based lines, 1-based character columns -> the client's position encoding."""
-        lines = [ln.rstrip("\r\n") for ln in split_lines(text)] or [""]
         server_range = ServerTextRange(
             ServerTextPosition(line - 1, column - 1), ServerTextPosition(end_line - 1, end_column - 1)
         )
         return self.workspace.position_codec.range_to_client_units(lines, server_range)
 
-    def diagnostic(self, finding: Finding, text: str) -> lsp.Diagnostic:
+    def diagnostic(self, finding: Finding, lines: list[str]) -> lsp.Diagnostic:
         fix = None if finding.fix is None else {"title": finding.fix.title, "safety": finding.fix.safety}
         description = None
         doc = rule_docs().get(finding.code)
         if doc is not None:
             description = lsp.CodeDescription(href=f"{self.docs_url}#{_anchor(doc)}")
         return lsp.Diagnostic(
-            range=self.to_range(text, finding.line, finding.column, finding.end_line, finding.end_column),
+            range=self.to_range(lines, finding.line, finding.column, finding.end_line, finding.end_column),
             message=finding.message,
             severity=lsp.DiagnosticSeverity.Error if finding.code in ERROR_CODES else lsp.DiagnosticSeverity.Warning,
             code=finding.code,
@@ -140,7 +145,8 @@ class TradelintServer(LanguageServer):
         only = params.context.only
         text = self.model.buffers[path]
         actions: list[lsp.CodeAction] = []
-        wanted = self.to_server_range(text, params.range)
+        lines = self.lines(path)
+        wanted = self.workspace.position_codec.range_from_client_units(lines, params.range)
         findings = self.model.findings.get(path, [])
         if _wants(only, lsp.CodeActionKind.QuickFix):
             for finding in findings:
@@ -148,7 +154,7 @@ class TradelintServer(LanguageServer):
                     continue
                 if not _overlaps(finding, wanted):
                     continue
-                diagnostic = self.diagnostic(finding, text)
+                diagnostic = self.diagnostic(finding, lines)
                 if finding.fix is not None and finding.fix.applies(self.model.settings.unsafe_fixes):
                     mark = " (unsafe)" if finding.fix.safety == "unsafe" else ""
                     action = lsp.CodeAction(
@@ -247,10 +253,6 @@ class TradelintServer(LanguageServer):
             diagnostics=[diagnostic],
             edit=lsp.WorkspaceEdit(changes={uri: [edit]}),
         )
-
-    def to_server_range(self, text: str, client: lsp.Range) -> ServerTextRange:
-        lines = [ln.rstrip("\r\n") for ln in split_lines(text)] or [""]
-        return self.workspace.position_codec.range_from_client_units(lines, client)
 
     # --- configuration -------------------------------------------------------------------------------------
 

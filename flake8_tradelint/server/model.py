@@ -9,6 +9,7 @@ open files that read the edited one, and nothing else.
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,6 +42,19 @@ class Settings:
         if isinstance(raw.get("preview"), bool):
             settings = replace(settings, preview=raw["preview"])
         return settings
+
+
+def settle() -> None:
+    """After a check (the collector paused): free the check's young cyclic garbage, then freeze
+    what is left out of later collections, as the flake8 plugin does.
+
+    The warm project holds every parsed module; re-enabling the collector after a check that
+    allocated a new tree set off a full collection walking all of them (41 ms of a 66 ms edit of
+    a 2,300-line module, under cProfile). Frozen objects are never collected, though, and a
+    replaced module's analyses are cyclic (a class model and its fields point at each other):
+    :meth:`Model.collect_garbage` collects them, after the diagnostics are out."""
+    gc.collect(0)
+    gc.freeze()
 
 
 def _key(path: Path) -> Path:
@@ -92,7 +106,21 @@ class Model:
         self.buffers: dict[Path, str] = {}
         self.findings: dict[Path, list[Finding]] = {}
         self.reads: dict[Path, set[Path]] = {}
+        self._frozen_after_collection = 0
         self._new_project()
+
+    def collect_garbage(self) -> bool:
+        """A full collection once the frozen heap has grown by half since the last one (the
+        rule CPython applies to its oldest generation): what replaced buffers left behind is
+        freed, at a cost proportional to what was allocated since. Whether it ran."""
+        frozen = gc.get_freeze_count()
+        if frozen < self._frozen_after_collection * 1.5 + 100_000:
+            return False
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        self._frozen_after_collection = gc.get_freeze_count()
+        return True
 
     def _new_project(self) -> None:
         self.project = _RecordingProject(self.buffers)  # the overlay is the buffers themselves
@@ -107,7 +135,8 @@ class Model:
             return []
         self.buffers[path] = text
         try:
-            tree = parse_source(text, str(path))
+            with collector_paused():  # a new tree is a collection's worth of new containers
+                tree = parse_source(text, str(path))
         except SourceError:
             # Dependents see what a check of the saved file would: a module that does not parse.
             self.project.forget(path)
@@ -184,6 +213,7 @@ class Model:
             with collector_paused():
                 tree = self.project.parsed(path)
                 found = self.checker.check_source(path, text, config, display=str(path), tree=tree)
+                settle()
         finally:
             self.reads[path] = self.project.stop_recording() - {path}
         self.findings[path] = found
