@@ -8,7 +8,9 @@ publishes.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -22,6 +24,11 @@ from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from flake8_tradelint.server.lsp import split_lines
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = [sys.executable, "-m", "flake8_tradelint", "server"]
@@ -605,3 +612,59 @@ def test_without_the_extra_the_command_exits_2(tmp_path: Path) -> None:
     assert done.stderr == (
         "tradelint: error: the language server needs the 'server' extra: pip install \"tradelint[server]\"\n"
     )
+
+
+def _editor_blocks() -> dict[str, str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## In the editor\n", 1)[1].split("\n## ", 1)[0]
+    return {m["lang"]: m["body"] for m in re.finditer(r"^```(?P<lang>\w+)\n(?P<body>.*?)^```$", section, re.M | re.S)}
+
+
+def test_readme_editor_set_ups_name_the_same_command() -> None:
+    blocks = _editor_blocks()
+    assert sorted(blocks) == ["json", "lua", "toml"]
+    vscode = json.loads(blocks["json"])
+    assert [vscode["glspc.serverCommand"], *vscode["glspc.serverCommandArguments"]] == ["tradelint", "server"]
+    assert vscode["glspc.languageId"] == "python"
+    assert vscode["glspc.initializationOptions"] == {"unsafeFixes": False}
+    neovim = re.search(r'cmd = \{ "(\w+)", "(\w+)" \}', blocks["lua"])
+    assert neovim is not None and list(neovim.groups()) == ["tradelint", "server"]
+    assert 'vim.lsp.enable("tradelint")' in blocks["lua"] and "init_options = { unsafeFixes = false }" in blocks["lua"]
+    helix = tomllib.loads(blocks["toml"])
+    server = helix["language-server"]["tradelint"]
+    assert [server["command"], *server["args"]] == ["tradelint", "server"]
+    assert server["config"] == {"unsafeFixes": False}
+    assert "tradelint" in helix["language"][0]["language-servers"]
+
+
+# The README's command, as an editor starts it: the installed ``tradelint`` script on the PATH.
+README_SERVER = [str(Path(sys.executable).with_name("tradelint")), "server"]
+
+
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=README_SERVER, server_env=_env()))
+async def readme_client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[None]:
+    _accept_registrations(lsp_client)
+    options = json.loads(_editor_blocks()["json"])["glspc.initializationOptions"]
+    await lsp_client.initialize_session(
+        lsp.InitializeParams(
+            capabilities=client_capabilities("emacs"),
+            root_uri=tmp_path_factory.mktemp("workspace").as_uri(),
+            initialization_options=options,
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_the_readme_command_serves_a_client_without_lazy_edits(
+    readme_client: LanguageClient, project: Path
+) -> None:
+    # Emacs (eglot) cannot resolve a code action's edit later: the edits come with the actions.
+    client = readme_client
+    path = project / "pkg" / "service.py"
+    diagnostics = await open_file(client, path)
+    assert summary(diagnostics) == [("TRD301", 4, 4, 4, 31)]
+    actions = await actions_at(client, path, diagnostics)
+    assert all(a.edit is not None for a in actions)
+    assert apply_edit(SERVICE, edits_for(actions[0].edit, path.as_uri())) == cli_fix(path, SERVICE)
