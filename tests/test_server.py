@@ -642,3 +642,35 @@ def test_readme_editor_set_ups_name_the_same_command() -> None:
     assert [server["command"], *server["args"]] == ["tradelint", "server"]
     assert server["config"] == {"unsafeFixes": False}
     assert "tradelint" in helix["language"][0]["language-servers"]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_positions_in_the_clients_encoding(client: LanguageClient, project: Path) -> None:
+    # VS Code counts UTF-16 code units; tradelint counts characters: the emoji is two units.
+    path = project / "pkg" / "service.py"
+    prefix = '    label = "\N{ROCKET}"; '
+    text = SERVICE.replace("    asyncio.create_task(poll())\n", prefix + "asyncio.create_task(poll())\n")
+    (diagnostic,) = await open_file(client, path, text)
+    units = len(prefix.encode("utf-16-le")) // 2
+    assert units == len(prefix) + 1
+    assert summary([diagnostic]) == [("TRD301", 4, units, 4, units + len("asyncio.create_task(poll())"))]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_fix_that_edits_the_base_class_in_another_file(client: LanguageClient, project: Path) -> None:
+    base, sub = project / "pkg" / "base.py", project / "pkg" / "sub.py"
+    (diagnostic,) = await open_file(client, sub)
+    assert str(diagnostic.code) == "TRD102"
+    fix = await resolved(client, (await actions_at(client, sub, [diagnostic]))[0])
+    assert fix.edit is not None and fix.edit.document_changes is not None
+    changed = {c.text_document.uri: c for c in fix.edit.document_changes if isinstance(c, lsp.TextDocumentEdit)}
+    assert base.as_uri() in changed
+    assert changed[base.as_uri()].text_document.version is None  # not open: the file on disk
+    after = {p: apply_edit(p.read_text(encoding="utf-8"), edits_for(fix.edit, p.as_uri())) for p in (base, sub)}
+    # What `tradelint --fix` writes for this one rule, given both files.
+    subprocess.run(
+        [sys.executable, "-m", "flake8_tradelint", "--fix", "--no-cache", "--select", "TRD102", "pkg/sub.py",
+         "pkg/base.py"], cwd=project, env=_env(), capture_output=True, check=False,
+    )
+    assert after == {p: p.read_text(encoding="utf-8") for p in (base, sub)}
+    assert after[base] != BASE
