@@ -674,3 +674,11 @@ async def test_a_fix_that_edits_the_base_class_in_another_file(client: LanguageC
     )
     assert after == {p: p.read_text(encoding="utf-8") for p in (base, sub)}
     assert after[base] != BASE
+
+
+def test_noqa_is_offered_only_where_a_comment_can_go() -> None:
+    from flake8_tradelint.server.lsp import can_comment
+
+    text = 'x = 1\ny = """a\nb"""\nz = (1 +\n  2)\nw = 1 + \\\n  2\n'
+    # Not after a backslash (line 6), not inside a string that goes on (line 2).
+    assert [can_comment(text, line) for line in range(1, 8)] == [True, False, True, True, True, False, True]

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import io
 import logging
 import os
 import re
 import sys
+import tokenize
 import traceback
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -165,7 +167,8 @@ class TradelintServer(LanguageServer):
                         data={"uri": params.text_document.uri, "fix": _finding_key(finding)},
                     )
                     actions.append(action)
-                actions.append(self.noqa_action(params.text_document.uri, text, finding, diagnostic))
+                if can_comment(text, finding.line):
+                    actions.append(self.noqa_action(params.text_document.uri, text, finding, diagnostic))
         if _wants(only, FIX_ALL_KIND) and any(
             f.fix is not None and f.fix.applies(self.model.settings.unsafe_fixes) for f in findings
         ):
@@ -201,6 +204,16 @@ class TradelintServer(LanguageServer):
         return action
 
     def workspace_edit(self, outcome: FixOutcome) -> lsp.WorkspaceEdit:
+        workspace = self.client_capabilities.workspace
+        edit_support = workspace.workspace_edit if workspace is not None else None
+        if edit_support is None or not edit_support.document_changes:
+            # A client without versioned edits (rare): plain edits per URI.
+            return lsp.WorkspaceEdit(
+                changes={
+                    from_fs_path(str(path)) or path.as_uri(): list(self.text_edits(outcome.sources[path].text, new))
+                    for path, new in sorted(outcome.new_texts.items())
+                }
+            )
         changes: list[lsp.TextDocumentEdit] = []
         for path, new in sorted(outcome.new_texts.items()):
             old = outcome.sources[path].text
@@ -279,6 +292,23 @@ class TradelintServer(LanguageServer):
                 self.docs_url = inner["docsUrl"]
         if settings != self.model.settings:
             self.schedule(self.model.reload_configuration(settings))
+
+
+def can_comment(text: str, line: int) -> bool:
+    """Whether a comment can end line ``line``: not after a backslash continuation, and not inside
+    a string that goes on to the next line (it would become part of the string)."""
+    lines = split_lines(text)
+    if not 1 <= line <= len(lines) or lines[line - 1].rstrip("\r\n").endswith("\\"):
+        return False
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.start[0] > line:
+                return True
+            if token.start[0] <= line < token.end[0] and token.type != tokenize.NL and token.type != tokenize.NEWLINE:
+                return False  # a token (a triple-quoted string) spans the end of the line
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    return True
 
 
 def _path(uri: str) -> Path | None:
