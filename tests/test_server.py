@@ -682,3 +682,14 @@ def test_noqa_is_offered_only_where_a_comment_can_go() -> None:
     text = 'x = 1\ny = """a\nb"""\nz = (1 +\n  2)\nw = 1 + \\\n  2\n'
     # Not after a backslash (line 6), not inside a string that goes on (line 2).
     assert [can_comment(text, line) for line in range(1, 8)] == [True, False, True, True, True, False, True]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_pyproject_edited_without_notice_is_read_at_the_next_edit(client: LanguageClient, project: Path) -> None:
+    # An editor that neither watches files nor tells the server about the save.
+    service = project / "pkg" / "service.py"
+    assert [str(d.code) for d in await open_file(client, service)] == ["TRD301"]
+    (project / "pyproject.toml").write_text('[tool.tradelint]\nignore = ["TRD301"]\n', encoding="utf-8")
+    forget(client, service.as_uri())
+    type_at(client, service, 0, 0, "# edited\n")
+    assert await published(client, service.as_uri()) == [[]]

@@ -89,6 +89,8 @@ class TradelintServer(LanguageServer):
     def flush(self) -> None:
         self._flush = None
         pending, self._pending = self._pending, []
+        if self.guarded("reading the configuration", self.model.configuration_changed, False):
+            pending = self.guarded("reloading the configuration", self.model.reload_configuration, pending)
         for path in pending:
             if path in self.model.buffers:
                 self.publish(path)

@@ -67,6 +67,13 @@ def settle() -> None:
     gc.freeze()
 
 
+def _mtime(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+
+
 def _key(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
@@ -120,6 +127,7 @@ class Model:
         self.buffers: dict[Path, str] = {}
         self.findings: dict[Path, list[Finding]] = {}
         self.reads: dict[Path, set[Path]] = {}
+        self._config_stamps: dict[Path, int | None] = {}  # configuration files read, and their mtime
         self._checking = 0.0  # seconds spent checking since the last full collection
         self._checks = 0  # checks since then
         self._collection_cost = 0.0  # seconds the last full collection took
@@ -194,6 +202,7 @@ class Model:
         if settings is not None:
             self.settings = settings
         clear_cache()
+        self._config_stamps.clear()
         self._new_project()
         for path, text in self.buffers.items():
             try:
@@ -211,7 +220,25 @@ class Model:
 
     def config(self, path: Path) -> Config:
         """The CLI's configuration for ``path`` (raises ConfigError), with the client's ``preview``."""
-        return config_for(path).with_cli(None, (), self.settings.preview)
+        try:
+            found = config_for(path)
+        except ConfigError as exc:
+            self._stamp(Path(exc.path))
+            raise
+        if found.source is not None:
+            self._stamp(found.source)
+        return found.with_cli(None, (), self.settings.preview)
+
+    def _stamp(self, source: Path) -> None:
+        key = _key(source)
+        if key not in self._config_stamps:
+            self._config_stamps[key] = _mtime(key)
+
+    def configuration_changed(self) -> bool:
+        """Whether a ``pyproject.toml`` in use changed on disk since it was read: a stat per file,
+        before each round of checks, for editors that neither watch files nor save it through
+        the server."""
+        return any(_mtime(source) != stamp for source, stamp in self._config_stamps.items())
 
     def check(self, path: Path) -> list[Finding]:
         """Findings for an open buffer, as ``tradelint PATH`` would report them were it saved.
