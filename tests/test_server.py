@@ -693,3 +693,42 @@ async def test_pyproject_edited_without_notice_is_read_at_the_next_edit(client: 
     forget(client, service.as_uri())
     type_at(client, service, 0, 0, "# edited\n")
     assert await published(client, service.as_uri()) == [[]]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_hostile_buffers_never_stop_the_server(client: LanguageClient, project: Path) -> None:
+    path = project / "pkg" / "hostile.py"
+    uri = path.as_uri()
+    await open_file(client, path, "")
+    hostile = {
+        "(" * 5000: "syntax error: too many nested parentheses (Python ",
+        "x = 1\n\0\n": "file contains a NUL byte: not Python source",
+        'print "py2"\n': "syntax error: Missing parentheses in call to 'print'.",
+    }
+    for text, message in hostile.items():
+        forget(client, uri)
+        change(client, path, text)
+        (diagnostics,) = await published(client, uri)
+        assert [(str(d.code), d.message.startswith(message)) for d in diagnostics] == [("TRD001", True)]
+    # Too deep for the parser from 3.11 on (3.10 parses it on a large stack): one TRD001 or none.
+    forget(client, uri)
+    change(client, path, "x = " + "1+" * 10_000 + "1\n")
+    (diagnostics,) = await published(client, uri)
+    expected = [] if sys.version_info < (3, 11) else [("TRD001", "file is too deeply nested to parse")]
+    assert [(str(d.code), d.message) for d in diagnostics] == expected
+    # Deeper than libcst can rewrite: the finding is reported, its fix refused (and said why).
+    deep = "import asyncio\n\n\nasync def start(poll, b):\n    asyncio.create_task(poll())\n    return " + \
+        "b and " * 2000 + "b\n"
+    forget(client, uri)
+    change(client, path, deep)
+    (diagnostics,) = await published(client, uri)
+    assert [str(d.code) for d in diagnostics] == ["TRD301"]
+    client.log_messages.clear()
+    action = await resolved(client, (await actions_at(client, path, diagnostics))[0])
+    assert edits_for(action.edit, uri) == []
+    assert [m.message for m in client.log_messages] == [
+        f"tradelint: {path}: fix not applied: nested more than 1000 levels deep; libcst cannot rewrite it"
+    ]
+    forget(client, uri)
+    change(client, path, SERVICE)
+    assert [str(d.code) for d in (await published(client, uri))[0]] == ["TRD301"]

@@ -52,7 +52,7 @@ class TradelintServer(LanguageServer):
         super().__init__("tradelint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
         self.model = Model()
         self.docs_url = DOCS_URL
-        self.resolve_edits = False  # the client resolves code actions' edits lazily
+        self.resolve_edits = False  # whether the client asks for code actions' edits later (codeAction/resolve)
         self.versions: dict[Path, int] = {}  # the client's version of each open buffer
         self._pending: list[Path] = []
         self._flush: asyncio.Handle | None = None
