@@ -326,9 +326,9 @@ def _wants(only: Sequence[str] | None, kind: str) -> bool:
 
 
 def _overlaps(finding: Finding, wanted: ServerTextRange) -> bool:
-    start = ServerTextPosition(finding.line - 1, finding.column - 1)
-    end = ServerTextPosition(finding.end_line - 1, finding.end_column - 1)
-    return start <= wanted.end and wanted.start <= end
+    # Tuples, not the positions themselves: pygls orders them only from 2.1.1 on.
+    start, end = (finding.line - 1, finding.column - 1), (finding.end_line - 1, finding.end_column - 1)
+    return start <= (wanted.end.line, wanted.end.character) and (wanted.start.line, wanted.start.character) <= end
 
 
 def _finding_key(finding: Finding) -> list[object]:
