@@ -8,6 +8,8 @@ publishes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import json
 import os
 import re
@@ -23,6 +25,8 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from flake8_tradelint.cli import run
+from flake8_tradelint.config import clear_cache
 from flake8_tradelint.server.lsp import split_lines
 
 if sys.version_info >= (3, 11):
@@ -86,14 +90,20 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def cli(*args: str | Path) -> str:
+    """``tradelint ARGS`` run in this process (the CLI's own code path, faster than a process);
+    its standard output."""
+    clear_cache()  # the configuration as it is on disk now
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        run([str(a) for a in args])
+    return out.getvalue()
+
+
 def cli_fix(path: Path, text: str, *, unsafe: bool = False) -> str:
     """What ``tradelint --fix`` writes for ``text`` at ``path`` (the file is overwritten)."""
     path.write_text(text, encoding="utf-8")
-    subprocess.run(
-        [sys.executable, "-m", "flake8_tradelint", "--fix", "--no-cache", *(["--unsafe-fixes"] if unsafe else []),
-         str(path)],
-        cwd=path.parent, env=_env(), capture_output=True, check=False,
-    )
+    cli("--fix", "--no-cache", "-q", *(["--unsafe-fixes"] if unsafe else []), path)
     return path.read_text(encoding="utf-8")
 
 
@@ -505,24 +515,18 @@ async def test_preview_setting_from_the_client(client: LanguageClient, project: 
         "    return vat.spot_market\n"
     )
     path.write_text(text, encoding="utf-8")
-    cli = subprocess.run(
-        [sys.executable, "-m", "flake8_tradelint", "--preview", "--no-cache", "--output-format", "concise", "-q",
-         str(path)], cwd=project, env=_env(), capture_output=True, text=True, check=False,
-    ).stdout
-    cli_default = subprocess.run(
-        [sys.executable, "-m", "flake8_tradelint", "--no-cache", "--output-format", "concise", "-q", str(path)],
-        cwd=project, env=_env(), capture_output=True, text=True, check=False,
-    ).stdout
+    with_preview = cli("--preview", "--no-cache", "--output-format", "concise", "-q", path)
+    cli_default = cli("--no-cache", "--output-format", "concise", "-q", path)
     default = await open_file(client, path)
     assert default == [] and cli_default == ""
-    assert " TRD403 `vat.spot_market`: " in cli  # a preview rule
+    assert " TRD403 `vat.spot_market`: " in with_preview  # a preview rule
     forget(client, path.as_uri())
     client.workspace_did_change_configuration(
         lsp.DidChangeConfigurationParams(settings={"tradelint": {"preview": True}})
     )
     (preview,) = await published(client, path.as_uri())
     assert [f"{path}:{d.range.start.line + 1}:{d.range.start.character + 1}: {d.code} {d.message}" for d in preview] \
-        == cli.splitlines()
+        == with_preview.splitlines()
     forget(client, path.as_uri())
     client.workspace_did_change_configuration(
         lsp.DidChangeConfigurationParams(settings={"tradelint": {"preview": False}})
@@ -668,10 +672,7 @@ async def test_a_fix_that_edits_the_base_class_in_another_file(client: LanguageC
     assert changed[base.as_uri()].text_document.version is None  # not open: the file on disk
     after = {p: apply_edit(p.read_text(encoding="utf-8"), edits_for(fix.edit, p.as_uri())) for p in (base, sub)}
     # What `tradelint --fix` writes for this one rule, given both files.
-    subprocess.run(
-        [sys.executable, "-m", "flake8_tradelint", "--fix", "--no-cache", "--select", "TRD102", "pkg/sub.py",
-         "pkg/base.py"], cwd=project, env=_env(), capture_output=True, check=False,
-    )
+    cli("--fix", "--no-cache", "-q", "--select", "TRD102", sub, base)
     assert after == {p: p.read_text(encoding="utf-8") for p in (base, sub)}
     assert after[base] != BASE
 
