@@ -733,3 +733,21 @@ async def test_hostile_buffers_never_stop_the_server(client: LanguageClient, pro
     forget(client, uri)
     change(client, path, SERVICE)
     assert [str(d.code) for d in (await published(client, uri))[0]] == ["TRD301"]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_diagnostics_come_back_under_the_clients_uri(client: LanguageClient, project: Path) -> None:
+    folder = project / "my bots \N{LATIN SMALL LETTER E WITH ACUTE}"
+    folder.mkdir()
+    path = folder / "service.py"
+    path.write_text(SERVICE, encoding="utf-8")
+    # The same file, its URI spelled with lower-case escapes (as some clients do).
+    uri = path.as_uri().replace("%C3%A9", "%c3%a9")
+    assert uri != path.as_uri()
+    forget(client, uri)
+    OPENED[len(OPENED)] = (client, uri)
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri=uri, language_id="python", version=1, text=SERVICE))
+    )
+    (diagnostics,) = await published(client, uri)
+    assert [str(d.code) for d in diagnostics] == ["TRD301"]

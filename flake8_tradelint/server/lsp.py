@@ -54,6 +54,7 @@ class TradelintServer(LanguageServer):
         self.docs_url = DOCS_URL
         self.resolve_edits = False  # whether the client asks for code actions' edits later (codeAction/resolve)
         self.versions: dict[Path, int] = {}  # the client's version of each open buffer
+        self.uris: dict[Path, str] = {}  # and its URI, as the client spelled it
         self._pending: list[Path] = []
         self._flush: asyncio.Handle | None = None
 
@@ -98,7 +99,7 @@ class TradelintServer(LanguageServer):
             self.guarded("collecting garbage", self.model.collect_garbage)
 
     def publish(self, path: Path) -> None:
-        uri = from_fs_path(str(path)) or path.as_uri()
+        uri = self.uri(path)
         findings = self.guarded(f"checking {path}", lambda: self.model.check(path), default=[])
         version = self.versions.get(path)
         lines = self.lines(path) if findings else []  # most buffers have none: no need to split
@@ -109,8 +110,12 @@ class TradelintServer(LanguageServer):
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
 
+    def uri(self, path: Path) -> str:
+        """The URI the client named the file with (its own quoting), else one made from the path."""
+        return self.uris.get(path) or from_fs_path(str(path)) or path.as_uri()
+
     def clear(self, path: Path) -> None:
-        uri = from_fs_path(str(path)) or path.as_uri()
+        uri = self.uri(path)
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     def lines(self, path: Path) -> list[str]:
@@ -212,14 +217,14 @@ class TradelintServer(LanguageServer):
             # A client without versioned edits (rare): plain edits per URI.
             return lsp.WorkspaceEdit(
                 changes={
-                    from_fs_path(str(path)) or path.as_uri(): list(self.text_edits(outcome.sources[path].text, new))
+                    self.uri(path): list(self.text_edits(outcome.sources[path].text, new))
                     for path, new in sorted(outcome.new_texts.items())
                 }
             )
         changes: list[lsp.TextDocumentEdit] = []
         for path, new in sorted(outcome.new_texts.items()):
             old = outcome.sources[path].text
-            uri = from_fs_path(str(path)) or path.as_uri()
+            uri = self.uri(path)
             changes.append(
                 lsp.TextDocumentEdit(
                     text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri=uri, version=self.versions.get(path)),
@@ -374,6 +379,7 @@ def build_server() -> TradelintServer:
         if path is None or params.text_document.language_id not in ("python", ""):
             return
         ls.versions[path] = params.text_document.version
+        ls.uris[path] = params.text_document.uri
         ls.schedule(ls.guarded("opening a file", lambda: ls.model.set_buffer(path, params.text_document.text), []))
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
@@ -403,6 +409,7 @@ def build_server() -> TradelintServer:
         ls.versions.pop(path, None)
         ls.schedule(ls.guarded("closing a file", lambda: ls.model.close_buffer(path), []))
         ls.clear(path)
+        ls.uris.pop(path, None)
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: TradelintServer, params: lsp.DidChangeWatchedFilesParams) -> None:
