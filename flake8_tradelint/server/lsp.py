@@ -414,7 +414,10 @@ def build_server() -> TradelintServer:
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: TradelintServer, params: lsp.DidChangeWatchedFilesParams) -> None:
         paths = [(p, change.type) for change in params.changes if (p := _path(change.uri)) is not None]
-        if any(p.name == "pyproject.toml" for p, _ in paths):
+        # A package's ``__init__.py`` created or deleted moves import roots and module names,
+        # which parsed modules keep: start from a fresh project, as for the configuration.
+        package_moved = any(p.name == "__init__.py" and kind != lsp.FileChangeType.Changed for p, kind in paths)
+        if package_moved or any(p.name == "pyproject.toml" for p, _ in paths):
             ls.schedule(ls.guarded("reloading the configuration", ls.model.reload_configuration, []))
             return
         sources = [p for p, _ in paths if p.suffix == ".py"]
