@@ -117,6 +117,7 @@ SUBCOMMANDS: dict[str, str] = {
     "rules": "flake8_tradelint.commands.rules:main",
     "config": "flake8_tradelint.commands.config:main",
     "renames": "flake8_tradelint.commands.renames:main",
+    "server": "flake8_tradelint.commands.server:main",
 }
 
 

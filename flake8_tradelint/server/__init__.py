@@ -1,0 +1,1 @@
+"""``tradelint server``: a language server (needs the ``server`` extra: pygls and lsprotocol)."""
