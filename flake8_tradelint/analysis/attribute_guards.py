@@ -1,7 +1,7 @@
 """Accesses whose code already expects the attribute may be missing, for TRD403 and TRD404.
 
 ``if hasattr(x, "name"): x.name``, ``x.name`` inside ``try: ... except AttributeError:``, and a
-module that reads the same name with ``getattr(x, "name", default)`` or tests it with ``hasattr``
+function that also reads the same name of the same receiver with ``getattr(x, "name", default)``
 all say the author knows the name is not always there: an object of another version, a subclass,
 a duck type. Reporting those is a false positive whatever the class defines.
 """
@@ -10,28 +10,31 @@ from __future__ import annotations
 
 import ast
 
-from flake8_tradelint.context import ModuleInfo
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
 
 ATTRIBUTE_ERRORS = {"AttributeError"}
 
 
-def probed_names(module: ModuleInfo) -> frozenset[str]:
-    """Names the module probes: ``hasattr(x, "name")`` and ``getattr(x, "name", default)``."""
-    key = ("probed-attribute-names", module.tree)
+def probes(module: ModuleInfo) -> dict[ast.AST | None, set[tuple[str, str]]]:
+    """Per function (None: module level): the (receiver, name) pairs probed with
+    ``hasattr(receiver, "name")`` or ``getattr(receiver, "name", default)``."""
+    key = ("attribute-probes", module.tree)
     memo = module.project.class_memo
     found = memo.get(key)
-    if isinstance(found, frozenset):
+    if isinstance(found, dict):
         return found
-    names = set()
+    result: dict[ast.AST | None, set[tuple[str, str]]] = {}
     for call in module.index.calls:
         func = call.func
-        if not (isinstance(func, ast.Name) and func.id in ("hasattr", "getattr")):
+        if not (isinstance(func, ast.Name) and func.id in ("hasattr", "getattr")) or len(call.args) < 2:
             continue
         if func.id == "getattr" and len(call.args) < 3 and not call.keywords:
             continue  # getattr without a default raises like the attribute itself
-        if len(call.args) >= 2 and isinstance(call.args[1], ast.Constant) and isinstance(call.args[1].value, str):
-            names.add(call.args[1].value)
-    result = memo[key] = frozenset(names)
+        name = call.args[1]
+        if isinstance(name, ast.Constant) and isinstance(name.value, str):
+            scope = module.enclosing_function(call)
+            result.setdefault(scope, set()).add((ast.unparse(call.args[0]), name.value))
+    memo[key] = result
     return result
 
 
@@ -44,7 +47,7 @@ def catches_attribute_error(module: ModuleInfo, node: ast.AST) -> bool:
             for handler in parent.handlers:
                 if handler.type is not None and _names(handler.type) & ATTRIBUTE_ERRORS:
                     return True
-        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+        if isinstance(parent, (*FUNCTION_NODES, ast.Lambda, ast.ClassDef)):
             return False
         child = parent
     return False
@@ -57,4 +60,7 @@ def _names(expr: ast.expr) -> set[str]:
 
 def guarded(module: ModuleInfo, node: ast.Attribute) -> bool:
     """The access is one its code expects may fail (see the module docstring)."""
-    return node.attr in probed_names(module) or catches_attribute_error(module, node)
+    probed = probes(module)
+    if probed and (ast.unparse(node.value), node.attr) in probed.get(module.enclosing_function(node), ()):
+        return True
+    return catches_attribute_error(module, node)

@@ -64,6 +64,8 @@ class MissingLibraryAttribute(Rule):
         stored = {node.attr for node in module.index.attributes if not isinstance(node.ctx, ast.Load)}
         # Per type: the members of the installed class it names, None when not one or open.
         classes: dict[str, frozenset[str] | None] = {}
+        # A `renames` or pack entry already reports these, with the new name and a fix.
+        renamed = {id(site.node) for site in ctx.rename_sites if site.proven} if ctx.config.all_renames else set()
         for node in module.index.attributes:
             attr = node.attr
             if type(node.ctx) is not ast.Load or attr in stored or (attr.startswith("__") and attr.endswith("__")):
@@ -75,7 +77,7 @@ class MissingLibraryAttribute(Rule):
                 first_party = find_class(module, type_name) is not None
                 classes[type_name] = None if first_party else library_members(type_name, module.roots, module.project)
             members = classes[type_name]
-            if members is None or attr in members or guarded(module, node):
+            if members is None or attr in members or id(node) in renamed or guarded(module, node):
                 continue
             receiver = ast.unparse(node.value)
             version = version_of(type_name.split(".", 1)[0])
