@@ -375,6 +375,16 @@ class ReceiverTypes:
                     return ref
             owner = self.expr_type(expr.value, env, depth + 1)
             return self.member_type(owner, expr.attr, depth + 1)
+        if isinstance(expr, (ast.BoolOp, ast.IfExp, ast.NamedExpr)):
+            # ``get_web3() or Web3(...)``, ``a if ok else None``, ``(w3 := get_web3())``: one type
+            # on every branch that is not ``None``.
+            branches = (
+                expr.values if isinstance(expr, ast.BoolOp)
+                else [expr.body, expr.orelse] if isinstance(expr, ast.IfExp)
+                else [expr.value]
+            )
+            found = {self.expr_type(b, env, depth + 1) for b in branches if not _is_none(b)}
+            return found.pop() if len(found) == 1 else UNKNOWN
         return UNKNOWN
 
     def call_type(self, call: ast.Call, env: Env, depth: int = 0, awaited: bool = False) -> str:
@@ -525,7 +535,10 @@ class ReceiverTypes:
                         env.bind(target.id, "value", node.value)
                     else:
                         _mark_unknown(target, env)
-            elif isinstance(node, (ast.For, ast.AsyncFor, ast.NamedExpr, ast.AugAssign)):
+            elif isinstance(node, ast.NamedExpr):
+                # ``if (w3 := get_web3()) is not None:``: the value's type, as for ``=``.
+                env.bind(node.target.id, "value", node.value)
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.AugAssign)):
                 _mark_unknown(node.target, env)
             elif isinstance(node, (ast.With, ast.AsyncWith)):
                 for item in node.items:
