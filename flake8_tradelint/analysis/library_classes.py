@@ -117,7 +117,10 @@ def library_class(
     module_name, _, name = qualified.rpartition(".")
     module = library_module(project, module_name, roots)
     if module is None:
-        return None
+        # ``Web3.HTTPProvider``: a class attribute naming another class.
+        owner = library_class(project, module_name, roots, depth + 1)
+        target = _alias_target(owner[0], name, owner[1].body) if owner is not None else None
+        return library_class(project, target, roots, depth + 1) if target is not None else None
     stmt = module.top_level.get(name)
     if isinstance(stmt, ast.ClassDef):
         return module, stmt
@@ -154,9 +157,9 @@ def library_function(
     return module, stmt
 
 
-def _alias_target(module: ModuleInfo, name: str) -> str | None:
-    """``Client = HTTPClient`` at module level: the class it names."""
-    for stmt in module.tree.body:
+def _alias_target(module: ModuleInfo, name: str, body: list[ast.stmt] | None = None) -> str | None:
+    """``Client = HTTPClient`` at module level (or in a class body): the class it names."""
+    for stmt in module.tree.body if body is None else body:
         if (
             isinstance(stmt, ast.Assign)
             and len(stmt.targets) == 1

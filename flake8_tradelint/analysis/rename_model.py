@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from flake8_tradelint.analysis.library_classes import library_class
 from flake8_tradelint.analysis.receiver_types import UNKNOWN, ReceiverTypes, TypeFacts, find_class, types_for
 from flake8_tradelint.analysis.uses import self_name
 from flake8_tradelint.config import Config, Rename
@@ -92,12 +93,28 @@ class RenameAnalysis:
             return True
         found = find_class(self.module, type_name)
         if found is None:
-            return False
+            return self._library_subclass(type_name, rename, depth)
         module, cls = found
         if defines(module, cls, rename.old):
             return False
         if self._is_owner_class(module, cls, rename.owner):
             return True
+        return any(
+            qualified is not None and self.is_owner(qualified, rename, depth + 1)
+            for qualified in (module.qualify(base) for base in cls.bases)
+        )
+
+    def _library_subclass(self, type_name: str, rename: Rename, depth: int) -> bool:
+        """An installed class whose bases lead to the owner (``HTTPProvider`` for an entry on
+        ``BaseProvider``), read from its source, and that does not define the old name itself."""
+        if rename.owner is None or type_name.split(".", 1)[0] != rename.owner.split(".", 1)[0]:
+            return False
+        found = library_class(self.module.project, type_name, self.module.roots)
+        if found is None:
+            return False
+        module, cls = found
+        if defines(module, cls, rename.old):
+            return False
         return any(
             qualified is not None and self.is_owner(qualified, rename, depth + 1)
             for qualified in (module.qualify(base) for base in cls.bases)
@@ -155,7 +172,8 @@ class RenameAnalysis:
 
         if self._imported_roots is None:
             self._imported_roots = {name.split(".", 1)[0] for name in self.module.imports.names.values()}
-        return load_pack(pack).module.split(".", 1)[0] in self._imported_roots
+        loaded = load_pack(pack)
+        return any(m in self._imported_roots for m in loaded.modules or (loaded.module.split(".", 1)[0],))
 
     def _on_owner(self, receiver: ast.expr, at: ast.AST) -> bool:
         return self.types.receiver_type(receiver, at) != UNKNOWN
