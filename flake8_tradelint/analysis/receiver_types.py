@@ -383,8 +383,8 @@ class ReceiverTypes:
                 else [expr.body, expr.orelse] if isinstance(expr, ast.IfExp)
                 else [expr.value]
             )
-            found = {self.expr_type(b, env, depth + 1) for b in branches if not _is_none(b)}
-            return found.pop() if len(found) == 1 else UNKNOWN
+            kinds = {self.expr_type(b, env, depth + 1) for b in branches if not _is_none(b)}
+            return kinds.pop() if len(kinds) == 1 else UNKNOWN
         return UNKNOWN
 
     def call_type(self, call: ast.Call, env: Env, depth: int = 0, awaited: bool = False) -> str:
