@@ -19,6 +19,7 @@ import importlib
 import importlib.util
 import os
 import sys
+import types
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
@@ -288,7 +289,11 @@ def _stdlib_members(qualified: str) -> frozenset[str] | None:
 
 
 def _runtime_members(owner: type) -> frozenset[str] | None:
-    if any(name in vars(klass) for klass in owner.__mro__ for name in DYNAMIC_LOOKUP if klass is not object):
+    # C types carry a ``__getattribute__`` slot wrapper that looks names up as ``object`` does;
+    # only one written in Python can make names up.
+    if any(
+        isinstance(vars(klass).get(name), types.FunctionType) for klass in owner.__mro__ for name in DYNAMIC_LOOKUP
+    ):
         return None
     return frozenset(dir(owner))
 

@@ -6,6 +6,7 @@ import sys
 from typing import Iterator
 
 from flake8_tradelint.analysis.attribute_guards import guarded
+from flake8_tradelint.analysis.class_members import MIN_LENGTH
 from flake8_tradelint.analysis.library_classes import library_members, version_of
 from flake8_tradelint.analysis.receiver_types import UNKNOWN, find_class, types_for
 from flake8_tradelint.analysis.rename_model import facts_for
@@ -90,6 +91,8 @@ class MissingLibraryAttribute(Rule):
 def closest(name: str, members: frozenset[str]) -> str | None:
     """The existing name ``name`` most likely stands for: same letters in another case, or the
     closest spelling (``spot_map`` -> ``spot_markets``)."""
+    if len(name) < MIN_LENGTH:
+        return None  # too short for a suggestion to mean anything (`mid` -> `bid`)
     public = sorted(m for m in members if not (m.startswith("__") and m.endswith("__")))
     normal = name.replace("_", "").lower()
     same = [m for m in public if m.replace("_", "").lower() == normal]
