@@ -230,3 +230,19 @@ def test_printed_entries_work_when_pasted(tmp_path: Path, layout: str, capsys: p
     assert code == 1
     assert pasted == reported
     assert len(reported) == (1 if layout == "script" else 2)
+
+
+def test_module_function_swapped_is_not_a_rename(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Seen replaying drift-labs/v2-risk-dashboard: `st.expander(...)` became `st.subheader(...)` in
+    # one page; streamlit (not installed here) is a module, and a different call is not a rename.
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    page = "import streamlit as st\n\n\ndef page():\n    with st.expander('Users'):\n        st.write(1)\n"
+    write(root / "page.py", page)
+    write(root / "other.py", page)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "v1")
+    write(root / "page.py", page.replace("with st.expander('Users'):\n        st.write(1)", "st.subheader('Users')\n    st.write(1)"))
+    assert run(["renames", "--since", "HEAD", str(root)]) == 0
+    assert capsys.readouterr().out == "No renamed attributes in first-party classes or edited accesses since HEAD.\n"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from flake8_tradelint.analysis.library_classes import library_members
+from flake8_tradelint.analysis.library_classes import library_members, library_module
 from flake8_tradelint.analysis.receiver_types import NO_FACTS, UNKNOWN, ReceiverTypes, find_class
 from flake8_tradelint.analysis.rename_model import defines
 from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, Project
@@ -72,14 +72,20 @@ def _changed_hunks(old_text: str, new_text: str) -> list[tuple[range, range]]:
     ]
 
 
+def _closely_related(a: str, b: str) -> bool:
+    """A shared word (``spot_map``/``spot_markets``), or most of the letters (``qty``/``quantity``
+    is too far): an edit is weaker evidence than a class that lost one member and gained another."""
+    from flake8_tradelint.commands.renames import _words
+
+    return bool(_words(a) & _words(b)) or difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.75
+
+
 def _same_receiver(a: Access, b: Access) -> bool:
     return a.receiver == b.receiver or (a.type_name != UNKNOWN and a.type_name == b.type_name)
 
 
 def edited_pairs(before: ModuleInfo, after: ModuleInfo, old_text: str, new_text: str) -> list[tuple[Access, Access]]:
     """(old access, new access) pairs where an edit replaced one attribute by a related one."""
-    from flake8_tradelint.commands.renames import related_names
-
     old_accesses, new_accesses = accesses(before), accesses(after)
     pairs = []
     for old_lines, new_lines in _changed_hunks(old_text, new_text):
@@ -93,7 +99,7 @@ def edited_pairs(before: ModuleInfo, after: ModuleInfo, old_text: str, new_text:
                 if (
                     came.attr != gone.attr
                     and _same_receiver(gone, came)
-                    and related_names(gone.attr, came.attr)
+                    and _closely_related(gone.attr, came.attr)
                     and not any(a.attr == came.attr and _same_receiver(came, a) for a in removed)
                 ):
                     candidates.setdefault(came.attr, came)
@@ -106,6 +112,27 @@ def edited_pairs(before: ModuleInfo, after: ModuleInfo, old_text: str, new_text:
                 continue
             pairs.append((gone, came))
     return pairs
+
+
+_UNREADABLE: frozenset[str] = frozenset({"<unreadable>"})
+
+
+def _module_names(module: ModuleInfo, type_name: str) -> frozenset[str] | None:
+    """The names a module receiver has; :data:`_UNREADABLE` for a module not installed (an import
+    of it says it is one) or open (``__getattr__``); None when ``type_name`` is not a module."""
+    if type_name == UNKNOWN:
+        return None
+    found = module.project.find_module(type_name, module.roots) or library_module(module.project, type_name, module.roots)
+    if found is None:
+        imported = set(module.imports.names.values())
+        return _UNREADABLE if type_name in imported and type_name.rpartition(".")[2][:1].islower() else None
+    if "__getattr__" in found.top_level:
+        return _UNREADABLE
+    names = set(found.top_level) | set(found.imports.names)
+    for stmt in found.tree.body:
+        for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []:
+            names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return frozenset(names)
 
 
 def still_defines(module: ModuleInfo, type_name: str, name: str) -> bool:
@@ -191,6 +218,12 @@ def find_edited_renames(
             type_name = came.type_name if came.type_name != UNKNOWN else gone.type_name
             if type_name.startswith("builtins."):
                 continue  # a dict's or a list's methods are not renamed by a commit
+            if _module_names(after, type_name) is not None:
+                # A module's function (``st.expander`` -> ``st.subheader``): a rename only when the
+                # module can be read and has lost the old name; a different call is not one.
+                names = _module_names(after, type_name)
+                if names is _UNREADABLE or gone.attr in names or came.attr not in names:
+                    continue
             if still_defines(after, type_name, gone.attr):
                 continue  # the class has both: a call moved to another method, not a rename
             if type_name == UNKNOWN and _enclosing_class_defines(after, came.line, gone.attr):
