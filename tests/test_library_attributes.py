@@ -39,13 +39,19 @@ PACKAGE = {
         "        for k, v in kw.items():\n"
         "            setattr(self, k, v)\n"
         "def connect(url: str) -> Client: ...\n"
+        # Seen on matrix-nio: pycryptodome's `AES.new` has one overload per mode.
+        "from typing import overload\n"
+        "@overload\n"
+        "def new(mode: int) -> Ticker: ...\n"
+        "@overload\n"
+        "def new(mode: str) -> Lazy: ...\n"
     ),
     "base.py": "class Base(Exception):\n    def __init__(self):\n        self.session = None\n",
 }
 
 USER = '''\
 from fakelib import Client
-from fakelib.core import Dynamic, Lazy, connect
+from fakelib.core import Dynamic, Lazy, connect, new
 
 
 def use(client: Client, lazy: Lazy, dynamic: Dynamic) -> object:
@@ -61,6 +67,7 @@ def use(client: Client, lazy: Lazy, dynamic: Dynamic) -> object:
         client.args,
         lazy.anything,
         dynamic.anything,
+        new(1).encrypt,
     )
 '''
 

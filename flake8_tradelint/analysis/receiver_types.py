@@ -424,7 +424,8 @@ class ReceiverTypes:
     def _returned(
         self, module: ModuleInfo, func: ast.FunctionDef | ast.AsyncFunctionDef, awaited: bool, self_type: str = UNKNOWN
     ) -> str:
-        if isinstance(func, ast.AsyncFunctionDef) != awaited:
+        if isinstance(func, ast.AsyncFunctionDef) != awaited or _is_overload(func):
+            # An ``@overload`` is one of several signatures: which one applies is not known here.
             return UNKNOWN
         return types_for(module, self.facts).annotation_type(func.returns, self_type=self_type)
 
@@ -584,6 +585,10 @@ class ReceiverTypes:
     def type_in(self, receiver: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef | None) -> str:
         """The type of ``receiver`` in the body of ``func`` (None: at module level)."""
         return self.expr_type(receiver, self.function_env(func))
+
+
+def _is_overload(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(ast.unparse(d).rpartition(".")[2] == "overload" for d in func.decorator_list)
 
 
 def _mark_unknown(target: ast.AST, env: Env) -> None:
