@@ -246,3 +246,29 @@ def test_module_function_swapped_is_not_a_rename(tmp_path: Path, capsys: pytest.
     write(root / "page.py", page.replace("with st.expander('Users'):\n        st.write(1)", "st.subheader('Users')\n    st.write(1)"))
     assert run(["renames", "--since", "HEAD", str(root)]) == 0
     assert capsys.readouterr().out == "No renamed attributes in first-party classes or edited accesses since HEAD.\n"
+
+
+def test_receiver_that_changed_type_is_not_a_rename(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Seen replaying drift-labs/v2-risk-dashboard: aiohttp's `response.status` became requests'
+    # `response.status_code` when the module moved to requests; other aiohttp responses are right.
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    before = (
+        "async def fetch(session, url):\n"
+        "    async with session.get(url) as response:\n"
+        "        return response.status\n"
+    )
+    after = (
+        "import requests\n\n\n"
+        "def fetch(url):\n"
+        "    response: requests.Response = requests.get(url)\n"
+        "    return response.status_code\n"
+    )
+    write(root / "api.py", before)
+    write(root / "other.py", before)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "v1")
+    write(root / "api.py", after)
+    assert run(["renames", "--since", "HEAD", str(root)]) == 0
+    assert capsys.readouterr().out == "No renamed attributes in first-party classes or edited accesses since HEAD.\n"

@@ -81,7 +81,12 @@ def _closely_related(a: str, b: str) -> bool:
 
 
 def _same_receiver(a: Access, b: Access) -> bool:
-    return a.receiver == b.receiver or (a.type_name != UNKNOWN and a.type_name == b.type_name)
+    """The same expression of the same type, or two receivers of one known type. A receiver whose
+    type appeared or changed with the edit is another object (seen replaying v2-risk-dashboard: an
+    aiohttp ``response.status`` became a requests ``response.status_code``): not a rename."""
+    if a.type_name != b.type_name:
+        return False
+    return a.receiver == b.receiver or a.type_name != UNKNOWN
 
 
 def edited_pairs(before: ModuleInfo, after: ModuleInfo, old_text: str, new_text: str) -> list[tuple[Access, Access]]:
