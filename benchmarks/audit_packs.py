@@ -102,6 +102,10 @@ def _deprecation(node: ast.AST) -> str | None:
                 return ast.unparse(d)
         for stmt in node.body[:4] if not isinstance(node, ast.ClassDef) else []:
             calls += [n for n in ast.walk(stmt) if isinstance(n, ast.Call)]
+        doc = ast.get_docstring(node) or ""
+        said = [" ".join(line.split()) for line in re.split(r"\n\s*\n", doc) if DEPRECATED.search(line)]
+        if said and not calls:
+            return said[0]  # ``.. CAUTION:: Deprecated for :meth:`unsafe_sign_hash`.``
     elif isinstance(node, ast.Assign):
         calls += [n for n in ast.walk(node.value) if isinstance(n, ast.Call)]
     for call in calls:
@@ -232,7 +236,12 @@ def _pair(gone: list[str], came: list[str], kept: set[str], messages: dict[str, 
             found[name] = _snake(name)
             continue
         candidates = [c for c in came if related_names(name, c)]
-        if len(candidates) == 1:
+        # ``get_perp_market`` -> ``get_perp_market_account`` (not ``..._accounts``): the shortest
+        # new name that extends the old one.
+        extended = sorted((c for c in candidates if c.startswith(name)), key=len)
+        if len(extended) == 1 or (len(extended) > 1 and len(extended[0]) < len(extended[1])):
+            found[name] = extended[0]
+        elif len(candidates) == 1:
             found[name] = candidates[0]
     return found
 
@@ -288,11 +297,47 @@ def _named_in(message: str, names: set[str]) -> str | None:
     return mentioned[0] if mentioned else None
 
 
-def coverage(pack: RenamePack, changes: list[Change]) -> None:
-    entries = {(owner.rpartition(".")[2], e.old) for e in pack.entries for owner in e.owners}
-    modules = {(owner, e.old) for e in pack.entries for owner in e.owners}
+def coverage(pack: RenamePack, changes: list[Change], old: Surface) -> None:
+    """A change is covered by an entry for the same old name on its class, a base or a subclass of
+    it (tradelint follows the hierarchy: an entry on web3's ``BaseProvider`` covers ``HTTPProvider``),
+    or, for a module's name, on that module or a package or module around it (``web3.middleware``
+    re-exports ``web3.middleware.attrdict``'s names)."""
+    owners: dict[str, set[str]] = {}
+    for entry in pack.entries:
+        for owner in entry.owners:
+            owners.setdefault(entry.old, set()).add(owner)
     for change in changes:
-        change.covered = (change.owner, change.old) in entries or (change.owner, change.old) in modules
+        candidates = owners.get(change.old, set())
+        if change.owner in old.classes:
+            family = _ancestors(old, change.owner) | _descendants(old, change.owner)
+            change.covered = any(c.rpartition(".")[2] in family for c in candidates)
+        else:
+            change.covered = any(
+                change.owner == c or change.owner.startswith(c + ".") or c.startswith(change.owner + ".")
+                for c in candidates
+            )
+
+
+def _ancestors(surface: Surface, name: str, seen: frozenset[str] = frozenset()) -> set[str]:
+    info = surface.classes.get(name)
+    if info is None or name in seen:
+        return {name}
+    found = {name}
+    for base in info.bases:
+        found |= _ancestors(surface, base, seen | {name})
+    return found
+
+
+def _descendants(surface: Surface, name: str) -> set[str]:
+    found = {name}
+    grew = True
+    while grew:
+        grew = False
+        for cls, info in surface.classes.items():
+            if cls not in found and found & set(info.bases):
+                found.add(cls)
+                grew = True
+    return found
 
 
 def audit(pack: RenamePack, cache: Path) -> dict[str, Any]:
@@ -300,12 +345,17 @@ def audit(pack: RenamePack, cache: Path) -> dict[str, Any]:
     old_version, new_version = str(table["old"]), str(table["new"])
     old_site = install(cache, pack.library, old_version)
     new_site = install(cache, pack.library, new_version)
-    changes = compare(read_surface(old_site, pack.module), read_surface(new_site, pack.module))
+    old_surface = read_surface(old_site, pack.module)
+    changes = compare(old_surface, read_surface(new_site, pack.module))
     extra = table.get("modules", [])
     for module in extra if isinstance(extra, list) else []:
-        changes += compare(read_surface(old_site, module), read_surface(new_site, module))
-    coverage(pack, changes)
-    wanted = [c for c in changes if c.kind in ("renamed", "deprecated") and c.new]
+        more = read_surface(old_site, module)
+        changes += compare(more, read_surface(new_site, module))
+        old_surface.classes.update({k: v for k, v in more.classes.items() if k not in old_surface.classes})
+    coverage(pack, changes, old_surface)
+    # What a pack should cover: the names with a replacement, found by the heuristics above or by
+    # the pack itself (an entry for a name the heuristics left as merely disappeared).
+    wanted = [c for c in changes if (c.kind in ("renamed", "deprecated") and c.new) or c.covered]
     return {
         "pack": pack.name,
         "library": pack.library,
