@@ -7,6 +7,10 @@ an old name in the current tree is reported (TRD401 where the receiver is proven
 type is unknown). When a class lost or gained several members of one role, only pairs whose
 definitions are identical apart from the name are taken, and the two names must be related (a
 shared word, or mostly the same letters): a wrong entry costs more than a missing one.
+
+Renames that no class definition shows (incident 000: `vat.spot_map` edited to
+`vat.spot_markets` on driftpy's `Vat`) are found from the edited accesses themselves, in
+``rename_edits``.
 """
 
 from __future__ import annotations
@@ -260,8 +264,9 @@ def python_files(root: Path) -> Iterator[Path]:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tradelint renames",
-        description="Find attributes renamed in first-party classes since REV (git), print them as "
-        "[tool.tradelint] renames entries, and report accesses that still use the old names.",
+        description="Find attributes renamed since REV (git), in first-party classes or in the accesses "
+        "a commit edited, print them as [tool.tradelint] renames entries, and report accesses that still "
+        "use the old names.",
     )
     parser.add_argument("--since", required=True, metavar="REV", help="a commit, tag or branch to compare with")
     parser.add_argument("path", nargs="?", type=Path, default=Path("."), help="inside the git repository (default: .)")
