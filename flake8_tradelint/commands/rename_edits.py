@@ -223,12 +223,11 @@ def find_edited_renames(
             type_name = came.type_name if came.type_name != UNKNOWN else gone.type_name
             if type_name.startswith("builtins."):
                 continue  # a dict's or a list's methods are not renamed by a commit
-            if _module_names(after, type_name) is not None:
+            names = _module_names(after, type_name)
+            if names is not None and (names is _UNREADABLE or gone.attr in names or came.attr not in names):
                 # A module's function (``st.expander`` -> ``st.subheader``): a rename only when the
                 # module can be read and has lost the old name; a different call is not one.
-                names = _module_names(after, type_name)
-                if names is _UNREADABLE or gone.attr in names or came.attr not in names:
-                    continue
+                continue
             if still_defines(after, type_name, gone.attr):
                 continue  # the class has both: a call moved to another method, not a rename
             if type_name == UNKNOWN and _enclosing_class_defines(after, came.line, gone.attr):
