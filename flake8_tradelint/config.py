@@ -79,6 +79,9 @@ class Rename:
     since: str | None = None  # "web3 6.0.0": the first version where only the new name works
     any_receiver: bool = False
     note: str | None = None  # what else the fix needs ("drop the await")
+    # Found by ``renames --since`` from edited accesses: where the receiver's type is not known,
+    # only receivers under these names (the last name of ``state.vat`` is ``vat``) are meant.
+    receivers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 from flake8_tradelint.config import Rename
 
-PACK_KEYS = {"pack", "owners", "attribute-types", "rename"}
-HEADER_KEYS = {"name", "library", "module", "description", "source"}
+PACK_KEYS = {"pack", "owners", "attribute-types", "rename", "audit"}
+HEADER_KEYS = {"name", "library", "module", "extra-modules", "description", "source"}
 ENTRY_KEYS = {"owner", "old", "new", "since", "any-receiver", "source", "note"}
 
 
@@ -51,6 +51,8 @@ class RenamePack:
     description: str
     source: str
     entries: tuple[PackEntry, ...]
+    # Every top-level module of the distribution (``module`` first).
+    modules: tuple[str, ...] = ()
     # Other import paths of an owner (``web3.main.Web3``) -> the name entries use (``web3.Web3``).
     owners: Mapping[str, str] = field(default_factory=dict)
     # ``Owner.attr`` -> the attribute's type; ``Owner.method()`` -> what calling it returns.
@@ -114,6 +116,11 @@ def load_pack(name: str) -> RenamePack:
     if header.get("name") != name:
         raise PackError(f"{where}: [pack] name must be '{name}'")
     module = _text(where, header, "module")
+    extra = header.get("extra-modules", [])
+    if not isinstance(extra, list) or not all(_identifier(m) for m in extra):
+        raise PackError(f"{where}: 'extra-modules' must be a list of top-level module names")
+    # The distribution's top-level modules (web3 ships `ens` too).
+    modules = (module, *extra)
     owners = data.get("owners", {})
     types = data.get("attribute-types", {})
     for table_name, table in (("owners", owners), ("attribute-types", types)):
@@ -133,7 +140,7 @@ def load_pack(name: str) -> RenamePack:
         owner_list = [owner] if isinstance(owner, str) else owner
         if not isinstance(owner_list, list) or not owner_list or not all(_dotted(o) for o in owner_list):
             raise PackError(f"{at}: 'owner' must be a dotted name or a list of them")
-        if not all(o == module or o.startswith(module + ".") for o in owner_list):
+        if not all(o.split(".", 1)[0] in modules for o in owner_list):
             raise PackError(f"{at}: every owner must be inside the '{module}' package")
         old, new = raw.get("old"), raw.get("new")
         if not _identifier(old) or not _identifier(new) or old == new:
@@ -165,6 +172,7 @@ def load_pack(name: str) -> RenamePack:
         name=name,
         library=_text(where, header, "library"),
         module=module,
+        modules=modules,
         description=_text(where, header, "description"),
         source=_text(where, header, "source"),
         entries=tuple(entries),

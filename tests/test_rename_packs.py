@@ -147,6 +147,11 @@ def _driftpy_classes() -> dict[str, tuple[set[str], dict[str, str]]]:
                         if stmt.returns is not None:
                             returns[stmt.name] = ast.unparse(stmt.returns)
                 found[f"{module}.{cls.name}"] = (names, returns)
+    # A module owner (``from driftpy.types import PerpMarket``): its top-level names.
+    path = Path(str(dist.locate_file("driftpy/types.py")))
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top = {s.name for s in tree.body if isinstance(s, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))}
+    found["driftpy.types"] = (top, {})
     return found
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Mapping, NamedTuple
 
 from flake8_tradelint.analysis.dataclass_model import annotation_head, resolve_definition
+from flake8_tradelint.analysis.library_classes import library_class, library_function
 from flake8_tradelint.analysis.uses import self_name
 from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, child_nodes, parse_expression
 
@@ -239,6 +240,36 @@ def binding_nodes(module: ModuleInfo, scope: ast.AST) -> Iterator[ast.AST]:
     return scope_nodes(scope, lambda node: isinstance(node, blocks) or node in paths)
 
 
+IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
+
+
+def fallback_names(module: ModuleInfo) -> frozenset[str]:
+    """Names imported in a ``try`` that falls back on ``except ImportError`` to something else
+    (``opentracing``, or the project's no-op stub): which one is bound depends on the machine."""
+    key = ("import-fallback-names", module.tree)
+    memo = module.project.class_memo
+    found = memo.get(key)
+    if isinstance(found, frozenset):
+        return found
+    names: set[str] = set()
+    parents = module.index.parents
+    for stmt, _ in module.index.imports:
+        parent = parents.get(stmt)
+        while parent is not None and not isinstance(parent, SCOPE_NODES):
+            if isinstance(parent, ast.Try) and any(_catches_import_error(h) for h in parent.handlers):
+                names.update((a.asname or a.name).split(".")[0] for a in stmt.names)
+                break
+            parent = parents.get(parent)
+    found = memo[key] = frozenset(names)
+    return found
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    kind = handler.type
+    elts = kind.elts if isinstance(kind, ast.Tuple) else [kind] if kind is not None else []
+    return any(isinstance(e, ast.Name) and e.id in IMPORT_ERRORS for e in elts)
+
+
 def find_class(module: ModuleInfo, type_name: str) -> tuple[ModuleInfo, ast.ClassDef] | None:
     """The first-party class a qualified type name refers to (``module``'s own classes included)."""
     found = module.project.lookup(type_name, module.roots) if "." in type_name else None
@@ -298,6 +329,8 @@ class ReceiverTypes:
             and inner.id not in self.module.top_level
         ):
             return UNKNOWN if inner.id == "object" else f"builtins.{inner.id}"
+        if self.module.imports.root_name(inner) in fallback_names(self.module):
+            return UNKNOWN
         qualified = self.module.qualify(inner)
         if qualified is None or qualified in UNTYPED:
             return UNKNOWN
@@ -310,6 +343,8 @@ class ReceiverTypes:
         root = self.module.imports.root_name(expr)
         if root is None or not (root in self.module.imports.names or root in self.module.top_level):
             return None
+        if root in fallback_names(self.module):
+            return None
         qualified = self.module.qualify(expr)
         return self.facts.canonical(qualified) if qualified is not None else None
 
@@ -319,7 +354,10 @@ class ReceiverTypes:
         if depth > MAX_DEPTH:
             return UNKNOWN
         if isinstance(expr, ast.Await):
-            expr = expr.value
+            # What awaiting gives: an ``async def``'s return type; for anything else (a class
+            # with ``__await__``, a sync function returning an awaitable) not the callee's type.
+            inner = expr.value
+            return self.call_type(inner, env, depth + 1, awaited=True) if isinstance(inner, ast.Call) else UNKNOWN
         if isinstance(expr, ast.Call):
             return self.call_type(expr, env, depth + 1)
         if isinstance(expr, ast.Name):
@@ -337,31 +375,59 @@ class ReceiverTypes:
                     return ref
             owner = self.expr_type(expr.value, env, depth + 1)
             return self.member_type(owner, expr.attr, depth + 1)
+        if isinstance(expr, (ast.BoolOp, ast.IfExp, ast.NamedExpr)):
+            # ``get_web3() or Web3(...)``, ``a if ok else None``, ``(w3 := get_web3())``: one type
+            # on every branch that is not ``None``.
+            branches = (
+                expr.values if isinstance(expr, ast.BoolOp)
+                else [expr.body, expr.orelse] if isinstance(expr, ast.IfExp)
+                else [expr.value]
+            )
+            kinds = {self.expr_type(b, env, depth + 1) for b in branches if not _is_none(b)}
+            return kinds.pop() if len(kinds) == 1 else UNKNOWN
         return UNKNOWN
 
-    def call_type(self, call: ast.Call, env: Env, depth: int = 0) -> str:
-        """A constructor's class, or the annotated return type of a function or method."""
+    def call_type(self, call: ast.Call, env: Env, depth: int = 0, awaited: bool = False) -> str:
+        """A constructor's class, or the annotated return type of a function or method (of an
+        ``async def`` only when awaited: called alone it gives a coroutine)."""
         func = call.func
+        if self.module.imports.root_name(func) in fallback_names(self.module):
+            return UNKNOWN
         is_local = isinstance(func, ast.Name) and (env.has(func.id) or self.module_env.has(func.id))
         found = None if is_local else resolve_definition(self.module, func)
         if found is not None:
             defining, stmt = found
             if isinstance(stmt, ast.ClassDef):
+                if awaited:
+                    return UNKNOWN
                 return f"{defining.module_name}.{stmt.name}" if defining.module_name else UNKNOWN
             if isinstance(stmt, FUNCTION_NODES):
-                return types_for(defining, self.facts).annotation_type(stmt.returns)
+                return self._returned(defining, stmt, awaited)
             return UNKNOWN
         root = self.module.imports.root_name(func)
         if root is not None and not env.has(root) and not self.module_env.has(root):
             ref = self.reference(func)
             # A third-party name called like a class (``Web3(...)``, ``pd.DataFrame(...)``).
             if ref is not None and ref.rpartition(".")[2][:1].isupper():
-                return ref
+                return UNKNOWN if awaited else ref
+            if ref is not None:
+                # An installed library's function: its return annotation, read from its source.
+                library_func = library_function(self.module.project, ref, self.module.roots)
+                if library_func is not None:
+                    return self._returned(library_func[0], library_func[1], awaited)
         if isinstance(func, ast.Attribute):
             owner = self.expr_type(func.value, env, depth + 1)
             if owner != UNKNOWN:
-                return self.method_return_type(owner, func.attr, depth + 1)
+                return self.method_return_type(owner, func.attr, depth + 1, awaited)
         return UNKNOWN
+
+    def _returned(
+        self, module: ModuleInfo, func: ast.FunctionDef | ast.AsyncFunctionDef, awaited: bool, self_type: str = UNKNOWN
+    ) -> str:
+        if isinstance(func, ast.AsyncFunctionDef) != awaited or _is_overload(func):
+            # An ``@overload`` is one of several signatures: which one applies is not known here.
+            return UNKNOWN
+        return types_for(module, self.facts).annotation_type(func.returns, self_type=self_type)
 
     def member_type(self, owner: str, attr: str, depth: int = 0) -> str:
         if owner == UNKNOWN or depth > MAX_DEPTH:
@@ -372,13 +438,13 @@ class ReceiverTypes:
                 return found
         return self.facts.attribute_types.get(f"{owner}.{attr}", UNKNOWN)
 
-    def method_return_type(self, owner: str, name: str, depth: int = 0) -> str:
+    def method_return_type(self, owner: str, name: str, depth: int = 0, awaited: bool = False) -> str:
         if owner == UNKNOWN or depth > MAX_DEPTH:
             return UNKNOWN
         for module, cls in self.mro(owner):
             for stmt in cls.body:
                 if isinstance(stmt, FUNCTION_NODES) and stmt.name == name:
-                    return types_for(module, self.facts).annotation_type(stmt.returns, self_type=owner)
+                    return self._returned(module, stmt, awaited, self_type=owner)
         return self.facts.attribute_types.get(f"{owner}.{name}()", UNKNOWN)
 
     def mro(self, type_name: str) -> list[tuple[ModuleInfo, ast.ClassDef]]:
@@ -390,7 +456,8 @@ class ReceiverTypes:
         seen: set[int] = set()
         stack = [type_name]
         while stack and len(seen) < MAX_DEPTH * 4:
-            found = find_class(self.module, stack.pop(0))
+            name = stack.pop(0)
+            found = find_class(self.module, name) or library_class(self.module.project, name, self.module.roots)
             if found is None or id(found[1]) in seen:
                 continue
             seen.add(id(found[1]))
@@ -469,7 +536,10 @@ class ReceiverTypes:
                         env.bind(target.id, "value", node.value)
                     else:
                         _mark_unknown(target, env)
-            elif isinstance(node, (ast.For, ast.AsyncFor, ast.NamedExpr, ast.AugAssign)):
+            elif isinstance(node, ast.NamedExpr):
+                # ``if (w3 := get_web3()) is not None:``: the value's type, as for ``=``.
+                env.bind(node.target.id, "value", node.value)
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.AugAssign)):
                 _mark_unknown(node.target, env)
             elif isinstance(node, (ast.With, ast.AsyncWith)):
                 for item in node.items:
@@ -515,6 +585,10 @@ class ReceiverTypes:
     def type_in(self, receiver: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef | None) -> str:
         """The type of ``receiver`` in the body of ``func`` (None: at module level)."""
         return self.expr_type(receiver, self.function_env(func))
+
+
+def _is_overload(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(ast.unparse(d).rpartition(".")[2] == "overload" for d in func.decorator_list)
 
 
 def _mark_unknown(target: ast.AST, env: Env) -> None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from flake8_tradelint.analysis.library_classes import library_class
 from flake8_tradelint.analysis.receiver_types import UNKNOWN, ReceiverTypes, TypeFacts, find_class, types_for
 from flake8_tradelint.analysis.uses import self_name
 from flake8_tradelint.config import Config, Rename
@@ -58,6 +60,13 @@ def defines(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool:
     )
 
 
+def _last_name(expr: ast.expr) -> str | None:
+    """``vat`` for ``vat``, ``self.vat`` and ``request.state.vat``; None for calls and the like."""
+    if isinstance(expr, ast.Name):
+        return expr.id
+    return expr.attr if isinstance(expr, ast.Attribute) else None
+
+
 class RenameAnalysis:
     def __init__(self, ctx: FileContext) -> None:
         self.module = ctx.module
@@ -66,6 +75,7 @@ class RenameAnalysis:
         self.facts = facts_for(ctx.config.rename_packs)
         self.by_old: dict[str, list[Rename]] = {}
         self._imported_roots: set[str] | None = None
+        self._owner_classes: dict[str, tuple[Path, str, int] | None] = {}
         for rename in self.renames:
             self.by_old.setdefault(rename.old, []).append(rename)
 
@@ -83,6 +93,24 @@ class RenameAnalysis:
             return True
         found = find_class(self.module, type_name)
         if found is None:
+            return self._library_subclass(type_name, rename, depth)
+        module, cls = found
+        if defines(module, cls, rename.old):
+            return False
+        if self._is_owner_class(module, cls, rename.owner):
+            return True
+        return any(
+            qualified is not None and self.is_owner(qualified, rename, depth + 1)
+            for qualified in (module.qualify(base) for base in cls.bases)
+        )
+
+    def _library_subclass(self, type_name: str, rename: Rename, depth: int) -> bool:
+        """An installed class whose bases lead to the owner (``HTTPProvider`` for an entry on
+        ``BaseProvider``), read from its source, and that does not define the old name itself."""
+        if rename.owner is None or type_name.split(".", 1)[0] != rename.owner.split(".", 1)[0]:
+            return False
+        found = library_class(self.module.project, type_name, self.module.roots)
+        if found is None:
             return False
         module, cls = found
         if defines(module, cls, rename.old):
@@ -92,12 +120,27 @@ class RenameAnalysis:
             for qualified in (module.qualify(base) for base in cls.bases)
         )
 
+    def _is_owner_class(self, module: ModuleInfo, cls: ast.ClassDef, owner: str | None) -> bool:
+        """The owner named otherwise: a module of a folder without ``__init__.py`` is ``state`` to
+        itself and ``backend.state`` to its importers; both spell the same file's class."""
+        if owner is None or "." not in owner:
+            return False
+        if owner not in self._owner_classes:
+            found = find_class(self.module, owner)
+            self._owner_classes[owner] = (found[0].path, found[1].name, found[1].lineno) if found else None
+        return self._owner_classes[owner] == (module.path, cls.name, cls.lineno)
+
     def defined_by_known_class(self, type_name: str, old: str) -> bool:
         return any(defines(module, cls, old) for module, cls in self.types.mro(type_name))
 
     def classify(self, rename: Rename, receiver: ast.expr, at: ast.AST) -> bool | None:
         """True: report for sure; False: the receiver's type is unknown; None: not this rename."""
         type_name = self.types.receiver_type(receiver, at)
+        if rename.receivers and (rename.owner is None or type_name == UNKNOWN):
+            # An entry found from edited accesses: on a receiver of unknown type, only the
+            # receivers the edit was seen on are meant.
+            if _last_name(receiver) not in rename.receivers:
+                return None
         if rename.owner is None:
             # Unqualified: any receiver, but not a class that defines the name itself.
             cls = self.module.enclosing_class(at)
@@ -129,7 +172,8 @@ class RenameAnalysis:
 
         if self._imported_roots is None:
             self._imported_roots = {name.split(".", 1)[0] for name in self.module.imports.names.values()}
-        return load_pack(pack).module.split(".", 1)[0] in self._imported_roots
+        loaded = load_pack(pack)
+        return any(m in self._imported_roots for m in loaded.modules or (loaded.module.split(".", 1)[0],))
 
     def _on_owner(self, receiver: ast.expr, at: ast.AST) -> bool:
         return self.types.receiver_type(receiver, at) != UNKNOWN

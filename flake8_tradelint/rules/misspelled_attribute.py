@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
+from flake8_tradelint.analysis.attribute_guards import guarded
 from flake8_tradelint.analysis.class_members import MIN_LENGTH, close_match, known_members
 from flake8_tradelint.analysis.receiver_types import UNKNOWN, find_class, types_for
 from flake8_tradelint.analysis.rename_model import facts_for
@@ -18,7 +19,10 @@ class MisspelledAttribute(Rule):
     class that defines no `name` anywhere (its body, `self.x` assignments, first-party bases,
     `__slots__`) and cannot gain one dynamically (no `__getattr__`, `setattr`, `__dict__`, unknown
     base, metaclass or class decorator), but defines a close match: `obj.spot_market` when the
-    class has `spot_markets`.
+    class has `spot_markets`. An access the code expects may fail is not reported: guarded by
+    `hasattr`, read elsewhere with `getattr(obj, "name", default)`, or inside
+    `try: ... except AttributeError:`; nor is a receiver whose class comes from an import with an
+    `ImportError` fallback, or `await X()` (what awaiting gives, not an `X`).
 
     ## Why is this bad?
     It raises `AttributeError` on the path that reads it, often only in production, and the
@@ -82,7 +86,7 @@ class MisspelledAttribute(Rule):
             if type_name not in classes:
                 classes[type_name] = _closed_class_members(module, type_name)
             members = classes[type_name]
-            if members is None or attr in members:
+            if members is None or attr in members or guarded(module, node):
                 continue
             suggestion = close_match(attr, members)
             if suggestion is None:

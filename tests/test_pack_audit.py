@@ -1,0 +1,134 @@
+"""``benchmarks/audit_packs.py`` on two versions of a small library written here (no network), and
+the coverage each shipped pack records from the real audit."""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from flake8_tradelint.rename_packs import available_packs, load_pack
+from tests.test_rename_history import write
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+import audit_packs  # noqa: E402
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+OLD = {
+    "__init__.py": "from chain.main import Chain, connect\n",
+    "main.py": '''\
+from chain.utils import deprecated_for
+
+
+class Provider:
+    def isConnected(self): ...
+    def is_connected(self): ...
+
+
+class Chain(Provider):
+    def __init__(self):
+        self.web3 = None
+
+    @deprecated_for("keccak")
+    def sha3(self, text): ...
+
+    def keccak(self, text): ...
+
+    getBalance = DeprecatedMethod(get_balance, "getBalance", "get_balance")
+
+    def get_balance(self): ...
+
+    def retired(self): ...
+
+
+def connect(url): ...
+''',
+}
+
+NEW = {
+    "__init__.py": "from chain.main import Chain, connect_to\n",
+    "main.py": '''\
+import warnings
+
+
+class Provider:
+    def is_connected(self): ...
+
+
+class Chain(Provider):
+    def __init__(self):
+        self.w3 = None
+
+    def keccak(self, text): ...
+
+    def get_balance(self): ...
+
+    def dict(self):
+        warnings.warn("The `dict` method is deprecated; use `model_dump` instead.", DeprecationWarning)
+
+    def model_dump(self): ...
+
+
+def connect_to(url): ...
+''',
+}
+
+
+def surface(tmp_path: Path, name: str, files: dict[str, str]) -> audit_packs.Surface:
+    site = tmp_path / name / "site-packages"
+    for rel, text in files.items():
+        write(site / "chain" / rel, text)
+    return audit_packs.read_surface(site, "chain")
+
+
+def test_compare_lists_renames_disappearances_and_deprecations(tmp_path: Path) -> None:
+    changes = audit_packs.compare(surface(tmp_path, "old", OLD), surface(tmp_path, "new", NEW))
+    found = sorted((c.kind, c.label(), c.message) for c in changes)
+    assert found == [
+        ("disappeared", "Chain.retired", None),
+        ("renamed", "Chain.getBalance -> get_balance", 'DeprecatedMethod(get_balance, \'getBalance\', \'get_balance\')'),
+        ("renamed", "Chain.isConnected -> is_connected", None),
+        ("renamed", "Chain.sha3 -> keccak", "keccak"),
+        ("renamed", "Chain.web3 -> w3", None),
+        ("renamed", "Provider.isConnected -> is_connected", None),
+        ("renamed", "chain.connect -> connect_to", None),
+        ("renamed", "chain.main.connect -> connect_to", None),
+    ]
+
+
+def test_deprecated_in_the_new_version_names_its_replacement(tmp_path: Path) -> None:
+    old = {**OLD, "main.py": OLD["main.py"] + "\n\nclass Model:\n    def dict(self): ...\n    def model_dump(self): ...\n"}
+    new = dict(NEW)
+    new["main.py"] = NEW["main.py"] + '''
+
+class Model:
+    def dict(self):
+        warnings.warn("The `dict` method is deprecated; use `model_dump` instead.", DeprecationWarning)
+
+    def model_dump(self): ...
+'''
+    changes = audit_packs.compare(surface(tmp_path, "old", old), surface(tmp_path, "new", new))
+    deprecated = [(c.label(), c.message) for c in changes if c.kind == "deprecated" and c.owner == "Model"]
+    assert deprecated == [("Model.dict -> model_dump", "The `dict` method is deprecated; use `model_dump` instead.")]
+
+
+@pytest.mark.parametrize("name", sorted(available_packs()))
+def test_every_pack_records_its_audit(name: str) -> None:
+    text = resources.files("flake8_tradelint").joinpath("packs", f"{name}.toml").read_text(encoding="utf-8")
+    audit = tomllib.loads(text)["audit"]
+    assert {"old", "new"} <= set(audit)
+    pack = load_pack(name)
+    if "covered" in audit:  # written by `audit_packs.py --record`
+        assert 0 <= audit["covered"] <= audit["to-cover"] <= audit["disappeared"] + audit["deprecated"]
+        assert len(audit["uncovered"]) == audit["to-cover"] - audit["covered"]
+        entries = {(owner.rpartition(".")[2], e.old) for e in pack.entries for owner in e.owners}
+        for label in audit["uncovered"]:
+            owner, _, old = label.partition(" -> ")[0].rpartition(".")
+            assert (owner.rpartition(".")[2], old) not in entries, label
