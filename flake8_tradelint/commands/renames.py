@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from flake8_tradelint.analysis.uses import self_name
-from flake8_tradelint.config import Config, ConfigError, Rename, config_for
+from flake8_tradelint.config import Config, ConfigError, Rename, config_for, print_error
 from flake8_tradelint.context import FUNCTION_NODES, Project, parse_module
 from flake8_tradelint.engine import Checker
 from flake8_tradelint.finding import Finding
@@ -296,7 +296,7 @@ def main(argv: Sequence[str]) -> int:
         print(f"tradelint renames: error: {exc}", file=sys.stderr)
         return 2
     except ConfigError as exc:
-        print(f"tradelint: error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     if not renames:
         print(f"No renamed attributes in first-party classes since {rev}.")

@@ -49,7 +49,11 @@ class SourceFile:
     @classmethod
     def read(cls, path: Path) -> SourceFile:
         """Raises UnreadableFile, SyntaxError (coding cookie), UnicodeDecodeError or LookupError."""
-        data = read_source_bytes(path)
+        return cls.from_bytes(path, read_source_bytes(path))
+
+    @classmethod
+    def from_bytes(cls, path: Path, data: bytes) -> SourceFile:
+        """``data`` as the file at ``path`` (standard input); raises as ``read`` does."""
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         bom = data.startswith(codecs.BOM_UTF8)
         text = data.decode(encoding)
@@ -141,8 +145,11 @@ def compute_fixes(
     unsafe: bool,
     display: dict[Path, str] | None = None,
     progress: Callable[[], None] | None = None,
+    sources: dict[Path, SourceFile] | None = None,
 ) -> FixOutcome:
     """Check ``files``, apply every applicable fix until nothing changes; nothing is written.
+
+    ``sources``: files already read (standard input), used instead of the disk.
 
     ``progress`` is called once per file of the first pass (the one that checks them all).
 
@@ -151,10 +158,11 @@ def compute_fixes(
     edited meanwhile can only be refused, never patched at positions computed on other text.
     """
     display = display or {}
-    sources: dict[Path, SourceFile] = {}
+    given = {_key(path): source for path, source in (sources or {}).items()}
+    sources = {}
     for path in files:
         try:
-            sources[_key(path)] = SourceFile.read(path)
+            sources[_key(path)] = given.get(_key(path)) or SourceFile.read(path)
         except (UnreadableFile, SyntaxError, UnicodeDecodeError, LookupError):
             pass  # the check reports it (TRD001) from the disk; such a file is never written
     # One project for every pass: first-party modules are parsed once, and a fixed file's new
