@@ -22,6 +22,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - 3.10
+    import tomli as tomllib
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -52,8 +57,8 @@ def check(root: Path, version: str, *, tagging: bool) -> str:
         raise ReleaseError(f"'{version}' is not a version like 1.2.3")
     if package_version(root) != version:
         raise ReleaseError(f"flake8_tradelint/__init__.py says {package_version(root)}, not {version}")
-    pyproject = (root / "pyproject.toml").read_text(encoding="utf-8")
-    if re.search(r"^version\s*=", pyproject, re.MULTILINE):
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    if "version" in project or "version" not in project.get("dynamic", []):
         raise ReleaseError("pyproject.toml writes a version of its own; it must read __version__ (dynamic)")
     section = changelog_section(root, version)
     readme = (root / "README.md").read_text(encoding="utf-8")
