@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(args.root / "dist"), str(args.root)],
             check=True,
         )
-    _git(args.root, "tag", "-a", f"v{args.version}", "-m", section)
+    _git(args.root, "tag", "-a", "--cleanup=verbatim", f"v{args.version}", "-m", section)
     print(f"release: tagged v{args.version}; push it with `git push origin v{args.version}`")
     return 0
 
