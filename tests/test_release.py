@@ -82,18 +82,19 @@ def test_wheel_and_sdist_build_and_the_wheel_runs_in_a_fresh_venv(tmp_path: Path
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
     # No network in tests: the wheel alone, its dependencies (libcst) from this environment.
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(dist / names[0])],
-        check=True, capture_output=True,
+        check=True, capture_output=True, env=clean, cwd=tmp_path,
     )
     env = {**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"] + os.pathsep + sysconfig.get_paths()["platlib"]}
     bug = tmp_path / "bug.py"
     bug.write_text("import asyncio\n\n\nasync def f(g):\n    asyncio.create_task(g())\n", encoding="utf-8")
     where = subprocess.run(
         [str(python), "-c", "import tradelint, flake8_tradelint; print(flake8_tradelint.__file__)"],
-        capture_output=True, text=True, env=env, check=True, cwd=tmp_path,
-    ).stdout
-    assert where.startswith(str(env_dir)), where  # the wheel's copy, not this checkout's
+        capture_output=True, text=True, env=env, cwd=tmp_path,
+    )
+    assert where.stdout.startswith(str(env_dir)), where.stderr  # the wheel's copy, not this checkout's
     proc = subprocess.run(
         [str(env_dir / "bin" / "tradelint"), "--output-format", "concise", "--no-cache", str(bug)],
         capture_output=True, text=True, env=env, cwd=tmp_path,
