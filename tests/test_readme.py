@@ -44,6 +44,8 @@ COMMANDS = {
     "tradelint --statistics src/": 1,
     "tradelint --quiet src/": 1,
     "tradelint --select TRD3 --ignore TRD303 src/": 1,
+    "tradelint --extend-select TRD403 --exit-zero src/": 0,
+    "cat src/service.py | tradelint --stdin-filename src/service.py -": 1,
     "flake8 --select TRD src/": 1,
     "tradelint --jobs auto src/": 1,
     "tradelint --output-format github src/": 1,
