@@ -58,11 +58,13 @@ def _cli(project: Path, *args: str) -> list[tuple[int, str]]:
 
 
 def _flake8(project: Path, *args: str) -> list[tuple[int, str]]:
+    """flake8 on app.py; ``--select TRD`` unless ``args`` make their own selection."""
+    selection = [] if any(a.endswith("select") for a in args) else ["--select", "TRD"]
     proc = subprocess.run(
-        [sys.executable, "-m", "flake8", "--isolated", "--select", "TRD", *args, "app.py"],
+        [sys.executable, "-m", "flake8", "--isolated", *selection, *args, "app.py"],
         cwd=project, capture_output=True, text=True,
     )
-    return sorted((int(m[1]), m[2]) for m in re.finditer(r"^\./?app\.py:(\d+):\d+: (TRD\d+)", proc.stdout, re.M))
+    return sorted((int(m[1]), m[2]) for m in re.finditer(r"^(?:\./)?app\.py:(\d+):\d+: (TRD\d+)", proc.stdout, re.M))
 
 
 def _mypy(project: Path) -> list[tuple[int, str]]:
