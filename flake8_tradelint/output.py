@@ -106,20 +106,47 @@ def _window(line: str, column: int, end_column: int | None) -> tuple[str, int, i
     return shown, column - shift, end
 
 
+# A finding that spans several lines (a call written over many) shows them, up to this many;
+# longer spans show their first lines and their last.
+SPAN_LINES = 4
+
+
+def _span_rows(finding: Finding, lines: list[str]) -> list[tuple[int, int, int | None]]:
+    """(line number, first column, end column or None for the line's end) of each line to show,
+    0 for the line number of an elision."""
+    last = min(max(finding.end_line, finding.line), len(lines))
+    numbers = list(range(finding.line, last + 1))
+    if len(numbers) > SPAN_LINES:
+        numbers = numbers[: SPAN_LINES - 1] + [0, numbers[-1]]
+    rows: list[tuple[int, int, int | None]] = []
+    for number in numbers:
+        if number == 0:
+            rows.append((0, 1, None))
+            continue
+        text = lines[number - 1]
+        start = finding.column if number == finding.line else len(text) - len(text.lstrip()) + 1
+        end = finding.end_column if number == finding.end_line else None
+        rows.append((number, start, end))
+    return rows
+
+
 def format_text(finding: Finding, lines: list[str] | None, paint: _Paint) -> list[str]:
     out = [format_concise(finding, paint)]
     if lines is not None and 1 <= finding.line <= len(lines):
-        number = str(finding.line)
-        gutter = " " * len(number)
-        end = finding.end_column if finding.end_line == finding.line else None
-        source, column, end = _window(lines[finding.line - 1], finding.column, end)
-        source = _printable(source)
-        pad, carets = _caret_line(source, column, end)
-        out += [
-            paint(f"{gutter} |", "blue"),
-            f"{paint(f'{number} |', 'blue')} {source}".rstrip(),
-            f"{paint(f'{gutter} |', 'blue')} {pad}{paint(carets, 'red')}",
-        ]
+        rows = _span_rows(finding, lines)
+        gutter = " " * len(str(rows[-1][0]))
+        out.append(paint(f"{gutter} |", "blue"))
+        for number, start, end in rows:
+            if number == 0:
+                out.append(paint(f"{'.' * len(gutter)} |", "blue") + " ...")
+                continue
+            source, column, stop = _window(lines[number - 1], start, end)
+            source = _printable(source)
+            pad, carets = _caret_line(source, column, stop)
+            out += [
+                f"{paint(f'{number:>{len(gutter)}} |', 'blue')} {source}".rstrip(),
+                f"{paint(f'{gutter} |', 'blue')} {pad}{paint(carets, 'red')}",
+            ]
         if finding.fix is not None:
             unsafe = " (unsafe fix)" if finding.fix.safety == "unsafe" else ""
             out.append(f"{gutter} {paint('= help:', 'cyan')} {finding.fix.title}{unsafe}")
