@@ -135,3 +135,12 @@ def test_api_check_and_fix_source(tmp_path: Path) -> None:
     assert tradelint_api.check_source(result.text, tmp_path / "m.py") == []
     (tmp_path / "m.py").write_text(source, encoding="utf-8")
     assert [f.code for f in tradelint_api.check_paths([tmp_path / "m.py"])] == ["TRD301"]
+
+
+def test_mypy_also_honours_type_ignore_with_the_rule_code(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    (project / "app.py").write_text(
+        PROGRAM.replace("    asyncio.create_task(work())\n", "    asyncio.create_task(work())  # type: ignore[trd301]\n", 1),
+        encoding="utf-8",
+    )
+    assert _mypy(project) == [(17, "TRD301"), (18, "TRD301")]
