@@ -368,13 +368,18 @@ def _rename_packs(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) 
     return replace(cfg, rename_packs=unique, pack_renames=tuple(r for name in unique for r in load_pack(name).renames))
 
 
-def _flag(key: str) -> Handler:
-    def handler(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
-        if not isinstance(value, bool):
-            raise ConfigError(path, key, f"expected true or false, got {value!r}")
-        return replace(cfg, **{key.replace("-", "_"): value})
+def _bool(path: Path, key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(path, key, f"expected true or false, got {value!r}")
+    return value
 
-    return handler
+
+def _renames_unknown_receivers(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    return replace(cfg, renames_unknown_receivers=_bool(path, "renames-unknown-receivers", value))
+
+
+def _preview(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    return replace(cfg, preview=_bool(path, "preview", value))
 
 
 # In this order: ``extend-*`` after the key they extend, ``ignore`` after ``select``.
@@ -390,8 +395,8 @@ _HANDLERS: tuple[tuple[str, Handler], ...] = (
     ("shutdown-methods", _shutdown_methods),
     ("renames", _renames),
     ("rename-packs", _rename_packs),
-    ("renames-unknown-receivers", _flag("renames-unknown-receivers")),
-    ("preview", _flag("preview")),
+    ("renames-unknown-receivers", _renames_unknown_receivers),
+    ("preview", _preview),
 )
 
 
