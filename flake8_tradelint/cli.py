@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from flake8_tradelint import __version__, runner
+from flake8_tradelint import __version__, interrupts, runner
 from flake8_tradelint.config import Config, ConfigError, config_for, did_you_mean, load_config_file
 from flake8_tradelint.finding import Finding
 from flake8_tradelint.output import FORMATS, MACHINE_FORMATS, Summary, write_findings, write_statistics
@@ -180,7 +180,7 @@ def _report(findings: list[Finding], args: argparse.Namespace, summary: Summary,
 def _run_fix(
     configs: dict[Path, Config], args: argparse.Namespace, progress: Progress, started: float
 ) -> int:
-    from flake8_tradelint.fix.fixer import WriteError, compute_fixes, write_atomically
+    from flake8_tradelint.fix.fixer import compute_fixes, write_fixes
 
     display = {file: str(file) for file in configs}
     display.update({Path(os.path.abspath(file)): str(file) for file in configs})
@@ -198,18 +198,19 @@ def _run_fix(
             )
             print(summary.line(), file=sys.stderr)
         return 1 if outcome.new_texts or outcome.findings else 0
-    failed = 0
-    for path, text in sorted(outcome.new_texts.items()):
-        try:
-            write_atomically(outcome.sources[path], text)
-        except (WriteError, OSError) as exc:
-            failed += 1
-            print(f"tradelint: {exc}", file=sys.stderr)
-    summary = Summary(len(configs), clock() - started, outcome.findings, outcome.fixed)
-    _report(outcome.findings, args, summary, failed == 0)
-    if failed or outcome.internal_errors:
+    failures = write_fixes(outcome, configs)
+    for message in failures:
+        print(f"tradelint: {message}", file=sys.stderr)
+    findings, fixed = outcome.findings, outcome.fixed
+    if failures:
+        # What remains is what is on disk: a fix that was not written is never counted as fixed.
+        findings = runner.check_files(configs).findings
+        fixed = max(outcome.initial - len(findings), 0)
+    summary = Summary(len(configs), clock() - started, findings, fixed)
+    _report(findings, args, summary, not failures and not outcome.internal_errors)
+    if failures or outcome.internal_errors:
         return 2
-    return 1 if outcome.findings else 0
+    return 1 if findings else 0
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -217,9 +218,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    interrupts.install()
     try:
         code = run(argv)
         sys.stdout.flush()
+    except interrupts.Interrupted as exc:  # SIGINT or SIGTERM: workers killed, temp files removed
+        code = exc.code
     except KeyboardInterrupt:
         code = 130
     except BrokenPipeError:

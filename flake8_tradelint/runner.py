@@ -20,6 +20,7 @@ import dataclasses
 import gc
 import errno
 import hashlib
+import multiprocessing
 import os
 import json
 import sys
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NoReturn, Sequence
 
-from flake8_tradelint import __version__
+from flake8_tradelint import __version__, interrupts
 from flake8_tradelint.config import Config
 from flake8_tradelint.context import Project
 from flake8_tradelint.engine import Checker, collector_paused
@@ -112,15 +113,19 @@ def check_files(
     items = [(i, files[i], configs[files[i]]) for i in todo]
     resolutions: dict[tuple[str, tuple[Path, ...]], Path | None] = {}
     failed: set[int] = set()
-    for i, outcome, seen in _check(items, jobs):
-        resolutions.update(seen)
-        if isinstance(outcome, str):
-            result.errors.append((files[i], outcome))
-            failed.add(i)
-            per_file[i] = []
-        else:
-            per_file[i] = outcome
-        tick()
+    outcomes = _check(items, jobs)
+    try:
+        for i, outcome, seen in outcomes:
+            resolutions.update(seen)
+            if isinstance(outcome, str):
+                result.errors.append((files[i], outcome))
+                failed.add(i)
+                per_file[i] = []
+            else:
+                per_file[i] = outcome
+            tick()
+    finally:
+        outcomes.close()  # interrupted between two outcomes: the workers are killed now, not at exit
     if cache is not None:
         fresh = {files[i]: (keys[i], per_file[i] or []) for i in todo if i in keys and i not in failed}
         cache.update(fresh, resolutions, project)
@@ -151,8 +156,9 @@ Outcome = tuple[int, "list[Finding] | str", dict[tuple[str, tuple[Path, ...]], P
 _WORKER_CHECKER: Checker | None = None
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
     global _WORKER_CHECKER
+    interrupts.become_worker(parent)
     _WORKER_CHECKER = Checker()
 
 
@@ -198,9 +204,38 @@ def _check(items: list[Item], jobs: int) -> Iterator[Outcome]:
     # leaves a worker idle when per-byte costs differ (the corpus, 2 workers: wall 0.68x of one
     # process with 2 chunks, 0.52x with 4, 0.63x with 8).
     chunks = [list(chunk) for chunk in _chunks(items, jobs * 2)]
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker) as pool:
-        for outcomes in pool.map(_check_in_worker, chunks):
+    methods = multiprocessing.get_all_start_methods()
+    # Forked workers: each is a child of this process, so the kernel can kill it when we die.
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+    )
+    try:
+        with interrupts.blocked():  # workers start with the signals blocked: see interrupts.py
+            results = pool.map(_check_in_worker, chunks)
+        for outcomes in results:
             yield from outcomes
+    except BaseException:
+        # ^C, SIGTERM, an error, or the consumer gone: kill the workers now. Leaving the ``with``
+        # of an executor waits for every running chunk to finish, and orphans them on SIGTERM.
+        _kill_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _kill_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):
+            pass  # already gone
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        try:
+            process.join(1)
+        except (OSError, ValueError, AssertionError, AttributeError):
+            pass
 
 
 def _chunks(items: list[Item], count: int) -> Iterable[list[Item]]:
@@ -508,16 +543,17 @@ class Cache:
             if created:
                 _write_new(self.folder / ".gitignore", b"# Created by tradelint; safe to delete.\n*\n")
             data = self._encode()
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{CACHE_FILE}.", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                # A rename replaces a link or a FIFO itself and never writes through it; a concurrent
-                # run sees the old cache or the new one.
-                os.replace(tmp, self.folder / CACHE_FILE)
-            except BaseException:  # an error, ^C or SIGTERM: never leave the temporary file
-                _unlink_quietly(tmp)
-                raise
+            with interrupts.deferred():  # a signal cannot land between creating the file and owning it
+                fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{CACHE_FILE}.", suffix=".tmp")
+                try:
+                    with os.fdopen(fd, "wb") as fh:
+                        fh.write(data)
+                    # A rename replaces a link or a FIFO itself and never writes through it; a
+                    # concurrent run sees the old cache or the new one.
+                    os.replace(tmp, self.folder / CACHE_FILE)
+                except BaseException:
+                    _unlink_quietly(tmp)
+                    raise
         except (OSError, UnicodeEncodeError) as exc:
             # A read-only checkout still gets its findings.
             self.warn(f"cannot be written ({getattr(exc, 'strerror', None) or exc})")
