@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import signal
 import threading
@@ -38,6 +39,9 @@ def _handler(signum: int, frame: FrameType | None) -> None:
     if _stopping:
         return  # already unwinding: a second ^C must not interrupt the clean-up itself
     _stopping = True
+    # Unwinding re-enables the paused collector; one full collection over every kept tree would
+    # take longer than the second the run has to end in.
+    gc.set_threshold(0)
     raise Interrupted(signum)
 
 
