@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import ast
 import codecs
+import contextlib
 import ctypes
 import difflib
 import errno
+import fcntl
 import gc
 import io
 import os
 import secrets
+import signal
 import stat
+import threading
+import time
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from flake8_tradelint import interrupts
 from flake8_tradelint.config import Config
@@ -399,63 +404,125 @@ def _write_in(folder_fd: int, source: SourceFile, name: str, data: bytes) -> Non
         raise WriteError(f"{source.path}: read-only, not fixed")
     old_fd = os.open(name, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK | _CLOEXEC, dir_fd=folder_fd)
     try:
-        if not _unchanged(old_fd, info, source.data):
-            raise WriteError(f"{source.path}: changed on disk while fixing, not overwritten")
-        temp = f".{name}.{secrets.token_hex(_TEMP_TOKEN_BYTES)}.tradelint"
-        try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=folder_fd)
-        except OSError as exc:
-            if exc.errno == errno.ENAMETOOLONG:
-                raise WriteError(f"{source.path}: name too long for a temporary file beside it, not fixed") from None
-            raise
-        swapped = False
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-                os.fchmod(fh.fileno(), stat.S_IMODE(info.st_mode))
-                if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
-                    try:
-                        os.fchown(fh.fileno(), info.st_uid, info.st_gid)
-                    except OSError:
-                        pass  # only root may give a file away; the file is then owned by whoever fixed it
-            # Compared last, just before the swap, to keep the window for a concurrent edit small.
+        with _read_lease(old_fd, source) as lease:
             if not _unchanged(old_fd, info, source.data):
                 raise WriteError(f"{source.path}: changed on disk while fixing, not overwritten")
-            swapped = _exchange(folder_fd, temp, name)
-            if not swapped:
-                _replace_and_recheck(folder_fd, source, temp, name, old_fd, info)
-                return
-            _keep_or_undo(folder_fd, source, temp, name, old_fd, info, len(data))
-        except BaseException:
-            if not swapped:
-                _unlink_quietly(temp, folder_fd)
-            raise
+            temp = f".{name}.{secrets.token_hex(_TEMP_TOKEN_BYTES)}.tradelint"
+            try:
+                fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=folder_fd)
+            except OSError as exc:
+                if exc.errno == errno.ENAMETOOLONG:
+                    raise WriteError(f"{source.path}: name too long for a temporary file beside it, not fixed") from None
+                raise
+            swapped = False
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                    os.fchmod(fh.fileno(), stat.S_IMODE(info.st_mode))
+                    if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+                        try:
+                            os.fchown(fh.fileno(), info.st_uid, info.st_gid)
+                        except OSError:
+                            pass  # only root may give a file away; the file is then owned by whoever fixed it
+                # Compared last, just before the swap, to keep the window for a concurrent edit small.
+                if not _unchanged(old_fd, info, source.data):
+                    raise WriteError(f"{source.path}: changed on disk while fixing, not overwritten")
+                swapped = _exchange(folder_fd, temp, name)
+                if not swapped:
+                    _replace_and_recheck(folder_fd, source, temp, name, old_fd, info)
+                    return
+                _keep_or_undo(folder_fd, source, temp, name, old_fd, info, len(data), lease)
+            except BaseException:
+                if not swapped:
+                    _unlink_quietly(temp, folder_fd)
+                raise
     finally:
         os.close(old_fd)
     _fsync_folder(folder_fd)
 
 
+# How long a file that another program holds open for writing is waited for before it is refused.
+LEASE_WAIT_SECONDS = 1.0
+
+
+@contextlib.contextmanager
+def _read_lease(fd: int, source: SourceFile) -> Iterator[bool]:
+    """A Linux read lease on the file read: while it is held, any ``open`` of that file for
+    writing (an append, an editor's save in place) breaks it, so the check after the swap knows
+    whether anyone may have written to the file that is being replaced, even through a
+    descriptor opened after the last compare. A file already open for writing elsewhere cannot be
+    leased: it is waited for, then refused. Yields False where leases are unavailable (not
+    Linux, not the file's owner without CAP_LEASE, a network file system, not the main thread)."""
+    if not hasattr(fcntl, "F_SETLEASE") or threading.current_thread() is not threading.main_thread():
+        yield False
+        return
+    # A broken lease is announced with SIGIO, whose default action ends the process.
+    previous = signal.signal(signal.SIGIO, signal.SIG_IGN)
+    try:
+        deadline = time.monotonic() + LEASE_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
+                break
+            except OSError as exc:
+                if exc.errno != errno.EAGAIN:
+                    yield False  # leases unsupported here: the checks around the swap remain
+                    return
+                if time.monotonic() > deadline:
+                    raise WriteError(
+                        f"{source.path}: open for writing in another program, not overwritten"
+                    ) from None
+                time.sleep(0.005)
+        try:
+            yield True
+        finally:
+            try:
+                fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+            except OSError:
+                pass  # closing the descriptor, just after, releases it too
+    finally:
+        signal.signal(signal.SIGIO, previous)
+
+
+def _lease_intact(fd: int) -> bool:
+    """No one has opened the leased file for writing since the lease was taken."""
+    return bool(fcntl.fcntl(fd, fcntl.F_GETLEASE) == fcntl.F_RDLCK)
+
+
 def _keep_or_undo(
-    folder_fd: int, source: SourceFile, temp: str, name: str, old_fd: int, info: os.stat_result, size: int
+    folder_fd: int,
+    source: SourceFile,
+    temp: str,
+    name: str,
+    old_fd: int,
+    info: os.stat_result,
+    size: int,
+    lease: bool,
 ) -> None:
     """After the swap, ``temp`` names what was at ``name``: the file read, unless someone edited it."""
     try:
         replaced = os.stat(temp, dir_fd=folder_fd, follow_symlinks=False)
-        same = (replaced.st_dev, replaced.st_ino) == (info.st_dev, info.st_ino) and _unchanged(old_fd, info, source.data)
+        same = (
+            (replaced.st_dev, replaced.st_ino) == (info.st_dev, info.st_ino)
+            and _unchanged(old_fd, info, source.data)
+            and (not lease or _lease_intact(old_fd))
+        )
     except OSError:
         same = False
     if same:
         os.unlink(temp, dir_fd=folder_fd)
         return
-    # Someone edited the file between the last compare and the swap: put their file back.
+    # Someone edited the file, or is opening it to write, since the last compare: give the name
+    # back to their file (the lease, released by the caller, then lets their open go on).
     new_fd = os.open(name, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK | _CLOEXEC, dir_fd=folder_fd)
     try:
         new_info = os.fstat(new_fd)
         if not _exchange(folder_fd, temp, name):
             raise WriteError(f"{source.path}: changed on disk while fixing; the edit is in {temp}")
-        touched = os.fstat(new_fd).st_size != size or new_info.st_mtime_ns != os.fstat(new_fd).st_mtime_ns
+        after = os.fstat(new_fd)
+        touched = after.st_size != size or new_info.st_mtime_ns != after.st_mtime_ns
     finally:
         os.close(new_fd)
     if touched:  # and ours was edited in the instant it had the name: keep that too
