@@ -213,12 +213,31 @@ def _run_fix(
     return 1 if findings else 0
 
 
+def _ensure_streams() -> None:
+    """A closed stdout or stderr (``>&-``) is /dev/null: output is lost, never crashes the run or
+    lands in the other stream (``print(file=None)`` would write the summary into JSON on stdout);
+    and no file tradelint opens can take descriptor 1 or 2 and receive the report."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
+    interrupts.install()
+    _ensure_streams()
     # A path or identifier the terminal's encoding cannot show must not crash the run.
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    interrupts.install()
     try:
         code = run(argv)
         sys.stdout.flush()
@@ -231,7 +250,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         code = 1
+    except OSError as exc:  # stdout on a full disk, /dev/full, a closed descriptor
+        if exc.filename is not None:
+            raise
+        _quietly_report(f"tradelint: error: cannot write the report: {exc.strerror or exc}")
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 2
     runner.exit_now(code)
+
+
+def _quietly_report(message: str) -> None:
+    try:
+        print(message, file=sys.stderr)
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -141,8 +141,12 @@ def exit_now(code: int) -> NoReturn:
     one by one at interpreter exit took longer than the check itself (22 s of CPU after a 17 s
     check of the corpus). The operating system takes the memory back at once (as mypy does).
     """
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass  # a closed or full stream: what could be said is lost, the exit status is not
     os._exit(code)
 
 
