@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from flake8_tradelint import __version__, interrupts, runner
-from flake8_tradelint.config import Config, ConfigError, config_for, did_you_mean, load_config_file
+from flake8_tradelint.config import (
+    Config,
+    ConfigError,
+    config_for,
+    did_you_mean,
+    load_config_file,
+    non_empty_path,
+)
 from flake8_tradelint.finding import Finding
 from flake8_tradelint.output import FORMATS, MACHINE_FORMATS, Summary, write_findings, write_statistics
 from flake8_tradelint.progress import Progress
@@ -33,7 +40,10 @@ class UsageError(Exception):
 
 
 def _code_list(value: str) -> tuple[str, ...]:
-    codes = tuple(c.strip() for c in value.split(",") if c.strip())
+    codes = tuple(c.strip() for c in value.split(","))
+    if not all(codes):
+        # ``--select ""`` would check nothing and pass: a variable left empty in a script.
+        raise argparse.ArgumentTypeError(f"empty rule code in {value!r}; give codes or prefixes like 'TRD3,TRD401'")
     known = all_codes()
     for code in codes:
         if not any(k.startswith(code) for k in known):
@@ -47,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Find dataclass constants without ClassVar, unclosed async resources, "
         "dangling asyncio tasks and stale renamed attributes.",
     )
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders to check")
+    parser.add_argument("paths", nargs="+", type=non_empty_path, metavar="PATH", help="files or folders to check")
     parser.add_argument("--select", type=_code_list, help="comma-separated codes or prefixes to report")
     parser.add_argument("--ignore", type=_code_list, default=(), help="comma-separated codes or prefixes to skip")
     parser.add_argument(
@@ -62,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--statistics", action="store_true", help="print counts per code instead of the findings")
     parser.add_argument("-q", "--quiet", action="store_true", help="print the findings only: no summary, no progress")
-    parser.add_argument("--config", type=Path, help="a pyproject.toml to use instead of the nearest one")
+    parser.add_argument("--config", type=non_empty_path, help="a pyproject.toml to use instead of the nearest one")
     parser.add_argument(
         "--force-exclude",
         action="store_true",

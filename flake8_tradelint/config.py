@@ -6,10 +6,12 @@ Every front-end (CLI, flake8 plugin, mypy plugin) asks :func:`config_for` and ge
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import keyword
 import os
 import sys
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -157,6 +159,13 @@ class Config:
             current = current.parent
 
 
+def non_empty_path(value: str) -> Path:
+    """A path given as a command-line argument; ``""`` would silently mean the current folder."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("empty path")
+    return Path(value)
+
+
 def _longest_match(code: str, prefixes: tuple[str, ...]) -> int:
     """Length of the longest prefix of ``code`` among ``prefixes``; -1 when none matches."""
     return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
@@ -172,10 +181,30 @@ def _is_identifier(name: str) -> bool:
     return name.isidentifier() and not keyword.iskeyword(name)
 
 
+def identifier(name: str) -> str:
+    """``name`` as Python reads it in source: NFKC-normalised (PEP 3131), so ``ﬁeld`` (a
+    ligature) or a decomposed ``café`` in the configuration means the attribute the code names."""
+    return unicodedata.normalize("NFKC", name)
+
+
+def _dotted(name: str) -> str:
+    return ".".join(identifier(part) for part in name.split("."))
+
+
 def _string_list(path: Path, key: str, value: object) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(path, key, f"expected a list of strings, got {value!r}")
+    for entry in value:
+        if not entry.strip():
+            # ``exclude = [""]`` or ``select = [" "]``: almost always a template left unfilled.
+            raise ConfigError(path, key, f"empty entry {entry!r}; remove it or give a value")
     return tuple(value)
+
+
+def _non_empty(path: Path, key: str, values: tuple[str, ...], meaning: str) -> tuple[str, ...]:
+    if not values:
+        raise ConfigError(path, key, f"empty list: {meaning}; remove the key or give a value")
+    return values
 
 
 def _codes(path: Path, key: str, value: object) -> tuple[str, ...]:
@@ -209,7 +238,8 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
             raise ConfigError(path, key, f"unknown key{hint}")
     cfg = Config(root=path.parent.resolve(), source=path)
     if "select" in data:
-        cfg = replace(cfg, select=_codes(path, "select", data["select"]))
+        select = _non_empty(path, "select", _codes(path, "select", data["select"]), "it would select no rule")
+        cfg = replace(cfg, select=select)
     if "ignore" in data:
         cfg = replace(cfg, ignore=_codes(path, "ignore", data["ignore"]))
         both = [code for code in cfg.ignore if "select" in data and code in cfg.select]
@@ -219,11 +249,20 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     if "per-file-ignores" in data:
         table = _table(path, "per-file-ignores", data["per-file-ignores"])
         for glob in table:
+            if not glob.strip():
+                raise ConfigError(path, f"per-file-ignores.{glob!r}", "empty glob; remove it or give a pattern")
             _globs(path, f"per-file-ignores.{glob}", [glob], negation=True)
         cfg = replace(
             cfg,
             per_file_ignores=tuple(
-                (glob, _codes(path, f"per-file-ignores.{glob}", codes)) for glob, codes in table.items()
+                (
+                    glob,
+                    _non_empty(
+                        path, f"per-file-ignores.{glob}", _codes(path, f"per-file-ignores.{glob}", codes),
+                        "it ignores nothing",
+                    ),
+                )
+                for glob, codes in table.items()
             ),
         )
     if "exclude" in data:
@@ -236,15 +275,20 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
                 raise ConfigError(path, f"resources.{ctor}", "expected a dotted name like 'mylib.Client'")
             if not isinstance(method, str) or not _is_identifier(method):
                 raise ConfigError(path, f"resources.{ctor}", f"expected a close method name, got {method!r}")
-            resources.append((ctor, method))
+            resources.append((_dotted(ctor), identifier(method)))
         cfg = replace(cfg, resources=tuple(resources))
     if "task-owners" in data:
-        cfg = replace(cfg, task_owners=_string_list(path, "task-owners", data["task-owners"]))
+        owners = _string_list(path, "task-owners", data["task-owners"])
+        for owner in owners:
+            if not all(_is_identifier(part) for part in owner.split(".")):
+                raise ConfigError(path, "task-owners", f"'{owner}' is not a dotted name like 'hass.async_create_task'")
+        cfg = replace(cfg, task_owners=tuple(_dotted(owner) for owner in owners))
     if "shutdown-methods" in data:
         names = _string_list(path, "shutdown-methods", data["shutdown-methods"])
         for name in names:
             if not _is_identifier(name):
                 raise ConfigError(path, "shutdown-methods", f"'{name}' is not a method name")
+        names = tuple(identifier(n) for n in names)
         cfg = replace(cfg, shutdown_methods=SHUTDOWN_METHODS + tuple(n for n in names if n not in SHUTDOWN_METHODS))
     if "renames" in data:
         cfg = replace(cfg, renames=_parse_renames(path, _table(path, "renames", data["renames"])))
@@ -288,6 +332,13 @@ def _parse_renames(path: Path, table: Mapping[str, Any]) -> tuple[Rename, ...]:
             raise ConfigError(path, where, f"the new name must be an identifier, got {new!r}")
         if new == parts[-1]:
             raise ConfigError(path, where, "renames an attribute to itself")
+        # Compared as Python compares identifiers: ``ﬁeld`` is ``field`` once parsed.
+        parts = [identifier(p) for p in parts]
+        new = identifier(new)
+        if new == parts[-1]:
+            raise ConfigError(
+                path, where, f"renames an attribute to itself: '{new}' once NFKC-normalised, as Python reads names"
+            )
         owner = ".".join(parts[:-1]) or None
         renames.append(Rename(owner, parts[-1], new))
     by_owner = {(r.owner, r.old): r.new for r in renames}

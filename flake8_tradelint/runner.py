@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NoReturn, Sequence
 
 from flake8_tradelint import __version__, interrupts
-from flake8_tradelint.config import Config
+from flake8_tradelint.config import Config, non_empty_path
 from flake8_tradelint.context import Project
 from flake8_tradelint.engine import Checker, collector_paused
 from flake8_tradelint.files import UnreadableFile, read_source_bytes
@@ -63,7 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="check in N processes ('auto': one per core); the output is the same for any N",
     )
     parser.add_argument(
-        "--cache-dir", type=Path, default=DEFAULT_CACHE_DIR,
+        "--cache-dir", type=non_empty_path, default=DEFAULT_CACHE_DIR,
         help="where to keep results between runs (default: .tradelint_cache; safe to delete)",
     )
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
