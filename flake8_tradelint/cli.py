@@ -10,8 +10,16 @@ import time
 from pathlib import Path
 from typing import Iterator, Sequence, TextIO
 
-from flake8_tradelint import __version__, runner
-from flake8_tradelint.config import Config, ConfigError, config_for, did_you_mean, load_config_file, print_error
+from flake8_tradelint import __version__, interrupts, runner
+from flake8_tradelint.config import (
+    Config,
+    ConfigError,
+    config_for,
+    did_you_mean,
+    load_config_file,
+    non_empty_path,
+    print_error,
+)
 from flake8_tradelint.finding import Finding
 from flake8_tradelint.output import FORMATS, MACHINE_FORMATS, Summary, write_findings, write_statistics
 from flake8_tradelint.progress import Progress
@@ -33,9 +41,10 @@ class UsageError(Exception):
 
 
 def _code_list(value: str) -> tuple[str, ...]:
-    codes = tuple(c.strip() for c in value.split(",") if c.strip())
-    if not codes:
-        raise argparse.ArgumentTypeError("expected rule codes or prefixes, got nothing")
+    codes = tuple(c.strip() for c in value.split(","))
+    if not all(codes):
+        # ``--select ""`` would check nothing and pass: a variable left empty in a script.
+        raise argparse.ArgumentTypeError(f"empty rule code in {value!r}; give codes or prefixes like 'TRD3,TRD401'")
     known = all_codes()
     for code in codes:
         if code != "ALL" and not any(k.startswith(code) for k in known):
@@ -81,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATH",
+        "paths", nargs="*", type=non_empty_path, metavar="PATH",
         help="files or folders to check (default: .); '-' reads one file from standard input",
     )
     parser.add_argument(
@@ -118,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--statistics", action="store_true", help="print counts per code instead of the findings")
     parser.add_argument("-q", "--quiet", action="store_true", help="print the findings only: no summary, no progress")
-    parser.add_argument("--config", type=Path, help="a pyproject.toml to use instead of the nearest one")
+    parser.add_argument("--config", type=non_empty_path, help="a pyproject.toml to use instead of the nearest one")
     parser.add_argument(
         "--force-exclude",
         action="store_true",
@@ -307,7 +316,7 @@ def _report(
 def _run_fix(
     configs: dict[Path, Config], args: argparse.Namespace, progress: Progress, started: float
 ) -> int:
-    from flake8_tradelint.fix.fixer import WriteError, compute_fixes, write_atomically
+    from flake8_tradelint.fix.fixer import compute_fixes, write_fixes
 
     display = {file: str(file) for file in configs}
     display.update({Path(os.path.abspath(file)): str(file) for file in configs})
@@ -325,21 +334,42 @@ def _run_fix(
             )
             print(summary.line(), file=sys.stderr)
         return _findings_status(args, bool(outcome.new_texts or outcome.findings))
-    failed = 0
-    for path, text in sorted(outcome.new_texts.items()):
-        try:
-            write_atomically(outcome.sources[path], text)
-        except (WriteError, OSError) as exc:
-            failed += 1
-            print(f"tradelint: {exc}", file=sys.stderr)
-    summary = Summary(len(configs), clock() - started, outcome.findings, outcome.fixed)
-    _report(outcome.findings, args, summary, failed == 0)
-    if failed or outcome.internal_errors:
+    failures = write_fixes(outcome, configs)
+    for message in failures:
+        print(f"tradelint: {message}", file=sys.stderr)
+    findings, fixed = outcome.findings, outcome.fixed
+    if failures:
+        # What remains is what is on disk: a fix that was not written is never counted as fixed.
+        findings = runner.check_files(configs).findings
+        fixed = max(outcome.initial - len(findings), 0)
+    summary = Summary(len(configs), clock() - started, findings, fixed)
+    _report(findings, args, summary, not failures and not outcome.internal_errors)
+    if failures or outcome.internal_errors:
         return 2
-    return _findings_status(args, bool(outcome.findings))
+    return _findings_status(args, bool(findings))
+
+
+def _ensure_streams() -> None:
+    """A closed stdout or stderr (``>&-``) is /dev/null: output is lost, never crashes the run or
+    lands in the other stream (``print(file=None)`` would write the summary into JSON on stdout);
+    and no file tradelint opens can take descriptor 1 or 2 and receive the report."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    interrupts.install()
+    _ensure_streams()
     # A path or identifier the terminal's encoding cannot show must not crash the run.
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
@@ -347,6 +377,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         code = run(argv)
         sys.stdout.flush()
+    except interrupts.Interrupted as exc:  # SIGINT or SIGTERM: workers killed, temp files removed
+        code = exc.code
     except KeyboardInterrupt:
         code = 130
     except BrokenPipeError:
@@ -354,7 +386,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         code = 1
+    except OSError as exc:  # stdout on a full disk, /dev/full, a closed descriptor
+        if exc.filename is not None:
+            raise
+        _quietly_report(f"tradelint: error: cannot write the report: {exc.strerror or exc}")
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 2
     runner.exit_now(code)
+
+
+def _quietly_report(message: str) -> None:
+    try:
+        print(message, file=sys.stderr)
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

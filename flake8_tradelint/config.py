@@ -6,11 +6,13 @@ Every front-end (CLI, flake8 plugin, mypy plugin) asks :func:`config_for` and ge
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import keyword
 import os
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
@@ -212,6 +214,13 @@ class Config:
             current = current.parent
 
 
+def non_empty_path(value: str) -> Path:
+    """A path given as a command-line argument; ``""`` would silently mean the current folder."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("empty path")
+    return Path(value)
+
+
 def _longest_match(code: str, prefixes: tuple[str, ...]) -> int:
     """Length of the longest prefix of ``code`` among ``prefixes``; -1 when none matches.
     ``ALL`` (ruff's selector for every rule) is the empty prefix: the least specific."""
@@ -228,10 +237,30 @@ def _is_identifier(name: str) -> bool:
     return name.isidentifier() and not keyword.iskeyword(name)
 
 
+def identifier(name: str) -> str:
+    """``name`` as Python reads it in source: NFKC-normalised (PEP 3131), so ``ﬁeld`` (a
+    ligature) or a decomposed ``café`` in the configuration means the attribute the code names."""
+    return unicodedata.normalize("NFKC", name)
+
+
+def _dotted(name: str) -> str:
+    return ".".join(identifier(part) for part in name.split("."))
+
+
 def _string_list(path: Path, key: str, value: object) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(path, key, f"expected a list of strings, got {value!r}")
+    for entry in value:
+        if not entry.strip():
+            # ``exclude = [""]`` or ``select = [" "]``: almost always a template left unfilled.
+            raise ConfigError(path, key, f"empty entry {entry!r}; remove it or give a value")
     return tuple(value)
+
+
+def _non_empty(path: Path, key: str, values: tuple[str, ...], meaning: str) -> tuple[str, ...]:
+    if not values:
+        raise ConfigError(path, key, f"empty list: {meaning}; remove the key or give a value")
+    return values
 
 
 def _codes(path: Path, key: str, value: object) -> tuple[str, ...]:
@@ -291,7 +320,7 @@ Handler = Callable[[Config, Path, Any, Mapping[str, Any]], Config]
 
 
 def _select(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
-    return replace(cfg, select=_codes(path, "select", value))
+    return replace(cfg, select=_non_empty(path, "select", _codes(path, "select", value), "it would select no rule"))
 
 
 def _extend_select(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
@@ -314,10 +343,20 @@ def _extend_ignore(cfg: Config, path: Path, value: Any, data: Mapping[str, Any])
 def _per_file_ignores(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
     table = _table(path, "per-file-ignores", value)
     for glob in table:
+        if not glob.strip():
+            raise ConfigError(path, f"per-file-ignores.{glob!r}", "empty glob; remove it or give a pattern")
         _globs(path, f"per-file-ignores.{glob}", [glob], negation=True)
     return replace(
         cfg,
-        per_file_ignores=tuple((glob, _codes(path, f"per-file-ignores.{glob}", codes)) for glob, codes in table.items()),
+        per_file_ignores=tuple(
+            (
+                glob,
+                _non_empty(
+                    path, f"per-file-ignores.{glob}", _codes(path, f"per-file-ignores.{glob}", codes), "it ignores nothing"
+                ),
+            )
+            for glob, codes in table.items()
+        ),
     )
 
 
@@ -334,12 +373,16 @@ def _resources(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> 
             raise ConfigError(path, f"resources.{ctor}", "expected a dotted name like 'mylib.Client'")
         if not isinstance(method, str) or not _is_identifier(method):
             raise ConfigError(path, f"resources.{ctor}", f"expected a close method name, got {method!r}")
-        resources.append((ctor, method))
+        resources.append((_dotted(ctor), identifier(method)))
     return replace(cfg, resources=tuple(resources))
 
 
 def _task_owners(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
-    return replace(cfg, task_owners=_string_list(path, "task-owners", value))
+    owners = _string_list(path, "task-owners", value)
+    for owner in owners:
+        if not all(_is_identifier(part) for part in owner.split(".")):
+            raise ConfigError(path, "task-owners", f"'{owner}' is not a dotted name like 'hass.async_create_task'")
+    return replace(cfg, task_owners=tuple(_dotted(owner) for owner in owners))
 
 
 def _shutdown_methods(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
@@ -347,6 +390,7 @@ def _shutdown_methods(cfg: Config, path: Path, value: Any, data: Mapping[str, An
     for name in names:
         if not _is_identifier(name):
             raise ConfigError(path, "shutdown-methods", f"'{name}' is not a method name")
+    names = tuple(identifier(n) for n in names)
     return replace(cfg, shutdown_methods=SHUTDOWN_METHODS + tuple(n for n in names if n not in SHUTDOWN_METHODS))
 
 
@@ -411,6 +455,13 @@ def _parse_renames(path: Path, table: Mapping[str, Any]) -> tuple[Rename, ...]:
             raise ConfigError(path, where, f"the new name must be an identifier, got {new!r}")
         if new == parts[-1]:
             raise ConfigError(path, where, "renames an attribute to itself")
+        # Compared as Python compares identifiers: ``ﬁeld`` is ``field`` once parsed.
+        parts = [identifier(p) for p in parts]
+        new = identifier(new)
+        if new == parts[-1]:
+            raise ConfigError(
+                path, where, f"renames an attribute to itself: '{new}' once NFKC-normalised, as Python reads names"
+            )
         owner = ".".join(parts[:-1]) or None
         renames.append(Rename(owner, parts[-1], new))
     by_owner = {(r.owner, r.old): r.new for r in renames}

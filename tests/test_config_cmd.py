@@ -145,7 +145,7 @@ def test_each_file_uses_its_nearest_configuration(tmp_path: Path, capsys: pytest
     assert capsys.readouterr().out.splitlines()[1] == f"# From: {tmp_path / 'b' / 'pyproject.toml'}"
 
     # --config replaces every one of them, for every file; its globs are rooted at its folder.
-    override = write(tmp_path / "ci" / "tradelint.toml", "[tool.tradelint]\nselect = ['TRD2']\n")
+    override = write(tmp_path / "ci" / "tradelint.toml", "select = ['TRD2']\n")  # the table itself, as ruff.toml
     assert run([str(tmp_path), "--output-format", "concise", "-q", "--config", str(override)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert sorted(Path(line.split(":")[0]).relative_to(tmp_path).as_posix() for line in out) == [

@@ -82,6 +82,35 @@ FAULTS: list[tuple[str, bytes, str]] = [
      ":2:13: [tool.tradelint] key 'renames.spot_map': the new name must be an identifier, got 3"),
     ("rename-bad-old", b"[tool.tradelint]\nrenames = { 'pkg..a' = 'b' }\n",
      ":2:13: [tool.tradelint] key 'renames.pkg..a': expected 'old_name' or 'package.module.Class.old_name'"),
+    # empty or blank values: each would silently check nothing, or everything
+    ("select-empty-list", b"[tool.tradelint]\nselect = []\n",
+     ":2:1: [tool.tradelint] key 'select': empty list: it would select no rule; remove the key or give a value"),
+    ("select-blank", b"[tool.tradelint]\nselect = ['']\n", ":2:1: [tool.tradelint] key 'select': empty entry ''; remove it or give a value"),
+    ("ignore-blank", b"[tool.tradelint]\nignore = [' ']\n", ":2:1: [tool.tradelint] key 'ignore': empty entry ' '; remove it or give a value"),
+    ("exclude-blank", b"[tool.tradelint]\nexclude = ['']\n", ":2:1: [tool.tradelint] key 'exclude': empty entry ''; remove it or give a value"),
+    ("per-file-ignores-blank-glob", b"[tool.tradelint]\nper-file-ignores = { '' = ['TRD3'] }\n",
+     ":2:22: [tool.tradelint] key 'per-file-ignores.''': empty glob; remove it or give a pattern"),
+    ("per-file-ignores-no-codes", b"[tool.tradelint]\nper-file-ignores = { 'tests/*' = [] }\n",
+     ":2:22: [tool.tradelint] key 'per-file-ignores.tests/*': empty list: it ignores nothing; remove the key or give a value"),
+    ("per-file-ignores-blank-code", b"[tool.tradelint]\nper-file-ignores = { 'tests/*' = [''] }\n",
+     ":2:22: [tool.tradelint] key 'per-file-ignores.tests/*': empty entry ''; remove it or give a value"),
+    ("task-owners-blank", b"[tool.tradelint]\ntask-owners = ['hass.async_create_task', '']\n",
+     ":2:1: [tool.tradelint] key 'task-owners': empty entry ''; remove it or give a value"),
+    ("task-owners-not-a-name", b"[tool.tradelint]\ntask-owners = ['hass.']\n",
+     ":2:1: [tool.tradelint] key 'task-owners': 'hass.' is not a dotted name like 'hass.async_create_task'"),
+    ("shutdown-methods-blank", b"[tool.tradelint]\nshutdown-methods = ['']\n",
+     ":2:1: [tool.tradelint] key 'shutdown-methods': empty entry ''; remove it or give a value"),
+    ("rename-packs-blank", b"[tool.tradelint]\nrename-packs = ['']\n",
+     ":2:1: [tool.tradelint] key 'rename-packs': empty entry ''; remove it or give a value"),
+    ("resources-blank-method", b"[tool.tradelint]\nresources = { 'lib.Client' = '' }\n",
+     ":2:15: [tool.tradelint] key 'resources.lib.Client': expected a close method name, got ''"),
+    ("rename-blank-key", b"[tool.tradelint]\nrenames = { '' = 'b' }\n",
+     ":2:1: [tool.tradelint] key 'renames.': expected 'old_name' or 'package.module.Class.old_name'"),
+    ("rename-blank-new", b"[tool.tradelint]\nrenames = { 'a' = '' }\n",
+     ":2:13: [tool.tradelint] key 'renames.a': the new name must be an identifier, got ''"),
+    # names compared as Python reads them (NFKC): a ligature is the plain name
+    ("rename-to-itself-nfkc", "[tool.tradelint]\nrenames = { 'field' = '\ufb01eld' }\n".encode(),
+     ":2:13: [tool.tradelint] key 'renames.field': renames an attribute to itself: 'field' once NFKC-normalised, as Python reads names"),
 ]
 
 
@@ -234,3 +263,61 @@ def test_select_and_ignore_precedence(
     assert run([str(tmp_path), *args]) == (1 if reported else 0)
     out = capsys.readouterr().out
     assert (": TRD301 " in out) == reported
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--select", ""], "argument --select: empty rule code in ''; give codes or prefixes like 'TRD3,TRD401'"),
+        (["--select", " "], "argument --select: empty rule code in ' '; give codes or prefixes like 'TRD3,TRD401'"),
+        (["--select", "TRD3,"], "argument --select: empty rule code in 'TRD3,'; give codes or prefixes like 'TRD3,TRD401'"),
+        (["--ignore", ""], "argument --ignore: empty rule code in ''; give codes or prefixes like 'TRD3,TRD401'"),
+        (["--config", ""], "argument --config: empty path"),
+        (["--cache-dir", ""], "argument --cache-dir: empty path"),
+    ],
+)
+def test_empty_flag_values_are_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    bug = tmp_path / "bug.py"
+    bug.write_text(BUG, encoding="utf-8")
+    with pytest.raises(SystemExit) as exc:
+        run([*args, str(bug)])
+    assert exc.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"tradelint: error: {message}"
+
+
+@pytest.mark.parametrize(
+    ("command", "prog"), [([], "tradelint"), (["config"], "tradelint config"), (["renames", "--since", "HEAD"], "tradelint renames")]
+)
+def test_an_empty_path_is_an_error(capsys: pytest.CaptureFixture[str], command: list[str], prog: str) -> None:
+    with pytest.raises(SystemExit) as exc:
+        run([*command, ""])
+    assert exc.value.code == 2
+    name = "PATH" if prog != "tradelint renames" else "path"
+    assert capsys.readouterr().err.splitlines()[-1] == f"{prog}: error: argument {name}: empty path"
+
+
+RENAMED = "def f(vat):\n    return vat.{name}\n"
+
+
+@pytest.mark.parametrize(
+    ("old", "written"),
+    [("\ufb01eld_old", "field_old"), ("cafe\u0301_old", "caf\u00e9_old")],
+    ids=["ligature", "decomposed"],
+)
+def test_rename_keys_match_identifiers_as_python_reads_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, written: str
+) -> None:
+    """A key written with a ligature or in NFD names the attribute Python sees; the new name is
+    written NFKC-normalised, and a second run finds nothing left to fix."""
+    (tmp_path / "pyproject.toml").write_text(
+        f"[tool.tradelint]\nrenames = {{ '{old}' = 'ne\u0301w_name' }}\n", encoding="utf-8"
+    )
+    code = tmp_path / "code.py"
+    code.write_text(RENAMED.format(name=written), encoding="utf-8")
+    assert run(["--no-cache", "--fix", "--unsafe-fixes", str(code)]) == 0
+    assert code.read_text(encoding="utf-8") == RENAMED.format(name="n\u00e9w_name")
+    capsys.readouterr()
+    clear_cache()
+    assert run(["--no-cache", "--output-format", "concise", str(code)]) == 0

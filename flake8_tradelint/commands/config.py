@@ -10,7 +10,15 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from flake8_tradelint.config import KNOWN_KEYS, Config, ConfigError, config_for, load_config_file, print_error
+from flake8_tradelint.config import (
+    KNOWN_KEYS,
+    Config,
+    ConfigError,
+    config_for,
+    load_config_file,
+    non_empty_path,
+    print_error,
+)
 
 TomlValue = str | bool | int | list["TomlValue"] | dict[str, "TomlValue"]
 FIELD_TYPES = {f.name: f.type for f in dataclasses.fields(Config)}
@@ -75,8 +83,8 @@ def main(argv: Sequence[str]) -> int:
         prog="tradelint config",
         description="Print the configuration that applies to PATH and the file it comes from.",
     )
-    parser.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH")
-    parser.add_argument("--config", type=Path, help="a pyproject.toml to use instead of the nearest one")
+    parser.add_argument("path", nargs="?", type=non_empty_path, default=Path("."), metavar="PATH")
+    parser.add_argument("--config", type=non_empty_path, help="a pyproject.toml to use instead of the nearest one")
     args = parser.parse_args(argv)
     path: Path = args.path
     if not path.exists():

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from flake8_tradelint.analysis.uses import self_name
-from flake8_tradelint.config import Config, ConfigError, Rename, config_for, print_error
+from flake8_tradelint.config import Config, ConfigError, Rename, config_for, non_empty_path, print_error
 from flake8_tradelint.context import FUNCTION_NODES, Project, parse_module
 from flake8_tradelint.engine import Checker
 from flake8_tradelint.finding import Finding
@@ -263,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
         "[tool.tradelint] renames entries, and report accesses that still use the old names.",
     )
     parser.add_argument("--since", required=True, metavar="REV", help="a commit, tag or branch to compare with")
-    parser.add_argument("path", nargs="?", type=Path, default=Path("."), help="inside the git repository (default: .)")
+    parser.add_argument("path", nargs="?", type=non_empty_path, default=Path("."), help="inside the git repository (default: .)")
     return parser
 
 
