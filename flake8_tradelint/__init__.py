@@ -4,4 +4,4 @@ The rules live here once; the flake8 plugin, the ``tradelint`` command and the m
 thin front-ends over :func:`flake8_tradelint.engine.check_source`.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

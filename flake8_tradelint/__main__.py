@@ -1,3 +1,21 @@
-from flake8_tradelint.cli import main
+"""``python -m flake8_tradelint`` and the ``tradelint`` script: SIGINT and SIGTERM are handled
+from the first moment, before the rest of tradelint is imported."""
 
-main()
+from __future__ import annotations
+
+import os
+
+from flake8_tradelint import interrupts
+
+
+def main() -> None:
+    interrupts.install()
+    try:
+        from flake8_tradelint.cli import main as run_cli
+    except interrupts.Interrupted as exc:
+        os._exit(exc.code)
+    run_cli()
+
+
+if __name__ == "__main__":
+    main()

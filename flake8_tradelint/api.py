@@ -1,107 +1,119 @@
-"""Entry points for front-ends that hold text in memory (the language server): fixes for buffers.
+"""tradelint's Python API: check files or source text, get findings and fixes.
 
-``--fix`` reads its files from the disk (:func:`flake8_tradelint.fix.fixer.compute_fixes`); an
-editor's buffer is newer than the disk. These functions hand the buffers to the same fixer passes
-(``_fix_passes``: the same successive passes, the same refusals of fixes that do not parse, do not
-settle or cannot be encoded), so an edit offered in the editor is the edit ``--fix`` would write
-for the same text.
+Also importable as ``tradelint`` (``import tradelint; tradelint.check_source(...)``). The CLI's
+standard-input mode is built on these functions; the rest of the CLI uses the same engine with a
+cache and worker processes on top.
+
+Configuration is the one the CLI would use for the path (the nearest ``pyproject.toml`` with
+``[tool.tradelint]``) unless ``config`` is given; ``select``/``ignore``/``preview`` then apply
+as the command-line flags do.
+
+>>> findings = check_source("import asyncio\\nasync def f(g):\\n    asyncio.create_task(g())\\n")
+>>> [(f.line, f.code) for f in findings]
+[(3, 'TRD301')]
 """
 
 from __future__ import annotations
 
-import ast
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable
 
-from flake8_tradelint.config import Config
-from flake8_tradelint.context import Project
-from flake8_tradelint.engine import Checker, collector_paused
+from flake8_tradelint.config import Config, config_for
 from flake8_tradelint.finding import Finding
-from flake8_tradelint.fix import fixer
-from flake8_tradelint.fix.fixer import FixOutcome, SourceFile
+
+__all__ = ["Config", "Finding", "FixResult", "check_paths", "check_source", "fix_source", "resolve_config"]
 
 
-def _key(path: Path) -> Path:
-    return Path(os.path.abspath(path))
+@dataclass(frozen=True)
+class FixResult:
+    """What :func:`fix_source` did: the fixed text (the input when nothing applied), how many
+    findings its fixes repaired, the findings that remain, and why any fix was refused."""
+
+    text: str
+    fixed: int
+    remaining: list[Finding]
+    errors: list[str]
 
 
-def buffer_source(path: Path, text: str) -> SourceFile:
-    """A buffer as the fixer's snapshot of a file: UTF-8, as editors hand text over."""
-    return SourceFile(_key(path), text.encode("utf-8", "surrogatepass"), "utf-8", False, text)
+def resolve_config(
+    path: str | os.PathLike[str],
+    *,
+    config: Config | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
+    preview: bool = False,
+) -> Config:
+    """The configuration for ``path`` with command-line style selection applied on top."""
+    base = config if config is not None else config_for(Path(path))
+    return base.with_cli(None if select is None else tuple(select), tuple(ignore), preview)
 
 
-def disk_source(path: Path) -> SourceFile | None:
+def check_source(
+    source: str | bytes,
+    path: str | os.PathLike[str] = "stdin.py",
+    *,
+    config: Config | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
+    preview: bool = False,
+) -> list[Finding]:
+    """Findings for ``source`` as if it were the file at ``path`` (its configuration,
+    per-file-ignores and first-party imports apply). Never raises for bad input: a file that
+    cannot be decoded or parsed gives one TRD001 finding."""
+    from flake8_tradelint.engine import Checker
+
+    target = Path(path)
+    cfg = resolve_config(target, config=config, select=select, ignore=ignore, preview=preview)
+    return Checker().check_source(target, source, cfg, display=str(path))
+
+
+def check_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    config: Config | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
+    preview: bool = False,
+) -> list[Finding]:
+    """Findings for the given files (not folders), checked together so that cross-module rules
+    see each other, in the order given."""
+    from flake8_tradelint.engine import Checker
+
+    checker = Checker()
+    found: list[Finding] = []
+    for raw in paths:
+        path = Path(raw)
+        cfg = resolve_config(path, config=config, select=select, ignore=ignore, preview=preview)
+        found.extend(checker.check_path(path, cfg, display=str(raw)))
+    return found
+
+
+def fix_source(
+    source: str | bytes,
+    path: str | os.PathLike[str] = "stdin.py",
+    *,
+    unsafe: bool = False,
+    config: Config | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
+    preview: bool = False,
+) -> FixResult:
+    """Apply the fixes ``tradelint --fix`` (``unsafe``: ``--unsafe-fixes``) would apply to
+    ``source`` as the file at ``path``; nothing is written. The same checks as ``--fix`` guard
+    the result: a fixed text that would not be a sound program is refused (see ``errors``)."""
+    from flake8_tradelint.fix.fixer import SourceFile, compute_fixes
+
+    target = Path(path)
+    cfg = resolve_config(target, config=config, select=select, ignore=ignore, preview=preview)
+    data = source.encode("utf-8") if isinstance(source, str) else source
+    text = source if isinstance(source, str) else None
     try:
-        return SourceFile.read(path)
-    except Exception:  # unreadable or undecodable: the check reports it; never fixed
-        return None
-
-
-class _OnlyOneFix(Checker):
-    """A checker whose findings keep their fix only for one finding (by code and position).
-
-    The fixer applies every applicable fix it is shown; "apply this fix" must apply one, through
-    the same passes and checks, so the others are hidden from it. After the first pass the chosen
-    finding is gone (fixed) and nothing else is applied."""
-
-    def __init__(self, project: Project, target: Path, finding: Finding) -> None:
-        super().__init__(project)
-        self.target = _key(target)
-        self.wanted = (finding.code, finding.line, finding.column, finding.end_line, finding.end_column)
-        self.passes = 0
-
-    def check_source(
-        self,
-        path: Path,
-        source: bytes | str,
-        config: Config,
-        *,
-        display: str | None = None,
-        tree: ast.Module | None = None,
-        apply_noqa: bool = True,
-    ) -> list[Finding]:
-        found = super().check_source(path, source, config, display=display, tree=tree, apply_noqa=apply_noqa)
-        first = self.passes == 0 and _key(path) == self.target
-        if _key(path) == self.target:
-            self.passes += 1
-        return [
-            f if first and (f.code, f.line, f.column, f.end_line, f.end_column) == self.wanted else _without_fix(f)
-            for f in found
-        ]
-
-
-def _without_fix(finding: Finding) -> Finding:
-    if finding.fix is None:
-        return finding
-    return Finding(
-        finding.path, finding.line, finding.column, finding.code, finding.message,
-        finding.end_line, finding.end_column, None,
-    )
-
-
-def fix_buffers(
-    files: Mapping[Path, Config],
-    buffers: Mapping[Path, str],
-    unsafe: bool,
-    only: tuple[Path, Finding] | None = None,
-) -> FixOutcome:
-    """Fixes for ``files`` (their text from ``buffers`` where open, else from the disk), computed
-    as ``--fix`` computes them; nothing is written. Other modules are read from ``buffers`` too
-    (a base class being edited). ``only``: apply that one finding's fix in that file, nothing else.
-
-    ``outcome.new_texts`` holds the fixed text of each changed file, ``outcome.sources`` the text
-    the fixes were computed on."""
-    overlay = {_key(path): text for path, text in buffers.items()}
-    sources: dict[Path, SourceFile] = {}
-    for path in files:
-        key = _key(path)
-        source = buffer_source(key, overlay[key]) if key in overlay else disk_source(key)
-        if source is not None:
-            sources[key] = source
-            overlay[key] = source.text
-    project = Project(overlay=overlay)
-    checker = Checker(project) if only is None else _OnlyOneFix(project, only[0], only[1])
-    display = {path: str(path) for path in files}
-    with collector_paused():
-        return fixer._fix_passes(dict(files), unsafe, display, None, sources, project, checker)
+        read = SourceFile.from_bytes(target, data)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        remaining = check_source(data, path, config=cfg)
+        return FixResult(text if text is not None else data.decode("utf-8", "replace"), 0, remaining, [])
+    outcome = compute_fixes({target: cfg}, unsafe, {target: str(path)}, sources={target: read})
+    new_text = next(iter(outcome.new_texts.values()), read.text)
+    return FixResult(new_text, outcome.fixed, outcome.findings, outcome.errors)

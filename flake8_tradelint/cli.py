@@ -8,10 +8,18 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, Sequence, TextIO
 
-from flake8_tradelint import __version__, runner
-from flake8_tradelint.config import Config, ConfigError, config_for, did_you_mean, load_config_file
+from flake8_tradelint import __version__, interrupts, runner
+from flake8_tradelint.config import (
+    Config,
+    ConfigError,
+    config_for,
+    did_you_mean,
+    load_config_file,
+    non_empty_path,
+    print_error,
+)
 from flake8_tradelint.finding import Finding
 from flake8_tradelint.output import FORMATS, MACHINE_FORMATS, Summary, write_findings, write_statistics
 from flake8_tradelint.progress import Progress
@@ -33,23 +41,81 @@ class UsageError(Exception):
 
 
 def _code_list(value: str) -> tuple[str, ...]:
-    codes = tuple(c.strip() for c in value.split(",") if c.strip())
+    codes = tuple(c.strip() for c in value.split(","))
+    if not all(codes):
+        # ``--select ""`` would check nothing and pass: a variable left empty in a script.
+        raise argparse.ArgumentTypeError(f"empty rule code in {value!r}; give codes or prefixes like 'TRD3,TRD401'")
     known = all_codes()
     for code in codes:
-        if not any(k.startswith(code) for k in known):
+        if code != "ALL" and not any(k.startswith(code) for k in known):
             raise argparse.ArgumentTypeError(f"unknown rule code or prefix '{code}'{did_you_mean(code, known)}")
     return codes
+
+
+def _joined(values: list[tuple[str, ...]] | None) -> tuple[str, ...] | None:
+    """Repeated ``--select A --select B`` add up, as ruff's do."""
+    return None if values is None else tuple(code for codes in values for code in codes)
+
+
+# Every subcommand, with the one line ``--help`` shows for it.
+COMMANDS_HELP = """commands (`tradelint COMMAND --help` for each):
+  check [PATH ...]   check files and folders (the default command; PATH defaults to .)
+  rule CODE          show a rule's documentation
+  rules              list every rule with its code, name, fix safety and status
+  config [PATH]      print the configuration that applies to PATH and where it comes from
+  renames            suggest rename entries from git history (--since REV) or list them
+  server             run the language server over stdio (needs the 'server' extra)
+"""
+
+
+def version_line() -> str:
+    """``tradelint 0.2.0 (parsers: ast of CPython 3.11.7, libcst 1.9.0)``: detection parses
+    with the running interpreter's grammar, fixes with libcst."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        libcst = version("libcst")
+    except PackageNotFoundError:  # pragma: no cover - a broken install
+        libcst = "not installed"
+    interpreter = f"{sys.implementation.name} {'.'.join(map(str, sys.version_info[:3]))}"
+    return f"tradelint {__version__} (parsers: ast of {interpreter.replace('cpython', 'CPython')}, libcst {libcst})"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tradelint",
+        usage="tradelint [check] [OPTIONS] [PATH ...]\n       tradelint {rule,rules,config,renames,server} ...",
         description="Find dataclass constants without ClassVar, unclosed async resources, "
         "dangling asyncio tasks and stale renamed attributes.",
+        epilog=COMMANDS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders to check")
-    parser.add_argument("--select", type=_code_list, help="comma-separated codes or prefixes to report")
-    parser.add_argument("--ignore", type=_code_list, default=(), help="comma-separated codes or prefixes to skip")
+    parser.add_argument(
+        "paths", nargs="*", type=non_empty_path, metavar="PATH",
+        help="files or folders to check (default: .); '-' reads one file from standard input",
+    )
+    parser.add_argument(
+        "--select", type=_code_list, action="append",
+        help="comma-separated codes or prefixes to report, or ALL; replaces the configured "
+        "select and ignore; repeat to add more",
+    )
+    parser.add_argument(
+        "--extend-select", type=_code_list, action="append", metavar="EXTEND_SELECT",
+        help="codes or prefixes to report on top of the selection",
+    )
+    parser.add_argument("--ignore", type=_code_list, action="append", help="comma-separated codes or prefixes to skip")
+    parser.add_argument(
+        "--extend-ignore", type=_code_list, action="append", metavar="EXTEND_IGNORE",
+        help="codes or prefixes to skip on top of --ignore and the configuration",
+    )
+    parser.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when there are findings (errors still exit 2)"
+    )
+    parser.add_argument(
+        "--stdin-filename", type=Path, metavar="PATH",
+        help="the name of the file read from standard input: its configuration, per-file-ignores "
+        "and imports apply (implies '-' when no PATH is given)",
+    )
     parser.add_argument(
         "--output-format",
         choices=FORMATS,
@@ -62,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--statistics", action="store_true", help="print counts per code instead of the findings")
     parser.add_argument("-q", "--quiet", action="store_true", help="print the findings only: no summary, no progress")
-    parser.add_argument("--config", type=Path, help="a pyproject.toml to use instead of the nearest one")
+    parser.add_argument("--config", type=non_empty_path, help="a pyproject.toml to use instead of the nearest one")
     parser.add_argument(
         "--force-exclude",
         action="store_true",
@@ -72,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
     runner.add_arguments(parser)
-    parser.add_argument("--version", action="version", version=f"tradelint {__version__}")
+    parser.add_argument("--version", action="version", version=version_line())
     return parser
 
 
@@ -136,18 +202,25 @@ def run_check(argv: Sequence[str]) -> int:
     started = clock()
     parser = build_parser()
     args = parser.parse_args(argv)
-    select: tuple[str, ...] | None = args.select
-    ignore: tuple[str, ...] = args.ignore
-    both = [code for code in select or () if code in ignore]
-    if both:
-        parser.error(f"{', '.join(both)} both selected and ignored; remove it from one of --select and --ignore")
+    select = _joined(args.select)
+    ignore = _joined(args.ignore) or ()
+    extend_select = _joined(args.extend_select) or ()
+    ignore += _joined(args.extend_ignore) or ()
+    stdin = args.stdin_filename is not None or [str(p) for p in args.paths] == ["-"]
     try:
+        if any(str(p) == "-" for p in args.paths) and (len(args.paths) > 1):
+            raise UsageError("'-' (standard input) cannot be combined with other paths")
         forced = load_config_file(args.config) if args.config is not None else None
-        files = list(dict.fromkeys(discover(args.paths, forced, args.force_exclude)))
+        if stdin:
+            return _run_stdin(args, forced, select, extend_select, ignore, started)
+        files = list(dict.fromkeys(discover(args.paths or [Path(".")], forced, args.force_exclude)))
         # Every configuration is loaded before any file is checked: a bad one stops the run whole.
-        configs = {file: (forced or config_for(file)).with_cli(select, ignore, args.preview) for file in files}
+        configs = {
+            file: (forced or config_for(file)).with_cli(select, ignore, args.preview, extend_select)
+            for file in files
+        }
     except (ConfigError, UsageError) as exc:
-        print(f"tradelint: error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
 
     progress = Progress(len(configs), quiet=args.quiet)
@@ -163,16 +236,80 @@ def run_check(argv: Sequence[str]) -> int:
     _report(findings, args, Summary(len(configs), clock() - started, findings), not result.errors)
     if result.errors:
         return 2
-    return 1 if result.findings else 0
+    return _findings_status(args, bool(result.findings))
 
 
-def _report(findings: list[Finding], args: argparse.Namespace, summary: Summary, successful: bool = True) -> None:
+def _findings_status(args: argparse.Namespace, found: bool) -> int:
+    return 1 if found and not args.exit_zero else 0
+
+
+def _run_stdin(
+    args: argparse.Namespace,
+    forced: Config | None,
+    select: tuple[str, ...] | None,
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    started: float,
+) -> int:
+    """One file read from standard input, checked as if it were at ``--stdin-filename``
+    (default ``stdin.py`` in the current folder), through the Python API. With ``--fix`` the
+    fixed text goes to stdout and the findings to stderr; with ``--diff``, the diff to stdout."""
+    from flake8_tradelint import api
+
+    path = args.stdin_filename or Path("stdin.py")
+    config = (forced or config_for(path)).with_cli(select, ignore, args.preview, extend_select)
+    data = sys.stdin.buffer.read()
+    if args.force_exclude and config.is_excluded(path):
+        if args.fix:
+            sys.stdout.buffer.write(data)
+        return 0
+    if not (args.fix or args.diff):
+        findings = api.check_source(data, path, config=config)
+        _report(findings, args, Summary(1, clock() - started, findings))
+        return _findings_status(args, bool(findings))
+    result = api.fix_source(data, path, unsafe=args.unsafe_fixes, config=config)
+    for error in result.errors:
+        print(f"tradelint: {error}", file=sys.stderr)
+    from flake8_tradelint.fix.fixer import SourceFile
+
+    try:
+        read: SourceFile | None = SourceFile.from_bytes(path, data)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        read = None
+    changed = read is not None and result.text != read.text
+    if args.diff:
+        sys.stdout.write(_unified_diff(read.text, result.text, str(path)) if read is not None and changed else "")
+        summary = Summary(1, clock() - started, result.remaining, result.fixed, int(changed))
+        if not args.quiet:
+            print(summary.line(), file=sys.stderr)
+        return _findings_status(args, changed or bool(result.remaining))
+    sys.stdout.buffer.write(read.encode(result.text) if read is not None and changed else data)
+    _report(result.remaining, args, Summary(1, clock() - started, result.remaining, result.fixed), stream=sys.stderr)
+    return _findings_status(args, bool(result.remaining))
+
+
+def _unified_diff(old: str, new: str, name: str) -> str:
+    import difflib
+
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), name, name)
+    return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in lines)
+
+
+def _report(
+    findings: list[Finding],
+    args: argparse.Namespace,
+    summary: Summary,
+    successful: bool = True,
+    stream: TextIO | None = None,
+) -> None:
+    """Findings and the summary line; ``stream`` instead of stdout when stdout carries a fixed file."""
+    out = stream or sys.stdout
     if args.statistics:
-        write_statistics(findings, args.output_format, sys.stdout)
+        write_statistics(findings, args.output_format, out)
     else:
-        write_findings(findings, args.output_format, sys.stdout, execution_successful=successful)
+        write_findings(findings, args.output_format, out, execution_successful=successful)
     if not args.quiet:
-        stream = sys.stderr if args.output_format in MACHINE_FORMATS else sys.stdout
+        stream = sys.stderr if args.output_format in MACHINE_FORMATS else out
         if args.output_format == "text" and findings and not args.statistics:
             print(file=stream)
         print(summary.line(), file=stream)
@@ -181,7 +318,7 @@ def _report(findings: list[Finding], args: argparse.Namespace, summary: Summary,
 def _run_fix(
     configs: dict[Path, Config], args: argparse.Namespace, progress: Progress, started: float
 ) -> int:
-    from flake8_tradelint.fix.fixer import WriteError, compute_fixes, write_atomically
+    from flake8_tradelint.fix.fixer import compute_fixes, write_fixes
 
     display = {file: str(file) for file in configs}
     display.update({Path(os.path.abspath(file)): str(file) for file in configs})
@@ -198,22 +335,43 @@ def _run_fix(
                 len(configs), clock() - started, outcome.findings, outcome.fixed, len(outcome.new_texts)
             )
             print(summary.line(), file=sys.stderr)
-        return 1 if outcome.new_texts or outcome.findings else 0
-    failed = 0
-    for path, text in sorted(outcome.new_texts.items()):
-        try:
-            write_atomically(outcome.sources[path], text)
-        except (WriteError, OSError) as exc:
-            failed += 1
-            print(f"tradelint: {exc}", file=sys.stderr)
-    summary = Summary(len(configs), clock() - started, outcome.findings, outcome.fixed)
-    _report(outcome.findings, args, summary, failed == 0)
-    if failed or outcome.internal_errors:
+        return _findings_status(args, bool(outcome.new_texts or outcome.findings))
+    failures = write_fixes(outcome, configs)
+    for message in failures:
+        print(f"tradelint: {message}", file=sys.stderr)
+    findings, fixed = outcome.findings, outcome.fixed
+    if failures:
+        # What remains is what is on disk: a fix that was not written is never counted as fixed.
+        findings = runner.check_files(configs).findings
+        fixed = max(outcome.initial - len(findings), 0)
+    summary = Summary(len(configs), clock() - started, findings, fixed)
+    _report(findings, args, summary, not failures and not outcome.internal_errors)
+    if failures or outcome.internal_errors:
         return 2
-    return 1 if outcome.findings else 0
+    return _findings_status(args, bool(findings))
+
+
+def _ensure_streams() -> None:
+    """A closed stdout or stderr (``>&-``) is /dev/null: output is lost, never crashes the run or
+    lands in the other stream (``print(file=None)`` would write the summary into JSON on stdout);
+    and no file tradelint opens can take descriptor 1 or 2 and receive the report."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    interrupts.install()
+    _ensure_streams()
     # A path or identifier the terminal's encoding cannot show must not crash the run.
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
@@ -221,6 +379,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         code = run(argv)
         sys.stdout.flush()
+    except interrupts.Interrupted as exc:  # SIGINT or SIGTERM: workers killed, temp files removed
+        code = exc.code
     except KeyboardInterrupt:
         code = 130
     except BrokenPipeError:
@@ -228,7 +388,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         code = 1
+    except OSError as exc:  # stdout on a full disk, /dev/full, a closed descriptor
+        if exc.filename is not None:
+            raise
+        _quietly_report(f"tradelint: error: cannot write the report: {exc.strerror or exc}")
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 2
     runner.exit_now(code)
+
+
+def _quietly_report(message: str) -> None:
+    try:
+        print(message, file=sys.stderr)
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

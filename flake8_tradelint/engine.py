@@ -6,7 +6,6 @@ import ast
 import contextlib
 import gc
 import io
-import re
 import sys
 import tokenize
 from dataclasses import dataclass, field
@@ -20,19 +19,13 @@ from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.finding import Finding
 from flake8_tradelint.fix.plan import Edit, Fix, FixSpec, Span
 from flake8_tradelint.registry import Report, all_rules
+from flake8_tradelint.suppression import suppressed_at
 
 if TYPE_CHECKING:
     from flake8_tradelint.analysis.rename_model import RenameSite
     from flake8_tradelint.analysis.resource_model import ResourceAnalysis
     from flake8_tradelint.analysis.task_model import TaskAnalysis
 
-NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
-NOQA_CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
-# Another linter's code for the same check: a line its authors marked as intended for that
-# linter is intended for tradelint too (hikari's `create_task(...)  # noqa: RUF006 - We want this
-# to be a dangling asyncio task`). Applied by the engine under flake8 too, which knows only
-# its own codes, so that both front-ends report the same.
-NOQA_EQUIVALENTS = {"TRD301": ("RUF006",)}
 
 
 @dataclass
@@ -171,8 +164,8 @@ class Checker:
             if tree is None:
                 tree = self.project.parsed(path) or parse_source(text, display)
         except SourceError as exc:
-            if not config.enabled("TRD001", path):
-                return []
+            # As ruff reports a syntax error whatever is selected: a file that cannot be parsed
+            # was not checked, and saying "all checks passed" for it would be a lie.
             return [_engine_finding(display, "TRD001", str(exc), exc.line, exc.column)]
         module = self.project.register(path, tree, text)
         ctx = FileContext(module, config)
@@ -187,7 +180,8 @@ class Checker:
             return []  # most files: no need to split the source into lines for columns and noqa
         lines = module.lines
         findings = {self._finding(module, display, code, report) for code, report in reports}
-        findings = {f for f in findings if not _suppressed(lines, f, own_codes=apply_noqa)}
+        if apply_noqa:
+            findings = {f for f in findings if not suppressed_at(lines, f.line, f.code)}
         return sorted(findings)
 
     def _finding(self, module: ModuleInfo, display: str, code: str, report: Report) -> Finding:
@@ -212,24 +206,6 @@ class Checker:
 
 def _engine_finding(display: str, code: str, message: str, line: int = 1, column: int = 1) -> Finding:
     return Finding(display, line, column, code, message, line, column)
-
-
-def _suppressed(lines: list[str], finding: Finding, *, own_codes: bool = True) -> bool:
-    """Whether a ``noqa`` on the finding's line silences it: a bare one or one naming the code
-    (``own_codes``: off under flake8, which applies those itself), or one naming an equivalent
-    code of another linter."""
-    if not 1 <= finding.line <= len(lines):
-        return False
-    match = NOQA.search(lines[finding.line - 1])
-    if match is None:
-        return False
-    codes = match.group("codes")
-    if not codes:
-        return own_codes
-    named = [c.upper() for c in NOQA_CODE.findall(codes)]
-    if any(c in NOQA_EQUIVALENTS.get(finding.code, ()) for c in named):
-        return True
-    return own_codes and any(finding.code.upper().startswith(c) for c in named)
 
 
 def check_files(paths: Iterable[Path], config: Config) -> list[Finding]:

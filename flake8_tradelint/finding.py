@@ -24,8 +24,8 @@ class Finding:
     def as_json(self) -> dict[str, Any]:
         return {
             "code": self.code,
-            "message": self.message,
-            "path": self.path,
+            "message": valid_unicode(self.message),
+            "path": valid_unicode(self.path),
             "line": self.line,
             "column": self.column,
             "end_line": self.end_line,
@@ -38,3 +38,12 @@ class Finding:
         if self.fix is not None:
             mark = " [*]" if self.fix.safety == "safe" else " [*unsafe]"
         return f"{self.path}:{self.line}:{self.column}: {self.code}{mark} {self.message}"
+
+
+def valid_unicode(text: str) -> str:
+    """Valid Unicode for JSON: an undecodable byte of a file name (``surrogateescape``) as ``\\xff``."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

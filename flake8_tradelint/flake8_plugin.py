@@ -1,7 +1,10 @@
 """flake8 front-end: flake8 hands over the parsed tree; the engine does the rest.
 
-flake8 applies ``# noqa`` itself, so the engine's own noqa pass is off here, and its
-``--select``/``--ignore`` apply on top of ``[tool.tradelint]`` (which is honoured as under the CLI).
+``# noqa`` is applied by the engine with tradelint's one grammar (suppression.py), as under the
+CLI and mypy; flake8's own pass compares codes case-sensitively and knows no equivalent codes, so
+it would report lines the CLI silences. ``--disable-noqa`` turns both off. A flake8 ``select``
+that names TRD codes is the highest-priority selection, as the CLI's ``--select``: it replaces
+``[tool.tradelint]``'s ``select`` and ``ignore``; flake8's ``--ignore`` then applies on top.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import ast
 import gc
 import os
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, ClassVar, Iterator, Sequence
 
 from flake8_tradelint import __version__
 from flake8_tradelint.config import ConfigError, config_for
@@ -30,9 +33,26 @@ def _checker() -> Checker:
     return _CHECKER
 
 
+def _tradelint_codes(codes: Sequence[str] | None) -> tuple[str, ...] | None:
+    """The TRD codes among flake8's ``select``; ``T`` and ``TR`` mean every TRD code."""
+    if not codes:
+        return None
+    picked = tuple("TRD" if "TRD".startswith(c) else c for c in (c.strip().upper() for c in codes))
+    picked = tuple(c for c in picked if c.startswith("TRD"))
+    return picked or None
+
+
 class TradelintPlugin:
     name = "tradelint"
     version = __version__
+    # Set from flake8's options once per run (``parse_options``).
+    apply_noqa: ClassVar[bool] = True
+    select: ClassVar[tuple[str, ...] | None] = None
+
+    @classmethod
+    def parse_options(cls, options: Any) -> None:
+        cls.apply_noqa = not getattr(options, "disable_noqa", False)
+        cls.select = _tradelint_codes(getattr(options, "select", None))
 
     def __init__(self, tree: ast.Module, filename: str, lines: Sequence[str]) -> None:
         self.tree = tree
@@ -44,13 +64,15 @@ class TradelintPlugin:
         path = Path(os.getcwd()) / "stdin.py" if stdin else Path(self.filename)
         try:
             config = config_for(path)
+            if self.select is not None:
+                config = config.with_cli(self.select, ())
         except ConfigError as exc:
-            yield 1, 0, f"TRD002 {exc}", type(self)
+            yield 1, 0, "TRD002 " + "; ".join(exc.messages), type(self)
             return
         source = "".join(self.lines)
         with collector_paused():  # as the CLI does: no collection walks while the index is built
             findings = _checker().check_source(
-                path, source, config, display=self.filename, tree=self.tree, apply_noqa=False
+                path, source, config, display=self.filename, tree=self.tree, apply_noqa=self.apply_noqa
             )
         # The modules parsed for cross-module lookups stay alive for the whole run, and every
         # collection of the oldest generation walks them again: that was the plugin's whole

@@ -16,7 +16,7 @@ from flake8_tradelint import __version__
 from flake8_tradelint.context import NEWLINE
 from flake8_tradelint.engine import SourceError, decode_source
 from flake8_tradelint.files import UnreadableFile, read_source_bytes
-from flake8_tradelint.finding import Finding
+from flake8_tradelint.finding import Finding, valid_unicode
 
 FORMATS = ("text", "concise", "json", "github", "sarif")
 # Formats read by programs: the summary goes to stderr so stdout stays parseable.
@@ -67,6 +67,32 @@ def _char_width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _is_control(c: str) -> bool:
+    code = ord(c)
+    return code < 32 or 127 <= code < 160
+
+
+def readable(text: str) -> str:
+    """``text`` safe to print and unambiguous: bytes a file name could not decode (surrogates from
+    ``surrogateescape``) as ``\\xff``, control characters (a newline, an escape sequence) as
+    ``\\n`` or ``\\x1b``, so that a name can neither break a line nor drive the terminal."""
+    if text.isprintable():
+        return text
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(_NAMED_ESCAPES.get(c, f"\\x{ord(c):02x}") if _is_control(c) else c for c in text)
+
+
+def _cwd() -> Path | None:
+    """The working folder; None when it was deleted (or cannot be reached) during the run."""
+    try:
+        return Path(os.getcwd())
+    except OSError:
+        return None
+
+
 def _printable(line: str) -> str:
     """Control characters (an escape sequence in a string literal) must not drive the terminal."""
     return "".join("\ufffd" if (ord(c) < 32 and c != "\t") or ord(c) == 127 else c for c in line)
@@ -84,8 +110,8 @@ def _caret_line(line: str, column: int, end_column: int | None) -> tuple[str, st
 def format_concise(finding: Finding, paint: _Paint) -> str:
     """``path:line:col: CODE [*] message``: the first line of ``text``, and all of ``concise``."""
     return (
-        f"{paint(finding.path, 'bold')}:{finding.line}:{finding.column}: "
-        f"{paint(finding.code, 'red')}{paint(_fix_mark(finding), 'cyan')} {finding.message}"
+        f"{paint(readable(finding.path), 'bold')}:{finding.line}:{finding.column}: "
+        f"{paint(finding.code, 'red')}{paint(_fix_mark(finding), 'cyan')} {readable(finding.message)}"
     )
 
 
@@ -106,20 +132,47 @@ def _window(line: str, column: int, end_column: int | None) -> tuple[str, int, i
     return shown, column - shift, end
 
 
+# A finding that spans several lines (a call written over many) shows them, up to this many;
+# longer spans show their first lines and their last.
+SPAN_LINES = 4
+
+
+def _span_rows(finding: Finding, lines: list[str]) -> list[tuple[int, int, int | None]]:
+    """(line number, first column, end column or None for the line's end) of each line to show,
+    0 for the line number of an elision."""
+    last = min(max(finding.end_line, finding.line), len(lines))
+    numbers = list(range(finding.line, last + 1))
+    if len(numbers) > SPAN_LINES:
+        numbers = numbers[: SPAN_LINES - 1] + [0, numbers[-1]]
+    rows: list[tuple[int, int, int | None]] = []
+    for number in numbers:
+        if number == 0:
+            rows.append((0, 1, None))
+            continue
+        text = lines[number - 1]
+        start = finding.column if number == finding.line else len(text) - len(text.lstrip()) + 1
+        end = finding.end_column if number == finding.end_line else None
+        rows.append((number, start, end))
+    return rows
+
+
 def format_text(finding: Finding, lines: list[str] | None, paint: _Paint) -> list[str]:
     out = [format_concise(finding, paint)]
     if lines is not None and 1 <= finding.line <= len(lines):
-        number = str(finding.line)
-        gutter = " " * len(number)
-        end = finding.end_column if finding.end_line == finding.line else None
-        source, column, end = _window(lines[finding.line - 1], finding.column, end)
-        source = _printable(source)
-        pad, carets = _caret_line(source, column, end)
-        out += [
-            paint(f"{gutter} |", "blue"),
-            f"{paint(f'{number} |', 'blue')} {source}".rstrip(),
-            f"{paint(f'{gutter} |', 'blue')} {pad}{paint(carets, 'red')}",
-        ]
+        rows = _span_rows(finding, lines)
+        gutter = " " * len(str(rows[-1][0]))
+        out.append(paint(f"{gutter} |", "blue"))
+        for number, start, end in rows:
+            if number == 0:
+                out.append(paint(f"{'.' * len(gutter)} |", "blue") + " ...")
+                continue
+            source, column, stop = _window(lines[number - 1], start, end)
+            source = _printable(source)
+            pad, carets = _caret_line(source, column, stop)
+            out += [
+                f"{paint(f'{number:>{len(gutter)}} |', 'blue')} {source}".rstrip(),
+                f"{paint(f'{gutter} |', 'blue')} {pad}{paint(carets, 'red')}",
+            ]
         if finding.fix is not None:
             unsafe = " (unsafe fix)" if finding.fix.safety == "unsafe" else ""
             out.append(f"{gutter} {paint('= help:', 'cyan')} {finding.fix.title}{unsafe}")
@@ -138,16 +191,17 @@ def _escape_property(text: str) -> str:
 def _relative_posix(display: str) -> str:
     """A path relative to the working directory when it is under it (what GitHub and SARIF want)."""
     path = Path(display)
-    if path.is_absolute():
+    cwd = _cwd()
+    if path.is_absolute() and cwd is not None:
         try:
-            return path.relative_to(Path.cwd()).as_posix()
+            return path.relative_to(cwd).as_posix()
         except ValueError:
             return path.as_posix()
     return path.as_posix()
 
 
 def format_github(finding: Finding) -> str:
-    path = _relative_posix(finding.path)
+    path = valid_unicode(_relative_posix(finding.path))
     props = {
         "title": f"tradelint ({finding.code})",
         "file": path,
@@ -157,15 +211,15 @@ def format_github(finding: Finding) -> str:
         "endColumn": str(finding.end_column),
     }
     joined = ",".join(f"{key}={_escape_property(value)}" for key, value in props.items())
-    message = f"{path}:{finding.line}:{finding.column}: {finding.code}{_fix_mark(finding)} {finding.message}"
+    message = f"{path}:{finding.line}:{finding.column}: {finding.code}{_fix_mark(finding)} {valid_unicode(finding.message)}"
     return f"::error {joined}::{_escape_data(message)}"
 
 
 def _artifact_location(display: str) -> dict[str, str]:
     path = _relative_posix(display)
     if Path(path).is_absolute():
-        return {"uri": Path(path).as_uri()}
-    return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}
+        return {"uri": Path(path).as_uri()}  # percent-encodes the name's bytes, decodable or not
+    return {"uri": quote(os.fsencode(path)), "uriBaseId": "%SRCROOT%"}
 
 
 def sarif_log(findings: list[Finding], execution_successful: bool = True) -> dict[str, Any]:
@@ -190,7 +244,7 @@ def sarif_log(findings: list[Finding], execution_successful: bool = True) -> dic
         result: dict[str, Any] = {
             "ruleId": f.code,
             "level": "error",
-            "message": {"text": f.message},
+            "message": {"text": valid_unicode(f.message)},
             "locations": [
                 {
                     "physicalLocation": {
@@ -210,20 +264,17 @@ def sarif_log(findings: list[Finding], execution_successful: bool = True) -> dic
         if f.fix is not None:
             result["properties"] = {"fix": {"title": f.fix.title, "safety": f.fix.safety}}
         results.append(result)
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {"driver": {"name": "tradelint", "version": __version__, "rules": rules}},
-                "invocations": [{"executionSuccessful": execution_successful}],
-                # Our columns count characters; SARIF's default is UTF-16 code units.
-                "columnKind": "unicodeCodePoints",
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
-                "results": results,
-            }
-        ],
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "tradelint", "version": __version__, "rules": rules}},
+        "invocations": [{"executionSuccessful": execution_successful}],
+        # Our columns count characters; SARIF's default is UTF-16 code units.
+        "columnKind": "unicodeCodePoints",
+        "results": results,
     }
+    cwd = _cwd()
+    if cwd is not None:  # a deleted working folder has no URI: the relative ones stay relative
+        run["originalUriBaseIds"] = {"%SRCROOT%": {"uri": cwd.as_uri().rstrip("/") + "/"}}
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
 def write_findings(
@@ -258,20 +309,37 @@ def write_findings(
 
 
 def write_statistics(findings: list[Finding], output_format: str, stream: TextIO) -> None:
-    """Counts per code, most frequent first, with how many have a safe fix."""
+    """Counts per code, most frequent first, with how many have a safe fix, in the output format:
+    a JSON list, a SARIF log whose run carries the counts (and the findings, as SARIF viewers
+    expect), one GitHub ``notice`` per code, or text columns."""
     from flake8_tradelint.ruledocs import rule_docs
 
     docs = rule_docs()
     counts = Counter(f.code for f in findings)
     fixable = Counter(f.code for f in findings if f.fix is not None and f.fix.safety == "safe")
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    data = [
+        {"code": code, "name": docs[code].name if code in docs else "", "count": n, "fixable": fixable[code]}
+        for code, n in rows
+    ]
     if output_format == "json":
-        data = [
-            {"code": code, "name": docs[code].name if code in docs else "", "count": n, "fixable": fixable[code]}
-            for code, n in rows
-        ]
         json.dump(data, stream, indent=2)
         stream.write("\n")
+        return
+    if output_format == "sarif":
+        log = sarif_log(findings)
+        log["runs"][0]["properties"] = {"statistics": data}
+        json.dump(log, stream, indent=2)
+        stream.write("\n")
+        return
+    if output_format == "github":
+        for row in data:
+            title = _escape_property(f"tradelint statistics ({row['code']})")
+            stream.write(
+                f"::notice title={title}::"
+                + _escape_data(f"{row['count']} {row['code']} {row['name']} ({row['fixable']} fixable with --fix)")
+                + "\n"
+            )
         return
     width = max((len(str(n)) for _, n in rows), default=1)
     for code, n in rows:

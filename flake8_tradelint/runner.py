@@ -8,7 +8,8 @@ file that name resolved to (or none) and that file's content hash. The entry is 
 each of those names still resolves to the same file with the same content: editing a base class,
 or creating a module that was missing, re-checks the files that read it.
 
-The folder is safe to delete at any time; an unreadable or foreign cache is ignored.
+The folder is safe to delete at any time; an unreadable, corrupt or foreign cache is ignored with
+one warning. The cache is JSON: reading it never constructs objects or runs code.
 """
 
 from __future__ import annotations
@@ -17,24 +18,31 @@ import argparse
 import concurrent.futures
 import dataclasses
 import gc
+import errno
 import hashlib
+import multiprocessing
 import os
-import pickle
+import json
 import sys
+import tempfile
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NoReturn, Sequence
 
-from flake8_tradelint import __version__
-from flake8_tradelint.config import Config
+from flake8_tradelint import __version__, interrupts
+from flake8_tradelint.config import Config, non_empty_path
 from flake8_tradelint.context import Project
 from flake8_tradelint.engine import Checker, collector_paused
 from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.finding import Finding
+from flake8_tradelint.fix.plan import Edit, Fix, Span
 
-CACHE_FORMAT = 1
-CACHE_FILE = "cache.pickle"
+CACHE_FORMAT = 2
+CACHE_FILE = "cache.json"
+CACHE_MAGIC = b"tradelint-cache"
+# A cache is read whole; one larger than this is not a cache tradelint wrote for a sane tree.
+MAX_CACHE_BYTES = 1 << 30
 DEFAULT_CACHE_DIR = Path(".tradelint_cache")
 
 # (module name, import roots, file found or None, content hash of that file or None)
@@ -55,7 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="check in N processes ('auto': one per core); the output is the same for any N",
     )
     parser.add_argument(
-        "--cache-dir", type=Path, default=DEFAULT_CACHE_DIR,
+        "--cache-dir", type=non_empty_path, default=DEFAULT_CACHE_DIR,
         help="where to keep results between runs (default: .tradelint_cache; safe to delete)",
     )
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
@@ -105,15 +113,19 @@ def check_files(
     items = [(i, files[i], configs[files[i]]) for i in todo]
     resolutions: dict[tuple[str, tuple[Path, ...]], Path | None] = {}
     failed: set[int] = set()
-    for i, outcome, seen in _check(items, jobs):
-        resolutions.update(seen)
-        if isinstance(outcome, str):
-            result.errors.append((files[i], outcome))
-            failed.add(i)
-            per_file[i] = []
-        else:
-            per_file[i] = outcome
-        tick()
+    outcomes = _check(items, jobs)
+    try:
+        for i, outcome, seen in outcomes:
+            resolutions.update(seen)
+            if isinstance(outcome, str):
+                result.errors.append((files[i], outcome))
+                failed.add(i)
+                per_file[i] = []
+            else:
+                per_file[i] = outcome
+            tick()
+    finally:
+        outcomes.close()  # interrupted between two outcomes: the workers are killed now, not at exit
     if cache is not None:
         fresh = {files[i]: (keys[i], per_file[i] or []) for i in todo if i in keys and i not in failed}
         cache.update(fresh, resolutions, project)
@@ -129,8 +141,12 @@ def exit_now(code: int) -> NoReturn:
     one by one at interpreter exit took longer than the check itself (22 s of CPU after a 17 s
     check of the corpus). The operating system takes the memory back at once (as mypy does).
     """
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass  # a closed or full stream: what could be said is lost, the exit status is not
     os._exit(code)
 
 
@@ -144,8 +160,9 @@ Outcome = tuple[int, "list[Finding] | str", dict[tuple[str, tuple[Path, ...]], P
 _WORKER_CHECKER: Checker | None = None
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
     global _WORKER_CHECKER
+    interrupts.become_worker(parent)
     _WORKER_CHECKER = Checker()
 
 
@@ -191,9 +208,38 @@ def _check(items: list[Item], jobs: int) -> Iterator[Outcome]:
     # leaves a worker idle when per-byte costs differ (the corpus, 2 workers: wall 0.68x of one
     # process with 2 chunks, 0.52x with 4, 0.63x with 8).
     chunks = [list(chunk) for chunk in _chunks(items, jobs * 2)]
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker) as pool:
-        for outcomes in pool.map(_check_in_worker, chunks):
+    methods = multiprocessing.get_all_start_methods()
+    # Forked workers: each is a child of this process, so the kernel can kill it when we die.
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+    )
+    try:
+        with interrupts.blocked():  # workers start with the signals blocked: see interrupts.py
+            results = pool.map(_check_in_worker, chunks)
+        for outcomes in results:
             yield from outcomes
+    except BaseException:
+        # ^C, SIGTERM, an error, or the consumer gone: kill the workers now. Leaving the ``with``
+        # of an executor waits for every running chunk to finish, and orphans them on SIGTERM.
+        _kill_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _kill_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):
+            pass  # already gone
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        try:
+            process.join(1)
+        except (OSError, ValueError, AssertionError, AttributeError):
+            pass
 
 
 def _chunks(items: list[Item], count: int) -> Iterable[list[Item]]:
@@ -242,8 +288,93 @@ class Entry:
     reads: str  # the id of the group of resolutions this result depended on
 
 
+class CacheIgnored(Exception):
+    """Why a cache file is not used, worded for the one warning a run may print."""
+
+
+def _finding_data(finding: Finding) -> list[Any]:
+    fix = finding.fix
+    fix_data = None
+    if fix is not None:
+        fix_data = [
+            fix.title,
+            fix.safety,
+            [[e.kind, e.path, [e.span.line, e.span.col, e.span.end_line, e.span.end_col], [list(p) for p in e.params]]
+             for e in fix.edits],
+        ]
+    return [finding.line, finding.column, finding.code, finding.message, finding.end_line, finding.end_column, fix_data]
+
+
+def _expect(condition: bool) -> None:
+    if not condition:
+        raise CacheIgnored("unexpected content")
+
+
+def _str(value: Any) -> str:
+    _expect(isinstance(value, str))
+    return str(value)
+
+
+def _int(value: Any) -> int:
+    _expect(type(value) is int)
+    return int(value)
+
+
+def _list(value: Any, length: int | None = None) -> list[Any]:
+    _expect(isinstance(value, list) and (length is None or len(value) == length))
+    return list(value)
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _finding_from(data: Any) -> Finding:
+    line, column, code, message, end_line, end_column, fix_data = _list(data, 7)
+    fix = None
+    if fix_data is not None:
+        title, safety, edits = _list(fix_data, 3)
+        _expect(safety in ("safe", "unsafe"))
+        parsed: list[Edit] = []
+        for edit in _list(edits):
+            kind, path, span, params = _list(edit, 4)
+            l1, c1, l2, c2 = (_int(v) for v in _list(span, 4))
+            pairs = tuple((_str(k), _str(v)) for k, v in (_list(p, 2) for p in _list(params)))
+            parsed.append(Edit(_str(kind), _str(path), Span(l1, c1, l2, c2), pairs))
+        fix = Fix(_str(title), "safe" if safety == "safe" else "unsafe", tuple(parsed))
+    return Finding(
+        "", _int(line), _int(column), _str(code), _str(message), _int(end_line), _int(end_column), fix
+    )
+
+
+def _entry_from(data: Any) -> Entry:
+    key, reads, findings = _list(data, 3)
+    return Entry(_str(key), tuple(_finding_from(f) for f in _list(findings)), _str(reads))
+
+
+def _resolution_from(data: Any) -> Resolution:
+    dotted, roots, path, content = _list(data, 4)
+    return (_str(dotted), tuple(_str(r) for r in _list(roots)), _optional_str(path), _optional_str(content))
+
+
+def _read_cache_bytes(path: Path) -> bytes | None:
+    """The cache file's bytes; None when there is none. A folder, FIFO or device is refused
+    without blocking, as source files are."""
+    try:
+        return read_source_bytes(path, limit=MAX_CACHE_BYTES)
+    except UnreadableFile as exc:
+        if not os.path.lexists(path):
+            return None
+        raise CacheIgnored(str(exc)) from None
+
+
 class Cache:
-    def __init__(self, folder: Path, fingerprint: str) -> None:
+    """Findings per file, stored as data only (JSON): loading it can never construct an object or
+    run code, whatever a pull request puts in the folder. The file starts with a header line naming
+    the format version and the SHA-256 of the rest; a file that does not match it exactly, or whose
+    content is not the expected shape, is ignored whole."""
+
+    def __init__(self, folder: Path, fingerprint: str, warn: Callable[[str], None] | None = None) -> None:
         self.folder = folder
         self.fingerprint = fingerprint
         self.entries: dict[str, Entry] = {}
@@ -251,19 +382,67 @@ class Cache:
         self._hashes: dict[str, str | None] = {}
         self._valid_groups: dict[str, bool] = {}
         self._resolver = Project()
+        self._warn = warn or _warn_on_stderr
+        self._warned = False
+
+    def warn(self, message: str) -> None:
+        """At most one warning per run: a broken cache is a shortcut lost, not a problem to repeat."""
+        if not self._warned:
+            self._warned = True
+            self._warn(f"tradelint: warning: cache {self.folder / CACHE_FILE}: {message}; not used")
 
     @classmethod
-    def load(cls, folder: Path) -> Cache:
-        cache = cls(folder, _tool_fingerprint())
+    def load(cls, folder: Path, warn: Callable[[str], None] | None = None) -> Cache:
+        cache = cls(folder, _tool_fingerprint(), warn)
         try:
-            with open(folder / CACHE_FILE, "rb") as fh:
-                data: Any = pickle.load(fh)
-            if data["fingerprint"] == cache.fingerprint:
-                cache.entries = data["entries"]
-                cache.groups = data["groups"]
-        except Exception:  # missing, truncated, foreign: a cache is only ever a shortcut
-            pass
+            raw = _read_cache_bytes(folder / CACHE_FILE)
+            if raw is not None:
+                cache._decode(raw)
+        except CacheIgnored as exc:
+            cache.entries, cache.groups = {}, {}
+            cache.warn(str(exc))
+        except (ValueError, TypeError, KeyError, AttributeError):  # any other shape: never trusted
+            cache.entries, cache.groups = {}, {}
+            cache.warn("unexpected content")
         return cache
+
+    def _decode(self, raw: bytes) -> None:
+        header, newline, payload = raw.partition(b"\n")
+        parts = header.split(b" ")
+        if not newline or len(parts) != 3 or parts[0] != CACHE_MAGIC:
+            raise CacheIgnored("not a tradelint cache")
+        if parts[1] != str(CACHE_FORMAT).encode():
+            return  # another version of tradelint wrote it: silently rebuilt
+        if parts[2] != _digest(payload).encode():
+            raise CacheIgnored("corrupt (checksum mismatch)")
+        try:
+            data = json.loads(payload.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise CacheIgnored("corrupt (not JSON)") from None
+        _expect(isinstance(data, dict) and set(data) == {"fingerprint", "entries", "groups"})
+        if data["fingerprint"] != self.fingerprint:
+            return  # written by another build of tradelint or another Python
+        entries, groups = data["entries"], data["groups"]
+        _expect(isinstance(entries, dict) and isinstance(groups, dict))
+        self.entries = {_str(path): _entry_from(entry) for path, entry in entries.items()}
+        self.groups = {
+            _str(group): tuple(_resolution_from(r) for r in _list(resolutions)) for group, resolutions in groups.items()
+        }
+
+    def _encode(self) -> bytes:
+        payload = json.dumps(
+            {
+                "fingerprint": self.fingerprint,
+                "entries": {
+                    path: [e.key, e.reads, [_finding_data(f) for f in e.findings]] for path, e in self.entries.items()
+                },
+                "groups": {group: [list(r[:1]) + [list(r[1])] + list(r[2:]) for r in rs] for group, rs in self.groups.items()},
+            },
+            separators=(",", ":"),
+            # ASCII with escapes: an undecodable file name (a lone surrogate) round-trips exactly.
+            ensure_ascii=True,
+        ).encode("ascii")
+        return b" ".join([CACHE_MAGIC, str(CACHE_FORMAT).encode(), _digest(payload).encode()]) + b"\n" + payload
 
     def content_hash(self, path: str) -> str | None:
         if path not in self._hashes:
@@ -281,7 +460,7 @@ class Cache:
         if content is None:
             return None  # unreadable: check it, and report why
         module_name, roots = project.locate(Path(absolute))
-        return _digest(repr((content, config, module_name, roots)).encode())
+        return _digest(repr((content, config, module_name, roots)).encode("utf-8", "surrogateescape"))
 
     def get(self, file: Path, key: str) -> tuple[Finding, ...] | None:
         entry = self.entries.get(os.path.abspath(file))
@@ -354,23 +533,65 @@ class Cache:
                 path = str(found) if found is not None else None
                 resolutions.append((dotted, tuple(str(r) for r in roots), path, self.content_hash(path) if path else None))
         resolutions.sort(key=repr)
-        group = _digest(repr(resolutions).encode())
+        group = _digest(repr(resolutions).encode("utf-8", "surrogateescape"))
         self.groups[group] = tuple(resolutions)
         return group
 
     def save(self) -> None:
+        """Write the cache atomically; a folder that cannot take it costs one warning, no temp file.
+
+        The ``.gitignore`` that keeps the cache out of git goes only into a folder this call
+        created: ``--cache-dir src`` must not hide the sources from git."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            marker = self.folder / ".gitignore"
-            if not marker.exists():
-                marker.write_text("# Created by tradelint; safe to delete.\n*\n", encoding="utf-8")
-            tmp = self.folder / f".{CACHE_FILE}.{os.getpid()}.tmp"
-            with open(tmp, "wb") as fh:
-                pickle.dump(
-                    {"fingerprint": self.fingerprint, "entries": self.entries, "groups": self.groups},
-                    fh,
-                    protocol=pickle.HIGHEST_PROTOCOL,
-                )
-            os.replace(tmp, self.folder / CACHE_FILE)  # atomic: a concurrent run sees old or new
-        except OSError:
-            pass  # a read-only checkout still gets its findings
+            created = _make_folder(self.folder)
+            if created:
+                _write_new(self.folder / ".gitignore", b"# Created by tradelint; safe to delete.\n*\n")
+            data = self._encode()
+            with interrupts.deferred():  # a signal cannot land between creating the file and owning it
+                fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{CACHE_FILE}.", suffix=".tmp")
+                try:
+                    with os.fdopen(fd, "wb") as fh:
+                        fh.write(data)
+                    # A rename replaces a link or a FIFO itself and never writes through it; a
+                    # concurrent run sees the old cache or the new one.
+                    os.replace(tmp, self.folder / CACHE_FILE)
+                except BaseException:
+                    _unlink_quietly(tmp)
+                    raise
+        except (OSError, UnicodeEncodeError) as exc:
+            # A read-only checkout still gets its findings.
+            self.warn(f"cannot be written ({getattr(exc, 'strerror', None) or exc})")
+
+
+def _make_folder(folder: Path) -> bool:
+    """Create ``folder`` (and its parents); True when this call created the folder itself."""
+    if folder.parent != folder:
+        os.makedirs(folder.parent, exist_ok=True)
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        if not os.path.isdir(folder):
+            raise NotADirectoryError(errno.ENOTDIR, "not a folder") from None
+        return False
+    return True
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    # O_EXCL | O_NOFOLLOW: never through a link planted in the folder, never over an existing file.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+
+
+def _unlink_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _warn_on_stderr(message: str) -> None:
+    try:
+        print(message, file=sys.stderr)
+    except (OSError, ValueError):
+        pass  # stderr closed: the warning is lost, the run is not

@@ -6,9 +6,14 @@ Codes and descriptions come from the core's rule registry: nothing here lists ru
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mypy.errorcodes import ErrorCode
+from mypy.nodes import Context
+from mypy.plugin import CheckerPluginInterface, SemanticAnalyzerPluginInterface
 
 from flake8_tradelint.registry import ENGINE_CODES, all_rules
+from flake8_tradelint.suppression import suppressed_at
 
 CATEGORY = "tradelint"
 
@@ -21,3 +26,34 @@ def _build() -> dict[str, ErrorCode]:
 
 
 ERROR_CODES = _build()
+
+
+_LINES: dict[str, list[str]] = {}
+
+
+def _source_lines(path: str) -> list[str]:
+    """The file's lines as the CLI reads them, once per file and build."""
+    lines = _LINES.get(path)
+    if lines is None:
+        from flake8_tradelint.engine import SourceError, decode_source
+        from flake8_tradelint.files import UnreadableFile, read_source_bytes
+
+        try:
+            lines = decode_source(read_source_bytes(Path(path))).splitlines()
+        except (UnreadableFile, SourceError):
+            lines = []
+        _LINES[path] = lines
+    return lines
+
+
+def fail(api: CheckerPluginInterface | SemanticAnalyzerPluginInterface, message: str, context: Context, code: str) -> None:
+    """Report ``code`` unless the line's ``# noqa`` silences it, with the grammar the CLI and the
+    flake8 plugin use (suppression.py): mypy users see what flake8 users see."""
+    path = api.path if isinstance(api, CheckerPluginInterface) else api.modules[api.cur_mod_id].path
+    if suppressed_at(_source_lines(path), context.line, code):
+        return
+    api.fail(message, context, code=ERROR_CODES[code])
+
+
+def forget_sources() -> None:
+    _LINES.clear()

@@ -49,7 +49,7 @@ from flake8_tradelint.rules.dataclass_constant_without_classvar import Dataclass
 from flake8_tradelint.rules.dataclass_field_overridden_by_class_attribute import (
     DataclassFieldOverriddenByClassAttribute,
 )
-from mypy_plugin.codes import ERROR_CODES
+from mypy_plugin.codes import ERROR_CODES, fail
 from mypy_plugin.core_bridge import CoreBridge
 from mypy_plugin.settings import Settings
 
@@ -246,7 +246,7 @@ def _fail(ctx: ClassDefContext, message: str, stmt: ast.stmt, code: str) -> None
     context: Context | None = next((s for s in ctx.cls.defs.body if s.line == stmt.lineno), None)
     if context is None:
         context = Context(stmt.lineno, stmt.col_offset)
-    ctx.api.fail(message, context, code=ERROR_CODES[code])
+    fail(ctx.api, message, context, code)
 
 
 def _package_root(path: Path) -> Path:

@@ -28,7 +28,7 @@ from mypy.types import Type
 
 from flake8_tradelint.config import Config, clear_cache
 from mypy_plugin import dataclass_checks, rename_checks, task_checks
-from mypy_plugin.codes import ERROR_CODES
+from mypy_plugin.codes import ERROR_CODES, fail, forget_sources
 from mypy_plugin.core_bridge import CoreBridge
 from mypy_plugin.settings import Settings
 from mypy_plugin.source import Span, discarded_expressions, span
@@ -43,6 +43,7 @@ class TradelintMypyPlugin(Plugin):
         # One plugin per build: a process that builds again (the daemon, an API caller) must see
         # [tool.tradelint] as it is now, not as the core's per-process cache last read it.
         clear_cache()
+        forget_sources()
         self._default = DefaultPlugin(options)
         self.settings = Settings()
         self.core = CoreBridge()
@@ -151,7 +152,7 @@ class TradelintMypyPlugin(Plugin):
             return
         if not self._callee_leaves_task_unowned(fullname, config):
             return
-        ctx.api.fail(task_checks.message(call), call, code=ERROR_CODES["TRD301"])
+        fail(ctx.api, task_checks.message(call), call, "TRD301")
 
     def _callee_leaves_task_unowned(self, fullname: str, config: Config) -> bool:
         """Stubs and compiled callees are judged by type; a callee with Python source by the core."""
@@ -232,7 +233,7 @@ class TradelintMypyPlugin(Plugin):
             return
         message = rename_checks.attribute_message(context, rename)
         if message is not None:
-            api.fail(message, context, code=ERROR_CODES["TRD401"])
+            fail(api, message, context, "TRD401")
 
     def _check_string_reference(self, ctx: CallContext) -> None:
         name = rename_checks.string_reference(ctx.args)
@@ -243,7 +244,7 @@ class TradelintMypyPlugin(Plugin):
             return
         rename = rename_checks.matching_rename(config, name.value, ctx.arg_types[0][0], self.lookup_fully_qualified)
         if rename is not None:
-            ctx.api.fail(rename_checks.string_message(rename), name, code=ERROR_CODES["TRD401"])
+            fail(ctx.api, rename_checks.string_message(rename), name, "TRD401")
 
 
 def _problem_reporter(api: CheckerPluginInterface) -> Callable[[str], None]:

@@ -55,7 +55,7 @@ class Settings:
         if isinstance(config, ConfigError):
             if path not in self._reported:
                 self._reported.add(path)
-                report(str(config))
+                report("; ".join(config.messages))
             return None
         return config if config.enabled(code, Path(path)) else None
 

@@ -162,26 +162,21 @@ def test_per_file_ignores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ("[tool.tradelint]\nselec = ['TRD']\n", "[tool.tradelint] key 'selec': unknown key; did you mean 'select'?"),
-        ("[tool.tradelint]\nper_file_ignores = {}\n",
-         "[tool.tradelint] key 'per_file_ignores': unknown key; did you mean 'per-file-ignores'?"),
-        ("[tool.tradelint]\ncolour = true\n", "[tool.tradelint] key 'colour': unknown key (known keys: "
-         "select, ignore, per-file-ignores, exclude, resources, task-owners, shutdown-methods, renames, "
-         "rename-packs, renames-unknown-receivers, preview)"),
-        ("[tool.tradelint]\nselect = ['TDR301']\n",
-         "[tool.tradelint] key 'select': unknown rule code or prefix 'TDR301'; did you mean 'TRD301'?"),
-        ("[tool.tradelint]\nexclude = ['gen[erated']\n", "[tool.tradelint] key 'exclude': unclosed character class in 'gen[erated'"),
-        ("[tool.tradelint]\nselect = ['TRD999']\n", "[tool.tradelint] key 'select': unknown rule code or prefix 'TRD999'"),
-        ("[tool.tradelint]\nignore = 'TRD301'\n", "[tool.tradelint] key 'ignore': expected a list of strings, got 'TRD301'"),
-        ("[tool.tradelint\nselect = []\n", "[tool.tradelint]: invalid TOML: Expected ']' at the end of a table declaration (at line 1, column 16)"),
-        ("[tool.tradelint]\nrenames = { 'a.b' = 'not an id' }\n", "[tool.tradelint] key 'renames.a.b': the new name must be an identifier, got 'not an id'"),
-        ("[tool.tradelint]\nrenames = { 'a' = 'b', 'b' = 'a' }\n", "[tool.tradelint] key 'renames.a': 'a' -> 'b' and 'b' -> 'a' chain or cycle; give each old name its final new name"),
-        ("[tool.tradelint]\nresources = { 'lib.Client' = 3 }\n", "[tool.tradelint] key 'resources.lib.Client': expected a close method name, got 3"),
-        ("[tool.tradelint]\nper-file-ignores = { 'tests/*' = ['XYZ1'] }\n", "[tool.tradelint] key 'per-file-ignores.tests/*': unknown rule code or prefix 'XYZ1'"),
-        ("[tool.tradelint]\nrename-packs = ['web3-v6', 'web3-v9']\n", "[tool.tradelint] key 'rename-packs': unknown rename pack 'web3-v9' (available: "
-         "ccxt-exchange-ids, driftpy-0.7, eth-account-0.13, numpy-2, pandas-2, pydantic-v2, web3-v6, web3-v7)"),
-        ("[tool.tradelint]\nrename-packs = 'web3-v6'\n", "[tool.tradelint] key 'rename-packs': expected a list of strings, got 'web3-v6'"),
-        ("[tool.tradelint]\nrenames-unknown-receivers = 'yes'\n", "[tool.tradelint] key 'renames-unknown-receivers': expected true or false, got 'yes'"),
+        ("[tool.tradelint]\nselec = ['TRD']\n", ":2:1: [tool.tradelint] key 'selec': unknown key; did you mean 'select'?"),
+        ('[tool.tradelint]\nper_file_ignores = {}\n', ":2:1: [tool.tradelint] key 'per_file_ignores': unknown key; did you mean 'per-file-ignores'?"),
+        ('[tool.tradelint]\ncolour = true\n', ":2:1: [tool.tradelint] key 'colour': unknown key (known keys: select, extend-select, ignore, extend-ignore, per-file-ignores, exclude, resources, task-owners, shutdown-methods, renames, rename-packs, renames-unknown-receivers, preview)"),
+        ("[tool.tradelint]\nselect = ['TDR301']\n", ":2:1: [tool.tradelint] key 'select': unknown rule code or prefix 'TDR301'; did you mean 'TRD301'?"),
+        ("[tool.tradelint]\nexclude = ['gen[erated']\n", ":2:1: [tool.tradelint] key 'exclude': unclosed character class in 'gen[erated'"),
+        ("[tool.tradelint]\nselect = ['TRD999']\n", ":2:1: [tool.tradelint] key 'select': unknown rule code or prefix 'TRD999'"),
+        ("[tool.tradelint]\nignore = 'TRD301'\n", ":2:1: [tool.tradelint] key 'ignore': expected a list of strings, got 'TRD301'"),
+        ('[tool.tradelint\nselect = []\n', ":1:16: invalid TOML: Expected ']' at the end of a table declaration"),
+        ("[tool.tradelint]\nrenames = { 'a.b' = 'not an id' }\n", ":2:13: [tool.tradelint] key 'renames.a.b': the new name must be an identifier, got 'not an id'"),
+        ("[tool.tradelint]\nrenames = { 'a' = 'b', 'b' = 'a' }\n", ":2:13: [tool.tradelint] key 'renames.a': 'a' -> 'b' and 'b' -> 'a' chain or cycle; give each old name its final new name"),
+        ("[tool.tradelint]\nresources = { 'lib.Client' = 3 }\n", ":2:15: [tool.tradelint] key 'resources.lib.Client': expected a close method name, got 3"),
+        ("[tool.tradelint]\nper-file-ignores = { 'tests/*' = ['XYZ1'] }\n", ":2:22: [tool.tradelint] key 'per-file-ignores.tests/*': unknown rule code or prefix 'XYZ1'"),
+        ("[tool.tradelint]\nrename-packs = ['web3-v6', 'web3-v9']\n", ":2:1: [tool.tradelint] key 'rename-packs': unknown rename pack 'web3-v9' (available: ccxt-exchange-ids, driftpy-0.7, eth-account-0.13, numpy-2, pandas-2, pydantic-v2, web3-v6, web3-v7)"),
+        ("[tool.tradelint]\nrename-packs = 'web3-v6'\n", ":2:1: [tool.tradelint] key 'rename-packs': expected a list of strings, got 'web3-v6'"),
+        ("[tool.tradelint]\nrenames-unknown-receivers = 'yes'\n", ":2:1: [tool.tradelint] key 'renames-unknown-receivers': expected true or false, got 'yes'"),
     ],
 )
 def test_config_errors_exit_2_before_any_check(
@@ -192,7 +187,7 @@ def test_config_errors_exit_2_before_any_check(
     assert run([str(tmp_path)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == f"tradelint: error: {tmp_path / 'pyproject.toml'}: {message}\n"
+    assert captured.err == f"tradelint: error: {tmp_path / 'pyproject.toml'}{message}\n"
 
 
 def test_config_file_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -156,14 +156,18 @@ def test_sigkill_at_random_moments(tmp_path: Path, reference: tuple[dict[str, by
 
 
 # Every step of one write, made to die there: the child kills itself at the n-th call of
-# ``os.fsync`` or ``os.replace``, so each moment of the temp-file/fsync/rename sequence is hit for
-# certain. Each written file costs two fsyncs (its data, then its folder) and one replace.
+# ``os.fsync`` or of the swap of names (``fixer._exchange``), so each moment of the
+# temp-file/fsync/swap sequence is hit for certain. Each written file costs two fsyncs (its data,
+# then its folder) and one swap; after the swap the old text waits under the temporary name until
+# it is checked unedited, so a kill right after the swap leaves it behind.
 KILLER = """
 import os, signal, sys
 from flake8_tradelint.cli import main
+from flake8_tradelint.fix import fixer
 name, n, when = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+module = fixer if name.startswith("_") else os
 calls = 0
-real = getattr(os, name)
+real = getattr(module, name)
 def dying(*args, **kwargs):
     global calls
     calls += 1
@@ -175,7 +179,7 @@ def dying(*args, **kwargs):
     if calls == n and when == "after":
         os.kill(os.getpid(), signal.SIGKILL)
     return result
-setattr(os, name, dying)
+setattr(module, name, dying)
 sys.argv = ["tradelint", *sys.argv[4:]]
 main()
 """
@@ -186,11 +190,11 @@ main()
     [
         ("fsync", 1, "half", 0, 1),  # the first temporary file half written
         ("fsync", 1, "before", 0, 1),  # written, not yet flushed to disk
-        ("replace", 1, "before", 0, 1),  # flushed, not yet renamed
-        ("replace", 1, "after", 1, 0),  # the first file renamed into place
+        ("_exchange", 1, "before", 0, 1),  # flushed, not yet swapped
+        ("_exchange", 1, "after", 1, 1),  # the first file swapped into place, the old one not yet removed
         ("fsync", 23, "half", 11, 1),  # the 12th file half written
-        ("replace", 12, "before", 11, 1),
-        ("replace", 12, "after", 12, 0),
+        ("_exchange", 12, "before", 11, 1),
+        ("_exchange", 12, "after", 12, 1),
     ],
 )
 def test_killed_at_each_step_of_a_write(

@@ -66,7 +66,7 @@ def test_flake8_reports_a_broken_config_as_trd002(tmp_path: Path) -> None:
     proc = _flake8(tmp_path)
     assert proc.returncode == 1
     assert proc.stdout.splitlines() == [
-        f"./bug.py:1:1: TRD002 {tmp_path / 'pyproject.toml'}: [tool.tradelint] key 'selec': unknown key; "
+        f"./bug.py:1:1: TRD002 {tmp_path / 'pyproject.toml'}:2:1: [tool.tradelint] key 'selec': unknown key; "
         "did you mean 'select'?"
     ]
 

@@ -127,3 +127,46 @@ def test_force_exclude_on_named_files_agrees_with_ruff(tree: Path) -> None:
     assert [Path(line).name for line in proc.stdout.splitlines()] == ["d.py"]
     assert list(discover(named, None, force_exclude=True)) == [tree / "d.py"]
     assert list(discover(named, None)) == named  # without it, a named file is always checked
+
+
+def test_matching_is_linear_in_the_path_whatever_the_pattern() -> None:
+    """``*a*a*a*a*a*a*b`` against a long run of ``a``: a backtracking regex tries every way of
+    splitting the run between the stars (minutes); the automaton follows each character once."""
+    from flake8_tradelint.globs import Glob
+
+    steps = 0
+    real = Glob._step
+
+    def counting(self: Glob, current: frozenset[int], char: str) -> frozenset[int]:
+        nonlocal steps
+        steps += 1
+        return real(self, current, char)
+
+    glob = Glob("*a*a*a*a*a*a*b")
+    Glob._step = counting  # type: ignore[method-assign]
+    try:
+        for length in (1_000, 4_000):
+            steps = 0
+            assert not glob.fullmatch("a" * length)
+            assert steps == length
+            assert glob.fullmatch("a" * length + "b")
+    finally:
+        Glob._step = real  # type: ignore[method-assign]
+
+
+def test_a_pathological_per_file_ignores_glob_in_a_real_run(tmp_path: Path) -> None:
+    """The same pattern in ``per-file-ignores``, a path of 1,000 ``a``: the run ends at once (a
+    backtracking matcher does not end within the timeout)."""
+    folder = tmp_path
+    for _ in range(4):
+        folder = folder / ("a" * 250)
+    folder.mkdir(parents=True)
+    (folder / "aaaa.py").write_text(SOURCE, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.tradelint]\nper-file-ignores = { "*a*a*a*a*a*a*b" = ["TRD301"] }\n', encoding="utf-8"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "flake8_tradelint", "--no-cache", "--output-format", "concise", "--quiet", str(tmp_path)],
+        capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert proc.returncode == 1 and proc.stdout.count("TRD301") == 1

@@ -66,11 +66,32 @@ def test_text_excerpt_handles_tabs_wide_characters_and_multiline_spans() -> None
     ]
     multi = Finding("m.py", 10, 5, "TRD201", "msg", 12, 2)
     lines = [""] * 9 + ["    s = Session(   ", "  a,", ")"]
+    # Every line of the span, underlined from its first non-blank character.
     assert format_text(multi, lines, paint) == [
         "m.py:10:5: TRD201 msg",
         "   |",
         "10 |     s = Session(",
         "   |     ^^^^^^^^^^^^",
+        "11 |   a,",
+        "   |   ^^",
+        "12 | )",
+        "   | ^",
+    ]
+    # A longer span: its first lines, an elision, its last line.
+    tall = Finding("m.py", 8, 1, "TRD201", "msg", 14, 2)
+    lines = [""] * 7 + ["f(", " 1,", " 2,", " 3,", " 4,", " 5,", ")"]
+    assert format_text(tall, lines, paint) == [
+        "m.py:8:1: TRD201 msg",
+        "   |",
+        " 8 | f(",
+        "   | ^^",
+        " 9 |  1,",
+        "   |  ^^",
+        "10 |  2,",
+        "   |  ^^",
+        ".. | ...",
+        "14 | )",
+        "   | ^",
     ]
     # An escape sequence in the source must not reach the terminal; no source, no excerpt.
     esc = Finding("m.py", 1, 1, "TRD001", "msg", 1, 1)

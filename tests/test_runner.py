@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import pickle
 from pathlib import Path
 
 import pytest
@@ -137,7 +136,7 @@ def test_changing_the_configuration_rechecks(tmp_path: Path) -> None:
     assert (again.cached, again.findings) == (0, [])
 
 
-@pytest.mark.parametrize("content", [b"", b"not a pickle", pickle.dumps({"fingerprint": "other"})])
+@pytest.mark.parametrize("content", [b"", b"not a cache", b"tradelint-cache 2 0\n{}", b"tradelint-cache 1 0\n{}"])
 def test_a_broken_or_foreign_cache_is_ignored_and_replaced(tmp_path: Path, content: bytes) -> None:
     cache = tmp_path / "cache"
     cache.mkdir()

@@ -10,7 +10,15 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from flake8_tradelint.config import KNOWN_KEYS, Config, ConfigError, config_for, load_config_file
+from flake8_tradelint.config import (
+    KNOWN_KEYS,
+    Config,
+    ConfigError,
+    config_for,
+    load_config_file,
+    non_empty_path,
+    print_error,
+)
 
 TomlValue = str | bool | int | list["TomlValue"] | dict[str, "TomlValue"]
 FIELD_TYPES = {f.name: f.type for f in dataclasses.fields(Config)}
@@ -61,6 +69,8 @@ def describe(config: Config, path: Path, forced: bool) -> str:
             lines.append("# This file matches `exclude`: skipped when its folder is checked")
     lines.append("[tool.tradelint]")
     for key in KNOWN_KEYS:
+        if key.startswith("extend-"):
+            continue  # folded into ``select`` and ``ignore`` above
         line = f"{key} = {to_toml(_value(config, key))}"
         if key == "shutdown-methods":
             line += "  # the built-in names are always included"
@@ -73,8 +83,8 @@ def main(argv: Sequence[str]) -> int:
         prog="tradelint config",
         description="Print the configuration that applies to PATH and the file it comes from.",
     )
-    parser.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH")
-    parser.add_argument("--config", type=Path, help="a pyproject.toml to use instead of the nearest one")
+    parser.add_argument("path", nargs="?", type=non_empty_path, default=Path("."), metavar="PATH")
+    parser.add_argument("--config", type=non_empty_path, help="a pyproject.toml to use instead of the nearest one")
     args = parser.parse_args(argv)
     path: Path = args.path
     if not path.exists():
@@ -83,7 +93,7 @@ def main(argv: Sequence[str]) -> int:
     try:
         config = load_config_file(args.config) if args.config is not None else config_for(path)
     except ConfigError as exc:
-        print(f"tradelint: error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     sys.stdout.write(describe(config, path, forced=args.config is not None))
     return 0

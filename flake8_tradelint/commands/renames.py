@@ -28,7 +28,7 @@ from typing import Iterator, Sequence
 
 from flake8_tradelint.analysis.uses import self_name
 from flake8_tradelint.commands.rename_edits import EditedRename, find_edited_renames, importable_module
-from flake8_tradelint.config import Config, ConfigError, Rename, config_for
+from flake8_tradelint.config import Config, ConfigError, Rename, config_for, non_empty_path, print_error
 from flake8_tradelint.context import FUNCTION_NODES, Project, parse_module
 from flake8_tradelint.engine import Checker
 from flake8_tradelint.finding import Finding
@@ -269,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
         "use the old names.",
     )
     parser.add_argument("--since", required=True, metavar="REV", help="a commit, tag or branch to compare with")
-    parser.add_argument("path", nargs="?", type=Path, default=Path("."), help="inside the git repository (default: .)")
+    parser.add_argument("path", nargs="?", type=non_empty_path, default=Path("."), help="inside the git repository (default: .)")
     return parser
 
 
@@ -303,7 +303,7 @@ def main(argv: Sequence[str]) -> int:
         print(f"tradelint renames: error: {exc}", file=sys.stderr)
         return 2
     except ConfigError as exc:
-        print(f"tradelint: error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     seen = {(r.old, r.new) for r in renames}
     edited = [e for e in edited if (e.old, e.new) not in seen]

@@ -8,17 +8,25 @@ from __future__ import annotations
 
 import ast
 import codecs
+import contextlib
+import ctypes
 import difflib
+import errno
+import fcntl
 import gc
 import io
 import os
+import secrets
+import signal
 import stat
-import tempfile
+import threading
+import time
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
+from flake8_tradelint import interrupts
 from flake8_tradelint.config import Config
 from flake8_tradelint.context import Project, child_nodes, parse_module
 from flake8_tradelint.engine import Checker, collector_paused
@@ -49,7 +57,11 @@ class SourceFile:
     @classmethod
     def read(cls, path: Path) -> SourceFile:
         """Raises UnreadableFile, SyntaxError (coding cookie), UnicodeDecodeError or LookupError."""
-        data = read_source_bytes(path)
+        return cls.from_bytes(path, read_source_bytes(path))
+
+    @classmethod
+    def from_bytes(cls, path: Path, data: bytes) -> SourceFile:
+        """``data`` as the file at ``path`` (standard input); raises as ``read`` does."""
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         bom = data.startswith(codecs.BOM_UTF8)
         text = data.decode(encoding)
@@ -71,6 +83,7 @@ class FixOutcome:
     sources: dict[Path, SourceFile] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     internal_errors: int = 0  # files whose check raised: a tradelint bug, reported in errors
+    initial: int = 0  # findings before fixing: ``fixed`` is this minus what remains
 
     def diff(self, display: dict[Path, str]) -> str:
         chunks: list[str] = []
@@ -141,8 +154,11 @@ def compute_fixes(
     unsafe: bool,
     display: dict[Path, str] | None = None,
     progress: Callable[[], None] | None = None,
+    sources: dict[Path, SourceFile] | None = None,
 ) -> FixOutcome:
     """Check ``files``, apply every applicable fix until nothing changes; nothing is written.
+
+    ``sources``: files already read (standard input), used instead of the disk.
 
     ``progress`` is called once per file of the first pass (the one that checks them all).
 
@@ -151,10 +167,11 @@ def compute_fixes(
     edited meanwhile can only be refused, never patched at positions computed on other text.
     """
     display = display or {}
-    sources: dict[Path, SourceFile] = {}
+    given = {_key(path): source for path, source in (sources or {}).items()}
+    sources = {}
     for path in files:
         try:
-            sources[_key(path)] = SourceFile.read(path)
+            sources[_key(path)] = given.get(_key(path)) or SourceFile.read(path)
         except (UnreadableFile, SyntaxError, UnicodeDecodeError, LookupError):
             pass  # the check reports it (TRD001) from the disk; such a file is never written
     # One project for every pass: first-party modules are parsed once, and a fixed file's new
@@ -280,69 +297,277 @@ def _fix_passes(
         gc.unfreeze()
     remaining = [f for path in files for f in results.get(path, [])]
     new_texts = {p: t for p, t in overlay.items() if t != sources[p].text and p not in broken}
-    return FixOutcome(remaining, max(initial - len(remaining), 0), new_texts, sources, errors, internal)
+    return FixOutcome(remaining, max(initial - len(remaining), 0), new_texts, sources, errors, internal, initial)
 
 
 class WriteError(Exception):
     pass
 
 
+def write_fixes(outcome: FixOutcome, files: Iterable[Path]) -> list[str]:
+    """Write every fixed text; the messages of the files that were not written.
+
+    A symbolic link is never written through: when the file it points to is itself among
+    ``files`` that file gets the fix, otherwise the link is refused (it may lead anywhere)."""
+    inside = {os.path.realpath(f) for f in files if not os.path.islink(f)}
+    failed: list[str] = []
+    for path, text in sorted(outcome.new_texts.items()):
+        source = outcome.sources[path]
+        if os.path.islink(source.path) and os.path.realpath(source.path) in inside:
+            continue  # the target is fixed as itself
+        try:
+            write_atomically(source, text)
+        except (WriteError, OSError) as exc:
+            failed.append(str(exc) if isinstance(exc, WriteError) else f"{source.path}: not fixed: {exc.strerror or exc}")
+    return failed
+
+
+# How many random bytes name a temporary file; the name is ``.NAME.<hex>.tradelint``.
+_TEMP_TOKEN_BYTES = 4
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _libc_renameat2() -> Any:
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return function
+
+
+_renameat2 = _libc_renameat2()
+
+
+def _exchange(folder_fd: int, a: str, b: str) -> bool:
+    """Swap two names in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False when the system or
+    the file system cannot. Nothing is unlinked: whatever ``b`` held is now at ``a``."""
+    if _renameat2 is None:
+        return False
+    if _renameat2(folder_fd, os.fsencode(a), folder_fd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
+        return False
+    raise OSError(error, os.strerror(error))
+
+
+def _pread_all(fd: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    offset = 0
+    while offset <= limit:
+        chunk = os.pread(fd, 1 << 20, offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
+def _unchanged(fd: int, info: os.stat_result, data: bytes) -> bool:
+    """The file open as ``fd`` is the inode stat'ed as ``info`` and still holds exactly ``data``."""
+    now = os.fstat(fd)
+    if (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino) or now.st_size != len(data):
+        return False
+    return _pread_all(fd, len(data)) == data
+
+
 def write_atomically(source: SourceFile, text: str) -> None:
     """Replace the file whole or not at all, keeping mode, owner, encoding, BOM and line endings.
 
-    The new text goes to a temporary file in the same folder, is flushed to disk, and replaces
-    the file with one ``rename``: a reader, or a crash at any moment, sees the old file or the
-    new one, never a mix. A killed run can leave only a ``.NAME.*.tradelint`` temporary file.
+    The new text goes to a temporary file in the same folder, is flushed to disk, and takes the
+    file's name in one step: a reader, or a crash at any moment, sees the old file or the new one,
+    never a mix. A killed run (SIGKILL) can leave only one ``.NAME.*.tradelint`` temporary file;
+    SIGINT and SIGTERM wait for the few steps of the swap (``interrupts.deferred``) and leave none.
+
+    Never through a symbolic link, and never over an edit made meanwhile: the names are swapped
+    (``RENAME_EXCHANGE``), so the file that was replaced is still there under the temporary name,
+    and it is checked *after* the swap. If anyone wrote to it since it was read, by appending
+    through an open descriptor or by saving a new file over it, the swap is undone and the file
+    refused: a concurrent edit is kept, never silently overwritten. Where names cannot be swapped
+    (not Linux), the file is compared just before ``os.replace`` and again after it.
     """
-    target = source.path.resolve()  # through a symlink, not over it
-    info = target.stat()
+    path = Path(os.path.abspath(source.path))
+    folder, name = os.fspath(path.parent), path.name
+    data = source.encode(text)
+    with interrupts.deferred():
+        folder_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _CLOEXEC)
+        try:
+            _write_in(folder_fd, source, name, data)
+        finally:
+            os.close(folder_fd)
+
+
+def _write_in(folder_fd: int, source: SourceFile, name: str, data: bytes) -> None:
+    info = os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
+    if stat.S_ISLNK(info.st_mode):
+        raise WriteError(f"{source.path}: a symbolic link to a file outside the paths being fixed, not fixed")
+    if not stat.S_ISREG(info.st_mode):
+        raise WriteError(f"{source.path}: not a regular file, not fixed")
     # The mode bits, not os.access: root may write anything, but a read-only file says "leave me".
     if not info.st_mode & stat.S_IWUSR:
         raise WriteError(f"{source.path}: read-only, not fixed")
-    if not stat.S_ISREG(info.st_mode):
-        raise WriteError(f"{source.path}: not a regular file, not fixed")
-    data = source.encode(text)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tradelint")
+    old_fd = os.open(name, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK | _CLOEXEC, dir_fd=folder_fd)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, stat.S_IMODE(info.st_mode))
-        if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+        with _read_lease(old_fd, source) as lease:
+            if not _unchanged(old_fd, info, source.data):
+                raise WriteError(f"{source.path}: changed on disk while fixing, not overwritten")
+            temp = f".{name}.{secrets.token_hex(_TEMP_TOKEN_BYTES)}.tradelint"
             try:
-                os.chown(tmp, info.st_uid, info.st_gid)
-            except OSError:
-                pass  # only root may give a file away; the file is then owned by whoever fixed it
-        # Compared last, just before the rename, to keep the window for a concurrent edit small.
-        if _current_bytes(target) != source.data:
-            raise WriteError(f"{source.path}: changed on disk while fixing, not overwritten")
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_folder(target.parent)
+                fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=folder_fd)
+            except OSError as exc:
+                if exc.errno == errno.ENAMETOOLONG:
+                    raise WriteError(f"{source.path}: name too long for a temporary file beside it, not fixed") from None
+                raise
+            swapped = False
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                    os.fchmod(fh.fileno(), stat.S_IMODE(info.st_mode))
+                    if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+                        try:
+                            os.fchown(fh.fileno(), info.st_uid, info.st_gid)
+                        except OSError:
+                            pass  # only root may give a file away; the file is then owned by whoever fixed it
+                # Compared last, just before the swap, to keep the window for a concurrent edit small.
+                if not _unchanged(old_fd, info, source.data):
+                    raise WriteError(f"{source.path}: changed on disk while fixing, not overwritten")
+                swapped = _exchange(folder_fd, temp, name)
+                if not swapped:
+                    _replace_and_recheck(folder_fd, source, temp, name, old_fd, info)
+                    return
+                _keep_or_undo(folder_fd, source, temp, name, old_fd, info, len(data), lease)
+            except BaseException:
+                if not swapped:
+                    _unlink_quietly(temp, folder_fd)
+                raise
+    finally:
+        os.close(old_fd)
+    _fsync_folder(folder_fd)
 
 
-def _current_bytes(path: Path) -> bytes | None:
-    try:
-        return read_source_bytes(path)
-    except UnreadableFile:
-        return None
+# How long a file that another program holds open for writing is waited for before it is refused.
+LEASE_WAIT_SECONDS = 1.0
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable; some systems cannot open a folder, which is harmless."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
+@contextlib.contextmanager
+def _read_lease(fd: int, source: SourceFile) -> Iterator[bool]:
+    """A Linux read lease on the file read: while it is held, any ``open`` of that file for
+    writing (an append, an editor's save in place) breaks it, so the check after the swap knows
+    whether anyone may have written to the file that is being replaced, even through a
+    descriptor opened after the last compare. A file already open for writing elsewhere cannot be
+    leased: it is waited for, then refused. Yields False where leases are unavailable (not
+    Linux, not the file's owner without CAP_LEASE, a network file system, not the main thread)."""
+    if not hasattr(fcntl, "F_SETLEASE") or threading.current_thread() is not threading.main_thread():
+        yield False
         return
+    # A broken lease is announced with SIGIO, whose default action ends the process.
+    previous = signal.signal(signal.SIGIO, signal.SIG_IGN)
     try:
-        os.fsync(fd)
+        deadline = time.monotonic() + LEASE_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
+                break
+            except OSError as exc:
+                if exc.errno != errno.EAGAIN:
+                    yield False  # leases unsupported here: the checks around the swap remain
+                    return
+                if time.monotonic() > deadline:
+                    raise WriteError(
+                        f"{source.path}: open for writing in another program, not overwritten"
+                    ) from None
+                time.sleep(0.005)
+        try:
+            yield True
+        finally:
+            try:
+                fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+            except OSError:
+                pass  # closing the descriptor, just after, releases it too
+    finally:
+        signal.signal(signal.SIGIO, previous)
+
+
+def _lease_intact(fd: int) -> bool:
+    """No one has opened the leased file for writing since the lease was taken."""
+    return bool(fcntl.fcntl(fd, fcntl.F_GETLEASE) == fcntl.F_RDLCK)
+
+
+def _keep_or_undo(
+    folder_fd: int,
+    source: SourceFile,
+    temp: str,
+    name: str,
+    old_fd: int,
+    info: os.stat_result,
+    size: int,
+    lease: bool,
+) -> None:
+    """After the swap, ``temp`` names what was at ``name``: the file read, unless someone edited it."""
+    try:
+        replaced = os.stat(temp, dir_fd=folder_fd, follow_symlinks=False)
+        same = (
+            (replaced.st_dev, replaced.st_ino) == (info.st_dev, info.st_ino)
+            and _unchanged(old_fd, info, source.data)
+            and (not lease or _lease_intact(old_fd))
+        )
+    except OSError:
+        same = False
+    if same:
+        os.unlink(temp, dir_fd=folder_fd)
+        return
+    # Someone edited the file, or is opening it to write, since the last compare: give the name
+    # back to their file (the lease, released by the caller, then lets their open go on).
+    new_fd = os.open(name, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK | _CLOEXEC, dir_fd=folder_fd)
+    try:
+        new_info = os.fstat(new_fd)
+        if not _exchange(folder_fd, temp, name):
+            raise WriteError(f"{source.path}: changed on disk while fixing; the edit is in {temp}")
+        after = os.fstat(new_fd)
+        touched = after.st_size != size or new_info.st_mtime_ns != after.st_mtime_ns
+    finally:
+        os.close(new_fd)
+    if touched:  # and ours was edited in the instant it had the name: keep that too
+        raise WriteError(f"{source.path}: changed on disk while fixing, not overwritten; an edit made "
+                         f"during the write is in {temp}")
+    os.unlink(temp, dir_fd=folder_fd)
+    raise WriteError(f"{source.path}: changed on disk while fixing, not overwritten")
+
+
+def _replace_and_recheck(
+    folder_fd: int, source: SourceFile, temp: str, name: str, old_fd: int, info: os.stat_result
+) -> None:
+    """Without an atomic swap: replace, then check that the file replaced was not edited meanwhile;
+    if it was, write its content back."""
+    os.replace(temp, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+    if _unchanged(old_fd, info, source.data):
+        _fsync_folder(folder_fd)
+        return
+    restore = f".{name}.{secrets.token_hex(_TEMP_TOKEN_BYTES)}.tradelint"
+    fd = os.open(restore, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=folder_fd)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(_pread_all(old_fd, 1 << 62))
+        os.fchmod(fh.fileno(), stat.S_IMODE(info.st_mode))
+    os.replace(restore, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+    raise WriteError(f"{source.path}: changed on disk while fixing, not overwritten")
+
+
+def _unlink_quietly(name: str, folder_fd: int) -> None:
+    try:
+        os.unlink(name, dir_fd=folder_fd)
     except OSError:
         pass
-    finally:
-        os.close(fd)
+
+
+def _fsync_folder(folder_fd: int) -> None:
+    """Make the rename itself durable; some systems cannot fsync a folder, which is harmless."""
+    try:
+        os.fsync(folder_fd)
+    except OSError:
+        pass

@@ -1,7 +1,7 @@
 """``tradelint server``: the Language Server Protocol over stdio, on pygls and lsprotocol.
 
 Diagnostics come from the CLI's engine and configuration (:mod:`.model`); code actions from the
-``--fix`` passes (:mod:`flake8_tradelint.api`). The server answers every message with the text it
+``--fix`` passes (:mod:`flake8_tradelint.server.buffers`). The server answers every message with the text it
 has: a check that fails is logged to the client (``window/logMessage``) and the server goes on.
 """
 

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from flake8_tradelint import api
+from flake8_tradelint.server import buffers
 from flake8_tradelint.config import Config, ConfigError, clear_cache, config_for
 from flake8_tradelint.context import Project
 from flake8_tradelint.engine import Checker, SourceError, collector_paused, parse_source
@@ -276,7 +276,7 @@ class Model:
     def fix_all(self, path: Path) -> FixOutcome:
         """Every applicable fix of this buffer (safe ones; unsafe too with ``unsafeFixes``)."""
         path = _key(path)
-        return api.fix_buffers({path: self.config(path)}, self.buffers, self.settings.unsafe_fixes)
+        return buffers.fix_buffers({path: self.config(path)}, self.buffers, self.settings.unsafe_fixes)
 
     def fix_one(self, path: Path, finding: Finding) -> FixOutcome:
         """This finding's fix; a fix that also edits another first-party file (a base class) edits it."""
@@ -287,4 +287,4 @@ class Model:
                 other = _key(Path(edit.path))
                 if other not in files and os.path.isfile(other):
                     files[other] = self.config(other)
-        return api.fix_buffers(files, self.buffers, self.settings.unsafe_fixes, only=(path, finding))
+        return buffers.fix_buffers(files, self.buffers, self.settings.unsafe_fixes, only=(path, finding))

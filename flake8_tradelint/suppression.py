@@ -1,0 +1,48 @@
+"""One ``noqa`` grammar for every front-end: the CLI, the flake8 plugin and the mypy plugin.
+
+The grammar is flake8's and ruff's: ``# noqa`` alone silences every finding on the line;
+``# noqa: TRD301`` or ``# noqa:TRD301,TRD302`` (commas and/or spaces) silences the codes named
+and any code they are a prefix of. ``noqa`` and the codes are matched without regard to case, so
+``# NOQA: trd301`` means the same everywhere (flake8 itself compares codes case-sensitively,
+which is why the plugin applies this grammar instead of relying on flake8's).
+
+Another linter's code for the same check silences the TRD finding too: a line its authors
+marked as intended for that linter is intended for tradelint as well (hikari's
+``create_task(...)  # noqa: RUF006 - We want this to be a dangling asyncio task``).
+"""
+
+from __future__ import annotations
+
+import re
+
+NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+NOQA_CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+
+# TRD code -> the other linters' codes for the same check (docs/suppression table in the README).
+# ruff's RUF006 covers a discarded task and a task bound to a local that is never used again
+# (TRD301, TRD302); flake8-async's ASYNC300 covers the discarded call only.
+EQUIVALENTS: dict[str, tuple[str, ...]] = {
+    "TRD301": ("RUF006", "ASYNC300"),
+    "TRD302": ("RUF006",),
+}
+
+
+def suppressed(line: str, code: str) -> bool:
+    """Whether a ``noqa`` comment in ``line`` (the source line the finding is reported on)
+    silences ``code``."""
+    if "#" not in line:
+        return False
+    match = NOQA.search(line)
+    if match is None:
+        return False
+    codes = match.group("codes")
+    if not codes:
+        return True
+    named = [c.upper() for c in NOQA_CODE.findall(codes)]
+    equivalents = EQUIVALENTS.get(code, ())
+    return any(code.startswith(c) or c in equivalents for c in named)
+
+
+def suppressed_at(lines: list[str], line: int, code: str) -> bool:
+    """``suppressed`` for the 1-based ``line`` of ``lines``; False outside the file."""
+    return 1 <= line <= len(lines) and suppressed(lines[line - 1], code)
