@@ -45,6 +45,7 @@ KNOWN_KEYS = (
     "exclude",
     "resources",
     "task-owners",
+    "task-keeper",
     "shutdown-methods",
     "renames",
     "rename-packs",
@@ -91,6 +92,8 @@ class Config:
     exclude: tuple[str, ...] = ()
     resources: tuple[tuple[str, str], ...] = ()
     task_owners: tuple[str, ...] = ()
+    # The project's own task keeper (``"myapp.util.keep_task"``): TRD301/302 fixes call it.
+    task_keeper: str = ""
     shutdown_methods: tuple[str, ...] = SHUTDOWN_METHODS
     renames: tuple[Rename, ...] = field(default=())
     rename_packs: tuple[str, ...] = ()
@@ -240,6 +243,14 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         cfg = replace(cfg, resources=tuple(resources))
     if "task-owners" in data:
         cfg = replace(cfg, task_owners=_string_list(path, "task-owners", data["task-owners"]))
+    if "task-keeper" in data:
+        value = data["task-keeper"]
+        parts = value.split(".") if isinstance(value, str) else []
+        if len(parts) < 2 or not all(_is_identifier(p) for p in parts):
+            raise ConfigError(
+                path, "task-keeper", f"expected the dotted name of a function, like 'myapp.tasks.keep_task', got {value!r}"
+            )
+        cfg = replace(cfg, task_keeper=value)
     if "shutdown-methods" in data:
         names = _string_list(path, "shutdown-methods", data["shutdown-methods"])
         for name in names:

@@ -51,12 +51,12 @@ class TaskLocalNeverAwaited(Rule):
                     site.node,
                     f"task `{site.name}` (`{site.label}(...)`) is never awaited, cancelled, stored or "
                     "returned; it is unowned once the function returns",
-                    keep_task_fix(site.call, ctx.tasks.returns_task(site.call)),
+                    keep_task_fix(ctx, site.call),
                 )
             elif site.problem == "container":
                 yield Report(
                     site.node,
                     f"task from `{site.label}(...)` is kept in local `{site.name}`, which is never awaited, "
                     "gathered or returned: the container dies with the frame and the task is unowned",
-                    keep_task_fix(site.call, ctx.tasks.returns_task(site.call)),
+                    keep_task_fix(ctx, site.call),
                 )

@@ -76,6 +76,8 @@ class TaskOnSelfNeverAwaited(Rule):
                 "unsafe",
                 import_stmt,
                 where="start",
+                # A task that calls ``stop()`` itself must not cancel itself halfway through it.
+                also=f"{{x}} is not {asyncio_name}.current_task()",
             )
             yield Report(
                 site.node,
