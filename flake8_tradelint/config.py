@@ -246,7 +246,8 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     if "task-keeper" in data:
         value = data["task-keeper"]
         parts = value.split(".") if isinstance(value, str) else []
-        if len(parts) < 2 or not all(_is_identifier(p) for p in parts):
+        # "" is the default, printed by ``tradelint config``: no keeper of the project's own.
+        if value != "" and (len(parts) < 2 or not all(_is_identifier(p) for p in parts)):
             raise ConfigError(
                 path, "task-keeper", f"expected the dotted name of a function, like 'myapp.tasks.keep_task', got {value!r}"
             )

@@ -166,7 +166,7 @@ def test_per_file_ignores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
         ("[tool.tradelint]\nper_file_ignores = {}\n",
          "[tool.tradelint] key 'per_file_ignores': unknown key; did you mean 'per-file-ignores'?"),
         ("[tool.tradelint]\ncolour = true\n", "[tool.tradelint] key 'colour': unknown key (known keys: "
-         "select, ignore, per-file-ignores, exclude, resources, task-owners, shutdown-methods, renames, "
+         "select, ignore, per-file-ignores, exclude, resources, task-owners, task-keeper, shutdown-methods, renames, "
          "rename-packs, renames-unknown-receivers, preview)"),
         ("[tool.tradelint]\nselect = ['TDR301']\n",
          "[tool.tradelint] key 'select': unknown rule code or prefix 'TDR301'; did you mean 'TRD301'?"),

@@ -19,7 +19,7 @@ def _fresh_config_cache() -> None:
 
 
 KNOWN = (
-    "select, ignore, per-file-ignores, exclude, resources, task-owners, shutdown-methods, renames, "
+    "select, ignore, per-file-ignores, exclude, resources, task-owners, task-keeper, shutdown-methods, renames, "
     "rename-packs, renames-unknown-receivers, preview"
 )
 

@@ -287,8 +287,8 @@ def _fit(line: str, indent: int) -> list[str]:
 
 
 def asyncio_spelling(module: ModuleInfo) -> tuple[str, str]:
-    for name, qualified in module.imports.names.items():
-        if qualified == "asyncio" and name not in module.imports.type_checking_only:
+    for name, qualified in _runtime_imports(module).items():
+        if qualified == "asyncio":
             return name, ""
     return "asyncio", "import asyncio"
 
@@ -354,7 +354,21 @@ def module_bindings(module: ModuleInfo) -> set[str]:
 
 
 def _runtime_imports(module: ModuleInfo) -> dict[str, str]:
-    return {n: q for n, q in module.imports.names.items() if n not in module.imports.type_checking_only}
+    """Names bound at runtime by the module's own top-level absolute imports: what inserted
+    module-level code may use (an import inside a function binds nothing out there)."""
+    found: dict[str, str] = {}
+    for node, type_checking in module.index.imports:
+        if type_checking or module.enclosing_scope(node) is not None:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            if node.level or not node.module:
+                continue
+            for alias in node.names:
+                found[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        else:
+            for alias in node.names:
+                found[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
+    return found
 
 
 def _module_spelling(module: ModuleInfo, dotted: str) -> tuple[str, str] | None:
