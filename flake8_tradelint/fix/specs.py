@@ -519,6 +519,8 @@ def _folder_imports(module: ModuleInfo, folder: Path) -> dict[str, set[str]]:
         for sibling in sorted(folder.glob("*.py")):
             if not sibling.stem.isidentifier():
                 continue
+            # Looked up as a module, so the cache re-checks this file when the sibling changes.
+            module.project.find_path(sibling.stem, module.roots)
             text = module.project.read_text(sibling) or ""
             names: set[str] = set()
             for match in IMPORTED.finditer(text):
