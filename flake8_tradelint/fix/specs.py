@@ -602,6 +602,8 @@ def _instance_keeper_fix(module: ModuleInfo, call: ast.Call, shutdown_names: tup
     path = _class_path(module, cls)
     if method is None or method is function or not path or _fixed_layout(cls):
         return None
+    if _runs_a_shutdown(call, shutdown_names):
+        return None  # ``create_task(self.close())`` is the shutdown: cancelling it would undo it
     shutdown_self = self_name(method)
     if shutdown_self is None:
         return None
@@ -646,6 +648,22 @@ def _instance_keeper_fix(module: ModuleInfo, call: ast.Call, shutdown_names: tup
             (keep, end_call),
         )
     return None
+
+
+CLOSING_WORDS = ("close", "stop", "shutdown", "disconnect", "cleanup", "teardown", "terminate", "exit", "quit")
+
+
+def _runs_a_shutdown(call: ast.Call, shutdown_names: tuple[str, ...]) -> bool:
+    """Whether the task runs a close-like coroutine (``self.close()``, ``self._close(...)``,
+    ``self.graceful_shutdown()``): such a task must finish, not be cancelled by shutdown."""
+    for node in ast.walk(call):
+        if isinstance(node, ast.Call) and node is not call:
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            lowered = name.lower()
+            if name in shutdown_names or any(word in lowered for word in CLOSING_WORDS):
+                return True
+    return False
 
 
 def _class_typevar(cls: ast.ClassDef, keeper: str) -> str | None:
