@@ -213,6 +213,36 @@ def _async_shutdown(cls: ast.ClassDef, names: tuple[str, ...]) -> ast.AsyncFunct
     return next((methods[n] for n in names if n in methods), None)
 
 
+def ending_method(cls: ast.ClassDef, names: tuple[str, ...]) -> ast.AsyncFunctionDef | None:
+    """The async shutdown-like method where the class's work ends: ``__aexit__`` that awaits
+    ``self.close()`` leads to ``close()``, which callers also use without ``async with``."""
+    method = _async_shutdown(cls, names)
+    methods = {s.name: s for s in cls.body if isinstance(s, ast.AsyncFunctionDef)}
+    seen: set[str] = set()
+    while method is not None and method.name not in seen:
+        seen.add(method.name)
+        receiver = self_name(method)
+        callee = next(
+            (
+                methods[node.value.func.attr]
+                for node in ast.walk(method)
+                if isinstance(node, ast.Await)
+                and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Attribute)
+                and isinstance(node.value.func.value, ast.Name)
+                and node.value.func.value.id == receiver
+                and node.value.func.attr in names
+                and node.value.func.attr in methods
+                and node.value.func.attr != method.name
+            ),
+            None,
+        )
+        if callee is None:
+            return method
+        method = callee
+    return method
+
+
 def _assigned_in_init(cls: ast.ClassDef, attr: str) -> bool:
     init = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
     if init is None:
@@ -239,11 +269,13 @@ def shutdown_fix(
     import_stmt: str = "",
     where: str = "end",
     also: str = "",
+    follow: bool = False,
 ) -> FixSpec | None:
     """Append ``body`` (with ``{x}`` for ``self.attr``) to the class's async shutdown-like method,
     guarded by ``is not None`` when ``__init__`` sets the attribute, by ``getattr`` otherwise, and
-    by ``also`` (a condition on ``{x}``) when given."""
-    method = _async_shutdown(cls, shutdown_names)
+    by ``also`` (a condition on ``{x}``) when given; ``follow``: in the method it awaits
+    (:func:`ending_method`)."""
+    method = ending_method(cls, shutdown_names) if follow else _async_shutdown(cls, shutdown_names)
     path = _class_path(module, cls)
     if method is None or not path:
         return None
@@ -598,10 +630,12 @@ def _instance_keeper_fix(module: ModuleInfo, call: ast.Call, shutdown_names: tup
         and all(a.arg != receiver for a in ast.walk(scope.args) if isinstance(a, ast.arg))
     ):
         return None
-    method = _async_shutdown(cls, shutdown_names)
+    method = ending_method(cls, shutdown_names)
     path = _class_path(module, cls)
     if method is None or method is function or not path or _fixed_layout(cls):
         return None
+    if _is_abstract(method):
+        return None  # subclasses replace it: what it ends would never run
     if _runs_a_shutdown(call, shutdown_names):
         return None  # ``create_task(self.close())`` is the shutdown: cancelling it would undo it
     shutdown_self = self_name(method)
@@ -648,6 +682,17 @@ def _instance_keeper_fix(module: ModuleInfo, call: ast.Call, shutdown_names: tup
             (keep, end_call),
         )
     return None
+
+
+def _is_abstract(method: ast.AsyncFunctionDef) -> bool:
+    if any(
+        (isinstance(d, ast.Name) and d.id == "abstractmethod")
+        or (isinstance(d, ast.Attribute) and d.attr == "abstractmethod")
+        for d in method.decorator_list
+    ):
+        return True
+    body = [s for s in method.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    return len(body) == 1 and isinstance(body[0], ast.Raise) and "NotImplementedError" in ast.unparse(body[0])
 
 
 CLOSING_WORDS = ("close", "stop", "shutdown", "disconnect", "cleanup", "teardown", "terminate", "exit", "quit")

@@ -81,6 +81,7 @@ class TaskOnSelfNeverAwaited(Rule):
                 where="start",
                 # A task that calls ``stop()`` itself must not cancel itself halfway through it.
                 also=f"{{x}} is not {asyncio_name}.current_task()",
+                follow=True,
             )
             yield Report(
                 site.node,
