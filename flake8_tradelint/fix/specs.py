@@ -528,14 +528,15 @@ def _is_standalone(module: ModuleInfo) -> bool:
     project's one keeper; a package names its own (``task-keeper``)."""
     path = module.path
     folder = path.parent
-    if module.is_package or (folder / "__init__.py").exists() or module.module_name is None:
+    # A script (``run-bot``, ``0_setup.py``): no module can import it, wherever it sits.
+    script = path.suffix != ".py" or not path.stem.isidentifier()
+    if not script and (module.is_package or (folder / "__init__.py").exists()):
         return False
-    own = module.module_name
     imports = _folder_imports(module, folder)
     siblings = {stem for stem in imports if stem != path.stem}
     if {q.split(".")[0] for q in module.imports.names.values()} & siblings:
         return False
-    return not any(own in imports[stem] for stem in siblings)
+    return script or not any(path.stem in imports[stem] for stem in siblings)
 
 
 _FOLDERS = ast.Module(body=[], type_ignores=[])  # the memo key's node for per-folder facts
