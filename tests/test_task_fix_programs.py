@@ -152,3 +152,10 @@ def test_task_keeper_is_validated(tmp_path: Path, value: object) -> None:
     result = _run(["-m", "flake8_tradelint", "."], tmp_path)
     assert result.returncode == 2
     assert "key 'task-keeper': expected the dotted name of a function, like 'myapp.tasks.keep_task'" in result.stderr
+
+
+def test_a_configured_keeper_that_does_not_exist_is_not_imported(tmp_path: Path) -> None:
+    program = _copy("configured_keeper", tmp_path)
+    (program / "pyproject.toml").write_text('[tool.tradelint]\ntask-keeper = "app.tasks.hold"\n', encoding="utf-8")
+    out = _fix(program)
+    assert "app/worker.py:15:5: TRD301 " in out and "1 remaining (none fixable)" in out

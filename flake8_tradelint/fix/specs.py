@@ -570,6 +570,9 @@ def _configured_keeper_fix(module: ModuleInfo, call: ast.Call, keeper: str) -> F
     """``task-keeper = "pkg.mod.keep"``: ``keep(<task>)``, importing ``keep`` where needed."""
     owner, _, name = keeper.rpartition(".")
     title = f"Keep the task with `{keeper}`"
+    home = module.project.find_module(owner, module.roots)
+    if home is not None and module.project.lookup(keeper, module.roots) is None:
+        return None  # the configured module is first-party and has no such function: the import would fail
     if module.module_name == owner:
         if name not in module.top_level:
             return None
@@ -635,6 +638,8 @@ def _instance_keeper_fix(module: ModuleInfo, call: ast.Call, shutdown_names: tup
     path = _class_path(module, cls)
     if method is None or method is function or not path or _fixed_layout(cls):
         return None
+    if any((module.qualify(b) or "").startswith(("pydantic.", "attr.", "attrs.", "msgspec.")) for b in cls.bases):
+        return None  # models that refuse an attribute they do not declare
     if _is_abstract(method):
         return None  # subclasses replace it: what it ends would never run
     if _runs_a_shutdown(call, shutdown_names):
