@@ -15,6 +15,8 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from flake8_tradelint.fix.plan import Edit
 
+MERGED_LINE = 79  # an import merged into an existing line stays within flake8's default length
+
 Block = Union[cst.IndentedBlock, cst.Module]
 
 
@@ -345,7 +347,10 @@ def _merge_from_import(body: list[cst.BaseStatement], code: str) -> list[cst.Bas
             names = list(small.names)
             last = names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
             names = [*names[:-1], last, *[a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in new_import.names]]
-            body[i] = stmt.with_changes(body=[small.with_changes(names=names)])
+            merged = stmt.with_changes(body=[small.with_changes(names=names)])
+            if len(cst.Module([]).code_for_node(merged).rstrip("\r\n")) > MERGED_LINE:
+                return None  # a line of its own rather than a line too long for flake8
+            body[i] = merged
             return body
     return None
 
