@@ -530,13 +530,23 @@ def _is_standalone(module: ModuleInfo) -> bool:
     folder = path.parent
     # A script (``run-bot``, ``0_setup.py``): no module can import it, wherever it sits.
     script = path.suffix != ".py" or not path.stem.isidentifier()
-    if not script and (module.is_package or (folder / "__init__.py").exists()):
+    if not script and (module.is_package or _inside_a_package(module, folder)):
         return False
     imports = _folder_imports(module, folder)
     siblings = {stem for stem in imports if stem != path.stem}
     if {q.split(".")[0] for q in module.imports.names.values()} & siblings:
         return False
     return script or not any(path.stem in imports[stem] for stem in siblings)
+
+
+def _inside_a_package(module: ModuleInfo, folder: Path) -> bool:
+    """In a package folder, or in a folder of one (an implicit namespace package such as
+    ``driftpy/market_map/``), or importing the package whose folder holds it."""
+    ancestors = [folder, *list(folder.parents)[:3]]
+    if any((a / "__init__.py").exists() for a in ancestors):
+        return True
+    names = {a.name for a in ancestors[1:]}
+    return any(q.split(".")[0] in names for q in module.imports.names.values())
 
 
 _FOLDERS = ast.Module(body=[], type_ignores=[])  # the memo key's node for per-folder facts
