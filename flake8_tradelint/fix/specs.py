@@ -447,11 +447,17 @@ def _typevar_code(names: dict[str, str], typevar: str) -> str:
     return f'{typevar} = {names["TypeVar"]}("{typevar}", bound={bound})\n'
 
 
-def module_keeper_code(names: dict[str, str], keeper: str, tasks: str, typevar: str) -> str:
+def module_keeper_code(
+    names: dict[str, str], keeper: str, tasks: str, typevar: str, *, quoted: bool = True
+) -> str:
+    """The keeper written into a module; its set's annotation is quoted unless the module has
+    ``from __future__ import annotations`` (it is evaluated at import time, and ``set[...]``
+    needs Python 3.9)."""
     future = f'{names["asyncio"]}.Future[{names["Any"]}]'
+    annotation = f'"set[{future}]"' if quoted else f"set[{future}]"
     return (
         _typevar_code(names, typevar)
-        + f'{tasks}: "set[{future}]" = set()\n\n\n'
+        + f"{tasks}: {annotation} = set()\n\n\n"
         + f"def {keeper}(task: {typevar}) -> {typevar}:\n"
         + '    """Hold a strong reference to ``task`` until it is done."""\n'
         + f"    {tasks}.add(task)\n"
@@ -487,7 +493,7 @@ def _module_keeper_fix(module: ModuleInfo, call: ast.Call) -> FixSpec | None:
     typevar = _typevar_name(module, names, taken)
     if keeper is None or tasks is None or typevar is None:
         return None
-    code = module_keeper_code(names, keeper, tasks, typevar)
+    code = module_keeper_code(names, keeper, tasks, typevar, quoted=not module.index.future_annotations)
     return FixSpec(title, "safe", (_keep_edit(call, keeper, imports, module_code=code),))
 
 
@@ -517,7 +523,8 @@ def _existing_keeper(module: ModuleInfo, names: dict[str, str]) -> str | None:
             continue
         if not isinstance(returns, ast.Name):
             continue
-        if _defines_exactly(module, module_keeper_code(names, stmt.name, holder.value.id, returns.id)):
+        quoted = not module.index.future_annotations
+        if _defines_exactly(module, module_keeper_code(names, stmt.name, holder.value.id, returns.id, quoted=quoted)):
             return stmt.name
     return None
 
