@@ -541,6 +541,9 @@ def _is_standalone(module: ModuleInfo) -> bool:
         return False
     imports = _folder_imports(module, folder)
     siblings = {stem for stem in imports if stem != path.stem}
+    for stem in sorted(siblings):
+        # Looked up as modules, so the cache re-checks this file when a sibling changes.
+        module.project.find_path(stem, module.roots)
     if {q.split(".")[0] for q in module.imports.names.values()} & siblings:
         return False
     return script or not any(path.stem in imports[stem] for stem in siblings)
@@ -569,8 +572,6 @@ def _folder_imports(module: ModuleInfo, folder: Path) -> dict[str, set[str]]:
         for sibling in sorted(folder.glob("*.py")):
             if not sibling.stem.isidentifier():
                 continue
-            # Looked up as a module, so the cache re-checks this file when the sibling changes.
-            module.project.find_path(sibling.stem, module.roots)
             text = module.project.read_text(sibling) or ""
             names: set[str] = set()
             for match in IMPORTED.finditer(text):
