@@ -50,6 +50,7 @@ KNOWN_KEYS = (
     "exclude",
     "resources",
     "task-owners",
+    "task-keeper",
     "shutdown-methods",
     "renames",
     "rename-packs",
@@ -132,6 +133,8 @@ class Config:
     exclude: tuple[str, ...] = ()
     resources: tuple[tuple[str, str], ...] = ()
     task_owners: tuple[str, ...] = ()
+    # The project's own task keeper (``"myapp.util.keep_task"``): TRD301/302 fixes call it.
+    task_keeper: str = ""
     shutdown_methods: tuple[str, ...] = SHUTDOWN_METHODS
     renames: tuple[Rename, ...] = field(default=())
     rename_packs: tuple[str, ...] = ()
@@ -388,6 +391,15 @@ def _task_owners(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -
     return replace(cfg, task_owners=tuple(_dotted(owner) for owner in owners))
 
 
+def _task_keeper(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    parts = value.split(".") if isinstance(value, str) else []
+    if len(parts) < 2 or not all(_is_identifier(p) for p in parts):
+        raise ConfigError(
+            path, "task-keeper", f"expected the dotted name of a function, like 'myapp.tasks.keep_task', got {value!r}"
+        )
+    return replace(cfg, task_keeper=_dotted(value))
+
+
 def _shutdown_methods(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
     names = _string_list(path, "shutdown-methods", value)
     for name in names:
@@ -439,6 +451,7 @@ _HANDLERS: tuple[tuple[str, Handler], ...] = (
     ("exclude", _exclude),
     ("resources", _resources),
     ("task-owners", _task_owners),
+    ("task-keeper", _task_keeper),
     ("shutdown-methods", _shutdown_methods),
     ("renames", _renames),
     ("rename-packs", _rename_packs),

@@ -33,7 +33,8 @@ def copy_fixtures(dest: Path) -> Path:
 # entries that fixtures/renames/ enables, mapped forward (old -> new) on both sides alike.
 RENAMES = {"spot_markets": "spot_map", "last_price": "old_price", "usd_balance": "balance_usd"}
 RENAMES.update({r.old: r.new for name in available_packs() for r in load_pack(name).renames})
-ADDED_IMPORTS = {"ClassVar", "typing", "asyncio"}
+ADDED_IMPORTS = {"ClassVar", "typing", "asyncio", "Any", "TypeVar"}
+KEEPER_NAMES = ("_keep_task", "_end_tasks", "_background_tasks", "_TaskT")
 
 
 class Normalize(ast.NodeTransformer):
@@ -63,7 +64,9 @@ class Normalize(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
-        if isinstance(node.func, ast.Name) and node.func.id == "_keep_task" and len(node.args) == 1:
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        if name.startswith("_keep_task") and len(node.args) == 1:
             return node.args[0]
         return node
 
@@ -136,7 +139,7 @@ def _is_close_statement(stmt: ast.stmt) -> bool:
 
 def _is_shutdown_guard(stmt: ast.stmt) -> bool:
     text = ast.unparse(stmt)
-    return isinstance(stmt, ast.If) and " is not None:" in text.splitlines()[0] and (
+    return isinstance(stmt, ast.If) and " is not None" in text.splitlines()[0] and (
         ".cancel()" in text or ".close()" in text or ".aclose()" in text
     ) and len(stmt.body) <= 2 and not stmt.orelse
 
@@ -157,9 +160,20 @@ def _is_added_import(stmt: ast.stmt) -> bool:
 
 
 def _is_keep_task_helper(stmt: ast.stmt) -> bool:
-    if isinstance(stmt, ast.FunctionDef) and stmt.name == "_keep_task":
-        return True
-    return isinstance(stmt, ast.Assign) and ast.unparse(stmt) == "_background_tasks = set()"
+    """The keeper, its set and TypeVar, the methods a class gets and the call that ends them."""
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return stmt.name.startswith(KEEPER_NAMES)
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        return all(isinstance(t, ast.Name) and t.id.startswith(KEEPER_NAMES) for t in targets)
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Await):
+        call = stmt.value.value
+        return (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr.startswith("_end_tasks")
+        )
+    return False
 
 
 def normalized_dump(source: str) -> str:

@@ -26,6 +26,7 @@ per-file-ignores = { "tests/*" = ["TRD3"], "!src/**" = ["TRD201"] }
 exclude = ["generated", "legacy_*.py"]
 resources = { "mylib.Client" = "aclose" }
 task-owners = ["hass.async_create_task"]
+task-keeper = "myapp.tasks.keep_task"
 shutdown-methods = ["on_stop"]
 renames = { "driftpy.pickle.vat.Vat.spot_map" = "spot_markets", "old_price" = "last_price" }
 rename-packs = ["web3-v6"]
@@ -65,6 +66,7 @@ def test_config_prints_the_effective_configuration_and_its_file(
         'exclude = ["generated", "legacy_*.py"]\n'
         'resources = { "mylib.Client" = "aclose" }\n'
         'task-owners = ["hass.async_create_task"]\n'
+        'task-keeper = "myapp.tasks.keep_task"\n'
         f'shutdown-methods = [{DEFAULT_SHUTDOWN}, "on_stop"]  # the built-in names are always included\n'
         'renames = { "driftpy.pickle.vat.Vat.spot_map" = "spot_markets", "old_price" = "last_price" }\n'
         'rename-packs = ["web3-v6"]\n'

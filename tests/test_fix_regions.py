@@ -15,9 +15,30 @@ from flake8_tradelint.fix.codemods import apply_edits, apply_to_module
 from flake8_tradelint.fix.fixer import compute_fixes, fix_depth
 from flake8_tradelint.fix.plan import Edit, Span
 from flake8_tradelint.fix.regions import apply_in_regions
+from flake8_tradelint.fix.specs import module_keeper_code
 from tests.fixes import fixture_files
 
 PATH = "/m.py"
+# What a TRD301 fix asks for in a module without the keeper (``specs._module_keeper_fix``).
+KEEP = (
+    ("wrapper", "_keep_task"),
+    ("import", "from typing import Any, TypeVar"),
+    (
+        "module_code",
+        module_keeper_code(
+            {"asyncio": "asyncio", "Any": "Any", "TypeVar": "TypeVar"}, "_keep_task", "_background_tasks", "_TaskT"
+        ),
+    ),
+)
+HELPER = (
+    'from typing import Any, TypeVar\n\n\n_TaskT = TypeVar("_TaskT", bound="asyncio.Future[Any]")\n'
+    '_background_tasks: "set[asyncio.Future[Any]]" = set()\n\n\n'
+    "def _keep_task(task: _TaskT) -> _TaskT:\n"
+    '    """Hold a strong reference to ``task`` until it is done."""\n'
+    "    _background_tasks.add(task)\n"
+    "    task.add_done_callback(_background_tasks.discard)\n"
+    "    return task\n"
+)
 
 
 def _edits_for(tree: ast.Module, text: str) -> list[Edit]:
@@ -112,25 +133,15 @@ class Service:
 def test_only_the_statements_with_edits_and_the_head_change() -> None:
     text = CLASS_SOURCE
     edits = [
-        Edit("keep_task", PATH, _span(text, "asyncio.create_task(self.poll())", 0)),
-        Edit("keep_task", PATH, _span(text, "asyncio.create_task(self.poll())", 1)),
+        Edit("keep_task", PATH, _span(text, "asyncio.create_task(self.poll())", 0), KEEP),
+        Edit("keep_task", PATH, _span(text, "asyncio.create_task(self.poll())", 1), KEEP),
     ]
     after, applied = apply_in_regions(text, edits, ast.parse(text)) or ("", set())
     assert applied == set(edits)
     assert after == '''"""A service."""
 
 import asyncio
-
-
-_background_tasks = set()
-
-
-def _keep_task(task):
-    """Hold a strong reference to ``task`` until it is done: the event loop keeps only a weak one."""
-    _background_tasks.add(task)
-    task.add_done_callback(_background_tasks.discard)
-    return task
-
+''' + HELPER + '''
 
 class Service:
     def __init__(self):
@@ -148,14 +159,13 @@ class Service:
 
 def test_the_helper_takes_the_files_indent_and_newlines() -> None:
     text = "import asyncio\r\n\r\n\r\nasync def f():\r\n\tif True:\r\n\t\tasyncio.create_task(g())\r\n"
-    edit = Edit("keep_task", PATH, _span(text, "asyncio.create_task(g())"))
+    edit = Edit("keep_task", PATH, _span(text, "asyncio.create_task(g())"), KEEP)
     after = (apply_in_regions(text, [edit], ast.parse(text)) or ("", set()))[0]
-    assert after == (
-        "import asyncio\r\n\r\n\r\n_background_tasks = set()\r\n\r\n\r\ndef _keep_task(task):\r\n"
-        '\t"""Hold a strong reference to ``task`` until it is done: the event loop keeps only a weak one."""\r\n'
-        "\t_background_tasks.add(task)\r\n\ttask.add_done_callback(_background_tasks.discard)\r\n\treturn task\r\n"
-        "\r\n\r\nasync def f():\r\n\tif True:\r\n\t\t_keep_task(asyncio.create_task(g()))\r\n"
+    expected = (
+        "import asyncio\n" + HELPER.replace("    ", "\t")
+        + "\n\nasync def f():\n\tif True:\n\t\t_keep_task(asyncio.create_task(g()))\n"
     )
+    assert after == expected.replace("\n", "\r\n")
     assert after == apply_to_module(text, [edit])[0]
 
 

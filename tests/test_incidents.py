@@ -68,9 +68,13 @@ def test_002_unclosed_session_and_pending_task(tmp_path: Path) -> None:
     assert before.returncode == 0
     assert "Task was destroyed but it is pending!" in before.stderr
     assert "Unclosed client session" in before.stderr
-    # Cancelling the backfill at shutdown changes what shutdown does: an unsafe fix.
-    _fix_and_recheck(program, 2, 2, "--unsafe-fixes")
+    # Three tasks still pending when shutdown() returns: the backfill, the discarded refresh
+    # and the session's.
+    assert "pending after shutdown: 3\n" in before.stdout
+    # Cancelling the tasks at shutdown changes what shutdown does: unsafe fixes. The discarded
+    # refresh is kept on the instance and ended in shutdown(), not only kept alive.
+    _fix_and_recheck(program, 2, 3, "--unsafe-fixes")
     after = _run(["main.py"], program)
     assert after.returncode == 0, after.stderr
-    assert after.stdout == "levels: {'VWAP': 64210.5, 'POC': 64180.0}\nstopped\n"
+    assert after.stdout == "levels: {'VWAP': 64210.5, 'POC': 64180.0}\npending after shutdown: 0\nstopped\n"
     assert after.stderr == ""

@@ -66,6 +66,7 @@ class TaskAnalysis:
         # Wrappers that keep their task only in a WeakSet and return nothing.
         self._returns_nothing: set[ast.AST] = set()
         self._call_targets: dict[ast.Call, ast.AST] = {}
+        self._target_modules: dict[ast.Call, ModuleInfo] = {}
         self._receivers: dict[ModuleInfo, set[str]] = {}
         self._in_progress: set[ast.AST] = set()
         self._cycle = False
@@ -146,6 +147,7 @@ class TaskAnalysis:
     def _is_dangling_target(self, call: ast.Call, target: tuple[ModuleInfo, ast.stmt], depth: int) -> bool:
         assert isinstance(target[1], ast.FunctionDef)
         self._call_targets[call] = target[1]
+        self._target_modules[call] = target[0]
         return self._is_dangling_wrapper(target[0], target[1], depth + 1)
 
     def _receiver_names(self, module: ModuleInfo) -> set[str]:
@@ -165,9 +167,74 @@ class TaskAnalysis:
         return module.index.mentions_tasks and self._is_dangling_wrapper(module, func, 1)
 
     def returns_task(self, call: ast.Call) -> bool:
-        """Whether the call's value is the task (false for a WeakSet-only wrapper)."""
+        """Whether the call's value is a task on every path: asyncio's creators always, a
+        first-party wrapper only when each of its ``return`` statements gives a task it created
+        and no path falls off its end (a wrapper that returns None in some mode gives no fix:
+        ``None.add_done_callback`` would fail)."""
         target = self._call_targets.get(call)
-        return target is None or target not in self._returns_nothing
+        if target is None:
+            return True
+        if target in self._returns_nothing or not isinstance(target, ast.FunctionDef):
+            return False
+        return self._always_returns_task(self._target_modules[call], target, 1)
+
+    def _always_returns_task(self, module: ModuleInfo, func: ast.FunctionDef, depth: int) -> bool:
+        memo = module.project.class_memo
+        key = ("always-task", func)
+        verdicts = cast("dict[tuple[tuple[str, ...], int], bool]", memo.setdefault(key, {}))
+        known = verdicts.get((self.owners, depth))
+        if known is None:
+            verdicts[(self.owners, depth)] = False  # recursion guard: unproven
+            known = self._judge_always_task(module, func, depth)
+            verdicts[(self.owners, depth)] = known
+        return known
+
+    def _judge_always_task(self, module: ModuleInfo, func: ast.FunctionDef, depth: int) -> bool:
+        nodes = _own_nodes(func)
+        if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in nodes) or not _always_exits(func.body):
+            return False
+        returns = [n for n in nodes if isinstance(n, ast.Return)]
+        return bool(returns) and all(
+            r.value is not None and self._is_task_value(module, func, r.value, depth) for r in returns
+        )
+
+    def _is_task_value(self, module: ModuleInfo, func: ast.FunctionDef, value: ast.expr, depth: int) -> bool:
+        if isinstance(value, ast.Name):
+            if any(isinstance(a, ast.arg) and a.arg == value.id for a in ast.walk(func.args)):
+                return False
+            if declares_outer(func, value.id):
+                return False
+            stores = [
+                n for n in _own_nodes(func)
+                if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.For, ast.With))
+                and _binds(n, value.id)
+            ]
+            return bool(stores) and all(
+                isinstance(s, (ast.Assign, ast.AnnAssign))
+                and s.value is not None
+                and self._is_task_value(module, func, s.value, depth)
+                for s in stores
+            )
+        if not isinstance(value, ast.Call) or depth > 3:
+            return False
+        func_node = value.func
+        if isinstance(func_node, ast.Attribute) and func_node.attr == "create_task" and _is_loop(module, func_node.value):
+            return True
+        kind = _creator_kind(module.imports.qualify(func_node))
+        if kind == "direct":
+            return True
+        if kind == "ensure":
+            return bool(value.args) and isinstance(value.args[0], ast.Call)
+        if self.creator_label(value, module, depth) is None:
+            return False  # not a dangling creator: a task kept elsewhere, or not a task at all
+        inner = self._call_targets.get(value)
+        inner_module = self._target_modules.get(value)
+        return (
+            isinstance(inner, ast.FunctionDef)
+            and inner_module is not None
+            and inner not in self._returns_nothing
+            and self._always_returns_task(inner_module, inner, depth + 1)
+        )
 
     def _is_dangling_wrapper(self, module: ModuleInfo, func: ast.FunctionDef, depth: int) -> bool:
         """A sync function returning a task it created without keeping a strong reference."""
@@ -460,6 +527,39 @@ def _is_loop(module: ModuleInfo, receiver: ast.expr) -> bool:
 def _last_name(node: ast.expr) -> str:
     """``loop`` for ``loop`` and ``self.loop``; empty for anything else."""
     return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+
+
+def _binds(node: ast.AST, name: str) -> bool:
+    if isinstance(node, ast.Assign):
+        targets: list[ast.expr] = node.targets
+    elif isinstance(node, ast.With):
+        targets = [i.optional_vars for i in node.items if i.optional_vars is not None]
+    elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.For)):
+        targets = [node.target]
+    else:
+        return False
+    return any(isinstance(n, ast.Name) and n.id == name for t in targets for n in ast.walk(t))
+
+
+def _always_exits(body: list[ast.stmt]) -> bool:
+    """Whether control can never fall off the end of ``body`` (every path returns or raises).
+
+    Conservative: loops and ``match`` are taken to fall through."""
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, (ast.Return, ast.Raise)):
+        return True
+    if isinstance(last, ast.If):
+        return _always_exits(last.body) and _always_exits(last.orelse)
+    if isinstance(last, (ast.With, ast.AsyncWith)):
+        return _always_exits(last.body)
+    if isinstance(last, ast.Try):
+        if last.finalbody and _always_exits(last.finalbody):
+            return True
+        body_exits = _always_exits(last.body) or _always_exits(last.orelse)
+        return body_exits and all(_always_exits(h.body) for h in last.handlers)
+    return False
 
 
 def _own_nodes(func: ast.AST) -> list[ast.AST]:

@@ -71,6 +71,10 @@ def describe(config: Config, path: Path, forced: bool) -> str:
     for key in KNOWN_KEYS:
         if key.startswith("extend-"):
             continue  # folded into ``select`` and ``ignore`` above
+        if key == "task-keeper" and not config.task_keeper:
+            # An empty value is an error in the table: say it is unset, in a comment.
+            lines.append("# task-keeper: not set (TRD301/302 fixes in a package need one; see the README)")
+            continue
         line = f"{key} = {to_toml(_value(config, key))}"
         if key == "shutdown-methods":
             line += "  # the built-in names are always included"

@@ -15,16 +15,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from flake8_tradelint.fix.plan import Edit
 
-KEEP_TASK = "_keep_task"
-KEEP_TASK_HELPER = '''_background_tasks = set()
-
-
-def _keep_task(task):
-    """Hold a strong reference to ``task`` until it is done: the event loop keeps only a weak one."""
-    _background_tasks.add(task)
-    task.add_done_callback(_background_tasks.discard)
-    return task
-'''
+MERGED_LINE = 79  # an import merged into an existing line stays within flake8's default length
 
 Block = Union[cst.IndentedBlock, cst.Module]
 
@@ -54,7 +45,8 @@ class EditTransformer(cst.CSTTransformer):
             classvar_names = {e.param("classvar") for e in self.by_kind.get("wrap_classvar", ())}
         self.classvar_names = classvar_names
         self.imports: list[str] = []
-        self.needs_keep_task = False
+        # Module-level code the task fixes need (a typed keeper, a TypeVar), in edit order.
+        self.module_code: list[str] = []
         self.applied: set[Edit] = set()
         self._class_stack: list[str] = []
 
@@ -130,8 +122,14 @@ class EditTransformer(cst.CSTTransformer):
         if not edits:
             return updated
         self.applied.update(edits)
-        self.needs_keep_task = True
-        return cst.Call(func=cst.Name(KEEP_TASK), args=[cst.Arg(updated)])
+        params = dict(edits[0].params)
+        for edit in edits:
+            self.imports.extend(line for line in dict(edit.params).get("import", "").splitlines() if line)
+            code = dict(edit.params).get("module_code", "")
+            if code and code not in self.module_code:
+                self.module_code.append(code)
+        wrapper = cst.parse_expression(params.get("wrapper", "_keep_task"))
+        return cst.Call(func=wrapper, args=[cst.Arg(updated)])
 
     # -- async with -----------------------------------------------------------------------------
 
@@ -157,7 +155,15 @@ class EditTransformer(cst.CSTTransformer):
         self._class_stack.append(node.name.value)
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        path = ".".join(self._class_stack)
         self._class_stack.pop()
+        codes = [
+            dict(e.params)["class_code"]
+            for e in self.by_kind.get("keep_task", ())
+            if e in self.applied and dict(e.params).get("class") == path and dict(e.params).get("class_code")
+        ]
+        for code in dict.fromkeys(codes):
+            updated = _add_methods(updated, code)
         return updated
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
@@ -306,14 +312,17 @@ def _is_placeholder(stmt: cst.BaseStatement) -> bool:
 
 
 def _import_index(body: Sequence[cst.BaseStatement]) -> int:
-    """Where new top-level statements go: after the docstring, ``__future__`` and the import block."""
+    """Where new top-level statements go: after the docstring (however it is spelled), the
+    ``__future__`` imports and the import block; never above a ``__future__`` import."""
     index = 0
     for i, stmt in enumerate(body):
         if not isinstance(stmt, cst.SimpleStatementLine):
             break
         small = stmt.body[0]
-        is_docstring = i == 0 and isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString)
-        if is_docstring or isinstance(small, (cst.Import, cst.ImportFrom)):
+        is_docstring = (
+            i == 0 and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+        )
+        if is_docstring or all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body):
             index = i + 1
         else:
             break
@@ -363,26 +372,61 @@ def _merge_from_import(body: list[cst.BaseStatement], code: str) -> list[cst.Bas
             names = list(small.names)
             last = names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
             names = [*names[:-1], last, *[a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in new_import.names]]
-            body[i] = stmt.with_changes(body=[small.with_changes(names=names)])
+            merged = stmt.with_changes(body=[small.with_changes(names=names)])
+            if len(cst.Module([]).code_for_node(merged).rstrip("\r\n")) > MERGED_LINE:
+                return None  # a line of its own rather than a line too long for flake8
+            body[i] = merged
             return body
     return None
 
 
-def add_keep_task_helper(module: cst.Module) -> cst.Module:
+def _add_methods(cls: cst.ClassDef, code: str) -> cst.ClassDef:
+    """Append the methods of ``code`` to the class body, each unless one of its name is there."""
+    block = cls.body
+    if not isinstance(block, cst.IndentedBlock):
+        raise CodemodError(f"class `{cls.name.value}` has a one-line body")
+    defined = {s.name.value for s in block.body if isinstance(s, cst.FunctionDef)}
+    new = [s for s in cst.parse_module(code).body if isinstance(s, cst.FunctionDef) and s.name.value not in defined]
+    if not new:
+        return cls
+    blank = cst.EmptyLine(indent=False)
+    new = [s.with_changes(leading_lines=[blank]) for s in new]
+    return cls.with_changes(body=block.with_changes(body=[*block.body, *new]))
+
+
+def _statement_keys(code: str) -> set[str]:
+    return {ast.dump(stmt) for stmt in ast.parse(code).body}
+
+
+def add_module_code(module: cst.Module, codes: Sequence[str], existing: set[str] | None = None) -> cst.Module:
+    """Insert each block of ``codes`` after the docstring, the ``__future__`` imports and the
+    import block, unless its statements are all there already (``existing``: the ``ast.dump`` of
+    every top-level statement, when the module given is only the head of the file)."""
+    if existing is None:
+        existing = _statement_keys(module.code)
     body = list(module.body)
-    defined = any(isinstance(s, cst.FunctionDef) and s.name.value == KEEP_TASK for s in body)
-    if defined:
-        return module
-    helper = list(cst.parse_module(KEEP_TASK_HELPER).body)
+    blank = cst.EmptyLine(indent=False)
     index = _import_index(body)
-    blank = cst.EmptyLine()
-    helper[0] = helper[0].with_changes(leading_lines=[blank, blank]) if index else helper[0]
-    if index < len(body):
-        following = body[index]
-        leading = list(getattr(following, "leading_lines", []))
-        if len(leading) < 2:
-            body[index] = following.with_changes(leading_lines=[blank] * (2 - len(leading)) + leading)
-    body[index:index] = helper
+    for code in codes:
+        # Statements already there (a TypeVar another fix wrote) are not written twice; the rest
+        # goes after whatever this call inserted before, which it may use.
+        new = [
+            s for s in cst.parse_module(code).body
+            if ast.dump(ast.parse(cst.Module([s]).code).body[0]) not in existing
+        ]
+        if not new:
+            continue
+        existing = existing | _statement_keys(code)
+        if index:
+            new[0] = new[0].with_changes(leading_lines=[blank, blank])
+        if index < len(body):
+            following = body[index]
+            leading = list(getattr(following, "leading_lines", []))
+            blanks = next((i for i, line in enumerate(leading) if line.comment is not None), len(leading))
+            if blanks < 2:
+                body[index] = following.with_changes(leading_lines=[blank] * (2 - blanks) + leading)
+        body[index:index] = new
+        index += len(new)
     return module.with_changes(body=body)
 
 
@@ -414,6 +458,6 @@ def apply_to_module(text: str, edits: Sequence[Edit]) -> tuple[str, set[Edit]]:
         transformer.applied.add(edit)
     if transformer.imports:
         updated = add_imports(updated, transformer.imports)
-    if transformer.needs_keep_task:
-        updated = add_keep_task_helper(updated)
+    if transformer.module_code:
+        updated = add_module_code(updated, transformer.module_code)
     return updated.code, transformer.applied

@@ -28,10 +28,9 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from flake8_tradelint.fix.codemods import (
-    KEEP_TASK,
     EditTransformer,
     add_imports,
-    add_keep_task_helper,
+    add_module_code,
 )
 from flake8_tradelint.fix.plan import Edit, Span
 
@@ -192,7 +191,7 @@ class Rewriter:
     def __init__(self, edits: Sequence[Edit]) -> None:
         self.classvar_names = {e.param("classvar") for e in edits if e.kind == "wrap_classvar"}
         self.imports: list[str] = []
-        self.needs_keep_task = False
+        self.module_code: list[str] = []
         self.applied: set[Edit] = set()
 
     def transform(self, module: cst.Module, edits: Sequence[Edit], originals: dict[Edit, Edit]) -> cst.Module:
@@ -200,7 +199,7 @@ class Rewriter:
         # Freshly parsed and never shared, so the wrapper need not copy it first.
         updated = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
         self.imports.extend(transformer.imports)
-        self.needs_keep_task = self.needs_keep_task or transformer.needs_keep_task
+        self.module_code.extend(c for c in transformer.module_code if c not in self.module_code)
         self.applied.update(originals[e] for e in transformer.applied)
         return updated
 
@@ -257,7 +256,7 @@ def _head_size(groups: list[list[ast.stmt]]) -> int:
         docstring = i == 0 and isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(
             first.value.value, (str, bytes)
         )
-        if not (docstring or isinstance(first, (ast.Import, ast.ImportFrom))):
+        if not (docstring or all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in group)):
             break
         count = i + 1
     return count
@@ -267,8 +266,8 @@ def apply_in_regions(text: str, edits: Sequence[Edit], tree: ast.Module) -> tupl
     """``apply_to_module(text, edits)``, rewriting only the statements that hold edits; None when
     that cannot be guaranteed to give the same text."""
     unique = list(dict.fromkeys(edits))
-    if any(e.kind not in REGION_KINDS for e in unique):
-        return None
+    if any(e.kind not in REGION_KINDS or dict(e.params).get("class_code") for e in unique):
+        return None  # methods added to a class: the class is rewritten in the whole module
     if "\r" in text.replace("\r\n", ""):
         return None  # libcst mishandles lines ending in "\r" alone: the whole-module path refuses
     layout = Layout(text)
@@ -333,6 +332,10 @@ def apply_in_regions(text: str, edits: Sequence[Edit], tree: ast.Module) -> tupl
     return "".join(pieces), rewriter.applied
 
 
+def _statement_dumps(head: cst.Module) -> set[str]:
+    return {ast.dump(s) for s in ast.parse(head.code).body}
+
+
 def _finish_head(
     head: cst.Module, rest: list[list[ast.stmt]], layout: Layout, indent: str, rewriter: Rewriter
 ) -> str | None:
@@ -348,12 +351,7 @@ def _finish_head(
                 if layout.text[layout.offset(first) : layout.offset(last + 1)].strip() in wanted:
                     return None
         head = add_imports(head, rewriter.imports)
-    if rewriter.needs_keep_task:
-        defined = any(
-            isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == KEEP_TASK
-            for group in rest
-            for s in group
-        )
-        if not defined:
-            head = add_keep_task_helper(head)
+    if rewriter.module_code:
+        existing = {ast.dump(s) for group in rest for s in group}
+        head = add_module_code(head, rewriter.module_code, existing | _statement_dumps(head))
     return head.code

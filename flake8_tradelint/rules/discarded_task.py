@@ -40,7 +40,12 @@ class DiscardedTask(Rule):
     ```
 
     ## Fix safety
-    Safe: keeping a strong reference does not change what the task does.
+    In a method of a class with an async shutdown-like method, unsafe: the task is kept on the
+    instance (`self._keep_task(...)`) and cancelled and awaited at the start of that method
+    (never the task running it), so shutdown now stops the work. Elsewhere, safe: the project's
+    own keeper (`task-keeper`) holds it, or, in a module that is a program of its own, a typed
+    keeper written into it. None when the call may not give a task (a wrapper that returns None in
+    some mode) and in a package without `task-keeper`.
     """
 
     code = "TRD301"
@@ -62,5 +67,5 @@ class DiscardedTask(Rule):
                 yield Report(
                     site.node,
                     self.message(site.label),
-                    keep_task_fix(site.call, ctx.tasks.returns_task(site.call)),
+                    keep_task_fix(ctx, site.call),
                 )

@@ -36,7 +36,12 @@ class TaskLocalNeverAwaited(Rule):
     ```
 
     ## Fix safety
-    Safe: the task is moved into a module-level background set that releases it when done.
+    In a method of a class with an async shutdown-like method, unsafe: the task is kept on the
+    instance (`self._keep_task(...)`) and cancelled and awaited at the start of that method
+    (never the task running it), so shutdown now stops the work. Elsewhere, safe: the project's
+    own keeper (`task-keeper`) holds it, or, in a module that is a program of its own, a typed
+    keeper written into it. None when the call may not give a task (a wrapper that returns None in
+    some mode) and in a package without `task-keeper`.
     """
 
     code = "TRD302"
@@ -51,12 +56,12 @@ class TaskLocalNeverAwaited(Rule):
                     site.node,
                     f"task `{site.name}` (`{site.label}(...)`) is never awaited, cancelled, stored or "
                     "returned; it is unowned once the function returns",
-                    keep_task_fix(site.call, ctx.tasks.returns_task(site.call)),
+                    keep_task_fix(ctx, site.call),
                 )
             elif site.problem == "container":
                 yield Report(
                     site.node,
                     f"task from `{site.label}(...)` is kept in local `{site.name}`, which is never awaited, "
                     "gathered or returned: the container dies with the frame and the task is unowned",
-                    keep_task_fix(site.call, ctx.tasks.returns_task(site.call)),
+                    keep_task_fix(ctx, site.call),
                 )

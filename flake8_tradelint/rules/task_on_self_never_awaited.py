@@ -48,7 +48,10 @@ class TaskOnSelfNeverAwaited(Rule):
 
     ## Fix safety
     Unsafe: the fix adds cancel-and-await, guarded, at the start of the class's shutdown-like
-    method (none without one), so shutdown now stops the work instead of letting it run on.
+    method (none without one), so shutdown now stops the work instead of letting it run on. The
+    guard skips the task when it is the one running shutdown (a task that calls `stop()` itself),
+    and the await is `asyncio.gather(task, return_exceptions=True)`: the task's cancellation is
+    absorbed, a cancellation of shutdown itself still propagates.
     """
 
     code = "TRD303"
@@ -76,6 +79,9 @@ class TaskOnSelfNeverAwaited(Rule):
                 "unsafe",
                 import_stmt,
                 where="start",
+                # A task that calls ``stop()`` itself must not cancel itself halfway through it.
+                also=f"{{x}} is not {asyncio_name}.current_task()",
+                follow=True,
             )
             yield Report(
                 site.node,

@@ -1,0 +1,5 @@
+import asyncio
+
+from app.worker import main
+
+asyncio.run(main())

@@ -1,0 +1,161 @@
+"""TRD3xx fixes proven by programs: each misbehaves before ``tradelint --fix`` (a task destroyed
+while pending, a task left running after ``stop()``) and behaves after it, stays ``mypy --strict``
+clean, and never gets a fix that could fail (a wrapper that returns None in some mode)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+PROGRAMS = ROOT / "tests" / "data" / "task_programs"
+DESTROYED = "Task was destroyed but it is pending!"
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(cwd), str(ROOT)]), "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
+
+
+def _copy(name: str, tmp_path: Path) -> Path:
+    dest = tmp_path / name
+    shutil.copytree(PROGRAMS / name, dest)
+    return dest
+
+
+def _fix(program: Path, *flags: str) -> str:
+    fixed = _run(["-m", "flake8_tradelint", "--fix", "--output-format", "concise", *flags, "."], program)
+    assert fixed.returncode in (0, 1), fixed.stdout + fixed.stderr
+    return fixed.stdout
+
+
+def _mypy_strict(program: Path) -> str:
+    checked = _run(["-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, "."], program)
+    return checked.stdout
+
+
+def test_wrapper_returning_none_is_never_wrapped(tmp_path: Path) -> None:
+    program = _copy("wrapper_none", tmp_path)
+    before = _run(["main.py"], program)
+    assert before.stdout == "ran inline\n"
+    assert DESTROYED in before.stderr  # the task ``spawn`` returned was collected mid-run
+    out = _fix(program)
+    # ``spawn`` returns a task on every path: wrapped. ``maybe_spawn`` may return None: the finding
+    # stays, without a fix (``_keep_task(None)`` would raise AttributeError).
+    assert re.search(r"main\.py:45:5: TRD301 the task created by `maybe_spawn\(\.\.\.\)` is discarded", out)
+    assert "fixed 1 finding, 1 remaining (none fixable)" in out
+    text = (program / "main.py").read_text(encoding="utf-8")
+    assert "    _keep_task(spawn(listen(\"spawned\")))\n    maybe_spawn(listen(\"maybe\"))\n" in text
+    after = _run(["main.py"], program)
+    assert (after.returncode, after.stdout, after.stderr) == (0, "ran inline\nspawned got tick\n", "")
+
+
+def test_a_task_that_calls_stop_is_not_cancelled_by_it(tmp_path: Path) -> None:
+    program = _copy("stops_itself", tmp_path)
+    assert _mypy_strict(program).startswith("Success")
+    before = _run(["main.py"], program)
+    assert before.stdout == "a: stream ended\na: closed\nb: closed\npending after stop: 1\n"
+    assert DESTROYED in before.stderr
+    # Cancelling the task at ``stop()`` changes what ``stop()`` does: an unsafe fix.
+    assert "fixed 0 findings, 1 remaining (1 fixable with `--fix --unsafe-fixes`)" in _fix(program)
+    assert "fixed 1 finding, 0 remaining" in _fix(program, "--unsafe-fixes")
+    after = _run(["main.py"], program)
+    assert (after.returncode, after.stdout, after.stderr) == (
+        0,
+        "a: stream ended\na: closed\nb: closed\npending after stop: 0\n",
+        "",
+    )
+    assert _mypy_strict(program).startswith("Success")
+    # Without the guard, the task that calls ``stop()`` cancels itself there: "a: closed" is lost.
+    fixed = (program / "main.py").read_text(encoding="utf-8")
+    guard = "\n            and self._task is not asyncio.current_task()\n"
+    assert guard in fixed
+    (program / "main.py").write_text(fixed.replace(guard, "\n"), encoding="utf-8")
+    unguarded = _run(["main.py"], program)
+    assert unguarded.stdout.startswith("a: stream ended\nb: closed\n")
+
+
+def test_inserted_names_never_collide(tmp_path: Path) -> None:
+    program = _copy("collisions", tmp_path)
+    assert _mypy_strict(program).startswith("Success")
+    before = _run(["main.py"], program)
+    assert "discarded got tick" not in before.stdout and DESTROYED in before.stderr
+    assert "fixed 2 findings, 0 remaining" in _fix(program)
+    text = (program / "main.py").read_text(encoding="utf-8")
+    assert "    _keep_task_2(asyncio.create_task(listen(\"discarded\")))\n" in text
+    assert "    local = _keep_task_2(asyncio.create_task(listen(\"local\")))\n" in text
+    after = _run(["main.py"], program)
+    assert (after.returncode, after.stderr) == (0, "")
+    assert after.stdout == (
+        "kept label\ndiscarded got tick\nlocal got tick\nlistener finished\nbackground: ['not', 'a', 'set']\n"
+    )
+    assert _mypy_strict(program).startswith("Success")
+    original = (PROGRAMS / "collisions" / "main.py").read_text(encoding="utf-8").splitlines()
+    assert all(len(line) <= 79 for line in text.splitlines() if line not in original)
+    assert "fixed 0 findings, 0 remaining" in _fix(program)  # fixing again changes nothing
+
+
+def test_docstring_and_future_import_stay_first(tmp_path: Path) -> None:
+    program = _copy("future_docstring", tmp_path)
+    assert _mypy_strict(program).startswith("Success")
+    before = _run(["main.py"], program)
+    assert DESTROYED in before.stderr
+    assert "fixed 1 finding, 0 remaining" in _fix(program)
+    text = (program / "main.py").read_text(encoding="utf-8")
+    assert text.startswith(
+        '"""Keeps its docstring first and its ``__future__`` import right after it."""\n\n'
+        "from __future__ import annotations\n\nimport asyncio\n"
+    )
+    compile(text, "main.py", "exec")
+    after = _run(["main.py"], program)
+    assert (after.returncode, after.stderr) == (0, "")
+    assert after.stdout == (
+        "discarded got tick\ndoc: Keeps its docstring first and its ``__future__`` import right after it.\n"
+    )
+    assert _mypy_strict(program).startswith("Success")
+
+
+def test_the_configured_keeper_is_imported_not_copied(tmp_path: Path) -> None:
+    program = _copy("configured_keeper", tmp_path)
+    before = _run(["main.py"], program)
+    assert before.stdout == "" and DESTROYED in before.stderr
+    assert "fixed 1 finding, 0 remaining" in _fix(program)
+    worker = (program / "app" / "worker.py").read_text(encoding="utf-8")
+    assert "from app.tasks import keep\n" in worker
+    assert "    keep(asyncio.create_task(listen(\"worker\")))\n" in worker
+    assert "def _keep_task" not in worker
+    after = _run(["main.py"], program)
+    assert (after.returncode, after.stdout, after.stderr) == (0, "kept by app.tasks.keep\nworker got tick\n", "")
+    assert _mypy_strict(program).startswith("Success")
+
+
+def test_a_package_without_a_configured_keeper_gets_no_copy(tmp_path: Path) -> None:
+    program = _copy("configured_keeper", tmp_path)
+    (program / "pyproject.toml").write_text("[tool.tradelint]\n", encoding="utf-8")
+    out = _fix(program)
+    assert "app/worker.py:15:5: TRD301 " in out and "1 remaining (none fixable)" in out
+    assert not (program / "app" / "worker.py").read_text(encoding="utf-8").count("_keep_task")
+
+
+@pytest.mark.parametrize("value", ["keep", "app..keep", "app.tasks.1keep", 3])
+def test_task_keeper_is_validated(tmp_path: Path, value: object) -> None:
+    toml = f"task-keeper = {value!r}".replace("'", '"') if isinstance(value, str) else f"task-keeper = {value}"
+    (tmp_path / "pyproject.toml").write_text(f"[tool.tradelint]\n{toml}\n", encoding="utf-8")
+    (tmp_path / "m.py").write_text("x = 1\n", encoding="utf-8")
+    result = _run(["-m", "flake8_tradelint", "."], tmp_path)
+    assert result.returncode == 2
+    assert "key 'task-keeper': expected the dotted name of a function, like 'myapp.tasks.keep_task'" in result.stderr
+
+
+def test_a_configured_keeper_that_does_not_exist_is_not_imported(tmp_path: Path) -> None:
+    program = _copy("configured_keeper", tmp_path)
+    (program / "pyproject.toml").write_text('[tool.tradelint]\ntask-keeper = "app.tasks.hold"\n', encoding="utf-8")
+    out = _fix(program)
+    assert "app/worker.py:15:5: TRD301 " in out and "1 remaining (none fixable)" in out

@@ -1,0 +1,137 @@
+"""Where the TRD301/TRD302 keeper goes and which names it takes, on module shapes that broke it:
+the result compiles, keeps the docstring and ``__future__`` imports first, and settles."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from flake8_tradelint.cli import run
+from flake8_tradelint.config import clear_cache
+
+SHAPES = {
+    "comment-header": (
+        '#!/usr/bin/env python\n# comment\n"""Doc."""\nfrom __future__ import annotations\n'
+        "async def f() -> None:\n    asyncio.create_task(f())\nimport asyncio\n"
+    ),
+    "concatenated-docstring": (
+        '("Doc " "string.")\nfrom __future__ import annotations\nimport asyncio\n'
+        "async def f() -> None:\n    asyncio.create_task(f())\n"
+    ),
+    "two-future-imports": (
+        "from __future__ import annotations\nfrom __future__ import generator_stop\nimport asyncio\n"
+        "async def f() -> None:\n    asyncio.create_task(f())\n"
+    ),
+    "import-and-statement-on-one-line": (
+        '"""Doc."""\nimport asyncio; x = 1\nasync def f() -> None:\n    asyncio.create_task(f())\n'
+    ),
+    "aliases-and-a-shadowed-asyncio": (
+        '"""Doc."""\nimport asyncio as aio\nimport typing as t\nasyncio = 3\n'
+        "async def f() -> None:\n    aio.create_task(f())\n"
+    ),
+}
+
+
+def _fix(path: Path) -> str:
+    clear_cache()
+    assert run([str(path), "--fix", "--quiet", "--no-cache"]) == 0
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_the_keeper_goes_after_docstring_and_future_imports(tmp_path: Path, shape: str) -> None:
+    path = tmp_path / "m.py"
+    source = SHAPES[shape]
+    path.write_text(source, encoding="utf-8")
+    fixed = _fix(path)
+    compile(fixed, str(path), "exec")  # a misplaced ``__future__`` import does not compile
+    before, after = ast.parse(source), ast.parse(fixed)
+    assert ast.get_docstring(after) == ast.get_docstring(before)
+    futures = [i for i, s in enumerate(after.body) if isinstance(s, ast.ImportFrom) and s.module == "__future__"]
+    first = 1 if ast.get_docstring(after) is not None else 0
+    assert futures == list(range(first, first + len(futures)))
+    keeper = next(s for s in after.body if isinstance(s, ast.FunctionDef) and s.name.startswith("_keep_task"))
+    assert ast.unparse(keeper.returns) == ast.unparse(keeper.args.args[0].annotation)  # typed, generic
+    inserted = [line for line in fixed.splitlines() if line not in source.splitlines()]
+    assert all(len(line) <= 79 for line in inserted)
+    assert _fix(path) == fixed  # settles
+
+
+def test_shadowed_asyncio_uses_the_modules_own_alias(tmp_path: Path) -> None:
+    path = tmp_path / "m.py"
+    path.write_text(SHAPES["aliases-and-a-shadowed-asyncio"], encoding="utf-8")
+    fixed = _fix(path)
+    assert '_TaskT = t.TypeVar("_TaskT", bound="aio.Future[t.Any]")\n' in fixed
+    assert "    _keep_task(aio.create_task(f()))\n" in fixed
+    assert "import asyncio\n" not in fixed and "from typing" not in fixed
+
+
+def test_a_module_that_imports_a_sibling_is_not_a_program_of_its_own(tmp_path: Path) -> None:
+    (tmp_path / "helpers.py").write_text("X = 1\n", encoding="utf-8")
+    path = tmp_path / "m.py"
+    source = "import asyncio\n\nimport helpers\n\n\nasync def f() -> None:\n    asyncio.create_task(f())\n"
+    path.write_text(source, encoding="utf-8")
+    clear_cache()
+    assert run([str(path), "--fix", "--quiet", "--no-cache"]) == 1
+    assert path.read_text(encoding="utf-8") == source
+
+
+SERVICE = '''import asyncio
+
+
+class Service:
+    def __init__(self) -> None:
+        self._background_tasks: list[str] = []
+
+    def _keep_task(self, name: str) -> str:
+        return name
+
+    async def start(self) -> None:
+        asyncio.create_task(self.poll())
+        asyncio.create_task(self.close())
+
+    async def poll(self) -> None: ...
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        print("closed")
+'''
+
+
+def test_the_instance_keeper_takes_free_names_and_ends_in_close(tmp_path: Path) -> None:
+    path = tmp_path / "service.py"
+    path.write_text(SERVICE, encoding="utf-8")
+    clear_cache()
+    # The ``close()`` task is the shutdown itself: not cancelled by it; the module is a program of
+    # its own, so the module keeper holds it (named apart from every binding, methods included).
+    assert run([str(path), "--fix", "--unsafe-fixes", "--quiet", "--no-cache"]) == 0
+    fixed = path.read_text(encoding="utf-8")
+    assert "        self._keep_task_2(asyncio.create_task(self.poll()))\n" in fixed
+    assert "        _keep_task_2(asyncio.create_task(self.close()))\n" in fixed
+    # ``__aexit__`` awaits ``close()``: the tasks end in ``close()``, which callers also use alone.
+    assert "    async def close(self) -> None:\n        await self._end_tasks_2()\n" in fixed
+    assert "    def _keep_task_2(self, task: _TaskT) -> _TaskT:\n" in fixed
+    assert '        if not hasattr(self, "_background_tasks_2"):\n' in fixed
+    tree = ast.parse(fixed)
+    assert [s.name for s in tree.body if isinstance(s, ast.FunctionDef)] == ["_keep_task_2"]
+    clear_cache()
+    assert run([str(path), "--fix", "--unsafe-fixes", "--quiet", "--no-cache"]) == 0
+    assert path.read_text(encoding="utf-8") == fixed
+
+
+def test_an_abstract_shutdown_gets_no_instance_keeper(tmp_path: Path) -> None:
+    (tmp_path / "__init__.py").write_text("", encoding="utf-8")
+    path = tmp_path / "base.py"
+    source = (
+        "import asyncio\n\n\nclass Base:\n    async def start(self) -> None:\n"
+        "        asyncio.create_task(self.poll())\n\n    async def poll(self) -> None: ...\n\n"
+        "    async def stop(self) -> None:\n        raise NotImplementedError\n"
+    )
+    path.write_text(source, encoding="utf-8")
+    clear_cache()
+    assert run([str(path), "--fix", "--unsafe-fixes", "--quiet", "--no-cache"]) == 1
+    assert path.read_text(encoding="utf-8") == source
