@@ -495,7 +495,7 @@ async def test_pyproject_change_reloads_the_configuration(client: LanguageClient
     (diagnostics,) = await published(client, service.as_uri())
     assert summary(diagnostics) == [("TRD002", 0, 0, 0, 0)]
     assert diagnostics[0].message == (
-        f"{pyproject}: [tool.tradelint] key 'selec': unknown key; did you mean 'select'?"
+        f"{pyproject}:2:1: [tool.tradelint] key 'selec': unknown key; did you mean 'select'?"
     )
     assert diagnostics[0].severity == lsp.DiagnosticSeverity.Error
     pyproject.write_text("[tool.tradelint]\nexclude = ['pkg/service.py']\n", encoding="utf-8")

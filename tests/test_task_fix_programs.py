@@ -144,7 +144,7 @@ def test_a_package_without_a_configured_keeper_gets_no_copy(tmp_path: Path) -> N
     assert not (program / "app" / "worker.py").read_text(encoding="utf-8").count("_keep_task")
 
 
-@pytest.mark.parametrize("value", ["keep", "app..keep", "app.tasks.1keep", 3])
+@pytest.mark.parametrize("value", ["keep", "app..keep", "app.tasks.1keep", 3, "", " "])
 def test_task_keeper_is_validated(tmp_path: Path, value: object) -> None:
     toml = f"task-keeper = {value!r}".replace("'", '"') if isinstance(value, str) else f"task-keeper = {value}"
     (tmp_path / "pyproject.toml").write_text(f"[tool.tradelint]\n{toml}\n", encoding="utf-8")

@@ -251,7 +251,7 @@ class Model:
             config = self.config(path)
         except ConfigError as exc:
             # As under flake8 and mypy: the problem, on line 1 of each file it stops.
-            found = [Finding(str(path), 1, 1, "TRD002", str(exc), 1, 1)]
+            found = [Finding(str(path), 1, 1, "TRD002", "; ".join(exc.messages), 1, 1)]
             self.findings[path] = found
             return found
         if config.is_excluded(path):
