@@ -263,10 +263,17 @@ class TaskAnalysis:
     @cached_property
     def sites(self) -> list[TaskSite]:
         found: list[TaskSite] = []
-        for call in self.module.index.calls:
+        owned: set[tuple[ast.ClassDef, str]] = set()
+        for call in sorted(self.module.index.calls, key=lambda c: (c.lineno, c.col_offset)):
             label = self.creator_label(call)
             if label is not None:
                 site = self._site(call, label)
+                if site is not None and site.problem == "self":
+                    # One finding per owned thing: the attribute, at its first creation.
+                    assert site.cls is not None
+                    if (site.cls, site.name) in owned:
+                        continue
+                    owned.add((site.cls, site.name))
                 if site is not None:
                     found.append(site)
         return found
