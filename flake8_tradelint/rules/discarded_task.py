@@ -62,5 +62,5 @@ class DiscardedTask(Rule):
                 yield Report(
                     site.node,
                     self.message(site.label),
-                    keep_task_fix(site.call, ctx.tasks.returns_task(site.call)),
+                    keep_task_fix(site.call, ctx.tasks.returns_task(site.call)) if site.fixable else None,
                 )

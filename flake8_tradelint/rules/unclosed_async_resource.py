@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 from typing import Iterator
 
 from flake8_tradelint.analysis.resource_model import Creation
@@ -94,10 +95,17 @@ class UnclosedAsyncResource(Rule):
             else:
                 continue
             fix = None
-            if verdict.problem in ("never_closed", "not_in_finally") and c.function is not None and not c.spec.first_party:
+            if verdict.problem in ("never_closed", "not_in_finally") and c.function is not None and not c.spec.first_party and _single_name(c):
                 fix = async_with_fix(ctx.module, c.function, c.stmt, c.name, c.label)
             yield Report(c.stmt, message, fix)
 
 
 def _name(c: Creation) -> str:
     return c.function.name if c.function is not None else "?"
+
+
+def _single_name(c: Creation) -> bool:
+    """``name = X()``: the only binding the ``async with`` rewrite knows how to move."""
+    stmt = c.stmt
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+    return len(targets) == 1 and isinstance(targets[0], ast.Name)
