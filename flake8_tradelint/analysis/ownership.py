@@ -37,8 +37,10 @@ THIRD_PARTY_HANDOFF = "moves"
 # class's own words for it (``stop_monitoring``, ``close_all``, ``_release_http``).
 _RELEASE_WORD = re.compile(
     r"^(a?close|stop|shutdown|disconnect|cleanup|clean_up|teardown|tear_down|terminate|dispose|release|"
-    r"finalize|quit|exit|destroy|unload|dispose)(_\w*)?$"
-    r"|^\w+_(a?close|stop|shutdown|disconnect|cleanup|teardown|terminate|dispose|release|unload)$"
+    r"finalize|destroy)(_\w*)?$"
+    # A suffix names a release less surely (``command_stop`` is a bot command): only the words
+    # that mean nothing else.
+    r"|^\w+_(a?close|shutdown|disconnect|cleanup|teardown)$"
 )
 DUNDER_RELEASE = ("__aexit__", "__exit__", "__del__")
 
@@ -106,11 +108,107 @@ def class_facts(module: ModuleInfo, cls: ast.ClassDef) -> ClassFacts | None:
     return module_facts(module).classes.get(cls.lineno)
 
 
+_RELEASE_NAMES: dict[str, bool] = {}
+
+
+def _is_release(name: str) -> bool:
+    known = _RELEASE_NAMES.get(name)
+    if known is None:
+        known = _RELEASE_NAMES[name] = is_release_name(name)
+    return known
+
+
 def _extract(module: ModuleInfo) -> ModuleFacts:
+    """One pass over the index's attribute nodes, no walk of method bodies: the stores
+    (``self.x = Callee(...)``, ``self.x = param``) and the release sites (``<x>.close()``) are
+    attribute nodes; only release-like methods are walked, for the helpers they call."""
+    stores: dict[int, list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str, ast.Attribute]]] = {}
+    releases: dict[tuple[int, str], set[tuple[str, str]]] = {}
+    for node in module.index.attributes:
+        if isinstance(node.ctx, ast.Store):
+            if not isinstance(node.value, ast.Name):
+                continue
+        elif not _is_release(node.attr) or (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+            continue
+        function = module.enclosing_function(node)
+        cls = module.parent(function) if function is not None else None
+        if function is None or not isinstance(cls, ast.ClassDef):
+            continue
+        receiver = _receiver(function)
+        if receiver is None:
+            continue
+        if isinstance(node.ctx, ast.Store):
+            if isinstance(node.value, ast.Name) and node.value.id == receiver:
+                stores.setdefault(cls.lineno, []).append((function, receiver, node))
+            continue
+        owner = _self_attr(node.value, receiver)
+        if owner is None and isinstance(node.value, ast.Name):
+            owner = _alias_source(function, node.value.id, receiver)
+        if owner is not None:
+            releases.setdefault((cls.lineno, function.name), set()).add((owner, node.attr))
     classes: dict[int, ClassFacts] = {}
     for cls in module.index.classes:
-        classes[cls.lineno] = _class_facts(module, cls)
+        bases = tuple(ref for base in cls.bases if (ref := _ref(module, base)) is not None)
+        methods: dict[str, MethodFacts] = {}
+        for stmt in cls.body:
+            if isinstance(stmt, FUNCTION_NODES) and stmt.name not in methods:
+                released = releases.get((cls.lineno, stmt.name), set())
+                receiver = _receiver(stmt)
+                calls: frozenset[str] = frozenset()
+                if receiver is not None and (released or _is_release(stmt.name)):
+                    calls = frozenset(
+                        n.attr
+                        for n in ast.walk(stmt)
+                        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == receiver
+                    )
+                    released = released | {
+                        (attr, "with")
+                        for n in ast.walk(stmt)
+                        if isinstance(n, (ast.With, ast.AsyncWith))
+                        for item in n.items
+                        if (attr := _self_attr(item.context_expr, receiver)) is not None
+                    }
+                methods[stmt.name] = MethodFacts(
+                    stmt.name, isinstance(stmt, ast.AsyncFunctionDef), stmt.lineno, frozenset(released), calls
+                )
+        acquisitions: list[Acquisition] = []
+        stored_params: dict[str, str] = {}
+        stored_positions: dict[int, str] = {}
+        for function, _, target in stores.get(cls.lineno, ()):
+            assign = module.parent(target)
+            if not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is None:
+                continue
+            value = assign.value.value if isinstance(assign.value, ast.Await) else assign.value
+            if isinstance(value, ast.Call):
+                ref = _ref(module, value.func)
+                if ref is not None:
+                    acquisitions.append(Acquisition(target.attr, ref, function.name, assign.lineno))
+            elif isinstance(value, ast.Name):
+                params = [a.arg for a in function.args.posonlyargs + function.args.args][1:]
+                if value.id in params:
+                    stored_params.setdefault(value.id, target.attr)
+                    if function.name == "__init__":
+                        stored_positions.setdefault(params.index(value.id), target.attr)
+                elif value.id in {a.arg for a in function.args.kwonlyargs}:
+                    stored_params.setdefault(value.id, target.attr)
+        acquisitions.sort(key=lambda a: a.line)
+        classes[cls.lineno] = ClassFacts(
+            cls.name, cls.lineno, bases, methods, tuple(acquisitions), stored_params, stored_positions
+        )
     return ModuleFacts(classes)
+
+
+def _alias_source(function: ast.AST, name: str, receiver: str) -> str | None:
+    """``client = self._http`` in ``function``: the attribute a local copies."""
+    for node in ast.walk(function):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id == name
+        ):
+            return _self_attr(node.value, receiver)
+    return None
 
 
 def _ref(module: ModuleInfo, node: ast.expr) -> Ref | None:
@@ -118,67 +216,6 @@ def _ref(module: ModuleInfo, node: ast.expr) -> Ref | None:
         return ("local", node.id)
     qualified = module.imports.qualify(node)
     return ("qualified", qualified) if qualified is not None else None
-
-
-def _class_facts(module: ModuleInfo, cls: ast.ClassDef) -> ClassFacts:
-    bases = tuple(ref for base in cls.bases if (ref := _ref(module, base)) is not None)
-    methods: dict[str, MethodFacts] = {}
-    acquisitions: list[Acquisition] = []
-    stored_params: dict[str, str] = {}
-    stored_positions: dict[int, str] = {}
-    for stmt in cls.body:
-        if not isinstance(stmt, FUNCTION_NODES):
-            continue
-        receiver = _receiver(stmt)
-        releases: set[tuple[str, str]] = set()
-        self_calls: set[str] = set()
-        aliases: dict[str, str] = {}  # ``client = self._http``
-        params = [a.arg for a in stmt.args.posonlyargs + stmt.args.args][1:]
-        keyword_params = {a.arg for a in stmt.args.kwonlyargs}
-        if receiver is not None:
-            for node in ast.walk(stmt):
-                if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    value = node.value.value if isinstance(node.value, ast.Await) else node.value
-                    for target in targets:
-                        attr = _self_attr(target, receiver)
-                        if attr is not None and isinstance(value, ast.Call):
-                            ref = _ref(module, value.func)
-                            if ref is not None:
-                                acquisitions.append(Acquisition(attr, ref, stmt.name, node.lineno))
-                        elif attr is not None and isinstance(value, ast.Name):
-                            if value.id in params:
-                                stored_params.setdefault(value.id, attr)
-                                if stmt.name == "__init__":
-                                    stored_positions.setdefault(params.index(value.id), attr)
-                            elif value.id in keyword_params:
-                                stored_params.setdefault(value.id, attr)
-                        elif isinstance(target, ast.Name) and (source := _self_attr(node.value, receiver)):
-                            aliases[target.id] = source
-                elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-                    owner = _self_attr(node.value, receiver)
-                    if owner is None and isinstance(node.value, ast.Name):
-                        owner = aliases.get(node.value.id)
-                    if owner is not None and is_release_name(node.attr):
-                        releases.add((owner, node.attr))
-                    if isinstance(node.value, ast.Name) and node.value.id == receiver:
-                        self_calls.add(node.attr)
-                elif isinstance(node, (ast.With, ast.AsyncWith)):
-                    for item in node.items:
-                        attr = _self_attr(item.context_expr, receiver)
-                        if attr is not None:
-                            releases.add((attr, "with"))
-        methods.setdefault(
-            stmt.name,
-            MethodFacts(
-                stmt.name,
-                isinstance(stmt, ast.AsyncFunctionDef),
-                stmt.lineno,
-                frozenset(releases),
-                frozenset(self_calls),
-            ),
-        )
-    return ClassFacts(cls.name, cls.lineno, bases, methods, tuple(acquisitions), stored_params, stored_positions)
 
 
 def _receiver(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
@@ -271,7 +308,8 @@ def release_method(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str,
     facts = class_facts(module, cls)
     if facts is None:
         return None
-    method = release_method_of(lineage(module, facts), configured)
+    family = [(m, f) for m, f in lineage(module, facts)]
+    method = release_method_of(family, configured)
     return method.name if method is not None else None
 
 
@@ -331,6 +369,8 @@ class OwnershipModel:
 
     def _resource_type(self, module: ModuleInfo, facts: ClassFacts) -> ResourceType | None:
         family = lineage(module, facts)
+        if not any(m.releases for _, f in family for m in f.methods.values()):
+            return None  # nothing in the lineage releases anything
         for owner_module, owner in family:
             for acquisition in owner.acquisitions:
                 close = self.owned_close(owner_module, acquisition.ref)
@@ -384,7 +424,7 @@ class OwnershipModel:
         facts = class_facts(found[0], found[1])
         if facts is None:
             return None
-        family = lineage(found[0], facts)
+        family = [(m, f) for m, f in lineage(found[0], facts)]
         attr: str | None = None
         for keyword in call.keywords:
             if keyword.value is arg and keyword.arg is not None:

@@ -244,7 +244,7 @@ class ResourceAnalysis:
                 if use.kind == "attribute":
                     return None  # ``push_async_callback(s.close)`` and friends
                 closes.append(in_cleanup_block(self.module, node, c.function))
-            elif self._takes_care(self.module, use):
+            elif self._takes_care(self.module, use, c.spec):
                 return None
         if "finally" in closes or ("except" in closes and None in closes):
             return None
@@ -256,7 +256,9 @@ class ResourceAnalysis:
         # ccxt's ``describe()`` builds an exchange just to read its metadata: no session is opened.
         return "never_closed" if used else None
 
-    def _takes_care(self, module: ModuleInfo, use: Use, *, owner_is_class: bool = False) -> bool:
+    def _takes_care(
+        self, module: ModuleInfo, use: Use, spec: ResourceSpec, *, owner_is_class: bool = False
+    ) -> bool:
         """Uses after which someone else owns the resource, or it is closed by a context manager."""
         if use.kind == "argument":
             assert use.call is not None
@@ -266,7 +268,9 @@ class ResourceAnalysis:
             # ``await fetch_all(session, urls)`` borrows it; a constructor call takes it over,
             # unless it is a first-party class whose code shows it never closes what it keeps.
             if is_awaited_call(module, use.call):
-                return False
+                # A first-party object handed on (``await bot.add_cog(cog)``) is registered with
+                # its new owner far more often than borrowed.
+                return spec.first_party
             if self.model.keeps_and_releases(module, use.call, use.node) is False:
                 return False
             # A connector given to a session with ``connector_owner=False`` stays ours to close.
@@ -281,7 +285,7 @@ class ResourceAnalysis:
         for module, cls in class_and_bases(self.module, c.cls):
             uses = [classify(module, node) for node in self_attribute_loads(cls, c.name)]
             for use in resolve_aliases(module, uses):
-                if self.closes(use, c.spec) or self._takes_care(module, use, owner_is_class=True):
+                if self.closes(use, c.spec) or self._takes_care(module, use, c.spec, owner_is_class=True):
                     return True
         return False
 
