@@ -66,6 +66,9 @@ class MethodFacts:
     releases: frozenset[tuple[str, str]]
     # Methods called on ``self`` (a release method often delegates to a helper).
     self_calls: frozenset[str]
+    # Parameters without a default: a release method needs none (``stop_tracking_order(oid)``
+    # is not one).
+    required: int = 0
 
 
 @dataclass(frozen=True)
@@ -168,8 +171,17 @@ def _extract(module: ModuleInfo) -> ModuleFacts:
                         for item in n.items
                         if (attr := _self_attr(item.context_expr, receiver)) is not None
                     }
+                positional = stmt.args.posonlyargs + stmt.args.args
+                required = max(0, len(positional) - len(stmt.args.defaults) - 1) + sum(
+                    1 for d in stmt.args.kw_defaults if d is None
+                )
                 methods[stmt.name] = MethodFacts(
-                    stmt.name, isinstance(stmt, ast.AsyncFunctionDef), stmt.lineno, frozenset(released), calls
+                    stmt.name,
+                    isinstance(stmt, ast.AsyncFunctionDef),
+                    stmt.lineno,
+                    frozenset(released),
+                    calls,
+                    required,
                 )
         acquisitions: list[Acquisition] = []
         stored_params: dict[str, str] = {}
@@ -294,7 +306,9 @@ def release_method_of(
     for name in configured:
         if name in methods and name != "__exit__":
             return methods[name]
-    own = [m for m in methods.values() if is_release_name(m.name) and m.name not in DUNDER_RELEASE]
+    own = [
+        m for m in methods.values() if is_release_name(m.name) and m.name not in DUNDER_RELEASE and not m.required
+    ]
     own.sort(key=lambda m: (m.name.startswith("_"), m.line))
     if own:
         return own[0]
@@ -330,9 +344,11 @@ def _entry_for(
     """The release-like method that ends up calling ``helper`` (itself, when it is one)."""
     methods = _methods(family)
     release = release_method_of(family, configured)
-    candidates = [m for m in methods.values() if is_release_name(m.name)]
+    candidates = [m for m in methods.values() if is_release_name(m.name) and not m.required]
     if release is not None:
         candidates.insert(0, release)
+    # What a creator is told to call: a named method before ``__aexit__``.
+    candidates.sort(key=lambda m: m.name in DUNDER_RELEASE)
     for method in candidates:
         seen = {method.name}
         stack = [method.name]

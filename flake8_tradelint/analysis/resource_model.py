@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal, cast
 
 from flake8_tradelint.analysis.dataclass_model import resolve_class
-from flake8_tradelint.analysis.ownership import OwnershipModel, ownership_model
+from flake8_tradelint.analysis.ownership import OwnershipModel, is_release_name, ownership_model
 from flake8_tradelint.analysis.uses import (
     TRY_NODES,
     Use,
@@ -56,7 +56,7 @@ BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
 }
 # ``ccxt.async_support.binance()``: any exchange class directly under these modules.
 EXCHANGE_MODULES = ("ccxt.async_support", "ccxt.pro")
-CLOSE_METHODS = {"close", "aclose"}
+CLOSE_METHODS = {"close", "aclose", "__aexit__"}
 OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing"}
 
 Kind = Literal["local", "inline", "self", "import_time", "handed", "generator"]
@@ -128,7 +128,13 @@ class ResourceAnalysis:
         return None
 
     def closes(self, use: Use, spec: ResourceSpec) -> bool:
-        return use.kind in ("method", "attribute") and use.name in (CLOSE_METHODS | {spec.close})
+        if use.kind not in ("method", "attribute"):
+            return False
+        if use.name in CLOSE_METHODS or use.name == spec.close:
+            return True
+        # A first-party type may be ended by any of its release methods (``stop()`` where its
+        # ``__aexit__`` is the first found).
+        return spec.first_party and is_release_name(use.name)
 
     @cached_property
     def creations(self) -> list[Creation]:
@@ -165,6 +171,10 @@ class ResourceAnalysis:
         function = module.enclosing_function(call)
         if function is None or scope is not function:
             return None  # inside a lambda or a nested class body: ownership is not ours to judge
+        if isinstance(parent, (ast.Attribute, ast.Expr)) and spec.first_party:
+            # ``await Factory().get_connection()``: a first-party type's inline use is judged by
+            # what it does, which this does not follow.
+            return None
         if isinstance(parent, ast.Attribute) and parent.value is expr:
             return Creation(call, spec, label, "inline", call, function=function)
         if isinstance(parent, ast.Expr):
