@@ -387,6 +387,8 @@ class OwnershipModel:
         family = lineage(module, facts)
         if not any(m.releases for _, f in family for m in f.methods.values()):
             return None  # nothing in the lineage releases anything
+        if any("__new__" in f.methods for _, f in family):
+            return None  # a singleton (hummingbot's ``ConnectionsFactory``): no creator owns it
         for owner_module, owner in family:
             for acquisition in owner.acquisitions:
                 close = self.owned_close(owner_module, acquisition.ref)
