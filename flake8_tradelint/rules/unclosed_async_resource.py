@@ -15,8 +15,7 @@ class UnclosedAsyncResource(Rule):
     a `redis.asyncio` client, an `asyncpg` pool, or one configured in `resources`) created in a
     function and not reliably closed: never closed, closed only outside `finally`, or created
     inline where nothing can close it; replaced by a new one before it is used or closed; handed
-    to a first-party class that never closes it; or held open across a `yield` of an async
-    generator. First-party classes that acquire a resource and release it in their own method
+    to a first-party class that never closes it. First-party classes that acquire a resource and release it in their own method
     (`close()`, `stop_monitoring()`...) are resources too.
 
     ## Why is this bad?
@@ -86,22 +85,12 @@ class UnclosedAsyncResource(Rule):
                     f"`{ctor}` is handed to `{c.name}(...)`, which never closes it: the caller still owns "
                     f"it; keep it and call `{c.spec.close}()` on it, or close it in `{c.name}`"
                 )
-            elif verdict.problem == "generator":
-                message = (
-                    f"`{ctor}` is held open across a `yield` in async generator `{_name(c)}()`: if the "
-                    "consumer stops early it is closed only when the generator is garbage-collected; "
-                    "wrap the generator with `contextlib.aclosing()` or yield outside the `async with`"
-                )
             else:
                 continue
             fix = None
             if verdict.problem in ("never_closed", "not_in_finally") and c.function is not None and not c.spec.first_party and _single_name(c):
                 fix = async_with_fix(ctx.module, c.function, c.stmt, c.name, c.label)
             yield Report(c.stmt, message, fix)
-
-
-def _name(c: Creation) -> str:
-    return c.function.name if c.function is not None else "?"
 
 
 def _single_name(c: Creation) -> bool:
