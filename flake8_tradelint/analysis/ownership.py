@@ -43,6 +43,7 @@ _RELEASE_WORD = re.compile(
     r"|^\w+_(a?close|shutdown|disconnect|cleanup|teardown)$"
 )
 DUNDER_RELEASE = ("__aexit__", "__exit__", "__del__")
+_BARE_WORD = re.compile(r"^(a?close|stop|shutdown|disconnect|cleanup|teardown|terminate)$")
 
 
 def is_release_name(name: str) -> bool:
@@ -306,8 +307,15 @@ def release_method_of(
     for name in configured:
         if name in methods and name != "__exit__":
             return methods[name]
+    # A private name counts only as a bare release word (``_close``, ``_stop``): ``_close_database``
+    # is a helper that ends one thing, not the class.
     own = [
-        m for m in methods.values() if is_release_name(m.name) and m.name not in DUNDER_RELEASE and not m.required
+        m
+        for m in methods.values()
+        if is_release_name(m.name)
+        and m.name not in DUNDER_RELEASE
+        and not m.required
+        and (not m.name.startswith("_") or _BARE_WORD.match(m.name.lstrip("_")))
     ]
     own.sort(key=lambda m: (m.name.startswith("_"), m.line))
     if own:

@@ -297,7 +297,7 @@ class ResourceAnalysis:
             for use in resolve_aliases(module, uses):
                 if self.closes(use, c.spec) or self._takes_care(module, use, c.spec, owner_is_class=True):
                     return True
-        return False
+        return declared_by_a_base(self.module, c.cls, c.name)
 
 
 CONTEXT_MANAGERS = {"contextlib.contextmanager", "contextlib.asynccontextmanager"}
@@ -428,6 +428,26 @@ def _keyword_is_false(call: ast.Call, name: str) -> bool:
     return any(
         kw.arg == name and isinstance(kw.value, ast.Constant) and kw.value.value is False for kw in call.keywords
     )
+
+
+def declared_by_a_base(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
+    """A first-party base declares ``attr: T`` without a value (an interface of a composite,
+    as Red's audio cog mixins do): the attribute belongs to the class that combines the mixins,
+    whose other parts may end it, and this class alone cannot be judged."""
+    for _, base in class_and_bases(module, cls)[1:]:
+        for stmt in base.body:
+            if (
+                isinstance(stmt, ast.AnnAssign)
+                and stmt.value is None
+                and isinstance(stmt.target, ast.Name)
+                and stmt.target.id == attr
+                and not any(
+                    isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m.name in ("close", "aclose")
+                    for m in base.body
+                )
+            ):
+                return True
+    return False
 
 
 def class_and_bases(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:

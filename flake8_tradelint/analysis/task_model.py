@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal, cast
 
 from flake8_tradelint.analysis.dataclass_model import resolve_definition
-from flake8_tradelint.analysis.resource_model import class_and_bases
+from flake8_tradelint.analysis.resource_model import class_and_bases, declared_by_a_base
 from flake8_tradelint.analysis.uses import (
     Use,
     assigned_to,
@@ -412,7 +412,7 @@ class TaskAnalysis:
                         return True
             if _dropped_after_await(owner, attr):
                 return True
-        return False
+        return declared_by_a_base(self.module, cls, attr)
 
     def _class_family(self, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
         """The class, its first-party bases, and its subclasses in this module."""
