@@ -176,6 +176,8 @@ class ResourceAnalysis:
             # what it does, which this does not follow.
             return None
         if isinstance(parent, ast.Attribute) and parent.value is expr:
+            if spec.lazy and parent.attr == "describe":
+                return None  # ``ccxt.pro.hollaex().describe()``: metadata only, no session opened
             return Creation(call, spec, label, "inline", call, function=function)
         if isinstance(parent, ast.Expr):
             return Creation(call, spec, label, "inline", call, function=function)
