@@ -367,6 +367,8 @@ class TaskAnalysis:
     def _local_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
         if declares_outer(function, name):
             return False
+        if _runs_the_loop(function):
+            return False  # ``fut = loop.create_task(...); loop.run_forever()``: the frame outlives the loop
         for load in name_loads(function, name):
             use = classify(self.module, load)
             if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS):
@@ -460,6 +462,15 @@ def _dropped_after_await(cls: ast.ClassDef, attr: str) -> bool:
             ):
                 return True
     return False
+
+
+def _runs_the_loop(function: ast.AST) -> bool:
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("run_forever", "run_until_complete")
+        for node in ast.walk(function)
+    )
 
 
 def _polled_until_done(module: ModuleInfo, node: ast.expr) -> bool:
