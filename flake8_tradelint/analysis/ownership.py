@@ -461,7 +461,7 @@ class OwnershipModel:
         if attr is None:
             # ``**kwargs`` forwarded to a base we cannot read, or a parameter used without being
             # stored: not proven either way, so the handoff is trusted as a third-party one.
-            return None if not any(f.stored_params for _, f in family) else False
+            return None
         return releases_attr(family, attr, frozenset({"close", "aclose"}) | _release_words(family, attr)) is not None
 
 
