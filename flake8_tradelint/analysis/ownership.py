@@ -52,6 +52,9 @@ def is_release_name(name: str) -> bool:
     return bool(_RELEASE_WORD.match(name.lstrip("_")))
 
 
+# Constructors that are never resources: exceptions, warnings, the commonest value types.
+_NOT_RESOURCES = ("Error", "Exception", "Warning", "Event", "Config", "Settings", "Model", "Schema", "Request", "Response")
+
 # A class reference as a module names it: ("local", "Name") for a top-level class of the same
 # module, ("qualified", "pkg.mod.Name") through an import.
 Ref = tuple[str, str]
@@ -130,7 +133,9 @@ def _extract(module: ModuleInfo) -> ModuleFacts:
     releases: dict[tuple[int, str], set[tuple[str, str]]] = {}
     for node in module.index.attributes:
         if isinstance(node.ctx, ast.Store):
-            if not isinstance(node.value, ast.Name):
+            # ``self.x = ...``: the receiver is ``self`` in all but a handful of methods, and this
+            # test saves finding the enclosing method of every other store.
+            if not (isinstance(node.value, ast.Name) and node.value.id == "self"):
                 continue
         elif not _is_release(node.attr) or (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
             continue
@@ -433,7 +438,7 @@ class OwnershipModel:
     def first_party_type(self, module: ModuleInfo, func: ast.expr) -> ResourceType | None:
         """The resource type a constructor call makes, for a first-party class; None otherwise."""
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        if not name[:1].isupper():
+        if not name[:1].isupper() or name.endswith(_NOT_RESOURCES):
             return None  # classes are CapWords: skip the lookup for every ``len()`` and ``foo.bar()``
         found = resolve_definition(module, func)
         if found is None or not isinstance(found[1], ast.ClassDef):
