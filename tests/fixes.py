@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 from pathlib import Path
 
@@ -141,6 +142,8 @@ def _is_shutdown_guard(stmt: ast.stmt) -> bool:
     text = ast.unparse(stmt)
     return isinstance(stmt, ast.If) and " is not None" in text.splitlines()[0] and (
         ".cancel()" in text or ".close()" in text or ".aclose()" in text
+        # A first-party resource type's own release method (``stop_monitoring()``).
+        or re.search(r"await \w+\.\w+\.\w+\(\)$", text) is not None
     ) and len(stmt.body) <= 2 and not stmt.orelse
 
 

@@ -8,7 +8,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal, cast
 
 from flake8_tradelint.analysis.dataclass_model import resolve_class
+from flake8_tradelint.analysis.ownership import OwnershipModel, is_release_name, ownership_model
 from flake8_tradelint.analysis.uses import (
+    TRY_NODES,
     Use,
     assigned_to,
     classify,
@@ -32,6 +34,10 @@ class ResourceSpec:
     needs_loop: bool = False
     # Opens connections only on first use (ccxt, httpx, redis): unused, it holds nothing to leak.
     lazy: bool = False
+    # ``await x.close()``, or ``x.stop()`` for a first-party type whose release method is sync.
+    awaited: bool = True
+    # A first-party class that acquires a resource and releases it in its own method.
+    first_party: bool = False
 
 
 BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
@@ -50,10 +56,10 @@ BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
 }
 # ``ccxt.async_support.binance()``: any exchange class directly under these modules.
 EXCHANGE_MODULES = ("ccxt.async_support", "ccxt.pro")
-CLOSE_METHODS = {"close", "aclose"}
+CLOSE_METHODS = {"close", "aclose", "__aexit__"}
 OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing"}
 
-Kind = Literal["local", "inline", "self", "import_time"]
+Kind = Literal["local", "inline", "self", "import_time", "handed", "generator"]
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,16 @@ class Creation:
     cls: ast.ClassDef | None = None
 
 
-Problem = Literal["never_closed", "not_in_finally", "inline", "self_never_closed", "import_time"]
+Problem = Literal[
+    "never_closed",
+    "not_in_finally",
+    "inline",
+    "self_never_closed",
+    "import_time",
+    "handed",
+    "replaced",
+    "generator",
+]
 
 
 @dataclass(frozen=True)
@@ -84,11 +99,11 @@ class ResourceAnalysis:
         self.table = dict(BUILTIN_RESOURCES)
         for ctor, method in ctx.config.resources:
             self.table[ctor] = ResourceSpec(method)
+        self.model: OwnershipModel = ownership_model(
+            self.module, self.builtin_close, ctx.config.shutdown_methods, ctx.config.resources
+        )
 
-    def spec_for(self, call: ast.Call) -> ResourceSpec | None:
-        qualified = self.module.imports.qualify(call.func)
-        if qualified is None:
-            return None
+    def builtin_spec(self, qualified: str) -> ResourceSpec | None:
         spec = self.table.get(qualified)
         if spec is not None:
             return spec
@@ -97,8 +112,29 @@ class ResourceAnalysis:
             return ResourceSpec("close", lazy=True)
         return None
 
+    def builtin_close(self, qualified: str) -> str | None:
+        spec = self.builtin_spec(qualified)
+        return spec.close if spec is not None else None
+
+    def spec_for(self, call: ast.Call) -> ResourceSpec | None:
+        qualified = self.module.imports.qualify(call.func)
+        if qualified is not None:
+            spec = self.builtin_spec(qualified)
+            if spec is not None:
+                return spec
+        found = self.model.first_party_type(self.module, call.func)
+        if found is not None:
+            return ResourceSpec(found.release, lazy=found.lazy, awaited=found.awaited, first_party=True)
+        return None
+
     def closes(self, use: Use, spec: ResourceSpec) -> bool:
-        return use.kind in ("method", "attribute") and use.name in (CLOSE_METHODS | {spec.close})
+        if use.kind not in ("method", "attribute"):
+            return False
+        if use.name in CLOSE_METHODS or use.name == spec.close:
+            return True
+        # A first-party type may be ended by any of its release methods (``stop()`` where its
+        # ``__aexit__`` is the first found).
+        return spec.first_party and is_release_name(use.name)
 
     @cached_property
     def creations(self) -> list[Creation]:
@@ -107,8 +143,12 @@ class ResourceAnalysis:
         # imports none of them (most) has no resource to judge, and its calls need no qualifying.
         packages = {name.split(".", 1)[0] for name in (*self.table, *EXCHANGE_MODULES)}
         if not any(q.split(".", 1)[0] in packages for q in self.module.imports.names.values()):
-            return found
-        for call in self.module.index.calls:
+            # No library resource can be named here: only first-party resource types remain,
+            # and their constructors are CapWords calls.
+            calls = [c for c in self.module.index.calls if _capword_callee(c.func)]
+        else:
+            calls = self.module.index.calls
+        for call in calls:
             spec = self.spec_for(call)
             if spec is not None:
                 creation = self._creation(call, spec)
@@ -131,10 +171,33 @@ class ResourceAnalysis:
         function = module.enclosing_function(call)
         if function is None or scope is not function:
             return None  # inside a lambda or a nested class body: ownership is not ours to judge
+        if isinstance(parent, (ast.Attribute, ast.Expr)) and spec.first_party:
+            # ``await Factory().get_connection()``: a first-party type's inline use is judged by
+            # what it does, which this does not follow.
+            return None
         if isinstance(parent, ast.Attribute) and parent.value is expr:
+            if spec.lazy and parent.attr == "describe":
+                return None  # ``ccxt.pro.hollaex().describe()``: metadata only, no session opened
             return Creation(call, spec, label, "inline", call, function=function)
         if isinstance(parent, ast.Expr):
             return Creation(call, spec, label, "inline", call, function=function)
+        if isinstance(parent, ast.withitem) and parent.context_expr is expr:
+            if _is_async_generator(function) and _yields_inside(module, parent):
+                return Creation(call, spec, label, "generator", call, function=function)
+            return None
+        handed = _handed_to(module, expr)
+        if handed is not None:
+            if self.model.keeps_and_releases(module, handed, expr) is False:
+                return Creation(call, spec, label, "handed", call, ast.unparse(handed.func), function)
+            return None
+        if isinstance(parent, ast.Tuple):
+            # ``a, b = ClientSession(), ClientSession()``: each element is a local of its own.
+            name = _unpacked_name(module, parent, expr)
+            if name is None:
+                return None
+            stmt = module.parent(parent)
+            assert isinstance(stmt, ast.Assign)
+            return Creation(call, spec, label, "local", stmt, name, function)
         binding = assigned_to(module, expr, function)
         if binding is None:
             return None
@@ -145,8 +208,16 @@ class ResourceAnalysis:
     @cached_property
     def verdicts(self) -> list[Verdict]:
         found = []
-        for creation in self.creations:
+        reported: set[tuple[ast.ClassDef, str]] = set()
+        for creation in sorted(self.creations, key=lambda c: (c.call.lineno, c.call.col_offset)):
             problem = self._judge(creation)
+            if problem == "self_never_closed":
+                # One finding per owned thing: the attribute, at its first acquisition, however
+                # many methods (re)create it.
+                assert creation.cls is not None
+                if (creation.cls, creation.name) in reported:
+                    continue
+                reported.add((creation.cls, creation.name))
             if problem is not None:
                 found.append(Verdict(creation, problem))
         return found
@@ -154,8 +225,8 @@ class ResourceAnalysis:
     def _judge(self, c: Creation) -> Problem | None:
         if c.kind == "import_time":
             return "import_time"
-        if c.kind == "inline":
-            return "inline"
+        if c.kind in ("inline", "handed", "generator"):
+            return c.kind
         if c.kind == "local":
             assert c.function is not None
             return self._judge_local(c)
@@ -163,38 +234,56 @@ class ResourceAnalysis:
             return None if self._class_closes(c) else "self_never_closed"
         return None
 
-    def _judge_local(self, c: Creation) -> Literal["never_closed", "not_in_finally"] | None:
+    def _judge_local(self, c: Creation) -> Literal["never_closed", "not_in_finally", "replaced"] | None:
         assert c.function is not None
         if declares_outer(c.function, c.name):
             return None
+        if _replaced_before_use(self.module, c.function, c.stmt, c.name):
+            return "replaced"
         closes: list[str | None] = []
         used = not c.spec.lazy
+        # Under ``@contextmanager``, an exception in the ``with`` body is raised at the ``yield``:
+        # yielding hands the value out only for the block, and the close must be in ``finally``.
+        context_manager = _is_context_manager(self.module, c.function)
         for node in name_loads(c.function, c.name):
             use = classify(self.module, node)
+            if context_manager and isinstance(self.module.parent(node), (ast.Yield, ast.YieldFrom)):
+                used = True
+                continue
             if use.kind == "method" and use.call is not None and is_awaited_call(self.module, use.call):
                 used = True
             if self.closes(use, c.spec):
                 if use.kind == "attribute":
                     return None  # ``push_async_callback(s.close)`` and friends
                 closes.append(in_cleanup_block(self.module, node, c.function))
-            elif self._takes_care(self.module, use):
+            elif self._takes_care(self.module, use, c.spec):
                 return None
         if "finally" in closes or ("except" in closes and None in closes):
             return None
         if closes:
-            return "not_in_finally"
+            # A first-party type released on the success path has been called as its class
+            # asks ("whoever creates one must call its close()"): error-path leaks of a
+            # service in ``main()`` are not what this reports.
+            return None if c.spec.first_party else "not_in_finally"
         # ccxt's ``describe()`` builds an exchange just to read its metadata: no session is opened.
         return "never_closed" if used else None
 
-    def _takes_care(self, module: ModuleInfo, use: Use, *, owner_is_class: bool = False) -> bool:
+    def _takes_care(
+        self, module: ModuleInfo, use: Use, spec: ResourceSpec, *, owner_is_class: bool = False
+    ) -> bool:
         """Uses after which someone else owns the resource, or it is closed by a context manager."""
         if use.kind == "argument":
             assert use.call is not None
             callee = use.call.func
             if isinstance(callee, ast.Attribute) and callee.attr in OWNERSHIP_TAKERS:
                 return True
-            # ``await fetch_all(session, urls)`` borrows it; a constructor call takes it over.
+            # ``await fetch_all(session, urls)`` borrows it; a constructor call takes it over,
+            # unless it is a first-party class whose code shows it never closes what it keeps.
             if is_awaited_call(module, use.call):
+                # A first-party object handed on (``await bot.add_cog(cog)``) is registered with
+                # its new owner far more often than borrowed.
+                return spec.first_party
+            if self.model.keeps_and_releases(module, use.call, use.node) is False:
                 return False
             # A connector given to a session with ``connector_owner=False`` stays ours to close.
             return not (use.keyword == "connector" and _keyword_is_false(use.call, "connector_owner"))
@@ -208,15 +297,159 @@ class ResourceAnalysis:
         for module, cls in class_and_bases(self.module, c.cls):
             uses = [classify(module, node) for node in self_attribute_loads(cls, c.name)]
             for use in resolve_aliases(module, uses):
-                if self.closes(use, c.spec) or self._takes_care(module, use, owner_is_class=True):
+                if self.closes(use, c.spec) or self._takes_care(module, use, c.spec, owner_is_class=True):
                     return True
+        return declared_by_a_base(self.module, c.cls, c.name)
+
+
+CONTEXT_MANAGERS = {"contextlib.contextmanager", "contextlib.asynccontextmanager"}
+
+
+def _is_context_manager(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(module.imports.qualify(dec) in CONTEXT_MANAGERS for dec in function.decorator_list)
+
+
+def _is_async_generator(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """An undecorated ``async def`` that yields: a decorator (``@asynccontextmanager``, a pytest
+    fixture) drives the generator to its end, so its ``async with`` exits in time."""
+    return isinstance(function, ast.AsyncFunctionDef) and not function.decorator_list and any(
+        isinstance(node, (ast.Yield, ast.YieldFrom)) for node in _own_walk(function)
+    )
+
+
+def _yields_inside(module: ModuleInfo, item: ast.withitem) -> bool:
+    block = module.parent(item)
+    assert isinstance(block, (ast.With, ast.AsyncWith))
+    return any(isinstance(node, ast.Yield) for stmt in block.body for node in _own_walk(stmt))
+
+
+def _own_walk(node: ast.AST) -> list[ast.AST]:
+    """``node`` and its descendants, not entering nested functions, lambdas or classes."""
+    found: list[ast.AST] = [node]
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        if not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(current))
+    return found
+
+
+def _handed_to(module: ModuleInfo, expr: ast.expr) -> ast.Call | None:
+    """The call ``expr`` is passed to, directly (``RestApi(session=ClientSession())``)."""
+    parent = module.parent(expr)
+    if isinstance(parent, ast.keyword):
+        parent = module.parent(parent)
+        return parent if isinstance(parent, ast.Call) else None
+    if isinstance(parent, ast.Call) and expr in parent.args:
+        return parent
+    return None
+
+
+def _unpacked_name(module: ModuleInfo, value: ast.Tuple, expr: ast.expr) -> str | None:
+    stmt = module.parent(value)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is value and len(stmt.targets) == 1):
+        return None
+    target = stmt.targets[0]
+    if not (isinstance(target, ast.Tuple) and len(target.elts) == len(value.elts)):
+        return None
+    element = target.elts[value.elts.index(expr)]
+    return element.id if isinstance(element, ast.Name) else None
+
+
+def _stores(function: ast.AST, name: str) -> list[ast.stmt]:
+    found: list[ast.stmt] = []
+    for node in _own_walk(function):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(n, ast.Name) and n.id == name for t in targets for n in ast.walk(t)):
+                found.append(node)
+    return found
+
+
+def _replaced_before_use(module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str) -> bool:
+    """``s = ClientSession()`` followed, on the same path and before any use of ``s``, by another
+    ``s = ...``: the first is lost (the shape of a session re-created inside ``try`` while
+    ``finally`` closes only the second)."""
+    line = getattr(stmt, "end_lineno", None) or 0
+    later = [s for s in _stores(function, name) if s is not stmt and s.lineno > line and _sequential(module, stmt, s)]
+    if not later:
         return False
+    first = min(later, key=lambda s: s.lineno)
+    if _in_loop_between(module, stmt, function):
+        return False
+    return not any(line < load.lineno <= first.lineno for load in name_loads(function, name))
+
+
+def _in_loop_between(module: ModuleInfo, stmt: ast.AST, function: ast.AST) -> bool:
+    for ancestor in module.ancestors(stmt):
+        if ancestor is function:
+            return False
+        if isinstance(ancestor, (ast.For, ast.AsyncFor, ast.While)):
+            return True
+    return False
+
+
+def _sequential(module: ModuleInfo, first: ast.AST, second: ast.AST) -> bool:
+    """Whether ``second`` runs after ``first`` on one path: not in another branch of an ``if``, a
+    ``match`` or a ``try``'s handlers."""
+    chain = [first, *module.ancestors(first)]
+    positions = {id(node): index for index, node in enumerate(chain)}
+    child: ast.AST = second
+    for ancestor in module.ancestors(second):
+        if id(ancestor) in positions:
+            index = positions[id(ancestor)]
+            mine = chain[index - 1] if index > 0 else first
+            if ancestor is first:
+                return False
+            return _same_block(ancestor, mine, child)
+        child = ancestor
+    return False
+
+
+def _same_block(node: ast.AST, a: ast.AST, b: ast.AST) -> bool:
+    """``a`` and ``b`` (children of ``node``) can both run, ``a`` first."""
+    if isinstance(node, ast.If):
+        return (a in node.body) == (b in node.body)
+    if isinstance(node, ast.Match):
+        return False
+    if isinstance(node, TRY_NODES):
+        handlers = getattr(node, "handlers", [])
+        if a in handlers or b in handlers:
+            return a is b
+        return True
+    return True
+
+
+def _capword_callee(func: ast.expr) -> bool:
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name[:1].isupper()
 
 
 def _keyword_is_false(call: ast.Call, name: str) -> bool:
     return any(
         kw.arg == name and isinstance(kw.value, ast.Constant) and kw.value.value is False for kw in call.keywords
     )
+
+
+def declared_by_a_base(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
+    """A first-party base declares ``attr: T`` without a value (an interface of a composite,
+    as Red's audio cog mixins do): the attribute belongs to the class that combines the mixins,
+    whose other parts may end it, and this class alone cannot be judged."""
+    for _, base in class_and_bases(module, cls)[1:]:
+        for stmt in base.body:
+            if (
+                isinstance(stmt, ast.AnnAssign)
+                and stmt.value is None
+                and isinstance(stmt.target, ast.Name)
+                and stmt.target.id == attr
+                and not any(
+                    isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m.name in ("close", "aclose")
+                    for m in base.body
+                )
+            ):
+                return True
+    return False
 
 
 def class_and_bases(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:

@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal, cast
 
 from flake8_tradelint.analysis.dataclass_model import resolve_definition
-from flake8_tradelint.analysis.resource_model import class_and_bases
+from flake8_tradelint.analysis.resource_model import class_and_bases, declared_by_a_base
 from flake8_tradelint.analysis.uses import (
     Use,
     assigned_to,
@@ -36,6 +36,11 @@ CALLBACK_APIS = {
     "call_soon", "call_soon_threadsafe", "call_later", "call_at", "add_signal_handler",
     "add_done_callback", "add_reader", "add_writer",
 }
+# Event emitters (pyee, socketio, python-binance's websocket managers): the handler's result is
+# thrown away, as a loop callback's is.
+EMITTER_APIS = {"on", "once", "add_listener", "add_event_listener", "add_event_handler"}
+# Loop methods handed a callable: ``loop.call_soon_threadsafe(asyncio.create_task, coro)``.
+HANDLE_APIS = {"call_soon", "call_soon_threadsafe", "call_later", "call_at"}
 # Task methods that neither await, cancel nor keep the task.
 WEAK_TASK_METHODS = {"add_done_callback", "remove_done_callback", "set_name", "get_name", "get_coro", "done", "cancelled"}
 CONTAINER_ADDERS = {"add", "append", "appendleft"}
@@ -55,6 +60,9 @@ class TaskSite:
     name: str = ""
     function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
     cls: ast.ClassDef | None = None
+    # False where the reported call is not the task itself (``call_soon_threadsafe(spawn)``):
+    # wrapping it would keep a handle, not the task.
+    fixable: bool = True
 
 
 class TaskAnalysis:
@@ -330,19 +338,65 @@ class TaskAnalysis:
     @cached_property
     def sites(self) -> list[TaskSite]:
         found: list[TaskSite] = []
-        for call in self.module.index.calls:
+        owned: set[tuple[ast.ClassDef, str]] = set()
+        for call in sorted(self.module.index.calls, key=lambda c: (c.lineno, c.col_offset)):
             label = self.creator_label(call)
+            site = None
             if label is not None:
                 site = self._site(call, label)
-                if site is not None:
-                    found.append(site)
+            elif isinstance(call.func, ast.Attribute) and call.func.attr in HANDLE_APIS:
+                site = self._callback_site(call)
+            if site is not None:
+                if site.problem == "self":
+                    # One finding per owned thing: the attribute, at its first creation.
+                    assert site.cls is not None
+                    if (site.cls, site.name) in owned:
+                        continue
+                    owned.add((site.cls, site.name))
+                found.append(site)
         return found
+
+    def _callback_site(self, holder: ast.Call) -> TaskSite | None:
+        """``loop.call_soon_threadsafe(asyncio.create_task, coro)`` or ``(self._spawn)``: the loop
+        calls the creator and throws the task away."""
+        assert isinstance(holder.func, ast.Attribute)
+        position = 1 if holder.func.attr in ("call_later", "call_at") else 0
+        if len(holder.args) <= position:
+            return None
+        ref = holder.args[position]
+        creates = False
+        if isinstance(ref, ast.Attribute) and ref.attr == "create_task" and _is_loop(self.module, ref.value):
+            creates = True
+        elif isinstance(ref, (ast.Name, ast.Attribute)) and _creator_kind(self.module.imports.qualify(ref)):
+            creates = True
+        elif isinstance(ref, ast.Name):
+            named = self._named_callee(self.module, ref)
+            creates = isinstance(named, tuple) and self._is_dangling_target(holder, named, 0)
+        elif isinstance(ref, ast.Attribute) and isinstance(ref.value, ast.Name):
+            creates = self._is_dangling_method_call(self.module, holder, ref, ref.value, 0)
+        if not creates:
+            return None
+        label = ast.unparse(ref)
+        if any(label == owner or label.endswith("." + owner) for owner in self.owners):
+            return None
+        return TaskSite(holder, "discarded", label, holder, fixable=False)
 
     def _site(self, call: ast.Call, label: str) -> TaskSite | None:
         module = self.module
+        expr: ast.expr = call
         parent = module.parent(call)
+        # ``create_task(a()) if fast else create_task(b())``: the conditional is the value.
+        while isinstance(parent, ast.IfExp) and expr is not parent.test:
+            expr, parent = parent, module.parent(parent)
         if isinstance(parent, ast.Expr):
             return TaskSite(call, "discarded", label, parent)
+        # ``[create_task(f(x)) for x in xs]`` or ``[create_task(a()), create_task(b())]`` as a
+        # statement: the list is thrown away with every task in it.
+        if isinstance(parent, (ast.ListComp, ast.SetComp)) and parent.elt is expr:
+            if isinstance(module.parent(parent), ast.Expr):
+                return TaskSite(call, "discarded", label, call)
+        if isinstance(parent, (ast.List, ast.Set, ast.Tuple)) and isinstance(module.parent(parent), ast.Expr):
+            return TaskSite(call, "discarded", label, call)
         if isinstance(parent, ast.Attribute) and parent.attr in ("add_done_callback", "set_name"):
             chained = module.parent(parent)
             if isinstance(chained, ast.Call) and isinstance(module.parent(chained), ast.Expr):
@@ -350,17 +404,19 @@ class TaskAnalysis:
             return None
         if isinstance(parent, ast.Lambda):
             holder = module.parent(parent)
+            if isinstance(holder, ast.keyword):
+                holder = module.parent(holder)
             if (
                 isinstance(holder, ast.Call)
                 and isinstance(holder.func, ast.Attribute)
-                and holder.func.attr in CALLBACK_APIS
+                and holder.func.attr in CALLBACK_APIS | EMITTER_APIS
             ):
                 return TaskSite(call, "discarded", label, call)
             return None
         function = module.enclosing_function(call)
         if function is None or module.enclosing_scope(call) is not function:
             return None
-        binding = assigned_to(module, call, function)
+        binding = assigned_to(module, expr, function)
         if binding is not None:
             if binding.kind == "local" and binding.name == "_":
                 return TaskSite(call, "discarded", label, binding.stmt)
@@ -369,7 +425,7 @@ class TaskAnalysis:
             if binding.cls is not None and not self._self_attribute_handled(binding.cls, binding.name):
                 return TaskSite(call, "self", label, binding.stmt, binding.name, function, binding.cls)
             return None
-        if isinstance(parent, ast.Call) and call in parent.args:
+        if isinstance(parent, ast.Call) and expr in parent.args:
             container = _local_container_added_to(parent)
             if container is not None and self._local_container_dangles(function, container):
                 return TaskSite(call, "container", label, parent, container, function)
@@ -378,6 +434,8 @@ class TaskAnalysis:
     def _local_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
         if declares_outer(function, name):
             return False
+        if _runs_the_loop(function):
+            return False  # ``fut = loop.create_task(...); loop.run_forever()``: the frame outlives the loop
         for load in name_loads(function, name):
             use = classify(self.module, load)
             if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS):
@@ -423,7 +481,7 @@ class TaskAnalysis:
                         return True
             if _dropped_after_await(owner, attr):
                 return True
-        return False
+        return declared_by_a_base(self.module, cls, attr)
 
     def _class_family(self, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
         """The class, its first-party bases, and its subclasses in this module."""
@@ -471,6 +529,15 @@ def _dropped_after_await(cls: ast.ClassDef, attr: str) -> bool:
             ):
                 return True
     return False
+
+
+def _runs_the_loop(function: ast.AST) -> bool:
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("run_forever", "run_until_complete")
+        for node in ast.walk(function)
+    )
 
 
 def _polled_until_done(module: ModuleInfo, node: ast.expr) -> bool:

@@ -67,5 +67,5 @@ class DiscardedTask(Rule):
                 yield Report(
                     site.node,
                     self.message(site.label),
-                    keep_task_fix(ctx, site.call),
+                    keep_task_fix(ctx, site.call) if site.fixable else None,
                 )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from flake8_tradelint.analysis.uses import shutdown_method
+from flake8_tradelint.analysis.ownership import release_method
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.specs import shutdown_fix
 from flake8_tradelint.registry import Report, Rule
@@ -11,7 +11,9 @@ from flake8_tradelint.registry import Report, Rule
 class ResourceOnSelfNeverClosed(Rule):
     """## What it does
     Flags an async resource stored on `self` when no method of the class (or of its first-party
-    base classes) ever closes it.
+    base classes) ever closes it, once per attribute, at its first creation. A first-party class
+    that acquires a resource and releases it in its own method is a resource too: a service that
+    creates a provider whose `close()` closes its session must call `provider.close()`.
 
     ## Why is this bad?
     The object outlives the call that made the session, so only the class can close it. If its
@@ -57,20 +59,22 @@ class ResourceOnSelfNeverClosed(Rule):
                 continue
             c = verdict.creation
             assert c.cls is not None and c.function is not None
-            shutdown = shutdown_method(c.cls, ctx.config.shutdown_methods)
+            shutdown = release_method(ctx.module, c.cls, ctx.config.shutdown_methods)
             advice = f"close it in `{shutdown}()`" if shutdown else "add a `close()` method that closes it"
+            awaited = "await " if c.spec.awaited else ""
             fix = shutdown_fix(
                 ctx.module,
                 c.cls,
                 c.name,
                 ctx.config.shutdown_methods,
-                f"await {{x}}.{c.spec.close}()",
+                f"{awaited}{{x}}.{c.spec.close}()",
                 f"Close `self.{c.name}` in `{{method}}()`",
                 "safe",
             )
+            what = f"`{c.label}(...)`, released by its `{c.spec.close}()`" if c.spec.first_party else f"`{c.label}(...)`"
             yield Report(
                 c.stmt,
-                f"`self.{c.name}` (`{c.label}(...)`) is created in `{c.function.name}()` but no method "
+                f"`self.{c.name}` ({what}) is created in `{c.function.name}()` but no method "
                 f"of `{c.cls.name}` closes it; {advice}",
                 fix,
             )

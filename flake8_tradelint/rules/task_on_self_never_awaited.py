@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from flake8_tradelint.analysis.uses import shutdown_method
+from flake8_tradelint.analysis.ownership import release_method
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.specs import asyncio_spelling, shutdown_fix
 from flake8_tradelint.registry import Report, Rule
@@ -11,7 +11,8 @@ from flake8_tradelint.registry import Report, Rule
 class TaskOnSelfNeverAwaited(Rule):
     """## What it does
     Flags a task stored on `self` when no method of the class (its first-party bases and
-    subclasses in the same module included) ever cancels or awaits it.
+    subclasses in the same module included) ever cancels or awaits it: once per attribute, at its
+    first creation, naming the class's own release method (`stop_monitoring()`, `close_all()`...).
 
     ## Why is this bad?
     The service's `shutdown()` returns while the task runs on; when the loop closes the task is
@@ -64,7 +65,7 @@ class TaskOnSelfNeverAwaited(Rule):
             if site.problem != "self":
                 continue
             assert site.cls is not None and site.function is not None
-            shutdown = shutdown_method(site.cls, ctx.config.shutdown_methods)
+            shutdown = release_method(ctx.module, site.cls, ctx.config.shutdown_methods)
             advice = (
                 f"cancel it in `{shutdown}()`" if shutdown else "add a shutdown method that cancels and awaits it"
             )
