@@ -78,12 +78,29 @@ def _env() -> dict[str, str]:
     return env
 
 
+KEEPER = """\
+import asyncio
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound="asyncio.Future[Any]")
+_running: "set[asyncio.Future[Any]]" = set()
+
+
+def keep(task: F) -> F:
+    _running.add(task)
+    task.add_done_callback(_running.discard)
+    return task
+"""
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[tool.tradelint]\n", encoding="utf-8")
+    # A package's discarded task is fixed with the project's own keeper (no keeper: no fix).
+    (tmp_path / "pyproject.toml").write_text('[tool.tradelint]\ntask-keeper = "pkg.tasks.keep"\n', encoding="utf-8")
     pkg = tmp_path / "pkg"
     pkg.mkdir()
     (pkg / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "tasks.py").write_text(KEEPER, encoding="utf-8")
     (pkg / "service.py").write_text(SERVICE, encoding="utf-8")
     (pkg / "base.py").write_text(BASE, encoding="utf-8")
     (pkg / "sub.py").write_text(SUB, encoding="utf-8")
@@ -280,7 +297,7 @@ async def test_diagnostics_on_open_with_code_link_and_fix_safety(client: Languag
     assert diagnostic.severity == lsp.DiagnosticSeverity.Warning
     assert diagnostic.code_description is not None
     assert diagnostic.code_description.href.endswith("docs/rules.md#discarded-task-trd301")
-    assert diagnostic.data == {"fix": {"title": "Keep a strong reference until the task is done", "safety": "safe"}}
+    assert diagnostic.data == {"fix": {"title": "Keep the task with `pkg.tasks.keep`", "safety": "safe"}}
     # The anchor is a heading of docs/rules.md.
     assert "## discarded-task (TRD301)" in (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
 
@@ -301,14 +318,14 @@ async def test_typing_a_dangling_task_then_applying_the_fix(client: LanguageClie
     actions = await actions_at(client, path, diagnostics)
     titles = [a.title for a in actions]
     assert titles == [
-        "tradelint: Keep a strong reference until the task is done (TRD301)",
+        "tradelint: Keep the task with `pkg.tasks.keep` (TRD301)",
         "tradelint: add `# noqa: TRD301` to this line",
         "tradelint: fix all auto-fixable problems",
     ]
     fix = await resolved(client, actions[0])
     assert fix.kind == lsp.CodeActionKind.QuickFix and fix.is_preferred
     fixed = apply_edit(text, edits_for(fix.edit, uri))
-    assert "    _keep_task(asyncio.create_task(poll()))\n    pass\n" in fixed
+    assert "    keep(asyncio.create_task(poll()))\n    pass\n" in fixed
     assert fixed == cli_fix(path, text)
     # The same text as `tradelint --fix` writes, and the client's edit is checked again: clean.
     forget(client, uri)
@@ -354,10 +371,11 @@ async def test_fix_all_applies_safe_fixes_only(client: LanguageClient, project: 
         "import asyncio\n\n\n"
         "class Worker:\n"
         "    async def start(self, poll):\n"
-        "        self.task = asyncio.create_task(poll())\n"
-        "        asyncio.create_task(poll())\n\n"
+        "        self.task = asyncio.create_task(poll())\n\n"
         "    async def shutdown(self):\n"
-        "        pass\n"
+        "        pass\n\n\n"
+        "async def kick(poll):\n"
+        "    asyncio.create_task(poll())\n"
     )
     path.write_text(source, encoding="utf-8")
     uri = path.as_uri()
@@ -365,7 +383,7 @@ async def test_fix_all_applies_safe_fixes_only(client: LanguageClient, project: 
     assert [str(d.code) for d in diagnostics] == ["TRD303", "TRD301"]
     assert [d.data for d in diagnostics] == [
         {"fix": {"title": diagnostics[0].data["fix"]["title"], "safety": "unsafe"}},
-        {"fix": {"title": "Keep a strong reference until the task is done", "safety": "safe"}},
+        {"fix": {"title": "Keep the task with `pkg.tasks.keep`", "safety": "safe"}},
     ]
     # Without the opt-in, the unsafe fix is not offered; the noqa action is.
     actions = await actions_at(client, path, diagnostics[:1], only=[lsp.CodeActionKind.QuickFix])
@@ -373,7 +391,7 @@ async def test_fix_all_applies_safe_fixes_only(client: LanguageClient, project: 
     (fix_all,) = await actions_at(client, path, diagnostics, only=[lsp.CodeActionKind.SourceFixAll])
     assert fix_all.kind == "source.fixAll.tradelint"
     fixed = apply_edit(source, edits_for((await resolved(client, fix_all)).edit, uri))
-    assert "_keep_task(asyncio.create_task(poll()))" in fixed
+    assert "    keep(asyncio.create_task(poll()))\n" in fixed
     assert fixed == cli_fix(path, source)  # the safe fixes only, as `tradelint --fix`
     forget(client, uri)
     change(client, path, fixed)
