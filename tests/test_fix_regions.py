@@ -126,7 +126,7 @@ _background_tasks = set()
 
 
 def _keep_task(task):
-    """Hold a strong reference to ``task`` until it is done: the event loop keeps only a weak one."""
+    """Hold a strong reference to ``task`` until it is done."""
     _background_tasks.add(task)
     task.add_done_callback(_background_tasks.discard)
     return task
@@ -152,7 +152,7 @@ def test_the_helper_takes_the_files_indent_and_newlines() -> None:
     after = (apply_in_regions(text, [edit], ast.parse(text)) or ("", set()))[0]
     assert after == (
         "import asyncio\r\n\r\n\r\n_background_tasks = set()\r\n\r\n\r\ndef _keep_task(task):\r\n"
-        '\t"""Hold a strong reference to ``task`` until it is done: the event loop keeps only a weak one."""\r\n'
+        '\t"""Hold a strong reference to ``task`` until it is done."""\r\n'
         "\t_background_tasks.add(task)\r\n\ttask.add_done_callback(_background_tasks.discard)\r\n\treturn task\r\n"
         "\r\n\r\nasync def f():\r\n\tif True:\r\n\t\t_keep_task(asyncio.create_task(g()))\r\n"
     )

@@ -188,7 +188,7 @@ _background_tasks = set()
 
 
 def _keep_task(task):
-    """Hold a strong reference to ``task`` until it is done: the event loop keeps only a weak one."""
+    """Hold a strong reference to ``task`` until it is done."""
     _background_tasks.add(task)
     task.add_done_callback(_background_tasks.discard)
     return task

@@ -20,7 +20,7 @@ KEEP_TASK_HELPER = '''_background_tasks = set()
 
 
 def _keep_task(task):
-    """Hold a strong reference to ``task`` until it is done: the event loop keeps only a weak one."""
+    """Hold a strong reference to ``task`` until it is done."""
     _background_tasks.add(task)
     task.add_done_callback(_background_tasks.discard)
     return task
