@@ -33,7 +33,7 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Sequence, Union
+from typing import Any, Callable, Iterator, Sequence, Union
 
 from flake8_tradelint.fix.plan import Edit
 
@@ -544,7 +544,8 @@ class _Uses(ast.NodeVisitor):
         self.body(node.finalbody)
         self.conditional -= 1
 
-    visit_TryStar = visit_Try
+    def visit_TryStar(self, node: Any) -> None:  # ``except*`` (3.11): the fields of a Try
+        self.visit_Try(node)
 
     def visit_Match(self, node: ast.Match) -> None:
         self.visit(node.subject)
@@ -587,7 +588,7 @@ class _Uses(ast.NodeVisitor):
             self.bound(node.name)
         self.deferred.append((node, self.scopes[node]))
 
-    visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = _function  # type: ignore[assignment]
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = _function
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         for child in [*node.decorator_list, *node.bases, *node.keywords]:
@@ -613,7 +614,7 @@ class _Uses(ast.NodeVisitor):
             self.visit(part)
         self.scope = outer
 
-    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _comprehension  # type: ignore[assignment]
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _comprehension
 
     # -- lookups --
 
