@@ -26,7 +26,7 @@ from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.finding import Finding
 from flake8_tradelint.fix.codemods import CodemodError, apply_edits
 from flake8_tradelint.fix.plan import Edit
-from flake8_tradelint.fix.verify import apply_checked
+from flake8_tradelint.fix.verify import apply_checked, line_limit
 
 MAX_PASSES = 10
 
@@ -152,6 +152,7 @@ def compute_fixes(
     edited meanwhile can only be refused, never patched at positions computed on other text.
     """
     display = display or {}
+    line_limit.cache_clear()  # each run reads the projects' line lengths afresh (a long-lived server)
     sources: dict[Path, SourceFile] = {}
     for path in files:
         try:
