@@ -94,6 +94,7 @@ class PackageResult:
     cli_exit_codes: list[int] = field(default_factory=list)
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # new mypy errors in files that had some: JSON only
 
 
 REFUSED = re.compile(r"fix not applied: (compile|undefined-name|header|line-length) check failed")
@@ -184,6 +185,9 @@ def _compare_mypy(
         added = after.get(str(file), Counter()) - old
         setattr(result, f"{mode}_new_errors_any_file", getattr(result, f"{mode}_new_errors_any_file") + sum(added.values()))
         if old:
+            if added:
+                shown = "; ".join(f"{message} [{code}]" for code, message in sorted(added))
+                result.notes.append(f"{mode}: new errors in {os.path.relpath(file, scratch)}: {shown}")
             continue
         setattr(result, f"{mode}_clean_before", getattr(result, f"{mode}_clean_before") + 1)
         if added:
