@@ -34,6 +34,7 @@ from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.finding import Finding
 from flake8_tradelint.fix.codemods import CodemodError, apply_edits
 from flake8_tradelint.fix.plan import Edit
+from flake8_tradelint.fix.verify import apply_checked, line_limit
 
 MAX_PASSES = 10
 
@@ -167,6 +168,7 @@ def compute_fixes(
     edited meanwhile can only be refused, never patched at positions computed on other text.
     """
     display = display or {}
+    line_limit.cache_clear()  # each run reads the projects' line lengths afresh (a long-lived server)
     given = {_key(path): source for path, source in (sources or {}).items()}
     sources = {}
     for path in files:
@@ -202,9 +204,11 @@ def _fix_passes(
     broken: set[Path] = set()
     history: dict[Path, list[str]] = {}
     refused: set[Edit] = set()
+    failed_checks: set[tuple[Path, str]] = set()
     try:
         for pass_number in range(MAX_PASSES):
             edits: dict[Path, list[Edit]] = {}
+            fixes: dict[Path, list[tuple[Edit, ...]]] = {}  # each fix's edits, by file
             fixable_files: set[Path] = set()
             for path in to_check:
                 key = _key(path)
@@ -239,6 +243,8 @@ def _fix_passes(
                     fixable_files.add(path)
                     for edit in finding.fix.edits:
                         edits.setdefault(Path(edit.path), []).append(edit)
+                    for target in {Path(edit.path) for edit in finding.fix.edits}:
+                        fixes.setdefault(target, []).append(tuple(e for e in finding.fix.edits if Path(e.path) == target))
             if pass_number == 0:
                 initial = sum(len(f) for f in results.values())
             changed: dict[Path, tuple[str, ast.Module]] = {}
@@ -255,7 +261,16 @@ def _fix_passes(
                 before = overlay.get(target, sources[target].text)
                 try:
                     # The project holds the tree of every checked file's current text.
-                    after, tree = _apply(before, target_edits, project.parsed(target))
+                    # Checked as a program (it compiles, no new unbound name, docstring and
+                    # ``__future__`` first, line length): a refused fix leaves its finding.
+                    after, tree, refusals = apply_checked(
+                        before, fixes[target], project.parsed(target) or parse_module(before), target, _apply
+                    )
+                    for refused_edits, problem in refusals:
+                        refused.update(refused_edits)
+                        if (target, problem.partition(":")[0]) not in failed_checks:  # one line per check
+                            failed_checks.add((target, problem.partition(":")[0]))
+                            errors.append(f"{name}: fix not applied: {problem}")
                     sources[target].encode(after)
                 except UnicodeEncodeError as exc:
                     # A rename to ``spöt_map`` in a file whose cookie says ascii.

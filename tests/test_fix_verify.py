@@ -1,0 +1,291 @@
+"""A fixed file is checked as a program before it is written or shown (``fix/verify.py``).
+
+The refusal tests replace the codemod with one that returns a given broken text, so each check
+is seen through the CLI with its exact message, whatever the real fixes insert: the file is left
+as it was, the finding stays, and ``--diff`` shows nothing for it.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from flake8_tradelint import cli
+from flake8_tradelint.cli import run
+from flake8_tradelint.config import clear_cache
+from flake8_tradelint.fix import fixer
+from flake8_tradelint.fix.plan import Edit
+from flake8_tradelint.fix.verify import LineLimit, line_limit, unbound_names
+
+BUG = "import asyncio\n\n\nasync def f() -> None:\n    asyncio.create_task(g())\n"
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "clock", lambda: 0.0)
+    clear_cache()
+    line_limit.cache_clear()
+
+
+def _codemod_returning(text: str) -> Callable[..., tuple[str, ast.Module]]:
+    def fake(before: str, edits: list[Edit], tree: ast.Module | None = None) -> tuple[str, ast.Module]:
+        return text, ast.parse(text)
+
+    return fake
+
+
+def _refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], source: str, fixed: str
+) -> tuple[Path, str]:
+    """Run ``--fix`` on ``source`` with a codemod that writes ``fixed``; return the file and the
+    one stderr line, after checking that nothing was written and nothing counts as fixed."""
+    bug = tmp_path / "bug.py"
+    bug.write_text(source, encoding="utf-8")
+    monkeypatch.setattr(fixer, "_apply", _codemod_returning(fixed))
+    assert run([str(bug), "--fix", "--quiet"]) == 1
+    assert bug.read_text(encoding="utf-8") == source
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"{bug}:") and " TRD301 " in captured.out  # the finding stays
+    assert run([str(bug), "--fix"]) == 1
+    summary = capsys.readouterr().out.splitlines()[-1]
+    assert summary.startswith("Checked 1 file in 0.00s: fixed 0 findings, 1 remaining")
+    assert run([str(bug), "--diff"]) == 1
+    shown = capsys.readouterr()
+    assert shown.out == ""
+    assert shown.err.splitlines()[-1] == "Checked 1 file in 0.00s: would fix 0 findings in 0 files."
+    assert bug.read_text(encoding="utf-8") == source
+    return bug, captured.err
+
+
+def test_a_fix_that_leaves_a_name_unbound_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The keeper is imported for type checkers only: at runtime ``keep`` is unbound in ``f``.
+    fixed = (
+        "import asyncio\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from helpers import keep\n\n\n"
+        "async def f() -> None:\n    keep(asyncio.create_task(g()))\n"
+    )
+    bug, err = _refused(tmp_path, monkeypatch, capsys, BUG, fixed)
+    assert err == (
+        f"tradelint: {bug}: fix not applied: undefined-name check failed: "
+        "`keep` would be unbound at runtime in `f` (line 9)\n"
+    )
+
+
+def test_a_fix_that_does_not_compile_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = "from __future__ import annotations\n" + BUG
+    # A helper inserted above the ``__future__`` import: it parses, but does not compile.
+    fixed = "_tasks = set()\nfrom __future__ import annotations\n\nimport asyncio\n\nasync def f() -> None:\n    pass\n"
+    bug, err = _refused(tmp_path, monkeypatch, capsys, source, fixed)
+    assert err == (
+        f"tradelint: {bug}: fix not applied: compile check failed: the fixed file does not compile: "
+        "from __future__ imports must occur at the beginning of the file (line 2)\n"
+    )
+
+
+def test_a_fix_that_moves_the_docstring_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = '"""Tasks."""\nimport asyncio\n\nasync def f() -> None:\n    asyncio.create_task(g())\n'
+    fixed = '_tasks = set()\n"""Tasks."""\nimport asyncio\n\nasync def f() -> None:\n    _tasks.add(asyncio.create_task(g()))\n'
+    bug, err = _refused(tmp_path, monkeypatch, capsys, source, fixed)
+    assert err == (
+        f"tradelint: {bug}: fix not applied: header check failed: "
+        "the module docstring would no longer be the first statement\n"
+    )
+
+
+def test_a_fix_over_the_projects_line_length_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "setup.cfg").write_text("[flake8]\nmax-line-length = 40\n", encoding="utf-8")
+    fixed = BUG.replace("    asyncio.create_task(g())", "    asyncio.ensure_future(asyncio.create_task(g()))")
+    bug, err = _refused(tmp_path, monkeypatch, capsys, BUG, fixed)
+    assert err == (
+        f"tradelint: {bug}: fix not applied: line-length check failed: line 5 would be 51 characters long; "
+        "the limit is 40 (flake8 max-line-length in setup.cfg)\n"
+    )
+
+
+def test_one_refused_fix_leaves_the_others_of_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The fixes of a file are checked together, then one by one when that fails: the call that
+    would grow past the limit keeps its finding, the other is fixed."""
+    (tmp_path / "pyproject.toml").write_text("[tool.ruff]\nline-length = 74\n", encoding="utf-8")
+    long_call = "    asyncio.create_task(g(11111111111, 2222222222, 3333333333))"
+    bug = tmp_path / "bug.py"
+    bug.write_text(BUG + "\n\nasync def h() -> None:\n" + long_call + "\n", encoding="utf-8")
+    assert run([str(bug), "--fix", "--quiet"]) == 1
+    text = bug.read_text(encoding="utf-8")
+    assert "    _keep_task(asyncio.create_task(g()))\n" in text
+    assert text.endswith(long_call + "\n")
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"{bug}:")
+    assert captured.out.count("TRD301") == 1
+    assert len(long_call) + len("_keep_task()") == 75
+    assert captured.err.startswith(f"tradelint: {bug}: fix not applied: line-length check failed: line ")
+    assert captured.err.endswith(" would be 75 characters long; the limit is 74 (ruff line-length in pyproject.toml)\n")
+
+
+# -- the scope checker ------------------------------------------------------------------------
+
+
+def _unbound(source: str) -> list[tuple[str, str, int]]:
+    return sorted(((u.scope, u.name, u.line) for u in unbound_names(ast.parse(textwrap.dedent(source)))), key=lambda u: u[2])
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(
+            """
+            from dataclasses import dataclass
+            @dataclass
+            class Desc:
+                def setup(self):
+                    import typing
+                TIMEOUT: typing.ClassVar[int] = 3
+            """,
+            [("Desc", "typing", 7)],
+            id="import-bound-only-in-a-method",
+        ),
+        pytest.param(
+            """
+            from typing import TYPE_CHECKING
+            if TYPE_CHECKING:
+                from typing import ClassVar
+            else:
+                Final = None
+            class Desc:
+                TIMEOUT: ClassVar[int] = 3
+                LIMIT: Final = 3
+            def local() -> None:
+                x: ClassVar[int] = 1  # a local's annotation is never evaluated
+            """,
+            [("Desc", "ClassVar", 8)],
+            id="type-checking-import",
+        ),
+        pytest.param(
+            """
+            from __future__ import annotations
+            import dataclasses
+            from typing import TYPE_CHECKING
+            if TYPE_CHECKING:
+                from typing import ClassVar
+                from decimal import Decimal
+            class Plain:
+                TIMEOUT: ClassVar[int] = 3
+            @dataclasses.dataclass
+            class Desc:
+                TIMEOUT: ClassVar[int] = 3  # the dataclass looks the name up to see ClassVar
+                price: Decimal = 0
+            def f(x: Decimal) -> Decimal:
+                return x
+            """,
+            [("Desc", "ClassVar", 12)],
+            id="postponed-annotations",
+        ),
+        pytest.param(
+            """
+            start = helper()
+            def helper():
+                return later
+            later = 1
+            class C:
+                a = 1
+                b = [a for _ in range(3)]
+                c = [1 for _ in range(a)]
+                d = a
+                def m(self):
+                    return a
+            """,
+            [("<module>", "helper", 2), ("C.<listcomp>", "a", 8), ("C.m", "a", 12)],
+            id="module-order-class-scope-comprehensions",
+        ),
+        pytest.param(
+            """
+            def setup():
+                global CONFIG
+                CONFIG = {}
+            def read():
+                return CONFIG, MISSING
+            def outer():
+                count = 0
+                def inner():
+                    nonlocal count
+                    count += 1
+                    return total
+                total = 2
+                return inner
+            gone = 1
+            del gone
+            print(gone)
+            maybe = 1
+            if maybe:
+                del maybe
+            print(maybe)
+            squares = [(last := i) for i in range(3)]
+            print(last, lambda: undefined_in_lambda)
+            """,
+            [("read", "MISSING", 6), ("<module>", "gone", 17), ("<lambda>", "undefined_in_lambda", 23)],
+            id="global-nonlocal-del-walrus-lambda",
+        ),
+        pytest.param(
+            """
+            from os import *
+            print(anything)
+            """,
+            [],
+            id="star-import",
+        ),
+    ],
+)
+def test_unbound_names(source: str, expected: list[tuple[str, str, int]]) -> None:
+    assert _unbound(source) == expected
+
+
+# -- the line length ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({}, LineLimit(88, "the default")),
+        ({"pyproject.toml": "[tool.ruff]\nline-length = 120\n"}, LineLimit(120, "ruff line-length in pyproject.toml")),
+        (
+            {"pyproject.toml": "[tool.ruff]\nline-length = 120\n[tool.ruff.lint.pycodestyle]\nmax-line-length = 100\n"},
+            LineLimit(100, "ruff line-length in pyproject.toml"),
+        ),
+        ({"ruff.toml": "line-length = 99\n"}, LineLimit(99, "ruff line-length in ruff.toml")),
+        ({".ruff.toml": "line-length = 98\n"}, LineLimit(98, "ruff line-length in .ruff.toml")),
+        ({"pyproject.toml": "[tool.black]\nline-length = 79\n"}, LineLimit(79, "black line-length in pyproject.toml")),
+        ({"tox.ini": "[flake8]\nmax_line_length = 110\n"}, LineLimit(110, "flake8 max-line-length in tox.ini")),
+        ({".flake8": "[flake8]\nmax-line-length = 127\n"}, LineLimit(127, "flake8 max-line-length in .flake8")),
+        # Every tool must accept the fix: the strictest wins.
+        (
+            {"pyproject.toml": "[tool.black]\nline-length = 100\n", "setup.cfg": "[flake8]\nmax-line-length = 90\n"},
+            LineLimit(90, "flake8 max-line-length in setup.cfg"),
+        ),
+        # A ruff configuration without a length means ruff's default; flake8's table has none.
+        ({"pyproject.toml": "[tool.ruff]\nselect = ['E']\n", "setup.cfg": "[flake8]\nselect = E\n"}, LineLimit(88, "the default")),
+    ],
+)
+def test_line_limit_is_read_from_the_project(tmp_path: Path, files: dict[str, str], expected: LineLimit) -> None:
+    (tmp_path / ".git").mkdir()  # the search stops at the repository root
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    package = tmp_path / "src" / "pkg"
+    package.mkdir(parents=True)
+    assert line_limit(package) == expected
+
+
+def test_the_nearest_configuration_of_a_tool_wins(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.ruff]\nline-length = 79\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "ruff.toml").write_text("line-length = 120\n", encoding="utf-8")
+    assert line_limit(tmp_path / "sub") == LineLimit(120, "ruff line-length in ruff.toml")
