@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 import ast
-import os
 from typing import Iterator
 
+from flake8_tradelint.analysis.class_makers import is_installed
 from flake8_tradelint.analysis.dataclass_model import (
     FieldInfo,
     class_model,
+    field_location,
     is_field_call,
     is_upper_constant,
-    overriding_assignments,
+    overridden_fields,
 )
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.plan import FixSpec
@@ -73,15 +74,9 @@ class DataclassFieldOverriddenByClassAttribute(Rule):
     def check(self, ctx: FileContext) -> Iterator[Report]:
         module = ctx.module
         for node in module.index.classes:
-            model = class_model(module, node)
-            inherited = model.inherited_fields()
-            if not inherited:
-                continue
-            for stmt, name in overriding_assignments(node, redecorated=model.kind is not None):
-                info = inherited.get(name)
-                if info is not None and info.has_default:
-                    message = self.message(node.name, name, info.owner.name, _where(ctx, info))
-                    yield Report(stmt, message, _fix(ctx, stmt, name, info))
+            for stmt, name, info in overridden_fields(module, node):
+                message = self.message(node.name, name, info.owner.name, field_location(info, ctx.path))
+                yield Report(stmt, message, _fix(ctx, stmt, name, info))
 
 
 def _fix(ctx: FileContext, stmt: ast.stmt, name: str, info: FieldInfo) -> FixSpec | None:
@@ -89,6 +84,8 @@ def _fix(ctx: FileContext, stmt: ast.stmt, name: str, info: FieldInfo) -> FixSpe
     subclass stays consistent with its base. Turning a lower-case field (a value each instance
     may set) into a class constant is a bigger change than the finding: unsafe."""
     base = info.owner
+    if is_installed(base.module) or not isinstance(info.node, ast.AnnAssign):
+        return None  # an installed package is not the project's to edit; attrs' ``x = attr.ib()``
     if is_field_call(base.module, info.node.value):
         return None
     edits = [wrap_classvar_edit(base.module, info.node, other_file=base.module is not ctx.module)]
@@ -102,12 +99,3 @@ def _fix(ctx: FileContext, stmt: ast.stmt, name: str, info: FieldInfo) -> FixSpe
     )
     return FixSpec(f"Annotate `{base.name}.{name}` as `ClassVar`", "safe" if safe else "unsafe", tuple(edits))
 
-
-def _where(ctx: FileContext, info: FieldInfo) -> str:
-    base = info.owner
-    if base.module is ctx.module:
-        return ""
-    try:
-        return f" ({os.path.relpath(base.module.path, ctx.path.parent)}:{info.node.lineno})"
-    except ValueError:
-        return f" ({base.module.path}:{info.node.lineno})"

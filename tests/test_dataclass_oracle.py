@@ -1,0 +1,176 @@
+"""TRD101-103 against CPython: every reported shape, and every shape that must not be reported, is
+built under the running interpreter and asked what its instances really see.
+
+``tests/data/oracle/project`` holds small packages (stdlib makers in every spelling, attrs,
+project-made makers of both kinds, bases in other modules and in an installed package, which is
+``tests/data/oracle/site`` put on the path). Each probed line carries one marker:
+
+- ``# error: TRD10x``: reported, and CPython must confirm the claim: the value on that line (or,
+  for a declaration, a subclass's plain value of that name) never reaches an instance;
+- ``# runtime: seen``: not reported, and instances do see the value;
+- ``# runtime: shadowed -- why``: not reported although the value is shadowed (a lower-case field,
+  an explicit ``field()``, a maker whose runtime is not modelled), the reason written out.
+
+The findings must be exactly the ``error`` markers, and every probe must come out as marked: a
+rule claim that CPython contradicts fails here.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flake8_tradelint.config import config_for
+from flake8_tradelint.engine import Checker
+from tests.conftest import ROOT
+from tests.markers import expected_findings
+
+ORACLE = ROOT / "tests" / "data" / "oracle"
+PROJECT = ORACLE / "project"
+SITE = ORACLE / "site"
+FILES = sorted(PROJECT.rglob("*.py"))
+RUNTIME = re.compile(r"#\s*runtime:\s*(?P<outcome>seen|shadowed)\b")
+TRD1 = ("TRD101", "TRD102", "TRD103")
+
+# Run in a fresh interpreter: for each probe, build the class (or a plain subclass of it that
+# sets the name), construct an instance with None for each required parameter, and say whether
+# the instance sees the value.
+PROBE = r"""
+import importlib, inspect, json, sys
+
+def build(cls):
+    args, kwargs = [], {}
+    for p in inspect.signature(cls).parameters.values():
+        if p.default is not inspect.Parameter.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        if p.kind is p.POSITIONAL_ONLY:
+            args.append(None)
+        else:
+            kwargs[p.name] = None
+    return cls(*args, **kwargs)
+
+results = []
+for module, cls_name, name, mode in json.loads(sys.argv[1]):
+    cls = getattr(importlib.import_module(module), cls_name)
+    if mode == "own" and name not in cls.__dict__:
+        mode = "subclass"  # ``x = attr.ib()`` declares a field; attrs removes it from the class
+    if mode == "subclass":
+        value = object()
+        cls = type(cls)("Probe", (cls,), {name: value, "__module__": module})
+    else:
+        value = cls.__dict__[name]
+    try:
+        instance = build(cls)
+    except Exception as error:
+        results.append("error: %s: %s" % (type(error).__name__, error))
+        continue
+    results.append("seen" if getattr(instance, name, None) is value else "shadowed")
+print(json.dumps(results))
+"""
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PROJECT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _probes() -> list[tuple[Path, int, str, tuple[str, str, str, str]]]:
+    """(file, line, expected outcome, probe) for every marked line in a class body."""
+    probes = []
+    for path in FILES:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        errors = {line: code for line, code in expected_findings(path)}
+        tree = ast.parse("\n".join(lines))
+        for cls in [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]:
+            for stmt in cls.body:
+                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                    name, declares = stmt.target.id, True
+                elif isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
+                    name, declares = stmt.targets[0].id, False
+                else:
+                    continue
+                code = errors.get(stmt.lineno)
+                marker = RUNTIME.search(lines[stmt.lineno - 1])
+                if code is None and marker is None:
+                    continue
+                if code is not None:
+                    # TRD101/TRD103 claim a subclass's value is lost; TRD102 that this one is.
+                    expected, mode = "shadowed", ("own" if code == "TRD102" else "subclass")
+                else:
+                    assert marker is not None
+                    expected, mode = marker["outcome"], ("subclass" if declares else "own")
+                probes.append((path, stmt.lineno, expected, (_module_name(path), cls.name, name, mode)))
+    return probes
+
+
+@pytest.fixture(scope="module")
+def findings() -> dict[Path, set[tuple[int, str]]]:
+    # The installed package is found the way the CLI finds any: on sys.path, without importing it.
+    sys.path.insert(0, str(SITE))
+    importlib.invalidate_caches()
+    try:
+        checker = Checker()
+        return {
+            path: {(f.line, f.code) for f in checker.check_path(path, config_for(path)) if f.code in TRD1}
+            for path in FILES
+        }
+    finally:
+        sys.path.remove(str(SITE))
+
+
+@pytest.fixture(scope="module")
+def runtime() -> dict[tuple[Path, int], str]:
+    probes = _probes()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PROJECT), str(SITE)]))
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps([p[3] for p in probes])],
+        capture_output=True, text=True, env=env, cwd=str(PROJECT), check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    outcomes = json.loads(result.stdout)
+    return {(path, line): outcome for (path, line, _, _), outcome in zip(probes, outcomes)}
+
+
+def test_every_package_is_probed() -> None:
+    probed = {path for path, _, _, _ in _probes()}
+    assert probed == {p for p in FILES if p.name != "__init__.py" and p.name != "makers.py"}
+    assert len(_probes()) >= 100
+
+
+@pytest.mark.parametrize("path", [p for p in FILES if p.name != "__init__.py"], ids=lambda p: p.relative_to(PROJECT).as_posix())
+def test_findings_are_exactly_the_markers(path: Path, findings: dict[Path, set[tuple[int, str]]]) -> None:
+    expected = {(line, code) for line, code in expected_findings(path) if code in TRD1}
+    assert sorted(findings[path] - expected) == [], "reported, not marked"
+    assert sorted(expected - findings[path]) == [], "marked, not reported"
+
+
+def test_cpython_confirms_every_marker(runtime: dict[tuple[Path, int], str]) -> None:
+    wrong = [
+        f"{path.relative_to(PROJECT)}:{line}: marked {expected}, CPython: {runtime[(path, line)]}"
+        for path, line, expected, _ in _probes()
+        if runtime[(path, line)] != expected
+    ]
+    assert wrong == []
+
+
+def test_cpython_confirms_every_reported_finding(
+    findings: dict[Path, set[tuple[int, str]]], runtime: dict[tuple[Path, int], str]
+) -> None:
+    # Independent of the markers: whatever tradelint reports, the runtime must agree with.
+    contradicted = [
+        f"{path.relative_to(PROJECT)}:{line}: {code}, CPython: {runtime.get((path, line), 'not probed')}"
+        for path, reported in findings.items()
+        for line, code in sorted(reported)
+        if runtime.get((path, line)) != "shadowed"
+    ]
+    assert contradicted == []
