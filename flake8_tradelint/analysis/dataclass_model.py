@@ -100,17 +100,29 @@ def _terminal_name(node: ast.AST) -> str | None:
 
 
 def resolve_definition(module: ModuleInfo, expr: ast.AST) -> tuple[ModuleInfo, ast.stmt] | None:
-    """The first-party (or installed) class or function an expression names."""
-    found = resolve(module, expr)
-    if found is None or not isinstance(found[1], ast.stmt):
+    """The first-party class or function an expression names, in this module or another."""
+    if isinstance(expr, ast.Name) and expr.id in module.top_level and expr.id not in module.imports.names:
+        return module, module.top_level[expr.id]
+    qualified = module.imports.qualify(expr)
+    if qualified is None:
         return None
-    return found[0], found[1]
+    return module.project.lookup(qualified, module.roots)
 
 
 def resolve_class(module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
+    """A first-party class's model (what the other analyses ask for: no installed source)."""
+    found = resolve_definition(module, expr)
+    if found is None or not isinstance(found[1], ast.ClassDef):
+        return None
+    return class_model(found[0], found[1])
+
+
+def _base_model(module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
+    """A base class's model, first-party or from an installed package's source: its fields and
+    its makers decide what the subclass is."""
     if isinstance(expr, ast.Subscript):
         expr = expr.value  # ``Base[T]``
-    found = resolve_definition(module, expr)
+    found = resolve(module, expr)
     if found is None or not isinstance(found[1], ast.ClassDef):
         return None
     return class_model(found[0], found[1])
@@ -126,17 +138,21 @@ def class_model(module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
         return cast(ClassModel, cached)
     model = ClassModel(module, node)
     memo[key] = model  # before resolving bases: inheritance cycles end here
-    model.bases = [resolve_class(module, base) for base in node.bases]
     marked = is_transform_marked(module, node)
     inherited: list[Effect] = []
-    for expr, base in zip(node.bases, model.bases):
-        if base is not None:
-            inherited.append(base.subclass_effect)
-            continue
+    for expr in node.bases:
         head = expr.value if isinstance(expr, ast.Subscript) else expr
         qualified = module.imports.qualify(head)
         if is_pydantic_model_name(qualified):
+            # pydantic models (not its dataclasses): UPPER_CASE settings fields are intended, and
+            # their metaclass makes its own class; known by name, never followed.
+            model.bases.append(None)
             inherited.append(UNKNOWN)
+            continue
+        base = _base_model(module, head)
+        model.bases.append(base)
+        if base is not None:
+            inherited.append(base.subclass_effect)
         elif marked and not is_stdlib(qualified):
             # Marked, but what makes its subclasses dataclass-like is in code not found.
             inherited.append(UNKNOWN)
