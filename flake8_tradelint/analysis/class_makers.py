@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Union
 
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, Project
 
 Kind = Literal["dataclass", "pydantic", "attrs", "unknown"]
 # attrs: ``auto`` makes every annotation a field, ``explicit`` only ``attr.ib``/``attrs.field``
@@ -219,23 +219,17 @@ def installed_module(module: ModuleInfo, dotted: str) -> ModuleInfo | None:
     return project.find_module(dotted, roots)
 
 
-def installed_roots(project: object, top: str) -> tuple[Path, ...]:
+def installed_roots(project: Project, top: str) -> tuple[Path, ...]:
     """The folders ``import top`` would search (a namespace package may have several)."""
-    memo: dict[tuple[str, ast.AST | None], object] = getattr(project, "class_memo")
-    key = ("installed-roots:" + top, None)
-    if key in memo:
-        cached = memo[key]
-        return cached if isinstance(cached, tuple) else ()
-    finder = getattr(project, "installed_finder", None)
+    cached = project.installed_roots.get(top)
+    if cached is not None:
+        return cached
     found: tuple[Path, ...] = ()
-    if finder is not None:
-        found = tuple(finder(top))
+    if project.installed_finder is not None:
+        found = project.installed_finder(top)
     if not found:
         found = _find_spec_roots(top)
-    memo[key] = found
-    registry = memo.setdefault(("installed-root-set", None), set())
-    assert isinstance(registry, set)
-    registry.update(os.path.abspath(root) for root in found)
+    project.installed_roots[top] = found
     return found
 
 
@@ -256,14 +250,14 @@ def _find_spec_roots(top: str) -> tuple[Path, ...]:
 
 def is_installed(module: ModuleInfo) -> bool:
     """Whether a module was read from an installed package (never the project's to fix)."""
-    parts = set(module.path.parts)
-    if parts & {"site-packages", "dist-packages"}:
+    if not {"site-packages", "dist-packages"}.isdisjoint(module.path.parts):
         return True
-    registry = module.project.class_memo.get(("installed-root-set", None))
-    if not isinstance(registry, set):
-        return False
-    path = str(module.path)
-    return any(path.startswith(root + os.sep) for root in registry)
+    path = os.path.abspath(module.path)
+    return any(
+        path.startswith(os.path.abspath(root) + os.sep)
+        for roots in module.project.installed_roots.values()
+        for root in roots
+    )
 
 
 # -- effects ------------------------------------------------------------------------------------
@@ -471,9 +465,11 @@ def metaclass_effect(module: ModuleInfo, expr: ast.expr, depth: int = 0) -> Effe
     if is_stdlib(qualified):
         return None  # ABCMeta, EnumMeta: no field is theirs
     found = resolve(module, expr)
-    if found is None or not isinstance(found[1], ast.ClassDef) or depth > MAX_DEPTH:
+    if found is None or depth > MAX_DEPTH:
         return UNKNOWN
     owner, node = found
+    if not isinstance(node, ast.ClassDef):
+        return UNKNOWN
     memo = owner.project.class_memo
     key = ("metaclass-effect", node)
     if key in memo:
