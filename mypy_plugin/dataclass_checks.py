@@ -1,4 +1,4 @@
-"""TRD101 and TRD102 in mypy, decided by the core as the CLI decides them.
+"""TRD101, TRD102 and TRD103 in mypy, decided by the core as the CLI decides them.
 
 What a class maker does at runtime (``@dataclass`` under any alias, attrs, a project's or a
 library's own decorator, base class or metaclass) is in its code, not in ``dataclass_transform``,
@@ -23,11 +23,13 @@ from mypy.plugin import ClassDefContext
 from mypy.server.trigger import make_wildcard_trigger
 
 from flake8_tradelint.analysis.dataclass_model import (
+    classvars_unbound_at_runtime,
     constants_without_classvar,
     field_location,
     is_upper_constant,
     overridden_fields,
 )
+from flake8_tradelint.rules.classvar_only_bound_under_type_checking import ClassVarOnlyBoundUnderTypeChecking
 from flake8_tradelint.rules.dataclass_constant_without_classvar import DataclassConstantWithoutClassVar
 from flake8_tradelint.rules.dataclass_field_overridden_by_class_attribute import (
     DataclassFieldOverriddenByClassAttribute,
@@ -65,7 +67,7 @@ def claims_metaclass(fullname: str) -> bool:
 
 
 def check_class(ctx: ClassDefContext, settings: Settings, core: CoreBridge) -> None:
-    """TRD101 and TRD102 for one class, decided by the core exactly as the CLI decides them.
+    """TRD101-103 for one class, decided by the core exactly as the CLI decides them.
 
     What a class maker does at runtime is in its code, which the core follows (first-party, or
     installed where mypy found the package); mypy's own view (``dataclass_transform`` says
@@ -82,10 +84,11 @@ def check_class(ctx: ClassDefContext, settings: Settings, core: CoreBridge) -> N
     # mypy's tree says cheaply whether the body has a candidate at all; only then does the core
     # read the source (most classes under these hooks, in the project and in its dependencies,
     # have none).
-    constants, overrides = _candidates(cls)
+    constants, overrides, annotated = _candidates(cls)
     constants_config = settings.enabled(path, "TRD101", report) if constants else None
     overrides_config = settings.enabled(path, "TRD102", report) if overrides and len(cls.info.mro) > 2 else None
-    if constants_config is None and overrides_config is None:
+    classvars_config = settings.enabled(path, "TRD103", report) if annotated else None
+    if constants_config is None and overrides_config is None and classvars_config is None:
         return
     core.installed_from(api.modules)
     found = core.class_node(path, cls.name, cls.line)
@@ -97,6 +100,10 @@ def check_class(ctx: ClassDefContext, settings: Settings, core: CoreBridge) -> N
             assert isinstance(constant.target, ast.Name)
             message = DataclassConstantWithoutClassVar.message(constant.target.id, cls.name)
             _fail(ctx, message, constant, "TRD101")
+    if classvars_config is not None:
+        for classvar in classvars_unbound_at_runtime(module, node):
+            assert isinstance(classvar.target, ast.Name)
+            _fail(ctx, ClassVarOnlyBoundUnderTypeChecking.message(classvar.target.id, cls.name), classvar, "TRD103")
     if overrides_config is None:
         return
     # The daemon re-checks this class when a base changes (as mypy's dataclass plugin does).
@@ -109,16 +116,18 @@ def check_class(ctx: ClassDefContext, settings: Settings, core: CoreBridge) -> N
         _fail(ctx, message, stmt, "TRD102")
 
 
-def _candidates(cls: ClassDef) -> tuple[set[str], set[str]]:
-    """Names the body binds that could be a TRD101 constant or a TRD102 override (a superset
-    of what the core will confirm from the source)."""
+def _candidates(cls: ClassDef) -> tuple[set[str], set[str], bool]:
+    """Names the body binds that could be a TRD101 constant or a TRD102 override, and whether it
+    annotates anything (TRD103): a superset of what the core will confirm from the source."""
     constants: set[str] = set()
     overrides: set[str] = set()
+    annotated_any = False
     for stmt in cls.defs.body:
         if not isinstance(stmt, AssignmentStmt):
             continue
         annotated = stmt.unanalyzed_type is not None
         has_value = not (isinstance(stmt.rvalue, TempNode) and stmt.rvalue.no_rhs)
+        annotated_any = annotated_any or annotated
         for target in stmt.lvalues:
             if not isinstance(target, NameExpr):
                 continue
@@ -126,7 +135,7 @@ def _candidates(cls: ClassDef) -> tuple[set[str], set[str]]:
                 constants.add(target.name)
             if not annotated or has_value:
                 overrides.add(target.name)
-    return constants, overrides
+    return constants, overrides, annotated_any
 
 
 def _fail(ctx: ClassDefContext, message: str, stmt: ast.stmt, code: str) -> None:

@@ -28,9 +28,11 @@ from pathlib import Path
 
 import pytest
 
+from mypy import api as mypy_api
+
 from flake8_tradelint.config import config_for
 from flake8_tradelint.engine import Checker
-from tests.conftest import ROOT
+from tests.conftest import FIXTURES, ROOT
 from tests.markers import expected_findings
 
 ORACLE = ROOT / "tests" / "data" / "oracle"
@@ -39,6 +41,9 @@ SITE = ORACLE / "site"
 FILES = sorted(PROJECT.rglob("*.py"))
 RUNTIME = re.compile(r"#\s*runtime:\s*(?P<outcome>seen|shadowed)\b")
 TRD1 = ("TRD101", "TRD102", "TRD103")
+# The fixtures of the three rules and of their import spellings, checked by mypy with the plugin.
+AGREEMENT_FIXTURES = ["TRD101.py", "TRD102.py", "TRD103.py", "aliases.py"]
+MYPY_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): error: (?P<message>.*?)  \[(?P<code>trd10[123])\]$")
 
 # Run in a fresh interpreter: for each probe, build the class (or a plain subclass of it that
 # sets the name), construct an instance with None for each required parameter, and say whether
@@ -113,19 +118,61 @@ def _probes() -> list[tuple[Path, int, str, tuple[str, str, str, str]]]:
     return probes
 
 
-@pytest.fixture(scope="module")
-def findings() -> dict[Path, set[tuple[int, str]]]:
+Message = tuple[str, int, str, str]  # path, line, code, message
+
+
+def cli_messages(paths: list[Path], base: Path) -> set[Message]:
     # The installed package is found the way the CLI finds any: on sys.path, without importing it.
     sys.path.insert(0, str(SITE))
     importlib.invalidate_caches()
     try:
         checker = Checker()
         return {
-            path: {(f.line, f.code) for f in checker.check_path(path, config_for(path)) if f.code in TRD1}
-            for path in FILES
+            (path.relative_to(base).as_posix(), f.line, f.code, f.message)
+            for path in paths
+            for f in checker.check_path(path, config_for(path))
+            if f.code in TRD1
         }
     finally:
         sys.path.remove(str(SITE))
+
+
+@pytest.fixture(scope="module")
+def cli() -> set[Message]:
+    return cli_messages(FILES, PROJECT)
+
+
+@pytest.fixture(scope="module")
+def findings(cli: set[Message]) -> dict[Path, set[tuple[int, str]]]:
+    found: dict[Path, set[tuple[int, str]]] = {path: set() for path in FILES}
+    for path, line, code, _ in cli:
+        found[PROJECT / path].add((line, code))
+    return found
+
+
+def mypy_messages(cwd: Path, targets: list[str], tmp: Path) -> set[Message]:
+    """What mypy with the plugin reports, the installed package on its search path."""
+    config = tmp / "mypy.ini"
+    config.write_text(
+        f"[mypy]\nplugins = mypy_plugin\npython_version = 3.11\nignore_missing_imports = True\nmypy_path = {SITE}\n",
+        encoding="utf-8",
+    )
+    before = os.getcwd()
+    os.chdir(cwd)
+    try:
+        stdout, stderr, status = mypy_api.run(
+            ["--config-file", str(config), "--cache-dir", str(tmp / "cache"), "--no-error-summary",
+             "--hide-error-context", "--python-executable", sys.executable, *targets]
+        )
+    finally:
+        os.chdir(before)
+    assert status in (0, 1), stdout + stderr
+    found = set()
+    for line in stdout.splitlines():
+        match = MYPY_LINE.match(line)
+        if match and not Path(match["path"]).is_absolute() and not match["path"].startswith(".."):
+            found.add((Path(match["path"]).as_posix(), int(match["line"]), match["code"].upper(), match["message"]))
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -174,3 +221,19 @@ def test_cpython_confirms_every_reported_finding(
         if runtime.get((path, line)) != "shadowed"
     ]
     assert contradicted == []
+
+
+def test_mypy_plugin_agrees_with_the_cli_on_the_oracle(cli: set[Message], tmp_path: Path) -> None:
+    packages = sorted({p.relative_to(PROJECT).parts[0] for p in FILES})
+    reported = mypy_messages(PROJECT, [arg for package in packages for arg in ("-p", package)], tmp_path)
+    assert sorted(reported - cli) == [], "mypy only"
+    assert sorted(cli - reported) == [], "CLI only"
+
+
+def test_mypy_plugin_agrees_with_the_cli_on_the_fixtures(tmp_path: Path) -> None:
+    paths = [FIXTURES / name for name in AGREEMENT_FIXTURES]
+    expected = cli_messages(paths, FIXTURES)
+    assert {code for _, _, code, _ in expected} == set(TRD1)
+    reported = mypy_messages(FIXTURES, AGREEMENT_FIXTURES, tmp_path)
+    assert sorted(reported - expected) == [], "mypy only"
+    assert sorted(expected - reported) == [], "CLI only"

@@ -374,6 +374,21 @@ def constants_without_classvar(module: ModuleInfo, node: ast.ClassDef) -> Iterat
         yield stmt
 
 
+def classvars_unbound_at_runtime(module: ModuleInfo, node: ast.ClassDef) -> Iterator[ast.AnnAssign]:
+    """TRD103's statements: in a stdlib dataclass, ``ClassVar`` annotations that dataclasses reads
+    as text and looks up in the module, where only ``TYPE_CHECKING`` imported it."""
+    if class_model(module, node).kind != "dataclass":
+        return
+    deferred = module.index.future_annotations
+    for stmt in node.body:
+        if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
+            continue
+        if not (deferred or isinstance(stmt.annotation, ast.Constant)):
+            continue  # evaluated eagerly, it fails with NameError at import: not silent
+        if classvar_binding(module, stmt.annotation) == "type_checking":
+            yield stmt
+
+
 def overriding_assignments(node: ast.ClassDef, *, redecorated: bool) -> Iterator[tuple[ast.stmt, str]]:
     """TRD102's candidates: names a subclass body sets that could be inherited fields."""
     for stmt in node.body:
