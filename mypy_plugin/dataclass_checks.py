@@ -41,6 +41,7 @@ from mypy_plugin.settings import Settings
 # pydantic models: never these rules (UPPER_CASE settings are intended); pydantic's own plugin
 # handles the classes, so their hooks are not claimed.
 PYDANTIC_MODELS = frozenset({"pydantic.main.BaseModel", "pydantic.v1.main.BaseModel"})
+INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
 STDLIB_MODULES = frozenset(sys.stdlib_module_names) | {"builtins", "typing_extensions", "mypy_extensions"}
 
 
@@ -77,6 +78,8 @@ def check_class(ctx: ClassDefContext, settings: Settings, core: CoreBridge) -> N
     path = api.modules[api.cur_mod_id].path
     if not path.endswith(".py"):
         return  # a stub declares types; nothing in it runs
+    if not INSTALLED_DIRS.isdisjoint(Path(path).parts):
+        return  # an installed package: mypy reports nothing there, so nothing is worth computing
 
     def report(problem: str) -> None:
         api.fail(problem, Context(1, 0), serious=True, code=ERROR_CODES["TRD002"])
