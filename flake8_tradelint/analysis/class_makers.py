@@ -237,7 +237,7 @@ def _find_spec_roots(top: str) -> tuple[Path, ...]:
     try:
         # A top-level name: find_spec imports no parent package, so nothing of it runs.
         spec = importlib.util.find_spec(top)
-    except (ImportError, ValueError, AttributeError):
+    except Exception:  # a broken .pth hook or finder must not stop a check
         return ()
     if spec is None:
         return ()
