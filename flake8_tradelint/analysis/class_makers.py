@@ -414,9 +414,11 @@ def _call_effect(
         return UNKNOWN
     if isinstance(func, ast.Name) and func.id in local_callables:
         return None  # a nested function is part of this body; a local maker alias was counted
+    # Handing over the class itself (or the namespace) lets the callee change it; ``cls.__name__``
+    # and other values read from it do not.
     passes_received = any(
-        _root_in(arg.value if isinstance(arg, ast.Starred) else arg, params) for arg in call.args
-    ) or any(_root_in(keyword.value, params) for keyword in call.keywords)
+        _is_name_in(arg.value if isinstance(arg, ast.Starred) else arg, params) for arg in call.args
+    ) or any(_is_name_in(keyword.value, params) for keyword in call.keywords)
     if qualified is not None and is_stdlib(qualified):
         if qualified in PARTIAL and call.args:
             return expression_effect(module, call, depth + 1)
@@ -446,6 +448,10 @@ def _is_super_or_type(expr: ast.expr, locals_: set[str], module: ModuleInfo) -> 
         and expr.id not in locals_
         and expr.id not in module.imports.names
     )
+
+
+def _is_name_in(expr: ast.AST, params: set[str]) -> bool:
+    return isinstance(expr, ast.Name) and expr.id in params
 
 
 def _root_in(expr: ast.AST, params: set[str]) -> bool:

@@ -1,4 +1,6 @@
-from oracle_makers.hooks import Unmarked, Versioned, entity, frozen_record
+from dataclasses import dataclass
+
+from oracle_makers.hooks import Unmarked, Versioned, entity, frozen_record, register
 
 
 @frozen_record
@@ -25,3 +27,10 @@ class Table(Unmarked):
 
 class OtherTable(Table):
     NAME = "other"  # error: TRD102
+
+
+# A decorator that only reads and registers the class: the stdlib maker under it decides.
+@register
+@dataclass
+class Registered:
+    CODE: str = "r"  # error: TRD101

@@ -2,6 +2,7 @@
 
 import dataclasses
 import functools
+import logging
 from typing import Any
 
 from typing_extensions import dataclass_transform
@@ -34,5 +35,10 @@ class Unmarked:
         dataclasses.dataclass(cls)
 
 
-def cached(func: Any) -> Any:
-    return functools.lru_cache(func)
+REGISTERED: list = []
+
+
+def register(cls: type) -> type:
+    logging.getLogger(__name__).debug("registered %s", cls.__name__)
+    REGISTERED.append(cls)
+    return cls
