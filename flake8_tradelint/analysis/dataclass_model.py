@@ -1,4 +1,5 @@
-"""Which classes are dataclass-like, which names are their fields, across first-party modules."""
+"""Which classes are dataclass-like at runtime, and which names are their fields: first-party
+modules and installed packages, each class maker judged by its code (`class_makers`)."""
 
 from __future__ import annotations
 
