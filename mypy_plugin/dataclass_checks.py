@@ -18,7 +18,7 @@ import ast
 import sys
 from pathlib import Path
 
-from mypy.nodes import AssignmentStmt, ClassDef, Context, NameExpr, TempNode, TypeInfo
+from mypy.nodes import AssignmentStmt, ClassDef, Context, NameExpr, TempNode, TypeInfo, Var
 from mypy.plugin import ClassDefContext
 from mypy.server.trigger import make_wildcard_trigger
 
@@ -87,10 +87,11 @@ def check_class(ctx: ClassDefContext, settings: Settings, core: CoreBridge) -> N
     # mypy's tree says cheaply whether the body has a candidate at all; only then does the core
     # read the source (most classes under these hooks, in the project and in its dependencies,
     # have none).
-    constants, overrides, annotated = _candidates(cls)
+    constants, overrides, classvars = _candidates(cls)
+    overrides = {name for name in overrides if _inherited_name(cls.info, name)}
     constants_config = settings.enabled(path, "TRD101", report) if constants else None
-    overrides_config = settings.enabled(path, "TRD102", report) if overrides and len(cls.info.mro) > 2 else None
-    classvars_config = settings.enabled(path, "TRD103", report) if annotated else None
+    overrides_config = settings.enabled(path, "TRD102", report) if overrides else None
+    classvars_config = settings.enabled(path, "TRD103", report) if classvars else None
     if constants_config is None and overrides_config is None and classvars_config is None:
         return
     core.installed_from(api.modules)
@@ -119,26 +120,41 @@ def check_class(ctx: ClassDefContext, settings: Settings, core: CoreBridge) -> N
         _fail(ctx, message, stmt, "TRD102")
 
 
+def _inherited_name(info: TypeInfo, name: str) -> bool:
+    """Whether a base outside the standard library declares ``name`` as a field could be: with an
+    annotation, or (attrs' ``x = attr.ib()``) in a class mypy's attrs plugin processed."""
+    for base in info.mro[1:]:
+        symbol = base.names.get(name)
+        if symbol is None or is_stdlib_name(base.fullname):
+            continue
+        node = symbol.node
+        if isinstance(node, Var) and (not node.is_inferred or "attrs" in base.metadata):
+            return True
+    return False
+
+
 def _candidates(cls: ClassDef) -> tuple[set[str], set[str], bool]:
     """Names the body binds that could be a TRD101 constant or a TRD102 override, and whether it
-    annotates anything (TRD103): a superset of what the core will confirm from the source."""
+    annotates a name ``ClassVar`` (TRD103; mypy sees one under ``TYPE_CHECKING`` too): a superset
+    of what the core will confirm from the source."""
     constants: set[str] = set()
     overrides: set[str] = set()
-    annotated_any = False
+    classvars = False
     for stmt in cls.defs.body:
         if not isinstance(stmt, AssignmentStmt):
             continue
         annotated = stmt.unanalyzed_type is not None
         has_value = not (isinstance(stmt.rvalue, TempNode) and stmt.rvalue.no_rhs)
-        annotated_any = annotated_any or annotated
         for target in stmt.lvalues:
             if not isinstance(target, NameExpr):
                 continue
+            if annotated and isinstance(target.node, Var) and target.node.is_classvar:
+                classvars = True
             if annotated and has_value and is_upper_constant(target.name):
                 constants.add(target.name)
             if not annotated or has_value:
                 overrides.add(target.name)
-    return constants, overrides, annotated_any
+    return constants, overrides, classvars
 
 
 def _fail(ctx: ClassDefContext, message: str, stmt: ast.stmt, code: str) -> None:
