@@ -18,7 +18,7 @@ import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from flake8_tradelint.files import UnreadableFile, read_source_bytes
 
@@ -442,6 +442,10 @@ class Project:
         self._lookup_cache: dict[tuple[str, tuple[Path, ...]], tuple[ModuleInfo, ast.stmt] | None] = {}
         # Per-class memo for analyses that walk a class hierarchy (keyed by the ClassDef node).
         self.class_memo: dict[tuple[str, ast.AST], Any] = {}
+        # Installed packages whose source the dataclass model follows (a class maker's code): the
+        # folders each top-level name is found in. The mypy plugin finds them where mypy did.
+        self.installed_finder: Callable[[str], tuple[Path, ...]] | None = None
+        self.installed_roots: dict[str, tuple[Path, ...]] = {}
 
     def locate(self, path: Path) -> tuple[str | None, tuple[Path, ...]]:
         """The module name of ``path`` and the folders its absolute imports are searched from."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from mypy.nodes import MypyFile
+
 from flake8_tradelint.analysis.task_model import TaskAnalysis
 from flake8_tradelint.config import Config
 from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, Project
@@ -25,6 +27,21 @@ class CoreBridge:
         if not path.endswith(".py"):
             return None  # stubs and compiled modules have no runtime source to judge
         return self.project.module_at(Path(path))
+
+    def installed_from(self, modules: dict[str, MypyFile]) -> None:
+        """Find installed packages (whose class makers the core follows) where mypy found them:
+        mypy may check for another interpreter than the one it runs in."""
+        if self.project.installed_finder is not None:
+            return
+
+        def find(top: str) -> tuple[Path, ...]:
+            found = modules.get(top)
+            if found is None or not found.path.endswith(".py"):
+                return ()  # a stub has no runtime to follow; the running interpreter may have one
+            path = Path(found.path)
+            return (path.parent.parent,) if path.name == "__init__.py" else (path.parent,)
+
+        self.project.installed_finder = find
 
     def class_node(self, path: str, name: str, line: int) -> tuple[ModuleInfo, ast.ClassDef] | None:
         module = self.module(path)

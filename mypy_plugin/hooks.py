@@ -65,8 +65,7 @@ class TradelintMypyPlugin(Plugin):
     # -- TRD1xx: classes -----------------------------------------------------------------------
 
     def get_class_decorator_hook(self, fullname: str) -> ClassHook | None:
-        symbol = self.lookup_fully_qualified(fullname)
-        if not dataclass_checks.is_field_maker(fullname, symbol.node if symbol else None):
+        if not dataclass_checks.claims_decorator(fullname):
             return None
         default = self._default.get_class_decorator_hook(fullname)
 
@@ -84,17 +83,13 @@ class TradelintMypyPlugin(Plugin):
         symbol = self.lookup_fully_qualified(fullname)
         if symbol is None or not isinstance(symbol.node, TypeInfo):
             return None
-        if not dataclass_checks.is_dataclass_like_ancestry(symbol.node):
+        if not dataclass_checks.claims_base(symbol.node):
             return None
         return self._chain_class(self._default.get_base_class_hook(fullname))
 
     def get_metaclass_hook(self, fullname: str) -> ClassHook | None:
-        symbol = self.lookup_fully_qualified(fullname)
-        node = symbol.node if symbol is not None else None
-        if not (isinstance(node, TypeInfo) and node.dataclass_transform_spec is not None):
-            return None
-        if fullname.startswith("pydantic."):
-            return None  # pydantic's own plugin hooks its model metaclass
+        if not dataclass_checks.claims_metaclass(fullname):
+            return None  # the standard library's, or pydantic's (its own plugin hooks it)
         return self._chain_class(self._default.get_metaclass_hook(fullname))
 
     def _chain_class(self, default: ClassHook | None) -> ClassHook:

@@ -153,14 +153,15 @@ SHOP = [
     ("shop/subclasses.py", 39, "trd102", trd102("Late", "CACHE_KEY", "CacheSchema", " (schemas.py:10)")),
     ("shop/subclasses.py", 44, "trd102", trd102("Local", "CACHE_KEY", "CacheSchema", " (schemas.py:10)")),
     ("shop/suppressed.py", 8, "trd102", trd102("Quiet", "VERSION", "CacheSchema", " (schemas.py:11)")),
-    # Bases from installed packages: located by their import path, not by a site-packages path.
-    ("shop/third_party.py", 12, "trd102", trd102("Signals", "CACHE_KEY", "ExternalSchema", " (schemalib/base.py:9)")),
-    ("shop/third_party.py", 16, "trd102", trd102("Feed", "CHANNEL", "Model", " (schemalib/models.py:15)")),
-    ("shop/third_party.py", 17, "trd101", trd101("TOPIC", "Feed")),
-    ("shop/third_party.py", 23, "trd101", trd101("SIDE", "Order")),
-    ("shop/third_party.py", 28, "trd101", trd101("VENUE", "Quote")),
-    ("shop/third_party.py", 32, "trd102", trd102("BtcTick", "SYMBOL", "Tick", " (tickdata/__init__.pyi:6)")),
-    ("shop/third_party.py", 37, "trd101", trd101("CACHE_KEY", "PriceSchema")),
+    # Bases from installed packages: located by their import path, not by a site-packages path;
+    # their makers followed into their source. The stub-only `tickdata.Tick` (no runtime to judge)
+    # and the marked `schemalib.models.Struct` (nothing behind the marker) give no finding.
+    ("shop/third_party.py", 13, "trd102", trd102("Signals", "CACHE_KEY", "ExternalSchema", " (schemalib/base.py:9)")),
+    ("shop/third_party.py", 17, "trd102", trd102("Feed", "CHANNEL", "Model", " (schemalib/models.py:18)")),
+    ("shop/third_party.py", 18, "trd101", trd101("TOPIC", "Feed")),
+    ("shop/third_party.py", 24, "trd101", trd101("SIDE", "Order")),
+    ("shop/third_party.py", 29, "trd101", trd101("VENUE", "Quote")),
+    ("shop/third_party.py", 38, "trd101", trd101("CACHE_KEY", "PriceSchema")),
 ]
 
 

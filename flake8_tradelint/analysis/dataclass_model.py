@@ -1,37 +1,52 @@
-"""Which classes are dataclass-like, which names are their fields, across first-party modules."""
+"""Which classes are dataclass-like at runtime, and which names are their fields: first-party
+modules and installed packages, each class maker judged by its code (`class_makers`)."""
 
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterator, Literal, cast
 
-from flake8_tradelint.context import ModuleInfo, parse_expression
+from flake8_tradelint.analysis.class_makers import (
+    UNKNOWN,
+    AttrsMode,
+    Effect,
+    Kind,
+    combine,
+    expression_effect,
+    function_effect,
+    is_installed,
+    is_pydantic_model_name,
+    is_stdlib,
+    is_transform_marked,
+    metaclass_effect,
+    resolve,
+)
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, parse_expression
 
-STDLIB_DATACLASS = {"dataclasses.dataclass"}
-PYDANTIC_DATACLASS = {"pydantic.dataclasses.dataclass"}
-ATTRS_DECORATORS = {
-    "attrs.define", "attrs.frozen", "attrs.mutable",
-    "attr.define", "attr.frozen", "attr.mutable", "attr.dataclass",
-}
-# These make fields of annotations only with ``auto_attribs=True``.
-ATTRS_AUTO_ATTRIBS = {"attr.s", "attr.attrs", "attr.attributes", "attrs.attrs"}
-DATACLASS_TRANSFORM = {"typing.dataclass_transform", "typing_extensions.dataclass_transform"}
 CLASSVAR = {"typing.ClassVar", "typing_extensions.ClassVar"}
 NOT_FIELDS = {"dataclasses.InitVar", "dataclasses.KW_ONLY"}
 FIELD_FACTORIES = {
-    "dataclasses.field", "attrs.field", "attr.ib", "attr.attrib", "attr.field",
+    "dataclasses.field", "attrs.field", "attr.ib", "attr.attrib", "attr.attr", "attr.field",
+    "attrs.Factory", "attr.Factory",
     "pydantic.Field", "pydantic.fields.Field", "pydantic.dataclasses.Field",
 }
+# attrs' explicit fields: in a class without ``auto_attribs`` only these are fields.
+ATTRS_FIELDS = {"attrs.field", "attr.ib", "attr.attrib", "attr.attr", "attr.field"}
+# attrs recognises ``ClassVar`` by the annotation's text (``attr._make._is_class_var``).
+ATTRS_CLASSVAR_PREFIXES = ("typing.ClassVar", "t.ClassVar", "ClassVar", "typing_extensions.ClassVar")
 
-Kind = Literal["dataclass", "pydantic", "attrs", "transform"]
 Binding = Literal["runtime", "type_checking"]
+# The makers whose fields are known: what the runtime does with the class body is modelled.
+KNOWN_KINDS = frozenset({"dataclass", "pydantic", "attrs"})
 
 
 @dataclass(frozen=True)
 class FieldInfo:
     name: str
-    node: ast.AnnAssign
+    node: ast.AnnAssign | ast.Assign
     owner: ClassModel
     # Only a default is sure to shadow a subclass's class attribute: a required field is a
     # constructor argument, and ``field(init=False)`` without a default is never set.
@@ -42,15 +57,22 @@ class FieldInfo:
 class ClassModel:
     module: ModuleInfo
     node: ast.ClassDef
+    # What the runtime makes of this class body: a known maker's kind, "unknown" (a maker whose
+    # effect is not modelled: nothing is claimed), or None (a plain class).
     kind: Kind | None = None
-    # Subclasses of this class are dataclass-like too (a ``dataclass_transform`` base or metaclass).
-    transform_inherits: bool = False
+    attrs_mode: AttrsMode = "auto"
+    # What every subclass goes through at creation (a metaclass, an ``__init_subclass__``).
+    subclass_effect: Effect = None
     bases: list[ClassModel | None] = field(default_factory=list)
     own_fields: dict[str, FieldInfo] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
         return self.node.name
+
+    @property
+    def known(self) -> bool:
+        return self.kind in KNOWN_KINDS
 
     def inherited_fields(self, _seen: frozenset[int] = frozenset()) -> dict[str, FieldInfo]:
         """Fields this class gets from its bases (nearest base first, as the MRO would)."""
@@ -63,6 +85,8 @@ class ClassModel:
         return found
 
     def all_fields(self, _seen: frozenset[int] = frozenset()) -> dict[str, FieldInfo]:
+        if self.kind == "unknown":
+            return {}  # its maker may have turned any inherited field into something else
         found = self.inherited_fields(_seen)
         found.update(self.own_fields)
         return found
@@ -87,20 +111,22 @@ def resolve_definition(module: ModuleInfo, expr: ast.AST) -> tuple[ModuleInfo, a
 
 
 def resolve_class(module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
+    """A first-party class's model (what the other analyses ask for: no installed source)."""
     found = resolve_definition(module, expr)
     if found is None or not isinstance(found[1], ast.ClassDef):
         return None
     return class_model(found[0], found[1])
 
 
-def _is_transform_marked(module: ModuleInfo, node: ast.stmt) -> bool:
-    if not isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-        return False
-    for dec in node.decorator_list:
-        target = dec.func if isinstance(dec, ast.Call) else dec
-        if module.imports.qualify(target) in DATACLASS_TRANSFORM:
-            return True
-    return False
+def _base_model(module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
+    """A base class's model, first-party or from an installed package's source: its fields and
+    its makers decide what the subclass is."""
+    if isinstance(expr, ast.Subscript):
+        expr = expr.value  # ``Base[T]``
+    found = resolve(module, expr)
+    if found is None or not isinstance(found[1], ast.ClassDef):
+        return None
+    return class_model(found[0], found[1])
 
 
 def class_model(module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
@@ -113,43 +139,56 @@ def class_model(module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
         return cast(ClassModel, cached)
     model = ClassModel(module, node)
     memo[key] = model  # before resolving bases: inheritance cycles end here
-    model.bases = [resolve_class(module, base) for base in node.bases]
-    model.kind = _decorator_kind(module, node)
+    marked = is_transform_marked(module, node)
+    inherited: list[Effect] = []
+    for expr in node.bases:
+        head = expr.value if isinstance(expr, ast.Subscript) else expr
+        qualified = module.imports.qualify(head)
+        if is_pydantic_model_name(qualified):
+            # pydantic models (not its dataclasses): UPPER_CASE settings fields are intended, and
+            # their metaclass makes its own class; known by name, never followed.
+            model.bases.append(None)
+            inherited.append(UNKNOWN)
+            continue
+        base = _base_model(module, head)
+        model.bases.append(base)
+        if base is not None:
+            inherited.append(base.subclass_effect)
+        elif marked and not is_stdlib(qualified):
+            # Marked, but what makes its subclasses dataclass-like is in code not found.
+            inherited.append(UNKNOWN)
     metaclass = next((kw.value for kw in node.keywords if kw.arg == "metaclass"), None)
-    meta_marked = False
-    if metaclass is not None:
-        found = resolve_definition(module, metaclass)
-        meta_marked = found is not None and _is_transform_marked(*found)
-    inherits = any(b is not None and b.transform_inherits for b in model.bases)
-    model.transform_inherits = _is_transform_marked(module, node) or meta_marked or inherits
-    if model.kind is None and (meta_marked or inherits):
-        model.kind = "transform"
-    if model.kind is not None:
+    meta = metaclass_effect(module, metaclass) if metaclass is not None else None
+    # The class itself: its metaclass, its bases' ``__init_subclass__``, then its decorators.
+    effects: list[Effect] = [meta, *inherited]
+    for dec in reversed(node.decorator_list):
+        effects.append(expression_effect(module, dec))
+    own_hook = next(
+        (s for s in node.body if isinstance(s, FUNCTION_NODES) and s.name == "__init_subclass__"), None
+    )
+    hook = function_effect(module, own_hook) if own_hook is not None else None
+    model.subclass_effect = combine([meta, *inherited, hook])
+    effect = combine(effects)
+    if effect is not None:
+        model.kind = effect.kind
+        model.attrs_mode = effect.attrs_mode
+        if model.kind == "attrs" and model.attrs_mode == "detect":
+            model.attrs_mode = _attrs_detect(module, node)
+    if model.known:
         model.own_fields = _own_fields(model)
     return model
 
 
-def _decorator_kind(module: ModuleInfo, node: ast.ClassDef) -> Kind | None:
-    for dec in node.decorator_list:
-        target = dec.func if isinstance(dec, ast.Call) else dec
-        qualified = module.imports.qualify(target)
-        if qualified in STDLIB_DATACLASS:
-            return "dataclass"
-        if qualified in PYDANTIC_DATACLASS:
-            return "pydantic"
-        if qualified in ATTRS_DECORATORS:
-            return "attrs"
-        if qualified in ATTRS_AUTO_ATTRIBS:
-            if isinstance(dec, ast.Call) and any(
-                kw.arg == "auto_attribs" and isinstance(kw.value, ast.Constant) and kw.value.value is True
-                for kw in dec.keywords
-            ):
-                return "attrs"
-            continue
-        found = resolve_definition(module, target)
-        if found is not None and _is_transform_marked(*found):
-            return "transform"
-    return None
+def _attrs_detect(module: ModuleInfo, node: ast.ClassDef) -> AttrsMode:
+    """``attrs.define``: annotations are fields unless an unannotated ``attrs.field()`` is present."""
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign) and _is_attrs_field(module, stmt.value):
+            return "explicit"
+    return "auto"
+
+
+def _is_attrs_field(module: ModuleInfo, value: ast.expr | None) -> bool:
+    return isinstance(value, ast.Call) and module.imports.qualify(value.func) in ATTRS_FIELDS
 
 
 def annotation_head(module: ModuleInfo, annotation: ast.expr) -> ast.expr | None:
@@ -165,7 +204,8 @@ def annotation_head(module: ModuleInfo, annotation: ast.expr) -> ast.expr | None
 
 
 def classvar_binding(module: ModuleInfo, annotation: ast.expr) -> Binding | None:
-    """Whether an annotation is ``ClassVar`` and whether that name exists when the class is made."""
+    """Whether an annotation is spelled ``ClassVar`` and whether that name exists when the class is
+    made (what type checkers see; :func:`is_runtime_classvar` is what the maker sees)."""
     head = annotation_head(module, annotation)
     if head is None:
         return None
@@ -179,11 +219,71 @@ def classvar_binding(module: ModuleInfo, annotation: ast.expr) -> Binding | None
     return "type_checking" if root in module.imports.type_checking_only else "runtime"
 
 
-def is_not_a_field(module: ModuleInfo, annotation: ast.expr) -> bool:
-    """``InitVar[...]`` and ``KW_ONLY`` are annotations that never make an instance field."""
+def _is_string(module: ModuleInfo, annotation: ast.expr) -> bool:
+    """Whether the maker receives the annotation as text (quoted, or annotations deferred)."""
+    return module.index.future_annotations or (
+        isinstance(annotation, ast.Constant) and isinstance(annotation.value, str)
+    )
+
+
+def _stdlib_string_is(module: ModuleInfo, head: ast.expr, names: set[str], module_name: str) -> bool | None:
+    """``dataclasses._is_type`` on a string annotation: a bare name is looked up in the class's
+    module globals; ``m.Name`` counts only when ``m`` is bound to the module ``module_name`` itself
+    (so ``"typing_extensions.ClassVar[int]"`` is a field). None: cannot tell (star import)."""
+    if isinstance(head, ast.Name):
+        qualified = module.imports.qualify(head)
+        if qualified is None:
+            return None
+        return qualified in names and head.id not in module.imports.type_checking_only
+    if isinstance(head, ast.Attribute) and isinstance(head.value, ast.Name):
+        prefix = head.value.id
+        return (
+            module.imports.names.get(prefix) == module_name
+            and prefix not in module.imports.type_checking_only
+            and f"{module_name}.{head.attr}" in names
+        )
+    return False
+
+
+def is_runtime_classvar(module: ModuleInfo, annotation: ast.expr, kind: Kind | None) -> bool:
+    """Whether the maker of ``kind`` treats this annotation as ``ClassVar`` (not a field)."""
     head = annotation_head(module, annotation)
     if head is None:
         return False
+    if not _is_string(module, annotation):
+        binding = classvar_binding(module, annotation)
+        return binding is not None  # evaluated: a TYPE_CHECKING-only name fails loudly at import
+    if kind == "attrs":
+        text = annotation.value if isinstance(annotation, ast.Constant) else ast.unparse(annotation)
+        text = str(text).strip()
+        if text[:1] in ("'", '"') and text[-1:] in ("'", '"'):
+            text = text[1:-1]
+        return text.startswith(ATTRS_CLASSVAR_PREFIXES)
+    found = _stdlib_string_is(module, head, CLASSVAR, "typing")
+    if found is None:
+        return _terminal_name(head) == "ClassVar"
+    return found
+
+
+def annotation_text(annotation: ast.expr) -> str:
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        return annotation.value
+    return ast.unparse(annotation)
+
+
+def is_not_a_field(module: ModuleInfo, annotation: ast.expr, kind: Kind | None = "dataclass") -> bool:
+    """``InitVar[...]`` and ``KW_ONLY`` are annotations that never make an instance field
+    (stdlib and pydantic dataclasses; attrs knows neither)."""
+    if kind == "attrs":
+        return False
+    head = annotation_head(module, annotation)
+    if head is None:
+        return False
+    if _is_string(module, annotation):
+        found = _stdlib_string_is(module, head, NOT_FIELDS, "dataclasses")
+        if found is not None:
+            return found
+        return _terminal_name(head) in {"InitVar", "KW_ONLY"}
     qualified = module.imports.qualify(head)
     if qualified is not None:
         return qualified in NOT_FIELDS
@@ -204,16 +304,32 @@ def _has_default(module: ModuleInfo, value: ast.expr | None) -> bool:
         return False
     if not isinstance(value, ast.Call) or not is_field_call(module, value):
         return True
+    if module.imports.qualify(value.func) in ("attr.ib", "attr.attrib", "attr.attr") and value.args:
+        return True  # ``attr.ib(default)``: the first positional parameter
+    if (module.imports.qualify(value.func) or "").endswith("Factory"):
+        return True
     return any(kw.arg in ("default", "default_factory", "factory") for kw in value.keywords)
 
 
 def _own_fields(model: ClassModel) -> dict[str, FieldInfo]:
     fields: dict[str, FieldInfo] = {}
     module = model.module
+    explicit = model.kind == "attrs" and model.attrs_mode == "explicit"
     for stmt in model.node.body:
+        if isinstance(stmt, ast.Assign):
+            # Only attrs' explicit ``x = attr.ib()`` makes a field without an annotation.
+            if explicit and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                if _is_attrs_field(module, stmt.value):
+                    name = stmt.targets[0].id
+                    fields[name] = FieldInfo(name, stmt, model, _has_default(module, stmt.value))
+            continue
         if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
             continue
-        if classvar_binding(module, stmt.annotation) == "runtime" or is_not_a_field(module, stmt.annotation):
+        if explicit and not _is_attrs_field(module, stmt.value):
+            continue
+        if is_runtime_classvar(module, stmt.annotation, model.kind) or is_not_a_field(
+            module, stmt.annotation, model.kind
+        ):
             continue
         fields[stmt.target.id] = FieldInfo(
             name=stmt.target.id, node=stmt, owner=model, has_default=_has_default(module, stmt.value)
@@ -230,13 +346,17 @@ def is_upper_constant(name: str) -> bool:
 
 
 def declared_fields(module: ModuleInfo, node: ast.ClassDef) -> dict[str, FieldInfo]:
-    """The fields a class body declares, for a caller that already knows the class is
-    dataclass-like (the mypy plugin, from mypy's own analysis)."""
-    return _own_fields(class_model(module, node))
+    """The fields a class body declares at runtime (none when its maker is not a known one)."""
+    return class_model(module, node).own_fields
 
 
 def constants_without_classvar(module: ModuleInfo, node: ast.ClassDef) -> Iterator[ast.AnnAssign]:
-    """TRD101's statements in a dataclass-like class: ``NAME: T = value`` that makes an instance field."""
+    """TRD101's statements: ``NAME: T = value`` that the class's maker makes an instance field.
+
+    Only a known maker: under an unknown one (a framework's own), nothing is claimed."""
+    model = class_model(module, node)
+    if not model.known:
+        return
     for stmt in node.body:
         if not (
             isinstance(stmt, ast.AnnAssign)
@@ -245,11 +365,29 @@ def constants_without_classvar(module: ModuleInfo, node: ast.ClassDef) -> Iterat
             and is_upper_constant(stmt.target.id)
         ):
             continue
+        info = model.own_fields.get(stmt.target.id)
+        if info is None or info.node is not stmt:
+            continue  # not a field at runtime (ClassVar, InitVar, attrs without auto_attribs)
         if classvar_binding(module, stmt.annotation) is not None:
-            continue  # runtime ClassVar is right; a TYPE_CHECKING-only one is TRD103
-        if is_not_a_field(module, stmt.annotation) or is_field_call(module, stmt.value):
-            continue
+            continue  # spelled ClassVar: a TYPE_CHECKING-only one is TRD103
+        if is_field_call(module, stmt.value):
+            continue  # explicitly a field
         yield stmt
+
+
+def classvars_unbound_at_runtime(module: ModuleInfo, node: ast.ClassDef) -> Iterator[ast.AnnAssign]:
+    """TRD103's statements: in a stdlib dataclass, ``ClassVar`` annotations that dataclasses reads
+    as text and looks up in the module, where only ``TYPE_CHECKING`` imported it."""
+    if class_model(module, node).kind != "dataclass":
+        return
+    deferred = module.index.future_annotations
+    for stmt in node.body:
+        if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
+            continue
+        if not (deferred or isinstance(stmt.annotation, ast.Constant)):
+            continue  # evaluated eagerly, it fails with NameError at import: not silent
+        if classvar_binding(module, stmt.annotation) == "type_checking":
+            yield stmt
 
 
 def overriding_assignments(node: ast.ClassDef, *, redecorated: bool) -> Iterator[tuple[ast.stmt, str]]:
@@ -263,3 +401,42 @@ def overriding_assignments(node: ast.ClassDef, *, redecorated: bool) -> Iterator
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None and not redecorated:
             if isinstance(stmt.target, ast.Name):
                 yield stmt, stmt.target.id
+
+
+def overridden_fields(module: ModuleInfo, node: ast.ClassDef) -> Iterator[tuple[ast.stmt, str, FieldInfo]]:
+    """TRD102's findings: a class attribute that instances never see, because an inherited
+    field's default is assigned by ``__init__``.
+
+    Not in a class whose own maker is unknown (it may take the value as the new default), and a
+    re-annotation counts as a new default only where the class's maker makes it a field."""
+    model = class_model(module, node)
+    if model.kind == "unknown":
+        return
+    inherited = model.inherited_fields()
+    if not inherited:
+        return
+    # attrs without ``auto_attribs`` ignores a re-annotation: only ``attr.ib()`` is a new default.
+    redecorated = model.known and not (model.kind == "attrs" and model.attrs_mode == "explicit")
+    for stmt, name in overriding_assignments(node, redecorated=redecorated):
+        info = inherited.get(name)
+        if info is None or not info.has_default:
+            continue
+        if model.known and name in model.own_fields and model.own_fields[name].node is stmt:
+            continue  # a field of this class too: its own new default (attrs' ``x = attr.ib(...)``)
+        yield stmt, name, info
+
+
+def field_location(info: FieldInfo, from_path: Path) -> str:
+    """Where a base's field is, for a message about a subclass in ``from_path``: empty in the same
+    file, a relative path in the project, the import path in an installed package."""
+    base = info.owner
+    path = base.module.path
+    if os.path.abspath(path) == os.path.abspath(from_path):
+        return ""
+    if is_installed(base.module) and base.module.module_name:
+        stem = "/__init__" if path.name == "__init__.py" else ""
+        return f" ({base.module.module_name.replace('.', '/')}{stem}{path.suffix}:{info.node.lineno})"
+    try:
+        return f" ({os.path.relpath(path, Path(from_path).parent)}:{info.node.lineno})"
+    except ValueError:
+        return f" ({path}:{info.node.lineno})"

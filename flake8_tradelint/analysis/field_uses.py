@@ -572,8 +572,11 @@ class _Search:
     def _holds_family(self, cls: ClassModel) -> bool:
         words = {m.name for m in self.family} | {q.rpartition(".")[2] for q in self.aliases}
         for info in cls.all_fields().values():
-            if any(isinstance(n, ast.Name) and n.id in words or isinstance(n, ast.Attribute) and n.attr in words
-                   for n in ast.walk(info.node.annotation)):
+            annotation = info.node.annotation if isinstance(info.node, ast.AnnAssign) else None
+            if annotation is not None and any(
+                isinstance(n, ast.Name) and n.id in words or isinstance(n, ast.Attribute) and n.attr in words
+                for n in ast.walk(annotation)
+            ):
                 return True
         return False
 

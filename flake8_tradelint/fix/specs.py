@@ -249,6 +249,9 @@ def override_fix(
     it that subclass's field default and touches nothing else. Otherwise (incident 001) the
     base's field becomes a ``ClassVar``, possibly in another file, on the whole-project proof."""
     base = info.owner
+    if not isinstance(info.node, ast.AnnAssign):
+        return None  # attrs' ``x = attr.ib()``: no annotation to reuse or wrap
+    node = info.node
     # These kinds come from the class's own decorator (an inherited ``dataclass_transform`` gives
     # "transform", whose runtime is not known).
     if subclass.kind in ("dataclass", "pydantic", "attrs"):
@@ -259,11 +262,11 @@ def override_fix(
             if module.qualify(value.func) not in _MAKER_FIELDS[subclass.kind]:
                 return None  # ``dataclasses.field(...)`` in an attrs class would become the default itself
         inert = _inert_default(stmt.value)
-        if inert is None or not _annotation_portable(base.module, module, info.node.annotation):
+        if inert is None or not _annotation_portable(base.module, module, node.annotation):
             return None
-        if _final_head(base.module, info.node.annotation):
+        if _final_head(base.module, node.annotation):
             return None  # re-declaring a ``Final`` name in a subclass is an error for type checkers
-        segment = ast.get_source_segment("\n".join(base.module.lines), info.node.annotation)
+        segment = ast.get_source_segment("\n".join(base.module.lines), node.annotation)
         if segment is None or "\n" in segment:
             return None
         return FixSpec(
@@ -271,15 +274,15 @@ def override_fix(
             "safe" if inert else "unsafe",  # a call or a name may be unhashable: ValueError at import
             (EditSpec("annotate_override", stmt, (("annotation", segment),)),),
         )
-    if is_field_call(base.module, info.node.value) or is_callable_constant(base.module, info.node):
+    if is_field_call(base.module, node.value) or is_callable_constant(base.module, node):
         return None
-    if _final_head(base.module, info.node.annotation):
-        if target_python(base.module) < CLASSVAR_FINAL_FROM or not isinstance(info.node.annotation, ast.Subscript):
+    if _final_head(base.module, node.annotation):
+        if target_python(base.module) < CLASSVAR_FINAL_FROM or not isinstance(node.annotation, ast.Subscript):
             return None
     base_spelling = classvar_spelling(base.module, base.node)
     if base_spelling is None:
         return None
-    edits = [wrap_classvar_edit(base.module, info.node, base_spelling, other_file=base.module.path != module.path)]
+    edits = [wrap_classvar_edit(base.module, node, base_spelling, other_file=base.module.path != module.path)]
     if isinstance(stmt, ast.AnnAssign):
         spelling = classvar_spelling(module, subclass.node)
         if spelling is None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from flake8_tradelint.analysis.dataclass_model import class_model, classvar_binding
+from flake8_tradelint.analysis.dataclass_model import classvars_unbound_at_runtime
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.specs import runtime_classvar_import_fix
 from flake8_tradelint.registry import Report, Rule
@@ -52,23 +52,20 @@ class ClassVarOnlyBoundUnderTypeChecking(Rule):
     incident = "001"
     fix_availability = "always"
 
+    @staticmethod
+    def message(name: str, cls: str) -> str:
+        return (
+            f"`{name}` in dataclass `{cls}` is annotated `ClassVar`, but `ClassVar` is only imported "
+            "under `TYPE_CHECKING`, so at runtime it is an instance field; import `ClassVar` at runtime"
+        )
+
     def check(self, ctx: FileContext) -> Iterator[Report]:
         module = ctx.module
-        deferred = module.index.future_annotations
         for node in module.index.classes:
-            if class_model(module, node).kind != "dataclass":
-                continue
-            for stmt in node.body:
-                if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
-                    continue
-                is_string = isinstance(stmt.annotation, ast.Constant)
-                if not (deferred or is_string):
-                    continue  # evaluated eagerly, it fails with NameError at import: not silent
-                if classvar_binding(module, stmt.annotation) == "type_checking":
-                    yield Report(
-                        stmt,
-                        f"`{stmt.target.id}` in dataclass `{node.name}` is annotated `ClassVar`, but "
-                        "`ClassVar` is only imported under `TYPE_CHECKING`, so at runtime it is an "
-                        "instance field; import `ClassVar` at runtime",
-                        runtime_classvar_import_fix(module, stmt.annotation),
-                    )
+            for stmt in classvars_unbound_at_runtime(module, node):
+                assert isinstance(stmt.target, ast.Name)
+                yield Report(
+                    stmt,
+                    self.message(stmt.target.id, node.name),
+                    runtime_classvar_import_fix(module, stmt.annotation),
+                )

@@ -12,7 +12,9 @@ from flake8_tradelint.registry import Report, Rule
 class DataclassConstantWithoutClassVar(Rule):
     """## What it does
     Flags an UPPER_CASE name with a default, annotated without `ClassVar`, in a dataclass-like class
-    (`@dataclass`, pydantic dataclasses, attrs, `dataclass_transform`).
+    (`@dataclass`, pydantic dataclasses, attrs, and a project's or library's own maker whose code
+    is seen to apply one of them; a maker that does more, such as rewriting the namespace, is not
+    judged).
 
     ## Why is this bad?
     The annotation makes it an instance field. Every instance gets the base's default from
@@ -63,8 +65,8 @@ class DataclassConstantWithoutClassVar(Rule):
         module = ctx.module
         for node in module.index.classes:
             model = class_model(module, node)
-            if model.kind is None:
-                continue
+            if not model.known:
+                continue  # a plain class, or a maker whose runtime is not known: nothing claimed
             for stmt in constants_without_classvar(module, node):
                 assert isinstance(stmt.target, ast.Name)
                 yield Report(stmt, self.message(stmt.target.id, node.name), classvar_fix(model, stmt))

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
 import ast
-import os
 from typing import Iterator
 
-from flake8_tradelint.analysis.dataclass_model import FieldInfo, class_model, overriding_assignments
+from flake8_tradelint.analysis.class_makers import is_installed
+from flake8_tradelint.analysis.dataclass_model import (
+    FieldInfo,
+    class_model,
+    field_location,
+    overridden_fields,
+)
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.plan import FixSpec
 from flake8_tradelint.fix.specs import override_fix
@@ -71,27 +76,18 @@ class DataclassFieldOverriddenByClassAttribute(Rule):
     def check(self, ctx: FileContext) -> Iterator[Report]:
         module = ctx.module
         for node in module.index.classes:
-            model = class_model(module, node)
-            inherited = model.inherited_fields()
-            if not inherited:
-                continue
-            for stmt, name in overriding_assignments(node, redecorated=model.kind is not None):
-                info = inherited.get(name)
-                if info is not None and info.has_default:
-                    message = self.message(node.name, name, info.owner.name, _where(ctx, info))
-                    yield Report(stmt, message, _fix(ctx, stmt, name, info))
+            for stmt, name, info in overridden_fields(module, node):
+                message = self.message(node.name, name, info.owner.name, field_location(info, ctx.path))
+                yield Report(stmt, message, _fix(ctx, stmt, name, info))
 
 
 def _fix(ctx: FileContext, stmt: ast.stmt, name: str, info: FieldInfo) -> FixSpec | None:
+    """The repair where the override stands when the subclass is itself a dataclass, else in the
+    base under the whole-project proof (fix/specs.py). An installed package is not the
+    project's to edit: no fix that would touch it."""
     subclass = class_model(ctx.module, ctx.module.enclosing_scope(stmt))  # type: ignore[arg-type]
-    return override_fix(ctx.module, stmt, name, info, subclass)
+    spec = override_fix(ctx.module, stmt, name, info, subclass)
+    if spec is not None and is_installed(info.owner.module) and any(e.path is not None for e in spec.edits):
+        return None
+    return spec
 
-
-def _where(ctx: FileContext, info: FieldInfo) -> str:
-    base = info.owner
-    if base.module is ctx.module:
-        return ""
-    try:
-        return f" ({os.path.relpath(base.module.path, ctx.path.parent)}:{info.node.lineno})"
-    except ValueError:
-        return f" ({base.module.path}:{info.node.lineno})"

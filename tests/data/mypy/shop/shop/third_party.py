@@ -1,10 +1,11 @@
 """Bases from installed packages: a dataclass, dataclass_transform base class, decorator and
-metaclass, a stub-only package, and pydantic (excluded: UPPER_CASE settings are intended there)."""
+metaclass (followed into their source), a marked base with nothing behind it, a stub-only package
+(no runtime to judge), and pydantic (excluded: UPPER_CASE settings are intended there)."""
 
 import pydantic.dataclasses
 from pydantic import BaseModel
 from schemalib.base import ExternalSchema
-from schemalib.models import MetaModel, Model, record
+from schemalib.models import MetaModel, Model, Struct, record
 from tickdata import Tick
 
 
@@ -43,3 +44,7 @@ class Settings(BaseModel):
 
 class SettingsOverride(Settings):
     API_URL = "https://testnet.binance.vision"
+
+
+class Message(Struct):
+    KIND: str = "message"
