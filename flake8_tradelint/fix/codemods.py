@@ -389,8 +389,8 @@ def apply_to_module(text: str, edits: Sequence[Edit]) -> tuple[str, set[Edit]]:
     """``apply_edits`` on the whole module: parsed, transformed and rendered by libcst."""
     if len(text) > MAX_REWRITE_CHARS:
         raise CodemodError(
-            f"the file is too large to rewrite safely as a whole ({len(text) / 2**20:.1f} MiB; "
-            f"the limit is {MAX_REWRITE_CHARS / 2**20:.0f} MiB)"
+            f"the file is too large to rewrite safely as a whole ({len(text):,} characters; "
+            f"the limit is {MAX_REWRITE_CHARS:,})"
         )
     module = cst.parse_module(text)
     if module.code != text:

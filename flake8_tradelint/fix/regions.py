@@ -279,7 +279,7 @@ def _rewrite_region(region: Region, layout: Layout, indent: str, rewriter: Rewri
     if len(original) > MAX_REWRITE_CHARS:
         raise CodemodError(
             f"the statement at lines {region.first}-{region.last} is too large to rewrite safely "
-            f"({len(original) / 2**20:.1f} MiB; the limit is {MAX_REWRITE_CHARS / 2**20:.0f} MiB)"
+            f"({len(original):,} characters; the limit is {MAX_REWRITE_CHARS:,})"
         )
     module = _parse_exactly(prefix + original)
     if module is None:
