@@ -324,6 +324,51 @@ def _head_size(groups: list[list[ast.stmt]]) -> int:
     return count
 
 
+def _splice(edit: Edit, layout: Layout) -> tuple[int, int, str] | None:
+    """The text change an edit makes, when it is a plain replacement at its span that gives
+    exactly what the transformer would render: (start, end, new text); None otherwise.
+
+    A rename replaces the attribute's name token; ``_keep_task(...)`` wraps the call's text. Both
+    are what libcst renders for these nodes, so thousands of them cost no libcst parse at all (a
+    parse costs about 10 ms per statement). A parenthesised node is left to libcst, whose node
+    includes the parentheses."""
+    if edit.kind not in ("rename_attribute", "keep_task"):
+        return None
+    text = layout.text
+    start = layout.offset(edit.span.line) + edit.span.col
+    end = layout.offset(edit.span.end_line) + edit.span.end_col
+    if not 0 <= start < end <= len(text):
+        return None
+    before = text[:start].rstrip(" \t")[-1:]
+    after = text[end:].lstrip(" \t")[:1]
+    if before == "(" or after == ")":
+        return None
+    if edit.kind == "keep_task":
+        return start, end, f"{KEEP_TASK}({text[start:end]})"
+    old = edit.param("old")
+    name_start = end - len(old)
+    if text[name_start:end] != old or text[start:name_start].rstrip(" \t")[-1:] != ".":
+        return None  # a continuation line, a comment after the dot: libcst decides
+    return name_start, end, edit.param("new")
+
+
+def _place_splices(
+    splices: list[tuple[int, int, str, Edit]], regions: list[Region]
+) -> list[tuple[int, int, str, Edit]]:
+    """Splices (not overlapping each other) that no region rewrites; a splice inside a region
+    becomes one of its edits instead."""
+    kept: list[tuple[int, int, str, Edit]] = []
+    firsts = [r.first for r in regions]
+    for splice in splices:
+        edit = splice[3]
+        index = bisect.bisect_right(firsts, edit.span.line) - 1
+        if index >= 0 and edit.span.line <= regions[index].last:
+            regions[index].edits.append(edit)
+            continue
+        kept.append(splice)
+    return kept
+
+
 def apply_in_regions(text: str, edits: Sequence[Edit], tree: ast.Module) -> tuple[str, set[Edit]] | None:
     """``apply_to_module(text, edits)``, rewriting only the statements that hold edits; None when
     that cannot be guaranteed to give the same text."""
@@ -344,6 +389,8 @@ def apply_in_regions(text: str, edits: Sequence[Edit], tree: ast.Module) -> tupl
         boundary = _start_line(groups[head_groups][0])
     head_edits: list[Edit] = []
     regions: list[Region] = []
+    splices: list[tuple[int, int, str, Edit]] = []
+    spliced_regions: dict[Edit, Region] = {}
     blocks = Blocks(tree)
     for edit in unique:
         if edit.kind == "runtime_import":
@@ -353,9 +400,24 @@ def apply_in_regions(text: str, edits: Sequence[Edit], tree: ast.Module) -> tupl
             return None
         if needs_head and (boundary is None or region.first < boundary):
             head_edits.append(edit)
+            continue
+        splice = _splice(edit, layout)
+        if splice is not None:
+            splices.append((*splice, edit))
+            spliced_regions[edit] = region
         else:
             regions.append(region)
+    # Overlapping splices (a rename inside a wrapped call) go to libcst, in their regions.
+    splices.sort(key=lambda s: s[0])
+    overlapping = {
+        i for i in range(len(splices)) for j in (i - 1, i + 1)
+        if 0 <= j < len(splices) and splices[min(i, j)][1] > splices[max(i, j)][0]
+    }
+    regions += [spliced_regions[splices[i][3]] for i in sorted(overlapping)]
+    splices = [s for i, s in enumerate(splices) if i not in overlapping]
     rewriter = Rewriter(unique)
+    batched = _batch(_merge(regions), layout)
+    spliced = _place_splices(splices, batched)
     head: cst.Module | None = None
     head_text = ""
     if needs_head:
@@ -368,15 +430,23 @@ def apply_in_regions(text: str, edits: Sequence[Edit], tree: ast.Module) -> tupl
             head = rewriter.transform(head, head_edits, {e: e for e in head_edits})
     pieces: list[str] = []
     position = len(head_text)
-    for region in _batch(_merge(regions), layout):
-        start, end = layout.offset(region.first), layout.offset(region.last + 1)
-        rewritten = _rewrite_region(region, layout, indent, rewriter)
-        if rewritten is None:
-            return None
+    changes: list[tuple[int, int, Region | str]] = [
+        (layout.offset(r.first), layout.offset(r.last + 1), r) for r in batched
+    ] + [(start, end, new) for start, end, new, _ in spliced]
+    for start, end, change in sorted(changes, key=lambda c: c[0]):
+        if isinstance(change, Region):
+            rewritten = _rewrite_region(change, layout, indent, rewriter)
+            if rewritten is None:
+                return None
+        else:
+            rewritten = change
         pieces.append(layout.text[position:start])
         pieces.append(rewritten)
         position = end
     pieces.append(layout.text[position:])
+    for _, _, _, edit in spliced:
+        rewriter.applied.add(edit)
+        rewriter.needs_keep_task = rewriter.needs_keep_task or edit.kind == "keep_task"
     for edit in unique:
         if edit.kind == "runtime_import":
             rewriter.imports.append(edit.param("import"))
