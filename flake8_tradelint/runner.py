@@ -28,7 +28,7 @@ import tempfile
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, NoReturn, Sequence
+from typing import Any, Callable, Generator, Iterable, NoReturn, Sequence
 
 from flake8_tradelint import __version__, interrupts
 from flake8_tradelint.config import Config, non_empty_path
@@ -194,7 +194,7 @@ def _check_items(checker: Checker, items: Sequence[Item]) -> list[Outcome]:
     return outcomes
 
 
-def _check(items: list[Item], jobs: int) -> Iterator[Outcome]:
+def _check(items: list[Item], jobs: int) -> Generator[Outcome, None, None]:
     if jobs <= 1 or len(items) < 2 * jobs:
         try:
             yield from _check_chunk(Checker(), items)

@@ -157,13 +157,15 @@ def test_file_changed_on_disk_is_not_overwritten(tmp_path: Path) -> None:
     assert bug.read_text(encoding="utf-8").endswith("# edited meanwhile\n")
 
 
-def test_fix_through_symlink_rewrites_the_target(tmp_path: Path) -> None:
+def test_a_write_never_goes_through_a_symlink(tmp_path: Path) -> None:
+    # The CLI fixes the target when it is among the paths given (tests/test_fix_writes.py).
     real = tmp_path / "real.py"
     real.write_text(BUG, encoding="utf-8")
     link = tmp_path / "link.py"
     link.symlink_to(real)
-    write_atomically(SourceFile.read(link), "x = 2\n")
-    assert link.is_symlink() and real.read_text(encoding="utf-8") == "x = 2\n"
+    with pytest.raises(WriteError, match="a symbolic link to a file outside the paths being fixed, not fixed"):
+        write_atomically(SourceFile.read(link), "x = 2\n")
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == BUG
 
 
 OVERLAPPING = '''import asyncio

@@ -315,7 +315,9 @@ def _fix_in_subprocess(path: Path) -> subprocess.CompletedProcess[str]:
 def test_fixer_leaves_files_too_deep_for_libcst(tmp_path: Path, tail: str | None, reason: str) -> None:
     path = tmp_path / "deep.py"
     if tail is None:
-        path.write_text(BUG.replace("g()", "g(" + "[" * 190 + "]" * 190 + ")"), encoding="utf-8")
+        # Parenthesised: the wrap cannot be spliced as text, so libcst has to rewrite it.
+        deep = "(asyncio.create_task(g(" + "[" * 190 + "]" * 190 + ")))"
+        path.write_text(BUG.replace("asyncio.create_task(g())", deep), encoding="utf-8")
     else:
         path.write_text(BUG + tail + "\n", encoding="utf-8")
     before = path.read_bytes()

@@ -256,3 +256,19 @@ def test_shallow_clone(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture
 def test_not_a_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["renames", "--since", "HEAD", str(tmp_path)]) == 2
     assert capsys.readouterr().err.startswith(f"tradelint renames: error: {tmp_path} is not inside a git repository (")
+
+
+def test_files_with_a_coding_cookie_are_decoded_as_python_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A latin-1 file (cookie on line 1) with a non-ASCII comment: read as UTF-8 it does not parse,
+    so the rename was never found."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    cookie = "# -*- coding: latin-1 -*-\n# prix en \u20ac? non: caf\u00e9\n"
+    (root / "state.py").write_bytes((cookie + "class Vat:\n    spot_map = 1\n").encode("latin-1", "replace"))
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "v1")
+    (root / "state.py").write_bytes((cookie + "class Vat:\n    spot_markets = 1\n").encode("latin-1", "replace"))
+    assert run(["renames", "--since", "HEAD", str(root)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == ["Renamed since HEAD:", "  state.py: Vat.spot_map -> spot_markets (class attribute)"]

@@ -30,7 +30,8 @@ from flake8_tradelint.analysis.uses import self_name
 from flake8_tradelint.commands.rename_edits import EditedRename, find_edited_renames, importable_module
 from flake8_tradelint.config import Config, ConfigError, Rename, config_for, non_empty_path, print_error
 from flake8_tradelint.context import FUNCTION_NODES, Project, parse_module
-from flake8_tradelint.engine import Checker
+from flake8_tradelint.engine import Checker, SourceError, decode_source
+from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.finding import Finding
 
 PROPERTY_DECORATORS = {"property", "cached_property", "functools.cached_property"}
@@ -212,15 +213,26 @@ def changed_files(root: Path, rev: str) -> tuple[list[tuple[str, str]], list[str
     )
 
 
+def _git_bytes(root: Path, *args: str) -> bytes:
+    result = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=root, capture_output=True)
+    if result.returncode != 0:
+        raise GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {' '.join(args)} failed")
+    return result.stdout
+
+
 def _old_classes(root: Path, rev: str, path: str) -> dict[str, ast.ClassDef]:
-    tree = _parse(git(root, "show", f"{rev}:{path}"))
+    # Decoded as Python decodes a source file (BOM, coding cookie, UTF-8), as the file now is.
+    try:
+        tree = _parse(decode_source(_git_bytes(root, "show", f"{rev}:{path}")))
+    except SourceError:
+        return {}
     return dict(classes(tree)) if tree is not None else {}
 
 
 def _new_classes(root: Path, path: str) -> dict[str, ast.ClassDef]:
     try:
-        tree = _parse((root / path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
+        tree = _parse(decode_source(read_source_bytes(root / path)))
+    except (OSError, UnreadableFile, SourceError):
         return {}
     return dict(classes(tree)) if tree is not None else {}
 

@@ -18,6 +18,7 @@ and the caller rewrites the whole module.
 from __future__ import annotations
 
 import ast
+import bisect
 import io
 import re
 import tokenize
@@ -28,6 +29,8 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from flake8_tradelint.fix.codemods import (
+    MAX_REWRITE_CHARS,
+    CodemodError,
     EditTransformer,
     add_imports,
     add_module_code,
@@ -53,6 +56,7 @@ class Region:
     last: int
     indent: str
     edits: list[Edit]
+    block: int = 0  # the id of the block (list of statements) the region's statements are in
 
 
 class Layout:
@@ -94,15 +98,6 @@ def _start_line(stmt: ast.stmt) -> int:
     return min([stmt.lineno, *(d.lineno for d in decorators)])
 
 
-def _children(stmt: ast.stmt) -> Iterator[ast.stmt]:
-    for name in ("body", "orelse", "finalbody"):
-        for child in getattr(stmt, name, None) or ():
-            if isinstance(child, ast.stmt):
-                yield child
-    for holder in [*(getattr(stmt, "handlers", None) or ()), *(getattr(stmt, "cases", None) or ())]:
-        yield from holder.body
-
-
 def _byte_col(layout: Layout, line: int, col: int) -> int:
     return len(layout.line(line)[:col].encode("utf-8"))
 
@@ -113,22 +108,60 @@ def _contains(stmt: ast.stmt, line: int, byte_col: int, end_line: int, end_byte_
     return start <= (line, byte_col) and (end_line, end_byte_col) <= end
 
 
-def _chain(tree: ast.Module, layout: Layout, span: Span) -> list[ast.stmt]:
-    """The statements around ``span``, outermost first."""
+Position = tuple[int, int, int, int]  # line, byte column, end line, end byte column
+
+
+def _start(stmt: ast.stmt) -> tuple[int, int]:
+    return (_start_line(stmt), 0) if getattr(stmt, "decorator_list", None) else (stmt.lineno, stmt.col_offset)
+
+
+class Blocks:
+    """The statements of each block, in source order with their start positions, built once per
+    tree: each edit finds its statement by bisection, not by scanning every sibling (10,000
+    edits in one function body made that quadratic)."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        self._blocks: dict[int, tuple[list[tuple[int, int]], list[ast.stmt], list[int]]] = {}
+
+    def children(self, node: ast.AST) -> tuple[list[tuple[int, int]], list[ast.stmt], list[int]]:
+        """(start positions, statements, the id of the block each is in) inside ``node``."""
+        found = self._blocks.get(id(node))
+        if found is None:
+            entries: list[tuple[tuple[int, int], ast.stmt, int]] = []
+            if isinstance(node, ast.Module):
+                entries = [(_start(s), s, id(node.body)) for s in node.body]
+            else:
+                for name in ("body", "orelse", "finalbody"):
+                    block = getattr(node, name, None) or []
+                    entries.extend((_start(s), s, id(block)) for s in block if isinstance(s, ast.stmt))
+                for holder in [*(getattr(node, "handlers", None) or ()), *(getattr(node, "cases", None) or ())]:
+                    entries.extend((_start(s), s, id(holder.body)) for s in holder.body)
+            entries.sort(key=lambda e: e[0])
+            found = ([e[0] for e in entries], [e[1] for e in entries], [e[2] for e in entries])
+            self._blocks[id(node)] = found
+        return found
+
+
+def _chain(blocks: Blocks, layout: Layout, span: Span) -> list[tuple[ast.stmt, int]]:
+    """The statements around ``span``, outermost first, each with the id of its block."""
     position = (
         span.line,
         _byte_col(layout, span.line, span.col),
         span.end_line,
         _byte_col(layout, span.end_line, span.end_col),
     )
-    chain: list[ast.stmt] = []
-    candidates: Sequence[ast.stmt] = tree.body
+    chain: list[tuple[ast.stmt, int]] = []
+    node: ast.AST = blocks.tree
     while True:
-        inner = next((s for s in candidates if _contains(s, *position)), None)
-        if inner is None:
+        starts, stmts, block_ids = blocks.children(node)
+        # Statements of a block do not overlap: only the last one starting at or before the
+        # span can contain it.
+        index = bisect.bisect_right(starts, position[:2]) - 1
+        if index < 0 or not _contains(stmts[index], *position):
             return chain
-        chain.append(inner)
-        candidates = list(_children(inner))
+        chain.append((stmts[index], block_ids[index]))
+        node = stmts[index]
 
 
 def _owns_lines(stmt: ast.stmt, layout: Layout) -> str | None:
@@ -152,15 +185,15 @@ def _owns_lines(stmt: ast.stmt, layout: Layout) -> str | None:
     return indent
 
 
-def _region_for(edit: Edit, tree: ast.Module, layout: Layout) -> Region | None:
-    chain = _chain(tree, layout, edit.span)
+def _region_for(edit: Edit, blocks: Blocks, layout: Layout) -> Region | None:
+    chain = _chain(blocks, layout, edit.span)
     if edit.kind == "async_with" and chain:
         # The assignment's block is what the codemod rewrites: start from the statement around it.
         chain = chain[:-1]
-    for stmt in reversed(chain):
+    for stmt, block in reversed(chain):
         indent = _owns_lines(stmt, layout)
         if indent is not None:
-            return Region(_start_line(stmt), stmt.end_lineno or stmt.lineno, indent, [edit])
+            return Region(_start_line(stmt), stmt.end_lineno or stmt.lineno, indent, [edit], block)
     return None
 
 
@@ -173,8 +206,31 @@ def _merge(regions: list[Region]) -> list[Region]:
             outer.last = max(outer.last, region.last)
             outer.edits.extend(region.edits)
         else:
-            merged.append(Region(region.first, region.last, region.indent, list(region.edits)))
+            merged.append(Region(region.first, region.last, region.indent, list(region.edits), region.block))
     return merged
+
+
+# Neighbouring regions in one block are rewritten together, up to this many characters: each
+# libcst parse has a fixed cost (about 10 ms), so 10,000 one-line regions one by one took minutes.
+BATCH_CHARS = 64 * 1024
+
+
+def _batch(regions: list[Region], layout: Layout) -> list[Region]:
+    """Join consecutive regions of the same block (the statements between them come along,
+    untouched): a run of sibling statements is itself a valid block at that indentation."""
+    batched: list[Region] = []
+    for region in regions:
+        if batched:
+            last = batched[-1]
+            size = layout.offset(region.last + 1) - layout.offset(last.first)
+            if last.block == region.block and last.indent == region.indent and size <= BATCH_CHARS:
+                last.last = region.last
+                last.edits.extend(region.edits)
+                continue
+        batched.append(Region(region.first, region.last, region.indent, list(region.edits), region.block))
+    return batched
+
+
 
 
 def _shifted(edit: Edit, delta: int) -> Edit:
@@ -219,6 +275,11 @@ def _rewrite_region(region: Region, layout: Layout, indent: str, rewriter: Rewri
     prefix = f"if 1:{nl}{indent}{PLACEHOLDER}{nl}" + (f"if 1:{nl}" if region.indent else "")
     delta = prefix.count(nl) - (region.first - 1)
     original = layout.text[layout.offset(region.first) : layout.offset(region.last + 1)]
+    if len(original) > MAX_REWRITE_CHARS:
+        raise CodemodError(
+            f"the statement at lines {region.first}-{region.last} is too large to rewrite safely "
+            f"({len(original):,} characters; the limit is {MAX_REWRITE_CHARS:,})"
+        )
     module = _parse_exactly(prefix + original)
     if module is None:
         return None
@@ -262,6 +323,53 @@ def _head_size(groups: list[list[ast.stmt]]) -> int:
     return count
 
 
+def _splice(edit: Edit, layout: Layout) -> tuple[int, int, str] | None:
+    """The text change an edit makes, when it is a plain replacement at its span that gives
+    exactly what the transformer would render: (start, end, new text); None otherwise.
+
+    A rename replaces the attribute's name token; a keeper (``_keep_task(...)``) wraps the call's text. Both
+    are what libcst renders for these nodes, so thousands of them cost no libcst parse at all (a
+    parse costs about 10 ms per statement). A parenthesised node is left to libcst, whose node
+    includes the parentheses."""
+    if edit.kind not in ("rename_attribute", "keep_task"):
+        return None
+    if edit.kind == "keep_task" and dict(edit.params).get("class_code"):
+        return None  # methods added to the class: the transformer's work
+    text = layout.text
+    start = layout.offset(edit.span.line) + edit.span.col
+    end = layout.offset(edit.span.end_line) + edit.span.end_col
+    if not 0 <= start < end <= len(text):
+        return None
+    before = text[:start].rstrip(" \t")[-1:]
+    after = text[end:].lstrip(" \t")[:1]
+    if before == "(" or after == ")":
+        return None
+    if edit.kind == "keep_task":
+        return start, end, f"{dict(edit.params).get('wrapper', '_keep_task')}({text[start:end]})"
+    old = edit.param("old")
+    name_start = end - len(old)
+    if text[name_start:end] != old or text[start:name_start].rstrip(" \t")[-1:] != ".":
+        return None  # a continuation line, a comment after the dot: libcst decides
+    return name_start, end, edit.param("new")
+
+
+def _place_splices(
+    splices: list[tuple[int, int, str, Edit]], regions: list[Region]
+) -> list[tuple[int, int, str, Edit]]:
+    """Splices (not overlapping each other) that no region rewrites; a splice inside a region
+    becomes one of its edits instead."""
+    kept: list[tuple[int, int, str, Edit]] = []
+    firsts = [r.first for r in regions]
+    for splice in splices:
+        edit = splice[3]
+        index = bisect.bisect_right(firsts, edit.span.line) - 1
+        if index >= 0 and edit.span.line <= regions[index].last:
+            regions[index].edits.append(edit)
+            continue
+        kept.append(splice)
+    return kept
+
+
 def apply_in_regions(text: str, edits: Sequence[Edit], tree: ast.Module) -> tuple[str, set[Edit]] | None:
     """``apply_to_module(text, edits)``, rewriting only the statements that hold edits; None when
     that cannot be guaranteed to give the same text."""
@@ -282,17 +390,35 @@ def apply_in_regions(text: str, edits: Sequence[Edit], tree: ast.Module) -> tupl
         boundary = _start_line(groups[head_groups][0])
     head_edits: list[Edit] = []
     regions: list[Region] = []
+    splices: list[tuple[int, int, str, Edit]] = []
+    spliced_regions: dict[Edit, Region] = {}
+    blocks = Blocks(tree)
     for edit in unique:
         if edit.kind == "runtime_import":
             continue  # adds an import; nothing to rewrite in place
-        region = _region_for(edit, tree, layout)
+        region = _region_for(edit, blocks, layout)
         if region is None:
             return None
         if needs_head and (boundary is None or region.first < boundary):
             head_edits.append(edit)
+            continue
+        splice = _splice(edit, layout)
+        if splice is not None:
+            splices.append((*splice, edit))
+            spliced_regions[edit] = region
         else:
             regions.append(region)
+    # Overlapping splices (a rename inside a wrapped call) go to libcst, in their regions.
+    splices.sort(key=lambda s: s[0])
+    overlapping = {
+        i for i in range(len(splices)) for j in (i - 1, i + 1)
+        if 0 <= j < len(splices) and splices[min(i, j)][1] > splices[max(i, j)][0]
+    }
+    regions += [spliced_regions[splices[i][3]] for i in sorted(overlapping)]
+    splices = [s for i, s in enumerate(splices) if i not in overlapping]
     rewriter = Rewriter(unique)
+    batched = _batch(_merge(regions), layout)
+    spliced = _place_splices(splices, batched)
     head: cst.Module | None = None
     head_text = ""
     if needs_head:
@@ -305,15 +431,29 @@ def apply_in_regions(text: str, edits: Sequence[Edit], tree: ast.Module) -> tupl
             head = rewriter.transform(head, head_edits, {e: e for e in head_edits})
     pieces: list[str] = []
     position = len(head_text)
-    for region in _merge(regions):
-        start, end = layout.offset(region.first), layout.offset(region.last + 1)
-        rewritten = _rewrite_region(region, layout, indent, rewriter)
-        if rewritten is None:
-            return None
+    changes: list[tuple[int, int, Region | str]] = [
+        (layout.offset(r.first), layout.offset(r.last + 1), r) for r in batched
+    ] + [(start, end, new) for start, end, new, _ in spliced]
+    for start, end, change in sorted(changes, key=lambda c: c[0]):
+        if isinstance(change, Region):
+            rewritten = _rewrite_region(change, layout, indent, rewriter)
+            if rewritten is None:
+                return None
+        else:
+            rewritten = change
         pieces.append(layout.text[position:start])
         pieces.append(rewritten)
         position = end
     pieces.append(layout.text[position:])
+    for _, _, _, edit in spliced:
+        rewriter.applied.add(edit)
+        if edit.kind == "keep_task":
+            # What the transformer's ``leave_Call`` records for the head: the keeper's import or code.
+            params = dict(edit.params)
+            rewriter.imports.extend(line for line in params.get("import", "").splitlines() if line)
+            code = params.get("module_code", "")
+            if code and code not in rewriter.module_code:
+                rewriter.module_code.append(code)
     for edit in unique:
         if edit.kind == "runtime_import":
             rewriter.imports.append(edit.param("import"))
