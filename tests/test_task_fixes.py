@@ -78,6 +78,24 @@ def test_a_module_that_imports_a_sibling_is_not_a_program_of_its_own(tmp_path: P
     assert path.read_text(encoding="utf-8") == source
 
 
+@pytest.mark.parametrize(
+    "imports",
+    ["from cogs.utils.fmt import f", "from .utils.fmt import f"],
+    ids=["its-own-folder-by-name", "relative"],
+)
+def test_a_module_of_a_namespace_package_gets_no_keeper_copy(tmp_path: Path, imports: str) -> None:
+    """RoboDanny's ``cogs/`` has no ``__init__.py`` but is a package: its modules import it by
+    name or relatively. A keeper written into each would be a copy per file (README: no fix)."""
+    (tmp_path / "cogs" / "utils").mkdir(parents=True)
+    (tmp_path / "cogs" / "utils" / "fmt.py").write_text("def f() -> None: ...\n", encoding="utf-8")
+    path = tmp_path / "cogs" / "a.py"
+    source = f"import asyncio\n{imports}\n\n\nasync def go() -> None:\n    f()\n    asyncio.create_task(go())\n"
+    path.write_text(source, encoding="utf-8")
+    clear_cache()
+    assert run([str(tmp_path / "cogs"), "--fix", "--quiet", "--no-cache"]) == 1
+    assert path.read_text(encoding="utf-8") == source
+
+
 SERVICE = '''import asyncio
 
 

@@ -371,12 +371,65 @@ def async_with_fix(
     ]
     if len(stores) != 1 or not owners:
         return None
-    last = later[max(owners + closes)]
+    # What was taken from the session (``response = await s.get(url)``) must be used up inside
+    # the block too: reading a response after its session closed fails ("Connection closed").
+    derived = _derived_owners(module, function, later, name, owners, closed=bool(closes))
+    if derived is None:
+        return None
+    last = later[max(owners + closes + derived)]
     return FixSpec(
         f"Use `async with {ctor}(...) as {name}:`",
         "safe",
         (EditSpec("async_with", assign, (("name", name), ("last_line", str(last.lineno)))),),
     )
+
+
+def _derived_owners(
+    module: ModuleInfo,
+    function: ast.AsyncFunctionDef,
+    later: list[ast.stmt],
+    name: str,
+    owners: list[int],
+    *,
+    closed: bool,
+) -> list[int] | None:
+    """Statements of ``later`` that use a name bound from the session, directly or through
+    another such name; None when such a value may outlive the block: used outside ``later``, or
+    returned or yielded itself when the original never closed the session (a response handed
+    to the caller worked then, and would be dead after the fix). When the original closed it,
+    the caller already got the value after the close, so the block may end after the return."""
+    found: list[int] = []
+    seen = {name}
+    pending = [later[i] for i in owners]
+    while pending:
+        stmt = pending.pop()
+        if not isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) or stmt.value is None:
+            continue
+        if not any(isinstance(n, ast.Name) and n.id in seen for n in ast.walk(stmt.value)):
+            continue
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        for target in targets:
+            for bound in ast.walk(target):
+                if not isinstance(bound, ast.Name) or bound.id in seen:
+                    continue
+                seen.add(bound.id)
+                for load in name_loads(function, bound.id):
+                    owner = _statement_in(module, load, later)
+                    if owner is None or (not closed and _escapes(module, load)):
+                        return None
+                    found.append(owner)
+                    pending.append(later[owner])
+    return found
+
+
+def _escapes(module: ModuleInfo, load: ast.Name) -> bool:
+    """The value itself leaves the function (``return response``, ``yield resp, 1``), not
+    something computed from it inside the block (``return resp.status``, ``await resp.read()``)."""
+    current: ast.AST = load
+    parent = module.parent(current)
+    while isinstance(parent, (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred)):
+        current, parent = parent, module.parent(parent)
+    return isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom))
 
 
 def _statement_in(module: ModuleInfo, node: ast.AST, block: list[ast.stmt]) -> int | None:
@@ -768,7 +821,11 @@ def _inside_a_package(module: ModuleInfo, folder: Path) -> bool:
     ancestors = [folder, *list(folder.parents)[:3]]
     if any((a / "__init__.py").exists() for a in ancestors):
         return True
-    names = {a.name for a in ancestors[1:]}
+    # A relative import (``from .utils import f``) is only possible inside a package.
+    if any(isinstance(node, ast.ImportFrom) and node.level for node, _ in module.index.imports):
+        return True
+    # ``from cogs.utils import f`` in ``cogs/a.py``: its own folder is a (namespace) package.
+    names = {a.name for a in ancestors}
     return any(q.split(".")[0] in names for q in module.imports.names.values())
 
 
