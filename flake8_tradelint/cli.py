@@ -270,7 +270,7 @@ def _run_stdin(
     result = api.fix_source(data, path, unsafe=args.unsafe_fixes, config=config)
     for error in result.errors:
         print(f"tradelint: {error}", file=sys.stderr)
-    from flake8_tradelint.fix.fixer import SourceFile
+    from flake8_tradelint.fix.fixer import SourceFile, unified_diff
 
     try:
         read: SourceFile | None = SourceFile.from_bytes(path, data)
@@ -278,7 +278,7 @@ def _run_stdin(
         read = None
     changed = read is not None and result.text != read.text
     if args.diff:
-        sys.stdout.write(_unified_diff(read.text, result.text, str(path)) if read is not None and changed else "")
+        sys.stdout.write(unified_diff(read.text, result.text, str(path)) if read is not None and changed else "")
         summary = Summary(1, clock() - started, result.remaining, result.fixed, int(changed))
         if not args.quiet:
             print(summary.line(), file=sys.stderr)
@@ -286,13 +286,6 @@ def _run_stdin(
     sys.stdout.buffer.write(read.encode(result.text) if read is not None and changed else data)
     _report(result.remaining, args, Summary(1, clock() - started, result.remaining, result.fixed), stream=sys.stderr)
     return _findings_status(args, bool(result.remaining))
-
-
-def _unified_diff(old: str, new: str, name: str) -> str:
-    import difflib
-
-    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), name, name)
-    return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in lines)
 
 
 def _report(

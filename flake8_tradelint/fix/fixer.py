@@ -87,16 +87,19 @@ class FixOutcome:
     initial: int = 0  # findings before fixing: ``fixed`` is this minus what remains
 
     def diff(self, display: dict[Path, str]) -> str:
-        chunks: list[str] = []
-        for path, new in sorted(self.new_texts.items()):
-            old = self.sources[path].text
-            name = display.get(path, str(path))
-            chunks.extend(
-                difflib.unified_diff(
-                    old.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=name, tofile=name
-                )
-            )
-        return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in chunks)
+        return "".join(
+            unified_diff(self.sources[path].text, new, display.get(path, str(path)))
+            for path, new in sorted(self.new_texts.items())
+        )
+
+
+def unified_diff(old: str, new: str, name: str) -> str:
+    """``old`` -> ``new`` as a unified diff of ``name``; a last line without its newline gets one,
+    so diffs of several files concatenate."""
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=name, tofile=name
+    )
+    return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in lines)
 
 
 def _key(path: Path) -> Path:
