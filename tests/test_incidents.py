@@ -3,29 +3,22 @@ copy, the repaired program behaves, and tradelint then reports nothing."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES
+from tests.programs import copy_program, run_python
 
 PROGRAMS = FIXTURES / "incidents"
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(cwd), str(ROOT)]), "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.run(
-        [sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=120, env=env
-    )
+    return run_python(args, cwd, timeout=120)
 
 
 def _copy(name: str, tmp_path: Path) -> Path:
-    dest = tmp_path / name
-    shutil.copytree(PROGRAMS / name, dest)
-    return dest
+    return copy_program(PROGRAMS / name, tmp_path)
 
 
 def _fix_and_recheck(program: Path, files: int, fixes: int, *flags: str) -> None:

@@ -5,21 +5,20 @@ fix at all."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.programs import copy_program, run_python
 
 DATA = Path(__file__).resolve().parent / "data" / "resource_programs"
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return run_python(args, cwd, timeout=120)
 
 
 def test_response_read_after_get_stays_inside_the_block(tmp_path: Path) -> None:
-    program = tmp_path / "read_after_get"
-    shutil.copytree(DATA / "read_after_get", program)
+    program = copy_program(DATA / "read_after_get", tmp_path)
     before = _run(["main.py"], program)
     assert (before.returncode, before.stdout) == (0, "read 3276800 bytes\n")
     assert "Unclosed client session" in before.stderr

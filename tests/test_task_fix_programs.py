@@ -6,28 +6,24 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.programs import copy_program, run_python
 
 PROGRAMS = ROOT / "tests" / "data" / "task_programs"
-DESTROYED = "Task was destroyed but it is pending!"
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(cwd), str(ROOT)]), "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
+    return run_python(args, cwd)
 
 
 def _copy(name: str, tmp_path: Path) -> Path:
-    dest = tmp_path / name
-    shutil.copytree(PROGRAMS / name, dest)
-    return dest
+    return copy_program(PROGRAMS / name, tmp_path)
+DESTROYED = "Task was destroyed but it is pending!"
 
 
 def _fix(program: Path, *flags: str) -> str:

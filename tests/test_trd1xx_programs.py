@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import ast
 import difflib
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,19 +18,17 @@ from flake8_tradelint.config import clear_cache, config_for
 from flake8_tradelint.context import Project
 from flake8_tradelint.engine import Checker
 from tests.conftest import ROOT
+from tests.programs import copy_program, run_python
 
 PROGRAMS = Path(__file__).parent / "data" / "trd1xx_programs"
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(cwd), str(ROOT)]), "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
+    return run_python(args, cwd)
 
 
 def _copy(name: str, tmp_path: Path) -> Path:
-    dest = tmp_path / name
-    shutil.copytree(PROGRAMS / name, dest)
-    return dest
+    return copy_program(PROGRAMS / name, tmp_path)
 
 
 def _fix(program: Path, *flags: str) -> str:
