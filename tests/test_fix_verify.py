@@ -52,7 +52,9 @@ def _refused(
     assert captured.out.startswith(f"{bug}:") and " TRD301 " in captured.out  # the finding stays
     assert run([str(bug), "--fix"]) == 1
     summary = capsys.readouterr().out.splitlines()[-1]
-    assert summary.startswith("Checked 1 file in 0.00s: fixed 0 findings, 1 remaining")
+    # A refused fix is no fix: the finding is neither counted fixable nor marked ``[*]``.
+    assert summary == "Checked 1 file in 0.00s: fixed 0 findings, 1 remaining (none fixable)."
+    assert " TRD301 [*" not in captured.out
     assert run([str(bug), "--diff"]) == 1
     shown = capsys.readouterr()
     assert shown.out == ""

@@ -22,7 +22,7 @@ import stat
 import threading
 import time
 import tokenize
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -313,7 +313,12 @@ def _fix_passes(
                 broken.add(target)
     finally:
         gc.unfreeze()
-    remaining = [f for path in files for f in results.get(path, [])]
+    # A fix refused by the checks above is no fix: its finding is not "fixable" any more.
+    remaining = [
+        replace(f, fix=None) if f.fix is not None and any(e in refused for e in f.fix.edits) else f
+        for path in files
+        for f in results.get(path, [])
+    ]
     new_texts = {p: t for p, t in overlay.items() if t != sources[p].text and p not in broken}
     return FixOutcome(remaining, max(initial - len(remaining), 0), new_texts, sources, errors, internal, initial)
 
