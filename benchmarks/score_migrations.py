@@ -3,8 +3,8 @@
 For each pinned commit, the sites the maintainers changed are read from the commit itself: in a
 replaced block of a changed ``.py`` file, an access ``R.old`` that is gone from the block and an
 access ``R.new`` that came, on the same receiver text or with the same name in another spelling
-(``toChecksumAddress`` / ``to_checksum_address``, ``NaN`` / ``nan``). Every site is printed, to be
-read. The parent commit's tree is then checked by tradelint (the rename rules only):
+(``toChecksumAddress`` / ``to_checksum_address``, ``NaN`` / ``nan``); ``from M import old``
+replaced by ``from M import new`` is a site too. Every site is printed, to be read. The parent commit's tree is then checked by tradelint (the rename rules only):
 
 - ``none``: no configuration; TRD403/TRD404 (preview) read the installed libraries;
 - ``packs``: the commit's rename packs (``rename-packs``), TRD401 and the preview rules;
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import difflib
 import importlib.metadata
 import io
 import json
@@ -31,11 +30,14 @@ import os
 import re
 import subprocess
 import sys
-import tarfile
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flake8_tradelint.commands.rename_edits import _changed_hunks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TRADELINT = [sys.executable, "-m", "flake8_tradelint"]
@@ -68,21 +70,21 @@ def _accesses(text: str) -> list[tuple[int, str, str]]:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return []
-    return [
-        (node.end_lineno or node.lineno, ast.unparse(node.value), node.attr)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Attribute)
-    ]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            found.append((node.end_lineno or node.lineno, ast.unparse(node.value), node.attr))
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            # ``from numpy import Inf`` is an access of ``numpy.Inf`` too.
+            found += [(alias.lineno, node.module, alias.name) for alias in node.names]
+    return found
 
 
 def migrated_sites(path: str, old_text: str, new_text: str) -> list[Site]:
-    old_lines, new_lines = old_text.splitlines(), new_text.splitlines()
     old_acc, new_acc = _accesses(old_text), _accesses(new_text)
     sites = []
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "replace":
-            continue
+    for old_range, new_range in _changed_hunks(old_text, new_text):
+        i1, i2, j1, j2 = old_range.start - 1, old_range.stop - 1, new_range.start - 1, new_range.stop - 1
         removed = [a for a in old_acc if i1 < a[0] <= i2]
         added = [a for a in new_acc if j1 < a[0] <= j2]
         removed_names, added_names = {a[2] for a in removed}, {a[2] for a in added}
@@ -99,12 +101,27 @@ def migrated_sites(path: str, old_text: str, new_text: str) -> list[Site]:
 
 
 def extract(git_dir: Path, commit: str, target: Path) -> None:
-    data = subprocess.run(
-        ["git", f"--git-dir={git_dir}", "archive", "--format=tar", commit], capture_output=True, check=True, env=GIT_ENV
+    """The ``.py``/``.pyi`` files of ``commit`` (a mirror may lack its largest blobs: notebooks, data)."""
+    listing = git(git_dir, "ls-tree", "-r", "-z", commit)
+    wanted = []
+    for record in listing.split("\0"):
+        meta, _, path = record.partition("\t")
+        if path.endswith((".py", ".pyi")) and meta.split()[1:2] == ["blob"]:
+            wanted.append((meta.split()[2], path))
+    batch = subprocess.run(
+        ["git", f"--git-dir={git_dir}", "cat-file", "--batch"],
+        input="".join(f"{sha}\n" for sha, _ in wanted).encode(), capture_output=True, check=True, env=GIT_ENV,
     ).stdout
-    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        members = [m for m in tar.getmembers() if m.isdir() or (m.isfile() and m.name.endswith((".py", ".pyi")))]
-        tar.extractall(target, members=members, filter="data")
+    stream = io.BytesIO(batch)
+    for _, path in wanted:
+        header = stream.readline().split()
+        if len(header) < 3:
+            continue  # "<sha> missing"
+        data = stream.read(int(header[2]))
+        stream.read(1)
+        file = target / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(data)
 
 
 def check(tree: Path, config: str, packs: list[str], work: Path) -> list[dict[str, Any]]:

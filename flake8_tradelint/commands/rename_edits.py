@@ -62,14 +62,20 @@ def accesses(module: ModuleInfo) -> list[Access]:
 
 
 def _changed_hunks(old_text: str, new_text: str) -> list[tuple[range, range]]:
-    """Old and new line ranges (1-based) of each replaced block."""
+    """Old and new line ranges (1-based) of each replaced block: a run of changes with no equal line
+    between them, so a line deleted next to the one inserted for it counts (tompollard/tableone's
+    ``levelcounts.iteritems()`` moved one line down as ``levelcounts.items()``)."""
     old_lines, new_lines = old_text.splitlines(), new_text.splitlines()
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    return [
-        (range(i1 + 1, i2 + 1), range(j1 + 1, j2 + 1))
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-        if tag == "replace"
-    ]
+    blocks: list[list[int]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if blocks and blocks[-1][1] == i1 and blocks[-1][3] == j1:
+            blocks[-1][1], blocks[-1][3] = i2, j2
+        else:
+            blocks.append([i1, i2, j1, j2])
+    return [(range(i1 + 1, i2 + 1), range(j1 + 1, j2 + 1)) for i1, i2, j1, j2 in blocks if i2 > i1 and j2 > j1]
 
 
 def _closely_related(a: str, b: str) -> bool:
