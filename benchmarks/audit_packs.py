@@ -399,11 +399,12 @@ def _named_in(message: str, names: set[str]) -> str | None:
     return mentioned[0] if mentioned else None
 
 
-def coverage(pack: RenamePack, changes: list[Change], old: Surface) -> None:
+def coverage(pack: RenamePack, changes: list[Change], old: Surface, exact_modules: bool = False) -> None:
     """A change is covered by an entry for the same old name on its class, a base or a subclass of
     it (tradelint follows the hierarchy: an entry on web3's ``BaseProvider`` covers ``HTTPProvider``),
     or, for a module's name, on that module or a package or module around it (``web3.middleware``
-    re-exports ``web3.middleware.attrdict``'s names)."""
+    re-exports ``web3.middleware.attrdict``'s names); with ``exact_modules`` (``scope = "module-names"``)
+    on that module only: ``ccxt.pro`` is its own namespace, not a re-export of ``ccxt``."""
     owners: dict[str, set[str]] = {}
     for entry in pack.entries:
         for owner in entry.owners:
@@ -415,7 +416,8 @@ def coverage(pack: RenamePack, changes: list[Change], old: Surface) -> None:
             change.covered = any(c.rpartition(".")[2] in family for c in candidates)
         else:
             change.covered = any(
-                change.owner == c or change.owner.startswith(c + ".") or c.startswith(change.owner + ".")
+                change.owner == c
+                or (not exact_modules and (change.owner.startswith(c + ".") or c.startswith(change.owner + ".")))
                 for c in candidates
             )
 
@@ -464,7 +466,7 @@ def audit(pack: RenamePack, cache: Path) -> dict[str, Any]:
 
 def _result(pack: RenamePack, table: dict[str, Any], changes: list[Change], old_surface: Surface) -> dict[str, Any]:
     old_version, new_version = str(table["old"]), str(table["new"])
-    coverage(pack, changes, old_surface)
+    coverage(pack, changes, old_surface, exact_modules=table.get("scope") == "module-names")
     # What a pack should cover: the names with a replacement, found by the heuristics above or by
     # the pack itself (an entry for a name the heuristics left as merely disappeared).
     wanted = [c for c in changes if (c.kind in ("renamed", "deprecated") and c.new) or c.covered]
