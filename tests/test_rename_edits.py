@@ -341,3 +341,31 @@ def test_incident_000_replayed_on_a_first_party_class(
         f"{folder / 'api.py'}:6:12: TRD401 [*] `vat.spot_map`: `spot_map` was renamed to `spot_markets` on "
         f"`{owner}`; use `vat.spot_markets`",
     ]
+
+
+def test_a_line_deleted_near_its_replacement_is_one_edit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # tompollard/tableone 72bee77: `levelcounts.iteritems()` moved below a blank line as
+    # `levelcounts.items()`: the diff is a deletion and an insertion, not a replacement. Here with
+    # incident 000's names (`iteritems`/`items` are too far apart for an edit to say rename).
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    before = "def limits(vat):\n    for k, _ in vat.spot_map.values():\n\n        print(k)\n"
+    after = "def limits(vat):\n\n    for k, _ in vat.spot_markets.values():\n        print(k)\n"
+    write(root / "table.py", before)
+    write(root / "other.py", "def rows(vat):\n    return list(vat.spot_map.values())\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "v1")
+    write(root / "table.py", after)
+    assert run(["renames", "--since", "HEAD", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "Renamed in edited accesses since HEAD:",
+        "  table.py:3: vat.spot_map -> vat.spot_markets (type unknown)",
+        "",
+        "[tool.tradelint] entries (merge into `renames` in pyproject.toml):",
+        'renames = { "spot_map" = "spot_markets" }',
+        "",
+        "Accesses under an old name:",
+        "other.py:2:17: TRD401 [*unsafe] `vat.spot_map`: `spot_map` was renamed to `spot_markets`; "
+        "use `vat.spot_markets`",
+    ]
