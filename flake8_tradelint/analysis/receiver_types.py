@@ -385,6 +385,10 @@ class ReceiverTypes:
             return self.call_type(expr, env, depth + 1)
         if isinstance(expr, ast.Name):
             found = env.type_of(expr.id, depth)
+            if (found is None or env is self.module_env) and expr.id in fallback_names(self.module):
+                # ``import pyarrow`` or, on ImportError, ``pyarrow = PyArrowMock()`` (OctoBot): which
+                # one is bound depends on the machine.
+                return UNKNOWN
             if found is None and env is not self.module_env:
                 found = self.module_env.type_of(expr.id, depth)
             if found is not None:
