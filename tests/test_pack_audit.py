@@ -176,3 +176,22 @@ def test_module_names_scope_reads_top_level_names_and_alias_classes(tmp_path: Pa
         ("renamed", "exch.okex -> okx", "'alias': True"),
         ("renamed", "exch.okex5 -> okx", "'alias': True"),
     ]
+
+
+# What maintainers' migration commits changed (benchmarks/MIGRATIONS.md) and the audits listed.
+HIT_BY_TEAMS = {
+    "web3-v6": {("ens.ENS", "fromWeb3"), ("web3.Web3", "sha3"), ("web3.Web3", "soliditySha3"),
+                ("web3.Web3", "isConnected"), ("web3.Web3", "toChecksumAddress"), ("web3.Web3", "isChecksumAddress"),
+                ("web3.eth.Eth", "getTransactionCount"), ("web3.Web3", "clientVersion")},
+    "eth-account-0.13": {("eth_account.datastructures.SignedTransaction", "rawTransaction")},
+    "numpy-2": {("numpy", "NaN"), ("numpy", "NAN"), ("numpy", "Inf"), ("numpy", "float_")},
+    "pandas-2": {("pandas.Series", "iteritems"), ("pandas.Series", "is_monotonic")},
+    "ccxt-exchange-ids": {("ccxt", "okex"), ("ccxt.async_support", "mexc3"), ("ccxt", "hitbtc3"), ("ccxt", "bitcoincom")},
+}
+
+
+@pytest.mark.parametrize("name", sorted(HIT_BY_TEAMS))
+def test_names_teams_hit_are_in_the_packs(name: str) -> None:
+    pack = load_pack(name)
+    entries = {(owner, e.old) for e in pack.entries for owner in e.owners}
+    assert HIT_BY_TEAMS[name] <= entries, HIT_BY_TEAMS[name] - entries
