@@ -12,6 +12,14 @@ source is read, never imported), and their public classes and module names are c
   ``warnings.warn(..., DeprecationWarning)``) is listed with its message too, as is the old
   version's deprecation message of a disappeared name (web3 5's ``@deprecated_for("keccak")``).
 
+A pack whose library is too large to read whole (ccxt: thousands of classes, each exchange a
+module of several hundred kilobytes, three times over) sets ``scope = "module-names"`` in its
+``[audit]`` table: only the modules that own the pack's entries are read, each for its top-level
+statements and its submodules' file names, never a class body. A name that disappeared there and
+whose old definition was an alias class (a subclass of one name the new version still has, with
+an empty body or marked ``'alias': True`` as ccxt does) was renamed to that name. The letter
+heuristics are not used there: two exchange ids that share letters are two exchanges.
+
 Classes are matched by name across modules (web3 6 moved ``web3/contract.py`` to
 ``web3/contract/contract.py``), with the members of same-package bases included. Each pack's
 coverage is how many of the renamed and deprecated names it has an entry for; ``--record`` writes
@@ -185,6 +193,100 @@ def read_surface(site: Path, module: str) -> Surface:
     return surface
 
 
+def _module_file(site: Path, dotted: str) -> Path | None:
+    """The stub or source of a module (``.pyi`` first): ``pkg/__init__.py*`` or ``pkg/mod.py*``."""
+    base = site.joinpath(*dotted.split("."))
+    for candidate in (base / "__init__.pyi", base / "__init__.py", base.with_suffix(".pyi"), base.with_suffix(".py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_module_names(site: Path, modules: list[str]) -> Surface:
+    """The cheap surface of ``scope = "module-names"``: each module's top-level names (definitions,
+    assignments, imports of a package's ``__init__``) and its public submodules, with the deprecation
+    message of an alias class (see :func:`alias_of`). No class body is read."""
+    surface = Surface()
+    for dotted in modules:
+        file = _module_file(site, dotted)
+        if file is None:
+            continue
+        names = surface.modules.setdefault(dotted, {})
+        try:
+            tree = ast.parse(file.read_bytes())
+        except (SyntaxError, ValueError):
+            tree = ast.Module(body=[], type_ignores=[])
+        for stmt in _statements(tree.body):
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and _public(stmt.name):
+                names[stmt.name] = _deprecation(stmt)
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
+                    if isinstance(target, ast.Name) and _public(target.id):
+                        names[target.id] = None
+            elif isinstance(stmt, ast.ImportFrom) and file.stem == "__init__":
+                for alias in stmt.names:
+                    local = alias.asname or alias.name
+                    if local != "*" and _public(local):
+                        names.setdefault(local, None)
+        if file.stem == "__init__":
+            # A submodule is an attribute of its package once imported (``ccxt.okex``).
+            for child in sorted(file.parent.iterdir()):
+                stem = child.name.partition(".")[0]
+                if _public(stem) and stem.isidentifier() and stem not in SKIP_PARTS and (
+                    child.suffix in (".py", ".pyi") or (child / "__init__.py").is_file()
+                ):
+                    names.setdefault(stem, None)
+    return surface
+
+
+def alias_of(site: Path, module: str, name: str) -> tuple[str, str | None] | None:
+    """(base, marker) when ``module.name`` is an alias class: a class of that name, in the module or
+    its submodule of that name, whose first base is a plain name and whose body is empty or says
+    ``'alias': True`` (ccxt 4.1's ``class okex(okx, ImplicitAPI)``; not ``class flowbtc(ndax)``,
+    a white-label exchange with its own urls)."""
+    for dotted in (f"{module}.{name}", module):
+        file = _module_file(site, dotted)
+        if file is None:
+            continue
+        try:
+            tree = ast.parse(file.read_bytes())
+        except (SyntaxError, ValueError):
+            continue
+        for stmt in tree.body:
+            if not (isinstance(stmt, ast.ClassDef) and stmt.name == name and stmt.bases):
+                continue
+            first = stmt.bases[0]
+            base = first.id if isinstance(first, ast.Name) else first.attr if isinstance(first, ast.Attribute) else None
+            empty = all(isinstance(s, (ast.Pass, ast.Expr)) for s in stmt.body)
+            marked = "'alias': True" in ast.unparse(stmt)
+            if base is None or base == name or not (empty or marked):
+                return None
+            return base, ("'alias': True" if marked else None)
+    return None
+
+
+def compare_module_names(old: Surface, new: Surface, old_site: Path) -> list[Change]:
+    """:func:`compare` for ``scope = "module-names"``: a disappeared alias class was renamed to its
+    base, followed through aliases that disappeared too (``okex5`` -> ``okex`` -> ``okx``)."""
+    changes = []
+    for module, names in sorted(old.modules.items()):
+        now = new.modules.get(module)
+        if now is None:
+            continue
+        for name in sorted(n for n in names if n not in now):
+            target, message, seen = name, names[name], {name}
+            while target not in now:
+                found = alias_of(old_site, module, target)
+                if found is None or found[0] in seen:
+                    break
+                target, marker = found
+                message = message or marker
+                seen.add(target)
+            new_name = target if target in now and target != name else None
+            changes.append(Change(module, name, "renamed" if new_name else "disappeared", new_name, message))
+    return changes
+
+
 def _class_members(cls: ast.ClassDef, info: ClassInfo) -> None:
     for stmt in _statements(cls.body):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -297,11 +399,12 @@ def _named_in(message: str, names: set[str]) -> str | None:
     return mentioned[0] if mentioned else None
 
 
-def coverage(pack: RenamePack, changes: list[Change], old: Surface) -> None:
+def coverage(pack: RenamePack, changes: list[Change], old: Surface, exact_modules: bool = False) -> None:
     """A change is covered by an entry for the same old name on its class, a base or a subclass of
     it (tradelint follows the hierarchy: an entry on web3's ``BaseProvider`` covers ``HTTPProvider``),
     or, for a module's name, on that module or a package or module around it (``web3.middleware``
-    re-exports ``web3.middleware.attrdict``'s names)."""
+    re-exports ``web3.middleware.attrdict``'s names); with ``exact_modules`` (``scope = "module-names"``)
+    on that module only: ``ccxt.pro`` is its own namespace, not a re-export of ``ccxt``."""
     owners: dict[str, set[str]] = {}
     for entry in pack.entries:
         for owner in entry.owners:
@@ -313,7 +416,8 @@ def coverage(pack: RenamePack, changes: list[Change], old: Surface) -> None:
             change.covered = any(c.rpartition(".")[2] in family for c in candidates)
         else:
             change.covered = any(
-                change.owner == c or change.owner.startswith(c + ".") or c.startswith(change.owner + ".")
+                change.owner == c
+                or (not exact_modules and (change.owner.startswith(c + ".") or c.startswith(change.owner + ".")))
                 for c in candidates
             )
 
@@ -345,6 +449,11 @@ def audit(pack: RenamePack, cache: Path) -> dict[str, Any]:
     old_version, new_version = str(table["old"]), str(table["new"])
     old_site = install(cache, pack.library, old_version)
     new_site = install(cache, pack.library, new_version)
+    if table.get("scope") == "module-names":
+        owners = sorted({pack.module, *(o for e in pack.entries for o in e.owners)})
+        old_surface = read_module_names(old_site, owners)
+        changes = compare_module_names(old_surface, read_module_names(new_site, owners), old_site)
+        return _result(pack, table, changes, old_surface)
     old_surface = read_surface(old_site, pack.module)
     changes = compare(old_surface, read_surface(new_site, pack.module))
     extra = table.get("modules", [])
@@ -352,7 +461,12 @@ def audit(pack: RenamePack, cache: Path) -> dict[str, Any]:
         more = read_surface(old_site, module)
         changes += compare(more, read_surface(new_site, module))
         old_surface.classes.update({k: v for k, v in more.classes.items() if k not in old_surface.classes})
-    coverage(pack, changes, old_surface)
+    return _result(pack, table, changes, old_surface)
+
+
+def _result(pack: RenamePack, table: dict[str, Any], changes: list[Change], old_surface: Surface) -> dict[str, Any]:
+    old_version, new_version = str(table["old"]), str(table["new"])
+    coverage(pack, changes, old_surface, exact_modules=table.get("scope") == "module-names")
     # What a pack should cover: the names with a replacement, found by the heuristics above or by
     # the pack itself (an entry for a name the heuristics left as merely disappeared).
     wanted = [c for c in changes if (c.kind in ("renamed", "deprecated") and c.new) or c.covered]
@@ -389,6 +503,8 @@ def record(result: dict[str, Any]) -> None:
     lines = [f'old = "{table["old"]}"', f'new = "{table["new"]}"']
     if "modules" in table:
         lines.append("modules = [" + ", ".join(f'"{m}"' for m in table["modules"]) + "]")
+    if "scope" in table:
+        lines.append(f'scope = "{table["scope"]}"')
     lines += [
         f"disappeared = {result['disappeared']}",
         f"renamed = {result['renamed']}",

@@ -88,10 +88,10 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     library_classes._MEMBERS.clear()
 
 
-def findings(tmp_path: Path) -> list[str]:
+def findings(tmp_path: Path, source: str = USER) -> list[str]:
     project = tmp_path / "project"
     write(project / "pyproject.toml", "[tool.tradelint]\npreview = true\nselect = ['TRD404']\n")
-    write(project / "app.py", USER)
+    write(project / "app.py", source)
     from flake8_tradelint.config import config_for
 
     path = project / "app.py"
@@ -122,3 +122,42 @@ def test_driftpy_vat_as_installed() -> None:
     assert {"spot_markets", "perp_markets", "users", "pickle", "unpickle"} <= members
     assert "spot_map" not in members
     assert "driftpy" not in sys.modules
+
+
+# How maintainers' migrated code typed its receivers (benchmarks/MIGRATIONS.md): crytic/slither
+# imports web3 in a `try` whose `except ImportError` prints and exits, and reads it through a
+# property; EthTx/ethtx's `connect_chain` returns `Web3 or None`.
+MAINTAINERS = """\
+import sys
+
+try:
+    from fakelib import Client
+except ImportError:
+    print("pip install fakelib")
+    sys.exit(-1)
+
+try:
+    from fakelib.core import Ticker
+except ImportError:
+    Ticker = None  # another value without fakelib: a receiver typed by it is unknown
+
+
+def connect(url: str) -> Client or None:
+    return Client(url)
+
+
+class Reader:
+    @property
+    def client(self) -> Client:
+        return Client("u")
+
+    def read(self, ticker: Ticker) -> object:
+        return self.client.spot_market, connect("u").time_out, ticker.mid
+"""
+
+
+def test_receivers_typed_as_maintainers_typed_them(site: Path, tmp_path: Path) -> None:
+    assert findings(tmp_path, MAINTAINERS) == [
+        "25:16 `self.client.spot_market`: `fakelib.Client` (installed) defines no `spot_market`; did you mean `spot_markets`?",
+        "25:41 `connect('u').time_out`: `fakelib.Client` (installed) defines no `time_out`; did you mean `timeout`?",
+    ]

@@ -272,3 +272,100 @@ def test_receiver_that_changed_type_is_not_a_rename(tmp_path: Path, capsys: pyte
     write(root / "api.py", after)
     assert run(["renames", "--since", "HEAD", str(root)]) == 0
     assert capsys.readouterr().out == "No renamed attributes in first-party classes or edited accesses since HEAD.\n"
+
+
+FIRST_PARTY_VAT = '''\
+class Vat:
+    """Built long ago with `spot_markets`; some code still says `spot_map`."""
+
+    def __init__(self) -> None:
+        self.spot_markets: dict[int, str] = {}
+'''
+
+OWN_SPOT_MAP = '''\
+class Snapshot:
+    def __init__(self) -> None:
+        self.spot_map: dict[int, str] = {}
+'''
+
+
+@pytest.mark.parametrize("layout", ["namespace", "script"])
+def test_incident_000_replayed_on_a_first_party_class(
+    tmp_path: Path, layout: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Incident 000 as it happened, with the receiver's class first-party (in a folder without
+    ``__init__.py``, or a script beside its importers): one commit edits the accesses of one module
+    (a latin-1 file with a coding cookie, decoded as Python does); the access left in another is
+    reported; ``Snapshot``'s own ``spot_map`` and an unknown ``other.spot_map`` are not; the printed
+    entry, qualified by the receiver's type as importers spell it, reports the same when pasted."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    write(root / "pyproject.toml", "[tool.tradelint]\n")
+    pkg = "backend." if layout == "namespace" else ""
+    folder = root / "backend" if layout == "namespace" else root
+    write(folder / "vat.py", FIRST_PARTY_VAT)
+    write(folder / "snapshot.py", OWN_SPOT_MAP)
+    matrix = (
+        f"# -*- coding: latin-1 -*-\n# march\u00e9s au comptant\nfrom {pkg}vat import Vat\n\n\n"
+        "def count(vat: Vat) -> int:\n    return len(vat.spot_map)\n"
+    )
+    (folder / "matrix.py").write_bytes(matrix.encode("latin-1"))
+    write(
+        folder / "api.py",
+        f"from {pkg}snapshot import Snapshot\nfrom {pkg}vat import Vat\n\n\n"
+        "def names(vat: Vat, snap: Snapshot, other: object) -> tuple[object, ...]:\n"
+        "    return vat.spot_map, snap.spot_map, other.spot_map  # type: ignore[attr-defined]\n",
+    )
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "v1")
+    (folder / "matrix.py").write_bytes(matrix.replace("vat.spot_map", "vat.spot_markets").encode("latin-1"))
+    rel = "backend/" if layout == "namespace" else ""
+    owner = f"{pkg}vat.Vat"
+    assert run(["renames", "--since", "HEAD", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "Renamed in edited accesses since HEAD:",
+        f"  {rel}matrix.py:7: vat.spot_map -> vat.spot_markets (`{owner}`)",
+        "",
+        "[tool.tradelint] entries (merge into `renames` in pyproject.toml):",
+        f'renames = {{ "{owner}.spot_map" = "spot_markets" }}',
+        "",
+        "Accesses under an old name:",
+        f"{rel}api.py:6:12: TRD401 [*] `vat.spot_map`: `spot_map` was renamed to `spot_markets` on `{owner}`; "
+        "use `vat.spot_markets`",
+    ]
+    write(root / "pyproject.toml", f'[tool.tradelint]\nrenames = {{ "{owner}.spot_map" = "spot_markets" }}\n')
+    clear_cache()
+    assert run(["--output-format", "concise", "--quiet", "--no-cache", "--select", "TRD4", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{folder / 'api.py'}:6:12: TRD401 [*] `vat.spot_map`: `spot_map` was renamed to `spot_markets` on "
+        f"`{owner}`; use `vat.spot_markets`",
+    ]
+
+
+def test_a_line_deleted_near_its_replacement_is_one_edit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # tompollard/tableone 72bee77: `levelcounts.iteritems()` moved below a blank line as
+    # `levelcounts.items()`: the diff is a deletion and an insertion, not a replacement. Here with
+    # incident 000's names (`iteritems`/`items` are too far apart for an edit to say rename).
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    before = "def limits(vat):\n    for k, _ in vat.spot_map.values():\n\n        print(k)\n"
+    after = "def limits(vat):\n\n    for k, _ in vat.spot_markets.values():\n        print(k)\n"
+    write(root / "table.py", before)
+    write(root / "other.py", "def rows(vat):\n    return list(vat.spot_map.values())\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "v1")
+    write(root / "table.py", after)
+    assert run(["renames", "--since", "HEAD", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "Renamed in edited accesses since HEAD:",
+        "  table.py:3: vat.spot_map -> vat.spot_markets (type unknown)",
+        "",
+        "[tool.tradelint] entries (merge into `renames` in pyproject.toml):",
+        'renames = { "spot_map" = "spot_markets" }',
+        "",
+        "Accesses under an old name:",
+        "other.py:2:17: TRD401 [*unsafe] `vat.spot_map`: `spot_map` was renamed to `spot_markets`; "
+        "use `vat.spot_markets`",
+    ]

@@ -100,6 +100,9 @@ def test_numpy_entries_follow_numpys_own_migration_notes() -> None:
     expired = importlib.import_module("numpy._expired_attrs_2_0").__expired_attributes__
     pack = load_pack("numpy-2")
     for entry in pack.entries:
+        if entry.old == "NAN":  # removed in 2.0 with no note; test_entry_matches_installed_library checks it
+            assert entry.old not in expired
+            continue
         assert expired[entry.old] == f"Use `np.{entry.new}` instead.", entry.old
 
 

@@ -116,7 +116,8 @@ NO_FACTS = TypeFacts()
 
 
 def strip_optional(module: ModuleInfo, annotation: ast.expr) -> ast.expr | None:
-    """``Optional[X]``, ``X | None``, ``Union[X, None]``, ``"X"`` -> ``X``; other unions -> None."""
+    """``Optional[X]``, ``X | None``, ``Union[X, None]``, ``X or None``, ``"X"`` -> ``X``; other unions
+    -> None."""
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
         try:
             annotation = parse_expression(annotation.value.strip())
@@ -125,6 +126,10 @@ def strip_optional(module: ModuleInfo, annotation: ast.expr) -> ast.expr | None:
     if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
         members = [m for m in (annotation.left, annotation.right) if not _is_none(m)]
         return strip_optional(module, members[0]) if len(members) == 1 else None
+    if isinstance(annotation, ast.BoolOp) and isinstance(annotation.op, ast.Or) and not _is_none(annotation.values[0]):
+        # ``-> Web3 or None`` (EthTx/ethtx's ``connect_chain``): evaluated, it is ``Web3``, a class
+        # being true, and the intent is ``Optional[Web3]``.
+        return strip_optional(module, annotation.values[0])
     if isinstance(annotation, ast.Subscript):
         head = module.imports.qualify(annotation.value)
         if head in OPTIONAL:
@@ -257,11 +262,29 @@ def fallback_names(module: ModuleInfo) -> frozenset[str]:
         parent = parents.get(stmt)
         while parent is not None and not isinstance(parent, SCOPE_NODES):
             if isinstance(parent, ast.Try) and any(_catches_import_error(h) for h in parent.handlers):
-                names.update((a.asname or a.name).split(".")[0] for a in stmt.names)
+                # Only a handler that binds the name gives it another value: one that prints and
+                # exits (crytic/slither's ``from web3 import Web3``) leaves the library's or none.
+                rebound = _bound_in([h for h in parent.handlers if _catches_import_error(h)])
+                names.update(n for n in ((a.asname or a.name).split(".")[0] for a in stmt.names) if n in rebound or "*" in rebound)
                 break
             parent = parents.get(parent)
     found = memo[key] = frozenset(names)
     return found
+
+
+def _bound_in(handlers: list[ast.ExceptHandler]) -> set[str]:
+    bound: set[str] = set()
+    for handler in handlers:
+        for node in ast.walk(handler):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                bound.add(node.id)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bound.add(node.name)
+            elif isinstance(node, ast.Global):
+                bound.update(node.names)
+    return bound
 
 
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:
@@ -362,6 +385,10 @@ class ReceiverTypes:
             return self.call_type(expr, env, depth + 1)
         if isinstance(expr, ast.Name):
             found = env.type_of(expr.id, depth)
+            if (found is None or env is self.module_env) and expr.id in fallback_names(self.module):
+                # ``import pyarrow`` or, on ImportError, ``pyarrow = PyArrowMock()`` (OctoBot): which
+                # one is bound depends on the machine.
+                return UNKNOWN
             if found is None and env is not self.module_env:
                 found = self.module_env.type_of(expr.id, depth)
             if found is not None:
@@ -564,7 +591,8 @@ class ReceiverTypes:
                     env.bind(name, "unknown")
 
     def class_attribute_types(self, cls: ast.ClassDef) -> Env:
-        """Attributes of a class: class-body annotations and ``self.x`` assignments in methods."""
+        """Attributes of a class: class-body annotations, property getters' return annotations and
+        ``self.x`` assignments in methods."""
         cached = self._class_types.get(cls)
         if cached is not None:
             return cached
@@ -573,6 +601,9 @@ class ReceiverTypes:
         for stmt in cls.body:
             if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 attrs.bind(stmt.target.id, "annotation", stmt.annotation)
+            elif isinstance(stmt, FUNCTION_NODES) and stmt.returns is not None and _is_property(stmt):
+                # ``@property def web3(self) -> Web3`` (crytic/slither): ``self.web3`` is a Web3.
+                attrs.bind(stmt.name, "annotation", stmt.returns)
         for method in cls.body:
             if isinstance(method, FUNCTION_NODES):
                 for attr, binding in self.self_stores(method):
@@ -585,6 +616,11 @@ class ReceiverTypes:
     def type_in(self, receiver: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef | None) -> str:
         """The type of ``receiver`` in the body of ``func`` (None: at module level)."""
         return self.expr_type(receiver, self.function_env(func))
+
+
+def _is_property(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A getter: ``@property``, ``@functools.cached_property`` (not a ``@x.setter``)."""
+    return any(ast.unparse(d) in ("property", "cached_property", "functools.cached_property") for d in func.decorator_list)
 
 
 def _is_overload(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

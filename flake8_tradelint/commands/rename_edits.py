@@ -62,14 +62,24 @@ def accesses(module: ModuleInfo) -> list[Access]:
 
 
 def _changed_hunks(old_text: str, new_text: str) -> list[tuple[range, range]]:
-    """Old and new line ranges (1-based) of each replaced block."""
+    """Old and new line ranges (1-based) of each replaced block: a run of changes with nothing but
+    blank lines between them, so a line deleted near the one inserted for it counts
+    (tompollard/tableone's ``levelcounts.iteritems()`` moved below a blank line as ``.items()``)."""
     old_lines, new_lines = old_text.splitlines(), new_text.splitlines()
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    return [
-        (range(i1 + 1, i2 + 1), range(j1 + 1, j2 + 1))
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-        if tag == "replace"
-    ]
+    blocks: list[list[int]] = []
+    bridged = False  # only blank lines since the last block: it goes on
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            bridged = bool(blocks) and blocks[-1][1] == i1 and not any(line.strip() for line in old_lines[i1:i2])
+            if bridged:
+                blocks[-1][1], blocks[-1][3] = i2, j2
+            continue
+        if blocks and (bridged or (blocks[-1][1] == i1 and blocks[-1][3] == j1)):
+            blocks[-1][1], blocks[-1][3] = i2, j2
+        else:
+            blocks.append([i1, i2, j1, j2])
+    return [(range(i1 + 1, i2 + 1), range(j1 + 1, j2 + 1)) for i1, i2, j1, j2 in blocks if i2 > i1 and j2 > j1]
 
 
 def _closely_related(a: str, b: str) -> bool:

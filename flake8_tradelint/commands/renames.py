@@ -359,16 +359,17 @@ def _split_key(key: str) -> tuple[str | None, str]:
 
 
 def _text_at(root: Path, rev: str, path: str) -> str | None:
+    # Decoded as Python does (a latin-1 module with a cookie is not UTF-8), as ``_old_classes``.
     try:
-        return git(root, "show", f"{rev}:{path}")
-    except GitError:
+        return decode_source(_git_bytes(root, "show", f"{rev}:{path}"))
+    except (GitError, SourceError):
         return None
 
 
 def _text_now(root: Path, path: str) -> str | None:
     try:
-        return (root / path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return decode_source(read_source_bytes(root / path))
+    except (OSError, UnreadableFile, SourceError):
         return None
 
 
