@@ -420,7 +420,7 @@ class TaskAnalysis:
         if binding is not None:
             if binding.kind == "local" and binding.name == "_":
                 return TaskSite(call, "discarded", label, binding.stmt)
-            if binding.kind == "local" and self._local_dangles(function, binding.name):
+            if binding.kind == "local" and self._local_dangles(function, binding.name, binding.stmt):
                 return TaskSite(call, "local", label, binding.stmt, binding.name, function)
             if binding.cls is not None and not self._self_attribute_handled(binding.cls, binding.name):
                 return TaskSite(call, "self", label, binding.stmt, binding.name, function, binding.cls)
@@ -431,15 +431,17 @@ class TaskAnalysis:
                 return TaskSite(call, "container", label, parent, container, function)
         return None
 
-    def _local_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    def _local_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, created: ast.stmt) -> bool:
         if declares_outer(function, name):
             return False
-        if _runs_the_loop(function):
+        if _runs_the_loop_after(function, created):
             return False  # ``fut = loop.create_task(...); loop.run_forever()``: the frame outlives the loop
         for load in name_loads(function, name):
             use = classify(self.module, load)
             if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS):
                 return False
+            if use.kind == "method" and use.name == "done" and _asserted(self.module, use.call):
+                return False  # ``assert t.done()``: the function makes sure the task ended before it returns
         return True
 
     def _local_container_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
@@ -531,12 +533,33 @@ def _dropped_after_await(cls: ast.ClassDef, attr: str) -> bool:
     return False
 
 
-def _runs_the_loop(function: ast.AST) -> bool:
+def _runs_the_loop_after(function: ast.AST, created: ast.stmt) -> bool:
+    """The function itself blocks in ``run_forever()``/``run_until_complete()`` after the task is
+    created: its frame, and the local with it, lives as long as the loop runs (Red's ``main``).
+    A loop run before the creation, or in a nested function, keeps nothing."""
     return any(
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr in ("run_forever", "run_until_complete")
-        for node in ast.walk(function)
+        and (node.lineno, node.col_offset) > (created.end_lineno or created.lineno, created.end_col_offset or 0)
+        for node in _own_nodes(function)
+    )
+
+
+def _asserted(module: ModuleInfo, call: ast.Call | None) -> bool:
+    """``assert t.done()`` or ``self.assertTrue(t.done())``: the function fails unless the task has
+    finished, so the local held it for its whole run (hummingbot's and OctoBot's tests)."""
+    if call is None:
+        return False
+    parent = module.parent(call)
+    if isinstance(parent, ast.Assert):
+        return parent.test is call
+    return (
+        isinstance(parent, ast.Call)
+        and isinstance(parent.func, ast.Attribute)
+        and parent.func.attr == "assertTrue"
+        and bool(parent.args)
+        and parent.args[0] is call
     )
 
 

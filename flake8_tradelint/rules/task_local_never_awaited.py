@@ -10,7 +10,10 @@ from flake8_tradelint.registry import Report, Rule
 class TaskLocalNeverAwaited(Rule):
     """## What it does
     Flags a task kept in a local variable, or in a local set or list, that is never awaited,
-    cancelled, passed on, stored or returned.
+    cancelled, passed on, stored or returned. A local whose function then blocks in
+    `loop.run_forever()` or `loop.run_until_complete()` lives as long as the loop runs, and one the
+    function asserts done (`assert task.done()`, `self.assertTrue(task.done())`) ended within the
+    frame: neither is flagged.
 
     ## Why is this bad?
     The reference dies with the function's frame, after which the task is as unowned as a
