@@ -81,9 +81,12 @@ def decode_source(data: bytes) -> str:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
         if exc.msg == "encoding problem: utf-8":
-            raise SourceError("cannot decode file: a UTF-8 byte order mark and a coding cookie for another encoding") from None
+            raise SourceError(
+                "cannot decode file: a UTF-8 byte order mark and a coding cookie for another encoding",
+                help=DECODE_HELP,
+            ) from None
         if not exc.msg.startswith("invalid or missing encoding declaration"):
-            raise SourceError(f"cannot decode file: {exc.msg}") from None
+            raise SourceError(f"cannot decode file: {exc.msg}", help=DECODE_HELP) from None
         # Not UTF-8 in the first two lines, no cookie: decoding below says which byte, where.
         encoding = "utf-8"
     try:
@@ -96,7 +99,7 @@ def decode_source(data: bytes) -> str:
             f"cannot decode file as {encoding}: byte 0x{byte}: {exc.reason}", line, column, DECODE_HELP
         ) from None
     except LookupError as exc:
-        raise SourceError(f"cannot decode file: {exc}") from None
+        raise SourceError(f"cannot decode file: {exc}", help=DECODE_HELP) from None
     return text[1:] if text.startswith("\ufeff") else text
 
 

@@ -158,6 +158,7 @@ def _span_rows(finding: Finding, lines: list[str]) -> list[tuple[int, int, int |
 
 def format_text(finding: Finding, lines: list[str] | None, paint: _Paint) -> list[str]:
     out = [format_concise(finding, paint)]
+    gutter = " " * len(str(finding.line))
     if lines is not None and 1 <= finding.line <= len(lines):
         rows = _span_rows(finding, lines)
         gutter = " " * len(str(rows[-1][0]))
@@ -173,9 +174,10 @@ def format_text(finding: Finding, lines: list[str] | None, paint: _Paint) -> lis
                 f"{paint(f'{number:>{len(gutter)}} |', 'blue')} {source}".rstrip(),
                 f"{paint(f'{gutter} |', 'blue')} {pad}{paint(carets, 'red')}",
             ]
-        if finding.help:
-            # What the message does not say; the fix is marked [*] on the first line, as ruff's.
-            out.append(f"{gutter} {paint('= help:', 'cyan')} {readable(finding.help)}")
+    if finding.help:
+        # What the message does not say (also for a file with no excerpt: why it was not checked);
+        # a fix is marked [*] on the first line, as ruff's.
+        out.append(f"{gutter} {paint('= help:', 'cyan')} {readable(finding.help)}")
     return out
 
 
