@@ -61,7 +61,7 @@ class RenamedAttributeUnprovenReceiver(Rule):
             yield Report(
                 site.node,
                 fit(
-                    thing + " may be the renamed `{owner}.{old}`; annotate `{receiver}` to prove it",
+                    thing + " may be a renamed `{owner}` attribute; annotate its receiver",
                     receiver=site.receiver,
                     old=rename.old,
                     owner=owner,
