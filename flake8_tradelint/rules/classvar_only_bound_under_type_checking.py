@@ -56,7 +56,7 @@ class ClassVarOnlyBoundUnderTypeChecking(Rule):
     @staticmethod
     def message(name: str, cls: str) -> str:
         return fit(
-            "`{cls}.{name}` is an instance field at runtime; import `ClassVar` outside `TYPE_CHECKING`",
+            "`{cls}.{name}` becomes an instance field; import `ClassVar` outside `TYPE_CHECKING`",
             name=name,
             cls=cls,
         )

@@ -89,7 +89,7 @@ class PendingTasksNeverCancelled(Rule):
             if pending == "_" or next(name_loads(function, pending), None) is None:
                 yield Report(
                     assign,
-                    fit("`{pending}` from `asyncio.wait(...)` is never used; cancel its tasks (`for t in {pending}: t.cancel()`)", pending=pending),
+                    fit("`{pending}` from `asyncio.wait(...)` is never used; call `cancel()` on each of its tasks", pending=pending),
                     help=HELP,
                 )
 

@@ -53,4 +53,4 @@ def _message(label: str) -> str:
     return fit("`{label}(...)` is created at import time; create it in a coroutine and close it", label=label)
 
 
-HELP = "At import time no event loop runs: aiohttp binds it to whatever loop it finds, or none"
+HELP = "No event loop runs yet: aiohttp binds it to whatever loop it finds, or none"

@@ -81,7 +81,7 @@ TEXTS = {
     ),
     "replaced": Text(
         "`{name}` (`{label}(...)`) is reassigned before it is closed; close it first",
-        "The first `{label}` is lost unclosed, with its connections",
+        "Nothing can close the first one any more, and its connections leak",
     ),
     "handed": Text(
         "`{label}(...)` given to `{name}(...)` is never closed; call its `{close}()` when done",
