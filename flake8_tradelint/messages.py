@@ -54,16 +54,18 @@ def _fit(template: str, limit: int, names: dict[str, str]) -> str:
     text = template.format_map(values)
     used = [key for key in values if "{" + key + "}" in template]
     while len(text) > limit and used:
-        key = max(used, key=lambda k: len(values[k]))
-        current = len(values[key])
+        current = max(len(values[k]) for k in used)
         if current <= MIN_NAME:
             break
-        uses = template.count("{" + key + "}")
-        wanted = current - -(-(len(text) - limit) // uses)  # ceil: each use gives up its share
-        second = max((len(values[k]) for k in used if k != key), default=0)
-        # Cut the longest name no shorter than the next one: two long names share the cut.
-        target = max(wanted, MIN_NAME, second if second < current else 0)
-        values[key] = elide(values[key], target)
+        # The longest names give up what is too much, each use its share, but none becomes shorter
+        # than the next longest: long names share the cut.
+        longest = [k for k in used if len(values[k]) == current]
+        uses = sum(template.count("{" + k + "}") for k in longest)
+        wanted = current - -(-(len(text) - limit) // uses)  # ceil
+        shorter = max((len(values[k]) for k in used if len(values[k]) < current), default=0)
+        target = max(wanted, MIN_NAME, shorter)
+        for key in longest:
+            values[key] = elide(values[key], target)
         text = template.format_map(values)
     return text
 
