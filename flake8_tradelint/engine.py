@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from flake8_tradelint.config import Config
 from flake8_tradelint.context import ModuleInfo, Project, parse_module
-from flake8_tradelint.files import UnreadableFile, read_source_bytes
+from flake8_tradelint.files import MAX_FILE_BYTES, UnreadableFile, read_source_bytes
 from flake8_tradelint.finding import Finding
 from flake8_tradelint.fix.plan import Edit, Fix, FixSpec, Span
+from flake8_tradelint.messages import fit
 from flake8_tradelint.registry import Report, all_rules
 from flake8_tradelint.suppression import suppressed_at
 
@@ -60,13 +61,18 @@ class FileContext:
         return list(RenameAnalysis(self).sites())
 
 
+# TRD001's help when nothing more specific can be said.
+NOT_CHECKED = "No rule ran on this file"
+
+
 class SourceError(Exception):
     """The file cannot be turned into an ``ast``; the message says why, for a TRD001 finding."""
 
-    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+    def __init__(self, message: str, line: int = 1, column: int = 1, help: str = NOT_CHECKED) -> None:
         super().__init__(message)
         self.line = max(line, 1)
         self.column = max(column, 1)
+        self.help = help
 
 
 def decode_source(data: bytes) -> str:
@@ -75,9 +81,12 @@ def decode_source(data: bytes) -> str:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
         if exc.msg == "encoding problem: utf-8":
-            raise SourceError("cannot decode file: a UTF-8 byte order mark and a coding cookie for another encoding") from None
+            raise SourceError(
+                "cannot decode file: a UTF-8 byte order mark and a coding cookie for another encoding",
+                help=DECODE_HELP,
+            ) from None
         if not exc.msg.startswith("invalid or missing encoding declaration"):
-            raise SourceError(f"cannot decode file: {exc.msg}") from None
+            raise SourceError(f"cannot decode file: {exc.msg}", help=DECODE_HELP) from None
         # Not UTF-8 in the first two lines, no cookie: decoding below says which byte, where.
         encoding = "utf-8"
     try:
@@ -86,13 +95,18 @@ def decode_source(data: bytes) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         byte = data[exc.start : exc.start + 1].hex()
-        raise SourceError(f"cannot decode file as {encoding}: byte 0x{byte}: {exc.reason}", line, column) from None
+        raise SourceError(
+            f"cannot decode file as {encoding}: byte 0x{byte}: {exc.reason}", line, column, DECODE_HELP
+        ) from None
     except LookupError as exc:
-        raise SourceError(f"cannot decode file: {exc}") from None
+        raise SourceError(f"cannot decode file: {exc}", help=DECODE_HELP) from None
     return text[1:] if text.startswith("\ufeff") else text
 
 
 GRAMMAR = f"Python {sys.version_info.major}.{sys.version_info.minor} grammar"
+# Newer syntax than the running interpreter's fails to parse: the help says which grammar it was.
+SYNTAX_HELP = f"Parsed with the {GRAMMAR}; no rule ran on this file"
+DECODE_HELP = "No rule ran on this file; save it as UTF-8 or declare its encoding (PEP 263)"
 
 
 def parse_source(text: str, filename: str) -> ast.Module:
@@ -105,14 +119,14 @@ def parse_source(text: str, filename: str) -> ast.Module:
     except SyntaxError as exc:
         return _raise_syntax(exc)
     except ValueError as exc:
-        raise SourceError(f"syntax error: {exc}") from None
+        raise SourceError(f"syntax error: {exc}", help=SYNTAX_HELP) from None
     except (RecursionError, MemoryError):
         raise SourceError("file is too deeply nested to parse") from None
 
 
 def _raise_syntax(exc: SyntaxError) -> ast.Module:
     # The grammar is the running interpreter's: newer syntax (``type X = int`` under 3.11) fails.
-    raise SourceError(f"syntax error: {exc.msg} ({GRAMMAR})", exc.lineno or 1, exc.offset or 1) from None
+    raise SourceError(f"syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1, SYNTAX_HELP) from None
 
 
 def _char_column(lines: list[str], line: int, byte_col: int) -> int:
@@ -145,7 +159,9 @@ class Checker:
         try:
             data = read_source_bytes(path)
         except UnreadableFile as exc:
-            return [_engine_finding(display, "TRD001", f"not checked: {exc}" if exc.refused else str(exc))]
+            if exc.refused:
+                return [_engine_finding(display, "TRD001", f"not checked: {exc}", help=REFUSED_HELP)]
+            return [_engine_finding(display, "TRD001", str(exc))]
         return self.check_source(path, data, config, display=display)
 
     def check_source(
@@ -166,7 +182,7 @@ class Checker:
         except SourceError as exc:
             # As ruff reports a syntax error whatever is selected: a file that cannot be parsed
             # was not checked, and saying "all checks passed" for it would be a lie.
-            return [_engine_finding(display, "TRD001", str(exc), exc.line, exc.column)]
+            return [_engine_finding(display, "TRD001", str(exc), exc.line, exc.column, exc.help)]
         module = self.project.register(path, tree, text)
         ctx = FileContext(module, config)
         reports: list[tuple[str, Report]] = []
@@ -190,7 +206,7 @@ class Checker:
         if report.fix is not None:
             fix = self._fix(module, report.fix)
         return Finding(
-            display, span.line, span.col + 1, code, report.message, span.end_line, span.end_col + 1, fix
+            display, span.line, span.col + 1, code, report.message, span.end_line, span.end_col + 1, fix, report.help
         )
 
     def _fix(self, module: ModuleInfo, spec: FixSpec) -> Fix | None:
@@ -204,8 +220,14 @@ class Checker:
         return Fix(spec.title, spec.safety, tuple(edits))
 
 
-def _engine_finding(display: str, code: str, message: str, line: int = 1, column: int = 1) -> Finding:
-    return Finding(display, line, column, code, message, line, column)
+REFUSED_HELP = f"Only regular files of at most {MAX_FILE_BYTES // 2**20} MiB are checked"
+
+
+def _engine_finding(
+    display: str, code: str, message: str, line: int = 1, column: int = 1, help: str = NOT_CHECKED
+) -> Finding:
+    # A message quotes what it cannot control (a link's target, the parser's words): cut to the limit.
+    return Finding(display, line, column, code, fit("{m}", m=message), line, column, help=help)
 
 
 def check_files(paths: Iterable[Path], config: Config) -> list[Finding]:

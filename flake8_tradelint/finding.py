@@ -20,11 +20,15 @@ class Finding:
     end_line: int
     end_column: int
     fix: Fix | None = field(default=None, compare=False)
+    # What the message does not say (why it matters, where a rename comes from); derived from
+    # the same facts as the message, so it takes no part in comparisons.
+    help: str | None = field(default=None, compare=False)
 
     def as_json(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "message": valid_unicode(self.message),
+            "help": None if self.help is None else valid_unicode(self.help),
             "path": valid_unicode(self.path),
             "line": self.line,
             "column": self.column,

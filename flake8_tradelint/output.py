@@ -158,6 +158,7 @@ def _span_rows(finding: Finding, lines: list[str]) -> list[tuple[int, int, int |
 
 def format_text(finding: Finding, lines: list[str] | None, paint: _Paint) -> list[str]:
     out = [format_concise(finding, paint)]
+    gutter = " " * len(str(finding.line))
     if lines is not None and 1 <= finding.line <= len(lines):
         rows = _span_rows(finding, lines)
         gutter = " " * len(str(rows[-1][0]))
@@ -173,9 +174,10 @@ def format_text(finding: Finding, lines: list[str] | None, paint: _Paint) -> lis
                 f"{paint(f'{number:>{len(gutter)}} |', 'blue')} {source}".rstrip(),
                 f"{paint(f'{gutter} |', 'blue')} {pad}{paint(carets, 'red')}",
             ]
-        if finding.fix is not None:
-            unsafe = " (unsafe fix)" if finding.fix.safety == "unsafe" else ""
-            out.append(f"{gutter} {paint('= help:', 'cyan')} {finding.fix.title}{unsafe}")
+    if finding.help:
+        # What the message does not say (also for a file with no excerpt: why it was not checked);
+        # a fix is marked [*] on the first line, as ruff's.
+        out.append(f"{gutter} {paint('= help:', 'cyan')} {readable(finding.help)}")
     return out
 
 
@@ -261,8 +263,13 @@ def sarif_log(findings: list[Finding], execution_successful: bool = True) -> dic
         }
         if f.code in index:
             result["ruleIndex"] = index[f.code]
+        properties: dict[str, Any] = {}
+        if f.help is not None:
+            properties["help"] = valid_unicode(f.help)
         if f.fix is not None:
-            result["properties"] = {"fix": {"title": f.fix.title, "safety": f.fix.safety}}
+            properties["fix"] = {"title": f.fix.title, "safety": f.fix.safety}
+        if properties:
+            result["properties"] = properties
         results.append(result)
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "tradelint", "version": __version__, "rules": rules}},

@@ -47,8 +47,9 @@ class Report:
     """A rule's finding before the engine turns positions into 1-based character columns."""
 
     node: ast.AST
-    message: str
+    message: str  # the first line: at most messages.MESSAGE_LIMIT characters, names the thing
     fix: FixSpec | None = None
+    help: str | None = None  # one sentence the message does not say (messages.py)
 
 
 class Rule:

@@ -38,7 +38,7 @@ from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.finding import Finding
 from flake8_tradelint.fix.plan import Edit, Fix, Span
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 CACHE_FILE = "cache.json"
 CACHE_MAGIC = b"tradelint-cache"
 # A cache is read whole; one larger than this is not a cache tradelint wrote for a sane tree.
@@ -302,7 +302,10 @@ def _finding_data(finding: Finding) -> list[Any]:
             [[e.kind, e.path, [e.span.line, e.span.col, e.span.end_line, e.span.end_col], [list(p) for p in e.params]]
              for e in fix.edits],
         ]
-    return [finding.line, finding.column, finding.code, finding.message, finding.end_line, finding.end_column, fix_data]
+    return [
+        finding.line, finding.column, finding.code, finding.message, finding.end_line, finding.end_column, fix_data,
+        finding.help,
+    ]
 
 
 def _expect(condition: bool) -> None:
@@ -330,7 +333,7 @@ def _optional_str(value: Any) -> str | None:
 
 
 def _finding_from(data: Any) -> Finding:
-    line, column, code, message, end_line, end_column, fix_data = _list(data, 7)
+    line, column, code, message, end_line, end_column, fix_data, help = _list(data, 8)
     fix = None
     if fix_data is not None:
         title, safety, edits = _list(fix_data, 3)
@@ -343,7 +346,8 @@ def _finding_from(data: Any) -> Finding:
             parsed.append(Edit(_str(kind), _str(path), Span(l1, c1, l2, c2), pairs))
         fix = Fix(_str(title), "safe" if safety == "safe" else "unsafe", tuple(parsed))
     return Finding(
-        "", _int(line), _int(column), _str(code), _str(message), _int(end_line), _int(end_column), fix
+        "", _int(line), _int(column), _str(code), _str(message), _int(end_line), _int(end_column), fix,
+        _optional_str(help),
     )
 
 

@@ -25,7 +25,6 @@ from mypy.server.trigger import make_wildcard_trigger
 from flake8_tradelint.analysis.dataclass_model import (
     classvars_unbound_at_runtime,
     constants_without_classvar,
-    field_location,
     is_upper_constant,
     overridden_fields,
 )
@@ -115,8 +114,7 @@ def check_class(ctx: ClassDefContext, settings: Settings, core: CoreBridge) -> N
         if base.module_name not in STDLIB_MODULES and base.module_name.split(".", 1)[0] not in STDLIB_MODULES:
             api.add_plugin_dependency(make_wildcard_trigger(base.fullname))
     for stmt, name, info in overridden_fields(module, node):
-        where = field_location(info, Path(path))
-        message = DataclassFieldOverriddenByClassAttribute.message(cls.name, name, info.owner.name, where)
+        message = DataclassFieldOverriddenByClassAttribute.message(cls.name, name, info.owner.name)
         _fail(ctx, message, stmt, "TRD102")
 
 

@@ -21,14 +21,9 @@ from flake8_tradelint.config import clear_cache
 from flake8_tradelint.files import MAX_FILE_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
-GRAMMAR = f"Python {sys.version_info.major}.{sys.version_info.minor} grammar"
 BUG = "import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n"
 FIXED_TAIL = "async def f():\n    _keep_task(asyncio.create_task(g()))\n"
-MESSAGE = (
-    "TRD301 [*] the task created by `asyncio.create_task(...)` is discarded: the loop keeps only a weak "
-    "reference, so it can be garbage-collected mid-run and is never awaited or cancelled; keep a reference "
-    "and cancel or await it"
-)
+MESSAGE = "TRD301 [*] task from `asyncio.create_task(...)` is discarded; keep it and await or cancel it"
 
 
 @pytest.fixture(autouse=True)
@@ -73,9 +68,9 @@ def lint(tmp_path: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tup
         ),
         (b"\xef\xbb\xbfx = 1\n", []),
         (b"x = 1\r\ny = 2\nz = 3\rw = 4\n", []),
-        (b"if x:\n\tif y:\n\t\tpass\n        pass\n", [f"hostile.py:4:1: TRD001 syntax error: inconsistent use of tabs and spaces in indentation ({GRAMMAR})"]),
-        (b"print 'hello'\n", [f"hostile.py:1:1: TRD001 syntax error: Missing parentheses in call to 'print'. Did you mean print(...)? ({GRAMMAR})"]),
-        (b"x = " + b"(" * 300 + b"1" + b")" * 300 + b"\n", [f"hostile.py:1:205: TRD001 syntax error: too many nested parentheses ({GRAMMAR})"]),
+        (b"if x:\n\tif y:\n\t\tpass\n        pass\n", [f"hostile.py:4:1: TRD001 syntax error: inconsistent use of tabs and spaces in indentation"]),
+        (b"print 'hello'\n", [f"hostile.py:1:1: TRD001 syntax error: Missing parentheses in call to 'print'. Did you mean print(...)?"]),
+        (b"x = " + b"(" * 300 + b"1" + b")" * 300 + b"\n", [f"hostile.py:1:205: TRD001 syntax error: too many nested parentheses"]),
         (
             b"x = " + b"+".join([b"1"] * 200_000) + b"\n",
             # 3.10 parses it on a large stack (on its own it crashed: no depth check); 3.11+ refuse.
@@ -105,10 +100,10 @@ def test_syntax_newer_than_the_interpreter(tmp_path: Path, capsys: pytest.Captur
     assert code == 1
     expected = []
     if sys.version_info < (3, 12):
-        expected.append(f"{tmp_path / 'pep695.py'}:1:6: TRD001 syntax error: invalid syntax ({GRAMMAR})")
+        expected.append(f"{tmp_path / 'pep695.py'}:1:6: TRD001 syntax error: invalid syntax")
     if sys.version_info < (3, 14):
         expected.append(
-            f"{tmp_path / 'pep758.py'}:3:8: TRD001 syntax error: multiple exception types must be parenthesized ({GRAMMAR})"
+            f"{tmp_path / 'pep758.py'}:3:8: TRD001 syntax error: multiple exception types must be parenthesized"
         )
     assert lines == expected
 
@@ -175,7 +170,7 @@ def test_non_python_files_named_on_the_command_line(tmp_path: Path, capsys: pyte
     code, lines, _ = lint(tmp_path / "other", capsys, str(notes), str(script), str(image))
     assert code == 1
     assert lines == [
-        f"{notes}:3:16: TRD001 syntax error: invalid syntax ({GRAMMAR})",
+        f"{notes}:3:16: TRD001 syntax error: invalid syntax",
         f"{script}:6:5: {MESSAGE}",
         f"{image}:1:1: TRD001 cannot decode file as utf-8: byte 0x89: invalid start byte",
     ]
@@ -424,12 +419,13 @@ def test_text_output_neither_reads_special_files_nor_prints_megabyte_lines(tmp_p
     assert shown.startswith("...1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]; asyncio.create_task(g())")
     assert _timeless(proc.stdout).splitlines() == [
         f"{tmp_path / 'pipe.py'}:1:1: TRD001 not checked: a named pipe, not a regular file",
+        "  = help: Only regular files of at most 10 MiB are checked",
         "",
         f"{tmp_path / 'wide.py'}:5:1012: {MESSAGE}",
         "  |",
         f"5 | {shown}",
         "  |" + " " * 44 + "^" * 24,  # under `asyncio.create_task(g())`
-        "  = help: Keep a strong reference until the task is done",
+        "  = help: The event loop keeps only a weak reference, so the task can be garbage-collected mid-run",
         "",
         "Checked 2 files in 0.00s: 2 findings, 1 fixable with `--fix`.",
     ]

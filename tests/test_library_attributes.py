@@ -98,13 +98,23 @@ def findings(tmp_path: Path, source: str = USER) -> list[str]:
     return [f"{f.line}:{f.column} {f.message}" for f in Checker(Project()).check_path(path, config_for(path))]
 
 
+def test_help_names_the_class_in_full_and_its_version(site: Path, tmp_path: Path) -> None:
+    from flake8_tradelint.config import config_for
+
+    findings(tmp_path)
+    path = tmp_path / "project" / "app.py"
+    helps = [f.help for f in Checker(Project()).check_path(path, config_for(path))]
+    assert helps[0] == "`fakelib.Client` (installed) lacks it: reading it raises `AttributeError`"
+    assert helps[2] == "`fakelib.core.Ticker` (installed) lacks it: reading it raises `AttributeError`"
+
+
 def test_reads_stubs_first_and_never_imports(site: Path, tmp_path: Path) -> None:
     assert library_classes.module_file("fakelib.core") == site / "fakelib" / "core.pyi"
     assert findings(tmp_path) == [
-        "8:9 `client.spot_market`: `fakelib.Client` (installed) defines no `spot_market`; did you mean `spot_markets`?",
-        "9:9 `client.legacy_name`: `fakelib.Client` (installed) defines no `legacy_name`",
-        "11:9 `ticker.mid`: `fakelib.core.Ticker` (installed) defines no `mid`",
-        "13:9 `connect('u').time_out`: `fakelib.core.Client` (installed) defines no `time_out`; did you mean `timeout`?",
+        "8:9 `client.spot_market` is not defined on `Client`; did you mean `spot_markets`?",
+        "9:9 `client.legacy_name` is not defined on `Client`; check the name against its API",
+        "11:9 `ticker.mid` is not defined on `Ticker`; check the name against its API",
+        "13:9 `connect('u').time_out` is not defined on `Client`; did you mean `timeout`?",
     ]
     assert "fakelib" not in sys.modules
 

@@ -211,7 +211,7 @@ def test_flake8_ini_block(tmp_path: Path) -> None:
     (root / ".flake8").write_text(ini, encoding="utf-8")
     proc = bash("flake8 src/", root)
     assert proc.returncode == 1
-    assert "src/service.py:6:5: TRD301 the task created by `asyncio.create_task(...)` is discarded" in proc.stdout
+    assert "src/service.py:6:5: TRD301 task from `asyncio.create_task(...)` is discarded; keep it" in proc.stdout
     # Without the README's extend-select, `select` leaves the plugin out.
     (root / ".flake8").write_text(ini.replace("extend-select = TRD\n", ""), encoding="utf-8")
     assert bash("flake8 src/", root).returncode == 0

@@ -104,8 +104,7 @@ def test_incident_000_replayed(tmp_path: Path, capsys: pytest.CaptureFixture[str
         "",
         "Accesses under an old name:",
         # The access left in the other module: the crash. BackendState's own `spot_map` is quiet.
-        "backend/state.py:16:20: TRD401 [*] `self.vat.spot_map`: `spot_map` was renamed to `spot_markets` on "
-        "`driftpy.pickle.vat.Vat`; use `self.vat.spot_markets`",
+        "backend/state.py:16:20: TRD401 [*] `self.vat.spot_map` was renamed: use `spot_markets`",
     ]
 
 
@@ -114,8 +113,7 @@ def test_incident_000_entry_pasted(tmp_path: Path, capsys: pytest.CaptureFixture
     write(repo / "pyproject.toml", '[tool.tradelint]\nrenames = { "driftpy.pickle.vat.Vat.spot_map" = "spot_markets" }\n')
     assert run(["--output-format", "concise", "--quiet", "--no-cache", str(repo / "backend")]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        f"{repo / 'backend' / 'state.py'}:16:20: TRD401 [*] `self.vat.spot_map`: `spot_map` was renamed to "
-        "`spot_markets` on `driftpy.pickle.vat.Vat`; use `self.vat.spot_markets`",
+        f"{repo / 'backend' / 'state.py'}:16:20: TRD401 [*] `self.vat.spot_map` was renamed: use `spot_markets`",
     ]
 
 
@@ -140,10 +138,8 @@ def test_unknown_receiver_gives_an_unqualified_entry_for_that_name(tmp_path: Pat
         "",
         "Accesses under an old name:",
         # Same receiver name (`vat`); not `snapshot.spot_map`, `cache.spot_map`, nor the class's own.
-        "backend/api/other.py:5:12: TRD401 [*unsafe] `request.app.vat.spot_map`: `spot_map` was renamed to "
-        "`spot_markets`; use `request.app.vat.spot_markets`",
-        "backend/state.py:16:20: TRD401 [*unsafe] `self.vat.spot_map`: `spot_map` was renamed to `spot_markets`; "
-        "use `self.vat.spot_markets`",
+        "backend/api/other.py:5:12: TRD401 [*unsafe] `request.app.vat.spot_map` was renamed: use `spot_markets`",
+        "backend/state.py:16:20: TRD401 [*unsafe] `self.vat.spot_map` was renamed: use `spot_markets`",
     ]
 
 

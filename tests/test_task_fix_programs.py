@@ -45,7 +45,7 @@ def test_wrapper_returning_none_is_never_wrapped(tmp_path: Path) -> None:
     out = _fix(program)
     # ``spawn`` returns a task on every path: wrapped. ``maybe_spawn`` may return None: the finding
     # stays, without a fix (``_keep_task(None)`` would raise AttributeError).
-    assert re.search(r"main\.py:45:5: TRD301 the task created by `maybe_spawn\(\.\.\.\)` is discarded", out)
+    assert re.search(r"main\.py:45:5: TRD301 task from `maybe_spawn\(\.\.\.\)` is discarded", out)
     assert "fixed 1 finding, 1 remaining (none fixable)" in out
     text = (program / "main.py").read_text(encoding="utf-8")
     assert "    _keep_task(spawn(listen(\"spawned\")))\n    maybe_spawn(listen(\"maybe\"))\n" in text

@@ -413,20 +413,23 @@ def remaining_accesses(
         )
         display = os.path.relpath(file, root) if file.is_absolute() else str(file)
         for finding in checker.check_path(file, config, display=display):
-            if finding.code == "TRD402" and not _named_like_owner(finding.message, class_words):
+            if finding.code == "TRD402" and not _named_like_owner(finding, class_words):
                 continue
             findings.append(finding)
     return sorted(findings)
 
 
-UNPROVEN = re.compile(r"^`(?P<receiver>[^`]*)\.(?P<old>\w+)`: if `[^`]*` is a `[^`]*`, `\w+` was renamed to `(?P<new>\w+)`")
+# TRD402's message names the access, its help the new name (rules/renamed_attribute*.py).
+UNPROVEN = re.compile(r"^`(?P<receiver>[^`]*)\.(?P<old>\w+)` may be a renamed ")
+UNPROVEN_NEW = re.compile(r"^Renamed to `(?P<new>\w+)`")
 
 
-def _named_like_owner(message: str, class_words: dict[tuple[str, str], set[str]]) -> bool:
-    match = UNPROVEN.match(message)
-    if match is None:
+def _named_like_owner(finding: Finding, class_words: dict[tuple[str, str], set[str]]) -> bool:
+    match = UNPROVEN.match(finding.message)
+    new = UNPROVEN_NEW.match(finding.help or "")
+    if match is None or new is None:
         return True
-    words = class_words.get((match["old"], match["new"]))
+    words = class_words.get((match["old"], new["new"]))
     if words is None:
         return True  # an entry found from edited accesses: its receivers were chosen already
     last = re.split(r"[.(\[]", match["receiver"].rstrip(")]"))[-1]

@@ -6,6 +6,7 @@ from typing import Iterator
 from flake8_tradelint.analysis.dataclass_model import classvars_unbound_at_runtime
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.specs import runtime_classvar_import_fix
+from flake8_tradelint.messages import fit
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -54,10 +55,14 @@ class ClassVarOnlyBoundUnderTypeChecking(Rule):
 
     @staticmethod
     def message(name: str, cls: str) -> str:
-        return (
-            f"`{name}` in dataclass `{cls}` is annotated `ClassVar`, but `ClassVar` is only imported "
-            "under `TYPE_CHECKING`, so at runtime it is an instance field; import `ClassVar` at runtime"
+        return fit(
+            "`{cls}.{name}` becomes an instance field; import `ClassVar` outside `TYPE_CHECKING`",
+            name=name,
+            cls=cls,
         )
+
+    # `dataclasses` reads a string annotation by looking the name up in the module.
+    HELP = "`dataclasses` looks the name `ClassVar` up in the module, where only type checkers see it"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         module = ctx.module
@@ -68,4 +73,5 @@ class ClassVarOnlyBoundUnderTypeChecking(Rule):
                     stmt,
                     self.message(stmt.target.id, node.name),
                     runtime_classvar_import_fix(module, stmt.annotation),
+                    self.HELP,
                 )

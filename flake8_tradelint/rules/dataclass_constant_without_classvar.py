@@ -6,6 +6,7 @@ from typing import Iterator
 from flake8_tradelint.analysis.dataclass_model import class_model, constants_without_classvar
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.specs import classvar_fix
+from flake8_tradelint.messages import fit, fit_help
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -56,10 +57,11 @@ class DataclassConstantWithoutClassVar(Rule):
 
     @staticmethod
     def message(name: str, cls: str) -> str:
-        return (
-            f"`{name}` in dataclass `{cls}` is annotated without `ClassVar`, so it is an "
-            f"instance field and shadows any subclass's `{name}`; annotate it `ClassVar[...]`"
-        )
+        return fit("`{name}` in dataclass `{cls}` is an instance field; annotate it `ClassVar[...]`", name=name, cls=cls)
+
+    @staticmethod
+    def help(name: str) -> str:
+        return fit_help("`__init__` sets the default on every instance, so a subclass's `{name}` is never seen", name=name)
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         module = ctx.module
@@ -69,4 +71,5 @@ class DataclassConstantWithoutClassVar(Rule):
                 continue  # a plain class, or a maker whose runtime is not known: nothing claimed
             for stmt in constants_without_classvar(module, node):
                 assert isinstance(stmt.target, ast.Name)
-                yield Report(stmt, self.message(stmt.target.id, node.name), classvar_fix(model, stmt))
+                name = stmt.target.id
+                yield Report(stmt, self.message(name, node.name), classvar_fix(model, stmt), self.help(name))

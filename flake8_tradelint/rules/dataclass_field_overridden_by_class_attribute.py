@@ -13,6 +13,7 @@ from flake8_tradelint.analysis.dataclass_model import (
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.plan import FixSpec
 from flake8_tradelint.fix.specs import override_fix
+from flake8_tradelint.messages import fit, fit_help
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -65,20 +66,24 @@ class DataclassFieldOverriddenByClassAttribute(Rule):
     fix_availability = "sometimes"
 
     @staticmethod
-    def message(cls: str, name: str, base: str, where: str) -> str:
-        """``where`` locates the base's field for the reader, e.g. `` (schemas/base.py:19)``, or is empty."""
-        return (
-            f"`{name}` in `{cls}` does not override what instances see: `{name}` is a dataclass field of "
-            f"`{base}`{where}, whose `__init__` sets its default on every instance; "
-            f"make `{base}.{name}` a `ClassVar`"
+    def message(cls: str, name: str, base: str) -> str:
+        return fit(
+            "`{cls}.{name}` is shadowed on instances; make `{base}.{name}` a `ClassVar`", cls=cls, name=name, base=base
         )
+
+    @staticmethod
+    def help(base: str, where: str) -> str:
+        """``where`` locates the base's field for the reader, e.g. `` (schemas/base.py:19)``, or is empty."""
+        template = "It is a dataclass field of `{base}`" + (" {where}" if where else "") + ", set on every instance by `__init__`"
+        return fit_help(template, base=base, where=where)
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         module = ctx.module
         for node in module.index.classes:
             for stmt, name, info in overridden_fields(module, node):
-                message = self.message(node.name, name, info.owner.name, field_location(info, ctx.path))
-                yield Report(stmt, message, _fix(ctx, stmt, name, info))
+                base = info.owner.name
+                help = self.help(base, field_location(info, ctx.path))
+                yield Report(stmt, self.message(node.name, name, base), _fix(ctx, stmt, name, info), help)
 
 
 def _fix(ctx: FileContext, stmt: ast.stmt, name: str, info: FieldInfo) -> FixSpec | None:

@@ -4,6 +4,7 @@ from typing import Iterator
 
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.specs import keep_task_fix
+from flake8_tradelint.messages import fit
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -55,11 +56,9 @@ class DiscardedTask(Rule):
 
     @staticmethod
     def message(label: str) -> str:
-        return (
-            f"the task created by `{label}(...)` is discarded: the loop keeps only a weak "
-            "reference, so it can be garbage-collected mid-run and is never awaited or "
-            "cancelled; keep a reference and cancel or await it"
-        )
+        return fit("task from `{label}(...)` is discarded; keep it and await or cancel it", label=label)
+
+    HELP = "The event loop keeps only a weak reference, so the task can be garbage-collected mid-run"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for site in ctx.tasks.sites:
@@ -68,4 +67,5 @@ class DiscardedTask(Rule):
                     site.node,
                     self.message(site.label),
                     keep_task_fix(ctx, site.call) if site.fixable else None,
+                    self.HELP,
                 )

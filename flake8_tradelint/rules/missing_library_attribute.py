@@ -11,6 +11,7 @@ from flake8_tradelint.analysis.library_classes import library_members, version_o
 from flake8_tradelint.analysis.receiver_types import UNKNOWN, find_class, types_for
 from flake8_tradelint.analysis.rename_model import facts_for
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.messages import Text, fit, fit_help, short_type
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -80,12 +81,22 @@ class MissingLibraryAttribute(Rule):
             members = classes[type_name]
             if members is None or attr in members or id(node) in renamed or guarded(module, node):
                 continue
-            receiver = ast.unparse(node.value)
-            version = version_of(type_name.split(".", 1)[0])
-            installed = f" ({version}, installed)" if version else " (installed)"
-            suggestion = closest(attr, members)
-            hint = f"; did you mean `{suggestion}`?" if suggestion else ""
-            yield Report(node, f"`{receiver}.{attr}`: `{type_name}`{installed} defines no `{attr}`{hint}")
+            text = _text(ast.unparse(node.value), attr, type_name, closest(attr, members))
+            yield Report(node, text.message, help=text.help)
+
+
+def _text(receiver: str, attr: str, type_name: str, suggestion: str | None) -> Text:
+    """The class by its own name in the message; in the help, in full with the installed
+    version that was read."""
+    hint = "did you mean `{suggestion}`?" if suggestion else "check the name against its API"
+    names = {"receiver": receiver, "attr": attr, "cls": short_type(type_name), "suggestion": suggestion or ""}
+    version = version_of(type_name.split(".", 1)[0])
+    installed = "{version}, installed" if version else "installed"
+    return Text(
+        fit("`{receiver}.{attr}` is not defined on `{cls}`; " + hint, **names),
+        fit_help("`{type}` (" + installed + ") lacks it: reading it raises `AttributeError`",
+                 type=type_name, version=version or ""),
+    )
 
 
 def closest(name: str, members: frozenset[str]) -> str | None:

@@ -10,6 +10,7 @@ from flake8_tradelint.analysis.rename_model import facts_for
 from flake8_tradelint.analysis.uses import self_name
 from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.messages import Text, fit, fit_help, short_type
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -91,11 +92,17 @@ class MisspelledAttribute(Rule):
             suggestion = close_match(attr, members)
             if suggestion is None:
                 continue
-            receiver = ast.unparse(node.value)
-            yield Report(
-                node,
-                f"`{receiver}.{attr}`: `{type_name}` defines no `{attr}`; did you mean `{suggestion}`?",
-            )
+            text = _text(ast.unparse(node.value), attr, type_name, suggestion)
+            yield Report(node, text.message, help=text.help)
+
+
+def _text(receiver: str, attr: str, type_name: str, suggestion: str) -> Text:
+    """The class by its own name in the message, in full in the help."""
+    names = {"receiver": receiver, "attr": attr, "cls": short_type(type_name), "suggestion": suggestion}
+    return Text(
+        fit("`{receiver}.{attr}` is not defined on `{cls}`; did you mean `{suggestion}`?", **names),
+        fit_help("No class in `{type}`'s hierarchy has it: reading it raises `AttributeError`", type=type_name),
+    )
 
 
 def _worth_typing(attr: str, stored: set[str]) -> bool:

@@ -5,10 +5,13 @@ from typing import Iterator
 
 from flake8_tradelint.analysis.uses import declares_outer, name_loads
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.messages import fit
 from flake8_tradelint.registry import Report, Rule
 
 WAIT = {"asyncio.wait", "asyncio.tasks.wait"}
 EARLY_RETURN = {"FIRST_COMPLETED", "FIRST_EXCEPTION"}
+# Every finding's help: what happens to the tasks.
+HELP = "`asyncio.wait` cancels nothing: the unfinished tasks run on, unowned, and die pending at exit"
 
 
 class PendingTasksNeverCancelled(Rule):
@@ -68,9 +71,8 @@ class PendingTasksNeverCancelled(Rule):
                 if function is not None and _new_here(function, call) and not _kept_elsewhere(function, call):
                     yield Report(
                         assign,
-                        "the result of `asyncio.wait(...)` is thrown away: the tasks still running are not "
-                        "cancelled and run on unowned; keep `pending` and cancel it "
-                        "(`for t in pending: t.cancel()`)",
+                        "the result of `asyncio.wait(...)` is discarded; keep `pending` and cancel its tasks",
+                        help=HELP,
                     )
                 continue
             if not (isinstance(assign, ast.Assign) and len(assign.targets) == 1):
@@ -87,8 +89,8 @@ class PendingTasksNeverCancelled(Rule):
             if pending == "_" or next(name_loads(function, pending), None) is None:
                 yield Report(
                     assign,
-                    f"`{pending}` from `asyncio.wait(...)` is never used: the tasks still running are not "
-                    f"cancelled and run on unowned; cancel them (`for t in {pending}: t.cancel()`)",
+                    fit("`{pending}` from `asyncio.wait(...)` is never used; call `cancel()` on each of its tasks", pending=pending),
+                    help=HELP,
                 )
 
 

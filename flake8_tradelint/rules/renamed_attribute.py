@@ -2,27 +2,37 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from flake8_tradelint.analysis.rename_model import RenameSite
 from flake8_tradelint.config import Rename
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.plan import EditSpec, FixSpec, Safety
+from flake8_tradelint.messages import fit, fit_help
 from flake8_tradelint.registry import Report, Rule
 
 
-def origin(site: RenameSite) -> str:
-    return rename_origin(site.rename, site.on_owner)
-
-
-def rename_origin(rename: Rename, on_owner: bool = True) -> str:
-    """`` on `Owner` in web3 6.0.0 (rename pack web3-v6)``: where the rename comes from."""
-    text = f" on `{rename.owner}`" if rename.owner and on_owner else ""
+def rename_help(
+    rename: Rename, on_owner: bool = True, failure: str = "the old name raises `AttributeError`", new: bool = False
+) -> str:
+    """The help of a rename finding. A pack entry's note says what else the change needs (``get_x
+    is synchronous: drop the await (driftpy 0.7.1, rename pack driftpy-0.7)``), and is never cut.
+    Otherwise where the rename comes from (``Renamed on `Owner` in web3 6.0.0 (rename pack
+    web3-v6)``; ``new``: with the new name), and for a configured one ``failure``, what the old
+    name does at runtime."""
+    names = {"owner": rename.owner or "", "since": rename.since or "", "pack": rename.pack or "", "new": rename.new}
+    if rename.note:
+        note = rename.note.replace("{", "{{").replace("}", "}}")
+        return fit_help(note + (" ({since}, rename pack {pack})" if rename.pack else ""), **names)
+    template = "Renamed to `{new}`" if new else "Renamed"
+    if rename.owner and on_owner:
+        template += " on `{owner}`"
     if rename.pack is not None:
-        text += f" in {rename.since} (rename pack {rename.pack})"
-    return text
+        template += " in {since} (rename pack {pack})"
+    else:
+        template += " in the `renames` configuration; " + failure
+    return fit_help(template, **names)
 
 
-def note(rename: Rename) -> str:
-    return f" ({rename.note})" if rename.note else ""
+# A pack entry with a note asks for more than the new name, and the note is in the help.
+SEE_NOTE = " (see the note)"
 
 
 class RenamedAttribute(Rule):
@@ -75,18 +85,19 @@ class RenamedAttribute(Rule):
     fix_availability = "sometimes"
 
     @staticmethod
-    def attribute_message(receiver: str, rename: Rename, on_owner: bool = True) -> str:
-        return (
-            f"`{receiver}.{rename.old}`: `{rename.old}` was renamed to `{rename.new}`"
-            f"{rename_origin(rename, on_owner)}; use `{receiver}.{rename.new}`{note(rename)}"
+    def attribute_message(receiver: str, rename: Rename) -> str:
+        see = SEE_NOTE if rename.note else ""
+        return fit(
+            "`{receiver}.{old}` was renamed: use `{new}`" + see, receiver=receiver, old=rename.old, new=rename.new
         )
 
     @staticmethod
-    def string_message(rename: Rename, on_owner: bool = True) -> str:
-        return (
-            f"`\"{rename.old}\"` names an attribute renamed to `{rename.new}`{rename_origin(rename, on_owner)}; "
-            f"use `\"{rename.new}\"`"
-        )
+    def string_message(rename: Rename) -> str:
+        return fit("`\"{old}\"` names a renamed attribute: use `\"{new}\"`", old=rename.old, new=rename.new)
+
+    @staticmethod
+    def import_message(module: str, rename: Rename) -> str:
+        return fit("`{old}` from `{module}` was renamed: import `{new}`", old=rename.old, module=module, new=rename.new)
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         if not (ctx.config.renames or ctx.config.pack_renames):
@@ -99,15 +110,16 @@ class RenamedAttribute(Rule):
             if site.kind == "string":
                 yield Report(
                     site.node,
-                    self.string_message(rename, site.on_owner),
+                    self.string_message(rename),
                     FixSpec(f"Use `\"{rename.new}\"`", "unsafe", (EditSpec("rename_string", site.node, params),)),
+                    rename_help(rename, site.on_owner, "`getattr` with it raises `AttributeError`"),
                 )
             elif site.kind == "import":
                 yield Report(
                     site.node,
-                    f"`from {site.receiver} import {rename.old}`: `{rename.old}` was renamed to "
-                    f"`{rename.new}`{origin(site)}; import `{rename.new}`",
+                    self.import_message(site.receiver, rename),
                     FixSpec(f"Import `{rename.new}`", "safe", (EditSpec("rename_import", site.node, params),)),
+                    rename_help(rename, site.on_owner, "the old import raises `ImportError`"),
                 )
             else:
                 # Safe only where the receiver is proven to be the owner and the new name is all
@@ -116,9 +128,10 @@ class RenamedAttribute(Rule):
                 safety: Safety = "safe" if proven else "unsafe"
                 yield Report(
                     site.node,
-                    self.attribute_message(site.receiver, rename, site.on_owner),
+                    self.attribute_message(site.receiver, rename),
                     # A note ("drop the await") asks for more than the new name: no automatic fix.
                     None
                     if rename.note
                     else FixSpec(f"Rename to `{rename.new}`", safety, (EditSpec("rename_attribute", site.node, params),)),
+                    rename_help(rename, site.on_owner),
                 )

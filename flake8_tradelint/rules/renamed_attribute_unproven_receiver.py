@@ -4,7 +4,8 @@ from typing import Iterator
 
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.registry import Report, Rule
-from flake8_tradelint.rules.renamed_attribute import origin
+from flake8_tradelint.messages import fit, short_type
+from flake8_tradelint.rules.renamed_attribute import rename_help
 
 
 class RenamedAttributeUnprovenReceiver(Rule):
@@ -55,10 +56,15 @@ class RenamedAttributeUnprovenReceiver(Rule):
             if site.proven:
                 continue
             rename = site.rename
-            prefix = f"`\"{rename.old}\"`" if site.kind == "string" else f"`{site.receiver}.{rename.old}`"
+            thing = "`\"{old}\"`" if site.kind == "string" else "`{receiver}.{old}`"
+            owner = short_type(rename.owner) if rename.owner else "its owner"
             yield Report(
                 site.node,
-                f"{prefix}: if `{site.receiver}` is a `{rename.owner}`, `{rename.old}` was renamed to "
-                f"`{rename.new}`{origin(site)}; its type is not "
-                "proven here, so check it before renaming (no safe fix)",
+                fit(
+                    thing + " may be a renamed `{owner}` attribute; annotate its receiver",
+                    receiver=site.receiver,
+                    old=rename.old,
+                    owner=owner,
+                ),
+                help=rename_help(rename, site.on_owner, "no fix while the type is unproven", new=True),
             )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.messages import fit
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -45,9 +46,11 @@ class ResourceCreatedAtImportTime(Rule):
         for verdict in ctx.resources.verdicts:
             if verdict.problem == "import_time":
                 label = verdict.creation.label
-                yield Report(
-                    verdict.creation.call,
-                    f"`{label}(...)` is created at import time, outside any running event loop, and is "
-                    "never closed; create it in a coroutine (`async with`, or at startup and close it "
-                    "at shutdown)",
-                )
+                yield Report(verdict.creation.call, _message(label), help=HELP)
+
+
+def _message(label: str) -> str:
+    return fit("`{label}(...)` is created at import time; create it in a coroutine and close it", label=label)
+
+
+HELP = "No event loop runs yet: aiohttp binds it to whatever loop it finds, or none"

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from flake8_tradelint.engine import FileContext
+from flake8_tradelint.messages import fit
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -56,9 +57,12 @@ class ResourceHeldAcrossYield(Rule):
                 continue
             c = verdict.creation
             function = c.function.name if c.function is not None else "?"
-            yield Report(
-                c.call,
-                f"`{c.label}(...)` is held open across a `yield` in async generator `{function}()`: if the "
-                "consumer stops early it is closed only when the generator is garbage-collected; let the "
-                "caller own it, or have callers wrap the generator in `contextlib.aclosing()`",
-            )
+            yield Report(c.call, _message(c.label, function), help=HELP)
+
+
+def _message(label: str, function: str) -> str:
+    return fit("`{label}(...)` stays open across `yield` in `{function}()`; let the caller own it", label=label, function=function)
+
+
+# Why, and the other way out.
+HELP = "If the consumer stops early, it closes only at garbage collection; or wrap calls in `aclosing()`"

@@ -5,6 +5,7 @@ from typing import Iterator
 from flake8_tradelint.analysis.ownership import release_method
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.specs import shutdown_fix
+from flake8_tradelint.messages import Text, fit, fit_help
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -60,7 +61,6 @@ class ResourceOnSelfNeverClosed(Rule):
             c = verdict.creation
             assert c.cls is not None and c.function is not None
             shutdown = release_method(ctx.module, c.cls, ctx.config.shutdown_methods)
-            advice = f"close it in `{shutdown}()`" if shutdown else "add a `close()` method that closes it"
             awaited = "await " if c.spec.awaited else ""
             fix = shutdown_fix(
                 ctx.module,
@@ -71,10 +71,15 @@ class ResourceOnSelfNeverClosed(Rule):
                 f"Close `self.{c.name}` in `{{method}}()`",
                 "safe",
             )
-            what = f"`{c.label}(...)`, released by its `{c.spec.close}()`" if c.spec.first_party else f"`{c.label}(...)`"
-            yield Report(
-                c.stmt,
-                f"`self.{c.name}` ({what}) is created in `{c.function.name}()` but no method "
-                f"of `{c.cls.name}` closes it; {advice}",
-                fix,
-            )
+            text = _text(c.name, c.spec.close, shutdown, c.cls.name, c.label, c.function.name)
+            yield Report(c.stmt, text.message, fix, text.help)
+
+
+def _text(name: str, close: str, shutdown: str | None, cls: str, label: str, function: str) -> Text:
+    """``close`` releases it (a first-party type's own method); ``shutdown`` is the class's own
+    release method, where the call belongs, if it has one."""
+    where = "call its `{close}()` in `{shutdown}()`" if shutdown else "add a `close()` method that calls its `{close}()`"
+    return Text(
+        fit("`self.{name}` is never closed; " + where, name=name, close=close, shutdown=shutdown or ""),
+        fit_help("Each `{cls}` leaks the `{label}(...)` it makes in `{function}()`", cls=cls, label=label, function=function),
+    )

@@ -4,6 +4,7 @@ from typing import Iterator
 
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.specs import keep_task_fix
+from flake8_tradelint.messages import Text, fit
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -54,17 +55,24 @@ class TaskLocalNeverAwaited(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for site in ctx.tasks.sites:
-            if site.problem == "local":
+            if site.problem in TEXTS:
+                message, help = TEXTS[site.problem]
                 yield Report(
                     site.node,
-                    f"task `{site.name}` (`{site.label}(...)`) is never awaited, cancelled, stored or "
-                    "returned; it is unowned once the function returns",
+                    fit(message, name=site.name, label=site.label),
                     keep_task_fix(ctx, site.call),
+                    help,
                 )
-            elif site.problem == "container":
-                yield Report(
-                    site.node,
-                    f"task from `{site.label}(...)` is kept in local `{site.name}`, which is never awaited, "
-                    "gathered or returned: the container dies with the frame and the task is unowned",
-                    keep_task_fix(ctx, site.call),
-                )
+
+
+# Per problem: message and help.
+TEXTS = {
+    "local": Text(
+        "task `{name}` from `{label}(...)` is never awaited or kept; await or store it",
+        "Once the function returns nothing references it: it can be garbage-collected mid-run",
+    ),
+    "container": Text(
+        "tasks in local `{name}` (from `{label}(...)`) are never awaited; gather or keep them",
+        "The container dies with the frame, and the tasks can then be garbage-collected mid-run",
+    ),
+}

@@ -5,6 +5,7 @@ from typing import Iterator
 from flake8_tradelint.analysis.ownership import release_method
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.specs import asyncio_spelling, shutdown_fix
+from flake8_tradelint.messages import Text, fit, fit_help
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -66,9 +67,6 @@ class TaskOnSelfNeverAwaited(Rule):
                 continue
             assert site.cls is not None and site.function is not None
             shutdown = release_method(ctx.module, site.cls, ctx.config.shutdown_methods)
-            advice = (
-                f"cancel it in `{shutdown}()`" if shutdown else "add a shutdown method that cancels and awaits it"
-            )
             asyncio_name, import_stmt = asyncio_spelling(ctx.module)
             fix = shutdown_fix(
                 ctx.module,
@@ -84,9 +82,18 @@ class TaskOnSelfNeverAwaited(Rule):
                 also=f"{{x}} is not {asyncio_name}.current_task()",
                 follow=True,
             )
-            yield Report(
-                site.node,
-                f"`self.{site.name}` is created in `{site.function.name}()` but never cancelled or awaited "
-                f"by `{site.cls.name}`; {advice}",
-                fix,
-            )
+            text = _text(site.name, shutdown, site.cls.name, site.function.name)
+            yield Report(site.node, text.message, fix, text.help)
+
+
+def _text(name: str, shutdown: str | None, cls: str, function: str) -> Text:
+    """``shutdown``: the class's own release method, where the task belongs, if it has one."""
+    advice = "cancel it in `{shutdown}()`" if shutdown else "add a shutdown method that cancels and awaits it"
+    return Text(
+        fit("`self.{name}` is never cancelled or awaited; " + advice, name=name, shutdown=shutdown or ""),
+        fit_help(
+            "`{cls}` starts it in `{function}()`; at loop close it is destroyed while pending",
+            cls=cls,
+            function=function,
+        ),
+    )

@@ -6,6 +6,7 @@ from typing import Iterator
 from flake8_tradelint.analysis.resource_model import Creation
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.specs import async_with_fix
+from flake8_tradelint.messages import Text, fit, fit_help
 from flake8_tradelint.registry import Report, Rule
 
 
@@ -55,42 +56,52 @@ class UnclosedAsyncResource(Rule):
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for verdict in ctx.resources.verdicts:
             c = verdict.creation
-            ctor = f"{c.label}(...)"
-            # A first-party resource type is released by its own method, not necessarily as a
-            # context manager.
-            cure = (
-                f"call `{'await ' if c.spec.awaited else ''}{c.name}.{c.spec.close}()` in a `finally`"
-                if c.spec.first_party
-                else f"use `async with {ctor} as {c.name}:`"
-            )
-            if verdict.problem == "never_closed":
-                message = f"`{c.name}` (`{ctor}`) is never closed; {cure}"
-            elif verdict.problem == "not_in_finally":
-                message = (
-                    f"`{c.name}` (`{ctor}`) is closed, but not in `finally`: it leaks when an "
-                    f"exception or cancellation comes first; {cure}"
-                )
-            elif verdict.problem == "inline":
-                message = (
-                    f"`{ctor}` is created inline and nothing can close it; "
-                    f"use `async with {ctor} as session:`"
-                )
-            elif verdict.problem == "replaced":
-                message = (
-                    f"`{c.name}` (`{ctor}`) is replaced by a new value before it is used or closed: "
-                    f"the first one is never closed; close it before reassigning `{c.name}`"
-                )
-            elif verdict.problem == "handed":
-                message = (
-                    f"`{ctor}` is handed to `{c.name}(...)`, which never closes it: the caller still owns "
-                    f"it; keep it and call `{c.spec.close}()` on it, or close it in `{c.name}`"
-                )
-            else:
+            text = _text(verdict.problem, c)
+            if text is None:
                 continue
             fix = None
             if verdict.problem in ("never_closed", "not_in_finally") and c.function is not None and not c.spec.first_party and _single_name(c):
                 fix = async_with_fix(ctx.module, c.function, c.stmt, c.name, c.label)
-            yield Report(c.stmt, message, fix)
+            yield Report(c.stmt, text.message, fix, text.help)
+
+
+# Per problem: the message (what to do in ``{cure}``) and the help (why it leaks).
+TEXTS = {
+    "never_closed": Text(
+        "`{name}` (`{label}(...)`) is never closed; {cure}",
+        "An unclosed `{label}` leaks its connections and sockets",
+    ),
+    "not_in_finally": Text(
+        "`{name}` (`{label}(...)`) is closed outside `finally`; {cure}",
+        "An exception or cancellation before the close skips it, and it leaks",
+    ),
+    "inline": Text(
+        "`{label}(...)` is created inline, so nothing closes it; open it with `async with`",
+        "Its connections and sockets leak until the process exits",
+    ),
+    "replaced": Text(
+        "`{name}` (`{label}(...)`) is reassigned before it is closed; close it first",
+        "Nothing can close the first one any more, and its connections leak",
+    ),
+    "handed": Text(
+        "`{label}(...)` given to `{name}(...)` is never closed; call its `{close}()` when done",
+        "No method of `{name}` closes it, so the caller still owns it",
+    ),
+}
+
+
+def _text(problem: str, c: Creation) -> Text | None:
+    template = TEXTS.get(problem)
+    if template is None:
+        return None
+    # A first-party resource type is released by its own method, not necessarily as a
+    # context manager.
+    cure = "open it with `async with`"
+    if c.spec.first_party:
+        cure = f"call `{'await ' if c.spec.awaited else ''}{{name}}.{{close}}()` in a `finally`"
+    names = {"name": c.name, "label": c.label, "close": c.spec.close}
+    message = fit(template.message.replace("{cure}", cure), **names)
+    return Text(message, fit_help(template.help, **names))
 
 
 def _single_name(c: Creation) -> bool:

@@ -76,7 +76,7 @@ def _without_fix(finding: Finding) -> Finding:
         return finding
     return Finding(
         finding.path, finding.line, finding.column, finding.code, finding.message,
-        finding.end_line, finding.end_column, None,
+        finding.end_line, finding.end_column, None, finding.help,
     )
 
 

@@ -137,7 +137,8 @@ class TradelintServer(LanguageServer):
             description = lsp.CodeDescription(href=f"{self.docs_url}#{_anchor(doc)}")
         return lsp.Diagnostic(
             range=self.to_range(lines, finding.line, finding.column, finding.end_line, finding.end_column),
-            message=finding.message,
+            # The help on a second line: editors show the first in place, both on hover.
+            message=finding.message if finding.help is None else f"{finding.message}\n{finding.help}",
             severity=lsp.DiagnosticSeverity.Error if finding.code in ERROR_CODES else lsp.DiagnosticSeverity.Warning,
             code=finding.code,
             code_description=description,
