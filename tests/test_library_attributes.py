@@ -168,6 +168,6 @@ class Reader:
 
 def test_receivers_typed_as_maintainers_typed_them(site: Path, tmp_path: Path) -> None:
     assert findings(tmp_path, MAINTAINERS) == [
-        "25:16 `self.client.spot_market`: `fakelib.Client` (installed) defines no `spot_market`; did you mean `spot_markets`?",
-        "25:41 `connect('u').time_out`: `fakelib.Client` (installed) defines no `time_out`; did you mean `timeout`?",
+        "25:16 `self.client.spot_market` is not defined on `Client`; did you mean `spot_markets`?",
+        "25:41 `connect('u').time_out` is not defined on `Client`; did you mean `timeout`?",
     ]
