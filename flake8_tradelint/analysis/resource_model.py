@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal, cast
 
 from flake8_tradelint.analysis.dataclass_model import resolve_class
+from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
 from flake8_tradelint.analysis.ownership import OwnershipModel, is_release_name, ownership_model
 from flake8_tradelint.analysis.uses import (
     TRY_NODES,
@@ -20,6 +21,7 @@ from flake8_tradelint.analysis.uses import (
     name_loads,
     resolve_aliases,
     self_attribute_loads,
+    self_name,
 )
 from flake8_tradelint.context import ModuleInfo
 
@@ -59,7 +61,7 @@ EXCHANGE_MODULES = ("ccxt.async_support", "ccxt.pro")
 CLOSE_METHODS = {"close", "aclose", "__aexit__"}
 OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing"}
 
-Kind = Literal["local", "inline", "self", "import_time", "handed", "generator"]
+Kind = Literal["local", "inline", "self", "self_elements", "import_time", "handed", "generator"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,11 @@ Problem = Literal[
     "import_time",
     "handed",
     "replaced",
+    "replaced_after_use",
+    "early_exit",
+    "self_replaced",
+    "global_never_closed",
+    "elements_never_closed",
     "generator",
 ]
 
@@ -185,6 +192,20 @@ class ResourceAnalysis:
             if _is_async_generator(function) and _yields_inside(module, parent):
                 return Creation(call, spec, label, "generator", call, function=function)
             return None
+        collection = added_to(module, expr)
+        if collection is not None:
+            # ``self._sessions[key] = ClientSession()``: the class owns every element.
+            receiver = self_name(function)
+            owner = module.parent(function)
+            if (
+                isinstance(collection, ast.Attribute)
+                and isinstance(collection.value, ast.Name)
+                and collection.value.id == receiver
+                and isinstance(owner, ast.ClassDef)
+            ):
+                statement = next(a for a in module.ancestors(call) if isinstance(a, ast.stmt))
+                return Creation(call, spec, label, "self_elements", statement, collection.attr, function, owner)
+            return None
         handed = _handed_to(module, expr)
         if handed is not None:
             if self.model.keeps_and_releases(module, handed, expr) is False:
@@ -209,9 +230,16 @@ class ResourceAnalysis:
     def verdicts(self) -> list[Verdict]:
         found = []
         reported: set[tuple[ast.ClassDef, str]] = set()
+        reported_globals: set[tuple[str, str]] = set()
         for creation in sorted(self.creations, key=lambda c: (c.call.lineno, c.call.col_offset)):
             problem = self._judge(creation)
-            if problem == "self_never_closed":
+            if problem is None and creation.kind == "self" and self._replaces_unclosed(creation):
+                problem = "self_replaced"
+            if problem == "global_never_closed":
+                if ("<module>", creation.name) in reported_globals:
+                    continue
+                reported_globals.add(("<module>", creation.name))
+            if problem in ("self_never_closed", "self_replaced", "elements_never_closed"):
                 # One finding per owned thing: the attribute, at its first acquisition, however
                 # many methods (re)create it.
                 assert creation.cls is not None
@@ -221,6 +249,35 @@ class ResourceAnalysis:
             if problem is not None:
                 found.append(Verdict(creation, problem))
         return found
+
+    def _replaces_unclosed(self, c: Creation) -> bool:
+        """``self.x = X()`` in a method that neither looks at the old ``self.x`` nor calls another
+        method first, where ``__init__`` also creates it (``reconnect()``): the old value is
+        dropped unclosed."""
+        assert c.cls is not None and c.function is not None
+        if c.function.name == "__init__":
+            return False
+        others = [
+            o for o in self.creations
+            if o.kind == "self" and o.cls is c.cls and o.name == c.name and o.function is not c.function
+        ]
+        if not any(o.function is not None and o.function.name == "__init__" for o in others):
+            # Only ``__init__`` proves an old value exists when the method runs: ``connect()``
+            # and ``reconnect()``, or test methods that each make one, may never both run.
+            return False
+        if _in_loop_between(self.module, c.stmt, c.function):
+            return False
+        receiver = c.function.args.args[0].arg if c.function.args.args else "self"
+        line: int = getattr(c.stmt, "lineno", 0)
+        for node in ast.walk(c.function):
+            if getattr(node, "lineno", line) >= line:
+                continue
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
+                if node.attr == c.name or isinstance(self.module.parent(node), ast.Call):
+                    return False  # checks or closes the old one, or calls a method that may
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr"):
+                return False
+        return True
 
     def _judge(self, c: Creation) -> Problem | None:
         if c.kind == "import_time":
@@ -232,15 +289,26 @@ class ResourceAnalysis:
             return self._judge_local(c)
         if c.kind == "self":
             return None if self._class_closes(c) else "self_never_closed"
+        if c.kind == "self_elements":
+            assert c.cls is not None
+            if declared_by_a_base(self.module, c.cls, c.name) or not made_in_family(
+                class_and_bases(self.module, c.cls), c.name
+            ):
+                return None
+            for module, cls in class_and_bases(self.module, c.cls):
+                if any(ends_elements(module, node) for node in self_attribute_loads(cls, c.name)):
+                    return None
+            return "elements_never_closed"
         return None
 
-    def _judge_local(self, c: Creation) -> Literal["never_closed", "not_in_finally", "replaced"] | None:
+    def _judge_local(self, c: Creation) -> Problem | None:
         assert c.function is not None
         if declares_outer(c.function, c.name):
-            return None
+            return self._judge_global(c) if _declares_global(c.function, c.name) else None
         if _replaced_before_use(self.module, c.function, c.stmt, c.name):
             return "replaced"
         closes: list[str | None] = []
+        close_nodes: list[ast.AST] = []
         used = not c.spec.lazy
         # Under ``@contextmanager``, an exception in the ``with`` body is raised at the ``yield``:
         # yielding hands the value out only for the block, and the close must be in ``finally``.
@@ -256,8 +324,15 @@ class ResourceAnalysis:
                 if use.kind == "attribute":
                     return None  # ``push_async_callback(s.close)`` and friends
                 closes.append(in_cleanup_block(self.module, node, c.function))
+                close_nodes.append(node)
             elif self._takes_care(self.module, use, c.spec):
                 return None
+        if closes and _replaced_unclosed(self.module, c.function, c.stmt, c.name, close_nodes):
+            # ``s = X(); await s.get(); s = X()``: the first value is lost, whatever closes the
+            # second one.
+            return "replaced_after_use"
+        if "finally" in closes and _exits_before_try(self.module, c.function, c.stmt, c.name, close_nodes):
+            return "early_exit"
         if "finally" in closes or ("except" in closes and None in closes):
             return None
         if closes:
@@ -267,6 +342,26 @@ class ResourceAnalysis:
             return None if c.spec.first_party else "not_in_finally"
         # ccxt's ``describe()`` builds an exchange just to read its metadata: no session is opened.
         return "never_closed" if used else None
+
+    def _judge_global(self, c: Creation) -> Problem | None:
+        """``global SESSION; SESSION = ClientSession()``: the module owns it, and some code of the
+        module must close it (a getter that returns it lends it, as a class's does)."""
+        memo = self.module.project.class_memo
+        key = ("global-closed", self.module.tree)
+        known = cast("dict[str, bool]", memo.setdefault(key, {}))
+        if c.name not in known:
+            known[c.name] = any(
+                self.closes(use, c.spec) or self._takes_care(self.module, use, c.spec, owner_is_class=True)
+                for use in resolve_aliases(
+                    self.module,
+                    [
+                        classify(self.module, node)
+                        for node in ast.walk(self.module.tree)
+                        if isinstance(node, ast.Name) and node.id == c.name and isinstance(node.ctx, ast.Load)
+                    ],
+                )
+            )
+        return None if known[c.name] else "global_never_closed"
 
     def _takes_care(
         self, module: ModuleInfo, use: Use, spec: ResourceSpec, *, owner_is_class: bool = False
@@ -379,6 +474,52 @@ def _replaced_before_use(module: ModuleInfo, function: ast.AST, stmt: ast.AST, n
     if _in_loop_between(module, stmt, function):
         return False
     return not any(line < load.lineno <= first.lineno for load in name_loads(function, name))
+
+
+def _declares_global(function: ast.AST, name: str) -> bool:
+    return any(isinstance(node, ast.Global) and name in node.names for node in ast.walk(function))
+
+
+def _replaced_unclosed(
+    module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, closes: list[ast.AST]
+) -> bool:
+    """``s = X()``, used, then ``s = ...`` again on the same path with no close of ``s`` between:
+    the first value can no longer be closed."""
+    line = getattr(stmt, "end_lineno", None) or 0
+    later = [s for s in _stores(function, name) if s is not stmt and s.lineno > line and _sequential(module, stmt, s)]
+    if not later or _in_loop_between(module, stmt, function):
+        return False
+    first = min(later, key=lambda s: s.lineno)
+    return not any(line < getattr(node, "lineno", 0) <= first.lineno for node in closes)
+
+
+def _exits_before_try(
+    module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, closes: list[ast.AST]
+) -> ast.stmt | None:
+    """A ``return`` or ``raise`` between ``s = X()`` and the ``try`` whose ``finally`` closes it,
+    on the same path: that exit leaks ``s``. A ``return s`` hands it on and is not one."""
+    line = getattr(stmt, "end_lineno", None) or 0
+    starts = []
+    for node in closes:
+        child: ast.AST = node
+        for ancestor in module.ancestors(node):
+            if isinstance(ancestor, TRY_NODES) and child in getattr(ancestor, "finalbody", ()):
+                starts.append(getattr(ancestor, "lineno", 0))
+                break
+            child = ancestor
+    if not starts:
+        return None
+    start = min(starts)
+    for node in _own_walk(function):
+        if not isinstance(node, (ast.Return, ast.Raise)) or not line < node.lineno < start:
+            continue
+        if isinstance(node, ast.Return) and node.value is not None and any(
+            isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.value)
+        ):
+            continue
+        if _sequential(module, stmt, node):
+            return node
+    return None
 
 
 def _in_loop_between(module: ModuleInfo, stmt: ast.AST, function: ast.AST) -> bool:

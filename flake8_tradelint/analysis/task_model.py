@@ -8,6 +8,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal, cast
 
 from flake8_tradelint.analysis.dataclass_model import resolve_definition
+from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
+from flake8_tradelint.analysis.ownership import is_release_name
 from flake8_tradelint.analysis.resource_model import class_and_bases, declared_by_a_base
 from flake8_tradelint.analysis.uses import (
     Use,
@@ -48,7 +50,7 @@ CONTAINER_BOOKKEEPING = CONTAINER_ADDERS | {"discard", "remove", "clear"}
 WEAK_CONTAINERS = {"weakref.WeakSet", "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary"}
 HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 
-Problem = Literal["discarded", "local", "container", "self"]
+Problem = Literal["discarded", "local", "container", "self", "self_elements", "global_container"]
 
 
 @dataclass(frozen=True)
@@ -347,7 +349,7 @@ class TaskAnalysis:
             elif isinstance(call.func, ast.Attribute) and call.func.attr in HANDLE_APIS:
                 site = self._callback_site(call)
             if site is not None:
-                if site.problem == "self":
+                if site.problem in ("self", "self_elements"):
                     # One finding per owned thing: the attribute, at its first creation.
                     assert site.cls is not None
                     if (site.cls, site.name) in owned:
@@ -416,12 +418,23 @@ class TaskAnalysis:
         function = module.enclosing_function(call)
         if function is None or module.enclosing_scope(call) is not function:
             return None
+        collection = added_to(module, expr)
+        if collection is not None:
+            owned = self._owned_collection(function, collection)
+            if owned is not None:
+                problem, name, cls = owned
+                stmt = next(a for a in module.ancestors(call) if isinstance(a, ast.stmt))
+                return TaskSite(call, problem, label, stmt, name, function, cls)
         binding = assigned_to(module, expr, function)
         if binding is not None:
             if binding.kind == "local" and binding.name == "_":
                 return TaskSite(call, "discarded", label, binding.stmt)
             if binding.kind == "local" and self._local_dangles(function, binding.name):
                 return TaskSite(call, "local", label, binding.stmt, binding.name, function)
+            if binding.cls is not None and _runs_own_teardown(call, function):
+                # ``self.cleanup_task = ensure_future(self.cleanup())`` (Tribler): the task *is*
+                # the teardown; it ends by finishing, and cancelling it there would undo it.
+                return None
             if binding.cls is not None and not self._self_attribute_handled(binding.cls, binding.name):
                 return TaskSite(call, "self", label, binding.stmt, binding.name, function, binding.cls)
             return None
@@ -429,6 +442,44 @@ class TaskAnalysis:
             container = _local_container_added_to(parent)
             if container is not None and self._local_container_dangles(function, container):
                 return TaskSite(call, "container", label, parent, container, function)
+        return None
+
+    def _owned_collection(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, collection: ast.expr
+    ) -> tuple[Problem, str, ast.ClassDef | None] | None:
+        """A task added to ``self._tasks`` or to a module-level ``_TASKS`` that no code of the
+        class (or module) ever reaches to cancel, await or hand on: (problem, name, class)."""
+        module = self.module
+        if isinstance(collection, ast.Attribute) and isinstance(collection.value, ast.Name):
+            owner = module.parent(function)
+            if collection.value.id != self_name(function) or not isinstance(owner, ast.ClassDef):
+                return None
+            if declared_by_a_base(module, owner, collection.attr):
+                return None
+            if not made_in_family(self._class_family(owner), collection.attr):
+                return None  # made by a base we cannot read, whose teardown may end them
+            for owner_module, cls in self._class_family(owner):
+                if any(ends_elements(owner_module, node) for node in self_attribute_loads(cls, collection.attr)):
+                    return None
+            return "self_elements", collection.attr, owner
+        if isinstance(collection, ast.Name):
+            name = collection.id
+            if not any(
+                isinstance(stmt, (ast.Assign, ast.AnnAssign)) and _binds(stmt, name) and _is_empty_container(stmt.value)
+                for stmt in module.tree.body
+            ):
+                return None  # not a module-level list, set or dict made here
+            if any(isinstance(node, ast.arg) and node.arg == name for node in ast.walk(function)):
+                return None
+            if any(_binds(node, name) for node in _own_nodes(function)):
+                return None  # a local of the same name
+            loads = [
+                node for node in ast.walk(module.tree)
+                if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+            ]
+            if any(ends_elements(module, node) for node in loads):
+                return None
+            return "global_container", name, None
         return None
 
     def _local_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
@@ -490,6 +541,20 @@ class TaskAnalysis:
             if other is not cls and any(node is cls for _, node in class_and_bases(self.module, other)):
                 family.append((self.module, other))
         return family
+
+
+def _runs_own_teardown(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``create_task(self.close())``, ``ensure_future(self.cleanup())``: the coroutine is a
+    release method of the same object."""
+    coroutine = call.args[0] if call.args else None
+    if not (isinstance(coroutine, ast.Call) and isinstance(coroutine.func, ast.Attribute)):
+        return False
+    receiver = coroutine.func.value
+    return (
+        isinstance(receiver, ast.Name)
+        and receiver.id == self_name(function)
+        and is_release_name(coroutine.func.attr)
+    )
 
 
 def _methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, tuple[ModuleInfo, ast.stmt]]:

@@ -13,7 +13,11 @@ class ResourceOnSelfNeverClosed(Rule):
     Flags an async resource stored on `self` when no method of the class (or of its first-party
     base classes) ever closes it, once per attribute, at its first creation. A first-party class
     that acquires a resource and releases it in its own method is a resource too: a service that
-    creates a provider whose `close()` closes its session must call `provider.close()`.
+    creates a provider whose `close()` closes its session must call `provider.close()`; a teardown
+    named its own way (`finish()`, called by the owner's `shutdown()`) is found as the method that
+    releases what the class acquires. Also flagged: a resource re-created in another method
+    (`reconnect()`) without closing the old one, and resources kept as elements of a collection
+    on `self` (`self._sessions[key] = ClientSession()`) that no method reaches to close.
 
     ## Why is this bad?
     The object outlives the call that made the session, so only the class can close it. If its
@@ -55,10 +59,26 @@ class ResourceOnSelfNeverClosed(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for verdict in ctx.resources.verdicts:
-            if verdict.problem != "self_never_closed":
+            if verdict.problem not in ("self_never_closed", "self_replaced", "elements_never_closed"):
                 continue
             c = verdict.creation
             assert c.cls is not None and c.function is not None
+            if verdict.problem == "self_replaced":
+                yield Report(
+                    c.stmt,
+                    f"`self.{c.name}` (`{c.label}(...)`) is replaced in `{c.function.name}()` without closing the "
+                    f"old one, which leaks; close it (`{c.spec.close}()`) before creating the new one",
+                )
+                continue
+            if verdict.problem == "elements_never_closed":
+                shutdown = release_method(ctx.module, c.cls, ctx.config.shutdown_methods)
+                where = f"in `{shutdown}()`" if shutdown else "in a `close()` method"
+                yield Report(
+                    c.stmt,
+                    f"`{c.label}(...)` objects kept in `self.{c.name}` (added in `{c.function.name}()`) are never "
+                    f"closed by `{c.cls.name}`; close each one {where}",
+                )
+                continue
             shutdown = release_method(ctx.module, c.cls, ctx.config.shutdown_methods)
             advice = f"close it in `{shutdown}()`" if shutdown else "add a `close()` method that closes it"
             awaited = "await " if c.spec.awaited else ""

@@ -15,7 +15,9 @@ class UnclosedAsyncResource(Rule):
     a `redis.asyncio` client, an `asyncpg` pool, or one configured in `resources`) created in a
     function and not reliably closed: never closed, closed only outside `finally`, or created
     inline where nothing can close it; replaced by a new one before it is used or closed; handed
-    to a first-party class that never closes it. First-party classes that acquire a resource and release it in their own method
+    to a first-party class that never closes it; replaced by a new value without being closed;
+    closed in `finally` but left behind by a `return` or `raise` before the `try`; a module global
+    (`global SESSION; SESSION = ClientSession()`) that no code of the module closes. First-party classes that acquire a resource and release it in their own method
     (`close()`, `stop_monitoring()`...) are resources too.
 
     ## Why is this bad?
@@ -79,6 +81,22 @@ class UnclosedAsyncResource(Rule):
                 message = (
                     f"`{c.name}` (`{ctor}`) is replaced by a new value before it is used or closed: "
                     f"the first one is never closed; close it before reassigning `{c.name}`"
+                )
+            elif verdict.problem == "replaced_after_use":
+                message = (
+                    f"`{c.name}` (`{ctor}`) is replaced by a new value before it is closed: "
+                    f"the first one is never closed; close it before reassigning `{c.name}`"
+                )
+            elif verdict.problem == "early_exit":
+                message = (
+                    f"`{c.name}` (`{ctor}`) is closed in `finally`, but a `return` or `raise` comes "
+                    f"before the `try`: it leaks on that path; create it just before the `try`"
+                    + ("" if c.spec.first_party else f", or use `async with {ctor} as {c.name}:`")
+                )
+            elif verdict.problem == "global_never_closed":
+                message = (
+                    f"module global `{c.name}` (`{ctor}`) is never closed anywhere in the module; "
+                    f"close it at shutdown (`{'await ' if c.spec.awaited else ''}{c.name}.{c.spec.close}()`)"
                 )
             elif verdict.problem == "handed":
                 message = (
