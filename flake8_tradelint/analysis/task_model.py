@@ -50,7 +50,7 @@ CONTAINER_BOOKKEEPING = CONTAINER_ADDERS | {"discard", "remove", "clear"}
 WEAK_CONTAINERS = {"weakref.WeakSet", "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary"}
 HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 
-Problem = Literal["discarded", "local", "container", "self", "self_elements", "global_container"]
+Problem = Literal["discarded", "local", "container", "self", "self_elements", "global_container", "global"]
 
 
 @dataclass(frozen=True)
@@ -366,6 +366,8 @@ class TaskAnalysis:
         if len(holder.args) <= position:
             return None
         ref = holder.args[position]
+        if isinstance(ref, ast.Call) and self.module.imports.qualify(ref.func) == "functools.partial" and ref.args:
+            ref = ref.args[0]  # ``call_soon_threadsafe(partial(asyncio.create_task, coro))``
         creates = False
         if isinstance(ref, ast.Attribute) and ref.attr == "create_task" and _is_loop(self.module, ref.value):
             creates = True
@@ -399,6 +401,19 @@ class TaskAnalysis:
                 return TaskSite(call, "discarded", label, call)
         if isinstance(parent, (ast.List, ast.Set, ast.Tuple)) and isinstance(module.parent(parent), ast.Expr):
             return TaskSite(call, "discarded", label, call)
+        if (isinstance(parent, (ast.ListComp, ast.SetComp)) and parent.elt is expr) or isinstance(
+            parent, (ast.List, ast.Set, ast.Tuple)
+        ):
+            # ``tasks = [create_task(f(x)) for x in xs]`` and ``tasks`` never used again.
+            function = module.enclosing_function(call)
+            if isinstance(parent, (ast.ListComp, ast.SetComp)):
+                scope_ok = function is not None and module.enclosing_scope(parent) is function
+            else:
+                scope_ok = function is not None and module.enclosing_scope(call) is function
+            held = assigned_to(module, parent, function) if function is not None and scope_ok else None
+            if function is not None and held is not None and held.kind == "local" and self._local_dangles(function, held.name):
+                return TaskSite(call, "container", label, call, held.name, function)
+            return None
         if isinstance(parent, ast.Attribute) and parent.attr in ("add_done_callback", "set_name"):
             chained = module.parent(parent)
             if isinstance(chained, ast.Call) and isinstance(module.parent(chained), ast.Expr):
@@ -429,6 +444,10 @@ class TaskAnalysis:
         if binding is not None:
             if binding.kind == "local" and binding.name == "_":
                 return TaskSite(call, "discarded", label, binding.stmt)
+            if binding.kind == "local" and _declares_global(function, binding.name):
+                if self._global_dangles(binding.name):
+                    return TaskSite(call, "global", label, binding.stmt, binding.name, function)
+                return None
             if binding.kind == "local" and self._local_dangles(function, binding.name):
                 return TaskSite(call, "local", label, binding.stmt, binding.name, function)
             if binding.cls is not None and _runs_own_teardown(call, function):
@@ -481,6 +500,16 @@ class TaskAnalysis:
                 return None
             return "global_container", name, None
         return None
+
+    def _global_dangles(self, name: str) -> bool:
+        """``global _task; _task = create_task(...)``: no code of the module awaits, cancels or
+        hands on the module's task."""
+        for node in ast.walk(self.module.tree):
+            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+                use = classify(self.module, node)
+                if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS):
+                    return False
+        return True
 
     def _local_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
         if declares_outer(function, name):
@@ -541,6 +570,10 @@ class TaskAnalysis:
             if other is not cls and any(node is cls for _, node in class_and_bases(self.module, other)):
                 family.append((self.module, other))
         return family
+
+
+def _declares_global(function: ast.AST, name: str) -> bool:
+    return any(isinstance(node, ast.Global) and name in node.names for node in ast.walk(function))
 
 
 def _runs_own_teardown(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -61,6 +61,12 @@ class TaskLocalNeverAwaited(Rule):
                     "returned; it is unowned once the function returns",
                     keep_task_fix(ctx, site.call),
                 )
+            elif site.problem == "global":
+                yield Report(
+                    site.node,
+                    f"task `{site.name}` (`{site.label}(...)`) is a module global that no code of the module "
+                    "awaits, cancels or hands on: the task is never ended",
+                )
             elif site.problem == "global_container":
                 yield Report(
                     site.node,
