@@ -43,13 +43,15 @@ _RELEASE_WORD = re.compile(
     r"|^\w+_(a?close|shutdown|disconnect|cleanup|teardown)$"
 )
 DUNDER_RELEASE = ("__aexit__", "__exit__", "__del__")
+# unittest's teardown hooks, spelled in camelCase.
+TEST_TEARDOWNS = ("tearDown", "asyncTearDown")
 _BARE_WORD = re.compile(r"^(a?close|stop|shutdown|disconnect|cleanup|teardown|terminate)$")
 
 
 def is_release_name(name: str) -> bool:
     if name in DUNDER_RELEASE:
         return name != "__del__"
-    return bool(_RELEASE_WORD.match(name.lstrip("_")))
+    return name in TEST_TEARDOWNS or bool(_RELEASE_WORD.match(name.lstrip("_")))
 
 
 # Constructors that are never resources: exceptions, warnings, the commonest value types.
@@ -398,8 +400,8 @@ def own_teardown(family: list[tuple[ModuleInfo, ClassFacts]], helper: str) -> Me
     ``shutdown()``): the public method that releases what the class acquired, needs no argument
     and acquires nothing again (``reconnect()`` closes and re-opens: not a teardown)."""
     method = _methods(family).get(helper)
-    if method is None or method.name.startswith("_") or method.required or method.name in DUNDER_RELEASE:
-        return None
+    if method is None or method.name.startswith(("_", "test")) or method.required or method.name in DUNDER_RELEASE:
+        return None  # a test method that stops what it made is no teardown
     if any(a.method == method.name for _, f in family for a in f.acquisitions):
         return None
     return method

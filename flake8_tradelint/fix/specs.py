@@ -475,18 +475,27 @@ def _class_path(module: ModuleInfo, cls: ast.ClassDef) -> str:
     return ".".join(reversed(names))
 
 
-def _async_shutdown(module: ModuleInfo, cls: ast.ClassDef, names: tuple[str, ...]) -> ast.AsyncFunctionDef | None:
-    """The class's release method (:func:`ownership.release_method`, the one the messages name),
-    when the class itself defines it as ``async def``: the fix adds an ``await`` there. An
-    inherited or sync release method gets no fix."""
+def _async_shutdown(
+    module: ModuleInfo, cls: ast.ClassDef, names: tuple[str, ...], own: bool = True
+) -> ast.AsyncFunctionDef | None:
+    """The class's release method (:func:`ownership.release_method`, the one the TRD202/TRD303
+    messages name), when the class itself defines it as ``async def``: the fix adds an ``await``
+    there. An inherited or sync release method gets no fix. ``own=False``: only a configured
+    shutdown name (the task keeper of TRD301/TRD302, whose messages name no method: a class's
+    ``stop_live_update()`` is no place to end every task it starts)."""
+    methods = {s.name: s for s in cls.body if isinstance(s, ast.AsyncFunctionDef)}
+    if not own:
+        return next((methods[n] for n in names if n in methods), None)
     name = release_method(module, cls, names)
-    return next((s for s in cls.body if isinstance(s, ast.AsyncFunctionDef) and s.name == name), None)
+    return methods.get(name) if name is not None else None
 
 
-def ending_method(module: ModuleInfo, cls: ast.ClassDef, names: tuple[str, ...]) -> ast.AsyncFunctionDef | None:
+def ending_method(
+    module: ModuleInfo, cls: ast.ClassDef, names: tuple[str, ...], own: bool = True
+) -> ast.AsyncFunctionDef | None:
     """The async shutdown-like method where the class's work ends: ``__aexit__`` that awaits
     ``self.close()`` leads to ``close()``, which callers also use without ``async with``."""
-    method = _async_shutdown(module, cls, names)
+    method = _async_shutdown(module, cls, names, own)
     methods = {s.name: s for s in cls.body if isinstance(s, ast.AsyncFunctionDef)}
     seen: set[str] = set()
     while method is not None and method.name not in seen:
@@ -936,7 +945,7 @@ def _instance_keeper_fix(module: ModuleInfo, call: ast.Call, shutdown_names: tup
         and all(a.arg != receiver for a in ast.walk(scope.args) if isinstance(a, ast.arg))
     ):
         return None
-    method = ending_method(module, cls, shutdown_names)
+    method = ending_method(module, cls, shutdown_names, own=False)
     path = _class_path(module, cls)
     if method is None or method is function or not path or _fixed_layout(cls):
         return None
