@@ -55,6 +55,16 @@ BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
     "redis.asyncio.Redis.from_url": ResourceSpec("aclose", lazy=True),
     "redis.asyncio.client.Redis.from_url": ResourceSpec("aclose", lazy=True),
     "asyncpg.create_pool": ResourceSpec("close"),
+    # Connections that hold a socket (or, for aiosqlite, a thread that keeps the process alive)
+    # from the moment they are awaited.
+    "asyncpg.connect": ResourceSpec("close"),
+    "aiosqlite.connect": ResourceSpec("close"),
+    "websockets.connect": ResourceSpec("close"),
+    "websockets.client.connect": ResourceSpec("close"),
+    "websockets.asyncio.client.connect": ResourceSpec("close"),
+    "aio_pika.connect": ResourceSpec("close"),
+    "aio_pika.connect_robust": ResourceSpec("close"),
+    "nats.connect": ResourceSpec("close"),
 }
 # ``ccxt.async_support.binance()``: any exchange class directly under these modules.
 EXCHANGE_MODULES = ("ccxt.async_support", "ccxt.pro")
@@ -385,7 +395,12 @@ class ResourceAnalysis:
         if use.kind == "return":
             # A lazy getter returns ``self._session`` but the class keeps owning it.
             return not owner_is_class
-        return use.kind in ("with", "alias", "container")
+        if use.kind == "container":
+            # ``async for message in ws`` reads from it; ``[session]`` or ``{"s": session}`` may
+            # hand it on.
+            parent = module.parent(use.node)
+            return not (isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is use.node)
+        return use.kind in ("with", "alias")
 
     def _class_closes(self, c: Creation) -> bool:
         assert c.cls is not None
