@@ -56,15 +56,13 @@ BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
     "redis.asyncio.client.Redis.from_url": ResourceSpec("aclose", lazy=True),
     "asyncpg.create_pool": ResourceSpec("close"),
     # Connections that hold a socket (or, for aiosqlite, a thread that keeps the process alive)
-    # from the moment they are awaited.
-    "asyncpg.connect": ResourceSpec("close"),
+    # from the moment they are awaited. Only those whose call is itself an async context manager
+    # (``async with websockets.connect(url) as ws``), so that TRD201's cure and fix are right:
+    # ``asyncpg.connect()``, ``aio_pika.connect()`` and ``nats.connect()`` are plain coroutines.
     "aiosqlite.connect": ResourceSpec("close"),
     "websockets.connect": ResourceSpec("close"),
     "websockets.client.connect": ResourceSpec("close"),
     "websockets.asyncio.client.connect": ResourceSpec("close"),
-    "aio_pika.connect": ResourceSpec("close"),
-    "aio_pika.connect_robust": ResourceSpec("close"),
-    "nats.connect": ResourceSpec("close"),
 }
 # ``ccxt.async_support.binance()``: any exchange class directly under these modules.
 EXCHANGE_MODULES = ("ccxt.async_support", "ccxt.pro")
