@@ -340,7 +340,7 @@ class TaskAnalysis:
     @cached_property
     def sites(self) -> list[TaskSite]:
         found: list[TaskSite] = []
-        owned: set[tuple[ast.ClassDef, str]] = set()
+        owned: set[tuple[ast.AST, str]] = set()
         for call in sorted(self.module.index.calls, key=lambda c: (c.lineno, c.col_offset)):
             label = self.creator_label(call)
             site = None
@@ -355,6 +355,11 @@ class TaskAnalysis:
                     if (site.cls, site.name) in owned:
                         continue
                     owned.add((site.cls, site.name))
+                if site.problem in ("global", "global_container"):
+                    # The module's own task or registry, however many functions fill it.
+                    if (self.module.tree, site.name) in owned:
+                        continue
+                    owned.add((self.module.tree, site.name))
                 found.append(site)
         return found
 
