@@ -55,11 +55,12 @@ BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
     "redis.asyncio.Redis.from_url": ResourceSpec("aclose", lazy=True),
     "redis.asyncio.client.Redis.from_url": ResourceSpec("aclose", lazy=True),
     "asyncpg.create_pool": ResourceSpec("close"),
-    # Connections that hold a socket (or, for aiosqlite, a thread that keeps the process alive)
-    # from the moment they are awaited. Only those whose call is itself an async context manager
-    # (``async with websockets.connect(url) as ws``), so that TRD201's cure and fix are right:
-    # ``asyncpg.connect()``, ``aio_pika.connect()`` and ``nats.connect()`` are plain coroutines.
-    "aiosqlite.connect": ResourceSpec("close"),
+    # Connections that hold a socket from the moment they are awaited. Only those whose call is
+    # itself an async context manager (``async with websockets.connect(url) as ws``), so that
+    # TRD201's cure and fix are right: ``asyncpg.connect()``, ``aio_pika.connect()`` and
+    # ``nats.connect()`` are plain coroutines. ``aiosqlite.connect`` was measured and left out:
+    # 4 of 7 right on the corpus (its own tests open connections that are meant to fail, to
+    # warn, or to end by ``stop()``), below the 95 % bar.
     "websockets.connect": ResourceSpec("close"),
     "websockets.client.connect": ResourceSpec("close"),
     "websockets.asyncio.client.connect": ResourceSpec("close"),

@@ -416,8 +416,12 @@ class TaskAnalysis:
             else:
                 scope_ok = function is not None and module.enclosing_scope(call) is function
             held = assigned_to(module, parent, function) if function is not None and scope_ok else None
-            if function is not None and held is not None and held.kind == "local" and self._local_dangles(function, held.name):
-                return TaskSite(call, "container", label, call, held.name, function)
+            if function is not None and held is not None and held.kind == "local":
+                if held.name == "_":
+                    # ``_ = [create_task(...) for ...]`` (twitchio's dispatch): thrown away on purpose.
+                    return TaskSite(call, "discarded", label, call)
+                if self._local_dangles(function, held.name):
+                    return TaskSite(call, "container", label, call, held.name, function)
             return None
         if isinstance(parent, ast.Attribute) and parent.attr in ("add_done_callback", "set_name"):
             chained = module.parent(parent)
