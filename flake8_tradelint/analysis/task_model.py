@@ -346,7 +346,7 @@ class TaskAnalysis:
             site = None
             if label is not None:
                 site = self._site(call, label)
-            elif isinstance(call.func, ast.Attribute) and call.func.attr in HANDLE_APIS:
+            elif isinstance(call.func, ast.Attribute) and call.func.attr in HANDLE_APIS | EMITTER_APIS:
                 site = self._callback_site(call)
             if site is not None:
                 if site.problem in ("self", "self_elements"):
@@ -367,10 +367,21 @@ class TaskAnalysis:
         """``loop.call_soon_threadsafe(asyncio.create_task, coro)`` or ``(self._spawn)``: the loop
         calls the creator and throws the task away."""
         assert isinstance(holder.func, ast.Attribute)
+        if holder.func.attr in EMITTER_APIS:
+            # ``emitter.on("message", self.on_message)``, ``client.add_event_handler(handler, ev)``:
+            # the handler's place differs between libraries; a string is the event's name.
+            for arg in holder.args:
+                if isinstance(arg, (ast.Name, ast.Attribute)):
+                    site = self._callback_ref_site(holder, arg)
+                    if site is not None:
+                        return site
+            return None
         position = 1 if holder.func.attr in ("call_later", "call_at") else 0
         if len(holder.args) <= position:
             return None
-        ref = holder.args[position]
+        return self._callback_ref_site(holder, holder.args[position])
+
+    def _callback_ref_site(self, holder: ast.Call, ref: ast.expr) -> TaskSite | None:
         if isinstance(ref, ast.Call) and self.module.imports.qualify(ref.func) == "functools.partial" and ref.args:
             ref = ref.args[0]  # ``call_soon_threadsafe(partial(asyncio.create_task, coro))``
         creates = False
