@@ -96,6 +96,7 @@ Problem = Literal[
     "replaced_after_use",
     "early_exit",
     "self_replaced",
+    "self_dropped",
     "global_never_closed",
     "elements_never_closed",
     "generator",
@@ -106,6 +107,8 @@ Problem = Literal[
 class Verdict:
     creation: Creation
     problem: Problem
+    # The method that drops the attribute, for "self_dropped".
+    detail: str = ""
 
 
 class ResourceAnalysis:
@@ -242,13 +245,17 @@ class ResourceAnalysis:
         reported_globals: set[tuple[str, str]] = set()
         for creation in sorted(self.creations, key=lambda c: (c.call.lineno, c.call.col_offset)):
             problem = self._judge(creation)
+            detail = ""
             if problem is None and creation.kind == "self" and self._replaces_unclosed(creation):
                 problem = "self_replaced"
+            elif problem is None and creation.kind == "self":
+                detail = self._dropped_unclosed(creation) or ""
+                problem = "self_dropped" if detail else None
             if problem == "global_never_closed":
                 if ("<module>", creation.name) in reported_globals:
                     continue
                 reported_globals.add(("<module>", creation.name))
-            if problem in ("self_never_closed", "self_replaced", "elements_never_closed"):
+            if problem in ("self_never_closed", "self_replaced", "self_dropped", "elements_never_closed"):
                 # One finding per owned thing: the attribute, at its first acquisition, however
                 # many methods (re)create it.
                 assert creation.cls is not None
@@ -256,8 +263,37 @@ class ResourceAnalysis:
                     continue
                 reported.add((creation.cls, creation.name))
             if problem is not None:
-                found.append(Verdict(creation, problem))
+                found.append(Verdict(creation, problem, detail))
         return found
+
+    def _dropped_unclosed(self, c: Creation) -> str | None:
+        """``self.x = X()`` in ``__init__`` and ``self.x = None`` in another method that neither
+        looks at the old value nor calls another method first (``reset()``): the method that
+        drops it unclosed."""
+        assert c.cls is not None and c.function is not None
+        if c.function.name != "__init__":
+            return None
+        for method in c.cls.body:
+            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or method is c.function:
+                continue
+            receiver = self_name(method)
+            for node in ast.walk(method):
+                if (
+                    isinstance(node, ast.Assign)
+                    and isinstance(node.value, ast.Constant)
+                    and node.value.value is None
+                    and any(
+                        isinstance(t, ast.Attribute)
+                        and t.attr == c.name
+                        and isinstance(t.value, ast.Name)
+                        and t.value.id == receiver
+                        for t in node.targets
+                    )
+                    and receiver is not None
+                    and _first_touch(self.module, method, receiver, c.name, node.lineno)
+                ):
+                    return method.name
+        return None
 
     def _replaces_unclosed(self, c: Creation) -> bool:
         """``self.x = X()`` in a method that neither looks at the old ``self.x`` nor calls another
@@ -277,16 +313,7 @@ class ResourceAnalysis:
         if _in_loop_between(self.module, c.stmt, c.function):
             return False
         receiver = c.function.args.args[0].arg if c.function.args.args else "self"
-        line: int = getattr(c.stmt, "lineno", 0)
-        for node in ast.walk(c.function):
-            if getattr(node, "lineno", line) >= line:
-                continue
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
-                if node.attr == c.name or isinstance(self.module.parent(node), ast.Call):
-                    return False  # checks or closes the old one, or calls a method that may
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr"):
-                return False
-        return True
+        return _first_touch(self.module, c.function, receiver, c.name, getattr(c.stmt, "lineno", 0))
 
     def _judge(self, c: Creation) -> Problem | None:
         if c.kind == "import_time":
@@ -488,6 +515,21 @@ def _replaced_before_use(module: ModuleInfo, function: ast.AST, stmt: ast.AST, n
     if _in_loop_between(module, stmt, function):
         return False
     return not any(line < load.lineno <= first.lineno for load in name_loads(function, name))
+
+
+def _first_touch(module: ModuleInfo, function: ast.AST, receiver: str, attr: str, line: int) -> bool:
+    """Whether the store of ``self.attr`` on ``line`` is the first thing ``function`` does with
+    the object: no read of ``self.attr``, no other method called, no ``getattr`` before it (any
+    of which may check or close the old value)."""
+    for node in ast.walk(function):
+        if getattr(node, "lineno", line) >= line:
+            continue
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
+            if node.attr == attr or isinstance(module.parent(node), ast.Call):
+                return False
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr"):
+            return False
+    return True
 
 
 def _declares_global(function: ast.AST, name: str) -> bool:

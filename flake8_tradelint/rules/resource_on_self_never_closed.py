@@ -59,7 +59,7 @@ class ResourceOnSelfNeverClosed(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for verdict in ctx.resources.verdicts:
-            if verdict.problem not in ("self_never_closed", "self_replaced", "elements_never_closed"):
+            if verdict.problem not in ("self_never_closed", "self_replaced", "self_dropped", "elements_never_closed"):
                 continue
             c = verdict.creation
             assert c.cls is not None and c.function is not None
@@ -68,6 +68,13 @@ class ResourceOnSelfNeverClosed(Rule):
                     c.stmt,
                     f"`self.{c.name}` (`{c.label}(...)`) is replaced in `{c.function.name}()` without closing the "
                     f"old one, which leaks; close it (`{c.spec.close}()`) before creating the new one",
+                )
+                continue
+            if verdict.problem == "self_dropped":
+                yield Report(
+                    c.stmt,
+                    f"`self.{c.name}` (`{c.label}(...)`) is set to `None` in `{verdict.detail}()` without being "
+                    f"closed, which leaks it; close it (`{c.spec.close}()`) there first",
                 )
                 continue
             if verdict.problem == "elements_never_closed":
