@@ -15,9 +15,10 @@ class ResourceOnSelfNeverClosed(Rule):
     that acquires a resource and releases it in its own method is a resource too: a service that
     creates a provider whose `close()` closes its session must call `provider.close()`; a teardown
     named its own way (`finish()`, called by the owner's `shutdown()`) is found as the method that
-    releases what the class acquires. Also flagged: a resource re-created in another method
-    (`reconnect()`) without closing the old one, and resources kept as elements of a collection
-    on `self` (`self._sessions[key] = ClientSession()`) that no method reaches to close.
+    releases what the class acquires. Also flagged: a resource that `__init__` creates and
+    another method re-creates (`reconnect()`) or sets to `None` (`reset()`) without closing the
+    old one, and resources kept as elements of a collection on `self`
+    (`self._sessions[key] = ClientSession()`) that no method reaches to close.
 
     ## Why is this bad?
     The object outlives the call that made the session, so only the class can close it. If its
