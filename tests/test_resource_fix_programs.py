@@ -46,3 +46,35 @@ def test_a_response_that_leaves_the_function_gets_no_fix(tmp_path: Path) -> None
     proc = _run(["-m", "flake8_tradelint", "--no-cache", "--output-format", "concise", "m.py"], tmp_path)
     assert proc.returncode == 1
     assert proc.stdout.startswith("m.py:5:5: TRD201 ") and "[*]" not in proc.stdout
+
+
+def test_fixes_end_things_in_the_release_method_the_class_names(tmp_path: Path) -> None:
+    """``stop_streaming()`` is no configured shutdown name: the messages name it (one notion of the
+    release method, ``ownership.release_method``), and the TRD202 and TRD303 fixes close the
+    session and cancel the task there. Before, neither had a fix."""
+    program = copy_program(DATA / "own_release_name", tmp_path)
+    before = _run(["main.py"], program)
+    assert (before.returncode, before.stdout) == (0, "stopping\nrunning after stop: 1\n")
+    assert "Unclosed client session" in before.stderr
+    check = _run(["-m", "flake8_tradelint", "--no-cache", "--output-format", "concise", "-q", "main.py"], program)
+    assert check.stdout.splitlines() == [
+        "main.py:11:9: TRD202 [*] `self._session` is never closed; call its `close()` in `stop_streaming()`",
+        "main.py:12:9: TRD303 [*unsafe] `self._pump` is never cancelled or awaited; cancel it in `stop_streaming()`",
+    ]
+    fixed = _run(["-m", "flake8_tradelint", "--no-cache", "--fix", "--unsafe-fixes", "."], program)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    text = (program / "main.py").read_text(encoding="utf-8")
+    assert (
+        "    async def stop_streaming(self) -> None:\n"
+        "        if (\n"
+        '            getattr(self, "_pump", None) is not None\n'
+        "            and self._pump is not asyncio.current_task()\n"
+        "        ):\n"
+        "            self._pump.cancel()\n"
+        "            await asyncio.gather(self._pump, return_exceptions=True)\n"
+        '        print("stopping")\n'
+        '        if getattr(self, "_session", None) is not None:\n'
+        "            await self._session.close()\n"
+    ) in text
+    after = _run(["main.py"], program)
+    assert (after.returncode, after.stdout, after.stderr) == (0, "stopping\nrunning after stop: 0\n", "")

@@ -43,13 +43,15 @@ _RELEASE_WORD = re.compile(
     r"|^\w+_(a?close|shutdown|disconnect|cleanup|teardown)$"
 )
 DUNDER_RELEASE = ("__aexit__", "__exit__", "__del__")
+# unittest's teardown hooks, spelled in camelCase.
+TEST_TEARDOWNS = ("tearDown", "asyncTearDown")
 _BARE_WORD = re.compile(r"^(a?close|stop|shutdown|disconnect|cleanup|teardown|terminate)$")
 
 
 def is_release_name(name: str) -> bool:
     if name in DUNDER_RELEASE:
         return name != "__del__"
-    return bool(_RELEASE_WORD.match(name.lstrip("_")))
+    return name in TEST_TEARDOWNS or bool(_RELEASE_WORD.match(name.lstrip("_")))
 
 
 # Constructors that are never resources: exceptions, warnings, the commonest value types.
@@ -337,7 +339,22 @@ def release_method(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str,
         return None
     family = [(m, f) for m, f in lineage(module, facts)]
     method = release_method_of(family, configured)
+    if method is None:
+        # A teardown named its own way (``finish()``), found as the method that releases what
+        # the class acquires.
+        method = _releasing_method(family)
     return method.name if method is not None else None
+
+
+def _releasing_method(family: list[tuple[ModuleInfo, ClassFacts]]) -> MethodFacts | None:
+    acquired = {a.attr for _, f in family for a in f.acquisitions}
+    for _, facts in family:
+        for method in facts.methods.values():
+            if any(attr in acquired for attr, _ in method.releases):
+                found = own_teardown(family, method.name)
+                if found is not None:
+                    return found
+    return None
 
 
 def releases_attr(family: list[tuple[ModuleInfo, ClassFacts]], attr: str, names: frozenset[str]) -> str | None:
@@ -375,7 +392,19 @@ def _entry_for(
                 if called not in seen:
                     seen.add(called)
                     stack.append(called)
-    return None
+    return own_teardown(family, helper)
+
+
+def own_teardown(family: list[tuple[ModuleInfo, ClassFacts]], helper: str) -> MethodFacts | None:
+    """A class whose teardown has a name of its own (``finish()``, called by its owner's
+    ``shutdown()``): the public method that releases what the class acquired, needs no argument
+    and acquires nothing again (``reconnect()`` closes and re-opens: not a teardown)."""
+    method = _methods(family).get(helper)
+    if method is None or method.name.startswith(("_", "test")) or method.required or method.name in DUNDER_RELEASE:
+        return None  # a test method that stops what it made is no teardown
+    if any(a.method == method.name for _, f in family for a in f.acquisitions):
+        return None
+    return method
 
 
 class OwnershipModel:

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal, cast
 
 from flake8_tradelint.analysis.dataclass_model import resolve_class
+from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
 from flake8_tradelint.analysis.ownership import OwnershipModel, is_release_name, ownership_model
 from flake8_tradelint.analysis.uses import (
     TRY_NODES,
@@ -20,6 +21,7 @@ from flake8_tradelint.analysis.uses import (
     name_loads,
     resolve_aliases,
     self_attribute_loads,
+    self_name,
 )
 from flake8_tradelint.context import ModuleInfo
 
@@ -53,13 +55,22 @@ BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
     "redis.asyncio.Redis.from_url": ResourceSpec("aclose", lazy=True),
     "redis.asyncio.client.Redis.from_url": ResourceSpec("aclose", lazy=True),
     "asyncpg.create_pool": ResourceSpec("close"),
+    # Connections that hold a socket from the moment they are awaited. Only those whose call is
+    # itself an async context manager (``async with websockets.connect(url) as ws``), so that
+    # TRD201's cure and fix are right: ``asyncpg.connect()``, ``aio_pika.connect()`` and
+    # ``nats.connect()`` are plain coroutines. ``aiosqlite.connect`` was measured and left out:
+    # 4 of 7 right on the corpus (its own tests open connections that are meant to fail, to
+    # warn, or to end by ``stop()``), below the 95 % bar.
+    "websockets.connect": ResourceSpec("close"),
+    "websockets.client.connect": ResourceSpec("close"),
+    "websockets.asyncio.client.connect": ResourceSpec("close"),
 }
 # ``ccxt.async_support.binance()``: any exchange class directly under these modules.
 EXCHANGE_MODULES = ("ccxt.async_support", "ccxt.pro")
 CLOSE_METHODS = {"close", "aclose", "__aexit__"}
 OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing"}
 
-Kind = Literal["local", "inline", "self", "import_time", "handed", "generator"]
+Kind = Literal["local", "inline", "self", "self_elements", "import_time", "handed", "generator"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,12 @@ Problem = Literal[
     "import_time",
     "handed",
     "replaced",
+    "replaced_after_use",
+    "early_exit",
+    "self_replaced",
+    "self_dropped",
+    "global_never_closed",
+    "elements_never_closed",
     "generator",
 ]
 
@@ -90,6 +107,8 @@ Problem = Literal[
 class Verdict:
     creation: Creation
     problem: Problem
+    # The method that drops the attribute, for "self_dropped".
+    detail: str = ""
 
 
 class ResourceAnalysis:
@@ -185,6 +204,20 @@ class ResourceAnalysis:
             if _is_async_generator(function) and _yields_inside(module, parent):
                 return Creation(call, spec, label, "generator", call, function=function)
             return None
+        collection = added_to(module, expr)
+        if collection is not None:
+            # ``self._sessions[key] = ClientSession()``: the class owns every element.
+            receiver = self_name(function)
+            owner = module.parent(function)
+            if (
+                isinstance(collection, ast.Attribute)
+                and isinstance(collection.value, ast.Name)
+                and collection.value.id == receiver
+                and isinstance(owner, ast.ClassDef)
+            ):
+                statement = next(a for a in module.ancestors(call) if isinstance(a, ast.stmt))
+                return Creation(call, spec, label, "self_elements", statement, collection.attr, function, owner)
+            return None
         handed = _handed_to(module, expr)
         if handed is not None:
             if self.model.keeps_and_releases(module, handed, expr) is False:
@@ -209,9 +242,20 @@ class ResourceAnalysis:
     def verdicts(self) -> list[Verdict]:
         found = []
         reported: set[tuple[ast.ClassDef, str]] = set()
+        reported_globals: set[tuple[str, str]] = set()
         for creation in sorted(self.creations, key=lambda c: (c.call.lineno, c.call.col_offset)):
             problem = self._judge(creation)
-            if problem == "self_never_closed":
+            detail = ""
+            if problem is None and creation.kind == "self" and self._replaces_unclosed(creation):
+                problem = "self_replaced"
+            elif problem is None and creation.kind == "self":
+                detail = self._dropped_unclosed(creation) or ""
+                problem = "self_dropped" if detail else None
+            if problem == "global_never_closed":
+                if ("<module>", creation.name) in reported_globals:
+                    continue
+                reported_globals.add(("<module>", creation.name))
+            if problem in ("self_never_closed", "self_replaced", "self_dropped", "elements_never_closed"):
                 # One finding per owned thing: the attribute, at its first acquisition, however
                 # many methods (re)create it.
                 assert creation.cls is not None
@@ -219,8 +263,57 @@ class ResourceAnalysis:
                     continue
                 reported.add((creation.cls, creation.name))
             if problem is not None:
-                found.append(Verdict(creation, problem))
+                found.append(Verdict(creation, problem, detail))
         return found
+
+    def _dropped_unclosed(self, c: Creation) -> str | None:
+        """``self.x = X()`` in ``__init__`` and ``self.x = None`` in another method that neither
+        looks at the old value nor calls another method first (``reset()``): the method that
+        drops it unclosed."""
+        assert c.cls is not None and c.function is not None
+        if c.function.name != "__init__":
+            return None
+        for method in c.cls.body:
+            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or method is c.function:
+                continue
+            receiver = self_name(method)
+            for node in ast.walk(method):
+                if (
+                    isinstance(node, ast.Assign)
+                    and isinstance(node.value, ast.Constant)
+                    and node.value.value is None
+                    and any(
+                        isinstance(t, ast.Attribute)
+                        and t.attr == c.name
+                        and isinstance(t.value, ast.Name)
+                        and t.value.id == receiver
+                        for t in node.targets
+                    )
+                    and receiver is not None
+                    and _first_touch(self.module, method, receiver, c.name, node.lineno)
+                ):
+                    return method.name
+        return None
+
+    def _replaces_unclosed(self, c: Creation) -> bool:
+        """``self.x = X()`` in a method that neither looks at the old ``self.x`` nor calls another
+        method first, where ``__init__`` also creates it (``reconnect()``): the old value is
+        dropped unclosed."""
+        assert c.cls is not None and c.function is not None
+        if c.function.name == "__init__":
+            return False
+        others = [
+            o for o in self.creations
+            if o.kind == "self" and o.cls is c.cls and o.name == c.name and o.function is not c.function
+        ]
+        if not any(o.function is not None and o.function.name == "__init__" for o in others):
+            # Only ``__init__`` proves an old value exists when the method runs: ``connect()``
+            # and ``reconnect()``, or test methods that each make one, may never both run.
+            return False
+        if _in_loop_between(self.module, c.stmt, c.function):
+            return False
+        receiver = c.function.args.args[0].arg if c.function.args.args else "self"
+        return _first_touch(self.module, c.function, receiver, c.name, getattr(c.stmt, "lineno", 0))
 
     def _judge(self, c: Creation) -> Problem | None:
         if c.kind == "import_time":
@@ -232,15 +325,26 @@ class ResourceAnalysis:
             return self._judge_local(c)
         if c.kind == "self":
             return None if self._class_closes(c) else "self_never_closed"
+        if c.kind == "self_elements":
+            assert c.cls is not None
+            if declared_by_a_base(self.module, c.cls, c.name) or not made_in_family(
+                class_and_bases(self.module, c.cls), c.name
+            ):
+                return None
+            for module, cls in class_and_bases(self.module, c.cls):
+                if any(ends_elements(module, node) for node in self_attribute_loads(cls, c.name)):
+                    return None
+            return "elements_never_closed"
         return None
 
-    def _judge_local(self, c: Creation) -> Literal["never_closed", "not_in_finally", "replaced"] | None:
+    def _judge_local(self, c: Creation) -> Problem | None:
         assert c.function is not None
         if declares_outer(c.function, c.name):
-            return None
+            return self._judge_global(c) if _declares_global(c.function, c.name) else None
         if _replaced_before_use(self.module, c.function, c.stmt, c.name):
             return "replaced"
         closes: list[str | None] = []
+        close_nodes: list[ast.AST] = []
         used = not c.spec.lazy
         # Under ``@contextmanager``, an exception in the ``with`` body is raised at the ``yield``:
         # yielding hands the value out only for the block, and the close must be in ``finally``.
@@ -256,8 +360,15 @@ class ResourceAnalysis:
                 if use.kind == "attribute":
                     return None  # ``push_async_callback(s.close)`` and friends
                 closes.append(in_cleanup_block(self.module, node, c.function))
+                close_nodes.append(node)
             elif self._takes_care(self.module, use, c.spec):
                 return None
+        if closes and _replaced_unclosed(self.module, c.function, c.stmt, c.name, close_nodes):
+            # ``s = X(); await s.get(); s = X()``: the first value is lost, whatever closes the
+            # second one.
+            return "replaced_after_use"
+        if "finally" in closes and _exits_before_try(self.module, c.function, c.stmt, c.name, close_nodes):
+            return "early_exit"
         if "finally" in closes or ("except" in closes and None in closes):
             return None
         if closes:
@@ -267,6 +378,26 @@ class ResourceAnalysis:
             return None if c.spec.first_party else "not_in_finally"
         # ccxt's ``describe()`` builds an exchange just to read its metadata: no session is opened.
         return "never_closed" if used else None
+
+    def _judge_global(self, c: Creation) -> Problem | None:
+        """``global SESSION; SESSION = ClientSession()``: the module owns it, and some code of the
+        module must close it (a getter that returns it lends it, as a class's does)."""
+        memo = self.module.project.class_memo
+        key = ("global-closed", self.module.tree)
+        known = cast("dict[str, bool]", memo.setdefault(key, {}))
+        if c.name not in known:
+            known[c.name] = any(
+                self.closes(use, c.spec) or self._takes_care(self.module, use, c.spec, owner_is_class=True)
+                for use in resolve_aliases(
+                    self.module,
+                    [
+                        classify(self.module, node)
+                        for node in ast.walk(self.module.tree)
+                        if isinstance(node, ast.Name) and node.id == c.name and isinstance(node.ctx, ast.Load)
+                    ],
+                )
+            )
+        return None if known[c.name] else "global_never_closed"
 
     def _takes_care(
         self, module: ModuleInfo, use: Use, spec: ResourceSpec, *, owner_is_class: bool = False
@@ -290,7 +421,12 @@ class ResourceAnalysis:
         if use.kind == "return":
             # A lazy getter returns ``self._session`` but the class keeps owning it.
             return not owner_is_class
-        return use.kind in ("with", "alias", "container")
+        if use.kind == "container":
+            # ``async for message in ws`` reads from it; ``[session]`` or ``{"s": session}`` may
+            # hand it on.
+            parent = module.parent(use.node)
+            return not (isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is use.node)
+        return use.kind in ("with", "alias")
 
     def _class_closes(self, c: Creation) -> bool:
         assert c.cls is not None
@@ -379,6 +515,67 @@ def _replaced_before_use(module: ModuleInfo, function: ast.AST, stmt: ast.AST, n
     if _in_loop_between(module, stmt, function):
         return False
     return not any(line < load.lineno <= first.lineno for load in name_loads(function, name))
+
+
+def _first_touch(module: ModuleInfo, function: ast.AST, receiver: str, attr: str, line: int) -> bool:
+    """Whether the store of ``self.attr`` on ``line`` is the first thing ``function`` does with
+    the object: no read of ``self.attr``, no other method called, no ``getattr`` before it (any
+    of which may check or close the old value)."""
+    for node in ast.walk(function):
+        if getattr(node, "lineno", line) >= line:
+            continue
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
+            if node.attr == attr or isinstance(module.parent(node), ast.Call):
+                return False
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr"):
+            return False
+    return True
+
+
+def _declares_global(function: ast.AST, name: str) -> bool:
+    return any(isinstance(node, ast.Global) and name in node.names for node in ast.walk(function))
+
+
+def _replaced_unclosed(
+    module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, closes: list[ast.AST]
+) -> bool:
+    """``s = X()``, used, then ``s = ...`` again on the same path with no close of ``s`` between:
+    the first value can no longer be closed."""
+    line = getattr(stmt, "end_lineno", None) or 0
+    later = [s for s in _stores(function, name) if s is not stmt and s.lineno > line and _sequential(module, stmt, s)]
+    if not later or _in_loop_between(module, stmt, function):
+        return False
+    first = min(later, key=lambda s: s.lineno)
+    return not any(line < getattr(node, "lineno", 0) <= first.lineno for node in closes)
+
+
+def _exits_before_try(
+    module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, closes: list[ast.AST]
+) -> ast.stmt | None:
+    """A ``return`` or ``raise`` between ``s = X()`` and the ``try`` whose ``finally`` closes it,
+    on the same path: that exit leaks ``s``. A ``return s`` hands it on and is not one."""
+    line = getattr(stmt, "end_lineno", None) or 0
+    starts = []
+    for node in closes:
+        child: ast.AST = node
+        for ancestor in module.ancestors(node):
+            if isinstance(ancestor, TRY_NODES) and child in getattr(ancestor, "finalbody", ()):
+                starts.append(getattr(ancestor, "lineno", 0))
+                break
+            child = ancestor
+    if not starts:
+        return None
+    start = min(starts)
+    for node in _own_walk(function):
+        if not isinstance(node, (ast.Return, ast.Raise)) or not line < node.lineno < start:
+            continue
+        if isinstance(node, ast.Return) and node.value is not None and any(
+            isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.value)
+        ):
+            continue
+        if _sequential(module, stmt, node):
+            return node
+    return None
 
 
 def _in_loop_between(module: ModuleInfo, stmt: ast.AST, function: ast.AST) -> bool:

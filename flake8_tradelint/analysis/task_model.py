@@ -8,6 +8,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal, cast
 
 from flake8_tradelint.analysis.dataclass_model import resolve_definition
+from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
+from flake8_tradelint.analysis.ownership import is_release_name
 from flake8_tradelint.analysis.resource_model import class_and_bases, declared_by_a_base
 from flake8_tradelint.analysis.uses import (
     Use,
@@ -48,7 +50,7 @@ CONTAINER_BOOKKEEPING = CONTAINER_ADDERS | {"discard", "remove", "clear"}
 WEAK_CONTAINERS = {"weakref.WeakSet", "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary"}
 HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 
-Problem = Literal["discarded", "local", "container", "self"]
+Problem = Literal["discarded", "local", "container", "self", "self_elements", "global_container", "global"]
 
 
 @dataclass(frozen=True)
@@ -338,21 +340,26 @@ class TaskAnalysis:
     @cached_property
     def sites(self) -> list[TaskSite]:
         found: list[TaskSite] = []
-        owned: set[tuple[ast.ClassDef, str]] = set()
+        owned: set[tuple[ast.AST, str]] = set()
         for call in sorted(self.module.index.calls, key=lambda c: (c.lineno, c.col_offset)):
             label = self.creator_label(call)
             site = None
             if label is not None:
                 site = self._site(call, label)
-            elif isinstance(call.func, ast.Attribute) and call.func.attr in HANDLE_APIS:
+            elif isinstance(call.func, ast.Attribute) and call.func.attr in HANDLE_APIS | EMITTER_APIS:
                 site = self._callback_site(call)
             if site is not None:
-                if site.problem == "self":
+                if site.problem in ("self", "self_elements"):
                     # One finding per owned thing: the attribute, at its first creation.
                     assert site.cls is not None
                     if (site.cls, site.name) in owned:
                         continue
                     owned.add((site.cls, site.name))
+                if site.problem in ("global", "global_container"):
+                    # The module's own task or registry, however many functions fill it.
+                    if (self.module.tree, site.name) in owned:
+                        continue
+                    owned.add((self.module.tree, site.name))
                 found.append(site)
         return found
 
@@ -360,10 +367,23 @@ class TaskAnalysis:
         """``loop.call_soon_threadsafe(asyncio.create_task, coro)`` or ``(self._spawn)``: the loop
         calls the creator and throws the task away."""
         assert isinstance(holder.func, ast.Attribute)
+        if holder.func.attr in EMITTER_APIS:
+            # ``emitter.on("message", self.on_message)``, ``client.add_event_handler(handler, ev)``:
+            # the handler's place differs between libraries; a string is the event's name.
+            for arg in holder.args:
+                if isinstance(arg, (ast.Name, ast.Attribute)):
+                    site = self._callback_ref_site(holder, arg)
+                    if site is not None:
+                        return site
+            return None
         position = 1 if holder.func.attr in ("call_later", "call_at") else 0
         if len(holder.args) <= position:
             return None
-        ref = holder.args[position]
+        return self._callback_ref_site(holder, holder.args[position])
+
+    def _callback_ref_site(self, holder: ast.Call, ref: ast.expr) -> TaskSite | None:
+        if isinstance(ref, ast.Call) and self.module.imports.qualify(ref.func) == "functools.partial" and ref.args:
+            ref = ref.args[0]  # ``call_soon_threadsafe(partial(asyncio.create_task, coro))``
         creates = False
         if isinstance(ref, ast.Attribute) and ref.attr == "create_task" and _is_loop(self.module, ref.value):
             creates = True
@@ -397,6 +417,23 @@ class TaskAnalysis:
                 return TaskSite(call, "discarded", label, call)
         if isinstance(parent, (ast.List, ast.Set, ast.Tuple)) and isinstance(module.parent(parent), ast.Expr):
             return TaskSite(call, "discarded", label, call)
+        if (isinstance(parent, (ast.ListComp, ast.SetComp)) and parent.elt is expr) or isinstance(
+            parent, (ast.List, ast.Set, ast.Tuple)
+        ):
+            # ``tasks = [create_task(f(x)) for x in xs]`` and ``tasks`` never used again.
+            function = module.enclosing_function(call)
+            if isinstance(parent, (ast.ListComp, ast.SetComp)):
+                scope_ok = function is not None and module.enclosing_scope(parent) is function
+            else:
+                scope_ok = function is not None and module.enclosing_scope(call) is function
+            held = assigned_to(module, parent, function) if function is not None and scope_ok else None
+            if function is not None and held is not None and held.kind == "local":
+                if held.name == "_":
+                    # ``_ = [create_task(...) for ...]`` (twitchio's dispatch): thrown away on purpose.
+                    return TaskSite(call, "discarded", label, call)
+                if self._local_dangles(function, held.name, held.stmt):
+                    return TaskSite(call, "container", label, call, held.name, function)
+            return None
         if isinstance(parent, ast.Attribute) and parent.attr in ("add_done_callback", "set_name"):
             chained = module.parent(parent)
             if isinstance(chained, ast.Call) and isinstance(module.parent(chained), ast.Expr):
@@ -416,12 +453,27 @@ class TaskAnalysis:
         function = module.enclosing_function(call)
         if function is None or module.enclosing_scope(call) is not function:
             return None
+        collection = added_to(module, expr)
+        if collection is not None:
+            owned = self._owned_collection(function, collection)
+            if owned is not None:
+                problem, name, cls = owned
+                stmt = next(a for a in module.ancestors(call) if isinstance(a, ast.stmt))
+                return TaskSite(call, problem, label, stmt, name, function, cls)
         binding = assigned_to(module, expr, function)
         if binding is not None:
             if binding.kind == "local" and binding.name == "_":
                 return TaskSite(call, "discarded", label, binding.stmt)
+            if binding.kind == "local" and _declares_global(function, binding.name):
+                if self._global_dangles(binding.name):
+                    return TaskSite(call, "global", label, binding.stmt, binding.name, function)
+                return None
             if binding.kind == "local" and self._local_dangles(function, binding.name, binding.stmt):
                 return TaskSite(call, "local", label, binding.stmt, binding.name, function)
+            if binding.cls is not None and _runs_own_teardown(call, function):
+                # ``self.cleanup_task = ensure_future(self.cleanup())`` (Tribler): the task *is*
+                # the teardown; it ends by finishing, and cancelling it there would undo it.
+                return None
             if binding.cls is not None and not self._self_attribute_handled(binding.cls, binding.name):
                 return TaskSite(call, "self", label, binding.stmt, binding.name, function, binding.cls)
             return None
@@ -430,6 +482,54 @@ class TaskAnalysis:
             if container is not None and self._local_container_dangles(function, container):
                 return TaskSite(call, "container", label, parent, container, function)
         return None
+
+    def _owned_collection(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, collection: ast.expr
+    ) -> tuple[Problem, str, ast.ClassDef | None] | None:
+        """A task added to ``self._tasks`` or to a module-level ``_TASKS`` that no code of the
+        class (or module) ever reaches to cancel, await or hand on: (problem, name, class)."""
+        module = self.module
+        if isinstance(collection, ast.Attribute) and isinstance(collection.value, ast.Name):
+            owner = module.parent(function)
+            if collection.value.id != self_name(function) or not isinstance(owner, ast.ClassDef):
+                return None
+            if declared_by_a_base(module, owner, collection.attr):
+                return None
+            if not made_in_family(self._class_family(owner), collection.attr):
+                return None  # made by a base we cannot read, whose teardown may end them
+            for owner_module, cls in self._class_family(owner):
+                if any(ends_elements(owner_module, node) for node in self_attribute_loads(cls, collection.attr)):
+                    return None
+            return "self_elements", collection.attr, owner
+        if isinstance(collection, ast.Name):
+            name = collection.id
+            if not any(
+                isinstance(stmt, (ast.Assign, ast.AnnAssign)) and _binds(stmt, name) and _is_empty_container(stmt.value)
+                for stmt in module.tree.body
+            ):
+                return None  # not a module-level list, set or dict made here
+            if any(isinstance(node, ast.arg) and node.arg == name for node in ast.walk(function)):
+                return None
+            if any(_binds(node, name) for node in _own_nodes(function)):
+                return None  # a local of the same name
+            loads = [
+                node for node in ast.walk(module.tree)
+                if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+            ]
+            if any(ends_elements(module, node) for node in loads):
+                return None
+            return "global_container", name, None
+        return None
+
+    def _global_dangles(self, name: str) -> bool:
+        """``global _task; _task = create_task(...)``: no code of the module awaits, cancels or
+        hands on the module's task."""
+        for node in ast.walk(self.module.tree):
+            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+                use = classify(self.module, node)
+                if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS):
+                    return False
+        return True
 
     def _local_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, created: ast.stmt) -> bool:
         if declares_outer(function, name):
@@ -492,6 +592,24 @@ class TaskAnalysis:
             if other is not cls and any(node is cls for _, node in class_and_bases(self.module, other)):
                 family.append((self.module, other))
         return family
+
+
+def _declares_global(function: ast.AST, name: str) -> bool:
+    return any(isinstance(node, ast.Global) and name in node.names for node in ast.walk(function))
+
+
+def _runs_own_teardown(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``create_task(self.close())``, ``ensure_future(self.cleanup())``: the coroutine is a
+    release method of the same object."""
+    coroutine = call.args[0] if call.args else None
+    if not (isinstance(coroutine, ast.Call) and isinstance(coroutine.func, ast.Attribute)):
+        return False
+    receiver = coroutine.func.value
+    return (
+        isinstance(receiver, ast.Name)
+        and receiver.id == self_name(function)
+        and is_release_name(coroutine.func.attr)
+    )
 
 
 def _methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, tuple[ModuleInfo, ast.stmt]]:

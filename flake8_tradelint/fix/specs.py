@@ -22,6 +22,7 @@ from flake8_tradelint.analysis.dataclass_model import (
     resolve_definition,
 )
 from flake8_tradelint.analysis.field_uses import field_uses, target_python
+from flake8_tradelint.analysis.ownership import release_method
 from flake8_tradelint.analysis.uses import declares_outer, name_loads, self_name
 from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, child_nodes
 from flake8_tradelint.fix.plan import EditSpec, FixSpec, Safety
@@ -474,15 +475,27 @@ def _class_path(module: ModuleInfo, cls: ast.ClassDef) -> str:
     return ".".join(reversed(names))
 
 
-def _async_shutdown(cls: ast.ClassDef, names: tuple[str, ...]) -> ast.AsyncFunctionDef | None:
+def _async_shutdown(
+    module: ModuleInfo, cls: ast.ClassDef, names: tuple[str, ...], own: bool = True
+) -> ast.AsyncFunctionDef | None:
+    """The class's release method (:func:`ownership.release_method`, the one the TRD202/TRD303
+    messages name), when the class itself defines it as ``async def``: the fix adds an ``await``
+    there. An inherited or sync release method gets no fix. ``own=False``: only a configured
+    shutdown name (the task keeper of TRD301/TRD302, whose messages name no method: a class's
+    ``stop_live_update()`` is no place to end every task it starts)."""
     methods = {s.name: s for s in cls.body if isinstance(s, ast.AsyncFunctionDef)}
-    return next((methods[n] for n in names if n in methods), None)
+    if not own:
+        return next((methods[n] for n in names if n in methods), None)
+    name = release_method(module, cls, names)
+    return methods.get(name) if name is not None else None
 
 
-def ending_method(cls: ast.ClassDef, names: tuple[str, ...]) -> ast.AsyncFunctionDef | None:
+def ending_method(
+    module: ModuleInfo, cls: ast.ClassDef, names: tuple[str, ...], own: bool = True
+) -> ast.AsyncFunctionDef | None:
     """The async shutdown-like method where the class's work ends: ``__aexit__`` that awaits
     ``self.close()`` leads to ``close()``, which callers also use without ``async with``."""
-    method = _async_shutdown(cls, names)
+    method = _async_shutdown(module, cls, names, own)
     methods = {s.name: s for s in cls.body if isinstance(s, ast.AsyncFunctionDef)}
     seen: set[str] = set()
     while method is not None and method.name not in seen:
@@ -541,12 +554,22 @@ def shutdown_fix(
     guarded by ``is not None`` when ``__init__`` sets the attribute, by ``getattr`` otherwise, and
     by ``also`` (a condition on ``{x}``) when given; ``follow``: in the method it awaits
     (:func:`ending_method`)."""
-    method = ending_method(cls, shutdown_names) if follow else _async_shutdown(cls, shutdown_names)
+    method = ending_method(module, cls, shutdown_names) if follow else _async_shutdown(module, cls, shutdown_names)
     path = _class_path(module, cls)
     if method is None or not path:
         return None
     receiver = self_name(method) or "self"
     target = f"{receiver}.{attr}"
+    if where == "end" and any(
+        isinstance(node, ast.Attribute)
+        and isinstance(node.ctx, ast.Store)
+        and node.attr == attr
+        and isinstance(node.value, ast.Name)
+        and node.value.id == receiver
+        for node in ast.walk(method)
+    ):
+        # ``self._session = None`` in the method: the end comes before the attribute is dropped.
+        where = "start"
     if _assigned_in_init(cls, attr):
         conditions = [f"{target} is not None"]
     else:
@@ -922,7 +945,7 @@ def _instance_keeper_fix(module: ModuleInfo, call: ast.Call, shutdown_names: tup
         and all(a.arg != receiver for a in ast.walk(scope.args) if isinstance(a, ast.arg))
     ):
         return None
-    method = ending_method(cls, shutdown_names)
+    method = ending_method(module, cls, shutdown_names, own=False)
     path = _class_path(module, cls)
     if method is None or method is function or not path or _fixed_layout(cls):
         return None

@@ -14,7 +14,12 @@ class ResourceOnSelfNeverClosed(Rule):
     Flags an async resource stored on `self` when no method of the class (or of its first-party
     base classes) ever closes it, once per attribute, at its first creation. A first-party class
     that acquires a resource and releases it in its own method is a resource too: a service that
-    creates a provider whose `close()` closes its session must call `provider.close()`.
+    creates a provider whose `close()` closes its session must call `provider.close()`; a teardown
+    named its own way (`finish()`, called by the owner's `shutdown()`) is found as the method that
+    releases what the class acquires. Also flagged: a resource that `__init__` creates and
+    another method re-creates (`reconnect()`) or sets to `None` (`reset()`) without closing the
+    old one, and resources kept as elements of a collection on `self`
+    (`self._sessions[key] = ClientSession()`) that no method reaches to close.
 
     ## Why is this bad?
     The object outlives the call that made the session, so only the class can close it. If its
@@ -56,10 +61,42 @@ class ResourceOnSelfNeverClosed(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for verdict in ctx.resources.verdicts:
-            if verdict.problem != "self_never_closed":
+            if verdict.problem not in ("self_never_closed", "self_replaced", "self_dropped", "elements_never_closed"):
                 continue
             c = verdict.creation
             assert c.cls is not None and c.function is not None
+            if verdict.problem == "self_replaced":
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is replaced without closing the old one; call its `{close}()` first",
+                        name=c.name, close=c.spec.close),
+                    None,
+                    fit_help("`{function}()` drops the previous `{label}(...)` unclosed: it leaks",
+                             function=c.function.name, label=c.label),
+                )
+                continue
+            if verdict.problem == "self_dropped":
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is set to `None` in `{method}()` unclosed; call its `{close}()` first",
+                        name=c.name, method=verdict.detail or "", close=c.spec.close),
+                    None,
+                    fit_help("The `{label}(...)` made in `{function}()` can no longer be reached, so it leaks",
+                             label=c.label, function=c.function.name),
+                )
+                continue
+            if verdict.problem == "elements_never_closed":
+                shutdown = release_method(ctx.module, c.cls, ctx.config.shutdown_methods)
+                where = f"in `{shutdown}()`" if shutdown else "in a `close()` method"
+                yield Report(
+                    c.stmt,
+                    fit("`{label}(...)` items of `self.{name}` are never closed; close each " + where,
+                        label=c.label, name=c.name),
+                    None,
+                    fit_help("No method of `{cls}` reaches what `{function}()` adds to it",
+                             cls=c.cls.name, function=c.function.name),
+                )
+                continue
             shutdown = release_method(ctx.module, c.cls, ctx.config.shutdown_methods)
             awaited = "await " if c.spec.awaited else ""
             fix = shutdown_fix(

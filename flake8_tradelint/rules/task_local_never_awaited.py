@@ -11,10 +11,11 @@ from flake8_tradelint.registry import Report, Rule
 class TaskLocalNeverAwaited(Rule):
     """## What it does
     Flags a task kept in a local variable, or in a local set or list, that is never awaited,
-    cancelled, passed on, stored or returned. A local whose function then blocks in
-    `loop.run_forever()` or `loop.run_until_complete()` lives as long as the loop runs, and one the
-    function asserts done (`assert task.done()`, `self.assertTrue(task.done())`) ended within the
-    frame: neither is flagged.
+    cancelled, passed on, stored or returned; also a task added to a module-level list, set or
+    dict (`_TASKS.append(create_task(...))`) that no code of the module ever reaches to cancel,
+    await or hand on. A local whose function then blocks in `loop.run_forever()` or
+    `loop.run_until_complete()` lives as long as the loop runs, and one the function asserts done
+    (`assert task.done()`, `self.assertTrue(task.done())`) ended within the frame: neither is flagged.
 
     ## Why is this bad?
     The reference dies with the function's frame, after which the task is as unowned as a
@@ -45,13 +46,14 @@ class TaskLocalNeverAwaited(Rule):
     (never the task running it), so shutdown now stops the work. Elsewhere, safe: the project's
     own keeper (`task-keeper`) holds it, or, in a module that is a program of its own, a typed
     keeper written into it. None when the call may not give a task (a wrapper that returns None in
-    some mode) and in a package without `task-keeper`.
+    some mode), in a package without `task-keeper`, and for a module-level registry (the cure is
+    to end its tasks at shutdown, which the module must choose where).
     """
 
     code = "TRD302"
     name = "task-local-never-awaited"
     incident = "002"
-    fix_availability = "always"
+    fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for site in ctx.tasks.sites:
@@ -60,7 +62,8 @@ class TaskLocalNeverAwaited(Rule):
                 yield Report(
                     site.node,
                     fit(message, name=site.name, label=site.label),
-                    keep_task_fix(ctx, site.call),
+                    # A module's own task or registry: ending it at shutdown is the module's choice.
+                    None if site.problem in ("global", "global_container") else keep_task_fix(ctx, site.call),
                     help,
                 )
 
@@ -70,6 +73,14 @@ TEXTS = {
     "local": Text(
         "task `{name}` from `{label}(...)` is never awaited or kept; await or store it",
         "Once the function returns nothing references it: it can be garbage-collected mid-run",
+    ),
+    "global": Text(
+        "global task `{name}` from `{label}(...)` is never ended; cancel or await it at shutdown",
+        "No code of the module awaits, cancels or hands it on",
+    ),
+    "global_container": Text(
+        "tasks in global `{name}` (from `{label}(...)`) are never ended; cancel them at shutdown",
+        "No code of the module reaches the collection to cancel, await or hand them on",
     ),
     "container": Text(
         "tasks in local `{name}` (from `{label}(...)`) are never awaited; gather or keep them",

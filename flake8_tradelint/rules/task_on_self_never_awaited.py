@@ -14,6 +14,11 @@ class TaskOnSelfNeverAwaited(Rule):
     Flags a task stored on `self` when no method of the class (its first-party bases and
     subclasses in the same module included) ever cancels or awaits it: once per attribute, at its
     first creation, naming the class's own release method (`stop_monitoring()`, `close_all()`...).
+    Tasks kept as elements of a collection on `self` (`self._tasks.append(create_task(...))`,
+    `self._jobs[key] = ...`) are flagged when no method reaches the elements to cancel or await
+    them (`for t in self._tasks: t.cancel()`, `gather(*self._tasks)`). A task that runs the
+    object's own teardown (`self._closing = create_task(self.close())`) is not flagged: it ends
+    by finishing, and cancelling it at shutdown would undo it.
 
     ## Why is this bad?
     The service's `shutdown()` returns while the task runs on; when the loop closes the task is
@@ -63,10 +68,23 @@ class TaskOnSelfNeverAwaited(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for site in ctx.tasks.sites:
-            if site.problem != "self":
+            if site.problem not in ("self", "self_elements"):
                 continue
             assert site.cls is not None and site.function is not None
             shutdown = release_method(ctx.module, site.cls, ctx.config.shutdown_methods)
+            if site.problem == "self_elements":
+                where = f"in `{shutdown}()`" if shutdown else "in a shutdown method"
+                yield Report(
+                    site.node,
+                    fit("tasks in `self.{name}` are never cancelled or awaited; end each one " + where, name=site.name),
+                    None,
+                    fit_help(
+                        "`{cls}` adds them in `{function}()`; at loop close they are destroyed while pending",
+                        cls=site.cls.name,
+                        function=site.function.name,
+                    ),
+                )
+                continue
             asyncio_name, import_stmt = asyncio_spelling(ctx.module)
             fix = shutdown_fix(
                 ctx.module,

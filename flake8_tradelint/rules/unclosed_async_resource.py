@@ -16,7 +16,9 @@ class UnclosedAsyncResource(Rule):
     a `redis.asyncio` client, an `asyncpg` pool, or one configured in `resources`) created in a
     function and not reliably closed: never closed, closed only outside `finally`, or created
     inline where nothing can close it; replaced by a new one before it is used or closed; handed
-    to a first-party class that never closes it. First-party classes that acquire a resource and release it in their own method
+    to a first-party class that never closes it; replaced by a new value without being closed;
+    closed in `finally` but left behind by a `return` or `raise` before the `try`; a module global
+    (`global SESSION; SESSION = ClientSession()`) that no code of the module closes. First-party classes that acquire a resource and release it in their own method
     (`close()`, `stop_monitoring()`...) are resources too.
 
     ## Why is this bad?
@@ -82,6 +84,18 @@ TEXTS = {
     "replaced": Text(
         "`{name}` (`{label}(...)`) is reassigned before it is closed; close it first",
         "Nothing can close the first one any more, and its connections leak",
+    ),
+    "replaced_after_use": Text(
+        "`{name}` (`{label}(...)`) is reassigned before it is closed; close it first",
+        "The old value was used, then dropped unclosed: its connections leak",
+    ),
+    "early_exit": Text(
+        "`{name}` (`{label}(...)`) leaks on an exit before its `try`; create it just before it",
+        "The `finally` that closes it runs only once the `try` is entered",
+    ),
+    "global_never_closed": Text(
+        "module global `{name}` (`{label}(...)`) is never closed; close it at shutdown",
+        "Nothing in the module calls `{close}()` on it, so its connections live until exit",
     ),
     "handed": Text(
         "`{label}(...)` given to `{name}(...)` is never closed; call its `{close}()` when done",
