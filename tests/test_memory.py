@@ -102,3 +102,34 @@ def test_the_cli_prints_the_same_with_any_budget(
         outputs.append((code, out))
     assert outputs[0] == outputs[1]
     assert len(outputs[0][1]) > 1000
+
+
+def test_nothing_the_check_made_outlives_it_in_a_cycle() -> None:
+    """The batch checker freezes what lives on after each file, and the collector never walks
+    frozen objects: a cycle that holds a module when it is forgotten would never be freed. Every
+    rule on (preview too), every module forgotten after every file: nothing is left to collect."""
+    import gc
+    from dataclasses import replace
+
+    project = Project(module_budget=1)
+    checker = Checker(project, batch=True)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    gc.collect()
+    try:
+        for file in discover(PROJECTS, None):
+            checker.check_path(file, replace(config_for(file), preview=True))
+        project._modules.clear()
+        project.forget_memos()
+        del checker, project
+        gc.unfreeze()
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        leaked = sorted({type(o).__qualname__ for o in gc.garbage if type(o).__module__.startswith("flake8_tradelint")})
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+    assert leaked == []
