@@ -436,9 +436,9 @@ def _top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 # Source kept parsed between two files, for cross-module lookups, in characters (or bytes) of
 # source: the trees and indexes take about 35 times that. A run that parses more forgets the
 # least recently used modules, and every memo built on them, between two files (never during one,
-# so that one file's analyses see one tree per module). 8 MiB of source is a whole package of
+# so that one file's analyses see one tree per module). 4 MiB of source is a whole package of
 # most projects; the corpus's largest module alone is 2.8 MiB (telethon's generated types).
-MODULE_BUDGET = 8 * 2**20
+MODULE_BUDGET = 4 * 2**20
 # For benchmarks and stress runs: findings must not depend on it, only time and memory.
 if os.environ.get("TRADELINT_MODULE_BUDGET", "").isdigit():
     MODULE_BUDGET = int(os.environ["TRADELINT_MODULE_BUDGET"])
