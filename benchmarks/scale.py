@@ -56,7 +56,7 @@ def count(tree: Path) -> tuple[int, int, int]:
     return files, lines, size
 
 
-def run_tools(tree: Path, label: str, flake8: bool) -> None:
+def run_tools(tree: Path, label: str, flake8: bool, tools: list[str]) -> None:
     py = sys.executable
     ruff = shutil.which("ruff", path=str(Path(py).parent)) or shutil.which("ruff")
     files, lines, size = count(tree)
@@ -69,6 +69,8 @@ def run_tools(tree: Path, label: str, flake8: bool) -> None:
     if ruff:
         commands["ruff"] = [ruff, "check", "--isolated", "--no-cache", "--select", "RUF006,RUF012", "."]
     for name, cmd in commands.items():
+        if name not in tools and not (name == "flake8_plugin" and flake8):
+            continue
         cpu, wall, rss, code, out = measure(cmd, tree)
         found = out.count(b"\n")
         print(f"| {label} | {files} | {lines} | {size / 2**20:.1f} | {name} | {cpu:.2f} | {wall:.2f} | {rss:.0f} | {found} |",
@@ -91,7 +93,7 @@ def copies(args: argparse.Namespace) -> None:
         for i in range(k):
             for name in args.packages:
                 shutil.copytree(corpus / name, dest / f"copy{i}" / name)
-        run_tools(dest, f"{k}x", args.flake8)
+        run_tools(dest, f"{k}x", args.flake8, args.tools)
         shutil.rmtree(dest, ignore_errors=True)
 
 
@@ -188,7 +190,7 @@ def synthetic(args: argparse.Namespace) -> None:
                 i += 1
             p += 1
         (dest / "pyproject.toml").write_text('[project]\nname = "mono"\n')
-        run_tools(dest, f"synthetic {n}", args.flake8)
+        run_tools(dest, f"synthetic {n}", args.flake8, args.tools)
         if not args.keep:
             shutil.rmtree(dest, ignore_errors=True)
 
@@ -206,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     for p in (c, s):
         p.add_argument("--dest", type=Path, default=Path(tempfile.gettempdir()) / "tradelint-scale")
         p.add_argument("--flake8", action="store_true", help="also flake8 --select TRD (slow)")
+        p.add_argument("--tools", nargs="+", default=["check", "fix_diff", "ruff"], help="of: check fix_diff ruff")
     args = parser.parse_args(argv)
     copies(args) if args.mode == "copies" else synthetic(args)
     return 0
