@@ -1,7 +1,8 @@
 """Per-module facts computed once and shared by every rule: parents, imports, definitions.
 
 A :class:`ModuleInfo` is built for the checked file and for any first-party module a rule reads
-across files (a base class in another module); :class:`Project` keeps one per path per process.
+across files (a base class in another module); :class:`Project` keeps one per path, within a
+budget of source bytes (see its lifecycle).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ import sys
 import threading
 import tokenize
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from types import EllipsisType
 from typing import Any, Callable, Iterator
 
 from flake8_tradelint.files import UnreadableFile, read_source_bytes
@@ -332,13 +335,18 @@ def resolve_relative(module: str | None, level: int, module_name: str | None, is
 class ModuleInfo:
     """A parsed module and the facts rules ask about it."""
 
-    def __init__(self, path: Path, tree: ast.Module, project: Project, text: str | None = None) -> None:
+    def __init__(
+        self, path: Path, tree: ast.Module, project: Project, text: str | None = None, size: int | None = None
+    ) -> None:
         self.path = path
         self.tree = tree
         self.project = project
         self.module_name, self.roots = project.locate(path)
         self.is_package = path.name == "__init__.py"
         self._text = text
+        # What keeping this module costs, in source characters or bytes: the tree and its index
+        # are about 35 times that (3.1 GB for the 89 MiB of the 5,796-file corpus).
+        self.size = size if size is not None else len(text or "")
 
     @property
     def text(self) -> str | None:
@@ -425,16 +433,49 @@ def _top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from _top_level_statements(stmt.orelse)
 
 
-class Project:
-    """First-party modules, parsed once per process, found from import roots."""
+# Source kept parsed between two files, for cross-module lookups, in characters (or bytes) of
+# source: the trees and indexes take about 35 times that. A run that parses more forgets the
+# least recently used modules, and every memo built on them, between two files (never during one,
+# so that one file's analyses see one tree per module). 4 MiB of source is a whole package of
+# most projects; the corpus's largest module alone is 2.8 MiB (telethon's generated types).
+MODULE_BUDGET = 4 * 2**20
+# For benchmarks and stress runs: findings must not depend on it, only time and memory.
+if os.environ.get("TRADELINT_MODULE_BUDGET", "").isdigit():
+    MODULE_BUDGET = int(os.environ["TRADELINT_MODULE_BUDGET"])
 
-    def __init__(self, overlay: dict[Path, str] | None = None, *, keep_checked: bool = True) -> None:
+
+class Project:
+    """First-party modules, parsed at most once per file checked, found from import roots.
+
+    Lifecycle: a module is parsed when a file is checked or when a rule asks for another module
+    (``module_at``, ``find_module``, ``lookup``); it stays parsed while the modules kept fit in
+    ``module_budget``. Between two files (``end_file``), a project over budget forgets its least
+    recently used modules down to half the budget, together with ``class_memo`` and the lookup
+    memo (their values hold trees and nodes of the forgotten modules); a module asked for again is
+    parsed again (``reparses`` counts it). Memos are pure functions of the source, so what is
+    found does not depend on the budget, only the time it takes.
+    """
+
+    def __init__(
+        self,
+        overlay: dict[Path, str] | None = None,
+        *,
+        keep_checked: bool = True,
+        module_budget: int | None | EllipsisType = ...,
+    ) -> None:
         # Sources that differ from the disk (fixes computed but not written, for ``--diff``).
         self.overlay = overlay if overlay is not None else {}
         # Keep the trees of checked files, so that a later lookup does not parse them again.
         # Under flake8, which parses every file itself, keeping them costs more than it saves.
         self.keep_checked = keep_checked
-        self._modules: dict[Path, ModuleInfo | None] = {}
+        # None: keep every module for the life of the project; ``...``: ``MODULE_BUDGET``.
+        self.module_budget = MODULE_BUDGET if module_budget is ... else module_budget
+        # Least recently used first; None for a file that cannot be parsed.
+        self._modules: OrderedDict[Path, ModuleInfo | None] = OrderedDict()
+        self._kept = 0  # the sizes of the modules in ``_modules``
+        self._ever_parsed: set[Path] = set()
+        self.parses = 0  # modules parsed for lookups (checked files are parsed by the engine)
+        self.reparses = 0  # of which parsed again after being forgotten
         self._locate_cache: dict[Path, tuple[str | None, tuple[Path, ...]]] = {}
         self._folder_roots: dict[Path, list[Path]] = {}
         self._find_cache: dict[tuple[str, tuple[Path, ...]], Path | None] = {}
@@ -496,6 +537,35 @@ class Project:
         info = self._modules.get(Path(os.path.abspath(path)))
         return info.tree if info is not None else None
 
+    def _keep(self, path: Path, info: ModuleInfo | None) -> None:
+        known = self._modules.pop(path, None)
+        if known is not None:
+            self._kept -= known.size
+        self._modules[path] = info
+        if info is not None:
+            self._kept += info.size
+
+    def end_file(self) -> None:
+        """Between two files: over budget, forget the least recently used modules (down to half
+        the budget) and every memo, whose values hold their trees and nodes."""
+        budget = self.module_budget
+        if budget is None or self._kept <= budget:
+            return
+        while self._kept > budget // 2 and self._modules:
+            _, info = self._modules.popitem(last=False)
+            if info is not None:
+                self._kept -= info.size
+        self.forget_memos()
+
+    def forget_memos(self) -> None:
+        self._lookup_cache.clear()
+        # The class models in the memo point at each other (a class and its fields), and the
+        # collector does not walk what a run froze: unlinked here, reference counting frees them
+        # with the trees they hold.
+        for value in self.class_memo.values():
+            _unlink(value)
+        self.class_memo.clear()
+
     def read_text(self, path: Path) -> str | None:
         path = Path(os.path.abspath(path))
         if path in self.overlay:
@@ -514,10 +584,11 @@ class Project:
         if known is not None and known.tree is tree:
             if known.text is None:  # parsed for a lookup before it was checked
                 known._text = text
+            self._modules.move_to_end(path)
             return known
         info = ModuleInfo(path, tree, self, text)
         if self.keep_checked or known is not None:
-            self._modules[path] = info
+            self._keep(path, info)
         return info
 
     def replace_source(self, path: Path, text: str, tree: ast.Module) -> None:
@@ -525,21 +596,27 @@ class Project:
         and forget every cross-module memo, since any of them may have read the old one."""
         path = Path(os.path.abspath(path))
         self.overlay[path] = text
-        self._modules[path] = ModuleInfo(path, tree, self, text)
-        self._lookup_cache.clear()
-        self.class_memo.clear()
+        self._keep(path, ModuleInfo(path, tree, self, text))
+        self.forget_memos()
 
     def module_at(self, path: Path) -> ModuleInfo | None:
         path = Path(os.path.abspath(path))
-        if path not in self._modules:
-            self._modules[path] = None
-            try:
-                source: str | bytes = self.overlay[path] if path in self.overlay else read_source_bytes(path)
-                tree = parse_module(source, filename=str(path))
-            except (UnreadableFile, SyntaxError, ValueError, RecursionError, MemoryError):
-                return None
-            self._modules[path] = ModuleInfo(path, tree, self, source if isinstance(source, str) else None)
-        return self._modules[path]
+        if path in self._modules:
+            self._modules.move_to_end(path)
+            return self._modules[path]
+        self._keep(path, None)
+        try:
+            source: str | bytes = self.overlay[path] if path in self.overlay else read_source_bytes(path)
+            tree = parse_module(source, filename=str(path))
+        except (UnreadableFile, SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        self.parses += 1
+        if path in self._ever_parsed:
+            self.reparses += 1
+        self._ever_parsed.add(path)
+        info = ModuleInfo(path, tree, self, source if isinstance(source, str) else None, len(source))
+        self._keep(path, info)
+        return info
 
     def find_module(self, dotted: str, roots: tuple[Path, ...]) -> ModuleInfo | None:
         found = self.find_path(dotted, roots)
@@ -591,3 +668,14 @@ class Project:
         if target is not None and target != qualified:
             return self._lookup(target, module.roots, depth + 1)
         return None
+
+
+def _unlink(value: Any) -> None:
+    """Break the cycles of a memo value that is being forgotten: an analysis object that points
+    at others that point back (a class model and its fields) says how with an ``unlink`` method.
+    Looked for in the value and one level into a dict or list of them."""
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else (value,)
+    for item in items:
+        unlink = getattr(type(item), "unlink", None)
+        if unlink is not None:
+            unlink(item)

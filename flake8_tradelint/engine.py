@@ -150,9 +150,12 @@ def node_span(lines: list[str], node: ast.AST) -> Span:
 class Checker:
     """Runs rules over files; one per process, so first-party modules are parsed once."""
 
-    def __init__(self, project: Project | None = None) -> None:
+    def __init__(self, project: Project | None = None, *, batch: bool = False) -> None:
         self.project = project or Project()
         self.rules = {code: cls() for code, cls in all_rules().items()}
+        # Checking many files in one process with the collector paused (the runner, the fixer,
+        # the flake8 plugin): see ``_between_files``.
+        self.batch = batch
 
     def check_path(self, path: Path, config: Config, display: str | None = None) -> list[Finding]:
         display = display or str(path)
@@ -174,6 +177,35 @@ class Checker:
         tree: ast.Module | None = None,
         apply_noqa: bool = True,
     ) -> list[Finding]:
+        if not self.batch:
+            return self._check_source(path, source, config, display, tree, apply_noqa)
+        try:
+            return self._check_source(path, source, config, display, tree, apply_noqa)
+        finally:
+            self._between_files()
+
+    def _between_files(self) -> None:
+        """Memory stays bounded by what one file needs, and the collector walks each object once.
+
+        A checked tree and its index are frozen as soon as they are built (``_check_source``):
+        they hold no cycles, so reference counting frees them, and no collection walks them.
+        What the check made besides (its context and analyses point at each other, and the
+        modules parsed for lookups) is young: one young collection frees the garbage among it,
+        then what lives on is frozen too. The project then forgets modules over its budget.
+        """
+        gc.collect(0)
+        self.project.end_file()
+        gc.freeze()
+
+    def _check_source(
+        self,
+        path: Path,
+        source: bytes | str,
+        config: Config,
+        display: str | None,
+        tree: ast.Module | None,
+        apply_noqa: bool,
+    ) -> list[Finding]:
         display = display or str(path)
         try:
             text = decode_source(source) if isinstance(source, bytes) else source
@@ -184,6 +216,9 @@ class Checker:
             # was not checked, and saying "all checks passed" for it would be a lie.
             return [_engine_finding(display, "TRD001", str(exc), exc.line, exc.column, exc.help)]
         module = self.project.register(path, tree, text)
+        if self.batch:
+            module.index  # noqa: B018 (every rule reads it: built now, and frozen with the tree)
+            gc.freeze()
         ctx = FileContext(module, config)
         reports: list[tuple[str, Report]] = []
         try:
@@ -192,6 +227,12 @@ class Checker:
                     reports.extend((code, report) for report in rule.check(ctx))
         except RecursionError:
             return [_engine_finding(display, "TRD001", "file is too deeply nested to analyse")]
+        finally:
+            if self.batch:
+                # The context and its analyses point at each other; an analysis a memo keeps
+                # (the ownership model keeps the first file's resource table) must not keep
+                # this file's context, and its module and tree, with it.
+                vars(ctx).clear()
         if not reports:
             return []  # most files: no need to split the source into lines for columns and noqa
         lines = module.lines

@@ -70,6 +70,12 @@ class ClassModel:
     def name(self) -> str:
         return self.node.name
 
+    def unlink(self) -> None:
+        """Forgotten by the project's memo (``Project.forget_memos``): drop the links to fields
+        and bases, which point back at models, so that reference counting frees them."""
+        self.own_fields.clear()
+        self.bases.clear()
+
     @property
     def known(self) -> bool:
         return self.kind in KNOWN_KINDS

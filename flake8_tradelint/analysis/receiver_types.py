@@ -324,6 +324,12 @@ class ReceiverTypes:
         self._module_env: Env | None = None
         self._mro: dict[str, list[tuple[ModuleInfo, ast.ClassDef]]] = {}
 
+    def unlink(self) -> None:
+        """Forgotten by the project's memo (``Project.forget_memos``): its scopes point back at it."""
+        for env in self._envs.values():
+            env.__dict__.clear()
+        self.__dict__.clear()
+
     # -- names -----------------------------------------------------------------------------------
 
     def class_name(self, cls: ast.ClassDef) -> str | None:

@@ -183,7 +183,7 @@ def compute_fixes(
     # tree replaces its old one (``Project.replace_source``), so a later pass re-checks only what
     # changed or had fixes, against the current text of everything else.
     project = Project(overlay={key: source.text for key, source in sources.items()})
-    checker = Checker(project)
+    checker = Checker(project, batch=True)
     with collector_paused():
         return _fix_passes(files, unsafe, display, progress, sources, project, checker)
 
@@ -231,10 +231,6 @@ def _fix_passes(
                     if pass_number == 0 and progress is not None:
                         progress()
                     continue
-                finally:
-                    # As the runner does: the trees kept for cross-module lookups leave later
-                    # collections, which would otherwise walk them all again for every file.
-                    gc.freeze()
                 results[path] = findings
                 if pass_number == 0 and progress is not None:
                     progress()
