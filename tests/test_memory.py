@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint import cli, context
+from flake8_tradelint import cli, context, runner
 from flake8_tradelint.cli import discover
 from flake8_tradelint.config import clear_cache, config_for
 from flake8_tradelint.context import Project
@@ -134,3 +134,15 @@ def test_nothing_the_check_made_outlives_it_in_a_cycle() -> None:
         if was_enabled:
             gc.enable()
     assert leaked == []
+
+
+def test_only_a_run_over_three_budgets_of_source_bounds_its_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bounding memory costs time (each tree freed after its file, parsed again when forgotten):
+    a run small enough to keep every tree within about three budgets keeps them all."""
+    monkeypatch.setattr(context, "MODULE_BUDGET", 1000)
+    assert (runner._bounded(3000), runner._bounded(3001)) == (False, True)
+    small, large = runner._checker(False), runner._checker(True)
+    assert (small.batch, small.project.module_budget) == (False, None)
+    assert (large.batch, large.project.module_budget) == (True, 1000)
+    monkeypatch.setattr(context, "MODULE_BUDGET", None)
+    assert runner._bounded(10**12) is False
