@@ -32,7 +32,7 @@ HEADING = re.compile(r"^##+ (.+)$", re.MULTILINE)
 SETUP = [
     "python3 -m venv .venv && .venv/bin/pip install -q . && .venv/bin/tradelint --statistics fixtures/",
     'python3 -m venv .venv && .venv/bin/pip install -q -e ".[test]" && .venv/bin/pip install -q --no-deps "driftpy==0.8.89" '
-    '&& .venv/bin/python -m pytest -q',
+    '&& .venv/bin/python -m pytest -q -n auto',
 ]
 
 # Every shell command of the README (its comment dropped) and its exit code in the scratch

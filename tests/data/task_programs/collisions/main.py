@@ -5,7 +5,8 @@ import asyncio
 import gc
 import weakref
 
-subscribers: "weakref.WeakSet[asyncio.Future[str]]" = weakref.WeakSet()
+# By name, so that ticks go out in one order (a WeakSet's order follows addresses).
+subscribers: "weakref.WeakValueDictionary[str, asyncio.Future[str]]" = weakref.WeakValueDictionary()
 
 
 def _keep_task(label: str) -> str:
@@ -18,7 +19,7 @@ def log_done(task: "asyncio.Task[None]") -> None:
 
 async def listen(name: str) -> None:
     tick: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-    subscribers.add(tick)
+    subscribers[name] = tick
     print(f"{name} got {await tick}")
 
 
@@ -29,7 +30,7 @@ async def main() -> None:
     local.add_done_callback(log_done)
     await asyncio.sleep(0)
     gc.collect()
-    for tick in list(subscribers):
+    for _, tick in sorted(subscribers.items(), key=lambda item: item[0]):
         tick.set_result("tick")
     await asyncio.sleep(0.01)
     print(f"background: {_background_tasks}")
