@@ -215,10 +215,10 @@ def _check_items(checker: Checker, items: Sequence[Item]) -> list[Outcome]:
 
 def _check(items: list[Item], jobs: int) -> Generator[Outcome, None, None]:
     sizes = [_size(path) for _, path, _ in items]
-    bounded = _bounded(sum(sizes))
+    total = sum(sizes)
     if jobs <= 1 or len(items) < 2 * jobs:
         try:
-            yield from _check_chunk(_checker(bounded), items)
+            yield from _check_chunk(_checker(_bounded(total)), items)
         finally:
             gc.unfreeze()
         return
@@ -233,7 +233,10 @@ def _check(items: list[Item], jobs: int) -> Generator[Outcome, None, None]:
     # Forked workers: each is a child of this process, so the kernel can kill it when we die.
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool = concurrent.futures.ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(os.getpid(), _bounded(sum(sizes) // jobs))
+        max_workers=jobs,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(os.getpid(), _bounded(total // jobs)),  # each worker checks about its share
     )
     try:
         with interrupts.blocked():  # workers start with the signals blocked: see interrupts.py

@@ -85,19 +85,18 @@ class ResourceOnSelfNeverClosed(Rule):
                              label=c.label, function=c.function.name),
                 )
                 continue
+            shutdown = release_method(ctx.module, c.cls, ctx.config.shutdown_methods)
             if verdict.problem == "elements_never_closed":
-                shutdown = release_method(ctx.module, c.cls, ctx.config.shutdown_methods)
-                where = f"in `{shutdown}()`" if shutdown else "in a `close()` method"
+                where = "in `{shutdown}()`" if shutdown else "in a `close()` method"
                 yield Report(
                     c.stmt,
                     fit("`{label}(...)` items of `self.{name}` are never closed; close each " + where,
-                        label=c.label, name=c.name),
+                        label=c.label, name=c.name, shutdown=shutdown or ""),
                     None,
                     fit_help("No method of `{cls}` reaches what `{function}()` adds to it",
                              cls=c.cls.name, function=c.function.name),
                 )
                 continue
-            shutdown = release_method(ctx.module, c.cls, ctx.config.shutdown_methods)
             awaited = "await " if c.spec.awaited else ""
             fix = shutdown_fix(
                 ctx.module,

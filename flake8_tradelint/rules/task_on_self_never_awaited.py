@@ -73,10 +73,14 @@ class TaskOnSelfNeverAwaited(Rule):
             assert site.cls is not None and site.function is not None
             shutdown = release_method(ctx.module, site.cls, ctx.config.shutdown_methods)
             if site.problem == "self_elements":
-                where = f"in `{shutdown}()`" if shutdown else "in a shutdown method"
+                where = "in `{shutdown}()`" if shutdown else "in a shutdown method"
                 yield Report(
                     site.node,
-                    fit("tasks in `self.{name}` are never cancelled or awaited; end each one " + where, name=site.name),
+                    fit(
+                        "tasks in `self.{name}` are never cancelled or awaited; end each one " + where,
+                        name=site.name,
+                        shutdown=shutdown or "",
+                    ),
                     None,
                     fit_help(
                         "`{cls}` adds them in `{function}()`; at loop close they are destroyed while pending",
