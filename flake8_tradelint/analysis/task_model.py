@@ -50,7 +50,14 @@ CONTAINER_BOOKKEEPING = CONTAINER_ADDERS | {"discard", "remove", "clear"}
 WEAK_CONTAINERS = {"weakref.WeakSet", "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary"}
 HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 
-Problem = Literal["discarded", "local", "container", "self", "self_elements", "global_container", "global"]
+Problem = Literal[
+    "discarded", "local", "container", "self", "self_elements", "global_container", "global", "self_loop"
+]
+# discord.py's background loops: ``@tasks.loop(...)`` makes a method a ``Loop`` whose ``start()``
+# creates a task the ``Loop`` holds; only its ``cancel()`` or ``stop()`` ends it (a cog's
+# ``cog_unload()``), so a started loop nobody ends runs on after the cog is unloaded or reloaded.
+LOOP_DECORATORS = {"discord.ext.tasks.loop"}
+LOOP_ENDERS = {"cancel", "stop"}
 
 
 @dataclass(frozen=True)
@@ -348,8 +355,10 @@ class TaskAnalysis:
                 site = self._site(call, label)
             elif isinstance(call.func, ast.Attribute) and call.func.attr in HANDLE_APIS | EMITTER_APIS:
                 site = self._callback_site(call)
+            elif isinstance(call.func, ast.Attribute) and call.func.attr == "start":
+                site = self._loop_site(call)
             if site is not None:
-                if site.problem in ("self", "self_elements"):
+                if site.problem in ("self", "self_elements", "self_loop"):
                     # One finding per owned thing: the attribute, at its first creation.
                     assert site.cls is not None
                     if (site.cls, site.name) in owned:
@@ -362,6 +371,38 @@ class TaskAnalysis:
                     owned.add((self.module.tree, site.name))
                 found.append(site)
         return found
+
+    def _loop_site(self, call: ast.Call) -> TaskSite | None:
+        """``self.poll.start()`` where ``poll`` is a ``@tasks.loop`` method of the class (or of a
+        first-party base) that no method of the class's family ever cancels or stops."""
+        module = self.module
+        assert isinstance(call.func, ast.Attribute)
+        target = call.func.value
+        function = module.enclosing_function(call)
+        if (
+            function is None
+            or not isinstance(target, ast.Attribute)
+            or not isinstance(target.value, ast.Name)
+            or target.value.id != self_name(function)
+            or not isinstance(module.parent(call), ast.Expr)
+        ):
+            return None
+        cls = module.parent(function)
+        if not isinstance(cls, ast.ClassDef):
+            return None
+        family = self._class_family(cls)
+        if not any(_is_loop_method(owner_module, owner, target.attr) for owner_module, owner in family):
+            return None
+        for owner_module, owner in family:
+            for node in self_attribute_loads(owner, target.attr):
+                use = classify(owner_module, node)
+                if use.kind in ("method", "attribute") and use.name in LOOP_ENDERS:
+                    return None
+                if use.kind in ("alias", "argument", "return", "container"):
+                    return None  # handed on: whoever holds it may end it
+        stmt = module.parent(call)
+        assert isinstance(stmt, ast.Expr)
+        return TaskSite(call, "self_loop", ast.unparse(call.func), stmt, target.attr, function, cls, fixable=False)
 
     def _callback_site(self, holder: ast.Call) -> TaskSite | None:
         """``loop.call_soon_threadsafe(asyncio.create_task, coro)`` or ``(self._spawn)``: the loop
@@ -592,6 +633,18 @@ class TaskAnalysis:
             if other is not cls and any(node is cls for _, node in class_and_bases(self.module, other)):
                 family.append((self.module, other))
         return family
+
+
+def _is_loop_method(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool:
+    """``name`` is a method of ``cls`` decorated ``@tasks.loop(...)`` (or ``@loop(...)`` imported
+    from ``discord.ext.tasks``)."""
+    for stmt in cls.body:
+        if isinstance(stmt, FUNCTION_NODES) and stmt.name == name:
+            for decorator in stmt.decorator_list:
+                func = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if module.imports.qualify(func) in LOOP_DECORATORS:
+                    return True
+    return False
 
 
 def _declares_global(function: ast.AST, name: str) -> bool:
