@@ -51,7 +51,8 @@ WEAK_CONTAINERS = {"weakref.WeakSet", "weakref.WeakValueDictionary", "weakref.We
 HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 
 Problem = Literal[
-    "discarded", "local", "container", "self", "self_elements", "global_container", "global", "self_loop"
+    "discarded", "local", "container", "self", "self_elements", "global_container", "global", "self_loop",
+    "self_owner",
 ]
 # discord.py's background loops: ``@tasks.loop(...)`` makes a method a ``Loop`` whose ``start()``
 # creates a task the ``Loop`` holds; only its ``cancel()`` or ``stop()`` ends it (a cog's
@@ -91,6 +92,7 @@ class TaskAnalysis:
         # of a file asks the same question, and most calls in real code are such calls.
         self._named: dict[tuple[ModuleInfo, str], str | tuple[ModuleInfo, ast.stmt] | None] = {}
         self._self_methods: dict[ast.ClassDef, dict[str, tuple[ModuleInfo, ast.stmt]]] = {}
+        self._owners: dict[ast.ClassDef, frozenset[str] | None] = {}
 
     def creator_label(self, call: ast.Call, module: ModuleInfo | None = None, depth: int = 0) -> str | None:
         """How the task-creating callee is spelled, or None when the call does not make a dangling task."""
@@ -357,8 +359,10 @@ class TaskAnalysis:
                 site = self._callback_site(call)
             elif isinstance(call.func, ast.Attribute) and call.func.attr == "start":
                 site = self._loop_site(call)
+            if site is None and label is None:
+                site = self._owner_site(call)
             if site is not None:
-                if site.problem in ("self", "self_elements", "self_loop"):
+                if site.problem in ("self", "self_elements", "self_loop", "self_owner"):
                     # One finding per owned thing: the attribute, at its first creation.
                     assert site.cls is not None
                     if (site.cls, site.name) in owned:
@@ -403,6 +407,52 @@ class TaskAnalysis:
         stmt = module.parent(call)
         assert isinstance(stmt, ast.Expr)
         return TaskSite(call, "self_loop", ast.unparse(call.func), stmt, target.attr, function, cls, fixable=False)
+
+    def _owner_site(self, call: ast.Call) -> TaskSite | None:
+        """``self.scheduler = Scheduler(...)`` where ``Scheduler`` is a first-party *task owner*
+        (it keeps the tasks it creates in a collection on itself and has a method that cancels
+        them all: ``cancel_all()``) and no method of the holder's class family ever calls that
+        method: the scheduled tasks run on after the holder is done (python-discord/bot's cogs,
+        fixed by ``self.scheduler.cancel_all()`` in ``cog_unload()``). ``label``: the method."""
+        module = self.module
+        if not isinstance(call.func, (ast.Name, ast.Attribute)):
+            return None
+        function = module.enclosing_function(call)
+        if function is None or module.enclosing_scope(call) is not function:
+            return None
+        binding = assigned_to(module, call, function)
+        if binding is None or binding.kind != "self" or binding.cls is None:
+            return None
+        owner = self._task_owner(call.func)
+        if owner is None:
+            return None
+        enders = owner
+        for owner_module, cls in self._class_family(binding.cls):
+            for node in self_attribute_loads(cls, binding.name):
+                use = classify(owner_module, node)
+                if use.kind in ("method", "attribute") and use.name in enders:
+                    return None
+                if use.kind in ("alias", "argument", "return", "container", "with"):
+                    return None  # handed on: whoever holds it may end it
+        if declared_by_a_base(module, binding.cls, binding.name):
+            return None
+        return TaskSite(call, "self_owner", sorted(enders)[0], binding.stmt, binding.name, function, binding.cls,
+                        fixable=False)
+
+    def _task_owner(self, func: ast.Name | ast.Attribute) -> frozenset[str] | None:
+        """The methods that cancel every task of a first-party class that owns tasks, or None."""
+        module = self.module
+        if isinstance(func, ast.Name) and func.id in module.top_level and func.id not in module.imports.names:
+            found: tuple[ModuleInfo, ast.stmt] | None = (module, module.top_level[func.id])
+        else:
+            qualified = module.imports.qualify(func)
+            found = module.project.lookup(qualified, module.roots) if qualified else None
+        if found is None or not isinstance(found[1], ast.ClassDef):
+            return None
+        key = found[1]
+        if key not in self._owners:
+            self._owners[key] = _task_enders(self, found[0], found[1])
+        return self._owners[key]
 
     def _callback_site(self, holder: ast.Call) -> TaskSite | None:
         """``loop.call_soon_threadsafe(asyncio.create_task, coro)`` or ``(self._spawn)``: the loop
@@ -633,6 +683,79 @@ class TaskAnalysis:
             if other is not cls and any(node is cls for _, node in class_and_bases(self.module, other)):
                 family.append((self.module, other))
         return family
+
+
+def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) -> frozenset[str] | None:
+    """The public methods of ``cls``, taking no argument, that cancel every task it keeps, when
+    it keeps the tasks it creates in a collection on ``self`` (``self._tasks[key] = task``);
+    None when it is no task owner. Strict on purpose: a loop over the collection (its keys,
+    values or a copy) whose body cancels the element, directly or through a method of the class
+    that cancels something (``for key in self._tasks.copy(): self.cancel(key)``)."""
+    methods = {stmt.name: stmt for stmt in cls.body if isinstance(stmt, FUNCTION_NODES)}
+    collections: set[str] = set()
+    for method in methods.values():
+        receiver = self_name(method)
+        if receiver is None:
+            continue
+        tasks: set[str] = set()
+        for node in ast.walk(method):
+            if isinstance(node, ast.Call) and analysis.creator_label(node, module) is not None:
+                target = added_to(module, node)
+                if _self_attr_of(target, receiver):
+                    assert isinstance(target, ast.Attribute)
+                    collections.add(target.attr)
+                binding = assigned_to(module, node, method)
+                if binding is not None and binding.kind == "local":
+                    tasks.add(binding.name)
+        for node in ast.walk(method):
+            if isinstance(node, ast.Name) and node.id in tasks and isinstance(node.ctx, ast.Load):
+                target = added_to(module, node)
+                if _self_attr_of(target, receiver):
+                    assert isinstance(target, ast.Attribute)
+                    collections.add(target.attr)
+    if not collections:
+        return None
+    cancelling = {name for name, method in methods.items() if any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
+        for n in ast.walk(method))}
+    enders = set()
+    for name, method in methods.items():
+        receiver = self_name(method)
+        if receiver is None or name.startswith("_") or method.args.args[1:] or method.args.kwonlyargs:
+            continue
+        for loop in ast.walk(method):
+            if not isinstance(loop, (ast.For, ast.AsyncFor)) or not isinstance(loop.target, ast.Name):
+                continue
+            iterated = loop.iter
+            while isinstance(iterated, ast.Call):
+                # ``list(self._tasks)``, ``self._tasks.copy()``, ``self._tasks.values()``.
+                if isinstance(iterated.func, ast.Name) and iterated.func.id in ("list", "tuple", "set") and iterated.args:
+                    iterated = iterated.args[0]
+                elif isinstance(iterated.func, ast.Attribute) and iterated.func.attr in ("copy", "keys", "values"):
+                    iterated = iterated.func.value
+                else:
+                    break
+            if not (_self_attr_of(iterated, receiver) and isinstance(iterated, ast.Attribute)
+                    and iterated.attr in collections):
+                continue
+            element = loop.target.id
+            for n in ast.walk(loop):
+                if not isinstance(n, ast.Call) or not isinstance(n.func, ast.Attribute):
+                    continue
+                direct = n.func.attr == "cancel" and isinstance(n.func.value, ast.Name) and n.func.value.id == element
+                helper = (
+                    isinstance(n.func.value, ast.Name)
+                    and n.func.value.id == receiver
+                    and n.func.attr in cancelling
+                    and any(isinstance(a, ast.Name) and a.id == element for a in n.args)
+                )
+                if direct or helper:
+                    enders.add(name)
+    return frozenset(enders) or None
+
+
+def _self_attr_of(node: ast.AST | None, receiver: str) -> bool:
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver
 
 
 def _is_loop_method(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool:
