@@ -92,7 +92,6 @@ class TaskAnalysis:
         # of a file asks the same question, and most calls in real code are such calls.
         self._named: dict[tuple[ModuleInfo, str], str | tuple[ModuleInfo, ast.stmt] | None] = {}
         self._self_methods: dict[ast.ClassDef, dict[str, tuple[ModuleInfo, ast.stmt]]] = {}
-        self._owners: dict[ast.ClassDef, frozenset[str] | None] = {}
 
     def creator_label(self, call: ast.Call, module: ModuleInfo | None = None, depth: int = 0) -> str | None:
         """How the task-creating callee is spelled, or None when the call does not make a dangling task."""
@@ -417,6 +416,13 @@ class TaskAnalysis:
         module = self.module
         if not isinstance(call.func, (ast.Name, ast.Attribute)):
             return None
+        # Cheap tests first: this runs for every call of the module.
+        stmt = module.parent(call)
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1) and not isinstance(stmt, ast.AnnAssign):
+            return None
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
+        if stmt.value is not call or not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
+            return None
         function = module.enclosing_function(call)
         if function is None or module.enclosing_scope(call) is not function:
             return None
@@ -449,10 +455,12 @@ class TaskAnalysis:
             found = module.project.lookup(qualified, module.roots) if qualified else None
         if found is None or not isinstance(found[1], ast.ClassDef):
             return None
-        key = found[1]
-        if key not in self._owners:
-            self._owners[key] = _task_enders(self, found[0], found[1])
-        return self._owners[key]
+        # Once per class and run: a scheduler class is instantiated from many modules.
+        memo = module.project.class_memo
+        key = ("task-enders", found[1])
+        if key not in memo:
+            memo[key] = _task_enders(self, found[0], found[1])
+        return cast("frozenset[str] | None", memo[key])
 
     def _callback_site(self, holder: ast.Call) -> TaskSite | None:
         """``loop.call_soon_threadsafe(asyncio.create_task, coro)`` or ``(self._spawn)``: the loop
@@ -691,33 +699,53 @@ def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) 
     None when it is no task owner. Strict on purpose: a loop over the collection (its keys,
     values or a copy) whose body cancels the element, directly or through a method of the class
     that cancels something (``for key in self._tasks.copy(): self.cancel(key)``)."""
+    # Most classes cancel nothing: answer them from the module's index of calls, without a walk.
+    end = cls.end_lineno or cls.lineno
+    if not any(
+        isinstance(c.func, ast.Attribute) and c.func.attr == "cancel" and cls.lineno <= c.lineno <= end
+        for c in module.index.calls
+    ):
+        return None
     methods = {stmt.name: stmt for stmt in cls.body if isinstance(stmt, FUNCTION_NODES)}
+    cancelling = {name for name, method in methods.items() if any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
+        for n in ast.walk(method))}
+    if not cancelling:
+        return None
     collections: set[str] = set()
     for method in methods.values():
         receiver = self_name(method)
         if receiver is None:
             continue
-        tasks: set[str] = set()
+        # What goes into a collection on ``self`` (``self._tasks[key] = value``, ``.add(value)``):
+        # a task made right there, or a local holding one.
         for node in ast.walk(method):
-            if isinstance(node, ast.Call) and analysis.creator_label(node, module) is not None:
-                target = added_to(module, node)
-                if _self_attr_of(target, receiver):
-                    assert isinstance(target, ast.Attribute)
-                    collections.add(target.attr)
-                binding = assigned_to(module, node, method)
-                if binding is not None and binding.kind == "local":
-                    tasks.add(binding.name)
-        for node in ast.walk(method):
-            if isinstance(node, ast.Name) and node.id in tasks and isinstance(node.ctx, ast.Load):
-                target = added_to(module, node)
-                if _self_attr_of(target, receiver):
-                    assert isinstance(target, ast.Attribute)
-                    collections.add(target.attr)
+            value: ast.expr | None = None
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
+                value = node.value
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr in ("append", "appendleft", "add") and len(node.args) == 1):
+                value = node.args[0]
+            if value is None:
+                continue
+            target = added_to(module, value)
+            if not _self_attr_of(target, receiver):
+                continue
+            assert isinstance(target, ast.Attribute)
+            if isinstance(value, ast.Name):
+                made = [
+                    stmt.value for stmt in ast.walk(method)
+                    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                    and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == value.id
+                    and isinstance(stmt.value, ast.Call)
+                ]
+                is_task = any(analysis.creator_label(call, module) is not None for call in made)
+            else:
+                is_task = isinstance(value, ast.Call) and analysis.creator_label(value, module) is not None
+            if is_task:
+                collections.add(target.attr)
     if not collections:
         return None
-    cancelling = {name for name, method in methods.items() if any(
-        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
-        for n in ast.walk(method))}
     enders = set()
     for name, method in methods.items():
         receiver = self_name(method)
