@@ -504,6 +504,35 @@ class OwnershipModel:
         return releases_attr(family, attr, frozenset({"close", "aclose"}) | _release_words(family, attr)) is not None
 
 
+    def stored_by_base_init(self, module: ModuleInfo, cls: ast.ClassDef, call: ast.Call, arg: ast.expr) -> str | None:
+        """The attribute of ``self`` that a first-party base's ``__init__`` stores ``arg`` in, when
+        ``call`` is ``super().__init__(...)`` (or ``Base.__init__(self, ...)``) in a method of
+        ``cls``: the instance keeps it, so ``cls`` and its bases must end it. None when no base
+        is read to store it."""
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "__init__"):
+            return None
+        inner = func.value
+        offset = 0
+        if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id == "super":
+            pass
+        elif isinstance(inner, (ast.Name, ast.Attribute)) and any(ast.unparse(b) == ast.unparse(inner) for b in cls.bases):
+            offset = 1  # ``Base.__init__(self, ...)``: ``self`` is passed as the first argument
+        else:
+            return None
+        facts = class_facts(module, cls)
+        if facts is None:
+            return None
+        bases = lineage(module, facts)[1:]
+        for keyword in call.keywords:
+            if keyword.value is arg and keyword.arg is not None:
+                return next((f.stored_params[keyword.arg] for _, f in bases if keyword.arg in f.stored_params), None)
+        for position, value in enumerate(call.args):
+            if value is arg and position >= offset:
+                index = position - offset
+                return next((f.stored_positions[index] for _, f in bases if index in f.stored_positions), None)
+        return None
+
 def _release_words(family: list[tuple[ModuleInfo, ClassFacts]], attr: str) -> frozenset[str]:
     return frozenset(how for _, f in family for m in f.methods.values() for owner, how in m.releases if owner == attr)
 

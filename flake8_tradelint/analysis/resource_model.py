@@ -219,6 +219,13 @@ class ResourceAnalysis:
                 return Creation(call, spec, label, "self_elements", statement, collection.attr, function, owner)
             return None
         handed = _handed_to(module, expr)
+        owner = module.parent(function)
+        if handed is not None and isinstance(owner, ast.ClassDef):
+            # ``super().__init__(api_client=ApiClient())``: the base keeps it on ``self``, so the
+            # class owns it as if it had stored it itself (NexusTrader's connector leak).
+            attr = self.model.stored_by_base_init(module, owner, handed, expr)
+            if attr is not None:
+                return Creation(call, spec, label, "self", call, attr, function, owner)
         if handed is not None:
             if self.model.keeps_and_releases(module, handed, expr) is False:
                 return Creation(call, spec, label, "handed", call, ast.unparse(handed.func), function)

@@ -50,7 +50,15 @@ CONTAINER_BOOKKEEPING = CONTAINER_ADDERS | {"discard", "remove", "clear"}
 WEAK_CONTAINERS = {"weakref.WeakSet", "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary"}
 HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 
-Problem = Literal["discarded", "local", "container", "self", "self_elements", "global_container", "global"]
+Problem = Literal[
+    "discarded", "local", "container", "self", "self_elements", "global_container", "global", "self_loop",
+    "self_owner",
+]
+# discord.py's background loops: ``@tasks.loop(...)`` makes a method a ``Loop`` whose ``start()``
+# creates a task the ``Loop`` holds; only its ``cancel()`` or ``stop()`` ends it (a cog's
+# ``cog_unload()``), so a started loop nobody ends runs on after the cog is unloaded or reloaded.
+LOOP_DECORATORS = {"discord.ext.tasks.loop"}
+LOOP_ENDERS = {"cancel", "stop"}
 
 
 @dataclass(frozen=True)
@@ -348,8 +356,12 @@ class TaskAnalysis:
                 site = self._site(call, label)
             elif isinstance(call.func, ast.Attribute) and call.func.attr in HANDLE_APIS | EMITTER_APIS:
                 site = self._callback_site(call)
+            elif isinstance(call.func, ast.Attribute) and call.func.attr == "start":
+                site = self._loop_site(call)
+            if site is None and label is None:
+                site = self._owner_site(call)
             if site is not None:
-                if site.problem in ("self", "self_elements"):
+                if site.problem in ("self", "self_elements", "self_loop", "self_owner"):
                     # One finding per owned thing: the attribute, at its first creation.
                     assert site.cls is not None
                     if (site.cls, site.name) in owned:
@@ -362,6 +374,93 @@ class TaskAnalysis:
                     owned.add((self.module.tree, site.name))
                 found.append(site)
         return found
+
+    def _loop_site(self, call: ast.Call) -> TaskSite | None:
+        """``self.poll.start()`` where ``poll`` is a ``@tasks.loop`` method of the class (or of a
+        first-party base) that no method of the class's family ever cancels or stops."""
+        module = self.module
+        assert isinstance(call.func, ast.Attribute)
+        target = call.func.value
+        function = module.enclosing_function(call)
+        if (
+            function is None
+            or not isinstance(target, ast.Attribute)
+            or not isinstance(target.value, ast.Name)
+            or target.value.id != self_name(function)
+            or not isinstance(module.parent(call), ast.Expr)
+        ):
+            return None
+        cls = module.parent(function)
+        if not isinstance(cls, ast.ClassDef):
+            return None
+        family = self._class_family(cls)
+        if not any(_is_loop_method(owner_module, owner, target.attr) for owner_module, owner in family):
+            return None
+        for owner_module, owner in family:
+            for node in self_attribute_loads(owner, target.attr):
+                use = classify(owner_module, node)
+                if use.kind in ("method", "attribute") and use.name in LOOP_ENDERS:
+                    return None
+                if use.kind in ("alias", "argument", "return", "container"):
+                    return None  # handed on: whoever holds it may end it
+        stmt = module.parent(call)
+        assert isinstance(stmt, ast.Expr)
+        return TaskSite(call, "self_loop", ast.unparse(call.func), stmt, target.attr, function, cls, fixable=False)
+
+    def _owner_site(self, call: ast.Call) -> TaskSite | None:
+        """``self.scheduler = Scheduler(...)`` where ``Scheduler`` is a first-party *task owner*
+        (it keeps the tasks it creates in a collection on itself and has a method that cancels
+        them all: ``cancel_all()``) and no method of the holder's class family ever calls that
+        method: the scheduled tasks run on after the holder is done (python-discord/bot's cogs,
+        fixed by ``self.scheduler.cancel_all()`` in ``cog_unload()``). ``label``: the method."""
+        module = self.module
+        if not isinstance(call.func, (ast.Name, ast.Attribute)):
+            return None
+        # Cheap tests first: this runs for every call of the module.
+        stmt = module.parent(call)
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1) and not isinstance(stmt, ast.AnnAssign):
+            return None
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
+        if stmt.value is not call or not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
+            return None
+        function = module.enclosing_function(call)
+        if function is None or module.enclosing_scope(call) is not function:
+            return None
+        binding = assigned_to(module, call, function)
+        if binding is None or binding.kind != "self" or binding.cls is None:
+            return None
+        owner = self._task_owner(call.func)
+        if owner is None:
+            return None
+        enders = owner
+        for owner_module, cls in self._class_family(binding.cls):
+            for node in self_attribute_loads(cls, binding.name):
+                use = classify(owner_module, node)
+                if use.kind in ("method", "attribute") and use.name in enders:
+                    return None
+                if use.kind in ("alias", "argument", "return", "container", "with"):
+                    return None  # handed on: whoever holds it may end it
+        if declared_by_a_base(module, binding.cls, binding.name):
+            return None
+        return TaskSite(call, "self_owner", sorted(enders)[0], binding.stmt, binding.name, function, binding.cls,
+                        fixable=False)
+
+    def _task_owner(self, func: ast.Name | ast.Attribute) -> frozenset[str] | None:
+        """The methods that cancel every task of a first-party class that owns tasks, or None."""
+        module = self.module
+        if isinstance(func, ast.Name) and func.id in module.top_level and func.id not in module.imports.names:
+            found: tuple[ModuleInfo, ast.stmt] | None = (module, module.top_level[func.id])
+        else:
+            qualified = module.imports.qualify(func)
+            found = module.project.lookup(qualified, module.roots) if qualified else None
+        if found is None or not isinstance(found[1], ast.ClassDef):
+            return None
+        # Once per class and run: a scheduler class is instantiated from many modules.
+        memo = module.project.class_memo
+        key = ("task-enders", found[1])
+        if key not in memo:
+            memo[key] = _task_enders(self, found[0], found[1])
+        return cast("frozenset[str] | None", memo[key])
 
     def _callback_site(self, holder: ast.Call) -> TaskSite | None:
         """``loop.call_soon_threadsafe(asyncio.create_task, coro)`` or ``(self._spawn)``: the loop
@@ -592,6 +691,111 @@ class TaskAnalysis:
             if other is not cls and any(node is cls for _, node in class_and_bases(self.module, other)):
                 family.append((self.module, other))
         return family
+
+
+def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) -> frozenset[str] | None:
+    """The public methods of ``cls``, taking no argument, that cancel every task it keeps, when
+    it keeps the tasks it creates in a collection on ``self`` (``self._tasks[key] = task``);
+    None when it is no task owner. Strict on purpose: a loop over the collection (its keys,
+    values or a copy) whose body cancels the element, directly or through a method of the class
+    that cancels something (``for key in self._tasks.copy(): self.cancel(key)``)."""
+    # Most classes cancel nothing: answer them from the module's index of calls, without a walk.
+    end = cls.end_lineno or cls.lineno
+    if not any(
+        isinstance(c.func, ast.Attribute) and c.func.attr == "cancel" and cls.lineno <= c.lineno <= end
+        for c in module.index.calls
+    ):
+        return None
+    methods = {stmt.name: stmt for stmt in cls.body if isinstance(stmt, FUNCTION_NODES)}
+    cancelling = {name for name, method in methods.items() if any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
+        for n in ast.walk(method))}
+    if not cancelling:
+        return None
+    collections: set[str] = set()
+    for method in methods.values():
+        receiver = self_name(method)
+        if receiver is None:
+            continue
+        # What goes into a collection on ``self`` (``self._tasks[key] = value``, ``.add(value)``):
+        # a task made right there, or a local holding one.
+        for node in ast.walk(method):
+            value: ast.expr | None = None
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
+                value = node.value
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr in ("append", "appendleft", "add") and len(node.args) == 1):
+                value = node.args[0]
+            if value is None:
+                continue
+            target = added_to(module, value)
+            if not _self_attr_of(target, receiver):
+                continue
+            assert isinstance(target, ast.Attribute)
+            if isinstance(value, ast.Name):
+                made = [
+                    stmt.value for stmt in ast.walk(method)
+                    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                    and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == value.id
+                    and isinstance(stmt.value, ast.Call)
+                ]
+                is_task = any(analysis.creator_label(call, module) is not None for call in made)
+            else:
+                is_task = isinstance(value, ast.Call) and analysis.creator_label(value, module) is not None
+            if is_task:
+                collections.add(target.attr)
+    if not collections:
+        return None
+    enders = set()
+    for name, method in methods.items():
+        receiver = self_name(method)
+        if receiver is None or name.startswith("_") or method.args.args[1:] or method.args.kwonlyargs:
+            continue
+        for loop in ast.walk(method):
+            if not isinstance(loop, (ast.For, ast.AsyncFor)) or not isinstance(loop.target, ast.Name):
+                continue
+            iterated = loop.iter
+            while isinstance(iterated, ast.Call):
+                # ``list(self._tasks)``, ``self._tasks.copy()``, ``self._tasks.values()``.
+                if isinstance(iterated.func, ast.Name) and iterated.func.id in ("list", "tuple", "set") and iterated.args:
+                    iterated = iterated.args[0]
+                elif isinstance(iterated.func, ast.Attribute) and iterated.func.attr in ("copy", "keys", "values"):
+                    iterated = iterated.func.value
+                else:
+                    break
+            if not (_self_attr_of(iterated, receiver) and isinstance(iterated, ast.Attribute)
+                    and iterated.attr in collections):
+                continue
+            element = loop.target.id
+            for n in ast.walk(loop):
+                if not isinstance(n, ast.Call) or not isinstance(n.func, ast.Attribute):
+                    continue
+                direct = n.func.attr == "cancel" and isinstance(n.func.value, ast.Name) and n.func.value.id == element
+                helper = (
+                    isinstance(n.func.value, ast.Name)
+                    and n.func.value.id == receiver
+                    and n.func.attr in cancelling
+                    and any(isinstance(a, ast.Name) and a.id == element for a in n.args)
+                )
+                if direct or helper:
+                    enders.add(name)
+    return frozenset(enders) or None
+
+
+def _self_attr_of(node: ast.AST | None, receiver: str) -> bool:
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver
+
+
+def _is_loop_method(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool:
+    """``name`` is a method of ``cls`` decorated ``@tasks.loop(...)`` (or ``@loop(...)`` imported
+    from ``discord.ext.tasks``)."""
+    for stmt in cls.body:
+        if isinstance(stmt, FUNCTION_NODES) and stmt.name == name:
+            for decorator in stmt.decorator_list:
+                func = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if module.imports.qualify(func) in LOOP_DECORATORS:
+                    return True
+    return False
 
 
 def _declares_global(function: ast.AST, name: str) -> bool:

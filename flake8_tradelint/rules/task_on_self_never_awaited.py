@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 from typing import Iterator
 
 from flake8_tradelint.analysis.ownership import release_method
@@ -16,7 +17,12 @@ class TaskOnSelfNeverAwaited(Rule):
     first creation, naming the class's own release method (`stop_monitoring()`, `close_all()`...).
     Tasks kept as elements of a collection on `self` (`self._tasks.append(create_task(...))`,
     `self._jobs[key] = ...`) are flagged when no method reaches the elements to cancel or await
-    them (`for t in self._tasks: t.cancel()`, `gather(*self._tasks)`). A task that runs the
+    them (`for t in self._tasks: t.cancel()`, `gather(*self._tasks)`). A discord.py background
+    loop (a `@tasks.loop` method) started with `self.poll.start()` is flagged when no method
+    cancels or stops it: it runs on after its cog is unloaded, and a reload starts a second one. So
+    is an instance of a first-party *task owner* (a class that keeps the tasks it creates in a
+    collection on itself and has a public method that cancels them all, `cancel_all()`) stored on
+    `self` when no method of the class calls that method. A task that runs the
     object's own teardown (`self._closing = create_task(self.close())`) is not flagged: it ends
     by finishing, and cancelling it at shutdown would undo it.
 
@@ -68,10 +74,45 @@ class TaskOnSelfNeverAwaited(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for site in ctx.tasks.sites:
-            if site.problem not in ("self", "self_elements"):
+            if site.problem not in ("self", "self_elements", "self_loop", "self_owner"):
                 continue
             assert site.cls is not None and site.function is not None
             shutdown = release_method(ctx.module, site.cls, ctx.config.shutdown_methods)
+            if shutdown is None and site.problem in ("self_loop", "self_owner") and any(
+                isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "cog_unload"
+                for stmt in site.cls.body
+            ):
+                shutdown = "cog_unload"  # discord.py's teardown of a cog
+            if site.problem == "self_owner":
+                where = "in `{shutdown}()`" if shutdown else "at teardown"
+                yield Report(
+                    site.node,
+                    fit("tasks of `self.{name}` are never cancelled; call its `{ender}()` " + where,
+                        name=site.name, ender=site.label, shutdown=shutdown or ""),
+                    None,
+                    fit_help(
+                        "`{cls}` makes it in `{function}()`; what it schedules runs on after `{cls}` is done",
+                        cls=site.cls.name,
+                        function=site.function.name,
+                    ),
+                )
+                continue
+            if site.problem == "self_loop":
+                # A discord.py ``Loop`` is not awaitable: it ends by ``cancel()`` or ``stop()``, in
+                # the class's teardown, which for a cog is ``cog_unload()``.
+                where = "in `{shutdown}()`" if shutdown else "at teardown (`cog_unload()`)"
+                yield Report(
+                    site.node,
+                    fit("loop `self.{name}` is started and never cancelled; cancel it " + where,
+                        name=site.name, shutdown=shutdown or ""),
+                    None,
+                    fit_help(
+                        "`{cls}` starts it in `{function}()`; it runs on after the cog is unloaded or reloaded",
+                        cls=site.cls.name,
+                        function=site.function.name,
+                    ),
+                )
+                continue
             if site.problem == "self_elements":
                 where = "in `{shutdown}()`" if shutdown else "in a shutdown method"
                 yield Report(

@@ -1,0 +1,293 @@
+"""Score tradelint on maintainers' own leak-fix commits (``benchmarks/leak_fixes.txt``).
+
+Each manifest line names a repository, a commit that fixed a leaked async resource or a task never
+awaited, cancelled or kept, and the *sites*: ``path:line:FAMILY`` (``TRD2`` or ``TRD3``), the
+line of each leaking creation in the commit's first parent, read by hand from the diff. The
+parent's and the fix's source folders (``scope=a,b``, or the sites' top folders) are extracted
+into a temporary directory and checked with ``--select TRD2,TRD3``, once with the default rules
+and once with ``--preview``:
+
+- a site is *found* at the parent when a finding of its family is on its line, or on a line of
+  the statement that starts there;
+- at the fix commit, the site's line is mapped through the diff (an unchanged line keeps its
+  place; a line the commit replaced maps to the replacing block, or ``path:line:FAMILY@N`` says
+  where it is); a finding of the family still there is a site the fix did not end in tradelint's
+  eyes: a false positive once the maintainers fixed it;
+- every other finding at the parent is printed, to be read: not a site is not necessarily wrong.
+
+    python benchmarks/score_leak_fixes.py [--mirrors /work/.mirror] [--only NAME] [--json out.json]
+
+Nothing of the repositories is committed here: fetch a bare mirror of each (the ``fetch`` tool,
+or ``git clone --mirror``) under ``MIRRORS/owner+name/repo``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import difflib
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+TRADELINT = [sys.executable, "-m", "flake8_tradelint"]
+SELECT = "TRD2,TRD3"
+MODES = ("default", "preview")
+FAMILIES = ("TRD2", "TRD3")
+GIT_ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+@dataclass(frozen=True)
+class Site:
+    path: str
+    line: int
+    family: str
+    fix_line: int | None = None  # where the creation is at the fix commit, when the diff can't say
+
+
+@dataclass
+class Entry:
+    repo: str
+    commit: str
+    sites: list[Site]
+    scope: list[str]
+
+
+def parse_site(text: str) -> Site:
+    """``path:line:FAMILY`` or ``path:line:FAMILY@fixline``."""
+    path, line, family = text.rsplit(":", 2)
+    family, _, fix = family.partition("@")
+    if family not in FAMILIES:
+        raise ValueError(f"{text}: the family is TRD2 or TRD3, not {family!r}")
+    return Site(path, int(line), family, int(fix) if fix else None)
+
+
+def parse_manifest(text: str) -> list[Entry]:
+    entries = []
+    for raw in text.splitlines():
+        words = raw.split("#", 1)[0].split()
+        if not words:
+            continue
+        repo, commit, rest = words[0], words[1], words[2:]
+        scope = [w.partition("=")[2] for w in rest if w.startswith("scope=")]
+        sites = [parse_site(w) for w in rest if not w.startswith("scope=")]
+        folders = [p for s in scope for p in s.split(",") if p]
+        if not folders:
+            folders = sorted({s.path.split("/", 1)[0] if "/" in s.path else "." for s in sites})
+        entries.append(Entry(repo, commit, sites, folders))
+    return entries
+
+
+def git(git_dir: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", f"--git-dir={git_dir}", *args], capture_output=True, text=True, check=True, env=GIT_ENV
+    ).stdout
+
+
+def extract(git_dir: Path, commit: str, folders: list[str], target: Path) -> int:
+    """The ``.py`` files of ``commit`` under ``folders`` (``.``: the top-level files only; a
+    mirror may lack its largest blobs). Returns how many were written."""
+    listing = git(git_dir, "ls-tree", "-r", "-z", commit)
+    wanted = []
+    for record in listing.split("\0"):
+        meta, _, path = record.partition("\t")
+        if not path.endswith(".py") or meta.split()[1:2] != ["blob"]:
+            continue
+        if any((f == "." and "/" not in path) or path == f or path.startswith(f.rstrip("/") + "/") for f in folders):
+            wanted.append((meta.split()[2], path))
+    batch = subprocess.run(
+        ["git", f"--git-dir={git_dir}", "cat-file", "--batch"],
+        input="".join(f"{sha}\n" for sha, _ in wanted).encode(), capture_output=True, check=True, env=GIT_ENV,
+    ).stdout
+    stream = io.BytesIO(batch)
+    written = 0
+    for _, path in wanted:
+        header = stream.readline().split()
+        if len(header) < 3:
+            continue  # "<sha> missing"
+        data = stream.read(int(header[2]))
+        stream.read(1)
+        file = target / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(data)
+        written += 1
+    return written
+
+
+def check(tree: Path, preview: bool) -> list[dict[str, Any]]:
+    # An empty configuration: the repository's own settings are not extracted, and nothing above
+    # the temporary directory may configure the run.
+    (tree / "tradelint.toml").write_text("", encoding="utf-8")
+    result = subprocess.run(
+        [*TRADELINT, "--config", str(tree / "tradelint.toml"), "--select", SELECT, *(["--preview"] if preview else []),
+         "--no-cache", "--jobs", "1", "--output-format", "json", "--exit-zero", "--quiet", "."],
+        cwd=tree, capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr)
+    findings: list[dict[str, Any]] = json.loads(result.stdout or "[]")
+    for finding in findings:
+        path = finding["path"]
+        finding["path"] = (os.path.relpath(path, tree) if os.path.isabs(path) else path).replace(os.sep, "/")
+        finding["path"] = finding["path"].removeprefix("./")
+    return findings
+
+
+def statement_span(source: str, line: int) -> tuple[int, int]:
+    """The lines of the outermost statement that starts on ``line`` (a creation written over
+    several lines is reported on any of them), or just the line."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return line, line
+    best: tuple[int, int] | None = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and node.lineno == line:
+            end = node.end_lineno or line
+            # A compound statement (``if``/``with``/``def``) spans its body: keep its header only.
+            body = getattr(node, "body", None)
+            if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
+                end = body[0].lineno - 1
+            if best is None or end > best[1]:
+                best = (line, max(end, line))
+    return best or (line, line)
+
+
+def map_line(old_text: str, new_text: str, line: int) -> tuple[int, int] | None:
+    """The lines of the fix commit that hold parent line ``line``: the same line when it was not
+    changed, the replacing block when it was, None when it was deleted without a replacement."""
+    matcher = difflib.SequenceMatcher(None, old_text.splitlines(), new_text.splitlines(), autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if i1 < line <= i2:
+            if tag == "equal":
+                return line - i1 + j1, line - i1 + j1
+            if tag == "delete":
+                return None
+            return j1 + 1, j2
+    return None
+
+
+def _on(finding: dict[str, Any], path: str, span: tuple[int, int], family: str) -> bool:
+    return finding["path"] == path and finding["code"].startswith(family) and span[0] <= finding["line"] <= span[1]
+
+
+def _text(f: dict[str, Any]) -> str:
+    return f"{f['path']}:{f['line']}:{f['column']}: {f['code']} {f['message']}"
+
+
+def score(entry: Entry, mirrors: Path) -> dict[str, Any]:
+    git_dir = mirrors / entry.repo.replace("/", "+") / "repo"
+    commit = git(git_dir, "rev-parse", entry.commit).strip()
+    parent = git(git_dir, "rev-parse", f"{commit}^").strip()
+    spans: dict[Site, tuple[int, int]] = {}
+    fix_spans: dict[Site, tuple[int, int] | None] = {}
+    for site in entry.sites:
+        old = git(git_dir, "show", f"{parent}:{site.path}")
+        spans[site] = statement_span(old, site.line)
+        try:
+            new = git(git_dir, "show", f"{commit}:{site.path}")
+        except subprocess.CalledProcessError:
+            fix_spans[site] = None  # the file is gone
+            continue
+        if site.fix_line is not None:
+            fix_spans[site] = statement_span(new, site.fix_line)
+        else:
+            mapped = map_line(old, new, site.line)
+            fix_spans[site] = None if mapped is None else (
+                statement_span(new, mapped[0]) if mapped[0] == mapped[1] else mapped)
+    runs: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="tradelint-leakfix-") as tmp:
+        for side, rev in (("parent", parent), ("fix", commit)):
+            tree = Path(tmp) / side
+            tree.mkdir()
+            extract(git_dir, rev, entry.scope, tree)
+            for mode in MODES:
+                runs[f"{side}/{mode}"] = check(tree, mode == "preview")
+    result: dict[str, Any] = {"repo": entry.repo, "commit": commit, "parent": parent, "scope": entry.scope,
+                              "sites": [asdict(s) for s in entry.sites], "modes": {}}
+    for mode in MODES:
+        at_parent, at_fix = runs[f"parent/{mode}"], runs[f"fix/{mode}"]
+        found, kept, verdicts = [], [], []
+        for site in entry.sites:
+            hits = [f for f in at_parent if _on(f, site.path, spans[site], site.family)]
+            span = fix_spans[site]
+            left = [] if span is None else [f for f in at_fix if _on(f, site.path, span, site.family)]
+            if hits:
+                found.append(site)
+            if left:
+                kept.append(site)
+            verdicts.append({"site": f"{site.path}:{site.line}:{site.family}", "found": [_text(f) for f in hits],
+                             "after_fix": [_text(f) for f in left]})
+        others = [_text(f) for f in at_parent
+                  if not any(_on(f, s.path, spans[s], s.family) for s in entry.sites)]
+        result["modes"][mode] = {
+            "found": {fam: sum(1 for s in found if s.family == fam) for fam in FAMILIES},
+            "kept_after_fix": {fam: sum(1 for s in kept if s.family == fam and s in found) for fam in FAMILIES},
+            "sites": verdicts,
+            "not_sites": others,
+        }
+    return result
+
+
+def totals(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for mode in MODES:
+        row: dict[str, Any] = {}
+        for fam in FAMILIES:
+            sites = sum(1 for r in results for s in r["sites"] if s["family"] == fam)
+            found = sum(r["modes"][mode]["found"][fam] for r in results)
+            kept = sum(r["modes"][mode]["kept_after_fix"][fam] for r in results)
+            row[fam] = {"sites": sites, "found": found, "recall": round(found / sites, 3) if sites else None,
+                        "kept_after_fix": kept,
+                        "precision_at_fix": round((found - kept) / found, 3) if found else None}
+        row["not_sites"] = sum(len(r["modes"][mode]["not_sites"]) for r in results)
+        out[mode] = row
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--manifest", type=Path, default=ROOT / "benchmarks" / "leak_fixes.txt")
+    parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"), help="owner+name/repo bare mirrors")
+    parser.add_argument("--json", type=Path, help="write every site, finding and total as JSON")
+    parser.add_argument("--only", help="only the repositories whose name contains this")
+    args = parser.parse_args(argv)
+    entries = [e for e in parse_manifest(args.manifest.read_text(encoding="utf-8"))
+               if not args.only or args.only in e.repo]
+    results = []
+    for entry in entries:
+        result = score(entry, args.mirrors)
+        results.append(result)
+        print(f"\n## {entry.repo} {result['commit'][:10]} (scope {' '.join(entry.scope)})")
+        for mode in MODES:
+            run = result["modes"][mode]
+            for verdict in run["sites"]:
+                state = "found" if verdict["found"] else "MISSED"
+                after = " | STILL AFTER FIX" if verdict["after_fix"] and verdict["found"] else ""
+                print(f"  [{mode}] {state} {verdict['site']}{after}")
+                for text in verdict["found"] + (verdict["after_fix"] if after else []):
+                    print(f"      {text}")
+            for text in run["not_sites"]:
+                print(f"  [{mode}] not a site: {text}")
+    summary = totals(results)
+    print()
+    for mode, row in summary.items():
+        for fam in FAMILIES:
+            r = row[fam]
+            print(f"{mode} {fam}: {r['found']}/{r['sites']} sites found (recall {r['recall']}), "
+                  f"{r['kept_after_fix']} still reported after the fix (precision at fix {r['precision_at_fix']})")
+        print(f"{mode}: {row['not_sites']} findings at parents that are not sites")
+    if args.json:
+        args.json.write_text(json.dumps({"totals": summary, "results": results}, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,153 @@
+"""``benchmarks/score_leak_fixes.py`` on a tiny repository built here: a leak at the parent, the
+maintainers' fix, and what the scorer reads from them (no network)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def _scorer() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("score_leak_fixes", ROOT / "benchmarks" / "score_leak_fixes.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["score_leak_fixes"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+SCORER = _scorer()
+
+LEAKY = '''\
+import asyncio
+
+import aiohttp
+
+
+class Feed:
+    def __init__(self) -> None:
+        self.session = aiohttp.ClientSession()
+
+    async def start(self) -> None:
+        asyncio.create_task(
+            self.poll()
+        )
+
+    async def poll(self) -> None:
+        await asyncio.sleep(1)
+
+    async def stop(self) -> None:
+        pass
+
+
+async def once() -> None:
+    asyncio.create_task(asyncio.sleep(1))
+'''
+
+FIXED = '''\
+import asyncio
+
+import aiohttp
+
+
+class Feed:
+    def __init__(self) -> None:
+        self.session = aiohttp.ClientSession()
+        self._poller: "asyncio.Task[None] | None" = None
+
+    async def start(self) -> None:
+        self._poller = asyncio.create_task(
+            self.poll()
+        )
+
+    async def poll(self) -> None:
+        await asyncio.sleep(1)
+
+    async def stop(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+        await self.session.close()
+
+
+async def once() -> None:
+    asyncio.create_task(asyncio.sleep(1))
+'''
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True, env=env).stdout
+
+
+@pytest.fixture(scope="module")
+def mirrors(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    base = tmp_path_factory.mktemp("leakfix")
+    work = base / "work"
+    (work / "app").mkdir(parents=True)
+    _git(work, "init", "-q")
+    (work / "app" / "feed.py").write_text(LEAKY, encoding="utf-8")
+    (work / "README").write_text("not python\n", encoding="utf-8")
+    _git(work, "add", ".")
+    _git(work, "commit", "-q", "-m", "leak")
+    (work / "app" / "feed.py").write_text(FIXED, encoding="utf-8")
+    _git(work, "commit", "-q", "-am", "fix")
+    commit = _git(work, "rev-parse", "HEAD").strip()
+    _git(base, "clone", "-q", "--mirror", str(work), str(base / "mirrors" / "someone+app" / "repo"))
+    return base / "mirrors", commit
+
+
+def test_manifest_lines_are_read() -> None:
+    entries = SCORER.parse_manifest(
+        "# comment\n"
+        "someone/app abc123 app/feed.py:11:TRD3 app/feed.py:8:TRD2@9  # trailing\n"
+        "other/x def456 bot.py:3:TRD2 scope=.,cogs\n"
+    )
+    assert [(e.repo, e.commit, e.scope) for e in entries] == [
+        ("someone/app", "abc123", ["app"]), ("other/x", "def456", [".", "cogs"])]
+    assert entries[0].sites == [SCORER.Site("app/feed.py", 11, "TRD3"), SCORER.Site("app/feed.py", 8, "TRD2", 9)]
+    with pytest.raises(ValueError, match="TRD2 or TRD3"):
+        SCORER.parse_site("app/feed.py:8:TRD4")
+
+
+def test_a_site_is_its_statement_and_is_mapped_through_the_diff() -> None:
+    # The discarded call spans lines 11-13; the line the fix rewrote maps to its replacement.
+    assert SCORER.statement_span(LEAKY, 11) == (11, 13)
+    assert SCORER.statement_span(LEAKY, 7) == (7, 7)  # ``def __init__``: its header only
+    assert SCORER.map_line(LEAKY, FIXED, 8) == (8, 8)  # unchanged
+    assert SCORER.map_line(LEAKY, FIXED, 11) == (12, 12)  # rewritten: the replacing line
+    assert SCORER.map_line(LEAKY, FIXED, 23) == (26, 26)  # moved down by the lines added above
+
+
+def test_found_at_the_parent_gone_at_the_fix(mirrors: tuple[Path, str]) -> None:
+    root, commit = mirrors
+    entry = SCORER.parse_manifest(f"someone/app {commit} app/feed.py:11:TRD3 app/feed.py:8:TRD2")[0]
+    result = SCORER.score(entry, root)
+    run = result["modes"]["default"]
+    assert run["found"] == {"TRD2": 1, "TRD3": 1}
+    assert run["kept_after_fix"] == {"TRD2": 0, "TRD3": 0}
+    assert [v["site"] for v in run["sites"]] == ["app/feed.py:11:TRD3", "app/feed.py:8:TRD2"]
+    assert [f.split(": ", 1)[1].split(" ", 1)[0] for v in run["sites"] for f in v["found"]] == ["TRD301", "TRD202"]
+    # The other discarded task, which the commit left, is printed to be read.
+    assert [t.split(" ", 2)[:2] for t in run["not_sites"]] == [["app/feed.py:23:5:", "TRD301"]]
+    totals = SCORER.totals([result])
+    assert totals["default"]["TRD3"] == {"sites": 1, "found": 1, "recall": 1.0, "kept_after_fix": 0,
+                                         "precision_at_fix": 1.0}
+
+
+def test_a_finding_left_after_the_fix_is_counted(mirrors: tuple[Path, str]) -> None:
+    root, commit = mirrors
+    # Scored as if the commit had fixed ``once()``: its finding is still there at the fix.
+    entry = SCORER.parse_manifest(f"someone/app {commit} app/feed.py:23:TRD3")[0]
+    run = SCORER.score(entry, root)["modes"]["preview"]
+    assert run["found"]["TRD3"] == 1 and run["kept_after_fix"]["TRD3"] == 1
+    assert run["sites"][0]["after_fix"][0].startswith("app/feed.py:26:5: TRD301")
