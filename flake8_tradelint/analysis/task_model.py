@@ -583,7 +583,28 @@ class TaskAnalysis:
                         return True
             if _dropped_after_await(owner, attr):
                 return True
-        return declared_by_a_base(self.module, cls, attr)
+        return declared_by_a_base(self.module, cls, attr) or self._ended_by_collaborator(cls, attr)
+
+    def _ended_by_collaborator(self, cls: ast.ClassDef, attr: str) -> bool:
+        """Another object of the module ends the task through its owner: Trusty-cogs' round view
+        calls ``self.game._wait_task.cancel()``. Only when no other class of the module stores an
+        attribute of that name, so that ``<anything>.<attr>`` can only be this class's task."""
+        module = self.module
+        family = {id(node) for _, node in self._class_family(cls)}
+        if any(
+            id(other) not in family and _stores_self_attribute(other, attr)
+            for other in module.index.classes
+        ):
+            return False
+        for node in module.index.attributes:
+            if node.attr != attr or not isinstance(node.ctx, ast.Load):
+                continue
+            if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
+                continue  # the class's own loads, judged above
+            use = classify(module, node)
+            if use.kind == "await" or (use.kind == "method" and use.name == "cancel"):
+                return True
+        return False
 
     def _class_family(self, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
         """The class, its first-party bases, and its subclasses in this module."""
@@ -592,6 +613,21 @@ class TaskAnalysis:
             if other is not cls and any(node is cls for _, node in class_and_bases(self.module, other)):
                 family.append((self.module, other))
         return family
+
+
+def _stores_self_attribute(cls: ast.ClassDef, attr: str) -> bool:
+    for stmt in cls.body:
+        receiver = self_name(stmt) if isinstance(stmt, FUNCTION_NODES) else None
+        if receiver is not None and any(
+            isinstance(node, ast.Attribute)
+            and node.attr == attr
+            and isinstance(node.ctx, ast.Store)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == receiver
+            for node in ast.walk(stmt)
+        ):
+            return True
+    return False
 
 
 def _declares_global(function: ast.AST, name: str) -> bool:
