@@ -11,6 +11,7 @@ from flake8_tradelint.analysis.dataclass_model import resolve_definition
 from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
 from flake8_tradelint.analysis.ownership import is_release_name
 from flake8_tradelint.analysis.resource_model import class_and_bases, declared_by_a_base
+from flake8_tradelint.analysis.task_factories import tasks_kept_by_a_factory
 from flake8_tradelint.analysis.uses import (
     Use,
     assigned_to,
@@ -348,6 +349,9 @@ class TaskAnalysis:
                 site = self._site(call, label)
             elif isinstance(call.func, ast.Attribute) and call.func.attr in HANDLE_APIS | EMITTER_APIS:
                 site = self._callback_site(call)
+            if site is not None and site.problem in ("discarded", "local", "container") and self._kept_by_factory:
+                # The project's own task factory holds every task until it is done (electrum).
+                continue
             if site is not None:
                 if site.problem in ("self", "self_elements"):
                     # One finding per owned thing: the attribute, at its first creation.
@@ -362,6 +366,10 @@ class TaskAnalysis:
                     owned.add((self.module.tree, site.name))
                 found.append(site)
         return found
+
+    @cached_property
+    def _kept_by_factory(self) -> bool:
+        return tasks_kept_by_a_factory(self.module)
 
     def _callback_site(self, holder: ast.Call) -> TaskSite | None:
         """``loop.call_soon_threadsafe(asyncio.create_task, coro)`` or ``(self._spawn)``: the loop
