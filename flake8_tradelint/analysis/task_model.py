@@ -107,6 +107,10 @@ class TaskAnalysis:
                 creates = True
             elif kind is None and depth < 3 and isinstance(func.value, ast.Name):
                 creates = self._is_dangling_method_call(module, call, func, func.value, depth)
+            elif kind is None and 1 <= depth < 3 and isinstance(func.value, ast.Attribute):
+                # Only inside a wrapper being judged (``sys_create_task()`` returning
+                # ``self.coresys.create_task(...)``): typing every ``self.x.y()`` of a file costs.
+                creates = self._is_dangling_attribute_call(module, call, func, func.value, depth)
         if kind == "direct":
             creates = True
         elif kind == "ensure":
@@ -154,6 +158,40 @@ class TaskAnalysis:
             }
         target = candidates.get(func.attr)
         return target is not None and self._is_dangling_target(call, target, depth)
+
+    def _is_dangling_attribute_call(
+        self, module: ModuleInfo, call: ast.Call, func: ast.Attribute, holder: ast.Attribute, depth: int
+    ) -> bool:
+        """``self.coresys.create_task(...)`` where the class (or a first-party base) annotates
+        ``coresys: CoreSys`` and ``CoreSys.create_task`` returns a task it does not keep
+        (Home Assistant Supervisor's ``sys_create_task()``)."""
+        method = module.enclosing_function(call)
+        owner = module.parent(method) if method is not None else None
+        if (
+            method is None
+            or not isinstance(owner, ast.ClassDef)
+            or not isinstance(holder.value, ast.Name)
+            or holder.value.id != self_name(method)
+        ):
+            return False
+        for base_module, base in class_and_bases(module, owner):
+            for stmt in base.body:
+                if (
+                    isinstance(stmt, ast.AnnAssign)
+                    and isinstance(stmt.target, ast.Name)
+                    and stmt.target.id == holder.attr
+                ):
+                    found = resolve_definition(base_module, stmt.annotation)
+                    if found is None or not isinstance(found[1], ast.ClassDef):
+                        return False
+                    target = _methods(found[0], found[1]).get(func.attr)
+                    return (
+                        target is not None
+                        and isinstance(target[1], ast.FunctionDef)
+                        and target[0].index.mentions_tasks
+                        and self._is_dangling_target(call, target, depth)
+                    )
+        return False
 
     def _is_dangling_target(self, call: ast.Call, target: tuple[ModuleInfo, ast.stmt], depth: int) -> bool:
         assert isinstance(target[1], ast.FunctionDef)
