@@ -35,13 +35,17 @@ THIRD_PARTY_HANDOFF = "moves"
 
 # Names of methods that end a class's resources, beyond the configured shutdown names: the
 # class's own words for it (``stop_monitoring``, ``close_all``, ``_release_http``).
-_RELEASE_WORD = re.compile(
+_LEADING_WORD = (
     r"^(a?close|stop|shutdown|disconnect|cleanup|clean_up|teardown|tear_down|terminate|dispose|release|"
     r"finalize|destroy)(_\w*)?$"
+)
+_RELEASE_WORD = re.compile(
+    _LEADING_WORD
     # A suffix names a release less surely (``command_stop`` is a bot command): only the words
     # that mean nothing else.
-    r"|^\w+_(a?close|shutdown|disconnect|cleanup|teardown)$"
+    + r"|^\w+_(a?close|shutdown|disconnect|cleanup|teardown)$"
 )
+_LEADING_RELEASE = re.compile(_LEADING_WORD)
 DUNDER_RELEASE = ("__aexit__", "__exit__", "__del__")
 # unittest's teardown hooks, spelled in camelCase.
 TEST_TEARDOWNS = ("tearDown", "asyncTearDown")
@@ -75,6 +79,9 @@ class MethodFacts:
     # Parameters without a default: a release method needs none (``stop_tracking_order(oid)``
     # is not one).
     required: int = 0
+    # Whether a release-named method ends anything (:func:`_ends_something`); False for the
+    # other methods, which are not looked at.
+    ends: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,7 +173,9 @@ def _extract(module: ModuleInfo) -> ModuleFacts:
                 released = releases.get((cls.lineno, stmt.name), set())
                 receiver = _receiver(stmt)
                 calls: frozenset[str] = frozenset()
+                ends = False
                 if receiver is not None and (released or _is_release(stmt.name)):
+                    ends = bool(released) or _ends_something(stmt, receiver)
                     calls = frozenset(
                         n.attr
                         for n in ast.walk(stmt)
@@ -190,6 +199,7 @@ def _extract(module: ModuleInfo) -> ModuleFacts:
                     frozenset(released),
                     calls,
                     required,
+                    ends,
                 )
         acquisitions: list[Acquisition] = []
         stored_params: dict[str, str] = {}
@@ -216,6 +226,23 @@ def _extract(module: ModuleInfo) -> ModuleFacts:
             cls.name, cls.lineno, bases, methods, tuple(acquisitions), stored_params, stored_positions
         )
     return ModuleFacts(classes)
+
+
+def _ends_something(method: ast.FunctionDef | ast.AsyncFunctionDef, receiver: str) -> bool:
+    """Whether a method ends anything: cancels or closes something (any receiver, a loop
+    variable's task included), awaits or enters something, calls another release-like method of
+    the class, or clears a flag or attribute (``self._running = False``, ``self._ws = None``).
+    ``hedge_tasks_cleanup()`` that only filters a list of tasks ends nothing."""
+    for node in ast.walk(method):
+        if isinstance(node, (ast.Await, ast.AsyncWith, ast.With)):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in ("cancel", "set") or _is_release(node.func.attr):
+                return True
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value in (None, False):
+            if any(_self_attr(target, receiver) is not None for target in node.targets):
+                return True
+    return False
 
 
 def _alias_source(function: ast.AST, name: str, receiver: str) -> str | None:
@@ -316,6 +343,10 @@ def release_method_of(
             return methods[name]
     # A private name counts only as a bare release word (``_close``, ``_stop``): ``_close_database``
     # is a helper that ends one thing, not the class.
+    # A suffix (``hedge_tasks_cleanup()``) names a release less surely than a leading word
+    # (``stop_streaming()``): such a method must also end something, since it can be a helper
+    # (hummingbot's only prunes finished tasks from a list). A leading word and unittest's
+    # ``tearDown()`` are the teardown whatever they do yet: the place to add the end to.
     own = [
         m
         for m in methods.values()
@@ -323,6 +354,7 @@ def release_method_of(
         and m.name not in DUNDER_RELEASE
         and not m.required
         and (not m.name.startswith("_") or _BARE_WORD.match(m.name.lstrip("_")))
+        and (m.ends or m.name in TEST_TEARDOWNS or _LEADING_RELEASE.match(m.name.lstrip("_")))
     ]
     own.sort(key=lambda m: (m.name.startswith("_"), m.line))
     if own:

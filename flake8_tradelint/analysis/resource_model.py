@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal, cast
 
 from flake8_tradelint.analysis.dataclass_model import resolve_class
 from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
+from flake8_tradelint.analysis.owner_closes import closed_by_an_owner
 from flake8_tradelint.analysis.ownership import OwnershipModel, is_release_name, ownership_model
 from flake8_tradelint.analysis.uses import (
     TRY_NODES,
@@ -331,7 +332,12 @@ class ResourceAnalysis:
             assert c.function is not None
             return self._judge_local(c)
         if c.kind == "self":
-            return None if self._class_closes(c) else "self_never_closed"
+            assert c.cls is not None
+            if self._class_closes(c) or closed_by_an_owner(
+                self.module, c.cls.name, c.name, frozenset({c.spec.close, "close", "aclose"})
+            ):
+                return None
+            return "self_never_closed"
         if c.kind == "self_elements":
             assert c.cls is not None
             if declared_by_a_base(self.module, c.cls, c.name) or not made_in_family(

@@ -11,6 +11,7 @@ from flake8_tradelint.analysis.dataclass_model import resolve_definition
 from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
 from flake8_tradelint.analysis.ownership import is_release_name
 from flake8_tradelint.analysis.resource_model import class_and_bases, declared_by_a_base
+from flake8_tradelint.analysis.task_factories import tasks_kept_by_a_factory
 from flake8_tradelint.analysis.uses import (
     Use,
     assigned_to,
@@ -114,6 +115,10 @@ class TaskAnalysis:
                 creates = True
             elif kind is None and depth < 3 and isinstance(func.value, ast.Name):
                 creates = self._is_dangling_method_call(module, call, func, func.value, depth)
+            elif kind is None and 1 <= depth < 3 and isinstance(func.value, ast.Attribute):
+                # Only inside a wrapper being judged (``sys_create_task()`` returning
+                # ``self.coresys.create_task(...)``): typing every ``self.x.y()`` of a file costs.
+                creates = self._is_dangling_attribute_call(module, call, func, func.value, depth)
         if kind == "direct":
             creates = True
         elif kind == "ensure":
@@ -161,6 +166,40 @@ class TaskAnalysis:
             }
         target = candidates.get(func.attr)
         return target is not None and self._is_dangling_target(call, target, depth)
+
+    def _is_dangling_attribute_call(
+        self, module: ModuleInfo, call: ast.Call, func: ast.Attribute, holder: ast.Attribute, depth: int
+    ) -> bool:
+        """``self.coresys.create_task(...)`` where the class (or a first-party base) annotates
+        ``coresys: CoreSys`` and ``CoreSys.create_task`` returns a task it does not keep
+        (Home Assistant Supervisor's ``sys_create_task()``)."""
+        method = module.enclosing_function(call)
+        owner = module.parent(method) if method is not None else None
+        if (
+            method is None
+            or not isinstance(owner, ast.ClassDef)
+            or not isinstance(holder.value, ast.Name)
+            or holder.value.id != self_name(method)
+        ):
+            return False
+        for base_module, base in class_and_bases(module, owner):
+            for stmt in base.body:
+                if (
+                    isinstance(stmt, ast.AnnAssign)
+                    and isinstance(stmt.target, ast.Name)
+                    and stmt.target.id == holder.attr
+                ):
+                    found = resolve_definition(base_module, stmt.annotation)
+                    if found is None or not isinstance(found[1], ast.ClassDef):
+                        return False
+                    target = _methods(found[0], found[1]).get(func.attr)
+                    return (
+                        target is not None
+                        and isinstance(target[1], ast.FunctionDef)
+                        and target[0].index.mentions_tasks
+                        and self._is_dangling_target(call, target, depth)
+                    )
+        return False
 
     def _is_dangling_target(self, call: ast.Call, target: tuple[ModuleInfo, ast.stmt], depth: int) -> bool:
         assert isinstance(target[1], ast.FunctionDef)
@@ -360,6 +399,9 @@ class TaskAnalysis:
                 site = self._loop_site(call)
             if site is None and label is None:
                 site = self._owner_site(call)
+            if site is not None and site.problem in ("discarded", "local", "container") and self._kept_by_factory:
+                # The project's own task factory holds every task until it is done (electrum).
+                continue
             if site is not None:
                 if site.problem in ("self", "self_elements", "self_loop", "self_owner"):
                     # One finding per owned thing: the attribute, at its first creation.
@@ -461,6 +503,10 @@ class TaskAnalysis:
         if key not in memo:
             memo[key] = _task_enders(self, found[0], found[1])
         return cast("frozenset[str] | None", memo[key])
+
+    @cached_property
+    def _kept_by_factory(self) -> bool:
+        return tasks_kept_by_a_factory(self.module)
 
     def _callback_site(self, holder: ast.Call) -> TaskSite | None:
         """``loop.call_soon_threadsafe(asyncio.create_task, coro)`` or ``(self._spawn)``: the loop
@@ -682,7 +728,28 @@ class TaskAnalysis:
                         return True
             if _dropped_after_await(owner, attr):
                 return True
-        return declared_by_a_base(self.module, cls, attr)
+        return declared_by_a_base(self.module, cls, attr) or self._ended_by_collaborator(cls, attr)
+
+    def _ended_by_collaborator(self, cls: ast.ClassDef, attr: str) -> bool:
+        """Another object of the module ends the task through its owner: Trusty-cogs' round view
+        calls ``self.game._wait_task.cancel()``. Only when no other class of the module stores an
+        attribute of that name, so that ``<anything>.<attr>`` can only be this class's task."""
+        module = self.module
+        family = {id(node) for _, node in self._class_family(cls)}
+        if any(
+            id(other) not in family and _stores_self_attribute(other, attr)
+            for other in module.index.classes
+        ):
+            return False
+        for node in module.index.attributes:
+            if node.attr != attr or not isinstance(node.ctx, ast.Load):
+                continue
+            if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
+                continue  # the class's own loads, judged above
+            use = classify(module, node)
+            if use.kind == "await" or (use.kind == "method" and use.name == "cancel"):
+                return True
+        return False
 
     def _class_family(self, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
         """The class, its first-party bases, and its subclasses in this module."""
@@ -795,6 +862,21 @@ def _is_loop_method(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool:
                 func = decorator.func if isinstance(decorator, ast.Call) else decorator
                 if module.imports.qualify(func) in LOOP_DECORATORS:
                     return True
+    return False
+
+
+def _stores_self_attribute(cls: ast.ClassDef, attr: str) -> bool:
+    for stmt in cls.body:
+        receiver = self_name(stmt) if isinstance(stmt, FUNCTION_NODES) else None
+        if receiver is not None and any(
+            isinstance(node, ast.Attribute)
+            and node.attr == attr
+            and isinstance(node.ctx, ast.Store)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == receiver
+            for node in ast.walk(stmt)
+        ):
+            return True
     return False
 
 

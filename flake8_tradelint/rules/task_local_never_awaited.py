@@ -40,6 +40,10 @@ class TaskLocalNeverAwaited(Rule):
         await task
     ```
 
+    A preview rule: 2 of its 9 findings on the real code reviewed so far were locals kept alive
+    or dropped on purpose by means the rule cannot see (uvicorn's lifespan task waits on a queue
+    its object holds; a test deletes its task to see it collected).
+
     ## Fix safety
     In a method of a class with an async shutdown-like method, unsafe: the task is kept on the
     instance (`self._keep_task(...)`) and cancelled and awaited at the start of that method
@@ -51,6 +55,9 @@ class TaskLocalNeverAwaited(Rule):
     """
 
     code = "TRD302"
+    # Preview since issue 14's review on application code: 7 of 9 findings true across the corpus,
+    # the holdout and 29 applications (uvicorn's and mitmproxy's are deliberate), below 95 %.
+    preview = True
     name = "task-local-never-awaited"
     incident = "002"
     fix_availability = "sometimes"
