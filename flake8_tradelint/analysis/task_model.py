@@ -11,6 +11,7 @@ from flake8_tradelint.analysis.dataclass_model import resolve_definition
 from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
 from flake8_tradelint.analysis.ownership import is_release_name
 from flake8_tradelint.analysis.resource_model import class_and_bases, declared_by_a_base
+from flake8_tradelint.analysis.summaries import definition_of
 from flake8_tradelint.analysis.uses import (
     Use,
     assigned_to,
@@ -125,9 +126,13 @@ class TaskAnalysis:
             return self._named[key]
         found: str | tuple[ModuleInfo, ast.stmt] | None = _creator_kind(module.imports.qualify(func))
         if found is None:
-            target = resolve_definition(module, func)
-            if target is not None and isinstance(target[1], ast.FunctionDef) and target[0].index.mentions_tasks:
-                found = target
+            # Asked from the summaries first: a class, an ``async def`` or a function in a module
+            # that names no task API is no wrapper, and its module need not be parsed.
+            named = definition_of(module, func)
+            if named is not None and named[1].kind == "function" and named[0].mentions_tasks:
+                target = resolve_definition(module, func)
+                if target is not None and isinstance(target[1], ast.FunctionDef):
+                    found = target
         self._named[key] = found
         return found
 
