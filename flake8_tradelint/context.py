@@ -596,7 +596,10 @@ class Project:
                 self._kept -= info.size
                 if path not in self._summaries:
                     # Its tree goes, its facts stay: asked again, it is not parsed again.
-                    self.summary_of(info)
+                    try:
+                        self.summary_of(info)
+                    except RecursionError:  # asked again, it is parsed again, as any analysis's
+                        pass
         self.forget_memos()
 
     def forget_memos(self) -> None:
