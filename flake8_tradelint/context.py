@@ -8,6 +8,7 @@ budget of source bytes (see its lifecycle).
 from __future__ import annotations
 
 import ast
+import hashlib
 import io
 import operator
 import os
@@ -21,9 +22,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import EllipsisType
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from flake8_tradelint.files import UnreadableFile, read_source_bytes
+
+if TYPE_CHECKING:
+    from flake8_tradelint.analysis.summaries import Definition, ModuleSummary
 
 NEWLINE = re.compile(r"\r\n|\r|\n")
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -79,6 +83,13 @@ def _parse_on_a_large_stack(source: str | bytes, filename: str) -> ast.Module:
     if isinstance(result, BaseException):
         raise result
     return result
+
+
+def content_digest(source: str | bytes) -> str:
+    """sha256 of a module's text: of its UTF-8 encoding for a decoded text (a checked file, an
+    unsaved buffer, a fix computed in memory), else of the file's bytes as read."""
+    data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    return hashlib.sha256(data).hexdigest()
 
 
 def parse_expression(source: str) -> ast.expr:
@@ -336,7 +347,13 @@ class ModuleInfo:
     """A parsed module and the facts rules ask about it."""
 
     def __init__(
-        self, path: Path, tree: ast.Module, project: Project, text: str | None = None, size: int | None = None
+        self,
+        path: Path,
+        tree: ast.Module,
+        project: Project,
+        text: str | None = None,
+        size: int | None = None,
+        digest: str | None = None,
     ) -> None:
         self.path = path
         self.tree = tree
@@ -347,6 +364,19 @@ class ModuleInfo:
         # What keeping this module costs, in source characters or bytes: the tree and its index
         # are about 35 times that (3.1 GB for the 89 MiB of the 5,796-file corpus).
         self.size = size if size is not None else len(text or "")
+        if digest is not None:
+            self.digest = digest
+
+    @cached_property
+    def digest(self) -> str:
+        """sha256 of the text the tree was parsed from (:func:`content_digest`)."""
+        text = self._text if self._text is not None else self.project.read_text(self.path)
+        return content_digest(text or "")
+
+    @cached_property
+    def summary(self) -> ModuleSummary:
+        """What other modules ask about this one, as plain data that outlives the tree."""
+        return self.project.summary_of(self)
 
     @property
     def text(self) -> str | None:
@@ -451,9 +481,15 @@ class Project:
     (``module_at``, ``find_module``, ``lookup``); it stays parsed while the modules kept fit in
     ``module_budget``. Between two files (``end_file``), a project over budget forgets its least
     recently used modules down to half the budget, together with ``class_memo`` and the lookup
-    memo (their values hold trees and nodes of the forgotten modules); a module asked for again is
-    parsed again (``reparses`` counts it). Memos are pure functions of the source, so what is
-    found does not depend on the budget, only the time it takes.
+    memo (their values hold trees and nodes of the forgotten modules). What other modules ask
+    about a module (its definitions, imports, classes and their ownership facts) is its
+    :class:`~flake8_tradelint.analysis.summaries.ModuleSummary`: plain data, built once per text
+    (when asked, or when its module is forgotten) and kept for the whole run outside the budget,
+    so that ``summary``, ``resolve`` and the queries built on them never parse a forgotten module
+    again. Only an analysis that needs a definition's nodes (``lookup``, ``module_at``: a task
+    wrapper's body, a base class's fields) parses it again (``reparses`` counts it). Memos and
+    summaries are pure functions of the source, so what is found does not depend on the budget,
+    only the time it takes.
     """
 
     def __init__(
@@ -480,7 +516,13 @@ class Project:
         self._folder_roots: dict[Path, list[Path]] = {}
         self._find_cache: dict[tuple[str, tuple[Path, ...]], Path | None] = {}
         # Every call site asks for its callee (is it a task wrapper?): the same names, over and over.
-        self._lookup_cache: dict[tuple[str, tuple[Path, ...]], tuple[ModuleInfo, ast.stmt] | None] = {}
+        self._lookup_cache: dict[tuple[str, tuple[Path, ...]], tuple[ModuleSummary, Definition] | None] = {}
+        # Every module summarised in this run (None: it cannot be read or parsed), outside the
+        # budget: a summary is about 1 % of its tree.
+        self._summaries: dict[Path, ModuleSummary | None] = {}
+        # Plain-data verdicts about one version of a module (keyed by its path, its digest and a
+        # line): kept past the tree budget, as summaries are, since they hold no node.
+        self.lasting: dict[tuple[str, str, str, int], Any] = {}
         # Per-class memo for analyses that walk a class hierarchy (keyed by the ClassDef node).
         self.class_memo: dict[tuple[str, ast.AST], Any] = {}
         # Installed packages whose source the dataclass model follows (a class maker's code): the
@@ -552,9 +594,15 @@ class Project:
         if budget is None or self._kept <= budget:
             return
         while self._kept > budget // 2 and self._modules:
-            _, info = self._modules.popitem(last=False)
+            path, info = self._modules.popitem(last=False)
             if info is not None:
                 self._kept -= info.size
+                if path not in self._summaries:
+                    # Its tree goes, its facts stay: asked again, it is not parsed again.
+                    try:
+                        self.summary_of(info)
+                    except RecursionError:  # asked again, it is parsed again, as any analysis's
+                        pass
         self.forget_memos()
 
     def forget_memos(self) -> None:
@@ -596,6 +644,7 @@ class Project:
         and forget every cross-module memo, since any of them may have read the old one."""
         path = Path(os.path.abspath(path))
         self.overlay[path] = text
+        self._summaries.pop(path, None)
         self._keep(path, ModuleInfo(path, tree, self, text))
         self.forget_memos()
 
@@ -614,9 +663,40 @@ class Project:
         if path in self._ever_parsed:
             self.reparses += 1
         self._ever_parsed.add(path)
-        info = ModuleInfo(path, tree, self, source if isinstance(source, str) else None, len(source))
+        info = ModuleInfo(
+            path, tree, self, source if isinstance(source, str) else None, len(source), content_digest(source)
+        )
         self._keep(path, info)
         return info
+
+    def summary(self, path: Path) -> ModuleSummary | None:
+        """The summary of the module at ``path``: kept from earlier, or read from its tree (parsed
+        now if it is not kept); None for a file that cannot be read or parsed."""
+        path = Path(os.path.abspath(path))
+        if path in self._summaries:
+            return self._summaries[path]
+        info = self.module_at(path)
+        if info is None:
+            self._summaries[path] = None
+            return None
+        return info.summary
+
+    def summary_of(self, module: ModuleInfo) -> ModuleSummary:
+        """``module``'s summary: the one kept for its path when it was built from the same text."""
+        known = self._summaries.get(module.path)
+        if known is not None and known.digest == module.digest:
+            return known
+        from flake8_tradelint.analysis.summaries import summarize
+
+        built = summarize(module)
+        held = self._modules.get(module.path)
+        if held is None or held is module:  # not an older tree of a module since replaced
+            self._summaries[module.path] = built
+        return built
+
+    def summaries(self) -> dict[Path, ModuleSummary]:
+        """Every module summarised so far (for a cache that stores them)."""
+        return {path: summary for path, summary in self._summaries.items() if summary is not None}
 
     def find_module(self, dotted: str, roots: tuple[Path, ...]) -> ModuleInfo | None:
         found = self.find_path(dotted, roots)
@@ -644,29 +724,47 @@ class Project:
         return dict(self._find_cache)
 
     def lookup(self, qualified: str, roots: tuple[Path, ...], depth: int = 0) -> tuple[ModuleInfo, ast.stmt] | None:
-        """The first-party definition a dotted name refers to, following re-exports."""
+        """The first-party class or function a dotted name refers to, following re-exports, as a
+        node of its parsed module: the re-exports are followed through summaries, and only the
+        module that defines it is parsed (when it is not kept)."""
+        found = self.resolve(qualified, roots, depth)
+        if found is None:
+            return None
+        summary, definition = found
+        module = self.module_at(Path(summary.path))
+        stmt = module.top_level.get(definition.name) if module is not None else None
+        return (module, stmt) if module is not None and stmt is not None else None
+
+    def resolve(
+        self, qualified: str, roots: tuple[Path, ...], depth: int = 0
+    ) -> tuple[ModuleSummary, Definition] | None:
+        """The first-party class or function a dotted name refers to, following re-exports, from
+        module summaries only."""
         if depth == 0:
             key = (qualified, roots)
             if key not in self._lookup_cache:
-                self._lookup_cache[key] = self._lookup(qualified, roots, 0)
+                self._lookup_cache[key] = self._resolve(qualified, roots, 0)
             return self._lookup_cache[key]
-        return self._lookup(qualified, roots, depth)
+        return self._resolve(qualified, roots, depth)
 
-    def _lookup(self, qualified: str, roots: tuple[Path, ...], depth: int) -> tuple[ModuleInfo, ast.stmt] | None:
+    def _resolve(
+        self, qualified: str, roots: tuple[Path, ...], depth: int
+    ) -> tuple[ModuleSummary, Definition] | None:
         if depth > 8 or "." not in qualified:
             return None
         if qualified.split(".", 1)[0] in sys.stdlib_module_names:
             return None
         module_name, _, name = qualified.rpartition(".")
-        module = self.find_module(module_name, roots)
-        if module is None:
+        path = self.find_path(module_name, roots)
+        summary = self.summary(path) if path is not None else None
+        if summary is None:
             return None
-        stmt = module.top_level.get(name)
-        if stmt is not None:
-            return module, stmt
-        target = module.imports.names.get(name)
+        definition = summary.defined(name)
+        if definition is not None:
+            return summary, definition
+        target = summary.imports.get(name)
         if target is not None and target != qualified:
-            return self._lookup(target, module.roots, depth + 1)
+            return self._resolve(target, self.locate(Path(summary.path))[1], depth + 1)
         return None
 
 

@@ -24,6 +24,7 @@ from flake8_tradelint.analysis.class_makers import (
     metaclass_effect,
     resolve,
 )
+from flake8_tradelint.analysis.summaries import definition_of
 from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, parse_expression
 
 CLASSVAR = {"typing.ClassVar", "typing_extensions.ClassVar"}
@@ -118,6 +119,9 @@ def resolve_definition(module: ModuleInfo, expr: ast.AST) -> tuple[ModuleInfo, a
 
 def resolve_class(module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
     """A first-party class's model (what the other analyses ask for: no installed source)."""
+    named = definition_of(module, expr)
+    if named is None or named[1].kind != "class":
+        return None  # known from the summaries, without parsing the module it names
     found = resolve_definition(module, expr)
     if found is None or not isinstance(found[1], ast.ClassDef):
         return None

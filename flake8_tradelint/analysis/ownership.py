@@ -4,8 +4,9 @@ The TRD2xx/TRD3xx rules ask the same questions about classes in many files: "is 
 resource (does it acquire something and release it in a close-like method)?", "which method
 releases a ``Feed``?", "does ``RestApi`` close the session it is given?". This module answers them
 from *facts*: a compact summary of each module's classes (names, attribute acquisitions, release
-calls, stored parameters), extracted once per module and kept instead of re-walking its tree.
-It imports neither the engine nor the rules; the resource and task analyses query it.
+calls, stored parameters), part of the module's summary (``summaries.ModuleSummary``), which the
+project keeps after the tree is forgotten: these queries never parse a module. It imports neither
+the engine nor the rules; the resource and task analyses query it.
 
 Ownership rules, in one place:
 
@@ -23,260 +24,53 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, cast
 
-from flake8_tradelint.analysis.dataclass_model import resolve_definition
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
+from flake8_tradelint.analysis.summaries import (
+    DUNDER_RELEASE,
+    LEADING_RELEASE,
+    TEST_TEARDOWNS,
+    Acquisition,
+    ClassFacts,
+    MethodFacts,
+    ModuleSummary,
+    Ref,
+    definition_of,
+    is_release_name,
+)
+from flake8_tradelint.context import ModuleInfo, Project
+
+__all__ = [
+    "DUNDER_RELEASE",
+    "TEST_TEARDOWNS",
+    "Acquisition",
+    "ClassFacts",
+    "MethodFacts",
+    "OwnershipModel",
+    "ResourceType",
+    "is_release_name",
+    "ownership_model",
+    "release_method",
+]
 
 # What a third-party callee does with a resource handed to it: documented and fixed here; the
 # first-party case is decided from the callee's own code.
 THIRD_PARTY_HANDOFF = "moves"
 
-# Names of methods that end a class's resources, beyond the configured shutdown names: the
-# class's own words for it (``stop_monitoring``, ``close_all``, ``_release_http``).
-_LEADING_WORD = (
-    r"^(a?close|stop|shutdown|disconnect|cleanup|clean_up|teardown|tear_down|terminate|dispose|release|"
-    r"finalize|destroy)(_\w*)?$"
-)
-_RELEASE_WORD = re.compile(
-    _LEADING_WORD
-    # A suffix names a release less surely (``command_stop`` is a bot command): only the words
-    # that mean nothing else.
-    + r"|^\w+_(a?close|shutdown|disconnect|cleanup|teardown)$"
-)
-_LEADING_RELEASE = re.compile(_LEADING_WORD)
-DUNDER_RELEASE = ("__aexit__", "__exit__", "__del__")
-# unittest's teardown hooks, spelled in camelCase.
-TEST_TEARDOWNS = ("tearDown", "asyncTearDown")
 _BARE_WORD = re.compile(r"^(a?close|stop|shutdown|disconnect|cleanup|teardown|terminate)$")
-
-
-def is_release_name(name: str) -> bool:
-    if name in DUNDER_RELEASE:
-        return name != "__del__"
-    return name in TEST_TEARDOWNS or bool(_RELEASE_WORD.match(name.lstrip("_")))
-
 
 # Constructors that are never resources: exceptions, warnings, the commonest value types.
 _NOT_RESOURCES = ("Error", "Exception", "Warning", "Event", "Config", "Settings", "Model", "Schema", "Request", "Response")
 
-# A class reference as a module names it: ("local", "Name") for a top-level class of the same
-# module, ("qualified", "pkg.mod.Name") through an import.
-Ref = tuple[str, str]
-
-
-@dataclass(frozen=True)
-class MethodFacts:
-    name: str
-    is_async: bool
-    line: int
-    # ``self.attr.<release-like>(...)``, ``async with self.attr``, ``stack.push_async_callback(
-    # self.attr.close)``: (attr, the method named, or "with").
-    releases: frozenset[tuple[str, str]]
-    # Methods called on ``self`` (a release method often delegates to a helper).
-    self_calls: frozenset[str]
-    # Parameters without a default: a release method needs none (``stop_tracking_order(oid)``
-    # is not one).
-    required: int = 0
-    # Whether a release-named method ends anything (:func:`_ends_something`); False for the
-    # other methods, which are not looked at.
-    ends: bool = False
-
-
-@dataclass(frozen=True)
-class Acquisition:
-    attr: str
-    ref: Ref  # the callee of ``self.attr = Callee(...)``
-    method: str
-    line: int
-
-
-@dataclass(frozen=True)
-class ClassFacts:
-    name: str
-    line: int
-    bases: tuple[Ref, ...]
-    methods: dict[str, MethodFacts]
-    acquisitions: tuple[Acquisition, ...]
-    # ``self.attr = param`` in a method: param name -> attr, and positional index -> attr
-    # (``self`` not counted) for ``__init__``.
-    stored_params: dict[str, str] = field(default_factory=dict)
-    stored_positions: dict[int, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ModuleFacts:
-    classes: dict[int, ClassFacts]  # by the class statement's line
-
-
-def module_facts(module: ModuleInfo) -> ModuleFacts:
-    """The module's class facts, extracted once per tree (a fix's new tree gets new facts)."""
-    memo = module.project.class_memo
-    key = ("ownership-facts", module.tree)
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = _extract(module)
-    return cast(ModuleFacts, found)
+# A class with its first-party bases, each with the summary of its module.
+Family = list[tuple[ModuleSummary, ClassFacts]]
 
 
 def class_facts(module: ModuleInfo, cls: ast.ClassDef) -> ClassFacts | None:
-    return module_facts(module).classes.get(cls.lineno)
-
-
-_RELEASE_NAMES: dict[str, bool] = {}
-
-
-def _is_release(name: str) -> bool:
-    known = _RELEASE_NAMES.get(name)
-    if known is None:
-        known = _RELEASE_NAMES[name] = is_release_name(name)
-    return known
-
-
-def _extract(module: ModuleInfo) -> ModuleFacts:
-    """One pass over the index's attribute nodes, no walk of method bodies: the stores
-    (``self.x = Callee(...)``, ``self.x = param``) and the release sites (``<x>.close()``) are
-    attribute nodes; only release-like methods are walked, for the helpers they call."""
-    stores: dict[int, list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str, ast.Attribute]]] = {}
-    releases: dict[tuple[int, str], set[tuple[str, str]]] = {}
-    for node in module.index.attributes:
-        if isinstance(node.ctx, ast.Store):
-            # ``self.x = ...``: the receiver is ``self`` in all but a handful of methods, and this
-            # test saves finding the enclosing method of every other store.
-            if not (isinstance(node.value, ast.Name) and node.value.id == "self"):
-                continue
-        elif not _is_release(node.attr) or (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
-            continue
-        function = module.enclosing_function(node)
-        cls = module.parent(function) if function is not None else None
-        if function is None or not isinstance(cls, ast.ClassDef):
-            continue
-        receiver = _receiver(function)
-        if receiver is None:
-            continue
-        if isinstance(node.ctx, ast.Store):
-            if isinstance(node.value, ast.Name) and node.value.id == receiver:
-                stores.setdefault(cls.lineno, []).append((function, receiver, node))
-            continue
-        owner = _self_attr(node.value, receiver)
-        if owner is None and isinstance(node.value, ast.Name):
-            owner = _alias_source(function, node.value.id, receiver)
-        if owner is not None:
-            releases.setdefault((cls.lineno, function.name), set()).add((owner, node.attr))
-    classes: dict[int, ClassFacts] = {}
-    for cls in module.index.classes:
-        bases = tuple(ref for base in cls.bases if (ref := _ref(module, base)) is not None)
-        methods: dict[str, MethodFacts] = {}
-        for stmt in cls.body:
-            if isinstance(stmt, FUNCTION_NODES) and stmt.name not in methods:
-                released = releases.get((cls.lineno, stmt.name), set())
-                receiver = _receiver(stmt)
-                calls: frozenset[str] = frozenset()
-                ends = False
-                if receiver is not None and (released or _is_release(stmt.name)):
-                    ends = bool(released) or _ends_something(stmt, receiver)
-                    calls = frozenset(
-                        n.attr
-                        for n in ast.walk(stmt)
-                        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == receiver
-                    )
-                    released = released | {
-                        (attr, "with")
-                        for n in ast.walk(stmt)
-                        if isinstance(n, (ast.With, ast.AsyncWith))
-                        for item in n.items
-                        if (attr := _self_attr(item.context_expr, receiver)) is not None
-                    }
-                positional = stmt.args.posonlyargs + stmt.args.args
-                required = max(0, len(positional) - len(stmt.args.defaults) - 1) + sum(
-                    1 for d in stmt.args.kw_defaults if d is None
-                )
-                methods[stmt.name] = MethodFacts(
-                    stmt.name,
-                    isinstance(stmt, ast.AsyncFunctionDef),
-                    stmt.lineno,
-                    frozenset(released),
-                    calls,
-                    required,
-                    ends,
-                )
-        acquisitions: list[Acquisition] = []
-        stored_params: dict[str, str] = {}
-        stored_positions: dict[int, str] = {}
-        for function, _, target in stores.get(cls.lineno, ()):
-            assign = module.parent(target)
-            if not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is None:
-                continue
-            value = assign.value.value if isinstance(assign.value, ast.Await) else assign.value
-            if isinstance(value, ast.Call):
-                ref = _ref(module, value.func)
-                if ref is not None:
-                    acquisitions.append(Acquisition(target.attr, ref, function.name, assign.lineno))
-            elif isinstance(value, ast.Name):
-                params = [a.arg for a in function.args.posonlyargs + function.args.args][1:]
-                if value.id in params:
-                    stored_params.setdefault(value.id, target.attr)
-                    if function.name == "__init__":
-                        stored_positions.setdefault(params.index(value.id), target.attr)
-                elif value.id in {a.arg for a in function.args.kwonlyargs}:
-                    stored_params.setdefault(value.id, target.attr)
-        acquisitions.sort(key=lambda a: a.line)
-        classes[cls.lineno] = ClassFacts(
-            cls.name, cls.lineno, bases, methods, tuple(acquisitions), stored_params, stored_positions
-        )
-    return ModuleFacts(classes)
-
-
-def _ends_something(method: ast.FunctionDef | ast.AsyncFunctionDef, receiver: str) -> bool:
-    """Whether a method ends anything: cancels or closes something (any receiver, a loop
-    variable's task included), awaits or enters something, calls another release-like method of
-    the class, or clears a flag or attribute (``self._running = False``, ``self._ws = None``).
-    ``hedge_tasks_cleanup()`` that only filters a list of tasks ends nothing."""
-    for node in ast.walk(method):
-        if isinstance(node, (ast.Await, ast.AsyncWith, ast.With)):
-            return True
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if node.func.attr in ("cancel", "set") or _is_release(node.func.attr):
-                return True
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value in (None, False):
-            if any(_self_attr(target, receiver) is not None for target in node.targets):
-                return True
-    return False
-
-
-def _alias_source(function: ast.AST, name: str, receiver: str) -> str | None:
-    """``client = self._http`` in ``function``: the attribute a local copies."""
-    for node in ast.walk(function):
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-            and node.targets[0].id == name
-        ):
-            return _self_attr(node.value, receiver)
-    return None
-
-
-def _ref(module: ModuleInfo, node: ast.expr) -> Ref | None:
-    if isinstance(node, ast.Name) and node.id in module.top_level and node.id not in module.imports.names:
-        return ("local", node.id)
-    qualified = module.imports.qualify(node)
-    return ("qualified", qualified) if qualified is not None else None
-
-
-def _receiver(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
-    for dec in func.decorator_list:
-        if isinstance(dec, ast.Name) and dec.id in ("staticmethod", "classmethod"):
-            return None
-    params = func.args.posonlyargs + func.args.args
-    return params[0].arg if params else None
-
-
-def _self_attr(node: ast.AST | None, receiver: str) -> str | None:
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
-        return node.attr
-    return None
+    """The ownership facts of a class of a parsed module (from its summary)."""
+    return module.summary.classes.get(cls.lineno)
 
 
 # --- queries -------------------------------------------------------------------------------
@@ -286,7 +80,7 @@ def _self_attr(node: ast.AST | None, receiver: str) -> str | None:
 class ResourceType:
     """A first-party class whose instances must be released by calling ``release``."""
 
-    module: ModuleInfo
+    module: ModuleSummary
     name: str
     release: str
     awaited: bool
@@ -295,20 +89,21 @@ class ResourceType:
     lazy: bool
 
 
-def resolve_ref(module: ModuleInfo, ref: Ref) -> tuple[ModuleInfo, ClassFacts] | None:
+def resolve_ref(project: Project, module: ModuleSummary, ref: Ref) -> tuple[ModuleSummary, ClassFacts] | None:
+    """The first-party class a reference names, from summaries (no module is parsed for it)."""
     kind, name = ref
     if kind == "local":
-        stmt = module.top_level.get(name)
-        found: tuple[ModuleInfo, ast.stmt] | None = (module, stmt) if stmt is not None else None
+        definition = module.defined(name)
+        found = (module, definition) if definition is not None else None
     else:
-        found = module.project.lookup(name, module.roots)
-    if found is None or not isinstance(found[1], ast.ClassDef):
+        found = project.resolve(name, project.locate(Path(module.path))[1])
+    if found is None or found[1].kind != "class":
         return None
-    facts = class_facts(found[0], found[1])
+    facts = found[0].classes.get(found[1].line)
     return (found[0], facts) if facts is not None else None
 
 
-def lineage(module: ModuleInfo, facts: ClassFacts) -> list[tuple[ModuleInfo, ClassFacts]]:
+def lineage(project: Project, module: ModuleSummary, facts: ClassFacts) -> Family:
     """The class and its resolvable first-party bases, nearest first."""
     found = [(module, facts)]
     seen = {(module.path, facts.line)}
@@ -317,14 +112,14 @@ def lineage(module: ModuleInfo, facts: ClassFacts) -> list[tuple[ModuleInfo, Cla
         current, node = found[index]
         index += 1
         for ref in node.bases:
-            base = resolve_ref(current, ref)
+            base = resolve_ref(project, current, ref)
             if base is not None and (base[0].path, base[1].line) not in seen:
                 seen.add((base[0].path, base[1].line))
                 found.append(base)
     return found
 
 
-def _methods(family: list[tuple[ModuleInfo, ClassFacts]]) -> dict[str, MethodFacts]:
+def _methods(family: Family) -> dict[str, MethodFacts]:
     methods: dict[str, MethodFacts] = {}
     for _, facts in family:
         for name, method in facts.methods.items():
@@ -333,7 +128,7 @@ def _methods(family: list[tuple[ModuleInfo, ClassFacts]]) -> dict[str, MethodFac
 
 
 def release_method_of(
-    family: list[tuple[ModuleInfo, ClassFacts]], configured: tuple[str, ...]
+    family: Family, configured: tuple[str, ...]
 ) -> MethodFacts | None:
     """The method that ends an instance: a configured shutdown name first (in its order), else
     the class's own word for it (``stop_monitoring``, ``close_all``), public before private."""
@@ -354,7 +149,7 @@ def release_method_of(
         and m.name not in DUNDER_RELEASE
         and not m.required
         and (not m.name.startswith("_") or _BARE_WORD.match(m.name.lstrip("_")))
-        and (m.ends or m.name in TEST_TEARDOWNS or _LEADING_RELEASE.match(m.name.lstrip("_")))
+        and (m.ends or m.name in TEST_TEARDOWNS or LEADING_RELEASE.match(m.name.lstrip("_")))
     ]
     own.sort(key=lambda m: (m.name.startswith("_"), m.line))
     if own:
@@ -369,7 +164,7 @@ def release_method(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str,
     facts = class_facts(module, cls)
     if facts is None:
         return None
-    family = [(m, f) for m, f in lineage(module, facts)]
+    family = lineage(module.project, module.summary, facts)
     method = release_method_of(family, configured)
     if method is None:
         # A teardown named its own way (``finish()``), found as the method that releases what
@@ -378,7 +173,7 @@ def release_method(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str,
     return method.name if method is not None else None
 
 
-def _releasing_method(family: list[tuple[ModuleInfo, ClassFacts]]) -> MethodFacts | None:
+def _releasing_method(family: Family) -> MethodFacts | None:
     acquired = {a.attr for _, f in family for a in f.acquisitions}
     for _, facts in family:
         for method in facts.methods.values():
@@ -389,7 +184,7 @@ def _releasing_method(family: list[tuple[ModuleInfo, ClassFacts]]) -> MethodFact
     return None
 
 
-def releases_attr(family: list[tuple[ModuleInfo, ClassFacts]], attr: str, names: frozenset[str]) -> str | None:
+def releases_attr(family: Family, attr: str, names: frozenset[str]) -> str | None:
     """The method of the family that releases ``self.attr`` by calling one of ``names`` (or by an
     ``async with``); None if none does."""
     for _, facts in family:
@@ -401,7 +196,7 @@ def releases_attr(family: list[tuple[ModuleInfo, ClassFacts]], attr: str, names:
 
 
 def _entry_for(
-    family: list[tuple[ModuleInfo, ClassFacts]], helper: str, configured: tuple[str, ...]
+    family: Family, helper: str, configured: tuple[str, ...]
 ) -> MethodFacts | None:
     """The release-like method that ends up calling ``helper`` (itself, when it is one)."""
     methods = _methods(family)
@@ -427,7 +222,7 @@ def _entry_for(
     return own_teardown(family, helper)
 
 
-def own_teardown(family: list[tuple[ModuleInfo, ClassFacts]], helper: str) -> MethodFacts | None:
+def own_teardown(family: Family, helper: str) -> MethodFacts | None:
     """A class whose teardown has a name of its own (``finish()``, called by its owner's
     ``shutdown()``): the public method that releases what the class acquired, needs no argument
     and acquires nothing again (``reconnect()`` closes and re-opens: not a teardown)."""
@@ -442,7 +237,10 @@ def own_teardown(family: list[tuple[ModuleInfo, ClassFacts]], helper: str) -> Me
 class OwnershipModel:
     """Project-wide ownership queries over module facts, memoised per class."""
 
-    def __init__(self, builtin_close: Callable[[str], str | None], configured: tuple[str, ...]) -> None:
+    def __init__(
+        self, project: Project, builtin_close: Callable[[str], str | None], configured: tuple[str, ...]
+    ) -> None:
+        self.project = project
         # ``builtin_close("aiohttp.ClientSession") == "close"``: the configured resource table.
         self.builtin_close = builtin_close
         self.configured = configured
@@ -453,8 +251,8 @@ class OwnershipModel:
         of the first file's analysis, which points back at its context and module."""
         self.__dict__.clear()
 
-    def resource_type(self, module: ModuleInfo, facts: ClassFacts) -> ResourceType | None:
-        key = (str(module.path), facts.line)
+    def resource_type(self, module: ModuleSummary, facts: ClassFacts) -> ResourceType | None:
+        key = (module.path, facts.line)
         if key in self._types:
             return self._types[key]
         self._types[key] = None  # a class that holds an instance of itself is not one by that
@@ -462,8 +260,8 @@ class OwnershipModel:
         self._types[key] = found
         return found
 
-    def _resource_type(self, module: ModuleInfo, facts: ClassFacts) -> ResourceType | None:
-        family = lineage(module, facts)
+    def _resource_type(self, module: ModuleSummary, facts: ClassFacts) -> ResourceType | None:
+        family = lineage(self.project, module, facts)
         if not any(m.releases for _, f in family for m in f.methods.values()):
             return None  # nothing in the lineage releases anything
         if any("__new__" in f.methods for _, f in family):
@@ -488,14 +286,14 @@ class OwnershipModel:
                 return ResourceType(module, facts.name, entry.name, entry.is_async, lazy)
         return None
 
-    def owned_close(self, module: ModuleInfo, ref: Ref) -> tuple[str, bool] | None:
+    def owned_close(self, module: ModuleSummary, ref: Ref) -> tuple[str, bool] | None:
         """How a value made by calling ``ref`` is released: (method, awaited), or None when it is
         not a resource."""
         if ref[0] == "qualified":
             builtin = self.builtin_close(ref[1])
             if builtin is not None:
                 return builtin, True
-        target = resolve_ref(module, ref)
+        target = resolve_ref(self.project, module, ref)
         if target is None:
             return None
         found = self.resource_type(*target)
@@ -506,22 +304,22 @@ class OwnershipModel:
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         if not name[:1].isupper() or name.endswith(_NOT_RESOURCES):
             return None  # classes are CapWords: skip the lookup for every ``len()`` and ``foo.bar()``
-        found = resolve_definition(module, func)
-        if found is None or not isinstance(found[1], ast.ClassDef):
+        found = definition_of(module, func)
+        if found is None or found[1].kind != "class":
             return None
-        facts = class_facts(found[0], found[1])
+        facts = found[0].classes.get(found[1].line)
         return self.resource_type(found[0], facts) if facts is not None else None
 
     def keeps_and_releases(self, module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool | None:
         """Whether the first-party class ``call`` constructs keeps ``arg`` and releases it: True or
         False for a first-party class, None when the callee is not one (third-party code)."""
-        found = resolve_definition(module, call.func)
-        if found is None or not isinstance(found[1], ast.ClassDef):
+        found = definition_of(module, call.func)
+        if found is None or found[1].kind != "class":
             return None
-        facts = class_facts(found[0], found[1])
+        facts = found[0].classes.get(found[1].line)
         if facts is None:
             return None
-        family = [(m, f) for m, f in lineage(found[0], facts)]
+        family = lineage(self.project, found[0], facts)
         attr: str | None = None
         for keyword in call.keywords:
             if keyword.value is arg and keyword.arg is not None:
@@ -534,7 +332,6 @@ class OwnershipModel:
             # stored: not proven either way, so the handoff is trusted as a third-party one.
             return None
         return releases_attr(family, attr, frozenset({"close", "aclose"}) | _release_words(family, attr)) is not None
-
 
     def stored_by_base_init(self, module: ModuleInfo, cls: ast.ClassDef, call: ast.Call, arg: ast.expr) -> str | None:
         """The attribute of ``self`` that a first-party base's ``__init__`` stores ``arg`` in, when
@@ -555,7 +352,7 @@ class OwnershipModel:
         facts = class_facts(module, cls)
         if facts is None:
             return None
-        bases = lineage(module, facts)[1:]
+        bases = lineage(module.project, module.summary, facts)[1:]
         for keyword in call.keywords:
             if keyword.value is arg and keyword.arg is not None:
                 return next((f.stored_params[keyword.arg] for _, f in bases if keyword.arg in f.stored_params), None)
@@ -565,7 +362,8 @@ class OwnershipModel:
                 return next((f.stored_positions[index] for _, f in bases if index in f.stored_positions), None)
         return None
 
-def _release_words(family: list[tuple[ModuleInfo, ClassFacts]], attr: str) -> frozenset[str]:
+
+def _release_words(family: Family, attr: str) -> frozenset[str]:
     return frozenset(how for _, f in family for m in f.methods.values() for owner, how in m.releases if owner == attr)
 
 
@@ -584,7 +382,7 @@ def ownership_model(
     key = (configured, table_key)
     model = models.get(key)
     if model is None:
-        model = models[key] = OwnershipModel(builtin_close, configured)
+        model = models[key] = OwnershipModel(module.project, builtin_close, configured)
     return model
 
 

@@ -11,6 +11,7 @@ from flake8_tradelint.analysis.dataclass_model import resolve_definition
 from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
 from flake8_tradelint.analysis.ownership import is_release_name
 from flake8_tradelint.analysis.resource_model import class_and_bases, declared_by_a_base
+from flake8_tradelint.analysis.summaries import definition_of
 from flake8_tradelint.analysis.task_factories import tasks_kept_by_a_factory
 from flake8_tradelint.analysis.uses import (
     Use,
@@ -138,9 +139,13 @@ class TaskAnalysis:
             return self._named[key]
         found: str | tuple[ModuleInfo, ast.stmt] | None = _creator_kind(module.imports.qualify(func))
         if found is None:
-            target = resolve_definition(module, func)
-            if target is not None and isinstance(target[1], ast.FunctionDef) and target[0].index.mentions_tasks:
-                found = target
+            # Asked from the summaries first: a class, an ``async def`` or a function in a module
+            # that names no task API is no wrapper, and its module need not be parsed.
+            named = definition_of(module, func)
+            if named is not None and named[1].kind == "function" and named[0].mentions_tasks:
+                target = resolve_definition(module, func)
+                if target is not None and isinstance(target[1], ast.FunctionDef):
+                    found = target
         self._named[key] = found
         return found
 
@@ -490,19 +495,26 @@ class TaskAnalysis:
     def _task_owner(self, func: ast.Name | ast.Attribute) -> frozenset[str] | None:
         """The methods that cancel every task of a first-party class that owns tasks, or None."""
         module = self.module
+        # From summaries first: most callees are no class, and a class judged before (in a module
+        # the budget has forgotten since) is answered without parsing it again.
+        named = definition_of(module, func)
+        if named is None or named[1].kind != "class":
+            return None
+        lasting = module.project.lasting
+        key = ("task-enders", named[0].path, named[0].digest, named[1].line)
+        if key in lasting:
+            return cast("frozenset[str] | None", lasting[key])
         if isinstance(func, ast.Name) and func.id in module.top_level and func.id not in module.imports.names:
             found: tuple[ModuleInfo, ast.stmt] | None = (module, module.top_level[func.id])
         else:
             qualified = module.imports.qualify(func)
             found = module.project.lookup(qualified, module.roots) if qualified else None
         if found is None or not isinstance(found[1], ast.ClassDef):
+            lasting[key] = None
             return None
         # Once per class and run: a scheduler class is instantiated from many modules.
-        memo = module.project.class_memo
-        key = ("task-enders", found[1])
-        if key not in memo:
-            memo[key] = _task_enders(self, found[0], found[1])
-        return cast("frozenset[str] | None", memo[key])
+        enders = lasting[key] = _task_enders(self, found[0], found[1])
+        return enders
 
     @cached_property
     def _kept_by_factory(self) -> bool:

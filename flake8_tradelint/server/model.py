@@ -109,6 +109,7 @@ class _RecordingProject(Project):
     def forget(self, path: Path) -> None:
         """``path`` changed (on disk, or a buffer that no longer parses): read it again when asked."""
         self._modules.pop(_key(path), None)
+        self._summaries.pop(_key(path), None)
         self._lookup_cache.clear()
         self.class_memo.clear()
 

@@ -1,0 +1,99 @@
+"""Re-parses of a bounded check, in one process, and what asked for them (issue 19).
+
+Usage: python benchmarks/reparses.py BUDGET PATH... [--callers] [--size]
+
+Checks every file under PATH with one batch checker (as the runner does) and a project whose
+module budget is BUDGET bytes of source (``none``: keep every tree). Prints the findings count,
+``Project.parses``, ``Project.reparses`` and the CPU time; ``--callers`` also counts each re-parse
+by the first four tradelint frames that asked for it; ``--size`` compares, per module, the memory
+traced for its summary with that of its tree and index, and the summaries' JSON with the source.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import gc
+import json
+import time
+import tracemalloc
+import traceback
+from pathlib import Path
+from typing import Any
+
+from flake8_tradelint.cli import discover
+from flake8_tradelint.config import config_for
+from flake8_tradelint.context import ModuleInfo, Project
+from flake8_tradelint.engine import Checker
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("budget")
+    parser.add_argument("paths", nargs="+", type=Path)
+    parser.add_argument("--callers", action="store_true")
+    parser.add_argument("--size", action="store_true")
+    args = parser.parse_args()
+    files = list(discover(args.paths, None))
+    if args.size:
+        sizes(files)
+        return
+    budget = None if args.budget == "none" else int(args.budget)
+    callers: collections.Counter[str] = collections.Counter()
+    project = Project(module_budget=budget)
+    if args.callers:
+        original = Project.module_at
+
+        def module_at(self: Project, path: Path) -> ModuleInfo | None:
+            before = self.reparses
+            found = original(self, path)
+            if self.reparses > before:
+                frames = [
+                    f for f in traceback.extract_stack()[:-1]
+                    if "flake8_tradelint" in f.filename and not f.filename.endswith("context.py")
+                ]
+                callers[" <- ".join(f"{Path(f.filename).stem}:{f.name}" for f in reversed(frames[-4:]))] += 1
+            return found
+
+        Project.module_at = module_at  # type: ignore[method-assign]
+    checker = Checker(project, batch=True)
+    start = time.process_time()
+    count = sum(len(checker.check_path(file, config_for(file))) for file in files)
+    cpu = time.process_time() - start
+    print(f"budget {budget}: {count} findings, {project.parses} parses, {project.reparses} re-parses, {cpu:.2f} CPU s")
+    for where, times in callers.most_common(20):
+        print(f"{times:7} {where}")
+
+
+def sizes(files: list[Path]) -> None:
+    project = Project(module_budget=None)
+    source = as_json = trees = summaries = modules = 0
+    for file in files:
+        source += file.stat().st_size
+        gc.collect()
+        tracemalloc.start()
+        info = project.module_at(file)
+        if info is None:
+            tracemalloc.stop()
+            continue
+        info.index, info.imports, info.top_level  # noqa: B018 (what a checked module holds)
+        tree = tracemalloc.get_traced_memory()[0]
+        summary = info.summary
+        total = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        trees += tree
+        summaries += total - tree
+        modules += 1
+        data: Any = summary.to_json()
+        as_json += len(json.dumps(data))
+        project._modules.clear()
+    mib = 2**20
+    print(
+        f"{modules} modules, {source / mib:.1f} MiB of source; trees and indexes {trees / mib:.1f} MiB traced, "
+        f"summaries {summaries / mib:.2f} MiB ({100 * summaries / max(trees, 1):.1f} %); "
+        f"summaries as JSON {as_json / mib:.2f} MiB ({100 * as_json / max(source, 1):.1f} % of the source)"
+    )
+
+
+if __name__ == "__main__":
+    main()

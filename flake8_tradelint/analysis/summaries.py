@@ -1,0 +1,529 @@
+"""Module summaries: what other modules ask about a module, as plain data that outlives its tree.
+
+A check asks other modules the same few questions over and over: "what does ``pkg.Feed`` name
+(a class, a function, an assignment; where)?", "what does this module import under that
+name?", "what are this class's bases, methods, acquisitions and releases (ownership facts)?".
+:class:`ModuleSummary` holds the answers: strings, numbers, booleans and tuples, frozensets and
+dicts of them; no ``ast`` node. The project keeps every summary it built for the whole run,
+outside its budget of parsed trees (a summary is about 1 % of its tree), so a module forgotten
+with its tree answers these questions without being parsed again; only an analysis that walks a
+definition's body (a task wrapper, a base class's fields) parses it again.
+
+A summary depends on the module's text (``digest``) and on where it sits (``module_name``,
+which relative imports were resolved against); :meth:`ModuleSummary.to_json` and
+:meth:`ModuleSummary.from_json` carry it through a cache file, validated field by field.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal, cast
+
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, content_digest
+
+__all__ = [
+    "Acquisition",
+    "ClassFacts",
+    "Definition",
+    "MethodFacts",
+    "ModuleSummary",
+    "SummaryError",
+    "content_digest",
+    "definition_of",
+    "is_release_name",
+    "summarize",
+]
+
+# Names of methods that end a class's resources, beyond the configured shutdown names: the
+# class's own words for it (``stop_monitoring``, ``close_all``, ``_release_http``).
+_LEADING_WORD = (
+    r"^(a?close|stop|shutdown|disconnect|cleanup|clean_up|teardown|tear_down|terminate|dispose|release|"
+    r"finalize|destroy)(_\w*)?$"
+)
+_RELEASE_WORD = re.compile(
+    _LEADING_WORD
+    # A suffix names a release less surely (``command_stop`` is a bot command): only the words
+    # that mean nothing else.
+    + r"|^\w+_(a?close|shutdown|disconnect|cleanup|teardown)$"
+)
+LEADING_RELEASE = re.compile(_LEADING_WORD)
+DUNDER_RELEASE = ("__aexit__", "__exit__", "__del__")
+# unittest's teardown hooks, spelled in camelCase.
+TEST_TEARDOWNS = ("tearDown", "asyncTearDown")
+
+
+def is_release_name(name: str) -> bool:
+    if name in DUNDER_RELEASE:
+        return name != "__del__"
+    return name in TEST_TEARDOWNS or bool(_RELEASE_WORD.match(name.lstrip("_")))
+
+
+# A class reference as a module names it: ("local", "Name") for a top-level class of the same
+# module, ("qualified", "pkg.mod.Name") through an import.
+Ref = tuple[str, str]
+REF_KINDS = ("local", "qualified")
+
+
+@dataclass(frozen=True, slots=True)
+class MethodFacts:
+    name: str
+    is_async: bool
+    line: int
+    # ``self.attr.<release-like>(...)``, ``async with self.attr``, ``stack.push_async_callback(
+    # self.attr.close)``: (attr, the method named, or "with").
+    releases: frozenset[tuple[str, str]]
+    # Methods called on ``self`` (a release method often delegates to a helper).
+    self_calls: frozenset[str]
+    # Parameters without a default: a release method needs none (``stop_tracking_order(oid)``
+    # is not one).
+    required: int = 0
+    # Whether a release-named method ends anything (:func:`_ends_something`); False for the
+    # other methods, which are not looked at.
+    ends: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Acquisition:
+    attr: str
+    ref: Ref  # the callee of ``self.attr = Callee(...)``
+    method: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClassFacts:
+    name: str
+    line: int
+    bases: tuple[Ref, ...]
+    methods: dict[str, MethodFacts]
+    acquisitions: tuple[Acquisition, ...]
+    # ``self.attr = param`` in a method: param name -> attr, and positional index -> attr
+    # (``self`` not counted) for ``__init__``.
+    stored_params: dict[str, str] = field(default_factory=dict)
+    stored_positions: dict[int, str] = field(default_factory=dict)
+
+
+DefinitionKind = Literal["class", "function", "async_function", "assign"]
+DEFINITION_KINDS: tuple[DefinitionKind, ...] = ("class", "function", "async_function", "assign")
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A top-level name: a class or function (also inside a module-level ``if``/``try``; the last
+    one wins, as at runtime), or else a module-level ``name = value``."""
+
+    name: str
+    kind: DefinitionKind
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleSummary:
+    path: str
+    # sha256 of the text the tree was parsed from (:func:`content_digest`).
+    digest: str
+    module_name: str | None
+    is_package: bool
+    definitions: dict[str, Definition]
+    # ``ImportMap.names``: local name -> dotted name; and the names bound only under
+    # ``if TYPE_CHECKING:``.
+    imports: dict[str, str]
+    type_checking_only: frozenset[str]
+    # Whether any task-creating API is named (``Index.mentions_tasks``): only such a module can
+    # hold a task wrapper.
+    mentions_tasks: bool
+    # Ownership facts of every class of the module (nested ones too), by the line of its
+    # ``class`` statement.
+    classes: dict[int, ClassFacts]
+
+    def defined(self, name: str) -> Definition | None:
+        """The class or function ``name`` is at module level (``ModuleInfo.top_level``)."""
+        found = self.definitions.get(name)
+        return found if found is not None and found.kind != "assign" else None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (sets sorted, so that equal summaries give equal text)."""
+        return {
+            "path": self.path,
+            "digest": self.digest,
+            "module_name": self.module_name,
+            "is_package": self.is_package,
+            "definitions": {name: [d.kind, d.line] for name, d in self.definitions.items()},
+            "imports": dict(self.imports),
+            "type_checking_only": sorted(self.type_checking_only),
+            "mentions_tasks": self.mentions_tasks,
+            "classes": [_class_to_json(c) for c in self.classes.values()],
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> ModuleSummary:
+        """The summary ``to_json`` gave; :class:`SummaryError` for anything else (a key missing or
+        extra, a value of the wrong type), never a partly trusted summary."""
+        obj = _object(data, _SUMMARY_KEYS, "summary")
+        definitions: dict[str, Definition] = {}
+        for name, value in _object(obj["definitions"], None, "definitions").items():
+            kind, line = _pair(value, "definition")
+            if kind not in DEFINITION_KINDS:
+                raise SummaryError(f"definition {name!r}: unknown kind {kind!r}")
+            definitions[name] = Definition(name, cast(DefinitionKind, kind), _line(line))
+        imports = {name: _str(value, "import") for name, value in _object(obj["imports"], None, "imports").items()}
+        classes: dict[int, ClassFacts] = {}
+        for item in _list(obj["classes"], "classes"):
+            facts = _class_from_json(item)
+            if facts.line in classes:
+                raise SummaryError(f"two classes on line {facts.line}")
+            classes[facts.line] = facts
+        module_name = obj["module_name"]
+        return cls(
+            _str(obj["path"], "path"),
+            _digest(obj["digest"]),
+            None if module_name is None else _str(module_name, "module_name"),
+            _bool(obj["is_package"], "is_package"),
+            definitions,
+            imports,
+            frozenset(_str(n, "type_checking_only") for n in _list(obj["type_checking_only"], "type_checking_only")),
+            _bool(obj["mentions_tasks"], "mentions_tasks"),
+            classes,
+        )
+
+
+class SummaryError(ValueError):
+    """A JSON summary that is not one :meth:`ModuleSummary.to_json` writes."""
+
+
+def summarize(module: ModuleInfo) -> ModuleSummary:
+    """The summary of a parsed module (built once per text; see ``Project.summary_of``)."""
+    definitions: dict[str, Definition] = {}
+    # As ``class_makers.module_assignments`` reads them: a single name, module body only.
+    for stmt in module.tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            definitions[stmt.targets[0].id] = Definition(stmt.targets[0].id, "assign", stmt.lineno)
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+            definitions[stmt.target.id] = Definition(stmt.target.id, "assign", stmt.lineno)
+    for name, stmt in module.top_level.items():
+        kind: DefinitionKind = (
+            "class"
+            if isinstance(stmt, ast.ClassDef)
+            else "async_function"
+            if isinstance(stmt, ast.AsyncFunctionDef)
+            else "function"
+        )
+        definitions[name] = Definition(name, kind, stmt.lineno)
+    return ModuleSummary(
+        str(module.path),
+        module.digest,
+        module.module_name,
+        module.is_package,
+        definitions,
+        dict(module.imports.names),
+        frozenset(module.imports.type_checking_only),
+        module.index.mentions_tasks,
+        _class_facts(module),
+    )
+
+
+def definition_of(module: ModuleInfo, expr: ast.AST) -> tuple[ModuleSummary, Definition] | None:
+    """The first-party class or function an expression names, from summaries only: what
+    ``dataclass_model.resolve_definition`` finds, without parsing the module it is in."""
+    summary = module.summary
+    if isinstance(expr, ast.Name) and expr.id not in summary.imports:
+        found = summary.defined(expr.id)
+        if found is not None:
+            return summary, found
+    qualified = module.imports.qualify(expr)
+    if qualified is None:
+        return None
+    return module.project.resolve(qualified, module.roots)
+
+
+# --- ownership facts -------------------------------------------------------------------------
+
+_RELEASE_NAMES: dict[str, bool] = {}
+# Most methods release nothing and call nothing on ``self`` that matters: an empty frozenset is
+# 216 bytes, and CPython makes a new one each time.
+_NONE: frozenset[str] = frozenset()
+_NO_RELEASES: frozenset[tuple[str, str]] = frozenset()
+
+
+def _is_release(name: str) -> bool:
+    known = _RELEASE_NAMES.get(name)
+    if known is None:
+        known = _RELEASE_NAMES[name] = is_release_name(name)
+    return known
+
+
+def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
+    """One pass over the index's attribute nodes, no walk of method bodies: the stores
+    (``self.x = Callee(...)``, ``self.x = param``) and the release sites (``<x>.close()``) are
+    attribute nodes; only release-like methods are walked, for the helpers they call."""
+    stores: dict[int, list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str, ast.Attribute]]] = {}
+    releases: dict[tuple[int, str], set[tuple[str, str]]] = {}
+    for node in module.index.attributes:
+        if isinstance(node.ctx, ast.Store):
+            # ``self.x = ...``: the receiver is ``self`` in all but a handful of methods, and this
+            # test saves finding the enclosing method of every other store.
+            if not (isinstance(node.value, ast.Name) and node.value.id == "self"):
+                continue
+        elif not _is_release(node.attr) or (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+            continue
+        function = module.enclosing_function(node)
+        cls = module.parent(function) if function is not None else None
+        if function is None or not isinstance(cls, ast.ClassDef):
+            continue
+        receiver = _receiver(function)
+        if receiver is None:
+            continue
+        if isinstance(node.ctx, ast.Store):
+            if isinstance(node.value, ast.Name) and node.value.id == receiver:
+                stores.setdefault(cls.lineno, []).append((function, receiver, node))
+            continue
+        owner = _self_attr(node.value, receiver)
+        if owner is None and isinstance(node.value, ast.Name):
+            owner = _alias_source(function, node.value.id, receiver)
+        if owner is not None:
+            releases.setdefault((cls.lineno, function.name), set()).add((owner, node.attr))
+    classes: dict[int, ClassFacts] = {}
+    for cls in module.index.classes:
+        bases = tuple(ref for base in cls.bases if (ref := _ref(module, base)) is not None)
+        methods: dict[str, MethodFacts] = {}
+        for stmt in cls.body:
+            if isinstance(stmt, FUNCTION_NODES) and stmt.name not in methods:
+                released = releases.get((cls.lineno, stmt.name), set())
+                receiver = _receiver(stmt)
+                calls: frozenset[str] = _NONE
+                ends = False
+                if receiver is not None and (released or _is_release(stmt.name)):
+                    ends = bool(released) or _ends_something(stmt, receiver)
+                    calls = frozenset(
+                        n.attr
+                        for n in ast.walk(stmt)
+                        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == receiver
+                    )
+                    released = released | {
+                        (attr, "with")
+                        for n in ast.walk(stmt)
+                        if isinstance(n, (ast.With, ast.AsyncWith))
+                        for item in n.items
+                        if (attr := _self_attr(item.context_expr, receiver)) is not None
+                    }
+                positional = stmt.args.posonlyargs + stmt.args.args
+                required = max(0, len(positional) - len(stmt.args.defaults) - 1) + sum(
+                    1 for d in stmt.args.kw_defaults if d is None
+                )
+                methods[stmt.name] = MethodFacts(
+                    stmt.name,
+                    isinstance(stmt, ast.AsyncFunctionDef),
+                    stmt.lineno,
+                    frozenset(released) if released else _NO_RELEASES,
+                    calls or _NONE,
+                    required,
+                    ends,
+                )
+        acquisitions: list[Acquisition] = []
+        stored_params: dict[str, str] = {}
+        stored_positions: dict[int, str] = {}
+        for function, _, target in stores.get(cls.lineno, ()):
+            assign = module.parent(target)
+            if not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is None:
+                continue
+            value = assign.value.value if isinstance(assign.value, ast.Await) else assign.value
+            if isinstance(value, ast.Call):
+                ref = _ref(module, value.func)
+                if ref is not None:
+                    acquisitions.append(Acquisition(target.attr, ref, function.name, assign.lineno))
+            elif isinstance(value, ast.Name):
+                params = [a.arg for a in function.args.posonlyargs + function.args.args][1:]
+                if value.id in params:
+                    stored_params.setdefault(value.id, target.attr)
+                    if function.name == "__init__":
+                        stored_positions.setdefault(params.index(value.id), target.attr)
+                elif value.id in {a.arg for a in function.args.kwonlyargs}:
+                    stored_params.setdefault(value.id, target.attr)
+        acquisitions.sort(key=lambda a: a.line)
+        classes[cls.lineno] = ClassFacts(
+            cls.name, cls.lineno, bases, methods, tuple(acquisitions), stored_params, stored_positions
+        )
+    return classes
+
+
+def _ends_something(method: ast.FunctionDef | ast.AsyncFunctionDef, receiver: str) -> bool:
+    """Whether a method ends anything: cancels or closes something (any receiver, a loop
+    variable's task included), awaits or enters something, calls another release-like method of
+    the class, or clears a flag or attribute (``self._running = False``, ``self._ws = None``).
+    ``hedge_tasks_cleanup()`` that only filters a list of tasks ends nothing."""
+    for node in ast.walk(method):
+        if isinstance(node, (ast.Await, ast.AsyncWith, ast.With)):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in ("cancel", "set") or _is_release(node.func.attr):
+                return True
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value in (None, False):
+            if any(_self_attr(target, receiver) is not None for target in node.targets):
+                return True
+    return False
+
+
+def _alias_source(function: ast.AST, name: str, receiver: str) -> str | None:
+    """``client = self._http`` in ``function``: the attribute a local copies."""
+    for node in ast.walk(function):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id == name
+        ):
+            return _self_attr(node.value, receiver)
+    return None
+
+
+def _ref(module: ModuleInfo, node: ast.expr) -> Ref | None:
+    if isinstance(node, ast.Name) and node.id in module.top_level and node.id not in module.imports.names:
+        return ("local", node.id)
+    qualified = module.imports.qualify(node)
+    return ("qualified", qualified) if qualified is not None else None
+
+
+def _receiver(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    for dec in func.decorator_list:
+        if isinstance(dec, ast.Name) and dec.id in ("staticmethod", "classmethod"):
+            return None
+    params = func.args.posonlyargs + func.args.args
+    return params[0].arg if params else None
+
+
+def _self_attr(node: ast.AST | None, receiver: str) -> str | None:
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
+        return node.attr
+    return None
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+_SUMMARY_KEYS = frozenset(
+    {"path", "digest", "module_name", "is_package", "definitions", "imports", "type_checking_only",
+     "mentions_tasks", "classes"}
+)
+_CLASS_KEYS = frozenset(
+    {"name", "line", "bases", "methods", "acquisitions", "stored_params", "stored_positions"}
+)
+_HEX = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _class_to_json(facts: ClassFacts) -> dict[str, Any]:
+    # Methods and acquisitions as arrays: they are most of a summary, and keys would double it.
+    return {
+        "name": facts.name,
+        "line": facts.line,
+        "bases": [list(ref) for ref in facts.bases],
+        "methods": [
+            [m.name, m.is_async, m.line, sorted(list(r) for r in m.releases), sorted(m.self_calls), m.required, m.ends]
+            for m in facts.methods.values()
+        ],
+        "acquisitions": [[a.attr, list(a.ref), a.method, a.line] for a in facts.acquisitions],
+        "stored_params": dict(facts.stored_params),
+        "stored_positions": [[position, attr] for position, attr in facts.stored_positions.items()],
+    }
+
+
+def _class_from_json(data: object) -> ClassFacts:
+    obj = _object(data, _CLASS_KEYS, "class")
+    methods: dict[str, MethodFacts] = {}
+    for item in _list(obj["methods"], "methods"):
+        name, is_async, line, releases, self_calls, required, ends = _items(item, 7, "method")
+        method = MethodFacts(
+            _str(name, "method name"),
+            _bool(is_async, "is_async"),
+            _line(line),
+            frozenset(_str_pair(r, "release") for r in _list(releases, "releases")) or _NO_RELEASES,
+            frozenset(_str(n, "self_calls") for n in _list(self_calls, "self_calls")) or _NONE,
+            _line(required),
+            _bool(ends, "ends"),
+        )
+        if method.name in methods:
+            raise SummaryError(f"method {method.name!r} twice")
+        methods[method.name] = method
+    acquisitions = []
+    for item in _list(obj["acquisitions"], "acquisitions"):
+        attr, ref, method_name, line = _items(item, 4, "acquisition")
+        acquisitions.append(
+            Acquisition(_str(attr, "attr"), _ref_json(ref), _str(method_name, "method"), _line(line))
+        )
+    positions: dict[int, str] = {}
+    for item in _list(obj["stored_positions"], "stored_positions"):
+        position, attr = _pair(item, "stored position")
+        positions[_line(position)] = _str(attr, "stored position")
+    return ClassFacts(
+        _str(obj["name"], "class name"),
+        _line(obj["line"]),
+        tuple(_ref_json(ref) for ref in _list(obj["bases"], "bases")),
+        methods,
+        tuple(acquisitions),
+        {k: _str(v, "stored param") for k, v in _object(obj["stored_params"], None, "stored_params").items()},
+        positions,
+    )
+
+
+def _object(data: object, keys: frozenset[str] | None, what: str) -> dict[str, Any]:
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        raise SummaryError(f"{what}: expected an object")
+    if keys is not None and set(data) != keys:
+        raise SummaryError(f"{what}: keys {sorted(data)}, expected {sorted(keys)}")
+    return cast("dict[str, Any]", data)
+
+
+def _list(data: object, what: str) -> list[Any]:
+    if not isinstance(data, list):
+        raise SummaryError(f"{what}: expected a list")
+    return data
+
+
+def _items(data: object, count: int, what: str) -> list[Any]:
+    items = _list(data, what)
+    if len(items) != count:
+        raise SummaryError(f"{what}: expected {count} items")
+    return items
+
+
+def _pair(data: object, what: str) -> tuple[Any, Any]:
+    first, second = _items(data, 2, what)
+    return first, second
+
+
+def _str_pair(data: object, what: str) -> tuple[str, str]:
+    first, second = _pair(data, what)
+    return _str(first, what), _str(second, what)
+
+
+def _ref_json(data: object) -> Ref:
+    kind, name = _str_pair(data, "ref")
+    if kind not in REF_KINDS:
+        raise SummaryError(f"ref: unknown kind {kind!r}")
+    return kind, name
+
+
+def _str(data: object, what: str) -> str:
+    if not isinstance(data, str):
+        raise SummaryError(f"{what}: expected a string")
+    return data
+
+
+def _bool(data: object, what: str) -> bool:
+    if not isinstance(data, bool):
+        raise SummaryError(f"{what}: expected true or false")
+    return data
+
+
+def _line(data: object) -> int:
+    # bool is an int in Python, not in JSON.
+    if isinstance(data, bool) or not isinstance(data, int) or data < 0:
+        raise SummaryError(f"expected a non-negative integer, not {data!r}")
+    return data
+
+
+def _digest(data: object) -> str:
+    text = _str(data, "digest")
+    if not _HEX.match(text):
+        raise SummaryError("digest: expected 64 hexadecimal digits")
+    return text

@@ -1,0 +1,311 @@
+"""Module summaries: plain data that answers cross-module questions once a tree is forgotten, the
+same in a bounded run as in an unbounded one, and through JSON unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flake8_tradelint.analysis.summaries import (
+    Acquisition,
+    ClassFacts,
+    Definition,
+    MethodFacts,
+    ModuleSummary,
+    SummaryError,
+)
+from flake8_tradelint.cli import discover
+from flake8_tradelint.config import clear_cache, config_for
+from flake8_tradelint.context import Project
+from flake8_tradelint.engine import Checker
+from tests.test_memory import PROJECTS
+
+
+@pytest.fixture(autouse=True)
+def _fresh_config_cache() -> None:
+    clear_cache()
+
+
+FEED = '''\
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import aiohttp as ah
+
+from .base import Base
+
+if TYPE_CHECKING:
+    from .types import Tick
+
+LIMIT = 10
+name: str = "feed"
+
+
+class Feed(Base):
+    def __init__(self, session, *, loop=None):
+        self._session = session
+        self._client = ah.ClientSession()
+
+    async def close(self):
+        await self._client.close()
+
+    def stop_all(self, force):
+        self.close()
+
+
+try:
+    def helper():
+        return asyncio.create_task(asyncio.sleep(1))
+except ImportError:
+    async def helper():
+        pass
+'''
+
+
+def write_package(root: Path) -> Path:
+    pkg = root / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "base.py").write_text("class Base:\n    pass\n")
+    feed = pkg / "feed.py"
+    feed.write_text(FEED)
+    return feed
+
+
+def test_a_summary_holds_what_other_modules_ask(tmp_path: Path) -> None:
+    feed = write_package(tmp_path)
+    project = Project()
+    summary = project.summary(feed)
+    assert summary == ModuleSummary(
+        path=str(feed),
+        digest=hashlib.sha256(FEED.encode()).hexdigest(),
+        module_name="pkg.feed",
+        is_package=False,
+        definitions={
+            "LIMIT": Definition("LIMIT", "assign", 13),
+            "name": Definition("name", "assign", 14),
+            "Feed": Definition("Feed", "class", 17),
+            # The last definition wins, as at runtime.
+            "helper": Definition("helper", "async_function", 33),
+        },
+        imports={
+            "annotations": "__future__.annotations",
+            "asyncio": "asyncio",
+            "TYPE_CHECKING": "typing.TYPE_CHECKING",
+            "ah": "aiohttp",
+            "Base": "pkg.base.Base",
+            "Tick": "pkg.types.Tick",
+        },
+        type_checking_only=frozenset({"Tick"}),
+        mentions_tasks=True,
+        classes={
+            17: ClassFacts(
+                name="Feed",
+                line=17,
+                bases=(("qualified", "pkg.base.Base"),),
+                methods={
+                    "__init__": MethodFacts("__init__", False, 18, frozenset(), frozenset(), 1),
+                    "close": MethodFacts(
+                        "close", True, 22, frozenset({("_client", "close")}), frozenset({"_client"}), 0, True
+                    ),
+                    "stop_all": MethodFacts("stop_all", False, 25, frozenset(), frozenset({"close"}), 1, True),
+                },
+                acquisitions=(Acquisition("_client", ("qualified", "aiohttp.ClientSession"), "__init__", 20),),
+                stored_params={"session": "_session"},
+                stored_positions={0: "_session"},
+            )
+        },
+    )
+    assert summary is not None and summary.defined("LIMIT") is None
+    assert summary.defined("Feed") == Definition("Feed", "class", 17)
+
+
+def test_a_summary_outlives_its_tree_and_answers_without_a_parse(tmp_path: Path) -> None:
+    feed = write_package(tmp_path)
+    (tmp_path / "pkg" / "__init__.py").write_text("from pkg.feed import Feed as Feed\n")
+    project = Project(module_budget=1)
+    roots = project.locate(feed)[1]
+    resolved = project.resolve("pkg.Feed", roots)
+    assert resolved is not None and (resolved[0].path, resolved[1]) == (str(feed), Definition("Feed", "class", 17))
+    assert project.parses == 2  # ``pkg/__init__.py`` (the re-export) and ``pkg/feed.py``
+    project.end_file()
+    assert project._modules == {} and project._lookup_cache == {}
+    assert project.resolve("pkg.Feed", roots) == resolved
+    assert project.summary(feed) is resolved[0]
+    assert (project.parses, project.reparses) == (2, 0)
+    # What needs the class's nodes parses it again, and only the module that defines it.
+    found = project.lookup("pkg.Feed", roots)
+    assert found is not None and found[1].lineno == 17
+    assert (project.parses, project.reparses) == (3, 1)
+
+
+def test_a_fix_replaces_the_summary_of_its_module(tmp_path: Path) -> None:
+    feed = write_package(tmp_path)
+    project = Project()
+    before = project.summary(feed)
+    assert before is not None and "LIMIT" in before.definitions
+    text = FEED.replace("LIMIT = 10", "MAXIMUM = 10")
+    from flake8_tradelint.context import parse_module
+
+    project.replace_source(feed, text, parse_module(text))
+    after = project.summary(feed)
+    assert after is not None and "MAXIMUM" in after.definitions and "LIMIT" not in after.definitions
+    assert after.digest == hashlib.sha256(text.encode()).hexdigest() != before.digest
+
+
+def test_every_summary_goes_through_json_unchanged() -> None:
+    project = Project(module_budget=None)
+    count = 0
+    for file in discover(PROJECTS, None):
+        summary = project.summary(file)
+        if summary is None:
+            continue
+        text = json.dumps(summary.to_json())
+        assert ModuleSummary.from_json(json.loads(text)) == summary
+        count += 1
+    assert count > 60
+
+
+def _valid() -> dict[str, Any]:
+    return {
+        "path": "/p/m.py",
+        "digest": "0" * 64,
+        "module_name": "m",
+        "is_package": False,
+        "definitions": {"C": ["class", 1]},
+        "imports": {"ah": "aiohttp"},
+        "type_checking_only": [],
+        "mentions_tasks": False,
+        "classes": [
+            {
+                "name": "C",
+                "line": 1,
+                "bases": [["local", "B"]],
+                "methods": [["close", True, 2, [["_s", "close"]], ["_s"], 0, True]],
+                "acquisitions": [["_s", ["qualified", "aiohttp.ClientSession"], "__init__", 3]],
+                "stored_params": {},
+                "stored_positions": [[0, "_x"]],
+            }
+        ],
+    }
+
+
+def _set(path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    data = _valid()
+    target: Any = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return data
+
+
+def test_the_valid_example_loads() -> None:
+    summary = ModuleSummary.from_json(_valid())
+    assert summary.classes[1].methods["close"].releases == frozenset({("_s", "close")})
+    assert summary.to_json() == _valid()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([], "summary: expected an object"),
+        ({**_valid(), "extra": 1}, "summary: keys ["),
+        (_set(("digest",), "abc"), "digest: expected 64 hexadecimal digits"),
+        (_set(("is_package",), 0), "is_package: expected true or false"),
+        (_set(("module_name",), 3), "module_name: expected a string"),
+        (_set(("definitions", "C"), ["module", 1]), "definition 'C': unknown kind 'module'"),
+        (_set(("definitions", "C"), ["class", True]), "expected a non-negative integer, not True"),
+        (_set(("definitions", "C"), ["class", -1]), "expected a non-negative integer, not -1"),
+        (_set(("imports", "ah"), None), "import: expected a string"),
+        (_set(("classes", 0, "bases"), [["global", "B"]]), "ref: unknown kind 'global'"),
+        (_set(("classes", 0, "methods"), [["close", True, 2]]), "method: expected 7 items"),
+        (_set(("classes", 0, "methods", 0, 3), [["_s"]]), "release: expected 2 items"),
+        (_set(("classes", 0, "acquisitions", 0, 3), 1.5), "expected a non-negative integer, not 1.5"),
+        (_set(("classes", 0, "stored_positions"), [["0", "_x"]]), "expected a non-negative integer, not '0'"),
+        (_set(("classes",), [_valid()["classes"][0]] * 2), "two classes on line 1"),
+    ],
+)
+def test_a_summary_that_is_not_one_is_refused(data: Any, message: str) -> None:
+    with pytest.raises(SummaryError) as raised:
+        ModuleSummary.from_json(data)
+    assert str(raised.value).startswith(message)
+
+
+PROVIDER = '''\
+import aiohttp
+
+
+class HistoryProvider:
+    def __init__(self) -> None:
+        self._session: aiohttp.ClientSession | None = None
+
+    async def connect(self) -> None:
+        self._session = aiohttp.ClientSession()
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+'''
+SPAWN = "import asyncio\n\n\ndef spawn(coro):\n    return asyncio.create_task(coro)\n"
+SERVICE = '''\
+from pkg import HistoryProvider
+from pkg.spawn import spawn
+
+
+class Service:
+    def __init__(self) -> None:
+        self._history = HistoryProvider()
+
+    async def start(self) -> None:
+        await self._history.connect()
+        spawn(self.poll())
+
+    async def poll(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+
+async def fetch() -> None:
+    provider = HistoryProvider()
+    await provider.connect()
+'''
+
+
+def test_a_bounded_run_reads_forgotten_modules_from_their_summaries(tmp_path: Path) -> None:
+    """Budget 1 forgets every tree after every file. Three services each ask for the provider
+    (through the package's re-export: is it a resource type, which method releases it?) and for
+    the task wrapper ``spawn``. Before summaries, each service parsed ``pkg/__init__.py``,
+    ``pkg/provider.py`` and ``pkg/spawn.py`` again once forgotten: 9 parses, 6 of them again. Now
+    only the wrapper, whose body is walked, is parsed again; the provider once."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text('from pkg.provider import HistoryProvider\n\n__all__ = ["HistoryProvider"]\n')
+    (pkg / "provider.py").write_text(PROVIDER)
+    (pkg / "spawn.py").write_text(SPAWN)
+    for name in "abc":
+        (pkg / f"service_{name}.py").write_text(SERVICE)
+    runs = {}
+    for budget in (None, 1):
+        project = Project(module_budget=budget)
+        checker = Checker(project, batch=True)
+        found = []
+        for file in discover([tmp_path], None):
+            findings = checker.check_path(file, config_for(file))
+            found += [(Path(f.path).name, f.line, f.code, f.message, f.fix) for f in findings]
+        runs[budget] = (found, project.parses, project.reparses)
+    lines = ((7, "TRD202"), (11, "TRD301"), (21, "TRD201"))
+    expected = sorted((f"service_{name}.py", line, code) for name in "abc" for line, code in lines)
+    assert sorted(f[:3] for f in runs[None][0]) == expected
+    assert runs[1][0] == runs[None][0]
+    assert runs[None][1:] == (1, 0)  # ``spawn.py``, asked for before it was checked
+    # ``spawn.py`` for each service, and ``provider.py`` once: whether the class owns tasks
+    # (TRD303's task owners) needs its body, and the verdict outlives the tree.
+    assert runs[1][1:] == (4, 2)
