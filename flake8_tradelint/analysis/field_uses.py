@@ -744,8 +744,9 @@ def field_uses(model: ClassModel, name: str) -> FieldUses:
         search_key = ("field-search", cast(ast.AST, model.node))
         search = cast("_Search | None", memo.get(search_key))
         if search is None:
-            search = memo[search_key] = _Search(model, files, root)
+            search = _Search(model, files, root)
             search.grow_family()
+            memo[search_key] = search  # only once grown: an error half-way is not remembered
         evidence = search.evidence_for(name)
         result.evidence = sorted(set(evidence), key=lambda e: (str(e.path), e.line, e.what))
         result.blind = result.blind or exported(model, root)
