@@ -120,6 +120,45 @@ def test_each_use_is_named_as_evidence() -> None:
     }
 
 
+def _evidence_by_field(root: Path, names: list[str]) -> dict[str, list[tuple[str, str]]]:
+    project = Project()
+    module = project.module_at(root / "app" / "models.py")
+    assert module is not None
+    model = class_model(module, module.index.classes[0])
+    found = {}
+    for name in names:
+        uses = field_uses(model, name)
+        found[name] = [(e.describe(uses.root), e.strength) for e in uses.evidence]
+    return found
+
+
+def test_each_field_of_a_class_gets_its_own_evidence_from_one_search(tmp_path: Path) -> None:
+    """The family and each file's uses are found once per class (a class of 49 constants made
+    49 whole-project searches); what each field is told must not depend on the fields asked
+    before it, nor on a file read only for the field it names (``only_b.py`` names neither the
+    class nor a generic word). The ``match`` file has lone-CR line ends."""
+    (tmp_path / "pyproject.toml").write_text("[tool.tradelint]\n", encoding="utf-8")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("", encoding="utf-8")
+    (app / "models.py").write_text(
+        "from dataclasses import dataclass\n\n\n@dataclass\nclass Desc:\n    A: int = 1\n    B: int = 2\n    C: int = 3\n",
+        encoding="utf-8",
+    )
+    (app / "use_a.py").write_text("from app.models import Desc\n\nDesc(A=3)\n", encoding="utf-8")
+    (app / "only_b.py").write_text("def set_b(obj):\n    obj.B = 5\n", encoding="utf-8")
+    (app / "match_c.py").write_bytes(
+        b"from app.models import Desc\r\r\rdef g(x):\r    match x:\r        case Desc(C=1):\r            pass\r"
+    )
+    expected = {
+        "A": [("app/use_a.py:3: a call passes `A=`", "breaks")],
+        "B": [("app/only_b.py:2: an instance's `B` is written", "observes")],
+        "C": [("app/match_c.py:6: a `match` class pattern reads `C=`", "observes")],
+    }
+    assert _evidence_by_field(tmp_path, ["A", "B", "C"]) == expected
+    assert _evidence_by_field(tmp_path, ["C", "B", "A"]) == expected
+
+
 def test_a_callable_constant_does_not_become_a_method(tmp_path: Path) -> None:
     program = _copy("callable_constant", tmp_path)
     before = _run(["main.py"], program)

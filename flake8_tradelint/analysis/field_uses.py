@@ -63,6 +63,11 @@ GENERIC_WORDS = re.compile(
     r"|\btype\s*\("
 )
 
+# A ``match`` statement is a compound statement: it starts a line (``\n``, ``\r\n`` or a lone
+# ``\r``). Only then is a tree walked for class patterns (the word alone is in most files:
+# ``re.match``, "matches").
+MATCH_STATEMENT = re.compile(r"(?:^|\r)[ \t\f]*match\b", re.MULTILINE)
+
 Strength = Literal["breaks", "observes"]
 Answer = Literal["yes", "no", "maybe"]
 
@@ -248,10 +253,34 @@ def _is_slotted(model: ClassModel) -> bool:
     )
 
 
+@dataclass
+class _ModuleUses:
+    """What one module holds that may notice a field of the family, whatever the field: sorted
+    out once per class, so that each of its fields is then looked up, not searched for again (a
+    class of 49 constants in a 2,942-file project made 49 whole-project searches)."""
+
+    module: ModuleInfo
+    # Calls that may construct a family instance: (call, answer, positional arguments supplied
+    # before the call's own, keyword names).
+    constructions: list[tuple[ast.Call, Answer, int, set[str | None]]]
+    # Other calls, by the keyword names they pass (a keyword may be forwarded to the family).
+    by_keyword: dict[str, list[ast.Call]]
+    whole_instance: list[ast.Call]
+    setattrs: list[ast.Call]
+    # Attribute writes and deletions, by attribute name.
+    writes: dict[str, list[ast.Attribute]]
+    # ``match`` class patterns that may match a family instance, with the answer for their class.
+    patterns: list[tuple[ast.MatchClass, Answer]]
+    # Every string constant of the module (``asdict(d)["NAME"]``).
+    strings: set[str]
+
+
 class _Search:
-    def __init__(self, model: ClassModel, name: str, files: list[Path], root: Path) -> None:
+    """Who is in the family of a class (grown once), then each field's evidence in turn."""
+
+    def __init__(self, model: ClassModel, files: list[Path], root: Path) -> None:
         self.model = model
-        self.name = name
+        self.name = ""
         self.files = files
         self.root = root
         self.project = model.module.project
@@ -261,10 +290,25 @@ class _Search:
         # with how many positional arguments a ``partial`` already supplies.
         self.aliases: dict[str, int] = {}
         self.local_aliases: dict[Path, dict[str, int]] = {}
-        fields = list(model.all_fields())
-        self.position = fields.index(name) if name in fields else 0
+        self.fields = list(model.all_fields())
+        self.position = 0
         self.evidence: list[Evidence] = []
-        self.modules: list[ModuleInfo] = []
+        # Filled once the family is grown (the answers below depend on it).
+        self.grown = False
+        self.slotted = False
+        # Texts of the files that name a family class but cannot be parsed (grow_family).
+        self.unparsable: dict[Path, str] = {}
+        # The project's readable files, sorted out once the family is grown: those that name the
+        # family or a generic word are searched for every field (their uses; or, unparsable,
+        # whether they name the family, and their text), the others only for a field they name
+        # (their text; their uses once parsed, None when they cannot be).
+        self.always: list[_ModuleUses] = []
+        self.unparsable_searched: dict[Path, tuple[bool, str]] = {}
+        self.by_name: dict[Path, str] = {}
+        self.by_name_uses: dict[Path, _ModuleUses | None] = {}
+        self._callees: dict[ast.expr, tuple[Answer, int]] = {}
+        self._unrelated: dict[ast.expr, bool] = {}
+        self._forwards_cache: dict[ast.Call, bool] = {}
 
     # -- who is in the family ---------------------------------------------------------------
 
@@ -307,8 +351,7 @@ class _Search:
                     continue
                 module = parsed.get(path) or self.project.module_at(path)
                 if module is None:
-                    if self.name in text:
-                        self.note(path, 1, "this file names the class but cannot be parsed", "observes")
+                    self.unparsable[path] = text  # evidence for the fields it names (evidence_for)
                     continue
                 parsed[path] = module
                 self._register(module)
@@ -317,7 +360,27 @@ class _Search:
                     if not self.in_family(other) and any(self.in_family(b) for b in other.bases):
                         self.family.append(other)
                 self._collect_aliases(module)
-        self.modules = list(parsed.values())
+        self.grown = True
+        self._sort_files()
+
+    def _sort_files(self) -> None:
+        """Which files may notice some field of the family: parsed and sorted out now, once."""
+        self.slotted = any(_is_slotted(m) for m in self.family)
+        family_pattern = _word_pattern(self._names())
+        for path in self.files:
+            text = self._text(path)
+            if text is None:
+                continue
+            names_family = family_pattern.search(text) is not None
+            if not (names_family or GENERIC_WORDS.search(text)):
+                self.by_name[path] = text  # searched for a field only if it names the field
+                continue
+            module = self.project.module_at(path)
+            if module is None:
+                self.unparsable_searched[path] = (names_family, text)
+                continue
+            self._register(module)
+            self.always.append(self._module_uses(module))
 
     def _register(self, module: ModuleInfo) -> None:
         # Recorded as a lookup, so that a cached result is re-checked when this file changes.
@@ -402,6 +465,15 @@ class _Search:
         return any(self.same(cls, ancestor) for member in self.family for ancestor in _lineage(member))
 
     def callee(self, module: ModuleInfo, func: ast.expr) -> tuple[Answer, int]:
+        """Once the family is grown, each callee is judged once (it depends on the family only)."""
+        if not self.grown:
+            return self._callee(module, func)
+        known = self._callees.get(func)
+        if known is None:
+            known = self._callees[func] = self._callee(module, func)
+        return known
+
+    def _callee(self, module: ModuleInfo, func: ast.expr) -> tuple[Answer, int]:
         """Whether a call of ``func`` constructs a family instance, and the positional arguments
         it supplies before the call's own. "maybe" only for the shapes that construct an
         instance of a class not known here: ``type(x)(...)``, ``x.__class__(...)``, ``cls(...)``."""
@@ -439,61 +511,107 @@ class _Search:
     def note(self, path: Path, line: int, what: str, strength: Strength) -> None:
         self.evidence.append(Evidence(path, line, what, strength))
 
-    def search(self) -> None:
-        slotted = any(_is_slotted(m) for m in self.family)
-        name_pattern = re.compile(rf"\b{re.escape(self.name)}\b")
-        family_pattern = _word_pattern(self._names())
-        for other in self.family:
-            if not self.same(other, self.model) and other.kind is not None and self.name in other.own_fields:
-                self.note(other.module.path, other.own_fields[self.name].node.lineno,
-                          f"dataclass `{other.name}` re-declares `{self.name}` as its own field", "observes")
-            if other.kind is not None and _slots_name(other.node, self.name):
-                self.note(other.module.path, other.node.lineno, f"`{other.name}.__slots__` names `{self.name}`", "breaks")
-        for path in self.files:
-            text = self._text(path)
-            if text is None:
-                continue
-            if not (name_pattern.search(text) or family_pattern.search(text) or GENERIC_WORDS.search(text)):
-                continue
-            module = self.project.module_at(path)
-            if module is None:
-                if name_pattern.search(text) or family_pattern.search(text):
-                    self.note(path, 1, "this file names the class or field but cannot be parsed", "observes")
-                continue
-            self._register(module)
-            self._search_module(module, slotted)
-
-    def _search_module(self, module: ModuleInfo, slotted: bool) -> None:
-        name = self.name
-        path = module.path
+    def _module_uses(self, module: ModuleInfo) -> _ModuleUses:
+        uses = _ModuleUses(module, [], {}, [], [], {}, [], set())
         for call in module.index.calls:
             answer, supplied = self.callee(module, call.func)
-            passes = any(kw.arg == name for kw in call.keywords)
-            qualified = self._qualified(module, call.func)
-            if passes and (answer != "no" or self._forwards_to_family(module, call, qualified)):
-                self.note(path, call.lineno, f"a call passes `{name}=`", "breaks")
+            keywords = {kw.arg for kw in call.keywords}
+            if answer != "no":
+                uses.constructions.append((call, answer, supplied, keywords))
                 continue
-            if answer == "no":
-                bare = call.func.id if isinstance(call.func, ast.Name) else ""
-                if qualified in WHOLE_INSTANCE or bare in {"asdict", "astuple", "fields"}:
-                    self._whole_instance(module, call)
-                elif bare == "setattr" or _terminal(call.func) == "__setattr__":
-                    self._setattr(module, call, slotted)
+            for keyword in keywords:
+                if keyword is not None:
+                    uses.by_keyword.setdefault(keyword, []).append(call)
+            qualified = self._qualified(module, call.func)
+            bare = call.func.id if isinstance(call.func, ast.Name) else ""
+            if qualified in WHOLE_INSTANCE or bare in {"asdict", "astuple", "fields"}:
+                uses.whole_instance.append(call)
+            elif bare == "setattr" or _terminal(call.func) == "__setattr__":
+                uses.setattrs.append(call)
+        for attribute in module.index.attributes:
+            if isinstance(attribute.ctx, (ast.Store, ast.Del)):
+                uses.writes.setdefault(attribute.attr, []).append(attribute)
+        if MATCH_STATEMENT.search(module.text or module.project.read_text(module.path) or ""):
+            for node in ast.walk(module.tree):
+                if isinstance(node, ast.MatchClass):
+                    answer, _ = self.callee(module, node.cls)
+                    if answer != "no":
+                        uses.patterns.append((node, answer))
+        if uses.whole_instance:
+            uses.strings = {n.value for n in ast.walk(module.tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+        return uses
+
+    def evidence_for(self, name: str) -> list[Evidence]:
+        """Everything that may notice ``name`` stop being a field (the family grown first)."""
+        self.name = name
+        self.position = self.fields.index(name) if name in self.fields else 0
+        self.evidence = []
+        name_pattern = re.compile(rf"\b{re.escape(name)}\b")
+        for other in self.family:
+            if not self.same(other, self.model) and other.kind is not None and name in other.own_fields:
+                self.note(other.module.path, other.own_fields[name].node.lineno,
+                          f"dataclass `{other.name}` re-declares `{name}` as its own field", "observes")
+            if other.kind is not None and _slots_name(other.node, name):
+                self.note(other.module.path, other.node.lineno, f"`{other.name}.__slots__` names `{name}`", "breaks")
+        for path, text in self.unparsable.items():
+            if name in text:
+                self.note(path, 1, "this file names the class but cannot be parsed", "observes")
+        for path, (names_family, text) in self.unparsable_searched.items():
+            if names_family or name_pattern.search(text):
+                self.note(path, 1, "this file names the class or field but cannot be parsed", "observes")
+        for uses in self.always:
+            self._search_module(uses)
+        for path, text in self.by_name.items():
+            if not name_pattern.search(text):
+                continue
+            if path not in self.by_name_uses:
+                module = self.project.module_at(path)
+                if module is not None:
+                    self._register(module)
+                self.by_name_uses[path] = self._module_uses(module) if module is not None else None
+            found = self.by_name_uses[path]
+            if found is None:
+                self.note(path, 1, "this file names the class or field but cannot be parsed", "observes")
+            else:
+                self._search_module(found)
+        return self.evidence
+
+    def _search_module(self, uses: _ModuleUses) -> None:
+        name = self.name
+        module = uses.module
+        path = module.path
+        for call, answer, supplied, keywords in uses.constructions:
+            if name in keywords:
+                self.note(path, call.lineno, f"a call passes `{name}=`", "breaks")
                 continue
             positional = supplied + len(call.args)
             if answer == "yes" and (positional > self.position or any(isinstance(a, ast.Starred) for a in call.args)):
                 self.note(path, call.lineno, f"a call passes `{name}` by position", "breaks")
             elif answer == "maybe" and positional > self.position:
                 self.note(path, call.lineno, "a call of a class that cannot be told may pass it by position", "observes")
-            elif any(kw.arg is None for kw in call.keywords) and answer == "yes":
+            elif None in keywords and answer == "yes":
                 self.note(path, call.lineno, "a call passes `**kwargs` that may hold it", "observes")
-        for attribute in module.index.attributes:
-            if attribute.attr == name and isinstance(attribute.ctx, (ast.Store, ast.Del)):
-                self._write(module, attribute, slotted)
-        if "match" in (module.text or module.project.read_text(path) or ""):
-            for node in ast.walk(module.tree):
-                if isinstance(node, ast.MatchClass):
-                    self._match(module, node)
+        forwarded: set[ast.Call] = set()
+        for call in uses.by_keyword.get(name, ()):
+            if self._forwards(module, call):
+                self.note(path, call.lineno, f"a call passes `{name}=`", "breaks")
+                forwarded.add(call)
+        for call in uses.whole_instance:
+            if call not in forwarded:
+                self._whole_instance(uses, call)
+        for call in uses.setattrs:
+            if call not in forwarded:
+                self._setattr(module, call, self.slotted)
+        for attribute in uses.writes.get(name, ()):
+            self._write(module, attribute, self.slotted)
+        for node, answer in uses.patterns:
+            self._match(module, node, answer)
+
+    def _forwards(self, module: ModuleInfo, call: ast.Call) -> bool:
+        known = self._forwards_cache.get(call)
+        if known is None:
+            known = self._forwards_cache[call] = self._forwards_to_family(module, call, self._qualified(module, call.func))
+        return known
 
     def _forwards_to_family(self, module: ModuleInfo, call: ast.Call, qualified: str | None) -> bool:
         """``partial(cls, NAME=...)``, ``replace(obj, NAME=...)``, ``obj.evolve(NAME=...)``: the
@@ -507,11 +625,12 @@ class _Search:
             return not self._unrelated_value(module, call.func.value)
         return False
 
-    def _whole_instance(self, module: ModuleInfo, call: ast.Call) -> None:
+    def _whole_instance(self, uses: _ModuleUses, call: ast.Call) -> None:
+        module = uses.module
         if call.args and self._unrelated_value(module, call.args[0]):
             return
         # ``asdict(d)["NAME"]``: the key would be gone (KeyError); any other use sees one key less.
-        keyed = any(isinstance(n, ast.Constant) and n.value == self.name for n in ast.walk(module.tree))
+        keyed = self.name in uses.strings
         self.note(module.path, call.lineno, f"`{_terminal(call.func)}()` of a value that may be an instance",
                   "breaks" if keyed else "observes")
 
@@ -537,10 +656,7 @@ class _Search:
         self.note(module.path, attribute.lineno, f"an instance's `{self.name}` is written",
                   "breaks" if slotted else "observes")
 
-    def _match(self, module: ModuleInfo, node: ast.MatchClass) -> None:
-        answer, _ = self.callee(module, node.cls)
-        if answer == "no":
-            return
+    def _match(self, module: ModuleInfo, node: ast.MatchClass, answer: Answer) -> None:
         if len(node.patterns) > self.position:
             self.note(module.path, node.lineno, "a `match` class pattern reads it by position",
                       "breaks" if answer == "yes" else "observes")
@@ -548,6 +664,14 @@ class _Search:
             self.note(module.path, node.lineno, f"a `match` class pattern reads `{self.name}=`", "observes")
 
     def _unrelated_value(self, module: ModuleInfo, expr: ast.expr) -> bool:
+        if not self.grown:
+            return self._judge_unrelated(module, expr)
+        known = self._unrelated.get(expr)
+        if known is None:
+            known = self._unrelated[expr] = self._judge_unrelated(module, expr)
+        return known
+
+    def _judge_unrelated(self, module: ModuleInfo, expr: ast.expr) -> bool:
         """Whether ``expr`` is shown not to hold a family instance (nor one nested in a field)."""
         if isinstance(expr, ast.Name) and expr.id in ("self", "cls"):
             owner = self._owner_class(module, expr)
@@ -615,10 +739,16 @@ def field_uses(model: ClassModel, name: str) -> FieldUses:
     else:
         if model.module.path not in files:
             files = [model.module.path, *files]
-        search = _Search(model, name, files, root)
-        search.grow_family()
-        search.search()
-        result.evidence = sorted(set(search.evidence), key=lambda e: (str(e.path), e.line, e.what))
+        # The family, and what each file holds that may notice a field, are the same for every
+        # field of the class: found once.
+        search_key = ("field-search", cast(ast.AST, model.node))
+        search = cast("_Search | None", memo.get(search_key))
+        if search is None:
+            search = _Search(model, files, root)
+            search.grow_family()
+            memo[search_key] = search  # only once grown: an error half-way is not remembered
+        evidence = search.evidence_for(name)
+        result.evidence = sorted(set(evidence), key=lambda e: (str(e.path), e.line, e.what))
         result.blind = result.blind or exported(model, root)
     memo[key] = result
     return result
