@@ -412,8 +412,6 @@ def module_names(info: ModuleInfo, text: str | None = None) -> list[str]:
     ``pkg.sub.Cls``), in the code or in a string (a string annotation), and its own name. Plain
     data, stored by the cache per file."""
     found: set[str] = set()
-    if info.module_name:
-        found.add(info.module_name)
     for node, _ in info.index.imports:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
@@ -425,9 +423,11 @@ def module_names(info: ModuleInfo, text: str | None = None) -> list[str]:
             found.add(base)
         found.update(f"{base}.{alias.name}" if base else alias.name for alias in node.names if alias.name != "*")
     bound = dict(info.imports.names)
+    own = ""
     if info.module_name:
+        own = info.module_name
         for name in info.top_level:
-            bound.setdefault(name, f"{info.module_name}.{name}")
+            bound.setdefault(name, f"{own}.{name}")
     if bound and text is not None:
         for chain in _DOTTED.findall(text):
             root, _, rest = chain.partition(".")
@@ -443,7 +443,14 @@ def module_names(info: ModuleInfo, text: str | None = None) -> list[str]:
                 value = value.value
             if isinstance(value, ast.Name) and value.id in bound:
                 found.add(".".join([bound[value.id], *reversed(parts)]))
-    return sorted(_with_prefixes(found))
+    # Its own name (a top-level name is looked up as ``pkg.mod.name``), not its package's: that
+    # is a dependency only when imported (``from . import x``).
+    mine = {name for name in found if name.startswith(own + ".")} if own else set()
+    names = _with_prefixes(found - mine)
+    if own:
+        names.add(own)
+        names.update(own + "." + rest for rest in _with_prefixes(name[len(own) + 1:] for name in mine))
+    return sorted(names)
 
 
 def _with_prefixes(names: Iterable[str]) -> set[str]:
