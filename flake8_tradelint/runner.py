@@ -462,10 +462,18 @@ def _with_prefixes(names: Iterable[str]) -> set[str]:
 
 
 def config_names(config: Config) -> set[str]:
-    """Every dotted name in a configuration (``task-keeper``, resource types, rename owners):
-    some are looked up as first-party definitions from the checked file."""
+    """Every dotted name in a configuration (``task-keeper``, resource types, rename owners, the
+    owners and attribute types of its rename packs): some are looked up as first-party
+    definitions from the checked file."""
     found: set[str] = set()
     stack: list[object] = [config]
+    if config.rename_packs:
+        from flake8_tradelint.rename_packs import PackError, pack_facts
+
+        try:
+            stack.append(pack_facts(config.rename_packs))
+        except PackError:
+            pass  # reported by the engine; no names from it
     while stack:
         value = stack.pop()
         if isinstance(value, str):
@@ -474,6 +482,9 @@ def config_names(config: Config) -> set[str]:
                 found.add(value)
         elif isinstance(value, (tuple, list, set, frozenset)):
             stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             stack.extend(getattr(value, f.name) for f in dataclasses.fields(value))
     return _with_prefixes(found)
