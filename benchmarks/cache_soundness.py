@@ -52,7 +52,7 @@ def closure(project: Project, path: Path, config: Config) -> tuple[set[Path], se
             continue
         modules.add(current)
         info = project.module_at(current)
-        names = set(runner.module_names(info, project.read_text(current))) if info is not None else set()
+        names = set(runner.module_names(info)) if info is not None else set()
         if first:
             names |= runner.config_names(config)
             first = False

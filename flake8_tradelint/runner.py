@@ -8,14 +8,16 @@ without reading), so, as mypy does, a file's result is taken to depend on the tr
 of the first-party modules its imports resolve to:
 
 - Each module has a *summary*, stored per file: the dotted names its analyses can look up (every
-  import, ``from`` target and imported name; every attribute chain and dotted string rooted in
-  an imported or top-level name, for ``import pkg`` then ``pkg.sub.Cls``; its own name), each
+  import, ``from`` target and imported name; every attribute chain rooted in an imported or
+  top-level name, for ``import pkg`` then ``pkg.sub.Cls``; every dotted string annotation of a
+  function, a class body or the module rooted in an imported name; its own name), each
   with the file it resolves to from the module's import roots, or none, and the module's content
   hash. Every cross-module read (``Project.lookup``, ``find_module``, ``find_path``,
   ``module_at`` of a first-party file) asks for such a name, or for one that came out of a
   module that is itself in the closure (a base class's base, a re-export, a wrapper's callee).
-- The dotted names in the file's configuration (``task-keeper``, resource types, rename owners)
-  are added to the summary of a checked file: ``task-keeper`` is looked up from it.
+- The dotted names in the file's configuration (``task-keeper``, resource types, rename owners,
+  the names its rename packs know) are added to the summary of a checked file: ``task-keeper``
+  is looked up from it.
 - A result is reused only if no module of its closure changed: same content, same module name
   and roots, and every name still resolves to the same file (a created module that now answers an
   import counts as a change). Editing a leaf re-checks that file; editing a module re-checks it
@@ -36,8 +38,13 @@ Installed packages (``library_classes.py``, the class makers' source) are read f
 project: the whole cache is dropped when the environment changes (the entries of ``sys.path`` and
 the names, and for package metadata the times, of what they hold): an install, an upgrade or an
 uninstall re-checks every file. A file of an installed package edited in place is not noticed.
-A name that flows from one module into another's analysis is taken to resolve the same from both
-modules' roots: true for any name found under the shared package and configuration roots.
+Known limits, each needing a name that resolves differently from two places: a name that flows
+from one module into another's analysis is taken to resolve the same from both modules' roots
+(true for any name found under the shared package and configuration roots); a name that comes out
+of an installed package's source and is then looked up as first-party is not tracked (it finds
+nothing unless the project has a module of that library's name); a string annotation inside a
+function body is not read for names. ``benchmarks/cache_soundness.py`` checks a tree for reads
+outside the stored closure.
 
 The folder is safe to delete at any time; an unreadable, corrupt or foreign cache is ignored with
 one warning. The cache is JSON: reading it never constructs objects or runs code.
@@ -51,6 +58,7 @@ import concurrent.futures
 import dataclasses
 import gc
 import errno
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -62,7 +70,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import EllipsisType
-from typing import Any, Callable, Generator, Iterable, NoReturn, Sequence
+from typing import Any, Callable, Generator, Iterable, Iterator, NoReturn, Sequence
 
 from flake8_tradelint import __version__, context, interrupts
 from flake8_tradelint.analysis.field_uses import PROJECT_MARKERS, project_files
@@ -238,7 +246,7 @@ class SummarizingProject(Project):
         info = super().register(path, tree, text)
         key = str(info.path)
         if key not in self.summaries:
-            self.summaries[key] = module_names(info, text)
+            self.summaries[key] = module_names(info)
         return info
 
 
@@ -399,18 +407,35 @@ def _environment() -> str:
 
 # --- summaries: what a module's analyses can look up in other modules ------------------------------
 
-# A dotted chain in source text: ``pkg.sub.Cls``, ``pkg . sub``, across lines in parentheses or
-# after a backslash.
-_DOTTED = re.compile(r"(?<![\w.])[^\W\d]\w*(?:[\s\\]*\.[\s\\]*[^\W\d]\w*)+")
-_SPACE = re.compile(r"[\s\\]+")
+_DOTTED = re.compile(r"[^\W\d]\w*(?:\s*\.\s*[^\W\d]\w*)+")
 
 
-def module_names(info: ModuleInfo, text: str | None = None) -> list[str]:
+def _string_annotations(info: ModuleInfo) -> Iterator[str]:
+    """The dotted strings in the annotations of functions, of class bodies and at module level
+    (``x: "pkg.sub.Cls"``, ``-> Optional["pkg.Cls"]``): the analyses parse them as expressions.
+    Found from the index (a walk of every statement cost as much as the rest of the summary)."""
+    annotations: list[ast.expr | None] = []
+    for function in info.index.functions:
+        args = function.args
+        annotations.append(function.returns)
+        annotations.extend(a.annotation for a in (*args.posonlyargs, *args.args, *args.kwonlyargs))
+        annotations.extend(a.annotation for a in (args.vararg, args.kwarg) if a is not None)
+    for body in (info.tree.body, *(cls.body for cls in info.index.classes)):
+        annotations.extend(stmt.annotation for stmt in body if isinstance(stmt, ast.AnnAssign))
+    for annotation in annotations:
+        if annotation is None or isinstance(annotation, ast.Name):
+            continue
+        for part in ast.walk(annotation):
+            if isinstance(part, ast.Constant) and isinstance(part.value, str) and "." in part.value:
+                yield part.value
+
+
+def module_names(info: ModuleInfo) -> list[str]:
     """The dotted names the analyses of ``info`` can ask the project for, every prefix included
     (``pkg.sub.Cls`` may be a class of ``pkg.sub`` or a module): its imports, the names they
-    bind, every dotted chain rooted in an imported or top-level name (``import pkg`` then
-    ``pkg.sub.Cls``), in the code or in a string (a string annotation), and its own name. Plain
-    data, stored by the cache per file."""
+    bind, every attribute chain rooted in an imported or top-level name (``import pkg`` then
+    ``pkg.sub.Cls``), every dotted string annotation (of a function, a class body or the module)
+    rooted in an imported name, and its own name. Plain data, stored by the cache per file."""
     found: set[str] = set()
     for node, _ in info.index.imports:
         if isinstance(node, ast.Import):
@@ -422,27 +447,30 @@ def module_names(info: ModuleInfo, text: str | None = None) -> list[str]:
         if base:
             found.add(base)
         found.update(f"{base}.{alias.name}" if base else alias.name for alias in node.names if alias.name != "*")
-    bound = dict(info.imports.names)
-    own = ""
-    if info.module_name:
-        own = info.module_name
+    imported = info.imports.names
+    bound = dict(imported)
+    own = info.module_name or ""
+    if own:
         for name in info.top_level:
             bound.setdefault(name, f"{own}.{name}")
-    if bound and text is not None:
-        for chain in _DOTTED.findall(text):
-            root, _, rest = chain.partition(".")
-            root = root.rstrip(" \t\r\n\f\\")
-            if root in bound:
-                found.add(f"{bound[root]}.{_SPACE.sub('', rest)}")
-    elif bound:  # no source at hand: the tree's attribute chains
+    if bound:
+        parents = info.index.parents
         for attribute in info.index.attributes:
-            parts = [attribute.attr]
             value = attribute.value
-            while isinstance(value, ast.Attribute):
-                parts.append(value.attr)
-                value = value.value
-            if isinstance(value, ast.Name) and value.id in bound:
-                found.add(".".join([bound[value.id], *reversed(parts)]))
+            if value.__class__ is not ast.Name or value.id not in bound:
+                continue
+            parts = [bound[value.id], attribute.attr]
+            inner: ast.AST = attribute
+            parent = parents.get(inner)
+            while isinstance(parent, ast.Attribute) and parent.value is inner:
+                parts.append(parent.attr)
+                inner, parent = parent, parents.get(parent)
+            found.add(".".join(parts))
+    for annotation in _string_annotations(info):
+        for chain in _DOTTED.findall(annotation):
+            root, _, rest = chain.partition(".")
+            if root in imported:
+                found.add(f"{imported[root]}.{rest}")
     # Its own name (a top-level name is looked up as ``pkg.mod.name``), not its package's: that
     # is a dependency only when imported (``from . import x``).
     mine = {name for name in found if name.startswith(own + ".")} if own else set()
@@ -880,7 +908,7 @@ class Cache:
         """The summary of a module this run did not check (outside the given paths, or whose
         check failed): parsed here."""
         info = self._resolver.module_at(Path(path))
-        return module_names(info, self._resolver.read_text(Path(path))) if info is not None else []
+        return module_names(info) if info is not None else []
 
     def _node(self, path: str, names: Iterable[str]) -> Node:
         module_name, roots = self._resolver.locate(Path(path))
