@@ -36,7 +36,7 @@ from flake8_tradelint.config import config_for
 configs = {f: config_for(f) for f in discover([Path(sys.argv[1])], None)}
 cache = None if sys.argv[2] == "-" else Path(sys.argv[2])
 result = runner.check_files(configs, jobs=1, cache_dir=cache)
-found = sorted(json.dumps(f.as_json(), sort_keys=True) for f in result.findings)
+found = sorted(json.dumps(f.as_json(), sort_keys=True).replace(sys.argv[1], "") for f in result.findings)
 print(json.dumps({
     "files": len(configs), "cached": result.cached, "checked": result.checked,
     "findings": len(found), "digest": hashlib.sha256("\n".join(found).encode()).hexdigest()[:16],
