@@ -132,7 +132,6 @@ def check_files(
     ``progress`` is called once per file, as its result is known (from the cache or a check)."""
     tick = progress or (lambda: None)
     cache = Cache.load(cache_dir) if cache_dir is not None else None
-    project = Project()
     files = list(configs)
     per_file: list[list[Finding] | None] = [None] * len(files)
     keys: dict[int, str] = {}
@@ -140,7 +139,7 @@ def check_files(
     if cache is not None:
         cache.prepare([os.path.abspath(file) for file in files])
         for i, file in enumerate(files):
-            key = cache.key(file, configs[file], project)
+            key = cache.key(file, configs[file])
             if key is None:
                 continue
             keys[i] = key
@@ -394,7 +393,9 @@ def _environment() -> str:
         except OSError:
             continue
         for name in names:
-            if name.startswith(".") or not ("." not in name or name.endswith(_MODULE_SUFFIXES + _METADATA_SUFFIXES)):
+            if name.startswith(".") or name == "__pycache__":
+                continue
+            if "." in name and not name.endswith(_MODULE_SUFFIXES + _METADATA_SUFFIXES):
                 continue
             h.update(name.encode("utf-8", "surrogateescape") + b"\0")
             if name.endswith(_METADATA_SUFFIXES):
@@ -665,6 +666,8 @@ class Cache:
         self._hashes: dict[str, str | None] = {}
         self._holds: dict[str, bool] = {}  # per module: its stored summary is still true
         self._scans: dict[tuple[str, str], str] = {}
+        self._found: dict[tuple[str, tuple[str, ...]], str | None] = {}
+        self._listings: dict[str, set[str]] = {}
         self._reached: set[str] = set()
         self._dirty: set[str] = set()
         self._resolver = Project()
@@ -754,13 +757,13 @@ class Cache:
                 self._hashes[path] = None
         return self._hashes[path]
 
-    def key(self, file: Path, config: Config, project: Project) -> str | None:
+    def key(self, file: Path, config: Config) -> str | None:
         """What the file's own result depends on: content, configuration, where it sits in its package."""
         absolute = os.path.abspath(file)
         content = self.content_hash(absolute)
         if content is None:
             return None  # unreadable: check it, and report why
-        module_name, roots = project.locate(Path(absolute))
+        module_name, roots = self._resolver.locate(Path(absolute))
         return _digest(repr((content, config, module_name, roots)).encode("utf-8", "surrogateescape"))
 
     # -- which stored results still hold --------------------------------------------------------
@@ -804,11 +807,45 @@ class Cache:
         module_name, roots = self._resolver.locate(Path(path))
         if module_name != node.module_name or tuple(str(r) for r in roots) != node.roots:
             return False
-        for name, found in node.names:
-            now = self._resolver.find_path(name, roots)
-            if (str(now) if now is not None else None) != found:
-                return False
-        return True
+        return all(self._find(name, node.roots) == found for name, found in node.names)
+
+    def _find(self, dotted: str, roots: tuple[str, ...]) -> str | None:
+        """``Project.find_path`` in strings: the same candidates in the same order (``root/a/b.py``
+        then ``root/a/b/__init__.py``, root by root), each looked for in its folder's listing
+        first, so that a name that is no module there (most: the standard library, installed
+        packages) costs no ``stat``."""
+        key = (dotted, roots)
+        if key in self._found:
+            return self._found[key]
+        found: str | None = None
+        parts = dotted.split(".")
+        for root in roots:
+            folder = root
+            for part in parts[:-1]:
+                if part.casefold() not in self._listing(folder):
+                    break
+                folder = os.path.join(folder, part)
+            else:
+                if parts[-1].casefold() in self._listing(folder):
+                    for candidate in (os.path.join(folder, parts[-1] + ".py"), os.path.join(folder, parts[-1], "__init__.py")):
+                        if os.path.isfile(candidate):
+                            found = candidate
+                            break
+            if found is not None:
+                break
+        self._found[key] = found
+        return found
+
+    def _listing(self, folder: str) -> set[str]:
+        """The names in ``folder`` less a ``.py`` suffix, case-folded: a name not here is no
+        module there, on a case-insensitive file system too."""
+        if folder not in self._listings:
+            try:
+                names = os.listdir(folder)
+            except OSError:
+                names = []
+            self._listings[folder] = {(n[:-3] if n.endswith(".py") else n).casefold() for n in names}
+        return self._listings[folder]
 
     def get(self, file: Path, key: str) -> tuple[Finding, ...] | None:
         path = os.path.abspath(file)
@@ -912,11 +949,9 @@ class Cache:
 
     def _node(self, path: str, names: Iterable[str]) -> Node:
         module_name, roots = self._resolver.locate(Path(path))
-        resolved: list[tuple[str, str | None]] = []
-        for name in sorted(set(names)):
-            found = self._resolver.find_path(name, roots)
-            resolved.append((name, str(found) if found is not None else None))
-        return Node(self.content_hash(path), module_name, tuple(str(r) for r in roots), tuple(resolved))
+        strings = tuple(str(r) for r in roots)
+        resolved = tuple((name, self._find(name, strings)) for name in sorted(set(names)))
+        return Node(self.content_hash(path), module_name, strings, resolved)
 
     def save(self) -> None:
         """Write the cache atomically; a folder that cannot take it costs one warning, no temp file.

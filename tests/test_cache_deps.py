@@ -229,3 +229,25 @@ def test_a_module_does_not_depend_on_its_package_unless_it_imports_it(tmp_path: 
     runner.check_files(configs_for(tree), cache_dir=tmp_path / "cache")
     node = runner.Cache.load(tmp_path / "cache").modules[str(tree / "pkg" / "mod.py")]
     assert [name for name, _ in node.names] == ["pkg.mod", "pkg.mod.Conn", "pkg.mod.Conn.LIMIT"]
+
+
+def test_the_cache_resolves_names_as_the_project_does(tmp_path: Path) -> None:
+    from flake8_tradelint.context import Project
+
+    write(tmp_path / "a" / "pkg" / "__init__.py", "")
+    write(tmp_path / "a" / "pkg" / "mod.py", "")
+    write(tmp_path / "a" / "pkg" / "sub" / "__init__.py", "")
+    write(tmp_path / "b" / "pkg" / "other.py", "")
+    write(tmp_path / "b" / "top.py", "")
+    (tmp_path / "b" / "folder.py").mkdir()  # a folder named like a module is none
+    roots = (tmp_path / "a", tmp_path / "b", tmp_path / "missing")
+    cache = runner.Cache(tmp_path / "cache", "fp")
+    project = Project()
+    names = ["pkg", "pkg.mod", "pkg.sub", "pkg.other", "top", "top.x", "folder", "pkg.mod.x", "asyncio", "", "pkg.nothing"]
+    expected = {name: (str(found) if (found := project.find_path(name, roots)) else None) for name in names}
+    assert {name: cache._find(name, tuple(map(str, roots))) for name in names} == expected
+    assert expected["pkg.mod"] == str(tmp_path / "a" / "pkg" / "mod.py")
+    assert expected["pkg.sub"] == str(tmp_path / "a" / "pkg" / "sub" / "__init__.py")
+    assert expected["pkg.other"] == str(tmp_path / "b" / "pkg" / "other.py")  # root by root, file by file
+    assert expected["folder"] is None and expected["asyncio"] is None and expected[""] is None
+    assert expected["top"] == str(tmp_path / "b" / "top.py")
