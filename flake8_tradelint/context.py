@@ -529,6 +529,16 @@ class Project:
         # folders each top-level name is found in. The mypy plugin finds them where mypy did.
         self.installed_finder: Callable[[str], tuple[Path, ...]] | None = None
         self.installed_roots: dict[str, tuple[Path, ...]] = {}
+        # Reads that follow no import (every module of a project searched for a field's uses, a
+        # folder's modules read for who imports whom), as (kind, folder): the runner's cache makes
+        # the result of a file whose check noted one depend on all of it (see runner.py).
+        self.scans: set[tuple[str, str]] = set()
+
+    def note_scan(self, kind: str, folder: Path) -> None:
+        """A check read ``folder`` as a whole (``kind``: ``tree``, ``folder``, ``markers`` or
+        ``mentions NAME``).
+        Noted on every call, memo hit or not: the cache must know each file that relied on it."""
+        self.scans.add((kind, os.path.abspath(folder)))
 
     def locate(self, path: Path) -> tuple[str | None, tuple[Path, ...]]:
         """The module name of ``path`` and the folders its absolute imports are searched from."""

@@ -1,12 +1,53 @@
 """Check many files: a content-hash cache in ``.tradelint_cache/`` and ``--jobs N`` processes.
 
-The cache works like ruff's: a file's findings are reused when its content, the effective
-configuration and tradelint itself are unchanged. Cross-module rules (a base class in another
-file, a task wrapper defined elsewhere) make a result depend on other files too, so each entry
-also records every first-party module name its check looked for, under which import roots, the
-file that name resolved to (or none) and that file's content hash. The entry is reused only if
-each of those names still resolves to the same file with the same content: editing a base class,
-or creating a module that was missing, re-checks the files that read it.
+The cache works like ruff's for a file's own content: its findings are reused when its content,
+the effective configuration and tradelint itself are unchanged. Cross-module rules (a base class
+in another file, a task wrapper defined elsewhere) make a result depend on other files too. What a
+check read cannot be recorded as it runs (a memo filled while checking another file answers
+without reading), so, as mypy does, a file's result is taken to depend on the transitive closure
+of the first-party modules its imports resolve to:
+
+- Each module has a *summary*, stored per file: the dotted names its analyses can look up (every
+  import, ``from`` target and imported name; every attribute chain rooted in an imported or
+  top-level name, for ``import pkg`` then ``pkg.sub.Cls``; every dotted string annotation of a
+  function, a class body or the module rooted in an imported name; its own name), each
+  with the file it resolves to from the module's import roots, or none, and the module's content
+  hash. Every cross-module read (``Project.lookup``, ``find_module``, ``find_path``,
+  ``module_at`` of a first-party file) asks for such a name, or for one that came out of a
+  module that is itself in the closure (a base class's base, a re-export, a wrapper's callee).
+- The dotted names in the file's configuration (``task-keeper``, resource types, rename owners,
+  the names its rename packs know) are added to the summary of a checked file: ``task-keeper``
+  is looked up from it.
+- A result is reused only if no module of its closure changed: same content, same module name
+  and roots, and every name still resolves to the same file (a created module that now answers an
+  import counts as a change). Editing a leaf re-checks that file; editing a module re-checks it
+  and the files that reach it through imports, nothing else.
+
+Reads that follow no import are recorded by the check itself (``Project.note_scan``, called
+whether a memo answers or not) and stored with the entry, with a digest of what they cover:
+
+- ``tree``: the whole-project search for a dataclass field's uses (``analysis/field_uses.py``):
+  the list of the project's modules and each one's content. A new file that adds a use, or any
+  edit under that root, re-checks the entry.
+- ``markers``: the project markers and ``pyproject.toml`` files in the module's folder and above
+  it (the project's root, whether it is installable, its target Python).
+- ``mentions NAME``: the modules of the project whose text names ``NAME``, and their content: the
+  search for a task factory that keeps every task (``set_task_factory``), and for the owner that
+  closes a class's resource through it (the class's name).
+- ``folder``: a module's folder read for who imports whom (the module-level task keeper):
+  its ``*.py`` files and their content, and the ``__init__.py`` files of it and three parents.
+
+Installed packages (``library_classes.py``, the class makers' source) are read from outside the
+project: the whole cache is dropped when the environment changes (the entries of ``sys.path`` and
+the names, and for package metadata the times, of what they hold): an install, an upgrade or an
+uninstall re-checks every file. A file of an installed package edited in place is not noticed.
+Known limits, each needing a name that resolves differently from two places: a name that flows
+from one module into another's analysis is taken to resolve the same from both modules' roots
+(true for any name found under the shared package and configuration roots); a name that comes out
+of an installed package's source and is then looked up as first-party is not tracked (it finds
+nothing unless the project has a module of that library's name); a string annotation inside a
+function body is not read for names. ``benchmarks/cache_soundness.py`` checks a tree for reads
+outside the stored closure.
 
 The folder is safe to delete at any time; an unreadable, corrupt or foreign cache is ignored with
 one warning. The cache is JSON: reading it never constructs objects or runs code.
@@ -15,38 +56,40 @@ one warning. The cache is JSON: reading it never constructs objects or runs code
 from __future__ import annotations
 
 import argparse
+import ast
 import concurrent.futures
 import dataclasses
 import gc
 import errno
+import functools
 import hashlib
 import multiprocessing
 import os
 import json
+import re
 import sys
 import tempfile
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Generator, Iterable, NoReturn, Sequence
+from types import EllipsisType
+from typing import Any, Callable, Generator, Iterable, Iterator, NoReturn, Sequence
 
 from flake8_tradelint import __version__, context, interrupts
+from flake8_tradelint.analysis.field_uses import PROJECT_MARKERS, project_files
 from flake8_tradelint.config import Config, non_empty_path
-from flake8_tradelint.context import Project
+from flake8_tradelint.context import ModuleInfo, Project, resolve_relative
 from flake8_tradelint.engine import Checker, collector_paused
 from flake8_tradelint.files import UnreadableFile, read_source_bytes
 from flake8_tradelint.finding import Finding
 from flake8_tradelint.fix.plan import Edit, Fix, Span
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 CACHE_FILE = "cache.json"
 CACHE_MAGIC = b"tradelint-cache"
 # A cache is read whole; one larger than this is not a cache tradelint wrote for a sane tree.
 MAX_CACHE_BYTES = 1 << 30
 DEFAULT_CACHE_DIR = Path(".tradelint_cache")
-
-# (module name, import roots, file found or None, content hash of that file or None)
-Resolution = tuple[str, tuple[str, ...], str | None, str | None]
 
 
 @dataclass
@@ -92,14 +135,14 @@ def check_files(
     ``progress`` is called once per file, as its result is known (from the cache or a check)."""
     tick = progress or (lambda: None)
     cache = Cache.load(cache_dir) if cache_dir is not None else None
-    project = Project()
     files = list(configs)
     per_file: list[list[Finding] | None] = [None] * len(files)
     keys: dict[int, str] = {}
     result = RunResult()
     if cache is not None:
+        cache.prepare([os.path.abspath(file) for file in files])
         for i, file in enumerate(files):
-            key = cache.key(file, configs[file], project)
+            key = cache.key(file, configs[file])
             if key is None:
                 continue
             keys[i] = key
@@ -111,12 +154,14 @@ def check_files(
     todo = [i for i, found in enumerate(per_file) if found is None]
     result.checked = len(todo)
     items = [(i, files[i], configs[files[i]]) for i in todo]
-    resolutions: dict[tuple[str, tuple[Path, ...]], Path | None] = {}
+    summaries: dict[str, list[str]] = {}
+    scans: dict[int, tuple[tuple[str, str], ...]] = {}
     failed: set[int] = set()
     outcomes = _check(items, jobs)
     try:
-        for i, outcome, seen in outcomes:
-            resolutions.update(seen)
+        for i, outcome, scanned, summarized in outcomes:
+            summaries.update(summarized)
+            scans[i] = scanned
             if isinstance(outcome, str):
                 result.errors.append((files[i], outcome))
                 failed.add(i)
@@ -127,8 +172,11 @@ def check_files(
     finally:
         outcomes.close()  # interrupted between two outcomes: the workers are killed now, not at exit
     if cache is not None:
-        fresh = {files[i]: (keys[i], per_file[i] or []) for i in todo if i in keys and i not in failed}
-        cache.update(fresh, resolutions, project)
+        fresh = {
+            files[i]: Fresh(keys[i], per_file[i] or [], scans.get(i, ()), configs[files[i]])
+            for i in todo if i in keys and i not in failed
+        }
+        cache.update(fresh, summaries)
         cache.save()
     result.findings = [f for found in per_file for f in (found or [])]
     return result
@@ -154,7 +202,9 @@ def exit_now(code: int) -> NoReturn:
 # --- checking, in this process or in workers --------------------------------------------------
 
 Item = tuple[int, Path, Config]
-Outcome = tuple[int, "list[Finding] | str", dict[tuple[str, tuple[Path, ...]], Path | None]]
+# (item, findings or the traceback of an internal error, the scans its check noted, the summaries
+# of the modules checked so far in this chunk: on its last outcome only)
+Outcome = tuple[int, "list[Finding] | str", tuple[tuple[str, str], ...], dict[str, list[str]]]
 
 # A worker's checker lives as long as the worker, so each first-party module is parsed once per
 # process; it is made fresh for every run (a kept one would serve trees of files since edited).
@@ -181,7 +231,25 @@ def _bounded(source_bytes: int) -> bool:
 
 
 def _checker(bounded: bool) -> Checker:
-    return Checker(batch=True) if bounded else Checker(Project(module_budget=None))
+    if bounded:
+        return Checker(SummarizingProject(), batch=True)
+    return Checker(SummarizingProject(module_budget=None))
+
+
+class SummarizingProject(Project):
+    """A project that writes down the summary (:func:`module_names`) of every file it checks,
+    from the tree and index the check builds anyway: the cache stores it per file."""
+
+    def __init__(self, *, module_budget: int | None | EllipsisType = ...) -> None:
+        super().__init__(module_budget=module_budget)
+        self.cache_names: dict[str, list[str]] = {}
+
+    def register(self, path: Path, tree: ast.Module, text: str | None = None) -> ModuleInfo:
+        info = super().register(path, tree, text)
+        key = str(info.path)
+        if key not in self.cache_names:
+            self.cache_names[key] = module_names(info)
+        return info
 
 
 def _check_in_worker(items: Sequence[Item]) -> list[Outcome]:
@@ -196,20 +264,23 @@ def _check_chunk(checker: Checker, items: Sequence[Item]) -> list[Outcome]:
 
 def _check_items(checker: Checker, items: Sequence[Item]) -> list[Outcome]:
     outcomes: list[Outcome] = []
+    project = checker.project
     for i, file, config in items:
+        project.scans.clear()
         try:
             outcome: list[Finding] | str = checker.check_path(file, config, display=str(file))
         except Exception:  # a bug in tradelint must not cost the rest of the run
             outcome = traceback.format_exc()
-        outcomes.append((i, outcome, {}))
+        outcomes.append((i, outcome, tuple(sorted(project.scans)), {}))
         if not checker.batch:
             # Every tree stays alive for cross-module lookups. The collector is paused meanwhile;
             # freezing what exists also resets its count, so that the first collection once it is
             # back (output, pickling results in a worker) does not walk every tree (as mypy does).
             gc.freeze()
-    if outcomes:
-        i, outcome, _ = outcomes[-1]
-        outcomes[-1] = (i, outcome, checker.project.resolutions())
+    if outcomes and isinstance(project, SummarizingProject):
+        i, outcome, scanned, _ = outcomes[-1]
+        outcomes[-1] = (i, outcome, scanned, project.cache_names)
+        project.cache_names = {}
     return outcomes
 
 
@@ -295,20 +366,199 @@ def _digest(data: bytes) -> str:
 
 
 def _tool_fingerprint() -> str:
-    """tradelint's version, its own source and the Python version: any change empties the cache."""
+    """tradelint's version, its own source and data (rename packs), and the Python version: any
+    change empties the cache."""
     package = Path(__file__).resolve().parent
     h = hashlib.sha256(f"{CACHE_FORMAT} {__version__} {sys.version_info[:2]}".encode())
-    for source in sorted(package.rglob("*.py")):
+    for source in sorted([*package.rglob("*.py"), *package.rglob("*.toml")]):
         h.update(source.relative_to(package).as_posix().encode())
         h.update(source.read_bytes())
     return h.hexdigest()
+
+
+# What the installed packages' names and versions show: a name without a dot is a folder (a
+# package) or a file without a suffix; metadata folders name the version, their time changes on
+# a reinstall.
+_MODULE_SUFFIXES = (".py", ".pyi", ".so", ".pyd", ".pth", ".egg-link", ".zip", ".egg")
+_METADATA_SUFFIXES = (".dist-info", ".egg-info", ".pth", ".egg-link", "-stubs")
+
+
+def _mentions(path: Path, needle: bytes) -> bool | None:
+    try:
+        return needle in read_source_bytes(path)
+    except (OSError, UnreadableFile):
+        return None  # unreadable: kept in the digest as such
+
+
+def _environment() -> str:
+    """The installed packages, as ``sys.path`` shows them: what ``library_classes`` and the class
+    makers read from outside the project. Hidden names and plain files are left out, so that the
+    cache folder or a new data file in the current folder changes nothing."""
+    h = hashlib.sha256()
+    for entry in sys.path:
+        h.update(repr(entry).encode("utf-8", "surrogateescape"))
+        folder = entry or "."
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith(".") or name == "__pycache__":
+                continue
+            if "." in name and not name.endswith(_MODULE_SUFFIXES + _METADATA_SUFFIXES):
+                continue
+            h.update(name.encode("utf-8", "surrogateescape") + b"\0")
+            if name.endswith(_METADATA_SUFFIXES):
+                try:
+                    h.update(str(os.stat(os.path.join(folder, name)).st_mtime_ns).encode())
+                except OSError:
+                    pass
+    return h.hexdigest()
+
+
+# --- summaries: what a module's analyses can look up in other modules ------------------------------
+
+_DOTTED = re.compile(r"[^\W\d]\w*(?:\s*\.\s*[^\W\d]\w*)+")
+
+
+def _string_annotations(info: ModuleInfo) -> Iterator[str]:
+    """The dotted strings in the annotations of functions, of class bodies and at module level
+    (``x: "pkg.sub.Cls"``, ``-> Optional["pkg.Cls"]``): the analyses parse them as expressions.
+    Found from the index (a walk of every statement cost as much as the rest of the summary)."""
+    annotations: list[ast.expr | None] = []
+    for function in info.index.functions:
+        args = function.args
+        annotations.append(function.returns)
+        annotations.extend(a.annotation for a in (*args.posonlyargs, *args.args, *args.kwonlyargs))
+        annotations.extend(a.annotation for a in (args.vararg, args.kwarg) if a is not None)
+    for body in (info.tree.body, *(cls.body for cls in info.index.classes)):
+        annotations.extend(stmt.annotation for stmt in body if isinstance(stmt, ast.AnnAssign))
+    for annotation in annotations:
+        if annotation is None or isinstance(annotation, ast.Name):
+            continue
+        for part in ast.walk(annotation):
+            if isinstance(part, ast.Constant) and isinstance(part.value, str) and "." in part.value:
+                yield part.value
+
+
+def module_names(info: ModuleInfo) -> list[str]:
+    """The dotted names the analyses of ``info`` can ask the project for, every prefix included
+    (``pkg.sub.Cls`` may be a class of ``pkg.sub`` or a module): its imports, the names they
+    bind, every attribute chain rooted in an imported or top-level name (``import pkg`` then
+    ``pkg.sub.Cls``), every dotted string annotation (of a function, a class body or the module)
+    rooted in an imported name, and its own name. Plain data, stored by the cache per file."""
+    found: set[str] = set()
+    for node, _ in info.index.imports:
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+            continue
+        base = resolve_relative(node.module, node.level, info.module_name, info.is_package)
+        if base is None:
+            continue
+        if base:
+            found.add(base)
+        found.update(f"{base}.{alias.name}" if base else alias.name for alias in node.names if alias.name != "*")
+    imported = info.imports.names
+    bound = dict(imported)
+    own = info.module_name or ""
+    if own:
+        for name in info.top_level:
+            bound.setdefault(name, f"{own}.{name}")
+    if bound:
+        parents = info.index.parents
+        for attribute in info.index.attributes:
+            value = attribute.value
+            if value.__class__ is not ast.Name or value.id not in bound:
+                continue
+            parts = [bound[value.id], attribute.attr]
+            inner: ast.AST = attribute
+            parent = parents.get(inner)
+            while isinstance(parent, ast.Attribute) and parent.value is inner:
+                parts.append(parent.attr)
+                inner, parent = parent, parents.get(parent)
+            found.add(".".join(parts))
+    for annotation in _string_annotations(info):
+        for chain in _DOTTED.findall(annotation):
+            root, _, rest = chain.partition(".")
+            if root in imported:
+                found.add(f"{imported[root]}.{rest}")
+    # Its own name (a top-level name is looked up as ``pkg.mod.name``), not its package's: that
+    # is a dependency only when imported (``from . import x``).
+    mine = {name for name in found if name.startswith(own + ".")} if own else set()
+    names = _with_prefixes(found - mine)
+    if own:
+        names.add(own)
+        names.update(own + "." + rest for rest in _with_prefixes(name[len(own) + 1:] for name in mine))
+    return sorted(names)
+
+
+def _with_prefixes(names: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for name in names:
+        parts = name.split(".")
+        out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return out
+
+
+def config_names(config: Config) -> set[str]:
+    """Every dotted name in a configuration (``task-keeper``, resource types, rename owners, the
+    owners and attribute types of its rename packs): some are looked up as first-party
+    definitions from the checked file."""
+    found: set[str] = set()
+    stack: list[object] = [config]
+    if config.rename_packs:
+        from flake8_tradelint.rename_packs import PackError, pack_facts
+
+        try:
+            stack.append(pack_facts(config.rename_packs))
+        except PackError:
+            pass  # reported by the engine; no names from it
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            parts = value.split(".")
+            if len(parts) > 1 and all(part.isidentifier() for part in parts):
+                found.add(value)
+        elif isinstance(value, (tuple, list, set, frozenset)):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            stack.extend(getattr(value, f.name) for f in dataclasses.fields(value))
+    return _with_prefixes(found)
 
 
 @dataclass
 class Entry:
     key: str
     findings: tuple[Finding, ...]
-    reads: str  # the id of the group of resolutions this result depended on
+    # What the check read besides imports, and a digest of what that covered: (kind, folder, digest).
+    scans: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass
+class Node:
+    """A module's summary as stored: its content hash, where it sits, and each name it can look
+    up with the file that name resolved to (None: no first-party module)."""
+
+    content: str | None
+    module_name: str | None
+    roots: tuple[str, ...]
+    names: tuple[tuple[str, str | None], ...]
+
+    def targets(self) -> Iterable[str]:
+        return (found for _, found in self.names if found is not None)
+
+
+@dataclass
+class Fresh:
+    """A result just computed, for the cache."""
+
+    key: str
+    findings: list[Finding]
+    scans: tuple[tuple[str, str], ...]
+    config: Config
 
 
 class CacheIgnored(Exception):
@@ -375,13 +625,29 @@ def _finding_from(data: Any) -> Finding:
 
 
 def _entry_from(data: Any) -> Entry:
-    key, reads, findings = _list(data, 3)
-    return Entry(_str(key), tuple(_finding_from(f) for f in _list(findings)), _str(reads))
+    key, scans, findings = _list(data, 3)
+    return Entry(
+        _str(key),
+        tuple(_finding_from(f) for f in _list(findings)),
+        tuple((_str(kind), _str(folder), _str(digest)) for kind, folder, digest in (_list(x, 3) for x in _list(scans))),
+    )
 
 
-def _resolution_from(data: Any) -> Resolution:
-    dotted, roots, path, content = _list(data, 4)
-    return (_str(dotted), tuple(_str(r) for r in _list(roots)), _optional_str(path), _optional_str(content))
+def _nodes_from(data: Any, roots: list[tuple[str, ...]]) -> dict[str, Node]:
+    """``[[path, content, module name, roots index, [missing name, ...], [[name, module index], ...]], ...]``"""
+    rows = [_list(row, 6) for row in _list(data)]
+    paths = [_str(row[0]) for row in rows]
+    nodes: dict[str, Node] = {}
+    for path, (_, content, module_name, roots_index, missing, found) in zip(paths, rows):
+        index = _int(roots_index)
+        _expect(0 <= index < len(roots))
+        names: list[tuple[str, str | None]] = [(_str(name), None) for name in _list(missing)]
+        for name, target in (_list(pair, 2) for pair in _list(found)):
+            at = _int(target)
+            _expect(0 <= at < len(paths))
+            names.append((_str(name), paths[at]))
+        nodes[path] = Node(_optional_str(content), _optional_str(module_name), roots[index], tuple(sorted(names)))
+    return nodes
 
 
 def _read_cache_bytes(path: Path) -> bytes | None:
@@ -396,18 +662,24 @@ def _read_cache_bytes(path: Path) -> bytes | None:
 
 
 class Cache:
-    """Findings per file, stored as data only (JSON): loading it can never construct an object or
-    run code, whatever a pull request puts in the folder. The file starts with a header line naming
-    the format version and the SHA-256 of the rest; a file that does not match it exactly, or whose
-    content is not the expected shape, is ignored whole."""
+    """Findings per file, and each module's summary, stored as data only (JSON): loading it can
+    never construct an object or run code, whatever a pull request puts in the folder. The file
+    starts with a header line naming the format version and the SHA-256 of the rest; a file that
+    does not match it exactly, or whose content is not the expected shape, is ignored whole."""
 
     def __init__(self, folder: Path, fingerprint: str, warn: Callable[[str], None] | None = None) -> None:
         self.folder = folder
         self.fingerprint = fingerprint
+        self.environment = _environment()
         self.entries: dict[str, Entry] = {}
-        self.groups: dict[str, tuple[Resolution, ...]] = {}
+        self.modules: dict[str, Node] = {}
         self._hashes: dict[str, str | None] = {}
-        self._valid_groups: dict[str, bool] = {}
+        self._holds: dict[str, bool] = {}  # per module: its stored summary is still true
+        self._scans: dict[tuple[str, str], str] = {}
+        self._found: dict[tuple[str, tuple[str, ...]], str | None] = {}
+        self._listings: dict[str, set[str]] = {}
+        self._reached: set[str] = set()
+        self._dirty: set[str] = set()
         self._resolver = Project()
         self._warn = warn or _warn_on_stderr
         self._warned = False
@@ -426,10 +698,10 @@ class Cache:
             if raw is not None:
                 cache._decode(raw)
         except CacheIgnored as exc:
-            cache.entries, cache.groups = {}, {}
+            cache.entries, cache.modules = {}, {}
             cache.warn(str(exc))
         except (ValueError, TypeError, KeyError, AttributeError):  # any other shape: never trusted
-            cache.entries, cache.groups = {}, {}
+            cache.entries, cache.modules = {}, {}
             cache.warn("unexpected content")
         return cache
 
@@ -446,24 +718,39 @@ class Cache:
             data = json.loads(payload.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise CacheIgnored("corrupt (not JSON)") from None
-        _expect(isinstance(data, dict) and set(data) == {"fingerprint", "entries", "groups"})
+        _expect(isinstance(data, dict) and set(data) == {"fingerprint", "environment", "roots", "modules", "entries"})
         if data["fingerprint"] != self.fingerprint:
             return  # written by another build of tradelint or another Python
-        entries, groups = data["entries"], data["groups"]
-        _expect(isinstance(entries, dict) and isinstance(groups, dict))
+        entries = data["entries"]
+        _expect(isinstance(entries, dict))
+        roots = [tuple(_str(r) for r in _list(rs)) for rs in _list(data["roots"])]
+        self.modules = _nodes_from(data["modules"], roots)
+        if data["environment"] != self.environment:
+            return  # a package was installed, upgraded or removed: every result is checked again
         self.entries = {_str(path): _entry_from(entry) for path, entry in entries.items()}
-        self.groups = {
-            _str(group): tuple(_resolution_from(r) for r in _list(resolutions)) for group, resolutions in groups.items()
-        }
 
     def _encode(self) -> bytes:
+        paths = sorted(self.modules)
+        at = {path: i for i, path in enumerate(paths)}
+        roots: dict[tuple[str, ...], int] = {}
+        modules = []
+        for path in paths:
+            node = self.modules[path]
+            modules.append([
+                path, node.content, node.module_name, roots.setdefault(node.roots, len(roots)),
+                [name for name, found in node.names if found is None],
+                [[name, at[found]] for name, found in node.names if found is not None],
+            ])
         payload = json.dumps(
             {
                 "fingerprint": self.fingerprint,
+                "environment": self.environment,
+                "roots": [list(r) for r in roots],
+                "modules": modules,
                 "entries": {
-                    path: [e.key, e.reads, [_finding_data(f) for f in e.findings]] for path, e in self.entries.items()
+                    path: [e.key, [list(s) for s in e.scans], [_finding_data(f) for f in e.findings]]
+                    for path, e in self.entries.items()
                 },
-                "groups": {group: [list(r[:1]) + [list(r[1])] + list(r[2:]) for r in rs] for group, rs in self.groups.items()},
             },
             separators=(",", ":"),
             # ASCII with escapes: an undecodable file name (a lone surrogate) round-trips exactly.
@@ -480,89 +767,209 @@ class Cache:
                 self._hashes[path] = None
         return self._hashes[path]
 
-    def key(self, file: Path, config: Config, project: Project) -> str | None:
+    def key(self, file: Path, config: Config) -> str | None:
         """What the file's own result depends on: content, configuration, where it sits in its package."""
         absolute = os.path.abspath(file)
         content = self.content_hash(absolute)
         if content is None:
             return None  # unreadable: check it, and report why
-        module_name, roots = project.locate(Path(absolute))
+        module_name, roots = self._resolver.locate(Path(absolute))
         return _digest(repr((content, config, module_name, roots)).encode("utf-8", "surrogateescape"))
 
+    # -- which stored results still hold --------------------------------------------------------
+
+    def prepare(self, files: Iterable[str]) -> None:
+        """Find, for the files of this run, which stored results depend on a module that changed.
+
+        The modules their closures reach (as stored) are each checked once: same content, same
+        place, every name resolving to the same file. A module that changed makes every module
+        that reaches it through stored imports dirty (one backward walk), so the cost is one
+        look at each module, not one per file and module."""
+        reached: set[str] = set()
+        stack = [path for path in files if path in self.modules]
+        while stack:
+            path = stack.pop()
+            if path not in reached:
+                reached.add(path)
+                stack.extend(t for t in self.modules[path].targets() if t not in reached)
+        importers: dict[str, list[str]] = {}
+        for path in reached:
+            for target in self.modules[path].targets():
+                importers.setdefault(target, []).append(path)
+        stack = [path for path in reached if not self._still_holds(path)]
+        dirty = set(stack)
+        while stack:
+            for importer in importers.get(stack.pop(), ()):
+                if importer not in dirty:
+                    dirty.add(importer)
+                    stack.append(importer)
+        self._reached, self._dirty = reached, dirty
+
+    def _still_holds(self, path: str) -> bool:
+        if path not in self._holds:
+            self._holds[path] = self._check_node(path)
+        return self._holds[path]
+
+    def _check_node(self, path: str) -> bool:
+        node = self.modules.get(path)
+        if node is None or self.content_hash(path) != node.content:
+            return False
+        module_name, roots = self._resolver.locate(Path(path))
+        if module_name != node.module_name or tuple(str(r) for r in roots) != node.roots:
+            return False
+        return all(self._find(name, node.roots) == found for name, found in node.names)
+
+    def _find(self, dotted: str, roots: tuple[str, ...]) -> str | None:
+        """``Project.find_path`` in strings: the same candidates in the same order (``root/a/b.py``
+        then ``root/a/b/__init__.py``, root by root), each looked for in its folder's listing
+        first, so that a name that is no module there (most: the standard library, installed
+        packages) costs no ``stat``."""
+        key = (dotted, roots)
+        if key in self._found:
+            return self._found[key]
+        found: str | None = None
+        parts = dotted.split(".")
+        for root in roots:
+            folder = root
+            for part in parts[:-1]:
+                if part.casefold() not in self._listing(folder):
+                    break
+                folder = os.path.join(folder, part)
+            else:
+                if parts[-1].casefold() in self._listing(folder):
+                    for candidate in (os.path.join(folder, parts[-1] + ".py"), os.path.join(folder, parts[-1], "__init__.py")):
+                        if os.path.isfile(candidate):
+                            found = candidate
+                            break
+            if found is not None:
+                break
+        self._found[key] = found
+        return found
+
+    def _listing(self, folder: str) -> set[str]:
+        """The names in ``folder`` less a ``.py`` suffix, case-folded: a name not here is no
+        module there, on a case-insensitive file system too."""
+        if folder not in self._listings:
+            try:
+                names = os.listdir(folder)
+            except OSError:
+                names = []
+            self._listings[folder] = {(n[:-3] if n.endswith(".py") else n).casefold() for n in names}
+        return self._listings[folder]
+
     def get(self, file: Path, key: str) -> tuple[Finding, ...] | None:
-        entry = self.entries.get(os.path.abspath(file))
-        if entry is None or entry.key != key or not self._group_holds(entry.reads):
+        path = os.path.abspath(file)
+        entry = self.entries.get(path)
+        if entry is None or entry.key != key or path not in self._reached or path in self._dirty:
+            return None
+        if any(self._scan_digest(kind, folder) != digest for kind, folder, digest in entry.scans):
             return None
         return entry.findings
 
-    def _group_holds(self, group: str) -> bool:
-        if group not in self._valid_groups:
-            resolutions = self.groups.get(group)
-            self._valid_groups[group] = resolutions is not None and all(
-                self._holds(resolution) for resolution in resolutions
-            )
-        return self._valid_groups[group]
+    def _scan_digest(self, kind: str, folder: str) -> str:
+        """A digest of what a scan covered (see the module's docstring), as it is now."""
+        if (kind, folder) in self._scans:
+            return self._scans[kind, folder]
+        h = hashlib.sha256(kind.encode())
+        parts: list[object] = []
+        base = Path(folder)
+        if kind == "tree":
+            files = project_files(self._resolver, base)
+            parts = [None] if files is None else [(str(f), self.content_hash(str(f))) for f in files]
+        elif kind == "markers":
+            for above in (base, *base.parents):
+                for marker in PROJECT_MARKERS:
+                    candidate = above / marker
+                    if os.path.isfile(candidate):
+                        parts.append((str(candidate), self.content_hash(str(candidate))))
+                    elif os.path.lexists(candidate):
+                        parts.append((str(candidate), "present"))
+        elif kind.startswith("mentions "):
+            # The project's modules whose text names something (``set_task_factory``, a class): a
+            # scan that parses only those depends on which they are and what they say.
+            needle = kind.partition(" ")[2].encode("utf-8", "surrogateescape")
+            files = project_files(self._resolver, base)
+            parts = [None] if files is None else [
+                (str(f), self.content_hash(str(f))) for f in files if _mentions(f, needle)
+            ]
+        elif kind == "folder":
+            parts = [(str(f), self.content_hash(str(f))) for f in sorted(base.glob("*.py"))]
+            parts += [(str(above), os.path.exists(above / "__init__.py")) for above in (base, *list(base.parents)[:3])]
+        else:
+            parts = [os.urandom(16)]  # a kind this build does not know: never the same twice
+        h.update(repr(parts).encode("utf-8", "surrogateescape"))
+        self._scans[kind, folder] = h.hexdigest()
+        return self._scans[kind, folder]
 
-    def _holds(self, resolution: Resolution) -> bool:
-        dotted, roots, path, content = resolution
-        found = self._resolver.find_path(dotted, tuple(Path(r) for r in roots))
-        if (str(found) if found is not None else None) != path:
-            return False
-        return path is None or self.content_hash(path) == content
+    # -- storing new results ---------------------------------------------------------------------
 
-    def update(
-        self,
-        fresh: dict[Path, tuple[str, list[Finding]]],
-        seen: dict[tuple[str, tuple[Path, ...]], Path | None],
-        project: Project,
-    ) -> None:
-        """Store the new results; each depends on what was looked up from its folder's roots, and on."""
-        by_roots: dict[tuple[Path, ...], list[tuple[str, Path | None]]] = {}
-        for (dotted, roots), found in seen.items():
-            by_roots.setdefault(roots, []).append((dotted, found))
-        closures: dict[tuple[Path, ...], str] = {}
-        for file, (key, findings) in fresh.items():
-            roots = project.locate(Path(os.path.abspath(file)))[1]
-            if roots not in closures:
-                closures[roots] = self._group(self._closure(roots, by_roots, project), by_roots)
-            stored = tuple(dataclasses.replace(f, path="") for f in findings)
-            self.entries[os.path.abspath(file)] = Entry(key, stored, closures[roots])
-        self.entries = {path: entry for path, entry in self.entries.items() if os.path.exists(path)}
-        live = {entry.reads for entry in self.entries.values()}
-        self.groups = {k: v for k, v in self.groups.items() if k in live}
+    def update(self, fresh: dict[Path, Fresh], summaries: dict[str, list[str]]) -> None:
+        """Store the new results, a summary for every module their closures reach that has no
+        summary still true, and drop what no longer holds."""
+        before = dict(self.modules)
+        rebuilt: set[str] = set()
+        pending: list[str] = []
+        for file, result in fresh.items():
+            path = os.path.abspath(file)
+            names = summaries.get(path)
+            if names is None:
+                names = self._summarize(path)
+            self.modules[path] = self._node(path, {*names, *config_names(result.config)})
+            rebuilt.add(path)
+            pending.append(path)
+            stored = tuple(dataclasses.replace(f, path="") for f in result.findings)
+            scans = tuple((kind, folder, self._scan_digest(kind, folder)) for kind, folder in result.scans)
+            self.entries[path] = Entry(result.key, stored, scans)
+        seen: set[str] = set()
+        while pending:
+            path = pending.pop()
+            if path in seen:
+                continue
+            seen.add(path)
+            for target in self.modules[path].targets():
+                if target not in rebuilt and not (target in self.modules and self._still_holds(target)):
+                    names = summaries.get(target)
+                    self.modules[target] = self._node(target, names if names is not None else self._summarize(target))
+                    rebuilt.add(target)
+                pending.append(target)
+        # A result not checked in this run that reached (as stored) a module summarized anew was
+        # computed from what that module was before: it goes.
+        importers: dict[str, list[str]] = {}
+        for path, node in before.items():
+            for target in node.targets():
+                importers.setdefault(target, []).append(path)
+        stale = set()
+        stack = [path for path in rebuilt if path in before and before[path] != self.modules[path]]
+        while stack:
+            path = stack.pop()
+            if path not in stale:
+                stale.add(path)
+                stack.extend(importers.get(path, ()))
+        keep = {os.path.abspath(file) for file in fresh}
+        self.entries = {
+            path: entry for path, entry in self.entries.items()
+            if (path in keep or (path in before and path not in stale)) and os.path.exists(path)
+        }
+        reached: set[str] = set()
+        stack = list(self.entries)
+        while stack:
+            path = stack.pop()
+            if path not in reached and path in self.modules:
+                reached.add(path)
+                stack.extend(self.modules[path].targets())
+        self.modules = {path: node for path, node in self.modules.items() if path in reached}
 
-    @staticmethod
-    def _closure(
-        start: tuple[Path, ...],
-        by_roots: dict[tuple[Path, ...], list[tuple[str, Path | None]]],
-        project: Project,
-    ) -> list[tuple[Path, ...]]:
-        # A module found from these roots resolves its own names from its own roots: follow them.
-        reached = [start]
-        seen = {start}
-        for roots in reached:
-            for _, found in by_roots.get(roots, ()):
-                if found is not None:
-                    their = project.locate(found)[1]
-                    if their not in seen:
-                        seen.add(their)
-                        reached.append(their)
-        return reached
+    def _summarize(self, path: str) -> list[str]:
+        """The summary of a module this run did not check (outside the given paths, or whose
+        check failed): parsed here."""
+        info = self._resolver.module_at(Path(path))
+        return module_names(info) if info is not None else []
 
-    def _group(
-        self,
-        closure: list[tuple[Path, ...]],
-        by_roots: dict[tuple[Path, ...], list[tuple[str, Path | None]]],
-    ) -> str:
-        resolutions: list[Resolution] = []
-        for roots in closure:
-            for dotted, found in by_roots.get(roots, ()):
-                path = str(found) if found is not None else None
-                resolutions.append((dotted, tuple(str(r) for r in roots), path, self.content_hash(path) if path else None))
-        resolutions.sort(key=repr)
-        group = _digest(repr(resolutions).encode("utf-8", "surrogateescape"))
-        self.groups[group] = tuple(resolutions)
-        return group
+    def _node(self, path: str, names: Iterable[str]) -> Node:
+        module_name, roots = self._resolver.locate(Path(path))
+        strings = tuple(str(r) for r in roots)
+        resolved = tuple((name, self._find(name, strings)) for name in sorted(set(names)))
+        return Node(self.content_hash(path), module_name, strings, resolved)
 
     def save(self) -> None:
         """Write the cache atomically; a folder that cannot take it costs one warning, no temp file.

@@ -79,7 +79,7 @@ def test_the_cache_is_json_with_a_version_and_a_checksum(tmp_path: Path, capsys:
     import hashlib
 
     assert digest.decode() == hashlib.sha256(payload).hexdigest()
-    assert set(json.loads(payload)) == {"fingerprint", "entries", "groups"}
+    assert set(json.loads(payload)) == {"fingerprint", "environment", "roots", "modules", "entries"}
 
 
 def _forge(raw: bytes, change: str) -> bytes:
@@ -142,7 +142,9 @@ def test_a_cache_claiming_no_findings_for_other_content_is_not_believed(
 def test_a_cache_from_another_version_is_rebuilt_silently(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src, cache, raw = _valid_cache(tmp_path, capsys)
     header, _, payload = raw.partition(b"\n")
-    (cache / runner.CACHE_FILE).write_bytes(header.replace(b" 2 ", b" 1 ") + b"\n" + payload)
+    older = header.replace(f" {runner.CACHE_FORMAT} ".encode(), b" 1 ")
+    assert older != header
+    (cache / runner.CACHE_FILE).write_bytes(older + b"\n" + payload)
     code, out, err = _run(src, cache, capsys)
     assert (code, err) == (1, [])
     assert (cache / runner.CACHE_FILE).read_bytes().split(b" ")[1] == str(runner.CACHE_FORMAT).encode()

@@ -108,6 +108,7 @@ def project_root(module: ModuleInfo) -> Path | None:
     """The folder whose ``.py`` files make up ``module``'s project: the nearest one above the
     module's package with a project marker, below the home folder. None when there is none: a
     bare folder of modules may be an installed library, and who imports it cannot be told."""
+    module.project.note_scan("markers", module.path.parent)
     start = module.roots[0] if module.roots else module.path.parent
     stops = {Path(os.path.abspath(os.path.expanduser("~"))), Path(start.anchor)}
     for folder in (start, *start.parents):
@@ -177,6 +178,7 @@ def exported(model: ClassModel, root: Path) -> str:
 def target_python(module: ModuleInfo) -> tuple[int, int]:
     """The oldest Python the project supports: ``requires-python``, ruff's or black's
     ``target-version``, mypy's ``python_version``; else the running interpreter."""
+    module.project.note_scan("markers", module.path.parent)
     found: list[tuple[int, int]] = []
     for folder in (module.path.parent, *module.path.parent.parents):
         path = folder / "pyproject.toml"
@@ -722,15 +724,20 @@ def _slots_name(node: ast.ClassDef, name: str) -> bool:
 
 def field_uses(model: ClassModel, name: str) -> FieldUses:
     """Everything in the project that could notice ``model.name`` stop being a field."""
-    memo = model.module.project.class_memo
+    project = model.module.project
+    marked = project_root(model.module)
+    root = marked or (model.module.roots[0] if model.module.roots else model.module.path.parent)
+    # Whatever the memo holds, this answer depends on every module under the root, and on the
+    # markers and ``pyproject.toml`` files above the class's module (the runner's cache).
+    project.note_scan("tree", root)
+    project.note_scan("markers", model.module.path.parent)
+    memo = project.class_memo
     key = ("field-uses:" + name, cast(ast.AST, model.node))
     cached = memo.get(key)
     if cached is not None:
         return cast(FieldUses, cached)
-    root = project_root(model.module)
-    result = FieldUses(root=root)
-    if root is None:
-        root = model.module.roots[0] if model.module.roots else model.module.path.parent
+    result = FieldUses(root=marked)
+    if marked is None:
         if not model.name.startswith("_"):
             result.blind = f"no project marker above {root}: other code may import `{model.name}`"
     files = project_files(model.module.project, root)

@@ -22,6 +22,8 @@ from flake8_tradelint.context import ModuleInfo, Project
 def closed_by_an_owner(module: ModuleInfo, cls: str, attr: str, closes: frozenset[str]) -> bool:
     """Whether code of the project closes ``attr`` of a ``cls`` instance it made and holds."""
     root = project_root(module)
+    if root is not None:
+        module.project.note_scan(f"mentions {cls}", root)  # for the cache, memo or not
     key = (cls, attr, closes)
     memo = _MEMO.setdefault(module.project, {})
     if (root, key) in memo:

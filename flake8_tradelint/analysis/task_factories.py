@@ -102,6 +102,7 @@ def project_keepers(module: ModuleInfo) -> Keepers:
     root = project_root(module)
     if root is None:
         return Keepers(frozenset(), frozenset())
+    module.project.note_scan("mentions set_task_factory", root)  # for the cache, memo or not
     # Kept apart from the project's memo, which a bounded run forgets between files: the answer
     # is plain data, and finding it reads every file of the project.
     memo = _KEEPERS.setdefault(module.project, {})

@@ -824,6 +824,7 @@ def _is_standalone(module: ModuleInfo) -> bool:
     project's one keeper; a package names its own (``task-keeper``)."""
     path = module.path
     folder = path.parent
+    module.project.note_scan("folder", folder)  # who imports whom beside it: the cache re-checks on any change
     # A script (``run-bot``, ``0_setup.py``): no module can import it, wherever it sits.
     script = path.suffix != ".py" or not path.stem.isidentifier()
     if not script and (module.is_package or _inside_a_package(module, folder)):
