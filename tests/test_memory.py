@@ -140,9 +140,9 @@ def test_only_a_run_over_three_budgets_of_source_bounds_its_memory(monkeypatch: 
     """Bounding memory costs time (each tree freed after its file, parsed again when forgotten):
     a run small enough to keep every tree within about three budgets keeps them all."""
     monkeypatch.setattr(context, "MODULE_BUDGET", 1000)
-    assert (runner._bounded(3000), runner._bounded(3001)) == (False, True)
-    small, large = runner._checker(False), runner._checker(True)
+    assert (runner.bounded_run(3000), runner.bounded_run(3001)) == (False, True)
+    small, large = runner.new_checker(False), runner.new_checker(True)
     assert (small.batch, small.project.module_budget) == (False, None)
     assert (large.batch, large.project.module_budget) == (True, 1000)
     monkeypatch.setattr(context, "MODULE_BUDGET", None)
-    assert runner._bounded(10**12) is False
+    assert runner.bounded_run(10**12) is False
