@@ -172,7 +172,7 @@ def test_a_bounded_fix_refuses_a_file_edited_after_it_was_read(
     real_read = fixer.SourceFile.read.__func__  # type: ignore[attr-defined]
 
     def read_then_edit(cls: type[fixer.SourceFile], p: Path) -> fixer.SourceFile:
-        source = real_read(cls, p)
+        source: fixer.SourceFile = real_read(cls, p)
         p.write_text(shifted, encoding="utf-8")
         return source
 
@@ -242,3 +242,104 @@ def test_a_bounded_fix_keeps_less_than_a_small_one(tmp_path: Path, monkeypatch: 
     assert results[0] == results[1]
     assert [json["code"] for json in results[0][1]] == ["TRD301"] * 24
     assert kept[1] * 5 < kept[0], kept
+
+
+def _dataclass_package(root: Path, name: str, modules: int) -> Path:
+    """Module ``mI`` defines ``BaseI`` and ``ChildI(BaseI-1)``, whose plain ``limit = 2`` shadows
+    the base's field (TRD102): each check reads the module before it."""
+    package = root / name
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    for i in range(modules):
+        lines = ["from dataclasses import dataclass", ""]
+        if i:
+            lines += [f"from {name}.m{i - 1} import Base{i - 1}", ""]
+        lines += ["", "@dataclass", f"class Base{i}:", "    limit: int = 1", "    name: str = ''", ""]
+        if i:
+            lines += ["", "@dataclass", f"class Child{i}(Base{i - 1}):", "    limit = 2", ""]
+        (package / f"m{i}.py").write_text("\n".join(lines))
+    return package
+
+
+def test_a_long_server_session_stays_within_the_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every buffer of a package opened and checked in turn: the server's project keeps at most
+    its budget between two checks (it kept every module before), with the same diagnostics."""
+    from flake8_tradelint.server.model import Model
+
+    package = _dataclass_package(tmp_path, "pkg", 30)
+    sessions = []
+    for budget in (None, 600):
+        monkeypatch.setattr(context, "MODULE_BUDGET", budget)
+        clear_cache()
+        model = Model()
+        diagnostics, kept = [], []
+        for path in sorted(package.glob("m*.py"), key=lambda p: int(p.stem[1:])):
+            for open_path in model.set_buffer(path, path.read_text()):
+                diagnostics.append((open_path.name, [f.as_json() for f in model.check(open_path)]))
+            kept.append(model.project._kept)
+        sessions.append((diagnostics, kept, model.project))
+    (everything, kept_all, unbounded), (bounded, kept_bounded, project) = sessions
+    assert bounded == everything
+    assert sum(1 for _, found in everything for f in found if f["code"] == "TRD102") == 29
+    assert max(kept_bounded) <= 600 < kept_all[-1]
+    assert len(project._modules) < 6 < len(unbounded._modules)
+    # A forgotten buffer that a later check looks up is parsed again from its text.
+    assert (unbounded.parses, project.parses > 0) == (0, True)
+
+
+def test_a_mypy_build_stays_within_the_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mypy plugin's project forgets modules past its budget when its hooks move to another
+    file: the same reports, and never more than the budget kept from one file to the next."""
+    from mypy import api
+
+    from mypy_plugin.core_bridge import CoreBridge
+
+    kept: list[int] = []
+    checking = CoreBridge.checking
+
+    def recorded(self: CoreBridge, path: str) -> None:
+        another = path != self._checking
+        checking(self, path)
+        if another:  # what is kept from one file to the next (within one file, it may grow)
+            kept.append(self.project._kept)
+
+    monkeypatch.setattr(CoreBridge, "checking", recorded)
+    (tmp_path / "pyproject.toml").write_text('[tool.mypy]\nplugins = ["mypy_plugin"]\n\n[tool.tradelint]\n')
+    monkeypatch.chdir(tmp_path)
+    reports = []
+    for budget, name in ((None, "kept"), (600, "bounded")):
+        monkeypatch.setattr(context, "MODULE_BUDGET", budget)
+        clear_cache()
+        _dataclass_package(tmp_path, name, 20)
+        kept.clear()
+        stdout, stderr, status = api.run(
+            ["--cache-dir", str(tmp_path / ".mypy_cache"), "--no-error-summary", "--show-traceback", "-p", name]
+        )
+        assert (status, stderr) == (1, ""), stdout
+        reports.append((stdout.replace(name, "PKG"), max(kept)))
+    (everything, kept_all), (bounded, kept_bounded) = reports
+    assert bounded == everything
+    assert everything.count("[trd102]") == 19
+    assert kept_bounded <= 600 < kept_all
+
+
+def test_the_shared_library_project_stays_within_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``library_members`` without a project (``renames --since``) asks a shared one, which applies
+    its budget after each answer: the same members, and no more than the budget kept."""
+    from flake8_tradelint.analysis import library_classes
+
+    # Installed with the test extras (driftpy with --no-deps): read from their source.
+    names = ["driftpy.pickle.vat.Vat", "web3.Web3", "driftpy.drift_client.DriftClient", "asyncio.Queue"]
+    answers = []
+    for budget in (None, 1):
+        monkeypatch.setattr(context, "MODULE_BUDGET", budget)
+        library_classes._shared_project.cache_clear()
+        found = [library_classes.library_members(name, ()) for name in names]
+        project = library_classes._shared_project()
+        answers.append((found, project._kept, project.parses))
+    (everything, kept_all, _), (bounded, kept_bounded, parses) = answers
+    assert bounded == everything
+    assert everything[0] is not None and "spot_markets" in everything[0]
+    assert everything[2] is not None and len(everything[2]) > 100
+    assert kept_bounded <= 1 < kept_all
+    assert parses > 0
