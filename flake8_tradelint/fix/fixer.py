@@ -194,8 +194,9 @@ def compute_fixes(
         return _fix_passes(files, unsafe, display, progress, snapshots, checker.project, checker)
 
 
-# Compressing a snapshot costs about 50 ms per MiB of source on this machine; kept as read, the
-# whole corpus's 89 MiB of bytes and the texts decoded from them took 210 MB for the whole run.
+# zlib's fastest level: the corpus's 89 MiB of source packs into 21 MiB, in no measurable share
+# of a run's time (89.4 s of CPU for the whole corpus's ``--fix --diff``, 89.7 s unpacked). Kept
+# as read, its bytes and the texts decoded from them held 210 MiB from the first file to the last.
 _PACK_LEVEL = 1
 
 
