@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import EllipsisType
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, MutableMapping
 
 from flake8_tradelint.files import UnreadableFile, read_source_bytes
 
@@ -494,7 +494,7 @@ class Project:
 
     def __init__(
         self,
-        overlay: dict[Path, str] | None = None,
+        overlay: MutableMapping[Path, str] | None = None,
         *,
         keep_checked: bool = True,
         module_budget: int | None | EllipsisType = ...,

@@ -10,6 +10,7 @@ that names TRD codes is the highest-priority selection, as the CLI's ``--select`
 from __future__ import annotations
 
 import ast
+import gc
 import os
 from pathlib import Path
 from typing import Any, ClassVar, Iterator, Sequence
@@ -69,6 +70,13 @@ class TradelintPlugin:
             yield 1, 0, "TRD002 " + "; ".join(exc.messages), type(self)
             return
         source = "".join(self.lines)
+        # The checker freezes what is alive when it indexes a tree and after each file (see
+        # below), and a frozen cycle is never collected: other plugins' garbage must be gone
+        # first. pyflakes' scopes and bindings point at each other and at the tree's nodes, so
+        # each file's tree stayed alive in them, frozen (a 3.6 GB peak over the corpus; 112,731
+        # objects after 179 files of aiohttp and driftpy). A full collection walks only what is
+        # not frozen: what flake8 and its plugins made since the last file.
+        gc.collect()
         with collector_paused():  # as the CLI does: no collection walks while the index is built
             findings = _checker().check_source(
                 path, source, config, display=self.filename, tree=self.tree, apply_noqa=self.apply_noqa

@@ -73,7 +73,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import EllipsisType
-from typing import Any, Callable, Generator, Iterable, Iterator, NoReturn, Sequence
+from typing import Any, Callable, Generator, Iterable, Iterator, MutableMapping, NoReturn, Sequence
 
 from flake8_tradelint import __version__, context, interrupts
 from flake8_tradelint.analysis.field_uses import PROJECT_MARKERS, project_files
@@ -214,34 +214,39 @@ _WORKER_CHECKER: Checker | None = None
 def _start_worker(parent: int, bounded: bool) -> None:
     global _WORKER_CHECKER
     interrupts.become_worker(parent)
-    _WORKER_CHECKER = _checker(bounded)
+    _WORKER_CHECKER = new_checker(bounded)
 
 
 # A run over this many times the module budget of source bounds its memory; a smaller one keeps
 # every tree, which is faster: bounding frees each tree after its file, makes a young collection
 # per file and parses again what it forgot (1.45x the CPU of keeping everything on 7 application
 # packages, 20 MiB of source: 6.6 s against 9.6 s, for 309 MB instead of 691 MB of peak memory).
-# With the default budget (4 MiB) the threshold is 12 MiB of source, about 400 MB kept.
+# With the default budget (4 MiB) the threshold is 12 MiB of source, about 400 MB kept. ``--fix``
+# follows the same threshold (``fix/fixer.py``).
 BOUNDED_RUN_FACTOR = 3
 
 
-def _bounded(source_bytes: int) -> bool:
+def bounded_run(source_bytes: int) -> bool:
+    """Whether a run over this much source bounds its memory."""
     budget = context.MODULE_BUDGET  # read at run time: benchmarks and tests set it
     return budget is not None and source_bytes > BOUNDED_RUN_FACTOR * budget
 
 
-def _checker(bounded: bool) -> Checker:
+def new_checker(bounded: bool, overlay: MutableMapping[Path, str] | None = None) -> Checker:
+    """A batch checker within the module budget, or one that keeps every tree (a small run)."""
     if bounded:
-        return Checker(SummarizingProject(), batch=True)
-    return Checker(SummarizingProject(module_budget=None))
+        return Checker(SummarizingProject(overlay), batch=True)
+    return Checker(SummarizingProject(overlay, module_budget=None))
 
 
 class SummarizingProject(Project):
     """A project that writes down the summary (:func:`module_names`) of every file it checks,
     from the tree and index the check builds anyway: the cache stores it per file."""
 
-    def __init__(self, *, module_budget: int | None | EllipsisType = ...) -> None:
-        super().__init__(module_budget=module_budget)
+    def __init__(
+        self, overlay: MutableMapping[Path, str] | None = None, *, module_budget: int | None | EllipsisType = ...
+    ) -> None:
+        super().__init__(overlay, module_budget=module_budget)
         self.cache_names: dict[str, list[str]] = {}
 
     def register(self, path: Path, tree: ast.Module, text: str | None = None) -> ModuleInfo:
@@ -285,11 +290,11 @@ def _check_items(checker: Checker, items: Sequence[Item]) -> list[Outcome]:
 
 
 def _check(items: list[Item], jobs: int) -> Generator[Outcome, None, None]:
-    sizes = [_size(path) for _, path, _ in items]
+    sizes = [file_size(path) for _, path, _ in items]
     total = sum(sizes)
     if jobs <= 1 or len(items) < 2 * jobs:
         try:
-            yield from _check_chunk(_checker(_bounded(total)), items)
+            yield from _check_chunk(new_checker(bounded_run(total)), items)
         finally:
             gc.unfreeze()
         return
@@ -307,7 +312,7 @@ def _check(items: list[Item], jobs: int) -> Generator[Outcome, None, None]:
         max_workers=jobs,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(os.getpid(), _bounded(total // jobs)),  # each worker checks about its share
+        initargs=(os.getpid(), bounded_run(total // jobs)),  # each worker checks about its share
     )
     try:
         with interrupts.blocked():  # workers start with the signals blocked: see interrupts.py
@@ -351,7 +356,7 @@ def _chunks(items: list[Item], sizes: list[int], count: int) -> Iterable[list[It
         yield chunk
 
 
-def _size(path: Path) -> int:
+def file_size(path: Path) -> int:
     try:
         return path.stat().st_size
     except OSError:

@@ -20,8 +20,19 @@ from flake8_tradelint.engine import FileContext
 
 class CoreBridge:
     def __init__(self) -> None:
-        # One per mypy build: each file the plugin needs is parsed by the core at most once.
+        # One per mypy build: each file the plugin needs is parsed by the core once while it
+        # fits in the project's budget (``checking``).
         self.project = Project()
+        self._checking: str | None = None
+
+    def checking(self, path: str) -> None:
+        """A hook runs for a node of the file mypy checks at ``path``. When that file is another
+        than the last one's, the last one is done: the project forgets modules past its budget
+        (as the CLI does between two files), so a build of many modules does not keep every
+        tree. No hook keeps a module between two calls: each asks the project again."""
+        if path != self._checking:
+            self._checking = path
+            self.project.end_file()
 
     def module(self, path: str) -> ModuleInfo | None:
         if not path.endswith(".py"):

@@ -94,6 +94,7 @@ def check_class(ctx: ClassDefContext, settings: Settings, core: CoreBridge) -> N
     if constants_config is None and overrides_config is None and classvars_config is None:
         return
     core.installed_from(api.modules)
+    core.checking(path)
     found = core.class_node(path, cls.name, cls.line)
     if found is None:
         return

@@ -145,6 +145,7 @@ class TradelintMypyPlugin(Plugin):
             return
         if task_checks.exempt(fullname, call, ctx.arg_types, config):
             return
+        self.core.checking(path)
         if not self._callee_leaves_task_unowned(fullname, config):
             return
         fail(ctx.api, task_checks.message(call), call, "TRD301")

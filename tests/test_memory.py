@@ -3,17 +3,21 @@ stay within the project's budget, and what is found never depends on that budget
 
 from __future__ import annotations
 
+import shutil
+import tracemalloc
 import weakref
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from flake8_tradelint import cli, context, runner
 from flake8_tradelint.cli import discover
-from flake8_tradelint.config import clear_cache, config_for
+from flake8_tradelint.config import Config, clear_cache, config_for
 from flake8_tradelint.context import Project
 from flake8_tradelint.engine import Checker
 from flake8_tradelint.finding import Finding
+from flake8_tradelint.fix import fixer
 from tests.conftest import FIXTURES
 
 DATA = Path(__file__).parent / "data"
@@ -87,62 +91,260 @@ def test_a_module_kept_within_budget_is_not_parsed_again(tmp_path: Path) -> None
     assert len(project._modules) == 4
 
 
-@pytest.mark.parametrize("args", [["--output-format", "json"], ["--fix", "--unsafe-fixes", "--diff"]])
+@pytest.mark.parametrize(
+    ("args", "budgets"),
+    [
+        (["--output-format", "json"], (None, 1)),
+        (["--fix", "--unsafe-fixes", "--diff"], (None, 1, 4096)),
+        (["--fix", "--diff"], (None, 1)),
+    ],
+)
 def test_the_cli_prints_the_same_with_any_budget(
-    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    args: list[str], budgets: tuple[int | None, ...], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """No budget: a small run, every tree and text kept. 1 byte and 4 KiB: bounded runs (a
+    batch checker, modules forgotten and parsed again, ``--fix``'s snapshots compressed)."""
     monkeypatch.setattr(cli, "clock", lambda: 0.0)  # the summary line states the run time
     paths = [str(p) for p in PROJECTS]
     outputs = []
-    for budget in (None, 1):
+    for budget in budgets:
         monkeypatch.setattr(context, "MODULE_BUDGET", budget)
         clear_cache()
         code = cli.run(["--no-cache", "--jobs", "1", *args, *paths])
         out, _ = capsys.readouterr()
         outputs.append((code, out))
-    assert outputs[0] == outputs[1]
+    assert all(output == outputs[0] for output in outputs)
     assert len(outputs[0][1]) > 1000
 
 
-def test_nothing_the_check_made_outlives_it_in_a_cycle() -> None:
-    """The batch checker freezes what lives on after each file, and the collector never walks
-    frozen objects: a cycle that holds a module when it is forgotten would never be freed. Every
-    rule on (preview too), every module forgotten after every file: nothing is left to collect."""
-    import gc
-    from dataclasses import replace
-
-    project = Project(module_budget=1)
-    checker = Checker(project, batch=True)
-    was_enabled = gc.isenabled()
-    gc.disable()
-    gc.unfreeze()  # what an earlier test froze is not this check's
-    gc.collect()
-    try:
-        for file in discover(PROJECTS, None):
-            checker.check_path(file, replace(config_for(file), preview=True))
-        project._modules.clear()
-        project.forget_memos()
-        del checker, project
-        gc.unfreeze()
-        gc.set_debug(gc.DEBUG_SAVEALL)
-        gc.collect()
-        leaked = sorted({type(o).__qualname__ for o in gc.garbage if type(o).__module__.startswith("flake8_tradelint")})
-    finally:
-        gc.set_debug(0)
-        gc.garbage.clear()
-        gc.unfreeze()
-        if was_enabled:
-            gc.enable()
-    assert leaked == []
+def test_fix_writes_the_same_with_any_budget(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--fix --unsafe-fixes`` on copies of the projects: the same files written, byte for byte,
+    and the same report, whether the run keeps everything or is bounded."""
+    monkeypatch.setattr(cli, "clock", lambda: 0.0)
+    results = []
+    for budget in (None, 1, 4096):
+        copy = tmp_path / f"budget-{budget}"
+        for project in PROJECTS:
+            shutil.copytree(project, copy / project.name)
+        monkeypatch.setattr(context, "MODULE_BUDGET", budget)
+        clear_cache()
+        code = cli.run(["--no-cache", "--jobs", "1", "--fix", "--unsafe-fixes", str(copy)])
+        out, err = capsys.readouterr()
+        written = {p.relative_to(copy): p.read_bytes() for p in sorted(copy.rglob("*.py"))}
+        results.append((code, out.replace(str(copy), "COPY"), err.replace(str(copy), "COPY"), written))
+    assert results[0] == results[1] == results[2]
+    originals = {p.relative_to(FIXTURES.parent): p.read_bytes() for p in FIXTURES.rglob("*.py")}
+    changed = [path for path, data in results[0][3].items() if originals.get(path, data) != data]
+    assert len(changed) > 10  # the fixtures were fixed, not left alone
 
 
-def test_only_a_run_over_three_budgets_of_source_bounds_its_memory(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Bounding memory costs time (each tree freed after its file, parsed again when forgotten):
-    a run small enough to keep every tree within about three budgets keeps them all."""
-    monkeypatch.setattr(context, "MODULE_BUDGET", 1000)
-    assert (runner._bounded(3000), runner._bounded(3001)) == (False, True)
-    small, large = runner._checker(False), runner._checker(True)
-    assert (small.batch, small.project.module_budget) == (False, None)
-    assert (large.batch, large.project.module_budget) == (True, 1000)
-    monkeypatch.setattr(context, "MODULE_BUDGET", None)
-    assert runner._bounded(10**12) is False
+def test_a_bounded_fix_keeps_each_file_as_read_compressed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A bounded ``--fix`` keeps only the compressed bytes of each file it read; each comes back
+    as the same ``SourceFile`` (bytes, encoding, BOM, text), so the write still compares the disk
+    with exactly what was read. A small run keeps them as read."""
+    files = {
+        "bom.py": b"\xef\xbb\xbfimport asyncio\r\n\r\nasync def f():\r\n    asyncio.create_task(g())\r\n",
+        "latin.py": "# -*- coding: latin-1 -*-\nimport asyncio\nname = 'caf\xe9'\n".encode("latin-1"),
+        "plain.py": b"import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    paths = {tmp_path / name: config_for(tmp_path / name) for name in files}
+    outcomes = []
+    for budget in (None, 1):
+        monkeypatch.setattr(context, "MODULE_BUDGET", budget)
+        outcome = fixer.compute_fixes(paths, unsafe=True)
+        assert isinstance(outcome.sources, fixer.Snapshots) and outcome.sources.packed is (budget == 1)
+        for path in paths:
+            assert outcome.sources[path] == fixer.SourceFile.read(path)
+        outcomes.append((outcome.new_texts, [f.as_json() for f in outcome.findings], outcome.errors))
+    assert outcomes[0] == outcomes[1]
+    assert sorted(p.name for p in outcomes[0][0]) == ["bom.py", "plain.py"]
+
+
+def test_a_bounded_fix_refuses_a_file_edited_after_it_was_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in a small run (tests/test_fix_interrupted.py): findings and edits come from the bytes
+    read, kept compressed, and the write compares the disk with them, so it is refused."""
+    monkeypatch.setattr(context, "MODULE_BUDGET", 1)
+    bug = "import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n"
+    path = tmp_path / "bug.py"
+    path.write_text(bug, encoding="utf-8")
+    shifted = "\n\n\n" + bug.replace("create_task(g())", "create_task(h())")
+    real_read = fixer.SourceFile.read.__func__  # type: ignore[attr-defined]
+
+    def read_then_edit(cls: type[fixer.SourceFile], p: Path) -> fixer.SourceFile:
+        source: fixer.SourceFile = real_read(cls, p)
+        p.write_text(shifted, encoding="utf-8")
+        return source
+
+    monkeypatch.setattr(fixer.SourceFile, "read", classmethod(read_then_edit))
+    assert cli.run(["--no-cache", str(path), "--fix"]) == 2
+    assert capsys.readouterr().err == f"tradelint: {path}: changed on disk while fixing, not overwritten\n"
+    assert path.read_text(encoding="utf-8") == shifted
+
+
+def _generated_package(root: Path, modules: int) -> dict[Path, Config]:
+    """A package of modules that look each other up (a base class and a task wrapper elsewhere),
+    a discarded task in each, about 5 KB of source apiece. No ``task-keeper``: no fix either."""
+    package = root / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    for i in range(modules):
+        other = (i + 1) % modules
+        lines = [
+            "import asyncio",
+            f"from pkg.m{other} import Base{other}, spawn{other}",
+            "",
+            "",
+            f"def spawn{i}(coro):",
+            "    return asyncio.create_task(coro)",
+            "",
+            "",
+            f"class Base{i}:",
+            "    limit = 1",
+            "",
+            "",
+            f"async def main{i}(work):",
+            f"    spawn{other}(work())",
+            "",
+        ]
+        for j in range(60):
+            lines += [f"def helper_{j}(a, b, c):", f"    return [a + b * {j}, (c, a), {{'k': b}}, a.x.y(b, c)]", ""]
+        (package / f"m{i}.py").write_text("\n".join(lines) + "\n")
+    return {path: config_for(path) for path in sorted(package.glob("m*.py"))}
+
+
+def test_a_bounded_fix_keeps_less_than_a_small_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same findings, with a small budget, keeping a fraction of the memory between two files
+    (tracemalloc, after each file's check): trees are forgotten past the budget and the texts
+    kept compressed. A small run keeps every tree (the default for a run this size)."""
+    files = _generated_package(tmp_path, 24)
+    fixer.compute_fixes(dict(list(files.items())[:2]), unsafe=False)  # what is loaded once, loaded
+    kept: list[int] = []
+    check_source = Checker.check_source
+
+    def measured(self: Checker, *args: Any, **kwargs: Any) -> list[Finding]:
+        found = check_source(self, *args, **kwargs)
+        kept[-1] = max(kept[-1], tracemalloc.get_traced_memory()[0])
+        return found
+
+    monkeypatch.setattr(Checker, "check_source", measured)
+    results = []
+    for budget in (None, 8 * 1024):
+        monkeypatch.setattr(context, "MODULE_BUDGET", budget)
+        clear_cache()
+        kept.append(0)
+        tracemalloc.start()
+        try:
+            outcome = fixer.compute_fixes(files, unsafe=False)
+        finally:
+            tracemalloc.stop()
+        results.append((outcome.new_texts, [f.as_json() for f in outcome.findings]))
+    assert results[0] == results[1]
+    assert [json["code"] for json in results[0][1]] == ["TRD301"] * 24
+    assert kept[1] * 5 < kept[0], kept
+
+
+def _dataclass_package(root: Path, name: str, modules: int) -> Path:
+    """Module ``mI`` defines ``BaseI`` and ``ChildI(BaseI-1)``, whose plain ``limit = 2`` shadows
+    the base's field (TRD102): each check reads the module before it."""
+    package = root / name
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    for i in range(modules):
+        lines = ["from dataclasses import dataclass", ""]
+        if i:
+            lines += [f"from {name}.m{i - 1} import Base{i - 1}", ""]
+        lines += ["", "@dataclass", f"class Base{i}:", "    limit: int = 1", "    name: str = ''", ""]
+        if i:
+            lines += ["", "@dataclass", f"class Child{i}(Base{i - 1}):", "    limit = 2", ""]
+        (package / f"m{i}.py").write_text("\n".join(lines))
+    return package
+
+
+def test_a_long_server_session_stays_within_the_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every buffer of a package opened and checked in turn: the server's project keeps at most
+    its budget between two checks (it kept every module before), with the same diagnostics."""
+    from flake8_tradelint.server.model import Model
+
+    package = _dataclass_package(tmp_path, "pkg", 30)
+    sessions = []
+    for budget in (None, 600):
+        monkeypatch.setattr(context, "MODULE_BUDGET", budget)
+        clear_cache()
+        model = Model()
+        diagnostics, kept = [], []
+        for path in sorted(package.glob("m*.py"), key=lambda p: int(p.stem[1:])):
+            for open_path in model.set_buffer(path, path.read_text()):
+                diagnostics.append((open_path.name, [f.as_json() for f in model.check(open_path)]))
+            kept.append(model.project._kept)
+        sessions.append((diagnostics, kept, model.project))
+    (everything, kept_all, unbounded), (bounded, kept_bounded, project) = sessions
+    assert bounded == everything
+    assert sum(1 for _, found in everything for f in found if f["code"] == "TRD102") == 29
+    assert max(kept_bounded) <= 600 < kept_all[-1]
+    assert len(project._modules) < 6 < len(unbounded._modules)
+    # A forgotten buffer that a later check looks up is parsed again from its text.
+    assert (unbounded.parses, project.parses > 0) == (0, True)
+
+
+def test_a_mypy_build_stays_within_the_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mypy plugin's project forgets modules past its budget when its hooks move to another
+    file: the same reports, and never more than the budget kept from one file to the next."""
+    from mypy import api
+
+    from mypy_plugin.core_bridge import CoreBridge
+
+    kept: list[int] = []
+    checking = CoreBridge.checking
+
+    def recorded(self: CoreBridge, path: str) -> None:
+        another = path != self._checking
+        checking(self, path)
+        if another:  # what is kept from one file to the next (within one file, it may grow)
+            kept.append(self.project._kept)
+
+    monkeypatch.setattr(CoreBridge, "checking", recorded)
+    (tmp_path / "pyproject.toml").write_text('[tool.mypy]\nplugins = ["mypy_plugin"]\n\n[tool.tradelint]\n')
+    monkeypatch.chdir(tmp_path)
+    reports = []
+    for budget, name in ((None, "kept"), (600, "bounded")):
+        monkeypatch.setattr(context, "MODULE_BUDGET", budget)
+        clear_cache()
+        _dataclass_package(tmp_path, name, 20)
+        kept.clear()
+        stdout, stderr, status = api.run(
+            ["--cache-dir", str(tmp_path / ".mypy_cache"), "--no-error-summary", "--show-traceback", "-p", name]
+        )
+        assert (status, stderr) == (1, ""), stdout
+        reports.append((stdout.replace(name, "PKG"), max(kept)))
+    (everything, kept_all), (bounded, kept_bounded) = reports
+    assert bounded == everything
+    assert everything.count("[trd102]") == 19
+    assert kept_bounded <= 600 < kept_all
+
+
+def test_the_shared_library_project_stays_within_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``library_members`` without a project (``renames --since``) asks a shared one, which applies
+    its budget after each answer: the same members, and no more than the budget kept."""
+    from flake8_tradelint.analysis import library_classes
+
+    # Installed with the test extras (driftpy with --no-deps): read from their source.
+    names = ["driftpy.pickle.vat.Vat", "web3.Web3", "driftpy.drift_client.DriftClient", "asyncio.Queue"]
+    answers = []
+    for budget in (None, 1):
+        monkeypatch.setattr(context, "MODULE_BUDGET", budget)
+        library_classes._shared_project.cache_clear()
+        found = [library_classes.library_members(name, ()) for name in names]
+        project = library_classes._shared_project()
+        answers.append((found, project._kept, project.parses))
+    (everything, kept_all, _), (bounded, kept_bounded, parses) = answers
+    assert bounded == everything
+    assert everything[0] is not None and "spot_markets" in everything[0]
+    assert everything[2] is not None and len(everything[2]) > 100
+    assert kept_bounded <= 1 < kept_all
+    assert parses > 0

@@ -44,7 +44,7 @@ def summary(findings: list[Finding]) -> list[tuple[str, int, int, str, str, obje
 
 def test_jobs_give_the_output_of_one_process() -> None:
     configs = configs_for(FIXTURES)
-    assert len(list(runner._chunks([(i, f, c) for i, (f, c) in enumerate(configs.items())], [runner._size(f) for f in configs], 16))) > 2
+    assert len(list(runner._chunks([(i, f, c) for i, (f, c) in enumerate(configs.items())], [runner.file_size(f) for f in configs], 16))) > 2
     one = runner.check_files(configs, jobs=1)
     two = runner.check_files(configs, jobs=2)
     assert len(one.findings) > 50

@@ -300,11 +300,15 @@ def _runtime_members(owner: type) -> frozenset[str] | None:
 
 def library_members(type_name: str, roots: tuple[Path, ...], project: Project | None = None) -> frozenset[str] | None:
     """The members of the installed class ``type_name``, or None (not installed, not a class, open)."""
+    shared = project is None
     project = project or _shared_project()
     found = library_class(project, type_name, roots)
-    if found is None:
-        return None
-    return class_members(project, found[0], found[1])
+    members = None if found is None else class_members(project, found[0], found[1])
+    if shared:
+        # The shared project serves one question at a time, and only names leave it: each answer
+        # is a file's end, where past its budget it forgets modules (installed packages are large).
+        project.end_file()
+    return members
 
 
 @lru_cache(maxsize=1)

@@ -108,7 +108,9 @@ class _RecordingProject(Project):
 
     def forget(self, path: Path) -> None:
         """``path`` changed (on disk, or a buffer that no longer parses): read it again when asked."""
-        self._modules.pop(_key(path), None)
+        known = self._modules.pop(_key(path), None)
+        if known is not None:
+            self._kept -= known.size  # what the budget counts (``end_file``)
         self._summaries.pop(_key(path), None)
         self._lookup_cache.clear()
         self.class_memo.clear()
@@ -266,6 +268,10 @@ class Model:
                 found = self.checker.check_source(path, text, config, display=str(path), tree=tree)
             finally:
                 self.reads[path] = self.project.stop_recording() - {path}
+                # A long session opens and looks up ever more modules: past the project's budget
+                # the least recently used are forgotten (an open buffer's tree too: its text
+                # stays in the overlay, and is parsed again when checked or looked up).
+                self.project.end_file()
                 settle()
                 self._checking += time.perf_counter() - started
                 self._checks += 1
