@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import ast
 import difflib
-import io
 import json
 import os
 import subprocess
@@ -36,12 +35,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from score_migrations import git, write_blobs  # noqa: E402  (the same mirrors, read alike)
+
 ROOT = Path(__file__).resolve().parent.parent
 TRADELINT = [sys.executable, "-m", "flake8_tradelint"]
 SELECT = "TRD2,TRD3"
 MODES = ("default", "preview")
 FAMILIES = ("TRD2", "TRD3")
-GIT_ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 
 
 @dataclass(frozen=True)
@@ -85,10 +87,6 @@ def parse_manifest(text: str) -> list[Entry]:
     return entries
 
 
-def git(git_dir: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", f"--git-dir={git_dir}", *args], capture_output=True, text=True, check=True, env=GIT_ENV
-    ).stdout
 
 
 def extract(git_dir: Path, commit: str, folders: list[str], target: Path) -> int:
@@ -102,23 +100,7 @@ def extract(git_dir: Path, commit: str, folders: list[str], target: Path) -> int
             continue
         if any((f == "." and "/" not in path) or path == f or path.startswith(f.rstrip("/") + "/") for f in folders):
             wanted.append((meta.split()[2], path))
-    batch = subprocess.run(
-        ["git", f"--git-dir={git_dir}", "cat-file", "--batch"],
-        input="".join(f"{sha}\n" for sha, _ in wanted).encode(), capture_output=True, check=True, env=GIT_ENV,
-    ).stdout
-    stream = io.BytesIO(batch)
-    written = 0
-    for _, path in wanted:
-        header = stream.readline().split()
-        if len(header) < 3:
-            continue  # "<sha> missing"
-        data = stream.read(int(header[2]))
-        stream.read(1)
-        file = target / path
-        file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_bytes(data)
-        written += 1
-    return written
+    return write_blobs(git_dir, wanted, target)
 
 
 def check(tree: Path, preview: bool) -> list[dict[str, Any]]:

@@ -27,7 +27,6 @@ import importlib.metadata
 import io
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -108,11 +107,18 @@ def extract(git_dir: Path, commit: str, target: Path) -> None:
         meta, _, path = record.partition("\t")
         if path.endswith((".py", ".pyi")) and meta.split()[1:2] == ["blob"]:
             wanted.append((meta.split()[2], path))
+    write_blobs(git_dir, wanted, target)
+
+
+def write_blobs(git_dir: Path, wanted: list[tuple[str, str]], target: Path) -> int:
+    """Write each (blob, path) under ``target`` in one ``git cat-file --batch``; a blob the mirror
+    lacks is skipped. Returns how many were written."""
     batch = subprocess.run(
         ["git", f"--git-dir={git_dir}", "cat-file", "--batch"],
         input="".join(f"{sha}\n" for sha, _ in wanted).encode(), capture_output=True, check=True, env=GIT_ENV,
     ).stdout
     stream = io.BytesIO(batch)
+    written = 0
     for _, path in wanted:
         header = stream.readline().split()
         if len(header) < 3:
@@ -122,6 +128,8 @@ def extract(git_dir: Path, commit: str, target: Path) -> None:
         file = target / path
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_bytes(data)
+        written += 1
+    return written
 
 
 def check(tree: Path, config: str, packs: list[str], work: Path) -> list[dict[str, Any]]:

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from flake8_tradelint import runner
-from flake8_tradelint.cli import discover
-from flake8_tradelint.config import Config, clear_cache, config_for
+from flake8_tradelint.config import Config, clear_cache
 from flake8_tradelint.engine import Checker
 from flake8_tradelint.finding import Finding
+from tests.trees import configs_for, write
 
 BASE = (
     "from dataclasses import dataclass\n"
@@ -28,16 +28,6 @@ DESC = 'from dataclasses import dataclass\n\n\n@dataclass\nclass Desc:\n    NAME
 @pytest.fixture(autouse=True)
 def _fresh_config_cache() -> None:
     clear_cache()
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def configs_for(*paths: Path) -> dict[Path, Config]:
-    return {file: config_for(file) for file in discover(list(paths), None)}
 
 
 class Run:

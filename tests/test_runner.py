@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from flake8_tradelint import cli, runner
-from flake8_tradelint.cli import discover, run
-from flake8_tradelint.config import Config, clear_cache, config_for
+from flake8_tradelint.cli import run
+from flake8_tradelint.config import clear_cache, config_for
 from flake8_tradelint.finding import Finding
 from tests.conftest import FIXTURES
+from tests.trees import configs_for, write
 
 BASE = (
     "from dataclasses import dataclass\n"
@@ -26,16 +27,6 @@ SUB = "from .base import CacheSchema\n\n\nclass SignalsSchema(CacheSchema):\n   
 @pytest.fixture(autouse=True)
 def _fresh_config_cache() -> None:
     clear_cache()
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def configs_for(*paths: Path) -> dict[Path, Config]:
-    return {file: config_for(file) for file in discover(list(paths), None)}
 
 
 def summary(findings: list[Finding]) -> list[tuple[str, int, int, str, str, object]]:
