@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
+from flake8_tradelint.analysis.uses import self_attr
 from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, content_digest
 
 __all__ = [
@@ -279,7 +280,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             if isinstance(node.value, ast.Name) and node.value.id == receiver:
                 stores.setdefault(cls.lineno, []).append((function, receiver, node))
             continue
-        owner = _self_attr(node.value, receiver)
+        owner = self_attr(node.value, receiver)
         if owner is None and isinstance(node.value, ast.Name):
             owner = _alias_source(function, node.value.id, receiver)
         if owner is not None:
@@ -306,7 +307,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                         for n in ast.walk(stmt)
                         if isinstance(n, (ast.With, ast.AsyncWith))
                         for item in n.items
-                        if (attr := _self_attr(item.context_expr, receiver)) is not None
+                        if (attr := self_attr(item.context_expr, receiver)) is not None
                     }
                 positional = stmt.args.posonlyargs + stmt.args.args
                 required = max(0, len(positional) - len(stmt.args.defaults) - 1) + sum(
@@ -360,7 +361,7 @@ def _ends_something(method: ast.FunctionDef | ast.AsyncFunctionDef, receiver: st
             if node.func.attr in ("cancel", "set") or _is_release(node.func.attr):
                 return True
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value in (None, False):
-            if any(_self_attr(target, receiver) is not None for target in node.targets):
+            if any(self_attr(target, receiver) is not None for target in node.targets):
                 return True
     return False
 
@@ -374,7 +375,7 @@ def _alias_source(function: ast.AST, name: str, receiver: str) -> str | None:
             and isinstance(node.targets[0], ast.Name)
             and node.targets[0].id == name
         ):
-            return _self_attr(node.value, receiver)
+            return self_attr(node.value, receiver)
     return None
 
 
@@ -391,12 +392,6 @@ def _receiver(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
             return None
     params = func.args.posonlyargs + func.args.args
     return params[0].arg if params else None
-
-
-def _self_attr(node: ast.AST | None, receiver: str) -> str | None:
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
-        return node.attr
-    return None
 
 
 # --- JSON ------------------------------------------------------------------------------------

@@ -20,7 +20,9 @@ from flake8_tradelint.analysis.uses import (
     declares_outer,
     name_loads,
     resolve_aliases,
+    self_attr,
     self_attribute_loads,
+    self_attribute_nodes,
     self_name,
 )
 from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
@@ -749,7 +751,7 @@ class TaskAnalysis:
         module = self.module
         family = {id(node) for _, node in self._class_family(cls)}
         if any(
-            id(other) not in family and _stores_self_attribute(other, attr)
+            id(other) not in family and any(self_attribute_nodes(other, attr, ast.Store))
             for other in module.index.classes
         ):
             return False
@@ -808,7 +810,7 @@ def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) 
             if value is None:
                 continue
             target = added_to(module, value)
-            if not _self_attr_of(target, receiver):
+            if self_attr(target, receiver) is None:
                 continue
             assert isinstance(target, ast.Attribute)
             if isinstance(value, ast.Name):
@@ -842,7 +844,7 @@ def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) 
                     iterated = iterated.func.value
                 else:
                     break
-            if not (_self_attr_of(iterated, receiver) and isinstance(iterated, ast.Attribute)
+            if not (self_attr(iterated, receiver) is not None and isinstance(iterated, ast.Attribute)
                     and iterated.attr in collections):
                 continue
             element = loop.target.id
@@ -861,10 +863,6 @@ def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) 
     return frozenset(enders) or None
 
 
-def _self_attr_of(node: ast.AST | None, receiver: str) -> bool:
-    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver
-
-
 def _is_loop_method(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool:
     """``name`` is a method of ``cls`` decorated ``@tasks.loop(...)`` (or ``@loop(...)`` imported
     from ``discord.ext.tasks``)."""
@@ -874,21 +872,6 @@ def _is_loop_method(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool:
                 func = decorator.func if isinstance(decorator, ast.Call) else decorator
                 if module.imports.qualify(func) in LOOP_DECORATORS:
                     return True
-    return False
-
-
-def _stores_self_attribute(cls: ast.ClassDef, attr: str) -> bool:
-    for stmt in cls.body:
-        receiver = self_name(stmt) if isinstance(stmt, FUNCTION_NODES) else None
-        if receiver is not None and any(
-            isinstance(node, ast.Attribute)
-            and node.attr == attr
-            and isinstance(node.ctx, ast.Store)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == receiver
-            for node in ast.walk(stmt)
-        ):
-            return True
     return False
 
 

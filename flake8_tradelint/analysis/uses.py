@@ -157,8 +157,20 @@ def self_name(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     return params[0].arg if params else None
 
 
+def self_attr(node: ast.AST | None, receiver: str) -> str | None:
+    """``attr`` when ``node`` is ``<receiver>.attr``, else None."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
+        return node.attr
+    return None
+
+
 def self_attribute_loads(cls: ast.ClassDef, attr: str) -> Iterator[ast.Attribute]:
     """Loads of ``self.attr`` (``self`` being each method's first parameter) in ``cls``."""
+    return self_attribute_nodes(cls, attr, ast.Load)
+
+
+def self_attribute_nodes(cls: ast.ClassDef, attr: str, ctx: type[ast.expr_context]) -> Iterator[ast.Attribute]:
+    """``self.attr`` in ``cls``'s methods, loaded or stored (``ctx``)."""
     for stmt in cls.body:
         if not isinstance(stmt, FUNCTION_NODES):
             continue
@@ -169,7 +181,7 @@ def self_attribute_loads(cls: ast.ClassDef, attr: str) -> Iterator[ast.Attribute
             if (
                 isinstance(node, ast.Attribute)
                 and node.attr == attr
-                and isinstance(node.ctx, ast.Load)
+                and isinstance(node.ctx, ctx)
                 and isinstance(node.value, ast.Name)
                 and node.value.id == receiver
             ):
