@@ -61,7 +61,6 @@ import concurrent.futures
 import dataclasses
 import gc
 import errno
-import functools
 import hashlib
 import multiprocessing
 import os
@@ -76,7 +75,7 @@ from types import EllipsisType
 from typing import Any, Callable, Generator, Iterable, Iterator, MutableMapping, NoReturn, Sequence
 
 from flake8_tradelint import __version__, context, interrupts
-from flake8_tradelint.analysis.field_uses import PROJECT_MARKERS, project_files
+from flake8_tradelint.analysis.field_uses import PROJECT_MARKERS, files_naming, project_files
 from flake8_tradelint.config import Config, non_empty_path
 from flake8_tradelint.context import ModuleInfo, Project, resolve_relative
 from flake8_tradelint.engine import Checker, collector_paused
@@ -391,13 +390,6 @@ def _tool_fingerprint() -> str:
 # a reinstall.
 _MODULE_SUFFIXES = (".py", ".pyi", ".so", ".pyd", ".pth", ".egg-link", ".zip", ".egg")
 _METADATA_SUFFIXES = (".dist-info", ".egg-info", ".pth", ".egg-link", "-stubs")
-
-
-def _mentions(path: Path, needle: bytes) -> bool | None:
-    try:
-        return needle in read_source_bytes(path)
-    except (OSError, UnreadableFile):
-        return None  # unreadable: kept in the digest as such
 
 
 def _environment() -> str:
@@ -897,11 +889,13 @@ class Cache:
         elif kind.startswith("mentions "):
             # The project's modules whose text names something (``set_task_factory``, a class): a
             # scan that parses only those depends on which they are and what they say.
-            needle = kind.partition(" ")[2].encode("utf-8", "surrogateescape")
-            files = project_files(self._resolver, base)
-            parts = [None] if files is None else [
-                (str(f), self.content_hash(str(f))) for f in files if _mentions(f, needle)
-            ]
+            if project_files(self._resolver, base) is None:
+                parts = [None]
+            else:
+                parts = [
+                    (str(f), self.content_hash(str(f)))
+                    for f, _ in files_naming(self._resolver, base, kind.partition(" ")[2])
+                ]
         elif kind == "folder":
             parts = [(str(f), self.content_hash(str(f))) for f in sorted(base.glob("*.py"))]
             parts += [(str(above), os.path.exists(above / "__init__.py")) for above in (base, *list(base.parents)[:3])]

@@ -40,7 +40,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from flake8_tradelint.analysis.dataclass_model import ClassModel, class_model, resolve_class, resolve_definition
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, Project
+from flake8_tradelint.context import ModuleInfo, Project
+from flake8_tradelint.files import UnreadableFile, read_source_bytes
 
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "tox.ini", ".git", ".gitignore")
 SKIP_FOLDERS = {"__pycache__", "node_modules", "build", "dist", "site-packages", "venv", "env"}
@@ -141,6 +142,20 @@ def project_files(project: Project, root: Path) -> list[Path] | None:
             break
     memo[root] = result
     return result
+
+
+def files_naming(project: Project, root: Path, name: str) -> Iterator[tuple[Path, bytes]]:
+    """The project's files whose text names ``name``, with their bytes (a file that cannot be read
+    as a regular file is left out): what a search for a task factory or a class parses, and what
+    the cache's ``mentions NAME`` scan digests."""
+    needle = name.encode("utf-8", "surrogateescape")
+    for path in project_files(project, root) or ():
+        try:
+            data = read_source_bytes(path)
+        except (OSError, UnreadableFile):
+            continue
+        if needle in data:
+            yield path, data
 
 
 def _reads_toml(path: Path) -> dict[str, object]:

@@ -15,7 +15,7 @@ import ast
 import weakref
 from pathlib import Path
 
-from flake8_tradelint.analysis.field_uses import project_files, project_root
+from flake8_tradelint.analysis.field_uses import files_naming, project_root
 from flake8_tradelint.context import ModuleInfo, Project
 
 
@@ -30,16 +30,9 @@ def closed_by_an_owner(module: ModuleInfo, cls: str, attr: str, closes: frozense
         return memo[(root, key)]
     found = _owner_closes(module, cls, attr, closes)
     if not found and root is not None:
-        needles = [cls.encode(), *(f".{attr}.{close}(".encode() for close in closes)]
-        for path in project_files(module.project, root) or ():
-            if path == module.path:
-                continue
-            try:
-                with open(path, "rb") as fh:
-                    data = fh.read()
-            except OSError:
-                continue
-            if needles[0] not in data or not any(needle in data for needle in needles[1:]):
+        needles = [f".{attr}.{close}(".encode() for close in closes]
+        for path, data in files_naming(module.project, root, cls):
+            if path == module.path or not any(needle in data for needle in needles):
                 continue
             other = module.project.module_at(path)
             if other is not None and _owner_closes(other, cls, attr, closes):

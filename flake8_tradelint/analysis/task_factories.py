@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from flake8_tradelint.analysis.field_uses import project_files, project_root
+from flake8_tradelint.analysis.field_uses import files_naming, project_root
 from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, Project
 
 _KEEPING_METHODS = ("add", "append")
@@ -116,13 +116,7 @@ def _scan(module: ModuleInfo, root: Path) -> Keepers:
     project = module.project
     packages: set[str] = set()
     installers: set[str] = set()
-    for path in project_files(project, root) or ():
-        try:
-            with open(path, "rb") as fh:
-                if b"set_task_factory" not in fh.read():
-                    continue
-        except OSError:
-            continue
+    for path, _ in files_naming(project, root, "set_task_factory"):
         other = project.module_at(path)
         if other is None:
             continue
