@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-import ast
 from typing import Iterator
 
-from flake8_tradelint.analysis.ownership import release_method
+from flake8_tradelint.analysis.task_model import teardown_name
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.specs import asyncio_spelling, shutdown_fix
 from flake8_tradelint.messages import Text, fit, fit_help
@@ -77,12 +76,8 @@ class TaskOnSelfNeverAwaited(Rule):
             if site.problem not in ("self", "self_elements", "self_loop", "self_owner"):
                 continue
             assert site.cls is not None and site.function is not None
-            shutdown = release_method(ctx.module, site.cls, ctx.config.shutdown_methods)
-            if shutdown is None and site.problem in ("self_loop", "self_owner") and any(
-                isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "cog_unload"
-                for stmt in site.cls.body
-            ):
-                shutdown = "cog_unload"  # discord.py's teardown of a cog
+            # A cog's is ``cog_unload()``, which discord.py calls at unload.
+            shutdown = teardown_name(ctx.module, site.cls, ctx.config.shutdown_methods)
             if site.problem == "self_owner":
                 where = "in `{shutdown}()`" if shutdown else "at teardown"
                 yield Report(
@@ -135,7 +130,8 @@ class TaskOnSelfNeverAwaited(Rule):
                 ctx.module,
                 site.cls,
                 site.name,
-                ctx.config.shutdown_methods,
+                # The method the message names: in a cog, ``cog_unload()`` (when it is async).
+                ("cog_unload",) if shutdown == "cog_unload" else ctx.config.shutdown_methods,
                 f"{{x}}.cancel()\nawait {asyncio_name}.gather({{x}}, return_exceptions=True)",
                 f"Cancel and await `self.{site.name}` in `{{method}}()`",
                 "unsafe",
