@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import os
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Collection, Literal, cast
@@ -607,12 +606,14 @@ class TaskAnalysis:
                 return TaskSite(call, "discarded", label, call)
         if isinstance(parent, (ast.List, ast.Set, ast.Tuple)) and isinstance(module.parent(parent), ast.Expr):
             return TaskSite(call, "discarded", label, call)
-        if (isinstance(parent, (ast.ListComp, ast.SetComp)) and parent.elt is expr) or isinstance(
-            parent, (ast.List, ast.Set, ast.Tuple)
+        if (
+            (isinstance(parent, (ast.ListComp, ast.SetComp)) and parent.elt is expr)
+            or (isinstance(parent, ast.DictComp) and parent.value is expr)
+            or isinstance(parent, (ast.List, ast.Set, ast.Tuple))
         ):
             # ``tasks = [create_task(f(x)) for x in xs]`` and ``tasks`` never used again.
             function = module.enclosing_function(call)
-            if isinstance(parent, (ast.ListComp, ast.SetComp)):
+            if isinstance(parent, (ast.ListComp, ast.SetComp, ast.DictComp)):
                 scope_ok = function is not None and module.enclosing_scope(parent) is function
             else:
                 scope_ok = function is not None and module.enclosing_scope(call) is function
@@ -733,6 +734,7 @@ class TaskAnalysis:
                     teardown is not None
                     and not self._in_teardown(owner_module, cls, node, teardown)
                     and not _hands_on_collection(owner_module, node)
+                    and not _drops_finished(owner_module, node)
                 ):
                     continue
                 if ends_elements(owner_module, node):
@@ -747,6 +749,8 @@ class TaskAnalysis:
         it a done-callback."""
         kept: ast.Attribute | None = None
         receiver = self_name(function)
+        if receiver is None:
+            return None
         for load in name_loads(function, name):
             collection = added_to(self.module, load)
             if collection is not None:
@@ -815,7 +819,7 @@ class TaskAnalysis:
                 if use.kind == "await" or (use.kind in ("method", "attribute") and use.name in ("result", "exception")):
                     # Awaited in the object's normal flow ends it; a cog's command awaiting it
                     # (a start-up task as a readiness gate) does not end it at unload.
-                    if teardown is None or not teardown.cog or self._in_teardown(module, owner, use.node, teardown):
+                    if teardown is None or self._in_teardown(module, owner, use.node, teardown):
                         return True
                     if not _decorated(_method_of(module, owner, use.node)):
                         return True
@@ -834,18 +838,22 @@ class TaskAnalysis:
                 return True
         return declared_by_a_base(self.module, cls, attr) or self._ended_by_collaborator(cls, attr)
 
-    def _teardown(self, cls: ast.ClassDef) -> Teardown | None:
+    def _teardown(self, cls: ast.ClassDef) -> frozenset[str] | None:
         """The methods that run when ``cls``'s object is ended, for a class whose teardown is
         known: a discord cog (``cog_unload()`` and what it calls). None for any other class,
         where a task cancelled anywhere counts as ended: its owner may call the method that
         cancels it at its own teardown."""
         memo = self.module.project.class_memo
-        key = ("task-teardown", cls)
-        if key in memo:
-            return cast("Teardown | None", memo[key])
+        known = cast("dict[tuple[str, ...], frozenset[str] | None]", memo.setdefault(("task-teardown", cls), {}))
+        configured = self.ctx.config.shutdown_methods
+        if configured in known:
+            return known[configured]
         family = self._class_family(cls)
-        found: Teardown | None = None
-        if _is_cog(family) or (_TEARDOWN_VARIANT == "any" and self._has_teardown_method(family)):
+        found: frozenset[str] | None = None
+        # Only cogs: taking every class with a shutdown-like method as known reported tasks
+        # cancelled by hooks its base runs at stop, or in a framework's ``on_stop()``: 3 findings
+        # on the applications, none right (benchmarks/LEAKFIXES.md).
+        if _is_cog(family):
             methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
             for _, owner in family:
                 for stmt in owner.body:
@@ -868,16 +876,9 @@ class TaskAnalysis:
                     ):
                         reached.add(node.attr)
                         stack.append(node.attr)
-            found = Teardown(frozenset(reached), _is_cog(family))
-        memo[key] = found
+            found = frozenset(reached)
+        known[configured] = found
         return found
-
-    def _has_teardown_method(self, family: list[tuple[ModuleInfo, ast.ClassDef]]) -> bool:
-        return any(
-            isinstance(stmt, FUNCTION_NODES) and self._is_teardown_method(stmt.name, stmt)
-            for _, owner in family
-            for stmt in owner.body
-        )
 
     def _is_teardown_method(self, name: str, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """A method the object's end runs: a cog's ``cog_unload()``, a shutdown-like name. A bot
@@ -891,9 +892,9 @@ class TaskAnalysis:
         required = len(method.args.posonlyargs) + len(method.args.args) - 1 - len(method.args.defaults)
         return required <= 0 and not _decorated(method)
 
-    def _in_teardown(self, module: ModuleInfo, owner: ast.ClassDef, node: ast.AST, teardown: Teardown) -> bool:
+    def _in_teardown(self, module: ModuleInfo, owner: ast.ClassDef, node: ast.AST, teardown: frozenset[str]) -> bool:
         method = _method_of(module, owner, node)
-        return method is None or method.name in teardown.methods
+        return method is None or method.name in teardown
 
     def _ended_by_collaborator(self, cls: ast.ClassDef, attr: str) -> bool:
         """Another object of the module ends the task through its owner: Trusty-cogs' round view
@@ -923,17 +924,6 @@ class TaskAnalysis:
             if other is not cls and any(node is cls for _, node in class_and_bases(self.module, other)):
                 family.append((self.module, other))
         return family
-
-
-@dataclass(frozen=True)
-class Teardown:
-    methods: frozenset[str]  # the teardown methods and every method of the class they reach
-    cog: bool
-
-
-# Which classes' teardown is taken as known (measured in benchmarks/LEAKFIXES.md): "cog", discord
-# cogs only; "any", also every class with a shutdown-like method.
-_TEARDOWN_VARIANT = os.environ.get("TRADELINT_TEARDOWN_VARIANT", "cog")
 
 
 def teardown_name(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str, ...]) -> str | None:
@@ -986,6 +976,13 @@ def _hands_on_collection(module: ModuleInfo, load: ast.expr) -> bool:
     if use.kind == "container":
         return isinstance(module.parent(load), ast.Starred)
     return use.kind in ("await", "argument", "return", "alias", "with")
+
+
+def _drops_finished(module: ModuleInfo, load: ast.expr) -> bool:
+    """``self._tasks.discard`` (or ``remove``): the collection keeps each task until it is done,
+    asyncio's own pattern for tasks nobody else holds; it ends them wherever it stands."""
+    use = classify(module, load)
+    return use.kind in ("method", "attribute") and use.name in ("discard", "remove")
 
 
 def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) -> frozenset[str] | None:
