@@ -19,9 +19,12 @@ class TaskOnSelfNeverAwaited(Rule):
     them (`for t in self._tasks: t.cancel()`, `gather(*self._tasks)`). A discord.py background
     loop (a `@tasks.loop` method) started with `self.poll.start()` is flagged when no method
     cancels or stops it: it runs on after its cog is unloaded, and a reload starts a second one. So
-    is an instance of a first-party *task owner* (a class that keeps the tasks it creates in a
-    collection on itself and has a public method that cancels them all, `cancel_all()`) stored on
-    `self` when no method of the class calls that method. A task that runs the
+    is an instance of a *task owner* (a first-party class that keeps the tasks it creates in a
+    collection on itself and has a public method that cancels them all, `cancel_all()`; or a
+    class of the `task-owner-classes` table, which starts with python-discord's `Scheduler`)
+    stored on `self` when no method of the class calls that method. In a discord cog, only what
+    `cog_unload()` does (or a method it calls) ends them: a task that a command cancels or
+    awaits still runs after the cog is unloaded. A task that runs the
     object's own teardown (`self._closing = create_task(self.close())`) is not flagged: it ends
     by finishing, and cancelling it at shutdown would undo it.
 
