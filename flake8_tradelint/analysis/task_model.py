@@ -422,6 +422,8 @@ class TaskAnalysis:
                 site = self._callback_site(call)
             elif isinstance(call.func, ast.Attribute) and call.func.attr == "start":
                 site = self._loop_site(call)
+            elif isinstance(call.func, ast.Name) and call.func.id == "map":
+                site = self._map_site(call)
             if site is None and label is None:
                 site = self._owner_site(call)
             if site is not None and site.problem in ("discarded", "local", "container") and self._kept_by_factory:
@@ -567,6 +569,31 @@ class TaskAnalysis:
         if len(holder.args) <= position:
             return None
         return self._callback_ref_site(holder, holder.args[position])
+
+    def _map_site(self, call: ast.Call) -> TaskSite | None:
+        """``list(map(asyncio.create_task, coros))`` as a statement: every task made and the list
+        thrown away (a bare ``map(...)`` is lazy and makes none)."""
+        module = self.module
+        outer = module.parent(call)
+        if not (
+            call.args
+            and "map" not in module.top_level
+            and isinstance(outer, ast.Call)
+            and isinstance(outer.func, ast.Name)
+            and outer.func.id in ("list", "tuple", "set")
+            and outer.args == [call]
+            and isinstance(module.parent(outer), ast.Expr)
+        ):
+            return None
+        ref = call.args[0]
+        if isinstance(ref, ast.Attribute) and ref.attr == "create_task" and _is_loop(module, ref.value):
+            pass
+        elif not (isinstance(ref, (ast.Name, ast.Attribute)) and _creator_kind(module.imports.qualify(ref))):
+            return None
+        label = ast.unparse(ref)
+        if any(label == owner or label.endswith("." + owner) for owner in self.owners):
+            return None
+        return TaskSite(call, "discarded", label, outer, fixable=False)
 
     def _callback_ref_site(self, holder: ast.Call, ref: ast.expr) -> TaskSite | None:
         if isinstance(ref, ast.Call) and self.module.imports.qualify(ref.func) == "functools.partial" and ref.args:
