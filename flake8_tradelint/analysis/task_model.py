@@ -955,18 +955,16 @@ class TaskAnalysis:
 
 def teardown_name(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str, ...]) -> str | None:
     """The method where ``cls``'s tasks must end, for messages: a cog's ``cog_unload()`` (the
-    one the framework calls, whether it is written yet or not), else the class's own release
-    method; None when it has none."""
+    one the framework calls, whether it is written yet or not: a cog's ``stop`` is a bot
+    command), else the class's own release method; None when it has none."""
     family = class_and_bases(module, cls)
     if _is_cog(family):
         for _, owner in family:
             for stmt in owner.body:
                 if isinstance(stmt, FUNCTION_NODES) and stmt.name in COG_TEARDOWNS:
                     return stmt.name
-    found = release_method(module, cls, configured)
-    if found is None and _is_cog(family):
         return "cog_unload"
-    return found
+    return release_method(module, cls, configured)
 
 
 def _is_cog(family: list[tuple[ModuleInfo, ast.ClassDef]]) -> bool:
