@@ -50,6 +50,7 @@ KNOWN_KEYS = (
     "exclude",
     "resources",
     "task-owners",
+    "task-owner-classes",
     "task-keeper",
     "shutdown-methods",
     "renames",
@@ -133,6 +134,9 @@ class Config:
     exclude: tuple[str, ...] = ()
     resources: tuple[tuple[str, str], ...] = ()
     task_owners: tuple[str, ...] = ()
+    # Third-party classes whose instances hold tasks, and the method that cancels them all
+    # (``"pydis_core.utils.scheduling.Scheduler" = "cancel_all"``), on top of task_model's defaults.
+    task_owner_classes: tuple[tuple[str, str], ...] = ()
     # The project's own task keeper (``"myapp.util.keep_task"``): TRD301/302 fixes call it.
     task_keeper: str = ""
     shutdown_methods: tuple[str, ...] = SHUTDOWN_METHODS
@@ -391,6 +395,21 @@ def _task_owners(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -
     return replace(cfg, task_owners=tuple(_dotted(owner) for owner in owners))
 
 
+def _task_owner_classes(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    owners = []
+    for cls, method in _table(path, "task-owner-classes", value).items():
+        if not all(_is_identifier(part) for part in cls.split(".")) or "." not in cls:
+            raise ConfigError(
+                path, f"task-owner-classes.{cls}", "expected a dotted class name like 'mylib.scheduling.Scheduler'"
+            )
+        if not isinstance(method, str) or not _is_identifier(method):
+            raise ConfigError(
+                path, f"task-owner-classes.{cls}", f"expected the method that cancels its tasks, got {method!r}"
+            )
+        owners.append((_dotted(cls), identifier(method)))
+    return replace(cfg, task_owner_classes=tuple(owners))
+
+
 def _task_keeper(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
     parts = value.split(".") if isinstance(value, str) else []
     if len(parts) < 2 or not all(_is_identifier(p) for p in parts):
@@ -451,6 +470,7 @@ _HANDLERS: tuple[tuple[str, Handler], ...] = (
     ("exclude", _exclude),
     ("resources", _resources),
     ("task-owners", _task_owners),
+    ("task-owner-classes", _task_owner_classes),
     ("task-keeper", _task_keeper),
     ("shutdown-methods", _shutdown_methods),
     ("renames", _renames),

@@ -19,7 +19,7 @@ def _fresh_config_cache() -> None:
 
 
 KNOWN = (
-    "select, extend-select, ignore, extend-ignore, per-file-ignores, exclude, resources, task-owners, task-keeper, shutdown-methods, renames, "
+    "select, extend-select, ignore, extend-ignore, per-file-ignores, exclude, resources, task-owners, task-owner-classes, task-keeper, shutdown-methods, renames, "
     "rename-packs, renames-unknown-receivers, preview"
 )
 
@@ -98,6 +98,12 @@ FAULTS: list[tuple[str, bytes, str]] = [
      ":2:1: [tool.tradelint] key 'task-owners': empty entry ''; remove it or give a value"),
     ("task-owners-not-a-name", b"[tool.tradelint]\ntask-owners = ['hass.']\n",
      ":2:1: [tool.tradelint] key 'task-owners': 'hass.' is not a dotted name like 'hass.async_create_task'"),
+    ("task-owner-classes-list", b"[tool.tradelint]\ntask-owner-classes = ['lib.Scheduler']\n",
+     ":2:1: [tool.tradelint] key 'task-owner-classes': expected a table, got ['lib.Scheduler']"),
+    ("task-owner-classes-method-int", b"[tool.tradelint]\ntask-owner-classes = { 'lib.Scheduler' = 3 }\n",
+     ":2:24: [tool.tradelint] key 'task-owner-classes.lib.Scheduler': expected the method that cancels its tasks, got 3"),
+    ("task-owner-classes-bare-name", b"[tool.tradelint]\ntask-owner-classes = { 'Scheduler' = 'cancel_all' }\n",
+     ":2:24: [tool.tradelint] key 'task-owner-classes.Scheduler': expected a dotted class name like 'mylib.scheduling.Scheduler'"),
     ("shutdown-methods-blank", b"[tool.tradelint]\nshutdown-methods = ['']\n",
      ":2:1: [tool.tradelint] key 'shutdown-methods': empty entry ''; remove it or give a value"),
     ("rename-packs-blank", b"[tool.tradelint]\nrename-packs = ['']\n",

@@ -5,11 +5,11 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Collection, Literal, cast
 
 from flake8_tradelint.analysis.dataclass_model import resolve_definition
 from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
-from flake8_tradelint.analysis.ownership import is_release_name
+from flake8_tradelint.analysis.ownership import is_release_name, release_method
 from flake8_tradelint.analysis.resource_model import class_and_bases, declared_by_a_base
 from flake8_tradelint.analysis.summaries import definition_of
 from flake8_tradelint.analysis.task_factories import tasks_kept_by_a_factory
@@ -63,6 +63,23 @@ Problem = Literal[
 # ``cog_unload()``), so a started loop nobody ends runs on after the cog is unloaded or reloaded.
 LOOP_DECORATORS = {"discord.ext.tasks.loop"}
 LOOP_ENDERS = {"cancel", "stop"}
+# A discord bot's cog (discord.py, its forks, Red): the framework ends it by calling
+# ``cog_unload()`` (``__unload()`` before discord.py 1.0), and nothing else of it runs at unload:
+# a task its commands cancel, or await, is still running when the cog is unloaded or reloaded.
+COG_FRAMEWORKS = ("discord", "redbot", "disnake", "nextcord")
+COG_BASES = ("Cog", "GroupCog")
+COG_TEARDOWNS = ("cog_unload", "__unload")
+# Uses that hand a task on (or take it over), wherever they are: whoever holds it may end it.
+HAND_ON_USES = {"argument", "with", "return", "alias", "container"}
+
+# Third-party task owners, whose code cannot be read here: the class, and the method that cancels
+# every task an instance holds. python-discord's ``Scheduler`` (``pydis_core``, formerly
+# ``botcore``), used by many discord bots, keeps one task per scheduled job until ``cancel_all()``
+# (python-discord/bot 6846a4b72). ``task-owner-classes`` in the configuration adds to these.
+TASK_OWNER_CLASSES: dict[str, str] = {
+    "pydis_core.utils.scheduling.Scheduler": "cancel_all",
+    "botcore.utils.scheduling.Scheduler": "cancel_all",
+}
 
 
 @dataclass(frozen=True)
@@ -84,6 +101,7 @@ class TaskAnalysis:
         self.ctx = ctx
         self.module = ctx.module
         self.owners = ctx.config.task_owners
+        self.owner_classes = {**TASK_OWNER_CLASSES, **dict(ctx.config.task_owner_classes)}
         self._wrappers: dict[ast.AST, bool] = {}
         # Wrappers that keep their task only in a WeakSet and return nothing.
         self._returns_nothing: set[ast.AST] = set()
@@ -404,6 +422,8 @@ class TaskAnalysis:
                 site = self._callback_site(call)
             elif isinstance(call.func, ast.Attribute) and call.func.attr == "start":
                 site = self._loop_site(call)
+            elif isinstance(call.func, ast.Name) and call.func.id == "map":
+                site = self._map_site(call)
             if site is None and label is None:
                 site = self._owner_site(call)
             if site is not None and site.problem in ("discarded", "local", "container") and self._kept_by_factory:
@@ -445,13 +465,8 @@ class TaskAnalysis:
         family = self._class_family(cls)
         if not any(_is_loop_method(owner_module, owner, target.attr) for owner_module, owner in family):
             return None
-        for owner_module, owner in family:
-            for node in self_attribute_loads(owner, target.attr):
-                use = classify(owner_module, node)
-                if use.kind in ("method", "attribute") and use.name in LOOP_ENDERS:
-                    return None
-                if use.kind in ("alias", "argument", "return", "container"):
-                    return None  # handed on: whoever holds it may end it
+        if self._ended_or_handed_on(cls, target.attr, LOOP_ENDERS):
+            return None
         stmt = module.parent(call)
         assert isinstance(stmt, ast.Expr)
         return TaskSite(call, "self_loop", ast.unparse(call.func), stmt, target.attr, function, cls, fixable=False)
@@ -481,22 +496,37 @@ class TaskAnalysis:
         owner = self._task_owner(call.func)
         if owner is None:
             return None
-        enders = owner
-        for owner_module, cls in self._class_family(binding.cls):
-            for node in self_attribute_loads(cls, binding.name):
-                use = classify(owner_module, node)
-                if use.kind in ("method", "attribute") and use.name in enders:
-                    return None
-                if use.kind in ("alias", "argument", "return", "container", "with"):
-                    return None  # handed on: whoever holds it may end it
+        if self._ended_or_handed_on(binding.cls, binding.name, owner):
+            return None
         if declared_by_a_base(module, binding.cls, binding.name):
             return None
-        return TaskSite(call, "self_owner", sorted(enders)[0], binding.stmt, binding.name, function, binding.cls,
+        return TaskSite(call, "self_owner", sorted(owner)[0], binding.stmt, binding.name, function, binding.cls,
                         fixable=False)
 
+    def _ended_or_handed_on(self, cls: ast.ClassDef, attr: str, enders: Collection[str]) -> bool:
+        """Some method of the class family calls one of ``enders`` on ``self.attr`` (in a cog,
+        one that runs at unload), or hands it on: whoever holds it may end it."""
+        teardown = self._teardown(cls)
+        for owner_module, owner in self._class_family(cls):
+            for node in self_attribute_loads(owner, attr):
+                use = classify(owner_module, node)
+                if use.kind in HAND_ON_USES:
+                    return True
+                if (
+                    use.kind in ("method", "attribute")
+                    and use.name in enders
+                    and (teardown is None or self._in_teardown(owner_module, owner, node, teardown))
+                ):
+                    return True
+        return False
+
     def _task_owner(self, func: ast.Name | ast.Attribute) -> frozenset[str] | None:
-        """The methods that cancel every task of a first-party class that owns tasks, or None."""
+        """The methods that cancel every task of a class that owns tasks, or None: a configured
+        (third-party) class's method, or what a first-party class's own code shows."""
         module = self.module
+        configured = self.owner_classes.get(module.imports.qualify(func) or "")
+        if configured is not None:
+            return frozenset({configured})
         # From summaries first: most callees are no class, and a class judged before (in a module
         # the budget has forgotten since) is answered without parsing it again.
         named = definition_of(module, func)
@@ -540,6 +570,31 @@ class TaskAnalysis:
             return None
         return self._callback_ref_site(holder, holder.args[position])
 
+    def _map_site(self, call: ast.Call) -> TaskSite | None:
+        """``list(map(asyncio.create_task, coros))`` as a statement: every task made and the list
+        thrown away (a bare ``map(...)`` is lazy and makes none)."""
+        module = self.module
+        outer = module.parent(call)
+        if not (
+            call.args
+            and "map" not in module.top_level
+            and isinstance(outer, ast.Call)
+            and isinstance(outer.func, ast.Name)
+            and outer.func.id in ("list", "tuple", "set")
+            and outer.args == [call]
+            and isinstance(module.parent(outer), ast.Expr)
+        ):
+            return None
+        ref = call.args[0]
+        if isinstance(ref, ast.Attribute) and ref.attr == "create_task" and _is_loop(module, ref.value):
+            pass
+        elif not (isinstance(ref, (ast.Name, ast.Attribute)) and _creator_kind(module.imports.qualify(ref))):
+            return None
+        label = ast.unparse(ref)
+        if any(label == owner or label.endswith("." + owner) for owner in self.owners):
+            return None
+        return TaskSite(call, "discarded", label, outer, fixable=False)
+
     def _callback_ref_site(self, holder: ast.Call, ref: ast.expr) -> TaskSite | None:
         if isinstance(ref, ast.Call) and self.module.imports.qualify(ref.func) == "functools.partial" and ref.args:
             ref = ref.args[0]  # ``call_soon_threadsafe(partial(asyncio.create_task, coro))``
@@ -571,21 +626,30 @@ class TaskAnalysis:
             return TaskSite(call, "discarded", label, parent)
         # ``[create_task(f(x)) for x in xs]`` or ``[create_task(a()), create_task(b())]`` as a
         # statement: the list is thrown away with every task in it.
-        if isinstance(parent, (ast.ListComp, ast.SetComp)) and parent.elt is expr:
+        if (isinstance(parent, (ast.ListComp, ast.SetComp)) and parent.elt is expr) or (
+            isinstance(parent, ast.DictComp) and parent.value is expr
+        ):
             if isinstance(module.parent(parent), ast.Expr):
                 return TaskSite(call, "discarded", label, call)
         if isinstance(parent, (ast.List, ast.Set, ast.Tuple)) and isinstance(module.parent(parent), ast.Expr):
             return TaskSite(call, "discarded", label, call)
-        if (isinstance(parent, (ast.ListComp, ast.SetComp)) and parent.elt is expr) or isinstance(
-            parent, (ast.List, ast.Set, ast.Tuple)
+        if (
+            (isinstance(parent, (ast.ListComp, ast.SetComp)) and parent.elt is expr)
+            or (isinstance(parent, ast.DictComp) and parent.value is expr)
+            or isinstance(parent, (ast.List, ast.Set, ast.Tuple))
         ):
             # ``tasks = [create_task(f(x)) for x in xs]`` and ``tasks`` never used again.
             function = module.enclosing_function(call)
-            if isinstance(parent, (ast.ListComp, ast.SetComp)):
+            if isinstance(parent, (ast.ListComp, ast.SetComp, ast.DictComp)):
                 scope_ok = function is not None and module.enclosing_scope(parent) is function
             else:
                 scope_ok = function is not None and module.enclosing_scope(call) is function
             held = assigned_to(module, parent, function) if function is not None and scope_ok else None
+            if function is not None and held is not None and held.kind == "self" and held.cls is not None:
+                # ``self._workers = [create_task(...) for ...]``: the list's elements are owned.
+                if self._self_elements_unended(held.cls, held.name):
+                    return TaskSite(call, "self_elements", label, held.stmt, held.name, function, held.cls)
+                return None
             if function is not None and held is not None and held.kind == "local":
                 if held.name == "_":
                     # ``_ = [create_task(...) for ...]`` (twitchio's dispatch): thrown away on purpose.
@@ -629,6 +693,12 @@ class TaskAnalysis:
                 return None
             if binding.kind == "local" and self._local_dangles(function, binding.name, binding.stmt):
                 return TaskSite(call, "local", label, binding.stmt, binding.name, function)
+            if binding.kind == "local" and not declares_outer(function, binding.name):
+                kept = self._kept_in_self_collection(function, binding.name)
+                owner = module.parent(function)
+                if kept is not None and isinstance(owner, ast.ClassDef) and self._self_elements_unended(owner, kept.attr):
+                    return TaskSite(call, "self_elements", label, binding.stmt, kept.attr, function, owner)
+                return None
             if binding.cls is not None and _runs_own_teardown(call, function):
                 # ``self.cleanup_task = ensure_future(self.cleanup())`` (Tribler): the task *is*
                 # the teardown; it ends by finishing, and cancelling it there would undo it.
@@ -652,13 +722,8 @@ class TaskAnalysis:
             owner = module.parent(function)
             if collection.value.id != self_name(function) or not isinstance(owner, ast.ClassDef):
                 return None
-            if declared_by_a_base(module, owner, collection.attr):
+            if not self._self_elements_unended(owner, collection.attr):
                 return None
-            if not made_in_family(self._class_family(owner), collection.attr):
-                return None  # made by a base we cannot read, whose teardown may end them
-            for owner_module, cls in self._class_family(owner):
-                if any(ends_elements(owner_module, node) for node in self_attribute_loads(cls, collection.attr)):
-                    return None
             return "self_elements", collection.attr, owner
         if isinstance(collection, ast.Name):
             name = collection.id
@@ -679,6 +744,52 @@ class TaskAnalysis:
                 return None
             return "global_container", name, None
         return None
+
+    def _self_elements_unended(self, owner: ast.ClassDef, attr: str) -> bool:
+        """No code of the class family reaches the elements of ``self.attr`` to end them (in a
+        cog, at unload: ending them one by one in commands leaves the rest running), nor hands
+        the collection on."""
+        if declared_by_a_base(self.module, owner, attr):
+            return False
+        family = self._class_family(owner)
+        if not made_in_family(family, attr):
+            return False  # made by a base we cannot read, whose teardown may end them
+        teardown = self._teardown(owner)
+        for owner_module, cls in family:
+            for node in self_attribute_loads(cls, attr):
+                if (
+                    teardown is not None
+                    and not self._in_teardown(owner_module, cls, node, teardown)
+                    and not _hands_on_collection(owner_module, node)
+                    and not _drops_finished(owner_module, node)
+                ):
+                    continue
+                if ends_elements(owner_module, node):
+                    return False
+        return True
+
+    def _kept_in_self_collection(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str
+    ) -> ast.Attribute | None:
+        """``task = create_task(...); self._tasks[key] = task``: the collection on ``self`` that
+        the local is put in, when the function does nothing else with it but look at it or give
+        it a done-callback."""
+        kept: ast.Attribute | None = None
+        receiver = self_name(function)
+        if receiver is None:
+            return None
+        for load in name_loads(function, name):
+            collection = added_to(self.module, load)
+            if collection is not None:
+                if kept is not None or self_attr(collection, receiver) is None:
+                    return None
+                assert isinstance(collection, ast.Attribute)
+                kept = collection
+                continue
+            use = classify(self.module, load)
+            if not (use.kind == "test" or (use.kind == "method" and use.name in WEAK_TASK_METHODS)):
+                return None
+        return kept
 
     def _global_dangles(self, name: str) -> bool:
         """``global _task; _task = create_task(...)``: no code of the module awaits, cancels or
@@ -726,13 +837,23 @@ class TaskAnalysis:
         return True
 
     def _self_attribute_handled(self, cls: ast.ClassDef, attr: str) -> bool:
+        teardown = self._teardown(cls)
         for module, owner in self._class_family(cls):
             uses = [classify(module, node) for node in self_attribute_loads(owner, attr)]
             for use in resolve_aliases(module, uses):
-                if use.kind in HANDLING_USES:
+                if use.kind in HAND_ON_USES:
                     return True
-                if use.kind in ("method", "attribute") and use.name in ("cancel", "result", "exception"):
-                    return True
+                if use.kind == "await" or (use.kind in ("method", "attribute") and use.name in ("result", "exception")):
+                    # Awaited in the object's normal flow ends it; a cog's command awaiting it
+                    # (a start-up task as a readiness gate) does not end it at unload.
+                    if teardown is None or self._in_teardown(module, owner, use.node, teardown):
+                        return True
+                    if not _decorated(_method_of(module, owner, use.node)):
+                        return True
+                if use.kind in ("method", "attribute") and use.name == "cancel":
+                    # Cancelled by a command (``daemon stop``) but not at unload: still a leak.
+                    if teardown is None or self._in_teardown(module, owner, use.node, teardown):
+                        return True
                 if use.kind == "method" and use.name == "done" and _polled_until_done(module, use.node):
                     return True
                 # A done-callback that clears the attribute manages the task's whole life: the
@@ -743,6 +864,64 @@ class TaskAnalysis:
             if _dropped_after_await(owner, attr):
                 return True
         return declared_by_a_base(self.module, cls, attr) or self._ended_by_collaborator(cls, attr)
+
+    def _teardown(self, cls: ast.ClassDef) -> frozenset[str] | None:
+        """The methods that run when ``cls``'s object is ended, for a class whose teardown is
+        known: a discord cog (``cog_unload()`` and what it calls). None for any other class,
+        where a task cancelled anywhere counts as ended: its owner may call the method that
+        cancels it at its own teardown."""
+        memo = self.module.project.class_memo
+        known = cast("dict[tuple[str, ...], frozenset[str] | None]", memo.setdefault(("task-teardown", cls), {}))
+        configured = self.ctx.config.shutdown_methods
+        if configured in known:
+            return known[configured]
+        family = self._class_family(cls)
+        found: frozenset[str] | None = None
+        # Only cogs: taking every class with a shutdown-like method as known reported tasks
+        # cancelled by hooks its base runs at stop, or in a framework's ``on_stop()``: 3 findings
+        # on the applications, none right (benchmarks/LEAKFIXES.md).
+        if _is_cog(family):
+            methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+            for _, owner in family:
+                for stmt in owner.body:
+                    if isinstance(stmt, FUNCTION_NODES):
+                        methods.setdefault(stmt.name, stmt)
+            entries = [name for name, method in methods.items() if self._is_teardown_method(name, method)]
+            # What the teardown calls on ``self`` (or names: a callback it registers), transitively.
+            reached = set(entries)
+            stack = list(entries)
+            while stack:
+                method = methods[stack.pop()]
+                receiver = self_name(method)
+                for node in ast.walk(method):
+                    if (
+                        isinstance(node, ast.Attribute)
+                        and isinstance(node.value, ast.Name)
+                        and node.value.id == receiver
+                        and node.attr in methods
+                        and node.attr not in reached
+                    ):
+                        reached.add(node.attr)
+                        stack.append(node.attr)
+            found = frozenset(reached)
+        known[configured] = found
+        return found
+
+    def _is_teardown_method(self, name: str, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """A method the object's end runs: a cog's ``cog_unload()``, a shutdown-like name. A bot
+        command named ``stop`` (decorated, taking ``ctx``) is none."""
+        if name in COG_TEARDOWNS:
+            return True
+        if not (name in self.ctx.config.shutdown_methods or is_release_name(name)) or name == "__del__":
+            return False
+        if name in ("__aexit__", "__exit__"):
+            return True
+        required = len(method.args.posonlyargs) + len(method.args.args) - 1 - len(method.args.defaults)
+        return required <= 0 and not _decorated(method)
+
+    def _in_teardown(self, module: ModuleInfo, owner: ast.ClassDef, node: ast.AST, teardown: frozenset[str]) -> bool:
+        method = _method_of(module, owner, node)
+        return method is None or method.name in teardown
 
     def _ended_by_collaborator(self, cls: ast.ClassDef, attr: str) -> bool:
         """Another object of the module ends the task through its owner: Trusty-cogs' round view
@@ -772,6 +951,63 @@ class TaskAnalysis:
             if other is not cls and any(node is cls for _, node in class_and_bases(self.module, other)):
                 family.append((self.module, other))
         return family
+
+
+def teardown_name(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str, ...]) -> str | None:
+    """The method where ``cls``'s tasks must end, for messages: a cog's ``cog_unload()`` (the
+    one the framework calls, whether it is written yet or not: a cog's ``stop`` is a bot
+    command), else the class's own release method; None when it has none."""
+    family = class_and_bases(module, cls)
+    if _is_cog(family):
+        for _, owner in family:
+            for stmt in owner.body:
+                if isinstance(stmt, FUNCTION_NODES) and stmt.name in COG_TEARDOWNS:
+                    return stmt.name
+        return "cog_unload"
+    return release_method(module, cls, configured)
+
+
+def _is_cog(family: list[tuple[ModuleInfo, ast.ClassDef]]) -> bool:
+    """A class of the family derives from a bot framework's ``Cog``."""
+    for owner_module, owner in family:
+        for base in owner.bases:
+            qualified = owner_module.imports.qualify(base) or ""
+            if qualified.rpartition(".")[2] in COG_BASES and qualified.partition(".")[0] in COG_FRAMEWORKS:
+                return True
+    return False
+
+
+def _method_of(module: ModuleInfo, owner: ast.ClassDef, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The method of ``owner`` whose body holds ``node`` (through nested functions)."""
+    for ancestor in module.ancestors(node):
+        if isinstance(ancestor, FUNCTION_NODES) and module.parent(ancestor) is owner:
+            return ancestor
+    return None
+
+
+def _decorated(method: ast.FunctionDef | ast.AsyncFunctionDef | None) -> bool:
+    """A method a framework calls (a bot command, a listener, a check): any decorator but the
+    plain method kinds."""
+    return method is not None and any(
+        _last_name(d.func if isinstance(d, ast.Call) else d) not in ("staticmethod", "classmethod", "property", "abstractmethod")
+        for d in method.decorator_list
+    )
+
+
+def _hands_on_collection(module: ModuleInfo, load: ast.expr) -> bool:
+    """The whole collection is awaited, returned, aliased or passed (``gather(*self._tasks)``),
+    not iterated or indexed to end its elements one by one."""
+    use = classify(module, load)
+    if use.kind == "container":
+        return isinstance(module.parent(load), ast.Starred)
+    return use.kind in ("await", "argument", "return", "alias", "with")
+
+
+def _drops_finished(module: ModuleInfo, load: ast.expr) -> bool:
+    """``self._tasks.discard`` (or ``remove``): the collection keeps each task until it is done,
+    asyncio's own pattern for tasks nobody else holds; it ends them wherever it stands."""
+    use = classify(module, load)
+    return use.kind in ("method", "attribute") and use.name in ("discard", "remove")
 
 
 def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) -> frozenset[str] | None:

@@ -78,6 +78,8 @@ def describe(config: Config, path: Path, forced: bool) -> str:
         line = f"{key} = {to_toml(_value(config, key))}"
         if key == "shutdown-methods":
             line += "  # the built-in names are always included"
+        if key == "task-owner-classes":
+            line += "  # on top of python-discord's Scheduler (pydis_core, botcore): cancel_all"
         lines.append(line)
     return "\n".join(lines) + "\n"
 

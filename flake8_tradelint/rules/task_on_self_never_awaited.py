@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-import ast
 from typing import Iterator
 
-from flake8_tradelint.analysis.ownership import release_method
+from flake8_tradelint.analysis.task_model import teardown_name
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.specs import asyncio_spelling, shutdown_fix
 from flake8_tradelint.messages import Text, fit, fit_help
@@ -20,9 +19,12 @@ class TaskOnSelfNeverAwaited(Rule):
     them (`for t in self._tasks: t.cancel()`, `gather(*self._tasks)`). A discord.py background
     loop (a `@tasks.loop` method) started with `self.poll.start()` is flagged when no method
     cancels or stops it: it runs on after its cog is unloaded, and a reload starts a second one. So
-    is an instance of a first-party *task owner* (a class that keeps the tasks it creates in a
-    collection on itself and has a public method that cancels them all, `cancel_all()`) stored on
-    `self` when no method of the class calls that method. A task that runs the
+    is an instance of a *task owner* (a first-party class that keeps the tasks it creates in a
+    collection on itself and has a public method that cancels them all, `cancel_all()`; or a
+    class of the `task-owner-classes` table, which starts with python-discord's `Scheduler`)
+    stored on `self` when no method of the class calls that method. In a discord cog, only what
+    `cog_unload()` does (or a method it calls) ends them: a task that a command cancels or
+    awaits still runs after the cog is unloaded. A task that runs the
     object's own teardown (`self._closing = create_task(self.close())`) is not flagged: it ends
     by finishing, and cancelling it at shutdown would undo it.
 
@@ -77,12 +79,8 @@ class TaskOnSelfNeverAwaited(Rule):
             if site.problem not in ("self", "self_elements", "self_loop", "self_owner"):
                 continue
             assert site.cls is not None and site.function is not None
-            shutdown = release_method(ctx.module, site.cls, ctx.config.shutdown_methods)
-            if shutdown is None and site.problem in ("self_loop", "self_owner") and any(
-                isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "cog_unload"
-                for stmt in site.cls.body
-            ):
-                shutdown = "cog_unload"  # discord.py's teardown of a cog
+            # A cog's is ``cog_unload()``, which discord.py calls at unload.
+            shutdown = teardown_name(ctx.module, site.cls, ctx.config.shutdown_methods)
             if site.problem == "self_owner":
                 where = "in `{shutdown}()`" if shutdown else "at teardown"
                 yield Report(
@@ -135,7 +133,8 @@ class TaskOnSelfNeverAwaited(Rule):
                 ctx.module,
                 site.cls,
                 site.name,
-                ctx.config.shutdown_methods,
+                # The method the message names: in a cog, ``cog_unload()`` (when it is async).
+                ("cog_unload",) if shutdown == "cog_unload" else ctx.config.shutdown_methods,
                 f"{{x}}.cancel()\nawait {asyncio_name}.gather({{x}}, return_exceptions=True)",
                 f"Cancel and await `self.{site.name}` in `{{method}}()`",
                 "unsafe",
