@@ -186,6 +186,32 @@ def child_nodes(node: ast.AST) -> list[ast.AST]:
     return found
 
 
+def walk(node: ast.AST) -> Iterator[ast.AST]:
+    """``ast.walk``: the same nodes in the same (breadth-first) order, minus the shared expression
+    context and operator singletons (``Load()``, ``Add()``: about a quarter of all nodes, which
+    no analysis looks for), at about half its cost. For the analyses that walk a function or a
+    class per question; a caller that looks for a context or an operator node uses ``ast.walk``."""
+    todo = [node]
+    table = _ORDERED_FIELDS
+    # A list iterated while it grows: each node is yielded before its children are queued, so a
+    # caller that stops early queues nothing more.
+    for current in todo:
+        yield current
+        kind = current.__class__
+        fields = table.get(kind)
+        if fields is None:
+            wanted = set(node_field_names(kind))
+            fields = table[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f in wanted)
+        for name in fields:
+            value = getattr(current, name, None)
+            if value is None:
+                continue
+            if value.__class__ is list:
+                todo.extend(child for child in value if child is not None)
+            else:
+                todo.append(value)
+
+
 def build_index(tree: ast.Module) -> Index:
     # The hottest loop of the tool after ``ast.parse`` (one iteration per node of every checked
     # file): it dispatches on exact types, reads only fields that can hold nodes, and handles the

@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from typing import Iterator
 
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, walk
 
 TRY_NODES: tuple[type[ast.AST], ...]
 if sys.version_info >= (3, 11):
@@ -136,7 +136,7 @@ def resolve_aliases(module: ModuleInfo, uses: list[Use]) -> Iterator[Use]:
 
 def name_loads(func: ast.AST, name: str) -> Iterator[ast.Name]:
     """Loads of ``name`` inside ``func``, nested functions included (closures see the local)."""
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
             yield node
 
@@ -144,7 +144,7 @@ def name_loads(func: ast.AST, name: str) -> Iterator[ast.Name]:
 def declares_outer(func: ast.AST, name: str) -> bool:
     """``global name`` / ``nonlocal name``: the value outlives the frame."""
     return any(
-        isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names for node in ast.walk(func)
+        isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names for node in walk(func)
     )
 
 
@@ -177,7 +177,7 @@ def self_attribute_nodes(cls: ast.ClassDef, attr: str, ctx: type[ast.expr_contex
         receiver = self_name(stmt)
         if receiver is None:
             continue
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if (
                 isinstance(node, ast.Attribute)
                 and node.attr == attr
