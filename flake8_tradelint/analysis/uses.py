@@ -171,6 +171,22 @@ def self_attribute_loads(cls: ast.ClassDef, attr: str) -> Iterator[ast.Attribute
 
 def self_attribute_nodes(cls: ast.ClassDef, attr: str, ctx: type[ast.expr_context]) -> Iterator[ast.Attribute]:
     """``self.attr`` in ``cls``'s methods, loaded or stored (``ctx``)."""
+    return (node for node in _self_attributes(cls).get(attr, ()) if isinstance(node.ctx, ctx))
+
+
+# Where a class keeps its table of ``self.<attr>`` nodes: the analyses ask about one attribute
+# of a class after another, and each question walked every method again. Kept on the node, so
+# that it goes with its tree.
+_SELF_ATTRIBUTES = "_tradelint_self_attributes"
+
+
+def _self_attributes(cls: ast.ClassDef) -> dict[str, list[ast.Attribute]]:
+    """Every ``<receiver>.attr`` of ``cls``'s methods by ``attr``, in the order of the methods
+    and of ``walk`` within each."""
+    table: dict[str, list[ast.Attribute]] | None = cls.__dict__.get(_SELF_ATTRIBUTES)
+    if table is not None:
+        return table
+    table = {}
     for stmt in cls.body:
         if not isinstance(stmt, FUNCTION_NODES):
             continue
@@ -178,14 +194,10 @@ def self_attribute_nodes(cls: ast.ClassDef, attr: str, ctx: type[ast.expr_contex
         if receiver is None:
             continue
         for node in walk(stmt):
-            if (
-                isinstance(node, ast.Attribute)
-                and node.attr == attr
-                and isinstance(node.ctx, ctx)
-                and isinstance(node.value, ast.Name)
-                and node.value.id == receiver
-            ):
-                yield node
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
+                table.setdefault(node.attr, []).append(node)
+    setattr(cls, _SELF_ATTRIBUTES, table)
+    return table
 
 
 def in_cleanup_block(module: ModuleInfo, node: ast.AST, stop: ast.AST) -> str | None:
