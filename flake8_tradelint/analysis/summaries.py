@@ -228,8 +228,11 @@ def summarize(module: ModuleInfo) -> ModuleSummary:
 def definition_of(module: ModuleInfo, expr: ast.AST) -> tuple[ModuleSummary, Definition] | None:
     """The first-party class or function an expression names, from summaries only: what
     ``dataclass_model.resolve_definition`` finds, without parsing the module it is in."""
-    summary = module.summary
-    if isinstance(expr, ast.Name) and expr.id not in summary.imports:
+    # The summary's ``imports`` and ``defined`` are the module's ``imports.names`` and
+    # ``top_level``: asked from those, the checked module is summarised only when one of its own
+    # classes or functions is named (most calls name an import or a builtin).
+    if isinstance(expr, ast.Name) and expr.id not in module.imports.names and expr.id in module.top_level:
+        summary = module.summary
         found = summary.defined(expr.id)
         if found is not None:
             return summary, found
