@@ -225,8 +225,19 @@ def _start_worker(
     with joined.get_lock():
         number = joined.value
         joined.value += 1
-    # Where this worker starts: the workers' starts spread evenly from the first batch to the last.
-    _WORKER_AT = round(min(number, jobs - 1) * (len(batches) - 1) / max(jobs - 1, 1))
+    _WORKER_AT = start_of(number, jobs, len(batches))
+
+
+def start_of(worker: int, workers: int, batches: int) -> int:
+    """The batch a worker starts from: the workers' starts spread evenly from the first batch to
+    the last (two workers: one at each end)."""
+    return round(min(worker, workers - 1) * (batches - 1) / max(workers - 1, 1))
+
+
+def nearest_free(taken: Sequence[int], at: int) -> int:
+    """The untaken batch nearest to ``at``, the earlier of two as near. There is one: a run
+    submits one task per batch, and each task takes one."""
+    return min((i for i in range(len(taken)) if not taken[i]), key=lambda i: (abs(i - at), i))
 
 
 # A run over this many times the module budget of source bounds its memory; a smaller one keeps
@@ -280,9 +291,7 @@ def _check_in_worker(_: int) -> list[Outcome]:
     assert _WORKER_CHECKER is not None
     taken = _WORKER_TAKEN
     with taken.get_lock():
-        free = [i for i in range(len(taken)) if not taken[i]]
-        # One task per batch: a task always finds one. Ties go to the earlier batch.
-        batch = min(free, key=lambda i: (abs(i - _WORKER_AT), i))
+        batch = nearest_free(taken, _WORKER_AT)
         taken[batch] = 1
     _WORKER_AT = batch
     return _check_chunk(_WORKER_CHECKER, _WORKER_BATCHES[batch])
