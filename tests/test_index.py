@@ -8,7 +8,7 @@ import typing
 
 import pytest
 
-from flake8_tradelint.context import Index, build_index, child_nodes, node_field_names
+from flake8_tradelint.context import Index, build_index, child_nodes, node_field_names, walk
 
 SAMPLE = """\
 import a.b as c
@@ -156,3 +156,28 @@ def test_child_nodes_is_iter_child_nodes_without_singletons() -> None:
         expected = [c for c in ast.iter_child_nodes(node) if not isinstance(c, SINGLETONS)]
         actual = child_nodes(node)
         assert len(actual) == len(expected) and all(a is e for a, e in zip(actual, expected)), type(node).__name__
+
+
+def test_walk_is_ast_walk_without_singletons() -> None:
+    """The same nodes in the same order, from every node of the sample (a function's body, an
+    expression, a pattern), so that an analysis finds the same first match either way."""
+    tree = ast.parse(SAMPLE)
+    for start in ast.walk(tree):
+        if isinstance(start, SINGLETONS):
+            continue
+        expected = [n for n in ast.walk(start) if not isinstance(n, SINGLETONS)]
+        actual = list(walk(start))
+        assert len(actual) == len(expected) and all(a is e for a, e in zip(actual, expected)), type(start).__name__
+
+
+def test_walk_stopped_early_yields_the_same_prefix() -> None:
+    tree = ast.parse(SAMPLE)
+    names = [n for n in ast.walk(tree) if isinstance(n, ast.Name)]
+    for stop in (names[0], names[len(names) // 2], names[-1]):
+        seen = []
+        for node in walk(tree):
+            seen.append(node)
+            if node is stop:
+                break
+        assert seen == [n for n in ast.walk(tree) if not isinstance(n, SINGLETONS)][: len(seen)]
+        assert seen[-1] is stop

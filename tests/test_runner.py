@@ -44,6 +44,30 @@ def test_jobs_give_the_output_of_one_process() -> None:
     assert (two.checked, two.errors) == (one.checked, one.errors) == (len(configs), [])
 
 
+@pytest.mark.parametrize("workers", [2, 3, 4])
+def test_each_worker_checks_a_stretch_of_the_files(workers: int) -> None:
+    """Workers taking batches in any interleaving: every batch is checked once; two workers each
+    take a stretch of the list, one from each end (a package's files, and the modules they
+    import, stay with one worker); more workers grow stretches from starts spread over it."""
+    batches = 16
+    for turns in ([0, 1] * 8, [0] * 5 + [1] * 11, [1, 0, 0, 1, 1, 1, 0, 1, 0, 0, 1, 1, 0, 0, 1, 1], list(range(workers)) * 8):
+        taken = [0] * batches
+        at = [runner.start_of(w, workers, batches) for w in range(workers)]
+        took: list[list[int]] = [[] for _ in range(workers)]
+        for turn in turns[:batches]:
+            w = turn % workers
+            batch = runner.nearest_free(taken, at[w])
+            taken[batch] = 1
+            at[w] = batch
+            took[w].append(batch)
+        assert sorted(b for t in took for b in t) == list(range(batches))
+        if workers == 2:
+            for stretch in took:
+                assert sorted(stretch) == list(range(min(stretch), max(stretch) + 1))
+    assert [runner.start_of(w, 2, batches) for w in range(2)] == [0, batches - 1]
+    assert [runner.start_of(w, 4, batches) for w in range(4)] == [0, 5, 10, 15]
+
+
 def test_jobs_text_output_is_byte_identical(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

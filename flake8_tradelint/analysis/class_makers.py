@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Union
 
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, Project
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, Project, walk
 
 Kind = Literal["dataclass", "pydantic", "attrs", "unknown"]
 # attrs: ``auto`` makes every annotation a field, ``explicit`` only ``attr.ib``/``attrs.field``
@@ -324,7 +324,7 @@ def _function_effect(module: ModuleInfo, fn: ast.FunctionDef | ast.AsyncFunction
     # Local names bound to a maker (``decorate = dataclass(frozen=True)``): calling them applies it.
     local_makers: set[str] = set()
     locals_: set[str] = set()
-    for node in [fn, *(n for stmt in fn.body for n in ast.walk(stmt))]:
+    for node in [fn, *(n for stmt in fn.body for n in walk(stmt))]:
         if isinstance(node, (*FUNCTION_NODES, ast.Lambda)):
             args = node.args
             for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
@@ -335,7 +335,7 @@ def _function_effect(module: ModuleInfo, fn: ast.FunctionDef | ast.AsyncFunction
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             locals_.add(node.id)
     # The body only: the decorators (``dataclass_transform`` itself) and annotations do not run on the class.
-    body = [node for stmt in fn.body for node in ast.walk(stmt)]
+    body = [node for stmt in fn.body for node in walk(stmt)]
     called = {id(node.func) for node in body if isinstance(node, ast.Call)}
     effects: list[Effect] = []
     for node in body:
@@ -378,7 +378,7 @@ def _writes_into(target: ast.AST, params: set[str]) -> bool:
 def _mentions_maker(module: ModuleInfo, expr: ast.expr) -> bool:
     return any(
         known_maker(_qualify(module, node), None) is not None
-        for node in ast.walk(expr)
+        for node in walk(expr)
         if isinstance(node, (ast.Name, ast.Attribute))
     )
 

@@ -24,7 +24,7 @@ from flake8_tradelint.analysis.uses import (
     self_attribute_loads,
     self_name,
 )
-from flake8_tradelint.context import ModuleInfo
+from flake8_tradelint.context import ModuleInfo, child_nodes, walk
 
 if TYPE_CHECKING:
     from flake8_tradelint.engine import FileContext
@@ -285,7 +285,7 @@ class ResourceAnalysis:
             if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or method is c.function:
                 continue
             receiver = self_name(method)
-            for node in ast.walk(method):
+            for node in walk(method):
                 if (
                     isinstance(node, ast.Assign)
                     and isinstance(node.value, ast.Constant)
@@ -405,7 +405,7 @@ class ResourceAnalysis:
                     self.module,
                     [
                         classify(self.module, node)
-                        for node in ast.walk(self.module.tree)
+                        for node in walk(self.module.tree)
                         if isinstance(node, ast.Name) and node.id == c.name and isinstance(node.ctx, ast.Load)
                     ],
                 )
@@ -475,12 +475,12 @@ def _yields_inside(module: ModuleInfo, item: ast.withitem) -> bool:
 def _own_walk(node: ast.AST) -> list[ast.AST]:
     """``node`` and its descendants, not entering nested functions, lambdas or classes."""
     found: list[ast.AST] = [node]
-    stack = list(ast.iter_child_nodes(node))
+    stack = list(child_nodes(node))
     while stack:
         current = stack.pop()
         found.append(current)
         if not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(current))
+            stack.extend(child_nodes(current))
     return found
 
 
@@ -511,7 +511,7 @@ def _stores(function: ast.AST, name: str) -> list[ast.stmt]:
     for node in _own_walk(function):
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(isinstance(n, ast.Name) and n.id == name for t in targets for n in ast.walk(t)):
+            if any(isinstance(n, ast.Name) and n.id == name for t in targets for n in walk(t)):
                 found.append(node)
     return found
 
@@ -534,7 +534,7 @@ def _first_touch(module: ModuleInfo, function: ast.AST, receiver: str, attr: str
     """Whether the store of ``self.attr`` on ``line`` is the first thing ``function`` does with
     the object: no read of ``self.attr``, no other method called, no ``getattr`` before it (any
     of which may check or close the old value)."""
-    for node in ast.walk(function):
+    for node in walk(function):
         if getattr(node, "lineno", line) >= line:
             continue
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
@@ -546,7 +546,7 @@ def _first_touch(module: ModuleInfo, function: ast.AST, receiver: str, attr: str
 
 
 def _declares_global(function: ast.AST, name: str) -> bool:
-    return any(isinstance(node, ast.Global) and name in node.names for node in ast.walk(function))
+    return any(isinstance(node, ast.Global) and name in node.names for node in walk(function))
 
 
 def _replaced_unclosed(
@@ -583,7 +583,7 @@ def _exits_before_try(
         if not isinstance(node, (ast.Return, ast.Raise)) or not line < node.lineno < start:
             continue
         if isinstance(node, ast.Return) and node.value is not None and any(
-            isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.value)
+            isinstance(n, ast.Name) and n.id == name for n in walk(node.value)
         ):
             continue
         if _sequential(module, stmt, node):

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 from flake8_tradelint.analysis.uses import self_attr
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, content_digest
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, content_digest, walk
 
 __all__ = [
     "Acquisition",
@@ -228,8 +228,11 @@ def summarize(module: ModuleInfo) -> ModuleSummary:
 def definition_of(module: ModuleInfo, expr: ast.AST) -> tuple[ModuleSummary, Definition] | None:
     """The first-party class or function an expression names, from summaries only: what
     ``dataclass_model.resolve_definition`` finds, without parsing the module it is in."""
-    summary = module.summary
-    if isinstance(expr, ast.Name) and expr.id not in summary.imports:
+    # The summary's ``imports`` and ``defined`` are the module's ``imports.names`` and
+    # ``top_level``: asked from those, the checked module is summarised only when one of its own
+    # classes or functions is named (most calls name an import or a builtin).
+    if isinstance(expr, ast.Name) and expr.id not in module.imports.names and expr.id in module.top_level:
+        summary = module.summary
         found = summary.defined(expr.id)
         if found is not None:
             return summary, found
@@ -299,12 +302,12 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                     ends = bool(released) or _ends_something(stmt, receiver)
                     calls = frozenset(
                         n.attr
-                        for n in ast.walk(stmt)
+                        for n in walk(stmt)
                         if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == receiver
                     )
                     released = released | {
                         (attr, "with")
-                        for n in ast.walk(stmt)
+                        for n in walk(stmt)
                         if isinstance(n, (ast.With, ast.AsyncWith))
                         for item in n.items
                         if (attr := self_attr(item.context_expr, receiver)) is not None
@@ -354,7 +357,7 @@ def _ends_something(method: ast.FunctionDef | ast.AsyncFunctionDef, receiver: st
     variable's task included), awaits or enters something, calls another release-like method of
     the class, or clears a flag or attribute (``self._running = False``, ``self._ws = None``).
     ``hedge_tasks_cleanup()`` that only filters a list of tasks ends nothing."""
-    for node in ast.walk(method):
+    for node in walk(method):
         if isinstance(node, (ast.Await, ast.AsyncWith, ast.With)):
             return True
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
@@ -368,7 +371,7 @@ def _ends_something(method: ast.FunctionDef | ast.AsyncFunctionDef, receiver: st
 
 def _alias_source(function: ast.AST, name: str, receiver: str) -> str | None:
     """``client = self._http`` in ``function``: the attribute a local copies."""
-    for node in ast.walk(function):
+    for node in walk(function):
         if (
             isinstance(node, ast.Assign)
             and len(node.targets) == 1

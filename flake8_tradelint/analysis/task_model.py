@@ -25,7 +25,7 @@ from flake8_tradelint.analysis.uses import (
     self_attribute_nodes,
     self_name,
 )
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, child_nodes, walk
 
 if TYPE_CHECKING:
     from flake8_tradelint.engine import FileContext
@@ -282,7 +282,7 @@ class TaskAnalysis:
 
     def _is_task_value(self, module: ModuleInfo, func: ast.FunctionDef, value: ast.expr, depth: int) -> bool:
         if isinstance(value, ast.Name):
-            if any(isinstance(a, ast.arg) and a.arg == value.id for a in ast.walk(func.args)):
+            if any(isinstance(a, ast.arg) and a.arg == value.id for a in walk(func.args)):
                 return False
             if declares_outer(func, value.id):
                 return False
@@ -732,12 +732,12 @@ class TaskAnalysis:
                 for stmt in module.tree.body
             ):
                 return None  # not a module-level list, set or dict made here
-            if any(isinstance(node, ast.arg) and node.arg == name for node in ast.walk(function)):
+            if any(isinstance(node, ast.arg) and node.arg == name for node in walk(function)):
                 return None
             if any(_binds(node, name) for node in _own_nodes(function)):
                 return None  # a local of the same name
             loads = [
-                node for node in ast.walk(module.tree)
+                node for node in walk(module.tree)
                 if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
             ]
             if any(ends_elements(module, node) for node in loads):
@@ -794,7 +794,7 @@ class TaskAnalysis:
     def _global_dangles(self, name: str) -> bool:
         """``global _task; _task = create_task(...)``: no code of the module awaits, cancels or
         hands on the module's task."""
-        for node in ast.walk(self.module.tree):
+        for node in walk(self.module.tree):
             if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
                 use = classify(self.module, node)
                 if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS):
@@ -818,7 +818,7 @@ class TaskAnalysis:
         if declares_outer(function, name):
             return False
         made_here = False
-        for node in ast.walk(function):
+        for node in walk(function):
             if isinstance(node, ast.arg) and node.arg == name:
                 return False  # a parameter: the caller's container
             if isinstance(node, (ast.Assign, ast.AnnAssign)):
@@ -1026,7 +1026,7 @@ def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) 
     methods = {stmt.name: stmt for stmt in cls.body if isinstance(stmt, FUNCTION_NODES)}
     cancelling = {name for name, method in methods.items() if any(
         isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
-        for n in ast.walk(method))}
+        for n in walk(method))}
     if not cancelling:
         return None
     collections: set[str] = set()
@@ -1036,7 +1036,7 @@ def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) 
             continue
         # What goes into a collection on ``self`` (``self._tasks[key] = value``, ``.add(value)``):
         # a task made right there, or a local holding one.
-        for node in ast.walk(method):
+        for node in walk(method):
             value: ast.expr | None = None
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
                 value = node.value
@@ -1051,7 +1051,7 @@ def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) 
             assert isinstance(target, ast.Attribute)
             if isinstance(value, ast.Name):
                 made = [
-                    stmt.value for stmt in ast.walk(method)
+                    stmt.value for stmt in walk(method)
                     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
                     and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == value.id
                     and isinstance(stmt.value, ast.Call)
@@ -1068,7 +1068,7 @@ def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) 
         receiver = self_name(method)
         if receiver is None or name.startswith("_") or method.args.args[1:] or method.args.kwonlyargs:
             continue
-        for loop in ast.walk(method):
+        for loop in walk(method):
             if not isinstance(loop, (ast.For, ast.AsyncFor)) or not isinstance(loop.target, ast.Name):
                 continue
             iterated = loop.iter
@@ -1084,7 +1084,7 @@ def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) 
                     and iterated.attr in collections):
                 continue
             element = loop.target.id
-            for n in ast.walk(loop):
+            for n in walk(loop):
                 if not isinstance(n, ast.Call) or not isinstance(n.func, ast.Attribute):
                     continue
                 direct = n.func.attr == "cancel" and isinstance(n.func.value, ast.Name) and n.func.value.id == element
@@ -1112,7 +1112,7 @@ def _is_loop_method(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool:
 
 
 def _declares_global(function: ast.AST, name: str) -> bool:
-    return any(isinstance(node, ast.Global) and name in node.names for node in ast.walk(function))
+    return any(isinstance(node, ast.Global) and name in node.names for node in walk(function))
 
 
 def _runs_own_teardown(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -1150,8 +1150,8 @@ def _dropped_after_await(cls: ast.ClassDef, attr: str) -> bool:
         if not isinstance(method, ast.AsyncFunctionDef):
             continue
         receiver = self_name(method)
-        awaits = [n.lineno for n in ast.walk(method) if isinstance(n, ast.Await)]
-        for node in ast.walk(method):
+        awaits = [n.lineno for n in walk(method) if isinstance(n, ast.Await)]
+        for node in walk(method):
             if (
                 isinstance(node, ast.Assign)
                 and _is_none(node.value)
@@ -1204,8 +1204,8 @@ def _polled_until_done(module: ModuleInfo, node: ast.expr) -> bool:
     loop = next((a for a in module.ancestors(node) if isinstance(a, ast.stmt)), None)
     return (
         isinstance(loop, ast.While)
-        and any(inner is node for inner in ast.walk(loop.test))
-        and any(isinstance(inner, ast.Await) for stmt in loop.body for inner in ast.walk(stmt))
+        and any(inner is node for inner in walk(loop.test))
+        and any(isinstance(inner, ast.Await) for stmt in loop.body for inner in walk(stmt))
     )
 
 
@@ -1226,7 +1226,7 @@ def _callback_clears(module: ModuleInfo, cls: ast.ClassDef, use: Use, attr: str)
         return False
     return any(
         isinstance(node, ast.Attribute) and node.attr == attr and isinstance(node.ctx, ast.Store)
-        for node in ast.walk(method[1])
+        for node in walk(method[1])
     )
 
 
@@ -1263,7 +1263,7 @@ def _binds(node: ast.AST, name: str) -> bool:
         targets = [node.target]
     else:
         return False
-    return any(isinstance(n, ast.Name) and n.id == name for t in targets for n in ast.walk(t))
+    return any(isinstance(n, ast.Name) and n.id == name for t in targets for n in walk(t))
 
 
 def _always_exits(body: list[ast.stmt]) -> bool:
@@ -1290,12 +1290,12 @@ def _always_exits(body: list[ast.stmt]) -> bool:
 def _own_nodes(func: ast.AST) -> list[ast.AST]:
     """Nodes of a function body, not descending into nested functions or classes."""
     found: list[ast.AST] = []
-    stack = list(ast.iter_child_nodes(func))
+    stack = list(child_nodes(func))
     while stack:
         node = stack.pop()
         found.append(node)
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(child_nodes(node))
     return found
 
 

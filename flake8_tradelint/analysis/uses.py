@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from typing import Iterator
 
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, walk
 
 TRY_NODES: tuple[type[ast.AST], ...]
 if sys.version_info >= (3, 11):
@@ -136,7 +136,7 @@ def resolve_aliases(module: ModuleInfo, uses: list[Use]) -> Iterator[Use]:
 
 def name_loads(func: ast.AST, name: str) -> Iterator[ast.Name]:
     """Loads of ``name`` inside ``func``, nested functions included (closures see the local)."""
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
             yield node
 
@@ -144,7 +144,7 @@ def name_loads(func: ast.AST, name: str) -> Iterator[ast.Name]:
 def declares_outer(func: ast.AST, name: str) -> bool:
     """``global name`` / ``nonlocal name``: the value outlives the frame."""
     return any(
-        isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names for node in ast.walk(func)
+        isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names for node in walk(func)
     )
 
 
@@ -171,21 +171,33 @@ def self_attribute_loads(cls: ast.ClassDef, attr: str) -> Iterator[ast.Attribute
 
 def self_attribute_nodes(cls: ast.ClassDef, attr: str, ctx: type[ast.expr_context]) -> Iterator[ast.Attribute]:
     """``self.attr`` in ``cls``'s methods, loaded or stored (``ctx``)."""
+    return (node for node in _self_attributes(cls).get(attr, ()) if isinstance(node.ctx, ctx))
+
+
+# Where a class keeps its table of ``self.<attr>`` nodes: the analyses ask about one attribute
+# of a class after another, and each question walked every method again. Kept on the node, so
+# that it goes with its tree.
+_SELF_ATTRIBUTES = "_tradelint_self_attributes"
+
+
+def _self_attributes(cls: ast.ClassDef) -> dict[str, list[ast.Attribute]]:
+    """Every ``<receiver>.attr`` of ``cls``'s methods by ``attr``, in the order of the methods
+    and of ``walk`` within each."""
+    table: dict[str, list[ast.Attribute]] | None = cls.__dict__.get(_SELF_ATTRIBUTES)
+    if table is not None:
+        return table
+    table = {}
     for stmt in cls.body:
         if not isinstance(stmt, FUNCTION_NODES):
             continue
         receiver = self_name(stmt)
         if receiver is None:
             continue
-        for node in ast.walk(stmt):
-            if (
-                isinstance(node, ast.Attribute)
-                and node.attr == attr
-                and isinstance(node.ctx, ctx)
-                and isinstance(node.value, ast.Name)
-                and node.value.id == receiver
-            ):
-                yield node
+        for node in walk(stmt):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
+                table.setdefault(node.attr, []).append(node)
+    setattr(cls, _SELF_ATTRIBUTES, table)
+    return table
 
 
 def in_cleanup_block(module: ModuleInfo, node: ast.AST, stop: ast.AST) -> str | None:
