@@ -49,7 +49,11 @@ __all__ = [
     "ClassFacts",
     "MethodFacts",
     "OwnershipModel",
+    "FRAMEWORKS",
+    "Framework",
     "ResourceType",
+    "framework_teardown",
+    "release_runs",
     "is_release_name",
     "ownership_model",
     "release_method",
@@ -66,6 +70,98 @@ _NOT_RESOURCES = ("Error", "Exception", "Warning", "Event", "Config", "Settings"
 
 # A class with its first-party bases, each with the summary of its module.
 Family = list[tuple[ModuleSummary, ClassFacts]]
+
+
+@dataclass(frozen=True)
+class Framework:
+    """A framework base class whose instances the framework itself ends, by calling one method
+    of theirs: a subclass releases what it holds there (or in what that method calls)."""
+
+    name: str
+    bases: frozenset[str]
+    # The method the framework calls at shutdown or unload.
+    teardown: str
+    # Methods the framework once called at teardown and no longer does: a release only there
+    # never runs (discord.py >= 1.5 stops a bot with ``close()``, not ``logout()``).
+    stale: tuple[str, ...] = ()
+
+
+# Framework teardown knowledge, by the qualified name of a base class (as the class's module
+# imports it). Small on purpose: each entry is documented by the framework.
+FRAMEWORKS: tuple[Framework, ...] = (
+    # ``Client.run()`` ends with ``close()``; ``logout()`` was an alias for it, then removed (2.0).
+    Framework(
+        "discord.py client",
+        frozenset({
+            "discord.Client", "discord.client.Client", "discord.AutoShardedClient",
+            "discord.shard.AutoShardedClient", "discord.ext.commands.Bot", "discord.ext.commands.bot.Bot",
+            "discord.ext.commands.AutoShardedBot", "discord.ext.commands.bot.AutoShardedBot",
+            "redbot.core.bot.Red", "redbot.core.bot.RedBase",
+        }),
+        "close",
+        ("logout",),
+    ),
+    # ``Bot.remove_cog()`` (unload, reload, shutdown) calls the cog's ``cog_unload()``.
+    Framework(
+        "discord.py cog",
+        frozenset({
+            "discord.ext.commands.Cog", "discord.ext.commands.cog.Cog", "discord.ext.commands.GroupCog",
+            "discord.ext.commands.cog.GroupCog", "redbot.core.commands.Cog", "redbot.core.commands.commands.Cog",
+        }),
+        "cog_unload",
+    ),
+)
+
+
+def framework_of(family: Family) -> Framework | None:
+    """The framework whose base class the family derives from (through first-party bases)."""
+    for _, facts in family:
+        for kind, name in facts.bases:
+            if kind == "qualified":
+                for framework in FRAMEWORKS:
+                    if name in framework.bases:
+                        return framework
+    return None
+
+
+def framework_teardown(module: ModuleInfo, cls: ast.ClassDef) -> str | None:
+    """The method a framework calls to end ``cls`` (``cog_unload`` for a discord.py cog), whether
+    the class defines it or not: where a message asks to add the release when the class has no
+    release method of its own."""
+    facts = class_facts(module, cls)
+    if facts is None:
+        return None
+    framework = framework_of(lineage(module.project, module.summary, facts))
+    return framework.teardown if framework is not None else None
+
+
+def release_runs(module: ModuleInfo, cls: ast.ClassDef, method: str) -> bool:
+    """:func:`runs_at_teardown` for a class of a parsed module."""
+    facts = class_facts(module, cls)
+    if facts is None:
+        return True
+    return runs_at_teardown(lineage(module.project, module.summary, facts), method)
+
+
+def runs_at_teardown(family: Family, method: str) -> bool:
+    """Whether a release in ``method`` runs when the instance is ended: False only for a
+    framework's stale teardown (``logout()``) that its real one (``close()``) does not call."""
+    framework = framework_of(family)
+    if framework is None or method not in framework.stale:
+        return True
+    methods = _methods(family)
+    seen = {framework.teardown}
+    stack = [framework.teardown]
+    while stack:
+        current = methods.get(stack.pop())
+        if current is None:
+            continue
+        if method in current.self_calls:
+            return True
+        for called in current.self_calls - seen:
+            seen.add(called)
+            stack.append(called)
+    return False
 
 
 def class_facts(module: ModuleInfo, cls: ast.ClassDef) -> ClassFacts | None:
@@ -133,8 +229,17 @@ def release_method_of(
     """The method that ends an instance: a configured shutdown name first (in its order), else
     the class's own word for it (``stop_monitoring``, ``close_all``), public before private."""
     methods = _methods(family)
+    framework = framework_of(family)
+    if framework is not None:
+        if framework.teardown in methods:
+            # What the framework calls: a cog's ``cog_unload()`` before its ``stop(ctx)`` command.
+            return methods[framework.teardown]
+        # ``logout()``, which discord.py no longer calls: no place to release anything.
+        methods = {n: m for n, m in methods.items() if n not in framework.stale}
     for name in configured:
-        if name in methods and name != "__exit__":
+        # A configured name taking arguments is something else (Red's ``stop(self, ctx)`` is a
+        # bot command).
+        if name in methods and name != "__exit__" and not methods[name].required:
             return methods[name]
     # A private name counts only as a bare release word (``_close``, ``_stop``): ``_close_database``
     # is a helper that ends one thing, not the class.
@@ -170,6 +275,9 @@ def release_method(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str,
         # A teardown named its own way (``finish()``), found as the method that releases what
         # the class acquires.
         method = _releasing_method(family)
+    framework = framework_of(family)
+    if method is not None and framework is not None and method.name in framework.stale:
+        return None  # ``logout()``: the framework's teardown is to be added, not this one
     return method.name if method is not None else None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, cast
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Literal, cast
 from flake8_tradelint.analysis.dataclass_model import resolve_class
 from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
 from flake8_tradelint.analysis.owner_closes import closed_by_an_owner
-from flake8_tradelint.analysis.ownership import OwnershipModel, is_release_name, ownership_model
+from flake8_tradelint.analysis.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
 from flake8_tradelint.analysis.uses import (
     TRY_NODES,
     Use,
@@ -21,10 +22,11 @@ from flake8_tradelint.analysis.uses import (
     is_awaited_call,
     name_loads,
     resolve_aliases,
+    self_attr,
     self_attribute_loads,
     self_name,
 )
-from flake8_tradelint.context import ModuleInfo
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
 
 if TYPE_CHECKING:
     from flake8_tradelint.engine import FileContext
@@ -239,6 +241,13 @@ class ResourceAnalysis:
             stmt = module.parent(parent)
             assert isinstance(stmt, ast.Assign)
             return Creation(call, spec, label, "local", stmt, name, function)
+        outer = _closure_method(module, function)
+        if outer is not None:
+            # ``async def init(): self.session = ClientSession()`` inside ``__init__``, run with
+            # ``loop.run_until_complete(init())`` (PikalaxBOT): ``self`` is the method's.
+            found = assigned_to(module, expr, outer)
+            if found is not None and found.kind == "self":
+                return Creation(call, spec, label, "self", found.stmt, found.name, outer, found.cls)
         binding = assigned_to(module, expr, function)
         if binding is None:
             return None
@@ -305,8 +314,10 @@ class ResourceAnalysis:
 
     def _replaces_unclosed(self, c: Creation) -> bool:
         """``self.x = X()`` in a method that neither looks at the old ``self.x`` nor calls another
-        method first, where ``__init__`` also creates it (``reconnect()``): the old value is
-        dropped unclosed."""
+        method first, when an old value can exist as it runs: ``__init__`` also creates it, or the
+        method renews it (``reconnect()``, ``refresh_token()``) and another method creates it
+        too, or a renewing method calls it unguarded (``recreate(force=True)`` calling
+        ``_create_session()``): the old value is dropped unclosed."""
         assert c.cls is not None and c.function is not None
         if c.function.name == "__init__":
             return False
@@ -314,9 +325,14 @@ class ResourceAnalysis:
             o for o in self.creations
             if o.kind == "self" and o.cls is c.cls and o.name == c.name and o.function is not c.function
         ]
-        if not any(o.function is not None and o.function.name == "__init__" for o in others):
-            # Only ``__init__`` proves an old value exists when the method runs: ``connect()``
-            # and ``reconnect()``, or test methods that each make one, may never both run.
+        # ``connect()`` and ``load()``, or test methods that each make one, may never both run;
+        # a method named to renew runs over a value made before.
+        renews = bool(others) and RENEWING.match(c.function.name) is not None
+        if not (
+            any(o.function is not None and o.function.name == "__init__" for o in others)
+            or renews
+            or _renewed_by_a_caller(c.cls, c.function.name, c.name)
+        ):
             return False
         if _in_loop_between(self.module, c.stmt, c.function):
             return False
@@ -447,11 +463,74 @@ class ResourceAnalysis:
             uses = [classify(module, node) for node in self_attribute_loads(cls, c.name)]
             for use in resolve_aliases(module, uses):
                 if self.closes(use, c.spec) or self._takes_care(module, use, c.spec, owner_is_class=True):
-                    return True
+                    method = module.enclosing_function(use.node)
+                    # A close in ``logout()``, which discord.py no longer calls at shutdown.
+                    if method is None or release_runs(self.module, c.cls, method.name):
+                        return True
         return declared_by_a_base(self.module, c.cls, c.name)
 
 
 CONTEXT_MANAGERS = {"contextlib.contextmanager", "contextlib.asynccontextmanager"}
+
+# Methods named to make a thing again, over the one made before.
+RENEWING = re.compile(
+    r"^_*re(connect|create|new|fresh|set|start|open|init|initiali[sz]e|load|login|auth\w*)(_\w*)?$"
+)
+
+
+def _renewed_by_a_caller(cls: ast.ClassDef, method: str, attr: str) -> bool:
+    """A renewing method of ``cls`` calls ``self.<method>`` without first looking at ``self.attr``
+    or calling anything else on ``self``, outside an ``if`` that proves no open value is held
+    (``if self.x is None or self.x.closed:``): ``if force or self.x is None:`` does not."""
+    for stmt in cls.body:
+        if not isinstance(stmt, FUNCTION_NODES) or stmt.name == method or not RENEWING.match(stmt.name):
+            continue
+        receiver = self_name(stmt)
+        if receiver is None:
+            continue
+        parents = {id(child): node for node in ast.walk(stmt) for child in ast.iter_child_nodes(node)}
+        for ref in ast.walk(stmt):
+            if self_attr(ref, receiver) != method:
+                continue
+            tests: list[ast.expr] = []
+            guarded = False
+            child: ast.AST = ref
+            node = parents.get(id(ref))
+            while node is not None and node is not stmt:
+                if isinstance(node, (ast.If, ast.While, ast.IfExp)) and child is not node.test:
+                    tests.append(node.test)
+                    in_body = child in node.body if isinstance(node, (ast.If, ast.While)) else child is node.body
+                    if not in_body or _proves_absent(node.test, receiver, attr):
+                        guarded = True
+                        break
+                child, node = node, parents.get(id(node))
+            if guarded:
+                continue
+            in_tests = {id(n) for test in tests for n in ast.walk(test)}
+            if not any(
+                getattr(n, "lineno", ref.lineno) < ref.lineno
+                and id(n) not in in_tests
+                and isinstance(n, ast.Attribute)
+                and isinstance(n.value, ast.Name)
+                and n.value.id == receiver
+                and (n.attr == attr or isinstance(parents.get(id(n)), ast.Call))
+                for n in ast.walk(stmt)
+            ):
+                return True
+    return False
+
+
+def _proves_absent(test: ast.expr, receiver: str, attr: str) -> bool:
+    """Whether ``test`` holds only when ``self.attr`` is unset or closed."""
+    if isinstance(test, ast.BoolOp):
+        proofs = [_proves_absent(v, receiver, attr) for v in test.values]
+        return all(proofs) if isinstance(test.op, ast.Or) else any(proofs)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return self_attr(test.operand, receiver) == attr
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq)):
+        return self_attr(test.left, receiver) == attr and isinstance(test.comparators[0], ast.Constant)
+    # ``self.x.closed``, ``self.x.is_closed``, ``getattr(...)``: anything else about the old value.
+    return any(self_attr(n, receiver) == attr for n in ast.walk(test))
 
 
 def _is_context_manager(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -482,6 +561,20 @@ def _own_walk(node: ast.AST) -> list[ast.AST]:
         if not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             stack.extend(ast.iter_child_nodes(current))
     return found
+
+
+def _closure_method(
+    module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef
+) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The method ``function`` is nested in, directly, when it sees the method's ``self``."""
+    outer = module.parent(function)
+    if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) or not isinstance(module.parent(outer), ast.ClassDef):
+        return None
+    receiver = self_name(outer)
+    params = function.args.posonlyargs + function.args.args + function.args.kwonlyargs
+    if receiver is None or any(p.arg == receiver for p in params):
+        return None
+    return outer
 
 
 def _handed_to(module: ModuleInfo, expr: ast.expr) -> ast.Call | None:

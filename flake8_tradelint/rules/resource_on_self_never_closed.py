@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from flake8_tradelint.analysis.ownership import release_method
+from flake8_tradelint.analysis.ownership import framework_teardown, release_method
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.specs import shutdown_fix
 from flake8_tradelint.messages import Text, fit, fit_help
@@ -86,12 +86,14 @@ class ResourceOnSelfNeverClosed(Rule):
                 )
                 continue
             shutdown = release_method(ctx.module, c.cls, ctx.config.shutdown_methods)
+            # Without one, the method to add: the framework's teardown (a cog's ``cog_unload()``).
+            add = framework_teardown(ctx.module, c.cls) or "close"
             if verdict.problem == "elements_never_closed":
-                where = "in `{shutdown}()`" if shutdown else "in a `close()` method"
+                where = "in `{shutdown}()`" if shutdown else "in a `{add}()` method"
                 yield Report(
                     c.stmt,
                     fit("`{label}(...)` items of `self.{name}` are never closed; close each " + where,
-                        label=c.label, name=c.name, shutdown=shutdown or ""),
+                        label=c.label, name=c.name, shutdown=shutdown or "", add=add),
                     None,
                     fit_help("No method of `{cls}` reaches what `{function}()` adds to it",
                              cls=c.cls.name, function=c.function.name),
@@ -107,15 +109,15 @@ class ResourceOnSelfNeverClosed(Rule):
                 f"Close `self.{c.name}` in `{{method}}()`",
                 "safe",
             )
-            text = _text(c.name, c.spec.close, shutdown, c.cls.name, c.label, c.function.name)
+            text = _text(c.name, c.spec.close, shutdown, add, c.cls.name, c.label, c.function.name)
             yield Report(c.stmt, text.message, fix, text.help)
 
 
-def _text(name: str, close: str, shutdown: str | None, cls: str, label: str, function: str) -> Text:
+def _text(name: str, close: str, shutdown: str | None, add: str, cls: str, label: str, function: str) -> Text:
     """``close`` releases it (a first-party type's own method); ``shutdown`` is the class's own
-    release method, where the call belongs, if it has one."""
-    where = "call its `{close}()` in `{shutdown}()`" if shutdown else "add a `close()` method that calls its `{close}()`"
+    release method, where the call belongs, if it has one; else ``add`` is the one to add."""
+    where = "call its `{close}()` in `{shutdown}()`" if shutdown else "add a `{add}()` method that calls its `{close}()`"
     return Text(
-        fit("`self.{name}` is never closed; " + where, name=name, close=close, shutdown=shutdown or ""),
+        fit("`self.{name}` is never closed; " + where, name=name, close=close, shutdown=shutdown or "", add=add),
         fit_help("Each `{cls}` leaks the `{label}(...)` it makes in `{function}()`", cls=cls, label=label, function=function),
     )
