@@ -249,6 +249,13 @@ class ResourceAnalysis:
             if found is not None and found.kind == "self":
                 return Creation(call, spec, label, "self", found.stmt, found.name, outer, found.cls)
         binding = assigned_to(module, expr, function)
+        default = _default_of(module, expr)
+        if binding is None and default is not None:
+            # ``self.s = session or ClientSession()``: when none is given, the class owns the one
+            # it makes (a local so made may be the caller's: not judged).
+            binding = assigned_to(module, default, function)
+            if binding is None or binding.kind != "self":
+                return None
         if binding is None:
             return None
         if binding.kind == "local":
@@ -561,6 +568,17 @@ def _own_walk(node: ast.AST) -> list[ast.AST]:
         if not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             stack.extend(ast.iter_child_nodes(current))
     return found
+
+
+def _default_of(module: ModuleInfo, expr: ast.expr) -> ast.expr | None:
+    """``given or X()`` or ``X() if given is None else given``: the expression ``expr`` (the
+    made value) is the fallback of."""
+    parent = module.parent(expr)
+    if isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.Or) and parent.values[-1] is expr:
+        return parent
+    if isinstance(parent, ast.IfExp) and parent.test is not expr:
+        return parent
+    return None
 
 
 def _closure_method(

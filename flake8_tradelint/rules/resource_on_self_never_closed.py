@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 from typing import Iterator
 
 from flake8_tradelint.analysis.ownership import framework_teardown, release_method
@@ -100,7 +101,10 @@ class ResourceOnSelfNeverClosed(Rule):
                 )
                 continue
             awaited = "await " if c.spec.awaited else ""
-            fix = shutdown_fix(
+            # ``self.s = session or ClientSession()`` may hold the caller's session, which
+            # closing at shutdown would close under them: no fix.
+            fallback = isinstance(getattr(c.stmt, "value", None), (ast.BoolOp, ast.IfExp))
+            fix = None if fallback else shutdown_fix(
                 ctx.module,
                 c.cls,
                 c.name,
