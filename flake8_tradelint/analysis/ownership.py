@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, cast
 
@@ -410,13 +410,25 @@ class OwnershipModel:
     def first_party_type(self, module: ModuleInfo, func: ast.expr) -> ResourceType | None:
         """The resource type a constructor call makes, for a first-party class; None otherwise."""
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        factory = ""
+        if not name[:1].isupper() and isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Name, ast.Attribute)):
+            # ``await Provider.create(url)``: a factory class method of a resource type.
+            factory, func = name, func.value
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         if not name[:1].isupper() or name.endswith(_NOT_RESOURCES):
             return None  # classes are CapWords: skip the lookup for every ``len()`` and ``foo.bar()``
         found = definition_of(module, func)
         if found is None or found[1].kind != "class":
             return None
         facts = found[0].classes.get(found[1].line)
-        return self.resource_type(found[0], facts) if facts is not None else None
+        if facts is None or (factory and factory not in facts.factories):
+            return None
+        made = self.resource_type(found[0], facts)
+        if made is not None and made.lazy and factory and facts.methods[factory].is_async:
+            # An async factory awaits something before it returns: the ``connect()`` a lazy type
+            # waits for, as ``Provider.open()`` does.
+            return replace(made, lazy=False)
+        return made
 
     def keeps_and_releases(self, module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool | None:
         """Whether the first-party class ``call`` constructs keeps ``arg`` and releases it: True or

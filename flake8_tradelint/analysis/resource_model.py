@@ -12,6 +12,7 @@ from flake8_tradelint.analysis.dataclass_model import resolve_class
 from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
 from flake8_tradelint.analysis.owner_closes import closed_by_an_owner
 from flake8_tradelint.analysis.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
+from flake8_tradelint.analysis.summaries import definition_of
 from flake8_tradelint.analysis.uses import (
     TRY_NODES,
     Use,
@@ -446,9 +447,10 @@ class ResourceAnalysis:
                 return True
             # ``await fetch_all(session, urls)`` borrows it; a constructor call takes it over,
             # unless it is a first-party class whose code shows it never closes what it keeps.
-            if is_awaited_call(module, use.call):
+            if is_awaited_call(module, use.call) or _calls_coroutine_function(module, use.call):
                 # A first-party object handed on (``await bot.add_cog(cog)``) is registered with
-                # its new owner far more often than borrowed.
+                # its new owner far more often than borrowed. A first-party ``async def`` called
+                # and not awaited here (``create_task(worker(session))``) borrows it alike.
                 return spec.first_party
             if self.model.keeps_and_releases(module, use.call, use.node) is False:
                 return False
@@ -469,7 +471,11 @@ class ResourceAnalysis:
         for module, cls in class_and_bases(self.module, c.cls):
             uses = [classify(module, node) for node in self_attribute_loads(cls, c.name)]
             for use in resolve_aliases(module, uses):
-                if self.closes(use, c.spec) or self._takes_care(module, use, c.spec, owner_is_class=True):
+                if (
+                    self.closes(use, c.spec)
+                    or self._takes_care(module, use, c.spec, owner_is_class=True)
+                    or (c.spec.first_party and _closes_a_part(module, use))
+                ):
                     method = module.enclosing_function(use.node)
                     # A close in ``logout()``, which discord.py no longer calls at shutdown.
                     if method is None or release_runs(self.module, c.cls, method.name):
@@ -514,8 +520,9 @@ def _renewed_by_a_caller(cls: ast.ClassDef, method: str, attr: str) -> bool:
             if guarded:
                 continue
             in_tests = {id(n) for test in tests for n in ast.walk(test)}
+            line = getattr(ref, "lineno", 0)
             if not any(
-                getattr(n, "lineno", ref.lineno) < ref.lineno
+                getattr(n, "lineno", line) < line
                 and id(n) not in in_tests
                 and isinstance(n, ast.Attribute)
                 and isinstance(n.value, ast.Name)
@@ -568,6 +575,27 @@ def _own_walk(node: ast.AST) -> list[ast.AST]:
         if not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             stack.extend(ast.iter_child_nodes(current))
     return found
+
+
+def _calls_coroutine_function(module: ModuleInfo, call: ast.Call) -> bool:
+    """``worker(session)`` where ``worker`` is a first-party ``async def``: a coroutine that uses
+    the argument while it runs."""
+    found = definition_of(module, call.func)
+    return found is not None and found[1].kind == "async_function"
+
+
+def _closes_a_part(module: ModuleInfo, use: Use) -> bool:
+    """``self.provider.session.close()``: the owner closes what the first-party object holds."""
+    if use.kind != "attribute":
+        return False
+    part = module.parent(use.node)
+    method = module.parent(part) if part is not None else None
+    return (
+        isinstance(method, ast.Attribute)
+        and method.value is part
+        and (method.attr in CLOSE_METHODS or is_release_name(method.attr))
+        and isinstance(module.parent(method), ast.Call)
+    )
 
 
 def _default_of(module: ModuleInfo, expr: ast.expr) -> ast.expr | None:
@@ -743,7 +771,11 @@ def _same_block(node: ast.AST, a: ast.AST, b: ast.AST) -> bool:
 
 
 def _capword_callee(func: ast.expr) -> bool:
+    """``Provider(...)``, ``pkg.Provider(...)``, or a factory: ``Provider.create(...)``."""
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if not name[:1].isupper() and isinstance(func, ast.Attribute):
+        owner = func.value
+        name = owner.attr if isinstance(owner, ast.Attribute) else owner.id if isinstance(owner, ast.Name) else ""
     return name[:1].isupper()
 
 
