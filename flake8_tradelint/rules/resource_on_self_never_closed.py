@@ -19,8 +19,15 @@ class ResourceOnSelfNeverClosed(Rule):
     named its own way (`finish()`, called by the owner's `shutdown()`) is found as the method that
     releases what the class acquires. Also flagged: a resource that `__init__` creates and
     another method re-creates (`reconnect()`) or sets to `None` (`reset()`) without closing the
-    old one, and resources kept as elements of a collection on `self`
-    (`self._sessions[key] = ClientSession()`) that no method reaches to close.
+    old one, a resource re-created over an open one by a renewing method (`reconnect()`,
+    `refresh_token()`) or by a method a renewing method calls unguarded (`recreate(force=True)`
+    calling `_create_session()`), a resource made as the fallback of a given one
+    (`self.s = session or ClientSession()`), and resources kept as elements of a collection on
+    `self` (`self._sessions[key] = ClientSession()`) that no method reaches to close.
+
+    A framework subclass is ended by the framework's own teardown: a discord.py client or bot by
+    `close()` (a close only in `logout()`, which discord.py >= 1.5 no longer calls at shutdown,
+    does not count), a cog by `cog_unload()`, which the message names.
 
     ## Why is this bad?
     The object outlives the call that made the session, so only the class can close it. If its
