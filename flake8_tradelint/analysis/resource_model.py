@@ -447,7 +447,7 @@ class ResourceAnalysis:
                 return True
             # ``await fetch_all(session, urls)`` borrows it; a constructor call takes it over,
             # unless it is a first-party class whose code shows it never closes what it keeps.
-            if is_awaited_call(module, use.call) or _calls_coroutine_function(module, use.call):
+            if is_awaited_call(module, use.call) or _calls_coroutine_function(module, use.call, use.node):
                 # A first-party object handed on (``await bot.add_cog(cog)``) is registered with
                 # its new owner far more often than borrowed. A first-party ``async def`` called
                 # and not awaited here (``create_task(worker(session))``) borrows it alike.
@@ -577,11 +577,39 @@ def _own_walk(node: ast.AST) -> list[ast.AST]:
     return found
 
 
-def _calls_coroutine_function(module: ModuleInfo, call: ast.Call) -> bool:
-    """``worker(session)`` where ``worker`` is a first-party ``async def``: a coroutine that uses
-    the argument while it runs."""
-    found = definition_of(module, call.func)
-    return found is not None and found[1].kind == "async_function"
+def _calls_coroutine_function(module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool:
+    """``worker(session)`` where ``worker`` is an ``async def`` of this module that only calls
+    methods of the parameter (``session.get(...)``), none closing it: a coroutine that borrows
+    the argument while it runs. One that closes, returns, stores or passes it on may own it."""
+    if not isinstance(call.func, ast.Name):
+        return False
+    function = module.top_level.get(call.func.id)
+    if not isinstance(function, ast.AsyncFunctionDef) or call.func.id in module.imports.names:
+        return False
+    params = function.args.posonlyargs + function.args.args
+    name = None
+    for position, value in enumerate(call.args):
+        if value is arg and position < len(params) and not isinstance(value, ast.Starred):
+            name = params[position].arg
+    for keyword in call.keywords:
+        if keyword.value is arg:
+            name = keyword.arg
+    if name is None:
+        return False
+    loads = list(name_loads(function, name))
+    for node in loads:
+        parent = module.parent(node)
+        grand = module.parent(parent) if parent is not None else None
+        if not (
+            isinstance(parent, ast.Attribute)
+            and isinstance(grand, ast.Call)
+            and grand.func is parent
+            and parent.attr not in CLOSE_METHODS
+            and not is_release_name(parent.attr)
+            and parent.attr not in ("detach", "__aenter__")
+        ):
+            return False
+    return bool(loads)
 
 
 def _closes_a_part(module: ModuleInfo, use: Use) -> bool:
