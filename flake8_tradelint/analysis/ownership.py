@@ -135,19 +135,35 @@ def framework_teardown(module: ModuleInfo, cls: ast.ClassDef) -> str | None:
     return framework.teardown if framework is not None else None
 
 
-def release_runs(module: ModuleInfo, cls: ast.ClassDef, method: str) -> bool:
-    """:func:`runs_at_teardown` for a class of a parsed module."""
+# Decorators of a framework's event handlers: a bot command, a listener, a background loop. A
+# release there runs when a user types the command, not when the cog is unloaded.
+_HANDLER_DECORATORS = frozenset({"command", "group", "hybrid_command", "hybrid_group", "listener", "loop", "event"})
+
+
+def is_event_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``@commands.command()``, ``@commands.Cog.listener()``, ``@tasks.loop(...)`` and the like."""
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
+        if name in _HANDLER_DECORATORS:
+            return True
+    return False
+
+
+def release_runs(module: ModuleInfo, cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """:func:`runs_at_teardown` for a method of a class of a parsed module."""
     facts = class_facts(module, cls)
     if facts is None:
         return True
-    return runs_at_teardown(lineage(module.project, module.summary, facts), method)
+    return runs_at_teardown(lineage(module.project, module.summary, facts), method.name, is_event_handler(method))
 
 
-def runs_at_teardown(family: Family, method: str) -> bool:
-    """Whether a release in ``method`` runs when the instance is ended: False only for a
-    framework's stale teardown (``logout()``) that its real one (``close()``) does not call."""
+def runs_at_teardown(family: Family, method: str, handler: bool = False) -> bool:
+    """Whether a release in ``method`` runs when the instance is ended: False, for a framework
+    class, in a stale teardown (``logout()``) or an event handler (a bot command) that the real
+    teardown (``close()``, ``cog_unload()``) does not call."""
     framework = framework_of(family)
-    if framework is None or method not in framework.stale:
+    if framework is None or (method not in framework.stale and not handler):
         return True
     methods = _methods(family)
     seen = {framework.teardown}

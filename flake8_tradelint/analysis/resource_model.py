@@ -477,8 +477,9 @@ class ResourceAnalysis:
                     or (c.spec.first_party and _closes_a_part(module, use))
                 ):
                     method = module.enclosing_function(use.node)
-                    # A close in ``logout()``, which discord.py no longer calls at shutdown.
-                    if method is None or release_runs(self.module, c.cls, method.name):
+                    # Not a close in ``logout()``, which discord.py no longer calls at shutdown,
+                    # nor in a bot command or listener, which unloading a cog does not run.
+                    if method is None or release_runs(self.module, c.cls, method):
                         return True
         return declared_by_a_base(self.module, c.cls, c.name)
 

@@ -27,7 +27,8 @@ class ResourceOnSelfNeverClosed(Rule):
 
     A framework subclass is ended by the framework's own teardown: a discord.py client or bot by
     `close()` (a close only in `logout()`, which discord.py >= 1.5 no longer calls at shutdown,
-    does not count), a cog by `cog_unload()`, which the message names.
+    does not count), a cog by `cog_unload()`, which the message names. A close only in a bot
+    command or listener (`@commands.command()`) does not run at unload either.
 
     ## Why is this bad?
     The object outlives the call that made the session, so only the class can close it. If its
