@@ -4,8 +4,8 @@ Each case is a small module written as a reviewer would, before the change it me
 the issue lists (incident 002's provider, a session handed on, replaced, unpacked, reassigned in
 ``try``, yielded by a context manager or an async generator, early exits, ``= None``, httpx,
 ``TCPConnector``, websockets, discord.py teardowns, factories) marked ``# error: TRD2xx``, or a
-near miss (``n*.py``) that must stay quiet. Files ``p*``/``n01``-``n13`` were written first
-(batch 1), ``q*``/``n14`` after the first fixes (batch 2). The cases are not fixtures: some marks
+near miss (``n*.py``, ``r09``) that must stay quiet. Files ``p*``/``n01``-``n13`` were written
+first (batch 1), ``q*``/``n14`` after the first fixes (batch 2), ``r*`` after the second (batch 3). The cases are not fixtures: some marks
 are TRD204 findings, a preview rule, missed by the default rules.
 
     python benchmarks/score_resource_cases.py [--preview] [-v]
