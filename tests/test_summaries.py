@@ -191,6 +191,7 @@ def _valid() -> dict[str, Any]:
                 "acquisitions": [["_s", ["qualified", "aiohttp.ClientSession"], "__init__", 3]],
                 "stored_params": {},
                 "stored_positions": [[0, "_x"]],
+                "factories": ["create"],
             }
         ],
     }
@@ -309,3 +310,43 @@ def test_a_bounded_run_reads_forgotten_modules_from_their_summaries(tmp_path: Pa
     # ``spawn.py`` for each service, and ``provider.py`` once: whether the class owns tasks
     # (TRD303's task owners) needs its body, and the verdict outlives the tree.
     assert runs[1][1:] == (4, 2)
+
+
+FACTORIES = '''\
+class Provider:
+    @classmethod
+    async def create(cls, url):
+        self = cls(url)
+        await self.connect()
+        return self
+
+    @classmethod
+    def default(cls):
+        return cls("u")
+
+    @staticmethod
+    def local():
+        return Provider("l")
+
+    @classmethod
+    def maybe(cls, url):
+        if not url:
+            return None
+        return cls(url)
+
+    @classmethod
+    def other(cls):
+        return dict()
+
+    def copy(self):
+        return Provider("c")
+'''
+
+
+def test_factories_are_the_class_and_static_methods_that_return_a_new_instance(tmp_path: Path) -> None:
+    path = tmp_path / "providers.py"
+    path.write_text(FACTORIES, encoding="utf-8")
+    summary = Project().summary(path)
+    assert summary is not None
+    assert summary.classes[1].factories == frozenset({"create", "default", "local"})
+    assert ModuleSummary.from_json(summary.to_json()) == summary

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, cast
 
@@ -49,7 +49,11 @@ __all__ = [
     "ClassFacts",
     "MethodFacts",
     "OwnershipModel",
+    "FRAMEWORKS",
+    "Framework",
     "ResourceType",
+    "framework_teardown",
+    "release_runs",
     "is_release_name",
     "ownership_model",
     "release_method",
@@ -66,6 +70,114 @@ _NOT_RESOURCES = ("Error", "Exception", "Warning", "Event", "Config", "Settings"
 
 # A class with its first-party bases, each with the summary of its module.
 Family = list[tuple[ModuleSummary, ClassFacts]]
+
+
+@dataclass(frozen=True)
+class Framework:
+    """A framework base class whose instances the framework itself ends, by calling one method
+    of theirs: a subclass releases what it holds there (or in what that method calls)."""
+
+    name: str
+    bases: frozenset[str]
+    # The method the framework calls at shutdown or unload.
+    teardown: str
+    # Methods the framework once called at teardown and no longer does: a release only there
+    # never runs (discord.py >= 1.5 stops a bot with ``close()``, not ``logout()``).
+    stale: tuple[str, ...] = ()
+
+
+# Framework teardown knowledge, by the qualified name of a base class (as the class's module
+# imports it). Small on purpose: each entry is documented by the framework.
+FRAMEWORKS: tuple[Framework, ...] = (
+    # ``Client.run()`` ends with ``close()``; ``logout()`` was an alias for it, then removed (2.0).
+    Framework(
+        "discord.py client",
+        frozenset({
+            "discord.Client", "discord.client.Client", "discord.AutoShardedClient",
+            "discord.shard.AutoShardedClient", "discord.ext.commands.Bot", "discord.ext.commands.bot.Bot",
+            "discord.ext.commands.AutoShardedBot", "discord.ext.commands.bot.AutoShardedBot",
+            "redbot.core.bot.Red", "redbot.core.bot.RedBase",
+        }),
+        "close",
+        ("logout",),
+    ),
+    # ``Bot.remove_cog()`` (unload, reload, shutdown) calls the cog's ``cog_unload()``.
+    Framework(
+        "discord.py cog",
+        frozenset({
+            "discord.ext.commands.Cog", "discord.ext.commands.cog.Cog", "discord.ext.commands.GroupCog",
+            "discord.ext.commands.cog.GroupCog", "redbot.core.commands.Cog", "redbot.core.commands.commands.Cog",
+        }),
+        "cog_unload",
+    ),
+)
+
+
+def framework_of(family: Family) -> Framework | None:
+    """The framework whose base class the family derives from (through first-party bases)."""
+    for _, facts in family:
+        for kind, name in facts.bases:
+            if kind == "qualified":
+                for framework in FRAMEWORKS:
+                    if name in framework.bases:
+                        return framework
+    return None
+
+
+def framework_teardown(module: ModuleInfo, cls: ast.ClassDef) -> str | None:
+    """The method a framework calls to end ``cls`` (``cog_unload`` for a discord.py cog), whether
+    the class defines it or not: where a message asks to add the release when the class has no
+    release method of its own."""
+    facts = class_facts(module, cls)
+    if facts is None:
+        return None
+    framework = framework_of(lineage(module.project, module.summary, facts))
+    return framework.teardown if framework is not None else None
+
+
+# Decorators of a framework's event handlers: a bot command, a listener, a background loop. A
+# release there runs when a user types the command, not when the cog is unloaded.
+_HANDLER_DECORATORS = frozenset({"command", "group", "hybrid_command", "hybrid_group", "listener", "loop", "event"})
+
+
+def is_event_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``@commands.command()``, ``@commands.Cog.listener()``, ``@tasks.loop(...)`` and the like."""
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
+        if name in _HANDLER_DECORATORS:
+            return True
+    return False
+
+
+def release_runs(module: ModuleInfo, cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """:func:`runs_at_teardown` for a method of a class of a parsed module."""
+    facts = class_facts(module, cls)
+    if facts is None:
+        return True
+    return runs_at_teardown(lineage(module.project, module.summary, facts), method.name, is_event_handler(method))
+
+
+def runs_at_teardown(family: Family, method: str, handler: bool = False) -> bool:
+    """Whether a release in ``method`` runs when the instance is ended: False, for a framework
+    class, in a stale teardown (``logout()``) or an event handler (a bot command) that the real
+    teardown (``close()``, ``cog_unload()``) does not call."""
+    framework = framework_of(family)
+    if framework is None or (method not in framework.stale and not handler):
+        return True
+    methods = _methods(family)
+    seen = {framework.teardown}
+    stack = [framework.teardown]
+    while stack:
+        current = methods.get(stack.pop())
+        if current is None:
+            continue
+        if method in current.self_calls:
+            return True
+        for called in current.self_calls - seen:
+            seen.add(called)
+            stack.append(called)
+    return False
 
 
 def class_facts(module: ModuleInfo, cls: ast.ClassDef) -> ClassFacts | None:
@@ -133,8 +245,17 @@ def release_method_of(
     """The method that ends an instance: a configured shutdown name first (in its order), else
     the class's own word for it (``stop_monitoring``, ``close_all``), public before private."""
     methods = _methods(family)
+    framework = framework_of(family)
+    if framework is not None:
+        if framework.teardown in methods:
+            # What the framework calls: a cog's ``cog_unload()`` before its ``stop(ctx)`` command.
+            return methods[framework.teardown]
+        # ``logout()``, which discord.py no longer calls: no place to release anything.
+        methods = {n: m for n, m in methods.items() if n not in framework.stale}
     for name in configured:
-        if name in methods and name != "__exit__":
+        # A configured name taking arguments is something else (Red's ``stop(self, ctx)`` is a
+        # bot command).
+        if name in methods and name != "__exit__" and not methods[name].required:
             return methods[name]
     # A private name counts only as a bare release word (``_close``, ``_stop``): ``_close_database``
     # is a helper that ends one thing, not the class.
@@ -170,6 +291,9 @@ def release_method(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str,
         # A teardown named its own way (``finish()``), found as the method that releases what
         # the class acquires.
         method = _releasing_method(family)
+    framework = framework_of(family)
+    if method is not None and framework is not None and method.name in framework.stale:
+        return None  # ``logout()``: the framework's teardown is to be added, not this one
     return method.name if method is not None else None
 
 
@@ -302,13 +426,25 @@ class OwnershipModel:
     def first_party_type(self, module: ModuleInfo, func: ast.expr) -> ResourceType | None:
         """The resource type a constructor call makes, for a first-party class; None otherwise."""
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        factory = ""
+        if not name[:1].isupper() and isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Name, ast.Attribute)):
+            # ``await Provider.create(url)``: a factory class method of a resource type.
+            factory, func = name, func.value
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         if not name[:1].isupper() or name.endswith(_NOT_RESOURCES):
             return None  # classes are CapWords: skip the lookup for every ``len()`` and ``foo.bar()``
         found = definition_of(module, func)
         if found is None or found[1].kind != "class":
             return None
         facts = found[0].classes.get(found[1].line)
-        return self.resource_type(found[0], facts) if facts is not None else None
+        if facts is None or (factory and factory not in facts.factories):
+            return None
+        made = self.resource_type(found[0], facts)
+        if made is not None and made.lazy and factory and facts.methods[factory].is_async:
+            # An async factory awaits something before it returns: the ``connect()`` a lazy type
+            # waits for, as ``Provider.open()`` does.
+            return replace(made, lazy=False)
+        return made
 
     def keeps_and_releases(self, module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool | None:
         """Whether the first-party class ``call`` constructs keeps ``arg`` and releases it: True or

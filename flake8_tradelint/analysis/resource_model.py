@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, cast
@@ -10,7 +11,8 @@ from typing import TYPE_CHECKING, Literal, cast
 from flake8_tradelint.analysis.dataclass_model import resolve_class
 from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
 from flake8_tradelint.analysis.owner_closes import closed_by_an_owner
-from flake8_tradelint.analysis.ownership import OwnershipModel, is_release_name, ownership_model
+from flake8_tradelint.analysis.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
+from flake8_tradelint.analysis.summaries import definition_of
 from flake8_tradelint.analysis.uses import (
     TRY_NODES,
     Use,
@@ -21,10 +23,11 @@ from flake8_tradelint.analysis.uses import (
     is_awaited_call,
     name_loads,
     resolve_aliases,
+    self_attr,
     self_attribute_loads,
     self_name,
 )
-from flake8_tradelint.context import ModuleInfo, child_nodes, walk
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, child_nodes, walk
 
 if TYPE_CHECKING:
     from flake8_tradelint.engine import FileContext
@@ -239,7 +242,21 @@ class ResourceAnalysis:
             stmt = module.parent(parent)
             assert isinstance(stmt, ast.Assign)
             return Creation(call, spec, label, "local", stmt, name, function)
+        outer = _closure_method(module, function)
+        if outer is not None:
+            # ``async def init(): self.session = ClientSession()`` inside ``__init__``, run with
+            # ``loop.run_until_complete(init())`` (PikalaxBOT): ``self`` is the method's.
+            found = assigned_to(module, expr, outer)
+            if found is not None and found.kind == "self":
+                return Creation(call, spec, label, "self", found.stmt, found.name, outer, found.cls)
         binding = assigned_to(module, expr, function)
+        default = _default_of(module, expr)
+        if binding is None and default is not None:
+            # ``self.s = session or ClientSession()``: when none is given, the class owns the one
+            # it makes (a local so made may be the caller's: not judged).
+            binding = assigned_to(module, default, function)
+            if binding is None or binding.kind != "self":
+                return None
         if binding is None:
             return None
         if binding.kind == "local":
@@ -305,8 +322,10 @@ class ResourceAnalysis:
 
     def _replaces_unclosed(self, c: Creation) -> bool:
         """``self.x = X()`` in a method that neither looks at the old ``self.x`` nor calls another
-        method first, where ``__init__`` also creates it (``reconnect()``): the old value is
-        dropped unclosed."""
+        method first, when an old value can exist as it runs: ``__init__`` also creates it, or the
+        method renews it (``reconnect()``, ``refresh_token()``) and another method creates it
+        too, or a renewing method calls it unguarded (``recreate(force=True)`` calling
+        ``_create_session()``): the old value is dropped unclosed."""
         assert c.cls is not None and c.function is not None
         if c.function.name == "__init__":
             return False
@@ -314,9 +333,14 @@ class ResourceAnalysis:
             o for o in self.creations
             if o.kind == "self" and o.cls is c.cls and o.name == c.name and o.function is not c.function
         ]
-        if not any(o.function is not None and o.function.name == "__init__" for o in others):
-            # Only ``__init__`` proves an old value exists when the method runs: ``connect()``
-            # and ``reconnect()``, or test methods that each make one, may never both run.
+        # ``connect()`` and ``load()``, or test methods that each make one, may never both run;
+        # a method named to renew runs over a value made before.
+        renews = bool(others) and RENEWING.match(c.function.name) is not None
+        if not (
+            any(o.function is not None and o.function.name == "__init__" for o in others)
+            or renews
+            or _renewed_by_a_caller(c.cls, c.function.name, c.name)
+        ):
             return False
         if _in_loop_between(self.module, c.stmt, c.function):
             return False
@@ -423,9 +447,10 @@ class ResourceAnalysis:
                 return True
             # ``await fetch_all(session, urls)`` borrows it; a constructor call takes it over,
             # unless it is a first-party class whose code shows it never closes what it keeps.
-            if is_awaited_call(module, use.call):
+            if is_awaited_call(module, use.call) or _calls_coroutine_function(module, use.call, use.node):
                 # A first-party object handed on (``await bot.add_cog(cog)``) is registered with
-                # its new owner far more often than borrowed.
+                # its new owner far more often than borrowed. A first-party ``async def`` called
+                # and not awaited here (``create_task(worker(session))``) borrows it alike.
                 return spec.first_party
             if self.model.keeps_and_releases(module, use.call, use.node) is False:
                 return False
@@ -446,12 +471,81 @@ class ResourceAnalysis:
         for module, cls in class_and_bases(self.module, c.cls):
             uses = [classify(module, node) for node in self_attribute_loads(cls, c.name)]
             for use in resolve_aliases(module, uses):
-                if self.closes(use, c.spec) or self._takes_care(module, use, c.spec, owner_is_class=True):
-                    return True
+                if (
+                    self.closes(use, c.spec)
+                    or self._takes_care(module, use, c.spec, owner_is_class=True)
+                    or (c.spec.first_party and _closes_a_part(module, use))
+                ):
+                    method = module.enclosing_function(use.node)
+                    # Not a close in ``logout()``, which discord.py no longer calls at shutdown,
+                    # nor in a bot command or listener, which unloading a cog does not run.
+                    if method is None or release_runs(self.module, c.cls, method):
+                        return True
         return declared_by_a_base(self.module, c.cls, c.name)
 
 
 CONTEXT_MANAGERS = {"contextlib.contextmanager", "contextlib.asynccontextmanager"}
+
+# Methods named to make a thing again, over the one made before.
+RENEWING = re.compile(
+    r"^_*re(connect|create|new|fresh|set|start|open|init|initiali[sz]e|load|login|auth\w*)(_\w*)?$"
+)
+
+
+def _renewed_by_a_caller(cls: ast.ClassDef, method: str, attr: str) -> bool:
+    """A renewing method of ``cls`` calls ``self.<method>`` without first looking at ``self.attr``
+    or calling anything else on ``self``, outside an ``if`` that proves no open value is held
+    (``if self.x is None or self.x.closed:``): ``if force or self.x is None:`` does not."""
+    for stmt in cls.body:
+        if not isinstance(stmt, FUNCTION_NODES) or stmt.name == method or not RENEWING.match(stmt.name):
+            continue
+        receiver = self_name(stmt)
+        if receiver is None:
+            continue
+        parents = {id(child): node for node in ast.walk(stmt) for child in ast.iter_child_nodes(node)}
+        for ref in ast.walk(stmt):
+            if self_attr(ref, receiver) != method:
+                continue
+            tests: list[ast.expr] = []
+            guarded = False
+            child: ast.AST = ref
+            node = parents.get(id(ref))
+            while node is not None and node is not stmt:
+                if isinstance(node, (ast.If, ast.While, ast.IfExp)) and child is not node.test:
+                    tests.append(node.test)
+                    in_body = child in node.body if isinstance(node, (ast.If, ast.While)) else child is node.body
+                    if not in_body or _proves_absent(node.test, receiver, attr):
+                        guarded = True
+                        break
+                child, node = node, parents.get(id(node))
+            if guarded:
+                continue
+            in_tests = {id(n) for test in tests for n in ast.walk(test)}
+            line = getattr(ref, "lineno", 0)
+            if not any(
+                getattr(n, "lineno", line) < line
+                and id(n) not in in_tests
+                and isinstance(n, ast.Attribute)
+                and isinstance(n.value, ast.Name)
+                and n.value.id == receiver
+                and (n.attr == attr or isinstance(parents.get(id(n)), ast.Call))
+                for n in ast.walk(stmt)
+            ):
+                return True
+    return False
+
+
+def _proves_absent(test: ast.expr, receiver: str, attr: str) -> bool:
+    """Whether ``test`` holds only when ``self.attr`` is unset or closed."""
+    if isinstance(test, ast.BoolOp):
+        proofs = [_proves_absent(v, receiver, attr) for v in test.values]
+        return all(proofs) if isinstance(test.op, ast.Or) else any(proofs)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return self_attr(test.operand, receiver) == attr
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq)):
+        return self_attr(test.left, receiver) == attr and isinstance(test.comparators[0], ast.Constant)
+    # ``self.x.closed``, ``self.x.is_closed``, ``getattr(...)``: anything else about the old value.
+    return any(self_attr(n, receiver) == attr for n in ast.walk(test))
 
 
 def _is_context_manager(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -482,6 +576,80 @@ def _own_walk(node: ast.AST) -> list[ast.AST]:
         if not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             stack.extend(child_nodes(current))
     return found
+
+
+def _calls_coroutine_function(module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool:
+    """``worker(session)`` where ``worker`` is an ``async def`` of this module that only calls
+    methods of the parameter (``session.get(...)``), none closing it: a coroutine that borrows
+    the argument while it runs. One that closes, returns, stores or passes it on may own it."""
+    if not isinstance(call.func, ast.Name):
+        return False
+    function = module.top_level.get(call.func.id)
+    if not isinstance(function, ast.AsyncFunctionDef) or call.func.id in module.imports.names:
+        return False
+    params = function.args.posonlyargs + function.args.args
+    name = None
+    for position, value in enumerate(call.args):
+        if value is arg and position < len(params) and not isinstance(value, ast.Starred):
+            name = params[position].arg
+    for keyword in call.keywords:
+        if keyword.value is arg:
+            name = keyword.arg
+    if name is None:
+        return False
+    loads = list(name_loads(function, name))
+    for node in loads:
+        parent = module.parent(node)
+        grand = module.parent(parent) if parent is not None else None
+        if not (
+            isinstance(parent, ast.Attribute)
+            and isinstance(grand, ast.Call)
+            and grand.func is parent
+            and parent.attr not in CLOSE_METHODS
+            and not is_release_name(parent.attr)
+            and parent.attr not in ("detach", "__aenter__")
+        ):
+            return False
+    return bool(loads)
+
+
+def _closes_a_part(module: ModuleInfo, use: Use) -> bool:
+    """``self.provider.session.close()``: the owner closes what the first-party object holds."""
+    if use.kind != "attribute":
+        return False
+    part = module.parent(use.node)
+    method = module.parent(part) if part is not None else None
+    return (
+        isinstance(method, ast.Attribute)
+        and method.value is part
+        and (method.attr in CLOSE_METHODS or is_release_name(method.attr))
+        and isinstance(module.parent(method), ast.Call)
+    )
+
+
+def _default_of(module: ModuleInfo, expr: ast.expr) -> ast.expr | None:
+    """``given or X()`` or ``X() if given is None else given``: the expression ``expr`` (the
+    made value) is the fallback of."""
+    parent = module.parent(expr)
+    if isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.Or) and parent.values[-1] is expr:
+        return parent
+    if isinstance(parent, ast.IfExp) and parent.test is not expr:
+        return parent
+    return None
+
+
+def _closure_method(
+    module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef
+) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The method ``function`` is nested in, directly, when it sees the method's ``self``."""
+    outer = module.parent(function)
+    if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) or not isinstance(module.parent(outer), ast.ClassDef):
+        return None
+    receiver = self_name(outer)
+    params = function.args.posonlyargs + function.args.args + function.args.kwonlyargs
+    if receiver is None or any(p.arg == receiver for p in params):
+        return None
+    return outer
 
 
 def _handed_to(module: ModuleInfo, expr: ast.expr) -> ast.Call | None:
@@ -632,7 +800,11 @@ def _same_block(node: ast.AST, a: ast.AST, b: ast.AST) -> bool:
 
 
 def _capword_callee(func: ast.expr) -> bool:
+    """``Provider(...)``, ``pkg.Provider(...)``, or a factory: ``Provider.create(...)``."""
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if not name[:1].isupper() and isinstance(func, ast.Attribute):
+        owner = func.value
+        name = owner.attr if isinstance(owner, ast.Attribute) else owner.id if isinstance(owner, ast.Name) else ""
     return name[:1].isupper()
 
 

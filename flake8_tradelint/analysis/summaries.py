@@ -104,6 +104,9 @@ class ClassFacts:
     # (``self`` not counted) for ``__init__``.
     stored_params: dict[str, str] = field(default_factory=dict)
     stored_positions: dict[int, str] = field(default_factory=dict)
+    # Class and static methods that return a new instance (``return cls(...)``, or a local made
+    # so): ``await Provider.create()`` makes a ``Provider`` as its constructor would.
+    factories: frozenset[str] = frozenset()
 
 
 DefinitionKind = Literal["class", "function", "async_function", "assign"]
@@ -346,10 +349,46 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                 elif value.id in {a.arg for a in function.args.kwonlyargs}:
                     stored_params.setdefault(value.id, target.attr)
         acquisitions.sort(key=lambda a: a.line)
+        factories = frozenset(
+            stmt.name for stmt in cls.body if isinstance(stmt, FUNCTION_NODES) and _is_factory(stmt, cls.name)
+        )
         classes[cls.lineno] = ClassFacts(
-            cls.name, cls.lineno, bases, methods, tuple(acquisitions), stored_params, stored_positions
+            cls.name, cls.lineno, bases, methods, tuple(acquisitions), stored_params, stored_positions,
+            factories or _NONE,
         )
     return classes
+
+
+def _is_factory(method: ast.FunctionDef | ast.AsyncFunctionDef, cls_name: str) -> bool:
+    """A ``@classmethod`` returning ``cls(...)`` (or a local so made), or a ``@staticmethod``
+    returning ``ClassName(...)``: every ``return`` of it returns one."""
+    decorators = {d.id for d in method.decorator_list if isinstance(d, ast.Name)}
+    if "classmethod" in decorators:
+        params = method.args.posonlyargs + method.args.args
+        if not params:
+            return False
+        maker = params[0].arg
+    elif "staticmethod" in decorators:
+        maker = cls_name
+    else:
+        return False
+    made = {
+        target.id
+        for node in ast.walk(method)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1
+        and isinstance(target := node.targets[0], ast.Name)
+        and _is_call_of(node.value, maker)
+    }
+    returns = [node for node in ast.walk(method) if isinstance(node, ast.Return)]
+    return bool(returns) and all(
+        node.value is not None
+        and (_is_call_of(node.value, maker) or (isinstance(node.value, ast.Name) and node.value.id in made))
+        for node in returns
+    )
+
+
+def _is_call_of(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
 
 
 def _ends_something(method: ast.FunctionDef | ast.AsyncFunctionDef, receiver: str) -> bool:
@@ -404,7 +443,7 @@ _SUMMARY_KEYS = frozenset(
      "mentions_tasks", "classes"}
 )
 _CLASS_KEYS = frozenset(
-    {"name", "line", "bases", "methods", "acquisitions", "stored_params", "stored_positions"}
+    {"name", "line", "bases", "methods", "acquisitions", "stored_params", "stored_positions", "factories"}
 )
 _HEX = re.compile(r"^[0-9a-f]{64}$")
 
@@ -422,6 +461,7 @@ def _class_to_json(facts: ClassFacts) -> dict[str, Any]:
         "acquisitions": [[a.attr, list(a.ref), a.method, a.line] for a in facts.acquisitions],
         "stored_params": dict(facts.stored_params),
         "stored_positions": [[position, attr] for position, attr in facts.stored_positions.items()],
+        "factories": sorted(facts.factories),
     }
 
 
@@ -460,6 +500,7 @@ def _class_from_json(data: object) -> ClassFacts:
         tuple(acquisitions),
         {k: _str(v, "stored param") for k, v in _object(obj["stored_params"], None, "stored_params").items()},
         positions,
+        frozenset(_str(n, "factories") for n in _list(obj["factories"], "factories")) or _NONE,
     )
 
 

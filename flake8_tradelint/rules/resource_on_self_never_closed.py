@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import ast
 from typing import Iterator
 
-from flake8_tradelint.analysis.ownership import release_method
+from flake8_tradelint.analysis.ownership import framework_teardown, release_method
 from flake8_tradelint.engine import FileContext
 from flake8_tradelint.fix.specs import shutdown_fix
 from flake8_tradelint.messages import Text, fit, fit_help
@@ -18,8 +19,16 @@ class ResourceOnSelfNeverClosed(Rule):
     named its own way (`finish()`, called by the owner's `shutdown()`) is found as the method that
     releases what the class acquires. Also flagged: a resource that `__init__` creates and
     another method re-creates (`reconnect()`) or sets to `None` (`reset()`) without closing the
-    old one, and resources kept as elements of a collection on `self`
-    (`self._sessions[key] = ClientSession()`) that no method reaches to close.
+    old one, a resource re-created over an open one by a renewing method (`reconnect()`,
+    `refresh_token()`) or by a method a renewing method calls unguarded (`recreate(force=True)`
+    calling `_create_session()`), a resource made as the fallback of a given one
+    (`self.s = session or ClientSession()`), and resources kept as elements of a collection on
+    `self` (`self._sessions[key] = ClientSession()`) that no method reaches to close.
+
+    A framework subclass is ended by the framework's own teardown: a discord.py client or bot by
+    `close()` (a close only in `logout()`, which discord.py >= 1.5 no longer calls at shutdown,
+    does not count), a cog by `cog_unload()`, which the message names. A close only in a bot
+    command or listener (`@commands.command()`) does not run at unload either.
 
     ## Why is this bad?
     The object outlives the call that made the session, so only the class can close it. If its
@@ -86,19 +95,24 @@ class ResourceOnSelfNeverClosed(Rule):
                 )
                 continue
             shutdown = release_method(ctx.module, c.cls, ctx.config.shutdown_methods)
+            # Without one, the method to add: the framework's teardown (a cog's ``cog_unload()``).
+            add = framework_teardown(ctx.module, c.cls) or "close"
             if verdict.problem == "elements_never_closed":
-                where = "in `{shutdown}()`" if shutdown else "in a `close()` method"
+                where = "in `{shutdown}()`" if shutdown else "in a `{add}()` method"
                 yield Report(
                     c.stmt,
                     fit("`{label}(...)` items of `self.{name}` are never closed; close each " + where,
-                        label=c.label, name=c.name, shutdown=shutdown or ""),
+                        label=c.label, name=c.name, shutdown=shutdown or "", add=add),
                     None,
                     fit_help("No method of `{cls}` reaches what `{function}()` adds to it",
                              cls=c.cls.name, function=c.function.name),
                 )
                 continue
             awaited = "await " if c.spec.awaited else ""
-            fix = shutdown_fix(
+            # ``self.s = session or ClientSession()`` may hold the caller's session, which
+            # closing at shutdown would close under them: no fix.
+            fallback = isinstance(getattr(c.stmt, "value", None), (ast.BoolOp, ast.IfExp))
+            fix = None if fallback else shutdown_fix(
                 ctx.module,
                 c.cls,
                 c.name,
@@ -107,15 +121,15 @@ class ResourceOnSelfNeverClosed(Rule):
                 f"Close `self.{c.name}` in `{{method}}()`",
                 "safe",
             )
-            text = _text(c.name, c.spec.close, shutdown, c.cls.name, c.label, c.function.name)
+            text = _text(c.name, c.spec.close, shutdown, add, c.cls.name, c.label, c.function.name)
             yield Report(c.stmt, text.message, fix, text.help)
 
 
-def _text(name: str, close: str, shutdown: str | None, cls: str, label: str, function: str) -> Text:
+def _text(name: str, close: str, shutdown: str | None, add: str, cls: str, label: str, function: str) -> Text:
     """``close`` releases it (a first-party type's own method); ``shutdown`` is the class's own
-    release method, where the call belongs, if it has one."""
-    where = "call its `{close}()` in `{shutdown}()`" if shutdown else "add a `close()` method that calls its `{close}()`"
+    release method, where the call belongs, if it has one; else ``add`` is the one to add."""
+    where = "call its `{close}()` in `{shutdown}()`" if shutdown else "add a `{add}()` method that calls its `{close}()`"
     return Text(
-        fit("`self.{name}` is never closed; " + where, name=name, close=close, shutdown=shutdown or ""),
+        fit("`self.{name}` is never closed; " + where, name=name, close=close, shutdown=shutdown or "", add=add),
         fit_help("Each `{cls}` leaks the `{label}(...)` it makes in `{function}()`", cls=cls, label=label, function=function),
     )

@@ -19,7 +19,9 @@ class UnclosedAsyncResource(Rule):
     to a first-party class that never closes it; replaced by a new value without being closed;
     closed in `finally` but left behind by a `return` or `raise` before the `try`; a module global
     (`global SESSION; SESSION = ClientSession()`) that no code of the module closes. First-party classes that acquire a resource and release it in their own method
-    (`close()`, `stop_monitoring()`...) are resources too.
+    (`close()`, `stop_monitoring()`...) are resources too, also when an async factory class
+    method makes them (`await Provider.open()`). A session handed to a first-party coroutine
+    (`create_task(worker(session))`) is borrowed: the caller still closes it.
 
     ## Why is this bad?
     An unclosed session leaks its connector and sockets ("Unclosed client session"); closing it
