@@ -41,12 +41,10 @@ class ResourceHeldAcrossYield(Rule):
 
     ## Fix safety
     No automatic fix: whether the caller should own the session, or wrap the generator in
-    `contextlib.aclosing()`, is a design decision. A preview rule: most such generators are read
-    to the end by their callers.
+    `contextlib.aclosing()`, is a design decision.
     """
 
     code = "TRD204"
-    preview = True
     name = "resource-held-across-yield"
     incident = "002"
     fix_availability = "none"
