@@ -524,7 +524,7 @@ class Project:
         # line): kept past the tree budget, as summaries are, since they hold no node.
         self.lasting: dict[tuple[str, str, str, int], Any] = {}
         # Per-class memo for analyses that walk a class hierarchy (keyed by the ClassDef node).
-        self.class_memo: dict[tuple[str, ast.AST], Any] = {}
+        self.class_memo: dict[tuple[Any, ...], Any] = {}
         # Installed packages whose source the dataclass model follows (a class maker's code): the
         # folders each top-level name is found in. The mypy plugin finds them where mypy did.
         self.installed_finder: Callable[[str], tuple[Path, ...]] | None = None
@@ -588,6 +588,10 @@ class Project:
         """The tree of a module already parsed for a cross-module lookup: parse each file once."""
         info = self._modules.get(Path(os.path.abspath(path)))
         return info.tree if info is not None else None
+
+    def kept(self, path: Path) -> ModuleInfo | None:
+        """The module at ``path`` when its tree is kept now; None (nothing parsed) otherwise."""
+        return self._modules.get(Path(os.path.abspath(path)))
 
     def _keep(self, path: Path, info: ModuleInfo | None) -> None:
         known = self._modules.pop(path, None)

@@ -191,6 +191,8 @@ def _valid() -> dict[str, Any]:
                 "acquisitions": [["_s", ["qualified", "aiohttp.ClientSession"], "__init__", 3]],
                 "stored_params": {},
                 "stored_positions": [[0, "_x"]],
+                "fields": [["TTL", 4, True, False, True, False, False]],
+                "cancels": False,
             }
         ],
     }
@@ -229,6 +231,10 @@ def test_the_valid_example_loads() -> None:
         (_set(("classes", 0, "acquisitions", 0, 3), 1.5), "expected a non-negative integer, not 1.5"),
         (_set(("classes", 0, "stored_positions"), [["0", "_x"]]), "expected a non-negative integer, not '0'"),
         (_set(("classes",), [_valid()["classes"][0]] * 2), "two classes on line 1"),
+        (_set(("classes", 0, "fields", 0), ["TTL", 4, True, False, True]), "field: expected 7 items"),
+        (_set(("classes", 0, "fields", 0, 4), 1), "field flag: expected true or false"),
+        (_set(("classes", 0, "fields", 0, 0), None), "field name: expected a string"),
+        (_set(("classes", 0, "cancels"), None), "cancels: expected true or false"),
     ],
 )
 def test_a_summary_that_is_not_one_is_refused(data: Any, message: str) -> None:
@@ -281,10 +287,11 @@ async def fetch() -> None:
 
 def test_a_bounded_run_reads_forgotten_modules_from_their_summaries(tmp_path: Path) -> None:
     """Budget 1 forgets every tree after every file. Three services each ask for the provider
-    (through the package's re-export: is it a resource type, which method releases it?) and for
-    the task wrapper ``spawn``. Before summaries, each service parsed ``pkg/__init__.py``,
-    ``pkg/provider.py`` and ``pkg/spawn.py`` again once forgotten: 9 parses, 6 of them again. Now
-    only the wrapper, whose body is walked, is parsed again; the provider once."""
+    (through the package's re-export: is it a resource type, which method releases it? does it
+    own tasks?) and for the task wrapper ``spawn``. Before summaries, each service parsed
+    ``pkg/__init__.py``, ``pkg/provider.py`` and ``pkg/spawn.py`` again once forgotten: 9 parses,
+    6 of them again. Now only the wrapper, whose body is walked, is parsed again; the provider,
+    which cancels nothing (its summary says so), never."""
     pkg = tmp_path / "pkg"
     pkg.mkdir()
     (pkg / "__init__.py").write_text('from pkg.provider import HistoryProvider\n\n__all__ = ["HistoryProvider"]\n')
@@ -306,6 +313,5 @@ def test_a_bounded_run_reads_forgotten_modules_from_their_summaries(tmp_path: Pa
     assert sorted(f[:3] for f in runs[None][0]) == expected
     assert runs[1][0] == runs[None][0]
     assert runs[None][1:] == (1, 0)  # ``spawn.py``, asked for before it was checked
-    # ``spawn.py`` for each service, and ``provider.py`` once: whether the class owns tasks
-    # (TRD303's task owners) needs its body, and the verdict outlives the tree.
-    assert runs[1][1:] == (4, 2)
+    # ``spawn.py`` for each service.
+    assert runs[1][1:] == (3, 2)

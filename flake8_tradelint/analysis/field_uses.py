@@ -333,7 +333,8 @@ class _Search:
     def same(a: ClassModel, b: ClassModel) -> bool:
         # By place, not identity: under flake8 a checked module and the same file parsed for a
         # lookup are two ``ModuleInfo`` objects.
-        return a.module.path == b.module.path and (a.node.lineno, a.node.col_offset) == (b.node.lineno, b.node.col_offset)
+        # (Two class statements never share a line.)
+        return a.path == b.path and a.line == b.line
 
     def in_family(self, other: ClassModel | None) -> bool:
         return other is not None and any(self.same(other, f) for f in self.family)

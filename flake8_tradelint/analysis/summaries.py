@@ -28,6 +28,7 @@ __all__ = [
     "Acquisition",
     "ClassFacts",
     "Definition",
+    "FieldFacts",
     "MethodFacts",
     "ModuleSummary",
     "SummaryError",
@@ -94,6 +95,21 @@ class Acquisition:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldFacts:
+    """A class-body statement that can declare a dataclass field (``name: T [= v]``, or attrs'
+    ``name = attr.ib()``), judged with the module's imports only: which of them are fields is
+    decided by the class's maker (``dataclass_model.fields_from_facts``)."""
+
+    name: str
+    line: int
+    annotated: bool  # ``name: T``; else attrs' ``name = attr.ib()``
+    attrs_field: bool  # the value is ``attrs.field()``/``attr.ib()``
+    has_default: bool
+    attrs_classvar: bool  # attrs takes the annotation for ``ClassVar`` (it reads its text)
+    not_a_field: bool  # the other makers take it for ``ClassVar``, ``InitVar`` or ``KW_ONLY``
+
+
+@dataclass(frozen=True, slots=True)
 class ClassFacts:
     name: str
     line: int
@@ -104,6 +120,11 @@ class ClassFacts:
     # (``self`` not counted) for ``__init__``.
     stored_params: dict[str, str] = field(default_factory=dict)
     stored_positions: dict[int, str] = field(default_factory=dict)
+    # The statements of the body that can be dataclass fields, in order.
+    fields: tuple[FieldFacts, ...] = ()
+    # Whether ``<x>.cancel(...)`` is called between its first and last line: a class that cancels
+    # nothing owns no tasks (TRD303's task owners).
+    cancels: bool = False
 
 
 DefinitionKind = Literal["class", "function", "async_function", "assign"]
@@ -259,6 +280,9 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
     """One pass over the index's attribute nodes, no walk of method bodies: the stores
     (``self.x = Callee(...)``, ``self.x = param``) and the release sites (``<x>.close()``) are
     attribute nodes; only release-like methods are walked, for the helpers they call."""
+    # The dataclass model reads this module's facts, and asks for summaries of other modules.
+    from flake8_tradelint.analysis.dataclass_model import field_facts
+
     stores: dict[int, list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str, ast.Attribute]]] = {}
     releases: dict[tuple[int, str], set[tuple[str, str]]] = {}
     for node in module.index.attributes:
@@ -285,8 +309,14 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             owner = _alias_source(function, node.value.id, receiver)
         if owner is not None:
             releases.setdefault((cls.lineno, function.name), set()).add((owner, node.attr))
+    cancel_lines = [
+        call.lineno
+        for call in module.index.calls
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "cancel"
+    ]
     classes: dict[int, ClassFacts] = {}
     for cls in module.index.classes:
+        end = cls.end_lineno or cls.lineno
         bases = tuple(ref for base in cls.bases if (ref := _ref(module, base)) is not None)
         methods: dict[str, MethodFacts] = {}
         for stmt in cls.body:
@@ -344,7 +374,8 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                     stored_params.setdefault(value.id, target.attr)
         acquisitions.sort(key=lambda a: a.line)
         classes[cls.lineno] = ClassFacts(
-            cls.name, cls.lineno, bases, methods, tuple(acquisitions), stored_params, stored_positions
+            cls.name, cls.lineno, bases, methods, tuple(acquisitions), stored_params, stored_positions,
+            field_facts(module, cls), any(cls.lineno <= line <= end for line in cancel_lines),
         )
     return classes
 
@@ -401,7 +432,8 @@ _SUMMARY_KEYS = frozenset(
      "mentions_tasks", "classes"}
 )
 _CLASS_KEYS = frozenset(
-    {"name", "line", "bases", "methods", "acquisitions", "stored_params", "stored_positions"}
+    {"name", "line", "bases", "methods", "acquisitions", "stored_params", "stored_positions", "fields",
+     "cancels"}
 )
 _HEX = re.compile(r"^[0-9a-f]{64}$")
 
@@ -419,6 +451,11 @@ def _class_to_json(facts: ClassFacts) -> dict[str, Any]:
         "acquisitions": [[a.attr, list(a.ref), a.method, a.line] for a in facts.acquisitions],
         "stored_params": dict(facts.stored_params),
         "stored_positions": [[position, attr] for position, attr in facts.stored_positions.items()],
+        "fields": [
+            [f.name, f.line, f.annotated, f.attrs_field, f.has_default, f.attrs_classvar, f.not_a_field]
+            for f in facts.fields
+        ],
+        "cancels": facts.cancels,
     }
 
 
@@ -449,6 +486,14 @@ def _class_from_json(data: object) -> ClassFacts:
     for item in _list(obj["stored_positions"], "stored_positions"):
         position, attr = _pair(item, "stored position")
         positions[_line(position)] = _str(attr, "stored position")
+    fields = []
+    for item in _list(obj["fields"], "fields"):
+        name, line, *flags = _items(item, 7, "field")
+        annotated, attrs_field, has_default, attrs_classvar, not_a_field = (_bool(f, "field flag") for f in flags)
+        fields.append(
+            FieldFacts(_str(name, "field name"), _line(line), annotated, attrs_field, has_default, attrs_classvar,
+                       not_a_field)
+        )
     return ClassFacts(
         _str(obj["name"], "class name"),
         _line(obj["line"]),
@@ -457,6 +502,8 @@ def _class_from_json(data: object) -> ClassFacts:
         tuple(acquisitions),
         {k: _str(v, "stored param") for k, v in _object(obj["stored_params"], None, "stored_params").items()},
         positions,
+        tuple(fields),
+        _bool(obj["cancels"], "cancels"),
     )
 
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, cast
 
+from flake8_tradelint.analysis.class_family import method_node, visible_methods
 from flake8_tradelint.analysis.dataclass_model import resolve_definition
 from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
 from flake8_tradelint.analysis.ownership import is_release_name
 from flake8_tradelint.analysis.resource_model import class_and_bases, declared_by_a_base
-from flake8_tradelint.analysis.summaries import definition_of
+from flake8_tradelint.analysis.summaries import ClassFacts, MethodFacts, ModuleSummary, definition_of
 from flake8_tradelint.analysis.task_factories import tasks_kept_by_a_factory
 from flake8_tradelint.analysis.uses import (
     Use,
@@ -95,7 +96,7 @@ class TaskAnalysis:
         # What a called name is, per module and name: every ``len(...)`` and ``self.helper(...)``
         # of a file asks the same question, and most calls in real code are such calls.
         self._named: dict[tuple[ModuleInfo, str], str | tuple[ModuleInfo, ast.stmt] | None] = {}
-        self._self_methods: dict[ast.ClassDef, dict[str, tuple[ModuleInfo, ast.stmt]]] = {}
+        self._self_methods: dict[ast.ClassDef, dict[str, tuple[ModuleSummary, ClassFacts, MethodFacts]]] = {}
 
     def creator_label(self, call: ast.Call, module: ModuleInfo | None = None, depth: int = 0) -> str | None:
         """How the task-creating callee is spelled, or None when the call does not make a dangling task."""
@@ -166,12 +167,15 @@ class TaskAnalysis:
             return False
         candidates = self._self_methods.get(owner)
         if candidates is None:
+            # From summaries: a base's module is parsed only for the method called, when it is a
+            # ``def`` in a module that names a task API.
             candidates = self._self_methods[owner] = {
-                name: target
-                for name, target in _methods(module, owner).items()
-                if isinstance(target[1], ast.FunctionDef) and target[0].index.mentions_tasks
+                name: found
+                for name, found in visible_methods(module, owner).items()
+                if not found[2].is_async and found[0].mentions_tasks
             }
-        target = candidates.get(func.attr)
+        named = candidates.get(func.attr)
+        target = method_node(module, *named) if named is not None else None
         return target is not None and self._is_dangling_target(call, target, depth)
 
     def _is_dangling_attribute_call(
@@ -506,6 +510,9 @@ class TaskAnalysis:
         key = ("task-enders", named[0].path, named[0].digest, named[1].line)
         if key in lasting:
             return cast("frozenset[str] | None", lasting[key])
+        facts = named[0].classes.get(named[1].line)
+        if facts is not None and not facts.cancels:
+            return None  # ``_task_enders``'s first test, from the summary: it cancels nothing
         if isinstance(func, ast.Name) and func.id in module.top_level and func.id not in module.imports.names:
             found: tuple[ModuleInfo, ast.stmt] | None = (module, module.top_level[func.id])
         else:
