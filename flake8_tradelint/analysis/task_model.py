@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, cast
 
-from flake8_tradelint.analysis.class_family import method_node, visible_methods
+from flake8_tradelint.analysis.class_family import family_facts, method_node, visible_methods
 from flake8_tradelint.analysis.dataclass_model import resolve_definition
 from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
 from flake8_tradelint.analysis.ownership import is_release_name
@@ -775,8 +775,13 @@ class TaskAnalysis:
     def _class_family(self, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
         """The class, its first-party bases, and its subclasses in this module."""
         family = class_and_bases(self.module, cls)
+        # Which classes of the module derive from it, from summaries: their bases in other modules
+        # need not be parsed to tell.
+        place = (self.module.summary.path, cls.lineno)
         for other in self.module.index.classes:
-            if other is not cls and any(node is cls for _, node in class_and_bases(self.module, other)):
+            if other is not cls and any(
+                (summary.path, facts.line) == place for summary, facts in family_facts(self.module, other)
+            ):
                 family.append((self.module, other))
         return family
 
