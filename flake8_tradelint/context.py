@@ -533,12 +533,30 @@ class Project:
         # folder's modules read for who imports whom), as (kind, folder): the runner's cache makes
         # the result of a file whose check noted one depend on all of it (see runner.py).
         self.scans: set[tuple[str, str]] = set()
+        # Answers of searches that read every file of the project naming a word (a task factory,
+        # an owner that closes a class's resource), by that word: plain data, kept past the
+        # budget, and dropped when the text of a file that names the word, before or after, changes.
+        self._scan_memos: dict[str, dict[Any, Any]] = {}
 
     def note_scan(self, kind: str, folder: Path) -> None:
         """A check read ``folder`` as a whole (``kind``: ``tree``, ``folder``, ``markers`` or
         ``mentions NAME``).
         Noted on every call, memo hit or not: the cache must know each file that relied on it."""
         self.scans.add((kind, os.path.abspath(folder)))
+
+    def scan_memo(self, word: str) -> dict[Any, Any]:
+        """The memo of a search through the project's files that name ``word``
+        (``field_uses.files_naming``)."""
+        return self._scan_memos.setdefault(word, {})
+
+    def source_changed(self, old: str | None, new: str | None) -> None:
+        """A file's text went from ``old`` to ``new`` (None: not known): drop the search memos
+        whose word either text names."""
+        if old is None or new is None:
+            self._scan_memos.clear()
+            return
+        for word in [w for w in self._scan_memos if w in old or w in new]:
+            del self._scan_memos[word]
 
     def locate(self, path: Path) -> tuple[str | None, tuple[Path, ...]]:
         """The module name of ``path`` and the folders its absolute imports are searched from."""
@@ -657,6 +675,8 @@ class Project:
         """``path`` now reads ``text`` (a fix computed in memory): serve its new tree from now on,
         and forget every cross-module memo, since any of them may have read the old one."""
         path = Path(os.path.abspath(path))
+        if self._scan_memos:
+            self.source_changed(self.read_text(path), text)
         self.overlay[path] = text
         self._summaries.pop(path, None)
         self._keep(path, ModuleInfo(path, tree, self, text))

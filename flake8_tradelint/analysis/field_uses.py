@@ -150,8 +150,10 @@ def files_naming(project: Project, root: Path, name: str) -> Iterator[tuple[Path
     the cache's ``mentions NAME`` scan digests."""
     needle = name.encode("utf-8", "surrogateescape")
     for path in project_files(project, root) or ():
+        # An open buffer's text (the language server), not the disk's.
+        text = project.overlay.get(path)
         try:
-            data = read_source_bytes(path)
+            data = read_source_bytes(path) if text is None else text.encode("utf-8", "surrogatepass")
         except (OSError, UnreadableFile):
             continue
         if needle in data:
