@@ -522,7 +522,7 @@ class Project:
         self._summaries: dict[Path, ModuleSummary | None] = {}
         # Plain-data verdicts about one version of a module (keyed by its path, its digest and a
         # line): kept past the tree budget, as summaries are, since they hold no node.
-        self.lasting: dict[tuple[str, str, str, int], Any] = {}
+        self.lasting: dict[tuple[Any, ...], Any] = {}
         # Per-class memo for analyses that walk a class hierarchy (keyed by the ClassDef node).
         self.class_memo: dict[tuple[Any, ...], Any] = {}
         # Installed packages whose source the dataclass model follows (a class maker's code): the

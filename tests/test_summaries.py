@@ -119,6 +119,7 @@ def test_a_summary_holds_what_other_modules_ask(tmp_path: Path) -> None:
                 acquisitions=(Acquisition("_client", ("qualified", "aiohttp.ClientSession"), "__init__", 20),),
                 stored_params={"session": "_session"},
                 stored_positions={0: "_session"},
+                attributes=frozenset({"_session", "_client", "ClientSession", "close"}),
             )
         },
     )
@@ -193,6 +194,7 @@ def _valid() -> dict[str, Any]:
                 "stored_positions": [[0, "_x"]],
                 "fields": [["TTL", 4, True, False, True, False, False]],
                 "cancels": False,
+                "attributes": ["_s"],
             }
         ],
     }
@@ -235,6 +237,7 @@ def test_the_valid_example_loads() -> None:
         (_set(("classes", 0, "fields", 0, 4), 1), "field flag: expected true or false"),
         (_set(("classes", 0, "fields", 0, 0), None), "field name: expected a string"),
         (_set(("classes", 0, "cancels"), None), "cancels: expected true or false"),
+        (_set(("classes", 0, "attributes"), [1]), "attributes: expected a string"),
     ],
 )
 def test_a_summary_that_is_not_one_is_refused(data: Any, message: str) -> None:

@@ -77,13 +77,35 @@ def method_node(
 ) -> tuple[ModuleInfo, ast.FunctionDef | ast.AsyncFunctionDef] | None:
     """The tree of one method found in the facts: the checked module's own, or its module's
     (parsed again if the budget forgot it): only for a method whose body is walked."""
+    found = class_node(module, summary, facts)
+    if found is None:
+        return None
+    for stmt in found[1].body:
+        if isinstance(stmt, FUNCTION_NODES) and stmt.name == method.name and stmt.lineno == method.line:
+            return found[0], stmt
+    return None
+
+
+def bases_naming(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> list[tuple[ModuleInfo, ast.ClassDef]]:
+    """``class_and_bases`` for a question about ``attr`` (is ``self.attr`` ended, made, declared
+    by a base?): the bases whose summary never names it are left out, so that their modules are
+    not parsed; they would answer nothing about it."""
+    found = [(module, cls)]
+    for summary, facts in family_facts(module, cls)[1:]:
+        if facts.names(attr):
+            node = class_node(module, summary, facts)
+            if node is not None:
+                found.append(node)
+    return found
+
+
+def class_node(module: ModuleInfo, summary: ModuleSummary, facts: ClassFacts) -> tuple[ModuleInfo, ast.ClassDef] | None:
+    """The tree of a class found in the facts (its module parsed again if the budget forgot it)."""
     path = Path(summary.path)
     owner = module if path == module.path else module.project.kept(path) or module.project.module_at(path)
     if owner is None or owner.digest != summary.digest:
         return None
     for cls in owner.index.classes:
         if cls.lineno == facts.line:
-            for stmt in cls.body:
-                if isinstance(stmt, FUNCTION_NODES) and stmt.name == method.name and stmt.lineno == method.line:
-                    return owner, stmt
+            return owner, cls
     return None

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
@@ -125,6 +126,14 @@ class ClassFacts:
     # Whether ``<x>.cancel(...)`` is called between its first and last line: a class that cancels
     # nothing owns no tasks (TRD303's task owners).
     cancels: bool = False
+    # Every ``name.attr`` between its first and last line, by ``attr``: a base that never names
+    # ``self.attr`` says nothing about it, and its tree is not needed to tell.
+    attributes: frozenset[str] = frozenset()
+
+    def names(self, attr: str) -> bool:
+        """Whether the class can say anything about ``attr``: as ``self.attr`` in its code, a
+        method of that name, or a class-level annotation."""
+        return attr in self.attributes or attr in self.methods or any(f.name == attr for f in self.fields)
 
 
 DefinitionKind = Literal["class", "function", "async_function", "assign"]
@@ -314,9 +323,15 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
         for call in module.index.calls
         if isinstance(call.func, ast.Attribute) and call.func.attr == "cancel"
     ]
+    # ``name.attr`` nodes by line (the index keeps them in source order), for each class's range.
+    named = [(node.lineno, node.attr) for node in module.index.attributes if isinstance(node.value, ast.Name)]
+    named_lines = [line for line, _ in named]
     classes: dict[int, ClassFacts] = {}
     for cls in module.index.classes:
         end = cls.end_lineno or cls.lineno
+        attributes = frozenset(
+            attr for _, attr in named[bisect_left(named_lines, cls.lineno):bisect_right(named_lines, end)]
+        )
         bases = tuple(ref for base in cls.bases if (ref := _ref(module, base)) is not None)
         methods: dict[str, MethodFacts] = {}
         for stmt in cls.body:
@@ -375,7 +390,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
         acquisitions.sort(key=lambda a: a.line)
         classes[cls.lineno] = ClassFacts(
             cls.name, cls.lineno, bases, methods, tuple(acquisitions), stored_params, stored_positions,
-            field_facts(module, cls), any(cls.lineno <= line <= end for line in cancel_lines),
+            field_facts(module, cls), any(cls.lineno <= line <= end for line in cancel_lines), attributes or _NONE,
         )
     return classes
 
@@ -433,7 +448,7 @@ _SUMMARY_KEYS = frozenset(
 )
 _CLASS_KEYS = frozenset(
     {"name", "line", "bases", "methods", "acquisitions", "stored_params", "stored_positions", "fields",
-     "cancels"}
+     "cancels", "attributes"}
 )
 _HEX = re.compile(r"^[0-9a-f]{64}$")
 
@@ -456,6 +471,7 @@ def _class_to_json(facts: ClassFacts) -> dict[str, Any]:
             for f in facts.fields
         ],
         "cancels": facts.cancels,
+        "attributes": sorted(facts.attributes),
     }
 
 
@@ -504,6 +520,7 @@ def _class_from_json(data: object) -> ClassFacts:
         positions,
         tuple(fields),
         _bool(obj["cancels"], "cancels"),
+        frozenset(_str(n, "attributes") for n in _list(obj["attributes"], "attributes")) or _NONE,
     )
 
 

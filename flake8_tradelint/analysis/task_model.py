@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, cast
 
-from flake8_tradelint.analysis.class_family import family_facts, method_node, visible_methods
+from flake8_tradelint.analysis.class_family import bases_naming, family_facts, method_node, visible_methods
 from flake8_tradelint.analysis.dataclass_model import resolve_definition
 from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
 from flake8_tradelint.analysis.ownership import is_release_name
 from flake8_tradelint.analysis.resource_model import class_and_bases, declared_by_a_base
-from flake8_tradelint.analysis.summaries import ClassFacts, MethodFacts, ModuleSummary, definition_of
+from flake8_tradelint.analysis.summaries import ClassFacts, Definition, MethodFacts, ModuleSummary, definition_of
 from flake8_tradelint.analysis.task_factories import tasks_kept_by_a_factory
 from flake8_tradelint.analysis.uses import (
     Use,
@@ -27,6 +27,10 @@ from flake8_tradelint.analysis.uses import (
     self_name,
 )
 from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
+
+# ``Project.lasting``'s kind for a wrapper's verdict: (path, digest, line, task owners, depth) ->
+# (returns a task it keeps nowhere, only adds it to a weak container).
+WRAPPER = "task-wrapper"
 
 if TYPE_CHECKING:
     from flake8_tradelint.engine import FileContext
@@ -95,7 +99,8 @@ class TaskAnalysis:
         self._cycle = False
         # What a called name is, per module and name: every ``len(...)`` and ``self.helper(...)``
         # of a file asks the same question, and most calls in real code are such calls.
-        self._named: dict[tuple[ModuleInfo, str], str | tuple[ModuleInfo, ast.stmt] | None] = {}
+        self._named: dict[tuple[ModuleInfo, str], str | tuple[ModuleSummary, Definition] | None] = {}
+        self._named_targets: dict[tuple[ModuleInfo, str], tuple[ModuleInfo, ast.stmt] | None] = {}
         self._self_methods: dict[ast.ClassDef, dict[str, tuple[ModuleSummary, ClassFacts, MethodFacts]]] = {}
 
     def creator_label(self, call: ast.Call, module: ModuleInfo | None = None, depth: int = 0) -> str | None:
@@ -109,7 +114,7 @@ class TaskAnalysis:
             if isinstance(named, str):
                 kind = named
             elif named is not None and depth < 3:
-                creates = self._is_dangling_target(call, named, depth)
+                creates = self._is_dangling_named(call, module, func, named, depth)
         elif isinstance(func, ast.Attribute):
             # An import alias can only rename the root of a dotted callee, so an attribute call
             # can be ``asyncio.create_task`` only if it ends in one of these names.
@@ -134,23 +139,41 @@ class TaskAnalysis:
             return None
         return text
 
-    def _named_callee(self, module: ModuleInfo, func: ast.Name) -> str | tuple[ModuleInfo, ast.stmt] | None:
+    def _named_callee(self, module: ModuleInfo, func: ast.Name) -> str | tuple[ModuleSummary, Definition] | None:
         """``"direct"`` or ``"ensure"`` for asyncio's creators, else the first-party function a
         called name can be a task wrapper as (a sync function in a module that mentions tasks)."""
         key = (module, func.id)
         if key in self._named:
             return self._named[key]
-        found: str | tuple[ModuleInfo, ast.stmt] | None = _creator_kind(module.imports.qualify(func))
+        found: str | tuple[ModuleSummary, Definition] | None = _creator_kind(module.imports.qualify(func))
         if found is None:
             # Asked from the summaries first: a class, an ``async def`` or a function in a module
             # that names no task API is no wrapper, and its module need not be parsed.
             named = definition_of(module, func)
             if named is not None and named[1].kind == "function" and named[0].mentions_tasks:
-                target = resolve_definition(module, func)
-                if target is not None and isinstance(target[1], ast.FunctionDef):
-                    found = target
+                found = named
         self._named[key] = found
         return found
+
+    def _is_dangling_named(
+        self, call: ast.Call, module: ModuleInfo, func: ast.Name, named: tuple[ModuleSummary, Definition], depth: int
+    ) -> bool:
+        """``_is_dangling_target`` on the function a name calls: not parsed again when an earlier
+        file found it no wrapper at this depth (``_known_no_wrapper``)."""
+        if self._known_no_wrapper(named[0], named[1].line, depth + 1):
+            return False
+        key = (module, func.id)
+        if key not in self._named_targets:
+            target = resolve_definition(module, func)
+            self._named_targets[key] = target if target is not None and isinstance(target[1], ast.FunctionDef) else None
+        target = self._named_targets[key]
+        return target is not None and self._is_dangling_target(call, target, depth)
+
+    def _known_no_wrapper(self, summary: ModuleSummary, line: int, depth: int) -> bool:
+        """Whether the function on ``line`` was judged no wrapper at ``depth`` (in any file of
+        the run: the verdict outlives its tree, as summaries do)."""
+        verdict = self.module.project.lasting.get((WRAPPER, summary.path, summary.digest, line, self.owners, depth))
+        return verdict == (False, False)
 
     def _is_dangling_method_call(
         self, module: ModuleInfo, call: ast.Call, func: ast.Attribute, receiver: ast.Name, depth: int
@@ -175,7 +198,9 @@ class TaskAnalysis:
                 if not found[2].is_async and found[0].mentions_tasks
             }
         named = candidates.get(func.attr)
-        target = method_node(module, *named) if named is not None else None
+        if named is None or self._known_no_wrapper(named[0], named[2].line, depth + 1):
+            return False
+        target = method_node(module, *named)
         return target is not None and self._is_dangling_target(call, target, depth)
 
     def _is_dangling_attribute_call(
@@ -193,7 +218,7 @@ class TaskAnalysis:
             or holder.value.id != self_name(method)
         ):
             return False
-        for base_module, base in class_and_bases(module, owner):
+        for base_module, base in bases_naming(module, owner, holder.attr):
             for stmt in base.body:
                 if (
                     isinstance(stmt, ast.AnnAssign)
@@ -346,6 +371,10 @@ class TaskAnalysis:
             # A verdict reached through a recursion guard depends on where the walk started:
             # keep it for this file only, so that results never depend on the order of files.
             verdicts[(self.owners, depth)] = (result, weak_only)
+            module.project.lasting[(WRAPPER, str(module.path), module.digest, func.lineno, self.owners, depth)] = (
+                result,
+                weak_only,
+            )
         self._cycle = outer_cycle or self._cycle
         result = result or weak_only
         self._wrappers[func] = result
@@ -446,7 +475,7 @@ class TaskAnalysis:
         cls = module.parent(function)
         if not isinstance(cls, ast.ClassDef):
             return None
-        family = self._class_family(cls)
+        family = self._class_family(cls, target.attr)
         if not any(_is_loop_method(owner_module, owner, target.attr) for owner_module, owner in family):
             return None
         for owner_module, owner in family:
@@ -486,7 +515,7 @@ class TaskAnalysis:
         if owner is None:
             return None
         enders = owner
-        for owner_module, cls in self._class_family(binding.cls):
+        for owner_module, cls in self._class_family(binding.cls, binding.name):
             for node in self_attribute_loads(cls, binding.name):
                 use = classify(owner_module, node)
                 if use.kind in ("method", "attribute") and use.name in enders:
@@ -557,7 +586,7 @@ class TaskAnalysis:
             creates = True
         elif isinstance(ref, ast.Name):
             named = self._named_callee(self.module, ref)
-            creates = isinstance(named, tuple) and self._is_dangling_target(holder, named, 0)
+            creates = isinstance(named, tuple) and self._is_dangling_named(holder, self.module, ref, named, 0)
         elif isinstance(ref, ast.Attribute) and isinstance(ref.value, ast.Name):
             creates = self._is_dangling_method_call(self.module, holder, ref, ref.value, 0)
         if not creates:
@@ -661,9 +690,9 @@ class TaskAnalysis:
                 return None
             if declared_by_a_base(module, owner, collection.attr):
                 return None
-            if not made_in_family(self._class_family(owner), collection.attr):
+            if not made_in_family(self._class_family(owner, collection.attr), collection.attr):
                 return None  # made by a base we cannot read, whose teardown may end them
-            for owner_module, cls in self._class_family(owner):
+            for owner_module, cls in self._class_family(owner, collection.attr):
                 if any(ends_elements(owner_module, node) for node in self_attribute_loads(cls, collection.attr)):
                     return None
             return "self_elements", collection.attr, owner
@@ -733,7 +762,7 @@ class TaskAnalysis:
         return True
 
     def _self_attribute_handled(self, cls: ast.ClassDef, attr: str) -> bool:
-        for module, owner in self._class_family(cls):
+        for module, owner in self._class_family(cls, attr):
             uses = [classify(module, node) for node in self_attribute_loads(owner, attr)]
             for use in resolve_aliases(module, uses):
                 if use.kind in HANDLING_USES:
@@ -756,7 +785,7 @@ class TaskAnalysis:
         calls ``self.game._wait_task.cancel()``. Only when no other class of the module stores an
         attribute of that name, so that ``<anything>.<attr>`` can only be this class's task."""
         module = self.module
-        family = {id(node) for _, node in self._class_family(cls)}
+        family = {id(node) for _, node in self._class_family(cls, attr)}
         if any(
             id(other) not in family and any(self_attribute_nodes(other, attr, ast.Store))
             for other in module.index.classes
@@ -772,9 +801,10 @@ class TaskAnalysis:
                 return True
         return False
 
-    def _class_family(self, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
-        """The class, its first-party bases, and its subclasses in this module."""
-        family = class_and_bases(self.module, cls)
+    def _class_family(self, cls: ast.ClassDef, attr: str) -> list[tuple[ModuleInfo, ast.ClassDef]]:
+        """The class, its first-party bases that name ``attr`` (the others say nothing about it,
+        and their modules are not parsed), and its subclasses in this module."""
+        family = bases_naming(self.module, cls, attr)
         # Which classes of the module derive from it, from summaries: their bases in other modules
         # need not be parsed to tell.
         place = (self.module.summary.path, cls.lineno)
