@@ -486,8 +486,10 @@ class Project:
     :class:`~flake8_tradelint.analysis.summaries.ModuleSummary`: plain data, built once per text
     (when asked, or when its module is forgotten) and kept for the whole run outside the budget,
     so that ``summary``, ``resolve`` and the queries built on them never parse a forgotten module
-    again. Only an analysis that needs a definition's nodes (``lookup``, ``module_at``: a task
-    wrapper's body, a base class's fields) parses it again (``reparses`` counts it). Memos and
+    again; verdicts that depend on other modules as well (a dataclass base's makers, a task
+    wrapper) outlive trees in ``lasting``. Only an analysis that needs a definition's nodes
+    (``lookup``, ``module_at``: a body walked for the first time, a fix) parses it again
+    (``reparses`` counts it). Memos and
     summaries are pure functions of the source, so what is found does not depend on the budget,
     only the time it takes.
     """
@@ -681,6 +683,9 @@ class Project:
         self._summaries.pop(path, None)
         self._keep(path, ModuleInfo(path, tree, self, text))
         self.forget_memos()
+        # A verdict is keyed by its own module's text, but may rest on this one's (a base's
+        # fields, a wrapper it calls, a line that moved): none is trusted past a change.
+        self.lasting.clear()
 
     def module_at(self, path: Path) -> ModuleInfo | None:
         path = Path(os.path.abspath(path))

@@ -2,12 +2,15 @@
 
 A check asks other modules the same few questions over and over: "what does ``pkg.Feed`` name
 (a class, a function, an assignment; where)?", "what does this module import under that
-name?", "what are this class's bases, methods, acquisitions and releases (ownership facts)?".
-:class:`ModuleSummary` holds the answers: strings, numbers, booleans and tuples, frozensets and
-dicts of them; no ``ast`` node. The project keeps every summary it built for the whole run,
-outside its budget of parsed trees (a summary is about 1 % of its tree), so a module forgotten
-with its tree answers these questions without being parsed again; only an analysis that walks a
-definition's body (a task wrapper, a base class's fields) parses it again.
+name?", "what are this class's bases, methods, acquisitions and releases (ownership facts)?",
+"which statements of its body can be dataclass fields?", "does it ever name ``self.x``, cancel
+anything?". :class:`ModuleSummary` holds the answers: strings, numbers, booleans and tuples,
+frozensets and dicts of them; no ``ast`` node. The project keeps every summary it built for the
+whole run, outside its budget of parsed trees (a summary is about 1 % of its tree), so a module
+forgotten with its tree answers these questions without being parsed again. What depends on other
+modules too (what a class's makers make of it, whether a function is a task wrapper) is a verdict
+kept beside them (``Project.lasting``), reached when its tree was read. Only an analysis that
+walks a definition's body for the first time, or a fix that edits it, parses it again.
 
 A summary depends on the module's text (``digest``) and on where it sits (``module_name``,
 which relative imports were resolved against); :meth:`ModuleSummary.to_json` and

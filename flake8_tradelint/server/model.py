@@ -114,6 +114,7 @@ class _RecordingProject(Project):
         self._summaries.pop(_key(path), None)
         self._lookup_cache.clear()
         self.class_memo.clear()
+        self.lasting.clear()  # verdicts that may rest on its old text (``replace_source``)
 
     def forget_layout(self) -> None:
         """Files were created or deleted: module names may resolve elsewhere now."""
