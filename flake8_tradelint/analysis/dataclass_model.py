@@ -233,6 +233,9 @@ class _Verdict:
     bases: tuple[Place | None, ...]
 
 
+_PLAIN = _Verdict(None, "auto", None, ())
+
+
 def _model_at(project: Project, path: Path, line: int) -> ClassModel | None:
     """The model of the top-level class on ``line`` of ``path``: from its tree when it is kept,
     else from its verdict and its module's summary, else from its tree parsed again."""
@@ -319,11 +322,15 @@ def class_model(module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
         model.own_fields = _own_fields(model)
     if module.top_level.get(node.name) is node:
         # Only a top-level class is another module's base.
-        module.project.lasting[(VERDICT, str(module.path), module.digest, node.lineno)] = _Verdict(
+        verdict = _Verdict(
             model.kind,
             model.attrs_mode,
             model.subclass_effect,
             tuple((str(b.path), b.line) if b is not None else None for b in model.bases),
+        )
+        # Most classes are plain and have no base: one object for all of them.
+        module.project.lasting[(VERDICT, str(module.path), module.digest, node.lineno)] = (
+            _PLAIN if verdict == _PLAIN else verdict
         )
     return model
 
