@@ -94,8 +94,10 @@ class _RecordingProject(Project):
     def start_recording(self) -> None:
         # The memos of lookups made for other files would answer without a lookup, and without
         # being recorded: a check starts from the parsed modules only (the costly part stays warm).
+        # So do the verdicts kept past the budget (a base's, a wrapper's), which skip lookups too.
         self._lookup_cache.clear()
         self.class_memo.clear()
+        self.lasting.clear()
         self.recording = set()
 
     def stop_recording(self) -> set[Path]:
