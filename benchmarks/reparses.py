@@ -1,12 +1,13 @@
 """Re-parses of a bounded check, in one process, and what asked for them (issue 19).
 
-Usage: python benchmarks/reparses.py BUDGET PATH... [--callers] [--size]
+Usage: python benchmarks/reparses.py BUDGET PATH... [--callers] [--size] [--findings FILE]
 
 Checks every file under PATH with one batch checker (as the runner does) and a project whose
 module budget is BUDGET bytes of source (``none``: keep every tree). Prints the findings count,
 ``Project.parses``, ``Project.reparses`` and the CPU time; ``--callers`` also counts each re-parse
 by the first four tradelint frames that asked for it; ``--size`` compares, per module, the memory
-traced for its summary with that of its tree and index, and the summaries' JSON with the source.
+traced for its summary with that of its tree and index, and the summaries' JSON with the source;
+``--findings FILE`` writes every finding as JSON (one a line, in check order), to compare runs.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def main() -> None:
     parser.add_argument("paths", nargs="+", type=Path)
     parser.add_argument("--callers", action="store_true")
     parser.add_argument("--size", action="store_true")
+    parser.add_argument("--findings", type=Path)
     args = parser.parse_args()
     files = list(discover(args.paths, None))
     if args.size:
@@ -58,8 +60,11 @@ def main() -> None:
         Project.module_at = module_at  # type: ignore[method-assign]
     checker = Checker(project, batch=True)
     start = time.process_time()
-    count = sum(len(checker.check_path(file, config_for(file))) for file in files)
+    found = [f for file in files for f in checker.check_path(file, config_for(file))]
     cpu = time.process_time() - start
+    count = len(found)
+    if args.findings is not None:
+        args.findings.write_text("".join(json.dumps(f.as_json(), sort_keys=True) + "\n" for f in found))
     print(f"budget {budget}: {count} findings, {project.parses} parses, {project.reparses} re-parses, {cpu:.2f} CPU s")
     for where, times in callers.most_common(20):
         print(f"{times:7} {where}")

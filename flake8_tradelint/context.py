@@ -512,8 +512,10 @@ class Project:
     :class:`~flake8_tradelint.analysis.summaries.ModuleSummary`: plain data, built once per text
     (when asked, or when its module is forgotten) and kept for the whole run outside the budget,
     so that ``summary``, ``resolve`` and the queries built on them never parse a forgotten module
-    again. Only an analysis that needs a definition's nodes (``lookup``, ``module_at``: a task
-    wrapper's body, a base class's fields) parses it again (``reparses`` counts it). Memos and
+    again; verdicts that depend on other modules as well (a dataclass base's makers, a task
+    wrapper) outlive trees in ``lasting``. Only an analysis that needs a definition's nodes
+    (``lookup``, ``module_at``: a body walked for the first time, a fix) parses it again
+    (``reparses`` counts it). Memos and
     summaries are pure functions of the source, so what is found does not depend on the budget,
     only the time it takes.
     """
@@ -551,9 +553,9 @@ class Project:
         self._summaries: dict[Path, ModuleSummary | None] = {}
         # Plain-data verdicts about one version of a module (keyed by its path, its digest and a
         # line): kept past the tree budget, as summaries are, since they hold no node.
-        self.lasting: dict[tuple[str, str, str, int], Any] = {}
+        self.lasting: dict[tuple[Any, ...], Any] = {}
         # Per-class memo for analyses that walk a class hierarchy (keyed by the ClassDef node).
-        self.class_memo: dict[tuple[str, ast.AST], Any] = {}
+        self.class_memo: dict[tuple[Any, ...], Any] = {}
         # Installed packages whose source the dataclass model follows (a class maker's code): the
         # folders each top-level name is found in. The mypy plugin finds them where mypy did.
         self.installed_finder: Callable[[str], tuple[Path, ...]] | None = None
@@ -562,6 +564,10 @@ class Project:
         # folder's modules read for who imports whom), as (kind, folder): the runner's cache makes
         # the result of a file whose check noted one depend on all of it (see runner.py).
         self.scans: set[tuple[str, str]] = set()
+        # Answers of searches that read every file of the project naming a word (a task factory,
+        # an owner that closes a class's resource), by that word: plain data, kept past the
+        # budget, and dropped when the text of a file that names the word, before or after, changes.
+        self._scan_memos: dict[str, dict[Any, Any]] = {}
 
     def note_scan(self, kind: str, folder: Path) -> None:
         """A check read ``folder`` as a whole (``kind``: ``tree``, ``folder``, ``markers`` or
@@ -578,6 +584,20 @@ class Project:
             if os.path.isabs(path):
                 self._absolute[path] = found
         return found
+
+    def scan_memo(self, word: str) -> dict[Any, Any]:
+        """The memo of a search through the project's files that name ``word``
+        (``field_uses.files_naming``)."""
+        return self._scan_memos.setdefault(word, {})
+
+    def source_changed(self, old: str | None, new: str | None) -> None:
+        """A file's text went from ``old`` to ``new`` (None: not known): drop the search memos
+        whose word either text names."""
+        if old is None or new is None:
+            self._scan_memos.clear()
+            return
+        for word in [w for w in self._scan_memos if w in old or w in new]:
+            del self._scan_memos[word]
 
     def locate(self, path: Path) -> tuple[str | None, tuple[Path, ...]]:
         """The module name of ``path`` and the folders its absolute imports are searched from."""
@@ -627,6 +647,10 @@ class Project:
         """The tree of a module already parsed for a cross-module lookup: parse each file once."""
         info = self._modules.get(self.absolute(path))
         return info.tree if info is not None else None
+
+    def kept(self, path: Path) -> ModuleInfo | None:
+        """The module at ``path`` when its tree is kept now; None (nothing parsed) otherwise."""
+        return self._modules.get(self.absolute(path))
 
     def _keep(self, path: Path, info: ModuleInfo | None) -> None:
         known = self._modules.pop(path, None)
@@ -692,10 +716,15 @@ class Project:
         """``path`` now reads ``text`` (a fix computed in memory): serve its new tree from now on,
         and forget every cross-module memo, since any of them may have read the old one."""
         path = self.absolute(path)
+        if self._scan_memos:
+            self.source_changed(self.read_text(path), text)
         self.overlay[path] = text
         self._summaries.pop(path, None)
         self._keep(path, ModuleInfo(path, tree, self, text))
         self.forget_memos()
+        # A verdict is keyed by its own module's text, but may rest on this one's (a base's
+        # fields, a wrapper it calls, a line that moved): none is trusted past a change.
+        self.lasting.clear()
 
     def module_at(self, path: Path) -> ModuleInfo | None:
         path = self.absolute(path)

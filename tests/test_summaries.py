@@ -119,6 +119,7 @@ def test_a_summary_holds_what_other_modules_ask(tmp_path: Path) -> None:
                 acquisitions=(Acquisition("_client", ("qualified", "aiohttp.ClientSession"), "__init__", 20),),
                 stored_params={"session": "_session"},
                 stored_positions={0: "_session"},
+                attributes=frozenset({"_session", "_client", "ClientSession", "close"}),
             )
         },
     )
@@ -192,6 +193,9 @@ def _valid() -> dict[str, Any]:
                 "stored_params": {},
                 "stored_positions": [[0, "_x"]],
                 "factories": ["create"],
+                "fields": [["TTL", 4, True, False, True, False, False]],
+                "cancels": False,
+                "attributes": ["_s"],
             }
         ],
     }
@@ -230,6 +234,11 @@ def test_the_valid_example_loads() -> None:
         (_set(("classes", 0, "acquisitions", 0, 3), 1.5), "expected a non-negative integer, not 1.5"),
         (_set(("classes", 0, "stored_positions"), [["0", "_x"]]), "expected a non-negative integer, not '0'"),
         (_set(("classes",), [_valid()["classes"][0]] * 2), "two classes on line 1"),
+        (_set(("classes", 0, "fields", 0), ["TTL", 4, True, False, True]), "field: expected 7 items"),
+        (_set(("classes", 0, "fields", 0, 4), 1), "field flag: expected true or false"),
+        (_set(("classes", 0, "fields", 0, 0), None), "field name: expected a string"),
+        (_set(("classes", 0, "cancels"), None), "cancels: expected true or false"),
+        (_set(("classes", 0, "attributes"), [1]), "attributes: expected a string"),
     ],
 )
 def test_a_summary_that_is_not_one_is_refused(data: Any, message: str) -> None:
@@ -282,10 +291,11 @@ async def fetch() -> None:
 
 def test_a_bounded_run_reads_forgotten_modules_from_their_summaries(tmp_path: Path) -> None:
     """Budget 1 forgets every tree after every file. Three services each ask for the provider
-    (through the package's re-export: is it a resource type, which method releases it?) and for
-    the task wrapper ``spawn``. Before summaries, each service parsed ``pkg/__init__.py``,
-    ``pkg/provider.py`` and ``pkg/spawn.py`` again once forgotten: 9 parses, 6 of them again. Now
-    only the wrapper, whose body is walked, is parsed again; the provider once."""
+    (through the package's re-export: is it a resource type, which method releases it? does it
+    own tasks?) and for the task wrapper ``spawn``. Before summaries, each service parsed
+    ``pkg/__init__.py``, ``pkg/provider.py`` and ``pkg/spawn.py`` again once forgotten: 9 parses,
+    6 of them again. Now only the wrapper, whose body is walked, is parsed again; the provider,
+    which cancels nothing (its summary says so), never."""
     pkg = tmp_path / "pkg"
     pkg.mkdir()
     (pkg / "__init__.py").write_text('from pkg.provider import HistoryProvider\n\n__all__ = ["HistoryProvider"]\n')
@@ -307,9 +317,8 @@ def test_a_bounded_run_reads_forgotten_modules_from_their_summaries(tmp_path: Pa
     assert sorted(f[:3] for f in runs[None][0]) == expected
     assert runs[1][0] == runs[None][0]
     assert runs[None][1:] == (1, 0)  # ``spawn.py``, asked for before it was checked
-    # ``spawn.py`` for each service, and ``provider.py`` once: whether the class owns tasks
-    # (TRD303's task owners) needs its body, and the verdict outlives the tree.
-    assert runs[1][1:] == (4, 2)
+    # ``spawn.py`` for each service.
+    assert runs[1][1:] == (3, 2)
 
 
 FACTORIES = '''\
@@ -350,3 +359,129 @@ def test_factories_are_the_class_and_static_methods_that_return_a_new_instance(t
     assert summary is not None
     assert summary.classes[1].factories == frozenset({"create", "default", "local"})
     assert ModuleSummary.from_json(summary.to_json()) == summary
+
+
+def test_fields_from_the_summary_are_the_fields_of_the_tree() -> None:
+    """Every class of the fixtures and test programs, under each maker: the fields
+    ``fields_from_facts`` reads from a summary are those ``_own_fields`` reads from the tree."""
+    from flake8_tradelint.analysis.dataclass_model import ClassModel, _own_fields, fields_from_facts
+
+    project = Project(module_budget=None)
+    compared = 0
+    for file in discover(PROJECTS, None):
+        module = project.module_at(file)
+        if module is None:
+            continue
+        for node in module.index.classes:
+            facts = module.summary.classes[node.lineno].fields
+            for kind, mode in (("dataclass", "auto"), ("pydantic", "auto"), ("attrs", "auto"), ("attrs", "explicit")):
+                model = ClassModel.of(module, node)
+                model.kind, model.attrs_mode = kind, mode  # type: ignore[assignment]
+                from_tree = {n: (f.line, f.has_default) for n, f in _own_fields(model).items()}
+                from_facts = {n: (f.line, f.has_default) for n, f in fields_from_facts(model, facts).items()}
+                assert from_facts == from_tree, (file, node.name, kind, mode)
+                compared += bool(from_tree)
+    assert compared > 200
+
+
+BASE = '''\
+from dataclasses import dataclass
+
+
+@dataclass
+class Base:
+    key: str = ""
+    ttl: int = 120
+'''
+
+
+def test_a_bounded_run_models_a_forgotten_dataclass_base_from_its_summary(tmp_path: Path) -> None:
+    """Four subclasses in four modules of one dataclass base (TRD102 in one). Budget 1 forgets
+    the base's tree after its own check. The finding's fix parses the base (it may edit it) and
+    the three modules not checked yet (the field-use search): 4 parses, as many as an unbounded
+    run's 3 plus the forgotten base. Before, each later subclass parsed the base again to model
+    it: 7 parses, 3 of them again. Now its verdict and its summary's fields answer."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "base.py").write_text(BASE)
+    (pkg / "sub_a.py").write_text('from pkg.base import Base\n\n\nclass A(Base):\n    key = "a"\n')
+    for name in "bcd":
+        (pkg / f"sub_{name}.py").write_text(f"from pkg.base import Base\n\n\nclass {name.upper()}(Base):\n    pass\n")
+    runs = {}
+    for budget in (None, 1):
+        project = Project(module_budget=budget)
+        checker = Checker(project, batch=True)
+        found = []
+        for file in discover([tmp_path], None):
+            findings = checker.check_path(file, config_for(file))
+            found += [(Path(f.path).name, f.line, f.code, f.message, f.help, f.fix) for f in findings]
+        runs[budget] = (found, project.parses, project.reparses)
+    assert [f[:3] for f in runs[None][0]] == [("sub_a.py", 5, "TRD102")]
+    assert "(base.py:6)" in str(runs[None][0][0][4])
+    assert runs[1][0] == runs[None][0]
+    assert runs[None][1:] == (3, 0)
+    assert runs[1][1:] == (4, 0)
+
+
+HOLDER = '''\
+import asyncio
+
+
+class Holder:
+    def __init__(self) -> None:
+        self.name = "holder"
+
+    def kick(self) -> None:
+        self._task = asyncio.create_task(asyncio.sleep(1))
+'''
+WORKER = '''\
+import asyncio
+
+from pkg.holder import Holder
+
+
+class Worker(Holder):
+    def start(self) -> None:
+        self._poller = asyncio.create_task(asyncio.sleep(1))
+'''
+RESTARTER = '''\
+import asyncio
+
+from pkg.holder import Holder
+
+
+class Restarter(Holder):
+    def restart(self) -> None:
+        self._task = asyncio.create_task(asyncio.sleep(1))
+'''
+
+
+def test_a_base_that_never_names_the_attribute_is_not_parsed_again(tmp_path: Path) -> None:
+    """Whether ``self._poller`` (TRD303) is ended is asked of ``Worker`` and its bases: the base
+    ``Holder``, whose summary never names ``_poller``, says nothing and is not parsed again
+    (before: parsed again, 1 parse). ``Restarter`` makes ``self._task``, which the base names:
+    the base is read, parsed again once its tree is forgotten."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "holder.py").write_text(HOLDER)
+    (pkg / "worker.py").write_text(WORKER)
+    runs = {}
+    for budget in (None, 1):
+        project = Project(module_budget=budget)
+        checker = Checker(project, batch=True)
+        found = []
+        for file in discover([tmp_path], None):
+            found += [(Path(f.path).name, f.line, f.code) for f in checker.check_path(file, config_for(file))]
+        runs[budget] = (found, project.parses, project.reparses)
+    assert runs[None][0] == [("holder.py", 9, "TRD303"), ("worker.py", 8, "TRD303")]
+    assert runs[1] == (runs[None][0], 0, 0)
+    (pkg / "restarter.py").write_text(RESTARTER)
+    project = Project(module_budget=1)
+    checker = Checker(project, batch=True)
+    found = []
+    for file in discover([tmp_path], None):
+        found += [(Path(f.path).name, f.line, f.code) for f in checker.check_path(file, config_for(file))]
+    assert found == [("holder.py", 9, "TRD303"), ("restarter.py", 8, "TRD303"), ("worker.py", 8, "TRD303")]
+    assert (project.parses, project.reparses) == (1, 0)

@@ -250,14 +250,28 @@ def _find_spec_roots(top: str) -> tuple[Path, ...]:
 
 def is_installed(module: ModuleInfo) -> bool:
     """Whether a module was read from an installed package (never the project's to fix)."""
-    if not {"site-packages", "dist-packages"}.isdisjoint(module.path.parts):
+    return is_installed_path(module.project, module.path)
+
+
+def is_installed_path(project: Project, path: Path) -> bool:
+    """:func:`is_installed` for a module known by its path (its tree may be forgotten)."""
+    if not {"site-packages", "dist-packages"}.isdisjoint(path.parts):
         return True
-    path = os.path.abspath(module.path)
+    absolute = os.path.abspath(path)
     return any(
-        path.startswith(os.path.abspath(root) + os.sep)
-        for roots in module.project.installed_roots.values()
+        absolute.startswith(os.path.abspath(root) + os.sep)
+        for roots in project.installed_roots.values()
         for root in roots
     )
+
+
+def installed_path(project: Project, dotted: str) -> Path | None:
+    """The file of an installed module, without parsing it (what :func:`installed_module` reads)."""
+    top = dotted.split(".", 1)[0]
+    if not top.isidentifier() or is_stdlib(top):
+        return None
+    roots = installed_roots(project, top)
+    return project.find_path(dotted, roots) if roots else None
 
 
 # -- effects ------------------------------------------------------------------------------------

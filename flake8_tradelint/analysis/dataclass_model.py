@@ -17,15 +17,16 @@ from flake8_tradelint.analysis.class_makers import (
     combine,
     expression_effect,
     function_effect,
-    is_installed,
+    MAX_DEPTH,
+    installed_path,
+    is_installed_path,
     is_pydantic_model_name,
     is_stdlib,
     is_transform_marked,
     metaclass_effect,
-    resolve,
 )
-from flake8_tradelint.analysis.summaries import definition_of
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, parse_expression
+from flake8_tradelint.analysis.summaries import ClassFacts, Definition, FieldFacts, ModuleSummary, definition_of
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, Project, parse_expression
 
 CLASSVAR = {"typing.ClassVar", "typing_extensions.ClassVar"}
 NOT_FIELDS = {"dataclasses.InitVar", "dataclasses.KW_ONLY"}
@@ -44,20 +45,38 @@ Binding = Literal["runtime", "type_checking"]
 KNOWN_KINDS = frozenset({"dataclass", "pydantic", "attrs"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FieldInfo:
     name: str
-    node: ast.AnnAssign | ast.Assign
+    line: int
     owner: ClassModel
     # Only a default is sure to shadow a subclass's class attribute: a required field is a
     # constructor argument, and ``field(init=False)`` without a default is never set.
     has_default: bool
+    # The statement, when the owner was modelled from its tree; else found when asked (a fix).
+    stmt: ast.AnnAssign | ast.Assign | None = None
+
+    @property
+    def node(self) -> ast.AnnAssign | ast.Assign:
+        if self.stmt is not None:
+            return self.stmt
+        for stmt in self.owner.node.body:
+            if isinstance(stmt, (ast.AnnAssign, ast.Assign)) and stmt.lineno == self.line:
+                return stmt
+        raise LookupError(f"no field {self.name!r} on line {self.line} of {self.owner.path}")
 
 
 @dataclass(eq=False)
 class ClassModel:
-    module: ModuleInfo
-    node: ast.ClassDef
+    """What a maker makes of one class. Modelled from the class's tree (``class_model``), or, for
+    a base in a module the budget has forgotten, from plain data: the verdict recorded when it was
+    modelled from its tree and its module's summary (``_model_from_facts``); then its module and
+    node are parsed again only when asked for (a fix that edits the base, the field-use search)."""
+
+    project: Project
+    path: Path
+    line: int
+    name: str
     # What the runtime makes of this class body: a known maker's kind, "unknown" (a maker whose
     # effect is not modelled: nothing is claimed), or None (a plain class).
     kind: Kind | None = None
@@ -66,10 +85,40 @@ class ClassModel:
     subclass_effect: Effect = None
     bases: list[ClassModel | None] = field(default_factory=list)
     own_fields: dict[str, FieldInfo] = field(default_factory=dict)
+    tree_module: ModuleInfo | None = None
+    tree_node: ast.ClassDef | None = None
+
+    @classmethod
+    def of(cls, module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
+        return cls(module.project, module.path, node.lineno, node.name, tree_module=module, tree_node=node)
 
     @property
-    def name(self) -> str:
-        return self.node.name
+    def module(self) -> ModuleInfo:
+        if self.tree_module is None:
+            found = self.project.module_at(self.path)
+            if found is None:
+                raise LookupError(f"{self.path} can no longer be parsed")
+            self.tree_module = found
+        return self.tree_module
+
+    @property
+    def node(self) -> ast.ClassDef:
+        if self.tree_node is None:
+            for cls in self.module.index.classes:
+                if cls.lineno == self.line and cls.name == self.name:
+                    self.tree_node = cls
+                    break
+            else:
+                raise LookupError(f"no class {self.name!r} on line {self.line} of {self.path}")
+        return self.tree_node
+
+    @property
+    def installed(self) -> bool:
+        return is_installed_path(self.project, self.path)
+
+    @property
+    def module_name(self) -> str | None:
+        return self.project.locate(self.path)[0]
 
     def unlink(self) -> None:
         """Forgotten by the project's memo (``Project.forget_memos``): drop the links to fields
@@ -119,24 +168,109 @@ def resolve_definition(module: ModuleInfo, expr: ast.AST) -> tuple[ModuleInfo, a
 
 def resolve_class(module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
     """A first-party class's model (what the other analyses ask for: no installed source)."""
+    if isinstance(expr, ast.Name) and expr.id not in module.imports.names:
+        stmt = module.top_level.get(expr.id)
+        return class_model(module, stmt) if isinstance(stmt, ast.ClassDef) else None
     named = definition_of(module, expr)
     if named is None or named[1].kind != "class":
         return None  # known from the summaries, without parsing the module it names
-    found = resolve_definition(module, expr)
-    if found is None or not isinstance(found[1], ast.ClassDef):
-        return None
-    return class_model(found[0], found[1])
+    return _model_at(module.project, Path(named[0].path), named[1].line)
 
 
 def _base_model(module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
     """A base class's model, first-party or from an installed package's source: its fields and
-    its makers decide what the subclass is."""
+    its makers decide what the subclass is. Found from summaries (``class_makers.lookup``'s
+    search, without parsing a module to read its names)."""
     if isinstance(expr, ast.Subscript):
         expr = expr.value  # ``Base[T]``
-    found = resolve(module, expr)
-    if found is None or not isinstance(found[1], ast.ClassDef):
+    if isinstance(expr, ast.Name) and expr.id not in module.imports.names:
+        stmt = module.top_level.get(expr.id)
+        return class_model(module, stmt) if isinstance(stmt, ast.ClassDef) else None
+    qualified = module.imports.qualify(expr)
+    found = _lookup_summary(module.project, qualified, module.roots) if qualified is not None else None
+    if found is None or found[1].kind != "class":
         return None
-    return class_model(found[0], found[1])
+    return _model_at(module.project, Path(found[0].path), found[1].line)
+
+
+def _lookup_summary(
+    project: Project, qualified: str, roots: tuple[Path, ...], depth: int = 0
+) -> tuple[ModuleSummary, Definition] | None:
+    """What ``class_makers.lookup`` finds, read from summaries: first-party definitions through
+    their re-exports, then a module of the project or of an installed package by its names (a
+    module-level assignment is found as one, and is no class)."""
+    if depth > MAX_DEPTH or "." not in qualified:
+        return None
+    found = project.resolve(qualified, roots)
+    if found is not None:
+        return found
+    module_name, _, name = qualified.rpartition(".")
+    path = project.find_path(module_name, roots) or installed_path(project, module_name)
+    summary = project.summary(path) if path is not None else None
+    if summary is None:
+        return None
+    definition = summary.definitions.get(name)
+    if definition is not None:
+        return summary, definition
+    target = summary.imports.get(name)
+    if target is not None and target != qualified:
+        return _lookup_summary(project, target, project.locate(Path(summary.path))[1], depth + 1)
+    return None
+
+
+# A class modelled from its tree leaves its verdict in ``Project.lasting`` under this kind: what
+# its makers made of it (kind, attrs mode, what its subclasses go through) and where its bases'
+# models are. With the summary of its module, that is all a subclass asks, tree forgotten or not.
+VERDICT = "dataclass-model"
+Place = tuple[str, int]  # a top-level class's path and line
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    kind: Kind | None
+    attrs_mode: AttrsMode
+    subclass_effect: Effect
+    bases: tuple[Place | None, ...]
+
+
+_PLAIN = _Verdict(None, "auto", None, ())
+
+
+def _model_at(project: Project, path: Path, line: int) -> ClassModel | None:
+    """The model of the top-level class on ``line`` of ``path``: from its tree when it is kept,
+    else from its verdict and its module's summary, else from its tree parsed again."""
+    kept = project.kept(path)
+    if kept is None:
+        summary = project.summary(path)
+        facts = summary.classes.get(line) if summary is not None else None
+        if summary is None or facts is None:
+            return None
+        verdict = project.lasting.get((VERDICT, summary.path, summary.digest, line))
+        if isinstance(verdict, _Verdict):
+            return _model_from_facts(project, summary.path, facts, verdict)
+        kept = project.module_at(path)
+        if kept is None:
+            return None
+    for stmt in kept.top_level.values():
+        if isinstance(stmt, ast.ClassDef) and stmt.lineno == line:
+            return class_model(kept, stmt)
+    return None
+
+
+def _model_from_facts(project: Project, path: str, facts: ClassFacts, verdict: _Verdict) -> ClassModel:
+    memo = project.class_memo
+    key = (VERDICT, path, facts.line)
+    cached = memo.get(key)
+    if cached is not None:
+        return cast(ClassModel, cached)
+    model = ClassModel(project, Path(path), facts.line, facts.name, verdict.kind, verdict.attrs_mode,
+                       verdict.subclass_effect)
+    memo[key] = model
+    for place in verdict.bases:
+        model.bases.append(_model_at(project, Path(place[0]), place[1]) if place is not None else None)
+    if model.known:
+        model.own_fields = fields_from_facts(model, facts.fields)
+    return model
 
 
 def class_model(module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
@@ -147,7 +281,7 @@ def class_model(module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
     cached = memo.get(key)
     if cached is not None:
         return cast(ClassModel, cached)
-    model = ClassModel(module, node)
+    model = ClassModel.of(module, node)
     memo[key] = model  # before resolving bases: inheritance cycles end here
     marked = is_transform_marked(module, node)
     inherited: list[Effect] = []
@@ -186,6 +320,18 @@ def class_model(module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
             model.attrs_mode = _attrs_detect(module, node)
     if model.known:
         model.own_fields = _own_fields(model)
+    if module.top_level.get(node.name) is node:
+        # Only a top-level class is another module's base.
+        verdict = _Verdict(
+            model.kind,
+            model.attrs_mode,
+            model.subclass_effect,
+            tuple((str(b.path), b.line) if b is not None else None for b in model.bases),
+        )
+        # Most classes are plain and have no base: one object for all of them.
+        module.project.lasting[(VERDICT, str(module.path), module.digest, node.lineno)] = (
+            _PLAIN if verdict == _PLAIN else verdict
+        )
     return model
 
 
@@ -331,7 +477,7 @@ def _own_fields(model: ClassModel) -> dict[str, FieldInfo]:
             if explicit and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 if _is_attrs_field(module, stmt.value):
                     name = stmt.targets[0].id
-                    fields[name] = FieldInfo(name, stmt, model, _has_default(module, stmt.value))
+                    fields[name] = FieldInfo(name, stmt.lineno, model, _has_default(module, stmt.value), stmt)
             continue
         if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
             continue
@@ -342,8 +488,50 @@ def _own_fields(model: ClassModel) -> dict[str, FieldInfo]:
         ):
             continue
         fields[stmt.target.id] = FieldInfo(
-            name=stmt.target.id, node=stmt, owner=model, has_default=_has_default(module, stmt.value)
+            stmt.target.id, stmt.lineno, model, _has_default(module, stmt.value), stmt
         )
+    return fields
+
+
+def field_facts(module: ModuleInfo, node: ast.ClassDef) -> tuple[FieldFacts, ...]:
+    """The statements of a class body that ``_own_fields`` can take, with what it asks of each
+    under any maker: the summary's share of the dataclass model."""
+    found: list[FieldFacts] = []
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign):
+            if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and _is_attrs_field(module, stmt.value):
+                default = _has_default(module, stmt.value)
+                found.append(FieldFacts(stmt.targets[0].id, stmt.lineno, False, True, default, False, False))
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            found.append(
+                FieldFacts(
+                    stmt.target.id,
+                    stmt.lineno,
+                    True,
+                    _is_attrs_field(module, stmt.value),
+                    _has_default(module, stmt.value),
+                    is_runtime_classvar(module, stmt.annotation, "attrs"),
+                    is_runtime_classvar(module, stmt.annotation, "dataclass")
+                    or is_not_a_field(module, stmt.annotation, "dataclass"),
+                )
+            )
+    return tuple(found)
+
+
+def fields_from_facts(model: ClassModel, facts: tuple[FieldFacts, ...]) -> dict[str, FieldInfo]:
+    """``_own_fields`` from the summary's facts: the same fields, without the class's tree."""
+    fields: dict[str, FieldInfo] = {}
+    explicit = model.kind == "attrs" and model.attrs_mode == "explicit"
+    for fact in facts:
+        if not fact.annotated:
+            if explicit:
+                fields[fact.name] = FieldInfo(fact.name, fact.line, model, fact.has_default)
+            continue
+        if explicit and not fact.attrs_field:
+            continue
+        if fact.attrs_classvar if model.kind == "attrs" else fact.not_a_field:
+            continue
+        fields[fact.name] = FieldInfo(fact.name, fact.line, model, fact.has_default)
     return fields
 
 
@@ -440,13 +628,14 @@ def field_location(info: FieldInfo, from_path: Path) -> str:
     """Where a base's field is, for a message about a subclass in ``from_path``: empty in the same
     file, a relative path in the project, the import path in an installed package."""
     base = info.owner
-    path = base.module.path
+    path = base.path
     if os.path.abspath(path) == os.path.abspath(from_path):
         return ""
-    if is_installed(base.module) and base.module.module_name:
+    module_name = base.module_name
+    if base.installed and module_name:
         stem = "/__init__" if path.name == "__init__.py" else ""
-        return f" ({base.module.module_name.replace('.', '/')}{stem}{path.suffix}:{info.node.lineno})"
+        return f" ({module_name.replace('.', '/')}{stem}{path.suffix}:{info.line})"
     try:
-        return f" ({os.path.relpath(path, Path(from_path).parent)}:{info.node.lineno})"
+        return f" ({os.path.relpath(path, Path(from_path).parent)}:{info.line})"
     except ValueError:
-        return f" ({path}:{info.node.lineno})"
+        return f" ({path}:{info.line})"

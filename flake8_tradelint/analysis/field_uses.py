@@ -150,8 +150,10 @@ def files_naming(project: Project, root: Path, name: str) -> Iterator[tuple[Path
     the cache's ``mentions NAME`` scan digests."""
     needle = name.encode("utf-8", "surrogateescape")
     for path in project_files(project, root) or ():
+        # An open buffer's text (the language server), not the disk's.
+        text = project.overlay.get(path)
         try:
-            data = read_source_bytes(path)
+            data = read_source_bytes(path) if text is None else text.encode("utf-8", "surrogatepass")
         except (OSError, UnreadableFile):
             continue
         if needle in data:
@@ -333,7 +335,8 @@ class _Search:
     def same(a: ClassModel, b: ClassModel) -> bool:
         # By place, not identity: under flake8 a checked module and the same file parsed for a
         # lookup are two ``ModuleInfo`` objects.
-        return a.module.path == b.module.path and (a.node.lineno, a.node.col_offset) == (b.node.lineno, b.node.col_offset)
+        # (Two class statements never share a line.)
+        return a.path == b.path and a.line == b.line
 
     def in_family(self, other: ClassModel | None) -> bool:
         return other is not None and any(self.same(other, f) for f in self.family)

@@ -12,11 +12,10 @@ with the resource's close method. Only files whose text names the class and the 
 from __future__ import annotations
 
 import ast
-import weakref
-from pathlib import Path
+from typing import cast
 
 from flake8_tradelint.analysis.field_uses import files_naming, project_root
-from flake8_tradelint.context import ModuleInfo, Project
+from flake8_tradelint.context import ModuleInfo
 
 
 def closed_by_an_owner(module: ModuleInfo, cls: str, attr: str, closes: frozenset[str]) -> bool:
@@ -24,10 +23,11 @@ def closed_by_an_owner(module: ModuleInfo, cls: str, attr: str, closes: frozense
     root = project_root(module)
     if root is not None:
         module.project.note_scan(f"mentions {cls}", root)  # for the cache, memo or not
-    key = (cls, attr, closes)
-    memo = _MEMO.setdefault(module.project, {})
+    key = (attr, closes)
+    # Dropped when a file that names the class changes (a buffer in the language server).
+    memo = module.project.scan_memo(cls)
     if (root, key) in memo:
-        return memo[(root, key)]
+        return cast(bool, memo[(root, key)])
     found = _owner_closes(module, cls, attr, closes)
     if not found and root is not None:
         needles = [f".{attr}.{close}(".encode() for close in closes]
@@ -76,7 +76,3 @@ def _holder_name(node: ast.expr) -> str | None:
         return node.id
     return node.attr if isinstance(node, ast.Attribute) else None
 
-
-_MEMO: weakref.WeakKeyDictionary[Project, dict[tuple[Path | None, tuple[str, str, frozenset[str]]], bool]] = (
-    weakref.WeakKeyDictionary()
-)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, cast
 
+from flake8_tradelint.analysis.class_family import bases_naming
 from flake8_tradelint.analysis.dataclass_model import resolve_class
 from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
 from flake8_tradelint.analysis.owner_closes import closed_by_an_owner
@@ -365,10 +366,10 @@ class ResourceAnalysis:
         if c.kind == "self_elements":
             assert c.cls is not None
             if declared_by_a_base(self.module, c.cls, c.name) or not made_in_family(
-                class_and_bases(self.module, c.cls), c.name
+                bases_naming(self.module, c.cls, c.name), c.name
             ):
                 return None
-            for module, cls in class_and_bases(self.module, c.cls):
+            for module, cls in bases_naming(self.module, c.cls, c.name):
                 if any(ends_elements(module, node) for node in self_attribute_loads(cls, c.name)):
                     return None
             return "elements_never_closed"
@@ -468,7 +469,7 @@ class ResourceAnalysis:
 
     def _class_closes(self, c: Creation) -> bool:
         assert c.cls is not None
-        for module, cls in class_and_bases(self.module, c.cls):
+        for module, cls in bases_naming(self.module, c.cls, c.name):
             uses = [classify(module, node) for node in self_attribute_loads(cls, c.name)]
             for use in resolve_aliases(module, uses):
                 if (
@@ -818,7 +819,7 @@ def declared_by_a_base(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool
     """A first-party base declares ``attr: T`` without a value (an interface of a composite,
     as Red's audio cog mixins do): the attribute belongs to the class that combines the mixins,
     whose other parts may end it, and this class alone cannot be judged."""
-    for _, base in class_and_bases(module, cls)[1:]:
+    for _, base in bases_naming(module, cls, attr)[1:]:
         for stmt in base.body:
             if (
                 isinstance(stmt, ast.AnnAssign)

@@ -2,12 +2,15 @@
 
 A check asks other modules the same few questions over and over: "what does ``pkg.Feed`` name
 (a class, a function, an assignment; where)?", "what does this module import under that
-name?", "what are this class's bases, methods, acquisitions and releases (ownership facts)?".
-:class:`ModuleSummary` holds the answers: strings, numbers, booleans and tuples, frozensets and
-dicts of them; no ``ast`` node. The project keeps every summary it built for the whole run,
-outside its budget of parsed trees (a summary is about 1 % of its tree), so a module forgotten
-with its tree answers these questions without being parsed again; only an analysis that walks a
-definition's body (a task wrapper, a base class's fields) parses it again.
+name?", "what are this class's bases, methods, acquisitions and releases (ownership facts)?",
+"which statements of its body can be dataclass fields?", "does it ever name ``self.x``, cancel
+anything?". :class:`ModuleSummary` holds the answers: strings, numbers, booleans and tuples,
+frozensets and dicts of them; no ``ast`` node. The project keeps every summary it built for the
+whole run, outside its budget of parsed trees (a summary is about 1 % of its tree), so a module
+forgotten with its tree answers these questions without being parsed again. What depends on other
+modules too (what a class's makers make of it, whether a function is a task wrapper) is a verdict
+kept beside them (``Project.lasting``), reached when its tree was read. Only an analysis that
+walks a definition's body for the first time, or a fix that edits it, parses it again.
 
 A summary depends on the module's text (``digest``) and on where it sits (``module_name``,
 which relative imports were resolved against); :meth:`ModuleSummary.to_json` and
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
@@ -28,6 +32,7 @@ __all__ = [
     "Acquisition",
     "ClassFacts",
     "Definition",
+    "FieldFacts",
     "MethodFacts",
     "ModuleSummary",
     "SummaryError",
@@ -94,6 +99,21 @@ class Acquisition:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldFacts:
+    """A class-body statement that can declare a dataclass field (``name: T [= v]``, or attrs'
+    ``name = attr.ib()``), judged with the module's imports only: which of them are fields is
+    decided by the class's maker (``dataclass_model.fields_from_facts``)."""
+
+    name: str
+    line: int
+    annotated: bool  # ``name: T``; else attrs' ``name = attr.ib()``
+    attrs_field: bool  # the value is ``attrs.field()``/``attr.ib()``
+    has_default: bool
+    attrs_classvar: bool  # attrs takes the annotation for ``ClassVar`` (it reads its text)
+    not_a_field: bool  # the other makers take it for ``ClassVar``, ``InitVar`` or ``KW_ONLY``
+
+
+@dataclass(frozen=True, slots=True)
 class ClassFacts:
     name: str
     line: int
@@ -107,6 +127,19 @@ class ClassFacts:
     # Class and static methods that return a new instance (``return cls(...)``, or a local made
     # so): ``await Provider.create()`` makes a ``Provider`` as its constructor would.
     factories: frozenset[str] = frozenset()
+    # The statements of the body that can be dataclass fields, in order.
+    fields: tuple[FieldFacts, ...] = ()
+    # Whether ``<x>.cancel(...)`` is called between its first and last line: a class that cancels
+    # nothing owns no tasks (TRD303's task owners).
+    cancels: bool = False
+    # Every ``name.attr`` between its first and last line, by ``attr``: a base that never names
+    # ``self.attr`` says nothing about it, and its tree is not needed to tell.
+    attributes: frozenset[str] = frozenset()
+
+    def names(self, attr: str) -> bool:
+        """Whether the class can say anything about ``attr``: as ``self.attr`` in its code, a
+        method of that name, or a class-level annotation."""
+        return attr in self.attributes or attr in self.methods or any(f.name == attr for f in self.fields)
 
 
 DefinitionKind = Literal["class", "function", "async_function", "assign"]
@@ -265,6 +298,9 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
     """One pass over the index's attribute nodes, no walk of method bodies: the stores
     (``self.x = Callee(...)``, ``self.x = param``) and the release sites (``<x>.close()``) are
     attribute nodes; only release-like methods are walked, for the helpers they call."""
+    # The dataclass model reads this module's facts, and asks for summaries of other modules.
+    from flake8_tradelint.analysis.dataclass_model import field_facts
+
     stores: dict[int, list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str, ast.Attribute]]] = {}
     releases: dict[tuple[int, str], set[tuple[str, str]]] = {}
     for node in module.index.attributes:
@@ -291,8 +327,20 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             owner = _alias_source(function, node.value.id, receiver)
         if owner is not None:
             releases.setdefault((cls.lineno, function.name), set()).add((owner, node.attr))
+    cancel_lines = [
+        call.lineno
+        for call in module.index.calls
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "cancel"
+    ]
+    # ``name.attr`` nodes by line (the index keeps them in source order), for each class's range.
+    named = [(node.lineno, node.attr) for node in module.index.attributes if isinstance(node.value, ast.Name)]
+    named_lines = [line for line, _ in named]
     classes: dict[int, ClassFacts] = {}
     for cls in module.index.classes:
+        end = cls.end_lineno or cls.lineno
+        attributes = frozenset(
+            attr for _, attr in named[bisect_left(named_lines, cls.lineno):bisect_right(named_lines, end)]
+        )
         bases = tuple(ref for base in cls.bases if (ref := _ref(module, base)) is not None)
         methods: dict[str, MethodFacts] = {}
         for stmt in cls.body:
@@ -355,6 +403,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
         classes[cls.lineno] = ClassFacts(
             cls.name, cls.lineno, bases, methods, tuple(acquisitions), stored_params, stored_positions,
             factories or _NONE,
+            field_facts(module, cls), any(cls.lineno <= line <= end for line in cancel_lines), attributes or _NONE,
         )
     return classes
 
@@ -443,7 +492,8 @@ _SUMMARY_KEYS = frozenset(
      "mentions_tasks", "classes"}
 )
 _CLASS_KEYS = frozenset(
-    {"name", "line", "bases", "methods", "acquisitions", "stored_params", "stored_positions", "factories"}
+    {"name", "line", "bases", "methods", "acquisitions", "stored_params", "stored_positions", "factories",
+     "fields", "cancels", "attributes"}
 )
 _HEX = re.compile(r"^[0-9a-f]{64}$")
 
@@ -462,6 +512,12 @@ def _class_to_json(facts: ClassFacts) -> dict[str, Any]:
         "stored_params": dict(facts.stored_params),
         "stored_positions": [[position, attr] for position, attr in facts.stored_positions.items()],
         "factories": sorted(facts.factories),
+        "fields": [
+            [f.name, f.line, f.annotated, f.attrs_field, f.has_default, f.attrs_classvar, f.not_a_field]
+            for f in facts.fields
+        ],
+        "cancels": facts.cancels,
+        "attributes": sorted(facts.attributes),
     }
 
 
@@ -492,6 +548,14 @@ def _class_from_json(data: object) -> ClassFacts:
     for item in _list(obj["stored_positions"], "stored_positions"):
         position, attr = _pair(item, "stored position")
         positions[_line(position)] = _str(attr, "stored position")
+    fields = []
+    for item in _list(obj["fields"], "fields"):
+        name, line, *flags = _items(item, 7, "field")
+        annotated, attrs_field, has_default, attrs_classvar, not_a_field = (_bool(f, "field flag") for f in flags)
+        fields.append(
+            FieldFacts(_str(name, "field name"), _line(line), annotated, attrs_field, has_default, attrs_classvar,
+                       not_a_field)
+        )
     return ClassFacts(
         _str(obj["name"], "class name"),
         _line(obj["line"]),
@@ -501,6 +565,9 @@ def _class_from_json(data: object) -> ClassFacts:
         {k: _str(v, "stored param") for k, v in _object(obj["stored_params"], None, "stored_params").items()},
         positions,
         frozenset(_str(n, "factories") for n in _list(obj["factories"], "factories")) or _NONE,
+        tuple(fields),
+        _bool(obj["cancels"], "cancels"),
+        frozenset(_str(n, "attributes") for n in _list(obj["attributes"], "attributes")) or _NONE,
     )
 
 

@@ -15,13 +15,12 @@ the factory calls ``util._set_custom_task_factory(loop)``).
 from __future__ import annotations
 
 import ast
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 from flake8_tradelint.analysis.field_uses import files_naming, project_root
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, Project
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
 
 _KEEPING_METHODS = ("add", "append")
 
@@ -104,8 +103,9 @@ def project_keepers(module: ModuleInfo) -> Keepers:
         return Keepers(frozenset(), frozenset())
     module.project.note_scan("mentions set_task_factory", root)  # for the cache, memo or not
     # Kept apart from the project's memo, which a bounded run forgets between files: the answer
-    # is plain data, and finding it reads every file of the project.
-    memo = _KEEPERS.setdefault(module.project, {})
+    # is plain data, and finding it reads every file of the project. Dropped when a file that
+    # names ``set_task_factory`` changes (a buffer in the language server).
+    memo = module.project.scan_memo("set_task_factory")
     found = memo.get(root)
     if found is None:
         found = memo[root] = _scan(module, root)
@@ -142,5 +142,3 @@ def tasks_kept_by_a_factory(module: ModuleInfo) -> bool:
         return True
     return any(module.qualify(call.func) in keepers.installers for call in module.index.calls)
 
-
-_KEEPERS: weakref.WeakKeyDictionary[Project, dict[Path, Keepers]] = weakref.WeakKeyDictionary()

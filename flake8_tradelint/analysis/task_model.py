@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Collection, Literal, cast
 
+from flake8_tradelint.analysis.class_family import bases_naming, family_facts, method_node, visible_methods
 from flake8_tradelint.analysis.dataclass_model import resolve_definition
 from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
 from flake8_tradelint.analysis.ownership import is_release_name, release_method
 from flake8_tradelint.analysis.resource_model import class_and_bases, declared_by_a_base
-from flake8_tradelint.analysis.summaries import definition_of
+from flake8_tradelint.analysis.summaries import ClassFacts, Definition, MethodFacts, ModuleSummary, definition_of
 from flake8_tradelint.analysis.task_factories import tasks_kept_by_a_factory
 from flake8_tradelint.analysis.uses import (
     Use,
@@ -26,6 +27,10 @@ from flake8_tradelint.analysis.uses import (
     self_name,
 )
 from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, child_nodes, walk
+
+# ``Project.lasting``'s kind for a wrapper's verdict: (path, digest, line, task owners, depth) ->
+# (returns a task it keeps nowhere, only adds it to a weak container).
+WRAPPER = "task-wrapper"
 
 if TYPE_CHECKING:
     from flake8_tradelint.engine import FileContext
@@ -112,8 +117,9 @@ class TaskAnalysis:
         self._cycle = False
         # What a called name is, per module and name: every ``len(...)`` and ``self.helper(...)``
         # of a file asks the same question, and most calls in real code are such calls.
-        self._named: dict[tuple[ModuleInfo, str], str | tuple[ModuleInfo, ast.stmt] | None] = {}
-        self._self_methods: dict[ast.ClassDef, dict[str, tuple[ModuleInfo, ast.stmt]]] = {}
+        self._named: dict[tuple[ModuleInfo, str], str | tuple[ModuleSummary, Definition] | None] = {}
+        self._named_targets: dict[tuple[ModuleInfo, str], tuple[ModuleInfo, ast.stmt] | None] = {}
+        self._self_methods: dict[ast.ClassDef, dict[str, tuple[ModuleSummary, ClassFacts, MethodFacts]]] = {}
 
     def creator_label(self, call: ast.Call, module: ModuleInfo | None = None, depth: int = 0) -> str | None:
         """How the task-creating callee is spelled, or None when the call does not make a dangling task."""
@@ -126,7 +132,7 @@ class TaskAnalysis:
             if isinstance(named, str):
                 kind = named
             elif named is not None and depth < 3:
-                creates = self._is_dangling_target(call, named, depth)
+                creates = self._is_dangling_named(call, module, func, named, depth)
         elif isinstance(func, ast.Attribute):
             # An import alias can only rename the root of a dotted callee, so an attribute call
             # can be ``asyncio.create_task`` only if it ends in one of these names.
@@ -151,23 +157,41 @@ class TaskAnalysis:
             return None
         return text
 
-    def _named_callee(self, module: ModuleInfo, func: ast.Name) -> str | tuple[ModuleInfo, ast.stmt] | None:
+    def _named_callee(self, module: ModuleInfo, func: ast.Name) -> str | tuple[ModuleSummary, Definition] | None:
         """``"direct"`` or ``"ensure"`` for asyncio's creators, else the first-party function a
         called name can be a task wrapper as (a sync function in a module that mentions tasks)."""
         key = (module, func.id)
         if key in self._named:
             return self._named[key]
-        found: str | tuple[ModuleInfo, ast.stmt] | None = _creator_kind(module.imports.qualify(func))
+        found: str | tuple[ModuleSummary, Definition] | None = _creator_kind(module.imports.qualify(func))
         if found is None:
             # Asked from the summaries first: a class, an ``async def`` or a function in a module
             # that names no task API is no wrapper, and its module need not be parsed.
             named = definition_of(module, func)
             if named is not None and named[1].kind == "function" and named[0].mentions_tasks:
-                target = resolve_definition(module, func)
-                if target is not None and isinstance(target[1], ast.FunctionDef):
-                    found = target
+                found = named
         self._named[key] = found
         return found
+
+    def _is_dangling_named(
+        self, call: ast.Call, module: ModuleInfo, func: ast.Name, named: tuple[ModuleSummary, Definition], depth: int
+    ) -> bool:
+        """``_is_dangling_target`` on the function a name calls: not parsed again when an earlier
+        file found it no wrapper at this depth (``_known_no_wrapper``)."""
+        if self._known_no_wrapper(named[0], named[1].line, depth + 1):
+            return False
+        key = (module, func.id)
+        if key not in self._named_targets:
+            target = resolve_definition(module, func)
+            self._named_targets[key] = target if target is not None and isinstance(target[1], ast.FunctionDef) else None
+        target = self._named_targets[key]
+        return target is not None and self._is_dangling_target(call, target, depth)
+
+    def _known_no_wrapper(self, summary: ModuleSummary, line: int, depth: int) -> bool:
+        """Whether the function on ``line`` was judged no wrapper at ``depth`` (in any file of
+        the run: the verdict outlives its tree, as summaries do)."""
+        verdict = self.module.project.lasting.get((WRAPPER, summary.path, summary.digest, line, self.owners, depth))
+        return verdict == (False, False)
 
     def _is_dangling_method_call(
         self, module: ModuleInfo, call: ast.Call, func: ast.Attribute, receiver: ast.Name, depth: int
@@ -184,12 +208,17 @@ class TaskAnalysis:
             return False
         candidates = self._self_methods.get(owner)
         if candidates is None:
+            # From summaries: a base's module is parsed only for the method called, when it is a
+            # ``def`` in a module that names a task API.
             candidates = self._self_methods[owner] = {
-                name: target
-                for name, target in _methods(module, owner).items()
-                if isinstance(target[1], ast.FunctionDef) and target[0].index.mentions_tasks
+                name: found
+                for name, found in visible_methods(module, owner).items()
+                if not found[2].is_async and found[0].mentions_tasks
             }
-        target = candidates.get(func.attr)
+        named = candidates.get(func.attr)
+        if named is None or self._known_no_wrapper(named[0], named[2].line, depth + 1):
+            return False
+        target = method_node(module, *named)
         return target is not None and self._is_dangling_target(call, target, depth)
 
     def _is_dangling_attribute_call(
@@ -207,7 +236,7 @@ class TaskAnalysis:
             or holder.value.id != self_name(method)
         ):
             return False
-        for base_module, base in class_and_bases(module, owner):
+        for base_module, base in bases_naming(module, owner, holder.attr):
             for stmt in base.body:
                 if (
                     isinstance(stmt, ast.AnnAssign)
@@ -360,6 +389,10 @@ class TaskAnalysis:
             # A verdict reached through a recursion guard depends on where the walk started:
             # keep it for this file only, so that results never depend on the order of files.
             verdicts[(self.owners, depth)] = (result, weak_only)
+            module.project.lasting[(WRAPPER, str(module.path), module.digest, func.lineno, self.owners, depth)] = (
+                result,
+                weak_only,
+            )
         self._cycle = outer_cycle or self._cycle
         result = result or weak_only
         self._wrappers[func] = result
@@ -462,7 +495,7 @@ class TaskAnalysis:
         cls = module.parent(function)
         if not isinstance(cls, ast.ClassDef):
             return None
-        family = self._class_family(cls)
+        family = self._class_family(cls, target.attr)
         if not any(_is_loop_method(owner_module, owner, target.attr) for owner_module, owner in family):
             return None
         if self._ended_or_handed_on(cls, target.attr, LOOP_ENDERS):
@@ -507,7 +540,7 @@ class TaskAnalysis:
         """Some method of the class family calls one of ``enders`` on ``self.attr`` (in a cog,
         one that runs at unload), or hands it on: whoever holds it may end it."""
         teardown = self._teardown(cls)
-        for owner_module, owner in self._class_family(cls):
+        for owner_module, owner in self._class_family(cls, attr):
             for node in self_attribute_loads(owner, attr):
                 use = classify(owner_module, node)
                 if use.kind in HAND_ON_USES:
@@ -536,6 +569,9 @@ class TaskAnalysis:
         key = ("task-enders", named[0].path, named[0].digest, named[1].line)
         if key in lasting:
             return cast("frozenset[str] | None", lasting[key])
+        facts = named[0].classes.get(named[1].line)
+        if facts is not None and not facts.cancels:
+            return None  # ``_task_enders``'s first test, from the summary: it cancels nothing
         if isinstance(func, ast.Name) and func.id in module.top_level and func.id not in module.imports.names:
             found: tuple[ModuleInfo, ast.stmt] | None = (module, module.top_level[func.id])
         else:
@@ -605,7 +641,7 @@ class TaskAnalysis:
             creates = True
         elif isinstance(ref, ast.Name):
             named = self._named_callee(self.module, ref)
-            creates = isinstance(named, tuple) and self._is_dangling_target(holder, named, 0)
+            creates = isinstance(named, tuple) and self._is_dangling_named(holder, self.module, ref, named, 0)
         elif isinstance(ref, ast.Attribute) and isinstance(ref.value, ast.Name):
             creates = self._is_dangling_method_call(self.module, holder, ref, ref.value, 0)
         if not creates:
@@ -751,7 +787,7 @@ class TaskAnalysis:
         the collection on."""
         if declared_by_a_base(self.module, owner, attr):
             return False
-        family = self._class_family(owner)
+        family = self._class_family(owner, attr)
         if not made_in_family(family, attr):
             return False  # made by a base we cannot read, whose teardown may end them
         teardown = self._teardown(owner)
@@ -838,7 +874,7 @@ class TaskAnalysis:
 
     def _self_attribute_handled(self, cls: ast.ClassDef, attr: str) -> bool:
         teardown = self._teardown(cls)
-        for module, owner in self._class_family(cls):
+        for module, owner in self._class_family(cls, attr):
             uses = [classify(module, node) for node in self_attribute_loads(owner, attr)]
             for use in resolve_aliases(module, uses):
                 if use.kind in HAND_ON_USES:
@@ -875,12 +911,12 @@ class TaskAnalysis:
         configured = self.ctx.config.shutdown_methods
         if configured in known:
             return known[configured]
-        family = self._class_family(cls)
         found: frozenset[str] | None = None
         # Only cogs: taking every class with a shutdown-like method as known reported tasks
         # cancelled by hooks its base runs at stop, or in a framework's ``on_stop()``: 3 findings
-        # on the applications, none right (benchmarks/LEAKFIXES.md).
-        if _is_cog(family):
+        # on the applications, none right (benchmarks/LEAKFIXES.md). Told from summaries first, so
+        # that the bases of a class that is no cog are not parsed for it.
+        if self._cog_by_facts(cls) and _is_cog(family := self._class_family(cls)):
             methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
             for _, owner in family:
                 for stmt in owner.body:
@@ -928,7 +964,7 @@ class TaskAnalysis:
         calls ``self.game._wait_task.cancel()``. Only when no other class of the module stores an
         attribute of that name, so that ``<anything>.<attr>`` can only be this class's task."""
         module = self.module
-        family = {id(node) for _, node in self._class_family(cls)}
+        family = {id(node) for _, node in self._class_family(cls, attr)}
         if any(
             id(other) not in family and any(self_attribute_nodes(other, attr, ast.Store))
             for other in module.index.classes
@@ -944,20 +980,46 @@ class TaskAnalysis:
                 return True
         return False
 
-    def _class_family(self, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
-        """The class, its first-party bases, and its subclasses in this module."""
-        family = class_and_bases(self.module, cls)
-        for other in self.module.index.classes:
-            if other is not cls and any(node is cls for _, node in class_and_bases(self.module, other)):
-                family.append((self.module, other))
+    def _class_family(self, cls: ast.ClassDef, attr: str | None = None) -> list[tuple[ModuleInfo, ast.ClassDef]]:
+        """The class, its first-party bases that name ``attr`` (the others say nothing about it,
+        and their modules are not parsed; every base when ``attr`` is None, as a question about
+        the whole class such as its teardown needs), and its subclasses in this module."""
+        family = bases_naming(self.module, cls, attr) if attr is not None else class_and_bases(self.module, cls)
+        family += [(self.module, other) for other in self._subclasses_here(cls)]
         return family
+
+    def _subclasses_here(self, cls: ast.ClassDef) -> list[ast.ClassDef]:
+        """Which classes of the module derive from ``cls``, from summaries: their bases in other
+        modules need not be parsed to tell."""
+        place = (self.module.summary.path, cls.lineno)
+        return [
+            other
+            for other in self.module.index.classes
+            if other is not cls
+            and any((summary.path, facts.line) == place for summary, facts in family_facts(self.module, other))
+        ]
+
+    def _cog_by_facts(self, cls: ast.ClassDef) -> bool:
+        return _cog_in_facts(self.module, [cls, *self._subclasses_here(cls)])
+
+
+def _cog_in_facts(module: ModuleInfo, classes: list[ast.ClassDef]) -> bool:
+    """``_is_cog`` of the classes' families, from summaries: some class of them names a bot
+    framework's ``Cog`` among its bases. Asked first, so that the bases of a class that is no
+    cog are not parsed to tell."""
+    for member in classes:
+        for _, facts in family_facts(module, member):
+            for kind, name in facts.bases:
+                if kind == "qualified" and name.rpartition(".")[2] in COG_BASES and name.partition(".")[0] in COG_FRAMEWORKS:
+                    return True
+    return False
 
 
 def teardown_name(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str, ...]) -> str | None:
     """The method where ``cls``'s tasks must end, for messages: a cog's ``cog_unload()`` (the
     one the framework calls, whether it is written yet or not: a cog's ``stop`` is a bot
     command), else the class's own release method; None when it has none."""
-    family = class_and_bases(module, cls)
+    family = class_and_bases(module, cls) if _cog_in_facts(module, [cls]) else []
     if _is_cog(family):
         for _, owner in family:
             for stmt in owner.body:

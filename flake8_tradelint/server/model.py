@@ -94,8 +94,10 @@ class _RecordingProject(Project):
     def start_recording(self) -> None:
         # The memos of lookups made for other files would answer without a lookup, and without
         # being recorded: a check starts from the parsed modules only (the costly part stays warm).
+        # So do the verdicts kept past the budget (a base's, a wrapper's), which skip lookups too.
         self._lookup_cache.clear()
         self.class_memo.clear()
+        self.lasting.clear()
         self.recording = set()
 
     def stop_recording(self) -> set[Path]:
@@ -114,6 +116,7 @@ class _RecordingProject(Project):
         self._summaries.pop(_key(path), None)
         self._lookup_cache.clear()
         self.class_memo.clear()
+        self.lasting.clear()  # verdicts that may rest on its old text (``replace_source``)
 
     def forget_layout(self) -> None:
         """Files were created or deleted: module names may resolve elsewhere now."""
@@ -130,6 +133,9 @@ class Model:
         self.buffers: dict[Path, str] = {}
         self.findings: dict[Path, list[Finding]] = {}
         self.reads: dict[Path, set[Path]] = {}
+        # The words whose files each check searched through no import (``mentions NAME`` scans:
+        # a task factory, an owner closing a class's resource): an edit that names one re-checks it.
+        self.searched: dict[Path, set[str]] = {}
         self._config_stamps: dict[Path, int | None] = {}  # configuration files read, and their mtime
         self._checking = 0.0  # seconds spent checking since the last full collection
         self._checks = 0  # checks since then
@@ -161,6 +167,8 @@ class Model:
         path = _key(path)
         if self.buffers.get(path) == text and path in self.findings:
             return []
+        old = self.project.read_text(path)
+        self.project.source_changed(old, text)
         self.buffers[path] = text
         with collector_paused():  # a new tree is a collection's worth of new containers
             gc.collect(0)  # what arrived since the last check (protocol messages): little
@@ -175,16 +183,19 @@ class Model:
                 # collection that ends the check (``settle``), which then walks only the check's
                 # own objects. Reference counting frees it when it is replaced.
                 gc.freeze()
-        return [path, *self.dependents(path)]
+        return [path, *self.dependents(path, old, text)]
 
     def close_buffer(self, path: Path) -> list[Path]:
         """A buffer was closed: the disk is the truth again; its dependents are checked again."""
         path = _key(path)
-        self.buffers.pop(path, None)
+        old = self.buffers.pop(path, None)
         self.findings.pop(path, None)
         self.reads.pop(path, None)
+        self.searched.pop(path, None)
+        new = self.project.read_text(path)
+        self.project.source_changed(old, new)
         self.project.forget(path)
-        return self.dependents(path)
+        return self.dependents(path, old, new)
 
     def files_changed(self, changed: list[Path], layout_changed: bool) -> list[Path]:
         """Files changed on disk (a checkout, another tool): closed ones are read again."""
@@ -192,12 +203,19 @@ class Model:
         for path in map(_key, changed):
             if path not in self.buffers:
                 self.project.forget(path)
+                self.project.source_changed(None, None)  # what it said before is not known
             stale.append(path)
         if layout_changed:
             # A created module can satisfy an import that found nothing: check every open file.
             self.project.forget_layout()
             return sorted(self.buffers)
-        return [p for p in sorted(self.buffers) if p not in stale and self.reads.get(p, set()) & set(stale)]
+        return [
+            p
+            for p in sorted(self.buffers)
+            if p not in stale and (self.reads.get(p, set()) & set(stale) or (self.searched.get(p) and any(
+                path not in self.buffers for path in stale
+            )))
+        ]
 
     def reload_configuration(self, settings: Settings | None = None) -> list[Path]:
         """``pyproject.toml`` or the client's settings changed: every open file is checked again,
@@ -213,11 +231,20 @@ class Model:
             except SourceError:
                 pass
         self.reads.clear()
+        self.searched.clear()
         return sorted(self.buffers)
 
-    def dependents(self, path: Path) -> list[Path]:
+    def dependents(self, path: Path, old: str | None = None, new: str | None = None) -> list[Path]:
+        """The open files whose check read ``path``, or searched the project for a word that its
+        text names, before (``old``) or after (``new``) the change."""
         path = _key(path)
-        return [p for p in sorted(self.buffers) if p != path and path in self.reads.get(p, ())]
+        texts = [t for t in (old, new) if t is not None]
+        return [
+            p
+            for p in sorted(self.buffers)
+            if p != path
+            and (path in self.reads.get(p, ()) or any(w in t for w in self.searched.get(p, ()) for t in texts))
+        ]
 
     # --- checking ----------------------------------------------------------------------------------
 
@@ -261,6 +288,7 @@ class Model:
             self.findings[path] = []
             return []
         self.project.start_recording()
+        self.project.scans.clear()
         started = time.perf_counter()
         with collector_paused():
             try:
@@ -268,6 +296,9 @@ class Model:
                 found = self.checker.check_source(path, text, config, display=str(path), tree=tree)
             finally:
                 self.reads[path] = self.project.stop_recording() - {path}
+                self.searched[path] = {
+                    kind.split(" ", 1)[1] for kind, _ in self.project.scans if kind.startswith("mentions ")
+                }
                 # A long session opens and looks up ever more modules: past the project's budget
                 # the least recently used are forgotten (an open buffer's tree too: its text
                 # stays in the overlay, and is parsed again when checked or looked up).
