@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import io
+import itertools
 import operator
 import os
 import re
@@ -498,6 +499,20 @@ MODULE_BUDGET = 4 * 2**20
 # For benchmarks and stress runs: findings must not depend on it, only time and memory.
 if os.environ.get("TRADELINT_MODULE_BUDGET", "").isdigit():
     MODULE_BUDGET = int(os.environ["TRADELINT_MODULE_BUDGET"])
+# Modules whose plain-data facts (summaries, where each file's module is, lasting verdicts) a
+# bounded project keeps outside the budget. Each costs 2.5 to 4 KB (a summary is about 1 % of
+# its tree), so a run over tens of thousands of files would grow with their number (4.5 KB per
+# file on a generated monorepo: +170 MB from 12,500 to 50,000 files): past this many, the oldest
+# half is forgotten between two files, and asked again, a summary is read again from its tree
+# (parsed again if it is not kept). 8,192 summaries are about 30 MB; a project of fewer modules
+# (the 5,796-file corpus) forgets none.
+SUMMARY_LIMIT = 8192
+
+
+def _drop_oldest(table: dict[Any, Any], count: int) -> None:
+    """Forget the first ``count`` entries of ``table`` (insertion order: the oldest)."""
+    for key in list(itertools.islice(table, count)):
+        del table[key]
 
 
 class Project:
@@ -510,12 +525,13 @@ class Project:
     memo (their values hold trees and nodes of the forgotten modules). What other modules ask
     about a module (its definitions, imports, classes and their ownership facts) is its
     :class:`~flake8_tradelint.analysis.summaries.ModuleSummary`: plain data, built once per text
-    (when asked, or when its module is forgotten) and kept for the whole run outside the budget,
-    so that ``summary``, ``resolve`` and the queries built on them never parse a forgotten module
-    again; verdicts that depend on other modules as well (a dataclass base's makers, a task
-    wrapper) outlive trees in ``lasting``. Only an analysis that needs a definition's nodes
-    (``lookup``, ``module_at``: a body walked for the first time, a fix) parses it again
-    (``reparses`` counts it). Memos and
+    (when asked, or when its module is forgotten) and kept outside the budget (up to
+    ``summary_limit`` modules, then the oldest half is forgotten), so that ``summary``,
+    ``resolve`` and the queries built on them do not parse a forgotten module again; verdicts
+    that depend on other modules as well (a dataclass base's makers, a task wrapper) outlive
+    trees in ``lasting``. Only an analysis that needs a definition's nodes (``lookup``,
+    ``module_at``: a body walked for the first time, a fix) parses it again (``reparses`` counts
+    it). Memos and
     summaries are pure functions of the source, so what is found does not depend on the budget,
     only the time it takes.
     """
@@ -526,6 +542,7 @@ class Project:
         *,
         keep_checked: bool = True,
         module_budget: int | None | EllipsisType = ...,
+        summary_limit: int | None | EllipsisType = ...,
     ) -> None:
         # Sources that differ from the disk (fixes computed but not written, for ``--diff``).
         self.overlay = overlay if overlay is not None else {}
@@ -534,6 +551,11 @@ class Project:
         self.keep_checked = keep_checked
         # None: keep every module for the life of the project; ``...``: ``MODULE_BUDGET``.
         self.module_budget = MODULE_BUDGET if module_budget is ... else module_budget
+        # Per-module facts kept outside the budget (``SUMMARY_LIMIT``); None: all, for a project
+        # that keeps every tree anyway.
+        if summary_limit is ...:
+            summary_limit = SUMMARY_LIMIT if self.module_budget is not None else None
+        self.summary_limit = summary_limit
         # Least recently used first; None for a file that cannot be parsed.
         self._modules: OrderedDict[Path, ModuleInfo | None] = OrderedDict()
         self._kept = 0  # the sizes of the modules in ``_modules``
@@ -663,10 +685,23 @@ class Project:
     def end_file(self) -> None:
         """Between two files: over budget, forget the least recently used modules (down to half
         the budget) and every memo, whose values hold their trees and nodes."""
+        self._trim_facts()
         budget = self.module_budget
         if budget is None or self._kept <= budget:
             return
-        while self._kept > budget // 2 and self._modules:
+        self._forget_down_to(budget // 2)
+
+    def make_room(self, size: int) -> None:
+        """Between two files, before one of ``size`` characters is checked: forget the least
+        recently used modules until they and the file fit in the budget together. Its tree and
+        what a front-end holds of it are the peak of a run with a large file (flake8 holds 364
+        MB for telethon's 2.8 MiB module before the plugin sees its tree)."""
+        budget = self.module_budget
+        if budget is not None and self._kept + size > budget:
+            self._forget_down_to(max(budget - size, 0))
+
+    def _forget_down_to(self, target: int) -> None:
+        while self._kept > target and self._modules:
             path, info = self._modules.popitem(last=False)
             if info is not None:
                 self._kept -= info.size
@@ -677,6 +712,26 @@ class Project:
                     except RecursionError:  # asked again, it is parsed again, as any analysis's
                         pass
         self.forget_memos()
+
+    def _trim_facts(self) -> None:
+        """Past ``summary_limit`` modules summarised, forget the oldest half of the summaries,
+        the lasting verdicts in the same proportion, and the module names found by path and by
+        name (memos of a few stats each): what a project keeps stays flat however many files it
+        checks. All are pure functions of the source, so what is found does not change."""
+        limit = self.summary_limit
+        if limit is None or len(self._summaries) <= limit:
+            return
+        _drop_oldest(self._summaries, len(self._summaries) - limit // 2)
+        if len(self.lasting) > limit:
+            _drop_oldest(self.lasting, len(self.lasting) - limit // 2)
+        self._locate_cache.clear()
+        self._find_cache.clear()
+        self._absolute.clear()
+        # A module is parsed again only if it is asked for again, so this set grows with what is
+        # parsed, not with what is checked; forgotten, a later parse is not counted as a re-parse.
+        if len(self._ever_parsed) > limit:
+            self._ever_parsed.clear()
+        self.forget_memos()  # the lookup memo holds summaries
 
     def forget_memos(self) -> None:
         self._lookup_cache.clear()

@@ -77,8 +77,13 @@ class TradelintPlugin:
         # objects after 179 files of aiohttp and driftpy). A full collection walks only what is
         # not frozen: what flake8 and its plugins made since the last file.
         gc.collect()
+        checker = _checker()
+        # flake8 holds its own tokens, lines, tree and pyflakes' scopes of this file meanwhile:
+        # the modules kept for lookups make room for it, so that the plugin's share stays within
+        # its budget (telethon's 2.8 MiB generated module: flake8's 364 MB, then the plugin's).
+        checker.project.make_room(len(source))
         with collector_paused():  # as the CLI does: no collection walks while the index is built
-            findings = _checker().check_source(
+            findings = checker.check_source(
                 path, source, config, display=self.filename, tree=self.tree, apply_noqa=self.apply_noqa
             )
         # The checker froze the tree once indexed, collected the check's young garbage and

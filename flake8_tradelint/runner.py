@@ -240,19 +240,35 @@ def nearest_free(taken: Sequence[int], at: int) -> int:
     return min((i for i in range(len(taken)) if not taken[i]), key=lambda i: (abs(i - at), i))
 
 
-# A run over this many times the module budget of source bounds its memory; a smaller one keeps
-# every tree, which is faster: bounding frees each tree after its file, makes a young collection
-# per file and parses again what it forgot (1.45x the CPU of keeping everything on 7 application
-# packages, 20 MiB of source: 6.6 s against 9.6 s, for 309 MB instead of 691 MB of peak memory).
-# With the default budget (4 MiB) the threshold is 12 MiB of source, about 400 MB kept. ``--fix``
-# follows the same threshold (``fix/fixer.py``).
+# A run whose trees, kept all, would take more than this many module budgets bounds its memory; a
+# smaller one keeps every tree, which is faster: bounding frees each tree after its file, makes a
+# young collection per file and parses again what it forgot (1.45x the CPU of keeping everything
+# on 7 application packages, 20 MiB of source: 6.6 s against 9.6 s, for 309 MB instead of 691 MB
+# of peak memory). With the default budget (4 MiB) the limit is 12 MiB of source-equivalent (below).
+# ``--fix`` follows the same decision (``fix/fixer.py``).
 BOUNDED_RUN_FACTOR = 3
+# What keeping a run's every tree costs is not its source bytes alone. Fitted on three runs that
+# kept everything (CPython 3.13, peak RSS less the 30 MB of a bare start): 619 files and 9.2 MiB
+# of application code, 310 MB; 12,500 generated files and 11.2 MiB, 850 MB; the 5,796-file, 89
+# MiB corpus, 3.1 GB: about 30 bytes per byte of source (trees, indexes, texts) and 40 KB per
+# file (its context and analyses, frozen with it, its summary, its entries in the project's
+# tables), whatever its size: a file costs its size plus 1,333 bytes of source-equivalent. So a
+# tree of many small generated modules is bounded (12,500 files: 28 MiB-equivalent, where its
+# 11.2 MiB of source alone were under the limit and kept 880 MB), and so is any run over 9,450
+# files, while the application packages above still keep everything (10 MiB-equivalent).
+FILE_COST = 1333
 
 
-def bounded_run(source_bytes: int) -> bool:
-    """Whether a run over this much source bounds its memory."""
+def run_cost(source_bytes: int, files: int) -> int:
+    """What keeping every tree of a run of ``files`` files and ``source_bytes`` bytes costs, in
+    bytes of source-equivalent (the module budget's unit): about 30 bytes of memory each."""
+    return source_bytes + FILE_COST * files
+
+
+def bounded_run(source_bytes: int, files: int) -> bool:
+    """Whether a run over ``files`` files of this much source in all bounds its memory."""
     budget = context.MODULE_BUDGET  # read at run time: benchmarks and tests set it
-    return budget is not None and source_bytes > BOUNDED_RUN_FACTOR * budget
+    return budget is not None and run_cost(source_bytes, files) > BOUNDED_RUN_FACTOR * budget
 
 
 def new_checker(
@@ -329,7 +345,7 @@ def _check(items: list[Item], jobs: int, summarize: bool = True) -> Generator[Ou
     total = sum(sizes)
     if jobs <= 1 or len(items) < 2 * jobs:
         try:
-            yield from _check_chunk(new_checker(bounded_run(total), summarize=summarize), items)
+            yield from _check_chunk(new_checker(bounded_run(total, len(items)), summarize=summarize), items)
         finally:
             gc.unfreeze()
         return
@@ -355,7 +371,7 @@ def _check(items: list[Item], jobs: int, summarize: bool = True) -> Generator[Ou
         mp_context=context,
         initializer=_start_worker,
         # Each worker checks about its share.
-        initargs=(os.getpid(), bounded_run(total // jobs), summarize, batches, taken, joined, jobs),
+        initargs=(os.getpid(), bounded_run(total // jobs, len(items) // jobs), summarize, batches, taken, joined, jobs),
     )
     chunks = range(len(batches))
     try:

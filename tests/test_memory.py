@@ -3,7 +3,10 @@ stay within the project's budget, and what is found never depends on that budget
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import tracemalloc
 import weakref
 from pathlib import Path
@@ -348,3 +351,81 @@ def test_the_shared_library_project_stays_within_the_budget(monkeypatch: pytest.
     assert everything[2] is not None and len(everything[2]) > 100
     assert kept_bounded <= 1 < kept_all
     assert parses > 0
+
+
+def test_a_run_is_bounded_by_what_its_trees_would_cost_not_by_its_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tree of many small generated modules costs more per byte than real code: 12,500 files
+    and 11.2 MiB kept 880 MB when the decision counted bytes alone (under 3 budgets of 4 MiB)."""
+    monkeypatch.setattr(context, "MODULE_BUDGET", 4 * 2**20)
+    mib = 2**20
+    assert runner.bounded_run(int(11.2 * mib), 12_500)  # the synthetic monorepo: bounded now
+    assert not runner.bounded_run(int(9.2 * mib), 619)  # five application packages: kept, faster
+    assert runner.bounded_run(89 * mib, 5_796)  # the corpus
+    assert runner.bounded_run(0, 10_000)  # past about 9,450 files, whatever their size
+    assert not runner.bounded_run(int(11.9 * mib), 1)  # one large file alone fits
+    assert runner.run_cost(1000, 3) == 1000 + 3 * runner.FILE_COST
+    monkeypatch.setattr(context, "MODULE_BUDGET", None)  # no budget: never bounded
+    assert not runner.bounded_run(89 * mib, 5_796)
+
+
+def check_all_trimmed(budget: int | None, summary_limit: int | None) -> tuple[list[Finding], int]:
+    project = Project(module_budget=budget, summary_limit=summary_limit)
+    checker = Checker(project, batch=True)
+    found: list[Finding] = []
+    most = 0
+    for file in discover(PROJECTS, None):
+        checker.project.make_room(file.stat().st_size)
+        if budget is not None:
+            assert project._kept + file.stat().st_size <= budget or project._kept == 0
+        found.extend(checker.check_path(file, config_for(file)))
+        most = max(most, len(project._summaries))
+    return found, most
+
+
+def test_forgetting_summaries_and_making_room_change_no_finding() -> None:
+    """A bounded project forgets the oldest half of its summaries (and lasting verdicts and path
+    memos) past its limit, and a front-end can make room for a large file before checking it:
+    the facts are asked again (parsed again), and every finding and fix is the same."""
+    kept_all, everything = check_all_trimmed(None, None)
+    assert len(kept_all) > 100 and everything > 50  # every module asked for summarised, none forgotten
+    expected = [(f.as_json(), f.fix) for f in kept_all]
+    for budget, limit in ((4 * 2**20, 2), (4096, 8), (1, 1)):
+        found, most = check_all_trimmed(budget, limit)
+        assert [(f.as_json(), f.fix) for f in found] == expected, (budget, limit)
+        # Over the limit only by the modules forgotten since the last trim (summarised as they go).
+        assert most < everything, (budget, limit, most)
+
+
+def test_the_cli_prints_the_same_when_summaries_are_forgotten(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "clock", lambda: 0.0)
+    paths = [str(p) for p in PROJECTS]
+    outputs = []
+    for budget, limit in ((None, context.SUMMARY_LIMIT), (4096, 2)):
+        monkeypatch.setattr(context, "MODULE_BUDGET", budget)
+        monkeypatch.setattr(context, "SUMMARY_LIMIT", limit)
+        clear_cache()
+        code = cli.run(["--no-cache", "--jobs", "1", "--output-format", "json", *paths])
+        out, _ = capsys.readouterr()
+        outputs.append((code, out))
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0][1]) > 1000
+
+
+def test_flake8_reports_the_same_under_any_budget() -> None:
+    """The plugin makes room for each file before it is checked (forgetting modules kept for
+    lookups) and forgets them past its budget: ``flake8 --select TRD`` prints the same."""
+    outputs = []
+    for budget in (None, "1", "4096"):
+        env = {k: v for k, v in os.environ.items() if k != "TRADELINT_MODULE_BUDGET"}
+        if budget is not None:
+            env["TRADELINT_MODULE_BUDGET"] = budget
+        proc = subprocess.run(
+            [sys.executable, "-m", "flake8", "-j", "1", "--select", "TRD", "--isolated", *map(str, PROJECTS)],
+            capture_output=True, text=True, env=env,
+        )
+        assert proc.returncode == 1, proc.stderr
+        outputs.append(proc.stdout)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0].count(" TRD") > 200

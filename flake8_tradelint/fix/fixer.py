@@ -174,10 +174,10 @@ def compute_fixes(
     display = display or {}
     line_limit.cache_clear()  # each run reads the projects' line lengths afresh (a long-lived server)
     given = {_key(path): source for path, source in (sources or {}).items()}
-    # As the runner decides for a check: a run over three module budgets of source bounds its
-    # memory (the project forgets trees past its budget, and the snapshots are kept compressed);
-    # a smaller one keeps every tree and every text as read, which is faster.
-    bounded = runner.bounded_run(sum(runner.file_size(path) for path in files))
+    # As the runner decides for a check: a run whose trees would cost over three module budgets
+    # bounds its memory (the project forgets trees past its budget, and the snapshots are kept
+    # compressed); a smaller one keeps every tree and every text as read, which is faster.
+    bounded = runner.bounded_run(sum(runner.file_size(path) for path in files), len(files))
     snapshots = Snapshots(packed=bounded)
     for path in files:
         key = _key(path)
