@@ -1,0 +1,9 @@
+import asyncio
+
+
+async def job():
+    await asyncio.sleep(0)
+
+
+async def main():
+    asyncio.Task(job())  # error: TRD301

@@ -1,0 +1,51 @@
+"""The hand-written lifecycle cases of issue 14 (``benchmarks/resource_cases/``,
+``benchmarks/task_cases/``), scored as ``benchmarks/LEAKFIXES.md`` records: each mark found or
+listed as missed, and no near miss reported."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "score_resource_cases.py"
+
+
+def _score(*args: str) -> list[str]:
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, check=True).stdout.splitlines()
+
+
+def test_the_resource_cases_score_as_recorded() -> None:
+    # The 2 misses: a factory that hands a new session to ``cls(...)``, a session handed on
+    # through a setter.
+    assert _score() == [
+        "default: 53/55 marked found (recall 0.96), 0 unmarked (precision 1.00)",
+        "  missed q02_factory.py:19 TRD202",
+        "  missed r02_handed_attr.py:15 TRD201",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            (),
+            [
+                "default: 64/68 marked found (recall 0.94), 0 unmarked (precision 1.00)",
+                "  missed batch1/p20_local_never_awaited.py:9 TRD302",
+                "  missed batch1/p52_restart_only.py:12 TRD303",
+                "  missed batch1/p57_local_list_never.py:11 TRD302",
+                "  missed batch2/q08_local_set.py:11 TRD302",
+            ],
+        ),
+        # TRD302 is a preview rule; p52 cancels its task only in a restart, and a class that is no
+        # cog counts any cancel as its end (LEAKFIXES.md, session 6: the stricter reading reported
+        # 3 tasks on the applications, none rightly).
+        (("--preview",), ["preview: 67/68 marked found (recall 0.99), 0 unmarked (precision 1.00)",
+                          "  missed batch1/p52_restart_only.py:12 TRD303"]),
+    ],
+)
+def test_the_task_cases_score_as_recorded(args: tuple[str, ...], expected: list[str]) -> None:
+    assert _score("--family", "TRD3", *args) == expected
