@@ -10,6 +10,7 @@ import pytest
 
 from flake8_tradelint.config import clear_cache
 from flake8_tradelint.server.model import Model
+from tests.test_owner_closes import API, COG  # the owner-closes shape, edited in a buffer here
 
 JOBS = "import asyncio\n\n\nasync def fire() -> None:\n    asyncio.create_task(asyncio.sleep(1))\n"
 FACTORY = '''\
@@ -26,18 +27,6 @@ def install(loop: asyncio.AbstractEventLoop) -> None:
         return task
 
     loop.set_task_factory(factory)
-'''
-API = "import aiohttp\n\n\nclass TenorAPI:\n    def __init__(self) -> None:\n        self.session = aiohttp.ClientSession()\n"
-COG = '''\
-from .api import TenorAPI
-
-
-class NotSoBot:
-    def __init__(self) -> None:
-        self.tenor = TenorAPI()
-
-    async def cog_unload(self) -> None:
-        await self.tenor.{close}()
 '''
 
 

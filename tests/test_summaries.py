@@ -22,7 +22,17 @@ from flake8_tradelint.cli import discover
 from flake8_tradelint.config import clear_cache, config_for
 from flake8_tradelint.context import Project
 from flake8_tradelint.engine import Checker
+from flake8_tradelint.finding import Finding
 from tests.test_memory import PROJECTS
+
+
+def _check_bounded(root: Path, budget: int | None) -> tuple[list[Finding], int, int]:
+    """Every finding of a batch check of ``root`` with this module budget, and how many modules
+    the project parsed and parsed again."""
+    project = Project(module_budget=budget)
+    checker = Checker(project, batch=True)
+    findings = [f for file in discover([root], None) for f in checker.check_path(file, config_for(file))]
+    return findings, project.parses, project.reparses
 
 
 @pytest.fixture(autouse=True)
@@ -305,13 +315,8 @@ def test_a_bounded_run_reads_forgotten_modules_from_their_summaries(tmp_path: Pa
         (pkg / f"service_{name}.py").write_text(SERVICE)
     runs = {}
     for budget in (None, 1):
-        project = Project(module_budget=budget)
-        checker = Checker(project, batch=True)
-        found = []
-        for file in discover([tmp_path], None):
-            findings = checker.check_path(file, config_for(file))
-            found += [(Path(f.path).name, f.line, f.code, f.message, f.fix) for f in findings]
-        runs[budget] = (found, project.parses, project.reparses)
+        findings, parses, reparses = _check_bounded(tmp_path, budget)
+        runs[budget] = ([(Path(f.path).name, f.line, f.code, f.message, f.fix) for f in findings], parses, reparses)
     lines = ((7, "TRD202"), (11, "TRD301"), (21, "TRD201"))
     expected = sorted((f"service_{name}.py", line, code) for name in "abc" for line, code in lines)
     assert sorted(f[:3] for f in runs[None][0]) == expected
@@ -410,13 +415,8 @@ def test_a_bounded_run_models_a_forgotten_dataclass_base_from_its_summary(tmp_pa
         (pkg / f"sub_{name}.py").write_text(f"from pkg.base import Base\n\n\nclass {name.upper()}(Base):\n    pass\n")
     runs = {}
     for budget in (None, 1):
-        project = Project(module_budget=budget)
-        checker = Checker(project, batch=True)
-        found = []
-        for file in discover([tmp_path], None):
-            findings = checker.check_path(file, config_for(file))
-            found += [(Path(f.path).name, f.line, f.code, f.message, f.help, f.fix) for f in findings]
-        runs[budget] = (found, project.parses, project.reparses)
+        findings, parses, reparses = _check_bounded(tmp_path, budget)
+        runs[budget] = ([(Path(f.path).name, f.line, f.code, f.message, f.help, f.fix) for f in findings], parses, reparses)
     assert [f[:3] for f in runs[None][0]] == [("sub_a.py", 5, "TRD102")]
     assert "(base.py:6)" in str(runs[None][0][0][4])
     assert runs[1][0] == runs[None][0]
@@ -469,19 +469,13 @@ def test_a_base_that_never_names_the_attribute_is_not_parsed_again(tmp_path: Pat
     (pkg / "worker.py").write_text(WORKER)
     runs = {}
     for budget in (None, 1):
-        project = Project(module_budget=budget)
-        checker = Checker(project, batch=True)
-        found = []
-        for file in discover([tmp_path], None):
-            found += [(Path(f.path).name, f.line, f.code) for f in checker.check_path(file, config_for(file))]
-        runs[budget] = (found, project.parses, project.reparses)
+        findings, parses, reparses = _check_bounded(tmp_path, budget)
+        runs[budget] = ([(Path(f.path).name, f.line, f.code) for f in findings], parses, reparses)
     assert runs[None][0] == [("holder.py", 9, "TRD303"), ("worker.py", 8, "TRD303")]
     assert runs[1] == (runs[None][0], 0, 0)
     (pkg / "restarter.py").write_text(RESTARTER)
-    project = Project(module_budget=1)
-    checker = Checker(project, batch=True)
-    found = []
-    for file in discover([tmp_path], None):
-        found += [(Path(f.path).name, f.line, f.code) for f in checker.check_path(file, config_for(file))]
-    assert found == [("holder.py", 9, "TRD303"), ("restarter.py", 8, "TRD303"), ("worker.py", 8, "TRD303")]
-    assert (project.parses, project.reparses) == (1, 0)
+    findings, parses, reparses = _check_bounded(tmp_path, 1)
+    assert [(Path(f.path).name, f.line, f.code) for f in findings] == [
+        ("holder.py", 9, "TRD303"), ("restarter.py", 8, "TRD303"), ("worker.py", 8, "TRD303")
+    ]
+    assert (parses, reparses) == (1, 0)
