@@ -165,19 +165,24 @@ def runs_at_teardown(family: Family, method: str, handler: bool = False) -> bool
     framework = framework_of(family)
     if framework is None or (method not in framework.stale and not handler):
         return True
-    methods = _methods(family)
-    seen = {framework.teardown}
-    stack = [framework.teardown]
+    return method in _reached_from(_methods(family), framework.teardown)
+
+
+def _reached_from(methods: dict[str, MethodFacts], start: str) -> set[str]:
+    """The names ``start`` calls on ``self``, and those the methods of the family among them call,
+    transitively (``start`` itself only if a call comes back to it)."""
+    reached: set[str] = set()
+    stack = [start]
+    seen = {start}
     while stack:
         current = methods.get(stack.pop())
         if current is None:
             continue
-        if method in current.self_calls:
-            return True
+        reached |= current.self_calls
         for called in current.self_calls - seen:
             seen.add(called)
             stack.append(called)
-    return False
+    return reached
 
 
 def class_facts(module: ModuleInfo, cls: ast.ClassDef) -> ClassFacts | None:
@@ -331,18 +336,8 @@ def _entry_for(
     # What a creator is told to call: a named method before ``__aexit__``.
     candidates.sort(key=lambda m: m.name in DUNDER_RELEASE)
     for method in candidates:
-        seen = {method.name}
-        stack = [method.name]
-        while stack:
-            current = methods.get(stack.pop())
-            if current is None:
-                continue
-            if current.name == helper:
-                return method
-            for called in current.self_calls:
-                if called not in seen:
-                    seen.add(called)
-                    stack.append(called)
+        if helper in methods and (helper == method.name or helper in _reached_from(methods, method.name)):
+            return method
     return own_teardown(family, helper)
 
 
