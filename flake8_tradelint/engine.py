@@ -156,6 +156,7 @@ class Checker:
         # Checking many files in one process with the collector paused (the runner, the fixer,
         # the flake8 plugin): see ``_between_files``.
         self.batch = batch
+        self.project.freeze_parsed = batch
 
     def check_path(self, path: Path, config: Config, display: str | None = None) -> list[Finding]:
         display = display or str(path)
@@ -187,11 +188,12 @@ class Checker:
     def _between_files(self) -> None:
         """Memory stays bounded by what one file needs, and the collector walks each object once.
 
-        A checked tree and its index are frozen as soon as they are built (``_check_source``):
-        they hold no cycles, so reference counting frees them, and no collection walks them.
-        What the check made besides (its context and analyses point at each other, and the
-        modules parsed for lookups) is young: one young collection frees the garbage among it,
-        then what lives on is frozen too. The project then forgets modules over its budget.
+        A checked tree and its index are frozen as soon as they are built (``_check_source``),
+        and so is a module parsed for a lookup (``Project.module_at``): they hold no cycles, so
+        reference counting frees them, and no collection walks them. What the check made besides
+        (its context and analyses point at each other) is young: one young collection frees the
+        garbage among it, then what lives on is frozen too. The project then forgets modules over
+        its budget.
         """
         gc.collect(0)
         self.project.end_file()
