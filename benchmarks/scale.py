@@ -29,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench import PLAIN_FLAKE8  # noqa: E402
 from fetch_corpus import DEFAULT_DEST  # noqa: E402
 
 APP = ["driftpy-0.8.89", "aiohttp-3.14.5", "py-cord-2.8.1", "hikari-2.7.0", "web3-8.0.0"]
@@ -66,10 +67,13 @@ def run_tools(tree: Path, label: str, flake8: bool, tools: list[str]) -> None:
     }
     if flake8:
         commands["flake8_plugin"] = [py, "-m", "flake8", "-j", "1", "--select", "TRD", "."]
+        # The same flake8, options and interpreter without the plugin's entry point: what flake8
+        # alone holds (it keeps every file's results, pycodestyle's included, until the report).
+        commands["flake8_bare"] = [py, "-c", PLAIN_FLAKE8, "-j", "1", "--select", "TRD", "."]
     if ruff:
         commands["ruff"] = [ruff, "check", "--isolated", "--no-cache", "--select", "RUF006,RUF012", "."]
     for name, cmd in commands.items():
-        if name not in tools and not (name == "flake8_plugin" and flake8):
+        if name not in tools and not (name.startswith("flake8_") and flake8):
             continue
         cpu, wall, rss, code, out = measure(cmd, tree)
         found = out.count(b"\n")

@@ -617,11 +617,22 @@ def _find_key(line: str, key: str) -> int | None:
 
 
 _DIR_CACHE: dict[Path, Config] = {}
+# The same answers by the name asked (a file's or a folder's absolute path, as a string): every
+# file is asked for at least twice in a run (discovery, then its check) and its folder again for
+# import roots, and a string costs no ``Path`` built, hashed and walked up, nor a ``stat``.
+_PATH_CACHE: dict[str, Config] = {}
 
 
 def config_for(path: Path) -> Config:
     """The config for a file or folder: the nearest ``pyproject.toml`` with ``[tool.tradelint]``."""
-    start = Path(os.path.abspath(path))
+    name = os.path.abspath(path)
+    known = _PATH_CACHE.get(name)
+    if known is None:
+        known = _PATH_CACHE[name] = _config_for(Path(name))
+    return known
+
+
+def _config_for(start: Path) -> Config:
     directory = start if os.path.isdir(start) else start.parent
     visited: list[Path] = []
     found: Config | None = None
@@ -665,3 +676,4 @@ def load_config_file(path: Path) -> Config:
 
 def clear_cache() -> None:
     _DIR_CACHE.clear()
+    _PATH_CACHE.clear()

@@ -22,9 +22,9 @@ import warnings
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePath
 from types import EllipsisType
-from typing import TYPE_CHECKING, Any, Callable, Iterator, MutableMapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, MutableMapping
 
 from flake8_tradelint.files import UnreadableFile, read_source_bytes
 
@@ -516,6 +516,26 @@ def _drop_oldest(table: dict[Any, Any], count: int) -> None:
         del table[key]
 
 
+
+def _module_name(path: str, roots: Iterable[Path]) -> str | None:
+    """The dotted name of the module at absolute, normal ``path`` under the first of ``roots``
+    it is in where every part is an identifier: ``PurePath.relative_to`` and
+    ``with_suffix("")`` in strings (both paths are absolute and normal, so a prefix of
+    whole folders is what ``relative_to`` finds), without building a ``Path`` per root."""
+    for root in roots:
+        base = str(root)
+        prefix = base if base.endswith(os.sep) else base + os.sep
+        if not path.startswith(prefix):
+            continue
+        rel = path[len(prefix):]
+        stem = rel[:-3] if rel.endswith(".py") else str(PurePath(rel).with_suffix(""))
+        parts = stem.split(os.sep)
+        if parts[-1] == "__init__":
+            parts.pop()
+        if parts and all(p.isidentifier() for p in parts):
+            return ".".join(parts)
+    return None
+
 class Project:
     """First-party modules, parsed at most once per file checked, found from import roots.
 
@@ -571,7 +591,7 @@ class Project:
         self._locate_cache: dict[Path, tuple[str | None, tuple[Path, ...]]] = {}
         # Every cross-module question names a module by its path (a summary's string, a Path):
         # made absolute once per name, not once per question.
-        self._absolute: dict[Path | str, Path] = {}
+        self._absolute: dict[Path | str | tuple[str, Path | str], Path] = {}
         self._folder_roots: dict[Path, list[Path]] = {}
         self._find_cache: dict[tuple[str, tuple[Path, ...]], Path | None] = {}
         # Every call site asks for its callee (is it a task wrapper?): the same names, over and over.
@@ -604,13 +624,17 @@ class Project:
         self.scans.add((kind, os.path.abspath(folder)))
 
     def absolute(self, path: Path | str) -> Path:
-        """``Path(os.path.abspath(path))``, remembered for a name that is already absolute (a
-        relative one depends on the current folder)."""
+        """``Path(os.path.abspath(path))``, remembered (a relative name with the current folder:
+        a checked file is asked for by the name it was given, three times per check)."""
         found = self._absolute.get(path)
         if found is None:
-            found = Path(os.path.abspath(path))
             if os.path.isabs(path):
-                self._absolute[path] = found
+                found = self._absolute[path] = Path(os.path.abspath(path))
+                return found
+            key = (os.getcwd(), path)
+            found = self._absolute.get(key)
+            if found is None:
+                found = self._absolute[key] = Path(os.path.abspath(path))
         return found
 
     def scan_memo(self, word: str) -> dict[Any, Any]:
@@ -637,19 +661,7 @@ class Project:
         roots = self._folder_roots.get(folder)
         if roots is None:
             roots = self._folder_roots[folder] = self._roots_of(folder)
-        module_name = None
-        for root in roots:
-            try:
-                rel = path.relative_to(root)
-            except ValueError:
-                continue
-            parts = list(rel.with_suffix("").parts)
-            if parts and parts[-1] == "__init__":
-                parts.pop()
-            if parts and all(p.isidentifier() for p in parts):
-                module_name = ".".join(parts)
-                break
-        result = (module_name, tuple(roots))
+        result = (_module_name(str(path), roots), tuple(roots))
         self._locate_cache[path] = result
         return result
 
