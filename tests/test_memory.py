@@ -94,6 +94,25 @@ def test_a_module_kept_within_budget_is_not_parsed_again(tmp_path: Path) -> None
     assert len(project._modules) == 4
 
 
+def test_a_file_that_names_its_own_module_is_not_parsed_again(tmp_path: Path) -> None:
+    """Under flake8 no checked tree is kept (``keep_checked=False``): a qualified name of the
+    file's own module (``from pkg import spawn`` in ``pkg/__init__.py``) is read from the tree being checked,
+    not from a second one parsed from the disk (telethon's 2.8 MiB module: +144 MB)."""
+    init = tmp_path / "pkg" / "__init__.py"
+    init.parent.mkdir()
+    init.write_text(
+        "import asyncio\n\n\ndef spawn(coro):\n    return asyncio.create_task(coro)\n\n\n"
+        "from pkg import spawn as start\n\n\nasync def main(work):\n    start(work())\n"
+    )
+    project = Project(keep_checked=False)
+    checker = Checker(project, batch=True)
+    tree = context.parse_module(init.read_text())
+    findings = checker.check_source(init, init.read_text(), config_for(init), tree=tree)
+    assert [(f.line, f.code) for f in findings] == [(12, "TRD301")]
+    assert project.parses == 0 and project._modules == {}
+    assert project._current is None  # and it is not kept past its file either
+
+
 @pytest.mark.parametrize(
     ("args", "budgets"),
     [

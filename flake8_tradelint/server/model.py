@@ -113,6 +113,7 @@ class _RecordingProject(Project):
         known = self._modules.pop(_key(path), None)
         if known is not None:
             self._kept -= known.size  # what the budget counts (``end_file``)
+        self._current = None  # the file being checked may be this one: not its old tree either
         self._summaries.pop(_key(path), None)
         self._lookup_cache.clear()
         self.class_memo.clear()
