@@ -380,6 +380,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             releases.setdefault((owner_class.lineno, function.name), set()).add((owner, node.attr))
     classes: dict[int, ClassFacts] = {}
     parameters: dict[ast.AST, list[str]] = {}
+    maker_lines: dict[str, list[int]] = {}
     for cls in module.index.classes:
         end = cls.end_lineno or cls.lineno
         found = frozenset(
@@ -394,7 +395,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             receiver = _receiver(stmt)
             # A class or static method has no receiver and a decorator (``_is_factory``); every
             # one is asked, a name defined twice included.
-            if receiver is None and stmt.decorator_list and _is_factory(module, stmt, cls.name):
+            if receiver is None and stmt.decorator_list and _is_factory(module, stmt, cls.name, maker_lines):
                 made_by.append(stmt.name)
             if stmt.name in methods:
                 continue
@@ -469,9 +470,15 @@ _line_of = attrgetter("lineno")
 _attr_of = attrgetter("attr")
 
 
-def _is_factory(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef, cls_name: str) -> bool:
+def _is_factory(
+    module: ModuleInfo,
+    method: ast.FunctionDef | ast.AsyncFunctionDef,
+    cls_name: str,
+    maker_lines: dict[str, list[int]],
+) -> bool:
     """A ``@classmethod`` returning ``cls(...)`` (or a local so made), or a ``@staticmethod``
-    returning ``ClassName(...)``: every ``return`` of it (nested functions' too) returns one."""
+    returning ``ClassName(...)``: every ``return`` of it (nested functions' too) returns one.
+    ``maker_lines``: the module's lines of calls ``maker(...)`` by maker, filled as asked."""
     is_classmethod = is_staticmethod = False
     for decorator in method.decorator_list:
         if isinstance(decorator, ast.Name):
@@ -490,12 +497,13 @@ def _is_factory(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionD
         return False
     # Either kind of return needs a call of the maker in the method's body, which lies within
     # its lines (the index keeps calls sorted by position): without one, nothing is walked.
-    calls = module.index.calls
-    end = method.end_lineno or method.lineno
-    if not any(
-        isinstance(call.func, ast.Name) and call.func.id == maker
-        for call in calls[bisect_left(calls, method.lineno, key=_line_of):bisect_right(calls, end, key=_line_of)]
-    ):
+    lines = maker_lines.get(maker)
+    if lines is None:
+        lines = maker_lines[maker] = [
+            call.lineno for call in module.index.calls if isinstance(call.func, ast.Name) and call.func.id == maker
+        ]
+    first = bisect_left(lines, method.lineno)
+    if first == len(lines) or lines[first] > (method.end_lineno or method.lineno):
         return False
     # One walk for the assignments and the returns (``context.walk`` meets every statement
     # ``ast.walk`` does). A return of anything but a call of the maker or a name cannot be
