@@ -479,3 +479,73 @@ def test_a_base_that_never_names_the_attribute_is_not_parsed_again(tmp_path: Pat
         ("holder.py", 9, "TRD303"), ("restarter.py", 8, "TRD303"), ("worker.py", 8, "TRD303")
     ]
     assert (parses, reparses) == (1, 0)
+
+
+EDGES = '''\
+def outside(task):
+    task.cancel()
+
+
+class A:
+    def __init__(self, conn, *, loop):
+        self.a, self.b = conn, loop
+        self.c = conn
+        self.d = loop
+        self.n = 0
+        self.m: int = 1
+
+    @classmethod
+    def nested(cls):
+        def inner():
+            return 1
+        return cls()
+
+    @staticmethod
+    def far():
+        return A(
+            1,
+        )
+
+    @staticmethod
+    def made():
+        made = A()
+        return made
+
+    @classmethod
+    def elsewhere(cls):
+        return B()
+
+    class Inner:
+        def stop(self):
+            handle = self.t.cancel
+            self.t.cancel()
+
+
+class B:
+    def close(self):
+        self.flag = 0
+
+    def shutdown(self):
+        return [t for t in self.tasks if t.done()]
+'''
+
+
+def test_class_facts_at_their_edges(tmp_path: Path) -> None:
+    """What the one pass over a class's lines finds, where a shortcut could miss it: a nested
+    function's ``return`` spoils a factory, a call of the maker may span lines, a tuple target or
+    a constant stores no parameter, a nested class's cancel is its outer class's too, a function
+    outside every class cancels for none, ``self.flag = 0`` clears a flag."""
+    path = tmp_path / "edges.py"
+    path.write_text(EDGES, encoding="utf-8")
+    summary = Project().summary(path)
+    assert summary is not None
+    a, inner, b = summary.classes[5], summary.classes[34], summary.classes[40]
+    assert a.factories == frozenset({"far", "made"})
+    assert (a.stored_params, a.stored_positions) == ({"conn": "c", "loop": "d"}, {0: "c"})
+    assert a.acquisitions == ()
+    assert (a.cancels, inner.cancels, b.cancels) == (True, True, False)
+    assert inner.methods["stop"] == MethodFacts("stop", False, 35, frozenset(), frozenset({"t"}), 0, True)
+    assert a.attributes == frozenset({"a", "b", "c", "d", "n", "m", "t"})
+    assert b.methods["close"].ends and not b.methods["shutdown"].ends
+    assert b.methods["shutdown"].self_calls == frozenset({"tasks"})
+    assert ModuleSummary.from_json(summary.to_json()) == summary

@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left, bisect_right
+from operator import attrgetter
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
@@ -297,85 +298,132 @@ def _is_release(name: str) -> bool:
 def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
     """One pass over the index's attribute nodes, no walk of method bodies: the stores
     (``self.x = Callee(...)``, ``self.x = param``) and the release sites (``<x>.close()``) are
-    attribute nodes; only release-like methods are walked, for the helpers they call."""
+    attribute nodes; only release-like methods are walked (once), for the helpers they call, and
+    class and static methods, for what they return."""
+    if not module.index.classes:
+        # Every fact below belongs to a class: a module without one has none.
+        return {}
     # The dataclass model reads this module's facts, and asks for summaries of other modules.
     from flake8_tradelint.analysis.dataclass_model import field_facts
 
+    # Every fact is about the lines of a class (its ``name.attr`` nodes, the stores and releases
+    # of its methods, its cancels), and the index keeps calls and attributes sorted by position:
+    # only the nodes within the classes' ranges (nested ones inside their outer class's) are
+    # looked at, found by bisection.
+    spans: list[tuple[int, int]] = []
+    for outer in module.index.classes:
+        last = outer.end_lineno or outer.lineno
+        if spans and outer.lineno <= spans[-1][1]:
+            if last > spans[-1][1]:
+                spans[-1] = (spans[-1][0], last)
+        else:
+            spans.append((outer.lineno, last))
+    attributes = module.index.attributes
+    # One loop over those attribute nodes (the module's most numerous after names and constants)
+    # finds the candidates for stores and releases, and the ``name.attr`` nodes by line for each
+    # class's range.
+    # Exact types, as ``build_index`` tests them: a parsed tree holds no subclass of a node type.
+    name_type, store_type = ast.Name, ast.Store
+    known_releases = _RELEASE_NAMES
+    candidates: list[tuple[ast.Attribute, bool]] = []
+    named: list[ast.Attribute] = []
+    cancel_lines: list[int] = []
+    for first, last in spans:
+        for node in attributes[
+            bisect_left(attributes, first, key=_line_of):bisect_right(attributes, last, key=_line_of)
+        ]:
+            if node.attr == "cancel":
+                # ``<x>.cancel(...)``: the call starts where its callee does.
+                call = module.parent(node)
+                if isinstance(call, ast.Call) and call.func is node:
+                    cancel_lines.append(call.lineno)
+            value = node.value
+            if value.__class__ is name_type:
+                named.append(node)
+                if value.id == "self":
+                    # ``self.x = ...``: the receiver is ``self`` in all but a handful of methods,
+                    # and this test saves finding the enclosing method of every other store.
+                    if node.ctx.__class__ is store_type and _may_store(module.parent(node)):
+                        candidates.append((node, True))
+                    continue
+                if value.id == "cls" or node.ctx.__class__ is store_type:
+                    continue
+            elif node.ctx.__class__ is store_type:
+                continue
+            release_like = known_releases.get(node.attr)
+            if release_like is None:
+                release_like = _is_release(node.attr)
+            if release_like:
+                candidates.append((node, False))
     stores: dict[int, list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str, ast.Attribute]]] = {}
     releases: dict[tuple[int, str], set[tuple[str, str]]] = {}
-    for node in module.index.attributes:
-        if isinstance(node.ctx, ast.Store):
-            # ``self.x = ...``: the receiver is ``self`` in all but a handful of methods, and this
-            # test saves finding the enclosing method of every other store.
-            if not (isinstance(node.value, ast.Name) and node.value.id == "self"):
-                continue
-        elif not _is_release(node.attr) or (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
-            continue
+    receivers: dict[ast.AST, str | None] = {}
+    for node, is_store in candidates:
         function = module.enclosing_function(node)
-        cls = module.parent(function) if function is not None else None
-        if function is None or not isinstance(cls, ast.ClassDef):
+        owner_class = module.parent(function) if function is not None else None
+        if function is None or not isinstance(owner_class, ast.ClassDef):
             continue
-        receiver = _receiver(function)
+        if function in receivers:
+            receiver = receivers[function]
+        else:
+            receiver = receivers[function] = _receiver(function)
         if receiver is None:
             continue
-        if isinstance(node.ctx, ast.Store):
+        if is_store:
             if isinstance(node.value, ast.Name) and node.value.id == receiver:
-                stores.setdefault(cls.lineno, []).append((function, receiver, node))
+                stores.setdefault(owner_class.lineno, []).append((function, receiver, node))
             continue
         owner = self_attr(node.value, receiver)
         if owner is None and isinstance(node.value, ast.Name):
             owner = _alias_source(function, node.value.id, receiver)
         if owner is not None:
-            releases.setdefault((cls.lineno, function.name), set()).add((owner, node.attr))
-    cancel_lines = [
-        call.lineno
-        for call in module.index.calls
-        if isinstance(call.func, ast.Attribute) and call.func.attr == "cancel"
-    ]
-    # ``name.attr`` nodes by line (the index keeps them in source order), for each class's range.
-    named = [(node.lineno, node.attr) for node in module.index.attributes if isinstance(node.value, ast.Name)]
-    named_lines = [line for line, _ in named]
+            releases.setdefault((owner_class.lineno, function.name), set()).add((owner, node.attr))
     classes: dict[int, ClassFacts] = {}
+    parameters: dict[ast.AST, list[str]] = {}
+    maker_lines: dict[str, list[int]] = {}
     for cls in module.index.classes:
         end = cls.end_lineno or cls.lineno
-        attributes = frozenset(
-            attr for _, attr in named[bisect_left(named_lines, cls.lineno):bisect_right(named_lines, end)]
+        found = frozenset(
+            map(_attr_of, named[bisect_left(named, cls.lineno, key=_line_of):bisect_right(named, end, key=_line_of)])
         )
         bases = tuple(ref for base in cls.bases if (ref := _ref(module, base)) is not None)
         methods: dict[str, MethodFacts] = {}
+        made_by: list[str] = []
         for stmt in cls.body:
-            if isinstance(stmt, FUNCTION_NODES) and stmt.name not in methods:
-                released = releases.get((cls.lineno, stmt.name), set())
-                receiver = _receiver(stmt)
-                calls: frozenset[str] = _NONE
-                ends = False
-                if receiver is not None and (released or _is_release(stmt.name)):
-                    ends = bool(released) or _ends_something(stmt, receiver)
-                    calls = frozenset(
-                        n.attr
-                        for n in walk(stmt)
-                        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == receiver
-                    )
-                    released = released | {
-                        (attr, "with")
-                        for n in walk(stmt)
-                        if isinstance(n, (ast.With, ast.AsyncWith))
-                        for item in n.items
-                        if (attr := self_attr(item.context_expr, receiver)) is not None
-                    }
-                positional = stmt.args.posonlyargs + stmt.args.args
-                required = max(0, len(positional) - len(stmt.args.defaults) - 1) + sum(
-                    1 for d in stmt.args.kw_defaults if d is None
-                )
-                methods[stmt.name] = MethodFacts(
-                    stmt.name,
-                    isinstance(stmt, ast.AsyncFunctionDef),
-                    stmt.lineno,
-                    frozenset(released) if released else _NO_RELEASES,
-                    calls or _NONE,
-                    required,
-                    ends,
-                )
+            if not isinstance(stmt, FUNCTION_NODES):
+                continue
+            receiver = _receiver(stmt)
+            # A class or static method has no receiver and a decorator (``_is_factory``); every
+            # one is asked, a name defined twice included.
+            if receiver is None and stmt.decorator_list and _is_factory(module, stmt, cls.name, maker_lines):
+                made_by.append(stmt.name)
+            if stmt.name in methods:
+                continue
+            released = releases.get((cls.lineno, stmt.name)) if releases else None
+            calls: frozenset[str] = _NONE
+            ends = False
+            if receiver is not None:
+                release_like = known_releases.get(stmt.name)
+                if release_like is None:
+                    release_like = _is_release(stmt.name)
+                if released or release_like:
+                    ends, calls, entered = _release_facts(stmt, receiver)
+                    ends = bool(released) or ends
+                    released = released | entered if released else entered
+            args = stmt.args
+            # ``kw_defaults`` holds None for a keyword-only parameter without a default.
+            required = max(0, len(args.posonlyargs) + len(args.args) - len(args.defaults) - 1) + (
+                args.kw_defaults.count(None)
+            )
+            methods[stmt.name] = MethodFacts(
+                stmt.name,
+                isinstance(stmt, ast.AsyncFunctionDef),
+                stmt.lineno,
+                frozenset(released) if released else _NO_RELEASES,
+                calls or _NONE,
+                required,
+                ends,
+            )
         acquisitions: list[Acquisition] = []
         stored_params: dict[str, str] = {}
         stored_positions: dict[int, str] = {}
@@ -389,7 +437,9 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                 if ref is not None:
                     acquisitions.append(Acquisition(target.attr, ref, function.name, assign.lineno))
             elif isinstance(value, ast.Name):
-                params = [a.arg for a in function.args.posonlyargs + function.args.args][1:]
+                params = parameters.get(function)
+                if params is None:
+                    params = parameters[function] = [a.arg for a in function.args.posonlyargs + function.args.args][1:]
                 if value.id in params:
                     stored_params.setdefault(value.id, target.attr)
                     if function.name == "__init__":
@@ -397,64 +447,127 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                 elif value.id in {a.arg for a in function.args.kwonlyargs}:
                     stored_params.setdefault(value.id, target.attr)
         acquisitions.sort(key=lambda a: a.line)
-        factories = frozenset(
-            stmt.name for stmt in cls.body if isinstance(stmt, FUNCTION_NODES) and _is_factory(stmt, cls.name)
-        )
         classes[cls.lineno] = ClassFacts(
             cls.name, cls.lineno, bases, methods, tuple(acquisitions), stored_params, stored_positions,
-            factories or _NONE,
-            field_facts(module, cls), any(cls.lineno <= line <= end for line in cancel_lines), attributes or _NONE,
+            frozenset(made_by) if made_by else _NONE,
+            field_facts(module, cls), any(cls.lineno <= line <= end for line in cancel_lines), found or _NONE,
         )
     return classes
 
 
-def _is_factory(method: ast.FunctionDef | ast.AsyncFunctionDef, cls_name: str) -> bool:
+def _may_store(assign: ast.AST | None) -> bool:
+    """Whether a ``self.x`` stored under this parent can be an acquisition or a stored parameter
+    (the stores loop of ``_class_facts`` takes only these): the target of ``x = [await]
+    Callee(...)`` or ``x = name``; not of a tuple, a ``for``, ``+=``, or another value."""
+    if not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is None:
+        return False
+    value = assign.value.value if isinstance(assign.value, ast.Await) else assign.value
+    return isinstance(value, (ast.Call, ast.Name))
+
+
+# Keys for bisection and maps over nodes, without a Python call per node.
+_line_of = attrgetter("lineno")
+_attr_of = attrgetter("attr")
+
+
+def _is_factory(
+    module: ModuleInfo,
+    method: ast.FunctionDef | ast.AsyncFunctionDef,
+    cls_name: str,
+    maker_lines: dict[str, list[int]],
+) -> bool:
     """A ``@classmethod`` returning ``cls(...)`` (or a local so made), or a ``@staticmethod``
-    returning ``ClassName(...)``: every ``return`` of it returns one."""
-    decorators = {d.id for d in method.decorator_list if isinstance(d, ast.Name)}
-    if "classmethod" in decorators:
+    returning ``ClassName(...)``: every ``return`` of it (nested functions' too) returns one.
+    ``maker_lines``: the module's lines of calls ``maker(...)`` by maker, filled as asked."""
+    is_classmethod = is_staticmethod = False
+    for decorator in method.decorator_list:
+        if isinstance(decorator, ast.Name):
+            if decorator.id == "classmethod":
+                is_classmethod = True
+            elif decorator.id == "staticmethod":
+                is_staticmethod = True
+    if is_classmethod:
         params = method.args.posonlyargs + method.args.args
         if not params:
             return False
         maker = params[0].arg
-    elif "staticmethod" in decorators:
+    elif is_staticmethod:
         maker = cls_name
     else:
         return False
-    made = {
-        target.id
-        for node in ast.walk(method)
-        if isinstance(node, ast.Assign) and len(node.targets) == 1
-        and isinstance(target := node.targets[0], ast.Name)
-        and _is_call_of(node.value, maker)
-    }
-    returns = [node for node in ast.walk(method) if isinstance(node, ast.Return)]
-    return bool(returns) and all(
-        node.value is not None
-        and (_is_call_of(node.value, maker) or (isinstance(node.value, ast.Name) and node.value.id in made))
-        for node in returns
-    )
+    # Either kind of return needs a call of the maker in the method's body, which lies within
+    # its lines (the index keeps calls sorted by position): without one, nothing is walked.
+    lines = maker_lines.get(maker)
+    if lines is None:
+        lines = maker_lines[maker] = [
+            call.lineno for call in module.index.calls if isinstance(call.func, ast.Name) and call.func.id == maker
+        ]
+    first = bisect_left(lines, method.lineno)
+    if first == len(lines) or lines[first] > (method.end_lineno or method.lineno):
+        return False
+    # One walk for the assignments and the returns (``context.walk`` meets every statement
+    # ``ast.walk`` does). A return of anything but a call of the maker or a name cannot be
+    # saved by what is assigned: the answer is no as soon as one is met.
+    made: set[str] = set()
+    returned: list[str] = []
+    for node in walk(method):
+        if isinstance(node, ast.Return):
+            value = node.value
+            if isinstance(value, ast.Name):
+                returned.append(value.id)
+            elif value is None or not _is_call_of(value, maker):
+                return False
+            else:
+                returned.append("")
+        elif (
+            isinstance(node, ast.Assign) and len(node.targets) == 1
+            and isinstance(target := node.targets[0], ast.Name)
+            and _is_call_of(node.value, maker)
+        ):
+            made.add(target.id)
+    # "" stands for a return of ``maker(...)`` itself.
+    return bool(returned) and all(not name or name in made for name in returned)
 
 
 def _is_call_of(node: ast.expr, name: str) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
 
 
-def _ends_something(method: ast.FunctionDef | ast.AsyncFunctionDef, receiver: str) -> bool:
-    """Whether a method ends anything: cancels or closes something (any receiver, a loop
-    variable's task included), awaits or enters something, calls another release-like method of
-    the class, or clears a flag or attribute (``self._running = False``, ``self._ws = None``).
+def _release_facts(
+    method: ast.FunctionDef | ast.AsyncFunctionDef, receiver: str
+) -> tuple[bool, frozenset[str], set[tuple[str, str]]]:
+    """What a release-like method says, in one walk: whether it ends anything, the attributes it
+    names on its receiver (the methods it calls there among them), and the receiver's attributes
+    it enters (``async with self.attr``).
+
+    It ends something when it cancels or closes something (any receiver, a loop variable's task
+    included), awaits or enters something, calls another release-like method of the class, or
+    clears a flag or attribute (``self._running = False``, ``self._ws = None``).
     ``hedge_tasks_cleanup()`` that only filters a list of tasks ends nothing."""
+    ends = False
+    named: set[str] = set()
+    entered: set[tuple[str, str]] = set()
     for node in walk(method):
-        if isinstance(node, (ast.Await, ast.AsyncWith, ast.With)):
-            return True
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id == receiver:
+                named.add(node.attr)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            ends = True
+            for item in node.items:
+                attr = self_attr(item.context_expr, receiver)
+                if attr is not None:
+                    entered.add((attr, "with"))
+        elif ends:
+            continue
+        elif isinstance(node, ast.Await):
+            ends = True
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if node.func.attr in ("cancel", "set") or _is_release(node.func.attr):
-                return True
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value in (None, False):
+                ends = True
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value in (None, False):
             if any(self_attr(target, receiver) is not None for target in node.targets):
-                return True
-    return False
+                ends = True
+    return ends, frozenset(named), entered
 
 
 def _alias_source(function: ast.AST, name: str, receiver: str) -> str | None:
@@ -481,8 +594,8 @@ def _receiver(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     for dec in func.decorator_list:
         if isinstance(dec, ast.Name) and dec.id in ("staticmethod", "classmethod"):
             return None
-    params = func.args.posonlyargs + func.args.args
-    return params[0].arg if params else None
+    args = func.args
+    return args.posonlyargs[0].arg if args.posonlyargs else args.args[0].arg if args.args else None
 
 
 # --- JSON ------------------------------------------------------------------------------------
