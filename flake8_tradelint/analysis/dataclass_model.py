@@ -174,7 +174,7 @@ def resolve_class(module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
     named = definition_of(module, expr)
     if named is None or named[1].kind != "class":
         return None  # known from the summaries, without parsing the module it names
-    return _model_at(module.project, Path(named[0].path), named[1].line)
+    return _model_at(module.project, module.project.absolute(named[0].path), named[1].line)
 
 
 def _base_model(module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
@@ -190,7 +190,7 @@ def _base_model(module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
     found = _lookup_summary(module.project, qualified, module.roots) if qualified is not None else None
     if found is None or found[1].kind != "class":
         return None
-    return _model_at(module.project, Path(found[0].path), found[1].line)
+    return _model_at(module.project, module.project.absolute(found[0].path), found[1].line)
 
 
 def _lookup_summary(
@@ -214,7 +214,7 @@ def _lookup_summary(
         return summary, definition
     target = summary.imports.get(name)
     if target is not None and target != qualified:
-        return _lookup_summary(project, target, project.locate(Path(summary.path))[1], depth + 1)
+        return _lookup_summary(project, target, project.locate(project.absolute(summary.path))[1], depth + 1)
     return None
 
 
@@ -267,7 +267,7 @@ def _model_from_facts(project: Project, path: str, facts: ClassFacts, verdict: _
                        verdict.subclass_effect)
     memo[key] = model
     for place in verdict.bases:
-        model.bases.append(_model_at(project, Path(place[0]), place[1]) if place is not None else None)
+        model.bases.append(_model_at(project, project.absolute(place[0]), place[1]) if place is not None else None)
     if model.known:
         model.own_fields = fields_from_facts(model, facts.fields)
     return model
@@ -307,9 +307,11 @@ def class_model(module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
     effects: list[Effect] = [meta, *inherited]
     for dec in reversed(node.decorator_list):
         effects.append(expression_effect(module, dec))
-    own_hook = next(
-        (s for s in node.body if isinstance(s, FUNCTION_NODES) and s.name == "__init_subclass__"), None
-    )
+    own_hook: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    for stmt in node.body:  # a loop, not a generator: this runs for every class of every module
+        if isinstance(stmt, FUNCTION_NODES) and stmt.name == "__init_subclass__":
+            own_hook = stmt
+            break
     hook = function_effect(module, own_hook) if own_hook is not None else None
     model.subclass_effect = combine([meta, *inherited, hook])
     effect = combine(effects)
