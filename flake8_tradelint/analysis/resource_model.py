@@ -176,7 +176,7 @@ class ResourceAnalysis:
         named_roots = names.keys() | self.module.top_level.keys()
         # ``spec_for`` reads nothing of a call but its callee's dotted name (``qualify``,
         # ``definition_of`` and the CapWords tests): one answer per name and module.
-        specs: dict[str, ResourceSpec | None] = {}
+        specs: dict[object, ResourceSpec | None] = {}
         Attribute, Name = ast.Attribute, ast.Name
         for call in self.module.index.calls:
             func = call.func
@@ -188,7 +188,15 @@ class ResourceAnalysis:
             root: str = node.id
             if root not in library_roots and not _capword_callee(func):
                 continue
-            key = _dotted(func)
+            # The callee's names, as cheaply as they can be told apart: ``Provider`` (its name),
+            # ``pkg.Provider`` (a pair), a longer chain (its dotted text).
+            key: object
+            if func.__class__ is Name:
+                key = root
+            elif node is func.value:  # type: ignore[attr-defined]
+                key = (root, func.attr)  # type: ignore[attr-defined]
+            else:
+                key = _dotted(func)
             if key in specs:
                 spec = specs[key]
             else:
