@@ -174,7 +174,7 @@ def resolve_class(module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
     named = definition_of(module, expr)
     if named is None or named[1].kind != "class":
         return None  # known from the summaries, without parsing the module it names
-    return _model_at(module.project, Path(named[0].path), named[1].line)
+    return _model_at(module.project, module.project.absolute(named[0].path), named[1].line)
 
 
 def _base_model(module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
@@ -190,7 +190,7 @@ def _base_model(module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
     found = _lookup_summary(module.project, qualified, module.roots) if qualified is not None else None
     if found is None or found[1].kind != "class":
         return None
-    return _model_at(module.project, Path(found[0].path), found[1].line)
+    return _model_at(module.project, module.project.absolute(found[0].path), found[1].line)
 
 
 def _lookup_summary(
@@ -214,7 +214,7 @@ def _lookup_summary(
         return summary, definition
     target = summary.imports.get(name)
     if target is not None and target != qualified:
-        return _lookup_summary(project, target, project.locate(Path(summary.path))[1], depth + 1)
+        return _lookup_summary(project, target, project.locate(project.absolute(summary.path))[1], depth + 1)
     return None
 
 
@@ -267,7 +267,7 @@ def _model_from_facts(project: Project, path: str, facts: ClassFacts, verdict: _
                        verdict.subclass_effect)
     memo[key] = model
     for place in verdict.bases:
-        model.bases.append(_model_at(project, Path(place[0]), place[1]) if place is not None else None)
+        model.bases.append(_model_at(project, project.absolute(place[0]), place[1]) if place is not None else None)
     if model.known:
         model.own_fields = fields_from_facts(model, facts.fields)
     return model
@@ -283,7 +283,8 @@ def class_model(module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
         return cast(ClassModel, cached)
     model = ClassModel.of(module, node)
     memo[key] = model  # before resolving bases: inheritance cycles end here
-    marked = is_transform_marked(module, node)
+    # Only a decorator marks a class (``is_transform_marked`` reads nothing else).
+    marked = bool(node.decorator_list) and is_transform_marked(module, node)
     inherited: list[Effect] = []
     for expr in node.bases:
         head = expr.value if isinstance(expr, ast.Subscript) else expr
@@ -307,9 +308,11 @@ def class_model(module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
     effects: list[Effect] = [meta, *inherited]
     for dec in reversed(node.decorator_list):
         effects.append(expression_effect(module, dec))
-    own_hook = next(
-        (s for s in node.body if isinstance(s, FUNCTION_NODES) and s.name == "__init_subclass__"), None
-    )
+    own_hook: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    for stmt in node.body:  # a loop, not a generator: this runs for every class of every module
+        if isinstance(stmt, FUNCTION_NODES) and stmt.name == "__init_subclass__":
+            own_hook = stmt
+            break
     hook = function_effect(module, own_hook) if own_hook is not None else None
     model.subclass_effect = combine([meta, *inherited, hook])
     effect = combine(effects)
@@ -322,16 +325,18 @@ def class_model(module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
         model.own_fields = _own_fields(model)
     if module.top_level.get(node.name) is node:
         # Only a top-level class is another module's base.
-        verdict = _Verdict(
-            model.kind,
-            model.attrs_mode,
-            model.subclass_effect,
-            tuple((str(b.path), b.line) if b is not None else None for b in model.bases),
-        )
-        # Most classes are plain and have no base: one object for all of them.
-        module.project.lasting[(VERDICT, str(module.path), module.digest, node.lineno)] = (
-            _PLAIN if verdict == _PLAIN else verdict
-        )
+        # Most classes are plain and have no base: one object for all of them (the fields that
+        # make a verdict equal to ``_PLAIN``, tested without building one first).
+        if model.kind is None and model.attrs_mode == "auto" and model.subclass_effect is None and not model.bases:
+            verdict = _PLAIN
+        else:
+            verdict = _Verdict(
+                model.kind,
+                model.attrs_mode,
+                model.subclass_effect,
+                tuple((str(b.path), b.line) if b is not None else None for b in model.bases),
+            )
+        module.project.lasting[(VERDICT, str(module.path), module.digest, node.lineno)] = verdict
     return model
 
 
@@ -503,19 +508,61 @@ def field_facts(module: ModuleInfo, node: ast.ClassDef) -> tuple[FieldFacts, ...
                 default = _has_default(module, stmt.value)
                 found.append(FieldFacts(stmt.targets[0].id, stmt.lineno, False, True, default, False, False))
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            value = stmt.value
+            # ``_is_attrs_field`` and ``_has_default`` of the value, qualifying its callee once.
+            if isinstance(value, ast.Call):
+                callee = module.imports.qualify(value.func)
+                attrs_field = callee in ATTRS_FIELDS
+                has_default = _call_has_default(value, callee)
+            else:
+                attrs_field = False
+                has_default = value is not None
             found.append(
-                FieldFacts(
-                    stmt.target.id,
-                    stmt.lineno,
-                    True,
-                    _is_attrs_field(module, stmt.value),
-                    _has_default(module, stmt.value),
-                    is_runtime_classvar(module, stmt.annotation, "attrs"),
-                    is_runtime_classvar(module, stmt.annotation, "dataclass")
-                    or is_not_a_field(module, stmt.annotation, "dataclass"),
-                )
+                FieldFacts(stmt.target.id, stmt.lineno, True, attrs_field, has_default, *_classvar_facts(module, stmt.annotation))
             )
     return tuple(found)
+
+
+def _call_has_default(value: ast.Call, qualified: str | None) -> bool:
+    """``_has_default`` of a call whose callee qualifies to ``qualified``."""
+    if qualified is not None:
+        field_call = qualified in FIELD_FACTORIES or qualified.endswith((".field", ".Field"))
+    else:
+        field_call = _terminal_name(value.func) in {"field", "Field", "ib", "attrib"}
+    if not field_call:
+        return True
+    if qualified in ("attr.ib", "attr.attrib", "attr.attr") and value.args:
+        return True
+    if (qualified or "").endswith("Factory"):
+        return True
+    return any(kw.arg in ("default", "default_factory", "factory") for kw in value.keywords)
+
+
+def _classvar_facts(module: ModuleInfo, annotation: ast.expr) -> tuple[bool, bool]:
+    """``is_runtime_classvar(.., "attrs")``, and ``is_runtime_classvar(.., "dataclass") or
+    is_not_a_field(.., "dataclass")``: the same answers, with the annotation's head found (a
+    string annotation parsed) once instead of up to five times."""
+    head = annotation_head(module, annotation)
+    if head is None:
+        return False, False
+    if not _is_string(module, annotation):
+        # ``classvar_binding``: the head's qualified name.
+        qualified = module.imports.qualify(head)
+        if qualified is None:
+            classvar = _terminal_name(head) == "ClassVar"
+            return classvar, classvar or _terminal_name(head) in {"InitVar", "KW_ONLY"}
+        classvar = qualified in CLASSVAR
+        return classvar, classvar or qualified in NOT_FIELDS
+    text = annotation.value if isinstance(annotation, ast.Constant) else ast.unparse(annotation)
+    text = str(text).strip()
+    if text[:1] in ("'", '"') and text[-1:] in ("'", '"'):
+        text = text[1:-1]
+    attrs_classvar = text.startswith(ATTRS_CLASSVAR_PREFIXES)
+    found = _stdlib_string_is(module, head, CLASSVAR, "typing")
+    if (found if found is not None else _terminal_name(head) == "ClassVar"):
+        return attrs_classvar, True
+    found = _stdlib_string_is(module, head, NOT_FIELDS, "dataclasses")
+    return attrs_classvar, found if found is not None else _terminal_name(head) in {"InitVar", "KW_ONLY"}
 
 
 def fields_from_facts(model: ClassModel, facts: tuple[FieldFacts, ...]) -> dict[str, FieldInfo]:

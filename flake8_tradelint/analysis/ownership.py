@@ -25,7 +25,6 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Callable, cast
 
 from flake8_tradelint.analysis.summaries import (
@@ -213,7 +212,8 @@ def resolve_ref(project: Project, module: ModuleSummary, ref: Ref) -> tuple[Modu
         definition = module.defined(name)
         found = (module, definition) if definition is not None else None
     else:
-        found = project.resolve(name, project.locate(Path(module.path))[1])
+        # ``absolute`` keeps one ``Path`` per absolute name: a new one would hash its text again.
+        found = project.resolve(name, project.locate(project.absolute(module.path))[1])
     if found is None or found[1].kind != "class":
         return None
     facts = found[0].classes.get(found[1].line)

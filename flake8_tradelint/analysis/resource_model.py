@@ -163,17 +163,44 @@ class ResourceAnalysis:
     @cached_property
     def creations(self) -> list[Creation]:
         found: list[Creation] = []
-        # A constructor is recognised only through an import of its package: a module that
-        # imports none of them (most) has no resource to judge, and its calls need no qualifying.
+        # ``spec_for`` is None for all but a few calls, and one cheap test on the callee's root
+        # name rejects the rest without changing a result (or skipping a lookup that could
+        # matter): a library constructor is named through an import of one of its packages
+        # (``qualify`` needs the root imported, ``builtin_spec`` a table or exchange module), and
+        # a first-party class through an import or a top-level definition (``definition_of``),
+        # with a CapWords name (``first_party_type``). A root that is no ``Name``
+        # (``make().close()``) qualifies to nothing and names no definition.
+        names = self.module.imports.names
         packages = {name.split(".", 1)[0] for name in (*self.table, *EXCHANGE_MODULES)}
-        if not any(q.split(".", 1)[0] in packages for q in self.module.imports.names.values()):
-            # No library resource can be named here: only first-party resource types remain,
-            # and their constructors are CapWords calls.
-            calls = [c for c in self.module.index.calls if _capword_callee(c.func)]
-        else:
-            calls = self.module.index.calls
-        for call in calls:
-            spec = self.spec_for(call)
+        library_roots = {local for local, qualified in names.items() if qualified.split(".", 1)[0] in packages}
+        named_roots = names.keys() | self.module.top_level.keys()
+        # ``spec_for`` reads nothing of a call but its callee's dotted name (``qualify``,
+        # ``definition_of`` and the CapWords tests): one answer per name and module.
+        specs: dict[object, ResourceSpec | None] = {}
+        Attribute, Name = ast.Attribute, ast.Name
+        for call in self.module.index.calls:
+            func = call.func
+            node = func
+            while node.__class__ is Attribute:
+                node = node.value
+            if node.__class__ is not Name or node.id not in named_roots:
+                continue  # most calls: ``self.x()``, ``len()``, a local's method
+            root: str = node.id
+            if root not in library_roots and not _capword_callee(func):
+                continue
+            # The callee's names, as cheaply as they can be told apart: ``Provider`` (its name),
+            # ``pkg.Provider`` (a pair), a longer chain (its dotted text).
+            key: object
+            if func.__class__ is Name:
+                key = root
+            elif node is func.value:  # type: ignore[attr-defined]
+                key = (root, func.attr)  # type: ignore[attr-defined]
+            else:
+                key = _dotted(func)
+            if key in specs:
+                spec = specs[key]
+            else:
+                spec = specs[key] = self.spec_for(call)
             if spec is not None:
                 creation = self._creation(call, spec)
                 if creation is not None:
@@ -798,6 +825,17 @@ def _same_block(node: ast.AST, a: ast.AST, b: ast.AST) -> bool:
             return a is b
         return True
     return True
+
+
+def _dotted(func: ast.expr) -> str:
+    """``pkg.Provider.create``, for a callee that is a chain of names."""
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    assert isinstance(func, ast.Name)
+    parts.append(func.id)
+    return ".".join(reversed(parts))
 
 
 def _capword_callee(func: ast.expr) -> bool:

@@ -653,7 +653,10 @@ def module_bindings(module: ModuleInfo) -> set[str]:
     key = ("bindings", module.tree)
     if key not in memo:
         names: set[str] = set()
-        for node in ast.walk(module.tree):
+        # The index's parent links hold every node of the tree but the module itself and the
+        # shared context and operator singletons, none of which binds a name: the same names
+        # as an ``ast.walk``, without walking.
+        for node in module.index.parents:
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
                 names.add(node.id)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -757,8 +760,38 @@ def module_keeper_code(
 
 def _defines_exactly(module: ModuleInfo, code: str) -> bool:
     """Whether every statement of ``code`` is already a top-level statement of the module."""
-    present = {ast.dump(stmt) for stmt in module.tree.body}
-    return all(ast.dump(stmt) in present for stmt in ast.parse(code).body)
+    return _all_present(module.tree.body, ast.parse(code).body)
+
+
+def _all_present(body: list[ast.stmt], wanted: list[ast.stmt]) -> bool:
+    """Whether each statement of ``wanted`` is one of ``body`` (equal ``ast.dump``: the same
+    code, wherever it is). Equal dumps have the same node type and the same bound names
+    (``_statement_key``): only the statements that share both are dumped, which few do, where
+    dumping the whole body cost more than the rest of the fix."""
+    for stmt in wanted:
+        key = _statement_key(stmt)
+        dumped: str | None = None
+        for candidate in body:
+            if _statement_key(candidate) == key:
+                if dumped is None:
+                    dumped = ast.dump(stmt)
+                if ast.dump(candidate) == dumped:
+                    break
+        else:
+            return False
+    return True
+
+
+def _statement_key(stmt: ast.stmt) -> tuple[object, ...]:
+    """Part of what ``ast.dump`` shows of a statement: its type, a definition's name, the names
+    an assignment binds (a target that is no plain name counts as None)."""
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return (stmt.__class__, stmt.name)
+    if isinstance(stmt, ast.Assign):
+        return (stmt.__class__, *(t.id if isinstance(t, ast.Name) else None for t in stmt.targets))
+    if isinstance(stmt, ast.AnnAssign):
+        return (stmt.__class__, stmt.target.id if isinstance(stmt.target, ast.Name) else None)
+    return (stmt.__class__,)
 
 
 def _suffixes() -> list[str]:
@@ -1078,13 +1111,13 @@ def _class_names(module: ModuleInfo, cls: ast.ClassDef) -> set[str]:
                     names.add(node.id)
     for owner_module in modules.values():
         names.update(a.attr for a in owner_module.index.attributes)
-        # ``getattr(self, "name")`` and ``setattr`` spell attributes as strings.
+        # ``getattr(self, "name")`` and ``setattr`` spell attributes as strings. Every constant
+        # has a parent, so the index's parent links name them all without walking the tree.
         names.update(
-            n.value for n in ast.walk(owner_module.tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            n.value for n in owner_module.index.parents if isinstance(n, ast.Constant) and isinstance(n.value, str)
         )
     return names
 
 
 def _class_defines_exactly(cls: ast.ClassDef, code: str) -> bool:
-    present = {ast.dump(stmt) for stmt in cls.body}
-    return all(ast.dump(stmt) in present for stmt in ast.parse(code).body)
+    return _all_present(cls.body, ast.parse(code).body)
