@@ -8,7 +8,6 @@ meets it), so that a method found first here is the one found first there.
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 from flake8_tradelint.analysis.summaries import ClassFacts, MethodFacts, ModuleSummary
 from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo
@@ -55,7 +54,7 @@ def _resolve(module: ModuleInfo, summary: ModuleSummary, ref: tuple[str, str]) -
         facts = summary.classes.get(definition.line)
         return (summary, facts) if facts is not None else None
     project = module.project
-    found = project.resolve(name, project.locate(Path(summary.path))[1])
+    found = project.resolve(name, project.locate(project.absolute(summary.path))[1])
     if found is None or found[1].kind != "class":
         return None
     facts = found[0].classes.get(found[1].line)
@@ -101,7 +100,7 @@ def bases_naming(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> list[tuple
 
 def class_node(module: ModuleInfo, summary: ModuleSummary, facts: ClassFacts) -> tuple[ModuleInfo, ast.ClassDef] | None:
     """The tree of a class found in the facts (its module parsed again if the budget forgot it)."""
-    path = Path(summary.path)
+    path = module.project.absolute(summary.path)
     owner = module if path == module.path else module.project.kept(path) or module.project.module_at(path)
     if owner is None or owner.digest != summary.digest:
         return None
