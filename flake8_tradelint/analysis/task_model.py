@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Collection, Literal, cast
 
-from flake8_tradelint.analysis.class_family import bases_naming, family_facts, method_node, visible_methods
+from flake8_tradelint.analysis.class_family import bases_naming, family_facts, method_node
 from flake8_tradelint.analysis.dataclass_model import resolve_definition
 from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
 from flake8_tradelint.analysis.ownership import is_release_name, release_method
@@ -26,7 +26,7 @@ from flake8_tradelint.analysis.uses import (
     self_attribute_nodes,
     self_name,
 )
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, child_nodes, walk
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, child_nodes, node_field_names, walk
 
 # ``Project.lasting``'s kind for a wrapper's verdict: (path, digest, line, task owners, depth) ->
 # (returns a task it keeps nowhere, only adds it to a weak container).
@@ -57,6 +57,13 @@ WEAK_TASK_METHODS = {"add_done_callback", "remove_done_callback", "set_name", "g
 CONTAINER_ADDERS = {"add", "append", "appendleft"}
 CONTAINER_BOOKKEEPING = CONTAINER_ADDERS | {"discard", "remove", "clear"}
 WEAK_CONTAINERS = {"weakref.WeakSet", "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary"}
+# Attributes whose call ``sites`` asks about beyond ``self.method(...)``: the creators, the loop
+# and emitter APIs handed a callable, discord's ``Loop.start``.
+CALL_SITE_APIS = HANDLE_APIS | EMITTER_APIS
+# Loop and emitter methods whose callback's result (a lambda's task) is thrown away.
+LAMBDA_HOLDER_APIS = CALLBACK_APIS | EMITTER_APIS
+SITE_ATTRIBUTES = frozenset(CREATOR_NAMES | CALL_SITE_APIS | {"create_task", "start"})
+_FUNCTION_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 
 Problem = Literal[
@@ -119,7 +126,10 @@ class TaskAnalysis:
         # of a file asks the same question, and most calls in real code are such calls.
         self._named: dict[tuple[ModuleInfo, str], str | tuple[ModuleSummary, Definition] | None] = {}
         self._named_targets: dict[tuple[ModuleInfo, str], tuple[ModuleInfo, ast.stmt] | None] = {}
+        self._declarations: dict[ast.AST, tuple[frozenset[str], frozenset[str]]] = {}
         self._self_methods: dict[ast.ClassDef, dict[str, tuple[ModuleSummary, ClassFacts, MethodFacts]]] = {}
+        # Per method (a function in a class's body) of the modules asked about: its ``self``'s name.
+        self._method_receivers: dict[ast.AST, str | None] = {}
 
     def creator_label(self, call: ast.Call, module: ModuleInfo | None = None, depth: int = 0) -> str | None:
         """How the task-creating callee is spelled, or None when the call does not make a dangling task."""
@@ -198,28 +208,38 @@ class TaskAnalysis:
     ) -> bool:
         """``self.helper(...)`` where ``helper`` is a method of the class or its first-party bases
         that returns a task it does not keep."""
-        if receiver.id not in self._receiver_names(module):
-            return False  # ``logger.info(...)``: not a call on a method's ``self``
-        method = module.enclosing_function(call)
-        if method is None:
-            return False
-        owner = module.parent(method)
-        if not isinstance(owner, ast.ClassDef) or receiver.id != self_name(method):
-            return False
-        candidates = self._self_methods.get(owner)
-        if candidates is None:
-            # From summaries: a base's module is parsed only for the method called, when it is a
-            # ``def`` in a module that names a task API.
-            candidates = self._self_methods[owner] = {
-                name: found
-                for name, found in visible_methods(module, owner).items()
-                if not found[2].is_async and found[0].mentions_tasks
-            }
-        named = candidates.get(func.attr)
+        named = self._self_candidate(module, call, func, receiver)
         if named is None or self._known_no_wrapper(named[0], named[2].line, depth + 1):
             return False
         target = method_node(module, *named)
         return target is not None and self._is_dangling_target(call, target, depth)
+
+    def _self_candidate(
+        self, module: ModuleInfo, call: ast.Call, func: ast.Attribute, receiver: ast.Name
+    ) -> tuple[ModuleSummary, ClassFacts, MethodFacts] | None:
+        """The method ``self.helper(...)`` calls when it can be a task wrapper: a ``def`` of the
+        class or its first-party bases, in a module that names a task API."""
+        if receiver.id not in self._receiver_names(module):
+            return None  # ``logger.info(...)``: not a call on a method's ``self``
+        # ``module.enclosing_function(call)``, inlined: asked for every ``self.x()`` of a file.
+        parents = module.index.parents
+        method = parents.get(call)
+        while method is not None and method.__class__ not in _FUNCTION_TYPES:
+            method = parents.get(method)
+        if method is None:
+            return None
+        # Noted by ``_receiver_names`` for every method of the module: anything else (None here)
+        # is a plain function or one nested in a method, with no ``self`` of its own.
+        if receiver.id != self._method_receivers.get(method):
+            return None
+        owner = parents[method]
+        assert isinstance(owner, ast.ClassDef)
+        candidates = self._self_methods.get(owner)
+        if candidates is None:
+            # From summaries: a base's module is parsed only for the method called, when it is a
+            # ``def`` in a module that names a task API.
+            candidates = self._self_methods[owner] = _wrapper_candidates(module, owner)
+        return candidates.get(func.attr)
 
     def _is_dangling_attribute_call(
         self, module: ModuleInfo, call: ast.Call, func: ast.Attribute, holder: ast.Attribute, depth: int
@@ -265,11 +285,16 @@ class TaskAnalysis:
         """The first-parameter names of the module's methods (``self``, ``cls``, rarely more)."""
         names = self._receivers.get(module)
         if names is None:
-            names = self._receivers[module] = {
-                name
-                for function in module.index.functions
-                if isinstance(module.parent(function), ast.ClassDef) and (name := self_name(function)) is not None
-            }
+            names = self._receivers[module] = set()
+            # A method is a function directly in a class's body: its parent is the class. Its
+            # class and receiver are noted for ``_self_candidate`` on the way.
+            methods = self._method_receivers
+            for cls in module.index.classes:
+                for stmt in cls.body:
+                    if isinstance(stmt, FUNCTION_NODES):
+                        name = methods[stmt] = _self_name(stmt)
+                        if name is not None:
+                            names.add(name)
         return names
 
     def leaves_task_unowned(self, module: ModuleInfo, func: ast.FunctionDef) -> bool:
@@ -446,19 +471,65 @@ class TaskAnalysis:
     def sites(self) -> list[TaskSite]:
         found: list[TaskSite] = []
         owned: set[tuple[ast.AST, str]] = set()
-        for call in sorted(self.module.index.calls, key=lambda c: (c.lineno, c.col_offset)):
-            label = self.creator_label(call)
-            site = None
-            if label is not None:
-                site = self._site(call, label)
-            elif isinstance(call.func, ast.Attribute) and call.func.attr in HANDLE_APIS | EMITTER_APIS:
-                site = self._callback_site(call)
-            elif isinstance(call.func, ast.Attribute) and call.func.attr == "start":
-                site = self._loop_site(call)
-            elif isinstance(call.func, ast.Name) and call.func.id == "map":
-                site = self._map_site(call)
-            if site is None and label is None:
-                site = self._owner_site(call)
+        module = self.module
+        parents = module.index.parents
+        get_parent = parents.get
+        receivers = self._receiver_names(module)
+        method_receivers = self._method_receivers
+        named_here: dict[str, object] = {}
+        Name, Attribute, Assign, AnnAssign = ast.Name, ast.Attribute, ast.Assign, ast.AnnAssign
+        # In source order already: ``build_index`` sorts the calls by (line, column).
+        for call in module.index.calls:
+            # Most calls can be no site: rejected here by the questions ``_call_site`` asks first,
+            # with the same memos filled in the same order (``_named_callee``, ``_self_methods``).
+            func = call.func
+            if func.__class__ is Name:
+                name = func.id
+                named = named_here.get(name, named_here)
+                if named is named_here:
+                    named = named_here[name] = self._named_callee(module, func)
+                may_create = named is not None or name == "map"
+            elif func.__class__ is Attribute:
+                # Beyond asyncio's creators and the loop's, emitters' and discord's methods, only
+                # ``self.method(...)`` can make a task at depth 0 (``_is_dangling_method_call``).
+                may_create = func.attr in SITE_ATTRIBUTES
+                value = func.value
+                if not may_create and value.__class__ is Name and value.id in receivers:
+                    # ``_self_candidate``'s questions, inlined: asked of every ``self.x()``.
+                    method = get_parent(call)
+                    while method is not None and method.__class__ not in _FUNCTION_TYPES:
+                        method = get_parent(method)
+                    if method is not None and method_receivers.get(method) == value.id:
+                        owner = parents[method]
+                        assert isinstance(owner, ast.ClassDef)
+                        candidates = self._self_methods.get(owner)
+                        if candidates is None:
+                            candidates = self._self_methods[owner] = _wrapper_candidates(module, owner)
+                        may_create = func.attr in candidates
+            else:
+                continue  # ``f()()``, ``fs[0]()``: no creator, and no owner class named
+            if not may_create:
+                # ``_owner_site``'s first questions: a task owner is kept only by a one-target
+                # assignment of the call itself to an attribute of some method's ``self``.
+                holder = get_parent(call)
+                if holder.__class__ is Assign:
+                    assert isinstance(holder, ast.Assign)
+                    if len(holder.targets) != 1:
+                        continue
+                    target = holder.targets[0]
+                elif holder.__class__ is AnnAssign:
+                    assert isinstance(holder, ast.AnnAssign)
+                    target = holder.target
+                else:
+                    continue
+                if not (
+                    holder.value is call
+                    and target.__class__ is Attribute
+                    and target.value.__class__ is Name
+                    and target.value.id in receivers
+                ):
+                    continue
+            site = self._call_site(call)
             if site is not None and site.problem in ("discarded", "local", "container") and self._kept_by_factory:
                 # The project's own task factory holds every task until it is done (electrum).
                 continue
@@ -476,6 +547,21 @@ class TaskAnalysis:
                     owned.add((self.module.tree, site.name))
                 found.append(site)
         return found
+
+    def _call_site(self, call: ast.Call) -> TaskSite | None:
+        label = self.creator_label(call)
+        site = None
+        if label is not None:
+            site = self._site(call, label)
+        elif isinstance(call.func, ast.Attribute) and call.func.attr in CALL_SITE_APIS:
+            site = self._callback_site(call)
+        elif isinstance(call.func, ast.Attribute) and call.func.attr == "start":
+            site = self._loop_site(call)
+        elif isinstance(call.func, ast.Name) and call.func.id == "map":
+            site = self._map_site(call)
+        if site is None and label is None:
+            site = self._owner_site(call)
+        return site
 
     def _loop_site(self, call: ast.Call) -> TaskSite | None:
         """``self.poll.start()`` where ``poll`` is a ``@tasks.loop`` method of the class (or of a
@@ -705,7 +791,7 @@ class TaskAnalysis:
             if (
                 isinstance(holder, ast.Call)
                 and isinstance(holder.func, ast.Attribute)
-                and holder.func.attr in CALLBACK_APIS | EMITTER_APIS
+                and holder.func.attr in LAMBDA_HOLDER_APIS
             ):
                 return TaskSite(call, "discarded", label, call)
             return None
@@ -723,13 +809,13 @@ class TaskAnalysis:
         if binding is not None:
             if binding.kind == "local" and binding.name == "_":
                 return TaskSite(call, "discarded", label, binding.stmt)
-            if binding.kind == "local" and _declares_global(function, binding.name):
+            if binding.kind == "local" and binding.name in self._declared(function)[0]:
                 if self._global_dangles(binding.name):
                     return TaskSite(call, "global", label, binding.stmt, binding.name, function)
                 return None
             if binding.kind == "local" and self._local_dangles(function, binding.name, binding.stmt):
                 return TaskSite(call, "local", label, binding.stmt, binding.name, function)
-            if binding.kind == "local" and not declares_outer(function, binding.name):
+            if binding.kind == "local" and binding.name not in self._declared(function)[1]:
                 kept = self._kept_in_self_collection(function, binding.name)
                 owner = module.parent(function)
                 if kept is not None and isinstance(owner, ast.ClassDef) and self._self_elements_unended(owner, kept.attr):
@@ -838,9 +924,9 @@ class TaskAnalysis:
         return True
 
     def _local_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, created: ast.stmt) -> bool:
-        if declares_outer(function, name):
+        if name in self._declared(function)[1]:
             return False
-        if _runs_the_loop_after(function, created):
+        if self._runs_the_loop_after(function, created):
             return False  # ``fut = loop.create_task(...); loop.run_forever()``: the frame outlives the loop
         for load in name_loads(function, name):
             use = classify(self.module, load)
@@ -850,8 +936,36 @@ class TaskAnalysis:
                 return False  # ``assert t.done()``: the function makes sure the task ended before it returns
         return True
 
+    def _runs_the_loop_after(self, function: ast.AST, created: ast.stmt) -> bool:
+        """The function itself blocks in ``run_forever()``/``run_until_complete()`` after the task
+        is created: its frame, and the local with it, lives as long as the loop runs (Red's
+        ``main``). A loop run before the creation, or in a nested function, keeps nothing."""
+        # The function's own nodes (``_own_nodes``) are those whose nearest enclosing function,
+        # lambda or class is the function: asked of the module's few such calls, not by a walk.
+        end = (created.end_lineno or created.lineno, created.end_col_offset or 0)
+        return any(
+            (node.lineno, node.col_offset) > end and self.module.enclosing_scope(node) is function
+            for node in self._loop_runs
+        )
+
+    @cached_property
+    def _loop_runs(self) -> list[ast.Call]:
+        """The module's ``x.run_forever()`` and ``x.run_until_complete()`` calls."""
+        return [
+            call for call in self.module.index.calls
+            if isinstance(call.func, ast.Attribute) and call.func.attr in ("run_forever", "run_until_complete")
+        ]
+
+    def _declared(self, function: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
+        """The names ``function`` declares ``global``, and those it declares ``global`` or
+        ``nonlocal``, nested functions included (``declares_outer``): one pass per function."""
+        found = self._declarations.get(function)
+        if found is None:
+            found = self._declarations[function] = _declarations(function)
+        return found
+
     def _local_container_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
-        if declares_outer(function, name):
+        if name in self._declared(function)[1]:
             return False
         made_here = False
         for node in walk(function):
@@ -1047,6 +1161,40 @@ def _method_of(module: ModuleInfo, owner: ast.ClassDef, node: ast.AST) -> ast.Fu
     return None
 
 
+def _self_name(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """``uses.self_name``, for every method of every checked module: the first parameter's
+    name, None for a static method."""
+    args = method.args
+    params = args.posonlyargs or args.args
+    if not params:
+        return None
+    for dec in method.decorator_list:
+        if isinstance(dec, ast.Name) and dec.id == "staticmethod":
+            return None
+    return params[0].arg
+
+
+def _wrapper_candidates(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, tuple[ModuleSummary, ClassFacts, MethodFacts]]:
+    """The methods visible on ``self`` in ``cls`` that can be task wrappers: each ``def`` in a
+    module that names a task API. ``visible_methods`` filtered: the first of the family to
+    define a name is the one ``self`` finds, whether it can be a wrapper or not."""
+    found: dict[str, tuple[ModuleSummary, ClassFacts, MethodFacts]] = {}
+    family = family_facts(module, cls)
+    if not any(summary.mentions_tasks for summary, _ in family):
+        return found  # most classes
+    seen: set[str] = set()
+    for summary, facts in family:
+        if summary.mentions_tasks:
+            for name, method in facts.methods.items():
+                if name not in seen:
+                    seen.add(name)
+                    if not method.is_async:
+                        found[name] = (summary, facts, method)
+        else:
+            seen.update(facts.methods)  # hides the same names of the members after it
+    return found
+
+
 def _decorated(method: ast.FunctionDef | ast.AsyncFunctionDef | None) -> bool:
     """A method a framework calls (a bot command, a listener, a check): any decorator but the
     plain method kinds."""
@@ -1173,8 +1321,29 @@ def _is_loop_method(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool:
     return False
 
 
-def _declares_global(function: ast.AST, name: str) -> bool:
-    return any(isinstance(node, ast.Global) and name in node.names for node in walk(function))
+def _declarations(function: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
+    """``global`` and ``global``/``nonlocal`` names anywhere in ``function``. Such a declaration
+    is a statement, and statements are only in statement lists (a body, an ``else``, a
+    ``finally``, a handler's or a case's body): a walk of those lists meets all of them, as a
+    walk of every node would."""
+    globals_: set[str] = set()
+    nonlocals: set[str] = set()
+    stack: list[ast.AST] = [function]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Global):
+            globals_.update(node.names)
+        elif isinstance(node, ast.Nonlocal):
+            nonlocals.update(node.names)
+        for field in _STATEMENT_LISTS:
+            children = getattr(node, field, None)
+            if isinstance(children, list):
+                stack.extend(children)
+    return frozenset(globals_), frozenset(globals_ | nonlocals)
+
+
+# Fields that hold statements (or handlers and cases, which hold them in their ``body``).
+_STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 def _runs_own_teardown(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -1228,19 +1397,6 @@ def _dropped_after_await(cls: ast.ClassDef, attr: str) -> bool:
             ):
                 return True
     return False
-
-
-def _runs_the_loop_after(function: ast.AST, created: ast.stmt) -> bool:
-    """The function itself blocks in ``run_forever()``/``run_until_complete()`` after the task is
-    created: its frame, and the local with it, lives as long as the loop runs (Red's ``main``).
-    A loop run before the creation, or in a nested function, keeps nothing."""
-    return any(
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in ("run_forever", "run_until_complete")
-        and (node.lineno, node.col_offset) > (created.end_lineno or created.lineno, created.end_col_offset or 0)
-        for node in _own_nodes(function)
-    )
 
 
 def _asserted(module: ModuleInfo, call: ast.Call | None) -> bool:
@@ -1351,14 +1507,36 @@ def _always_exits(body: list[ast.stmt]) -> bool:
 
 def _own_nodes(func: ast.AST) -> list[ast.AST]:
     """Nodes of a function body, not descending into nested functions or classes."""
+    # ``child_nodes`` inlined (the same fields in the same order), and the nodes pushed in the
+    # order it gives them: the same list as popping ``child_nodes(node)`` off a stack.
     found: list[ast.AST] = []
-    stack = list(child_nodes(func))
+    stack = child_nodes(func)
+    pop, push, extend, keep = stack.pop, stack.append, stack.extend, found.append
+    table = _OWN_FIELDS
     while stack:
-        node = stack.pop()
-        found.append(node)
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(child_nodes(node))
+        node = pop()
+        keep(node)
+        kind = node.__class__
+        if kind in _SCOPE_TYPES:
+            continue
+        fields = table.get(kind)
+        if fields is None:
+            wanted = set(node_field_names(kind))
+            fields = table[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f in wanted)
+        for name in fields:
+            value = getattr(node, name, None)
+            if value is None:
+                continue
+            if value.__class__ is list:
+                extend([child for child in value if child is not None])
+            else:
+                push(value)
     return found
+
+
+# Per node type: the fields ``child_nodes`` reads, in its order (a pure function of the type).
+_OWN_FIELDS: dict[type, tuple[str, ...]] = {}
+_SCOPE_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 
 
 def _local_container_added_to(call: ast.Call) -> str | None:
