@@ -55,7 +55,13 @@ def _resolve(module: ModuleInfo, summary: ModuleSummary, ref: tuple[str, str]) -
         facts = summary.classes.get(definition.line)
         return (summary, facts) if facts is not None else None
     project = module.project
-    found = project.resolve(name, project.locate(Path(summary.path))[1])
+    # The folders a module's imports are searched from, once per module path: ``locate`` of a
+    # new ``Path`` per base of every class asked about cost more than the lookup itself.
+    key = ("import-roots", summary.path)
+    roots = project.class_memo.get(key)
+    if roots is None:
+        roots = project.class_memo[key] = project.locate(Path(summary.path))[1]
+    found = project.resolve(name, roots)
     if found is None or found[1].kind != "class":
         return None
     facts = found[0].classes.get(found[1].line)

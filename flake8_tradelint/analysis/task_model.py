@@ -19,7 +19,6 @@ from flake8_tradelint.analysis.uses import (
     assigned_to,
     classify,
     declares_outer,
-    name_loads,
     resolve_aliases,
     self_attr,
     self_attribute_loads,
@@ -57,6 +56,7 @@ WEAK_TASK_METHODS = {"add_done_callback", "remove_done_callback", "set_name", "g
 CONTAINER_ADDERS = {"add", "append", "appendleft"}
 CONTAINER_BOOKKEEPING = CONTAINER_ADDERS | {"discard", "remove", "clear"}
 WEAK_CONTAINERS = {"weakref.WeakSet", "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary"}
+WEAK_CONTAINER_NAMES = {name.rpartition(".")[2] for name in WEAK_CONTAINERS}
 # Attributes whose call ``sites`` asks about beyond ``self.method(...)``: the creators, the loop
 # and emitter APIs handed a callable, discord's ``Loop.start``.
 CALL_SITE_APIS = HANDLE_APIS | EMITTER_APIS
@@ -127,6 +127,11 @@ class TaskAnalysis:
         self._named: dict[tuple[ModuleInfo, str], str | tuple[ModuleSummary, Definition] | None] = {}
         self._named_targets: dict[tuple[ModuleInfo, str], tuple[ModuleInfo, ast.stmt] | None] = {}
         self._declarations: dict[ast.AST, tuple[frozenset[str], frozenset[str]]] = {}
+        self._owners_of: dict[str | tuple[str | None], frozenset[str] | None] = {}
+        self._class_verdicts: dict[tuple[str, ast.ClassDef, str], bool] = {}
+        self._name_loads: dict[ast.AST, dict[str, list[ast.Name]]] = {}
+        # ``_own_nodes`` per function judged: a wrapper is judged at each depth it is reached at.
+        self._own: dict[ast.AST, list[ast.AST]] = {}
         self._self_methods: dict[ast.ClassDef, dict[str, tuple[ModuleSummary, ClassFacts, MethodFacts]]] = {}
         # Per method (a function in a class's body) of the modules asked about: its ``self``'s name.
         self._method_receivers: dict[ast.AST, str | None] = {}
@@ -173,6 +178,11 @@ class TaskAnalysis:
         key = (module, func.id)
         if key in self._named:
             return self._named[key]
+        if func.id not in module.imports.names and func.id not in module.top_level:
+            # A builtin, a local, a parameter: it names neither an import nor a definition of the
+            # module, so neither ``qualify`` nor ``definition_of`` finds anything for it.
+            self._named[key] = None
+            return None
         found: str | tuple[ModuleSummary, Definition] | None = _creator_kind(module.imports.qualify(func))
         if found is None:
             # Asked from the summaries first: a class, an ``async def`` or a function in a module
@@ -291,8 +301,15 @@ class TaskAnalysis:
             methods = self._method_receivers
             for cls in module.index.classes:
                 for stmt in cls.body:
-                    if isinstance(stmt, FUNCTION_NODES):
-                        name = methods[stmt] = _self_name(stmt)
+                    if stmt.__class__ is ast.FunctionDef or stmt.__class__ is ast.AsyncFunctionDef:
+                        # ``self_name``, inlined: the first parameter, None for a static method.
+                        args = stmt.args
+                        params = args.posonlyargs or args.args
+                        name = params[0].arg if params else None
+                        for decorator in stmt.decorator_list:
+                            if decorator.__class__ is ast.Name and decorator.id == "staticmethod":
+                                name = None
+                        methods[stmt] = name
                         if name is not None:
                             names.add(name)
         return names
@@ -326,7 +343,7 @@ class TaskAnalysis:
         return known
 
     def _judge_always_task(self, module: ModuleInfo, func: ast.FunctionDef, depth: int) -> bool:
-        nodes = _own_nodes(func)
+        nodes = self._nodes_of(func)
         if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in nodes) or not _always_exits(func.body):
             return False
         returns = [n for n in nodes if isinstance(n, ast.Return)]
@@ -341,7 +358,7 @@ class TaskAnalysis:
             if declares_outer(func, value.id):
                 return False
             stores = [
-                n for n in _own_nodes(func)
+                n for n in self._nodes_of(func)
                 if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.For, ast.With))
                 and _binds(n, value.id)
             ]
@@ -395,7 +412,7 @@ class TaskAnalysis:
         outer_cycle, self._cycle = self._cycle, False
         result = False
         weak_only = False
-        for node in _own_nodes(func):
+        for node in self._nodes_of(func):
             if isinstance(node, ast.Call) and self._is_weak_container_add(module, node):
                 # ``_weak_tasks.add(asyncio.create_task(coro))``: a WeakSet keeps nothing alive.
                 if any(isinstance(a, ast.Call) and self.creator_label(a, module, depth) for a in node.args):
@@ -425,14 +442,14 @@ class TaskAnalysis:
 
     def _local_task_unkept(self, module: ModuleInfo, func: ast.FunctionDef, name: str, depth: int) -> bool:
         created = False
-        for node in _own_nodes(func):
+        for node in self._nodes_of(func):
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
                 if not (isinstance(node.value, ast.Call) and self.creator_label(node.value, module, depth)):
                     return False
                 created = True
         if not created:
             return False
-        for load in name_loads(func, name):
+        for load in self._loads(func, name):
             use = classify(module, load)
             if use.kind == "return" or (use.kind == "method" and use.name in WEAK_TASK_METHODS):
                 continue
@@ -458,8 +475,17 @@ class TaskAnalysis:
 
     def _find_weak_containers(self, module: ModuleInfo) -> set[str]:
         found: set[str] = set()
+        names = module.imports.names
         for call in module.index.calls:
-            if module.imports.qualify(call.func) in WEAK_CONTAINERS:
+            # An import alias renames only the root: a dotted callee ends in the class's name, a
+            # called name is bound to the class itself.
+            func = call.func
+            if isinstance(func, ast.Name):
+                if names.get(func.id) not in WEAK_CONTAINERS:
+                    continue
+            elif not isinstance(func, ast.Attribute) or func.attr not in WEAK_CONTAINER_NAMES:
+                continue
+            if module.imports.qualify(func) in WEAK_CONTAINERS:
                 parent = module.parent(call)
                 if isinstance(parent, ast.Assign):
                     found.update(ast.unparse(t) for t in parent.targets)
@@ -527,6 +553,7 @@ class TaskAnalysis:
                     and target.__class__ is Attribute
                     and target.value.__class__ is Name
                     and target.value.id in receivers
+                    and _names_something(module, func)
                 ):
                     continue
             site = self._call_site(call)
@@ -642,6 +669,16 @@ class TaskAnalysis:
     def _task_owner(self, func: ast.Name | ast.Attribute) -> frozenset[str] | None:
         """The methods that cancel every task of a class that owns tasks, or None: a configured
         (third-party) class's method, or what a first-party class's own code shows."""
+        # What follows depends on the callee only through a name's id or an attribute's
+        # qualified name: asked once per callee and file (a second answer would come from
+        # ``lasting``, or the summary, as the same one).
+        key = func.id if isinstance(func, ast.Name) else (self.module.imports.qualify(func),)
+        if key in self._owners_of:
+            return self._owners_of[key]
+        found = self._owners_of[key] = self._find_task_owner(func)
+        return found
+
+    def _find_task_owner(self, func: ast.Name | ast.Attribute) -> frozenset[str] | None:
         module = self.module
         configured = self.owner_classes.get(module.imports.qualify(func) or "")
         if configured is not None:
@@ -856,7 +893,7 @@ class TaskAnalysis:
                 return None  # not a module-level list, set or dict made here
             if any(isinstance(node, ast.arg) and node.arg == name for node in walk(function)):
                 return None
-            if any(_binds(node, name) for node in _own_nodes(function)):
+            if any(_binds(node, name) for node in self._nodes_of(function)):
                 return None  # a local of the same name
             loads = [
                 node for node in walk(module.tree)
@@ -870,7 +907,14 @@ class TaskAnalysis:
     def _self_elements_unended(self, owner: ast.ClassDef, attr: str) -> bool:
         """No code of the class family reaches the elements of ``self.attr`` to end them (in a
         cog, at unload: ending them one by one in commands leaves the rest running), nor hands
-        the collection on."""
+        the collection on. Asked once per class and attribute and file: each task added to the
+        collection asks it."""
+        key = ("elements", owner, attr)
+        if key not in self._class_verdicts:
+            self._class_verdicts[key] = self._judge_self_elements_unended(owner, attr)
+        return self._class_verdicts[key]
+
+    def _judge_self_elements_unended(self, owner: ast.ClassDef, attr: str) -> bool:
         if declared_by_a_base(self.module, owner, attr):
             return False
         family = self._class_family(owner, attr)
@@ -900,7 +944,7 @@ class TaskAnalysis:
         receiver = self_name(function)
         if receiver is None:
             return None
-        for load in name_loads(function, name):
+        for load in self._loads(function, name):
             collection = added_to(self.module, load)
             if collection is not None:
                 if kept is not None or self_attr(collection, receiver) is None:
@@ -928,7 +972,7 @@ class TaskAnalysis:
             return False
         if self._runs_the_loop_after(function, created):
             return False  # ``fut = loop.create_task(...); loop.run_forever()``: the frame outlives the loop
-        for load in name_loads(function, name):
+        for load in self._loads(function, name):
             use = classify(self.module, load)
             if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS):
                 return False
@@ -951,10 +995,26 @@ class TaskAnalysis:
     @cached_property
     def _loop_runs(self) -> list[ast.Call]:
         """The module's ``x.run_forever()`` and ``x.run_until_complete()`` calls."""
-        return [
-            call for call in self.module.index.calls
-            if isinstance(call.func, ast.Attribute) and call.func.attr in ("run_forever", "run_until_complete")
-        ]
+        runs = ("run_forever", "run_until_complete")
+        return [call for call in self.module.index.calls if getattr(call.func, "attr", None) in runs]
+
+    def _loads(self, function: ast.AST, name: str) -> list[ast.Name]:
+        """``name_loads(function, name)`` as a list, from one walk of the function for every name
+        asked of it (a local task's function is asked about it several times)."""
+        table = self._name_loads.get(function)
+        if table is None:
+            table = self._name_loads[function] = {}
+            for node in walk(function):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    table.setdefault(node.id, []).append(node)
+        return table.get(name, [])
+
+    def _nodes_of(self, function: ast.AST) -> list[ast.AST]:
+        """``_own_nodes``, once per function and file (callers only read the list)."""
+        found = self._own.get(function)
+        if found is None:
+            found = self._own[function] = _own_nodes(function)
+        return found
 
     def _declared(self, function: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
         """The names ``function`` declares ``global``, and those it declares ``global`` or
@@ -979,7 +1039,7 @@ class TaskAnalysis:
                     made_here = True
         if not made_here:
             return False
-        for load in name_loads(function, name):
+        for load in self._loads(function, name):
             use = classify(self.module, load)
             if use.kind in ("method", "attribute") and use.name in CONTAINER_BOOKKEEPING:
                 continue
@@ -987,6 +1047,14 @@ class TaskAnalysis:
         return True
 
     def _self_attribute_handled(self, cls: ast.ClassDef, attr: str) -> bool:
+        """Whether the task in ``self.attr`` is awaited, cancelled or handed on by the class
+        family: once per class and attribute and file (each creation of it asks)."""
+        key = ("handled", cls, attr)
+        if key not in self._class_verdicts:
+            self._class_verdicts[key] = self._judge_self_attribute_handled(cls, attr)
+        return self._class_verdicts[key]
+
+    def _judge_self_attribute_handled(self, cls: ast.ClassDef, attr: str) -> bool:
         teardown = self._teardown(cls)
         for module, owner in self._class_family(cls, attr):
             uses = [classify(module, node) for node in self_attribute_loads(owner, attr)]
@@ -1161,17 +1229,15 @@ def _method_of(module: ModuleInfo, owner: ast.ClassDef, node: ast.AST) -> ast.Fu
     return None
 
 
-def _self_name(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
-    """``uses.self_name``, for every method of every checked module: the first parameter's
-    name, None for a static method."""
-    args = method.args
-    params = args.posonlyargs or args.args
-    if not params:
-        return None
-    for dec in method.decorator_list:
-        if isinstance(dec, ast.Name) and dec.id == "staticmethod":
-            return None
-    return params[0].arg
+def _names_something(module: ModuleInfo, func: ast.Name | ast.Attribute) -> bool:
+    """Whether ``qualify`` or ``definition_of`` can find anything for the callee (what
+    ``_task_owner`` asks): a dotted name whose root is imported, or a name the module defines."""
+    root: ast.expr = func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name):
+        return False
+    return root.id in module.imports.names or (root is func and root.id in module.top_level)
 
 
 def _wrapper_candidates(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, tuple[ModuleSummary, ClassFacts, MethodFacts]]:
@@ -1234,9 +1300,11 @@ def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) 
     ):
         return None
     methods = {stmt.name: stmt for stmt in cls.body if isinstance(stmt, FUNCTION_NODES)}
+    # Each method's nodes, walked once for the three questions below (in ``walk``'s order).
+    walked: dict[ast.AST, list[ast.AST]] = {method: list(walk(method)) for method in methods.values()}
     cancelling = {name for name, method in methods.items() if any(
         isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
-        for n in walk(method))}
+        for n in walked[method])}
     if not cancelling:
         return None
     collections: set[str] = set()
@@ -1246,7 +1314,7 @@ def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) 
             continue
         # What goes into a collection on ``self`` (``self._tasks[key] = value``, ``.add(value)``):
         # a task made right there, or a local holding one.
-        for node in walk(method):
+        for node in walked[method]:
             value: ast.expr | None = None
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
                 value = node.value
@@ -1261,7 +1329,7 @@ def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) 
             assert isinstance(target, ast.Attribute)
             if isinstance(value, ast.Name):
                 made = [
-                    stmt.value for stmt in walk(method)
+                    stmt.value for stmt in walked[method]
                     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
                     and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == value.id
                     and isinstance(stmt.value, ast.Call)
@@ -1278,7 +1346,7 @@ def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) 
         receiver = self_name(method)
         if receiver is None or name.startswith("_") or method.args.args[1:] or method.args.kwonlyargs:
             continue
-        for loop in walk(method):
+        for loop in walked[method]:
             if not isinstance(loop, (ast.For, ast.AsyncFor)) or not isinstance(loop.target, ast.Name):
                 continue
             iterated = loop.iter
