@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Collection, Literal, cast
@@ -132,6 +133,7 @@ class TaskAnalysis:
         self._name_loads: dict[ast.AST, dict[str, list[ast.Name]]] = {}
         # ``_own_nodes`` per function judged: a wrapper is judged at each depth it is reached at.
         self._own: dict[ast.AST, list[ast.AST]] = {}
+        self._own_statements: dict[ast.AST, list[ast.AST]] = {}
         self._self_methods: dict[ast.ClassDef, dict[str, tuple[ModuleSummary, ClassFacts, MethodFacts]]] = {}
         # Per method (a function in a class's body) of the modules asked about: its ``self``'s name.
         self._method_receivers: dict[ast.AST, str | None] = {}
@@ -183,8 +185,9 @@ class TaskAnalysis:
             # module, so neither ``qualify`` nor ``definition_of`` finds anything for it.
             self._named[key] = None
             return None
-        found: str | tuple[ModuleSummary, Definition] | None = _creator_kind(module.imports.qualify(func))
-        if found is None:
+        qualified = module.imports.qualify(func)
+        found: str | tuple[ModuleSummary, Definition] | None = _creator_kind(qualified)
+        if found is None and not (qualified is not None and _never_first_party(qualified)):
             # Asked from the summaries first: a class, an ``async def`` or a function in a module
             # that names no task API is no wrapper, and its module need not be parsed.
             named = definition_of(module, func)
@@ -412,7 +415,10 @@ class TaskAnalysis:
         outer_cycle, self._cycle = self._cycle, False
         result = False
         weak_only = False
-        for node in self._nodes_of(func):
+        # Without a weak container in the module no call is an add to one, and only the returns
+        # matter: its statements suffice, met in the same order as among all its nodes.
+        nodes = self._nodes_of(func) if self._weak_containers(module) else self._statements_of(func)
+        for node in nodes:
             if isinstance(node, ast.Call) and self._is_weak_container_add(module, node):
                 # ``_weak_tasks.add(asyncio.create_task(coro))``: a WeakSet keeps nothing alive.
                 if any(isinstance(a, ast.Call) and self.creator_label(a, module, depth) for a in node.args):
@@ -442,7 +448,7 @@ class TaskAnalysis:
 
     def _local_task_unkept(self, module: ModuleInfo, func: ast.FunctionDef, name: str, depth: int) -> bool:
         created = False
-        for node in self._nodes_of(func):
+        for node in self._statements_of(func):  # assignments are statements
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
                 if not (isinstance(node.value, ast.Call) and self.creator_label(node.value, module, depth)):
                     return False
@@ -1009,6 +1015,13 @@ class TaskAnalysis:
                     table.setdefault(node.id, []).append(node)
         return table.get(name, [])
 
+    def _statements_of(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
+        """``_own_statements``, once per function and file."""
+        found = self._own_statements.get(function)
+        if found is None:
+            found = self._own_statements[function] = _own_statements(function)
+        return found
+
     def _nodes_of(self, function: ast.AST) -> list[ast.AST]:
         """``_own_nodes``, once per function and file (callers only read the list)."""
         found = self._own.get(function)
@@ -1227,6 +1240,12 @@ def _method_of(module: ModuleInfo, owner: ast.ClassDef, node: ast.AST) -> ast.Fu
         if isinstance(ancestor, FUNCTION_NODES) and module.parent(ancestor) is owner:
             return ancestor
     return None
+
+
+def _never_first_party(qualified: str) -> bool:
+    """An imported name that ``Project.resolve`` answers None without looking for a file: a
+    module itself (``import foo``: no dot), or anything of the standard library."""
+    return "." not in qualified or qualified.partition(".")[0] in sys.stdlib_module_names
 
 
 def _names_something(module: ModuleInfo, func: ast.Name | ast.Attribute) -> bool:
@@ -1602,6 +1621,30 @@ def _own_nodes(func: ast.AST) -> list[ast.AST]:
     return found
 
 
+def _own_statements(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
+    """The statements of ``_own_nodes(func)`` (with the ``except`` handlers and ``case``
+    clauses that hold some), in the same order: the depth-first walk pushes the same statement
+    lists in the same order, and the expressions it also pushes hold no statement (a lambda's
+    body is an expression), so skipping them changes nothing between two statements."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = list(func.body)
+    table = _STATEMENT_FIELDS
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        kind = node.__class__
+        if kind in _SCOPE_TYPES:
+            continue
+        fields = table.get(kind)
+        if fields is None:
+            fields = table[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f in _STATEMENT_LISTS)
+        for name in fields:
+            stack.extend(getattr(node, name))
+    return found
+
+
+# Per statement, handler or case type: its fields that hold statements, handlers or cases.
+_STATEMENT_FIELDS: dict[type, tuple[str, ...]] = {}
 # Per node type: the fields ``child_nodes`` reads, in its order (a pure function of the type).
 _OWN_FIELDS: dict[type, tuple[str, ...]] = {}
 _SCOPE_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
