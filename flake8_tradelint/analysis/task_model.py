@@ -65,6 +65,8 @@ CALL_SITE_APIS = HANDLE_APIS | EMITTER_APIS
 LAMBDA_HOLDER_APIS = CALLBACK_APIS | EMITTER_APIS
 SITE_ATTRIBUTES = frozenset(CREATOR_NAMES | CALL_SITE_APIS | {"create_task", "start"})
 _FUNCTION_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
+# Where a walk up the parents stops: a function, or past the module (``parents.get`` gives None).
+_FUNCTION_OR_TOP = _FUNCTION_TYPES | {type(None)}
 HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 
 Problem = Literal[
@@ -135,8 +137,9 @@ class TaskAnalysis:
         self._own: dict[ast.AST, list[ast.AST]] = {}
         self._own_statements: dict[ast.AST, list[ast.AST]] = {}
         self._self_methods: dict[ast.ClassDef, dict[str, tuple[ModuleSummary, ClassFacts, MethodFacts]]] = {}
-        # Per method (a function in a class's body) of the modules asked about: its ``self``'s name.
-        self._method_receivers: dict[ast.AST, str | None] = {}
+        # Per method (a function in a class's body) of the modules asked about: its class and its
+        # ``self``'s name (None for a static method).
+        self._method_receivers: dict[ast.AST, tuple[ast.ClassDef, str | None]] = {}
 
     def creator_label(self, call: ast.Call, module: ModuleInfo | None = None, depth: int = 0) -> str | None:
         """How the task-creating callee is spelled, or None when the call does not make a dangling task."""
@@ -243,10 +246,10 @@ class TaskAnalysis:
             return None
         # Noted by ``_receiver_names`` for every method of the module: anything else (None here)
         # is a plain function or one nested in a method, with no ``self`` of its own.
-        if receiver.id != self._method_receivers.get(method):
+        noted = self._method_receivers.get(method)
+        if noted is None or receiver.id != noted[1]:
             return None
-        owner = parents[method]
-        assert isinstance(owner, ast.ClassDef)
+        owner = noted[0]
         candidates = self._self_methods.get(owner)
         if candidates is None:
             # From summaries: a base's module is parsed only for the method called, when it is a
@@ -312,7 +315,7 @@ class TaskAnalysis:
                         for decorator in stmt.decorator_list:
                             if decorator.__class__ is ast.Name and decorator.id == "staticmethod":
                                 name = None
-                        methods[stmt] = name
+                        methods[stmt] = (cls, name)
                         if name is not None:
                             names.add(name)
         return names
@@ -508,8 +511,10 @@ class TaskAnalysis:
         get_parent = parents.get
         receivers = self._receiver_names(module)
         method_receivers = self._method_receivers
+        self_methods = self._self_methods
         named_here: dict[str, object] = {}
         Name, Attribute, Assign, AnnAssign = ast.Name, ast.Attribute, ast.Assign, ast.AnnAssign
+        stops = _FUNCTION_OR_TOP
         # In source order already: ``build_index`` sorts the calls by (line, column).
         for call in module.index.calls:
             # Most calls can be no site: rejected here by the questions ``_call_site`` asks first,
@@ -529,14 +534,13 @@ class TaskAnalysis:
                 if not may_create and value.__class__ is Name and value.id in receivers:
                     # ``_self_candidate``'s questions, inlined: asked of every ``self.x()``.
                     method = get_parent(call)
-                    while method is not None and method.__class__ not in _FUNCTION_TYPES:
-                        method = get_parent(method)
-                    if method is not None and method_receivers.get(method) == value.id:
-                        owner = parents[method]
-                        assert isinstance(owner, ast.ClassDef)
-                        candidates = self._self_methods.get(owner)
+                    while method.__class__ not in stops:
+                        method = get_parent(method)  # type: ignore[arg-type]
+                    noted = method_receivers.get(method)  # type: ignore[arg-type]
+                    if noted is not None and noted[1] == value.id:
+                        candidates = self_methods.get(noted[0])
                         if candidates is None:
-                            candidates = self._self_methods[owner] = _wrapper_candidates(module, owner)
+                            candidates = self_methods[noted[0]] = _wrapper_candidates(module, noted[0])
                         may_create = func.attr in candidates
             else:
                 continue  # ``f()()``, ``fs[0]()``: no creator, and no owner class named
@@ -545,12 +549,10 @@ class TaskAnalysis:
                 # assignment of the call itself to an attribute of some method's ``self``.
                 holder = get_parent(call)
                 if holder.__class__ is Assign:
-                    assert isinstance(holder, ast.Assign)
                     if len(holder.targets) != 1:
                         continue
                     target = holder.targets[0]
                 elif holder.__class__ is AnnAssign:
-                    assert isinstance(holder, ast.AnnAssign)
                     target = holder.target
                 else:
                     continue
