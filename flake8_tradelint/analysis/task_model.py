@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Collection, Literal, cast
 
-from flake8_tradelint.analysis.class_family import bases_naming, family_facts, method_node, visible_methods
+from flake8_tradelint.analysis.class_family import bases_naming, family_facts, method_node
 from flake8_tradelint.analysis.dataclass_model import resolve_definition
 from flake8_tradelint.analysis.owned_elements import added_to, ends_elements, made_in_family
 from flake8_tradelint.analysis.ownership import is_release_name, release_method
@@ -19,14 +20,13 @@ from flake8_tradelint.analysis.uses import (
     assigned_to,
     classify,
     declares_outer,
-    name_loads,
     resolve_aliases,
     self_attr,
     self_attribute_loads,
     self_attribute_nodes,
     self_name,
 )
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, child_nodes, walk
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, child_nodes, node_field_names, walk
 
 # ``Project.lasting``'s kind for a wrapper's verdict: (path, digest, line, task owners, depth) ->
 # (returns a task it keeps nowhere, only adds it to a weak container).
@@ -57,6 +57,16 @@ WEAK_TASK_METHODS = {"add_done_callback", "remove_done_callback", "set_name", "g
 CONTAINER_ADDERS = {"add", "append", "appendleft"}
 CONTAINER_BOOKKEEPING = CONTAINER_ADDERS | {"discard", "remove", "clear"}
 WEAK_CONTAINERS = {"weakref.WeakSet", "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary"}
+WEAK_CONTAINER_NAMES = {name.rpartition(".")[2] for name in WEAK_CONTAINERS}
+# Attributes whose call ``sites`` asks about beyond ``self.method(...)``: the creators, the loop
+# and emitter APIs handed a callable, discord's ``Loop.start``.
+CALL_SITE_APIS = HANDLE_APIS | EMITTER_APIS
+# Loop and emitter methods whose callback's result (a lambda's task) is thrown away.
+LAMBDA_HOLDER_APIS = CALLBACK_APIS | EMITTER_APIS
+SITE_ATTRIBUTES = frozenset(CREATOR_NAMES | CALL_SITE_APIS | {"create_task", "start"})
+_FUNCTION_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
+# Where a walk up the parents stops: a function, or past the module (``parents.get`` gives None).
+_FUNCTION_OR_TOP = _FUNCTION_TYPES | {type(None)}
 HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 
 Problem = Literal[
@@ -119,7 +129,17 @@ class TaskAnalysis:
         # of a file asks the same question, and most calls in real code are such calls.
         self._named: dict[tuple[ModuleInfo, str], str | tuple[ModuleSummary, Definition] | None] = {}
         self._named_targets: dict[tuple[ModuleInfo, str], tuple[ModuleInfo, ast.stmt] | None] = {}
+        self._declarations: dict[ast.AST, tuple[frozenset[str], frozenset[str]]] = {}
+        self._owners_of: dict[str | tuple[str | None], frozenset[str] | None] = {}
+        self._class_verdicts: dict[tuple[str, ast.ClassDef, str], bool] = {}
+        self._name_loads: dict[ast.AST, dict[str, list[ast.Name]]] = {}
+        # ``_own_nodes`` per function judged: a wrapper is judged at each depth it is reached at.
+        self._own: dict[ast.AST, list[ast.AST]] = {}
+        self._own_statements: dict[ast.AST, list[ast.AST]] = {}
         self._self_methods: dict[ast.ClassDef, dict[str, tuple[ModuleSummary, ClassFacts, MethodFacts]]] = {}
+        # Per method (a function in a class's body) of the modules asked about: its class and its
+        # ``self``'s name (None for a static method).
+        self._method_receivers: dict[ast.AST, tuple[ast.ClassDef, str | None]] = {}
 
     def creator_label(self, call: ast.Call, module: ModuleInfo | None = None, depth: int = 0) -> str | None:
         """How the task-creating callee is spelled, or None when the call does not make a dangling task."""
@@ -163,8 +183,14 @@ class TaskAnalysis:
         key = (module, func.id)
         if key in self._named:
             return self._named[key]
-        found: str | tuple[ModuleSummary, Definition] | None = _creator_kind(module.imports.qualify(func))
-        if found is None:
+        if func.id not in module.imports.names and func.id not in module.top_level:
+            # A builtin, a local, a parameter: it names neither an import nor a definition of the
+            # module, so neither ``qualify`` nor ``definition_of`` finds anything for it.
+            self._named[key] = None
+            return None
+        qualified = module.imports.qualify(func)
+        found: str | tuple[ModuleSummary, Definition] | None = _creator_kind(qualified)
+        if found is None and not (qualified is not None and _never_first_party(qualified)):
             # Asked from the summaries first: a class, an ``async def`` or a function in a module
             # that names no task API is no wrapper, and its module need not be parsed.
             named = definition_of(module, func)
@@ -198,28 +224,38 @@ class TaskAnalysis:
     ) -> bool:
         """``self.helper(...)`` where ``helper`` is a method of the class or its first-party bases
         that returns a task it does not keep."""
-        if receiver.id not in self._receiver_names(module):
-            return False  # ``logger.info(...)``: not a call on a method's ``self``
-        method = module.enclosing_function(call)
-        if method is None:
-            return False
-        owner = module.parent(method)
-        if not isinstance(owner, ast.ClassDef) or receiver.id != self_name(method):
-            return False
-        candidates = self._self_methods.get(owner)
-        if candidates is None:
-            # From summaries: a base's module is parsed only for the method called, when it is a
-            # ``def`` in a module that names a task API.
-            candidates = self._self_methods[owner] = {
-                name: found
-                for name, found in visible_methods(module, owner).items()
-                if not found[2].is_async and found[0].mentions_tasks
-            }
-        named = candidates.get(func.attr)
+        named = self._self_candidate(module, call, func, receiver)
         if named is None or self._known_no_wrapper(named[0], named[2].line, depth + 1):
             return False
         target = method_node(module, *named)
         return target is not None and self._is_dangling_target(call, target, depth)
+
+    def _self_candidate(
+        self, module: ModuleInfo, call: ast.Call, func: ast.Attribute, receiver: ast.Name
+    ) -> tuple[ModuleSummary, ClassFacts, MethodFacts] | None:
+        """The method ``self.helper(...)`` calls when it can be a task wrapper: a ``def`` of the
+        class or its first-party bases, in a module that names a task API."""
+        if receiver.id not in self._receiver_names(module):
+            return None  # ``logger.info(...)``: not a call on a method's ``self``
+        # ``module.enclosing_function(call)``, inlined: asked for every ``self.x()`` of a file.
+        parents = module.index.parents
+        method = parents.get(call)
+        while method is not None and method.__class__ not in _FUNCTION_TYPES:
+            method = parents.get(method)
+        if method is None:
+            return None
+        # Noted by ``_receiver_names`` for every method of the module: anything else (None here)
+        # is a plain function or one nested in a method, with no ``self`` of its own.
+        noted = self._method_receivers.get(method)
+        if noted is None or receiver.id != noted[1]:
+            return None
+        owner = noted[0]
+        candidates = self._self_methods.get(owner)
+        if candidates is None:
+            # From summaries: a base's module is parsed only for the method called, when it is a
+            # ``def`` in a module that names a task API.
+            candidates = self._self_methods[owner] = _wrapper_candidates(module, owner)
+        return candidates.get(func.attr)
 
     def _is_dangling_attribute_call(
         self, module: ModuleInfo, call: ast.Call, func: ast.Attribute, holder: ast.Attribute, depth: int
@@ -265,11 +301,23 @@ class TaskAnalysis:
         """The first-parameter names of the module's methods (``self``, ``cls``, rarely more)."""
         names = self._receivers.get(module)
         if names is None:
-            names = self._receivers[module] = {
-                name
-                for function in module.index.functions
-                if isinstance(module.parent(function), ast.ClassDef) and (name := self_name(function)) is not None
-            }
+            names = self._receivers[module] = set()
+            # A method is a function directly in a class's body: its parent is the class. Its
+            # class and receiver are noted for ``_self_candidate`` on the way.
+            methods = self._method_receivers
+            for cls in module.index.classes:
+                for stmt in cls.body:
+                    if stmt.__class__ is ast.FunctionDef or stmt.__class__ is ast.AsyncFunctionDef:
+                        # ``self_name``, inlined: the first parameter, None for a static method.
+                        args = stmt.args
+                        params = args.posonlyargs or args.args
+                        name = params[0].arg if params else None
+                        for decorator in stmt.decorator_list:
+                            if decorator.__class__ is ast.Name and decorator.id == "staticmethod":
+                                name = None
+                        methods[stmt] = (cls, name)
+                        if name is not None:
+                            names.add(name)
         return names
 
     def leaves_task_unowned(self, module: ModuleInfo, func: ast.FunctionDef) -> bool:
@@ -301,7 +349,7 @@ class TaskAnalysis:
         return known
 
     def _judge_always_task(self, module: ModuleInfo, func: ast.FunctionDef, depth: int) -> bool:
-        nodes = _own_nodes(func)
+        nodes = self._nodes_of(func)
         if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in nodes) or not _always_exits(func.body):
             return False
         returns = [n for n in nodes if isinstance(n, ast.Return)]
@@ -316,7 +364,7 @@ class TaskAnalysis:
             if declares_outer(func, value.id):
                 return False
             stores = [
-                n for n in _own_nodes(func)
+                n for n in self._nodes_of(func)
                 if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.For, ast.With))
                 and _binds(n, value.id)
             ]
@@ -370,7 +418,10 @@ class TaskAnalysis:
         outer_cycle, self._cycle = self._cycle, False
         result = False
         weak_only = False
-        for node in _own_nodes(func):
+        # Without a weak container in the module no call is an add to one, and only the returns
+        # matter: its statements suffice, met in the same order as among all its nodes.
+        nodes = self._nodes_of(func) if self._weak_containers(module) else self._statements_of(func)
+        for node in nodes:
             if isinstance(node, ast.Call) and self._is_weak_container_add(module, node):
                 # ``_weak_tasks.add(asyncio.create_task(coro))``: a WeakSet keeps nothing alive.
                 if any(isinstance(a, ast.Call) and self.creator_label(a, module, depth) for a in node.args):
@@ -400,14 +451,14 @@ class TaskAnalysis:
 
     def _local_task_unkept(self, module: ModuleInfo, func: ast.FunctionDef, name: str, depth: int) -> bool:
         created = False
-        for node in _own_nodes(func):
+        for node in self._statements_of(func):  # assignments are statements
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
                 if not (isinstance(node.value, ast.Call) and self.creator_label(node.value, module, depth)):
                     return False
                 created = True
         if not created:
             return False
-        for load in name_loads(func, name):
+        for load in self._loads(func, name):
             use = classify(module, load)
             if use.kind == "return" or (use.kind == "method" and use.name in WEAK_TASK_METHODS):
                 continue
@@ -433,8 +484,17 @@ class TaskAnalysis:
 
     def _find_weak_containers(self, module: ModuleInfo) -> set[str]:
         found: set[str] = set()
+        names = module.imports.names
         for call in module.index.calls:
-            if module.imports.qualify(call.func) in WEAK_CONTAINERS:
+            # An import alias renames only the root: a dotted callee ends in the class's name, a
+            # called name is bound to the class itself.
+            func = call.func
+            if isinstance(func, ast.Name):
+                if names.get(func.id) not in WEAK_CONTAINERS:
+                    continue
+            elif not isinstance(func, ast.Attribute) or func.attr not in WEAK_CONTAINER_NAMES:
+                continue
+            if module.imports.qualify(func) in WEAK_CONTAINERS:
                 parent = module.parent(call)
                 if isinstance(parent, ast.Assign):
                     found.update(ast.unparse(t) for t in parent.targets)
@@ -446,19 +506,65 @@ class TaskAnalysis:
     def sites(self) -> list[TaskSite]:
         found: list[TaskSite] = []
         owned: set[tuple[ast.AST, str]] = set()
-        for call in sorted(self.module.index.calls, key=lambda c: (c.lineno, c.col_offset)):
-            label = self.creator_label(call)
-            site = None
-            if label is not None:
-                site = self._site(call, label)
-            elif isinstance(call.func, ast.Attribute) and call.func.attr in HANDLE_APIS | EMITTER_APIS:
-                site = self._callback_site(call)
-            elif isinstance(call.func, ast.Attribute) and call.func.attr == "start":
-                site = self._loop_site(call)
-            elif isinstance(call.func, ast.Name) and call.func.id == "map":
-                site = self._map_site(call)
-            if site is None and label is None:
-                site = self._owner_site(call)
+        module = self.module
+        parents = module.index.parents
+        get_parent = parents.get
+        receivers = self._receiver_names(module)
+        method_receivers = self._method_receivers
+        self_methods = self._self_methods
+        named_here: dict[str, object] = {}
+        Name, Attribute, Assign, AnnAssign = ast.Name, ast.Attribute, ast.Assign, ast.AnnAssign
+        stops = _FUNCTION_OR_TOP
+        # In source order already: ``build_index`` sorts the calls by (line, column).
+        for call in module.index.calls:
+            # Most calls can be no site: rejected here by the questions ``_call_site`` asks first,
+            # with the same memos filled in the same order (``_named_callee``, ``_self_methods``).
+            func = call.func
+            if func.__class__ is Name:
+                name = func.id
+                named = named_here.get(name, named_here)
+                if named is named_here:
+                    named = named_here[name] = self._named_callee(module, func)
+                may_create = named is not None or name == "map"
+            elif func.__class__ is Attribute:
+                # Beyond asyncio's creators and the loop's, emitters' and discord's methods, only
+                # ``self.method(...)`` can make a task at depth 0 (``_is_dangling_method_call``).
+                may_create = func.attr in SITE_ATTRIBUTES
+                value = func.value
+                if not may_create and value.__class__ is Name and value.id in receivers:
+                    # ``_self_candidate``'s questions, inlined: asked of every ``self.x()``.
+                    method = get_parent(call)
+                    while method.__class__ not in stops:
+                        method = get_parent(method)  # type: ignore[arg-type]
+                    noted = method_receivers.get(method)  # type: ignore[arg-type]
+                    if noted is not None and noted[1] == value.id:
+                        candidates = self_methods.get(noted[0])
+                        if candidates is None:
+                            candidates = self_methods[noted[0]] = _wrapper_candidates(module, noted[0])
+                        may_create = func.attr in candidates
+            else:
+                continue  # ``f()()``, ``fs[0]()``: no creator, and no owner class named
+            if not may_create:
+                # ``_owner_site``'s first questions: a task owner is kept only by a one-target
+                # assignment of the call itself to an attribute of some method's ``self``.
+                holder = get_parent(call)
+                if holder.__class__ is Assign:
+                    if len(holder.targets) != 1:
+                        continue
+                    target = holder.targets[0]
+                elif holder.__class__ is AnnAssign:
+                    target = holder.target
+                else:
+                    continue
+                if not (
+                    holder.value is call
+                    and target.__class__ is Attribute
+                    and target.value.__class__ is Name
+                    and target.value.id in receivers
+                    and _names_something(module, func)
+                ):
+                    continue
+            site = self._call_site(call)
             if site is not None and site.problem in ("discarded", "local", "container") and self._kept_by_factory:
                 # The project's own task factory holds every task until it is done (electrum).
                 continue
@@ -476,6 +582,21 @@ class TaskAnalysis:
                     owned.add((self.module.tree, site.name))
                 found.append(site)
         return found
+
+    def _call_site(self, call: ast.Call) -> TaskSite | None:
+        label = self.creator_label(call)
+        site = None
+        if label is not None:
+            site = self._site(call, label)
+        elif isinstance(call.func, ast.Attribute) and call.func.attr in CALL_SITE_APIS:
+            site = self._callback_site(call)
+        elif isinstance(call.func, ast.Attribute) and call.func.attr == "start":
+            site = self._loop_site(call)
+        elif isinstance(call.func, ast.Name) and call.func.id == "map":
+            site = self._map_site(call)
+        if site is None and label is None:
+            site = self._owner_site(call)
+        return site
 
     def _loop_site(self, call: ast.Call) -> TaskSite | None:
         """``self.poll.start()`` where ``poll`` is a ``@tasks.loop`` method of the class (or of a
@@ -556,6 +677,16 @@ class TaskAnalysis:
     def _task_owner(self, func: ast.Name | ast.Attribute) -> frozenset[str] | None:
         """The methods that cancel every task of a class that owns tasks, or None: a configured
         (third-party) class's method, or what a first-party class's own code shows."""
+        # What follows depends on the callee only through a name's id or an attribute's
+        # qualified name: asked once per callee and file (a second answer would come from
+        # ``lasting``, or the summary, as the same one).
+        key = func.id if isinstance(func, ast.Name) else (self.module.imports.qualify(func),)
+        if key in self._owners_of:
+            return self._owners_of[key]
+        found = self._owners_of[key] = self._find_task_owner(func)
+        return found
+
+    def _find_task_owner(self, func: ast.Name | ast.Attribute) -> frozenset[str] | None:
         module = self.module
         configured = self.owner_classes.get(module.imports.qualify(func) or "")
         if configured is not None:
@@ -705,7 +836,7 @@ class TaskAnalysis:
             if (
                 isinstance(holder, ast.Call)
                 and isinstance(holder.func, ast.Attribute)
-                and holder.func.attr in CALLBACK_APIS | EMITTER_APIS
+                and holder.func.attr in LAMBDA_HOLDER_APIS
             ):
                 return TaskSite(call, "discarded", label, call)
             return None
@@ -723,13 +854,13 @@ class TaskAnalysis:
         if binding is not None:
             if binding.kind == "local" and binding.name == "_":
                 return TaskSite(call, "discarded", label, binding.stmt)
-            if binding.kind == "local" and _declares_global(function, binding.name):
+            if binding.kind == "local" and binding.name in self._declared(function)[0]:
                 if self._global_dangles(binding.name):
                     return TaskSite(call, "global", label, binding.stmt, binding.name, function)
                 return None
             if binding.kind == "local" and self._local_dangles(function, binding.name, binding.stmt):
                 return TaskSite(call, "local", label, binding.stmt, binding.name, function)
-            if binding.kind == "local" and not declares_outer(function, binding.name):
+            if binding.kind == "local" and binding.name not in self._declared(function)[1]:
                 kept = self._kept_in_self_collection(function, binding.name)
                 owner = module.parent(function)
                 if kept is not None and isinstance(owner, ast.ClassDef) and self._self_elements_unended(owner, kept.attr):
@@ -770,7 +901,7 @@ class TaskAnalysis:
                 return None  # not a module-level list, set or dict made here
             if any(isinstance(node, ast.arg) and node.arg == name for node in walk(function)):
                 return None
-            if any(_binds(node, name) for node in _own_nodes(function)):
+            if any(_binds(node, name) for node in self._nodes_of(function)):
                 return None  # a local of the same name
             loads = [
                 node for node in walk(module.tree)
@@ -784,7 +915,14 @@ class TaskAnalysis:
     def _self_elements_unended(self, owner: ast.ClassDef, attr: str) -> bool:
         """No code of the class family reaches the elements of ``self.attr`` to end them (in a
         cog, at unload: ending them one by one in commands leaves the rest running), nor hands
-        the collection on."""
+        the collection on. Asked once per class and attribute and file: each task added to the
+        collection asks it."""
+        key = ("elements", owner, attr)
+        if key not in self._class_verdicts:
+            self._class_verdicts[key] = self._judge_self_elements_unended(owner, attr)
+        return self._class_verdicts[key]
+
+    def _judge_self_elements_unended(self, owner: ast.ClassDef, attr: str) -> bool:
         if declared_by_a_base(self.module, owner, attr):
             return False
         family = self._class_family(owner, attr)
@@ -814,7 +952,7 @@ class TaskAnalysis:
         receiver = self_name(function)
         if receiver is None:
             return None
-        for load in name_loads(function, name):
+        for load in self._loads(function, name):
             collection = added_to(self.module, load)
             if collection is not None:
                 if kept is not None or self_attr(collection, receiver) is None:
@@ -838,11 +976,11 @@ class TaskAnalysis:
         return True
 
     def _local_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, created: ast.stmt) -> bool:
-        if declares_outer(function, name):
+        if name in self._declared(function)[1]:
             return False
-        if _runs_the_loop_after(function, created):
+        if self._runs_the_loop_after(function, created):
             return False  # ``fut = loop.create_task(...); loop.run_forever()``: the frame outlives the loop
-        for load in name_loads(function, name):
+        for load in self._loads(function, name):
             use = classify(self.module, load)
             if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS):
                 return False
@@ -850,8 +988,59 @@ class TaskAnalysis:
                 return False  # ``assert t.done()``: the function makes sure the task ended before it returns
         return True
 
+    def _runs_the_loop_after(self, function: ast.AST, created: ast.stmt) -> bool:
+        """The function itself blocks in ``run_forever()``/``run_until_complete()`` after the task
+        is created: its frame, and the local with it, lives as long as the loop runs (Red's
+        ``main``). A loop run before the creation, or in a nested function, keeps nothing."""
+        # The function's own nodes (``_own_nodes``) are those whose nearest enclosing function,
+        # lambda or class is the function: asked of the module's few such calls, not by a walk.
+        end = (created.end_lineno or created.lineno, created.end_col_offset or 0)
+        return any(
+            (node.lineno, node.col_offset) > end and self.module.enclosing_scope(node) is function
+            for node in self._loop_runs
+        )
+
+    @cached_property
+    def _loop_runs(self) -> list[ast.Call]:
+        """The module's ``x.run_forever()`` and ``x.run_until_complete()`` calls."""
+        runs = ("run_forever", "run_until_complete")
+        return [call for call in self.module.index.calls if getattr(call.func, "attr", None) in runs]
+
+    def _loads(self, function: ast.AST, name: str) -> list[ast.Name]:
+        """``name_loads(function, name)`` as a list, from one walk of the function for every name
+        asked of it (a local task's function is asked about it several times)."""
+        table = self._name_loads.get(function)
+        if table is None:
+            table = self._name_loads[function] = {}
+            for node in walk(function):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    table.setdefault(node.id, []).append(node)
+        return table.get(name, [])
+
+    def _statements_of(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
+        """``_own_statements``, once per function and file."""
+        found = self._own_statements.get(function)
+        if found is None:
+            found = self._own_statements[function] = _own_statements(function)
+        return found
+
+    def _nodes_of(self, function: ast.AST) -> list[ast.AST]:
+        """``_own_nodes``, once per function and file (callers only read the list)."""
+        found = self._own.get(function)
+        if found is None:
+            found = self._own[function] = _own_nodes(function)
+        return found
+
+    def _declared(self, function: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
+        """The names ``function`` declares ``global``, and those it declares ``global`` or
+        ``nonlocal``, nested functions included (``declares_outer``): one pass per function."""
+        found = self._declarations.get(function)
+        if found is None:
+            found = self._declarations[function] = _declarations(function)
+        return found
+
     def _local_container_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
-        if declares_outer(function, name):
+        if name in self._declared(function)[1]:
             return False
         made_here = False
         for node in walk(function):
@@ -865,7 +1054,7 @@ class TaskAnalysis:
                     made_here = True
         if not made_here:
             return False
-        for load in name_loads(function, name):
+        for load in self._loads(function, name):
             use = classify(self.module, load)
             if use.kind in ("method", "attribute") and use.name in CONTAINER_BOOKKEEPING:
                 continue
@@ -873,6 +1062,14 @@ class TaskAnalysis:
         return True
 
     def _self_attribute_handled(self, cls: ast.ClassDef, attr: str) -> bool:
+        """Whether the task in ``self.attr`` is awaited, cancelled or handed on by the class
+        family: once per class and attribute and file (each creation of it asks)."""
+        key = ("handled", cls, attr)
+        if key not in self._class_verdicts:
+            self._class_verdicts[key] = self._judge_self_attribute_handled(cls, attr)
+        return self._class_verdicts[key]
+
+    def _judge_self_attribute_handled(self, cls: ast.ClassDef, attr: str) -> bool:
         teardown = self._teardown(cls)
         for module, owner in self._class_family(cls, attr):
             uses = [classify(module, node) for node in self_attribute_loads(owner, attr)]
@@ -1047,6 +1244,44 @@ def _method_of(module: ModuleInfo, owner: ast.ClassDef, node: ast.AST) -> ast.Fu
     return None
 
 
+def _never_first_party(qualified: str) -> bool:
+    """An imported name that ``Project.resolve`` answers None without looking for a file: a
+    module itself (``import foo``: no dot), or anything of the standard library."""
+    return "." not in qualified or qualified.partition(".")[0] in sys.stdlib_module_names
+
+
+def _names_something(module: ModuleInfo, func: ast.Name | ast.Attribute) -> bool:
+    """Whether ``qualify`` or ``definition_of`` can find anything for the callee (what
+    ``_task_owner`` asks): a dotted name whose root is imported, or a name the module defines."""
+    root: ast.expr = func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name):
+        return False
+    return root.id in module.imports.names or (root is func and root.id in module.top_level)
+
+
+def _wrapper_candidates(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, tuple[ModuleSummary, ClassFacts, MethodFacts]]:
+    """The methods visible on ``self`` in ``cls`` that can be task wrappers: each ``def`` in a
+    module that names a task API. ``visible_methods`` filtered: the first of the family to
+    define a name is the one ``self`` finds, whether it can be a wrapper or not."""
+    found: dict[str, tuple[ModuleSummary, ClassFacts, MethodFacts]] = {}
+    family = family_facts(module, cls)
+    if not any(summary.mentions_tasks for summary, _ in family):
+        return found  # most classes
+    seen: set[str] = set()
+    for summary, facts in family:
+        if summary.mentions_tasks:
+            for name, method in facts.methods.items():
+                if name not in seen:
+                    seen.add(name)
+                    if not method.is_async:
+                        found[name] = (summary, facts, method)
+        else:
+            seen.update(facts.methods)  # hides the same names of the members after it
+    return found
+
+
 def _decorated(method: ast.FunctionDef | ast.AsyncFunctionDef | None) -> bool:
     """A method a framework calls (a bot command, a listener, a check): any decorator but the
     plain method kinds."""
@@ -1086,9 +1321,11 @@ def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) 
     ):
         return None
     methods = {stmt.name: stmt for stmt in cls.body if isinstance(stmt, FUNCTION_NODES)}
+    # Each method's nodes, walked once for the three questions below (in ``walk``'s order).
+    walked: dict[ast.AST, list[ast.AST]] = {method: list(walk(method)) for method in methods.values()}
     cancelling = {name for name, method in methods.items() if any(
         isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
-        for n in walk(method))}
+        for n in walked[method])}
     if not cancelling:
         return None
     collections: set[str] = set()
@@ -1098,7 +1335,7 @@ def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) 
             continue
         # What goes into a collection on ``self`` (``self._tasks[key] = value``, ``.add(value)``):
         # a task made right there, or a local holding one.
-        for node in walk(method):
+        for node in walked[method]:
             value: ast.expr | None = None
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
                 value = node.value
@@ -1113,7 +1350,7 @@ def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) 
             assert isinstance(target, ast.Attribute)
             if isinstance(value, ast.Name):
                 made = [
-                    stmt.value for stmt in walk(method)
+                    stmt.value for stmt in walked[method]
                     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
                     and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == value.id
                     and isinstance(stmt.value, ast.Call)
@@ -1130,7 +1367,7 @@ def _task_enders(analysis: TaskAnalysis, module: ModuleInfo, cls: ast.ClassDef) 
         receiver = self_name(method)
         if receiver is None or name.startswith("_") or method.args.args[1:] or method.args.kwonlyargs:
             continue
-        for loop in walk(method):
+        for loop in walked[method]:
             if not isinstance(loop, (ast.For, ast.AsyncFor)) or not isinstance(loop.target, ast.Name):
                 continue
             iterated = loop.iter
@@ -1173,8 +1410,29 @@ def _is_loop_method(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool:
     return False
 
 
-def _declares_global(function: ast.AST, name: str) -> bool:
-    return any(isinstance(node, ast.Global) and name in node.names for node in walk(function))
+def _declarations(function: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
+    """``global`` and ``global``/``nonlocal`` names anywhere in ``function``. Such a declaration
+    is a statement, and statements are only in statement lists (a body, an ``else``, a
+    ``finally``, a handler's or a case's body): a walk of those lists meets all of them, as a
+    walk of every node would."""
+    globals_: set[str] = set()
+    nonlocals: set[str] = set()
+    stack: list[ast.AST] = [function]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Global):
+            globals_.update(node.names)
+        elif isinstance(node, ast.Nonlocal):
+            nonlocals.update(node.names)
+        for field in _STATEMENT_LISTS:
+            children = getattr(node, field, None)
+            if isinstance(children, list):
+                stack.extend(children)
+    return frozenset(globals_), frozenset(globals_ | nonlocals)
+
+
+# Fields that hold statements (or handlers and cases, which hold them in their ``body``).
+_STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 def _runs_own_teardown(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -1228,19 +1486,6 @@ def _dropped_after_await(cls: ast.ClassDef, attr: str) -> bool:
             ):
                 return True
     return False
-
-
-def _runs_the_loop_after(function: ast.AST, created: ast.stmt) -> bool:
-    """The function itself blocks in ``run_forever()``/``run_until_complete()`` after the task is
-    created: its frame, and the local with it, lives as long as the loop runs (Red's ``main``).
-    A loop run before the creation, or in a nested function, keeps nothing."""
-    return any(
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in ("run_forever", "run_until_complete")
-        and (node.lineno, node.col_offset) > (created.end_lineno or created.lineno, created.end_col_offset or 0)
-        for node in _own_nodes(function)
-    )
 
 
 def _asserted(module: ModuleInfo, call: ast.Call | None) -> bool:
@@ -1351,14 +1596,60 @@ def _always_exits(body: list[ast.stmt]) -> bool:
 
 def _own_nodes(func: ast.AST) -> list[ast.AST]:
     """Nodes of a function body, not descending into nested functions or classes."""
+    # ``child_nodes`` inlined (the same fields in the same order), and the nodes pushed in the
+    # order it gives them: the same list as popping ``child_nodes(node)`` off a stack.
     found: list[ast.AST] = []
-    stack = list(child_nodes(func))
+    stack = child_nodes(func)
+    pop, push, extend, keep = stack.pop, stack.append, stack.extend, found.append
+    table = _OWN_FIELDS
+    while stack:
+        node = pop()
+        keep(node)
+        kind = node.__class__
+        if kind in _SCOPE_TYPES:
+            continue
+        fields = table.get(kind)
+        if fields is None:
+            wanted = set(node_field_names(kind))
+            fields = table[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f in wanted)
+        for name in fields:
+            value = getattr(node, name, None)
+            if value is None:
+                continue
+            if value.__class__ is list:
+                extend([child for child in value if child is not None])
+            else:
+                push(value)
+    return found
+
+
+def _own_statements(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
+    """The statements of ``_own_nodes(func)`` (with the ``except`` handlers and ``case``
+    clauses that hold some), in the same order: the depth-first walk pushes the same statement
+    lists in the same order, and the expressions it also pushes hold no statement (a lambda's
+    body is an expression), so skipping them changes nothing between two statements."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = list(func.body)
+    table = _STATEMENT_FIELDS
     while stack:
         node = stack.pop()
         found.append(node)
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(child_nodes(node))
+        kind = node.__class__
+        if kind in _SCOPE_TYPES:
+            continue
+        fields = table.get(kind)
+        if fields is None:
+            fields = table[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f in _STATEMENT_LISTS)
+        for name in fields:
+            stack.extend(getattr(node, name))
     return found
+
+
+# Per statement, handler or case type: its fields that hold statements, handlers or cases.
+_STATEMENT_FIELDS: dict[type, tuple[str, ...]] = {}
+# Per node type: the fields ``child_nodes`` reads, in its order (a pure function of the type).
+_OWN_FIELDS: dict[type, tuple[str, ...]] = {}
+_SCOPE_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 
 
 def _local_container_added_to(call: ast.Call) -> str | None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import ast
 import sys
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator
 
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, walk
+from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, node_field_names, walk
 
 TRY_NODES: tuple[type[ast.AST], ...]
 if sys.version_info >= (3, 11):
@@ -187,17 +187,43 @@ def _self_attributes(cls: ast.ClassDef) -> dict[str, list[ast.Attribute]]:
     if table is not None:
         return table
     table = {}
+    fields_of = _WALKED_FIELDS
+    Attribute, Name, Constant = ast.Attribute, ast.Name, ast.Constant
     for stmt in cls.body:
         if not isinstance(stmt, FUNCTION_NODES):
             continue
         receiver = self_name(stmt)
         if receiver is None:
             continue
-        for node in walk(stmt):
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
-                table.setdefault(node.attr, []).append(node)
+        # ``walk(stmt)``, inlined: the same breadth-first order, minus the names and constants,
+        # which are leaves (so the order of the rest is unchanged) and no ``self.attr``.
+        todo: list[Any] = [stmt]
+        for node in todo:
+            kind = node.__class__
+            if kind is Attribute:
+                value = node.value
+                if value.__class__ is Name:
+                    if value.id == receiver:
+                        table.setdefault(node.attr, []).append(node)
+                    continue  # ``x.attr``: its only child is the name
+            fields = fields_of.get(kind)
+            if fields is None:
+                wanted = set(node_field_names(kind))
+                fields = fields_of[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f in wanted)
+            for field in fields:
+                child = getattr(node, field, None)
+                if child is None:
+                    continue
+                if child.__class__ is list:
+                    todo.extend(c for c in child if c is not None and c.__class__ is not Name and c.__class__ is not Constant)
+                elif child.__class__ is not Name and child.__class__ is not Constant:
+                    todo.append(child)
     setattr(cls, _SELF_ATTRIBUTES, table)
     return table
+
+
+# Per node type: the fields ``walk`` follows, in its order (a pure function of the type).
+_WALKED_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def in_cleanup_block(module: ModuleInfo, node: ast.AST, stop: ast.AST) -> str | None:

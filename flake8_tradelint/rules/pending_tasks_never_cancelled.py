@@ -9,6 +9,8 @@ from flake8_tradelint.messages import fit
 from flake8_tradelint.registry import Report, Rule
 
 WAIT = {"asyncio.wait", "asyncio.tasks.wait"}
+# What an import binds for a callee that qualifies to one of ``WAIT``: each dotted prefix of it.
+WAIT_ROOTS = {prefix for name in WAIT for prefix in (name.rsplit(".", n)[0] for n in range(name.count(".") + 1))}
 EARLY_RETURN = {"FIRST_COMPLETED", "FIRST_EXCEPTION"}
 # Every finding's help: what happens to the tasks.
 HELP = "`asyncio.wait` cancels nothing: the unfinished tasks run on, unowned, and die pending at exit"
@@ -58,10 +60,22 @@ class PendingTasksNeverCancelled(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         module = ctx.module
+        # A call qualifies to ``asyncio.wait`` only through an import of ``asyncio``, of
+        # ``asyncio.tasks`` or of ``wait`` itself (the root of a dotted callee is an imported
+        # name): most modules import none, and have nothing to check.
+        if not any(qualified in WAIT_ROOTS for qualified in module.imports.names.values()):
+            return
+        # The names bound to ``asyncio.wait`` itself (``from asyncio import wait``): a called name
+        # qualifies to it only if it is one of them.
+        waits = {local for local, qualified in module.imports.names.items() if qualified in WAIT}
         for call in module.index.calls:
-            if isinstance(call.func, ast.Attribute) and call.func.attr != "wait":
+            func = call.func
+            if func.__class__ is ast.Name:
+                if func.id not in waits:
+                    continue
+            elif func.__class__ is not ast.Attribute or func.attr != "wait":
                 continue  # an alias renames only the root: ``aio.wait`` still ends in ``wait``
-            if module.imports.qualify(call.func) not in WAIT or not _may_leave_pending(call):
+            if module.imports.qualify(func) not in WAIT or not _may_leave_pending(call):
                 continue
             awaited = module.parent(call)
             assign = module.parent(awaited) if isinstance(awaited, ast.Await) else None
