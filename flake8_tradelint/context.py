@@ -165,17 +165,24 @@ def _child_fields(node: ast.AST) -> tuple[tuple[str, ...], tuple[str, ...]]:
 _position = operator.attrgetter("lineno", "col_offset")
 
 
-_ORDERED_FIELDS: dict[type, tuple[str, ...]] = {}
+ORDERED_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def ordered_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a node type that ``walk`` follows, in ``_fields`` order (learnt once per
+    type, in ``ORDERED_FIELDS``, which the walks that inline ``walk`` read first)."""
+    fields = ORDERED_FIELDS.get(kind)
+    if fields is None:
+        wanted = set(node_field_names(kind))
+        fields = ORDERED_FIELDS[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f in wanted)
+    return fields
 
 
 def child_nodes(node: ast.AST) -> list[ast.AST]:
     """``ast.iter_child_nodes`` in the same order, minus the shared context and operator
     singletons, and faster: for the analyses that walk a scope themselves."""
     kind = type(node)
-    fields = _ORDERED_FIELDS.get(kind)
-    if fields is None:
-        wanted = set(node_field_names(kind))
-        fields = _ORDERED_FIELDS[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f in wanted)
+    fields = ORDERED_FIELDS.get(kind) or ordered_fields(kind)
     found: list[ast.AST] = []
     for name in fields:
         value = getattr(node, name, None)
@@ -194,7 +201,7 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
     no analysis looks for), at about half its cost. For the analyses that walk a function or a
     class per question; a caller that looks for a context or an operator node uses ``ast.walk``."""
     todo = [node]
-    table = _ORDERED_FIELDS
+    table = ORDERED_FIELDS
     # A list iterated while it grows: each node is yielded before its children are queued, so a
     # caller that stops early queues nothing more.
     for current in todo:
@@ -202,8 +209,7 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
         kind = current.__class__
         fields = table.get(kind)
         if fields is None:
-            wanted = set(node_field_names(kind))
-            fields = table[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f in wanted)
+            fields = ordered_fields(kind)
         for name in fields:
             value = getattr(current, name, None)
             if value is None:

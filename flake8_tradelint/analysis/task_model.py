@@ -26,7 +26,7 @@ from flake8_tradelint.analysis.uses import (
     self_attribute_nodes,
     self_name,
 )
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, child_nodes, node_field_names, walk
+from flake8_tradelint.context import FUNCTION_NODES, ORDERED_FIELDS, ModuleInfo, child_nodes, ordered_fields, walk
 
 # ``Project.lasting``'s kind for a wrapper's verdict: (path, digest, line, task owners, depth) ->
 # (returns a task it keeps nowhere, only adds it to a weak container).
@@ -1601,7 +1601,7 @@ def _own_nodes(func: ast.AST) -> list[ast.AST]:
     found: list[ast.AST] = []
     stack = child_nodes(func)
     pop, push, extend, keep = stack.pop, stack.append, stack.extend, found.append
-    table = _OWN_FIELDS
+    table = ORDERED_FIELDS
     while stack:
         node = pop()
         keep(node)
@@ -1610,8 +1610,7 @@ def _own_nodes(func: ast.AST) -> list[ast.AST]:
             continue
         fields = table.get(kind)
         if fields is None:
-            wanted = set(node_field_names(kind))
-            fields = table[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f in wanted)
+            fields = ordered_fields(kind)
         for name in fields:
             value = getattr(node, name, None)
             if value is None:
@@ -1647,8 +1646,6 @@ def _own_statements(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AS
 
 # Per statement, handler or case type: its fields that hold statements, handlers or cases.
 _STATEMENT_FIELDS: dict[type, tuple[str, ...]] = {}
-# Per node type: the fields ``child_nodes`` reads, in its order (a pure function of the type).
-_OWN_FIELDS: dict[type, tuple[str, ...]] = {}
 _SCOPE_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 
 

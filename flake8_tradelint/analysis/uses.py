@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, node_field_names, walk
+from flake8_tradelint.context import FUNCTION_NODES, ORDERED_FIELDS, ModuleInfo, ordered_fields, walk
 
 TRY_NODES: tuple[type[ast.AST], ...]
 if sys.version_info >= (3, 11):
@@ -187,7 +187,7 @@ def _self_attributes(cls: ast.ClassDef) -> dict[str, list[ast.Attribute]]:
     if table is not None:
         return table
     table = {}
-    fields_of = _WALKED_FIELDS
+    fields_of = ORDERED_FIELDS
     Attribute, Name, Constant = ast.Attribute, ast.Name, ast.Constant
     for stmt in cls.body:
         if not isinstance(stmt, FUNCTION_NODES):
@@ -208,8 +208,7 @@ def _self_attributes(cls: ast.ClassDef) -> dict[str, list[ast.Attribute]]:
                     continue  # ``x.attr``: its only child is the name
             fields = fields_of.get(kind)
             if fields is None:
-                wanted = set(node_field_names(kind))
-                fields = fields_of[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f in wanted)
+                fields = ordered_fields(kind)
             for field in fields:
                 child = getattr(node, field, None)
                 if child is None:
@@ -220,10 +219,6 @@ def _self_attributes(cls: ast.ClassDef) -> dict[str, list[ast.Attribute]]:
                     todo.append(child)
     setattr(cls, _SELF_ATTRIBUTES, table)
     return table
-
-
-# Per node type: the fields ``walk`` follows, in its order (a pure function of the type).
-_WALKED_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def in_cleanup_block(module: ModuleInfo, node: ast.AST, stop: ast.AST) -> str | None:
