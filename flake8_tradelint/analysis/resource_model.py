@@ -19,6 +19,7 @@ from flake8_tradelint.analysis.uses import (
     Use,
     assigned_to,
     classify,
+    declarations,
     declares_outer,
     in_cleanup_block,
     is_awaited_call,
@@ -405,7 +406,7 @@ class ResourceAnalysis:
     def _judge_local(self, c: Creation) -> Problem | None:
         assert c.function is not None
         if declares_outer(c.function, c.name):
-            return self._judge_global(c) if _declares_global(c.function, c.name) else None
+            return self._judge_global(c) if c.name in declarations(c.function)[0] else None
         if _replaced_before_use(self.module, c.function, c.stmt, c.name):
             return "replaced"
         closes: list[str | None] = []
@@ -739,10 +740,6 @@ def _first_touch(module: ModuleInfo, function: ast.AST, receiver: str, attr: str
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr"):
             return False
     return True
-
-
-def _declares_global(function: ast.AST, name: str) -> bool:
-    return any(isinstance(node, ast.Global) and name in node.names for node in walk(function))
 
 
 def _replaced_unclosed(

@@ -16,9 +16,11 @@ from flake8_tradelint.analysis.resource_model import class_and_bases, declared_b
 from flake8_tradelint.analysis.summaries import ClassFacts, Definition, MethodFacts, ModuleSummary, definition_of
 from flake8_tradelint.analysis.task_factories import tasks_kept_by_a_factory
 from flake8_tradelint.analysis.uses import (
+    STATEMENT_LISTS,
     Use,
     assigned_to,
     classify,
+    declarations,
     declares_outer,
     resolve_aliases,
     self_attr,
@@ -65,8 +67,6 @@ CALL_SITE_APIS = HANDLE_APIS | EMITTER_APIS
 LAMBDA_HOLDER_APIS = CALLBACK_APIS | EMITTER_APIS
 SITE_ATTRIBUTES = frozenset(CREATOR_NAMES | CALL_SITE_APIS | {"create_task", "start"})
 _FUNCTION_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
-# Where a walk up the parents stops: a function, or past the module (``parents.get`` gives None).
-_FUNCTION_OR_TOP = _FUNCTION_TYPES | {type(None)}
 HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 
 Problem = Literal[
@@ -507,14 +507,10 @@ class TaskAnalysis:
         found: list[TaskSite] = []
         owned: set[tuple[ast.AST, str]] = set()
         module = self.module
-        parents = module.index.parents
-        get_parent = parents.get
+        get_parent = module.index.parents.get
         receivers = self._receiver_names(module)
-        method_receivers = self._method_receivers
-        self_methods = self._self_methods
         named_here: dict[str, object] = {}
         Name, Attribute, Assign, AnnAssign = ast.Name, ast.Attribute, ast.Assign, ast.AnnAssign
-        stops = _FUNCTION_OR_TOP
         # In source order already: ``build_index`` sorts the calls by (line, column).
         for call in module.index.calls:
             # Most calls can be no site: rejected here by the questions ``_call_site`` asks first,
@@ -532,16 +528,7 @@ class TaskAnalysis:
                 may_create = func.attr in SITE_ATTRIBUTES
                 value = func.value
                 if not may_create and value.__class__ is Name and value.id in receivers:
-                    # ``_self_candidate``'s questions, inlined: asked of every ``self.x()``.
-                    method = get_parent(call)
-                    while method.__class__ not in stops:
-                        method = get_parent(method)  # type: ignore[arg-type]
-                    noted = method_receivers.get(method)  # type: ignore[arg-type]
-                    if noted is not None and noted[1] == value.id:
-                        candidates = self_methods.get(noted[0])
-                        if candidates is None:
-                            candidates = self_methods[noted[0]] = _wrapper_candidates(module, noted[0])
-                        may_create = func.attr in candidates
+                    may_create = self._self_candidate(module, call, func, value) is not None
             else:
                 continue  # ``f()()``, ``fs[0]()``: no creator, and no owner class named
             if not may_create:
@@ -1036,7 +1023,7 @@ class TaskAnalysis:
         ``nonlocal``, nested functions included (``declares_outer``): one pass per function."""
         found = self._declarations.get(function)
         if found is None:
-            found = self._declarations[function] = _declarations(function)
+            found = self._declarations[function] = declarations(function)
         return found
 
     def _local_container_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
@@ -1410,31 +1397,6 @@ def _is_loop_method(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool:
     return False
 
 
-def _declarations(function: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
-    """``global`` and ``global``/``nonlocal`` names anywhere in ``function``. Such a declaration
-    is a statement, and statements are only in statement lists (a body, an ``else``, a
-    ``finally``, a handler's or a case's body): a walk of those lists meets all of them, as a
-    walk of every node would."""
-    globals_: set[str] = set()
-    nonlocals: set[str] = set()
-    stack: list[ast.AST] = [function]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Global):
-            globals_.update(node.names)
-        elif isinstance(node, ast.Nonlocal):
-            nonlocals.update(node.names)
-        for field in _STATEMENT_LISTS:
-            children = getattr(node, field, None)
-            if isinstance(children, list):
-                stack.extend(children)
-    return frozenset(globals_), frozenset(globals_ | nonlocals)
-
-
-# Fields that hold statements (or handlers and cases, which hold them in their ``body``).
-_STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
-
-
 def _runs_own_teardown(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """``create_task(self.close())``, ``ensure_future(self.cleanup())``: the coroutine is a
     release method of the same object."""
@@ -1638,7 +1600,7 @@ def _own_statements(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AS
             continue
         fields = table.get(kind)
         if fields is None:
-            fields = table[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f in _STATEMENT_LISTS)
+            fields = table[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f in STATEMENT_LISTS)
         for name in fields:
             stack.extend(getattr(node, name))
     return found

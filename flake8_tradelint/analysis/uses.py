@@ -143,9 +143,32 @@ def name_loads(func: ast.AST, name: str) -> Iterator[ast.Name]:
 
 def declares_outer(func: ast.AST, name: str) -> bool:
     """``global name`` / ``nonlocal name``: the value outlives the frame."""
-    return any(
-        isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names for node in walk(func)
-    )
+    return name in declarations(func)[1]
+
+
+def declarations(function: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
+    """``global`` and ``global``/``nonlocal`` names anywhere in ``function``, nested functions
+    included. Such a declaration is a statement, and statements are only in statement lists (a
+    body, an ``else``, a ``finally``, a handler's or a case's body): a walk of those lists meets
+    all of them, as a walk of every node would."""
+    globals_: set[str] = set()
+    nonlocals: set[str] = set()
+    stack: list[ast.AST] = [function]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Global):
+            globals_.update(node.names)
+        elif isinstance(node, ast.Nonlocal):
+            nonlocals.update(node.names)
+        for field in STATEMENT_LISTS:
+            children = getattr(node, field, None)
+            if isinstance(children, list):
+                stack.extend(children)
+    return frozenset(globals_), frozenset(globals_ | nonlocals)
+
+
+# Fields that hold statements (or handlers and cases, which hold them in their ``body``).
+STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 def self_name(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
