@@ -522,7 +522,6 @@ def _drop_oldest(table: dict[Any, Any], count: int) -> None:
         del table[key]
 
 
-
 def _module_name(path: str, roots: Iterable[Path]) -> str | None:
     """The dotted name of the module at absolute, normal ``path`` under the first of ``roots``
     it is in where every part is an identifier: ``PurePath.relative_to`` and
@@ -541,6 +540,7 @@ def _module_name(path: str, roots: Iterable[Path]) -> str | None:
         if parts and all(p.isidentifier() for p in parts):
             return ".".join(parts)
     return None
+
 
 class Project:
     """First-party modules, parsed at most once per file checked, found from import roots.
@@ -639,10 +639,7 @@ class Project:
         a checked file is asked for by the name it was given, three times per check)."""
         found = self._absolute.get(path)
         if found is None:
-            if os.path.isabs(path):
-                found = self._absolute[path] = Path(os.path.abspath(path))
-                return found
-            key = (os.getcwd(), path)
+            key = path if os.path.isabs(path) else (os.getcwd(), path)
             found = self._absolute.get(key)
             if found is None:
                 found = self._absolute[key] = Path(os.path.abspath(path))
