@@ -409,11 +409,16 @@ def _stdlib_string_is(module: ModuleInfo, head: ast.expr, names: set[str], modul
 def is_runtime_classvar(module: ModuleInfo, annotation: ast.expr, kind: Kind | None) -> bool:
     """Whether the maker of ``kind`` treats this annotation as ``ClassVar`` (not a field)."""
     head = annotation_head(module, annotation)
-    if head is None:
-        return False
+    return head is not None and _runtime_classvar(module, annotation, head, kind)
+
+
+def _runtime_classvar(module: ModuleInfo, annotation: ast.expr, head: ast.expr, kind: Kind | None) -> bool:
+    """``is_runtime_classvar`` of an annotation whose head is ``head``."""
     if not _is_string(module, annotation):
-        binding = classvar_binding(module, annotation)
-        return binding is not None  # evaluated: a TYPE_CHECKING-only name fails loudly at import
+        # ``classvar_binding`` is not None: evaluated, a TYPE_CHECKING-only name fails loudly at
+        # import.
+        qualified = module.imports.qualify(head)
+        return qualified in CLASSVAR if qualified is not None else _terminal_name(head) == "ClassVar"
     if kind == "attrs":
         text = annotation.value if isinstance(annotation, ast.Constant) else ast.unparse(annotation)
         text = str(text).strip()
@@ -438,8 +443,11 @@ def is_not_a_field(module: ModuleInfo, annotation: ast.expr, kind: Kind | None =
     if kind == "attrs":
         return False
     head = annotation_head(module, annotation)
-    if head is None:
-        return False
+    return head is not None and _not_a_field(module, annotation, head)
+
+
+def _not_a_field(module: ModuleInfo, annotation: ast.expr, head: ast.expr) -> bool:
+    """``is_not_a_field`` (not attrs) of an annotation whose head is ``head``."""
     if _is_string(module, annotation):
         found = _stdlib_string_is(module, head, NOT_FIELDS, "dataclasses")
         if found is not None:
@@ -454,7 +462,11 @@ def is_not_a_field(module: ModuleInfo, annotation: ast.expr, kind: Kind | None =
 def is_field_call(module: ModuleInfo, value: ast.expr | None) -> bool:
     if not isinstance(value, ast.Call):
         return False
-    qualified = module.imports.qualify(value.func)
+    return _is_field_callee(value, module.imports.qualify(value.func))
+
+
+def _is_field_callee(value: ast.Call, qualified: str | None) -> bool:
+    """``is_field_call`` of a call whose callee qualifies to ``qualified``."""
     if qualified is not None:
         return qualified in FIELD_FACTORIES or qualified.endswith((".field", ".Field"))
     return _terminal_name(value.func) in {"field", "Field", "ib", "attrib"}
@@ -463,13 +475,9 @@ def is_field_call(module: ModuleInfo, value: ast.expr | None) -> bool:
 def _has_default(module: ModuleInfo, value: ast.expr | None) -> bool:
     if value is None:
         return False
-    if not isinstance(value, ast.Call) or not is_field_call(module, value):
+    if not isinstance(value, ast.Call):
         return True
-    if module.imports.qualify(value.func) in ("attr.ib", "attr.attrib", "attr.attr") and value.args:
-        return True  # ``attr.ib(default)``: the first positional parameter
-    if (module.imports.qualify(value.func) or "").endswith("Factory"):
-        return True
-    return any(kw.arg in ("default", "default_factory", "factory") for kw in value.keywords)
+    return _call_has_default(value, module.imports.qualify(value.func))
 
 
 def _own_fields(model: ClassModel) -> dict[str, FieldInfo]:
@@ -525,14 +533,10 @@ def field_facts(module: ModuleInfo, node: ast.ClassDef) -> tuple[FieldFacts, ...
 
 def _call_has_default(value: ast.Call, qualified: str | None) -> bool:
     """``_has_default`` of a call whose callee qualifies to ``qualified``."""
-    if qualified is not None:
-        field_call = qualified in FIELD_FACTORIES or qualified.endswith((".field", ".Field"))
-    else:
-        field_call = _terminal_name(value.func) in {"field", "Field", "ib", "attrib"}
-    if not field_call:
+    if not _is_field_callee(value, qualified):
         return True
     if qualified in ("attr.ib", "attr.attrib", "attr.attr") and value.args:
-        return True
+        return True  # ``attr.ib(default)``: the first positional parameter
     if (qualified or "").endswith("Factory"):
         return True
     return any(kw.arg in ("default", "default_factory", "factory") for kw in value.keywords)
@@ -545,24 +549,10 @@ def _classvar_facts(module: ModuleInfo, annotation: ast.expr) -> tuple[bool, boo
     head = annotation_head(module, annotation)
     if head is None:
         return False, False
-    if not _is_string(module, annotation):
-        # ``classvar_binding``: the head's qualified name.
-        qualified = module.imports.qualify(head)
-        if qualified is None:
-            classvar = _terminal_name(head) == "ClassVar"
-            return classvar, classvar or _terminal_name(head) in {"InitVar", "KW_ONLY"}
-        classvar = qualified in CLASSVAR
-        return classvar, classvar or qualified in NOT_FIELDS
-    text = annotation.value if isinstance(annotation, ast.Constant) else ast.unparse(annotation)
-    text = str(text).strip()
-    if text[:1] in ("'", '"') and text[-1:] in ("'", '"'):
-        text = text[1:-1]
-    attrs_classvar = text.startswith(ATTRS_CLASSVAR_PREFIXES)
-    found = _stdlib_string_is(module, head, CLASSVAR, "typing")
-    if (found if found is not None else _terminal_name(head) == "ClassVar"):
-        return attrs_classvar, True
-    found = _stdlib_string_is(module, head, NOT_FIELDS, "dataclasses")
-    return attrs_classvar, found if found is not None else _terminal_name(head) in {"InitVar", "KW_ONLY"}
+    return (
+        _runtime_classvar(module, annotation, head, "attrs"),
+        _runtime_classvar(module, annotation, head, "dataclass") or _not_a_field(module, annotation, head),
+    )
 
 
 def fields_from_facts(model: ClassModel, facts: tuple[FieldFacts, ...]) -> dict[str, FieldInfo]:
