@@ -47,8 +47,8 @@ from typing import Any, Iterator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flake8_tradelint.commands.renames import related_names  # noqa: E402
-from flake8_tradelint.rename_packs import RenamePack, available_packs, load_pack  # noqa: E402
+from tradelint.commands.renames import related_names  # noqa: E402
+from tradelint.core.rename_packs import RenamePack, available_packs, load_pack  # noqa: E402
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -486,7 +486,7 @@ def _result(pack: RenamePack, table: dict[str, Any], changes: list[Change], old_
 
 
 def _audit_table(name: str) -> dict[str, Any]:
-    text = (ROOT / "flake8_tradelint" / "packs" / f"{name}.toml").read_text(encoding="utf-8")
+    text = (ROOT / "tradelint" / "packs" / f"{name}.toml").read_text(encoding="utf-8")
     table = tomllib.loads(text).get("audit")
     if not isinstance(table, dict) or "old" not in table or "new" not in table:
         raise SystemExit(f"packs/{name}.toml: no [audit] table with 'old' and 'new' versions")
@@ -495,7 +495,7 @@ def _audit_table(name: str) -> dict[str, Any]:
 
 def record(result: dict[str, Any]) -> None:
     """Rewrite the counts and the uncovered names of the pack's ``[audit]`` table."""
-    path = ROOT / "flake8_tradelint" / "packs" / f"{result['pack']}.toml"
+    path = ROOT / "tradelint" / "packs" / f"{result['pack']}.toml"
     text = path.read_text(encoding="utf-8")
     head, _, rest = text.partition("\n[audit]\n")
     body = rest.split("\n[", 1)

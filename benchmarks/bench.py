@@ -45,8 +45,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fetch_corpus import DEFAULT_DEST  # noqa: E402
 
-from flake8_tradelint import __version__  # noqa: E402
-from flake8_tradelint.cli import discover  # noqa: E402
+from tradelint._version import __version__  # noqa: E402
+from tradelint.cli import discover  # noqa: E402
 
 FLOOR = """\
 import ast, sys
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     listing = work / "files.txt"
     listing.write_text("\n".join(files) + "\n", encoding="utf-8")
     cache = work / "cache"
-    tl = [py, "-m", "flake8_tradelint"]
+    tl = [py, "-m", "tradelint"]
 
     def make_commands(files: list[str], listing: Path) -> dict[str, list[str]]:
         commands: dict[str, list[str]] = {

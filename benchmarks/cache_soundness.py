@@ -18,11 +18,11 @@ import os
 import sys
 from pathlib import Path
 
-from flake8_tradelint import runner
-from flake8_tradelint.cli import discover
-from flake8_tradelint.config import Config, config_for
-from flake8_tradelint.context import ModuleInfo, Project
-from flake8_tradelint.engine import Checker
+from tradelint.runner import runner
+from tradelint.cli import discover
+from tradelint.core.config import Config, config_for
+from tradelint.facts.context import ModuleInfo, Project
+from tradelint.runner.engine import Checker
 
 
 class Recording(Project):

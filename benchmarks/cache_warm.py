@@ -30,9 +30,9 @@ from pathlib import Path
 RUN = r"""
 import hashlib, json, sys
 from pathlib import Path
-from flake8_tradelint import runner
-from flake8_tradelint.cli import discover
-from flake8_tradelint.config import config_for
+from tradelint.runner import runner
+from tradelint.cli import discover
+from tradelint.core.config import config_for
 configs = {f: config_for(f) for f in discover([Path(sys.argv[1])], None)}
 cache = None if sys.argv[2] == "-" else Path(sys.argv[2])
 result = runner.check_files(configs, jobs=1, cache_dir=cache)

@@ -2,7 +2,7 @@
 
 Another process appends ``# edit N`` lines to a file (open, append, close, as an editor's
 autosave or a generator would), while this one repeatedly reads the file, rewrites one line and
-writes it back with :func:`flake8_tradelint.fix.fixer.write_atomically`, as ``--fix`` does. Every
+writes it back with :func:`tradelint.runner.fixer.write_atomically`, as ``--fix`` does. Every
 append must survive: each write either lands on exactly the text it read, or is refused.
 
     python benchmarks/concurrent_edits.py [--edits 400] [--pause 0.0005]
@@ -42,7 +42,7 @@ class Result:
 
 
 def measure(folder: Path, edits: int = 400, pause: float = 0.0005) -> Result:
-    from flake8_tradelint.fix import fixer
+    from tradelint.runner import fixer
 
     path = folder / "edited.py"
     path.write_text(START, encoding="utf-8")

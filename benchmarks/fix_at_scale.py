@@ -9,7 +9,7 @@ on a temporary copy:
 1. check every file; an exception escaping the engine is a crash;
 2. compute every fix, unsafe ones included (what ``--diff --unsafe-fixes`` prints): each fixed
    file must parse, and its ``ast`` may differ from the original only where fixes rewrite;
-   fixes the fixer refused because the fixed file failed a check (``flake8_tradelint.fix.verify``:
+   fixes the fixer refused because the fixed file failed a check (``tradelint.fixes.verify``:
    compile, undefined names, header, line length) are counted by check;
 3. each fixed file is checked again as a program, against the original, by means independent of
    the fixer's own: it must ``compile()`` (when the original did), pyflakes may report no
@@ -49,12 +49,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flake8_tradelint.cli import discover, run  # noqa: E402
-from flake8_tradelint.config import clear_cache, config_for  # noqa: E402
-from flake8_tradelint.context import parse_module  # noqa: E402
-from flake8_tradelint.engine import Checker  # noqa: E402
-from flake8_tradelint.fix.fixer import compute_fixes  # noqa: E402
-from flake8_tradelint.fix.verify import check_fix  # noqa: E402
+from tradelint.cli import discover, run  # noqa: E402
+from tradelint.core.config import clear_cache, config_for  # noqa: E402
+from tradelint.facts.context import parse_module  # noqa: E402
+from tradelint.runner.engine import Checker  # noqa: E402
+from tradelint.runner.fixer import compute_fixes  # noqa: E402
+from tradelint.fixes.verify import check_fix  # noqa: E402
 from tests.fixes import normalized_dump  # noqa: E402
 
 DEFAULT_CORPUS = Path.home() / ".cache" / "tradelint-corpus"

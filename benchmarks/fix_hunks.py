@@ -23,10 +23,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from fetch_corpus import read_manifest  # noqa: E402
 
-from flake8_tradelint.cli import discover  # noqa: E402
-from flake8_tradelint.config import clear_cache, config_for  # noqa: E402
-from flake8_tradelint.engine import Checker  # noqa: E402
-from flake8_tradelint.fix.fixer import compute_fixes  # noqa: E402
+from tradelint.cli import discover  # noqa: E402
+from tradelint.core.config import clear_cache, config_for  # noqa: E402
+from tradelint.runner.engine import Checker  # noqa: E402
+from tradelint.runner.fixer import compute_fixes  # noqa: E402
 
 DEFAULT_CORPUS = Path.home() / ".cache" / "tradelint-corpus"
 HUNK_HEAD = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")

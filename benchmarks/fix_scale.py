@@ -33,7 +33,7 @@ def measure(shape: str, n: int, timeout: float) -> str:
         root = Path(folder)
         (root / "pyproject.toml").write_text("[tool.tradelint]\nrenames = { 'old_x' = 'new_x' }\n", encoding="utf-8")
         (root / "many.py").write_text(tasks(n) if shape == "tasks" else renames(n), encoding="utf-8")
-        command = [sys.executable, "-m", "flake8_tradelint", "--no-cache", "--quiet", "--diff", "--unsafe-fixes", "many.py"]
+        command = [sys.executable, "-m", "tradelint", "--no-cache", "--quiet", "--diff", "--unsafe-fixes", "many.py"]
         started = time.perf_counter()
         try:
             proc = subprocess.run(command, cwd=root, capture_output=True, timeout=timeout)

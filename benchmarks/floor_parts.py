@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fetch_corpus import DEFAULT_DEST  # noqa: E402
 
-from flake8_tradelint.analysis.summaries import summarize  # noqa: E402
-from flake8_tradelint.cli import discover  # noqa: E402
-from flake8_tradelint.context import Project, build_index  # noqa: E402
+from tradelint.facts.summaries import summarize  # noqa: E402
+from tradelint.cli import discover  # noqa: E402
+from tradelint.facts.context import Project, build_index  # noqa: E402
 
 
 def best(repeat: int, work: object) -> float:

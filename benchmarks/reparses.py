@@ -22,10 +22,10 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from flake8_tradelint.cli import discover
-from flake8_tradelint.config import config_for
-from flake8_tradelint.context import ModuleInfo, Project
-from flake8_tradelint.engine import Checker
+from tradelint.cli import discover
+from tradelint.core.config import config_for
+from tradelint.facts.context import ModuleInfo, Project
+from tradelint.runner.engine import Checker
 
 
 def main() -> None:
@@ -52,7 +52,7 @@ def main() -> None:
             if self.reparses > before:
                 frames = [
                     f for f in traceback.extract_stack()[:-1]
-                    if "flake8_tradelint" in f.filename and not f.filename.endswith("context.py")
+                    if "tradelint" in f.filename and not f.filename.endswith("context.py")
                 ]
                 callers[" <- ".join(f"{Path(f.filename).stem}:{f.name}" for f in reversed(frames[-4:]))] += 1
             return found

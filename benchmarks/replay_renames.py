@@ -38,7 +38,7 @@ def replay(repo: Path, commits: int) -> list[dict[str, Any]]:
             git(repo, "worktree", "add", "-q", "-f", "--detach", str(tree), commit)
             try:
                 run = subprocess.run(
-                    [sys.executable, "-m", "flake8_tradelint", "renames", "--since", f"{commit}^", "."],
+                    [sys.executable, "-m", "tradelint", "renames", "--since", f"{commit}^", "."],
                     cwd=tree, capture_output=True, text=True, timeout=600,
                 )
             finally:

@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fetch_corpus import DEFAULT_DEST, DEFAULT_MANIFEST, measure, read_manifest  # noqa: E402
 
-from flake8_tradelint import __version__  # noqa: E402
-from flake8_tradelint.registry import all_codes  # noqa: E402
+from tradelint._version import __version__  # noqa: E402
+from tradelint.core.registry import all_codes  # noqa: E402
 
 DEFAULT_REPORT = Path(__file__).with_name("CORPUS.md")
 
@@ -46,7 +46,7 @@ class PackageRun:
 
 def run_package(target: Path) -> PackageRun:
     files, lines = measure(target)
-    cmd = [sys.executable, "-m", "flake8_tradelint", "--no-cache", "--output-format", "json", str(target)]
+    cmd = [sys.executable, "-m", "tradelint", "--no-cache", "--output-format", "json", str(target)]
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     seconds = time.perf_counter() - start

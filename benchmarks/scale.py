@@ -62,8 +62,8 @@ def run_tools(tree: Path, label: str, flake8: bool, tools: list[str]) -> None:
     ruff = shutil.which("ruff", path=str(Path(py).parent)) or shutil.which("ruff")
     files, lines, size = count(tree)
     commands = {
-        "check": [py, "-m", "flake8_tradelint", "--no-cache", "--jobs", "1", "--output-format", "concise", "."],
-        "fix_diff": [py, "-m", "flake8_tradelint", "--no-cache", "--jobs", "1", "--fix", "--unsafe-fixes", "--diff", "."],
+        "check": [py, "-m", "tradelint", "--no-cache", "--jobs", "1", "--output-format", "concise", "."],
+        "fix_diff": [py, "-m", "tradelint", "--no-cache", "--jobs", "1", "--fix", "--unsafe-fixes", "--diff", "."],
     }
     if flake8:
         commands["flake8_plugin"] = [py, "-m", "flake8", "-j", "1", "--select", "TRD", "."]

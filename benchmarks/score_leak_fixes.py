@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from score_migrations import git, write_blobs  # noqa: E402  (the same mirrors, read alike)
 
 ROOT = Path(__file__).resolve().parent.parent
-TRADELINT = [sys.executable, "-m", "flake8_tradelint"]
+TRADELINT = [sys.executable, "-m", "tradelint"]
 SELECT = "TRD2,TRD3"
 MODES = ("default", "preview")
 FAMILIES = ("TRD2", "TRD3")

@@ -36,10 +36,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flake8_tradelint.commands.rename_edits import _changed_hunks  # noqa: E402
+from tradelint.commands.rename_edits import _changed_hunks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-TRADELINT = [sys.executable, "-m", "flake8_tradelint"]
+TRADELINT = [sys.executable, "-m", "tradelint"]
 SELECT = "TRD401,TRD402,TRD403,TRD404"
 CONFIGS = ("none", "packs", "packs+unknown")
 GIT_ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}

@@ -52,7 +52,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as empty:
         config = Path(empty) / "pyproject.toml"
         config.write_text("[tool.tradelint]\n", encoding="utf-8")
-        command = [sys.executable, "-m", "flake8_tradelint", "--config", str(config), "--select", args.family,
+        command = [sys.executable, "-m", "tradelint", "--config", str(config), "--select", args.family,
                    "--no-cache", "--exit-zero", "--output-format", "json", "."]
         if args.preview:
             command.insert(3, "--preview")

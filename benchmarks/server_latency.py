@@ -75,9 +75,9 @@ async def run(module: Path, project: Path, edits: int, profile: Path | None = No
 
     started = time.perf_counter()
     if profile is None:
-        await client.start_io(sys.executable, "-m", "flake8_tradelint", "server")
+        await client.start_io(sys.executable, "-m", "tradelint", "server")
     else:  # the same server under cProfile, its statistics written when it exits
-        code = f"import cProfile; from flake8_tradelint.server.lsp import serve; cProfile.run('serve()', {str(profile)!r})"
+        code = f"import cProfile; from tradelint.server.lsp import serve; cProfile.run('serve()', {str(profile)!r})"
         await client.start_io(sys.executable, "-c", code)
     assert client._server is not None
     pid = client._server.pid

@@ -16,9 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flake8_tradelint.cli import discover  # noqa: E402
-from flake8_tradelint.config import clear_cache, config_for  # noqa: E402
-from flake8_tradelint.engine import Checker  # noqa: E402
+from tradelint.cli import discover  # noqa: E402
+from tradelint.core.config import clear_cache, config_for  # noqa: E402
+from tradelint.runner.engine import Checker  # noqa: E402
 
 DEFAULT_CORPUS = Path.home() / ".cache" / "tradelint-corpus"
 CODES = ("TRD101", "TRD102")

@@ -1,7 +1,6 @@
-"""tradelint: static analysis for async Python services.
+"""The flake8 entry point of tradelint (``flake8 --select TRD``): an adapter over
+:mod:`tradelint.api`. The rules, the engine and the ``tradelint`` command live in ``tradelint``."""
 
-The rules live here once; the flake8 plugin, the ``tradelint`` command and the mypy plugin are
-thin front-ends over :func:`flake8_tradelint.engine.check_source`.
-"""
+from tradelint import __version__
 
-__version__ = "0.2.0"
+__all__ = ["__version__"]

@@ -1,21 +1,7 @@
-"""``python -m flake8_tradelint`` and the ``tradelint`` script: SIGINT and SIGTERM are handled
-from the first moment, before the rest of tradelint is imported."""
+"""``python -m flake8_tradelint``, kept for scripts written before the product moved to
+``tradelint``: the same as ``python -m tradelint`` (the ``tradelint`` script's entry point)."""
 
-from __future__ import annotations
-
-import os
-
-from flake8_tradelint import interrupts
-
-
-def main() -> None:
-    interrupts.install()
-    try:
-        from flake8_tradelint.cli import main as run_cli
-    except interrupts.Interrupted as exc:
-        os._exit(exc.code)
-    run_cli()
-
+from tradelint.__main__ import main
 
 if __name__ == "__main__":
     main()

@@ -12,8 +12,8 @@ from mypy.errorcodes import ErrorCode
 from mypy.nodes import Context
 from mypy.plugin import CheckerPluginInterface, SemanticAnalyzerPluginInterface
 
-from flake8_tradelint.registry import ENGINE_CODES, all_rules
-from flake8_tradelint.suppression import suppressed_at
+from tradelint.core.registry import ENGINE_CODES, all_rules
+from tradelint.core.suppression import suppressed_at
 
 CATEGORY = "tradelint"
 
@@ -35,8 +35,8 @@ def _source_lines(path: str) -> list[str]:
     """The file's lines as the CLI reads them, once per file and build."""
     lines = _LINES.get(path)
     if lines is None:
-        from flake8_tradelint.engine import SourceError, decode_source
-        from flake8_tradelint.files import UnreadableFile, read_source_bytes
+        from tradelint.runner.engine import SourceError, decode_source
+        from tradelint.core.files import UnreadableFile, read_source_bytes
 
         try:
             lines = decode_source(read_source_bytes(Path(path))).splitlines()

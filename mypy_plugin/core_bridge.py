@@ -12,10 +12,10 @@ from pathlib import Path
 
 from mypy.nodes import MypyFile
 
-from flake8_tradelint.analysis.task_model import TaskAnalysis
-from flake8_tradelint.config import Config
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, Project
-from flake8_tradelint.engine import FileContext
+from tradelint.models.tasks.task_model import TaskAnalysis
+from tradelint.core.config import Config
+from tradelint.facts.context import FUNCTION_NODES, ModuleInfo, Project
+from tradelint.runner.engine import FileContext
 
 
 class CoreBridge:

@@ -22,15 +22,15 @@ from mypy.nodes import AssignmentStmt, ClassDef, Context, NameExpr, TempNode, Ty
 from mypy.plugin import ClassDefContext
 from mypy.server.trigger import make_wildcard_trigger
 
-from flake8_tradelint.analysis.dataclass_model import (
+from tradelint.models.dataclasses.dataclass_model import (
     classvars_unbound_at_runtime,
     constants_without_classvar,
     is_upper_constant,
     overridden_fields,
 )
-from flake8_tradelint.rules.classvar_only_bound_under_type_checking import ClassVarOnlyBoundUnderTypeChecking
-from flake8_tradelint.rules.dataclass_constant_without_classvar import DataclassConstantWithoutClassVar
-from flake8_tradelint.rules.dataclass_field_overridden_by_class_attribute import (
+from tradelint.rules.classvar_only_bound_under_type_checking import ClassVarOnlyBoundUnderTypeChecking
+from tradelint.rules.dataclass_constant_without_classvar import DataclassConstantWithoutClassVar
+from tradelint.rules.dataclass_field_overridden_by_class_attribute import (
     DataclassFieldOverriddenByClassAttribute,
 )
 from mypy_plugin.codes import ERROR_CODES, fail

@@ -26,7 +26,7 @@ from mypy.plugins.default import DefaultPlugin
 from mypy.semanal_shared import find_dataclass_transform_spec
 from mypy.types import Type
 
-from flake8_tradelint.config import Config, clear_cache
+from tradelint.core.config import Config, clear_cache
 from mypy_plugin import dataclass_checks, rename_checks, task_checks
 from mypy_plugin.codes import ERROR_CODES, fail, forget_sources
 from mypy_plugin.core_bridge import CoreBridge

@@ -4,7 +4,7 @@ Usage:
     python scripts/release.py VERSION            # check, build dist/, then tag vVERSION (annotated)
     python scripts/release.py --check VERSION    # the checks only; nothing is built or tagged
 
-The version is written in one place, ``flake8_tradelint/__init__.py`` (pyproject.toml reads it
+The version is written in one place, ``tradelint/_version.py`` (pyproject.toml reads it
 from there). Before tagging, the script requires: a clean git working tree on the commit to tag;
 ``__version__ == VERSION``; a ``## VERSION`` section in CHANGELOG.md; the README's pre-commit
 example at ``rev: vVERSION``; no existing tag of that name. The tag's message is the CHANGELOG
@@ -35,12 +35,12 @@ class ReleaseError(Exception):
 
 
 def package_version(root: Path) -> str:
-    tree = ast.parse((root / "flake8_tradelint" / "__init__.py").read_text(encoding="utf-8"))
+    tree = ast.parse((root / "tradelint" / "_version.py").read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__version__" for t in node.targets):
             if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
                 return node.value.value
-    raise ReleaseError("flake8_tradelint/__init__.py sets no __version__ string")
+    raise ReleaseError("tradelint/_version.py sets no __version__ string")
 
 
 def changelog_section(root: Path, version: str) -> str:
@@ -56,7 +56,7 @@ def check(root: Path, version: str, *, tagging: bool) -> str:
     if not re.fullmatch(r"\d+\.\d+\.\d+", version):
         raise ReleaseError(f"'{version}' is not a version like 1.2.3")
     if package_version(root) != version:
-        raise ReleaseError(f"flake8_tradelint/__init__.py says {package_version(root)}, not {version}")
+        raise ReleaseError(f"tradelint/_version.py says {package_version(root)}, not {version}")
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     if "version" in project or "version" not in project.get("dynamic", []):
         raise ReleaseError("pyproject.toml writes a version of its own; it must read __version__ (dynamic)")

@@ -7,9 +7,9 @@ import re
 import shutil
 from pathlib import Path
 
-from flake8_tradelint.config import clear_cache, config_for
-from flake8_tradelint.fix.fixer import FixOutcome, compute_fixes
-from flake8_tradelint.rename_packs import available_packs, load_pack
+from tradelint.core.config import clear_cache, config_for
+from tradelint.runner.fixer import FixOutcome, compute_fixes
+from tradelint.core.rename_packs import available_packs, load_pack
 from tests.conftest import FIXTURES
 
 FIXED_SUFFIX = ".fixed"

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from flake8_tradelint.config import clear_cache, config_for
-from flake8_tradelint.engine import Checker
-from flake8_tradelint.fix.fixer import compute_fixes
+from tradelint.core.config import clear_cache, config_for
+from tradelint.runner.engine import Checker
+from tradelint.runner.fixer import compute_fixes
 from tests.conftest import FIXTURES
 from tests.fixes import normalized_dump
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint import runner
-from flake8_tradelint.config import Config, clear_cache
-from flake8_tradelint.engine import Checker
-from flake8_tradelint.finding import Finding
+from tradelint.runner import runner
+from tradelint.core.config import Config, clear_cache
+from tradelint.runner.engine import Checker
+from tradelint.core.finding import Finding
 from tests.trees import configs_for, write
 
 BASE = (
@@ -222,7 +222,7 @@ def test_a_module_does_not_depend_on_its_package_unless_it_imports_it(tmp_path: 
 
 
 def test_the_cache_resolves_names_as_the_project_does(tmp_path: Path) -> None:
-    from flake8_tradelint.context import Project
+    from tradelint.facts.context import Project
 
     write(tmp_path / "a" / "pkg" / "__init__.py", "")
     write(tmp_path / "a" / "pkg" / "mod.py", "")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint import runner
-from flake8_tradelint.cli import run
-from flake8_tradelint.config import clear_cache
+from tradelint.runner import runner
+from tradelint.cli import run
+from tradelint.core.config import clear_cache
 from tests.conftest import ROOT
 
 BUG = "import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n"
@@ -217,7 +217,7 @@ def test_undecodable_file_names_round_trip(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / name).write_text(BUG, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "flake8_tradelint", "--quiet", "--output-format", "concise",
+    command = [sys.executable, "-m", "tradelint", "--quiet", "--output-format", "concise",
                "--cache-dir", str(tmp_path / "c"), str(folder)]
     first = subprocess.run(command, capture_output=True, env=env)
     second = subprocess.run(command, capture_output=True, env=env)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint import cli
-from flake8_tradelint.cli import run
-from flake8_tradelint.config import clear_cache
+from tradelint import cli
+from tradelint.cli import run
+from tradelint.core.config import clear_cache
 
 BUG = "import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n"
 CLEAN = "import asyncio\n\n\nasync def f():\n    await asyncio.create_task(g())\n"

@@ -3,8 +3,8 @@ cog_teardown.py`` name it, whether the cog has one yet or not (a cog's ``stop`` 
 
 from __future__ import annotations
 
-from flake8_tradelint.config import config_for
-from flake8_tradelint.engine import Checker
+from tradelint.core.config import config_for
+from tradelint.runner.engine import Checker
 from tests.conftest import FIXTURES
 
 

@@ -8,9 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint import cli
-from flake8_tradelint.cli import run
-from flake8_tradelint.config import KNOWN_KEYS, SHUTDOWN_METHODS, Config, clear_cache, load_config_file, parse_config
+from tradelint import cli
+from tradelint.cli import run
+from tradelint.core.config import (
+    KNOWN_KEYS,
+    SHUTDOWN_METHODS,
+    Config,
+    clear_cache,
+    load_config_file,
+    parse_config,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint.cli import run
-from flake8_tradelint.config import clear_cache
+from tradelint.cli import run
+from tradelint.core.config import clear_cache
 
 BUG = "import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n"
 

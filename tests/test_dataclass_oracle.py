@@ -31,8 +31,8 @@ import pytest
 
 from mypy import api as mypy_api
 
-from flake8_tradelint.config import config_for
-from flake8_tradelint.engine import Checker
+from tradelint.core.config import config_for
+from tradelint.runner.engine import Checker
 from tests.conftest import FIXTURES, ROOT
 from tests.markers import expected_findings
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint.cli import run
-from flake8_tradelint.config import clear_cache
+from tradelint.cli import run
+from tradelint.core.config import clear_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 KILL_RUNS = int(os.environ.get("TRADELINT_KILL_RUNS", "10"))
@@ -60,7 +60,7 @@ def _make_tree(root: Path) -> dict[str, bytes]:
 
 
 def _fix_command(root: Path) -> list[str]:
-    return [sys.executable, "-m", "flake8_tradelint", str(root), "--fix", "--unsafe-fixes"]
+    return [sys.executable, "-m", "tradelint", str(root), "--fix", "--unsafe-fixes"]
 
 
 def _states(root: Path, originals: dict[str, bytes], fixed: dict[str, bytes]) -> dict[str, str]:
@@ -162,8 +162,8 @@ def test_sigkill_at_random_moments(tmp_path: Path, reference: tuple[dict[str, by
 # it is checked unedited, so a kill right after the swap leaves it behind.
 KILLER = """
 import os, signal, sys
-from flake8_tradelint.cli import main
-from flake8_tradelint.fix import fixer
+from tradelint.cli import main
+from tradelint.fixes import fixer
 name, n, when = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 module = fixer if name.startswith("_") else os
 calls = 0
@@ -245,7 +245,7 @@ def test_file_changed_between_read_and_write_is_not_overwritten(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Someone saves the file while the fixes are computed: their version wins, untouched."""
-    from flake8_tradelint.fix import fixer
+    from tradelint.runner import fixer
 
     clear_cache()
     path = tmp_path / "bug.py"
@@ -270,7 +270,7 @@ def test_edits_come_from_the_bytes_that_are_compared(
 ) -> None:
     """The file changes right after the fixer reads it: findings and edits still come from what
     was read, so the write is refused instead of patching the new text at stale positions."""
-    from flake8_tradelint.fix import fixer
+    from tradelint.runner import fixer
 
     clear_cache()
     path = tmp_path / "bug.py"

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint.config import clear_cache, config_for
-from flake8_tradelint.context import NEWLINE, Project
-from flake8_tradelint.engine import Checker, node_span
-from flake8_tradelint.fix.codemods import apply_edits, apply_to_module
-from flake8_tradelint.fix.fixer import compute_fixes, fix_depth
-from flake8_tradelint.fix.plan import Edit, Span
-from flake8_tradelint.fix.regions import apply_in_regions
-from flake8_tradelint.fix.specs import module_keeper_code
+from tradelint.core.config import clear_cache, config_for
+from tradelint.facts.context import NEWLINE, Project
+from tradelint.runner.engine import Checker, node_span
+from tradelint.fixes.codemods import apply_edits, apply_to_module
+from tradelint.runner.fixer import compute_fixes, fix_depth
+from tradelint.core.fix_plan import Edit, Span
+from tradelint.fixes.regions import apply_in_regions
+from tradelint.fixes.specs import module_keeper_code
 from tests.fixes import fixture_files
 
 PATH = "/m.py"

@@ -10,9 +10,9 @@ from pathlib import Path
 import libcst
 import pytest
 
-from flake8_tradelint.cli import run
-from flake8_tradelint.config import clear_cache
-from flake8_tradelint.fix import codemods, regions
+from tradelint.cli import run
+from tradelint.core.config import clear_cache
+from tradelint.fixes import codemods, regions
 
 
 def tasks(n: int) -> str:

@@ -14,12 +14,12 @@ from typing import Callable
 
 import pytest
 
-from flake8_tradelint import cli
-from flake8_tradelint.cli import run
-from flake8_tradelint.config import clear_cache
-from flake8_tradelint.fix import fixer
-from flake8_tradelint.fix.plan import Edit
-from flake8_tradelint.fix.verify import LineLimit, line_limit, unbound_names
+from tradelint import cli
+from tradelint.cli import run
+from tradelint.core.config import clear_cache
+from tradelint.runner import fixer
+from tradelint.core.fix_plan import Edit
+from tradelint.fixes.verify import LineLimit, line_limit, unbound_names
 
 BUG = "import asyncio\n\n\nasync def f() -> None:\n    asyncio.create_task(g())\n"
 

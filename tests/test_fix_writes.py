@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint import cli, runner
-from flake8_tradelint.cli import run
-from flake8_tradelint.config import clear_cache
-from flake8_tradelint.fix import fixer
+from tradelint import cli
+from tradelint.runner import runner
+from tradelint.cli import run
+from tradelint.core.config import clear_cache
+from tradelint.runner import fixer
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))

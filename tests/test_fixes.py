@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint import cli
-from flake8_tradelint.cli import run
-from flake8_tradelint.config import clear_cache, config_for
-from flake8_tradelint.engine import Checker
-from flake8_tradelint.fix.fixer import SourceFile, WriteError, write_atomically
+from tradelint import cli
+from tradelint.cli import run
+from tradelint.core.config import clear_cache, config_for
+from tradelint.runner.engine import Checker
+from tradelint.runner.fixer import SourceFile, WriteError, write_atomically
 from tests.conftest import FIXTURES
 from tests.fixes import FIXED_SUFFIX, copy_fixtures, fix_tree, fixture_files, normalized_dump
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint.config import config_for
-from flake8_tradelint.engine import Checker
+from tradelint.core.config import config_for
+from tradelint.runner.engine import Checker
 from tests.conftest import FIXTURES
 from tests.markers import expected_findings
 

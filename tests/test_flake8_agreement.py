@@ -26,7 +26,7 @@ def test_flake8_and_cli_agree_on_fixtures() -> None:
         via_flake8.add((match["path"].removeprefix("./"), int(match["line"]), match["code"]))
 
     cli = subprocess.run(
-        [sys.executable, "-m", "flake8_tradelint", "--output-format", "json", "fixtures"],
+        [sys.executable, "-m", "tradelint", "--output-format", "json", "fixtures"],
         cwd=ROOT, capture_output=True, text=True,
     )
     assert cli.returncode == 1, cli.stderr

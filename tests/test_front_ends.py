@@ -10,8 +10,8 @@ from pathlib import Path
 
 from mypy import api
 
-from flake8_tradelint import api as tradelint_api
-from flake8_tradelint.suppression import EQUIVALENTS, suppressed
+from tradelint import api as tradelint_api
+from tradelint.core.suppression import EQUIVALENTS, suppressed
 
 PROGRAM = '''\
 import asyncio
@@ -52,7 +52,7 @@ def _project(tmp_path: Path, table: str = "") -> Path:
 
 def _cli(project: Path, *args: str) -> list[tuple[int, str]]:
     proc = subprocess.run(
-        [sys.executable, "-m", "flake8_tradelint", "--output-format", "concise", "--no-cache", "app.py", *args],
+        [sys.executable, "-m", "tradelint", "--output-format", "concise", "--no-cache", "app.py", *args],
         cwd=project, capture_output=True, text=True,
     )
     return sorted((int(m[1]), m[2]) for m in re.finditer(r"^app\.py:(\d+):\d+: (TRD\d+)", proc.stdout, re.M))

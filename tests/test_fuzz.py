@@ -117,7 +117,7 @@ def test_mutated_fixture_regressions(tmp_path: Path, name: str, steps: list[tupl
 
 def test_the_harness_sees_a_fix_that_changes_more_than_its_target(tmp_path: Path) -> None:
     """The invariant check can fail: a fixer that also adds a statement is caught."""
-    from flake8_tradelint.fix import fixer
+    from tradelint.runner import fixer
 
     target = copy_project(FIXTURES / "TRD301.py", tmp_path)
     original = fixer._apply

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint.cli import discover
-from flake8_tradelint.config import clear_cache, config_for
+from tradelint.cli import discover
+from tradelint.core.config import clear_cache, config_for
 
 FILES = ["tests/a.py", "tests/sub/b.py", "src/tests/c.py", "pkg/__init__.py", "d.py", "src/test_e.py"]
 SOURCE = "import os\nimport asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n"
@@ -132,7 +132,7 @@ def test_force_exclude_on_named_files_agrees_with_ruff(tree: Path) -> None:
 def test_matching_is_linear_in_the_path_whatever_the_pattern() -> None:
     """``*a*a*a*a*a*a*b`` against a long run of ``a``: a backtracking regex tries every way of
     splitting the run between the stars (minutes); the automaton follows each character once."""
-    from flake8_tradelint.globs import Glob
+    from tradelint.core.globs import Glob
 
     steps = 0
     real = Glob._step
@@ -166,7 +166,7 @@ def test_a_pathological_per_file_ignores_glob_in_a_real_run(tmp_path: Path) -> N
         '[tool.tradelint]\nper-file-ignores = { "*a*a*a*a*a*a*b" = ["TRD301"] }\n', encoding="utf-8"
     )
     proc = subprocess.run(
-        [sys.executable, "-m", "flake8_tradelint", "--no-cache", "--output-format", "concise", "--quiet", str(tmp_path)],
+        [sys.executable, "-m", "tradelint", "--no-cache", "--output-format", "concise", "--quiet", str(tmp_path)],
         capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parent.parent,
     )
     assert proc.returncode == 1 and proc.stdout.count("TRD301") == 1

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint.cli import run
-from flake8_tradelint.config import clear_cache
-from flake8_tradelint.files import MAX_FILE_BYTES
+from tradelint.cli import run
+from tradelint.core.config import clear_cache
+from tradelint.core.files import MAX_FILE_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 BUG = "import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n"
@@ -181,7 +181,7 @@ def test_special_files_neither_hang_nor_are_read(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.py")
     (tmp_path / "zz_bug.py").write_text(BUG, encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "flake8_tradelint", str(tmp_path), str(tmp_path / "pipe.py"), "/dev/zero", "--output-format", "concise"],
+        [sys.executable, "-m", "tradelint", str(tmp_path), str(tmp_path / "pipe.py"), "/dev/zero", "--output-format", "concise"],
         capture_output=True, text=True, timeout=120, cwd=ROOT,
     )
     assert proc.returncode == 1
@@ -220,7 +220,7 @@ def test_unreadable_file_and_folder(tmp_path: Path) -> None:
     locked.chmod(0)
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "flake8_tradelint", str(tmp_path), "--fix", "--output-format", "concise"],
+            [sys.executable, "-m", "tradelint", str(tmp_path), "--fix", "--output-format", "concise"],
             capture_output=True, text=True, timeout=120, cwd=ROOT, preexec_fn=_drop_file_capabilities,
         )
     finally:
@@ -289,7 +289,7 @@ def test_fixer_leaves_what_libcst_cannot_reproduce(tmp_path: Path, capsys: pytes
 def _fix_in_subprocess(path: Path) -> subprocess.CompletedProcess[str]:
     # A subprocess: a native stack overflow in the parser would kill it, not the test run.
     return subprocess.run(
-        [sys.executable, "-m", "flake8_tradelint", str(path), "--fix", "--output-format", "concise"],
+        [sys.executable, "-m", "tradelint", str(path), "--fix", "--output-format", "concise"],
         capture_output=True, text=True, timeout=300, cwd=ROOT,
     )
 
@@ -326,7 +326,7 @@ def test_fixer_leaves_files_too_deep_for_libcst(tmp_path: Path, tail: str | None
 def test_fixer_never_writes_what_does_not_parse(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flake8_tradelint.fix import fixer
+    from tradelint.runner import fixer
 
     def broken(before: str, edits: object, tree: object = None) -> tuple[str, set[object]]:
         return before.replace("async def f():", "async def f(:"), set()
@@ -363,7 +363,7 @@ def test_undecodable_file_names_and_an_ascii_terminal(tmp_path: Path) -> None:
         fh.write(BUG.encode())
     (tmp_path / "src" / "café.py").write_text(BUG, encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "flake8_tradelint", str(tmp_path / "src"), "--fix"],
+        [sys.executable, "-m", "tradelint", str(tmp_path / "src"), "--fix"],
         capture_output=True, cwd=ROOT, env={**os.environ, "PYTHONIOENCODING": "ascii"},
     )
     assert proc.returncode == 0, proc.stderr
@@ -371,13 +371,13 @@ def test_undecodable_file_names_and_an_ascii_terminal(tmp_path: Path) -> None:
     fixed = [os.path.join(os.fsencode(tmp_path / "src"), name) for name in (b"\xff_latin.py", "café.py".encode())]
     assert all(open(path, "rb").read().endswith(FIXED_TAIL.encode()) for path in fixed)
     proc = subprocess.run(
-        [sys.executable, "-m", "flake8_tradelint", str(tmp_path / "src"), "--select", "TRD001"],
+        [sys.executable, "-m", "tradelint", str(tmp_path / "src"), "--select", "TRD001"],
         capture_output=True, cwd=ROOT, env={**os.environ, "PYTHONIOENCODING": "ascii"},
     )
     assert (proc.returncode, _timeless(proc.stdout.decode()), proc.stderr) == (0, "Checked 2 files in 0.00s: all checks passed.\n", b"")
     (tmp_path / "src" / "café.py").write_text(BUG, encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "flake8_tradelint", str(tmp_path / "src" / "café.py"), "--output-format", "concise"],
+        [sys.executable, "-m", "tradelint", str(tmp_path / "src" / "café.py"), "--output-format", "concise"],
         capture_output=True, cwd=ROOT, env={**os.environ, "PYTHONIOENCODING": "ascii"},
     )
     assert proc.returncode == 1
@@ -388,7 +388,7 @@ def test_reader_leaving_early_is_not_a_crash(tmp_path: Path) -> None:
     for i in range(2000):
         (tmp_path / f"m{i:04d}.py").write_text(BUG, encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "flake8_tradelint", str(tmp_path), "--output-format", "concise"],
+        [sys.executable, "-m", "tradelint", str(tmp_path), "--output-format", "concise"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
     )
     assert proc.stdout is not None and proc.stderr is not None
@@ -409,7 +409,7 @@ def test_text_output_neither_reads_special_files_nor_prints_megabyte_lines(tmp_p
         f"import asyncio\n\n\nasync def f():\n    x = [{numbers}]; asyncio.create_task(g()); y = [{numbers}]\n"
     )
     proc = subprocess.run(
-        [sys.executable, "-m", "flake8_tradelint", str(tmp_path)],
+        [sys.executable, "-m", "tradelint", str(tmp_path)],
         capture_output=True, text=True, timeout=120, cwd=ROOT, env={**os.environ, "NO_COLOR": "1"},
     )
     assert proc.returncode == 1, proc.stderr
@@ -449,7 +449,7 @@ def test_large_stack_parse_falls_back_when_no_such_thread_can_start() -> None:
     (``ulimit -v``), that thread cannot start and the parse happens on the calling thread."""
     script = (
         "import resource, threading\n"
-        "from flake8_tradelint import context\n"
+        "from tradelint.facts import context\n"
         "resource.setrlimit(resource.RLIMIT_AS, (400 * 2**20, 400 * 2**20))\n"
         "threading.stack_size(context.PARSE_STACK_BYTES)\n"
         "try:\n"

@@ -22,11 +22,11 @@ def _copy(name: str, tmp_path: Path) -> Path:
 
 
 def _fix_and_recheck(program: Path, files: int, fixes: int, *flags: str) -> None:
-    fixed = _run(["-m", "flake8_tradelint", "--fix", *flags, "."], program)
+    fixed = _run(["-m", "tradelint", "--fix", *flags, "."], program)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     files_checked = f"Checked {files} files in "
     assert re.fullmatch(rf"{files_checked}\d+\.\d\ds: fixed {fixes} findings, 0 remaining\.\n", fixed.stdout)
-    check = _run(["-m", "flake8_tradelint", "."], program)
+    check = _run(["-m", "tradelint", "."], program)
     assert check.returncode == 0, check.stdout
     assert re.fullmatch(rf"{files_checked}\d+\.\d\ds: all checks passed\.\n", check.stdout)
 

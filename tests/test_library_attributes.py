@@ -12,10 +12,10 @@ from typing import Iterator
 
 import pytest
 
-from flake8_tradelint.analysis import library_classes
-from flake8_tradelint.config import clear_cache
-from flake8_tradelint.context import Project
-from flake8_tradelint.engine import Checker
+from tradelint.models.renames import library_classes
+from tradelint.core.config import clear_cache
+from tradelint.facts.context import Project
+from tradelint.runner.engine import Checker
 from tests.test_rename_history import write
 
 PACKAGE = {
@@ -92,14 +92,14 @@ def findings(tmp_path: Path, source: str = USER) -> list[str]:
     project = tmp_path / "project"
     write(project / "pyproject.toml", "[tool.tradelint]\npreview = true\nselect = ['TRD404']\n")
     write(project / "app.py", source)
-    from flake8_tradelint.config import config_for
+    from tradelint.core.config import config_for
 
     path = project / "app.py"
     return [f"{f.line}:{f.column} {f.message}" for f in Checker(Project()).check_path(path, config_for(path))]
 
 
 def test_help_names_the_class_in_full_and_its_version(site: Path, tmp_path: Path) -> None:
-    from flake8_tradelint.config import config_for
+    from tradelint.core.config import config_for
 
     findings(tmp_path)
     path = tmp_path / "project" / "app.py"

@@ -14,13 +14,15 @@ from typing import Any
 
 import pytest
 
-from flake8_tradelint import cli, context, runner
-from flake8_tradelint.cli import discover
-from flake8_tradelint.config import Config, clear_cache, config_for
-from flake8_tradelint.context import Project
-from flake8_tradelint.engine import Checker
-from flake8_tradelint.finding import Finding
-from flake8_tradelint.fix import fixer
+from tradelint import cli
+from tradelint.facts import context
+from tradelint.runner import runner
+from tradelint.cli import discover
+from tradelint.core.config import Config, clear_cache, config_for
+from tradelint.facts.context import Project
+from tradelint.runner.engine import Checker
+from tradelint.core.finding import Finding
+from tradelint.runner import fixer
 from tests.conftest import FIXTURES
 
 DATA = Path(__file__).parent / "data"
@@ -291,7 +293,7 @@ def _dataclass_package(root: Path, name: str, modules: int) -> Path:
 def test_a_long_server_session_stays_within_the_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every buffer of a package opened and checked in turn: the server's project keeps at most
     its budget between two checks (it kept every module before), with the same diagnostics."""
-    from flake8_tradelint.server.model import Model
+    from tradelint.server.model import Model
 
     package = _dataclass_package(tmp_path, "pkg", 30)
     sessions = []
@@ -353,7 +355,7 @@ def test_a_mypy_build_stays_within_the_budget(tmp_path: Path, monkeypatch: pytes
 def test_the_shared_library_project_stays_within_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     """``library_members`` without a project (``renames --since``) asks a shared one, which applies
     its budget after each answer: the same members, and no more than the budget kept."""
-    from flake8_tradelint.analysis import library_classes
+    from tradelint.models.renames import library_classes
 
     # Installed with the test extras (driftpy with --no-deps): read from their source.
     names = ["driftpy.pickle.vat.Vat", "web3.Web3", "driftpy.drift_client.DriftClient", "asyncio.Queue"]

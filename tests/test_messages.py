@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint.api import check_paths
-from flake8_tradelint.finding import Finding
-from flake8_tradelint.messages import HELP_LIMIT, MESSAGE_LIMIT, MIN_NAME, elide, fit, fit_help
-from flake8_tradelint.registry import all_rules
+from tradelint.api import check_paths
+from tradelint.core.finding import Finding
+from tradelint.core.messages import HELP_LIMIT, MESSAGE_LIMIT, MIN_NAME, elide, fit, fit_help
+from tradelint.core.registry import all_rules
 from tests.conftest import FIXTURES, ROOT
 
 # A help that shares this many words in a row with its message restates it.

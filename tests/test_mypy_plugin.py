@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from mypy import api
 
-from flake8_tradelint.registry import ENGINE_CODES, all_rules
+from tradelint.core.registry import ENGINE_CODES, all_rules
 from mypy_plugin.codes import ERROR_CODES
 from tests.conftest import FIXTURES, ROOT
 from tests.markers import expected_findings

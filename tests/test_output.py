@@ -15,13 +15,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from flake8_tradelint import cli
-from flake8_tradelint.cli import run
-from flake8_tradelint.config import clear_cache
-from flake8_tradelint.finding import Finding
-from flake8_tradelint.fix.plan import Fix
-from flake8_tradelint.output import format_github, format_text, _Paint
-from flake8_tradelint.progress import PROGRESS_THRESHOLD, Progress
+from tradelint import cli
+from tradelint.cli import run
+from tradelint.core.config import clear_cache
+from tradelint.core.finding import Finding
+from tradelint.core.fix_plan import Fix
+from tradelint.output import format_github, format_text, _Paint
+from tradelint.core.progress import PROGRESS_THRESHOLD, Progress
 from tests.conftest import ROOT
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -313,7 +313,7 @@ def _run_on_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[i
     out_master, out_slave = pty.openpty()
     err_master, err_slave = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "flake8_tradelint", *args],
+        [sys.executable, "-m", "tradelint", *args],
         cwd=cwd, stdout=out_slave, stderr=err_slave, stdin=subprocess.DEVNULL,
         env={**env, "PYTHONPATH": str(ROOT)},
     )
@@ -364,7 +364,7 @@ def test_no_colour_when_not_a_terminal(tmp_path: Path) -> None:
     write(tmp_path / "bug.py", BUG)
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     proc = subprocess.run(
-        [sys.executable, "-m", "flake8_tradelint", "bug.py"],
+        [sys.executable, "-m", "tradelint", "bug.py"],
         cwd=tmp_path, capture_output=True, text=True, env={**env, "PYTHONPATH": str(ROOT)},
     )
     assert proc.returncode == 1

@@ -27,7 +27,7 @@ def _env() -> dict[str, str]:
 
 def _tradelint(args: list[str], cwd: Path, shell_prefix: str = "", shell_suffix: str = "") -> subprocess.CompletedProcess[bytes]:
     """Run tradelint, optionally through ``sh -c`` to close streams or delete the working folder."""
-    command = [sys.executable, "-m", "flake8_tradelint", "--no-cache", *args]
+    command = [sys.executable, "-m", "tradelint", "--no-cache", *args]
     if not (shell_prefix or shell_suffix):
         return subprocess.run(command, capture_output=True, cwd=cwd, env=_env())
     script = f'{shell_prefix} exec "$@" {shell_suffix}'

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flake8_tradelint.api import check_paths
+from tradelint.api import check_paths
 
 API = '''\
 import aiohttp

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint.rename_packs import available_packs, load_pack
+from tradelint.core.rename_packs import available_packs, load_pack
 from tests.test_rename_history import write
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -121,7 +121,7 @@ class Model:
 
 @pytest.mark.parametrize("name", sorted(available_packs()))
 def test_every_pack_records_its_audit(name: str) -> None:
-    text = resources.files("flake8_tradelint").joinpath("packs", f"{name}.toml").read_text(encoding="utf-8")
+    text = resources.files("tradelint").joinpath("packs", f"{name}.toml").read_text(encoding="utf-8")
     audit = tomllib.loads(text)["audit"]
     assert {"old", "new"} <= set(audit)
     pack = load_pack(name)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from flake8_tradelint.config import parse_config
+from tradelint.core.config import parse_config
 from tests.conftest import ROOT
 from tests.precommit import environment, git_repo, local_config, manifest_hooks, pre_commit
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint.analysis.class_members import known_members
-from flake8_tradelint.analysis.receiver_types import (
+from tradelint.models.renames.class_members import known_members
+from tradelint.models.renames.receiver_types import (
     BINDING_NODES,
     SCOPE_NODES,
     binding_nodes,
@@ -22,8 +22,8 @@ from flake8_tradelint.analysis.receiver_types import (
     types_for,
     NO_FACTS,
 )
-from flake8_tradelint.analysis.uses import self_name
-from flake8_tradelint.context import FUNCTION_NODES, ModuleInfo, Project
+from tradelint.facts.uses import self_name
+from tradelint.facts.context import FUNCTION_NODES, ModuleInfo, Project
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -122,7 +122,7 @@ def module_of(path: Path, source: str, project: Project, text: str | None) -> Mo
 
 def sources() -> list[tuple[str, str]]:
     found = [("awkward", AWKWARD)]
-    for folder in ("flake8_tradelint", "fixtures"):
+    for folder in ("tradelint", "fixtures"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             found.append((str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")))
     return found

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint import __version__
+from tradelint._version import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEASE = ROOT / "scripts" / "release.py"
@@ -45,7 +45,7 @@ def test_the_current_version_is_ready_to_release() -> None:
 def test_release_refuses_a_version_that_disagrees() -> None:
     proc = subprocess.run([sys.executable, str(RELEASE), "--check", "9.9.9"], capture_output=True, text=True)
     assert proc.returncode == 2
-    assert proc.stderr == f"release: flake8_tradelint/__init__.py says {__version__}, not 9.9.9\n"
+    assert proc.stderr == f"release: tradelint/_version.py says {__version__}, not 9.9.9\n"
 
 
 def test_release_tags_with_the_changelog_section(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@ own word for its teardown, when that method ends something."""
 
 from __future__ import annotations
 
-from flake8_tradelint.api import check_paths
+from tradelint.api import check_paths
 from tests.conftest import FIXTURES
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from packaging.version import Version
 
-from flake8_tradelint.rename_packs import PackEntry, RenamePack, available_packs, load_pack
+from tradelint.core.rename_packs import PackEntry, RenamePack, available_packs, load_pack
 
 REQUIRED = {
     "web3-v6", "web3-v7", "eth-account-0.13", "pydantic-v2", "pandas-2", "numpy-2", "ccxt-exchange-ids",

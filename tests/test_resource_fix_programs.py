@@ -22,7 +22,7 @@ def test_response_read_after_get_stays_inside_the_block(tmp_path: Path) -> None:
     before = _run(["main.py"], program)
     assert (before.returncode, before.stdout) == (0, "read 3276800 bytes\n")
     assert "Unclosed client session" in before.stderr
-    fixed = _run(["-m", "flake8_tradelint", "--no-cache", "--fix", "."], program)
+    fixed = _run(["-m", "tradelint", "--no-cache", "--fix", "."], program)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     text = (program / "main.py").read_text(encoding="utf-8")
     assert (
@@ -43,7 +43,7 @@ def test_a_response_that_leaves_the_function_gets_no_fix(tmp_path: Path) -> None
         "    return response\n"
     )
     (tmp_path / "m.py").write_text(source, encoding="utf-8")
-    proc = _run(["-m", "flake8_tradelint", "--no-cache", "--output-format", "concise", "m.py"], tmp_path)
+    proc = _run(["-m", "tradelint", "--no-cache", "--output-format", "concise", "m.py"], tmp_path)
     assert proc.returncode == 1
     assert proc.stdout.startswith("m.py:5:5: TRD201 ") and "[*]" not in proc.stdout
 
@@ -56,12 +56,12 @@ def test_fixes_end_things_in_the_release_method_the_class_names(tmp_path: Path) 
     before = _run(["main.py"], program)
     assert (before.returncode, before.stdout) == (0, "stopping\nrunning after stop: 1\n")
     assert "Unclosed client session" in before.stderr
-    check = _run(["-m", "flake8_tradelint", "--no-cache", "--output-format", "concise", "-q", "main.py"], program)
+    check = _run(["-m", "tradelint", "--no-cache", "--output-format", "concise", "-q", "main.py"], program)
     assert check.stdout.splitlines() == [
         "main.py:11:9: TRD202 [*] `self._session` is never closed; call its `close()` in `stop_streaming()`",
         "main.py:12:9: TRD303 [*unsafe] `self._pump` is never cancelled or awaited; cancel it in `stop_streaming()`",
     ]
-    fixed = _run(["-m", "flake8_tradelint", "--no-cache", "--fix", "--unsafe-fixes", "."], program)
+    fixed = _run(["-m", "tradelint", "--no-cache", "--fix", "--unsafe-fixes", "."], program)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     text = (program / "main.py").read_text(encoding="utf-8")
     assert (

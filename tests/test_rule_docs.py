@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint.cli import run
-from flake8_tradelint.config import Config, config_for, parse_config
-from flake8_tradelint.engine import Checker
-from flake8_tradelint.registry import ENGINE_CODES, all_rules
-from flake8_tradelint.ruledocs import INCIDENTS, DocError, parse_sections, rule_docs, rules_markdown
+from tradelint.cli import run
+from tradelint.core.config import Config, config_for, parse_config
+from tradelint.runner.engine import Checker
+from tradelint.core.registry import ENGINE_CODES, all_rules
+from tradelint.ruledocs import INCIDENTS, DocError, parse_sections, rule_docs, rules_markdown
 from tests.conftest import FIXTURES, ROOT
 
 if sys.version_info >= (3, 11):

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint import cli, runner
-from flake8_tradelint.cli import run
-from flake8_tradelint.config import clear_cache, config_for
-from flake8_tradelint.finding import Finding
+from tradelint import cli
+from tradelint.runner import runner
+from tradelint.cli import run
+from tradelint.core.config import clear_cache, config_for
+from tradelint.core.finding import Finding
 from tests.conftest import FIXTURES
 from tests.trees import configs_for, write
 

@@ -1,6 +1,6 @@
 """``tradelint server`` driven by a real LSP client (pytest-lsp) over stdio: no protocol mocks.
 
-Each test starts the installed server (``python -m flake8_tradelint server``) in a subprocess,
+Each test starts the installed server (``python -m tradelint server``) in a subprocess,
 opens files of a small project written to a temporary folder, and reads what the server
 publishes.
 """
@@ -25,9 +25,9 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from flake8_tradelint.cli import run
-from flake8_tradelint.config import clear_cache
-from flake8_tradelint.server.lsp import split_lines
+from tradelint.cli import run
+from tradelint.core.config import clear_cache
+from tradelint.server.lsp import split_lines
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -587,7 +587,7 @@ FAULTY_SERVER = [
     "-c",
     # The real server, with one rule that raises on a marker: an internal error must be logged to
     # the client, and the server must go on serving.
-    "import sys; from flake8_tradelint.rules import discarded_task as m\n"
+    "import sys; from tradelint.rules import discarded_task as m\n"
     "cls = next(v for v in vars(m).values() if isinstance(v, type) and getattr(v, 'code', '') == 'TRD301')\n"
     "original = cls.check\n"
     "def check(self, ctx):\n"
@@ -595,7 +595,7 @@ FAULTY_SERVER = [
     "        raise RuntimeError('rule exploded')\n"
     "    return original(self, ctx)\n"
     "cls.check = check\n"
-    "from flake8_tradelint.cli import main; main(['server'])\n",
+    "from tradelint.cli import main; main(['server'])\n",
 ]
 
 
@@ -636,7 +636,7 @@ def test_without_the_extra_the_command_exits_2(tmp_path: Path) -> None:
     env = _env()
     env["PYTHONPATH"] = str(blocker) + os.pathsep + env["PYTHONPATH"]
     done = subprocess.run(
-        [sys.executable, "-m", "flake8_tradelint", "server"],
+        [sys.executable, "-m", "tradelint", "server"],
         env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False, timeout=60,
     )
     assert done.returncode == 2
@@ -699,7 +699,7 @@ async def test_a_fix_that_edits_the_base_class_in_another_file(client: LanguageC
 
 
 def test_noqa_is_offered_only_where_a_comment_can_go() -> None:
-    from flake8_tradelint.server.lsp import can_comment
+    from tradelint.server.lsp import can_comment
 
     text = 'x = 1\ny = """a\nb"""\nz = (1 +\n  2)\nw = 1 + \\\n  2\n'
     # Not after a backslash (line 6), not inside a string that goes on (line 2).

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint.config import clear_cache
-from flake8_tradelint.server.model import Model
+from tradelint.core.config import clear_cache
+from tradelint.server.model import Model
 from tests.test_owner_closes import API, COG  # the owner-closes shape, edited in a buffer here
 
 JOBS = "import asyncio\n\n\nasync def fire() -> None:\n    asyncio.create_task(asyncio.sleep(1))\n"

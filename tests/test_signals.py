@@ -70,7 +70,7 @@ def _alive(pid: int) -> bool:
 
 
 def _command(root: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "flake8_tradelint", "--no-cache", "--quiet", *extra, str(root)]
+    return [sys.executable, "-m", "tradelint", "--no-cache", "--quiet", *extra, str(root)]
 
 
 def _start(root: Path, *extra: str) -> subprocess.Popen[bytes]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from flake8_tradelint.analysis.summaries import (
+from tradelint.facts.summaries import (
     Acquisition,
     ClassFacts,
     Definition,
@@ -18,11 +18,11 @@ from flake8_tradelint.analysis.summaries import (
     ModuleSummary,
     SummaryError,
 )
-from flake8_tradelint.cli import discover
-from flake8_tradelint.config import clear_cache, config_for
-from flake8_tradelint.context import Project
-from flake8_tradelint.engine import Checker
-from flake8_tradelint.finding import Finding
+from tradelint.cli import discover
+from tradelint.core.config import clear_cache, config_for
+from tradelint.facts.context import Project
+from tradelint.runner.engine import Checker
+from tradelint.core.finding import Finding
 from tests.test_memory import PROJECTS
 
 
@@ -162,7 +162,7 @@ def test_a_fix_replaces_the_summary_of_its_module(tmp_path: Path) -> None:
     before = project.summary(feed)
     assert before is not None and "LIMIT" in before.definitions
     text = FEED.replace("LIMIT = 10", "MAXIMUM = 10")
-    from flake8_tradelint.context import parse_module
+    from tradelint.facts.context import parse_module
 
     project.replace_source(feed, text, parse_module(text))
     after = project.summary(feed)
@@ -369,7 +369,7 @@ def test_factories_are_the_class_and_static_methods_that_return_a_new_instance(t
 def test_fields_from_the_summary_are_the_fields_of_the_tree() -> None:
     """Every class of the fixtures and test programs, under each maker: the fields
     ``fields_from_facts`` reads from a summary are those ``_own_fields`` reads from the tree."""
-    from flake8_tradelint.analysis.dataclass_model import ClassModel, _own_fields, fields_from_facts
+    from tradelint.models.dataclasses.dataclass_model import ClassModel, _own_fields, fields_from_facts
 
     project = Project(module_budget=None)
     compared = 0

@@ -27,7 +27,7 @@ DESTROYED = "Task was destroyed but it is pending!"
 
 
 def _fix(program: Path, *flags: str) -> str:
-    fixed = _run(["-m", "flake8_tradelint", "--fix", "--output-format", "concise", *flags, "."], program)
+    fixed = _run(["-m", "tradelint", "--fix", "--output-format", "concise", *flags, "."], program)
     assert fixed.returncode in (0, 1), fixed.stdout + fixed.stderr
     return fixed.stdout
 
@@ -145,7 +145,7 @@ def test_task_keeper_is_validated(tmp_path: Path, value: object) -> None:
     toml = f"task-keeper = {value!r}".replace("'", '"') if isinstance(value, str) else f"task-keeper = {value}"
     (tmp_path / "pyproject.toml").write_text(f"[tool.tradelint]\n{toml}\n", encoding="utf-8")
     (tmp_path / "m.py").write_text("x = 1\n", encoding="utf-8")
-    result = _run(["-m", "flake8_tradelint", "."], tmp_path)
+    result = _run(["-m", "tradelint", "."], tmp_path)
     assert result.returncode == 2
     assert "key 'task-keeper': expected the dotted name of a function, like 'myapp.tasks.keep_task'" in result.stderr
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint.cli import run
-from flake8_tradelint.config import clear_cache
+from tradelint.cli import run
+from tradelint.core.config import clear_cache
 
 SHAPES = {
     "comment-header": (

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint.config import clear_cache, config_for
-from flake8_tradelint.engine import Checker
+from tradelint.core.config import clear_cache, config_for
+from tradelint.runner.engine import Checker
 
 SOURCE = '''\
 from jobs.pool import Pool

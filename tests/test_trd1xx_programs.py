@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from flake8_tradelint.analysis.dataclass_model import class_model
-from flake8_tradelint.analysis.field_uses import field_uses, target_python
-from flake8_tradelint.config import clear_cache, config_for
-from flake8_tradelint.context import Project
-from flake8_tradelint.engine import Checker
+from tradelint.models.dataclasses.dataclass_model import class_model
+from tradelint.models.dataclasses.field_uses import field_uses, target_python
+from tradelint.core.config import clear_cache, config_for
+from tradelint.facts.context import Project
+from tradelint.runner.engine import Checker
 from tests.conftest import ROOT
 from tests.programs import copy_program, run_python
 
@@ -32,7 +32,7 @@ def _copy(name: str, tmp_path: Path) -> Path:
 
 
 def _fix(program: Path, *flags: str) -> str:
-    fixed = _run(["-m", "flake8_tradelint", "--fix", "--no-cache", "--quiet", *flags, "."], program)
+    fixed = _run(["-m", "tradelint", "--fix", "--no-cache", "--quiet", *flags, "."], program)
     assert fixed.returncode in (0, 1), fixed.stdout + fixed.stderr
     assert fixed.stderr == ""
     return fixed.stdout
@@ -212,7 +212,7 @@ def test_final_before_python_3_13_gets_no_fix(tmp_path: Path) -> None:
     program = _copy("final_py310", tmp_path)
     expected = "limit: 5, fields: ['LIMIT']\n"
     assert _run(["main.py"], program).stdout == expected
-    check = _run(["-m", "flake8_tradelint", "--no-cache", "."], program).stdout
+    check = _run(["-m", "tradelint", "--no-cache", "."], program).stdout
     assert check.endswith(": 1 finding, none fixable.\n"), check
     _fix(program, "--unsafe-fixes")
     assert _changed(program, "final_py310") == {}
@@ -224,7 +224,7 @@ def test_final_before_python_3_13_gets_no_fix(tmp_path: Path) -> None:
 def test_final_from_python_3_13_keeps_final_and_never_nests_classvar(tmp_path: Path) -> None:
     program = _copy("final_py313", tmp_path)
     # An installable package (``[project]``): the class may be used outside, so the fix is unsafe.
-    assert "2 fixable with `--fix --unsafe-fixes`" in _run(["-m", "flake8_tradelint", "--no-cache", "."], program).stdout
+    assert "2 fixable with `--fix --unsafe-fixes`" in _run(["-m", "tradelint", "--no-cache", "."], program).stdout
     _fix(program, "--unsafe-fixes")
     assert _changed(program, "final_py313") == {
         "main.py": (
@@ -306,7 +306,7 @@ def test_field_use_evidence_decides_safety(tmp_path: Path, files: dict[str, str 
 
 
 def test_field_uses_module_imports_neither_engine_nor_rules() -> None:
-    source = (ROOT / "flake8_tradelint" / "analysis" / "field_uses.py").read_text(encoding="utf-8")
+    source = (ROOT / "tradelint" / "models" / "dataclasses" / "field_uses.py").read_text(encoding="utf-8")
     imported = {
         node.module for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ImportFrom) and node.module
     }

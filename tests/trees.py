@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flake8_tradelint.cli import discover
-from flake8_tradelint.config import Config, config_for
+from tradelint.cli import discover
+from tradelint.core.config import Config, config_for
 
 
 def write(path: Path, text: str) -> Path:

@@ -1,10 +1,23 @@
-"""``import tradelint``: the Python API (``flake8_tradelint.api``) under the tool's own name.
+"""tradelint: static analysis for async Python services.
 
-The rules and the engine live in ``flake8_tradelint``; this package only re-exports the API.
+The product lives here once: foundations (``core``), per-module facts (``facts``), one model per
+rule family (``models``), the rules, the fixes, the runner, and the front-ends built on them (the
+CLI, its commands, the language server). The flake8 plugin (``flake8_tradelint``) and the mypy
+plugin (``mypy_plugin``) are thin adapters over :mod:`tradelint.api`. ``docs/architecture.md``
+draws the layers.
+
+``import tradelint; tradelint.check_source(...)`` is the API of :mod:`tradelint.api`, loaded on
+first use so that ``python -m tradelint`` installs its signal handlers before anything heavy.
 """
 
-from flake8_tradelint import __version__
-from flake8_tradelint.api import Config, Finding, FixResult, check_paths, check_source, fix_source, resolve_config
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tradelint._version import __version__
+
+if TYPE_CHECKING:
+    from tradelint.api import Config, Finding, FixResult, check_paths, check_source, fix_source, resolve_config
 
 __all__ = [
     "Config",
@@ -16,3 +29,11 @@ __all__ = [
     "fix_source",
     "resolve_config",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from tradelint import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'tradelint' has no attribute {name!r}")

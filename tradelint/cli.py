@@ -1,0 +1,416 @@
+"""``tradelint PATH...``: find files, load their configuration first, check, print, exit 0/1/2."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Iterator, Sequence, TextIO
+
+from tradelint._version import __version__
+from tradelint.core import interrupts
+from tradelint.runner import runner
+from tradelint.core.config import (
+    Config,
+    ConfigError,
+    config_for,
+    did_you_mean,
+    load_config_file,
+    non_empty_path,
+    print_error,
+)
+from tradelint.core.finding import Finding
+from tradelint.output import FORMATS, MACHINE_FORMATS, Summary, write_findings, write_statistics
+from tradelint.core.progress import Progress
+from tradelint.core.registry import all_codes
+
+# Patched by tests that assert the summary line exactly.
+clock = time.perf_counter
+
+# Folders never worth linting: VCS metadata, caches, build output, virtualenvs (also found by pyvenv.cfg).
+SKIP_DIRS = {
+    ".git", ".hg", ".svn", ".bzr", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    ".tox", ".nox", ".venv", "venv", ".eggs", "node_modules", "site-packages", "__pypackages__",
+    "build", "dist", ".tradelint_cache",
+}
+
+
+class UsageError(Exception):
+    pass
+
+
+def _code_list(value: str) -> tuple[str, ...]:
+    codes = tuple(c.strip() for c in value.split(","))
+    if not all(codes):
+        # ``--select ""`` would check nothing and pass: a variable left empty in a script.
+        raise argparse.ArgumentTypeError(f"empty rule code in {value!r}; give codes or prefixes like 'TRD3,TRD401'")
+    known = all_codes()
+    for code in codes:
+        if code != "ALL" and not any(k.startswith(code) for k in known):
+            raise argparse.ArgumentTypeError(f"unknown rule code or prefix '{code}'{did_you_mean(code, known)}")
+    return codes
+
+
+def _joined(values: list[tuple[str, ...]] | None) -> tuple[str, ...] | None:
+    """Repeated ``--select A --select B`` add up, as ruff's do."""
+    return None if values is None else tuple(code for codes in values for code in codes)
+
+
+# Every subcommand, with the one line ``--help`` shows for it.
+COMMANDS_HELP = """commands (`tradelint COMMAND --help` for each):
+  check [PATH ...]   check files and folders (the default command; PATH defaults to .)
+  rule CODE          show a rule's documentation
+  rules              list every rule with its code, name, fix safety and status
+  config [PATH]      print the configuration that applies to PATH and where it comes from
+  renames            suggest rename entries from git history (--since REV) or list them
+  server             run the language server over stdio (needs the 'server' extra)
+"""
+
+
+def version_line() -> str:
+    """``tradelint 0.2.0 (parsers: ast of CPython 3.11.7, libcst 1.9.0)``: detection parses
+    with the running interpreter's grammar, fixes with libcst."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        libcst = version("libcst")
+    except PackageNotFoundError:  # pragma: no cover - a broken install
+        libcst = "not installed"
+    interpreter = f"{sys.implementation.name} {'.'.join(map(str, sys.version_info[:3]))}"
+    return f"tradelint {__version__} (parsers: ast of {interpreter.replace('cpython', 'CPython')}, libcst {libcst})"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: the line is made only when asked for (libcst's version is read from its
+    package metadata: 40 ms of every run's start otherwise)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        formatter = parser._get_formatter()  # as argparse's own ``version`` action prints it
+        formatter.add_text(version_line())
+        parser._print_message(formatter.format_help(), sys.stdout)
+        parser.exit()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tradelint",
+        usage="tradelint [check] [OPTIONS] [PATH ...]\n       tradelint {rule,rules,config,renames,server} ...",
+        description="Find dataclass constants without ClassVar, unclosed async resources, "
+        "dangling asyncio tasks and stale renamed attributes.",
+        epilog=COMMANDS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "paths", nargs="*", type=non_empty_path, metavar="PATH",
+        help="files or folders to check (default: .); '-' reads one file from standard input",
+    )
+    parser.add_argument(
+        "--select", type=_code_list, action="append",
+        help="comma-separated codes or prefixes to report, or ALL; replaces the configured "
+        "select and ignore; repeat to add more",
+    )
+    parser.add_argument(
+        "--extend-select", type=_code_list, action="append", metavar="EXTEND_SELECT",
+        help="codes or prefixes to report on top of the selection",
+    )
+    parser.add_argument("--ignore", type=_code_list, action="append", help="comma-separated codes or prefixes to skip")
+    parser.add_argument(
+        "--extend-ignore", type=_code_list, action="append", metavar="EXTEND_IGNORE",
+        help="codes or prefixes to skip on top of --ignore and the configuration",
+    )
+    parser.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when there are findings (errors still exit 2)"
+    )
+    parser.add_argument(
+        "--stdin-filename", type=Path, metavar="PATH",
+        help="the name of the file read from standard input: its configuration, per-file-ignores "
+        "and imports apply (implies '-' when no PATH is given)",
+    )
+    parser.add_argument(
+        "--output-format",
+        choices=FORMATS,
+        default="text",
+        help="text (default: with the source line), concise (one line each), json, "
+        "github (workflow annotations), sarif (SARIF 2.1.0)",
+    )
+    parser.add_argument(
+        "--preview", action="store_true", help="also run the preview rules (`tradelint rules` marks them)"
+    )
+    parser.add_argument("--statistics", action="store_true", help="print counts per code instead of the findings")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print the findings only: no summary, no progress")
+    parser.add_argument("--config", type=non_empty_path, help="a pyproject.toml to use instead of the nearest one")
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply `exclude` to files named on the command line too (for pre-commit)",
+    )
+    parser.add_argument("--fix", action="store_true", help="apply safe fixes, writing files atomically")
+    parser.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
+    parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    runner.add_arguments(parser)
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show program's version number and exit")
+    return parser
+
+
+def _is_virtualenv(folder: Path) -> bool:
+    # os.path, not pathlib: on 3.10-3.11 pathlib raises for a folder that cannot be searched.
+    return os.path.isfile(folder / "pyvenv.cfg")
+
+
+def discover(paths: Sequence[Path], forced: Config | None, force_exclude: bool = False) -> Iterator[Path]:
+    """Files named on the command line are checked (unless ``force_exclude``, as ruff's
+    ``--force-exclude``); folders are walked, minus exclusions."""
+    for path in paths:
+        if not os.path.lexists(path):
+            raise UsageError(f"{path}: no such file or directory")
+        if not os.path.isdir(path):
+            if not (force_exclude and (forced or config_for(path)).is_excluded(path)):
+                yield path
+            continue
+        unreadable: list[OSError] = []
+        for folder, dirs, files in os.walk(path, onerror=unreadable.append):
+            base = Path(folder)
+            config = forced or config_for(base)
+            dirs[:] = sorted(
+                d for d in dirs
+                if d not in SKIP_DIRS
+                and not _is_virtualenv(base / d)
+                and not config.is_excluded(base / d)
+            )
+            for name in sorted(files):
+                file = base / name
+                if name.endswith(".py") and not (forced or config_for(file)).is_excluded(file):
+                    yield file
+        # A folder that cannot be listed is "checked" too: reading it gives its TRD001.
+        yield from (Path(error.filename) for error in unreadable if error.filename is not None)
+
+
+# Subcommands other than ``check``: name -> "module:function" taking the remaining arguments and
+# returning an exit code. ``tradelint PATH...`` means ``tradelint check PATH...``; to check a
+# folder that is named like a subcommand, write ``tradelint ./rules``.
+SUBCOMMANDS: dict[str, str] = {
+    "rule": "tradelint.commands.rule:main",
+    "rules": "tradelint.commands.rules:main",
+    "config": "tradelint.commands.config:main",
+    "renames": "tradelint.commands.renames:main",
+    "server": "tradelint.commands.server:main",
+}
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "check":
+        argv = argv[1:]
+    elif argv and argv[0] in SUBCOMMANDS:
+        module_name, _, function = SUBCOMMANDS[argv[0]].partition(":")
+        module = importlib.import_module(module_name)
+        return int(getattr(module, function)(argv[1:]))
+    return run_check(argv)
+
+
+def run_check(argv: Sequence[str]) -> int:
+    started = clock()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    select = _joined(args.select)
+    ignore = _joined(args.ignore) or ()
+    extend_select = _joined(args.extend_select) or ()
+    ignore += _joined(args.extend_ignore) or ()
+    stdin = args.stdin_filename is not None or [str(p) for p in args.paths] == ["-"]
+    try:
+        if any(str(p) == "-" for p in args.paths) and (len(args.paths) > 1):
+            raise UsageError("'-' (standard input) cannot be combined with other paths")
+        forced = load_config_file(args.config) if args.config is not None else None
+        if stdin:
+            return _run_stdin(args, forced, select, extend_select, ignore, started)
+        files = list(dict.fromkeys(discover(args.paths or [Path(".")], forced, args.force_exclude)))
+        # Every configuration is loaded before any file is checked: a bad one stops the run whole.
+        configs = {
+            file: (forced or config_for(file)).with_cli(select, ignore, args.preview, extend_select)
+            for file in files
+        }
+    except (ConfigError, UsageError) as exc:
+        print_error(exc)
+        return 2
+
+    progress = Progress(len(configs), quiet=args.quiet)
+    if args.fix or args.diff:
+        return _run_fix(configs, args, progress, started)
+
+    cache_dir = None if args.no_cache else args.cache_dir
+    result = runner.check_files(configs, args.jobs, cache_dir, progress=progress.advance)
+    progress.clear()
+    for file, trace in result.errors:  # a bug in tradelint must not cost the rest of the run
+        print(f"tradelint: internal error while checking {file}; please report it:\n{trace}", file=sys.stderr, end="")
+    findings = result.findings
+    _report(findings, args, Summary(len(configs), clock() - started, findings), not result.errors)
+    if result.errors:
+        return 2
+    return _findings_status(args, bool(result.findings))
+
+
+def _findings_status(args: argparse.Namespace, found: bool) -> int:
+    return 1 if found and not args.exit_zero else 0
+
+
+def _run_stdin(
+    args: argparse.Namespace,
+    forced: Config | None,
+    select: tuple[str, ...] | None,
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    started: float,
+) -> int:
+    """One file read from standard input, checked as if it were at ``--stdin-filename``
+    (default ``stdin.py`` in the current folder), through the Python API. With ``--fix`` the
+    fixed text goes to stdout and the findings to stderr; with ``--diff``, the diff to stdout."""
+    from tradelint import api
+
+    path = args.stdin_filename or Path("stdin.py")
+    config = (forced or config_for(path)).with_cli(select, ignore, args.preview, extend_select)
+    data = sys.stdin.buffer.read()
+    if args.force_exclude and config.is_excluded(path):
+        if args.fix:
+            sys.stdout.buffer.write(data)
+        return 0
+    if not (args.fix or args.diff):
+        findings = api.check_source(data, path, config=config)
+        _report(findings, args, Summary(1, clock() - started, findings))
+        return _findings_status(args, bool(findings))
+    result = api.fix_source(data, path, unsafe=args.unsafe_fixes, config=config)
+    for error in result.errors:
+        print(f"tradelint: {error}", file=sys.stderr)
+    from tradelint.runner.fixer import SourceFile, unified_diff
+
+    try:
+        read: SourceFile | None = SourceFile.from_bytes(path, data)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        read = None
+    changed = read is not None and result.text != read.text
+    if args.diff:
+        sys.stdout.write(unified_diff(read.text, result.text, str(path)) if read is not None and changed else "")
+        summary = Summary(1, clock() - started, result.remaining, result.fixed, int(changed))
+        if not args.quiet:
+            print(summary.line(), file=sys.stderr)
+        return _findings_status(args, changed or bool(result.remaining))
+    sys.stdout.buffer.write(read.encode(result.text) if read is not None and changed else data)
+    _report(result.remaining, args, Summary(1, clock() - started, result.remaining, result.fixed), stream=sys.stderr)
+    return _findings_status(args, bool(result.remaining))
+
+
+def _report(
+    findings: list[Finding],
+    args: argparse.Namespace,
+    summary: Summary,
+    successful: bool = True,
+    stream: TextIO | None = None,
+) -> None:
+    """Findings and the summary line; ``stream`` instead of stdout when stdout carries a fixed file."""
+    out = stream or sys.stdout
+    if args.statistics:
+        write_statistics(findings, args.output_format, out)
+    else:
+        write_findings(findings, args.output_format, out, execution_successful=successful)
+    if not args.quiet:
+        stream = sys.stderr if args.output_format in MACHINE_FORMATS else out
+        if args.output_format == "text" and findings and not args.statistics:
+            print(file=stream)
+        print(summary.line(), file=stream)
+
+
+def _run_fix(
+    configs: dict[Path, Config], args: argparse.Namespace, progress: Progress, started: float
+) -> int:
+    from tradelint.runner.fixer import compute_fixes, write_fixes
+
+    display = {file: str(file) for file in configs}
+    display.update({Path(os.path.abspath(file)): str(file) for file in configs})
+    outcome = compute_fixes(configs, args.unsafe_fixes, display, progress=progress.advance)
+    progress.clear()
+    for error in outcome.errors:
+        print(f"tradelint: {error}", file=sys.stderr)
+    if args.diff:
+        sys.stdout.write(outcome.diff(display))
+        if outcome.internal_errors:
+            return 2
+        if not args.quiet:
+            summary = Summary(
+                len(configs), clock() - started, outcome.findings, outcome.fixed, len(outcome.new_texts)
+            )
+            print(summary.line(), file=sys.stderr)
+        return _findings_status(args, bool(outcome.new_texts or outcome.findings))
+    failures = write_fixes(outcome, configs)
+    for message in failures:
+        print(f"tradelint: {message}", file=sys.stderr)
+    findings, fixed = outcome.findings, outcome.fixed
+    if failures:
+        # What remains is what is on disk: a fix that was not written is never counted as fixed.
+        findings = runner.check_files(configs).findings
+        fixed = max(outcome.initial - len(findings), 0)
+    summary = Summary(len(configs), clock() - started, findings, fixed)
+    _report(findings, args, summary, not failures and not outcome.internal_errors)
+    if failures or outcome.internal_errors:
+        return 2
+    return _findings_status(args, bool(findings))
+
+
+def _ensure_streams() -> None:
+    """A closed stdout or stderr (``>&-``) is /dev/null: output is lost, never crashes the run or
+    lands in the other stream (``print(file=None)`` would write the summary into JSON on stdout);
+    and no file tradelint opens can take descriptor 1 or 2 and receive the report."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    interrupts.install()
+    _ensure_streams()
+    # A path or identifier the terminal's encoding cannot show must not crash the run.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        code = run(argv)
+        sys.stdout.flush()
+    except interrupts.Interrupted as exc:  # SIGINT or SIGTERM: workers killed, temp files removed
+        code = exc.code
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        # The reader (``| head``) went away: stop quietly, as Python's documentation recommends.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 1
+    except OSError as exc:  # stdout on a full disk, /dev/full, a closed descriptor
+        if exc.filename is not None:
+            raise
+        _quietly_report(f"tradelint: error: cannot write the report: {exc.strerror or exc}")
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 2
+    runner.exit_now(code)
+
+
+def _quietly_report(message: str) -> None:
+    try:
+        print(message, file=sys.stderr)
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Foundations: findings, the rule registry, configuration, files, globs, suppression, messages."""

@@ -1,0 +1,679 @@
+"""``[tool.tradelint]`` in the nearest ``pyproject.toml``: read, validated and cached in one place.
+
+Every front-end (CLI, flake8 plugin, mypy plugin) asks :func:`config_for` and gets the same
+:class:`Config`, so a setting can never mean one thing under flake8 and another under the CLI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import keyword
+import os
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+from tradelint.core.files import UnreadableFile, read_source_bytes
+from tradelint.core.globs import FilePattern, GlobError, absolute_posix, file_pattern
+from tradelint.core.registry import all_codes, preview_codes
+
+SHUTDOWN_METHODS = (
+    "__aexit__",
+    "__exit__",
+    "close",
+    "aclose",
+    "stop",
+    "shutdown",
+    "disconnect",
+    "cleanup",
+    "teardown",
+    "terminate",
+    "on_shutdown",
+    "on_cleanup",
+)
+
+KNOWN_KEYS = (
+    "select",
+    "extend-select",
+    "ignore",
+    "extend-ignore",
+    "per-file-ignores",
+    "exclude",
+    "resources",
+    "task-owners",
+    "task-owner-classes",
+    "task-keeper",
+    "shutdown-methods",
+    "renames",
+    "rename-packs",
+    "renames-unknown-receivers",
+    "preview",
+)
+
+
+class ConfigError(Exception):
+    """A configuration problem, already worded for the user: file, position, table, key and
+    what is wrong. One error may carry others found in the same file (``others``): the whole
+    file is reported at once, each problem on a line of its own."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        key: str | None,
+        problem: str,
+        *,
+        table: str | None = "tool.tradelint",
+        position: tuple[int, int] | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.key = key
+        self.problem = problem
+        self.table = table
+        self.position = position
+        self.others: list[ConfigError] = []
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        where = self.path + (f":{self.position[0]}:{self.position[1]}" if self.position else "")
+        subject = " ".join(
+            ([f"[{self.table}]"] if self.table else []) + ([f"key '{self.key}'"] if self.key else [])
+        )
+        return f"{where}: {subject + ': ' if subject else ''}{self.problem}"
+
+    @property
+    def messages(self) -> list[str]:
+        return [self.message, *(other.message for other in self.others)]
+
+    def __str__(self) -> str:
+        return "\n".join(self.messages)
+
+
+def print_error(exc: Exception) -> None:
+    """``tradelint: error: ...`` on stderr, one line per problem."""
+    for message in exc.messages if isinstance(exc, ConfigError) else [str(exc)]:
+        print(f"tradelint: error: {message}", file=sys.stderr)
+
+
+@dataclass(frozen=True)
+class Rename:
+    """``owner.old -> new``; ``owner`` is None for an entry that matches any receiver.
+
+    Entries from a rename pack also say which pack and library version they come from, and
+    whether the old name is distinctive enough to report on a receiver whose type is unknown.
+    """
+
+    owner: str | None
+    old: str
+    new: str
+    pack: str | None = None
+    since: str | None = None  # "web3 6.0.0": the first version where only the new name works
+    any_receiver: bool = False
+    note: str | None = None  # what else the fix needs ("drop the await")
+    # Found by ``renames --since`` from edited accesses: where the receiver's type is not known,
+    # only receivers under these names (the last name of ``state.vat`` is ``vat``) are meant.
+    receivers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path | None = None
+    source: Path | None = None
+    select: tuple[str, ...] = ("TRD",)
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    resources: tuple[tuple[str, str], ...] = ()
+    task_owners: tuple[str, ...] = ()
+    # Third-party classes whose instances hold tasks, and the method that cancels them all
+    # (``"pydis_core.utils.scheduling.Scheduler" = "cancel_all"``), on top of task_model's defaults.
+    task_owner_classes: tuple[tuple[str, str], ...] = ()
+    # The project's own task keeper (``"myapp.util.keep_task"``): TRD301/302 fixes call it.
+    task_keeper: str = ""
+    shutdown_methods: tuple[str, ...] = SHUTDOWN_METHODS
+    renames: tuple[Rename, ...] = field(default=())
+    rename_packs: tuple[str, ...] = ()
+    # Entries of the enabled packs, after the project's own ``renames`` (which win on a clash).
+    pack_renames: tuple[Rename, ...] = ()
+    renames_unknown_receivers: bool = False
+    # Preview rules on (``preview = true`` or ``--preview``); off, one runs only if selected by name.
+    preview: bool = False
+    # ``--ignore`` without ``--select``: applied after ``select``/``ignore``, whatever their prefixes.
+    cli_ignore: tuple[str, ...] = ()
+    # ``--extend-select``: on top of the file's selection, whatever its ``ignore`` says (the
+    # command line comes after the file, as in ruff).
+    cli_extend_select: tuple[str, ...] = ()
+
+    @property
+    def all_renames(self) -> tuple[Rename, ...]:
+        own = {(r.owner, r.old) for r in self.renames}
+        return self.renames + tuple(r for r in self.pack_renames if (r.owner, r.old) not in own)
+
+    def with_cli(
+        self,
+        select: tuple[str, ...] | None,
+        ignore: tuple[str, ...],
+        preview: bool = False,
+        extend_select: tuple[str, ...] = (),
+    ) -> Config:
+        """As ruff: ``--select`` replaces the file's ``select`` *and* ``ignore`` (the command line
+        is the highest-priority selection); ``--ignore`` alone removes codes from the file's set;
+        ``--extend-select`` adds codes whatever the file ignores; ``--preview`` turns preview
+        rules on whatever the file says."""
+        cfg = replace(self, preview=True) if preview else self
+        if select is not None:
+            return replace(cfg, select=select + extend_select, ignore=ignore, cli_ignore=(), cli_extend_select=())
+        return replace(
+            cfg, cli_ignore=cfg.cli_ignore + ignore, cli_extend_select=cfg.cli_extend_select + extend_select
+        )
+
+    def per_file_ignored(self, path: Path) -> tuple[str, ...]:
+        """The codes ``per-file-ignores`` adds for ``path``; globs behave as ruff's (globs.py)."""
+        if not self.per_file_ignores:
+            return ()
+        target = absolute_posix(path)
+        ignored: tuple[str, ...] = ()
+        for pattern, codes in self.per_file_ignores:
+            if file_pattern(pattern, self.root, allow_negation=True).hits(target):
+                ignored += codes
+        return ignored
+
+    def enabled(self, code: str, path: Path | None = None) -> bool:
+        """ruff's precedence: between ``select`` and ``ignore`` the longer (more specific) matching
+        prefix wins, ``ignore`` on a tie; then ``--ignore`` and ``per-file-ignores`` always remove.
+        A preview rule needs ``preview`` or its full code in ``select`` first."""
+        if (
+            not self.preview
+            and code not in self.select
+            and code not in self.cli_extend_select
+            and code in preview_codes()
+        ):
+            return False
+        selected = _longest_match(code, self.select)
+        if (selected < 0 or _longest_match(code, self.ignore) >= selected) and _longest_match(
+            code, self.cli_extend_select
+        ) < 0:
+            return False
+        if _longest_match(code, self.cli_ignore) >= 0:
+            return False
+        if path is not None and _longest_match(code, self.per_file_ignored(path)) >= 0:
+            return False
+        return True
+
+    def is_excluded(self, path: Path) -> bool:
+        """As ruff: the path or any folder above it, up to the config's folder, matches a pattern."""
+        if not self.exclude:
+            return False
+        patterns = [file_pattern(p, self.root) for p in self.exclude]
+        current = Path(absolute_posix(path))
+        root = Path(absolute_posix(self.root)) if self.root is not None else None
+        while True:
+            if any(p.hits(current.as_posix()) for p in patterns):
+                return True
+            if current == root or current.parent == current:
+                return False
+            current = current.parent
+
+
+def non_empty_path(value: str) -> Path:
+    """A path given as a command-line argument; ``""`` would silently mean the current folder."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("empty path")
+    return Path(value)
+
+
+def _longest_match(code: str, prefixes: tuple[str, ...]) -> int:
+    """Length of the longest prefix of ``code`` among ``prefixes``; -1 when none matches.
+    ``ALL`` (ruff's selector for every rule) is the empty prefix: the least specific."""
+    return max((0 if p == "ALL" else len(p) for p in prefixes if p == "ALL" or code.startswith(p)), default=-1)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """``"; did you mean 'select'?"`` for the closest candidate, or ``""``."""
+    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
+def _is_identifier(name: str) -> bool:
+    return name.isidentifier() and not keyword.iskeyword(name)
+
+
+def identifier(name: str) -> str:
+    """``name`` as Python reads it in source: NFKC-normalised (PEP 3131), so ``ﬁeld`` (a
+    ligature) or a decomposed ``café`` in the configuration means the attribute the code names."""
+    return unicodedata.normalize("NFKC", name)
+
+
+def _dotted(name: str) -> str:
+    return ".".join(identifier(part) for part in name.split("."))
+
+
+def _string_list(path: Path, key: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(path, key, f"expected a list of strings, got {value!r}")
+    for entry in value:
+        if not entry.strip():
+            # ``exclude = [""]`` or ``select = [" "]``: almost always a template left unfilled.
+            raise ConfigError(path, key, f"empty entry {entry!r}; remove it or give a value")
+    return tuple(value)
+
+
+def _non_empty(path: Path, key: str, values: tuple[str, ...], meaning: str) -> tuple[str, ...]:
+    if not values:
+        raise ConfigError(path, key, f"empty list: {meaning}; remove the key or give a value")
+    return values
+
+
+def _codes(path: Path, key: str, value: object) -> tuple[str, ...]:
+    codes = _string_list(path, key, value)
+    known = all_codes()
+    for code in codes:
+        if code != "ALL" and not any(k.startswith(code) for k in known):
+            raise ConfigError(path, key, f"unknown rule code or prefix '{code}'{did_you_mean(code, known)}")
+    return codes
+
+
+def _globs(path: Path, key: str, patterns: Iterable[str], negation: bool) -> None:
+    for pattern in patterns:
+        try:
+            FilePattern.make(pattern, path.parent, allow_negation=negation)
+        except GlobError as exc:
+            raise ConfigError(path, key, str(exc)) from None
+
+
+def _table(path: Path, key: str, value: object) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(path, key, f"expected a table, got {value!r}")
+    return value
+
+
+def parse_config(
+    data: Mapping[str, Any], path: Path, text: str | None = None, table: str | None = "tool.tradelint"
+) -> Config:
+    """Validate the tradelint table (``table``: its name in the file; None for a
+    ``tradelint.toml``, where it is the whole file); raise one ConfigError carrying every
+    problem, each at its line and column in ``text`` (the file's TOML) when given."""
+    errors: list[ConfigError] = []
+    for key in data:
+        if key not in KNOWN_KEYS:
+            hint = did_you_mean(key, KNOWN_KEYS) or f" (known keys: {', '.join(KNOWN_KEYS)})"
+            errors.append(ConfigError(path, key, f"unknown key{hint}"))
+    cfg = Config(root=path.parent.resolve(), source=path)
+    for key, handler in _HANDLERS:
+        if key in data:
+            try:
+                cfg = handler(cfg, path, data[key], data)
+            except ConfigError as exc:
+                errors.append(exc)
+    if errors:
+        for error in errors:
+            error.table = table
+            if text is not None:
+                error.position = error.position or locate_key(text, table, error.key)
+        errors.sort(key=lambda e: e.position or (0, 0))
+        first = errors[0]
+        first.others = errors[1:]
+        raise first
+    return cfg
+
+
+Handler = Callable[[Config, Path, Any, Mapping[str, Any]], Config]
+
+
+def _select(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    return replace(cfg, select=_non_empty(path, "select", _codes(path, "select", value), "it would select no rule"))
+
+
+def _extend_select(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    return replace(cfg, select=cfg.select + _codes(path, "extend-select", value))
+
+
+def _ignore(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    ignore = _codes(path, "ignore", value)
+    both = [code for code in ignore if "select" in data and code in cfg.select]
+    if both:
+        # Not an error in ruff (ignore wins), but one of the two entries is a mistake.
+        raise ConfigError(path, "ignore", f"'{both[0]}' is also in 'select'; keep it in one of the two")
+    return replace(cfg, ignore=cfg.ignore + ignore)
+
+
+def _extend_ignore(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    return replace(cfg, ignore=cfg.ignore + _codes(path, "extend-ignore", value))
+
+
+def _per_file_ignores(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    table = _table(path, "per-file-ignores", value)
+    for glob in table:
+        if not glob.strip():
+            raise ConfigError(path, f"per-file-ignores.{glob!r}", "empty glob; remove it or give a pattern")
+        _globs(path, f"per-file-ignores.{glob}", [glob], negation=True)
+    return replace(
+        cfg,
+        per_file_ignores=tuple(
+            (
+                glob,
+                _non_empty(
+                    path, f"per-file-ignores.{glob}", _codes(path, f"per-file-ignores.{glob}", codes), "it ignores nothing"
+                ),
+            )
+            for glob, codes in table.items()
+        ),
+    )
+
+
+def _exclude(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    exclude = _string_list(path, "exclude", value)
+    _globs(path, "exclude", exclude, negation=False)
+    return replace(cfg, exclude=exclude)
+
+
+def _resources(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    resources = []
+    for ctor, method in _table(path, "resources", value).items():
+        if not all(_is_identifier(part) for part in ctor.split(".")):
+            raise ConfigError(path, f"resources.{ctor}", "expected a dotted name like 'mylib.Client'")
+        if not isinstance(method, str) or not _is_identifier(method):
+            raise ConfigError(path, f"resources.{ctor}", f"expected a close method name, got {method!r}")
+        resources.append((_dotted(ctor), identifier(method)))
+    return replace(cfg, resources=tuple(resources))
+
+
+def _task_owners(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    owners = _string_list(path, "task-owners", value)
+    for owner in owners:
+        if not all(_is_identifier(part) for part in owner.split(".")):
+            raise ConfigError(path, "task-owners", f"'{owner}' is not a dotted name like 'hass.async_create_task'")
+    return replace(cfg, task_owners=tuple(_dotted(owner) for owner in owners))
+
+
+def _task_owner_classes(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    owners = []
+    for cls, method in _table(path, "task-owner-classes", value).items():
+        if not all(_is_identifier(part) for part in cls.split(".")) or "." not in cls:
+            raise ConfigError(
+                path, f"task-owner-classes.{cls}", "expected a dotted class name like 'mylib.scheduling.Scheduler'"
+            )
+        if not isinstance(method, str) or not _is_identifier(method):
+            raise ConfigError(
+                path, f"task-owner-classes.{cls}", f"expected the method that cancels its tasks, got {method!r}"
+            )
+        owners.append((_dotted(cls), identifier(method)))
+    return replace(cfg, task_owner_classes=tuple(owners))
+
+
+def _task_keeper(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    parts = value.split(".") if isinstance(value, str) else []
+    if len(parts) < 2 or not all(_is_identifier(p) for p in parts):
+        raise ConfigError(
+            path, "task-keeper", f"expected the dotted name of a function, like 'myapp.tasks.keep_task', got {value!r}"
+        )
+    return replace(cfg, task_keeper=_dotted(value))
+
+
+def _shutdown_methods(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    names = _string_list(path, "shutdown-methods", value)
+    for name in names:
+        if not _is_identifier(name):
+            raise ConfigError(path, "shutdown-methods", f"'{name}' is not a method name")
+    names = tuple(identifier(n) for n in names)
+    return replace(cfg, shutdown_methods=SHUTDOWN_METHODS + tuple(n for n in names if n not in SHUTDOWN_METHODS))
+
+
+def _renames(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    return replace(cfg, renames=_parse_renames(path, _table(path, "renames", value)))
+
+
+def _rename_packs(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    from tradelint.core.rename_packs import available_packs, load_pack
+
+    names = _string_list(path, "rename-packs", value)
+    known = available_packs()
+    for name in names:
+        if name not in known:
+            raise ConfigError(
+                path, "rename-packs", f"unknown rename pack '{name}' (available: {', '.join(sorted(known))})"
+            )
+    unique = tuple(dict.fromkeys(names))
+    return replace(cfg, rename_packs=unique, pack_renames=tuple(r for name in unique for r in load_pack(name).renames))
+
+
+def _bool(path: Path, key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(path, key, f"expected true or false, got {value!r}")
+    return value
+
+
+def _renames_unknown_receivers(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    return replace(cfg, renames_unknown_receivers=_bool(path, "renames-unknown-receivers", value))
+
+
+def _preview(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    return replace(cfg, preview=_bool(path, "preview", value))
+
+
+# In this order: ``extend-*`` after the key they extend, ``ignore`` after ``select``.
+_HANDLERS: tuple[tuple[str, Handler], ...] = (
+    ("select", _select),
+    ("extend-select", _extend_select),
+    ("ignore", _ignore),
+    ("extend-ignore", _extend_ignore),
+    ("per-file-ignores", _per_file_ignores),
+    ("exclude", _exclude),
+    ("resources", _resources),
+    ("task-owners", _task_owners),
+    ("task-owner-classes", _task_owner_classes),
+    ("task-keeper", _task_keeper),
+    ("shutdown-methods", _shutdown_methods),
+    ("renames", _renames),
+    ("rename-packs", _rename_packs),
+    ("renames-unknown-receivers", _renames_unknown_receivers),
+    ("preview", _preview),
+)
+
+
+def _parse_renames(path: Path, table: Mapping[str, Any]) -> tuple[Rename, ...]:
+    renames = []
+    for key, new in table.items():
+        where = f"renames.{key}"
+        parts = key.split(".")
+        if not all(_is_identifier(p) for p in parts):
+            raise ConfigError(path, where, "expected 'old_name' or 'package.module.Class.old_name'")
+        if not isinstance(new, str) or not _is_identifier(new):
+            raise ConfigError(path, where, f"the new name must be an identifier, got {new!r}")
+        if new == parts[-1]:
+            raise ConfigError(path, where, "renames an attribute to itself")
+        # Compared as Python compares identifiers: ``ﬁeld`` is ``field`` once parsed.
+        parts = [identifier(p) for p in parts]
+        new = identifier(new)
+        if new == parts[-1]:
+            raise ConfigError(
+                path, where, f"renames an attribute to itself: '{new}' once NFKC-normalised, as Python reads names"
+            )
+        owner = ".".join(parts[:-1]) or None
+        renames.append(Rename(owner, parts[-1], new))
+    by_owner = {(r.owner, r.old): r.new for r in renames}
+    for r in renames:
+        # An unqualified entry applies to every receiver, so it continues a qualified one too.
+        follow = (r.owner, r.new) if (r.owner, r.new) in by_owner else (None, r.new)
+        if follow in by_owner:
+            raise ConfigError(
+                path,
+                f"renames.{(r.owner + '.') if r.owner else ''}{r.old}",
+                f"'{r.old}' -> '{r.new}' and '{r.new}' -> '{by_owner[follow]}' chain or cycle; "
+                "give each old name its final new name",
+            )
+    return tuple(renames)
+
+
+@dataclass(frozen=True)
+class Section:
+    """The tradelint table of a TOML file, and the file's text (for error positions)."""
+
+    data: Mapping[str, Any]
+    text: str
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def _toml_text(path: Path) -> tuple[str, Mapping[str, Any]]:
+    try:
+        raw = read_source_bytes(path)
+        text = raw.decode("utf-8")
+        return text, tomllib.loads(text)
+    except UnreadableFile as exc:
+        raise ConfigError(path, None, str(exc), table=None) from None
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = _TOML_POSITION.search(message)
+        position = (int(found.group(1)), int(found.group(2))) if found else None
+        problem = message[: found.start()] if found else message
+        raise ConfigError(path, None, f"invalid TOML: {problem}", table=None, position=position) from None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise ConfigError(path, None, "invalid TOML: not UTF-8", table=None, position=(line, column)) from None
+    except RecursionError:
+        raise ConfigError(path, None, "invalid TOML: nested too deeply", table=None) from None
+
+
+def read_pyproject(path: Path) -> Section | None:
+    """The ``[tool.tradelint]`` table of ``path``, or None when it has none."""
+    text, data = _toml_text(path)
+    tool = data.get("tool")
+    if tool is not None and not isinstance(tool, dict):
+        raise ConfigError(path, None, "must be a table", table="tool", position=locate_key(text, None, "tool"))
+    if not isinstance(tool, dict) or "tradelint" not in tool:
+        return None
+    section = tool["tradelint"]
+    if not isinstance(section, dict):
+        raise ConfigError(
+            path, "tradelint", "must be a table", table="tool", position=locate_key(text, "tool", "tradelint")
+        )
+    return Section(section, text)
+
+
+def read_tradelint_toml(path: Path) -> Section:
+    """A ``tradelint.toml`` (as ruff's ``ruff.toml``): the whole file is the tradelint table."""
+    text, data = _toml_text(path)
+    return Section(data, text)
+
+
+_HEADER = re.compile(r"\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
+
+
+def _key_parts(dotted: str) -> list[str]:
+    """``tool . "trade-lint".x`` -> ``["tool", "trade-lint", "x"]`` (TOML dotted keys)."""
+    parts = re.findall(r"\s*(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[A-Za-z0-9_-]+)\s*(?:\.|$)", dotted)
+    return [p[1:-1] if p[:1] in "\"'" else p for p in parts]
+
+
+def locate_key(text: str, table: str | None, key: str | None) -> tuple[int, int] | None:
+    """Where ``key`` (``per-file-ignores.tests/*``: a key, then a sub-key) of ``table`` is set in
+    ``text``, as a 1-based (line, column); the table's header when the key is not found, None
+    when neither is. A best-effort scan, not a TOML parser: it is only used to point at a
+    problem that the real parser already accepted as valid TOML."""
+    wanted_table = _key_parts(table) if table else []
+    first, _, sub = (key or "").partition(".")
+    current: list[str] = []
+    header: tuple[int, int] | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        found = _HEADER.match(line)
+        if found and not line.lstrip().startswith("[["):
+            current = _key_parts(found.group(1))
+            if current == wanted_table and header is None:
+                header = (number, line.index("[") + 1)
+            continue
+        assignment = re.match(r"\s*([^=#]+?)\s*=", line)
+        if assignment is None or not key:
+            continue
+        full = current + _key_parts(assignment.group(1))
+        target = [*wanted_table, first]
+        if full[: len(target)] == target or (sub and current == target and full[len(current):][:1] == [sub]):
+            column = assignment.start(1) + 1
+            if sub and len(full) == len(target):
+                inner = _find_key(line[line.index("=") :], sub)
+                if inner is not None:
+                    column = line.index("=") + inner
+            return number, column
+    return header
+
+
+def _find_key(line: str, key: str) -> int | None:
+    for spelling in (f'"{key}"', f"'{key}'", key):
+        index = line.find(spelling)
+        if index >= 0:
+            return index + 1
+    return None
+
+
+_DIR_CACHE: dict[Path, Config] = {}
+# The same answers by the name asked (a file's or a folder's absolute path, as a string): every
+# file is asked for at least twice in a run (discovery, then its check) and its folder again for
+# import roots, and a string costs no ``Path`` built, hashed and walked up, nor a ``stat``.
+_PATH_CACHE: dict[str, Config] = {}
+
+
+def config_for(path: Path) -> Config:
+    """The config for a file or folder: the nearest ``pyproject.toml`` with ``[tool.tradelint]``."""
+    name = os.path.abspath(path)
+    known = _PATH_CACHE.get(name)
+    if known is None:
+        known = _PATH_CACHE[name] = _config_for(Path(name))
+    return known
+
+
+def _config_for(start: Path) -> Config:
+    directory = start if os.path.isdir(start) else start.parent
+    visited: list[Path] = []
+    found: Config | None = None
+    for folder in (directory, *directory.parents):
+        if folder in _DIR_CACHE:
+            found = _DIR_CACHE[folder]
+            break
+        visited.append(folder)
+        candidate = folder / "pyproject.toml"
+        if os.path.isfile(candidate):  # os.path: False, not an error, in an unsearchable folder
+            section = read_pyproject(candidate)
+            if section is not None:
+                found = parse_config(section.data, candidate, section.text)
+                break
+    if found is None:
+        found = Config()
+    for folder in visited:
+        _DIR_CACHE[folder] = found
+    return found
+
+
+def load_config_file(path: Path) -> Config:
+    """An explicitly named config file (``--config``): a ``pyproject.toml`` with a
+    ``[tool.tradelint]`` table, or a ``tradelint.toml`` / ``.tradelint.toml`` whose top level is
+    that table (as ruff's ``ruff.toml``). Anything else is an error: a file named on purpose
+    that configures nothing is a mistake, not a request for the defaults."""
+    if path.name in ("tradelint.toml", ".tradelint.toml"):
+        whole = read_tradelint_toml(path)
+        return parse_config(whole.data, path, whole.text, table=None)
+    section = read_pyproject(path)
+    if section is None:
+        raise ConfigError(
+            path,
+            None,
+            "no [tool.tradelint] table; --config takes a pyproject.toml with one, or a "
+            "tradelint.toml whose top level is the tradelint table",
+            table=None,
+        )
+    return parse_config(section.data, path, section.text)
+
+
+def clear_cache() -> None:
+    _DIR_CACHE.clear()
+    _PATH_CACHE.clear()

@@ -1,0 +1,110 @@
+"""A class and its first-party bases read from module summaries: what ``class_and_bases`` finds,
+without parsing a base's module to learn its bases, its methods or where it is.
+
+The order is ``resource_model.class_and_bases``'s (the class first, then each base as the search
+meets it), so that a method found first here is the one found first there.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.summaries import ClassFacts, MethodFacts, ModuleSummary
+from tradelint.facts.context import FUNCTION_NODES, ModuleInfo
+
+Member = tuple[ModuleSummary, ClassFacts]
+
+
+def family_facts(module: ModuleInfo, cls: ast.ClassDef) -> list[Member]:
+    """``cls`` and every first-party base class that can be resolved, as summary facts."""
+    memo = module.project.class_memo
+    key = ("family-facts", cls)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _family(module, cls)
+    return list(found)
+
+
+def _family(module: ModuleInfo, cls: ast.ClassDef) -> list[Member]:
+    own = module.summary
+    facts = own.classes.get(cls.lineno)
+    if facts is None:
+        return []
+    found: list[Member] = [(own, facts)]
+    seen = {(own.path, facts.line)}
+    queue = [(own, facts)]
+    while queue:
+        summary, current = queue.pop()
+        for ref in current.bases:
+            base = _resolve(module, summary, ref)
+            if base is not None and (base[0].path, base[1].line) not in seen:
+                seen.add((base[0].path, base[1].line))
+                found.append(base)
+                queue.append(base)
+    return found
+
+
+def _resolve(module: ModuleInfo, summary: ModuleSummary, ref: tuple[str, str]) -> Member | None:
+    """``dataclass_model.resolve_class`` on a base expression, from the summary's reference to it."""
+    kind, name = ref
+    if kind == "local":
+        definition = summary.definitions.get(name)
+        if definition is None or definition.kind != "class":
+            return None
+        facts = summary.classes.get(definition.line)
+        return (summary, facts) if facts is not None else None
+    project = module.project
+    found = project.resolve(name, project.locate(project.absolute(summary.path))[1])
+    if found is None or found[1].kind != "class":
+        return None
+    facts = found[0].classes.get(found[1].line)
+    return (found[0], facts) if facts is not None else None
+
+
+def visible_methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, tuple[ModuleSummary, ClassFacts, MethodFacts]]:
+    """Methods visible on ``self`` in ``cls``: its own first, then its first-party bases'
+    (``task_model._methods``, as facts)."""
+    found: dict[str, tuple[ModuleSummary, ClassFacts, MethodFacts]] = {}
+    for summary, facts in family_facts(module, cls):
+        for name, method in facts.methods.items():
+            found.setdefault(name, (summary, facts, method))
+    return found
+
+
+def method_node(
+    module: ModuleInfo, summary: ModuleSummary, facts: ClassFacts, method: MethodFacts
+) -> tuple[ModuleInfo, ast.FunctionDef | ast.AsyncFunctionDef] | None:
+    """The tree of one method found in the facts: the checked module's own, or its module's
+    (parsed again if the budget forgot it): only for a method whose body is walked."""
+    found = class_node(module, summary, facts)
+    if found is None:
+        return None
+    for stmt in found[1].body:
+        if isinstance(stmt, FUNCTION_NODES) and stmt.name == method.name and stmt.lineno == method.line:
+            return found[0], stmt
+    return None
+
+
+def bases_naming(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> list[tuple[ModuleInfo, ast.ClassDef]]:
+    """``class_and_bases`` for a question about ``attr`` (is ``self.attr`` ended, made, declared
+    by a base?): the bases whose summary never names it are left out, so that their modules are
+    not parsed; they would answer nothing about it."""
+    found = [(module, cls)]
+    for summary, facts in family_facts(module, cls)[1:]:
+        if facts.names(attr):
+            node = class_node(module, summary, facts)
+            if node is not None:
+                found.append(node)
+    return found
+
+
+def class_node(module: ModuleInfo, summary: ModuleSummary, facts: ClassFacts) -> tuple[ModuleInfo, ast.ClassDef] | None:
+    """The tree of a class found in the facts (its module parsed again if the budget forgot it)."""
+    path = module.project.absolute(summary.path)
+    owner = module if path == module.path else module.project.kept(path) or module.project.module_at(path)
+    if owner is None or owner.digest != summary.digest:
+        return None
+    for cls in owner.index.classes:
+        if cls.lineno == facts.line:
+            return owner, cls
+    return None

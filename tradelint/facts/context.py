@@ -1,0 +1,946 @@
+"""Per-module facts computed once and shared by every rule: parents, imports, definitions.
+
+A :class:`ModuleInfo` is built for the checked file and for any first-party module a rule reads
+across files (a base class in another module); :class:`Project` keeps one per path, within a
+budget of source bytes (see its lifecycle).
+"""
+
+from __future__ import annotations
+
+import ast
+import gc
+import hashlib
+import io
+import itertools
+import operator
+import os
+import re
+import sys
+import threading
+import tokenize
+import warnings
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path, PurePath
+from types import EllipsisType
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, MutableMapping
+
+from tradelint.core.files import UnreadableFile, read_source_bytes
+
+if TYPE_CHECKING:
+    from tradelint.facts.summaries import Definition, ModuleSummary
+
+NEWLINE = re.compile(r"\r\n|\r|\n")
+FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+TASK_WORDS = {"create_task", "ensure_future", "Task"}
+SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def parse_module(source: str | bytes, filename: str = "<unknown>") -> ast.Module:
+    """``ast.parse`` without the compiler's SyntaxWarnings (``"\\d"``, ``"a"()``): they describe the
+    checked code, not tradelint, and would be printed to stderr as if tradelint had a problem."""
+    if sys.version_info < (3, 11):
+        return _parse_on_a_large_stack(source, filename)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source, filename=filename)
+
+
+# CPython 3.10 builds the ``ast`` of a long operator chain (``1+1+...``, 150,000 terms) with C
+# recursion and no depth check: it overflows an 8 MB stack and kills the process (3.11 raises
+# RecursionError instead). 512 MB of address space, committed only as used, holds the deepest
+# chain a 10 MiB file can spell.
+PARSE_STACK_BYTES = 512 * 2**20
+
+
+def _parse_on_a_large_stack(source: str | bytes, filename: str) -> ast.Module:
+    outcome: list[ast.Module | BaseException] = []
+
+    def work() -> None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                outcome.append(ast.parse(source, filename=filename))
+        except BaseException as exc:  # handed to the caller's thread as is
+            outcome.append(exc)
+
+    try:
+        previous = threading.stack_size(PARSE_STACK_BYTES)
+    except (ValueError, RuntimeError):  # a platform that cannot size thread stacks
+        work()
+    else:
+        try:
+            worker = threading.Thread(target=work, name="tradelint-parse")
+            worker.start()
+        except RuntimeError:  # no thread with such a stack (``ulimit -v``): parse here
+            worker = None
+        finally:
+            threading.stack_size(previous)
+        if worker is None:
+            work()
+        else:
+            worker.join()
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def content_digest(source: str | bytes) -> str:
+    """sha256 of a module's text: of its UTF-8 encoding for a decoded text (a checked file, an
+    unsaved buffer, a fix computed in memory), else of the file's bytes as read."""
+    data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_expression(source: str) -> ast.expr:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source, mode="eval").body
+
+
+@dataclass
+class Index:
+    """Everything one pass over the tree collects."""
+
+    parents: dict[ast.AST, ast.AST] = field(default_factory=dict)
+    calls: list[ast.Call] = field(default_factory=list)
+    classes: list[ast.ClassDef] = field(default_factory=list)
+    functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=list)
+    attributes: list[ast.Attribute] = field(default_factory=list)
+    imports: list[tuple[ast.Import | ast.ImportFrom, bool]] = field(default_factory=list)
+    future_annotations: bool = False
+    # Whether any task-creating API is named at all: most modules can then skip wrapper analysis.
+    mentions_tasks: bool = False
+
+
+def _is_type_checking_test(test: ast.expr) -> bool:
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+
+
+# Fields that never hold a node worth indexing. Expression contexts and operators are shared
+# singletons (``Load()``): walking them costs a quarter of all nodes and records nonsense parents.
+# The rest hold identifiers, strings or numbers (checked against ``_field_types`` on 3.13 by
+# tests/test_index.py).
+_NON_NODE_FIELDS = frozenset({
+    "ctx", "op", "ops", "name", "id", "attr", "arg", "asname", "module", "level", "kind",
+    "type_comment", "simple", "conversion", "is_async", "rest", "kwd_attrs", "tag", "str", "lineno",
+})
+# Per node type: (fields holding a node or None, fields holding a list of nodes).
+_CHILD_FIELDS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    ast.Constant: ((), ()),
+    ast.MatchSingleton: ((), ()),
+    ast.Global: ((), ()),
+    ast.Nonlocal: ((), ()),
+}
+
+
+def node_field_names(kind: type) -> tuple[str, ...]:
+    """The fields of a node type that can hold a node or a list of nodes."""
+    fixed = _CHILD_FIELDS.get(kind)
+    if fixed is not None:
+        return fixed[0] + fixed[1]
+    names = [f for f in getattr(kind, "_fields", ()) if f not in _NON_NODE_FIELDS]
+    if kind.__name__ == "TypeAlias":  # ``type X = ...``: its ``name`` is a Name node
+        names.insert(0, "name")
+    return tuple(names)
+
+
+def _child_fields(node: ast.AST) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Learn a node type's fields from its first instance: a list field is a list in every instance."""
+    kind = type(node)
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        names = node_field_names(kind)
+        single = tuple(f for f in names if not isinstance(getattr(node, f, None), list))
+        lists = tuple(f for f in names if isinstance(getattr(node, f, None), list))
+        fields = _CHILD_FIELDS[kind] = (single, lists)
+    return fields
+
+
+# Calls, attributes, classes and functions all have positions.
+_position = operator.attrgetter("lineno", "col_offset")
+
+
+ORDERED_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def ordered_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a node type that ``walk`` follows, in ``_fields`` order (learnt once per
+    type, in ``ORDERED_FIELDS``, which the walks that inline ``walk`` read first)."""
+    fields = ORDERED_FIELDS.get(kind)
+    if fields is None:
+        wanted = set(node_field_names(kind))
+        fields = ORDERED_FIELDS[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f in wanted)
+    return fields
+
+
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """``ast.iter_child_nodes`` in the same order, minus the shared context and operator
+    singletons, and faster: for the analyses that walk a scope themselves."""
+    kind = type(node)
+    fields = ORDERED_FIELDS.get(kind) or ordered_fields(kind)
+    found: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if value is None:
+            continue
+        if type(value) is list:
+            found.extend(child for child in value if child is not None)
+        else:
+            found.append(value)
+    return found
+
+
+def walk(node: ast.AST) -> Iterator[ast.AST]:
+    """``ast.walk``: the same nodes in the same (breadth-first) order, minus the shared expression
+    context and operator singletons (``Load()``, ``Add()``: about a quarter of all nodes, which
+    no analysis looks for), at about half its cost. For the analyses that walk a function or a
+    class per question; a caller that looks for a context or an operator node uses ``ast.walk``."""
+    todo = [node]
+    table = ORDERED_FIELDS
+    # A list iterated while it grows: each node is yielded before its children are queued, so a
+    # caller that stops early queues nothing more.
+    for current in todo:
+        yield current
+        kind = current.__class__
+        fields = table.get(kind)
+        if fields is None:
+            fields = ordered_fields(kind)
+        for name in fields:
+            value = getattr(current, name, None)
+            if value is None:
+                continue
+            if value.__class__ is list:
+                todo.extend(child for child in value if child is not None)
+            else:
+                todo.append(value)
+
+
+def build_index(tree: ast.Module) -> Index:
+    # The hottest loop of the tool after ``ast.parse`` (one iteration per node of every checked
+    # file): it dispatches on exact types, reads only fields that can hold nodes, and handles the
+    # leaves (names, constants: about half of all nodes) without pushing them.
+    index = Index()
+    parents = index.parents
+    calls = index.calls
+    attributes = index.attributes
+    Call, Attribute, Name, Constant = ast.Call, ast.Attribute, ast.Name, ast.Constant
+    FunctionDef, AsyncFunctionDef, ClassDef = ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef
+    Import, ImportFrom = ast.Import, ast.ImportFrom
+    task_words = TASK_WORDS
+    table = _CHILD_FIELDS
+    mentions_tasks = False
+    # Iterative on purpose: deeply nested input must not overflow the Python stack.
+    # ``Any``: the loop tests exact types itself, faster than isinstance narrowing would be.
+    stack: list[Any] = [tree]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        kind = node.__class__
+        if kind is Call:
+            calls.append(node)
+        elif kind is Attribute:
+            attributes.append(node)
+            if node.attr in task_words:
+                mentions_tasks = True
+        elif kind is FunctionDef or kind is AsyncFunctionDef:
+            index.functions.append(node)
+        elif kind is ClassDef:
+            index.classes.append(node)
+        elif kind is Import or kind is ImportFrom:
+            index.imports.append((node, False))
+        fields = table.get(kind) or _child_fields(node)
+        for name in fields[0]:
+            child = getattr(node, name, None)
+            if child is not None:
+                parents[child] = node
+                child_kind = child.__class__
+                if child_kind is Name:
+                    if child.id in task_words:
+                        mentions_tasks = True
+                elif child_kind is not Constant:
+                    push(child)
+        for name in fields[1]:
+            for child in getattr(node, name, ()):
+                if child is None:  # ``{**other}``: a dict's key list holds None
+                    continue
+                parents[child] = node
+                child_kind = child.__class__
+                if child_kind is Name:
+                    if child.id in task_words:
+                        mentions_tasks = True
+                elif child_kind is not Constant:
+                    push(child)
+    if index.imports:
+        index.imports = [(node, _under_type_checking(node, parents)) for node, _ in index.imports]
+        for node, _ in index.imports:
+            if any(alias.name.rpartition(".")[2] in task_words for alias in node.names):
+                mentions_tasks = True
+            if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+                if any(alias.name == "annotations" for alias in node.names):
+                    index.future_annotations = True
+    index.mentions_tasks = mentions_tasks
+    # Source order makes reports and cross-references deterministic.
+    for seq in (index.calls, index.classes, index.functions, index.attributes):
+        seq.sort(key=_position)
+    index.imports.sort(key=lambda item: (item[0].lineno, item[0].col_offset))
+    return index
+
+
+def _under_type_checking(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Whether ``node`` is in the body (not the ``else``) of an ``if TYPE_CHECKING:``."""
+    child = node
+    parent = parents.get(node)
+    while parent is not None:
+        if isinstance(parent, ast.If) and _is_type_checking_test(parent.test) and child in parent.body:
+            return True
+        child, parent = parent, parents.get(parent)
+    return False
+
+
+@dataclass
+class ImportMap:
+    """Local names bound by imports, mapped to dotted qualified names."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    # Local names bound by an import only under ``if TYPE_CHECKING:``.
+    type_checking_only: set[str] = field(default_factory=set)
+
+    def qualify(self, node: ast.AST) -> str | None:
+        """``ah.ClientSession`` -> ``aiohttp.ClientSession`` when ``import aiohttp as ah``."""
+        attrs: list[str] = []
+        while isinstance(node, ast.Attribute):
+            attrs.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        base = self.names.get(node.id)
+        if base is None:
+            return None
+        return ".".join([base, *reversed(attrs)])
+
+    def root_name(self, node: ast.AST) -> str | None:
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        return node.id if isinstance(node, ast.Name) else None
+
+
+def build_imports(index: Index, module_name: str | None, is_package: bool) -> ImportMap:
+    imports = ImportMap()
+    runtime: set[str] = set()
+    for node, type_checking in index.imports:
+        bound: list[tuple[str, str]] = []
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    bound.append((alias.asname, alias.name))
+                else:
+                    top = alias.name.split(".", 1)[0]
+                    bound.append((top, top))
+        else:
+            base = resolve_relative(node.module, node.level, module_name, is_package)
+            if base is None:
+                continue
+            for alias in node.names:
+                if alias.name == "*":
+                    continue
+                bound.append((alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name))
+        for local, qualified in bound:
+            imports.names.setdefault(local, qualified)
+            if not type_checking:
+                imports.names[local] = qualified
+                runtime.add(local)
+            elif local not in runtime:
+                imports.type_checking_only.add(local)
+    imports.type_checking_only -= runtime
+    return imports
+
+
+def resolve_relative(module: str | None, level: int, module_name: str | None, is_package: bool) -> str | None:
+    if level == 0:
+        return module or ""
+    if module_name is None:
+        return None
+    parts = module_name.split(".")
+    if not is_package:
+        parts = parts[:-1]
+    if level - 1 > len(parts):
+        return None
+    if level > 1:
+        parts = parts[: len(parts) - (level - 1)]
+    if module:
+        parts.append(module)
+    return ".".join(parts)
+
+
+class ModuleInfo:
+    """A parsed module and the facts rules ask about it."""
+
+    def __init__(
+        self,
+        path: Path,
+        tree: ast.Module,
+        project: Project,
+        text: str | None = None,
+        size: int | None = None,
+        digest: str | None = None,
+    ) -> None:
+        self.path = path
+        self.tree = tree
+        self.project = project
+        self.module_name, self.roots = project.locate(path)
+        self.is_package = path.name == "__init__.py"
+        self._text = text
+        # What keeping this module costs, in source characters or bytes: the tree and its index
+        # are about 35 times that (3.1 GB for the 89 MiB of the 5,796-file corpus).
+        self.size = size if size is not None else len(text or "")
+        if digest is not None:
+            self.digest = digest
+
+    @cached_property
+    def digest(self) -> str:
+        """sha256 of the text the tree was parsed from (:func:`content_digest`)."""
+        text = self._text if self._text is not None else self.project.read_text(self.path)
+        return content_digest(text or "")
+
+    @cached_property
+    def summary(self) -> ModuleSummary:
+        """What other modules ask about this one, as plain data that outlives the tree."""
+        return self.project.summary_of(self)
+
+    @property
+    def text(self) -> str | None:
+        """The source the tree was parsed from when it was given (a checked file), else None."""
+        return self._text
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """Source lines split as the tokenizer does (``\r\n``, ``\r``, ``\n``), for columns."""
+        text = self._text if self._text is not None else self.project.read_text(self.path)
+        return NEWLINE.split(text or "")
+
+    @cached_property
+    def index(self) -> Index:
+        return build_index(self.tree)
+
+    @cached_property
+    def imports(self) -> ImportMap:
+        return build_imports(self.index, self.module_name, self.is_package)
+
+    @cached_property
+    def top_level(self) -> dict[str, ast.stmt]:
+        """Top-level classes and functions by name (the last definition wins, as at runtime)."""
+        found: dict[str, ast.stmt] = {}
+        for stmt in _top_level_statements(self.tree.body):
+            if isinstance(stmt, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                found[stmt.name] = stmt
+        return found
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        return self.index.parents.get(node)
+
+    def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
+        parents = self.index.parents
+        current = parents.get(node)
+        while current is not None:
+            yield current
+            current = parents.get(current)
+
+    def enclosing_scope(self, node: ast.AST) -> ast.AST | None:
+        """The nearest function, lambda or class around ``node``; None at module level."""
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, SCOPE_NODES):
+                return ancestor
+        return None
+
+    def enclosing_function(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, FUNCTION_NODES):
+                return ancestor
+        return None
+
+    def enclosing_class(self, node: ast.AST) -> ast.ClassDef | None:
+        """The class whose method contains ``node`` (directly: nested functions do not count)."""
+        function = self.enclosing_function(node)
+        if function is None:
+            return None
+        owner = self.parent(function)
+        return owner if isinstance(owner, ast.ClassDef) else None
+
+    def qualify(self, node: ast.AST) -> str | None:
+        """Dotted name of ``node``: imports resolved, top-level definitions prefixed by this module."""
+        qualified = self.imports.qualify(node)
+        if qualified is not None:
+            return qualified
+        root = self.imports.root_name(node)
+        if root is not None and root in self.top_level and self.module_name is not None:
+            rest = ast.unparse(node)[len(root):] if isinstance(node, ast.Attribute) else ""
+            return f"{self.module_name}.{root}{rest}"
+        return None
+
+
+def _top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Module statements, looking into ``if``/``try`` blocks where definitions often hide."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ast.If):
+            yield from _top_level_statements(stmt.body)
+            yield from _top_level_statements(stmt.orelse)
+        elif isinstance(stmt, ast.Try):
+            yield from _top_level_statements(stmt.body)
+            for handler in stmt.handlers:
+                yield from _top_level_statements(handler.body)
+            yield from _top_level_statements(stmt.orelse)
+
+
+# Source kept parsed between two files, for cross-module lookups, in characters (or bytes) of
+# source: the trees and indexes take about 35 times that. A run that parses more forgets the
+# least recently used modules, and every memo built on them, between two files (never during one,
+# so that one file's analyses see one tree per module). 4 MiB of source is a whole package of
+# most projects; the corpus's largest module alone is 2.8 MiB (telethon's generated types).
+MODULE_BUDGET = 4 * 2**20
+# For benchmarks and stress runs: findings must not depend on it, only time and memory.
+if os.environ.get("TRADELINT_MODULE_BUDGET", "").isdigit():
+    MODULE_BUDGET = int(os.environ["TRADELINT_MODULE_BUDGET"])
+# Modules whose plain-data facts (summaries, where each file's module is, lasting verdicts) a
+# bounded project keeps outside the budget. Each costs 2.5 to 4 KB (a summary is about 1 % of
+# its tree), so a run over tens of thousands of files would grow with their number (4.5 KB per
+# file on a generated monorepo: +170 MB from 12,500 to 50,000 files): past this many, the oldest
+# half is forgotten between two files, and asked again, a summary is read again from its tree
+# (parsed again if it is not kept). 8,192 summaries are about 30 MB; a project of fewer modules
+# (the 5,796-file corpus) forgets none.
+SUMMARY_LIMIT = 8192
+
+
+def _drop_oldest(table: dict[Any, Any], count: int) -> None:
+    """Forget the first ``count`` entries of ``table`` (insertion order: the oldest)."""
+    for key in list(itertools.islice(table, count)):
+        del table[key]
+
+
+def _module_name(path: str, roots: Iterable[Path]) -> str | None:
+    """The dotted name of the module at absolute, normal ``path`` under the first of ``roots``
+    it is in where every part is an identifier: ``PurePath.relative_to`` and
+    ``with_suffix("")`` in strings (both paths are absolute and normal, so a prefix of
+    whole folders is what ``relative_to`` finds), without building a ``Path`` per root."""
+    for root in roots:
+        base = str(root)
+        prefix = base if base.endswith(os.sep) else base + os.sep
+        if not path.startswith(prefix):
+            continue
+        rel = path[len(prefix):]
+        stem = rel[:-3] if rel.endswith(".py") else str(PurePath(rel).with_suffix(""))
+        parts = stem.split(os.sep)
+        if parts[-1] == "__init__":
+            parts.pop()
+        if parts and all(p.isidentifier() for p in parts):
+            return ".".join(parts)
+    return None
+
+
+class Project:
+    """First-party modules, parsed at most once per file checked, found from import roots.
+
+    Lifecycle: a module is parsed when a file is checked or when a rule asks for another module
+    (``module_at``, ``find_module``, ``lookup``); it stays parsed while the modules kept fit in
+    ``module_budget``. Between two files (``end_file``), a project over budget forgets its least
+    recently used modules down to half the budget, together with ``class_memo`` and the lookup
+    memo (their values hold trees and nodes of the forgotten modules). What other modules ask
+    about a module (its definitions, imports, classes and their ownership facts) is its
+    :class:`~tradelint.facts.summaries.ModuleSummary`: plain data, built once per text
+    (when asked, or when its module is forgotten) and kept outside the budget (up to
+    ``summary_limit`` modules, then the oldest half is forgotten), so that ``summary``,
+    ``resolve`` and the queries built on them do not parse a forgotten module again; verdicts
+    that depend on other modules as well (a dataclass base's makers, a task wrapper) outlive
+    trees in ``lasting``. Only an analysis that needs a definition's nodes (``lookup``,
+    ``module_at``: a body walked for the first time, a fix) parses it again (``reparses`` counts
+    it). Memos and
+    summaries are pure functions of the source, so what is found does not depend on the budget,
+    only the time it takes.
+    """
+
+    def __init__(
+        self,
+        overlay: MutableMapping[Path, str] | None = None,
+        *,
+        keep_checked: bool = True,
+        module_budget: int | None | EllipsisType = ...,
+        summary_limit: int | None | EllipsisType = ...,
+    ) -> None:
+        # Sources that differ from the disk (fixes computed but not written, for ``--diff``).
+        self.overlay = overlay if overlay is not None else {}
+        # Keep the trees of checked files, so that a later lookup does not parse them again.
+        # Under flake8, which parses every file itself, keeping them costs more than it saves.
+        self.keep_checked = keep_checked
+        # A batch checker's project (``Checker``): a module parsed for a lookup is indexed and
+        # frozen at once, as a checked file is. Left young, the collection between two files
+        # walked every such tree once more (1.6 s of a 34 s check of the corpus) to find the few
+        # dozen objects of cyclic garbage per file that the analyses leave.
+        self.freeze_parsed = False
+        # None: keep every module for the life of the project; ``...``: ``MODULE_BUDGET``.
+        self.module_budget = MODULE_BUDGET if module_budget is ... else module_budget
+        # Per-module facts kept outside the budget (``SUMMARY_LIMIT``); None: all, for a project
+        # that keeps every tree anyway.
+        if summary_limit is ...:
+            summary_limit = SUMMARY_LIMIT if self.module_budget is not None else None
+        self.summary_limit = summary_limit
+        # Least recently used first; None for a file that cannot be parsed.
+        self._modules: OrderedDict[Path, ModuleInfo | None] = OrderedDict()
+        # The file being checked, kept or not: a question about its own module (a name it
+        # imports from its own package's ``__init__``, a qualified name of its own) reads its
+        # tree, not a second one parsed from the disk. Under flake8, which keeps no checked tree,
+        # telethon's 2.8 MiB generated module was parsed twice (+144 MB, +1 s).
+        self._current: ModuleInfo | None = None
+        self._kept = 0  # the sizes of the modules in ``_modules``
+        self._ever_parsed: set[Path] = set()
+        self.parses = 0  # modules parsed for lookups (checked files are parsed by the engine)
+        self.reparses = 0  # of which parsed again after being forgotten
+        self._locate_cache: dict[Path, tuple[str | None, tuple[Path, ...]]] = {}
+        # Every cross-module question names a module by its path (a summary's string, a Path):
+        # made absolute once per name, not once per question.
+        self._absolute: dict[Path | str | tuple[str, Path | str], Path] = {}
+        self._folder_roots: dict[Path, list[Path]] = {}
+        self._find_cache: dict[tuple[str, tuple[Path, ...]], Path | None] = {}
+        # Every call site asks for its callee (is it a task wrapper?): the same names, over and over.
+        self._lookup_cache: dict[tuple[str, tuple[Path, ...]], tuple[ModuleSummary, Definition] | None] = {}
+        # Every module summarised in this run (None: it cannot be read or parsed), outside the
+        # budget: a summary is about 1 % of its tree.
+        self._summaries: dict[Path, ModuleSummary | None] = {}
+        # Plain-data verdicts about one version of a module (keyed by its path, its digest and a
+        # line): kept past the tree budget, as summaries are, since they hold no node.
+        self.lasting: dict[tuple[Any, ...], Any] = {}
+        # Per-class memo for analyses that walk a class hierarchy (keyed by the ClassDef node).
+        self.class_memo: dict[tuple[Any, ...], Any] = {}
+        # Installed packages whose source the dataclass model follows (a class maker's code): the
+        # folders each top-level name is found in. The mypy plugin finds them where mypy did.
+        self.installed_finder: Callable[[str], tuple[Path, ...]] | None = None
+        self.installed_roots: dict[str, tuple[Path, ...]] = {}
+        # Reads that follow no import (every module of a project searched for a field's uses, a
+        # folder's modules read for who imports whom), as (kind, folder): the runner's cache makes
+        # the result of a file whose check noted one depend on all of it (see runner.py).
+        self.scans: set[tuple[str, str]] = set()
+        # Answers of searches that read every file of the project naming a word (a task factory,
+        # an owner that closes a class's resource), by that word: plain data, kept past the
+        # budget, and dropped when the text of a file that names the word, before or after, changes.
+        self._scan_memos: dict[str, dict[Any, Any]] = {}
+
+    def note_scan(self, kind: str, folder: Path) -> None:
+        """A check read ``folder`` as a whole (``kind``: ``tree``, ``folder``, ``markers`` or
+        ``mentions NAME``).
+        Noted on every call, memo hit or not: the cache must know each file that relied on it."""
+        self.scans.add((kind, os.path.abspath(folder)))
+
+    def absolute(self, path: Path | str) -> Path:
+        """``Path(os.path.abspath(path))``, remembered (a relative name with the current folder:
+        a checked file is asked for by the name it was given, three times per check)."""
+        found = self._absolute.get(path)
+        if found is None:
+            key = path if os.path.isabs(path) else (os.getcwd(), path)
+            found = self._absolute.get(key)
+            if found is None:
+                found = self._absolute[key] = Path(os.path.abspath(path))
+        return found
+
+    def scan_memo(self, word: str) -> dict[Any, Any]:
+        """The memo of a search through the project's files that name ``word``
+        (``field_uses.files_naming``)."""
+        return self._scan_memos.setdefault(word, {})
+
+    def source_changed(self, old: str | None, new: str | None) -> None:
+        """A file's text went from ``old`` to ``new`` (None: not known): drop the search memos
+        whose word either text names."""
+        if old is None or new is None:
+            self._scan_memos.clear()
+            return
+        for word in [w for w in self._scan_memos if w in old or w in new]:
+            del self._scan_memos[word]
+
+    def locate(self, path: Path) -> tuple[str | None, tuple[Path, ...]]:
+        """The module name of ``path`` and the folders its absolute imports are searched from."""
+        path = self.absolute(path)
+        cached = self._locate_cache.get(path)
+        if cached is not None:
+            return cached
+        folder = path.parent
+        roots = self._folder_roots.get(folder)
+        if roots is None:
+            roots = self._folder_roots[folder] = self._roots_of(folder)
+        result = (_module_name(str(path), roots), tuple(roots))
+        self._locate_cache[path] = result
+        return result
+
+    def _roots_of(self, folder: Path) -> list[Path]:
+        # The same for every file of a folder: stat the ``__init__.py`` chain once per folder.
+        from tradelint.core.config import config_for
+
+        package_root = folder
+        # os.path, not pathlib: an unsearchable folder must not raise here.
+        while os.path.isfile(package_root / "__init__.py") and package_root.parent != package_root:
+            package_root = package_root.parent
+        roots: list[Path] = [package_root]
+        try:
+            config_root = config_for(folder).root
+        except Exception:  # a broken config is reported by the engine, not here
+            config_root = None
+        if config_root is not None:
+            roots += [config_root, config_root / "src"]
+        roots.append(folder)
+        return list(dict.fromkeys(roots))
+
+    def parsed(self, path: Path) -> ast.Module | None:
+        """The tree of a module already parsed for a cross-module lookup: parse each file once."""
+        info = self._modules.get(self.absolute(path))
+        return info.tree if info is not None else None
+
+    def kept(self, path: Path) -> ModuleInfo | None:
+        """The module at ``path`` when its tree is kept now; None (nothing parsed) otherwise."""
+        return self._modules.get(self.absolute(path))
+
+    def _keep(self, path: Path, info: ModuleInfo | None) -> None:
+        known = self._modules.pop(path, None)
+        if known is not None:
+            self._kept -= known.size
+        self._modules[path] = info
+        if info is not None:
+            self._kept += info.size
+
+    def end_file(self) -> None:
+        """Between two files: over budget, forget the least recently used modules (down to half
+        the budget) and every memo, whose values hold their trees and nodes."""
+        self._current = None
+        self._trim_facts()
+        budget = self.module_budget
+        if budget is None or self._kept <= budget:
+            return
+        self._forget_down_to(budget // 2)
+
+    def make_room(self, size: int) -> None:
+        """Between two files, before one of ``size`` characters is checked: forget the least
+        recently used modules until they and the file fit in the budget together. Its tree and
+        what a front-end holds of it are the peak of a run with a large file (flake8 holds 364
+        MB for telethon's 2.8 MiB module before the plugin sees its tree)."""
+        budget = self.module_budget
+        if budget is not None and self._kept + size > budget:
+            self._forget_down_to(max(budget - size, 0))
+
+    def _forget_down_to(self, target: int) -> None:
+        while self._kept > target and self._modules:
+            path, info = self._modules.popitem(last=False)
+            if info is not None:
+                self._kept -= info.size
+                if path not in self._summaries:
+                    # Its tree goes, its facts stay: asked again, it is not parsed again.
+                    try:
+                        self.summary_of(info)
+                    except RecursionError:  # asked again, it is parsed again, as any analysis's
+                        pass
+        self.forget_memos()
+
+    def _trim_facts(self) -> None:
+        """Past ``summary_limit`` modules summarised, forget the oldest half of the summaries,
+        the lasting verdicts in the same proportion, and the module names found by path and by
+        name (memos of a few stats each): what a project keeps stays flat however many files it
+        checks. All are pure functions of the source, so what is found does not change."""
+        limit = self.summary_limit
+        if limit is None or len(self._summaries) <= limit:
+            return
+        _drop_oldest(self._summaries, len(self._summaries) - limit // 2)
+        if len(self.lasting) > limit:
+            _drop_oldest(self.lasting, len(self.lasting) - limit // 2)
+        self._locate_cache.clear()
+        self._find_cache.clear()
+        self._absolute.clear()
+        # A module is parsed again only if it is asked for again, so this set grows with what is
+        # parsed, not with what is checked; forgotten, a later parse is not counted as a re-parse.
+        if len(self._ever_parsed) > limit:
+            self._ever_parsed.clear()
+        self.forget_memos()  # the lookup memo holds summaries
+
+    def forget_memos(self) -> None:
+        self._lookup_cache.clear()
+        # The class models in the memo point at each other (a class and its fields), and the
+        # collector does not walk what a run froze: unlinked here, reference counting frees them
+        # with the trees they hold.
+        for value in self.class_memo.values():
+            _unlink(value)
+        self.class_memo.clear()
+
+    def read_text(self, path: Path) -> str | None:
+        path = self.absolute(path)
+        if path in self.overlay:
+            return self.overlay[path]
+        try:
+            data = read_source_bytes(path)
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            text = data.decode(encoding)
+        except (UnreadableFile, SyntaxError, UnicodeDecodeError, LookupError):
+            return None
+        return text[1:] if text.startswith("\ufeff") else text
+
+    def register(self, path: Path, tree: ast.Module, text: str | None = None) -> ModuleInfo:
+        path = self.absolute(path)
+        known = self._modules.get(path)
+        if known is not None and known.tree is tree:
+            if known.text is None:  # parsed for a lookup before it was checked
+                known._text = text
+            self._modules.move_to_end(path)
+            return known
+        info = ModuleInfo(path, tree, self, text)
+        if self.keep_checked or known is not None:
+            self._keep(path, info)
+        self._current = info
+        return info
+
+    def replace_source(self, path: Path, text: str, tree: ast.Module) -> None:
+        """``path`` now reads ``text`` (a fix computed in memory): serve its new tree from now on,
+        and forget every cross-module memo, since any of them may have read the old one."""
+        path = self.absolute(path)
+        if self._scan_memos:
+            self.source_changed(self.read_text(path), text)
+        self.overlay[path] = text
+        self._summaries.pop(path, None)
+        self._keep(path, ModuleInfo(path, tree, self, text))
+        self.forget_memos()
+        # A verdict is keyed by its own module's text, but may rest on this one's (a base's
+        # fields, a wrapper it calls, a line that moved): none is trusted past a change.
+        self.lasting.clear()
+
+    def module_at(self, path: Path) -> ModuleInfo | None:
+        path = self.absolute(path)
+        if path in self._modules:
+            self._modules.move_to_end(path)
+            return self._modules[path]
+        current = self._current
+        if current is not None and current.path == path:
+            return current
+        self._keep(path, None)
+        try:
+            source: str | bytes = self.overlay[path] if path in self.overlay else read_source_bytes(path)
+            tree = parse_module(source, filename=str(path))
+        except (UnreadableFile, SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        self.parses += 1
+        if path in self._ever_parsed:
+            self.reparses += 1
+        self._ever_parsed.add(path)
+        info = ModuleInfo(
+            path, tree, self, source if isinstance(source, str) else None, len(source), content_digest(source)
+        )
+        self._keep(path, info)
+        if self.freeze_parsed:
+            info.index  # noqa: B018 (what every question about it reads first)
+            gc.freeze()
+        return info
+
+    def summary(self, path: Path) -> ModuleSummary | None:
+        """The summary of the module at ``path``: kept from earlier, or read from its tree (parsed
+        now if it is not kept); None for a file that cannot be read or parsed."""
+        path = self.absolute(path)
+        if path in self._summaries:
+            return self._summaries[path]
+        info = self.module_at(path)
+        if info is None:
+            self._summaries[path] = None
+            return None
+        return info.summary
+
+    def summary_of(self, module: ModuleInfo) -> ModuleSummary:
+        """``module``'s summary: the one kept for its path when it was built from the same text."""
+        known = self._summaries.get(module.path)
+        if known is not None and known.digest == module.digest:
+            return known
+        from tradelint.facts.summaries import summarize
+
+        built = summarize(module)
+        held = self._modules.get(module.path)
+        if held is None or held is module:  # not an older tree of a module since replaced
+            self._summaries[module.path] = built
+        return built
+
+    def summaries(self) -> dict[Path, ModuleSummary]:
+        """Every module summarised so far (for a cache that stores them)."""
+        return {path: summary for path, summary in self._summaries.items() if summary is not None}
+
+    def find_module(self, dotted: str, roots: tuple[Path, ...]) -> ModuleInfo | None:
+        found = self.find_path(dotted, roots)
+        return self.module_at(found) if found is not None else None
+
+    def find_path(self, dotted: str, roots: tuple[Path, ...]) -> Path | None:
+        """The file of first-party module ``dotted`` under ``roots``, without parsing it."""
+        if not dotted:
+            return None
+        key = (dotted, roots)
+        if key not in self._find_cache:
+            self._find_cache[key] = None
+            rel = os.path.join(*dotted.split("."))
+            for root in roots:
+                for candidate in (os.path.join(root, rel + ".py"), os.path.join(root, rel, "__init__.py")):
+                    if os.path.isfile(candidate):
+                        self._find_cache[key] = Path(candidate)
+                        break
+                if self._find_cache[key] is not None:
+                    break
+        return self._find_cache[key]
+
+    def resolutions(self) -> dict[tuple[str, tuple[Path, ...]], Path | None]:
+        """Every module name this project looked for, and the file found: what a result read."""
+        return dict(self._find_cache)
+
+    def lookup(self, qualified: str, roots: tuple[Path, ...], depth: int = 0) -> tuple[ModuleInfo, ast.stmt] | None:
+        """The first-party class or function a dotted name refers to, following re-exports, as a
+        node of its parsed module: the re-exports are followed through summaries, and only the
+        module that defines it is parsed (when it is not kept)."""
+        found = self.resolve(qualified, roots, depth)
+        if found is None:
+            return None
+        summary, definition = found
+        module = self.module_at(self.absolute(summary.path))
+        stmt = module.top_level.get(definition.name) if module is not None else None
+        return (module, stmt) if module is not None and stmt is not None else None
+
+    def resolve(
+        self, qualified: str, roots: tuple[Path, ...], depth: int = 0
+    ) -> tuple[ModuleSummary, Definition] | None:
+        """The first-party class or function a dotted name refers to, following re-exports, from
+        module summaries only."""
+        if depth == 0:
+            key = (qualified, roots)
+            if key not in self._lookup_cache:
+                self._lookup_cache[key] = self._resolve(qualified, roots, 0)
+            return self._lookup_cache[key]
+        return self._resolve(qualified, roots, depth)
+
+    def _resolve(
+        self, qualified: str, roots: tuple[Path, ...], depth: int
+    ) -> tuple[ModuleSummary, Definition] | None:
+        if depth > 8 or "." not in qualified:
+            return None
+        if qualified.split(".", 1)[0] in sys.stdlib_module_names:
+            return None
+        module_name, _, name = qualified.rpartition(".")
+        path = self.find_path(module_name, roots)
+        summary = self.summary(path) if path is not None else None
+        if summary is None:
+            return None
+        definition = summary.defined(name)
+        if definition is not None:
+            return summary, definition
+        target = summary.imports.get(name)
+        if target is not None and target != qualified:
+            return self._resolve(target, self.locate(self.absolute(summary.path))[1], depth + 1)
+        return None
+
+
+def _unlink(value: Any) -> None:
+    """Break the cycles of a memo value that is being forgotten: an analysis object that points
+    at others that point back (a class model and its fields) says how with an ``unlink`` method.
+    Looked for in the value and one level into a dict or list of them."""
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else (value,)
+    for item in items:
+        unlink = getattr(type(item), "unlink", None)
+        if unlink is not None:
+            unlink(item)

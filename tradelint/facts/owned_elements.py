@@ -1,0 +1,102 @@
+"""Owned things kept as elements of a collection: ``self._tasks.append(create_task(...))``,
+``self._sessions[key] = ClientSession()``, a module's ``_TASKS`` list.
+
+The collection owns its elements, so whoever owns the collection must end them: cancel or close
+each (``for t in self._tasks: t.cancel()``), gather or wait on them, or hand the collection on.
+This module judges one load of the collection: does that use reach the elements to end them, or
+only add to it, look at it, or lend one element out (``return self._sessions[key]``)? Anything it
+cannot read is taken as ending them, so that a finding means no code reaches the elements.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.ownership import is_release_name
+from tradelint.facts.uses import classify
+from tradelint.facts.context import ModuleInfo
+
+# Methods that put an element in, or look without taking one out.
+ADDERS = {"append", "appendleft", "add", "extend", "insert", "setdefault", "update", "keys", "__contains__", "count", "index"}
+# Methods that drop every element without ending any.
+DROPPERS = {"clear"}
+# What ends one element: cancel a task, close a resource.
+ENDERS = {"cancel", "result", "exception"}
+
+CollectionKind = str  # "list", "set" or "dict"
+
+
+def adds_element(module: ModuleInfo, collection: ast.expr, value: ast.expr) -> bool:
+    """``collection.append(value)`` / ``.add(value)`` / ``collection[key] = value``."""
+    parent = module.parent(value)
+    if isinstance(parent, ast.Call) and value in parent.args:
+        func = parent.func
+        return isinstance(func, ast.Attribute) and func.value is collection and func.attr in ("append", "appendleft", "add")
+    if isinstance(parent, ast.Assign) and parent.value is value and len(parent.targets) == 1:
+        target = parent.targets[0]
+        return isinstance(target, ast.Subscript) and target.value is collection
+    return False
+
+
+def added_to(module: ModuleInfo, value: ast.expr) -> ast.expr | None:
+    """The collection ``value`` is added to, when it is (see :func:`adds_element`)."""
+    parent = module.parent(value)
+    if isinstance(parent, ast.Call) and value in parent.args and isinstance(parent.func, ast.Attribute):
+        if parent.func.attr in ("append", "appendleft", "add") and len(parent.args) == 1:
+            return parent.func.value
+    if isinstance(parent, ast.Assign) and parent.value is value and len(parent.targets) == 1:
+        target = parent.targets[0]
+        if isinstance(target, ast.Subscript) and isinstance(target.ctx, ast.Store):
+            return target.value
+    return None
+
+
+def made_in_family(family: list[tuple[ModuleInfo, ast.ClassDef]], attr: str) -> bool:
+    """Whether a class of ``family`` (read here) makes the collection: ``self._tasks = []``. One
+    made by a base that cannot be resolved (hummingbot's nested test base classes) is that base's
+    to end, in a teardown not read here."""
+    for _, cls in family:
+        for node in ast.walk(cls):
+            if (
+                isinstance(node, (ast.Assign, ast.AnnAssign))
+                and node.value is not None
+                and any(
+                    isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name)
+                    for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                )
+            ):
+                return True
+    return False
+
+
+def ends_elements(module: ModuleInfo, load: ast.expr) -> bool:
+    """Whether this use of the collection can end (or hand on) its elements."""
+    use = classify(module, load)
+    if use.kind == "method":
+        if use.name in ADDERS or use.name in DROPPERS:
+            return False
+        if use.name in ("get", "pop"):
+            # ``self._sessions.get(key)`` lends one out when returned; anything else is followed
+            # no further.
+            assert use.call is not None
+            return _element_ended(module, use.call)
+        return True  # ``values()``, ``items()``, ``copy()``, ``discard``, ``remove``...
+    if use.kind == "test":
+        return False
+    if use.kind == "other":
+        parent = module.parent(load)
+        if isinstance(parent, ast.Subscript) and parent.value is load:
+            if isinstance(parent.ctx, (ast.Store, ast.Del)):
+                return False
+            return _element_ended(module, parent)
+        return True
+    return True
+
+
+def _element_ended(module: ModuleInfo, element: ast.expr) -> bool:
+    use = classify(module, element)
+    if use.kind == "method":
+        return use.name in ENDERS or is_release_name(use.name)
+    if use.kind in ("return", "test", "other", "attribute"):
+        return False
+    return True  # awaited, handed to a call, aliased: followed no further

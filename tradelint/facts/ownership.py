@@ -1,0 +1,521 @@
+"""Who owns what: first-party resource types, their release methods, and what a class keeps.
+
+The TRD2xx/TRD3xx rules ask the same questions about classes in many files: "is ``Provider`` a
+resource (does it acquire something and release it in a close-like method)?", "which method
+releases a ``Feed``?", "does ``RestApi`` close the session it is given?". This module answers them
+from *facts*: a compact summary of each module's classes (names, attribute acquisitions, release
+calls, stored parameters), part of the module's summary (``summaries.ModuleSummary``), which the
+project keeps after the tree is forgotten: these queries never parse a module. It imports neither
+the engine nor the rules; the resource and task analyses query it.
+
+Ownership rules, in one place:
+
+* a class is a *resource type* when it acquires an owned thing on ``self`` (a configured resource,
+  or an instance of another resource type) and some method of it or of its first-party bases
+  releases that attribute; the method that does (or the release-like method that calls it) is
+  the type's release method, and whoever creates an instance must call it;
+* handing a resource to a *first-party* constructor moves ownership only when that class stores
+  the parameter and releases the attribute; to *third-party* code (``THIRD_PARTY_HANDOFF``), it
+  moves ownership: a library that is given a session is assumed to manage it, since its code
+  cannot be read here.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, replace
+from typing import Callable, cast
+
+from tradelint.facts.summaries import (
+    DUNDER_RELEASE,
+    LEADING_RELEASE,
+    TEST_TEARDOWNS,
+    Acquisition,
+    ClassFacts,
+    MethodFacts,
+    ModuleSummary,
+    Ref,
+    definition_of,
+    is_release_name,
+)
+from tradelint.facts.context import ModuleInfo, Project
+
+__all__ = [
+    "DUNDER_RELEASE",
+    "TEST_TEARDOWNS",
+    "Acquisition",
+    "ClassFacts",
+    "MethodFacts",
+    "OwnershipModel",
+    "FRAMEWORKS",
+    "Framework",
+    "ResourceType",
+    "framework_teardown",
+    "release_runs",
+    "is_release_name",
+    "ownership_model",
+    "release_method",
+]
+
+# What a third-party callee does with a resource handed to it: documented and fixed here; the
+# first-party case is decided from the callee's own code.
+THIRD_PARTY_HANDOFF = "moves"
+
+_BARE_WORD = re.compile(r"^(a?close|stop|shutdown|disconnect|cleanup|teardown|terminate)$")
+
+# Constructors that are never resources: exceptions, warnings, the commonest value types.
+_NOT_RESOURCES = ("Error", "Exception", "Warning", "Event", "Config", "Settings", "Model", "Schema", "Request", "Response")
+
+# A class with its first-party bases, each with the summary of its module.
+Family = list[tuple[ModuleSummary, ClassFacts]]
+
+
+@dataclass(frozen=True)
+class Framework:
+    """A framework base class whose instances the framework itself ends, by calling one method
+    of theirs: a subclass releases what it holds there (or in what that method calls)."""
+
+    name: str
+    bases: frozenset[str]
+    # The method the framework calls at shutdown or unload.
+    teardown: str
+    # Methods the framework once called at teardown and no longer does: a release only there
+    # never runs (discord.py >= 1.5 stops a bot with ``close()``, not ``logout()``).
+    stale: tuple[str, ...] = ()
+
+
+# Framework teardown knowledge, by the qualified name of a base class (as the class's module
+# imports it). Small on purpose: each entry is documented by the framework.
+FRAMEWORKS: tuple[Framework, ...] = (
+    # ``Client.run()`` ends with ``close()``; ``logout()`` was an alias for it, then removed (2.0).
+    Framework(
+        "discord.py client",
+        frozenset({
+            "discord.Client", "discord.client.Client", "discord.AutoShardedClient",
+            "discord.shard.AutoShardedClient", "discord.ext.commands.Bot", "discord.ext.commands.bot.Bot",
+            "discord.ext.commands.AutoShardedBot", "discord.ext.commands.bot.AutoShardedBot",
+            "redbot.core.bot.Red", "redbot.core.bot.RedBase",
+        }),
+        "close",
+        ("logout",),
+    ),
+    # ``Bot.remove_cog()`` (unload, reload, shutdown) calls the cog's ``cog_unload()``.
+    Framework(
+        "discord.py cog",
+        frozenset({
+            "discord.ext.commands.Cog", "discord.ext.commands.cog.Cog", "discord.ext.commands.GroupCog",
+            "discord.ext.commands.cog.GroupCog", "redbot.core.commands.Cog", "redbot.core.commands.commands.Cog",
+        }),
+        "cog_unload",
+    ),
+)
+
+
+def framework_of(family: Family) -> Framework | None:
+    """The framework whose base class the family derives from (through first-party bases)."""
+    for _, facts in family:
+        for kind, name in facts.bases:
+            if kind == "qualified":
+                for framework in FRAMEWORKS:
+                    if name in framework.bases:
+                        return framework
+    return None
+
+
+def framework_teardown(module: ModuleInfo, cls: ast.ClassDef) -> str | None:
+    """The method a framework calls to end ``cls`` (``cog_unload`` for a discord.py cog), whether
+    the class defines it or not: where a message asks to add the release when the class has no
+    release method of its own."""
+    facts = class_facts(module, cls)
+    if facts is None:
+        return None
+    framework = framework_of(lineage(module.project, module.summary, facts))
+    return framework.teardown if framework is not None else None
+
+
+# Decorators of a framework's event handlers: a bot command, a listener, a background loop. A
+# release there runs when a user types the command, not when the cog is unloaded.
+_HANDLER_DECORATORS = frozenset({"command", "group", "hybrid_command", "hybrid_group", "listener", "loop", "event"})
+
+
+def is_event_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``@commands.command()``, ``@commands.Cog.listener()``, ``@tasks.loop(...)`` and the like."""
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
+        if name in _HANDLER_DECORATORS:
+            return True
+    return False
+
+
+def release_runs(module: ModuleInfo, cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """:func:`runs_at_teardown` for a method of a class of a parsed module."""
+    facts = class_facts(module, cls)
+    if facts is None:
+        return True
+    return runs_at_teardown(lineage(module.project, module.summary, facts), method.name, is_event_handler(method))
+
+
+def runs_at_teardown(family: Family, method: str, handler: bool = False) -> bool:
+    """Whether a release in ``method`` runs when the instance is ended: False, for a framework
+    class, in a stale teardown (``logout()``) or an event handler (a bot command) that the real
+    teardown (``close()``, ``cog_unload()``) does not call."""
+    framework = framework_of(family)
+    if framework is None or (method not in framework.stale and not handler):
+        return True
+    return method in _reached_from(_methods(family), framework.teardown)
+
+
+def _reached_from(methods: dict[str, MethodFacts], start: str) -> set[str]:
+    """The names ``start`` calls on ``self``, and those the methods of the family among them call,
+    transitively (``start`` itself only if a call comes back to it)."""
+    reached: set[str] = set()
+    stack = [start]
+    seen = {start}
+    while stack:
+        current = methods.get(stack.pop())
+        if current is None:
+            continue
+        reached |= current.self_calls
+        for called in current.self_calls - seen:
+            seen.add(called)
+            stack.append(called)
+    return reached
+
+
+def class_facts(module: ModuleInfo, cls: ast.ClassDef) -> ClassFacts | None:
+    """The ownership facts of a class of a parsed module (from its summary)."""
+    return module.summary.classes.get(cls.lineno)
+
+
+# --- queries -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    """A first-party class whose instances must be released by calling ``release``."""
+
+    module: ModuleSummary
+    name: str
+    release: str
+    awaited: bool
+    # Acquires only outside ``__init__`` (in ``connect()``, lazily): an instance holds nothing
+    # until that method runs.
+    lazy: bool
+
+
+def resolve_ref(project: Project, module: ModuleSummary, ref: Ref) -> tuple[ModuleSummary, ClassFacts] | None:
+    """The first-party class a reference names, from summaries (no module is parsed for it)."""
+    kind, name = ref
+    if kind == "local":
+        definition = module.defined(name)
+        found = (module, definition) if definition is not None else None
+    else:
+        # ``absolute`` keeps one ``Path`` per absolute name: a new one would hash its text again.
+        found = project.resolve(name, project.locate(project.absolute(module.path))[1])
+    if found is None or found[1].kind != "class":
+        return None
+    facts = found[0].classes.get(found[1].line)
+    return (found[0], facts) if facts is not None else None
+
+
+def lineage(project: Project, module: ModuleSummary, facts: ClassFacts) -> Family:
+    """The class and its resolvable first-party bases, nearest first."""
+    found = [(module, facts)]
+    seen = {(module.path, facts.line)}
+    index = 0
+    while index < len(found) and len(found) < 32:
+        current, node = found[index]
+        index += 1
+        for ref in node.bases:
+            base = resolve_ref(project, current, ref)
+            if base is not None and (base[0].path, base[1].line) not in seen:
+                seen.add((base[0].path, base[1].line))
+                found.append(base)
+    return found
+
+
+def _methods(family: Family) -> dict[str, MethodFacts]:
+    methods: dict[str, MethodFacts] = {}
+    for _, facts in family:
+        for name, method in facts.methods.items():
+            methods.setdefault(name, method)
+    return methods
+
+
+def release_method_of(
+    family: Family, configured: tuple[str, ...]
+) -> MethodFacts | None:
+    """The method that ends an instance: a configured shutdown name first (in its order), else
+    the class's own word for it (``stop_monitoring``, ``close_all``), public before private."""
+    methods = _methods(family)
+    framework = framework_of(family)
+    if framework is not None:
+        if framework.teardown in methods:
+            # What the framework calls: a cog's ``cog_unload()`` before its ``stop(ctx)`` command.
+            return methods[framework.teardown]
+        # ``logout()``, which discord.py no longer calls: no place to release anything.
+        methods = {n: m for n, m in methods.items() if n not in framework.stale}
+    for name in configured:
+        # A configured name taking arguments is something else (Red's ``stop(self, ctx)`` is a
+        # bot command).
+        if name in methods and name != "__exit__" and not methods[name].required:
+            return methods[name]
+    # A private name counts only as a bare release word (``_close``, ``_stop``): ``_close_database``
+    # is a helper that ends one thing, not the class.
+    # A suffix (``hedge_tasks_cleanup()``) names a release less surely than a leading word
+    # (``stop_streaming()``): such a method must also end something, since it can be a helper
+    # (hummingbot's only prunes finished tasks from a list). A leading word and unittest's
+    # ``tearDown()`` are the teardown whatever they do yet: the place to add the end to.
+    own = [
+        m
+        for m in methods.values()
+        if is_release_name(m.name)
+        and m.name not in DUNDER_RELEASE
+        and not m.required
+        and (not m.name.startswith("_") or _BARE_WORD.match(m.name.lstrip("_")))
+        and (m.ends or m.name in TEST_TEARDOWNS or LEADING_RELEASE.match(m.name.lstrip("_")))
+    ]
+    own.sort(key=lambda m: (m.name.startswith("_"), m.line))
+    if own:
+        return own[0]
+    return methods.get("__exit__")
+
+
+def release_method(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str, ...]) -> str | None:
+    """The name of the method that ends ``cls``'s resources and tasks (its own or inherited from a
+    first-party base), or None when it has none: then, and only then, a message suggests adding
+    one. Shared with the fixes, which add the release there."""
+    facts = class_facts(module, cls)
+    if facts is None:
+        return None
+    family = lineage(module.project, module.summary, facts)
+    method = release_method_of(family, configured)
+    if method is None:
+        # A teardown named its own way (``finish()``), found as the method that releases what
+        # the class acquires.
+        method = _releasing_method(family)
+    framework = framework_of(family)
+    if method is not None and framework is not None and method.name in framework.stale:
+        return None  # ``logout()``: the framework's teardown is to be added, not this one
+    return method.name if method is not None else None
+
+
+def _releasing_method(family: Family) -> MethodFacts | None:
+    acquired = {a.attr for _, f in family for a in f.acquisitions}
+    for _, facts in family:
+        for method in facts.methods.values():
+            if any(attr in acquired for attr, _ in method.releases):
+                found = own_teardown(family, method.name)
+                if found is not None:
+                    return found
+    return None
+
+
+def releases_attr(family: Family, attr: str, names: frozenset[str]) -> str | None:
+    """The method of the family that releases ``self.attr`` by calling one of ``names`` (or by an
+    ``async with``); None if none does."""
+    for _, facts in family:
+        for method in facts.methods.values():
+            for owner, how in method.releases:
+                if owner == attr and (how in names or how == "with"):
+                    return method.name
+    return None
+
+
+def _entry_for(
+    family: Family, helper: str, configured: tuple[str, ...]
+) -> MethodFacts | None:
+    """The release-like method that ends up calling ``helper`` (itself, when it is one)."""
+    methods = _methods(family)
+    release = release_method_of(family, configured)
+    candidates = [m for m in methods.values() if is_release_name(m.name) and not m.required]
+    if release is not None:
+        candidates.insert(0, release)
+    # What a creator is told to call: a named method before ``__aexit__``.
+    candidates.sort(key=lambda m: m.name in DUNDER_RELEASE)
+    for method in candidates:
+        if helper in methods and (helper == method.name or helper in _reached_from(methods, method.name)):
+            return method
+    return own_teardown(family, helper)
+
+
+def own_teardown(family: Family, helper: str) -> MethodFacts | None:
+    """A class whose teardown has a name of its own (``finish()``, called by its owner's
+    ``shutdown()``): the public method that releases what the class acquired, needs no argument
+    and acquires nothing again (``reconnect()`` closes and re-opens: not a teardown)."""
+    method = _methods(family).get(helper)
+    if method is None or method.name.startswith(("_", "test")) or method.required or method.name in DUNDER_RELEASE:
+        return None  # a test method that stops what it made is no teardown
+    if any(a.method == method.name for _, f in family for a in f.acquisitions):
+        return None
+    return method
+
+
+class OwnershipModel:
+    """Project-wide ownership queries over module facts, memoised per class."""
+
+    def __init__(
+        self, project: Project, builtin_close: Callable[[str], str | None], configured: tuple[str, ...]
+    ) -> None:
+        self.project = project
+        # ``builtin_close("aiohttp.ClientSession") == "close"``: the configured resource table.
+        self.builtin_close = builtin_close
+        self.configured = configured
+        self._types: dict[tuple[str, int], ResourceType | None] = {}
+
+    def unlink(self) -> None:
+        """Forgotten by the project's memo (``Project.forget_memos``): ``builtin_close`` is a method
+        of the first file's analysis, which points back at its context and module."""
+        self.__dict__.clear()
+
+    def resource_type(self, module: ModuleSummary, facts: ClassFacts) -> ResourceType | None:
+        key = (module.path, facts.line)
+        if key in self._types:
+            return self._types[key]
+        self._types[key] = None  # a class that holds an instance of itself is not one by that
+        found = self._resource_type(module, facts)
+        self._types[key] = found
+        return found
+
+    def _resource_type(self, module: ModuleSummary, facts: ClassFacts) -> ResourceType | None:
+        family = lineage(self.project, module, facts)
+        if not any(m.releases for _, f in family for m in f.methods.values()):
+            return None  # nothing in the lineage releases anything
+        if any("__new__" in f.methods for _, f in family):
+            return None  # a singleton (hummingbot's ``ConnectionsFactory``): no creator owns it
+        for owner_module, owner in family:
+            for acquisition in owner.acquisitions:
+                close = self.owned_close(owner_module, acquisition.ref)
+                if close is None:
+                    continue
+                names = frozenset({close[0], "close", "aclose"})
+                releaser = releases_attr(family, acquisition.attr, names)
+                if releaser is None:
+                    continue
+                entry = _entry_for(family, releaser, self.configured)
+                if entry is None:
+                    continue
+                lazy = not any(
+                    a.method == "__init__" and self.owned_close(m, a.ref) is not None
+                    for m, f in family
+                    for a in f.acquisitions
+                )
+                return ResourceType(module, facts.name, entry.name, entry.is_async, lazy)
+        return None
+
+    def owned_close(self, module: ModuleSummary, ref: Ref) -> tuple[str, bool] | None:
+        """How a value made by calling ``ref`` is released: (method, awaited), or None when it is
+        not a resource."""
+        if ref[0] == "qualified":
+            builtin = self.builtin_close(ref[1])
+            if builtin is not None:
+                return builtin, True
+        target = resolve_ref(self.project, module, ref)
+        if target is None:
+            return None
+        found = self.resource_type(*target)
+        return (found.release, found.awaited) if found is not None else None
+
+    def first_party_type(self, module: ModuleInfo, func: ast.expr) -> ResourceType | None:
+        """The resource type a constructor call makes, for a first-party class; None otherwise."""
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        factory = ""
+        if not name[:1].isupper() and isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Name, ast.Attribute)):
+            # ``await Provider.create(url)``: a factory class method of a resource type.
+            factory, func = name, func.value
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if not name[:1].isupper() or name.endswith(_NOT_RESOURCES):
+            return None  # classes are CapWords: skip the lookup for every ``len()`` and ``foo.bar()``
+        found = definition_of(module, func)
+        if found is None or found[1].kind != "class":
+            return None
+        facts = found[0].classes.get(found[1].line)
+        if facts is None or (factory and factory not in facts.factories):
+            return None
+        made = self.resource_type(found[0], facts)
+        if made is not None and made.lazy and factory and facts.methods[factory].is_async:
+            # An async factory awaits something before it returns: the ``connect()`` a lazy type
+            # waits for, as ``Provider.open()`` does.
+            return replace(made, lazy=False)
+        return made
+
+    def keeps_and_releases(self, module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool | None:
+        """Whether the first-party class ``call`` constructs keeps ``arg`` and releases it: True or
+        False for a first-party class, None when the callee is not one (third-party code)."""
+        found = definition_of(module, call.func)
+        if found is None or found[1].kind != "class":
+            return None
+        facts = found[0].classes.get(found[1].line)
+        if facts is None:
+            return None
+        family = lineage(self.project, found[0], facts)
+        attr: str | None = None
+        for keyword in call.keywords:
+            if keyword.value is arg and keyword.arg is not None:
+                attr = next((f.stored_params.get(keyword.arg) for _, f in family if keyword.arg in f.stored_params), None)
+        for position, value in enumerate(call.args):
+            if value is arg:
+                attr = next((f.stored_positions[position] for _, f in family if position in f.stored_positions), None)
+        if attr is None:
+            # ``**kwargs`` forwarded to a base we cannot read, or a parameter used without being
+            # stored: not proven either way, so the handoff is trusted as a third-party one.
+            return None
+        return releases_attr(family, attr, frozenset({"close", "aclose"}) | _release_words(family, attr)) is not None
+
+    def stored_by_base_init(self, module: ModuleInfo, cls: ast.ClassDef, call: ast.Call, arg: ast.expr) -> str | None:
+        """The attribute of ``self`` that a first-party base's ``__init__`` stores ``arg`` in, when
+        ``call`` is ``super().__init__(...)`` (or ``Base.__init__(self, ...)``) in a method of
+        ``cls``: the instance keeps it, so ``cls`` and its bases must end it. None when no base
+        is read to store it."""
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "__init__"):
+            return None
+        inner = func.value
+        offset = 0
+        if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id == "super":
+            pass
+        elif isinstance(inner, (ast.Name, ast.Attribute)) and any(ast.unparse(b) == ast.unparse(inner) for b in cls.bases):
+            offset = 1  # ``Base.__init__(self, ...)``: ``self`` is passed as the first argument
+        else:
+            return None
+        facts = class_facts(module, cls)
+        if facts is None:
+            return None
+        bases = lineage(module.project, module.summary, facts)[1:]
+        for keyword in call.keywords:
+            if keyword.value is arg and keyword.arg is not None:
+                return next((f.stored_params[keyword.arg] for _, f in bases if keyword.arg in f.stored_params), None)
+        for position, value in enumerate(call.args):
+            if value is arg and position >= offset:
+                index = position - offset
+                return next((f.stored_positions[index] for _, f in bases if index in f.stored_positions), None)
+        return None
+
+
+def _release_words(family: Family, attr: str) -> frozenset[str]:
+    return frozenset(how for _, f in family for m in f.methods.values() for owner, how in m.releases if owner == attr)
+
+
+def ownership_model(
+    module: ModuleInfo,
+    builtin_close: Callable[[str], str | None],
+    configured: tuple[str, ...],
+    table_key: tuple[tuple[str, str], ...],
+) -> OwnershipModel:
+    """The run's model: one per project and configuration, dropped with the project's memo when
+    a fix replaces a module."""
+    memo = module.project.class_memo
+    models = cast(
+        "dict[tuple[object, ...], OwnershipModel]", memo.setdefault(("ownership-models", _SENTINEL), {})
+    )
+    key = (configured, table_key)
+    model = models.get(key)
+    if model is None:
+        model = models[key] = OwnershipModel(module.project, builtin_close, configured)
+    return model
+
+
+# The project memo is keyed by (kind, node): the model belongs to no node of its own.
+_SENTINEL = ast.Module(body=[], type_ignores=[])

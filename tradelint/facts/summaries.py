@@ -1,0 +1,748 @@
+"""Module summaries: what other modules ask about a module, as plain data that outlives its tree.
+
+A check asks other modules the same few questions over and over: "what does ``pkg.Feed`` name
+(a class, a function, an assignment; where)?", "what does this module import under that
+name?", "what are this class's bases, methods, acquisitions and releases (ownership facts)?",
+"which statements of its body can be dataclass fields?", "does it ever name ``self.x``, cancel
+anything?". :class:`ModuleSummary` holds the answers: strings, numbers, booleans and tuples,
+frozensets and dicts of them; no ``ast`` node. The project keeps every summary it built for the
+whole run, outside its budget of parsed trees (a summary is about 1 % of its tree), so a module
+forgotten with its tree answers these questions without being parsed again. What depends on other
+modules too (what a class's makers make of it, whether a function is a task wrapper) is a verdict
+kept beside them (``Project.lasting``), reached when its tree was read. Only an analysis that
+walks a definition's body for the first time, or a fix that edits it, parses it again.
+
+A summary depends on the module's text (``digest``) and on where it sits (``module_name``,
+which relative imports were resolved against); :meth:`ModuleSummary.to_json` and
+:meth:`ModuleSummary.from_json` carry it through a cache file, validated field by field.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from bisect import bisect_left, bisect_right
+from operator import attrgetter
+from dataclasses import dataclass, field
+from typing import Any, Literal, cast
+
+from tradelint.facts.uses import self_attr
+from tradelint.facts.context import FUNCTION_NODES, ModuleInfo, content_digest, walk
+
+__all__ = [
+    "Acquisition",
+    "ClassFacts",
+    "Definition",
+    "FieldFacts",
+    "MethodFacts",
+    "ModuleSummary",
+    "SummaryError",
+    "content_digest",
+    "definition_of",
+    "is_release_name",
+    "summarize",
+]
+
+# Names of methods that end a class's resources, beyond the configured shutdown names: the
+# class's own words for it (``stop_monitoring``, ``close_all``, ``_release_http``).
+_LEADING_WORD = (
+    r"^(a?close|stop|shutdown|disconnect|cleanup|clean_up|teardown|tear_down|terminate|dispose|release|"
+    r"finalize|destroy)(_\w*)?$"
+)
+_RELEASE_WORD = re.compile(
+    _LEADING_WORD
+    # A suffix names a release less surely (``command_stop`` is a bot command): only the words
+    # that mean nothing else.
+    + r"|^\w+_(a?close|shutdown|disconnect|cleanup|teardown)$"
+)
+LEADING_RELEASE = re.compile(_LEADING_WORD)
+DUNDER_RELEASE = ("__aexit__", "__exit__", "__del__")
+# unittest's teardown hooks, spelled in camelCase.
+TEST_TEARDOWNS = ("tearDown", "asyncTearDown")
+
+
+def is_release_name(name: str) -> bool:
+    if name in DUNDER_RELEASE:
+        return name != "__del__"
+    return name in TEST_TEARDOWNS or bool(_RELEASE_WORD.match(name.lstrip("_")))
+
+
+# A class reference as a module names it: ("local", "Name") for a top-level class of the same
+# module, ("qualified", "pkg.mod.Name") through an import.
+Ref = tuple[str, str]
+REF_KINDS = ("local", "qualified")
+
+
+@dataclass(frozen=True, slots=True)
+class MethodFacts:
+    name: str
+    is_async: bool
+    line: int
+    # ``self.attr.<release-like>(...)``, ``async with self.attr``, ``stack.push_async_callback(
+    # self.attr.close)``: (attr, the method named, or "with").
+    releases: frozenset[tuple[str, str]]
+    # Methods called on ``self`` (a release method often delegates to a helper).
+    self_calls: frozenset[str]
+    # Parameters without a default: a release method needs none (``stop_tracking_order(oid)``
+    # is not one).
+    required: int = 0
+    # Whether a release-named method ends anything (:func:`_ends_something`); False for the
+    # other methods, which are not looked at.
+    ends: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Acquisition:
+    attr: str
+    ref: Ref  # the callee of ``self.attr = Callee(...)``
+    method: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class FieldFacts:
+    """A class-body statement that can declare a dataclass field (``name: T [= v]``, or attrs'
+    ``name = attr.ib()``), judged with the module's imports only: which of them are fields is
+    decided by the class's maker (``dataclass_model.fields_from_facts``)."""
+
+    name: str
+    line: int
+    annotated: bool  # ``name: T``; else attrs' ``name = attr.ib()``
+    attrs_field: bool  # the value is ``attrs.field()``/``attr.ib()``
+    has_default: bool
+    attrs_classvar: bool  # attrs takes the annotation for ``ClassVar`` (it reads its text)
+    not_a_field: bool  # the other makers take it for ``ClassVar``, ``InitVar`` or ``KW_ONLY``
+
+
+@dataclass(frozen=True, slots=True)
+class ClassFacts:
+    name: str
+    line: int
+    bases: tuple[Ref, ...]
+    methods: dict[str, MethodFacts]
+    acquisitions: tuple[Acquisition, ...]
+    # ``self.attr = param`` in a method: param name -> attr, and positional index -> attr
+    # (``self`` not counted) for ``__init__``.
+    stored_params: dict[str, str] = field(default_factory=dict)
+    stored_positions: dict[int, str] = field(default_factory=dict)
+    # Class and static methods that return a new instance (``return cls(...)``, or a local made
+    # so): ``await Provider.create()`` makes a ``Provider`` as its constructor would.
+    factories: frozenset[str] = frozenset()
+    # The statements of the body that can be dataclass fields, in order.
+    fields: tuple[FieldFacts, ...] = ()
+    # Whether ``<x>.cancel(...)`` is called between its first and last line: a class that cancels
+    # nothing owns no tasks (TRD303's task owners).
+    cancels: bool = False
+    # Every ``name.attr`` between its first and last line, by ``attr``: a base that never names
+    # ``self.attr`` says nothing about it, and its tree is not needed to tell.
+    attributes: frozenset[str] = frozenset()
+
+    def names(self, attr: str) -> bool:
+        """Whether the class can say anything about ``attr``: as ``self.attr`` in its code, a
+        method of that name, or a class-level annotation."""
+        return attr in self.attributes or attr in self.methods or any(f.name == attr for f in self.fields)
+
+
+DefinitionKind = Literal["class", "function", "async_function", "assign"]
+DEFINITION_KINDS: tuple[DefinitionKind, ...] = ("class", "function", "async_function", "assign")
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A top-level name: a class or function (also inside a module-level ``if``/``try``; the last
+    one wins, as at runtime), or else a module-level ``name = value``."""
+
+    name: str
+    kind: DefinitionKind
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleSummary:
+    path: str
+    # sha256 of the text the tree was parsed from (:func:`content_digest`).
+    digest: str
+    module_name: str | None
+    is_package: bool
+    definitions: dict[str, Definition]
+    # ``ImportMap.names``: local name -> dotted name; and the names bound only under
+    # ``if TYPE_CHECKING:``.
+    imports: dict[str, str]
+    type_checking_only: frozenset[str]
+    # Whether any task-creating API is named (``Index.mentions_tasks``): only such a module can
+    # hold a task wrapper.
+    mentions_tasks: bool
+    # Ownership facts of every class of the module (nested ones too), by the line of its
+    # ``class`` statement.
+    classes: dict[int, ClassFacts]
+
+    def defined(self, name: str) -> Definition | None:
+        """The class or function ``name`` is at module level (``ModuleInfo.top_level``)."""
+        found = self.definitions.get(name)
+        return found if found is not None and found.kind != "assign" else None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (sets sorted, so that equal summaries give equal text)."""
+        return {
+            "path": self.path,
+            "digest": self.digest,
+            "module_name": self.module_name,
+            "is_package": self.is_package,
+            "definitions": {name: [d.kind, d.line] for name, d in self.definitions.items()},
+            "imports": dict(self.imports),
+            "type_checking_only": sorted(self.type_checking_only),
+            "mentions_tasks": self.mentions_tasks,
+            "classes": [_class_to_json(c) for c in self.classes.values()],
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> ModuleSummary:
+        """The summary ``to_json`` gave; :class:`SummaryError` for anything else (a key missing or
+        extra, a value of the wrong type), never a partly trusted summary."""
+        obj = _object(data, _SUMMARY_KEYS, "summary")
+        definitions: dict[str, Definition] = {}
+        for name, value in _object(obj["definitions"], None, "definitions").items():
+            kind, line = _pair(value, "definition")
+            if kind not in DEFINITION_KINDS:
+                raise SummaryError(f"definition {name!r}: unknown kind {kind!r}")
+            definitions[name] = Definition(name, cast(DefinitionKind, kind), _line(line))
+        imports = {name: _str(value, "import") for name, value in _object(obj["imports"], None, "imports").items()}
+        classes: dict[int, ClassFacts] = {}
+        for item in _list(obj["classes"], "classes"):
+            facts = _class_from_json(item)
+            if facts.line in classes:
+                raise SummaryError(f"two classes on line {facts.line}")
+            classes[facts.line] = facts
+        module_name = obj["module_name"]
+        return cls(
+            _str(obj["path"], "path"),
+            _digest(obj["digest"]),
+            None if module_name is None else _str(module_name, "module_name"),
+            _bool(obj["is_package"], "is_package"),
+            definitions,
+            imports,
+            frozenset(_str(n, "type_checking_only") for n in _list(obj["type_checking_only"], "type_checking_only")),
+            _bool(obj["mentions_tasks"], "mentions_tasks"),
+            classes,
+        )
+
+
+class SummaryError(ValueError):
+    """A JSON summary that is not one :meth:`ModuleSummary.to_json` writes."""
+
+
+def summarize(module: ModuleInfo) -> ModuleSummary:
+    """The summary of a parsed module (built once per text; see ``Project.summary_of``)."""
+    definitions: dict[str, Definition] = {}
+    # As ``class_makers.module_assignments`` reads them: a single name, module body only.
+    for stmt in module.tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            definitions[stmt.targets[0].id] = Definition(stmt.targets[0].id, "assign", stmt.lineno)
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+            definitions[stmt.target.id] = Definition(stmt.target.id, "assign", stmt.lineno)
+    for name, stmt in module.top_level.items():
+        kind: DefinitionKind = (
+            "class"
+            if isinstance(stmt, ast.ClassDef)
+            else "async_function"
+            if isinstance(stmt, ast.AsyncFunctionDef)
+            else "function"
+        )
+        definitions[name] = Definition(name, kind, stmt.lineno)
+    return ModuleSummary(
+        str(module.path),
+        module.digest,
+        module.module_name,
+        module.is_package,
+        definitions,
+        dict(module.imports.names),
+        frozenset(module.imports.type_checking_only),
+        module.index.mentions_tasks,
+        _class_facts(module),
+    )
+
+
+def definition_of(module: ModuleInfo, expr: ast.AST) -> tuple[ModuleSummary, Definition] | None:
+    """The first-party class or function an expression names, from summaries only: what
+    ``dataclass_model.resolve_definition`` finds, without parsing the module it is in."""
+    # The summary's ``imports`` and ``defined`` are the module's ``imports.names`` and
+    # ``top_level``: asked from those, the checked module is summarised only when one of its own
+    # classes or functions is named (most calls name an import or a builtin).
+    if isinstance(expr, ast.Name) and expr.id not in module.imports.names and expr.id in module.top_level:
+        summary = module.summary
+        found = summary.defined(expr.id)
+        if found is not None:
+            return summary, found
+    qualified = module.imports.qualify(expr)
+    if qualified is None:
+        return None
+    return module.project.resolve(qualified, module.roots)
+
+
+# --- ownership facts -------------------------------------------------------------------------
+
+_RELEASE_NAMES: dict[str, bool] = {}
+# Most methods release nothing and call nothing on ``self`` that matters: an empty frozenset is
+# 216 bytes, and CPython makes a new one each time.
+_NONE: frozenset[str] = frozenset()
+_NO_RELEASES: frozenset[tuple[str, str]] = frozenset()
+
+
+def _is_release(name: str) -> bool:
+    known = _RELEASE_NAMES.get(name)
+    if known is None:
+        known = _RELEASE_NAMES[name] = is_release_name(name)
+    return known
+
+
+def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
+    """One pass over the index's attribute nodes, no walk of method bodies: the stores
+    (``self.x = Callee(...)``, ``self.x = param``) and the release sites (``<x>.close()``) are
+    attribute nodes; only release-like methods are walked (once), for the helpers they call, and
+    class and static methods, for what they return."""
+    if not module.index.classes:
+        # Every fact below belongs to a class: a module without one has none.
+        return {}
+    # The dataclass model reads this module's facts, and asks for summaries of other modules.
+    from tradelint.models.dataclasses.dataclass_model import field_facts
+
+    # Every fact is about the lines of a class (its ``name.attr`` nodes, the stores and releases
+    # of its methods, its cancels), and the index keeps calls and attributes sorted by position:
+    # only the nodes within the classes' ranges (nested ones inside their outer class's) are
+    # looked at, found by bisection.
+    spans: list[tuple[int, int]] = []
+    for outer in module.index.classes:
+        last = outer.end_lineno or outer.lineno
+        if spans and outer.lineno <= spans[-1][1]:
+            if last > spans[-1][1]:
+                spans[-1] = (spans[-1][0], last)
+        else:
+            spans.append((outer.lineno, last))
+    attributes = module.index.attributes
+    # One loop over those attribute nodes (the module's most numerous after names and constants)
+    # finds the candidates for stores and releases, and the ``name.attr`` nodes by line for each
+    # class's range.
+    # Exact types, as ``build_index`` tests them: a parsed tree holds no subclass of a node type.
+    name_type, store_type = ast.Name, ast.Store
+    known_releases = _RELEASE_NAMES
+    candidates: list[tuple[ast.Attribute, bool]] = []
+    named: list[ast.Attribute] = []
+    cancel_lines: list[int] = []
+    for first, last in spans:
+        for node in attributes[
+            bisect_left(attributes, first, key=_line_of):bisect_right(attributes, last, key=_line_of)
+        ]:
+            if node.attr == "cancel":
+                # ``<x>.cancel(...)``: the call starts where its callee does.
+                call = module.parent(node)
+                if isinstance(call, ast.Call) and call.func is node:
+                    cancel_lines.append(call.lineno)
+            value = node.value
+            if value.__class__ is name_type:
+                named.append(node)
+                if value.id == "self":
+                    # ``self.x = ...``: the receiver is ``self`` in all but a handful of methods,
+                    # and this test saves finding the enclosing method of every other store.
+                    if node.ctx.__class__ is store_type and _may_store(module.parent(node)):
+                        candidates.append((node, True))
+                    continue
+                if value.id == "cls" or node.ctx.__class__ is store_type:
+                    continue
+            elif node.ctx.__class__ is store_type:
+                continue
+            release_like = known_releases.get(node.attr)
+            if release_like is None:
+                release_like = _is_release(node.attr)
+            if release_like:
+                candidates.append((node, False))
+    stores: dict[int, list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str, ast.Attribute]]] = {}
+    releases: dict[tuple[int, str], set[tuple[str, str]]] = {}
+    receivers: dict[ast.AST, str | None] = {}
+    for node, is_store in candidates:
+        function = module.enclosing_function(node)
+        owner_class = module.parent(function) if function is not None else None
+        if function is None or not isinstance(owner_class, ast.ClassDef):
+            continue
+        if function in receivers:
+            receiver = receivers[function]
+        else:
+            receiver = receivers[function] = _receiver(function)
+        if receiver is None:
+            continue
+        if is_store:
+            if isinstance(node.value, ast.Name) and node.value.id == receiver:
+                stores.setdefault(owner_class.lineno, []).append((function, receiver, node))
+            continue
+        owner = self_attr(node.value, receiver)
+        if owner is None and isinstance(node.value, ast.Name):
+            owner = _alias_source(function, node.value.id, receiver)
+        if owner is not None:
+            releases.setdefault((owner_class.lineno, function.name), set()).add((owner, node.attr))
+    classes: dict[int, ClassFacts] = {}
+    parameters: dict[ast.AST, list[str]] = {}
+    maker_lines: dict[str, list[int]] = {}
+    for cls in module.index.classes:
+        end = cls.end_lineno or cls.lineno
+        found = frozenset(
+            map(_attr_of, named[bisect_left(named, cls.lineno, key=_line_of):bisect_right(named, end, key=_line_of)])
+        )
+        bases = tuple(ref for base in cls.bases if (ref := _ref(module, base)) is not None)
+        methods: dict[str, MethodFacts] = {}
+        made_by: list[str] = []
+        for stmt in cls.body:
+            if not isinstance(stmt, FUNCTION_NODES):
+                continue
+            receiver = _receiver(stmt)
+            # A class or static method has no receiver and a decorator (``_is_factory``); every
+            # one is asked, a name defined twice included.
+            if receiver is None and stmt.decorator_list and _is_factory(module, stmt, cls.name, maker_lines):
+                made_by.append(stmt.name)
+            if stmt.name in methods:
+                continue
+            released = releases.get((cls.lineno, stmt.name)) if releases else None
+            calls: frozenset[str] = _NONE
+            ends = False
+            if receiver is not None:
+                release_like = known_releases.get(stmt.name)
+                if release_like is None:
+                    release_like = _is_release(stmt.name)
+                if released or release_like:
+                    ends, calls, entered = _release_facts(stmt, receiver)
+                    ends = bool(released) or ends
+                    released = released | entered if released else entered
+            args = stmt.args
+            # ``kw_defaults`` holds None for a keyword-only parameter without a default.
+            required = max(0, len(args.posonlyargs) + len(args.args) - len(args.defaults) - 1) + (
+                args.kw_defaults.count(None)
+            )
+            methods[stmt.name] = MethodFacts(
+                stmt.name,
+                isinstance(stmt, ast.AsyncFunctionDef),
+                stmt.lineno,
+                frozenset(released) if released else _NO_RELEASES,
+                calls or _NONE,
+                required,
+                ends,
+            )
+        acquisitions: list[Acquisition] = []
+        stored_params: dict[str, str] = {}
+        stored_positions: dict[int, str] = {}
+        for function, _, target in stores.get(cls.lineno, ()):
+            assign = module.parent(target)
+            if not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is None:
+                continue
+            value = assign.value.value if isinstance(assign.value, ast.Await) else assign.value
+            if isinstance(value, ast.Call):
+                ref = _ref(module, value.func)
+                if ref is not None:
+                    acquisitions.append(Acquisition(target.attr, ref, function.name, assign.lineno))
+            elif isinstance(value, ast.Name):
+                params = parameters.get(function)
+                if params is None:
+                    params = parameters[function] = [a.arg for a in function.args.posonlyargs + function.args.args][1:]
+                if value.id in params:
+                    stored_params.setdefault(value.id, target.attr)
+                    if function.name == "__init__":
+                        stored_positions.setdefault(params.index(value.id), target.attr)
+                elif value.id in {a.arg for a in function.args.kwonlyargs}:
+                    stored_params.setdefault(value.id, target.attr)
+        acquisitions.sort(key=lambda a: a.line)
+        classes[cls.lineno] = ClassFacts(
+            cls.name, cls.lineno, bases, methods, tuple(acquisitions), stored_params, stored_positions,
+            frozenset(made_by) if made_by else _NONE,
+            field_facts(module, cls), any(cls.lineno <= line <= end for line in cancel_lines), found or _NONE,
+        )
+    return classes
+
+
+def _may_store(assign: ast.AST | None) -> bool:
+    """Whether a ``self.x`` stored under this parent can be an acquisition or a stored parameter
+    (the stores loop of ``_class_facts`` takes only these): the target of ``x = [await]
+    Callee(...)`` or ``x = name``; not of a tuple, a ``for``, ``+=``, or another value."""
+    if not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is None:
+        return False
+    value = assign.value.value if isinstance(assign.value, ast.Await) else assign.value
+    return isinstance(value, (ast.Call, ast.Name))
+
+
+# Keys for bisection and maps over nodes, without a Python call per node.
+_line_of = attrgetter("lineno")
+_attr_of = attrgetter("attr")
+
+
+def _is_factory(
+    module: ModuleInfo,
+    method: ast.FunctionDef | ast.AsyncFunctionDef,
+    cls_name: str,
+    maker_lines: dict[str, list[int]],
+) -> bool:
+    """A ``@classmethod`` returning ``cls(...)`` (or a local so made), or a ``@staticmethod``
+    returning ``ClassName(...)``: every ``return`` of it (nested functions' too) returns one.
+    ``maker_lines``: the module's lines of calls ``maker(...)`` by maker, filled as asked."""
+    is_classmethod = is_staticmethod = False
+    for decorator in method.decorator_list:
+        if isinstance(decorator, ast.Name):
+            if decorator.id == "classmethod":
+                is_classmethod = True
+            elif decorator.id == "staticmethod":
+                is_staticmethod = True
+    if is_classmethod:
+        params = method.args.posonlyargs + method.args.args
+        if not params:
+            return False
+        maker = params[0].arg
+    elif is_staticmethod:
+        maker = cls_name
+    else:
+        return False
+    # Either kind of return needs a call of the maker in the method's body, which lies within
+    # its lines (the index keeps calls sorted by position): without one, nothing is walked.
+    lines = maker_lines.get(maker)
+    if lines is None:
+        lines = maker_lines[maker] = [
+            call.lineno for call in module.index.calls if isinstance(call.func, ast.Name) and call.func.id == maker
+        ]
+    first = bisect_left(lines, method.lineno)
+    if first == len(lines) or lines[first] > (method.end_lineno or method.lineno):
+        return False
+    # One walk for the assignments and the returns (``context.walk`` meets every statement
+    # ``ast.walk`` does). A return of anything but a call of the maker or a name cannot be
+    # saved by what is assigned: the answer is no as soon as one is met.
+    made: set[str] = set()
+    returned: list[str] = []
+    for node in walk(method):
+        if isinstance(node, ast.Return):
+            value = node.value
+            if isinstance(value, ast.Name):
+                returned.append(value.id)
+            elif value is None or not _is_call_of(value, maker):
+                return False
+            else:
+                returned.append("")
+        elif (
+            isinstance(node, ast.Assign) and len(node.targets) == 1
+            and isinstance(target := node.targets[0], ast.Name)
+            and _is_call_of(node.value, maker)
+        ):
+            made.add(target.id)
+    # "" stands for a return of ``maker(...)`` itself.
+    return bool(returned) and all(not name or name in made for name in returned)
+
+
+def _is_call_of(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
+
+
+def _release_facts(
+    method: ast.FunctionDef | ast.AsyncFunctionDef, receiver: str
+) -> tuple[bool, frozenset[str], set[tuple[str, str]]]:
+    """What a release-like method says, in one walk: whether it ends anything, the attributes it
+    names on its receiver (the methods it calls there among them), and the receiver's attributes
+    it enters (``async with self.attr``).
+
+    It ends something when it cancels or closes something (any receiver, a loop variable's task
+    included), awaits or enters something, calls another release-like method of the class, or
+    clears a flag or attribute (``self._running = False``, ``self._ws = None``).
+    ``hedge_tasks_cleanup()`` that only filters a list of tasks ends nothing."""
+    ends = False
+    named: set[str] = set()
+    entered: set[tuple[str, str]] = set()
+    for node in walk(method):
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id == receiver:
+                named.add(node.attr)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            ends = True
+            for item in node.items:
+                attr = self_attr(item.context_expr, receiver)
+                if attr is not None:
+                    entered.add((attr, "with"))
+        elif ends:
+            continue
+        elif isinstance(node, ast.Await):
+            ends = True
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in ("cancel", "set") or _is_release(node.func.attr):
+                ends = True
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value in (None, False):
+            if any(self_attr(target, receiver) is not None for target in node.targets):
+                ends = True
+    return ends, frozenset(named), entered
+
+
+def _alias_source(function: ast.AST, name: str, receiver: str) -> str | None:
+    """``client = self._http`` in ``function``: the attribute a local copies."""
+    for node in walk(function):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id == name
+        ):
+            return self_attr(node.value, receiver)
+    return None
+
+
+def _ref(module: ModuleInfo, node: ast.expr) -> Ref | None:
+    if isinstance(node, ast.Name) and node.id in module.top_level and node.id not in module.imports.names:
+        return ("local", node.id)
+    qualified = module.imports.qualify(node)
+    return ("qualified", qualified) if qualified is not None else None
+
+
+def _receiver(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    for dec in func.decorator_list:
+        if isinstance(dec, ast.Name) and dec.id in ("staticmethod", "classmethod"):
+            return None
+    args = func.args
+    return args.posonlyargs[0].arg if args.posonlyargs else args.args[0].arg if args.args else None
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+_SUMMARY_KEYS = frozenset(
+    {"path", "digest", "module_name", "is_package", "definitions", "imports", "type_checking_only",
+     "mentions_tasks", "classes"}
+)
+_CLASS_KEYS = frozenset(
+    {"name", "line", "bases", "methods", "acquisitions", "stored_params", "stored_positions", "factories",
+     "fields", "cancels", "attributes"}
+)
+_HEX = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _class_to_json(facts: ClassFacts) -> dict[str, Any]:
+    # Methods and acquisitions as arrays: they are most of a summary, and keys would double it.
+    return {
+        "name": facts.name,
+        "line": facts.line,
+        "bases": [list(ref) for ref in facts.bases],
+        "methods": [
+            [m.name, m.is_async, m.line, sorted(list(r) for r in m.releases), sorted(m.self_calls), m.required, m.ends]
+            for m in facts.methods.values()
+        ],
+        "acquisitions": [[a.attr, list(a.ref), a.method, a.line] for a in facts.acquisitions],
+        "stored_params": dict(facts.stored_params),
+        "stored_positions": [[position, attr] for position, attr in facts.stored_positions.items()],
+        "factories": sorted(facts.factories),
+        "fields": [
+            [f.name, f.line, f.annotated, f.attrs_field, f.has_default, f.attrs_classvar, f.not_a_field]
+            for f in facts.fields
+        ],
+        "cancels": facts.cancels,
+        "attributes": sorted(facts.attributes),
+    }
+
+
+def _class_from_json(data: object) -> ClassFacts:
+    obj = _object(data, _CLASS_KEYS, "class")
+    methods: dict[str, MethodFacts] = {}
+    for item in _list(obj["methods"], "methods"):
+        name, is_async, line, releases, self_calls, required, ends = _items(item, 7, "method")
+        method = MethodFacts(
+            _str(name, "method name"),
+            _bool(is_async, "is_async"),
+            _line(line),
+            frozenset(_str_pair(r, "release") for r in _list(releases, "releases")) or _NO_RELEASES,
+            frozenset(_str(n, "self_calls") for n in _list(self_calls, "self_calls")) or _NONE,
+            _line(required),
+            _bool(ends, "ends"),
+        )
+        if method.name in methods:
+            raise SummaryError(f"method {method.name!r} twice")
+        methods[method.name] = method
+    acquisitions = []
+    for item in _list(obj["acquisitions"], "acquisitions"):
+        attr, ref, method_name, line = _items(item, 4, "acquisition")
+        acquisitions.append(
+            Acquisition(_str(attr, "attr"), _ref_json(ref), _str(method_name, "method"), _line(line))
+        )
+    positions: dict[int, str] = {}
+    for item in _list(obj["stored_positions"], "stored_positions"):
+        position, attr = _pair(item, "stored position")
+        positions[_line(position)] = _str(attr, "stored position")
+    fields = []
+    for item in _list(obj["fields"], "fields"):
+        name, line, *flags = _items(item, 7, "field")
+        annotated, attrs_field, has_default, attrs_classvar, not_a_field = (_bool(f, "field flag") for f in flags)
+        fields.append(
+            FieldFacts(_str(name, "field name"), _line(line), annotated, attrs_field, has_default, attrs_classvar,
+                       not_a_field)
+        )
+    return ClassFacts(
+        _str(obj["name"], "class name"),
+        _line(obj["line"]),
+        tuple(_ref_json(ref) for ref in _list(obj["bases"], "bases")),
+        methods,
+        tuple(acquisitions),
+        {k: _str(v, "stored param") for k, v in _object(obj["stored_params"], None, "stored_params").items()},
+        positions,
+        frozenset(_str(n, "factories") for n in _list(obj["factories"], "factories")) or _NONE,
+        tuple(fields),
+        _bool(obj["cancels"], "cancels"),
+        frozenset(_str(n, "attributes") for n in _list(obj["attributes"], "attributes")) or _NONE,
+    )
+
+
+def _object(data: object, keys: frozenset[str] | None, what: str) -> dict[str, Any]:
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        raise SummaryError(f"{what}: expected an object")
+    if keys is not None and set(data) != keys:
+        raise SummaryError(f"{what}: keys {sorted(data)}, expected {sorted(keys)}")
+    return cast("dict[str, Any]", data)
+
+
+def _list(data: object, what: str) -> list[Any]:
+    if not isinstance(data, list):
+        raise SummaryError(f"{what}: expected a list")
+    return data
+
+
+def _items(data: object, count: int, what: str) -> list[Any]:
+    items = _list(data, what)
+    if len(items) != count:
+        raise SummaryError(f"{what}: expected {count} items")
+    return items
+
+
+def _pair(data: object, what: str) -> tuple[Any, Any]:
+    first, second = _items(data, 2, what)
+    return first, second
+
+
+def _str_pair(data: object, what: str) -> tuple[str, str]:
+    first, second = _pair(data, what)
+    return _str(first, what), _str(second, what)
+
+
+def _ref_json(data: object) -> Ref:
+    kind, name = _str_pair(data, "ref")
+    if kind not in REF_KINDS:
+        raise SummaryError(f"ref: unknown kind {kind!r}")
+    return kind, name
+
+
+def _str(data: object, what: str) -> str:
+    if not isinstance(data, str):
+        raise SummaryError(f"{what}: expected a string")
+    return data
+
+
+def _bool(data: object, what: str) -> bool:
+    if not isinstance(data, bool):
+        raise SummaryError(f"{what}: expected true or false")
+    return data
+
+
+def _line(data: object) -> int:
+    # bool is an int in Python, not in JSON.
+    if isinstance(data, bool) or not isinstance(data, int) or data < 0:
+        raise SummaryError(f"expected a non-negative integer, not {data!r}")
+    return data
+
+
+def _digest(data: object) -> str:
+    text = _str(data, "digest")
+    if not _HEX.match(text):
+        raise SummaryError("digest: expected 64 hexadecimal digits")
+    return text

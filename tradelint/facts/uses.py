@@ -1,0 +1,258 @@
+"""How a value is used: the vocabulary that "never closed" and "never awaited" are judged in.
+
+A *use* is a load of a local name or of ``self.attr``. Its kind says what the surrounding code does
+with it; the resource and task models decide which kinds count as taking care of the value.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from tradelint.facts.context import FUNCTION_NODES, ORDERED_FIELDS, ModuleInfo, ordered_fields, walk
+
+TRY_NODES: tuple[type[ast.AST], ...]
+if sys.version_info >= (3, 11):
+    TRY_NODES = (ast.Try, ast.TryStar)
+else:
+    TRY_NODES = (ast.Try,)
+CONTAINERS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred, ast.JoinedStr, ast.FormattedValue)
+# Builtins that look at a value without keeping it.
+INSPECTORS = {"bool", "isinstance", "id", "repr", "str", "print", "type", "hash", "len", "format", "callable"}
+
+
+@dataclass(frozen=True)
+class Use:
+    node: ast.expr
+    # "method" (s.m(...)), "attribute" (s.m not called), "await", "argument", "with",
+    # "return", "alias", "container", "test", "other"
+    kind: str
+    name: str = ""  # the method or attribute name for "method"/"attribute"
+    call: ast.Call | None = None  # the call, for "method" (``s.get(...)``) and "argument"
+    keyword: str | None = None  # the keyword the value is passed as, for "argument"
+
+
+def classify(module: ModuleInfo, node: ast.expr) -> Use:
+    parent = module.parent(node)
+    if isinstance(parent, ast.Attribute) and parent.value is node:
+        grand = module.parent(parent)
+        if isinstance(grand, ast.Call) and grand.func is parent:
+            return Use(node, "method", parent.attr, call=grand)
+        return Use(node, "attribute", parent.attr)
+    if isinstance(parent, ast.Await):
+        return Use(node, "await")
+    if isinstance(parent, ast.keyword):
+        call = module.parent(parent)
+        assert isinstance(call, ast.Call)
+        return Use(node, "argument", call=call, keyword=parent.arg)
+    if isinstance(parent, ast.Call) and node is not parent.func:
+        if isinstance(parent.func, ast.Name) and parent.func.id in INSPECTORS:
+            return Use(node, "test")
+        return Use(node, "argument", call=parent)
+    if isinstance(parent, ast.withitem):
+        return Use(node, "with")
+    if isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom, ast.Lambda)):
+        return Use(node, "return")
+    if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.AugAssign)):
+        return Use(node, "alias")
+    if isinstance(parent, CONTAINERS):
+        return Use(node, "container")
+    if isinstance(parent, ast.Subscript) and parent.slice is node and isinstance(parent.ctx, ast.Store):
+        return Use(node, "container")  # ``pending[task] = conn`` keeps the task as a key
+    if isinstance(parent, (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.If, ast.While, ast.IfExp, ast.Assert)):
+        return Use(node, "test")
+    if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)):
+        return Use(node, "container")
+    return Use(node, "other")
+
+
+@dataclass(frozen=True)
+class Binding:
+    """Where a created value is kept: a local name, or an attribute of the method's ``self``."""
+
+    kind: str  # "local" or "self"
+    name: str
+    stmt: ast.Assign | ast.AnnAssign
+    cls: ast.ClassDef | None = None
+
+
+def assigned_to(
+    module: ModuleInfo, expr: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef
+) -> Binding | None:
+    """``name = expr`` or ``self.attr = expr`` (one target), for ``expr`` directly in ``function``."""
+    parent = module.parent(expr)
+    if not (isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is expr):
+        return None
+    targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+    if len(targets) != 1:
+        return None
+    target = targets[0]
+    if isinstance(target, ast.Name):
+        return Binding("local", target.id, parent)
+    cls = module.parent(function)
+    if (
+        isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == self_name(function)
+        and isinstance(cls, ast.ClassDef)
+    ):
+        return Binding("self", target.attr, parent, cls)
+    return None
+
+
+def shutdown_method(cls: ast.ClassDef, names: tuple[str, ...]) -> str | None:
+    """The class's first method named like a shutdown (``close``, ``stop``, ... configurable)."""
+    defined = {stmt.name for stmt in cls.body if isinstance(stmt, FUNCTION_NODES)}
+    return next((m for m in names if m in defined), None)
+
+
+def is_awaited_call(module: ModuleInfo, call: ast.Call) -> bool:
+    return isinstance(module.parent(call), ast.Await)
+
+
+def alias_target(module: ModuleInfo, use: Use) -> str | None:
+    """``t = self._task``: the local the value is copied into, to follow its uses in turn."""
+    parent = module.parent(use.node)
+    if isinstance(parent, ast.Assign) and parent.value is use.node and len(parent.targets) == 1:
+        target = parent.targets[0]
+        if isinstance(target, ast.Name):
+            return target.id
+    return None
+
+
+def resolve_aliases(module: ModuleInfo, uses: list[Use]) -> Iterator[Use]:
+    """The uses, with each ``local = value`` replaced by the uses of ``local`` in its function."""
+    for use in uses:
+        name = alias_target(module, use) if use.kind == "alias" else None
+        function = module.enclosing_function(use.node) if name is not None else None
+        if name is None or function is None or declares_outer(function, name):
+            yield use
+            continue
+        for load in name_loads(function, name):
+            yield classify(module, load)
+
+
+def name_loads(func: ast.AST, name: str) -> Iterator[ast.Name]:
+    """Loads of ``name`` inside ``func``, nested functions included (closures see the local)."""
+    for node in walk(func):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+            yield node
+
+
+def declares_outer(func: ast.AST, name: str) -> bool:
+    """``global name`` / ``nonlocal name``: the value outlives the frame."""
+    return name in declarations(func)[1]
+
+
+def declarations(function: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
+    """``global`` and ``global``/``nonlocal`` names anywhere in ``function``, nested functions
+    included. Such a declaration is a statement, and statements are only in statement lists (a
+    body, an ``else``, a ``finally``, a handler's or a case's body): a walk of those lists meets
+    all of them, as a walk of every node would."""
+    globals_: set[str] = set()
+    nonlocals: set[str] = set()
+    stack: list[ast.AST] = [function]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Global):
+            globals_.update(node.names)
+        elif isinstance(node, ast.Nonlocal):
+            nonlocals.update(node.names)
+        for field in STATEMENT_LISTS:
+            children = getattr(node, field, None)
+            if isinstance(children, list):
+                stack.extend(children)
+    return frozenset(globals_), frozenset(globals_ | nonlocals)
+
+
+# Fields that hold statements (or handlers and cases, which hold them in their ``body``).
+STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def self_name(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """The name of a method's first parameter, None for static methods and plain functions."""
+    for dec in func.decorator_list:
+        if isinstance(dec, ast.Name) and dec.id == "staticmethod":
+            return None
+    params = func.args.posonlyargs + func.args.args
+    return params[0].arg if params else None
+
+
+def self_attr(node: ast.AST | None, receiver: str) -> str | None:
+    """``attr`` when ``node`` is ``<receiver>.attr``, else None."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
+        return node.attr
+    return None
+
+
+def self_attribute_loads(cls: ast.ClassDef, attr: str) -> Iterator[ast.Attribute]:
+    """Loads of ``self.attr`` (``self`` being each method's first parameter) in ``cls``."""
+    return self_attribute_nodes(cls, attr, ast.Load)
+
+
+def self_attribute_nodes(cls: ast.ClassDef, attr: str, ctx: type[ast.expr_context]) -> Iterator[ast.Attribute]:
+    """``self.attr`` in ``cls``'s methods, loaded or stored (``ctx``)."""
+    return (node for node in _self_attributes(cls).get(attr, ()) if isinstance(node.ctx, ctx))
+
+
+# Where a class keeps its table of ``self.<attr>`` nodes: the analyses ask about one attribute
+# of a class after another, and each question walked every method again. Kept on the node, so
+# that it goes with its tree.
+_SELF_ATTRIBUTES = "_tradelint_self_attributes"
+
+
+def _self_attributes(cls: ast.ClassDef) -> dict[str, list[ast.Attribute]]:
+    """Every ``<receiver>.attr`` of ``cls``'s methods by ``attr``, in the order of the methods
+    and of ``walk`` within each."""
+    table: dict[str, list[ast.Attribute]] | None = cls.__dict__.get(_SELF_ATTRIBUTES)
+    if table is not None:
+        return table
+    table = {}
+    fields_of = ORDERED_FIELDS
+    Attribute, Name, Constant = ast.Attribute, ast.Name, ast.Constant
+    for stmt in cls.body:
+        if not isinstance(stmt, FUNCTION_NODES):
+            continue
+        receiver = self_name(stmt)
+        if receiver is None:
+            continue
+        # ``walk(stmt)``, inlined: the same breadth-first order, minus the names and constants,
+        # which are leaves (so the order of the rest is unchanged) and no ``self.attr``.
+        todo: list[Any] = [stmt]
+        for node in todo:
+            kind = node.__class__
+            if kind is Attribute:
+                value = node.value
+                if value.__class__ is Name:
+                    if value.id == receiver:
+                        table.setdefault(node.attr, []).append(node)
+                    continue  # ``x.attr``: its only child is the name
+            fields = fields_of.get(kind)
+            if fields is None:
+                fields = ordered_fields(kind)
+            for field in fields:
+                child = getattr(node, field, None)
+                if child is None:
+                    continue
+                if child.__class__ is list:
+                    todo.extend(c for c in child if c is not None and c.__class__ is not Name and c.__class__ is not Constant)
+                elif child.__class__ is not Name and child.__class__ is not Constant:
+                    todo.append(child)
+    setattr(cls, _SELF_ATTRIBUTES, table)
+    return table
+
+
+def in_cleanup_block(module: ModuleInfo, node: ast.AST, stop: ast.AST) -> str | None:
+    """"finally" or "except" when ``node`` runs on an error path; None otherwise."""
+    child = node
+    for ancestor in module.ancestors(node):
+        if ancestor is stop:
+            return None
+        if isinstance(ancestor, ast.ExceptHandler):
+            return "except"
+        if isinstance(ancestor, TRY_NODES) and child in getattr(ancestor, "finalbody", ()):
+            return "finally"
+        child = ancestor
+    return None

@@ -1,0 +1,478 @@
+"""Apply edits with libcst. Each edit names its node by position; nothing here re-judges a finding.
+
+Every codemod is idempotent: applied to its own output it changes nothing, so fixing twice is a
+no-op and overlapping fixes settle over successive passes.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from typing import Union
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from tradelint.core.fix_plan import Edit
+
+MERGED_LINE = 79  # an import merged into an existing line stays within flake8's default length
+
+Block = Union[cst.IndentedBlock, cst.Module]
+
+
+class CodemodError(Exception):
+    """An edit could not be applied where its finding said; the file is left as it was."""
+
+
+# What libcst is given at once (a statement, or a whole module) is refused above this size: it
+# needs about 2.5 KB of memory per character (a 9 MB statement would need some 24 GB).
+MAX_REWRITE_CHARS = 1024 * 1024
+
+
+def _at(pos: CodeRange, edit: Edit, *, exact: bool = False) -> bool:
+    span = edit.span
+    if (pos.start.line, pos.start.column) != (span.line, span.col):
+        return False
+    return not exact or (pos.end.line, pos.end.column) == (span.end_line, span.end_col)
+
+
+class EditTransformer(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, edits: Sequence[Edit], classvar_names: set[str] | None = None) -> None:
+        super().__init__()
+        self.by_kind: dict[str, list[Edit]] = {}
+        # Edits by kind and start position: each node looks up its own, so a rewrite costs time
+        # linear in nodes plus edits (scanning every edit at every node: 10,000 renames in one
+        # statement took minutes).
+        self.by_position: dict[tuple[str, int, int], list[Edit]] = {}
+        # The same edit can come from two findings (TRD101 and TRD102 on one base field).
+        for edit in dict.fromkeys(edits):
+            self.by_kind.setdefault(edit.kind, []).append(edit)
+            self.by_position.setdefault((edit.kind, edit.span.line, edit.span.col), []).append(edit)
+        # Every spelling this file's edits use: the rewrite of one statement must know them all.
+        if classvar_names is None:
+            classvar_names = {e.param("classvar") for e in self.by_kind.get("wrap_classvar", ())}
+        self.classvar_names = classvar_names
+        self.imports: list[str] = []
+        # Module-level code the task fixes need (a typed keeper, a TypeVar), in edit order.
+        self.module_code: list[str] = []
+        self.applied: set[Edit] = set()
+        self._class_stack: list[str] = []
+
+    def _pos(self, node: cst.CSTNode) -> CodeRange:
+        return self.get_metadata(PositionProvider, node)
+
+    def _matching(self, kind: str, node: cst.CSTNode, *, exact: bool = False) -> list[Edit]:
+        if kind not in self.by_kind:
+            return []
+        pos = self._pos(node)
+        edits = self.by_position.get((kind, pos.start.line, pos.start.column))
+        return [e for e in edits if _at(pos, e, exact=exact)] if edits else []
+
+    # -- ClassVar -------------------------------------------------------------------------------
+
+    def leave_AnnAssign(self, original: cst.AnnAssign, updated: cst.AnnAssign) -> cst.AnnAssign:
+        for edit in self._matching("wrap_classvar", original):
+            self.applied.add(edit)
+            if edit.param("import"):
+                self.imports.append(edit.param("import"))
+            annotation = _wrap_classvar(updated.annotation.annotation, edit.param("classvar"), self.classvar_names)
+            updated = updated.with_changes(annotation=updated.annotation.with_changes(annotation=annotation))
+        return updated
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.BaseSmallStatement:
+        """TRD102 in a dataclass subclass: ``NAME = v`` -> ``NAME: T = v``, the field's new default."""
+        for edit in self._matching("annotate_override", original):
+            self.applied.add(edit)
+            if len(updated.targets) != 1:
+                raise CodemodError("expected one assignment target")
+            return cst.AnnAssign(
+                target=updated.targets[0].target,
+                annotation=cst.Annotation(annotation=cst.parse_expression(edit.param("annotation"))),
+                value=updated.value,
+                semicolon=updated.semicolon,
+            )
+        return updated
+
+    # -- renames --------------------------------------------------------------------------------
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
+        for edit in self._matching("rename_attribute", original, exact=True):
+            self.applied.add(edit)
+            if updated.attr.value == edit.param("old"):
+                updated = updated.with_changes(attr=cst.Name(edit.param("new")))
+        return updated
+
+    def leave_ImportAlias(self, original: cst.ImportAlias, updated: cst.ImportAlias) -> cst.ImportAlias:
+        for edit in self._matching("rename_import", original):
+            self.applied.add(edit)
+            if isinstance(updated.name, cst.Name) and updated.name.value == edit.param("old"):
+                # ``from numpy import NaN`` -> ``from numpy import nan as NaN``: the module's own
+                # uses of the name stay valid.
+                asname = updated.asname or cst.AsName(name=cst.Name(edit.param("old")))
+                updated = updated.with_changes(name=cst.Name(edit.param("new")), asname=asname)
+        return updated
+
+    def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString) -> cst.SimpleString:
+        for edit in self._matching("rename_string", original, exact=True):
+            self.applied.add(edit)
+            prefix_len = len(updated.prefix) + len(updated.quote)
+            if updated.evaluated_value == edit.param("old"):
+                body = edit.param("new")
+                updated = updated.with_changes(
+                    value=updated.value[:prefix_len] + body + updated.value[len(updated.value) - len(updated.quote):]
+                )
+        return updated
+
+    # -- tasks ----------------------------------------------------------------------------------
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        edits = self._matching("keep_task", original, exact=True)
+        if not edits:
+            return updated
+        self.applied.update(edits)
+        params = dict(edits[0].params)
+        for edit in edits:
+            self.imports.extend(line for line in dict(edit.params).get("import", "").splitlines() if line)
+            code = dict(edit.params).get("module_code", "")
+            if code and code not in self.module_code:
+                self.module_code.append(code)
+        wrapper = cst.parse_expression(params.get("wrapper", "_keep_task"))
+        return cst.Call(func=wrapper, args=[cst.Arg(updated)])
+
+    # -- async with -----------------------------------------------------------------------------
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        edits = self.by_kind.get("async_with")
+        if not edits:
+            return updated
+        body = list(updated.body)
+        for index, stmt in enumerate(original.body):
+            if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+                continue
+            pos = self._pos(stmt.body[0])
+            for edit in self.by_position.get(("async_with", pos.start.line, pos.start.column), ()):
+                if _at(pos, edit):
+                    self.applied.add(edit)
+                    body = _wrap_async_with(body, original.body, index, edit, self)
+                    return updated.with_changes(body=body)
+        return updated
+
+    # -- shutdown methods -----------------------------------------------------------------------
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._class_stack.append(node.name.value)
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        path = ".".join(self._class_stack)
+        self._class_stack.pop()
+        codes = [
+            dict(e.params)["class_code"]
+            for e in self.by_kind.get("keep_task", ())
+            if e in self.applied and dict(e.params).get("class") == path and dict(e.params).get("class_code")
+        ]
+        for code in dict.fromkeys(codes):
+            updated = _add_methods(updated, code)
+        return updated
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        edits = self.by_kind.get("append_to_method")
+        if not edits:
+            return updated
+        path = ".".join(self._class_stack)
+        for edit in edits:
+            if edit.param("class") != path or edit.param("method") != original.name.value:
+                continue
+            self.applied.add(edit)
+            if edit.param("import"):
+                self.imports.append(edit.param("import"))
+            updated = _add_statements(updated, edit.param("code"), at_start=edit.param("where") == "start")
+        return updated
+
+
+def _head_code(annotation: cst.BaseExpression) -> str:
+    head = annotation.value if isinstance(annotation, cst.Subscript) else annotation
+    return cst.Module([]).code_for_node(head)
+
+
+def _is_classvar_code(code: str, classvar: str, known: set[str]) -> bool:
+    return code.split(".")[-1] == "ClassVar" or code == classvar or code in known
+
+
+def _wrap_classvar(annotation: cst.BaseExpression, classvar: str, known: set[str]) -> cst.BaseExpression:
+    """``T`` -> ``ClassVar[T]``; ``Final[T]`` -> ``ClassVar[Final[T]]`` (the spec offers it only
+    for Python 3.13 on); ``Final[ClassVar[T]]`` -> ``ClassVar[Final[T]]``, never a nested ClassVar."""
+    head_code = _head_code(annotation)
+    if _is_classvar_code(head_code, classvar, known):
+        return annotation  # already wrapped: idempotent
+    if head_code.split(".")[-1] == "Final" and isinstance(annotation, cst.Subscript) and len(annotation.slice) == 1:
+        inner = annotation.slice[0].slice
+        if isinstance(inner, cst.Index) and isinstance(inner.value, cst.Subscript):
+            if _is_classvar_code(_head_code(inner.value), classvar, known) and len(inner.value.slice) == 1:
+                final = annotation.with_changes(slice=inner.value.slice)
+                return inner.value.with_changes(slice=[cst.SubscriptElement(slice=cst.Index(value=final))])
+    return cst.Subscript(
+        value=cst.parse_expression(classvar),
+        slice=[cst.SubscriptElement(slice=cst.Index(value=annotation))],
+    )
+
+
+def _is_close_statement(stmt: cst.BaseStatement, name: str) -> bool:
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+        return False
+    expr = stmt.body[0]
+    if not (isinstance(expr, cst.Expr) and isinstance(expr.value, cst.Await)):
+        return False
+    call = expr.value.expression
+    return (
+        isinstance(call, cst.Call)
+        and not call.args
+        and isinstance(call.func, cst.Attribute)
+        and isinstance(call.func.value, cst.Name)
+        and call.func.value.value == name
+        and call.func.attr.value in ("close", "aclose")
+    )
+
+
+def _wrap_async_with(
+    body: list[cst.BaseStatement],
+    original: Sequence[cst.BaseStatement],
+    index: int,
+    edit: Edit,
+    transformer: EditTransformer,
+) -> list[cst.BaseStatement]:
+    name = edit.param("name")
+    last = int(edit.param("last_line"))
+    assign_line = body[index]
+    assert isinstance(assign_line, cst.SimpleStatementLine)
+    assign = assign_line.body[0]
+    if not isinstance(assign, cst.Assign):
+        raise CodemodError(f"expected an assignment to `{name}`")
+    value = assign.value
+    if isinstance(value, cst.Await):
+        value = value.expression
+    end = index
+    for later in range(index + 1, len(original)):
+        if transformer._pos(original[later]).start.line <= last:
+            end = later
+    inner = [s for s in body[index + 1 : end + 1] if not _is_close_statement(s, name)]
+    if not inner:
+        raise CodemodError(f"nothing uses `{name}` after it is created")
+    inner[0] = _with_leading(inner[0], [])
+    with_stmt = cst.With(
+        items=[cst.WithItem(item=value, asname=cst.AsName(name=cst.Name(name)))],
+        body=cst.IndentedBlock(body=inner, header=assign_line.trailing_whitespace),
+        asynchronous=cst.Asynchronous(),
+        leading_lines=assign_line.leading_lines,
+    )
+    return [*body[:index], with_stmt, *body[end + 1 :]]
+
+
+def _add_statements(func: cst.FunctionDef, code: str, *, at_start: bool) -> cst.FunctionDef:
+    new = list(cst.parse_module(code).body)
+    block = func.body
+    if isinstance(block, cst.SimpleStatementSuite):
+        # ``async def shutdown(self): ...``: a stub on one line becomes an indented block.
+        if not all(isinstance(s, cst.Pass) or (isinstance(s, cst.Expr) and isinstance(s.value, cst.Ellipsis)) for s in block.body):
+            raise CodemodError(f"`{func.name.value}` has a one-line body")
+        return func.with_changes(body=cst.IndentedBlock(body=new, header=block.trailing_whitespace))
+    if not isinstance(block, cst.IndentedBlock):
+        raise CodemodError(f"`{func.name.value}` has no indented body")
+    body: list[cst.BaseStatement] = list(block.body)
+    existing = {cst.Module([]).code_for_node(s).strip() for s in body}
+    if all(cst.Module([]).code_for_node(s).strip() in existing for s in new):
+        return func  # already there: idempotent
+    # A body that is only ``pass`` / ``...`` (a stub) is replaced; a docstring is kept.
+    kept: list[cst.BaseStatement] = [s for s in body if not _is_placeholder(s)]
+    if at_start:
+        # After a docstring, before anything that could drop or replace the reference.
+        insert_at = 1 if kept and _is_docstring(kept[0]) else 0
+        if insert_at < len(kept):
+            kept[insert_at] = _with_leading(kept[insert_at], [])
+    else:
+        insert_at = len(kept)
+        if kept and isinstance(kept[-1], cst.SimpleStatementLine) and isinstance(kept[-1].body[0], cst.Return):
+            insert_at -= 1
+    kept[insert_at:insert_at] = new
+    return func.with_changes(body=block.with_changes(body=kept))
+
+
+def _is_docstring(stmt: cst.BaseStatement) -> bool:
+    return (
+        isinstance(stmt, cst.SimpleStatementLine)
+        and isinstance(stmt.body[0], cst.Expr)
+        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _with_leading(stmt: cst.BaseStatement, extra: list[cst.EmptyLine]) -> cst.BaseStatement:
+    """Keep a statement's comment lines; blank lines at the top of a block are dropped."""
+    leading = [line for line in getattr(stmt, "leading_lines", []) if line.comment is not None]
+    return stmt.with_changes(leading_lines=extra + leading)
+
+
+def _is_placeholder(stmt: cst.BaseStatement) -> bool:
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+        return False
+    small = stmt.body[0]
+    if isinstance(small, cst.Pass):
+        return True
+    return isinstance(small, cst.Expr) and isinstance(small.value, cst.Ellipsis)
+
+
+def _import_index(body: Sequence[cst.BaseStatement]) -> int:
+    """Where new top-level statements go: after the docstring (however it is spelled), the
+    ``__future__`` imports and the import block; never above a ``__future__`` import."""
+    index = 0
+    for i, stmt in enumerate(body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            break
+        small = stmt.body[0]
+        is_docstring = (
+            i == 0 and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+        )
+        if is_docstring or all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body):
+            index = i + 1
+        else:
+            break
+    return index
+
+
+def _has_statement(module: cst.Module, code: str) -> bool:
+    wanted = code.strip()
+    return any(
+        isinstance(s, cst.SimpleStatementLine) and module.code_for_node(s).strip() == wanted for s in module.body
+    )
+
+
+def add_imports(module: cst.Module, imports: Sequence[str]) -> cst.Module:
+    body: list[cst.BaseStatement] = list(module.body)
+    for code in dict.fromkeys(imports):
+        if _has_statement(module.with_changes(body=body), code):
+            continue
+        merged = _merge_from_import(body, code)
+        if merged is not None:
+            body = merged
+            continue
+        body.insert(_import_index(body), cst.parse_statement(code + "\n"))
+    return module.with_changes(body=body)
+
+
+def _merge_from_import(body: list[cst.BaseStatement], code: str) -> list[cst.BaseStatement] | None:
+    """``from typing import Any`` + ``ClassVar`` -> ``from typing import Any, ClassVar``."""
+    new = cst.parse_statement(code + "\n")
+    assert isinstance(new, cst.SimpleStatementLine)
+    new_import = new.body[0]
+    if not isinstance(new_import, cst.ImportFrom) or isinstance(new_import.names, cst.ImportStar):
+        return None
+    target = cst.Module([]).code_for_node(new_import.module) if new_import.module else ""
+    for i, stmt in enumerate(body[: _import_index(body)]):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        small = stmt.body[0]
+        if (
+            isinstance(small, cst.ImportFrom)
+            and small.module is not None
+            and not small.relative
+            and cst.Module([]).code_for_node(small.module) == target
+            and not isinstance(small.names, cst.ImportStar)
+            and small.lpar is None
+        ):
+            names = list(small.names)
+            last = names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+            names = [*names[:-1], last, *[a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in new_import.names]]
+            merged = stmt.with_changes(body=[small.with_changes(names=names)])
+            if len(cst.Module([]).code_for_node(merged).rstrip("\r\n")) > MERGED_LINE:
+                return None  # a line of its own rather than a line too long for flake8
+            body[i] = merged
+            return body
+    return None
+
+
+def _add_methods(cls: cst.ClassDef, code: str) -> cst.ClassDef:
+    """Append the methods of ``code`` to the class body, each unless one of its name is there."""
+    block = cls.body
+    if not isinstance(block, cst.IndentedBlock):
+        raise CodemodError(f"class `{cls.name.value}` has a one-line body")
+    defined = {s.name.value for s in block.body if isinstance(s, cst.FunctionDef)}
+    new = [s for s in cst.parse_module(code).body if isinstance(s, cst.FunctionDef) and s.name.value not in defined]
+    if not new:
+        return cls
+    blank = cst.EmptyLine(indent=False)
+    new = [s.with_changes(leading_lines=[blank]) for s in new]
+    return cls.with_changes(body=block.with_changes(body=[*block.body, *new]))
+
+
+def _statement_keys(code: str) -> set[str]:
+    return {ast.dump(stmt) for stmt in ast.parse(code).body}
+
+
+def add_module_code(module: cst.Module, codes: Sequence[str], existing: set[str] | None = None) -> cst.Module:
+    """Insert each block of ``codes`` after the docstring, the ``__future__`` imports and the
+    import block, unless its statements are all there already (``existing``: the ``ast.dump`` of
+    every top-level statement, when the module given is only the head of the file)."""
+    if existing is None:
+        existing = _statement_keys(module.code)
+    body = list(module.body)
+    blank = cst.EmptyLine(indent=False)
+    index = _import_index(body)
+    for code in codes:
+        # Statements already there (a TypeVar another fix wrote) are not written twice; the rest
+        # goes after whatever this call inserted before, which it may use.
+        new = [
+            s for s in cst.parse_module(code).body
+            if ast.dump(ast.parse(cst.Module([s]).code).body[0]) not in existing
+        ]
+        if not new:
+            continue
+        existing = existing | _statement_keys(code)
+        if index:
+            new[0] = new[0].with_changes(leading_lines=[blank, blank])
+        if index < len(body):
+            following = body[index]
+            leading = list(getattr(following, "leading_lines", []))
+            blanks = next((i for i, line in enumerate(leading) if line.comment is not None), len(leading))
+            if blanks < 2:
+                body[index] = following.with_changes(leading_lines=[blank] * (2 - blanks) + leading)
+        body[index:index] = new
+        index += len(new)
+    return module.with_changes(body=body)
+
+
+def apply_edits(text: str, edits: Sequence[Edit], tree: ast.Module | None = None) -> tuple[str, set[Edit]]:
+    """The new text and the edits that found their node.
+
+    With ``tree`` (the ``ast`` of ``text``), only the statements that hold edits go through
+    libcst when that gives the same text (see :mod:`tradelint.fixes.regions`)."""
+    if tree is not None:
+        from tradelint.fixes.regions import apply_in_regions
+
+        done = apply_in_regions(text, edits, tree)
+        if done is not None:
+            return done
+    return apply_to_module(text, edits)
+
+
+def apply_to_module(text: str, edits: Sequence[Edit]) -> tuple[str, set[Edit]]:
+    """``apply_edits`` on the whole module: parsed, transformed and rendered by libcst."""
+    if len(text) > MAX_REWRITE_CHARS:
+        raise CodemodError(
+            f"the file is too large to rewrite safely as a whole ({len(text):,} characters; "
+            f"the limit is {MAX_REWRITE_CHARS:,})"
+        )
+    module = cst.parse_module(text)
+    if module.code != text:
+        # e.g. libcst 1.9 drops the last newline of a file whose lines end in "\r" alone: what
+        # libcst cannot reproduce untouched, it must not rewrite.
+        raise CodemodError("libcst does not reproduce this file exactly; left as it is")
+    transformer = EditTransformer(edits)
+    updated = MetadataWrapper(module).visit(transformer)
+    for edit in transformer.by_kind.get("runtime_import", ()):
+        transformer.imports.append(edit.param("import"))
+        transformer.applied.add(edit)
+    if transformer.imports:
+        updated = add_imports(updated, transformer.imports)
+    if transformer.module_code:
+        updated = add_module_code(updated, transformer.module_code)
+    return updated.code, transformer.applied

@@ -1,0 +1,1 @@
+"""What a rule family knows about the whole project: one subpackage per family."""

@@ -1,0 +1,678 @@
+"""Which classes are dataclass-like at runtime, and which names are their fields: first-party
+modules and installed packages, each class maker judged by its code (`class_makers`)."""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Literal, cast
+
+from tradelint.models.dataclasses.class_makers import (
+    UNKNOWN,
+    AttrsMode,
+    Effect,
+    Kind,
+    combine,
+    expression_effect,
+    function_effect,
+    MAX_DEPTH,
+    installed_path,
+    is_installed_path,
+    is_pydantic_model_name,
+    is_stdlib,
+    is_transform_marked,
+    metaclass_effect,
+)
+from tradelint.facts.summaries import ClassFacts, Definition, FieldFacts, ModuleSummary, definition_of
+from tradelint.facts.context import FUNCTION_NODES, ModuleInfo, Project, parse_expression
+
+CLASSVAR = {"typing.ClassVar", "typing_extensions.ClassVar"}
+NOT_FIELDS = {"dataclasses.InitVar", "dataclasses.KW_ONLY"}
+FIELD_FACTORIES = {
+    "dataclasses.field", "attrs.field", "attr.ib", "attr.attrib", "attr.attr", "attr.field",
+    "attrs.Factory", "attr.Factory",
+    "pydantic.Field", "pydantic.fields.Field", "pydantic.dataclasses.Field",
+}
+# attrs' explicit fields: in a class without ``auto_attribs`` only these are fields.
+ATTRS_FIELDS = {"attrs.field", "attr.ib", "attr.attrib", "attr.attr", "attr.field"}
+# attrs recognises ``ClassVar`` by the annotation's text (``attr._make._is_class_var``).
+ATTRS_CLASSVAR_PREFIXES = ("typing.ClassVar", "t.ClassVar", "ClassVar", "typing_extensions.ClassVar")
+
+Binding = Literal["runtime", "type_checking"]
+# The makers whose fields are known: what the runtime does with the class body is modelled.
+KNOWN_KINDS = frozenset({"dataclass", "pydantic", "attrs"})
+
+
+@dataclass(frozen=True, eq=False)
+class FieldInfo:
+    name: str
+    line: int
+    owner: ClassModel
+    # Only a default is sure to shadow a subclass's class attribute: a required field is a
+    # constructor argument, and ``field(init=False)`` without a default is never set.
+    has_default: bool
+    # The statement, when the owner was modelled from its tree; else found when asked (a fix).
+    stmt: ast.AnnAssign | ast.Assign | None = None
+
+    @property
+    def node(self) -> ast.AnnAssign | ast.Assign:
+        if self.stmt is not None:
+            return self.stmt
+        for stmt in self.owner.node.body:
+            if isinstance(stmt, (ast.AnnAssign, ast.Assign)) and stmt.lineno == self.line:
+                return stmt
+        raise LookupError(f"no field {self.name!r} on line {self.line} of {self.owner.path}")
+
+
+@dataclass(eq=False)
+class ClassModel:
+    """What a maker makes of one class. Modelled from the class's tree (``class_model``), or, for
+    a base in a module the budget has forgotten, from plain data: the verdict recorded when it was
+    modelled from its tree and its module's summary (``_model_from_facts``); then its module and
+    node are parsed again only when asked for (a fix that edits the base, the field-use search)."""
+
+    project: Project
+    path: Path
+    line: int
+    name: str
+    # What the runtime makes of this class body: a known maker's kind, "unknown" (a maker whose
+    # effect is not modelled: nothing is claimed), or None (a plain class).
+    kind: Kind | None = None
+    attrs_mode: AttrsMode = "auto"
+    # What every subclass goes through at creation (a metaclass, an ``__init_subclass__``).
+    subclass_effect: Effect = None
+    bases: list[ClassModel | None] = field(default_factory=list)
+    own_fields: dict[str, FieldInfo] = field(default_factory=dict)
+    tree_module: ModuleInfo | None = None
+    tree_node: ast.ClassDef | None = None
+
+    @classmethod
+    def of(cls, module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
+        return cls(module.project, module.path, node.lineno, node.name, tree_module=module, tree_node=node)
+
+    @property
+    def module(self) -> ModuleInfo:
+        if self.tree_module is None:
+            found = self.project.module_at(self.path)
+            if found is None:
+                raise LookupError(f"{self.path} can no longer be parsed")
+            self.tree_module = found
+        return self.tree_module
+
+    @property
+    def node(self) -> ast.ClassDef:
+        if self.tree_node is None:
+            for cls in self.module.index.classes:
+                if cls.lineno == self.line and cls.name == self.name:
+                    self.tree_node = cls
+                    break
+            else:
+                raise LookupError(f"no class {self.name!r} on line {self.line} of {self.path}")
+        return self.tree_node
+
+    @property
+    def installed(self) -> bool:
+        return is_installed_path(self.project, self.path)
+
+    @property
+    def module_name(self) -> str | None:
+        return self.project.locate(self.path)[0]
+
+    def unlink(self) -> None:
+        """Forgotten by the project's memo (``Project.forget_memos``): drop the links to fields
+        and bases, which point back at models, so that reference counting frees them."""
+        self.own_fields.clear()
+        self.bases.clear()
+
+    @property
+    def known(self) -> bool:
+        return self.kind in KNOWN_KINDS
+
+    def inherited_fields(self, _seen: frozenset[int] = frozenset()) -> dict[str, FieldInfo]:
+        """Fields this class gets from its bases (nearest base first, as the MRO would)."""
+        seen = _seen | {id(self)}
+        found: dict[str, FieldInfo] = {}
+        for base in reversed(self.bases):
+            # A cycle (``class Cog(Cog)`` re-binding an imported name) ends here.
+            if base is not None and id(base) not in seen:
+                found.update(base.all_fields(seen))
+        return found
+
+    def all_fields(self, _seen: frozenset[int] = frozenset()) -> dict[str, FieldInfo]:
+        if self.kind == "unknown":
+            return {}  # its maker may have turned any inherited field into something else
+        found = self.inherited_fields(_seen)
+        found.update(self.own_fields)
+        return found
+
+
+def _terminal_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def resolve_definition(module: ModuleInfo, expr: ast.AST) -> tuple[ModuleInfo, ast.stmt] | None:
+    """The first-party class or function an expression names, in this module or another."""
+    if isinstance(expr, ast.Name) and expr.id in module.top_level and expr.id not in module.imports.names:
+        return module, module.top_level[expr.id]
+    qualified = module.imports.qualify(expr)
+    if qualified is None:
+        return None
+    return module.project.lookup(qualified, module.roots)
+
+
+def resolve_class(module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
+    """A first-party class's model (what the other analyses ask for: no installed source)."""
+    if isinstance(expr, ast.Name) and expr.id not in module.imports.names:
+        stmt = module.top_level.get(expr.id)
+        return class_model(module, stmt) if isinstance(stmt, ast.ClassDef) else None
+    named = definition_of(module, expr)
+    if named is None or named[1].kind != "class":
+        return None  # known from the summaries, without parsing the module it names
+    return _model_at(module.project, module.project.absolute(named[0].path), named[1].line)
+
+
+def _base_model(module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
+    """A base class's model, first-party or from an installed package's source: its fields and
+    its makers decide what the subclass is. Found from summaries (``class_makers.lookup``'s
+    search, without parsing a module to read its names)."""
+    if isinstance(expr, ast.Subscript):
+        expr = expr.value  # ``Base[T]``
+    if isinstance(expr, ast.Name) and expr.id not in module.imports.names:
+        stmt = module.top_level.get(expr.id)
+        return class_model(module, stmt) if isinstance(stmt, ast.ClassDef) else None
+    qualified = module.imports.qualify(expr)
+    found = _lookup_summary(module.project, qualified, module.roots) if qualified is not None else None
+    if found is None or found[1].kind != "class":
+        return None
+    return _model_at(module.project, module.project.absolute(found[0].path), found[1].line)
+
+
+def _lookup_summary(
+    project: Project, qualified: str, roots: tuple[Path, ...], depth: int = 0
+) -> tuple[ModuleSummary, Definition] | None:
+    """What ``class_makers.lookup`` finds, read from summaries: first-party definitions through
+    their re-exports, then a module of the project or of an installed package by its names (a
+    module-level assignment is found as one, and is no class)."""
+    if depth > MAX_DEPTH or "." not in qualified:
+        return None
+    found = project.resolve(qualified, roots)
+    if found is not None:
+        return found
+    module_name, _, name = qualified.rpartition(".")
+    path = project.find_path(module_name, roots) or installed_path(project, module_name)
+    summary = project.summary(path) if path is not None else None
+    if summary is None:
+        return None
+    definition = summary.definitions.get(name)
+    if definition is not None:
+        return summary, definition
+    target = summary.imports.get(name)
+    if target is not None and target != qualified:
+        return _lookup_summary(project, target, project.locate(project.absolute(summary.path))[1], depth + 1)
+    return None
+
+
+# A class modelled from its tree leaves its verdict in ``Project.lasting`` under this kind: what
+# its makers made of it (kind, attrs mode, what its subclasses go through) and where its bases'
+# models are. With the summary of its module, that is all a subclass asks, tree forgotten or not.
+VERDICT = "dataclass-model"
+Place = tuple[str, int]  # a top-level class's path and line
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    kind: Kind | None
+    attrs_mode: AttrsMode
+    subclass_effect: Effect
+    bases: tuple[Place | None, ...]
+
+
+_PLAIN = _Verdict(None, "auto", None, ())
+
+
+def _model_at(project: Project, path: Path, line: int) -> ClassModel | None:
+    """The model of the top-level class on ``line`` of ``path``: from its tree when it is kept,
+    else from its verdict and its module's summary, else from its tree parsed again."""
+    kept = project.kept(path)
+    if kept is None:
+        summary = project.summary(path)
+        facts = summary.classes.get(line) if summary is not None else None
+        if summary is None or facts is None:
+            return None
+        verdict = project.lasting.get((VERDICT, summary.path, summary.digest, line))
+        if isinstance(verdict, _Verdict):
+            return _model_from_facts(project, summary.path, facts, verdict)
+        kept = project.module_at(path)
+        if kept is None:
+            return None
+    for stmt in kept.top_level.values():
+        if isinstance(stmt, ast.ClassDef) and stmt.lineno == line:
+            return class_model(kept, stmt)
+    return None
+
+
+def _model_from_facts(project: Project, path: str, facts: ClassFacts, verdict: _Verdict) -> ClassModel:
+    memo = project.class_memo
+    key = (VERDICT, path, facts.line)
+    cached = memo.get(key)
+    if cached is not None:
+        return cast(ClassModel, cached)
+    model = ClassModel(project, Path(path), facts.line, facts.name, verdict.kind, verdict.attrs_mode,
+                       verdict.subclass_effect)
+    memo[key] = model
+    for place in verdict.bases:
+        model.bases.append(_model_at(project, project.absolute(place[0]), place[1]) if place is not None else None)
+    if model.known:
+        model.own_fields = fields_from_facts(model, facts.fields)
+    return model
+
+
+def class_model(module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
+    # In the project's memo, not a global one: a fix replaces a base class's module, and
+    # ``Project.replace_source`` must drop every model built on the old one.
+    memo = module.project.class_memo
+    key = ("dataclass-model", node)
+    cached = memo.get(key)
+    if cached is not None:
+        return cast(ClassModel, cached)
+    model = ClassModel.of(module, node)
+    memo[key] = model  # before resolving bases: inheritance cycles end here
+    # Only a decorator marks a class (``is_transform_marked`` reads nothing else).
+    marked = bool(node.decorator_list) and is_transform_marked(module, node)
+    inherited: list[Effect] = []
+    for expr in node.bases:
+        head = expr.value if isinstance(expr, ast.Subscript) else expr
+        qualified = module.imports.qualify(head)
+        if is_pydantic_model_name(qualified):
+            # pydantic models (not its dataclasses): UPPER_CASE settings fields are intended, and
+            # their metaclass makes its own class; known by name, never followed.
+            model.bases.append(None)
+            inherited.append(UNKNOWN)
+            continue
+        base = _base_model(module, head)
+        model.bases.append(base)
+        if base is not None:
+            inherited.append(base.subclass_effect)
+        elif marked and not is_stdlib(qualified):
+            # Marked, but what makes its subclasses dataclass-like is in code not found.
+            inherited.append(UNKNOWN)
+    metaclass = next((kw.value for kw in node.keywords if kw.arg == "metaclass"), None)
+    meta = metaclass_effect(module, metaclass) if metaclass is not None else None
+    # The class itself: its metaclass, its bases' ``__init_subclass__``, then its decorators.
+    effects: list[Effect] = [meta, *inherited]
+    for dec in reversed(node.decorator_list):
+        effects.append(expression_effect(module, dec))
+    own_hook: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    for stmt in node.body:  # a loop, not a generator: this runs for every class of every module
+        if isinstance(stmt, FUNCTION_NODES) and stmt.name == "__init_subclass__":
+            own_hook = stmt
+            break
+    hook = function_effect(module, own_hook) if own_hook is not None else None
+    model.subclass_effect = combine([meta, *inherited, hook])
+    effect = combine(effects)
+    if effect is not None:
+        model.kind = effect.kind
+        model.attrs_mode = effect.attrs_mode
+        if model.kind == "attrs" and model.attrs_mode == "detect":
+            model.attrs_mode = _attrs_detect(module, node)
+    if model.known:
+        model.own_fields = _own_fields(model)
+    if module.top_level.get(node.name) is node:
+        # Only a top-level class is another module's base.
+        # Most classes are plain and have no base: one object for all of them (the fields that
+        # make a verdict equal to ``_PLAIN``, tested without building one first).
+        if model.kind is None and model.attrs_mode == "auto" and model.subclass_effect is None and not model.bases:
+            verdict = _PLAIN
+        else:
+            verdict = _Verdict(
+                model.kind,
+                model.attrs_mode,
+                model.subclass_effect,
+                tuple((str(b.path), b.line) if b is not None else None for b in model.bases),
+            )
+        module.project.lasting[(VERDICT, str(module.path), module.digest, node.lineno)] = verdict
+    return model
+
+
+def _attrs_detect(module: ModuleInfo, node: ast.ClassDef) -> AttrsMode:
+    """``attrs.define``: annotations are fields unless an unannotated ``attrs.field()`` is present."""
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign) and _is_attrs_field(module, stmt.value):
+            return "explicit"
+    return "auto"
+
+
+def _is_attrs_field(module: ModuleInfo, value: ast.expr | None) -> bool:
+    return isinstance(value, ast.Call) and module.imports.qualify(value.func) in ATTRS_FIELDS
+
+
+def annotation_head(module: ModuleInfo, annotation: ast.expr) -> ast.expr | None:
+    """The outer name of an annotation (``ClassVar`` in ``ClassVar[int]``), strings parsed."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = parse_expression(annotation.value.strip())
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+    if isinstance(annotation, ast.Subscript):
+        annotation = annotation.value
+    return annotation if isinstance(annotation, (ast.Name, ast.Attribute)) else None
+
+
+def classvar_binding(module: ModuleInfo, annotation: ast.expr) -> Binding | None:
+    """Whether an annotation is spelled ``ClassVar`` and whether that name exists when the class is
+    made (what type checkers see; :func:`is_runtime_classvar` is what the maker sees)."""
+    head = annotation_head(module, annotation)
+    if head is None:
+        return None
+    qualified = module.imports.qualify(head)
+    if qualified is None:
+        # Unresolvable (star import, re-bound name): trust the spelling rather than cry wolf.
+        return "runtime" if _terminal_name(head) == "ClassVar" else None
+    if qualified not in CLASSVAR:
+        return None
+    root = module.imports.root_name(head)
+    return "type_checking" if root in module.imports.type_checking_only else "runtime"
+
+
+def _is_string(module: ModuleInfo, annotation: ast.expr) -> bool:
+    """Whether the maker receives the annotation as text (quoted, or annotations deferred)."""
+    return module.index.future_annotations or (
+        isinstance(annotation, ast.Constant) and isinstance(annotation.value, str)
+    )
+
+
+def _stdlib_string_is(module: ModuleInfo, head: ast.expr, names: set[str], module_name: str) -> bool | None:
+    """``dataclasses._is_type`` on a string annotation: a bare name is looked up in the class's
+    module globals; ``m.Name`` counts only when ``m`` is bound to the module ``module_name`` itself
+    (so ``"typing_extensions.ClassVar[int]"`` is a field). None: cannot tell (star import)."""
+    if isinstance(head, ast.Name):
+        qualified = module.imports.qualify(head)
+        if qualified is None:
+            return None
+        return qualified in names and head.id not in module.imports.type_checking_only
+    if isinstance(head, ast.Attribute) and isinstance(head.value, ast.Name):
+        prefix = head.value.id
+        return (
+            module.imports.names.get(prefix) == module_name
+            and prefix not in module.imports.type_checking_only
+            and f"{module_name}.{head.attr}" in names
+        )
+    return False
+
+
+def is_runtime_classvar(module: ModuleInfo, annotation: ast.expr, kind: Kind | None) -> bool:
+    """Whether the maker of ``kind`` treats this annotation as ``ClassVar`` (not a field)."""
+    head = annotation_head(module, annotation)
+    return head is not None and _runtime_classvar(module, annotation, head, kind)
+
+
+def _runtime_classvar(module: ModuleInfo, annotation: ast.expr, head: ast.expr, kind: Kind | None) -> bool:
+    """``is_runtime_classvar`` of an annotation whose head is ``head``."""
+    if not _is_string(module, annotation):
+        # ``classvar_binding`` is not None: evaluated, a TYPE_CHECKING-only name fails loudly at
+        # import.
+        qualified = module.imports.qualify(head)
+        return qualified in CLASSVAR if qualified is not None else _terminal_name(head) == "ClassVar"
+    if kind == "attrs":
+        text = annotation.value if isinstance(annotation, ast.Constant) else ast.unparse(annotation)
+        text = str(text).strip()
+        if text[:1] in ("'", '"') and text[-1:] in ("'", '"'):
+            text = text[1:-1]
+        return text.startswith(ATTRS_CLASSVAR_PREFIXES)
+    found = _stdlib_string_is(module, head, CLASSVAR, "typing")
+    if found is None:
+        return _terminal_name(head) == "ClassVar"
+    return found
+
+
+def annotation_text(annotation: ast.expr) -> str:
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        return annotation.value
+    return ast.unparse(annotation)
+
+
+def is_not_a_field(module: ModuleInfo, annotation: ast.expr, kind: Kind | None = "dataclass") -> bool:
+    """``InitVar[...]`` and ``KW_ONLY`` are annotations that never make an instance field
+    (stdlib and pydantic dataclasses; attrs knows neither)."""
+    if kind == "attrs":
+        return False
+    head = annotation_head(module, annotation)
+    return head is not None and _not_a_field(module, annotation, head)
+
+
+def _not_a_field(module: ModuleInfo, annotation: ast.expr, head: ast.expr) -> bool:
+    """``is_not_a_field`` (not attrs) of an annotation whose head is ``head``."""
+    if _is_string(module, annotation):
+        found = _stdlib_string_is(module, head, NOT_FIELDS, "dataclasses")
+        if found is not None:
+            return found
+        return _terminal_name(head) in {"InitVar", "KW_ONLY"}
+    qualified = module.imports.qualify(head)
+    if qualified is not None:
+        return qualified in NOT_FIELDS
+    return _terminal_name(head) in {"InitVar", "KW_ONLY"}
+
+
+def is_field_call(module: ModuleInfo, value: ast.expr | None) -> bool:
+    if not isinstance(value, ast.Call):
+        return False
+    return _is_field_callee(value, module.imports.qualify(value.func))
+
+
+def _is_field_callee(value: ast.Call, qualified: str | None) -> bool:
+    """``is_field_call`` of a call whose callee qualifies to ``qualified``."""
+    if qualified is not None:
+        return qualified in FIELD_FACTORIES or qualified.endswith((".field", ".Field"))
+    return _terminal_name(value.func) in {"field", "Field", "ib", "attrib"}
+
+
+def _has_default(module: ModuleInfo, value: ast.expr | None) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, ast.Call):
+        return True
+    return _call_has_default(value, module.imports.qualify(value.func))
+
+
+def _own_fields(model: ClassModel) -> dict[str, FieldInfo]:
+    fields: dict[str, FieldInfo] = {}
+    module = model.module
+    explicit = model.kind == "attrs" and model.attrs_mode == "explicit"
+    for stmt in model.node.body:
+        if isinstance(stmt, ast.Assign):
+            # Only attrs' explicit ``x = attr.ib()`` makes a field without an annotation.
+            if explicit and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                if _is_attrs_field(module, stmt.value):
+                    name = stmt.targets[0].id
+                    fields[name] = FieldInfo(name, stmt.lineno, model, _has_default(module, stmt.value), stmt)
+            continue
+        if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
+            continue
+        if explicit and not _is_attrs_field(module, stmt.value):
+            continue
+        if is_runtime_classvar(module, stmt.annotation, model.kind) or is_not_a_field(
+            module, stmt.annotation, model.kind
+        ):
+            continue
+        fields[stmt.target.id] = FieldInfo(
+            stmt.target.id, stmt.lineno, model, _has_default(module, stmt.value), stmt
+        )
+    return fields
+
+
+def field_facts(module: ModuleInfo, node: ast.ClassDef) -> tuple[FieldFacts, ...]:
+    """The statements of a class body that ``_own_fields`` can take, with what it asks of each
+    under any maker: the summary's share of the dataclass model."""
+    found: list[FieldFacts] = []
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign):
+            if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and _is_attrs_field(module, stmt.value):
+                default = _has_default(module, stmt.value)
+                found.append(FieldFacts(stmt.targets[0].id, stmt.lineno, False, True, default, False, False))
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            value = stmt.value
+            # ``_is_attrs_field`` and ``_has_default`` of the value, qualifying its callee once.
+            if isinstance(value, ast.Call):
+                callee = module.imports.qualify(value.func)
+                attrs_field = callee in ATTRS_FIELDS
+                has_default = _call_has_default(value, callee)
+            else:
+                attrs_field = False
+                has_default = value is not None
+            found.append(
+                FieldFacts(stmt.target.id, stmt.lineno, True, attrs_field, has_default, *_classvar_facts(module, stmt.annotation))
+            )
+    return tuple(found)
+
+
+def _call_has_default(value: ast.Call, qualified: str | None) -> bool:
+    """``_has_default`` of a call whose callee qualifies to ``qualified``."""
+    if not _is_field_callee(value, qualified):
+        return True
+    if qualified in ("attr.ib", "attr.attrib", "attr.attr") and value.args:
+        return True  # ``attr.ib(default)``: the first positional parameter
+    if (qualified or "").endswith("Factory"):
+        return True
+    return any(kw.arg in ("default", "default_factory", "factory") for kw in value.keywords)
+
+
+def _classvar_facts(module: ModuleInfo, annotation: ast.expr) -> tuple[bool, bool]:
+    """``is_runtime_classvar(.., "attrs")``, and ``is_runtime_classvar(.., "dataclass") or
+    is_not_a_field(.., "dataclass")``: the same answers, with the annotation's head found (a
+    string annotation parsed) once instead of up to five times."""
+    head = annotation_head(module, annotation)
+    if head is None:
+        return False, False
+    return (
+        _runtime_classvar(module, annotation, head, "attrs"),
+        _runtime_classvar(module, annotation, head, "dataclass") or _not_a_field(module, annotation, head),
+    )
+
+
+def fields_from_facts(model: ClassModel, facts: tuple[FieldFacts, ...]) -> dict[str, FieldInfo]:
+    """``_own_fields`` from the summary's facts: the same fields, without the class's tree."""
+    fields: dict[str, FieldInfo] = {}
+    explicit = model.kind == "attrs" and model.attrs_mode == "explicit"
+    for fact in facts:
+        if not fact.annotated:
+            if explicit:
+                fields[fact.name] = FieldInfo(fact.name, fact.line, model, fact.has_default)
+            continue
+        if explicit and not fact.attrs_field:
+            continue
+        if fact.attrs_classvar if model.kind == "attrs" else fact.not_a_field:
+            continue
+        fields[fact.name] = FieldInfo(fact.name, fact.line, model, fact.has_default)
+    return fields
+
+
+def is_upper_constant(name: str) -> bool:
+    """``CACHE_KEY``, ``VERSION``, ``_TTL``: not one-letter names (``X: float`` is a coordinate)."""
+    if name.startswith("__") and name.endswith("__"):
+        return False
+    core = name.strip("_")
+    return len(core) >= 2 and core.upper() == core and any(c.isalpha() for c in core)
+
+
+def declared_fields(module: ModuleInfo, node: ast.ClassDef) -> dict[str, FieldInfo]:
+    """The fields a class body declares at runtime (none when its maker is not a known one)."""
+    return class_model(module, node).own_fields
+
+
+def constants_without_classvar(module: ModuleInfo, node: ast.ClassDef) -> Iterator[ast.AnnAssign]:
+    """TRD101's statements: ``NAME: T = value`` that the class's maker makes an instance field.
+
+    Only a known maker: under an unknown one (a framework's own), nothing is claimed."""
+    model = class_model(module, node)
+    if not model.known:
+        return
+    for stmt in node.body:
+        if not (
+            isinstance(stmt, ast.AnnAssign)
+            and isinstance(stmt.target, ast.Name)
+            and stmt.value is not None
+            and is_upper_constant(stmt.target.id)
+        ):
+            continue
+        info = model.own_fields.get(stmt.target.id)
+        if info is None or info.node is not stmt:
+            continue  # not a field at runtime (ClassVar, InitVar, attrs without auto_attribs)
+        if classvar_binding(module, stmt.annotation) is not None:
+            continue  # spelled ClassVar: a TYPE_CHECKING-only one is TRD103
+        if is_field_call(module, stmt.value):
+            continue  # explicitly a field
+        yield stmt
+
+
+def classvars_unbound_at_runtime(module: ModuleInfo, node: ast.ClassDef) -> Iterator[ast.AnnAssign]:
+    """TRD103's statements: in a stdlib dataclass, ``ClassVar`` annotations that dataclasses reads
+    as text and looks up in the module, where only ``TYPE_CHECKING`` imported it."""
+    if class_model(module, node).kind != "dataclass":
+        return
+    deferred = module.index.future_annotations
+    for stmt in node.body:
+        if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
+            continue
+        if not (deferred or isinstance(stmt.annotation, ast.Constant)):
+            continue  # evaluated eagerly, it fails with NameError at import: not silent
+        if classvar_binding(module, stmt.annotation) == "type_checking":
+            yield stmt
+
+
+def overriding_assignments(node: ast.ClassDef, *, redecorated: bool) -> Iterator[tuple[ast.stmt, str]]:
+    """TRD102's candidates: names a subclass body sets that could be inherited fields."""
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    yield stmt, target.id
+        # A dataclass subclass that re-annotates declares a real new default; an undecorated one does not.
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None and not redecorated:
+            if isinstance(stmt.target, ast.Name):
+                yield stmt, stmt.target.id
+
+
+def overridden_fields(module: ModuleInfo, node: ast.ClassDef) -> Iterator[tuple[ast.stmt, str, FieldInfo]]:
+    """TRD102's findings: a class attribute that instances never see, because an inherited
+    field's default is assigned by ``__init__``.
+
+    Not in a class whose own maker is unknown (it may take the value as the new default), and a
+    re-annotation counts as a new default only where the class's maker makes it a field."""
+    model = class_model(module, node)
+    if model.kind == "unknown":
+        return
+    inherited = model.inherited_fields()
+    if not inherited:
+        return
+    # attrs without ``auto_attribs`` ignores a re-annotation: only ``attr.ib()`` is a new default.
+    redecorated = model.known and not (model.kind == "attrs" and model.attrs_mode == "explicit")
+    for stmt, name in overriding_assignments(node, redecorated=redecorated):
+        info = inherited.get(name)
+        if info is None or not info.has_default:
+            continue
+        if model.known and name in model.own_fields and model.own_fields[name].node is stmt:
+            continue  # a field of this class too: its own new default (attrs' ``x = attr.ib(...)``)
+        yield stmt, name, info
+
+
+def field_location(info: FieldInfo, from_path: Path) -> str:
+    """Where a base's field is, for a message about a subclass in ``from_path``: empty in the same
+    file, a relative path in the project, the import path in an installed package."""
+    base = info.owner
+    path = base.path
+    if os.path.abspath(path) == os.path.abspath(from_path):
+        return ""
+    module_name = base.module_name
+    if base.installed and module_name:
+        stem = "/__init__" if path.name == "__init__.py" else ""
+        return f" ({module_name.replace('.', '/')}{stem}{path.suffix}:{info.line})"
+    try:
+        return f" ({os.path.relpath(path, Path(from_path).parent)}:{info.line})"
+    except ValueError:
+        return f" ({path}:{info.line})"

@@ -1,0 +1,789 @@
+"""Whole-project evidence that a dataclass field is used as a field.
+
+Turning ``NAME: T = v`` into ``NAME: ClassVar[T] = v`` removes ``NAME`` from ``__init__``,
+``replace()``, ``asdict()``/``astuple()``/``fields()``, ``__match_args__``, ``repr`` and
+equality, and from the slots of a slotted class. Before such a fix is called safe, every
+first-party module of the project is searched for code that could notice. Each piece of evidence
+says whether the program would *break* (a ``TypeError`` for ``Desc(NAME=3)``, an
+``AttributeError`` when a slotted instance is written) or only *observe* a different value
+(``asdict(d)["NAME"]``, an instance write on a plain dataclass).
+
+What "the project" is: the nearest folder above the module's package (below the home folder)
+with a project marker (``pyproject.toml``, ``setup.py``, ``setup.cfg``, ``requirements.txt``,
+``Pipfile``, ``tox.ini``, ``.git``, ``.gitignore``), every ``.py`` file below it minus hidden
+folders, virtual environments and build output. With no marker (a bare folder of modules, such
+as an unpacked wheel), who imports a public class cannot be told. Code outside it cannot be searched:
+when the class is public in an installable package (the folder declares a distribution: a
+``setup.py``, a ``setup.cfg``, or ``[project]``/``[tool.poetry]`` in ``pyproject.toml``; the
+class and every part of its module path have no leading underscore; the module is not under
+``tests``/``docs``/``examples``/``scripts``/``benchmarks``), other packages may construct it, and
+the answer is "cannot prove" (:attr:`FieldUses.blind`).
+
+This module imports neither the engine nor the rules: it reads modules through the
+:class:`~tradelint.facts.context.Project` that the engine already holds.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import sys
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Literal, cast
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from tradelint.models.dataclasses.dataclass_model import (
+    ClassModel,
+    class_model,
+    resolve_class,
+    resolve_definition,
+)
+from tradelint.facts.context import ModuleInfo, Project
+from tradelint.core.files import UnreadableFile, read_source_bytes
+
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "tox.ini", ".git", ".gitignore")
+SKIP_FOLDERS = {"__pycache__", "node_modules", "build", "dist", "site-packages", "venv", "env"}
+NOT_SHIPPED = {"test", "tests", "testing", "doc", "docs", "example", "examples", "script", "scripts",
+               "benchmark", "benchmarks", "tools"}
+MAX_FILES = 20000
+# The file list of each project folder, per Project (a fix changes files, never the list).
+_PROJECT_FILES: weakref.WeakKeyDictionary[Project, dict[Path, list[Path] | None]] = weakref.WeakKeyDictionary()
+# Functions that read or rebuild every field of an instance.
+WHOLE_INSTANCE = {
+    "dataclasses.asdict", "dataclasses.astuple", "dataclasses.fields",
+    "attr.asdict", "attr.astuple", "attr.fields", "attr.fields_dict",
+    "attrs.asdict", "attrs.astuple", "attrs.fields", "attrs.fields_dict",
+}
+# Functions that pass their keywords on to the class's ``__init__``.
+FORWARDERS = {"dataclasses.replace", "copy.replace", "attr.evolve", "attrs.evolve", "functools.partial"}
+REPLACERS = {"replace", "evolve", "_replace", "__replace__"}
+GENERIC_WORDS = re.compile(
+    r"\b(?:asdict|astuple|fields|fields_dict|setattr|__setattr__|replace|evolve|partial|__class__)\b"
+    r"|\btype\s*\("
+)
+
+# A ``match`` statement is a compound statement: it starts a line (``\n``, ``\r\n`` or a lone
+# ``\r``). Only then is a tree walked for class patterns (the word alone is in most files:
+# ``re.match``, "matches").
+MATCH_STATEMENT = re.compile(r"(?:^|\r)[ \t\f]*match\b", re.MULTILINE)
+
+Strength = Literal["breaks", "observes"]
+Answer = Literal["yes", "no", "maybe"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    path: Path
+    line: int
+    what: str
+    strength: Strength
+
+    def describe(self, root: Path | None = None) -> str:
+        where = self.path
+        if root is not None:
+            try:
+                where = self.path.relative_to(root)
+            except ValueError:
+                pass
+        return f"{where}:{self.line}: {self.what}"
+
+
+@dataclass
+class FieldUses:
+    evidence: list[Evidence] = field(default_factory=list)
+    blind: str = ""  # why the project cannot be searched completely, or ""
+    root: Path | None = None
+
+    @property
+    def breaks(self) -> bool:
+        return any(e.strength == "breaks" for e in self.evidence)
+
+    @property
+    def proven_unused(self) -> bool:
+        return not self.evidence and not self.blind
+
+
+def project_root(module: ModuleInfo) -> Path | None:
+    """The folder whose ``.py`` files make up ``module``'s project: the nearest one above the
+    module's package with a project marker, below the home folder. None when there is none: a
+    bare folder of modules may be an installed library, and who imports it cannot be told."""
+    module.project.note_scan("markers", module.path.parent)
+    start = module.roots[0] if module.roots else module.path.parent
+    stops = {Path(os.path.abspath(os.path.expanduser("~"))), Path(start.anchor)}
+    for folder in (start, *start.parents):
+        if folder in stops:
+            break
+        if any(os.path.exists(folder / marker) for marker in PROJECT_MARKERS):
+            return folder
+    return None
+
+
+def _is_venv(folder: str) -> bool:
+    return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
+
+
+def project_files(project: Project, root: Path) -> list[Path] | None:
+    """Every ``.py`` file of the project, or None when there are too many to search."""
+    memo = _PROJECT_FILES.setdefault(project, {})
+    if root in memo:
+        return memo[root]
+    found: list[Path] = []
+    result: list[Path] | None = found
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(
+            d for d in dirs
+            if not d.startswith(".") and d not in SKIP_FOLDERS and not _is_venv(os.path.join(folder, d))
+        )
+        found.extend(Path(folder, name) for name in sorted(files) if name.endswith(".py"))
+        if len(found) > MAX_FILES:
+            result = None
+            break
+    memo[root] = result
+    return result
+
+
+def files_naming(project: Project, root: Path, name: str) -> Iterator[tuple[Path, bytes]]:
+    """The project's files whose text names ``name``, with their bytes (a file that cannot be read
+    as a regular file is left out): what a search for a task factory or a class parses, and what
+    the cache's ``mentions NAME`` scan digests."""
+    needle = name.encode("utf-8", "surrogateescape")
+    for path in project_files(project, root) or ():
+        # An open buffer's text (the language server), not the disk's.
+        text = project.overlay.get(path)
+        try:
+            data = read_source_bytes(path) if text is None else text.encode("utf-8", "surrogatepass")
+        except (OSError, UnreadableFile):
+            continue
+        if needle in data:
+            yield path, data
+
+
+def _reads_toml(path: Path) -> dict[str, object]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
+        return {}
+
+
+def is_installable(root: Path) -> bool:
+    """Whether ``root`` declares a distribution that other projects can install and import."""
+    if os.path.isfile(root / "setup.py") or os.path.isfile(root / "setup.cfg"):
+        return True
+    data = _reads_toml(root / "pyproject.toml")
+    tool = data.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    project = data.get("project")
+    return (isinstance(project, dict) and "name" in project) or (isinstance(poetry, dict) and "name" in poetry)
+
+
+def exported(model: ClassModel, root: Path) -> str:
+    """Why other packages may construct this class (empty when they cannot)."""
+    module = model.module
+    if model.name.startswith("_") or module.module_name is None:
+        return ""
+    parts = module.module_name.split(".")
+    if any(p.startswith("_") for p in parts) or parts[0] in NOT_SHIPPED:
+        return ""
+    if module.module_name.split(".")[0] in sys.stdlib_module_names or not is_installable(root):
+        return ""
+    return f"`{module.module_name}.{model.name}` is public in an installable package: code outside the project may use it"
+
+
+def target_python(module: ModuleInfo) -> tuple[int, int]:
+    """The oldest Python the project supports: ``requires-python``, ruff's or black's
+    ``target-version``, mypy's ``python_version``; else the running interpreter."""
+    module.project.note_scan("markers", module.path.parent)
+    found: list[tuple[int, int]] = []
+    for folder in (module.path.parent, *module.path.parent.parents):
+        path = folder / "pyproject.toml"
+        if not os.path.isfile(path):
+            continue
+        data = _reads_toml(path)
+        project = data.get("project")
+        if isinstance(project, dict) and isinstance(project.get("requires-python"), str):
+            found += _versions(project["requires-python"], lower_bound=True)
+        tool = data.get("tool")
+        if isinstance(tool, dict):
+            for name in ("ruff", "black"):
+                section = tool.get(name)
+                if isinstance(section, dict):
+                    value = section.get("target-version")
+                    for item in value if isinstance(value, list) else [value]:
+                        if isinstance(item, str):
+                            found += _versions(item.replace("py3", "3."), lower_bound=False)
+            mypy = tool.get("mypy")
+            if isinstance(mypy, dict) and isinstance(mypy.get("python_version"), str):
+                found += _versions(mypy["python_version"], lower_bound=False)
+        break  # the nearest pyproject.toml is the project's
+    return min(found) if found else (sys.version_info.major, sys.version_info.minor)
+
+
+def _versions(spec: str, *, lower_bound: bool) -> list[tuple[int, int]]:
+    """``>=3.9,<4`` -> [(3, 9)]; ``3.13`` -> [(3, 13)]; ``~=3.10`` -> [(3, 10)]."""
+    out: list[tuple[int, int]] = []
+    for clause in spec.split(","):
+        clause = clause.strip()
+        match = re.fullmatch(r"(>=|~=|==|>)?\s*3\.(\d+)(?:\.\*|\.\d+)?", clause)
+        if match is None:
+            continue
+        minor = int(match.group(2)) + (1 if match.group(1) == ">" else 0)
+        if lower_bound and match.group(1) is None:
+            continue
+        out.append((3, minor))
+    return out
+
+
+# -- the search --------------------------------------------------------------------------------
+
+
+def _word_pattern(words: set[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words)) + r")\b")
+
+
+def _lineage(model: ClassModel) -> list[ClassModel]:
+    """The class and its first-party bases: methods of a base see instances of the class too."""
+    seen: list[ClassModel] = []
+    stack = [model]
+    while stack:
+        current = stack.pop()
+        if any(current is s for s in seen):
+            continue
+        seen.append(current)
+        stack.extend(b for b in current.bases if b is not None)
+    return seen
+
+
+def _is_slotted(model: ClassModel) -> bool:
+    for dec in model.node.decorator_list:
+        if isinstance(dec, ast.Call):
+            for kw in dec.keywords:
+                if kw.arg == "slots" and isinstance(kw.value, ast.Constant):
+                    return bool(kw.value.value)
+        qualified = model.module.imports.qualify(dec.func if isinstance(dec, ast.Call) else dec)
+        if qualified in ("attrs.define", "attrs.frozen", "attrs.mutable", "attr.define", "attr.frozen", "attr.mutable"):
+            return True  # attrs' modern API makes slotted classes unless told otherwise
+    return any(
+        isinstance(s, (ast.Assign, ast.AnnAssign))
+        and any(isinstance(t, ast.Name) and t.id == "__slots__" for t in (s.targets if isinstance(s, ast.Assign) else [s.target]))
+        for s in model.node.body
+    )
+
+
+@dataclass
+class _ModuleUses:
+    """What one module holds that may notice a field of the family, whatever the field: sorted
+    out once per class, so that each of its fields is then looked up, not searched for again (a
+    class of 49 constants in a 2,942-file project made 49 whole-project searches)."""
+
+    module: ModuleInfo
+    # Calls that may construct a family instance: (call, answer, positional arguments supplied
+    # before the call's own, keyword names).
+    constructions: list[tuple[ast.Call, Answer, int, set[str | None]]]
+    # Other calls, by the keyword names they pass (a keyword may be forwarded to the family).
+    by_keyword: dict[str, list[ast.Call]]
+    whole_instance: list[ast.Call]
+    setattrs: list[ast.Call]
+    # Attribute writes and deletions, by attribute name.
+    writes: dict[str, list[ast.Attribute]]
+    # ``match`` class patterns that may match a family instance, with the answer for their class.
+    patterns: list[tuple[ast.MatchClass, Answer]]
+    # Every string constant of the module (``asdict(d)["NAME"]``).
+    strings: set[str]
+
+
+class _Search:
+    """Who is in the family of a class (grown once), then each field's evidence in turn."""
+
+    def __init__(self, model: ClassModel, files: list[Path], root: Path) -> None:
+        self.model = model
+        self.name = ""
+        self.files = files
+        self.root = root
+        self.project = model.module.project
+        self.lineage = _lineage(model)
+        self.family: list[ClassModel] = [model]
+        # Qualified names (``pkg.mod.D``) and per-module local names bound to a family class,
+        # with how many positional arguments a ``partial`` already supplies.
+        self.aliases: dict[str, int] = {}
+        self.local_aliases: dict[Path, dict[str, int]] = {}
+        self.fields = list(model.all_fields())
+        self.position = 0
+        self.evidence: list[Evidence] = []
+        # Filled once the family is grown (the answers below depend on it).
+        self.grown = False
+        self.slotted = False
+        # Texts of the files that name a family class but cannot be parsed (grow_family).
+        self.unparsable: dict[Path, str] = {}
+        # The project's readable files, sorted out once the family is grown: those that name the
+        # family or a generic word are searched for every field (their uses; or, unparsable,
+        # whether they name the family, and their text), the others only for a field they name
+        # (their text; their uses once parsed, None when they cannot be).
+        self.always: list[_ModuleUses] = []
+        self.unparsable_searched: dict[Path, tuple[bool, str]] = {}
+        self.by_name: dict[Path, str] = {}
+        self.by_name_uses: dict[Path, _ModuleUses | None] = {}
+        self._callees: dict[ast.expr, tuple[Answer, int]] = {}
+        self._unrelated: dict[ast.expr, bool] = {}
+        self._forwards_cache: dict[ast.Call, bool] = {}
+
+    # -- who is in the family ---------------------------------------------------------------
+
+    @staticmethod
+    def same(a: ClassModel, b: ClassModel) -> bool:
+        # By place, not identity: under flake8 a checked module and the same file parsed for a
+        # lookup are two ``ModuleInfo`` objects.
+        # (Two class statements never share a line.)
+        return a.path == b.path and a.line == b.line
+
+    def in_family(self, other: ClassModel | None) -> bool:
+        return other is not None and any(self.same(other, f) for f in self.family)
+
+    def related(self, other: ClassModel) -> bool:
+        """A class whose instances may be instances of the family (a subclass or a base)."""
+        return self.in_family(other) or any(self.same(other, b) for b in self.lineage)
+
+    def _names(self) -> set[str]:
+        words = {m.name for m in self.family} | {m.name for m in self.lineage}
+        words |= {q.rpartition(".")[2] for q in self.aliases}
+        for local in self.local_aliases.values():
+            words |= set(local)
+        return words
+
+    def _text(self, path: Path) -> str | None:
+        return self.project.read_text(path)
+
+    def grow_family(self) -> None:
+        """Subclasses anywhere in the project, and names bound to the class or a ``partial`` of it."""
+        parsed: dict[Path, ModuleInfo] = {}
+        known: set[str] = set()
+        for _ in range(10):
+            words = self._names()
+            if words == known:
+                break
+            known = words
+            pattern = _word_pattern(words)
+            for path in self.files:
+                text = self._text(path)
+                if text is None or not pattern.search(text):
+                    continue
+                module = parsed.get(path) or self.project.module_at(path)
+                if module is None:
+                    self.unparsable[path] = text  # evidence for the fields it names (evidence_for)
+                    continue
+                parsed[path] = module
+                self._register(module)
+                for node in module.index.classes:
+                    other = class_model(module, node)
+                    if not self.in_family(other) and any(self.in_family(b) for b in other.bases):
+                        self.family.append(other)
+                self._collect_aliases(module)
+        self.grown = True
+        self._sort_files()
+
+    def _sort_files(self) -> None:
+        """Which files may notice some field of the family: parsed and sorted out now, once."""
+        self.slotted = any(_is_slotted(m) for m in self.family)
+        family_pattern = _word_pattern(self._names())
+        for path in self.files:
+            text = self._text(path)
+            if text is None:
+                continue
+            names_family = family_pattern.search(text) is not None
+            if not (names_family or GENERIC_WORDS.search(text)):
+                self.by_name[path] = text  # searched for a field only if it names the field
+                continue
+            module = self.project.module_at(path)
+            if module is None:
+                self.unparsable_searched[path] = (names_family, text)
+                continue
+            self._register(module)
+            self.always.append(self._module_uses(module))
+
+    def _register(self, module: ModuleInfo) -> None:
+        # Recorded as a lookup, so that a cached result is re-checked when this file changes.
+        if module.module_name is not None:
+            self.project.find_path(module.module_name, module.roots)
+
+    def _collect_aliases(self, module: ModuleInfo) -> None:
+        local = self.local_aliases.setdefault(module.path, {})
+        for node in ast.walk(module.tree):
+            if isinstance(node, ast.Assign):
+                targets = [t for t in node.targets if isinstance(t, ast.Name)]
+                value: ast.expr | None = node.value
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                targets, value = [node.target], node.value
+            else:
+                continue
+            if value is None or not targets:
+                continue
+            supplied = self._callable_ref(module, value)
+            if supplied is None:
+                continue
+            for target in targets:
+                local[target.id] = supplied
+                if module.module_name is not None and module.enclosing_scope(node) is None:
+                    self.aliases[f"{module.module_name}.{target.id}"] = supplied
+
+    def _callable_ref(self, module: ModuleInfo, expr: ast.expr) -> int | None:
+        """How many positional arguments are already supplied when ``expr`` is the class (0),
+        an alias of it, or ``partial(cls, ...)``; None when it is none of these."""
+        if isinstance(expr, (ast.Name, ast.Attribute)):
+            if self.in_family(resolve_class(module, expr)):
+                return 0
+            return self._alias(module, expr)
+        if isinstance(expr, ast.Call) and expr.args and self._qualified(module, expr.func) in (
+            "functools.partial", "partial"
+        ):
+            inner = self._callable_ref(module, expr.args[0])
+            if inner is not None:
+                return inner + len(expr.args) - 1
+        return None
+
+    def _alias(self, module: ModuleInfo, expr: ast.expr) -> int | None:
+        if isinstance(expr, ast.Name) and expr.id in self.local_aliases.get(module.path, {}):
+            return self.local_aliases[module.path][expr.id]
+        qualified = module.imports.qualify(expr)
+        if qualified is not None and qualified in self.aliases:
+            return self.aliases[qualified]
+        return None
+
+    @staticmethod
+    def _qualified(module: ModuleInfo, expr: ast.expr) -> str | None:
+        qualified = module.imports.qualify(expr)
+        if qualified is None and isinstance(expr, ast.Name) and expr.id not in module.top_level:
+            return expr.id  # a bare, unresolved name: judged by its spelling
+        return qualified
+
+    # -- what a callee is -------------------------------------------------------------------
+
+    def _owner_class(self, module: ModuleInfo, node: ast.AST) -> ClassModel | None:
+        function = module.enclosing_function(node)
+        while function is not None:
+            owner = module.parent(function)
+            if isinstance(owner, ast.ClassDef):
+                return class_model(module, owner)
+            function = module.enclosing_function(function)
+        return None
+
+    def _receiver_class(self, module: ModuleInfo, expr: ast.expr) -> Answer:
+        """Whether ``type(expr)``, ``expr.__class__`` or ``cls`` may be a family class."""
+        if isinstance(expr, ast.Name) and expr.id in ("self", "cls"):
+            owner = self._owner_class(module, expr)
+            if owner is not None:
+                return "yes" if self.related(owner) or self._has_family_subclass(owner) else "no"
+        if isinstance(expr, ast.Name):
+            annotated = self._annotated_class(module, expr)
+            if annotated is not None:
+                return "yes" if self.related(annotated) or self._has_family_subclass(annotated) else "no"
+        return "maybe"
+
+    def _has_family_subclass(self, cls: ClassModel) -> bool:
+        """``type(x)`` of an ``x: Base`` may be any subclass of ``Base``, the family included."""
+        return any(self.same(cls, ancestor) for member in self.family for ancestor in _lineage(member))
+
+    def callee(self, module: ModuleInfo, func: ast.expr) -> tuple[Answer, int]:
+        """Once the family is grown, each callee is judged once (it depends on the family only)."""
+        if not self.grown:
+            return self._callee(module, func)
+        known = self._callees.get(func)
+        if known is None:
+            known = self._callees[func] = self._callee(module, func)
+        return known
+
+    def _callee(self, module: ModuleInfo, func: ast.expr) -> tuple[Answer, int]:
+        """Whether a call of ``func`` constructs a family instance, and the positional arguments
+        it supplies before the call's own. "maybe" only for the shapes that construct an
+        instance of a class not known here: ``type(x)(...)``, ``x.__class__(...)``, ``cls(...)``."""
+        ref = self._callable_ref(module, func)
+        if ref is not None:
+            return "yes", ref
+        if isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "type" and len(func.args) == 1:
+            return self._receiver_class(module, func.args[0]), 0
+        if isinstance(func, ast.Attribute) and func.attr == "__class__":
+            return self._receiver_class(module, func.value), 0
+        if isinstance(func, ast.Name) and func.id == "cls":
+            return self._receiver_class(module, func), 0
+        if isinstance(func, ast.Attribute) and func.attr == "__init__":
+            value = func.value
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "super":
+                # ``super().__init__(...)`` in a subclass reaches the class's ``__init__``.
+                owner = self._owner_class(module, func)
+                if owner is None:
+                    return "maybe", 0
+                return ("yes" if self.in_family(owner) and not self.same(owner, self.model) else "no"), 0
+            if self._callable_ref(module, value) is not None:
+                return "yes", 1  # ``Desc.__init__(self, ...)``
+        if isinstance(func, (ast.Name, ast.Attribute)):
+            found = resolve_definition(module, func)
+            if found is not None and isinstance(found[1], ast.ClassDef):
+                # A base's own ``__init__`` is not the family's: ``Base(NAME=...)`` still works
+                # when a subclass's ``NAME`` becomes a class variable.
+                return ("yes" if self.in_family(class_model(found[0], found[1])) else "no"), 0
+        # A function, another package's callable, a method, a builtin, a local variable: a
+        # parameter that receives the class is not followed (documented limit).
+        return "no", 0
+
+    # -- evidence ---------------------------------------------------------------------------
+
+    def note(self, path: Path, line: int, what: str, strength: Strength) -> None:
+        self.evidence.append(Evidence(path, line, what, strength))
+
+    def _module_uses(self, module: ModuleInfo) -> _ModuleUses:
+        uses = _ModuleUses(module, [], {}, [], [], {}, [], set())
+        for call in module.index.calls:
+            answer, supplied = self.callee(module, call.func)
+            keywords = {kw.arg for kw in call.keywords}
+            if answer != "no":
+                uses.constructions.append((call, answer, supplied, keywords))
+                continue
+            for keyword in keywords:
+                if keyword is not None:
+                    uses.by_keyword.setdefault(keyword, []).append(call)
+            qualified = self._qualified(module, call.func)
+            bare = call.func.id if isinstance(call.func, ast.Name) else ""
+            if qualified in WHOLE_INSTANCE or bare in {"asdict", "astuple", "fields"}:
+                uses.whole_instance.append(call)
+            elif bare == "setattr" or _terminal(call.func) == "__setattr__":
+                uses.setattrs.append(call)
+        for attribute in module.index.attributes:
+            if isinstance(attribute.ctx, (ast.Store, ast.Del)):
+                uses.writes.setdefault(attribute.attr, []).append(attribute)
+        if MATCH_STATEMENT.search(module.text or module.project.read_text(module.path) or ""):
+            for node in ast.walk(module.tree):
+                if isinstance(node, ast.MatchClass):
+                    answer, _ = self.callee(module, node.cls)
+                    if answer != "no":
+                        uses.patterns.append((node, answer))
+        if uses.whole_instance:
+            uses.strings = {n.value for n in ast.walk(module.tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+        return uses
+
+    def evidence_for(self, name: str) -> list[Evidence]:
+        """Everything that may notice ``name`` stop being a field (the family grown first)."""
+        self.name = name
+        self.position = self.fields.index(name) if name in self.fields else 0
+        self.evidence = []
+        name_pattern = re.compile(rf"\b{re.escape(name)}\b")
+        for other in self.family:
+            if not self.same(other, self.model) and other.kind is not None and name in other.own_fields:
+                self.note(other.module.path, other.own_fields[name].node.lineno,
+                          f"dataclass `{other.name}` re-declares `{name}` as its own field", "observes")
+            if other.kind is not None and _slots_name(other.node, name):
+                self.note(other.module.path, other.node.lineno, f"`{other.name}.__slots__` names `{name}`", "breaks")
+        for path, text in self.unparsable.items():
+            if name in text:
+                self.note(path, 1, "this file names the class but cannot be parsed", "observes")
+        for path, (names_family, text) in self.unparsable_searched.items():
+            if names_family or name_pattern.search(text):
+                self.note(path, 1, "this file names the class or field but cannot be parsed", "observes")
+        for uses in self.always:
+            self._search_module(uses)
+        for path, text in self.by_name.items():
+            if not name_pattern.search(text):
+                continue
+            if path not in self.by_name_uses:
+                module = self.project.module_at(path)
+                if module is not None:
+                    self._register(module)
+                self.by_name_uses[path] = self._module_uses(module) if module is not None else None
+            found = self.by_name_uses[path]
+            if found is None:
+                self.note(path, 1, "this file names the class or field but cannot be parsed", "observes")
+            else:
+                self._search_module(found)
+        return self.evidence
+
+    def _search_module(self, uses: _ModuleUses) -> None:
+        name = self.name
+        module = uses.module
+        path = module.path
+        for call, answer, supplied, keywords in uses.constructions:
+            if name in keywords:
+                self.note(path, call.lineno, f"a call passes `{name}=`", "breaks")
+                continue
+            positional = supplied + len(call.args)
+            if answer == "yes" and (positional > self.position or any(isinstance(a, ast.Starred) for a in call.args)):
+                self.note(path, call.lineno, f"a call passes `{name}` by position", "breaks")
+            elif answer == "maybe" and positional > self.position:
+                self.note(path, call.lineno, "a call of a class that cannot be told may pass it by position", "observes")
+            elif None in keywords and answer == "yes":
+                self.note(path, call.lineno, "a call passes `**kwargs` that may hold it", "observes")
+        forwarded: set[ast.Call] = set()
+        for call in uses.by_keyword.get(name, ()):
+            if self._forwards(module, call):
+                self.note(path, call.lineno, f"a call passes `{name}=`", "breaks")
+                forwarded.add(call)
+        for call in uses.whole_instance:
+            if call not in forwarded:
+                self._whole_instance(uses, call)
+        for call in uses.setattrs:
+            if call not in forwarded:
+                self._setattr(module, call, self.slotted)
+        for attribute in uses.writes.get(name, ()):
+            self._write(module, attribute, self.slotted)
+        for node, answer in uses.patterns:
+            self._match(module, node, answer)
+
+    def _forwards(self, module: ModuleInfo, call: ast.Call) -> bool:
+        known = self._forwards_cache.get(call)
+        if known is None:
+            known = self._forwards_cache[call] = self._forwards_to_family(module, call, self._qualified(module, call.func))
+        return known
+
+    def _forwards_to_family(self, module: ModuleInfo, call: ast.Call, qualified: str | None) -> bool:
+        """``partial(cls, NAME=...)``, ``replace(obj, NAME=...)``, ``obj.evolve(NAME=...)``: the
+        keywords reach the ``__init__`` of ``cls`` or of ``obj``'s class."""
+        terminal = _terminal(call.func)
+        if qualified in ("functools.partial", "partial"):
+            return bool(call.args) and self.callee(module, call.args[0])[0] != "no"
+        if qualified in FORWARDERS or (isinstance(call.func, ast.Name) and terminal in REPLACERS):
+            return not (call.args and self._unrelated_value(module, call.args[0]))
+        if isinstance(call.func, ast.Attribute) and terminal in REPLACERS:
+            return not self._unrelated_value(module, call.func.value)
+        return False
+
+    def _whole_instance(self, uses: _ModuleUses, call: ast.Call) -> None:
+        module = uses.module
+        if call.args and self._unrelated_value(module, call.args[0]):
+            return
+        # ``asdict(d)["NAME"]``: the key would be gone (KeyError); any other use sees one key less.
+        keyed = self.name in uses.strings
+        self.note(module.path, call.lineno, f"`{_terminal(call.func)}()` of a value that may be an instance",
+                  "breaks" if keyed else "observes")
+
+    def _setattr(self, module: ModuleInfo, call: ast.Call, slotted: bool) -> None:
+        args = call.args
+        if len(args) < 2 or not (isinstance(args[1], ast.Constant) and args[1].value == self.name):
+            return
+        if self._unrelated_value(module, args[0]):
+            return
+        self.note(module.path, call.lineno, f"`{_terminal(call.func)}(..., \"{self.name}\", ...)` writes an instance",
+                  "breaks" if slotted else "observes")
+
+    def _write(self, module: ModuleInfo, attribute: ast.Attribute, slotted: bool) -> None:
+        value = attribute.value
+        if isinstance(value, (ast.Name, ast.Attribute)):
+            target = resolve_class(module, value)
+            if target is not None:
+                if self.related(target):
+                    self.note(module.path, attribute.lineno, f"`{target.name}.{self.name}` is re-bound on the class", "observes")
+                return
+        if self._unrelated_value(module, value):
+            return
+        self.note(module.path, attribute.lineno, f"an instance's `{self.name}` is written",
+                  "breaks" if slotted else "observes")
+
+    def _match(self, module: ModuleInfo, node: ast.MatchClass, answer: Answer) -> None:
+        if len(node.patterns) > self.position:
+            self.note(module.path, node.lineno, "a `match` class pattern reads it by position",
+                      "breaks" if answer == "yes" else "observes")
+        elif self.name in node.kwd_attrs:
+            self.note(module.path, node.lineno, f"a `match` class pattern reads `{self.name}=`", "observes")
+
+    def _unrelated_value(self, module: ModuleInfo, expr: ast.expr) -> bool:
+        if not self.grown:
+            return self._judge_unrelated(module, expr)
+        known = self._unrelated.get(expr)
+        if known is None:
+            known = self._unrelated[expr] = self._judge_unrelated(module, expr)
+        return known
+
+    def _judge_unrelated(self, module: ModuleInfo, expr: ast.expr) -> bool:
+        """Whether ``expr`` is shown not to hold a family instance (nor one nested in a field)."""
+        if isinstance(expr, ast.Name) and expr.id in ("self", "cls"):
+            owner = self._owner_class(module, expr)
+            return owner is not None and not self.related(owner) and not self._holds_family(owner)
+        cls: ClassModel | None = None
+        if isinstance(expr, ast.Call) and isinstance(expr.func, (ast.Name, ast.Attribute)):
+            cls = resolve_class(module, expr.func)
+        elif isinstance(expr, ast.Name):
+            cls = self._annotated_class(module, expr)
+        return cls is not None and not self.related(cls) and not self._holds_family(cls)
+
+    def _annotated_class(self, module: ModuleInfo, name: ast.Name) -> ClassModel | None:
+        function = module.enclosing_function(name)
+        if function is None:
+            return None
+        all_args = [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]
+        for arg in all_args:
+            if arg.arg == name.id and isinstance(arg.annotation, (ast.Name, ast.Attribute)):
+                return resolve_class(module, arg.annotation)
+        return None
+
+    def _holds_family(self, cls: ClassModel) -> bool:
+        words = {m.name for m in self.family} | {q.rpartition(".")[2] for q in self.aliases}
+        for info in cls.all_fields().values():
+            annotation = info.node.annotation if isinstance(info.node, ast.AnnAssign) else None
+            if annotation is not None and any(
+                isinstance(n, ast.Name) and n.id in words or isinstance(n, ast.Attribute) and n.attr in words
+                for n in ast.walk(annotation)
+            ):
+                return True
+        return False
+
+
+def _terminal(expr: ast.expr) -> str:
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return ""
+
+
+def _slots_name(node: ast.ClassDef, name: str) -> bool:
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__slots__" for t in stmt.targets):
+            return any(isinstance(n, ast.Constant) and n.value == name for n in ast.walk(stmt.value))
+    return False
+
+
+def field_uses(model: ClassModel, name: str) -> FieldUses:
+    """Everything in the project that could notice ``model.name`` stop being a field."""
+    project = model.module.project
+    marked = project_root(model.module)
+    root = marked or (model.module.roots[0] if model.module.roots else model.module.path.parent)
+    # Whatever the memo holds, this answer depends on every module under the root, and on the
+    # markers and ``pyproject.toml`` files above the class's module (the runner's cache).
+    project.note_scan("tree", root)
+    project.note_scan("markers", model.module.path.parent)
+    memo = project.class_memo
+    key = ("field-uses:" + name, cast(ast.AST, model.node))
+    cached = memo.get(key)
+    if cached is not None:
+        return cast(FieldUses, cached)
+    result = FieldUses(root=marked)
+    if marked is None:
+        if not model.name.startswith("_"):
+            result.blind = f"no project marker above {root}: other code may import `{model.name}`"
+    files = project_files(model.module.project, root)
+    if files is None:
+        result.blind = f"the project under {root} has more than {MAX_FILES} files"
+    else:
+        if model.module.path not in files:
+            files = [model.module.path, *files]
+        # The family, and what each file holds that may notice a field, are the same for every
+        # field of the class: found once.
+        search_key = ("field-search", cast(ast.AST, model.node))
+        search = cast("_Search | None", memo.get(search_key))
+        if search is None:
+            search = _Search(model, files, root)
+            search.grow_family()
+            memo[search_key] = search  # only once grown: an error half-way is not remembered
+        evidence = search.evidence_for(name)
+        result.evidence = sorted(set(evidence), key=lambda e: (str(e.path), e.line, e.what))
+        result.blind = result.blind or exported(model, root)
+    memo[key] = result
+    return result
+
+
+def iter_evidence(uses: FieldUses) -> Iterator[str]:
+    for evidence in uses.evidence:
+        yield evidence.describe(uses.root)

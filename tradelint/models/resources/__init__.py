@@ -1,0 +1,1 @@
+"""TRD2xx: async resources, where each is created and whether its owner closes it."""

@@ -1,0 +1,78 @@
+"""A resource on ``self`` that the object's owner closes, reaching through it.
+
+Trusty-cogs' ``TenorAPI`` makes ``self.session`` and has no close method; the cog that holds it
+(``self.tenor = TenorAPI(...)``) closes it at unload with ``await self.tenor.session.close()``.
+The class does not end its session, but its owner does: not a leak.
+
+Proven, not guessed: some module of the project both stores a new instance of the class
+(``<x>.tenor = TenorAPI(...)`` or ``tenor = TenorAPI(...)``) and closes ``<...>.tenor.session``
+with the resource's close method. Only files whose text names the class and the close are parsed.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import cast
+
+from tradelint.models.dataclasses.field_uses import files_naming, project_root
+from tradelint.facts.context import ModuleInfo
+
+
+def closed_by_an_owner(module: ModuleInfo, cls: str, attr: str, closes: frozenset[str]) -> bool:
+    """Whether code of the project closes ``attr`` of a ``cls`` instance it made and holds."""
+    root = project_root(module)
+    if root is not None:
+        module.project.note_scan(f"mentions {cls}", root)  # for the cache, memo or not
+    key = (attr, closes)
+    # Dropped when a file that names the class changes (a buffer in the language server).
+    memo = module.project.scan_memo(cls)
+    if (root, key) in memo:
+        return cast(bool, memo[(root, key)])
+    found = _owner_closes(module, cls, attr, closes)
+    if not found and root is not None:
+        needles = [f".{attr}.{close}(".encode() for close in closes]
+        for path, data in files_naming(module.project, root, cls):
+            if path == module.path or not any(needle in data for needle in needles):
+                continue
+            other = module.project.module_at(path)
+            if other is not None and _owner_closes(other, cls, attr, closes):
+                found = True
+                break
+    memo[(root, key)] = found
+    return found
+
+
+def _owner_closes(module: ModuleInfo, cls: str, attr: str, closes: frozenset[str]) -> bool:
+    holders = {
+        name
+        for node in ast.walk(module.tree)
+        if isinstance(node, (ast.Assign, ast.AnnAssign))
+        and isinstance(value := node.value, ast.Call)
+        and _names(value.func) == cls
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if (name := _holder_name(target)) is not None
+    }
+    if not holders:
+        return False
+    for call in module.index.calls:
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr in closes):
+            continue
+        owned = func.value
+        if isinstance(owned, ast.Attribute) and owned.attr == attr and _holder_name(owned.value) in holders:
+            return True
+    return False
+
+
+def _names(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _holder_name(node: ast.expr) -> str | None:
+    """``self.tenor`` and ``tenor`` hold under the name ``tenor``."""
+    if isinstance(node, ast.Name):
+        return node.id
+    return node.attr if isinstance(node, ast.Attribute) else None
+

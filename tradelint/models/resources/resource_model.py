@@ -1,0 +1,894 @@
+"""Async resources (sessions, clients, pools): where each is created and whether it is closed."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal, cast
+
+from tradelint.facts.class_family import bases_naming
+from tradelint.models.dataclasses.dataclass_model import resolve_class
+from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
+from tradelint.models.resources.owner_closes import closed_by_an_owner
+from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
+from tradelint.facts.summaries import definition_of
+from tradelint.facts.uses import (
+    TRY_NODES,
+    Use,
+    assigned_to,
+    classify,
+    declarations,
+    declares_outer,
+    in_cleanup_block,
+    is_awaited_call,
+    name_loads,
+    resolve_aliases,
+    self_attr,
+    self_attribute_loads,
+    self_name,
+)
+from tradelint.facts.context import FUNCTION_NODES, ModuleInfo, child_nodes, walk
+
+if TYPE_CHECKING:
+    from tradelint.runner.engine import FileContext
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    close: str
+    # Needs a running event loop when constructed: creating it at import time is a bug by itself.
+    needs_loop: bool = False
+    # Opens connections only on first use (ccxt, httpx, redis): unused, it holds nothing to leak.
+    lazy: bool = False
+    # ``await x.close()``, or ``x.stop()`` for a first-party type whose release method is sync.
+    awaited: bool = True
+    # A first-party class that acquires a resource and releases it in its own method.
+    first_party: bool = False
+
+
+BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
+    "aiohttp.ClientSession": ResourceSpec("close", needs_loop=True),
+    "aiohttp.client.ClientSession": ResourceSpec("close", needs_loop=True),
+    "aiohttp.TCPConnector": ResourceSpec("close", needs_loop=True),
+    "aiohttp.connector.TCPConnector": ResourceSpec("close", needs_loop=True),
+    "httpx.AsyncClient": ResourceSpec("aclose", lazy=True),
+    "redis.asyncio.Redis": ResourceSpec("aclose", lazy=True),
+    "redis.asyncio.StrictRedis": ResourceSpec("aclose", lazy=True),
+    "redis.asyncio.client.Redis": ResourceSpec("aclose", lazy=True),
+    "redis.asyncio.from_url": ResourceSpec("aclose", lazy=True),
+    "redis.asyncio.Redis.from_url": ResourceSpec("aclose", lazy=True),
+    "redis.asyncio.client.Redis.from_url": ResourceSpec("aclose", lazy=True),
+    "asyncpg.create_pool": ResourceSpec("close"),
+    # Connections that hold a socket from the moment they are awaited. Only those whose call is
+    # itself an async context manager (``async with websockets.connect(url) as ws``), so that
+    # TRD201's cure and fix are right: ``asyncpg.connect()``, ``aio_pika.connect()`` and
+    # ``nats.connect()`` are plain coroutines. ``aiosqlite.connect`` was measured and left out:
+    # 4 of 7 right on the corpus (its own tests open connections that are meant to fail, to
+    # warn, or to end by ``stop()``), below the 95 % bar.
+    "websockets.connect": ResourceSpec("close"),
+    "websockets.client.connect": ResourceSpec("close"),
+    "websockets.asyncio.client.connect": ResourceSpec("close"),
+}
+# ``ccxt.async_support.binance()``: any exchange class directly under these modules.
+EXCHANGE_MODULES = ("ccxt.async_support", "ccxt.pro")
+CLOSE_METHODS = {"close", "aclose", "__aexit__"}
+OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing"}
+
+Kind = Literal["local", "inline", "self", "self_elements", "import_time", "handed", "generator"]
+
+
+@dataclass(frozen=True)
+class Creation:
+    call: ast.Call
+    spec: ResourceSpec
+    label: str  # how the constructor is spelled in the source, for messages
+    kind: Kind
+    stmt: ast.AST  # the node reported
+    name: str = ""  # the local name or the self attribute
+    function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    cls: ast.ClassDef | None = None
+
+
+Problem = Literal[
+    "never_closed",
+    "not_in_finally",
+    "inline",
+    "self_never_closed",
+    "import_time",
+    "handed",
+    "replaced",
+    "replaced_after_use",
+    "early_exit",
+    "self_replaced",
+    "self_dropped",
+    "global_never_closed",
+    "elements_never_closed",
+    "generator",
+]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    creation: Creation
+    problem: Problem
+    # The method that drops the attribute, for "self_dropped".
+    detail: str = ""
+
+
+class ResourceAnalysis:
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.module = ctx.module
+        self.table = dict(BUILTIN_RESOURCES)
+        for ctor, method in ctx.config.resources:
+            self.table[ctor] = ResourceSpec(method)
+        self.model: OwnershipModel = ownership_model(
+            self.module, self.builtin_close, ctx.config.shutdown_methods, ctx.config.resources
+        )
+
+    def builtin_spec(self, qualified: str) -> ResourceSpec | None:
+        spec = self.table.get(qualified)
+        if spec is not None:
+            return spec
+        module, _, name = qualified.rpartition(".")
+        if module in EXCHANGE_MODULES and name.islower() and name.isidentifier():
+            return ResourceSpec("close", lazy=True)
+        return None
+
+    def builtin_close(self, qualified: str) -> str | None:
+        spec = self.builtin_spec(qualified)
+        return spec.close if spec is not None else None
+
+    def spec_for(self, call: ast.Call) -> ResourceSpec | None:
+        qualified = self.module.imports.qualify(call.func)
+        if qualified is not None:
+            spec = self.builtin_spec(qualified)
+            if spec is not None:
+                return spec
+        found = self.model.first_party_type(self.module, call.func)
+        if found is not None:
+            return ResourceSpec(found.release, lazy=found.lazy, awaited=found.awaited, first_party=True)
+        return None
+
+    def closes(self, use: Use, spec: ResourceSpec) -> bool:
+        if use.kind not in ("method", "attribute"):
+            return False
+        if use.name in CLOSE_METHODS or use.name == spec.close:
+            return True
+        # A first-party type may be ended by any of its release methods (``stop()`` where its
+        # ``__aexit__`` is the first found).
+        return spec.first_party and is_release_name(use.name)
+
+    @cached_property
+    def creations(self) -> list[Creation]:
+        found: list[Creation] = []
+        # ``spec_for`` is None for all but a few calls, and one cheap test on the callee's root
+        # name rejects the rest without changing a result (or skipping a lookup that could
+        # matter): a library constructor is named through an import of one of its packages
+        # (``qualify`` needs the root imported, ``builtin_spec`` a table or exchange module), and
+        # a first-party class through an import or a top-level definition (``definition_of``),
+        # with a CapWords name (``first_party_type``). A root that is no ``Name``
+        # (``make().close()``) qualifies to nothing and names no definition.
+        names = self.module.imports.names
+        packages = {name.split(".", 1)[0] for name in (*self.table, *EXCHANGE_MODULES)}
+        library_roots = {local for local, qualified in names.items() if qualified.split(".", 1)[0] in packages}
+        named_roots = names.keys() | self.module.top_level.keys()
+        # ``spec_for`` reads nothing of a call but its callee's dotted name (``qualify``,
+        # ``definition_of`` and the CapWords tests): one answer per name and module.
+        specs: dict[object, ResourceSpec | None] = {}
+        Attribute, Name = ast.Attribute, ast.Name
+        for call in self.module.index.calls:
+            func = call.func
+            node = func
+            while node.__class__ is Attribute:
+                node = node.value
+            if node.__class__ is not Name or node.id not in named_roots:
+                continue  # most calls: ``self.x()``, ``len()``, a local's method
+            root: str = node.id
+            if root not in library_roots and not _capword_callee(func):
+                continue
+            # The callee's names, as cheaply as they can be told apart: ``Provider`` (its name),
+            # ``pkg.Provider`` (a pair), a longer chain (its dotted text).
+            key: object
+            if func.__class__ is Name:
+                key = root
+            elif node is func.value:  # type: ignore[attr-defined]
+                key = (root, func.attr)  # type: ignore[attr-defined]
+            else:
+                key = _dotted(func)
+            if key in specs:
+                spec = specs[key]
+            else:
+                spec = specs[key] = self.spec_for(call)
+            if spec is not None:
+                creation = self._creation(call, spec)
+                if creation is not None:
+                    found.append(creation)
+        return found
+
+    def _creation(self, call: ast.Call, spec: ResourceSpec) -> Creation | None:
+        module = self.module
+        label = ast.unparse(call.func)
+        expr: ast.expr = call
+        parent = module.parent(call)
+        if isinstance(parent, ast.Await):
+            expr, parent = parent, module.parent(parent)
+        scope = module.enclosing_scope(call)
+        if scope is None or (isinstance(scope, ast.ClassDef) and module.enclosing_function(scope) is None):
+            if spec.needs_loop:
+                return Creation(call, spec, label, "import_time", call)
+            return None
+        function = module.enclosing_function(call)
+        if function is None or scope is not function:
+            return None  # inside a lambda or a nested class body: ownership is not ours to judge
+        if isinstance(parent, (ast.Attribute, ast.Expr)) and spec.first_party:
+            # ``await Factory().get_connection()``: a first-party type's inline use is judged by
+            # what it does, which this does not follow.
+            return None
+        if isinstance(parent, ast.Attribute) and parent.value is expr:
+            if spec.lazy and parent.attr == "describe":
+                return None  # ``ccxt.pro.hollaex().describe()``: metadata only, no session opened
+            return Creation(call, spec, label, "inline", call, function=function)
+        if isinstance(parent, ast.Expr):
+            return Creation(call, spec, label, "inline", call, function=function)
+        if isinstance(parent, ast.withitem) and parent.context_expr is expr:
+            if _is_async_generator(function) and _yields_inside(module, parent):
+                return Creation(call, spec, label, "generator", call, function=function)
+            return None
+        collection = added_to(module, expr)
+        if collection is not None:
+            # ``self._sessions[key] = ClientSession()``: the class owns every element.
+            receiver = self_name(function)
+            owner = module.parent(function)
+            if (
+                isinstance(collection, ast.Attribute)
+                and isinstance(collection.value, ast.Name)
+                and collection.value.id == receiver
+                and isinstance(owner, ast.ClassDef)
+            ):
+                statement = next(a for a in module.ancestors(call) if isinstance(a, ast.stmt))
+                return Creation(call, spec, label, "self_elements", statement, collection.attr, function, owner)
+            return None
+        handed = _handed_to(module, expr)
+        owner = module.parent(function)
+        if handed is not None and isinstance(owner, ast.ClassDef):
+            # ``super().__init__(api_client=ApiClient())``: the base keeps it on ``self``, so the
+            # class owns it as if it had stored it itself (NexusTrader's connector leak).
+            attr = self.model.stored_by_base_init(module, owner, handed, expr)
+            if attr is not None:
+                return Creation(call, spec, label, "self", call, attr, function, owner)
+        if handed is not None:
+            if self.model.keeps_and_releases(module, handed, expr) is False:
+                return Creation(call, spec, label, "handed", call, ast.unparse(handed.func), function)
+            return None
+        if isinstance(parent, ast.Tuple):
+            # ``a, b = ClientSession(), ClientSession()``: each element is a local of its own.
+            name = _unpacked_name(module, parent, expr)
+            if name is None:
+                return None
+            stmt = module.parent(parent)
+            assert isinstance(stmt, ast.Assign)
+            return Creation(call, spec, label, "local", stmt, name, function)
+        outer = _closure_method(module, function)
+        if outer is not None:
+            # ``async def init(): self.session = ClientSession()`` inside ``__init__``, run with
+            # ``loop.run_until_complete(init())`` (PikalaxBOT): ``self`` is the method's.
+            found = assigned_to(module, expr, outer)
+            if found is not None and found.kind == "self":
+                return Creation(call, spec, label, "self", found.stmt, found.name, outer, found.cls)
+        binding = assigned_to(module, expr, function)
+        default = _default_of(module, expr)
+        if binding is None and default is not None:
+            # ``self.s = session or ClientSession()``: when none is given, the class owns the one
+            # it makes (a local so made may be the caller's: not judged).
+            binding = assigned_to(module, default, function)
+            if binding is None or binding.kind != "self":
+                return None
+        if binding is None:
+            return None
+        if binding.kind == "local":
+            return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
+        return Creation(call, spec, label, "self", binding.stmt, binding.name, function, binding.cls)
+
+    @cached_property
+    def verdicts(self) -> list[Verdict]:
+        found = []
+        reported: set[tuple[ast.ClassDef, str]] = set()
+        reported_globals: set[tuple[str, str]] = set()
+        for creation in sorted(self.creations, key=lambda c: (c.call.lineno, c.call.col_offset)):
+            problem = self._judge(creation)
+            detail = ""
+            if problem is None and creation.kind == "self" and self._replaces_unclosed(creation):
+                problem = "self_replaced"
+            elif problem is None and creation.kind == "self":
+                detail = self._dropped_unclosed(creation) or ""
+                problem = "self_dropped" if detail else None
+            if problem == "global_never_closed":
+                if ("<module>", creation.name) in reported_globals:
+                    continue
+                reported_globals.add(("<module>", creation.name))
+            if problem in ("self_never_closed", "self_replaced", "self_dropped", "elements_never_closed"):
+                # One finding per owned thing: the attribute, at its first acquisition, however
+                # many methods (re)create it.
+                assert creation.cls is not None
+                if (creation.cls, creation.name) in reported:
+                    continue
+                reported.add((creation.cls, creation.name))
+            if problem is not None:
+                found.append(Verdict(creation, problem, detail))
+        return found
+
+    def _dropped_unclosed(self, c: Creation) -> str | None:
+        """``self.x = X()`` in ``__init__`` and ``self.x = None`` in another method that neither
+        looks at the old value nor calls another method first (``reset()``): the method that
+        drops it unclosed."""
+        assert c.cls is not None and c.function is not None
+        if c.function.name != "__init__":
+            return None
+        for method in c.cls.body:
+            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or method is c.function:
+                continue
+            receiver = self_name(method)
+            for node in walk(method):
+                if (
+                    isinstance(node, ast.Assign)
+                    and isinstance(node.value, ast.Constant)
+                    and node.value.value is None
+                    and any(
+                        isinstance(t, ast.Attribute)
+                        and t.attr == c.name
+                        and isinstance(t.value, ast.Name)
+                        and t.value.id == receiver
+                        for t in node.targets
+                    )
+                    and receiver is not None
+                    and _first_touch(self.module, method, receiver, c.name, node.lineno)
+                ):
+                    return method.name
+        return None
+
+    def _replaces_unclosed(self, c: Creation) -> bool:
+        """``self.x = X()`` in a method that neither looks at the old ``self.x`` nor calls another
+        method first, when an old value can exist as it runs: ``__init__`` also creates it, or the
+        method renews it (``reconnect()``, ``refresh_token()``) and another method creates it
+        too, or a renewing method calls it unguarded (``recreate(force=True)`` calling
+        ``_create_session()``): the old value is dropped unclosed."""
+        assert c.cls is not None and c.function is not None
+        if c.function.name == "__init__":
+            return False
+        others = [
+            o for o in self.creations
+            if o.kind == "self" and o.cls is c.cls and o.name == c.name and o.function is not c.function
+        ]
+        # ``connect()`` and ``load()``, or test methods that each make one, may never both run;
+        # a method named to renew runs over a value made before.
+        renews = bool(others) and RENEWING.match(c.function.name) is not None
+        if not (
+            any(o.function is not None and o.function.name == "__init__" for o in others)
+            or renews
+            or _renewed_by_a_caller(c.cls, c.function.name, c.name)
+        ):
+            return False
+        if _in_loop_between(self.module, c.stmt, c.function):
+            return False
+        receiver = c.function.args.args[0].arg if c.function.args.args else "self"
+        return _first_touch(self.module, c.function, receiver, c.name, getattr(c.stmt, "lineno", 0))
+
+    def _judge(self, c: Creation) -> Problem | None:
+        if c.kind == "import_time":
+            return "import_time"
+        if c.kind in ("inline", "handed", "generator"):
+            return c.kind
+        if c.kind == "local":
+            assert c.function is not None
+            return self._judge_local(c)
+        if c.kind == "self":
+            assert c.cls is not None
+            if self._class_closes(c) or closed_by_an_owner(
+                self.module, c.cls.name, c.name, frozenset({c.spec.close, "close", "aclose"})
+            ):
+                return None
+            return "self_never_closed"
+        if c.kind == "self_elements":
+            assert c.cls is not None
+            if declared_by_a_base(self.module, c.cls, c.name) or not made_in_family(
+                bases_naming(self.module, c.cls, c.name), c.name
+            ):
+                return None
+            for module, cls in bases_naming(self.module, c.cls, c.name):
+                if any(ends_elements(module, node) for node in self_attribute_loads(cls, c.name)):
+                    return None
+            return "elements_never_closed"
+        return None
+
+    def _judge_local(self, c: Creation) -> Problem | None:
+        assert c.function is not None
+        if declares_outer(c.function, c.name):
+            return self._judge_global(c) if c.name in declarations(c.function)[0] else None
+        if _replaced_before_use(self.module, c.function, c.stmt, c.name):
+            return "replaced"
+        closes: list[str | None] = []
+        close_nodes: list[ast.AST] = []
+        used = not c.spec.lazy
+        # Under ``@contextmanager``, an exception in the ``with`` body is raised at the ``yield``:
+        # yielding hands the value out only for the block, and the close must be in ``finally``.
+        context_manager = _is_context_manager(self.module, c.function)
+        for node in name_loads(c.function, c.name):
+            use = classify(self.module, node)
+            if context_manager and isinstance(self.module.parent(node), (ast.Yield, ast.YieldFrom)):
+                used = True
+                continue
+            if use.kind == "method" and use.call is not None and is_awaited_call(self.module, use.call):
+                used = True
+            if self.closes(use, c.spec):
+                if use.kind == "attribute":
+                    return None  # ``push_async_callback(s.close)`` and friends
+                closes.append(in_cleanup_block(self.module, node, c.function))
+                close_nodes.append(node)
+            elif self._takes_care(self.module, use, c.spec):
+                return None
+        if closes and _replaced_unclosed(self.module, c.function, c.stmt, c.name, close_nodes):
+            # ``s = X(); await s.get(); s = X()``: the first value is lost, whatever closes the
+            # second one.
+            return "replaced_after_use"
+        if "finally" in closes and _exits_before_try(self.module, c.function, c.stmt, c.name, close_nodes):
+            return "early_exit"
+        if "finally" in closes or ("except" in closes and None in closes):
+            return None
+        if closes:
+            # A first-party type released on the success path has been called as its class
+            # asks ("whoever creates one must call its close()"): error-path leaks of a
+            # service in ``main()`` are not what this reports.
+            return None if c.spec.first_party else "not_in_finally"
+        # ccxt's ``describe()`` builds an exchange just to read its metadata: no session is opened.
+        return "never_closed" if used else None
+
+    def _judge_global(self, c: Creation) -> Problem | None:
+        """``global SESSION; SESSION = ClientSession()``: the module owns it, and some code of the
+        module must close it (a getter that returns it lends it, as a class's does)."""
+        memo = self.module.project.class_memo
+        key = ("global-closed", self.module.tree)
+        known = cast("dict[str, bool]", memo.setdefault(key, {}))
+        if c.name not in known:
+            known[c.name] = any(
+                self.closes(use, c.spec) or self._takes_care(self.module, use, c.spec, owner_is_class=True)
+                for use in resolve_aliases(
+                    self.module,
+                    [
+                        classify(self.module, node)
+                        for node in walk(self.module.tree)
+                        if isinstance(node, ast.Name) and node.id == c.name and isinstance(node.ctx, ast.Load)
+                    ],
+                )
+            )
+        return None if known[c.name] else "global_never_closed"
+
+    def _takes_care(
+        self, module: ModuleInfo, use: Use, spec: ResourceSpec, *, owner_is_class: bool = False
+    ) -> bool:
+        """Uses after which someone else owns the resource, or it is closed by a context manager."""
+        if use.kind == "argument":
+            assert use.call is not None
+            callee = use.call.func
+            if isinstance(callee, ast.Attribute) and callee.attr in OWNERSHIP_TAKERS:
+                return True
+            # ``await fetch_all(session, urls)`` borrows it; a constructor call takes it over,
+            # unless it is a first-party class whose code shows it never closes what it keeps.
+            if is_awaited_call(module, use.call) or _calls_coroutine_function(module, use.call, use.node):
+                # A first-party object handed on (``await bot.add_cog(cog)``) is registered with
+                # its new owner far more often than borrowed. A first-party ``async def`` called
+                # and not awaited here (``create_task(worker(session))``) borrows it alike.
+                return spec.first_party
+            if self.model.keeps_and_releases(module, use.call, use.node) is False:
+                return False
+            # A connector given to a session with ``connector_owner=False`` stays ours to close.
+            return not (use.keyword == "connector" and _keyword_is_false(use.call, "connector_owner"))
+        if use.kind == "return":
+            # A lazy getter returns ``self._session`` but the class keeps owning it.
+            return not owner_is_class
+        if use.kind == "container":
+            # ``async for message in ws`` reads from it; ``[session]`` or ``{"s": session}`` may
+            # hand it on.
+            parent = module.parent(use.node)
+            return not (isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is use.node)
+        return use.kind in ("with", "alias")
+
+    def _class_closes(self, c: Creation) -> bool:
+        assert c.cls is not None
+        for module, cls in bases_naming(self.module, c.cls, c.name):
+            uses = [classify(module, node) for node in self_attribute_loads(cls, c.name)]
+            for use in resolve_aliases(module, uses):
+                if (
+                    self.closes(use, c.spec)
+                    or self._takes_care(module, use, c.spec, owner_is_class=True)
+                    or (c.spec.first_party and _closes_a_part(module, use))
+                ):
+                    method = module.enclosing_function(use.node)
+                    # Not a close in ``logout()``, which discord.py no longer calls at shutdown,
+                    # nor in a bot command or listener, which unloading a cog does not run.
+                    if method is None or release_runs(self.module, c.cls, method):
+                        return True
+        return declared_by_a_base(self.module, c.cls, c.name)
+
+
+CONTEXT_MANAGERS = {"contextlib.contextmanager", "contextlib.asynccontextmanager"}
+
+# Methods named to make a thing again, over the one made before.
+RENEWING = re.compile(
+    r"^_*re(connect|create|new|fresh|set|start|open|init|initiali[sz]e|load|login|auth\w*)(_\w*)?$"
+)
+
+
+def _renewed_by_a_caller(cls: ast.ClassDef, method: str, attr: str) -> bool:
+    """A renewing method of ``cls`` calls ``self.<method>`` without first looking at ``self.attr``
+    or calling anything else on ``self``, outside an ``if`` that proves no open value is held
+    (``if self.x is None or self.x.closed:``): ``if force or self.x is None:`` does not."""
+    for stmt in cls.body:
+        if not isinstance(stmt, FUNCTION_NODES) or stmt.name == method or not RENEWING.match(stmt.name):
+            continue
+        receiver = self_name(stmt)
+        if receiver is None:
+            continue
+        parents = {id(child): node for node in ast.walk(stmt) for child in ast.iter_child_nodes(node)}
+        for ref in ast.walk(stmt):
+            if self_attr(ref, receiver) != method:
+                continue
+            tests: list[ast.expr] = []
+            guarded = False
+            child: ast.AST = ref
+            node = parents.get(id(ref))
+            while node is not None and node is not stmt:
+                if isinstance(node, (ast.If, ast.While, ast.IfExp)) and child is not node.test:
+                    tests.append(node.test)
+                    in_body = child in node.body if isinstance(node, (ast.If, ast.While)) else child is node.body
+                    if not in_body or _proves_absent(node.test, receiver, attr):
+                        guarded = True
+                        break
+                child, node = node, parents.get(id(node))
+            if guarded:
+                continue
+            in_tests = {id(n) for test in tests for n in ast.walk(test)}
+            line = getattr(ref, "lineno", 0)
+            if not any(
+                getattr(n, "lineno", line) < line
+                and id(n) not in in_tests
+                and isinstance(n, ast.Attribute)
+                and isinstance(n.value, ast.Name)
+                and n.value.id == receiver
+                and (n.attr == attr or isinstance(parents.get(id(n)), ast.Call))
+                for n in ast.walk(stmt)
+            ):
+                return True
+    return False
+
+
+def _proves_absent(test: ast.expr, receiver: str, attr: str) -> bool:
+    """Whether ``test`` holds only when ``self.attr`` is unset or closed."""
+    if isinstance(test, ast.BoolOp):
+        proofs = [_proves_absent(v, receiver, attr) for v in test.values]
+        return all(proofs) if isinstance(test.op, ast.Or) else any(proofs)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return self_attr(test.operand, receiver) == attr
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq)):
+        return self_attr(test.left, receiver) == attr and isinstance(test.comparators[0], ast.Constant)
+    # ``self.x.closed``, ``self.x.is_closed``, ``getattr(...)``: anything else about the old value.
+    return any(self_attr(n, receiver) == attr for n in ast.walk(test))
+
+
+def _is_context_manager(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(module.imports.qualify(dec) in CONTEXT_MANAGERS for dec in function.decorator_list)
+
+
+def _is_async_generator(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """An undecorated ``async def`` that yields: a decorator (``@asynccontextmanager``, a pytest
+    fixture) drives the generator to its end, so its ``async with`` exits in time."""
+    return isinstance(function, ast.AsyncFunctionDef) and not function.decorator_list and any(
+        isinstance(node, (ast.Yield, ast.YieldFrom)) for node in _own_walk(function)
+    )
+
+
+def _yields_inside(module: ModuleInfo, item: ast.withitem) -> bool:
+    block = module.parent(item)
+    assert isinstance(block, (ast.With, ast.AsyncWith))
+    return any(isinstance(node, ast.Yield) for stmt in block.body for node in _own_walk(stmt))
+
+
+def _own_walk(node: ast.AST) -> list[ast.AST]:
+    """``node`` and its descendants, not entering nested functions, lambdas or classes."""
+    found: list[ast.AST] = [node]
+    stack = list(child_nodes(node))
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        if not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(child_nodes(current))
+    return found
+
+
+def _calls_coroutine_function(module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool:
+    """``worker(session)`` where ``worker`` is an ``async def`` of this module that only calls
+    methods of the parameter (``session.get(...)``), none closing it: a coroutine that borrows
+    the argument while it runs. One that closes, returns, stores or passes it on may own it."""
+    if not isinstance(call.func, ast.Name):
+        return False
+    function = module.top_level.get(call.func.id)
+    if not isinstance(function, ast.AsyncFunctionDef) or call.func.id in module.imports.names:
+        return False
+    params = function.args.posonlyargs + function.args.args
+    name = None
+    for position, value in enumerate(call.args):
+        if value is arg and position < len(params) and not isinstance(value, ast.Starred):
+            name = params[position].arg
+    for keyword in call.keywords:
+        if keyword.value is arg:
+            name = keyword.arg
+    if name is None:
+        return False
+    loads = list(name_loads(function, name))
+    for node in loads:
+        parent = module.parent(node)
+        grand = module.parent(parent) if parent is not None else None
+        if not (
+            isinstance(parent, ast.Attribute)
+            and isinstance(grand, ast.Call)
+            and grand.func is parent
+            and parent.attr not in CLOSE_METHODS
+            and not is_release_name(parent.attr)
+            and parent.attr not in ("detach", "__aenter__")
+        ):
+            return False
+    return bool(loads)
+
+
+def _closes_a_part(module: ModuleInfo, use: Use) -> bool:
+    """``self.provider.session.close()``: the owner closes what the first-party object holds."""
+    if use.kind != "attribute":
+        return False
+    part = module.parent(use.node)
+    method = module.parent(part) if part is not None else None
+    return (
+        isinstance(method, ast.Attribute)
+        and method.value is part
+        and (method.attr in CLOSE_METHODS or is_release_name(method.attr))
+        and isinstance(module.parent(method), ast.Call)
+    )
+
+
+def _default_of(module: ModuleInfo, expr: ast.expr) -> ast.expr | None:
+    """``given or X()`` or ``X() if given is None else given``: the expression ``expr`` (the
+    made value) is the fallback of."""
+    parent = module.parent(expr)
+    if isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.Or) and parent.values[-1] is expr:
+        return parent
+    if isinstance(parent, ast.IfExp) and parent.test is not expr:
+        return parent
+    return None
+
+
+def _closure_method(
+    module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef
+) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The method ``function`` is nested in, directly, when it sees the method's ``self``."""
+    outer = module.parent(function)
+    if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) or not isinstance(module.parent(outer), ast.ClassDef):
+        return None
+    receiver = self_name(outer)
+    params = function.args.posonlyargs + function.args.args + function.args.kwonlyargs
+    if receiver is None or any(p.arg == receiver for p in params):
+        return None
+    return outer
+
+
+def _handed_to(module: ModuleInfo, expr: ast.expr) -> ast.Call | None:
+    """The call ``expr`` is passed to, directly (``RestApi(session=ClientSession())``)."""
+    parent = module.parent(expr)
+    if isinstance(parent, ast.keyword):
+        parent = module.parent(parent)
+        return parent if isinstance(parent, ast.Call) else None
+    if isinstance(parent, ast.Call) and expr in parent.args:
+        return parent
+    return None
+
+
+def _unpacked_name(module: ModuleInfo, value: ast.Tuple, expr: ast.expr) -> str | None:
+    stmt = module.parent(value)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is value and len(stmt.targets) == 1):
+        return None
+    target = stmt.targets[0]
+    if not (isinstance(target, ast.Tuple) and len(target.elts) == len(value.elts)):
+        return None
+    element = target.elts[value.elts.index(expr)]
+    return element.id if isinstance(element, ast.Name) else None
+
+
+def _stores(function: ast.AST, name: str) -> list[ast.stmt]:
+    found: list[ast.stmt] = []
+    for node in _own_walk(function):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(n, ast.Name) and n.id == name for t in targets for n in walk(t)):
+                found.append(node)
+    return found
+
+
+def _replaced_before_use(module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str) -> bool:
+    """``s = ClientSession()`` followed, on the same path and before any use of ``s``, by another
+    ``s = ...``: the first is lost (the shape of a session re-created inside ``try`` while
+    ``finally`` closes only the second)."""
+    line = getattr(stmt, "end_lineno", None) or 0
+    later = [s for s in _stores(function, name) if s is not stmt and s.lineno > line and _sequential(module, stmt, s)]
+    if not later:
+        return False
+    first = min(later, key=lambda s: s.lineno)
+    if _in_loop_between(module, stmt, function):
+        return False
+    return not any(line < load.lineno <= first.lineno for load in name_loads(function, name))
+
+
+def _first_touch(module: ModuleInfo, function: ast.AST, receiver: str, attr: str, line: int) -> bool:
+    """Whether the store of ``self.attr`` on ``line`` is the first thing ``function`` does with
+    the object: no read of ``self.attr``, no other method called, no ``getattr`` before it (any
+    of which may check or close the old value)."""
+    for node in walk(function):
+        if getattr(node, "lineno", line) >= line:
+            continue
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
+            if node.attr == attr or isinstance(module.parent(node), ast.Call):
+                return False
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr"):
+            return False
+    return True
+
+
+def _replaced_unclosed(
+    module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, closes: list[ast.AST]
+) -> bool:
+    """``s = X()``, used, then ``s = ...`` again on the same path with no close of ``s`` between:
+    the first value can no longer be closed."""
+    line = getattr(stmt, "end_lineno", None) or 0
+    later = [s for s in _stores(function, name) if s is not stmt and s.lineno > line and _sequential(module, stmt, s)]
+    if not later or _in_loop_between(module, stmt, function):
+        return False
+    first = min(later, key=lambda s: s.lineno)
+    return not any(line < getattr(node, "lineno", 0) <= first.lineno for node in closes)
+
+
+def _exits_before_try(
+    module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, closes: list[ast.AST]
+) -> ast.stmt | None:
+    """A ``return`` or ``raise`` between ``s = X()`` and the ``try`` whose ``finally`` closes it,
+    on the same path: that exit leaks ``s``. A ``return s`` hands it on and is not one."""
+    line = getattr(stmt, "end_lineno", None) or 0
+    starts = []
+    for node in closes:
+        child: ast.AST = node
+        for ancestor in module.ancestors(node):
+            if isinstance(ancestor, TRY_NODES) and child in getattr(ancestor, "finalbody", ()):
+                starts.append(getattr(ancestor, "lineno", 0))
+                break
+            child = ancestor
+    if not starts:
+        return None
+    start = min(starts)
+    for node in _own_walk(function):
+        if not isinstance(node, (ast.Return, ast.Raise)) or not line < node.lineno < start:
+            continue
+        if isinstance(node, ast.Return) and node.value is not None and any(
+            isinstance(n, ast.Name) and n.id == name for n in walk(node.value)
+        ):
+            continue
+        if _sequential(module, stmt, node):
+            return node
+    return None
+
+
+def _in_loop_between(module: ModuleInfo, stmt: ast.AST, function: ast.AST) -> bool:
+    for ancestor in module.ancestors(stmt):
+        if ancestor is function:
+            return False
+        if isinstance(ancestor, (ast.For, ast.AsyncFor, ast.While)):
+            return True
+    return False
+
+
+def _sequential(module: ModuleInfo, first: ast.AST, second: ast.AST) -> bool:
+    """Whether ``second`` runs after ``first`` on one path: not in another branch of an ``if``, a
+    ``match`` or a ``try``'s handlers."""
+    chain = [first, *module.ancestors(first)]
+    positions = {id(node): index for index, node in enumerate(chain)}
+    child: ast.AST = second
+    for ancestor in module.ancestors(second):
+        if id(ancestor) in positions:
+            index = positions[id(ancestor)]
+            mine = chain[index - 1] if index > 0 else first
+            if ancestor is first:
+                return False
+            return _same_block(ancestor, mine, child)
+        child = ancestor
+    return False
+
+
+def _same_block(node: ast.AST, a: ast.AST, b: ast.AST) -> bool:
+    """``a`` and ``b`` (children of ``node``) can both run, ``a`` first."""
+    if isinstance(node, ast.If):
+        return (a in node.body) == (b in node.body)
+    if isinstance(node, ast.Match):
+        return False
+    if isinstance(node, TRY_NODES):
+        handlers = getattr(node, "handlers", [])
+        if a in handlers or b in handlers:
+            return a is b
+        return True
+    return True
+
+
+def _dotted(func: ast.expr) -> str:
+    """``pkg.Provider.create``, for a callee that is a chain of names."""
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    assert isinstance(func, ast.Name)
+    parts.append(func.id)
+    return ".".join(reversed(parts))
+
+
+def _capword_callee(func: ast.expr) -> bool:
+    """``Provider(...)``, ``pkg.Provider(...)``, or a factory: ``Provider.create(...)``."""
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if not name[:1].isupper() and isinstance(func, ast.Attribute):
+        owner = func.value
+        name = owner.attr if isinstance(owner, ast.Attribute) else owner.id if isinstance(owner, ast.Name) else ""
+    return name[:1].isupper()
+
+
+def _keyword_is_false(call: ast.Call, name: str) -> bool:
+    return any(
+        kw.arg == name and isinstance(kw.value, ast.Constant) and kw.value.value is False for kw in call.keywords
+    )
+
+
+def declared_by_a_base(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
+    """A first-party base declares ``attr: T`` without a value (an interface of a composite,
+    as Red's audio cog mixins do): the attribute belongs to the class that combines the mixins,
+    whose other parts may end it, and this class alone cannot be judged."""
+    for _, base in bases_naming(module, cls, attr)[1:]:
+        for stmt in base.body:
+            if (
+                isinstance(stmt, ast.AnnAssign)
+                and stmt.value is None
+                and isinstance(stmt.target, ast.Name)
+                and stmt.target.id == attr
+                and not any(
+                    isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m.name in ("close", "aclose")
+                    for m in base.body
+                )
+            ):
+                return True
+    return False
+
+
+def class_and_bases(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
+    """``cls`` and every first-party base class that can be resolved, with their modules."""
+    memo = module.project.class_memo
+    key = ("bases", cls)
+    if key not in memo:
+        memo[key] = _class_and_bases(module, cls)
+    return list(cast("list[tuple[ModuleInfo, ast.ClassDef]]", memo[key]))
+
+
+def _class_and_bases(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
+    found = [(module, cls)]
+    seen = {cls}
+    queue = [(module, cls)]
+    while queue:
+        current, node = queue.pop()
+        for base in node.bases:
+            model = resolve_class(current, base)
+            if model is not None and model.node not in seen:
+                seen.add(model.node)
+                found.append((model.module, model.node))
+                queue.append((model.module, model.node))
+    return found

@@ -1,0 +1,205 @@
+"""Rule documentation, read from the rule classes' docstrings.
+
+One source for ``tradelint rule``, ``tradelint rules``, the SARIF rule descriptors and the
+generated ``docs/rules.md``; the docstrings' examples are run by the tests.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tradelint.core.registry import ENGINE_CODES, ENGINE_NAMES, FixAvailability, all_rules, family
+
+SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
+
+CODE_BLOCK = re.compile(r"^```(?P<lang>[\w-]*)\n(?P<body>.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+class DocError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Incident:
+    number: str
+    title: str
+    summary: str
+    reproduction: str  # folder in the repository, runnable by tests/test_incidents.py
+
+
+INCIDENTS = {
+    "000": Incident(
+        "000",
+        "`'Vat' object has no attribute 'spot_map'`",
+        "A risk dashboard kept failing after `Vat.spot_map` had been renamed `spot_markets`: one "
+        "reader still used the old name, and the `AttributeError` looked like a pickling or state "
+        "problem, so it took hours to find.",
+        "fixtures/incidents/000_vat_program/",
+    ),
+    "001": Incident(
+        "001",
+        "empty cache key",
+        "A mobile dashboard showed no data: `CACHE_KEY: str = \"\"` in a dataclass base made the key an "
+        "instance field, so every `SignalsSchema` instance carried `\"\"` instead of "
+        "`\"analysis:signals\"` and memcached rejected every write (`invalid key: b''`).",
+        "fixtures/incidents/001_cache_key_program/",
+    ),
+    "002": Incident(
+        "002",
+        "\"Unclosed client session\" and \"Task was destroyed but it is pending!\"",
+        "A trading service's tests failed with both warnings: `ContextService.startup()` created an "
+        "`aiohttp.ClientSession` and a backfill task, and `shutdown()` neither closed the one nor "
+        "cancelled the other.",
+        "fixtures/incidents/002_context_service_program/",
+    ),
+}
+
+FIX_AVAILABILITY_TEXT = {
+    "always": "Fix is always available.",
+    "sometimes": "Fix is sometimes available.",
+    "none": "No automatic fix.",
+}
+
+
+PREVIEW_TEXT = (
+    " Preview rule: it runs only with `preview = true` in `[tool.tradelint]`, `--preview`, or"
+    " `{code}` selected by its full code."
+)
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    code: str
+    name: str
+    fix_availability: FixAvailability
+    incident: Incident | None
+    sections: tuple[tuple[str, str], ...]  # (title, markdown body), in SECTIONS order
+    preview: bool = False
+
+    @property
+    def family(self) -> str:
+        return family(self.code)
+
+    def section(self, title: str) -> str:
+        return dict(self.sections).get(title, "")
+
+    @property
+    def summary(self) -> str:
+        """The first sentence of "What it does", on one line."""
+        text = " ".join(self.section("What it does").split())
+        match = re.match(r"(.+?[.!?])(\s|$)", text)
+        return match.group(1) if match else text
+
+    def code_blocks(self, title: str) -> list[tuple[str, str]]:
+        return [(m["lang"], m["body"]) for m in CODE_BLOCK.finditer(self.section(title))]
+
+    def markdown(self, level: int = 1, repository_prefix: str = "") -> str:
+        """The documentation as Markdown; ``repository_prefix`` makes the incident's path a link
+        relative to where the text is stored (``../`` for ``docs/rules.md``)."""
+        head = "#" * level
+        lines = [
+            f"{head} {self.name} ({self.code})",
+            "",
+            f"Family: {self.family} ({self.code[:4]}xx). {FIX_AVAILABILITY_TEXT[self.fix_availability]}"
+            + (PREVIEW_TEXT.format(code=self.code) if self.preview else ""),
+            "",
+        ]
+        for title, body in self.sections:
+            lines += [f"{head}# {title}", body, ""]
+        if self.incident is not None:
+            inc = self.incident
+            where = (
+                f"[`{inc.reproduction}`]({repository_prefix}{inc.reproduction})"
+                if repository_prefix
+                else f"`{inc.reproduction}` in the tradelint repository"
+            )
+            lines += [
+                f"{head}# Incident",
+                f"Incident {inc.number}, {inc.title}: {inc.summary} Runnable reproduction: {where}.",
+                "",
+            ]
+        return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def parse_sections(code: str, docstring: str | None) -> tuple[tuple[str, str], ...]:
+    """Split a rule docstring on its ``## `` headings; every section of SECTIONS, in order."""
+    text = inspect.cleandoc(docstring or "")
+    parts = re.split(r"^## (.+)$", text, flags=re.MULTILINE)
+    if parts[0].strip():
+        raise DocError(f"{code}: text before the first '## ' heading")
+    sections = tuple((title.strip(), body.strip("\n")) for title, body in zip(parts[1::2], parts[2::2]))
+    titles = tuple(title for title, _ in sections)
+    if titles != SECTIONS:
+        raise DocError(f"{code}: sections are {list(titles)}, expected {list(SECTIONS)}")
+    return sections
+
+
+def _engine_doc(code: str) -> RuleDoc:
+    what = {
+        "TRD001": "Reports a file that cannot be read, decoded or parsed; the run goes on with the other files.",
+        "TRD002": "Reports, under flake8, a `[tool.tradelint]` configuration that cannot be used; the "
+        "`tradelint` command stops with exit code 2 instead.",
+    }[code]
+    why = {
+        "TRD001": "A file tradelint cannot parse is a file it cannot check; saying so beats passing it silently.",
+        "TRD002": "flake8 has no other way to stop a run: the finding names the file, the key and the problem.",
+    }[code]
+    return RuleDoc(
+        code,
+        ENGINE_NAMES[code],
+        "none",
+        None,
+        (
+            ("What it does", what),
+            ("Why is this bad?", why),
+            ("Example", "A syntax error, an undecodable byte, or an unknown key." if code == "TRD001"
+             else "`selec = [\"TRD\"]` in `[tool.tradelint]`."),
+            ("Use instead", "Fix the file or the configuration; the message says what is wrong."),
+            ("Fix safety", "No automatic fix."),
+        ),
+    )
+
+
+@lru_cache(maxsize=None)
+def _all_docs() -> tuple[RuleDoc, ...]:
+    docs = [_engine_doc(code) for code in sorted(ENGINE_CODES)]
+    for code, cls in all_rules().items():
+        incident = INCIDENTS[cls.incident] if cls.incident is not None else None
+        sections = parse_sections(code, cls.__doc__)
+        docs.append(RuleDoc(code, cls.name, cls.fix_availability, incident, sections, cls.preview))
+    return tuple(sorted(docs, key=lambda d: d.code))
+
+
+def rule_docs() -> dict[str, RuleDoc]:
+    """Every code, engine codes included, in code order."""
+    return {doc.code: doc for doc in _all_docs()}
+
+
+def rules_markdown() -> str:
+    """The content of ``docs/rules.md``."""
+    docs = rule_docs()
+    out = [
+        "# tradelint rules",
+        "",
+        "Generated from the rule classes' docstrings by `tradelint rule --all > docs/rules.md`;",
+        "`tests/test_rule_docs.py` fails when this file is stale.",
+        "",
+        "| code | name | family | fix | preview |",
+        "|---|---|---|---|---|",
+    ]
+    out += [
+        f"| [{d.code}](#{_anchor(d)}) | {d.name} | {d.family} | {d.fix_availability} | {'yes' if d.preview else ''} |"
+        for d in docs.values()
+    ]
+    out.append("")
+    for doc in docs.values():
+        out.append(doc.markdown(level=2, repository_prefix="../"))
+    return "\n".join(out)
+
+
+def _anchor(doc: RuleDoc) -> str:
+    """GitHub's heading anchor for ``## name (CODE)``."""
+    return re.sub(r"[^\w\- ]", "", f"{doc.name} ({doc.code})".lower()).replace(" ", "-")

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from tradelint.runner.engine import FileContext
+from tradelint.fixes.specs import keep_task_fix
+from tradelint.core.messages import fit
+from tradelint.core.registry import Report, Rule
+
+
+class DiscardedTask(Rule):
+    """## What it does
+    Flags a task whose creation result is thrown away: `asyncio.create_task(...)` as a statement,
+    assigned to `_`, chained into `.add_done_callback(...)`, returned from a `lambda` that a loop
+    callback discards, or created through a first-party wrapper that returns the task without
+    keeping it.
+
+    ## Why is this bad?
+    The event loop keeps only a weak reference to tasks. A task nobody references can be
+    garbage-collected mid-run ("Task was destroyed but it is pending!"), and nobody can cancel or
+    await it at shutdown.
+
+    ## Example
+    ```python
+    import asyncio
+
+    async def start():
+        asyncio.create_task(poll())
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    background_tasks = set()
+
+    async def start():
+        task = asyncio.create_task(poll())
+        background_tasks.add(task)
+        task.add_done_callback(background_tasks.discard)
+    ```
+
+    ## Fix safety
+    In a method of a class with an async shutdown-like method, unsafe: the task is kept on the
+    instance (`self._keep_task(...)`) and cancelled and awaited at the start of that method
+    (never the task running it), so shutdown now stops the work. Elsewhere, safe: the project's
+    own keeper (`task-keeper`) holds it, or, in a module that is a program of its own, a typed
+    keeper written into it. None when the call may not give a task (a wrapper that returns None in
+    some mode) and in a package without `task-keeper`.
+    """
+
+    code = "TRD301"
+    name = "discarded-task"
+    incident = "002"
+    fix_availability = "sometimes"
+
+    @staticmethod
+    def message(label: str) -> str:
+        return fit("task from `{label}(...)` is discarded; keep it and await or cancel it", label=label)
+
+    HELP = "The event loop keeps only a weak reference, so the task can be garbage-collected mid-run"
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        for site in ctx.tasks.sites:
+            if site.problem == "discarded":
+                yield Report(
+                    site.node,
+                    self.message(site.label),
+                    keep_task_fix(ctx, site.call) if site.fixable else None,
+                    self.HELP,
+                )

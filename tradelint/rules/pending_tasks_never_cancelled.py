@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from tradelint.facts.uses import declares_outer, name_loads
+from tradelint.runner.engine import FileContext
+from tradelint.core.messages import fit
+from tradelint.core.registry import Report, Rule
+
+WAIT = {"asyncio.wait", "asyncio.tasks.wait"}
+# What an import binds for a callee that qualifies to one of ``WAIT``: each dotted prefix of it.
+WAIT_ROOTS = {prefix for name in WAIT for prefix in (name.rsplit(".", n)[0] for n in range(name.count(".") + 1))}
+EARLY_RETURN = {"FIRST_COMPLETED", "FIRST_EXCEPTION"}
+# Every finding's help: what happens to the tasks.
+HELP = "`asyncio.wait` cancels nothing: the unfinished tasks run on, unowned, and die pending at exit"
+
+
+class PendingTasksNeverCancelled(Rule):
+    """## What it does
+    Flags `done, pending = await asyncio.wait(..., return_when=FIRST_COMPLETED)` (or
+    `FIRST_EXCEPTION`, or with a `timeout`) when `pending` is never used afterwards and nothing
+    else in the function still holds the waited tasks: not the collection (used again, or waited
+    on again in a loop), not one of its tasks by name, not a `self` attribute. Also flags such a
+    wait as a bare statement (`await asyncio.wait([a, b], ...)`) on tasks made in the function.
+
+    ## Why is this bad?
+    `asyncio.wait` does not cancel the tasks that have not finished. The losers of the race run
+    on, unowned: they hold connections, raise errors nobody retrieves, and are destroyed pending
+    at shutdown.
+
+    ## Example
+    ```python
+    import asyncio
+
+    async def first(tasks):
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        return done.pop().result()
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    async def first(tasks):
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        return done.pop().result()
+    ```
+
+    ## Fix safety
+    No automatic fix: whether the losers should be cancelled or awaited is the caller's choice.
+    """
+
+    code = "TRD304"
+    name = "pending-tasks-never-cancelled"
+    incident = "002"
+    fix_availability = "none"
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        module = ctx.module
+        # A call qualifies to ``asyncio.wait`` only through an import of ``asyncio``, of
+        # ``asyncio.tasks`` or of ``wait`` itself (the root of a dotted callee is an imported
+        # name): most modules import none, and have nothing to check.
+        if not any(qualified in WAIT_ROOTS for qualified in module.imports.names.values()):
+            return
+        # The names bound to ``asyncio.wait`` itself (``from asyncio import wait``): a called name
+        # qualifies to it only if it is one of them.
+        waits = {local for local, qualified in module.imports.names.items() if qualified in WAIT}
+        for call in module.index.calls:
+            func = call.func
+            if func.__class__ is ast.Name:
+                if func.id not in waits:
+                    continue
+            elif func.__class__ is not ast.Attribute or func.attr != "wait":
+                continue  # an alias renames only the root: ``aio.wait`` still ends in ``wait``
+            if module.imports.qualify(func) not in WAIT or not _may_leave_pending(call):
+                continue
+            awaited = module.parent(call)
+            assign = module.parent(awaited) if isinstance(awaited, ast.Await) else None
+            if isinstance(assign, ast.Expr):
+                # ``await asyncio.wait([...], ...)`` as a statement: nothing can even name the losers.
+                function = module.enclosing_function(call)
+                if function is not None and _new_here(function, call) and not _kept_elsewhere(function, call):
+                    yield Report(
+                        assign,
+                        "the result of `asyncio.wait(...)` is discarded; keep `pending` and cancel its tasks",
+                        help=HELP,
+                    )
+                continue
+            if not (isinstance(assign, ast.Assign) and len(assign.targets) == 1):
+                continue
+            target = assign.targets[0]
+            if not (isinstance(target, ast.Tuple) and len(target.elts) == 2 and isinstance(target.elts[1], ast.Name)):
+                continue
+            pending = target.elts[1].id
+            function = module.enclosing_function(call)
+            if function is None:
+                continue
+            if _kept_elsewhere(function, call):
+                continue
+            if pending == "_" or next(name_loads(function, pending), None) is None:
+                yield Report(
+                    assign,
+                    fit("`{pending}` from `asyncio.wait(...)` is never used; call `cancel()` on each of its tasks", pending=pending),
+                    help=HELP,
+                )
+
+
+def _may_leave_pending(call: ast.Call) -> bool:
+    for kw in call.keywords:
+        if kw.arg == "timeout" and not (isinstance(kw.value, ast.Constant) and kw.value.value is None):
+            return True
+        if kw.arg == "return_when":
+            name = kw.value.attr if isinstance(kw.value, ast.Attribute) else getattr(kw.value, "id", "")
+            if name in EARLY_RETURN:
+                return True
+    return len(call.args) >= 2  # positional timeout
+
+
+LOOPS = (ast.For, ast.AsyncFor, ast.While)
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp)
+LITERALS = (ast.List, ast.Set, ast.Tuple)
+
+
+def _kept_elsewhere(function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> bool:
+    """Whether something other than ``pending`` still holds the waited tasks after the wait.
+
+    Real code waits on a collection it keeps (``while tasks: done, _ = await wait(tasks, ...)``,
+    ``self._pending``) or on tasks it handles by name afterwards (``if get_task in done: ...
+    else: get_task.cancel()``): the pending tasks are owned there, and are not lost.
+    """
+    arg = _waited(call)
+    if arg is None:
+        return True
+    inside = {id(node) for node in ast.walk(call)}
+    return _holds(function, arg, inside, call)
+
+
+def _new_here(function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> bool:
+    """The waited tasks are made in this function: a literal, a comprehension, or a local assigned
+    here. A parameter is the caller's collection, and a bare wait on it is the caller's business."""
+    arg = _waited(call)
+    if isinstance(arg, (*LITERALS, *COMPREHENSIONS)):
+        return True
+    return isinstance(arg, ast.Name) and any(_assigns(node, arg.id) for node in ast.walk(function))
+
+
+def _waited(call: ast.Call) -> ast.expr | None:
+    return call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("fs", "aws")), None)
+
+
+def _holds(function: ast.AST, value: ast.expr, inside: set[int], call: ast.Call) -> bool:
+    if isinstance(value, COMPREHENSIONS):
+        return False  # tasks made right there: nothing else can name them
+    if isinstance(value, LITERALS):
+        return any(_element_held(function, element, inside) for element in value.elts)
+    if not isinstance(value, ast.Name):
+        return True  # ``self._tasks``, ``set(chain(...))``: owned or unknowable, so not judged
+    name = value.id
+    if declares_outer(function, name) or _loaded_outside(function, name, inside):
+        return True
+    assigned = [node for node in ast.walk(function) if _assigns(node, name)]
+    if any(_loop_around(function, call, node) for node in assigned) or (not assigned and _in_loop(function, call)):
+        return True  # the same collection is waited on again in the next iteration
+    for node in assigned:
+        source = node.value if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) else None
+        if source is None or _holds(function, source, inside, call):
+            return True
+    return False
+
+
+def _element_held(function: ast.AST, element: ast.expr, inside: set[int]) -> bool:
+    if isinstance(element, ast.Call):
+        return False
+    if isinstance(element, ast.Name):
+        return _loaded_outside(function, element.id, inside)
+    return True
+
+
+def _loaded_outside(function: ast.AST, name: str, inside: set[int]) -> bool:
+    return any(id(load) not in inside for load in name_loads(function, name))
+
+
+def _assigns(node: ast.AST, name: str) -> bool:
+    if isinstance(node, ast.Assign):
+        targets: list[ast.expr] = node.targets
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)):
+        targets = [node.target]
+    elif isinstance(node, (ast.With, ast.AsyncWith)):
+        targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
+    else:
+        return False
+    return any(
+        isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+        for target in targets
+        for n in ast.walk(target)
+    )
+
+
+def _loops(function: ast.AST, node: ast.AST) -> list[ast.For | ast.AsyncFor | ast.While]:
+    """The loops of ``function`` whose body contains ``node``."""
+    return [
+        loop for loop in ast.walk(function)
+        if isinstance(loop, LOOPS) and any(inner is node for stmt in loop.body for inner in ast.walk(stmt))
+    ]
+
+
+def _in_loop(function: ast.AST, call: ast.Call) -> bool:
+    return bool(_loops(function, call))
+
+
+def _loop_around(function: ast.AST, call: ast.Call, assignment: ast.AST) -> bool:
+    """A loop runs the wait again without running this assignment again."""
+    return any(
+        not any(inner is assignment for stmt in loop.body for inner in ast.walk(stmt))
+        for loop in _loops(function, call)
+    )

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from tradelint.core.config import Rename
+from tradelint.runner.engine import FileContext
+from tradelint.core.fix_plan import EditSpec, FixSpec, Safety
+from tradelint.core.messages import fit, fit_help
+from tradelint.core.registry import Report, Rule
+
+
+def rename_help(
+    rename: Rename, on_owner: bool = True, failure: str = "the old name raises `AttributeError`", new: bool = False
+) -> str:
+    """The help of a rename finding. A pack entry's note says what else the change needs (``get_x
+    is synchronous: drop the await (driftpy 0.7.1, rename pack driftpy-0.7)``), and is never cut.
+    Otherwise where the rename comes from (``Renamed on `Owner` in web3 6.0.0 (rename pack
+    web3-v6)``; ``new``: with the new name), and for a configured one ``failure``, what the old
+    name does at runtime."""
+    names = {"owner": rename.owner or "", "since": rename.since or "", "pack": rename.pack or "", "new": rename.new}
+    if rename.note:
+        note = rename.note.replace("{", "{{").replace("}", "}}")
+        return fit_help(note + (" ({since}, rename pack {pack})" if rename.pack else ""), **names)
+    template = "Renamed to `{new}`" if new else "Renamed"
+    if rename.owner and on_owner:
+        template += " on `{owner}`"
+    if rename.pack is not None:
+        template += " in {since} (rename pack {pack})"
+    else:
+        template += " in the `renames` configuration; " + failure
+    return fit_help(template, **names)
+
+
+# A pack entry with a note asks for more than the new name, and the note is in the help.
+SEE_NOTE = " (see the note)"
+
+
+class RenamedAttribute(Rule):
+    """## What it does
+    Flags accesses to an attribute under a name that is gone: from `[tool.tradelint] renames`
+    (`"driftpy.pickle.vat.Vat.spot_map" = "spot_markets"` only where the receiver is proven to
+    be a `Vat` or a subclass; `"spot_map" = "spot_markets"` on any receiver) and from the enabled
+    `rename-packs` (`web3-v6`: `w3.eth.getBalance` -> `w3.eth.get_balance`). The receiver's class
+    is inferred from constructors, annotations (`Optional`, `X | None` and strings included),
+    first-party return annotations, `self.x` assignments and subclasses. String references in
+    `getattr`/`hasattr`/`setattr`/`delattr`/`patch.object`, and `from numpy import float_` for a
+    module owner, are flagged too.
+
+    ## Why is this bad?
+    The old name fails only at runtime, on the path that reads it, with an `AttributeError` that
+    looks like a state or pickling problem (`'Vat' object has no attribute 'spot_map'`).
+
+    ## Example
+    With this configuration:
+    ```toml
+    [tool.tradelint]
+    renames = { "driftpy.pickle.vat.Vat.spot_map" = "spot_markets" }
+    ```
+    ```python
+    from driftpy.pickle.vat import Vat
+
+    def spot_count(vat: Vat) -> int:
+        return len(vat.spot_map)
+    ```
+
+    ## Use instead
+    ```python
+    from driftpy.pickle.vat import Vat
+
+    def spot_count(vat: Vat) -> int:
+        return len(vat.spot_markets)
+    ```
+
+    ## Fix safety
+    Renaming the attribute token is safe when the receiver is proven to be the owner, and so is
+    `from numpy import NaN` -> `from numpy import nan as NaN`; string references, unqualified
+    entries and pack entries matched on an unknown receiver (those marked `any-receiver`, whose
+    old name nothing else uses) are unsafe. A pack entry with a note that asks for more than the
+    new name (driftpy 0.7.1 getters became synchronous: drop the `await`) has no automatic fix.
+    """
+
+    code = "TRD401"
+    name = "renamed-attribute"
+    incident = "000"
+    fix_availability = "sometimes"
+
+    @staticmethod
+    def attribute_message(receiver: str, rename: Rename) -> str:
+        see = SEE_NOTE if rename.note else ""
+        return fit(
+            "`{receiver}.{old}` was renamed: use `{new}`" + see, receiver=receiver, old=rename.old, new=rename.new
+        )
+
+    @staticmethod
+    def string_message(rename: Rename) -> str:
+        return fit("`\"{old}\"` names a renamed attribute: use `\"{new}\"`", old=rename.old, new=rename.new)
+
+    @staticmethod
+    def import_message(module: str, rename: Rename) -> str:
+        return fit("`{old}` from `{module}` was renamed: import `{new}`", old=rename.old, module=module, new=rename.new)
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        if not (ctx.config.renames or ctx.config.pack_renames):
+            return
+        for site in ctx.rename_sites:
+            if not site.proven:
+                continue
+            rename = site.rename
+            params = (("old", rename.old), ("new", rename.new))
+            if site.kind == "string":
+                yield Report(
+                    site.node,
+                    self.string_message(rename),
+                    FixSpec(f"Use `\"{rename.new}\"`", "unsafe", (EditSpec("rename_string", site.node, params),)),
+                    rename_help(rename, site.on_owner, "`getattr` with it raises `AttributeError`"),
+                )
+            elif site.kind == "import":
+                yield Report(
+                    site.node,
+                    self.import_message(site.receiver, rename),
+                    FixSpec(f"Import `{rename.new}`", "safe", (EditSpec("rename_import", site.node, params),)),
+                    rename_help(rename, site.on_owner, "the old import raises `ImportError`"),
+                )
+            else:
+                # Safe only where the receiver is proven to be the owner and the new name is all
+                # the fix needs (a pack note such as "drop the await" asks for more).
+                proven = rename.owner is not None and site.on_owner
+                safety: Safety = "safe" if proven else "unsafe"
+                yield Report(
+                    site.node,
+                    self.attribute_message(site.receiver, rename),
+                    # A note ("drop the await") asks for more than the new name: no automatic fix.
+                    None
+                    if rename.note
+                    else FixSpec(f"Rename to `{rename.new}`", safety, (EditSpec("rename_attribute", site.node, params),)),
+                    rename_help(rename, site.on_owner),
+                )

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from tradelint.runner.engine import FileContext
+from tradelint.core.messages import fit
+from tradelint.core.registry import Report, Rule
+
+
+class ResourceCreatedAtImportTime(Rule):
+    """## What it does
+    Flags an `aiohttp.ClientSession` or `aiohttp.TCPConnector` created at module level or in a
+    class body.
+
+    ## Why is this bad?
+    At import time no event loop is running: aiohttp binds the session to whatever loop it finds
+    (or none), and nothing ever closes it. Clients that bind lazily (httpx, redis.asyncio) are
+    not flagged.
+
+    ## Example
+    ```python
+    import aiohttp
+
+    session = aiohttp.ClientSession()
+    ```
+
+    ## Use instead
+    ```python
+    import aiohttp
+
+    async def main():
+        async with aiohttp.ClientSession() as session:
+            ...
+    ```
+
+    ## Fix safety
+    No automatic fix: where the session should live is a design decision.
+    """
+
+    code = "TRD203"
+    name = "resource-created-at-import-time"
+    incident = "002"
+    fix_availability = "none"
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        for verdict in ctx.resources.verdicts:
+            if verdict.problem == "import_time":
+                label = verdict.creation.label
+                yield Report(verdict.creation.call, _message(label), help=HELP)
+
+
+def _message(label: str) -> str:
+    return fit("`{label}(...)` is created at import time; create it in a coroutine and close it", label=label)
+
+
+HELP = "No event loop runs yet: aiohttp binds it to whatever loop it finds, or none"

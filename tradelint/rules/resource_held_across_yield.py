@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from tradelint.runner.engine import FileContext
+from tradelint.core.messages import fit
+from tradelint.core.registry import Report, Rule
+
+
+class ResourceHeldAcrossYield(Rule):
+    """## What it does
+    Flags an async resource opened with `async with` inside an undecorated async generator and
+    held open across a `yield`.
+
+    ## Why is this bad?
+    A consumer that stops iterating early (`break`, an exception, a cancelled task) leaves the
+    generator suspended at its `yield`: the `async with` exits only when the generator is closed,
+    which for an async generator happens when it is garbage-collected, if ever, and then outside
+    the task that owned it (PEP 533). The session stays open meanwhile ("Unclosed client session").
+
+    ## Example
+    ```python
+    import aiohttp
+
+    async def pages(url):
+        async with aiohttp.ClientSession() as session:
+            for page in range(10):
+                async with session.get(url, params={"page": page}) as resp:
+                    yield await resp.json()
+    ```
+
+    ## Use instead
+    ```python
+    import aiohttp
+
+    async def pages(session, url):
+        for page in range(10):
+            async with session.get(url, params={"page": page}) as resp:
+                yield await resp.json()
+    ```
+
+    ## Fix safety
+    No automatic fix: whether the caller should own the session, or wrap the generator in
+    `contextlib.aclosing()`, is a design decision.
+    """
+
+    code = "TRD204"
+    name = "resource-held-across-yield"
+    incident = "002"
+    fix_availability = "none"
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        for verdict in ctx.resources.verdicts:
+            if verdict.problem != "generator":
+                continue
+            c = verdict.creation
+            function = c.function.name if c.function is not None else "?"
+            yield Report(c.call, _message(c.label, function), help=HELP)
+
+
+def _message(label: str, function: str) -> str:
+    return fit("`{label}(...)` stays open across `yield` in `{function}()`; let the caller own it", label=label, function=function)
+
+
+# Why, and the other way out.
+HELP = "If the consumer stops early, it closes only at garbage collection; or wrap calls in `aclosing()`"

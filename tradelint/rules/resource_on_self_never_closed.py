@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from tradelint.facts.ownership import framework_teardown, release_method
+from tradelint.runner.engine import FileContext
+from tradelint.fixes.specs import shutdown_fix
+from tradelint.core.messages import Text, fit, fit_help
+from tradelint.core.registry import Report, Rule
+
+
+class ResourceOnSelfNeverClosed(Rule):
+    """## What it does
+    Flags an async resource stored on `self` when no method of the class (or of its first-party
+    base classes) ever closes it, once per attribute, at its first creation. A first-party class
+    that acquires a resource and releases it in its own method is a resource too: a service that
+    creates a provider whose `close()` closes its session must call `provider.close()`; a teardown
+    named its own way (`finish()`, called by the owner's `shutdown()`) is found as the method that
+    releases what the class acquires. Also flagged: a resource that `__init__` creates and
+    another method re-creates (`reconnect()`) or sets to `None` (`reset()`) without closing the
+    old one, a resource re-created over an open one by a renewing method (`reconnect()`,
+    `refresh_token()`) or by a method a renewing method calls unguarded (`recreate(force=True)`
+    calling `_create_session()`), a resource made as the fallback of a given one
+    (`self.s = session or ClientSession()`), and resources kept as elements of a collection on
+    `self` (`self._sessions[key] = ClientSession()`) that no method reaches to close.
+
+    A framework subclass is ended by the framework's own teardown: a discord.py client or bot by
+    `close()` (a close only in `logout()`, which discord.py >= 1.5 no longer calls at shutdown,
+    does not count), a cog by `cog_unload()`, which the message names. A close only in a bot
+    command or listener (`@commands.command()`) does not run at unload either.
+
+    ## Why is this bad?
+    The object outlives the call that made the session, so only the class can close it. If its
+    `shutdown()`/`close()` forgets, every instance leaks a session ("Unclosed client session").
+
+    ## Example
+    ```python
+    import aiohttp
+
+    class ContextService:
+        async def startup(self):
+            self._client_session = aiohttp.ClientSession()
+
+        async def shutdown(self):
+            pass
+    ```
+
+    ## Use instead
+    ```python
+    import aiohttp
+
+    class ContextService:
+        async def startup(self):
+            self._client_session = aiohttp.ClientSession()
+
+        async def shutdown(self):
+            if self._client_session:
+                await self._client_session.close()
+    ```
+
+    ## Fix safety
+    Safe when the class has a shutdown-like method: the close is added there, guarded.
+    """
+
+    code = "TRD202"
+    name = "resource-on-self-never-closed"
+    incident = "002"
+    fix_availability = "sometimes"
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        for verdict in ctx.resources.verdicts:
+            if verdict.problem not in ("self_never_closed", "self_replaced", "self_dropped", "elements_never_closed"):
+                continue
+            c = verdict.creation
+            assert c.cls is not None and c.function is not None
+            if verdict.problem == "self_replaced":
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is replaced without closing the old one; call its `{close}()` first",
+                        name=c.name, close=c.spec.close),
+                    None,
+                    fit_help("`{function}()` drops the previous `{label}(...)` unclosed: it leaks",
+                             function=c.function.name, label=c.label),
+                )
+                continue
+            if verdict.problem == "self_dropped":
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is set to `None` in `{method}()` unclosed; call its `{close}()` first",
+                        name=c.name, method=verdict.detail or "", close=c.spec.close),
+                    None,
+                    fit_help("The `{label}(...)` made in `{function}()` can no longer be reached, so it leaks",
+                             label=c.label, function=c.function.name),
+                )
+                continue
+            shutdown = release_method(ctx.module, c.cls, ctx.config.shutdown_methods)
+            # Without one, the method to add: the framework's teardown (a cog's ``cog_unload()``).
+            add = framework_teardown(ctx.module, c.cls) or "close"
+            if verdict.problem == "elements_never_closed":
+                where = "in `{shutdown}()`" if shutdown else "in a `{add}()` method"
+                yield Report(
+                    c.stmt,
+                    fit("`{label}(...)` items of `self.{name}` are never closed; close each " + where,
+                        label=c.label, name=c.name, shutdown=shutdown or "", add=add),
+                    None,
+                    fit_help("No method of `{cls}` reaches what `{function}()` adds to it",
+                             cls=c.cls.name, function=c.function.name),
+                )
+                continue
+            awaited = "await " if c.spec.awaited else ""
+            # ``self.s = session or ClientSession()`` may hold the caller's session, which
+            # closing at shutdown would close under them: no fix.
+            fallback = isinstance(getattr(c.stmt, "value", None), (ast.BoolOp, ast.IfExp))
+            fix = None if fallback else shutdown_fix(
+                ctx.module,
+                c.cls,
+                c.name,
+                ctx.config.shutdown_methods,
+                f"{awaited}{{x}}.{c.spec.close}()",
+                f"Close `self.{c.name}` in `{{method}}()`",
+                "safe",
+            )
+            text = _text(c.name, c.spec.close, shutdown, add, c.cls.name, c.label, c.function.name)
+            yield Report(c.stmt, text.message, fix, text.help)
+
+
+def _text(name: str, close: str, shutdown: str | None, add: str, cls: str, label: str, function: str) -> Text:
+    """``close`` releases it (a first-party type's own method); ``shutdown`` is the class's own
+    release method, where the call belongs, if it has one; else ``add`` is the one to add."""
+    where = "call its `{close}()` in `{shutdown}()`" if shutdown else "add a `{add}()` method that calls its `{close}()`"
+    return Text(
+        fit("`self.{name}` is never closed; " + where, name=name, close=close, shutdown=shutdown or "", add=add),
+        fit_help("Each `{cls}` leaks the `{label}(...)` it makes in `{function}()`", cls=cls, label=label, function=function),
+    )

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from tradelint.models.tasks.task_model import teardown_name
+from tradelint.runner.engine import FileContext
+from tradelint.fixes.specs import asyncio_spelling, shutdown_fix
+from tradelint.core.messages import Text, fit, fit_help
+from tradelint.core.registry import Report, Rule
+
+
+class TaskOnSelfNeverAwaited(Rule):
+    """## What it does
+    Flags a task stored on `self` when no method of the class (its first-party bases and
+    subclasses in the same module included) ever cancels or awaits it: once per attribute, at its
+    first creation, naming the class's own release method (`stop_monitoring()`, `close_all()`...).
+    Tasks kept as elements of a collection on `self` (`self._tasks.append(create_task(...))`,
+    `self._jobs[key] = ...`) are flagged when no method reaches the elements to cancel or await
+    them (`for t in self._tasks: t.cancel()`, `gather(*self._tasks)`). A discord.py background
+    loop (a `@tasks.loop` method) started with `self.poll.start()` is flagged when no method
+    cancels or stops it: it runs on after its cog is unloaded, and a reload starts a second one. So
+    is an instance of a *task owner* (a first-party class that keeps the tasks it creates in a
+    collection on itself and has a public method that cancels them all, `cancel_all()`; or a
+    class of the `task-owner-classes` table, which starts with python-discord's `Scheduler`)
+    stored on `self` when no method of the class calls that method. In a discord cog, only what
+    `cog_unload()` does (or a method it calls) ends them: a task that a command cancels or
+    awaits still runs after the cog is unloaded. A task that runs the
+    object's own teardown (`self._closing = create_task(self.close())`) is not flagged: it ends
+    by finishing, and cancelling it at shutdown would undo it.
+
+    ## Why is this bad?
+    The service's `shutdown()` returns while the task runs on; when the loop closes the task is
+    destroyed while pending, and tests that start and stop the service leak it
+    ("Task was destroyed but it is pending!").
+
+    ## Example
+    ```python
+    import asyncio
+
+    class ContextService:
+        async def startup(self):
+            self._backfill_task = asyncio.create_task(self._backfill())
+
+        async def shutdown(self):
+            pass
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+    import contextlib
+
+    class ContextService:
+        async def startup(self):
+            self._backfill_task = asyncio.create_task(self._backfill())
+
+        async def shutdown(self):
+            if self._backfill_task:
+                self._backfill_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._backfill_task
+    ```
+
+    ## Fix safety
+    Unsafe: the fix adds cancel-and-await, guarded, at the start of the class's shutdown-like
+    method (none without one), so shutdown now stops the work instead of letting it run on. The
+    guard skips the task when it is the one running shutdown (a task that calls `stop()` itself),
+    and the await is `asyncio.gather(task, return_exceptions=True)`: the task's cancellation is
+    absorbed, a cancellation of shutdown itself still propagates.
+    """
+
+    code = "TRD303"
+    name = "task-on-self-never-awaited"
+    incident = "002"
+    fix_availability = "sometimes"
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        for site in ctx.tasks.sites:
+            if site.problem not in ("self", "self_elements", "self_loop", "self_owner"):
+                continue
+            assert site.cls is not None and site.function is not None
+            # A cog's is ``cog_unload()``, which discord.py calls at unload.
+            shutdown = teardown_name(ctx.module, site.cls, ctx.config.shutdown_methods)
+            if site.problem == "self_owner":
+                where = "in `{shutdown}()`" if shutdown else "at teardown"
+                yield Report(
+                    site.node,
+                    fit("tasks of `self.{name}` are never cancelled; call its `{ender}()` " + where,
+                        name=site.name, ender=site.label, shutdown=shutdown or ""),
+                    None,
+                    fit_help(
+                        "`{cls}` makes it in `{function}()`; what it schedules runs on after `{cls}` is done",
+                        cls=site.cls.name,
+                        function=site.function.name,
+                    ),
+                )
+                continue
+            if site.problem == "self_loop":
+                # A discord.py ``Loop`` is not awaitable: it ends by ``cancel()`` or ``stop()``, in
+                # the class's teardown, which for a cog is ``cog_unload()``.
+                where = "in `{shutdown}()`" if shutdown else "at teardown (`cog_unload()`)"
+                yield Report(
+                    site.node,
+                    fit("loop `self.{name}` is started and never cancelled; cancel it " + where,
+                        name=site.name, shutdown=shutdown or ""),
+                    None,
+                    fit_help(
+                        "`{cls}` starts it in `{function}()`; it runs on after the cog is unloaded or reloaded",
+                        cls=site.cls.name,
+                        function=site.function.name,
+                    ),
+                )
+                continue
+            if site.problem == "self_elements":
+                where = "in `{shutdown}()`" if shutdown else "in a shutdown method"
+                yield Report(
+                    site.node,
+                    fit(
+                        "tasks in `self.{name}` are never cancelled or awaited; end each one " + where,
+                        name=site.name,
+                        shutdown=shutdown or "",
+                    ),
+                    None,
+                    fit_help(
+                        "`{cls}` adds them in `{function}()`; at loop close they are destroyed while pending",
+                        cls=site.cls.name,
+                        function=site.function.name,
+                    ),
+                )
+                continue
+            asyncio_name, import_stmt = asyncio_spelling(ctx.module)
+            fix = shutdown_fix(
+                ctx.module,
+                site.cls,
+                site.name,
+                # The method the message names: in a cog, ``cog_unload()`` (when it is async).
+                ("cog_unload",) if shutdown == "cog_unload" else ctx.config.shutdown_methods,
+                f"{{x}}.cancel()\nawait {asyncio_name}.gather({{x}}, return_exceptions=True)",
+                f"Cancel and await `self.{site.name}` in `{{method}}()`",
+                "unsafe",
+                import_stmt,
+                where="start",
+                # A task that calls ``stop()`` itself must not cancel itself halfway through it.
+                also=f"{{x}} is not {asyncio_name}.current_task()",
+                follow=True,
+            )
+            text = _text(site.name, shutdown, site.cls.name, site.function.name)
+            yield Report(site.node, text.message, fix, text.help)
+
+
+def _text(name: str, shutdown: str | None, cls: str, function: str) -> Text:
+    """``shutdown``: the class's own release method, where the task belongs, if it has one."""
+    advice = "cancel it in `{shutdown}()`" if shutdown else "add a shutdown method that cancels and awaits it"
+    return Text(
+        fit("`self.{name}` is never cancelled or awaited; " + advice, name=name, shutdown=shutdown or ""),
+        fit_help(
+            "`{cls}` starts it in `{function}()`; at loop close it is destroyed while pending",
+            cls=cls,
+            function=function,
+        ),
+    )

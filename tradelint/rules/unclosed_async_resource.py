@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from tradelint.models.resources.resource_model import Creation
+from tradelint.runner.engine import FileContext
+from tradelint.fixes.specs import async_with_fix
+from tradelint.core.messages import Text, fit, fit_help
+from tradelint.core.registry import Report, Rule
+
+
+class UnclosedAsyncResource(Rule):
+    """## What it does
+    Flags an async resource (`aiohttp.ClientSession`, `httpx.AsyncClient`, a ccxt async exchange,
+    a `redis.asyncio` client, an `asyncpg` pool, or one configured in `resources`) created in a
+    function and not reliably closed: never closed, closed only outside `finally`, or created
+    inline where nothing can close it; replaced by a new one before it is used or closed; handed
+    to a first-party class that never closes it; replaced by a new value without being closed;
+    closed in `finally` but left behind by a `return` or `raise` before the `try`; a module global
+    (`global SESSION; SESSION = ClientSession()`) that no code of the module closes. First-party classes that acquire a resource and release it in their own method
+    (`close()`, `stop_monitoring()`...) are resources too, also when an async factory class
+    method makes them (`await Provider.open()`). A session handed to a first-party coroutine
+    (`create_task(worker(session))`) is borrowed: the caller still closes it.
+
+    ## Why is this bad?
+    An unclosed session leaks its connector and sockets ("Unclosed client session"); closing it
+    only on the success path leaks it whenever a request fails or the task is cancelled.
+
+    ## Example
+    ```python
+    import aiohttp
+
+    async def fetch(url):
+        session = aiohttp.ClientSession()
+        resp = await session.get(url)
+        await session.close()
+        return resp
+    ```
+
+    ## Use instead
+    ```python
+    import aiohttp
+
+    async def fetch(url):
+        async with aiohttp.ClientSession() as session:
+            return await session.get(url)
+    ```
+
+    ## Fix safety
+    Safe when the resource does not escape the function: the statements that use it move into an
+    `async with` block.
+    """
+
+    code = "TRD201"
+    name = "unclosed-async-resource"
+    incident = "002"
+    fix_availability = "sometimes"
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        for verdict in ctx.resources.verdicts:
+            c = verdict.creation
+            text = _text(verdict.problem, c)
+            if text is None:
+                continue
+            fix = None
+            if verdict.problem in ("never_closed", "not_in_finally") and c.function is not None and not c.spec.first_party and _single_name(c):
+                fix = async_with_fix(ctx.module, c.function, c.stmt, c.name, c.label)
+            yield Report(c.stmt, text.message, fix, text.help)
+
+
+# Per problem: the message (what to do in ``{cure}``) and the help (why it leaks).
+TEXTS = {
+    "never_closed": Text(
+        "`{name}` (`{label}(...)`) is never closed; {cure}",
+        "An unclosed `{label}` leaks its connections and sockets",
+    ),
+    "not_in_finally": Text(
+        "`{name}` (`{label}(...)`) is closed outside `finally`; {cure}",
+        "An exception or cancellation before the close skips it, and it leaks",
+    ),
+    "inline": Text(
+        "`{label}(...)` is created inline, so nothing closes it; open it with `async with`",
+        "Its connections and sockets leak until the process exits",
+    ),
+    "replaced": Text(
+        "`{name}` (`{label}(...)`) is reassigned before it is closed; close it first",
+        "Nothing can close the first one any more, and its connections leak",
+    ),
+    "replaced_after_use": Text(
+        "`{name}` (`{label}(...)`) is reassigned before it is closed; close it first",
+        "The old value was used, then dropped unclosed: its connections leak",
+    ),
+    "early_exit": Text(
+        "`{name}` (`{label}(...)`) leaks on an exit before its `try`; create it just before it",
+        "The `finally` that closes it runs only once the `try` is entered",
+    ),
+    "global_never_closed": Text(
+        "module global `{name}` (`{label}(...)`) is never closed; close it at shutdown",
+        "Nothing in the module calls `{close}()` on it, so its connections live until exit",
+    ),
+    "handed": Text(
+        "`{label}(...)` given to `{name}(...)` is never closed; call its `{close}()` when done",
+        "No method of `{name}` closes it, so the caller still owns it",
+    ),
+}
+
+
+def _text(problem: str, c: Creation) -> Text | None:
+    template = TEXTS.get(problem)
+    if template is None:
+        return None
+    # A first-party resource type is released by its own method, not necessarily as a
+    # context manager.
+    cure = "open it with `async with`"
+    if c.spec.first_party:
+        cure = f"call `{'await ' if c.spec.awaited else ''}{{name}}.{{close}}()` in a `finally`"
+    names = {"name": c.name, "label": c.label, "close": c.spec.close}
+    message = fit(template.message.replace("{cure}", cure), **names)
+    return Text(message, fit_help(template.help, **names))
+
+
+def _single_name(c: Creation) -> bool:
+    """``name = X()``: the only binding the ``async with`` rewrite knows how to move."""
+    stmt = c.stmt
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+    return len(targets) == 1 and isinstance(targets[0], ast.Name)

@@ -1,0 +1,1 @@
+"""Running checks and fixes over many files: the per-file engine, the cache and workers, ``--fix``."""
