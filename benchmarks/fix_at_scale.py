@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 from tradelint.cli import discover, run  # noqa: E402
 from tradelint.core.config import clear_cache, config_for  # noqa: E402
-from tradelint.facts.context import parse_module  # noqa: E402
+from tradelint.facts.syntax import parse_module  # noqa: E402
 from tradelint.runner.engine import Checker  # noqa: E402
 from tradelint.runner.fixer import compute_fixes  # noqa: E402
 from tradelint.fixes.verify import check_fix  # noqa: E402

@@ -31,7 +31,8 @@ from fetch_corpus import DEFAULT_DEST  # noqa: E402
 
 from tradelint.facts.summaries import summarize  # noqa: E402
 from tradelint.cli import discover  # noqa: E402
-from tradelint.facts.context import Project, build_index  # noqa: E402
+from tradelint.facts.context import Project
+from tradelint.facts.syntax import build_index  # noqa: E402
 
 
 def best(repeat: int, work: object) -> float:

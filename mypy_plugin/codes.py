@@ -12,8 +12,7 @@ from mypy.errorcodes import ErrorCode
 from mypy.nodes import Context
 from mypy.plugin import CheckerPluginInterface, SemanticAnalyzerPluginInterface
 
-from tradelint.core.registry import ENGINE_CODES, all_rules
-from tradelint.core.suppression import suppressed_at
+from tradelint.api import ENGINE_CODES, all_rules, suppressed_at
 
 CATEGORY = "tradelint"
 
@@ -35,8 +34,7 @@ def _source_lines(path: str) -> list[str]:
     """The file's lines as the CLI reads them, once per file and build."""
     lines = _LINES.get(path)
     if lines is None:
-        from tradelint.runner.engine import SourceError, decode_source
-        from tradelint.core.files import UnreadableFile, read_source_bytes
+        from tradelint.api import SourceError, UnreadableFile, decode_source, read_source_bytes
 
         try:
             lines = decode_source(read_source_bytes(Path(path))).splitlines()

@@ -12,10 +12,7 @@ from pathlib import Path
 
 from mypy.nodes import MypyFile
 
-from tradelint.models.tasks.task_model import TaskAnalysis
-from tradelint.core.config import Config
-from tradelint.facts.context import FUNCTION_NODES, ModuleInfo, Project
-from tradelint.runner.engine import FileContext
+from tradelint.api import FUNCTION_NODES, Config, FileContext, ModuleInfo, Project, TaskAnalysis
 
 
 class CoreBridge:

@@ -22,20 +22,18 @@ from mypy.nodes import AssignmentStmt, ClassDef, Context, NameExpr, TempNode, Ty
 from mypy.plugin import ClassDefContext
 from mypy.server.trigger import make_wildcard_trigger
 
-from tradelint.models.dataclasses.dataclass_model import (
+from mypy_plugin.codes import ERROR_CODES, fail
+from mypy_plugin.core_bridge import CoreBridge
+from mypy_plugin.settings import Settings
+from tradelint.api import (
+    ClassVarOnlyBoundUnderTypeChecking,
+    DataclassConstantWithoutClassVar,
+    DataclassFieldOverriddenByClassAttribute,
     classvars_unbound_at_runtime,
     constants_without_classvar,
     is_upper_constant,
     overridden_fields,
 )
-from tradelint.rules.classvar_only_bound_under_type_checking import ClassVarOnlyBoundUnderTypeChecking
-from tradelint.rules.dataclass_constant_without_classvar import DataclassConstantWithoutClassVar
-from tradelint.rules.dataclass_field_overridden_by_class_attribute import (
-    DataclassFieldOverriddenByClassAttribute,
-)
-from mypy_plugin.codes import ERROR_CODES, fail
-from mypy_plugin.core_bridge import CoreBridge
-from mypy_plugin.settings import Settings
 
 # pydantic models: never these rules (UPPER_CASE settings are intended); pydantic's own plugin
 # handles the classes, so their hooks are not claimed.

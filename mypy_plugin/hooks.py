@@ -26,12 +26,12 @@ from mypy.plugins.default import DefaultPlugin
 from mypy.semanal_shared import find_dataclass_transform_spec
 from mypy.types import Type
 
-from tradelint.core.config import Config, clear_cache
 from mypy_plugin import dataclass_checks, rename_checks, task_checks
 from mypy_plugin.codes import ERROR_CODES, fail, forget_sources
 from mypy_plugin.core_bridge import CoreBridge
 from mypy_plugin.settings import Settings
 from mypy_plugin.source import Span, discarded_expressions, span
+from tradelint.api import Config, clear_cache
 
 ClassHook = Callable[[ClassDefContext], None]
 CallContext = FunctionContext | MethodContext

@@ -23,9 +23,8 @@ from typing import Callable
 from mypy.nodes import CallExpr, Context, Expression, MemberExpr, StrExpr, SymbolTableNode, TypeInfo
 from mypy.types import CallableType, Instance, ProperType, Type, TypeType, TypeVarType, UnionType, get_proper_type
 
-from tradelint.core.config import Config, Rename
-from tradelint.rules.renamed_attribute import RenamedAttribute
 from mypy_plugin.source import render
+from tradelint.api import Config, Rename, RenamedAttribute
 
 STRING_ACCESSORS = frozenset({"builtins.getattr", "builtins.hasattr", "builtins.setattr", "builtins.delattr"})
 

@@ -14,8 +14,8 @@ from typing import Any, Callable, Union
 
 import mypy
 
-from tradelint._version import __version__
-from tradelint.core.config import Config, ConfigError, config_for
+from tradelint import __version__
+from tradelint.api import Config, ConfigError, config_for
 
 Loaded = Union[Config, ConfigError]
 # Reports a configuration problem (TRD002) on line 1 of the file being checked.

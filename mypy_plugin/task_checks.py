@@ -20,9 +20,8 @@ from __future__ import annotations
 from mypy.nodes import CallExpr, Decorator, FuncDef, OverloadedFuncDef, SymbolNode, TypeInfo, Var
 from mypy.types import CallableType, Instance, Overloaded, Type, UnionType, get_proper_type
 
-from tradelint.core.config import Config
-from tradelint.rules.discarded_task import DiscardedTask
 from mypy_plugin.source import render
+from tradelint.api import Config, DiscardedTask
 
 # typeshed moved Task and Future to ``_asyncio``; older mypy releases know them under ``asyncio``.
 TASK_TYPES = frozenset({"_asyncio.Task", "asyncio.tasks.Task"})

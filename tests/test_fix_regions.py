@@ -9,13 +9,15 @@ from pathlib import Path
 import pytest
 
 from tradelint.core.config import clear_cache, config_for
-from tradelint.facts.context import NEWLINE, Project
+from tradelint.facts.syntax import NEWLINE
+from tradelint.facts.context import Project
 from tradelint.runner.engine import Checker, node_span
-from tradelint.fixes.codemods import apply_edits, apply_to_module
+from tradelint.fixes.regions import apply_edits
+from tradelint.fixes.codemods import apply_to_module
 from tradelint.runner.fixer import compute_fixes, fix_depth
 from tradelint.core.fix_plan import Edit, Span
 from tradelint.fixes.regions import apply_in_regions
-from tradelint.fixes.specs import module_keeper_code
+from tradelint.models.tasks.fixes import module_keeper_code
 from tests.fixes import fixture_files
 
 PATH = "/m.py"

@@ -8,7 +8,7 @@ import typing
 
 import pytest
 
-from tradelint.facts.context import Index, build_index, child_nodes, node_field_names, walk
+from tradelint.facts.syntax import Index, build_index, child_nodes, node_field_names, walk
 
 SAMPLE = """\
 import a.b as c

@@ -23,7 +23,8 @@ from tradelint.models.renames.receiver_types import (
     NO_FACTS,
 )
 from tradelint.facts.uses import self_name
-from tradelint.facts.context import FUNCTION_NODES, ModuleInfo, Project
+from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.context import ModuleInfo, Project
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tradelint.facts.summaries import (
+from tradelint.facts.summary_data import (
     Acquisition,
     ClassFacts,
     Definition,
@@ -162,7 +162,7 @@ def test_a_fix_replaces_the_summary_of_its_module(tmp_path: Path) -> None:
     before = project.summary(feed)
     assert before is not None and "LIMIT" in before.definitions
     text = FEED.replace("LIMIT = 10", "MAXIMUM = 10")
-    from tradelint.facts.context import parse_module
+    from tradelint.facts.syntax import parse_module
 
     project.replace_source(feed, text, parse_module(text))
     after = project.summary(feed)

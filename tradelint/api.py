@@ -20,8 +20,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from tradelint.core.config import Config, ConfigError, config_for
+from tradelint.core.config import Config, ConfigError, clear_cache, config_for
+from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.finding import Finding
+from tradelint.core.registry import ENGINE_CODES, all_rules
+from tradelint.core.rename_packs import Rename
+from tradelint.core.suppression import suppressed_at
+from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.file_context import FileContext
+from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.models.dataclasses.dataclass_model import (
+    classvars_unbound_at_runtime,
+    constants_without_classvar,
+    is_upper_constant,
+    overridden_fields,
+)
+from tradelint.models.tasks.task_model import TaskAnalysis
+from tradelint.rules.classvar_only_bound_under_type_checking import ClassVarOnlyBoundUnderTypeChecking
+from tradelint.rules.dataclass_constant_without_classvar import DataclassConstantWithoutClassVar
+from tradelint.rules.dataclass_field_overridden_by_class_attribute import DataclassFieldOverriddenByClassAttribute
+from tradelint.rules.discarded_task import DiscardedTask
+from tradelint.rules.renamed_attribute import RenamedAttribute
+from tradelint.runner.engine import SourceError, decode_source
 
 if TYPE_CHECKING:
     import ast
@@ -39,6 +59,31 @@ __all__ = [
     "config_for",
     "fix_source",
     "resolve_config",
+    # For front-ends that another tool hosts (the mypy plugin): what they report through it, read
+    # from the same models, rules and configuration as every other front-end.
+    "ENGINE_CODES",
+    "FUNCTION_NODES",
+    "ClassVarOnlyBoundUnderTypeChecking",
+    "DataclassConstantWithoutClassVar",
+    "DataclassFieldOverriddenByClassAttribute",
+    "DiscardedTask",
+    "FileContext",
+    "ModuleInfo",
+    "Project",
+    "Rename",
+    "RenamedAttribute",
+    "SourceError",
+    "TaskAnalysis",
+    "UnreadableFile",
+    "all_rules",
+    "classvars_unbound_at_runtime",
+    "clear_cache",
+    "constants_without_classvar",
+    "decode_source",
+    "is_upper_constant",
+    "overridden_fields",
+    "read_source_bytes",
+    "suppressed_at",
 ]
 
 

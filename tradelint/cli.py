@@ -12,7 +12,6 @@ from typing import Iterator, Sequence, TextIO
 
 from tradelint._version import __version__
 from tradelint.core import interrupts
-from tradelint.runner import runner
 from tradelint.core.config import (
     Config,
     ConfigError,
@@ -23,9 +22,10 @@ from tradelint.core.config import (
     print_error,
 )
 from tradelint.core.finding import Finding
-from tradelint.output import FORMATS, MACHINE_FORMATS, Summary, write_findings, write_statistics
 from tradelint.core.progress import Progress
 from tradelint.core.registry import all_codes
+from tradelint.output import FORMATS, MACHINE_FORMATS, Summary, write_findings, write_statistics
+from tradelint.runner import runner
 
 # Patched by tests that assert the summary line exactly.
 clock = time.perf_counter

@@ -13,10 +13,10 @@ from typing import Any, Callable, TextIO
 from urllib.parse import quote
 
 from tradelint._version import __version__
-from tradelint.facts.context import NEWLINE
-from tradelint.runner.engine import SourceError, decode_source
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.finding import Finding, valid_unicode
+from tradelint.facts.syntax import NEWLINE
+from tradelint.runner.engine import SourceError, decode_source
 
 FORMATS = ("text", "concise", "json", "github", "sarif")
 # Formats read by programs: the summary goes to stderr so stdout stays parseable.

@@ -13,14 +13,16 @@ from __future__ import annotations
 import ast
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.models.renames.library_classes import library_members, library_module
 from tradelint.models.renames.receiver_types import NO_FACTS, UNKNOWN, ReceiverTypes, find_class
 from tradelint.models.renames.rename_model import defines
-from tradelint.facts.context import FUNCTION_NODES, ModuleInfo, Project
 
 
 class Access(NamedTuple):
@@ -85,8 +87,6 @@ def _changed_hunks(old_text: str, new_text: str) -> list[tuple[range, range]]:
 def _closely_related(a: str, b: str) -> bool:
     """A shared word (``spot_map``/``spot_markets``), or most of the letters (``qty``/``quantity``
     is too far): an edit is weaker evidence than a class that lost one member and gained another."""
-    from tradelint.commands.renames import _words
-
     return bool(_words(a) & _words(b)) or difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.75
 
 
@@ -221,7 +221,7 @@ def find_edited_renames(
     """``edits``: (path relative to the repository, path now, text at REV, text now) per file."""
     found: dict[tuple[str | None, str, str], EditedRename] = {}
     for rel, path, old_text, new_text in edits:
-        from tradelint.facts.context import parse_module
+        from tradelint.facts.syntax import parse_module
 
         try:
             old_tree, new_tree = parse_module(old_text), parse_module(new_text)
@@ -255,3 +255,8 @@ def find_edited_renames(
     for owner, old, _ in found:
         olds[(owner, old)] = olds.get((owner, old), 0) + 1
     return [entry for (owner, old, _), entry in found.items() if olds[(owner, old)] == 1]
+
+
+def _words(name: str) -> set[str]:
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+    return {w for w in spaced.split("_") if len(w) >= 3}

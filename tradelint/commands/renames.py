@@ -26,13 +26,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from tradelint.facts.uses import self_name
-from tradelint.commands.rename_edits import EditedRename, find_edited_renames, importable_module
-from tradelint.core.config import Config, ConfigError, Rename, config_for, non_empty_path, print_error
-from tradelint.facts.context import FUNCTION_NODES, Project, parse_module
-from tradelint.runner.engine import Checker, SourceError, decode_source
+from tradelint.commands.rename_edits import EditedRename, _words, find_edited_renames, importable_module
+from tradelint.core.config import Config, ConfigError, config_for, non_empty_path, print_error
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.finding import Finding
+from tradelint.core.rename_packs import Rename
+from tradelint.facts.context import Project
+from tradelint.facts.syntax import FUNCTION_NODES, parse_module
+from tradelint.facts.uses import self_name
+from tradelint.runner.engine import Checker, SourceError, decode_source
 
 PROPERTY_DECORATORS = {"property", "cached_property", "functools.cached_property"}
 ROLES = ("property", "method", "class attribute", "instance attribute")
@@ -160,11 +162,6 @@ def pair_renames(old: dict[str, Member], new: dict[str, Member]) -> list[tuple[s
             if len(forward) == 1 and [g for g in removed if fits(g, forward[0])] == [gone]:
                 found.append((gone, forward[0], role))
     return found
-
-
-def _words(name: str) -> set[str]:
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
-    return {w for w in spaced.split("_") if len(w) >= 3}
 
 
 def related_names(a: str, b: str) -> bool:

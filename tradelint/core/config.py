@@ -25,6 +25,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.globs import FilePattern, GlobError, absolute_posix, file_pattern
 from tradelint.core.registry import all_codes, preview_codes
+from tradelint.core.rename_packs import Rename, available_packs, load_pack
 
 SHUTDOWN_METHODS = (
     "__aexit__",
@@ -102,26 +103,6 @@ def print_error(exc: Exception) -> None:
     """``tradelint: error: ...`` on stderr, one line per problem."""
     for message in exc.messages if isinstance(exc, ConfigError) else [str(exc)]:
         print(f"tradelint: error: {message}", file=sys.stderr)
-
-
-@dataclass(frozen=True)
-class Rename:
-    """``owner.old -> new``; ``owner`` is None for an entry that matches any receiver.
-
-    Entries from a rename pack also say which pack and library version they come from, and
-    whether the old name is distinctive enough to report on a receiver whose type is unknown.
-    """
-
-    owner: str | None
-    old: str
-    new: str
-    pack: str | None = None
-    since: str | None = None  # "web3 6.0.0": the first version where only the new name works
-    any_receiver: bool = False
-    note: str | None = None  # what else the fix needs ("drop the await")
-    # Found by ``renames --since`` from edited accesses: where the receiver's type is not known,
-    # only receivers under these names (the last name of ``state.vat`` is ``vat``) are meant.
-    receivers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -433,8 +414,6 @@ def _renames(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Co
 
 
 def _rename_packs(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
-    from tradelint.core.rename_packs import available_packs, load_pack
-
     names = _string_list(path, "rename-packs", value)
     known = available_packs()
     for name in names:

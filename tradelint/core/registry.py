@@ -6,12 +6,13 @@ import ast
 import importlib
 import pkgutil
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Iterator, Literal
+from typing import Any, ClassVar, Iterator, Literal
 
 from tradelint.core.fix_plan import FixSpec
 
-if TYPE_CHECKING:
-    from tradelint.runner.engine import FileContext
+# The rules register themselves when their modules are imported: the registry finds them by this
+# package's name, as a plugin host finds plugins, and never imports the layer above it.
+RULES_PACKAGE = "tradelint.rules"
 
 _RULES: dict[str, type[Rule]] = {}
 
@@ -73,15 +74,16 @@ class Rule:
             raise RuntimeError(f"rule code {code} registered twice: {_RULES[code]!r} and {cls!r}")
         _RULES[code] = cls
 
-    def check(self, ctx: FileContext) -> Iterator[Report]:
+    def check(self, ctx: Any) -> Iterator[Report]:
+        """The findings of this rule in one file; ``ctx`` is a
+        :class:`tradelint.facts.file_context.FileContext` (a layer above this one)."""
         raise NotImplementedError
 
 
 def _load_rules() -> None:
-    from tradelint import rules
-
+    rules = importlib.import_module(RULES_PACKAGE)
     for info in pkgutil.iter_modules(rules.__path__):
-        importlib.import_module(f"{rules.__name__}.{info.name}")
+        importlib.import_module(f"{RULES_PACKAGE}.{info.name}")
 
 
 _loaded: list[bool] = []

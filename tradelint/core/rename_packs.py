@@ -21,8 +21,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-from tradelint.core.config import Rename
-
 PACK_KEYS = {"pack", "owners", "attribute-types", "rename", "audit"}
 HEADER_KEYS = {"name", "library", "module", "extra-modules", "description", "source"}
 ENTRY_KEYS = {"owner", "old", "new", "since", "any-receiver", "source", "note"}
@@ -201,3 +199,23 @@ def pack_facts(names: tuple[str, ...]) -> PackFacts:
         owners.update(pack.owners)
         types.update(pack.attribute_types)
     return PackFacts(owners, types)
+
+
+@dataclass(frozen=True)
+class Rename:
+    """``owner.old -> new``; ``owner`` is None for an entry that matches any receiver.
+
+    Entries from a rename pack also say which pack and library version they come from, and
+    whether the old name is distinctive enough to report on a receiver whose type is unknown.
+    """
+
+    owner: str | None
+    old: str
+    new: str
+    pack: str | None = None
+    since: str | None = None  # "web3 6.0.0": the first version where only the new name works
+    any_receiver: bool = False
+    note: str | None = None  # what else the fix needs ("drop the await")
+    # Found by ``renames --since`` from edited accesses: where the receiver's type is not known,
+    # only receivers under these names (the last name of ``state.vat`` is ``vat``) are meant.
+    receivers: tuple[str, ...] = ()

@@ -8,9 +8,12 @@ meets it), so that a method found first here is the one found first there.
 from __future__ import annotations
 
 import ast
+from typing import cast
 
-from tradelint.facts.summaries import ClassFacts, MethodFacts, ModuleSummary
-from tradelint.facts.context import FUNCTION_NODES, ModuleInfo
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.summaries import definition_of
+from tradelint.facts.summary_data import ClassFacts, MethodFacts, ModuleSummary
+from tradelint.facts.syntax import FUNCTION_NODES
 
 Member = tuple[ModuleSummary, ClassFacts]
 
@@ -107,4 +110,84 @@ def class_node(module: ModuleInfo, summary: ModuleSummary, facts: ClassFacts) ->
     for cls in owner.index.classes:
         if cls.lineno == facts.line:
             return owner, cls
+    return None
+
+
+def resolve_definition(module: ModuleInfo, expr: ast.AST) -> tuple[ModuleInfo, ast.stmt] | None:
+    """The first-party class or function an expression names, in this module or another."""
+    if isinstance(expr, ast.Name) and expr.id in module.top_level and expr.id not in module.imports.names:
+        return module, module.top_level[expr.id]
+    qualified = module.imports.qualify(expr)
+    if qualified is None:
+        return None
+    return module.project.lookup(qualified, module.roots)
+
+
+def declared_by_a_base(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
+    """A first-party base declares ``attr: T`` without a value (an interface of a composite,
+    as Red's audio cog mixins do): the attribute belongs to the class that combines the mixins,
+    whose other parts may end it, and this class alone cannot be judged."""
+    for _, base in bases_naming(module, cls, attr)[1:]:
+        for stmt in base.body:
+            if (
+                isinstance(stmt, ast.AnnAssign)
+                and stmt.value is None
+                and isinstance(stmt.target, ast.Name)
+                and stmt.target.id == attr
+                and not any(
+                    isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m.name in ("close", "aclose")
+                    for m in base.body
+                )
+            ):
+                return True
+    return False
+
+
+def class_and_bases(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
+    """``cls`` and every first-party base class that can be resolved, with their modules."""
+    memo = module.project.class_memo
+    key = ("bases", cls)
+    if key not in memo:
+        memo[key] = _class_and_bases(module, cls)
+    return list(cast("list[tuple[ModuleInfo, ast.ClassDef]]", memo[key]))
+
+
+def _class_and_bases(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
+    found = [(module, cls)]
+    seen = {cls}
+    queue = [(module, cls)]
+    while queue:
+        current, node = queue.pop()
+        for base in node.bases:
+            named = resolve_class_node(current, base)
+            if named is not None and named[1] not in seen:
+                seen.add(named[1])
+                found.append(named)
+                queue.append(named)
+    return found
+
+
+def resolve_class_node(module: ModuleInfo, expr: ast.AST) -> tuple[ModuleInfo, ast.ClassDef] | None:
+    """The first-party top-level class an expression names, with its module: in this module, or
+    found from the summaries and then read (no installed source)."""
+    if isinstance(expr, ast.Name) and expr.id not in module.imports.names:
+        stmt = module.top_level.get(expr.id)
+        return (module, stmt) if isinstance(stmt, ast.ClassDef) else None
+    named = definition_of(module, expr)
+    if named is None or named[1].kind != "class":
+        return None  # known from the summaries, without parsing the module it names
+    project = module.project
+    path = project.absolute(named[0].path)
+    line = named[1].line
+    kept = project.kept(path)
+    if kept is None:
+        summary = project.summary(path)
+        if summary is None or summary.classes.get(line) is None:
+            return None
+        kept = project.module_at(path)
+        if kept is None:
+            return None
+    for stmt in kept.top_level.values():
+        if isinstance(stmt, ast.ClassDef) and stmt.lineno == line:
+            return kept, stmt
     return None

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import ast
 
+from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.uses import classify
-from tradelint.facts.context import ModuleInfo
 
 # Methods that put an element in, or look without taking one out.
 ADDERS = {"append", "appendleft", "add", "extend", "insert", "setdefault", "update", "keys", "__contains__", "count", "index"}

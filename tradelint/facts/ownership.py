@@ -27,19 +27,15 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, cast
 
+from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.summaries import (
     DUNDER_RELEASE,
     LEADING_RELEASE,
     TEST_TEARDOWNS,
-    Acquisition,
-    ClassFacts,
-    MethodFacts,
-    ModuleSummary,
-    Ref,
     definition_of,
     is_release_name,
 )
-from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.summary_data import Acquisition, ClassFacts, MethodFacts, ModuleSummary, Ref
 
 __all__ = [
     "DUNDER_RELEASE",

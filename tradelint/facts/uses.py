@@ -11,7 +11,8 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from tradelint.facts.context import FUNCTION_NODES, ORDERED_FIELDS, ModuleInfo, ordered_fields, walk
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.syntax import FUNCTION_NODES, ORDERED_FIELDS, ordered_fields, walk
 
 TRY_NODES: tuple[type[ast.AST], ...]
 if sys.version_info >= (3, 11):

@@ -440,20 +440,6 @@ def add_module_code(module: cst.Module, codes: Sequence[str], existing: set[str]
     return module.with_changes(body=body)
 
 
-def apply_edits(text: str, edits: Sequence[Edit], tree: ast.Module | None = None) -> tuple[str, set[Edit]]:
-    """The new text and the edits that found their node.
-
-    With ``tree`` (the ``ast`` of ``text``), only the statements that hold edits go through
-    libcst when that gives the same text (see :mod:`tradelint.fixes.regions`)."""
-    if tree is not None:
-        from tradelint.fixes.regions import apply_in_regions
-
-        done = apply_in_regions(text, edits, tree)
-        if done is not None:
-            return done
-    return apply_to_module(text, edits)
-
-
 def apply_to_module(text: str, edits: Sequence[Edit]) -> tuple[str, set[Edit]]:
     """``apply_edits`` on the whole module: parsed, transformed and rendered by libcst."""
     if len(text) > MAX_REWRITE_CHARS:

@@ -22,20 +22,21 @@ import bisect
 import io
 import re
 import tokenize
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from tradelint.core.fix_plan import Edit, Span
 from tradelint.fixes.codemods import (
     MAX_REWRITE_CHARS,
     CodemodError,
     EditTransformer,
     add_imports,
     add_module_code,
+    apply_to_module,
 )
-from tradelint.core.fix_plan import Edit, Span
 
 # What the transformer does with these depends only on the node at the edit's position (and for
 # ``async_with`` on the block around it); ``append_to_method`` matches methods by class path
@@ -495,3 +496,15 @@ def _finish_head(
         existing = {ast.dump(s) for group in rest for s in group}
         head = add_module_code(head, rewriter.module_code, existing | _statement_dumps(head))
     return head.code
+
+
+def apply_edits(text: str, edits: Sequence[Edit], tree: ast.Module | None = None) -> tuple[str, set[Edit]]:
+    """The new text and the edits that found their node.
+
+    With ``tree`` (the ``ast`` of ``text``), only the statements that hold edits go through
+    libcst when that gives the same text (see :mod:`tradelint.fixes.regions`)."""
+    if tree is not None:
+        done = apply_in_regions(text, edits, tree)
+        if done is not None:
+            return done
+    return apply_to_module(text, edits)

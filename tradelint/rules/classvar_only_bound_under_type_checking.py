@@ -3,11 +3,11 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from tradelint.models.dataclasses.dataclass_model import classvars_unbound_at_runtime
-from tradelint.runner.engine import FileContext
-from tradelint.fixes.specs import runtime_classvar_import_fix
 from tradelint.core.messages import fit
 from tradelint.core.registry import Report, Rule
+from tradelint.facts.file_context import FileContext
+from tradelint.models.dataclasses.dataclass_model import classvars_unbound_at_runtime
+from tradelint.models.dataclasses.fixes import runtime_classvar_import_fix
 
 
 class ClassVarOnlyBoundUnderTypeChecking(Rule):

@@ -3,11 +3,11 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from tradelint.models.dataclasses.dataclass_model import class_model, constants_without_classvar
-from tradelint.runner.engine import FileContext
-from tradelint.fixes.specs import classvar_fix
 from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
+from tradelint.facts.file_context import FileContext
+from tradelint.models.dataclasses.dataclass_model import class_model, constants_without_classvar
+from tradelint.models.dataclasses.fixes import classvar_fix
 
 
 class DataclassConstantWithoutClassVar(Rule):

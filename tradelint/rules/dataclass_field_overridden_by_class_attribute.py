@@ -3,6 +3,10 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
+from tradelint.core.fix_plan import FixSpec
+from tradelint.core.messages import fit, fit_help
+from tradelint.core.registry import Report, Rule
+from tradelint.facts.file_context import FileContext
 from tradelint.models.dataclasses.class_makers import is_installed
 from tradelint.models.dataclasses.dataclass_model import (
     FieldInfo,
@@ -10,11 +14,7 @@ from tradelint.models.dataclasses.dataclass_model import (
     field_location,
     overridden_fields,
 )
-from tradelint.runner.engine import FileContext
-from tradelint.core.fix_plan import FixSpec
-from tradelint.fixes.specs import override_fix
-from tradelint.core.messages import fit, fit_help
-from tradelint.core.registry import Report, Rule
+from tradelint.models.dataclasses.fixes import override_fix
 
 
 class DataclassFieldOverriddenByClassAttribute(Rule):

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from tradelint.runner.engine import FileContext
-from tradelint.fixes.specs import keep_task_fix
 from tradelint.core.messages import fit
 from tradelint.core.registry import Report, Rule
+from tradelint.facts.file_context import FileContext
+from tradelint.models.tasks.fixes import keep_task_fix
+from tradelint.models.tasks.task_model import task_analysis
 
 
 class DiscardedTask(Rule):
@@ -61,7 +62,7 @@ class DiscardedTask(Rule):
     HELP = "The event loop keeps only a weak reference, so the task can be garbage-collected mid-run"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
-        for site in ctx.tasks.sites:
+        for site in task_analysis(ctx).sites:
             if site.problem == "discarded":
                 yield Report(
                     site.node,

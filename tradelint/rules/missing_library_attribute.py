@@ -5,14 +5,14 @@ import difflib
 import sys
 from typing import Iterator
 
+from tradelint.core.messages import Text, fit, fit_help, short_type
+from tradelint.core.registry import Report, Rule
+from tradelint.facts.file_context import FileContext
 from tradelint.models.renames.attribute_guards import guarded
 from tradelint.models.renames.class_members import MIN_LENGTH
 from tradelint.models.renames.library_classes import library_members, version_of
 from tradelint.models.renames.receiver_types import UNKNOWN, find_class, types_for
-from tradelint.models.renames.rename_model import facts_for
-from tradelint.runner.engine import FileContext
-from tradelint.core.messages import Text, fit, fit_help, short_type
-from tradelint.core.registry import Report, Rule
+from tradelint.models.renames.rename_model import facts_for, rename_sites
 
 
 class MissingLibraryAttribute(Rule):
@@ -67,7 +67,7 @@ class MissingLibraryAttribute(Rule):
         # Per type: the members of the installed class it names, None when not one or open.
         classes: dict[str, frozenset[str] | None] = {}
         # A `renames` or pack entry already reports these, with the new name and a fix.
-        renamed = {id(site.node) for site in ctx.rename_sites if site.proven} if ctx.config.all_renames else set()
+        renamed = {id(site.node) for site in rename_sites(ctx) if site.proven} if ctx.config.all_renames else set()
         for node in module.index.attributes:
             attr = node.attr
             if type(node.ctx) is not ast.Load or attr in stored or (attr.startswith("__") and attr.endswith("__")):

@@ -3,15 +3,16 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
+from tradelint.core.messages import Text, fit, fit_help, short_type
+from tradelint.core.registry import Report, Rule
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.file_context import FileContext
+from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.uses import self_name
 from tradelint.models.renames.attribute_guards import guarded
 from tradelint.models.renames.class_members import MIN_LENGTH, close_match, known_members
 from tradelint.models.renames.receiver_types import UNKNOWN, find_class, types_for
 from tradelint.models.renames.rename_model import facts_for
-from tradelint.facts.uses import self_name
-from tradelint.facts.context import FUNCTION_NODES, ModuleInfo
-from tradelint.runner.engine import FileContext
-from tradelint.core.messages import Text, fit, fit_help, short_type
-from tradelint.core.registry import Report, Rule
 
 
 class MisspelledAttribute(Rule):

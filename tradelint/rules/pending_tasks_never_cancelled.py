@@ -3,10 +3,10 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from tradelint.facts.uses import declares_outer, name_loads
-from tradelint.runner.engine import FileContext
 from tradelint.core.messages import fit
 from tradelint.core.registry import Report, Rule
+from tradelint.facts.file_context import FileContext
+from tradelint.facts.uses import declares_outer, name_loads
 
 WAIT = {"asyncio.wait", "asyncio.tasks.wait"}
 # What an import binds for a callee that qualifies to one of ``WAIT``: each dotted prefix of it.

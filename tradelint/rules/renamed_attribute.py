@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from tradelint.core.config import Rename
-from tradelint.runner.engine import FileContext
 from tradelint.core.fix_plan import EditSpec, FixSpec, Safety
 from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
+from tradelint.core.rename_packs import Rename
+from tradelint.facts.file_context import FileContext
+from tradelint.models.renames.rename_model import rename_sites
 
 
 def rename_help(
@@ -102,7 +103,7 @@ class RenamedAttribute(Rule):
     def check(self, ctx: FileContext) -> Iterator[Report]:
         if not (ctx.config.renames or ctx.config.pack_renames):
             return
-        for site in ctx.rename_sites:
+        for site in rename_sites(ctx):
             if not site.proven:
                 continue
             rename = site.rename

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from tradelint.runner.engine import FileContext
-from tradelint.core.registry import Report, Rule
 from tradelint.core.messages import fit, short_type
+from tradelint.core.registry import Report, Rule
+from tradelint.facts.file_context import FileContext
+from tradelint.models.renames.rename_model import rename_sites
 from tradelint.rules.renamed_attribute import rename_help
 
 
@@ -52,7 +53,7 @@ class RenamedAttributeUnprovenReceiver(Rule):
     def check(self, ctx: FileContext) -> Iterator[Report]:
         if not ctx.config.renames_unknown_receivers or not (ctx.config.renames or ctx.config.pack_renames):
             return
-        for site in ctx.rename_sites:
+        for site in rename_sites(ctx):
             if site.proven:
                 continue
             rename = site.rename

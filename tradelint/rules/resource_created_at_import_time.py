@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from tradelint.runner.engine import FileContext
 from tradelint.core.messages import fit
 from tradelint.core.registry import Report, Rule
+from tradelint.facts.file_context import FileContext
+from tradelint.models.resources.resource_model import resource_analysis
 
 
 class ResourceCreatedAtImportTime(Rule):
@@ -43,7 +44,7 @@ class ResourceCreatedAtImportTime(Rule):
     fix_availability = "none"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
-        for verdict in ctx.resources.verdicts:
+        for verdict in resource_analysis(ctx).verdicts:
             if verdict.problem == "import_time":
                 label = verdict.creation.label
                 yield Report(verdict.creation.call, _message(label), help=HELP)

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from tradelint.runner.engine import FileContext
 from tradelint.core.messages import fit
 from tradelint.core.registry import Report, Rule
+from tradelint.facts.file_context import FileContext
+from tradelint.models.resources.resource_model import resource_analysis
 
 
 class ResourceHeldAcrossYield(Rule):
@@ -50,7 +51,7 @@ class ResourceHeldAcrossYield(Rule):
     fix_availability = "none"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
-        for verdict in ctx.resources.verdicts:
+        for verdict in resource_analysis(ctx).verdicts:
             if verdict.problem != "generator":
                 continue
             c = verdict.creation

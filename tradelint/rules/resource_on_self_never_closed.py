@@ -3,11 +3,12 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from tradelint.facts.ownership import framework_teardown, release_method
-from tradelint.runner.engine import FileContext
-from tradelint.fixes.specs import shutdown_fix
 from tradelint.core.messages import Text, fit, fit_help
 from tradelint.core.registry import Report, Rule
+from tradelint.facts.file_context import FileContext
+from tradelint.facts.lifecycle_fixes import shutdown_fix
+from tradelint.facts.ownership import framework_teardown, release_method
+from tradelint.models.resources.resource_model import resource_analysis
 
 
 class ResourceOnSelfNeverClosed(Rule):
@@ -69,7 +70,7 @@ class ResourceOnSelfNeverClosed(Rule):
     fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
-        for verdict in ctx.resources.verdicts:
+        for verdict in resource_analysis(ctx).verdicts:
             if verdict.problem not in ("self_never_closed", "self_replaced", "self_dropped", "elements_never_closed"):
                 continue
             c = verdict.creation

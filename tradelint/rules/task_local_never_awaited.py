@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from tradelint.runner.engine import FileContext
-from tradelint.fixes.specs import keep_task_fix
 from tradelint.core.messages import Text, fit
 from tradelint.core.registry import Report, Rule
+from tradelint.facts.file_context import FileContext
+from tradelint.models.tasks.fixes import keep_task_fix
+from tradelint.models.tasks.task_model import task_analysis
 
 
 class TaskLocalNeverAwaited(Rule):
@@ -63,7 +64,7 @@ class TaskLocalNeverAwaited(Rule):
     fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
-        for site in ctx.tasks.sites:
+        for site in task_analysis(ctx).sites:
             if site.problem in TEXTS:
                 message, help = TEXTS[site.problem]
                 yield Report(

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from tradelint.models.tasks.task_model import teardown_name
-from tradelint.runner.engine import FileContext
-from tradelint.fixes.specs import asyncio_spelling, shutdown_fix
 from tradelint.core.messages import Text, fit, fit_help
 from tradelint.core.registry import Report, Rule
+from tradelint.facts.bindings import asyncio_spelling
+from tradelint.facts.file_context import FileContext
+from tradelint.facts.lifecycle_fixes import shutdown_fix
+from tradelint.models.tasks.task_model import task_analysis, teardown_name
 
 
 class TaskOnSelfNeverAwaited(Rule):
@@ -75,7 +76,7 @@ class TaskOnSelfNeverAwaited(Rule):
     fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
-        for site in ctx.tasks.sites:
+        for site in task_analysis(ctx).sites:
             if site.problem not in ("self", "self_elements", "self_loop", "self_owner"):
                 continue
             assert site.cls is not None and site.function is not None

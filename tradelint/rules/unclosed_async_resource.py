@@ -3,11 +3,11 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from tradelint.models.resources.resource_model import Creation
-from tradelint.runner.engine import FileContext
-from tradelint.fixes.specs import async_with_fix
 from tradelint.core.messages import Text, fit, fit_help
 from tradelint.core.registry import Report, Rule
+from tradelint.facts.file_context import FileContext
+from tradelint.models.resources.fixes import async_with_fix
+from tradelint.models.resources.resource_model import Creation, resource_analysis
 
 
 class UnclosedAsyncResource(Rule):
@@ -58,7 +58,7 @@ class UnclosedAsyncResource(Rule):
     fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
-        for verdict in ctx.resources.verdicts:
+        for verdict in resource_analysis(ctx).verdicts:
             c = verdict.creation
             text = _text(verdict.problem, c)
             if text is None:

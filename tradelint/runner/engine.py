@@ -8,58 +8,19 @@ import gc
 import io
 import sys
 import tokenize
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from tradelint.core.config import Config
-from tradelint.facts.context import ModuleInfo, Project, parse_module
 from tradelint.core.files import MAX_FILE_BYTES, UnreadableFile, read_source_bytes
 from tradelint.core.finding import Finding
 from tradelint.core.fix_plan import Edit, Fix, FixSpec, Span
 from tradelint.core.messages import fit
 from tradelint.core.registry import Report, all_rules
 from tradelint.core.suppression import suppressed_at
-
-if TYPE_CHECKING:
-    from tradelint.models.renames.rename_model import RenameSite
-    from tradelint.models.resources.resource_model import ResourceAnalysis
-    from tradelint.models.tasks.task_model import TaskAnalysis
-
-
-
-@dataclass
-class FileContext:
-    """What a rule sees: the module, its configuration, and analyses shared within a family."""
-
-    module: ModuleInfo
-    config: Config
-    memo: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def path(self) -> Path:
-        return self.module.path
-
-    @cached_property
-    def resources(self) -> ResourceAnalysis:
-        from tradelint.models.resources.resource_model import ResourceAnalysis
-
-        return ResourceAnalysis(self)
-
-    @cached_property
-    def tasks(self) -> TaskAnalysis:
-        from tradelint.models.tasks.task_model import TaskAnalysis
-
-        return TaskAnalysis(self)
-
-    @cached_property
-    def rename_sites(self) -> list[RenameSite]:
-        """Accesses under a renamed name, shared by TRD401 (proven) and TRD402 (unproven)."""
-        from tradelint.models.renames.rename_model import RenameAnalysis
-
-        return list(RenameAnalysis(self).sites())
-
+from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.file_context import FileContext
+from tradelint.facts.syntax import parse_module
 
 # TRD001's help when nothing more specific can be said.
 NOT_CHECKED = "No rule ran on this file"

@@ -28,15 +28,17 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, MutableMapping
 
 from tradelint.core import interrupts
-from tradelint.runner import runner
 from tradelint.core.config import Config
-from tradelint.facts.context import Project, child_nodes, parse_module
-from tradelint.runner.engine import Checker, collector_paused
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.finding import Finding
-from tradelint.fixes.codemods import CodemodError, apply_edits
 from tradelint.core.fix_plan import Edit
+from tradelint.facts.context import Project
+from tradelint.facts.syntax import child_nodes, parse_module
+from tradelint.fixes.codemods import CodemodError
+from tradelint.fixes.regions import apply_edits
 from tradelint.fixes.verify import apply_checked, line_limit
+from tradelint.runner import runner
+from tradelint.runner.engine import Checker, collector_paused
 
 MAX_PASSES = 10
 

@@ -58,11 +58,11 @@ from __future__ import annotations
 import argparse
 import ast
 import dataclasses
-import gc
 import errno
+import gc
 import hashlib
-import os
 import json
+import os
 import re
 import sys
 import tempfile
@@ -73,15 +73,16 @@ from types import EllipsisType
 from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable, Iterator, MutableMapping, NoReturn, Sequence
 
 from tradelint._version import __version__
-from tradelint.facts import context
 from tradelint.core import interrupts
-from tradelint.models.dataclasses.field_uses import PROJECT_MARKERS, files_naming, project_files
 from tradelint.core.config import Config, non_empty_path
-from tradelint.facts.context import ModuleInfo, Project, resolve_relative
-from tradelint.runner.engine import Checker, collector_paused
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.finding import Finding
 from tradelint.core.fix_plan import Edit, Fix, Span
+from tradelint.facts import context
+from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.project_files import PROJECT_MARKERS, files_naming, project_files
+from tradelint.facts.syntax import resolve_relative
+from tradelint.runner.engine import Checker, collector_paused
 
 if TYPE_CHECKING:
     import concurrent.futures

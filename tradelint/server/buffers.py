@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Mapping
 
 from tradelint.core.config import Config
-from tradelint.facts.context import Project
-from tradelint.runner.engine import Checker, collector_paused
 from tradelint.core.finding import Finding
+from tradelint.facts.context import Project
 from tradelint.runner import fixer
+from tradelint.runner.engine import Checker, collector_paused
 from tradelint.runner.fixer import FixOutcome, SourceFile
 
 

@@ -26,8 +26,8 @@ from pygls.workspace.position_codec import ServerTextPosition, ServerTextRange
 
 from tradelint._version import __version__
 from tradelint.core.finding import Finding
-from tradelint.runner.fixer import FixOutcome
 from tradelint.ruledocs import _anchor, rule_docs
+from tradelint.runner.fixer import FixOutcome
 from tradelint.server.model import Model, Settings
 
 FIX_ALL_KIND = "source.fixAll.tradelint"

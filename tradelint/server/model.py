@@ -15,12 +15,12 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from tradelint.server import buffers
 from tradelint.core.config import Config, ConfigError, clear_cache, config_for
+from tradelint.core.finding import Finding
 from tradelint.facts.context import Project
 from tradelint.runner.engine import Checker, SourceError, collector_paused, parse_source
-from tradelint.core.finding import Finding
 from tradelint.runner.fixer import FixOutcome
+from tradelint.server import buffers
 
 
 @dataclass(frozen=True)

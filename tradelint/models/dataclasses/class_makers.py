@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Union
 
-from tradelint.facts.context import FUNCTION_NODES, ModuleInfo, Project, walk
+from tradelint.facts.class_body import Kind
+from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.syntax import FUNCTION_NODES, walk
 
-Kind = Literal["dataclass", "pydantic", "attrs", "unknown"]
 # attrs: ``auto`` makes every annotation a field, ``explicit`` only ``attr.ib``/``attrs.field``
 # assignments, ``detect`` is ``attrs.define``'s choice between the two, made from the class body.
 AttrsMode = Literal["auto", "explicit", "detect"]

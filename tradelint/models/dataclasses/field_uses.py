@@ -29,7 +29,6 @@ import ast
 import os
 import re
 import sys
-import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Literal, cast
@@ -39,22 +38,13 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from tradelint.models.dataclasses.dataclass_model import (
-    ClassModel,
-    class_model,
-    resolve_class,
-    resolve_definition,
-)
-from tradelint.facts.context import ModuleInfo, Project
-from tradelint.core.files import UnreadableFile, read_source_bytes
+from tradelint.facts.class_family import resolve_definition
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.project_files import MAX_FILES, project_files, project_root
+from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, resolve_class
 
-PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "tox.ini", ".git", ".gitignore")
-SKIP_FOLDERS = {"__pycache__", "node_modules", "build", "dist", "site-packages", "venv", "env"}
 NOT_SHIPPED = {"test", "tests", "testing", "doc", "docs", "example", "examples", "script", "scripts",
                "benchmark", "benchmarks", "tools"}
-MAX_FILES = 20000
-# The file list of each project folder, per Project (a fix changes files, never the list).
-_PROJECT_FILES: weakref.WeakKeyDictionary[Project, dict[Path, list[Path] | None]] = weakref.WeakKeyDictionary()
 # Functions that read or rebuild every field of an instance.
 WHOLE_INSTANCE = {
     "dataclasses.asdict", "dataclasses.astuple", "dataclasses.fields",
@@ -108,61 +98,6 @@ class FieldUses:
     @property
     def proven_unused(self) -> bool:
         return not self.evidence and not self.blind
-
-
-def project_root(module: ModuleInfo) -> Path | None:
-    """The folder whose ``.py`` files make up ``module``'s project: the nearest one above the
-    module's package with a project marker, below the home folder. None when there is none: a
-    bare folder of modules may be an installed library, and who imports it cannot be told."""
-    module.project.note_scan("markers", module.path.parent)
-    start = module.roots[0] if module.roots else module.path.parent
-    stops = {Path(os.path.abspath(os.path.expanduser("~"))), Path(start.anchor)}
-    for folder in (start, *start.parents):
-        if folder in stops:
-            break
-        if any(os.path.exists(folder / marker) for marker in PROJECT_MARKERS):
-            return folder
-    return None
-
-
-def _is_venv(folder: str) -> bool:
-    return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
-
-
-def project_files(project: Project, root: Path) -> list[Path] | None:
-    """Every ``.py`` file of the project, or None when there are too many to search."""
-    memo = _PROJECT_FILES.setdefault(project, {})
-    if root in memo:
-        return memo[root]
-    found: list[Path] = []
-    result: list[Path] | None = found
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(
-            d for d in dirs
-            if not d.startswith(".") and d not in SKIP_FOLDERS and not _is_venv(os.path.join(folder, d))
-        )
-        found.extend(Path(folder, name) for name in sorted(files) if name.endswith(".py"))
-        if len(found) > MAX_FILES:
-            result = None
-            break
-    memo[root] = result
-    return result
-
-
-def files_naming(project: Project, root: Path, name: str) -> Iterator[tuple[Path, bytes]]:
-    """The project's files whose text names ``name``, with their bytes (a file that cannot be read
-    as a regular file is left out): what a search for a task factory or a class parses, and what
-    the cache's ``mentions NAME`` scan digests."""
-    needle = name.encode("utf-8", "surrogateescape")
-    for path in project_files(project, root) or ():
-        # An open buffer's text (the language server), not the disk's.
-        text = project.overlay.get(path)
-        try:
-            data = read_source_bytes(path) if text is None else text.encode("utf-8", "surrogatepass")
-        except (OSError, UnreadableFile):
-            continue
-        if needle in data:
-            yield path, data
 
 
 def _reads_toml(path: Path) -> dict[str, object]:

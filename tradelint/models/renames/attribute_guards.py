@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import ast
 
-from tradelint.facts.context import FUNCTION_NODES, ModuleInfo
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.syntax import FUNCTION_NODES
 
 ATTRIBUTE_ERRORS = {"AttributeError"}
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import ast
 import difflib
 
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.models.renames.receiver_types import find_class
-from tradelint.facts.context import FUNCTION_NODES, ModuleInfo
 
 HARMLESS_BASES = {"typing.Generic", "typing_extensions.Generic"}
 # An abstract class or a protocol declares what its subclasses (or any conforming object) have at

@@ -24,7 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from tradelint.facts.context import FUNCTION_NODES, ModuleInfo, Project
+from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.syntax import FUNCTION_NODES
 
 MAX_DEPTH = 12
 HARMLESS_DECORATORS = {

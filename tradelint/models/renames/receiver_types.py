@@ -18,10 +18,12 @@ import builtins
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Mapping, NamedTuple
 
-from tradelint.models.dataclasses.dataclass_model import annotation_head, resolve_definition
-from tradelint.models.renames.library_classes import library_class, library_function
+from tradelint.facts.class_body import annotation_head
+from tradelint.facts.class_family import resolve_definition
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.syntax import FUNCTION_NODES, child_nodes, parse_expression
 from tradelint.facts.uses import self_name
-from tradelint.facts.context import FUNCTION_NODES, ModuleInfo, child_nodes, parse_expression
+from tradelint.models.renames.library_classes import library_class, library_function
 
 UNKNOWN = "?"
 OPTIONAL = {"typing.Optional", "typing_extensions.Optional"}

@@ -11,16 +11,18 @@ import ast
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, cast
 
+from tradelint.core.config import Config
+from tradelint.core.rename_packs import Rename
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.syntax import resolve_relative
+from tradelint.facts.uses import self_name
 from tradelint.models.renames.library_classes import library_class
 from tradelint.models.renames.receiver_types import UNKNOWN, ReceiverTypes, TypeFacts, find_class, types_for
-from tradelint.facts.uses import self_name
-from tradelint.core.config import Config, Rename
-from tradelint.facts.context import ModuleInfo, resolve_relative
 
 if TYPE_CHECKING:
-    from tradelint.runner.engine import FileContext
+    from tradelint.facts.file_context import FileContext
 
 STRING_ACCESSORS = {"getattr", "hasattr", "setattr", "delattr"}
 
@@ -242,3 +244,11 @@ class RenameAnalysis:
                 on_owner = is_patch or self._on_owner(target, call)
                 return RenameSite(name, rename, ast.unparse(target), "string", verdict, on_owner)
         return None
+
+
+def rename_sites(ctx: FileContext) -> list[RenameSite]:
+    """Accesses under a renamed name, shared by TRD401 (proven) and TRD402 (unproven)."""
+    found = ctx.memo.get("rename-sites")
+    if found is None:
+        found = ctx.memo["rename-sites"] = list(RenameAnalysis(ctx).sites())
+    return cast("list[RenameSite]", found)

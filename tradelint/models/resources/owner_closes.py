@@ -14,8 +14,8 @@ from __future__ import annotations
 import ast
 from typing import cast
 
-from tradelint.models.dataclasses.field_uses import files_naming, project_root
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.project_files import files_naming, project_root
 
 
 def closed_by_an_owner(module: ModuleInfo, cls: str, attr: str, closes: frozenset[str]) -> bool:

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, cast
 
-from tradelint.facts.class_family import bases_naming
-from tradelint.models.dataclasses.dataclass_model import resolve_class
+from tradelint.facts.class_family import bases_naming, declared_by_a_base
+from tradelint.facts.context import ModuleInfo
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
-from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
-from tradelint.facts.summaries import definition_of
+from tradelint.facts.syntax import FUNCTION_NODES, child_nodes, walk
 from tradelint.facts.uses import (
     TRY_NODES,
     Use,
@@ -29,10 +28,10 @@ from tradelint.facts.uses import (
     self_attribute_loads,
     self_name,
 )
-from tradelint.facts.context import FUNCTION_NODES, ModuleInfo, child_nodes, walk
+from tradelint.models.resources.owner_closes import closed_by_an_owner
 
 if TYPE_CHECKING:
-    from tradelint.runner.engine import FileContext
+    from tradelint.facts.file_context import FileContext
 
 
 @dataclass(frozen=True)
@@ -850,45 +849,9 @@ def _keyword_is_false(call: ast.Call, name: str) -> bool:
     )
 
 
-def declared_by_a_base(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
-    """A first-party base declares ``attr: T`` without a value (an interface of a composite,
-    as Red's audio cog mixins do): the attribute belongs to the class that combines the mixins,
-    whose other parts may end it, and this class alone cannot be judged."""
-    for _, base in bases_naming(module, cls, attr)[1:]:
-        for stmt in base.body:
-            if (
-                isinstance(stmt, ast.AnnAssign)
-                and stmt.value is None
-                and isinstance(stmt.target, ast.Name)
-                and stmt.target.id == attr
-                and not any(
-                    isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m.name in ("close", "aclose")
-                    for m in base.body
-                )
-            ):
-                return True
-    return False
-
-
-def class_and_bases(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
-    """``cls`` and every first-party base class that can be resolved, with their modules."""
-    memo = module.project.class_memo
-    key = ("bases", cls)
-    if key not in memo:
-        memo[key] = _class_and_bases(module, cls)
-    return list(cast("list[tuple[ModuleInfo, ast.ClassDef]]", memo[key]))
-
-
-def _class_and_bases(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
-    found = [(module, cls)]
-    seen = {cls}
-    queue = [(module, cls)]
-    while queue:
-        current, node = queue.pop()
-        for base in node.bases:
-            model = resolve_class(current, base)
-            if model is not None and model.node not in seen:
-                seen.add(model.node)
-                found.append((model.module, model.node))
-                queue.append((model.module, model.node))
-    return found
+def resource_analysis(ctx: FileContext) -> ResourceAnalysis:
+    """The file's resource analysis, shared by the TRD2xx rules (built once per file)."""
+    found = ctx.memo.get("resources")
+    if found is None:
+        found = ctx.memo["resources"] = ResourceAnalysis(ctx)
+    return cast(ResourceAnalysis, found)

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from tradelint.models.dataclasses.field_uses import files_naming, project_root
-from tradelint.facts.context import FUNCTION_NODES, ModuleInfo
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.project_files import files_naming, project_root
+from tradelint.facts.syntax import FUNCTION_NODES
 
 _KEEPING_METHODS = ("add", "append")
 

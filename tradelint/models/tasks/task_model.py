@@ -8,13 +8,20 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Collection, Literal, cast
 
-from tradelint.facts.class_family import bases_naming, family_facts, method_node
-from tradelint.models.dataclasses.dataclass_model import resolve_definition
+from tradelint.facts.class_family import (
+    bases_naming,
+    class_and_bases,
+    declared_by_a_base,
+    family_facts,
+    method_node,
+    resolve_definition,
+)
+from tradelint.facts.context import ModuleInfo
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
 from tradelint.facts.ownership import is_release_name, release_method
-from tradelint.models.resources.resource_model import class_and_bases, declared_by_a_base
-from tradelint.facts.summaries import ClassFacts, Definition, MethodFacts, ModuleSummary, definition_of
-from tradelint.models.tasks.task_factories import tasks_kept_by_a_factory
+from tradelint.facts.summaries import definition_of
+from tradelint.facts.summary_data import ClassFacts, Definition, MethodFacts, ModuleSummary
+from tradelint.facts.syntax import FUNCTION_NODES, ORDERED_FIELDS, child_nodes, ordered_fields, walk
 from tradelint.facts.uses import (
     STATEMENT_LISTS,
     Use,
@@ -28,21 +35,14 @@ from tradelint.facts.uses import (
     self_attribute_nodes,
     self_name,
 )
-from tradelint.facts.context import (
-    FUNCTION_NODES,
-    ORDERED_FIELDS,
-    ModuleInfo,
-    child_nodes,
-    ordered_fields,
-    walk,
-)
+from tradelint.models.tasks.task_factories import tasks_kept_by_a_factory
 
 # ``Project.lasting``'s kind for a wrapper's verdict: (path, digest, line, task owners, depth) ->
 # (returns a task it keeps nowhere, only adds it to a weak container).
 WRAPPER = "task-wrapper"
 
 if TYPE_CHECKING:
-    from tradelint.runner.engine import FileContext
+    from tradelint.facts.file_context import FileContext
 
 DIRECT_CREATORS = {"asyncio.create_task", "asyncio.tasks.create_task", "asyncio.Task", "asyncio.tasks.Task"}
 ENSURE_FUTURE = {"asyncio.ensure_future", "asyncio.tasks.ensure_future"}
@@ -1634,3 +1634,11 @@ def _is_empty_container(value: ast.expr | None) -> bool:
         and value.func.id in ("set", "list", "dict")
         and not value.args
     )
+
+
+def task_analysis(ctx: FileContext) -> TaskAnalysis:
+    """The file's task analysis, shared by the TRD3xx rules and the task fixes (built once per file)."""
+    found = ctx.memo.get("tasks")
+    if found is None:
+        found = ctx.memo["tasks"] = TaskAnalysis(ctx)
+    return cast(TaskAnalysis, found)

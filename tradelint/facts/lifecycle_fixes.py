@@ -1,0 +1,158 @@
+"""Ending an owned thing in its owner's release method: the fix TRD202 (a resource on ``self``)
+and TRD303 (a task on ``self``) share. Decisions live here (is there such a method? is the fix
+safe?), so the codemods only locate and rewrite."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.core.fix_plan import EditSpec, FixSpec, Safety
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.ownership import release_method
+from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.uses import self_name
+
+
+def _class_path(module: ModuleInfo, cls: ast.ClassDef) -> str:
+    names = [cls.name]
+    for ancestor in module.ancestors(cls):
+        if isinstance(ancestor, ast.ClassDef):
+            names.append(ancestor.name)
+        elif isinstance(ancestor, FUNCTION_NODES):
+            return ""  # a class inside a function: not addressed by path
+    return ".".join(reversed(names))
+
+
+def _async_shutdown(
+    module: ModuleInfo, cls: ast.ClassDef, names: tuple[str, ...], own: bool = True
+) -> ast.AsyncFunctionDef | None:
+    """The class's release method (:func:`ownership.release_method`, the one the TRD202/TRD303
+    messages name), when the class itself defines it as ``async def``: the fix adds an ``await``
+    there. An inherited or sync release method gets no fix. ``own=False``: only a configured
+    shutdown name (the task keeper of TRD301/TRD302, whose messages name no method: a class's
+    ``stop_live_update()`` is no place to end every task it starts)."""
+    methods = {s.name: s for s in cls.body if isinstance(s, ast.AsyncFunctionDef)}
+    if not own:
+        return next((methods[n] for n in names if n in methods), None)
+    name = release_method(module, cls, names)
+    return methods.get(name) if name is not None else None
+
+
+def ending_method(
+    module: ModuleInfo, cls: ast.ClassDef, names: tuple[str, ...], own: bool = True
+) -> ast.AsyncFunctionDef | None:
+    """The async shutdown-like method where the class's work ends: ``__aexit__`` that awaits
+    ``self.close()`` leads to ``close()``, which callers also use without ``async with``."""
+    method = _async_shutdown(module, cls, names, own)
+    methods = {s.name: s for s in cls.body if isinstance(s, ast.AsyncFunctionDef)}
+    seen: set[str] = set()
+    while method is not None and method.name not in seen:
+        seen.add(method.name)
+        receiver = self_name(method)
+        callee = next(
+            (
+                methods[node.value.func.attr]
+                for node in ast.walk(method)
+                if isinstance(node, ast.Await)
+                and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Attribute)
+                and isinstance(node.value.func.value, ast.Name)
+                and node.value.func.value.id == receiver
+                and node.value.func.attr in names
+                and node.value.func.attr in methods
+                and node.value.func.attr != method.name
+            ),
+            None,
+        )
+        if callee is None:
+            return method
+        method = callee
+    return method
+
+
+def _assigned_in_init(cls: ast.ClassDef, attr: str) -> bool:
+    init = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+    if init is None:
+        return False
+    receiver = self_name(init)
+    return any(
+        isinstance(node, ast.Attribute)
+        and node.attr == attr
+        and isinstance(node.ctx, ast.Store)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == receiver
+        for node in ast.walk(init)
+    )
+
+
+def shutdown_fix(
+    module: ModuleInfo,
+    cls: ast.ClassDef,
+    attr: str,
+    shutdown_names: tuple[str, ...],
+    body: str,
+    title: str,
+    safety: Safety,
+    import_stmt: str = "",
+    where: str = "end",
+    also: str = "",
+    follow: bool = False,
+) -> FixSpec | None:
+    """Append ``body`` (with ``{x}`` for ``self.attr``) to the class's async shutdown-like method,
+    guarded by ``is not None`` when ``__init__`` sets the attribute, by ``getattr`` otherwise, and
+    by ``also`` (a condition on ``{x}``) when given; ``follow``: in the method it awaits
+    (:func:`ending_method`)."""
+    method = ending_method(module, cls, shutdown_names) if follow else _async_shutdown(module, cls, shutdown_names)
+    path = _class_path(module, cls)
+    if method is None or not path:
+        return None
+    receiver = self_name(method) or "self"
+    target = f"{receiver}.{attr}"
+    if where == "end" and any(
+        isinstance(node, ast.Attribute)
+        and isinstance(node.ctx, ast.Store)
+        and node.attr == attr
+        and isinstance(node.value, ast.Name)
+        and node.value.id == receiver
+        for node in ast.walk(method)
+    ):
+        # ``self._session = None`` in the method: the end comes before the attribute is dropped.
+        where = "start"
+    if _assigned_in_init(cls, attr):
+        conditions = [f"{target} is not None"]
+    else:
+        conditions = [f'getattr({receiver}, "{attr}", None) is not None']
+    if also:
+        conditions.append(also.format(x=target))
+    guard = f"if {' and '.join(conditions)}:"
+    if method.col_offset + 4 + len(guard) > MAX_LINE:
+        # Inserted lines stay short: one condition a line, as black would split them.
+        guard = "if (\n" + "\n    and ".join("    " + c if i == 0 else c for i, c in enumerate(conditions)) + "\n):"
+    inner = method.col_offset + 8
+    body_lines = [_fit("    " + line.format(x=target), inner - 4) for line in body.splitlines()]
+    lines = guard.splitlines() + [part for line in body_lines for part in line]
+    code = "\n".join(lines) + "\n"
+    return FixSpec(
+        title.format(method=method.name),
+        safety,
+        (
+            EditSpec(
+                "append_to_method",
+                method,
+                (("class", path), ("method", method.name), ("code", code), ("import", import_stmt), ("where", where)),
+            ),
+        ),
+    )
+
+
+def _fit(line: str, indent: int) -> list[str]:
+    """``f(a, b)`` as one line when it fits in ``MAX_LINE`` at ``indent``, else its arguments on a
+    line of their own."""
+    if indent + len(line) <= MAX_LINE or not line.endswith(")") or "(" not in line:
+        return [line]
+    lead = line[: len(line) - len(line.lstrip())]
+    head, _, args = line.partition("(")
+    return [head + "(", lead + "    " + args[:-1], lead + ")"]
+
+
+MAX_LINE = 79  # the inserted code fits flake8's default, the strictest of the usual limits

@@ -1,0 +1,368 @@
+"""Syntax facts of one module: the parse (on a large stack where needed), one index pass over
+every node (parents, calls, attributes, classes, functions, imports) and the import map. Nothing
+here knows of other modules."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import operator
+import re
+import sys
+import threading
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+TASK_WORDS = {"create_task", "ensure_future", "Task"}
+
+
+SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def parse_module(source: str | bytes, filename: str = "<unknown>") -> ast.Module:
+    """``ast.parse`` without the compiler's SyntaxWarnings (``"\\d"``, ``"a"()``): they describe the
+    checked code, not tradelint, and would be printed to stderr as if tradelint had a problem."""
+    if sys.version_info < (3, 11):
+        return _parse_on_a_large_stack(source, filename)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source, filename=filename)
+
+
+# CPython 3.10 builds the ``ast`` of a long operator chain (``1+1+...``, 150,000 terms) with C
+# recursion and no depth check: it overflows an 8 MB stack and kills the process (3.11 raises
+# RecursionError instead). 512 MB of address space, committed only as used, holds the deepest
+# chain a 10 MiB file can spell.
+PARSE_STACK_BYTES = 512 * 2**20
+
+
+def _parse_on_a_large_stack(source: str | bytes, filename: str) -> ast.Module:
+    outcome: list[ast.Module | BaseException] = []
+
+    def work() -> None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                outcome.append(ast.parse(source, filename=filename))
+        except BaseException as exc:  # handed to the caller's thread as is
+            outcome.append(exc)
+
+    try:
+        previous = threading.stack_size(PARSE_STACK_BYTES)
+    except (ValueError, RuntimeError):  # a platform that cannot size thread stacks
+        work()
+    else:
+        try:
+            worker = threading.Thread(target=work, name="tradelint-parse")
+            worker.start()
+        except RuntimeError:  # no thread with such a stack (``ulimit -v``): parse here
+            worker = None
+        finally:
+            threading.stack_size(previous)
+        if worker is None:
+            work()
+        else:
+            worker.join()
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def content_digest(source: str | bytes) -> str:
+    """sha256 of a module's text: of its UTF-8 encoding for a decoded text (a checked file, an
+    unsaved buffer, a fix computed in memory), else of the file's bytes as read."""
+    data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_expression(source: str) -> ast.expr:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source, mode="eval").body
+
+
+@dataclass
+class Index:
+    """Everything one pass over the tree collects."""
+
+    parents: dict[ast.AST, ast.AST] = field(default_factory=dict)
+    calls: list[ast.Call] = field(default_factory=list)
+    classes: list[ast.ClassDef] = field(default_factory=list)
+    functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=list)
+    attributes: list[ast.Attribute] = field(default_factory=list)
+    imports: list[tuple[ast.Import | ast.ImportFrom, bool]] = field(default_factory=list)
+    future_annotations: bool = False
+    # Whether any task-creating API is named at all: most modules can then skip wrapper analysis.
+    mentions_tasks: bool = False
+
+
+def _is_type_checking_test(test: ast.expr) -> bool:
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+
+
+# Fields that never hold a node worth indexing. Expression contexts and operators are shared
+# singletons (``Load()``): walking them costs a quarter of all nodes and records nonsense parents.
+# The rest hold identifiers, strings or numbers (checked against ``_field_types`` on 3.13 by
+# tests/test_index.py).
+_NON_NODE_FIELDS = frozenset({
+    "ctx", "op", "ops", "name", "id", "attr", "arg", "asname", "module", "level", "kind",
+    "type_comment", "simple", "conversion", "is_async", "rest", "kwd_attrs", "tag", "str", "lineno",
+})
+
+
+# Per node type: (fields holding a node or None, fields holding a list of nodes).
+_CHILD_FIELDS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    ast.Constant: ((), ()),
+    ast.MatchSingleton: ((), ()),
+    ast.Global: ((), ()),
+    ast.Nonlocal: ((), ()),
+}
+
+
+def node_field_names(kind: type) -> tuple[str, ...]:
+    """The fields of a node type that can hold a node or a list of nodes."""
+    fixed = _CHILD_FIELDS.get(kind)
+    if fixed is not None:
+        return fixed[0] + fixed[1]
+    names = [f for f in getattr(kind, "_fields", ()) if f not in _NON_NODE_FIELDS]
+    if kind.__name__ == "TypeAlias":  # ``type X = ...``: its ``name`` is a Name node
+        names.insert(0, "name")
+    return tuple(names)
+
+
+def _child_fields(node: ast.AST) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Learn a node type's fields from its first instance: a list field is a list in every instance."""
+    kind = type(node)
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        names = node_field_names(kind)
+        single = tuple(f for f in names if not isinstance(getattr(node, f, None), list))
+        lists = tuple(f for f in names if isinstance(getattr(node, f, None), list))
+        fields = _CHILD_FIELDS[kind] = (single, lists)
+    return fields
+
+
+# Calls, attributes, classes and functions all have positions.
+_position = operator.attrgetter("lineno", "col_offset")
+
+
+ORDERED_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def ordered_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a node type that ``walk`` follows, in ``_fields`` order (learnt once per
+    type, in ``ORDERED_FIELDS``, which the walks that inline ``walk`` read first)."""
+    fields = ORDERED_FIELDS.get(kind)
+    if fields is None:
+        wanted = set(node_field_names(kind))
+        fields = ORDERED_FIELDS[kind] = tuple(f for f in getattr(kind, "_fields", ()) if f in wanted)
+    return fields
+
+
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """``ast.iter_child_nodes`` in the same order, minus the shared context and operator
+    singletons, and faster: for the analyses that walk a scope themselves."""
+    kind = type(node)
+    fields = ORDERED_FIELDS.get(kind) or ordered_fields(kind)
+    found: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if value is None:
+            continue
+        if type(value) is list:
+            found.extend(child for child in value if child is not None)
+        else:
+            found.append(value)
+    return found
+
+
+def walk(node: ast.AST) -> Iterator[ast.AST]:
+    """``ast.walk``: the same nodes in the same (breadth-first) order, minus the shared expression
+    context and operator singletons (``Load()``, ``Add()``: about a quarter of all nodes, which
+    no analysis looks for), at about half its cost. For the analyses that walk a function or a
+    class per question; a caller that looks for a context or an operator node uses ``ast.walk``."""
+    todo = [node]
+    table = ORDERED_FIELDS
+    # A list iterated while it grows: each node is yielded before its children are queued, so a
+    # caller that stops early queues nothing more.
+    for current in todo:
+        yield current
+        kind = current.__class__
+        fields = table.get(kind)
+        if fields is None:
+            fields = ordered_fields(kind)
+        for name in fields:
+            value = getattr(current, name, None)
+            if value is None:
+                continue
+            if value.__class__ is list:
+                todo.extend(child for child in value if child is not None)
+            else:
+                todo.append(value)
+
+
+def build_index(tree: ast.Module) -> Index:
+    # The hottest loop of the tool after ``ast.parse`` (one iteration per node of every checked
+    # file): it dispatches on exact types, reads only fields that can hold nodes, and handles the
+    # leaves (names, constants: about half of all nodes) without pushing them.
+    index = Index()
+    parents = index.parents
+    calls = index.calls
+    attributes = index.attributes
+    Call, Attribute, Name, Constant = ast.Call, ast.Attribute, ast.Name, ast.Constant
+    FunctionDef, AsyncFunctionDef, ClassDef = ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef
+    Import, ImportFrom = ast.Import, ast.ImportFrom
+    task_words = TASK_WORDS
+    table = _CHILD_FIELDS
+    mentions_tasks = False
+    # Iterative on purpose: deeply nested input must not overflow the Python stack.
+    # ``Any``: the loop tests exact types itself, faster than isinstance narrowing would be.
+    stack: list[Any] = [tree]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        kind = node.__class__
+        if kind is Call:
+            calls.append(node)
+        elif kind is Attribute:
+            attributes.append(node)
+            if node.attr in task_words:
+                mentions_tasks = True
+        elif kind is FunctionDef or kind is AsyncFunctionDef:
+            index.functions.append(node)
+        elif kind is ClassDef:
+            index.classes.append(node)
+        elif kind is Import or kind is ImportFrom:
+            index.imports.append((node, False))
+        fields = table.get(kind) or _child_fields(node)
+        for name in fields[0]:
+            child = getattr(node, name, None)
+            if child is not None:
+                parents[child] = node
+                child_kind = child.__class__
+                if child_kind is Name:
+                    if child.id in task_words:
+                        mentions_tasks = True
+                elif child_kind is not Constant:
+                    push(child)
+        for name in fields[1]:
+            for child in getattr(node, name, ()):
+                if child is None:  # ``{**other}``: a dict's key list holds None
+                    continue
+                parents[child] = node
+                child_kind = child.__class__
+                if child_kind is Name:
+                    if child.id in task_words:
+                        mentions_tasks = True
+                elif child_kind is not Constant:
+                    push(child)
+    if index.imports:
+        index.imports = [(node, _under_type_checking(node, parents)) for node, _ in index.imports]
+        for node, _ in index.imports:
+            if any(alias.name.rpartition(".")[2] in task_words for alias in node.names):
+                mentions_tasks = True
+            if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+                if any(alias.name == "annotations" for alias in node.names):
+                    index.future_annotations = True
+    index.mentions_tasks = mentions_tasks
+    # Source order makes reports and cross-references deterministic.
+    for seq in (index.calls, index.classes, index.functions, index.attributes):
+        seq.sort(key=_position)
+    index.imports.sort(key=lambda item: (item[0].lineno, item[0].col_offset))
+    return index
+
+
+def _under_type_checking(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Whether ``node`` is in the body (not the ``else``) of an ``if TYPE_CHECKING:``."""
+    child = node
+    parent = parents.get(node)
+    while parent is not None:
+        if isinstance(parent, ast.If) and _is_type_checking_test(parent.test) and child in parent.body:
+            return True
+        child, parent = parent, parents.get(parent)
+    return False
+
+
+@dataclass
+class ImportMap:
+    """Local names bound by imports, mapped to dotted qualified names."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    # Local names bound by an import only under ``if TYPE_CHECKING:``.
+    type_checking_only: set[str] = field(default_factory=set)
+
+    def qualify(self, node: ast.AST) -> str | None:
+        """``ah.ClientSession`` -> ``aiohttp.ClientSession`` when ``import aiohttp as ah``."""
+        attrs: list[str] = []
+        while isinstance(node, ast.Attribute):
+            attrs.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        base = self.names.get(node.id)
+        if base is None:
+            return None
+        return ".".join([base, *reversed(attrs)])
+
+    def root_name(self, node: ast.AST) -> str | None:
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        return node.id if isinstance(node, ast.Name) else None
+
+
+def build_imports(index: Index, module_name: str | None, is_package: bool) -> ImportMap:
+    imports = ImportMap()
+    runtime: set[str] = set()
+    for node, type_checking in index.imports:
+        bound: list[tuple[str, str]] = []
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    bound.append((alias.asname, alias.name))
+                else:
+                    top = alias.name.split(".", 1)[0]
+                    bound.append((top, top))
+        else:
+            base = resolve_relative(node.module, node.level, module_name, is_package)
+            if base is None:
+                continue
+            for alias in node.names:
+                if alias.name == "*":
+                    continue
+                bound.append((alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name))
+        for local, qualified in bound:
+            imports.names.setdefault(local, qualified)
+            if not type_checking:
+                imports.names[local] = qualified
+                runtime.add(local)
+            elif local not in runtime:
+                imports.type_checking_only.add(local)
+    imports.type_checking_only -= runtime
+    return imports
+
+
+def resolve_relative(module: str | None, level: int, module_name: str | None, is_package: bool) -> str | None:
+    if level == 0:
+        return module or ""
+    if module_name is None:
+        return None
+    parts = module_name.split(".")
+    if not is_package:
+        parts = parts[:-1]
+    if level - 1 > len(parts):
+        return None
+    if level > 1:
+        parts = parts[: len(parts) - (level - 1)]
+    if module:
+        parts.append(module)
+    return ".".join(parts)

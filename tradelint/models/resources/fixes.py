@@ -1,0 +1,145 @@
+"""TRD201's fix, built at detection time: a local resource closed on every path by ``async with``.
+Decisions live here (is the fix available? is it safe?), so the codemods only locate and rewrite."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.core.fix_plan import EditSpec, FixSpec
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.uses import declares_outer, name_loads
+
+
+def _block_of(module: ModuleInfo, stmt: ast.stmt) -> list[ast.stmt] | None:
+    parent = module.parent(stmt)
+    for field_name in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field_name, None)
+        if isinstance(block, list) and any(s is stmt for s in block):
+            return block
+    return None
+
+
+def async_with_fix(
+    module: ModuleInfo,
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    assign: ast.AST,
+    name: str,
+    ctor: str,
+) -> FixSpec | None:
+    """``s = X(...)`` + uses + ``await s.close()`` -> ``async with X(...) as s:`` + uses.
+
+    Only when every use of ``s`` is in later statements of the same block, ``s`` is bound once,
+    and the only closes are top-level ``await s.close()`` statements of that block."""
+    if not isinstance(function, ast.AsyncFunctionDef) or not isinstance(assign, ast.Assign):
+        return None
+    block = _block_of(module, assign)
+    if block is None or declares_outer(function, name):
+        return None
+    index = next(i for i, s in enumerate(block) if s is assign)
+    later = block[index + 1 :]
+    owners: list[int] = []
+    closes: list[int] = []
+    for load in name_loads(function, name):
+        owner = _statement_in(module, load, later)
+        if owner is None:
+            return None
+        if _is_top_level_close(later[owner], name):
+            closes.append(owner)  # removed by the fix, so the block must reach it
+            continue
+        if _close_call_inside(load, module, name):
+            return None  # a nested close (in an ``if``/``try``): leave the structure to a human
+        owners.append(owner)
+    stores = [
+        n for n in ast.walk(function)
+        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, (ast.Store, ast.Del))
+    ]
+    if len(stores) != 1 or not owners:
+        return None
+    # What was taken from the session (``response = await s.get(url)``) must be used up inside
+    # the block too: reading a response after its session closed fails ("Connection closed").
+    derived = _derived_owners(module, function, later, name, owners, closed=bool(closes))
+    if derived is None:
+        return None
+    last = later[max(owners + closes + derived)]
+    return FixSpec(
+        f"Use `async with {ctor}(...) as {name}:`",
+        "safe",
+        (EditSpec("async_with", assign, (("name", name), ("last_line", str(last.lineno)))),),
+    )
+
+
+def _derived_owners(
+    module: ModuleInfo,
+    function: ast.AsyncFunctionDef,
+    later: list[ast.stmt],
+    name: str,
+    owners: list[int],
+    *,
+    closed: bool,
+) -> list[int] | None:
+    """Statements of ``later`` that use a name bound from the session, directly or through
+    another such name; None when such a value may outlive the block: used outside ``later``, or
+    returned or yielded itself when the original never closed the session (a response handed
+    to the caller worked then, and would be dead after the fix). When the original closed it,
+    the caller already got the value after the close, so the block may end after the return."""
+    found: list[int] = []
+    seen = {name}
+    pending = [later[i] for i in owners]
+    while pending:
+        stmt = pending.pop()
+        if not isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) or stmt.value is None:
+            continue
+        if not any(isinstance(n, ast.Name) and n.id in seen for n in ast.walk(stmt.value)):
+            continue
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        for target in targets:
+            for bound in ast.walk(target):
+                if not isinstance(bound, ast.Name) or bound.id in seen:
+                    continue
+                seen.add(bound.id)
+                for load in name_loads(function, bound.id):
+                    owner = _statement_in(module, load, later)
+                    if owner is None or (not closed and _escapes(module, load)):
+                        return None
+                    found.append(owner)
+                    pending.append(later[owner])
+    return found
+
+
+def _escapes(module: ModuleInfo, load: ast.Name) -> bool:
+    """The value itself leaves the function (``return response``, ``yield resp, 1``), not
+    something computed from it inside the block (``return resp.status``, ``await resp.read()``)."""
+    current: ast.AST = load
+    parent = module.parent(current)
+    while isinstance(parent, (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred)):
+        current, parent = parent, module.parent(parent)
+    return isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom))
+
+
+def _statement_in(module: ModuleInfo, node: ast.AST, block: list[ast.stmt]) -> int | None:
+    ids = {id(s): i for i, s in enumerate(block)}
+    current: ast.AST | None = node
+    while current is not None:
+        if id(current) in ids:
+            return ids[id(current)]
+        current = module.parent(current)
+    return None
+
+
+def _is_top_level_close(stmt: ast.stmt, name: str) -> bool:
+    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Await)):
+        return False
+    call = stmt.value.value
+    return (
+        isinstance(call, ast.Call)
+        and not call.args
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr in ("close", "aclose")
+        and isinstance(call.func.value, ast.Name)
+        and call.func.value.id == name
+    )
+
+
+def _close_call_inside(load: ast.Name, module: ModuleInfo, name: str) -> bool:
+    parent = module.parent(load)
+    return isinstance(parent, ast.Attribute) and parent.attr in ("close", "aclose")
