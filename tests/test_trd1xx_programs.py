@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from tradelint.models.dataclasses.dataclass_model import class_model
-from tradelint.models.dataclasses.field_uses import field_uses, target_python
+from tradelint.models.dataclasses.field_uses import field_uses
+from tradelint.facts.packaging import target_python
 from tradelint.core.config import clear_cache, config_for
 from tradelint.facts.context import Project
 from tradelint.runner.engine import Checker

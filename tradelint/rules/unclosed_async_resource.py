@@ -7,7 +7,8 @@ from tradelint.core.messages import Text, fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.resources.fixes import async_with_fix
-from tradelint.models.resources.resource_model import Creation, resource_analysis
+from tradelint.models.resources.resource_model import resource_analysis
+from tradelint.models.resources.resource_types import Creation
 
 
 class UnclosedAsyncResource(Rule):

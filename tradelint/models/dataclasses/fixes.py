@@ -13,6 +13,7 @@ from tradelint.core.fix_plan import EditSpec, FixSpec
 from tradelint.facts.class_body import CLASSVAR, annotation_head
 from tradelint.facts.class_family import resolve_definition
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.packaging import target_python
 from tradelint.facts.syntax import child_nodes
 from tradelint.models.dataclasses.dataclass_model import (
     ClassModel,
@@ -20,7 +21,7 @@ from tradelint.models.dataclasses.dataclass_model import (
     is_field_call,
     is_upper_constant,
 )
-from tradelint.models.dataclasses.field_uses import field_uses, target_python
+from tradelint.models.dataclasses.field_uses import field_uses
 
 # Python functions bind as methods when read through an instance: a callable constant that stops
 # being a field would receive ``self`` (``self.KEY_FN(3)`` -> TypeError). These values cannot be

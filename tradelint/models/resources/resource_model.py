@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import ast
-import re
-from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, cast
 
 from tradelint.facts.class_family import bases_naming, declared_by_a_base
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
-from tradelint.facts.syntax import FUNCTION_NODES, child_nodes, walk
+from tradelint.facts.syntax import walk
 from tradelint.facts.uses import (
-    TRY_NODES,
     Use,
     assigned_to,
     classify,
@@ -24,96 +21,44 @@ from tradelint.facts.uses import (
     is_awaited_call,
     name_loads,
     resolve_aliases,
-    self_attr,
     self_attribute_loads,
     self_name,
 )
 from tradelint.models.resources.owner_closes import closed_by_an_owner
+from tradelint.models.resources.resource_types import (
+    BUILTIN_RESOURCES,
+    CLOSE_METHODS,
+    EXCHANGE_MODULES,
+    OWNERSHIP_TAKERS,
+    Creation,
+    Problem,
+    ResourceSpec,
+    Verdict,
+)
+from tradelint.models.resources.statements import (
+    RENEWING,
+    _calls_coroutine_function,
+    _capword_callee,
+    _closes_a_part,
+    _closure_method,
+    _default_of,
+    _dotted,
+    _exits_before_try,
+    _first_touch,
+    _handed_to,
+    _in_loop_between,
+    _is_async_generator,
+    _is_context_manager,
+    _keyword_is_false,
+    _renewed_by_a_caller,
+    _replaced_before_use,
+    _replaced_unclosed,
+    _unpacked_name,
+    _yields_inside,
+)
 
 if TYPE_CHECKING:
     from tradelint.facts.file_context import FileContext
-
-
-@dataclass(frozen=True)
-class ResourceSpec:
-    close: str
-    # Needs a running event loop when constructed: creating it at import time is a bug by itself.
-    needs_loop: bool = False
-    # Opens connections only on first use (ccxt, httpx, redis): unused, it holds nothing to leak.
-    lazy: bool = False
-    # ``await x.close()``, or ``x.stop()`` for a first-party type whose release method is sync.
-    awaited: bool = True
-    # A first-party class that acquires a resource and releases it in its own method.
-    first_party: bool = False
-
-
-BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
-    "aiohttp.ClientSession": ResourceSpec("close", needs_loop=True),
-    "aiohttp.client.ClientSession": ResourceSpec("close", needs_loop=True),
-    "aiohttp.TCPConnector": ResourceSpec("close", needs_loop=True),
-    "aiohttp.connector.TCPConnector": ResourceSpec("close", needs_loop=True),
-    "httpx.AsyncClient": ResourceSpec("aclose", lazy=True),
-    "redis.asyncio.Redis": ResourceSpec("aclose", lazy=True),
-    "redis.asyncio.StrictRedis": ResourceSpec("aclose", lazy=True),
-    "redis.asyncio.client.Redis": ResourceSpec("aclose", lazy=True),
-    "redis.asyncio.from_url": ResourceSpec("aclose", lazy=True),
-    "redis.asyncio.Redis.from_url": ResourceSpec("aclose", lazy=True),
-    "redis.asyncio.client.Redis.from_url": ResourceSpec("aclose", lazy=True),
-    "asyncpg.create_pool": ResourceSpec("close"),
-    # Connections that hold a socket from the moment they are awaited. Only those whose call is
-    # itself an async context manager (``async with websockets.connect(url) as ws``), so that
-    # TRD201's cure and fix are right: ``asyncpg.connect()``, ``aio_pika.connect()`` and
-    # ``nats.connect()`` are plain coroutines. ``aiosqlite.connect`` was measured and left out:
-    # 4 of 7 right on the corpus (its own tests open connections that are meant to fail, to
-    # warn, or to end by ``stop()``), below the 95 % bar.
-    "websockets.connect": ResourceSpec("close"),
-    "websockets.client.connect": ResourceSpec("close"),
-    "websockets.asyncio.client.connect": ResourceSpec("close"),
-}
-# ``ccxt.async_support.binance()``: any exchange class directly under these modules.
-EXCHANGE_MODULES = ("ccxt.async_support", "ccxt.pro")
-CLOSE_METHODS = {"close", "aclose", "__aexit__"}
-OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing"}
-
-Kind = Literal["local", "inline", "self", "self_elements", "import_time", "handed", "generator"]
-
-
-@dataclass(frozen=True)
-class Creation:
-    call: ast.Call
-    spec: ResourceSpec
-    label: str  # how the constructor is spelled in the source, for messages
-    kind: Kind
-    stmt: ast.AST  # the node reported
-    name: str = ""  # the local name or the self attribute
-    function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
-    cls: ast.ClassDef | None = None
-
-
-Problem = Literal[
-    "never_closed",
-    "not_in_finally",
-    "inline",
-    "self_never_closed",
-    "import_time",
-    "handed",
-    "replaced",
-    "replaced_after_use",
-    "early_exit",
-    "self_replaced",
-    "self_dropped",
-    "global_never_closed",
-    "elements_never_closed",
-    "generator",
-]
-
-
-@dataclass(frozen=True)
-class Verdict:
-    creation: Creation
-    problem: Problem
-    # The method that drops the attribute, for "self_dropped".
-    detail: str = ""
 
 
 class ResourceAnalysis:
@@ -510,343 +455,6 @@ class ResourceAnalysis:
                     if method is None or release_runs(self.module, c.cls, method):
                         return True
         return declared_by_a_base(self.module, c.cls, c.name)
-
-
-CONTEXT_MANAGERS = {"contextlib.contextmanager", "contextlib.asynccontextmanager"}
-
-# Methods named to make a thing again, over the one made before.
-RENEWING = re.compile(
-    r"^_*re(connect|create|new|fresh|set|start|open|init|initiali[sz]e|load|login|auth\w*)(_\w*)?$"
-)
-
-
-def _renewed_by_a_caller(cls: ast.ClassDef, method: str, attr: str) -> bool:
-    """A renewing method of ``cls`` calls ``self.<method>`` without first looking at ``self.attr``
-    or calling anything else on ``self``, outside an ``if`` that proves no open value is held
-    (``if self.x is None or self.x.closed:``): ``if force or self.x is None:`` does not."""
-    for stmt in cls.body:
-        if not isinstance(stmt, FUNCTION_NODES) or stmt.name == method or not RENEWING.match(stmt.name):
-            continue
-        receiver = self_name(stmt)
-        if receiver is None:
-            continue
-        parents = {id(child): node for node in ast.walk(stmt) for child in ast.iter_child_nodes(node)}
-        for ref in ast.walk(stmt):
-            if self_attr(ref, receiver) != method:
-                continue
-            tests: list[ast.expr] = []
-            guarded = False
-            child: ast.AST = ref
-            node = parents.get(id(ref))
-            while node is not None and node is not stmt:
-                if isinstance(node, (ast.If, ast.While, ast.IfExp)) and child is not node.test:
-                    tests.append(node.test)
-                    in_body = child in node.body if isinstance(node, (ast.If, ast.While)) else child is node.body
-                    if not in_body or _proves_absent(node.test, receiver, attr):
-                        guarded = True
-                        break
-                child, node = node, parents.get(id(node))
-            if guarded:
-                continue
-            in_tests = {id(n) for test in tests for n in ast.walk(test)}
-            line = getattr(ref, "lineno", 0)
-            if not any(
-                getattr(n, "lineno", line) < line
-                and id(n) not in in_tests
-                and isinstance(n, ast.Attribute)
-                and isinstance(n.value, ast.Name)
-                and n.value.id == receiver
-                and (n.attr == attr or isinstance(parents.get(id(n)), ast.Call))
-                for n in ast.walk(stmt)
-            ):
-                return True
-    return False
-
-
-def _proves_absent(test: ast.expr, receiver: str, attr: str) -> bool:
-    """Whether ``test`` holds only when ``self.attr`` is unset or closed."""
-    if isinstance(test, ast.BoolOp):
-        proofs = [_proves_absent(v, receiver, attr) for v in test.values]
-        return all(proofs) if isinstance(test.op, ast.Or) else any(proofs)
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return self_attr(test.operand, receiver) == attr
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq)):
-        return self_attr(test.left, receiver) == attr and isinstance(test.comparators[0], ast.Constant)
-    # ``self.x.closed``, ``self.x.is_closed``, ``getattr(...)``: anything else about the old value.
-    return any(self_attr(n, receiver) == attr for n in ast.walk(test))
-
-
-def _is_context_manager(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    return any(module.imports.qualify(dec) in CONTEXT_MANAGERS for dec in function.decorator_list)
-
-
-def _is_async_generator(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """An undecorated ``async def`` that yields: a decorator (``@asynccontextmanager``, a pytest
-    fixture) drives the generator to its end, so its ``async with`` exits in time."""
-    return isinstance(function, ast.AsyncFunctionDef) and not function.decorator_list and any(
-        isinstance(node, (ast.Yield, ast.YieldFrom)) for node in _own_walk(function)
-    )
-
-
-def _yields_inside(module: ModuleInfo, item: ast.withitem) -> bool:
-    block = module.parent(item)
-    assert isinstance(block, (ast.With, ast.AsyncWith))
-    return any(isinstance(node, ast.Yield) for stmt in block.body for node in _own_walk(stmt))
-
-
-def _own_walk(node: ast.AST) -> list[ast.AST]:
-    """``node`` and its descendants, not entering nested functions, lambdas or classes."""
-    found: list[ast.AST] = [node]
-    stack = list(child_nodes(node))
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        if not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(child_nodes(current))
-    return found
-
-
-def _calls_coroutine_function(module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool:
-    """``worker(session)`` where ``worker`` is an ``async def`` of this module that only calls
-    methods of the parameter (``session.get(...)``), none closing it: a coroutine that borrows
-    the argument while it runs. One that closes, returns, stores or passes it on may own it."""
-    if not isinstance(call.func, ast.Name):
-        return False
-    function = module.top_level.get(call.func.id)
-    if not isinstance(function, ast.AsyncFunctionDef) or call.func.id in module.imports.names:
-        return False
-    params = function.args.posonlyargs + function.args.args
-    name = None
-    for position, value in enumerate(call.args):
-        if value is arg and position < len(params) and not isinstance(value, ast.Starred):
-            name = params[position].arg
-    for keyword in call.keywords:
-        if keyword.value is arg:
-            name = keyword.arg
-    if name is None:
-        return False
-    loads = list(name_loads(function, name))
-    for node in loads:
-        parent = module.parent(node)
-        grand = module.parent(parent) if parent is not None else None
-        if not (
-            isinstance(parent, ast.Attribute)
-            and isinstance(grand, ast.Call)
-            and grand.func is parent
-            and parent.attr not in CLOSE_METHODS
-            and not is_release_name(parent.attr)
-            and parent.attr not in ("detach", "__aenter__")
-        ):
-            return False
-    return bool(loads)
-
-
-def _closes_a_part(module: ModuleInfo, use: Use) -> bool:
-    """``self.provider.session.close()``: the owner closes what the first-party object holds."""
-    if use.kind != "attribute":
-        return False
-    part = module.parent(use.node)
-    method = module.parent(part) if part is not None else None
-    return (
-        isinstance(method, ast.Attribute)
-        and method.value is part
-        and (method.attr in CLOSE_METHODS or is_release_name(method.attr))
-        and isinstance(module.parent(method), ast.Call)
-    )
-
-
-def _default_of(module: ModuleInfo, expr: ast.expr) -> ast.expr | None:
-    """``given or X()`` or ``X() if given is None else given``: the expression ``expr`` (the
-    made value) is the fallback of."""
-    parent = module.parent(expr)
-    if isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.Or) and parent.values[-1] is expr:
-        return parent
-    if isinstance(parent, ast.IfExp) and parent.test is not expr:
-        return parent
-    return None
-
-
-def _closure_method(
-    module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef
-) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    """The method ``function`` is nested in, directly, when it sees the method's ``self``."""
-    outer = module.parent(function)
-    if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) or not isinstance(module.parent(outer), ast.ClassDef):
-        return None
-    receiver = self_name(outer)
-    params = function.args.posonlyargs + function.args.args + function.args.kwonlyargs
-    if receiver is None or any(p.arg == receiver for p in params):
-        return None
-    return outer
-
-
-def _handed_to(module: ModuleInfo, expr: ast.expr) -> ast.Call | None:
-    """The call ``expr`` is passed to, directly (``RestApi(session=ClientSession())``)."""
-    parent = module.parent(expr)
-    if isinstance(parent, ast.keyword):
-        parent = module.parent(parent)
-        return parent if isinstance(parent, ast.Call) else None
-    if isinstance(parent, ast.Call) and expr in parent.args:
-        return parent
-    return None
-
-
-def _unpacked_name(module: ModuleInfo, value: ast.Tuple, expr: ast.expr) -> str | None:
-    stmt = module.parent(value)
-    if not (isinstance(stmt, ast.Assign) and stmt.value is value and len(stmt.targets) == 1):
-        return None
-    target = stmt.targets[0]
-    if not (isinstance(target, ast.Tuple) and len(target.elts) == len(value.elts)):
-        return None
-    element = target.elts[value.elts.index(expr)]
-    return element.id if isinstance(element, ast.Name) else None
-
-
-def _stores(function: ast.AST, name: str) -> list[ast.stmt]:
-    found: list[ast.stmt] = []
-    for node in _own_walk(function):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(isinstance(n, ast.Name) and n.id == name for t in targets for n in walk(t)):
-                found.append(node)
-    return found
-
-
-def _replaced_before_use(module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str) -> bool:
-    """``s = ClientSession()`` followed, on the same path and before any use of ``s``, by another
-    ``s = ...``: the first is lost (the shape of a session re-created inside ``try`` while
-    ``finally`` closes only the second)."""
-    line = getattr(stmt, "end_lineno", None) or 0
-    later = [s for s in _stores(function, name) if s is not stmt and s.lineno > line and _sequential(module, stmt, s)]
-    if not later:
-        return False
-    first = min(later, key=lambda s: s.lineno)
-    if _in_loop_between(module, stmt, function):
-        return False
-    return not any(line < load.lineno <= first.lineno for load in name_loads(function, name))
-
-
-def _first_touch(module: ModuleInfo, function: ast.AST, receiver: str, attr: str, line: int) -> bool:
-    """Whether the store of ``self.attr`` on ``line`` is the first thing ``function`` does with
-    the object: no read of ``self.attr``, no other method called, no ``getattr`` before it (any
-    of which may check or close the old value)."""
-    for node in walk(function):
-        if getattr(node, "lineno", line) >= line:
-            continue
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
-            if node.attr == attr or isinstance(module.parent(node), ast.Call):
-                return False
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr"):
-            return False
-    return True
-
-
-def _replaced_unclosed(
-    module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, closes: list[ast.AST]
-) -> bool:
-    """``s = X()``, used, then ``s = ...`` again on the same path with no close of ``s`` between:
-    the first value can no longer be closed."""
-    line = getattr(stmt, "end_lineno", None) or 0
-    later = [s for s in _stores(function, name) if s is not stmt and s.lineno > line and _sequential(module, stmt, s)]
-    if not later or _in_loop_between(module, stmt, function):
-        return False
-    first = min(later, key=lambda s: s.lineno)
-    return not any(line < getattr(node, "lineno", 0) <= first.lineno for node in closes)
-
-
-def _exits_before_try(
-    module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, closes: list[ast.AST]
-) -> ast.stmt | None:
-    """A ``return`` or ``raise`` between ``s = X()`` and the ``try`` whose ``finally`` closes it,
-    on the same path: that exit leaks ``s``. A ``return s`` hands it on and is not one."""
-    line = getattr(stmt, "end_lineno", None) or 0
-    starts = []
-    for node in closes:
-        child: ast.AST = node
-        for ancestor in module.ancestors(node):
-            if isinstance(ancestor, TRY_NODES) and child in getattr(ancestor, "finalbody", ()):
-                starts.append(getattr(ancestor, "lineno", 0))
-                break
-            child = ancestor
-    if not starts:
-        return None
-    start = min(starts)
-    for node in _own_walk(function):
-        if not isinstance(node, (ast.Return, ast.Raise)) or not line < node.lineno < start:
-            continue
-        if isinstance(node, ast.Return) and node.value is not None and any(
-            isinstance(n, ast.Name) and n.id == name for n in walk(node.value)
-        ):
-            continue
-        if _sequential(module, stmt, node):
-            return node
-    return None
-
-
-def _in_loop_between(module: ModuleInfo, stmt: ast.AST, function: ast.AST) -> bool:
-    for ancestor in module.ancestors(stmt):
-        if ancestor is function:
-            return False
-        if isinstance(ancestor, (ast.For, ast.AsyncFor, ast.While)):
-            return True
-    return False
-
-
-def _sequential(module: ModuleInfo, first: ast.AST, second: ast.AST) -> bool:
-    """Whether ``second`` runs after ``first`` on one path: not in another branch of an ``if``, a
-    ``match`` or a ``try``'s handlers."""
-    chain = [first, *module.ancestors(first)]
-    positions = {id(node): index for index, node in enumerate(chain)}
-    child: ast.AST = second
-    for ancestor in module.ancestors(second):
-        if id(ancestor) in positions:
-            index = positions[id(ancestor)]
-            mine = chain[index - 1] if index > 0 else first
-            if ancestor is first:
-                return False
-            return _same_block(ancestor, mine, child)
-        child = ancestor
-    return False
-
-
-def _same_block(node: ast.AST, a: ast.AST, b: ast.AST) -> bool:
-    """``a`` and ``b`` (children of ``node``) can both run, ``a`` first."""
-    if isinstance(node, ast.If):
-        return (a in node.body) == (b in node.body)
-    if isinstance(node, ast.Match):
-        return False
-    if isinstance(node, TRY_NODES):
-        handlers = getattr(node, "handlers", [])
-        if a in handlers or b in handlers:
-            return a is b
-        return True
-    return True
-
-
-def _dotted(func: ast.expr) -> str:
-    """``pkg.Provider.create``, for a callee that is a chain of names."""
-    parts: list[str] = []
-    while isinstance(func, ast.Attribute):
-        parts.append(func.attr)
-        func = func.value
-    assert isinstance(func, ast.Name)
-    parts.append(func.id)
-    return ".".join(reversed(parts))
-
-
-def _capword_callee(func: ast.expr) -> bool:
-    """``Provider(...)``, ``pkg.Provider(...)``, or a factory: ``Provider.create(...)``."""
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    if not name[:1].isupper() and isinstance(func, ast.Attribute):
-        owner = func.value
-        name = owner.attr if isinstance(owner, ast.Attribute) else owner.id if isinstance(owner, ast.Name) else ""
-    return name[:1].isupper()
-
-
-def _keyword_is_false(call: ast.Call, name: str) -> bool:
-    return any(
-        kw.arg == name and isinstance(kw.value, ast.Constant) and kw.value.value is False for kw in call.keywords
-    )
 
 
 def resource_analysis(ctx: FileContext) -> ResourceAnalysis:
