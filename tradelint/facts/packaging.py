@@ -14,7 +14,6 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.models.dataclasses.dataclass_model import ClassModel
 
 NOT_SHIPPED = {"test", "tests", "testing", "doc", "docs", "example", "examples", "script", "scripts",
                "benchmark", "benchmarks", "tools"}
@@ -37,19 +36,6 @@ def is_installable(root: Path) -> bool:
     poetry = tool.get("poetry") if isinstance(tool, dict) else None
     project = data.get("project")
     return (isinstance(project, dict) and "name" in project) or (isinstance(poetry, dict) and "name" in poetry)
-
-
-def exported(model: ClassModel, root: Path) -> str:
-    """Why other packages may construct this class (empty when they cannot)."""
-    module = model.module
-    if model.name.startswith("_") or module.module_name is None:
-        return ""
-    parts = module.module_name.split(".")
-    if any(p.startswith("_") for p in parts) or parts[0] in NOT_SHIPPED:
-        return ""
-    if module.module_name.split(".")[0] in sys.stdlib_module_names or not is_installable(root):
-        return ""
-    return f"`{module.module_name}.{model.name}` is public in an installable package: code outside the project may use it"
 
 
 def target_python(module: ModuleInfo) -> tuple[int, int]:

@@ -39,7 +39,7 @@ else:  # pragma: no cover
 
 from tradelint.facts.class_family import resolve_definition
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.packaging import exported
+from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, project_files, project_root
 from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, resolve_class
 
@@ -600,6 +600,19 @@ def _slots_name(node: ast.ClassDef, name: str) -> bool:
         if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__slots__" for t in stmt.targets):
             return any(isinstance(n, ast.Constant) and n.value == name for n in ast.walk(stmt.value))
     return False
+
+
+def exported(model: ClassModel, root: Path) -> str:
+    """Why other packages may construct this class (empty when they cannot)."""
+    module = model.module
+    if model.name.startswith("_") or module.module_name is None:
+        return ""
+    parts = module.module_name.split(".")
+    if any(p.startswith("_") for p in parts) or parts[0] in NOT_SHIPPED:
+        return ""
+    if module.module_name.split(".")[0] in sys.stdlib_module_names or not is_installable(root):
+        return ""
+    return f"`{module.module_name}.{model.name}` is public in an installable package: code outside the project may use it"
 
 
 def field_uses(model: ClassModel, name: str) -> FieldUses:
