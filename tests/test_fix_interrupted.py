@@ -163,7 +163,7 @@ def test_sigkill_at_random_moments(tmp_path: Path, reference: tuple[dict[str, by
 KILLER = """
 import os, signal, sys
 from tradelint.cli import main
-from tradelint.fixes import fixer
+from tradelint.runner import fixer
 name, n, when = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 module = fixer if name.startswith("_") else os
 calls = 0

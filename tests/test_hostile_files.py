@@ -449,7 +449,7 @@ def test_large_stack_parse_falls_back_when_no_such_thread_can_start() -> None:
     (``ulimit -v``), that thread cannot start and the parse happens on the calling thread."""
     script = (
         "import resource, threading\n"
-        "from tradelint.facts import context\n"
+        "from tradelint.facts import syntax as context\n"
         "resource.setrlimit(resource.RLIMIT_AS, (400 * 2**20, 400 * 2**20))\n"
         "threading.stack_size(context.PARSE_STACK_BYTES)\n"
         "try:\n"

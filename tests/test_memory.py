@@ -16,6 +16,7 @@ import pytest
 
 from tradelint import cli
 from tradelint.facts import context
+from tradelint.facts.syntax import parse_module
 from tradelint.runner import runner
 from tradelint.cli import discover
 from tradelint.core.config import Config, clear_cache, config_for
@@ -75,7 +76,7 @@ def test_a_checked_tree_is_released_with_its_file(tmp_path: Path) -> None:
     assert project.parses == 1
     # ... and neither tree outlives the check: nothing else refers to them once it is done.
     assert project._modules == {} and project.class_memo == {} and project._lookup_cache == {}
-    tree = context.parse_module(user.read_text())
+    tree = parse_module(user.read_text())
     ref = weakref.ref(tree)
     assert checker.check_source(user, user.read_text(), config_for(user), tree=tree) == findings
     del tree
@@ -108,7 +109,7 @@ def test_a_file_that_names_its_own_module_is_not_parsed_again(tmp_path: Path) ->
     )
     project = Project(keep_checked=False)
     checker = Checker(project, batch=True)
-    tree = context.parse_module(init.read_text())
+    tree = parse_module(init.read_text())
     findings = checker.check_source(init, init.read_text(), config_for(init), tree=tree)
     assert [(f.line, f.code) for f in findings] == [(12, "TRD301")]
     assert project.parses == 0 and project._modules == {}
