@@ -116,7 +116,7 @@ class Config:
     resources: tuple[tuple[str, str], ...] = ()
     task_owners: tuple[str, ...] = ()
     # Third-party classes whose instances hold tasks, and the method that cancels them all
-    # (``"pydis_core.utils.scheduling.Scheduler" = "cancel_all"``), on top of task_model's defaults.
+    # (``"pydis_core.utils.scheduling.Scheduler" = "cancel_all"``), on top of the defaults in models/tasks/owners.py.
     task_owner_classes: tuple[tuple[str, str], ...] = ()
     # The project's own task keeper (``"myapp.util.keep_task"``): TRD301/302 fixes call it.
     task_keeper: str = ""

@@ -66,7 +66,7 @@ def _resolve(module: ModuleInfo, summary: ModuleSummary, ref: tuple[str, str]) -
 
 def visible_methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, tuple[ModuleSummary, ClassFacts, MethodFacts]]:
     """Methods visible on ``self`` in ``cls``: its own first, then its first-party bases'
-    (``task_model._methods``, as facts)."""
+    (``creators._methods``, as facts)."""
     found: dict[str, tuple[ModuleSummary, ClassFacts, MethodFacts]] = {}
     for summary, facts in family_facts(module, cls):
         for name, method in facts.methods.items():

@@ -7,7 +7,8 @@ from tradelint.core.registry import Report, Rule
 from tradelint.facts.bindings import asyncio_spelling
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.lifecycle_fixes import shutdown_fix
-from tradelint.models.tasks.task_model import task_analysis, teardown_name
+from tradelint.models.tasks.shutdown import teardown_name
+from tradelint.models.tasks.task_model import task_analysis
 
 
 class TaskOnSelfNeverAwaited(Rule):

@@ -1,0 +1,394 @@
+"""What happens to a task once created: whether some code awaits, cancels, keeps or hands it on
+(a local, a module global, an attribute on ``self``, a collection of tasks), and so which kind
+of problem (``Problem``) a task left alone is. Built on the creators and the owners' shutdown;
+the sites reported (``task_model``) ask it, never the other way round."""
+
+from __future__ import annotations
+
+import ast
+from functools import cached_property
+from typing import TYPE_CHECKING, Collection, Literal
+
+from tradelint.facts.class_family import declared_by_a_base
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
+from tradelint.facts.ownership import is_release_name
+from tradelint.facts.syntax import walk
+from tradelint.facts.uses import (
+    Use,
+    classify,
+    resolve_aliases,
+    self_attr,
+    self_attribute_loads,
+    self_attribute_nodes,
+    self_name,
+)
+from tradelint.models.tasks.creators import CONTAINER_ADDERS, WEAK_TASK_METHODS, _methods
+from tradelint.models.tasks.function_bodies import _binds
+from tradelint.models.tasks.shutdown import OwnerShutdown, _decorated, _method_of
+
+if TYPE_CHECKING:
+    from tradelint.facts.file_context import FileContext
+
+CONTAINER_BOOKKEEPING = CONTAINER_ADDERS | {"discard", "remove", "clear"}
+
+
+HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
+
+
+Problem = Literal[
+    "discarded", "local", "container", "self", "self_elements", "global_container", "global", "self_loop",
+    "self_owner",
+]
+
+
+# Uses that hand a task on (or take it over), wherever they are: whoever holds it may end it.
+HAND_ON_USES = {"argument", "with", "return", "alias", "container"}
+
+
+class TaskUses(OwnerShutdown):
+    """The task analysis's third layer: whether a task created and bound somewhere is ever
+    awaited, cancelled or handed on (at its owner's teardown, for a cog)."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self._class_verdicts: dict[tuple[str, ast.ClassDef, str], bool] = {}
+
+    def _owned_collection(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, collection: ast.expr
+    ) -> tuple[Problem, str, ast.ClassDef | None] | None:
+        """A task added to ``self._tasks`` or to a module-level ``_TASKS`` that no code of the
+        class (or module) ever reaches to cancel, await or hand on: (problem, name, class)."""
+        module = self.module
+        if isinstance(collection, ast.Attribute) and isinstance(collection.value, ast.Name):
+            owner = module.parent(function)
+            if collection.value.id != self_name(function) or not isinstance(owner, ast.ClassDef):
+                return None
+            if not self._self_elements_unended(owner, collection.attr):
+                return None
+            return "self_elements", collection.attr, owner
+        if isinstance(collection, ast.Name):
+            name = collection.id
+            if not any(
+                isinstance(stmt, (ast.Assign, ast.AnnAssign)) and _binds(stmt, name) and _is_empty_container(stmt.value)
+                for stmt in module.tree.body
+            ):
+                return None  # not a module-level list, set or dict made here
+            if any(isinstance(node, ast.arg) and node.arg == name for node in walk(function)):
+                return None
+            if any(_binds(node, name) for node in self._nodes_of(function)):
+                return None  # a local of the same name
+            loads = [
+                node for node in walk(module.tree)
+                if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+            ]
+            if any(ends_elements(module, node) for node in loads):
+                return None
+            return "global_container", name, None
+        return None
+
+    def _self_elements_unended(self, owner: ast.ClassDef, attr: str) -> bool:
+        """No code of the class family reaches the elements of ``self.attr`` to end them (in a
+        cog, at unload: ending them one by one in commands leaves the rest running), nor hands
+        the collection on. Asked once per class and attribute and file: each task added to the
+        collection asks it."""
+        key = ("elements", owner, attr)
+        if key not in self._class_verdicts:
+            self._class_verdicts[key] = self._judge_self_elements_unended(owner, attr)
+        return self._class_verdicts[key]
+
+    def _judge_self_elements_unended(self, owner: ast.ClassDef, attr: str) -> bool:
+        if declared_by_a_base(self.module, owner, attr):
+            return False
+        family = self._class_family(owner, attr)
+        if not made_in_family(family, attr):
+            return False  # made by a base we cannot read, whose teardown may end them
+        teardown = self._teardown(owner)
+        for owner_module, cls in family:
+            for node in self_attribute_loads(cls, attr):
+                if (
+                    teardown is not None
+                    and not self._in_teardown(owner_module, cls, node, teardown)
+                    and not _hands_on_collection(owner_module, node)
+                    and not _drops_finished(owner_module, node)
+                ):
+                    continue
+                if ends_elements(owner_module, node):
+                    return False
+        return True
+
+    def _kept_in_self_collection(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str
+    ) -> ast.Attribute | None:
+        """``task = create_task(...); self._tasks[key] = task``: the collection on ``self`` that
+        the local is put in, when the function does nothing else with it but look at it or give
+        it a done-callback."""
+        kept: ast.Attribute | None = None
+        receiver = self_name(function)
+        if receiver is None:
+            return None
+        for load in self._loads(function, name):
+            collection = added_to(self.module, load)
+            if collection is not None:
+                if kept is not None or self_attr(collection, receiver) is None:
+                    return None
+                assert isinstance(collection, ast.Attribute)
+                kept = collection
+                continue
+            use = classify(self.module, load)
+            if not (use.kind == "test" or (use.kind == "method" and use.name in WEAK_TASK_METHODS)):
+                return None
+        return kept
+
+    def _global_dangles(self, name: str) -> bool:
+        """``global _task; _task = create_task(...)``: no code of the module awaits, cancels or
+        hands on the module's task."""
+        for node in walk(self.module.tree):
+            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+                use = classify(self.module, node)
+                if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS):
+                    return False
+        return True
+
+    def _local_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, created: ast.stmt) -> bool:
+        if name in self._declared(function)[1]:
+            return False
+        if self._runs_the_loop_after(function, created):
+            return False  # ``fut = loop.create_task(...); loop.run_forever()``: the frame outlives the loop
+        for load in self._loads(function, name):
+            use = classify(self.module, load)
+            if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS):
+                return False
+            if use.kind == "method" and use.name == "done" and _asserted(self.module, use.call):
+                return False  # ``assert t.done()``: the function makes sure the task ended before it returns
+        return True
+
+    def _runs_the_loop_after(self, function: ast.AST, created: ast.stmt) -> bool:
+        """The function itself blocks in ``run_forever()``/``run_until_complete()`` after the task
+        is created: its frame, and the local with it, lives as long as the loop runs (Red's
+        ``main``). A loop run before the creation, or in a nested function, keeps nothing."""
+        # The function's own nodes (``_own_nodes``) are those whose nearest enclosing function,
+        # lambda or class is the function: asked of the module's few such calls, not by a walk.
+        end = (created.end_lineno or created.lineno, created.end_col_offset or 0)
+        return any(
+            (node.lineno, node.col_offset) > end and self.module.enclosing_scope(node) is function
+            for node in self._loop_runs
+        )
+
+    @cached_property
+    def _loop_runs(self) -> list[ast.Call]:
+        """The module's ``x.run_forever()`` and ``x.run_until_complete()`` calls."""
+        runs = ("run_forever", "run_until_complete")
+        return [call for call in self.module.index.calls if getattr(call.func, "attr", None) in runs]
+
+    def _local_container_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+        if name in self._declared(function)[1]:
+            return False
+        made_here = False
+        for node in walk(function):
+            if isinstance(node, ast.arg) and node.arg == name:
+                return False  # a parameter: the caller's container
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                    if not _is_empty_container(node.value):
+                        return False
+                    made_here = True
+        if not made_here:
+            return False
+        for load in self._loads(function, name):
+            use = classify(self.module, load)
+            if use.kind in ("method", "attribute") and use.name in CONTAINER_BOOKKEEPING:
+                continue
+            return False
+        return True
+
+    def _self_attribute_handled(self, cls: ast.ClassDef, attr: str) -> bool:
+        """Whether the task in ``self.attr`` is awaited, cancelled or handed on by the class
+        family: once per class and attribute and file (each creation of it asks)."""
+        key = ("handled", cls, attr)
+        if key not in self._class_verdicts:
+            self._class_verdicts[key] = self._judge_self_attribute_handled(cls, attr)
+        return self._class_verdicts[key]
+
+    def _judge_self_attribute_handled(self, cls: ast.ClassDef, attr: str) -> bool:
+        teardown = self._teardown(cls)
+        for module, owner in self._class_family(cls, attr):
+            uses = [classify(module, node) for node in self_attribute_loads(owner, attr)]
+            for use in resolve_aliases(module, uses):
+                if use.kind in HAND_ON_USES:
+                    return True
+                if use.kind == "await" or (use.kind in ("method", "attribute") and use.name in ("result", "exception")):
+                    # Awaited in the object's normal flow ends it; a cog's command awaiting it
+                    # (a start-up task as a readiness gate) does not end it at unload.
+                    if teardown is None or self._in_teardown(module, owner, use.node, teardown):
+                        return True
+                    if not _decorated(_method_of(module, owner, use.node)):
+                        return True
+                if use.kind in ("method", "attribute") and use.name == "cancel":
+                    # Cancelled by a command (``daemon stop``) but not at unload: still a leak.
+                    if teardown is None or self._in_teardown(module, owner, use.node, teardown):
+                        return True
+                if use.kind == "method" and use.name == "done" and _polled_until_done(module, use.node):
+                    return True
+                # A done-callback that clears the attribute manages the task's whole life: the
+                # ``self`` form of the set-plus-``discard`` pattern, owned on purpose.
+                if use.kind == "method" and use.name == "add_done_callback":
+                    if _callback_clears(module, owner, use, attr):
+                        return True
+            if _dropped_after_await(owner, attr):
+                return True
+        return declared_by_a_base(self.module, cls, attr) or self._ended_by_collaborator(cls, attr)
+
+    def _ended_by_collaborator(self, cls: ast.ClassDef, attr: str) -> bool:
+        """Another object of the module ends the task through its owner: Trusty-cogs' round view
+        calls ``self.game._wait_task.cancel()``. Only when no other class of the module stores an
+        attribute of that name, so that ``<anything>.<attr>`` can only be this class's task."""
+        module = self.module
+        family = {id(node) for _, node in self._class_family(cls, attr)}
+        if any(
+            id(other) not in family and any(self_attribute_nodes(other, attr, ast.Store))
+            for other in module.index.classes
+        ):
+            return False
+        for node in module.index.attributes:
+            if node.attr != attr or not isinstance(node.ctx, ast.Load):
+                continue
+            if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
+                continue  # the class's own loads, judged above
+            use = classify(module, node)
+            if use.kind == "await" or (use.kind == "method" and use.name == "cancel"):
+                return True
+        return False
+
+    def _ended_or_handed_on(self, cls: ast.ClassDef, attr: str, enders: Collection[str]) -> bool:
+        """Some method of the class family calls one of ``enders`` on ``self.attr`` (in a cog,
+        one that runs at unload), or hands it on: whoever holds it may end it."""
+        teardown = self._teardown(cls)
+        for owner_module, owner in self._class_family(cls, attr):
+            for node in self_attribute_loads(owner, attr):
+                use = classify(owner_module, node)
+                if use.kind in HAND_ON_USES:
+                    return True
+                if (
+                    use.kind in ("method", "attribute")
+                    and use.name in enders
+                    and (teardown is None or self._in_teardown(owner_module, owner, node, teardown))
+                ):
+                    return True
+        return False
+
+
+def _hands_on_collection(module: ModuleInfo, load: ast.expr) -> bool:
+    """The whole collection is awaited, returned, aliased or passed (``gather(*self._tasks)``),
+    not iterated or indexed to end its elements one by one."""
+    use = classify(module, load)
+    if use.kind == "container":
+        return isinstance(module.parent(load), ast.Starred)
+    return use.kind in ("await", "argument", "return", "alias", "with")
+
+
+def _drops_finished(module: ModuleInfo, load: ast.expr) -> bool:
+    """``self._tasks.discard`` (or ``remove``): the collection keeps each task until it is done,
+    asyncio's own pattern for tasks nobody else holds; it ends them wherever it stands."""
+    use = classify(module, load)
+    return use.kind in ("method", "attribute") and use.name in ("discard", "remove")
+
+
+def _runs_own_teardown(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``create_task(self.close())``, ``ensure_future(self.cleanup())``: the coroutine is a
+    release method of the same object."""
+    coroutine = call.args[0] if call.args else None
+    if not (isinstance(coroutine, ast.Call) and isinstance(coroutine.func, ast.Attribute)):
+        return False
+    receiver = coroutine.func.value
+    return (
+        isinstance(receiver, ast.Name)
+        and receiver.id == self_name(function)
+        and is_release_name(coroutine.func.attr)
+    )
+
+
+def _dropped_after_await(cls: ast.ClassDef, attr: str) -> bool:
+    """A method that awaits (an event, a queue join) and then drops ``self.attr``: a cooperative
+    stop that joins the task by other means, as aiogram's ``ChatActionSender._stop`` does."""
+    for method in cls.body:
+        if not isinstance(method, ast.AsyncFunctionDef):
+            continue
+        receiver = self_name(method)
+        awaits = [n.lineno for n in walk(method) if isinstance(n, ast.Await)]
+        for node in walk(method):
+            if (
+                isinstance(node, ast.Assign)
+                and _is_none(node.value)
+                and any(
+                    isinstance(t, ast.Attribute)
+                    and t.attr == attr
+                    and isinstance(t.value, ast.Name)
+                    and t.value.id == receiver
+                    for t in node.targets
+                )
+                and any(line < node.lineno for line in awaits)
+            ):
+                return True
+    return False
+
+
+def _asserted(module: ModuleInfo, call: ast.Call | None) -> bool:
+    """``assert t.done()`` or ``self.assertTrue(t.done())``: the function fails unless the task has
+    finished, so the local held it for its whole run (hummingbot's and OctoBot's tests)."""
+    if call is None:
+        return False
+    parent = module.parent(call)
+    if isinstance(parent, ast.Assert):
+        return parent.test is call
+    return (
+        isinstance(parent, ast.Call)
+        and isinstance(parent.func, ast.Attribute)
+        and parent.func.attr == "assertTrue"
+        and bool(parent.args)
+        and parent.args[0] is call
+    )
+
+
+def _polled_until_done(module: ModuleInfo, node: ast.expr) -> bool:
+    """``while not self._t.done(): await asyncio.sleep(...)``: a join by polling, as faust's
+    ``ThreadedProducer.on_thread_stop`` does after telling the task to stop."""
+    loop = next((a for a in module.ancestors(node) if isinstance(a, ast.stmt)), None)
+    return (
+        isinstance(loop, ast.While)
+        and any(inner is node for inner in walk(loop.test))
+        and any(isinstance(inner, ast.Await) for stmt in loop.body for inner in walk(stmt))
+    )
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _callback_clears(module: ModuleInfo, cls: ast.ClassDef, use: Use, attr: str) -> bool:
+    """``self._t.add_done_callback(self._on_done)`` where ``_on_done`` sets ``self._t`` again."""
+    call = module.parent(module.parent(use.node) or use.node)
+    if not (isinstance(call, ast.Call) and call.args):
+        return False
+    callback = call.args[0]
+    if not (isinstance(callback, ast.Attribute) and isinstance(callback.value, ast.Name)):
+        return False
+    method = _methods(module, cls).get(callback.attr)
+    if method is None:
+        return False
+    return any(
+        isinstance(node, ast.Attribute) and node.attr == attr and isinstance(node.ctx, ast.Store)
+        for node in walk(method[1])
+    )
+
+
+def _is_empty_container(value: ast.expr | None) -> bool:
+    if isinstance(value, (ast.Set, ast.List, ast.Dict)):
+        return True
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id in ("set", "list", "dict")
+        and not value.args
+    )
