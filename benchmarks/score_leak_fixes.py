@@ -15,7 +15,16 @@ and once with ``--preview``:
   eyes: a false positive once the maintainers fixed it;
 - every other finding at the parent is printed, to be read: not a site is not necessarily wrong.
 
-    python benchmarks/score_leak_fixes.py [--mirrors /work/.mirror] [--only NAME] [--json out.json]
+    python benchmarks/score_leak_fixes.py [--manifest FILE] [--mirrors /work/.mirror] [--only NAME]
+        [--json out.json] [--summary-json summary.json] [--root SRC] [--tradelint-cmd "PY -m MODULE"]
+
+``--manifest`` picks the manifest (default ``benchmarks/leak_fixes.txt``; the second round is
+``leak_fixes_r2_dev.txt`` / ``leak_fixes_r2_holdout.txt``). The tool is run as ``--tradelint-cmd``
+(default: this interpreter, ``-m tradelint``) with ``--root`` (default: this checkout) first on
+``PYTHONPATH``, so the code checked is the named source tree and never whatever ``tradelint`` the
+interpreter has installed; the module file actually imported is printed first. At the end the
+scorer prints, per mode and family, the sites found over the sites (recall) and those left after
+the fix, then every MISSED site with its line at the parent; ``--summary-json`` writes those.
 
 Nothing of the repositories is committed here: fetch a bare mirror of each (the ``fetch`` tool,
 or ``git clone --mirror``) under ``MIRRORS/owner+name/repo``.
@@ -28,6 +37,7 @@ import ast
 import difflib
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -41,6 +51,8 @@ from score_migrations import git, write_blobs  # noqa: E402  (the same mirrors, 
 
 ROOT = Path(__file__).resolve().parent.parent
 TRADELINT = [sys.executable, "-m", "tradelint"]
+# The source tree put first on PYTHONPATH for every run (``--root``): this checkout by default.
+SOURCE_ROOT: Path | None = ROOT
 SELECT = "TRD2,TRD3"
 MODES = ("default", "preview")
 FAMILIES = ("TRD2", "TRD3")
@@ -103,6 +115,34 @@ def extract(git_dir: Path, commit: str, folders: list[str], target: Path) -> int
     return write_blobs(git_dir, wanted, target)
 
 
+def git_dir_of(mirrors: Path, repo: str) -> Path:
+    """``MIRRORS/owner+name/repo``: a bare mirror, or a clone whose git directory is ``repo/.git``."""
+    git_dir = mirrors / repo.replace("/", "+") / "repo"
+    return git_dir / ".git" if (git_dir / ".git").is_dir() else git_dir
+
+
+def tool_env(root: Path | None = None) -> dict[str, str]:
+    """The environment of each run: ``root`` (default ``SOURCE_ROOT``) first on ``PYTHONPATH``."""
+    root = SOURCE_ROOT if root is None else root
+    env = dict(os.environ)
+    if root is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(root), *filter(None, [env.get("PYTHONPATH")])])
+    return env
+
+
+def tool_origin(command: list[str], root: Path | None = None) -> str:
+    """Which file ``command`` (``PY -m MODULE ...``) imports its module from, run as ``check`` runs
+    it (the same environment, from a folder outside any checkout)."""
+    if len(command) < 3 or command[1] != "-m":
+        return "(not a 'python -m module' command: not probed)"
+    probe = ("import importlib.util, sys; m = sys.argv[1]; "
+             "print(importlib.util.find_spec(m).origin, importlib.util.find_spec('tradelint').origin)")
+    with tempfile.TemporaryDirectory(prefix="tradelint-probe-") as tmp:
+        result = subprocess.run([command[0], "-c", probe, command[2]], cwd=tmp, capture_output=True, text=True,
+                                env=tool_env(root), check=False)
+    return (result.stdout or result.stderr).strip()
+
+
 def check(tree: Path, preview: bool) -> list[dict[str, Any]]:
     # An empty configuration: the repository's own settings are not extracted, and nothing above
     # the temporary directory may configure the run.
@@ -110,7 +150,7 @@ def check(tree: Path, preview: bool) -> list[dict[str, Any]]:
     result = subprocess.run(
         [*TRADELINT, "--config", str(tree / "tradelint.toml"), "--select", SELECT, *(["--preview"] if preview else []),
          "--no-cache", "--jobs", "1", "--output-format", "json", "--exit-zero", "--quiet", "."],
-        cwd=tree, capture_output=True, text=True,
+        cwd=tree, capture_output=True, text=True, env=tool_env(),
     )
     if result.returncode != 0:
         raise RuntimeError(result.stderr)
@@ -165,14 +205,17 @@ def _text(f: dict[str, Any]) -> str:
 
 
 def score(entry: Entry, mirrors: Path) -> dict[str, Any]:
-    git_dir = mirrors / entry.repo.replace("/", "+") / "repo"
+    git_dir = git_dir_of(mirrors, entry.repo)
     commit = git(git_dir, "rev-parse", entry.commit).strip()
     parent = git(git_dir, "rev-parse", f"{commit}^").strip()
     spans: dict[Site, tuple[int, int]] = {}
+    texts: dict[Site, str] = {}
     fix_spans: dict[Site, tuple[int, int] | None] = {}
     for site in entry.sites:
         old = git(git_dir, "show", f"{parent}:{site.path}")
         spans[site] = statement_span(old, site.line)
+        old_lines = old.splitlines()
+        texts[site] = old_lines[site.line - 1].strip() if 0 < site.line <= len(old_lines) else "<no such line>"
         try:
             new = git(git_dir, "show", f"{commit}:{site.path}")
         except subprocess.CalledProcessError:
@@ -205,8 +248,8 @@ def score(entry: Entry, mirrors: Path) -> dict[str, Any]:
                 found.append(site)
             if left:
                 kept.append(site)
-            verdicts.append({"site": f"{site.path}:{site.line}:{site.family}", "found": [_text(f) for f in hits],
-                             "after_fix": [_text(f) for f in left]})
+            verdicts.append({"site": f"{site.path}:{site.line}:{site.family}", "text": texts[site],
+                             "found": [_text(f) for f in hits], "after_fix": [_text(f) for f in left]})
         others = [_text(f) for f in at_parent
                   if not any(_on(f, s.path, spans[s], s.family) for s in entry.sites)]
         result["modes"][mode] = {
@@ -234,13 +277,31 @@ def totals(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def missed(results: list[dict[str, Any]]) -> dict[str, list[dict[str, str]]]:
+    """Per mode, every site with no finding of its family at the parent, with its line there."""
+    return {mode: [{"repo": r["repo"], "commit": r["commit"], "site": v["site"], "text": v["text"]}
+                   for r in results for v in r["modes"][mode]["sites"] if not v["found"]] for mode in MODES}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--manifest", type=Path, default=ROOT / "benchmarks" / "leak_fixes.txt")
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"), help="owner+name/repo bare mirrors")
     parser.add_argument("--json", type=Path, help="write every site, finding and total as JSON")
+    parser.add_argument("--summary-json", type=Path, help="write the totals and the missed sites as JSON")
     parser.add_argument("--only", help="only the repositories whose name contains this")
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="the tradelint source tree put first on PYTHONPATH (default: this checkout)")
+    parser.add_argument("--tradelint-cmd", default=None,
+                        help="the command that runs tradelint (default: this interpreter, -m tradelint)")
     args = parser.parse_args(argv)
+    global SOURCE_ROOT, TRADELINT
+    SOURCE_ROOT = args.root.resolve()
+    if args.tradelint_cmd:
+        TRADELINT = shlex.split(args.tradelint_cmd)
+    origin = tool_origin(TRADELINT)
+    print(f"manifest {args.manifest}; tradelint: {' '.join(TRADELINT)} with PYTHONPATH={tool_env()['PYTHONPATH']}")
+    print(f"imports: {origin}")
     entries = [e for e in parse_manifest(args.manifest.read_text(encoding="utf-8"))
                if not args.only or args.only in e.repo]
     results = []
@@ -259,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
             for text in run["not_sites"]:
                 print(f"  [{mode}] not a site: {text}")
     summary = totals(results)
+    misses = missed(results)
     print()
     for mode, row in summary.items():
         for fam in FAMILIES:
@@ -266,8 +328,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{mode} {fam}: {r['found']}/{r['sites']} sites found (recall {r['recall']}), "
                   f"{r['kept_after_fix']} still reported after the fix (precision at fix {r['precision_at_fix']})")
         print(f"{mode}: {row['not_sites']} findings at parents that are not sites")
+    for mode in MODES:
+        print(f"\nMISSED [{mode}]: {len(misses[mode])}")
+        for m in misses[mode]:
+            print(f"  {m['repo']} {m['commit'][:10]} {m['site']}  | {m['text']}")
     if args.json:
         args.json.write_text(json.dumps({"totals": summary, "results": results}, indent=1) + "\n", encoding="utf-8")
+    if args.summary_json:
+        args.summary_json.write_text(json.dumps({
+            "manifest": str(args.manifest), "command": TRADELINT, "root": str(SOURCE_ROOT), "imports": origin,
+            "commits": len(results), "totals": summary, "missed": misses,
+            "per_commit": [{"repo": r["repo"], "commit": r["commit"],
+                            **{mode: {"found": r["modes"][mode]["found"],
+                                      "kept_after_fix": r["modes"][mode]["kept_after_fix"]} for mode in MODES}}
+                           for r in results],
+        }, indent=1) + "\n", encoding="utf-8")
     return 0
 
 
