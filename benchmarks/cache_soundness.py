@@ -3,7 +3,7 @@
 Each file of a tree is checked with the project's memos emptied first (as the language server
 does), so that every module its check needs is asked for again, and every ``find_path`` and
 ``module_at`` call is recorded. A read is covered when the module asking could have asked it:
-some module of the file's closure (its import closure, as ``runner.module_names`` summarizes
+some module of the file's closure (its import closure, as ``dependencies.module_names`` summarizes
 modules) has that name in its summary and the same import roots; or the file lies under a scan
 the check noted (``Project.note_scan``); or the read was from an installed package's folders
 (covered by the environment digest). Anything else is printed: a result the cache could serve
@@ -18,10 +18,10 @@ import os
 import sys
 from pathlib import Path
 
-from tradelint.runner import runner
 from tradelint.cli import discover
 from tradelint.core.config import Config, config_for
 from tradelint.facts.context import ModuleInfo, Project
+from tradelint.runner import dependencies
 from tradelint.runner.engine import Checker
 
 
@@ -52,9 +52,9 @@ def closure(project: Project, path: Path, config: Config) -> tuple[set[Path], se
             continue
         modules.add(current)
         info = project.module_at(current)
-        names = set(runner.module_names(info)) if info is not None else set()
+        names = set(dependencies.module_names(info)) if info is not None else set()
         if first:
-            names |= runner.config_names(config)
+            names |= dependencies.config_names(config)
             first = False
         roots = project.locate(current)[1]
         for name in names:

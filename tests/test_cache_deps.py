@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tradelint.runner import runner
-from tradelint.core.config import Config, clear_cache
-from tradelint.runner.engine import Checker
-from tradelint.core.finding import Finding
 from tests.trees import configs_for, write
+from tradelint.core.config import Config, clear_cache
+from tradelint.core.finding import Finding
+from tradelint.runner import cache as cache_module
+from tradelint.runner import runner
+from tradelint.runner.engine import Checker
 
 BASE = (
     "from dataclasses import dataclass\n"
@@ -138,7 +139,7 @@ def test_a_string_annotation_is_a_dependency(tmp_path: Path) -> None:
     write(tree / "pkg" / "sub.py", "class Conn:\n    pass\n")
     write(tree / "user.py", "import pkg\n\nconn: 'pkg.sub.Conn | None' = None\n")
     runner.check_files(configs_for(tree), cache_dir=tmp_path / "cache")
-    cache = runner.Cache.load(tmp_path / "cache")
+    cache = cache_module.Cache.load(tmp_path / "cache")
     node = cache.modules[str(tree / "user.py")]
     assert ("pkg.sub", str(tree / "pkg" / "sub.py")) in node.names
     assert ("pkg.sub.Conn", None) in node.names
@@ -169,20 +170,20 @@ def test_installing_a_package_rechecks_everything(tmp_path: Path, monkeypatch: p
     cache = tmp_path / "cache"
     Run(tree, cache, monkeypatch)
     assert Run(tree, cache, monkeypatch).checked == []
-    monkeypatch.setattr(runner, "_environment", lambda: "another set of packages")
+    monkeypatch.setattr(cache_module, "_environment", lambda: "another set of packages")
     assert Run(tree, cache, monkeypatch).checked == ALL
 
 
 def test_the_environment_digest_follows_installs_not_the_cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = tmp_path / "site"
     site.mkdir()
-    monkeypatch.setattr(runner.sys, "path", [str(site)])
-    before = runner._environment()
+    monkeypatch.setattr(cache_module.sys, "path", [str(site)])
+    before = cache_module._environment()
     (site / ".tradelint_cache").mkdir()
     (site / "notes.txt").write_text("x")
-    assert runner._environment() == before
+    assert cache_module._environment() == before
     (site / "newlib").mkdir()
-    assert runner._environment() != before
+    assert cache_module._environment() != before
 
 
 def test_a_configured_keeper_module_is_a_dependency(tmp_path: Path) -> None:
@@ -192,14 +193,14 @@ def test_a_configured_keeper_module_is_a_dependency(tmp_path: Path) -> None:
     write(tree / "app" / "tasks.py", "def keep(task):\n    return task\n")
     write(tree / "app" / "bot.py", "import asyncio\n\n\nasync def f():\n    asyncio.create_task(f())\n")
     runner.check_files(configs_for(tree / "app" / "bot.py"), cache_dir=tmp_path / "cache")
-    node = runner.Cache.load(tmp_path / "cache").modules[str(tree / "app" / "bot.py")]
+    node = cache_module.Cache.load(tmp_path / "cache").modules[str(tree / "app" / "bot.py")]
     assert ("app.tasks", str(tree / "app" / "tasks.py")) in node.names
 
 
 def test_the_cache_stores_summaries_as_plain_json(tmp_path: Path) -> None:
     tree = chain(tmp_path)
     runner.check_files(configs_for(tree), cache_dir=tmp_path / "cache")
-    payload = json.loads((tmp_path / "cache" / runner.CACHE_FILE).read_bytes().partition(b"\n")[2])
+    payload = json.loads((tmp_path / "cache" / cache_module.CACHE_FILE).read_bytes().partition(b"\n")[2])
     modules = {row[0]: row for row in payload["modules"]}
     paths = [row[0] for row in payload["modules"]]
     b = modules[str(tree / "pkg" / "b.py")]
@@ -217,7 +218,7 @@ def test_a_module_does_not_depend_on_its_package_unless_it_imports_it(tmp_path: 
     write(tree / "pkg" / "__init__.py", "")
     write(tree / "pkg" / "mod.py", "class Conn:\n    LIMIT = 1\n\n\nx = Conn.LIMIT\n")
     runner.check_files(configs_for(tree), cache_dir=tmp_path / "cache")
-    node = runner.Cache.load(tmp_path / "cache").modules[str(tree / "pkg" / "mod.py")]
+    node = cache_module.Cache.load(tmp_path / "cache").modules[str(tree / "pkg" / "mod.py")]
     assert [name for name, _ in node.names] == ["pkg.mod", "pkg.mod.Conn", "pkg.mod.Conn.LIMIT"]
 
 
@@ -231,7 +232,7 @@ def test_the_cache_resolves_names_as_the_project_does(tmp_path: Path) -> None:
     write(tmp_path / "b" / "top.py", "")
     (tmp_path / "b" / "folder.py").mkdir()  # a folder named like a module is none
     roots = (tmp_path / "a", tmp_path / "b", tmp_path / "missing")
-    cache = runner.Cache(tmp_path / "cache", "fp")
+    cache = cache_module.Cache(tmp_path / "cache", "fp")
     project = Project()
     names = ["pkg", "pkg.mod", "pkg.sub", "pkg.other", "top", "top.x", "folder", "pkg.mod.x", "asyncio", "", "pkg.nothing"]
     expected = {name: (str(found) if (found := project.find_path(name, roots)) else None) for name in names}

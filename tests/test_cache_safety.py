@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tradelint.runner import runner
+from tests.conftest import ROOT
 from tradelint.cli import run
 from tradelint.core.config import clear_cache
-from tests.conftest import ROOT
+from tradelint.runner import cache as cache_module
 
 BUG = "import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n"
 
@@ -52,7 +52,7 @@ def _leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp")) if folder.is_dir() else []
 
 
-@pytest.mark.parametrize("name", ["cache.pickle", runner.CACHE_FILE])
+@pytest.mark.parametrize("name", ["cache.pickle", cache_module.CACHE_FILE])
 def test_a_crafted_pickle_is_never_run(tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
     src = _project(tmp_path)
     cache = tmp_path / "cache"
@@ -68,14 +68,14 @@ def _valid_cache(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Pa
     src = _project(tmp_path)
     cache = tmp_path / "cache"
     assert _run(src, cache, capsys)[0] == 1
-    return src, cache, (cache / runner.CACHE_FILE).read_bytes()
+    return src, cache, (cache / cache_module.CACHE_FILE).read_bytes()
 
 
 def test_the_cache_is_json_with_a_version_and_a_checksum(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _, _, raw = _valid_cache(tmp_path, capsys)
     header, _, payload = raw.partition(b"\n")
     magic, version, digest = header.split(b" ")
-    assert (magic, version) == (b"tradelint-cache", str(runner.CACHE_FORMAT).encode())
+    assert (magic, version) == (b"tradelint-cache", str(cache_module.CACHE_FORMAT).encode())
     import hashlib
 
     assert digest.decode() == hashlib.sha256(payload).hexdigest()
@@ -118,10 +118,10 @@ def test_a_damaged_cache_is_ignored_with_one_warning(
     tmp_path: Path, change: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     src, cache, raw = _valid_cache(tmp_path, capsys)
-    (cache / runner.CACHE_FILE).write_bytes(_forge(raw, change))
+    (cache / cache_module.CACHE_FILE).write_bytes(_forge(raw, change))
     code, out, err = _run(src, cache, capsys)
     assert code == 1 and len(out) == 1 and ": TRD301" in out[0]
-    assert len(err) == 1 and err[0].startswith(f"tradelint: warning: cache {cache / runner.CACHE_FILE}: ")
+    assert len(err) == 1 and err[0].startswith(f"tradelint: warning: cache {cache / cache_module.CACHE_FILE}: ")
     assert err[0].endswith("; not used")
     assert _leftovers(cache) == []
     # ... and replaced by a good one: the next run is quiet and answered from it.
@@ -142,12 +142,12 @@ def test_a_cache_claiming_no_findings_for_other_content_is_not_believed(
 def test_a_cache_from_another_version_is_rebuilt_silently(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src, cache, raw = _valid_cache(tmp_path, capsys)
     header, _, payload = raw.partition(b"\n")
-    older = header.replace(f" {runner.CACHE_FORMAT} ".encode(), b" 1 ")
+    older = header.replace(f" {cache_module.CACHE_FORMAT} ".encode(), b" 1 ")
     assert older != header
-    (cache / runner.CACHE_FILE).write_bytes(older + b"\n" + payload)
+    (cache / cache_module.CACHE_FILE).write_bytes(older + b"\n" + payload)
     code, out, err = _run(src, cache, capsys)
     assert (code, err) == (1, [])
-    assert (cache / runner.CACHE_FILE).read_bytes().split(b" ")[1] == str(runner.CACHE_FORMAT).encode()
+    assert (cache / cache_module.CACHE_FILE).read_bytes().split(b" ")[1] == str(cache_module.CACHE_FORMAT).encode()
 
 
 @pytest.mark.parametrize("kind", ["folder", "fifo", "link to a fifo"])
@@ -157,7 +157,7 @@ def test_a_cache_that_is_not_a_file_is_ignored_without_blocking(
     src = _project(tmp_path)
     cache = tmp_path / "cache"
     cache.mkdir()
-    target = cache / runner.CACHE_FILE
+    target = cache / cache_module.CACHE_FILE
     if kind == "folder":
         target.mkdir()
         (target / "x").write_text("x")
@@ -186,7 +186,7 @@ def test_gitignore_only_in_a_folder_tradelint_created(tmp_path: Path, capsys: py
     src = _project(tmp_path)
     _run(src, src, capsys)  # --cache-dir src: the sources must stay visible to git
     assert not (src / ".gitignore").exists()
-    assert (src / runner.CACHE_FILE).is_file()
+    assert (src / cache_module.CACHE_FILE).is_file()
     fresh = tmp_path / "new" / "cache"
     _run(src, fresh, capsys)
     assert (fresh / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
@@ -196,16 +196,16 @@ def test_gitignore_only_in_a_folder_tradelint_created(tmp_path: Path, capsys: py
 def test_cache_dir_root_writes_no_gitignore(tmp_path: Path) -> None:
     # In a subprocess whose root is unwritable would need a container; instead check the rule
     # directly: "/" exists, so it is never a folder tradelint created.
-    assert runner._make_folder(Path("/")) is False
+    assert cache_module._make_folder(Path("/")) is False
 
 
 def test_interrupted_save_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cache = runner.Cache(tmp_path / "cache", "fp")
+    cache = cache_module.Cache(tmp_path / "cache", "fp")
 
     def interrupted(src: object, dst: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(runner.os, "replace", interrupted)
+    monkeypatch.setattr(cache_module.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
         cache.save()
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [".gitignore"]

@@ -17,9 +17,10 @@ import pytest
 from tradelint import cli
 from tradelint.cli import run
 from tradelint.core.config import clear_cache
-from tradelint.runner import fixer
 from tradelint.core.fix_plan import Edit
-from tradelint.fixes.verify import LineLimit, line_limit, unbound_names
+from tradelint.fixes.line_length import LineLimit, line_limit
+from tradelint.fixes.unbound_names import unbound_names
+from tradelint.runner import fixer
 
 BUG = "import asyncio\n\n\nasync def f() -> None:\n    asyncio.create_task(g())\n"
 

@@ -14,17 +14,16 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import FIXTURES
 from tradelint import cli
-from tradelint.facts import context
-from tradelint.facts.syntax import parse_module
-from tradelint.runner import runner
 from tradelint.cli import discover
 from tradelint.core.config import Config, clear_cache, config_for
-from tradelint.facts.context import Project
-from tradelint.runner.engine import Checker
 from tradelint.core.finding import Finding
-from tradelint.runner import fixer
-from tests.conftest import FIXTURES
+from tradelint.facts import context
+from tradelint.facts.context import Project
+from tradelint.facts.syntax import parse_module
+from tradelint.runner import fixer, workers
+from tradelint.runner.engine import Checker
 
 DATA = Path(__file__).parent / "data"
 # Multi-module projects: base classes, task wrappers and resource types defined in other files.
@@ -380,14 +379,14 @@ def test_a_run_is_bounded_by_what_its_trees_would_cost_not_by_its_bytes(monkeypa
     and 11.2 MiB kept 880 MB when the decision counted bytes alone (under 3 budgets of 4 MiB)."""
     monkeypatch.setattr(context, "MODULE_BUDGET", 4 * 2**20)
     mib = 2**20
-    assert runner.bounded_run(int(11.2 * mib), 12_500)  # the synthetic monorepo: bounded now
-    assert not runner.bounded_run(int(9.2 * mib), 619)  # five application packages: kept, faster
-    assert runner.bounded_run(89 * mib, 5_796)  # the corpus
-    assert runner.bounded_run(0, 10_000)  # past about 9,450 files, whatever their size
-    assert not runner.bounded_run(int(11.9 * mib), 1)  # one large file alone fits
-    assert runner.run_cost(1000, 3) == 1000 + 3 * runner.FILE_COST
+    assert workers.bounded_run(int(11.2 * mib), 12_500)  # the synthetic monorepo: bounded now
+    assert not workers.bounded_run(int(9.2 * mib), 619)  # five application packages: kept, faster
+    assert workers.bounded_run(89 * mib, 5_796)  # the corpus
+    assert workers.bounded_run(0, 10_000)  # past about 9,450 files, whatever their size
+    assert not workers.bounded_run(int(11.9 * mib), 1)  # one large file alone fits
+    assert workers.run_cost(1000, 3) == 1000 + 3 * workers.FILE_COST
     monkeypatch.setattr(context, "MODULE_BUDGET", None)  # no budget: never bounded
-    assert not runner.bounded_run(89 * mib, 5_796)
+    assert not workers.bounded_run(89 * mib, 5_796)
 
 
 def check_all_trimmed(budget: int | None, summary_limit: int | None) -> tuple[list[Finding], int]:

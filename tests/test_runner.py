@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import FIXTURES
+from tests.trees import configs_for, write
 from tradelint import cli
-from tradelint.runner import runner
 from tradelint.cli import run
 from tradelint.core.config import clear_cache, config_for
 from tradelint.core.finding import Finding
-from tests.conftest import FIXTURES
-from tests.trees import configs_for, write
+from tradelint.runner import cache as cache_module
+from tradelint.runner import runner
+from tradelint.runner import workers as workers_module
 
 BASE = (
     "from dataclasses import dataclass\n"
@@ -36,7 +38,7 @@ def summary(findings: list[Finding]) -> list[tuple[str, int, int, str, str, obje
 
 def test_jobs_give_the_output_of_one_process() -> None:
     configs = configs_for(FIXTURES)
-    assert len(list(runner._chunks([(i, f, c) for i, (f, c) in enumerate(configs.items())], [runner.file_size(f) for f in configs], 16))) > 2
+    assert len(list(workers_module._chunks([(i, f, c) for i, (f, c) in enumerate(configs.items())], [workers_module.file_size(f) for f in configs], 16))) > 2
     one = runner.check_files(configs, jobs=1)
     two = runner.check_files(configs, jobs=2)
     assert len(one.findings) > 50
@@ -53,11 +55,11 @@ def test_each_worker_checks_a_stretch_of_the_files(workers: int) -> None:
     batches = 16
     for turns in ([0, 1] * 8, [0] * 5 + [1] * 11, [1, 0, 0, 1, 1, 1, 0, 1, 0, 0, 1, 1, 0, 0, 1, 1], list(range(workers)) * 8):
         taken = [0] * batches
-        at = [runner.start_of(w, workers, batches) for w in range(workers)]
+        at = [workers_module.start_of(w, workers, batches) for w in range(workers)]
         took: list[list[int]] = [[] for _ in range(workers)]
         for turn in turns[:batches]:
             w = turn % workers
-            batch = runner.nearest_free(taken, at[w])
+            batch = workers_module.nearest_free(taken, at[w])
             taken[batch] = 1
             at[w] = batch
             took[w].append(batch)
@@ -65,8 +67,8 @@ def test_each_worker_checks_a_stretch_of_the_files(workers: int) -> None:
         if workers == 2:
             for stretch in took:
                 assert sorted(stretch) == list(range(min(stretch), max(stretch) + 1))
-    assert [runner.start_of(w, 2, batches) for w in range(2)] == [0, batches - 1]
-    assert [runner.start_of(w, 4, batches) for w in range(4)] == [0, 5, 10, 15]
+    assert [workers_module.start_of(w, 2, batches) for w in range(2)] == [0, batches - 1]
+    assert [workers_module.start_of(w, 4, batches) for w in range(4)] == [0, 5, 10, 15]
 
 
 def test_jobs_text_output_is_byte_identical(
@@ -156,7 +158,7 @@ def test_changing_the_configuration_rechecks(tmp_path: Path) -> None:
 def test_a_broken_or_foreign_cache_is_ignored_and_replaced(tmp_path: Path, content: bytes) -> None:
     cache = tmp_path / "cache"
     cache.mkdir()
-    (cache / runner.CACHE_FILE).write_bytes(content)
+    (cache / cache_module.CACHE_FILE).write_bytes(content)
     write(tmp_path / "src" / "a.py", "import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n")
     first = runner.check_files(configs_for(tmp_path / "src"), cache_dir=cache)
     second = runner.check_files(configs_for(tmp_path / "src"), cache_dir=cache)
@@ -170,9 +172,9 @@ def test_cli_uses_the_cache_dir_and_no_cache(tmp_path: Path, capsys: pytest.Capt
     assert run([*concise, "--no-cache", str(bug)]) == 1
     assert not (tmp_path / ".tradelint_cache").exists()  # the default folder, see conftest
     assert run([*concise, str(bug)]) == 1
-    assert (tmp_path / ".tradelint_cache" / runner.CACHE_FILE).is_file()
+    assert (tmp_path / ".tradelint_cache" / cache_module.CACHE_FILE).is_file()
     assert run([*concise, "--cache-dir", str(tmp_path / "elsewhere"), str(bug)]) == 1
-    assert (tmp_path / "elsewhere" / runner.CACHE_FILE).is_file()
+    assert (tmp_path / "elsewhere" / cache_module.CACHE_FILE).is_file()
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 3 and out[0] == out[1] == out[2]
     assert out[0].startswith(f"{bug}:5:5: TRD301")

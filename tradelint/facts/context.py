@@ -287,7 +287,7 @@ class Project:
         self.installed_roots: dict[str, tuple[Path, ...]] = {}
         # Reads that follow no import (every module of a project searched for a field's uses, a
         # folder's modules read for who imports whom), as (kind, folder): the runner's cache makes
-        # the result of a file whose check noted one depend on all of it (see runner.py).
+        # the result of a file whose check noted one depend on all of it (see runner/cache.py).
         self.scans: set[tuple[str, str]] = set()
         # Answers of searches that read every file of the project naming a word (a task factory,
         # an owner that closes a class's resource), by that word: plain data, kept past the

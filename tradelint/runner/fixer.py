@@ -35,9 +35,10 @@ from tradelint.core.fix_plan import Edit
 from tradelint.facts.context import Project
 from tradelint.facts.syntax import child_nodes, parse_module
 from tradelint.fixes.codemods import CodemodError
+from tradelint.fixes.line_length import line_limit
 from tradelint.fixes.regions import apply_edits
-from tradelint.fixes.verify import apply_checked, line_limit
-from tradelint.runner import runner
+from tradelint.fixes.verify import apply_checked
+from tradelint.runner import workers
 from tradelint.runner.engine import Checker, collector_paused
 
 MAX_PASSES = 10
@@ -180,7 +181,7 @@ def compute_fixes(
     # As the runner decides for a check: a run whose trees would cost over three module budgets
     # bounds its memory (the project forgets trees past its budget, and the snapshots are kept
     # compressed); a smaller one keeps every tree and every text as read, which is faster.
-    bounded = runner.bounded_run(sum(runner.file_size(path) for path in files), len(files))
+    bounded = workers.bounded_run(sum(workers.file_size(path) for path in files), len(files))
     snapshots = Snapshots(packed=bounded)
     for path in files:
         key = _key(path)
@@ -192,7 +193,7 @@ def compute_fixes(
     # One project for every pass: first-party modules are parsed once (while within its budget),
     # and a fixed file's new tree replaces its old one (``Project.replace_source``), so a later
     # pass re-checks only what changed or had fixes, against the current text of everything else.
-    checker = runner.new_checker(bounded, overlay=SnapshotTexts(snapshots))
+    checker = workers.new_checker(bounded, overlay=SnapshotTexts(snapshots))
     with collector_paused():
         return _fix_passes(files, unsafe, display, progress, snapshots, checker.project, checker)
 

@@ -1,0 +1,131 @@
+"""Check 4 of a fixed file (``verify.py``): no line the fix added or changed goes over the
+project's line length unless it was over it before.
+
+:func:`line_limit` finds that length: the strictest of each tool's nearest configuration (ruff,
+black, flake8), 88 when none sets one.
+"""
+
+from __future__ import annotations
+
+import configparser
+import difflib
+import functools
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+
+DEFAULT_LINE_LENGTH = 88
+
+
+@dataclass(frozen=True)
+class LineLimit:
+    length: int
+    source: str  # "ruff line-length in pyproject.toml", "the default"
+
+
+def _toml(path: Path) -> dict[str, object]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _get(table: object, *keys: str) -> object:
+    for key in keys:
+        if not isinstance(table, dict):
+            return None
+        table = table.get(key)
+    return table
+
+
+def _ruff_length(table: object) -> int | None:
+    value = _get(table, "lint", "pycodestyle", "max-line-length") or _get(table, "line-length")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _folder_limits(folder: Path) -> Iterator[tuple[str, int | None, str]]:
+    """(tool, length or None when the file configures the tool without one, where)."""
+    for name in ("ruff.toml", ".ruff.toml"):
+        if (folder / name).is_file():
+            yield "ruff", _ruff_length(_toml(folder / name)), f"ruff line-length in {name}"
+    if (folder / "pyproject.toml").is_file():
+        tool = _get(_toml(folder / "pyproject.toml"), "tool")
+        if isinstance(tool, dict):
+            if "ruff" in tool:
+                yield "ruff", _ruff_length(tool["ruff"]), "ruff line-length in pyproject.toml"
+            if "black" in tool:
+                length = _get(tool["black"], "line-length")
+                yield "black", length if isinstance(length, int) and length > 0 else None, "black line-length in pyproject.toml"
+    for name in ("setup.cfg", "tox.ini", ".flake8"):
+        if not (folder / name).is_file():
+            continue
+        parser = configparser.RawConfigParser(strict=False)
+        try:
+            parser.read(folder / name, encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError):
+            continue
+        if parser.has_section("flake8"):
+            raw = parser.get("flake8", "max-line-length", fallback=None) or parser.get(
+                "flake8", "max_line_length", fallback=None
+            )
+            length = int(raw) if raw is not None and raw.strip().isdigit() else None
+            yield "flake8", length, f"flake8 max-line-length in {name}"
+
+
+@functools.lru_cache(maxsize=256)
+def line_limit(folder: Path) -> LineLimit:
+    """The strictest line length configured for ``folder``: each tool's nearest configuration
+    (ruff ``line-length``, black ``line-length``, flake8 ``max-line-length``), looked for up to
+    the repository root; 88 (black's and ruff's default) when none sets one."""
+    found: dict[str, LineLimit] = {}
+    settled: set[str] = set()
+    for current in (folder, *folder.parents):
+        for tool, length, where in _folder_limits(current):
+            if tool in settled:
+                continue
+            settled.add(tool)  # the nearest configuration of a tool wins, even without a length
+            if length is not None:
+                found[tool] = LineLimit(length, where)
+        if os.path.exists(current / ".git") or os.path.exists(current / ".hg"):
+            break
+    if not found:
+        return LineLimit(DEFAULT_LINE_LENGTH, "the default")
+    return min(found.values(), key=lambda limit: limit.length)
+
+
+_NOQA_E501 = re.compile(r"#\s*noqa(?!:)|#\s*noqa:[\s\w,]*E501", re.IGNORECASE)
+
+
+def _too_long(line: str, limit: int) -> bool:
+    return len(line) > limit and not _NOQA_E501.search(line)
+
+
+def _length_problem(before: str, after: str, limit: LineLimit) -> str | None:
+    """Only lines the fix added or changed are judged, and a changed line only if it was within
+    the limit before: a fix must not add an E501, but need not repair the old ones."""
+    old, new = before.splitlines(), after.splitlines()
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag not in ("insert", "replace"):
+            continue
+        paired = tag == "replace" and i2 - i1 == j2 - j1
+        for offset, line in enumerate(new[j1:j2]):
+            if not _too_long(line, limit.length):
+                continue
+            was = [old[i1 + offset]] if paired else old[i1:i2]
+            if any(_too_long(o, limit.length) for o in was):
+                continue
+            return (
+                f"line-length check failed: line {j1 + offset + 1} would be {len(line)} characters "
+                f"long; the limit is {limit.length} ({limit.source})"
+            )
+    return None

@@ -1,0 +1,635 @@
+"""The content-hash cache in ``.tradelint_cache/``: which stored results still hold, and storing them.
+
+The cache works like ruff's for a file's own content: its findings are reused when its content,
+the effective configuration and tradelint itself are unchanged. Cross-module rules (a base class
+in another file, a task wrapper defined elsewhere) make a result depend on other files too. What a
+check read cannot be recorded as it runs (a memo filled while checking another file answers
+without reading), so, as mypy does, a file's result is taken to depend on the transitive closure
+of the first-party modules its imports resolve to:
+
+- Each module has a *summary* (``dependencies.py``), stored per file: the dotted names its analyses can look up (every
+  import, ``from`` target and imported name; every attribute chain rooted in an imported or
+  top-level name, for ``import pkg`` then ``pkg.sub.Cls``; every dotted string annotation of a
+  function, a class body or the module rooted in an imported name; its own name), each
+  with the file it resolves to from the module's import roots, or none, and the module's content
+  hash. Every cross-module read (``Project.lookup``, ``find_module``, ``find_path``,
+  ``module_at`` of a first-party file) asks for such a name, or for one that came out of a
+  module that is itself in the closure (a base class's base, a re-export, a wrapper's callee).
+- The dotted names in the file's configuration (``task-keeper``, resource types, rename owners,
+  the names its rename packs know) are added to the summary of a checked file: ``task-keeper``
+  is looked up from it.
+- A result is reused only if no module of its closure changed: same content, same module name
+  and roots, and every name still resolves to the same file (a created module that now answers an
+  import counts as a change). Editing a leaf re-checks that file; editing a module re-checks it
+  and the files that reach it through imports, nothing else.
+
+Reads that follow no import are recorded by the check itself (``Project.note_scan``, called
+whether a memo answers or not) and stored with the entry, with a digest of what they cover:
+
+- ``tree``: the whole-project search for a dataclass field's uses (``analysis/field_uses.py``):
+  the list of the project's modules and each one's content. A new file that adds a use, or any
+  edit under that root, re-checks the entry.
+- ``markers``: the project markers and ``pyproject.toml`` files in the module's folder and above
+  it (the project's root, whether it is installable, its target Python).
+- ``mentions NAME``: the modules of the project whose text names ``NAME``, and their content: the
+  search for a task factory that keeps every task (``set_task_factory``), and for the owner that
+  closes a class's resource through it (the class's name).
+- ``folder``: a module's folder read for who imports whom (the module-level task keeper):
+  its ``*.py`` files and their content, and the ``__init__.py`` files of it and three parents.
+
+Installed packages (``library_classes.py``, the class makers' source) are read from outside the
+project: the whole cache is dropped when the environment changes (the entries of ``sys.path`` and
+the names, and for package metadata the times, of what they hold): an install, an upgrade or an
+uninstall re-checks every file. A file of an installed package edited in place is not noticed.
+Known limits, each needing a name that resolves differently from two places: a name that flows
+from one module into another's analysis is taken to resolve the same from both modules' roots
+(true for any name found under the shared package and configuration roots); a name that comes out
+of an installed package's source and is then looked up as first-party is not tracked (it finds
+nothing unless the project has a module of that library's name); a string annotation inside a
+function body is not read for names. ``benchmarks/cache_soundness.py`` checks a tree for reads
+outside the stored closure.
+
+The folder is safe to delete at any time; an unreadable, corrupt or foreign cache is ignored with
+one warning. The cache is JSON: reading it never constructs objects or runs code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from tradelint._version import __version__
+from tradelint.core import interrupts
+from tradelint.core.config import Config
+from tradelint.core.files import UnreadableFile, read_source_bytes
+from tradelint.core.finding import Finding
+from tradelint.core.fix_plan import Edit, Fix, Span
+from tradelint.facts.context import Project
+from tradelint.facts.project_files import PROJECT_MARKERS, files_naming, project_files
+from tradelint.runner.dependencies import config_names, module_names
+
+CACHE_FORMAT = 4
+CACHE_FILE = "cache.json"
+CACHE_MAGIC = b"tradelint-cache"
+# A cache is read whole; one larger than this is not a cache tradelint wrote for a sane tree.
+MAX_CACHE_BYTES = 1 << 30
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _tool_fingerprint() -> str:
+    """tradelint's version, its own source and data (rename packs), and the Python version: any
+    change empties the cache."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256(f"{CACHE_FORMAT} {__version__} {sys.version_info[:2]}".encode())
+    for source in sorted([*package.rglob("*.py"), *package.rglob("*.toml")]):
+        h.update(source.relative_to(package).as_posix().encode())
+        h.update(source.read_bytes())
+    return h.hexdigest()
+
+
+# What the installed packages' names and versions show: a name without a dot is a folder (a
+# package) or a file without a suffix; metadata folders name the version, their time changes on
+# a reinstall.
+_MODULE_SUFFIXES = (".py", ".pyi", ".so", ".pyd", ".pth", ".egg-link", ".zip", ".egg")
+_METADATA_SUFFIXES = (".dist-info", ".egg-info", ".pth", ".egg-link", "-stubs")
+
+
+def _environment() -> str:
+    """The installed packages, as ``sys.path`` shows them: what ``library_classes`` and the class
+    makers read from outside the project. Hidden names and plain files are left out, so that the
+    cache folder or a new data file in the current folder changes nothing."""
+    h = hashlib.sha256()
+    for entry in sys.path:
+        h.update(repr(entry).encode("utf-8", "surrogateescape"))
+        folder = entry or "."
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith(".") or name == "__pycache__":
+                continue
+            if "." in name and not name.endswith(_MODULE_SUFFIXES + _METADATA_SUFFIXES):
+                continue
+            h.update(name.encode("utf-8", "surrogateescape") + b"\0")
+            if name.endswith(_METADATA_SUFFIXES):
+                try:
+                    h.update(str(os.stat(os.path.join(folder, name)).st_mtime_ns).encode())
+                except OSError:
+                    pass
+    return h.hexdigest()
+
+
+@dataclass
+class Entry:
+    key: str
+    findings: tuple[Finding, ...]
+    # What the check read besides imports, and a digest of what that covered: (kind, folder, digest).
+    scans: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass
+class Node:
+    """A module's summary as stored: its content hash, where it sits, and each name it can look
+    up with the file that name resolved to (None: no first-party module)."""
+
+    content: str | None
+    module_name: str | None
+    roots: tuple[str, ...]
+    names: tuple[tuple[str, str | None], ...]
+
+    def targets(self) -> Iterable[str]:
+        return (found for _, found in self.names if found is not None)
+
+
+@dataclass
+class Fresh:
+    """A result just computed, for the cache."""
+
+    key: str
+    findings: list[Finding]
+    scans: tuple[tuple[str, str], ...]
+    config: Config
+
+
+class CacheIgnored(Exception):
+    """Why a cache file is not used, worded for the one warning a run may print."""
+
+
+def _finding_data(finding: Finding) -> list[Any]:
+    fix = finding.fix
+    fix_data = None
+    if fix is not None:
+        fix_data = [
+            fix.title,
+            fix.safety,
+            [[e.kind, e.path, [e.span.line, e.span.col, e.span.end_line, e.span.end_col], [list(p) for p in e.params]]
+             for e in fix.edits],
+        ]
+    return [
+        finding.line, finding.column, finding.code, finding.message, finding.end_line, finding.end_column, fix_data,
+        finding.help,
+    ]
+
+
+def _expect(condition: bool) -> None:
+    if not condition:
+        raise CacheIgnored("unexpected content")
+
+
+def _str(value: Any) -> str:
+    _expect(isinstance(value, str))
+    return str(value)
+
+
+def _int(value: Any) -> int:
+    _expect(type(value) is int)
+    return int(value)
+
+
+def _list(value: Any, length: int | None = None) -> list[Any]:
+    _expect(isinstance(value, list) and (length is None or len(value) == length))
+    return list(value)
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _finding_from(data: Any) -> Finding:
+    line, column, code, message, end_line, end_column, fix_data, help = _list(data, 8)
+    fix = None
+    if fix_data is not None:
+        title, safety, edits = _list(fix_data, 3)
+        _expect(safety in ("safe", "unsafe"))
+        parsed: list[Edit] = []
+        for edit in _list(edits):
+            kind, path, span, params = _list(edit, 4)
+            l1, c1, l2, c2 = (_int(v) for v in _list(span, 4))
+            pairs = tuple((_str(k), _str(v)) for k, v in (_list(p, 2) for p in _list(params)))
+            parsed.append(Edit(_str(kind), _str(path), Span(l1, c1, l2, c2), pairs))
+        fix = Fix(_str(title), "safe" if safety == "safe" else "unsafe", tuple(parsed))
+    return Finding(
+        "", _int(line), _int(column), _str(code), _str(message), _int(end_line), _int(end_column), fix,
+        _optional_str(help),
+    )
+
+
+def _entry_from(data: Any) -> Entry:
+    key, scans, findings = _list(data, 3)
+    return Entry(
+        _str(key),
+        tuple(_finding_from(f) for f in _list(findings)),
+        tuple((_str(kind), _str(folder), _str(digest)) for kind, folder, digest in (_list(x, 3) for x in _list(scans))),
+    )
+
+
+def _nodes_from(data: Any, roots: list[tuple[str, ...]]) -> dict[str, Node]:
+    """``[[path, content, module name, roots index, [missing name, ...], [[name, module index], ...]], ...]``"""
+    rows = [_list(row, 6) for row in _list(data)]
+    paths = [_str(row[0]) for row in rows]
+    nodes: dict[str, Node] = {}
+    for path, (_, content, module_name, roots_index, missing, found) in zip(paths, rows):
+        index = _int(roots_index)
+        _expect(0 <= index < len(roots))
+        names: list[tuple[str, str | None]] = [(_str(name), None) for name in _list(missing)]
+        for name, target in (_list(pair, 2) for pair in _list(found)):
+            at = _int(target)
+            _expect(0 <= at < len(paths))
+            names.append((_str(name), paths[at]))
+        nodes[path] = Node(_optional_str(content), _optional_str(module_name), roots[index], tuple(sorted(names)))
+    return nodes
+
+
+def _read_cache_bytes(path: Path) -> bytes | None:
+    """The cache file's bytes; None when there is none. A folder, FIFO or device is refused
+    without blocking, as source files are."""
+    try:
+        return read_source_bytes(path, limit=MAX_CACHE_BYTES)
+    except UnreadableFile as exc:
+        if not os.path.lexists(path):
+            return None
+        raise CacheIgnored(str(exc)) from None
+
+
+class Cache:
+    """Findings per file, and each module's summary, stored as data only (JSON): loading it can
+    never construct an object or run code, whatever a pull request puts in the folder. The file
+    starts with a header line naming the format version and the SHA-256 of the rest; a file that
+    does not match it exactly, or whose content is not the expected shape, is ignored whole."""
+
+    def __init__(self, folder: Path, fingerprint: str, warn: Callable[[str], None] | None = None) -> None:
+        self.folder = folder
+        self.fingerprint = fingerprint
+        self.environment = _environment()
+        self.entries: dict[str, Entry] = {}
+        self.modules: dict[str, Node] = {}
+        self._hashes: dict[str, str | None] = {}
+        self._holds: dict[str, bool] = {}  # per module: its stored summary is still true
+        self._scans: dict[tuple[str, str], str] = {}
+        self._found: dict[tuple[str, tuple[str, ...]], str | None] = {}
+        self._listings: dict[str, set[str]] = {}
+        self._reached: set[str] = set()
+        self._dirty: set[str] = set()
+        self._resolver = Project()
+        self._warn = warn or _warn_on_stderr
+        self._warned = False
+
+    def warn(self, message: str) -> None:
+        """At most one warning per run: a broken cache is a shortcut lost, not a problem to repeat."""
+        if not self._warned:
+            self._warned = True
+            self._warn(f"tradelint: warning: cache {self.folder / CACHE_FILE}: {message}; not used")
+
+    @classmethod
+    def load(cls, folder: Path, warn: Callable[[str], None] | None = None) -> Cache:
+        cache = cls(folder, _tool_fingerprint(), warn)
+        try:
+            raw = _read_cache_bytes(folder / CACHE_FILE)
+            if raw is not None:
+                cache._decode(raw)
+        except CacheIgnored as exc:
+            cache.entries, cache.modules = {}, {}
+            cache.warn(str(exc))
+        except (ValueError, TypeError, KeyError, AttributeError):  # any other shape: never trusted
+            cache.entries, cache.modules = {}, {}
+            cache.warn("unexpected content")
+        return cache
+
+    def _decode(self, raw: bytes) -> None:
+        header, newline, payload = raw.partition(b"\n")
+        parts = header.split(b" ")
+        if not newline or len(parts) != 3 or parts[0] != CACHE_MAGIC:
+            raise CacheIgnored("not a tradelint cache")
+        if parts[1] != str(CACHE_FORMAT).encode():
+            return  # another version of tradelint wrote it: silently rebuilt
+        if parts[2] != _digest(payload).encode():
+            raise CacheIgnored("corrupt (checksum mismatch)")
+        try:
+            data = json.loads(payload.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise CacheIgnored("corrupt (not JSON)") from None
+        _expect(isinstance(data, dict) and set(data) == {"fingerprint", "environment", "roots", "modules", "entries"})
+        if data["fingerprint"] != self.fingerprint:
+            return  # written by another build of tradelint or another Python
+        entries = data["entries"]
+        _expect(isinstance(entries, dict))
+        roots = [tuple(_str(r) for r in _list(rs)) for rs in _list(data["roots"])]
+        self.modules = _nodes_from(data["modules"], roots)
+        if data["environment"] != self.environment:
+            return  # a package was installed, upgraded or removed: every result is checked again
+        self.entries = {_str(path): _entry_from(entry) for path, entry in entries.items()}
+
+    def _encode(self) -> bytes:
+        paths = sorted(self.modules)
+        at = {path: i for i, path in enumerate(paths)}
+        roots: dict[tuple[str, ...], int] = {}
+        modules = []
+        for path in paths:
+            node = self.modules[path]
+            modules.append([
+                path, node.content, node.module_name, roots.setdefault(node.roots, len(roots)),
+                [name for name, found in node.names if found is None],
+                [[name, at[found]] for name, found in node.names if found is not None],
+            ])
+        payload = json.dumps(
+            {
+                "fingerprint": self.fingerprint,
+                "environment": self.environment,
+                "roots": [list(r) for r in roots],
+                "modules": modules,
+                "entries": {
+                    path: [e.key, [list(s) for s in e.scans], [_finding_data(f) for f in e.findings]]
+                    for path, e in self.entries.items()
+                },
+            },
+            separators=(",", ":"),
+            # ASCII with escapes: an undecodable file name (a lone surrogate) round-trips exactly.
+            ensure_ascii=True,
+        ).encode("ascii")
+        return b" ".join([CACHE_MAGIC, str(CACHE_FORMAT).encode(), _digest(payload).encode()]) + b"\n" + payload
+
+    def content_hash(self, path: str) -> str | None:
+        if path not in self._hashes:
+            try:
+                # The engine's reader: a FIFO or /dev/zero must not block or never end the run here.
+                self._hashes[path] = _digest(read_source_bytes(Path(path)))
+            except (OSError, UnreadableFile):
+                self._hashes[path] = None
+        return self._hashes[path]
+
+    def key(self, file: Path, config: Config) -> str | None:
+        """What the file's own result depends on: content, configuration, where it sits in its package."""
+        absolute = os.path.abspath(file)
+        content = self.content_hash(absolute)
+        if content is None:
+            return None  # unreadable: check it, and report why
+        module_name, roots = self._resolver.locate(Path(absolute))
+        return _digest(repr((content, config, module_name, roots)).encode("utf-8", "surrogateescape"))
+
+    # -- which stored results still hold --------------------------------------------------------
+
+    def prepare(self, files: Iterable[str]) -> None:
+        """Find, for the files of this run, which stored results depend on a module that changed.
+
+        The modules their closures reach (as stored) are each checked once: same content, same
+        place, every name resolving to the same file. A module that changed makes every module
+        that reaches it through stored imports dirty (one backward walk), so the cost is one
+        look at each module, not one per file and module."""
+        reached: set[str] = set()
+        stack = [path for path in files if path in self.modules]
+        while stack:
+            path = stack.pop()
+            if path not in reached:
+                reached.add(path)
+                stack.extend(t for t in self.modules[path].targets() if t not in reached)
+        importers: dict[str, list[str]] = {}
+        for path in reached:
+            for target in self.modules[path].targets():
+                importers.setdefault(target, []).append(path)
+        stack = [path for path in reached if not self._still_holds(path)]
+        dirty = set(stack)
+        while stack:
+            for importer in importers.get(stack.pop(), ()):
+                if importer not in dirty:
+                    dirty.add(importer)
+                    stack.append(importer)
+        self._reached, self._dirty = reached, dirty
+
+    def _still_holds(self, path: str) -> bool:
+        if path not in self._holds:
+            self._holds[path] = self._check_node(path)
+        return self._holds[path]
+
+    def _check_node(self, path: str) -> bool:
+        node = self.modules.get(path)
+        if node is None or self.content_hash(path) != node.content:
+            return False
+        module_name, roots = self._resolver.locate(Path(path))
+        if module_name != node.module_name or tuple(str(r) for r in roots) != node.roots:
+            return False
+        return all(self._find(name, node.roots) == found for name, found in node.names)
+
+    def _find(self, dotted: str, roots: tuple[str, ...]) -> str | None:
+        """``Project.find_path`` in strings: the same candidates in the same order (``root/a/b.py``
+        then ``root/a/b/__init__.py``, root by root), each looked for in its folder's listing
+        first, so that a name that is no module there (most: the standard library, installed
+        packages) costs no ``stat``."""
+        key = (dotted, roots)
+        if key in self._found:
+            return self._found[key]
+        found: str | None = None
+        parts = dotted.split(".")
+        for root in roots:
+            folder = root
+            for part in parts[:-1]:
+                if part.casefold() not in self._listing(folder):
+                    break
+                folder = os.path.join(folder, part)
+            else:
+                if parts[-1].casefold() in self._listing(folder):
+                    for candidate in (os.path.join(folder, parts[-1] + ".py"), os.path.join(folder, parts[-1], "__init__.py")):
+                        if os.path.isfile(candidate):
+                            found = candidate
+                            break
+            if found is not None:
+                break
+        self._found[key] = found
+        return found
+
+    def _listing(self, folder: str) -> set[str]:
+        """The names in ``folder`` less a ``.py`` suffix, case-folded: a name not here is no
+        module there, on a case-insensitive file system too."""
+        if folder not in self._listings:
+            try:
+                names = os.listdir(folder)
+            except OSError:
+                names = []
+            self._listings[folder] = {(n[:-3] if n.endswith(".py") else n).casefold() for n in names}
+        return self._listings[folder]
+
+    def get(self, file: Path, key: str) -> tuple[Finding, ...] | None:
+        path = os.path.abspath(file)
+        entry = self.entries.get(path)
+        if entry is None or entry.key != key or path not in self._reached or path in self._dirty:
+            return None
+        if any(self._scan_digest(kind, folder) != digest for kind, folder, digest in entry.scans):
+            return None
+        return entry.findings
+
+    def _scan_digest(self, kind: str, folder: str) -> str:
+        """A digest of what a scan covered (see the module's docstring), as it is now."""
+        if (kind, folder) in self._scans:
+            return self._scans[kind, folder]
+        h = hashlib.sha256(kind.encode())
+        parts: list[object] = []
+        base = Path(folder)
+        if kind == "tree":
+            files = project_files(self._resolver, base)
+            parts = [None] if files is None else [(str(f), self.content_hash(str(f))) for f in files]
+        elif kind == "markers":
+            for above in (base, *base.parents):
+                for marker in PROJECT_MARKERS:
+                    candidate = above / marker
+                    if os.path.isfile(candidate):
+                        parts.append((str(candidate), self.content_hash(str(candidate))))
+                    elif os.path.lexists(candidate):
+                        parts.append((str(candidate), "present"))
+        elif kind.startswith("mentions "):
+            # The project's modules whose text names something (``set_task_factory``, a class): a
+            # scan that parses only those depends on which they are and what they say.
+            if project_files(self._resolver, base) is None:
+                parts = [None]
+            else:
+                parts = [
+                    (str(f), self.content_hash(str(f)))
+                    for f, _ in files_naming(self._resolver, base, kind.partition(" ")[2])
+                ]
+        elif kind == "folder":
+            parts = [(str(f), self.content_hash(str(f))) for f in sorted(base.glob("*.py"))]
+            parts += [(str(above), os.path.exists(above / "__init__.py")) for above in (base, *list(base.parents)[:3])]
+        else:
+            parts = [os.urandom(16)]  # a kind this build does not know: never the same twice
+        h.update(repr(parts).encode("utf-8", "surrogateescape"))
+        self._scans[kind, folder] = h.hexdigest()
+        return self._scans[kind, folder]
+
+    # -- storing new results ---------------------------------------------------------------------
+
+    def update(self, fresh: dict[Path, Fresh], summaries: dict[str, list[str]]) -> None:
+        """Store the new results, a summary for every module their closures reach that has no
+        summary still true, and drop what no longer holds."""
+        before = dict(self.modules)
+        rebuilt: set[str] = set()
+        pending: list[str] = []
+        for file, result in fresh.items():
+            path = os.path.abspath(file)
+            names = summaries.get(path)
+            if names is None:
+                names = self._summarize(path)
+            self.modules[path] = self._node(path, {*names, *config_names(result.config)})
+            rebuilt.add(path)
+            pending.append(path)
+            stored = tuple(dataclasses.replace(f, path="") for f in result.findings)
+            scans = tuple((kind, folder, self._scan_digest(kind, folder)) for kind, folder in result.scans)
+            self.entries[path] = Entry(result.key, stored, scans)
+        seen: set[str] = set()
+        while pending:
+            path = pending.pop()
+            if path in seen:
+                continue
+            seen.add(path)
+            for target in self.modules[path].targets():
+                if target not in rebuilt and not (target in self.modules and self._still_holds(target)):
+                    names = summaries.get(target)
+                    self.modules[target] = self._node(target, names if names is not None else self._summarize(target))
+                    rebuilt.add(target)
+                pending.append(target)
+        # A result not checked in this run that reached (as stored) a module summarized anew was
+        # computed from what that module was before: it goes.
+        importers: dict[str, list[str]] = {}
+        for path, node in before.items():
+            for target in node.targets():
+                importers.setdefault(target, []).append(path)
+        stale = set()
+        stack = [path for path in rebuilt if path in before and before[path] != self.modules[path]]
+        while stack:
+            path = stack.pop()
+            if path not in stale:
+                stale.add(path)
+                stack.extend(importers.get(path, ()))
+        keep = {os.path.abspath(file) for file in fresh}
+        self.entries = {
+            path: entry for path, entry in self.entries.items()
+            if (path in keep or (path in before and path not in stale)) and os.path.exists(path)
+        }
+        reached: set[str] = set()
+        stack = list(self.entries)
+        while stack:
+            path = stack.pop()
+            if path not in reached and path in self.modules:
+                reached.add(path)
+                stack.extend(self.modules[path].targets())
+        self.modules = {path: node for path, node in self.modules.items() if path in reached}
+
+    def _summarize(self, path: str) -> list[str]:
+        """The summary of a module this run did not check (outside the given paths, or whose
+        check failed): parsed here."""
+        info = self._resolver.module_at(Path(path))
+        return module_names(info) if info is not None else []
+
+    def _node(self, path: str, names: Iterable[str]) -> Node:
+        module_name, roots = self._resolver.locate(Path(path))
+        strings = tuple(str(r) for r in roots)
+        resolved = tuple((name, self._find(name, strings)) for name in sorted(set(names)))
+        return Node(self.content_hash(path), module_name, strings, resolved)
+
+    def save(self) -> None:
+        """Write the cache atomically; a folder that cannot take it costs one warning, no temp file.
+
+        The ``.gitignore`` that keeps the cache out of git goes only into a folder this call
+        created: ``--cache-dir src`` must not hide the sources from git."""
+        try:
+            created = _make_folder(self.folder)
+            if created:
+                _write_new(self.folder / ".gitignore", b"# Created by tradelint; safe to delete.\n*\n")
+            data = self._encode()
+            with interrupts.deferred():  # a signal cannot land between creating the file and owning it
+                fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{CACHE_FILE}.", suffix=".tmp")
+                try:
+                    with os.fdopen(fd, "wb") as fh:
+                        fh.write(data)
+                    # A rename replaces a link or a FIFO itself and never writes through it; a
+                    # concurrent run sees the old cache or the new one.
+                    os.replace(tmp, self.folder / CACHE_FILE)
+                except BaseException:
+                    _unlink_quietly(tmp)
+                    raise
+        except (OSError, UnicodeEncodeError) as exc:
+            # A read-only checkout still gets its findings.
+            self.warn(f"cannot be written ({getattr(exc, 'strerror', None) or exc})")
+
+
+def _make_folder(folder: Path) -> bool:
+    """Create ``folder`` (and its parents); True when this call created the folder itself."""
+    if folder.parent != folder:
+        os.makedirs(folder.parent, exist_ok=True)
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        if not os.path.isdir(folder):
+            raise NotADirectoryError(errno.ENOTDIR, "not a folder") from None
+        return False
+    return True
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    # O_EXCL | O_NOFOLLOW: never through a link planted in the folder, never over an existing file.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+
+
+def _unlink_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _warn_on_stderr(message: str) -> None:
+    try:
+        print(message, file=sys.stderr)
+    except (OSError, ValueError):
+        pass  # stderr closed: the warning is lost, the run is not
