@@ -224,3 +224,13 @@ def test_undecodable_file_names_round_trip(tmp_path: Path) -> None:
     assert first.returncode == second.returncode == 1
     assert first.stdout == second.stdout and b"TRD301" in first.stdout
     assert first.stderr == second.stderr == b""
+
+
+def test_the_fingerprint_covers_every_rule_model_and_pack() -> None:
+    """A changed rule must empty the cache: the fingerprint reads the whole package, not only the
+    runner's folder it lives in."""
+    from tradelint.runner.cache import PACKAGE_ROOT, tool_sources
+
+    names = {path.relative_to(PACKAGE_ROOT).as_posix() for path in tool_sources()}
+    assert {"rules/discarded_task.py", "models/tasks/task_model.py", "facts/syntax.py", "core/config.py",
+            "packs/web3-v7.toml", "runner/cache.py"} <= names

@@ -90,12 +90,22 @@ def _digest(data: bytes) -> str:
 def _tool_fingerprint() -> str:
     """tradelint's version, its own source and data (rename packs), and the Python version: any
     change empties the cache."""
-    package = Path(__file__).resolve().parent
+    package = PACKAGE_ROOT
     h = hashlib.sha256(f"{CACHE_FORMAT} {__version__} {sys.version_info[:2]}".encode())
-    for source in sorted([*package.rglob("*.py"), *package.rglob("*.toml")]):
+    for source in tool_sources():
         h.update(source.relative_to(package).as_posix().encode())
         h.update(source.read_bytes())
     return h.hexdigest()
+
+
+# The whole ``tradelint`` package (this module is two levels down): a change to any rule, model or
+# rename pack empties the cache, not only a change to the runner.
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def tool_sources() -> list[Path]:
+    """The files whose text is part of the tool's fingerprint."""
+    return sorted([*PACKAGE_ROOT.rglob("*.py"), *PACKAGE_ROOT.rglob("*.toml")])
 
 
 # What the installed packages' names and versions show: a name without a dot is a folder (a
