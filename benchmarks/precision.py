@@ -159,7 +159,7 @@ def render(fig, apps_rows=None) -> str:
             out.append(f"| {level} | findings | TP | FP | UNSURE | unlabelled | precision |")
             out.append("|---|---:|---:|---:|---:|---:|---:|")
             for name, c in fig[mode][level].items():
-                p = "n/a" if c["precision"] is None else f"{100 * c['precision']:.1f} %"
+                p = "n/a" if c["precision"] is None else f"{100 * c['TP'] / (c['TP'] + c['FP']):.1f} %"
                 out.append(
                     f"| {name} | {c['findings']} | {c['TP']} | {c['FP']} | {c['UNSURE']} | {c['unlabelled']} | {p} |"
                 )
@@ -195,6 +195,16 @@ def main(argv: list[str] | None = None) -> int:
     apps_rows = None
     if not args.run:
         fig = figures(labels)
+        apps_rows = []
+        for app in apps:
+            mine = [row for k, row in labels.items() if k[0] == app.repo]
+            folder = args.apps_dir / app.folder
+            apps_rows.append({
+                "app": app.repo, "kind": app.kind,
+                "files": sum(1 for _ in folder.rglob("*.py")) if folder.is_dir() else "?",
+                "default": sum(row["mode"] == "default" for row in mine),
+                "preview_only": sum(row["mode"] == "preview" for row in mine),
+            })
     else:
         cmd = shlex.split(args.tradelint_cmd)
         found: dict[str, set[Key]] = {m: set() for m in MODES}

@@ -43,7 +43,7 @@ def _files(tmp_path: Path, labels: str = LABELS) -> list[str]:
     (tmp_path / "apps.txt").write_text(MANIFEST)
     (tmp_path / "labels.tsv").write_text(labels)
     return ["--manifest", str(tmp_path / "apps.txt"), "--labels", str(tmp_path / "labels.tsv"),
-            "--json", str(tmp_path / "out.json")]
+            "--json", str(tmp_path / "out.json"), "--apps-dir", str(tmp_path / "apps")]
 
 
 def test_manifest_reads_commit_subdir_and_kind(tmp_path):
@@ -68,6 +68,9 @@ def test_counts_per_family_and_code_from_labels(tmp_path):
     # preview counts every finding --preview makes: the default ones too
     assert p["family"]["TRD3"]["findings"] == 4 and p["family"]["TRD3"]["precision"] == 0.5
     assert p["code"]["TRD404"]["TP"] == 1 and p["family"]["TRD4"]["precision"] == 1.0
+    apps = json.loads((tmp_path / "out.json").read_text())["apps"]
+    assert [(a["app"], a["kind"], a["default"], a["preview_only"]) for a in apps] == [
+        ("acme/bot", "bot", 4, 0), ("acme/ha", "ha-integration", 1, 2)]
 
 
 def test_malformed_label_fails(tmp_path):
@@ -97,7 +100,7 @@ def test_run_lists_unlabelled_and_gone_and_fails(tmp_path, capsys):
     (tmp_path / "apps" / "acme+bot").mkdir(parents=True)
     (tmp_path / "apps" / "acme+ha" / "sub").mkdir(parents=True)
     cmd = f"{sys.executable} {tmp_path / 'stub.py'}"
-    status = precision.main([*args, "--run", "--apps-dir", str(tmp_path / "apps"), "--tradelint-cmd", cmd])
+    status = precision.main([*args, "--run", "--tradelint-cmd", cmd])
     out = capsys.readouterr().out
     assert status == 1  # new.py:8 has no label
     assert "UNLABELLED\tacme/bot\tnew.py\t8\tTRD303\tdefault" in out
