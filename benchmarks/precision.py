@@ -53,7 +53,9 @@ class App:
 
     @property
     def folder(self) -> str:
-        return self.repo.replace("/", "+", 1) + (f"/{self.subdir}" if self.subdir else "")
+        return self.repo.replace("/", "+", 1) + (
+            f"/{self.subdir}" if self.subdir else ""
+        )
 
 
 def read_manifest(path: Path) -> list[App]:
@@ -83,7 +85,9 @@ def read_labels(path: Path) -> tuple[dict[Key, dict[str, str]], list[str]]:
             return {}, [f"{path}: header must be {' '.join(COLUMNS)}"]
         for n, row in enumerate(reader, start=2):
             if row["verdict"] not in VERDICTS or row["mode"] not in MODES:
-                problems.append(f"{path}:{n}: verdict must be TP/FP/UNSURE, mode default/preview")
+                problems.append(
+                    f"{path}:{n}: verdict must be TP/FP/UNSURE, mode default/preview"
+                )
                 continue
             if not (row["reason"] or "").strip():
                 problems.append(f"{path}:{n}: a label needs a reason")
@@ -102,11 +106,18 @@ def family(code: str) -> str:
     return code[:4]
 
 
-def tally(rows: list[tuple[str, str]]) -> dict[str, dict[str, dict[str, float | int | None]]]:
+def tally(
+    rows: list[tuple[str, str]],
+) -> dict[str, dict[str, dict[str, float | int | None]]]:
     """rows: (code, verdict). Counts per family and per code."""
-    out: dict[str, dict[str, dict[str, float | int | None]]] = {"family": {}, "code": {}}
+    out: dict[str, dict[str, dict[str, float | int | None]]] = {
+        "family": {},
+        "code": {},
+    }
     for level, keyf in (("family", family), ("code", lambda c: c)):
-        groups: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+        groups: dict[str, collections.Counter[str]] = collections.defaultdict(
+            collections.Counter
+        )
         for code, verdict in rows:
             groups[keyf(code)][verdict] += 1
         for name in sorted(groups):
@@ -123,25 +134,48 @@ def tally(rows: list[tuple[str, str]]) -> dict[str, dict[str, dict[str, float | 
     return out
 
 
-def figures(labels: dict[Key, dict[str, str]], found: dict[str, set[Key]] | None = None):
+def figures(
+    labels: dict[Key, dict[str, str]], found: dict[str, set[Key]] | None = None
+):
     """Per mode: the tally. ``found`` (``--run``) gives each mode's findings; else the labels."""
     result = {}
     for mode in MODES:
         if found is None:
-            keys = [k for k, row in labels.items() if mode == "preview" or row["mode"] == "default"]
+            keys = [
+                k
+                for k, row in labels.items()
+                if mode == "preview" or row["mode"] == "default"
+            ]
         else:
             keys = sorted(found[mode])
-        rows = [(k[3], labels[k]["verdict"] if k in labels else "UNLABELLED") for k in keys]
+        rows = [
+            (k[3], labels[k]["verdict"] if k in labels else "UNLABELLED") for k in keys
+        ]
         result[mode] = tally(rows)
     return result
 
 
 def run_tradelint(cmd: list[str], root: str, folder: Path, preview: bool) -> list[dict]:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
-    args = [*cmd, "--no-cache", "--output-format", "json", "--exit-zero", *(["--preview"] if preview else []), "."]
-    proc = subprocess.run(args, cwd=folder, env=env, capture_output=True, text=True)
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+    )
+    args = [
+        *cmd,
+        "--no-cache",
+        "--output-format",
+        "json",
+        "--exit-zero",
+        *(["--preview"] if preview else []),
+        ".",
+    ]
+    proc = subprocess.run(
+        args, cwd=folder, env=env, capture_output=True, text=True, check=False
+    )
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} in {folder}: exit {proc.returncode}\n{proc.stderr[-2000:]}")
+        raise RuntimeError(
+            f"{' '.join(args)} in {folder}: exit {proc.returncode}\n{proc.stderr[-2000:]}"
+        )
     return json.loads(proc.stdout or "[]")
 
 
@@ -151,15 +185,23 @@ def render(fig, apps_rows=None) -> str:
         out.append("| app | kind | files | default findings | preview only |")
         out.append("|---|---|---:|---:|---:|")
         for r in apps_rows:
-            out.append(f"| {r['app']} | {r['kind']} | {r['files']} | {r['default']} | {r['preview_only']} |")
+            out.append(
+                f"| {r['app']} | {r['kind']} | {r['files']} | {r['default']} | {r['preview_only']} |"
+            )
         out.append("")
     for mode in MODES:
         for level in ("family", "code"):
             out.append(f"{mode}, per {level}:")
-            out.append(f"| {level} | findings | TP | FP | UNSURE | unlabelled | precision |")
+            out.append(
+                f"| {level} | findings | TP | FP | UNSURE | unlabelled | precision |"
+            )
             out.append("|---|---:|---:|---:|---:|---:|---:|")
             for name, c in fig[mode][level].items():
-                p = "n/a" if c["precision"] is None else f"{100 * c['TP'] / (c['TP'] + c['FP']):.1f} %"
+                p = (
+                    "n/a"
+                    if c["precision"] is None
+                    else f"{100 * c['TP'] / (c['TP'] + c['FP']):.1f} %"
+                )
                 out.append(
                     f"| {name} | {c['findings']} | {c['TP']} | {c['FP']} | {c['UNSURE']} | {c['unlabelled']} | {p} |"
                 )
@@ -171,11 +213,19 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--manifest", type=Path, default=HERE / "apps28.txt")
     ap.add_argument("--labels", type=Path, default=HERE / "labels" / "apps28.tsv")
-    ap.add_argument("--run", action="store_true", help="check the applications again and compare")
+    ap.add_argument(
+        "--run", action="store_true", help="check the applications again and compare"
+    )
     ap.add_argument("--apps-dir", type=Path, default=Path("/work/cache/apps"))
-    ap.add_argument("--root", default=str(HERE.parent), help="source tree put first on PYTHONPATH")
-    ap.add_argument("--tradelint-cmd", default=f"{shlex.quote(sys.executable)} -m tradelint")
-    ap.add_argument("--only", action="append", default=[], help="owner/name (repeatable)")
+    ap.add_argument(
+        "--root", default=str(HERE.parent), help="source tree put first on PYTHONPATH"
+    )
+    ap.add_argument(
+        "--tradelint-cmd", default=f"{shlex.quote(sys.executable)} -m tradelint"
+    )
+    ap.add_argument(
+        "--only", action="append", default=[], help="owner/name (repeatable)"
+    )
     ap.add_argument("--json", type=Path, help="write the figures here")
     args = ap.parse_args(argv)
 
@@ -186,9 +236,13 @@ def main(argv: list[str] | None = None) -> int:
     labels, problems = read_labels(args.labels)
     for p in problems:
         print(f"label error: {p}", file=sys.stderr)
-    strays = sorted({k[0] for k in labels} - {a.repo for a in read_manifest(args.manifest)})
+    strays = sorted(
+        {k[0] for k in labels} - {a.repo for a in read_manifest(args.manifest)}
+    )
     for s in strays:
-        print(f"label error: {s} is labelled but not in {args.manifest}", file=sys.stderr)
+        print(
+            f"label error: {s} is labelled but not in {args.manifest}", file=sys.stderr
+        )
     labels = {k: v for k, v in labels.items() if k[0] in names}
 
     status = 1 if problems or strays else 0
@@ -199,12 +253,17 @@ def main(argv: list[str] | None = None) -> int:
         for app in apps:
             mine = [row for k, row in labels.items() if k[0] == app.repo]
             folder = args.apps_dir / app.folder
-            apps_rows.append({
-                "app": app.repo, "kind": app.kind,
-                "files": sum(1 for _ in folder.rglob("*.py")) if folder.is_dir() else "?",
-                "default": sum(row["mode"] == "default" for row in mine),
-                "preview_only": sum(row["mode"] == "preview" for row in mine),
-            })
+            apps_rows.append(
+                {
+                    "app": app.repo,
+                    "kind": app.kind,
+                    "files": sum(1 for _ in folder.rglob("*.py"))
+                    if folder.is_dir()
+                    else "?",
+                    "default": sum(row["mode"] == "default" for row in mine),
+                    "preview_only": sum(row["mode"] == "preview" for row in mine),
+                }
+            )
     else:
         cmd = shlex.split(args.tradelint_cmd)
         found: dict[str, set[Key]] = {m: set() for m in MODES}
@@ -212,40 +271,64 @@ def main(argv: list[str] | None = None) -> int:
         for app in apps:
             folder = args.apps_dir / app.folder
             if not folder.is_dir():
-                print(f"missing: {folder} ({app.repo} {app.commit}); extract it first", file=sys.stderr)
+                print(
+                    f"missing: {folder} ({app.repo} {app.commit}); extract it first",
+                    file=sys.stderr,
+                )
                 status = 1
                 continue
             per = {}
             for mode in MODES:
-                per[mode] = {(app.repo, f["path"], int(f["line"]), f["code"]) for f in
-                             run_tradelint(cmd, args.root, folder, mode == "preview")}
+                per[mode] = {
+                    (app.repo, f["path"], int(f["line"]), f["code"])
+                    for f in run_tradelint(cmd, args.root, folder, mode == "preview")
+                }
                 found[mode] |= per[mode]
-            apps_rows.append({
-                "app": app.repo, "kind": app.kind,
-                "files": sum(1 for _ in folder.rglob("*.py")),
-                "default": len(per["default"]), "preview_only": len(per["preview"] - per["default"]),
-            })
+            apps_rows.append(
+                {
+                    "app": app.repo,
+                    "kind": app.kind,
+                    "files": sum(1 for _ in folder.rglob("*.py")),
+                    "default": len(per["default"]),
+                    "preview_only": len(per["preview"] - per["default"]),
+                }
+            )
         seen = found["default"] | found["preview"]
         unlabelled = sorted(seen - labels.keys())
         gone = sorted(labels.keys() - seen)
-        moved = sorted(k for k in found["preview"] - found["default"]
-                       if k in labels and labels[k]["mode"] == "default")
-        moved += sorted(k for k in found["default"] if k in labels and labels[k]["mode"] == "preview")
+        moved = sorted(
+            k
+            for k in found["preview"] - found["default"]
+            if k in labels and labels[k]["mode"] == "default"
+        )
+        moved += sorted(
+            k
+            for k in found["default"]
+            if k in labels and labels[k]["mode"] == "preview"
+        )
         for k in unlabelled:
             mode = "default" if k in found["default"] else "preview"
             print(f"UNLABELLED\t{k[0]}\t{k[1]}\t{k[2]}\t{k[3]}\t{mode}")
         for k in gone:
-            print(f"GONE\t{k[0]}\t{k[1]}\t{k[2]}\t{k[3]}\t(labelled {labels[k]['verdict']})")
+            print(
+                f"GONE\t{k[0]}\t{k[1]}\t{k[2]}\t{k[3]}\t(labelled {labels[k]['verdict']})"
+            )
         for k in moved:
-            print(f"MODE CHANGED\t{k[0]}\t{k[1]}\t{k[2]}\t{k[3]}\t(labelled {labels[k]['mode']})")
-        print(f"{len(unlabelled)} unlabelled finding(s), {len(gone)} label(s) whose finding is gone, "
-              f"{len(moved)} mode change(s)\n")
+            print(
+                f"MODE CHANGED\t{k[0]}\t{k[1]}\t{k[2]}\t{k[3]}\t(labelled {labels[k]['mode']})"
+            )
+        print(
+            f"{len(unlabelled)} unlabelled finding(s), {len(gone)} label(s) whose finding is gone, "
+            f"{len(moved)} mode change(s)\n"
+        )
         if unlabelled:
             status = 1
         fig = figures(labels, found)
     print(render(fig, apps_rows))
     if args.json:
-        args.json.write_text(json.dumps({"figures": fig, "apps": apps_rows}, indent=1) + "\n")
+        args.json.write_text(
+            json.dumps({"figures": fig, "apps": apps_rows}, indent=1) + "\n"
+        )
     return status
 
 

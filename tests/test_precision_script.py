@@ -11,7 +11,9 @@ import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("precision", ROOT / "benchmarks" / "precision.py")
+_spec = importlib.util.spec_from_file_location(
+    "precision", ROOT / "benchmarks" / "precision.py"
+)
 precision = importlib.util.module_from_spec(_spec)
 assert _spec.loader is not None
 sys.modules["precision"] = precision
@@ -42,8 +44,16 @@ LABELS = HEADER + "".join(
 def _files(tmp_path: Path, labels: str = LABELS) -> list[str]:
     (tmp_path / "apps.txt").write_text(MANIFEST)
     (tmp_path / "labels.tsv").write_text(labels)
-    return ["--manifest", str(tmp_path / "apps.txt"), "--labels", str(tmp_path / "labels.tsv"),
-            "--json", str(tmp_path / "out.json"), "--apps-dir", str(tmp_path / "apps")]
+    return [
+        "--manifest",
+        str(tmp_path / "apps.txt"),
+        "--labels",
+        str(tmp_path / "labels.tsv"),
+        "--json",
+        str(tmp_path / "out.json"),
+        "--apps-dir",
+        str(tmp_path / "apps"),
+    ]
 
 
 def test_manifest_reads_commit_subdir_and_kind(tmp_path):
@@ -59,18 +69,30 @@ def test_counts_per_family_and_code_from_labels(tmp_path):
     assert precision.main(_files(tmp_path)) == 0
     fig = json.loads((tmp_path / "out.json").read_text())["figures"]
     d, p = fig["default"], fig["preview"]
-    assert d["family"]["TRD3"] == {"findings": 3, "TP": 2, "FP": 1, "UNSURE": 0, "unlabelled": 0,
-                                   "precision": round(2 / 3, 4)}
+    assert d["family"]["TRD3"] == {
+        "findings": 3,
+        "TP": 2,
+        "FP": 1,
+        "UNSURE": 0,
+        "unlabelled": 0,
+        "precision": round(2 / 3, 4),
+    }
     # UNSURE is counted as a finding but left out of TP / (TP + FP)
-    assert d["family"]["TRD2"]["UNSURE"] == 1 and d["family"]["TRD2"]["precision"] is None
+    assert (
+        d["family"]["TRD2"]["UNSURE"] == 1 and d["family"]["TRD2"]["precision"] is None
+    )
     assert d["family"]["TRD1"]["precision"] == 1.0
     assert "TRD4" not in d["family"] and "TRD302" not in d["code"]
     # preview counts every finding --preview makes: the default ones too
-    assert p["family"]["TRD3"]["findings"] == 4 and p["family"]["TRD3"]["precision"] == 0.5
+    assert (
+        p["family"]["TRD3"]["findings"] == 4 and p["family"]["TRD3"]["precision"] == 0.5
+    )
     assert p["code"]["TRD404"]["TP"] == 1 and p["family"]["TRD4"]["precision"] == 1.0
     apps = json.loads((tmp_path / "out.json").read_text())["apps"]
     assert [(a["app"], a["kind"], a["default"], a["preview_only"]) for a in apps] == [
-        ("acme/bot", "bot", 4, 0), ("acme/ha", "ha-integration", 1, 2)]
+        ("acme/bot", "bot", 4, 0),
+        ("acme/ha", "ha-integration", 1, 2),
+    ]
 
 
 def test_malformed_label_fails(tmp_path):
@@ -104,11 +126,23 @@ def test_run_lists_unlabelled_and_gone_and_fails(tmp_path, capsys):
     out = capsys.readouterr().out
     assert status == 1  # new.py:8 has no label
     assert "UNLABELLED\tacme/bot\tnew.py\t8\tTRD303\tdefault" in out
-    gone = {line.split("\t")[2] + ":" + line.split("\t")[3] for line in out.splitlines() if line.startswith("GONE")}
+    gone = {
+        line.split("\t")[2] + ":" + line.split("\t")[3]
+        for line in out.splitlines()
+        if line.startswith("GONE")
+    }
     assert gone == {"a.py:3", "b.py:4", "c.py:7"}
     fig = json.loads((tmp_path / "out.json").read_text())
     assert fig["figures"]["default"]["family"]["TRD3"] == {
-        "findings": 3, "TP": 2, "FP": 0, "UNSURE": 0, "unlabelled": 1, "precision": 1.0}
+        "findings": 3,
+        "TP": 2,
+        "FP": 0,
+        "UNSURE": 0,
+        "unlabelled": 1,
+        "precision": 1.0,
+    }
     assert fig["figures"]["preview"]["code"]["TRD302"]["FP"] == 1
     assert [(a["app"], a["default"], a["preview_only"]) for a in fig["apps"]] == [
-        ("acme/bot", 3, 0), ("acme/ha", 1, 1)]
+        ("acme/bot", 3, 0),
+        ("acme/ha", 1, 1),
+    ]
