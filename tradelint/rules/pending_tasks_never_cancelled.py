@@ -7,6 +7,8 @@ from tradelint.core.messages import fit
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.uses import declares_outer, name_loads
+from tradelint.models.tasks.races import is_race, raced_tasks
+from tradelint.models.tasks.task_model import task_analysis
 
 WAIT = {"asyncio.wait", "asyncio.tasks.wait"}
 # What an import binds for a callee that qualifies to one of ``WAIT``: each dotted prefix of it.
@@ -14,6 +16,8 @@ WAIT_ROOTS = {prefix for name in WAIT for prefix in (name.rsplit(".", n)[0] for 
 EARLY_RETURN = {"FIRST_COMPLETED", "FIRST_EXCEPTION"}
 # Every finding's help: what happens to the tasks.
 HELP = "`asyncio.wait` cancels nothing: the unfinished tasks run on, unowned, and die pending at exit"
+# For a task ended only after the wait returns.
+RACED_HELP = "A cancelled or failing wait skips the code after it, and `asyncio.wait` cancels nothing"
 
 
 class PendingTasksNeverCancelled(Rule):
@@ -68,6 +72,8 @@ class PendingTasksNeverCancelled(Rule):
         # The names bound to ``asyncio.wait`` itself (``from asyncio import wait``): a called name
         # qualifies to it only if it is one of them.
         waits = {local for local, qualified in module.imports.names.items() if qualified in WAIT}
+        reported: set[ast.Call] = set()
+        races: list[ast.Call] = []
         for call in module.index.calls:
             func = call.func
             if func.__class__ is ast.Name:
@@ -77,12 +83,15 @@ class PendingTasksNeverCancelled(Rule):
                 continue  # an alias renames only the root: ``aio.wait`` still ends in ``wait``
             if module.imports.qualify(func) not in WAIT or not _may_leave_pending(call):
                 continue
+            if is_race(call):
+                races.append(call)
             awaited = module.parent(call)
             assign = module.parent(awaited) if isinstance(awaited, ast.Await) else None
             if isinstance(assign, ast.Expr):
                 # ``await asyncio.wait([...], ...)`` as a statement: nothing can even name the losers.
                 function = module.enclosing_function(call)
                 if function is not None and _new_here(function, call) and not _kept_elsewhere(function, call):
+                    reported.add(call)
                     yield Report(
                         assign,
                         "the result of `asyncio.wait(...)` is discarded; keep `pending` and cancel its tasks",
@@ -101,11 +110,32 @@ class PendingTasksNeverCancelled(Rule):
             if _kept_elsewhere(function, call):
                 continue
             if pending == "_" or next(name_loads(function, pending), None) is None:
+                reported.add(call)
                 yield Report(
                     assign,
                     fit("`{pending}` from `asyncio.wait(...)` is never used; call `cancel()` on each of its tasks", pending=pending),
                     help=HELP,
                 )
+        # Tasks raced by name and ended only on the paths where the wait returns: one finding per
+        # task, where it is made (a wait reported above is not judged again).
+        if races:
+            label_of = task_analysis(ctx).creator_label
+            seen: set[ast.stmt] = set()
+            for call in races:
+                if call in reported:
+                    continue
+                for raced in raced_tasks(module, call, label_of):
+                    if raced.stmt in seen:
+                        continue
+                    seen.add(raced.stmt)
+                    yield Report(
+                        raced.stmt,
+                        fit(
+                            "task `{name}` raced in `asyncio.wait` runs on if the wait is cancelled; cancel it in `finally`",
+                            name=raced.name,
+                        ),
+                        help=RACED_HELP,
+                    )
 
 
 def _may_leave_pending(call: ast.Call) -> bool:

@@ -24,7 +24,7 @@ COG_FRAMEWORKS = ("discord", "redbot", "disnake", "nextcord")
 COG_BASES = ("Cog", "GroupCog")
 
 
-COG_TEARDOWNS = ("cog_unload", "__unload")
+COG_TEARDOWNS = ("cog_unload",)
 
 
 class OwnerShutdown(TaskCreators):
