@@ -28,10 +28,19 @@ class PendingTasksNeverCancelled(Rule):
     on again in a loop), not one of its tasks by name, not a `self` attribute. Also flags such a
     wait as a bare statement (`await asyncio.wait([a, b], ...)`) on tasks made in the function.
 
+    Also flags, where it is made, a task the function makes and races by name
+    (`asyncio.wait([a, b], return_when=FIRST_COMPLETED)` or `FIRST_EXCEPTION`, directly or
+    through a local list) when it is cancelled or awaited only after the wait returns: no
+    `finally`, and no handler that catches the cancellation (bare, `BaseException`,
+    `CancelledError`), around the wait reaches it. A task the function hands on (returns, stores,
+    passes to other code) is its new holder's, and a wait with only a `timeout` is not a race.
+
     ## Why is this bad?
     `asyncio.wait` does not cancel the tasks that have not finished. The losers of the race run
     on, unowned: they hold connections, raise errors nobody retrieves, and are destroyed pending
-    at shutdown.
+    at shutdown. A wait that is cancelled (the caller's task is cancelled, a timeout around it
+    fires) or raises skips every statement after it, so cancels written after the wait never run
+    on that path (modal-client fixed this shape by moving them into `finally`).
 
     ## Example
     ```python
@@ -40,6 +49,14 @@ class PendingTasksNeverCancelled(Rule):
     async def first(tasks):
         done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         return done.pop().result()
+
+    async def read_until(stream, stop):
+        read = asyncio.create_task(stream.read())
+        stopped = asyncio.create_task(stop.wait())
+        done, pending = await asyncio.wait([read, stopped], return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        return read.result() if read in done else None
     ```
 
     ## Use instead
@@ -51,6 +68,16 @@ class PendingTasksNeverCancelled(Rule):
         for task in pending:
             task.cancel()
         return done.pop().result()
+
+    async def read_until(stream, stop):
+        read = asyncio.create_task(stream.read())
+        stopped = asyncio.create_task(stop.wait())
+        try:
+            done, pending = await asyncio.wait([read, stopped], return_when=asyncio.FIRST_COMPLETED)
+            return read.result() if read in done else None
+        finally:
+            read.cancel()
+            stopped.cancel()
     ```
 
     ## Fix safety
