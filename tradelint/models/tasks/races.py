@@ -150,6 +150,10 @@ def _escapes(module: ModuleInfo, load: ast.Name, name: str, inside: set[int]) ->
     use = classify(module, load)
     if use.kind in ("return", "with"):
         return True
+    if use.kind == "attribute" and use.name == "cancel":
+        # ``stack.callback(task.cancel)``, ``self._on_close.append(task.cancel)``: its cancel is
+        # registered to run when the scope (or the owner) ends (bleak's service discovery).
+        return True
     if use.kind == "alias":
         stmt = module.parent(load)
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
