@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable, Iterator, cast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import walk
@@ -179,10 +179,11 @@ def _ended_on_every_exit(module: ModuleInfo, function: ast.AST, wait: ast.Call, 
     node: ast.AST | None = wait
     while node is not None and node is not function:
         parent = module.parent(node)
-        if isinstance(parent, TRY_NODES) and any(stmt is node for stmt in parent.body):
-            if _reaches(parent.finalbody, names):
+        if isinstance(parent, TRY_NODES) and any(stmt is node for stmt in cast("ast.Try", parent).body):
+            guard = cast("ast.Try", parent)  # ``ast.TryStar`` has the same fields
+            if _reaches(guard.finalbody, names):
                 return True
-            for handler in parent.handlers:
+            for handler in guard.handlers:
                 if _catches_cancellation(handler) and _reaches(handler.body, names):
                     return True
         node = parent
