@@ -43,7 +43,7 @@ EXPECTED_TRD302 = [20]
 
 def _project(tmp_path: Path, table: str = "") -> Path:
     (tmp_path / "pyproject.toml").write_text(
-        # TRD302 is a preview rule: turned on, so that the program has a second task code.
+        # preview on, as before issue 28 made TRD302 a default rule: the program keeps its second task code.
         '[tool.mypy]\nplugins = ["mypy_plugin"]\n\n[tool.tradelint]\npreview = true\n' + table, encoding="utf-8"
     )
     (tmp_path / "app.py").write_text(PROGRAM, encoding="utf-8")

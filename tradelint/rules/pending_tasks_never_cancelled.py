@@ -7,6 +7,8 @@ from tradelint.core.messages import fit
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.uses import declares_outer, name_loads
+from tradelint.models.tasks.races import is_race, raced_tasks
+from tradelint.models.tasks.task_model import task_analysis
 
 WAIT = {"asyncio.wait", "asyncio.tasks.wait"}
 # What an import binds for a callee that qualifies to one of ``WAIT``: each dotted prefix of it.
@@ -14,6 +16,8 @@ WAIT_ROOTS = {prefix for name in WAIT for prefix in (name.rsplit(".", n)[0] for 
 EARLY_RETURN = {"FIRST_COMPLETED", "FIRST_EXCEPTION"}
 # Every finding's help: what happens to the tasks.
 HELP = "`asyncio.wait` cancels nothing: the unfinished tasks run on, unowned, and die pending at exit"
+# For a task ended only after the wait returns.
+RACED_HELP = "A cancelled or failing wait skips the code after it, and `asyncio.wait` cancels nothing"
 
 
 class PendingTasksNeverCancelled(Rule):
@@ -24,10 +28,19 @@ class PendingTasksNeverCancelled(Rule):
     on again in a loop), not one of its tasks by name, not a `self` attribute. Also flags such a
     wait as a bare statement (`await asyncio.wait([a, b], ...)`) on tasks made in the function.
 
+    Also flags, where it is made, a task the function makes and races by name
+    (`asyncio.wait([a, b], return_when=FIRST_COMPLETED)` or `FIRST_EXCEPTION`, directly or
+    through a local list) when it is cancelled or awaited only after the wait returns: no
+    `finally`, and no handler that catches the cancellation (bare, `BaseException`,
+    `CancelledError`), around the wait reaches it. A task the function hands on (returns, stores,
+    passes to other code) is its new holder's, and a wait with only a `timeout` is not a race.
+
     ## Why is this bad?
     `asyncio.wait` does not cancel the tasks that have not finished. The losers of the race run
     on, unowned: they hold connections, raise errors nobody retrieves, and are destroyed pending
-    at shutdown.
+    at shutdown. A wait that is cancelled (the caller's task is cancelled, a timeout around it
+    fires) or raises skips every statement after it, so cancels written after the wait never run
+    on that path (modal-client fixed this shape by moving them into `finally`).
 
     ## Example
     ```python
@@ -36,6 +49,14 @@ class PendingTasksNeverCancelled(Rule):
     async def first(tasks):
         done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         return done.pop().result()
+
+    async def read_until(stream, stop):
+        read = asyncio.create_task(stream.read())
+        stopped = asyncio.create_task(stop.wait())
+        done, pending = await asyncio.wait([read, stopped], return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        return read.result() if read in done else None
     ```
 
     ## Use instead
@@ -47,6 +68,16 @@ class PendingTasksNeverCancelled(Rule):
         for task in pending:
             task.cancel()
         return done.pop().result()
+
+    async def read_until(stream, stop):
+        read = asyncio.create_task(stream.read())
+        stopped = asyncio.create_task(stop.wait())
+        try:
+            done, pending = await asyncio.wait([read, stopped], return_when=asyncio.FIRST_COMPLETED)
+            return read.result() if read in done else None
+        finally:
+            read.cancel()
+            stopped.cancel()
     ```
 
     ## Fix safety
@@ -68,6 +99,8 @@ class PendingTasksNeverCancelled(Rule):
         # The names bound to ``asyncio.wait`` itself (``from asyncio import wait``): a called name
         # qualifies to it only if it is one of them.
         waits = {local for local, qualified in module.imports.names.items() if qualified in WAIT}
+        reported: set[ast.Call] = set()
+        races: list[ast.Call] = []
         for call in module.index.calls:
             func = call.func
             if func.__class__ is ast.Name:
@@ -77,12 +110,15 @@ class PendingTasksNeverCancelled(Rule):
                 continue  # an alias renames only the root: ``aio.wait`` still ends in ``wait``
             if module.imports.qualify(func) not in WAIT or not _may_leave_pending(call):
                 continue
+            if is_race(call):
+                races.append(call)
             awaited = module.parent(call)
             assign = module.parent(awaited) if isinstance(awaited, ast.Await) else None
             if isinstance(assign, ast.Expr):
                 # ``await asyncio.wait([...], ...)`` as a statement: nothing can even name the losers.
                 function = module.enclosing_function(call)
                 if function is not None and _new_here(function, call) and not _kept_elsewhere(function, call):
+                    reported.add(call)
                     yield Report(
                         assign,
                         "the result of `asyncio.wait(...)` is discarded; keep `pending` and cancel its tasks",
@@ -101,11 +137,32 @@ class PendingTasksNeverCancelled(Rule):
             if _kept_elsewhere(function, call):
                 continue
             if pending == "_" or next(name_loads(function, pending), None) is None:
+                reported.add(call)
                 yield Report(
                     assign,
                     fit("`{pending}` from `asyncio.wait(...)` is never used; call `cancel()` on each of its tasks", pending=pending),
                     help=HELP,
                 )
+        # Tasks raced by name and ended only on the paths where the wait returns: one finding per
+        # task, where it is made (a wait reported above is not judged again).
+        if races:
+            label_of = task_analysis(ctx).creator_label
+            seen: set[ast.stmt] = set()
+            for call in races:
+                if call in reported:
+                    continue
+                for raced in raced_tasks(module, call, label_of):
+                    if raced.stmt in seen:
+                        continue
+                    seen.add(raced.stmt)
+                    yield Report(
+                        raced.stmt,
+                        fit(
+                            "task `{name}` raced in `asyncio.wait` runs on if the wait is cancelled; cancel it in `finally`",
+                            name=raced.name,
+                        ),
+                        help=RACED_HELP,
+                    )
 
 
 def _may_leave_pending(call: ast.Call) -> bool:

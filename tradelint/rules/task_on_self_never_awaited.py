@@ -26,7 +26,9 @@ class TaskOnSelfNeverAwaited(Rule):
     class of the `task-owner-classes` table, which starts with python-discord's `Scheduler`)
     stored on `self` when no method of the class calls that method. In a discord cog, only what
     `cog_unload()` does (or a method it calls) ends them: a task that a command cancels or
-    awaits still runs after the cog is unloaded. A task that runs the
+    awaits still runs after the cog is unloaded, and so does one that only Red v2's
+    name-mangled `__unload()` cancels (a class derived from `Cog` runs on discord.py 1.0 or
+    later, which never calls it). A task that runs the
     object's own teardown (`self._closing = create_task(self.close())`) is not flagged: it ends
     by finishing, and cancelling it at shutdown would undo it.
 

@@ -28,7 +28,8 @@ class B(commands.Cog):
 class C(commands.Cog):
     def __init__(self, bot):
         self.bot = bot
-        self._poller = bot.loop.create_task(self._poll())
+        # A Cog runs on discord.py >= 1.0, which never calls Red v2's ``__unload`` (issue 28).
+        self._poller = bot.loop.create_task(self._poll())  # error: TRD303
 
     async def _poll(self):
         await asyncio.sleep(1)

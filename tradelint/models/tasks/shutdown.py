@@ -16,15 +16,17 @@ from tradelint.facts.uses import self_name
 from tradelint.models.tasks.creators import TaskCreators, _last_name
 
 # A discord bot's cog (discord.py, its forks, Red): the framework ends it by calling
-# ``cog_unload()`` (``__unload()`` before discord.py 1.0), and nothing else of it runs at unload:
-# a task its commands cancel, or await, is still running when the cog is unloaded or reloaded.
+# ``cog_unload()``, and nothing else of it runs at unload: a task its commands cancel, or await,
+# is still running when the cog is unloaded or reloaded. Red v2's name-mangled ``__unload()``
+# is none: a class derived from ``Cog`` runs on discord.py 1.0 or later, which never calls it
+# (SFUAnime/Ren 16c44970).
 COG_FRAMEWORKS = ("discord", "redbot", "disnake", "nextcord")
 
 
 COG_BASES = ("Cog", "GroupCog")
 
 
-COG_TEARDOWNS = ("cog_unload", "__unload")
+COG_TEARDOWNS = ("cog_unload",)
 
 
 class OwnerShutdown(TaskCreators):
