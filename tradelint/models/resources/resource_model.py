@@ -52,6 +52,7 @@ from tradelint.models.resources.statements import (
     _in_loop_between,
     _is_async_generator,
     _is_context_manager,
+    _is_teardown_generator,
     _keyword_is_false,
     _renewed_by_a_caller,
     _replaced_before_use,
@@ -410,9 +411,10 @@ class ResourceAnalysis:
         # Under ``@contextmanager``, an exception in the ``with`` body is raised at the ``yield``:
         # yielding hands the value out only for the block, and the close must be in ``finally``.
         context_manager = _is_context_manager(self.module, c.function)
+        teardown = not context_manager and _is_teardown_generator(self.module, c.function)
         for node in name_loads(c.function, c.name):
             use = classify(self.module, node)
-            if context_manager and isinstance(self.module.parent(node), (ast.Yield, ast.YieldFrom)):
+            if (context_manager or teardown) and isinstance(self.module.parent(node), (ast.Yield, ast.YieldFrom)):
                 used = True
                 continue
             if use.kind == "method" and use.call is not None and is_awaited_call(self.module, use.call):
@@ -432,6 +434,8 @@ class ResourceAnalysis:
             return "early_exit"
         if "finally" in closes or ("except" in closes and None in closes):
             return None
+        if closes and teardown:
+            return None  # the code after the ``yield`` runs when the fixture or dependency ends
         if closes:
             # A first-party type released on the success path has been called as its class
             # asks ("whoever creates one must call its close()"): error-path leaks of a
