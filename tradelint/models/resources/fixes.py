@@ -48,6 +48,9 @@ def async_with_fix(
             continue
         if _close_call_inside(load, module, name):
             return None  # a nested close (in an ``if``/``try``): leave the structure to a human
+        call = module.parent(load)
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "setattr":
+            return None  # stored on another object, which would keep a closed session
         owners.append(owner)
     stores = [
         n for n in ast.walk(function)
