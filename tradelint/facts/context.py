@@ -620,8 +620,13 @@ _PACKAGING = ("pyproject.toml", "setup.py", "setup.cfg")
 
 
 def _packaging_root(folder: Path, depth: int = 3) -> Path | None:
-    """The nearest of ``folder`` and its ``depth`` parents that holds a packaging file."""
-    for candidate in (folder, *folder.parents[:depth]):
+    """The nearest of ``folder`` and its ``depth`` parents that holds a packaging file, or else
+    a ``src/`` folder of packages (a src layout checked out without its packaging files)."""
+    candidates = (folder, *folder.parents[:depth])
+    for candidate in candidates:
         if any(os.path.isfile(candidate / name) for name in _PACKAGING):
+            return candidate
+    for candidate in candidates:
+        if os.path.isdir(candidate / "src") and candidate != folder / "src":
             return candidate
     return None
