@@ -245,7 +245,8 @@ def _stores(function: ast.AST, name: str) -> list[ast.stmt]:
     for node in _own_walk(function):
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(isinstance(n, ast.Name) and n.id == name for t in targets for n in walk(t)):
+            # ``s.token = x`` sets an attribute of ``s``; only a ``Name`` stored rebinds it.
+            if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for t in targets for n in walk(t)):
                 found.append(node)
     return found
 
