@@ -78,3 +78,23 @@ def test_fixes_end_things_in_the_release_method_the_class_names(tmp_path: Path) 
     ) in text
     after = _run(["main.py"], program)
     assert (after.returncode, after.stdout, after.stderr) == (0, "stopping\nrunning after stop: 0\n", "")
+
+
+def test_a_close_never_awaited_is_awaited_by_the_fix(tmp_path: Path) -> None:
+    """TRD205: ``self._session.close()`` without ``await`` only creates a coroutine; the session
+    stays open ("coroutine ... was never awaited", "Unclosed client session"). The fix adds
+    ``await``, and the same program then closes it and warns of nothing."""
+    program = copy_program(DATA / "close_not_awaited", tmp_path)
+    before = _run(["main.py"], program)
+    assert (before.returncode, before.stdout) == (0, "closed: False\n")
+    assert "was never awaited" in before.stderr and "Unclosed client session" in before.stderr
+    check = _run(["-m", "tradelint", "--no-cache", "--output-format", "concise", "-q", "main.py"], program)
+    assert check.stdout.splitlines() == [
+        "main.py:11:9: TRD202 `self._session` is never closed: its `close()` is never awaited",
+        "main.py:14:9: TRD205 [*] `self._session.close()` is never awaited, so it closes nothing; await it",
+    ]
+    fixed = _run(["-m", "tradelint", "--no-cache", "--fix", "."], program)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "        await self._session.close()\n" in (program / "main.py").read_text(encoding="utf-8")
+    after = _run(["main.py"], program)
+    assert (after.returncode, after.stdout, after.stderr) == (0, "closed: True\n", "")

@@ -354,6 +354,12 @@ class Project:
             config_root = None
         if config_root is not None:
             roots += [config_root, config_root / "src"]
+        # A ``src/`` layout imported from ``tests/``: the nearest folder that packages the
+        # project (a ``pyproject.toml``, ``setup.py`` or ``setup.cfg``) is where its absolute
+        # imports start, with or without a ``[tool.tradelint]`` table.
+        packaged = _packaging_root(package_root)
+        if packaged is not None:
+            roots += [packaged, packaged / "src"]
         roots.append(folder)
         return list(dict.fromkeys(roots))
 
@@ -608,3 +614,19 @@ def _unlink(value: Any) -> None:
         unlink = getattr(type(item), "unlink", None)
         if unlink is not None:
             unlink(item)
+
+
+_PACKAGING = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+def _packaging_root(folder: Path, depth: int = 3) -> Path | None:
+    """The nearest of ``folder`` and its ``depth`` parents that holds a packaging file, or else
+    a ``src/`` folder of packages (a src layout checked out without its packaging files)."""
+    candidates = (folder, *folder.parents[:depth])
+    for candidate in candidates:
+        if any(os.path.isfile(candidate / name) for name in _PACKAGING):
+            return candidate
+    for candidate in candidates:
+        if os.path.isdir(candidate / "src") and candidate != folder / "src":
+            return candidate
+    return None

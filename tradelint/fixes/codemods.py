@@ -128,6 +128,11 @@ class EditTransformer(cst.CSTTransformer):
     # -- tasks ----------------------------------------------------------------------------------
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        awaits = self._matching("await_call", original, exact=True)
+        if awaits:
+            # TRD205: ``session.close()`` -> ``await session.close()``.
+            self.applied.update(awaits)
+            return cst.Await(expression=updated)
         edits = self._matching("keep_task", original, exact=True)
         if not edits:
             return updated

@@ -42,7 +42,10 @@ from tradelint.fixes.codemods import (
 # ``async_with`` on the block around it); ``append_to_method`` matches methods by class path
 # anywhere in the module, so it keeps the whole-module rewrite.
 REGION_KINDS = frozenset(
-    {"keep_task", "rename_attribute", "rename_import", "rename_string", "wrap_classvar", "runtime_import", "async_with"}
+    {
+        "keep_task", "rename_attribute", "rename_import", "rename_string", "wrap_classvar", "runtime_import",
+        "async_with", "await_call",
+    }
 )
 # Edits that may add a module-level import or the ``_keep_task`` helper.
 HEAD_KINDS = frozenset({"keep_task", "runtime_import"})

@@ -109,6 +109,16 @@ class ResourceOnSelfNeverClosed(Rule):
                              cls=c.cls.name, function=c.function.name),
                 )
                 continue
+            if resource_analysis(ctx).closed_unawaited(c):
+                # Closed only by calls never awaited: TRD205 reports them and adds the ``await``.
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is never closed: its `{close}()` is never awaited", name=c.name, close=c.spec.close),
+                    None,
+                    fit_help("An un-awaited `{close}()` only creates a coroutine; the `{label}` stays open",
+                             close=c.spec.close, label=c.label),
+                )
+                continue
             awaited = "await " if c.spec.awaited else ""
             # ``self.s = session or ClientSession()`` may hold the caller's session, which
             # closing at shutdown would close under them: no fix.

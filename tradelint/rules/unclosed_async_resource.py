@@ -65,7 +65,20 @@ class UnclosedAsyncResource(Rule):
             if text is None:
                 continue
             fix = None
-            if verdict.problem in ("never_closed", "not_in_finally") and c.function is not None and not c.spec.first_party and _single_name(c):
+            if verdict.problem == "never_closed" and resource_analysis(ctx).closed_unawaited(c):
+                # Its close is never awaited (TRD205, which adds the ``await``).
+                yield Report(c.stmt, fit("`{name}` (`{label}(...)`) is never closed: its `{close}()` is never awaited",
+                                         name=c.name, label=c.label, close=c.spec.close), None, text.help)
+                continue
+            # ``s = session or ClientSession()``: ``async with`` would also close the caller's.
+            fallback = isinstance(getattr(c.stmt, "value", None), (ast.BoolOp, ast.IfExp))
+            if (
+                verdict.problem in ("never_closed", "not_in_finally")
+                and c.function is not None
+                and not c.spec.first_party
+                and not fallback
+                and _single_name(c)
+            ):
                 fix = async_with_fix(ctx.module, c.function, c.stmt, c.name, c.label)
             yield Report(c.stmt, text.message, fix, text.help)
 

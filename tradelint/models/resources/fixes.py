@@ -48,6 +48,9 @@ def async_with_fix(
             continue
         if _close_call_inside(load, module, name):
             return None  # a nested close (in an ``if``/``try``): leave the structure to a human
+        call = module.parent(load)
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "setattr":
+            return None  # stored on another object, which would keep a closed session
         owners.append(owner)
     stores = [
         n for n in ast.walk(function)
@@ -55,6 +58,8 @@ def async_with_fix(
     ]
     if len(stores) != 1 or not owners:
         return None
+    if not closes and any(_escapes(module, load) for load in name_loads(function, name)):
+        return None  # ``return s.get(url)``: awaited by the caller, after the block closed ``s``
     # What was taken from the session (``response = await s.get(url)``) must be used up inside
     # the block too: reading a response after its session closed fails ("Connection closed").
     derived = _derived_owners(module, function, later, name, owners, closed=bool(closes))
@@ -85,9 +90,14 @@ def _derived_owners(
     found: list[int] = []
     seen = {name}
     pending = [later[i] for i in owners]
-    while pending:
-        stmt = pending.pop()
-        if not isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) or stmt.value is None:
+    assignments: list[ast.Assign | ast.AnnAssign | ast.AugAssign] = []
+    while pending or assignments:
+        if not assignments:
+            # Assignments anywhere in the statement (``if op: resp = await op(url)``).
+            assignments = [n for n in ast.walk(pending.pop()) if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign))]
+            continue
+        stmt = assignments.pop()
+        if stmt.value is None:
             continue
         if not any(isinstance(n, ast.Name) and n.id in seen for n in ast.walk(stmt.value)):
             continue
@@ -111,8 +121,17 @@ def _escapes(module: ModuleInfo, load: ast.Name) -> bool:
     something computed from it inside the block (``return resp.status``, ``await resp.read()``)."""
     current: ast.AST = load
     parent = module.parent(current)
-    while isinstance(parent, (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred)):
-        current, parent = parent, module.parent(parent)
+    while True:
+        if isinstance(parent, (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred)):
+            current, parent = parent, module.parent(parent)
+        elif isinstance(parent, ast.Call) and parent.func is current:
+            # ``return caller(url)`` with ``caller = getattr(s, "get")``: the request is made
+            # after the function returns, on the session the fix would have closed.
+            current, parent = parent, module.parent(parent)
+        elif isinstance(parent, ast.Attribute) and isinstance(call := module.parent(parent), ast.Call) and call.func is parent:
+            current, parent = call, module.parent(call)  # ``return s.get(url)``, not awaited here
+        else:
+            break
     return isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom))
 
 

@@ -29,11 +29,14 @@ from tradelint.models.resources.resource_types import (
     BUILTIN_RESOURCES,
     CLOSE_METHODS,
     EXCHANGE_MODULES,
+    NOT_TAKERS,
     OWNERSHIP_TAKERS,
     Creation,
     Problem,
     ResourceSpec,
+    UnawaitedClose,
     Verdict,
+    unawaited_close,
 )
 from tradelint.models.resources.statements import (
     RENEWING,
@@ -49,6 +52,7 @@ from tradelint.models.resources.statements import (
     _in_loop_between,
     _is_async_generator,
     _is_context_manager,
+    _is_teardown_generator,
     _keyword_is_false,
     _renewed_by_a_caller,
     _replaced_before_use,
@@ -78,7 +82,7 @@ class ResourceAnalysis:
             return spec
         module, _, name = qualified.rpartition(".")
         if module in EXCHANGE_MODULES and name.islower() and name.isidentifier():
-            return ResourceSpec("close", lazy=True)
+            return ResourceSpec("close", lazy=True, coroutine_close=True)
         return None
 
     def builtin_close(self, qualified: str) -> str | None:
@@ -93,12 +97,16 @@ class ResourceAnalysis:
                 return spec
         found = self.model.first_party_type(self.module, call.func)
         if found is not None:
-            return ResourceSpec(found.release, lazy=found.lazy, awaited=found.awaited, first_party=True)
+            return ResourceSpec(
+                found.release, lazy=found.lazy, awaited=found.awaited, first_party=True, coroutine_close=found.awaited
+            )
         return None
 
-    def closes(self, use: Use, spec: ResourceSpec) -> bool:
+    def closes(self, use: Use, spec: ResourceSpec, module: ModuleInfo | None = None) -> bool:
         if use.kind not in ("method", "attribute"):
             return False
+        if unawaited_close(module or self.module, use, spec):
+            return False  # ``session.close()`` without ``await``: a coroutine that never runs
         if use.name in CLOSE_METHODS or use.name == spec.close:
             return True
         # A first-party type may be ended by any of its release methods (``stop()`` where its
@@ -174,6 +182,14 @@ class ResourceAnalysis:
         if isinstance(parent, ast.Attribute) and parent.value is expr:
             if spec.lazy and parent.attr == "describe":
                 return None  # ``ccxt.pro.hollaex().describe()``: metadata only, no session opened
+            closing = module.parent(parent)
+            if (
+                (parent.attr in CLOSE_METHODS or parent.attr == spec.close)
+                and isinstance(closing, ast.Call)
+                and closing.func is parent
+                and isinstance(module.parent(closing), ast.Await)
+            ):
+                return None  # ``await ClientSession().close()``: made and closed in one expression
             return Creation(call, spec, label, "inline", call, function=function)
         if isinstance(parent, ast.Expr):
             return Creation(call, spec, label, "inline", call, function=function)
@@ -225,10 +241,11 @@ class ResourceAnalysis:
         binding = assigned_to(module, expr, function)
         default = _default_of(module, expr)
         if binding is None and default is not None:
-            # ``self.s = session or ClientSession()``: when none is given, the class owns the one
-            # it makes (a local so made may be the caller's: not judged).
+            # ``self.s = session or ClientSession()``, ``client = AsyncClient() if c is None else
+            # c``: when none is given, the one made here is ours, and something must close it
+            # (on the branch that made it; a close of the name on any path counts).
             binding = assigned_to(module, default, function)
-            if binding is None or binding.kind != "self":
+            if binding is None:
                 return None
         if binding is None:
             return None
@@ -263,6 +280,41 @@ class ResourceAnalysis:
             if problem is not None:
                 found.append(Verdict(creation, problem, detail))
         return found
+
+    @cached_property
+    def unawaited_closes(self) -> list[UnawaitedClose]:
+        """Closes of a resource this module makes, called without ``await`` (TRD205), once each."""
+        found: dict[int, UnawaitedClose] = {}
+        for c in self.creations:
+            loads: list[ast.expr] = []
+            if c.kind == "local" and c.function is not None:
+                scope: ast.AST = self.module.tree if declares_outer(c.function, c.name) else c.function
+                loads = list(name_loads(scope, c.name))
+            elif c.kind == "self" and c.cls is not None:
+                loads = list(self_attribute_loads(c.cls, c.name))
+            for use in resolve_aliases(self.module, [classify(self.module, node) for node in loads]):
+                if use.call is not None and id(use.call) not in found and unawaited_close(self.module, use, c.spec):
+                    spelled = ast.unparse(use.call.func)
+                    found[id(use.call)] = UnawaitedClose(use.call, c, spelled, self._awaitable_here(use.call))
+        return sorted(found.values(), key=lambda u: (u.call.lineno, u.call.col_offset))
+
+    def closed_unawaited(self, c: Creation) -> bool:
+        """Whether the only closes of ``c``'s thing are calls never awaited (reported as TRD205,
+        whose fix adds the ``await``: the creation's own finding gets no second fix)."""
+        return any(
+            u.creation is c or (u.creation.cls is c.cls and u.creation.name == c.name and c.kind == u.creation.kind == "self")
+            for u in self.unawaited_closes
+        )
+
+    def _awaitable_here(self, call: ast.Call) -> bool:
+        """Whether ``await`` may be written at ``call``: its nearest function is an ``async def``
+        (not a lambda, a nested ``def`` or a comprehension's own scope at module level)."""
+        for ancestor in self.module.ancestors(call):
+            if isinstance(ancestor, ast.AsyncFunctionDef):
+                return True
+            if isinstance(ancestor, (ast.FunctionDef, ast.Lambda, ast.ClassDef)):
+                return False
+        return False
 
     def _dropped_unclosed(self, c: Creation) -> str | None:
         """``self.x = X()`` in ``__init__`` and ``self.x = None`` in another method that neither
@@ -359,9 +411,10 @@ class ResourceAnalysis:
         # Under ``@contextmanager``, an exception in the ``with`` body is raised at the ``yield``:
         # yielding hands the value out only for the block, and the close must be in ``finally``.
         context_manager = _is_context_manager(self.module, c.function)
+        teardown = not context_manager and _is_teardown_generator(self.module, c.function)
         for node in name_loads(c.function, c.name):
             use = classify(self.module, node)
-            if context_manager and isinstance(self.module.parent(node), (ast.Yield, ast.YieldFrom)):
+            if (context_manager or teardown) and isinstance(self.module.parent(node), (ast.Yield, ast.YieldFrom)):
                 used = True
                 continue
             if use.kind == "method" and use.call is not None and is_awaited_call(self.module, use.call):
@@ -381,6 +434,8 @@ class ResourceAnalysis:
             return "early_exit"
         if "finally" in closes or ("except" in closes and None in closes):
             return None
+        if closes and teardown:
+            return None  # the code after the ``yield`` runs when the fixture or dependency ends
         if closes:
             # A first-party type released on the success path has been called as its class
             # asks ("whoever creates one must call its close()"): error-path leaks of a
@@ -418,6 +473,10 @@ class ResourceAnalysis:
             callee = use.call.func
             if isinstance(callee, ast.Attribute) and callee.attr in OWNERSHIP_TAKERS:
                 return True
+            if isinstance(callee, ast.Name) and callee.id in NOT_TAKERS and callee.id not in module.imports.names:
+                # ``getattr(session, method)`` borrows a bound method; ``setattr(obj, name, s)``
+                # stores it where no code of ours is proven to close it: the creator still owns it.
+                return False
             # ``await fetch_all(session, urls)`` borrows it; a constructor call takes it over,
             # unless it is a first-party class whose code shows it never closes what it keeps.
             if is_awaited_call(module, use.call) or _calls_coroutine_function(module, use.call, use.node):
@@ -445,7 +504,7 @@ class ResourceAnalysis:
             uses = [classify(module, node) for node in self_attribute_loads(cls, c.name)]
             for use in resolve_aliases(module, uses):
                 if (
-                    self.closes(use, c.spec)
+                    self.closes(use, c.spec, module)
                     or self._takes_care(module, use, c.spec, owner_is_class=True)
                     or (c.spec.first_party and _closes_a_part(module, use))
                 ):

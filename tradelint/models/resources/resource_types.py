@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    pass
+    from tradelint.facts.context import ModuleInfo
+    from tradelint.facts.uses import Use
 
 
 @dataclass(frozen=True)
@@ -22,30 +23,34 @@ class ResourceSpec:
     awaited: bool = True
     # A first-party class that acquires a resource and releases it in its own method.
     first_party: bool = False
+    # The close method is a coroutine function: calling it without ``await`` closes nothing.
+    # Only where the library's code says so (aiohttp 3's ``TCPConnector.close()`` closes at once
+    # and returns an awaitable only for compatibility); unknown for a configured resource.
+    coroutine_close: bool = False
 
 
 BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
-    "aiohttp.ClientSession": ResourceSpec("close", needs_loop=True),
-    "aiohttp.client.ClientSession": ResourceSpec("close", needs_loop=True),
+    "aiohttp.ClientSession": ResourceSpec("close", needs_loop=True, coroutine_close=True),
+    "aiohttp.client.ClientSession": ResourceSpec("close", needs_loop=True, coroutine_close=True),
     "aiohttp.TCPConnector": ResourceSpec("close", needs_loop=True),
     "aiohttp.connector.TCPConnector": ResourceSpec("close", needs_loop=True),
-    "httpx.AsyncClient": ResourceSpec("aclose", lazy=True),
-    "redis.asyncio.Redis": ResourceSpec("aclose", lazy=True),
-    "redis.asyncio.StrictRedis": ResourceSpec("aclose", lazy=True),
-    "redis.asyncio.client.Redis": ResourceSpec("aclose", lazy=True),
-    "redis.asyncio.from_url": ResourceSpec("aclose", lazy=True),
-    "redis.asyncio.Redis.from_url": ResourceSpec("aclose", lazy=True),
-    "redis.asyncio.client.Redis.from_url": ResourceSpec("aclose", lazy=True),
-    "asyncpg.create_pool": ResourceSpec("close"),
+    "httpx.AsyncClient": ResourceSpec("aclose", lazy=True, coroutine_close=True),
+    "redis.asyncio.Redis": ResourceSpec("aclose", lazy=True, coroutine_close=True),
+    "redis.asyncio.StrictRedis": ResourceSpec("aclose", lazy=True, coroutine_close=True),
+    "redis.asyncio.client.Redis": ResourceSpec("aclose", lazy=True, coroutine_close=True),
+    "redis.asyncio.from_url": ResourceSpec("aclose", lazy=True, coroutine_close=True),
+    "redis.asyncio.Redis.from_url": ResourceSpec("aclose", lazy=True, coroutine_close=True),
+    "redis.asyncio.client.Redis.from_url": ResourceSpec("aclose", lazy=True, coroutine_close=True),
+    "asyncpg.create_pool": ResourceSpec("close", coroutine_close=True),
     # Connections that hold a socket from the moment they are awaited. Only those whose call is
     # itself an async context manager (``async with websockets.connect(url) as ws``), so that
     # TRD201's cure and fix are right: ``asyncpg.connect()``, ``aio_pika.connect()`` and
     # ``nats.connect()`` are plain coroutines. ``aiosqlite.connect`` was measured and left out:
     # 4 of 7 right on the corpus (its own tests open connections that are meant to fail, to
     # warn, or to end by ``stop()``), below the 95 % bar.
-    "websockets.connect": ResourceSpec("close"),
-    "websockets.client.connect": ResourceSpec("close"),
-    "websockets.asyncio.client.connect": ResourceSpec("close"),
+    "websockets.connect": ResourceSpec("close", coroutine_close=True),
+    "websockets.client.connect": ResourceSpec("close", coroutine_close=True),
+    "websockets.asyncio.client.connect": ResourceSpec("close", coroutine_close=True),
 }
 
 
@@ -57,6 +62,10 @@ CLOSE_METHODS = {"close", "aclose", "__aexit__"}
 
 
 OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing"}
+
+
+# Builtins a resource may be passed to without anyone taking it over.
+NOT_TAKERS = {"getattr", "hasattr", "setattr", "vars", "dir"}
 
 
 Kind = Literal["local", "inline", "self", "self_elements", "import_time", "handed", "generator"]
@@ -98,3 +107,23 @@ class Verdict:
     problem: Problem
     # The method that drops the attribute, for "self_dropped".
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class UnawaitedClose:
+    """``session.close()`` as a statement, where ``close`` is a coroutine function: the close is
+    created and dropped, and the resource stays open (TRD205)."""
+
+    call: ast.Call
+    creation: Creation
+    spelled: str  # ``self._session.close``, for messages
+    fixable: bool  # in an ``async def``: ``await`` can be added
+
+
+def unawaited_close(module: ModuleInfo, use: Use, spec: ResourceSpec) -> bool:
+    """Whether ``use`` is a call of the resource's coroutine close whose result is thrown away."""
+    if use.kind != "method" or use.call is None or not spec.coroutine_close:
+        return False
+    if use.name != spec.close and (spec.first_party or use.name not in ("close", "aclose")):
+        return False
+    return isinstance(module.parent(use.call), ast.Expr)

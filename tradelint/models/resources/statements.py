@@ -92,6 +92,32 @@ def _is_context_manager(module: ModuleInfo, function: ast.FunctionDef | ast.Asyn
     return any(module.imports.qualify(dec) in CONTEXT_MANAGERS for dec in function.decorator_list)
 
 
+FIXTURE_DECORATORS = {"pytest.fixture", "pytest_asyncio.fixture"}
+
+
+def _is_teardown_generator(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A generator whose caller resumes it once, after the value is used, to run what follows
+    the ``yield``: a pytest fixture, or an ``async def`` with a single ``yield`` outside any loop
+    (a FastAPI dependency, a lifespan). What it makes and yields is lent, not handed over: the
+    code after the ``yield`` must close it (an error in the user's code is not thrown into a
+    fixture, so there it need not be in ``finally``)."""
+    if any(
+        module.imports.qualify(dec.func if isinstance(dec, ast.Call) else dec) in FIXTURE_DECORATORS
+        for dec in function.decorator_list
+    ):
+        return any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in _own_walk(function))
+    if not isinstance(function, ast.AsyncFunctionDef) or function.decorator_list:
+        return False
+    yields = [node for node in _own_walk(function) if isinstance(node, (ast.Yield, ast.YieldFrom))]
+    return len(yields) == 1 and not any(
+        isinstance(a, (ast.For, ast.AsyncFor, ast.While)) for a in module.ancestors(yields[0]) if _inside(a, function)
+    )
+
+
+def _inside(node: ast.AST, function: ast.AST) -> bool:
+    return node is not function and any(n is node for n in _own_walk(function))
+
+
 def _is_async_generator(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """An undecorated ``async def`` that yields: a decorator (``@asynccontextmanager``, a pytest
     fixture) drives the generator to its end, so its ``async with`` exits in time."""
@@ -219,7 +245,8 @@ def _stores(function: ast.AST, name: str) -> list[ast.stmt]:
     for node in _own_walk(function):
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(isinstance(n, ast.Name) and n.id == name for t in targets for n in walk(t)):
+            # ``s.token = x`` sets an attribute of ``s``; only a ``Name`` stored rebinds it.
+            if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for t in targets for n in walk(t)):
                 found.append(node)
     return found
 

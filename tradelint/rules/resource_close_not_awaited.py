@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from tradelint.core.fix_plan import EditSpec, FixSpec
+from tradelint.core.messages import fit, fit_help
+from tradelint.core.registry import Report, Rule
+from tradelint.facts.file_context import FileContext
+from tradelint.models.resources.resource_model import resource_analysis
+
+
+class ResourceCloseNotAwaited(Rule):
+    """## What it does
+    Flags a call of an async resource's close method that is never awaited:
+    `self._session.close()` as a statement, where `close` is a coroutine function
+    (`aiohttp.ClientSession.close`, `httpx.AsyncClient.aclose`, a `redis.asyncio` client's
+    `aclose`, an `asyncpg` pool's `close`, a ccxt exchange's `close`, or the `async def` release
+    method of a first-party class that owns one).
+
+    ## Why is this bad?
+    Calling a coroutine function only creates a coroutine; nothing runs until it is awaited.
+    The session stays open (Python warns "coroutine ... was never awaited", then aiohttp
+    "Unclosed client session"), and a reader of the code believes it closed. tradelint does not
+    count such a call as closing the resource, so its creation is reported too.
+
+    ## Example
+    ```python
+    import aiohttp
+
+    class Feed:
+        async def start(self):
+            self._session = aiohttp.ClientSession()
+
+        async def stop(self):
+            self._session.close()
+    ```
+
+    ## Use instead
+    ```python
+    import aiohttp
+
+    class Feed:
+        async def start(self):
+            self._session = aiohttp.ClientSession()
+
+        async def stop(self):
+            await self._session.close()
+    ```
+
+    ## Fix safety
+    Safe inside an `async def`: `await` is added in front of the call, which then runs the close
+    the code already asked for, at the same point. No fix in a plain function, a lambda or an
+    `atexit` handler, where no loop may be running to await it.
+    """
+
+    code = "TRD205"
+    name = "resource-close-not-awaited"
+    incident = "002"
+    fix_availability = "sometimes"
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        for found in resource_analysis(ctx).unawaited_closes:
+            fix = None
+            if found.fixable:
+                fix = FixSpec(f"Await `{found.spelled}()`", "safe", (EditSpec("await_call", found.call),))
+            where = "await it" if found.fixable else "await it in a coroutine"
+            yield Report(
+                found.call,
+                fit("`{spelled}()` is never awaited, so it closes nothing; " + where, spelled=found.spelled),
+                fix,
+                fit_help("`{close}()` of `{label}` is a coroutine function: the call only creates a coroutine",
+                         close=found.creation.spec.close, label=found.creation.label),
+            )
