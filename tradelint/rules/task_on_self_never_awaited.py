@@ -132,6 +132,13 @@ class TaskOnSelfNeverAwaited(Rule):
                     ),
                 )
                 continue
+            end = task_analysis(ctx).framework_end(site.cls)
+            if end is not None:
+                # Home Assistant ends the owner at the config entry's unload or the entity's
+                # removal: no fix, the method that cancels it may need calling from there.
+                text = _framework_text(site.name, end, site.cls.name, site.function.name)
+                yield Report(site.node, text.message, None, text.help)
+                continue
             asyncio_name, import_stmt = asyncio_spelling(ctx.module)
             fix = shutdown_fix(
                 ctx.module,
@@ -159,6 +166,19 @@ def _text(name: str, shutdown: str | None, cls: str, function: str) -> Text:
         fit("`self.{name}` is never cancelled or awaited; " + advice, name=name, shutdown=shutdown or ""),
         fit_help(
             "`{cls}` starts it in `{function}()`; at loop close it is destroyed while pending",
+            cls=cls,
+            function=function,
+        ),
+    )
+
+
+def _framework_text(name: str, end: str, cls: str, function: str) -> Text:
+    """A Home Assistant class's task: ``end`` is where the framework ends its owner."""
+    when = "at entity removal" if end == "async_will_remove_from_hass" else "at entry unload"
+    return Text(
+        fit("`self.{name}` is not cancelled " + when + "; cancel it from `{end}()`", name=name, end=end),
+        fit_help(
+            "`{cls}` starts it in `{function}()`; it runs on after each unload or reload",
             cls=cls,
             function=function,
         ),
