@@ -43,14 +43,16 @@ ENTITY_TEARDOWN = "async_will_remove_from_hass"
 
 def integration_folder(module: ModuleInfo) -> Path | None:
     """The Home Assistant integration ``module`` belongs to: the outermost package above it whose
-    folder holds a ``manifest.json`` (every integration has one), when the module imports
-    ``homeassistant``."""
+    folder holds a ``manifest.json`` (every integration has one) or whose ``__init__`` sets up a
+    config entry (``async_setup_entry``), when the module imports ``homeassistant``."""
     if not any(name == "homeassistant" or name.startswith("homeassistant.") for name in module.imports.names.values()):
         return None
     found: Path | None = None
     folder = module.path.parent
     while os.path.isfile(folder / "__init__.py"):
-        if os.path.isfile(folder / "manifest.json"):
+        if os.path.isfile(folder / "manifest.json") or "async_setup_entry" in (
+            module.project.read_text(folder / "__init__.py") or ""
+        ):
             found = folder
         if folder.parent == folder:
             break
