@@ -28,7 +28,27 @@ class TaskOnSelfNeverAwaited(Rule):
     `cog_unload()` does (or a method it calls) ends them: a task that a command cancels or
     awaits still runs after the cog is unloaded, and so does one that only Red v2's
     name-mangled `__unload()` cancels (a class derived from `Cog` runs on discord.py 1.0 or
-    later, which never calls it). A task that runs the
+    later, which never calls it). In a Home Assistant integration that can be unloaded (it has
+    `async_unload_entry`), a coordinator's or entity's task counts as ended only by what the
+    unload reaches: `async_unload_entry()`, callbacks given to `entry.async_on_unload(...)` or
+    `self.async_on_remove(...)`, `async_will_remove_from_hass()`, `async_shutdown()`, and what
+    those call; a `close()` that only a Home Assistant stop listener runs leaves the task running
+    after every reload. There a task from `hass.async_create_task(...)` stored on `self` is
+    judged too (Home Assistant keeps it alive, but only the owner can end it; discarded, it is no
+    finding), and no fix is offered. The watchdog below is reported, since only a stop listener
+    cancels it (TTLucian/ha-electrolux `faae5cde`):
+    ```python
+    class Coordinator(DataUpdateCoordinator):
+        def start(self):
+            self._watchdog = self.hass.async_create_task(self._watch())
+
+        async def close_websocket(self):   # run only on EVENT_HOMEASSISTANT_STOP
+            self._watchdog.cancel()
+
+    async def async_unload_entry(hass, entry):
+        return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    ```
+    A task that runs the
     object's own teardown (`self._closing = create_task(self.close())`) is not flagged: it ends
     by finishing, and cancelling it at shutdown would undo it.
 
@@ -70,7 +90,9 @@ class TaskOnSelfNeverAwaited(Rule):
     method (none without one), so shutdown now stops the work instead of letting it run on. The
     guard skips the task when it is the one running shutdown (a task that calls `stop()` itself),
     and the await is `asyncio.gather(task, return_exceptions=True)`: the task's cancellation is
-    absorbed, a cancellation of shutdown itself still propagates.
+    absorbed, a cancellation of shutdown itself still propagates. A Home Assistant class's task
+    gets no fix: where it must end (the unload, or the call of the method that cancels it from
+    there) is the integration's choice.
     """
 
     code = "TRD303"
@@ -132,6 +154,13 @@ class TaskOnSelfNeverAwaited(Rule):
                     ),
                 )
                 continue
+            end = task_analysis(ctx).framework_end(site.cls)
+            if end is not None:
+                # Home Assistant ends the owner at the config entry's unload or the entity's
+                # removal: no fix, the method that cancels it may need calling from there.
+                text = _framework_text(site.name, end, site.cls.name, site.function.name)
+                yield Report(site.node, text.message, None, text.help)
+                continue
             asyncio_name, import_stmt = asyncio_spelling(ctx.module)
             fix = shutdown_fix(
                 ctx.module,
@@ -159,6 +188,19 @@ def _text(name: str, shutdown: str | None, cls: str, function: str) -> Text:
         fit("`self.{name}` is never cancelled or awaited; " + advice, name=name, shutdown=shutdown or ""),
         fit_help(
             "`{cls}` starts it in `{function}()`; at loop close it is destroyed while pending",
+            cls=cls,
+            function=function,
+        ),
+    )
+
+
+def _framework_text(name: str, end: str, cls: str, function: str) -> Text:
+    """A Home Assistant class's task: ``end`` is where the framework ends its owner."""
+    when = "at entity removal" if end == "async_will_remove_from_hass" else "at entry unload"
+    return Text(
+        fit("`self.{name}` is not cancelled " + when + "; cancel it from `{end}()`", name=name, end=end),
+        fit_help(
+            "`{cls}` starts it in `{function}()`; it runs on after each unload or reload",
             cls=cls,
             function=function,
         ),

@@ -10,6 +10,7 @@ from typing import cast
 
 from tradelint.facts.class_family import bases_naming, class_and_bases, family_facts
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import ENTITY_TEARDOWN, in_registration, unload_reach
 from tradelint.facts.ownership import is_release_name, release_method
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import self_name
@@ -72,6 +73,11 @@ class OwnerShutdown(TaskCreators):
                         reached.add(node.attr)
                         stack.append(node.attr)
             found = frozenset(reached)
+        elif (reach := unload_reach(self.module)) is not None and _ha_kind(self._class_family(cls)) is not None:
+            # A Home Assistant entity or coordinator of an integration that can be unloaded: only
+            # what the unload (or the entity's removal) reaches ends its tasks; a ``close()``
+            # that only Home Assistant's stop runs leaves them running after every reload.
+            found = reach
         known[configured] = found
         return found
 
@@ -89,7 +95,24 @@ class OwnerShutdown(TaskCreators):
 
     def _in_teardown(self, module: ModuleInfo, owner: ast.ClassDef, node: ast.AST, teardown: frozenset[str]) -> bool:
         method = _method_of(module, owner, node)
-        return method is None or method.name in teardown
+        if method is None or method.name in teardown:
+            return True
+        for ancestor in module.ancestors(node):
+            if ancestor is method:
+                break
+            if isinstance(ancestor, FUNCTION_NODES) and ancestor.name in teardown:
+                return True  # a cleanup defined here and registered to run at the end
+        # ``self.async_on_remove(self._task.cancel)``: handed over to run at the end.
+        return in_registration(module, node)
+
+    def framework_end(self, cls: ast.ClassDef) -> str | None:
+        """Where a Home Assistant class's tasks must end, for messages: an entity's
+        ``async_will_remove_from_hass()``, anything else's config entry unload; None for a
+        class whose end the framework does not define here."""
+        if self._teardown(cls) is None or unload_reach(self.module) is None:
+            return None
+        kind = _ha_kind(self._class_family(cls))
+        return None if kind is None else ENTITY_TEARDOWN if kind == "entity" else "async_unload_entry"
 
     def _class_family(self, cls: ast.ClassDef, attr: str | None = None) -> list[tuple[ModuleInfo, ast.ClassDef]]:
         """The class, its first-party bases that name ``attr`` (the others say nothing about it,
@@ -138,6 +161,27 @@ def teardown_name(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str, 
                     return stmt.name
         return "cog_unload"
     return release_method(module, cls, configured)
+
+
+def _ha_kind(family: list[tuple[ModuleInfo, ast.ClassDef]]) -> str | None:
+    """``"entity"`` for a Home Assistant entity, ``"object"`` for another class derived from
+    one of Home Assistant's (a coordinator), None otherwise. A config or options flow ends
+    with its flow, not with the entry, and is none."""
+    kind: str | None = None
+    for owner_module, owner in family:
+        for base in owner.bases:
+            if isinstance(base, ast.Subscript):
+                base = base.value  # ``CoordinatorEntity[MyCoordinator]``
+            qualified = owner_module.imports.qualify(base) or ""
+            if not qualified.startswith("homeassistant."):
+                continue
+            last = qualified.rpartition(".")[2]
+            if last.endswith(("Flow", "FlowHandler")) or ".config_entries." in qualified or "data_entry_flow" in qualified:
+                return None
+            if last.endswith("Entity"):
+                return "entity"
+            kind = "object"
+    return kind
 
 
 def _is_cog(family: list[tuple[ModuleInfo, ast.ClassDef]]) -> bool:

@@ -48,7 +48,14 @@ CALL_SITE_APIS = HANDLE_APIS | EMITTER_APIS
 LAMBDA_HOLDER_APIS = CALLBACK_APIS | EMITTER_APIS
 
 
-SITE_ATTRIBUTES = frozenset(CREATOR_NAMES | CALL_SITE_APIS | {"create_task", "start"})
+# Home Assistant's own creators: ``hass`` keeps each task until it is done (a discarded one is
+# no dangling task), and cancels it only when Home Assistant stops, not when the integration that
+# made it is unloaded. A config entry's own (``entry.async_create_background_task``) are ended
+# by the entry's unload, and are none of these.
+HASS_CREATORS = frozenset({"async_create_task", "async_create_background_task"})
+
+
+SITE_ATTRIBUTES = frozenset(CREATOR_NAMES | CALL_SITE_APIS | HASS_CREATORS | {"create_task", "start"})
 
 
 @dataclass(frozen=True)
@@ -148,8 +155,37 @@ class TaskAnalysis(TaskOwners):
         elif isinstance(call.func, ast.Name) and call.func.id == "map":
             site = self._map_site(call)
         if site is None and label is None:
+            site = self._kept_by_framework_site(call)
+        if site is None and label is None:
             site = self._owner_site(call)
         return site
+
+    def _kept_by_framework_site(self, call: ast.Call) -> TaskSite | None:
+        """``self._watchdog = self.hass.async_create_task(...)`` (or a configured task-owning
+        API's task) stored on ``self`` in a class whose end the framework defines (a Home
+        Assistant coordinator or entity, a cog): the framework keeps the task alive, but only
+        the owner can end it, and nothing the end runs cancels it (TTLucian/ha-electrolux
+        ``faae5cde``). Discarded, such a task is no finding."""
+        module = self.module
+        func = call.func
+        if not isinstance(func, ast.Attribute):
+            return None
+        text = ast.unparse(func)
+        configured = any(text == owner or text.endswith("." + owner) for owner in self.owners)
+        receiver = func.value.attr if isinstance(func.value, ast.Attribute) else getattr(func.value, "id", "")
+        if not configured and not (func.attr in HASS_CREATORS and receiver.lstrip("_") == "hass"):
+            return None
+        function = module.enclosing_function(call)
+        if function is None or module.enclosing_scope(call) is not function:
+            return None
+        binding = assigned_to(module, call, function)
+        if binding is None or binding.kind != "self" or binding.cls is None:
+            return None
+        if self._teardown(binding.cls) is None or _runs_own_teardown(call, function):
+            return None
+        if self._self_attribute_handled(binding.cls, binding.name):
+            return None
+        return TaskSite(call, "self", text, binding.stmt, binding.name, function, binding.cls, fixable=False)
 
     def _loop_site(self, call: ast.Call) -> TaskSite | None:
         """``self.poll.start()`` where ``poll`` is a ``@tasks.loop`` method of the class (or of a

@@ -13,7 +13,7 @@ from tradelint.facts.class_family import declared_by_a_base
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
 from tradelint.facts.ownership import is_release_name
-from tradelint.facts.syntax import walk
+from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import (
     Use,
     classify,
@@ -214,16 +214,25 @@ class TaskUses(OwnerShutdown):
     def _judge_self_attribute_handled(self, cls: ast.ClassDef, attr: str) -> bool:
         teardown = self._teardown(cls)
         for module, owner in self._class_family(cls, attr):
-            uses = [classify(module, node) for node in self_attribute_loads(owner, attr)]
-            for use in resolve_aliases(module, uses):
+            loads: list[ast.expr] = [*self_attribute_loads(owner, attr), *_getattr_loads(owner, attr)]
+            uses = list(resolve_aliases(module, [classify(module, node) for node in loads]))
+            # A method that cancels the task and then awaits or gathers it ends it by the cancel:
+            # where the end of the owner is known, that method must run there.
+            cancelling = {
+                id(_method_of(module, owner, use.node))
+                for use in uses
+                if use.kind in ("method", "attribute") and use.name == "cancel"
+            } if teardown is not None else set()
+            for use in uses:
+                at_end = teardown is None or self._in_teardown(module, owner, use.node, teardown)
+                if id(_method_of(module, owner, use.node)) in cancelling and not at_end:
+                    continue
                 if use.kind in HAND_ON_USES:
                     return True
                 if use.kind == "await" or (use.kind in ("method", "attribute") and use.name in ("result", "exception")):
                     # Awaited in the object's normal flow ends it; a cog's command awaiting it
                     # (a start-up task as a readiness gate) does not end it at unload.
-                    if teardown is None or self._in_teardown(module, owner, use.node, teardown):
-                        return True
-                    if not _decorated(_method_of(module, owner, use.node)):
+                    if at_end or not _decorated(_method_of(module, owner, use.node)):
                         return True
                 if use.kind in ("method", "attribute") and use.name == "cancel":
                     # Cancelled by a command (``daemon stop``) but not at unload: still a leak.
@@ -236,7 +245,8 @@ class TaskUses(OwnerShutdown):
                 if use.kind == "method" and use.name == "add_done_callback":
                     if _callback_clears(module, owner, use, attr):
                         return True
-            if _dropped_after_await(owner, attr):
+            dropping = _dropped_after_await(owner, attr)
+            if dropping is not None and (teardown is None or self._in_teardown(module, owner, dropping, teardown)):
                 return True
         return declared_by_a_base(self.module, cls, attr) or self._ended_by_collaborator(cls, attr)
 
@@ -279,6 +289,29 @@ class TaskUses(OwnerShutdown):
         return False
 
 
+def _getattr_loads(cls: ast.ClassDef, attr: str) -> list[ast.Call]:
+    """``getattr(self, "attr", None)`` in ``cls``'s methods: a load of ``self.attr`` spelled for
+    an attribute that may not be set yet (ha-electrolux's ``close_websocket()``)."""
+    found: list[ast.Call] = []
+    for method in cls.body:
+        if not isinstance(method, FUNCTION_NODES):
+            continue
+        receiver = self_name(method)
+        for node in walk(method):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "getattr"
+                and len(node.args) >= 2
+                and isinstance(node.args[0], ast.Name)
+                and node.args[0].id == receiver
+                and isinstance(node.args[1], ast.Constant)
+                and node.args[1].value == attr
+            ):
+                found.append(node)
+    return found
+
+
 def _hands_on_collection(module: ModuleInfo, load: ast.expr) -> bool:
     """The whole collection is awaited, returned, aliased or passed (``gather(*self._tasks)``),
     not iterated or indexed to end its elements one by one."""
@@ -309,7 +342,7 @@ def _runs_own_teardown(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunc
     )
 
 
-def _dropped_after_await(cls: ast.ClassDef, attr: str) -> bool:
+def _dropped_after_await(cls: ast.ClassDef, attr: str) -> ast.stmt | None:
     """A method that awaits (an event, a queue join) and then drops ``self.attr``: a cooperative
     stop that joins the task by other means, as aiogram's ``ChatActionSender._stop`` does."""
     for method in cls.body:
@@ -330,8 +363,8 @@ def _dropped_after_await(cls: ast.ClassDef, attr: str) -> bool:
                 )
                 and any(line < node.lineno for line in awaits)
             ):
-                return True
-    return False
+                return node
+    return None
 
 
 def _asserted(module: ModuleInfo, call: ast.Call | None) -> bool:

@@ -1,0 +1,170 @@
+"""Where a framework ends what an application keeps: Home Assistant's config entries and entities.
+
+A Home Assistant integration loaded from a config entry is unloaded (and reloaded, on every
+options change or re-authentication) while Home Assistant keeps running. What the integration
+started must end then, and only what the framework runs at that moment can end it:
+``async_unload_entry()``, the callbacks handed to ``entry.async_on_unload(...)`` and an entity's
+``self.async_on_remove(...)``, an entity's ``async_will_remove_from_hass()``, a coordinator's
+``async_shutdown()``, and whatever those reach. A ``close()`` that only a Home Assistant *stop*
+listener calls (``hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, ...)``) runs at shutdown,
+not at unload: the task it would cancel runs on after each reload (TTLucian/ha-electrolux
+``faae5cde``). An integration without ``async_unload_entry`` cannot be unloaded; Home Assistant's
+stop ends what it started, and nothing is asked of it.
+
+Reach is followed by name through the whole integration (every function and method of its
+package whose name a reached body mentions): an over-approximation, so that a method counts as
+run at unload whenever some path by that name may lead there."""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.project_files import project_files
+from tradelint.facts.syntax import FUNCTION_NODES, walk
+
+# What Home Assistant calls when a config entry is unloaded or removed.
+UNLOAD_FUNCTIONS = ("async_unload_entry", "async_remove_entry")
+
+
+# Registrations whose callback runs at unload (an entry's) or at an entity's removal.
+UNLOAD_REGISTRARS = ("async_on_unload", "async_on_remove")
+
+
+# Methods the framework itself runs at an object's end: an entity's removal, a coordinator's
+# shutdown (registered on its config entry's unload by ``DataUpdateCoordinator`` itself).
+FRAMEWORK_TEARDOWNS = ("async_will_remove_from_hass", "async_shutdown")
+
+
+ENTITY_TEARDOWN = "async_will_remove_from_hass"
+
+
+def integration_folder(module: ModuleInfo) -> Path | None:
+    """The Home Assistant integration ``module`` belongs to: the outermost package above it whose
+    folder holds a ``manifest.json`` (every integration has one) or whose ``__init__`` sets up a
+    config entry (``async_setup_entry``), when the module imports ``homeassistant``."""
+    if not any(name == "homeassistant" or name.startswith("homeassistant.") for name in module.imports.names.values()):
+        return None
+    found: Path | None = None
+    folder = module.path.parent
+    while os.path.isfile(folder / "__init__.py"):
+        if os.path.isfile(folder / "manifest.json") or "async_setup_entry" in (
+            module.project.read_text(folder / "__init__.py") or ""
+        ):
+            found = folder
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    return found
+
+
+def unload_reach(module: ModuleInfo) -> frozenset[str] | None:
+    """The names of the functions and methods that may run when ``module``'s integration is
+    unloaded (its config entry) or one of its entities removed; None when the module is in no
+    integration, or in one that has no ``async_unload_entry`` (it is never unloaded)."""
+    folder = integration_folder(module)
+    if folder is None:
+        return None
+    project = module.project
+    project.note_scan("tree", folder)  # for the cache, memo or not
+    memo = project.scan_memo("integration-unload")
+    if folder not in memo:
+        memo[folder] = _reach(module, folder)
+    found: frozenset[str] | None = memo[folder]
+    return found
+
+
+def _reach(module: ModuleInfo, folder: Path) -> frozenset[str] | None:
+    project = module.project
+    defined: dict[str, list[ast.AST]] = {}
+    roots: list[ast.AST] = []
+    reached: set[str] = set()
+    unloadable = False
+    for path in project_files(project, folder) or ():
+        other = module if path == module.path else project.module_at(path)
+        if other is None:
+            continue
+        for node in walk(other.tree):
+            if isinstance(node, FUNCTION_NODES):
+                defined.setdefault(node.name, []).append(node)
+                if node.name in UNLOAD_FUNCTIONS and other.parent(node) is other.tree:
+                    unloadable = unloadable or node.name == "async_unload_entry"
+                    roots.append(node)
+                elif node.name in FRAMEWORK_TEARDOWNS:
+                    reached.add(node.name)
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in UNLOAD_REGISTRARS
+            ):
+                for arg in node.args:
+                    reached.update(registered(arg))
+    if not unloadable:
+        return None
+    for root in roots:
+        reached.update(_mentioned(root))
+    todo = list(reached)
+    while todo:
+        for function in defined.get(todo.pop(), ()):
+            for name in _mentioned(function):
+                if name not in reached:
+                    reached.add(name)
+                    todo.append(name)
+    return frozenset(reached)
+
+
+def registered(arg: ast.expr) -> set[str]:
+    """What a registration runs later: the callable's name (``self.close``, ``cleanup``), what a
+    lambda or ``partial(...)`` mentions. A call's result is what is registered, not the call:
+    ``entry.async_on_unload(hass.bus.async_listen_once(STOP, close))`` registers the listener's
+    unsubscriber, and ``close`` runs only at Home Assistant's stop."""
+    if isinstance(arg, ast.Name):
+        return {arg.id}
+    if isinstance(arg, ast.Attribute):
+        return {arg.attr}
+    if isinstance(arg, ast.Lambda):
+        return _mentioned(arg.body)
+    if isinstance(arg, ast.Call) and _last_name(arg.func) == "partial" and arg.args:
+        return registered(arg.args[0])
+    return set()
+
+
+def _mentioned(node: ast.AST) -> set[str]:
+    """Every name and attribute a body mentions outside registrations' calls, and the
+    callbacks it registers: what it may call, directly or by handing it on."""
+    found: set[str] = set()
+    for inner in walk(node):
+        if isinstance(inner, ast.Name):
+            found.add(inner.id)
+        elif isinstance(inner, ast.Attribute):
+            found.add(inner.attr)
+    return found
+
+
+def _last_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def in_registration(module: ModuleInfo, node: ast.AST) -> bool:
+    """``node`` is part of a callback registered to run at unload or removal
+    (``self.async_on_remove(self._task.cancel)``, ``entry.async_on_unload(lambda: t.cancel())``),
+    not an argument of a call made there."""
+    child: ast.AST = node
+    for ancestor in module.ancestors(node):
+        if (
+            isinstance(ancestor, ast.Call)
+            and isinstance(ancestor.func, ast.Attribute)
+            and ancestor.func.attr in UNLOAD_REGISTRARS
+            and child in ancestor.args
+        ):
+            return isinstance(child, (ast.Attribute, ast.Name, ast.Lambda)) or (
+                isinstance(child, ast.Call) and _last_name(child.func) == "partial"
+            )
+        if isinstance(ancestor, ast.stmt):
+            return False
+        child = ancestor
+    return False
