@@ -231,7 +231,8 @@ def project_keeper(module: ModuleInfo) -> Keeper | None:
     key = ("keepers", root)
     if key not in memo:
         memo[key] = _scan(module, root)
-    for keeper, path in memo[key]:
+    found: list[tuple[Keeper, Path]] = memo[key]
+    for keeper, path in found:
         if path == module.path:
             continue
         if module.project.find_path(keeper.module, module.roots) == path:
