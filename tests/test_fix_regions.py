@@ -33,7 +33,7 @@ KEEP = (
     ),
 )
 HELPER = (
-    'from typing import Any, TypeVar\n\n\n_TaskT = TypeVar("_TaskT", bound="asyncio.Future[Any]")\n'
+    'from typing import Any, TypeVar\n\n_TaskT = TypeVar("_TaskT", bound="asyncio.Future[Any]")\n'
     '_background_tasks: "set[asyncio.Future[Any]]" = set()\n\n\n'
     "def _keep_task(task: _TaskT) -> _TaskT:\n"
     '    """Hold a strong reference to ``task`` until it is done."""\n'

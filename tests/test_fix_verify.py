@@ -279,12 +279,22 @@ def test_unbound_names(source: str, expected: list[tuple[str, str, int]]) -> Non
     ],
 )
 def test_line_limit_is_read_from_the_project(tmp_path: Path, files: dict[str, str], expected: LineLimit) -> None:
-    (tmp_path / ".git").mkdir()  # the search stops at the repository root
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     package = tmp_path / "src" / "pkg"
     package.mkdir(parents=True)
     assert line_limit(package) == expected
+
+
+def test_the_line_limit_does_not_depend_on_a_git_folder(tmp_path: Path) -> None:
+    """Issue 29: a clone and an unpacked archive of the same files get the same limit."""
+    (tmp_path / "pyproject.toml").write_text("[tool.ruff]\nline-length = 79\n", encoding="utf-8")
+    package = tmp_path / "repo" / "pkg"
+    package.mkdir(parents=True)
+    without = line_limit(package)
+    line_limit.cache_clear()
+    (tmp_path / "repo" / ".git").mkdir()
+    assert line_limit(package) == without == LineLimit(79, "ruff line-length in pyproject.toml")
 
 
 def test_the_nearest_configuration_of_a_tool_wins(tmp_path: Path) -> None:

@@ -183,10 +183,9 @@ async def both(url):
 '''
 
 OVERLAPPING_FIXED = '''import asyncio
-
-import aiohttp
 from typing import Any, TypeVar
 
+import aiohttp
 
 _TaskT = TypeVar("_TaskT", bound="asyncio.Future[Any]")
 _background_tasks: "set[asyncio.Future[Any]]" = set()

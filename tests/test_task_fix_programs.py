@@ -45,7 +45,7 @@ def test_wrapper_returning_none_is_never_wrapped(tmp_path: Path) -> None:
     out = _fix(program)
     # ``spawn`` returns a task on every path: wrapped. ``maybe_spawn`` may return None: the finding
     # stays, without a fix (``_keep_task(None)`` would raise AttributeError).
-    assert re.search(r"main\.py:45:5: TRD301 task from `maybe_spawn\(\.\.\.\)` is discarded", out)
+    assert re.search(r"main\.py:44:5: TRD301 task from `maybe_spawn\(\.\.\.\)` is discarded", out)
     assert "fixed 1 finding, 1 remaining (none fixable)" in out
     text = (program / "main.py").read_text(encoding="utf-8")
     assert "    _keep_task(spawn(listen(\"spawned\")))\n    maybe_spawn(listen(\"maybe\"))\n" in text
@@ -132,12 +132,18 @@ def test_the_configured_keeper_is_imported_not_copied(tmp_path: Path) -> None:
     assert _mypy_strict(program).startswith("Success")
 
 
-def test_a_package_without_a_configured_keeper_gets_no_copy(tmp_path: Path) -> None:
+def test_a_package_without_configuration_uses_the_project_keeper(tmp_path: Path) -> None:
+    """Issue 29: ``app.tasks.keep`` holds the task in a module-level set and discards it when
+    done, and ``app.tasks`` imports nothing first party: found from its definition, imported."""
     program = _copy("configured_keeper", tmp_path)
     (program / "pyproject.toml").write_text("[tool.tradelint]\n", encoding="utf-8")
-    out = _fix(program)
-    assert "app/worker.py:15:5: TRD301 " in out and "1 remaining (none fixable)" in out
-    assert not (program / "app" / "worker.py").read_text(encoding="utf-8").count("_keep_task")
+    assert "fixed 1 finding, 0 remaining" in _fix(program)
+    worker = (program / "app" / "worker.py").read_text(encoding="utf-8")
+    assert "import weakref\n\nfrom app.tasks import keep\n" in worker
+    assert "    keep(asyncio.create_task(listen(\"worker\")))\n" in worker and "_keep_task" not in worker
+    after = _run(["main.py"], program)
+    assert (after.returncode, after.stdout, after.stderr) == (0, "kept by app.tasks.keep\nworker got tick\n", "")
+    assert _mypy_strict(program).startswith("Success")
 
 
 @pytest.mark.parametrize("value", ["keep", "app..keep", "app.tasks.1keep", 3, "", " "])
@@ -150,8 +156,65 @@ def test_task_keeper_is_validated(tmp_path: Path, value: object) -> None:
     assert "key 'task-keeper': expected the dotted name of a function, like 'myapp.tasks.keep_task'" in result.stderr
 
 
-def test_a_configured_keeper_that_does_not_exist_is_not_imported(tmp_path: Path) -> None:
+def test_a_configured_keeper_that_does_not_exist_is_a_configuration_error(tmp_path: Path) -> None:
     program = _copy("configured_keeper", tmp_path)
-    (program / "pyproject.toml").write_text('[tool.tradelint]\ntask-keeper = "app.tasks.hold"\n', encoding="utf-8")
-    out = _fix(program)
-    assert "app/worker.py:15:5: TRD301 " in out and "1 remaining (none fixable)" in out
+    for value, problem in (
+        ("app.tasks.hold", "defines no top-level 'hold'"),
+        ("app.missing.keep", "no module 'app.missing' in the project"),
+    ):
+        (program / "pyproject.toml").write_text(f'[tool.tradelint]\ntask-keeper = "{value}"\n', encoding="utf-8")
+        result = _run(["-m", "tradelint", "--fix", "."], program)
+        assert result.returncode == 2 and result.stdout == ""
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "key 'task-keeper'" in lines[0] and problem in lines[0], result.stderr
+    assert "_keep_task" not in (program / "app" / "worker.py").read_text(encoding="utf-8")
+
+
+def _ruff_imports(program: Path) -> subprocess.CompletedProcess[str]:
+    ruff = Path(os.environ.get("RUFF", "/work/venv313/bin/ruff"))
+    if not ruff.exists():
+        pytest.skip("ruff is not installed")
+    return subprocess.run(
+        [str(ruff), "check", "--select", "I", "--isolated", "--no-cache", "."],
+        cwd=program, capture_output=True, text=True, check=False,
+    )
+
+
+def test_a_package_module_gets_its_own_keeper_without_configuration(tmp_path: Path) -> None:
+    """Issue 29: a discarded task and a local held only by a callback, in a module of a package
+    with no ``task-keeper``: asyncio's documented keeper is written into the module, once, where
+    isort puts things (ruff I001 stays clean), and both tasks now run to the end."""
+    program = _copy("package_keeper", tmp_path)
+    assert _mypy_strict(program).startswith("Success")
+    assert _ruff_imports(program).returncode == 0
+    before = _run(["main.py"], program)
+    assert "[discarded] got tick" not in before.stdout and DESTROYED in before.stderr
+    assert "fixed 2 findings, 0 remaining" in _fix(program)
+    worker = (program / "bot" / "worker.py").read_text(encoding="utf-8")
+    assert "import weakref\nfrom typing import Any, Callable, TypeVar\n\nfrom bot.util import label\n\n_TaskT" in worker
+    assert worker.count("def _keep_task") == 1
+    assert "    _keep_task(asyncio.create_task(listen(\"discarded\")))\n" in worker
+    after = _run(["main.py"], program)
+    assert (after.returncode, after.stderr) == (0, "")
+    assert sorted(after.stdout.splitlines()) == ["[discarded] got tick", "[local] got tick", "done: local"]
+    assert _mypy_strict(program).startswith("Success")
+    assert _ruff_imports(program).returncode == 0, _ruff_imports(program).stdout
+    assert "fixed 0 findings, 0 remaining" in _fix(program)  # stable: nothing to fix again
+    assert (program / "bot" / "worker.py").read_text(encoding="utf-8") == worker
+
+
+def test_a_package_keeper_found_by_its_definition_is_imported(tmp_path: Path) -> None:
+    """``bot.background.retain`` keeps tasks in a module-level set until done, whatever its
+    name: the fix imports it, in the first-party section, instead of writing a keeper."""
+    program = _copy("package_found_keeper", tmp_path)
+    before = _run(["main.py"], program)
+    assert before.stdout == "" and DESTROYED in before.stderr
+    assert "fixed 1 finding, 0 remaining" in _fix(program)
+    worker = (program / "bot" / "worker.py").read_text(encoding="utf-8")
+    assert "import weakref\n\nfrom bot.background import retain\nfrom bot.util import label\n" in worker
+    assert "    retain(asyncio.create_task(listen(\"discarded\")))\n" in worker and "_keep_task" not in worker
+    after = _run(["main.py"], program)
+    assert (after.returncode, after.stdout, after.stderr) == (0, "[discarded] got tick\n", "")
+    assert _mypy_strict(program).startswith("Success")
+    assert _ruff_imports(program).returncode == 0
+    assert "fixed 0 findings, 0 remaining" in _fix(program)

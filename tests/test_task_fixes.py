@@ -68,14 +68,22 @@ def test_shadowed_asyncio_uses_the_modules_own_alias(tmp_path: Path) -> None:
     assert "import asyncio\n" not in fixed and "from typing" not in fixed
 
 
-def test_a_module_that_imports_a_sibling_is_not_a_program_of_its_own(tmp_path: Path) -> None:
+def test_a_module_that_imports_a_sibling_gets_one_keeper_of_its_own(tmp_path: Path) -> None:
+    """Issue 29: a module of a project gets asyncio's documented keeper (a module-level set),
+    written once, whatever it imports; a second fix reuses it."""
     (tmp_path / "helpers.py").write_text("X = 1\n", encoding="utf-8")
     path = tmp_path / "m.py"
-    source = "import asyncio\n\nimport helpers\n\n\nasync def f() -> None:\n    asyncio.create_task(f())\n"
+    source = (
+        "import asyncio\n\nimport helpers\n\n\nasync def f() -> None:\n    asyncio.create_task(f())\n"
+        "    asyncio.ensure_future(f())\n"
+    )
     path.write_text(source, encoding="utf-8")
     clear_cache()
-    assert run([str(path), "--fix", "--quiet", "--no-cache"]) == 1
-    assert path.read_text(encoding="utf-8") == source
+    assert run([str(path), "--fix", "--quiet", "--no-cache"]) == 0
+    fixed = path.read_text(encoding="utf-8")
+    assert fixed.count("def _keep_task") == 1 and fixed.count("_background_tasks: ") == 1
+    assert "    _keep_task(asyncio.create_task(f()))\n    _keep_task(asyncio.ensure_future(f()))\n" in fixed
+    assert "import asyncio\nfrom typing import Any, TypeVar\n\nimport helpers\n" in fixed
 
 
 @pytest.mark.parametrize(
@@ -83,17 +91,19 @@ def test_a_module_that_imports_a_sibling_is_not_a_program_of_its_own(tmp_path: P
     ["from cogs.utils.fmt import f", "from .utils.fmt import f"],
     ids=["its-own-folder-by-name", "relative"],
 )
-def test_a_module_of_a_namespace_package_gets_no_keeper_copy(tmp_path: Path, imports: str) -> None:
-    """RoboDanny's ``cogs/`` has no ``__init__.py`` but is a package: its modules import it by
-    name or relatively. A keeper written into each would be a copy per file (README: no fix)."""
+def test_a_module_of_a_namespace_package_gets_its_own_keeper(tmp_path: Path, imports: str) -> None:
+    """RoboDanny's ``cogs/`` has no ``__init__.py`` but is a package: each module that discards
+    a task gets one keeper of its own, and imports nothing new from its siblings."""
     (tmp_path / "cogs" / "utils").mkdir(parents=True)
     (tmp_path / "cogs" / "utils" / "fmt.py").write_text("def f() -> None: ...\n", encoding="utf-8")
     path = tmp_path / "cogs" / "a.py"
     source = f"import asyncio\n{imports}\n\n\nasync def go() -> None:\n    f()\n    asyncio.create_task(go())\n"
     path.write_text(source, encoding="utf-8")
     clear_cache()
-    assert run([str(tmp_path / "cogs"), "--fix", "--quiet", "--no-cache"]) == 1
-    assert path.read_text(encoding="utf-8") == source
+    assert run([str(tmp_path / "cogs"), "--fix", "--quiet", "--no-cache"]) == 0
+    fixed = path.read_text(encoding="utf-8")
+    assert fixed.count("def _keep_task") == 1 and "    _keep_task(asyncio.create_task(go()))\n" in fixed
+    assert fixed.count("import") == source.count("import") + 1  # ``from typing import Any, TypeVar``
 
 
 SERVICE = '''import asyncio
@@ -151,5 +161,7 @@ def test_an_abstract_shutdown_gets_no_instance_keeper(tmp_path: Path) -> None:
     )
     path.write_text(source, encoding="utf-8")
     clear_cache()
-    assert run([str(path), "--fix", "--unsafe-fixes", "--quiet", "--no-cache"]) == 1
-    assert path.read_text(encoding="utf-8") == source
+    assert run([str(path), "--fix", "--unsafe-fixes", "--quiet", "--no-cache"]) == 0
+    fixed = path.read_text(encoding="utf-8")
+    # Not on the instance (nothing would end it): the module's keeper holds it, safely.
+    assert "_end_tasks" not in fixed and "        _keep_task(asyncio.create_task(self.poll()))\n" in fixed

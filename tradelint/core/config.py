@@ -7,6 +7,7 @@ Every front-end (CLI, flake8 plugin, mypy plugin) asks :func:`config_for` and ge
 from __future__ import annotations
 
 import argparse
+import ast
 import difflib
 import keyword
 import os
@@ -397,7 +398,42 @@ def _task_keeper(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -
         raise ConfigError(
             path, "task-keeper", f"expected the dotted name of a function, like 'myapp.tasks.keep_task', got {value!r}"
         )
+    problem = _keeper_problem(path.parent, _dotted(value))
+    if problem is not None:
+        raise ConfigError(path, "task-keeper", problem)
     return replace(cfg, task_keeper=_dotted(value))
+
+
+def _keeper_problem(folder: Path, keeper: str) -> str | None:
+    """Why ``keeper`` names nothing importable in the project (the configuration's folder or its
+    ``src``, or an installed module on ``sys.path``), or None. Read, never imported."""
+    owner, _, name = keeper.rpartition(".")
+    rel = os.path.join(*owner.split("."))
+    bases = [folder, folder / "src", *(Path(p) for p in sys.path if p and os.path.isdir(p))]
+    for base in bases:
+        for candidate in (base / (rel + ".py"), base / rel / "__init__.py"):
+            if not os.path.isfile(candidate):
+                continue
+            try:
+                tree = ast.parse(candidate.read_bytes())
+            except (OSError, SyntaxError, ValueError):
+                return None  # cannot tell: the fixes' own checks still apply
+            if name in _top_level_names(tree):
+                return None
+            return f"'{keeper}': {candidate} defines no top-level '{name}'"
+    return f"'{keeper}': no module '{owner}' in the project ({folder}) or on the path"
+
+
+def _top_level_names(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(stmt.name)
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in stmt.names)
+        else:
+            names.update(n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+    return names
 
 
 def _shutdown_methods(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:

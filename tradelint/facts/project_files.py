@@ -18,7 +18,9 @@ else:  # pragma: no cover
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.facts.context import ModuleInfo, Project
 
-PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "tox.ini", ".git", ".gitignore")
+# No ``.git``: what a fix may call safe must not depend on whether the tree is a clone or an
+# unpacked archive of the same files.
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "tox.ini", ".gitignore")
 
 
 SKIP_FOLDERS = {"__pycache__", "node_modules", "build", "dist", "site-packages", "venv", "env"}

@@ -14,8 +14,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from tradelint.core.fix_plan import Edit
-
-MERGED_LINE = 79  # an import merged into an existing line stays within flake8's default length
+from tradelint.fixes.imports import first_party_test, import_block, insert_import
 
 Block = Union[cst.IndentedBlock, cst.Module]
 
@@ -326,24 +325,6 @@ def _is_placeholder(stmt: cst.BaseStatement) -> bool:
     return isinstance(small, cst.Expr) and isinstance(small.value, cst.Ellipsis)
 
 
-def _import_index(body: Sequence[cst.BaseStatement]) -> int:
-    """Where new top-level statements go: after the docstring (however it is spelled), the
-    ``__future__`` imports and the import block; never above a ``__future__`` import."""
-    index = 0
-    for i, stmt in enumerate(body):
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            break
-        small = stmt.body[0]
-        is_docstring = (
-            i == 0 and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
-        )
-        if is_docstring or all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body):
-            index = i + 1
-        else:
-            break
-    return index
-
-
 def _has_statement(module: cst.Module, code: str) -> bool:
     wanted = code.strip()
     return any(
@@ -351,48 +332,16 @@ def _has_statement(module: cst.Module, code: str) -> bool:
     )
 
 
-def add_imports(module: cst.Module, imports: Sequence[str]) -> cst.Module:
+def add_imports(module: cst.Module, imports: Sequence[str], path: str | None = None) -> cst.Module:
+    """Each import of ``imports`` the module lacks, where isort would put it (``imports.py``);
+    ``path``: the file's, to tell first-party modules."""
     body: list[cst.BaseStatement] = list(module.body)
+    first_party = first_party_test(path)
     for code in dict.fromkeys(imports):
         if _has_statement(module.with_changes(body=body), code):
             continue
-        merged = _merge_from_import(body, code)
-        if merged is not None:
-            body = merged
-            continue
-        body.insert(_import_index(body), cst.parse_statement(code + "\n"))
+        body = insert_import(body, code, first_party)
     return module.with_changes(body=body)
-
-
-def _merge_from_import(body: list[cst.BaseStatement], code: str) -> list[cst.BaseStatement] | None:
-    """``from typing import Any`` + ``ClassVar`` -> ``from typing import Any, ClassVar``."""
-    new = cst.parse_statement(code + "\n")
-    assert isinstance(new, cst.SimpleStatementLine)
-    new_import = new.body[0]
-    if not isinstance(new_import, cst.ImportFrom) or isinstance(new_import.names, cst.ImportStar):
-        return None
-    target = cst.Module([]).code_for_node(new_import.module) if new_import.module else ""
-    for i, stmt in enumerate(body[: _import_index(body)]):
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        small = stmt.body[0]
-        if (
-            isinstance(small, cst.ImportFrom)
-            and small.module is not None
-            and not small.relative
-            and cst.Module([]).code_for_node(small.module) == target
-            and not isinstance(small.names, cst.ImportStar)
-            and small.lpar is None
-        ):
-            names = list(small.names)
-            last = names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-            names = [*names[:-1], last, *[a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in new_import.names]]
-            merged = stmt.with_changes(body=[small.with_changes(names=names)])
-            if len(cst.Module([]).code_for_node(merged).rstrip("\r\n")) > MERGED_LINE:
-                return None  # a line of its own rather than a line too long for flake8
-            body[i] = merged
-            return body
-    return None
 
 
 def _add_methods(cls: cst.ClassDef, code: str) -> cst.ClassDef:
@@ -421,7 +370,7 @@ def add_module_code(module: cst.Module, codes: Sequence[str], existing: set[str]
         existing = _statement_keys(module.code)
     body = list(module.body)
     blank = cst.EmptyLine(indent=False)
-    index = _import_index(body)
+    start, index = import_block(body)
     for code in codes:
         # Statements already there (a TypeVar another fix wrote) are not written twice; the rest
         # goes after whatever this call inserted before, which it may use.
@@ -433,7 +382,10 @@ def add_module_code(module: cst.Module, codes: Sequence[str], existing: set[str]
             continue
         existing = existing | _statement_keys(code)
         if index:
-            new[0] = new[0].with_changes(leading_lines=[blank, blank])
+            # As isort writes it: one blank line between the imports and an assignment, two
+            # before a definition (and after a docstring).
+            after_imports = index > start and not isinstance(new[0], (cst.FunctionDef, cst.ClassDef))
+            new[0] = new[0].with_changes(leading_lines=[blank] if after_imports else [blank, blank])
         if index < len(body):
             following = body[index]
             leading = list(getattr(following, "leading_lines", []))
@@ -463,7 +415,7 @@ def apply_to_module(text: str, edits: Sequence[Edit]) -> tuple[str, set[Edit]]:
         transformer.imports.append(edit.param("import"))
         transformer.applied.add(edit)
     if transformer.imports:
-        updated = add_imports(updated, transformer.imports)
+        updated = add_imports(updated, transformer.imports, edits[0].path if edits else None)
     if transformer.module_code:
         updated = add_module_code(updated, transformer.module_code)
     return updated.code, transformer.applied

@@ -10,7 +10,6 @@ from __future__ import annotations
 import configparser
 import difflib
 import functools
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -84,8 +83,9 @@ def _folder_limits(folder: Path) -> Iterator[tuple[str, int | None, str]]:
 @functools.lru_cache(maxsize=256)
 def line_limit(folder: Path) -> LineLimit:
     """The strictest line length configured for ``folder``: each tool's nearest configuration
-    (ruff ``line-length``, black ``line-length``, flake8 ``max-line-length``), looked for up to
-    the repository root; 88 (black's and ruff's default) when none sets one."""
+    (ruff ``line-length``, black ``line-length``, flake8 ``max-line-length``), looked for in every
+    folder above it, as ruff does (never stopping at a ``.git``: a clone and an unpacked archive
+    get the same limit); 88 (black's and ruff's default) when none sets one."""
     found: dict[str, LineLimit] = {}
     settled: set[str] = set()
     for current in (folder, *folder.parents):
@@ -95,8 +95,6 @@ def line_limit(folder: Path) -> LineLimit:
             settled.add(tool)  # the nearest configuration of a tool wins, even without a length
             if length is not None:
                 found[tool] = LineLimit(length, where)
-        if os.path.exists(current / ".git") or os.path.exists(current / ".hg"):
-            break
     if not found:
         return LineLimit(DEFAULT_LINE_LENGTH, "the default")
     return min(found.values(), key=lambda limit: limit.length)

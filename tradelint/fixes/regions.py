@@ -464,7 +464,7 @@ def apply_in_regions(text: str, edits: Sequence[Edit], tree: ast.Module) -> tupl
             rewriter.applied.add(edit)
     if head is not None:
         rest = groups[head_groups:] if boundary is not None else []
-        new_head = _finish_head(head, rest, layout, indent, rewriter)
+        new_head = _finish_head(head, rest, layout, indent, rewriter, unique[0].path if unique else None)
         if new_head is None:
             return None
         if boundary is not None:
@@ -481,7 +481,12 @@ def _statement_dumps(head: cst.Module) -> set[str]:
 
 
 def _finish_head(
-    head: cst.Module, rest: list[list[ast.stmt]], layout: Layout, indent: str, rewriter: Rewriter
+    head: cst.Module,
+    rest: list[list[ast.stmt]],
+    layout: Layout,
+    indent: str,
+    rewriter: Rewriter,
+    path: str | None = None,
 ) -> str | None:
     """The head with the imports and helper the whole-module rewrite would add, as text."""
     head = head.with_changes(default_indent=indent, default_newline=layout.newline)
@@ -494,7 +499,7 @@ def _finish_head(
                 first, last = _start_line(group[0]), group[-1].end_lineno or group[-1].lineno
                 if layout.text[layout.offset(first) : layout.offset(last + 1)].strip() in wanted:
                     return None
-        head = add_imports(head, rewriter.imports)
+        head = add_imports(head, rewriter.imports, path)
     if rewriter.module_code:
         existing = {ast.dump(s) for group in rest for s in group}
         head = add_module_code(head, rewriter.module_code, existing | _statement_dumps(head))

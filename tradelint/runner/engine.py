@@ -21,6 +21,7 @@ from tradelint.core.suppression import suppressed_at
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.syntax import parse_module
+from tradelint.runner.fix_check import verified
 
 # TRD001's help when nothing more specific can be said.
 NOT_CHECKED = "No rule ran on this file"
@@ -118,6 +119,9 @@ class Checker:
         # the flake8 plugin): see ``_between_files``.
         self.batch = batch
         self.project.freeze_parsed = batch
+        # Keep a fix only when it passes the fixer's checks (``fix_check``); off where nothing
+        # shows fixes (flake8) and in the fixer, whose passes are the verification.
+        self.verify_fixes = True
 
     def check_path(self, path: Path, config: Config, display: str | None = None) -> list[Finding]:
         display = display or str(path)
@@ -202,6 +206,8 @@ class Checker:
         findings = {self._finding(module, display, code, report) for code, report in reports}
         if apply_noqa:
             findings = {f for f in findings if not suppressed_at(lines, f.line, f.code)}
+        if self.verify_fixes and any(f.fix is not None for f in findings):
+            return verified(sorted(findings), text, tree, module.path)
         return sorted(findings)
 
     def _finding(self, module: ModuleInfo, display: str, code: str, report: Report) -> Finding:

@@ -33,22 +33,17 @@ from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.finding import Finding
 from tradelint.core.fix_plan import Edit
 from tradelint.facts.context import Project
-from tradelint.facts.syntax import child_nodes, parse_module
+from tradelint.facts.syntax import parse_module
 from tradelint.fixes.codemods import CodemodError
 from tradelint.fixes.line_length import line_limit
-from tradelint.fixes.regions import apply_edits
 from tradelint.fixes.verify import apply_checked
 from tradelint.runner import workers
 from tradelint.runner.engine import Checker, collector_paused
+from tradelint.runner.fix_check import MAX_FIX_DEPTH as MAX_FIX_DEPTH
+from tradelint.runner.fix_check import _apply, verified
+from tradelint.runner.fix_check import fix_depth as fix_depth
 
 MAX_PASSES = 10
-
-# libcst nests what ``ast`` keeps flat (``a and b and ...``, implicit string concatenation): its
-# native parser overflows the C stack and kills the process near 10,000 levels (measured with
-# libcst 1.9), and its Python visitors raise RecursionError far sooner. Files deeper than this
-# are not handed to libcst at all.
-MAX_FIX_DEPTH = 1000
-
 
 @dataclass
 class SourceFile:
@@ -109,53 +104,6 @@ def unified_diff(old: str, new: str, name: str) -> str:
 
 def _key(path: Path) -> Path:
     return Path(os.path.abspath(path))
-
-
-# Node types with a context or operator child (``Load()``, ``Add()``, ``[Eq()]``): leaves one level
-# below them that ``child_nodes`` skips.
-_WITH_LEAF_CHILD = frozenset(
-    {ast.Attribute, ast.Subscript, ast.Starred, ast.Name, ast.List, ast.Tuple, ast.BinOp, ast.UnaryOp,
-     ast.BoolOp, ast.AugAssign, ast.Compare}
-)
-
-
-def fix_depth(tree: ast.AST) -> int:
-    """Nesting depth as libcst will build it: ``ast`` depth (as ``ast.iter_child_nodes`` counts it),
-    plus one level per extra operand of a boolean operation and per extra string of an implicit
-    concatenation (both nest in libcst)."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(tree, 0)]
-    pop, push = stack.pop, stack.append
-    BoolOp, Constant = ast.BoolOp, ast.Constant
-    while stack:
-        node, depth = pop()
-        kind = node.__class__
-        if kind is BoolOp:
-            depth += len(node.values)
-        elif kind is Constant and isinstance(node.value, (str, bytes)):
-            depth += getattr(node, "end_lineno", 0) - getattr(node, "lineno", 0)
-        reach = depth + 1 if kind in _WITH_LEAF_CHILD else depth
-        if reach > deepest:
-            deepest = reach
-        for child in child_nodes(node):
-            push((child, depth + 1))
-    return deepest
-
-
-def _apply(before: str, edits: list[Edit], tree: ast.Module | None = None) -> tuple[str, ast.Module]:
-    """Apply edits with libcst, refusing what libcst cannot take and anything that does not parse.
-
-    ``tree`` is the ``ast`` of ``before`` when the check already has it. Returns the new text and
-    its tree."""
-    if tree is None:
-        tree = parse_module(before)
-    if fix_depth(tree) > MAX_FIX_DEPTH:
-        raise CodemodError(f"nested more than {MAX_FIX_DEPTH} levels deep; libcst cannot rewrite it")
-    try:
-        after, _ = apply_edits(before, edits, tree)
-    except RecursionError:
-        raise CodemodError("nested too deeply for libcst to rewrite it") from None
-    return after, parse_module(after)  # a fix never writes code that does not parse
 
 
 def compute_fixes(
@@ -278,6 +226,7 @@ def _fix_passes(
     project: Project,
     checker: Checker,
 ) -> FixOutcome:
+    checker.verify_fixes = False  # the passes below are the verification
     overlay: dict[Path, str] = {}
     errors: list[str] = []
     results: dict[Path, list[Finding]] = {}
@@ -401,8 +350,34 @@ def _fix_passes(
         for path in files
         for f in results.get(path, [])
     ]
+    remaining = _verify_unapplied(remaining, unsafe, project, sources, overlay)
     new_texts = {p: t for p, t in overlay.items() if t != sources[p].text and p not in broken}
     return FixOutcome(remaining, max(initial - len(remaining), 0), new_texts, sources, errors, internal, initial)
+
+
+def _verify_unapplied(
+    findings: list[Finding],
+    unsafe: bool,
+    project: Project,
+    sources: Mapping[Path, SourceFile],
+    overlay: Mapping[Path, str],
+) -> list[Finding]:
+    """The fixes the passes did not try (unsafe ones without ``--unsafe-fixes``), verified on
+    the text they were computed on, so that what remains is called fixable only if it is."""
+    by_file: dict[str, list[int]] = {}
+    for index, finding in enumerate(findings):
+        if finding.fix is not None and not finding.fix.applies(unsafe):
+            by_file.setdefault(finding.fix.edits[0].path if finding.fix.edits else "", []).append(index)
+    result = list(findings)
+    for name, indexes in by_file.items():
+        key = _key(Path(name)) if name else None
+        if key is None or key not in sources:
+            continue
+        text = overlay.get(key, sources[key].text)
+        checked = verified([findings[i] for i in indexes], text, project.parsed(key), key)
+        for i, finding in zip(indexes, checked):
+            result[i] = finding
+    return result
 
 
 class WriteError(Exception):

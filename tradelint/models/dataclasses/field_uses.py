@@ -10,7 +10,7 @@ says whether the program would *break* (a ``TypeError`` for ``Desc(NAME=3)``, an
 
 What "the project" is: the nearest folder above the module's package (below the home folder)
 with a project marker (``pyproject.toml``, ``setup.py``, ``setup.cfg``, ``requirements.txt``,
-``Pipfile``, ``tox.ini``, ``.git``, ``.gitignore``), every ``.py`` file below it minus hidden
+``Pipfile``, ``tox.ini``, ``.gitignore``; never ``.git``), every ``.py`` file below it minus hidden
 folders, virtual environments and build output. With no marker (a bare folder of modules, such
 as an unpacked wheel), who imports a public class cannot be told. Code outside it cannot be searched:
 when the class is public in an installable package (the folder declares a distribution: a

@@ -1,23 +1,21 @@
 """TRD3xx fixes for discarded and local tasks, built at detection time: keep the task on the
 instance (ended by the owner's shutdown), in the project's own keeper, or in a typed keeper
-written into a program of its own. Decisions live here (is the fix available? is it safe?), so the
+written into the module. Decisions live here (is the fix available? is it safe?), so the
 codemods only locate and rewrite.
 
 Three ways to keep a task, in this order:
 1. in a method of a class with an async shutdown-like method: on the instance, ended (cancelled
    and awaited, never the current task) by that method. Unsafe: the work now stops at shutdown.
-2. the project's own keeper, named by ``task-keeper`` in ``[tool.tradelint]``: imported.
-3. a typed keeper written into the module, only when the module is a program of its own (not in
-   a package, no import between it and a module beside it): one keeper per project, never a copy
-   per file. Anywhere else there is no automatic fix; the project names its keeper instead.
+2. the project's own keeper: the one named by ``task-keeper`` in ``[tool.tradelint]``, else one
+   found in the project and judged from its definition (``project_keeper``): imported.
+3. a typed keeper written into the module (asyncio's documented pattern: a module-level set, the
+   task added to it and discarded from it when done), one per module, reused by every later fix.
 And only when the call gives a task on every path (see ``TaskAnalysis.returns_task``)."""
 
 from __future__ import annotations
 
 import ast
-import re
-from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from tradelint.core.fix_plan import EditSpec, FixSpec
 from tradelint.facts.bindings import _runtime_imports, module_bindings
@@ -26,6 +24,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.lifecycle_fixes import _class_path, ending_method
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import self_name
+from tradelint.models.tasks.project_keeper import project_keeper
 from tradelint.models.tasks.task_model import task_analysis
 
 if TYPE_CHECKING:
@@ -47,7 +46,27 @@ def keep_task_fix(ctx: FileContext, call: ast.Call) -> FixSpec | None:
         return on_instance
     if ctx.config.task_keeper:
         return _configured_keeper_fix(module, call, ctx.config.task_keeper)
+    found = _found_keeper_fix(module, call)
+    if found is not None:
+        return found
     return _module_keeper_fix(module, call)
+
+
+def _found_keeper_fix(module: ModuleInfo, call: ast.Call) -> FixSpec | None:
+    """The project's own keeper, when it can stand for every task of the module: it returns the
+    task it keeps, typed as it was given (a TypeVar, or no annotations). One that cannot would
+    need a second keeper beside it for the others: the module gets its own instead."""
+    if _existing_keeper_name(module) is not None:
+        return None  # an earlier fix wrote a keeper here: one keeper per module
+    keeper = project_keeper(module)
+    if keeper is None or not keeper.returns_task or keeper.accepts != "any":
+        return None
+    return _configured_keeper_fix(module, call, keeper.qualified, title=f"Keep the task with `{keeper.name}`")
+
+
+def _existing_keeper_name(module: ModuleInfo) -> str | None:
+    spelled = _spellings(module)
+    return None if spelled is None else _existing_keeper(module, spelled[0])
 
 
 def _keep_edit(call: ast.Call, wrapper: str, imports: list[str], **extra: str) -> EditSpec:
@@ -159,8 +178,6 @@ def _suffixes() -> list[str]:
 
 
 def _module_keeper_fix(module: ModuleInfo, call: ast.Call) -> FixSpec | None:
-    if not _is_standalone(module):
-        return None
     spelled = _spellings(module)
     if spelled is None:
         return None
@@ -211,72 +228,12 @@ def _existing_keeper(module: ModuleInfo, names: dict[str, str]) -> str | None:
     return None
 
 
-def _is_standalone(module: ModuleInfo) -> bool:
-    """A module that is a program of its own: outside any package, and neither importing nor
-    imported by a module beside it. Only there is a keeper written into the module itself the
-    project's one keeper; a package names its own (``task-keeper``)."""
-    path = module.path
-    folder = path.parent
-    module.project.note_scan("folder", folder)  # who imports whom beside it: the cache re-checks on any change
-    # A script (``run-bot``, ``0_setup.py``): no module can import it, wherever it sits.
-    script = path.suffix != ".py" or not path.stem.isidentifier()
-    if not script and (module.is_package or _inside_a_package(module, folder)):
-        return False
-    imports = _folder_imports(module, folder)
-    siblings = {stem for stem in imports if stem != path.stem}
-    for stem in sorted(siblings):
-        # Looked up as modules, so the cache re-checks this file when a sibling changes.
-        module.project.find_path(stem, module.roots)
-    if {q.split(".")[0] for q in module.imports.names.values()} & siblings:
-        return False
-    return script or not any(path.stem in imports[stem] for stem in siblings)
-
-
-def _inside_a_package(module: ModuleInfo, folder: Path) -> bool:
-    """In a package folder, or in a folder of one (an implicit namespace package such as
-    ``driftpy/market_map/``), or importing the package whose folder holds it."""
-    ancestors = [folder, *list(folder.parents)[:3]]
-    if any((a / "__init__.py").exists() for a in ancestors):
-        return True
-    # A relative import (``from .utils import f``) is only possible inside a package.
-    if any(isinstance(node, ast.ImportFrom) and node.level for node, _ in module.index.imports):
-        return True
-    # ``from cogs.utils import f`` in ``cogs/a.py``: its own folder is a (namespace) package.
-    names = {a.name for a in ancestors}
-    return any(q.split(".")[0] in names for q in module.imports.names.values())
-
-
-_FOLDERS = ast.Module(body=[], type_ignores=[])  # the memo key's node for per-folder facts
-
-
-IMPORTED = re.compile(r"^[ \t]*(?:from[ \t]+(\w+)|import[ \t]+([\w., \t]+))", re.M)
-
-
-def _folder_imports(module: ModuleInfo, folder: Path) -> dict[str, set[str]]:
-    """The top-level names each ``*.py`` module of ``folder`` imports (read once per folder)."""
-    memo = module.project.class_memo
-    key = (f"folder-imports:{folder}", _FOLDERS)
-    if key not in memo:
-        found: dict[str, set[str]] = {}
-        for sibling in sorted(folder.glob("*.py")):
-            if not sibling.stem.isidentifier():
-                continue
-            text = module.project.read_text(sibling) or ""
-            names: set[str] = set()
-            for match in IMPORTED.finditer(text):
-                if match.group(1):
-                    names.add(match.group(1))
-                else:
-                    names.update(part.split()[0].split(".")[0] for part in match.group(2).split(",") if part.split())
-            found[sibling.stem] = names
-        memo[key] = found
-    return cast("dict[str, set[str]]", memo[key])
-
-
-def _configured_keeper_fix(module: ModuleInfo, call: ast.Call, keeper: str) -> FixSpec | None:
+def _configured_keeper_fix(
+    module: ModuleInfo, call: ast.Call, keeper: str, title: str = ""
+) -> FixSpec | None:
     """``task-keeper = "pkg.mod.keep"``: ``keep(<task>)``, importing ``keep`` where needed."""
     owner, _, name = keeper.rpartition(".")
-    title = f"Keep the task with `{keeper}`"
+    title = title or f"Keep the task with `{keeper}`"
     home = module.project.find_module(owner, module.roots)
     if home is not None and module.project.lookup(keeper, module.roots) is None:
         return None  # the configured module is first-party and has no such function: the import would fail

@@ -1,0 +1,5 @@
+import asyncio
+
+from bot.worker import main
+
+asyncio.run(main())
