@@ -53,6 +53,7 @@ KNOWN_KEYS = (
     "task-owners",
     "task-owner-classes",
     "task-keeper",
+    "task-drain-seconds",
     "shutdown-methods",
     "renames",
     "rename-packs",
@@ -120,6 +121,8 @@ class Config:
     task_owner_classes: tuple[tuple[str, str], ...] = ()
     # The project's own task keeper (``"myapp.util.keep_task"``): TRD301/302 fixes call it.
     task_keeper: str = ""
+    # How long a TRD3xx fix lets held tasks finish at the end of their owner before cancelling.
+    task_drain_seconds: float = 5.0
     shutdown_methods: tuple[str, ...] = SHUTDOWN_METHODS
     renames: tuple[Rename, ...] = field(default=())
     rename_packs: tuple[str, ...] = ()
@@ -400,6 +403,14 @@ def _task_keeper(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -
     return replace(cfg, task_keeper=_dotted(value))
 
 
+def _task_drain_seconds(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 3600:
+        raise ConfigError(
+            path, "task-drain-seconds", f"expected a number of seconds from 0 to 3600, like 5, got {value!r}"
+        )
+    return replace(cfg, task_drain_seconds=float(value))
+
+
 def _shutdown_methods(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
     names = _string_list(path, "shutdown-methods", value)
     for name in names:
@@ -451,6 +462,7 @@ _HANDLERS: tuple[tuple[str, Handler], ...] = (
     ("task-owners", _task_owners),
     ("task-owner-classes", _task_owner_classes),
     ("task-keeper", _task_keeper),
+    ("task-drain-seconds", _task_drain_seconds),
     ("shutdown-methods", _shutdown_methods),
     ("renames", _renames),
     ("rename-packs", _rename_packs),

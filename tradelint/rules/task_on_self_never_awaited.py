@@ -4,9 +4,8 @@ from typing import Iterator
 
 from tradelint.core.messages import Text, fit, fit_help
 from tradelint.core.registry import Report, Rule
-from tradelint.facts.bindings import asyncio_spelling
 from tradelint.facts.file_context import FileContext
-from tradelint.facts.lifecycle_fixes import shutdown_fix
+from tradelint.models.tasks.fixes import no_fix_help, task_attribute_fix
 from tradelint.models.tasks.shutdown import teardown_name
 from tradelint.models.tasks.task_model import task_analysis
 
@@ -130,24 +129,9 @@ class TaskOnSelfNeverAwaited(Rule):
                     ),
                 )
                 continue
-            asyncio_name, import_stmt = asyncio_spelling(ctx.module)
-            fix = shutdown_fix(
-                ctx.module,
-                site.cls,
-                site.name,
-                # The method the message names: in a cog, ``cog_unload()`` (when it is async).
-                ("cog_unload",) if shutdown == "cog_unload" else ctx.config.shutdown_methods,
-                f"{{x}}.cancel()\nawait {asyncio_name}.gather({{x}}, return_exceptions=True)",
-                f"Cancel and await `self.{site.name}` in `{{method}}()`",
-                "unsafe",
-                import_stmt,
-                where="start",
-                # A task that calls ``stop()`` itself must not cancel itself halfway through it.
-                also=f"{{x}} is not {asyncio_name}.current_task()",
-                follow=True,
-            )
+            fix, reason = task_attribute_fix(ctx, site)
             text = _text(site.name, shutdown, site.cls.name, site.function.name)
-            yield Report(site.node, text.message, fix, text.help)
+            yield Report(site.node, text.message, fix, no_fix_help(reason) if reason else text.help)
 
 
 def _text(name: str, shutdown: str | None, cls: str, function: str) -> Text:
