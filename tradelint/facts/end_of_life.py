@@ -69,16 +69,32 @@ def _reached(methods: dict[str, Function], start: str) -> set[str]:
 
 
 def _goes_on(function: Function, call: ast.AST) -> bool:
-    """Whether ``function`` does more after ``call``: a later statement other than a ``return``
-    or ``raise``, or the call inside a loop (the next round uses the object again)."""
-    end = getattr(call, "end_lineno", None) or 0
-    for node in ast.walk(function):
-        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and node.lineno <= end <= (node.end_lineno or 0):
+    """Whether ``function`` does more after ``call`` on the path that makes it: a later statement
+    in its block (or an enclosing one) before a ``return`` or ``raise``, or the call inside a loop
+    (the next round uses the object again)."""
+    path = _path_to(function, call)
+    for node, block, index in reversed(path):
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and block is not node.orelse:
             return True
-    for node in ast.walk(function):
-        if isinstance(node, ast.stmt) and node.lineno > end and not isinstance(node, (ast.Return, ast.Raise, ast.Pass)):
-            return True
+        rest = block[index + 1 :]
+        if rest:
+            return not isinstance(rest[0], (ast.Return, ast.Raise))
     return False
+
+
+def _path_to(node: ast.AST, target: ast.AST) -> list[tuple[ast.AST, list[ast.stmt], int]]:
+    """The statements from ``node`` down to the one holding ``target``: (owner, block, index)."""
+    for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+        block = getattr(node, field, None)
+        if not isinstance(block, list):
+            continue
+        for index, stmt in enumerate(block):
+            if not isinstance(stmt, ast.AST) or not any(n is target for n in ast.walk(stmt)):
+                continue
+            if isinstance(stmt, ast.stmt):
+                return [(node, block, index), *_path_to(stmt, target)]
+            return _path_to(stmt, target)  # an ``except`` handler, a ``case``
+    return []
 
 
 def _restarter(cls: ast.ClassDef, method: Function, shutdown_names: tuple[str, ...]) -> str | None:
@@ -217,6 +233,7 @@ def _last_use_everywhere(module: ModuleInfo, cls: ast.ClassDef, method: str) -> 
     key = ("end-of-life", root, module.path, cls.lineno, method)
     if key in memo:
         return cast(bool, memo[key])
+    qualified = f"{module.module_name}.{cls.name}" if module.module_name else ""
     verdicts = list(_call_verdicts(module, cls.name, method))
     if root is not None:
         needle = f".{method}(".encode()
@@ -225,15 +242,16 @@ def _last_use_everywhere(module: ModuleInfo, cls: ast.ClassDef, method: str) -> 
                 continue
             other = module.project.module_at(path)
             if other is not None:
-                verdicts.extend(_call_verdicts(other, cls.name, method))
+                verdicts.extend(_call_verdicts(other, cls.name, method, qualified))
     found = bool(verdicts) and all(verdicts)
     memo[key] = found
     return found
 
 
-def _call_verdicts(module: ModuleInfo, cls: str, method: str) -> list[bool]:
-    """For each ``x.method()`` on a known ``cls`` instance in the module: is it the last use?"""
-    holders = _holders(module, cls)
+def _call_verdicts(module: ModuleInfo, cls: str, method: str, qualified: str = "") -> list[bool]:
+    """For each ``x.method()`` on a known ``cls`` instance in the module: is it the last use?
+    ``qualified``: in another module, ``cls`` counts only where it resolves to that name."""
+    holders = _holders(module, cls, qualified)
     cleanups = _registered_cleanups(module)
     verdicts: list[bool] = []
     for call in module.index.calls:
@@ -282,7 +300,7 @@ def _goes_on_in_loop(function: Function, call: ast.Call) -> bool:
     )
 
 
-def _holders(module: ModuleInfo, cls: str) -> tuple[set[str], set[str]]:
+def _holders(module: ModuleInfo, cls: str, qualified: str = "") -> tuple[set[str], set[str]]:
     """Names and attribute names bound to a ``cls`` instance in the module: ``x = Cls(...)``,
     ``async with Cls() as x``, ``x: Cls``, ``self.feed = Cls(...)``."""
     names: set[str] = set()
@@ -296,8 +314,9 @@ def _holders(module: ModuleInfo, cls: str) -> tuple[set[str], set[str]]:
         if isinstance(node, ast.Subscript):  # ``Optional[Cls]``, ``Cls | None`` are not followed
             return False
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return node.value == cls
-        return (isinstance(node, ast.Name) and node.id == cls) or (isinstance(node, ast.Attribute) and node.attr == cls)
+            return node.value == cls and not qualified
+        named = (isinstance(node, ast.Name) and node.id == cls) or (isinstance(node, ast.Attribute) and node.attr == cls)
+        return named and node is not None and (not qualified or module.qualify(node) == qualified)
 
     def bind(target: ast.AST) -> None:
         if isinstance(target, ast.Name):

@@ -178,8 +178,10 @@ class EditTransformer(cst.CSTTransformer):
                 before = [cst.Module([]).code_for_node(s).strip() for s in body[max(at - len(new), 0) : at]]
                 if before == [cst.Module([]).code_for_node(s).strip() for s in new]:
                     continue  # already there
-                new[0] = new[0].with_changes(leading_lines=body[at].leading_lines)
-                body[at] = body[at].with_changes(leading_lines=[])
+                target = body[at]
+                if isinstance(target, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                    new[0] = new[0].with_changes(leading_lines=target.leading_lines)
+                    body[at] = target.with_changes(leading_lines=[])
                 body[at:at] = new
                 offset += len(new)
         return updated.with_changes(body=body)

@@ -468,15 +468,17 @@ def task_attribute_fix(ctx: FileContext, site: TaskSite) -> tuple[FixSpec | None
     chosen = class_helper_names(module, cls, names, ctx.config.task_drain_seconds, keeper=False)
     if chosen is None:
         return None, ""
-    end, code = chosen[1], chosen[3]
-    target = f"{receiver}.{name}" if _assigned_in_init(cls, name) else f'getattr({receiver}, "{name}", None)'
+    end, class_code = chosen[1], chosen[3]
+    code = f"await {receiver}.{end}({receiver}.{name})\n"
+    if not _assigned_in_init(cls, name):  # ``stop()`` before ``start()``: no attribute yet
+        code = f'if getattr({receiver}, "{name}", None) is not None:\n    ' + code
     params = (
         ("class", path),
         ("method", method.name),
-        ("code", f"await {receiver}.{end}({target})\n"),
+        ("code", code),
         ("import", "\n".join(i for i in imports[:2] if i)),  # asyncio and Any: no TypeVar
         ("where", "start"),
-        ("class_code", code),
+        ("class_code", class_code),
     )
     edits = [EditSpec("append_to_method", method, params)]
     replaced = replaced_task_edit(module, cls, site)

@@ -5,12 +5,12 @@ import asyncio
 import gc
 import weakref
 
-ticks: "weakref.WeakSet[asyncio.Future[str]]" = weakref.WeakSet()
+ticks: "weakref.WeakValueDictionary[int, asyncio.Future[str]]" = weakref.WeakValueDictionary()
 
 
 async def announce(name: str) -> None:
     tick: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-    ticks.add(tick)  # a subscription registry holds it weakly
+    ticks[len(ticks) + 1] = tick  # a subscription registry holds it weakly
     print(f"{name}: {await tick}")
 
 
@@ -39,8 +39,8 @@ async def main() -> None:
     await feed.restart()
     await asyncio.sleep(0)
     gc.collect()  # what the collector may do at any time
-    for tick in list(ticks):
-        tick.set_result("subscribed")
+    for key in sorted(ticks):
+        ticks[key].set_result("subscribed")
     await asyncio.sleep(0.01)
 
 

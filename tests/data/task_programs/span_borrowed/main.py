@@ -9,16 +9,18 @@ from typing import Any
 
 class Tracer:
     def __init__(self) -> None:
-        self._acks: "weakref.WeakSet[asyncio.Future[str]]" = weakref.WeakSet()
+        self._acks: "weakref.WeakValueDictionary[int, asyncio.Future[str]]" = weakref.WeakValueDictionary()
+        self._sent = 0
 
     async def export(self, event: str) -> None:
         ack: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        self._acks.add(ack)  # the collector's client holds it weakly
+        self._sent += 1
+        self._acks[self._sent] = ack  # the collector's client holds it weakly
         print(f"exported {event}: {await ack}")
 
     def acknowledge(self) -> None:
-        for ack in list(self._acks):
-            ack.set_result("ok")
+        for key in sorted(self._acks):
+            self._acks[key].set_result("ok")
 
 
 class Span:
