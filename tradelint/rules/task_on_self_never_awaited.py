@@ -63,11 +63,14 @@ class TaskOnSelfNeverAwaited(Rule):
     ```
 
     ## Fix safety
-    Unsafe: the fix adds cancel-and-await, guarded, at the start of the class's shutdown-like
-    method (none without one), so shutdown now stops the work instead of letting it run on. The
-    guard skips the task when it is the one running shutdown (a task that calls `stop()` itself),
-    and the await is `asyncio.gather(task, return_exceptions=True)`: the task's cancellation is
-    absorbed, a cancellation of shutdown itself still propagates.
+    Unsafe: the fix adds `await self._end_tasks(self.x)` at the start of the class's
+    shutdown-like method, so shutdown now stops the work instead of letting it run on. Only in a
+    method proven to end the object's life (its `__aexit__` or a framework teardown reaches it,
+    or every caller in the project drops the object after it); not in a `stop()` that
+    `restart()` calls before starting again, nor in a `close()` that is a remote call: there is
+    no fix, and the help says why. `_end_tasks` lets the task finish for `task-drain-seconds`,
+    then cancels and awaits it, skipping the task running shutdown; a task that loops, stored
+    again over a running one, has the old one cancelled first.
     """
 
     code = "TRD303"
