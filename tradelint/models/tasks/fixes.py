@@ -492,12 +492,14 @@ def own_task_set(module: ModuleInfo, cls: ast.ClassDef, call: ast.Call) -> tuple
     """The class's own set or list of tasks, which it ends itself (``self._tasks = set()``, a
     task added to it somewhere, and a method that reaches its elements: ``for t in self._tasks:
     t.cancel()``, ``gather(*self._tasks)``), with its adding method, when ``call`` is a statement
-    of its own: ``self._tasks.add(create_task(...))`` then keeps it there."""
+    of its own: ``self._tasks.add(create_task(...))`` then keeps it there. Not one the class
+    prunes as its tasks finish (``discard``, ``remove``, ``pop``)."""
     if not isinstance(module.parent(call), ast.Expr):
         return None
     made: dict[str, str] = {}
     added: set[str] = set()
     ended: set[str] = set()
+    pruned: set[str] = set()
     for node in ast.walk(cls):
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             kind = _collection_kind(node.value)
@@ -507,14 +509,18 @@ def own_task_set(module: ModuleInfo, cls: ast.ClassDef, call: ast.Call) -> tuple
         if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load)):
             continue
         parent = module.parent(node)
-        if isinstance(parent, ast.Attribute) and parent.attr in ("add", "append"):
+        if isinstance(parent, ast.Attribute) and parent.attr in ("discard", "remove", "pop"):
+            pruned.add(node.attr)
+        elif isinstance(parent, ast.Attribute) and parent.attr in ("add", "append"):
             adding = module.parent(parent)
             if isinstance(adding, ast.Call) and len(adding.args) == 1 and _is_a_task(module, adding.args[0]):
                 added.add(node.attr)
         elif ends_elements(module, node):
             ended.add(node.attr)
     for attr, adder in sorted(made.items()):
-        if attr in added and attr in ended:
+        # One the class prunes as tasks finish (``add_done_callback(self._tasks.discard)``) would
+        # grow with every task this fix adds: that needs a callback too, not written here.
+        if attr in added and attr in ended and attr not in pruned:
             return attr, adder
     return None
 
