@@ -174,6 +174,8 @@ def _is_keep_task_helper(stmt: ast.stmt) -> bool:
     if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
         return all(isinstance(t, ast.Name) and t.id.startswith(KEEPER_NAMES) for t in targets)
+    if isinstance(stmt, ast.If) and not stmt.orelse and len(stmt.body) == 1 and " is not None" in ast.unparse(stmt.test):
+        return _is_keep_task_helper(stmt.body[0])  # ``if getattr(self, "_x", None) is not None: await ...``
     if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Await):
         call = stmt.value.value
         return (
