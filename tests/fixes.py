@@ -69,6 +69,11 @@ class Normalize(ast.NodeTransformer):
         name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
         if name.startswith("_keep_task") and len(node.args) == 1:
             return node.args[0]
+        # The class's own task set (issue 29): ``self._tasks.add(create_task(...))``.
+        if name in ("add", "append") and len(node.args) == 1 and isinstance(node.args[0], ast.Call):
+            inner = node.args[0].func
+            if isinstance(inner, ast.Attribute) and inner.attr in ("create_task", "ensure_future"):
+                return node.args[0]
         return node
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
@@ -169,6 +174,8 @@ def _is_keep_task_helper(stmt: ast.stmt) -> bool:
     if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
         return all(isinstance(t, ast.Name) and t.id.startswith(KEEPER_NAMES) for t in targets)
+    if isinstance(stmt, ast.If) and not stmt.orelse and len(stmt.body) == 1 and " is not None" in ast.unparse(stmt.test):
+        return _is_keep_task_helper(stmt.body[0])  # ``if getattr(self, "_x", None) is not None: await ...``
     if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Await):
         call = stmt.value.value
         return (

@@ -75,6 +75,7 @@ def test_config_prints_the_effective_configuration_and_its_file(
         'task-owners = ["hass.async_create_task"]\n'
         "task-owner-classes = {}  # on top of python-discord's Scheduler (pydis_core, botcore): cancel_all\n"
         'task-keeper = "myapp.tasks.keep_task"\n'
+        "task-drain-seconds = 5.0\n"
         f'shutdown-methods = [{DEFAULT_SHUTDOWN}, "on_stop"]  # the built-in names are always included\n'
         'renames = { "driftpy.pickle.vat.Vat.spot_map" = "spot_markets", "old_price" = "last_price" }\n'
         'rename-packs = ["web3-v6"]\n'

@@ -74,6 +74,12 @@ PROGRAMS = {
             async def shutdown(self) -> None:
                 pass
 
+            async def __aenter__(self) -> "Service":
+                return self
+
+            async def __aexit__(self, *exc: object) -> None:
+                await self.shutdown()
+
             async def _backfill(self) -> None:
                 await asyncio.sleep(1)
     ''',

@@ -71,9 +71,10 @@ def test_a_task_that_calls_stop_is_not_cancelled_by_it(tmp_path: Path) -> None:
     assert _mypy_strict(program).startswith("Success")
     # Without the guard, the task that calls ``stop()`` cancels itself there: "a: closed" is lost.
     fixed = (program / "main.py").read_text(encoding="utf-8")
-    guard = "\n            and self._task is not asyncio.current_task()\n"
+    guard = "if task is not None and task is not current\n"
     assert guard in fixed
-    (program / "main.py").write_text(fixed.replace(guard, "\n"), encoding="utf-8")
+    assert '        if getattr(self, "_task", None) is not None:\n            await self._end_tasks(self._task)\n' in fixed
+    (program / "main.py").write_text(fixed.replace(guard, "if task is not None\n"), encoding="utf-8")
     unguarded = _run(["main.py"], program)
     assert unguarded.stdout.startswith("a: stream ended\nb: closed\n")
 
@@ -218,3 +219,185 @@ def test_a_package_keeper_found_by_its_definition_is_imported(tmp_path: Path) ->
     assert _mypy_strict(program).startswith("Success")
     assert _ruff_imports(program).returncode == 0
     assert "fixed 0 findings, 0 remaining" in _fix(program)
+
+
+    (program / "pyproject.toml").write_text('[tool.tradelint]\ntask-keeper = "app.tasks.hold"\n', encoding="utf-8")
+    out = _fix(program)
+    assert "app/worker.py:15:5: TRD301 " in out and "1 remaining (none fixable)" in out
+
+
+# Issue 29: a task is ended only where its owner's life ends, and ending drains before it cancels.
+
+ENDER = (
+    '    async def _end_tasks(self, *more: "asyncio.Future[Any] | None") -> None:\n'
+    '        """Let the tasks finish for {seconds} s, cancel the rest, report errors."""\n'
+    "        current = asyncio.current_task()\n"
+    "        tasks = {{\n"
+    "            task\n"
+    '            for task in (*getattr(self, "_background_tasks", ()), *more)\n'
+    "            if task is not None and task is not current\n"
+    "        }}\n"
+    "        if not tasks:\n"
+    "            return\n"
+    "        _, late = await asyncio.wait(tasks, timeout={seconds})\n"
+    "        for task in late:\n"
+    "            task.cancel()\n"
+    "        if late:\n"
+    "            await asyncio.wait(late)\n"
+    "        loop = asyncio.get_running_loop()\n"
+    "        for task in tasks:\n"
+    "            if not task.cancelled() and task.exception() is not None:\n"
+    "                loop.call_exception_handler(\n"
+    '                    {{"message": "task failed", "exception": task.exception(),\n'
+    '                     "future": task}}\n'
+    "                )\n"
+)
+
+
+def _prove(name: str, tmp_path: Path, before: str, after: str, summary: str) -> str:
+    """Run the program, fix it (unsafe fixes too), run it again, fix again: the fixed text."""
+    program = _copy(name, tmp_path)
+    assert _mypy_strict(program).startswith("Success")
+    ran = _run(["main.py"], program)
+    assert ran.stdout == before
+    out = _fix(program, "--unsafe-fixes")
+    assert summary in out, out
+    ran = _run(["main.py"], program)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, after, "")
+    assert "fixed 0 findings, 0 remaining" in _fix(program, "--unsafe-fixes")  # stable
+    assert _mypy_strict(program).startswith("Success")
+    return (program / "main.py").read_text(encoding="utf-8")
+
+
+def test_a_restart_does_not_cancel_what_start_began(tmp_path: Path) -> None:
+    # ``restart()`` calls ``stop()`` and goes on: ``stop()`` is no end of life, so the task is not
+    # held on the feed and cancelled there (which would lose generation 1's announcement); the
+    # module's own keeper holds it instead.
+    program = _copy("restart_keeps_work", tmp_path)
+    assert DESTROYED in _run(["main.py"], program).stderr
+    text = _prove("restart_keeps_work", tmp_path / "b", "", (
+        "quotes generation 1: subscribed\nquotes generation 2: subscribed\n"
+    ), "fixed 1 finding, 0 remaining")
+    assert "        _keep_task(asyncio.create_task(announce(label)))\n" in text
+    assert "_end_tasks" not in text
+
+
+def test_a_restart_leaves_the_finding_without_a_fix_and_says_why(tmp_path: Path) -> None:
+    program = _copy("restart_keeps_work", tmp_path)
+    (program / "main.py").write_text(
+        (program / "main.py").read_text(encoding="utf-8").replace(
+            "        asyncio.create_task(announce(label))", "        self._task = asyncio.create_task(announce(label))"
+        ),
+        encoding="utf-8",
+    )
+    out = _run(["-m", "tradelint", "--select", "TRD303", "."], program).stdout
+    assert "TRD303 `self._task` is never cancelled or awaited" in out
+    assert "= help: no fix: `restart()` calls `stop()` and goes on: `stop()` is not the end of a `Feed`" in out
+    assert "[*" not in out
+
+
+def test_a_stream_lets_its_bookkeeping_finish_at_aclose(tmp_path: Path) -> None:
+    # Before: the acknowledgements are cancelled when the program ends (lost work); a fix that
+    # cancelled them in ``aclose()`` would lose them too. The ender lets them finish first.
+    text = _prove(
+        "stream_bookkeeping",
+        tmp_path,
+        "got 1\ngot 2\ngot 3\nstream closed\n",
+        "got 1\ngot 2\ngot 3\nacked 1\nacked 2\nacked 3\nstream closed\n",
+        "fixed 1 finding, 0 remaining",
+    )
+    assert "        self._keep_task(asyncio.create_task(self._ack(self._sent)))\n" in text
+    assert '    async def aclose(self) -> None:\n        await self._end_tasks()\n        print("stream closed")\n' in text
+    assert ENDER.format(seconds=5) in text
+
+
+def test_an_exporter_close_drains_the_batch_in_flight(tmp_path: Path) -> None:
+    text = _prove(
+        "exporter_drains",
+        tmp_path,
+        "exporter closed\n",
+        "exported ['login', 'order', 'logout']\nexporter closed\n",
+        "fixed 1 finding, 0 remaining",
+    )
+    assert "from typing import List, Optional, Any\n" in text
+    assert (
+        "    async def close(self) -> None:\n"
+        "        await self._end_tasks(self._flush_task)\n"
+        '        print("exporter closed")\n\n' + ENDER.format(seconds=5)
+    ) in text
+    # ``log()`` looks at the old task before it stores a new one: nothing is cancelled there.
+    assert ".cancel()" not in text.split("async def _flush")[0]
+
+
+def test_a_short_lived_span_does_not_cancel_its_tracers_work(tmp_path: Path) -> None:
+    program = _copy("span_borrowed", tmp_path)
+    assert DESTROYED in _run(["main.py"], program).stderr
+    text = _prove(
+        "span_borrowed",
+        tmp_path / "b",
+        "",
+        "exported GET /orders start: ok\nexported GET /orders end: ok\n",
+        "fixed 1 finding, 0 remaining",
+    )
+    assert '        _keep_task(asyncio.create_task(self._tracer.export(f"{self.name} {what}")))\n' in text
+    assert "_end_tasks" not in text
+
+
+def test_an_api_call_close_is_no_teardown(tmp_path: Path) -> None:
+    program = _copy("api_close", tmp_path)
+    assert DESTROYED in _run(["main.py"], program).stderr
+    text = _prove(
+        "api_close",
+        tmp_path / "b",
+        "sent: ['open', 'close']\n",
+        "fill: position closed\nsent: ['open', 'close']\n",
+        "fixed 1 finding, 0 remaining",
+    )
+    assert "        _keep_task(asyncio.create_task(self._watch_fills()))\n" in text
+    assert "_end_tasks" not in text
+
+
+def test_a_class_with_its_own_task_set_gets_the_task_added_to_it(tmp_path: Path) -> None:
+    program = _copy("own_task_set", tmp_path)
+    assert DESTROYED in _run(["main.py"], program).stderr
+    text = _prove(
+        "own_task_set",
+        tmp_path / "b",
+        "hub stopped\npending after stop: 1\n",
+        "hub stopped\npending after stop: 0\n",
+        "fixed 1 finding, 0 remaining",
+    )
+    original = (PROGRAMS / "own_task_set" / "main.py").read_text(encoding="utf-8")
+    assert text == original.replace(
+        '        asyncio.create_task(self._pump("trades"))', '        self._tasks.add(asyncio.create_task(self._pump("trades")))'
+    )
+
+
+def test_a_replaced_reader_is_cancelled_and_the_last_one_ended(tmp_path: Path) -> None:
+    program = _copy("replaced_reader", tmp_path)
+    assert DESTROYED in _run(["main.py"], program).stderr
+    text = _prove(
+        "replaced_reader",
+        tmp_path / "b",
+        "readers while connected: 2\nclosed after 2 connections\nreaders after close: 2\n",
+        "readers while connected: 1\nclosed after 2 connections\nreaders after close: 0\n",
+        "fixed 1 finding, 0 remaining",
+    )
+    assert (
+        "        self.connections += 1\n"
+        "        if self._reader is not None:\n"
+        "            self._reader.cancel()\n"
+        "        self._reader = asyncio.create_task(self._read(self.connections))\n"
+    ) in text
+    # ``task-drain-seconds = 0.2`` in the program's configuration: a reader never ends by itself.
+    assert "        await self._end_tasks(self._reader)\n" in text and ENDER.format(seconds=0.2) in text
+
+
+@pytest.mark.parametrize("value", ["5", -1, 3601, "true", "nan"])
+def test_task_drain_seconds_is_validated(tmp_path: Path, value: object) -> None:
+    toml = {"5": '"5"', "true": "true", "nan": "nan"}.get(str(value), str(value))
+    (tmp_path / "pyproject.toml").write_text(f"[tool.tradelint]\ntask-drain-seconds = {toml}\n", encoding="utf-8")
+    (tmp_path / "m.py").write_text("x = 1\n", encoding="utf-8")
+    result = _run(["-m", "tradelint", "."], tmp_path)
+    assert result.returncode == 2
+    assert "key 'task-drain-seconds': expected a number of seconds from 0 to 3600, like 5" in result.stderr

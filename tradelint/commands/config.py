@@ -20,7 +20,7 @@ from tradelint.core.config import (
     print_error,
 )
 
-TomlValue = str | bool | int | list["TomlValue"] | dict[str, "TomlValue"]
+TomlValue = str | bool | int | float | list["TomlValue"] | dict[str, "TomlValue"]
 FIELD_TYPES = {f.name: f.type for f in dataclasses.fields(Config)}
 
 
@@ -37,7 +37,7 @@ def _value(config: Config, key: str) -> TomlValue:
         return {k: v for k, v in raw}
     if kind.startswith("tuple[str"):
         return list(raw)
-    if kind in ("bool", "int", "str"):
+    if kind in ("bool", "int", "float", "str"):
         return raw  # type: ignore[no-any-return]
     raise TypeError(f"tradelint config cannot print key '{key}' of type {kind}")
 
@@ -45,7 +45,7 @@ def _value(config: Config, key: str) -> TomlValue:
 def to_toml(value: TomlValue) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, str)):
+    if isinstance(value, (int, float, str)):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):
         return "[" + ", ".join(to_toml(v) for v in value) + "]"

@@ -7,7 +7,6 @@ Every front-end (CLI, flake8 plugin, mypy plugin) asks :func:`config_for` and ge
 from __future__ import annotations
 
 import argparse
-import ast
 import difflib
 import keyword
 import os
@@ -25,6 +24,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.globs import FilePattern, GlobError, absolute_posix, file_pattern
+from tradelint.core.keeper_lookup import keeper_problem
 from tradelint.core.registry import all_codes, preview_codes
 from tradelint.core.rename_packs import Rename, available_packs, load_pack
 
@@ -54,6 +54,7 @@ KNOWN_KEYS = (
     "task-owners",
     "task-owner-classes",
     "task-keeper",
+    "task-drain-seconds",
     "shutdown-methods",
     "renames",
     "rename-packs",
@@ -121,6 +122,8 @@ class Config:
     task_owner_classes: tuple[tuple[str, str], ...] = ()
     # The project's own task keeper (``"myapp.util.keep_task"``): TRD301/302 fixes call it.
     task_keeper: str = ""
+    # How long a TRD3xx fix lets held tasks finish at the end of their owner before cancelling.
+    task_drain_seconds: float = 5.0
     shutdown_methods: tuple[str, ...] = SHUTDOWN_METHODS
     renames: tuple[Rename, ...] = field(default=())
     rename_packs: tuple[str, ...] = ()
@@ -398,42 +401,18 @@ def _task_keeper(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -
         raise ConfigError(
             path, "task-keeper", f"expected the dotted name of a function, like 'myapp.tasks.keep_task', got {value!r}"
         )
-    problem = _keeper_problem(path.parent, _dotted(value))
+    problem = keeper_problem(path.parent, _dotted(value))
     if problem is not None:
         raise ConfigError(path, "task-keeper", problem)
     return replace(cfg, task_keeper=_dotted(value))
 
 
-def _keeper_problem(folder: Path, keeper: str) -> str | None:
-    """Why ``keeper`` names nothing importable in the project (the configuration's folder or its
-    ``src``, or an installed module on ``sys.path``), or None. Read, never imported."""
-    owner, _, name = keeper.rpartition(".")
-    rel = os.path.join(*owner.split("."))
-    bases = [folder, folder / "src", *(Path(p) for p in sys.path if p and os.path.isdir(p))]
-    for base in bases:
-        for candidate in (base / (rel + ".py"), base / rel / "__init__.py"):
-            if not os.path.isfile(candidate):
-                continue
-            try:
-                tree = ast.parse(candidate.read_bytes())
-            except (OSError, SyntaxError, ValueError):
-                return None  # cannot tell: the fixes' own checks still apply
-            if name in _top_level_names(tree):
-                return None
-            return f"'{keeper}': {candidate} defines no top-level '{name}'"
-    return f"'{keeper}': no module '{owner}' in the project ({folder}) or on the path"
-
-
-def _top_level_names(tree: ast.Module) -> set[str]:
-    names: set[str] = set()
-    for stmt in tree.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(stmt.name)
-        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            names.update((a.asname or a.name).split(".")[0] for a in stmt.names)
-        else:
-            names.update(n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
-    return names
+def _task_drain_seconds(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 3600:
+        raise ConfigError(
+            path, "task-drain-seconds", f"expected a number of seconds from 0 to 3600, like 5, got {value!r}"
+        )
+    return replace(cfg, task_drain_seconds=float(value))
 
 
 def _shutdown_methods(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
@@ -487,6 +466,7 @@ _HANDLERS: tuple[tuple[str, Handler], ...] = (
     ("task-owners", _task_owners),
     ("task-owner-classes", _task_owner_classes),
     ("task-keeper", _task_keeper),
+    ("task-drain-seconds", _task_drain_seconds),
     ("shutdown-methods", _shutdown_methods),
     ("renames", _renames),
     ("rename-packs", _rename_packs),

@@ -74,8 +74,7 @@ class EditTransformer(cst.CSTTransformer):
     def leave_AnnAssign(self, original: cst.AnnAssign, updated: cst.AnnAssign) -> cst.AnnAssign:
         for edit in self._matching("wrap_classvar", original):
             self.applied.add(edit)
-            if edit.param("import"):
-                self.imports.append(edit.param("import"))
+            self.imports.extend(line for line in edit.param("import").splitlines() if line)
             annotation = _wrap_classvar(updated.annotation.annotation, edit.param("classvar"), self.classvar_names)
             updated = updated.with_changes(annotation=updated.annotation.with_changes(annotation=annotation))
         return updated
@@ -148,6 +147,8 @@ class EditTransformer(cst.CSTTransformer):
     # -- async with -----------------------------------------------------------------------------
 
     def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        if self.by_kind.get("insert_before"):
+            updated = self._insert_before(original, updated)
         edits = self.by_kind.get("async_with")
         if not edits:
             return updated
@@ -163,6 +164,32 @@ class EditTransformer(cst.CSTTransformer):
                     return updated.with_changes(body=body)
         return updated
 
+    def _insert_before(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        """``insert_before``: statements put before one (cancel the old task before the new is
+        stored), once: not again when they are there already."""
+        body = list(updated.body)
+        offset = 0
+        for index, stmt in enumerate(original.body):
+            if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+                continue
+            pos = self._pos(stmt.body[0])
+            for edit in self.by_position.get(("insert_before", pos.start.line, pos.start.column), ()):
+                if not _at(pos, edit):
+                    continue
+                self.applied.add(edit)
+                new = list(cst.parse_module(edit.param("code")).body)
+                at = index + offset
+                before = [cst.Module([]).code_for_node(s).strip() for s in body[max(at - len(new), 0) : at]]
+                if before == [cst.Module([]).code_for_node(s).strip() for s in new]:
+                    continue  # already there
+                target = body[at]
+                if isinstance(target, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                    new[0] = new[0].with_changes(leading_lines=target.leading_lines)
+                    body[at] = target.with_changes(leading_lines=[])
+                body[at:at] = new
+                offset += len(new)
+        return updated.with_changes(body=body)
+
     # -- shutdown methods -----------------------------------------------------------------------
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -173,7 +200,7 @@ class EditTransformer(cst.CSTTransformer):
         self._class_stack.pop()
         codes = [
             dict(e.params)["class_code"]
-            for e in self.by_kind.get("keep_task", ())
+            for e in (*self.by_kind.get("keep_task", ()), *self.by_kind.get("append_to_method", ()))
             if e in self.applied and dict(e.params).get("class") == path and dict(e.params).get("class_code")
         ]
         for code in dict.fromkeys(codes):
@@ -189,8 +216,7 @@ class EditTransformer(cst.CSTTransformer):
             if edit.param("class") != path or edit.param("method") != original.name.value:
                 continue
             self.applied.add(edit)
-            if edit.param("import"):
-                self.imports.append(edit.param("import"))
+            self.imports.extend(line for line in edit.param("import").splitlines() if line)
             updated = _add_statements(updated, edit.param("code"), at_start=edit.param("where") == "start")
         return updated
 

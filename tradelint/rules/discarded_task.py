@@ -5,7 +5,7 @@ from typing import Iterator
 from tradelint.core.messages import fit
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
-from tradelint.models.tasks.fixes import keep_task_fix
+from tradelint.models.tasks.fixes import keep_task_fix_and_reason, no_fix_help
 from tradelint.models.tasks.task_model import task_analysis
 
 
@@ -64,9 +64,5 @@ class DiscardedTask(Rule):
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for site in task_analysis(ctx).sites:
             if site.problem == "discarded":
-                yield Report(
-                    site.node,
-                    self.message(site.label),
-                    keep_task_fix(ctx, site.call) if site.fixable else None,
-                    self.HELP,
-                )
+                fix, reason = keep_task_fix_and_reason(ctx, site.call) if site.fixable else (None, "")
+                yield Report(site.node, self.message(site.label), fix, no_fix_help(reason) if reason else self.HELP)

@@ -5,7 +5,7 @@ from typing import Iterator
 from tradelint.core.messages import Text, fit
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
-from tradelint.models.tasks.fixes import keep_task_fix
+from tradelint.models.tasks.fixes import keep_task_fix_and_reason, no_fix_help
 from tradelint.models.tasks.task_model import task_analysis
 
 
@@ -71,12 +71,15 @@ class TaskLocalNeverAwaited(Rule):
                 continue
             if site.problem in TEXTS:
                 message, help = TEXTS[site.problem]
+                # A module's own task or registry: ending it at shutdown is the module's choice.
+                fix, reason = (
+                    (None, "") if site.problem in ("global", "global_container") else keep_task_fix_and_reason(ctx, site.call)
+                )
                 yield Report(
                     site.node,
                     fit(message, name=site.name, label=site.label),
-                    # A module's own task or registry: ending it at shutdown is the module's choice.
-                    None if site.problem in ("global", "global_container") else keep_task_fix(ctx, site.call),
-                    help,
+                    fix,
+                    no_fix_help(reason) if reason else help,
                 )
 
 

@@ -4,9 +4,8 @@ from typing import Iterator
 
 from tradelint.core.messages import Text, fit, fit_help
 from tradelint.core.registry import Report, Rule
-from tradelint.facts.bindings import asyncio_spelling
 from tradelint.facts.file_context import FileContext
-from tradelint.facts.lifecycle_fixes import shutdown_fix
+from tradelint.models.tasks.fixes import no_fix_help, task_attribute_fix
 from tradelint.models.tasks.shutdown import teardown_name
 from tradelint.models.tasks.task_model import task_analysis
 
@@ -86,13 +85,16 @@ class TaskOnSelfNeverAwaited(Rule):
     ```
 
     ## Fix safety
-    Unsafe: the fix adds cancel-and-await, guarded, at the start of the class's shutdown-like
-    method (none without one), so shutdown now stops the work instead of letting it run on. The
-    guard skips the task when it is the one running shutdown (a task that calls `stop()` itself),
-    and the await is `asyncio.gather(task, return_exceptions=True)`: the task's cancellation is
-    absorbed, a cancellation of shutdown itself still propagates. A Home Assistant class's task
-    gets no fix: where it must end (the unload, or the call of the method that cancels it from
-    there) is the integration's choice.
+    Unsafe: the fix adds `await self._end_tasks(self.x)` at the start of the class's
+    shutdown-like method, so shutdown now stops the work instead of letting it run on. Only in a
+    method proven to end the object's life (its `__aexit__` or a framework teardown reaches it,
+    or every caller in the project drops the object after it); not in a `stop()` that
+    `restart()` calls before starting again, nor in a `close()` that is a remote call: there is
+    no fix, and the help says why. `_end_tasks` lets the task finish for `task-drain-seconds`,
+    then cancels and awaits it, skipping the task running shutdown; a task that loops, stored
+    again over a running one, has the old one cancelled first.
+    A Home Assistant class's task gets no fix: where it must end (the unload, or the call of
+    the method that cancels it from there) is the integration's choice.
     """
 
     code = "TRD303"
@@ -161,24 +163,9 @@ class TaskOnSelfNeverAwaited(Rule):
                 text = _framework_text(site.name, end, site.cls.name, site.function.name)
                 yield Report(site.node, text.message, None, text.help)
                 continue
-            asyncio_name, import_stmt = asyncio_spelling(ctx.module)
-            fix = shutdown_fix(
-                ctx.module,
-                site.cls,
-                site.name,
-                # The method the message names: in a cog, ``cog_unload()`` (when it is async).
-                ("cog_unload",) if shutdown == "cog_unload" else ctx.config.shutdown_methods,
-                f"{{x}}.cancel()\nawait {asyncio_name}.gather({{x}}, return_exceptions=True)",
-                f"Cancel and await `self.{site.name}` in `{{method}}()`",
-                "unsafe",
-                import_stmt,
-                where="start",
-                # A task that calls ``stop()`` itself must not cancel itself halfway through it.
-                also=f"{{x}} is not {asyncio_name}.current_task()",
-                follow=True,
-            )
+            fix, reason = task_attribute_fix(ctx, site)
             text = _text(site.name, shutdown, site.cls.name, site.function.name)
-            yield Report(site.node, text.message, fix, text.help)
+            yield Report(site.node, text.message, fix, no_fix_help(reason) if reason else text.help)
 
 
 def _text(name: str, shutdown: str | None, cls: str, function: str) -> Text:

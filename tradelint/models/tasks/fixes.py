@@ -18,14 +18,19 @@ import ast
 from typing import TYPE_CHECKING
 
 from tradelint.core.fix_plan import EditSpec, FixSpec
+from tradelint.core.messages import fit_help
 from tradelint.facts.bindings import _runtime_imports, module_bindings
 from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.lifecycle_fixes import _class_path, ending_method
+from tradelint.facts.end_of_life import end_of_life
+from tradelint.facts.lifecycle_fixes import _assigned_in_init, _class_path, ending_method
+from tradelint.facts.owned_elements import ends_elements
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import self_name
 from tradelint.models.tasks.project_keeper import project_keeper
-from tradelint.models.tasks.task_model import task_analysis
+from tradelint.models.tasks.end_fixes import ender_code, replaced_task_edit
+from tradelint.models.tasks.shutdown import teardown_name
+from tradelint.models.tasks.task_model import TaskSite, task_analysis
 
 if TYPE_CHECKING:
     from tradelint.facts.file_context import FileContext
@@ -38,18 +43,23 @@ END_TASKS = "_end_tasks"
 
 
 def keep_task_fix(ctx: FileContext, call: ast.Call) -> FixSpec | None:
+    return keep_task_fix_and_reason(ctx, call)[0]
+
+
+def keep_task_fix_and_reason(ctx: FileContext, call: ast.Call) -> tuple[FixSpec | None, str]:
+    """The fix, and when there is none because the class's shutdown-like method is not proven
+    the end of its life, the reason (for the finding's help)."""
     module = ctx.module
     if not task_analysis(ctx).returns_task(call):
-        return None  # a wrapper that returns nothing (or None in some mode): no task to hold
-    on_instance = _instance_keeper_fix(module, call, ctx.config.shutdown_methods)
+        return None, ""  # a wrapper that returns nothing (or None in some mode): no task to hold
+    on_instance, reason = _instance_keeper_fix(ctx, call)
     if on_instance is not None:
-        return on_instance
+        return on_instance, ""
     if ctx.config.task_keeper:
-        return _configured_keeper_fix(module, call, ctx.config.task_keeper)
-    found = _found_keeper_fix(module, call)
-    if found is not None:
-        return found
-    return _module_keeper_fix(module, call)
+        fix = _configured_keeper_fix(module, call, ctx.config.task_keeper)
+    else:
+        fix = _found_keeper_fix(module, call) or _module_keeper_fix(module, call)
+    return fix, "" if fix is not None else reason
 
 
 def _found_keeper_fix(module: ModuleInfo, call: ast.Call) -> FixSpec | None:
@@ -253,10 +263,8 @@ def _configured_keeper_fix(
     return None
 
 
-def instance_keeper_code(names: dict[str, str], keeper: str, end: str, tasks: str, typevar: str) -> str:
-    """The two methods a class gets: ``keeper`` holds a task on ``self``, ``end`` cancels and
-    awaits the held tasks, except the one that runs it (a task that calls ``stop()``)."""
-    aio, future = names["asyncio"], f'{names["asyncio"]}.Future[{names["Any"]}]'
+def keeper_method_code(keeper: str, end: str, tasks: str, typevar: str, future: str) -> str:
+    """The method that holds a task on ``self`` until it is done; ``end`` ends what it holds."""
     return (
         f"def {keeper}(self, task: {typevar}) -> {typevar}:\n"
         f'    """Hold ``task`` until it is done; ``{end}()`` ends it."""\n'
@@ -265,90 +273,235 @@ def instance_keeper_code(names: dict[str, str], keeper: str, end: str, tasks: st
         f"    self.{tasks}.add(task)\n"
         f"    task.add_done_callback(self.{tasks}.discard)\n"
         "    return task\n"
-        "\n"
-        f"async def {end}(self) -> None:\n"
-        '    """Cancel and await the held tasks, except the one running this."""\n'
-        f"    current = {aio}.current_task()\n"
-        "    tasks = [\n"
-        "        task\n"
-        f'        for task in getattr(self, "{tasks}", ())\n'
-        "        if task is not current\n"
-        "    ]\n"
-        "    for task in tasks:\n"
-        "        task.cancel()\n"
-        f"    await {aio}.gather(*tasks, return_exceptions=True)\n"
     )
 
 
-def _instance_keeper_fix(module: ModuleInfo, call: ast.Call, shutdown_names: tuple[str, ...]) -> FixSpec | None:
+def instance_keeper_code(names: dict[str, str], keeper: str, end: str, tasks: str, typevar: str, drain: float) -> str:
+    """The two methods a class gets: ``keeper`` holds a task on ``self``, ``end`` lets the held
+    tasks finish for ``drain`` seconds, then cancels and awaits the rest, except the one that runs
+    it (a task that calls ``stop()``)."""
+    future = f'{names["asyncio"]}.Future[{names["Any"]}]'
+    return keeper_method_code(keeper, end, tasks, typevar, future) + "\n" + ender_code(names, end, tasks, drain)
+
+
+def class_helper_names(
+    module: ModuleInfo, cls: ast.ClassDef, names: dict[str, str], drain: float, *, keeper: bool = True
+) -> tuple[str, str, str, str] | None:
+    """The keeper, the ender and the task set a class's fix uses, and the code of those methods
+    the class does not have yet: the first suffix whose names are free or already ours (written
+    by an earlier fix), so that TRD301/302 and TRD303 fixes share one ender."""
+    taken_attrs = _class_names(module, cls)
+    taken = module_bindings(module)
+    future = f'{names["asyncio"]}.Future[{names["Any"]}]'
+    for suffix in _suffixes():
+        keep, end, tasks = KEEPER + suffix, END_TASKS + suffix, KEEPER_SET + suffix
+        ender = ender_code(names, end, tasks, drain)
+        ender_ours = _class_defines_exactly(cls, ender)
+        code = "" if ender_ours else ender
+        if not ender_ours and end in taken_attrs:
+            continue
+        if keeper:
+            typevar = _class_typevar(cls, keep) or _typevar_name(module, names, taken)
+            if typevar is None:
+                return None
+            kept = keeper_method_code(keep, end, tasks, typevar, future)
+            keeper_ours = _class_defines_exactly(cls, kept)
+            if not keeper_ours and keep in taken_attrs:
+                continue
+            if not keeper_ours:
+                code = kept + ("\n" + code if code else "")
+            if not (keeper_ours or ender_ours) and tasks in taken_attrs:
+                continue
+            return keep, end, typevar, code
+        if not ender_ours and tasks in taken_attrs:
+            continue
+        return keep, end, "", code
+    return None
+
+
+def _instance_keeper_fix(ctx: FileContext, call: ast.Call) -> tuple[FixSpec | None, str]:
+    """On the instance: held by ``self._keep_task(...)`` (or the class's own task set) and ended
+    in the method that ends the object's life; with the reason when that method is not proven
+    to be the end (``facts.end_of_life``)."""
+    module, shutdown_names = ctx.module, ctx.config.shutdown_methods
     function = module.enclosing_function(call)
     if function is None:
-        return None
+        return None, ""
     cls = module.parent(function)
     receiver = self_name(function)
     if not isinstance(cls, ast.ClassDef) or receiver is None or _is_classmethod(function):
-        return None
+        return None, ""
     scope = module.enclosing_scope(call)
     if scope is not function and not (
         isinstance(scope, ast.Lambda)
         and module.enclosing_function(scope) is function
         and all(a.arg != receiver for a in ast.walk(scope.args) if isinstance(a, ast.arg))
     ):
-        return None
+        return None, ""
+    own = own_task_set(module, cls, call)
+    if own is not None:
+        attr, adder = own
+        return (
+            FixSpec(
+                f"Add the task to `{receiver}.{attr}`, which `{cls.name}` ends itself",
+                "unsafe",
+                (_keep_edit(call, f"{receiver}.{attr}.{adder}", []),),
+            ),
+            "",
+        )
     method = ending_method(module, cls, shutdown_names, own=False)
     path = _class_path(module, cls)
     if method is None or method is function or not path or _fixed_layout(cls):
-        return None
+        return None, ""
     if any((module.qualify(b) or "").startswith(("pydantic.", "attr.", "attrs.", "msgspec.")) for b in cls.bases):
-        return None  # models that refuse an attribute they do not declare
+        return None, ""  # models that refuse an attribute they do not declare
     if _is_abstract(method):
-        return None  # subclasses replace it: what it ends would never run
+        return None, ""  # subclasses replace it: what it ends would never run
     if _runs_a_shutdown(call, shutdown_names):
-        return None  # ``create_task(self.close())`` is the shutdown: cancelling it would undo it
+        return None, ""  # ``create_task(self.close())`` is the shutdown: cancelling it would undo it
     shutdown_self = self_name(method)
-    if shutdown_self is None:
-        return None
     spelled = _spellings(module)
-    if spelled is None:
-        return None
+    if shutdown_self is None or spelled is None:
+        return None, ""
+    reason = end_of_life(module, cls, method, shutdown_names, call)
+    if reason is not None:
+        return None, reason
     names, imports = spelled
-    taken_attrs = _class_names(module, cls)
-    taken = module_bindings(module)
-    for suffix in _suffixes():
-        keeper, end, tasks = KEEPER + suffix, END_TASKS + suffix, KEEPER_SET + suffix
-        typevar = _class_typevar(cls, keeper) or _typevar_name(module, names, taken)
-        if typevar is None:
-            return None
-        methods = instance_keeper_code(names, keeper, end, tasks, typevar)
-        methods_ours = _class_defines_exactly(cls, methods)
-        if not methods_ours and {keeper, end, tasks} & taken_attrs:
+    chosen = class_helper_names(module, cls, names, ctx.config.task_drain_seconds)
+    if chosen is None:
+        return None, ""
+    keeper, end, typevar, methods = chosen
+    typevar_code = _typevar_code(names, typevar)
+    keep = _keep_edit(
+        call,
+        f"{receiver}.{keeper}",
+        imports,
+        module_code="" if _defines_exactly(module, typevar_code) else typevar_code,
+        **{"class": path, "class_code": methods},
+    )
+    end_call = EditSpec(
+        "append_to_method",
+        method,
+        (
+            ("class", path),
+            ("method", method.name),
+            ("code", f"await {shutdown_self}.{end}()\n"),
+            ("import", ""),
+            ("where", "start"),
+        ),
+    )
+    title = f"Keep the task on `{receiver}`; `{method.name}()` lets it finish, then cancels it"
+    return FixSpec(title, "unsafe", (keep, end_call)), ""
+
+
+def no_fix_help(reason: str) -> str:
+    """The help of a finding left without a fix because nothing proves the end of the owner's
+    life: why, in one line."""
+    return fit_help("no fix: {reason}", reason=reason)
+
+
+def task_attribute_fix(ctx: FileContext, site: TaskSite) -> tuple[FixSpec | None, str]:
+    """TRD303's fix for ``self.<name> = create_task(...)``: ``await self._end_tasks(self.<name>)``
+    at the start of the method that ends the object's life (it lets the task finish, then
+    cancels it), the ending method added to the class, and the old task cancelled where the
+    method that stores it can run again. With the reason, when there is no fix."""
+    module = ctx.module
+    cls, name = site.cls, site.name
+    assert cls is not None
+    shutdown_names = ("cog_unload",) if teardown_name(module, cls, ctx.config.shutdown_methods) == "cog_unload" else ctx.config.shutdown_methods
+    method = ending_method(module, cls, shutdown_names)
+    path = _class_path(module, cls)
+    spelled = _spellings(module)
+    receiver = self_name(method) if method is not None else None
+    if method is None or not path or spelled is None or receiver is None or _fixed_layout(cls):
+        return None, ""
+    reason = end_of_life(module, cls, method, ctx.config.shutdown_methods, site.call)
+    if reason is not None:
+        return None, reason
+    names, imports = spelled
+    chosen = class_helper_names(module, cls, names, ctx.config.task_drain_seconds, keeper=False)
+    if chosen is None:
+        return None, ""
+    end, class_code = chosen[1], chosen[3]
+    code = f"await {receiver}.{end}({receiver}.{name})\n"
+    if not _assigned_in_init(cls, name):  # ``stop()`` before ``start()``: no attribute yet
+        code = f'if getattr({receiver}, "{name}", None) is not None:\n    ' + code
+    params = (
+        ("class", path),
+        ("method", method.name),
+        ("code", code),
+        ("import", "\n".join(i for i in imports[:2] if i)),  # asyncio and Any: no TypeVar
+        ("where", "start"),
+        ("class_code", class_code),
+    )
+    edits = [EditSpec("append_to_method", method, params)]
+    replaced = replaced_task_edit(module, cls, site)
+    if replaced is not None:
+        edits.append(replaced)
+    title = f"`{method.name}()` lets `self.{name}` finish, then cancels it"
+    return FixSpec(title, "unsafe", tuple(edits)), ""
+
+
+def own_task_set(module: ModuleInfo, cls: ast.ClassDef, call: ast.Call) -> tuple[str, str] | None:
+    """The class's own set or list of tasks, which it ends itself (``self._tasks = set()``, a
+    task added to it somewhere, and a method that reaches its elements: ``for t in self._tasks:
+    t.cancel()``, ``gather(*self._tasks)``), with its adding method, when ``call`` is a statement
+    of its own: ``self._tasks.add(create_task(...))`` then keeps it there. Not one the class
+    prunes as its tasks finish (``discard``, ``remove``, ``pop``)."""
+    if not isinstance(module.parent(call), ast.Expr):
+        return None
+    made: dict[str, str] = {}
+    added: set[str] = set()
+    ended: set[str] = set()
+    pruned: set[str] = set()
+    for node in ast.walk(cls):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            kind = _collection_kind(node.value)
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                if kind and isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                    made[target.attr] = kind
+        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load)):
             continue
-        typevar_code = _typevar_code(names, typevar)
-        typevar_ours = _defines_exactly(module, typevar_code)
-        keep = _keep_edit(
-            call,
-            f"{receiver}.{keeper}",
-            imports,
-            module_code="" if typevar_ours else typevar_code,
-            **{"class": path, "class_code": "" if methods_ours else methods},
-        )
-        end_call = EditSpec(
-            "append_to_method",
-            method,
-            (
-                ("class", path),
-                ("method", method.name),
-                ("code", f"await {shutdown_self}.{end}()\n"),
-                ("import", ""),
-                ("where", "start"),
-            ),
-        )
-        return FixSpec(
-            f"Keep the task on `{receiver}` and cancel and await it in `{method.name}()`",
-            "unsafe",
-            (keep, end_call),
-        )
+        parent = module.parent(node)
+        if isinstance(parent, ast.Attribute) and parent.attr in ("discard", "remove", "pop"):
+            pruned.add(node.attr)
+        elif isinstance(parent, ast.Attribute) and parent.attr in ("add", "append"):
+            adding = module.parent(parent)
+            if isinstance(adding, ast.Call) and len(adding.args) == 1 and _is_a_task(module, adding.args[0]):
+                added.add(node.attr)
+        elif ends_elements(module, node):
+            ended.add(node.attr)
+    for attr, adder in sorted(made.items()):
+        # One the class prunes as tasks finish (``add_done_callback(self._tasks.discard)``) would
+        # grow with every task this fix adds: that needs a callback too, not written here.
+        if attr in added and attr in ended and attr not in pruned:
+            return attr, adder
     return None
+
+
+def _is_a_task(module: ModuleInfo, value: ast.expr) -> bool:
+    """``create_task(...)``/``ensure_future(...)``, or a local bound to one."""
+    if isinstance(value, ast.Name):
+        function = module.enclosing_function(value)
+        return function is not None and any(
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == value.id for t in node.targets)
+            and _is_a_task(module, node.value)
+            for node in ast.walk(function)
+        )
+    if isinstance(value, ast.Call):
+        func = value.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        return name in ("create_task", "ensure_future")
+    return False
+
+
+def _collection_kind(value: ast.expr) -> str:
+    if isinstance(value, ast.List) and not value.elts:
+        return "append"
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and not value.args:
+        return {"set": "add", "list": "append"}.get(value.func.id, "")
+    return ""
 
 
 def _is_abstract(method: ast.AsyncFunctionDef) -> bool:

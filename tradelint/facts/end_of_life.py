@@ -1,0 +1,376 @@
+"""Whether a method is the end of its object's life: the last thing done with the object, where
+a fix may end the object's tasks. Proven, not guessed from a name (issue 29): a method is the end
+when the object's ``__aexit__`` or a framework's teardown reaches it, or when every call of it
+that the project makes on a known instance is the object's last use. It is not the end when
+another method of the class calls it and goes on (``restart()`` calling ``stop()`` then
+``start()``), when it is a remote call that releases nothing of ``self`` (an API's ``close()``),
+or, in a short-lived object's ``__aexit__``, for work that belongs to an object it was given.
+
+:func:`end_of_life` answers with None (proven) or the reason, one line, for a finding's help."""
+
+from __future__ import annotations
+
+import ast
+from typing import cast
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.ownership import framework_teardown, is_release_name
+from tradelint.facts.project_files import files_naming, project_root
+from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.uses import self_name
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+# Methods a framework calls when it ends an object: Home Assistant's entity removal, a discord
+# cog's unload, the context manager protocol.
+TEARDOWN_METHODS = ("__aexit__", "__exit__", "async_will_remove_from_hass", "cog_unload", "__unload")
+
+# Functions a framework runs at the end of the application: Home Assistant's config entry
+# unload, aiohttp's ``on_cleanup``/``on_shutdown`` signals, Starlette/FastAPI ``on_shutdown``.
+TEARDOWN_FUNCTIONS = ("async_unload_entry", "on_cleanup", "on_shutdown", "shutdown_event", "on_app_cleanup")
+
+# Signals that take a teardown callback: ``app.on_cleanup.append(close_feed)``.
+TEARDOWN_SIGNALS = ("on_cleanup", "on_shutdown")
+
+# Methods on ``self.x`` that release or stop something of ``self``'s.
+_STOPPERS = frozenset({"cancel", "set", "clear", "kill", "release", "unsubscribe", "remove", "join", "wait_closed"})
+
+
+def _methods(cls: ast.ClassDef) -> dict[str, Function]:
+    return {s.name: s for s in cls.body if isinstance(s, FUNCTION_NODES)}
+
+
+def _self_calls(method: Function) -> list[tuple[ast.Call, str]]:
+    """The ``self.name(...)`` calls of a method, with the name."""
+    receiver = self_name(method)
+    return [
+        (node, node.func.attr)
+        for node in ast.walk(method)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == receiver
+    ]
+
+
+def _reached(methods: dict[str, Function], start: str) -> set[str]:
+    """The methods ``start`` reaches through ``self.name(...)`` calls, ``start`` included."""
+    seen = {start}
+    stack = [start]
+    while stack:
+        method = methods.get(stack.pop())
+        if method is None:
+            continue
+        for _, name in _self_calls(method):
+            if name in methods and name not in seen:
+                seen.add(name)
+                stack.append(name)
+    return seen
+
+
+def _goes_on(function: Function, call: ast.AST) -> bool:
+    """Whether ``function`` does more after ``call`` on the path that makes it: a later statement
+    in its block (or an enclosing one) before a ``return`` or ``raise``, or the call inside a loop
+    (the next round uses the object again)."""
+    path = _path_to(function, call)
+    for node, block, index in reversed(path):
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and block is not node.orelse:
+            return True
+        rest = block[index + 1 :]
+        if rest:
+            return not isinstance(rest[0], (ast.Return, ast.Raise))
+    return False
+
+
+def _path_to(node: ast.AST, target: ast.AST) -> list[tuple[ast.AST, list[ast.stmt], int]]:
+    """The statements from ``node`` down to the one holding ``target``: (owner, block, index)."""
+    for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+        block = getattr(node, field, None)
+        if not isinstance(block, list):
+            continue
+        for index, stmt in enumerate(block):
+            if not isinstance(stmt, ast.AST) or not any(n is target for n in ast.walk(stmt)):
+                continue
+            if isinstance(stmt, ast.stmt):
+                return [(node, block, index), *_path_to(stmt, target)]
+            return _path_to(stmt, target)  # an ``except`` handler, a ``case``
+    return []
+
+
+def _restarter(cls: ast.ClassDef, method: Function, shutdown_names: tuple[str, ...]) -> str | None:
+    """A method of the class, itself no teardown, that calls ``method`` and goes on."""
+    exempt = set(shutdown_names) | set(TEARDOWN_METHODS) | {"__del__"}
+    for name, caller in _methods(cls).items():
+        if name in exempt or name == method.name:
+            continue
+        for call, callee in _self_calls(caller):
+            if callee == method.name and _goes_on(caller, call):
+                return name
+    return None
+
+
+def _releases(method: Function, methods: dict[str, Function], depth: int = 0) -> bool:
+    """Whether the method releases anything of ``self``: stores or deletes an attribute, stops,
+    closes or cancels something, awaits an attribute (a task), or calls a method that does."""
+    receiver = self_name(method)
+
+    def on_self(node: ast.AST) -> bool:
+        while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+            node = node.func if isinstance(node, ast.Call) else node.value
+        return isinstance(node, ast.Name) and node.id == receiver
+
+    for node in ast.walk(method):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)) and on_self(node):
+            return True
+        if isinstance(node, ast.Await) and isinstance(node.value, ast.Attribute) and on_self(node.value):
+            return True
+        if isinstance(node, (ast.AsyncWith, ast.With)):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            name = node.func.attr
+            if name == "cancel" or (on_self(node.func.value) and (name in _STOPPERS or is_release_name(name))):
+                return True
+            target = node.func.value
+            if isinstance(target, ast.Name) and target.id == receiver and name in methods and depth < 3:
+                if _releases(methods[name], methods, depth + 1):
+                    return True
+    return False
+
+
+def _remote_call(method: Function) -> ast.Call | None:
+    """An awaited call on ``self`` or what it holds (``await self._request("close")``)."""
+    receiver = self_name(method)
+    for node in ast.walk(method):
+        if isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
+            base: ast.AST = node.value.func
+            while isinstance(base, (ast.Attribute, ast.Subscript, ast.Call)):
+                base = base.func if isinstance(base, ast.Call) else base.value
+            if isinstance(base, ast.Name) and base.id == receiver:
+                return node.value
+    return None
+
+
+def _given_attributes(cls: ast.ClassDef) -> set[str]:
+    """Attributes ``__init__`` stores from its parameters: objects the instance was given."""
+    init = _methods(cls).get("__init__")
+    if init is None:
+        return set()
+    params = {a.arg for a in (*init.args.posonlyargs, *init.args.args, *init.args.kwonlyargs)[1:]}
+    receiver = self_name(init)
+    return {
+        target.attr
+        for node in ast.walk(init)
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in params
+        for target in node.targets
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == receiver
+    }
+
+
+def _borrowed_work(module: ModuleInfo, cls: ast.ClassDef, work: ast.Call) -> str | None:
+    """``create_task(self._tracer.export(...))`` where ``self._tracer`` was handed to ``__init__``,
+    or ``create_task(tracer.export(...))`` for a parameter: the work of a longer-lived object."""
+    if not work.args or not isinstance(work.args[0], ast.Call):
+        return None
+    func = work.args[0].func
+    if not isinstance(func, ast.Attribute):
+        return None
+    holder = func.value
+    function = module.enclosing_function(work)
+    receiver = self_name(function) if function is not None else None
+    if (
+        isinstance(holder, ast.Attribute)
+        and isinstance(holder.value, ast.Name)
+        and holder.value.id == receiver
+        and holder.attr in _given_attributes(cls)
+    ):
+        return f"self.{holder.attr}"
+    if isinstance(holder, ast.Name) and function is not None and holder.id != receiver:
+        if holder.id in {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}:
+            return holder.id
+    return None
+
+
+def end_of_life(
+    module: ModuleInfo,
+    cls: ast.ClassDef,
+    method: Function,
+    shutdown_names: tuple[str, ...],
+    work: ast.Call | None = None,
+) -> str | None:
+    """None when ``method`` is proven the last thing done with a ``cls`` object, so that a fix
+    may end the object's tasks there; otherwise why not, in one line. ``work``: the call that
+    creates the task to end."""
+    name, owner = method.name, cls.name
+    methods = _methods(cls)
+    restarter = _restarter(cls, method, shutdown_names)
+    if restarter is not None:
+        return f"`{restarter}()` calls `{name}()` and goes on: `{name}()` is not the end of a `{owner}`"
+    if not _releases(method, methods) and _remote_call(method) is not None:
+        return f"`{name}()` makes a call and releases nothing of `{owner}`: it is no teardown"
+    entries = [m for m in TEARDOWN_METHODS if m in methods]
+    teardown = framework_teardown(module, cls)
+    if teardown is not None and teardown in methods:
+        entries.append(teardown)
+    for entry in entries:
+        if name in _reached(methods, entry):
+            if entry == "__aexit__" and work is not None:
+                borrowed = _borrowed_work(module, cls, work)
+                if borrowed is not None:
+                    return f"the task does `{borrowed}`'s work, which outlives this `{owner}`'s `__aexit__`"
+            return None
+    if _last_use_everywhere(module, cls, name):
+        return None
+    return f"`{name}()` is not shown to end a `{owner}`: no `__aexit__`, teardown or last use calls it"
+
+
+def _last_use_everywhere(module: ModuleInfo, cls: ast.ClassDef, method: str) -> bool:
+    """Whether the project calls ``method`` on a known ``cls`` instance, and each such call is
+    that instance's last use (or runs at a framework's teardown)."""
+    root = project_root(module)
+    if root is not None:
+        module.project.note_scan(f"mentions {cls.name}", root)  # for the cache, memo or not
+    memo = module.project.scan_memo(cls.name)
+    key = ("end-of-life", root, module.path, cls.lineno, method)
+    if key in memo:
+        return cast(bool, memo[key])
+    qualified = f"{module.module_name}.{cls.name}" if module.module_name else ""
+    verdicts = list(_call_verdicts(module, cls.name, method))
+    if root is not None:
+        needle = f".{method}(".encode()
+        for path, data in files_naming(module.project, root, cls.name):
+            if path == module.path or needle not in data:
+                continue
+            other = module.project.module_at(path)
+            if other is not None:
+                verdicts.extend(_call_verdicts(other, cls.name, method, qualified))
+    found = bool(verdicts) and all(verdicts)
+    memo[key] = found
+    return found
+
+
+def _call_verdicts(module: ModuleInfo, cls: str, method: str, qualified: str = "") -> list[bool]:
+    """For each ``x.method()`` on a known ``cls`` instance in the module: is it the last use?
+    ``qualified``: in another module, ``cls`` counts only where it resolves to that name."""
+    holders = _holders(module, cls, qualified)
+    cleanups = _registered_cleanups(module)
+    verdicts: list[bool] = []
+    for call in module.index.calls:
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr == method):
+            continue
+        receiver = func.value
+        if isinstance(receiver, ast.Name):
+            known = receiver.id in holders[0]
+        elif isinstance(receiver, ast.Attribute):
+            known = receiver.attr in holders[1]
+        else:
+            known = False
+        function = module.enclosing_function(call)
+        if not known or function is None:
+            continue
+        if function.name in TEARDOWN_FUNCTIONS + TEARDOWN_METHODS or function.name in cleanups:
+            verdicts.append(True)
+        elif any(isinstance(n, (ast.Yield, ast.YieldFrom)) and n.lineno < call.lineno for n in ast.walk(function)):
+            verdicts.append(True)  # after the ``yield`` of a lifespan, a ``cleanup_ctx`` or a fixture
+        else:
+            verdicts.append(not _used_after(function, call, receiver))
+    return verdicts
+
+
+def _used_after(function: Function, call: ast.Call, receiver: ast.expr) -> bool:
+    if _goes_on_in_loop(function, call):
+        return True
+    end = call.end_lineno or call.lineno
+    for node in ast.walk(function):
+        if getattr(node, "lineno", 0) <= end or not isinstance(node, (ast.Name, ast.Attribute)):
+            continue
+        if isinstance(node.ctx, (ast.Store, ast.Del)):
+            continue
+        if isinstance(receiver, ast.Name) and isinstance(node, ast.Name) and node.id == receiver.id:
+            return True
+        if isinstance(receiver, ast.Attribute) and isinstance(node, ast.Attribute) and node.attr == receiver.attr:
+            return True
+    return False
+
+
+def _goes_on_in_loop(function: Function, call: ast.Call) -> bool:
+    return any(
+        isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and node.lineno <= call.lineno <= (node.end_lineno or 0)
+        for node in ast.walk(function)
+    )
+
+
+def _holders(module: ModuleInfo, cls: str, qualified: str = "") -> tuple[set[str], set[str]]:
+    """Names and attribute names bound to a ``cls`` instance in the module: ``x = Cls(...)``,
+    ``async with Cls() as x``, ``x: Cls``, ``self.feed = Cls(...)``."""
+    names: set[str] = set()
+    attrs: set[str] = set()
+
+    def is_cls(node: ast.AST | None) -> bool:
+        if isinstance(node, ast.Await):
+            node = node.value
+        if isinstance(node, ast.Call):
+            node = node.func
+        if isinstance(node, ast.Subscript):  # ``Optional[Cls]``, ``Cls | None`` are not followed
+            return False
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value == cls and not qualified
+        named = (isinstance(node, ast.Name) and node.id == cls) or (isinstance(node, ast.Attribute) and node.attr == cls)
+        return named and node is not None and (not qualified or module.qualify(node) == qualified)
+
+    def bind(target: ast.AST) -> None:
+        if isinstance(target, ast.Name):
+            names.add(target.id)
+        elif isinstance(target, ast.Attribute):
+            attrs.add(target.attr)
+
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Assign) and is_cls(node.value):
+            for target in node.targets:
+                bind(target)
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Tuple):
+            for target in node.targets:  # ``a, b = Cls(...), Cls(...)``
+                if isinstance(target, ast.Tuple) and len(target.elts) == len(node.value.elts):
+                    for element, value in zip(target.elts, node.value.elts):
+                        if is_cls(value):
+                            bind(element)
+        elif isinstance(node, ast.AnnAssign) and (is_cls(node.annotation) or is_cls(node.value)):
+            bind(node.target)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if is_cls(item.context_expr) and item.optional_vars is not None:
+                    bind(item.optional_vars)
+        elif isinstance(node, ast.arg) and is_cls(node.annotation):
+            names.add(node.arg)
+    return names, attrs
+
+
+def _registered_cleanups(module: ModuleInfo) -> set[str]:
+    """Functions handed to a teardown signal: ``app.on_cleanup.append(close_feed)``,
+    ``app.add_event_handler("shutdown", stop)``, ``@app.on_event("shutdown")``."""
+    found: set[str] = set()
+    for call in module.index.calls:
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and call.args):
+            continue
+        last = call.args[-1]
+        name = last.id if isinstance(last, ast.Name) else last.attr if isinstance(last, ast.Attribute) else None
+        if name is None:
+            continue
+        if func.attr == "append" and isinstance(func.value, ast.Attribute) and func.value.attr in TEARDOWN_SIGNALS:
+            found.add(name)
+        elif func.attr == "add_event_handler" and isinstance(call.args[0], ast.Constant) and call.args[0].value == "shutdown":
+            found.add(name)
+    for node in ast.walk(module.tree):
+        if isinstance(node, FUNCTION_NODES):
+            for decorator in node.decorator_list:
+                if (
+                    isinstance(decorator, ast.Call)
+                    and isinstance(decorator.func, ast.Attribute)
+                    and decorator.func.attr == "on_event"
+                    and decorator.args
+                    and isinstance(decorator.args[0], ast.Constant)
+                    and decorator.args[0].value == "shutdown"
+                ):
+                    found.add(node.name)
+    return found

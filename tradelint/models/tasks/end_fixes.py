@@ -1,0 +1,98 @@
+"""Ending a class's tasks at the end of its owner's life (issue 29), for TRD301/302 (a task the
+fix keeps on the instance) and TRD303 (a task stored on ``self``):
+
+- only in a method proven to be the end of the object's life (``facts.end_of_life``); elsewhere
+  the finding has no fix, and its help says why;
+- the helper written into the class drains before it cancels: it lets the tasks finish for
+  ``task-drain-seconds``, then cancels and awaits the rest, never the task running it, and hands
+  the tasks' errors to the loop's exception handler (logged, not raised);
+- a task stored again over a running one (``self._task = create_task(...)`` in a method that
+  can run twice) has the old one cancelled first."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from tradelint.core.fix_plan import EditSpec
+from tradelint.facts.lifecycle_fixes import _assigned_in_init
+from tradelint.facts.uses import self_name
+
+if TYPE_CHECKING:
+    from tradelint.facts.context import ModuleInfo
+    from tradelint.models.tasks.task_model import TaskSite
+
+
+def ender_code(names: dict[str, str], end: str, tasks: str, drain: float) -> str:
+    """The method that ends a class's tasks: those held in ``self.<tasks>`` and those given."""
+    aio, future = names["asyncio"], f'{names["asyncio"]}.Future[{names["Any"]}]'
+    seconds = f"{drain:g}"
+    return (
+        f'async def {end}(self, *more: "{future} | None") -> None:\n'
+        f'    """Let the tasks finish for {seconds} s, cancel the rest, report errors."""\n'
+        f"    current = {aio}.current_task()\n"
+        "    tasks = {\n"
+        "        task\n"
+        f'        for task in (*getattr(self, "{tasks}", ()), *more)\n'
+        "        if task is not None and task is not current\n"
+        "    }\n"
+        "    if not tasks:\n"
+        "        return\n"
+        f"    _, late = await {aio}.wait(tasks, timeout={seconds})\n"
+        "    for task in late:\n"
+        "        task.cancel()\n"
+        "    if late:\n"
+        f"        await {aio}.wait(late)\n"
+        f"    loop = {aio}.get_running_loop()\n"
+        "    for task in tasks:\n"
+        "        if not task.cancelled() and task.exception() is not None:\n"
+        "            loop.call_exception_handler(\n"
+        '                {"message": "task failed", "exception": task.exception(),\n'
+        '                 "future": task}\n'
+        "            )\n"
+    )
+
+
+def _runs_a_loop(cls: ast.ClassDef, call: ast.Call, receiver: str) -> bool:
+    """Whether the task runs a method of the class that loops until it is cancelled (a reader,
+    a poller): a second one would run beside the first."""
+    coro = call.args[0] if call.args else None
+    if not (
+        isinstance(coro, ast.Call)
+        and isinstance(coro.func, ast.Attribute)
+        and isinstance(coro.func.value, ast.Name)
+        and coro.func.value.id == receiver
+    ):
+        return False
+    name = coro.func.attr
+    method = next((s for s in cls.body if isinstance(s, ast.AsyncFunctionDef) and s.name == name), None)
+    return method is not None and any(isinstance(s, (ast.While, ast.AsyncFor)) for s in ast.walk(method))
+
+
+def replaced_task_edit(module: ModuleInfo, cls: ast.ClassDef, site: TaskSite) -> EditSpec | None:
+    """``self._task = create_task(...)`` in a method other than ``__init__`` that does not look at
+    the old task first: a second call drops a running task. Cancel the old one before the store."""
+    function, name = site.function, site.name
+    assert function is not None
+    statement = module.parent(site.call)
+    receiver = self_name(function)
+    if function.name == "__init__" or receiver is None or not isinstance(statement, ast.Assign):
+        return None
+    if not _runs_a_loop(cls, site.call, receiver):
+        return None  # one piece of work per call (a flush): cancelling the old one would lose it
+    if not any(
+        isinstance(t, ast.Attribute) and t.attr == name and isinstance(t.value, ast.Name) and t.value.id == receiver
+        for t in statement.targets
+    ):
+        return None
+    for node in ast.walk(function):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == name
+            and isinstance(node.ctx, ast.Load)
+            and node.lineno <= statement.lineno
+        ):
+            return None  # ``if self._task is None:`` or ``if self._task and not self._task.done(): return``
+    target = f"{receiver}.{name}"
+    guard = f"{target} is not None" if _assigned_in_init(cls, name) else f'getattr({receiver}, "{name}", None) is not None'
+    return EditSpec("insert_before", statement, (("code", f"if {guard}:\n    {target}.cancel()\n"),))
