@@ -30,9 +30,9 @@ from tradelint.api import (
     DataclassConstantWithoutClassVar,
     DataclassFieldOverriddenByClassAttribute,
     classvars_unbound_at_runtime,
-    constants_without_classvar,
     is_upper_constant,
     overridden_fields,
+    reported_constants,
 )
 
 # pydantic models: never these rules (UPPER_CASE settings are intended); pydantic's own plugin
@@ -98,7 +98,7 @@ def check_class(ctx: ClassDefContext, settings: Settings, core: CoreBridge) -> N
         return
     module, node = found
     if constants_config is not None:
-        for constant in constants_without_classvar(module, node):
+        for constant in reported_constants(module, node):
             assert isinstance(constant.target, ast.Name)
             message = DataclassConstantWithoutClassVar.message(constant.target.id, cls.name)
             _fail(ctx, message, constant, "TRD101")

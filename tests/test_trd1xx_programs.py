@@ -267,7 +267,9 @@ def _safety(tmp_path: Path, files: dict[str, str], where: str, line: int) -> str
     checker = Checker()
     target = tmp_path / where
     found = [f for f in checker.check_path(target, config_for(target)) if f.line == line and f.code.startswith("TRD10")]
-    assert len(found) == 1, found
+    assert len(found) <= 1, found
+    if not found:
+        return "not reported"
     return found[0].fix.safety if found[0].fix is not None else "none"
 
 
@@ -289,7 +291,8 @@ MODEL = "from dataclasses import dataclass\n\n\n@dataclass\nclass Desc:\n    TIM
         ({"shop/use.py": "from shop.models import Desc\nimport dataclasses\n\nprint(dataclasses.asdict(Desc()))\n"}, "unsafe"),
         ({"shop/use.py": "from shop.models import Desc\n\nprint(Desc(**{}))\n"}, "unsafe"),
         ({"shop/use.py": "from shop import models\n\nprint(models.Desc(3))\n"}, "none"),
-        ({"shop/use.py": "from shop.models import Desc as D\n\nprint(D(TIMEOUT=3))\n"}, "none"),
+        # A keyword names it: the project sets it per instance, a field by intent (no finding).
+        ({"shop/use.py": "from shop.models import Desc as D\n\nprint(D(TIMEOUT=3))\n"}, "not reported"),
         # A keyword to an unrelated class or a method is not evidence.
         ({"shop/use.py": "class Other:\n    def __init__(self, TIMEOUT: int) -> None: ...\n\nOther(TIMEOUT=3)\n"}, "safe"),
         ({"shop/use.py": "print('a'.replace('a', 'b'))\n"}, "safe"),

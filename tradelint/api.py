@@ -35,6 +35,7 @@ from tradelint.models.dataclasses.dataclass_model import (
     is_upper_constant,
     overridden_fields,
 )
+from tradelint.models.dataclasses.field_intent import reported_constants
 from tradelint.models.tasks.task_model import TaskAnalysis
 from tradelint.rules.classvar_only_bound_under_type_checking import ClassVarOnlyBoundUnderTypeChecking
 from tradelint.rules.dataclass_constant_without_classvar import DataclassConstantWithoutClassVar
@@ -83,6 +84,7 @@ __all__ = [
     "is_upper_constant",
     "overridden_fields",
     "read_source_bytes",
+    "reported_constants",
     "suppressed_at",
 ]
 

@@ -36,6 +36,7 @@ from tradelint.facts.syntax import (
     build_imports,
     build_index,
     content_digest,
+    in_function_frame,
     parse_module,
 )
 
@@ -127,6 +128,16 @@ class ModuleInfo:
         for ancestor in self.ancestors(node):
             if isinstance(ancestor, FUNCTION_NODES):
                 return ancestor
+        return None
+
+    def evaluating_function(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The function in whose frame ``node`` is evaluated: for a name in a ``def``'s
+        annotations, defaults or decorators, the one around that ``def`` (None: module level)."""
+        child = node
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, FUNCTION_NODES) and in_function_frame(ancestor, child):
+                return ancestor
+            child = ancestor
         return None
 
     def enclosing_class(self, node: ast.AST) -> ast.ClassDef | None:

@@ -20,6 +20,19 @@ NEWLINE = re.compile(r"\r\n|\r|\n")
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
+def in_function_frame(func: ast.FunctionDef | ast.AsyncFunctionDef, child: ast.AST) -> bool:
+    """Whether ``child``, a direct child of ``func``, runs in ``func``'s own frame. Decorators,
+    parameter defaults and annotations and the return annotation run when the ``def`` statement
+    does, in the enclosing scope: there a parameter's name is still the outer binding (``def
+    process(self, details: details.Details)`` names the module ``details``)."""
+    return not (
+        child is func.args
+        or child is func.returns
+        or any(child is d for d in func.decorator_list)
+        or any(child is t for t in getattr(func, "type_params", ()))
+    )
+
+
 TASK_WORDS = {"create_task", "ensure_future", "Task"}
 
 

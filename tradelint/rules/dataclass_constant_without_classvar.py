@@ -6,7 +6,8 @@ from typing import Iterator
 from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
-from tradelint.models.dataclasses.dataclass_model import class_model, constants_without_classvar
+from tradelint.models.dataclasses.dataclass_model import class_model
+from tradelint.models.dataclasses.field_intent import reported_constants
 from tradelint.models.dataclasses.fixes import classvar_fix
 
 
@@ -16,6 +17,25 @@ class DataclassConstantWithoutClassVar(Rule):
     (`@dataclass`, pydantic dataclasses, attrs, and a project's or library's own maker whose code
     is seen to apply one of them; a maker that does more, such as rewriting the namespace, is not
     judged).
+
+    Not when the project proves the name is meant as a field: a constructor keyword names it
+    (`Params(ORDER_SIDE="BUY")`, `replace(p, ORDER_SIDE=...)`, `**{"ORDER_SIDE": ...}`), or the
+    class's own methods set it on the instance (`self.ORDER_SIDE = ...` in `__post_init__`, or
+    `setattr(self, f.name, ...)` for every `f` in `fields(self)`). Such a class holds parameters
+    that happen to be UPPER_CASE:
+
+    ```python
+    @dataclass
+    class OrderParams:
+        EXTRA_PARAMS: Optional[str] = None  # not reported: set per instance below
+
+        def __post_init__(self) -> None:
+            self.EXTRA_PARAMS = json.loads(self.EXTRA_PARAMS or "{}")
+    ```
+
+    Reads are no such proof (incident 001 read `schema.CACHE_KEY`), and a subclass that sets the
+    name as a class attribute (`CACHE_KEY = "analysis:signals"`, TRD102) shows it is meant as a
+    constant: then it is reported whatever else the project does.
 
     ## Why is this bad?
     The annotation makes it an instance field. Every instance gets the base's default from
@@ -69,7 +89,7 @@ class DataclassConstantWithoutClassVar(Rule):
             model = class_model(module, node)
             if not model.known:
                 continue  # a plain class, or a maker whose runtime is not known: nothing claimed
-            for stmt in constants_without_classvar(module, node):
+            for stmt in reported_constants(module, node):
                 assert isinstance(stmt.target, ast.Name)
                 name = stmt.target.id
                 yield Report(stmt, self.message(name, node.name), classvar_fix(model, stmt), self.help(name))

@@ -7,7 +7,7 @@ from tradelint.core.messages import Text, fit, fit_help, short_type
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.file_context import FileContext
-from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.syntax import FUNCTION_NODES, in_function_frame
 from tradelint.facts.uses import self_name
 from tradelint.models.renames.attribute_guards import guarded
 from tradelint.models.renames.class_members import MIN_LENGTH, close_match, known_members
@@ -129,16 +129,24 @@ class _FunctionFinder:
         self.found: dict[ast.AST, ast.FunctionDef | ast.AsyncFunctionDef | None] = {}
 
     def around(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        # Not the function whose annotations, defaults or decorators hold the node: those are
+        # evaluated in the enclosing scope. A function is never remembered for that reason: the
+        # answer for it depends on the child it is reached from.
         parents, found = self.parents, self.found
         path = []
-        current = parents.get(node)
-        while current is not None and current not in found:
+        child, current = node, parents.get(node)
+        result: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+        while current is not None:
             if isinstance(current, FUNCTION_NODES):
-                found[current] = current
+                if in_function_frame(current, child):
+                    result = current
+                    break
+            elif current in found:
+                result = found[current]
                 break
-            path.append(current)
-            current = parents.get(current)
-        result = found.get(current) if current is not None else None
+            else:
+                path.append(current)
+            child, current = current, parents.get(current)
         for ancestor in path:
             found[ancestor] = result
         return result

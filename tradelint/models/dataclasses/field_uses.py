@@ -32,16 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Literal, cast
 
-if sys.version_info >= (3, 11):
-    pass
-else:  # pragma: no cover
-    pass
-
 from tradelint.facts.class_family import resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, project_files, project_root
-from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, resolve_class
+from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, overriding_assignments, resolve_class
+from tradelint.models.dataclasses.instance_writes import InstanceWrites, instance_writes
 
 # Functions that read or rebuild every field of an instance.
 WHOLE_INSTANCE = {
@@ -88,6 +84,16 @@ class FieldUses:
     evidence: list[Evidence] = field(default_factory=list)
     blind: str = ""  # why the project cannot be searched completely, or ""
     root: Path | None = None
+    # Proof that the name is set per instance (a constructor keyword, a write of ``self.NAME`` in
+    # the family's own methods), and subclasses that set it as a class constant (incident 001).
+    intent: list[Evidence] = field(default_factory=list)
+    overrides: list[Evidence] = field(default_factory=list)
+
+    @property
+    def used_as_field(self) -> Evidence | None:
+        """The project's proof that the name is meant as a field, when no subclass overrides it as
+        a constant; reads alone (``schema.CACHE_KEY``) are never such a proof."""
+        return None if self.overrides else next(iter(self.intent), None)
 
     @property
     def breaks(self) -> bool:
@@ -174,6 +180,9 @@ class _Search:
         self.fields = list(model.all_fields())
         self.position = 0
         self.evidence: list[Evidence] = []
+        self.intent: list[Evidence] = []
+        self.overrides: list[Evidence] = []
+        self._writes: dict[tuple[Path, int], InstanceWrites] = {}
         # Filled once the family is grown (the answers below depend on it).
         self.grown = False
         self.slotted = False
@@ -427,8 +436,9 @@ class _Search:
         """Everything that may notice ``name`` stop being a field (the family grown first)."""
         self.name = name
         self.position = self.fields.index(name) if name in self.fields else 0
-        self.evidence = []
+        self.evidence, self.intent, self.overrides = [], [], []
         name_pattern = re.compile(rf"\b{re.escape(name)}\b")
+        self._own_writes(name)
         for other in self.family:
             if not self.same(other, self.model) and other.kind is not None and name in other.own_fields:
                 self.note(other.module.path, other.own_fields[name].node.lineno,
@@ -463,8 +473,13 @@ class _Search:
         module = uses.module
         path = module.path
         for call, answer, supplied, keywords in uses.constructions:
-            if name in keywords:
+            if name in keywords or any(
+                kw.arg is None and isinstance(kw.value, ast.Dict)
+                and any(isinstance(k, ast.Constant) and k.value == name for k in kw.value.keys)
+                for kw in call.keywords
+            ):
                 self.note(path, call.lineno, f"a call passes `{name}=`", "breaks")
+                self.intent.append(Evidence(path, call.lineno, f"a call passes `{name}=`", "breaks"))
                 continue
             positional = supplied + len(call.args)
             if answer == "yes" and (positional > self.position or any(isinstance(a, ast.Starred) for a in call.args)):
@@ -477,6 +492,7 @@ class _Search:
         for call in uses.by_keyword.get(name, ()):
             if self._forwards(module, call):
                 self.note(path, call.lineno, f"a call passes `{name}=`", "breaks")
+                self.intent.append(Evidence(path, call.lineno, f"a call passes `{name}=`", "breaks"))
                 forwarded.add(call)
         for call in uses.whole_instance:
             if call not in forwarded:
@@ -488,6 +504,25 @@ class _Search:
             self._write(module, attribute, self.slotted)
         for node, answer in uses.patterns:
             self._match(module, node, answer)
+
+    def _own_writes(self, name: str) -> None:
+        """The family's own methods set ``self.NAME`` (or every field); a subclass binds it as a
+        class attribute (TRD102's shape: meant as a constant)."""
+        for member in self.family:
+            key = (member.path, member.line)
+            writes = self._writes.get(key)
+            if writes is None:
+                writes = self._writes[key] = instance_writes(member.node)
+            where = writes.names.get(name) or writes.every_field
+            if where is not None:
+                what = f"`{member.name}.{where[0]}()` sets `self.{name}`" if name in writes.names else \
+                    f"`{member.name}.{where[0]}()` sets every field of the instance"
+                self.intent.append(Evidence(member.path, where[1], what, "observes"))
+            if not self.same(member, self.model):
+                for stmt, bound in overriding_assignments(member.node, redecorated=member.known):
+                    if bound == name:
+                        self.overrides.append(Evidence(member.path, stmt.lineno,
+                                                       f"`{member.name}` sets `{name}` as a class attribute", "observes"))
 
     def _forwards(self, module: ModuleInfo, call: ast.Call) -> bool:
         known = self._forwards_cache.get(call)
@@ -649,6 +684,7 @@ def field_uses(model: ClassModel, name: str) -> FieldUses:
             memo[search_key] = search  # only once grown: an error half-way is not remembered
         evidence = search.evidence_for(name)
         result.evidence = sorted(set(evidence), key=lambda e: (str(e.path), e.line, e.what))
+        result.intent, result.overrides = list(search.intent), list(search.overrides)
         result.blind = result.blind or exported(model, root)
     memo[key] = result
     return result

@@ -62,6 +62,6 @@ def _names(expr: ast.expr) -> set[str]:
 def guarded(module: ModuleInfo, node: ast.Attribute) -> bool:
     """The access is one its code expects may fail (see the module docstring)."""
     probed = probes(module)
-    if probed and (ast.unparse(node.value), node.attr) in probed.get(module.enclosing_function(node), ()):
+    if probed and (ast.unparse(node.value), node.attr) in probed.get(module.evaluating_function(node), ()):
         return True
     return catches_attribute_error(module, node)

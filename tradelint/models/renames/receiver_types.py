@@ -619,7 +619,8 @@ class ReceiverTypes:
         return attrs
 
     def receiver_type(self, receiver: ast.expr, at: ast.AST) -> str:
-        return self.type_in(receiver, self.module.enclosing_function(at))
+        # Typed where it is evaluated: a ``def``'s annotations and defaults in the enclosing scope.
+        return self.type_in(receiver, self.module.evaluating_function(at))
 
     def type_in(self, receiver: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef | None) -> str:
         """The type of ``receiver`` in the body of ``func`` (None: at module level)."""

@@ -146,7 +146,7 @@ class RenameAnalysis:
         if rename.owner is None:
             # Unqualified: any receiver, but not a class that defines the name itself.
             cls = self.module.enclosing_class(at)
-            func = self.module.enclosing_function(at)
+            func = self.module.evaluating_function(at)
             if (
                 cls is not None
                 and func is not None
