@@ -17,4 +17,5 @@ def test_every_cog_finding_names_cog_unload() -> None:
         (60, "tasks in `self.timeout_tasks` are never cancelled or awaited; end each one in `cog_unload()`"),
         (79, "loop `self.tick` is started and never cancelled; cancel it in `cog_unload()`"),
         (157, "`self._refresh_task` is never cancelled or awaited; cancel it in `cog_unload()`"),
+        (168, "`self.bg_task` is never cancelled or awaited; cancel it in `cog_unload()`"),
     ]

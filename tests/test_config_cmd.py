@@ -59,6 +59,8 @@ def test_config_prints_the_effective_configuration_and_its_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     pyproject = write(tmp_path / "pyproject.toml", FULL)
+    write(tmp_path / "myapp" / "__init__.py", "")
+    write(tmp_path / "myapp" / "tasks.py", "def keep_task(task):\n    return task\n")  # the keeper named
     test_file = write(tmp_path / "tests" / "test_x.py", BUG)
     assert run(["config", str(test_file)]) == 0
     out = capsys.readouterr().out

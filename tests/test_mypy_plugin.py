@@ -343,7 +343,7 @@ def test_configuration_errors_are_reported_once_per_file(site_python: str, tmp_p
     output = run_mypy(project, "shop", site_python, tmp_path / "cache")
     problem = (
         f"{pyproject}:6:1: [tool.tradelint] key 'bogus': unknown key (known keys: select, extend-select, "
-        "ignore, extend-ignore, per-file-ignores, exclude, resources, task-owners, task-owner-classes, task-keeper, shutdown-methods, renames, rename-packs, "
+        "ignore, extend-ignore, per-file-ignores, exclude, resources, task-owners, task-owner-classes, task-keeper, task-drain-seconds, shutdown-methods, renames, rename-packs, "
         "renames-unknown-receivers, preview)"
     )
     files = ["cycle_a.py", "cycle_b.py", "schemas.py", "subclasses.py", "suppressed.py", "third_party.py"]

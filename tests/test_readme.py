@@ -182,6 +182,12 @@ def test_toml_blocks(tmp_path: Path) -> None:
     assert sorted(tools) == ["mypy", "ruff", "tradelint"]
     for table in tables:
         if "tradelint" in table["tool"]:
+            # The block's task-keeper must name a function of the project: give it one.
+            (tmp_path / "myapp").mkdir(exist_ok=True)
+            (tmp_path / "myapp" / "__init__.py").write_text("", encoding="utf-8")
+            (tmp_path / "myapp" / "tasks.py").write_text(
+                "def keep_task(task):\n    return task\n", encoding="utf-8"
+            )
             config = parse_config(table["tool"]["tradelint"], tmp_path / "pyproject.toml")
             assert config.ignore == ("TRD203",) and len(config.renames) == 2
         if "ruff" in table["tool"]:

@@ -478,15 +478,21 @@ class Project:
         self._current = info
         return info
 
-    def replace_source(self, path: Path, text: str, tree: ast.Module) -> None:
-        """``path`` now reads ``text`` (a fix computed in memory): serve its new tree from now on,
+    def replace_source(self, path: Path, text: str, tree: ast.Module | None) -> None:
+        """``path`` now reads ``text`` (a fix computed in memory): serve its new tree from now on
+        (parsed again from the text when asked, if ``tree`` is None: a fixer over its budget),
         and forget every cross-module memo, since any of them may have read the old one."""
         path = self.absolute(path)
         if self._scan_memos:
             self.source_changed(self.read_text(path), text)
         self.overlay[path] = text
         self._summaries.pop(path, None)
-        self._keep(path, ModuleInfo(path, tree, self, text))
+        if tree is not None:
+            self._keep(path, ModuleInfo(path, tree, self, text))
+        else:
+            known = self._modules.pop(path, None)
+            if known is not None:
+                self._kept -= known.size
         self.forget_memos()
         # A verdict is keyed by its own module's text, but may rest on this one's (a base's
         # fields, a wrapper it calls, a line that moved): none is trusted past a change.
@@ -618,13 +624,14 @@ class Project:
 
 def _unlink(value: Any) -> None:
     """Break the cycles of a memo value that is being forgotten: an analysis object that points
-    at others that point back (a class model and its fields) says how with an ``unlink`` method.
-    Looked for in the value and one level into a dict or list of them."""
+    at others that point back (a class model and its fields) says how with a ``break_cycles``
+    method (a name no file or path object has: a memo may hold paths). Looked for in the value
+    and one level into a dict or list of them."""
     items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else (value,)
     for item in items:
-        unlink = getattr(type(item), "unlink", None)
-        if unlink is not None:
-            unlink(item)
+        break_cycles = getattr(type(item), "break_cycles", None)
+        if break_cycles is not None:
+            break_cycles(item)
 
 
 _PACKAGING = ("pyproject.toml", "setup.py", "setup.cfg")

@@ -361,7 +361,7 @@ class OwnershipModel:
         self.configured = configured
         self._types: dict[tuple[str, int], ResourceType | None] = {}
 
-    def unlink(self) -> None:
+    def break_cycles(self) -> None:
         """Forgotten by the project's memo (``Project.forget_memos``): ``builtin_close`` is a method
         of the first file's analysis, which points back at its context and module."""
         self.__dict__.clear()

@@ -8,7 +8,7 @@ import os
 import sys
 import weakref
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, cast
 
 if sys.version_info >= (3, 11):
     pass
@@ -39,6 +39,14 @@ def project_root(module: ModuleInfo) -> Path | None:
     bare folder of modules may be an installed library, and who imports it cannot be told."""
     module.project.note_scan("markers", module.path.parent)
     start = module.roots[0] if module.roots else module.path.parent
+    memo = module.project.class_memo
+    key = ("project_root", start)
+    if key not in memo:
+        memo[key] = _marked_folder(start)
+    return cast("Path | None", memo[key])
+
+
+def _marked_folder(start: Path) -> Path | None:
     stops = {Path(os.path.abspath(os.path.expanduser("~"))), Path(start.anchor)}
     for folder in (start, *start.parents):
         if folder in stops:

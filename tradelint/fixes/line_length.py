@@ -12,6 +12,7 @@ import difflib
 import functools
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -109,21 +110,45 @@ def _too_long(line: str, limit: int) -> bool:
 
 def _length_problem(before: str, after: str, limit: LineLimit) -> str | None:
     """Only lines the fix added or changed are judged, and a changed line only if it was within
-    the limit before: a fix must not add an E501, but need not repair the old ones."""
-    old, new = before.splitlines(), after.splitlines()
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    the limit before: a fix must not add an E501, but need not repair the old ones.
+
+    Linear in the usual case: a long line of the result that was already a long line of the text
+    before (as many times) is old; only when some long line is unexplained are the changed lines
+    found, by a diff of the part between the common head and tail."""
+    new = after.splitlines()
+    long_new = [j for j, line in enumerate(new) if _too_long(line, limit.length)]
+    if not long_new:
+        return None
+    old = before.splitlines()
+    old_long = Counter(line for line in old if _too_long(line, limit.length))
+    unexplained = False
+    for j in long_new:
+        if old_long[new[j]] > 0:
+            old_long[new[j]] -= 1
+        else:
+            unexplained = True
+    if not unexplained:
+        return None
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    old_mid, new_mid = old[head : len(old) - tail], new[head : len(new) - tail]
+    matcher = difflib.SequenceMatcher(None, old_mid, new_mid, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag not in ("insert", "replace"):
             continue
         paired = tag == "replace" and i2 - i1 == j2 - j1
-        for offset, line in enumerate(new[j1:j2]):
+        for offset, line in enumerate(new_mid[j1:j2]):
             if not _too_long(line, limit.length):
                 continue
-            was = [old[i1 + offset]] if paired else old[i1:i2]
+            was = [old_mid[i1 + offset]] if paired else old_mid[i1:i2]
             if any(_too_long(o, limit.length) for o in was):
                 continue
             return (
-                f"line-length check failed: line {j1 + offset + 1} would be {len(line)} characters "
-                f"long; the limit is {limit.length} ({limit.source})"
+                f"line-length check failed: line {head + j1 + offset + 1} would be {len(line)} "
+                f"characters long; the limit is {limit.length} ({limit.source})"
             )
     return None

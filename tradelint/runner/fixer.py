@@ -280,7 +280,10 @@ def _fix_passes(
                         fixes.setdefault(target, []).append(tuple(e for e in finding.fix.edits if Path(e.path) == target))
             if pass_number == 0:
                 initial = sum(len(f) for f in results.values())
-            changed: dict[Path, tuple[str, ast.Module]] = {}
+            changed: dict[Path, tuple[str, ast.Module | None]] = {}
+            # Within the module budget, a fixed file's new tree is kept for the next pass; past
+            # it, only its text, parsed again when the file is checked again.
+            room = project.module_budget
             for target, target_edits in edits.items():
                 name = display.get(by_key.get(target, target), str(target))
                 if target not in by_key:
@@ -329,11 +332,13 @@ def _fix_passes(
                         continue
                     history[target].append(after)
                     overlay[target] = after
-                    changed[target] = (after, tree)
+                    if room is not None:
+                        room -= len(after)
+                    changed[target] = (after, tree if room is None or room >= 0 else None)
             if not changed:
                 break
-            for target, (after, tree) in changed.items():
-                project.replace_source(target, after, tree)
+            for target, (after, kept_tree) in changed.items():
+                project.replace_source(target, after, kept_tree)
             # Re-check what changed, what had fixes (a TRD102 subclass whose base was fixed), and
             # nothing else: unchanged files keep their findings.
             to_check = sorted({by_key[t] for t in changed if t in by_key} | fixable_files)

@@ -120,7 +120,7 @@ class ClassModel:
     def module_name(self) -> str | None:
         return self.project.locate(self.path)[0]
 
-    def unlink(self) -> None:
+    def break_cycles(self) -> None:
         """Forgotten by the project's memo (``Project.forget_memos``): drop the links to fields
         and bases, which point back at models, so that reference counting frees them."""
         self.own_fields.clear()

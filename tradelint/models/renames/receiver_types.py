@@ -326,7 +326,7 @@ class ReceiverTypes:
         self._module_env: Env | None = None
         self._mro: dict[str, list[tuple[ModuleInfo, ast.ClassDef]]] = {}
 
-    def unlink(self) -> None:
+    def break_cycles(self) -> None:
         """Forgotten by the project's memo (``Project.forget_memos``): its scopes point back at it."""
         for env in self._envs.values():
             env.__dict__.clear()

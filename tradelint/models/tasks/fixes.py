@@ -15,7 +15,7 @@ And only when the call gives a task on every path (see ``TaskAnalysis.returns_ta
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from tradelint.core.fix_plan import EditSpec, FixSpec
 from tradelint.core.messages import fit_help
@@ -221,6 +221,14 @@ def _typevar_name(module: ModuleInfo, names: dict[str, str], taken: set[str]) ->
 
 def _existing_keeper(module: ModuleInfo, names: dict[str, str]) -> str | None:
     """The keeper an earlier fix wrote into this module, recognised by its exact text."""
+    memo = module.project.class_memo
+    key = ("existing_keeper", module.tree, tuple(sorted(names.items())))
+    if key not in memo:
+        memo[key] = _find_existing_keeper(module, names)
+    return cast("str | None", memo[key])
+
+
+def _find_existing_keeper(module: ModuleInfo, names: dict[str, str]) -> str | None:
     for stmt in module.tree.body:
         if not (isinstance(stmt, ast.FunctionDef) and stmt.name.startswith(KEEPER) and len(stmt.body) == 4):
             continue

@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.project_files import files_naming, project_root
@@ -208,11 +208,12 @@ def _is_application(name: str) -> bool:
 
 def own_keeper(module: ModuleInfo) -> Keeper | None:
     """A keeper the module itself defines (by its definition, any name), the first one."""
-    for stmt in module.tree.body:
-        found = judge_keeper(module, stmt)
-        if found is not None:
-            return found
-    return None
+    memo = module.project.class_memo
+    key = ("own_keeper", module.tree)
+    if key not in memo:
+        judged = (judge_keeper(module, stmt) for stmt in module.tree.body)
+        memo[key] = next((found for found in judged if found is not None), None)
+    return cast("Keeper | None", memo[key])
 
 
 def project_keeper(module: ModuleInfo) -> Keeper | None:
