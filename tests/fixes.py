@@ -93,6 +93,16 @@ class Normalize(ast.NodeTransformer):
             node.value = RENAMES[node.value]
         return node
 
+    def visit_Expr(self, node: ast.Expr) -> ast.AST:
+        # TRD205's fix: ``self._session.close()`` awaited.
+        self.generic_visit(node)
+        value = node.value
+        if isinstance(value, ast.Await) and isinstance(value.value, ast.Call):
+            func = value.value.func
+            if isinstance(func, ast.Attribute) and func.attr in ("close", "aclose"):
+                node.value = value.value
+        return node
+
     def visit_Assign(self, node: ast.Assign) -> ast.AST:
         self.generic_visit(node)
         if isinstance(node.value, ast.Await) and isinstance(node.value.value, ast.Call):
@@ -133,13 +143,15 @@ class Normalize(ast.NodeTransformer):
 
 
 def _is_close_statement(stmt: ast.stmt) -> bool:
+    """``await x.close()`` a fix adds, and ``x.close()`` without await that TRD205's fix awaits."""
+    if not isinstance(stmt, ast.Expr):
+        return False
+    call = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
     return (
-        isinstance(stmt, ast.Expr)
-        and isinstance(stmt.value, ast.Await)
-        and isinstance(stmt.value.value, ast.Call)
-        and isinstance(stmt.value.value.func, ast.Attribute)
-        and stmt.value.value.func.attr in ("close", "aclose")
-        and isinstance(stmt.value.value.func.value, ast.Name)
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr in ("close", "aclose")
+        and isinstance(call.func.value, ast.Name)
     )
 
 
