@@ -135,6 +135,27 @@ def test_one_refused_fix_leaves_the_others_of_the_file(tmp_path: Path, capsys: p
     assert captured.err.endswith(" would be 75 characters long; the limit is 74 (ruff line-length in pyproject.toml)\n")
 
 
+def test_fixes_that_pass_alone_but_not_together_keep_the_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two discarded tasks on one line: each keeper call fits the limit alone, both together do
+    not. The first is fixed (and marked ``[*]``), the second keeps its finding, and the file's
+    other fixes are not lost with them."""
+    (tmp_path / "pyproject.toml").write_text("[tool.ruff]\nline-length = 75\n", encoding="utf-8")
+    pair = "    asyncio.create_task(g()), asyncio.create_task(h(1, 2, 3))"
+    assert len(pair) + len("_keep_task()") <= 75 < len(pair) + 2 * len("_keep_task()")
+    bug = tmp_path / "bug.py"
+    bug.write_text(BUG + "\n\nasync def k() -> None:\n" + pair + "\n", encoding="utf-8")
+    assert run([str(bug), "--output-format", "concise"]) == 1
+    shown = capsys.readouterr().out
+    assert [line.removeprefix(f"{bug}:")[:16] for line in shown.splitlines()[:-1]] == [
+        "5:5: TRD301 [*] ", "9:5: TRD301 [*] ", "9:31: TRD301 tas"
+    ]
+    assert run([str(bug), "--fix", "--quiet"]) == 1
+    text = bug.read_text(encoding="utf-8")
+    assert "    _keep_task(asyncio.create_task(g()))\n" in text
+    assert text.endswith("    _keep_task(asyncio.create_task(g())), asyncio.create_task(h(1, 2, 3))\n")
+    assert capsys.readouterr().out.count(" TRD301 ") == 1
+
+
 # -- the scope checker ------------------------------------------------------------------------
 
 

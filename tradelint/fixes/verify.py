@@ -34,8 +34,11 @@ def apply_checked(
     """Apply ``fixes`` (each fix's edits on ``path``) to ``before`` and check the result.
 
     Returns the text to keep, its tree, and the fixes refused with why. When the fixes together
-    fail a check, each is tried alone: one fix that makes a line too long must not cost the
-    file its other fixes. ``apply`` raises as the fixer's own does (the caller handles it)."""
+    fail a check, they are taken one at a time, in order, each kept if the text with it and the
+    ones kept before still passes: one fix that makes a line too long must not cost the file its
+    other fixes, and two that pass alone but collide together (two inserted names, two renames
+    on one line) keep the first. ``apply`` raises as the fixer's own does (the caller handles
+    it)."""
     after, after_tree = apply(before, [e for fix in fixes for e in fix], tree)
     problem = None if after == before else check_fix(before, after, tree, after_tree, path)
     if problem is None:
@@ -44,23 +47,20 @@ def apply_checked(
         return before, tree, [(fixes[0], problem)]
     kept: list[tuple[Edit, ...]] = []
     refused: list[tuple[tuple[Edit, ...], str]] = []
+    text, text_tree = before, tree
     for fix in fixes:
         try:
-            alone, alone_tree = apply(before, list(fix), tree)
-        except Exception as exc:  # together they applied: alone, refuse it as the fixer would
+            candidate, candidate_tree = apply(before, [e for f in (*kept, fix) for e in f], tree)
+        except Exception as exc:  # together they applied: here, refuse it as the fixer would
             refused.append((fix, f"{exc}"))
             continue
-        own = None if alone == before else check_fix(before, alone, tree, alone_tree, path)
+        own = None if candidate == before else check_fix(before, candidate, tree, candidate_tree, path)
         if own is None:
             kept.append(fix)
+            text, text_tree = candidate, candidate_tree
         else:
             refused.append((fix, own))
-    if kept and refused:
-        after, after_tree = apply(before, [e for fix in kept for e in fix], tree)
-        if after == before or check_fix(before, after, tree, after_tree, path) is None:
-            return after, after_tree, refused
-    # Each passes alone but not together (two inserted names that collide), or none passes.
-    return before, tree, refused + [(fix, problem) for fix in kept]
+    return text, text_tree, refused
 
 
 def check_fix(before: str, after: str, before_tree: ast.Module, after_tree: ast.Module, path: Path) -> str | None:
