@@ -14,7 +14,7 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any, AsyncIterator, Sequence
+from typing import Any, AsyncIterator, Callable, Sequence
 
 import pytest
 import pytest_asyncio
@@ -178,6 +178,19 @@ async def published(client: LanguageClient, *uris: str) -> list[Sequence[lsp.Dia
             raise AssertionError(f"no diagnostics for {[u for u in uris if u not in client.diagnostics]}")
         await asyncio.sleep(0.01)
     return [list(client.diagnostics[uri]) for uri in uris]
+
+
+async def published_until(
+    client: LanguageClient, settled: Callable[[list[Sequence[lsp.Diagnostic]]], bool], *uris: str
+) -> list[Sequence[lsp.Diagnostic]]:
+    """The diagnostics of ``uris`` once ``settled`` holds for them, or the last ones seen when it
+    never does within the timeout: a re-check started by an earlier event may publish first."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        found = await published(client, *uris)
+        if settled(found) or time.monotonic() > deadline:
+            return found
+        await asyncio.sleep(0.01)
 
 
 def forget(client: LanguageClient, *uris: str) -> None:

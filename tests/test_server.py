@@ -134,7 +134,9 @@ async def test_fix_all_applies_safe_fixes_only(client: LanguageClient, project: 
         "    async def start(self, poll):\n"
         "        self.task = asyncio.create_task(poll())\n\n"
         "    async def shutdown(self):\n"
-        "        pass\n\n\n"
+        "        pass\n\n"
+        "    async def __aexit__(self, *exc_info):\n"  # the end of a Worker's life: proven
+        "        await self.shutdown()\n\n\n"
         "async def kick(poll):\n"
         "    asyncio.create_task(poll())\n"
     )
@@ -183,7 +185,9 @@ async def test_unsafe_fixes_with_the_opt_in(unsafe_client: LanguageClient, proje
         "    async def start(self, poll):\n"
         "        self.task = asyncio.create_task(poll())\n\n"
         "    async def shutdown(self):\n"
-        "        pass\n"
+        "        pass\n\n"
+        "    async def __aexit__(self, *exc_info):\n"  # the end of a Worker's life: proven
+        "        await self.shutdown()\n"
     )
     path.write_text(source, encoding="utf-8")
     uri = path.as_uri()
