@@ -66,12 +66,8 @@ def test_fixes_end_things_in_the_release_method_the_class_names(tmp_path: Path) 
     text = (program / "main.py").read_text(encoding="utf-8")
     assert (
         "    async def stop_streaming(self) -> None:\n"
-        "        if (\n"
-        '            getattr(self, "_pump", None) is not None\n'
-        "            and self._pump is not asyncio.current_task()\n"
-        "        ):\n"
-        "            self._pump.cancel()\n"
-        "            await asyncio.gather(self._pump, return_exceptions=True)\n"
+        '        if getattr(self, "_pump", None) is not None:\n'
+        "            await self._end_tasks(self._pump)\n"  # drained, then cancelled (issue 29)
         '        print("stopping")\n'
         '        if getattr(self, "_session", None) is not None:\n'
         "            await self._session.close()\n"

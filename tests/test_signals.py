@@ -161,7 +161,7 @@ def _fix_states(root: Path, originals: dict[str, bytes]) -> tuple[int, list[str]
     for name, data in originals.items():
         now = (root / name).read_bytes()
         if now != data:
-            assert now.startswith(b"import asyncio\nfrom dataclasses import dataclass\nfrom typing import ClassVar")
+            assert now.startswith(b"import asyncio\nfrom dataclasses import dataclass\nfrom typing import Any, ClassVar, TypeVar\n")
             assert now.endswith(FILLER.encode())
             fixed += 1
     return fixed, sorted(n for n in os.listdir(root) if TEMP.search(n))
