@@ -117,6 +117,14 @@ TEXTS = {
         "`{label}(...)` given to `{name}(...)` is never closed; call its `{close}()` when done",
         "No method of `{name}` closes it, so the caller still owns it",
     ),
+    "global_elements_never_closed": Text(
+        "`{label}(...)` kept in module-level `{name}` is never closed; close its elements at shutdown",
+        "No code of the module reaches the elements of `{name}` to close them, so they live until exit",
+    ),
+    "owner_leaks": Text(
+        "`{label}(...)` opens `self.{held}` and nothing ever closes it; give `{label}` an async `close()` and call it",
+        "Every instance made here leaks its connections: no method of `{label}` closes `self.{held}`",
+    ),
 }
 
 
@@ -129,7 +137,7 @@ def _text(problem: str, c: Creation) -> Text | None:
     cure = "open it with `async with`"
     if c.spec.first_party:
         cure = f"call `{'await ' if c.spec.awaited else ''}{{name}}.{{close}}()` in a `finally`"
-    names = {"name": c.name, "label": c.label, "close": c.spec.close}
+    names = {"name": c.name, "label": c.label, "close": c.spec.close, "held": c.spec.holds}
     message = fit(template.message.replace("{cure}", cure), **names)
     return Text(message, fit_help(template.help, **names))
 

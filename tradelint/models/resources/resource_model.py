@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import ast
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from tradelint.facts.class_family import bases_naming, declared_by_a_base
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.library_ownership import library_closes_argument
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
+from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import (
     Use,
@@ -100,6 +103,43 @@ class ResourceAnalysis:
             return ResourceSpec(
                 found.release, lazy=found.lazy, awaited=found.awaited, first_party=True, coroutine_close=found.awaited
             )
+        holds = self._unclosed_by_class(call.func)
+        return ResourceSpec("close", first_party=True, holds=holds) if holds else None
+
+    def _unclosed_by_class(self, func: ast.expr) -> str | None:
+        """``StreamFetcher(...)`` where the first-party class opens a library resource on ``self``
+        in ``__init__`` and neither it, its bases nor an owner reaching through it ever closes it
+        (atomicpuppy): the attribute every instance leaks."""
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if not name[:1].isupper():
+            return None
+        found = definition_of(self.module, func)
+        if found is None or found[1].kind != "class":
+            return None
+        summary, definition = found
+        facts = summary.classes.get(definition.line)
+        if facts is None or "__new__" in facts.methods:
+            return None
+        acquisitions = [
+            a for a in facts.acquisitions if a.method == "__init__" and a.ref[0] == "qualified" and self.builtin_spec(a.ref[1])
+        ]
+        if not acquisitions:
+            return None
+        owner = self.module.project.module_at(Path(summary.path))
+        cls = next(
+            (c for c in owner.index.classes if c.lineno == definition.line and c.name == facts.name), None
+        ) if owner is not None else None
+        if owner is None or cls is None:
+            return None
+        init = next((s for s in cls.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef) and s.name == "__init__"), None)
+        for acquisition in acquisitions:
+            spec = self.builtin_spec(acquisition.ref[1])
+            assert spec is not None
+            held = Creation(cls, spec, "", "self", cls, acquisition.attr, init, cls)  # type: ignore[arg-type]
+            if not self._class_closes(held, owner) and not closed_by_an_owner(
+                owner, cls.name, acquisition.attr, frozenset({spec.close, "close", "aclose"})
+            ):
+                return acquisition.attr
         return None
 
     def closes(self, use: Use, spec: ResourceSpec, module: ModuleInfo | None = None) -> bool:
@@ -175,6 +215,8 @@ class ResourceAnalysis:
         function = module.enclosing_function(call)
         if function is None or scope is not function:
             return None  # inside a lambda or a nested class body: ownership is not ours to judge
+        if spec.holds:
+            return self._owner_creation(call, expr, spec, label, function)
         if isinstance(parent, (ast.Attribute, ast.Expr)) and spec.first_party:
             # ``await Factory().get_connection()``: a first-party type's inline use is judged by
             # what it does, which this does not follow.
@@ -210,6 +252,10 @@ class ResourceAnalysis:
             ):
                 statement = next(a for a in module.ancestors(call) if isinstance(a, ast.stmt))
                 return Creation(call, spec, label, "self_elements", statement, collection.attr, function, owner)
+            if isinstance(collection, ast.Name) and _module_collection(module, function, collection.id):
+                # ``SESSIONS[timeout] = ClientSession()``: a module-level cache owns every element.
+                statement = next(a for a in module.ancestors(call) if isinstance(a, ast.stmt))
+                return Creation(call, spec, label, "global_elements", statement, collection.id, function)
             return None
         handed = _handed_to(module, expr)
         owner = module.parent(function)
@@ -220,7 +266,7 @@ class ResourceAnalysis:
             if attr is not None:
                 return Creation(call, spec, label, "self", call, attr, function, owner)
         if handed is not None:
-            if self.model.keeps_and_releases(module, handed, expr) is False:
+            if self.receiver_closes(module, handed, expr) is False:
                 return Creation(call, spec, label, "handed", call, ast.unparse(handed.func), function)
             return None
         if isinstance(parent, ast.Tuple):
@@ -253,6 +299,35 @@ class ResourceAnalysis:
             return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
         return Creation(call, spec, label, "self", binding.stmt, binding.name, function, binding.cls)
 
+    def _owner_creation(
+        self, call: ast.Call, expr: ast.expr, spec: ResourceSpec, label: str, function: ast.FunctionDef | ast.AsyncFunctionDef
+    ) -> Creation | None:
+        """An instance of a class that never closes what it opens, made in a function: inline,
+        handed on, or bound to a local (kept on ``self``, the holder's class is TRD202's)."""
+        parent = self.module.parent(expr)
+        if isinstance(parent, (ast.Attribute, ast.Expr)):
+            return Creation(call, spec, label, "inline", call, spec.holds, function=function)
+        if _handed_to(self.module, expr) is not None:
+            return Creation(call, spec, label, "handed", call, spec.holds, function=function)
+        binding = assigned_to(self.module, expr, function)
+        if binding is None or binding.kind != "local" or declares_outer(function, binding.name):
+            return None
+        return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
+
+    def _owner_leaks(self, c: Creation) -> Problem | None:
+        """Nothing ends what the instance holds, unless it is handed to the caller (returned or
+        yielded), kept elsewhere under a name (an alias), or something reaches in to close it."""
+        if c.kind != "local":
+            return "owner_leaks"
+        assert c.function is not None
+        for node in name_loads(c.function, c.name):
+            use = classify(self.module, node)
+            if use.kind in ("return", "alias", "with"):
+                return None
+            if use.kind == "attribute" and use.name == c.spec.holds:
+                return None  # ``await fetcher.session.close()``
+        return "owner_leaks"
+
     @cached_property
     def verdicts(self) -> list[Verdict]:
         found = []
@@ -266,7 +341,7 @@ class ResourceAnalysis:
             elif problem is None and creation.kind == "self":
                 detail = self._dropped_unclosed(creation) or ""
                 problem = "self_dropped" if detail else None
-            if problem == "global_never_closed":
+            if problem in ("global_never_closed", "global_elements_never_closed"):
                 if ("<module>", creation.name) in reported_globals:
                     continue
                 reported_globals.add(("<module>", creation.name))
@@ -373,6 +448,8 @@ class ResourceAnalysis:
         return _first_touch(self.module, c.function, receiver, c.name, getattr(c.stmt, "lineno", 0))
 
     def _judge(self, c: Creation) -> Problem | None:
+        if c.spec.holds:
+            return self._owner_leaks(c)
         if c.kind == "import_time":
             return "import_time"
         if c.kind in ("inline", "handed", "generator"):
@@ -387,6 +464,12 @@ class ResourceAnalysis:
             ):
                 return None
             return "self_never_closed"
+        if c.kind == "global_elements":
+            loads = [
+                node for node in walk(self.module.tree)
+                if isinstance(node, ast.Name) and node.id == c.name and isinstance(node.ctx, ast.Load)
+            ]
+            return None if any(ends_elements(self.module, node) for node in loads) else "global_elements_never_closed"
         if c.kind == "self_elements":
             assert c.cls is not None
             if declared_by_a_base(self.module, c.cls, c.name) or not made_in_family(
@@ -484,9 +567,11 @@ class ResourceAnalysis:
                 # its new owner far more often than borrowed. A first-party ``async def`` called
                 # and not awaited here (``create_task(worker(session))``) borrows it alike.
                 return spec.first_party
-            if self.model.keeps_and_releases(module, use.call, use.node) is False:
-                return False
-            # A connector given to a session with ``connector_owner=False`` stays ours to close.
+            closes = self.receiver_closes(module, use.call, use.node)
+            if closes is not None:
+                return closes
+            # A connector given to a session with ``connector_owner=False`` stays ours to close
+            # (aiohttp's documented flag, for when its source cannot be read).
             return not (use.keyword == "connector" and _keyword_is_false(use.call, "connector_owner"))
         if use.kind == "return":
             # A lazy getter returns ``self._session`` but the class keeps owning it.
@@ -498,9 +583,21 @@ class ResourceAnalysis:
             return not (isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is use.node)
         return use.kind in ("with", "alias")
 
-    def _class_closes(self, c: Creation) -> bool:
+    def receiver_closes(self, module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool | None:
+        """Whether the code ``call`` hands ``arg`` to closes it: a first-party class that keeps
+        and releases it, or an installed library whose source does (None: not known)."""
+        first_party = self.model.keeps_and_releases(module, call, arg)
+        if first_party is not None:
+            return first_party
+        qualified = module.imports.qualify(call.func)
+        if qualified is None or module.top_level.get(call.func.id if isinstance(call.func, ast.Name) else "") is not None:
+            return None
+        return library_closes_argument(module.project, qualified, call, arg, module.roots)
+
+    def _class_closes(self, c: Creation, home: ModuleInfo | None = None) -> bool:
         assert c.cls is not None
-        for module, cls in bases_naming(self.module, c.cls, c.name):
+        home = home or self.module
+        for module, cls in bases_naming(home, c.cls, c.name):
             uses = [classify(module, node) for node in self_attribute_loads(cls, c.name)]
             for use in resolve_aliases(module, uses):
                 if (
@@ -511,9 +608,35 @@ class ResourceAnalysis:
                     method = module.enclosing_function(use.node)
                     # Not a close in ``logout()``, which discord.py no longer calls at shutdown,
                     # nor in a bot command or listener, which unloading a cog does not run.
-                    if method is None or release_runs(self.module, c.cls, method):
+                    if method is None or release_runs(home, c.cls, method):
                         return True
-        return declared_by_a_base(self.module, c.cls, c.name)
+        return declared_by_a_base(home, c.cls, c.name)
+
+
+_COLLECTION_MAKERS = frozenset({"dict", "list", "set", "defaultdict", "OrderedDict", "WeakValueDictionary"})
+
+
+def _module_collection(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    """Whether ``name`` in ``function`` is a collection the module makes at top level (``{}``,
+    ``dict()``, ``[]``), not rebound locally."""
+    values = [
+        stmt.value
+        for stmt in module.tree.body
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign))
+        and stmt.value is not None
+        and any(isinstance(t, ast.Name) and t.id == name for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]))
+    ]
+    if len(values) != 1:
+        return False
+    value = values[0]
+    made = isinstance(value, (ast.Dict, ast.List, ast.Set)) or (
+        isinstance(value, ast.Call) and ast.unparse(value.func).rpartition(".")[2] in _COLLECTION_MAKERS
+    )
+    if not made:
+        return False
+    return not any(
+        isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store) for node in walk(function)
+    ) or declares_outer(function, name)
 
 
 def resource_analysis(ctx: FileContext) -> ResourceAnalysis:
