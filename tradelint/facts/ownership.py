@@ -309,12 +309,15 @@ def _releasing_method(family: Family) -> MethodFacts | None:
     return None
 
 
-def releases_attr(family: Family, attr: str, names: frozenset[str]) -> str | None:
+def releases_attr(family: Family, attr: str, names: frozenset[str], awaited: bool = False) -> str | None:
     """The method of the family that releases ``self.attr`` by calling one of ``names`` (or by an
-    ``async with``); None if none does."""
+    ``async with``); None if none does. ``awaited``: the close is a coroutine function, and a call
+    whose result is dropped (``self.s.close()`` as a statement) closes nothing."""
     for _, facts in family:
         for method in facts.methods.values():
             for owner, how in method.releases:
+                if awaited and (owner, how) in method.dropped:
+                    continue
                 if owner == attr and (how in names or how == "with"):
                     return method.name
     return None
@@ -359,6 +362,8 @@ class OwnershipModel:
         # ``builtin_close("aiohttp.ClientSession") == "close"``: the configured resource table.
         self.builtin_close = builtin_close
         self.configured = configured
+        # Whether a library resource's close is a coroutine function (aiohttp's ``ClientSession``).
+        self.coroutine_close: Callable[[str], bool] = lambda qualified: False
         self._types: dict[tuple[str, int], ResourceType | None] = {}
 
     def unlink(self) -> None:
@@ -387,7 +392,8 @@ class OwnershipModel:
                 if close is None:
                     continue
                 names = frozenset({close[0], "close", "aclose"})
-                releaser = releases_attr(family, acquisition.attr, names)
+                coroutine = self.coroutine_close(acquisition.ref[1]) if acquisition.ref[0] == "qualified" else close[1]
+                releaser = releases_attr(family, acquisition.attr, names, coroutine and close[1])
                 if releaser is None:
                     continue
                 entry = _entry_for(family, releaser, self.configured)

@@ -199,6 +199,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                 candidates.append((node, False))
     stores: dict[int, list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str, ast.Attribute]]] = {}
     releases: dict[tuple[int, str], set[tuple[str, str]]] = {}
+    dropped: dict[tuple[int, str], set[tuple[str, str]]] = {}
     receivers: dict[ast.AST, str | None] = {}
     for node, is_store in candidates:
         function = module.enclosing_function(node)
@@ -220,6 +221,9 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             owner = _alias_source(function, node.value.id, receiver)
         if owner is not None:
             releases.setdefault((owner_class.lineno, function.name), set()).add((owner, node.attr))
+            call = module.parent(node)
+            if isinstance(call, ast.Call) and call.func is node and isinstance(module.parent(call), ast.Expr):
+                dropped.setdefault((owner_class.lineno, function.name), set()).add((owner, node.attr))
     classes: dict[int, ClassFacts] = {}
     parameters: dict[ast.AST, list[str]] = {}
     maker_lines: dict[str, list[int]] = {}
@@ -265,6 +269,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                 calls or _NONE,
                 required,
                 ends,
+                frozenset(dropped.get((cls.lineno, stmt.name), ())) if dropped else _NO_RELEASES,
             )
         acquisitions: list[Acquisition] = []
         stored_params: dict[str, str] = {}

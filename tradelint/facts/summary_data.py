@@ -33,6 +33,9 @@ class MethodFacts:
     # Whether a release-named method ends anything (:func:`_ends_something`); False for the
     # other methods, which are not looked at.
     ends: bool = False
+    # The ``releases`` called as a bare statement, their result dropped (``self.s.close()``): a
+    # coroutine close called so never runs.
+    dropped: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,11 +118,11 @@ TEXTS = {
         "No method of `{name}` closes it, so the caller still owns it",
     ),
     "global_elements_never_closed": Text(
-        "`{label}(...)` kept in module-level `{name}` is never closed; close its elements at shutdown",
+        "`{label}()` kept in global `{name}` is never closed; close them at shutdown",
         "No code of the module reaches the elements of `{name}` to close them, so they live until exit",
     ),
     "owner_leaks": Text(
-        "`{label}(...)` opens `self.{held}` and nothing ever closes it; give `{label}` an async `close()` and call it",
+        "`{label}(...)` never closes its `self.{held}`; give the class an async `close()`, call it",
         "Every instance made here leaks its connections: no method of `{label}` closes `self.{held}`",
     ),
 }

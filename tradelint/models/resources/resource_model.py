@@ -78,6 +78,7 @@ class ResourceAnalysis:
         self.model: OwnershipModel = ownership_model(
             self.module, self.builtin_close, ctx.config.shutdown_methods, ctx.config.resources
         )
+        self.model.coroutine_close = self.builtin_coroutine_close
 
     def builtin_spec(self, qualified: str) -> ResourceSpec | None:
         spec = self.table.get(qualified)
@@ -87,6 +88,10 @@ class ResourceAnalysis:
         if module in EXCHANGE_MODULES and name.islower() and name.isidentifier():
             return ResourceSpec("close", lazy=True, coroutine_close=True)
         return None
+
+    def builtin_coroutine_close(self, qualified: str) -> bool:
+        spec = self.builtin_spec(qualified)
+        return spec is not None and spec.coroutine_close
 
     def builtin_close(self, qualified: str) -> str | None:
         spec = self.builtin_spec(qualified)
@@ -324,9 +329,22 @@ class ResourceAnalysis:
             use = classify(self.module, node)
             if use.kind in ("return", "alias", "with"):
                 return None
-            if use.kind == "attribute" and use.name == c.spec.holds:
+            if use.kind == "attribute" and use.name == c.spec.holds and self._closes_held(node):
                 return None  # ``await fetcher.session.close()``
         return "owner_leaks"
+
+    def _closes_held(self, node: ast.expr) -> bool:
+        """``await <node>.<held>.close()`` (or ``aclose()``)."""
+        held = self.module.parent(node)
+        method = self.module.parent(held) if held is not None else None
+        call = self.module.parent(method) if method is not None else None
+        return (
+            isinstance(method, ast.Attribute)
+            and method.attr in ("close", "aclose")
+            and isinstance(call, ast.Call)
+            and call.func is method
+            and isinstance(self.module.parent(call), ast.Await)
+        )
 
     @cached_property
     def verdicts(self) -> list[Verdict]:
