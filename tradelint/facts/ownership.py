@@ -15,9 +15,9 @@ Ownership rules, in one place:
   releases that attribute; the method that does (or the release-like method that calls it) is
   the type's release method, and whoever creates an instance must call it;
 * handing a resource to a *first-party* constructor moves ownership only when that class stores
-  the parameter and releases the attribute; to *third-party* code (``THIRD_PARTY_HANDOFF``), it
-  moves ownership: a library that is given a session is assumed to manage it, since its code
-  cannot be read here.
+  the parameter and releases the attribute; to an installed library's class, only when its
+  source closes it (``library_ownership``); to *third-party* code whose source cannot be read
+  (``THIRD_PARTY_HANDOFF``), it moves ownership: a finding there would be a guess.
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ __all__ = [
     "release_method",
 ]
 
-# What a third-party callee does with a resource handed to it: documented and fixed here; the
-# first-party case is decided from the callee's own code.
+# What a third-party callee whose source cannot be read does with a resource handed to it:
+# documented and fixed here; first-party and installed code is decided from its own code.
 THIRD_PARTY_HANDOFF = "moves"
 
 _BARE_WORD = re.compile(r"^(a?close|stop|shutdown|disconnect|cleanup|teardown|terminate)$")

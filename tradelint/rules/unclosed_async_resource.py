@@ -24,6 +24,15 @@ class UnclosedAsyncResource(Rule):
     method makes them (`await Provider.open()`). A session handed to a first-party coroutine
     (`create_task(worker(session))`) is borrowed: the caller still closes it.
 
+    Ownership moves only where the receiver is shown to close what it gets: a first-party class
+    that stores it and releases that attribute, or an installed library whose source (read as
+    text, never imported) does, under a flag only when the flag says so (aiohttp's
+    `ClientSession(connector=c, connector_owner=False)` leaves `c` with the caller). Also flagged:
+    each instance made in a function of a first-party class that opens a resource in `__init__`
+    and has no method that closes it (`fetcher = StreamFetcher()` handed to an object that never
+    closes it either), and resources kept in a module-level cache (`SESSIONS[key] =
+    ClientSession()`) whose elements no code of the module reaches to close.
+
     ## Why is this bad?
     An unclosed session leaks its connector and sockets ("Unclosed client session"); closing it
     only on the success path leaks it whenever a request fails or the task is cancelled.
@@ -39,6 +48,25 @@ class UnclosedAsyncResource(Rule):
         return resp
     ```
 
+    ```python
+    import aiohttp
+
+    class StreamFetcher:
+        def __init__(self):
+            self.session = aiohttp.ClientSession()   # no method closes it
+
+    async def find(uri):
+        fetcher = StreamFetcher()                # TRD201: every instance leaks its session
+        return await EventFinder(fetcher).find(uri)
+
+    SESSIONS = {}
+
+    async def get(timeout, uri):
+        if timeout not in SESSIONS:
+            SESSIONS[timeout] = aiohttp.ClientSession()   # TRD201: nothing closes the cache
+        return await SESSIONS[timeout].get(uri)
+    ```
+
     ## Use instead
     ```python
     import aiohttp
@@ -46,6 +74,17 @@ class UnclosedAsyncResource(Rule):
     async def fetch(url):
         async with aiohttp.ClientSession() as session:
             return await session.get(url)
+
+    class StreamFetcher:
+        def __init__(self):
+            self.session = aiohttp.ClientSession()
+
+        async def close(self):
+            await self.session.close()
+
+    async def close_sessions():                  # called at shutdown (on_cleanup, lifespan)
+        for session in SESSIONS.values():
+            await session.close()
     ```
 
     ## Fix safety
