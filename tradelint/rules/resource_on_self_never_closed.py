@@ -71,10 +71,22 @@ class ResourceOnSelfNeverClosed(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for verdict in resource_analysis(ctx).verdicts:
-            if verdict.problem not in ("self_never_closed", "self_replaced", "self_dropped", "elements_never_closed"):
+            if verdict.problem not in (
+                "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only"
+            ):
                 continue
             c = verdict.creation
             assert c.cls is not None and c.function is not None
+            if verdict.problem == "self_closed_at_stop_only":
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is closed only at Home Assistant stop; also call `{method}()` on unload",
+                        name=c.name, method=verdict.detail),
+                    None,
+                    fit_help("Only the stop listener calls `{method}()`: each reload of the entry leaks a `{label}`",
+                             method=verdict.detail, label=c.label),
+                )
+                continue
             if verdict.problem == "self_replaced":
                 yield Report(
                     c.stmt,

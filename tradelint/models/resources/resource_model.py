@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, cast
 
 from tradelint.facts.class_family import bases_naming, declared_by_a_base
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import UNLOAD_METHODS, ends_reaching, has_stop_listeners
 from tradelint.facts.library_ownership import library_closes_argument
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
@@ -363,7 +364,11 @@ class ResourceAnalysis:
                 if ("<module>", creation.name) in reported_globals:
                     continue
                 reported_globals.add(("<module>", creation.name))
-            if problem in ("self_never_closed", "self_replaced", "self_dropped", "elements_never_closed"):
+            if problem == "self_closed_at_stop_only":
+                detail = self._stop_closer or ""
+            if problem in (
+                "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only"
+            ):
                 # One finding per owned thing: the attribute, at its first acquisition, however
                 # many methods (re)create it.
                 assert creation.cls is not None
@@ -480,7 +485,7 @@ class ResourceAnalysis:
             if self._class_closes(c) or closed_by_an_owner(
                 self.module, c.cls.name, c.name, frozenset({c.spec.close, "close", "aclose"})
             ):
-                return None
+                return "self_closed_at_stop_only" if self._closed_at_stop_only(c) else None
             return "self_never_closed"
         if c.kind == "global_elements":
             loads = [
@@ -600,6 +605,34 @@ class ResourceAnalysis:
             parent = module.parent(use.node)
             return not (isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is use.node)
         return use.kind in ("with", "alias")
+
+    _stop_closer: str | None = None
+
+    def _closed_at_stop_only(self, c: Creation) -> bool:
+        """A Home Assistant object whose resource is closed only by methods that only the stop
+        listener reaches (``hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, ...)``), while
+        the integration unloads entries (``async_unload_entry``) without them: each reload of
+        the entry leaks one."""
+        assert c.cls is not None
+        if not has_stop_listeners(self.module):
+            return False
+        closers: set[str] = set()
+        for module, cls in bases_naming(self.module, c.cls, c.name):
+            uses = [classify(module, node) for node in self_attribute_loads(cls, c.name)]
+            for use in resolve_aliases(module, uses):
+                if self.closes(use, c.spec, module):
+                    method = module.enclosing_function(use.node)
+                    if method is None or module.parent(method) is not cls:
+                        return False
+                    closers.add(method.name)
+                elif self._takes_care(module, use, c.spec, owner_is_class=True):
+                    return False  # handed on or entered: ended elsewhere
+        if not closers or closers & UNLOAD_METHODS:
+            return False
+        if all(ends_reaching(self.module, name) == frozenset({"stop"}) for name in closers):
+            self._stop_closer = min(closers)
+            return True
+        return False
 
     def receiver_closes(self, module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool | None:
         """Whether the code ``call`` hands ``arg`` to closes it: a first-party class that keeps

@@ -103,6 +103,7 @@ Problem = Literal[
     "generator",
     "owner_leaks",
     "global_elements_never_closed",
+    "self_closed_at_stop_only",
 ]
 
 
