@@ -160,6 +160,10 @@ TEXTS = {
         "`{label}()` kept in global `{name}` is never closed; close them at shutdown",
         "No code of the module reaches the elements of `{name}` to close them, so they live until exit",
     ),
+    "startup_never_closed": Text(
+        "`{name}` is made at startup and never closed; close it in a shutdown handler",
+        "No shutdown handler, `on_cleanup` or code after a lifespan's `yield` closes this `{label}`",
+    ),
     "owner_leaks": Text(
         "`{label}(...)` never closes its `self.{held}`; give the class an async `close()`, call it",
         "Every instance made here leaks its connections: no method of `{label}` closes `self.{held}`",

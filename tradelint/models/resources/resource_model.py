@@ -42,11 +42,13 @@ from tradelint.models.resources.resource_types import (
     Verdict,
     unawaited_close,
 )
+from tradelint.models.resources.startup import closed_somewhere, is_startup_handler, place_key
 from tradelint.models.resources.statements import (
     RENEWING,
     _calls_coroutine_function,
     _capword_callee,
     _closes_a_part,
+    _closes_held,
     _closure_method,
     _default_of,
     _dotted,
@@ -58,6 +60,7 @@ from tradelint.models.resources.statements import (
     _is_context_manager,
     _is_teardown_generator,
     _keyword_is_false,
+    _module_collection,
     _renewed_by_a_caller,
     _replaced_before_use,
     _replaced_unclosed,
@@ -245,6 +248,9 @@ class ResourceAnalysis:
             if _is_async_generator(function) and _yields_inside(module, parent):
                 return Creation(call, spec, label, "generator", call, function=function)
             return None
+        kept = self._kept_from_startup(expr, function)
+        if kept is not None:
+            return Creation(call, spec, label, "startup", kept, ast.unparse(kept.targets[0]), function)
         collection = added_to(module, expr)
         if collection is not None:
             # ``self._sessions[key] = ClientSession()``: the class owns every element.
@@ -330,22 +336,9 @@ class ResourceAnalysis:
             use = classify(self.module, node)
             if use.kind in ("return", "alias", "with"):
                 return None
-            if use.kind == "attribute" and use.name == c.spec.holds and self._closes_held(node):
+            if use.kind == "attribute" and use.name == c.spec.holds and _closes_held(self.module, node):
                 return None  # ``await fetcher.session.close()``
         return "owner_leaks"
-
-    def _closes_held(self, node: ast.expr) -> bool:
-        """``await <node>.<held>.close()`` (or ``aclose()``)."""
-        held = self.module.parent(node)
-        method = self.module.parent(held) if held is not None else None
-        call = self.module.parent(method) if method is not None else None
-        return (
-            isinstance(method, ast.Attribute)
-            and method.attr in ("close", "aclose")
-            and isinstance(call, ast.Call)
-            and call.func is method
-            and isinstance(self.module.parent(call), ast.Await)
-        )
 
     @cached_property
     def verdicts(self) -> list[Verdict]:
@@ -487,6 +480,10 @@ class ResourceAnalysis:
             ):
                 return "self_closed_at_stop_only" if self._closed_at_stop_only(c) else None
             return "self_never_closed"
+        if c.kind == "startup":
+            assert isinstance(c.stmt, ast.Assign)
+            key = place_key(c.stmt.targets[0])
+            return None if key is None or closed_somewhere(self.module, key, c.spec.close) else "startup_never_closed"
         if c.kind == "global_elements":
             loads = [
                 node for node in walk(self.module.tree)
@@ -608,6 +605,16 @@ class ResourceAnalysis:
 
     _stop_closer: str | None = None
 
+    def _kept_from_startup(self, expr: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Assign | None:
+        """``app.state.session = ClientSession()`` (``app["s"] = ...``, ``redis.pool = ...``) in a
+        web application's startup handler: the statement, or None."""
+        parent = self.module.parent(expr)
+        if not (isinstance(parent, ast.Assign) and parent.value is expr and len(parent.targets) == 1):
+            return None
+        if place_key(parent.targets[0]) is None or not is_startup_handler(self.module, function):
+            return None
+        return parent
+
     def _closed_at_stop_only(self, c: Creation) -> bool:
         """A Home Assistant object whose resource is closed only by methods that only the stop
         listener reaches (``hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, ...)``), while
@@ -662,32 +669,6 @@ class ResourceAnalysis:
                     if method is None or release_runs(home, c.cls, method):
                         return True
         return declared_by_a_base(home, c.cls, c.name)
-
-
-_COLLECTION_MAKERS = frozenset({"dict", "list", "set", "defaultdict", "OrderedDict", "WeakValueDictionary"})
-
-
-def _module_collection(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
-    """Whether ``name`` in ``function`` is a collection the module makes at top level (``{}``,
-    ``dict()``, ``[]``), not rebound locally."""
-    values = [
-        stmt.value
-        for stmt in module.tree.body
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign))
-        and stmt.value is not None
-        and any(isinstance(t, ast.Name) and t.id == name for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]))
-    ]
-    if len(values) != 1:
-        return False
-    value = values[0]
-    made = isinstance(value, (ast.Dict, ast.List, ast.Set)) or (
-        isinstance(value, ast.Call) and ast.unparse(value.func).rpartition(".")[2] in _COLLECTION_MAKERS
-    )
-    if not made:
-        return False
-    return not any(
-        isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store) for node in walk(function)
-    ) or declares_outer(function, name)
 
 
 def resource_analysis(ctx: FileContext) -> ResourceAnalysis:

@@ -71,7 +71,7 @@ OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing
 NOT_TAKERS = {"getattr", "hasattr", "setattr", "vars", "dir"}
 
 
-Kind = Literal["local", "inline", "self", "self_elements", "global_elements", "import_time", "handed", "generator"]
+Kind = Literal["local", "inline", "self", "self_elements", "global_elements", "startup", "import_time", "handed", "generator"]
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,7 @@ Problem = Literal[
     "owner_leaks",
     "global_elements_never_closed",
     "self_closed_at_stop_only",
+    "startup_never_closed",
 ]
 
 
