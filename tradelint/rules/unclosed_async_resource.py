@@ -31,7 +31,10 @@ class UnclosedAsyncResource(Rule):
     each instance made in a function of a first-party class that opens a resource in `__init__`
     and has no method that closes it (`fetcher = StreamFetcher()` handed to an object that never
     closes it either), and resources kept in a module-level cache (`SESSIONS[key] =
-    ClientSession()`) whose elements no code of the module reaches to close.
+    ClientSession()`) whose elements no code of the module reaches to close, and a resource a web
+    application's startup handler keeps on an object the framework holds (`app.state.session`,
+    `app["session"]`, another module's global) that no file of the project closes (in a shutdown
+    handler, `on_cleanup`, or after a lifespan's `yield`).
 
     ## Why is this bad?
     An unclosed session leaks its connector and sockets ("Unclosed client session"); closing it
