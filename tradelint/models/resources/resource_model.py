@@ -319,7 +319,10 @@ class ResourceAnalysis:
         parent = self.module.parent(expr)
         if isinstance(parent, (ast.Attribute, ast.Expr)):
             return Creation(call, spec, label, "inline", call, spec.holds, function=function)
-        if _handed_to(self.module, expr) is not None:
+        handed = _handed_to(self.module, expr)
+        if handed is not None:
+            if definition_of(self.module, handed.func) is None:
+                return None  # registered with a framework or library (``bot.add_cog(Cog())``)
             return Creation(call, spec, label, "handed", call, spec.holds, function=function)
         binding = assigned_to(self.module, expr, function)
         if binding is None or binding.kind != "local" or declares_outer(function, binding.name):
@@ -328,13 +331,18 @@ class ResourceAnalysis:
 
     def _owner_leaks(self, c: Creation) -> Problem | None:
         """Nothing ends what the instance holds, unless it is handed to the caller (returned or
-        yielded), kept elsewhere under a name (an alias), or something reaches in to close it."""
+        yielded), kept elsewhere (an alias, a container, a framework or library it is registered
+        with: ``await bot.add_cog(cog)``, ``hass.data[DOMAIN] = {...}``), or something reaches in
+        to close it. Then the class's own TRD202 finding is the one to act on; a per-call object
+        lent to first-party code (atomicpuppy's ``EventFinder(fetcher=fetcher)``) still leaks."""
         if c.kind != "local":
             return "owner_leaks"
         assert c.function is not None
         for node in name_loads(c.function, c.name):
             use = classify(self.module, node)
-            if use.kind in ("return", "alias", "with"):
+            if use.kind in ("return", "alias", "with", "container"):
+                return None
+            if use.kind == "argument" and use.call is not None and definition_of(self.module, use.call.func) is None:
                 return None
             if use.kind == "attribute" and use.name == c.spec.holds and _closes_held(self.module, node):
                 return None  # ``await fetcher.session.close()``
