@@ -313,12 +313,13 @@ def releases_attr(family: Family, attr: str, names: frozenset[str], awaited: boo
     """The method of the family that releases ``self.attr`` by calling one of ``names`` (or by an
     ``async with``); None if none does. ``awaited``: the close is a coroutine function, and a call
     whose result is dropped (``self.s.close()`` as a statement) closes nothing."""
+    aliases = {name for _, facts in family for name, source in facts.properties.items() if source == attr}
     for _, facts in family:
         for method in facts.methods.values():
             for owner, how in method.releases:
                 if awaited and (owner, how) in method.dropped:
                     continue
-                if owner == attr and (how in names or how == "with"):
+                if (owner == attr or owner in aliases) and (how in names or how == "with"):
                     return method.name
     return None
 

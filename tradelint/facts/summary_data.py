@@ -68,6 +68,9 @@ class ClassFacts:
     # Every ``name.attr`` between its first and last line, by ``attr``: a base that never names
     # ``self.attr`` says nothing about it, and its tree is not needed to tell.
     attributes: frozenset[str] = frozenset()
+    # ``@property def client(self): return self._client`` (also through a local or a walrus):
+    # property name -> the attribute it returns. A release of ``self.client`` releases ``_client``.
+    properties: dict[str, str] = field(default_factory=dict)
 
     def names(self, attr: str) -> bool:
         """Whether the class can say anything about ``attr``: as ``self.attr`` in its code, a

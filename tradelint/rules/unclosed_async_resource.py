@@ -167,6 +167,10 @@ TEXTS = {
         "`{name}` is made at startup and never closed; close it in a shutdown handler",
         "No shutdown handler, `on_cleanup` or code after a lifespan's `yield` closes this `{label}`",
     ),
+    "app_never_closed": Text(
+        "`{name}` (`{label}(...)`) lives with the application and is never closed; close it at cleanup",
+        "The application's `on_cleanup`/shutdown handlers registered here do not close it",
+    ),
     "owner_leaks": Text(
         "`{label}(...)` never closes its `self.{held}`; give the class an async `close()`, call it",
         "Every instance made here leaks its connections: no method of `{label}` closes `self.{held}`",

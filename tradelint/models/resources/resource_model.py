@@ -42,7 +42,13 @@ from tradelint.models.resources.resource_types import (
     Verdict,
     unawaited_close,
 )
-from tradelint.models.resources.startup import closed_somewhere, is_startup_handler, place_key
+from tradelint.models.resources.startup import (
+    closed_somewhere,
+    kept_from_startup,
+    kept_on_app,
+    place_key,
+    registers_shutdown,
+)
 from tradelint.models.resources.statements import (
     RENEWING,
     _calls_coroutine_function,
@@ -248,7 +254,7 @@ class ResourceAnalysis:
             if _is_async_generator(function) and _yields_inside(module, parent):
                 return Creation(call, spec, label, "generator", call, function=function)
             return None
-        kept = self._kept_from_startup(expr, function)
+        kept = kept_from_startup(self.module, expr, function)
         if kept is not None:
             return Creation(call, spec, label, "startup", kept, ast.unparse(kept.targets[0]), function)
         collection = added_to(module, expr)
@@ -530,6 +536,11 @@ class ResourceAnalysis:
                 continue
             if use.kind == "method" and use.call is not None and is_awaited_call(self.module, use.call):
                 used = True
+            kept = kept_on_app(self.module, c.function, use.node) if use.kind == "alias" else None
+            if kept is not None:
+                if kept:
+                    return None
+                continue  # ``app["cache"] = cache`` where the app's shutdown never closes it
             if self.closes(use, c.spec):
                 if use.kind == "attribute":
                     return None  # ``push_async_callback(s.close)`` and friends
@@ -553,6 +564,8 @@ class ResourceAnalysis:
             # service in ``main()`` are not what this reports.
             return None if c.spec.first_party else "not_in_finally"
         # ccxt's ``describe()`` builds an exchange just to read its metadata: no session is opened.
+        if used and registers_shutdown(c.function):
+            return "app_never_closed"  # made while building an application: its cleanup must close it
         return "never_closed" if used else None
 
     def _judge_global(self, c: Creation) -> Problem | None:
@@ -612,16 +625,6 @@ class ResourceAnalysis:
         return use.kind in ("with", "alias")
 
     _stop_closer: str | None = None
-
-    def _kept_from_startup(self, expr: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Assign | None:
-        """``app.state.session = ClientSession()`` (``app["s"] = ...``, ``redis.pool = ...``) in a
-        web application's startup handler: the statement, or None."""
-        parent = self.module.parent(expr)
-        if not (isinstance(parent, ast.Assign) and parent.value is expr and len(parent.targets) == 1):
-            return None
-        if place_key(parent.targets[0]) is None or not is_startup_handler(self.module, function):
-            return None
-        return parent
 
     def _closed_at_stop_only(self, c: Creation) -> bool:
         """A Home Assistant object whose resource is closed only by methods that only the stop

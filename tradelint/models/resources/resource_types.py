@@ -105,6 +105,7 @@ Problem = Literal[
     "global_elements_never_closed",
     "self_closed_at_stop_only",
     "startup_never_closed",
+    "app_never_closed",
 ]
 
 

@@ -56,6 +56,25 @@ def is_startup_handler(module: ModuleInfo, function: ast.FunctionDef | ast.Async
     return False
 
 
+SHUTDOWN_EVENTS = frozenset({"shutdown"})
+SHUTDOWN_LISTS = frozenset({"on_shutdown", "on_cleanup", "cleanup_ctx"})
+
+
+def registers_shutdown(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether ``function`` builds an application and registers its end of life: aiohttp's
+    ``app.on_cleanup.append(f)`` / ``on_shutdown`` / ``cleanup_ctx``, ``add_event_handler(
+    "shutdown", f)`` (pyaleph's ``configure_aiohttp_app``)."""
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        func = node.func
+        if func.attr == "add_event_handler" and _first_string(node) in SHUTDOWN_EVENTS:
+            return True
+        if func.attr in ("append", "insert") and isinstance(func.value, ast.Attribute) and func.value.attr in SHUTDOWN_LISTS:
+            return True
+    return False
+
+
 def _first_string(call: ast.Call) -> str | None:
     if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
         return call.args[0].value
@@ -111,4 +130,32 @@ def place_key_of(expr: ast.expr) -> tuple[str, str] | None:
         return (name, expr.attr)
     if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant) and isinstance(expr.slice.value, str):
         return ("[]", expr.slice.value)
+    if isinstance(expr, ast.Subscript) and isinstance(expr.slice, (ast.Name, ast.Attribute)):
+        return ("[]", ast.unparse(expr.slice).rpartition(".")[2])  # ``app[APP_STATE_CACHE]``: a key constant
     return None
+
+
+def kept_on_app(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, node: ast.expr) -> bool | None:
+    """``app[KEY] = s`` / ``app.state.s = s`` in a function that builds an application and
+    registers its end of life (or in a startup handler): whether some file of the project
+    closes that place; None when the store is no such thing (an ordinary handoff)."""
+    stmt = module.parent(node)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1):
+        return None
+    key = place_key(stmt.targets[0])
+    if key is None or not (registers_shutdown(function) or is_startup_handler(module, function)):
+        return None
+    return closed_somewhere(module, key, "close")
+
+
+def kept_from_startup(
+    module: ModuleInfo, expr: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef
+) -> ast.Assign | None:
+    """``app.state.session = ClientSession()`` (``app["s"] = ...``, ``redis.pool = ...``) in a
+    web application's startup handler: the statement, or None."""
+    parent = module.parent(expr)
+    if not (isinstance(parent, ast.Assign) and parent.value is expr and len(parent.targets) == 1):
+        return None
+    if place_key(parent.targets[0]) is None or not is_startup_handler(module, function):
+        return None
+    return parent
