@@ -14,9 +14,10 @@ class that cannot be read (not installed, a C extension, ``**kwargs`` forwarded)
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
-from tradelint.facts.context import Project
+from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.library_source import library_class
 from tradelint.facts.syntax import FUNCTION_NODES
 
@@ -227,4 +228,13 @@ def _passed_value(init: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, 
 
 def _truth(value: ast.expr) -> bool | None:
     return bool(value.value) if isinstance(value, ast.Constant) else None
+
+
+def unreadable_library_class(module: ModuleInfo, qualified: str) -> bool:
+    """A CapWords callee of a third-party package (not first-party, not the standard library)."""
+    top = qualified.split(".", 1)[0]
+    name = qualified.rpartition(".")[2]
+    if top in sys.stdlib_module_names or not name[:1].isupper():
+        return False
+    return module.project.resolve(qualified, module.roots) is None
 
