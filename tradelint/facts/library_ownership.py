@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo, Project
-from tradelint.facts.library_source import library_class
+from tradelint.facts.library_source import library_class, module_file
 from tradelint.facts.syntax import FUNCTION_NODES
 
 _CLOSES = frozenset({"close", "aclose", "disconnect", "shutdown", "stop", "terminate"})
@@ -231,10 +231,12 @@ def _truth(value: ast.expr) -> bool | None:
 
 
 def unreadable_library_class(module: ModuleInfo, qualified: str) -> bool:
-    """A CapWords callee of a third-party package (not first-party, not the standard library)."""
+    """A CapWords callee of an *installed* third-party package (not first-party, not the standard
+    library) whose code does not say whether it closes what it is given. A package that is not
+    installed is left out: an unresolved import may be first-party code this run cannot find."""
     top = qualified.split(".", 1)[0]
     name = qualified.rpartition(".")[2]
-    if top in sys.stdlib_module_names or not name[:1].isupper():
+    if top in sys.stdlib_module_names or not name[:1].isupper() or module_file(top) is None:
         return False
     return module.project.resolve(qualified, module.roots) is None
 
