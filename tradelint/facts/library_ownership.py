@@ -232,11 +232,15 @@ def _truth(value: ast.expr) -> bool | None:
 
 def unreadable_library_class(module: ModuleInfo, qualified: str) -> bool:
     """A CapWords callee of an *installed* third-party package (not first-party, not the standard
-    library) whose code does not say whether it closes what it is given. A package that is not
-    installed is left out: an unresolved import may be first-party code this run cannot find."""
+    library) whose class cannot be read (a C extension, a name built at runtime). A package that is
+    not installed is left out: an unresolved import may be first-party code this run cannot find."""
     top = qualified.split(".", 1)[0]
     name = qualified.rpartition(".")[2]
     if top in sys.stdlib_module_names or not name[:1].isupper() or module_file(top) is None:
         return False
-    return module.project.resolve(qualified, module.roots) is None
+    if module.project.resolve(qualified, module.roots) is not None:
+        return False
+    # A class whose source is read but does not settle it (``**options`` that may carry the
+    # flag, modal's ``ClientSession(connector=..., **extra)``) is not unreadable: trusted.
+    return library_class(module.project, qualified, module.roots) is None
 
