@@ -184,7 +184,7 @@ _SUMMARY_KEYS = frozenset(
 
 _CLASS_KEYS = frozenset(
     {"name", "line", "bases", "methods", "acquisitions", "stored_params", "stored_positions", "factories",
-     "fields", "cancels", "attributes"}
+     "fields", "cancels", "attributes", "properties"}
 )
 
 
@@ -198,7 +198,8 @@ def _class_to_json(facts: ClassFacts) -> dict[str, Any]:
         "line": facts.line,
         "bases": [list(ref) for ref in facts.bases],
         "methods": [
-            [m.name, m.is_async, m.line, sorted(list(r) for r in m.releases), sorted(m.self_calls), m.required, m.ends]
+            [m.name, m.is_async, m.line, sorted(list(r) for r in m.releases), sorted(m.self_calls), m.required, m.ends,
+             sorted(list(r) for r in m.dropped)]
             for m in facts.methods.values()
         ],
         "acquisitions": [[a.attr, list(a.ref), a.method, a.line] for a in facts.acquisitions],
@@ -211,6 +212,7 @@ def _class_to_json(facts: ClassFacts) -> dict[str, Any]:
         ],
         "cancels": facts.cancels,
         "attributes": sorted(facts.attributes),
+        "properties": dict(facts.properties),
     }
 
 
@@ -218,7 +220,7 @@ def _class_from_json(data: object) -> ClassFacts:
     obj = _object(data, _CLASS_KEYS, "class")
     methods: dict[str, MethodFacts] = {}
     for item in _list(obj["methods"], "methods"):
-        name, is_async, line, releases, self_calls, required, ends = _items(item, 7, "method")
+        name, is_async, line, releases, self_calls, required, ends, dropped = _items(item, 8, "method")
         method = MethodFacts(
             _str(name, "method name"),
             _bool(is_async, "is_async"),
@@ -227,6 +229,7 @@ def _class_from_json(data: object) -> ClassFacts:
             frozenset(_str(n, "self_calls") for n in _list(self_calls, "self_calls")) or _NONE,
             _line(required),
             _bool(ends, "ends"),
+            frozenset(_str_pair(r, "dropped") for r in _list(dropped, "dropped")) or _NO_RELEASES,
         )
         if method.name in methods:
             raise SummaryError(f"method {method.name!r} twice")
@@ -261,6 +264,7 @@ def _class_from_json(data: object) -> ClassFacts:
         tuple(fields),
         _bool(obj["cancels"], "cancels"),
         frozenset(_str(n, "attributes") for n in _list(obj["attributes"], "attributes")) or _NONE,
+        {k: _str(v, "property") for k, v in _object(obj["properties"], None, "properties").items()},
     )
 
 
