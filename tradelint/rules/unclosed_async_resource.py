@@ -49,10 +49,6 @@ class UnclosedAsyncResource(Rule):
         resp = await session.get(url)
         await session.close()
         return resp
-    ```
-
-    ```python
-    import aiohttp
 
     class StreamFetcher:
         def __init__(self):
@@ -60,7 +56,7 @@ class UnclosedAsyncResource(Rule):
 
     async def find(uri):
         fetcher = StreamFetcher()                # TRD201: every instance leaks its session
-        return await EventFinder(fetcher).find(uri)
+        return await fetcher.session.get(uri)
 
     SESSIONS = {}
 
