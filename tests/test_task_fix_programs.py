@@ -396,3 +396,51 @@ def test_task_drain_seconds_is_validated(tmp_path: Path, value: object) -> None:
     result = _run(["-m", "tradelint", "."], tmp_path)
     assert result.returncode == 2
     assert "key 'task-drain-seconds': expected a number of seconds from 0 to 3600, like 5" in result.stderr
+
+
+STRICT_LIST = '''\
+import asyncio
+from typing import List
+
+
+class Dispatcher:
+    def __init__(self) -> None:
+        self._workers: List["asyncio.Task[None]"] = []
+
+    async def start(self) -> None:
+        self._workers.append(asyncio.create_task(self._work()))
+
+    async def _work(self) -> None:
+        await asyncio.sleep(0)
+
+    async def _remove(self, name: str) -> None:
+        raise ValueError(name)  # by design: the caller is told only through the log
+
+    def remove(self, name: str) -> None:
+        asyncio.create_task(self._remove(name))
+
+    async def stop(self) -> None:
+        for worker in self._workers:
+            {ending}
+        self._workers.clear()
+'''
+
+
+@pytest.mark.parametrize(
+    ("ending", "held"),
+    [
+        # Each awaited in turn: a failed task raises into stop() and ends the shutdown half-way.
+        ("await worker", "        _keep_task(asyncio.create_task(self._remove(name)))\n"),
+        # Cancelled: a failure cannot stop the loop, the class's own list holds the task.
+        ("worker.cancel()", "        self._workers.append(asyncio.create_task(self._remove(name)))\n"),
+    ],
+    ids=["awaited-in-turn", "cancelled"],
+)
+def test_a_task_joins_the_classs_own_list_only_if_its_ending_survives_a_failure(
+    tmp_path: Path, ending: str, held: str
+) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "pkg" / "dispatcher.py").write_text(STRICT_LIST.format(ending=ending), encoding="utf-8")
+    _fix(tmp_path, "--unsafe-fixes")
+    assert held in (tmp_path / "pkg" / "dispatcher.py").read_text(encoding="utf-8")

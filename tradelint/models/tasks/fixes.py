@@ -462,6 +462,7 @@ def own_task_set(module: ModuleInfo, cls: ast.ClassDef, call: ast.Call) -> tuple
     added: set[str] = set()
     ended: set[str] = set()
     pruned: set[str] = set()
+    raising: set[str] = set()
     for node in ast.walk(cls):
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             kind = _collection_kind(node.value)
@@ -479,12 +480,54 @@ def own_task_set(module: ModuleInfo, cls: ast.ClassDef, call: ast.Call) -> tuple
                 added.add(node.attr)
         elif ends_elements(module, node):
             ended.add(node.attr)
+            if _raises_failures(module, node):
+                raising.add(node.attr)
     for attr, adder in sorted(made.items()):
         # One the class prunes as tasks finish (``add_done_callback(self._tasks.discard)``) would
-        # grow with every task this fix adds: that needs a callback too, not written here.
-        if attr in added and attr in ended and attr not in pruned:
+        # grow with every task this fix adds: that needs a callback too, not written here. One
+        # whose ending raises a failed task's exception (``for t in self._tasks: await t``)
+        # would make the new task's failure stop the owner's shutdown half-way.
+        if attr in added and attr in ended and attr not in pruned and attr not in raising:
             return attr, adder
     return None
+
+
+def _raises_failures(module: ModuleInfo, load: ast.expr) -> bool:
+    """Whether this ending of a collection raises the exception of a task that failed into the
+    method ending it: each element awaited in a loop outside a ``try`` that handles it, or
+    ``gather(*tasks)`` without ``return_exceptions=True``. Cancelling, ``asyncio.wait`` and a
+    tolerant ``gather`` do not."""
+    parent = module.parent(load)
+    if isinstance(parent, ast.Starred):
+        call = module.parent(parent)
+        if isinstance(call, ast.Call) and _called_name(call) == "gather":
+            return not any(
+                k.arg == "return_exceptions" and isinstance(k.value, ast.Constant) and k.value.value is True
+                for k in call.keywords
+            )
+        return False
+    if isinstance(parent, (ast.For, ast.AsyncFor)) and parent.iter is load and isinstance(parent.target, ast.Name):
+        element = parent.target.id
+        for node in ast.walk(parent):
+            if isinstance(node, ast.Await) and isinstance(node.value, ast.Name) and node.value.id == element:
+                if not _handled(module, node, parent):
+                    return True
+    return False
+
+
+def _handled(module: ModuleInfo, node: ast.AST, stop: ast.AST) -> bool:
+    """Whether ``node`` sits in the body of a ``try`` with an ``except`` below ``stop``."""
+    child, current = node, module.parent(node)
+    while current is not None and current is not stop:
+        if isinstance(current, ast.Try) and current.handlers and child in current.body:
+            return True
+        child, current = current, module.parent(current)
+    return False
+
+
+def _called_name(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
 def _is_a_task(module: ModuleInfo, value: ast.expr) -> bool:
