@@ -12,6 +12,7 @@ from typing import Iterator
 
 import pytest
 
+from tradelint.facts import library_source
 from tradelint.models.renames import library_classes
 from tradelint.core.config import clear_cache
 from tradelint.facts.context import Project
@@ -78,13 +79,13 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     for name, text in PACKAGE.items():
         write(packages / "fakelib" / name, text)
     monkeypatch.syspath_prepend(str(packages))
-    library_classes._package_locations.cache_clear()
-    library_classes.module_file.cache_clear()
+    library_source._package_locations.cache_clear()
+    library_source.module_file.cache_clear()
     library_classes._MEMBERS.clear()
     clear_cache()
     yield packages
-    library_classes._package_locations.cache_clear()
-    library_classes.module_file.cache_clear()
+    library_source._package_locations.cache_clear()
+    library_source.module_file.cache_clear()
     library_classes._MEMBERS.clear()
 
 
@@ -120,8 +121,8 @@ def test_reads_stubs_first_and_never_imports(site: Path, tmp_path: Path) -> None
 
 
 def test_silent_without_the_package(tmp_path: Path) -> None:
-    library_classes._package_locations.cache_clear()
-    library_classes.module_file.cache_clear()
+    library_source._package_locations.cache_clear()
+    library_source.module_file.cache_clear()
     assert findings(tmp_path) == []
 
 

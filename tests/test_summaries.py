@@ -198,7 +198,7 @@ def _valid() -> dict[str, Any]:
                 "name": "C",
                 "line": 1,
                 "bases": [["local", "B"]],
-                "methods": [["close", True, 2, [["_s", "close"]], ["_s"], 0, True]],
+                "methods": [["close", True, 2, [["_s", "close"]], ["_s"], 0, True, [["_s", "close"]]]],
                 "acquisitions": [["_s", ["qualified", "aiohttp.ClientSession"], "__init__", 3]],
                 "stored_params": {},
                 "stored_positions": [[0, "_x"]],
@@ -206,6 +206,7 @@ def _valid() -> dict[str, Any]:
                 "fields": [["TTL", 4, True, False, True, False, False]],
                 "cancels": False,
                 "attributes": ["_s"],
+                "properties": {"s": "_s"},
             }
         ],
     }
@@ -239,7 +240,7 @@ def test_the_valid_example_loads() -> None:
         (_set(("definitions", "C"), ["class", -1]), "expected a non-negative integer, not -1"),
         (_set(("imports", "ah"), None), "import: expected a string"),
         (_set(("classes", 0, "bases"), [["global", "B"]]), "ref: unknown kind 'global'"),
-        (_set(("classes", 0, "methods"), [["close", True, 2]]), "method: expected 7 items"),
+        (_set(("classes", 0, "methods"), [["close", True, 2]]), "method: expected 8 items"),
         (_set(("classes", 0, "methods", 0, 3), [["_s"]]), "release: expected 2 items"),
         (_set(("classes", 0, "acquisitions", 0, 3), 1.5), "expected a non-negative integer, not 1.5"),
         (_set(("classes", 0, "stored_positions"), [["0", "_x"]]), "expected a non-negative integer, not '0'"),

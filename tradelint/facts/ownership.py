@@ -15,9 +15,9 @@ Ownership rules, in one place:
   releases that attribute; the method that does (or the release-like method that calls it) is
   the type's release method, and whoever creates an instance must call it;
 * handing a resource to a *first-party* constructor moves ownership only when that class stores
-  the parameter and releases the attribute; to *third-party* code (``THIRD_PARTY_HANDOFF``), it
-  moves ownership: a library that is given a session is assumed to manage it, since its code
-  cannot be read here.
+  the parameter and releases the attribute; to an installed library's class, only when its
+  source closes it (``library_ownership``); to *third-party* code whose source cannot be read
+  (``THIRD_PARTY_HANDOFF``), it moves ownership: a finding there would be a guess.
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ __all__ = [
     "release_method",
 ]
 
-# What a third-party callee does with a resource handed to it: documented and fixed here; the
-# first-party case is decided from the callee's own code.
+# What a third-party callee whose source cannot be read does with a resource handed to it:
+# documented and fixed here; first-party and installed code is decided from its own code.
 THIRD_PARTY_HANDOFF = "moves"
 
 _BARE_WORD = re.compile(r"^(a?close|stop|shutdown|disconnect|cleanup|teardown|terminate)$")
@@ -309,13 +309,17 @@ def _releasing_method(family: Family) -> MethodFacts | None:
     return None
 
 
-def releases_attr(family: Family, attr: str, names: frozenset[str]) -> str | None:
+def releases_attr(family: Family, attr: str, names: frozenset[str], awaited: bool = False) -> str | None:
     """The method of the family that releases ``self.attr`` by calling one of ``names`` (or by an
-    ``async with``); None if none does."""
+    ``async with``); None if none does. ``awaited``: the close is a coroutine function, and a call
+    whose result is dropped (``self.s.close()`` as a statement) closes nothing."""
+    aliases = {name for _, facts in family for name, source in facts.properties.items() if source == attr}
     for _, facts in family:
         for method in facts.methods.values():
             for owner, how in method.releases:
-                if owner == attr and (how in names or how == "with"):
+                if awaited and (owner, how) in method.dropped:
+                    continue
+                if (owner == attr or owner in aliases) and (how in names or how == "with"):
                     return method.name
     return None
 
@@ -359,6 +363,8 @@ class OwnershipModel:
         # ``builtin_close("aiohttp.ClientSession") == "close"``: the configured resource table.
         self.builtin_close = builtin_close
         self.configured = configured
+        # Whether a library resource's close is a coroutine function (aiohttp's ``ClientSession``).
+        self.coroutine_close: Callable[[str], bool] = lambda qualified: False
         self._types: dict[tuple[str, int], ResourceType | None] = {}
 
     def break_cycles(self) -> None:
@@ -387,7 +393,8 @@ class OwnershipModel:
                 if close is None:
                     continue
                 names = frozenset({close[0], "close", "aclose"})
-                releaser = releases_attr(family, acquisition.attr, names)
+                coroutine = self.coroutine_close(acquisition.ref[1]) if acquisition.ref[0] == "qualified" else close[1]
+                releaser = releases_attr(family, acquisition.attr, names, coroutine and close[1])
                 if releaser is None:
                     continue
                 entry = _entry_for(family, releaser, self.configured)

@@ -199,6 +199,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                 candidates.append((node, False))
     stores: dict[int, list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str, ast.Attribute]]] = {}
     releases: dict[tuple[int, str], set[tuple[str, str]]] = {}
+    dropped: dict[tuple[int, str], set[tuple[str, str]]] = {}
     receivers: dict[ast.AST, str | None] = {}
     for node, is_store in candidates:
         function = module.enclosing_function(node)
@@ -220,6 +221,9 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             owner = _alias_source(function, node.value.id, receiver)
         if owner is not None:
             releases.setdefault((owner_class.lineno, function.name), set()).add((owner, node.attr))
+            call = module.parent(node)
+            if isinstance(call, ast.Call) and call.func is node and isinstance(module.parent(call), ast.Expr):
+                dropped.setdefault((owner_class.lineno, function.name), set()).add((owner, node.attr))
     classes: dict[int, ClassFacts] = {}
     parameters: dict[ast.AST, list[str]] = {}
     maker_lines: dict[str, list[int]] = {}
@@ -265,6 +269,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                 calls or _NONE,
                 required,
                 ends,
+                frozenset(dropped.get((cls.lineno, stmt.name), ())) if dropped else _NO_RELEASES,
             )
         acquisitions: list[Acquisition] = []
         stored_params: dict[str, str] = {}
@@ -293,6 +298,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             cls.name, cls.lineno, bases, methods, tuple(acquisitions), stored_params, stored_positions,
             frozenset(made_by) if made_by else _NONE,
             field_facts(module, cls), any(cls.lineno <= line <= end for line in cancel_lines), found or _NONE,
+            _property_sources(cls),
         )
     return classes
 
@@ -446,3 +452,36 @@ def _receiver(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
 
 
 SUMMARIZERS.append(summarize)
+
+
+def _property_sources(cls: ast.ClassDef) -> dict[str, str]:
+    """``@property`` getters that return one attribute of ``self``: ``return self._client``,
+    ``if (c := self._client) is None: raise ...; return c``, ``c = self._client; ...; return c``."""
+    found: dict[str, str] = {}
+    for stmt in cls.body:
+        if not isinstance(stmt, FUNCTION_NODES) or not stmt.args.args:
+            continue
+        if not any(isinstance(d, ast.Name) and d.id == "property" for d in stmt.decorator_list):
+            continue
+        receiver = stmt.args.args[0].arg
+        locals_: dict[str, str] = {}
+        sources: set[str | None] = set()
+        nodes = list(ast.walk(stmt))
+        for node in nodes:
+            if isinstance(node, (ast.Assign, ast.NamedExpr)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                attr = self_attr(node.value, receiver)
+                for target in targets:
+                    if isinstance(target, ast.Name) and attr is not None:
+                        locals_[target.id] = attr
+        for node in nodes:
+            if isinstance(node, ast.Return) and node.value is not None:
+                value = node.value
+                attr = self_attr(value, receiver)
+                if attr is None and isinstance(value, ast.Name):
+                    attr = locals_.get(value.id)
+                sources.add(attr)
+        if len(sources) == 1 and None not in sources:
+            found[stmt.name] = next(iter(sources))  # type: ignore[assignment]
+    return found
+

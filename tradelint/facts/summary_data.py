@@ -33,6 +33,9 @@ class MethodFacts:
     # Whether a release-named method ends anything (:func:`_ends_something`); False for the
     # other methods, which are not looked at.
     ends: bool = False
+    # The ``releases`` called as a bare statement, their result dropped (``self.s.close()``): a
+    # coroutine close called so never runs.
+    dropped: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,9 @@ class ClassFacts:
     # Every ``name.attr`` between its first and last line, by ``attr``: a base that never names
     # ``self.attr`` says nothing about it, and its tree is not needed to tell.
     attributes: frozenset[str] = frozenset()
+    # ``@property def client(self): return self._client`` (also through a local or a walrus):
+    # property name -> the attribute it returns. A release of ``self.client`` releases ``_client``.
+    properties: dict[str, str] = field(default_factory=dict)
 
     def names(self, attr: str) -> bool:
         """Whether the class can say anything about ``attr``: as ``self.attr`` in its code, a
@@ -178,7 +184,7 @@ _SUMMARY_KEYS = frozenset(
 
 _CLASS_KEYS = frozenset(
     {"name", "line", "bases", "methods", "acquisitions", "stored_params", "stored_positions", "factories",
-     "fields", "cancels", "attributes"}
+     "fields", "cancels", "attributes", "properties"}
 )
 
 
@@ -192,7 +198,8 @@ def _class_to_json(facts: ClassFacts) -> dict[str, Any]:
         "line": facts.line,
         "bases": [list(ref) for ref in facts.bases],
         "methods": [
-            [m.name, m.is_async, m.line, sorted(list(r) for r in m.releases), sorted(m.self_calls), m.required, m.ends]
+            [m.name, m.is_async, m.line, sorted(list(r) for r in m.releases), sorted(m.self_calls), m.required, m.ends,
+             sorted(list(r) for r in m.dropped)]
             for m in facts.methods.values()
         ],
         "acquisitions": [[a.attr, list(a.ref), a.method, a.line] for a in facts.acquisitions],
@@ -205,6 +212,7 @@ def _class_to_json(facts: ClassFacts) -> dict[str, Any]:
         ],
         "cancels": facts.cancels,
         "attributes": sorted(facts.attributes),
+        "properties": dict(facts.properties),
     }
 
 
@@ -212,7 +220,7 @@ def _class_from_json(data: object) -> ClassFacts:
     obj = _object(data, _CLASS_KEYS, "class")
     methods: dict[str, MethodFacts] = {}
     for item in _list(obj["methods"], "methods"):
-        name, is_async, line, releases, self_calls, required, ends = _items(item, 7, "method")
+        name, is_async, line, releases, self_calls, required, ends, dropped = _items(item, 8, "method")
         method = MethodFacts(
             _str(name, "method name"),
             _bool(is_async, "is_async"),
@@ -221,6 +229,7 @@ def _class_from_json(data: object) -> ClassFacts:
             frozenset(_str(n, "self_calls") for n in _list(self_calls, "self_calls")) or _NONE,
             _line(required),
             _bool(ends, "ends"),
+            frozenset(_str_pair(r, "dropped") for r in _list(dropped, "dropped")) or _NO_RELEASES,
         )
         if method.name in methods:
             raise SummaryError(f"method {method.name!r} twice")
@@ -255,6 +264,7 @@ def _class_from_json(data: object) -> ClassFacts:
         tuple(fields),
         _bool(obj["cancels"], "cancels"),
         frozenset(_str(n, "attributes") for n in _list(obj["attributes"], "attributes")) or _NONE,
+        {k: _str(v, "property") for k, v in _object(obj["properties"], None, "properties").items()},
     )
 
 

@@ -29,7 +29,11 @@ class ResourceOnSelfNeverClosed(Rule):
     A framework subclass is ended by the framework's own teardown: a discord.py client or bot by
     `close()` (a close only in `logout()`, which discord.py >= 1.5 no longer calls at shutdown,
     does not count), a cog by `cog_unload()`, which the message names. A close only in a bot
-    command or listener (`@commands.command()`) does not run at unload either.
+    command or listener (`@commands.command()`) does not run at unload either. A Home Assistant
+    object whose resource is closed only by methods that only a stop listener reaches
+    (`hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, ...)`), in an integration that unloads
+    entries, is flagged too: the entry is unloaded and set up again on every reload, and each
+    reload leaks one.
 
     ## Why is this bad?
     The object outlives the call that made the session, so only the class can close it. If its
@@ -45,6 +49,17 @@ class ResourceOnSelfNeverClosed(Rule):
 
         async def shutdown(self):
             pass
+
+    class Coordinator:                       # Home Assistant
+        def __init__(self, hass):
+            self._session = aiohttp.ClientSession()   # closed only at stop, not on unload
+
+        async def async_close(self):
+            await self._session.close()
+
+    async def async_setup_entry(hass, entry):
+        coordinator = Coordinator(hass)
+        hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, lambda e: coordinator.async_close())
     ```
 
     ## Use instead
@@ -58,6 +73,9 @@ class ResourceOnSelfNeverClosed(Rule):
         async def shutdown(self):
             if self._client_session:
                 await self._client_session.close()
+
+    async def async_unload_entry(hass, entry):
+        await entry.runtime_data.async_close()   # also on unload
     ```
 
     ## Fix safety
@@ -71,10 +89,22 @@ class ResourceOnSelfNeverClosed(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for verdict in resource_analysis(ctx).verdicts:
-            if verdict.problem not in ("self_never_closed", "self_replaced", "self_dropped", "elements_never_closed"):
+            if verdict.problem not in (
+                "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only"
+            ):
                 continue
             c = verdict.creation
             assert c.cls is not None and c.function is not None
+            if verdict.problem == "self_closed_at_stop_only":
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is closed only at Home Assistant stop; also call `{method}()` on unload",
+                        name=c.name, method=verdict.detail),
+                    None,
+                    fit_help("Only the stop listener calls `{method}()`: each reload of the entry leaks a `{label}`",
+                             method=verdict.detail, label=c.label),
+                )
+                continue
             if verdict.problem == "self_replaced":
                 yield Report(
                     c.stmt,

@@ -24,6 +24,18 @@ class UnclosedAsyncResource(Rule):
     method makes them (`await Provider.open()`). A session handed to a first-party coroutine
     (`create_task(worker(session))`) is borrowed: the caller still closes it.
 
+    Ownership moves only where the receiver is shown to close what it gets: a first-party class
+    that stores it and releases that attribute, or an installed library whose source (read as
+    text, never imported) does, under a flag only when the flag says so (aiohttp's
+    `ClientSession(connector=c, connector_owner=False)` leaves `c` with the caller). Also flagged:
+    each instance made in a function of a first-party class that opens a resource in `__init__`
+    and has no method that closes it (`fetcher = StreamFetcher()` handed to an object that never
+    closes it either), and resources kept in a module-level cache (`SESSIONS[key] =
+    ClientSession()`) whose elements no code of the module reaches to close, and a resource a web
+    application's startup handler keeps on an object the framework holds (`app.state.session`,
+    `app["session"]`, another module's global) that no file of the project closes (in a shutdown
+    handler, `on_cleanup`, or after a lifespan's `yield`).
+
     ## Why is this bad?
     An unclosed session leaks its connector and sockets ("Unclosed client session"); closing it
     only on the success path leaks it whenever a request fails or the task is cancelled.
@@ -37,6 +49,21 @@ class UnclosedAsyncResource(Rule):
         resp = await session.get(url)
         await session.close()
         return resp
+
+    class StreamFetcher:
+        def __init__(self):
+            self.session = aiohttp.ClientSession()   # no method closes it
+
+    async def find(uri):
+        fetcher = StreamFetcher()                # TRD201: every instance leaks its session
+        return await fetcher.session.get(uri)
+
+    SESSIONS = {}
+
+    async def get(timeout, uri):
+        if timeout not in SESSIONS:
+            SESSIONS[timeout] = aiohttp.ClientSession()   # TRD201: nothing closes the cache
+        return await SESSIONS[timeout].get(uri)
     ```
 
     ## Use instead
@@ -46,6 +73,17 @@ class UnclosedAsyncResource(Rule):
     async def fetch(url):
         async with aiohttp.ClientSession() as session:
             return await session.get(url)
+
+    class StreamFetcher:
+        def __init__(self):
+            self.session = aiohttp.ClientSession()
+
+        async def close(self):
+            await self.session.close()
+
+    async def close_sessions():                  # called at shutdown (on_cleanup, lifespan)
+        for session in SESSIONS.values():
+            await session.close()
     ```
 
     ## Fix safety
@@ -117,6 +155,22 @@ TEXTS = {
         "`{label}(...)` given to `{name}(...)` is never closed; call its `{close}()` when done",
         "No method of `{name}` closes it, so the caller still owns it",
     ),
+    "global_elements_never_closed": Text(
+        "`{label}()` kept in global `{name}` is never closed; close them at shutdown",
+        "No code of the module reaches the elements of `{name}` to close them, so they live until exit",
+    ),
+    "startup_never_closed": Text(
+        "`{name}` is made at startup and never closed; close it in a shutdown handler",
+        "No shutdown handler, `on_cleanup` or code after a lifespan's `yield` closes this `{label}`",
+    ),
+    "app_never_closed": Text(
+        "`{name}` (`{label}(...)`) lives with the application and is never closed; close it at cleanup",
+        "The application's `on_cleanup`/shutdown handlers registered here do not close it",
+    ),
+    "owner_leaks": Text(
+        "`{label}(...)` never closes its `self.{held}`; give the class an async `close()`, call it",
+        "Every instance made here leaks its connections: no method of `{label}` closes `self.{held}`",
+    ),
 }
 
 
@@ -129,7 +183,7 @@ def _text(problem: str, c: Creation) -> Text | None:
     cure = "open it with `async with`"
     if c.spec.first_party:
         cure = f"call `{'await ' if c.spec.awaited else ''}{{name}}.{{close}}()` in a `finally`"
-    names = {"name": c.name, "label": c.label, "close": c.spec.close}
+    names = {"name": c.name, "label": c.label, "close": c.spec.close, "held": c.spec.holds}
     message = fit(template.message.replace("{cure}", cure), **names)
     return Text(message, fit_help(template.help, **names))
 

@@ -27,6 +27,9 @@ class ResourceSpec:
     # Only where the library's code says so (aiohttp 3's ``TCPConnector.close()`` closes at once
     # and returns an awaitable only for compatibility); unknown for a configured resource.
     coroutine_close: bool = False
+    # A first-party class that opens a resource on ``self`` in ``__init__`` and never closes it:
+    # the attribute. Each instance made leaks it, whoever holds the instance.
+    holds: str = ""
 
 
 BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
@@ -68,7 +71,7 @@ OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing
 NOT_TAKERS = {"getattr", "hasattr", "setattr", "vars", "dir"}
 
 
-Kind = Literal["local", "inline", "self", "self_elements", "import_time", "handed", "generator"]
+Kind = Literal["local", "inline", "self", "self_elements", "global_elements", "startup", "import_time", "handed", "generator"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,11 @@ Problem = Literal[
     "global_never_closed",
     "elements_never_closed",
     "generator",
+    "owner_leaks",
+    "global_elements_never_closed",
+    "self_closed_at_stop_only",
+    "startup_never_closed",
+    "app_never_closed",
 ]
 
 

@@ -13,6 +13,7 @@ from tradelint.facts.syntax import FUNCTION_NODES, child_nodes, walk
 from tradelint.facts.uses import (
     TRY_NODES,
     Use,
+    declares_outer,
     name_loads,
     self_attr,
     self_name,
@@ -385,4 +386,44 @@ def _capword_callee(func: ast.expr) -> bool:
 def _keyword_is_false(call: ast.Call, name: str) -> bool:
     return any(
         kw.arg == name and isinstance(kw.value, ast.Constant) and kw.value.value is False for kw in call.keywords
+    )
+
+
+_COLLECTION_MAKERS = frozenset({"dict", "list", "set", "defaultdict", "OrderedDict", "WeakValueDictionary"})
+
+
+def _module_collection(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    """Whether ``name`` in ``function`` is a collection the module makes at top level (``{}``,
+    ``dict()``, ``[]``), not rebound locally."""
+    values = [
+        stmt.value
+        for stmt in module.tree.body
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign))
+        and stmt.value is not None
+        and any(isinstance(t, ast.Name) and t.id == name for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]))
+    ]
+    if len(values) != 1:
+        return False
+    value = values[0]
+    made = isinstance(value, (ast.Dict, ast.List, ast.Set)) or (
+        isinstance(value, ast.Call) and ast.unparse(value.func).rpartition(".")[2] in _COLLECTION_MAKERS
+    )
+    if not made:
+        return False
+    return not any(
+        isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store) for node in walk(function)
+    ) or declares_outer(function, name)
+
+
+def _closes_held(module: ModuleInfo, node: ast.expr) -> bool:
+    """``await <node>.<held>.close()`` (or ``aclose()``)."""
+    held = module.parent(node)
+    method = module.parent(held) if held is not None else None
+    call = module.parent(method) if method is not None else None
+    return (
+        isinstance(method, ast.Attribute)
+        and method.attr in ("close", "aclose")
+        and isinstance(call, ast.Call)
+        and call.func is method
+        and isinstance(module.parent(call), ast.Await)
     )

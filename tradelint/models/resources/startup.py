@@ -1,0 +1,161 @@
+"""Resources made at a web application's startup and kept past it, on an object the framework
+holds (``app.state.session``, ``app["session"]``, another module's global ``redis.pool``).
+
+A startup handler (FastAPI/Starlette ``add_event_handler("startup", f)``, ``@app.on_event(
+"startup")``, ``on_startup=[f]``; aiohttp ``app.on_startup.append(f)``) runs once; what it stores
+lives until the application ends, and only a shutdown handler (``on_shutdown``, aiohttp's
+``on_cleanup``, the code after a lifespan's ``yield``) can close it. Proven, not guessed: some
+file of the project closes the same place (``<...>.state.session.close()``,
+``<...>["session"].close()``, also handed as ``push_async_callback(app["s"].close)``; the place
+is told by its last two names); when none
+does, nothing ends it (fastapi-microservices ``abbdbb57``: no shutdown handler at all).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import cast
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.end_references import search_root
+from tradelint.facts.project_files import files_naming
+
+STARTUP_EVENTS = frozenset({"startup"})
+STARTUP_LISTS = frozenset({"on_startup", "cleanup_ctx"})
+# ``FastAPI(lifespan=f)``: the code before its ``yield`` is the startup.
+STARTUP_KEYWORDS = frozenset({"lifespan"})
+CLOSES = frozenset({"close", "aclose", "disconnect", "wait_closed"})
+
+
+def is_startup_handler(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether ``function`` is registered to run at the application's startup in its module."""
+    for decorator in function.decorator_list:
+        if (
+            isinstance(decorator, ast.Call)
+            and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr == "on_event"
+            and _first_string(decorator) in STARTUP_EVENTS
+        ):
+            return True
+    for node in module.index.calls:
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            continue
+        if func.attr == "add_event_handler" and _first_string(node) in STARTUP_EVENTS:
+            if len(node.args) > 1 and _names(node.args[1], function.name):
+                return True
+        if func.attr in ("append", "insert") and isinstance(func.value, ast.Attribute) and func.value.attr in STARTUP_LISTS:
+            if node.args and _names(node.args[-1], function.name):
+                return True
+        for keyword in node.keywords:
+            if keyword.arg in STARTUP_KEYWORDS and _names(keyword.value, function.name):
+                return True
+            if keyword.arg in STARTUP_LISTS and isinstance(keyword.value, (ast.List, ast.Tuple)):
+                if any(_names(e, function.name) for e in keyword.value.elts):
+                    return True
+    return False
+
+
+SHUTDOWN_EVENTS = frozenset({"shutdown"})
+SHUTDOWN_LISTS = frozenset({"on_shutdown", "on_cleanup", "cleanup_ctx"})
+
+
+def registers_shutdown(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether ``function`` builds an application and registers its end of life: aiohttp's
+    ``app.on_cleanup.append(f)`` / ``on_shutdown`` / ``cleanup_ctx``, ``add_event_handler(
+    "shutdown", f)`` (pyaleph's ``configure_aiohttp_app``)."""
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        func = node.func
+        if func.attr == "add_event_handler" and _first_string(node) in SHUTDOWN_EVENTS:
+            return True
+        if func.attr in ("append", "insert") and isinstance(func.value, ast.Attribute) and func.value.attr in SHUTDOWN_LISTS:
+            return True
+    return False
+
+
+def _first_string(call: ast.Call) -> str | None:
+    if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
+        return call.args[0].value
+    return None
+
+
+def _names(expr: ast.expr, name: str) -> bool:
+    return (isinstance(expr, ast.Name) and expr.id == name) or (isinstance(expr, ast.Attribute) and expr.attr == name)
+
+
+def place_key(target: ast.expr) -> tuple[str, str] | None:
+    """Where a startup handler keeps it, by its last two names: ``("state", "session")`` for
+    ``<x>.state.session``, ``("redis", "pool")`` for ``redis.pool``, ``("[]", "session")`` for
+    ``<x>["session"]``; None for anything else (``self.x`` is the class's, TRD202)."""
+    if isinstance(target, ast.Attribute) and not (isinstance(target.value, ast.Name) and target.value.id == "self"):
+        return place_key_of(target)
+    if isinstance(target, ast.Subscript):
+        return place_key_of(target)
+    return None
+
+
+def closed_somewhere(module: ModuleInfo, key: tuple[str, str], close: str) -> bool:
+    """Whether some file of the project closes ``<...>.name`` / ``<...>["name"]``."""
+    root = search_root(module)
+    word = key[1]
+    module.project.note_scan(f"mentions {word}", root)
+    memo = cast("dict[object, bool]", module.project.scan_memo(word))
+    memo_key = ("startup-closed", root, key, close)
+    if memo_key in memo:
+        return memo[memo_key]
+    found = False
+    closes = CLOSES | {close}
+    for path, data in files_naming(module.project, root, word):
+        if not any(f".{c}".encode() in data for c in closes):
+            continue
+        other = module.project.module_at(path)
+        if other is None:
+            continue
+        for node in other.index.attributes:
+            if node.attr in closes and place_key_of(node.value) == key:
+                found = True
+                break
+        if found:
+            break
+    memo[memo_key] = found
+    return found
+
+
+def place_key_of(expr: ast.expr) -> tuple[str, str] | None:
+    if isinstance(expr, ast.Attribute):
+        owner = expr.value
+        name = owner.attr if isinstance(owner, ast.Attribute) else owner.id if isinstance(owner, ast.Name) else "?"
+        return (name, expr.attr)
+    if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant) and isinstance(expr.slice.value, str):
+        return ("[]", expr.slice.value)
+    if isinstance(expr, ast.Subscript) and isinstance(expr.slice, (ast.Name, ast.Attribute)):
+        return ("[]", ast.unparse(expr.slice).rpartition(".")[2])  # ``app[APP_STATE_CACHE]``: a key constant
+    return None
+
+
+def kept_on_app(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, node: ast.expr) -> bool | None:
+    """``app[KEY] = s`` / ``app.state.s = s`` in a function that builds an application and
+    registers its end of life (or in a startup handler): whether some file of the project
+    closes that place; None when the store is no such thing (an ordinary handoff)."""
+    stmt = module.parent(node)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1):
+        return None
+    key = place_key(stmt.targets[0])
+    if key is None or not (registers_shutdown(function) or is_startup_handler(module, function)):
+        return None
+    return closed_somewhere(module, key, "close")
+
+
+def kept_from_startup(
+    module: ModuleInfo, expr: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef
+) -> ast.Assign | None:
+    """``app.state.session = ClientSession()`` (``app["s"] = ...``, ``redis.pool = ...``) in a
+    web application's startup handler: the statement, or None."""
+    parent = module.parent(expr)
+    if not (isinstance(parent, ast.Assign) and parent.value is expr and len(parent.targets) == 1):
+        return None
+    if place_key(parent.targets[0]) is None or not is_startup_handler(module, function):
+        return None
+    return parent
