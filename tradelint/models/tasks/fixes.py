@@ -541,9 +541,7 @@ def _is_a_task(module: ModuleInfo, value: ast.expr) -> bool:
             for node in ast.walk(function)
         )
     if isinstance(value, ast.Call):
-        func = value.func
-        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        return name in ("create_task", "ensure_future")
+        return _called_name(value) in ("create_task", "ensure_future")
     return False
 
 
@@ -574,8 +572,7 @@ def _runs_a_shutdown(call: ast.Call, shutdown_names: tuple[str, ...]) -> bool:
     ``self.graceful_shutdown()``): such a task must finish, not be cancelled by shutdown."""
     for node in ast.walk(call):
         if isinstance(node, ast.Call) and node is not call:
-            func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            name = _called_name(node)
             lowered = name.lower()
             if name in shutdown_names or any(word in lowered for word in CLOSING_WORDS):
                 return True

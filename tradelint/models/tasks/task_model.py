@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, cast
 from tradelint.facts.class_family import declared_by_a_base
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.owned_elements import added_to
-from tradelint.facts.uses import assigned_to, self_name
+from tradelint.facts.uses import Binding, assigned_to, self_name
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, CREATOR_NAMES, _creator_kind, _is_loop
 from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method
 from tradelint.models.tasks.task_factories import tasks_kept_by_a_factory
@@ -175,17 +175,15 @@ class TaskAnalysis(TaskOwners):
         receiver = func.value.attr if isinstance(func.value, ast.Attribute) else getattr(func.value, "id", "")
         if not configured and not (func.attr in HASS_CREATORS and receiver.lstrip("_") == "hass"):
             return None
-        function = module.enclosing_function(call)
-        if function is None or module.enclosing_scope(call) is not function:
+        found = _stored_on_self(module, call)
+        if found is None:
             return None
-        binding = assigned_to(module, call, function)
-        if binding is None or binding.kind != "self" or binding.cls is None:
+        function, binding, cls = found
+        if self._teardown(cls) is None or _runs_own_teardown(call, function):
             return None
-        if self._teardown(binding.cls) is None or _runs_own_teardown(call, function):
+        if self._self_attribute_handled(cls, binding.name):
             return None
-        if self._self_attribute_handled(binding.cls, binding.name):
-            return None
-        return TaskSite(call, "self", text, binding.stmt, binding.name, function, binding.cls, fixable=False)
+        return TaskSite(call, "self", text, binding.stmt, binding.name, function, cls, fixable=False)
 
     def _loop_site(self, call: ast.Call) -> TaskSite | None:
         """``self.poll.start()`` where ``poll`` is a ``@tasks.loop`` method of the class (or of a
@@ -230,20 +228,18 @@ class TaskAnalysis(TaskOwners):
         target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
         if stmt.value is not call or not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
             return None
-        function = module.enclosing_function(call)
-        if function is None or module.enclosing_scope(call) is not function:
+        found = _stored_on_self(module, call)
+        if found is None:
             return None
-        binding = assigned_to(module, call, function)
-        if binding is None or binding.kind != "self" or binding.cls is None:
-            return None
+        function, binding, cls = found
         owner = self._task_owner(call.func)
         if owner is None:
             return None
-        if self._ended_or_handed_on(binding.cls, binding.name, owner):
+        if self._ended_or_handed_on(cls, binding.name, owner):
             return None
-        if declared_by_a_base(module, binding.cls, binding.name):
+        if declared_by_a_base(module, cls, binding.name):
             return None
-        return TaskSite(call, "self_owner", sorted(owner)[0], binding.stmt, binding.name, function, binding.cls,
+        return TaskSite(call, "self_owner", sorted(owner)[0], binding.stmt, binding.name, function, cls,
                         fixable=False)
 
     @cached_property
@@ -409,6 +405,20 @@ class TaskAnalysis(TaskOwners):
             if container is not None and self._local_container_dangles(function, container):
                 return TaskSite(call, "container", label, parent, container, function)
         return None
+
+
+def _stored_on_self(
+    module: ModuleInfo, call: ast.Call
+) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, Binding, ast.ClassDef] | None:
+    """The method ``call`` runs directly in, the binding and its class, when it is
+    ``self.x = call`` in a class's method (not in a nested function or comprehension)."""
+    function = module.enclosing_function(call)
+    if function is None or module.enclosing_scope(call) is not function:
+        return None
+    binding = assigned_to(module, call, function)
+    if binding is None or binding.kind != "self" or binding.cls is None:
+        return None
+    return function, binding, binding.cls
 
 
 def _names_something(module: ModuleInfo, func: ast.Name | ast.Attribute) -> bool:
