@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, MutableMapping
 
 from tradelint.core import interrupts
 from tradelint.core.config import Config
+from tradelint.core.file_metadata import copy_metadata
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.finding import Finding
 from tradelint.core.fix_plan import Edit
@@ -461,7 +462,9 @@ def _unchanged(fd: int, info: os.stat_result, data: bytes) -> bool:
 
 
 def write_atomically(source: SourceFile, text: str) -> None:
-    """Replace the file whole or not at all, keeping mode, owner, encoding, BOM and line endings.
+    """Replace the file whole or not at all, keeping owner, group, mode, extended attributes and
+    ACLs, encoding, BOM and line endings; a file this user may not write, or whose owner, group or
+    attributes the new file could not keep, is refused (one line) and left as it is.
 
     The new text goes to a temporary file in the same folder, is flushed to disk, and takes the
     file's name in one step: a reader, or a crash at any moment, sees the old file or the new one,
@@ -492,9 +495,12 @@ def _write_in(folder_fd: int, source: SourceFile, name: str, data: bytes) -> Non
         raise WriteError(f"{source.path}: a symbolic link to a file outside the paths being fixed, not fixed")
     if not stat.S_ISREG(info.st_mode):
         raise WriteError(f"{source.path}: not a regular file, not fixed")
-    # The mode bits, not os.access: root may write anything, but a read-only file says "leave me".
+    # The mode bits as well as os.access: root may write anything, but a read-only file says
+    # "leave me"; and a writable folder is no licence to replace a file its user may not write.
     if not info.st_mode & stat.S_IWUSR:
         raise WriteError(f"{source.path}: read-only, not fixed")
+    if not os.access(name, os.W_OK, dir_fd=folder_fd, effective_ids=os.access in os.supports_effective_ids):
+        raise WriteError(f"{source.path}: not writable by this user, not fixed")
     old_fd = os.open(name, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK | _CLOEXEC, dir_fd=folder_fd)
     try:
         with _read_lease(old_fd, source) as lease:
@@ -512,13 +518,10 @@ def _write_in(folder_fd: int, source: SourceFile, name: str, data: bytes) -> Non
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(data)
                     fh.flush()
+                    lost = copy_metadata(old_fd, fh.fileno(), info)
+                    if lost is not None:
+                        raise WriteError(f"{source.path}: {lost}, not fixed")
                     os.fsync(fh.fileno())
-                    os.fchmod(fh.fileno(), stat.S_IMODE(info.st_mode))
-                    if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
-                        try:
-                            os.fchown(fh.fileno(), info.st_uid, info.st_gid)
-                        except OSError:
-                            pass  # only root may give a file away; the file is then owned by whoever fixed it
                 # Compared last, just before the swap, to keep the window for a concurrent edit small.
                 if not _unchanged(old_fd, info, source.data):
                     raise WriteError(f"{source.path}: changed on disk while fixing, not overwritten")
@@ -638,7 +641,7 @@ def _replace_and_recheck(
     fd = os.open(restore, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=folder_fd)
     with os.fdopen(fd, "wb") as fh:
         fh.write(_pread_all(old_fd, 1 << 62))
-        os.fchmod(fh.fileno(), stat.S_IMODE(info.st_mode))
+        copy_metadata(old_fd, fh.fileno(), info)  # kept when the fix was written: the text matters most now
     os.replace(restore, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
     raise WriteError(f"{source.path}: changed on disk while fixing, not overwritten")
 

@@ -8,14 +8,15 @@ class attributes and annotations, nested classes, ``__slots__``, and every ``x.n
 methods store), or None when the class is open: ``__getattr__``/``__getattribute__``, ``setattr``
 or ``__dict__`` in it, a metaclass, a decorator that may add names, an abstract or protocol base,
 or a base that cannot be read. A first-party module, a standard-library one or a package that is
-not installed gives None: the rules built on this stay silent there.
+not installed gives None: the rules built on this stay silent there. A standard-library base is
+read the same way, from the interpreter's own source or typeshed's stub (``library_source``):
+importing it would run whatever shadows it on ``sys.path`` (a project's own ``asyncio.py``).
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
-import importlib
 import sys
 import types
 from functools import lru_cache
@@ -28,6 +29,7 @@ from tradelint.facts.library_source import (
     library_function,
     library_module,
     module_file,
+    stdlib_class,
 )
 from tradelint.facts.syntax import FUNCTION_NODES
 
@@ -38,6 +40,8 @@ HARMLESS_DECORATORS = {
     "dataclasses.dataclass", "functools.total_ordering", "typing.final", "typing_extensions.final",
     "typing.runtime_checkable", "typing_extensions.runtime_checkable", "typing.type_check_only",
     "attr.s", "attr.attrs", "attrs.define", "attrs.frozen", "attrs.mutable", "attr.define", "attr.frozen",
+    # typeshed's own markers: they add no member a caller could read.
+    "typing_extensions.disjoint_base", "typing.disjoint_base", "typing_extensions.deprecated", "warnings.deprecated",
 }
 # Bases that declare what subclasses have at least (an interface), or build members at runtime.
 OPEN_BASES = {
@@ -98,6 +102,12 @@ def _members(project: Project, module: ModuleInfo, cls: ast.ClassDef, depth: int
                     }
         elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
             names |= {(a.asname or a.name).split(".")[0] for a in stmt.names}
+    # ``timedelta.max = timedelta(...)`` after the class, at module level.
+    for stmt in module.tree.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == cls.name:
+                    names.add(target.attr)
     for node in ast.walk(cls):
         if isinstance(node, ast.Attribute):
             if node.attr == "__dict__":
@@ -143,10 +153,10 @@ def _base_members(project: Project, module: ModuleInfo, base: ast.expr, depth: i
         return NAMED_TUPLE_MEMBERS
     if qualified in OPEN_BASES:
         return None
-    top = qualified.split(".", 1)[0]
-    if top in sys.stdlib_module_names:
-        return _stdlib_members(qualified)
-    found = library_class(project, qualified)
+    if qualified.split(".", 1)[0] in sys.stdlib_module_names:
+        found = stdlib_class(project, qualified)
+    else:
+        found = library_class(project, qualified)
     if found is None:
         return None
     inherited = class_members(project, found[0], found[1], depth + 1)
@@ -154,18 +164,6 @@ def _base_members(project: Project, module: ModuleInfo, base: ast.expr, depth: i
         return None
     # A base's ``self.__x`` is ``_Base__x``: a subclass cannot reach it as ``self.__x``.
     return frozenset(n for n in inherited if not (n.startswith("__") and not n.endswith("__")))
-
-
-@lru_cache(maxsize=None)
-def _stdlib_members(qualified: str) -> frozenset[str] | None:
-    """A standard-library base (``Exception``, ``collections.OrderedDict``): importing the standard
-    library runs none of the checked project's or its dependencies' code."""
-    module_name, _, name = qualified.rpartition(".")
-    try:
-        owner = getattr(importlib.import_module(module_name), name)
-    except Exception:  # a platform-only module, a name that moved: unknown, so open
-        return None
-    return _runtime_members(owner) if isinstance(owner, type) else None
 
 
 def _runtime_members(owner: type) -> frozenset[str] | None:
