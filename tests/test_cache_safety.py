@@ -3,6 +3,8 @@ never trusted, and leaves no temporary file; its ``.gitignore`` goes only into a
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import pickle
@@ -16,6 +18,7 @@ from tests.conftest import ROOT
 from tradelint.cli import run
 from tradelint.core.config import clear_cache
 from tradelint.runner import cache as cache_module
+from tradelint.runner.cache_key import load_key
 
 BUG = "import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n"
 
@@ -71,21 +74,22 @@ def _valid_cache(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Pa
     return src, cache, (cache / cache_module.CACHE_FILE).read_bytes()
 
 
-def test_the_cache_is_json_with_a_version_and_a_checksum(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _key() -> bytes:
+    return load_key(Path("/nonexistent"))
+
+
+def test_the_cache_is_json_with_a_version_and_a_signature(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _, _, raw = _valid_cache(tmp_path, capsys)
     header, _, payload = raw.partition(b"\n")
     magic, version, digest = header.split(b" ")
     assert (magic, version) == (b"tradelint-cache", str(cache_module.CACHE_FORMAT).encode())
-    import hashlib
-
-    assert digest.decode() == hashlib.sha256(payload).hexdigest()
+    assert digest.decode() == hmac.new(_key(), payload, hashlib.sha256).hexdigest()
     assert set(json.loads(payload)) == {"fingerprint", "environment", "roots", "modules", "entries"}
 
 
 def _forge(raw: bytes, change: str) -> bytes:
-    """A cache made from a valid one, damaged in one way."""
-    import hashlib
-
+    """A cache made from a valid one, damaged in one way; "right signature": signed with the
+    user's own key, as a bug in tradelint could have written it."""
     header, _, payload = raw.partition(b"\n")
     magic, version, digest = header.split(b" ")
     if change == "flipped byte":
@@ -94,25 +98,25 @@ def _forge(raw: bytes, change: str) -> bytes:
         return raw[: len(raw) // 2]
     if change == "foreign":
         return b"PK\x03\x04 some zip file\n"
-    if change == "not json, right checksum":
+    if change == "not json, right signature":
         body = b"{'fingerprint': 1}"
-        return b" ".join([magic, version, hashlib.sha256(body).hexdigest().encode()]) + b"\n" + body
-    if change == "wrong shape, right checksum":
+        return b" ".join([magic, version, cache_module.sign(_key(), body).encode()]) + b"\n" + body
+    if change == "wrong shape, right signature":
         data = json.loads(payload)
         for entry in data["entries"].values():
             entry[2] = [["line", 1, "TRD301", "m", 1, 1, None]]
         body = json.dumps(data).encode()
-        return b" ".join([magic, version, hashlib.sha256(body).hexdigest().encode()]) + b"\n" + body
-    if change == "deep json, right checksum":
+        return b" ".join([magic, version, cache_module.sign(_key(), body).encode()]) + b"\n" + body
+    if change == "deep json, right signature":
         body = b"[" * 100_000 + b"]" * 100_000
-        return b" ".join([magic, version, hashlib.sha256(body).hexdigest().encode()]) + b"\n" + body
+        return b" ".join([magic, version, cache_module.sign(_key(), body).encode()]) + b"\n" + body
     raise AssertionError(change)
 
 
 @pytest.mark.parametrize(
     "change",
-    ["flipped byte", "truncated", "foreign", "not json, right checksum", "wrong shape, right checksum",
-     "deep json, right checksum"],
+    ["flipped byte", "truncated", "foreign", "not json, right signature", "wrong shape, right signature",
+     "deep json, right signature"],
 )
 def test_a_damaged_cache_is_ignored_with_one_warning(
     tmp_path: Path, change: str, capsys: pytest.CaptureFixture[str]

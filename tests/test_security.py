@@ -17,6 +17,7 @@ import pytest
 from tests.conftest import ROOT
 from tradelint.cli import run
 from tradelint.core.config import clear_cache
+from tests.trees import configs_for
 
 BUG = "import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n"
 FIXED_TAIL = "async def f():\n    _keep_task(asyncio.create_task(g()))\n"
@@ -177,3 +178,98 @@ def test_a_fix_adds_no_acl_the_file_did_not_have(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8").endswith(FIXED_TAIL)
     assert os.listxattr(path) == []
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+# -- 3. a cache is trusted only when signed with this user's key, kept outside it -----------------
+
+
+def _check(src: Path, cache: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str], list[str]]:
+    code = run(["--output-format", "concise", "--quiet", "--cache-dir", str(cache), str(src)])
+    out, err = capsys.readouterr()
+    return code, out.splitlines(), err.splitlines()
+
+
+def _cache_claiming_clean(src: Path, cache: Path, capsys: pytest.CaptureFixture[str], key: bytes | None) -> None:
+    """What an attacker's pull request leaves in a CI cache: the real entry for ``bug.py``, its
+    findings removed, signed with ``key`` (their own), or with the plain SHA-256 checksum that
+    was all a cache needed before (None)."""
+    import hashlib
+    import json
+
+    from tradelint.runner import cache as cache_module
+
+    assert _check(src, cache, capsys)[0] == 1
+    raw = (cache / cache_module.CACHE_FILE).read_bytes()
+    header, _, payload = raw.partition(b"\n")
+    data = json.loads(payload)
+    assert [len(entry[2]) for entry in data["entries"].values()] == [1]
+    for entry in data["entries"].values():
+        entry[2] = []
+    body = json.dumps(data, separators=(",", ":")).encode()
+    signature = hashlib.sha256(body).hexdigest() if key is None else cache_module.sign(key, body)
+    (cache / cache_module.CACHE_FILE).write_bytes(b" ".join([*header.split(b" ")[:2], signature.encode()]) + b"\n" + body)
+
+
+@pytest.mark.parametrize("forgery", ["checksum only", "another user's key"])
+def test_a_forged_cache_entry_claiming_clean_is_not_believed(
+    tmp_path: Path, forgery: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "src"
+    _write(src / "bug.py", BUG)
+    cache = tmp_path / "restored-ci-cache"
+    _cache_claiming_clean(src, cache, capsys, None if forgery == "checksum only" else os.urandom(32))
+    code, out, err = _check(src, cache, capsys)
+    assert code == 1 and out == [f"{src / 'bug.py'}:5:5: TRD301 [*] task from `asyncio.create_task(...)` is discarded; keep it and await or cancel it"]
+    assert err == [
+        f"tradelint: warning: cache {cache / 'cache.json'}: not signed with this user's key (written elsewhere, "
+        "edited or damaged); not used"
+    ]
+    assert _check(src, cache, capsys) == (1, out, [])  # rewritten under the user's key: trusted again
+
+
+def test_a_cache_written_under_another_key_is_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same file and cache folder, two users (two keys): the second re-checks everything."""
+    from tradelint.runner import runner
+
+    src = tmp_path / "src"
+    _write(src / "bug.py", BUG)
+    _write(src / "clean.py", "x = 1\n")
+    cache = tmp_path / "cache"
+    configs = configs_for(src)
+    assert runner.check_files(configs, cache_dir=cache).checked == 2
+    assert runner.check_files(configs, cache_dir=cache).cached == 2  # this user's own cache: used
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-user"))
+    again = runner.check_files(configs, cache_dir=cache)
+    assert (again.cached, again.checked, len(again.findings)) == (0, 2, 1)
+    assert capsys.readouterr().err.count("not signed with this user's key") == 1
+
+
+def test_the_key_is_made_private_outside_the_cache_and_refused_when_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tradelint.runner.cache_key import key_path
+
+    src = tmp_path / "src"
+    _write(src / "bug.py", BUG)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    assert _check(src, cache, capsys)[0] == 1
+    key = key_path()
+    assert key == tmp_path / "home-cache" / "tradelint" / "key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and stat.S_IMODE(key.parent.stat().st_mode) == 0o700
+    assert not any(p.name == "key" for p in cache.rglob("*"))
+    # A key others may read could sign a forged cache: neither it nor the cache is used.
+    key.chmod(0o644)
+    code, out, err = _check(src, cache, capsys)
+    assert (code, len(out)) == (1, 1)
+    assert err == [f"tradelint: warning: cache {cache / 'cache.json'}: cannot be authenticated: its key {key} "
+                   "may be read or written by others (mode 0644); not used"]
+    # A key inside the cache folder would travel with a restored cache.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    code, out, err = _check(src, cache, capsys)
+    assert (code, len(out)) == (1, 1)
+    assert err == [f"tradelint: warning: cache {cache / 'cache.json'}: cannot be authenticated: its key "
+                   f"{cache / 'tradelint' / 'key'} is inside the cache folder; not used"]
+    assert not (cache / "tradelint").exists()

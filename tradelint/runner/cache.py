@@ -50,7 +50,9 @@ function body is not read for names. ``benchmarks/cache_soundness.py`` checks a 
 outside the stored closure.
 
 The folder is safe to delete at any time; an unreadable, corrupt or foreign cache is ignored with
-one warning. The cache is JSON: reading it never constructs objects or runs code.
+one warning. The cache is JSON: reading it never constructs objects or runs code. It is signed
+with HMAC-SHA256 under a per-user key kept outside it (``cache_key.py``): a cache restored from
+elsewhere, forged or edited is not used, whatever it claims.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import hashlib
+import hmac
 import json
 import os
 import sys
@@ -74,9 +77,10 @@ from tradelint.core.finding import Finding
 from tradelint.core.fix_plan import Edit, Fix, Span
 from tradelint.facts.context import Project
 from tradelint.facts.project_files import PROJECT_MARKERS, files_naming, project_files
+from tradelint.runner.cache_key import KeyUnavailable, load_key
 from tradelint.runner.dependencies import config_names, module_names
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 CACHE_FILE = "cache.json"
 CACHE_MAGIC = b"tradelint-cache"
 # A cache is read whole; one larger than this is not a cache tradelint wrote for a sane tree.
@@ -85,6 +89,11 @@ MAX_CACHE_BYTES = 1 << 30
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def sign(key: bytes, payload: bytes) -> str:
+    """The cache file's signature: HMAC-SHA256 of everything after its header line."""
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
 
 
 def _tool_fingerprint() -> str:
@@ -276,11 +285,25 @@ def _read_cache_bytes(path: Path) -> bytes | None:
 class Cache:
     """Findings per file, and each module's summary, stored as data only (JSON): loading it can
     never construct an object or run code, whatever a pull request puts in the folder. The file
-    starts with a header line naming the format version and the SHA-256 of the rest; a file that
-    does not match it exactly, or whose content is not the expected shape, is ignored whole."""
+    starts with a header line naming the format version and the HMAC-SHA256 of the rest under
+    this user's key; a file that does not match it exactly, or whose content is not the expected
+    shape, is ignored whole. Without a key to trust, the cache is neither read nor written."""
 
-    def __init__(self, folder: Path, fingerprint: str, warn: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        fingerprint: str,
+        warn: Callable[[str], None] | None = None,
+        signing_key: bytes | None = None,
+    ) -> None:
         self.folder = folder
+        self.signing_key = signing_key
+        self.unkeyed: str | None = None  # why there is no key, when there is none
+        if signing_key is None:
+            try:
+                self.signing_key = load_key(folder)
+            except KeyUnavailable as exc:
+                self.unkeyed = str(exc)
         self.fingerprint = fingerprint
         self.environment = _environment()
         self.entries: dict[str, Entry] = {}
@@ -305,6 +328,9 @@ class Cache:
     @classmethod
     def load(cls, folder: Path, warn: Callable[[str], None] | None = None) -> Cache:
         cache = cls(folder, _tool_fingerprint(), warn)
+        if cache.signing_key is None:
+            cache.warn(f"cannot be authenticated: {cache.unkeyed}")
+            return cache
         try:
             raw = _read_cache_bytes(folder / CACHE_FILE)
             if raw is not None:
@@ -324,8 +350,11 @@ class Cache:
             raise CacheIgnored("not a tradelint cache")
         if parts[1] != str(CACHE_FORMAT).encode():
             return  # another version of tradelint wrote it: silently rebuilt
-        if parts[2] != _digest(payload).encode():
-            raise CacheIgnored("corrupt (checksum mismatch)")
+        key = self.signing_key
+        if key is None or not hmac.compare_digest(parts[2], sign(key, payload).encode()):
+            # Damaged, edited, forged, or written under another user's key (restored from CI,
+            # copied from elsewhere): which, a signature cannot tell, and none is trusted.
+            raise CacheIgnored("not signed with this user's key (written elsewhere, edited or damaged)")
         try:
             data = json.loads(payload.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
@@ -341,7 +370,7 @@ class Cache:
             return  # a package was installed, upgraded or removed: every result is checked again
         self.entries = {_str(path): _entry_from(entry) for path, entry in entries.items()}
 
-    def _encode(self) -> bytes:
+    def _encode(self, key: bytes) -> bytes:
         paths = sorted(self.modules)
         at = {path: i for i, path in enumerate(paths)}
         roots: dict[tuple[str, ...], int] = {}
@@ -368,7 +397,7 @@ class Cache:
             # ASCII with escapes: an undecodable file name (a lone surrogate) round-trips exactly.
             ensure_ascii=True,
         ).encode("ascii")
-        return b" ".join([CACHE_MAGIC, str(CACHE_FORMAT).encode(), _digest(payload).encode()]) + b"\n" + payload
+        return b" ".join([CACHE_MAGIC, str(CACHE_FORMAT).encode(), sign(key, payload).encode()]) + b"\n" + payload
 
     def content_hash(self, path: str) -> str | None:
         if path not in self._hashes:
@@ -590,11 +619,14 @@ class Cache:
 
         The ``.gitignore`` that keeps the cache out of git goes only into a folder this call
         created: ``--cache-dir src`` must not hide the sources from git."""
+        key = self.signing_key
+        if key is None:
+            return  # nothing to sign it with: a cache no later run could trust
         try:
             created = _make_folder(self.folder)
             if created:
                 _write_new(self.folder / ".gitignore", b"# Created by tradelint; safe to delete.\n*\n")
-            data = self._encode()
+            data = self._encode(key)
             with interrupts.deferred():  # a signal cannot land between creating the file and owning it
                 fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{CACHE_FILE}.", suffix=".tmp")
                 try:
