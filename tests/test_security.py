@@ -273,3 +273,40 @@ def test_the_key_is_made_private_outside_the_cache_and_refused_when_not(
     assert err == [f"tradelint: warning: cache {cache / 'cache.json'}: cannot be authenticated: its key "
                    f"{cache / 'tradelint' / 'key'} is inside the cache folder; not used"]
     assert not (cache / "tradelint").exists()
+
+
+# -- 4. history is read under the check's limits; any file name is handled as git handles it -------
+
+
+def test_renames_since_reads_history_under_the_checks_limits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """At REV: a blob over the 10 MiB limit (a 30 MB one took 13 GB before), one nested too deep
+    to parse, and a file whose name is not UTF-8. Each is handled, and the real rename found."""
+    from tests.test_rename_history import git
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    _write(root / "vat.py", "class Vat:\n    def __init__(self):\n        self.spot_map = {}\n")
+    _write(root / "big.py", "class Big:\n    def m(self):\n        pass\n" + "X = 1\n" * (2 * 2**20))  # 12 MiB
+    _write(root / "deep.py", "class Deep:\n    def f(self):\n        return " + "+".join(["1"] * 20_000) + "\n")
+    bad = root / os.fsdecode(b"bad\xff.py")
+    bad.write_text("class Bad:\n    def __init__(self):\n        self.old_name = 1\n", encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "v1")
+    _write(root / "vat.py", "class Vat:\n    def __init__(self):\n        self.spot_markets = {}\n")
+    _write(root / "big.py", "class Big:\n    def m(self):\n        pass\n")
+    _write(root / "deep.py", "class Deep:\n    def f(self):\n        return 1\n")
+    bad.write_text("class Bad:\n    def __init__(self):\n        self.new_name = 1\n", encoding="utf-8")
+    git(root, "commit", "-q", "-am", "v2")
+    assert run(["renames", "--since", "HEAD~1", str(root)]) == 0
+    out, err = capsys.readouterr()
+    assert err.splitlines() == [
+        "tradelint renames: big.py at HEAD~1: skipped: file is too large (more than 10 MiB)",
+        "tradelint renames: deep.py at HEAD~1: skipped: file is too deeply nested to parse",
+    ]
+    assert out.splitlines()[:3] == [
+        "Renamed since HEAD~1:",
+        "  bad\\xff.py: Bad.old_name -> new_name (instance attribute)",
+        "  vat.py: Vat.spot_map -> spot_markets (instance attribute)",
+    ]
+    assert out.splitlines()[-1] == "No access under an old name remains."

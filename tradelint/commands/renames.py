@@ -28,12 +28,13 @@ from typing import Iterator, Sequence
 
 from tradelint.commands.rename_edits import EditedRename, _words, find_edited_renames, importable_module
 from tradelint.core.config import Config, ConfigError, config_for, non_empty_path, print_error
-from tradelint.core.files import UnreadableFile, read_source_bytes
+from tradelint.core.files import MAX_FILE_BYTES, UnreadableFile, read_source_bytes
 from tradelint.core.finding import Finding
 from tradelint.core.rename_packs import Rename
 from tradelint.facts.context import Project
 from tradelint.facts.syntax import FUNCTION_NODES, parse_module
 from tradelint.facts.uses import self_name
+from tradelint.output import readable
 from tradelint.runner.engine import Checker, SourceError, decode_source
 
 PROPERTY_DECORATORS = {"property", "cached_property", "functools.cached_property"}
@@ -66,17 +67,12 @@ class FoundRename:
 
 
 def git(root: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", "-c", "core.quotepath=off", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-    )
+    """git's output as ``os.fsdecode`` gives names: a path that is not UTF-8 keeps its bytes (as
+    surrogates), so it names the same file when handed back to git or opened."""
+    result = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=root, capture_output=True)
     if result.returncode != 0:
-        raise GitError(result.stderr.strip() or f"git {' '.join(args)} failed")
-    return result.stdout
+        raise GitError(readable(result.stderr.decode("utf-8", "replace").strip()) or f"git {' '.join(args)} failed")
+    return result.stdout.decode("utf-8", "surrogateescape")
 
 
 def _decorator_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
@@ -210,20 +206,67 @@ def changed_files(root: Path, rev: str) -> tuple[list[tuple[str, str]], list[str
     )
 
 
-def _git_bytes(root: Path, *args: str) -> bytes:
-    result = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=root, capture_output=True)
-    if result.returncode != 0:
-        raise GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {' '.join(args)} failed")
-    return result.stdout
+class History:
+    """The files of a repository as they were at REV, read under the limits a check applies to
+    the files it reads: a blob over ``MAX_FILE_BYTES`` is never read whole (git's output is cut
+    off there), one too deeply nested is not analysed, and each skipped file costs one line on
+    stderr, once."""
+
+    def __init__(self, root: Path, rev: str) -> None:
+        self.root, self.rev = root, rev
+        self._texts: dict[str, str | None] = {}
+        self._skipped: set[str] = set()
+
+    def skip(self, path: str, reason: str) -> None:
+        if path not in self._skipped:
+            self._skipped.add(path)
+            print(f"tradelint renames: {readable(path)} at {readable(self.rev)}: skipped: {reason}", file=sys.stderr)
+
+    def text_at(self, path: str) -> str | None:
+        """The file's text at REV, decoded as Python decodes a source file (BOM, coding cookie,
+        UTF-8), as the file now is; None when it cannot be read or is skipped."""
+        if path not in self._texts:
+            self._texts[path] = None
+            try:
+                self._texts[path] = decode_source(_blob(self.root, self.rev, path))
+            except UnreadableFile as exc:
+                self.skip(path, str(exc))
+            except (GitError, SourceError):
+                pass
+        return self._texts[path]
+
+    def classes_at(self, path: str) -> dict[str, ast.ClassDef]:
+        text = self.text_at(path)
+        if text is None:
+            return {}
+        try:
+            tree = parse_module(text)
+        except (SyntaxError, ValueError):
+            return {}
+        except (RecursionError, MemoryError):
+            self.skip(path, "file is too deeply nested to parse")
+            return {}
+        return dict(classes(tree))
 
 
-def _old_classes(root: Path, rev: str, path: str) -> dict[str, ast.ClassDef]:
-    # Decoded as Python decodes a source file (BOM, coding cookie, UTF-8), as the file now is.
-    try:
-        tree = _parse(decode_source(_git_bytes(root, "show", f"{rev}:{path}")))
-    except SourceError:
-        return {}
-    return dict(classes(tree)) if tree is not None else {}
+def _blob(root: Path, rev: str, path: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """``git show REV:path``, read no further than ``limit`` bytes: a 30 MB blob must not cost
+    30 MB (nor, parsed, gigabytes)."""
+    with subprocess.Popen(
+        ["git", "-c", "core.quotepath=off", "show", f"{rev}:{path}"],
+        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    ) as process:
+        data = process.stdout.read(limit + 1) if process.stdout is not None else b""
+        if len(data) > limit:
+            process.kill()
+            raise UnreadableFile(f"file is too large (more than {limit / 2**20:.0f} MiB)", refused=True)
+        if process.wait() != 0:
+            raise GitError(f"git show {readable(rev)}:{readable(path)} failed")
+    return data
+
+
+def _old_classes(history: History, path: str) -> dict[str, ast.ClassDef]:
+    return history.classes_at(path)
 
 
 def _new_classes(root: Path, path: str) -> dict[str, ast.ClassDef]:
@@ -234,19 +277,20 @@ def _new_classes(root: Path, path: str) -> dict[str, ast.ClassDef]:
     return dict(classes(tree)) if tree is not None else {}
 
 
-def find_renames(root: Path, rev: str, project: Project) -> list[FoundRename]:
-    pairs, deleted, added = changed_files(root, rev)
+def find_renames(history: History, project: Project) -> list[FoundRename]:
+    root = history.root
+    pairs, deleted, added = changed_files(root, history.rev)
     # (path now, class name, class at REV, class now)
     matched: list[tuple[str, str, ast.ClassDef, ast.ClassDef]] = []
     for old_path, new_path in pairs:
-        before = _old_classes(root, rev, old_path)
+        before = _old_classes(history, old_path)
         for name, cls in _new_classes(root, new_path).items():
             if name in before:
                 matched.append((new_path, name, before[name], cls))
     # A file moved and edited beyond git's rename detection: pair its classes by a unique name.
     gone: dict[str, list[ast.ClassDef]] = {}
     for path in deleted:
-        for name, cls in _old_classes(root, rev, path).items():
+        for name, cls in _old_classes(history, path).items():
             gone.setdefault(name, []).append(cls)
     new: dict[str, list[tuple[str, ast.ClassDef]]] = {}
     for path in added:
@@ -259,7 +303,12 @@ def find_renames(root: Path, rev: str, project: Project) -> list[FoundRename]:
     found: list[FoundRename] = []
     for path, name, before_cls, now_cls in matched:
         module = importable_module(project, root / path, root)
-        for old, new_name, role in pair_renames(class_members(before_cls), class_members(now_cls)):
+        try:
+            pairs_found = pair_renames(class_members(before_cls), class_members(now_cls))
+        except RecursionError:  # a member too deeply nested to compare (``ast.unparse`` recurses)
+            history.skip(path, "file is too deeply nested to analyse")
+            continue
+        for old, new_name, role in pairs_found:
             found.append(FoundRename(path, module, name, old, new_name, role))
     return found
 
@@ -304,9 +353,10 @@ def main(argv: Sequence[str]) -> int:
         print(f"tradelint renames: error: unknown revision '{rev}'{hint}", file=sys.stderr)
         return 2
     project = Project()
+    history = History(root, rev)
     try:
-        renames = find_renames(root, rev, project)
-        edited = find_edited_renames(project, root, file_edits(root, rev))
+        renames = find_renames(history, project)
+        edited = find_edited_renames(project, root, file_edits(history))
         config = config_for(root)
     except GitError as exc:
         print(f"tradelint renames: error: {exc}", file=sys.stderr)
@@ -322,23 +372,23 @@ def main(argv: Sequence[str]) -> int:
     if renames:
         print(f"Renamed since {rev}:")
         for r in renames:
-            print(f"  {r.path}: {r.cls}.{r.old} -> {r.new} ({r.role})")
+            print(f"  {readable(r.path)}: {r.cls}.{r.old} -> {r.new} ({r.role})")
     if edited:
         if renames:
             print()
         print(f"Renamed in edited accesses since {rev}:")
         for e in edited:
             owner = f"`{e.owner}`" if e.owner else "type unknown"
-            print(f"  {e.path}:{e.line}: {e.receiver}.{e.old} -> {e.receiver}.{e.new} ({owner})")
+            print(f"  {readable(e.path)}:{e.line}: {e.receiver}.{e.old} -> {e.receiver}.{e.new} ({owner})")
     configured = {(c.owner, c.old): c.new for c in config.renames}
     pairs = [(r.key, r.new) for r in renames] + [(e.key, e.new) for e in edited]
     entries = ", ".join(f'"{key}" = "{new}"' for key, new in pairs)
     print()
     print("[tool.tradelint] entries (merge into `renames` in pyproject.toml):")
-    print(f"renames = {{ {entries} }}")
+    print(readable(f"renames = {{ {entries} }}"))
     already = [key for key, new in pairs if configured.get(_split_key(key)) == new]
     if already:
-        print(f"(already configured: {', '.join(already)})")
+        print(readable(f"(already configured: {', '.join(already)})"))
     findings = remaining_accesses(root, renames, project, edited)
     print()
     if not findings:
@@ -346,21 +396,13 @@ def main(argv: Sequence[str]) -> int:
         return 0
     print("Accesses under an old name:")
     for finding in findings:
-        print(finding.as_text())
+        print(readable(finding.as_text()))
     return 1
 
 
 def _split_key(key: str) -> tuple[str | None, str]:
     owner, _, old = key.rpartition(".")
     return (owner or None, old)
-
-
-def _text_at(root: Path, rev: str, path: str) -> str | None:
-    # Decoded as Python does (a latin-1 module with a cookie is not UTF-8), as ``_old_classes``.
-    try:
-        return decode_source(_git_bytes(root, "show", f"{rev}:{path}"))
-    except (GitError, SourceError):
-        return None
 
 
 def _text_now(root: Path, path: str) -> str | None:
@@ -370,12 +412,13 @@ def _text_now(root: Path, path: str) -> str | None:
         return None
 
 
-def file_edits(root: Path, rev: str) -> list[tuple[str, Path, str, str]]:
+def file_edits(history: History) -> list[tuple[str, Path, str, str]]:
     """(path now, absolute path, text at REV, text now) of every Python file changed in place or moved."""
-    pairs, _, _ = changed_files(root, rev)
+    root = history.root
+    pairs, _, _ = changed_files(root, history.rev)
     edits = []
     for old_path, new_path in pairs:
-        before, after = _text_at(root, rev, old_path), _text_now(root, new_path)
+        before, after = history.text_at(old_path), _text_now(root, new_path)
         if before is not None and after is not None and before != after:
             edits.append((new_path, root / new_path, before, after))
     return edits
