@@ -81,9 +81,10 @@ def _key() -> bytes:
 def test_the_cache_is_json_with_a_version_and_a_signature(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _, _, raw = _valid_cache(tmp_path, capsys)
     header, _, payload = raw.partition(b"\n")
-    magic, version, digest = header.split(b" ")
+    magic, version, digest, signature = header.split(b" ")
     assert (magic, version) == (b"tradelint-cache", str(cache_module.CACHE_FORMAT).encode())
-    assert digest.decode() == hmac.new(_key(), payload, hashlib.sha256).hexdigest()
+    assert digest.decode() == hashlib.sha256(payload).hexdigest()
+    assert signature.decode() == hmac.new(_key(), payload, hashlib.sha256).hexdigest()
     assert set(json.loads(payload)) == {"fingerprint", "environment", "roots", "modules", "entries"}
 
 
@@ -91,7 +92,12 @@ def _forge(raw: bytes, change: str) -> bytes:
     """A cache made from a valid one, damaged in one way; "right signature": signed with the
     user's own key, as a bug in tradelint could have written it."""
     header, _, payload = raw.partition(b"\n")
-    magic, version, digest = header.split(b" ")
+    magic, version, _, _ = header.split(b" ")
+
+    def signed(body: bytes) -> bytes:
+        sums = [hashlib.sha256(body).hexdigest().encode(), cache_module.sign(_key(), body).encode()]
+        return b" ".join([magic, version, *sums]) + b"\n" + body
+
     if change == "flipped byte":
         return header + b"\n" + payload[:-5] + bytes([payload[-5] ^ 1]) + payload[-4:]
     if change == "truncated":
@@ -99,17 +105,14 @@ def _forge(raw: bytes, change: str) -> bytes:
     if change == "foreign":
         return b"PK\x03\x04 some zip file\n"
     if change == "not json, right signature":
-        body = b"{'fingerprint': 1}"
-        return b" ".join([magic, version, cache_module.sign(_key(), body).encode()]) + b"\n" + body
+        return signed(b"{'fingerprint': 1}")
     if change == "wrong shape, right signature":
         data = json.loads(payload)
         for entry in data["entries"].values():
             entry[2] = [["line", 1, "TRD301", "m", 1, 1, None]]
-        body = json.dumps(data).encode()
-        return b" ".join([magic, version, cache_module.sign(_key(), body).encode()]) + b"\n" + body
+        return signed(json.dumps(data).encode())
     if change == "deep json, right signature":
-        body = b"[" * 100_000 + b"]" * 100_000
-        return b" ".join([magic, version, cache_module.sign(_key(), body).encode()]) + b"\n" + body
+        return signed(b"[" * 100_000 + b"]" * 100_000)
     raise AssertionError(change)
 
 

@@ -401,6 +401,16 @@ class Project:
             return
         self._forget_down_to(budget // 2)
 
+    def release(self) -> None:
+        """After running out of memory: forget every kept module and memo (their facts too: summarising
+        a tree needs memory), so that the next file starts from what the project needs, not from
+        what filled it."""
+        self._current = None
+        self._modules.clear()
+        self._kept = 0
+        self._summaries.clear()
+        self.forget_memos()
+
     def make_room(self, size: int) -> None:
         """Between two files, before one of ``size`` characters is checked: forget the least
         recently used modules until they and the file fit in the budget together. Its tree and

@@ -39,9 +39,16 @@ class Unbound:
 
 
 def _name_problem(before_tree: ast.Module, after_tree: ast.Module) -> str | None:
-    old = Counter((u.scope, u.name) for u in unbound_names(before_tree))
+    try:
+        old = Counter((u.scope, u.name) for u in unbound_names(before_tree))
+        found = unbound_names(after_tree)
+    except RecursionError:  # the scope walk recurses; an expression nested ~300 deep is too much
+        return (
+            "undefined-name check failed: the file is nested too deeply to check its names "
+            f"(line {_deepest_line(before_tree)})"
+        )
     seen: Counter[tuple[str, str]] = Counter()
-    for unbound in sorted(unbound_names(after_tree), key=lambda u: u.line):
+    for unbound in sorted(found, key=lambda u: u.line):
         key = (unbound.scope, unbound.name)
         seen[key] += 1
         if seen[key] > old[key]:
@@ -51,6 +58,18 @@ def _name_problem(before_tree: ast.Module, after_tree: ast.Module) -> str | None
                 f"{where} (line {unbound.line})"
             )
     return None
+
+
+def _deepest_line(tree: ast.AST) -> int:
+    """The line of the most deeply nested node, found without recursion."""
+    deepest, line = -1, 1
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > deepest and hasattr(node, "lineno"):
+            deepest, line = depth, node.lineno
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return line
 
 
 @dataclass(eq=False)

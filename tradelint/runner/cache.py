@@ -285,9 +285,10 @@ def _read_cache_bytes(path: Path) -> bytes | None:
 class Cache:
     """Findings per file, and each module's summary, stored as data only (JSON): loading it can
     never construct an object or run code, whatever a pull request puts in the folder. The file
-    starts with a header line naming the format version and the HMAC-SHA256 of the rest under
-    this user's key; a file that does not match it exactly, or whose content is not the expected
-    shape, is ignored whole. Without a key to trust, the cache is neither read nor written."""
+    starts with a header line naming the format version, the SHA-256 of the rest (a damaged file
+    costs one warning) and its HMAC-SHA256 under this user's key (a file signed under any other
+    key is rebuilt silently); a file that does not match them exactly, or whose content is not
+    the expected shape, is ignored whole. Without a key to trust, it is neither read nor written."""
 
     def __init__(
         self,
@@ -346,15 +347,20 @@ class Cache:
     def _decode(self, raw: bytes) -> None:
         header, newline, payload = raw.partition(b"\n")
         parts = header.split(b" ")
-        if not newline or len(parts) != 3 or parts[0] != CACHE_MAGIC:
+        if not newline or len(parts) < 3 or parts[0] != CACHE_MAGIC:
             raise CacheIgnored("not a tradelint cache")
         if parts[1] != str(CACHE_FORMAT).encode():
-            return  # another version of tradelint wrote it: silently rebuilt
+            return  # another version of tradelint wrote it (format 4 had no signature): silently rebuilt
+        if len(parts) != 4:
+            raise CacheIgnored("not a tradelint cache")
+        if parts[2] != _digest(payload).encode():
+            raise CacheIgnored("corrupt (checksum mismatch)")
         key = self.signing_key
-        if key is None or not hmac.compare_digest(parts[2], sign(key, payload).encode()):
-            # Damaged, edited, forged, or written under another user's key (restored from CI,
-            # copied from elsewhere): which, a signature cannot tell, and none is trusted.
-            raise CacheIgnored("not signed with this user's key (written elsewhere, edited or damaged)")
+        if key is None or not hmac.compare_digest(parts[3], sign(key, payload).encode()):
+            # Intact, but signed under another key: another user's, a CI run's (a pull request's
+            # included), or forged. Never believed; rebuilt silently, as a cache restored in CI
+            # on a runner with a fresh key always is.
+            return
         try:
             data = json.loads(payload.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
@@ -397,7 +403,8 @@ class Cache:
             # ASCII with escapes: an undecodable file name (a lone surrogate) round-trips exactly.
             ensure_ascii=True,
         ).encode("ascii")
-        return b" ".join([CACHE_MAGIC, str(CACHE_FORMAT).encode(), sign(key, payload).encode()]) + b"\n" + payload
+        signatures = [_digest(payload).encode(), sign(key, payload).encode()]
+        return b" ".join([CACHE_MAGIC, str(CACHE_FORMAT).encode(), *signatures]) + b"\n" + payload
 
     def content_hash(self, path: str) -> str | None:
         if path not in self._hashes:

@@ -82,8 +82,12 @@ def parse_source(text: str, filename: str) -> ast.Module:
         return _raise_syntax(exc)
     except ValueError as exc:
         raise SourceError(f"syntax error: {exc}", help=SYNTAX_HELP) from None
-    except (RecursionError, MemoryError):
+    except RecursionError:
         raise SourceError("file is too deeply nested to parse") from None
+    except MemoryError:
+        raise SourceError(OUT_OF_MEMORY) from None
+    except SystemError:  # CPython's compile() out of memory: "returned NULL without setting an exception"
+        raise SourceError(OUT_OF_MEMORY) from None
 
 
 def _raise_syntax(exc: SyntaxError) -> ast.Module:
@@ -231,6 +235,15 @@ class Checker:
 
 
 REFUSED_HELP = f"Only regular files of at most {MAX_FILE_BYTES // 2**20} MiB are checked"
+
+
+# A file whose check ran out of memory (a ``ulimit``, a container's limit): one line for it, and
+# the run goes on with the next file once what the project kept is released.
+OUT_OF_MEMORY = "not checked: out of memory while checking this file"
+
+
+def out_of_memory(display: str) -> Finding:
+    return _engine_finding(display, "TRD001", OUT_OF_MEMORY)
 
 
 def _engine_finding(

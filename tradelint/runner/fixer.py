@@ -39,7 +39,7 @@ from tradelint.fixes.codemods import CodemodError
 from tradelint.fixes.line_length import line_limit
 from tradelint.fixes.verify import apply_checked
 from tradelint.runner import workers
-from tradelint.runner.engine import Checker, collector_paused
+from tradelint.runner.engine import Checker, collector_paused, out_of_memory
 from tradelint.runner.fix_check import MAX_FIX_DEPTH as MAX_FIX_DEPTH
 from tradelint.runner.fix_check import _apply, verified
 from tradelint.runner.fix_check import fix_depth as fix_depth
@@ -254,6 +254,10 @@ def _fix_passes(
                         if source is None
                         else checker.check_source(path, source, files[path], display=display.get(path))
                     )
+                except MemoryError:
+                    project.release()
+                    findings = [out_of_memory(name)]
+                    broken.add(key)
                 except Exception as exc:  # a bug in tradelint: this file is neither checked nor fixed
                     internal += 1
                     broken.add(key)
@@ -315,7 +319,15 @@ def _fix_passes(
                     errors.append(f"{name}: fix not applied: the fixed text cannot be encoded as {exc.encoding}")
                     refused.update(target_edits)
                     continue
-                except (CodemodError, SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+                except RecursionError:
+                    errors.append(f"{name}: fix not applied: the file is nested too deeply to rewrite it safely")
+                    refused.update(target_edits)
+                    continue
+                except MemoryError:
+                    errors.append(f"{name}: fix not applied: out of memory while rewriting it")
+                    refused.update(target_edits)
+                    continue
+                except (CodemodError, SyntaxError, ValueError) as exc:
                     errors.append(f"{name}: fix not applied: {exc}")
                     refused.update(target_edits)
                     continue

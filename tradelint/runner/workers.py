@@ -20,7 +20,7 @@ from tradelint.core.finding import Finding
 from tradelint.facts import context
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.runner.dependencies import module_names
-from tradelint.runner.engine import Checker, collector_paused
+from tradelint.runner.engine import Checker, collector_paused, out_of_memory
 
 if TYPE_CHECKING:
     import concurrent.futures
@@ -153,6 +153,9 @@ def _check_items(checker: Checker, items: Sequence[Item]) -> list[Outcome]:
         project.scans.clear()
         try:
             outcome: list[Finding] | str = checker.check_path(file, config, display=str(file))
+        except MemoryError:
+            project.release()
+            outcome = [out_of_memory(str(file))]
         except Exception:  # a bug in tradelint must not cost the rest of the run
             outcome = traceback.format_exc()
         outcomes.append((i, outcome, tuple(sorted(project.scans)), {}))
