@@ -89,6 +89,23 @@ def test_a_module_shadowing_the_standard_library_is_never_run(tmp_path: Path) ->
         assert sorted(p.name for p in project.iterdir() if p.name.startswith("MARKER")) == []
 
 
+def test_python_m_tradelint_imports_nothing_from_the_checked_folder(tmp_path: Path) -> None:
+    """``python -m`` puts the current folder first on ``sys.path``: the modules tradelint itself
+    imports at start (``typing``, ``json``, ``signal``, ``ast``) must not be the project's."""
+    project = tmp_path / "project"
+    names = ("typing", "json", "signal", "ast", "argparse", "dataclasses")
+    for name in names:
+        _write(project / f"{name}.py", SHADOW.format(name=name))
+    _write(project / "app.py", "x = 1\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "tradelint", "app.py", "--no-cache"],
+        capture_output=True, text=True, timeout=120, cwd=project, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert _timeless(proc.stdout) == "Checked 1 file in 0.00s: all checks passed.\n"
+    assert sorted(p.name for p in project.iterdir()) == sorted([*(f"{name}.py" for name in names), "app.py"])
+
+
 def test_standard_library_members_come_from_text(monkeypatch: pytest.MonkeyPatch) -> None:
     """The reader itself, in this process: no standard-library module is imported for it, C
     modules are read from typeshed's stubs, and module-level ``Cls.name = ...`` counts."""

@@ -12,11 +12,15 @@ first use so that ``python -m tradelint`` installs its signal handlers before an
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from tradelint._version import __version__
 
+# Not ``typing.TYPE_CHECKING``: ``python -m tradelint`` imports this package while the checked
+# project's folder is still first on ``sys.path`` (``__main__`` takes it off), where a ``typing.py``
+# of the project's would be the one imported, and run.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from tradelint.api import Config, Finding, FixResult, check_paths, check_source, fix_source, resolve_config
 
 __all__ = [

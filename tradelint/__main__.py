@@ -1,11 +1,19 @@
 """``python -m tradelint`` and the ``tradelint`` script: SIGINT and SIGTERM are handled
-from the first moment, before the rest of tradelint is imported."""
+from the first moment, before the rest of tradelint is imported; nothing is imported from the
+current folder (the checked project's) on tradelint's behalf."""
 
 from __future__ import annotations
 
 import os
+import sys
 
-from tradelint.core import interrupts
+if __name__ == "__main__" and not sys.flags.safe_path and sys.path and sys.path[0] == os.getcwd():
+    # ``python -m tradelint`` put the current folder first on ``sys.path`` (``-P`` would not):
+    # tradelint's own imports must not find the checked project's ``json.py`` or ``signal.py``
+    # there and run it. Its own modules are found through the package, already imported.
+    del sys.path[0]
+
+from tradelint.core import interrupts  # noqa: E402
 
 
 def main() -> None:
