@@ -350,7 +350,7 @@ def main(argv: Sequence[str]) -> int:
             if shallow
             else ""
         )
-        print(f"tradelint renames: error: unknown revision '{rev}'{hint}", file=sys.stderr)
+        print(f"tradelint renames: error: unknown revision '{readable(rev)}'{hint}", file=sys.stderr)
         return 2
     project = Project()
     history = History(root, rev)
@@ -367,16 +367,16 @@ def main(argv: Sequence[str]) -> int:
     seen = {(r.old, r.new) for r in renames}
     edited = [e for e in edited if (e.old, e.new) not in seen]
     if not renames and not edited:
-        print(f"No renamed attributes in first-party classes or edited accesses since {rev}.")
+        print(f"No renamed attributes in first-party classes or edited accesses since {readable(rev)}.")
         return 0
     if renames:
-        print(f"Renamed since {rev}:")
+        print(f"Renamed since {readable(rev)}:")
         for r in renames:
             print(f"  {readable(r.path)}: {r.cls}.{r.old} -> {r.new} ({r.role})")
     if edited:
         if renames:
             print()
-        print(f"Renamed in edited accesses since {rev}:")
+        print(f"Renamed in edited accesses since {readable(rev)}:")
         for e in edited:
             owner = f"`{e.owner}`" if e.owner else "type unknown"
             print(f"  {readable(e.path)}:{e.line}: {e.receiver}.{e.old} -> {e.receiver}.{e.new} ({owner})")
