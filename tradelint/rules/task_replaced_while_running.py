@@ -17,11 +17,13 @@ class TaskReplacedWhileRunning(Rule):
     or `self._pollers[symbol] = create_task(self._poll(symbol))` in a method that the class
     runs again while the object lives (inside a loop, or from two places such as `start()` and
     `reconnect()`; for a keyed store, inside a `while` loop or from two places), when the task
-    runs a method of the class that loops until it is cancelled (a `while` or an `async for`).
-    Not when the storing method or its caller looks at the old task first (`if self._reader is
-    None`, `key in self._pollers`, `.pop(key)`, an early `return`, a call of the method that
-    cancels it), nor when the looping task itself reaches the storing method (its own reconnect
-    replaces a task that is ending). A task stored on `self` that nothing ends at all is
+    runs a method of the class that loops until it is cancelled (`while True`, `while
+    self._running`, an `async for` over a stream; not a loop that waits for a condition, `while
+    not self.ready`). Not when the storing method or its caller looks at the old task first (`if
+    self._reader is None`, `key in self._pollers`, `.pop(key)`, an early `return`, a call of the
+    method that cancels it), nor when the store runs only under an `if` (state decides whether it
+    happens again), nor when the looping task itself reaches the storing method (its own
+    reconnect replaces a task that is ending). A task stored on `self` that nothing ends at all is
     TRD303's.
 
     ## Why is this bad?

@@ -77,7 +77,7 @@ def _site(
         return None
     name = target.attr
     methods = {s.name: s for s in cls.body if isinstance(s, FUNCTION_NODES)}
-    if _looks_first(function, receiver, name, statement) or _guarded_before(function, statement):
+    if _looks_first(function, receiver, name, statement) or _guarded_before(module, function, statement):
         return None
     if function.name in _reached_from(methods, loop):
         return None  # the looping task replaces itself on its way out (its own reconnect)
@@ -98,9 +98,21 @@ def looping_method(cls: ast.ClassDef, call: ast.Call, receiver: str) -> str | No
     ):
         return None
     method = next((s for s in cls.body if isinstance(s, ast.AsyncFunctionDef) and s.name == coro.func.attr), None)
-    if method is None or not any(isinstance(s, (ast.While, ast.AsyncFor)) for s in ast.walk(method)):
+    if method is None or not any(_endless(s) for s in ast.walk(method)):
         return None
     return method.name
+
+
+def _endless(node: ast.AST) -> bool:
+    """A loop that runs until its task is cancelled: ``async for`` over a stream, ``while True``,
+    or ``while self._running`` (a flag the object clears at its end). Not a loop that waits for
+    a condition (``while not self.ready``, ``while n < 3``): that task ends by itself."""
+    if isinstance(node, ast.AsyncFor):
+        return True
+    if not isinstance(node, ast.While):
+        return False
+    test = node.test
+    return (isinstance(test, ast.Constant) and bool(test.value)) or isinstance(test, (ast.Name, ast.Attribute))
 
 
 def _self_loads(function: Function, receiver: str, name: str) -> list[ast.Attribute]:
@@ -124,12 +136,23 @@ def _looks_first(function: Function, receiver: str, name: str, statement: ast.As
     )
 
 
-def _guarded_before(function: Function, statement: ast.Assign) -> bool:
-    """A statement before the store that can leave the method (``if self._running: return``)."""
+def _guarded_before(module: ModuleInfo, function: Function, statement: ast.Assign) -> bool:
+    """A statement before the store that can leave the method (``if self._running: return``),
+    or a store that runs only under a condition (``if not self._candles:``): state that
+    tradelint does not follow decides whether a second store happens."""
     for node in ast.walk(function):
         if isinstance(node, (ast.Return, ast.Raise)) and node.lineno < statement.lineno:
             return True
-    return False
+    return any(isinstance(a, (ast.If, ast.IfExp, ast.Match)) for a in _ancestors_within(module, statement, function))
+
+
+def _ancestors_within(module: ModuleInfo, node: ast.AST, stop: ast.AST) -> list[ast.AST]:
+    found = []
+    parent = module.parent(node)
+    while parent is not None and parent is not stop:
+        found.append(parent)
+        parent = module.parent(parent)
+    return found
 
 
 def _calls_of(methods: dict[str, Function], callee: str) -> list[tuple[Function, ast.Call]]:
