@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -172,9 +173,8 @@ def test_a_configured_keeper_that_does_not_exist_is_a_configuration_error(tmp_pa
 
 
 def _ruff_imports(program: Path) -> subprocess.CompletedProcess[str]:
-    ruff = Path(os.environ.get("RUFF", "/work/venv313/bin/ruff"))
-    if not ruff.exists():
-        pytest.skip("ruff is not installed")
+    ruff = Path(sys.executable).with_name("ruff")  # the test extras install it beside Python
+    assert ruff.exists(), f"ruff is not installed beside {sys.executable}: install the test extras"
     return subprocess.run(
         [str(ruff), "check", "--select", "I", "--isolated", "--no-cache", "."],
         cwd=program, capture_output=True, text=True, check=False,
