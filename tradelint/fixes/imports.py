@@ -15,6 +15,7 @@ beside the file, when it is in no package).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -133,11 +134,16 @@ def _with_blanks(stmt: cst.BaseStatement, count: int) -> cst.BaseStatement:
     return stmt.with_changes(leading_lines=[cst.EmptyLine(indent=False)] * (count - len(blanks)) + leading)
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed_import(code: str) -> cst.BaseStatement:
+    return cst.parse_statement(code + "\n")  # immutable: shared by every file that gets it
+
+
 def insert_import(
     body: list[cst.BaseStatement], code: str, first_party: Callable[[str], bool], width: int = MERGED_LINE
 ) -> list[cst.BaseStatement]:
     """``body`` with the import ``code`` added where isort would put it."""
-    new = cst.parse_statement(code + "\n")
+    new = _parsed_import(code)
     small = _import_of(new)
     assert small is not None and isinstance(new, cst.SimpleStatementLine)
     start, end = import_block(body)
