@@ -7,14 +7,19 @@ no-op and overlapping fixes settle over successive passes.
 from __future__ import annotations
 
 import ast
+import functools
+import os
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from pathlib import Path
 from typing import Union
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from tradelint.core.fix_plan import Edit
-from tradelint.fixes.imports import first_party_test, import_block, insert_import
+from tradelint.fixes.imports import MERGED_LINE, first_party_test, import_block, insert_import
+from tradelint.fixes.line_length import import_line_length
 
 Block = Union[cst.IndentedBlock, cst.Module]
 
@@ -363,10 +368,11 @@ def add_imports(module: cst.Module, imports: Sequence[str], path: str | None = N
     ``path``: the file's, to tell first-party modules."""
     body: list[cst.BaseStatement] = list(module.body)
     first_party = first_party_test(path)
+    width = import_line_length(Path(os.path.abspath(path)).parent) if path else MERGED_LINE
     for code in dict.fromkeys(imports):
         if _has_statement(module.with_changes(body=body), code):
             continue
-        body = insert_import(body, code, first_party)
+        body = insert_import(body, code, first_party, width)
     return module.with_changes(body=body)
 
 
@@ -384,26 +390,31 @@ def _add_methods(cls: cst.ClassDef, code: str) -> cst.ClassDef:
     return cls.with_changes(body=block.with_changes(body=[*block.body, *new]))
 
 
-def _statement_keys(code: str) -> set[str]:
-    return {ast.dump(stmt) for stmt in ast.parse(code).body}
+@functools.lru_cache(maxsize=64)
+def _statement_keys(code: str) -> frozenset[str]:
+    return frozenset(ast.dump(stmt) for stmt in ast.parse(code).body)
 
 
-def add_module_code(module: cst.Module, codes: Sequence[str], existing: set[str] | None = None) -> cst.Module:
+@functools.lru_cache(maxsize=64)
+def _code_block(code: str) -> tuple[tuple[cst.BaseStatement, str], ...]:
+    """The statements of a block of module code and each one's ``ast.dump``: the same keeper
+    or TypeVar goes into many files of one run, parsed once (libcst nodes are immutable)."""
+    return tuple((s, ast.dump(ast.parse(cst.Module([s]).code).body[0])) for s in cst.parse_module(code).body)
+
+
+def add_module_code(module: cst.Module, codes: Sequence[str], existing: AbstractSet[str] | None = None) -> cst.Module:
     """Insert each block of ``codes`` after the docstring, the ``__future__`` imports and the
     import block, unless its statements are all there already (``existing``: the ``ast.dump`` of
     every top-level statement, when the module given is only the head of the file)."""
     if existing is None:
-        existing = _statement_keys(module.code)
-    body = list(module.body)
+        existing = {ast.dump(stmt) for stmt in ast.parse(module.code).body}  # this file's: not memoised
+    body: list[cst.BaseStatement] = list(module.body)
     blank = cst.EmptyLine(indent=False)
     start, index = import_block(body)
     for code in codes:
         # Statements already there (a TypeVar another fix wrote) are not written twice; the rest
         # goes after whatever this call inserted before, which it may use.
-        new = [
-            s for s in cst.parse_module(code).body
-            if ast.dump(ast.parse(cst.Module([s]).code).body[0]) not in existing
-        ]
+        new: list[cst.BaseStatement] = [s for s, key in _code_block(code) if key not in existing]
         if not new:
             continue
         existing = existing | _statement_keys(code)
