@@ -14,7 +14,7 @@ import ast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import is_release_name
-from tradelint.facts.uses import classify
+from tradelint.facts.uses import classify, self_name
 
 # Methods that put an element in, or look without taking one out.
 ADDERS = {"append", "appendleft", "add", "extend", "insert", "setdefault", "update", "keys", "__contains__", "count", "index"}
@@ -100,3 +100,52 @@ def _element_ended(module: ModuleInfo, element: ast.expr) -> bool:
     if use.kind in ("return", "test", "other", "attribute"):
         return False
     return True  # awaited, handed to a call, aliased: followed no further
+
+
+# Containers that hold their elements weakly: a task kept only there can be collected mid-run.
+# ``WeakKeyDictionary`` holds its values strongly, so only as a key would a task be weak there.
+WEAK_CONTAINERS = {"weakref.WeakSet": "add", "weakref.WeakValueDictionary": "store"}
+
+
+def weak_container(module: ModuleInfo, collection: ast.expr, value: ast.expr) -> str | None:
+    """The weak container ``value`` is added to (``self._tasks.add(value)`` where every
+    assignment of ``self._tasks`` in its class is a ``weakref.WeakSet()``; ``refs[k] = value``
+    for a ``WeakValueDictionary``), spelled as in the code; None when not proven weak."""
+    parent = module.parent(value)
+    how = "store" if isinstance(parent, ast.Assign) else "add"
+    scope: ast.AST | None
+    if isinstance(collection, ast.Attribute) and isinstance(collection.value, ast.Name):
+        function = module.enclosing_function(value)
+        scope = module.parent(function) if function is not None else None
+        if not isinstance(scope, ast.ClassDef) or function is None or self_name(function) != collection.value.id:
+            return None
+        name = collection.attr
+        targets = [
+            node.value for node in ast.walk(scope)
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
+            and any(isinstance(t, ast.Attribute) and t.attr == name and isinstance(t.value, ast.Name)
+                    for t in (node.targets if isinstance(node, ast.Assign) else [node.target]))
+        ]
+    elif isinstance(collection, ast.Name):
+        name = collection.id
+        scope = module.enclosing_function(value) or module.tree
+        targets = [
+            node.value for node in ast.walk(scope) if isinstance(node, (ast.Assign, ast.AnnAssign))
+            and node.value is not None
+            and any(isinstance(t, ast.Name) and t.id == name
+                    for t in (node.targets if isinstance(node, ast.Assign) else [node.target]))
+        ]
+        if not targets and scope is not module.tree:
+            targets = [
+                node.value for node in module.tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+                and node.value is not None
+                and any(isinstance(t, ast.Name) and t.id == name
+                        for t in (node.targets if isinstance(node, ast.Assign) else [node.target]))
+            ]
+    else:
+        return None
+    if not targets or not all(
+        isinstance(t, ast.Call) and WEAK_CONTAINERS.get(module.qualify(t.func) or "") == how for t in targets
+    ):
+        return None
+    return ast.unparse(collection)

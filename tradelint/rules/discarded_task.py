@@ -14,7 +14,8 @@ class DiscardedTask(Rule):
     Flags a task whose creation result is thrown away: `asyncio.create_task(...)` as a statement,
     assigned to `_`, chained into `.add_done_callback(...)`, returned from a `lambda` that a loop
     callback discards, or created through a first-party wrapper that returns the task without
-    keeping it.
+    keeping it. A task kept only in a weak container (added to a `weakref.WeakSet`, stored as a
+    value of a `weakref.WeakValueDictionary`) is discarded too: nothing holds it strongly.
 
     ## Why is this bad?
     The event loop keeps only a weak reference to tasks. A task nobody references can be
@@ -60,9 +61,19 @@ class DiscardedTask(Rule):
         return fit("task from `{label}(...)` is discarded; keep it and await or cancel it", label=label)
 
     HELP = "The event loop keeps only a weak reference, so the task can be garbage-collected mid-run"
+    WEAK_HELP = "a weak container, like the event loop, lets the task be garbage-collected mid-run"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for site in task_analysis(ctx).sites:
             if site.problem == "discarded":
                 fix, reason = keep_task_fix_and_reason(ctx, site.call) if site.fixable else (None, "")
                 yield Report(site.node, self.message(site.label), fix, no_fix_help(reason) if reason else self.HELP)
+            elif site.problem == "weak":
+                fix, reason = keep_task_fix_and_reason(ctx, site.call)
+                yield Report(
+                    site.node,
+                    fit("task from `{label}(...)` is kept only in weak `{weak}`; keep a strong reference",
+                        label=site.label, weak=site.name),
+                    fix,
+                    no_fix_help(reason) if reason else self.WEAK_HELP,
+                )

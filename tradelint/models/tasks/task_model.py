@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, cast
 
 from tradelint.facts.class_family import declared_by_a_base
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.owned_elements import added_to
+from tradelint.facts.owned_elements import added_to, weak_container
 from tradelint.facts.uses import Binding, assigned_to, self_name
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, CREATOR_NAMES, _creator_kind, _is_loop
 from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method
@@ -371,6 +371,10 @@ class TaskAnalysis(TaskOwners):
         if function is None or module.enclosing_scope(call) is not function:
             return None
         collection = added_to(module, expr)
+        weak = weak_container(module, collection, expr) if collection is not None else None
+        if weak is not None and not self._reported_at_callers(function):
+            # ``self._tasks.add(create_task(...))`` into a ``WeakSet``: held by nothing strong.
+            return TaskSite(call, "weak", label, call, weak, function)
         if collection is not None:
             owned = self._owned_collection(function, collection)
             if owned is not None:
@@ -406,6 +410,14 @@ class TaskAnalysis(TaskOwners):
                 return TaskSite(call, "container", label, parent, container, function)
         return None
 
+
+    def _reported_at_callers(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Whether ``function`` is a task wrapper whose callers are reported instead (a call of
+        it as a statement makes a dangling task): one finding for one owned thing."""
+        return any(
+            isinstance(c.func, ast.Name) and c.func.id == function.name and self.creator_label(c, self.module) is not None
+            for c in self.module.index.calls
+        )
 
 def _stored_on_self(
     module: ModuleInfo, call: ast.Call

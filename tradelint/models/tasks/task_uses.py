@@ -38,7 +38,7 @@ HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 
 Problem = Literal[
     "discarded", "local", "container", "self", "self_elements", "global_container", "global", "self_loop",
-    "self_owner",
+    "self_owner", "weak",
 ]
 
 
