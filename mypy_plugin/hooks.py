@@ -29,6 +29,7 @@ from mypy.types import Type
 from mypy_plugin import dataclass_checks, rename_checks, task_checks
 from mypy_plugin.codes import ERROR_CODES, fail, forget_sources
 from mypy_plugin.core_bridge import CoreBridge
+from mypy_plugin.core_reports import CoreReports
 from mypy_plugin.settings import Settings
 from mypy_plugin.source import Span, discarded_expressions, span
 from tradelint.api import Config, clear_cache
@@ -47,6 +48,7 @@ class TradelintMypyPlugin(Plugin):
         self._default = DefaultPlugin(options)
         self.settings = Settings()
         self.core = CoreBridge()
+        self.reports = CoreReports(self.settings, self.core)
         self._files: dict[str, MypyFile] = {}
         self._statements: dict[str, tuple[MypyFile, set[Span]]] = {}
         self._returns_task: dict[str, bool] = {}
@@ -61,6 +63,14 @@ class TradelintMypyPlugin(Plugin):
 
     def report_config_data(self, ctx: ReportConfigContext) -> Any:
         return self.settings.cache_data(ctx.path)
+
+    # -- every claimed rule, as the CLI finds it -----------------------------------------------
+
+    def get_additional_indirect_deps(self, file: MypyFile) -> set[str]:
+        # Called for each module right after mypy has type-checked it: the core's findings that
+        # no hook saw (inside functions without annotations, shapes that are no discarded call).
+        self.reports.module_checked(file)
+        return set()
 
     # -- TRD1xx: classes -----------------------------------------------------------------------
 
@@ -146,6 +156,8 @@ class TradelintMypyPlugin(Plugin):
         if task_checks.exempt(fullname, call, ctx.arg_types, config):
             return
         self.core.checking(path)
+        if self.core.judges_task_call(path, call.line, call.column, config):
+            return  # the core's finding, or its reason for none, when the module is checked
         if not self._callee_leaves_task_unowned(fullname, config):
             return
         fail(ctx.api, task_checks.message(call), call, "TRD301")
@@ -225,7 +237,7 @@ class TradelintMypyPlugin(Plugin):
         if config is None:
             return
         rename = rename_checks.matching_rename(config, old, receiver, self.lookup_fully_qualified)
-        if rename is None:
+        if rename is None or self.reports.decided(api.path, context.line, "TRD40", config):
             return
         message = rename_checks.attribute_message(context, rename)
         if message is not None:
@@ -239,7 +251,7 @@ class TradelintMypyPlugin(Plugin):
         if config is None or not ctx.arg_types or not ctx.arg_types[0]:
             return
         rename = rename_checks.matching_rename(config, name.value, ctx.arg_types[0][0], self.lookup_fully_qualified)
-        if rename is not None:
+        if rename is not None and not self.reports.decided(ctx.api.path, name.line, "TRD40", config):
             fail(ctx.api, rename_checks.string_message(rename), name, "TRD401")
 
 
