@@ -60,6 +60,11 @@ def already_reported(path: str, line: int, code: str) -> bool:
     return (line, code) in _REPORTED.get(path, ())
 
 
+def forget_source(path: str) -> None:
+    _LINES.pop(path, None)
+    _REPORTED.pop(path, None)
+
+
 def forget_sources() -> None:
     _LINES.clear()
     _REPORTED.clear()

@@ -39,6 +39,13 @@ class CoreBridge:
             self._checking = path
             self.project.end_file()
 
+    def source_changed(self, path: str) -> None:
+        """The file at ``path`` changed since the core read it: its new text from now on, and
+        no verdict that may rest on the old one."""
+        text = self.project.read_text(Path(path))
+        if text is not None:
+            self.project.replace_source(Path(path), text, None)
+
     def module(self, path: str) -> ModuleInfo | None:
         if not path.endswith(".py"):
             return None  # stubs and compiled modules have no runtime source to judge

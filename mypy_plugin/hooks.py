@@ -27,7 +27,7 @@ from mypy.semanal_shared import find_dataclass_transform_spec
 from mypy.types import Type
 
 from mypy_plugin import dataclass_checks, rename_checks, task_checks
-from mypy_plugin.codes import ERROR_CODES, fail, forget_sources
+from mypy_plugin.codes import ERROR_CODES, fail, forget_source, forget_sources
 from mypy_plugin.core_bridge import CoreBridge
 from mypy_plugin.core_reports import CoreReports
 from mypy_plugin.settings import Settings
@@ -52,13 +52,22 @@ class TradelintMypyPlugin(Plugin):
         self._files: dict[str, MypyFile] = {}
         self._statements: dict[str, tuple[MypyFile, set[Span]]] = {}
         self._returns_task: dict[str, bool] = {}
+        self._parsed: set[str] = set()  # the modules mypy parsed in this plugin's life
 
     # -- configuration -------------------------------------------------------------------------
 
     def get_additional_deps(self, file: MypyFile) -> list[tuple[int, str, int]]:
         # Called for every parsed module before analysis: the moment to learn which attribute
         # names the fullname-keyed rename hooks must claim.
-        self.settings.load(file.path)
+        path = file.path
+        if path in self._parsed:
+            # A module parsed twice by one plugin: mypy's daemon read its changed file again.
+            # What was learnt from the old text goes (the core's tree and memos, noqa lines).
+            self.core.source_changed(path)
+            forget_source(path)
+            self._files.pop(path, None)
+        self._parsed.add(path)
+        self.settings.load(path)
         return []
 
     def report_config_data(self, ctx: ReportConfigContext) -> Any:

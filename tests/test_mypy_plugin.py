@@ -486,5 +486,10 @@ def test_dmypy_run_sees_an_edited_configuration(tmp_path: Path) -> None:
         assert run() == []
         pyproject.write_text(pyproject.read_text(encoding="utf-8").replace('ignore = ["TRD301"]\n', ""), encoding="utf-8")
         assert run() == ["Restarting: plugins changed", "Daemon stopped", "Daemon started", finding]
+        # An edited file is checked again by the running daemon, the core reading its new text.
+        leak = tmp_path / "leak.py"
+        leak.write_text(leak.read_text(encoding="utf-8") + "\n\nasync def later():\n    asyncio.create_task(poll())\n",
+                        encoding="utf-8")
+        assert run() == [finding, finding.replace("leak.py:9:", "leak.py:13:")]
     finally:
         subprocess.run([*dmypy, "kill"], cwd=tmp_path, env=env, capture_output=True, timeout=60, check=False)
