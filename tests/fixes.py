@@ -157,7 +157,9 @@ def _is_close_statement(stmt: ast.stmt) -> bool:
 
 def _is_shutdown_guard(stmt: ast.stmt) -> bool:
     text = ast.unparse(stmt)
-    return isinstance(stmt, ast.If) and " is not None" in text.splitlines()[0] and (
+    # ``if self._task is not None:`` or, before a keyed store, ``if key in self._tasks:``.
+    first = text.splitlines()[0]
+    return isinstance(stmt, ast.If) and (" is not None" in first or " in self." in first) and (
         ".cancel()" in text or ".close()" in text or ".aclose()" in text
         # A first-party resource type's own release method (``stop_monitoring()``).
         or re.search(r"await \w+\.\w+\.\w+\(\)$", text) is not None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -172,9 +173,8 @@ def test_a_configured_keeper_that_does_not_exist_is_a_configuration_error(tmp_pa
 
 
 def _ruff_imports(program: Path) -> subprocess.CompletedProcess[str]:
-    ruff = Path(os.environ.get("RUFF", "/work/venv313/bin/ruff"))
-    if not ruff.exists():
-        pytest.skip("ruff is not installed")
+    ruff = Path(sys.executable).with_name("ruff")  # the test extras install it beside Python
+    assert ruff.exists(), f"ruff is not installed beside {sys.executable}: install the test extras"
     return subprocess.run(
         [str(ruff), "check", "--select", "I", "--isolated", "--no-cache", "."],
         cwd=program, capture_output=True, text=True, check=False,
@@ -444,3 +444,68 @@ def test_a_task_joins_the_classs_own_list_only_if_its_ending_survives_a_failure(
     (tmp_path / "pkg" / "dispatcher.py").write_text(STRICT_LIST.format(ending=ending), encoding="utf-8")
     _fix(tmp_path, "--unsafe-fixes")
     assert held in (tmp_path / "pkg" / "dispatcher.py").read_text(encoding="utf-8")
+
+
+def test_a_reconnect_loop_cancels_the_reader_it_replaces(tmp_path: Path) -> None:
+    # TRD305: ``close()`` ends the reader it holds, but ``run()`` stores a new one over it on
+    # each reconnect: two readers outlive ``close()`` and are destroyed pending.
+    program = _copy("reconnect_readers", tmp_path)
+    assert DESTROYED in _run(["main.py"], program).stderr
+    text = _prove(
+        "reconnect_readers",
+        tmp_path / "b",
+        "readers after 3 connections: 3\nreaders after close: 2\n",
+        "readers after 3 connections: 1\nreaders after close: 0\n",
+        "fixed 1 finding, 0 remaining",
+    )
+    assert (
+        "        self.connections += 1\n"
+        "        if self._reader is not None:\n"
+        "            self._reader.cancel()\n"
+        "        self._reader = asyncio.create_task(self._read())\n"
+    ) in text
+
+
+def test_resubscribing_cancels_each_symbols_old_poller(tmp_path: Path) -> None:
+    # TRD305 on a keyed store: ``on_reconnect()`` subscribes every symbol already there again.
+    program = _copy("resubscribed_pollers", tmp_path)
+    assert DESTROYED in _run(["main.py"], program).stderr
+    out = _run(["-m", "tradelint", "--output-format", "concise", "--no-cache", "."], program).stdout
+    assert out.splitlines()[0] == (
+        "main.py:18:9: TRD305 [*unsafe] `self._pollers[...]` is stored over a task that still runs;"
+        " cancel the old one first"
+    )
+    text = _prove(
+        "resubscribed_pollers",
+        tmp_path / "b",
+        "pollers after two reconnects: 6\npollers after close: 4\n",
+        "pollers after two reconnects: 2\npollers after close: 0\n",
+        "fixed 1 finding, 0 remaining",
+    )
+    assert (
+        "    async def subscribe(self, symbol: str) -> None:\n"
+        "        if symbol in self._pollers:\n"
+        "            self._pollers[symbol].cancel()\n"
+        "        self._pollers[symbol] = asyncio.create_task(self._poll(symbol))\n"
+    ) in text
+
+
+def test_keyed_pollers_never_ended_are_replaced_and_ended_at_close(tmp_path: Path) -> None:
+    # TRD303 on a dict of tasks that nothing ends: ``close()`` (the end of the service's life)
+    # drains and cancels every poller, and subscribing again cancels the symbol's old one.
+    program = _copy("keyed_pollers", tmp_path)
+    assert DESTROYED in _run(["main.py"], program).stderr
+    text = _prove(
+        "keyed_pollers",
+        tmp_path / "b",
+        "pollers while subscribed: 3\nclosing with 2 symbols\npollers after close: 3\n",
+        "pollers while subscribed: 2\nclosing with 2 symbols\npollers after close: 0\n",
+        "fixed 1 finding, 0 remaining",
+    )
+    assert (
+        "        if symbol in self._pollers:\n"
+        "            self._pollers[symbol].cancel()\n"
+        "        self._pollers[symbol] = asyncio.create_task(self._poll(symbol))\n"
+    ) in text
+    assert "    async def close(self) -> None:\n        await self._end_tasks(*self._pollers.values())\n" in text
+    assert ENDER.format(seconds=0.2) in text

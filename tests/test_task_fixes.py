@@ -165,3 +165,39 @@ def test_an_abstract_shutdown_gets_no_instance_keeper(tmp_path: Path) -> None:
     fixed = path.read_text(encoding="utf-8")
     # Not on the instance (nothing would end it): the module's keeper holds it, safely.
     assert "_end_tasks" not in fixed and "        _keep_task(asyncio.create_task(self.poll()))\n" in fixed
+
+
+# Issue 29.7: a name added to an existing ``from typing import ...`` stays on one line as long as
+# the project's import sorter keeps it there (isort's ``line_length``, else ruff's ``line-length``,
+# else isort's default 79), and never beyond the project's line limit.
+TYPING_LINE = "from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, List, Optional, Tuple\n"
+TYPING_MODULE = (
+    "import asyncio\n" + TYPING_LINE + "\n\nasync def f() -> None:\n    asyncio.create_task(f())\n"
+)
+ONE_LINE = "from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, List, Optional, Tuple, TypeVar\n"
+WRAPPED = (
+    "from typing import (\n    TYPE_CHECKING,\n    Any,\n    Awaitable,\n    Callable,\n    Dict,\n    List,\n    Optional,\n"
+    "    Tuple,\n    TypeVar,\n)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("config_name", "config", "expected"),
+    [
+        ("pyproject.toml", "[tool.isort]\nline_length = 120\n\n[tool.black]\nline-length = 120\n", ONE_LINE),
+        ("setup.cfg", "[isort]\nline_length = 120\n[flake8]\nmax-line-length = 120\n", ONE_LINE),
+        (".isort.cfg", "[settings]\nprofile = black\n", WRAPPED),  # 88 < 96 characters
+        ("pyproject.toml", "[tool.ruff]\nline-length = 100\n", ONE_LINE),
+        ("pyproject.toml", "[tool.isort]\nline_length = 120\n\n[tool.ruff]\nline-length = 88\n", WRAPPED),
+        ("pyproject.toml", "[project]\nname = 'x'\n", WRAPPED),  # no sorter configured: 79
+    ],
+)
+def test_an_added_typing_name_wraps_where_the_projects_sorter_does(
+    tmp_path: Path, config_name: str, config: str, expected: str
+) -> None:
+    (tmp_path / config_name).write_text(config, encoding="utf-8")
+    module = tmp_path / "service.py"
+    module.write_text(TYPING_MODULE, encoding="utf-8")
+    fixed = _fix(module)
+    assert fixed.startswith("import asyncio\n" + expected), fixed
+    assert len(ONE_LINE.rstrip("\n")) == 96

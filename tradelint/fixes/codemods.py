@@ -7,14 +7,17 @@ no-op and overlapping fixes settle over successive passes.
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Union
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from tradelint.core.fix_plan import Edit
-from tradelint.fixes.imports import first_party_test, import_block, insert_import
+from tradelint.fixes.imports import MERGED_LINE, first_party_test, import_block, insert_import
+from tradelint.fixes.line_length import import_line_length
 
 Block = Union[cst.IndentedBlock, cst.Module]
 
@@ -363,10 +366,11 @@ def add_imports(module: cst.Module, imports: Sequence[str], path: str | None = N
     ``path``: the file's, to tell first-party modules."""
     body: list[cst.BaseStatement] = list(module.body)
     first_party = first_party_test(path)
+    width = import_line_length(Path(os.path.abspath(path)).parent) if path else MERGED_LINE
     for code in dict.fromkeys(imports):
         if _has_statement(module.with_changes(body=body), code):
             continue
-        body = insert_import(body, code, first_party)
+        body = insert_import(body, code, first_party, width)
     return module.with_changes(body=body)
 
 

@@ -23,7 +23,7 @@ from typing import Callable
 
 import libcst as cst
 
-MERGED_LINE = 79  # an import merged into an existing line stays within flake8's default length
+MERGED_LINE = 79  # an import merged into an existing line, where the project configures no sorter (isort's default)
 
 FUTURE, STDLIB, THIRD_PARTY, FIRST_PARTY, LOCAL = range(5)
 
@@ -133,14 +133,16 @@ def _with_blanks(stmt: cst.BaseStatement, count: int) -> cst.BaseStatement:
     return stmt.with_changes(leading_lines=[cst.EmptyLine(indent=False)] * (count - len(blanks)) + leading)
 
 
-def insert_import(body: list[cst.BaseStatement], code: str, first_party: Callable[[str], bool]) -> list[cst.BaseStatement]:
+def insert_import(
+    body: list[cst.BaseStatement], code: str, first_party: Callable[[str], bool], width: int = MERGED_LINE
+) -> list[cst.BaseStatement]:
     """``body`` with the import ``code`` added where isort would put it."""
     new = cst.parse_statement(code + "\n")
     small = _import_of(new)
     assert small is not None and isinstance(new, cst.SimpleStatementLine)
     start, end = import_block(body)
     if isinstance(small, cst.ImportFrom):
-        merged = _merge_from_import(body, start, end, small)
+        merged = _merge_from_import(body, start, end, small, width)
         if merged is not None:
             return merged
     section, key = _section(small, first_party), _sort_key(small)
@@ -179,11 +181,11 @@ def insert_import(body: list[cst.BaseStatement], code: str, first_party: Callabl
 
 
 def _merge_from_import(
-    body: list[cst.BaseStatement], start: int, end: int, new_import: cst.ImportFrom
+    body: list[cst.BaseStatement], start: int, end: int, new_import: cst.ImportFrom, width: int
 ) -> list[cst.BaseStatement] | None:
     """``from typing import Any`` + ``ClassVar`` -> ``from typing import Any, ClassVar``, each
-    name where it sorts; too long for one line, one name a line (with a trailing comma, which
-    ruff and isort keep)."""
+    name where it sorts; longer than ``width`` (where the project's sorter wraps), one name a
+    line (with a trailing comma, which ruff and isort keep)."""
     if isinstance(new_import.names, cst.ImportStar) or new_import.module is None:
         return None
     target = _code(new_import.module)
@@ -213,7 +215,7 @@ def _merge_from_import(
         names = [a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for a in every]
         names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         one_line = stmt.with_changes(body=[small.with_changes(names=names)])
-        if len(_code(one_line).rstrip("\r\n")) <= MERGED_LINE:
+        if len(_code(one_line).rstrip("\r\n")) <= width:
             body = list(body)
             body[i] = one_line
             return body

@@ -101,6 +101,59 @@ def line_limit(folder: Path) -> LineLimit:
     return min(found.values(), key=lambda limit: limit.length)
 
 
+ISORT_DEFAULT_LENGTH = 79  # isort's own default, and flake8's
+
+
+def _isort_length(folder: Path) -> tuple[bool, int | None]:
+    """(whether ``folder`` configures isort, its line length if it sets one): ``.isort.cfg``,
+    ``[tool.isort]`` in pyproject.toml, ``[isort]``/``[tool:isort]`` in setup.cfg or tox.ini, as
+    isort looks for them; ``profile = "black"`` is 88."""
+    tables: list[dict[str, object]] = []
+    if (folder / "pyproject.toml").is_file():
+        table = _get(_toml(folder / "pyproject.toml"), "tool", "isort")
+        if isinstance(table, dict):
+            tables.append(table)
+    for name, sections in ((".isort.cfg", ("settings", "isort")), ("setup.cfg", ("isort", "tool:isort")),
+                           ("tox.ini", ("isort", "tool:isort"))):
+        if not (folder / name).is_file():
+            continue
+        parser = configparser.RawConfigParser(strict=False)
+        try:
+            parser.read(folder / name, encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError):
+            continue
+        tables.extend(dict(parser.items(section)) for section in sections if parser.has_section(section))
+    if not tables:
+        return False, None
+    table = tables[0]
+    raw = table.get("line_length", table.get("line-length"))
+    if isinstance(raw, str) and raw.strip().isdigit():
+        raw = int(raw)
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
+        return True, raw
+    profile = table.get("profile")
+    return True, 88 if isinstance(profile, str) and profile.strip("'\" ") == "black" else None
+
+
+@functools.lru_cache(maxsize=256)
+def import_line_length(folder: Path) -> int:
+    """How long a ``from m import a, b`` line may be before the project's import sorter wraps
+    it: isort's nearest configuration (its ``line_length``, 79 when it sets none), else ruff's
+    (its ``line-length``: ruff's ``I`` rules wrap there, 88 by default), else 79; never over
+    the project's :func:`line_limit`."""
+    length: int | None = None
+    for current in (folder, *folder.parents):
+        configured, isort = _isort_length(current)
+        if configured:
+            length = isort or ISORT_DEFAULT_LENGTH
+            break
+        ruff = [value for tool, value, _ in _folder_limits(current) if tool == "ruff"]
+        if ruff:
+            length = ruff[0] or DEFAULT_LINE_LENGTH
+            break
+    return min(length or ISORT_DEFAULT_LENGTH, line_limit(folder).length)
+
+
 _NOQA_E501 = re.compile(r"#\s*noqa(?!:)|#\s*noqa:[\s\w,]*E501", re.IGNORECASE)
 
 

@@ -141,6 +141,7 @@ class TaskOnSelfNeverAwaited(Rule):
                 continue
             if site.problem == "self_elements":
                 where = "in `{shutdown}()`" if shutdown else "in a shutdown method"
+                fix, reason = (None, "") if task_analysis(ctx).framework_end(site.cls) else task_attribute_fix(ctx, site)
                 yield Report(
                     site.node,
                     fit(
@@ -148,8 +149,8 @@ class TaskOnSelfNeverAwaited(Rule):
                         name=site.name,
                         shutdown=shutdown or "",
                     ),
-                    None,
-                    fit_help(
+                    fix,
+                    no_fix_help(reason) if reason else fit_help(
                         "`{cls}` adds them in `{function}()`; at loop close they are destroyed while pending",
                         cls=site.cls.name,
                         function=site.function.name,

@@ -15,8 +15,8 @@ import ast
 from typing import TYPE_CHECKING
 
 from tradelint.core.fix_plan import EditSpec
-from tradelint.facts.lifecycle_fixes import _assigned_in_init
 from tradelint.facts.uses import self_name
+from tradelint.models.tasks.replaced import cancel_old_code, looping_method, made_in_init
 
 if TYPE_CHECKING:
     from tradelint.facts.context import ModuleInfo
@@ -53,37 +53,23 @@ def ender_code(names: dict[str, str], end: str, tasks: str, drain: float) -> str
     )
 
 
-def _runs_a_loop(cls: ast.ClassDef, call: ast.Call, receiver: str) -> bool:
-    """Whether the task runs a method of the class that loops until it is cancelled (a reader,
-    a poller): a second one would run beside the first."""
-    coro = call.args[0] if call.args else None
-    if not (
-        isinstance(coro, ast.Call)
-        and isinstance(coro.func, ast.Attribute)
-        and isinstance(coro.func.value, ast.Name)
-        and coro.func.value.id == receiver
-    ):
-        return False
-    name = coro.func.attr
-    method = next((s for s in cls.body if isinstance(s, ast.AsyncFunctionDef) and s.name == name), None)
-    return method is not None and any(isinstance(s, (ast.While, ast.AsyncFor)) for s in ast.walk(method))
-
-
 def replaced_task_edit(module: ModuleInfo, cls: ast.ClassDef, site: TaskSite) -> EditSpec | None:
-    """``self._task = create_task(...)`` in a method other than ``__init__`` that does not look at
-    the old task first: a second call drops a running task. Cancel the old one before the store."""
+    """``self._task = create_task(...)`` or ``self._tasks[key] = create_task(...)`` in a method
+    other than ``__init__`` that does not look at the slot first, for a task that loops until
+    cancelled: a second call drops a running task. Cancel the old one before the store."""
     function, name = site.function, site.name
     assert function is not None
     statement = module.parent(site.call)
     receiver = self_name(function)
     if function.name == "__init__" or receiver is None or not isinstance(statement, ast.Assign):
         return None
-    if not _runs_a_loop(cls, site.call, receiver):
+    if looping_method(cls, site.call, receiver) is None:
         return None  # one piece of work per call (a flush): cancelling the old one would lose it
-    if not any(
-        isinstance(t, ast.Attribute) and t.attr == name and isinstance(t.value, ast.Name) and t.value.id == receiver
-        for t in statement.targets
-    ):
+    target = statement.targets[0] if len(statement.targets) == 1 else None
+    key = target.slice if isinstance(target, ast.Subscript) else None
+    slot = target.value if isinstance(target, ast.Subscript) else target
+    if not (isinstance(slot, ast.Attribute) and slot.attr == name and isinstance(slot.value, ast.Name)
+            and slot.value.id == receiver):
         return None
     for node in ast.walk(function):
         if (
@@ -91,8 +77,8 @@ def replaced_task_edit(module: ModuleInfo, cls: ast.ClassDef, site: TaskSite) ->
             and node.attr == name
             and isinstance(node.ctx, ast.Load)
             and node.lineno <= statement.lineno
+            and node is not slot
         ):
-            return None  # ``if self._task is None:`` or ``if self._task and not self._task.done(): return``
-    target = f"{receiver}.{name}"
-    guard = f"{target} is not None" if _assigned_in_init(cls, name) else f'getattr({receiver}, "{name}", None) is not None'
-    return EditSpec("insert_before", statement, (("code", f"if {guard}:\n    {target}.cancel()\n"),))
+            return None  # ``if self._task is None:`` or ``if key in self._tasks: return``
+    code = cancel_old_code(receiver, name, key, made_in_init(cls, name))
+    return None if code is None else EditSpec("insert_before", statement, (("code", code),))

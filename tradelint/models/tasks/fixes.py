@@ -29,6 +29,7 @@ from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import self_name
 from tradelint.models.tasks.project_keeper import project_keeper
 from tradelint.models.tasks.end_fixes import ender_code, replaced_task_edit
+from tradelint.models.tasks.replaced import made_in_init
 from tradelint.models.tasks.shutdown import teardown_name
 from tradelint.models.tasks.task_model import TaskSite, task_analysis
 
@@ -431,9 +432,17 @@ def task_attribute_fix(ctx: FileContext, site: TaskSite) -> tuple[FixSpec | None
     if chosen is None:
         return None, ""
     end, class_code = chosen[1], chosen[3]
-    code = f"await {receiver}.{end}({receiver}.{name})\n"
-    if not _assigned_in_init(cls, name):  # ``stop()`` before ``start()``: no attribute yet
-        code = f'if getattr({receiver}, "{name}", None) is not None:\n    ' + code
+    if site.problem == "self_elements":
+        # Every task the collection holds: ``__init__`` made it, so it is there at the end.
+        made = made_in_init(cls, name)
+        if made not in ("dict", "list", "set"):
+            return None, ""
+        tasks = f"*{receiver}.{name}.values()" if made == "dict" else f"*{receiver}.{name}"
+        code = f"await {receiver}.{end}({tasks})\n"
+    else:
+        code = f"await {receiver}.{end}({receiver}.{name})\n"
+        if not _assigned_in_init(cls, name):  # ``stop()`` before ``start()``: no attribute yet
+            code = f'if getattr({receiver}, "{name}", None) is not None:\n    ' + code
     params = (
         ("class", path),
         ("method", method.name),
@@ -446,7 +455,8 @@ def task_attribute_fix(ctx: FileContext, site: TaskSite) -> tuple[FixSpec | None
     replaced = replaced_task_edit(module, cls, site)
     if replaced is not None:
         edits.append(replaced)
-    title = f"`{method.name}()` lets `self.{name}` finish, then cancels it"
+    what = f"the tasks in `self.{name}`" if site.problem == "self_elements" else f"`self.{name}`"
+    title = f"`{method.name}()` lets {what} finish, then cancels them" if site.problem == "self_elements" else f"`{method.name}()` lets {what} finish, then cancels it"
     return FixSpec(title, "unsafe", tuple(edits)), ""
 
 

@@ -1,0 +1,341 @@
+"""A task stored over one that still runs (TRD305): ``self._reader = create_task(self._read())``
+or ``self._pollers[symbol] = create_task(self._poll(symbol))`` in a method that is proven to
+run again while the object lives, where the old task loops until it is cancelled.
+
+Each step asks for proof, not for a name:
+
+- the old task still runs: its coroutine is a method of the class that loops (a ``while`` or
+  an ``async for``), so it ends only when cancelled;
+- the method that stores it runs again: the class calls it inside a loop, or from two places
+  (a reconnect beside the start); for a keyed store, where each call may bring another key, a
+  loop must be a ``while`` (a reconnect loop), not a ``for`` over the keys;
+- nothing looks at the slot first: neither the storing method before the store (``if
+  self._reader is None``, ``key in self._pollers``, ``.pop(key)``, an early ``return``) nor the
+  caller (it awaits, cancels or inspects the old task, itself or through a method of the class);
+- the old task is not the one storing: a method the looping coroutine reaches (its own
+  reconnect) replaces a task that is ending.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.uses import self_name
+
+if TYPE_CHECKING:
+    from tradelint.facts.context import ModuleInfo
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass(frozen=True)
+class ReplacedSite:
+    call: ast.Call  # the task's creation
+    statement: ast.Assign  # the store
+    cls: ast.ClassDef
+    function: Function  # the method that stores it
+    name: str  # the attribute on ``self``
+    key: ast.expr | None  # the key of a keyed store, None for an attribute
+    loop: str  # the looping method the task runs
+    again: str  # why the storing method runs again, for the message's help
+
+
+def replaced_sites(module: ModuleInfo, is_task: Callable[[ast.Call], bool]) -> list[ReplacedSite]:
+    """The stores of a looping task over a running one, in source order."""
+    found: list[ReplacedSite] = []
+    for call in module.index.calls:
+        statement = module.parent(call)
+        if not (isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1):
+            continue
+        site = _site(module, call, statement, is_task)
+        if site is not None:
+            found.append(site)
+    return found
+
+
+def _site(
+    module: ModuleInfo, call: ast.Call, statement: ast.Assign, is_task: Callable[[ast.Call], bool]
+) -> ReplacedSite | None:
+    target = statement.targets[0]
+    key: ast.expr | None = None
+    if isinstance(target, ast.Subscript):
+        key, target = target.slice, target.value
+    if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
+        return None
+    function = module.enclosing_function(call)
+    if function is None or module.enclosing_scope(call) is not function or function.name == "__init__":
+        return None
+    cls = module.parent(function)
+    receiver = self_name(function)
+    if not isinstance(cls, ast.ClassDef) or receiver is None or target.value.id != receiver:
+        return None
+    loop = looping_method(cls, call, receiver)
+    if loop is None or not is_task(call):
+        return None
+    name = target.attr
+    methods = {s.name: s for s in cls.body if isinstance(s, FUNCTION_NODES)}
+    if _looks_first(function, receiver, name, statement) or _guarded_before(module, function, statement):
+        return None
+    if function.name in _reached_from(methods, loop):
+        return None  # the looping task replaces itself on its way out (its own reconnect)
+    again = _runs_again(methods, function.name, name, keyed=key is not None)
+    if again is None:
+        return None
+    return ReplacedSite(call, statement, cls, function, name, key, loop, again)
+
+
+def looping_method(cls: ast.ClassDef, call: ast.Call, receiver: str) -> str | None:
+    """The method of the class that the task runs, when it loops until cancelled."""
+    coro = call.args[0] if call.args else None
+    if not (
+        isinstance(coro, ast.Call)
+        and isinstance(coro.func, ast.Attribute)
+        and isinstance(coro.func.value, ast.Name)
+        and coro.func.value.id == receiver
+    ):
+        return None
+    method = next((s for s in cls.body if isinstance(s, ast.AsyncFunctionDef) and s.name == coro.func.attr), None)
+    if method is None or not any(_endless(s) for s in ast.walk(method)):
+        return None
+    return method.name
+
+
+def _endless(node: ast.AST) -> bool:
+    """A loop that runs until its task is cancelled: ``async for`` over a stream, ``while True``,
+    or ``while self._running`` (a flag the object clears at its end). Not a loop that waits for
+    a condition (``while not self.ready``, ``while n < 3``): that task ends by itself."""
+    if isinstance(node, ast.AsyncFor):
+        return True
+    if not isinstance(node, ast.While):
+        return False
+    test = node.test
+    return (isinstance(test, ast.Constant) and bool(test.value)) or isinstance(test, (ast.Name, ast.Attribute))
+
+
+def _self_loads(function: Function, receiver: str, name: str) -> list[ast.Attribute]:
+    return [
+        node
+        for node in ast.walk(function)
+        if isinstance(node, ast.Attribute)
+        and node.attr == name
+        and isinstance(node.ctx, ast.Load)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == receiver
+    ]
+
+
+def _looks_first(function: Function, receiver: str, name: str, statement: ast.Assign) -> bool:
+    """The method reads the slot before it stores (``if self._task is None``, ``key in
+    self._tasks``, ``self._tasks.pop(key)``), or at all for a keyed store's collection."""
+    return any(
+        (node.lineno, node.col_offset) < (statement.lineno, statement.col_offset)
+        for node in _self_loads(function, receiver, name)
+    )
+
+
+def _guarded_before(module: ModuleInfo, function: Function, statement: ast.Assign) -> bool:
+    """A statement before the store that can leave the method (``if self._running: return``),
+    or a store that runs only under a condition (``if not self._candles:``): state that
+    tradelint does not follow decides whether a second store happens."""
+    for node in ast.walk(function):
+        if isinstance(node, (ast.Return, ast.Raise)) and node.lineno < statement.lineno:
+            return True
+    return any(isinstance(a, (ast.If, ast.IfExp, ast.Match)) for a in _ancestors_within(module, statement, function))
+
+
+def _ancestors_within(module: ModuleInfo, node: ast.AST, stop: ast.AST) -> list[ast.AST]:
+    found = []
+    parent = module.parent(node)
+    while parent is not None and parent is not stop:
+        found.append(parent)
+        parent = module.parent(parent)
+    return found
+
+
+def _calls_of(methods: dict[str, Function], callee: str) -> list[tuple[Function, ast.Call]]:
+    """``self.<callee>(...)`` in the class's methods."""
+    found = []
+    for method in methods.values():
+        receiver = self_name(method)
+        if receiver is None:
+            continue
+        for node in ast.walk(method):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == callee
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == receiver
+            ):
+                found.append((method, node))
+    return found
+
+
+def _reached_from(methods: dict[str, Function], start: str) -> set[str]:
+    """The methods that ``start`` calls on ``self``, directly or through others."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        method = methods.get(todo.pop())
+        receiver = self_name(method) if method is not None else None
+        if method is None or receiver is None:
+            continue
+        for node in ast.walk(method):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == receiver
+                and node.attr in methods
+                and node.attr not in seen
+            ):
+                seen.add(node.attr)
+                todo.append(node.attr)
+    return seen
+
+
+def _touches(methods: dict[str, Function], caller: Function, name: str, skip: str, keyed: bool) -> bool:
+    """Whether ``caller`` reads the old task, itself or through a method of the class other
+    than ``skip`` (the storing method): it awaits, cancels or inspects it. For a keyed store,
+    reading only the collection's keys (``for s in list(self._pollers)``) reads no task."""
+    receiver = self_name(caller)
+    if receiver is None:
+        return True
+    if _reads_tasks(caller, receiver, name, keyed):
+        return True
+    for reached in _reached_from(methods, caller.name) - {skip, caller.name}:
+        method = methods[reached]
+        inner = self_name(method)
+        if inner is not None and _reads_tasks(method, inner, name, keyed):
+            return True
+    return False
+
+
+def _reads_tasks(function: Function, receiver: str, name: str, keyed: bool) -> bool:
+    loads = _self_loads(function, receiver, name)
+    if not keyed:
+        return bool(loads)
+    return any(not _keys_only(function, load) for load in loads)
+
+
+def _keys_only(function: Function, load: ast.Attribute) -> bool:
+    """``self._pollers`` iterated for its keys: ``for s in self._pollers``, ``list(...)``,
+    ``sorted(...)``, ``.keys()``, ``len(...)``."""
+    for node in ast.walk(function):
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and node.iter is load:
+            return True
+        if isinstance(node, ast.Call) and load in node.args and isinstance(node.func, ast.Name):
+            if node.func.id in ("list", "tuple", "set", "sorted", "len", "frozenset"):
+                return True
+        if isinstance(node, ast.Attribute) and node.value is load and node.attr == "keys":
+            return True
+    return False
+
+
+def _over_own_keys(caller: Function, call: ast.Call, name: str) -> bool:
+    """``self.<storing>(key)`` in a loop over the collection's own keys: each call stores over
+    a task already there."""
+    receiver = self_name(caller)
+    for node in ast.walk(caller):
+        if isinstance(node, (ast.For, ast.AsyncFor)) and _contains(node, call):
+            iterated = node.iter
+            while isinstance(iterated, ast.Call) and len(iterated.args) == 1 and not iterated.keywords:
+                iterated = iterated.args[0]
+            if isinstance(iterated, ast.Call) and isinstance(iterated.func, ast.Attribute) and iterated.func.attr == "keys":
+                iterated = iterated.func.value
+            if (
+                isinstance(iterated, ast.Attribute)
+                and iterated.attr == name
+                and isinstance(iterated.value, ast.Name)
+                and iterated.value.id == receiver
+            ):
+                return True
+    return False
+
+
+def _runs_again(methods: dict[str, Function], storing: str, name: str, keyed: bool) -> str | None:
+    """Why the storing method runs again while the object lives, or None without proof."""
+    calls = _calls_of(methods, storing)
+    if any(_touches(methods, caller, name, storing, keyed) for caller, _ in calls):
+        return None
+    for caller, call in calls:
+        if keyed and _over_own_keys(caller, call, name):
+            return f"`{caller.name}()` calls it for each key already there"
+        loops = (ast.While,) if keyed else (ast.While, ast.For, ast.AsyncFor)
+        if any(isinstance(node, loops) and _contains(node, call) for node in ast.walk(caller)):
+            return f"`{caller.name}()` calls it in a loop"
+    callers = sorted({caller.name for caller, _ in calls})
+    if len(callers) >= 2:
+        return f"{', '.join(f'`{c}()`' for c in callers[:-1])} and `{callers[-1]}()` call it"
+    if len(calls) >= 2:
+        return f"`{callers[0]}()` calls it {len(calls)} times"
+    return None
+
+
+def _contains(outer: ast.AST, inner: ast.AST) -> bool:
+    return any(node is inner for node in ast.walk(outer))
+
+
+def cancel_old_code(receiver: str, name: str, key_node: ast.expr | None, kept_in_init: str) -> str | None:
+    """The statements that cancel the old task before a store into ``<receiver>.<name>`` (at
+    ``key_node`` for a keyed store), or None where the slot cannot be read without side effects.
+    ``kept_in_init``: how ``__init__`` makes the slot (``made_in_init``; "" when it does not:
+    an attribute is then read with ``getattr``, a keyed store gets no fix)."""
+    target = f"{receiver}.{name}"
+    if key_node is None:
+        guard = f"{target} is not None" if kept_in_init else f'getattr({receiver}, "{name}", None) is not None'
+        return f"if {guard}:\n    {target}.cancel()\n"
+    if kept_in_init != "dict" or not _pure(key_node):
+        return None
+    key = ast.unparse(key_node)
+    return f"if {key} in {target}:\n    {target}[{key}].cancel()\n"
+
+
+def _pure(node: ast.expr) -> bool:
+    """Reading it twice gives the same value and does nothing else: names, constants, their
+    attributes and tuples."""
+    if isinstance(node, (ast.Name, ast.Constant)):
+        return True
+    if isinstance(node, ast.Attribute):
+        return _pure(node.value)
+    if isinstance(node, ast.Tuple):
+        return all(_pure(e) for e in node.elts)
+    return False
+
+
+def made_in_init(cls: ast.ClassDef, name: str) -> str:
+    """How ``__init__`` makes ``self.<name>``: "dict", "list" or "set" for an empty one of these
+    (``{}``, ``dict()``, ``[]``, ``list()``, ``set()``), "other" for anything else, "" when it
+    does not."""
+    init = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+    receiver = self_name(init) if init is not None else None
+    if init is None or receiver is None:
+        return ""
+    made = ""
+    for node in ast.walk(init):
+        targets: list[ast.expr]
+        value: ast.expr | None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign):
+            targets, value = [node.target], node.value
+        else:
+            continue
+        if any(
+            isinstance(t, ast.Attribute) and t.attr == name and isinstance(t.value, ast.Name) and t.value.id == receiver
+            for t in targets
+        ):
+            made = _empty_kind(value) or "other"
+    return made
+
+
+def _empty_kind(value: ast.expr | None) -> str:
+    if isinstance(value, ast.Dict) and not value.keys:
+        return "dict"
+    if isinstance(value, ast.List) and not value.elts:
+        return "list"
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and not value.args and not value.keywords:
+        return value.func.id if value.func.id in ("dict", "list", "set") else ""
+    return ""

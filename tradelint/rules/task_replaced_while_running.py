@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from tradelint.core.fix_plan import EditSpec, FixSpec
+from tradelint.core.messages import fit, fit_help
+from tradelint.core.registry import Report, Rule
+from tradelint.facts.file_context import FileContext
+from tradelint.facts.uses import self_name
+from tradelint.models.tasks.replaced import cancel_old_code, made_in_init, replaced_sites
+from tradelint.models.tasks.task_model import task_analysis
+
+
+class TaskReplacedWhileRunning(Rule):
+    """## What it does
+    Flags a task stored over one that still runs: `self._reader = create_task(self._read())`
+    or `self._pollers[symbol] = create_task(self._poll(symbol))` in a method that the class
+    runs again while the object lives (inside a loop, or from two places such as `start()` and
+    `reconnect()`; for a keyed store, inside a `while` loop or from two places), when the task
+    runs a method of the class that loops until it is cancelled (`while True`, `while
+    self._running`, an `async for` over a stream; not a loop that waits for a condition, `while
+    not self.ready`). Not when the storing method or its caller looks at the old task first (`if
+    self._reader is None`, `key in self._pollers`, `.pop(key)`, an early `return`, a call of the
+    method that cancels it), nor when the store runs only under an `if` (state decides whether it
+    happens again), nor when the looping task itself reaches the storing method (its own
+    reconnect replaces a task that is ending). A task stored on `self` that nothing ends at all is
+    TRD303's.
+
+    ## Why is this bad?
+    The old task keeps running beside the new one: after each reconnect one more reader reads
+    the same socket and one more poller polls the same feed, every message is handled twice,
+    and the class's shutdown ends only the last one. The others run until the loop closes and
+    are destroyed while pending.
+
+    ## Example
+    ```python
+    import asyncio
+
+    class Feed:
+        def __init__(self):
+            self._reader = None
+
+        async def _read(self):
+            while True:
+                await asyncio.sleep(1)
+
+        async def _connect(self):
+            self._reader = asyncio.create_task(self._read())
+
+        async def run(self):
+            while True:
+                await self._connect()
+                await asyncio.sleep(30)
+
+        async def close(self):
+            if self._reader is not None:
+                self._reader.cancel()
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    class Feed:
+        def __init__(self):
+            self._reader = None
+
+        async def _read(self):
+            while True:
+                await asyncio.sleep(1)
+
+        async def _connect(self):
+            if self._reader is not None:
+                self._reader.cancel()
+            self._reader = asyncio.create_task(self._read())
+
+        async def run(self):
+            while True:
+                await self._connect()
+                await asyncio.sleep(30)
+
+        async def close(self):
+            if self._reader is not None:
+                self._reader.cancel()
+    ```
+
+    ## Fix safety
+    Unsafe: the fix cancels the old task just before the new one is stored, which stops work
+    the old task may have been doing at that moment (it loops until cancelled, so only its
+    current turn is lost). For a keyed store the fix is offered only when `__init__` makes the
+    collection an empty dict and the key can be read twice without side effects.
+    """
+
+    code = "TRD305"
+    name = "task-replaced-while-running"
+    incident = "002"
+    fix_availability = "sometimes"
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        analysis = task_analysis(ctx)
+        module = ctx.module
+        # A task that nothing ends at all is TRD303's, whose fix cancels the old one too.
+        never_ended = {(s.cls, s.name) for s in analysis.sites if s.problem in ("self", "self_elements")}
+        for site in replaced_sites(module, lambda call: analysis.creator_label(call, module) is not None):
+            if (site.cls, site.name) in never_ended:
+                continue
+            receiver = self_name(site.function)
+            assert receiver is not None
+            code = cancel_old_code(receiver, site.name, site.key, made_in_init(site.cls, site.name))
+            fix = None
+            if code is not None:
+                fix = FixSpec("Cancel the old task before storing the new one", "unsafe",
+                              (EditSpec("insert_before", site.statement, (("code", code),)),))
+            slot = f"self.{site.name}[...]" if site.key is not None else f"self.{site.name}"
+            yield Report(
+                site.statement,
+                fit("`{slot}` is stored over a task that still runs; cancel the old one first", slot=slot),
+                fix,
+                fit_help("it runs `{loop}()`, which loops until cancelled; {again}", loop=site.loop, again=site.again),
+            )
+
