@@ -11,7 +11,16 @@ from __future__ import annotations
 from mypy.plugin import Plugin
 
 from mypy_plugin.hooks import TradelintMypyPlugin
+from mypy_plugin.settings import snapshot_version
 
 
 def plugin(version: str) -> type[Plugin]:
     return TradelintMypyPlugin
+
+
+def __getattr__(name: str) -> str:
+    # mypy's daemon compares the plugins' ``__version__`` (and file hashes) before each
+    # ``dmypy run`` and restarts when they differ: see ``snapshot_version``.
+    if name == "__version__":
+        return snapshot_version()
+    raise AttributeError(name)

@@ -28,6 +28,8 @@ ERROR_CODES = _build()
 
 
 _LINES: dict[str, list[str]] = {}
+# What the hooks reported, by file: (line, code). The core's report of the module skips these.
+_REPORTED: dict[str, set[tuple[int, str]]] = {}
 
 
 def _source_lines(path: str) -> list[str]:
@@ -48,10 +50,21 @@ def fail(api: CheckerPluginInterface | SemanticAnalyzerPluginInterface, message:
     """Report ``code`` unless the line's ``# noqa`` silences it, with the grammar the CLI and the
     flake8 plugin use (suppression.py): mypy users see what flake8 users see."""
     path = api.path if isinstance(api, CheckerPluginInterface) else api.modules[api.cur_mod_id].path
+    _REPORTED.setdefault(path, set()).add((context.line, code))
     if suppressed_at(_source_lines(path), context.line, code):
         return
     api.fail(message, context, code=ERROR_CODES[code])
 
 
+def already_reported(path: str, line: int, code: str) -> bool:
+    return (line, code) in _REPORTED.get(path, ())
+
+
+def forget_source(path: str) -> None:
+    _LINES.pop(path, None)
+    _REPORTED.pop(path, None)
+
+
 def forget_sources() -> None:
     _LINES.clear()
+    _REPORTED.clear()

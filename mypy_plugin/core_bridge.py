@@ -12,7 +12,15 @@ from pathlib import Path
 
 from mypy.nodes import MypyFile
 
-from tradelint.api import FUNCTION_NODES, Config, FileContext, ModuleInfo, Project, TaskAnalysis
+from tradelint.api import (
+    FUNCTION_NODES,
+    Config,
+    FileContext,
+    ModuleInfo,
+    Project,
+    TaskAnalysis,
+    tasks_kept_by_a_factory,
+)
 
 
 class CoreBridge:
@@ -30,6 +38,13 @@ class CoreBridge:
         if path != self._checking:
             self._checking = path
             self.project.end_file()
+
+    def source_changed(self, path: str) -> None:
+        """The file at ``path`` changed since the core read it: its new text from now on, and
+        no verdict that may rest on the old one."""
+        text = self.project.read_text(Path(path))
+        if text is not None:
+            self.project.replace_source(Path(path), text, None)
 
     def module(self, path: str) -> ModuleInfo | None:
         if not path.endswith(".py"):
@@ -68,6 +83,22 @@ class CoreBridge:
             if node.name == name and _starts_at(node, line):
                 return module, node
         return None
+
+    def judges_task_call(self, path: str, line: int, column: int, config: Config) -> bool:
+        """Whether the core decides about the call at ``line``/``column`` (mypy's positions are
+        ``ast``'s): it knows the callee as a task creator, or the project's own task factory keeps
+        every task. Then the core's verdict, reported once mypy has checked the module, is the
+        CLI's, and the type of the call adds nothing."""
+        module = self.module(path)
+        if module is None:
+            return False
+        if tasks_kept_by_a_factory(module):
+            return True
+        analysis = TaskAnalysis(FileContext(module, config))
+        return any(
+            call.lineno == line and call.col_offset == column and analysis.creator_label(call) is not None
+            for call in module.index.calls
+        )
 
     def leaves_task_unowned(self, module: ModuleInfo, func: ast.stmt, config: Config) -> bool:
         if not isinstance(func, FUNCTION_NODES) or isinstance(func, ast.AsyncFunctionDef):

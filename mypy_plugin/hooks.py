@@ -27,8 +27,9 @@ from mypy.semanal_shared import find_dataclass_transform_spec
 from mypy.types import Type
 
 from mypy_plugin import dataclass_checks, rename_checks, task_checks
-from mypy_plugin.codes import ERROR_CODES, fail, forget_sources
+from mypy_plugin.codes import ERROR_CODES, fail, forget_source, forget_sources
 from mypy_plugin.core_bridge import CoreBridge
+from mypy_plugin.core_reports import CoreReports
 from mypy_plugin.settings import Settings
 from mypy_plugin.source import Span, discarded_expressions, span
 from tradelint.api import Config, clear_cache
@@ -47,20 +48,38 @@ class TradelintMypyPlugin(Plugin):
         self._default = DefaultPlugin(options)
         self.settings = Settings()
         self.core = CoreBridge()
+        self.reports = CoreReports(self.settings, self.core)
         self._files: dict[str, MypyFile] = {}
         self._statements: dict[str, tuple[MypyFile, set[Span]]] = {}
         self._returns_task: dict[str, bool] = {}
+        self._parsed: set[str] = set()  # the modules mypy parsed in this plugin's life
 
     # -- configuration -------------------------------------------------------------------------
 
     def get_additional_deps(self, file: MypyFile) -> list[tuple[int, str, int]]:
         # Called for every parsed module before analysis: the moment to learn which attribute
         # names the fullname-keyed rename hooks must claim.
-        self.settings.load(file.path)
+        path = file.path
+        if path in self._parsed:
+            # A module parsed twice by one plugin: mypy's daemon read its changed file again.
+            # What was learnt from the old text goes (the core's tree and memos, noqa lines).
+            self.core.source_changed(path)
+            forget_source(path)
+            self._files.pop(path, None)
+        self._parsed.add(path)
+        self.settings.load(path)
         return []
 
     def report_config_data(self, ctx: ReportConfigContext) -> Any:
         return self.settings.cache_data(ctx.path)
+
+    # -- every claimed rule, as the CLI finds it -----------------------------------------------
+
+    def get_additional_indirect_deps(self, file: MypyFile) -> set[str]:
+        # Called for each module right after mypy has type-checked it: the core's findings that
+        # no hook saw (inside functions without annotations, shapes that are no discarded call).
+        self.reports.module_checked(file)
+        return set()
 
     # -- TRD1xx: classes -----------------------------------------------------------------------
 
@@ -146,6 +165,8 @@ class TradelintMypyPlugin(Plugin):
         if task_checks.exempt(fullname, call, ctx.arg_types, config):
             return
         self.core.checking(path)
+        if self.core.judges_task_call(path, call.line, call.column, config):
+            return  # the core's finding, or its reason for none, when the module is checked
         if not self._callee_leaves_task_unowned(fullname, config):
             return
         fail(ctx.api, task_checks.message(call), call, "TRD301")
@@ -225,7 +246,7 @@ class TradelintMypyPlugin(Plugin):
         if config is None:
             return
         rename = rename_checks.matching_rename(config, old, receiver, self.lookup_fully_qualified)
-        if rename is None:
+        if rename is None or self.reports.decided(api.path, context.line, "TRD40", config):
             return
         message = rename_checks.attribute_message(context, rename)
         if message is not None:
@@ -239,7 +260,7 @@ class TradelintMypyPlugin(Plugin):
         if config is None or not ctx.arg_types or not ctx.arg_types[0]:
             return
         rename = rename_checks.matching_rename(config, name.value, ctx.arg_types[0][0], self.lookup_fully_qualified)
-        if rename is not None:
+        if rename is not None and not self.reports.decided(ctx.api.path, name.line, "TRD40", config):
             fail(ctx.api, rename_checks.string_message(rename), name, "TRD401")
 
 

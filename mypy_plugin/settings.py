@@ -8,7 +8,9 @@ collected), the hooks themselves (select/ignore/per-file-ignores, renames, task 
 
 from __future__ import annotations
 
+import hashlib
 import os
+import sys
 from pathlib import Path
 from typing import Any, Callable, Union
 
@@ -48,16 +50,21 @@ class Settings:
                 self.renamed_names.update(r.old for r in found.all_renames if r.owner is not None)
         return found
 
-    def enabled(self, path: str, code: str, report: ReportProblem) -> Config | None:
-        """The file's config when ``code`` is enabled for it; None when off or unreadable (then
-        the problem is reported, once per file, as flake8 reports it: TRD002)."""
+    def usable(self, path: str, report: ReportProblem) -> Config | None:
+        """The file's config; None when unreadable (then the problem is reported, once per file,
+        as flake8 reports it: TRD002)."""
         config = self.load(path)
         if isinstance(config, ConfigError):
             if path not in self._reported:
                 self._reported.add(path)
                 report("; ".join(config.messages))
             return None
-        return config if config.enabled(code, Path(path)) else None
+        return config
+
+    def enabled(self, path: str, code: str, report: ReportProblem) -> Config | None:
+        """The file's config when ``code`` is enabled for it; None when off or unreadable."""
+        config = self.usable(path, report)
+        return config if config is not None and config.enabled(code, Path(path)) else None
 
     def cache_data(self, path: str) -> dict[str, Any]:
         config = self.load(path)
@@ -78,3 +85,27 @@ class Settings:
             }
             self._cache_data[config] = data
         return data
+
+
+def snapshot_version() -> str:
+    """The plugin's version as mypy records it: tradelint's, and inside mypy's daemon also a
+    digest of every ``pyproject.toml`` from the current folder up.
+
+    ``report_config_data`` tells mypy's cache which modules a changed ``[tool.tradelint]``
+    covers, but the daemon never asks it again once running: it re-checks the files that
+    changed, and restarts only when mypy's options or the plugins' snapshot change. So that
+    ``dmypy run`` sees an edited table, the daemon's snapshot changes with the configuration
+    files it would find (a ``pyproject.toml`` in a subfolder is seen at the next restart).
+    Plain ``mypy`` keeps the version alone: its cache is kept per module by ``report_config_data``."""
+    if "mypy.dmypy_server" not in sys.modules:
+        return __version__
+    digest = hashlib.sha256()
+    folder = Path.cwd()
+    for candidate in (folder, *folder.parents):
+        config = candidate / "pyproject.toml"
+        try:
+            data = config.read_bytes()
+        except OSError:
+            continue
+        digest.update(str(config).encode("utf-8", "surrogateescape") + b"\0" + data + b"\0")
+    return f"{__version__}+config.{digest.hexdigest()[:16]}"

@@ -143,6 +143,10 @@ def _accept_registrations(client: LanguageClient) -> None:
         REGISTRATIONS.extend(params.registrations)
 
 
+# Each client's workspace root folder (by ``id`` of the client).
+ROOTS: dict[int, Path] = {}
+
+
 # One server per configuration for the whole module (starting one takes a second); each test
 # writes its own project to its own folder and closes what it opened.
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER, server_env=_env()))
@@ -150,7 +154,8 @@ async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFa
     _accept_registrations(lsp_client)
     # VS Code's capabilities, and the initialization options of the README's VS Code settings.
     options = json.loads(_editor_blocks()["json"])["glspc.initializationOptions"]
-    await lsp_client.initialize_session(_initialize_params(tmp_path_factory.mktemp("workspace"), options))
+    root = ROOTS[id(lsp_client)] = tmp_path_factory.mktemp("workspace")
+    await lsp_client.initialize_session(_initialize_params(root, options))
     yield
     await lsp_client.shutdown_session()
 

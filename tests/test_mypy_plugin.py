@@ -269,6 +269,9 @@ VATAPP = [
     ("vatapp/views.py", 17, "trd401", trd401("current_state().vat_or_raise()", "spot_map", "spot_markets")),
     ("vatapp/views.py", 21, "trd401", trd401("vat", "spot_map", "spot_markets")),
     ("vatapp/views.py", 25, "trd401", trd401("source", "spot_map", "spot_markets")),
+    # A name that no longer exists reaches no hook (mypy reports `attr-defined` itself); the core
+    # finds it from the source, as the CLI does.
+    ("vatapp/views.py", 33, "trd401", trd401("drift", "spot_map", "spot_markets")),
     # `vat`'s and `drift`'s "spot_map": mypy shows an identical message once per line.
     ("vatapp/views.py", 37, "trd401", trd401_string("spot_map", "spot_markets")),
     ("vatapp/views.py", 41, "trd401", trd401("vat", "load", "load_all")),
@@ -279,7 +282,7 @@ VATAPP = [
 def test_renamed_attributes_by_receiver_type(site_python: str, shared_cache: Path) -> None:
     output = run_mypy(DATA / "vatapp", "vatapp", site_python, shared_cache)
     assert tradelint_reports(output) == VATAPP
-    # A name that no longer exists reaches no plugin hook: mypy's own error is all mypy shows.
+    # mypy's own error for the name that no longer exists stays beside the rename.
     assert other_reports(output) == [("vatapp/views.py", 33, "attr-defined", '"Drift" has no attribute "spot_map"')]
 
 
@@ -346,5 +349,147 @@ def test_configuration_errors_are_reported_once_per_file(site_python: str, tmp_p
         "ignore, extend-ignore, per-file-ignores, exclude, resources, task-owners, task-owner-classes, task-keeper, task-drain-seconds, shutdown-methods, renames, rename-packs, "
         "renames-unknown-receivers, preview)"
     )
-    files = ["cycle_a.py", "cycle_b.py", "schemas.py", "subclasses.py", "suppressed.py", "third_party.py"]
+    # On each file mypy checks, as flake8 reports it on each file it checks.
+    files = ["__init__.py", "cycle_a.py", "cycle_b.py", "schemas.py", "subclasses.py", "suppressed.py",
+             "third_party.py", "usage.py"]
     assert tradelint_reports(output) == [(f"shop/{name}", 1, "trd002", problem) for name in files]
+
+
+# -- parity with the CLI ----------------------------------------------------------------------------
+
+# The rules the plugin reports: wherever `tradelint` reports them, whatever mypy type-checks.
+CLAIMED = ("TRD101", "TRD102", "TRD103", "TRD301", "TRD401")
+FAMILIES = {
+    "TRD1xx": [
+        "fixtures/TRD101.py", "fixtures/TRD102.py", "fixtures/TRD103.py", "fixtures/aliases.py",
+        "fixtures/cross_module/pkg/base.py", "fixtures/cross_module/pkg/sub_abs.py",
+        "fixtures/cross_module/pkg/sub_reexport.py", "fixtures/cross_module/pkg/sub_rel.py",
+    ],
+    "TRD3xx": [
+        "fixtures/TRD301.py", "fixtures/noqa.py", "fixtures/lifecycles/task_shapes.py",
+        "fixtures/lifecycles/task_factory.py", "fixtures/lifecycles/task_factory_misses.py",
+        "fixtures/lifecycles/tasks.py", "fixtures/lifecycles/attribute_wrappers.py",
+    ],
+    "TRD4xx": [
+        "fixtures/TRD401.py", "fixtures/renames/inference.py", "fixtures/renames/packs_data.py",
+        "fixtures/renames/packs_driftpy.py", "fixtures/renames/packs_pydantic.py",
+        "fixtures/renames/packs_web3.py", "fixtures/renames/packs_web3_migration.py",
+        "fixtures/renames/packs_web3_receivers.py", "fixtures/renames/wallets.py",
+    ],
+}
+
+
+def _cli_findings(files: list[str]) -> set[tuple[str, int, str]]:
+    import io
+    import json
+    from contextlib import redirect_stdout
+
+    from tradelint.cli import run
+    from tradelint.core.config import clear_cache
+
+    clear_cache()
+    out = io.StringIO()
+    with working_directory(ROOT), redirect_stdout(out):
+        run(["--output-format", "json", "--no-cache", *files])
+    return {(f["path"], f["line"], f["code"]) for f in json.loads(out.getvalue()) if f["code"] in CLAIMED}
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_the_plugin_reports_what_the_cli_reports(family: str, shared_cache: Path, tmp_path: Path) -> None:
+    files = FAMILIES[family]
+    config = tmp_path / "mypy.ini"
+    # mypy's defaults (no check_untyped_defs): most fixture functions have no annotations.
+    config.write_text("[mypy]\nplugins = mypy_plugin\npython_version = 3.11\n", encoding="utf-8")
+    with working_directory(ROOT):
+        stdout, stderr, status = api.run(
+            ["--config-file", str(config), "--cache-dir", str(shared_cache), "--no-error-summary",
+             "--hide-error-context", "--show-traceback", *files]
+        )
+    assert status in (0, 1) and not stderr, stderr
+    via_mypy = {(path, line, code.upper()) for path, line, code, _ in tradelint_reports(stdout.splitlines())}
+    via_cli = _cli_findings(files)
+    assert len(via_cli) >= {"TRD1xx": 60, "TRD3xx": 60, "TRD4xx": 40}[family]
+    assert {code for _, _, code in via_cli} >= {"TRD1xx": {"TRD101", "TRD102", "TRD103"}, "TRD3xx": {"TRD301"},
+                                                 "TRD4xx": {"TRD401"}}[family]
+    assert sorted(via_mypy - via_cli) == []
+    assert sorted(via_cli - via_mypy) == []
+
+
+UNANNOTATED = """\
+import asyncio
+
+
+async def poll() -> None:
+    pass
+
+
+async def annotated() -> None:
+    asyncio.create_task(poll())
+
+
+async def unannotated():
+    asyncio.create_task(poll())
+
+
+def unannotated_sync(loop):
+    loop.create_task(poll())
+    _ = asyncio.ensure_future(poll())
+    asyncio.create_task(poll())  # type: ignore[trd301]
+"""
+
+
+def test_leaks_in_functions_without_annotations_are_reported(tmp_path: Path) -> None:
+    # mypy's default configuration: it type-checks no statement of `unannotated` or
+    # `unannotated_sync`; the core finds them as the CLI and flake8 do.
+    (tmp_path / "leak.py").write_text(UNANNOTATED, encoding="utf-8")
+    (tmp_path / "mypy.ini").write_text("[mypy]\nplugins = mypy_plugin\n", encoding="utf-8")
+    message = TRD301 + "  [trd301]"
+    expected = [
+        f"leak.py:9: error: {message.format('asyncio.create_task')}",
+        f"leak.py:13: error: {message.format('asyncio.create_task')}",
+        f"leak.py:17: error: {message.format('loop.create_task')}",
+        f"leak.py:18: error: {message.format('asyncio.ensure_future')}",
+    ]
+    with working_directory(tmp_path):
+        for _ in range(2):  # a cold cache, then a warm one
+            stdout, stderr, status = api.run(
+                ["--config-file", "mypy.ini", "--cache-dir", str(tmp_path / "cache"), "--no-error-summary",
+                 "--warn-unused-ignores", "leak.py"]
+            )
+            assert (stdout.splitlines(), stderr, status) == (expected, "", 1)
+
+
+def test_dmypy_run_sees_an_edited_configuration(tmp_path: Path) -> None:
+    # The daemon re-checks changed files only and asks report_config_data no more once running:
+    # an edited [tool.tradelint] reaches it through the plugin's snapshot, which `dmypy run`
+    # compares before each run (a restart, then mypy's cache per module).
+    (tmp_path / "leak.py").write_text(UNANNOTATED.split("\n\nasync def unannotated")[0], encoding="utf-8")
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.mypy]\nplugins = ["mypy_plugin"]\n\n[tool.tradelint]\n', encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    dmypy = [sys.executable, "-m", "mypy.dmypy", "--status-file", str(tmp_path / "status.json")]
+
+    def run() -> list[str]:
+        done = subprocess.run(
+            [*dmypy, "run", "--", "--no-error-summary", "leak.py"],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False,
+        )
+        assert done.stderr == ""
+        return done.stdout.splitlines()
+
+    finding = "leak.py:9: error: " + TRD301.format("asyncio.create_task") + "  [trd301]"
+    try:
+        assert run() == ["Daemon started", finding]
+        assert run() == [finding]  # nothing changed: no restart
+        pyproject.write_text(pyproject.read_text(encoding="utf-8") + 'ignore = ["TRD301"]\n', encoding="utf-8")
+        assert run() == ["Restarting: plugins changed", "Daemon stopped", "Daemon started"]
+        assert run() == []
+        pyproject.write_text(pyproject.read_text(encoding="utf-8").replace('ignore = ["TRD301"]\n', ""), encoding="utf-8")
+        assert run() == ["Restarting: plugins changed", "Daemon stopped", "Daemon started", finding]
+        # An edited file is checked again by the running daemon, the core reading its new text.
+        leak = tmp_path / "leak.py"
+        leak.write_text(leak.read_text(encoding="utf-8") + "\n\nasync def later():\n    asyncio.create_task(poll())\n",
+                        encoding="utf-8")
+        assert run() == [finding, finding.replace("leak.py:9:", "leak.py:13:")]
+    finally:
+        subprocess.run([*dmypy, "kill"], cwd=tmp_path, env=env, capture_output=True, timeout=60, check=False)

@@ -36,6 +36,7 @@ from tradelint.models.dataclasses.dataclass_model import (
     overridden_fields,
 )
 from tradelint.models.dataclasses.field_intent import reported_constants
+from tradelint.models.tasks.task_factories import tasks_kept_by_a_factory
 from tradelint.models.tasks.task_model import TaskAnalysis
 from tradelint.rules.classvar_only_bound_under_type_checking import ClassVarOnlyBoundUnderTypeChecking
 from tradelint.rules.dataclass_constant_without_classvar import DataclassConstantWithoutClassVar
@@ -71,6 +72,7 @@ __all__ = [
     "FileContext",
     "ModuleInfo",
     "Project",
+    "ProjectChecker",
     "Rename",
     "RenamedAttribute",
     "SourceError",
@@ -86,6 +88,7 @@ __all__ = [
     "read_source_bytes",
     "reported_constants",
     "suppressed_at",
+    "tasks_kept_by_a_factory",
 ]
 
 
@@ -180,6 +183,25 @@ def fix_source(
     outcome = compute_fixes({target: cfg}, unsafe, {target: str(path)}, sources={target: read})
     new_text = next(iter(outcome.new_texts.values()), read.text)
     return FixResult(new_text, outcome.fixed, outcome.findings, outcome.errors)
+
+
+class ProjectChecker:
+    """The CLI's checks of whole files for a host that runs tradelint inside its own build (the
+    mypy plugin), in the host's :class:`Project`, which its other questions share: each
+    first-party module is parsed once. Files are read from disk as the CLI reads them; ``noqa``
+    applies; fixes are not verified (a host shows none)."""
+
+    def __init__(self, project: Project) -> None:
+        from tradelint.runner.engine import Checker
+
+        self._checker = Checker(project)
+        self._checker.verify_fixes = False
+
+    def check_path(self, path: Path, config: Config, *, display: str) -> list[Finding]:
+        from tradelint.runner.engine import collector_paused
+
+        with collector_paused():
+            return self._checker.check_path(path, config, display=display)
 
 
 # A host that keeps its own trees and plugins alive (flake8) leaves less room: the modules kept

@@ -31,15 +31,28 @@ from tradelint.runner.fixer import FixOutcome
 from tradelint.server.model import Model, Settings
 
 FIX_ALL_KIND = "source.fixAll.tradelint"
-# Where a diagnostic's code links to; the project has no public address yet, so this is the
-# README's placeholder, and ``docsUrl`` in the settings points it at a real copy of docs/rules.md.
-DOCS_URL = "https://github.com/your-org/tradelint/blob/main/docs/rules.md"
 # Engine findings (the file or the configuration cannot be used) are errors; rule findings warn.
 ERROR_CODES = {"TRD001", "TRD002"}
 # Line breaks as LSP counts lines (``str.splitlines`` also breaks on \v, \f, \x1c, \u2028, ...).
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 log = logging.getLogger(__name__)
+
+
+def shipped_docs() -> str | None:
+    """Where a diagnostic's code links to by default: ``docs/rules.md`` beside the package (a
+    checkout, an editable install), as a ``file:`` URI; None where it is not there (a wheel
+    ships no docs/): then no link, unless ``docsUrl`` in the settings names a copy."""
+    rules = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+    try:
+        with open(rules, encoding="utf-8") as file:
+            ours = file.readline() == "# tradelint rules\n"  # not another project's docs/ in site-packages
+    except (OSError, UnicodeDecodeError):
+        return None
+    return rules.as_uri() if ours else None
+
+
+DOCS_URL = shipped_docs()
 
 
 def split_lines(text: str) -> list[str]:
@@ -52,7 +65,8 @@ class TradelintServer(LanguageServer):
         super().__init__("tradelint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
         self.model = Model()
         self.docs_url = DOCS_URL
-        self.resolve_edits = False  # whether the client asks for code actions' edits later (codeAction/resolve)
+        self.untitled: dict[str, Path] = {}  # an unsaved buffer's URI -> the path it is checked as
+        self._told: dict[int, FixOutcome] = {}  # outcomes whose refusals were logged, until the next change
         self.versions: dict[Path, int] = {}  # the client's version of each open buffer
         self.uris: dict[Path, str] = {}  # and its URI, as the client spelled it
         self._pending: list[Path] = []
@@ -81,6 +95,7 @@ class TradelintServer(LanguageServer):
 
     def schedule(self, paths: Iterable[Path]) -> None:
         """Check these files soon: edits that arrive together are checked once."""
+        self._told.clear()  # the model computes its fixes again after a change
         for path in paths:
             if path not in self._pending:
                 self._pending.append(path)
@@ -110,6 +125,25 @@ class TradelintServer(LanguageServer):
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
 
+    def path_of(self, uri: str) -> Path | None:
+        """The file a URI names; an unsaved buffer (``untitled:``) is checked as a file of the
+        workspace's root folder (the current directory without one), whose configuration it gets."""
+        if uri.startswith("untitled:"):
+            return self.untitled.get(uri)
+        return _path(uri)
+
+    def open_untitled(self, uri: str) -> Path:
+        known = self.untitled.get(uri)
+        if known is not None:
+            return known
+        root = self.workspace.root_path or os.getcwd()
+        name = re.sub(r"[^\w.-]", "_", uri[len("untitled:") :].lstrip("/")) or "untitled"
+        # In a folder of the root that does not exist: never a file on disk, nor a module an
+        # import can reach, whatever the buffer is called.
+        path = Path(root).absolute() / "<untitled>" / (name if name.endswith(".py") else f"{name}.py")
+        self.untitled[uri] = path
+        return path
+
     def uri(self, path: Path) -> str:
         """The URI the client named the file with (its own quoting), else one made from the path."""
         return self.uris.get(path) or from_fs_path(str(path)) or path.as_uri()
@@ -133,7 +167,7 @@ class TradelintServer(LanguageServer):
         fix = None if finding.fix is None else {"title": finding.fix.title, "safety": finding.fix.safety}
         description = None
         doc = rule_docs().get(finding.code)
-        if doc is not None:
+        if doc is not None and self.docs_url:
             description = lsp.CodeDescription(href=f"{self.docs_url}#{_anchor(doc)}")
         return lsp.Diagnostic(
             range=self.to_range(lines, finding.line, finding.column, finding.end_line, finding.end_column),
@@ -146,10 +180,44 @@ class TradelintServer(LanguageServer):
             data={"fix": fix},
         )
 
+    # --- hover ----------------------------------------------------------------------------------------
+
+    def hover(self, params: lsp.HoverParams) -> lsp.Hover | None:
+        """What the rules found under the cursor: each finding's code, rule name and summary (the
+        first sentence of its documentation's "What it does"), linked to the rule's docs where
+        there are some; None elsewhere."""
+        path = self.path_of(params.text_document.uri)
+        if path is None or path not in self.model.buffers:
+            return None
+        lines = self.lines(path)
+        if params.position.line >= len(lines):
+            return None  # the codec would take it for the last line
+        where = self.workspace.position_codec.position_from_client_units(lines, params.position)
+        point = ServerTextRange(where, where)
+        found = [f for f in self.model.findings.get(path, []) if _overlaps(f, point)]
+        if not found:
+            return None
+        docs = rule_docs()
+        parts: list[str] = []
+        for finding in found:
+            doc = docs.get(finding.code)
+            if doc is None:
+                parts.append(f"**{finding.code}**")
+                continue
+            head = f"**{finding.code}** `{doc.name}`"
+            if self.docs_url:
+                head = f"[{finding.code}]({self.docs_url}#{_anchor(doc)}) `{doc.name}`"
+            parts.append(f"{head}: {doc.summary}")
+        first = found[0]
+        return lsp.Hover(
+            contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value="\n\n".join(dict.fromkeys(parts))),
+            range=self.to_range(lines, first.line, first.column, first.end_line, first.end_column),
+        )
+
     # --- code actions ------------------------------------------------------------------------------------
 
     def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-        path = _path(params.text_document.uri)
+        path = self.path_of(params.text_document.uri)
         if path is None or path not in self.model.buffers:
             return []
         only = params.context.only
@@ -166,49 +234,69 @@ class TradelintServer(LanguageServer):
                     continue
                 diagnostic = self.diagnostic(finding, lines)
                 if finding.fix is not None and finding.fix.applies(self.model.settings.unsafe_fixes):
-                    mark = " (unsafe)" if finding.fix.safety == "unsafe" else ""
-                    action = lsp.CodeAction(
-                        title=f"tradelint: {finding.fix.title} ({finding.code}){mark}",
-                        kind=lsp.CodeActionKind.QuickFix,
-                        diagnostics=[diagnostic],
-                        is_preferred=finding.fix.safety == "safe",
-                        data={"uri": params.text_document.uri, "fix": _finding_key(finding)},
-                    )
-                    actions.append(action)
+                    # The edit is computed before the action is offered: a fix the fixer's checks
+                    # refuse (the line it makes is too long, a base class it cannot write) is
+                    # not offered at all, rather than offered with an empty edit.
+                    edit = self.fix_edit(self.model.fix_one(path, finding), complete=True)
+                    if edit is not None:
+                        mark = " (unsafe)" if finding.fix.safety == "unsafe" else ""
+                        actions.append(
+                            lsp.CodeAction(
+                                title=f"tradelint: {finding.fix.title} ({finding.code}){mark}",
+                                kind=lsp.CodeActionKind.QuickFix,
+                                diagnostics=[diagnostic],
+                                is_preferred=finding.fix.safety == "safe",
+                                data={"uri": params.text_document.uri, "fix": _finding_key(finding)},
+                                edit=edit,
+                            )
+                        )
                 if can_comment(text, finding.line):
                     actions.append(self.noqa_action(params.text_document.uri, text, finding, diagnostic))
-        if _wants(only, FIX_ALL_KIND) and any(
-            f.fix is not None and f.fix.applies(self.model.settings.unsafe_fixes) for f in findings
-        ):
-            actions.append(
-                lsp.CodeAction(
-                    title="tradelint: fix all auto-fixable problems",
-                    kind=FIX_ALL_KIND,
-                    data={"uri": params.text_document.uri, "fixAll": True},
+        # Safe fixes only, whatever ``unsafeFixes`` says: an action run on save must not change
+        # what the code does (unsafe fixes are offered one at a time, as quick fixes).
+        if _wants(only, FIX_ALL_KIND) and any(f.fix is not None and f.fix.safety == "safe" for f in findings):
+            edit = self.fix_edit(self.model.fix_all(path), complete=False)
+            if edit is not None:
+                actions.append(
+                    lsp.CodeAction(
+                        title="tradelint: fix all auto-fixable problems",
+                        kind=FIX_ALL_KIND,
+                        data={"uri": params.text_document.uri, "fixAll": True},
+                        edit=edit,
+                    )
                 )
-            )
-        if not self.resolve_edits:
-            actions = [self.resolve(action) for action in actions]
         return actions
 
+    def fix_edit(self, outcome: FixOutcome, *, complete: bool) -> lsp.WorkspaceEdit | None:
+        """The edit of a fix outcome, or None when it changes nothing (every fix was refused) or,
+        with ``complete``, when any part of it was refused (a fix whose other half, in another
+        file, failed its checks is no fix). Why it was refused goes to the client's log."""
+        if id(outcome) not in self._told:  # an outcome is kept until the next edit: told once
+            self._told[id(outcome)] = outcome
+            for error in outcome.errors:
+                self.window_log_message(
+                    lsp.LogMessageParams(type=lsp.MessageType.Warning, message=f"tradelint: {error}")
+                )
+        if not outcome.new_texts or (complete and outcome.errors):
+            return None
+        return self.workspace_edit(outcome)
+
     def resolve(self, action: lsp.CodeAction) -> lsp.CodeAction:
+        """Every action is sent with its edit (it is computed to decide whether to offer it); a
+        client that resolves one anyway gets it back as it was, or its edit computed again."""
         data = action.data if isinstance(action.data, dict) else {}
         uri = data.get("uri")
-        path = _path(uri) if isinstance(uri, str) else None
+        path = self.path_of(uri) if isinstance(uri, str) else None
         if action.edit is not None or path is None or path not in self.model.buffers:
             return action
         if data.get("fixAll"):
-            outcome = self.model.fix_all(path)
+            action.edit = self.fix_edit(self.model.fix_all(path), complete=False)
         else:
             finding = next(
                 (f for f in self.model.findings.get(path, []) if _finding_key(f) == data.get("fix")), None
             )
-            if finding is None:
-                return action
-            outcome = self.model.fix_one(path, finding)
-        for error in outcome.errors:
-            self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Warning, message=f"tradelint: {error}"))
-        action.edit = self.workspace_edit(outcome)
+            if finding is not None:
+                action.edit = self.fix_edit(self.model.fix_one(path, finding), complete=True)
         return action
 
     def workspace_edit(self, outcome: FixOutcome) -> lsp.WorkspaceEdit:
@@ -321,7 +409,7 @@ def can_comment(text: str, line: int) -> bool:
 
 def _path(uri: str) -> Path | None:
     if not uri.startswith("file:"):
-        return None  # untitled buffers and remote schemes: no file, no configuration
+        return None  # remote schemes: no file, no configuration (``untitled:``: ``path_of``)
     fs = to_fs_path(uri)
     return Path(fs).absolute() if fs else None
 
@@ -347,10 +435,6 @@ def build_server() -> TradelintServer:
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: TradelintServer, params: lsp.InitializeParams) -> None:
         ls.apply_settings(params.initialization_options or {})
-        text = params.capabilities.text_document
-        action = text.code_action if text is not None else None
-        resolvable = action.resolve_support.properties if action and action.resolve_support else []
-        ls.resolve_edits = "edit" in resolvable
 
     @server.feature(lsp.INITIALIZED)
     async def initialized(ls: TradelintServer, params: lsp.InitializedParams) -> None:
@@ -376,8 +460,11 @@ def build_server() -> TradelintServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: TradelintServer, params: lsp.DidOpenTextDocumentParams) -> None:
-        path = _path(params.text_document.uri)
-        if path is None or params.text_document.language_id not in ("python", ""):
+        uri = params.text_document.uri
+        if params.text_document.language_id not in ("python", ""):
+            return
+        path = ls.open_untitled(uri) if uri.startswith("untitled:") else _path(uri)
+        if path is None:
             return
         ls.versions[path] = params.text_document.version
         ls.uris[path] = params.text_document.uri
@@ -385,7 +472,7 @@ def build_server() -> TradelintServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: TradelintServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        path = _path(params.text_document.uri)
+        path = ls.path_of(params.text_document.uri)
         if path is None or path not in ls.model.buffers:
             return
         ls.versions[path] = params.text_document.version
@@ -404,13 +491,14 @@ def build_server() -> TradelintServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: TradelintServer, params: lsp.DidCloseTextDocumentParams) -> None:
-        path = _path(params.text_document.uri)
+        path = ls.path_of(params.text_document.uri)
         if path is None or path not in ls.model.buffers:
             return
         ls.versions.pop(path, None)
         ls.schedule(ls.guarded("closing a file", lambda: ls.model.close_buffer(path), []))
         ls.clear(path)
         ls.uris.pop(path, None)
+        ls.untitled.pop(params.text_document.uri, None)
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: TradelintServer, params: lsp.DidChangeWatchedFilesParams) -> None:
@@ -441,6 +529,10 @@ def build_server() -> TradelintServer:
     )
     def code_action(ls: TradelintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         return ls.guarded("computing code actions", lambda: ls.code_actions(params), [])  # type: ignore[no-any-return]
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    def hover(ls: TradelintServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        return ls.guarded("describing a finding", lambda: ls.hover(params), None)  # type: ignore[no-any-return]
 
     @server.feature(lsp.CODE_ACTION_RESOLVE)
     def code_action_resolve(ls: TradelintServer, action: lsp.CodeAction) -> lsp.CodeAction:

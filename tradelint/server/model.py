@@ -141,6 +141,10 @@ class Model:
         self._checking = 0.0  # seconds spent checking since the last full collection
         self._checks = 0  # checks since then
         self._collection_cost = 0.0  # seconds the last full collection took
+        # Fixes computed since the last change of any text or setting: an editor asks for the
+        # code actions of a line each time the cursor rests on it, and each action's edit is
+        # computed before it is offered (an action whose fix is refused is not offered).
+        self._outcomes: dict[tuple[object, ...], FixOutcome] = {}
         self._new_project()
 
     def collect_garbage(self) -> bool:
@@ -168,6 +172,7 @@ class Model:
         path = _key(path)
         if self.buffers.get(path) == text and path in self.findings:
             return []
+        self._outcomes.clear()
         old = self.project.read_text(path)
         self.project.source_changed(old, text)
         self.buffers[path] = text
@@ -189,6 +194,7 @@ class Model:
     def close_buffer(self, path: Path) -> list[Path]:
         """A buffer was closed: the disk is the truth again; its dependents are checked again."""
         path = _key(path)
+        self._outcomes.clear()
         old = self.buffers.pop(path, None)
         self.findings.pop(path, None)
         self.reads.pop(path, None)
@@ -200,6 +206,7 @@ class Model:
 
     def files_changed(self, changed: list[Path], layout_changed: bool) -> list[Path]:
         """Files changed on disk (a checkout, another tool): closed ones are read again."""
+        self._outcomes.clear()
         stale: list[Path] = []
         for path in map(_key, changed):
             if path not in self.buffers:
@@ -223,6 +230,7 @@ class Model:
         in a fresh project (import roots depend on where the configuration sits)."""
         if settings is not None:
             self.settings = settings
+        self._outcomes.clear()
         clear_cache()
         self._config_stamps.clear()
         self._new_project()
@@ -313,17 +321,29 @@ class Model:
     # --- fixes -------------------------------------------------------------------------------------
 
     def fix_all(self, path: Path) -> FixOutcome:
-        """Every applicable fix of this buffer (safe ones; unsafe too with ``unsafeFixes``)."""
+        """Every safe fix of this buffer (``source.fixAll``): never an unsafe one, even with
+        ``unsafeFixes`` on, which only offers them one at a time as quick fixes (as ruff does)."""
         path = _key(path)
-        return buffers.fix_buffers({path: self.config(path)}, self.buffers, self.settings.unsafe_fixes)
+        key: tuple[object, ...] = ("all", path)
+        outcome = self._outcomes.get(key)
+        if outcome is None:
+            outcome = buffers.fix_buffers({path: self.config(path)}, self.buffers, False)
+            self._outcomes[key] = outcome
+        return outcome
 
     def fix_one(self, path: Path, finding: Finding) -> FixOutcome:
         """This finding's fix; a fix that also edits another first-party file (a base class) edits it."""
         path = _key(path)
+        key: tuple[object, ...] = ("one", path, finding, self.settings.unsafe_fixes)
+        outcome = self._outcomes.get(key)
+        if outcome is not None:
+            return outcome
         files = {path: self.config(path)}
         if finding.fix is not None:
             for edit in finding.fix.edits:
                 other = _key(Path(edit.path))
                 if other not in files and os.path.isfile(other):
                     files[other] = self.config(other)
-        return buffers.fix_buffers(files, self.buffers, self.settings.unsafe_fixes, only=(path, finding))
+        outcome = buffers.fix_buffers(files, self.buffers, self.settings.unsafe_fixes, only=(path, finding))
+        self._outcomes[key] = outcome
+        return outcome
