@@ -149,7 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--fix", action="store_true", help="apply safe fixes, writing files atomically")
     parser.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
-    parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the fixes as a unified diff, write nothing, and exit 0 if there is no diff",
+    )
     runner.add_arguments(parser)
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="show program's version number and exit")
     return parser
@@ -295,7 +299,7 @@ def _run_stdin(
         summary = Summary(1, clock() - started, result.remaining, result.fixed, int(changed))
         if not args.quiet:
             print(summary.line(), file=sys.stderr)
-        return _findings_status(args, changed or bool(result.remaining))
+        return _findings_status(args, changed)
     sys.stdout.buffer.write(read.encode(result.text) if read is not None and changed else data)
     _report(result.remaining, args, Summary(1, clock() - started, result.remaining, result.fixed), stream=sys.stderr)
     return _findings_status(args, bool(result.remaining))
@@ -341,7 +345,8 @@ def _run_fix(
                 len(configs), clock() - started, outcome.findings, outcome.fixed, len(outcome.new_texts)
             )
             print(summary.line(), file=sys.stderr)
-        return _findings_status(args, bool(outcome.new_texts or outcome.findings))
+        # As ruff's: 1 only when there is a diff to show; findings without a fix do not count.
+        return _findings_status(args, bool(outcome.new_texts))
     failures = write_fixes(outcome, configs)
     for message in failures:
         print(f"tradelint: {message}", file=sys.stderr)
