@@ -133,8 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--output-format",
         choices=FORMATS,
         default="text",
-        help="text (default: with the source line), concise (one line each), json, "
-        "github (workflow annotations), sarif (SARIF 2.1.0)",
+        help="text (default: with the source line), concise (one line each), grouped (by file), json, "
+        "json-lines, github (workflow annotations), sarif (SARIF 2.1.0), junit, gitlab (code quality), "
+        "pylint, rdjson (reviewdog), azure (pipeline log commands)",
     )
     parser.add_argument(
         "--preview", action="store_true", help="also run the preview rules (`tradelint rules` marks them)"
