@@ -48,6 +48,7 @@ COMMANDS = {
     "cat src/service.py | tradelint --stdin-filename src/service.py -": 1,
     "flake8 --select TRD src/": 1,
     "tradelint --jobs auto src/": 1,
+    "tradelint --output-file reports/lint.txt src/": 1,
     "tradelint --output-format github src/": 1,
     "tradelint --output-format sarif src/ > tradelint.sarif": 1,
     "tradelint --output-format gitlab src/ > gl-code-quality-report.json": 1,
@@ -60,6 +61,9 @@ COMMANDS = {
     "tradelint --diff src/": 1,
     "tradelint --fix src/": 0,
     "tradelint --fix --unsafe-fixes src/": 0,
+    "tradelint --fix --show-fixes src/": 0,
+    "tradelint --fix --exit-non-zero-on-fix src/": 0,  # the two commands above fixed everything
+    "tradelint --fix-only src/": 0,
     "tradelint rule TRD301": 0,
     "tradelint rules": 0,
     "tradelint config src/service.py": 0,

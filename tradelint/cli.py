@@ -7,6 +7,7 @@ import importlib
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Iterator, Sequence, TextIO
 
@@ -24,7 +25,7 @@ from tradelint.core.config import (
 from tradelint.core.finding import Finding
 from tradelint.core.progress import Progress
 from tradelint.core.registry import all_codes
-from tradelint.output import FORMATS, MACHINE_FORMATS, Summary, write_findings, write_statistics
+from tradelint.output import FORMATS, MACHINE_FORMATS, Summary, format_fixed, write_findings, write_statistics
 from tradelint.runner import runner
 
 # Patched by tests that assert the summary line exactly.
@@ -121,8 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--extend-ignore", type=_code_list, action="append", metavar="EXTEND_IGNORE",
         help="codes or prefixes to skip on top of --ignore and the configuration",
     )
-    parser.add_argument(
+    exits = parser.add_mutually_exclusive_group()
+    exits.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are findings (errors still exit 2)"
+    )
+    exits.add_argument(
+        "--exit-non-zero-on-fix",
+        action="store_true",
+        help="exit 1 if any file was fixed, even if no finding remains",
     )
     parser.add_argument(
         "--stdin-filename", type=Path, metavar="PATH",
@@ -148,13 +155,24 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="apply `exclude` to files named on the command line too (for pre-commit)",
     )
-    parser.add_argument("--fix", action="store_true", help="apply safe fixes, writing files atomically")
-    parser.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     parser.add_argument(
+        "-o", "--output-file", type=non_empty_path, metavar="PATH",
+        help="write the findings (and, for text formats, the summary) to PATH instead of stdout",
+    )
+    parser.add_argument("--fix", action="store_true", help="apply safe fixes, writing files atomically")
+    parser.add_argument(
+        "--fix-only",
+        action="store_true",
+        help="apply fixes but neither report nor exit 1 for the findings that remain (implies --fix)",
+    )
+    parser.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument(
         "--diff",
         action="store_true",
         help="print the fixes as a unified diff, write nothing, and exit 0 if there is no diff",
     )
+    shown.add_argument("--show-fixes", action="store_true", help="list what was fixed, by file and code")
     runner.add_arguments(parser)
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="show program's version number and exit")
     return parser
@@ -241,9 +259,31 @@ def run_check(argv: Sequence[str]) -> int:
         print_error(exc)
         return 2
 
+    try:
+        out = _open_output(args.output_file)
+    except OSError as exc:
+        print(f"tradelint: error: cannot write --output-file {args.output_file}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    try:
+        return _check_and_report(configs, args, started, out)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+
+
+def _open_output(path: Path | None) -> TextIO:
+    """stdout, or the ``--output-file`` (its folders made, as ruff's), written as UTF-8."""
+    if path is None:
+        return sys.stdout
+    if path.parent != Path():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return open(path, "w", encoding="utf-8", errors="backslashreplace")
+
+
+def _check_and_report(configs: dict[Path, Config], args: argparse.Namespace, started: float, out: TextIO) -> int:
     progress = Progress(len(configs), quiet=args.quiet)
-    if args.fix or args.diff:
-        return _run_fix(configs, args, progress, started)
+    if args.fix or args.fix_only or args.diff:
+        return _run_fix(configs, args, progress, started, out)
 
     cache_dir = None if args.no_cache else args.cache_dir
     result = runner.check_files(configs, args.jobs, cache_dir, progress=progress.advance)
@@ -251,14 +291,23 @@ def run_check(argv: Sequence[str]) -> int:
     for file, trace in result.errors:  # a bug in tradelint must not cost the rest of the run
         print(f"tradelint: internal error while checking {file}; please report it:\n{trace}", file=sys.stderr, end="")
     findings = result.findings
-    _report(findings, args, Summary(len(configs), clock() - started, findings), not result.errors)
+    _report(findings, args, Summary(len(configs), clock() - started, findings), not result.errors, out)
     if result.errors:
         return 2
-    return _findings_status(args, bool(result.findings))
+    return _exit_status(args, bool(result.findings))
 
 
-def _findings_status(args: argparse.Namespace, found: bool) -> int:
-    return 1 if found and not args.exit_zero else 0
+def _exit_status(args: argparse.Namespace, remaining: bool, fixed: bool = False) -> int:
+    """ruff's exit codes: 1 for findings left; with ``--diff`` only for a diff to show; with
+    ``--fix-only`` never for findings; ``--exit-non-zero-on-fix`` adds 1 for any fix made;
+    ``--exit-zero`` makes every one 0."""
+    if args.exit_zero:
+        return 0
+    if args.diff:
+        return int(fixed)
+    if args.fix_only:
+        return int(args.exit_non_zero_on_fix and fixed)
+    return int(remaining or (args.exit_non_zero_on_fix and fixed))
 
 
 def _run_stdin(
@@ -281,10 +330,19 @@ def _run_stdin(
         if args.fix:
             sys.stdout.buffer.write(data)
         return 0
-    if not (args.fix or args.diff):
+    if not (args.fix or args.fix_only or args.diff):
         findings = api.check_source(data, path, config=config)
-        _report(findings, args, Summary(1, clock() - started, findings))
-        return _findings_status(args, bool(findings))
+        try:
+            out = _open_output(args.output_file)
+        except OSError as exc:
+            print(f"tradelint: error: cannot write --output-file {args.output_file}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        try:
+            _report(findings, args, Summary(1, clock() - started, findings), out=out)
+        finally:
+            if out is not sys.stdout:
+                out.close()
+        return _exit_status(args, bool(findings))
     result = api.fix_source(data, path, unsafe=args.unsafe_fixes, config=config)
     for error in result.errors:
         print(f"tradelint: {error}", file=sys.stderr)
@@ -300,10 +358,12 @@ def _run_stdin(
         summary = Summary(1, clock() - started, result.remaining, result.fixed, int(changed))
         if not args.quiet:
             print(summary.line(), file=sys.stderr)
-        return _findings_status(args, changed)
+        # As ruff's: 1 only when there is a diff to show; findings without a fix do not count.
+        return _exit_status(args, bool(result.remaining), changed)
     sys.stdout.buffer.write(read.encode(result.text) if read is not None and changed else data)
-    _report(result.remaining, args, Summary(1, clock() - started, result.remaining, result.fixed), stream=sys.stderr)
-    return _findings_status(args, bool(result.remaining))
+    summary = Summary(1, clock() - started, result.remaining, result.fixed, shows_remaining=not args.fix_only)
+    _report(result.remaining, args, summary, out=sys.stderr)
+    return _exit_status(args, bool(result.remaining), changed)
 
 
 def _report(
@@ -311,23 +371,30 @@ def _report(
     args: argparse.Namespace,
     summary: Summary,
     successful: bool = True,
-    stream: TextIO | None = None,
+    out: TextIO | None = None,
+    fixed: Counter[tuple[str, str]] | None = None,
 ) -> None:
-    """Findings and the summary line; ``stream`` instead of stdout when stdout carries a fixed file."""
-    out = stream or sys.stdout
+    """Findings (none with ``--fix-only``), what was fixed (``--show-fixes``) and the summary line,
+    to ``out``: stdout, the ``--output-file``, or stderr when stdout carries a fixed file. The
+    summary and the list of fixes go to stderr after a machine-read format."""
+    out = out or sys.stdout
     if args.statistics:
         write_statistics(findings, args.output_format, out)
-    else:
+    elif not args.fix_only:
         write_findings(findings, args.output_format, out, execution_successful=successful)
-    if not args.quiet:
-        stream = sys.stderr if args.output_format in MACHINE_FORMATS else out
-        if args.output_format == "text" and findings and not args.statistics:
-            print(file=stream)
-        print(summary.line(), file=stream)
+    if args.quiet:
+        return
+    side = sys.stderr if args.output_format in MACHINE_FORMATS else out
+    if args.output_format == "text" and findings and not args.statistics and not args.fix_only:
+        print(file=side)
+    if args.show_fixes and fixed:
+        for row in format_fixed(fixed, side):
+            print(row, file=side)
+    print(summary.line(), file=side)
 
 
 def _run_fix(
-    configs: dict[Path, Config], args: argparse.Namespace, progress: Progress, started: float
+    configs: dict[Path, Config], args: argparse.Namespace, progress: Progress, started: float, out: TextIO
 ) -> int:
     from tradelint.runner.fixer import compute_fixes, write_fixes
 
@@ -347,7 +414,7 @@ def _run_fix(
             )
             print(summary.line(), file=sys.stderr)
         # As ruff's: 1 only when there is a diff to show; findings without a fix do not count.
-        return _findings_status(args, bool(outcome.new_texts))
+        return _exit_status(args, bool(outcome.findings), bool(outcome.new_texts))
     failures = write_fixes(outcome, configs)
     for message in failures:
         print(f"tradelint: {message}", file=sys.stderr)
@@ -356,11 +423,12 @@ def _run_fix(
         # What remains is what is on disk: a fix that was not written is never counted as fixed.
         findings = runner.check_files(configs).findings
         fixed = max(outcome.initial - len(findings), 0)
-    summary = Summary(len(configs), clock() - started, findings, fixed)
-    _report(findings, args, summary, not failures and not outcome.internal_errors)
+    summary = Summary(len(configs), clock() - started, findings, fixed, shows_remaining=not args.fix_only)
+    fixed_codes = outcome.fixed_codes(findings if failures else None)
+    _report(findings, args, summary, not failures and not outcome.internal_errors, out, fixed_codes)
     if failures or outcome.internal_errors:
         return 2
-    return _findings_status(args, bool(findings))
+    return _exit_status(args, bool(findings), fixed > 0)
 
 
 def _ensure_streams() -> None:

@@ -553,6 +553,29 @@ def write_statistics(findings: list[Finding], output_format: str, stream: TextIO
         stream.write(f"{n:>{width}}\t{code}\t{mark} {name}\n")
 
 
+def format_fixed(fixed: Counter[tuple[str, str]], stream: TextIO) -> list[str]:
+    """``--show-fixes``, as ruff's: how many findings were fixed, then each file and, most
+    frequent first, how many of each code."""
+    from tradelint.ruledocs import rule_docs
+
+    docs = rule_docs()
+    paint = _Paint(use_color(stream))
+    by_path: dict[str, list[tuple[str, int]]] = {}
+    for (path, code), n in fixed.items():
+        if n > 0:
+            by_path.setdefault(path, []).append((code, n))
+    if not by_path:
+        return []
+    width = max(len(str(n)) for rows in by_path.values() for _, n in rows)
+    out = [paint(f"Fixed {plural(sum(fixed.values()), 'finding')}:", "bold")]
+    for path in sorted(by_path):
+        out.append(f"{paint('-', 'cyan')} {paint(readable(path), 'bold')}{paint(':', 'cyan')}")
+        for code, n in sorted(by_path[path], key=lambda row: (-row[1], row[0])):
+            name = docs[code].name if code in docs else ""
+            out.append(f"    {n:>{width}} × {paint(code, 'red')} ({name})")
+    return out
+
+
 def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -566,6 +589,7 @@ class Summary:
     findings: list[Finding]
     fixed: int | None = None  # None when nothing was being fixed
     would_fix_files: int | None = None  # --diff
+    shows_remaining: bool = True  # False with --fix-only: what remains is not reported
 
     def line(self) -> str:
         head = f"Checked {plural(self.files, 'file')} in {self.elapsed:.2f}s: "
@@ -581,6 +605,8 @@ class Summary:
             fixable = f"{unsafe} fixable with `--fix --unsafe-fixes`"
         else:
             fixable = "none fixable"
+        if self.fixed is not None and not self.shows_remaining:
+            return head + f"fixed {plural(self.fixed, 'finding')}."
         if self.fixed is not None:
             remaining = f"{len(self.findings)} remaining" + (f" ({fixable})" if self.findings else "")
             return head + f"fixed {plural(self.fixed, 'finding')}, {remaining}."
