@@ -83,11 +83,13 @@ def test_config_prints_the_effective_configuration_and_its_file(
         'rename-packs = ["web3-v6"]\n'
         "renames-unknown-receivers = true\n"
         "preview = true\n"
+        'fixable = ["ALL"]\n'
+        "unfixable = []\n"
     )
     # What it prints is configuration: read back, it is the same configuration.
     printed = parse_config(tomllib.loads(out)["tool"]["tradelint"], pyproject)
     assert printed == load_config_file(pyproject)
-    assert [line.split(" = ")[0] for line in out.splitlines()[4:]] == [k for k in KNOWN_KEYS if not k.startswith("extend-")]
+    assert [line.split(" = ")[0] for line in out.splitlines()[4:]] == [k for k in KNOWN_KEYS if not k.startswith("extend")]
 
     legacy = write(tmp_path / "src" / "legacy_api.py", "x = 1\n")
     assert run(["config", str(legacy)]) == 0

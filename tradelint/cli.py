@@ -9,7 +9,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Iterator, Sequence, TextIO
+from typing import Callable, Iterator, Sequence, TextIO
 
 from tradelint._version import __version__
 from tradelint.core import interrupts
@@ -23,6 +23,7 @@ from tradelint.core.config import (
     print_error,
 )
 from tradelint.core.finding import Finding
+from tradelint.core.globs import FilePattern, GlobError
 from tradelint.core.progress import Progress
 from tradelint.core.registry import all_codes
 from tradelint.output import FORMATS, MACHINE_FORMATS, Summary, format_fixed, write_findings, write_statistics
@@ -55,9 +56,38 @@ def _code_list(value: str) -> tuple[str, ...]:
     return codes
 
 
+def _glob_list(value: str) -> tuple[str, ...]:
+    """``--exclude a,b/*``: globs as in ``exclude``, relative to the current folder."""
+    patterns = tuple(p.strip() for p in value.split(","))
+    if not all(patterns):
+        raise argparse.ArgumentTypeError(f"empty pattern in {value!r}")
+    for pattern in patterns:
+        try:
+            FilePattern.make(pattern, None)
+        except GlobError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    return patterns
+
+
+def _pattern_code_list(value: str) -> tuple[tuple[str, str], ...]:
+    """``--per-file-ignores 'tests/*:TRD3,scripts/*:TRD201'``: ruff's ``PATTERN:CODE`` pairs."""
+    pairs = []
+    for item in value.split(","):
+        pattern, colon, code = item.partition(":")
+        if not colon or ":" in code or not pattern.strip() or not code.strip():
+            raise argparse.ArgumentTypeError(f"expected PATTERN:CODE pairs like 'tests/*:TRD3', got {item!r}")
+        _glob_list(pattern)
+        pairs.append((pattern.strip(), _code_list(code)[0]))
+    return tuple(pairs)
+
+
 def _joined(values: list[tuple[str, ...]] | None) -> tuple[str, ...] | None:
     """Repeated ``--select A --select B`` add up, as ruff's do."""
     return None if values is None else tuple(code for codes in values for code in codes)
+
+
+def _pairs(values: list[tuple[tuple[str, str], ...]] | None) -> tuple[tuple[str, str], ...] | None:
+    return None if values is None else tuple(pair for pairs in values for pair in pairs)
 
 
 # Every subcommand, with the one line ``--help`` shows for it.
@@ -151,6 +181,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true", help="print the findings only: no summary, no progress")
     parser.add_argument("--config", type=non_empty_path, help="a pyproject.toml to use instead of the nearest one")
     parser.add_argument(
+        "--exclude", type=_glob_list, action="append", metavar="PATTERN",
+        help="comma-separated globs of files and folders to skip, instead of the configured exclude "
+        "(relative to the current folder)",
+    )
+    parser.add_argument(
+        "--extend-exclude", type=_glob_list, action="append", metavar="PATTERN",
+        help="globs to skip on top of the configured exclude",
+    )
+    parser.add_argument(
+        "--per-file-ignores", type=_pattern_code_list, action="append", metavar="PATTERN:CODE",
+        help="comma-separated PATTERN:CODE pairs, instead of the configured per-file-ignores",
+    )
+    parser.add_argument(
+        "--extend-per-file-ignores", type=_pattern_code_list, action="append", metavar="PATTERN:CODE",
+        help="PATTERN:CODE pairs on top of the configured per-file-ignores",
+    )
+    parser.add_argument(
         "--force-exclude",
         action="store_true",
         help="apply `exclude` to files named on the command line too (for pre-commit)",
@@ -183,20 +230,25 @@ def _is_virtualenv(folder: Path) -> bool:
     return os.path.isfile(folder / "pyvenv.cfg")
 
 
-def discover(paths: Sequence[Path], forced: Config | None, force_exclude: bool = False) -> Iterator[Path]:
+def discover(
+    paths: Sequence[Path],
+    forced: Config | None,
+    force_exclude: bool = False,
+    adjust: Callable[[Config], Config] = lambda config: config,
+) -> Iterator[Path]:
     """Files named on the command line are checked (unless ``force_exclude``, as ruff's
-    ``--force-exclude``); folders are walked, minus exclusions."""
+    ``--force-exclude``); folders are walked, minus exclusions (``adjust``: the command line's)."""
     for path in paths:
         if not os.path.lexists(path):
             raise UsageError(f"{path}: no such file or directory")
         if not os.path.isdir(path):
-            if not (force_exclude and (forced or config_for(path)).is_excluded(path)):
+            if not (force_exclude and adjust(forced or config_for(path)).is_excluded(path)):
                 yield path
             continue
         unreadable: list[OSError] = []
         for folder, dirs, files in os.walk(path, onerror=unreadable.append):
             base = Path(folder)
-            config = forced or config_for(base)
+            config = adjust(forced or config_for(base))
             dirs[:] = sorted(
                 d for d in dirs
                 if d not in SKIP_DIRS
@@ -205,7 +257,7 @@ def discover(paths: Sequence[Path], forced: Config | None, force_exclude: bool =
             )
             for name in sorted(files):
                 file = base / name
-                if name.endswith(".py") and not (forced or config_for(file)).is_excluded(file):
+                if name.endswith(".py") and not adjust(forced or config_for(file)).is_excluded(file):
                     yield file
         # A folder that cannot be listed is "checked" too: reading it gives its TRD001.
         yield from (Path(error.filename) for error in unreadable if error.filename is not None)
@@ -243,16 +295,25 @@ def run_check(argv: Sequence[str]) -> int:
     extend_select = _joined(args.extend_select) or ()
     ignore += _joined(args.extend_ignore) or ()
     stdin = args.stdin_filename is not None or [str(p) for p in args.paths] == ["-"]
+
+    def adjust(config: Config) -> Config:
+        return config.with_cli_files(
+            _joined(args.exclude),
+            _joined(args.extend_exclude) or (),
+            _pairs(args.per_file_ignores),
+            _pairs(args.extend_per_file_ignores) or (),
+        )
+
     try:
         if any(str(p) == "-" for p in args.paths) and (len(args.paths) > 1):
             raise UsageError("'-' (standard input) cannot be combined with other paths")
         forced = load_config_file(args.config) if args.config is not None else None
         if stdin:
-            return _run_stdin(args, forced, select, extend_select, ignore, started)
-        files = list(dict.fromkeys(discover(args.paths or [Path(".")], forced, args.force_exclude)))
+            return _run_stdin(args, forced, select, extend_select, ignore, started, adjust)
+        files = list(dict.fromkeys(discover(args.paths or [Path(".")], forced, args.force_exclude, adjust)))
         # Every configuration is loaded before any file is checked: a bad one stops the run whole.
         configs = {
-            file: (forced or config_for(file)).with_cli(select, ignore, args.preview, extend_select)
+            file: adjust(forced or config_for(file)).with_cli(select, ignore, args.preview, extend_select)
             for file in files
         }
     except (ConfigError, UsageError) as exc:
@@ -317,6 +378,7 @@ def _run_stdin(
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
     started: float,
+    adjust: Callable[[Config], Config],
 ) -> int:
     """One file read from standard input, checked as if it were at ``--stdin-filename``
     (default ``stdin.py`` in the current folder), through the Python API. With ``--fix`` the
@@ -324,7 +386,7 @@ def _run_stdin(
     from tradelint import api
 
     path = args.stdin_filename or Path("stdin.py")
-    config = (forced or config_for(path)).with_cli(select, ignore, args.preview, extend_select)
+    config = adjust(forced or config_for(path)).with_cli(select, ignore, args.preview, extend_select)
     data = sys.stdin.buffer.read()
     if args.force_exclude and config.is_excluded(path):
         if args.fix:

@@ -69,8 +69,8 @@ def describe(config: Config, path: Path, forced: bool) -> str:
             lines.append("# This file matches `exclude`: skipped when its folder is checked")
     lines.append("[tool.tradelint]")
     for key in KNOWN_KEYS:
-        if key.startswith("extend-"):
-            continue  # folded into ``select`` and ``ignore`` above
+        if key.startswith("extend"):
+            continue  # folded into ``select`` and ``ignore`` above; an extended file's keys into these
         if key == "task-keeper" and not config.task_keeper:
             # An empty value is an error in the table: say it is unset, in a comment.
             lines.append("# task-keeper: not set (TRD301/302 fixes in a package need one; see the README)")

@@ -8,6 +8,7 @@ import gc
 import io
 import sys
 import tokenize
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -203,7 +204,10 @@ class Checker:
         if not reports:
             return []  # most files: no need to split the source into lines for columns and noqa
         lines = module.lines
-        findings = {self._finding(module, display, code, report) for code, report in reports}
+        findings = {
+            self._finding(module, display, code, report if config.fix_allowed(code) else replace(report, fix=None))
+            for code, report in reports
+        }
         if apply_noqa:
             findings = {f for f in findings if not suppressed_at(lines, f.line, f.code)}
         if self.verify_fixes and any(f.fix is not None for f in findings):
