@@ -85,6 +85,7 @@ def test_config_prints_the_effective_configuration_and_its_file(
         "preview = true\n"
         'fixable = ["ALL"]\n'
         "unfixable = []\n"
+        "respect-gitignore = true\n"
     )
     # What it prints is configuration: read back, it is the same configuration.
     printed = parse_config(tomllib.loads(out)["tool"]["tradelint"], pyproject)

@@ -191,3 +191,42 @@ def test_extend_a_base_error_names_the_base(capsys: pytest.CaptureFixture[str]) 
     assert capsys.readouterr().err == (
         f"tradelint: error: {Path('base.toml').resolve()}:1:1: key 'ignore': unknown rule code or prefix 'XYZ9'\n"
     )
+
+
+def test_gitignore_is_respected_when_walking_a_repository(capsys: pytest.CaptureFixture[str]) -> None:
+    from tradelint.core.gitignore import parse
+
+    Path(".git/info").mkdir(parents=True)
+    write(".git/info/exclude", "local_*.py\n")
+    write(".gitignore", "# build output\nbuild/\n*.gen.py\n/top_only.py\nnotes/**/draft.py\n!keep.gen.py\n")
+    write("pkg/.gitignore", "sub/\n!/again.gen.py\nvendored.py  \n")
+    for name in (
+        "app.py", "build/a.py", "x.gen.py", "keep.gen.py", "top_only.py", "pkg/top_only.py", "notes/a/b/draft.py",
+        "notes/draft.py", "pkg/sub/c.py", "pkg/again.gen.py", "pkg/vendored.py", "local_tmp.py", "pkg/build.py",
+    ):
+        write(name, BUG)
+    assert [f.split(":")[0] for f in found(capsys, ".")] == [
+        "app.py", "keep.gen.py", "pkg/again.gen.py", "pkg/build.py", "pkg/top_only.py"
+    ]
+    # As ruff's: --no-respect-gitignore and `respect-gitignore = false` check everything.
+    everything = found(capsys, "--no-respect-gitignore", ".")
+    assert len(everything) == 12  # all but build/, which is never walked (like dist/, .venv/, ...)
+    write("pyproject.toml", "[tool.tradelint]\nrespect-gitignore = false\n")
+    clear_cache()
+    assert found(capsys, ".") == everything
+    # A file named on the command line is checked whatever .gitignore says.
+    write("pyproject.toml", "[tool.tradelint]\n")
+    clear_cache()
+    assert found(capsys, "x.gen.py") == ["x.gen.py:5:5 TRD301"]
+    # git's `*` stops at `/`; a line with an escaped trailing space keeps it.
+    [line] = parse("src/*.py\n")
+    assert line.glob.fullmatch("src/a.py") and not line.glob.fullmatch("src/a/b.py")
+    [spaced] = parse("name\\ \n")
+    assert spaced.glob.fullmatch("name ")
+
+
+def test_gitignore_outside_a_repository_is_not_read(capsys: pytest.CaptureFixture[str]) -> None:
+    # ruff's walker reads .gitignore only in a git repository.
+    write(".gitignore", "*.py\n")
+    write("app.py", BUG)
+    assert found(capsys, ".") == ["app.py:5:5 TRD301"]

@@ -51,6 +51,7 @@ COMMANDS = {
     "tradelint --output-file reports/lint.txt src/": 1,
     "tradelint --extend-exclude \"legacy_*.py,generated\" src/": 1,
     "tradelint --per-file-ignores \"src/service.py:TRD301\" src/": 0,
+    "tradelint --no-respect-gitignore src/": 1,
     "tradelint --output-format github src/": 1,
     "tradelint --output-format sarif src/ > tradelint.sarif": 1,
     "tradelint --output-format gitlab src/ > gl-code-quality-report.json": 1,

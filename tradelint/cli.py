@@ -8,11 +8,12 @@ import os
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator, Sequence, TextIO
 
 from tradelint._version import __version__
-from tradelint.core import interrupts
+from tradelint.core import gitignore, interrupts
 from tradelint.core.config import (
     Config,
     ConfigError,
@@ -198,6 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="PATTERN:CODE pairs on top of the configured per-file-ignores",
     )
     parser.add_argument(
+        "--no-respect-gitignore", dest="respect_gitignore", action="store_false",
+        help="also check what .gitignore files ignore (respected by default, as by ruff)",
+    )
+    parser.add_argument(
         "--force-exclude",
         action="store_true",
         help="apply `exclude` to files named on the command line too (for pre-commit)",
@@ -254,10 +259,16 @@ def discover(
                 if d not in SKIP_DIRS
                 and not _is_virtualenv(base / d)
                 and not config.is_excluded(base / d)
+                and not (config.respect_gitignore and gitignore.is_ignored(base / d, is_folder=True))
             )
             for name in sorted(files):
                 file = base / name
-                if name.endswith(".py") and not adjust(forced or config_for(file)).is_excluded(file):
+                if not name.endswith(".py"):
+                    continue
+                file_config = adjust(forced or config_for(file))
+                if file_config.respect_gitignore and gitignore.is_ignored(file, is_folder=False):
+                    continue
+                if not file_config.is_excluded(file):
                     yield file
         # A folder that cannot be listed is "checked" too: reading it gives its TRD001.
         yield from (Path(error.filename) for error in unreadable if error.filename is not None)
@@ -297,6 +308,8 @@ def run_check(argv: Sequence[str]) -> int:
     stdin = args.stdin_filename is not None or [str(p) for p in args.paths] == ["-"]
 
     def adjust(config: Config) -> Config:
+        if not args.respect_gitignore:
+            config = replace(config, respect_gitignore=False)
         return config.with_cli_files(
             _joined(args.exclude),
             _joined(args.extend_exclude) or (),

@@ -24,6 +24,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 from tradelint.core.config_errors import ConfigError as ConfigError
 from tradelint.core.config_errors import print_error as print_error
+from tradelint.core import gitignore
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.globs import FilePattern, GlobError, absolute_posix, file_pattern
 from tradelint.core.keeper_lookup import keeper_problem
@@ -66,6 +67,7 @@ KNOWN_KEYS = (
     "fixable",
     "unfixable",
     "extend",
+    "respect-gitignore",
 )
 
 
@@ -110,6 +112,8 @@ class Config:
     # this one ``extend``s (its folder); None: ``root``.
     exclude_root: Path | None = None
     per_file_ignores_root: Path | None = None
+    # Folder walks skip what git ignores (``.gitignore``), as ruff's ``respect-gitignore``.
+    respect_gitignore: bool = True
 
     @property
     def all_renames(self) -> tuple[Rename, ...]:
@@ -483,6 +487,10 @@ def _unfixable(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> 
     return replace(cfg, unfixable=_codes(path, "unfixable", value))
 
 
+def _respect_gitignore(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    return replace(cfg, respect_gitignore=_bool(path, "respect-gitignore", value))
+
+
 # In this order: ``extend-*`` after the key they extend, ``ignore`` after ``select``.
 _HANDLERS: tuple[tuple[str, Handler], ...] = (
     ("select", _select),
@@ -503,6 +511,7 @@ _HANDLERS: tuple[tuple[str, Handler], ...] = (
     ("preview", _preview),
     ("fixable", _fixable),
     ("unfixable", _unfixable),
+    ("respect-gitignore", _respect_gitignore),
 )
 
 
@@ -679,5 +688,6 @@ def load_config_file(path: Path, seen: tuple[Path, ...] = (), top_level: bool = 
 
 
 def clear_cache() -> None:
+    gitignore.clear_cache()
     _DIR_CACHE.clear()
     _PATH_CACHE.clear()
