@@ -29,7 +29,7 @@ from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.globs import FilePattern, GlobError, absolute_posix, file_pattern
 from tradelint.core.keeper_lookup import keeper_problem
 from tradelint.core.toml_keys import locate_key
-from tradelint.core.registry import all_codes, preview_codes
+from tradelint.core.registry import OPT_IN_CODES, all_codes, preview_codes
 from tradelint.core.rename_packs import Rename, available_packs, load_pack
 
 SHUTDOWN_METHODS = (
@@ -187,6 +187,9 @@ class Config:
             and code in preview_codes()
         ):
             return False
+        if code in OPT_IN_CODES and max(_longest_match(code, self.select + self.cli_extend_select), 0) < 4:
+            if "ALL" not in self.select + self.cli_extend_select:
+                return False
         selected = _longest_match(code, self.select)
         if (selected < 0 or _longest_match(code, self.ignore) >= selected) and _longest_match(
             code, self.cli_extend_select
