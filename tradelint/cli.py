@@ -23,6 +23,7 @@ from tradelint.core.config import (
     non_empty_path,
     print_error,
 )
+from tradelint.core.files import UnreadableFile
 from tradelint.core.finding import Finding
 from tradelint.core.globs import FilePattern, GlobError
 from tradelint.core.progress import Progress
@@ -225,6 +226,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the fixes as a unified diff, write nothing, and exit 0 if there is no diff",
     )
     shown.add_argument("--show-fixes", action="store_true", help="list what was fixed, by file and code")
+    parser.add_argument(
+        "--add-noqa",
+        action="store_true",
+        help="add `# noqa: CODE` to every line with a finding (to adopt tradelint on a large codebase)",
+    )
     runner.add_arguments(parser)
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="show program's version number and exit")
     return parser
@@ -321,6 +327,10 @@ def run_check(argv: Sequence[str]) -> int:
         if any(str(p) == "-" for p in args.paths) and (len(args.paths) > 1):
             raise UsageError("'-' (standard input) cannot be combined with other paths")
         forced = load_config_file(args.config) if args.config is not None else None
+        clashing = [flag for flag, on in (("--fix", args.fix), ("--fix-only", args.fix_only), ("--diff", args.diff),
+                    ("--statistics", args.statistics), ("standard input", stdin)) if on]
+        if args.add_noqa and clashing:
+            raise UsageError(f"--add-noqa cannot be combined with {clashing[0]}")
         if stdin:
             return _run_stdin(args, forced, select, extend_select, ignore, started, adjust)
         files = list(dict.fromkeys(discover(args.paths or [Path(".")], forced, args.force_exclude, adjust)))
@@ -358,6 +368,8 @@ def _check_and_report(configs: dict[Path, Config], args: argparse.Namespace, sta
     progress = Progress(len(configs), quiet=args.quiet)
     if args.fix or args.fix_only or args.diff:
         return _run_fix(configs, args, progress, started, out)
+    if args.add_noqa:
+        return _run_add_noqa(configs, args, progress)
 
     cache_dir = None if args.no_cache else args.cache_dir
     result = runner.check_files(configs, args.jobs, cache_dir, progress=progress.advance)
@@ -369,6 +381,43 @@ def _check_and_report(configs: dict[Path, Config], args: argparse.Namespace, sta
     if result.errors:
         return 2
     return _exit_status(args, bool(result.findings))
+
+
+def _run_add_noqa(configs: dict[Path, Config], args: argparse.Namespace, progress: Progress) -> int:
+    """ruff's ``--add-noqa``: every current finding silenced on its line; "Added N noqa
+    directives." on stderr; exit 0 (2 when a file could not be written)."""
+    from tradelint.runner.add_noqa import add_noqa
+    from tradelint.runner.fixer import FixOutcome, SourceFile, write_fixes
+
+    cache_dir = None if args.no_cache else args.cache_dir
+    result = runner.check_files(configs, args.jobs, cache_dir, progress=progress.advance)
+    progress.clear()
+    by_display = {str(file): file for file in configs}
+    lines: dict[Path, dict[int, set[str]]] = {}
+    for finding in result.findings:
+        if finding.code != "TRD001" and finding.path in by_display:
+            lines.setdefault(by_display[finding.path], {}).setdefault(finding.line, set()).add(finding.code)
+    outcome = FixOutcome([], 0)
+    added = 0
+    for file, codes in lines.items():
+        try:
+            source = SourceFile.read(file)
+        except (UnreadableFile, OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError):
+            continue  # reported as TRD001 by the check
+        done = add_noqa(source.text, codes)
+        for line, why in done.refused:
+            print(f"tradelint: {file}:{line}: no noqa added: {why}", file=sys.stderr)
+        if done.text != source.text:
+            key = Path(os.path.abspath(file))
+            outcome.new_texts[key] = done.text
+            outcome.sources = {**outcome.sources, key: source}
+            added += done.directives
+    failures = write_fixes(outcome, configs)
+    for message in failures:
+        print(f"tradelint: {message}", file=sys.stderr)
+    if not args.quiet:
+        print(f"Added {added} noqa directive{'' if added == 1 else 's'}.", file=sys.stderr)
+    return 2 if failures or result.errors else 0
 
 
 def _exit_status(args: argparse.Namespace, remaining: bool, fixed: bool = False) -> int:
