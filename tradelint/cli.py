@@ -17,6 +17,7 @@ from tradelint.core import gitignore, interrupts
 from tradelint.core.config import (
     Config,
     ConfigError,
+    clear_cache,
     config_for,
     did_you_mean,
     load_config_file,
@@ -227,6 +228,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     shown.add_argument("--show-fixes", action="store_true", help="list what was fixed, by file and code")
     parser.add_argument(
+        "-w", "--watch", action="store_true",
+        help="check again whenever a Python file or a configuration file under PATH changes (polls; Ctrl-C ends it)",
+    )
+    parser.add_argument(
         "--add-noqa",
         action="store_true",
         help="add `# noqa: CODE` to every line with a finding (to adopt tradelint on a large codebase)",
@@ -307,6 +312,8 @@ def run_check(argv: Sequence[str]) -> int:
     started = clock()
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.watch:
+        return _watch(args, [a for a in argv if a not in ("-w", "--watch")])
     select = _joined(args.select)
     ignore = _joined(args.ignore) or ()
     extend_select = _joined(args.extend_select) or ()
@@ -353,6 +360,64 @@ def run_check(argv: Sequence[str]) -> int:
     finally:
         if out is not sys.stdout:
             out.close()
+
+
+# How often --watch looks at the files' modification times and sizes.
+WATCH_INTERVAL = 0.5
+WATCHED_NAMES = {"pyproject.toml", "tradelint.toml", ".tradelint.toml", ".gitignore"}
+
+
+def _snapshot(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
+    """(modification time, size) of every Python and configuration file under ``paths``, and of
+    the configuration files in the folders above them."""
+    seen: dict[str, tuple[int, int]] = {}
+
+    def note(file: str) -> None:
+        try:
+            info = os.stat(file)
+        except OSError:
+            return
+        seen[file] = (info.st_mtime_ns, info.st_size)
+
+    for path in paths:
+        absolute = os.path.abspath(path)
+        folder = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+        for above in (Path(folder), *Path(folder).parents):
+            for name in WATCHED_NAMES:
+                note(str(above / name))
+        if not os.path.isdir(absolute):
+            note(absolute)
+            continue
+        for base, dirs, files in os.walk(absolute):
+            dirs[:] = [d for d in dirs if d not in SKIP_DIRS and not _is_virtualenv(Path(base) / d)]
+            for name in files:
+                if name.endswith(".py") or name in WATCHED_NAMES:
+                    note(os.path.join(base, name))
+    return seen
+
+
+def _watch(args: argparse.Namespace, argv: list[str]) -> int:
+    """ruff's ``--watch``: check, then check again whenever a file changes, until interrupted
+    (SIGINT or SIGTERM: exit 130 or 143). Polls: no file-watching library needed."""
+    clashing = [flag for flag, on in (("--add-noqa", args.add_noqa), ("--statistics", args.statistics),
+                ("--output-file", args.output_file is not None),
+                ("standard input", args.stdin_filename is not None or [str(p) for p in args.paths] == ["-"])) if on]
+    if clashing:
+        print_error(UsageError(f"--watch cannot be combined with {clashing[0]}"))
+        return 2
+    paths = args.paths or [Path(".")]
+    print("Starting linter in watch mode...", file=sys.stderr)
+    while True:
+        seen = _snapshot(paths)
+        clear_cache()
+        run_check(argv)
+        sys.stdout.flush()
+        print("Watching for file changes.", file=sys.stderr, flush=True)
+        while _snapshot(paths) == seen:
+            time.sleep(WATCH_INTERVAL)
+        if sys.stdout.isatty():
+            sys.stdout.write("\x1b[2J\x1b[H")  # clear the screen, as ruff does
+        print("File change detected...", file=sys.stderr)
 
 
 def _open_output(path: Path | None) -> TextIO:
