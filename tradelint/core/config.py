@@ -205,9 +205,9 @@ class Config:
         """As ruff: the path or any folder above it, up to the config's folder (the current
         folder for the command line's patterns), matches a pattern."""
         root = self.exclude_root or self.root
-        return _excluded(path, [file_pattern(p, root) for p in self.exclude], root) or _excluded(
-            path, [file_pattern(p, None) for p in self.cli_exclude], Path.cwd()
-        )
+        if _excluded(path, [file_pattern(p, root) for p in self.exclude], root):
+            return True
+        return bool(self.cli_exclude) and _excluded(path, [file_pattern(p, None) for p in self.cli_exclude], Path.cwd())
 
 
 def _excluded(path: Path, patterns: list[FilePattern], root: Path | None) -> bool:
