@@ -264,3 +264,51 @@ def test_clean_runs(output_format: str, capsys: pytest.CaptureFixture[str], tmp_
     }
     assert out == expected[output_format]
     assert err == ("" if output_format not in MACHINE_FORMATS else summary)
+
+
+NEW_FORMATS = ["json-lines", "junit", "gitlab", "pylint", "rdjson", "azure", "grouped"]
+
+
+@pytest.mark.parametrize("output_format", NEW_FORMATS)
+def test_hostile_names_deleted_folder_and_closed_stdout(output_format: str, tmp_path: Path) -> None:
+    """As the older formats (tests/test_output_hostile.py): a name that is not UTF-8 gives valid
+    UTF-8 with ``\\xff``; a control character never reaches XML or a line of text raw; a deleted
+    working folder and a closed stdout give no traceback."""
+    from tests.test_output_hostile import CONTROL, UNDECODABLE, _no_traceback, _tradelint, _tree
+
+    hostile = tmp_path / "hostile"
+    hostile.mkdir()
+    _tree(hostile, UNDECODABLE)
+    (hostile / "src" / CONTROL).write_text(BUG.splitlines(keepends=True)[0] + OTHER, encoding="utf-8")
+    proc = _tradelint(["--output-format", output_format, "src"], hostile)
+    _no_traceback(proc)
+    assert proc.returncode == 1
+    out = proc.stdout.decode("utf-8")  # valid UTF-8 whatever the name's bytes
+    paths = {
+        "json-lines": lambda: [json.loads(line)["path"] for line in out.splitlines()],
+        "gitlab": lambda: [i["location"]["path"] for i in json.loads(out)],
+        "rdjson": lambda: [d["location"]["path"] for d in json.loads(out)["diagnostics"]],
+        "junit": lambda: [t.attrib["name"] for t in ET.fromstring(proc.stdout).iter("testsuite")],
+    }
+    if output_format in paths:
+        # Each of the file's findings (2 in bad\xff.py, 1 in the other), its name escaped.
+        # JSON carries a control character escaped by JSON itself; XML cannot, so it is shown escaped.
+        control = "src/new\\nline\\x1b[31m.py" if output_format == "junit" else f"src/{CONTROL}"
+        assert set(paths[output_format]()) == {"src/bad\\xff.py", control}
+    else:
+        assert "src/bad\\xff.py" in out
+        # One line per finding (grouped: a header, two findings, a blank line, per file).
+        assert all(line.startswith(("##vso[", "src/", "  ", "Checked")) or not line for line in out.splitlines())
+    if output_format in ("pylint", "grouped"):
+        assert "src/new\\nline\\x1b[31m.py" in out and "\x1b" not in out
+    # A deleted working folder, a closed stdout: the findings still decide the exit status.
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    src = _tree(tmp_path / "elsewhere", "bug.py")
+    proc = _tradelint(["--output-format", output_format, str(src)], tmp_path, shell_prefix=f"cd {gone} && rmdir {gone} &&")
+    _no_traceback(proc)
+    assert proc.returncode == 1 and b"TRD301" in proc.stdout
+    closed = _tradelint(["--output-format", output_format, str(src)], tmp_path, shell_suffix=">&-")
+    _no_traceback(closed)
+    assert closed.returncode == 1
