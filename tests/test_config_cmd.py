@@ -104,7 +104,8 @@ def test_config_defaults_and_override(tmp_path: Path, capsys: pytest.CaptureFixt
     out = capsys.readouterr().out
     assert out.splitlines()[:3] == [
         f"# Effective tradelint configuration for {project}",
-        f"# From: built-in defaults (no pyproject.toml with [tool.tradelint] in {project} or above)",
+        f"# From: built-in defaults (no .tradelint.toml, tradelint.toml or pyproject.toml with [tool.tradelint] "
+        f"in {project} or above)",
         "[tool.tradelint]",
     ]
     printed = parse_config(tomllib.loads(out)["tool"]["tradelint"], project / "pyproject.toml")

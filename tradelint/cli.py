@@ -182,7 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--statistics", action="store_true", help="print counts per code instead of the findings")
     parser.add_argument("-q", "--quiet", action="store_true", help="print the findings only: no summary, no progress")
-    parser.add_argument("--config", type=non_empty_path, help="a pyproject.toml to use instead of the nearest one")
+    parser.add_argument(
+        "--config", type=non_empty_path,
+        help="a pyproject.toml or tradelint.toml to use instead of the nearest configuration",
+    )
     parser.add_argument(
         "--exclude", type=_glob_list, action="append", metavar="PATTERN",
         help="comma-separated globs of files and folders to skip, instead of the configured exclude "

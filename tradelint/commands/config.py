@@ -58,7 +58,10 @@ def describe(config: Config, path: Path, forced: bool) -> str:
     lines = [f"# Effective tradelint configuration for {path}"]
     if config.source is None:
         folder = path if path.is_dir() else path.parent
-        lines.append(f"# From: built-in defaults (no pyproject.toml with [tool.tradelint] in {folder} or above)")
+        lines.append(
+            f"# From: built-in defaults (no .tradelint.toml, tradelint.toml or pyproject.toml with "
+            f"[tool.tradelint] in {folder} or above)"
+        )
     else:
         lines.append(f"# From: {config.source}" + (" (--config)" if forced else ""))
     if path.is_file():
