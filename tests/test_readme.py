@@ -138,10 +138,21 @@ def test_setup_commands_word_for_word() -> None:
     proc = bash("tradelint --statistics --no-cache fixtures/", ROOT)
     assert proc.returncode == 1, proc.stderr
     assert len(proc.stdout.splitlines()) < 40  # readable: counts per rule, not every finding
-    # The README's numbers are this run's (with the test extras installed).
+    # The README's numbers are this run's: with the test extras, of which web3 and driftpy
+    # (installed on its own by the second command) are read by TRD404 and the rename packs;
+    # without them, the bare install's. Between the two only with some of them.
+    from importlib.util import find_spec
+
     bare, files, with_extras = stated_fixture_counts()
+    installed = [find_spec(name) is not None for name in ("web3", "driftpy")]
+    if all(installed) or not any(installed):
+        expected = str(with_extras if all(installed) else bare)
+    else:
+        found = re.search(r": (\d+) findings", proc.stdout.splitlines()[-1])
+        assert found is not None and bare < int(found[1]) < with_extras
+        expected = found[1]
     assert re.fullmatch(
-        rf"Checked {files} files in \d+\.\d\ds: {with_extras} findings, .*\.", proc.stdout.splitlines()[-1]
+        rf"Checked {files} files in \d+\.\d\ds: {expected} findings, .*\.", proc.stdout.splitlines()[-1]
     ), proc.stdout.splitlines()[-1]
 
 
