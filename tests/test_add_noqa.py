@@ -68,6 +68,7 @@ def test_lines_that_cannot_take_a_comment_are_reported(tmp_path: Path, capsys: p
         "import asyncio\n\n\nasync def f(g):\n"
         '    asyncio.create_task(g("""a\n    """))\n'
         "    asyncio.create_task(g()) \\\n        .add_done_callback(print)\n"
+        '    asyncio.create_task(g(f"""{g}\n    """))\n'  # an f-string: one token before 3.12, several after
     )
     path.write_text(source, encoding="utf-8")
     assert run(["--no-cache", "--add-noqa", str(path)]) == 0
@@ -75,6 +76,7 @@ def test_lines_that_cannot_take_a_comment_are_reported(tmp_path: Path, capsys: p
     assert err == [
         f"tradelint: {path}:5: no noqa added: the line ends inside a string",
         f"tradelint: {path}:7: no noqa added: the line continues with a backslash",
+        f"tradelint: {path}:9: no noqa added: the line ends inside a string",
         "Added 0 noqa directives.",
     ]
     assert path.read_text(encoding="utf-8") == source
