@@ -7,7 +7,7 @@ Usage:
 The version is written in one place, ``tradelint/_version.py`` (pyproject.toml reads it
 from there). Before tagging, the script requires: a clean git working tree on the commit to tag;
 ``__version__ == VERSION``; a ``## VERSION`` section in CHANGELOG.md; the README's pre-commit
-example at ``rev: vVERSION``; no existing tag of that name. The tag's message is the CHANGELOG
+example at a full commit SHA or ``rev: vVERSION`` (no other tag); no existing tag of that name. The tag's message is the CHANGELOG
 section, so ``git show vVERSION`` tells what the release holds. The wheel and sdist are built
 with ``python -m build --no-isolation`` into ``dist/`` (``build`` and ``setuptools`` come with the
 test extras).
@@ -63,8 +63,13 @@ def check(root: Path, version: str, *, tagging: bool) -> str:
     section = changelog_section(root, version)
     readme = (root / "README.md").read_text(encoding="utf-8")
     revs = set(re.findall(r"^\s*rev:\s*(\S+)", readme, re.MULTILINE))
-    if revs != {f"v{version}"}:
-        raise ReleaseError(f"README.md's pre-commit example uses rev {', '.join(sorted(revs)) or '(none)'}, not v{version}")
+    # A commit SHA always exists; a tag must be the one this release makes.
+    wrong = sorted(rev for rev in revs if rev != f"v{version}" and not re.fullmatch(r"[0-9a-f]{40}", rev))
+    if not revs or wrong:
+        raise ReleaseError(
+            f"README.md's pre-commit example uses rev {', '.join(wrong) or '(none)'}, "
+            f"not a commit SHA or v{version}"
+        )
     if tagging:
         status = _git(root, "status", "--porcelain")
         if status.strip():

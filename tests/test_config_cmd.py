@@ -83,11 +83,14 @@ def test_config_prints_the_effective_configuration_and_its_file(
         'rename-packs = ["web3-v6"]\n'
         "renames-unknown-receivers = true\n"
         "preview = true\n"
+        'fixable = ["ALL"]\n'
+        "unfixable = []\n"
+        "respect-gitignore = true\n"
     )
     # What it prints is configuration: read back, it is the same configuration.
     printed = parse_config(tomllib.loads(out)["tool"]["tradelint"], pyproject)
     assert printed == load_config_file(pyproject)
-    assert [line.split(" = ")[0] for line in out.splitlines()[4:]] == [k for k in KNOWN_KEYS if not k.startswith("extend-")]
+    assert [line.split(" = ")[0] for line in out.splitlines()[4:]] == [k for k in KNOWN_KEYS if not k.startswith("extend")]
 
     legacy = write(tmp_path / "src" / "legacy_api.py", "x = 1\n")
     assert run(["config", str(legacy)]) == 0
@@ -101,7 +104,8 @@ def test_config_defaults_and_override(tmp_path: Path, capsys: pytest.CaptureFixt
     out = capsys.readouterr().out
     assert out.splitlines()[:3] == [
         f"# Effective tradelint configuration for {project}",
-        f"# From: built-in defaults (no pyproject.toml with [tool.tradelint] in {project} or above)",
+        f"# From: built-in defaults (no .tradelint.toml, tradelint.toml or pyproject.toml with [tool.tradelint] "
+        f"in {project} or above)",
         "[tool.tradelint]",
     ]
     printed = parse_config(tomllib.loads(out)["tool"]["tradelint"], project / "pyproject.toml")

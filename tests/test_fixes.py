@@ -111,6 +111,46 @@ def test_diff_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert captured.err == "Checked 1 file in 0.00s: would fix 1 finding in 1 file.\n"
 
 
+NO_FIX = (
+    "import asyncio\n\n\nclass Feed:\n    async def start(self):\n"
+    "        self._task = asyncio.create_task(self.run())\n\n    async def run(self):\n        pass\n"
+)
+
+
+def test_diff_exits_1_only_when_there_is_a_diff(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As ruff's ``--diff``: exit 0 if there are no diffs, whatever findings without a fix remain
+    (issue 31); 1 with a diff; ``--exit-zero`` makes it 0; from standard input the same."""
+    monkeypatch.setattr(cli, "clock", lambda: 0.0)
+    clear_cache()
+    clean = tmp_path / "clean.py"
+    clean.write_text("x = 1\n", encoding="utf-8")
+    unfixable = tmp_path / "unfixable.py"
+    unfixable.write_text(NO_FIX, encoding="utf-8")
+    bug = tmp_path / "bug.py"
+    bug.write_text(BUG, encoding="utf-8")
+    assert run([str(clean), "--diff"]) == 0
+    assert run([str(unfixable), "--diff"]) == 0
+    assert run([str(unfixable)]) == 1  # the finding is still there for a check
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == ["Checked 1 file in 0.00s: would fix 0 findings in 0 files."] * 2
+    assert run([str(unfixable), str(bug), "--diff"]) == 1
+    assert run([str(bug), "--diff", "--exit-zero"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", _Stdin(NO_FIX.encode()))
+    assert run(["--diff", "-"]) == 0
+    monkeypatch.setattr("sys.stdin", _Stdin(BUG.encode()))
+    assert run(["--diff", "-"]) == 1
+
+
+class _Stdin:
+    def __init__(self, data: bytes) -> None:
+        import io
+
+        self.buffer = io.BytesIO(data)
+
+
 @pytest.mark.parametrize(
     ("raw", "expected_tail"),
     [

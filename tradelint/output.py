@@ -1,8 +1,11 @@
 """How findings are printed: ``text`` (with the source line), ``concise``, ``json``, ``github``
-workflow annotations and SARIF 2.1.0; ``--statistics``; the one-line run summary."""
+workflow annotations and SARIF 2.1.0, and ruff's other formats (``json-lines``, ``junit``,
+``gitlab`` code quality, ``pylint``, ``rdjson`` for reviewdog, ``azure`` pipeline log commands,
+``grouped``) in the shapes ruff gives them; ``--statistics``; the one-line run summary."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import unicodedata
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, TextIO
 from urllib.parse import quote
+from xml.sax.saxutils import escape, quoteattr
 
 from tradelint._version import __version__
 from tradelint.core.files import UnreadableFile, read_source_bytes
@@ -18,9 +22,12 @@ from tradelint.core.finding import Finding, valid_unicode
 from tradelint.facts.syntax import NEWLINE
 from tradelint.runner.engine import SourceError, decode_source
 
-FORMATS = ("text", "concise", "json", "github", "sarif")
+FORMATS = (
+    "text", "concise", "grouped", "json", "json-lines", "github", "sarif", "junit", "gitlab", "pylint", "rdjson",
+    "azure",
+)
 # Formats read by programs: the summary goes to stderr so stdout stays parseable.
-MACHINE_FORMATS = ("json", "github", "sarif")
+MACHINE_FORMATS = ("json", "json-lines", "github", "sarif", "junit", "gitlab", "pylint", "rdjson", "azure")
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
@@ -284,6 +291,173 @@ def sarif_log(findings: list[Finding], execution_successful: bool = True) -> dic
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
+def format_grouped(findings: list[Finding], paint: _Paint) -> list[str]:
+    """ruff's ``grouped``: each file's name, then its findings as ``line:col CODE message`` with
+    the numbers aligned, and a blank line; files in name order."""
+    by_path: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    out: list[str] = []
+    for path in sorted(by_path):
+        group = by_path[path]
+        rows = max(len(str(f.line)) for f in group)
+        columns = max(len(str(f.column)) for f in group)
+        out.append(f"{paint(readable(path), 'bold')}:")
+        for f in group:
+            out.append(
+                f"  {' ' * (rows - len(str(f.line)))}{f.line}:{f.column}{' ' * (columns - len(str(f.column)))} "
+                f"{paint(f.code, 'red')}{paint(_fix_mark(f), 'cyan')} {readable(f.message)}"
+            )
+        out.append("")
+    return out
+
+
+def format_pylint(finding: Finding) -> str:
+    """``path:line: [CODE] message``, flake8's and ruff's ``pylint`` format."""
+    return f"{readable(_relative_posix(finding.path))}:{finding.line}: [{finding.code}] {readable(finding.message)}"
+
+
+def _escape_azure_data(text: str) -> str:
+    # As the Azure Pipelines task library escapes a logging command's message ...
+    return text.replace("%", "%AZP25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_azure_property(text: str) -> str:
+    # ... and a property value, which ends at ``;`` and the command at ``]``.
+    return _escape_azure_data(text).replace(";", "%3B").replace("]", "%5D")
+
+
+def format_azure(finding: Finding) -> str:
+    """An Azure Pipelines ``task.logissue`` logging command, as ruff's ``azure`` prints it."""
+    properties = {
+        "type": "error",
+        "sourcepath": valid_unicode(finding.path),
+        "linenumber": str(finding.line),
+        "columnnumber": str(finding.column),
+        "code": finding.code,
+    }
+    joined = "".join(f"{key}={_escape_azure_property(value)};" for key, value in properties.items())
+    return f"##vso[task.logissue {joined}]{_escape_azure_data(valid_unicode(finding.message))}"
+
+
+def _xml_text(text: str) -> str:
+    """XML 1.0 cannot hold control characters (an escape sequence in a name): shown escaped."""
+    return readable(text)
+
+
+def junit_report(findings: list[Finding]) -> str:
+    """ruff's ``junit``: one ``testsuite`` per file (named by its path), one failed ``testcase``
+    per finding, named ``org.tradelint.CODE``, with its line and column; a run without findings
+    is one passing case, "No errors found"."""
+    head = '<?xml version="1.0" encoding="UTF-8"?>'
+    if not findings:
+        return "\n".join([
+            head,
+            '<testsuites name="tradelint" tests="1" failures="0" errors="0">',
+            '    <testsuite name="tradelint" tests="1" disabled="0" errors="0" failures="0" package="org.tradelint">',
+            '        <testcase name="No errors found" classname="tradelint"/>',
+            "    </testsuite>",
+            "</testsuites>",
+        ]) + "\n"
+    by_path: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    n = len(findings)
+    out = [head, f'<testsuites name="tradelint" tests="{n}" failures="{n}" errors="0">']
+    for path in sorted(by_path):
+        group = by_path[path]
+        shown = _xml_text(path)
+        classname = shown[: -len(".py")] if shown.endswith(".py") else shown
+        out.append(
+            f"    <testsuite name={quoteattr(shown)} tests=\"{len(group)}\" disabled=\"0\" errors=\"0\" "
+            f"failures=\"{len(group)}\" package=\"org.tradelint\">"
+        )
+        for f in group:
+            message = _xml_text(f.message)
+            out += [
+                f"        <testcase name=\"org.tradelint.{f.code}\" classname={quoteattr(classname)} "
+                f"line=\"{f.line}\" column=\"{f.column}\">",
+                "            <properties>",
+                '                <property name="severity" value="error"/>',
+                "            </properties>",
+                f"            <failure message={quoteattr(message)}>"
+                f"{escape(f'line {f.line}, col {f.column}, {message}')}</failure>",
+                "        </testcase>",
+            ]
+        out.append("    </testsuite>")
+    out.append("</testsuites>")
+    return "\n".join(out) + "\n"
+
+
+def gitlab_report(findings: list[Finding]) -> list[dict[str, Any]]:
+    """A GitLab code quality report (a subset of Code Climate's issues), as ruff's ``gitlab``:
+    ``check_name``, ``description`` (led by the code: GitLab shows no ``check_name``),
+    ``severity``, a ``fingerprint`` made of the code, the path and the message (so it stays the
+    same when lines move, and differs between findings; a repeat gets a salted one), and the
+    location, relative to ``CI_PROJECT_DIR`` when it is set, by lines and by positions."""
+    project = os.environ.get("CI_PROJECT_DIR")
+    seen: set[str] = set()
+    issues = []
+    for f in findings:
+        path = valid_unicode(
+            os.path.relpath(os.path.abspath(f.path), project) if project else _relative_posix(f.path)
+        )
+        salt = 0
+        while True:
+            fingerprint = hashlib.sha256(
+                f"{salt}\0{f.code}\0{path}\0{f.message}".encode("utf-8", "surrogateescape")
+            ).hexdigest()[:32]
+            if fingerprint not in seen:
+                break
+            salt += 1
+        seen.add(fingerprint)
+        issues.append({
+            "check_name": f.code,
+            "description": f"{f.code}: {valid_unicode(f.message)}",
+            "severity": "major",
+            "fingerprint": fingerprint,
+            "location": {
+                "path": path,
+                "lines": {"begin": f.line, "end": f.end_line},
+                "positions": {
+                    "begin": {"line": f.line, "column": f.column},
+                    "end": {"line": f.end_line, "column": f.end_column},
+                },
+            },
+        })
+    return issues
+
+
+def _byte_column(lines: list[str] | None, line: int, column: int) -> int:
+    """reviewdog counts columns in UTF-8 bytes; ours count characters."""
+    if lines is None or not 1 <= line <= len(lines):
+        return column
+    return len(lines[line - 1][: column - 1].encode("utf-8", "surrogatepass")) + 1
+
+
+def rdjson_report(findings: list[Finding], lines: LineSource = read_lines) -> dict[str, Any]:
+    """reviewdog's Diagnostic Format (``rdjson``), as ruff's: the source, an overall severity, and
+    each finding's message, code and range (columns in UTF-8 bytes, as reviewdog counts them)."""
+    cache: dict[str, list[str] | None] = {}
+    diagnostics = []
+    for f in findings:
+        if f.path not in cache:
+            cache[f.path] = lines(f.path)
+        source = cache[f.path]
+        diagnostics.append({
+            "code": {"value": f.code},
+            "location": {
+                "path": valid_unicode(f.path),
+                "range": {
+                    "end": {"column": _byte_column(source, f.end_line, f.end_column), "line": f.end_line},
+                    "start": {"column": _byte_column(source, f.line, f.column), "line": f.line},
+                },
+            },
+            "message": valid_unicode(f.message),
+        })
+    return {"diagnostics": diagnostics, "severity": "WARNING", "source": {"name": "tradelint"}}
+
+
 def write_findings(
     findings: list[Finding],
     output_format: str,
@@ -301,6 +475,26 @@ def write_findings(
     elif output_format == "github":
         for finding in findings:
             stream.write(format_github(finding) + "\n")
+    elif output_format == "json-lines":
+        for finding in findings:
+            stream.write(json.dumps(finding.as_json(), separators=(",", ":")) + "\n")
+    elif output_format == "junit":
+        stream.write(junit_report(findings))
+    elif output_format == "gitlab":
+        json.dump(gitlab_report(findings), stream, indent=2)
+        stream.write("\n")
+    elif output_format == "rdjson":
+        json.dump(rdjson_report(findings, lines), stream, indent=2)
+        stream.write("\n")
+    elif output_format == "pylint":
+        for finding in findings:
+            stream.write(format_pylint(finding) + "\n")
+    elif output_format == "azure":
+        for finding in findings:
+            stream.write(format_azure(finding) + "\n")
+    elif output_format == "grouped":
+        for row in format_grouped(findings, _Paint(use_color(stream))):
+            stream.write(row + "\n")
     elif output_format == "concise":
         paint = _Paint(use_color(stream))
         for finding in findings:
@@ -333,6 +527,10 @@ def write_statistics(findings: list[Finding], output_format: str, stream: TextIO
         json.dump(data, stream, indent=2)
         stream.write("\n")
         return
+    if output_format == "json-lines":
+        for row in data:
+            stream.write(json.dumps(row, separators=(",", ":")) + "\n")
+        return
     if output_format == "sarif":
         log = sarif_log(findings)
         log["runs"][0]["properties"] = {"statistics": data}
@@ -355,6 +553,29 @@ def write_statistics(findings: list[Finding], output_format: str, stream: TextIO
         stream.write(f"{n:>{width}}\t{code}\t{mark} {name}\n")
 
 
+def format_fixed(fixed: Counter[tuple[str, str]], stream: TextIO) -> list[str]:
+    """``--show-fixes``, as ruff's: how many findings were fixed, then each file and, most
+    frequent first, how many of each code."""
+    from tradelint.ruledocs import rule_docs
+
+    docs = rule_docs()
+    paint = _Paint(use_color(stream))
+    by_path: dict[str, list[tuple[str, int]]] = {}
+    for (path, code), n in fixed.items():
+        if n > 0:
+            by_path.setdefault(path, []).append((code, n))
+    if not by_path:
+        return []
+    width = max(len(str(n)) for rows in by_path.values() for _, n in rows)
+    out = [paint(f"Fixed {plural(sum(fixed.values()), 'finding')}:", "bold")]
+    for path in sorted(by_path):
+        out.append(f"{paint('-', 'cyan')} {paint(readable(path), 'bold')}{paint(':', 'cyan')}")
+        for code, n in sorted(by_path[path], key=lambda row: (-row[1], row[0])):
+            name = docs[code].name if code in docs else ""
+            out.append(f"    {n:>{width}} × {paint(code, 'red')} ({name})")
+    return out
+
+
 def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -368,6 +589,7 @@ class Summary:
     findings: list[Finding]
     fixed: int | None = None  # None when nothing was being fixed
     would_fix_files: int | None = None  # --diff
+    shows_remaining: bool = True  # False with --fix-only: what remains is not reported
 
     def line(self) -> str:
         head = f"Checked {plural(self.files, 'file')} in {self.elapsed:.2f}s: "
@@ -383,6 +605,8 @@ class Summary:
             fixable = f"{unsafe} fixable with `--fix --unsafe-fixes`"
         else:
             fixable = "none fixable"
+        if self.fixed is not None and not self.shows_remaining:
+            return head + f"fixed {plural(self.fixed, 'finding')}."
         if self.fixed is not None:
             remaining = f"{len(self.findings)} remaining" + (f" ({fixable})" if self.findings else "")
             return head + f"fixed {plural(self.fixed, 'finding')}, {remaining}."

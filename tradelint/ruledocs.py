@@ -142,23 +142,38 @@ def _engine_doc(code: str) -> RuleDoc:
         "TRD001": "Reports a file that cannot be read, decoded or parsed; the run goes on with the other files.",
         "TRD002": "Reports, under flake8, a `[tool.tradelint]` configuration that cannot be used; the "
         "`tradelint` command stops with exit code 2 instead.",
+        "TRD003": "Reports a `# noqa: TRD...` code that silences no finding on its line (ruff's RUF100 for "
+        "tradelint's codes). Only codes of rules that run on the file are judged, never a bare `# noqa` or "
+        "another linter's code. Not in the default selection: `--extend-select TRD003` (or `select` it).",
     }[code]
     why = {
         "TRD001": "A file tradelint cannot parse is a file it cannot check; saying so beats passing it silently.",
         "TRD002": "flake8 has no other way to stop a run: the finding names the file, the key and the problem.",
+        "TRD003": "A stale suppression hides the next real finding on that line: a task discarded there "
+        "later is never reported.",
     }[code]
+    example = {
+        "TRD001": "A syntax error, an undecodable byte, or an unknown key.",
+        "TRD002": "`selec = [\"TRD\"]` in `[tool.tradelint]`.",
+        "TRD003": "```python\ntask = asyncio.create_task(poll())  # noqa: TRD301\n```",
+    }[code]
+    use_instead = {
+        "TRD003": "```python\ntask = asyncio.create_task(poll())\n```",
+    }.get(code, "Fix the file or the configuration; the message says what is wrong.")
+    safety = "Safe: removes the unused codes, or the directive when none is left." if code == "TRD003" else (
+        "No automatic fix."
+    )
     return RuleDoc(
         code,
         ENGINE_NAMES[code],
-        "none",
+        "always" if code == "TRD003" else "none",
         None,
         (
             ("What it does", what),
             ("Why is this bad?", why),
-            ("Example", "A syntax error, an undecodable byte, or an unknown key." if code == "TRD001"
-             else "`selec = [\"TRD\"]` in `[tool.tradelint]`."),
-            ("Use instead", "Fix the file or the configuration; the message says what is wrong."),
-            ("Fix safety", "No automatic fix."),
+            ("Example", example),
+            ("Use instead", use_instead),
+            ("Fix safety", safety),
         ),
     )
 

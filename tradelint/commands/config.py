@@ -58,7 +58,10 @@ def describe(config: Config, path: Path, forced: bool) -> str:
     lines = [f"# Effective tradelint configuration for {path}"]
     if config.source is None:
         folder = path if path.is_dir() else path.parent
-        lines.append(f"# From: built-in defaults (no pyproject.toml with [tool.tradelint] in {folder} or above)")
+        lines.append(
+            f"# From: built-in defaults (no .tradelint.toml, tradelint.toml or pyproject.toml with "
+            f"[tool.tradelint] in {folder} or above)"
+        )
     else:
         lines.append(f"# From: {config.source}" + (" (--config)" if forced else ""))
     if path.is_file():
@@ -69,8 +72,8 @@ def describe(config: Config, path: Path, forced: bool) -> str:
             lines.append("# This file matches `exclude`: skipped when its folder is checked")
     lines.append("[tool.tradelint]")
     for key in KNOWN_KEYS:
-        if key.startswith("extend-"):
-            continue  # folded into ``select`` and ``ignore`` above
+        if key.startswith("extend"):
+            continue  # folded into ``select`` and ``ignore`` above; an extended file's keys into these
         if key == "task-keeper" and not config.task_keeper:
             # An empty value is an error in the table: say it is unset, in a comment.
             lines.append("# task-keeper: not set (TRD301/302 fixes in a package need one; see the README)")

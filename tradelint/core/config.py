@@ -22,10 +22,14 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
+from tradelint.core.config_errors import ConfigError as ConfigError
+from tradelint.core.config_errors import print_error as print_error
+from tradelint.core import gitignore
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.globs import FilePattern, GlobError, absolute_posix, file_pattern
 from tradelint.core.keeper_lookup import keeper_problem
-from tradelint.core.registry import all_codes, preview_codes
+from tradelint.core.toml_keys import locate_key
+from tradelint.core.registry import OPT_IN_CODES, all_codes, preview_codes
 from tradelint.core.rename_packs import Rename, available_packs, load_pack
 
 SHUTDOWN_METHODS = (
@@ -60,51 +64,11 @@ KNOWN_KEYS = (
     "rename-packs",
     "renames-unknown-receivers",
     "preview",
+    "fixable",
+    "unfixable",
+    "extend",
+    "respect-gitignore",
 )
-
-
-class ConfigError(Exception):
-    """A configuration problem, already worded for the user: file, position, table, key and
-    what is wrong. One error may carry others found in the same file (``others``): the whole
-    file is reported at once, each problem on a line of its own."""
-
-    def __init__(
-        self,
-        path: Path | str,
-        key: str | None,
-        problem: str,
-        *,
-        table: str | None = "tool.tradelint",
-        position: tuple[int, int] | None = None,
-    ) -> None:
-        self.path = str(path)
-        self.key = key
-        self.problem = problem
-        self.table = table
-        self.position = position
-        self.others: list[ConfigError] = []
-        super().__init__(self.message)
-
-    @property
-    def message(self) -> str:
-        where = self.path + (f":{self.position[0]}:{self.position[1]}" if self.position else "")
-        subject = " ".join(
-            ([f"[{self.table}]"] if self.table else []) + ([f"key '{self.key}'"] if self.key else [])
-        )
-        return f"{where}: {subject + ': ' if subject else ''}{self.problem}"
-
-    @property
-    def messages(self) -> list[str]:
-        return [self.message, *(other.message for other in self.others)]
-
-    def __str__(self) -> str:
-        return "\n".join(self.messages)
-
-
-def print_error(exc: Exception) -> None:
-    """``tradelint: error: ...`` on stderr, one line per problem."""
-    for message in exc.messages if isinstance(exc, ConfigError) else [str(exc)]:
-        print(f"tradelint: error: {message}", file=sys.stderr)
 
 
 @dataclass(frozen=True)
@@ -137,6 +101,19 @@ class Config:
     # ``--extend-select``: on top of the file's selection, whatever its ``ignore`` says (the
     # command line comes after the file, as in ruff).
     cli_extend_select: tuple[str, ...] = ()
+    # ``--exclude``/``--extend-exclude`` and ``--per-file-ignores``: patterns of the command line,
+    # relative to the current folder (``--exclude``/``--per-file-ignores`` also empty the file's).
+    cli_exclude: tuple[str, ...] = ()
+    cli_per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Codes whose fixes apply (``fixable``, default all) minus ``unfixable``, as ruff's.
+    fixable: tuple[str, ...] = ("ALL",)
+    unfixable: tuple[str, ...] = ()
+    # Where ``exclude`` and ``per-file-ignores`` are relative to when they come from a file that
+    # this one ``extend``s (its folder); None: ``root``.
+    exclude_root: Path | None = None
+    per_file_ignores_root: Path | None = None
+    # Folder walks skip what git ignores (``.gitignore``), as ruff's ``respect-gitignore``.
+    respect_gitignore: bool = True
 
     @property
     def all_renames(self) -> tuple[Rename, ...]:
@@ -161,16 +138,43 @@ class Config:
             cfg, cli_ignore=cfg.cli_ignore + ignore, cli_extend_select=cfg.cli_extend_select + extend_select
         )
 
+    def with_cli_files(
+        self,
+        exclude: tuple[str, ...] | None,
+        extend_exclude: tuple[str, ...],
+        per_file_ignores: tuple[tuple[str, str], ...] | None,
+        extend_per_file_ignores: tuple[tuple[str, str], ...],
+    ) -> Config:
+        """ruff's ``--exclude`` (replaces the file's ``exclude``), ``--extend-exclude``,
+        ``--per-file-ignores`` (replaces the file's) and ``--extend-per-file-ignores``."""
+        if exclude is None and not extend_exclude and per_file_ignores is None and not extend_per_file_ignores:
+            return self
+        pairs = (per_file_ignores or ()) + extend_per_file_ignores
+        return replace(
+            self,
+            exclude=self.exclude if exclude is None else (),
+            cli_exclude=(exclude or ()) + extend_exclude,
+            per_file_ignores=self.per_file_ignores if per_file_ignores is None else (),
+            cli_per_file_ignores=tuple((pattern, (code,)) for pattern, code in pairs),
+        )
+
     def per_file_ignored(self, path: Path) -> tuple[str, ...]:
         """The codes ``per-file-ignores`` adds for ``path``; globs behave as ruff's (globs.py)."""
-        if not self.per_file_ignores:
+        if not self.per_file_ignores and not self.cli_per_file_ignores:
             return ()
         target = absolute_posix(path)
         ignored: tuple[str, ...] = ()
-        for pattern, codes in self.per_file_ignores:
-            if file_pattern(pattern, self.root, allow_negation=True).hits(target):
-                ignored += codes
+        own = self.per_file_ignores_root or self.root
+        for root, table in ((own, self.per_file_ignores), (None, self.cli_per_file_ignores)):
+            for pattern, codes in table:
+                if file_pattern(pattern, root, allow_negation=True).hits(target):
+                    ignored += codes
         return ignored
+
+    def fix_allowed(self, code: str) -> bool:
+        """``fixable``/``unfixable``, as ruff's: the longer matching prefix wins, ``unfixable`` on a tie."""
+        allowed = _longest_match(code, self.fixable)
+        return allowed >= 0 and _longest_match(code, self.unfixable) < allowed
 
     def enabled(self, code: str, path: Path | None = None) -> bool:
         """ruff's precedence: between ``select`` and ``ignore`` the longer (more specific) matching
@@ -183,6 +187,9 @@ class Config:
             and code in preview_codes()
         ):
             return False
+        if code in OPT_IN_CODES and max(_longest_match(code, self.select + self.cli_extend_select), 0) < 4:
+            if "ALL" not in self.select + self.cli_extend_select:
+                return False
         selected = _longest_match(code, self.select)
         if (selected < 0 or _longest_match(code, self.ignore) >= selected) and _longest_match(
             code, self.cli_extend_select
@@ -195,18 +202,25 @@ class Config:
         return True
 
     def is_excluded(self, path: Path) -> bool:
-        """As ruff: the path or any folder above it, up to the config's folder, matches a pattern."""
-        if not self.exclude:
+        """As ruff: the path or any folder above it, up to the config's folder (the current
+        folder for the command line's patterns), matches a pattern."""
+        root = self.exclude_root or self.root
+        if _excluded(path, [file_pattern(p, root) for p in self.exclude], root):
+            return True
+        return bool(self.cli_exclude) and _excluded(path, [file_pattern(p, None) for p in self.cli_exclude], Path.cwd())
+
+
+def _excluded(path: Path, patterns: list[FilePattern], root: Path | None) -> bool:
+    if not patterns:
+        return False
+    current = Path(absolute_posix(path))
+    top = Path(absolute_posix(root)) if root is not None else None
+    while True:
+        if any(p.hits(current.as_posix()) for p in patterns):
+            return True
+        if current == top or current.parent == current:
             return False
-        patterns = [file_pattern(p, self.root) for p in self.exclude]
-        current = Path(absolute_posix(path))
-        root = Path(absolute_posix(self.root)) if self.root is not None else None
-        while True:
-            if any(p.hits(current.as_posix()) for p in patterns):
-                return True
-            if current == root or current.parent == current:
-                return False
-            current = current.parent
+        current = current.parent
 
 
 def non_empty_path(value: str) -> Path:
@@ -282,17 +296,30 @@ def _table(path: Path, key: str, value: object) -> Mapping[str, Any]:
 
 
 def parse_config(
-    data: Mapping[str, Any], path: Path, text: str | None = None, table: str | None = "tool.tradelint"
+    data: Mapping[str, Any],
+    path: Path,
+    text: str | None = None,
+    table: str | None = "tool.tradelint",
+    base: Config | None = None,
 ) -> Config:
     """Validate the tradelint table (``table``: its name in the file; None for a
     ``tradelint.toml``, where it is the whole file); raise one ConfigError carrying every
-    problem, each at its line and column in ``text`` (the file's TOML) when given."""
+    problem, each at its line and column in ``text`` (the file's TOML) when given. ``base``: the
+    configuration this one ``extend``s, whose settings apply where this one sets none."""
     errors: list[ConfigError] = []
     for key in data:
         if key not in KNOWN_KEYS:
             hint = did_you_mean(key, KNOWN_KEYS) or f" (known keys: {', '.join(KNOWN_KEYS)})"
             errors.append(ConfigError(path, key, f"unknown key{hint}"))
     cfg = Config(root=path.parent.resolve(), source=path)
+    if base is not None:
+        cfg = replace(
+            base,
+            root=cfg.root,
+            source=path,
+            exclude_root=base.exclude_root or base.root,
+            per_file_ignores_root=base.per_file_ignores_root or base.root,
+        )
     for key, handler in _HANDLERS:
         if key in data:
             try:
@@ -343,6 +370,7 @@ def _per_file_ignores(cfg: Config, path: Path, value: Any, data: Mapping[str, An
         _globs(path, f"per-file-ignores.{glob}", [glob], negation=True)
     return replace(
         cfg,
+        per_file_ignores_root=None,
         per_file_ignores=tuple(
             (
                 glob,
@@ -358,7 +386,7 @@ def _per_file_ignores(cfg: Config, path: Path, value: Any, data: Mapping[str, An
 def _exclude(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
     exclude = _string_list(path, "exclude", value)
     _globs(path, "exclude", exclude, negation=False)
-    return replace(cfg, exclude=exclude)
+    return replace(cfg, exclude=exclude, exclude_root=None)
 
 
 def _resources(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
@@ -454,6 +482,18 @@ def _preview(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Co
     return replace(cfg, preview=_bool(path, "preview", value))
 
 
+def _fixable(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    return replace(cfg, fixable=_non_empty(path, "fixable", _codes(path, "fixable", value), "no fix would apply"))
+
+
+def _unfixable(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    return replace(cfg, unfixable=_codes(path, "unfixable", value))
+
+
+def _respect_gitignore(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    return replace(cfg, respect_gitignore=_bool(path, "respect-gitignore", value))
+
+
 # In this order: ``extend-*`` after the key they extend, ``ignore`` after ``select``.
 _HANDLERS: tuple[tuple[str, Handler], ...] = (
     ("select", _select),
@@ -472,6 +512,9 @@ _HANDLERS: tuple[tuple[str, Handler], ...] = (
     ("rename-packs", _rename_packs),
     ("renames-unknown-receivers", _renames_unknown_receivers),
     ("preview", _preview),
+    ("fixable", _fixable),
+    ("unfixable", _unfixable),
+    ("respect-gitignore", _respect_gitignore),
 )
 
 
@@ -563,54 +606,6 @@ def read_tradelint_toml(path: Path) -> Section:
     return Section(data, text)
 
 
-_HEADER = re.compile(r"\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
-
-
-def _key_parts(dotted: str) -> list[str]:
-    """``tool . "trade-lint".x`` -> ``["tool", "trade-lint", "x"]`` (TOML dotted keys)."""
-    parts = re.findall(r"\s*(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[A-Za-z0-9_-]+)\s*(?:\.|$)", dotted)
-    return [p[1:-1] if p[:1] in "\"'" else p for p in parts]
-
-
-def locate_key(text: str, table: str | None, key: str | None) -> tuple[int, int] | None:
-    """Where ``key`` (``per-file-ignores.tests/*``: a key, then a sub-key) of ``table`` is set in
-    ``text``, as a 1-based (line, column); the table's header when the key is not found, None
-    when neither is. A best-effort scan, not a TOML parser: it is only used to point at a
-    problem that the real parser already accepted as valid TOML."""
-    wanted_table = _key_parts(table) if table else []
-    first, _, sub = (key or "").partition(".")
-    current: list[str] = []
-    header: tuple[int, int] | None = None
-    for number, line in enumerate(text.splitlines(), 1):
-        found = _HEADER.match(line)
-        if found and not line.lstrip().startswith("[["):
-            current = _key_parts(found.group(1))
-            if current == wanted_table and header is None:
-                header = (number, line.index("[") + 1)
-            continue
-        assignment = re.match(r"\s*([^=#]+?)\s*=", line)
-        if assignment is None or not key:
-            continue
-        full = current + _key_parts(assignment.group(1))
-        target = [*wanted_table, first]
-        if full[: len(target)] == target or (sub and current == target and full[len(current):][:1] == [sub]):
-            column = assignment.start(1) + 1
-            if sub and len(full) == len(target):
-                inner = _find_key(line[line.index("=") :], sub)
-                if inner is not None:
-                    column = line.index("=") + inner
-            return number, column
-    return header
-
-
-def _find_key(line: str, key: str) -> int | None:
-    for spelling in (f'"{key}"', f"'{key}'", key):
-        index = line.find(spelling)
-        if index >= 0:
-            return index + 1
-    return None
-
-
 _DIR_CACHE: dict[Path, Config] = {}
 # The same answers by the name asked (a file's or a folder's absolute path, as a string): every
 # file is asked for at least twice in a run (discovery, then its check) and its folder again for
@@ -636,12 +631,16 @@ def _config_for(start: Path) -> Config:
             found = _DIR_CACHE[folder]
             break
         visited.append(folder)
-        candidate = folder / "pyproject.toml"
-        if os.path.isfile(candidate):  # os.path: False, not an error, in an unsearchable folder
-            section = read_pyproject(candidate)
-            if section is not None:
-                found = parse_config(section.data, candidate, section.text)
-                break
+        # As ruff's .ruff.toml, ruff.toml, then pyproject.toml: the first file that configures.
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if os.path.isfile(candidate):  # os.path: False, not an error, in an unsearchable folder
+                section = read_tradelint_toml(candidate) if name != "pyproject.toml" else read_pyproject(candidate)
+                if section is not None:
+                    found = _parse_extending(section, candidate, None if name != "pyproject.toml" else "tool.tradelint")
+                    break
+        if found is not None:
+            break
     if found is None:
         found = Config()
     for folder in visited:
@@ -649,14 +648,36 @@ def _config_for(start: Path) -> Config:
     return found
 
 
-def load_config_file(path: Path) -> Config:
+CONFIG_FILES = (".tradelint.toml", "tradelint.toml", "pyproject.toml")
+
+
+def _parse_extending(section: Section, path: Path, table: str | None, seen: tuple[Path, ...] = ()) -> Config:
+    """``section`` of the file at ``path``, on top of the file its ``extend`` names (relative to
+    its folder), as ruff's ``extend``: the extended file's settings apply where this one sets none."""
+    value = section.data.get("extend")
+    base = None
+    if value is not None:
+        position = locate_key(section.text, table, "extend")
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(path, "extend", f"expected the path of a configuration file, got {value!r}",
+                              table=table, position=position)
+        target = Path(os.path.abspath(path.parent / os.path.expanduser(value)))
+        if target in seen or target == Path(os.path.abspath(path)):
+            raise ConfigError(path, "extend", f"'{value}' extends this file again (a cycle)", table=table, position=position)
+        if not os.path.isfile(target):
+            raise ConfigError(path, "extend", f"no such file: '{value}'", table=table, position=position)
+        # As ruff's: a pyproject.toml's [tool] table, any other file's top level.
+        base = load_config_file(target, (*seen, Path(os.path.abspath(path))), top_level=target.name != "pyproject.toml")
+    return parse_config(section.data, path, section.text, table, base)
+
+
+def load_config_file(path: Path, seen: tuple[Path, ...] = (), top_level: bool = False) -> Config:
     """An explicitly named config file (``--config``): a ``pyproject.toml`` with a
     ``[tool.tradelint]`` table, or a ``tradelint.toml`` / ``.tradelint.toml`` whose top level is
     that table (as ruff's ``ruff.toml``). Anything else is an error: a file named on purpose
     that configures nothing is a mistake, not a request for the defaults."""
-    if path.name in ("tradelint.toml", ".tradelint.toml"):
-        whole = read_tradelint_toml(path)
-        return parse_config(whole.data, path, whole.text, table=None)
+    if top_level or path.name in CONFIG_FILES[:2]:
+        return _parse_extending(read_tradelint_toml(path), path, None, seen)
     section = read_pyproject(path)
     if section is None:
         raise ConfigError(
@@ -666,9 +687,10 @@ def load_config_file(path: Path) -> Config:
             "tradelint.toml whose top level is the tradelint table",
             table=None,
         )
-    return parse_config(section.data, path, section.text)
+    return _parse_extending(section, path, "tool.tradelint", seen)
 
 
 def clear_cache() -> None:
+    gitignore.clear_cache()
     _DIR_CACHE.clear()
     _PATH_CACHE.clear()

@@ -52,10 +52,12 @@ def _char(test: Callable[[str], bool]) -> _Piece:
     return lambda b, after: b.add(test, after)
 
 
-def _star() -> _Piece:
+def _star(crosses: bool = True) -> _Piece:
+    """``*``: any characters; with ``crosses`` False (git's ``*``), any but ``/``."""
+
     def build(b: _Builder, after: int) -> int:
         loop = b.add(None, after)  # either stop here or take one more character
-        step = b.add(_any, loop)
+        step = b.add(_any if crosses else _not_slash, loop)
         b.states[loop].next.append(step)
         return loop
 
@@ -77,6 +79,10 @@ def _sequence(b: _Builder, pieces: list[_Piece], after: int) -> int:
 
 def _any(c: str) -> bool:
     return True
+
+
+def _not_slash(c: str) -> bool:
+    return c != "/"
 
 
 def _literal(char: str) -> Callable[[str], bool]:
@@ -111,8 +117,10 @@ def _class(pattern: str, i: int) -> tuple[Callable[[str], bool], int]:
 _SLASH = _char(_literal("/"))
 
 
-def _parse(pattern: str) -> list[_Piece]:
-    """The pieces of ``pattern``, as ruff's globset reads it (``literal_separator`` off)."""
+def _parse(pattern: str, git: bool = False) -> list[_Piece]:
+    """The pieces of ``pattern``, as ruff's globset reads it (``literal_separator`` off), or with
+    ``git``, as git reads a ``.gitignore`` line: ``*`` and ``?`` stop at ``/``, only ``**``
+    between separators crosses them, and ``{`` is an ordinary character."""
     top: list[_Piece] = []
     out = top
     branches: list[list[_Piece]] | None = None
@@ -137,16 +145,16 @@ def _parse(pattern: str) -> list[_Piece]:
                 out.append(_star())  # trailing /**: anything below
                 i += 2
                 continue
-            out.append(_star())
+            out.append(_star(not git))
             i += 2 if pattern.startswith("**", i) else 1
             continue
         if c == "?":
-            out.append(_char(_any))
+            out.append(_char(_not_slash if git else _any))
         elif c == "[":
             test, i = _class(pattern, i)
             out.append(_char(test))
             continue
-        elif c == "{":
+        elif c == "{" and not git:
             if branches is not None:
                 raise GlobError(f"nested alternatives in '{pattern}'")
             branches = [[]]
@@ -178,12 +186,12 @@ class Glob:
     # past this many, steps are computed afresh each time (still linear, just slower).
     MAX_CACHED = 4096
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, git: bool = False) -> None:
         builder = _Builder()
         accept = builder.add(None)
         self._accept = accept
         self._states = builder.states
-        self._start = self._closure([_sequence(builder, _parse(pattern), accept)])
+        self._start = self._closure([_sequence(builder, _parse(pattern, git), accept)])
         self._steps: dict[tuple[frozenset[int], str], frozenset[int]] = {}
 
     def _closure(self, starts: list[int]) -> frozenset[int]:
@@ -222,8 +230,8 @@ class Glob:
 
 
 @lru_cache(maxsize=1024)
-def compile_glob(pattern: str) -> Glob:
-    return Glob(pattern)
+def compile_glob(pattern: str, git: bool = False) -> Glob:
+    return Glob(pattern, git)
 
 
 def _normalize(path: str) -> str:

@@ -4,12 +4,17 @@ A finding's message names the thing and says what to do; its help adds one thing
 does not say (why it matters, or where the thing comes from); the long reason is in the rule's
 documentation. Names come from the checked code and can be any length (``load_vat(dc, None,
 None).spot_map``), so each rule writes its text as a template and :func:`fit` shortens the
-longest names, in the middle, until the line fits: a line never grows past the limit, and what
-is kept of a name is its start and its end (``current_...vat_or_raise()``).
+longest names, in the middle, until the line fits. A name is cut only between whole tokens
+(identifiers, punctuation): what is kept is its first and its last identifiers, whole
+(``load_vat...spot_map``), never part of one (``self._gate..._task`` would name nothing). A
+name that has no whole token to drop (one long identifier) is kept whole, even if the line
+then passes the limit.
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from typing import NamedTuple
 
 # The first line of a finding (ruff's messages are about as long).
@@ -28,18 +33,55 @@ class Text(NamedTuple):
     help: str
 
 
+# An identifier (any script's letters and digits), a run of spaces, or one other character.
+_TOKEN = re.compile(r"\w+|\s+|.", re.DOTALL)
+
+
 def elide(name: str, width: int) -> str:
-    """``name`` in at most ``width`` characters: its start and (the longer part) its end."""
+    """``name`` in at most ``width`` characters if whole tokens can be dropped from its middle to
+    get there: its first and last identifiers always stay, whole, and more of its end than of its
+    start. Without such a cut the shortest whole-token form is returned (``name`` itself when
+    dropping tokens would not make it shorter)."""
     if len(name) <= width:
         return name
-    keep = max(width - len(ELISION), 2)
-    head = (keep + 1) // 2
-    return name[:head] + ELISION + name[len(name) - (keep - head):]
+    tokens = _TOKEN.findall(name)
+    word = [token[0].isalnum() or token[0] == "_" for token in tokens]
+    words = [i for i, is_word in enumerate(word) if is_word]
+    if len(words) < 2:
+        return name
+    # Keep tokens[:i] and tokens[j:]: an identifier on each side of the elision, so neither a dot
+    # nor a bracket sits beside it ("self...._task", "load_vat(...spot_map").
+    first, last = words[0] + 1, words[-1]
+    starts = [i for i in range(first, last + 1) if word[i - 1]]
+    ends = [j for j in range(first, last + 1) if word[j]]
+    prefix = [0]
+    for token in tokens:
+        prefix.append(prefix[-1] + len(token))
+    total = prefix[-1]
+    # For each end of the kept start, the earliest start of the kept end that fits (the most
+    # kept); the best of them keeps the most, then the most of the end.
+    best: tuple[int, int, int, int] | None = None
+    ends_at = [prefix[j] for j in ends]
+    for i in starts:
+        k = bisect_left(ends_at, max(total + prefix[i] + len(ELISION) - width, prefix[i] + 1))
+        if k < len(ends):
+            j = ends[k]
+            kept = total - prefix[j] + prefix[i]
+            if best is None or (kept, total - prefix[j]) > best[:2]:
+                best = (kept, total - prefix[j], i, j)
+    if best is not None:
+        i, j = best[2], best[3]
+    elif starts and ends and starts[0] < ends[-1] and prefix[ends[-1]] - prefix[starts[0]] > len(ELISION):
+        i, j = starts[0], ends[-1]  # nothing fits: drop all that may go
+    else:
+        return name
+    return "".join(tokens[:i]) + ELISION + "".join(tokens[j:])
 
 
 def fit(template: str, /, **names: str) -> str:
-    """``template.format(**names)``, the longest names cut in the middle until it is at most
-    MESSAGE_LIMIT characters long (or every name is down to MIN_NAME). Whitespace in a name (an
+    """``template.format(**names)``, the longest names cut in the middle, between whole tokens,
+    until it is at most MESSAGE_LIMIT characters long (or every name is down to MIN_NAME or to
+    its first and last identifiers). Whitespace in a name (an
     expression written over several lines) becomes one space: a message is one line."""
     return _fit(template, MESSAGE_LIMIT, names)
 
@@ -52,6 +94,7 @@ def fit_help(template: str, /, **names: str) -> str:
 def _fit(template: str, limit: int, names: dict[str, str]) -> str:
     values = {key: " ".join(value.split()) for key, value in names.items()}
     text = template.format_map(values)
+    # Names that may still give up tokens.
     used = [key for key in values if "{" + key + "}" in template]
     while len(text) > limit and used:
         current = max(len(values[k]) for k in used)
@@ -65,7 +108,10 @@ def _fit(template: str, limit: int, names: dict[str, str]) -> str:
         shorter = max((len(values[k]) for k in used if len(values[k]) < current), default=0)
         target = max(wanted, MIN_NAME, shorter)
         for key in longest:
-            values[key] = elide(values[key], target)
+            cut = elide(values[key], target)
+            if len(cut) >= len(values[key]):
+                used.remove(key)  # no whole token left to drop
+            values[key] = cut
         text = template.format_map(values)
     return text
 

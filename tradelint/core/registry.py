@@ -20,11 +20,16 @@ _RULES: dict[str, type[Rule]] = {}
 ENGINE_CODES = {
     "TRD001": "file could not be read or parsed",
     "TRD002": "invalid tradelint configuration",
+    "TRD003": "unused noqa directive",
 }
 ENGINE_NAMES = {
     "TRD001": "unparsable-file",
     "TRD002": "invalid-configuration",
+    "TRD003": "unused-noqa",
 }
+# Reported only when selected by more than the family's "TRD" (``TRD003``, ``TRD0``, ``ALL``), as
+# ruff's RUF100 is not in its default selection.
+OPT_IN_CODES = frozenset({"TRD003"})
 
 # A family is the hundreds of a code: TRD3xx are the asyncio task rules.
 FAMILIES = {

@@ -46,3 +46,18 @@ def suppressed(line: str, code: str) -> bool:
 def suppressed_at(lines: list[str], line: int, code: str) -> bool:
     """``suppressed`` for the 1-based ``line`` of ``lines``; False outside the file."""
     return 1 <= line <= len(lines) and suppressed(lines[line - 1], code)
+
+
+def without_codes(comment: str, unused: set[str]) -> str:
+    """``comment`` (a whole comment token, from its ``#``) with the ``noqa`` codes in ``unused``
+    (upper case) taken out: the codes left keep the directive (``# noqa: RUF006``); with none
+    left the directive goes, and with it the comment when nothing stood before it (``""``)."""
+    match = NOQA.search(comment)
+    if match is None or not match.group("codes"):
+        return comment
+    kept = [c for c in NOQA_CODE.findall(match.group("codes")) if c.upper() not in unused]
+    before, after = comment[: match.start()], comment[match.end() :]
+    if kept:
+        return f"{before}{comment[match.start():match.start('codes')]}{', '.join(kept)}{after}"
+    before = before.rstrip()
+    return before if before != "#" else ""

@@ -98,6 +98,35 @@ class EditTransformer(cst.CSTTransformer):
             )
         return updated
 
+    # -- noqa comments (TRD003) ----------------------------------------------------------------
+
+    def _noqa(self, comment: cst.Comment | None) -> str | None:
+        """The new text of ``comment`` when an edit rewrites it ("" to remove it), else None."""
+        if comment is None:
+            return None
+        for edit in self._matching("noqa_comment", comment):
+            self.applied.add(edit)
+            return edit.param("new")
+        return None
+
+    def leave_TrailingWhitespace(
+        self, original: cst.TrailingWhitespace, updated: cst.TrailingWhitespace
+    ) -> cst.TrailingWhitespace:
+        new = self._noqa(original.comment)
+        if new is None:
+            return updated
+        if not new:  # the comment and the spaces before it go
+            return updated.with_changes(whitespace=cst.SimpleWhitespace(""), comment=None)
+        return updated.with_changes(comment=cst.Comment(new))
+
+    def leave_EmptyLine(self, original: cst.EmptyLine, updated: cst.EmptyLine) -> cst.EmptyLine:
+        new = self._noqa(original.comment)
+        if new is None:
+            return updated
+        if not new:  # a comment alone on its line: the line stays, empty
+            return updated.with_changes(indent=False, whitespace=cst.SimpleWhitespace(""), comment=None)
+        return updated.with_changes(comment=cst.Comment(new))
+
     # -- renames --------------------------------------------------------------------------------
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:

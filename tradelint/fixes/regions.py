@@ -44,7 +44,7 @@ from tradelint.fixes.codemods import (
 REGION_KINDS = frozenset(
     {
         "keep_task", "rename_attribute", "rename_import", "rename_string", "wrap_classvar", "runtime_import",
-        "async_with", "await_call",
+        "async_with", "await_call", "noqa_comment",
     }
 )
 # Edits that may add a module-level import or the ``_keep_task`` helper.

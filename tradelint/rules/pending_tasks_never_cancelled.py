@@ -158,7 +158,7 @@ class PendingTasksNeverCancelled(Rule):
                     yield Report(
                         raced.stmt,
                         fit(
-                            "task `{name}` raced in `asyncio.wait` runs on if the wait is cancelled; cancel it in `finally`",
+                            "task `{name}` raced in `asyncio.wait` outlives a cancelled wait; cancel it in `finally`",
                             name=raced.name,
                         ),
                         help=RACED_HELP,

@@ -94,7 +94,7 @@ TEXTS = {
         "Once the function returns nothing references it: it can be garbage-collected mid-run",
     ),
     "global": Text(
-        "global task `{name}` from `{label}(...)` is never ended; cancel or await it at shutdown",
+        "global task `{name}` from `{label}(...)` is never ended; cancel or await it on exit",
         "No code of the module awaits, cancels or hands it on",
     ),
     "global_container": Text(

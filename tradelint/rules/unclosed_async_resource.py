@@ -152,7 +152,7 @@ TEXTS = {
         "Nothing in the module calls `{close}()` on it, so its connections live until exit",
     ),
     "handed": Text(
-        "`{label}(...)` given to `{name}(...)` is never closed; call its `{close}()` when done",
+        "`{label}(...)` given to `{name}(...)` is never closed; call `{close}()` when done",
         "No method of `{name}` closes it, so the caller still owns it",
     ),
     "global_elements_never_closed": Text(

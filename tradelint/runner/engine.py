@@ -8,6 +8,7 @@ import gc
 import io
 import sys
 import tokenize
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -18,6 +19,8 @@ from tradelint.core.fix_plan import Edit, Fix, FixSpec, Span
 from tradelint.core.messages import fit
 from tradelint.core.registry import Report, all_rules
 from tradelint.core.suppression import suppressed_at
+from tradelint.runner.unused_noqa import CODE as UNUSED_NOQA
+from tradelint.runner.unused_noqa import unused_noqa
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.syntax import parse_module
@@ -204,12 +207,19 @@ class Checker:
                 # (the ownership model keeps the first file's resource table) must not keep
                 # this file's context, and its module and tree, with it.
                 vars(ctx).clear()
-        if not reports:
+        judge_noqa = apply_noqa and config.enabled(UNUSED_NOQA, path)
+        if not reports and not judge_noqa:
             return []  # most files: no need to split the source into lines for columns and noqa
         lines = module.lines
-        findings = {self._finding(module, display, code, report) for code, report in reports}
+        findings = {
+            self._finding(module, display, code, report if config.fix_allowed(code) else replace(report, fix=None))
+            for code, report in reports
+        }
+        if judge_noqa:
+            unused = unused_noqa(text, findings, config, path, display, module.path)
+            findings |= {f if config.fix_allowed(UNUSED_NOQA) else replace(f, fix=None) for f in unused}
         if apply_noqa:
-            findings = {f for f in findings if not suppressed_at(lines, f.line, f.code)}
+            findings = {f for f in findings if f.code == UNUSED_NOQA or not suppressed_at(lines, f.line, f.code)}
         if self.verify_fixes and any(f.fix is not None for f in findings):
             return verified(sorted(findings), text, tree, module.path)
         return sorted(findings)

@@ -23,6 +23,7 @@ import threading
 import time
 import tokenize
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, MutableMapping
@@ -86,6 +87,15 @@ class FixOutcome:
     errors: list[str] = field(default_factory=list)
     internal_errors: int = 0  # files whose check raised: a tradelint bug, reported in errors
     initial: int = 0  # findings before fixing: ``fixed`` is this minus what remains
+    # (path as shown, code) of every finding before fixing: what was fixed, by file and code, is
+    # this minus what remains (``--show-fixes``).
+    initial_codes: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def fixed_codes(self, remaining: list[Finding] | None = None) -> Counter[tuple[str, str]]:
+        """How many findings of each code each file had fixed; ``remaining``: what is left on
+        disk when it differs from what was computed (a fix that could not be written)."""
+        left = self.findings if remaining is None else remaining
+        return self.initial_codes - Counter((f.path, f.code) for f in left)
 
     def diff(self, display: dict[Path, str]) -> str:
         return "".join(
@@ -234,6 +244,7 @@ def _fix_passes(
     to_check = list(files)
     by_key = {_key(p): p for p in files}
     initial = 0
+    initial_codes: Counter[tuple[str, str]] = Counter()
     internal = 0
     broken: set[Path] = set()
     history: dict[Path, list[str]] = {}
@@ -285,6 +296,7 @@ def _fix_passes(
                         fixes.setdefault(target, []).append(tuple(e for e in finding.fix.edits if Path(e.path) == target))
             if pass_number == 0:
                 initial = sum(len(f) for f in results.values())
+                initial_codes = Counter((f.path, f.code) for found in results.values() for f in found)
             changed: dict[Path, tuple[str, ast.Module | None]] = {}
             # Within the module budget, a fixed file's new tree is kept for the next pass; past
             # it, only its text, parsed again when the file is checked again.
@@ -370,7 +382,9 @@ def _fix_passes(
     ]
     remaining = _verify_unapplied(remaining, unsafe, project, sources, overlay)
     new_texts = {p: t for p, t in overlay.items() if t != sources[p].text and p not in broken}
-    return FixOutcome(remaining, max(initial - len(remaining), 0), new_texts, sources, errors, internal, initial)
+    return FixOutcome(
+        remaining, max(initial - len(remaining), 0), new_texts, sources, errors, internal, initial, initial_codes
+    )
 
 
 def _verify_unapplied(
