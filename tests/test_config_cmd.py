@@ -83,6 +83,7 @@ def test_config_prints_the_effective_configuration_and_its_file(
         'rename-packs = ["web3-v6"]\n'
         "renames-unknown-receivers = true\n"
         "preview = true\n"
+        "runtime = false\n"
     )
     # What it prints is configuration: read back, it is the same configuration.
     printed = parse_config(tomllib.loads(out)["tool"]["tradelint"], pyproject)

@@ -344,7 +344,7 @@ def test_configuration_errors_are_reported_once_per_file(site_python: str, tmp_p
     problem = (
         f"{pyproject}:6:1: [tool.tradelint] key 'bogus': unknown key (known keys: select, extend-select, "
         "ignore, extend-ignore, per-file-ignores, exclude, resources, task-owners, task-owner-classes, task-keeper, task-drain-seconds, shutdown-methods, renames, rename-packs, "
-        "renames-unknown-receivers, preview)"
+        "renames-unknown-receivers, preview, runtime)"
     )
     files = ["cycle_a.py", "cycle_b.py", "schemas.py", "subclasses.py", "suppressed.py", "third_party.py"]
     assert tradelint_reports(output) == [(f"shop/{name}", 1, "trd002", problem) for name in files]

@@ -60,6 +60,7 @@ KNOWN_KEYS = (
     "rename-packs",
     "renames-unknown-receivers",
     "preview",
+    "runtime",
 )
 
 
@@ -132,6 +133,9 @@ class Config:
     renames_unknown_receivers: bool = False
     # Preview rules on (``preview = true`` or ``--preview``); off, one runs only if selected by name.
     preview: bool = False
+    # The pytest plugin (``tradelint.runtime``) records leaks whenever pytest runs, without
+    # ``-p tradelint`` or ``--tradelint``.
+    runtime: bool = False
     # ``--ignore`` without ``--select``: applied after ``select``/``ignore``, whatever their prefixes.
     cli_ignore: tuple[str, ...] = ()
     # ``--extend-select``: on top of the file's selection, whatever its ``ignore`` says (the
@@ -454,6 +458,10 @@ def _preview(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Co
     return replace(cfg, preview=_bool(path, "preview", value))
 
 
+def _runtime(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+    return replace(cfg, runtime=_bool(path, "runtime", value))
+
+
 # In this order: ``extend-*`` after the key they extend, ``ignore`` after ``select``.
 _HANDLERS: tuple[tuple[str, Handler], ...] = (
     ("select", _select),
@@ -472,6 +480,7 @@ _HANDLERS: tuple[tuple[str, Handler], ...] = (
     ("rename-packs", _rename_packs),
     ("renames-unknown-receivers", _renames_unknown_receivers),
     ("preview", _preview),
+    ("runtime", _runtime),
 )
 
 
