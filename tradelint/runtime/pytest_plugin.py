@@ -23,15 +23,11 @@ from typing import Any, Generator
 import pytest
 
 from tradelint.core.config import ConfigError, parse_config, read_pyproject
-from tradelint.runtime.recorder import Leak, Recorder
+from tradelint.runtime.leaks import KIND_TEXT, Leak
+from tradelint.runtime.recorder import Recorder
 
 REPORT_KEY = "tradelint_leaks"
 DEFAULT_REPORT = Path(".tradelint_cache") / "runtime.json"
-KIND_TEXT = {
-    "task_destroyed_pending": "destroyed while pending",
-    "task_pending_at_loop_close": "still pending when its loop closed",
-    "resource_never_closed": "never closed",
-}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -29,10 +29,11 @@ import re
 import sys
 import sysconfig
 import weakref
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from tradelint.models.resources.resource_types import BUILTIN_RESOURCES
+from tradelint.runtime.leaks import Leak
 
 # Frames in these folders are the machinery, not the creation site (each as written and resolved).
 _FOLDERS = [
@@ -40,20 +41,6 @@ _FOLDERS = [
     os.path.dirname(__file__),
 ]
 _SKIPPED = tuple({os.path.join(f, "") for p in _FOLDERS if p for f in (p, os.path.realpath(p))})
-
-
-@dataclass(frozen=True)
-class Leak:
-    kind: str
-    code: str  # the static rule for this shape (TRD301), or the family (TRD3) when unknown
-    shape: str  # discarded, local, self, unknown
-    path: str  # absolute
-    line: int
-    test: str  # the nodeid of the test that created it, "" outside any test
-    what: str  # ``task worker()``, ``aiohttp.ClientSession``
-
-    def as_json(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
@@ -181,7 +168,7 @@ class Recorder:
             return
         for task in tasks:
             record = self._alive.get(id(task))
-            if record is not None and not task.done() and not record.reported:
+            if record is not None and not task.done() and not record.reported and not _kept(task):
                 record.reported = True
                 self._leak(record, "task_pending_at_loop_close")
 
@@ -310,3 +297,20 @@ class Recorder:
 
 def _mark_closed(record: _Record, _: object) -> None:
     record.closed = True
+
+
+_KEEPERS = (set, list, weakref.WeakSet)
+
+
+def _kept(task: asyncio.Task[Any]) -> bool:
+    """Held by a keeper until done, as asyncio's documentation (and TRD301's fix) does it: a done
+    callback that drops it from a set or list (``task.add_done_callback(background_tasks.discard)``).
+    Such a task running when its loop closes is a fire-and-forget task the program meant to keep;
+    the loop's shutdown cancels it, no rule flags it, and it is not reported."""
+    for entry in getattr(task, "_callbacks", None) or ():
+        callback = entry[0] if isinstance(entry, tuple) else entry
+        if getattr(callback, "__name__", "") in ("discard", "remove") and isinstance(
+            getattr(callback, "__self__", None), _KEEPERS
+        ):
+            return True
+    return False
