@@ -316,3 +316,31 @@ def test_after_the_fix_the_suite_reports_no_leak_at_the_fixed_site(pytester: pyt
     checked = tradelint(root, "--output-format", "json", "app.py")
     assert [(f["code"], f.get("confirmed")) for f in json.loads(checked.stdout)] == [("TRD201", True), ("TRD303", True)]
     assert checked.stderr.splitlines()[-1] == "Runtime report .tradelint_cache/runtime.json: 2 findings confirmed"
+
+
+def test_pytest_xdist_workers_report_to_the_controller(pytester: pytest.Pytester) -> None:
+    """A worker's per-test leaks travel in its reports, its session-end ones (a session kept in
+    a global, still open when the tests are over) in its output; the controller writes them."""
+    root = project(
+        pytester,
+        tests=TESTS + '''
+
+async def open_global():
+    global SESSION
+    SESSION = aiohttp.ClientSession()
+
+
+def test_global():
+    asyncio.run(open_global())
+''',
+    )
+    tests = (root / "test_app.py").read_text(encoding="utf-8")
+    (root / "test_app.py").write_text(tests.replace("import app\n", "import aiohttp\n\nimport app\n"), encoding="utf-8")
+    result = run(pytester, "-p", "tradelint", "-p", "xdist", "-n", "1")
+    result.assert_outcomes(passed=5)
+    assert sorted((leak["kind"], leak["code"], leak["line"], leak["test"]) for leak in report(root)) == [
+        ("resource_never_closed", "TRD201", 16, "test_app.py::test_session"),
+        ("resource_never_closed", "TRD201", 26, "test_app.py::test_global"),
+        ("task_pending_at_loop_close", "TRD301", 11, "test_app.py::test_discarded"),
+        ("task_pending_at_loop_close", "TRD303", 22, "test_app.py::test_poller"),
+    ]
