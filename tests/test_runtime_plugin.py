@@ -120,7 +120,8 @@ def test_each_leak_is_reported_with_its_site_test_and_rule(pytester: pytest.Pyte
             "app.py:11: TRD301 task worker() still pending when its loop closed [test_app.py::test_discarded]",
             "app.py:16: TRD201 aiohttp.ClientSession never closed [test_app.py::test_session]",
             "app.py:22: TRD303 task worker() still pending when its loop closed [test_app.py::test_poller]",
-            f"3 runtime leaks; report: {root / '.tradelint_cache' / 'runtime.json'}",
+            # asyncio.run's own task for each test, and the three workers; two sessions.
+            f"3 runtime leaks among 7 tasks and 2 resources created; report: {root / '.tradelint_cache' / 'runtime.json'}",
         ]
     )
 
@@ -131,7 +132,8 @@ def test_a_clean_test_reports_nothing(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=1, deselected=3)
     data = json.loads((root / "out" / "leaks.json").read_text(encoding="utf-8"))
     assert data["leaks"] == []
-    result.stdout.fnmatch_lines(["0 runtime leaks; report: out/leaks.json"])
+    assert data["recorded"] == {"tasks": 2, "resources": 1}
+    result.stdout.fnmatch_lines(["0 runtime leaks among 2 tasks and 1 resources created; report: out/leaks.json"])
 
 
 def test_a_task_destroyed_while_pending(pytester: pytest.Pytester) -> None:

@@ -82,6 +82,7 @@ class RuntimePlugin:
         self.recorder = Recorder()
         self.recorder.install(resources)
         self.leaks: list[Leak] = []
+        self.counts = {"task": 0, "resource": 0}
         if config.pluginmanager.hasplugin("xdist") and report is not None:
             config.pluginmanager.register(_XdistController(self), "tradelint-runtime-xdist")
 
@@ -120,14 +121,25 @@ class RuntimePlugin:
         workeroutput = getattr(self.config, "workeroutput", None)
         if workeroutput is not None:
             workeroutput[REPORT_KEY] = [leak.as_json() for leak in ending]
+            workeroutput[REPORT_KEY + "_counts"] = self.recorder.counts
             return
         self.leaks.extend(ending)
+        self.add_counts(self.recorder.counts)
         if self.report is not None:
             self.report.parent.mkdir(parents=True, exist_ok=True)
-            data = {"version": 1, "root": str(self.config.rootpath), "leaks": [leak.as_json() for leak in self.leaks]}
+            data = {
+                "version": 1,
+                "root": str(self.config.rootpath),
+                "recorded": {"tasks": self.counts["task"], "resources": self.counts["resource"]},
+                "leaks": [leak.as_json() for leak in self.leaks],
+            }
             temporary = self.report.with_name(self.report.name + f".{os.getpid()}.tmp")
             temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
             os.replace(temporary, self.report)
+
+    def add_counts(self, counts: dict[str, int]) -> None:
+        for family, count in counts.items():
+            self.counts[family] = self.counts.get(family, 0) + count
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.report is None:
@@ -137,7 +149,8 @@ class RuntimePlugin:
             terminalreporter.write_line(describe(leak, self.config.rootpath))
         count = len(self.leaks)
         terminalreporter.write_line(
-            f"{count} runtime leak{'' if count == 1 else 's'}; report: {self.report}"
+            f"{count} runtime leak{'' if count == 1 else 's'} among {self.counts['task']} tasks and "
+            f"{self.counts['resource']} resources created; report: {self.report}"
         )
 
 
@@ -148,8 +161,10 @@ class _XdistController:
         self.plugin = plugin
 
     def pytest_testnodedown(self, node: Any, error: object) -> None:
-        for leak in getattr(node, "workeroutput", {}).get(REPORT_KEY, []):
+        output = getattr(node, "workeroutput", {})
+        for leak in output.get(REPORT_KEY, []):
             self.plugin.leaks.append(Leak(**leak))
+        self.plugin.add_counts(output.get(REPORT_KEY + "_counts", {}))
 
 
 def describe(leak: Leak, root: Path | None = None) -> str:

@@ -20,6 +20,7 @@ A leak is one of:
 from __future__ import annotations
 
 import asyncio
+import asyncio.base_events
 import asyncio.runners
 import functools
 import inspect
@@ -41,6 +42,9 @@ _FOLDERS = [
     os.path.dirname(__file__),
 ]
 _SKIPPED = tuple({os.path.join(f, "") for p in _FOLDERS if p for f in (p, os.path.realpath(p))})
+
+
+_LOOP_SOURCE = asyncio.base_events.__file__
 
 
 @dataclass
@@ -107,6 +111,8 @@ class Recorder:
     def __init__(self) -> None:
         self.test = ""
         self.constructing = 0
+        # How many creations were recorded, by family: a report of no leak says of how many.
+        self.counts = {"task": 0, "resource": 0}
         self.leaks: list[Leak] = []
         # Alive records by id of the object; dropped when the object is collected.
         self._alive: dict[int, _Record] = {}
@@ -136,10 +142,14 @@ class Recorder:
         except TypeError:
             return None
         alive[key] = record
+        self.counts[family] += 1
         return record
 
     def task_created(self, task: asyncio.Task[Any]) -> None:
         coro = task.get_coro()
+        code = getattr(coro, "cr_code", None)
+        if code is not None and code.co_filename == _LOOP_SOURCE:
+            return  # the loop's own shutdown_asyncgens, shutdown_default_executor
         name = getattr(coro, "__qualname__", type(coro).__name__)
         record = self._track(task, "task", f"task {name}()")
         if record is not None:
