@@ -251,7 +251,8 @@ def run_check(argv: Sequence[str]) -> int:
     _report(findings, args, Summary(len(configs), clock() - started, findings), not result.errors)
     if runtime_only is not None:
         stream = sys.stderr if args.output_format in MACHINE_FORMATS else sys.stdout
-        write_runtime_only(args.cache_dir / REPORT_NAME, sum(bool(f.confirmed) for f in findings), runtime_only, stream)
+        confirmed = sum(bool(f.confirmed) for f in findings)
+        write_runtime_only(args.cache_dir / REPORT_NAME, confirmed, runtime_only, stream, args.quiet)
     if result.errors:
         return 2
     return _findings_status(args, bool(result.findings))

@@ -62,10 +62,12 @@ def confirm(findings: list[Finding], leaks: list[Leak], checked: Iterable[Path])
     return out, list(unmatched.values())
 
 
-def write_runtime_only(report: Path, confirmed: int, leaks: list[Leak], stream: TextIO) -> None:
-    """What the runtime report adds to a check: how many findings it confirmed, and the leaks no
-    static rule found, each with the code of its shape (``TRD3`` alone when the shape is unknown)."""
-    print(f"Runtime report {report}: {confirmed} finding{'' if confirmed == 1 else 's'} confirmed", file=stream)
+def write_runtime_only(report: Path, confirmed: int, leaks: list[Leak], stream: TextIO, quiet: bool = False) -> None:
+    """What the runtime report adds to a check: how many findings it confirmed (not with
+    ``--quiet``), and the leaks no static rule found, each with the code of its shape (``TRD3xx``
+    when the shape is unknown)."""
+    if not quiet:
+        print(f"Runtime report {report}: {confirmed} finding{'' if confirmed == 1 else 's'} confirmed", file=stream)
     if not leaks:
         return
     print(f"Runtime leaks no static rule found ({len(leaks)}):", file=stream)
