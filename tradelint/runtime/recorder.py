@@ -59,8 +59,13 @@ class _Record:
     ref: weakref.ref[Any] | None = field(default=None, repr=False)
 
 
+_PACKAGES = (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}")
+
+
 def _is_skipped(filename: str) -> bool:
-    return filename.startswith(_SKIPPED) or filename.startswith("<")
+    # Installed packages outside this interpreter's own folders too (a PYTHONPATH entry, another
+    # environment's site-packages): a library's frame is never the creation site.
+    return filename.startswith(_SKIPPED) or filename.startswith("<") or any(p in filename for p in _PACKAGES)
 
 
 def creation_site(depth: int = 2) -> tuple[str, int]:
