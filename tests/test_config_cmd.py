@@ -86,6 +86,7 @@ def test_config_prints_the_effective_configuration_and_its_file(
         'fixable = ["ALL"]\n'
         "unfixable = []\n"
         "respect-gitignore = true\n"
+        "runtime = false\n"
     )
     # What it prints is configuration: read back, it is the same configuration.
     printed = parse_config(tomllib.loads(out)["tool"]["tradelint"], pyproject)

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 
     from tradelint.api import Config, Finding, FixResult, check_paths, check_source, fix_source, resolve_config
 
+# ``pytest -p tradelint`` from a checkout whose pytest11 entry point is not installed (an editable
+# install made before it existed): pytest imports this package as the plugin and loads the real one.
+pytest_plugins = ["tradelint.runtime.pytest_plugin"]
+
 __all__ = [
     "Config",
     "Finding",

@@ -31,6 +31,8 @@ from tradelint.core.progress import Progress
 from tradelint.core.registry import all_codes
 from tradelint.output import FORMATS, MACHINE_FORMATS, Summary, format_fixed, write_findings, write_statistics
 from tradelint.runner import runner
+from tradelint.runtime.leaks import Leak
+from tradelint.runtime.matching import REPORT_NAME, confirm, load_leaks, write_runtime_only
 
 # Patched by tests that assert the summary line exactly.
 clock = time.perf_counter
@@ -444,8 +446,12 @@ def _check_and_report(configs: dict[Path, Config], args: argparse.Namespace, sta
     progress.clear()
     for file, trace in result.errors:  # a bug in tradelint must not cost the rest of the run
         print(f"tradelint: internal error while checking {file}; please report it:\n{trace}", file=sys.stderr, end="")
-    findings = result.findings
+    findings, runtime_only = _runtime_confirmation(result.findings, configs, args)
     _report(findings, args, Summary(len(configs), clock() - started, findings), not result.errors, out)
+    if runtime_only is not None:
+        stream = sys.stderr if args.output_format in MACHINE_FORMATS else (out or sys.stdout)
+        confirmed = sum(bool(f.confirmed) for f in findings)
+        write_runtime_only(args.cache_dir / REPORT_NAME, confirmed, runtime_only, stream, args.quiet)
     if result.errors:
         return 2
     return _exit_status(args, bool(result.findings))
@@ -499,6 +505,17 @@ def _exit_status(args: argparse.Namespace, remaining: bool, fixed: bool = False)
     if args.fix_only:
         return int(args.exit_non_zero_on_fix and fixed)
     return int(remaining or (args.exit_non_zero_on_fix and fixed))
+
+
+def _runtime_confirmation(
+    findings: list[Finding], configs: dict[Path, Config], args: argparse.Namespace
+) -> tuple[list[Finding], list[Leak] | None]:
+    """With the pytest plugin's last report in the cache folder (``pytest -p tradelint``): the
+    findings it confirms marked, and the runtime leaks no static rule found."""
+    leaks = load_leaks(args.cache_dir / REPORT_NAME)
+    if leaks is None:
+        return findings, None
+    return confirm(findings, leaks, configs)
 
 
 def _run_stdin(

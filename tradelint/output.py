@@ -63,9 +63,10 @@ def read_lines(display: str) -> list[str] | None:
 
 
 def _fix_mark(finding: Finding) -> str:
+    confirmed = " [confirmed at runtime]" if finding.confirmed else ""
     if finding.fix is None:
-        return ""
-    return " [*]" if finding.fix.safety == "safe" else " [*unsafe]"
+        return confirmed
+    return (" [*]" if finding.fix.safety == "safe" else " [*unsafe]") + confirmed
 
 
 def _char_width(char: str) -> int:
@@ -275,6 +276,8 @@ def sarif_log(findings: list[Finding], execution_successful: bool = True) -> dic
             properties["help"] = valid_unicode(f.help)
         if f.fix is not None:
             properties["fix"] = {"title": f.fix.title, "safety": f.fix.safety}
+        if f.confirmed is not None:
+            properties["confirmed"] = f.confirmed
         if properties:
             result["properties"] = properties
         results.append(result)

@@ -68,6 +68,7 @@ KNOWN_KEYS = (
     "unfixable",
     "extend",
     "respect-gitignore",
+    "runtime",
 )
 
 
@@ -96,6 +97,9 @@ class Config:
     renames_unknown_receivers: bool = False
     # Preview rules on (``preview = true`` or ``--preview``); off, one runs only if selected by name.
     preview: bool = False
+    # The pytest plugin (``tradelint.runtime``) records leaks whenever pytest runs, without
+    # ``-p tradelint`` or ``--tradelint``.
+    runtime: bool = False
     # ``--ignore`` without ``--select``: applied after ``select``/``ignore``, whatever their prefixes.
     cli_ignore: tuple[str, ...] = ()
     # ``--extend-select``: on top of the file's selection, whatever its ``ignore`` says (the
@@ -474,12 +478,14 @@ def _bool(path: Path, key: str, value: Any) -> bool:
     return value
 
 
-def _renames_unknown_receivers(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
-    return replace(cfg, renames_unknown_receivers=_bool(path, "renames-unknown-receivers", value))
+def _flag(key: str) -> Handler:
+    """The handler of a true/false key, stored in the field of the same name."""
 
+    def handle(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
+        changes: dict[str, Any] = {key.replace("-", "_"): _bool(path, key, value)}
+        return replace(cfg, **changes)
 
-def _preview(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
-    return replace(cfg, preview=_bool(path, "preview", value))
+    return handle
 
 
 def _fixable(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
@@ -488,10 +494,6 @@ def _fixable(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Co
 
 def _unfixable(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
     return replace(cfg, unfixable=_codes(path, "unfixable", value))
-
-
-def _respect_gitignore(cfg: Config, path: Path, value: Any, data: Mapping[str, Any]) -> Config:
-    return replace(cfg, respect_gitignore=_bool(path, "respect-gitignore", value))
 
 
 # In this order: ``extend-*`` after the key they extend, ``ignore`` after ``select``.
@@ -510,11 +512,12 @@ _HANDLERS: tuple[tuple[str, Handler], ...] = (
     ("shutdown-methods", _shutdown_methods),
     ("renames", _renames),
     ("rename-packs", _rename_packs),
-    ("renames-unknown-receivers", _renames_unknown_receivers),
-    ("preview", _preview),
+    ("renames-unknown-receivers", _flag("renames-unknown-receivers")),
+    ("preview", _flag("preview")),
     ("fixable", _fixable),
     ("unfixable", _unfixable),
-    ("respect-gitignore", _respect_gitignore),
+    ("respect-gitignore", _flag("respect-gitignore")),
+    ("runtime", _flag("runtime")),
 )
 
 

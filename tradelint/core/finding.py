@@ -23,9 +23,12 @@ class Finding:
     # What the message does not say (why it matters, where a rename comes from); derived from
     # the same facts as the message, so it takes no part in comparisons.
     help: str | None = field(default=None, compare=False)
+    # Whether the project's own tests showed this leak (the pytest plugin's last report, matched
+    # by tradelint.runtime.matching); None when there is no report or the rule has no runtime twin.
+    confirmed: bool | None = field(default=None, compare=False)
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "code": self.code,
             "message": valid_unicode(self.message),
             "help": None if self.help is None else valid_unicode(self.help),
@@ -36,6 +39,9 @@ class Finding:
             "end_column": self.end_column,
             "fix": None if self.fix is None else {"title": self.fix.title, "safety": self.fix.safety},
         }
+        if self.confirmed is not None:
+            data["confirmed"] = self.confirmed
+        return data
 
     def as_text(self) -> str:
         mark = ""
