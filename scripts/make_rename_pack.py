@@ -60,7 +60,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tradelint.commands.renames import related_names  # noqa: E402
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -82,7 +81,8 @@ SHIM_STATEMENTS = 5
 
 
 def fetch(library: str, version: str, cache: Path) -> Path:
-    """The unpacked wheel (or sdist) of ``library==version`` under ``cache``."""
+    """The unpacked wheel (or sdist) of ``library==version`` under ``cache`` (``latest``: the
+    newest release; its real version is in the archive's name, :func:`fetched_version`)."""
     target = cache / "src" / f"{library}-{version}"
     if (target / ".unpacked").exists():
         return target
@@ -90,9 +90,10 @@ def fetch(library: str, version: str, cache: Path) -> Path:
     downloads.mkdir(parents=True, exist_ok=True)
     if not any(downloads.iterdir()):
         base = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "-q", "-d", str(downloads)]
-        wheel = subprocess.run([*base, "--only-binary", ":all:", f"{library}=={version}"], capture_output=True, text=True)
+        spec = library if version == "latest" else f"{library}=={version}"
+        wheel = subprocess.run([*base, "--only-binary", ":all:", spec], capture_output=True, text=True)
         if wheel.returncode != 0:
-            subprocess.run([*base, "--no-binary", ":all:", f"{library}=={version}"], check=True)
+            subprocess.run([*base, "--no-binary", ":all:", spec], check=True)
     archive = sorted(downloads.iterdir())[0]
     target.mkdir(parents=True, exist_ok=True)
     if archive.suffix in (".whl", ".zip"):
@@ -106,6 +107,11 @@ def fetch(library: str, version: str, cache: Path) -> Path:
                 tf.extractall(target)
     (target / ".unpacked").write_text(archive.name + "\n", encoding="utf-8")
     return target
+
+
+def fetched_version(tree: Path) -> str:
+    name = (tree / ".unpacked").read_text(encoding="utf-8").strip()
+    return name.split("-")[1].removesuffix(".tar.gz").removesuffix(".zip")
 
 
 def module_root(tree: Path, module: str) -> Path | None:
@@ -252,11 +258,18 @@ def statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
                 yield from statements(block)
 
 
+# The module-level string constants of the module being read: a warning often names its message
+# (pydantic's ``warn(_V1_VALIDATOR_DEPRECATION_MSG, DeprecationWarning)``).
+_CONSTANTS: dict[str, str] = {}
+
+
 def _strings(node: ast.AST) -> list[str]:
     found = []
     for sub in ast.walk(node):
         if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
             found.append(sub.value)
+        elif isinstance(sub, ast.Name) and sub.id in _CONSTANTS:
+            found.append(_CONSTANTS[sub.id])
     return found
 
 
@@ -402,7 +415,8 @@ def _alias_class(node: ast.ClassDef) -> str | None:
     # An empty subclass is an alias when nothing says otherwise: no docstring (an exception
     # hierarchy's empty classes document what each means) and a related name.
     empty = all(isinstance(s, ast.Pass) for s in node.body)
-    return base if empty and related_names(node.name, base) else None
+    # One base: ``class PydanticTypeError(PydanticErrorMixin, TypeError): pass`` composes two.
+    return base if empty and len(node.bases) == 1 and related(node.name, base) else None
 
 
 def _table(node: ast.stmt) -> dict[str, str]:
@@ -429,6 +443,12 @@ def read_module(api: API, file: Path, dotted: str, bodies: bool = True) -> dict[
         return {}
     names: dict[str, Definition] = {}
     where = str(file.relative_to(api.root)) if api.root is not None else file.name
+    _CONSTANTS.clear()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            text = "".join(_strings(stmt.value)) if isinstance(stmt.value, (ast.Constant, ast.JoinedStr, ast.BinOp)) else ""
+            if text:
+                _CONSTANTS[stmt.targets[0].id] = text
     for stmt in statements(tree.body):
         api.tables.update(_table(stmt))
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and public(stmt.name):
@@ -554,7 +574,7 @@ def squash(name: str) -> str:
 
 
 _NAMED = [
-    re.compile(r"`+([A-Za-z_][\w.]*)(?:\(\))?`+"),
+    re.compile(r"`+@?([A-Za-z_][\w.]*)(?:\(\))?`+"),
     re.compile(r"(?:use|in favou?r of|replaced by|renamed to|instead,? use)\s+[`'\"]?([A-Za-z_][\w.]*)(?![\w.(])", re.IGNORECASE),
     re.compile(r"\b([A-Za-z_][\w.]*)\(\)"),
     # "in favor of sign_message or unsafe_sign_hash": the second alternative too.
@@ -580,7 +600,12 @@ def named_all(message: str, names: dict[str, Definition] | set[str], old: str) -
     return list(dict.fromkeys(hits))
 
 
-TRIVIAL = re.compile(r"^\W*(?:\S+\s+){0,6}?(?:use|in favou?r of)\s+\S+\s*(?:instead)?\W*$", re.IGNORECASE)
+# "The `dict` method is deprecated; use `model_dump` instead. Deprecated in Pydantic V2.0 to be
+# removed in V3.0.": the name is all the advice (what follows the first sentence is dates and links).
+TRIVIAL = re.compile(
+    r"^\W*(?:\S+\s+){0,6}?(?:use|in favou?r of)\s+\S+\s*(?:instead|directly)?\s*(?:[.!]\s.*|\W*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def note_for(message: str) -> str | None:
@@ -625,14 +650,45 @@ def proven_successor(
     return None
 
 
+# Words that say little of what a name means: two names sharing only these are not related.
+GENERIC = {"get", "set", "is", "has", "to", "from", "the", "a", "an", "of", "for", "by", "with", "and", "or",
+           "on", "in", "async", "new", "old", "default", "create", "make", "do", "base", "type", "error", "value"}
+# Names that differ by one of these pairs mean opposite things (``set_values_dict``/``get_values_dict``).
+OPPOSITES = [{"get", "set"}, {"add", "remove"}, {"start", "stop"}, {"open", "close"}, {"enable", "disable"},
+             {"lock", "unlock"}, {"encode", "decode"}, {"load", "dump"}, {"min", "max"}, {"first", "last"},
+             {"to", "from"}, {"before", "after"}, {"sign", "verify"}, {"connect", "disconnect"}]
+
+
+def words(name: str) -> set[str]:
+    return {w.lower() for w in re.split(r"_|(?<=[a-z0-9])(?=[A-Z])", name.strip("_")) if w}
+
+
+def related(a: str, b: str) -> bool:
+    """Names of one thing: a shared meaningful word, or mostly the same letters; never two names
+    that differ by opposite words."""
+    wa, wb = words(a), words(b)
+    if any(len(pair & wa) == 1 and len(pair & wb) == 1 and pair & wa != pair & wb for pair in OPPOSITES):
+        return False
+    return bool((wa & wb) - GENERIC) or difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.75
+
+
+def role(name: str, definition: Definition) -> str:
+    """An UPPER_CASE name is a constant, whatever its definition looks like (numpy's ``CLIP``,
+    imported from a compiled module)."""
+    return "constant" if name.isupper() and len(name) > 1 else definition.role
+
+
 def compatible(a: str, b: str) -> bool:
-    """Roles one can rename into the other: not a module, and a constant stays a constant (numpy's
-    ``CLIP`` is not ``clip``); a function may become a class (web3's ``pythonic_middleware``)."""
+    """Roles one can rename into the other: not a module, a constant stays a constant (numpy's
+    ``CLIP`` is not ``clip``), a class does not become a function (pydantic's ``Dataclass`` is not
+    ``dataclass``); a function may become a class (web3's ``pythonic_middleware``)."""
     if "module" in (a, b):
         return False
-    if "shim" in (a, b) or "import" in (a, b):
-        return True
-    return (a == "constant") == (b == "constant") or "attribute" in (a, b)
+    if (a == "constant") != (b == "constant") and not {"attribute", "shim"} & {a, b}:
+        return False
+    if a == "class" and b in ("function", "method"):
+        return False
+    return True
 
 
 def guessed_successor(
@@ -641,12 +697,12 @@ def guessed_successor(
     """(new name, evidence, similarity) from the two APIs alone, for :func:`pair`."""
     if before.role == "module":
         return None
-    related = [c for c in came if related_names(name, c) and compatible(before.role, came[c].role)]
-    scores = {c: similarity(before, came[c]) for c in related}
+    related_ = [c for c in came if related(name, c) and compatible(role(name, before), role(c, came[c]))]
+    scores = {c: similarity(before, came[c]) for c in related_}
     best = max(scores, key=lambda c: scores[c], default=None)
     spelled = [
         n for n, d in now_names.items()
-        if n != name and (n == snake(name) or squash(n) == squash(name)) and compatible(before.role, d.role)
+        if n != name and (n == snake(name) or squash(n) == squash(name)) and compatible(role(name, before), role(n, d))
     ]
     if len(spelled) == 1:
         target = spelled[0]
@@ -662,7 +718,7 @@ def guessed_successor(
     if best is not None and scores[best] >= 0.75:
         return best, f"the most similar definition ({scores[best]:.2f})", scores[best]
     if before.params is not None:
-        alike = [c for c in related if came[c].role == before.role and came[c].params == before.params]
+        alike = [c for c in related_ if came[c].role == before.role and came[c].params == before.params]
         if len(alike) == 1:
             return alike[0], "the one related name with the same role and parameters", scores.get(alike[0], 0.0)
     return None
@@ -739,7 +795,8 @@ def compare(old: API, new: API) -> list[Change]:
             if definer is old_cls and name in after and after[name][0] is new_cls:
                 shim = _kept_shim(name, after[name][1], now_defs)
                 if shim is not None:
-                    own.append(Change(new_cls.path, name, shim[0], shim[1], "class", True, old_owner=path))
+                    own.append(Change(new_cls.path, name, shim[0], shim[1], "class", True, old_owner=path,
+                                      note=note_for(after[name][1].deprecated or "")))
         for change in own:
             # Subclasses that inherit the name in both versions are owners too.
             subs = []
@@ -772,7 +829,8 @@ def compare(old: API, new: API) -> list[Change]:
         for name in sorted(n for n in names if n in now):
             shim = _kept_shim(name, now_defs[name], now)
             if shim is not None:
-                changes.append(Change(module, name, shim[0], shim[1], "module", True, old_owner=module))
+                changes.append(Change(module, name, shim[0], shim[1], "module", True, old_owner=module,
+                                      note=note_for(now_defs[name].deprecated or "")))
     return changes
 
 
@@ -787,6 +845,28 @@ def display_owner(path: str, api: API) -> str:
     for _ in range(3):
         paths |= {q for p in list(paths) for q in api.exports.get(p, set())}
     return min(paths, key=lambda p: (len(p.split(".")), len(p), p))
+
+
+def still_valid(change: Change, owner: str, checked: API) -> bool:
+    """Whether ``owner.new`` exists in the checked (latest) version and ``owner.old`` is gone or
+    only a deprecation shim there: a pack is used with the library's current release, and an
+    entry that sends users to a name removed since (web3 6's ``make_dag``, gone in 7) misleads."""
+    if change.kind == "module":
+        names = checked.modules.get(owner)
+        if names is None:
+            return False
+        now = {n: checked.resolve(d) for n, d in names.items()}
+    else:
+        cls = checked.classes.get(owner)
+        if cls is None:
+            named = checked.by_name(owner.rpartition(".")[2])
+            cls = named[0] if len(named) == 1 else None
+        if cls is None:
+            return False
+        now = {n: d for n, (_, d) in checked.members(cls).items()}
+    if change.new not in now:
+        return False
+    return change.old not in now or now[change.old].deprecated is not None or now[change.old].role == "shim"
 
 
 # -- writing a pack ------------------------------------------------------------------------------
@@ -830,7 +910,8 @@ def _q(text: str) -> str:
 
 
 def entries_for(changes: list[Change], library: str, old_v: str, new_v: str, new_api: API,
-                hands: list[Hand], aliases: dict[str, str]) -> tuple[list[str], list[Change], dict[str, str]]:
+                hands: list[Hand], aliases: dict[str, str],
+                checked: API | None = None) -> tuple[list[str], list[Change], dict[str, str]]:
     """TOML of the generated ``[[rename]]`` entries not covered by a hand-written one, the
     changes written, and the ``[owners]`` aliases they need."""
     blocks: list[str] = []
@@ -845,13 +926,27 @@ def entries_for(changes: list[Change], library: str, old_v: str, new_v: str, new
         if change.kind == "class":
             names = []
             for path in (change.owner, *change.subclasses):
-                shown = display_owner(path, new_api)
+                if checked is not None:
+                    if not still_valid(change, path, checked):
+                        continue
+                    if path not in checked.classes:
+                        # Moved since (web3 7's ``web3.providers.async_rpc`` is ``...rpc.async_rpc``
+                        # in 8): the entry names where it is now, the old path is an alias.
+                        moved = checked.by_name(path.rpartition(".")[2])[0].path
+                        owners[path] = display_owner(moved, checked)
+                        path = moved
+                shown = display_owner(path, checked or new_api)
+                # The name the pack's entries already use for it (``[owners]``): ``pydantic.main.
+                # BaseModel`` is ``pydantic.BaseModel``, exported lazily where no import shows it.
+                shown = aliases.get(shown, shown)
                 if shown != path:
                     owners[path] = shown
                 names.append(shown)
             names = [n for n in dict.fromkeys(names) if (n, change.old) not in taken]
         else:
             names = [change.owner] if (change.owner, change.old) not in taken else []
+            if checked is not None and not still_valid(change, change.owner, checked):
+                names = []
         if not names or not public_path(change.owner.rpartition(".")[0] if change.kind == "class" else change.owner):
             continue
         taken.update((n, change.old) for n in names)
@@ -896,7 +991,7 @@ def _list(name: str, items: list[str]) -> str:
 
 
 def generate(pack_path: Path | None, library: str, module: str, extra: list[str], old_v: str, new_v: str,
-             cache: Path, only: list[str] | None = None) -> dict[str, Any]:
+             cache: Path, only: list[str] | None = None, check_against: str | None = None) -> dict[str, Any]:
     old_root, new_root = fetch(library, old_v, cache), fetch(library, new_v, cache)
     modules = [module, *extra]
     old_base, new_base = module_root(old_root, module), module_root(new_root, module)
@@ -909,7 +1004,19 @@ def generate(pack_path: Path | None, library: str, module: str, extra: list[str]
     data = tomllib.loads(head) if head else {}
     hands = hand_entries(data)
     aliases = dict(data.get("owners", {}))
-    blocks, written, owners = entries_for(changes, library, old_v, new_v, new_api, hands, aliases)
+    checked, checked_v = None, None
+    if check_against:
+        checked_root = fetch(library, check_against, cache)
+        checked_v = fetched_version(checked_root)
+        checked_base = module_root(checked_root, module)
+        checked = read_api(checked_base, modules, only) if checked_base is not None else None
+    # Pairs read and found wrong, kept from one run to the next (``[generated] exclude``): pandas'
+    # ``CombinedDatetimelikeProperties.weekofyear`` is still there for periods, made at runtime.
+    excluded = set(tomllib.loads(text).get("generated", {}).get("exclude", [])) if text else set()
+    changes = [c for c in changes if f"{c.old_owner}.{c.old}" not in excluded]
+    for change in changes:
+        change.subclasses = tuple(p for p in change.subclasses if f"{p}.{change.old}" not in excluded)
+    blocks, written, owners = entries_for(changes, library, old_v, new_v, new_api, hands, aliases, checked)
     renamed = [c for c in changes if c.new is not None]
     removed = [c for c in changes if c.new is None]
     reproduced = [
@@ -919,17 +1026,20 @@ def generate(pack_path: Path | None, library: str, module: str, extra: list[str]
     return {
         "library": library, "old": old_v, "new": new_v, "changes": changes, "blocks": blocks, "written": written,
         "owners": owners, "renamed": renamed, "removed": removed, "hands": hands, "reproduced": reproduced,
-        "text": text, "modules": modules,
+        "text": text, "modules": modules, "checked": checked_v, "excluded": sorted(excluded),
     }
 
 
 def generated_lines(result: dict[str, Any]) -> list[str]:
     lines = [f"old = {_q(result['old'])}", f"new = {_q(result['new'])}"]
+    if result["checked"]:
+        lines.append(f"checked-against = {_q(result['checked'])}")
     lines += [
         f"renamed = {len(result['renamed'])}",
         f"hand-written = {len(result['hands'])}",
         f"hand-written-reproduced = {len(result['reproduced'])}",
         f"generated = {len(result['written'])}",
+        _list("exclude", result["excluded"]),
         _list("removed", sorted(f"{c.old_owner}.{c.old}" for c in result["removed"])),
     ]
     return lines
@@ -944,6 +1054,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--new", help="the new version")
     parser.add_argument("--name", help="the new pack's name")
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, help=f"downloads go here (default {DEFAULT_CACHE})")
+    parser.add_argument("--check-against", default="latest", metavar="VERSION",
+                        help="keep only entries whose new name this version still has (default: the latest release; "
+                             "'none' to keep every entry)")
     parser.add_argument("--print", action="store_true", help="print the generated entries instead of writing the pack")
     parser.add_argument("--compare", action="store_true", help="list hand-written entries the script does not reproduce")
     parser.add_argument("--json", type=Path, help="write every change found as JSON")
@@ -970,7 +1083,8 @@ def main(argv: list[str] | None = None) -> int:
             # Only the modules that own the pack's entries (see ``read_api``).
             entries = tomllib.loads(path.read_text(encoding="utf-8")).get("rename", [])
             only = sorted({o for e in entries for o in ([e["owner"]] if isinstance(e["owner"], str) else e["owner"])})
-        result = generate(path, library, module, extra, old_v, new_v, args.cache_dir, only)
+        check = None if args.check_against == "none" else args.check_against
+        result = generate(path, library, module, extra, old_v, new_v, args.cache_dir, only, check)
         label = path.stem if path else library
         print(
             f"{label}: {library} {old_v} -> {new_v}: {len(result['renamed'])} renamed, {len(result['removed'])} removed; "
