@@ -629,7 +629,10 @@ def proven_successor(
             hits = list(dict.fromkeys(t for t in before.targets if t in names and t != name))
             target = hits[0] if len(hits) == 1 else None
         if target is not None:
-            return target, f"deprecated in favour of it in the old version ({before.deprecated[:120]!r})", None
+            # A sentence of advice (pandas' "Please use Series.dt.isocalendar().week instead") may
+            # ask for more than the name; a shim's bare arguments (``'getBalance', 'get_balance'``) do not.
+            advice = note_for(before.deprecated) if len(before.deprecated.split()) >= 4 else None
+            return target, f"deprecated in favour of it in the old version ({before.deprecated[:120]!r})", advice
     if table.get(name):
         target = named_in(table[name], names, name)
         if target is not None:
@@ -790,7 +793,7 @@ def compare(old: API, new: API) -> list[Change]:
         for name in sorted(gone):
             found = paired.get(name)
             own.append(Change(new_cls.path, name, found[0] if found else None, found[1] if found else "gone",
-                              "class", old_owner=path))
+                              "class", old_owner=path, note=found[2] if found else None))
         for name, (definer, _) in sorted(before.items()):
             if definer is old_cls and name in after and after[name][0] is new_cls:
                 shim = _kept_shim(name, after[name][1], now_defs)
