@@ -666,11 +666,16 @@ def words(name: str) -> set[str]:
     return {w.lower() for w in re.split(r"_|(?<=[a-z0-9])(?=[A-Z])", name.strip("_")) if w}
 
 
+def opposite(a: str, b: str) -> bool:
+    wa, wb = words(a), words(b)
+    return any(len(pair & wa) == 1 and len(pair & wb) == 1 and pair & wa != pair & wb for pair in OPPOSITES)
+
+
 def related(a: str, b: str) -> bool:
     """Names of one thing: a shared meaningful word, or mostly the same letters; never two names
     that differ by opposite words."""
     wa, wb = words(a), words(b)
-    if any(len(pair & wa) == 1 and len(pair & wb) == 1 and pair & wa != pair & wb for pair in OPPOSITES):
+    if opposite(a, b):
         return False
     return bool((wa & wb) - GENERIC) or difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.75
 
@@ -715,7 +720,10 @@ def guessed_successor(
             return best, f"the most similar definition ({scores[best]:.2f})", scores[best]
         return target, "the same name in another spelling", 2.0
     if before.shape:
-        same = [n for n, d in came.items() if d.shape and d.shape == before.shape and d.role == before.role]
+        same = [
+            n for n, d in came.items()
+            if d.shape and d.shape == before.shape and d.role == before.role and not opposite(name, n)
+        ]
         if len(same) == 1:
             return same[0], "the same definition under a new name", 1.0
     if best is not None and scores[best] >= 0.75:
