@@ -52,9 +52,10 @@ import subprocess
 import sys
 import tarfile
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -91,10 +92,10 @@ def fetch(library: str, version: str, cache: Path) -> Path:
     if not any(downloads.iterdir()):
         base = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "-q", "-d", str(downloads)]
         spec = library if version == "latest" else f"{library}=={version}"
-        wheel = subprocess.run([*base, "--only-binary", ":all:", spec], capture_output=True, text=True)
+        wheel = subprocess.run([*base, "--only-binary", ":all:", spec], capture_output=True, text=True, check=False)
         if wheel.returncode != 0:
             subprocess.run([*base, "--no-binary", ":all:", spec], check=True)
-    archive = sorted(downloads.iterdir())[0]
+    archive = min(downloads.iterdir())
     target.mkdir(parents=True, exist_ok=True)
     if archive.suffix in (".whl", ".zip"):
         with zipfile.ZipFile(archive) as zf:
@@ -694,9 +695,7 @@ def compatible(a: str, b: str) -> bool:
         return False
     if (a == "constant") != (b == "constant") and not {"attribute", "shim"} & {a, b}:
         return False
-    if a == "class" and b in ("function", "method"):
-        return False
-    return True
+    return not (a == "class" and b in ("function", "method"))
 
 
 def guessed_successor(
@@ -828,7 +827,7 @@ def compare(old: API, new: API) -> list[Change]:
         gone = {n: old.resolve(d) for n, d in names.items() if n not in now}
         old_defs = names
 
-        def lookup(other: str) -> Definition | None:
+        def lookup(other: str, old_defs: dict[str, Definition] = old_defs) -> Definition | None:
             found = old_defs.get(other)
             return old.resolve(found) if found is not None else None
 

@@ -10,7 +10,7 @@ from tests.test_rename_history import write
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-import make_rename_pack as gen  # noqa: E402
+import make_rename_pack as gen
 
 OLD = {
     "__init__.py": "from chain.main import Chain, connect, connectTo, LIMIT\n",

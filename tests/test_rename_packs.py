@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import ast
 import importlib
-import importlib.util
-import re
 import importlib.metadata
+import importlib.util
 import inspect
+import re
 import typing
 from pathlib import Path
 from types import ModuleType
@@ -23,7 +23,12 @@ from typing import Any
 import pytest
 from packaging.version import Version
 
-from tradelint.core.rename_packs import PackEntry, RenamePack, available_packs, load_pack
+from tradelint.core.rename_packs import (
+    PackEntry,
+    RenamePack,
+    available_packs,
+    load_pack,
+)
 
 REQUIRED = {
     "web3-v6", "web3-v7", "eth-account-0.13", "pydantic-v2", "pandas-2", "numpy-2", "ccxt-exchange-ids",
@@ -91,7 +96,7 @@ def static_names(owner_name: str, seen: frozenset[str] = frozenset()) -> set[str
         top = importlib.util.find_spec(module.split(".")[0])
         if top is None or not top.submodule_search_locations:
             continue
-        base = Path(list(top.submodule_search_locations)[0]).joinpath(*module.split(".")[1:])
+        base = Path(next(iter(top.submodule_search_locations))).joinpath(*module.split(".")[1:])
         file = base / "__init__.py" if (base / "__init__.py").is_file() else base.with_suffix(".py")
         if not file.is_file():
             continue
