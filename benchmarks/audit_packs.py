@@ -499,6 +499,12 @@ def record(result: dict[str, Any]) -> None:
     text = path.read_text(encoding="utf-8")
     head, _, rest = text.partition("\n[audit]\n")
     body = rest.split("\n[", 1)
+    # A comment block after the table (make_rename_pack.py's marker before its generated entries)
+    # belongs to what follows.
+    own, comment, after = body[0].partition("\n\n#")
+    if comment:
+        body = [own, "".join(["#", after, "\n[", body[1]]) if len(body) > 1 else "#" + after]
+        tail_text = "\n\n" + body[1]
     table = tomllib.loads("[audit]\n" + body[0])["audit"]
     lines = [f'old = "{table["old"]}"', f'new = "{table["new"]}"']
     if "modules" in table:
@@ -513,7 +519,7 @@ def record(result: dict[str, Any]) -> None:
         f"covered = {result['covered']}",
         "uncovered = [" + "".join(f'\n    "{name}",' for name in result["uncovered"]) + ("\n]" if result["uncovered"] else "]"),
     ]
-    tail = ("\n[" + body[1]) if len(body) > 1 else "\n"
+    tail = tail_text if comment else ("\n[" + body[1]) if len(body) > 1 else "\n"
     path.write_text(head + "\n[audit]\n" + "\n".join(lines) + tail, encoding="utf-8")
 
 

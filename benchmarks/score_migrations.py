@@ -162,7 +162,8 @@ def _hits(site: Site, finding: dict[str, Any]) -> bool:
     return (
         finding["path"] == site.path
         and finding["line"] <= site.line <= finding.get("end_line", finding["line"])
-        and f"`{site.old}`" in finding["message"]
+        # ``TRD401 `signed_txn.rawTransaction` was renamed``: the old name ends a quoted access.
+        and (f"`{site.old}`" in finding["message"] or f".{site.old}`" in finding["message"])
     )
 
 

@@ -21,7 +21,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-PACK_KEYS = {"pack", "owners", "attribute-types", "rename", "audit"}
+PACK_KEYS = {"pack", "owners", "attribute-types", "rename", "audit", "generated"}
 HEADER_KEYS = {"name", "library", "module", "extra-modules", "description", "source"}
 ENTRY_KEYS = {"owner", "old", "new", "since", "any-receiver", "source", "note"}
 
