@@ -1,0 +1,73 @@
+"""docs/migration.md stays true: every TRD code its mapping names is a rule, every tradelint flag it
+names is one `tradelint --help` lists, and its side-by-side example is what ruff and tradelint
+print on that file today (ruff is in the test extras; flake8-async is not, so its line is text)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tradelint.core.registry import all_rules
+from tests.conftest import ROOT
+
+PAGE = (ROOT / "docs" / "migration.md").read_text(encoding="utf-8")
+FENCE = re.compile(r"^```(?P<lang>\w*)\n(?P<body>.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def section(title: str) -> str:
+    start = PAGE.index(f"\n## {title}\n")
+    end = PAGE.find("\n## ", start + 1)
+    return PAGE[start : end if end != -1 else len(PAGE)]
+
+
+def table_column(text: str, column: int) -> list[str]:
+    rows = [line for line in text.splitlines() if line.startswith("|")][2:]  # past header and rule
+    return [row.strip("|").split("|")[column].strip() for row in rows]
+
+
+def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    environ["PYTHONPATH"] = str(ROOT)
+    environ["RUFF_NO_CACHE"] = "true"
+    return subprocess.run([sys.executable, "-m", *args], cwd=cwd, capture_output=True, text=True, env=environ, timeout=300)
+
+
+def test_every_trd_code_of_the_mapping_is_a_rule() -> None:
+    named = set(re.findall(r"TRD\d{3}", " ".join(table_column(section("Rule mapping"), 1))))
+    assert named == {"TRD101", "TRD102", "TRD103", "TRD301", "TRD302", "TRD303", "TRD304", "TRD305"}
+    assert named <= set(all_rules())
+
+
+def test_every_tradelint_flag_the_page_names_is_in_help(tmp_path: Path) -> None:
+    help_text = run(["tradelint", "--help"], tmp_path).stdout
+    listed = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*|-[a-z])\b", help_text))
+    column = table_column(section("Command-line flags"), 1)
+    in_table = {flag for cell in column for flag in re.findall(r"`(--?[a-z][a-z-]*)", cell)}
+    in_commands = {
+        flag
+        for match in FENCE.finditer(PAGE)
+        if match["lang"] == "sh"
+        for line in match["body"].splitlines()
+        if line.startswith("tradelint ")
+        for flag in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", line)
+    }
+    assert len(in_table) >= 20
+    assert in_table | in_commands <= listed, sorted((in_table | in_commands) - listed)
+
+
+def test_side_by_side_example_is_what_both_tools_print(tmp_path: Path) -> None:
+    text = section("One file, both tools")
+    blocks = {m["lang"]: m["body"] for m in FENCE.finditer(text) if m["lang"] != "console"}
+    transcripts = [m["body"] for m in FENCE.finditer(text) if m["lang"] == "console"]
+    (tmp_path / "side.py").write_text(blocks["python"], encoding="utf-8")
+    assert len(transcripts) == 2
+    for body in transcripts:
+        first, _, expected = body.partition("\n")
+        command = first.removeprefix("$ ").split()
+        proc = run(command, tmp_path)
+        assert proc.returncode == 1, proc.stderr
+        normalize = lambda out: re.sub(r" in \d+\.\d\ds:", " in 0.00s:", out)  # noqa: E731
+        assert normalize(proc.stdout) == normalize(expected), command
