@@ -4,6 +4,7 @@ print on that file today (ruff is in the test extras; flake8-async is not, so it
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -51,7 +52,7 @@ def test_every_tradelint_flag_the_page_names_is_in_help(tmp_path: Path) -> None:
         for match in FENCE.finditer(PAGE)
         if match["lang"] == "sh"
         for line in match["body"].splitlines()
-        if line.startswith("tradelint ")
+        if line.strip().startswith("tradelint ")
         for flag in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", line)
     }
     assert len(in_table) >= 20
@@ -71,3 +72,40 @@ def test_side_by_side_example_is_what_both_tools_print(tmp_path: Path) -> None:
         assert proc.returncode == 1, proc.stderr
         normalize = lambda out: re.sub(r" in \d+\.\d\ds:", " in 0.00s:", out)  # noqa: E731
         assert normalize(proc.stdout) == normalize(expected), command
+
+
+def test_compare_tools_matches_by_file_and_line(tmp_path: Path) -> None:
+    apps, out = tmp_path / "apps", tmp_path / "out"
+    (apps / "o+a").mkdir(parents=True)
+    out.mkdir()
+    path = str(apps / "o+a" / "m.py")
+    ruff = [{"code": c, "filename": path, "location": {"row": r}} for c, r in (("RUF006", 3), ("RUF006", 9), ("RUF012", 20))]
+    trd = [{"code": c, "path": path, "line": r} for c, r in (("TRD301", 3), ("TRD301", 5), ("TRD303", 7), ("TRD101", 20))]
+    (out / "ruff_o+a.json").write_text(json.dumps(ruff), encoding="utf-8")
+    (out / "trd_o+a.json").write_text(json.dumps(trd), encoding="utf-8")
+    (out / "fa_o+a.txt").write_text("o+a/m.py:3:5:ASYNC300:asyncio.create_task() called without saving the result\n")
+    (tmp_path / "apps.txt").write_text("o+a\n", encoding="utf-8")
+    script = ROOT / "benchmarks" / "compare_tools.py"
+    proc = subprocess.run([sys.executable, str(script), str(out), str(apps), str(tmp_path / "apps.txt")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        "1 applications; flake8-async ran on 1",
+        "RUF006 vs TRD301-303: both 1, only the other tool 1, only tradelint 2",
+        "  both: {'TRD301': 1}",
+        "  only the other tool: {'RUF006': 1}",
+        "  only tradelint: {'TRD301': 1, 'TRD303': 1}",
+        "RUF008/RUF009/RUF012 vs TRD101/TRD102: both 1, only the other tool 0, only tradelint 0",
+        "  both: {'TRD101': 1}",
+        "  only the other tool: {}",
+        "  only tradelint: {}",
+        "ASYNC300 vs TRD301-303 (the 1 with flake8-async): both 1, only the other tool 0, only tradelint 2",
+        "  both: {'TRD301': 1}",
+        "  only the other tool: {}",
+        "  only tradelint: {'TRD301': 1, 'TRD303': 1}",
+        "ASYNC300 vs RUF006 (the 1 with flake8-async): both 1, only ASYNC300 0, only RUF006 1",
+        "  both: {'RUF006': 1}",
+        "  only ASYNC300: {}",
+        "  only RUF006: {'RUF006': 1}",
+        "totals: {'ASYNC300': 1, 'RUF006': 2, 'RUF012': 1, 'TRD101': 1, 'TRD301': 2, 'TRD303': 1}",
+    ]
