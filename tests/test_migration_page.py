@@ -112,3 +112,30 @@ def test_compare_tools_matches_by_file_and_line(tmp_path: Path) -> None:
         "  only RUF006: {'RUF006': 1}",
         "totals: {'ASYNC300': 1, 'RUF006': 2, 'RUF012': 1, 'TRD101': 1, 'TRD301': 2, 'TRD303': 1}",
     ]
+
+
+def test_ruff_flags_the_page_names_are_ruffs(tmp_path: Path) -> None:
+    text = section("Command-line flags")
+    ruff_help = run(["ruff", "check", "--help"], tmp_path).stdout
+    tradelint_help = run(["tradelint", "--help"], tmp_path).stdout
+    mapped = {flag for cell in table_column(text, 0) for flag in re.findall(r"`(--[a-z][a-z-]*)", cell)}
+    missing = set(re.findall(r"`(--[a-z][a-z-]*)`", text.partition("ruff flags tradelint does not have:")[2]))
+    assert len(mapped) >= 20 and len(missing) >= 10
+    for flag in mapped | missing:
+        assert re.search(rf"(?<![\w-]){flag}\b", ruff_help), flag
+    for flag in missing:
+        assert not re.search(rf"(?<![\w-]){flag}\b", tradelint_help), flag
+
+
+def test_side_by_side_configuration_is_read_by_both(tmp_path: Path) -> None:
+    toml = next(m["body"] for m in FENCE.finditer(section("Side by side")) if m["lang"] == "toml")
+    (tmp_path / "pyproject.toml").write_text(toml, encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "t.py").write_text("import asyncio\n\n\nasync def f(g):\n    asyncio.create_task(g())  # noqa: TRD301\n")
+    config = run(["tradelint", "config", "tests/t.py"], tmp_path)
+    assert config.returncode == 0, config.stderr
+    assert '"tests/*" = ["TRD3"]' in config.stdout, config.stdout
+    assert run(["tradelint", "tests/"], tmp_path).returncode == 0  # per-file-ignores
+    ruff = run(["ruff", "check", "--extend-select", "RUF100,RUF102", "tests/"], tmp_path)
+    assert ruff.returncode == 1, ruff.stdout + ruff.stderr  # RUF006: ruff does not read tradelint's per-file-ignores
+    assert "RUF006" in ruff.stdout and "RUF100" not in ruff.stdout and "RUF102" not in ruff.stdout, ruff.stdout
