@@ -221,7 +221,7 @@ def test_sarif_is_valid_against_the_official_schema(
     assert run_["invocations"] == [{"executionSuccessful": True}]
     rules = run_["tool"]["driver"]["rules"]
     codes = [r["id"] for r in rules]
-    assert codes[:3] == ["TRD001", "TRD002", "TRD101"] and "TRD301" in codes
+    assert codes[:4] == ["TRD001", "TRD002", "TRD003", "TRD101"] and "TRD301" in codes
     trd301 = rules[codes.index("TRD301")]
     assert trd301["name"] == "discarded-task"
     assert trd301["shortDescription"]["text"].startswith("Flags a task whose creation result is thrown away:")

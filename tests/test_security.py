@@ -11,6 +11,7 @@ import struct
 import subprocess
 import sys
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -294,6 +295,20 @@ def test_the_key_is_made_private_outside_the_cache_and_refused_when_not(
 # -- 4. history is read under the check's limits; any file name is handled as git handles it -------
 
 
+@pytest.fixture
+def default_recursion_limit() -> Iterator[None]:
+    """Python's default recursion limit for the test: what parses and what is "too deeply
+    nested" depends on it, and a test run in the same process may have raised it (mypy's API
+    sets 16,384)."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+@pytest.mark.usefixtures("default_recursion_limit")
 def test_renames_since_reads_history_under_the_checks_limits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """At REV: a blob over the 10 MiB limit (a 30 MB one took 13 GB before), one nested too deep
     to parse, and a file whose name is not UTF-8. Each is handled, and the real rename found."""
@@ -368,6 +383,7 @@ def test_out_of_memory_costs_one_line_for_that_file_only(tmp_path: Path, mode: s
 BUG_MESSAGE = "task from `asyncio.create_task(...)` is discarded; keep it and await or cancel it"
 
 
+@pytest.mark.usefixtures("default_recursion_limit")
 def test_fix_on_a_file_nested_too_deeply_says_so_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """900 levels of ``not``: ``ast`` parses it, the fixed file's name check cannot walk it."""
     deep = tmp_path / "deep.py"

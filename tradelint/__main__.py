@@ -7,7 +7,11 @@ from __future__ import annotations
 import os
 import sys
 
-if __name__ == "__main__" and not sys.flags.safe_path and sys.path and sys.path[0] == os.getcwd():
+try:
+    _here: str | None = os.getcwd()
+except OSError:  # the current folder was deleted: nothing can be imported from it
+    _here = None
+if __name__ == "__main__" and not sys.flags.safe_path and sys.path and sys.path[0] in ("", _here):
     # ``python -m tradelint`` put the current folder first on ``sys.path`` (``-P`` would not):
     # tradelint's own imports must not find the checked project's ``json.py`` or ``signal.py``
     # there and run it. Its own modules are found through the package, already imported.
