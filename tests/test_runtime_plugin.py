@@ -4,6 +4,7 @@ session), and the leaks it reports are compared whole: kind, TRD code, shape, si
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -94,6 +95,16 @@ def project(pytester: pytest.Pytester, tests: str = TESTS, pyproject: str = "") 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     return pytester.runpytest_subprocess("-p", "no:cacheprovider", *args)
+
+
+def loaded_as_the_entry_point() -> tuple[str, ...]:
+    """The arguments that load the plugin as its pytest11 entry point does, without enabling it:
+    none where tradelint is installed with the entry point (pytest loads it; naming the module
+    again would register it twice), else the module itself (an editable install made before the
+    entry point existed)."""
+    if importlib.metadata.entry_points(group="pytest11", name="tradelint"):
+        return ()
+    return ("-p", "tradelint.runtime.pytest_plugin")
 
 
 def report(root: Path) -> list[dict[str, Any]]:
@@ -219,7 +230,7 @@ def test_event_loop_untouched():
     assert asyncio.BaseEventLoop.create_task.__module__ == "asyncio.base_events"
 ''',
     )
-    result = run(pytester, "-p", "tradelint.runtime.pytest_plugin")
+    result = run(pytester, *loaded_as_the_entry_point())
     result.assert_outcomes(passed=5)
     assert not (root / ".tradelint_cache").exists()
     assert "tradelint runtime" not in result.stdout.str()
@@ -227,13 +238,13 @@ def test_event_loop_untouched():
 
 def test_enabled_by_the_configuration(pytester: pytest.Pytester) -> None:
     root = project(pytester, pyproject="[tool.tradelint]\nruntime = true\n")
-    run(pytester, "-p", "tradelint.runtime.pytest_plugin", "-k", "discarded").assert_outcomes(passed=1, deselected=3)
+    run(pytester, *loaded_as_the_entry_point(), "-k", "discarded").assert_outcomes(passed=1, deselected=3)
     assert [(leak["code"], leak["line"]) for leak in report(root)] == [("TRD301", 11)]
 
 
 def test_a_wrong_runtime_value_names_file_and_key(pytester: pytest.Pytester) -> None:
     root = project(pytester, pyproject='[tool.tradelint]\nruntime = "yes"\n')
-    result = run(pytester, "-p", "tradelint.runtime.pytest_plugin")
+    result = run(pytester, *loaded_as_the_entry_point())
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
         [f"ERROR: tradelint: {root / 'pyproject.toml'}:2:1: [tool.tradelint] key 'runtime': expected true or false, got 'yes'"]
