@@ -6,12 +6,23 @@ run offline, so they install the manifest's hooks as ``repo: local`` hooks that 
 the manifest says (id, name, entry, args, types, require_serial, ...) except the language, which
 becomes ``system``: pre-commit then runs the ``tradelint`` already installed in the interpreter
 running the tests (an editable install of this checkout), found first on PATH.
+
+One test (tests/test_precommit_pin.py) runs the hooks as a user's configuration names them: this
+repository at a commit SHA, ``language: python``. pre-commit then builds a virtualenv and
+pip-installs tradelint from that commit; offline, pip finds tradelint's dependencies and build
+backend in a folder of wheels rebuilt from the distributions installed here (:func:`wheelhouse`).
 """
 
 from __future__ import annotations
 
+import base64
+import csv
+import hashlib
+import importlib.metadata
+import io
 import os
 import subprocess
+import zipfile
 import sys
 from pathlib import Path
 from typing import Any
@@ -69,3 +80,35 @@ def sh(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedP
 
 def pre_commit(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return sh([sys.executable, "-m", "pre_commit", *args], cwd, env)
+
+
+def wheelhouse(dest: Path, names: list[str]) -> Path:
+    """Wheels of the installed distributions ``names`` in ``dest``, for ``pip --no-index
+    --find-links``: each one's files as its RECORD lists them (bytecode and scripts left out),
+    under the tag its WHEEL file names, with a new RECORD."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        dist = importlib.metadata.distribution(name)
+        tag = next(line[5:] for line in (dist.read_text("WHEEL") or "").splitlines() if line.startswith("Tag: "))
+        wheel_name = dist.metadata["Name"].replace("-", "_").replace(".", "_")
+        records: list[tuple[str, str, str]] = []
+        info = ""
+        with zipfile.ZipFile(dest / f"{wheel_name}-{dist.version}-{tag}.whl", "w", zipfile.ZIP_DEFLATED) as wheel:
+            for file in dist.files or []:
+                rel = file.as_posix()
+                folder, _, leaf = rel.rpartition("/")
+                if rel.startswith("..") or "__pycache__" in rel:
+                    continue
+                if "/" not in folder and folder.endswith(".dist-info") and leaf in (
+                    "RECORD", "INSTALLER", "REQUESTED", "direct_url.json"
+                ):
+                    info = folder  # this distribution's own, rewritten below (vendored ones are kept)
+                    continue
+                data = Path(str(dist.locate_file(rel))).read_bytes()
+                wheel.writestr(rel, data)
+                digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+                records.append((rel, f"sha256={digest}", str(len(data))))
+            record = io.StringIO()
+            csv.writer(record, lineterminator="\n").writerows([*records, (f"{info}/RECORD", "", "")])
+            wheel.writestr(f"{info}/RECORD", record.getvalue())
+    return dest

@@ -97,7 +97,7 @@ async def test_pyproject_change_reloads_the_configuration(client: LanguageClient
     assert [str(d.code) for d in await open_file(client, service)] == ["TRD301"]
     # The server asked the editor to watch the configuration and the sources.
     watch = next(r for r in REGISTRATIONS if r.method == lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    assert [w["globPattern"] for w in watch.register_options["watchers"]] == ["**/pyproject.toml", "**/*.py"]
+    assert [w["globPattern"] for w in watch.register_options["watchers"]] == ["**/*.toml", "**/*.py"]
     # per-file-ignores, written to disk and announced as a watched-file change.
     pyproject.write_text('[tool.tradelint]\nper-file-ignores = { "pkg/service.py" = ["TRD301"] }\n', encoding="utf-8")
     forget(client, service.as_uri())
@@ -207,6 +207,39 @@ async def test_pyproject_edited_without_notice_is_read_at_the_next_edit(client: 
     forget(client, service.as_uri())
     type_at(client, service, 0, 0, "# edited\n")
     assert await published(client, service.as_uri()) == [[]]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_tradelint_toml_and_extend_targets_reload_the_configuration(client: LanguageClient, project: Path) -> None:
+    service = project / "pkg" / "service.py"
+    assert [str(d.code) for d in await open_file(client, service)] == ["TRD301"]
+    # A tradelint.toml created nearer than the pyproject.toml in use takes its place (as ruff's
+    # ruff.toml), announced as a watched file.
+    shared = project / "shared.toml"
+    shared.write_text('ignore = ["TRD3"]\n', encoding="utf-8")
+    nearer = project / "pkg" / "tradelint.toml"
+    nearer.write_text('extend = "../shared.toml"\n', encoding="utf-8")
+    forget(client, service.as_uri())
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=nearer.as_uri(), type=lsp.FileChangeType.Created)])
+    )
+    assert await published(client, service.as_uri()) == [[]]
+    # The file it extends, whatever its name, saved through the editor.
+    shared.write_text('ignore = ["TRD1"]\n', encoding="utf-8")
+    forget(client, service.as_uri())
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(shared.as_uri())))
+    assert [str(d.code) for d in (await published(client, service.as_uri()))[0]] == ["TRD301"]
+    # Changed again without any notice: read at the next edit, as pyproject.toml is.
+    shared.write_text('ignore = ["TRD301"]\n', encoding="utf-8")
+    forget(client, service.as_uri())
+    type_at(client, service, 0, 0, "# edited\n")
+    assert await published(client, service.as_uri()) == [[]]
+    # Deleted without notice: the pyproject.toml applies again at the next edit.
+    shared.unlink()
+    nearer.unlink()
+    forget(client, service.as_uri())
+    type_at(client, service, 0, 0, "# again\n")
+    assert [str(d.code) for d in (await published(client, service.as_uri()))[0]] == ["TRD301"]
 
 
 @pytest.mark.asyncio(loop_scope="module")

@@ -33,18 +33,8 @@ from tradelint.core.registry import OPT_IN_CODES, all_codes, preview_codes
 from tradelint.core.rename_packs import Rename, available_packs, load_pack
 
 SHUTDOWN_METHODS = (
-    "__aexit__",
-    "__exit__",
-    "close",
-    "aclose",
-    "stop",
-    "shutdown",
-    "disconnect",
-    "cleanup",
-    "teardown",
-    "terminate",
-    "on_shutdown",
-    "on_cleanup",
+    "__aexit__", "__exit__", "close", "aclose", "stop", "shutdown", "disconnect", "cleanup", "teardown",
+    "terminate", "on_shutdown", "on_cleanup",
 )
 
 KNOWN_KEYS = (
@@ -118,6 +108,8 @@ class Config:
     per_file_ignores_root: Path | None = None
     # Folder walks skip what git ignores (``.gitignore``), as ruff's ``respect-gitignore``.
     respect_gitignore: bool = True
+    # The files this one ``extend``s, nearest first: the editor re-reads all when one changes.
+    extended: tuple[Path, ...] = ()
 
     @property
     def all_renames(self) -> tuple[Rename, ...]:
@@ -671,6 +663,7 @@ def _parse_extending(section: Section, path: Path, table: str | None, seen: tupl
             raise ConfigError(path, "extend", f"no such file: '{value}'", table=table, position=position)
         # As ruff's: a pyproject.toml's [tool] table, any other file's top level.
         base = load_config_file(target, (*seen, Path(os.path.abspath(path))), top_level=target.name != "pyproject.toml")
+        base = replace(base, extended=(target, *base.extended))
     return parse_config(section.data, path, section.text, table, base)
 
 

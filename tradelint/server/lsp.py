@@ -443,7 +443,8 @@ def build_server() -> TradelintServer:
         if watched is not None and watched.dynamic_registration:
             options = lsp.DidChangeWatchedFilesRegistrationOptions(
                 watchers=[
-                    lsp.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
+                    # Configuration files, and the targets of ``extend`` (any name).
+                    lsp.FileSystemWatcher(glob_pattern="**/*.toml"),
                     lsp.FileSystemWatcher(glob_pattern="**/*.py"),
                 ]
             )
@@ -484,7 +485,7 @@ def build_server() -> TradelintServer:
         path = _path(params.text_document.uri)
         if path is None:
             return
-        if path.name == "pyproject.toml":
+        if ls.model.is_configuration(path):
             ls.schedule(ls.guarded("reloading the configuration", ls.model.reload_configuration, []))
         elif path in ls.model.buffers:
             ls.schedule([path])
@@ -506,7 +507,7 @@ def build_server() -> TradelintServer:
         # A package's ``__init__.py`` created or deleted moves import roots and module names,
         # which parsed modules keep: start from a fresh project, as for the configuration.
         package_moved = any(p.name == "__init__.py" and kind != lsp.FileChangeType.Changed for p, kind in paths)
-        if package_moved or any(p.name == "pyproject.toml" for p, _ in paths):
+        if package_moved or any(ls.model.is_configuration(p) for p, _ in paths):
             ls.schedule(ls.guarded("reloading the configuration", ls.model.reload_configuration, []))
             return
         sources = [p for p, _ in paths if p.suffix == ".py"]

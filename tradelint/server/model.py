@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from tradelint.core.config import Config, ConfigError, clear_cache, config_for
+from tradelint.core.config import CONFIG_FILES, Config, ConfigError, clear_cache, config_for
 from tradelint.core.finding import Finding
 from tradelint.facts.context import Project
 from tradelint.runner.engine import Checker, SourceError, collector_paused, parse_source
@@ -76,6 +76,19 @@ def _mtime(path: Path) -> int | None:
 
 def _key(path: Path) -> Path:
     return Path(os.path.abspath(path))
+
+
+def _nearer_candidates(path: Path, source: Path | None) -> list[Path]:
+    """``source`` and the configuration files :func:`config_for` would have read before it, from
+    ``path``'s folder up (every folder up to the root when no file configures ``path``)."""
+    found: list[Path] = []
+    for folder in _key(path).parents:
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            found.append(candidate)
+            if source is not None and candidate == _key(source):
+                return found
+    return found
 
 
 class _RecordingProject(Project):
@@ -264,14 +277,21 @@ class Model:
         except ConfigError as exc:
             self._stamp(Path(exc.path))
             raise
-        if found.source is not None:
-            self._stamp(found.source)
+        # Stamped too: the files it extends, and every configuration file that, created nearer
+        # than the one in use, would take its place (an absent file's stamp is None).
+        for source in (*found.extended, *_nearer_candidates(path, found.source)):
+            self._stamp(source)
         return found.with_cli(None, (), self.settings.preview)
 
     def _stamp(self, source: Path) -> None:
         key = _key(source)
         if key not in self._config_stamps:
             self._config_stamps[key] = _mtime(key)
+
+    def is_configuration(self, path: Path) -> bool:
+        """Whether a change of ``path`` can change a configuration: a file named as one, or any
+        file a configuration in use was read from (a target of ``extend`` has any name)."""
+        return path.name in CONFIG_FILES or _key(path) in self._config_stamps
 
     def configuration_changed(self) -> bool:
         """Whether a ``pyproject.toml`` in use changed on disk since it was read: a stat per file,
