@@ -86,6 +86,7 @@ class TaskCreators:
         # Per method (a function in a class's body) of the modules asked about: its class and its
         # ``self``'s name (None for a static method).
         self._method_receivers: dict[ast.AST, tuple[ast.ClassDef, str | None]] = {}
+        self._alias_memo: dict[ModuleInfo, dict[str, str]] = {}
 
     def creator_label(self, call: ast.Call, module: ModuleInfo | None = None, depth: int = 0) -> str | None:
         """How the task-creating callee is spelled, or None when the call does not make a dangling task."""
@@ -129,6 +130,10 @@ class TaskCreators:
         key = (module, func.id)
         if key in self._named:
             return self._named[key]
+        aliases = self._aliases(module)
+        if func.id in aliases:
+            self._named[key] = aliases[func.id]
+            return aliases[func.id]
         if func.id not in module.imports.names and func.id not in module.top_level:
             # A builtin, a local, a parameter: it names neither an import nor a definition of the
             # module, so neither ``qualify`` nor ``definition_of`` finds anything for it.
@@ -142,8 +147,50 @@ class TaskCreators:
             named = definition_of(module, func)
             if named is not None and named[1].kind == "function" and named[0].mentions_tasks:
                 found = named
+            elif named is None and qualified is not None:
+                found = self._imported_alias(module, qualified)
         self._named[key] = found
         return found
+
+    def _aliases(self, module: ModuleInfo) -> dict[str, str]:
+        """Module-level names bound once, to one of asyncio's task creators or a loop's
+        ``create_task`` (``spawn = asyncio.ensure_future``): calling one makes a task as the creator
+        does, so it is judged as that creator (its kind, ``"direct"`` or ``"ensure"``)."""
+        if module in self._alias_memo:
+            return self._alias_memo[module]
+        bound: dict[str, ast.expr | None] = {}
+        for stmt in module.tree.body:
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(
+                stmt, (ast.AnnAssign, ast.AugAssign)) else []
+            value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    # Bound twice: which binding a call sees depends on when it runs.
+                    bound[target.id] = value if target.id not in bound and len(targets) == 1 else None
+        found: dict[str, str] = {}
+        for name, value in bound.items():
+            if not isinstance(value, (ast.Name, ast.Attribute)):
+                continue
+            kind = _creator_kind(module.imports.qualify(value))
+            if kind is None and isinstance(value, ast.Attribute) and value.attr == "create_task":
+                kind = "direct" if _is_loop(module, value.value) else None
+            if kind is not None:
+                found[name] = kind
+        self._alias_memo[module] = found
+        return found
+
+    def _imported_alias(self, module: ModuleInfo, qualified: str) -> str | None:
+        """``from .util import spawn`` where util.py says ``spawn = asyncio.ensure_future``: the
+        kind of the creator it aliases, asked of the defining module's summary before parsing it."""
+        project = module.project
+        module_name, _, name = qualified.rpartition(".")
+        path = project.find_path(module_name, module.roots)
+        summary = project.summary(path) if path is not None else None
+        definition = summary.definitions.get(name) if summary is not None and summary.mentions_tasks else None
+        if path is None or definition is None or definition.kind != "assign":
+            return None
+        target = project.module_at(path)
+        return self._aliases(target).get(name) if target is not None else None
 
     def _is_dangling_named(
         self, call: ast.Call, module: ModuleInfo, func: ast.Name, named: tuple[ModuleSummary, Definition], depth: int
