@@ -99,7 +99,11 @@ def test_rule_command(capsys: pytest.CaptureFixture[str]) -> None:
         "# discarded-task (TRD301)\n\nFamily: asyncio tasks (TRD3xx). Fix is sometimes available.\n\n"
         "## What it does\nFlags a task whose creation result is thrown away:"
     )
-    assert "\n## Example\n```python\nimport asyncio\n\nasync def start():\n    asyncio.create_task(poll())\n```\n" in out
+    assert (
+        "\n## Example\n```python\nimport asyncio\n\nspawn = asyncio.ensure_future\n\nasync def start():\n"
+        "    asyncio.create_task(poll())\n    asyncio.gather(refresh_prices(), refresh_orders())\n"
+        "    spawn(heartbeat())\n```\n"
+    ) in out
     assert out.endswith(
         "## Incident\nIncident 002, \"Unclosed client session\" and \"Task was destroyed but it is pending!\": "
         f"{INCIDENTS['002'].summary} Runnable reproduction: `fixtures/incidents/002_context_service_program/` "

@@ -509,3 +509,20 @@ def test_keyed_pollers_never_ended_are_replaced_and_ended_at_close(tmp_path: Pat
     ) in text
     assert "    async def close(self) -> None:\n        await self._end_tasks(*self._pollers.values())\n" in text
     assert ENDER.format(seconds=0.2) in text
+
+
+def test_a_discarded_gather_and_an_aliased_creator_keep_their_tasks_after_the_fix(tmp_path: Path) -> None:
+    program = _copy("gathered_aliases", tmp_path)
+    before = _run(["main.py"], program)
+    assert (before.returncode, before.stdout) == (0, "")  # every listener collected before its tick
+    assert DESTROYED in before.stderr
+    out = _fix(program)
+    assert "fixed 2 findings, 0 remaining." in out
+    text = (program / "main.py").read_text(encoding="utf-8")
+    assert '    _keep_task(asyncio.gather(listen("first"), listen("second")))\n' in text
+    assert '    _keep_task(spawn(listen("spawned")))\n' in text
+    assert _mypy_strict(program).startswith("Success")
+    after = _run(["main.py"], program)
+    assert (after.returncode, after.stderr) == (0, "")
+    # The weak set's order is the futures' ids': which listener prints first varies.
+    assert sorted(after.stdout.splitlines()) == ["first got tick", "second got tick", "spawned got tick"]

@@ -16,6 +16,10 @@ class DiscardedTask(Rule):
     callback discards, or created through a first-party wrapper that returns the task without
     keeping it. A task kept only in a weak container (added to a `weakref.WeakSet`, stored as a
     value of a `weakref.WeakValueDictionary`) is discarded too: nothing holds it strongly.
+    `asyncio.gather(coro(), ...)` thrown away is one too: gather wraps each coroutine in a task,
+    and its gathering future is all that would hold them. A name bound once at module level to a
+    creator (`spawn = asyncio.ensure_future`, `make = loop.create_task`, also when imported from
+    another module) is that creator.
 
     ## Why is this bad?
     The event loop keeps only a weak reference to tasks. A task nobody references can be
@@ -26,8 +30,12 @@ class DiscardedTask(Rule):
     ```python
     import asyncio
 
+    spawn = asyncio.ensure_future
+
     async def start():
         asyncio.create_task(poll())
+        asyncio.gather(refresh_prices(), refresh_orders())
+        spawn(heartbeat())
     ```
 
     ## Use instead

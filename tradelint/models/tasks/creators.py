@@ -35,6 +35,11 @@ ENSURE_FUTURE = {"asyncio.ensure_future", "asyncio.tasks.ensure_future"}
 CREATOR_NAMES = {name.rpartition(".")[2] for name in DIRECT_CREATORS | ENSURE_FUTURE}
 
 
+# ``gather`` wraps each coroutine it is given in a task: a gathering future nobody awaits or keeps
+# leaves those tasks as unowned as a discarded ``create_task``'s (and its exception unretrieved).
+GATHER = {"asyncio.gather", "asyncio.tasks.gather"}
+
+
 LOOP_GETTERS = {
     "asyncio.get_event_loop", "asyncio.get_running_loop", "asyncio.new_event_loop",
     "asyncio.events.get_event_loop", "asyncio.events.get_running_loop",
@@ -103,8 +108,8 @@ class TaskCreators:
         elif isinstance(func, ast.Attribute):
             # An import alias can only rename the root of a dotted callee, so an attribute call
             # can be ``asyncio.create_task`` only if it ends in one of these names.
-            if func.attr in CREATOR_NAMES:
-                kind = _creator_kind(module.imports.qualify(func))
+            if func.attr in CREATOR_NAMES or func.attr == "gather":
+                kind = _creator_kind(module.imports.qualify(func), gather=True)
             if kind is None and func.attr == "create_task" and _is_loop(module, func.value):
                 creates = True
             elif kind is None and depth < 3 and isinstance(func.value, ast.Name):
@@ -117,6 +122,8 @@ class TaskCreators:
             creates = True
         elif kind == "ensure":
             creates = bool(call.args) and isinstance(call.args[0], ast.Call)
+        elif kind == "gather":
+            creates = any(isinstance(arg, ast.Call) for arg in call.args)
         if not creates:
             return None
         text = ast.unparse(func)
@@ -140,7 +147,7 @@ class TaskCreators:
             self._named[key] = None
             return None
         qualified = module.imports.qualify(func)
-        found: str | tuple[ModuleSummary, Definition] | None = _creator_kind(qualified)
+        found: str | tuple[ModuleSummary, Definition] | None = _creator_kind(qualified, gather=True)
         if found is None and not (qualified is not None and _never_first_party(qualified)):
             # Asked from the summaries first: a class, an ``async def`` or a function in a module
             # that names no task API is no wrapper, and its module need not be parsed.
@@ -570,12 +577,15 @@ def _methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, tuple[ModuleInf
     return cast("dict[str, tuple[ModuleInfo, ast.stmt]]", memo[key])
 
 
-def _creator_kind(qualified: str | None) -> str | None:
-    """``"direct"`` for asyncio's task creators, ``"ensure"`` for ``ensure_future``, else None."""
+def _creator_kind(qualified: str | None, gather: bool = False) -> str | None:
+    """``"direct"`` for asyncio's task creators, ``"ensure"`` for ``ensure_future``, with
+    ``gather`` ``"gather"`` for ``asyncio.gather``, else None."""
     if qualified in DIRECT_CREATORS:
         return "direct"
     if qualified in ENSURE_FUTURE:
         return "ensure"
+    if gather and qualified in GATHER:
+        return "gather"
     return None
 
 

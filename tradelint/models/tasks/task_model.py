@@ -55,7 +55,7 @@ LAMBDA_HOLDER_APIS = CALLBACK_APIS | EMITTER_APIS
 HASS_CREATORS = frozenset({"async_create_task", "async_create_background_task"})
 
 
-SITE_ATTRIBUTES = frozenset(CREATOR_NAMES | CALL_SITE_APIS | HASS_CREATORS | {"create_task", "start"})
+SITE_ATTRIBUTES = frozenset(CREATOR_NAMES | CALL_SITE_APIS | HASS_CREATORS | {"create_task", "start", "gather"})
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,3 @@
+import asyncio
+
+spawn = asyncio.ensure_future
