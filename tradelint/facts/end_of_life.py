@@ -17,7 +17,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import framework_teardown, is_release_name
 from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES
-from tradelint.facts.uses import self_name
+from tradelint.facts.uses import methods_reached, self_calls, self_name
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -38,34 +38,6 @@ _STOPPERS = frozenset({"cancel", "set", "clear", "kill", "release", "unsubscribe
 
 def _methods(cls: ast.ClassDef) -> dict[str, Function]:
     return {s.name: s for s in cls.body if isinstance(s, FUNCTION_NODES)}
-
-
-def _self_calls(method: Function) -> list[tuple[ast.Call, str]]:
-    """The ``self.name(...)`` calls of a method, with the name."""
-    receiver = self_name(method)
-    return [
-        (node, node.func.attr)
-        for node in ast.walk(method)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and isinstance(node.func.value, ast.Name)
-        and node.func.value.id == receiver
-    ]
-
-
-def _reached(methods: dict[str, Function], start: str) -> set[str]:
-    """The methods ``start`` reaches through ``self.name(...)`` calls, ``start`` included."""
-    seen = {start}
-    stack = [start]
-    while stack:
-        method = methods.get(stack.pop())
-        if method is None:
-            continue
-        for _, name in _self_calls(method):
-            if name in methods and name not in seen:
-                seen.add(name)
-                stack.append(name)
-    return seen
 
 
 def _goes_on(function: Function, call: ast.AST) -> bool:
@@ -103,7 +75,7 @@ def _restarter(cls: ast.ClassDef, method: Function, shutdown_names: tuple[str, .
     for name, caller in _methods(cls).items():
         if name in exempt or name == method.name:
             continue
-        for call, callee in _self_calls(caller):
+        for call, callee in self_calls(caller):
             if callee == method.name and _goes_on(caller, call):
                 return name
     return None
@@ -212,7 +184,7 @@ def end_of_life(
     if teardown is not None and teardown in methods:
         entries.append(teardown)
     for entry in entries:
-        if name in _reached(methods, entry):
+        if name == entry or name in methods_reached(methods, [entry], calls_only=True):
             if entry == "__aexit__" and work is not None:
                 borrowed = _borrowed_work(module, cls, work)
                 if borrowed is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import sys
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES, ORDERED_FIELDS, ordered_fields, walk
@@ -179,6 +179,47 @@ def self_name(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
             return None
     params = func.args.posonlyargs + func.args.args
     return params[0].arg if params else None
+
+
+def self_calls(method: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[ast.Call, str]]:
+    """The ``self.name(...)`` calls of a method, with the name, in ``ast.walk`` order."""
+    receiver = self_name(method)
+    return [
+        (node, node.func.attr)
+        for node in ast.walk(method)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == receiver
+    ]
+
+
+def methods_reached(
+    methods: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef], starts: Iterable[str], *, calls_only: bool
+) -> set[str]:
+    """The methods of ``methods`` that ``starts`` reach on ``self``, transitively: through
+    ``self.name(...)`` calls with ``calls_only``, else through any ``self.name`` (a callback it
+    registers or a task it starts runs too). A start is in the answer only when reached again."""
+    seen: set[str] = set()
+    todo = list(starts)
+    while todo:
+        method = methods.get(todo.pop())
+        if method is None:
+            continue
+        if calls_only:
+            names = [name for _, name in self_calls(method)]
+        else:
+            receiver = self_name(method)
+            names = [
+                node.attr
+                for node in ast.walk(method)
+                if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver
+            ]
+        for name in names:
+            if name in methods and name not in seen:
+                seen.add(name)
+                todo.append(name)
+    return seen
 
 
 def self_attr(node: ast.AST | None, receiver: str) -> str | None:

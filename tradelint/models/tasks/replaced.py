@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from tradelint.facts.syntax import FUNCTION_NODES
-from tradelint.facts.uses import self_name
+from tradelint.facts.uses import methods_reached, self_calls, self_name
 
 if TYPE_CHECKING:
     from tradelint.facts.context import ModuleInfo
@@ -79,7 +79,7 @@ def _site(
     methods = {s.name: s for s in cls.body if isinstance(s, FUNCTION_NODES)}
     if _looks_first(function, receiver, name, statement) or _guarded_before(module, function, statement):
         return None
-    if function.name in _reached_from(methods, loop):
+    if function.name in methods_reached(methods, [loop], calls_only=False):
         return None  # the looping task replaces itself on its way out (its own reconnect)
     again = _runs_again(methods, function.name, name, keyed=key is not None)
     if again is None:
@@ -157,43 +157,7 @@ def _ancestors_within(module: ModuleInfo, node: ast.AST, stop: ast.AST) -> list[
 
 def _calls_of(methods: dict[str, Function], callee: str) -> list[tuple[Function, ast.Call]]:
     """``self.<callee>(...)`` in the class's methods."""
-    found = []
-    for method in methods.values():
-        receiver = self_name(method)
-        if receiver is None:
-            continue
-        for node in ast.walk(method):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == callee
-                and isinstance(node.func.value, ast.Name)
-                and node.func.value.id == receiver
-            ):
-                found.append((method, node))
-    return found
-
-
-def _reached_from(methods: dict[str, Function], start: str) -> set[str]:
-    """The methods that ``start`` calls on ``self``, directly or through others."""
-    seen: set[str] = set()
-    todo = [start]
-    while todo:
-        method = methods.get(todo.pop())
-        receiver = self_name(method) if method is not None else None
-        if method is None or receiver is None:
-            continue
-        for node in ast.walk(method):
-            if (
-                isinstance(node, ast.Attribute)
-                and isinstance(node.value, ast.Name)
-                and node.value.id == receiver
-                and node.attr in methods
-                and node.attr not in seen
-            ):
-                seen.add(node.attr)
-                todo.append(node.attr)
-    return seen
+    return [(method, call) for method in methods.values() for call, name in self_calls(method) if name == callee]
 
 
 def _touches(methods: dict[str, Function], caller: Function, name: str, skip: str, keyed: bool) -> bool:
@@ -205,7 +169,7 @@ def _touches(methods: dict[str, Function], caller: Function, name: str, skip: st
         return True
     if _reads_tasks(caller, receiver, name, keyed):
         return True
-    for reached in _reached_from(methods, caller.name) - {skip, caller.name}:
+    for reached in methods_reached(methods, [caller.name], calls_only=False) - {skip, caller.name}:
         method = methods[reached]
         inner = self_name(method)
         if inner is not None and _reads_tasks(method, inner, name, keyed):

@@ -13,7 +13,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import ENTITY_TEARDOWN, in_registration, unload_reach
 from tradelint.facts.ownership import is_release_name, release_method
 from tradelint.facts.syntax import FUNCTION_NODES
-from tradelint.facts.uses import self_name
+from tradelint.facts.uses import methods_reached
 from tradelint.models.tasks.creators import TaskCreators, _last_name
 
 # A discord bot's cog (discord.py, its forks, Red): the framework ends it by calling
@@ -57,21 +57,7 @@ class OwnerShutdown(TaskCreators):
                         methods.setdefault(stmt.name, stmt)
             entries = [name for name, method in methods.items() if self._is_teardown_method(name, method)]
             # What the teardown calls on ``self`` (or names: a callback it registers), transitively.
-            reached = set(entries)
-            stack = list(entries)
-            while stack:
-                method = methods[stack.pop()]
-                receiver = self_name(method)
-                for node in ast.walk(method):
-                    if (
-                        isinstance(node, ast.Attribute)
-                        and isinstance(node.value, ast.Name)
-                        and node.value.id == receiver
-                        and node.attr in methods
-                        and node.attr not in reached
-                    ):
-                        reached.add(node.attr)
-                        stack.append(node.attr)
+            reached = set(entries) | methods_reached(methods, entries, calls_only=False)
             found = frozenset(reached)
         elif (reach := unload_reach(self.module)) is not None and _ha_kind(self._class_family(cls)) is not None:
             # A Home Assistant entity or coordinator of an integration that can be unloaded: only
