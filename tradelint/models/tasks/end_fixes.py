@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from tradelint.core.fix_plan import EditSpec
 from tradelint.facts.uses import self_name
-from tradelint.models.tasks.replaced import cancel_old_code, looping_method, made_in_init
+from tradelint.models.tasks.replaced import cancel_old_code, looks_first, looping_method, made_in_init
 
 if TYPE_CHECKING:
     from tradelint.facts.context import ModuleInfo
@@ -71,14 +71,7 @@ def replaced_task_edit(module: ModuleInfo, cls: ast.ClassDef, site: TaskSite) ->
     if not (isinstance(slot, ast.Attribute) and slot.attr == name and isinstance(slot.value, ast.Name)
             and slot.value.id == receiver):
         return None
-    for node in ast.walk(function):
-        if (
-            isinstance(node, ast.Attribute)
-            and node.attr == name
-            and isinstance(node.ctx, ast.Load)
-            and node.lineno <= statement.lineno
-            and node is not slot
-        ):
-            return None  # ``if self._task is None:`` or ``if key in self._tasks: return``
+    if looks_first(function, receiver, name, statement):
+        return None  # ``if self._task is None:`` or ``if key in self._tasks: return``
     code = cancel_old_code(receiver, name, key, made_in_init(cls, name))
     return None if code is None else EditSpec("insert_before", statement, (("code", code),))

@@ -77,7 +77,7 @@ def _site(
         return None
     name = target.attr
     methods = {s.name: s for s in cls.body if isinstance(s, FUNCTION_NODES)}
-    if _looks_first(function, receiver, name, statement) or _guarded_before(module, function, statement):
+    if looks_first(function, receiver, name, statement) or _guarded_before(module, function, statement):
         return None
     if function.name in methods_reached(methods, [loop], calls_only=False):
         return None  # the looping task replaces itself on its way out (its own reconnect)
@@ -127,7 +127,7 @@ def _self_loads(function: Function, receiver: str, name: str) -> list[ast.Attrib
     ]
 
 
-def _looks_first(function: Function, receiver: str, name: str, statement: ast.Assign) -> bool:
+def looks_first(function: Function, receiver: str, name: str, statement: ast.Assign) -> bool:
     """The method reads the slot before it stores (``if self._task is None``, ``key in
     self._tasks``, ``self._tasks.pop(key)``), or at all for a keyed store's collection."""
     return any(
