@@ -119,6 +119,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes
     return originals, fixed, compute, total
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments(tmp_path: Path, reference: tuple[dict[str, bytes], dict[str, bytes], float, float]) -> None:
     originals, fixed, compute, total = reference
     rng = random.Random(8)

@@ -82,6 +82,7 @@ def _outcome(function: object, *args: object) -> object:
 SOURCES = [p for p in fixture_files() if p.stat().st_size < 20_000]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
 def test_regions_give_the_whole_module_result_for_every_edit(path: Path) -> None:
     text = path.read_text(encoding="utf-8")

@@ -52,6 +52,7 @@ def _run_in(tmp: Path, files: dict[str, bytes]) -> Outcome:
     return check_and_fix_invariants(tmp)
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates
 @FUZZ
 @given(program=hypothesmith.from_grammar())
@@ -63,6 +64,7 @@ def test_generated_programs(program: str) -> None:
         shutil.rmtree(tmp)
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::SyntaxWarning")
 @FUZZ
 @given(seed=st.sampled_from(SEEDS), program=hypothesmith.from_grammar(), before=st.booleans())
@@ -82,6 +84,7 @@ def test_generated_programs_beside_fixable_code(seed: Path, program: str, before
         shutil.rmtree(tmp)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(case=mutated_fixture())
 def test_mutated_fixture_files(case: tuple[Path, bytes, list[tuple[str, tuple[object, ...]]]]) -> None:

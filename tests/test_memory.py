@@ -47,6 +47,7 @@ def check_all(budget: int | None) -> tuple[list[Finding], Project]:
     return found, project
 
 
+@pytest.mark.slow
 def test_findings_do_not_depend_on_the_module_budget() -> None:
     kept_all, everything = check_all(None)
     assert len(kept_all) > 100
@@ -123,6 +124,7 @@ def test_a_file_that_names_its_own_module_is_not_parsed_again(tmp_path: Path) ->
         (["--fix", "--diff"], (None, 1)),
     ],
 )
+@pytest.mark.slow
 def test_the_cli_prints_the_same_with_any_budget(
     args: list[str], budgets: tuple[int | None, ...], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -141,6 +143,7 @@ def test_the_cli_prints_the_same_with_any_budget(
     assert len(outputs[0][1]) > 1000
 
 
+@pytest.mark.slow
 def test_fix_writes_the_same_with_any_budget(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -242,6 +245,7 @@ def _generated_package(root: Path, modules: int) -> dict[Path, Config]:
     return {path: config_for(path) for path in sorted(package.glob("m*.py"))}
 
 
+@pytest.mark.slow
 def test_a_bounded_fix_keeps_less_than_a_small_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same findings, with a small budget, keeping a fraction of the memory between two files
     (tracemalloc, after each file's check): trees are forgotten past the budget and the texts
@@ -405,6 +409,7 @@ def check_all_trimmed(budget: int | None, summary_limit: int | None) -> tuple[li
     return found, most
 
 
+@pytest.mark.slow
 def test_forgetting_summaries_and_making_room_change_no_finding() -> None:
     """A bounded project forgets the oldest half of its summaries (and lasting verdicts and path
     memos) past its limit, and a front-end can make room for a large file before checking it:
@@ -419,6 +424,7 @@ def test_forgetting_summaries_and_making_room_change_no_finding() -> None:
         assert most < everything, (budget, limit, most)
 
 
+@pytest.mark.slow
 def test_the_cli_prints_the_same_when_summaries_are_forgotten(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -436,6 +442,7 @@ def test_the_cli_prints_the_same_when_summaries_are_forgotten(
     assert len(outputs[0][1]) > 1000
 
 
+@pytest.mark.slow
 def test_flake8_reports_the_same_under_any_budget() -> None:
     """The plugin makes room for each file before it is checked (forgetting modules kept for
     lookups) and forgets them past its budget: ``flake8 --select TRD`` prints the same."""

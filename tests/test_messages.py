@@ -84,11 +84,13 @@ def tree_findings() -> list[Finding]:
     return check_paths(files, select=["ALL"], preview=True)
 
 
+@pytest.mark.slow
 def test_every_finding_of_the_fixtures_and_test_programs_fits(tree_findings: list[Finding]) -> None:
     assert len(tree_findings) > 400
     assert_fit(tree_findings)
 
 
+@pytest.mark.slow
 def test_the_tree_exercises_every_rule(tree_findings: list[Finding]) -> None:
     assert set(all_rules()) <= {f.code for f in tree_findings}
 

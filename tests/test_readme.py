@@ -32,7 +32,7 @@ HEADING = re.compile(r"^##+ (.+)$", re.MULTILINE)
 SETUP = [
     "python3 -m venv .venv && .venv/bin/pip install -q . && .venv/bin/tradelint --statistics fixtures/",
     'python3 -m venv .venv && .venv/bin/pip install -q -e ".[test]" && .venv/bin/pip install -q --no-deps "driftpy==0.8.89" '
-    '&& .venv/bin/python -m pytest -q -n auto',
+    '&& .venv/bin/python -m pytest -q -n auto && .venv/bin/python -m pytest -q -n auto -m slow',
 ]
 
 # Every shell command of the README (its comment dropped) and its exit code in the scratch
@@ -192,6 +192,7 @@ def _runtime_dependencies(into: Path) -> None:
         todo += [Requirement(r) for r in dist.requires or []]
 
 
+@pytest.mark.slow
 def test_readme_fixture_count_in_a_bare_install(tmp_path: Path) -> None:
     """The README's first command, offline: this checkout's tracked files built into a wheel,
     installed into a fresh virtual environment with its runtime dependencies only (not the test

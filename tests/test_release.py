@@ -69,6 +69,7 @@ def test_release_tags_with_the_changelog_section(tmp_path: Path) -> None:
     assert (again.returncode, again.stderr) == (2, f"release: tag v{__version__} exists already\n")
 
 
+@pytest.mark.slow
 def test_wheel_and_sdist_build_and_the_wheel_runs_in_a_fresh_venv(tmp_path: Path) -> None:
     source = _tracked_copy(tmp_path / "src")
     dist = tmp_path / "dist"

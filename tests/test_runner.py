@@ -36,6 +36,7 @@ def summary(findings: list[Finding]) -> list[tuple[str, int, int, str, str, obje
     return [(Path(f.path).name, f.line, f.column, f.code, f.message, f.fix) for f in findings]
 
 
+@pytest.mark.slow
 def test_jobs_give_the_output_of_one_process() -> None:
     configs = configs_for(FIXTURES)
     assert len(list(workers_module._chunks([(i, f, c) for i, (f, c) in enumerate(configs.items())], [workers_module.file_size(f) for f in configs], 16))) > 2
@@ -71,6 +72,7 @@ def test_each_worker_checks_a_stretch_of_the_files(workers: int) -> None:
     assert [workers_module.start_of(w, 4, batches) for w in range(4)] == [0, 5, 10, 15]
 
 
+@pytest.mark.slow
 def test_jobs_text_output_is_byte_identical(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

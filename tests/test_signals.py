@@ -167,6 +167,7 @@ def _fix_states(root: Path, originals: dict[str, bytes]) -> tuple[int, list[str]
     return fixed, sorted(n for n in os.listdir(root) if TEMP.search(n))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_fix_stopped_at_random_moments_leaves_no_temporary_file(tmp_path: Path, signum: int) -> None:
     rng = random.Random(13 + signum)
@@ -189,6 +190,7 @@ def test_fix_stopped_at_random_moments_leaves_no_temporary_file(tmp_path: Path, 
     assert outcomes.get(EXPECTED[signum], 0) >= 2, outcomes
 
 
+@pytest.mark.slow
 def test_fix_stopped_while_writing_leaves_whole_files(tmp_path: Path) -> None:
     """SIGTERM sent as soon as the first file is replaced: files are original or fully fixed."""
     root = _tree(tmp_path / "tree", files=60)
