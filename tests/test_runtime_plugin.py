@@ -219,6 +219,86 @@ def test_pytest_asyncio_loops_are_recorded(pytester: pytest.Pytester, mode: str)
     ]
 
 
+OWN_LOOP = '''\
+import asyncio
+
+
+class OwnLoop(asyncio.SelectorEventLoop):
+    """Makes its tasks and closes itself as uvloop's compiled loop does: neither the patched
+    BaseEventLoop.create_task nor its close runs."""
+
+    def create_task(self, coro, *, name=None, context=None):
+        factory = self.get_task_factory()
+        return factory(self, coro) if factory is not None else asyncio.Task(coro, loop=self)
+
+    def close(self):
+        self._selector.close()
+        self._closed = True
+
+
+class OwnPolicy(asyncio.DefaultEventLoopPolicy):
+    _loop_factory = OwnLoop
+'''
+
+OWN_LOOP_TESTS = '''\
+import asyncio
+import sys
+from pathlib import Path
+
+import aiohttp
+
+import app
+
+# An installed library, as uvloop is: its frames are never a creation site.
+sys.path.insert(0, str(Path(__file__).parent / "site-packages"))
+from ownloop import OwnPolicy
+
+
+def test_run():
+    asyncio.set_event_loop_policy(OwnPolicy())
+    try:
+        asyncio.run(app.start_discarded())
+    finally:
+        asyncio.set_event_loop_policy(None)
+
+
+def test_closed_unseen():
+    loop = OwnPolicy().new_event_loop()
+    loop.run_until_complete(app.start_discarded())
+    loop.close()
+
+
+async def handed_over():
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector())
+
+
+def test_connector():
+    asyncio.run(handed_over())
+'''
+
+
+def test_loops_making_their_own_tasks_and_handed_over_connectors(pytester: pytest.Pytester) -> None:
+    """A loop class whose create_task and close are its own (uvloop's) is recorded through a task
+    factory set where the loop is made, its tasks left pending are seen once it is closed; a
+    connector handed to a session's constructor is the session's to close (one leak)."""
+    root = project(pytester, tests=OWN_LOOP_TESTS)
+    (root / "site-packages").mkdir()
+    (root / "site-packages" / "ownloop.py").write_text(OWN_LOOP, encoding="utf-8")
+    run(pytester, "-p", "tradelint", "-W", "ignore::ResourceWarning").assert_outcomes(passed=3)
+    app, tests = root / "app.py", root / "test_app.py"
+    assert report(root) == [
+        leak("task_pending_at_loop_close", "TRD301", "discarded", app, 11, "test_app.py::test_run", "task worker()"),
+        leak(
+            "task_pending_at_loop_close", "TRD301", "discarded", app, 11, "test_app.py::test_closed_unseen",
+            "task worker()",
+        ),
+        leak(
+            "resource_never_closed", "TRD201", "local", tests, 29, "test_app.py::test_connector",
+            "aiohttp.ClientSession",
+        ),
+    ]
+
+
 def test_inert_when_loaded_but_not_enabled(pytester: pytest.Pytester) -> None:
     """Loaded as its entry point loads it, without ``--tradelint`` or ``runtime = true``: no patch,
     no report, no summary."""
