@@ -299,6 +299,54 @@ def test_loops_making_their_own_tasks_and_handed_over_connectors(pytester: pytes
     ]
 
 
+FRAMEWORK_TESTS = '''\
+import asyncio
+
+import pytest
+from aiohttp import web
+
+import app
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_anyio():
+    asyncio.create_task(app.worker())
+    await asyncio.sleep(0)
+
+
+@pytest.mark.asyncio
+async def test_pytest_aiohttp(aiohttp_client):
+    async def hello(request):
+        await app.open_session()
+        return web.Response(text="hi")
+
+    application = web.Application()
+    application.router.add_get("/", hello)
+    client = await aiohttp_client(application)
+    assert (await client.get("/")).status == 200
+'''
+
+
+def test_anyio_and_pytest_aiohttp_tests_are_recorded(pytester: pytest.Pytester) -> None:
+    """anyio's runner (one loop for the session, closed at its end) and pytest-aiohttp's client
+    and server fixtures: the leaks are the program's, each with the test that made it."""
+    root = project(
+        pytester, tests=FRAMEWORK_TESTS, pyproject='[tool.pytest.ini_options]\nasyncio_mode = "strict"\n'
+        'asyncio_default_fixture_loop_scope = "function"\n',
+    )
+    run(pytester, "-p", "tradelint", "-p", "asyncio", "-p", "anyio", "-p", "aiohttp").assert_outcomes(passed=2)
+    app = root / "app.py"
+    assert sorted(report(root), key=lambda leak: leak["line"]) == [
+        leak("task_pending_at_loop_close", "TRD301", "discarded", root / "test_app.py", 16, "test_app.py::test_anyio", "task worker()"),
+        leak("resource_never_closed", "TRD201", "local", app, 16, "test_app.py::test_pytest_aiohttp", "aiohttp.ClientSession"),
+    ]
+
+
 def test_inert_when_loaded_but_not_enabled(pytester: pytest.Pytester) -> None:
     """Loaded as its entry point loads it, without ``--tradelint`` or ``runtime = true``: no patch,
     no report, no summary."""

@@ -237,19 +237,9 @@ class Recorder:
 
         self._patch(asyncio.BaseEventLoop, "create_task", create_task)
         self._patch(asyncio.BaseEventLoop, "close", close)
-        cancel_all: Callable[[asyncio.AbstractEventLoop], None] | None = getattr(
-            asyncio.runners, "_cancel_all_tasks", None
-        )
-        if cancel_all is not None:
-            # asyncio.run and asyncio.Runner (used by pytest-asyncio and anyio) cancel what is
-            # left before closing the loop: look at it first.
-            original_cancel = cancel_all
-
-            def cancel_all_tasks(loop: asyncio.AbstractEventLoop) -> None:
-                recorder.loop_ending(loop)
-                original_cancel(loop)
-
-            self._patch(asyncio.runners, "_cancel_all_tasks", cancel_all_tasks)
+        # asyncio.run and asyncio.Runner (used by pytest-asyncio and anyio) cancel what is left
+        # before closing the loop: look at it first.
+        self._patch_cancel_all(asyncio.runners)
         # A loop class with a create_task of its own (uvloop.Loop, a compiled class nothing can
         # patch) gets a task factory instead, set as the policy (asyncio.run, pytest-asyncio,
         # asyncio.new_event_loop) or uvloop.new_event_loop (uvloop.run, anyio) makes the loop.
@@ -287,6 +277,19 @@ class Recorder:
         loop.set_task_factory(task_factory)  # type: ignore[arg-type]
         return loop
 
+    def _patch_cancel_all(self, module: object) -> None:
+        original: Callable[[asyncio.AbstractEventLoop], None] | None = getattr(module, "_cancel_all_tasks", None)
+        if original is None or getattr(original, "_tradelint", False):
+            return
+        recorder = self
+
+        def cancel_all_tasks(loop: asyncio.AbstractEventLoop) -> None:
+            recorder.loop_ending(loop)
+            original(loop)
+
+        cancel_all_tasks._tradelint = True  # type: ignore[attr-defined]
+        self._patch(module, "_cancel_all_tasks", cancel_all_tasks)
+
     def _instrument_uvloop(self) -> None:
         uvloop = sys.modules.get("uvloop")
         original: Callable[[], asyncio.AbstractEventLoop] | None = getattr(uvloop, "new_event_loop", None)
@@ -314,6 +317,12 @@ class Recorder:
         """Wrap the resource classes whose modules are imported by now (the plugin never imports
         a library itself); called again before each test, for the libraries imported since."""
         self._instrument_uvloop()
+        # The backports of asyncio.Runner before Python 3.11: anyio's own, and the one
+        # pytest-asyncio uses (backports.asyncio.runner).
+        for name in ("anyio._backends._asyncio", "backports.asyncio.runner.runner"):
+            module = sys.modules.get(name)
+            if module is not None:
+                self._patch_cancel_all(module)
         for name, method in list(self._pending_classes.items()):
             module_name, _, attribute = name.rpartition(".")
             module = sys.modules.get(module_name)
