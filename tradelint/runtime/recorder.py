@@ -274,7 +274,7 @@ class Recorder:
                 recorder.task_created(task)
             return task
 
-        loop.set_task_factory(task_factory)  # type: ignore[arg-type]
+        loop.set_task_factory(task_factory)
         return loop
 
     def _patch_cancel_all(self, module: object) -> None:
