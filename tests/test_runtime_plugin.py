@@ -270,6 +270,7 @@ def test_closed_unseen():
 
 async def handed_over():
     session = aiohttp.ClientSession(connector=aiohttp.TCPConnector())
+    print(aiohttp.ClientSession())
 
 
 def test_connector():
@@ -280,7 +281,8 @@ def test_connector():
 def test_loops_making_their_own_tasks_and_handed_over_connectors(pytester: pytest.Pytester) -> None:
     """A loop class whose create_task and close are its own (uvloop's) is recorded through a task
     factory set where the loop is made, its tasks left pending are seen once it is closed; a
-    connector handed to a session's constructor is the session's to close (one leak)."""
+    connector handed to a session's constructor is the session's to close (one leak); a session
+    given to another call is not "discarded"."""
     root = project(pytester, tests=OWN_LOOP_TESTS)
     (root / "site-packages").mkdir()
     (root / "site-packages" / "ownloop.py").write_text(OWN_LOOP, encoding="utf-8")
@@ -292,6 +294,8 @@ def test_loops_making_their_own_tasks_and_handed_over_connectors(pytester: pytes
             "task_pending_at_loop_close", "TRD301", "discarded", app, 11, "test_app.py::test_closed_unseen",
             "task worker()",
         ),
+        # Not discarded: the argument of a call whose result is (collected first).
+        leak("resource_never_closed", "TRD2", "unknown", tests, 30, "test_app.py::test_connector", "aiohttp.ClientSession"),
         leak(
             "resource_never_closed", "TRD201", "local", tests, 29, "test_app.py::test_connector",
             "aiohttp.ClientSession",

@@ -82,14 +82,16 @@ def creation_site(depth: int = 2) -> tuple[str, int]:
 _SELF_STORE = re.compile(r"^\s*self\.\w+(\s*\[[^\]]*\])?\s*(:[^=]+)?=[^=]")
 _LOCAL_STORE = re.compile(r"^\s*(\w+\s*,\s*)*\w+\s*(:[^=]+)?=[^=]|^\s*(async\s+)?with\b.*\bas\s+\w+\s*[:,)]")
 _BARE_CALL = re.compile(r"^\s*(await\s+)?[\w.]+\s*\(")
-_shapes: dict[tuple[str, int], str] = {}
+_shapes: dict[tuple[str, int, str], str] = {}
 
 
-def shape_at(path: str, line: int) -> str:
+def shape_at(path: str, line: int, maker: str = "") -> str:
     """How the created object is held, read from the creation line (cached per site): ``self``
     (``self.x = ...``), ``local`` (``x = ...``, ``async with ... as x``), ``discarded`` (a bare
-    call statement) or ``unknown`` (a multi-line statement, a return, an argument...)."""
-    key = (path, line)
+    call statement) or ``unknown`` (a multi-line statement, a return, an argument...). With
+    ``maker`` (a resource's class name), a bare call of something else is ``unknown``: the
+    resource is that call's argument (``await fetch(ClientSession())``), not discarded."""
+    key = (path, line, maker)
     known = _shapes.get(key)
     if known is None:
         text = linecache.getline(path, line)
@@ -97,7 +99,11 @@ def shape_at(path: str, line: int) -> str:
             known = "self"
         elif _LOCAL_STORE.match(text):
             known = "local"
-        elif _BARE_CALL.match(text) and text.count("(") == text.count(")"):
+        elif (
+            _BARE_CALL.match(text)
+            and text.count("(") == text.count(")")
+            and (not maker or re.match(rf"^\s*(await\s+)?([\w.]*\.)?{re.escape(maker)}\s*\(", text))
+        ):
             known = "discarded"
         else:
             known = "unknown"
@@ -179,7 +185,7 @@ class Recorder:
             record.closed = True
 
     def _leak(self, record: _Record, kind: str) -> None:
-        shape = shape_at(record.path, record.line)
+        shape = shape_at(record.path, record.line, record.what.rpartition(".")[2] if record.family == "resource" else "")
         codes = _TASK_CODES if record.family == "task" else _RESOURCE_CODES
         self.leaks.append(Leak(kind, codes[shape], shape, record.path, record.line, record.test, record.what))
 
@@ -265,7 +271,7 @@ class Recorder:
         recorder = self
         previous = loop.get_task_factory()
 
-        def task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> "asyncio.Future[Any]":
+        def task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Future[Any]:
             if previous is not None:
                 task = previous(loop, coro, **kwargs)
             else:
