@@ -219,6 +219,138 @@ def test_pytest_asyncio_loops_are_recorded(pytester: pytest.Pytester, mode: str)
     ]
 
 
+OWN_LOOP = '''\
+import asyncio
+
+
+class OwnLoop(asyncio.SelectorEventLoop):
+    """Makes its tasks and closes itself as uvloop's compiled loop does: neither the patched
+    BaseEventLoop.create_task nor its close runs."""
+
+    def create_task(self, coro, *, name=None, context=None):
+        factory = self.get_task_factory()
+        return factory(self, coro) if factory is not None else asyncio.Task(coro, loop=self)
+
+    def close(self):
+        self._selector.close()
+        self._closed = True
+
+
+class OwnPolicy(asyncio.DefaultEventLoopPolicy):
+    _loop_factory = OwnLoop
+'''
+
+OWN_LOOP_TESTS = '''\
+import asyncio
+import sys
+from pathlib import Path
+
+import aiohttp
+
+import app
+
+# An installed library, as uvloop is: its frames are never a creation site.
+sys.path.insert(0, str(Path(__file__).parent / "site-packages"))
+from ownloop import OwnPolicy
+
+
+def test_run():
+    asyncio.set_event_loop_policy(OwnPolicy())
+    try:
+        asyncio.run(app.start_discarded())
+    finally:
+        asyncio.set_event_loop_policy(None)
+
+
+def test_closed_unseen():
+    loop = OwnPolicy().new_event_loop()
+    loop.run_until_complete(app.start_discarded())
+    loop.close()
+
+
+async def handed_over():
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector())
+    print(aiohttp.ClientSession())
+
+
+def test_connector():
+    asyncio.run(handed_over())
+'''
+
+
+def test_loops_making_their_own_tasks_and_handed_over_connectors(pytester: pytest.Pytester) -> None:
+    """A loop class whose create_task and close are its own (uvloop's) is recorded through a task
+    factory set where the loop is made, its tasks left pending are seen once it is closed; a
+    connector handed to a session's constructor is the session's to close (one leak); a session
+    given to another call is not "discarded"."""
+    root = project(pytester, tests=OWN_LOOP_TESTS)
+    (root / "site-packages").mkdir()
+    (root / "site-packages" / "ownloop.py").write_text(OWN_LOOP, encoding="utf-8")
+    run(pytester, "-p", "tradelint", "-W", "ignore::ResourceWarning").assert_outcomes(passed=3)
+    app, tests = root / "app.py", root / "test_app.py"
+    assert report(root) == [
+        leak("task_pending_at_loop_close", "TRD301", "discarded", app, 11, "test_app.py::test_run", "task worker()"),
+        leak(
+            "task_pending_at_loop_close", "TRD301", "discarded", app, 11, "test_app.py::test_closed_unseen",
+            "task worker()",
+        ),
+        # Not discarded: the argument of a call whose result is (collected first).
+        leak("resource_never_closed", "TRD2", "unknown", tests, 30, "test_app.py::test_connector", "aiohttp.ClientSession"),
+        leak(
+            "resource_never_closed", "TRD201", "local", tests, 29, "test_app.py::test_connector",
+            "aiohttp.ClientSession",
+        ),
+    ]
+
+
+FRAMEWORK_TESTS = '''\
+import asyncio
+
+import pytest
+from aiohttp import web
+
+import app
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_anyio():
+    asyncio.create_task(app.worker())
+    await asyncio.sleep(0)
+
+
+@pytest.mark.asyncio
+async def test_pytest_aiohttp(aiohttp_client):
+    async def hello(request):
+        await app.open_session()
+        return web.Response(text="hi")
+
+    application = web.Application()
+    application.router.add_get("/", hello)
+    client = await aiohttp_client(application)
+    assert (await client.get("/")).status == 200
+'''
+
+
+def test_anyio_and_pytest_aiohttp_tests_are_recorded(pytester: pytest.Pytester) -> None:
+    """anyio's runner (one loop for the session, closed at its end) and pytest-aiohttp's client
+    and server fixtures: the leaks are the program's, each with the test that made it."""
+    root = project(
+        pytester, tests=FRAMEWORK_TESTS, pyproject='[tool.pytest.ini_options]\nasyncio_mode = "strict"\n'
+        'asyncio_default_fixture_loop_scope = "function"\n',
+    )
+    run(pytester, "-p", "tradelint", "-p", "asyncio", "-p", "anyio", "-p", "aiohttp").assert_outcomes(passed=2)
+    app = root / "app.py"
+    assert sorted(report(root), key=lambda leak: leak["line"]) == [
+        leak("task_pending_at_loop_close", "TRD301", "discarded", root / "test_app.py", 16, "test_app.py::test_anyio", "task worker()"),
+        leak("resource_never_closed", "TRD201", "local", app, 16, "test_app.py::test_pytest_aiohttp", "aiohttp.ClientSession"),
+    ]
+
+
 def test_inert_when_loaded_but_not_enabled(pytester: pytest.Pytester) -> None:
     """Loaded as its entry point loads it, without ``--tradelint`` or ``runtime = true``: no patch,
     no report, no summary."""

@@ -11,7 +11,8 @@ try:
     _here: str | None = os.getcwd()
 except OSError:  # the current folder was deleted: nothing can be imported from it
     _here = None
-if __name__ == "__main__" and not sys.flags.safe_path and sys.path and sys.path[0] in ("", _here):
+# ``sys.flags.safe_path`` (``-P``) is Python 3.11's; before it the folder is always put first.
+if __name__ == "__main__" and not getattr(sys.flags, "safe_path", False) and sys.path and sys.path[0] in ("", _here):
     # ``python -m tradelint`` put the current folder first on ``sys.path`` (``-P`` would not):
     # tradelint's own imports must not find the checked project's ``json.py`` or ``signal.py``
     # there and run it. Its own modules are found through the package, already imported.

@@ -100,6 +100,7 @@ class RuntimePlugin:
             return
         # Only a test that left something unfinished pays for a collection.
         if any(True for _ in self.recorder.open_records(item.nodeid)):
+            self.recorder.loops_closed(item.nodeid)
             gc.collect()
         leaks = self.recorder.take()
         if leaks:

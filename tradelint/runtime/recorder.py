@@ -82,14 +82,16 @@ def creation_site(depth: int = 2) -> tuple[str, int]:
 _SELF_STORE = re.compile(r"^\s*self\.\w+(\s*\[[^\]]*\])?\s*(:[^=]+)?=[^=]")
 _LOCAL_STORE = re.compile(r"^\s*(\w+\s*,\s*)*\w+\s*(:[^=]+)?=[^=]|^\s*(async\s+)?with\b.*\bas\s+\w+\s*[:,)]")
 _BARE_CALL = re.compile(r"^\s*(await\s+)?[\w.]+\s*\(")
-_shapes: dict[tuple[str, int], str] = {}
+_shapes: dict[tuple[str, int, str], str] = {}
 
 
-def shape_at(path: str, line: int) -> str:
+def shape_at(path: str, line: int, maker: str = "") -> str:
     """How the created object is held, read from the creation line (cached per site): ``self``
     (``self.x = ...``), ``local`` (``x = ...``, ``async with ... as x``), ``discarded`` (a bare
-    call statement) or ``unknown`` (a multi-line statement, a return, an argument...)."""
-    key = (path, line)
+    call statement) or ``unknown`` (a multi-line statement, a return, an argument...). With
+    ``maker`` (a resource's class name), a bare call of something else is ``unknown``: the
+    resource is that call's argument (``await fetch(ClientSession())``), not discarded."""
+    key = (path, line, maker)
     known = _shapes.get(key)
     if known is None:
         text = linecache.getline(path, line)
@@ -97,7 +99,11 @@ def shape_at(path: str, line: int) -> str:
             known = "self"
         elif _LOCAL_STORE.match(text):
             known = "local"
-        elif _BARE_CALL.match(text) and text.count("(") == text.count(")"):
+        elif (
+            _BARE_CALL.match(text)
+            and text.count("(") == text.count(")")
+            and (not maker or re.match(rf"^\s*(await\s+)?([\w.]*\.)?{re.escape(maker)}\s*\(", text))
+        ):
             known = "discarded"
         else:
             known = "unknown"
@@ -124,6 +130,7 @@ class Recorder:
         self._patches: list[tuple[object, str, object]] = []
         self._instrumented: set[type] = set()
         self._pending_classes: dict[str, str] = {}  # dotted class name -> close method
+        self._recording_create: object = None
 
     # -- recording ----------------------------------------------------------------------------
 
@@ -155,6 +162,8 @@ class Recorder:
         code = getattr(coro, "cr_code", None)
         if code is not None and code.co_filename == _LOOP_SOURCE:
             return  # the loop's own shutdown_asyncgens, shutdown_default_executor
+        if id(task) in self._alive:
+            return  # a loop subclass's create_task calling the patched one after its factory
         name = getattr(coro, "__qualname__", type(coro).__name__)
         record = self._track(task, "task", f"task {name}()")
         if record is not None:
@@ -164,13 +173,19 @@ class Recorder:
         if id(obj) not in self._alive:  # a subclass's __init__ calling its parent's
             self._track(obj, "resource", what)
 
+    def handed_over(self, values: tuple[object, ...]) -> None:
+        for value in values:
+            record = self._alive.get(id(value))
+            if record is not None and record.family == "resource" and record.ref is not None and record.ref() is value:
+                record.closed = True
+
     def resource_closed(self, obj: object) -> None:
         record = self._alive.get(id(obj))
         if record is not None:
             record.closed = True
 
     def _leak(self, record: _Record, kind: str) -> None:
-        shape = shape_at(record.path, record.line)
+        shape = shape_at(record.path, record.line, record.what.rpartition(".")[2] if record.family == "resource" else "")
         codes = _TASK_CODES if record.family == "task" else _RESOURCE_CODES
         self.leaks.append(Leak(kind, codes[shape], shape, record.path, record.line, record.test, record.what))
 
@@ -228,28 +243,92 @@ class Recorder:
 
         self._patch(asyncio.BaseEventLoop, "create_task", create_task)
         self._patch(asyncio.BaseEventLoop, "close", close)
-        cancel_all: Callable[[asyncio.AbstractEventLoop], None] | None = getattr(
-            asyncio.runners, "_cancel_all_tasks", None
-        )
-        if cancel_all is not None:
-            # asyncio.run and asyncio.Runner (used by pytest-asyncio and anyio) cancel what is
-            # left before closing the loop: look at it first.
-            original_cancel = cancel_all
+        # asyncio.run and asyncio.Runner (used by pytest-asyncio and anyio) cancel what is left
+        # before closing the loop: look at it first.
+        self._patch_cancel_all(asyncio.runners)
+        # A loop class with a create_task of its own (uvloop.Loop, a compiled class nothing can
+        # patch) gets a task factory instead, set as the policy (asyncio.run, pytest-asyncio,
+        # asyncio.new_event_loop) or uvloop.new_event_loop (uvloop.run, anyio) makes the loop.
+        original_new_loop = asyncio.events.BaseDefaultEventLoopPolicy.new_event_loop
 
-            def cancel_all_tasks(loop: asyncio.AbstractEventLoop) -> None:
-                recorder.loop_ending(loop)
-                original_cancel(loop)
+        @functools.wraps(original_new_loop)
+        def new_event_loop(self: asyncio.events.BaseDefaultEventLoopPolicy) -> asyncio.AbstractEventLoop:
+            return recorder.adopt(original_new_loop(self))
 
-            self._patch(asyncio.runners, "_cancel_all_tasks", cancel_all_tasks)
+        self._patch(asyncio.events.BaseDefaultEventLoopPolicy, "new_event_loop", new_event_loop)
+        self._recording_create = create_task
         for name, spec in BUILTIN_RESOURCES.items():
             self._pending_classes[name] = spec.close
         for name, method in resources:
             self._pending_classes[name] = method
         self.instrument_imported()
 
+    def adopt(self, loop: asyncio.AbstractEventLoop) -> asyncio.AbstractEventLoop:
+        """Record the tasks of a new loop whose class does not inherit the patched create_task,
+        through a task factory (wrapping the loop's own one, if it has one)."""
+        if getattr(type(loop), "create_task", None) is self._recording_create:
+            return loop
+        recorder = self
+        previous = loop.get_task_factory()
+
+        def task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Future[Any]:
+            if previous is not None:
+                task = previous(loop, coro, **kwargs)
+            else:
+                task = asyncio.Task(coro, loop=loop, **kwargs)
+            if isinstance(task, asyncio.Task):
+                recorder.task_created(task)
+            return task
+
+        loop.set_task_factory(task_factory)
+        return loop
+
+    def _patch_cancel_all(self, module: object) -> None:
+        original: Callable[[asyncio.AbstractEventLoop], None] | None = getattr(module, "_cancel_all_tasks", None)
+        if original is None or getattr(original, "_tradelint", False):
+            return
+        recorder = self
+
+        def cancel_all_tasks(loop: asyncio.AbstractEventLoop) -> None:
+            recorder.loop_ending(loop)
+            original(loop)
+
+        cancel_all_tasks._tradelint = True  # type: ignore[attr-defined]
+        self._patch(module, "_cancel_all_tasks", cancel_all_tasks)
+
+    def _instrument_uvloop(self) -> None:
+        uvloop = sys.modules.get("uvloop")
+        original: Callable[[], asyncio.AbstractEventLoop] | None = getattr(uvloop, "new_event_loop", None)
+        if uvloop is None or original is None or getattr(original, "_tradelint", False):
+            return
+        recorder = self
+
+        @functools.wraps(original)
+        def new_event_loop() -> asyncio.AbstractEventLoop:
+            return recorder.adopt(original())
+
+        new_event_loop._tradelint = True  # type: ignore[attr-defined]
+        self._patch(uvloop, "new_event_loop", new_event_loop)
+
+    def loops_closed(self, test: str) -> None:
+        """The test's tasks still pending on a loop closed by now: a loop whose close could not be
+        patched (uvloop's, closed by pytest-asyncio's fixture) left them behind."""
+        for record in self.open_records(test):
+            task = record.ref() if record.family == "task" and record.ref is not None else None
+            if isinstance(task, asyncio.Task) and not task.done() and task.get_loop().is_closed() and not _kept(task):
+                record.reported = True
+                self._leak(record, "task_pending_at_loop_close")
+
     def instrument_imported(self) -> None:
         """Wrap the resource classes whose modules are imported by now (the plugin never imports
         a library itself); called again before each test, for the libraries imported since."""
+        self._instrument_uvloop()
+        # The backports of asyncio.Runner before Python 3.11: anyio's own, and the one
+        # pytest-asyncio uses (backports.asyncio.runner).
+        for name in ("anyio._backends._asyncio", "backports.asyncio.runner.runner"):
+            module = sys.modules.get(name)
+            if module is not None:
+                self._patch_cancel_all(module)
         for name, method in list(self._pending_classes.items()):
             module_name, _, attribute = name.rpartition(".")
             module = sys.modules.get(module_name)
@@ -275,6 +354,8 @@ class Recorder:
             # that one's to close: only the outer one is a creation site.
             if not recorder.constructing:
                 recorder.resource_created(self, what if type(self) is cls else type(self).__qualname__)
+                # So is one made just before and handed over (``ClientSession(connector=...)``).
+                recorder.handed_over((*args, *kwargs.values()))
             recorder.constructing += 1
             try:
                 original_init(self, *args, **kwargs)
