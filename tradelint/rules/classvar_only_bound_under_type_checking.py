@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
+from tradelint.core import trigger_words
 from tradelint.core.messages import fit
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
@@ -49,6 +50,7 @@ class ClassVarOnlyBoundUnderTypeChecking(Rule):
     """
 
     code = "TRD103"
+    triggers = ("ClassVar", "TYPE_CHECKING")
     name = "classvar-only-bound-under-type-checking"
     incident = "001"
     fix_availability = "always"

@@ -20,6 +20,8 @@ from tradelint.core.cores import usable_cores
 from tradelint.core.finding import Finding
 from tradelint.facts import context
 from tradelint.facts.context import ModuleInfo, Project
+from tradelint.core.files import UnreadableFile, read_source_bytes
+from tradelint.runner import demand
 from tradelint.runner.dependencies import module_names
 from tradelint.runner.engine import Checker, collector_paused, out_of_memory
 
@@ -42,16 +44,18 @@ _WORKER_TAKEN: Any = None
 _WORKER_AT = 0
 # The files checked by every worker so far (shared): the main process shows it as progress.
 _WORKER_DONE: Any = None
+# The items of the run that demand-driven checking only compiles (``demand.py``).
+_WORKER_LIGHT: frozenset[int] = frozenset()
 
 
 def _start_worker(
     parent: int, bounded: bool, summarize: bool, batches: list[list[Item]], taken: Any, joined: Any, jobs: int,
-    done: Any,
+    done: Any, light: frozenset[int],
 ) -> None:
-    global _WORKER_CHECKER, _WORKER_BATCHES, _WORKER_TAKEN, _WORKER_AT, _WORKER_DONE
+    global _WORKER_CHECKER, _WORKER_BATCHES, _WORKER_TAKEN, _WORKER_AT, _WORKER_DONE, _WORKER_LIGHT
     interrupts.become_worker(parent)
     _WORKER_CHECKER = new_checker(bounded, summarize=summarize)
-    _WORKER_BATCHES, _WORKER_TAKEN, _WORKER_DONE = batches, taken, done
+    _WORKER_BATCHES, _WORKER_TAKEN, _WORKER_DONE, _WORKER_LIGHT = batches, taken, done, light
     with joined.get_lock():
         number = joined.value
         joined.value += 1
@@ -142,7 +146,7 @@ def _check_in_worker(_: int) -> list[Outcome]:
         batch = nearest_free(taken, _WORKER_AT)
         taken[batch] = 1
     _WORKER_AT = batch
-    return _check_chunk(_WORKER_CHECKER, _WORKER_BATCHES[batch], _count_done)
+    return _check_chunk(_WORKER_CHECKER, _WORKER_BATCHES[batch], _count_done, _WORKER_LIGHT)
 
 
 def _count_done() -> None:
@@ -151,16 +155,32 @@ def _count_done() -> None:
         done.value += 1
 
 
-def _check_chunk(checker: Checker, items: Sequence[Item], on_file: Callable[[], None]) -> list[Outcome]:
+def _check_chunk(
+    checker: Checker, items: Sequence[Item], on_file: Callable[[], None], light: frozenset[int] = frozenset()
+) -> list[Outcome]:
     with collector_paused():
-        return _check_items(checker, items, on_file)
+        return _check_items(checker, items, on_file, light)
 
 
-def _check_items(checker: Checker, items: Sequence[Item], on_file: Callable[[], None]) -> list[Outcome]:
+def _compiles(file: Path) -> bool:
+    """An item demand-driven checking skips: whether it compiles (else it is checked in full)."""
+    try:
+        return demand.compiles(read_source_bytes(file), str(file))
+    except (UnreadableFile, OSError):
+        return False
+
+
+def _check_items(
+    checker: Checker, items: Sequence[Item], on_file: Callable[[], None], light: frozenset[int]
+) -> list[Outcome]:
     outcomes: list[Outcome] = []
     project = checker.project
     for i, file, config in items:
         project.scans.clear()
+        if i in light and _compiles(file):
+            outcomes.append((i, [], (), {}))
+            on_file()
+            continue
         try:
             outcome: list[Finding] | str = checker.check_path(file, config, display=str(file))
         except MemoryError:
@@ -201,10 +221,14 @@ def _check(
     total = sum(sizes)
     if jobs is None:
         jobs = auto_jobs(total)
+    light: frozenset[int] = frozenset()
+    if demand.demand_enabled() and not summarize:
+        needed = demand.full_check_needed([(path, config) for _, path, config in items])
+        light = frozenset(item[0] for item, need in zip(items, needed) if not need)
     if jobs <= 1 or len(items) < 2 * jobs:
         try:
             checker = new_checker(bounded_run(total, len(items)), summarize=summarize)
-            yield from _check_chunk(checker, items, lambda: tick(1))
+            yield from _check_chunk(checker, items, lambda: tick(1), light)
         finally:
             gc.unfreeze()
         return
@@ -232,7 +256,8 @@ def _check(
         initializer=_start_worker,
         # Each worker checks about its share.
         initargs=(
-            os.getpid(), bounded_run(total // jobs, len(items) // jobs), summarize, batches, taken, joined, jobs, done
+            os.getpid(), bounded_run(total // jobs, len(items) // jobs), summarize, batches, taken, joined, jobs, done,
+            light,
         ),
     )
     try:
