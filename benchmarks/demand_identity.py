@@ -50,7 +50,7 @@ def light_count(folders: list[Path], cwd: Path) -> tuple[int, int]:
     here = os.getcwd()
     os.chdir(cwd)
     try:
-        files = discover([f.relative_to(cwd) for f in folders], None)
+        files = list(discover([f.relative_to(cwd) for f in folders], None))
         needed = demand.full_check_needed([(f, config_for(f.parent)) for f in files])
     finally:
         os.chdir(here)

@@ -15,17 +15,18 @@ from typing import Any
 TASK_WORDS = (
     "create_task", "ensure_future", "Task", "call_soon", "call_later", "call_at", "add_signal_handler",
     "add_done_callback", "add_reader", "add_writer", ".on(", ".once(", "add_listener", "add_event_listener",
-    "add_event_handler", "loop", "Scheduler", "async_create",
+    "add_event_handler", "loop(", "Scheduler", "async_create",
 )
 
 # TRD2xx: the built-in resource table (models/resources/resource_types.py) and ccxt's exchanges.
 RESOURCE_WORDS = (
     "ClientSession", "TCPConnector", "AsyncClient", "Redis", "redis", "asyncpg", "create_pool",
-    "websockets", "connect", "ccxt",
+    "websockets", "ccxt",
 )
 
-# TRD1xx: dataclass makers (stdlib, attrs, pydantic, dataclass_transform) and ClassVar.
-DATACLASS_WORDS = ("dataclass", "ClassVar", "attr", "define", "frozen", "pydantic", "BaseModel", "Struct")
+# TRD1xx: dataclass makers (stdlib, attrs, pydantic, dataclass_transform) and ClassVar. attrs
+# is imported as ``attr`` or ``attrs`` (``@define`` comes from one of them).
+DATACLASS_WORDS = ("dataclass", "ClassVar", "attrs", "attr.", "import attr", "from attr ", "pydantic", "BaseModel")
 
 
 def _last_names(dotted: tuple[str, ...]) -> tuple[str, ...]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from tradelint.core import trigger_words
 from tradelint.core.messages import fit
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
@@ -50,7 +49,7 @@ class ClassVarOnlyBoundUnderTypeChecking(Rule):
     """
 
     code = "TRD103"
-    triggers = ("ClassVar", "TYPE_CHECKING")
+    triggers = ("ClassVar",)  # the annotation names it (``typing.ClassVar``, an alias imported)
     name = "classvar-only-bound-under-type-checking"
     incident = "001"
     fix_availability = "always"

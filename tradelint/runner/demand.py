@@ -4,8 +4,8 @@ is needed for them (``TRADELINT_DEMAND=1``; off by default, see below).
 A file is checked in full when its source contains a trigger word of a rule enabled for it
 (``Rule.trigger_words``: each rule's own and the configuration's: keepers, task owners, extra
 resource types, renames and packs), the word ``noqa`` where TRD003 is enabled, or when it imports
-a first-party module of the run that is checked in full (a base class, a wrapper, an owner: the
-facts another file's finding can rest on), transitively. Any other file is only compiled: a
+a first-party module of the run that is checked in full and names one of the names it offers
+(a base class, a wrapper, an owner: the facts another file's finding can rest on), transitively. Any other file is only compiled: a
 syntax error or an unreadable file gets exactly the check's TRD001, as the full check is run
 for it then.
 
@@ -26,6 +26,7 @@ from tradelint.core.config import Config
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.registry import all_rules
 from tradelint.facts.context import Project
+from tradelint.facts.context import _module_name as module_name_under
 from tradelint.facts.syntax import resolve_relative
 from tradelint.runner.unused_noqa import CODE as UNUSED_NOQA
 
@@ -40,15 +41,16 @@ def demand_enabled() -> bool:
 _IMPORT = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import\b([^\n#;]*)|import[ \t]+([^\n#;]*))", re.M)
 
 
-def trigger_words(config: Config, path: Path) -> tuple[bytes, ...]:
-    """The words one of which ``path``'s source must contain to be checked in full for itself."""
-    words: set[str] = set()
+def trigger_words(config: Config, path: Path) -> dict[str, tuple[bytes, ...]]:
+    """For each rule family (``TRD3``) enabled for ``path``, the words one of which its source
+    must contain for the family to be able to report there by itself."""
+    words: dict[str, set[str]] = {}
     for code, rule in all_rules().items():
         if config.enabled(code, path):
-            words.update(rule.trigger_words(config))
+            words.setdefault(code[:4], set()).update(rule.trigger_words(config))
     if config.enabled(UNUSED_NOQA, path):
-        words.add("noqa")  # matched case-insensitively: see ``_has_word``
-    return tuple(sorted(word.encode("utf-8") for word in words if word))
+        words.setdefault("TRD0", set()).add("noqa")  # matched case-insensitively: see ``_has_word``
+    return {family: tuple(sorted(w.encode("utf-8") for w in found if w)) for family, found in words.items()}
 
 
 def _has_word(data: bytes, words: Iterable[bytes]) -> bool:
@@ -88,32 +90,54 @@ def _imported(data: bytes, module_name: str | None, is_package: bool) -> set[str
     return found
 
 
-def _suffixes(path: Path) -> list[str]:
-    """Every dotted name that may denote ``path``'s module, from any root (``a.b.c``, ``b.c``, ``c``)."""
-    parts = list(path.with_suffix("").parts[1:])
-    if parts and parts[-1] == "__init__":
-        parts.pop()
-    return [".".join(parts[i:]) for i in range(len(parts)) if all(p.isidentifier() for p in parts[i:])]
+def _names(path: Path, roots: Iterable[Path]) -> set[str]:
+    """The dotted names ``path``'s module has from each of the roots absolute imports start from."""
+    found = set()
+    for root in roots:
+        name = module_name_under(str(path), [root])
+        if name:
+            found.add(name)
+    return found
+
+
+# The names a module offers its importers: its top-level classes, functions and assignments, and
+# the names it imports itself (a package's ``__init__`` re-exports).
+_DEFINED = re.compile(rb"^(?:async[ \t]+def|def|class)[ \t]+(\w+)|^([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*(?!(?:logging\.)?getLogger\(|TypeVar\()", re.M)
+
+
+def _offered(data: bytes, imported_names: Iterable[str]) -> frozenset[bytes]:
+    names = {a or b for a, b in _DEFINED.findall(data)}
+    names.update(name.rpartition(".")[2].encode("utf-8") for name in imported_names)
+    return frozenset(name for name in names if name and not name.startswith(b"__"))
 
 
 def full_check_needed(files: Sequence[tuple[Path, Config]]) -> list[bool]:
     """For each file, whether it must be checked in full: it has a trigger word, its source could
-    not be read here, or it imports (transitively) a first-party module that must."""
+    not be read here, or it imports a first-party module that must and names one of the names that
+    module offers (a class, a function, an assignment, a re-export): transitively."""
     project = Project()
-    needed = [True] * len(files)
+    # The families each file is checked in full for: by its own words, or because it names what
+    # an imported module checked in full for that family offers (a TRD3 wrapper, a TRD1 base).
+    families: list[set[str]] = [{"any"} for _ in files]
     imports: list[set[str]] = []
+    offered: list[frozenset[bytes]] = []
     by_name: dict[str, list[int]] = {}
     for i, (path, config) in enumerate(files):
         try:
             data = read_source_bytes(path)
         except (UnreadableFile, OSError):
             imports.append(set())
+            offered.append(frozenset())
             continue
         absolute = Path(os.path.abspath(path))
-        module_name, _ = project.locate(absolute)
-        needed[i] = _has_word(data, trigger_words(config, path))
-        imports.append(_imported(data, module_name, absolute.name == "__init__.py"))
-        for name in _suffixes(absolute):
+        module_name, roots = project.locate(absolute)
+        families[i] = {family for family, words in trigger_words(config, path).items() if _has_word(data, words)}
+        imported = _imported(data, module_name, absolute.name == "__init__.py")
+        imports.append(imported)
+        # A package's re-exports (``from .client import Client`` in ``__init__``); a module's
+        # own imports are not what it offers (``from typing import Any``).
+        offered.append(_offered(data, imported if absolute.name == "__init__.py" else ()))
+        for name in _names(absolute, roots):
             by_name.setdefault(name, []).append(i)
     # Importers of each file, then a walk from the files checked in full.
     importers: dict[int, list[int]] = {}
@@ -122,14 +146,42 @@ def full_check_needed(files: Sequence[tuple[Path, Config]]) -> list[bool]:
             for j in by_name.get(name, ()):
                 if j != i:
                     importers.setdefault(j, []).append(i)
-    todo = [i for i, need in enumerate(needed) if need]
+    todo = [i for i, found in enumerate(families) if found]
+    names_offered: dict[tuple[int, int], bool] = {}
     while todo:
         j = todo.pop()
         for i in importers.get(j, ()):
-            if not needed[i]:
-                needed[i] = True
+            new = families[j] - families[i]
+            if not new:
+                continue
+            if (i, j) not in names_offered:
+                names_offered[i, j] = _names_any(files[i][0], offered[j])
+            if names_offered[i, j]:
+                families[i] |= new
                 todo.append(i)
-    return needed
+    return [bool(found) for found in families]
+
+
+def _names_any(path: Path, names: Iterable[bytes]) -> bool:
+    """Whether the source at ``path`` names any of ``names`` (True when it cannot be read)."""
+    try:
+        data = read_source_bytes(path)
+    except (UnreadableFile, OSError):
+        return True
+    return any(_is_word_in(name, data) for name in names)
+
+
+def _is_word_in(name: bytes, data: bytes) -> bool:
+    """Whether ``name`` occurs in ``data`` as a whole word (not inside a longer identifier)."""
+    at = data.find(name)
+    while at >= 0:
+        end = at + len(name)
+        before = data[at - 1 : at] if at else b" "
+        after = data[end : end + 1] or b" "
+        if not (before.isalnum() or before == b"_") and not (after.isalnum() or after == b"_"):
+            return True
+        at = data.find(name, at + 1)
+    return False
 
 
 def compiles(data: bytes, display: str) -> bool:
