@@ -115,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-flake8", action="store_true", help="skip the (slow) flake8 pair")
     parser.add_argument("--median", action="store_true", help="report the median repetition instead of the fastest")
     parser.add_argument(
+        "--demand", action="store_true",
+        help="tradelint with demand-driven checking (TRADELINT_DEMAND=1: files that cannot get a finding only compiled)",
+    )
+    parser.add_argument(
         "--quick", action="store_true",
         help="the floor, the check and --jobs only (no --fix, flake8, ruff or cache runs): for the whole corpus",
     )
@@ -159,8 +163,10 @@ def main(argv: list[str] | None = None) -> int:
 
     commands = make_commands(files, listing)
     env: dict[str, str] | None = None
+    if args.demand:
+        env = {**os.environ, "TRADELINT_DEMAND": "1"}
     if not args.source_imports:
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env = {k: v for k, v in (env or os.environ).items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPYCACHEPREFIX"] = str(work / "bytecode")
         # Not counted: each command once over a few files compiles what it imports.
         few = work / "few.txt"
@@ -214,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"tradelint {__version__}, Python {platform.python_version()}, {platform.machine()}, "
           f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M')}")
     print(f"{len(files)} files, {lines} lines; {'median' if args.median else 'best'} of {args.repeat}; "
-          f"{'imports compiled in every process' if args.source_imports else 'imports from bytecode compiled before timing'}")
+          f"{'imports compiled in every process' if args.source_imports else 'imports from bytecode compiled before timing'}"
+          f"{'; TRADELINT_DEMAND=1' if args.demand else ''}")
     print()
     print("| measurement | CPU s | wall s | peak RSS MB |")
     print("|---|---:|---:|---:|")
