@@ -47,6 +47,7 @@ from fetch_corpus import DEFAULT_DEST  # noqa: E402
 
 from tradelint._version import __version__  # noqa: E402
 from tradelint.cli import discover  # noqa: E402
+from tradelint.core.cores import usable_cores  # noqa: E402
 
 FLOOR = """\
 import ast, sys
@@ -101,12 +102,22 @@ def best(samples: list[Sample]) -> Sample:
     return min(samples, key=lambda s: s.cpu)
 
 
+def median(samples: list[Sample]) -> Sample:
+    """The median repetition by CPU (by wall for ``--jobs``, whose point is wall time)."""
+    return sorted(samples, key=lambda s: s.cpu)[len(samples) // 2]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_DEST)
     parser.add_argument("--packages", nargs="*", help="package folder names (default: every package)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-flake8", action="store_true", help="skip the (slow) flake8 pair")
+    parser.add_argument("--median", action="store_true", help="report the median repetition instead of the fastest")
+    parser.add_argument(
+        "--demand", action="store_true",
+        help="tradelint with demand-driven checking (TRADELINT_DEMAND=1: files that cannot get a finding only compiled)",
+    )
     parser.add_argument(
         "--quick", action="store_true",
         help="the floor, the check and --jobs only (no --fix, flake8, ruff or cache runs): for the whole corpus",
@@ -123,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         folders = [p for p in folders if p.name in args.packages]
     files = [str(f.relative_to(corpus)) for f in discover(folders, None)]
     lines = sum(len((corpus / f).read_bytes().splitlines()) for f in files)
-    jobs = os.cpu_count() or 1
+    jobs = usable_cores()  # what --jobs defaults to
     py = sys.executable
     ruff = shutil.which("ruff", path=str(Path(py).parent)) or shutil.which("ruff")
 
@@ -152,8 +163,10 @@ def main(argv: list[str] | None = None) -> int:
 
     commands = make_commands(files, listing)
     env: dict[str, str] | None = None
+    if args.demand:
+        env = {**os.environ, "TRADELINT_DEMAND": "1"}
     if not args.source_imports:
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env = {k: v for k, v in (env or os.environ).items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPYCACHEPREFIX"] = str(work / "bytecode")
         # Not counted: each command once over a few files compiles what it imports.
         few = work / "few.txt"
@@ -179,7 +192,11 @@ def main(argv: list[str] | None = None) -> int:
             s = samples[name][-1]
             print(f"  [{rep + 1}] {name:<14} cpu {s.cpu:7.2f} s  wall {s.wall:7.2f} s", flush=True)
 
-    b = {name: best(runs) for name, runs in samples.items()}
+    pick = median if args.median else best
+    b = {name: pick(runs) for name, runs in samples.items()}
+    if args.median:
+        b = {name: (sorted(runs, key=lambda s: s.wall)[len(runs) // 2] if name.startswith("jobs_") else s)
+             for (name, s), runs in zip(b.items(), samples.values())}
     reference = findings_only(samples["check"][0].stdout)
     identical = all(
         findings_only(s.stdout) == reference for s in samples[f"jobs_{jobs}"] + samples.get("cache_warm", [])
@@ -202,8 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"tradelint {__version__}, Python {platform.python_version()}, {platform.machine()}, "
           f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M')}")
-    print(f"{len(files)} files, {lines} lines; best of {args.repeat}; "
-          f"{'imports compiled in every process' if args.source_imports else 'imports from bytecode compiled before timing'}")
+    print(f"{len(files)} files, {lines} lines; {'median' if args.median else 'best'} of {args.repeat}; "
+          f"{'imports compiled in every process' if args.source_imports else 'imports from bytecode compiled before timing'}"
+          f"{'; TRADELINT_DEMAND=1' if args.demand else ''}")
     print()
     print("| measurement | CPU s | wall s | peak RSS MB |")
     print("|---|---:|---:|---:|")

@@ -296,9 +296,10 @@ def test_progress_only_on_a_terminal_for_long_runs() -> None:
         progress.advance()
     progress.clear()
     text = term.getvalue()
-    # Redrawn every other file (0.12 s apart at 0.06 s a file) and at the end, then erased.
-    assert text.startswith("\rtradelint: checked 1/201 files (0%)\rtradelint: checked 3/201 files (1%)")
-    assert text.endswith("\rtradelint: checked 201/201 files (100%)\r\x1b[K")
+    # Redrawn every other file (0.12 s apart at 0.06 s a file) and at the end, then erased; the
+    # time is counted from the start of the run (the clock's first reading).
+    assert text.startswith("\rtradelint: checked 1/201 files (0%), 0.1s\rtradelint: checked 3/201 files (1%), 0.2s")
+    assert text.endswith("\rtradelint: checked 201/201 files (100%), 12.1s\r\x1b[K")
     assert text.count("\r") == 102
     for stream, total, quiet in ((io.StringIO(), 500, False), (_Terminal(), 200, False), (_Terminal(), 500, True)):
         progress = Progress(total, stream, quiet=quiet)
@@ -348,13 +349,18 @@ def test_colour_and_progress_on_a_real_terminal(tmp_path: Path) -> None:
     assert code == 1
     assert "\x1b[1mpkg/bug.py\x1b[0m:5:5: \x1b[1;31mTRD301\x1b[0m\x1b[1;36m [*]\x1b[0m task from" in out
     assert "\x1b[1;31m^^^^^^^^^^^^^^^^^^^^^^^^\x1b[0m" in out
-    assert re.fullmatch(r"(\rtradelint: checked \d+/251 files \(\d+%\))+\r\x1b\[K", err), err
+    assert re.fullmatch(r"(\rtradelint: checked \d+/251 files \(\d+%\), \d+\.\ds)+\r\x1b\[K", err), err
     assert err.count("checked 251/251 files (100%)") == 1
 
     code, out, err = _run_on_terminal(["pkg"], tmp_path, {**env, "NO_COLOR": "1"})
     assert code == 1
     assert "\x1b" not in out
     assert out.startswith(f"pkg/bug.py:5:5: TRD301 [*] {MESSAGE}\n  |\n5 |     asyncio.create_task(g())\n")
+    for jobs in ("1", "2"):  # at any job count: the workers count their files
+        code, out, err = _run_on_terminal(["pkg", "--jobs", jobs], tmp_path, env)
+        assert code == 1
+        assert re.fullmatch(r"(\rtradelint: checked \d+/251 files \(\d+%\), \d+\.\ds)+\r\x1b\[K", err), err
+        assert err.count("checked 251/251 files (100%)") == 1
     code, out, err = _run_on_terminal(["pkg", "--quiet"], tmp_path, env)
     assert (code, err) == (1, "")
     assert re.search(r"Checked \d+ files", out) is None

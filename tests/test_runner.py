@@ -193,3 +193,36 @@ def test_special_files_are_neither_hashed_nor_cached(tmp_path: Path) -> None:
         assert [(f.code, f.message) for f in result.findings] == [
             ("TRD001", "not checked: a named pipe, not a regular file")
         ]
+
+
+def test_jobs_default_is_auto(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No ``--jobs``: one process per usable core for a run big enough to gain from them."""
+    seen: list[int | None] = []
+    monkeypatch.setattr(runner, "check_files", lambda configs, jobs, *a, **k: seen.append(jobs) or runner.RunResult())
+    run(["--no-cache", str(FIXTURES)])
+    run(["--no-cache", "--jobs", "auto", str(FIXTURES)])
+    run(["--no-cache", "-j", "1", str(FIXTURES)])
+    assert seen == [None, None, 1]
+    monkeypatch.setattr(workers_module, "usable_cores", lambda: 6)
+    assert workers_module.auto_jobs(workers_module.AUTO_JOBS_MIN_BYTES) == 6
+    assert workers_module.auto_jobs(workers_module.AUTO_JOBS_MIN_BYTES - 1) == 1
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_counts_files_as_they_are_checked(jobs: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files are counted while the check runs, not once it is over: at one job (each file as it
+    is checked) and with workers (their shared count, read while the first batch is checked)."""
+    monkeypatch.setattr(workers_module, "PROGRESS_POLL_SECONDS", 0)
+    configs = configs_for(FIXTURES)
+    items = [(i, f, c) for i, (f, c) in enumerate(configs.items())]
+    yielded = 0
+    ticks: list[tuple[int, int]] = []  # (files told, outcomes yielded by then)
+    outcomes = workers_module._check(items, jobs, summarize=False, progress=lambda n: ticks.append((n, yielded)))
+    for _ in outcomes:
+        yielded += 1
+    assert yielded == len(items)
+    assert sum(n for n, _ in ticks) == len(items)
+    before_any_outcome = [n for n, at in ticks if at == 0 and n]
+    assert len(before_any_outcome) >= 2
+    if jobs == 1:
+        assert before_any_outcome == [1] * len(items)

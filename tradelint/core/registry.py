@@ -69,12 +69,25 @@ class Rule:
     # A preview rule (ruff's model) runs only with ``preview = true`` or when its code is
     # selected by name: it has not yet shown the precision a default rule needs on real code.
     preview: ClassVar[bool] = False
+    # The words a file's source must contain for this rule to be able to report in it (any one
+    # of them, as bytes of the source): demand-driven checking (``runner/demand.py``) skips the
+    # rule work of a file that has none of any enabled rule's, nor imports a first-party module
+    # that has. Every rule declares them (registration refuses one that does not); a rule whose
+    # words come from the configuration adds them in :meth:`trigger_words`.
+    triggers: ClassVar[tuple[str, ...]]
+
+    @classmethod
+    def trigger_words(cls, config: Any) -> tuple[str, ...]:
+        """The words of :attr:`triggers` and those of ``config`` (a ``Config``) for this rule."""
+        return cls.triggers
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         code = cls.__dict__.get("code")
         if code is None:
             return
+        if not getattr(cls, "triggers", None):
+            raise RuntimeError(f"rule {code} declares no trigger words (Rule.triggers)")
         if code in _RULES and _RULES[code] is not cls:
             raise RuntimeError(f"rule code {code} registered twice: {_RULES[code]!r} and {cls!r}")
         _RULES[code] = cls

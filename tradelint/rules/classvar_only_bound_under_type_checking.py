@@ -49,6 +49,7 @@ class ClassVarOnlyBoundUnderTypeChecking(Rule):
     """
 
     code = "TRD103"
+    triggers = ("ClassVar",)  # the annotation names it (``typing.ClassVar``, an alias imported)
     name = "classvar-only-bound-under-type-checking"
     incident = "001"
     fix_availability = "always"

@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
+from tradelint.core import trigger_words
 from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
@@ -71,6 +72,7 @@ class DataclassConstantWithoutClassVar(Rule):
     """
 
     code = "TRD101"
+    triggers = trigger_words.DATACLASS_WORDS
     name = "dataclass-constant-without-classvar"
     incident = "001"
     fix_availability = "sometimes"

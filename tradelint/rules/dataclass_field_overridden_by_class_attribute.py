@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
+from tradelint.core import trigger_words
 from tradelint.core.fix_plan import FixSpec
 from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
@@ -61,6 +62,7 @@ class DataclassFieldOverriddenByClassAttribute(Rule):
     """
 
     code = "TRD102"
+    triggers = trigger_words.DATACLASS_WORDS
     name = "dataclass-field-overridden-by-class-attribute"
     incident = "001"
     fix_availability = "sometimes"

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
+from tradelint.core import trigger_words
 from tradelint.core.messages import fit
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
@@ -60,6 +61,11 @@ class DiscardedTask(Rule):
     """
 
     code = "TRD301"
+    triggers = trigger_words.TASK_WORDS
+
+    @classmethod
+    def trigger_words(cls, config: Any) -> tuple[str, ...]:
+        return cls.triggers + trigger_words.task_config_words(config)
     name = "discarded-task"
     incident = "002"
     fix_availability = "sometimes"

@@ -54,6 +54,7 @@ class MissingLibraryAttribute(Rule):
     """
 
     code = "TRD404"
+    triggers = ("import",)
     preview = True
     name = "missing-library-attribute"
     incident = "000"

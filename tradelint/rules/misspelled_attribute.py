@@ -53,6 +53,7 @@ class MisspelledAttribute(Rule):
     """
 
     code = "TRD403"
+    triggers = ("import",)
     preview = True
     name = "misspelled-attribute"
     incident = "000"

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from typing import Any, Iterator
 
+from tradelint.core import trigger_words
 from tradelint.core.messages import fit
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
@@ -85,6 +86,11 @@ class PendingTasksNeverCancelled(Rule):
     """
 
     code = "TRD304"
+    triggers = trigger_words.TASK_WORDS
+
+    @classmethod
+    def trigger_words(cls, config: Any) -> tuple[str, ...]:
+        return cls.triggers + trigger_words.task_config_words(config)
     name = "pending-tasks-never-cancelled"
     incident = "002"
     fix_availability = "none"

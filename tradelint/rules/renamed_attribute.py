@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
+from tradelint.core import trigger_words
 from tradelint.core.fix_plan import EditSpec, FixSpec, Safety
 from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
@@ -81,6 +82,13 @@ class RenamedAttribute(Rule):
     """
 
     code = "TRD401"
+    # The old names of the configured renames and packs: none configured, none to find
+    # (a NUL byte never occurs in a checked file).
+    triggers = ("\0",)
+
+    @classmethod
+    def trigger_words(cls, config: Any) -> tuple[str, ...]:
+        return cls.triggers + trigger_words.rename_config_words(config)
     name = "renamed-attribute"
     incident = "000"
     fix_availability = "sometimes"

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
+from tradelint.core import trigger_words
 from tradelint.core.messages import fit, short_type
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
@@ -47,6 +48,13 @@ class RenamedAttributeUnprovenReceiver(Rule):
     """
 
     code = "TRD402"
+    # The old names of the configured renames and packs: none configured, none to find
+    # (a NUL byte never occurs in a checked file).
+    triggers = ("\0",)
+
+    @classmethod
+    def trigger_words(cls, config: Any) -> tuple[str, ...]:
+        return cls.triggers + trigger_words.rename_config_words(config)
     name = "renamed-attribute-unproven-receiver"
     incident = "000"
 

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
+from tradelint.core import trigger_words
 from tradelint.core.fix_plan import EditSpec, FixSpec
 from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
@@ -54,6 +55,11 @@ class ResourceCloseNotAwaited(Rule):
     """
 
     code = "TRD205"
+    triggers = trigger_words.RESOURCE_WORDS
+
+    @classmethod
+    def trigger_words(cls, config: Any) -> tuple[str, ...]:
+        return cls.triggers + trigger_words.resource_config_words(config)
     name = "resource-close-not-awaited"
     incident = "002"
     fix_availability = "sometimes"

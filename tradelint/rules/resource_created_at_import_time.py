@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
+from tradelint.core import trigger_words
 from tradelint.core.messages import fit
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
@@ -39,6 +40,11 @@ class ResourceCreatedAtImportTime(Rule):
     """
 
     code = "TRD203"
+    triggers = trigger_words.RESOURCE_WORDS
+
+    @classmethod
+    def trigger_words(cls, config: Any) -> tuple[str, ...]:
+        return cls.triggers + trigger_words.resource_config_words(config)
     name = "resource-created-at-import-time"
     incident = "002"
     fix_availability = "none"

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from typing import Any, Iterator
 
+from tradelint.core import trigger_words
 from tradelint.core.messages import Text, fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
@@ -83,6 +84,11 @@ class ResourceOnSelfNeverClosed(Rule):
     """
 
     code = "TRD202"
+    triggers = trigger_words.RESOURCE_WORDS
+
+    @classmethod
+    def trigger_words(cls, config: Any) -> tuple[str, ...]:
+        return cls.triggers + trigger_words.resource_config_words(config)
     name = "resource-on-self-never-closed"
     incident = "002"
     fix_availability = "sometimes"

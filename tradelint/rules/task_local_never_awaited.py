@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
+from tradelint.core import trigger_words
 from tradelint.core.messages import Text, fit
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
@@ -57,6 +58,11 @@ class TaskLocalNeverAwaited(Rule):
     """
 
     code = "TRD302"
+    triggers = trigger_words.TASK_WORDS
+
+    @classmethod
+    def trigger_words(cls, config: Any) -> tuple[str, ...]:
+        return cls.triggers + trigger_words.task_config_words(config)
     # Default since issue 28: every TRD302 finding on 45 applications read, 2 of 2 true (locals
     # given only a done-callback); issue 14 counted 7 of 9 across libraries and applications
     # (uvicorn's and mitmproxy's deliberate). A module's registry stays preview (``check``).

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
+from tradelint.core import trigger_words
 from tradelint.core.messages import Text, fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
@@ -98,6 +99,11 @@ class TaskOnSelfNeverAwaited(Rule):
     """
 
     code = "TRD303"
+    triggers = trigger_words.TASK_WORDS
+
+    @classmethod
+    def trigger_words(cls, config: Any) -> tuple[str, ...]:
+        return cls.triggers + trigger_words.task_config_words(config)
     name = "task-on-self-never-awaited"
     incident = "002"
     fix_availability = "sometimes"

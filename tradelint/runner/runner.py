@@ -33,8 +33,9 @@ class RunResult:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--jobs", "-j", type=_jobs, default=1, metavar="N",
-        help="check in N processes ('auto': one per core); the output is the same for any N",
+        "--jobs", "-j", type=_jobs, default=None, metavar="N",
+        help="check in N processes (default 'auto': one per usable core, one process for a small run);"
+        " the output is the same for any N",
     )
     parser.add_argument(
         "--cache-dir", type=non_empty_path, default=DEFAULT_CACHE_DIR,
@@ -43,9 +44,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
 
 
-def _jobs(value: str) -> int:
+def _jobs(value: str) -> int | None:
+    """A number of processes, or None for ``auto`` (see :func:`workers.auto_jobs`)."""
     if value == "auto":
-        return os.cpu_count() or 1
+        return None
     try:
         jobs = int(value)
     except ValueError:
@@ -57,14 +59,16 @@ def _jobs(value: str) -> int:
 
 def check_files(
     configs: dict[Path, Config],
-    jobs: int = 1,
+    jobs: int | None = 1,
     cache_dir: Path | None = None,
-    progress: Callable[[], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> RunResult:
     """Findings for every file, in the order given, as one ``Checker`` would report them.
 
-    ``progress`` is called once per file, as its result is known (from the cache or a check)."""
-    tick = progress or (lambda: None)
+    ``jobs``: processes, None for as many as the run can use (:func:`workers.auto_jobs`).
+    ``progress`` is called with the number of files whose result became known since its last
+    call (from the cache or a check), as they are known, also while workers check."""
+    tick = progress or (lambda files: None)
     cache = Cache.load(cache_dir) if cache_dir is not None else None
     files = list(configs)
     per_file: list[list[Finding] | None] = [None] * len(files)
@@ -81,14 +85,14 @@ def check_files(
             if hit is not None:
                 per_file[i] = [dataclasses.replace(f, path=str(file)) for f in hit]
                 result.cached += 1
-                tick()
+                tick(1)
     todo = [i for i, found in enumerate(per_file) if found is None]
     result.checked = len(todo)
     items = [(i, files[i], configs[files[i]]) for i in todo]
     summaries: dict[str, list[str]] = {}
     scans: dict[int, tuple[tuple[str, str], ...]] = {}
     failed: set[int] = set()
-    outcomes = _check(items, jobs, summarize=cache is not None)
+    outcomes = _check(items, jobs, summarize=cache is not None, progress=tick)
     try:
         for i, outcome, scanned, summarized in outcomes:
             summaries.update(summarized)
@@ -99,7 +103,6 @@ def check_files(
                 per_file[i] = []
             else:
                 per_file[i] = outcome
-            tick()
     finally:
         outcomes.close()  # interrupted between two outcomes: the workers are killed now, not at exit
     if cache is not None:

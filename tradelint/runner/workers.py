@@ -12,13 +12,16 @@ import os
 import traceback
 from pathlib import Path
 from types import EllipsisType
-from typing import TYPE_CHECKING, Any, Generator, Iterable, MutableMapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable, MutableMapping, Sequence
 
 from tradelint.core import interrupts
 from tradelint.core.config import Config
+from tradelint.core.cores import usable_cores
 from tradelint.core.finding import Finding
 from tradelint.facts import context
 from tradelint.facts.context import ModuleInfo, Project
+from tradelint.core.files import UnreadableFile, read_source_bytes
+from tradelint.runner import demand
 from tradelint.runner.dependencies import module_names
 from tradelint.runner.engine import Checker, collector_paused, out_of_memory
 
@@ -39,15 +42,20 @@ _WORKER_CHECKER: Checker | None = None
 _WORKER_BATCHES: list[list[Item]] = []
 _WORKER_TAKEN: Any = None
 _WORKER_AT = 0
+# The files checked by every worker so far (shared): the main process shows it as progress.
+_WORKER_DONE: Any = None
+# The items of the run that demand-driven checking only compiles (``demand.py``).
+_WORKER_LIGHT: frozenset[int] = frozenset()
 
 
 def _start_worker(
-    parent: int, bounded: bool, summarize: bool, batches: list[list[Item]], taken: Any, joined: Any, jobs: int
+    parent: int, bounded: bool, summarize: bool, batches: list[list[Item]], taken: Any, joined: Any, jobs: int,
+    done: Any, light: frozenset[int],
 ) -> None:
-    global _WORKER_CHECKER, _WORKER_BATCHES, _WORKER_TAKEN, _WORKER_AT
+    global _WORKER_CHECKER, _WORKER_BATCHES, _WORKER_TAKEN, _WORKER_AT, _WORKER_DONE, _WORKER_LIGHT
     interrupts.become_worker(parent)
     _WORKER_CHECKER = new_checker(bounded, summarize=summarize)
-    _WORKER_BATCHES, _WORKER_TAKEN = batches, taken
+    _WORKER_BATCHES, _WORKER_TAKEN, _WORKER_DONE, _WORKER_LIGHT = batches, taken, done, light
     with joined.get_lock():
         number = joined.value
         joined.value += 1
@@ -138,19 +146,41 @@ def _check_in_worker(_: int) -> list[Outcome]:
         batch = nearest_free(taken, _WORKER_AT)
         taken[batch] = 1
     _WORKER_AT = batch
-    return _check_chunk(_WORKER_CHECKER, _WORKER_BATCHES[batch])
+    return _check_chunk(_WORKER_CHECKER, _WORKER_BATCHES[batch], _count_done, _WORKER_LIGHT)
 
 
-def _check_chunk(checker: Checker, items: Sequence[Item]) -> list[Outcome]:
+def _count_done() -> None:
+    done = _WORKER_DONE
+    with done.get_lock():
+        done.value += 1
+
+
+def _check_chunk(
+    checker: Checker, items: Sequence[Item], on_file: Callable[[], None], light: frozenset[int] = frozenset()
+) -> list[Outcome]:
     with collector_paused():
-        return _check_items(checker, items)
+        return _check_items(checker, items, on_file, light)
 
 
-def _check_items(checker: Checker, items: Sequence[Item]) -> list[Outcome]:
+def _compiles(file: Path) -> bool:
+    """An item demand-driven checking skips: whether it compiles (else it is checked in full)."""
+    try:
+        return demand.compiles(read_source_bytes(file), str(file))
+    except (UnreadableFile, OSError):
+        return False
+
+
+def _check_items(
+    checker: Checker, items: Sequence[Item], on_file: Callable[[], None], light: frozenset[int]
+) -> list[Outcome]:
     outcomes: list[Outcome] = []
     project = checker.project
     for i, file, config in items:
         project.scans.clear()
+        if i in light and _compiles(file):
+            outcomes.append((i, [], (), {}))
+            on_file()
+            continue
         try:
             outcome: list[Finding] | str = checker.check_path(file, config, display=str(file))
         except MemoryError:
@@ -159,6 +189,7 @@ def _check_items(checker: Checker, items: Sequence[Item]) -> list[Outcome]:
         except Exception:  # a bug in tradelint must not cost the rest of the run
             outcome = traceback.format_exc()
         outcomes.append((i, outcome, tuple(sorted(project.scans)), {}))
+        on_file()
         if not checker.batch:
             # Every tree stays alive for cross-module lookups. The collector is paused meanwhile;
             # freezing what exists also resets its count, so that the first collection once it is
@@ -171,12 +202,33 @@ def _check_items(checker: Checker, items: Sequence[Item]) -> list[Outcome]:
     return outcomes
 
 
-def _check(items: list[Item], jobs: int, summarize: bool = True) -> Generator[Outcome, None, None]:
+# ``--jobs auto`` (the default) starts workers for a run of at least this much source only: below
+# it, starting them and parsing the first-party modules each imports costs more than it saves.
+AUTO_JOBS_MIN_BYTES = 1 << 20
+
+
+def auto_jobs(source_bytes: int) -> int:
+    """The processes ``--jobs auto`` uses for a run of ``source_bytes`` of source."""
+    return usable_cores() if source_bytes >= AUTO_JOBS_MIN_BYTES else 1
+
+
+def _check(
+    items: list[Item], jobs: int | None, summarize: bool = True, progress: Callable[[int], None] | None = None
+) -> Generator[Outcome, None, None]:
+    """The outcome of every item, in order; ``progress`` told of each file checked as it is."""
+    tick = progress or (lambda files: None)
     sizes = [file_size(path) for _, path, _ in items]
     total = sum(sizes)
+    if jobs is None:
+        jobs = auto_jobs(total)
+    light: frozenset[int] = frozenset()
+    if demand.demand_enabled() and not summarize:
+        needed = demand.full_check_needed([(path, config) for _, path, config in items])
+        light = frozenset(item[0] for item, need in zip(items, needed) if not need)
     if jobs <= 1 or len(items) < 2 * jobs:
         try:
-            yield from _check_chunk(new_checker(bounded_run(total, len(items)), summarize=summarize), items)
+            checker = new_checker(bounded_run(total, len(items)), summarize=summarize)
+            yield from _check_chunk(checker, items, lambda: tick(1), light)
         finally:
             gc.unfreeze()
         return
@@ -197,19 +249,31 @@ def _check(items: list[Item], jobs: int, summarize: bool = True) -> Generator[Ou
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     taken = context.Array("b", len(batches))
     joined = context.Value("i", 0)
+    done = context.Value("l", 0)
     pool = concurrent.futures.ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=context,
         initializer=_start_worker,
         # Each worker checks about its share.
-        initargs=(os.getpid(), bounded_run(total // jobs, len(items) // jobs), summarize, batches, taken, joined, jobs),
+        initargs=(
+            os.getpid(), bounded_run(total // jobs, len(items) // jobs), summarize, batches, taken, joined, jobs, done,
+            light,
+        ),
     )
-    chunks = range(len(batches))
     try:
         with interrupts.blocked():  # workers start with the signals blocked: see interrupts.py
-            results = pool.map(_check_in_worker, chunks)
-        for outcomes in results:
-            yield from outcomes
+            futures = [pool.submit(_check_in_worker, chunk) for chunk in range(len(batches))]
+        told = 0
+        for future in futures:
+            # Outcomes in order; meanwhile, the files the workers have checked, as they check them.
+            while True:
+                finished, _ = concurrent.futures.wait([future], timeout=PROGRESS_POLL_SECONDS)
+                count = done.value
+                tick(count - told)
+                told = count
+                if finished:
+                    break
+            yield from future.result()
     except BaseException:
         # ^C, SIGTERM, an error, or the consumer gone: kill the workers now. Leaving the ``with``
         # of an executor waits for every running chunk to finish, and orphans them on SIGTERM.
@@ -231,6 +295,10 @@ def _kill_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
             process.join(1)
         except (OSError, ValueError, AssertionError, AttributeError):
             pass
+
+
+# How often the main process reads the workers' count of files checked, while it waits.
+PROGRESS_POLL_SECONDS = 0.1
 
 
 # Batches per worker: enough that the workers end together though bytes cost more in one package

@@ -1,0 +1,89 @@
+"""Demand-driven checking (``TRADELINT_DEMAND=1``): which files are only compiled, and the output
+stays that of a full check (``benchmarks/demand_identity.py`` measures it on real trees)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+from tests.trees import configs_for, write
+from tradelint.core.config import clear_cache
+from tradelint.core.registry import Rule, all_rules
+from tradelint.runner import demand, runner
+
+WRAPPER = "import asyncio\n\n\ndef spawn(coro):\n    return asyncio.create_task(coro)\n"
+USES_WRAPPER = "from .tasks import spawn\n\n\nasync def main(coro):\n    spawn(coro)\n"
+IMPORTS_OTHER = "from .tasks import other\n\n\ndef f():\n    return 1\n"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_config_cache() -> None:
+    clear_cache()
+
+
+def test_every_rule_declares_trigger_words() -> None:
+    for code, rule in all_rules().items():
+        assert rule.triggers, code
+        assert all(isinstance(word, str) and word for word in rule.triggers), code
+    with pytest.raises(RuntimeError, match="TRD999 declares no trigger words"):
+        type("Forgetful", (Rule,), {"code": "TRD999", "name": "forgetful"})
+
+
+def test_configuration_adds_trigger_words(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", (
+        "[tool.tradelint]\ntask-keeper = \"app.util.keep_task\"\n"
+        "resources = { \"mylib.Pool\" = \"shutdown\" }\n"
+        "renames = { \"lib.Client.fetchBalance\" = \"fetch_balance\" }\n"
+    ))
+    write(tmp_path / "app" / "__init__.py", "")
+    write(tmp_path / "app" / "util.py", "def keep_task(task):\n    return task\n")
+    file = write(tmp_path / "app" / "m.py", "x = 1\n")
+    words = demand.trigger_words(configs_for(tmp_path)[file], file)
+    assert b"keep_task" in words["TRD3"]
+    assert b"Pool" in words["TRD2"]
+    assert b"fetchBalance" in words["TRD4"]
+    assert b"noqa" not in words.get("TRD0", ())  # TRD003 is opt-in
+
+
+def test_only_files_that_can_get_a_finding_are_checked_in_full(tmp_path: Path) -> None:
+    files = {
+        "tasks": write(tmp_path / "pkg" / "tasks.py", WRAPPER),
+        "init": write(tmp_path / "pkg" / "__init__.py", ""),
+        "user": write(tmp_path / "pkg" / "user.py", USES_WRAPPER),
+        "other": write(tmp_path / "pkg" / "other_user.py", IMPORTS_OTHER),
+        "plain": write(tmp_path / "pkg" / "plain.py", "def f():\n    return 1\n"),
+        "broken": write(tmp_path / "pkg" / "broken.py", "def f(:\n"),
+    }
+    configs = configs_for(tmp_path)
+    needed = dict(zip(configs, demand.full_check_needed(list(configs.items()))))
+    assert needed[files["tasks"]]  # a trigger word
+    assert needed[files["user"]]  # names the wrapper of a module checked in full
+    assert not needed[files["other"]]  # imports that module, names nothing it defines
+    assert not needed[files["plain"]] and not needed[files["init"]] and not needed[files["broken"]]
+    assert demand.compiles(b"x = 1\n", "x.py")
+    assert not demand.compiles(files["broken"].read_bytes(), "broken.py")
+    assert not demand.compiles(b"return 1\n", "r.py")  # compiles less than parses: checked in full
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_demand_output_is_the_full_check_output(jobs: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "pkg" / "__init__.py", "")
+    write(tmp_path / "pkg" / "tasks.py", WRAPPER)
+    write(tmp_path / "pkg" / "user.py", USES_WRAPPER)
+    write(tmp_path / "pkg" / "broken.py", "def f(:\n")
+    write(tmp_path / "pkg" / "nul.py", "x = 1\0\n")
+    write(tmp_path / "pkg" / "outside.py", "return 1\n")  # compile() refuses, ast.parse accepts
+    for tree in (tmp_path, FIXTURES):
+        configs = configs_for(tree)
+        monkeypatch.setenv(demand.ENV, "0")
+        full = runner.check_files(configs, jobs=jobs)
+        monkeypatch.setenv(demand.ENV, "1")
+        lazy = runner.check_files(configs, jobs=jobs)
+        assert [f.as_json() for f in lazy.findings] == [f.as_json() for f in full.findings]
+        assert (lazy.errors, lazy.checked) == (full.errors, full.checked)
+    codes = sorted((Path(f.path).name, f.code) for f in full.findings if tree is FIXTURES) or None
+    assert codes  # the fixtures have findings
+    ast.parse("return 1\n")  # the premise of outside.py

@@ -1,0 +1,48 @@
+"""The words each rule family needs in a file's source before it can report there (``Rule.triggers``).
+
+A file none of whose enabled rules' words it contains, and which imports no first-party module
+that does (``runner/demand.py``), cannot get a finding: demand-driven checking parses it only to
+report a syntax error. The words are spelled as the source spells them, matched as bytes (a
+substring: ``create_task`` also matches ``loop.create_task`` and ``async_create_task``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# TRD3xx: the task creators, the loop and emitter callbacks whose result is thrown away, discord
+# loops, task groups, and third-party task owners (models/tasks).
+TASK_WORDS = (
+    "create_task", "ensure_future", "Task", "call_soon", "call_later", "call_at", "add_signal_handler",
+    "add_done_callback", "add_reader", "add_writer", ".on(", ".once(", "add_listener", "add_event_listener",
+    "add_event_handler", "loop(", "Scheduler", "async_create",
+)
+
+# TRD2xx: the built-in resource table (models/resources/resource_types.py) and ccxt's exchanges.
+RESOURCE_WORDS = (
+    "ClientSession", "TCPConnector", "AsyncClient", "Redis", "redis", "asyncpg", "create_pool",
+    "websockets", "ccxt",
+)
+
+# TRD1xx: dataclass makers (stdlib, attrs, pydantic, dataclass_transform) and ClassVar. attrs
+# is imported as ``attr`` or ``attrs`` (``@define`` comes from one of them).
+DATACLASS_WORDS = ("dataclass", "ClassVar", "attrs", "attr.", "import attr", "from attr ", "pydantic", "BaseModel")
+
+
+def _last_names(dotted: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name.rpartition(".")[2] for name in dotted if name)
+
+
+def task_config_words(config: Any) -> tuple[str, ...]:
+    """The configured keeper and task owners (``Config``), by their last name."""
+    return _last_names((config.task_keeper, *config.task_owners, *(cls for cls, _ in config.task_owner_classes)))
+
+
+def resource_config_words(config: Any) -> tuple[str, ...]:
+    """The configured extra resource types (``resources``), by their last name."""
+    return _last_names(tuple(ctor for ctor, _ in config.resources))
+
+
+def rename_config_words(config: Any) -> tuple[str, ...]:
+    """The old names of the configured renames and enabled packs."""
+    return tuple(rename.old for rename in config.all_renames)

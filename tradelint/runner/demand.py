@@ -1,0 +1,215 @@
+"""Demand-driven checking: which files of a run cannot get a finding, so that only a syntax check
+is needed for them (``TRADELINT_DEMAND=1``; off by default, see below).
+
+A file is checked in full when its source contains a trigger word of a rule enabled for it
+(``Rule.trigger_words``: each rule's own and the configuration's: keepers, task owners, extra
+resource types, renames and packs), the word ``noqa`` where TRD003 is enabled, or when it imports
+a first-party module of the run that is checked in full and names one of the names it offers
+(a base class, a wrapper, an owner: the facts another file's finding can rest on), transitively. Any other file is only compiled: a
+syntax error or an unreadable file gets exactly the check's TRD001, as the full check is run
+for it then.
+
+Off by default: output identity with a full check is measured by ``benchmarks/demand_identity.py``
+and has not been reached on every tree (benchmarks/RESULTS.md). Runs with a cache check in full
+(the cache stores each checked file's summary).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from tradelint.core.config import Config
+from tradelint.core.files import UnreadableFile, read_source_bytes
+from tradelint.core.registry import all_rules
+from tradelint.facts.context import Project
+from tradelint.facts.context import _module_name as module_name_under
+from tradelint.facts.syntax import resolve_relative
+from tradelint.runner.unused_noqa import CODE as UNUSED_NOQA
+
+# The switch: "1" checks on demand, anything else in full.
+ENV = "TRADELINT_DEMAND"
+
+
+def demand_enabled() -> bool:
+    return os.environ.get(ENV) == "1"
+
+
+# Matched in the source after a newline put in front (a literal first character is searched fast;
+# ``^`` in multi-line mode is tried at every position: 3x slower).
+_IMPORT = re.compile(rb"\n[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import\b([^\n#;]*)|import[ \t]+([^\n#;]*))")
+
+
+def trigger_words(config: Config, path: Path) -> dict[str, tuple[bytes, ...]]:
+    """For each rule family (``TRD3``) enabled for ``path``, the words one of which its source
+    must contain for the family to be able to report there by itself."""
+    if config.per_file_ignores or config.cli_per_file_ignores:
+        return _trigger_words(config, path)
+    # The same for every file of a configuration without per-file ignores: computed once.
+    key = id(config)
+    memo = _WORDS.get(key)
+    if memo is None or memo[0] is not config:
+        memo = _WORDS[key] = (config, _trigger_words(config, path))
+    return memo[1]
+
+
+_WORDS: dict[int, tuple[Config, dict[str, tuple[bytes, ...]]]] = {}
+
+
+def _trigger_words(config: Config, path: Path) -> dict[str, tuple[bytes, ...]]:
+    words: dict[str, set[str]] = {}
+    for code, rule in all_rules().items():
+        if config.enabled(code, path):
+            words.setdefault(code[:4], set()).update(rule.trigger_words(config))
+    if config.enabled(UNUSED_NOQA, path):
+        words.setdefault("TRD0", set()).add("noqa")  # matched case-insensitively: see ``_has_word``
+    return {family: tuple(sorted(w.encode("utf-8") for w in found if w)) for family, found in words.items()}
+
+
+def _has_word(data: bytes, words: Iterable[bytes]) -> bool:
+    lowered: bytes | None = None
+    for word in words:
+        if word == b"noqa":
+            lowered = data.lower() if lowered is None else lowered
+            if word in lowered:
+                return True
+        elif word in data:
+            return True
+    return False
+
+
+def _imported(data: bytes, module_name: str | None, is_package: bool) -> set[str]:
+    """The dotted names a source imports (each ``from M import n``: ``M`` and ``M.n``)."""
+    found: set[str] = set()
+    for match in _IMPORT.finditer(b"\n" + data):
+        source, names, plain = match.groups()
+        if plain is not None:
+            for part in plain.decode("utf-8", "replace").replace("(", " ").replace(")", " ").split(","):
+                dotted = part.split(" as ")[0].strip().rstrip("\\").strip()
+                if dotted:
+                    found.add(dotted)
+            continue
+        text = source.decode("utf-8", "replace")
+        level = len(text) - len(text.lstrip("."))
+        base = resolve_relative(text[level:] or None, level, module_name, is_package)
+        if base is None:
+            continue
+        if base:
+            found.add(base)
+        for part in names.decode("utf-8", "replace").replace("(", " ").replace(")", " ").split(","):
+            name = part.split(" as ")[0].strip().rstrip("\\").strip()
+            if name and name != "*":
+                found.add(f"{base}.{name}" if base else name)
+    return found
+
+
+def _names(path: Path, roots: Iterable[Path]) -> set[str]:
+    """The dotted names ``path``'s module has from each of the roots absolute imports start from."""
+    found = set()
+    for root in roots:
+        name = module_name_under(str(path), [root])
+        if name:
+            found.add(name)
+    return found
+
+
+# The names a module offers its importers: its top-level classes, functions and assignments, and
+# the names it imports itself (a package's ``__init__`` re-exports).
+_DEFINED = re.compile(rb"\n(?:(?:async[ \t]+def|def|class)[ \t]+(\w+)|([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*(?!(?:logging\.)?getLogger\(|TypeVar\())")
+
+
+def _offered(data: bytes, imported_names: Iterable[str]) -> frozenset[bytes]:
+    names = {a or b for a, b in _DEFINED.findall(b"\n" + data)}
+    names.update(name.rpartition(".")[2].encode("utf-8") for name in imported_names)
+    return frozenset(name for name in names if name and not name.startswith(b"__"))
+
+
+def full_check_needed(files: Sequence[tuple[Path, Config]]) -> list[bool]:
+    """For each file, whether it must be checked in full: it has a trigger word, its source could
+    not be read here, or it imports a first-party module that must and names one of the names that
+    module offers (a class, a function, an assignment, a re-export): transitively."""
+    project = Project()
+    # The families each file is checked in full for: by its own words, or because it names what
+    # an imported module checked in full for that family offers (a TRD3 wrapper, a TRD1 base).
+    families: list[set[str]] = [{"any"} for _ in files]
+    imports: list[set[str]] = []
+    offered: list[frozenset[bytes]] = []
+    by_name: dict[str, list[int]] = {}
+    for i, (path, config) in enumerate(files):
+        try:
+            data = read_source_bytes(path)
+        except (UnreadableFile, OSError):
+            imports.append(set())
+            offered.append(frozenset())
+            continue
+        absolute = Path(os.path.abspath(path))
+        module_name, roots = project.locate(absolute)
+        families[i] = {family for family, words in trigger_words(config, path).items() if _has_word(data, words)}
+        imported = _imported(data, module_name, absolute.name == "__init__.py")
+        imports.append(imported)
+        # A package's re-exports (``from .client import Client`` in ``__init__``); a module's
+        # own imports are not what it offers (``from typing import Any``).
+        offered.append(_offered(data, imported if absolute.name == "__init__.py" else ()))
+        for name in _names(absolute, roots):
+            by_name.setdefault(name, []).append(i)
+    # Importers of each file, then a walk from the files checked in full.
+    importers: dict[int, list[int]] = {}
+    for i, names in enumerate(imports):
+        for name in names:
+            for j in by_name.get(name, ()):
+                if j != i:
+                    importers.setdefault(j, []).append(i)
+    todo = [i for i, found in enumerate(families) if found]
+    names_offered: dict[tuple[int, int], bool] = {}
+    while todo:
+        j = todo.pop()
+        for i in importers.get(j, ()):
+            new = families[j] - families[i]
+            if not new:
+                continue
+            if (i, j) not in names_offered:
+                names_offered[i, j] = _names_any(files[i][0], offered[j])
+            if names_offered[i, j]:
+                families[i] |= new
+                todo.append(i)
+    return [bool(found) for found in families]
+
+
+def _names_any(path: Path, names: Iterable[bytes]) -> bool:
+    """Whether the source at ``path`` names any of ``names`` (True when it cannot be read)."""
+    try:
+        data = read_source_bytes(path)
+    except (UnreadableFile, OSError):
+        return True
+    return any(_is_word_in(name, data) for name in names)
+
+
+def _is_word_in(name: bytes, data: bytes) -> bool:
+    """Whether ``name`` occurs in ``data`` as a whole word (not inside a longer identifier)."""
+    at = data.find(name)
+    while at >= 0:
+        end = at + len(name)
+        before = data[at - 1 : at] if at else b" "
+        after = data[end : end + 1] or b" "
+        if not (before.isalnum() or before == b"_") and not (after.isalnum() or after == b"_"):
+            return True
+        at = data.find(name, at + 1)
+    return False
+
+
+def compiles(data: bytes, display: str) -> bool:
+    """Whether the source compiles (then it parses, and the full check's TRD001 has nothing to
+    say about it); False for anything else, which the full check then judges. Compiling checks
+    more than parsing (a ``return`` outside a function): such a file is checked in full."""
+    if b"\0" in data:
+        return False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(data, display, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError, OverflowError):
+        return False
+    return True
