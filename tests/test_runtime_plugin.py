@@ -420,23 +420,34 @@ async def spawn_gathered():
 
 def test_gathered():
     asyncio.run(spawn_gathered())
+
+
+async def spawn_through_a_local():
+    spawn = getattr(asyncio, "ensure_future")
+    spawn(app.worker())
+    await asyncio.sleep(0)
+
+
+def test_local():
+    asyncio.run(spawn_through_a_local())
 ''',
     )
-    run(pytester, "-p", "tradelint").assert_outcomes(passed=5)
+    run(pytester, "-p", "tradelint").assert_outcomes(passed=6)
     checked = tradelint(root, "--output-format", "json", "app.py", "test_app.py")
     assert checked.returncode == 1, checked.stderr
-    assert [(f["code"], f["line"], f.get("confirmed")) for f in json.loads(checked.stdout)] == [
-        ("TRD301", 11, True),
-        ("TRD201", 16, True),
-        ("TRD303", 22, True),
+    assert [(f["path"], f["code"], f["line"], f.get("confirmed")) for f in json.loads(checked.stdout)] == [
+        ("app.py", "TRD301", 11, True),
+        ("app.py", "TRD201", 16, True),
+        ("app.py", "TRD303", 22, True),
+        ("test_app.py", "TRD301", 23, True),  # the discarded asyncio.gather's task
     ]
-    # asyncio.gather's task is one no static rule finds: listed with its shape, on stderr beside
-    # the machine-readable output.
+    # A creator reached through getattr in a local is one no static rule follows: listed with its
+    # shape, on stderr beside the machine-readable output.
     assert checked.stderr.splitlines()[-3:] == [
-        "Runtime report .tradelint_cache/runtime.json: 3 findings confirmed",
+        "Runtime report .tradelint_cache/runtime.json: 4 findings confirmed",
         "Runtime leaks no static rule found (1):",
-        "  test_app.py:23: TRD301 (discarded) task worker() still pending when its loop closed "
-        "[test_app.py::test_gathered]",
+        "  test_app.py:33: TRD301 (discarded) task worker() still pending when its loop closed "
+        "[test_app.py::test_local]",
     ]
     text = tradelint(root, "--output-format", "concise", "app.py")
     assert text.stdout.splitlines()[0] == (
