@@ -37,6 +37,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, project_files, project_root
 from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, overriding_assignments, resolve_class
+from tradelint.models.dataclasses.family_index import alias_candidates, lineage
 from tradelint.models.dataclasses.instance_writes import InstanceWrites, instance_writes
 
 # Functions that read or rebuild every field of an instance.
@@ -111,19 +112,6 @@ def _word_pattern(words: set[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words)) + r")\b")
 
 
-def _lineage(model: ClassModel) -> list[ClassModel]:
-    """The class and its first-party bases: methods of a base see instances of the class too."""
-    seen: list[ClassModel] = []
-    stack = [model]
-    while stack:
-        current = stack.pop()
-        if any(current is s for s in seen):
-            continue
-        seen.append(current)
-        stack.extend(b for b in current.bases if b is not None)
-    return seen
-
-
 def _is_slotted(model: ClassModel) -> bool:
     for dec in model.node.decorator_list:
         if isinstance(dec, ast.Call):
@@ -171,8 +159,13 @@ class _Search:
         self.files = files
         self.root = root
         self.project = model.module.project
-        self.lineage = _lineage(model)
+        self.lineage = lineage(model)
         self.family: list[ClassModel] = [model]
+        # The family's places (``same``), so that membership is one look-up, not a scan of the
+        # family (which made a hierarchy's cost grow with the cube of its size).
+        self._family_places: set[tuple[Path, int]] = {(model.path, model.line)}
+        self._lineage_places = {(b.path, b.line) for b in self.lineage}
+        self._family_ancestors: set[tuple[Path, int]] | None = None
         # Qualified names (``pkg.mod.D``) and per-module local names bound to a family class,
         # with how many positional arguments a ``partial`` already supplies.
         self.aliases: dict[str, int] = {}
@@ -210,11 +203,11 @@ class _Search:
         return a.path == b.path and a.line == b.line
 
     def in_family(self, other: ClassModel | None) -> bool:
-        return other is not None and any(self.same(other, f) for f in self.family)
+        return other is not None and (other.path, other.line) in self._family_places
 
     def related(self, other: ClassModel) -> bool:
         """A class whose instances may be instances of the family (a subclass or a base)."""
-        return self.in_family(other) or any(self.same(other, b) for b in self.lineage)
+        return self.in_family(other) or (other.path, other.line) in self._lineage_places
 
     def _names(self) -> set[str]:
         words = {m.name for m in self.family} | {m.name for m in self.lineage}
@@ -250,6 +243,7 @@ class _Search:
                     other = class_model(module, node)
                     if not self.in_family(other) and any(self.in_family(b) for b in other.bases):
                         self.family.append(other)
+                        self._family_places.add((other.path, other.line))
                 self._collect_aliases(module)
         self.grown = True
         self._sort_files()
@@ -280,16 +274,7 @@ class _Search:
 
     def _collect_aliases(self, module: ModuleInfo) -> None:
         local = self.local_aliases.setdefault(module.path, {})
-        for node in ast.walk(module.tree):
-            if isinstance(node, ast.Assign):
-                targets = [t for t in node.targets if isinstance(t, ast.Name)]
-                value: ast.expr | None = node.value
-            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                targets, value = [node.target], node.value
-            else:
-                continue
-            if value is None or not targets:
-                continue
+        for node, targets, value in alias_candidates(module.tree):
             supplied = self._callable_ref(module, value)
             if supplied is None:
                 continue
@@ -353,7 +338,12 @@ class _Search:
 
     def _has_family_subclass(self, cls: ClassModel) -> bool:
         """``type(x)`` of an ``x: Base`` may be any subclass of ``Base``, the family included."""
-        return any(self.same(cls, ancestor) for member in self.family for ancestor in _lineage(member))
+        if self._family_ancestors is None or not self.grown:
+            ancestors = {(a.path, a.line) for member in self.family for a in lineage(member)}
+            if not self.grown:
+                return (cls.path, cls.line) in ancestors
+            self._family_ancestors = ancestors
+        return (cls.path, cls.line) in self._family_ancestors
 
     def callee(self, module: ModuleInfo, func: ast.expr) -> tuple[Answer, int]:
         """Once the family is grown, each callee is judged once (it depends on the family only)."""
