@@ -4,7 +4,10 @@ rescanning (issue 34: a hierarchy's cost must grow with its size, not its square
 from __future__ import annotations
 
 import ast
+import re
+from pathlib import Path
 
+from tradelint.facts.context import Project
 from tradelint.models.dataclasses.dataclass_model import ClassModel
 
 
@@ -50,3 +53,99 @@ def alias_candidates(tree: ast.Module) -> list[AliasCandidate]:
             found.append((node, targets, value))
     setattr(tree, _ALIAS_CANDIDATES, found)
     return found
+
+
+_WORD = re.compile(r"\w+")
+
+
+class WordIndex:
+    """Which of a project's files name a word (``\\bword\\b``), and which name a generic word,
+    read once per run: every dataclass's field search asks, for its family's names and for each
+    field, which files name them; a scan of every file per question made a project's cost grow
+    with the number of its dataclasses times its files. Kept in ``Project.class_memo``, so it is
+    forgotten with the family searches built from it (a fix, an edited buffer)."""
+
+    def __init__(self, project: Project, files: list[Path], generic: re.Pattern[str]) -> None:
+        self.files = files
+        self.position = {path: i for i, path in enumerate(files)}
+        self.readable: list[bool] = []
+        self.generic: list[bool] = []
+        self.words: dict[str, list[int]] = {}
+        words = self.words
+        for i, path in enumerate(files):
+            text = project.read_text(path)
+            self.readable.append(text is not None)
+            self.generic.append(text is not None and generic.search(text) is not None)
+            if text is None:
+                continue
+            for word in set(_WORD.findall(text)):
+                found = words.get(word)
+                if found is None:
+                    words[word] = [i]
+                else:
+                    found.append(i)
+
+    @property
+    def generic_positions(self) -> set[int]:
+        found = self.__dict__.get("_generic_positions")
+        if found is None:
+            found = self.__dict__["_generic_positions"] = {i for i, g in enumerate(self.generic) if g}
+        return found
+
+    def naming(self, words: set[str]) -> set[int]:
+        """Positions of the files naming any of ``words`` (each a run of word characters)."""
+        found: set[int] = set()
+        for word in words:
+            found.update(self.words.get(word, ()))
+        return found
+
+
+def indexable(words: set[str]) -> bool:
+    """Words a ``WordIndex`` answers for exactly as ``\\b(?:words)\\b`` would: runs of word
+    characters (an identifier with a character ``\\w`` does not match is searched in the text)."""
+    return all(_WORD.fullmatch(w) for w in words)
+
+
+def word_index(project: Project, root: Path, files: list[Path], generic: re.Pattern[str]) -> WordIndex:
+    """The index of ``files`` (the project's file list under ``root``), built once per run."""
+    key = ("word-index", str(root), id(files))
+    found = project.class_memo.get(key)
+    if found is None or found.files is not files:
+        found = project.class_memo[key] = WordIndex(project, files, generic)
+    assert isinstance(found, WordIndex)
+    return found
+
+
+def word_pattern(words: set[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words)) + r")\b")
+
+
+def is_slotted(model: ClassModel) -> bool:
+    for dec in model.node.decorator_list:
+        if isinstance(dec, ast.Call):
+            for kw in dec.keywords:
+                if kw.arg == "slots" and isinstance(kw.value, ast.Constant):
+                    return bool(kw.value.value)
+        qualified = model.module.imports.qualify(dec.func if isinstance(dec, ast.Call) else dec)
+        if qualified in ("attrs.define", "attrs.frozen", "attrs.mutable", "attr.define", "attr.frozen", "attr.mutable"):
+            return True  # attrs' modern API makes slotted classes unless told otherwise
+    return any(
+        isinstance(s, (ast.Assign, ast.AnnAssign))
+        and any(isinstance(t, ast.Name) and t.id == "__slots__" for t in (s.targets if isinstance(s, ast.Assign) else [s.target]))
+        for s in model.node.body
+    )
+
+
+def terminal(expr: ast.expr) -> str:
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return ""
+
+
+def slots_name(node: ast.ClassDef, name: str) -> bool:
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__slots__" for t in stmt.targets):
+            return any(isinstance(n, ast.Constant) and n.value == name for n in ast.walk(stmt.value))
+    return False

@@ -37,7 +37,9 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, project_files, project_root
 from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, overriding_assignments, resolve_class
-from tradelint.models.dataclasses.family_index import alias_candidates, lineage
+from tradelint.models.dataclasses.family_index import (
+    alias_candidates, indexable, is_slotted, lineage, slots_name, terminal, word_index, word_pattern,
+)
 from tradelint.models.dataclasses.instance_writes import InstanceWrites, instance_writes
 
 # Functions that read or rebuild every field of an instance.
@@ -108,26 +110,6 @@ class FieldUses:
 # -- the search --------------------------------------------------------------------------------
 
 
-def _word_pattern(words: set[str]) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words)) + r")\b")
-
-
-def _is_slotted(model: ClassModel) -> bool:
-    for dec in model.node.decorator_list:
-        if isinstance(dec, ast.Call):
-            for kw in dec.keywords:
-                if kw.arg == "slots" and isinstance(kw.value, ast.Constant):
-                    return bool(kw.value.value)
-        qualified = model.module.imports.qualify(dec.func if isinstance(dec, ast.Call) else dec)
-        if qualified in ("attrs.define", "attrs.frozen", "attrs.mutable", "attr.define", "attr.frozen", "attr.mutable"):
-            return True  # attrs' modern API makes slotted classes unless told otherwise
-    return any(
-        isinstance(s, (ast.Assign, ast.AnnAssign))
-        and any(isinstance(t, ast.Name) and t.id == "__slots__" for t in (s.targets if isinstance(s, ast.Assign) else [s.target]))
-        for s in model.node.body
-    )
-
-
 @dataclass
 class _ModuleUses:
     """What one module holds that may notice a field of the family, whatever the field: sorted
@@ -153,12 +135,16 @@ class _ModuleUses:
 class _Search:
     """Who is in the family of a class (grown once), then each field's evidence in turn."""
 
-    def __init__(self, model: ClassModel, files: list[Path], root: Path) -> None:
+    def __init__(self, model: ClassModel, files: list[Path], root: Path, listed: list[Path] | None = None) -> None:
         self.model = model
         self.name = ""
         self.files = files
         self.root = root
         self.project = model.module.project
+        # Which files name which words, read once per run: ``listed`` is the project's file list
+        # (``files`` is that list, or the class's own module and that list).
+        self.index = None if listed is None else word_index(self.project, root, listed, GENERIC_WORDS)
+        self._sorted_out: set[int] = set()
         self.lineage = lineage(model)
         self.family: list[ClassModel] = [model]
         # The family's places (``same``), so that membership is one look-up, not a scan of the
@@ -219,6 +205,46 @@ class _Search:
     def _text(self, path: Path) -> str | None:
         return self.project.read_text(path)
 
+    def _unlisted(self) -> list[Path]:
+        """The files the index does not hold: all of them without one, else the class's module
+        when the project's list misses it (``field_uses`` puts it first)."""
+        return self.files if self.index is None else self.files[: len(self.files) - len(self.index.files)]
+
+    def _naming(self, words: set[str]) -> Iterator[tuple[Path, str | None]]:
+        """The readable files naming any of ``words``, in the order of ``self.files``, with their
+        text when it was read (None: the index answered)."""
+        index = self.index if indexable(words) else None
+        pattern = word_pattern(words)
+        for path in self._unlisted() if index is not None else self.files:
+            text = self._text(path)
+            if text is not None and pattern.search(text):
+                yield path, text
+        if index is not None:
+            yield from ((index.files[i], None) for i in sorted(index.naming(words)))
+
+    def _by_name(self, name: str, name_pattern: re.Pattern[str]) -> Iterator[Path]:
+        """The files neither naming the family nor a generic word that name ``name``, in order."""
+        yield from (path for path, text in self.by_name.items() if name_pattern.search(text))
+        index = self.index
+        if index is not None:
+            hits = index.words.get(name, ()) if indexable({name}) else [
+                i for i, ok in enumerate(index.readable) if ok and name_pattern.search(self._text(index.files[i]) or "")
+            ]
+            yield from (index.files[i] for i in hits if i not in self._sorted_out)
+
+    def _readable(self, family: set[Path]) -> Iterator[tuple[Path, str | None, bool]]:
+        """The readable files, with whether each names a generic word; with an index, only those
+        that name the family or a generic word (the others are ``_by_name``'s)."""
+        for path in self._unlisted():
+            text = self._text(path)
+            if text is not None:
+                yield path, text, GENERIC_WORDS.search(text) is not None
+        index = self.index
+        if index is not None:
+            self._sorted_out = {index.position[p] for p in family if p in index.position} | index.generic_positions
+            for i in sorted(self._sorted_out):
+                yield index.files[i], None, index.generic[i]
+
     def grow_family(self) -> None:
         """Subclasses anywhere in the project, and names bound to the class or a ``partial`` of it."""
         parsed: dict[Path, ModuleInfo] = {}
@@ -228,14 +254,13 @@ class _Search:
             if words == known:
                 break
             known = words
-            pattern = _word_pattern(words)
-            for path in self.files:
-                text = self._text(path)
-                if text is None or not pattern.search(text):
-                    continue
+            for path, text in self._naming(words):
                 module = parsed.get(path) or self.project.module_at(path)
                 if module is None:
-                    self.unparsable[path] = text  # evidence for the fields it names (evidence_for)
+                    if text is None:
+                        text = self._text(path)
+                    if text is not None:
+                        self.unparsable[path] = text  # evidence for the fields it names (evidence_for)
                     continue
                 parsed[path] = module
                 self._register(module)
@@ -250,16 +275,18 @@ class _Search:
 
     def _sort_files(self) -> None:
         """Which files may notice some field of the family: parsed and sorted out now, once."""
-        self.slotted = any(_is_slotted(m) for m in self.family)
-        family_pattern = _word_pattern(self._names())
-        for path in self.files:
-            text = self._text(path)
+        self.slotted = any(is_slotted(m) for m in self.family)
+        family = {path for path, _ in self._naming(self._names())}
+        for path, text, generic in self._readable(family):
+            names_family = path in family
+            if not (names_family or generic):
+                if text is not None:  # (with an index, every file here was read)
+                    self.by_name[path] = text  # searched for a field only if it names the field
+                continue
             if text is None:
-                continue
-            names_family = family_pattern.search(text) is not None
-            if not (names_family or GENERIC_WORDS.search(text)):
-                self.by_name[path] = text  # searched for a field only if it names the field
-                continue
+                text = self._text(path)
+                if text is None:
+                    continue
             module = self.project.module_at(path)
             if module is None:
                 self.unparsable_searched[path] = (names_family, text)
@@ -407,7 +434,7 @@ class _Search:
             bare = call.func.id if isinstance(call.func, ast.Name) else ""
             if qualified in WHOLE_INSTANCE or bare in {"asdict", "astuple", "fields"}:
                 uses.whole_instance.append(call)
-            elif bare == "setattr" or _terminal(call.func) == "__setattr__":
+            elif bare == "setattr" or terminal(call.func) == "__setattr__":
                 uses.setattrs.append(call)
         for attribute in module.index.attributes:
             if isinstance(attribute.ctx, (ast.Store, ast.Del)):
@@ -433,7 +460,7 @@ class _Search:
             if not self.same(other, self.model) and other.kind is not None and name in other.own_fields:
                 self.note(other.module.path, other.own_fields[name].node.lineno,
                           f"dataclass `{other.name}` re-declares `{name}` as its own field", "observes")
-            if other.kind is not None and _slots_name(other.node, name):
+            if other.kind is not None and slots_name(other.node, name):
                 self.note(other.module.path, other.node.lineno, f"`{other.name}.__slots__` names `{name}`", "breaks")
         for path, text in self.unparsable.items():
             if name in text:
@@ -443,9 +470,7 @@ class _Search:
                 self.note(path, 1, "this file names the class or field but cannot be parsed", "observes")
         for uses in self.always:
             self._search_module(uses)
-        for path, text in self.by_name.items():
-            if not name_pattern.search(text):
-                continue
+        for path in self._by_name(name, name_pattern):
             if path not in self.by_name_uses:
                 module = self.project.module_at(path)
                 if module is not None:
@@ -523,7 +548,7 @@ class _Search:
     def _forwards_to_family(self, module: ModuleInfo, call: ast.Call, qualified: str | None) -> bool:
         """``partial(cls, NAME=...)``, ``replace(obj, NAME=...)``, ``obj.evolve(NAME=...)``: the
         keywords reach the ``__init__`` of ``cls`` or of ``obj``'s class."""
-        terminal = _terminal(call.func)
+        terminal = terminal(call.func)
         if qualified in ("functools.partial", "partial"):
             return bool(call.args) and self.callee(module, call.args[0])[0] != "no"
         if qualified in FORWARDERS or (isinstance(call.func, ast.Name) and terminal in REPLACERS):
@@ -538,7 +563,7 @@ class _Search:
             return
         # ``asdict(d)["NAME"]``: the key would be gone (KeyError); any other use sees one key less.
         keyed = self.name in uses.strings
-        self.note(module.path, call.lineno, f"`{_terminal(call.func)}()` of a value that may be an instance",
+        self.note(module.path, call.lineno, f"`{terminal(call.func)}()` of a value that may be an instance",
                   "breaks" if keyed else "observes")
 
     def _setattr(self, module: ModuleInfo, call: ast.Call, slotted: bool) -> None:
@@ -547,7 +572,7 @@ class _Search:
             return
         if self._unrelated_value(module, args[0]):
             return
-        self.note(module.path, call.lineno, f"`{_terminal(call.func)}(..., \"{self.name}\", ...)` writes an instance",
+        self.note(module.path, call.lineno, f"`{terminal(call.func)}(..., \"{self.name}\", ...)` writes an instance",
                   "breaks" if slotted else "observes")
 
     def _write(self, module: ModuleInfo, attribute: ast.Attribute, slotted: bool) -> None:
@@ -612,21 +637,6 @@ class _Search:
         return False
 
 
-def _terminal(expr: ast.expr) -> str:
-    if isinstance(expr, ast.Name):
-        return expr.id
-    if isinstance(expr, ast.Attribute):
-        return expr.attr
-    return ""
-
-
-def _slots_name(node: ast.ClassDef, name: str) -> bool:
-    for stmt in node.body:
-        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__slots__" for t in stmt.targets):
-            return any(isinstance(n, ast.Constant) and n.value == name for n in ast.walk(stmt.value))
-    return False
-
-
 def exported(model: ClassModel, root: Path) -> str:
     """Why other packages may construct this class (empty when they cannot)."""
     module = model.module
@@ -669,7 +679,7 @@ def field_uses(model: ClassModel, name: str) -> FieldUses:
         search_key = ("field-search", cast(ast.AST, model.node))
         search = cast("_Search | None", memo.get(search_key))
         if search is None:
-            search = _Search(model, files, root)
+            search = _Search(model, files, root, project_files(model.module.project, root))
             search.grow_family()
             memo[search_key] = search  # only once grown: an error half-way is not remembered
         evidence = search.evidence_for(name)
