@@ -136,7 +136,7 @@ def is_slotted(model: ClassModel) -> bool:
     )
 
 
-def terminal(expr: ast.expr) -> str:
+def terminal_name(expr: ast.expr) -> str:
     if isinstance(expr, ast.Name):
         return expr.id
     if isinstance(expr, ast.Attribute):

@@ -38,7 +38,7 @@ from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, project_files, project_root
 from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, overriding_assignments, resolve_class
 from tradelint.models.dataclasses.family_index import (
-    alias_candidates, indexable, is_slotted, lineage, slots_name, terminal, word_index, word_pattern,
+    alias_candidates, indexable, is_slotted, lineage, slots_name, terminal_name, word_index, word_pattern,
 )
 from tradelint.models.dataclasses.instance_writes import InstanceWrites, instance_writes
 
@@ -434,7 +434,7 @@ class _Search:
             bare = call.func.id if isinstance(call.func, ast.Name) else ""
             if qualified in WHOLE_INSTANCE or bare in {"asdict", "astuple", "fields"}:
                 uses.whole_instance.append(call)
-            elif bare == "setattr" or terminal(call.func) == "__setattr__":
+            elif bare == "setattr" or terminal_name(call.func) == "__setattr__":
                 uses.setattrs.append(call)
         for attribute in module.index.attributes:
             if isinstance(attribute.ctx, (ast.Store, ast.Del)):
@@ -548,7 +548,7 @@ class _Search:
     def _forwards_to_family(self, module: ModuleInfo, call: ast.Call, qualified: str | None) -> bool:
         """``partial(cls, NAME=...)``, ``replace(obj, NAME=...)``, ``obj.evolve(NAME=...)``: the
         keywords reach the ``__init__`` of ``cls`` or of ``obj``'s class."""
-        terminal = terminal(call.func)
+        terminal = terminal_name(call.func)
         if qualified in ("functools.partial", "partial"):
             return bool(call.args) and self.callee(module, call.args[0])[0] != "no"
         if qualified in FORWARDERS or (isinstance(call.func, ast.Name) and terminal in REPLACERS):
@@ -563,7 +563,7 @@ class _Search:
             return
         # ``asdict(d)["NAME"]``: the key would be gone (KeyError); any other use sees one key less.
         keyed = self.name in uses.strings
-        self.note(module.path, call.lineno, f"`{terminal(call.func)}()` of a value that may be an instance",
+        self.note(module.path, call.lineno, f"`{terminal_name(call.func)}()` of a value that may be an instance",
                   "breaks" if keyed else "observes")
 
     def _setattr(self, module: ModuleInfo, call: ast.Call, slotted: bool) -> None:
@@ -572,7 +572,7 @@ class _Search:
             return
         if self._unrelated_value(module, args[0]):
             return
-        self.note(module.path, call.lineno, f"`{terminal(call.func)}(..., \"{self.name}\", ...)` writes an instance",
+        self.note(module.path, call.lineno, f"`{terminal_name(call.func)}(..., \"{self.name}\", ...)` writes an instance",
                   "breaks" if slotted else "observes")
 
     def _write(self, module: ModuleInfo, attribute: ast.Attribute, slotted: bool) -> None:
