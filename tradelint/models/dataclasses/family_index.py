@@ -7,8 +7,9 @@ import ast
 import re
 from pathlib import Path
 
-from tradelint.facts.context import Project
-from tradelint.models.dataclasses.dataclass_model import ClassModel
+from tradelint.facts.class_family import resolve_definition
+from tradelint.facts.context import ModuleInfo, Project
+from tradelint.models.dataclasses.dataclass_model import ClassModel, resolve_class
 
 
 def lineage(model: ClassModel) -> list[ClassModel]:
@@ -149,3 +150,39 @@ def slots_name(node: ast.ClassDef, name: str) -> bool:
         if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__slots__" for t in stmt.targets):
             return any(isinstance(n, ast.Constant) and n.value == name for n in ast.walk(stmt.value))
     return False
+
+
+class Resolutions:
+    """What an expression names, whatever the family: asked by every class's search of every
+    module it reads, answered once per run (kept in ``Project.class_memo``, so forgotten with
+    the searches, and never unlinked: it holds no ``break_cycles``)."""
+
+    def __init__(self) -> None:
+        self.classes: dict[ast.AST, ClassModel | None] = {}
+        self.definitions: dict[ast.AST, tuple[ModuleInfo, ast.stmt] | None] = {}
+        self.qualified: dict[ast.AST, str | None] = {}
+
+    def resolve_class(self, module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
+        if expr in self.classes:
+            return self.classes[expr]
+        found = self.classes[expr] = resolve_class(module, expr)
+        return found
+
+    def resolve_definition(self, module: ModuleInfo, expr: ast.AST) -> tuple[ModuleInfo, ast.stmt] | None:
+        if expr in self.definitions:
+            return self.definitions[expr]
+        found = self.definitions[expr] = resolve_definition(module, expr)
+        return found
+
+    def qualify(self, module: ModuleInfo, expr: ast.AST) -> str | None:
+        if expr in self.qualified:
+            return self.qualified[expr]
+        found = self.qualified[expr] = module.imports.qualify(expr)
+        return found
+
+
+def resolutions(project: Project) -> Resolutions:
+    found = project.class_memo.get(("field-resolutions",))
+    if not isinstance(found, Resolutions):
+        found = project.class_memo[("field-resolutions",)] = Resolutions()
+    return found

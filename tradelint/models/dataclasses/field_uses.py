@@ -32,13 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Literal, cast
 
-from tradelint.facts.class_family import resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, project_files, project_root
 from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, overriding_assignments, resolve_class
 from tradelint.models.dataclasses.family_index import (
-    alias_candidates, indexable, is_slotted, lineage, slots_name, terminal_name, word_index, word_pattern,
+    alias_candidates, indexable, is_slotted, lineage, resolutions, slots_name, terminal_name, word_index,
+    word_pattern,
 )
 from tradelint.models.dataclasses.instance_writes import InstanceWrites, instance_writes
 
@@ -145,6 +145,7 @@ class _Search:
         # (``files`` is that list, or the class's own module and that list).
         self.index = None if listed is None else word_index(self.project, root, listed, GENERIC_WORDS)
         self._sorted_out: set[int] = set()
+        self.resolved = resolutions(self.project)
         self.lineage = lineage(model)
         self.family: list[ClassModel] = [model]
         # The family's places (``same``), so that membership is one look-up, not a scan of the
@@ -314,7 +315,7 @@ class _Search:
         """How many positional arguments are already supplied when ``expr`` is the class (0),
         an alias of it, or ``partial(cls, ...)``; None when it is none of these."""
         if isinstance(expr, (ast.Name, ast.Attribute)):
-            if self.in_family(resolve_class(module, expr)):
+            if self.in_family(self.resolved.resolve_class(module, expr)):
                 return 0
             return self._alias(module, expr)
         if isinstance(expr, ast.Call) and expr.args and self._qualified(module, expr.func) in (
@@ -328,14 +329,13 @@ class _Search:
     def _alias(self, module: ModuleInfo, expr: ast.expr) -> int | None:
         if isinstance(expr, ast.Name) and expr.id in self.local_aliases.get(module.path, {}):
             return self.local_aliases[module.path][expr.id]
-        qualified = module.imports.qualify(expr)
+        qualified = self.resolved.qualify(module, expr)
         if qualified is not None and qualified in self.aliases:
             return self.aliases[qualified]
         return None
 
-    @staticmethod
-    def _qualified(module: ModuleInfo, expr: ast.expr) -> str | None:
-        qualified = module.imports.qualify(expr)
+    def _qualified(self, module: ModuleInfo, expr: ast.expr) -> str | None:
+        qualified = self.resolved.qualify(module, expr)
         if qualified is None and isinstance(expr, ast.Name) and expr.id not in module.top_level:
             return expr.id  # a bare, unresolved name: judged by its spelling
         return qualified
@@ -405,7 +405,7 @@ class _Search:
             if self._callable_ref(module, value) is not None:
                 return "yes", 1  # ``Desc.__init__(self, ...)``
         if isinstance(func, (ast.Name, ast.Attribute)):
-            found = resolve_definition(module, func)
+            found = self.resolved.resolve_definition(module, func)
             if found is not None and isinstance(found[1], ast.ClassDef):
                 # A base's own ``__init__`` is not the family's: ``Base(NAME=...)`` still works
                 # when a subclass's ``NAME`` becomes a class variable.
