@@ -161,6 +161,7 @@ class Resolutions:
         self.classes: dict[ast.AST, ClassModel | None] = {}
         self.definitions: dict[ast.AST, tuple[ModuleInfo, ast.stmt] | None] = {}
         self.qualified: dict[ast.AST, str | None] = {}
+        self.modules: dict[ast.AST, object] = {}  # module_calls.ModuleCalls, by tree
 
     def resolve_class(self, module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
         if expr in self.classes:

@@ -41,6 +41,7 @@ from tradelint.models.dataclasses.family_index import (
     word_pattern,
 )
 from tradelint.models.dataclasses.instance_writes import InstanceWrites, instance_writes
+from tradelint.models.dataclasses.module_calls import module_calls
 
 # Functions that read or rebuild every field of an instance.
 WHOLE_INSTANCE = {
@@ -420,33 +421,29 @@ class _Search:
         self.evidence.append(Evidence(path, line, what, strength))
 
     def _module_uses(self, module: ModuleInfo) -> _ModuleUses:
-        uses = _ModuleUses(module, [], {}, [], [], {}, [], set())
-        for call in module.index.calls:
+        calls = module_calls(module, self.resolved, self._qualified, WHOLE_INSTANCE, MATCH_STATEMENT)
+        built: list[tuple[int, ast.Call, Answer, int, set[str | None]]] = []
+        extra: list[tuple[int, ast.Call, set[str | None]]] = []  # judged, constructing nothing
+        for position, call, keywords in calls.strong:
             answer, supplied = self.callee(module, call.func)
-            keywords = {kw.arg for kw in call.keywords}
             if answer != "no":
-                uses.constructions.append((call, answer, supplied, keywords))
-                continue
-            for keyword in keywords:
-                if keyword is not None:
-                    uses.by_keyword.setdefault(keyword, []).append(call)
-            qualified = self._qualified(module, call.func)
-            bare = call.func.id if isinstance(call.func, ast.Name) else ""
-            if qualified in WHOLE_INSTANCE or bare in {"asdict", "astuple", "fields"}:
-                uses.whole_instance.append(call)
-            elif bare == "setattr" or terminal_name(call.func) == "__setattr__":
-                uses.setattrs.append(call)
-        for attribute in module.index.attributes:
-            if isinstance(attribute.ctx, (ast.Store, ast.Del)):
-                uses.writes.setdefault(attribute.attr, []).append(attribute)
-        if MATCH_STATEMENT.search(module.text or module.project.read_text(module.path) or ""):
-            for node in ast.walk(module.tree):
-                if isinstance(node, ast.MatchClass):
-                    answer, _ = self.callee(module, node.cls)
-                    if answer != "no":
-                        uses.patterns.append((node, answer))
+                built.append((position, call, answer, supplied, keywords))
+            else:
+                extra.append((position, call, keywords))
+        removed: set[int] = set()  # an imported name that is an alias of the family (``_alias``)
+        for qualified, supplied in self.aliases.items():
+            for position, call, keywords in calls.by_qualified.get(qualified, ()):
+                built.append((position, call, "yes", supplied, keywords))
+                removed.add(position)
+        built.sort(key=lambda b: b[0])
+        by_keyword, whole_instance, setattrs = calls.merged(extra, removed)
+        uses = _ModuleUses(module, [b[1:] for b in built], by_keyword, whole_instance, setattrs, calls.writes, [], set())
+        for node in calls.match_classes:
+            answer, _ = self.callee(module, node.cls)
+            if answer != "no":
+                uses.patterns.append((node, answer))
         if uses.whole_instance:
-            uses.strings = {n.value for n in ast.walk(module.tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+            uses.strings = calls.strings(module)
         return uses
 
     def evidence_for(self, name: str) -> list[Evidence]:
