@@ -105,7 +105,7 @@ AXES: dict[str, tuple[Callable[[int], Tree], int]] = {
     "fixes": (fixes_tree, 100),
     "hierarchy": (hierarchy_tree, 50),
     "chain": (chain_tree, 50),
-    "pack": (pack_tree, 100),
+    "pack": (pack_tree, 400),
     "lines": (lines_tree, 500),
 }
 

@@ -104,7 +104,15 @@ class WordIndex:
 def indexable(words: set[str]) -> bool:
     """Words a ``WordIndex`` answers for exactly as ``\\b(?:words)\\b`` would: runs of word
     characters (an identifier with a character ``\\w`` does not match is searched in the text)."""
-    return all(_WORD.fullmatch(w) for w in words)
+    for word in words:
+        if word not in _INDEXABLE:
+            if not _WORD.fullmatch(word):
+                return False
+            _INDEXABLE.add(word)
+    return True
+
+
+_INDEXABLE: set[str] = set()  # words known to be runs of word characters
 
 
 def word_index(project: Project, root: Path, files: list[Path], generic: re.Pattern[str]) -> WordIndex:

@@ -216,10 +216,11 @@ class _Search:
         """The readable files naming any of ``words``, in the order of ``self.files``, with their
         text when it was read (None: the index answered)."""
         index = self.index if indexable(words) else None
-        pattern = word_pattern(words)
-        for path in self._unlisted() if index is not None else self.files:
+        listed = self._unlisted() if index is not None else self.files
+        pattern = word_pattern(words) if listed else None
+        for path in listed:
             text = self._text(path)
-            if text is not None and pattern.search(text):
+            if text is not None and pattern is not None and pattern.search(text):
                 yield path, text
         if index is not None:
             yield from ((index.files[i], None) for i in sorted(index.naming(words)))
@@ -285,13 +286,11 @@ class _Search:
                 if text is not None:  # (with an index, every file here was read)
                     self.by_name[path] = text  # searched for a field only if it names the field
                 continue
-            if text is None:
-                text = self._text(path)
-                if text is None:
-                    continue
             module = self.project.module_at(path)
             if module is None:
-                self.unparsable_searched[path] = (names_family, text)
+                text = self._text(path) if text is None else text
+                if text is not None:
+                    self.unparsable_searched[path] = (names_family, text)
                 continue
             self._register(module)
             self.always.append(self._module_uses(module))
