@@ -12,10 +12,13 @@ process, once as a check and once as ``--fix --unsafe-fixes`` (on a fresh copy),
     files      N files, each with one discarded task
     findings   one function with N discarded tasks
     fixes      one file of N small functions and N dataclasses, each with one fixable finding
-    hierarchy  one module with a chain of N dataclasses, each subclassing the one before and
-               each with a constant field (TRD101)
-    chain      N modules in an import chain, each class subclassing the previous module's,
-               each module with a TRD101 finding and a discarded task
+    hierarchy  one module with a base dataclass and N - 1 subclasses of it, each with a constant
+               field (TRD101) and a function constructing it
+    depth      one module with a chain of N dataclasses, each subclassing the one before and
+               each with a constant field (TRD101): the class at depth k has k fields, so the
+               tree's dataclasses hold N^2/2 fields in all (not an axis that can stay linear)
+    chain      N modules in an import chain, each importing and calling the previous module's
+               dataclass and factory, each with a TRD101 finding and a discarded task
     pack       a `renames` table of N members, each used once in one file (TRD401)
     lines      one coroutine of N lines holding an unclosed session (TRD201, its fix re-indents
                all N lines) and one discarded task
@@ -63,6 +66,13 @@ def fixes_tree(n: int) -> Tree:
 
 
 def hierarchy_tree(n: int) -> Tree:
+    parts = ["from dataclasses import dataclass\n\n\n@dataclass\nclass Base:\n    LIMIT: int = 0\n    name: str = ''\n"]
+    for i in range(1, n):
+        parts.append(f"\n\n@dataclass\nclass C{i}(Base):\n    K{i}: int = {i}\n\n\ndef make_{i}():\n    return C{i}(name='{i}')\n")
+    return {"family.py": "".join(parts)}
+
+
+def depth_tree(n: int) -> Tree:
     parts = ["from dataclasses import dataclass\n\n\n@dataclass\nclass C0:\n    K0: int = 0\n"]
     for i in range(1, n):
         parts.append(f"\n\n@dataclass\nclass C{i}(C{i - 1}):\n    K{i}: int = {i}\n")
@@ -72,11 +82,12 @@ def hierarchy_tree(n: int) -> Tree:
 def chain_tree(n: int) -> Tree:
     tree: Tree = {"pkg/__init__.py": ""}
     head = "import asyncio\nfrom dataclasses import dataclass\n"
-    tail = "\n\nasync def main():\n    asyncio.create_task(main())\n"
-    tree["pkg/m0.py"] = head + "\n\n@dataclass\nclass C0:\n    K0: int = 0\n" + tail
-    for i in range(1, n):
+    for i in range(n):
+        use = f"from pkg.m{i - 1} import D{i - 1}, make_{i - 1}\n" if i else ""
+        before = f"    make_{i - 1}()\n    D{i - 1}()\n" if i else ""
         tree[f"pkg/m{i}.py"] = (
-            head + f"from pkg.m{i - 1} import C{i - 1}\n\n\n@dataclass\nclass C{i}(C{i - 1}):\n    K{i}: int = {i}\n" + tail
+            head + use + f"\n\n@dataclass\nclass D{i}:\n    K{i}: int = {i}\n\n\ndef make_{i}():\n" + before
+            + f"    return D{i}()\n\n\nasync def main():\n    asyncio.create_task(main())\n"
         )
     return tree
 
@@ -99,12 +110,13 @@ def lines_tree(n: int) -> Tree:
     }
 
 
-AXES: dict[str, tuple[Callable[[int], Tree], int]] = {
+AXES: dict[str, tuple[Callable[[int], Tree], int]] = {  # (tree, base size)
     "files": (files_tree, 100),
     "findings": (findings_tree, 250),
     "fixes": (fixes_tree, 100),
-    "hierarchy": (hierarchy_tree, 50),
-    "chain": (chain_tree, 50),
+    "hierarchy": (hierarchy_tree, 100),
+    "depth": (depth_tree, 50),
+    "chain": (chain_tree, 100),
     "pack": (pack_tree, 400),
     "lines": (lines_tree, 500),
 }
