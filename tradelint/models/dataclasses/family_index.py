@@ -4,12 +4,13 @@ rescanning (issue 34: a hierarchy's cost must grow with its size, not its square
 from __future__ import annotations
 
 import ast
+import heapq
 import re
 from pathlib import Path
 
 from tradelint.facts.class_family import resolve_definition
 from tradelint.facts.context import ModuleInfo, Project
-from tradelint.models.dataclasses.dataclass_model import ClassModel, resolve_class
+from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, resolve_class
 
 
 def lineage(model: ClassModel) -> list[ClassModel]:
@@ -170,6 +171,14 @@ class Resolutions:
         self.definitions: dict[ast.AST, tuple[ModuleInfo, ast.stmt] | None] = {}
         self.qualified: dict[ast.AST, str | None] = {}
         self.modules: dict[ast.AST, object] = {}  # module_calls.ModuleCalls, by tree
+        self._subclasses: dict[ast.AST, tuple[list[ClassModel], dict[Place, list[int]]]] = {}
+
+    def subclasses(self, module: ModuleInfo) -> tuple[list[ClassModel], dict[Place, list[int]]]:
+        """``module``'s classes, and which of them name each base (see ``_subclasses``)."""
+        found = self._subclasses.get(module.tree)
+        if found is None:
+            found = self._subclasses[module.tree] = _subclasses(module)
+        return found
 
     def resolve_class(self, module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
         if expr in self.classes:
@@ -190,8 +199,44 @@ class Resolutions:
         return found
 
 
+Place = tuple[Path, int]
+
+
+def _subclasses(module: ModuleInfo) -> tuple[list[ClassModel], dict[Place, list[int]]]:
+    """The models of ``module``'s classes in order, and by each base's place the positions of
+    the classes naming it."""
+    models = [class_model(module, node) for node in module.index.classes]
+    by_base: dict[Place, list[int]] = {}
+    for i, model in enumerate(models):
+        for place in dict.fromkeys((b.path, b.line) for b in model.bases if b is not None):
+            by_base.setdefault(place, []).append(i)
+    return models, by_base
+
+
 def resolutions(project: Project) -> Resolutions:
     found = project.class_memo.get(("field-resolutions",))
     if not isinstance(found, Resolutions):
         found = project.class_memo[("field-resolutions",)] = Resolutions()
     return found
+
+
+def grow_in(resolved: Resolutions, module: ModuleInfo, places: set[Place]) -> list[ClassModel]:
+    """The classes of ``module`` that join a family (its members' ``places``, updated), as a scan
+    of the module's classes in order adds them (one whose base joins later in the scan waits for
+    the next pass), looking only at the subclasses of the members (issue 34: a scan of every
+    class for every family made a hierarchy's check grow with its square)."""
+    models, by_base = resolved.subclasses(module)
+    keys = [k for k in by_base if k in places] if len(by_base) < len(places) else [k for k in places if k in by_base]
+    heap = sorted({i for k in keys for i in by_base[k]})
+    queued, joined = set(heap), []
+    while heap:
+        i = heapq.heappop(heap)
+        other = models[i]
+        if (other.path, other.line) not in places and any(b is not None and (b.path, b.line) in places for b in other.bases):
+            joined.append(other)
+            places.add((other.path, other.line))
+            for j in by_base.get((other.path, other.line), ()):
+                if j > i and j not in queued:
+                    queued.add(j)
+                    heapq.heappush(heap, j)
+    return joined

@@ -37,7 +37,7 @@ from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, project_files, project_root
 from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, overriding_assignments, resolve_class
 from tradelint.models.dataclasses.family_index import (
-    alias_candidates, indexable, is_slotted, lineage, resolutions, slots_name, terminal_name, word_index,
+    alias_candidates, grow_in, indexable, is_slotted, lineage, resolutions, slots_name, terminal_name, word_index,
     word_pattern,
 )
 from tradelint.models.dataclasses.instance_writes import InstanceWrites, instance_writes
@@ -267,11 +267,7 @@ class _Search:
                     continue
                 parsed[path] = module
                 self._register(module)
-                for node in module.index.classes:
-                    other = class_model(module, node)
-                    if not self.in_family(other) and any(self.in_family(b) for b in other.bases):
-                        self.family.append(other)
-                        self._family_places.add((other.path, other.line))
+                self.family.extend(grow_in(self.resolved, module, self._family_places))
                 self._collect_aliases(module)
         self.grown = True
         self._sort_files()
@@ -429,10 +425,17 @@ class _Search:
                 built.append((position, call, answer, supplied, keywords))
             else:
                 extra.append((position, call, keywords))
-        removed: set[int] = set()  # an imported name that is an alias of the family (``_alias``)
-        for qualified, supplied in self.aliases.items():
-            for position, call, keywords in calls.by_qualified.get(qualified, ()):
-                built.append((position, call, "yes", supplied, keywords))
+        # The other calls construct a family instance only when they name a family class or an
+        # imported alias of it: only those are judged (``module_calls``).
+        places = self._family_places
+        keys = [k for k in calls.by_place if k in places] if len(calls.by_place) < len(places) else places
+        named = [n for k in keys for n in calls.by_place.get(k, ())]
+        named += [n for q in self.aliases for n in calls.by_qualified.get(q, ())]
+        removed: set[int] = set()
+        for position, call, keywords in named:
+            answer, supplied = self.callee(module, call.func)
+            if answer != "no" and position not in removed:
+                built.append((position, call, answer, supplied, keywords))
                 removed.add(position)
         built.sort(key=lambda b: b[0])
         by_keyword, whole_instance, setattrs = calls.merged(extra, removed)

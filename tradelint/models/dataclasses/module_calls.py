@@ -9,8 +9,10 @@ import ast
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.models.dataclasses.dataclass_model import class_model
 from tradelint.models.dataclasses.family_index import Resolutions, alias_candidates, terminal_name
 
 # (position among the module's calls, the call, its keyword names)
@@ -22,11 +24,13 @@ class ModuleCalls:
     # Calls that may construct an instance of some family (a class, a local alias's name, a
     # ``partial``/``type(x)``/``cls``/``__class__``/``__init__`` shape): judged for each family.
     strong: list[Numbered]
-    # Calls of an imported name that is nothing else: they construct a family instance only when
-    # that qualified name is an alias of the family (``_Search.aliases``), by qualified name.
+    # Calls of an imported name (and of a class's name): they construct a family instance only
+    # when that qualified name is an alias of the family (``_Search.aliases``), by that name.
     by_qualified: dict[str, list[Numbered]]
-    # What the other calls (and those of ``by_qualified``) contribute when they construct
-    # nothing: (position, call), in the order of the module's calls.
+    # Calls of a class's name (nothing else): judged only for a family that class is in.
+    by_place: dict[tuple[Path, int], list[Numbered]]
+    # What the calls not in ``strong`` contribute when they construct nothing: (position,
+    # call), in the order of the module's calls.
     by_keyword: dict[str, list[tuple[int, ast.Call]]]
     whole_instance: list[tuple[int, ast.Call]]
     setattrs: list[tuple[int, ast.Call]]
@@ -52,7 +56,7 @@ class ModuleCalls:
         self, extra: list[Numbered], removed: set[int]
     ) -> tuple[dict[str, list[ast.Call]], list[ast.Call], list[ast.Call]]:
         """The three lists with the calls of ``extra`` (of ``strong``, constructing nothing for
-        this family) added and those at ``removed`` (of ``by_qualified``, constructing) taken
+        this family) added and those at ``removed`` (the others, constructing) taken
         out, each in the order of the module's calls."""
         by_keyword, whole, setattrs = self.plain()
         if not extra and not removed:
@@ -98,7 +102,7 @@ def module_calls(
     if isinstance(known, ModuleCalls):
         return known
     local_names = {t.id for _, targets, _ in alias_candidates(module.tree) for t in targets}
-    found = ModuleCalls([], {}, {}, [], [], {}, [])
+    found = ModuleCalls([], {}, {}, {}, [], [], {}, [])
     for position, call in enumerate(module.index.calls):
         func = call.func
         keywords = {kw.arg for kw in call.keywords}
@@ -109,13 +113,20 @@ def module_calls(
             isinstance(func, ast.Call)
             or (isinstance(func, ast.Attribute) and func.attr in ("__class__", "__init__"))
             or (isinstance(func, ast.Name) and (func.id == "cls" or func.id in local_names))
-            or (isinstance(func, (ast.Name, ast.Attribute)) and (
-                resolved.resolve_class(module, func) is not None
-                or isinstance((resolved.resolve_definition(module, func) or (None, None))[1], ast.ClassDef)
-            ))
         ):
             found.strong.append(numbered)
             continue
+        if isinstance(func, (ast.Name, ast.Attribute)):
+            # A class's name: it constructs an instance of a family when that class (as the
+            # import or the definition resolves it) is in the family, or is an alias of it.
+            named = resolved.resolve_class(module, func)
+            definition = resolved.resolve_definition(module, func)
+            places = {(named.path, named.line)} if named is not None else set()
+            if definition is not None and isinstance(definition[1], ast.ClassDef):
+                defined = class_model(definition[0], definition[1])
+                places.add((defined.path, defined.line))
+            for place in places:
+                found.by_place.setdefault(place, []).append(numbered)
         if qualified is not None:
             found.by_qualified.setdefault(qualified, []).append(numbered)
         for keyword in keywords:
