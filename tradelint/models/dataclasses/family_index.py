@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import ast
 import heapq
+import os
 import re
+import weakref
 from pathlib import Path
 
 from tradelint.facts.class_family import resolve_definition
@@ -61,38 +63,56 @@ _WORD = re.compile(r"\w+")
 
 
 class WordIndex:
-    """Which of a project's files name a word (``\\bword\\b``), and which name a generic word,
-    read once per run: every dataclass's field search asks, for its family's names and for each
-    field, which files name them; a scan of every file per question made a project's cost grow
-    with the number of its dataclasses times its files. Kept in ``Project.class_memo``, so it is
-    forgotten with the family searches built from it (a fix, an edited buffer)."""
+    """Which of a project's files name a word (``\\bword\\b``), and which name a generic word:
+    every dataclass's field search asks, for its family's names and for each field, which files
+    name them, and a scan of every file per question made a project's cost grow with the number
+    of its dataclasses times its files. Built once, then kept for the project's life (the
+    language server's): each check first reads again only the files whose text changed (an
+    edited buffer, a file whose size or modification time on disk changed), see ``refresh``."""
 
-    def __init__(self, project: Project, files: list[Path], generic: re.Pattern[str]) -> None:
+    def __init__(self, files: list[Path], generic: re.Pattern[str]) -> None:
         self.files = files
+        self.generic_re = generic
         self.position = {path: i for i, path in enumerate(files)}
-        self.readable: list[bool] = []
-        self.generic: list[bool] = []
-        self.words: dict[str, list[int]] = {}
+        count = len(files)
+        self.readable = [False] * count
+        self.generic = [False] * count
+        self.tokens: list[frozenset[str]] = [frozenset()] * count
+        self.stamps: list[object] = [None] * count
+        self.words: dict[str, set[int]] = {}
+        self._generic_positions: set[int] | None = None
+
+    def refresh(self, project: Project) -> None:
+        """Read again the files whose text may have changed since they were read."""
+        for i, path in enumerate(self.files):
+            stamp = _stamp(project, path)
+            if stamp is None or stamp != self.stamps[i]:
+                self._read(i, project.read_text(path))
+                self.stamps[i] = stamp
+
+    def _read(self, i: int, text: str | None) -> None:
         words = self.words
-        for i, path in enumerate(files):
-            text = project.read_text(path)
-            self.readable.append(text is not None)
-            self.generic.append(text is not None and generic.search(text) is not None)
-            if text is None:
-                continue
-            for word in set(_WORD.findall(text)):
-                found = words.get(word)
-                if found is None:
-                    words[word] = [i]
-                else:
-                    found.append(i)
+        for word in self.tokens[i]:
+            holders = words[word]
+            holders.discard(i)
+            if not holders:
+                del words[word]
+        self.readable[i] = text is not None
+        self.generic[i] = text is not None and self.generic_re.search(text) is not None
+        self.tokens[i] = frozenset(_WORD.findall(text)) if text is not None else frozenset()
+        for word in self.tokens[i]:
+            holders_ = words.get(word)
+            if holders_ is None:
+                words[word] = {i}
+            else:
+                holders_.add(i)
+        self._generic_positions = None
 
     @property
     def generic_positions(self) -> set[int]:
-        found = self.__dict__.get("_generic_positions")
-        if found is None:
-            found = self.__dict__["_generic_positions"] = {i for i, g in enumerate(self.generic) if g}
-        return found
+        if self._generic_positions is None:
+            self._generic_positions = {i for i, g in enumerate(self.generic) if g}
+        return self._generic_positions
 
     def naming(self, words: set[str]) -> set[int]:
         """Positions of the files naming any of ``words`` (each a run of word characters)."""
@@ -117,13 +137,33 @@ _INDEXABLE: set[str] = set()  # words known to be runs of word characters
 
 
 def word_index(project: Project, root: Path, files: list[Path], generic: re.Pattern[str]) -> WordIndex:
-    """The index of ``files`` (the project's file list under ``root``), built once per run."""
-    key = ("word-index", str(root), id(files))
-    found = project.class_memo.get(key)
-    if found is None or found.files is not files:
-        found = project.class_memo[key] = WordIndex(project, files, generic)
-    assert isinstance(found, WordIndex)
+    """The index of ``files`` (the project's file list under ``root``), refreshed once per run
+    or check (``class_memo``, which a check starts without, holds the mark)."""
+    store = _INDEXES.setdefault(project, {})
+    known = store.get(str(root))
+    found = known if known is not None and known.files is files else WordIndex(files, generic)
+    store[str(root)] = found
+    mark = ("word-index", str(root))
+    if project.class_memo.get(mark) is not found:
+        found.refresh(project)
+        project.class_memo[mark] = found
     return found
+
+
+_INDEXES: weakref.WeakKeyDictionary[Project, dict[str, WordIndex]] = weakref.WeakKeyDictionary()
+
+
+def _stamp(project: Project, path: Path) -> object:
+    """What says a file's text is the one read before: an open buffer's text itself, a file's
+    size, modification time and inode; None when unknown (read it again)."""
+    absolute = project.absolute(path)
+    if absolute in project.overlay:
+        return ("buffer", project.overlay[absolute])
+    try:
+        st = os.stat(absolute)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 def word_pattern(words: set[str]) -> re.Pattern[str]:

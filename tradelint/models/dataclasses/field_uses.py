@@ -230,7 +230,7 @@ class _Search:
         yield from (path for path, text in self.by_name.items() if name_pattern.search(text))
         index = self.index
         if index is not None:
-            hits = index.words.get(name, ()) if indexable({name}) else [
+            hits = sorted(index.words.get(name, ())) if indexable({name}) else [
                 i for i, ok in enumerate(index.readable) if ok and name_pattern.search(self._text(index.files[i]) or "")
             ]
             yield from (index.files[i] for i in hits if i not in self._sorted_out)
