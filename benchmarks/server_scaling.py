@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scaling import exponent, files_tree, fixes_tree, write  # noqa: E402
+from scaling import exponent, files_tree, fixes_tree, write
 
-from tradelint.core.config import clear_cache  # noqa: E402
-from tradelint.server.model import Model  # noqa: E402
+from tradelint.core.config import clear_cache
+from tradelint.server.model import Model
 
 
 def per_edit(size: int, edits: int) -> tuple[float, int]:

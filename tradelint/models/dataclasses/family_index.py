@@ -12,7 +12,11 @@ from pathlib import Path
 
 from tradelint.facts.class_family import resolve_definition
 from tradelint.facts.context import ModuleInfo, Project
-from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, resolve_class
+from tradelint.models.dataclasses.dataclass_model import (
+    ClassModel,
+    class_model,
+    resolve_class,
+)
 
 
 def lineage(model: ClassModel) -> list[ClassModel]:

@@ -13,7 +13,11 @@ from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.models.dataclasses.dataclass_model import class_model
-from tradelint.models.dataclasses.family_index import Resolutions, alias_candidates, terminal_name
+from tradelint.models.dataclasses.family_index import (
+    Resolutions,
+    alias_candidates,
+    terminal_name,
+)
 
 # (position among the module's calls, the call, its keyword names)
 Numbered = tuple[int, ast.Call, set[str | None]]
