@@ -82,3 +82,34 @@ def test_an_owner_closing_the_resource_in_a_buffer_rechecks_its_class(tmp_path: 
     # Closed unsaved: the disk's cog closes something else again.
     assert model.close_buffer(cog) == [api]
     assert _codes(model, api) == [(6, "TRD202")]
+
+
+MODELS = "from dataclasses import dataclass\n\n\n@dataclass\nclass Order:\n    LIMIT: int = 3\n    name: str = ''\n"
+UNUSED = "VALUE = 1\n"  # names neither the class nor the field
+PASSED = "from app.models import Order\n\nVALUE = Order(LIMIT=5)\n"
+
+
+def test_a_field_passed_by_name_in_another_file_follows_its_buffer_and_its_disk(tmp_path: Path) -> None:
+    """The index of which files name which words (issue 34) lives as long as the server's project
+    and is read again for a file whose buffer or disk text changed: ``Order(LIMIT=5)`` typed in
+    another module, closed unsaved, then saved, each time changes whether ``LIMIT`` is reported."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    models, use = package / "models.py", package / "use.py"
+    models.write_text(MODELS)
+    use.write_text(UNUSED)
+    model = Model()
+    model.set_buffer(models, MODELS)
+    assert _codes(model, models) == [(6, "TRD101")]
+    model.set_buffer(use, PASSED)  # typed, not saved: a call passes ``LIMIT=``, a field after all
+    assert _codes(model, models) == []
+    model.close_buffer(use)  # the disk's text again
+    assert _codes(model, models) == [(6, "TRD101")]
+    use.write_text(PASSED)  # saved by another tool
+    model.files_changed([use], layout_changed=False)
+    assert _codes(model, models) == []
+    use.write_text(UNUSED)
+    model.files_changed([use], layout_changed=False)
+    assert _codes(model, models) == [(6, "TRD101")]

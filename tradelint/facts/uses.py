@@ -136,10 +136,21 @@ def resolve_aliases(module: ModuleInfo, uses: list[Use]) -> Iterator[Use]:
 
 
 def name_loads(func: ast.AST, name: str) -> Iterator[ast.Name]:
-    """Loads of ``name`` inside ``func``, nested functions included (closures see the local)."""
-    for node in walk(func):
-        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
-            yield node
+    """Loads of ``name`` inside ``func``, nested functions included (closures see the local), in
+    the order of ``walk``. One walk of ``func`` answers every name (kept on the node, as
+    ``_self_attributes`` keeps its table): the fixes ask for each name a function binds, so a
+    walk per name made a long function's cost grow with its square."""
+    table: dict[str, list[ast.Name]] | None = func.__dict__.get(_NAME_LOADS)
+    if table is None:
+        table = {}
+        for node in walk(func):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                table.setdefault(node.id, []).append(node)
+        setattr(func, _NAME_LOADS, table)
+    return iter(table.get(name, ()))
+
+
+_NAME_LOADS = "_tradelint_name_loads"
 
 
 def declares_outer(func: ast.AST, name: str) -> bool:

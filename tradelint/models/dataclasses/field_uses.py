@@ -32,12 +32,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Literal, cast
 
-from tradelint.facts.class_family import resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, project_files, project_root
 from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, overriding_assignments, resolve_class
+from tradelint.models.dataclasses.family_index import (
+    alias_candidates, grow_in, indexable, is_slotted, lineage, resolutions, slots_name, terminal_name, word_index,
+    word_pattern,
+)
 from tradelint.models.dataclasses.instance_writes import InstanceWrites, instance_writes
+from tradelint.models.dataclasses.module_calls import module_calls
 
 # Functions that read or rebuild every field of an instance.
 WHOLE_INSTANCE = {
@@ -107,39 +111,6 @@ class FieldUses:
 # -- the search --------------------------------------------------------------------------------
 
 
-def _word_pattern(words: set[str]) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words)) + r")\b")
-
-
-def _lineage(model: ClassModel) -> list[ClassModel]:
-    """The class and its first-party bases: methods of a base see instances of the class too."""
-    seen: list[ClassModel] = []
-    stack = [model]
-    while stack:
-        current = stack.pop()
-        if any(current is s for s in seen):
-            continue
-        seen.append(current)
-        stack.extend(b for b in current.bases if b is not None)
-    return seen
-
-
-def _is_slotted(model: ClassModel) -> bool:
-    for dec in model.node.decorator_list:
-        if isinstance(dec, ast.Call):
-            for kw in dec.keywords:
-                if kw.arg == "slots" and isinstance(kw.value, ast.Constant):
-                    return bool(kw.value.value)
-        qualified = model.module.imports.qualify(dec.func if isinstance(dec, ast.Call) else dec)
-        if qualified in ("attrs.define", "attrs.frozen", "attrs.mutable", "attr.define", "attr.frozen", "attr.mutable"):
-            return True  # attrs' modern API makes slotted classes unless told otherwise
-    return any(
-        isinstance(s, (ast.Assign, ast.AnnAssign))
-        and any(isinstance(t, ast.Name) and t.id == "__slots__" for t in (s.targets if isinstance(s, ast.Assign) else [s.target]))
-        for s in model.node.body
-    )
-
-
 @dataclass
 class _ModuleUses:
     """What one module holds that may notice a field of the family, whatever the field: sorted
@@ -165,14 +136,24 @@ class _ModuleUses:
 class _Search:
     """Who is in the family of a class (grown once), then each field's evidence in turn."""
 
-    def __init__(self, model: ClassModel, files: list[Path], root: Path) -> None:
+    def __init__(self, model: ClassModel, files: list[Path], root: Path, listed: list[Path] | None = None) -> None:
         self.model = model
         self.name = ""
         self.files = files
         self.root = root
         self.project = model.module.project
-        self.lineage = _lineage(model)
+        # Which files name which words, read once per run: ``listed`` is the project's file list
+        # (``files`` is that list, or the class's own module and that list).
+        self.index = None if listed is None else word_index(self.project, root, listed, GENERIC_WORDS)
+        self._sorted_out: set[int] = set()
+        self.resolved = resolutions(self.project)
+        self.lineage = lineage(model)
         self.family: list[ClassModel] = [model]
+        # The family's places (``same``), so that membership is one look-up, not a scan of the
+        # family (which made a hierarchy's cost grow with the cube of its size).
+        self._family_places: set[tuple[Path, int]] = {(model.path, model.line)}
+        self._lineage_places = {(b.path, b.line) for b in self.lineage}
+        self._family_ancestors: set[tuple[Path, int]] | None = None
         # Qualified names (``pkg.mod.D``) and per-module local names bound to a family class,
         # with how many positional arguments a ``partial`` already supplies.
         self.aliases: dict[str, int] = {}
@@ -210,11 +191,11 @@ class _Search:
         return a.path == b.path and a.line == b.line
 
     def in_family(self, other: ClassModel | None) -> bool:
-        return other is not None and any(self.same(other, f) for f in self.family)
+        return other is not None and (other.path, other.line) in self._family_places
 
     def related(self, other: ClassModel) -> bool:
         """A class whose instances may be instances of the family (a subclass or a base)."""
-        return self.in_family(other) or any(self.same(other, b) for b in self.lineage)
+        return self.in_family(other) or (other.path, other.line) in self._lineage_places
 
     def _names(self) -> set[str]:
         words = {m.name for m in self.family} | {m.name for m in self.lineage}
@@ -226,6 +207,47 @@ class _Search:
     def _text(self, path: Path) -> str | None:
         return self.project.read_text(path)
 
+    def _unlisted(self) -> list[Path]:
+        """The files the index does not hold: all of them without one, else the class's module
+        when the project's list misses it (``field_uses`` puts it first)."""
+        return self.files if self.index is None else self.files[: len(self.files) - len(self.index.files)]
+
+    def _naming(self, words: set[str]) -> Iterator[tuple[Path, str | None]]:
+        """The readable files naming any of ``words``, in the order of ``self.files``, with their
+        text when it was read (None: the index answered)."""
+        index = self.index if indexable(words) else None
+        listed = self._unlisted() if index is not None else self.files
+        pattern = word_pattern(words) if listed else None
+        for path in listed:
+            text = self._text(path)
+            if text is not None and pattern is not None and pattern.search(text):
+                yield path, text
+        if index is not None:
+            yield from ((index.files[i], None) for i in sorted(index.naming(words)))
+
+    def _by_name(self, name: str, name_pattern: re.Pattern[str]) -> Iterator[Path]:
+        """The files neither naming the family nor a generic word that name ``name``, in order."""
+        yield from (path for path, text in self.by_name.items() if name_pattern.search(text))
+        index = self.index
+        if index is not None:
+            hits = sorted(index.words.get(name, ())) if indexable({name}) else [
+                i for i, ok in enumerate(index.readable) if ok and name_pattern.search(self._text(index.files[i]) or "")
+            ]
+            yield from (index.files[i] for i in hits if i not in self._sorted_out)
+
+    def _readable(self, family: set[Path]) -> Iterator[tuple[Path, str | None, bool]]:
+        """The readable files, with whether each names a generic word; with an index, only those
+        that name the family or a generic word (the others are ``_by_name``'s)."""
+        for path in self._unlisted():
+            text = self._text(path)
+            if text is not None:
+                yield path, text, GENERIC_WORDS.search(text) is not None
+        index = self.index
+        if index is not None:
+            self._sorted_out = {index.position[p] for p in family if p in index.position} | index.generic_positions
+            for i in sorted(self._sorted_out):
+                yield index.files[i], None, index.generic[i]
+
     def grow_family(self) -> None:
         """Subclasses anywhere in the project, and names bound to the class or a ``partial`` of it."""
         parsed: dict[Path, ModuleInfo] = {}
@@ -235,40 +257,36 @@ class _Search:
             if words == known:
                 break
             known = words
-            pattern = _word_pattern(words)
-            for path in self.files:
-                text = self._text(path)
-                if text is None or not pattern.search(text):
-                    continue
+            for path, text in self._naming(words):
                 module = parsed.get(path) or self.project.module_at(path)
                 if module is None:
-                    self.unparsable[path] = text  # evidence for the fields it names (evidence_for)
+                    if text is None:
+                        text = self._text(path)
+                    if text is not None:
+                        self.unparsable[path] = text  # evidence for the fields it names (evidence_for)
                     continue
                 parsed[path] = module
                 self._register(module)
-                for node in module.index.classes:
-                    other = class_model(module, node)
-                    if not self.in_family(other) and any(self.in_family(b) for b in other.bases):
-                        self.family.append(other)
+                self.family.extend(grow_in(self.resolved, module, self._family_places))
                 self._collect_aliases(module)
         self.grown = True
         self._sort_files()
 
     def _sort_files(self) -> None:
         """Which files may notice some field of the family: parsed and sorted out now, once."""
-        self.slotted = any(_is_slotted(m) for m in self.family)
-        family_pattern = _word_pattern(self._names())
-        for path in self.files:
-            text = self._text(path)
-            if text is None:
-                continue
-            names_family = family_pattern.search(text) is not None
-            if not (names_family or GENERIC_WORDS.search(text)):
-                self.by_name[path] = text  # searched for a field only if it names the field
+        self.slotted = any(is_slotted(m) for m in self.family)
+        family = {path for path, _ in self._naming(self._names())}
+        for path, text, generic in self._readable(family):
+            names_family = path in family
+            if not (names_family or generic):
+                if text is not None:  # (with an index, every file here was read)
+                    self.by_name[path] = text  # searched for a field only if it names the field
                 continue
             module = self.project.module_at(path)
             if module is None:
-                self.unparsable_searched[path] = (names_family, text)
+                text = self._text(path) if text is None else text
+                if text is not None:
+                    self.unparsable_searched[path] = (names_family, text)
                 continue
             self._register(module)
             self.always.append(self._module_uses(module))
@@ -280,16 +298,7 @@ class _Search:
 
     def _collect_aliases(self, module: ModuleInfo) -> None:
         local = self.local_aliases.setdefault(module.path, {})
-        for node in ast.walk(module.tree):
-            if isinstance(node, ast.Assign):
-                targets = [t for t in node.targets if isinstance(t, ast.Name)]
-                value: ast.expr | None = node.value
-            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                targets, value = [node.target], node.value
-            else:
-                continue
-            if value is None or not targets:
-                continue
+        for node, targets, value in alias_candidates(module.tree):
             supplied = self._callable_ref(module, value)
             if supplied is None:
                 continue
@@ -302,7 +311,7 @@ class _Search:
         """How many positional arguments are already supplied when ``expr`` is the class (0),
         an alias of it, or ``partial(cls, ...)``; None when it is none of these."""
         if isinstance(expr, (ast.Name, ast.Attribute)):
-            if self.in_family(resolve_class(module, expr)):
+            if self.in_family(self.resolved.resolve_class(module, expr)):
                 return 0
             return self._alias(module, expr)
         if isinstance(expr, ast.Call) and expr.args and self._qualified(module, expr.func) in (
@@ -316,14 +325,13 @@ class _Search:
     def _alias(self, module: ModuleInfo, expr: ast.expr) -> int | None:
         if isinstance(expr, ast.Name) and expr.id in self.local_aliases.get(module.path, {}):
             return self.local_aliases[module.path][expr.id]
-        qualified = module.imports.qualify(expr)
+        qualified = self.resolved.qualify(module, expr)
         if qualified is not None and qualified in self.aliases:
             return self.aliases[qualified]
         return None
 
-    @staticmethod
-    def _qualified(module: ModuleInfo, expr: ast.expr) -> str | None:
-        qualified = module.imports.qualify(expr)
+    def _qualified(self, module: ModuleInfo, expr: ast.expr) -> str | None:
+        qualified = self.resolved.qualify(module, expr)
         if qualified is None and isinstance(expr, ast.Name) and expr.id not in module.top_level:
             return expr.id  # a bare, unresolved name: judged by its spelling
         return qualified
@@ -353,7 +361,12 @@ class _Search:
 
     def _has_family_subclass(self, cls: ClassModel) -> bool:
         """``type(x)`` of an ``x: Base`` may be any subclass of ``Base``, the family included."""
-        return any(self.same(cls, ancestor) for member in self.family for ancestor in _lineage(member))
+        if self._family_ancestors is None or not self.grown:
+            ancestors = {(a.path, a.line) for member in self.family for a in lineage(member)}
+            if not self.grown:
+                return (cls.path, cls.line) in ancestors
+            self._family_ancestors = ancestors
+        return (cls.path, cls.line) in self._family_ancestors
 
     def callee(self, module: ModuleInfo, func: ast.expr) -> tuple[Answer, int]:
         """Once the family is grown, each callee is judged once (it depends on the family only)."""
@@ -388,7 +401,7 @@ class _Search:
             if self._callable_ref(module, value) is not None:
                 return "yes", 1  # ``Desc.__init__(self, ...)``
         if isinstance(func, (ast.Name, ast.Attribute)):
-            found = resolve_definition(module, func)
+            found = self.resolved.resolve_definition(module, func)
             if found is not None and isinstance(found[1], ast.ClassDef):
                 # A base's own ``__init__`` is not the family's: ``Base(NAME=...)`` still works
                 # when a subclass's ``NAME`` becomes a class variable.
@@ -403,33 +416,36 @@ class _Search:
         self.evidence.append(Evidence(path, line, what, strength))
 
     def _module_uses(self, module: ModuleInfo) -> _ModuleUses:
-        uses = _ModuleUses(module, [], {}, [], [], {}, [], set())
-        for call in module.index.calls:
+        calls = module_calls(module, self.resolved, self._qualified, WHOLE_INSTANCE, MATCH_STATEMENT)
+        built: list[tuple[int, ast.Call, Answer, int, set[str | None]]] = []
+        extra: list[tuple[int, ast.Call, set[str | None]]] = []  # judged, constructing nothing
+        for position, call, keywords in calls.strong:
             answer, supplied = self.callee(module, call.func)
-            keywords = {kw.arg for kw in call.keywords}
             if answer != "no":
-                uses.constructions.append((call, answer, supplied, keywords))
-                continue
-            for keyword in keywords:
-                if keyword is not None:
-                    uses.by_keyword.setdefault(keyword, []).append(call)
-            qualified = self._qualified(module, call.func)
-            bare = call.func.id if isinstance(call.func, ast.Name) else ""
-            if qualified in WHOLE_INSTANCE or bare in {"asdict", "astuple", "fields"}:
-                uses.whole_instance.append(call)
-            elif bare == "setattr" or _terminal(call.func) == "__setattr__":
-                uses.setattrs.append(call)
-        for attribute in module.index.attributes:
-            if isinstance(attribute.ctx, (ast.Store, ast.Del)):
-                uses.writes.setdefault(attribute.attr, []).append(attribute)
-        if MATCH_STATEMENT.search(module.text or module.project.read_text(module.path) or ""):
-            for node in ast.walk(module.tree):
-                if isinstance(node, ast.MatchClass):
-                    answer, _ = self.callee(module, node.cls)
-                    if answer != "no":
-                        uses.patterns.append((node, answer))
+                built.append((position, call, answer, supplied, keywords))
+            else:
+                extra.append((position, call, keywords))
+        # The other calls construct a family instance only when they name a family class or an
+        # imported alias of it: only those are judged (``module_calls``).
+        places = self._family_places
+        keys = [k for k in calls.by_place if k in places] if len(calls.by_place) < len(places) else places
+        named = [n for k in keys for n in calls.by_place.get(k, ())]
+        named += [n for q in self.aliases for n in calls.by_qualified.get(q, ())]
+        removed: set[int] = set()
+        for position, call, keywords in named:
+            answer, supplied = self.callee(module, call.func)
+            if answer != "no" and position not in removed:
+                built.append((position, call, answer, supplied, keywords))
+                removed.add(position)
+        built.sort(key=lambda b: b[0])
+        by_keyword, whole_instance, setattrs = calls.merged(extra, removed)
+        uses = _ModuleUses(module, [b[1:] for b in built], by_keyword, whole_instance, setattrs, calls.writes, [], set())
+        for node in calls.match_classes:
+            answer, _ = self.callee(module, node.cls)
+            if answer != "no":
+                uses.patterns.append((node, answer))
         if uses.whole_instance:
-            uses.strings = {n.value for n in ast.walk(module.tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+            uses.strings = calls.strings(module)
         return uses
 
     def evidence_for(self, name: str) -> list[Evidence]:
@@ -443,7 +459,7 @@ class _Search:
             if not self.same(other, self.model) and other.kind is not None and name in other.own_fields:
                 self.note(other.module.path, other.own_fields[name].node.lineno,
                           f"dataclass `{other.name}` re-declares `{name}` as its own field", "observes")
-            if other.kind is not None and _slots_name(other.node, name):
+            if other.kind is not None and slots_name(other.node, name):
                 self.note(other.module.path, other.node.lineno, f"`{other.name}.__slots__` names `{name}`", "breaks")
         for path, text in self.unparsable.items():
             if name in text:
@@ -453,9 +469,7 @@ class _Search:
                 self.note(path, 1, "this file names the class or field but cannot be parsed", "observes")
         for uses in self.always:
             self._search_module(uses)
-        for path, text in self.by_name.items():
-            if not name_pattern.search(text):
-                continue
+        for path in self._by_name(name, name_pattern):
             if path not in self.by_name_uses:
                 module = self.project.module_at(path)
                 if module is not None:
@@ -533,7 +547,7 @@ class _Search:
     def _forwards_to_family(self, module: ModuleInfo, call: ast.Call, qualified: str | None) -> bool:
         """``partial(cls, NAME=...)``, ``replace(obj, NAME=...)``, ``obj.evolve(NAME=...)``: the
         keywords reach the ``__init__`` of ``cls`` or of ``obj``'s class."""
-        terminal = _terminal(call.func)
+        terminal = terminal_name(call.func)
         if qualified in ("functools.partial", "partial"):
             return bool(call.args) and self.callee(module, call.args[0])[0] != "no"
         if qualified in FORWARDERS or (isinstance(call.func, ast.Name) and terminal in REPLACERS):
@@ -548,7 +562,7 @@ class _Search:
             return
         # ``asdict(d)["NAME"]``: the key would be gone (KeyError); any other use sees one key less.
         keyed = self.name in uses.strings
-        self.note(module.path, call.lineno, f"`{_terminal(call.func)}()` of a value that may be an instance",
+        self.note(module.path, call.lineno, f"`{terminal_name(call.func)}()` of a value that may be an instance",
                   "breaks" if keyed else "observes")
 
     def _setattr(self, module: ModuleInfo, call: ast.Call, slotted: bool) -> None:
@@ -557,7 +571,7 @@ class _Search:
             return
         if self._unrelated_value(module, args[0]):
             return
-        self.note(module.path, call.lineno, f"`{_terminal(call.func)}(..., \"{self.name}\", ...)` writes an instance",
+        self.note(module.path, call.lineno, f"`{terminal_name(call.func)}(..., \"{self.name}\", ...)` writes an instance",
                   "breaks" if slotted else "observes")
 
     def _write(self, module: ModuleInfo, attribute: ast.Attribute, slotted: bool) -> None:
@@ -622,21 +636,6 @@ class _Search:
         return False
 
 
-def _terminal(expr: ast.expr) -> str:
-    if isinstance(expr, ast.Name):
-        return expr.id
-    if isinstance(expr, ast.Attribute):
-        return expr.attr
-    return ""
-
-
-def _slots_name(node: ast.ClassDef, name: str) -> bool:
-    for stmt in node.body:
-        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__slots__" for t in stmt.targets):
-            return any(isinstance(n, ast.Constant) and n.value == name for n in ast.walk(stmt.value))
-    return False
-
-
 def exported(model: ClassModel, root: Path) -> str:
     """Why other packages may construct this class (empty when they cannot)."""
     module = model.module
@@ -679,7 +678,7 @@ def field_uses(model: ClassModel, name: str) -> FieldUses:
         search_key = ("field-search", cast(ast.AST, model.node))
         search = cast("_Search | None", memo.get(search_key))
         if search is None:
-            search = _Search(model, files, root)
+            search = _Search(model, files, root, project_files(model.module.project, root))
             search.grow_family()
             memo[search_key] = search  # only once grown: an error half-way is not remembered
         evidence = search.evidence_for(name)

@@ -36,30 +36,50 @@ CLASSVAR_FINAL_FROM = (3, 13)
 
 def _module_scope_bindings(module: ModuleInfo, name: str) -> Iterator[ast.AST]:
     """Statements that bind ``name`` in the module's namespace (not inside a function or class),
-    and ``global name`` declarations, which let a function re-bind it."""
+    and ``global name`` declarations, which let a function re-bind it. Found for every name in
+    one walk, kept on the tree: each fix asks for a name or two, and a walk per question made a
+    module's fixes cost the square of its size."""
+    table: dict[str, list[ast.AST]] | None = module.tree.__dict__.get(_SCOPE_BINDINGS)
+    if table is None:
+        table = _scope_bindings(module)
+        setattr(module.tree, _SCOPE_BINDINGS, table)
+    return iter(table.get(name, ()))
+
+
+_SCOPE_BINDINGS = "_tradelint_scope_bindings"
+
+
+def _scope_bindings(module: ModuleInfo) -> dict[str, list[ast.AST]]:
+    """``_module_scope_bindings`` of every name, each list in the order of one walk."""
+    table: dict[str, list[ast.AST]] = {}
+
+    def add(name: str, node: ast.AST) -> None:
+        table.setdefault(name, []).append(node)
+
     stack: list[ast.AST] = list(module.tree.body)
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            if node.name == name:
-                yield node
+            add(node.name, node)
             continue
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            if any((a.asname or a.name.split(".")[0]) == name for a in node.names):
-                yield node
+            for bound in dict.fromkeys(a.asname or a.name.split(".")[0] for a in node.names):
+                add(bound, node)
             continue
-        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
-            yield node
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            add(node.id, node)
             continue
-        if isinstance(node, ast.ExceptHandler) and node.name == name:
-            yield node
+        if isinstance(node, ast.ExceptHandler) and node.name is not None:
+            add(node.name, node)
         if isinstance(node, ast.Lambda) or isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             continue
         stack.extend(child_nodes(node))
     for function in module.index.functions:
         for node in ast.walk(function):
-            if isinstance(node, ast.Global) and name in node.names:
-                yield node
+            if isinstance(node, ast.Global):
+                for bound in dict.fromkeys(node.names):
+                    add(bound, node)
+    return table
 
 
 def _class_binds(cls: ast.ClassDef, name: str) -> bool:

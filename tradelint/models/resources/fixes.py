@@ -37,10 +37,11 @@ def async_with_fix(
         return None
     index = next(i for i, s in enumerate(block) if s is assign)
     later = block[index + 1 :]
+    positions = _positions(later)
     owners: list[int] = []
     closes: list[int] = []
     for load in name_loads(function, name):
-        owner = _statement_in(module, load, later)
+        owner = _statement_in(module, load, positions)
         if owner is None:
             return None
         if _is_top_level_close(later[owner], name):
@@ -62,7 +63,7 @@ def async_with_fix(
         return None  # ``return s.get(url)``: awaited by the caller, after the block closed ``s``
     # What was taken from the session (``response = await s.get(url)``) must be used up inside
     # the block too: reading a response after its session closed fails ("Connection closed").
-    derived = _derived_owners(module, function, later, name, owners, closed=bool(closes))
+    derived = _derived_owners(module, function, later, positions, name, owners, closed=bool(closes))
     if derived is None:
         return None
     last = later[max(owners + closes + derived)]
@@ -77,6 +78,7 @@ def _derived_owners(
     module: ModuleInfo,
     function: ast.AsyncFunctionDef,
     later: list[ast.stmt],
+    positions: dict[int, int],
     name: str,
     owners: list[int],
     *,
@@ -108,7 +110,7 @@ def _derived_owners(
                     continue
                 seen.add(bound.id)
                 for load in name_loads(function, bound.id):
-                    owner = _statement_in(module, load, later)
+                    owner = _statement_in(module, load, positions)
                     if owner is None or (not closed and _escapes(module, load)):
                         return None
                     found.append(owner)
@@ -135,8 +137,13 @@ def _escapes(module: ModuleInfo, load: ast.Name) -> bool:
     return isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom))
 
 
-def _statement_in(module: ModuleInfo, node: ast.AST, block: list[ast.stmt]) -> int | None:
-    ids = {id(s): i for i, s in enumerate(block)}
+def _positions(block: list[ast.stmt]) -> dict[int, int]:
+    """Each statement's index in ``block``, by ``id``: built once per fix, not per question."""
+    return {id(s): i for i, s in enumerate(block)}
+
+
+def _statement_in(module: ModuleInfo, node: ast.AST, ids: dict[int, int]) -> int | None:
+    """The index (in ``ids``, from ``_positions``) of the statement holding ``node``."""
     current: ast.AST | None = node
     while current is not None:
         if id(current) in ids:

@@ -1,0 +1,218 @@
+"""How check and ``--fix`` grow along each axis of a tree: the fitted exponent of time against size.
+
+Usage:
+    python benchmarks/scaling.py [--axes files findings ...] [--scale 1 2 4 8] [--base 1.0]
+                                 [--jobs 1 2] [--modes check fix] [--repeat 1]
+
+Run on demand, not by the tests (issue 34). Each axis generates a tree at 1x, 2x, 4x and 8x of a
+base size and runs ``python -m tradelint --no-cache --exit-zero --quiet`` on it in a fresh
+process, once as a check and once as ``--fix --unsafe-fixes`` (on a fresh copy), in one process
+(``--jobs 1``) and with ``--jobs 2``. The axes:
+
+    files      N files, each with one discarded task
+    findings   one function with N discarded tasks
+    fixes      one file of N small functions and N dataclasses, each with one fixable finding
+    hierarchy  one module with a base dataclass and N - 1 subclasses of it, each with a constant
+               field (TRD101) and a function constructing it
+    depth      one module with a chain of N dataclasses, each subclassing the one before and
+               each with a constant field (TRD101): the class at depth k has k fields, so the
+               tree's dataclasses hold N^2/2 fields in all (not an axis that can stay linear)
+    chain      N modules in an import chain, each importing and calling the previous module's
+               dataclass and factory, each with a TRD101 finding and a discarded task
+    pack       a `renames` table of N members, each used once in one file (TRD401)
+    lines      one coroutine of N lines holding an unclosed session (TRD201, its fix re-indents
+               all N lines) and one discarded task
+
+It prints, per axis, mode and jobs, the CPU seconds (user + system of the process and the
+workers it waited for), the wall seconds and the peak RSS at each size, then the exponent of a
+least-squares fit of log(time) on log(size): on the CPU time as measured ("raw"), and on the CPU
+time less that of the same command on an empty tree ("net", the part that grows; start-up
+would otherwise flatten every exponent towards 0). Issue 34 asks every exponent to be <= 1.15.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+Tree = dict[str, str]
+
+TASK_FILE = "import asyncio\n\n\nasync def job():\n    pass\n\n\nasync def main():\n    asyncio.create_task(job())\n    return 1\n"
+
+
+def files_tree(n: int) -> Tree:
+    return {f"pkg/m{i}.py": TASK_FILE for i in range(n)} | {"pkg/__init__.py": ""}
+
+
+def findings_tree(n: int) -> Tree:
+    body = "".join(f"    asyncio.create_task(job_{i}())\n" for i in range(n))
+    return {"many.py": "import asyncio\n\n\nasync def main():\n" + body}
+
+
+def fixes_tree(n: int) -> Tree:
+    parts = ["import asyncio\nfrom dataclasses import dataclass\n"]
+    for i in range(n):
+        parts.append(f"\n\nasync def run_{i}():\n    asyncio.create_task(job_{i}())\n    return {i}\n")
+        parts.append(f"\n\n@dataclass\nclass Data{i}:\n    LIMIT: int = {i}\n    name: str = ''\n")
+    return {"many.py": "".join(parts)}
+
+
+def hierarchy_tree(n: int) -> Tree:
+    parts = ["from dataclasses import dataclass\n\n\n@dataclass\nclass Base:\n    LIMIT: int = 0\n    name: str = ''\n"]
+    for i in range(1, n):
+        parts.append(f"\n\n@dataclass\nclass C{i}(Base):\n    K{i}: int = {i}\n\n\ndef make_{i}():\n    return C{i}(name='{i}')\n")
+    return {"family.py": "".join(parts)}
+
+
+def depth_tree(n: int) -> Tree:
+    parts = ["from dataclasses import dataclass\n\n\n@dataclass\nclass C0:\n    K0: int = 0\n"]
+    for i in range(1, n):
+        parts.append(f"\n\n@dataclass\nclass C{i}(C{i - 1}):\n    K{i}: int = {i}\n")
+    return {"family.py": "".join(parts)}
+
+
+def chain_tree(n: int) -> Tree:
+    tree: Tree = {"pkg/__init__.py": ""}
+    head = "import asyncio\nfrom dataclasses import dataclass\n"
+    for i in range(n):
+        use = f"from pkg.m{i - 1} import D{i - 1}, make_{i - 1}\n" if i else ""
+        before = f"    make_{i - 1}()\n    D{i - 1}()\n" if i else ""
+        tree[f"pkg/m{i}.py"] = (
+            head + use + f"\n\n@dataclass\nclass D{i}:\n    K{i}: int = {i}\n\n\ndef make_{i}():\n" + before
+            + f"    return D{i}()\n\n\nasync def main():\n    asyncio.create_task(main())\n"
+        )
+    return tree
+
+
+def pack_tree(n: int) -> Tree:
+    table = ", ".join(f"'old_{i}' = 'new_{i}'" for i in range(n))
+    uses = "".join(f"    total += vat.old_{i}\n" for i in range(n))
+    return {
+        "pyproject.toml": f"[tool.tradelint]\nrenames = {{ {table} }}\n",
+        "use.py": "def f(vat):\n    total = 0\n" + uses + "    return total\n",
+    }
+
+
+def lines_tree(n: int) -> Tree:
+    body = "".join(f"    r{i} = await s.get('u{i}')\n" for i in range(n))
+    return {
+        "long.py": "import asyncio\nimport aiohttp\n\n\nasync def main():\n    s = aiohttp.ClientSession()\n"
+        + body
+        + "    asyncio.create_task(main())\n    return r0\n"
+    }
+
+
+AXES: dict[str, tuple[Callable[[int], Tree], int]] = {  # (tree, base size)
+    "files": (files_tree, 100),
+    "findings": (findings_tree, 250),
+    "fixes": (fixes_tree, 100),
+    "hierarchy": (hierarchy_tree, 100),
+    "depth": (depth_tree, 50),
+    "chain": (chain_tree, 100),
+    "pack": (pack_tree, 400),
+    "lines": (lines_tree, 500),
+}
+
+
+def write(tree: Tree, root: Path) -> None:
+    if not any(name == "pyproject.toml" for name in tree):
+        (root / "pyproject.toml").write_text("[tool.tradelint]\n", encoding="utf-8")
+    for name, text in tree.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def run(root: Path, mode: str, jobs: int, timeout: float) -> tuple[float, float, float, int]:
+    """(CPU s, wall s, peak RSS MB, exit status) of one fresh process on ``root``."""
+    command = [sys.executable, "-m", "tradelint", "--no-cache", "--exit-zero", "--quiet", "--jobs", str(jobs)]
+    if mode == "fix":
+        command += ["--fix", "--unsafe-fixes"]
+    command.append(".")
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = started + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            proc.kill()
+            _, status, usage = os.wait4(proc.pid, 0)
+            return math.inf, math.inf, usage.ru_maxrss / 1024, -9
+        time.sleep(0.02)
+    wall = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"tradelint exited {code} in {root}: {proc.stderr.read().decode() if proc.stderr else ''}")
+    return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024, code
+
+
+def measure(tree: Tree, mode: str, jobs: int, repeat: int, timeout: float) -> tuple[float, float, float]:
+    """Best CPU, its wall time and the peak RSS over ``repeat`` runs, each on a fresh copy."""
+    best = (math.inf, math.inf, 0.0)
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory(prefix="tradelint-scaling-") as folder:
+            root = Path(folder)
+            write(tree, root)
+            cpu, wall, rss, _ = run(root, mode, jobs, timeout)
+        if cpu < best[0]:
+            best = (cpu, wall, rss)
+    return best
+
+
+def exponent(sizes: list[int], times: list[float]) -> float:
+    """Slope of the least-squares line through (log size, log time)."""
+    points = [(math.log(s), math.log(t)) for s, t in zip(sizes, times) if 0 < t < math.inf]
+    if len(points) < 2:
+        return math.nan
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    num = sum((x - mean_x) * (y - mean_y) for x, y in points)
+    den = sum((x - mean_x) ** 2 for x, _ in points)
+    return num / den
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--axes", nargs="+", choices=list(AXES), default=list(AXES))
+    parser.add_argument("--scale", type=int, nargs="+", default=[1, 2, 4, 8])
+    parser.add_argument("--base", type=float, default=1.0, help="multiply every axis's base size")
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--modes", nargs="+", choices=["check", "fix"], default=["check", "fix"])
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=300)
+    args = parser.parse_args()
+    print(f"# {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, "
+          f"load {os.getloadavg()[0]:.2f} at start, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    worst = 0.0
+    for mode in args.modes:
+        for jobs in args.jobs:
+            empty = measure({}, mode, jobs, max(args.repeat, 2), args.timeout)[0]
+            for axis in args.axes:
+                make, base = AXES[axis]
+                sizes = [max(1, round(base * args.base * k)) for k in args.scale]
+                cpus: list[float] = []
+                cells: list[str] = []
+                for size in sizes:
+                    cpu, wall, rss = measure(make(size), mode, jobs, args.repeat, args.timeout)
+                    cpus.append(cpu)
+                    cells.append(f"{size}: {cpu:.2f} s cpu / {wall:.2f} s wall / {rss:.0f} MB")
+                raw = exponent(sizes, cpus)
+                net = exponent(sizes, [c - empty for c in cpus])
+                worst = max(worst, raw, net if not math.isnan(net) else 0.0)
+                print(f"{mode:5} jobs={jobs} {axis:9} exponent raw {raw:.2f} net {net:.2f} | " + " | ".join(cells), flush=True)
+            print(f"{mode:5} jobs={jobs} (empty tree: {empty:.2f} s cpu)", flush=True)
+    print(f"# worst exponent {worst:.2f} (issue 34: <= 1.15); load {os.getloadavg()[0]:.2f} at end")
+
+
+if __name__ == "__main__":
+    main()

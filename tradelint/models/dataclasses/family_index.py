@@ -1,0 +1,286 @@
+"""Questions about a class family answered from one walk: kept on the tree or computed without
+rescanning (issue 34: a hierarchy's cost must grow with its size, not its square)."""
+
+from __future__ import annotations
+
+import ast
+import heapq
+import os
+import re
+import weakref
+from pathlib import Path
+
+from tradelint.facts.class_family import resolve_definition
+from tradelint.facts.context import ModuleInfo, Project
+from tradelint.models.dataclasses.dataclass_model import (
+    ClassModel,
+    class_model,
+    resolve_class,
+)
+
+
+def lineage(model: ClassModel) -> list[ClassModel]:
+    """The class and its first-party bases: methods of a base see instances of the class too."""
+    seen: list[ClassModel] = []
+    met: set[int] = set()
+    stack = [model]
+    while stack:
+        current = stack.pop()
+        if id(current) in met:
+            continue
+        met.add(id(current))
+        seen.append(current)
+        stack.extend(b for b in current.bases if b is not None)
+    return seen
+
+
+_ALIAS_CANDIDATES = "_tradelint_alias_candidates"
+AliasCandidate = tuple[ast.Assign | ast.AnnAssign, list[ast.Name], ast.expr]
+
+
+def alias_candidates(tree: ast.Module) -> list[AliasCandidate]:
+    """The assignments of ``tree`` (in ``ast.walk`` order) whose value may name a class or a
+    ``partial`` of one (a name, an attribute, a call with arguments: what ``_callable_ref`` can
+    accept), found in one walk kept on the tree: every class's family search asks each module it
+    reads, and a walk per question made a hierarchy's cost grow with its square."""
+    found: list[AliasCandidate] | None = tree.__dict__.get(_ALIAS_CANDIDATES)
+    if found is not None:
+        return found
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            targets = [t for t in node.targets if isinstance(t, ast.Name)]
+            value: ast.expr | None = node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            targets, value = [node.target], node.value
+        else:
+            continue
+        if value is None or not targets:
+            continue
+        if isinstance(value, (ast.Name, ast.Attribute)) or (isinstance(value, ast.Call) and value.args):
+            found.append((node, targets, value))
+    setattr(tree, _ALIAS_CANDIDATES, found)
+    return found
+
+
+_WORD = re.compile(r"\w+")
+
+
+class WordIndex:
+    """Which of a project's files name a word (``\\bword\\b``), and which name a generic word:
+    every dataclass's field search asks, for its family's names and for each field, which files
+    name them, and a scan of every file per question made a project's cost grow with the number
+    of its dataclasses times its files. Built once, then kept for the project's life (the
+    language server's): each check first reads again only the files whose text changed (an
+    edited buffer, a file whose size or modification time on disk changed), see ``refresh``."""
+
+    def __init__(self, files: list[Path], generic: re.Pattern[str]) -> None:
+        self.files = files
+        self.generic_re = generic
+        self.position = {path: i for i, path in enumerate(files)}
+        count = len(files)
+        self.readable = [False] * count
+        self.generic = [False] * count
+        self.tokens: list[frozenset[str]] = [frozenset()] * count
+        self.stamps: list[object] = [None] * count
+        self.words: dict[str, set[int]] = {}
+        self._generic_positions: set[int] | None = None
+
+    def refresh(self, project: Project) -> None:
+        """Read again the files whose text may have changed since they were read."""
+        for i, path in enumerate(self.files):
+            stamp = _stamp(project, path)
+            if stamp is None or stamp != self.stamps[i]:
+                self._read(i, project.read_text(path))
+                self.stamps[i] = stamp
+
+    def _read(self, i: int, text: str | None) -> None:
+        words = self.words
+        for word in self.tokens[i]:
+            holders = words[word]
+            holders.discard(i)
+            if not holders:
+                del words[word]
+        self.readable[i] = text is not None
+        self.generic[i] = text is not None and self.generic_re.search(text) is not None
+        self.tokens[i] = frozenset(_WORD.findall(text)) if text is not None else frozenset()
+        for word in self.tokens[i]:
+            holders_ = words.get(word)
+            if holders_ is None:
+                words[word] = {i}
+            else:
+                holders_.add(i)
+        self._generic_positions = None
+
+    @property
+    def generic_positions(self) -> set[int]:
+        if self._generic_positions is None:
+            self._generic_positions = {i for i, g in enumerate(self.generic) if g}
+        return self._generic_positions
+
+    def naming(self, words: set[str]) -> set[int]:
+        """Positions of the files naming any of ``words`` (each a run of word characters)."""
+        found: set[int] = set()
+        for word in words:
+            found.update(self.words.get(word, ()))
+        return found
+
+
+def indexable(words: set[str]) -> bool:
+    """Words a ``WordIndex`` answers for exactly as ``\\b(?:words)\\b`` would: runs of word
+    characters (an identifier with a character ``\\w`` does not match is searched in the text)."""
+    for word in words:
+        if word not in _INDEXABLE:
+            if not _WORD.fullmatch(word):
+                return False
+            _INDEXABLE.add(word)
+    return True
+
+
+_INDEXABLE: set[str] = set()  # words known to be runs of word characters
+
+
+def word_index(project: Project, root: Path, files: list[Path], generic: re.Pattern[str]) -> WordIndex:
+    """The index of ``files`` (the project's file list under ``root``), refreshed once per run
+    or check (``class_memo``, which a check starts without, holds the mark)."""
+    store = _INDEXES.setdefault(project, {})
+    known = store.get(str(root))
+    found = known if known is not None and known.files is files else WordIndex(files, generic)
+    store[str(root)] = found
+    mark = ("word-index", str(root))
+    if project.class_memo.get(mark) is not found:
+        found.refresh(project)
+        project.class_memo[mark] = found
+    return found
+
+
+_INDEXES: weakref.WeakKeyDictionary[Project, dict[str, WordIndex]] = weakref.WeakKeyDictionary()
+
+
+def _stamp(project: Project, path: Path) -> object:
+    """What says a file's text is the one read before: an open buffer's text itself, a file's
+    size, modification time and inode; None when unknown (read it again)."""
+    absolute = project.absolute(path)
+    if absolute in project.overlay:
+        return ("buffer", project.overlay[absolute])
+    try:
+        st = os.stat(absolute)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def word_pattern(words: set[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words)) + r")\b")
+
+
+def is_slotted(model: ClassModel) -> bool:
+    for dec in model.node.decorator_list:
+        if isinstance(dec, ast.Call):
+            for kw in dec.keywords:
+                if kw.arg == "slots" and isinstance(kw.value, ast.Constant):
+                    return bool(kw.value.value)
+        qualified = model.module.imports.qualify(dec.func if isinstance(dec, ast.Call) else dec)
+        if qualified in ("attrs.define", "attrs.frozen", "attrs.mutable", "attr.define", "attr.frozen", "attr.mutable"):
+            return True  # attrs' modern API makes slotted classes unless told otherwise
+    return any(
+        isinstance(s, (ast.Assign, ast.AnnAssign))
+        and any(isinstance(t, ast.Name) and t.id == "__slots__" for t in (s.targets if isinstance(s, ast.Assign) else [s.target]))
+        for s in model.node.body
+    )
+
+
+def terminal_name(expr: ast.expr) -> str:
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return ""
+
+
+def slots_name(node: ast.ClassDef, name: str) -> bool:
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__slots__" for t in stmt.targets):
+            return any(isinstance(n, ast.Constant) and n.value == name for n in ast.walk(stmt.value))
+    return False
+
+
+class Resolutions:
+    """What an expression names, whatever the family: asked by every class's search of every
+    module it reads, answered once per run (kept in ``Project.class_memo``, so forgotten with
+    the searches, and never unlinked: it holds no ``break_cycles``)."""
+
+    def __init__(self) -> None:
+        self.classes: dict[ast.AST, ClassModel | None] = {}
+        self.definitions: dict[ast.AST, tuple[ModuleInfo, ast.stmt] | None] = {}
+        self.qualified: dict[ast.AST, str | None] = {}
+        self.modules: dict[ast.AST, object] = {}  # module_calls.ModuleCalls, by tree
+        self._subclasses: dict[ast.AST, tuple[list[ClassModel], dict[Place, list[int]]]] = {}
+
+    def subclasses(self, module: ModuleInfo) -> tuple[list[ClassModel], dict[Place, list[int]]]:
+        """``module``'s classes, and which of them name each base (see ``_subclasses``)."""
+        found = self._subclasses.get(module.tree)
+        if found is None:
+            found = self._subclasses[module.tree] = _subclasses(module)
+        return found
+
+    def resolve_class(self, module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
+        if expr in self.classes:
+            return self.classes[expr]
+        found = self.classes[expr] = resolve_class(module, expr)
+        return found
+
+    def resolve_definition(self, module: ModuleInfo, expr: ast.AST) -> tuple[ModuleInfo, ast.stmt] | None:
+        if expr in self.definitions:
+            return self.definitions[expr]
+        found = self.definitions[expr] = resolve_definition(module, expr)
+        return found
+
+    def qualify(self, module: ModuleInfo, expr: ast.AST) -> str | None:
+        if expr in self.qualified:
+            return self.qualified[expr]
+        found = self.qualified[expr] = module.imports.qualify(expr)
+        return found
+
+
+Place = tuple[Path, int]
+
+
+def _subclasses(module: ModuleInfo) -> tuple[list[ClassModel], dict[Place, list[int]]]:
+    """The models of ``module``'s classes in order, and by each base's place the positions of
+    the classes naming it."""
+    models = [class_model(module, node) for node in module.index.classes]
+    by_base: dict[Place, list[int]] = {}
+    for i, model in enumerate(models):
+        for place in dict.fromkeys((b.path, b.line) for b in model.bases if b is not None):
+            by_base.setdefault(place, []).append(i)
+    return models, by_base
+
+
+def resolutions(project: Project) -> Resolutions:
+    found = project.class_memo.get(("field-resolutions",))
+    if not isinstance(found, Resolutions):
+        found = project.class_memo[("field-resolutions",)] = Resolutions()
+    return found
+
+
+def grow_in(resolved: Resolutions, module: ModuleInfo, places: set[Place]) -> list[ClassModel]:
+    """The classes of ``module`` that join a family (its members' ``places``, updated), as a scan
+    of the module's classes in order adds them (one whose base joins later in the scan waits for
+    the next pass), looking only at the subclasses of the members (issue 34: a scan of every
+    class for every family made a hierarchy's check grow with its square)."""
+    models, by_base = resolved.subclasses(module)
+    keys = [k for k in by_base if k in places] if len(by_base) < len(places) else [k for k in places if k in by_base]
+    heap = sorted({i for k in keys for i in by_base[k]})
+    queued, joined = set(heap), []
+    while heap:
+        i = heapq.heappop(heap)
+        other = models[i]
+        if (other.path, other.line) not in places and any(b is not None and (b.path, b.line) in places for b in other.bases):
+            joined.append(other)
+            places.add((other.path, other.line))
+            for j in by_base.get((other.path, other.line), ()):
+                if j > i and j not in queued:
+                    queued.add(j)
+                    heapq.heappush(heap, j)
+    return joined
