@@ -4,10 +4,8 @@ checkout's tradelint and the program's own modules."""
 
 from __future__ import annotations
 
-import atexit
 import os
 import shutil
-import tempfile
 import subprocess
 import sys
 from pathlib import Path
@@ -24,17 +22,3 @@ def copy_program(source: Path, tmp_path: Path) -> Path:
     dest = tmp_path / source.name
     shutil.copytree(source, dest)
     return dest
-
-
-_MYPY_CACHE: list[Path] = []
-
-
-def mypy_cache() -> Path:
-    """A mypy cache for this test process (each xdist worker has its own): the standard
-    library's stubs are read once, not once per program checked (about 2.5 s each); the
-    programs themselves are checked again whenever their text changes, as mypy always does."""
-    if not _MYPY_CACHE:
-        folder = Path(tempfile.mkdtemp(prefix="tradelint-tests-mypy-"))
-        atexit.register(shutil.rmtree, folder, True)
-        _MYPY_CACHE.append(folder)
-    return _MYPY_CACHE[0]
