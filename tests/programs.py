@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import subprocess
 import sys
 from pathlib import Path
@@ -22,3 +23,28 @@ def copy_program(source: Path, tmp_path: Path) -> Path:
     dest = tmp_path / source.name
     shutil.copytree(source, dest)
     return dest
+
+
+# What the programs import from the standard library: checked once per test process into a
+# cache that each program then starts from (its own copy, so that no two programs ever share a
+# cached module of their own: a ``main`` or ``app.worker`` of one is never taken for another's).
+_STDLIB = "import abc, asyncio, collections, contextlib, dataclasses, enum, functools, gc, logging, signal, time, typing, weakref\n"
+_WARM: dict[tuple[str, ...], Path] = {}
+
+
+def mypy_cache_for(folder: Path, flags: tuple[str, ...] = ("--strict",)) -> Path:
+    """A mypy cache dir in ``folder``, holding the standard library as checked with ``flags``
+    (about 0.3 s per program checked instead of 2.5 s)."""
+    if flags not in _WARM:
+        warm = Path(tempfile.mkdtemp(prefix="tradelint-tests-mypy-"))
+        (warm / "stdlib_imports.py").write_text(_STDLIB, encoding="utf-8")
+        subprocess.run(
+            [sys.executable, "-m", "mypy", *flags, "--config-file", "", "--cache-dir", str(warm / "cache"),
+             "stdlib_imports.py"],
+            cwd=warm, capture_output=True, check=True,
+        )
+        _WARM[flags] = warm / "cache"
+    cache = folder / ".mypy_cache_tests"
+    if not cache.exists():  # checked again after its fix: the program's own cache, kept
+        shutil.copytree(_WARM[flags], cache)
+    return cache

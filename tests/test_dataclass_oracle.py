@@ -237,6 +237,7 @@ def test_mypy_plugin_agrees_with_the_cli_on_the_oracle(cli: set[Message], tmp_pa
     assert sorted(cli - reported) == [], "CLI only"
 
 
+@pytest.mark.slow
 def test_mypy_plugin_agrees_with_the_cli_on_the_fixtures(tmp_path: Path) -> None:
     paths = [FIXTURES / name for name in AGREEMENT_FIXTURES]
     expected = cli_messages(paths, FIXTURES)

@@ -68,6 +68,7 @@ def test_only_files_that_can_get_a_finding_are_checked_in_full(tmp_path: Path) -
     assert not demand.compiles(b"return 1\n", "r.py")  # compiles less than parses: checked in full
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_demand_output_is_the_full_check_output(jobs: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path / "pkg" / "__init__.py", "")

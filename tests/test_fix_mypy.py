@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.programs import mypy_cache_for
+
 from tradelint.cli import run
 from tradelint.core.config import clear_cache
 
@@ -88,8 +90,8 @@ PROGRAMS = {
 
 def _mypy_strict(path: Path) -> tuple[int, str]:
     proc = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--no-incremental", "--config-file", "",
-         str(path)],
+        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--config-file", "",
+         "--cache-dir", str(mypy_cache_for(path.parent)), str(path)],
         capture_output=True, text=True, cwd=path.parent,
     )
     return proc.returncode, proc.stdout + proc.stderr

@@ -8,11 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FIXTURES, ROOT
 
 FLAKE8_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>TRD\d{3}) ")
 
 
+@pytest.mark.slow
 def test_flake8_and_cli_agree_on_fixtures() -> None:
     flake8 = subprocess.run(
         [sys.executable, "-m", "flake8", "--select", "TRD", "--isolated", "fixtures"],

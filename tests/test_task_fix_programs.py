@@ -4,7 +4,6 @@ clean, and never gets a fix that could fail (a wrapper that returns None in some
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.programs import copy_program, run_python
+from tests.programs import copy_program, mypy_cache_for, run_python
 
 PROGRAMS = ROOT / "tests" / "data" / "task_programs"
 
@@ -34,7 +33,7 @@ def _fix(program: Path, *flags: str) -> str:
 
 
 def _mypy_strict(program: Path) -> str:
-    checked = _run(["-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, "."], program)
+    checked = _run(["-m", "mypy", "--strict", "--cache-dir", str(mypy_cache_for(program)), "."], program)
     return checked.stdout
 
 
