@@ -326,12 +326,12 @@ def test_fixer_leaves_files_too_deep_for_libcst(tmp_path: Path, tail: str | None
 def test_fixer_never_writes_what_does_not_parse(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tradelint.runner import fix_check
+    from tradelint.fixes import regions
 
     def broken(before: str, edits: object, tree: object = None) -> tuple[str, set[object]]:
         return before.replace("async def f():", "async def f(:"), set()
 
-    monkeypatch.setattr(fix_check, "apply_edits", broken)
+    monkeypatch.setattr(regions, "apply_edits", broken)  # what the fixer's checks apply with
     path = tmp_path / "bug.py"
     path.write_text(BUG, encoding="utf-8")
     assert run([str(path), "--fix"]) == 1

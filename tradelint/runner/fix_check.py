@@ -17,9 +17,6 @@ from typing import Any
 from tradelint.core.finding import Finding
 from tradelint.core.fix_plan import Edit
 from tradelint.facts.syntax import child_nodes, parse_module
-from tradelint.fixes.codemods import CodemodError
-from tradelint.fixes.regions import apply_edits
-from tradelint.fixes.verify import apply_checked
 
 # libcst nests what ``ast`` keeps flat (``a and b and ...``, implicit string concatenation): its
 # native parser overflows the C stack and kills the process near 10,000 levels (measured with
@@ -64,6 +61,11 @@ def _apply(before: str, edits: list[Edit], tree: ast.Module | None = None) -> tu
 
     ``tree`` is the ``ast`` of ``before`` when the check already has it. Returns the new text and
     its tree."""
+    # Imported here: libcst (a quarter of the start-up time) is loaded by the first check that
+    # has a fix to verify, never by a run that finds nothing to fix.
+    from tradelint.fixes.codemods import CodemodError
+    from tradelint.fixes.regions import apply_edits
+
     if tree is None:
         tree = parse_module(before)
     if fix_depth(tree) > MAX_FIX_DEPTH:
@@ -86,6 +88,8 @@ def verified(findings: list[Finding], text: str, tree: ast.Module | None, path: 
     fixes = [edits for edits in fixes if edits]
     refused: set[Edit] = set()
     if fixes:
+        from tradelint.fixes.verify import apply_checked
+
         try:
             _, _, refusals = apply_checked(text, fixes, tree or parse_module(text), path, _apply)
             for edits, _problem in refusals:
