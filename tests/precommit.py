@@ -112,3 +112,24 @@ def wheelhouse(dest: Path, names: list[str]) -> Path:
             csv.writer(record, lineterminator="\n").writerows([*records, (f"{info}/RECORD", "", "")])
             wheel.writestr(f"{info}/RECORD", record.getvalue())
     return dest
+
+
+def installed_dependencies(name: str) -> list[importlib.metadata.Distribution]:
+    """What ``pip install NAME`` would install besides ``name`` on this interpreter (markers
+    evaluated, extras left out), as the distributions installed here, transitively."""
+    from packaging.requirements import Requirement
+
+    todo = [Requirement(r) for r in importlib.metadata.requires(name) or []]
+    seen: set[str] = set()
+    found = []
+    while todo:
+        requirement = todo.pop()
+        if "extra" in str(requirement.marker or "") or (requirement.marker and not requirement.marker.evaluate()):
+            continue
+        if requirement.name in seen:
+            continue
+        seen.add(requirement.name)
+        dist = importlib.metadata.distribution(requirement.name)
+        found.append(dist)
+        todo += [Requirement(r) for r in dist.requires or []]
+    return found

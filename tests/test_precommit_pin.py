@@ -6,39 +6,20 @@ tests/precommit.py), then runs the hook on a commit. Slow (a virtualenv and a bu
 
 from __future__ import annotations
 
-import importlib.metadata
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from packaging.requirements import Requirement
 
 from tests.conftest import ROOT
-from tests.precommit import environment, git_repo, pre_commit, sh, wheelhouse
+from tests.precommit import environment, git_repo, installed_dependencies, pre_commit, sh, wheelhouse
 
 pytestmark = pytest.mark.slow
 
 BUG = "import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n"
 MESSAGE = "task from `asyncio.create_task(...)` is discarded; keep it and await or cancel it"
-
-
-def _installed_closure(name: str) -> list[str]:
-    """``name``'s distribution and what it needs on this interpreter, transitively."""
-    seen: dict[str, str] = {}
-    todo = [name]
-    while todo:
-        dist = importlib.metadata.distribution(todo.pop())
-        key = dist.metadata["Name"].lower()
-        if key in seen:
-            continue
-        seen[key] = dist.metadata["Name"]
-        for text in dist.requires or []:
-            requirement = Requirement(text)
-            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-                todo.append(requirement.name)
-    return list(seen.values())
 
 
 def test_hook_pinned_at_a_commit_sha_installs_and_runs(tmp_path: Path) -> None:
@@ -49,7 +30,7 @@ def test_hook_pinned_at_a_commit_sha_installs_and_runs(tmp_path: Path) -> None:
     sha = sh(["git", "rev-parse", "HEAD"], hooks, env).stdout.strip()
     assert re.fullmatch(r"[0-9a-f]{40}", sha)
     # Offline pip: tradelint's dependencies and its build backend, nothing else.
-    needed = [n for n in _installed_closure("tradelint") if n.lower() != "tradelint"]
+    needed = [dist.metadata["Name"] for dist in installed_dependencies("tradelint")]
     wheels = wheelhouse(tmp_path / "wheels", [*needed, "setuptools"])
     env.update(PIP_NO_INDEX="1", PIP_FIND_LINKS=str(wheels), VIRTUALENV_NO_PERIODIC_UPDATE="1")
 

@@ -18,7 +18,7 @@ import yaml
 
 from tradelint.core.config import parse_config
 from tests.conftest import ROOT
-from tests.precommit import environment, git_repo, local_config, manifest_hooks, pre_commit
+from tests.precommit import environment, git_repo, installed_dependencies, local_config, manifest_hooks, pre_commit
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -170,26 +170,12 @@ def stated_fixture_counts() -> tuple[int, int, int]:
 def _runtime_dependencies(into: Path) -> None:
     """Links in ``into`` to what ``pip install .`` would install besides tradelint (libcst and
     its own dependencies, tomli before 3.11), taken from this environment: no network in tests."""
-    from importlib.metadata import distribution, requires
-
-    from packaging.requirements import Requirement
-
-    todo = [Requirement(r) for r in requires("tradelint") or []]
-    seen: set[str] = set()
-    while todo:
-        requirement = todo.pop()
-        if "extra" in str(requirement.marker or "") or (requirement.marker and not requirement.marker.evaluate()):
-            continue
-        if requirement.name in seen:
-            continue
-        seen.add(requirement.name)
-        dist = distribution(requirement.name)
+    for dist in installed_dependencies("tradelint"):
         tops = {Path(str(file)).parts[0] for file in dist.files or [] if not str(file).startswith("..")}
         for top in tops - {"__pycache__"}:
             source = Path(str(dist.locate_file(top)))
             if source.exists() and not (into / top).exists():
                 (into / top).symlink_to(source)
-        todo += [Requirement(r) for r in dist.requires or []]
 
 
 @pytest.mark.slow
