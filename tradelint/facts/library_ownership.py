@@ -230,6 +230,19 @@ def _truth(value: ast.expr) -> bool | None:
     return bool(value.value) if isinstance(value, ast.Constant) else None
 
 
+def absent_library_class(module: ModuleInfo, qualified: str) -> bool:
+    """A CapWords callee imported from a package that is neither installed nor found in the
+    project (``aiotba.TBASession``): its code cannot be read, so nothing proves it closes what it
+    is given, and the creator still owns it."""
+    top = qualified.split(".", 1)[0]
+    name = qualified.rpartition(".")[2]
+    if top in sys.stdlib_module_names or not name[:1].isupper() or "." not in qualified:
+        return False
+    if module_file(top) is not None:
+        return False
+    return module.project.resolve(qualified, module.roots) is None
+
+
 def unreadable_library_class(module: ModuleInfo, qualified: str) -> bool:
     """A CapWords callee of an *installed* third-party package (not first-party, not the standard
     library) whose class cannot be read (a C extension, a name built at runtime). A package that is

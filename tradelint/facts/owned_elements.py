@@ -14,7 +14,7 @@ import ast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import is_release_name
-from tradelint.facts.uses import classify, self_name
+from tradelint.facts.uses import alias_target, classify, declares_outer, name_loads, self_name
 
 # Methods that put an element in, or look without taking one out.
 ADDERS = {"append", "appendleft", "add", "extend", "insert", "setdefault", "update", "keys", "__contains__", "count", "index"}
@@ -93,13 +93,23 @@ def ends_elements(module: ModuleInfo, load: ast.expr) -> bool:
     return True
 
 
-def _element_ended(module: ModuleInfo, element: ast.expr) -> bool:
+def _element_ended(module: ModuleInfo, element: ast.expr, *, follow: bool = True) -> bool:
     use = classify(module, element)
     if use.kind == "method":
         return use.name in ENDERS or is_release_name(use.name)
     if use.kind in ("return", "test", "other", "attribute"):
         return False
-    return True  # awaited, handed to a call, aliased: followed no further
+    if use.kind == "alias" and follow:
+        # ``client = _CLIENTS.get(key)``: what the function does with the local (a getter looks
+        # at it, puts a new one back and returns it; a closer closes it).
+        name = alias_target(module, use)
+        function = module.enclosing_function(element)
+        if name is not None and function is not None and not declares_outer(function, name):
+            return any(
+                added_to(module, load) is None and _element_ended(module, load, follow=False)
+                for load in name_loads(function, name)
+            )
+    return True  # awaited, handed to a call, aliased further: followed no further
 
 
 # Containers that hold their elements weakly: a task kept only there can be collected mid-run.

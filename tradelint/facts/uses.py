@@ -309,3 +309,83 @@ def in_cleanup_block(module: ModuleInfo, node: ast.AST, stop: ast.AST) -> str | 
             return "finally"
         child = ancestor
     return None
+
+
+def sequential(module: ModuleInfo, first: ast.AST, second: ast.AST) -> bool:
+    """Whether ``second`` runs after ``first`` on one path: not in another branch of an ``if``, a
+    ``match`` or a ``try``'s handlers."""
+    chain = [first, *module.ancestors(first)]
+    positions = {id(node): index for index, node in enumerate(chain)}
+    child: ast.AST = second
+    for ancestor in module.ancestors(second):
+        if id(ancestor) in positions:
+            index = positions[id(ancestor)]
+            mine = chain[index - 1] if index > 0 else first
+            if ancestor is first:
+                return False
+            return _same_block(ancestor, mine, child)
+        child = ancestor
+    return False
+
+
+def _same_block(node: ast.AST, a: ast.AST, b: ast.AST) -> bool:
+    """``a`` and ``b`` (children of ``node``) can both run, ``a`` first."""
+    if isinstance(node, ast.If):
+        return (a in node.body) == (b in node.body)
+    if isinstance(node, ast.Match):
+        return False
+    if isinstance(node, TRY_NODES):
+        handlers = getattr(node, "handlers", [])
+        if a in handlers or b in handlers:
+            return a is b
+        return True
+    return True
+
+
+def renews_after(module: ModuleInfo, node: ast.expr, attr: str) -> bool:
+    """``self.attr`` is ended at ``node`` and then, on the same path of the same method, given a
+    new value (``await self.s.close(); self.s = ClientSession()``): the end renews the attribute
+    and leaves the object's last value to some other end."""
+    method = module.enclosing_function(node)
+    receiver = self_name(method) if method is not None else None
+    if method is None or receiver is None:
+        return False
+    owner = module.parent(method)
+    if not (isinstance(owner, ast.ClassDef) and _initialised_by(owner, attr)):
+        # A mixin that only declares ``attr: Task`` leaves its lifecycle to the class that
+        # makes it, whose ends are not read here.
+        return False
+    ended = next((a for a in module.ancestors(node) if isinstance(a, ast.stmt)), None)
+    if ended is None:
+        return False
+    for stmt in walk(method):
+        if (
+            isinstance(stmt, (ast.Assign, ast.AnnAssign))
+            and stmt.lineno > (ended.end_lineno or ended.lineno)
+            and stmt.value is not None
+            and not (isinstance(stmt.value, ast.Constant) and stmt.value.value is None)
+            and any(
+                isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == receiver
+                for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+            )
+            and module.enclosing_function(stmt) is method
+            and sequential(module, ended, stmt)
+        ):
+            return True
+    return False
+
+
+def _initialised_by(cls: ast.ClassDef, attr: str) -> bool:
+    """The class's own ``__init__`` gives ``self.attr`` a value: the attribute is the class's."""
+    for method in cls.body:
+        if isinstance(method, FUNCTION_NODES) and method.name == "__init__":
+            receiver = self_name(method)
+            return any(
+                isinstance(stmt, (ast.Assign, ast.AnnAssign))
+                and any(
+                    isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == receiver
+                    for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+                )
+                for stmt in walk(method)
+            )
+    return False

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, cast
 from tradelint.facts.class_family import bases_naming, declared_by_a_base
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.end_references import UNLOAD_METHODS, ends_reaching, has_stop_listeners
-from tradelint.facts.library_ownership import library_closes_argument, unreadable_library_class
+from tradelint.facts.library_ownership import absent_library_class, library_closes_argument, unreadable_library_class
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
 from tradelint.facts.summaries import definition_of
@@ -24,6 +24,7 @@ from tradelint.facts.uses import (
     in_cleanup_block,
     is_awaited_call,
     name_loads,
+    renews_after,
     resolve_aliases,
     self_attribute_loads,
     self_name,
@@ -284,8 +285,13 @@ class ResourceAnalysis:
             if attr is not None:
                 return Creation(call, spec, label, "self", call, attr, function, owner)
         if handed is not None:
-            if self.receiver_closes(module, handed, expr) is False:
+            closes = self.receiver_closes(module, handed, expr)
+            if closes is False:
                 return Creation(call, spec, label, "handed", call, ast.unparse(handed.func), function)
+            if closes is None and not spec.first_party and is_awaited_call(module, handed):
+                # ``await doorbell.get_image(ClientSession())``: an awaited call borrows what it is
+                # given, as it does a named session, and returns with nothing left to close it.
+                return Creation(call, spec, label, "inline", call, function=function)
             return None
         if isinstance(parent, ast.Tuple):
             # ``a, b = ClientSession(), ClientSession()``: each element is a local of its own.
@@ -314,6 +320,12 @@ class ResourceAnalysis:
         if binding is None:
             return None
         if binding.kind == "local":
+            cache = _module_cache_of(module, function, binding.name)
+            if cache is not None and not declares_outer(function, binding.name):
+                # ``client = AsyncClient(); _CLIENTS["k"] = client; return client``: the
+                # module-level cache owns it (the getter lends it), and code of the module must
+                # close the cache's elements.
+                return Creation(call, spec, label, "global_elements", binding.stmt, cache, function)
             return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
         return Creation(call, spec, label, "self", binding.stmt, binding.name, function, binding.cls)
 
@@ -422,15 +434,19 @@ class ResourceAnalysis:
         return False
 
     def _dropped_unclosed(self, c: Creation) -> str | None:
-        """``self.x = X()`` in ``__init__`` and ``self.x = None`` in another method that neither
-        looks at the old value nor calls another method first (``reset()``): the method that
-        drops it unclosed."""
+        """``self.x = None`` in another method that only tests the old value, if it looks at it
+        at all, and calls no other method first (``reset()``): the method that drops it
+        unclosed. Made in ``__init__``, the value exists whenever another method runs; made
+        elsewhere (a lazy getter), only a method that tests it first (``if self.x is not None:
+        self.x = None``) shows that it may be dropping one: a bare ``self.x = None`` may run
+        before anything is made (a test's ``setUp()``)."""
         assert c.cls is not None and c.function is not None
-        if c.function.name != "__init__":
-            return None
+        made_at_init = c.function.name == "__init__"
         for method in c.cls.body:
             if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or method is c.function:
                 continue
+            if method.name == "__init__":
+                continue  # ``self.x = None`` before anything is made
             receiver = self_name(method)
             for node in walk(method):
                 if (
@@ -445,7 +461,8 @@ class ResourceAnalysis:
                         for t in node.targets
                     )
                     and receiver is not None
-                    and _first_touch(self.module, method, receiver, c.name, node.lineno)
+                    and _first_touch(self.module, method, receiver, c.name, node.lineno, tests_allowed=True)
+                    and (made_at_init or _tested_before(self.module, method, receiver, c.name, node.lineno))
                 ):
                     return method.name
         return None
@@ -547,6 +564,10 @@ class ResourceAnalysis:
                 closes.append(in_cleanup_block(self.module, node, c.function))
                 close_nodes.append(node)
             elif self._takes_care(self.module, use, c.spec):
+                if use.kind == "argument" and use.call is not None and _evaluated_on_one_branch(self.module, use.call):
+                    # ``client or ClientSession(connector=connector)``: handed on only when no
+                    # client is given; on the other path the creator still owns it.
+                    continue
                 return None
         if closes and _replaced_unclosed(self.module, c.function, c.stmt, c.name, close_nodes):
             # ``s = X(); await s.get(); s = X()``: the first value is lost, whatever closes the
@@ -662,6 +683,8 @@ class ResourceAnalysis:
         if qualified is None or module.top_level.get(call.func.id if isinstance(call.func, ast.Name) else "") is not None:
             return None
         found = library_closes_argument(module.project, qualified, call, arg, module.roots)
+        if found is None and absent_library_class(module, qualified):
+            return False
         if found is None and self.ctx.config.preview and unreadable_library_class(module, qualified):
             # Preview: an installed library class whose code does not show a close keeps nothing,
             # so the creator still owns it (measured, also for classes not installed: no change on
@@ -676,6 +699,8 @@ class ResourceAnalysis:
         for module, cls in bases_naming(home, c.cls, c.name):
             uses = [classify(module, node) for node in self_attribute_loads(cls, c.name)]
             for use in resolve_aliases(module, uses):
+                if self.closes(use, c.spec, module) and renews_after(module, use.node, c.name):
+                    continue  # ``await self.s.close(); self.s = ClientSession()``: ends the old one only
                 if (
                     self.closes(use, c.spec, module)
                     or self._takes_care(module, use, c.spec, owner_is_class=True)
@@ -687,6 +712,56 @@ class ResourceAnalysis:
                     if method is None or release_runs(home, c.cls, method):
                         return True
         return declared_by_a_base(home, c.cls, c.name)
+
+
+def _tested_before(module: ModuleInfo, method: ast.AST, receiver: str, attr: str, line: int) -> bool:
+    """``self.attr`` (or ``hasattr(self, "attr")``) is tested in ``method`` before ``line``."""
+    for node in walk(method):
+        if getattr(node, "lineno", line) >= line:
+            continue
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == attr
+            and isinstance(node.value, ast.Name)
+            and node.value.id == receiver
+            and classify(module, node).kind == "test"
+        ):
+            return True
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "hasattr"
+            and len(node.args) == 2
+            and isinstance(node.args[1], ast.Constant)
+            and node.args[1].value == attr
+        ):
+            return True
+    return False
+
+
+def _evaluated_on_one_branch(module: ModuleInfo, call: ast.Call) -> bool:
+    """``call`` runs only on one branch of an expression: a later operand of ``a or b`` /
+    ``a and b``, or a branch of ``b if t else c``."""
+    child: ast.AST = call
+    for ancestor in module.ancestors(call):
+        if isinstance(ancestor, ast.stmt):
+            return False
+        if isinstance(ancestor, ast.BoolOp) and child is not ancestor.values[0]:
+            return True
+        if isinstance(ancestor, ast.IfExp) and child is not ancestor.test:
+            return True
+        child = ancestor
+    return False
+
+
+def _module_cache_of(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> str | None:
+    """The module-level collection the local ``name`` is put in (``_CACHE[key] = name``,
+    ``_POOL.append(name)``), when it is: the module's cache then holds it."""
+    for node in name_loads(function, name):
+        collection = added_to(module, node)
+        if isinstance(collection, ast.Name) and _module_collection(module, function, collection.id):
+            return collection.id
+    return None
 
 
 def resource_analysis(ctx: FileContext) -> ResourceAnalysis:

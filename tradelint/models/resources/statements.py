@@ -13,7 +13,9 @@ from tradelint.facts.syntax import FUNCTION_NODES, child_nodes, walk
 from tradelint.facts.uses import (
     TRY_NODES,
     Use,
+    classify,
     declares_outer,
+    sequential,
     name_loads,
     self_attr,
     self_name,
@@ -257,7 +259,7 @@ def _replaced_before_use(module: ModuleInfo, function: ast.AST, stmt: ast.AST, n
     ``s = ...``: the first is lost (the shape of a session re-created inside ``try`` while
     ``finally`` closes only the second)."""
     line = getattr(stmt, "end_lineno", None) or 0
-    later = [s for s in _stores(function, name) if s is not stmt and s.lineno > line and _sequential(module, stmt, s)]
+    later = [s for s in _stores(function, name) if s is not stmt and s.lineno > line and sequential(module, stmt, s)]
     if not later:
         return False
     first = min(later, key=lambda s: s.lineno)
@@ -266,17 +268,25 @@ def _replaced_before_use(module: ModuleInfo, function: ast.AST, stmt: ast.AST, n
     return not any(line < load.lineno <= first.lineno for load in name_loads(function, name))
 
 
-def _first_touch(module: ModuleInfo, function: ast.AST, receiver: str, attr: str, line: int) -> bool:
+def _first_touch(
+    module: ModuleInfo, function: ast.AST, receiver: str, attr: str, line: int, *, tests_allowed: bool = False
+) -> bool:
     """Whether the store of ``self.attr`` on ``line`` is the first thing ``function`` does with
     the object: no read of ``self.attr``, no other method called, no ``getattr`` before it (any
-    of which may check or close the old value)."""
+    of which may check or close the old value). With ``tests_allowed``, reads that only test
+    it (``if self.attr is not None:``, ``hasattr(self, "attr")``) are no touch: a test closes
+    nothing."""
     for node in walk(function):
         if getattr(node, "lineno", line) >= line:
             continue
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
+            if node.attr == attr and tests_allowed and classify(module, node).kind == "test":
+                continue
             if node.attr == attr or isinstance(module.parent(node), ast.Call):
                 return False
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr"):
+            if tests_allowed and node.func.id == "hasattr":
+                continue
             return False
     return True
 
@@ -287,7 +297,7 @@ def _replaced_unclosed(
     """``s = X()``, used, then ``s = ...`` again on the same path with no close of ``s`` between:
     the first value can no longer be closed."""
     line = getattr(stmt, "end_lineno", None) or 0
-    later = [s for s in _stores(function, name) if s is not stmt and s.lineno > line and _sequential(module, stmt, s)]
+    later = [s for s in _stores(function, name) if s is not stmt and s.lineno > line and sequential(module, stmt, s)]
     if not later or _in_loop_between(module, stmt, function):
         return False
     first = min(later, key=lambda s: s.lineno)
@@ -318,7 +328,7 @@ def _exits_before_try(
             isinstance(n, ast.Name) and n.id == name for n in walk(node.value)
         ):
             continue
-        if _sequential(module, stmt, node):
+        if sequential(module, stmt, node):
             return node
     return None
 
@@ -330,37 +340,6 @@ def _in_loop_between(module: ModuleInfo, stmt: ast.AST, function: ast.AST) -> bo
         if isinstance(ancestor, (ast.For, ast.AsyncFor, ast.While)):
             return True
     return False
-
-
-def _sequential(module: ModuleInfo, first: ast.AST, second: ast.AST) -> bool:
-    """Whether ``second`` runs after ``first`` on one path: not in another branch of an ``if``, a
-    ``match`` or a ``try``'s handlers."""
-    chain = [first, *module.ancestors(first)]
-    positions = {id(node): index for index, node in enumerate(chain)}
-    child: ast.AST = second
-    for ancestor in module.ancestors(second):
-        if id(ancestor) in positions:
-            index = positions[id(ancestor)]
-            mine = chain[index - 1] if index > 0 else first
-            if ancestor is first:
-                return False
-            return _same_block(ancestor, mine, child)
-        child = ancestor
-    return False
-
-
-def _same_block(node: ast.AST, a: ast.AST, b: ast.AST) -> bool:
-    """``a`` and ``b`` (children of ``node``) can both run, ``a`` first."""
-    if isinstance(node, ast.If):
-        return (a in node.body) == (b in node.body)
-    if isinstance(node, ast.Match):
-        return False
-    if isinstance(node, TRY_NODES):
-        handlers = getattr(node, "handlers", [])
-        if a in handlers or b in handlers:
-            return a is b
-        return True
-    return True
 
 
 def _dotted(func: ast.expr) -> str:

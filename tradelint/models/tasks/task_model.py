@@ -392,6 +392,10 @@ class TaskAnalysis(TaskOwners):
             if binding.kind == "local" and self._local_dangles(function, binding.name, binding.stmt):
                 return TaskSite(call, "local", label, binding.stmt, binding.name, function)
             if binding.kind == "local" and binding.name not in self._declared(function)[1]:
+                weak = self._kept_only_weakly(function, binding.name)
+                if weak is not None and not self._reported_at_callers(function):
+                    # ``task = create_task(...); self._tasks.add(task)`` into a ``WeakSet``.
+                    return TaskSite(call, "weak", label, binding.stmt, weak, function)
                 kept = self._kept_in_self_collection(function, binding.name)
                 owner = module.parent(function)
                 if kept is not None and isinstance(owner, ast.ClassDef) and self._self_elements_unended(owner, kept.attr):

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Collection, Literal
 
 from tradelint.facts.class_family import declared_by_a_base
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
+from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family, weak_container
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import (
     Use,
     classify,
+    renews_after,
     resolve_aliases,
     self_attr,
     self_attribute_loads,
@@ -140,6 +141,25 @@ class TaskUses(OwnerShutdown):
                 return None
         return kept
 
+    def _kept_only_weakly(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> str | None:
+        """``task = create_task(...); self._tasks.add(task)`` where every container the local is
+        put in is weak (a ``WeakSet``, a ``WeakValueDictionary``) and the function does nothing
+        else with it but look at it or give it a done-callback: the weak container, as spelled;
+        None when anything may hold it strongly (returned, awaited, handed on, stored)."""
+        weak: str | None = None
+        for load in self._loads(function, name):
+            collection = added_to(self.module, load)
+            if collection is not None:
+                found = weak_container(self.module, collection, load)
+                if found is None:
+                    return None
+                weak = found
+                continue
+            use = classify(self.module, load)
+            if not (use.kind == "test" or (use.kind == "method" and use.name in WEAK_TASK_METHODS)):
+                return None
+        return weak
+
     def _global_dangles(self, name: str) -> bool:
         """``global _task; _task = create_task(...)``: no code of the module awaits, cancels or
         hands on the module's task."""
@@ -227,6 +247,8 @@ class TaskUses(OwnerShutdown):
                 at_end = teardown is None or self._in_teardown(module, owner, use.node, teardown)
                 if id(_method_of(module, owner, use.node)) in cancelling and not at_end:
                     continue
+                if use.kind == "method" and use.name == "cancel" and renews_after(module, use.node, attr):
+                    continue  # ``self.t.cancel(); self.t = create_task(...)``: a restart ends the old one only
                 if use.kind in HAND_ON_USES:
                     return True
                 if use.kind == "await" or (use.kind in ("method", "attribute") and use.name in ("result", "exception")):
