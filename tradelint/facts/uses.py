@@ -389,3 +389,31 @@ def _initialised_by(cls: ast.ClassDef, attr: str) -> bool:
                 for stmt in walk(method)
             )
     return False
+
+
+# Calls that read their arguments and keep none: the standard library's loggers (a message is
+# formatted, or kept as a ``LogRecord`` only until the handlers ran) and ``print``.
+LOGGER_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
+LOGGER_FACTORIES = {"logging.getLogger"}
+
+
+def only_reads_arguments(module: ModuleInfo, call: ast.Call) -> bool:
+    """``print(task)``, ``logging.info("%r", task)``, ``_log.debug("%r", task)`` where ``_log`` is
+    a module-level ``logging.getLogger(...)``: the call keeps none of its arguments."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id in ("print", "repr", "str", "id", "format") and func.id not in module.imports.names and func.id not in module.top_level
+    if not (isinstance(func, ast.Attribute) and func.attr in LOGGER_METHODS and isinstance(func.value, ast.Name)):
+        return False
+    if module.imports.names.get(func.value.id) == "logging":
+        return True
+    name = func.value.id
+    bound = [
+        stmt.value for stmt in module.tree.body
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
+    ]
+    return (
+        len(bound) == 1
+        and isinstance(bound[0], ast.Call)
+        and module.imports.qualify(bound[0].func) in LOGGER_FACTORIES
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import builtins
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -183,6 +184,7 @@ class ResourceAnalysis:
         packages = {name.split(".", 1)[0] for name in (*self.table, *EXCHANGE_MODULES)}
         library_roots = {local for local, qualified in names.items() if qualified.split(".", 1)[0] in packages}
         named_roots = names.keys() | self.module.top_level.keys()
+        factories = self._factories if library_roots else {}
         # ``spec_for`` reads nothing of a call but its callee's dotted name (``qualify``,
         # ``definition_of`` and the CapWords tests): one answer per name and module.
         specs: dict[object, ResourceSpec | None] = {}
@@ -195,6 +197,11 @@ class ResourceAnalysis:
             if node.__class__ is not Name or node.id not in named_roots:
                 continue  # most calls: ``self.x()``, ``len()``, a local's method
             root: str = node.id
+            if func is node and root in factories:
+                creation = self._creation(call, factories[root])
+                if creation is not None:
+                    found.append(creation)
+                continue
             if root not in library_roots and not _capword_callee(func):
                 continue
             # The callee's names, as cheaply as they can be told apart: ``Provider`` (its name),
@@ -214,6 +221,33 @@ class ResourceAnalysis:
                 creation = self._creation(call, spec)
                 if creation is not None:
                     found.append(creation)
+        return found
+
+    @cached_property
+    def _factories(self) -> dict[str, ResourceSpec]:
+        """The module's own functions that make a library resource and hand it to the caller:
+        every ``return`` returns a new one (``def make_session(): return ClientSession(...)``).
+        A call of one is a creation of that resource, owned by the caller."""
+        found: dict[str, ResourceSpec] = {}
+        for stmt in self.module.tree.body:
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) or stmt.name not in self.module.top_level:
+                continue
+            if self.module.top_level[stmt.name] is not stmt or any(_yields(node) for node in walk(stmt)):
+                continue
+            specs = []
+            for node in walk(stmt):
+                if isinstance(node, ast.Return):
+                    value = node.value
+                    if isinstance(value, ast.Await):
+                        value = value.value
+                    qualified = self.module.imports.qualify(value.func) if isinstance(value, ast.Call) else None
+                    spec = self.builtin_spec(qualified) if qualified is not None else None
+                    if spec is None:
+                        specs = []
+                        break
+                    specs.append(spec)
+            if specs and all(spec == specs[0] for spec in specs):
+                found[stmt.name] = specs[0]
         return found
 
     def _creation(self, call: ast.Call, spec: ResourceSpec) -> Creation | None:
@@ -288,9 +322,11 @@ class ResourceAnalysis:
             closes = self.receiver_closes(module, handed, expr)
             if closes is False:
                 return Creation(call, spec, label, "handed", call, ast.unparse(handed.func), function)
-            if closes is None and not spec.first_party and is_awaited_call(module, handed):
+            if closes is None and not spec.first_party and is_awaited_call(module, handed) and expr is call and _names_class(call):
                 # ``await doorbell.get_image(ClientSession())``: an awaited call borrows what it is
                 # given, as it does a named session, and returns with nothing left to close it.
+                # (``wait_for(websockets.connect(url), 10)`` hands on an awaitable, not the
+                # connection: what a function returns is not the resource until awaited.)
                 return Creation(call, spec, label, "inline", call, function=function)
             return None
         if isinstance(parent, ast.Tuple):
@@ -632,6 +668,10 @@ class ResourceAnalysis:
             closes = self.receiver_closes(module, use.call, use.node)
             if closes is not None:
                 return closes
+            if _unknown_callable(module, callee):
+                # ``source(session=s)`` where ``source`` is a local, a parameter or a loop
+                # variable: nothing proves that what it is bound to closes what it gets.
+                return False
             # A connector given to a session with ``connector_owner=False`` stays ours to close
             # (aiohttp's documented flag, for when its source cannot be read).
             return not (use.keyword == "connector" and _keyword_is_false(use.call, "connector_owner"))
@@ -712,6 +752,28 @@ class ResourceAnalysis:
                     if method is None or release_runs(home, c.cls, method):
                         return True
         return declared_by_a_base(home, c.cls, c.name)
+
+
+def _unknown_callable(module: ModuleInfo, callee: ast.expr) -> bool:
+    """A called name bound to no import, no module-level definition and no builtin: a local,
+    a parameter, a loop variable, whose value no reading of the code can name."""
+    return (
+        isinstance(callee, ast.Name)
+        and callee.id not in module.imports.names
+        and callee.id not in module.top_level
+        and not hasattr(builtins, callee.id)
+    )
+
+
+def _names_class(call: ast.Call) -> bool:
+    """The callee is a class by its name (``ClientSession``, ``httpx.AsyncClient``)."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name[:1].isupper()
+
+
+def _yields(node: ast.AST) -> bool:
+    return isinstance(node, (ast.Yield, ast.YieldFrom))
 
 
 def _tested_before(module: ModuleInfo, method: ast.AST, receiver: str, attr: str, line: int) -> bool:

@@ -282,7 +282,10 @@ def _first_touch(
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
             if node.attr == attr and tests_allowed and classify(module, node).kind == "test":
                 continue
-            if node.attr == attr or isinstance(module.parent(node), ast.Call):
+            parent = module.parent(node)
+            if tests_allowed and node.attr != attr and not (isinstance(parent, ast.Call) and parent.func is node):
+                continue  # ``hasattr(self._local, "client")`` calls no method of ``self``
+            if node.attr == attr or isinstance(parent, ast.Call):
                 return False
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr"):
             if tests_allowed and node.func.id == "hasattr":

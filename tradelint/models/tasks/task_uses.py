@@ -17,6 +17,7 @@ from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import (
     Use,
     classify,
+    only_reads_arguments,
     renews_after,
     resolve_aliases,
     self_attr,
@@ -156,6 +157,8 @@ class TaskUses(OwnerShutdown):
                 weak = found
                 continue
             use = classify(self.module, load)
+            if use.kind == "argument" and use.call is not None and only_reads_arguments(self.module, use.call):
+                continue  # ``_log.debug("%r spawned", task)``
             if not (use.kind == "test" or (use.kind == "method" and use.name in WEAK_TASK_METHODS)):
                 return None
         return weak
@@ -177,6 +180,8 @@ class TaskUses(OwnerShutdown):
             return False  # ``fut = loop.create_task(...); loop.run_forever()``: the frame outlives the loop
         for load in self._loads(function, name):
             use = classify(self.module, load)
+            if use.kind == "argument" and use.call is not None and only_reads_arguments(self.module, use.call):
+                continue  # ``logger.info("started %s", task)`` keeps nothing
             if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS):
                 return False
             if use.kind == "method" and use.name == "done" and _asserted(self.module, use.call):
