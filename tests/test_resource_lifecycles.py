@@ -59,3 +59,31 @@ def test_a_fallback_session_gets_no_fix(tmp_path: Path) -> None:
     assert [(f.line, f.message, f.fix) for f in findings] == [
         (6, "`self.session` is never closed; call its `close()` in `close()`", None)
     ]
+
+
+def test_ends_are_proven_before_they_count() -> None:
+    # fixtures/lifecycles/proven_ends.py: each shape above its negative twin, which has no finding.
+    path = FIXTURES / "proven_ends.py"
+    assert [f"{f.line} {f.code} {f.message}" for f in check_paths([path])] == [
+        # A module cache fed through a local: the getter lends it, the module owns it.
+        "30 TRD201 `httpx.AsyncClient()` kept in global `_CLIENTS` is never closed; close them at shutdown",
+        # Lent inline to an awaited call.
+        "56 TRD201 `aiohttp.ClientSession(...)` is created inline, so nothing closes it; open it with `async with`",
+        # Closed only to be renewed.
+        "73 TRD202 `self.http` is never closed; add a `close()` method that calls its `close()`",
+        # Tested, then dropped to ``None`` unclosed.
+        "100 TRD202 `self._client` is set to `None` in `close()` unclosed; call its `aclose()` first",
+        # Handed to the session only on one branch of ``or``.
+        "136 TRD201 `connector` (`aiohttp.TCPConnector(...)`) is never closed; open it with `async with`",
+        # Handed to a callable held in a loop variable.
+        "153 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
+        # Made by the module's own factory.
+        "163 TRD201 `session` (`make_session(...)`) is never closed; open it with `async with`",
+        # A task kept only in a WeakSet (its log call keeps nothing).
+        "178 TRD301 task from `asyncio...create_task(...)` is kept only in weak `self._tasks`; keep a strong reference",
+        "208 TRD302 task `task` from `asyncio.create_task(...)` is never awaited or kept; await or store it",
+        # Cancelled only to be restarted.
+        "220 TRD303 `self.pending` is never cancelled or awaited; add a shutdown method that cancels and awaits it",
+        # Handed to a class of a package that is neither installed nor in the project.
+        "238 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
+    ]

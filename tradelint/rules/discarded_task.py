@@ -16,7 +16,9 @@ class DiscardedTask(Rule):
     assigned to `_`, chained into `.add_done_callback(...)`, returned from a `lambda` that a loop
     callback discards, or created through a first-party wrapper that returns the task without
     keeping it. A task kept only in a weak container (added to a `weakref.WeakSet`, stored as a
-    value of a `weakref.WeakValueDictionary`) is discarded too: nothing holds it strongly.
+    value of a `weakref.WeakValueDictionary`) is discarded too: nothing holds it strongly, also
+    when it is first bound to a local that is only looked at, given a done-callback or logged
+    (`task = loop.create_task(c); log.debug("%r", task); self._tasks.add(task)`).
     `asyncio.gather(coro(), ...)` thrown away is one too: gather wraps each coroutine in a task,
     and its gathering future is all that would hold them. A name bound once at module level to a
     creator (`spawn = asyncio.ensure_future`, `make = loop.create_task`, also when imported from

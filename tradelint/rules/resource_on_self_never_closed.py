@@ -27,6 +27,16 @@ class ResourceOnSelfNeverClosed(Rule):
     (`self.s = session or ClientSession()`), and resources kept as elements of a collection on
     `self` (`self._sessions[key] = ClientSession()`) that no method reaches to close.
 
+    A close that only renews the attribute is no end of life: `await self.http.close()` followed,
+    on the same path of the same method, by `self.http = ClientSession()` closes the old session
+    and leaves the new one to some other method (when the class's own `__init__` sets the
+    attribute). A method that tests the resource and then sets it to `None` without closing it
+    (`if self._client is not None: self._client = None` in a sync `close()`) drops it unclosed,
+    also when a lazy getter made it; a method that sets it to `None` without looking at it
+    (`setUp()`, `reset()` before first use) drops nothing. A session handed to a receiver that is
+    not shown to close it (a class of a package that is neither installed nor in the project,
+    a callable held in a local or loop variable) is still the class's to close.
+
     A framework subclass is ended by the framework's own teardown: a discord.py client or bot by
     `close()` (a close only in `logout()`, which discord.py >= 1.5 no longer calls at shutdown,
     does not count), a cog by `cog_unload()`, which the message names. A close only in a bot
@@ -61,6 +71,15 @@ class ResourceOnSelfNeverClosed(Rule):
     async def async_setup_entry(hass, entry):
         coordinator = Coordinator(hass)
         hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, lambda e: coordinator.async_close())
+
+    class News(commands.Cog):
+        def __init__(self, bot):
+            self.http = None
+
+        async def startup(self):
+            if self.http:
+                await self.http.close()          # renews: the last session is never closed
+            self.http = aiohttp.ClientSession()
     ```
 
     ## Use instead
@@ -77,6 +96,13 @@ class ResourceOnSelfNeverClosed(Rule):
 
     async def async_unload_entry(hass, entry):
         await entry.runtime_data.async_close()   # also on unload
+
+    class News(commands.Cog):
+        ...
+
+        async def cog_unload(self):
+            if self.http:
+                await self.http.close()
     ```
 
     ## Fix safety

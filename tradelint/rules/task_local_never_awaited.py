@@ -18,6 +18,8 @@ class TaskLocalNeverAwaited(Rule):
     await or hand on. A local whose function then blocks in `loop.run_forever()` or
     `loop.run_until_complete()` lives as long as the loop runs, and one the function asserts done
     (`assert task.done()`, `self.assertTrue(task.done())`) ended within the frame: neither is flagged.
+    A log call keeps nothing: `logger.info("started %s", task)` (the standard library's loggers,
+    `print`) is no hand-off.
 
     ## Why is this bad?
     The reference dies with the function's frame, after which the task is as unowned as a

@@ -24,7 +24,10 @@ class TaskOnSelfNeverAwaited(Rule):
     is an instance of a *task owner* (a first-party class that keeps the tasks it creates in a
     collection on itself and has a public method that cancels them all, `cancel_all()`; or a
     class of the `task-owner-classes` table, which starts with python-discord's `Scheduler`)
-    stored on `self` when no method of the class calls that method. In a discord cog, only what
+    stored on `self` when no method of the class calls that method. A cancel that only restarts
+    the task (`self.t.cancel()` followed, on the same path of the same method, by `self.t =
+    create_task(...)`) ends the old task, not the last one: when the class's own `__init__` sets
+    the attribute, some other method must still end it. In a discord cog, only what
     `cog_unload()` does (or a method it calls) ends them: a task that a command cancels or
     awaits still runs after the cog is unloaded, and so does one that only Red v2's
     name-mangled `__unload()` cancels (a class derived from `Cog` runs on discord.py 1.0 or

@@ -37,6 +37,17 @@ class UnclosedAsyncResource(Rule):
     `app["session"]`, another module's global) that no file of the project closes (in a shutdown
     handler, `on_cleanup`, or after a lifespan's `yield`).
 
+    What is not proven to close a resource leaves it with its creator: a class of a package that
+    is neither installed nor in the project (`VendorClient(session=session)`), a callable held in
+    a parameter, a local or a loop variable (`factory(session=session)`), a hand-off on one
+    branch only (`connector = TCPConnector(); s = client or ClientSession(connector=connector)`:
+    when a client is given, the connector is never closed). A class instance lent inline to an
+    awaited call (`await api.get_image(ClientSession())`) is borrowed, as a named one is, and
+    nothing can close it afterwards. A local put in a module-level collection
+    (`client = AsyncClient(); _CLIENTS["k"] = client; return client`) belongs to that cache,
+    which some code of the module must close. A call of the module's own function that returns a
+    new resource on every path (`def make_session(): return ClientSession(...)`) creates one.
+
     ## Why is this bad?
     An unclosed session leaks its connector and sockets ("Unclosed client session"); closing it
     only on the success path leaks it whenever a request fails or the task is cancelled.
@@ -65,6 +76,9 @@ class UnclosedAsyncResource(Rule):
         if timeout not in SESSIONS:
             SESSIONS[timeout] = aiohttp.ClientSession()   # TRD201: nothing closes the cache
         return await SESSIONS[timeout].get(uri)
+
+    async def test_image(doorbell):
+        await doorbell.get_image(aiohttp.ClientSession())  # TRD201: lent, then lost
     ```
 
     ## Use instead
@@ -85,6 +99,10 @@ class UnclosedAsyncResource(Rule):
     async def close_sessions():                  # called at shutdown (on_cleanup, lifespan)
         for session in SESSIONS.values():
             await session.close()
+
+    async def test_image(doorbell):
+        async with aiohttp.ClientSession() as session:
+            await doorbell.get_image(session)
     ```
 
     ## Fix safety

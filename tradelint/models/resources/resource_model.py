@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import builtins
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -322,7 +321,14 @@ class ResourceAnalysis:
             closes = self.receiver_closes(module, handed, expr)
             if closes is False:
                 return Creation(call, spec, label, "handed", call, ast.unparse(handed.func), function)
-            if closes is None and not spec.first_party and is_awaited_call(module, handed) and expr is call and _names_class(call):
+            if (
+                closes is None
+                and not spec.first_party
+                and is_awaited_call(module, handed)
+                and expr is call
+                and _names_class(call)
+                and _callee_name(handed) not in OWNERSHIP_TAKERS
+            ):
                 # ``await doorbell.get_image(ClientSession())``: an awaited call borrows what it is
                 # given, as it does a named session, and returns with nothing left to close it.
                 # (``wait_for(websockets.connect(url), 10)`` hands on an awaitable, not the
@@ -723,7 +729,9 @@ class ResourceAnalysis:
         if qualified is None or module.top_level.get(call.func.id if isinstance(call.func, ast.Name) else "") is not None:
             return None
         found = library_closes_argument(module.project, qualified, call, arg, module.roots)
-        if found is None and absent_library_class(module, qualified):
+        if found is None and self.builtin_spec(qualified) is None and absent_library_class(module, qualified):
+            # (A resource type of the table, ``aiohttp.ClientSession`` taking a connector, is
+            # judged by what is documented for it, installed or not.)
             return False
         if found is None and self.ctx.config.preview and unreadable_library_class(module, qualified):
             # Preview: an installed library class whose code does not show a close keeps nothing,
@@ -755,14 +763,27 @@ class ResourceAnalysis:
 
 
 def _unknown_callable(module: ModuleInfo, callee: ast.expr) -> bool:
-    """A called name bound to no import, no module-level definition and no builtin: a local,
-    a parameter, a loop variable, whose value no reading of the code can name."""
-    return (
-        isinstance(callee, ast.Name)
-        and callee.id not in module.imports.names
-        and callee.id not in module.top_level
-        and not hasattr(builtins, callee.id)
-    )
+    """A called name that the calling function binds itself: a parameter, a loop variable, a
+    local, whose value no reading of the code can name (a name it does not bind may come from
+    an import, a star import or a definition, and is judged as such)."""
+    if not isinstance(callee, ast.Name):
+        return False
+    function = module.enclosing_function(callee)
+    if function is None:
+        return False
+    name = callee.id
+    arguments = function.args
+    if any(a.arg == name for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)):
+        return True
+    return any(
+        isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store)
+        for node in walk(function)
+    ) and not declares_outer(function, name)
+
+
+def _callee_name(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
 def _names_class(call: ast.Call) -> bool:
