@@ -87,3 +87,34 @@ def test_ends_are_proven_before_they_count() -> None:
         # Handed to a class of a package that is neither installed nor in the project.
         "238 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
     ]
+
+
+def test_a_factory_of_another_module_makes_what_it_returns(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "http.py").write_text(
+        "import aiohttp\n\n\n"
+        "def make_session() -> aiohttp.ClientSession:\n"
+        "    return aiohttp.ClientSession()\n\n\n"
+        "def maybe_session(flag: bool) -> object:\n"
+        "    return aiohttp.ClientSession() if flag else None\n",
+        encoding="utf-8",
+    )
+    (package / "use.py").write_text(
+        "from .http import make_session, maybe_session\n\n\n"
+        "async def fetch(url: str) -> bytes:\n"
+        "    session = make_session()\n"
+        "    async with session.get(url) as response:\n"
+        "        return await response.read()\n\n\n"
+        "async def fetch_closed(url: str) -> bytes:\n"
+        "    async with make_session() as session, session.get(url) as response:\n"
+        "        return await response.read()\n\n\n"
+        "async def not_always_one(url: str) -> None:\n"
+        "    thing = maybe_session(True)\n"
+        "    print(thing)\n",
+        encoding="utf-8",
+    )
+    assert [(Path(f.path).name, f.line, f.code, f.message) for f in check_paths(sorted(package.glob("*.py")), select=["TRD2"])] == [
+        ("use.py", 5, "TRD201", "`session` (`make_session(...)`) is never closed; open it with `async with`"),
+    ]

@@ -45,8 +45,9 @@ class UnclosedAsyncResource(Rule):
     awaited call (`await api.get_image(ClientSession())`) is borrowed, as a named one is, and
     nothing can close it afterwards. A local put in a module-level collection
     (`client = AsyncClient(); _CLIENTS["k"] = client; return client`) belongs to that cache,
-    which some code of the module must close. A call of the module's own function that returns a
-    new resource on every path (`def make_session(): return ClientSession(...)`) creates one.
+    which some code of the module must close. A call of a first-party function (of this module or
+    an imported one) that returns a new resource on every path (`def make_session(): return
+    ClientSession(...)`) creates one.
 
     ## Why is this bad?
     An unclosed session leaks its connector and sockets ("Unclosed client session"); closing it

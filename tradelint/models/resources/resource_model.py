@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from tradelint.facts.class_family import bases_naming, declared_by_a_base
+from tradelint.facts.class_family import bases_naming, declared_by_a_base, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.end_references import UNLOAD_METHODS, ends_reaching, has_stop_listeners
 from tradelint.facts.library_ownership import absent_library_class, library_closes_argument, unreadable_library_class
@@ -196,10 +196,12 @@ class ResourceAnalysis:
             if node.__class__ is not Name or node.id not in named_roots:
                 continue  # most calls: ``self.x()``, ``len()``, a local's method
             root: str = node.id
-            if func is node and root in factories:
-                creation = self._creation(call, factories[root])
-                if creation is not None:
-                    found.append(creation)
+            if func is node and (root in factories or (root in names and root not in library_roots and root.islower())):
+                factory = factories.get(root) if root in factories else self._imported_factory(func, packages)
+                if factory is not None:
+                    creation = self._creation(call, factory)
+                    if creation is not None:
+                        found.append(creation)
                 continue
             if root not in library_roots and not _capword_callee(func):
                 continue
@@ -229,25 +231,46 @@ class ResourceAnalysis:
         A call of one is a creation of that resource, owned by the caller."""
         found: dict[str, ResourceSpec] = {}
         for stmt in self.module.tree.body:
-            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) or stmt.name not in self.module.top_level:
-                continue
-            if self.module.top_level[stmt.name] is not stmt or any(_yields(node) for node in walk(stmt)):
-                continue
-            specs = []
-            for node in walk(stmt):
-                if isinstance(node, ast.Return):
-                    value = node.value
-                    if isinstance(value, ast.Await):
-                        value = value.value
-                    qualified = self.module.imports.qualify(value.func) if isinstance(value, ast.Call) else None
-                    spec = self.builtin_spec(qualified) if qualified is not None else None
-                    if spec is None:
-                        specs = []
-                        break
-                    specs.append(spec)
-            if specs and all(spec == specs[0] for spec in specs):
-                found[stmt.name] = specs[0]
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and self.module.top_level.get(stmt.name) is stmt:
+                spec = self._factory_spec(self.module, stmt)
+                if spec is not None:
+                    found[stmt.name] = spec
         return found
+
+    def _imported_factory(self, func: ast.Name, packages: set[str]) -> ResourceSpec | None:
+        """``from .http import make_session``: the resource the first-party function returns, when
+        its module imports a resource package at all (asked of its summary before parsing it)."""
+        memo = self.module.project.class_memo
+        key = ("resource-factory", self.module.tree, func.id)
+        if key in memo:
+            return cast("ResourceSpec | None", memo[key])
+        spec = None
+        named = definition_of(self.module, func)
+        if named is not None and named[1].kind == "function" and any(
+            qualified.split(".", 1)[0] in packages for qualified in named[0].imports.values()
+        ):
+            target = resolve_definition(self.module, func)
+            if target is not None and isinstance(target[1], (ast.FunctionDef, ast.AsyncFunctionDef)):
+                spec = self._factory_spec(target[0], target[1])
+        memo[key] = spec
+        return spec
+
+    def _factory_spec(self, module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> ResourceSpec | None:
+        """The library resource every ``return`` of ``function`` makes, if one kind of it."""
+        specs = []
+        for node in walk(function):
+            if isinstance(node, (ast.Yield, ast.YieldFrom)):
+                return None
+            if isinstance(node, ast.Return):
+                value = node.value
+                if isinstance(value, ast.Await):
+                    value = value.value
+                qualified = module.imports.qualify(value.func) if isinstance(value, ast.Call) else None
+                spec = self.builtin_spec(qualified) if qualified is not None else None
+                if spec is None:
+                    return None
+                specs.append(spec)
+        return specs[0] if specs and all(spec == specs[0] for spec in specs) else None
 
     def _creation(self, call: ast.Call, spec: ResourceSpec) -> Creation | None:
         module = self.module
@@ -791,10 +814,6 @@ def _names_class(call: ast.Call) -> bool:
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
     return name[:1].isupper()
-
-
-def _yields(node: ast.AST) -> bool:
-    return isinstance(node, (ast.Yield, ast.YieldFrom))
 
 
 def _tested_before(module: ModuleInfo, method: ast.AST, receiver: str, attr: str, line: int) -> bool:
