@@ -525,3 +525,16 @@ def test_a_discarded_gather_and_an_aliased_creator_keep_their_tasks_after_the_fi
     assert (after.returncode, after.stderr) == (0, "")
     # The weak set's order is the futures' ids': which listener prints first varies.
     assert sorted(after.stdout.splitlines()) == ["first got tick", "second got tick", "spawned got tick"]
+
+
+def test_a_task_kept_only_in_a_weak_set_is_held_and_drained_at_aclose(tmp_path: Path) -> None:
+    # ``task = loop.create_task(...); logger.debug(...); self._tasks.add(task)`` into a WeakSet:
+    # the worker is collected before its tick; after the fix the group holds it strongly and
+    # ``aclose()`` lets it finish before cancelling what is left.
+    program = _copy("weak_group", tmp_path)
+    before = _run(["main.py"], program)
+    assert (before.returncode, before.stdout) == (0, "group closed\n")
+    assert DESTROYED in before.stderr
+    text = _prove("weak_group", tmp_path / "b", "group closed\n", "prices got tick\ngroup closed\n", "fixed 1 finding, 0 remaining")
+    assert "        task = self._keep_task(asyncio.get_running_loop().create_task(coro))\n" in text
+    assert "    async def aclose(self) -> None:\n        await self._end_tasks()\n" in text
