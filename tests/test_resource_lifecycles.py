@@ -118,3 +118,64 @@ def test_a_factory_of_another_module_makes_what_it_returns(tmp_path: Path) -> No
     assert [(Path(f.path).name, f.line, f.code, f.message) for f in check_paths(sorted(package.glob("*.py")), select=["TRD2"])] == [
         ("use.py", 5, "TRD201", "`session` (`make_session(...)`) is never closed; open it with `async with`"),
     ]
+
+
+def test_a_generator_coroutine_borrows_what_it_yields_from(tmp_path: Path) -> None:
+    # ``yield from aiohttp.request(..., connector=self._connector)`` in an ``@asyncio.coroutine``
+    # borrows the connector as ``await`` does: the transport still has to close it.
+    source = tmp_path / "transport.py"
+    source.write_text(
+        "import asyncio\n\nimport aiohttp\n\n\n"
+        "class Transport:\n"
+        "    def __init__(self, loop):\n"
+        "        self._connector = aiohttp.TCPConnector(loop=loop)\n\n"
+        "    @asyncio.coroutine\n"
+        "    def request(self, url):\n"
+        "        response = yield from aiohttp.request('POST', url, connector=self._connector)\n"
+        "        return (yield from response.text())\n\n\n"
+        "class ClosedTransport(Transport):\n"
+        "    def close(self):\n"
+        "        self._connector.close()\n",
+        encoding="utf-8",
+    )
+    assert [(f.line, f.code, f.message) for f in check_paths([source], select=["TRD2"])] == [
+        (8, "TRD202", "`self._connector` is never closed; add a `close()` method that calls its `close()`"),
+    ]
+
+
+def test_a_factory_of_first_party_resources_makes_them(tmp_path: Path) -> None:
+    # ``create_client()`` returns one of two first-party clients, both released by
+    # ``await client.disconnect()``: its caller owns what it returns.
+    source = tmp_path / "clients.py"
+    source.write_text(
+        "import aiohttp\n\n\n"
+        "class SshClient:\n"
+        "    async def connect(self) -> None:\n"
+        "        self._session = aiohttp.ClientSession()\n\n"
+        "    async def disconnect(self) -> None:\n"
+        "        await self._session.close()\n\n\n"
+        "class HttpClient:\n"
+        "    async def connect(self) -> None:\n"
+        "        self._session = aiohttp.ClientSession()\n\n"
+        "    async def disconnect(self) -> None:\n"
+        "        await self._session.close()\n\n\n"
+        "def create_client(ssh: bool) -> 'SshClient | HttpClient':\n"
+        "    if ssh:\n"
+        "        return SshClient()\n"
+        "    return HttpClient()\n\n\n"
+        "async def test_connection(ssh: bool) -> bool:\n"
+        "    client = create_client(ssh)\n"
+        "    await client.connect()\n"
+        "    return True\n\n\n"
+        "async def test_connection_closed(ssh: bool) -> bool:\n"
+        "    client = create_client(ssh)\n"
+        "    try:\n"
+        "        await client.connect()\n"
+        "    finally:\n"
+        "        await client.disconnect()\n"
+        "    return True\n",
+        encoding="utf-8",
+    )
+    assert [(f.line, f.code, f.message) for f in check_paths([source], select=["TRD2"])] == [
+        (27, "TRD201", "`client` (`create_client(...)`) is never closed; call `await client.disconnect()` in a `finally`"),
+    ]

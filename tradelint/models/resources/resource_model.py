@@ -238,26 +238,30 @@ class ResourceAnalysis:
         return found
 
     def _imported_factory(self, func: ast.Name, packages: set[str]) -> ResourceSpec | None:
-        """``from .http import make_session``: the resource the first-party function returns, when
-        its module imports a resource package at all (asked of its summary before parsing it)."""
+        """``from .http import make_session``: the resource the first-party function returns.
+        Judged once per run and function (the verdict depends on the function and on what it
+        names, never on the caller)."""
+        named = definition_of(self.module, func)
+        if named is None or named[1].kind != "function":
+            return None
         memo = self.module.project.class_memo
-        key = ("resource-factory", self.module.tree, func.id)
+        key = ("resource-factory", named[0].path, named[0].digest, named[1].line)
         if key in memo:
             return cast("ResourceSpec | None", memo[key])
+        memo[key] = None  # a factory that calls itself
         spec = None
-        named = definition_of(self.module, func)
-        if named is not None and named[1].kind == "function" and any(
-            qualified.split(".", 1)[0] in packages for qualified in named[0].imports.values()
-        ):
-            target = resolve_definition(self.module, func)
-            if target is not None and isinstance(target[1], (ast.FunctionDef, ast.AsyncFunctionDef)):
-                spec = self._factory_spec(target[0], target[1])
+        target = resolve_definition(self.module, func)
+        if target is not None and isinstance(target[1], (ast.FunctionDef, ast.AsyncFunctionDef)):
+            spec = self._factory_spec(target[0], target[1])
         memo[key] = spec
         return spec
 
     def _factory_spec(self, module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> ResourceSpec | None:
-        """The library resource every ``return`` of ``function`` makes, if one kind of it."""
-        specs = []
+        """The resource every ``return`` of ``function`` makes, if one kind of it: a library
+        resource of the table, or instances of first-party resource types released alike
+        (``create_client()`` returning an ``SshClient`` or a ``UbusClient``, each closed by
+        ``await client.disconnect()``)."""
+        specs: list[ResourceSpec] = []
         for node in walk(function):
             if isinstance(node, (ast.Yield, ast.YieldFrom)):
                 return None
@@ -265,10 +269,17 @@ class ResourceAnalysis:
                 value = node.value
                 if isinstance(value, ast.Await):
                     value = value.value
-                qualified = module.imports.qualify(value.func) if isinstance(value, ast.Call) else None
+                if not isinstance(value, ast.Call):
+                    return None
+                qualified = module.imports.qualify(value.func)
                 spec = self.builtin_spec(qualified) if qualified is not None else None
                 if spec is None:
-                    return None
+                    found = self.model.first_party_type(module, value.func)
+                    if found is None:
+                        return None
+                    spec = ResourceSpec(
+                        found.release, lazy=found.lazy, awaited=found.awaited, first_party=True, coroutine_close=found.awaited
+                    )
                 specs.append(spec)
         return specs[0] if specs and all(spec == specs[0] for spec in specs) else None
 
@@ -689,7 +700,11 @@ class ResourceAnalysis:
                 return False
             # ``await fetch_all(session, urls)`` borrows it; a constructor call takes it over,
             # unless it is a first-party class whose code shows it never closes what it keeps.
-            if is_awaited_call(module, use.call) or _calls_coroutine_function(module, use.call, use.node):
+            if (
+                is_awaited_call(module, use.call)
+                or isinstance(module.parent(use.call), ast.YieldFrom)  # ``@asyncio.coroutine``'s await
+                or _calls_coroutine_function(module, use.call, use.node)
+            ):
                 # A first-party object handed on (``await bot.add_cog(cog)``) is registered with
                 # its new owner far more often than borrowed. A first-party ``async def`` called
                 # and not awaited here (``create_task(worker(session))``) borrows it alike.
