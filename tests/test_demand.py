@@ -10,8 +10,10 @@ import pytest
 
 from tests.conftest import FIXTURES
 from tests.trees import configs_for, write
+from tradelint import api
 from tradelint.core.config import clear_cache
 from tradelint.core.registry import Rule, all_rules
+from tradelint.facts.context import Project
 from tradelint.runner import demand, runner
 
 WRAPPER = "import asyncio\n\n\ndef spawn(coro):\n    return asyncio.create_task(coro)\n"
@@ -88,3 +90,55 @@ def test_demand_output_is_the_full_check_output(jobs: int, tmp_path: Path, monke
     codes = sorted((Path(f.path).name, f.code) for f in full.findings if tree is FIXTURES) or None
     assert codes  # the fixtures have findings
     ast.parse("return 1\n")  # the premise of outside.py
+
+
+SUBCLASS = "from .models import Base\n\n\nclass Child(Base):\n    LIMIT = 5\n"
+MODELS = "from dataclasses import dataclass\n\n\n@dataclass\nclass Base:\n    x: int = 0\n"
+
+
+def test_a_hosted_file_is_checked_for_the_families_it_or_what_it_names_can_start(tmp_path: Path) -> None:
+    files = {
+        "tasks": write(tmp_path / "pkg" / "tasks.py", WRAPPER),
+        "init": write(tmp_path / "pkg" / "__init__.py", ""),
+        "user": write(tmp_path / "pkg" / "user.py", USES_WRAPPER),
+        "other": write(tmp_path / "pkg" / "other_user.py", IMPORTS_OTHER),
+        "models": write(tmp_path / "pkg" / "models.py", MODELS),
+        "child": write(tmp_path / "pkg" / "child.py", SUBCLASS),
+        "plain": write(tmp_path / "pkg" / "plain.py", "def f():\n    return 1\n"),
+    }
+    configs = configs_for(tmp_path)
+    hosted = demand.HostedDemand(Project())
+    families = {name: hosted.families(path, path.read_bytes(), configs[path]) for name, path in files.items()}
+    assert families["tasks"] == {"TRD3"}  # its own words
+    assert families["user"] == {"TRD3"}  # names the wrapper of a module with TRD3 words
+    assert families["child"] == {"TRD1"}  # subclasses a dataclass of another module
+    assert families["models"] == {"TRD1"}
+    assert not families["other"] and not families["plain"] and not families["init"]
+    # Asked in the other order (the importer first, as a host may hand files over), the same.
+    again = demand.HostedDemand(Project())
+    assert again.families(files["child"], files["child"].read_bytes(), configs[files["child"]]) == {"TRD1"}
+    assert again.families(files["models"], files["models"].read_bytes(), configs[files["models"]]) == {"TRD1"}
+
+
+def test_hosted_checks_on_demand_report_what_a_full_check_reports(tmp_path: Path) -> None:
+    write(tmp_path / "pkg" / "__init__.py", "")
+    write(tmp_path / "pkg" / "tasks.py", WRAPPER)
+    write(tmp_path / "pkg" / "models.py", MODELS)
+    write(tmp_path / "pkg" / "child.py", SUBCLASS)
+    write(tmp_path / "pkg" / "user.py", USES_WRAPPER)
+    write(tmp_path / "pkg" / "plain.py", "def f():\n    return 1\n")
+    found: dict[bool, list[tuple[str, int, str]]] = {}
+    for on_demand in (False, True):
+        api._HOSTED.clear()
+        api._HOSTED_DEMAND.clear()
+        found[on_demand] = []
+        for path, config in configs_for(tmp_path).items():
+            text = path.read_text(encoding="utf-8")
+            for finding in api.check_tree(
+                path, text, ast.parse(text), config, display=path.name, on_demand=on_demand
+            ):
+                found[on_demand].append((finding.path, finding.line, finding.code))
+    api._HOSTED.clear()
+    api._HOSTED_DEMAND.clear()
+    # user.py names no task word: its finding rests on tasks.py's wrapper.
+    assert found[True] == found[False] == [("user.py", 5, "TRD301")]

@@ -213,3 +213,95 @@ def compiles(data: bytes, display: str) -> bool:
     except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError, OverflowError):
         return False
     return True
+
+
+class HostedDemand:
+    """Demand-driven checking for a host that hands over one file at a time (flake8): the rule
+    families a file must be checked for, from its own words and, transitively, from the
+    first-party modules it imports and names something of (the rule of :func:`full_check_needed`,
+    family by family, with imports found as the checker finds them: ``Project.find_path`` from
+    the importing module's roots). Each module's words, imports and offered names are read once
+    per process from its bytes; a module's families once known are final (they rest only on the
+    modules it reaches), so each is computed once, whichever file asked first."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        # By configuration (kept alive beside its id) and absolute path.
+        self._configs: dict[int, Config] = {}
+        self._final: dict[tuple[int, Path], frozenset[str]] = {}
+        # What each module read offers its importers (a few names each).
+        self._offers: dict[Path, frozenset[bytes]] = {}
+
+    def families(self, path: Path, data: bytes, config: Config) -> frozenset[str]:
+        """The families (``TRD3``) ``path``, whose source is ``data``, can get a finding of;
+        ``"any"`` among them: every family (an imported module could not be read)."""
+        key = id(config)
+        if self._configs.get(key) is not config:
+            if len(self._configs) >= 16:  # a host that makes a configuration per file: start over
+                self._configs.clear()
+                self._final.clear()
+            self._configs[key] = config
+            self._final = {k: v for k, v in self._final.items() if k[0] != key}
+        start = self.project.absolute(path)
+        known = self._final.get((key, start))
+        if known is not None:
+            return known
+        # The modules ``start`` reaches by imports whose families are not known yet.
+        own: dict[Path, set[str]] = {}
+        offered: dict[Path, frozenset[bytes]] = {}
+        imports: dict[Path, list[Path]] = {}
+        sources: dict[Path, bytes | None] = {start: data}
+        todo = [start]
+        while todo:
+            module = todo.pop()
+            if module in own:
+                continue
+            source = sources.get(module)
+            if source is None and module != start:
+                try:
+                    source = read_source_bytes(module)
+                except (UnreadableFile, OSError):
+                    source = None
+                sources[module] = source
+            if source is None:
+                own[module], offered[module], imports[module] = {"any"}, frozenset(), []
+                continue
+            name, roots = self.project.locate(module)
+            is_package = module.name == "__init__.py"
+            imported = _imported(source, name, is_package)
+            own[module] = {
+                family for family, words in trigger_words(config, module).items() if _has_word(source, words)
+            }
+            offered[module] = self._offers[module] = _offered(source, imported if is_package else ())
+            found = {self.project.find_path(dotted, roots) for dotted in imported}
+            targets = [self.project.absolute(p) for p in found if p is not None]
+            imports[module] = [t for t in targets if t != module]
+            todo.extend(t for t in imports[module] if (key, t) not in self._final and t not in own)
+        families = {module: set(found) for module, found in own.items()}
+        importers: dict[Path, list[Path]] = {}
+        for module, targets in imports.items():
+            for target in targets:
+                importers.setdefault(target, []).append(module)
+        # Modules reached whose families are final feed the walk as they are.
+        work = [m for m, found in families.items() if found]
+        final_feeds = {t for targets in imports.values() for t in targets if t not in families}
+        for target in final_feeds:
+            work.append(target)
+        names_offered: dict[tuple[Path, Path], bool] = {}
+        while work:
+            j = work.pop()
+            has = families[j] if j in families else self._final[key, j]
+            for i in importers.get(j, ()):
+                new = has - families[i]
+                if not new:
+                    continue
+                if (i, j) not in names_offered:
+                    j_offers = offered[j] if j in offered else self._offers.get(j, frozenset())
+                    text = sources.get(i)
+                    names_offered[i, j] = text is None or any(_is_word_in(n, text) for n in j_offers)
+                if names_offered[i, j]:
+                    families[i] |= new
+                    work.append(i)
+        for module, found in families.items():
+            self._final[key, module] = frozenset(found)
+        return self._final[key, start]
