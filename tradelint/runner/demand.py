@@ -273,8 +273,8 @@ class HostedDemand:
                 family for family, words in trigger_words(config, module).items() if _has_word(source, words)
             }
             offered[module] = self._offers[module] = _offered(source, imported if is_package else ())
-            found = {self.project.find_path(dotted, roots) for dotted in imported}
-            targets = [self.project.absolute(p) for p in found if p is not None]
+            paths = {self.project.find_path(dotted, roots) for dotted in imported}
+            targets = [self.project.absolute(p) for p in paths if p is not None]
             imports[module] = [t for t in targets if t != module]
             todo.extend(t for t in imports[module] if (key, t) not in self._final and t not in own)
         families = {module: set(found) for module, found in own.items()}
@@ -284,9 +284,7 @@ class HostedDemand:
                 importers.setdefault(target, []).append(module)
         # Modules reached whose families are final feed the walk as they are.
         work = [m for m, found in families.items() if found]
-        final_feeds = {t for targets in imports.values() for t in targets if t not in families}
-        for target in final_feeds:
-            work.append(target)
+        work.extend({t for targets in imports.values() for t in targets if t not in families})
         names_offered: dict[tuple[Path, Path], bool] = {}
         while work:
             j = work.pop()
