@@ -201,7 +201,7 @@ def _drop_oldest(table: dict[Any, Any], count: int) -> None:
         del table[key]
 
 
-def _module_name(path: str, roots: Iterable[Path]) -> str | None:
+def module_name_under(path: str, roots: Iterable[Path]) -> str | None:
     """The dotted name of the module at absolute, normal ``path`` under the first of ``roots``
     it is in where every part is an identifier: ``PurePath.relative_to`` and
     ``with_suffix("")`` in strings (both paths are absolute and normal, so a prefix of
@@ -348,7 +348,7 @@ class Project:
         roots = self._folder_roots.get(folder)
         if roots is None:
             roots = self._folder_roots[folder] = self._roots_of(folder)
-        result = (_module_name(str(path), roots), tuple(roots))
+        result = (module_name_under(str(path), roots), tuple(roots))
         self._locate_cache[path] = result
         return result
 

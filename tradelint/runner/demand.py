@@ -25,8 +25,7 @@ from typing import Iterable, Sequence
 from tradelint.core.config import Config
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.registry import all_rules
-from tradelint.facts.context import Project
-from tradelint.facts.context import _module_name as module_name_under
+from tradelint.facts.context import Project, module_name_under
 from tradelint.facts.syntax import resolve_relative
 from tradelint.runner.unused_noqa import CODE as UNUSED_NOQA
 
