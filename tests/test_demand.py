@@ -142,3 +142,27 @@ def test_hosted_checks_on_demand_report_what_a_full_check_reports(tmp_path: Path
     api._HOSTED_DEMAND.clear()
     # user.py names no task word: its finding rests on tasks.py's wrapper.
     assert found[True] == found[False] == [("user.py", 5, "TRD301")]
+
+
+def test_a_hosted_file_counts_the_words_of_a_module_that_ignores_their_rules(tmp_path: Path) -> None:
+    # The wrapper's own file ignores TRD301; its caller does not, and its discarded task is found.
+    write(tmp_path / "pyproject.toml", '[tool.tradelint]\nper-file-ignores = { "pkg/tasks.py" = ["TRD3"] }\n')
+    write(tmp_path / "pkg" / "__init__.py", "")
+    write(tmp_path / "pkg" / "tasks.py", WRAPPER)
+    user = write(tmp_path / "pkg" / "user.py", USES_WRAPPER)
+    configs = configs_for(tmp_path)
+    assert demand.HostedDemand(Project()).families(user, user.read_bytes(), configs[user]) == {"TRD3"}
+    api._HOSTED.clear()
+    api._HOSTED_DEMAND.clear()
+    try:
+        found = [
+            (f.path, f.line, f.code)
+            for path, config in configs.items()
+            for f in api.check_tree(
+                path, path.read_text(encoding="utf-8"), ast.parse(path.read_bytes()), config, display=path.name
+            )
+        ]
+    finally:
+        api._HOSTED.clear()
+        api._HOSTED_DEMAND.clear()
+    assert found == [("user.py", 5, "TRD301")]

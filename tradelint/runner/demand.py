@@ -58,7 +58,19 @@ def trigger_words(config: Config, path: Path) -> dict[str, tuple[bytes, ...]]:
 _WORDS: dict[int, tuple[Config, dict[str, tuple[bytes, ...]]]] = {}
 
 
-def _trigger_words(config: Config, path: Path) -> dict[str, tuple[bytes, ...]]:
+def run_trigger_words(config: Config) -> dict[str, tuple[bytes, ...]]:
+    """:func:`trigger_words` for the families enabled anywhere under ``config`` (its
+    ``per-file-ignores`` left out): a module's words count for its importers, whose rules are
+    not the module's own (a wrapper in a file that ignores TRD301 still makes its callers'
+    discarded tasks)."""
+    key = -id(config) - 1  # beside the per-configuration memo of ``trigger_words``
+    memo = _WORDS.get(key)
+    if memo is None or memo[0] is not config:
+        memo = _WORDS[key] = (config, _trigger_words(config, None))
+    return memo[1]
+
+
+def _trigger_words(config: Config, path: Path | None) -> dict[str, tuple[bytes, ...]]:
     words: dict[str, set[str]] = {}
     for code, rule in all_rules().items():
         if config.enabled(code, path):
@@ -146,7 +158,9 @@ def full_check_needed(files: Sequence[tuple[Path, Config]]) -> list[bool]:
             continue
         absolute = Path(os.path.abspath(path))
         module_name, roots = project.locate(absolute)
-        families[i] = {family for family, words in trigger_words(config, path).items() if _has_word(data, words)}
+        # Every family enabled anywhere (``run_trigger_words``): a module's words count for its
+        # importers, which may check a family the module itself ignores.
+        families[i] = {family for family, words in run_trigger_words(config).items() if _has_word(data, words)}
         imported = _imported(data, module_name, absolute.name == "__init__.py")
         imports.append(imported)
         # A package's re-exports (``from .client import Client`` in ``__init__``); a module's
@@ -245,6 +259,7 @@ class HostedDemand:
         known = self._final.get((key, start))
         if known is not None:
             return known
+        run_words = run_trigger_words(config)
         # The modules ``start`` reaches by imports whose families are not known yet.
         own: dict[Path, set[str]] = {}
         offered: dict[Path, frozenset[bytes]] = {}
@@ -268,9 +283,8 @@ class HostedDemand:
             name, roots = self.project.locate(module)
             is_package = module.name == "__init__.py"
             imported = _imported(source, name, is_package)
-            own[module] = {
-                family for family, words in trigger_words(config, module).items() if _has_word(source, words)
-            }
+            # Every family enabled anywhere: the engine leaves out those the file ignores.
+            own[module] = {family for family, words in run_words.items() if _has_word(source, words)}
             offered[module] = self._offers[module] = _offered(source, imported if is_package else ())
             paths = {self.project.find_path(dotted, roots) for dotted in imported}
             targets = [self.project.absolute(p) for p in paths if p is not None]
