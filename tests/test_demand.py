@@ -166,3 +166,17 @@ def test_a_hosted_file_counts_the_words_of_a_module_that_ignores_their_rules(tmp
         api._HOSTED.clear()
         api._HOSTED_DEMAND.clear()
     assert found == [("user.py", 5, "TRD301")]
+
+
+def test_a_hosted_class_on_a_third_party_base_is_checked_for_dataclass_rules(tmp_path: Path) -> None:
+    # The dataclass model reads installed packages' class makers: such a base may make its
+    # subclasses dataclass-like with no word of theirs (``class Hero(SQLModel, table=True)``).
+    on_library = write(tmp_path / "pkg" / "hero.py", "from sqlmodel import SQLModel\n\n\nclass Hero(SQLModel, table=True):\n    LIMIT = 5\n")
+    on_stdlib = write(tmp_path / "pkg" / "err.py", "import enum\n\n\nclass Color(enum.Enum):\n    RED = 1\n")
+    on_own = write(tmp_path / "pkg" / "sub.py", "from pkg.err import Color\n\n\nclass Shade(Color):\n    DARK = 2\n")
+    write(tmp_path / "pkg" / "__init__.py", "")
+    configs = configs_for(tmp_path)
+    hosted = demand.HostedDemand(Project())
+    assert hosted.families(on_library, on_library.read_bytes(), configs[on_library]) == {"TRD1"}
+    assert not hosted.families(on_stdlib, on_stdlib.read_bytes(), configs[on_stdlib])
+    assert not hosted.families(on_own, on_own.read_bytes(), configs[on_own])

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import warnings
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -288,6 +289,17 @@ class HostedDemand:
             offered[module] = self._offers[module] = _offered(source, imported if is_package else ())
             paths = {self.project.find_path(dotted, roots) for dotted in imported}
             targets = [self.project.absolute(p) for p in paths if p is not None]
+            # The dataclass model follows installed packages' class makers (a base whose
+            # ``__init_subclass__`` or ``dataclass_transform`` makes its subclasses dataclass-like,
+            # read from the library's source): a class on a base of a third-party package can get
+            # TRD1xx without a word of its own.
+            if (
+                "TRD1" in run_words
+                and "TRD1" not in own[module]
+                and _CLASS_WITH_BASES.search(b"\n" + source)
+                and any(self._third_party(dotted, roots) for dotted in imported)
+            ):
+                own[module].add("TRD1")
             imports[module] = [t for t in targets if t != module]
             todo.extend(t for t in imports[module] if (key, t) not in self._final and t not in own)
         families = {module: set(found) for module, found in own.items()}
@@ -316,3 +328,15 @@ class HostedDemand:
         for module, found in families.items():
             self._final[key, module] = frozenset(found)
         return self._final[key, start]
+
+    def _third_party(self, dotted: str, roots: tuple[Path, ...]) -> bool:
+        """Whether an absolute import names a package that is neither the standard library's nor
+        found among the first-party roots (``__future__`` included in the former)."""
+        top = dotted.split(".", 1)[0]
+        if not top or top in sys.stdlib_module_names or top == "__future__":
+            return False
+        return self.project.find_path(top, roots) is None
+
+
+# A class statement with bases or keywords (``class Hero(SQLModel, table=True):``), or a decorated one.
+_CLASS_WITH_BASES = re.compile(rb"\n[ \t]*(?:class[ \t]+\w+[ \t]*\(|@)")
