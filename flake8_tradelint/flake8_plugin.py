@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Iterator, Sequence
 
 from tradelint import __version__
-from tradelint.api import ConfigError, check_tree, config_for
+from tradelint.api import Config, ConfigError, check_tree, config_for
 
 
 def _tradelint_codes(codes: Sequence[str] | None) -> tuple[str, ...] | None:
@@ -25,6 +25,18 @@ def _tradelint_codes(codes: Sequence[str] | None) -> tuple[str, ...] | None:
     picked = tuple("TRD" if "TRD".startswith(c) else c for c in (c.strip().upper() for c in codes))
     picked = tuple(c for c in picked if c.startswith("TRD"))
     return picked or None
+
+
+# ``with_cli`` makes a new configuration; one per project serves every file of it, so that what
+# is learnt per configuration (trigger words, which families a module can get) is learnt once.
+_SELECTED: dict[tuple[int, tuple[str, ...]], tuple[Config, Config]] = {}
+
+
+def _selected(config: Config, select: tuple[str, ...]) -> Config:
+    known = _SELECTED.get((id(config), select))
+    if known is None or known[0] is not config:
+        known = _SELECTED[id(config), select] = (config, config.with_cli(select, ()))
+    return known[1]
 
 
 class TradelintPlugin:
@@ -49,7 +61,7 @@ class TradelintPlugin:
         try:
             config = config_for(path)
             if self.select is not None:
-                config = config.with_cli(self.select, ())
+                config = _selected(config, self.select)
         except ConfigError as exc:
             yield 1, 0, "TRD002 " + "; ".join(exc.messages), type(self)
             return

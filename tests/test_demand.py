@@ -10,8 +10,10 @@ import pytest
 
 from tests.conftest import FIXTURES
 from tests.trees import configs_for, write
+from tradelint import api
 from tradelint.core.config import clear_cache
 from tradelint.core.registry import Rule, all_rules
+from tradelint.facts.context import Project
 from tradelint.runner import demand, runner
 
 WRAPPER = "import asyncio\n\n\ndef spawn(coro):\n    return asyncio.create_task(coro)\n"
@@ -88,3 +90,93 @@ def test_demand_output_is_the_full_check_output(jobs: int, tmp_path: Path, monke
     codes = sorted((Path(f.path).name, f.code) for f in full.findings if tree is FIXTURES) or None
     assert codes  # the fixtures have findings
     ast.parse("return 1\n")  # the premise of outside.py
+
+
+SUBCLASS = "from .models import Base\n\n\nclass Child(Base):\n    LIMIT = 5\n"
+MODELS = "from dataclasses import dataclass\n\n\n@dataclass\nclass Base:\n    x: int = 0\n"
+
+
+def test_a_hosted_file_is_checked_for_the_families_it_or_what_it_names_can_start(tmp_path: Path) -> None:
+    files = {
+        "tasks": write(tmp_path / "pkg" / "tasks.py", WRAPPER),
+        "init": write(tmp_path / "pkg" / "__init__.py", ""),
+        "user": write(tmp_path / "pkg" / "user.py", USES_WRAPPER),
+        "other": write(tmp_path / "pkg" / "other_user.py", IMPORTS_OTHER),
+        "models": write(tmp_path / "pkg" / "models.py", MODELS),
+        "child": write(tmp_path / "pkg" / "child.py", SUBCLASS),
+        "plain": write(tmp_path / "pkg" / "plain.py", "def f():\n    return 1\n"),
+    }
+    configs = configs_for(tmp_path)
+    hosted = demand.HostedDemand(Project())
+    families = {name: hosted.families(path, path.read_bytes(), configs[path]) for name, path in files.items()}
+    assert families["tasks"] == {"TRD3"}  # its own words
+    assert families["user"] == {"TRD3"}  # names the wrapper of a module with TRD3 words
+    assert families["child"] == {"TRD1"}  # subclasses a dataclass of another module
+    assert families["models"] == {"TRD1"}
+    assert not families["other"] and not families["plain"] and not families["init"]
+    # Asked in the other order (the importer first, as a host may hand files over), the same.
+    again = demand.HostedDemand(Project())
+    assert again.families(files["child"], files["child"].read_bytes(), configs[files["child"]]) == {"TRD1"}
+    assert again.families(files["models"], files["models"].read_bytes(), configs[files["models"]]) == {"TRD1"}
+
+
+def test_hosted_checks_on_demand_report_what_a_full_check_reports(tmp_path: Path) -> None:
+    write(tmp_path / "pkg" / "__init__.py", "")
+    write(tmp_path / "pkg" / "tasks.py", WRAPPER)
+    write(tmp_path / "pkg" / "models.py", MODELS)
+    write(tmp_path / "pkg" / "child.py", SUBCLASS)
+    write(tmp_path / "pkg" / "user.py", USES_WRAPPER)
+    write(tmp_path / "pkg" / "plain.py", "def f():\n    return 1\n")
+    found: dict[bool, list[tuple[str, int, str]]] = {}
+    for on_demand in (False, True):
+        api._HOSTED.clear()
+        api._HOSTED_DEMAND.clear()
+        found[on_demand] = []
+        for path, config in configs_for(tmp_path).items():
+            text = path.read_text(encoding="utf-8")
+            for finding in api.check_tree(
+                path, text, ast.parse(text), config, display=path.name, on_demand=on_demand
+            ):
+                found[on_demand].append((finding.path, finding.line, finding.code))
+    api._HOSTED.clear()
+    api._HOSTED_DEMAND.clear()
+    # user.py names no task word: its finding rests on tasks.py's wrapper.
+    assert found[True] == found[False] == [("user.py", 5, "TRD301")]
+
+
+def test_a_hosted_file_counts_the_words_of_a_module_that_ignores_their_rules(tmp_path: Path) -> None:
+    # The wrapper's own file ignores TRD301; its caller does not, and its discarded task is found.
+    write(tmp_path / "pyproject.toml", '[tool.tradelint]\nper-file-ignores = { "pkg/tasks.py" = ["TRD3"] }\n')
+    write(tmp_path / "pkg" / "__init__.py", "")
+    write(tmp_path / "pkg" / "tasks.py", WRAPPER)
+    user = write(tmp_path / "pkg" / "user.py", USES_WRAPPER)
+    configs = configs_for(tmp_path)
+    assert demand.HostedDemand(Project()).families(user, user.read_bytes(), configs[user]) == {"TRD3"}
+    api._HOSTED.clear()
+    api._HOSTED_DEMAND.clear()
+    try:
+        found = [
+            (f.path, f.line, f.code)
+            for path, config in configs.items()
+            for f in api.check_tree(
+                path, path.read_text(encoding="utf-8"), ast.parse(path.read_bytes()), config, display=path.name
+            )
+        ]
+    finally:
+        api._HOSTED.clear()
+        api._HOSTED_DEMAND.clear()
+    assert found == [("user.py", 5, "TRD301")]
+
+
+def test_a_hosted_class_on_a_third_party_base_is_checked_for_dataclass_rules(tmp_path: Path) -> None:
+    # The dataclass model reads installed packages' class makers: such a base may make its
+    # subclasses dataclass-like with no word of theirs (``class Hero(SQLModel, table=True)``).
+    on_library = write(tmp_path / "pkg" / "hero.py", "from sqlmodel import SQLModel\n\n\nclass Hero(SQLModel, table=True):\n    LIMIT = 5\n")
+    on_stdlib = write(tmp_path / "pkg" / "err.py", "import enum\n\n\nclass Color(enum.Enum):\n    RED = 1\n")
+    on_own = write(tmp_path / "pkg" / "sub.py", "from pkg.err import Color\n\n\nclass Shade(Color):\n    DARK = 2\n")
+    write(tmp_path / "pkg" / "__init__.py", "")
+    configs = configs_for(tmp_path)
+    hosted = demand.HostedDemand(Project())
+    assert hosted.families(on_library, on_library.read_bytes(), configs[on_library]) == {"TRD1"}
+    assert not hosted.families(on_stdlib, on_stdlib.read_bytes(), configs[on_stdlib])
+    assert not hosted.families(on_own, on_own.read_bytes(), configs[on_own])

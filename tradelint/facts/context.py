@@ -177,9 +177,11 @@ def _top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 # Source kept parsed between two files, for cross-module lookups, in characters (or bytes) of
 # source: the trees and indexes take about 35 times that. A run that parses more forgets the
 # least recently used modules, and every memo built on them, between two files (never during one,
-# so that one file's analyses see one tree per module). 4 MiB of source is a whole package of
-# most projects; the corpus's largest module alone is 2.8 MiB (telethon's generated types).
-MODULE_BUDGET = 4 * 2**20
+# so that one file's analyses see one tree per module). 3 MiB of source is a whole package of
+# most projects; the corpus's largest module alone is 2.8 MiB (telethon's generated types). 4 MiB
+# took the whole-corpus check (``--no-cache --jobs 1``) to a 324 MB peak, 3 MiB to 267 MB, for the
+# same CPU within the noise (46.1 against 45.1 s, session 12).
+MODULE_BUDGET = 3 * 2**20
 # For benchmarks and stress runs: findings must not depend on it, only time and memory.
 if os.environ.get("TRADELINT_MODULE_BUDGET", "").isdigit():
     MODULE_BUDGET = int(os.environ["TRADELINT_MODULE_BUDGET"])
@@ -199,7 +201,7 @@ def _drop_oldest(table: dict[Any, Any], count: int) -> None:
         del table[key]
 
 
-def _module_name(path: str, roots: Iterable[Path]) -> str | None:
+def module_name_under(path: str, roots: Iterable[Path]) -> str | None:
     """The dotted name of the module at absolute, normal ``path`` under the first of ``roots``
     it is in where every part is an identifier: ``PurePath.relative_to`` and
     ``with_suffix("")`` in strings (both paths are absolute and normal, so a prefix of
@@ -346,7 +348,7 @@ class Project:
         roots = self._folder_roots.get(folder)
         if roots is None:
             roots = self._folder_roots[folder] = self._roots_of(folder)
-        result = (_module_name(str(path), roots), tuple(roots))
+        result = (module_name_under(str(path), roots), tuple(roots))
         self._locate_cache[path] = result
         return result
 

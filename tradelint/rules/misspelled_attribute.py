@@ -53,7 +53,8 @@ class MisspelledAttribute(Rule):
     """
 
     code = "TRD403"
-    triggers = ("import",)
+    # An attribute read is all it needs, of a class of the same module too (no import): a dot.
+    triggers = (".",)
     preview = True
     name = "misspelled-attribute"
     incident = "000"

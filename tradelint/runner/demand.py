@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import warnings
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -25,8 +26,7 @@ from typing import Iterable, Sequence
 from tradelint.core.config import Config
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.registry import all_rules
-from tradelint.facts.context import Project
-from tradelint.facts.context import _module_name as module_name_under
+from tradelint.facts.context import Project, module_name_under
 from tradelint.facts.syntax import resolve_relative
 from tradelint.runner.unused_noqa import CODE as UNUSED_NOQA
 
@@ -59,7 +59,19 @@ def trigger_words(config: Config, path: Path) -> dict[str, tuple[bytes, ...]]:
 _WORDS: dict[int, tuple[Config, dict[str, tuple[bytes, ...]]]] = {}
 
 
-def _trigger_words(config: Config, path: Path) -> dict[str, tuple[bytes, ...]]:
+def run_trigger_words(config: Config) -> dict[str, tuple[bytes, ...]]:
+    """:func:`trigger_words` for the families enabled anywhere under ``config`` (its
+    ``per-file-ignores`` left out): a module's words count for its importers, whose rules are
+    not the module's own (a wrapper in a file that ignores TRD301 still makes its callers'
+    discarded tasks)."""
+    key = -id(config) - 1  # beside the per-configuration memo of ``trigger_words``
+    memo = _WORDS.get(key)
+    if memo is None or memo[0] is not config:
+        memo = _WORDS[key] = (config, _trigger_words(config, None))
+    return memo[1]
+
+
+def _trigger_words(config: Config, path: Path | None) -> dict[str, tuple[bytes, ...]]:
     words: dict[str, set[str]] = {}
     for code, rule in all_rules().items():
         if config.enabled(code, path):
@@ -147,7 +159,9 @@ def full_check_needed(files: Sequence[tuple[Path, Config]]) -> list[bool]:
             continue
         absolute = Path(os.path.abspath(path))
         module_name, roots = project.locate(absolute)
-        families[i] = {family for family, words in trigger_words(config, path).items() if _has_word(data, words)}
+        # Every family enabled anywhere (``run_trigger_words``): a module's words count for its
+        # importers, which may check a family the module itself ignores.
+        families[i] = {family for family, words in run_trigger_words(config).items() if _has_word(data, words)}
         imported = _imported(data, module_name, absolute.name == "__init__.py")
         imports.append(imported)
         # A package's re-exports (``from .client import Client`` in ``__init__``); a module's
@@ -213,3 +227,116 @@ def compiles(data: bytes, display: str) -> bool:
     except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError, OverflowError):
         return False
     return True
+
+
+class HostedDemand:
+    """Demand-driven checking for a host that hands over one file at a time (flake8): the rule
+    families a file must be checked for, from its own words and, transitively, from the
+    first-party modules it imports and names something of (the rule of :func:`full_check_needed`,
+    family by family, with imports found as the checker finds them: ``Project.find_path`` from
+    the importing module's roots). Each module's words, imports and offered names are read once
+    per process from its bytes; a module's families once known are final (they rest only on the
+    modules it reaches), so each is computed once, whichever file asked first."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        # By configuration (kept alive beside its id) and absolute path.
+        self._configs: dict[int, Config] = {}
+        self._final: dict[tuple[int, Path], frozenset[str]] = {}
+        # What each module read offers its importers (a few names each).
+        self._offers: dict[Path, frozenset[bytes]] = {}
+
+    def families(self, path: Path, data: bytes, config: Config) -> frozenset[str]:
+        """The families (``TRD3``) ``path``, whose source is ``data``, can get a finding of;
+        ``"any"`` among them: every family (an imported module could not be read)."""
+        key = id(config)
+        if self._configs.get(key) is not config:
+            if len(self._configs) >= 16:  # a host that makes a configuration per file: start over
+                self._configs.clear()
+                self._final.clear()
+            self._configs[key] = config
+            self._final = {k: v for k, v in self._final.items() if k[0] != key}
+        start = self.project.absolute(path)
+        known = self._final.get((key, start))
+        if known is not None:
+            return known
+        run_words = run_trigger_words(config)
+        # The modules ``start`` reaches by imports whose families are not known yet.
+        own: dict[Path, set[str]] = {}
+        offered: dict[Path, frozenset[bytes]] = {}
+        imports: dict[Path, list[Path]] = {}
+        sources: dict[Path, bytes | None] = {start: data}
+        todo = [start]
+        while todo:
+            module = todo.pop()
+            if module in own:
+                continue
+            source = sources.get(module)
+            if source is None and module != start:
+                try:
+                    source = read_source_bytes(module)
+                except (UnreadableFile, OSError):
+                    source = None
+                sources[module] = source
+            if source is None:
+                own[module], offered[module], imports[module] = {"any"}, frozenset(), []
+                continue
+            name, roots = self.project.locate(module)
+            is_package = module.name == "__init__.py"
+            imported = _imported(source, name, is_package)
+            # Every family enabled anywhere: the engine leaves out those the file ignores.
+            own[module] = {family for family, words in run_words.items() if _has_word(source, words)}
+            offered[module] = self._offers[module] = _offered(source, imported if is_package else ())
+            paths = {self.project.find_path(dotted, roots) for dotted in imported}
+            targets = [self.project.absolute(p) for p in paths if p is not None]
+            # The dataclass model follows installed packages' class makers (a base whose
+            # ``__init_subclass__`` or ``dataclass_transform`` makes its subclasses dataclass-like,
+            # read from the library's source): a class on a base of a third-party package can get
+            # TRD1xx without a word of its own.
+            if (
+                "TRD1" in run_words
+                and "TRD1" not in own[module]
+                and _CLASS_WITH_BASES.search(b"\n" + source)
+                and any(self._third_party(dotted, roots) for dotted in imported)
+            ):
+                own[module].add("TRD1")
+            imports[module] = [t for t in targets if t != module]
+            todo.extend(t for t in imports[module] if (key, t) not in self._final and t not in own)
+        families = {module: set(found) for module, found in own.items()}
+        importers: dict[Path, list[Path]] = {}
+        for module, targets in imports.items():
+            for target in targets:
+                importers.setdefault(target, []).append(module)
+        # Modules reached whose families are final feed the walk as they are.
+        work = [m for m, found in families.items() if found]
+        work.extend({t for targets in imports.values() for t in targets if t not in families})
+        names_offered: dict[tuple[Path, Path], bool] = {}
+        while work:
+            j = work.pop()
+            has = families[j] if j in families else self._final[key, j]
+            for i in importers.get(j, ()):
+                new = has - families[i]
+                if not new:
+                    continue
+                if (i, j) not in names_offered:
+                    j_offers = offered[j] if j in offered else self._offers.get(j, frozenset())
+                    text = sources.get(i)
+                    names_offered[i, j] = text is None or any(_is_word_in(n, text) for n in j_offers)
+                if names_offered[i, j]:
+                    families[i] |= new
+                    work.append(i)
+        for module, found in families.items():
+            self._final[key, module] = frozenset(found)
+        return self._final[key, start]
+
+    def _third_party(self, dotted: str, roots: tuple[Path, ...]) -> bool:
+        """Whether an absolute import names a package that is neither the standard library's nor
+        found among the first-party roots (``__future__`` included in the former)."""
+        top = dotted.split(".", 1)[0]
+        if not top or top in sys.stdlib_module_names or top == "__future__":
+            return False
+        return self.project.find_path(top, roots) is None
+
+
+# A class statement with bases or keywords (``class Hero(SQLModel, table=True):``), or a decorated one.
+_CLASS_WITH_BASES = re.compile(rb"\n[ \t]*(?:class[ \t]+\w+[ \t]*\(|@)")

@@ -149,11 +149,14 @@ class Checker:
         display: str | None = None,
         tree: ast.Module | None = None,
         apply_noqa: bool = True,
+        families: frozenset[str] | None = None,
     ) -> list[Finding]:
+        """Findings for one file; with ``families`` (``TRD3``...), only the rules of those
+        families run (``demand.HostedDemand``: the others cannot report there)."""
         if not self.batch:
-            return self._check_source(path, source, config, display, tree, apply_noqa)
+            return self._check_source(path, source, config, display, tree, apply_noqa, families)
         try:
-            return self._check_source(path, source, config, display, tree, apply_noqa)
+            return self._check_source(path, source, config, display, tree, apply_noqa, families)
         finally:
             self._between_files()
 
@@ -179,6 +182,7 @@ class Checker:
         display: str | None,
         tree: ast.Module | None,
         apply_noqa: bool,
+        families: frozenset[str] | None = None,
     ) -> list[Finding]:
         display = display or str(path)
         try:
@@ -197,7 +201,7 @@ class Checker:
         reports: list[tuple[str, Report]] = []
         try:
             for code, rule in self.rules.items():
-                if config.enabled(code, path):
+                if (families is None or code[:4] in families) and config.enabled(code, path):
                     reports.extend((code, report) for report in rule.check(ctx))
         except RecursionError:
             return [_engine_finding(display, "TRD001", "file is too deeply nested to analyse")]

@@ -60,8 +60,11 @@ class _OnlyOneFix(Checker):
         display: str | None = None,
         tree: ast.Module | None = None,
         apply_noqa: bool = True,
+        families: frozenset[str] | None = None,
     ) -> list[Finding]:
-        found = super().check_source(path, source, config, display=display, tree=tree, apply_noqa=apply_noqa)
+        found = super().check_source(
+            path, source, config, display=display, tree=tree, apply_noqa=apply_noqa, families=families
+        )
         first = self.passes == 0 and _key(path) == self.target
         if _key(path) == self.target:
             self.passes += 1
