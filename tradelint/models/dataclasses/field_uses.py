@@ -35,12 +35,11 @@ from typing import Iterator, Literal, cast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, project_files, project_root
-from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, overriding_assignments, resolve_class
+from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, resolve_class
 from tradelint.models.dataclasses.family_index import (
-    alias_candidates, grow_in, indexable, is_slotted, lineage, resolutions, terminal_name, word_index,
+    alias_candidates, grow_in, indexable, lineage, member_facts, resolutions, terminal_name, word_index,
     word_pattern,
 )
-from tradelint.models.dataclasses.instance_writes import InstanceWrites, instance_writes
 from tradelint.models.dataclasses.module_calls import module_calls
 
 # Functions that read or rebuild every field of an instance.
@@ -131,31 +130,6 @@ class _ModuleUses:
     patterns: list[tuple[ast.MatchClass, Answer]]
     # Every string constant of the module (``asdict(d)["NAME"]``).
     strings: set[str]
-
-
-@dataclass
-class _MemberFacts:
-    """What a family member's own body says, whatever the class searched from: kept once per run
-    (issue 34: a chain of N classes puts each class in the families of all its bases, and each
-    search read its body again)."""
-
-    slotted: bool
-    writes: InstanceWrites
-    # Names the body binds as class attributes (TRD102's shape), with their statements.
-    overrides: dict[str, list[ast.stmt]]
-    slots: ast.AST | None  # the value of ``__slots__``, if assigned
-
-
-def _member_facts(member: ClassModel) -> _MemberFacts:
-    found = member.member_facts  # kept on the model: forgotten with it (``Project.class_memo``)
-    if found is None:
-        overrides: dict[str, list[ast.stmt]] = {}
-        for stmt, bound in overriding_assignments(member.node, redecorated=member.known):
-            overrides.setdefault(bound, []).append(stmt)
-        slots = next((stmt.value for stmt in member.node.body if isinstance(stmt, ast.Assign)
-                      and any(isinstance(t, ast.Name) and t.id == "__slots__" for t in stmt.targets)), None)
-        found = member.member_facts = _MemberFacts(is_slotted(member), instance_writes(member.node), overrides, slots)
-    return cast(_MemberFacts, found)
 
 
 class _Search:
@@ -298,7 +272,7 @@ class _Search:
 
     def _sort_files(self) -> None:
         """Which files may notice some field of the family: parsed and sorted out now, once."""
-        self.slotted = any(_member_facts(m).slotted for m in self.family)
+        self.slotted = any(member_facts(m).slotted for m in self.family)
         family = {path for path, _ in self._naming(self._names())}
         for path, text, generic in self._readable(family):
             names_family = path in family
@@ -483,7 +457,7 @@ class _Search:
             if not self.same(other, self.model) and other.kind is not None and name in other.own_fields:
                 self.note(other.module.path, other.own_fields[name].node.lineno,
                           f"dataclass `{other.name}` re-declares `{name}` as its own field", "observes")
-            slots = _member_facts(other).slots if other.kind is not None else None
+            slots = member_facts(other).slots if other.kind is not None else None
             if slots is not None and any(isinstance(n, ast.Constant) and n.value == name for n in ast.walk(slots)):
                 self.note(other.module.path, other.node.lineno, f"`{other.name}.__slots__` names `{name}`", "breaks")
         for path, text in self.unparsable.items():
@@ -548,7 +522,7 @@ class _Search:
         """The family's own methods set ``self.NAME`` (or every field); a subclass binds it as a
         class attribute (TRD102's shape: meant as a constant)."""
         for member in self.family:
-            facts = _member_facts(member)
+            facts = member_facts(member)
             writes = facts.writes
             where = writes.names.get(name) or writes.every_field
             if where is not None:
