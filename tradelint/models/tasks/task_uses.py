@@ -261,9 +261,14 @@ class TaskUses(OwnerShutdown):
             for other in module.index.classes
         ):
             return False
-        for node in module.index.attributes:
-            if node.attr != attr or not isinstance(node.ctx, ast.Load):
-                continue
+        loads = self.__dict__.get("_loads_by_attr")
+        if loads is None:  # the module's attribute loads by name, once (issue 34: a scan per attribute)
+            loads = {}
+            for node in module.index.attributes:
+                if isinstance(node.ctx, ast.Load):
+                    loads.setdefault(node.attr, []).append(node)
+            self.__dict__["_loads_by_attr"] = loads
+        for node in loads.get(attr, ()):
             if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
                 continue  # the class's own loads, judged above
             use = classify(module, node)
