@@ -22,6 +22,7 @@ process, once as a check and once as ``--fix --unsafe-fixes`` (on a fresh copy),
     pack       a `renames` table of N members, each used once in one file (TRD401)
     lines      one coroutine of N lines holding an unclosed session (TRD201, its fix re-indents
                all N lines) and one discarded task
+    stored     one class storing N tasks into N ``self`` attributes, none ended (TRD303 each)
 
 It prints, per axis, mode and jobs, the CPU seconds (user + system of the process and the
 workers it waited for), the wall seconds and the peak RSS at each size, then the exponent of a
@@ -110,6 +111,11 @@ def lines_tree(n: int) -> Tree:
     }
 
 
+def stored_tree(n: int) -> Tree:
+    body = "".join(f"        self.t{i} = asyncio.create_task(job())\n" for i in range(n))
+    return {"stored.py": "import asyncio\n\n\nasync def job():\n    pass\n\n\nclass Owner:\n    async def start(self):\n" + body}
+
+
 AXES: dict[str, tuple[Callable[[int], Tree], int]] = {  # (tree, base size)
     "files": (files_tree, 100),
     "findings": (findings_tree, 250),
@@ -119,6 +125,7 @@ AXES: dict[str, tuple[Callable[[int], Tree], int]] = {  # (tree, base size)
     "chain": (chain_tree, 100),
     "pack": (pack_tree, 400),
     "lines": (lines_tree, 500),
+    "stored": (stored_tree, 100),
 }
 
 

@@ -263,3 +263,32 @@ def test_overlapping_fixes_settle_over_passes(tmp_path: Path, capsys: pytest.Cap
     assert run([str(path), "--fix"]) == 0
     assert path.read_text(encoding="utf-8") == OVERLAPPING_FIXED
     assert capsys.readouterr().out == "Checked 1 file in 0.00s: fixed 3 findings, 0 remaining.\n"
+
+
+UNSORTED_IMPORT = '''import asyncio
+from typing import Optional, Dict, Any
+
+
+async def job() -> Optional[Dict[str, Any]]:
+    return None
+
+
+async def main():
+    asyncio.create_task(job())
+'''
+
+
+def test_an_added_name_joins_an_import_line_without_reordering_its_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Reduced from python-binance's binance/ws/threaded_stream.py (fix_at_scale counted it as
+    # changed beyond its targets): ``TypeVar`` goes where it sorts, the line's names stay as written.
+    clear_cache()
+    path = tmp_path / "unsorted.py"
+    path.write_text(UNSORTED_IMPORT, encoding="utf-8")
+    assert run([str(path), "--fix"]) == 0
+    fixed = path.read_text(encoding="utf-8")
+    assert fixed.splitlines()[1] == "from typing import Optional, Dict, Any, TypeVar"
+    assert "    _keep_task(asyncio.create_task(job()))\n" in fixed
+    assert normalized_dump(fixed) == normalized_dump(UNSORTED_IMPORT)
+    assert capsys.readouterr().out == "Checked 1 file in 0.00s: fixed 1 finding, 0 remaining.\n"

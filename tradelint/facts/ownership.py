@@ -282,7 +282,17 @@ def release_method_of(
 def release_method(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str, ...]) -> str | None:
     """The name of the method that ends ``cls``'s resources and tasks (its own or inherited from a
     first-party base), or None when it has none: then, and only then, a message suggests adding
-    one. Shared with the fixes, which add the release there."""
+    one. Shared with the fixes, which add the release there. Once per class and configuration
+    in a run (``Project.class_memo``: each stored task of a class asked again)."""
+    key = ("release-method", cls, configured)
+    memo = module.project.class_memo
+    if key in memo:
+        return cast("str | None", memo[key])
+    found = memo[key] = _release_method(module, cls, configured)
+    return found
+
+
+def _release_method(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str, ...]) -> str | None:
     facts = class_facts(module, cls)
     if facts is None:
         return None

@@ -217,7 +217,12 @@ def _merge_from_import(
             return body
         if small.lpar is not None:
             continue
-        every = sorted([*aliases, *added], key=lambda a: member_key(_code(a.name)))
+        # Each new name where it sorts, the line's own names in their order (sorting them all
+        # changed lines beyond the fix: ``Optional, Dict, Any`` became ``Any, Dict, Optional``).
+        every = list(aliases)
+        for alias in added:
+            key = member_key(_code(alias.name))
+            every.insert(next((n for n, a in enumerate(every) if member_key(_code(a.name)) > key), len(every)), alias)
         names = [a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for a in every]
         names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         one_line = stmt.with_changes(body=[small.with_changes(names=names)])

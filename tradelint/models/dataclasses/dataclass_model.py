@@ -87,6 +87,10 @@ class ClassModel:
     own_fields: dict[str, FieldInfo] = field(default_factory=dict)
     tree_module: ModuleInfo | None = None
     tree_node: ast.ClassDef | None = None
+    # ``all_fields`` once built (``_all``).
+    _fields_memo: dict[str, FieldInfo] | None = field(default=None, repr=False)
+    # What the field-use search reads of this class's own body (``field_uses._member_facts``).
+    member_facts: object = field(default=None, repr=False)
 
     @classmethod
     def of(cls, module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
@@ -125,6 +129,8 @@ class ClassModel:
         and bases, which point back at models, so that reference counting frees them."""
         self.own_fields.clear()
         self.bases.clear()
+        self._fields_memo = None
+        self.member_facts = None
 
     @property
     def known(self) -> bool:
@@ -132,20 +138,41 @@ class ClassModel:
 
     def inherited_fields(self, _seen: frozenset[int] = frozenset()) -> dict[str, FieldInfo]:
         """Fields this class gets from its bases (nearest base first, as the MRO would)."""
-        seen = _seen | {id(self)}
-        found: dict[str, FieldInfo] = {}
-        for base in reversed(self.bases):
-            # A cycle (``class Cog(Cog)`` re-binding an imported name) ends here.
-            if base is not None and id(base) not in seen:
-                found.update(base.all_fields(seen))
-        return found
+        return self._inherited(_seen)[0]
 
     def all_fields(self, _seen: frozenset[int] = frozenset()) -> dict[str, FieldInfo]:
+        return dict(self._all(_seen)[0])
+
+    def _inherited(self, seen: frozenset[int]) -> tuple[dict[str, FieldInfo], bool]:
+        """The inherited fields (a new dict), and whether an inheritance cycle was cut on the way."""
+        seen = seen | {id(self)}
+        found: dict[str, FieldInfo] = {}
+        cut = False
+        for base in reversed(self.bases):
+            if base is None:
+                continue
+            if id(base) in seen:
+                cut = True  # a cycle (``class Cog(Cog)`` re-binding an imported name) ends here
+                continue
+            fields, base_cut = base._all(seen)
+            cut = cut or base_cut
+            found.update(fields)
+        return found, cut
+
+    def _all(self, seen: frozenset[int]) -> tuple[dict[str, FieldInfo], bool]:
+        """Every field (a dict shared with the memo: never mutated by a caller), and whether a
+        cycle was cut. Kept once no cycle was cut: the answer then does not depend on ``seen``,
+        and a chain of N classes builds each class's fields once from its bases' (issue 34: the
+        walk up the chain for every class and every question grew with N^2 walks of N)."""
         if self.kind == "unknown":
-            return {}  # its maker may have turned any inherited field into something else
-        found = self.inherited_fields(_seen)
+            return {}, False  # its maker may have turned any inherited field into something else
+        if self._fields_memo is not None:
+            return self._fields_memo, False
+        found, cut = self._inherited(seen)
         found.update(self.own_fields)
-        return found
+        if not cut:
+            self._fields_memo = found
+        return found, cut
 
 
 def resolve_class(module: ModuleInfo, expr: ast.AST) -> ClassModel | None:

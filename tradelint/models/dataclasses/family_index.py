@@ -8,15 +8,19 @@ import heapq
 import os
 import re
 import weakref
+from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from tradelint.facts.class_family import resolve_definition
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.models.dataclasses.dataclass_model import (
     ClassModel,
     class_model,
+    overriding_assignments,
     resolve_class,
 )
+from tradelint.models.dataclasses.instance_writes import InstanceWrites, instance_writes
 
 
 def lineage(model: ClassModel) -> list[ClassModel]:
@@ -284,3 +288,28 @@ def grow_in(resolved: Resolutions, module: ModuleInfo, places: set[Place]) -> li
                     queued.add(j)
                     heapq.heappush(heap, j)
     return joined
+
+
+@dataclass
+class MemberFacts:
+    """What a family member's own body says, whatever the class searched from: kept once per run
+    (issue 34: a chain of N classes puts each class in the families of all its bases, and each
+    search read its body again)."""
+
+    slotted: bool
+    writes: InstanceWrites
+    # Names the body binds as class attributes (TRD102's shape), with their statements.
+    overrides: dict[str, list[ast.stmt]]
+    slots: ast.AST | None  # the value of ``__slots__``, if assigned
+
+
+def member_facts(member: ClassModel) -> MemberFacts:
+    found = member.member_facts  # kept on the model: forgotten with it (``Project.class_memo``)
+    if found is None:
+        overrides: dict[str, list[ast.stmt]] = {}
+        for stmt, bound in overriding_assignments(member.node, redecorated=member.known):
+            overrides.setdefault(bound, []).append(stmt)
+        slots = next((stmt.value for stmt in member.node.body if isinstance(stmt, ast.Assign)
+                      and any(isinstance(t, ast.Name) and t.id == "__slots__" for t in stmt.targets)), None)
+        found = member.member_facts = MemberFacts(is_slotted(member), instance_writes(member.node), overrides, slots)
+    return cast(MemberFacts, found)

@@ -35,12 +35,11 @@ from typing import Iterator, Literal, cast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, project_files, project_root
-from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, overriding_assignments, resolve_class
+from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, resolve_class
 from tradelint.models.dataclasses.family_index import (
-    alias_candidates, grow_in, indexable, is_slotted, lineage, resolutions, slots_name, terminal_name, word_index,
+    alias_candidates, grow_in, indexable, lineage, member_facts, resolutions, terminal_name, word_index,
     word_pattern,
 )
-from tradelint.models.dataclasses.instance_writes import InstanceWrites, instance_writes
 from tradelint.models.dataclasses.module_calls import module_calls
 
 # Functions that read or rebuild every field of an instance.
@@ -163,7 +162,6 @@ class _Search:
         self.evidence: list[Evidence] = []
         self.intent: list[Evidence] = []
         self.overrides: list[Evidence] = []
-        self._writes: dict[tuple[Path, int], InstanceWrites] = {}
         # Filled once the family is grown (the answers below depend on it).
         self.grown = False
         self.slotted = False
@@ -274,7 +272,7 @@ class _Search:
 
     def _sort_files(self) -> None:
         """Which files may notice some field of the family: parsed and sorted out now, once."""
-        self.slotted = any(is_slotted(m) for m in self.family)
+        self.slotted = any(member_facts(m).slotted for m in self.family)
         family = {path for path, _ in self._naming(self._names())}
         for path, text, generic in self._readable(family):
             names_family = path in family
@@ -459,7 +457,8 @@ class _Search:
             if not self.same(other, self.model) and other.kind is not None and name in other.own_fields:
                 self.note(other.module.path, other.own_fields[name].node.lineno,
                           f"dataclass `{other.name}` re-declares `{name}` as its own field", "observes")
-            if other.kind is not None and slots_name(other.node, name):
+            slots = member_facts(other).slots if other.kind is not None else None
+            if slots is not None and any(isinstance(n, ast.Constant) and n.value == name for n in ast.walk(slots)):
                 self.note(other.module.path, other.node.lineno, f"`{other.name}.__slots__` names `{name}`", "breaks")
         for path, text in self.unparsable.items():
             if name in text:
@@ -523,20 +522,17 @@ class _Search:
         """The family's own methods set ``self.NAME`` (or every field); a subclass binds it as a
         class attribute (TRD102's shape: meant as a constant)."""
         for member in self.family:
-            key = (member.path, member.line)
-            writes = self._writes.get(key)
-            if writes is None:
-                writes = self._writes[key] = instance_writes(member.node)
+            facts = member_facts(member)
+            writes = facts.writes
             where = writes.names.get(name) or writes.every_field
             if where is not None:
                 what = f"`{member.name}.{where[0]}()` sets `self.{name}`" if name in writes.names else \
                     f"`{member.name}.{where[0]}()` sets every field of the instance"
                 self.intent.append(Evidence(member.path, where[1], what, "observes"))
-            if not self.same(member, self.model):
-                for stmt, bound in overriding_assignments(member.node, redecorated=member.known):
-                    if bound == name:
-                        self.overrides.append(Evidence(member.path, stmt.lineno,
-                                                       f"`{member.name}` sets `{name}` as a class attribute", "observes"))
+            if name in facts.overrides and not self.same(member, self.model):
+                for stmt in facts.overrides[name]:
+                    self.overrides.append(Evidence(member.path, stmt.lineno,
+                                                   f"`{member.name}` sets `{name}` as a class attribute", "observes"))
 
     def _forwards(self, module: ModuleInfo, call: ast.Call) -> bool:
         known = self._forwards_cache.get(call)

@@ -288,9 +288,14 @@ class TaskUses(OwnerShutdown):
             for other in module.index.classes
         ):
             return False
-        for node in module.index.attributes:
-            if node.attr != attr or not isinstance(node.ctx, ast.Load):
-                continue
+        loads = self.__dict__.get("_loads_by_attr")
+        if loads is None:  # the module's attribute loads by name, once (issue 34: a scan per attribute)
+            loads = {}
+            for node in module.index.attributes:
+                if isinstance(node.ctx, ast.Load):
+                    loads.setdefault(node.attr, []).append(node)
+            self.__dict__["_loads_by_attr"] = loads
+        for node in loads.get(attr, ()):
             if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
                 continue  # the class's own loads, judged above
             use = classify(module, node)
@@ -316,27 +321,38 @@ class TaskUses(OwnerShutdown):
         return False
 
 
+# Per-class tables, kept on the class node (as ``facts.uses`` keeps its ``self.<attr>`` table):
+# each stored task asks about its own attribute, and each question walked every method again
+# (issue 34: N tasks stored into ``self`` attributes of one class grew with N^2).
+_GETATTR_LOADS = "_tradelint_getattr_loads"
+_DROPPED_AFTER_AWAIT = "_tradelint_dropped_after_await"
+
+
 def _getattr_loads(cls: ast.ClassDef, attr: str) -> list[ast.Call]:
     """``getattr(self, "attr", None)`` in ``cls``'s methods: a load of ``self.attr`` spelled for
     an attribute that may not be set yet (ha-electrolux's ``close_websocket()``)."""
-    found: list[ast.Call] = []
-    for method in cls.body:
-        if not isinstance(method, FUNCTION_NODES):
-            continue
-        receiver = self_name(method)
-        for node in walk(method):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id == "getattr"
-                and len(node.args) >= 2
-                and isinstance(node.args[0], ast.Name)
-                and node.args[0].id == receiver
-                and isinstance(node.args[1], ast.Constant)
-                and node.args[1].value == attr
-            ):
-                found.append(node)
-    return found
+    table: dict[object, list[ast.Call]] | None = cls.__dict__.get(_GETATTR_LOADS)
+    if table is None:
+        table = {}
+        for method in cls.body:
+            if not isinstance(method, FUNCTION_NODES):
+                continue
+            receiver = self_name(method)
+            for node in walk(method):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id == "getattr"
+                    and len(node.args) >= 2
+                    and isinstance(node.args[0], ast.Name)
+                    and node.args[0].id == receiver
+                    and isinstance(node.args[1], ast.Constant)
+                ):
+                    key = node.args[1].value
+                    if isinstance(key, str):
+                        table.setdefault(key, []).append(node)
+        setattr(cls, _GETATTR_LOADS, table)
+    return list(table.get(attr, ()))
 
 
 def _hands_on_collection(module: ModuleInfo, load: ast.expr) -> bool:
@@ -372,26 +388,23 @@ def _runs_own_teardown(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunc
 def _dropped_after_await(cls: ast.ClassDef, attr: str) -> ast.stmt | None:
     """A method that awaits (an event, a queue join) and then drops ``self.attr``: a cooperative
     stop that joins the task by other means, as aiogram's ``ChatActionSender._stop`` does."""
-    for method in cls.body:
-        if not isinstance(method, ast.AsyncFunctionDef):
-            continue
-        receiver = self_name(method)
-        awaits = [n.lineno for n in walk(method) if isinstance(n, ast.Await)]
-        for node in walk(method):
-            if (
-                isinstance(node, ast.Assign)
-                and _is_none(node.value)
-                and any(
-                    isinstance(t, ast.Attribute)
-                    and t.attr == attr
-                    and isinstance(t.value, ast.Name)
-                    and t.value.id == receiver
-                    for t in node.targets
-                )
-                and any(line < node.lineno for line in awaits)
-            ):
-                return node
-    return None
+    table: dict[str, ast.stmt] | None = cls.__dict__.get(_DROPPED_AFTER_AWAIT)
+    if table is None:
+        table = {}
+        for method in cls.body:
+            if not isinstance(method, ast.AsyncFunctionDef):
+                continue
+            receiver = self_name(method)
+            awaits = [n.lineno for n in walk(method) if isinstance(n, ast.Await)]
+            first_await = min(awaits, default=None)
+            for node in walk(method):
+                if isinstance(node, ast.Assign) and _is_none(node.value) and first_await is not None \
+                        and first_await < node.lineno:
+                    for t in node.targets:
+                        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == receiver:
+                            table.setdefault(t.attr, node)
+        setattr(cls, _DROPPED_AFTER_AWAIT, table)
+    return table.get(attr)
 
 
 def _asserted(module: ModuleInfo, call: ast.Call | None) -> bool:
