@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from tradelint.facts.class_family import bases_naming, declared_by_a_base, resolve_definition
+from tradelint.facts.class_family import bases_naming, declared_by_a_base
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.end_references import UNLOAD_METHODS, ends_reaching, has_stop_listeners
 from tradelint.facts.library_ownership import absent_library_class, library_closes_argument, unreadable_library_class
@@ -29,7 +29,19 @@ from tradelint.facts.uses import (
     self_attribute_loads,
     self_name,
 )
+from tradelint.models.resources.factories import imported_factory, module_factories
 from tradelint.models.resources.owner_closes import closed_by_an_owner
+from tradelint.models.resources.proofs import (
+    callee_name,
+    awaitable_here,
+    dropped_unclosed,
+    evaluated_on_one_branch,
+    module_cache_of,
+    names_class,
+    replaces_unclosed,
+    result_is_ended,
+    unknown_callable,
+)
 from tradelint.models.resources.resource_types import (
     BUILTIN_RESOURCES,
     CLOSE_METHODS,
@@ -51,7 +63,6 @@ from tradelint.models.resources.startup import (
     registers_shutdown,
 )
 from tradelint.models.resources.statements import (
-    RENEWING,
     _calls_coroutine_function,
     _capword_callee,
     _closes_a_part,
@@ -60,15 +71,12 @@ from tradelint.models.resources.statements import (
     _default_of,
     _dotted,
     _exits_before_try,
-    _first_touch,
     _handed_to,
-    _in_loop_between,
     _is_async_generator,
     _is_context_manager,
     _is_teardown_generator,
     _keyword_is_false,
     _module_collection,
-    _renewed_by_a_caller,
     _replaced_before_use,
     _replaced_unclosed,
     _unpacked_name,
@@ -197,7 +205,7 @@ class ResourceAnalysis:
                 continue  # most calls: ``self.x()``, ``len()``, a local's method
             root: str = node.id
             if func is node and (root in factories or (root in names and root not in library_roots and root.islower())):
-                factory = factories.get(root) if root in factories else self._imported_factory(func, packages)
+                factory = factories.get(root) if root in factories else imported_factory(self.module, func, self.builtin_spec, self.model)
                 if factory is not None:
                     creation = self._creation(call, factory)
                     if creation is not None:
@@ -226,62 +234,7 @@ class ResourceAnalysis:
 
     @cached_property
     def _factories(self) -> dict[str, ResourceSpec]:
-        """The module's own functions that make a library resource and hand it to the caller:
-        every ``return`` returns a new one (``def make_session(): return ClientSession(...)``).
-        A call of one is a creation of that resource, owned by the caller."""
-        found: dict[str, ResourceSpec] = {}
-        for stmt in self.module.tree.body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and self.module.top_level.get(stmt.name) is stmt:
-                spec = self._factory_spec(self.module, stmt)
-                if spec is not None:
-                    found[stmt.name] = spec
-        return found
-
-    def _imported_factory(self, func: ast.Name, packages: set[str]) -> ResourceSpec | None:
-        """``from .http import make_session``: the resource the first-party function returns.
-        Judged once per run and function (the verdict depends on the function and on what it
-        names, never on the caller)."""
-        named = definition_of(self.module, func)
-        if named is None or named[1].kind != "function":
-            return None
-        memo = self.module.project.class_memo
-        key = ("resource-factory", named[0].path, named[0].digest, named[1].line)
-        if key in memo:
-            return cast("ResourceSpec | None", memo[key])
-        memo[key] = None  # a factory that calls itself
-        spec = None
-        target = resolve_definition(self.module, func)
-        if target is not None and isinstance(target[1], (ast.FunctionDef, ast.AsyncFunctionDef)):
-            spec = self._factory_spec(target[0], target[1])
-        memo[key] = spec
-        return spec
-
-    def _factory_spec(self, module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> ResourceSpec | None:
-        """The resource every ``return`` of ``function`` makes, if one kind of it: a library
-        resource of the table, or instances of first-party resource types released alike
-        (``create_client()`` returning an ``SshClient`` or a ``UbusClient``, each closed by
-        ``await client.disconnect()``)."""
-        specs: list[ResourceSpec] = []
-        for node in walk(function):
-            if isinstance(node, (ast.Yield, ast.YieldFrom)):
-                return None
-            if isinstance(node, ast.Return):
-                value = node.value
-                if isinstance(value, ast.Await):
-                    value = value.value
-                if not isinstance(value, ast.Call):
-                    return None
-                qualified = module.imports.qualify(value.func)
-                spec = self.builtin_spec(qualified) if qualified is not None else None
-                if spec is None:
-                    found = self.model.first_party_type(module, value.func)
-                    if found is None:
-                        return None
-                    spec = ResourceSpec(
-                        found.release, lazy=found.lazy, awaited=found.awaited, first_party=True, coroutine_close=found.awaited
-                    )
-                specs.append(spec)
-        return specs[0] if specs and all(spec == specs[0] for spec in specs) else None
+        return module_factories(self.module, self.builtin_spec, self.model)
 
     def _creation(self, call: ast.Call, spec: ResourceSpec) -> Creation | None:
         module = self.module
@@ -360,8 +313,8 @@ class ResourceAnalysis:
                 and not spec.first_party
                 and is_awaited_call(module, handed)
                 and expr is call
-                and _names_class(call)
-                and _callee_name(handed) not in OWNERSHIP_TAKERS
+                and names_class(call)
+                and callee_name(handed) not in OWNERSHIP_TAKERS
             ):
                 # ``await doorbell.get_image(ClientSession())``: an awaited call borrows what it is
                 # given, as it does a named session, and returns with nothing left to close it.
@@ -396,7 +349,7 @@ class ResourceAnalysis:
         if binding is None:
             return None
         if binding.kind == "local":
-            cache = _module_cache_of(module, function, binding.name)
+            cache = module_cache_of(module, function, binding.name)
             if cache is not None and not declares_outer(function, binding.name):
                 # ``client = AsyncClient(); _CLIENTS["k"] = client; return client``: the
                 # module-level cache owns it (the getter lends it), and code of the module must
@@ -450,10 +403,10 @@ class ResourceAnalysis:
         for creation in sorted(self.creations, key=lambda c: (c.call.lineno, c.call.col_offset)):
             problem = self._judge(creation)
             detail = ""
-            if problem is None and creation.kind == "self" and self._replaces_unclosed(creation):
+            if problem is None and creation.kind == "self" and replaces_unclosed(self.module, self.creations, creation):
                 problem = "self_replaced"
             elif problem is None and creation.kind == "self":
-                detail = self._dropped_unclosed(creation) or ""
+                detail = dropped_unclosed(self.module, creation) or ""
                 problem = "self_dropped" if detail else None
             if problem in ("global_never_closed", "global_elements_never_closed"):
                 if ("<module>", creation.name) in reported_globals:
@@ -488,7 +441,7 @@ class ResourceAnalysis:
             for use in resolve_aliases(self.module, [classify(self.module, node) for node in loads]):
                 if use.call is not None and id(use.call) not in found and unawaited_close(self.module, use, c.spec):
                     spelled = ast.unparse(use.call.func)
-                    found[id(use.call)] = UnawaitedClose(use.call, c, spelled, self._awaitable_here(use.call))
+                    found[id(use.call)] = UnawaitedClose(use.call, c, spelled, awaitable_here(self.module, use.call))
         return sorted(found.values(), key=lambda u: (u.call.lineno, u.call.col_offset))
 
     def closed_unawaited(self, c: Creation) -> bool:
@@ -498,77 +451,6 @@ class ResourceAnalysis:
             u.creation is c or (u.creation.cls is c.cls and u.creation.name == c.name and c.kind == u.creation.kind == "self")
             for u in self.unawaited_closes
         )
-
-    def _awaitable_here(self, call: ast.Call) -> bool:
-        """Whether ``await`` may be written at ``call``: its nearest function is an ``async def``
-        (not a lambda, a nested ``def`` or a comprehension's own scope at module level)."""
-        for ancestor in self.module.ancestors(call):
-            if isinstance(ancestor, ast.AsyncFunctionDef):
-                return True
-            if isinstance(ancestor, (ast.FunctionDef, ast.Lambda, ast.ClassDef)):
-                return False
-        return False
-
-    def _dropped_unclosed(self, c: Creation) -> str | None:
-        """``self.x = None`` in another method that only tests the old value, if it looks at it
-        at all, and calls no other method first (``reset()``): the method that drops it
-        unclosed. Made in ``__init__``, the value exists whenever another method runs; made
-        elsewhere (a lazy getter), only a method that tests it first (``if self.x is not None:
-        self.x = None``) shows that it may be dropping one: a bare ``self.x = None`` may run
-        before anything is made (a test's ``setUp()``)."""
-        assert c.cls is not None and c.function is not None
-        made_at_init = c.function.name == "__init__"
-        for method in c.cls.body:
-            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or method is c.function:
-                continue
-            if method.name == "__init__":
-                continue  # ``self.x = None`` before anything is made
-            receiver = self_name(method)
-            for node in walk(method):
-                if (
-                    isinstance(node, ast.Assign)
-                    and isinstance(node.value, ast.Constant)
-                    and node.value.value is None
-                    and any(
-                        isinstance(t, ast.Attribute)
-                        and t.attr == c.name
-                        and isinstance(t.value, ast.Name)
-                        and t.value.id == receiver
-                        for t in node.targets
-                    )
-                    and receiver is not None
-                    and _first_touch(self.module, method, receiver, c.name, node.lineno, tests_allowed=True)
-                    and (made_at_init or _tested_before(self.module, method, receiver, c.name, node.lineno))
-                ):
-                    return method.name
-        return None
-
-    def _replaces_unclosed(self, c: Creation) -> bool:
-        """``self.x = X()`` in a method that neither looks at the old ``self.x`` nor calls another
-        method first, when an old value can exist as it runs: ``__init__`` also creates it, or the
-        method renews it (``reconnect()``, ``refresh_token()``) and another method creates it
-        too, or a renewing method calls it unguarded (``recreate(force=True)`` calling
-        ``_create_session()``): the old value is dropped unclosed."""
-        assert c.cls is not None and c.function is not None
-        if c.function.name == "__init__":
-            return False
-        others = [
-            o for o in self.creations
-            if o.kind == "self" and o.cls is c.cls and o.name == c.name and o.function is not c.function
-        ]
-        # ``connect()`` and ``load()``, or test methods that each make one, may never both run;
-        # a method named to renew runs over a value made before.
-        renews = bool(others) and RENEWING.match(c.function.name) is not None
-        if not (
-            any(o.function is not None and o.function.name == "__init__" for o in others)
-            or renews
-            or _renewed_by_a_caller(c.cls, c.function.name, c.name)
-        ):
-            return False
-        if _in_loop_between(self.module, c.stmt, c.function):
-            return False
-        receiver = c.function.args.args[0].arg if c.function.args.args else "self"
-        return _first_touch(self.module, c.function, receiver, c.name, getattr(c.stmt, "lineno", 0))
 
     def _judge(self, c: Creation) -> Problem | None:
         if c.spec.holds:
@@ -640,7 +522,7 @@ class ResourceAnalysis:
                 closes.append(in_cleanup_block(self.module, node, c.function))
                 close_nodes.append(node)
             elif self._takes_care(self.module, use, c.spec):
-                if use.kind == "argument" and use.call is not None and _evaluated_on_one_branch(self.module, use.call):
+                if use.kind == "argument" and use.call is not None and evaluated_on_one_branch(self.module, use.call):
                     # ``client or ClientSession(connector=connector)``: handed on only when no
                     # client is given; on the other path the creator still owns it.
                     continue
@@ -712,7 +594,7 @@ class ResourceAnalysis:
             closes = self.receiver_closes(module, use.call, use.node)
             if closes is not None:
                 return closes
-            if _unknown_callable(module, callee):
+            if unknown_callable(module, callee) and not result_is_ended(module, use.call):
                 # ``source(session=s)`` where ``source`` is a local, a parameter or a loop
                 # variable: nothing proves that what it is bound to closes what it gets.
                 return False
@@ -767,7 +649,12 @@ class ResourceAnalysis:
         if qualified is None or module.top_level.get(call.func.id if isinstance(call.func, ast.Name) else "") is not None:
             return None
         found = library_closes_argument(module.project, qualified, call, arg, module.roots)
-        if found is None and self.builtin_spec(qualified) is None and absent_library_class(module, qualified):
+        if (
+            found is None
+            and self.builtin_spec(qualified) is None
+            and absent_library_class(module, qualified)
+            and not result_is_ended(module, call)
+        ):
             # (A resource type of the table, ``aiohttp.ClientSession`` taking a connector, is
             # judged by what is documented for it, installed or not.)
             return False
@@ -798,87 +685,6 @@ class ResourceAnalysis:
                     if method is None or release_runs(home, c.cls, method):
                         return True
         return declared_by_a_base(home, c.cls, c.name)
-
-
-def _unknown_callable(module: ModuleInfo, callee: ast.expr) -> bool:
-    """A called name that the calling function binds itself: a parameter, a loop variable, a
-    local, whose value no reading of the code can name (a name it does not bind may come from
-    an import, a star import or a definition, and is judged as such)."""
-    if not isinstance(callee, ast.Name):
-        return False
-    function = module.enclosing_function(callee)
-    if function is None:
-        return False
-    name = callee.id
-    arguments = function.args
-    if any(a.arg == name for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)):
-        return True
-    return any(
-        isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store)
-        for node in walk(function)
-    ) and not declares_outer(function, name)
-
-
-def _callee_name(call: ast.Call) -> str:
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-
-
-def _names_class(call: ast.Call) -> bool:
-    """The callee is a class by its name (``ClientSession``, ``httpx.AsyncClient``)."""
-    func = call.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    return name[:1].isupper()
-
-
-def _tested_before(module: ModuleInfo, method: ast.AST, receiver: str, attr: str, line: int) -> bool:
-    """``self.attr`` (or ``hasattr(self, "attr")``) is tested in ``method`` before ``line``."""
-    for node in walk(method):
-        if getattr(node, "lineno", line) >= line:
-            continue
-        if (
-            isinstance(node, ast.Attribute)
-            and node.attr == attr
-            and isinstance(node.value, ast.Name)
-            and node.value.id == receiver
-            and classify(module, node).kind == "test"
-        ):
-            return True
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id == "hasattr"
-            and len(node.args) == 2
-            and isinstance(node.args[1], ast.Constant)
-            and node.args[1].value == attr
-        ):
-            return True
-    return False
-
-
-def _evaluated_on_one_branch(module: ModuleInfo, call: ast.Call) -> bool:
-    """``call`` runs only on one branch of an expression: a later operand of ``a or b`` /
-    ``a and b``, or a branch of ``b if t else c``."""
-    child: ast.AST = call
-    for ancestor in module.ancestors(call):
-        if isinstance(ancestor, ast.stmt):
-            return False
-        if isinstance(ancestor, ast.BoolOp) and child is not ancestor.values[0]:
-            return True
-        if isinstance(ancestor, ast.IfExp) and child is not ancestor.test:
-            return True
-        child = ancestor
-    return False
-
-
-def _module_cache_of(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> str | None:
-    """The module-level collection the local ``name`` is put in (``_CACHE[key] = name``,
-    ``_POOL.append(name)``), when it is: the module's cache then holds it."""
-    for node in name_loads(function, name):
-        collection = added_to(module, node)
-        if isinstance(collection, ast.Name) and _module_collection(module, function, collection.id):
-            return collection.id
-    return None
 
 
 def resource_analysis(ctx: FileContext) -> ResourceAnalysis:

@@ -1,0 +1,220 @@
+"""What proves that a resource is ended, or that it is not: the facts the resource analysis asks
+of a creation's surroundings (issue 28, session 12). A hand-off counts only to a receiver shown
+to end what it gets (or one that is itself ended); a close that only renews, a drop after a
+test, a hand-off on one branch, a module cache fed through a local are no ends."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.owned_elements import added_to
+from tradelint.facts.ownership import is_release_name
+from tradelint.facts.syntax import walk
+from tradelint.facts.uses import classify, declares_outer, name_loads, self_name
+from tradelint.models.resources.resource_types import Creation
+from tradelint.models.resources.statements import (
+    RENEWING,
+    _first_touch,
+    _in_loop_between,
+    _module_collection,
+    _renewed_by_a_caller,
+)
+
+
+def result_is_ended(module: ModuleInfo, call: ast.Call) -> bool:
+    """What ``call`` makes is itself ended by its holder: entered (``async with X(s=s) as x``),
+    closed where it is kept locally (``x = X(s=s) ... await x.close()``), or kept on ``self`` and
+    released by a method of the class (``self.sdk = Sdk(session=s)``, ``await self.sdk.close()``).
+    Whoever ends the receiver ends what it was given along with it, as far as a reader can tell."""
+    node: ast.AST = call
+    parent = module.parent(node)
+    if isinstance(parent, ast.Await):
+        node, parent = parent, module.parent(parent)
+    if isinstance(parent, ast.withitem):
+        return True
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and parent.value is node):
+        return False
+    target = parent.targets[0]
+    function = module.enclosing_function(call)
+    if isinstance(target, ast.Name) and function is not None:
+        for load in name_loads(function, target.id):
+            use = classify(module, load)
+            if use.kind == "with" or (use.kind in ("method", "attribute") and is_release_name(use.name)):
+                return True
+        return False
+    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and function is not None:
+        owner = module.parent(function)
+        if target.value.id != self_name(function) or not isinstance(owner, ast.ClassDef):
+            return False
+        for method in owner.body:
+            receiver = self_name(method) if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+            if receiver is None:
+                continue
+            for found in walk(method):
+                if (
+                    isinstance(found, ast.Attribute)
+                    and found.attr == target.attr
+                    and isinstance(found.value, ast.Name)
+                    and found.value.id == receiver
+                    and isinstance(found.ctx, ast.Load)
+                ):
+                    use = classify(module, found)
+                    if use.kind == "with" or (use.kind in ("method", "attribute") and is_release_name(use.name)):
+                        return True
+    return False
+
+
+def dropped_unclosed(module: ModuleInfo, c: Creation) -> str | None:
+    """``self.x = None`` in another method that only tests the old value, if it looks at it
+    at all, and calls no other method first (``reset()``): the method that drops it
+    unclosed. Made in ``__init__``, the value exists whenever another method runs; made
+    elsewhere (a lazy getter), only a method that tests it first (``if self.x is not None:
+    self.x = None``) shows that it may be dropping one: a bare ``self.x = None`` may run
+    before anything is made (a test's ``setUp()``)."""
+    assert c.cls is not None and c.function is not None
+    made_at_init = c.function.name == "__init__"
+    for method in c.cls.body:
+        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or method is c.function:
+            continue
+        if method.name == "__init__":
+            continue  # ``self.x = None`` before anything is made
+        receiver = self_name(method)
+        for node in walk(method):
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Constant)
+                and node.value.value is None
+                and any(
+                    isinstance(t, ast.Attribute)
+                    and t.attr == c.name
+                    and isinstance(t.value, ast.Name)
+                    and t.value.id == receiver
+                    for t in node.targets
+                )
+                and receiver is not None
+                and _first_touch(module, method, receiver, c.name, node.lineno, tests_allowed=True)
+                and (made_at_init or tested_before(module, method, receiver, c.name, node.lineno))
+            ):
+                return method.name
+    return None
+
+
+def unknown_callable(module: ModuleInfo, callee: ast.expr) -> bool:
+    """A called name that the calling function binds itself: a parameter, a loop variable, a
+    local, whose value no reading of the code can name (a name it does not bind may come from
+    an import, a star import or a definition, and is judged as such)."""
+    if not isinstance(callee, ast.Name):
+        return False
+    function = module.enclosing_function(callee)
+    if function is None:
+        return False
+    name = callee.id
+    arguments = function.args
+    if any(a.arg == name for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)):
+        return True
+    return any(
+        isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store)
+        for node in walk(function)
+    ) and not declares_outer(function, name)
+
+
+def callee_name(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def names_class(call: ast.Call) -> bool:
+    """The callee is a class by its name (``ClientSession``, ``httpx.AsyncClient``)."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name[:1].isupper()
+
+
+def tested_before(module: ModuleInfo, method: ast.AST, receiver: str, attr: str, line: int) -> bool:
+    """``self.attr`` (or ``hasattr(self, "attr")``) is tested in ``method`` before ``line``."""
+    for node in walk(method):
+        if getattr(node, "lineno", line) >= line:
+            continue
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == attr
+            and isinstance(node.value, ast.Name)
+            and node.value.id == receiver
+            and classify(module, node).kind == "test"
+        ):
+            return True
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "hasattr"
+            and len(node.args) == 2
+            and isinstance(node.args[1], ast.Constant)
+            and node.args[1].value == attr
+        ):
+            return True
+    return False
+
+
+def evaluated_on_one_branch(module: ModuleInfo, call: ast.Call) -> bool:
+    """``call`` runs only on one branch of an expression: a later operand of ``a or b`` /
+    ``a and b``, or a branch of ``b if t else c``."""
+    child: ast.AST = call
+    for ancestor in module.ancestors(call):
+        if isinstance(ancestor, ast.stmt):
+            return False
+        if isinstance(ancestor, ast.BoolOp) and child is not ancestor.values[0]:
+            return True
+        if isinstance(ancestor, ast.IfExp) and child is not ancestor.test:
+            return True
+        child = ancestor
+    return False
+
+
+def module_cache_of(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> str | None:
+    """The module-level collection the local ``name`` is put in (``_CACHE[key] = name``,
+    ``_POOL.append(name)``), when it is: the module's cache then holds it."""
+    for node in name_loads(function, name):
+        collection = added_to(module, node)
+        if isinstance(collection, ast.Name) and _module_collection(module, function, collection.id):
+            return collection.id
+    return None
+
+
+def replaces_unclosed(module: ModuleInfo, creations: list[Creation], c: Creation) -> bool:
+    """``self.x = X()`` in a method that neither looks at the old ``self.x`` nor calls another
+    method first, when an old value can exist as it runs: ``__init__`` also creates it, or the
+    method renews it (``reconnect()``, ``refresh_token()``) and another method creates it
+    too, or a renewing method calls it unguarded (``recreate(force=True)`` calling
+    ``_create_session()``): the old value is dropped unclosed."""
+    assert c.cls is not None and c.function is not None
+    if c.function.name == "__init__":
+        return False
+    others = [
+        o for o in creations
+        if o.kind == "self" and o.cls is c.cls and o.name == c.name and o.function is not c.function
+    ]
+    # ``connect()`` and ``load()``, or test methods that each make one, may never both run;
+    # a method named to renew runs over a value made before.
+    renews = bool(others) and RENEWING.match(c.function.name) is not None
+    if not (
+        any(o.function is not None and o.function.name == "__init__" for o in others)
+        or renews
+        or _renewed_by_a_caller(c.cls, c.function.name, c.name)
+    ):
+        return False
+    if _in_loop_between(module, c.stmt, c.function):
+        return False
+    receiver = c.function.args.args[0].arg if c.function.args.args else "self"
+    return _first_touch(module, c.function, receiver, c.name, getattr(c.stmt, "lineno", 0))
+
+
+def awaitable_here(module: ModuleInfo, call: ast.Call) -> bool:
+    """Whether ``await`` may be written at ``call``: its nearest function is an ``async def``
+    (not a lambda, a nested ``def`` or a comprehension's own scope at module level)."""
+    for ancestor in module.ancestors(call):
+        if isinstance(ancestor, ast.AsyncFunctionDef):
+            return True
+        if isinstance(ancestor, (ast.FunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+    return False
