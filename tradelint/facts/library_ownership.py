@@ -234,11 +234,8 @@ def absent_library_class(module: ModuleInfo, qualified: str) -> bool:
     """A CapWords callee imported from a package that is neither installed nor found in the
     project (``aiotba.TBASession``): its code cannot be read, so nothing proves it closes what it
     is given, and the creator still owns it."""
-    top = qualified.split(".", 1)[0]
-    name = qualified.rpartition(".")[2]
-    if top in sys.stdlib_module_names or not name[:1].isupper() or "." not in qualified:
-        return False
-    if module_file(top) is not None:
+    top = _third_party_class(qualified)
+    if top is None or "." not in qualified or module_file(top) is not None:
         return False
     return module.project.resolve(qualified, module.roots) is None
 
@@ -247,9 +244,8 @@ def unreadable_library_class(module: ModuleInfo, qualified: str) -> bool:
     """A CapWords callee of an *installed* third-party package (not first-party, not the standard
     library) whose class cannot be read (a C extension, a name built at runtime). A package that is
     not installed is left out: an unresolved import may be first-party code this run cannot find."""
-    top = qualified.split(".", 1)[0]
-    name = qualified.rpartition(".")[2]
-    if top in sys.stdlib_module_names or not name[:1].isupper() or module_file(top) is None:
+    top = _third_party_class(qualified)
+    if top is None or module_file(top) is None:
         return False
     if module.project.resolve(qualified, module.roots) is not None:
         return False
@@ -257,3 +253,11 @@ def unreadable_library_class(module: ModuleInfo, qualified: str) -> bool:
     # flag, modal's ``ClientSession(connector=..., **extra)``) is not unreadable: trusted.
     return library_class(module.project, qualified, module.roots) is None
 
+
+def _third_party_class(qualified: str) -> str | None:
+    """The top package of ``qualified`` when it names a CapWords callee outside the standard
+    library (a class, by its name); None otherwise."""
+    top = qualified.split(".", 1)[0]
+    if top in sys.stdlib_module_names or not qualified.rpartition(".")[2][:1].isupper():
+        return None
+    return top

@@ -358,16 +358,15 @@ def renews_after(module: ModuleInfo, node: ast.expr, attr: str) -> bool:
     ended = next((a for a in module.ancestors(node) if isinstance(a, ast.stmt)), None)
     if ended is None:
         return False
-    for stmt in walk(method):
+    for target in self_attribute_nodes(owner, attr, ast.Store):
+        stmt = module.parent(target)
         if (
             isinstance(stmt, (ast.Assign, ast.AnnAssign))
             and stmt.lineno > (ended.end_lineno or ended.lineno)
             and stmt.value is not None
             and not (isinstance(stmt.value, ast.Constant) and stmt.value.value is None)
-            and any(
-                isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == receiver
-                for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
-            )
+            and isinstance(target.value, ast.Name)
+            and target.value.id == receiver
             and module.enclosing_function(stmt) is method
             and sequential(module, ended, stmt)
         ):

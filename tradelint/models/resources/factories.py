@@ -11,7 +11,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk
-from tradelint.models.resources.resource_types import ResourceSpec
+from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
 
@@ -27,6 +27,7 @@ def module_factories(module: ModuleInfo, builtin_spec: BuiltinSpec, model: Owner
             if spec is not None:
                 found[stmt.name] = spec
     return found
+
 
 def imported_factory(module: ModuleInfo, func: ast.Name, builtin_spec: BuiltinSpec, model: OwnershipModel) -> ResourceSpec | None:
     """``from .http import make_session``: the resource the first-party function returns.
@@ -46,6 +47,7 @@ def imported_factory(module: ModuleInfo, func: ast.Name, builtin_spec: BuiltinSp
         spec = factory_spec(target[0], target[1], builtin_spec, model)
     memo[key] = spec
     return spec
+
 
 def factory_spec(
     module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, builtin_spec: BuiltinSpec, model: OwnershipModel
@@ -70,8 +72,6 @@ def factory_spec(
                 found = model.first_party_type(module, value.func)
                 if found is None:
                     return None
-                spec = ResourceSpec(
-                    found.release, lazy=found.lazy, awaited=found.awaited, first_party=True, coroutine_close=found.awaited
-                )
+                spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
             specs.append(spec)
     return specs[0] if specs and all(spec == specs[0] for spec in specs) else None

@@ -11,7 +11,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.owned_elements import added_to
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.syntax import walk
-from tradelint.facts.uses import classify, declares_outer, name_loads, self_name
+from tradelint.facts.uses import classify, declares_outer, name_loads, self_attribute_loads, self_name
 from tradelint.models.resources.resource_types import Creation
 from tradelint.models.resources.statements import (
     RENEWING,
@@ -37,32 +37,25 @@ def result_is_ended(module: ModuleInfo, call: ast.Call) -> bool:
         return False
     target = parent.targets[0]
     function = module.enclosing_function(call)
-    if isinstance(target, ast.Name) and function is not None:
-        for load in name_loads(function, target.id):
-            use = classify(module, load)
-            if use.kind == "with" or (use.kind in ("method", "attribute") and is_release_name(use.name)):
-                return True
+    if function is None:
         return False
-    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and function is not None:
-        owner = module.parent(function)
-        if target.value.id != self_name(function) or not isinstance(owner, ast.ClassDef):
-            return False
-        for method in owner.body:
-            receiver = self_name(method) if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
-            if receiver is None:
-                continue
-            for found in walk(method):
-                if (
-                    isinstance(found, ast.Attribute)
-                    and found.attr == target.attr
-                    and isinstance(found.value, ast.Name)
-                    and found.value.id == receiver
-                    and isinstance(found.ctx, ast.Load)
-                ):
-                    use = classify(module, found)
-                    if use.kind == "with" or (use.kind in ("method", "attribute") and is_release_name(use.name)):
-                        return True
+    if isinstance(target, ast.Name):
+        return any(_ends(module, load) for load in name_loads(function, target.id))
+    owner = module.parent(function)
+    if (
+        isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == self_name(function)
+        and isinstance(owner, ast.ClassDef)
+    ):
+        return any(_ends(module, load) for load in self_attribute_loads(owner, target.attr))
     return False
+
+
+def _ends(module: ModuleInfo, load: ast.expr) -> bool:
+    """This use enters the value or calls (or hands on) its release method."""
+    use = classify(module, load)
+    return use.kind == "with" or (use.kind in ("method", "attribute") and is_release_name(use.name))
 
 
 def dropped_unclosed(module: ModuleInfo, c: Creation) -> str | None:
@@ -126,9 +119,7 @@ def callee_name(call: ast.Call) -> str:
 
 def names_class(call: ast.Call) -> bool:
     """The callee is a class by its name (``ClientSession``, ``httpx.AsyncClient``)."""
-    func = call.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    return name[:1].isupper()
+    return callee_name(call)[:1].isupper()
 
 
 def tested_before(module: ModuleInfo, method: ast.AST, receiver: str, attr: str, line: int) -> bool:

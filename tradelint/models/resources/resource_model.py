@@ -43,6 +43,7 @@ from tradelint.models.resources.proofs import (
     unknown_callable,
 )
 from tradelint.models.resources.resource_types import (
+    first_party_spec,
     BUILTIN_RESOURCES,
     CLOSE_METHODS,
     EXCHANGE_MODULES,
@@ -124,9 +125,7 @@ class ResourceAnalysis:
                 return spec
         found = self.model.first_party_type(self.module, call.func)
         if found is not None:
-            return ResourceSpec(
-                found.release, lazy=found.lazy, awaited=found.awaited, first_party=True, coroutine_close=found.awaited
-            )
+            return first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
         holds = self._unclosed_by_class(call.func)
         return ResourceSpec("close", first_party=True, holds=holds) if holds else None
 

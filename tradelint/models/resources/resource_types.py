@@ -32,6 +32,12 @@ class ResourceSpec:
     holds: str = ""
 
 
+def first_party_spec(release: str, *, lazy: bool, awaited: bool) -> ResourceSpec:
+    """The spec of a first-party resource type (``OwnershipModel.first_party_type``'s answer):
+    released by its own method, awaited when that method is a coroutine."""
+    return ResourceSpec(release, lazy=lazy, awaited=awaited, first_party=True, coroutine_close=awaited)
+
+
 BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
     "aiohttp.ClientSession": ResourceSpec("close", needs_loop=True, coroutine_close=True),
     "aiohttp.client.ClientSession": ResourceSpec("close", needs_loop=True, coroutine_close=True),
