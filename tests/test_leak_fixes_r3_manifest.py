@@ -6,33 +6,18 @@ Only the manifest is read, with the scorer's own reader: nothing here runs trade
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, load_benchmark
 
 BENCHMARKS = ROOT / "benchmarks"
 MANIFEST = BENCHMARKS / "leak_fixes_r3.txt"
 EARLIER = [BENCHMARKS / "leak_fixes.txt", *sorted(BENCHMARKS.glob("leak_fixes_r2_*.txt"))]
 
 
-def _scorer() -> ModuleType:
-    loaded = sys.modules.get("score_leak_fixes")
-    if loaded is not None:
-        return loaded
-    spec = importlib.util.spec_from_file_location("score_leak_fixes", BENCHMARKS / "score_leak_fixes.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["score_leak_fixes"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-SCORER = _scorer()
+SCORER = load_benchmark("score_leak_fixes")
 
 
 def _lines(path: Path) -> list[str]:

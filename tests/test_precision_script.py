@@ -4,20 +4,14 @@ tradelint, so no application and no network is needed."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import textwrap
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location(
-    "precision", ROOT / "benchmarks" / "precision.py"
-)
-precision = importlib.util.module_from_spec(_spec)
-assert _spec.loader is not None
-sys.modules["precision"] = precision
-_spec.loader.exec_module(precision)
+from tests.conftest import load_benchmark
+
+precision = load_benchmark("precision")
 
 MANIFEST = textwrap.dedent(
     """\

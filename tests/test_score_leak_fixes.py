@@ -3,28 +3,16 @@ maintainers' fix, and what the scorer reads from them (no network)."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import load_benchmark
 
 
-def _scorer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("score_leak_fixes", ROOT / "benchmarks" / "score_leak_fixes.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["score_leak_fixes"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-SCORER = _scorer()
+SCORER = load_benchmark("score_leak_fixes")
 
 LEAKY = '''\
 import asyncio
