@@ -191,6 +191,7 @@ class ResourceAnalysis:
         library_roots = {local for local, qualified in names.items() if qualified.split(".", 1)[0] in packages}
         named_roots = names.keys() | self.module.top_level.keys()
         factories = self._factories if library_roots else {}
+        imported: dict[str, ResourceSpec | None] = {}
         # ``spec_for`` reads nothing of a call but its callee's dotted name (``qualify``,
         # ``definition_of`` and the CapWords tests): one answer per name and module.
         specs: dict[object, ResourceSpec | None] = {}
@@ -204,7 +205,11 @@ class ResourceAnalysis:
                 continue  # most calls: ``self.x()``, ``len()``, a local's method
             root: str = node.id
             if func is node and (root in factories or (root in names and root not in library_roots and root.islower())):
-                factory = factories.get(root) if root in factories else imported_factory(self.module, func, self.builtin_spec, self.model)
+                factory = factories.get(root)
+                if root not in factories:  # asked of the definition once per name and module
+                    if root not in imported:
+                        imported[root] = imported_factory(self.module, func, self.builtin_spec, self.model)
+                    factory = imported[root]
                 if factory is not None:
                     creation = self._creation(call, factory)
                     if creation is not None:
