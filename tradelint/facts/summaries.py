@@ -280,6 +280,8 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                 continue
             value = assign.value.value if isinstance(assign.value, ast.Await) else assign.value
             if isinstance(value, ast.Call):
+                # ``self.session = self._init_session()``: what the class's own maker returns.
+                value = _made_by_own_method(cls, function, value) or value
                 ref = _ref(module, value.func)
                 if ref is not None:
                     acquisitions.append(Acquisition(target.attr, ref, function.name, assign.lineno))
@@ -436,6 +438,39 @@ def _ref(module: ModuleInfo, node: ast.expr) -> Ref | None:
         return ("local", node.id)
     qualified = module.imports.qualify(node)
     return ("qualified", qualified) if qualified is not None else None
+
+
+def _made_by_own_method(cls: ast.ClassDef, function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> ast.Call | None:
+    """``self._init_session()`` where that method of the class returns one constructor's call on
+    every path (``return ClientSession(...)``, or a local bound once to it): that call."""
+    func = call.func
+    receiver = _receiver(function)
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == receiver):
+        return None
+    maker = next((s for s in cls.body if isinstance(s, FUNCTION_NODES) and s.name == func.attr), None)
+    if maker is None:
+        return None
+    bound: dict[str, list[ast.expr]] = {}
+    returned: list[ast.expr] = []
+    for node in walk(maker):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            bound.setdefault(node.targets[0].id, []).append(node.value)
+        elif isinstance(node, ast.Return) and node.value is not None:
+            returned.append(node.value)
+        elif isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return None
+    made: list[ast.Call] = []
+    for value in returned:
+        if isinstance(value, ast.Name) and len(bound.get(value.id, ())) == 1:
+            value = bound[value.id][0]
+        if isinstance(value, ast.Await):
+            value = value.value
+        if not isinstance(value, ast.Call):
+            return None
+        made.append(value)
+    if not made or any(ast.dump(m.func) != ast.dump(made[0].func) for m in made):
+        return None
+    return made[0]
 
 
 def _receiver(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:

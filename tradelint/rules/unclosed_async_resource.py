@@ -49,6 +49,16 @@ class UnclosedAsyncResource(Rule):
     an imported one) that returns a new resource on every path (`def make_session(): return
     ClientSession(...)`) creates one.
 
+    Library classes are resources when their own code says so, read from their source by
+    `scripts/make_resource_table.py` and shipped with tradelint (`packs/library_resources.json`,
+    about 300 names of 53 libraries), so they are known where the library is not installed: a
+    class that keeps a known resource and releases it (`discord.Client`), whose `__aexit__`
+    always calls one release method (`openai.AsyncOpenAI`: `close()`, `aiokafka.AIOKafkaProducer`:
+    `stop()`), that derives from one, or a function that returns a new one. They open nothing
+    until used (an awaited call through them, `await client.chat.completions.create(...)`), unless
+    their `__init__` opens it; a method the library shows to end the instance itself (discord's
+    `Client.run()`, `async with self` around the bot's life) ends it as the release does.
+
     ## Why is this bad?
     An unclosed session leaks its connector and sockets ("Unclosed client session"); closing it
     only on the success path leaks it whenever a request fails or the task is cancelled.
@@ -80,6 +90,11 @@ class UnclosedAsyncResource(Rule):
 
     async def test_image(doorbell):
         await doorbell.get_image(aiohttp.ClientSession())  # TRD201: lent, then lost
+
+    async def publish(payload):
+        producer = AIOKafkaProducer(bootstrap_servers=BROKERS)  # TRD201: started, never stopped
+        await producer.start()
+        await producer.send_and_wait("prices", payload)
     ```
 
     ## Use instead
@@ -104,6 +119,14 @@ class UnclosedAsyncResource(Rule):
     async def test_image(doorbell):
         async with aiohttp.ClientSession() as session:
             await doorbell.get_image(session)
+
+    async def publish(payload):
+        producer = AIOKafkaProducer(bootstrap_servers=BROKERS)
+        await producer.start()
+        try:
+            await producer.send_and_wait("prices", payload)
+        finally:
+            await producer.stop()
     ```
 
     ## Fix safety

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import ast
 
+from tradelint.facts.class_family import resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.owned_elements import added_to
 from tradelint.facts.ownership import is_release_name
+from tradelint.facts.self_ending import ending_methods
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import classify, declares_outer, name_loads, self_attribute_loads, self_name
 from tradelint.models.resources.resource_types import Creation
@@ -209,3 +211,17 @@ def awaitable_here(module: ModuleInfo, call: ast.Call) -> bool:
         if isinstance(ancestor, (ast.FunctionDef, ast.Lambda, ast.ClassDef)):
             return False
     return False
+
+
+def self_ending_methods(module: ModuleInfo, func: ast.expr, release: str) -> tuple[str, ...]:
+    """The methods of the first-party class ``func`` names that end an instance themselves (a
+    ``start()`` whose ``finally`` calls the release): a call of one closes it."""
+    found = resolve_definition(module, func)
+    if found is None or not isinstance(found[1], ast.ClassDef):
+        return ()
+    key = ("self-ending", found[1], release)
+    memo = module.project.class_memo
+    if key not in memo:
+        memo[key] = ending_methods([found[1]], release)
+    ends: tuple[str, ...] = memo[key]
+    return ends

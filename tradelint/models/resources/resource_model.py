@@ -18,6 +18,7 @@ from tradelint.facts.syntax import walk
 from tradelint.facts.uses import (
     Use,
     assigned_to,
+    awaited_through,
     classify,
     declarations,
     declares_outer,
@@ -40,8 +41,10 @@ from tradelint.models.resources.proofs import (
     names_class,
     replaces_unclosed,
     result_is_ended,
+    self_ending_methods,
     unknown_callable,
 )
+from tradelint.models.resources.library_table import library_packages, library_resource
 from tradelint.models.resources.resource_types import (
     first_party_spec,
     BUILTIN_RESOURCES,
@@ -95,13 +98,11 @@ class ResourceAnalysis:
         self.table = dict(BUILTIN_RESOURCES)
         for ctor, method in ctx.config.resources:
             self.table[ctor] = ResourceSpec(method)
-        self.model: OwnershipModel = ownership_model(
-            self.module, self.builtin_close, ctx.config.shutdown_methods, ctx.config.resources
-        )
+        self.model: OwnershipModel = ownership_model(self.module, self.builtin_close, ctx.config.shutdown_methods, ctx.config.resources)
         self.model.coroutine_close = self.builtin_coroutine_close
 
     def builtin_spec(self, qualified: str) -> ResourceSpec | None:
-        spec = self.table.get(qualified)
+        spec = self.table.get(qualified) or library_resource(qualified)
         if spec is not None:
             return spec
         module, _, name = qualified.rpartition(".")
@@ -125,7 +126,8 @@ class ResourceAnalysis:
                 return spec
         found = self.model.first_party_type(self.module, call.func)
         if found is not None:
-            return first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
+            ends = self_ending_methods(self.module, call.func, found.release)
+            return first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited, ends=ends)
         holds = self._unclosed_by_class(call.func)
         return ResourceSpec("close", first_party=True, holds=holds) if holds else None
 
@@ -170,7 +172,7 @@ class ResourceAnalysis:
             return False
         if unawaited_close(module or self.module, use, spec):
             return False  # ``session.close()`` without ``await``: a coroutine that never runs
-        if use.name in CLOSE_METHODS or use.name == spec.close:
+        if use.name in CLOSE_METHODS or use.name == spec.close or use.name in spec.ends:
             return True
         # A first-party type may be ended by any of its release methods (``stop()`` where its
         # ``__aexit__`` is the first found).
@@ -187,7 +189,7 @@ class ResourceAnalysis:
         # with a CapWords name (``first_party_type``). A root that is no ``Name``
         # (``make().close()``) qualifies to nothing and names no definition.
         names = self.module.imports.names
-        packages = {name.split(".", 1)[0] for name in (*self.table, *EXCHANGE_MODULES)}
+        packages = {name.split(".", 1)[0] for name in (*self.table, *EXCHANGE_MODULES)} | library_packages()
         library_roots = {local for local, qualified in names.items() if qualified.split(".", 1)[0] in packages}
         named_roots = names.keys() | self.module.top_level.keys()
         factories = self._factories if library_roots else {}
@@ -513,8 +515,7 @@ class ResourceAnalysis:
             if (context_manager or teardown) and isinstance(self.module.parent(node), (ast.Yield, ast.YieldFrom)):
                 used = True
                 continue
-            if use.kind == "method" and use.call is not None and is_awaited_call(self.module, use.call):
-                used = True
+            used = used or (use.kind in ("method", "attribute") and awaited_through(self.module, node))
             kept = kept_on_app(self.module, c.function, use.node) if use.kind == "alias" else None
             if kept is not None:
                 if kept:

@@ -1,0 +1,327 @@
+"""Write tradelint's table of library resource types from the libraries' own source.
+
+A library class is an async resource when its own code says that an instance must be released,
+by the same rules tradelint applies to first-party classes (read, never imported):
+
+- **owner**: it keeps a known resource on ``self`` and releases it in one of its methods
+  (``OwnershipModel.resource_type``, the first-party rule), e.g. a client that opens an
+  ``aiohttp.ClientSession`` and closes it in ``close()``;
+- **protocol**: its ``__aexit__`` always awaits one of its own coroutine methods, which does
+  something (not ``pass`` nor ``raise NotImplementedError``): ``async with`` is how the library
+  says it must be ended, and that method is how to end it without ``async with``;
+- **subclass**: it derives from a resource type (``class Wrapper(httpx.AsyncClient)``);
+- **factory**: a public function, or a class method returning ``cls(...)``, that returns a new
+  instance of one on every path.
+
+Each rule is applied again with what the others found (a client holding another library's
+pool) until nothing changes, then every public name a module binds to a resource type (a
+package's ``__init__`` re-exporting ``AsyncOpenAI``) is entered under that name too.
+
+Usage: unpack each library's wheel into its own folder (``pip download --no-deps``, then
+``unzip '*.py'``), then::
+
+    python scripts/make_resource_table.py --out tradelint/packs/library_resources.json FOLDER...
+
+The libraries read and their versions are listed in ``scripts/library_resources.txt``; the
+table records which wheel each type comes from. Nothing of the libraries is committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterator
+
+from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.ownership import OwnershipModel, lineage, resolve_ref
+from tradelint.facts.self_ending import ending_methods, self_calls
+from tradelint.facts.summaries import is_release_name
+from tradelint.facts.summary_data import ClassFacts, ModuleSummary
+from tradelint.facts.syntax import resolve_relative
+from tradelint.models.resources.factories import factory_spec
+from tradelint.models.resources.resource_types import BUILTIN_RESOURCES, ResourceSpec, library_spec
+
+SKIPPED_FOLDERS = {"tests", "test", "testing", "__pycache__", "examples", "docs", "benchmarks"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    close: str
+    awaited: bool
+    lazy: bool
+    rule: str  # owner, protocol, subclass or factory
+    source: str  # the wheel folder it was read from
+    ends: tuple[str, ...] = ()  # other methods that end the instance themselves
+
+    def spec(self) -> ResourceSpec:
+        return library_spec(self.close, awaited=self.awaited, lazy=self.lazy, ends=self.ends)
+
+
+def modules(folder: Path) -> Iterator[Path]:
+    for dirpath, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS and not d.startswith(".") and not d.endswith(".dist-info"))
+        for name in sorted(files):
+            if name.endswith(".py") and not name.startswith("test_"):
+                yield Path(dirpath) / name
+
+
+def _trivial(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``pass``, ``...``, a docstring or ``raise NotImplementedError``: an abstract method."""
+    for stmt in function.body:
+        if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+            continue
+        if isinstance(stmt, ast.Raise):
+            continue
+        return False
+    return True
+
+
+def _class_node(module: ModuleInfo, facts: ClassFacts) -> ast.ClassDef | None:
+    return next((c for c in module.index.classes if c.lineno == facts.line and c.name == facts.name), None)
+
+
+def _own_method(cls: ast.ClassDef, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    return next((s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == name), None)
+
+
+def _family_nodes(project: Project, summary: ModuleSummary, facts: ClassFacts) -> list[ast.ClassDef]:
+    nodes: list[ast.ClassDef] = []
+    for member_summary, member in lineage(project, summary, facts):
+        module = project.module_at(Path(member_summary.path))
+        node = _class_node(module, member) if module is not None else None
+        if node is not None:
+            nodes.append(node)
+    return nodes
+
+
+def _method(nodes: list[ast.ClassDef], name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    return next((m for n in nodes if (m := _own_method(n, name)) is not None), None)
+
+
+def protocol_close(project: Project, summary: ModuleSummary, facts: ClassFacts) -> tuple[str, bool] | None:
+    """The public release method that every ``__aexit__`` of the class calls first, when it
+    does something and needs no argument: (its name, whether it is a coroutine function)."""
+    nodes = _family_nodes(project, summary, facts)
+    exit_ = _method(nodes, "__aexit__")
+    if exit_ is None:
+        return None
+    for name, awaited in self_calls(exit_.body):
+        method = _method(nodes, name)
+        if method is None or name.startswith("_") or not is_release_name(name) or _trivial(method):
+            continue
+        if name.startswith("release"):
+            # Gives back what ``__aenter__`` took (a lock, a rate-limit bucket, a pooled
+            # response): the object lives on.
+            continue
+        if len(method.args.args) - 1 - len(method.args.defaults) == 0:
+            is_async = isinstance(method, ast.AsyncFunctionDef)
+            if is_async != awaited:
+                continue  # a coroutine never run, or a plain method awaited: not the library's way
+            return name, is_async
+    return None
+
+
+def _ending_methods(project: Project, summary: ModuleSummary, facts: ClassFacts, release: str) -> tuple[str, ...]:
+    """The public methods besides the release that end the instance themselves (discord's
+    ``Client.run()``: ``async with self`` around the whole life of the bot)."""
+    return ending_methods(_family_nodes(project, summary, facts), release)
+
+
+def dotted(folder: Path, path: Path) -> str:
+    """The module's import name in its wheel, namespace packages (``gcloud.aio.auth``) included."""
+    parts = list(path.relative_to(folder).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def classes(project: Project, folder: Path) -> Iterator[tuple[str, ModuleSummary, ClassFacts]]:
+    for path in modules(folder):
+        summary = project.summary(path)
+        if summary is None:
+            continue
+        name = dotted(folder, path)
+        for facts in summary.classes.values():
+            if not facts.name.startswith("_"):
+                yield name, summary, facts
+
+
+def generate(folders: list[Path]) -> dict[str, Entry]:
+    project = Project(module_budget=None)
+    found: dict[str, Entry] = {}
+    judged: set[tuple[str, str]] = set()
+    builtin = {name: spec.close for name, spec in BUILTIN_RESOURCES.items()}
+    every = [(folder, name, summary, facts) for folder in folders for name, summary, facts in classes(project, folder)]
+    changed = True
+    while changed:
+        changed = False
+        table = {**{k: e.close for k, e in found.items()}, **builtin}
+        model = OwnershipModel(project, table.get, ())
+        for folder, module_name, summary, facts in every:
+            key = f"{module_name}.{facts.name}"
+            if (key, folder.name) in judged or key in builtin:
+                continue
+            entry = _judge(project, model, folder, module_name, summary, facts, found)
+            if entry is not None:
+                judged.add((key, folder.name))
+                # Two distributions of one import name (discord.py and py-cord): either's
+                # ending methods end it.
+                known = found.get(key)
+                found[key] = entry if known is None else replace(known, ends=tuple(sorted({*known.ends, *entry.ends})))
+                changed = True
+        changed |= _factories(project, folders, found, builtin)
+    _aliases(project, folders, found)
+    return found
+
+
+def _judge(
+    project: Project,
+    model: OwnershipModel,
+    folder: Path,
+    module_name: str,
+    summary: ModuleSummary,
+    facts: ClassFacts,
+    found: dict[str, Entry],
+) -> Entry | None:
+    entry = _judge_own(project, model, folder, summary, facts)
+    if entry is not None:
+        return entry if not entry.close.startswith("_") else None
+    for kind, name in facts.bases:
+        qualified = name if kind == "qualified" else f"{module_name}.{name}"
+        base = found.get(qualified)
+        if base is not None:
+            return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends)
+        if qualified in BUILTIN_RESOURCES:
+            spec = BUILTIN_RESOURCES[qualified]
+            return Entry(spec.close, spec.awaited, spec.lazy, "subclass", folder.name)
+        if kind == "local":
+            local = resolve_ref(project, summary, (kind, name))
+            base = found.get(f"{dotted(folder, Path(local[0].path))}.{local[1].name}") if local is not None else None
+            if base is not None:
+                return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends)
+    return None
+
+
+def _judge_own(
+    project: Project, model: OwnershipModel, folder: Path, summary: ModuleSummary, facts: ClassFacts
+) -> Entry | None:
+    made = model.resource_type(summary, facts)
+    if made is not None:
+        ends = _ending_methods(project, summary, facts, made.release)
+        return Entry(made.release, made.awaited, made.lazy, "owner", folder.name, ends)
+    close = protocol_close(project, summary, facts)
+    if close is not None:
+        ends = _ending_methods(project, summary, facts, close[0])
+        return Entry(close[0], close[1], True, "protocol", folder.name, ends)
+    return None
+
+
+def _spec_of(found: dict[str, Entry]) -> "callable[[str], ResourceSpec | None]":  # type: ignore[valid-type]
+    def spec(qualified: str) -> ResourceSpec | None:
+        if qualified in BUILTIN_RESOURCES:
+            return BUILTIN_RESOURCES[qualified]
+        entry = found.get(qualified)
+        return entry.spec() if entry is not None else None
+
+    return spec
+
+
+def _factories(project: Project, folders: list[Path], found: dict[str, Entry], builtin: dict[str, str]) -> bool:
+    """Public functions and class methods that return a new resource on every path."""
+    changed = False
+    spec = _spec_of(found)
+    table = {**{k: e.close for k, e in found.items()}, **builtin}
+    model = OwnershipModel(project, table.get, ())
+    for folder in folders:
+        for path in modules(folder):
+            module = project.module_at(path)
+            if module is None:
+                continue
+            module_name = dotted(folder, path)
+            for stmt in module.tree.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and not stmt.name.startswith("_"):
+                    key = f"{module_name}.{stmt.name}"
+                    if key in found or key in builtin:
+                        continue
+                    made = factory_spec(module, stmt, spec, model)
+                    if made is not None:
+                        lazy = made.lazy and not isinstance(stmt, ast.AsyncFunctionDef)
+                        found[key] = Entry(made.close, made.awaited, lazy, "factory", folder.name, made.ends)
+                        changed = True
+            summary = project.summary_of(module)
+            for facts in summary.classes.values():
+                owner = f"{module_name}.{facts.name}"
+                if owner not in found:
+                    continue
+                for name in sorted(facts.factories):
+                    key = f"{owner}.{name}"
+                    if key not in found and not name.startswith("_"):
+                        entry = found[owner]
+                        is_async = facts.methods[name].is_async if name in facts.methods else False
+                        found[key] = Entry(entry.close, entry.awaited, entry.lazy and not is_async, "factory", folder.name, entry.ends)
+                        changed = True
+    return changed
+
+
+def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> None:
+    """``openai.AsyncOpenAI`` for ``openai._client.AsyncOpenAI``: every public name a module
+    imports and binds to a resource type, followed through chains of re-exports."""
+    bindings: list[tuple[str, str]] = []
+    stars: list[tuple[str, str]] = []
+    for folder in folders:
+        for path in modules(folder):
+            summary = project.summary(path)
+            module_name = dotted(folder, path)
+            if summary is None or path.name != "__init__.py" or any(part.startswith("_") for part in module_name.split(".")):
+                continue  # a package's public ``__init__`` re-exports; other modules import for themselves
+            for local, target in summary.imports.items():
+                if not local.startswith("_") and "." in target:
+                    bindings.append((f"{module_name}.{local}", target))
+            module = project.module_at(path)
+            for stmt in module.tree.body if module is not None else []:
+                if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names):
+                    # ``from .client import *`` (discord): every public name of that module.
+                    source = resolve_relative(stmt.module, stmt.level, module_name, True)
+                    if source:
+                        stars.append((module_name, source))
+    changed = True
+    while changed:
+        changed = False
+        for package, source in stars:
+            prefix = f"{source}."
+            for name in list(found):
+                rest = name[len(prefix):]
+                if name.startswith(prefix) and "." not in rest and not rest.startswith("_") and f"{package}.{rest}" not in found:
+                    found[f"{package}.{rest}"] = found[name]
+                    changed = True
+        for name, target in bindings:
+            if name not in found and target in found:
+                found[name] = found[target]
+                changed = True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folders", nargs="+", type=Path, help="a folder per unpacked wheel")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    found = generate(sorted(folder.resolve() for folder in args.folders))
+    table = {
+        name: {"close": e.close, "awaited": e.awaited, "lazy": e.lazy, "ends": list(e.ends), "rule": e.rule, "source": e.source}
+        for name, e in sorted(found.items())
+    }
+    document = {
+        "comment": "Generated by scripts/make_resource_table.py from the wheels in scripts/library_resources.txt; do not edit.",
+        "sources": sorted(folder.name for folder in args.folders),
+        "types": table,
+    }
+    args.out.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    print(f"{len(table)} names of {len({e.source for e in found.values()})} libraries -> {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
