@@ -33,18 +33,22 @@ import ast
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator
 
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.ownership import OwnershipModel, lineage, resolve_ref
 from tradelint.facts.self_ending import ending_methods, self_calls
 from tradelint.facts.summaries import is_release_name
-from tradelint.facts.summary_data import ClassFacts, ModuleSummary
+from tradelint.facts.summary_data import ClassFacts, MethodFacts, ModuleSummary
 from tradelint.facts.syntax import resolve_relative
 from tradelint.models.resources.factories import factory_spec
-from tradelint.models.resources.resource_types import BUILTIN_RESOURCES, ResourceSpec, library_spec
+from tradelint.models.resources.resource_types import (
+    BUILTIN_RESOURCES,
+    ResourceSpec,
+    library_spec,
+)
 
 SKIPPED_FOLDERS = {"tests", "test", "testing", "__pycache__", "examples", "docs", "benchmarks"}
 
@@ -57,9 +61,12 @@ class Entry:
     rule: str  # owner, protocol, subclass or factory
     source: str  # the wheel folder it was read from
     ends: tuple[str, ...] = ()  # other methods that end the instance themselves
+    # Constructor parameters (name, position) whose value the release closes: given one, the
+    # instance wraps its caller's resource.
+    given: tuple[tuple[str, int], ...] = ()
 
     def spec(self) -> ResourceSpec:
-        return library_spec(self.close, awaited=self.awaited, lazy=self.lazy, ends=self.ends)
+        return library_spec(self.close, awaited=self.awaited, lazy=self.lazy, ends=self.ends, given=self.given)
 
 
 def modules(folder: Path) -> Iterator[Path]:
@@ -124,6 +131,62 @@ def protocol_close(project: Project, summary: ModuleSummary, facts: ClassFacts) 
                 continue  # a coroutine never run, or a plain method awaited: not the library's way
             return name, is_async
     return None
+
+
+def given_parameters(project: Project, summary: ModuleSummary, facts: ClassFacts, release: str) -> tuple[tuple[str, int], ...]:
+    """A wrapper whose release closes only what its constructor stores from its parameters
+    (anchorpy's ``Program(idl, pid, provider=None)``, closed by ``provider.close()``): those
+    parameters, by name and position. Given one, an instance owns nothing, and closing it would
+    close its caller's resource; left out, it makes its own (``Provider.env()``)."""
+    family = lineage(project, summary, facts)
+    methods: dict[str, MethodFacts] = {}
+    for _, member in family:
+        for name, method in member.methods.items():
+            methods.setdefault(name, method)
+    given = {attr for _, member in family for attr in member.stored_params.values()}
+    defaulted = _stored_or_made(_family_nodes(project, summary, facts))
+    given |= set(defaulted.values())
+    released: set[str] = set()
+    todo, seen = [release], set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in methods:
+            continue
+        seen.add(name)
+        released |= {attr for attr, _ in methods[name].releases}
+        todo.extend(methods[name].self_calls)
+    if not released or not released <= given:
+        return ()
+    positions = {attr: index for _, member in family for index, attr in member.stored_positions.items()}
+    params = {param: attr for _, member in family for param, attr in member.stored_params.items()}
+    init = _method(_family_nodes(project, summary, facts), "__init__")
+    names = [a.arg for a in init.args.args[1:]] if init is not None else []
+    for param, attr in defaulted.items():
+        params.setdefault(param, attr)
+        if param in names:
+            positions.setdefault(attr, names.index(param))
+    return tuple(sorted((param, positions.get(attr, -1)) for param, attr in params.items() if attr in released))
+
+
+def _stored_or_made(nodes: list[ast.ClassDef]) -> dict[str, str]:
+    """``self.provider = provider if provider is not None else Provider.env()`` (or ``provider or
+    ...``) in ``__init__``: the parameter, by the attribute it falls back from."""
+    init = _method(nodes, "__init__")
+    if init is None:
+        return {}
+    params = {a.arg for a in (*init.args.args[1:], *init.args.kwonlyargs)}
+    found: dict[str, str] = {}
+    for node in ast.walk(init):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+            continue
+        target, value = node.targets[0], node.value
+        if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"):
+            continue
+        options = value.values if isinstance(value, ast.BoolOp) else [value.body, value.orelse] if isinstance(value, ast.IfExp) else []
+        for option in options:
+            if isinstance(option, ast.Name) and option.id in params:
+                found[option.id] = target.attr
+    return found
 
 
 def _ending_methods(project: Project, summary: ModuleSummary, facts: ClassFacts, release: str) -> tuple[str, ...]:
@@ -193,7 +256,7 @@ def _judge(
         qualified = name if kind == "qualified" else f"{module_name}.{name}"
         base = found.get(qualified)
         if base is not None:
-            return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends)
+            return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends, base.given)
         if qualified in BUILTIN_RESOURCES:
             spec = BUILTIN_RESOURCES[qualified]
             return Entry(spec.close, spec.awaited, spec.lazy, "subclass", folder.name)
@@ -201,7 +264,7 @@ def _judge(
             local = resolve_ref(project, summary, (kind, name))
             base = found.get(f"{dotted(folder, Path(local[0].path))}.{local[1].name}") if local is not None else None
             if base is not None:
-                return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends)
+                return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends, base.given)
     return None
 
 
@@ -215,11 +278,12 @@ def _judge_own(
     close = protocol_close(project, summary, facts)
     if close is not None:
         ends = _ending_methods(project, summary, facts, close[0])
-        return Entry(close[0], close[1], True, "protocol", folder.name, ends)
+        given = given_parameters(project, summary, facts, close[0])
+        return Entry(close[0], close[1], True, "protocol", folder.name, ends, given)
     return None
 
 
-def _spec_of(found: dict[str, Entry]) -> "callable[[str], ResourceSpec | None]":  # type: ignore[valid-type]
+def _spec_of(found: dict[str, Entry]) -> Callable[[str], ResourceSpec | None]:
     def spec(qualified: str) -> ResourceSpec | None:
         if qualified in BUILTIN_RESOURCES:
             return BUILTIN_RESOURCES[qualified]
@@ -261,7 +325,13 @@ def _factories(project: Project, folders: list[Path], found: dict[str, Entry], b
                     if key not in found and not name.startswith("_"):
                         entry = found[owner]
                         is_async = facts.methods[name].is_async if name in facts.methods else False
-                        found[key] = Entry(entry.close, entry.awaited, entry.lazy and not is_async, "factory", folder.name, entry.ends)
+                        # ``await Program.at(pid, provider)``: a parameter of the wrapper's, passed on.
+                        node = _class_node(module, facts)
+                        maker = _own_method(node, name) if node is not None else None
+                        names = {a.arg for a in (*maker.args.args, *maker.args.kwonlyargs)} if maker is not None else set()
+                        given = tuple((param, -1) for param, _ in entry.given if param in names)
+                        lazy = entry.lazy and not is_async
+                        found[key] = Entry(entry.close, entry.awaited, lazy, "factory", folder.name, entry.ends, given)
                         changed = True
     return changed
 
@@ -310,7 +380,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     found = generate(sorted(folder.resolve() for folder in args.folders))
     table = {
-        name: {"close": e.close, "awaited": e.awaited, "lazy": e.lazy, "ends": list(e.ends), "rule": e.rule, "source": e.source}
+        name: {
+            "close": e.close,
+            "awaited": e.awaited,
+            "lazy": e.lazy,
+            "ends": list(e.ends),
+            "given": [list(g) for g in e.given],
+            "rule": e.rule,
+            "source": e.source,
+        }
         for name, e in sorted(found.items())
     }
     document = {

@@ -151,6 +151,20 @@ class Forgets:
         self.close()
 
 
+class Program:
+    """A wrapper that closes only what its constructor stores from a parameter: given one, it
+    wraps its caller's resource."""
+
+    def __init__(self, idl, provider=None):
+        self.provider = provider
+
+    async def close(self):
+        await self.provider.close()
+
+    async def __aexit__(self, *exc):
+        await self.close()
+
+
 class _Hidden:
     async def stop(self):
         self.done = True
@@ -168,6 +182,7 @@ def test_each_rule_finds_its_type_and_leaves_its_twin(tmp_path: Path) -> None:
         (wheel / "netlib" / name).write_text(text, encoding="utf-8")
     found = gen.generate([wheel])
     assert {name: (e.close, e.awaited, e.lazy, e.rule, e.ends) for name, e in found.items()} == {
+        "netlib.kafka.Program": ("close", True, True, "protocol", ()),
         # Owner: opens its session in ``__init__`` (not lazy); ``run()`` ends it (``async with self``).
         "netlib._client.Client": ("close", True, False, "owner", ("run",)),
         "netlib.Client": ("close", True, False, "owner", ("run",)),
@@ -181,6 +196,8 @@ def test_each_rule_finds_its_type_and_leaves_its_twin(tmp_path: Path) -> None:
         "netlib.kafka.Producer": ("stop", True, True, "protocol", ()),
         "netlib.Producer": ("stop", True, True, "protocol", ()),
     }
+    assert found["netlib.kafka.Program"].given == (("provider", 1),)
+    assert all(not entry.given for name, entry in found.items() if name != "netlib.kafka.Program")
 
 
 def test_the_shipped_table_is_the_scripts_output_format() -> None:
@@ -201,15 +218,17 @@ def test_the_shipped_table_is_the_scripts_output_format() -> None:
 
 
 def test_library_types_are_known_without_the_library() -> None:
-    # fixtures/lifecycles/library_types.py names openai, aiokafka and discord, none of which the
+    # fixtures/lifecycles/library_types.py names openai, aiokafka, discord and anchorpy, none of which the
     # test environment installs: each leak above its negative twin(s), which have no finding.
     assert [f"{f.line} {f.code} {f.message}" for f in check_paths([FIXTURES / "library_types.py"])] == [
         # Used through its sub-clients, never closed (closed by ``async with``; unused: nothing open).
-        "13 TRD201 `client` (`AsyncOpenAI(...)`) is never closed; call `await client.close()` in a `finally`",
+        "14 TRD201 `client` (`AsyncOpenAI(...)`) is never closed; call `await client.close()` in a `finally`",
         # Started, never stopped (stopped in ``finally``).
-        "31 TRD201 `producer` (`AIOKafkaProducer(...)`) is never closed; call `await producer.stop()` in a `finally`",
+        "32 TRD201 `producer` (`AIOKafkaProducer(...)`) is never closed; call `await producer.stop()` in a `finally`",
         # Logged in, never closed (``run()`` ends it: ``async with self`` around the bot's life).
-        "53 TRD201 `client` (`discord.Client(...)`) is never closed; call `await client.close()` in a `finally`",
+        "54 TRD201 `client` (`discord.Client(...)`) is never closed; call `await client.close()` in a `finally`",
+        # A wrapper left to make its own provider (given the caller's, it wraps it: no finding).
+        "67 TRD201 `program` (`Program(...)`) is never closed; call `await program.close()` in a `finally`",
     ]
 
 

@@ -7,7 +7,7 @@ does. Shared by the resource analysis (first-party types) and by
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from collections.abc import Iterator
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -42,9 +42,10 @@ def ends_self(function: Function, release: str) -> bool:
     """Whether ``function`` (or a function it defines) ends the instance itself, whatever
     happens: ``async with self``, or ``release`` called in a ``finally``."""
     for node in ast.walk(function):
-        if isinstance(node, (ast.With, ast.AsyncWith)):
-            if any(isinstance(i.context_expr, ast.Name) and i.context_expr.id == "self" for i in node.items):
-                return True
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
+            isinstance(i.context_expr, ast.Name) and i.context_expr.id == "self" for i in node.items
+        ):
+            return True
         if isinstance(node, ast.Try) and any(name == release for name, _ in self_calls(_unguarded(node.finalbody))):
             return True
     return False

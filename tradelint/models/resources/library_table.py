@@ -18,7 +18,13 @@ def _table() -> dict[str, ResourceSpec]:
     text = resources.files("tradelint").joinpath("packs/library_resources.json").read_text(encoding="utf-8")
     types = json.loads(text)["types"]
     return {
-        name: library_spec(entry["close"], awaited=entry["awaited"], lazy=entry["lazy"], ends=tuple(entry["ends"]))
+        name: library_spec(
+            entry["close"],
+            awaited=entry["awaited"],
+            lazy=entry["lazy"],
+            ends=tuple(entry.get("ends", ())),
+            given=tuple((name, position) for name, position in entry.get("given", ())),
+        )
         for name, entry in types.items()
     }
 

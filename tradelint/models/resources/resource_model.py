@@ -58,6 +58,7 @@ from tradelint.models.resources.resource_types import (
     UnawaitedClose,
     Verdict,
     unawaited_close,
+    wraps_given,
 )
 from tradelint.models.resources.startup import (
     closed_somewhere,
@@ -194,8 +195,7 @@ class ResourceAnalysis:
         named_roots = names.keys() | self.module.top_level.keys()
         factories = self._factories if library_roots else {}
         imported: dict[str, ResourceSpec | None] = {}
-        # ``spec_for`` reads nothing of a call but its callee's dotted name (``qualify``,
-        # ``definition_of`` and the CapWords tests): one answer per name and module.
+        # ``spec_for`` reads only the callee's dotted name: one answer per name and module.
         specs: dict[object, ResourceSpec | None] = {}
         Attribute, Name = ast.Attribute, ast.Name
         for call in self.module.index.calls:
@@ -232,7 +232,7 @@ class ResourceAnalysis:
                 spec = specs[key]
             else:
                 spec = specs[key] = self.spec_for(call)
-            if spec is not None:
+            if spec is not None and not (spec.given and wraps_given(call, spec)):
                 creation = self._creation(call, spec)
                 if creation is not None:
                     found.append(creation)

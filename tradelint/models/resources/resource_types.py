@@ -33,12 +33,25 @@ class ResourceSpec:
     # Other methods that end an instance themselves, read from a library's code (discord's
     # ``Client.run()`` enters ``async with self`` around the bot's whole life).
     ends: tuple[str, ...] = ()
+    # A library wrapper's constructor parameters (name, position) whose value its release closes:
+    # a call that passes one wraps the caller's resource and creates none (anchorpy's
+    # ``Program(idl, pid, provider)``).
+    given: tuple[tuple[str, int], ...] = ()
 
 
-def library_spec(close: str, *, awaited: bool, lazy: bool, ends: tuple[str, ...] = ()) -> ResourceSpec:
+def library_spec(
+    close: str, *, awaited: bool, lazy: bool, ends: tuple[str, ...] = (), given: tuple[tuple[str, int], ...] = ()
+) -> ResourceSpec:
     """The spec of a library class that its own code says must be released
     (``scripts/make_resource_table.py``): judged by the rules of a first-party resource type."""
-    return ResourceSpec(close, lazy=lazy, awaited=awaited, first_party=True, coroutine_close=awaited, ends=ends)
+    return ResourceSpec(close, lazy=lazy, awaited=awaited, first_party=True, coroutine_close=awaited, ends=ends, given=given)
+
+
+def wraps_given(call: ast.Call, spec: ResourceSpec) -> bool:
+    """Whether ``call`` gives a library wrapper the resource it would otherwise make itself."""
+    return any(
+        any(k.arg == name for k in call.keywords) or 0 <= position < len(call.args) for name, position in spec.given
+    )
 
 
 def first_party_spec(release: str, *, lazy: bool, awaited: bool, ends: tuple[str, ...] = ()) -> ResourceSpec:
