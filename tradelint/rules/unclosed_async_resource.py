@@ -195,6 +195,10 @@ TEXTS = {
         "`{name}` (`{label}(...)`) leaks on an exit before its `try`; create it just before it",
         "The `finally` that closes it runs only once the `try` is entered",
     ),
+    "exit_before_handoff": Text(
+        "`{name}` (`{label}(...)`) leaks on an exit before it is handed on; call its `{close}()` on that path",
+        "A `raise` or `return` between its creation and where it is kept or entered leaves it open",
+    ),
     "global_never_closed": Text(
         "module global `{name}` (`{label}(...)`) is never closed; close it at shutdown",
         "Nothing in the module calls `{close}()` on it, so its connections live until exit",

@@ -13,7 +13,7 @@ from tradelint.facts.owned_elements import added_to
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.self_ending import ending_methods
 from tradelint.facts.syntax import walk
-from tradelint.facts.uses import classify, declares_outer, name_loads, self_attribute_loads, self_name
+from tradelint.facts.uses import classify, declares_outer, name_loads, self_attribute_loads, self_name, sequential
 from tradelint.models.resources.resource_types import Creation
 from tradelint.models.resources.statements import (
     RENEWING,
@@ -225,3 +225,36 @@ def self_ending_methods(module: ModuleInfo, func: ast.expr, release: str) -> tup
         memo[key] = ending_methods([found[1]], release)
     ends: tuple[str, ...] = memo[key]
     return ends
+
+
+def exits_before(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list[ast.AST]) -> ast.stmt | None:
+    """A ``raise`` or ``return`` on the path from ``c`` to the statement that hands it on (or
+    enters it), with no close of it before: that exit leaves it open (an integration's
+    ``raise ConfigEntryNotReady`` after a failed ``await client.connect()``, before the client
+    is stored where unload disconnects it). A ``return`` of it hands it on and is not one."""
+    function = c.function
+    if function is None or not c.name:
+        return None
+    start = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
+    end = next((a for a in module.ancestors(handoff) if isinstance(a, ast.stmt)), None)
+    if end is None:
+        return None
+    enders = {c.spec.close, *c.spec.ends, "close", "aclose"}
+    nodes = list(walk(function))
+    # Every close of it in the function (``closes`` holds those met so far, breadth first).
+    lines = [getattr(close, "lineno", 0) for close in closes] + [
+        n.lineno
+        for n in nodes
+        if isinstance(n, ast.Attribute) and n.attr in enders and isinstance(n.value, ast.Name) and n.value.id == c.name
+    ]
+    for node in nodes:
+        if not isinstance(node, (ast.Return, ast.Raise)) or not start < node.lineno < end.lineno:
+            continue
+        if any(isinstance(n, ast.Name) and n.id == c.name for n in walk(node)):
+            continue  # ``return client``, ``raise Error(client)``
+        if module.enclosing_function(node) is not function or not sequential(module, c.stmt, node):
+            continue
+        if any(start < line <= node.lineno for line in lines):
+            continue
+        return node
+    return None

@@ -37,6 +37,7 @@ from tradelint.models.resources.proofs import (
     awaitable_here,
     dropped_unclosed,
     evaluated_on_one_branch,
+    exits_before,
     module_cache_of,
     names_class,
     replaces_unclosed,
@@ -182,13 +183,11 @@ class ResourceAnalysis:
     @cached_property
     def creations(self) -> list[Creation]:
         found: list[Creation] = []
-        # ``spec_for`` is None for all but a few calls, and one cheap test on the callee's root
-        # name rejects the rest without changing a result (or skipping a lookup that could
-        # matter): a library constructor is named through an import of one of its packages
-        # (``qualify`` needs the root imported, ``builtin_spec`` a table or exchange module), and
-        # a first-party class through an import or a top-level definition (``definition_of``),
-        # with a CapWords name (``first_party_type``). A root that is no ``Name``
-        # (``make().close()``) qualifies to nothing and names no definition.
+        # ``spec_for`` is None for all but a few calls; one cheap test on the callee's root name
+        # rejects the rest without changing a result: a library constructor is named through an
+        # import of one of its packages (``qualify``, ``builtin_spec``), a first-party class through
+        # an import or a top-level definition (``definition_of``), with a CapWords name
+        # (``first_party_type``). A root that is no ``Name`` qualifies to nothing.
         names = self.module.imports.names
         packages = {name.split(".", 1)[0] for name in (*self.table, *EXCHANGE_MODULES)} | library_packages()
         library_roots = {local for local, qualified in names.items() if qualified.split(".", 1)[0] in packages}
@@ -531,7 +530,7 @@ class ResourceAnalysis:
                     # ``client or ClientSession(connector=connector)``: handed on only when no
                     # client is given; on the other path the creator still owns it.
                     continue
-                return None
+                return "exit_before_handoff" if exits_before(self.module, c, node, close_nodes) else None
         if closes and _replaced_unclosed(self.module, c.function, c.stmt, c.name, close_nodes):
             # ``s = X(); await s.get(); s = X()``: the first value is lost, whatever closes the
             # second one.

@@ -124,6 +124,7 @@ Problem = Literal[
     "replaced",
     "replaced_after_use",
     "early_exit",
+    "exit_before_handoff",
     "self_replaced",
     "self_dropped",
     "global_never_closed",
