@@ -258,3 +258,24 @@ def exits_before(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list
             continue
         return node
     return None
+
+
+def closed_where_errors_are_swallowed(module: ModuleInfo, closes: list[ast.AST]) -> bool:
+    """Every close is in the body of a ``try`` one of whose handlers goes on without raising
+    (``except Exception: log(...)``): an error before the close skips it, and the program, which
+    caught the error to go on, goes on with the resource open."""
+    if not closes:
+        return False
+    for close in closes:
+        child: ast.AST = close
+        swallowed = False
+        for ancestor in module.ancestors(close):
+            if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                break
+            if isinstance(ancestor, ast.Try) and child in ancestor.body:
+                swallowed = any(not any(isinstance(s, ast.Raise) for s in walk(h)) for h in ancestor.handlers)
+                break
+            child = ancestor
+        if not swallowed:
+            return False
+    return True

@@ -34,6 +34,7 @@ from tradelint.models.resources.factories import imported_factory, module_factor
 from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.models.resources.proofs import (
     callee_name,
+    closed_where_errors_are_swallowed,
     awaitable_here,
     dropped_unclosed,
     evaluated_on_one_branch,
@@ -542,10 +543,10 @@ class ResourceAnalysis:
         if closes and teardown:
             return None  # the code after the ``yield`` runs when the fixture or dependency ends
         if closes:
-            # A first-party type released on the success path has been called as its class
-            # asks ("whoever creates one must call its close()"): error-path leaks of a
-            # service in ``main()`` are not what this reports.
-            return None if c.spec.first_party else "not_in_finally"
+            # A first-party type released on the success path is used as its class asks: the error
+            # path of a ``main()`` ends the program. Not where an ``except`` goes on without it.
+            swallowed = closed_where_errors_are_swallowed(self.module, close_nodes)
+            return None if c.spec.first_party and not swallowed else "not_in_finally"
         # ccxt's ``describe()`` builds an exchange just to read its metadata: no session is opened.
         if used and registers_shutdown(c.function):
             return "app_never_closed"  # made while building an application: its cleanup must close it
