@@ -8,6 +8,7 @@ from tradelint.core.messages import Text, fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.resources.fixes import async_with_fix
+from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.resource_types import Creation
 
@@ -139,7 +140,7 @@ class UnclosedAsyncResource(Rule):
 
     @classmethod
     def trigger_words(cls, config: Any) -> tuple[str, ...]:
-        return cls.triggers + trigger_words.resource_config_words(config)
+        return cls.triggers + trigger_words.resource_config_words(config) + library_trigger_words()
     name = "unclosed-async-resource"
     incident = "002"
     fix_availability = "sometimes"

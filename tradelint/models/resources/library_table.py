@@ -38,3 +38,10 @@ def library_resource(qualified: str) -> ResourceSpec | None:
 def library_packages() -> frozenset[str]:
     """The top-level packages the table names: a module importing none of them makes none."""
     return frozenset(name.split(".", 1)[0] for name in _table())
+
+
+@lru_cache(maxsize=1)
+def library_trigger_words() -> tuple[str, ...]:
+    """What a module that makes a library resource of the table must contain: the import of its
+    package (``qualify`` resolves nothing else), for the rules' ``trigger_words``."""
+    return tuple(sorted(library_packages()))
