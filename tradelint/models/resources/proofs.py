@@ -235,6 +235,9 @@ def exits_before(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list
     function = c.function
     if function is None or not c.name:
         return None
+    args = function.args
+    if c.name in {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}:
+        return None  # ``if connector is None: connector = TCPConnector()``: the caller's, or a fallback
     start = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
     end = next((a for a in module.ancestors(handoff) if isinstance(a, ast.stmt)), None)
     if end is None:
@@ -256,8 +259,24 @@ def exits_before(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list
             continue
         if any(start < line <= node.lineno for line in lines):
             continue
+        if _caught_and_closed(module, node, function, lines):
+            continue
         return node
     return None
+
+
+def _caught_and_closed(module: ModuleInfo, exit_: ast.stmt, function: ast.AST, closes: list[int]) -> bool:
+    """Whether ``exit_`` is in the body of a ``try`` whose handlers or ``finally`` close it."""
+    child: ast.AST = exit_
+    for ancestor in module.ancestors(exit_):
+        if ancestor is function:
+            return False
+        if isinstance(ancestor, ast.Try) and child in ancestor.body:
+            start = ancestor.handlers[0].lineno if ancestor.handlers else (ancestor.finalbody or ancestor.body)[0].lineno
+            if any(start <= line <= (ancestor.end_lineno or 0) for line in closes):
+                return True
+        child = ancestor
+    return False
 
 
 def closed_where_errors_are_swallowed(module: ModuleInfo, closes: list[ast.AST]) -> bool:
