@@ -48,7 +48,13 @@ class UnclosedAsyncResource(Rule):
     (`client = AsyncClient(); _CLIENTS["k"] = client; return client`) belongs to that cache,
     which some code of the module must close. A call of a first-party function (of this module or
     an imported one) that returns a new resource on every path (`def make_session(): return
-    ClientSession(...)`) creates one.
+    ClientSession(...)`) creates one, also when it returns other first-party classes on other
+    paths that hold nothing but have the same release method (the caller must call it anyway).
+
+    Error paths: a `raise` or `return` between the creation and the statement that hands the
+    resource on (stores it where a later end of life closes it) leaves it open, unless a `try`
+    around the exit closes it in a handler or `finally`; a first-party resource closed only at the
+    end of a `try` whose `except` goes on without raising is closed outside `finally`.
 
     Library classes are resources when their own code says so, read from their source by
     `scripts/make_resource_table.py` and shipped with tradelint (`packs/library_resources.json`,
