@@ -265,6 +265,39 @@ def _judge(
             base = found.get(f"{dotted(folder, Path(local[0].path))}.{local[1].name}") if local is not None else None
             if base is not None:
                 return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends, base.given)
+            aliased = _alias_of(project, summary, name)
+            spec = found.get(aliased) if aliased is not None else None
+            if spec is None and aliased in BUILTIN_RESOURCES:
+                builtin_spec = BUILTIN_RESOURCES[aliased]
+                return Entry(builtin_spec.close, builtin_spec.awaited, builtin_spec.lazy, "subclass", folder.name)
+            if spec is not None:
+                return Entry(spec.close, spec.awaited, spec.lazy, "subclass", folder.name, spec.ends, spec.given)
+    # A base named through a module-level alias the summary does not resolve (``class
+    # ArqRedis(BaseRedis)`` with ``BaseRedis = Redis[bytes]`` under ``if TYPE_CHECKING``).
+    module = project.module_at(Path(summary.path))
+    node = _class_node(module, facts) if module is not None else None
+    for base_node in node.bases if node is not None else []:
+        aliased = _alias_of(project, summary, base_node.id) if isinstance(base_node, ast.Name) else None
+        if aliased in BUILTIN_RESOURCES:
+            builtin_spec = BUILTIN_RESOURCES[aliased]
+            return Entry(builtin_spec.close, builtin_spec.awaited, builtin_spec.lazy, "subclass", folder.name)
+        known = found.get(aliased) if aliased is not None else None
+        if known is not None:
+            return Entry(known.close, known.awaited, known.lazy, "subclass", folder.name, known.ends, known.given)
+    return None
+
+
+def _alias_of(project: Project, summary: ModuleSummary, name: str) -> str | None:
+    """``BaseRedis = Redis[bytes]`` (or ``= Redis``) at module level: what the alias names."""
+    module = project.module_at(Path(summary.path))
+    if module is None:
+        return None
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            value = node.value.value if isinstance(node.value, ast.Subscript) else node.value
+            qualified = module.imports.qualify(value)
+            if qualified is not None:
+                return qualified
     return None
 
 

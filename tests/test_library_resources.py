@@ -22,6 +22,8 @@ FIXTURES = ROOT / "fixtures" / "lifecycles"
 LIBRARY = {
     "__init__.py": "from netlib._client import Client, Pool\nfrom netlib.kafka import Producer\n",
     "_client.py": '''\
+from typing import TYPE_CHECKING
+
 import aiohttp
 import httpx
 
@@ -74,6 +76,16 @@ class Wrapper(Client):
 
 class Retrying(httpx.AsyncClient):
     """Subclass rule: a resource type of another library."""
+
+
+if TYPE_CHECKING:
+    BaseClient = httpx.AsyncClient[bytes]
+else:
+    BaseClient = httpx.AsyncClient
+
+
+class Aliased(BaseClient):
+    """Subclass rule, through a module-level alias."""
 
 
 def connect(url) -> Client:
@@ -188,6 +200,7 @@ def test_each_rule_finds_its_type_and_leaves_its_twin(tmp_path: Path) -> None:
         "netlib.Client": ("close", True, False, "owner", ("run",)),
         "netlib._client.Wrapper": ("close", True, False, "owner", ("run",)),
         "netlib._client.Retrying": ("aclose", True, True, "subclass", ()),
+        "netlib._client.Aliased": ("aclose", True, True, "subclass", ()),
         # A factory's instances are ended by the release only.
         "netlib._client.connect": ("close", True, False, "factory", ()),
         # Protocol: the first release ``__aexit__`` calls, plain or awaited as the method is.

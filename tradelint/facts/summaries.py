@@ -224,6 +224,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             call = module.parent(node)
             if isinstance(call, ast.Call) and call.func is node and isinstance(module.parent(call), ast.Expr):
                 dropped.setdefault((owner_class.lineno, function.name), set()).add((owner, node.attr))
+    in_finally = _finally_releases(module)
     classes: dict[int, ClassFacts] = {}
     parameters: dict[ast.AST, list[str]] = {}
     maker_lines: dict[str, list[int]] = {}
@@ -270,6 +271,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                 required,
                 ends,
                 frozenset(dropped.get((cls.lineno, stmt.name), ())) if dropped else _NO_RELEASES,
+                frozenset(in_finally.get((cls.lineno, stmt.name), ())) if in_finally else _NONE,
             )
         acquisitions: list[Acquisition] = []
         stored_params: dict[str, str] = {}
@@ -438,6 +440,27 @@ def _ref(module: ModuleInfo, node: ast.expr) -> Ref | None:
         return ("local", node.id)
     qualified = module.imports.qualify(node)
     return ("qualified", qualified) if qualified is not None else None
+
+
+def _finally_releases(module: ModuleInfo) -> dict[tuple[int, str], set[str]]:
+    """``self.<release>()`` called in a ``finally`` of a method, by (class line, method name)."""
+    found: dict[tuple[int, str], set[str]] = {}
+    for call in module.index.calls:
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and _is_release(func.attr)):
+            continue
+        child: ast.AST = call
+        in_finally = False
+        for ancestor in module.ancestors(call):
+            if isinstance(ancestor, ast.Try) and child in ancestor.finalbody:
+                in_finally = True
+            elif isinstance(ancestor, FUNCTION_NODES):
+                owner = module.parent(ancestor)
+                if in_finally and isinstance(owner, ast.ClassDef) and _receiver(ancestor) == func.value.id:
+                    found.setdefault((owner.lineno, ancestor.name), set()).add(func.attr)
+                break
+            child = ancestor
+    return found
 
 
 def _made_by_own_method(cls: ast.ClassDef, function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> ast.Call | None:

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import ast
 
-from tradelint.facts.class_family import resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.owned_elements import added_to
-from tradelint.facts.ownership import is_release_name
-from tradelint.facts.self_ending import ending_methods
+from tradelint.facts.ownership import ResourceType, is_release_name, lineage
+from tradelint.facts.summary_data import MethodFacts
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import classify, declares_outer, name_loads, self_attribute_loads, self_name, sequential
 from tradelint.models.resources.resource_types import Creation
@@ -213,18 +212,18 @@ def awaitable_here(module: ModuleInfo, call: ast.Call) -> bool:
     return False
 
 
-def self_ending_methods(module: ModuleInfo, func: ast.expr, release: str) -> tuple[str, ...]:
-    """The methods of the first-party class ``func`` names that end an instance themselves (a
-    ``start()`` whose ``finally`` calls the release): a call of one closes it."""
-    found = resolve_definition(module, func)
-    if found is None or not isinstance(found[1], ast.ClassDef):
+def self_ending_methods(module: ModuleInfo, found: ResourceType) -> tuple[str, ...]:
+    """The public methods of a first-party resource type that end an instance themselves,
+    whatever happens (a ``start()`` whose ``finally`` calls ``self._cleanup()``): a call of one
+    closes it. From the summaries: no module is parsed for it."""
+    facts = next((f for f in found.module.classes.values() if f.name == found.name), None)
+    if facts is None:
         return ()
-    key = ("self-ending", found[1], release)
-    memo = module.project.class_memo
-    if key not in memo:
-        memo[key] = ending_methods([found[1]], release)
-    ends: tuple[str, ...] = memo[key]
-    return ends
+    methods: dict[str, MethodFacts] = {}
+    for _, member in lineage(module.project, found.module, facts):
+        for name, method in member.methods.items():
+            methods.setdefault(name, method)
+    return tuple(sorted(n for n, m in methods.items() if m.finally_releases and not n.startswith("_") and n != found.release))
 
 
 def exits_before(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list[ast.AST]) -> ast.stmt | None:

@@ -129,7 +129,7 @@ class ResourceAnalysis:
                 return spec
         found = self.model.first_party_type(self.module, call.func)
         if found is not None:
-            ends = self_ending_methods(self.module, call.func, found.release)
+            ends = self_ending_methods(self.module, found)
             return first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited, ends=ends)
         holds = self._unclosed_by_class(call.func)
         return ResourceSpec("close", first_party=True, holds=holds) if holds else None
