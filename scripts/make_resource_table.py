@@ -266,12 +266,12 @@ def _judge(
             if base is not None:
                 return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends, base.given)
             aliased = _alias_of(project, summary, name)
-            spec = found.get(aliased) if aliased is not None else None
-            if spec is None and aliased in BUILTIN_RESOURCES:
+            known = found.get(aliased) if aliased is not None else None
+            if known is None and aliased in BUILTIN_RESOURCES:
                 builtin_spec = BUILTIN_RESOURCES[aliased]
                 return Entry(builtin_spec.close, builtin_spec.awaited, builtin_spec.lazy, "subclass", folder.name)
-            if spec is not None:
-                return Entry(spec.close, spec.awaited, spec.lazy, "subclass", folder.name, spec.ends, spec.given)
+            if known is not None:
+                return Entry(known.close, known.awaited, known.lazy, "subclass", folder.name, known.ends, known.given)
     # A base named through a module-level alias the summary does not resolve (``class
     # ArqRedis(BaseRedis)`` with ``BaseRedis = Redis[bytes]`` under ``if TYPE_CHECKING``).
     module = project.module_at(Path(summary.path))
