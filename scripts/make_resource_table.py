@@ -287,18 +287,28 @@ def _judge(
     return None
 
 
+_ALIASES: dict[str, dict[str, str]] = {}
+
+
 def _alias_of(project: Project, summary: ModuleSummary, name: str) -> str | None:
-    """``BaseRedis = Redis[bytes]`` (or ``= Redis``) at module level: what the alias names."""
-    module = project.module_at(Path(summary.path))
-    if module is None:
-        return None
-    for node in ast.walk(module.tree):
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
-            value = node.value.value if isinstance(node.value, ast.Subscript) else node.value
-            qualified = module.imports.qualify(value)
-            if qualified is not None:
-                return qualified
-    return None
+    """``BaseRedis = Redis[bytes]`` (or ``= Redis``) at module level, under ``if`` blocks too:
+    what the alias names (read once per module)."""
+    aliases = _ALIASES.get(summary.path)
+    if aliases is None:
+        aliases = _ALIASES[summary.path] = {}
+        module = project.module_at(Path(summary.path))
+        todo = list(module.tree.body) if module is not None else []
+        while todo:
+            node = todo.pop()
+            if isinstance(node, ast.If):
+                todo.extend([*node.body, *node.orelse])
+            elif isinstance(node, ast.Assign) and module is not None:
+                value = node.value.value if isinstance(node.value, ast.Subscript) else node.value
+                qualified = module.imports.qualify(value)
+                for target in node.targets:
+                    if isinstance(target, ast.Name) and qualified is not None:
+                        aliases.setdefault(target.id, qualified)
+    return aliases.get(name)
 
 
 def _judge_own(
