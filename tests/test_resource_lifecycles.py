@@ -179,3 +179,14 @@ def test_a_factory_of_first_party_resources_makes_them(tmp_path: Path) -> None:
     assert [(f.line, f.code, f.message) for f in check_paths([source], select=["TRD2"])] == [
         (27, "TRD201", "`client` (`create_client(...)`) is never closed; call `await client.disconnect()` in a `finally`"),
     ]
+
+
+def test_an_exit_before_the_handoff_leaks_it() -> None:
+    # fixtures/lifecycles/exits_before_handoff.py: a client made by a setup function, stored
+    # where unload disconnects it, but a failed connect raises first; closed before the raise,
+    # or the exit taken before the client exists: no finding. Then a client closed at the end
+    # of a ``try`` whose ``except`` goes on without it (not when it re-raises, nor in ``finally``).
+    assert [f"{f.line} {f.code} {f.message}" for f in check_paths([FIXTURES / "exits_before_handoff.py"])] == [
+        "29 TRD201 `client` (`Client(...)`) leaks on an exit before it is handed on; call its `disconnect()` on that path",
+        "86 TRD201 `client` (`Client(...)`) is closed outside `finally`; call `await client.disconnect()` in a `finally`",
+    ]

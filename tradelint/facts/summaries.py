@@ -224,6 +224,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             call = module.parent(node)
             if isinstance(call, ast.Call) and call.func is node and isinstance(module.parent(call), ast.Expr):
                 dropped.setdefault((owner_class.lineno, function.name), set()).add((owner, node.attr))
+    in_finally = _finally_releases(module)
     classes: dict[int, ClassFacts] = {}
     parameters: dict[ast.AST, list[str]] = {}
     maker_lines: dict[str, list[int]] = {}
@@ -270,6 +271,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                 required,
                 ends,
                 frozenset(dropped.get((cls.lineno, stmt.name), ())) if dropped else _NO_RELEASES,
+                frozenset(in_finally.get((cls.lineno, stmt.name), ())) if in_finally else _NONE,
             )
         acquisitions: list[Acquisition] = []
         stored_params: dict[str, str] = {}
@@ -280,6 +282,8 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                 continue
             value = assign.value.value if isinstance(assign.value, ast.Await) else assign.value
             if isinstance(value, ast.Call):
+                # ``self.session = self._init_session()``: what the class's own maker returns.
+                value = _made_by_own_method(cls, function, value) or value
                 ref = _ref(module, value.func)
                 if ref is not None:
                     acquisitions.append(Acquisition(target.attr, ref, function.name, assign.lineno))
@@ -436,6 +440,60 @@ def _ref(module: ModuleInfo, node: ast.expr) -> Ref | None:
         return ("local", node.id)
     qualified = module.imports.qualify(node)
     return ("qualified", qualified) if qualified is not None else None
+
+
+def _finally_releases(module: ModuleInfo) -> dict[tuple[int, str], set[str]]:
+    """``self.<release>()`` called in a ``finally`` of a method, by (class line, method name)."""
+    found: dict[tuple[int, str], set[str]] = {}
+    for call in module.index.calls:
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and _is_release(func.attr)):
+            continue
+        child: ast.AST = call
+        in_finally = False
+        for ancestor in module.ancestors(call):
+            if isinstance(ancestor, ast.Try) and child in ancestor.finalbody:
+                in_finally = True
+            elif isinstance(ancestor, FUNCTION_NODES):
+                owner = module.parent(ancestor)
+                if in_finally and isinstance(owner, ast.ClassDef) and _receiver(ancestor) == func.value.id:
+                    found.setdefault((owner.lineno, ancestor.name), set()).add(func.attr)
+                break
+            child = ancestor
+    return found
+
+
+def _made_by_own_method(cls: ast.ClassDef, function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> ast.Call | None:
+    """``self._init_session()`` where that method of the class returns one constructor's call on
+    every path (``return ClientSession(...)``, or a local bound once to it): that call."""
+    func = call.func
+    receiver = _receiver(function)
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == receiver):
+        return None
+    maker = next((s for s in cls.body if isinstance(s, FUNCTION_NODES) and s.name == func.attr), None)
+    if maker is None:
+        return None
+    bound: dict[str, list[ast.expr]] = {}
+    returned: list[ast.expr] = []
+    for node in walk(maker):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            bound.setdefault(node.targets[0].id, []).append(node.value)
+        elif isinstance(node, ast.Return) and node.value is not None:
+            returned.append(node.value)
+        elif isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return None
+    made: list[ast.Call] = []
+    for value in returned:
+        if isinstance(value, ast.Name) and len(bound.get(value.id, ())) == 1:
+            value = bound[value.id][0]
+        if isinstance(value, ast.Await):
+            value = value.value
+        if not isinstance(value, ast.Call):
+            return None
+        made.append(value)
+    if not made or any(ast.dump(m.func) != ast.dump(made[0].func) for m in made):
+        return None
+    return made[0]
 
 
 def _receiver(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:

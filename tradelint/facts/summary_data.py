@@ -36,6 +36,10 @@ class MethodFacts:
     # The ``releases`` called as a bare statement, their result dropped (``self.s.close()``): a
     # coroutine close called so never runs.
     dropped: frozenset[tuple[str, str]] = frozenset()
+    # Release-like methods of ``self`` called in a ``finally`` of this method (not in a function
+    # it defines): whatever happens in it, it ends the instance (``start()`` whose ``finally``
+    # calls ``self._cleanup()``), so a call of it is a close.
+    finally_releases: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +203,7 @@ def _class_to_json(facts: ClassFacts) -> dict[str, Any]:
         "bases": [list(ref) for ref in facts.bases],
         "methods": [
             [m.name, m.is_async, m.line, sorted(list(r) for r in m.releases), sorted(m.self_calls), m.required, m.ends,
-             sorted(list(r) for r in m.dropped)]
+             sorted(list(r) for r in m.dropped), sorted(m.finally_releases)]
             for m in facts.methods.values()
         ],
         "acquisitions": [[a.attr, list(a.ref), a.method, a.line] for a in facts.acquisitions],
@@ -220,7 +224,7 @@ def _class_from_json(data: object) -> ClassFacts:
     obj = _object(data, _CLASS_KEYS, "class")
     methods: dict[str, MethodFacts] = {}
     for item in _list(obj["methods"], "methods"):
-        name, is_async, line, releases, self_calls, required, ends, dropped = _items(item, 8, "method")
+        name, is_async, line, releases, self_calls, required, ends, dropped, finally_releases = _items(item, 9, "method")
         method = MethodFacts(
             _str(name, "method name"),
             _bool(is_async, "is_async"),
@@ -230,6 +234,7 @@ def _class_from_json(data: object) -> ClassFacts:
             _line(required),
             _bool(ends, "ends"),
             frozenset(_str_pair(r, "dropped") for r in _list(dropped, "dropped")) or _NO_RELEASES,
+            frozenset(_str(n, "finally_releases") for n in _list(finally_releases, "finally_releases")) or _NONE,
         )
         if method.name in methods:
             raise SummaryError(f"method {method.name!r} twice")

@@ -41,12 +41,46 @@ SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 def parse_module(source: str | bytes, filename: str = "<unknown>") -> ast.Module:
     """``ast.parse`` without the compiler's SyntaxWarnings (``"\\d"``, ``"a"()``): they describe the
-    checked code, not tradelint, and would be printed to stderr as if tradelint had a problem."""
+    checked code, not tradelint, and would be printed to stderr as if tradelint had a problem.
+    Python 3.14's ``except A, B:`` (PEP 758) is read as ``except (A, B):`` by the older
+    interpreters tradelint runs on; the text itself is never changed."""
+    try:
+        return _parse(source, filename)
+    except SyntaxError:
+        parenthesized = _parenthesize_excepts(source) if sys.version_info < (3, 14) else None
+        if parenthesized is None:
+            raise
+        try:
+            return _parse(parenthesized, filename)
+        except SyntaxError:
+            pass
+        raise
+
+
+def _parse(source: str | bytes, filename: str) -> ast.Module:
     if sys.version_info < (3, 11):
         return _parse_on_a_large_stack(source, filename)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return ast.parse(source, filename=filename)
+
+
+# ``except A, B:`` and ``except* A, B:`` without ``as`` (PEP 758), on one line.
+_BARE_EXCEPT_TUPLE = re.compile(rb"^([ \t]*except\*?[ \t]+)([^\s(:#][^:#\n]*?,[^:#\n]*?)([ \t]*:)", re.MULTILINE)
+
+
+def _parenthesize_excepts(source: str | bytes) -> str | bytes | None:
+    """The text with each PEP 758 ``except`` clause parenthesized (the same lines, two more
+    characters on each such line), or None when it has none."""
+    data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    if b"except" not in data:
+        return None
+    rewritten, count = _BARE_EXCEPT_TUPLE.subn(
+        lambda m: m.group(1) + b"(" + m.group(2) + b")" + m.group(3) if b" as " not in m.group(2) else m.group(0), data
+    )
+    if not count or rewritten == data:
+        return None
+    return rewritten.decode("utf-8", "surrogatepass") if isinstance(source, str) else rewritten
 
 
 # CPython 3.10 builds the ``ast`` of a long operator chain (``1+1+...``, 150,000 terms) with C

@@ -113,6 +113,15 @@ def is_awaited_call(module: ModuleInfo, call: ast.Call) -> bool:
     return isinstance(module.parent(call), ast.Await)
 
 
+def awaited_through(module: ModuleInfo, node: ast.expr) -> bool:
+    """``await client.chat.completions.create(...)``: an awaited call of a method reached
+    through ``node``'s attributes (an SDK's sub-clients share its connection)."""
+    parent = module.parent(node)
+    while isinstance(parent, ast.Attribute) and parent.value is node:
+        node, parent = parent, module.parent(parent)
+    return isinstance(parent, ast.Call) and parent.func is node and isinstance(node, ast.Attribute) and is_awaited_call(module, parent)
+
+
 def alias_target(module: ModuleInfo, use: Use) -> str | None:
     """``t = self._task``: the local the value is copied into, to follow its uses in turn."""
     parent = module.parent(use.node)

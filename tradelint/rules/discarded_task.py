@@ -15,7 +15,8 @@ class DiscardedTask(Rule):
     Flags a task whose creation result is thrown away: `asyncio.create_task(...)` as a statement,
     assigned to `_`, chained into `.add_done_callback(...)`, returned from a `lambda` that a loop
     callback discards, or created through a first-party wrapper that returns the task without
-    keeping it. A task kept only in a weak container (added to a `weakref.WeakSet`, stored as a
+    keeping it (a wrapper that passes a task it is given through and makes one of a coroutine,
+    `schedule_task(coro)`, only when its call is given a coroutine). A task kept only in a weak container (added to a `weakref.WeakSet`, stored as a
     value of a `weakref.WeakValueDictionary`) is discarded too: nothing holds it strongly, also
     when it is first bound to a local that is only looked at, given a done-callback or logged
     (`task = loop.create_task(c); log.debug("%r", task); self._tasks.add(task)`).

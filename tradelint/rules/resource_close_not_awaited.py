@@ -7,6 +7,7 @@ from tradelint.core.fix_plan import EditSpec, FixSpec
 from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
+from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
 
 
@@ -59,7 +60,7 @@ class ResourceCloseNotAwaited(Rule):
 
     @classmethod
     def trigger_words(cls, config: Any) -> tuple[str, ...]:
-        return cls.triggers + trigger_words.resource_config_words(config)
+        return cls.triggers + trigger_words.resource_config_words(config) + library_trigger_words()
     name = "resource-close-not-awaited"
     incident = "002"
     fix_availability = "sometimes"

@@ -9,6 +9,7 @@ from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.lifecycle_fixes import shutdown_fix
 from tradelint.facts.ownership import framework_teardown, release_method
+from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
 
 
@@ -114,7 +115,7 @@ class ResourceOnSelfNeverClosed(Rule):
 
     @classmethod
     def trigger_words(cls, config: Any) -> tuple[str, ...]:
-        return cls.triggers + trigger_words.resource_config_words(config)
+        return cls.triggers + trigger_words.resource_config_words(config) + library_trigger_words()
     name = "resource-on-self-never-closed"
     incident = "002"
     fix_availability = "sometimes"

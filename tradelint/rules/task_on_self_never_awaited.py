@@ -37,8 +37,10 @@ class TaskOnSelfNeverAwaited(Rule):
     `self.async_on_remove(...)`, `async_will_remove_from_hass()`, `async_shutdown()`, and what
     those call; a `close()` that only a Home Assistant stop listener runs leaves the task running
     after every reload. There a task from `hass.async_create_task(...)` stored on `self` is
-    judged too (Home Assistant keeps it alive, but only the owner can end it; discarded, it is no
-    finding), and no fix is offered. The watchdog below is reported, since only a stop listener
+    judged too, as is one from a config entry's `entry.async_create_background_task(hass, coro,
+    name)` (the entry cancels it at unload, not when the entity alone is removed) (Home Assistant
+    keeps it alive, but only the owner can end it; discarded, it is no finding), and no fix is
+    offered. The watchdog below is reported, since only a stop listener
     cancels it (TTLucian/ha-electrolux `faae5cde`):
     ```python
     class Coordinator(DataUpdateCoordinator):

@@ -8,6 +8,7 @@ from tradelint.core.messages import Text, fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.resources.fixes import async_with_fix
+from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.resource_types import Creation
 
@@ -47,7 +48,23 @@ class UnclosedAsyncResource(Rule):
     (`client = AsyncClient(); _CLIENTS["k"] = client; return client`) belongs to that cache,
     which some code of the module must close. A call of a first-party function (of this module or
     an imported one) that returns a new resource on every path (`def make_session(): return
-    ClientSession(...)`) creates one.
+    ClientSession(...)`) creates one, also when it returns other first-party classes on other
+    paths that hold nothing but have the same release method (the caller must call it anyway).
+
+    Error paths: a `raise` or `return` between the creation and the statement that hands the
+    resource on (stores it where a later end of life closes it) leaves it open, unless a `try`
+    around the exit closes it in a handler or `finally`; a first-party resource closed only at the
+    end of a `try` whose `except` goes on without raising is closed outside `finally`.
+
+    Library classes are resources when their own code says so, read from their source by
+    `scripts/make_resource_table.py` and shipped with tradelint (`packs/library_resources.json`,
+    506 names of 78 libraries), so they are known where the library is not installed: a
+    class that keeps a known resource and releases it (`discord.Client`), whose `__aexit__`
+    always calls one release method (`openai.AsyncOpenAI`: `close()`, `aiokafka.AIOKafkaProducer`:
+    `stop()`), that derives from one, or a function that returns a new one. They open nothing
+    until used (an awaited call through them, `await client.chat.completions.create(...)`), unless
+    their `__init__` opens it; a method the library shows to end the instance itself (discord's
+    `Client.run()`, `async with self` around the bot's life) ends it as the release does.
 
     ## Why is this bad?
     An unclosed session leaks its connector and sockets ("Unclosed client session"); closing it
@@ -80,6 +97,11 @@ class UnclosedAsyncResource(Rule):
 
     async def test_image(doorbell):
         await doorbell.get_image(aiohttp.ClientSession())  # TRD201: lent, then lost
+
+    async def publish(payload):
+        producer = AIOKafkaProducer(bootstrap_servers=BROKERS)  # TRD201: started, never stopped
+        await producer.start()
+        await producer.send_and_wait("prices", payload)
     ```
 
     ## Use instead
@@ -104,6 +126,14 @@ class UnclosedAsyncResource(Rule):
     async def test_image(doorbell):
         async with aiohttp.ClientSession() as session:
             await doorbell.get_image(session)
+
+    async def publish(payload):
+        producer = AIOKafkaProducer(bootstrap_servers=BROKERS)
+        await producer.start()
+        try:
+            await producer.send_and_wait("prices", payload)
+        finally:
+            await producer.stop()
     ```
 
     ## Fix safety
@@ -116,7 +146,7 @@ class UnclosedAsyncResource(Rule):
 
     @classmethod
     def trigger_words(cls, config: Any) -> tuple[str, ...]:
-        return cls.triggers + trigger_words.resource_config_words(config)
+        return cls.triggers + trigger_words.resource_config_words(config) + library_trigger_words()
     name = "unclosed-async-resource"
     incident = "002"
     fix_availability = "sometimes"
@@ -171,6 +201,10 @@ TEXTS = {
     "early_exit": Text(
         "`{name}` (`{label}(...)`) leaks on an exit before its `try`; create it just before it",
         "The `finally` that closes it runs only once the `try` is entered",
+    ),
+    "exit_before_handoff": Text(
+        "`{name}` (`{label}(...)`) leaks on an exit before it is handed on; call its `{close}()` on that path",
+        "A `raise` or `return` between its creation and where it is kept or entered leaves it open",
     ),
     "global_never_closed": Text(
         "module global `{name}` (`{label}(...)`) is never closed; close it at shutdown",

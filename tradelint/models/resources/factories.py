@@ -8,7 +8,7 @@ from typing import Callable, cast
 
 from tradelint.facts.class_family import resolve_definition
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.ownership import OwnershipModel
+from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec
@@ -57,6 +57,10 @@ def factory_spec(
     (``create_client()`` returning an ``SshClient`` or a ``UbusClient``, each closed by
     ``await client.disconnect()``)."""
     specs: list[ResourceSpec] = []
+    # First-party classes returned on other paths that hold nothing themselves, by their methods:
+    # ``create_client()`` returning a ``UbusClient`` (an aiohttp session) or an ``SshClient``
+    # (paramiko), both ended by ``disconnect()``: the caller must call it whichever it gets.
+    others: list[frozenset[str]] = []
     for node in walk(function):
         if isinstance(node, (ast.Yield, ast.YieldFrom)):
             return None
@@ -71,7 +75,24 @@ def factory_spec(
             if spec is None:
                 found = model.first_party_type(module, value.func)
                 if found is None:
-                    return None
+                    methods = _class_methods(module, value.func)
+                    if methods is None:
+                        return None
+                    others.append(methods)
+                    continue
                 spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
             specs.append(spec)
-    return specs[0] if specs and all(spec == specs[0] for spec in specs) else None
+    if not specs or any(spec != specs[0] for spec in specs):
+        return None
+    return specs[0] if all(specs[0].close in methods for methods in others) else None
+
+
+def _class_methods(module: ModuleInfo, func: ast.expr) -> frozenset[str] | None:
+    """The methods a first-party class and its first-party bases define; None for anything else."""
+    found = definition_of(module, func)
+    if found is None or found[1].kind != "class":
+        return None
+    facts = found[0].classes.get(found[1].line)
+    if facts is None:
+        return None
+    return frozenset(name for _, member in lineage(module.project, found[0], facts) for name in member.methods)

@@ -9,9 +9,10 @@ import ast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.owned_elements import added_to
-from tradelint.facts.ownership import is_release_name
+from tradelint.facts.ownership import ResourceType, is_release_name, lineage
+from tradelint.facts.summary_data import MethodFacts
 from tradelint.facts.syntax import walk
-from tradelint.facts.uses import classify, declares_outer, name_loads, self_attribute_loads, self_name
+from tradelint.facts.uses import classify, declares_outer, name_loads, self_attribute_loads, self_name, sequential
 from tradelint.models.resources.resource_types import Creation
 from tradelint.models.resources.statements import (
     RENEWING,
@@ -209,3 +210,90 @@ def awaitable_here(module: ModuleInfo, call: ast.Call) -> bool:
         if isinstance(ancestor, (ast.FunctionDef, ast.Lambda, ast.ClassDef)):
             return False
     return False
+
+
+def self_ending_methods(module: ModuleInfo, found: ResourceType) -> tuple[str, ...]:
+    """The public methods of a first-party resource type that end an instance themselves,
+    whatever happens (a ``start()`` whose ``finally`` calls ``self._cleanup()``): a call of one
+    closes it. From the summaries: no module is parsed for it."""
+    facts = next((f for f in found.module.classes.values() if f.name == found.name), None)
+    if facts is None:
+        return ()
+    methods: dict[str, MethodFacts] = {}
+    for _, member in lineage(module.project, found.module, facts):
+        for name, method in member.methods.items():
+            methods.setdefault(name, method)
+    return tuple(sorted(n for n, m in methods.items() if m.finally_releases and not n.startswith("_") and n != found.release))
+
+
+def exits_before(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list[ast.AST]) -> ast.stmt | None:
+    """A ``raise`` or ``return`` on the path from ``c`` to the statement that hands it on (or
+    enters it), with no close of it before: that exit leaves it open (an integration's
+    ``raise ConfigEntryNotReady`` after a failed ``await client.connect()``, before the client
+    is stored where unload disconnects it). A ``return`` of it hands it on and is not one."""
+    function = c.function
+    if function is None or not c.name:
+        return None
+    args = function.args
+    if c.name in {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}:
+        return None  # ``if connector is None: connector = TCPConnector()``: the caller's, or a fallback
+    start = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
+    end = next((a for a in module.ancestors(handoff) if isinstance(a, ast.stmt)), None)
+    if end is None:
+        return None
+    enders = {c.spec.close, *c.spec.ends, "close", "aclose"}
+    nodes = list(walk(function))
+    # Every close of it in the function (``closes`` holds those met so far, breadth first).
+    lines = [getattr(close, "lineno", 0) for close in closes] + [
+        n.lineno
+        for n in nodes
+        if isinstance(n, ast.Attribute) and n.attr in enders and isinstance(n.value, ast.Name) and n.value.id == c.name
+    ]
+    for node in nodes:
+        if not isinstance(node, (ast.Return, ast.Raise)) or not start < node.lineno < end.lineno:
+            continue
+        if any(isinstance(n, ast.Name) and n.id == c.name for n in walk(node)):
+            continue  # ``return client``, ``raise Error(client)``
+        if module.enclosing_function(node) is not function or not sequential(module, c.stmt, node):
+            continue
+        if any(start < line <= node.lineno for line in lines):
+            continue
+        if _caught_and_closed(module, node, function, lines):
+            continue
+        return node
+    return None
+
+
+def _caught_and_closed(module: ModuleInfo, exit_: ast.stmt, function: ast.AST, closes: list[int]) -> bool:
+    """Whether ``exit_`` is in the body of a ``try`` whose handlers or ``finally`` close it."""
+    child: ast.AST = exit_
+    for ancestor in module.ancestors(exit_):
+        if ancestor is function:
+            return False
+        if isinstance(ancestor, ast.Try) and child in ancestor.body:
+            start = ancestor.handlers[0].lineno if ancestor.handlers else (ancestor.finalbody or ancestor.body)[0].lineno
+            if any(start <= line <= (ancestor.end_lineno or 0) for line in closes):
+                return True
+        child = ancestor
+    return False
+
+
+def closed_where_errors_are_swallowed(module: ModuleInfo, closes: list[ast.AST]) -> bool:
+    """Every close is in the body of a ``try`` one of whose handlers goes on without raising
+    (``except Exception: log(...)``): an error before the close skips it, and the program, which
+    caught the error to go on, goes on with the resource open."""
+    if not closes:
+        return False
+    for close in closes:
+        child: ast.AST = close
+        swallowed = False
+        for ancestor in module.ancestors(close):
+            if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                break
+            if isinstance(ancestor, ast.Try) and child in ancestor.body:
+                swallowed = any(not any(isinstance(s, ast.Raise) for s in walk(h)) for h in ancestor.handlers)
+                break
+            child = ancestor
+        if not swallowed:
+            return False
+    return True

@@ -18,6 +18,7 @@ from tradelint.facts.syntax import walk
 from tradelint.facts.uses import (
     Use,
     assigned_to,
+    awaited_through,
     classify,
     declarations,
     declares_outer,
@@ -33,15 +34,19 @@ from tradelint.models.resources.factories import imported_factory, module_factor
 from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.models.resources.proofs import (
     callee_name,
+    closed_where_errors_are_swallowed,
     awaitable_here,
     dropped_unclosed,
     evaluated_on_one_branch,
+    exits_before,
     module_cache_of,
     names_class,
     replaces_unclosed,
     result_is_ended,
+    self_ending_methods,
     unknown_callable,
 )
+from tradelint.models.resources.library_table import library_packages, library_resource
 from tradelint.models.resources.resource_types import (
     first_party_spec,
     BUILTIN_RESOURCES,
@@ -55,6 +60,7 @@ from tradelint.models.resources.resource_types import (
     UnawaitedClose,
     Verdict,
     unawaited_close,
+    wraps_given,
 )
 from tradelint.models.resources.startup import (
     closed_somewhere,
@@ -95,13 +101,11 @@ class ResourceAnalysis:
         self.table = dict(BUILTIN_RESOURCES)
         for ctor, method in ctx.config.resources:
             self.table[ctor] = ResourceSpec(method)
-        self.model: OwnershipModel = ownership_model(
-            self.module, self.builtin_close, ctx.config.shutdown_methods, ctx.config.resources
-        )
+        self.model: OwnershipModel = ownership_model(self.module, self.builtin_close, ctx.config.shutdown_methods, ctx.config.resources)
         self.model.coroutine_close = self.builtin_coroutine_close
 
     def builtin_spec(self, qualified: str) -> ResourceSpec | None:
-        spec = self.table.get(qualified)
+        spec = self.table.get(qualified) or library_resource(qualified)
         if spec is not None:
             return spec
         module, _, name = qualified.rpartition(".")
@@ -125,7 +129,8 @@ class ResourceAnalysis:
                 return spec
         found = self.model.first_party_type(self.module, call.func)
         if found is not None:
-            return first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
+            ends = self_ending_methods(self.module, found)
+            return first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited, ends=ends)
         holds = self._unclosed_by_class(call.func)
         return ResourceSpec("close", first_party=True, holds=holds) if holds else None
 
@@ -170,7 +175,7 @@ class ResourceAnalysis:
             return False
         if unawaited_close(module or self.module, use, spec):
             return False  # ``session.close()`` without ``await``: a coroutine that never runs
-        if use.name in CLOSE_METHODS or use.name == spec.close:
+        if use.name in CLOSE_METHODS or use.name == spec.close or use.name in spec.ends:
             return True
         # A first-party type may be ended by any of its release methods (``stop()`` where its
         # ``__aexit__`` is the first found).
@@ -179,21 +184,18 @@ class ResourceAnalysis:
     @cached_property
     def creations(self) -> list[Creation]:
         found: list[Creation] = []
-        # ``spec_for`` is None for all but a few calls, and one cheap test on the callee's root
-        # name rejects the rest without changing a result (or skipping a lookup that could
-        # matter): a library constructor is named through an import of one of its packages
-        # (``qualify`` needs the root imported, ``builtin_spec`` a table or exchange module), and
-        # a first-party class through an import or a top-level definition (``definition_of``),
-        # with a CapWords name (``first_party_type``). A root that is no ``Name``
-        # (``make().close()``) qualifies to nothing and names no definition.
+        # ``spec_for`` is None for all but a few calls; one cheap test on the callee's root name
+        # rejects the rest without changing a result: a library constructor is named through an
+        # import of one of its packages (``qualify``, ``builtin_spec``), a first-party class through
+        # an import or a top-level definition (``definition_of``), with a CapWords name
+        # (``first_party_type``). A root that is no ``Name`` qualifies to nothing.
         names = self.module.imports.names
-        packages = {name.split(".", 1)[0] for name in (*self.table, *EXCHANGE_MODULES)}
+        packages = {name.split(".", 1)[0] for name in (*self.table, *EXCHANGE_MODULES)} | library_packages()
         library_roots = {local for local, qualified in names.items() if qualified.split(".", 1)[0] in packages}
         named_roots = names.keys() | self.module.top_level.keys()
         factories = self._factories if library_roots else {}
         imported: dict[str, ResourceSpec | None] = {}
-        # ``spec_for`` reads nothing of a call but its callee's dotted name (``qualify``,
-        # ``definition_of`` and the CapWords tests): one answer per name and module.
+        # ``spec_for`` reads only the callee's dotted name: one answer per name and module.
         specs: dict[object, ResourceSpec | None] = {}
         Attribute, Name = ast.Attribute, ast.Name
         for call in self.module.index.calls:
@@ -230,7 +232,7 @@ class ResourceAnalysis:
                 spec = specs[key]
             else:
                 spec = specs[key] = self.spec_for(call)
-            if spec is not None:
+            if spec is not None and not (spec.given and wraps_given(call, spec)):
                 creation = self._creation(call, spec)
                 if creation is not None:
                     found.append(creation)
@@ -513,8 +515,7 @@ class ResourceAnalysis:
             if (context_manager or teardown) and isinstance(self.module.parent(node), (ast.Yield, ast.YieldFrom)):
                 used = True
                 continue
-            if use.kind == "method" and use.call is not None and is_awaited_call(self.module, use.call):
-                used = True
+            used = used or (use.kind in ("method", "attribute") and awaited_through(self.module, node))
             kept = kept_on_app(self.module, c.function, use.node) if use.kind == "alias" else None
             if kept is not None:
                 if kept:
@@ -530,7 +531,7 @@ class ResourceAnalysis:
                     # ``client or ClientSession(connector=connector)``: handed on only when no
                     # client is given; on the other path the creator still owns it.
                     continue
-                return None
+                return "exit_before_handoff" if exits_before(self.module, c, node, close_nodes) else None
         if closes and _replaced_unclosed(self.module, c.function, c.stmt, c.name, close_nodes):
             # ``s = X(); await s.get(); s = X()``: the first value is lost, whatever closes the
             # second one.
@@ -542,10 +543,10 @@ class ResourceAnalysis:
         if closes and teardown:
             return None  # the code after the ``yield`` runs when the fixture or dependency ends
         if closes:
-            # A first-party type released on the success path has been called as its class
-            # asks ("whoever creates one must call its close()"): error-path leaks of a
-            # service in ``main()`` are not what this reports.
-            return None if c.spec.first_party else "not_in_finally"
+            # A first-party type released on the success path is used as its class asks: the error
+            # path of a ``main()`` ends the program. Not where an ``except`` goes on without it.
+            swallowed = closed_where_errors_are_swallowed(self.module, close_nodes)
+            return None if c.spec.first_party and not swallowed else "not_in_finally"
         # ccxt's ``describe()`` builds an exchange just to read its metadata: no session is opened.
         if used and registers_shutdown(c.function):
             return "app_never_closed"  # made while building an application: its cleanup must close it

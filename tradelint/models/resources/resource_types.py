@@ -30,12 +30,34 @@ class ResourceSpec:
     # A first-party class that opens a resource on ``self`` in ``__init__`` and never closes it:
     # the attribute. Each instance made leaks it, whoever holds the instance.
     holds: str = ""
+    # Other methods that end an instance themselves, read from a library's code (discord's
+    # ``Client.run()`` enters ``async with self`` around the bot's whole life).
+    ends: tuple[str, ...] = ()
+    # A library wrapper's constructor parameters (name, position) whose value its release closes:
+    # a call that passes one wraps the caller's resource and creates none (anchorpy's
+    # ``Program(idl, pid, provider)``).
+    given: tuple[tuple[str, int], ...] = ()
 
 
-def first_party_spec(release: str, *, lazy: bool, awaited: bool) -> ResourceSpec:
+def library_spec(
+    close: str, *, awaited: bool, lazy: bool, ends: tuple[str, ...] = (), given: tuple[tuple[str, int], ...] = ()
+) -> ResourceSpec:
+    """The spec of a library class that its own code says must be released
+    (``scripts/make_resource_table.py``): judged by the rules of a first-party resource type."""
+    return ResourceSpec(close, lazy=lazy, awaited=awaited, first_party=True, coroutine_close=awaited, ends=ends, given=given)
+
+
+def wraps_given(call: ast.Call, spec: ResourceSpec) -> bool:
+    """Whether ``call`` gives a library wrapper the resource it would otherwise make itself."""
+    return any(
+        any(k.arg == name for k in call.keywords) or 0 <= position < len(call.args) for name, position in spec.given
+    )
+
+
+def first_party_spec(release: str, *, lazy: bool, awaited: bool, ends: tuple[str, ...] = ()) -> ResourceSpec:
     """The spec of a first-party resource type (``OwnershipModel.first_party_type``'s answer):
     released by its own method, awaited when that method is a coroutine."""
-    return ResourceSpec(release, lazy=lazy, awaited=awaited, first_party=True, coroutine_close=awaited)
+    return ResourceSpec(release, lazy=lazy, awaited=awaited, first_party=True, coroutine_close=awaited, ends=ends)
 
 
 BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
@@ -102,6 +124,7 @@ Problem = Literal[
     "replaced",
     "replaced_after_use",
     "early_exit",
+    "exit_before_handoff",
     "self_replaced",
     "self_dropped",
     "global_never_closed",

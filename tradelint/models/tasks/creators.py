@@ -295,7 +295,19 @@ class TaskCreators:
         assert isinstance(target[1], ast.FunctionDef)
         self._call_targets[call] = target[1]
         self._target_modules[call] = target[0]
-        return self._is_dangling_wrapper(target[0], target[1], depth + 1)
+        if not self._is_dangling_wrapper(target[0], target[1], depth + 1):
+            return False
+        given = _passthrough(target[1])
+        if given is None:
+            return True
+        # ``schedule_task(coro)`` makes a task of a coroutine and passes a task through: only a
+        # call given a coroutine (a call) makes one here.
+        name, index = given
+        offset = 1 if target[1].args.args and target[1].args.args[0].arg in ("self", "cls") else 0
+        value = next((k.value for k in call.keywords if k.arg == name), None)
+        if value is None and 0 <= index - offset < len(call.args):
+            value = call.args[index - offset]
+        return isinstance(value, ast.Call)
 
     def _receiver_names(self, module: ModuleInfo) -> set[str]:
         """The first-parameter names of the module's methods (``self``, ``cls``, rarely more)."""
@@ -451,8 +463,11 @@ class TaskCreators:
 
     def _local_task_unkept(self, module: ModuleInfo, func: ast.FunctionDef, name: str, depth: int) -> bool:
         created = False
+        params = _parameters(func)
         for node in self._statements_of(func):  # assignments are statements
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                if isinstance(node.value, ast.Name) and node.value.id in params:
+                    continue  # ``task = coro`` when given a task: passed through (``_passthrough``)
                 if not (isinstance(node.value, ast.Call) and self.creator_label(node.value, module, depth)):
                     return False
                 created = True
@@ -464,6 +479,8 @@ class TaskCreators:
                 continue
             if use.kind == "argument" and use.call is not None and self._is_weak_container_add(module, use.call):
                 continue
+            if use.kind == "argument" and use.call is not None and _loop_callback(use.call):
+                continue  # ``loop.call_soon(asyncio.ensure_future, task)``: held until it runs
             return False
         return True
 
@@ -587,6 +604,37 @@ def _creator_kind(qualified: str | None, gather: bool = False) -> str | None:
     if gather and qualified in GATHER:
         return "gather"
     return None
+
+
+def _parameters(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    args = func.args
+    return {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+
+
+def _passthrough(func: ast.FunctionDef) -> tuple[str, int] | None:
+    """The parameter a task wrapper returns as is on some path (``task = coro`` when ``coro`` is
+    already a task), by name and position; None when it makes a task on every path."""
+    args = [*func.args.posonlyargs, *func.args.args]
+    names = [a.arg for a in args]
+    nodes = list(walk(func))
+    returned = {n.value.id for n in nodes if isinstance(n, ast.Return) and isinstance(n.value, ast.Name)}
+    for node in nodes:
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id in returned
+            and isinstance(node.value, ast.Name)
+            and node.value.id in names
+        ):
+            return node.value.id, names.index(node.value.id)
+    return None
+
+
+def _loop_callback(call: ast.Call) -> bool:
+    """``loop.call_soon(f, task)`` and its kin: the loop holds its arguments until the callback runs."""
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr in ("call_soon", "call_soon_threadsafe", "call_later", "call_at")
 
 
 def _is_loop(module: ModuleInfo, receiver: ast.expr) -> bool:

@@ -173,7 +173,11 @@ class TaskAnalysis(TaskOwners):
         text = ast.unparse(func)
         configured = any(text == owner or text.endswith("." + owner) for owner in self.owners)
         receiver = func.value.attr if isinstance(func.value, ast.Attribute) else getattr(func.value, "id", "")
-        if not configured and not (func.attr in HASS_CREATORS and receiver.lstrip("_") == "hass"):
+        # ``hass.async_create_task(coro)``, or a config entry's ``entry.async_create_background_task(
+        # hass, coro, name)``, which takes ``hass`` first.
+        first = call.args[0] if call.args else None
+        given_hass = (first.attr if isinstance(first, ast.Attribute) else getattr(first, "id", "")) == "hass"
+        if not configured and not (func.attr in HASS_CREATORS and (receiver.lstrip("_") == "hass" or given_hass)):
             return None
         found = _stored_on_self(module, call)
         if found is None:

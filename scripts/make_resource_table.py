@@ -1,0 +1,448 @@
+"""Write tradelint's table of library resource types from the libraries' own source.
+
+A library class is an async resource when its own code says that an instance must be released,
+by the same rules tradelint applies to first-party classes (read, never imported):
+
+- **owner**: it keeps a known resource on ``self`` and releases it in one of its methods
+  (``OwnershipModel.resource_type``, the first-party rule), e.g. a client that opens an
+  ``aiohttp.ClientSession`` and closes it in ``close()``;
+- **protocol**: its ``__aexit__`` always awaits one of its own coroutine methods, which does
+  something (not ``pass`` nor ``raise NotImplementedError``): ``async with`` is how the library
+  says it must be ended, and that method is how to end it without ``async with``;
+- **subclass**: it derives from a resource type (``class Wrapper(httpx.AsyncClient)``);
+- **factory**: a public function, or a class method returning ``cls(...)``, that returns a new
+  instance of one on every path.
+
+Each rule is applied again with what the others found (a client holding another library's
+pool) until nothing changes, then every public name a module binds to a resource type (a
+package's ``__init__`` re-exporting ``AsyncOpenAI``) is entered under that name too.
+
+Usage: unpack each library's wheel into its own folder (``pip download --no-deps``, then
+``unzip '*.py'``), then::
+
+    python scripts/make_resource_table.py --out tradelint/packs/library_resources.json FOLDER...
+
+The libraries read and their versions are listed in ``scripts/library_resources.txt``; the
+table records which wheel each type comes from. Nothing of the libraries is committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.ownership import OwnershipModel, lineage, resolve_ref
+from tradelint.facts.self_ending import ending_methods, self_calls
+from tradelint.facts.summaries import is_release_name
+from tradelint.facts.summary_data import ClassFacts, MethodFacts, ModuleSummary
+from tradelint.facts.syntax import resolve_relative
+from tradelint.models.resources.factories import factory_spec
+from tradelint.models.resources.resource_types import (
+    BUILTIN_RESOURCES,
+    ResourceSpec,
+    library_spec,
+)
+
+SKIPPED_FOLDERS = {"tests", "test", "testing", "__pycache__", "examples", "docs", "benchmarks"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    close: str
+    awaited: bool
+    lazy: bool
+    rule: str  # owner, protocol, subclass or factory
+    source: str  # the wheel folder it was read from
+    ends: tuple[str, ...] = ()  # other methods that end the instance themselves
+    # Constructor parameters (name, position) whose value the release closes: given one, the
+    # instance wraps its caller's resource.
+    given: tuple[tuple[str, int], ...] = ()
+
+    def spec(self) -> ResourceSpec:
+        return library_spec(self.close, awaited=self.awaited, lazy=self.lazy, ends=self.ends, given=self.given)
+
+
+def modules(folder: Path) -> Iterator[Path]:
+    for dirpath, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS and not d.startswith(".") and not d.endswith(".dist-info"))
+        for name in sorted(files):
+            if name.endswith(".py") and not name.startswith("test_"):
+                yield Path(dirpath) / name
+
+
+def _trivial(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``pass``, ``...``, a docstring or ``raise NotImplementedError``: an abstract method."""
+    for stmt in function.body:
+        if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+            continue
+        if isinstance(stmt, ast.Raise):
+            continue
+        return False
+    return True
+
+
+def _class_node(module: ModuleInfo, facts: ClassFacts) -> ast.ClassDef | None:
+    return next((c for c in module.index.classes if c.lineno == facts.line and c.name == facts.name), None)
+
+
+def _own_method(cls: ast.ClassDef, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    return next((s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == name), None)
+
+
+def _family_nodes(project: Project, summary: ModuleSummary, facts: ClassFacts) -> list[ast.ClassDef]:
+    nodes: list[ast.ClassDef] = []
+    for member_summary, member in lineage(project, summary, facts):
+        module = project.module_at(Path(member_summary.path))
+        node = _class_node(module, member) if module is not None else None
+        if node is not None:
+            nodes.append(node)
+    return nodes
+
+
+def _method(nodes: list[ast.ClassDef], name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    return next((m for n in nodes if (m := _own_method(n, name)) is not None), None)
+
+
+def protocol_close(project: Project, summary: ModuleSummary, facts: ClassFacts) -> tuple[str, bool] | None:
+    """The public release method that every ``__aexit__`` of the class calls first, when it
+    does something and needs no argument: (its name, whether it is a coroutine function)."""
+    nodes = _family_nodes(project, summary, facts)
+    exit_ = _method(nodes, "__aexit__")
+    if exit_ is None:
+        return None
+    for name, awaited in self_calls(exit_.body):
+        method = _method(nodes, name)
+        if method is None or name.startswith("_") or not is_release_name(name) or _trivial(method):
+            continue
+        if name.startswith("release"):
+            # Gives back what ``__aenter__`` took (a lock, a rate-limit bucket, a pooled
+            # response): the object lives on.
+            continue
+        if len(method.args.args) - 1 - len(method.args.defaults) == 0:
+            is_async = isinstance(method, ast.AsyncFunctionDef)
+            if is_async != awaited:
+                continue  # a coroutine never run, or a plain method awaited: not the library's way
+            return name, is_async
+    return None
+
+
+def given_parameters(project: Project, summary: ModuleSummary, facts: ClassFacts, release: str) -> tuple[tuple[str, int], ...]:
+    """A wrapper whose release closes only what its constructor stores from its parameters
+    (anchorpy's ``Program(idl, pid, provider=None)``, closed by ``provider.close()``): those
+    parameters, by name and position. Given one, an instance owns nothing, and closing it would
+    close its caller's resource; left out, it makes its own (``Provider.env()``)."""
+    family = lineage(project, summary, facts)
+    methods: dict[str, MethodFacts] = {}
+    for _, member in family:
+        for name, method in member.methods.items():
+            methods.setdefault(name, method)
+    given = {attr for _, member in family for attr in member.stored_params.values()}
+    defaulted = _stored_or_made(_family_nodes(project, summary, facts))
+    given |= set(defaulted.values())
+    released: set[str] = set()
+    todo, seen = [release], set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in methods:
+            continue
+        seen.add(name)
+        released |= {attr for attr, _ in methods[name].releases}
+        todo.extend(methods[name].self_calls)
+    if not released or not released <= given:
+        return ()
+    positions = {attr: index for _, member in family for index, attr in member.stored_positions.items()}
+    params = {param: attr for _, member in family for param, attr in member.stored_params.items()}
+    init = _method(_family_nodes(project, summary, facts), "__init__")
+    names = [a.arg for a in init.args.args[1:]] if init is not None else []
+    for param, attr in defaulted.items():
+        params.setdefault(param, attr)
+        if param in names:
+            positions.setdefault(attr, names.index(param))
+    return tuple(sorted((param, positions.get(attr, -1)) for param, attr in params.items() if attr in released))
+
+
+def _stored_or_made(nodes: list[ast.ClassDef]) -> dict[str, str]:
+    """``self.provider = provider if provider is not None else Provider.env()`` (or ``provider or
+    ...``) in ``__init__``: the parameter, by the attribute it falls back from."""
+    init = _method(nodes, "__init__")
+    if init is None:
+        return {}
+    params = {a.arg for a in (*init.args.args[1:], *init.args.kwonlyargs)}
+    found: dict[str, str] = {}
+    for node in ast.walk(init):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+            continue
+        target, value = node.targets[0], node.value
+        if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"):
+            continue
+        options = value.values if isinstance(value, ast.BoolOp) else [value.body, value.orelse] if isinstance(value, ast.IfExp) else []
+        for option in options:
+            if isinstance(option, ast.Name) and option.id in params:
+                found[option.id] = target.attr
+    return found
+
+
+def _ending_methods(project: Project, summary: ModuleSummary, facts: ClassFacts, release: str) -> tuple[str, ...]:
+    """The public methods besides the release that end the instance themselves (discord's
+    ``Client.run()``: ``async with self`` around the whole life of the bot)."""
+    return ending_methods(_family_nodes(project, summary, facts), release)
+
+
+def dotted(folder: Path, path: Path) -> str:
+    """The module's import name in its wheel, namespace packages (``gcloud.aio.auth``) included."""
+    parts = list(path.relative_to(folder).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def classes(project: Project, folder: Path) -> Iterator[tuple[str, ModuleSummary, ClassFacts]]:
+    for path in modules(folder):
+        summary = project.summary(path)
+        if summary is None:
+            continue
+        name = dotted(folder, path)
+        for facts in summary.classes.values():
+            if not facts.name.startswith("_"):
+                yield name, summary, facts
+
+
+def generate(folders: list[Path]) -> dict[str, Entry]:
+    project = Project(module_budget=None)
+    found: dict[str, Entry] = {}
+    judged: set[tuple[str, str]] = set()
+    builtin = {name: spec.close for name, spec in BUILTIN_RESOURCES.items()}
+    every = [(folder, name, summary, facts) for folder in folders for name, summary, facts in classes(project, folder)]
+    changed = True
+    while changed:
+        changed = False
+        table = {**{k: e.close for k, e in found.items()}, **builtin}
+        model = OwnershipModel(project, table.get, ())
+        for folder, module_name, summary, facts in every:
+            key = f"{module_name}.{facts.name}"
+            if (key, folder.name) in judged or key in builtin:
+                continue
+            entry = _judge(project, model, folder, module_name, summary, facts, found)
+            if entry is not None:
+                judged.add((key, folder.name))
+                # Two distributions of one import name (discord.py and py-cord): either's
+                # ending methods end it.
+                known = found.get(key)
+                found[key] = entry if known is None else replace(known, ends=tuple(sorted({*known.ends, *entry.ends})))
+                changed = True
+        changed |= _factories(project, folders, found, builtin)
+    _aliases(project, folders, found)
+    return found
+
+
+def _judge(
+    project: Project,
+    model: OwnershipModel,
+    folder: Path,
+    module_name: str,
+    summary: ModuleSummary,
+    facts: ClassFacts,
+    found: dict[str, Entry],
+) -> Entry | None:
+    entry = _judge_own(project, model, folder, summary, facts)
+    if entry is not None:
+        return entry if not entry.close.startswith("_") else None
+    for kind, name in facts.bases:
+        qualified = name if kind == "qualified" else f"{module_name}.{name}"
+        base = found.get(qualified)
+        if base is not None:
+            return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends, base.given)
+        if qualified in BUILTIN_RESOURCES:
+            spec = BUILTIN_RESOURCES[qualified]
+            return Entry(spec.close, spec.awaited, spec.lazy, "subclass", folder.name)
+        if kind == "local":
+            local = resolve_ref(project, summary, (kind, name))
+            base = found.get(f"{dotted(folder, Path(local[0].path))}.{local[1].name}") if local is not None else None
+            if base is not None:
+                return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends, base.given)
+            aliased = _alias_of(project, summary, name)
+            known = found.get(aliased) if aliased is not None else None
+            if known is None and aliased in BUILTIN_RESOURCES:
+                builtin_spec = BUILTIN_RESOURCES[aliased]
+                return Entry(builtin_spec.close, builtin_spec.awaited, builtin_spec.lazy, "subclass", folder.name)
+            if known is not None:
+                return Entry(known.close, known.awaited, known.lazy, "subclass", folder.name, known.ends, known.given)
+    # A base named through a module-level alias the summary does not resolve (``class
+    # ArqRedis(BaseRedis)`` with ``BaseRedis = Redis[bytes]`` under ``if TYPE_CHECKING``).
+    module = project.module_at(Path(summary.path))
+    node = _class_node(module, facts) if module is not None else None
+    for base_node in node.bases if node is not None else []:
+        aliased = _alias_of(project, summary, base_node.id) if isinstance(base_node, ast.Name) else None
+        if aliased in BUILTIN_RESOURCES:
+            builtin_spec = BUILTIN_RESOURCES[aliased]
+            return Entry(builtin_spec.close, builtin_spec.awaited, builtin_spec.lazy, "subclass", folder.name)
+        known = found.get(aliased) if aliased is not None else None
+        if known is not None:
+            return Entry(known.close, known.awaited, known.lazy, "subclass", folder.name, known.ends, known.given)
+    return None
+
+
+_ALIASES: dict[str, dict[str, str]] = {}
+
+
+def _alias_of(project: Project, summary: ModuleSummary, name: str) -> str | None:
+    """``BaseRedis = Redis[bytes]`` (or ``= Redis``) at module level, under ``if`` blocks too:
+    what the alias names (read once per module)."""
+    aliases = _ALIASES.get(summary.path)
+    if aliases is None:
+        aliases = _ALIASES[summary.path] = {}
+        module = project.module_at(Path(summary.path))
+        todo = list(module.tree.body) if module is not None else []
+        while todo:
+            node = todo.pop()
+            if isinstance(node, ast.If):
+                todo.extend([*node.body, *node.orelse])
+            elif isinstance(node, ast.Assign) and module is not None:
+                value = node.value.value if isinstance(node.value, ast.Subscript) else node.value
+                qualified = module.imports.qualify(value)
+                for target in node.targets:
+                    if isinstance(target, ast.Name) and qualified is not None:
+                        aliases.setdefault(target.id, qualified)
+    return aliases.get(name)
+
+
+def _judge_own(
+    project: Project, model: OwnershipModel, folder: Path, summary: ModuleSummary, facts: ClassFacts
+) -> Entry | None:
+    made = model.resource_type(summary, facts)
+    if made is not None:
+        ends = _ending_methods(project, summary, facts, made.release)
+        return Entry(made.release, made.awaited, made.lazy, "owner", folder.name, ends)
+    close = protocol_close(project, summary, facts)
+    if close is not None:
+        ends = _ending_methods(project, summary, facts, close[0])
+        given = given_parameters(project, summary, facts, close[0])
+        return Entry(close[0], close[1], True, "protocol", folder.name, ends, given)
+    return None
+
+
+def _spec_of(found: dict[str, Entry]) -> Callable[[str], ResourceSpec | None]:
+    def spec(qualified: str) -> ResourceSpec | None:
+        if qualified in BUILTIN_RESOURCES:
+            return BUILTIN_RESOURCES[qualified]
+        entry = found.get(qualified)
+        return entry.spec() if entry is not None else None
+
+    return spec
+
+
+def _factories(project: Project, folders: list[Path], found: dict[str, Entry], builtin: dict[str, str]) -> bool:
+    """Public functions and class methods that return a new resource on every path."""
+    changed = False
+    spec = _spec_of(found)
+    table = {**{k: e.close for k, e in found.items()}, **builtin}
+    model = OwnershipModel(project, table.get, ())
+    for folder in folders:
+        for path in modules(folder):
+            module = project.module_at(path)
+            if module is None:
+                continue
+            module_name = dotted(folder, path)
+            for stmt in module.tree.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and not stmt.name.startswith("_"):
+                    key = f"{module_name}.{stmt.name}"
+                    if key in found or key in builtin:
+                        continue
+                    made = factory_spec(module, stmt, spec, model)
+                    if made is not None:
+                        lazy = made.lazy and not isinstance(stmt, ast.AsyncFunctionDef)
+                        found[key] = Entry(made.close, made.awaited, lazy, "factory", folder.name, made.ends)
+                        changed = True
+            summary = project.summary_of(module)
+            for facts in summary.classes.values():
+                owner = f"{module_name}.{facts.name}"
+                if owner not in found:
+                    continue
+                for name in sorted(facts.factories):
+                    key = f"{owner}.{name}"
+                    if key not in found and not name.startswith("_"):
+                        entry = found[owner]
+                        is_async = facts.methods[name].is_async if name in facts.methods else False
+                        # ``await Program.at(pid, provider)``: a parameter of the wrapper's, passed on.
+                        node = _class_node(module, facts)
+                        maker = _own_method(node, name) if node is not None else None
+                        names = {a.arg for a in (*maker.args.args, *maker.args.kwonlyargs)} if maker is not None else set()
+                        given = tuple((param, -1) for param, _ in entry.given if param in names)
+                        lazy = entry.lazy and not is_async
+                        found[key] = Entry(entry.close, entry.awaited, lazy, "factory", folder.name, entry.ends, given)
+                        changed = True
+    return changed
+
+
+def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> None:
+    """``openai.AsyncOpenAI`` for ``openai._client.AsyncOpenAI``: every public name a module
+    imports and binds to a resource type, followed through chains of re-exports."""
+    bindings: list[tuple[str, str]] = []
+    stars: list[tuple[str, str]] = []
+    for folder in folders:
+        for path in modules(folder):
+            summary = project.summary(path)
+            module_name = dotted(folder, path)
+            if summary is None or path.name != "__init__.py" or any(part.startswith("_") for part in module_name.split(".")):
+                continue  # a package's public ``__init__`` re-exports; other modules import for themselves
+            for local, target in summary.imports.items():
+                if not local.startswith("_") and "." in target:
+                    bindings.append((f"{module_name}.{local}", target))
+            module = project.module_at(path)
+            for stmt in module.tree.body if module is not None else []:
+                if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names):
+                    # ``from .client import *`` (discord): every public name of that module.
+                    source = resolve_relative(stmt.module, stmt.level, module_name, True)
+                    if source:
+                        stars.append((module_name, source))
+    changed = True
+    while changed:
+        changed = False
+        for package, source in stars:
+            prefix = f"{source}."
+            for name in list(found):
+                rest = name[len(prefix):]
+                if name.startswith(prefix) and "." not in rest and not rest.startswith("_") and f"{package}.{rest}" not in found:
+                    found[f"{package}.{rest}"] = found[name]
+                    changed = True
+        for name, target in bindings:
+            if name not in found and target in found:
+                found[name] = found[target]
+                changed = True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folders", nargs="+", type=Path, help="a folder per unpacked wheel")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    found = generate(sorted(folder.resolve() for folder in args.folders))
+    table = {
+        name: {
+            "close": e.close,
+            "awaited": e.awaited,
+            "lazy": e.lazy,
+            "ends": list(e.ends),
+            "given": [list(g) for g in e.given],
+            "rule": e.rule,
+            "source": e.source,
+        }
+        for name, e in sorted(found.items())
+    }
+    document = {
+        "comment": "Generated by scripts/make_resource_table.py from the wheels in scripts/library_resources.txt; do not edit.",
+        "sources": sorted(folder.name for folder in args.folders),
+        "types": table,
+    }
+    args.out.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    print(f"{len(table)} names of {len({e.source for e in found.values()})} libraries -> {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,290 @@
+"""Library resource types read from libraries' source (``scripts/make_resource_table.py``) and
+shipped as ``tradelint/packs/library_resources.json``: each rule of the script on a small
+library written here (no network), each beside the negative twin it must leave out; then the
+shipped table used on code that names the libraries without them installed."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+from tradelint.api import check_paths
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+
+import make_resource_table as gen
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures" / "lifecycles"
+
+LIBRARY = {
+    "__init__.py": "from netlib._client import Client, Pool\nfrom netlib.kafka import Producer\n",
+    "_client.py": '''\
+from typing import TYPE_CHECKING
+
+import aiohttp
+import httpx
+
+
+class Client:
+    """Owner rule: keeps a known resource on self and releases it."""
+
+    def __init__(self):
+        self._session = aiohttp.ClientSession()
+
+    async def close(self):
+        await self._session.close()
+
+    def run(self):
+        import asyncio
+
+        async def runner():
+            async with self:
+                await self.serve()
+
+        asyncio.run(runner())
+
+    async def serve(self):
+        pass
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.close()
+
+
+class Pool:
+    """Protocol rule with a plain close (``close(); await wait_closed()``)."""
+
+    def close(self):
+        self._closing = True
+
+    async def wait_closed(self):
+        self._closed = True
+
+    async def __aexit__(self, *exc):
+        self.close()
+        await self.wait_closed()
+
+
+class Wrapper(Client):
+    """A first-party base: the owner rule follows it."""
+
+
+class Retrying(httpx.AsyncClient):
+    """Subclass rule: a resource type of another library."""
+
+
+if TYPE_CHECKING:
+    BaseClient = httpx.AsyncClient[bytes]
+else:
+    BaseClient = httpx.AsyncClient
+
+
+class Aliased(BaseClient):
+    """Subclass rule, through a module-level alias."""
+
+
+def connect(url) -> Client:
+    return Client()
+
+
+def _private_factory():
+    return Client()
+''',
+    "kafka.py": '''\
+class Producer:
+    """Protocol rule: ``__aexit__`` always awaits ``stop()``."""
+
+    async def start(self):
+        self.started = True
+
+    async def stop(self):
+        self.started = False
+
+    async def __aenter__(self):
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.stop()
+
+
+class Lock:
+    """Negative: ``release()`` gives back what ``__aenter__`` took; the lock lives on."""
+
+    async def acquire(self):
+        self.held = True
+
+    async def release(self):
+        self.held = False
+
+    async def __aenter__(self):
+        await self.acquire()
+
+    async def __aexit__(self, *exc):
+        await self.release()
+
+
+class Transaction:
+    """Negative: commit or roll back by outcome, never on every path."""
+
+    async def commit(self):
+        self.done = True
+
+    async def close(self):
+        self.done = True
+
+    async def __aexit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            await self.close()
+
+
+class Base:
+    """Negative: an abstract close."""
+
+    async def close(self):
+        raise NotImplementedError
+
+    async def __aexit__(self, *exc):
+        await self.close()
+
+
+class Forgets:
+    """Negative: a coroutine close that ``__aexit__`` never awaits."""
+
+    async def close(self):
+        self.done = True
+
+    async def __aexit__(self, *exc):
+        self.close()
+
+
+class Program:
+    """A wrapper that closes only what its constructor stores from a parameter: given one, it
+    wraps its caller's resource."""
+
+    def __init__(self, idl, provider=None):
+        self.provider = provider
+
+    async def close(self):
+        await self.provider.close()
+
+    async def __aexit__(self, *exc):
+        await self.close()
+
+
+class _Hidden:
+    async def stop(self):
+        self.done = True
+
+    async def __aexit__(self, *exc):
+        await self.stop()
+''',
+}
+
+
+def test_each_rule_finds_its_type_and_leaves_its_twin(tmp_path: Path) -> None:
+    wheel = tmp_path / "netlib-1.0"
+    for name, text in LIBRARY.items():
+        (wheel / "netlib" / name).parent.mkdir(parents=True, exist_ok=True)
+        (wheel / "netlib" / name).write_text(text, encoding="utf-8")
+    found = gen.generate([wheel])
+    assert {name: (e.close, e.awaited, e.lazy, e.rule, e.ends) for name, e in found.items()} == {
+        "netlib.kafka.Program": ("close", True, True, "protocol", ()),
+        # Owner: opens its session in ``__init__`` (not lazy); ``run()`` ends it (``async with self``).
+        "netlib._client.Client": ("close", True, False, "owner", ("run",)),
+        "netlib.Client": ("close", True, False, "owner", ("run",)),
+        "netlib._client.Wrapper": ("close", True, False, "owner", ("run",)),
+        "netlib._client.Retrying": ("aclose", True, True, "subclass", ()),
+        "netlib._client.Aliased": ("aclose", True, True, "subclass", ()),
+        # A factory's instances are ended by the release only.
+        "netlib._client.connect": ("close", True, False, "factory", ()),
+        # Protocol: the first release ``__aexit__`` calls, plain or awaited as the method is.
+        "netlib._client.Pool": ("close", False, True, "protocol", ()),
+        "netlib.Pool": ("close", False, True, "protocol", ()),
+        "netlib.kafka.Producer": ("stop", True, True, "protocol", ()),
+        "netlib.Producer": ("stop", True, True, "protocol", ()),
+    }
+    assert found["netlib.kafka.Program"].given == (("provider", 1),)
+    assert all(not entry.given for name, entry in found.items() if name != "netlib.kafka.Program")
+
+
+def test_the_shipped_table_is_the_scripts_output_format() -> None:
+    document = json.loads((ROOT / "tradelint" / "packs" / "library_resources.json").read_text(encoding="utf-8"))
+    pins = [
+        line.strip()
+        for line in (ROOT / "scripts" / "library_resources.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    # Every library read is pinned, and every type names the wheel it was read from.
+    assert sorted(document["sources"]) == sorted(re.sub("==", "-", pin) for pin in pins)
+    types = document["types"]
+    assert len(types) > 200
+    assert {entry["source"] for entry in types.values()} <= set(document["sources"])
+    assert types["openai.AsyncOpenAI"]["close"] == "close"
+    assert types["aiokafka.AIOKafkaProducer"]["close"] == "stop"
+    assert "run" in types["discord.client.Client"]["ends"]
+
+
+def test_library_types_are_known_without_the_library() -> None:
+    # fixtures/lifecycles/library_types.py names openai, aiokafka, discord and anchorpy, none of which the
+    # test environment installs: each leak above its negative twin(s), which have no finding.
+    assert [f"{f.line} {f.code} {f.message}" for f in check_paths([FIXTURES / "library_types.py"])] == [
+        # Used through its sub-clients, never closed (closed by ``async with``; unused: nothing open).
+        "14 TRD201 `client` (`AsyncOpenAI(...)`) is never closed; call `await client.close()` in a `finally`",
+        # Started, never stopped (stopped in ``finally``).
+        "32 TRD201 `producer` (`AIOKafkaProducer(...)`) is never closed; call `await producer.stop()` in a `finally`",
+        # Logged in, never closed (``run()`` ends it: ``async with self`` around the bot's life).
+        "54 TRD201 `client` (`discord.Client(...)`) is never closed; call `await client.close()` in a `finally`",
+        # A wrapper left to make its own provider (given the caller's, it wraps it: no finding).
+        "67 TRD201 `program` (`Program(...)`) is never closed; call `await program.close()` in a `finally`",
+    ]
+
+
+def test_a_method_that_ends_its_own_instance_closes_it(tmp_path: Path) -> None:
+    # A first-party type whose ``start()`` releases it in its ``finally``: calling ``start()``
+    # ends it; calling only ``connect()`` does not.
+    (tmp_path / "trader.py").write_text(
+        """\
+import aiohttp
+
+
+class Trader:
+    def __init__(self):
+        self.session = self._init_session()
+
+    def _init_session(self):
+        session = aiohttp.ClientSession()
+        return session
+
+    async def connect(self):
+        await self.session.get("https://example.com")
+
+    async def start(self):
+        try:
+            await self.connect()
+        finally:
+            await self.stop()
+
+    async def stop(self):
+        await self.session.close()
+
+
+async def run_ended():
+    trader = Trader()
+    await trader.start()
+
+
+async def run_leaked():
+    trader = Trader()
+    await trader.connect()
+""",
+        encoding="utf-8",
+    )
+    assert [f"{f.line} {f.code} {f.message}" for f in check_paths([tmp_path / "trader.py"])] == [
+        "31 TRD201 `trader` (`Trader(...)`) is never closed; call `await trader.stop()` in a `finally`",
+    ]

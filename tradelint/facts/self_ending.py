@@ -1,0 +1,64 @@
+"""Methods that end their own object whatever happens: ``async with self`` around the work, or
+the release called in a ``finally`` (discord's ``Client.run()``, a trader's ``start()`` whose
+``finally`` calls ``self._cleanup_resources()``). A call of one ends the instance as its release
+does. Shared by the resource analysis (first-party types) and by
+``scripts/make_resource_table.py`` (library types)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def self_calls(body: list[ast.stmt]) -> Iterator[tuple[str, bool]]:
+    """``self.m(...)`` and ``await self.m(...)`` run on every path through ``body``, with whether
+    each is awaited: its statements, a ``try``'s body and ``finally``, never an ``if`` or an
+    ``except`` (``commit()`` or ``rollback()`` by outcome)."""
+    for stmt in body:
+        value = stmt.value if isinstance(stmt, (ast.Expr, ast.Return)) else None
+        awaited = isinstance(value, ast.Await)
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call):
+            func = value.func
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
+                yield func.attr, awaited
+        elif isinstance(stmt, ast.Try):
+            yield from self_calls(stmt.body)
+            yield from self_calls(stmt.finalbody)
+
+
+def _unguarded(body: list[ast.stmt]) -> list[ast.stmt]:
+    """A ``finally`` with its tests opened: ``if not self.is_closed(): await self.close()``."""
+    found: list[ast.stmt] = []
+    for stmt in body:
+        found.extend(_unguarded(stmt.body) if isinstance(stmt, ast.If) else [stmt])
+    return found
+
+
+def ends_self(function: Function, release: str) -> bool:
+    """Whether ``function`` (or a function it defines) ends the instance itself, whatever
+    happens: ``async with self``, or ``release`` called in a ``finally``."""
+    for node in ast.walk(function):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
+            isinstance(i.context_expr, ast.Name) and i.context_expr.id == "self" for i in node.items
+        ):
+            return True
+        if isinstance(node, ast.Try) and any(name == release for name, _ in self_calls(_unguarded(node.finalbody))):
+            return True
+    return False
+
+
+def ending_methods(classes: list[ast.ClassDef], release: str) -> tuple[str, ...]:
+    """The public methods of a class (its own first, then its bases', nearest first) other than
+    ``release`` that end the instance themselves."""
+    seen: dict[str, Function] = {}
+    for cls in classes:
+        for stmt in cls.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                seen.setdefault(stmt.name, stmt)
+    return tuple(
+        sorted(name for name, method in seen.items() if not name.startswith("_") and name != release and ends_self(method, release))
+    )
