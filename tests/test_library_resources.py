@@ -288,3 +288,25 @@ async def run_leaked():
     assert [f"{f.line} {f.code} {f.message}" for f in check_paths([tmp_path / "trader.py"])] == [
         "31 TRD201 `trader` (`Trader(...)`) is never closed; call `await trader.stop()` in a `finally`",
     ]
+
+
+def test_a_library_is_first_party_in_its_own_code(tmp_path: Path) -> None:
+    # Inside ``openai`` itself, ``AsyncOpenAI`` is its own class, judged by the first-party
+    # rules (here: nothing it holds is known), not by the table made for its users; and a
+    # module of another package names it by an import of ``openai``, the TRD2 trigger words
+    # that flake8's demand filter reads.
+    package = tmp_path / "openai"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "_client.py").write_text("class AsyncOpenAI:\n    async def close(self):\n        pass\n", encoding="utf-8")
+    (package / "helpers.py").write_text(
+        "from ._client import AsyncOpenAI\n\n\nasync def ask():\n    client = AsyncOpenAI()\n"
+        "    return await client.chat.completions.create()\n",
+        encoding="utf-8",
+    )
+    assert [f"{f.line} {f.code}" for f in check_paths([package / "helpers.py"])] == []
+    from tradelint.rules.unclosed_async_resource import UnclosedAsyncResource
+    from tradelint.core.config import Config
+
+    words = UnclosedAsyncResource.trigger_words(Config())
+    assert {"import openai", "from openai", ", openai"} <= set(words)

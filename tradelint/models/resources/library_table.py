@@ -29,8 +29,12 @@ def _table() -> dict[str, ResourceSpec]:
     }
 
 
-def library_resource(qualified: str) -> ResourceSpec | None:
-    """The spec of a library resource type (or factory) by its qualified name, if the table has it."""
+def library_resource(qualified: str, asked_from: str | None = None) -> ResourceSpec | None:
+    """The spec of a library resource type (or factory) by its qualified name, if the table has
+    it. Not inside the library itself (``asked_from``, the asking module's name, in the same
+    top-level package): there its classes are first-party, judged by the first-party rules."""
+    if asked_from is not None and asked_from.partition(".")[0] == qualified.partition(".")[0]:
+        return None
     return _table().get(qualified)
 
 
@@ -43,5 +47,7 @@ def library_packages() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def library_trigger_words() -> tuple[str, ...]:
     """What a module that makes a library resource of the table must contain: the import of its
-    package (``qualify`` resolves nothing else), for the rules' ``trigger_words``."""
-    return tuple(sorted(library_packages()))
+    package (``qualify`` resolves nothing else), for the rules' ``trigger_words``: ``import P``,
+    ``from P`` or ``, P`` (``import os, P``), not the bare name, which many modules that make
+    nothing contain (``discord`` in every module of a discord library)."""
+    return tuple(f"{how}{package}" for package in sorted(library_packages()) for how in ("import ", "from ", ", "))

@@ -105,7 +105,7 @@ class ResourceAnalysis:
         self.model.coroutine_close = self.builtin_coroutine_close
 
     def builtin_spec(self, qualified: str) -> ResourceSpec | None:
-        spec = self.table.get(qualified) or library_resource(qualified)
+        spec = self.table.get(qualified) or library_resource(qualified, self.module.module_name)
         if spec is not None:
             return spec
         module, _, name = qualified.rpartition(".")
