@@ -243,6 +243,7 @@ class Resolutions:
         # (``member_index``), and how many of those modules are indexed.
         self._by_name: dict[str, list[ClassModel]] = {}
         self._every_field: list[ClassModel] = []
+        self._slotted: set[int] = set()  # the ids of the slotted ones
         self._indexed = 0
 
     def subclasses(self, module: ModuleInfo) -> tuple[list[ClassModel], dict[Place, list[int]]]:
@@ -278,8 +279,15 @@ class Resolutions:
                         self._by_name.setdefault(word, []).append(model)
                     if facts.writes.every_field is not None:
                         self._every_field.append(model)
+                    if facts.slotted:
+                        self._slotted.add(id(model))
             self._indexed = len(self._subclasses)
         return self._by_name.get(name, []), self._every_field
+
+    def any_slotted(self, model: ClassModel, family: list[ClassModel]) -> bool:
+        """Whether a member of ``family`` (``model``, then classes of the modules read) is slotted."""
+        self.members_for("")
+        return member_facts(model).slotted or not self._slotted.isdisjoint(map(id, family))
 
     def class_places(self, module: ModuleInfo) -> list[Place]:
         """The places of ``subclasses(module)[0]``, in order."""

@@ -279,7 +279,7 @@ class _Search:
 
     def _sort_files(self) -> None:
         """Which files may notice some field of the family: parsed and sorted out now, once."""
-        self.slotted = any(member_facts(m).slotted for m in self.family)
+        self.slotted = self.resolved.any_slotted(self.model, self.family)
         family = {path for path, _ in self._naming(self._names())}
         for path, text, generic in self._readable(family):
             names_family = path in family
