@@ -29,6 +29,7 @@ import ast
 import re
 import sys
 from dataclasses import dataclass, field
+from itertools import chain, count
 from operator import attrgetter
 from pathlib import Path
 from typing import Iterator, Literal, cast
@@ -158,7 +159,7 @@ class _Search:
         self._lineage_places = set(zip(map(_PATH, self.lineage), map(_LINE, self.lineage)))
         self._family_ancestors: set[tuple[Path, int]] | None = None
         # Each member's position in the family, by identity, once grown (``_answering``).
-        self._positions: dict[int, int] | None = None
+        self._positions: dict[tuple[Path, int], int] | None = None
         # Qualified names (``pkg.mod.D``) and per-module local names bound to a family class,
         # with how many positional arguments a ``partial`` already supplies.
         self.aliases: dict[str, int] = {}
@@ -530,14 +531,20 @@ class _Search:
         """The family's members, in order, whose own body may answer for a field ``name``: the
         class itself and those the run's index of names holds (``Resolutions.members_for``);
         the other members' answers are all empty."""
-        if self._positions is None:
-            self._positions = dict(zip(map(id, self.family), range(len(self.family))))
         named, every = self.resolved.members_for(name)
-        positions = self._positions
-        found = {0}
-        found.update(positions[i] for i in map(id, named) if i in positions)
-        found.update(positions[i] for i in map(id, every) if i in positions)
-        return [self.family[i] for i in sorted(found)]
+        places, model = self._family_places, (self.model.path, self.model.line)
+        # By place (one class per place in a family: ``grow_in``), the model first.
+        found: dict[tuple[Path, int], ClassModel] = {}
+        for member in chain(named, every):
+            place = (member.path, member.line)
+            if place in places and place != model and place not in found:
+                found[place] = member
+        if len(found) > 1:
+            if self._positions is None:  # only now: a table per class is the square of a chain
+                self._positions = dict(zip(zip(map(_PATH, self.family), map(_LINE, self.family)), count()))
+            positions = self._positions
+            return [self.model, *(self.family[positions[p]] for p in sorted(found, key=positions.__getitem__))]
+        return [self.model, *found.values()]  # (a class read twice has the same answers)
 
     def _own_writes(self, name: str, answering: list[ClassModel]) -> None:
         """The family's own methods set ``self.NAME`` (or every field); a subclass binds it as a
