@@ -8,7 +8,8 @@ import os
 import re
 import weakref
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, count
+from operator import attrgetter
 from pathlib import Path
 from typing import cast
 
@@ -368,6 +369,28 @@ def grow_in(resolved: Resolutions, module: ModuleInfo, places: set[Place]) -> li
     found = sorted(set().union(*map(forward.__getitem__, starts)).difference(members))
     places.update(map(resolved.class_places(module).__getitem__, found))
     return list(map(models.__getitem__, found))
+
+
+def answering(resolved: Resolutions, name: str, family: list[ClassModel], places: set[Place],
+              positions: dict[Place, int]) -> list[ClassModel]:
+    """The members of ``family`` (whose places are ``places``), in order, whose own body may
+    answer for a field ``name``: the class itself (``family[0]``) and those the run's index of
+    names holds (``Resolutions.members_for``); the other members' answers are all empty.
+    ``positions`` (the family's by place) is filled only when two members answer: a table per
+    class made a chain's memory grow with its square."""
+    named, every = resolved.members_for(name)
+    model = (family[0].path, family[0].line)
+    # By place (one class per place in a family: ``grow_in``).
+    found: dict[Place, ClassModel] = {}
+    for member in chain(named, every):
+        place = (member.path, member.line)
+        if place in places and place != model and place not in found:
+            found[place] = member
+    if len(found) > 1:
+        if not positions:
+            positions.update(zip(zip(map(attrgetter("path"), family), map(attrgetter("line"), family)), count()))
+        return [family[0], *(family[positions[p]] for p in sorted(found, key=positions.__getitem__))]
+    return [family[0], *found.values()]  # (a class read twice has the same answers)
 
 
 @dataclass

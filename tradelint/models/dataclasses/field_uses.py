@@ -29,7 +29,6 @@ import ast
 import re
 import sys
 from dataclasses import dataclass, field
-from itertools import chain, count
 from operator import attrgetter
 from pathlib import Path
 from typing import Iterator, Literal, cast
@@ -39,7 +38,7 @@ from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, project_files, project_root
 from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, resolve_class
 from tradelint.models.dataclasses.family_index import (
-    alias_candidates, grow_in, indexable, lineage, member_facts, resolutions, terminal_name, word_index,
+    alias_candidates, answering, grow_in, indexable, lineage, member_facts, resolutions, terminal_name, word_index,
     word_pattern,
 )
 from tradelint.models.dataclasses.module_calls import module_calls
@@ -158,8 +157,8 @@ class _Search:
         self._family_places: set[tuple[Path, int]] = {(model.path, model.line)}
         self._lineage_places = set(zip(map(_PATH, self.lineage), map(_LINE, self.lineage)))
         self._family_ancestors: set[tuple[Path, int]] | None = None
-        # Each member's position in the family, by identity, once grown (``_answering``).
-        self._positions: dict[tuple[Path, int], int] | None = None
+        # Each member's position in the family by place, once two members answer (``answering``).
+        self._positions: dict[tuple[Path, int], int] = {}
         # Qualified names (``pkg.mod.D``) and per-module local names bound to a family class,
         # with how many positional arguments a ``partial`` already supplies.
         self.aliases: dict[str, int] = {}
@@ -460,9 +459,10 @@ class _Search:
         self.position = self.fields.index(name) if name in self.fields else 0
         self.evidence, self.intent, self.overrides = [], [], []
         name_pattern = re.compile(rf"\b{re.escape(name)}\b")
-        answering = self._answering(name)
-        self._own_writes(name, answering)
-        for other in answering:
+        # The members whose own body may answer for the field, the class first.
+        members = answering(self.resolved, name, self.family, self._family_places, self._positions)
+        self._own_writes(name, members)
+        for other in members:
             if not self.same(other, self.model) and other.kind is not None and name in other.own_fields:
                 self.note(other.module.path, other.own_fields[name].node.lineno,
                           f"dataclass `{other.name}` re-declares `{name}` as its own field", "observes")
@@ -527,29 +527,10 @@ class _Search:
         for node, answer in uses.patterns:
             self._match(module, node, answer)
 
-    def _answering(self, name: str) -> list[ClassModel]:
-        """The family's members, in order, whose own body may answer for a field ``name``: the
-        class itself and those the run's index of names holds (``Resolutions.members_for``);
-        the other members' answers are all empty."""
-        named, every = self.resolved.members_for(name)
-        places, model = self._family_places, (self.model.path, self.model.line)
-        # By place (one class per place in a family: ``grow_in``), the model first.
-        found: dict[tuple[Path, int], ClassModel] = {}
-        for member in chain(named, every):
-            place = (member.path, member.line)
-            if place in places and place != model and place not in found:
-                found[place] = member
-        if len(found) > 1:
-            if self._positions is None:  # only now: a table per class is the square of a chain
-                self._positions = dict(zip(zip(map(_PATH, self.family), map(_LINE, self.family)), count()))
-            positions = self._positions
-            return [self.model, *(self.family[positions[p]] for p in sorted(found, key=positions.__getitem__))]
-        return [self.model, *found.values()]  # (a class read twice has the same answers)
-
-    def _own_writes(self, name: str, answering: list[ClassModel]) -> None:
+    def _own_writes(self, name: str, members: list[ClassModel]) -> None:
         """The family's own methods set ``self.NAME`` (or every field); a subclass binds it as a
         class attribute (TRD102's shape: meant as a constant)."""
-        for member in answering:
+        for member in members:
             facts = member_facts(member)
             writes = facts.writes
             where = writes.names.get(name) or writes.every_field
