@@ -91,6 +91,8 @@ class ClassModel:
     _fields_memo: dict[str, FieldInfo] | None = field(default=None, repr=False)
     # What the field-use search reads of this class's own body (``field_uses._member_facts``).
     member_facts: object = field(default=None, repr=False)
+    # ``family_index.lineage`` once walked.
+    lineage_memo: list[ClassModel] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
@@ -131,6 +133,7 @@ class ClassModel:
         self.bases.clear()
         self._fields_memo = None
         self.member_facts = None
+        self.lineage_memo = None
 
     @property
     def known(self) -> bool:

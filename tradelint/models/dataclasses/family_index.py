@@ -4,11 +4,12 @@ rescanning (issue 34: a hierarchy's cost must grow with its size, not its square
 from __future__ import annotations
 
 import ast
-import heapq
 import os
 import re
 import weakref
 from dataclasses import dataclass
+from itertools import chain, count
+from operator import attrgetter
 from pathlib import Path
 from typing import cast
 
@@ -24,7 +25,25 @@ from tradelint.models.dataclasses.instance_writes import InstanceWrites, instanc
 
 
 def lineage(model: ClassModel) -> list[ClassModel]:
-    """The class and its first-party bases: methods of a base see instances of the class too."""
+    """The class and its first-party bases: methods of a base see instances of the class too.
+    Kept on the model (forgotten with it); shared, not to be changed. A class with one base is
+    itself then its base's lineage, unless the walk from the base comes back to it (issue 34: a
+    chain of N classes walked each class's ancestors again, the square of N)."""
+    found = model.lineage_memo
+    if found is not None:
+        return found
+    bases = [b for b in model.bases if b is not None]
+    if len(bases) == 1 and bases[0] is not model:
+        above = lineage(bases[0])
+        if id(model) not in map(id, above):
+            found = [model, *above]
+    if found is None:
+        found = _walk_lineage(model)
+    model.lineage_memo = found
+    return found
+
+
+def _walk_lineage(model: ClassModel) -> list[ClassModel]:
     seen: list[ClassModel] = []
     met: set[int] = set()
     stack = [model]
@@ -124,10 +143,8 @@ class WordIndex:
 
     def naming(self, words: set[str]) -> set[int]:
         """Positions of the files naming any of ``words`` (each a run of word characters)."""
-        found: set[int] = set()
-        for word in words:
-            found.update(self.words.get(word, ()))
-        return found
+        known = self.words
+        return set().union(*map(known.__getitem__, words & known.keys()))
 
 
 def indexable(words: set[str]) -> bool:
@@ -220,12 +237,78 @@ class Resolutions:
         self.qualified: dict[ast.AST, str | None] = {}
         self.modules: dict[ast.AST, object] = {}  # module_calls.ModuleCalls, by tree
         self._subclasses: dict[ast.AST, tuple[list[ClassModel], dict[Place, list[int]]]] = {}
+        self._positions: dict[ast.AST, dict[Place, int]] = {}
+        self._places: dict[ast.AST, list[Place]] = {}
+        self._forward: dict[ast.AST, list[frozenset[int]]] = {}
+        # By name, the classes of the modules above that may answer for a field of that name
+        # (``member_index``), and how many of those modules are indexed.
+        self._by_name: dict[str, list[ClassModel]] = {}
+        self._every_field: list[ClassModel] = []
+        self._slotted: set[int] = set()  # the ids of the slotted ones
+        self._indexed = 0
 
     def subclasses(self, module: ModuleInfo) -> tuple[list[ClassModel], dict[Place, list[int]]]:
         """``module``'s classes, and which of them name each base (see ``_subclasses``)."""
         found = self._subclasses.get(module.tree)
         if found is None:
             found = self._subclasses[module.tree] = _subclasses(module)
+        return found
+
+    def class_positions(self, module: ModuleInfo) -> dict[Place, int]:
+        """Each of ``module``'s classes' position in ``subclasses(module)[0]``, by place."""
+        found = self._positions.get(module.tree)
+        if found is None:
+            models = self.subclasses(module)[0]
+            found = self._positions[module.tree] = {(m.path, m.line): i for i, m in enumerate(models)}
+        return found
+
+    def members_for(self, name: str) -> tuple[list[ClassModel], list[ClassModel]]:
+        """The classes of the modules read so far whose own body may answer for a field ``name``
+        (an own field, a ``__slots__`` string, a ``self.NAME`` write, a class attribute), and
+        those that write every field: a family's search asks for its members among these, not
+        each member for each name (issue 34: a chain of N classes has N - k members for the
+        class at depth k)."""
+        if self._indexed < len(self._subclasses):
+            for models, _ in list(self._subclasses.values())[self._indexed:]:
+                for model in models:
+                    facts = member_facts(model)
+                    names = set(model.own_fields) | set(facts.writes.names) | set(facts.overrides)
+                    if facts.slots is not None:
+                        names.update(n.value for n in ast.walk(facts.slots)
+                                     if isinstance(n, ast.Constant) and isinstance(n.value, str))
+                    for word in names:
+                        self._by_name.setdefault(word, []).append(model)
+                    if facts.writes.every_field is not None:
+                        self._every_field.append(model)
+                    if facts.slotted:
+                        self._slotted.add(id(model))
+            self._indexed = len(self._subclasses)
+        return self._by_name.get(name, []), self._every_field
+
+    def any_slotted(self, model: ClassModel, family: list[ClassModel]) -> bool:
+        """Whether a member of ``family`` (``model``, then classes of the modules read) is slotted."""
+        self.members_for("")
+        return member_facts(model).slotted or not self._slotted.isdisjoint(map(id, family))
+
+    def class_places(self, module: ModuleInfo) -> list[Place]:
+        """The places of ``subclasses(module)[0]``, in order."""
+        found = self._places.get(module.tree)
+        if found is None:
+            found = self._places[module.tree] = [(m.path, m.line) for m in self.subclasses(module)[0]]
+        return found
+
+    def forward(self, module: ModuleInfo) -> list[frozenset[int]]:
+        """For each of ``module``'s classes (by position), itself and, in turn, its subclasses
+        after it in the module and theirs: what a scan in order adds with it (``grow_in``)."""
+        found = self._forward.get(module.tree)
+        if found is None:
+            by_base = self.subclasses(module)[1]
+            places = self.class_places(module)
+            found = [frozenset()] * len(places)
+            for i in range(len(places) - 1, -1, -1):
+                later = [found[j] for j in by_base.get(places[i], ()) if j > i]
+                found[i] = frozenset({i}.union(*later))
+            self._forward[module.tree] = found
         return found
 
     def resolve_class(self, module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
@@ -274,20 +357,40 @@ def grow_in(resolved: Resolutions, module: ModuleInfo, places: set[Place]) -> li
     the next pass), looking only at the subclasses of the members (issue 34: a scan of every
     class for every family made a hierarchy's check grow with its square)."""
     models, by_base = resolved.subclasses(module)
+    index_of = resolved.class_positions(module)
     keys = [k for k in by_base if k in places] if len(by_base) < len(places) else [k for k in places if k in by_base]
-    heap = sorted({i for k in keys for i in by_base[k]})
-    queued, joined = set(heap), []
-    while heap:
-        i = heapq.heappop(heap)
-        other = models[i]
-        if (other.path, other.line) not in places and any(b is not None and (b.path, b.line) in places for b in other.bases):
-            joined.append(other)
-            places.add((other.path, other.line))
-            for j in by_base.get((other.path, other.line), ()):
-                if j > i and j not in queued:
-                    queued.add(j)
-                    heapq.heappush(heap, j)
-    return joined
+    members = set(map(index_of.get, places)) if keys else set()
+    # A scan adds a subclass of a member wherever it is, then the subclasses after it of each
+    # class it adds: ``forward`` holds, for each class, itself and what it brings that way.
+    starts = set(chain.from_iterable(map(by_base.__getitem__, keys))).difference(members)
+    if not starts:
+        return []
+    forward = resolved.forward(module)
+    found = sorted(set().union(*map(forward.__getitem__, starts)).difference(members))
+    places.update(map(resolved.class_places(module).__getitem__, found))
+    return list(map(models.__getitem__, found))
+
+
+def answering(resolved: Resolutions, name: str, family: list[ClassModel], places: set[Place],
+              positions: dict[Place, int]) -> list[ClassModel]:
+    """The members of ``family`` (whose places are ``places``), in order, whose own body may
+    answer for a field ``name``: the class itself (``family[0]``) and those the run's index of
+    names holds (``Resolutions.members_for``); the other members' answers are all empty.
+    ``positions`` (the family's by place) is filled only when two members answer: a table per
+    class made a chain's memory grow with its square."""
+    named, every = resolved.members_for(name)
+    model = (family[0].path, family[0].line)
+    # By place (one class per place in a family: ``grow_in``).
+    found: dict[Place, ClassModel] = {}
+    for member in chain(named, every):
+        place = (member.path, member.line)
+        if place in places and place != model and place not in found:
+            found[place] = member
+    if len(found) > 1:
+        if not positions:
+            positions.update(zip(zip(map(attrgetter("path"), family), map(attrgetter("line"), family)), count()))
+        return [family[0], *(family[positions[p]] for p in sorted(found, key=positions.__getitem__))]
+    return [family[0], *found.values()]  # (a class read twice has the same answers)
 
 
 @dataclass

@@ -29,6 +29,7 @@ import ast
 import re
 import sys
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Iterator, Literal, cast
 
@@ -37,7 +38,7 @@ from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, project_files, project_root
 from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, resolve_class
 from tradelint.models.dataclasses.family_index import (
-    alias_candidates, grow_in, indexable, lineage, member_facts, resolutions, terminal_name, word_index,
+    alias_candidates, answering, grow_in, indexable, lineage, member_facts, resolutions, terminal_name, word_index,
     word_pattern,
 )
 from tradelint.models.dataclasses.module_calls import module_calls
@@ -132,6 +133,9 @@ class _ModuleUses:
     strings: set[str]
 
 
+_PATH, _LINE, _NAME = attrgetter("path"), attrgetter("line"), attrgetter("name")
+
+
 class _Search:
     """Who is in the family of a class (grown once), then each field's evidence in turn."""
 
@@ -151,8 +155,10 @@ class _Search:
         # The family's places (``same``), so that membership is one look-up, not a scan of the
         # family (which made a hierarchy's cost grow with the cube of its size).
         self._family_places: set[tuple[Path, int]] = {(model.path, model.line)}
-        self._lineage_places = {(b.path, b.line) for b in self.lineage}
+        self._lineage_places = set(zip(map(_PATH, self.lineage), map(_LINE, self.lineage)))
         self._family_ancestors: set[tuple[Path, int]] | None = None
+        # Each member's position in the family by place, once two members answer (``answering``).
+        self._positions: dict[tuple[Path, int], int] = {}
         # Qualified names (``pkg.mod.D``) and per-module local names bound to a family class,
         # with how many positional arguments a ``partial`` already supplies.
         self.aliases: dict[str, int] = {}
@@ -196,7 +202,8 @@ class _Search:
         return self.in_family(other) or (other.path, other.line) in self._lineage_places
 
     def _names(self) -> set[str]:
-        words = {m.name for m in self.family} | {m.name for m in self.lineage}
+        words = set(map(_NAME, self.family))
+        words.update(map(_NAME, self.lineage))
         words |= {q.rpartition(".")[2] for q in self.aliases}
         for local in self.local_aliases.values():
             words |= set(local)
@@ -272,7 +279,7 @@ class _Search:
 
     def _sort_files(self) -> None:
         """Which files may notice some field of the family: parsed and sorted out now, once."""
-        self.slotted = any(member_facts(m).slotted for m in self.family)
+        self.slotted = self.resolved.any_slotted(self.model, self.family)
         family = {path for path, _ in self._naming(self._names())}
         for path, text, generic in self._readable(family):
             names_family = path in family
@@ -452,8 +459,10 @@ class _Search:
         self.position = self.fields.index(name) if name in self.fields else 0
         self.evidence, self.intent, self.overrides = [], [], []
         name_pattern = re.compile(rf"\b{re.escape(name)}\b")
-        self._own_writes(name)
-        for other in self.family:
+        # The members whose own body may answer for the field, the class first.
+        members = answering(self.resolved, name, self.family, self._family_places, self._positions)
+        self._own_writes(name, members)
+        for other in members:
             if not self.same(other, self.model) and other.kind is not None and name in other.own_fields:
                 self.note(other.module.path, other.own_fields[name].node.lineno,
                           f"dataclass `{other.name}` re-declares `{name}` as its own field", "observes")
@@ -518,10 +527,10 @@ class _Search:
         for node, answer in uses.patterns:
             self._match(module, node, answer)
 
-    def _own_writes(self, name: str) -> None:
+    def _own_writes(self, name: str, members: list[ClassModel]) -> None:
         """The family's own methods set ``self.NAME`` (or every field); a subclass binds it as a
         class attribute (TRD102's shape: meant as a constant)."""
-        for member in self.family:
+        for member in members:
             facts = member_facts(member)
             writes = facts.writes
             where = writes.names.get(name) or writes.every_field

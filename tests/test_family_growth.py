@@ -1,0 +1,89 @@
+"""A class family's members found by the field-use search from shared tables (issue 34): a
+subclass written before its base joins on the next pass, a member re-declaring or slotting a
+field, writing it or overriding it as a class attribute answers for that field only, and a class
+outside the family never does. The answers are those of the search that walked every member."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tradelint.facts.context import Project
+from tradelint.models.dataclasses.dataclass_model import class_model
+from tradelint.models.dataclasses.field_uses import field_uses
+
+MODELS = '''from dataclasses import dataclass, fields
+
+
+@dataclass
+class Base:
+    A: int = 1
+
+
+class Late(Mid):
+    A = 5
+
+
+@dataclass
+class Mid(Base):
+    A: int = 2
+
+
+@dataclass
+class Leaf(Mid):
+    __slots__ = ("A", "B")
+    B: int = 3
+
+    def reset(self) -> None:
+        self.A = 0
+
+
+class Copy(Late):
+    def load(self, other: "Copy") -> None:
+        for f in fields(other):
+            setattr(self, f.name, getattr(other, f.name))
+
+
+class Other:
+    A = 1
+'''
+
+FIELDS = "app/models.py:29: `fields()` of a value that may be an instance"
+
+
+def _answers(root: Path, position: int, name: str) -> tuple[list[tuple[str, str]], ...]:
+    project = Project()
+    module = project.module_at(root / "app" / "models.py")
+    assert module is not None
+    uses = field_uses(class_model(module, module.index.classes[position]), name)
+    return tuple([(e.describe(uses.root), e.strength) for e in found] for found in (uses.evidence, uses.intent, uses.overrides))
+
+
+def test_a_family_grown_from_shared_tables_answers_per_member(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.tradelint]\n", encoding="utf-8")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("", encoding="utf-8")
+    (app / "models.py").write_text(MODELS, encoding="utf-8")
+    (app / "use.py").write_text("from app.models import Leaf\n\nMade = Leaf\nMade(A=4)\n", encoding="utf-8")
+    call = ("app/use.py:4: a call passes `A=`", "breaks")
+    write = ("app/models.py:24: an instance's `A` is written", "breaks")
+    slots_a = ("app/models.py:19: `Leaf.__slots__` names `A`", "breaks")
+    intent_a = [("app/models.py:24: `Leaf.reset()` sets `self.A`", "observes"), call]
+    override_a = [("app/models.py:10: `Late` sets `A` as a class attribute", "observes")]
+    answers_b = (
+        [("app/models.py:19: `Leaf.__slots__` names `B`", "breaks"),
+         ("app/models.py:21: dataclass `Leaf` re-declares `B` as its own field", "observes"), (FIELDS, "breaks")],
+        [],
+        [],
+    )
+    assert _answers(tmp_path, 0, "A") == (
+        [("app/models.py:15: dataclass `Mid` re-declares `A` as its own field", "observes"), slots_a, write,
+         (FIELDS, "breaks"), call],
+        intent_a,
+        override_a,
+    )
+    assert _answers(tmp_path, 0, "B") == answers_b
+    assert _answers(tmp_path, 2, "A") == ([slots_a, write, (FIELDS, "breaks"), call], intent_a, override_a)
+    assert _answers(tmp_path, 2, "B") == answers_b
+    # ``Late`` is no dataclass: only the whole-instance use may see it; ``Other`` never joins.
+    assert _answers(tmp_path, 1, "A") == ([(FIELDS, "breaks")], [], [])
