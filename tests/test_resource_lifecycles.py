@@ -188,5 +188,5 @@ def test_an_exit_before_the_handoff_leaks_it() -> None:
     # of a ``try`` whose ``except`` goes on without it (not when it re-raises, nor in ``finally``).
     assert [f"{f.line} {f.code} {f.message}" for f in check_paths([FIXTURES / "exits_before_handoff.py"])] == [
         "29 TRD201 `client` (`Client(...)`) leaks on an exit before it is handed on; call its `disconnect()` on that path",
-        "86 TRD201 `client` (`Client(...)`) is closed outside `finally`; call `await client.disconnect()` in a `finally`",
+        "86 TRD201 `client` (`Client(...)`) is closed outside `finally`; move `client.disconnect()` into a `finally`",
     ]

@@ -240,7 +240,9 @@ def _text(problem: str, c: Creation) -> Text | None:
     # A first-party resource type is released by its own method, not necessarily as a
     # context manager.
     cure = "open it with `async with`"
-    if c.spec.first_party:
+    if c.spec.first_party and problem == "not_in_finally":
+        cure = "move `{name}.{close}()` into a `finally`"  # it is closed, on one path
+    elif c.spec.first_party:
         cure = f"call `{'await ' if c.spec.awaited else ''}{{name}}.{{close}}()` in a `finally`"
     names = {"name": c.name, "label": c.label, "close": c.spec.close, "held": c.spec.holds}
     message = fit(template.message.replace("{cure}", cure), **names)
