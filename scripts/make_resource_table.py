@@ -216,6 +216,7 @@ def generate(folders: list[Path]) -> dict[str, Entry]:
     project = Project(module_budget=None)
     found: dict[str, Entry] = {}
     judged: set[tuple[str, str]] = set()
+    disagree: set[str] = set()
     builtin = {name: spec.close for name, spec in BUILTIN_RESOURCES.items()}
     every = [(folder, name, summary, facts) for folder in folders for name, summary, facts in classes(project, folder)]
     changed = True
@@ -233,9 +234,19 @@ def generate(folders: list[Path]) -> dict[str, Entry]:
                 # Two distributions of one import name (discord.py and py-cord): either's
                 # ending methods end it.
                 known = found.get(key)
+                if known is not None and (known.close, known.awaited) != (entry.close, entry.awaited):
+                    disagree.add(key)
                 found[key] = entry if known is None else replace(known, ends=tuple(sorted({*known.ends, *entry.ends})))
                 changed = True
         changed |= _factories(project, folders, found, builtin)
+    # One import name in two major versions (aioredis 1 and 2): kept only when every wheel that
+    # defines it finds the same resource, released the same way.
+    definers: dict[str, set[str]] = {}
+    for folder, module_name, _, facts in every:
+        definers.setdefault(f"{module_name}.{facts.name}", set()).add(folder.name)
+    for key in list(found):
+        if key in disagree or any((key, folder) not in judged for folder in definers.get(key, ())):
+            del found[key]
     _aliases(project, folders, found)
     return found
 
@@ -400,6 +411,16 @@ def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> 
                     source = resolve_relative(stmt.module, stmt.level, module_name, True)
                     if source:
                         stars.append((module_name, source))
+    # A public name two wheels bind to different classes (``aioredis.Redis`` in aioredis 1 and
+    # 2): left out unless every one is a resource released alike.
+    targets: dict[str, set[str]] = {}
+    for name, target in bindings:
+        targets.setdefault(name, set()).add(target)
+    ambiguous = {
+        name
+        for name, named in targets.items()
+        if len(named) > 1 and len({(found[t].close, found[t].awaited) if t in found else None for t in named}) > 1
+    }
     changed = True
     while changed:
         changed = False
@@ -411,7 +432,7 @@ def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> 
                     found[f"{package}.{rest}"] = found[name]
                     changed = True
         for name, target in bindings:
-            if name not in found and target in found:
+            if name not in found and target in found and name not in ambiguous:
                 found[name] = found[target]
                 changed = True
 

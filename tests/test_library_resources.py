@@ -213,6 +213,20 @@ def test_each_rule_finds_its_type_and_leaves_its_twin(tmp_path: Path) -> None:
     assert all(not entry.given for name, entry in found.items() if name != "netlib.kafka.Program")
 
 
+def test_a_name_two_versions_judge_differently_is_left_out(tmp_path: Path) -> None:
+    # ``oldlib.Redis`` is a resource in version 2 (``__aexit__`` awaits ``close()``) and not in
+    # version 1 (a plain ``close()``, no ``__aexit__``): a table entry would tell 1.x users to
+    # await a method that returns None. ``oldlib.Pool``, the same in both, is kept.
+    both = "class Pool:\n    async def close(self):\n        self.closed = True\n\n    async def __aexit__(self, *exc):\n        await self.close()\n"
+    old = both + "\n\nclass Redis:\n    def close(self):\n        self.closed = True\n"
+    new = both + "\n\nclass Redis:\n    async def close(self):\n        self.closed = True\n\n    async def __aexit__(self, *exc):\n        await self.close()\n"
+    for version, text in (("1.3.1", old), ("2.0.1", new)):
+        (tmp_path / f"oldlib-{version}" / "oldlib").mkdir(parents=True)
+        (tmp_path / f"oldlib-{version}" / "oldlib" / "__init__.py").write_text(text, encoding="utf-8")
+    found = gen.generate([tmp_path / "oldlib-1.3.1", tmp_path / "oldlib-2.0.1"])
+    assert sorted(found) == ["oldlib.Pool"]
+
+
 def test_the_shipped_table_is_the_scripts_output_format() -> None:
     document = json.loads((ROOT / "tradelint" / "packs" / "library_resources.json").read_text(encoding="utf-8"))
     pins = [
@@ -227,11 +241,11 @@ def test_the_shipped_table_is_the_scripts_output_format() -> None:
     assert {entry["source"] for entry in types.values()} <= set(document["sources"])
     assert types["openai.AsyncOpenAI"]["close"] == "close"
     assert types["aiokafka.AIOKafkaProducer"]["close"] == "stop"
-    assert "run" in types["discord.client.Client"]["ends"]
+    assert "run" in types["disnake.client.Client"]["ends"]
 
 
 def test_library_types_are_known_without_the_library() -> None:
-    # fixtures/lifecycles/library_types.py names openai, aiokafka, discord and anchorpy, none of which the
+    # fixtures/lifecycles/library_types.py names openai, aiokafka, disnake and anchorpy, none of which the
     # test environment installs: each leak above its negative twin(s), which have no finding.
     assert [f"{f.line} {f.code} {f.message}" for f in check_paths([FIXTURES / "library_types.py"])] == [
         # Used through its sub-clients, never closed (closed by ``async with``; unused: nothing open).
@@ -239,7 +253,7 @@ def test_library_types_are_known_without_the_library() -> None:
         # Started, never stopped (stopped in ``finally``).
         "32 TRD201 `producer` (`AIOKafkaProducer(...)`) is never closed; call `await producer.stop()` in a `finally`",
         # Logged in, never closed (``run()`` ends it: ``async with self`` around the bot's life).
-        "54 TRD201 `client` (`discord.Client(...)`) is never closed; call `await client.close()` in a `finally`",
+        "54 TRD201 `client` (`disnake.Client(...)`) is never closed; call `await client.close()` in a `finally`",
         # A wrapper left to make its own provider (given the caller's, it wraps it: no finding).
         "67 TRD201 `program` (`Program(...)`) is never closed; call `await program.close()` in a `finally`",
     ]
