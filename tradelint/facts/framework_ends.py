@@ -43,16 +43,21 @@ ENTITY_TEARDOWN = "async_will_remove_from_hass"
 
 def integration_folder(module: ModuleInfo) -> Path | None:
     """The Home Assistant integration ``module`` belongs to: the outermost package above it whose
-    folder holds a ``manifest.json`` (every integration has one) or whose ``__init__`` sets up a
-    config entry (``async_setup_entry``), when the module imports ``homeassistant``."""
-    if not any(name == "homeassistant" or name.startswith("homeassistant.") for name in module.imports.names.values()):
-        return None
+    ``__init__`` sets up a config entry (``async_setup_entry``), or whose folder holds a
+    ``manifest.json`` (every integration has one) beside an ``__init__`` that imports
+    ``homeassistant``. A module of the package belongs to it whatever it imports itself (a game's
+    round manager that only ``asyncio`` runs). Asked once per folder."""
+    project = module.project
+    memo = project.scan_memo("integration-folder")
     found: Path | None = None
     folder = module.path.parent
     while os.path.isfile(folder / "__init__.py"):
-        if os.path.isfile(folder / "manifest.json") or "async_setup_entry" in (
-            module.project.read_text(folder / "__init__.py") or ""
-        ):
+        if folder not in memo:
+            text = project.read_text(folder / "__init__.py") or ""
+            memo[folder] = "async_setup_entry" in text or (
+                os.path.isfile(folder / "manifest.json") and "homeassistant" in text
+            )
+        if memo[folder]:
             found = folder
         if folder.parent == folder:
             break

@@ -123,7 +123,8 @@ class ResourceOnSelfNeverClosed(Rule):
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for verdict in resource_analysis(ctx).verdicts:
             if verdict.problem not in (
-                "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only"
+                "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
+                "self_remade_at_release",
             ):
                 continue
             c = verdict.creation
@@ -145,6 +146,16 @@ class ResourceOnSelfNeverClosed(Rule):
                         name=c.name, close=c.spec.close),
                     None,
                     fit_help("`{function}()` drops the previous `{label}(...)` unclosed: it leaks",
+                             function=c.function.name, label=c.label),
+                )
+                continue
+            if verdict.problem == "self_remade_at_release":
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is made again in `{function}()` after its close; make it where it is used",
+                        name=c.name, function=c.function.name),
+                    None,
+                    fit_help("After the last `{function}()` nothing closes this `{label}(...)`: it leaks",
                              function=c.function.name, label=c.label),
                 )
                 continue

@@ -81,7 +81,7 @@ class TaskLocalNeverAwaited(Rule):
                 message, help = TEXTS[site.problem]
                 # A module's own task or registry: ending it at shutdown is the module's choice.
                 fix, reason = (
-                    (None, "") if site.problem in ("global", "global_container") else keep_task_fix_and_reason(ctx, site.call)
+                    (None, "") if site.problem in ("global", "global_container", "local_some_paths") else keep_task_fix_and_reason(ctx, site.call)
                 )
                 yield Report(
                     site.node,
@@ -100,6 +100,10 @@ TEXTS = {
     "local": Text(
         "task `{name}` from `{label}(...)` is never awaited or kept; await or store it",
         "Once the function returns nothing references it: it can be garbage-collected mid-run",
+    ),
+    "local_some_paths": Text(
+        "task `{name}` from `{label}(...)` is cancelled on some paths only; cancel it in a `finally`",
+        "On the other paths the function returns with it running and unreferenced",
     ),
     "global": Text(
         "global task `{name}` from `{label}(...)` is never ended; cancel or await it on exit",

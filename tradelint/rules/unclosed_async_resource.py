@@ -190,6 +190,10 @@ TEXTS = {
         "`{label}(...)` is created inline, so nothing closes it; open it with `async with`",
         "Its connections and sockets leak until the process exits",
     ),
+    "yielded": Text(
+        "`{label}(...)` is yielded and never closed; bind it and close it after the `yield` in a `finally`",
+        "The code after the `yield` runs when the block ends, and nothing there closes it",
+    ),
     "replaced": Text(
         "`{name}` (`{label}(...)`) is reassigned before it is closed; close it first",
         "Nothing can close the first one any more, and its connections leak",

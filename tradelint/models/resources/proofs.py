@@ -12,8 +12,8 @@ from tradelint.facts.owned_elements import added_to
 from tradelint.facts.ownership import ResourceType, is_release_name, lineage
 from tradelint.facts.summary_data import MethodFacts
 from tradelint.facts.syntax import walk
-from tradelint.facts.uses import classify, declares_outer, name_loads, self_attribute_loads, self_name, sequential
-from tradelint.models.resources.resource_types import Creation
+from tradelint.facts.uses import classify, declares_outer, name_loads, self_attr, self_attribute_loads, self_name, sequential
+from tradelint.models.resources.resource_types import CLOSE_METHODS, Creation
 from tradelint.models.resources.statements import (
     RENEWING,
     _first_touch,
@@ -199,6 +199,25 @@ def replaces_unclosed(module: ModuleInfo, creations: list[Creation], c: Creation
         return False
     receiver = c.function.args.args[0].arg if c.function.args.args else "self"
     return _first_touch(module, c.function, receiver, c.name, getattr(c.stmt, "lineno", 0))
+
+
+def remade_after_release(c: Creation) -> bool:
+    """``await self.session.close(); self.session = ClientSession()`` in the class's release
+    method itself (``close()``, ``stop()``): made again for a reuse that the last call never
+    has, the new one outlives its owner (emlove/jsonrpc-websocket ``d814df84``)."""
+    assert c.cls is not None and c.function is not None
+    if c.function.name == "__init__" or not is_release_name(c.function.name):
+        return False
+    receiver = self_name(c.function)
+    line = getattr(c.stmt, "lineno", 0)
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in CLOSE_METHODS | {c.spec.close}
+        and self_attr(node.func.value, receiver) == c.name
+        and node.lineno < line
+        for node in walk(c.function)
+    )
 
 
 def awaitable_here(module: ModuleInfo, call: ast.Call) -> bool:

@@ -41,6 +41,7 @@ from tradelint.models.resources.proofs import (
     exits_before,
     module_cache_of,
     names_class,
+    remade_after_release,
     replaces_unclosed,
     result_is_ended,
     self_ending_methods,
@@ -70,24 +71,9 @@ from tradelint.models.resources.startup import (
     registers_shutdown,
 )
 from tradelint.models.resources.statements import (
-    _calls_coroutine_function,
-    _capword_callee,
-    _closes_a_part,
-    _closes_held,
-    _closure_method,
-    _default_of,
-    _dotted,
-    _exits_before_try,
-    _handed_to,
-    _is_async_generator,
-    _is_context_manager,
-    _is_teardown_generator,
-    _keyword_is_false,
-    _module_collection,
-    _replaced_before_use,
-    _replaced_unclosed,
-    _unpacked_name,
-    _yields_inside,
+    _calls_coroutine_function, _capword_callee, _closes_a_part, _closes_held, _closure_method, _default_of, _dotted,
+    _exits_before_try, _handed_to, _is_async_generator, _is_context_manager, _is_teardown_generator, _keyword_is_false,
+    _lent_for_a_block, _module_collection, _replaced_before_use, _replaced_unclosed, _unpacked_name, _yields_inside,
 )
 
 if TYPE_CHECKING:
@@ -281,6 +267,8 @@ class ResourceAnalysis:
             if _is_async_generator(function) and _yields_inside(module, parent):
                 return Creation(call, spec, label, "generator", call, function=function)
             return None
+        if _lent_for_a_block(module, function, parent):
+            return Creation(call, spec, label, "yielded", call, function=function)
         kept = kept_from_startup(self.module, expr, function)
         if kept is not None:
             return Creation(call, spec, label, "startup", kept, ast.unparse(kept.targets[0]), function)
@@ -406,9 +394,14 @@ class ResourceAnalysis:
         found = []
         reported: set[tuple[ast.ClassDef, str]] = set()
         reported_globals: set[tuple[str, str]] = set()
+        # ``close()`` closes ``self.s`` and makes a new one: that one is the leak, not the first.
+        remade = {(c.cls, c.name): c for c in self.creations if c.kind == "self" and remade_after_release(c)}
         for creation in sorted(self.creations, key=lambda c: (c.call.lineno, c.call.col_offset)):
-            problem = self._judge(creation)
+            again = remade.get((creation.cls, creation.name))
+            problem = "self_remade_at_release" if creation is again else self._judge(creation)
             detail = ""
+            if again is not None and problem == "self_never_closed" and creation is not again:
+                continue
             if problem is None and creation.kind == "self" and replaces_unclosed(self.module, self.creations, creation):
                 problem = "self_replaced"
             elif problem is None and creation.kind == "self":
@@ -463,7 +456,7 @@ class ResourceAnalysis:
             return self._owner_leaks(c)
         if c.kind == "import_time":
             return "import_time"
-        if c.kind in ("inline", "handed", "generator"):
+        if c.kind in ("inline", "handed", "generator", "yielded"):
             return c.kind
         if c.kind == "local":
             assert c.function is not None

@@ -99,7 +99,7 @@ OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing
 NOT_TAKERS = {"getattr", "hasattr", "setattr", "vars", "dir"}
 
 
-Kind = Literal["local", "inline", "self", "self_elements", "global_elements", "startup", "import_time", "handed", "generator"]
+Kind = Literal["local", "inline", "self", "self_elements", "global_elements", "startup", "import_time", "handed", "generator", "yielded"]
 
 
 @dataclass(frozen=True)
@@ -126,10 +126,12 @@ Problem = Literal[
     "early_exit",
     "exit_before_handoff",
     "self_replaced",
+    "self_remade_at_release",
     "self_dropped",
     "global_never_closed",
     "elements_never_closed",
     "generator",
+    "yielded",
     "owner_leaks",
     "global_elements_never_closed",
     "self_closed_at_stop_only",

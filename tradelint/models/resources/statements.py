@@ -117,6 +117,14 @@ def _is_teardown_generator(module: ModuleInfo, function: ast.FunctionDef | ast.A
     )
 
 
+def _lent_for_a_block(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, parent: ast.AST) -> bool:
+    """``yield ClientSession()`` in a context manager, a fixture or a dependency: the value is lent
+    for the caller's block, and nothing after the ``yield`` can close what was never named."""
+    return isinstance(parent, ast.Yield) and (
+        _is_context_manager(module, function) or _is_teardown_generator(module, function)
+    )
+
+
 def _inside(node: ast.AST, function: ast.AST) -> bool:
     return node is not function and any(n is node for n in _own_walk(function))
 
