@@ -41,6 +41,7 @@ from tradelint.models.resources.proofs import (
     exits_before,
     module_cache_of,
     names_class,
+    only_borrowed_by,
     remade_after_release,
     replaces_unclosed,
     result_is_ended,
@@ -586,9 +587,10 @@ class ResourceAnalysis:
                 or _calls_coroutine_function(module, use.call, use.node)
             ):
                 # A first-party object handed on (``await bot.add_cog(cog)``) is registered with
-                # its new owner far more often than borrowed. A first-party ``async def`` called
-                # and not awaited here (``create_task(worker(session))``) borrows it alike.
-                return spec.first_party
+                # its new owner far more often than borrowed, unless the callee's code shows that
+                # it only calls through it. A first-party ``async def`` called and not awaited
+                # here (``create_task(worker(session))``) borrows it alike.
+                return spec.first_party and not only_borrowed_by(module, use.call, use.node)
             closes = self.receiver_closes(module, use.call, use.node)
             if closes is not None:
                 return closes
