@@ -93,6 +93,8 @@ def _reach(module: ModuleInfo, folder: Path) -> frozenset[str] | None:
             continue
         for node in walk(other.tree):
             if isinstance(node, FUNCTION_NODES):
+                if _request_handler(other, node):
+                    continue  # run per HTTP request, never by a call of the integration's
                 defined.setdefault(node.name, []).append(node)
                 if node.name in UNLOAD_FUNCTIONS and other.parent(node) is other.tree:
                     unloadable = unloadable or node.name == "async_unload_entry"
@@ -118,6 +120,20 @@ def _reach(module: ModuleInfo, folder: Path) -> frozenset[str] | None:
                     reached.add(name)
                     todo.append(name)
     return frozenset(reached)
+
+
+# Web views: the server calls their methods (``get``, ``post``) for each request.
+VIEW_BASES = ("homeassistant.components.http.HomeAssistantView", "aiohttp.web.View", "aiohttp.web_urldispatcher.View")
+
+
+def _request_handler(module: ModuleInfo, function: ast.AST) -> bool:
+    """A method of a web view: followed by name, a ``data.get(...)`` of the unload would reach
+    every view's ``get()`` and what the requests do (mholzi/beatify: 1,496 names reached, 54
+    without the views)."""
+    owner = module.parent(function)
+    return isinstance(owner, ast.ClassDef) and any(
+        module.imports.qualify(base) in VIEW_BASES for base in owner.bases
+    )
 
 
 def registered(arg: ast.expr) -> set[str]:
