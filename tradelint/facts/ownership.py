@@ -232,6 +232,30 @@ def lineage(project: Project, module: ModuleSummary, facts: ClassFacts) -> Famil
     return found
 
 
+def _by_protocol(module: ModuleSummary, facts: ClassFacts, family: Family) -> ResourceType | None:
+    """A class whose ``__aexit__`` awaits a public release method of its own that ends something
+    (what ``scripts/make_resource_table.py`` calls the protocol rule for a library's classes):
+    ``async with`` is how it says it must be ended, and that method how to end it without
+    (pyaleph's ``IpfsService``, holding clients of a library not in the table). Lazy: an instance
+    holds nothing until it is used."""
+    methods = _methods(family)
+    exit_ = methods.get("__aexit__")
+    if exit_ is None:
+        return None
+    for name in sorted(exit_.self_calls):
+        method = methods.get(name)
+        if (
+            method is not None
+            and method.is_async
+            and method.ends
+            and method.required == 0
+            and is_release_name(name)
+            and not name.startswith(("_", "release"))
+        ):
+            return ResourceType(module, facts.name, name, True, True)
+    return None
+
+
 def _methods(family: Family) -> dict[str, MethodFacts]:
     methods: dict[str, MethodFacts] = {}
     for _, facts in family:
@@ -416,7 +440,7 @@ class OwnershipModel:
                     for a in f.acquisitions
                 )
                 return ResourceType(module, facts.name, entry.name, entry.is_async, lazy)
-        return None
+        return _by_protocol(module, facts, family)
 
     def owned_close(self, module: ModuleSummary, ref: Ref) -> tuple[str, bool] | None:
         """How a value made by calling ``ref`` is released: (method, awaited), or None when it is
