@@ -199,6 +199,8 @@ class ResourceType:
     # Acquires only outside ``__init__`` (in ``connect()``, lazily): an instance holds nothing
     # until that method runs.
     lazy: bool
+    # Known by its ``__aexit__`` alone (:func:`_by_protocol`), not by what it acquires.
+    by_protocol: bool = False
 
 
 def resolve_ref(project: Project, module: ModuleSummary, ref: Ref) -> tuple[ModuleSummary, ClassFacts] | None:
@@ -252,7 +254,7 @@ def _by_protocol(module: ModuleSummary, facts: ClassFacts, family: Family) -> Re
             and is_release_name(name)
             and not name.startswith(("_", "release"))
         ):
-            return ResourceType(module, facts.name, name, True, True)
+            return ResourceType(module, facts.name, name, True, True, by_protocol=True)
     return None
 
 
