@@ -31,7 +31,10 @@ class ResourceOnSelfNeverClosed(Rule):
     A close that only renews the attribute is no end of life: `await self.http.close()` followed,
     on the same path of the same method, by `self.http = ClientSession()` closes the old session
     and leaves the new one to some other method (when the class's own `__init__` sets the
-    attribute). A method that tests the resource and then sets it to `None` without closing it
+    attribute). Done in the release method itself (`close()`, `stop()`: "a new session in case
+    the connection is reopened"), the new one outlives the last call: it is reported there,
+    `self.{name}` made again after its close, and the lazy way is the cure (make it where it is
+    used, when it is closed or absent). A method that tests the resource and then sets it to `None` without closing it
     (`if self._client is not None: self._client = None` in a sync `close()`) drops it unclosed,
     also when a lazy getter made it; a method that sets it to `None` without looking at it
     (`setUp()`, `reset()` before first use) drops nothing. A session handed to a receiver that is

@@ -19,7 +19,11 @@ class TaskLocalNeverAwaited(Rule):
     `loop.run_until_complete()` lives as long as the loop runs, and one the function asserts done
     (`assert task.done()`, `self.assertTrue(task.done())`) ended within the frame: neither is flagged.
     A log call keeps nothing: `logger.info("started %s", task)` (the standard library's loggers,
-    `print`) is no hand-off.
+    `print`) is no hand-off. A local the function only ever cancels (beside looking at it) is
+    flagged when some normal path returns with it still running: a WebSocket handler that
+    cancels its pipeline task on barge-in but not when the socket closes. A cancel guarded by a
+    test of the task (`if t is not None and not t.done(): t.cancel()`) covers the other branch;
+    what an `except` does after an error is not followed.
 
     ## Why is this bad?
     The reference dies with the function's frame, after which the task is as unowned as a

@@ -51,6 +51,11 @@ class UnclosedAsyncResource(Rule):
     ClientSession(...)`) creates one, also when it returns other first-party classes on other
     paths that hold nothing but have the same release method (the caller must call it anyway).
 
+    A context manager, a fixture or a dependency lends what it yields for the caller's block:
+    `yield ClientSession()` in an `@asynccontextmanager` leaves nothing after the `yield` that
+    could close it (bind it, yield it, close it in a `finally`); a plain async generator that
+    yields one per item hands each to its consumer.
+
     Error paths: a `raise` or `return` between the creation and the statement that hands the
     resource on (stores it where a later end of life closes it) leaves it open, unless a `try`
     around the exit closes it in a handler or `finally`; a first-party resource closed only at the
