@@ -190,3 +190,29 @@ def test_an_exit_before_the_handoff_leaks_it() -> None:
         "29 TRD201 `client` (`Client(...)`) leaks on an exit before it is handed on; call its `disconnect()` on that path",
         "86 TRD201 `client` (`Client(...)`) is closed outside `finally`; move `client.disconnect()` into a `finally`",
     ]
+
+
+def test_a_resource_yielded_unnamed_or_remade_by_its_release_is_reported_where_it_is_made() -> None:
+    assert _messages(FIXTURES / "yielded.py", "TRD201")[-1] == (
+        "50 TRD201 `aiohttp.ClientSession(...)` is yielded and never closed; bind it and close it after the `yield` in a `finally`"
+    )
+    # The first session is closed by ``close()``; the one ``close()`` makes is not, by anything.
+    # ``Feed.reconnect()`` renews, and ``Feed.close()`` ends the new one.
+    assert _messages(FIXTURES / "remade_at_release.py") == [
+        "16 TRD202 `self._session` is made again in `close()` after its close; make it where it is used",
+    ]
+
+
+def test_a_local_task_cancelled_on_some_paths_only() -> None:
+    assert _messages(FIXTURES / "task_exit_paths.py", "TRD3") == [
+        "20 TRD302 task `pipeline` from `asyncio.create_task(...)` is cancelled on some paths only; cancel it in a `finally`",
+        "49 TRD302 task `job` from `asyncio.create_task(...)` is cancelled on some paths only; cancel it in a `finally`",
+    ]
+
+
+def test_a_plain_class_of_an_unloadable_integration_ends_its_tasks_at_unload() -> None:
+    # ``Round.cancel_timer()`` is reached only by a web view's ``get()``, which a request runs,
+    # not the unload; ``Lobby.close_lobby()`` is called by ``async_unload_entry()``.
+    assert _messages(FIXTURES / "ha_integration" / "game.py", "TRD3") == [
+        "13 TRD303 `self._timer` is not cancelled at entry unload; cancel it from `async_unload_entry()`",
+    ]
