@@ -73,8 +73,9 @@ from tradelint.models.resources.startup import (
 )
 from tradelint.models.resources.statements import (
     _calls_coroutine_function, _capword_callee, _closes_a_part, _closes_held, _closure_method, _default_of, _dotted,
-    _exits_before_try, _handed_to, _is_async_generator, _is_context_manager, _is_teardown_generator, _keyword_is_false,
-    _lent_for_a_block, _module_collection, _replaced_before_use, _replaced_unclosed, _unpacked_name, _yields_inside,
+    _exits_before_try, _handed_to, _is_async_generator, _is_context_manager, _is_teardown_generator,
+    _keyword_is_false, _lent_for_a_block, _module_collection, _replaced_before_use, _replaced_unclosed,
+    _unpacked_name, _yielded, _yields_inside,
 )
 
 if TYPE_CHECKING:
@@ -268,7 +269,7 @@ class ResourceAnalysis:
             if _is_async_generator(function) and _yields_inside(module, parent):
                 return Creation(call, spec, label, "generator", call, function=function)
             return None
-        if _lent_for_a_block(module, function, parent):
+        if _lent_for_a_block(module, function, expr):
             return Creation(call, spec, label, "yielded", call, function=function)
         kept = kept_from_startup(self.module, expr, function)
         if kept is not None:
@@ -506,7 +507,7 @@ class ResourceAnalysis:
         teardown = not context_manager and _is_teardown_generator(self.module, c.function)
         for node in name_loads(c.function, c.name):
             use = classify(self.module, node)
-            if (context_manager or teardown) and isinstance(self.module.parent(node), (ast.Yield, ast.YieldFrom)):
+            if (context_manager or teardown) and _yielded(self.module, node):
                 used = True
                 continue
             used = used or (use.kind in ("method", "attribute") and awaited_through(self.module, node))
@@ -681,7 +682,11 @@ class ResourceAnalysis:
                 ):
                     method = module.enclosing_function(use.node)
                     # Not a close in ``logout()``, which discord.py no longer calls at shutdown,
-                    # nor in a bot command or listener, which unloading a cog does not run.
+                    # nor in a bot command or listener, which unloading a cog does not run, nor an
+                    # async close from ``__del__`` (the collector runs it when it likes, with no
+                    # loop to run the coroutine on).
+                    if method is not None and method.name == "__del__" and c.spec.awaited:
+                        continue
                     if method is None or release_runs(home, c.cls, method):
                         return True
         return declared_by_a_base(home, c.cls, c.name)

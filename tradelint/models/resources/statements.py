@@ -117,12 +117,23 @@ def _is_teardown_generator(module: ModuleInfo, function: ast.FunctionDef | ast.A
     )
 
 
-def _lent_for_a_block(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, parent: ast.AST) -> bool:
-    """``yield ClientSession()`` in a context manager, a fixture or a dependency: the value is lent
-    for the caller's block, and nothing after the ``yield`` can close what was never named."""
-    return isinstance(parent, ast.Yield) and (
-        _is_context_manager(module, function) or _is_teardown_generator(module, function)
-    )
+def _lent_for_a_block(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, expr: ast.expr) -> bool:
+    """``yield ClientSession()`` in a context manager, a fixture or a dependency, alone or in the
+    state a lifespan yields (``yield {"client": AsyncClient()}``): the value is lent for the
+    caller's block, and the code after the ``yield`` must close it."""
+    return _yielded(module, expr) and (_is_context_manager(module, function) or _is_teardown_generator(module, function))
+
+
+def _yielded(module: ModuleInfo, expr: ast.expr) -> bool:
+    """``expr`` is what a ``yield`` gives, or an element of the literal tuple, list, set or dict
+    it gives."""
+    node: ast.AST = expr
+    parent = module.parent(node)
+    while isinstance(parent, (ast.Tuple, ast.List, ast.Set)) or (
+        isinstance(parent, ast.Dict) and any(v is node for v in parent.values)
+    ):
+        node, parent = parent, module.parent(parent)
+    return isinstance(parent, (ast.Yield, ast.YieldFrom)) and parent.value is node
 
 
 def _inside(node: ast.AST, function: ast.AST) -> bool:
