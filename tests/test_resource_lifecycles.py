@@ -218,3 +218,46 @@ def test_a_plain_class_of_an_unloadable_integration_ends_its_tasks_at_unload() -
     assert _messages(FIXTURES / "ha_integration" / "game.py", "TRD3") == [
         "13 TRD303 `self._timer` is not cancelled at entry unload; cancel it from `async_unload_entry()`",
     ]
+
+
+def test_a_plain_client_closed_only_at_stop_leaks_at_each_unload(tmp_path: Path) -> None:
+    # ``Api.close()`` closes its session; only the stop listener calls it. The session's own
+    # ``self._session.close()`` inside ``close()`` is the method's body, not a caller of it.
+    folder = tmp_path / "custom_components" / "demo"
+    folder.mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    (folder / "manifest.json").write_text('{"domain": "demo"}', encoding="utf-8")
+    (folder / "__init__.py").write_text(
+        "from homeassistant.const import EVENT_HOMEASSISTANT_STOP\n\n"
+        "from .api import Api\n\n\n"
+        "async def async_setup_entry(hass, entry):\n"
+        "    api = Api()\n"
+        "    hass.data.setdefault('demo', {})[entry.entry_id] = api\n\n"
+        "    async def _stop(event):\n"
+        "        await api.close()\n\n"
+        "    hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _stop)\n"
+        "    return True\n\n\n"
+        "async def async_unload_entry(hass, entry):\n"
+        "    hass.data['demo'].pop(entry.entry_id)\n"
+        "    return True\n",
+        encoding="utf-8",
+    )
+    (folder / "api.py").write_text(
+        "import aiohttp\n\n\n"
+        "class Api:\n"
+        "    def __init__(self):\n"
+        "        self._session = aiohttp.ClientSession()\n\n"
+        "    async def close(self):\n"
+        "        await self._session.close()\n",
+        encoding="utf-8",
+    )
+    assert _messages(folder / "api.py") == [
+        "6 TRD202 `self._session` is closed only at Home Assistant stop; also call `close()` on unload",
+    ]
+    # Also called at unload: ended there.
+    text = (folder / "__init__.py").read_text(encoding="utf-8")
+    (folder / "__init__.py").write_text(
+        text.replace("    hass.data['demo'].pop(entry.entry_id)\n", "    await hass.data['demo'].pop(entry.entry_id).close()\n"),
+        encoding="utf-8",
+    )
+    assert _messages(folder / "api.py") == []
