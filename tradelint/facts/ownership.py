@@ -437,12 +437,21 @@ class OwnershipModel:
                 if entry is None:
                     continue
                 lazy = not any(
-                    a.method == "__init__" and self.owned_close(m, a.ref) is not None
+                    a.method == "__init__" and self.owned_close(m, a.ref) is not None and not self._by_protocol(m, a.ref)
                     for m, f in family
                     for a in f.acquisitions
                 )
                 return ResourceType(module, facts.name, entry.name, entry.is_async, lazy)
         return _by_protocol(module, facts, family)
+
+    def _by_protocol(self, module: ModuleSummary, ref: Ref) -> bool:
+        """A first-party type known by its ``__aexit__`` alone: it holds nothing until used, and
+        neither does an owner that makes one."""
+        if ref[0] == "qualified" and self.builtin_close(ref[1]) is not None:
+            return False
+        target = resolve_ref(self.project, module, ref)
+        found = self.resource_type(*target) if target is not None else None
+        return found is not None and found.by_protocol
 
     def owned_close(self, module: ModuleSummary, ref: Ref) -> tuple[str, bool] | None:
         """How a value made by calling ``ref`` is released: (method, awaited), or None when it is

@@ -210,7 +210,7 @@ def remade_after_release(c: Creation) -> bool:
     assert c.cls is not None and c.function is not None
     if c.function.name == "__init__" or not is_release_name(c.function.name):
         return False
-    receiver = self_name(c.function)
+    receiver = self_name(c.function) or "self"
     line = getattr(c.stmt, "lineno", 0)
     return any(
         isinstance(node, ast.Call)
@@ -233,12 +233,13 @@ def only_borrowed_by(module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool:
         return False
     summary, definition = found
     home = module if summary.path == module.summary.path else module.project.module_at(Path(summary.path))
-    function = next(
-        (n for n in home.tree.body if isinstance(n, ast.AsyncFunctionDef) and n.name == definition.name), None
-    ) if home is not None else None
+    if home is None:
+        return False
+    function = next((n for n in home.tree.body if isinstance(n, ast.AsyncFunctionDef) and n.name == definition.name), None)
     if function is None:
         return False
     params = [*function.args.posonlyargs, *function.args.args]
+    param: str | None = None
     if arg in call.args:
         index = call.args.index(arg)
         if index >= len(params) or any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
