@@ -261,3 +261,10 @@ def test_a_plain_client_closed_only_at_stop_leaks_at_each_unload(tmp_path: Path)
         encoding="utf-8",
     )
     assert _messages(folder / "api.py") == []
+
+
+def test_a_setattr_on_self_and_a_local_list_keep_the_creator_owning() -> None:
+    assert _messages(FIXTURES / "stored_elsewhere.py") == [
+        "10 TRD202 `self.session` is never closed; add a `close()` method that calls its `close()`",
+        "24 TRD201 `aiohttp.ClientSession(...)` kept in local `sessions` is never closed; close each before the function returns",
+    ]

@@ -24,7 +24,8 @@ class ResourceOnSelfNeverClosed(Rule):
     another method re-creates (`reconnect()`) or sets to `None` (`reset()`) without closing the
     old one, a resource re-created over an open one by a renewing method (`reconnect()`,
     `refresh_token()`) or by a method a renewing method calls unguarded (`recreate(force=True)`
-    calling `_create_session()`), a resource made as the fallback of a given one
+    calling `_create_session()`), a resource stored with `setattr(self, "session", ...)` (as
+    `self.session = ...` stores it), a resource made as the fallback of a given one
     (`self.s = session or ClientSession()`), and resources kept as elements of a collection on
     `self` (`self._sessions[key] = ClientSession()`) that no method reaches to close.
 

@@ -51,6 +51,10 @@ class UnclosedAsyncResource(Rule):
     ClientSession(...)`) creates one, also when it returns other first-party classes on other
     paths that hold nothing but have the same release method (the caller must call it anyway).
 
+    A local list or set that the function only adds to, tests or counts
+    (`sessions.append(ClientSession())`, then `len(sessions)`) dies with the frame: its elements
+    are never closed.
+
     A context manager, a fixture or a dependency lends what it yields for the caller's block:
     `yield ClientSession()` in an `@asynccontextmanager` leaves nothing after the `yield` that
     could close it (bind it, yield it, close it in a `finally`); a plain async generator that
@@ -194,6 +198,10 @@ TEXTS = {
     "inline": Text(
         "`{label}(...)` is created inline, so nothing closes it; open it with `async with`",
         "Its connections and sockets leak until the process exits",
+    ),
+    "local_elements": Text(
+        "`{label}(...)` kept in local `{name}` is never closed; close each before the function returns",
+        "The collection dies with the frame, and nothing closes its elements",
     ),
     "yielded": Text(
         "`{label}(...)` is yielded and never closed; bind it and close it after the `yield` in a `finally`",

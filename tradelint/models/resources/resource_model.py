@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, cast
 
 from tradelint.facts.class_family import bases_naming, declared_by_a_base
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.end_references import UNLOAD_METHODS, ends_reaching, has_stop_listeners
 from tradelint.facts.library_ownership import absent_library_class, library_closes_argument, unreadable_library_class
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
@@ -64,6 +63,7 @@ from tradelint.models.resources.resource_types import (
     unawaited_close,
     wraps_given,
 )
+from tradelint.models.resources.stop_only import stop_only_closer
 from tradelint.models.resources.startup import (
     closed_somewhere,
     kept_from_startup,
@@ -74,8 +74,8 @@ from tradelint.models.resources.startup import (
 from tradelint.models.resources.statements import (
     _calls_coroutine_function, _capword_callee, _closes_a_part, _closes_held, _closure_method, _default_of, _dotted,
     _exits_before_try, _handed_to, _is_async_generator, _is_context_manager, _is_teardown_generator,
-    _keyword_is_false, _lent_for_a_block, _module_collection, _replaced_before_use, _replaced_unclosed,
-    _unpacked_name, _yielded, _yields_inside,
+    _keyword_is_false, _lent_for_a_block, _local_collection_drops, _module_collection, _replaced_before_use,
+    _replaced_unclosed, _set_on_self, _unpacked_name, _yielded, _yields_inside,
 )
 
 if TYPE_CHECKING:
@@ -291,7 +291,11 @@ class ResourceAnalysis:
                 # ``SESSIONS[timeout] = ClientSession()``: a module-level cache owns every element.
                 statement = next(a for a in module.ancestors(call) if isinstance(a, ast.stmt))
                 return Creation(call, spec, label, "global_elements", statement, collection.id, function)
+            if isinstance(collection, ast.Name) and _local_collection_drops(module, function, collection.id):
+                return Creation(call, spec, label, "local_elements", call, collection.id, function)
             return None
+        if (attr := _set_on_self(module, function, expr)) is not None:
+            return Creation(call, spec, label, "self", call, attr, function, cast(ast.ClassDef, module.parent(function)))
         handed = _handed_to(module, expr)
         owner = module.parent(function)
         if handed is not None and isinstance(owner, ast.ClassDef):
@@ -458,7 +462,7 @@ class ResourceAnalysis:
             return self._owner_leaks(c)
         if c.kind == "import_time":
             return "import_time"
-        if c.kind in ("inline", "handed", "generator", "yielded"):
+        if c.kind in ("inline", "handed", "generator", "yielded", "local_elements"):
             return c.kind
         if c.kind == "local":
             assert c.function is not None
@@ -615,30 +619,14 @@ class ResourceAnalysis:
     _stop_closer: str | None = None
 
     def _closed_at_stop_only(self, c: Creation) -> bool:
-        """A Home Assistant object whose resource is closed only by methods that only the stop
-        listener reaches (``hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, ...)``), while
-        the integration unloads entries (``async_unload_entry``) without them: each reload of
-        the entry leaks one."""
-        assert c.cls is not None
-        if not has_stop_listeners(self.module):
-            return False
-        closers: set[str] = set()
-        for module, cls in bases_naming(self.module, c.cls, c.name):
-            uses = [classify(module, node) for node in self_attribute_loads(cls, c.name)]
-            for use in resolve_aliases(module, uses):
-                if self.closes(use, c.spec, module):
-                    method = module.enclosing_function(use.node)
-                    if method is None or module.parent(method) is not cls:
-                        return False
-                    closers.add(method.name)
-                elif self._takes_care(module, use, c.spec, owner_is_class=True):
-                    return False  # handed on or entered: ended elsewhere
-        if not closers or closers & UNLOAD_METHODS:
-            return False
-        if all(ends_reaching(self.module, name) == frozenset({"stop"}) for name in closers):
-            self._stop_closer = min(closers)
-            return True
-        return False
+        """Closed only where Home Assistant's stop listener reaches (:mod:`.stop_only`)."""
+        self._stop_closer = stop_only_closer(
+            self.module,
+            c,
+            lambda use, home: self.closes(use, c.spec, home),
+            lambda use, home: self._takes_care(home, use, c.spec, owner_is_class=True),
+        )
+        return self._stop_closer is not None
 
     def receiver_closes(self, module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool | None:
         """Whether the code ``call`` hands ``arg`` to closes it: a first-party class that keeps

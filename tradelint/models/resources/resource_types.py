@@ -99,7 +99,7 @@ OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing
 NOT_TAKERS = {"getattr", "hasattr", "setattr", "vars", "dir"}
 
 
-Kind = Literal["local", "inline", "self", "self_elements", "global_elements", "startup", "import_time", "handed", "generator", "yielded"]
+Kind = Literal["local", "inline", "self", "self_elements", "global_elements", "startup", "import_time", "handed", "generator", "yielded", "local_elements"]
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,7 @@ Problem = Literal[
     "elements_never_closed",
     "generator",
     "yielded",
+    "local_elements",
     "owner_leaks",
     "global_elements_never_closed",
     "self_closed_at_stop_only",
