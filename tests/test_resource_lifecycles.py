@@ -268,3 +268,45 @@ def test_a_setattr_on_self_and_a_local_list_keep_the_creator_owning() -> None:
         "10 TRD202 `self.session` is never closed; add a `close()` method that calls its `close()`",
         "24 TRD201 `aiohttp.ClientSession(...)` kept in local `sessions` is never closed; close each before the function returns",
     ]
+
+
+def _integration(tmp_path: Path, setup: str, unload: str) -> Path:
+    folder = tmp_path / "custom_components" / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    (folder / "manifest.json").write_text('{"domain": "demo"}', encoding="utf-8")
+    (folder / "__init__.py").write_text(
+        "import asyncio\n\nimport aiohttp\n\n\n"
+        f"async def async_setup_entry(hass, entry):\n{setup}    return True\n\n\n"
+        f"async def async_unload_entry(hass, entry):\n{unload}    return True\n",
+        encoding="utf-8",
+    )
+    return folder / "__init__.py"
+
+
+def test_what_the_setup_keeps_for_the_integration_must_end_at_unload(tmp_path: Path) -> None:
+    setup = (
+        "    hass.data.setdefault('demo', {})['client'] = aiohttp.ClientSession()\n"
+        "    entry.runtime_data = aiohttp.ClientSession()\n"
+        "    hass.data['demo']['listener'] = asyncio.create_task(asyncio.sleep(100))\n"
+        "    session = aiohttp.ClientSession()\n"
+        "    hass.data['demo'][entry.entry_id] = session\n"
+    )
+    path = _integration(tmp_path, setup, "    hass.data['demo'].clear()\n")
+    assert _messages(path, "TRD2") + _messages(path, "TRD3") == [
+        "7 TRD201 `…['client']` (`aiohttp.ClientSession(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
+        "8 TRD201 `entry.runtime_data` (`aiohttp.ClientSession(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
+        "10 TRD201 `session` (`aiohttp.ClientSession(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
+        "9 TRD302 task kept in `…['listener']` at setup is never cancelled at unload; cancel it in `async_unload_entry()`",
+    ]
+    # An unload that closes and cancels what it pops (by name: some ``close``, some ``cancel``).
+    unload = (
+        "    data = hass.data.pop('demo')\n"
+        "    data['listener'].cancel()\n"
+        "    for value in data.values():\n"
+        "        if isinstance(value, aiohttp.ClientSession):\n"
+        "            await value.close()\n"
+        "    await entry.runtime_data.close()\n"
+    )
+    path = _integration(tmp_path, setup, unload)
+    assert _messages(path, "TRD2") + _messages(path, "TRD3") == []

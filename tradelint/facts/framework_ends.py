@@ -189,3 +189,51 @@ def in_registration(module: ModuleInfo, node: ast.AST) -> bool:
             return False
         child = ancestor
     return False
+
+
+# What Home Assistant calls to set an integration up: what it keeps lives until the unload.
+SETUP_FUNCTIONS = ("async_setup_entry",)
+
+
+def kept_by_integration(module: ModuleInfo, function: ast.AST, expr: ast.expr) -> ast.Assign | None:
+    """``hass.data[DOMAIN][entry.entry_id] = X``, ``entry.runtime_data = X`` in the module-level
+    ``async_setup_entry(hass, entry)`` of an integration that can be unloaded: the statement that
+    keeps ``X`` on an object Home Assistant holds (reached from a parameter of the setup), or None."""
+    if not (
+        isinstance(function, ast.AsyncFunctionDef)
+        and function.name in SETUP_FUNCTIONS
+        and module.parent(function) is module.tree
+    ):
+        return None
+    stmt = module.parent(expr)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is expr and len(stmt.targets) == 1):
+        return None
+    target = stmt.targets[0]
+    if not isinstance(target, (ast.Attribute, ast.Subscript)):
+        return None
+    root: ast.expr = target
+    while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
+        root = root.func if isinstance(root, ast.Call) else root.value
+    params = {a.arg for a in function.args.args}
+    if not (isinstance(root, ast.Name) and root.id in params) or unload_reach(module) is None:
+        return None
+    return stmt
+
+
+def kept_name(stmt: ast.Assign) -> str:
+    """How a message names the place ``stmt`` keeps its value in: in full when short, else its
+    last key or attribute (``…["client"]``, ``….runtime_data``)."""
+    target = stmt.targets[0]
+    text = ast.unparse(target)
+    if len(text) <= 28:
+        return text
+    if isinstance(target, ast.Subscript):
+        return f"…[{ast.unparse(target.slice)}]"
+    return f"….{target.attr}" if isinstance(target, ast.Attribute) else text
+
+
+def reached_at_unload(module: ModuleInfo, name: str) -> bool:
+    """Whether some function or callback the unload reaches (by name) mentions ``name``: a
+    release of that name may run there."""
+    reach = unload_reach(module)
+    return reach is None or name in reach

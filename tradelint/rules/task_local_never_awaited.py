@@ -23,7 +23,9 @@ class TaskLocalNeverAwaited(Rule):
     flagged when some normal path returns with it still running: a WebSocket handler that
     cancels its pipeline task on barge-in but not when the socket closes. A cancel guarded by a
     test of the task (`if t is not None and not t.done(): t.cancel()`) covers the other branch;
-    what an `except` does after an error is not followed.
+    what an `except` does after an error is not followed. A task that an unloadable Home
+    Assistant integration's `async_setup_entry` keeps in `hass.data` or on the entry is reported
+    when nothing the unload reaches mentions `cancel`.
 
     ## Why is this bad?
     The reference dies with the function's frame, after which the task is as unowned as a
@@ -85,7 +87,7 @@ class TaskLocalNeverAwaited(Rule):
                 message, help = TEXTS[site.problem]
                 # A module's own task or registry: ending it at shutdown is the module's choice.
                 fix, reason = (
-                    (None, "") if site.problem in ("global", "global_container", "local_some_paths") else keep_task_fix_and_reason(ctx, site.call)
+                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "integration") else keep_task_fix_and_reason(ctx, site.call)
                 )
                 yield Report(
                     site.node,
@@ -108,6 +110,10 @@ TEXTS = {
     "local_some_paths": Text(
         "task `{name}` from `{label}(...)` is cancelled on some paths only; cancel it in a `finally`",
         "On the other paths the function returns with it running and unreferenced",
+    ),
+    "integration": Text(
+        "task kept in `{name}` at setup is never cancelled at unload; cancel it in `async_unload_entry()`",
+        "Nothing the entry's unload runs cancels it: each reload starts one more",
     ),
     "global": Text(
         "global task `{name}` from `{label}(...)` is never ended; cancel or await it on exit",

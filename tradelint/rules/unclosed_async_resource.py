@@ -51,6 +51,11 @@ class UnclosedAsyncResource(Rule):
     ClientSession(...)`) creates one, also when it returns other first-party classes on other
     paths that hold nothing but have the same release method (the caller must call it anyway).
 
+    In a Home Assistant integration that can be unloaded, a resource that `async_setup_entry`
+    keeps on an object Home Assistant holds (`hass.data[DOMAIN][entry.entry_id] = client`,
+    `entry.runtime_data = client`) lives until the unload, and is reported when nothing the
+    unload reaches (followed by name) mentions a release of its name (`close`, `aclose`).
+
     A local list or set that the function only adds to, tests or counts
     (`sessions.append(ClientSession())`, then `len(sessions)`) dies with the frame: its elements
     are never closed.
@@ -198,6 +203,10 @@ TEXTS = {
     "inline": Text(
         "`{label}(...)` is created inline, so nothing closes it; open it with `async with`",
         "Its connections and sockets leak until the process exits",
+    ),
+    "integration_never_closed": Text(
+        "`{name}` (`{label}(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
+        "Nothing the entry's unload runs calls `{close}()`: each reload leaks one",
     ),
     "local_elements": Text(
         "`{label}(...)` kept in local `{name}` is never closed; close each before the function returns",

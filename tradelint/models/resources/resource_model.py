@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from tradelint.facts.class_family import bases_naming, declared_by_a_base
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import kept_by_integration, kept_name, reached_at_unload
 from tradelint.facts.library_ownership import absent_library_class, library_closes_argument, unreadable_library_class
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
@@ -271,6 +273,8 @@ class ResourceAnalysis:
             return None
         if _lent_for_a_block(module, function, expr):
             return Creation(call, spec, label, "yielded", call, function=function)
+        if (held := kept_by_integration(module, function, expr)) is not None:
+            return Creation(call, spec, label, "integration", held, kept_name(held), function)
         kept = kept_from_startup(self.module, expr, function)
         if kept is not None:
             return Creation(call, spec, label, "startup", kept, ast.unparse(kept.targets[0]), function)
@@ -462,6 +466,9 @@ class ResourceAnalysis:
             return self._owner_leaks(c)
         if c.kind == "import_time":
             return "import_time"
+        if c.kind == "integration":  # kept at setup: some release of its name must run at unload
+            closes = {c.spec.close, "close", "aclose"}
+            return None if any(reached_at_unload(self.module, n) for n in closes) else "integration_never_closed"
         if c.kind in ("inline", "handed", "generator", "yielded", "local_elements"):
             return c.kind
         if c.kind == "local":
@@ -515,6 +522,8 @@ class ResourceAnalysis:
                 used = True
                 continue
             used = used or (use.kind in ("method", "attribute") and awaited_through(self.module, node))
+            if use.kind == "alias" and kept_by_integration(self.module, c.function, use.node) is not None:
+                return self._judge(replace(c, kind="integration"))  # ``hass.data[...] = client``
             kept = kept_on_app(self.module, c.function, use.node) if use.kind == "alias" else None
             if kept is not None:
                 if kept:

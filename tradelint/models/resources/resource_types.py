@@ -99,7 +99,7 @@ OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing
 NOT_TAKERS = {"getattr", "hasattr", "setattr", "vars", "dir"}
 
 
-Kind = Literal["local", "inline", "self", "self_elements", "global_elements", "startup", "import_time", "handed", "generator", "yielded", "local_elements"]
+Kind = Literal["local", "inline", "self", "self_elements", "global_elements", "startup", "import_time", "handed", "generator", "yielded", "local_elements", "integration"]
 
 
 @dataclass(frozen=True)
@@ -133,6 +133,7 @@ Problem = Literal[
     "generator",
     "yielded",
     "local_elements",
+    "integration_never_closed",
     "owner_leaks",
     "global_elements_never_closed",
     "self_closed_at_stop_only",
