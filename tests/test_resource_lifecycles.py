@@ -310,3 +310,20 @@ def test_what_the_setup_keeps_for_the_integration_must_end_at_unload(tmp_path: P
     )
     path = _integration(tmp_path, setup, unload)
     assert _messages(path, "TRD2") + _messages(path, "TRD3") == []
+
+
+def test_an_exchange_picked_by_name_is_made_and_must_be_closed(tmp_path: Path) -> None:
+    assert _messages(FIXTURES / "exchange_by_name.py") == [
+        "10 TRD202 `self.exchange` is never closed; add a `close()` method that calls its `close()`",
+    ]
+    source = tmp_path / "quote.py"
+    source.write_text(
+        "import ccxt.pro as ccxtpro\n\n\n"
+        "async def quote(name):\n"
+        "    exchange = getattr(ccxtpro, name)()\n"
+        "    return await exchange.watch_ticker('BTC/USDT')\n",
+        encoding="utf-8",
+    )
+    assert _messages(source) == [
+        "5 TRD201 `exchange` (`getattr(ccxtpro, name)(...)`) is never closed; open it with `async with`",
+    ]

@@ -70,6 +70,10 @@ class UnclosedAsyncResource(Rule):
     around the exit closes it in a handler or `finally`; a first-party resource closed only at the
     end of a `try` whose `except` goes on without raising is closed outside `finally`.
 
+    An exchange picked by name from ccxt's async modules (`getattr(ccxt, exchange_id)(config)`,
+    or `exchange_class = getattr(ccxt, exchange_id)` then `exchange_class(config)`) is made as
+    `ccxt.binance(config)` is: whichever the name picks, it must be closed.
+
     Library classes are resources when their own code says so, read from their source by
     `scripts/make_resource_table.py` and shipped with tradelint (`packs/library_resources.json`,
     510 names of 79 libraries), so they are known where the library is not installed: a

@@ -31,6 +31,7 @@ from tradelint.facts.uses import (
     self_attribute_loads,
     self_name,
 )
+from tradelint.models.resources.dynamic_classes import picked_by_name
 from tradelint.models.resources.factories import imported_factory, module_factories
 from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.models.resources.proofs import (
@@ -55,6 +56,7 @@ from tradelint.models.resources.resource_types import (
     BUILTIN_RESOURCES,
     CLOSE_METHODS,
     EXCHANGE_MODULES,
+    EXCHANGE_SPEC,
     NOT_TAKERS,
     OWNERSHIP_TAKERS,
     Creation,
@@ -99,9 +101,7 @@ class ResourceAnalysis:
         if spec is not None:
             return spec
         module, _, name = qualified.rpartition(".")
-        if module in EXCHANGE_MODULES and name.islower() and name.isidentifier():
-            return ResourceSpec("close", lazy=True, coroutine_close=True)
-        return None
+        return EXCHANGE_SPEC if module in EXCHANGE_MODULES and name.islower() and name.isidentifier() else None
 
     def builtin_coroutine_close(self, qualified: str) -> bool:
         spec = self.builtin_spec(qualified)
@@ -188,8 +188,12 @@ class ResourceAnalysis:
         # ``spec_for`` reads only the callee's dotted name: one answer per name and module.
         specs: dict[object, ResourceSpec | None] = {}
         Attribute, Name = ast.Attribute, ast.Name
+        exchanges = frozenset(local for local, qualified in names.items() if qualified in EXCHANGE_MODULES)
         for call in self.module.index.calls:
             func = call.func
+            if exchanges and picked_by_name(self.module, call, exchanges):  # ``getattr(ccxt, name)(...)``
+                found.extend(c for c in [self._creation(call, EXCHANGE_SPEC)] if c)
+                continue
             node = func
             while node.__class__ is Attribute:
                 node = node.value
@@ -629,12 +633,9 @@ class ResourceAnalysis:
 
     def _closed_at_stop_only(self, c: Creation) -> bool:
         """Closed only where Home Assistant's stop listener reaches (:mod:`.stop_only`)."""
-        self._stop_closer = stop_only_closer(
-            self.module,
-            c,
-            lambda use, home: self.closes(use, c.spec, home),
-            lambda use, home: self._takes_care(home, use, c.spec, owner_is_class=True),
-        )
+        closes, spec = self.closes, c.spec
+        takes_care = lambda use, home: self._takes_care(home, use, spec, owner_is_class=True)  # noqa: E731
+        self._stop_closer = stop_only_closer(self.module, c, lambda use, home: closes(use, spec, home), takes_care)
         return self._stop_closer is not None
 
     def receiver_closes(self, module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool | None:

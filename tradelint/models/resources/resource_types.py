@@ -87,6 +87,8 @@ BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
 
 # ``ccxt.async_support.binance()``: any exchange class directly under these modules.
 EXCHANGE_MODULES = ("ccxt.async_support", "ccxt.pro")
+# Every exchange class of those modules: it opens its session on first use, closed by ``close()``.
+EXCHANGE_SPEC = ResourceSpec("close", lazy=True, coroutine_close=True)
 
 
 CLOSE_METHODS = {"close", "aclose", "__aexit__"}
