@@ -326,7 +326,7 @@ def _judge_own(
     project: Project, model: OwnershipModel, folder: Path, summary: ModuleSummary, facts: ClassFacts
 ) -> Entry | None:
     made = model.resource_type(summary, facts)
-    if made is not None:
+    if made is not None and not made.by_protocol:  # the library's protocol rule is the one below
         ends = _ending_methods(project, summary, facts, made.release)
         return Entry(made.release, made.awaited, made.lazy, "owner", folder.name, ends)
     close = protocol_close(project, summary, facts)

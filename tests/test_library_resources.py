@@ -227,6 +227,54 @@ def test_a_name_two_versions_judge_differently_is_left_out(tmp_path: Path) -> No
     assert sorted(found) == ["oldlib.Pool"]
 
 
+def test_a_release_run_to_its_end_by_an_awaited_helper_counts(tmp_path: Path) -> None:
+    # SQLAlchemy's ``AsyncSession.__aexit__`` is ``await _run_to_completion(self.close())``: the
+    # helper (like ``asyncio.shield``) runs the coroutine it is given to its end. Handing over the
+    # bound method (``self.close``, not called) is no call of it.
+    text = """\
+import asyncio
+
+
+async def _run_to_completion(coro):
+    await asyncio.shield(asyncio.create_task(coro))
+
+
+class Session:
+    async def close(self):
+        self.closed = True
+
+    async def __aexit__(self, *exc):
+        await _run_to_completion(self.close())
+
+
+class Shielded:
+    async def close(self):
+        self.closed = True
+
+    async def __aexit__(self, *exc):
+        await asyncio.shield(asyncio.create_task(self.close()))
+
+
+class Recorded:
+    async def close(self):
+        self.closed = True
+
+    async def __aexit__(self, *exc):
+        await _record(self.close)
+
+
+async def _record(method):
+    return method
+"""
+    (tmp_path / "dblib-1.0" / "dblib").mkdir(parents=True)
+    (tmp_path / "dblib-1.0" / "dblib" / "__init__.py").write_text(text, encoding="utf-8")
+    found = gen.generate([tmp_path / "dblib-1.0"])
+    assert {name: (e.close, e.awaited, e.rule) for name, e in found.items()} == {
+        "dblib.Session": ("close", True, "protocol"),
+        "dblib.Shielded": ("close", True, "protocol"),
+    }
+
+
 def test_the_shipped_table_is_the_scripts_output_format() -> None:
     document = json.loads((ROOT / "tradelint" / "packs" / "library_resources.json").read_text(encoding="utf-8"))
     pins = [

@@ -190,3 +190,140 @@ def test_an_exit_before_the_handoff_leaks_it() -> None:
         "29 TRD201 `client` (`Client(...)`) leaks on an exit before it is handed on; call its `disconnect()` on that path",
         "86 TRD201 `client` (`Client(...)`) is closed outside `finally`; move `client.disconnect()` into a `finally`",
     ]
+
+
+def test_a_resource_yielded_unnamed_or_remade_by_its_release_is_reported_where_it_is_made() -> None:
+    assert _messages(FIXTURES / "yielded.py", "TRD201")[-2:] == [
+        "50 TRD201 `aiohttp.ClientSession(...)` is yielded and never closed; bind it and close it after the `yield` in a `finally`",
+        # The state a lifespan yields is lent to the application, not handed over.
+        "62 TRD201 `client` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
+    ]
+    # The first session is closed by ``close()``; the one ``close()`` makes is not, by anything.
+    # ``Feed.reconnect()`` renews, and ``Feed.close()`` ends the new one.
+    assert _messages(FIXTURES / "remade_at_release.py") == [
+        "16 TRD202 `self._session` is made again in `close()` after its close; make it where it is used",
+    ]
+
+
+def test_a_local_task_cancelled_on_some_paths_only() -> None:
+    assert _messages(FIXTURES / "task_exit_paths.py", "TRD3") == [
+        "20 TRD302 task `pipeline` from `asyncio.create_task(...)` is cancelled on some paths only; cancel it in a `finally`",
+        "49 TRD302 task `job` from `asyncio.create_task(...)` is cancelled on some paths only; cancel it in a `finally`",
+    ]
+
+
+def test_a_plain_class_of_an_unloadable_integration_ends_its_tasks_at_unload() -> None:
+    # ``Round.cancel_timer()`` is reached only by a web view's ``get()``, which a request runs,
+    # not the unload; ``Lobby.close_lobby()`` is called by ``async_unload_entry()``.
+    assert _messages(FIXTURES / "ha_integration" / "game.py", "TRD3") == [
+        "13 TRD303 `self._timer` is not cancelled at entry unload; cancel it from `async_unload_entry()`",
+    ]
+
+
+def test_a_plain_client_closed_only_at_stop_leaks_at_each_unload(tmp_path: Path) -> None:
+    # ``Api.close()`` closes its session; only the stop listener calls it. The session's own
+    # ``self._session.close()`` inside ``close()`` is the method's body, not a caller of it.
+    folder = tmp_path / "custom_components" / "demo"
+    folder.mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    (folder / "manifest.json").write_text('{"domain": "demo"}', encoding="utf-8")
+    (folder / "__init__.py").write_text(
+        "from homeassistant.const import EVENT_HOMEASSISTANT_STOP\n\n"
+        "from .api import Api\n\n\n"
+        "async def async_setup_entry(hass, entry):\n"
+        "    api = Api()\n"
+        "    hass.data.setdefault('demo', {})[entry.entry_id] = api\n\n"
+        "    async def _stop(event):\n"
+        "        await api.close()\n\n"
+        "    hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _stop)\n"
+        "    return True\n\n\n"
+        "async def async_unload_entry(hass, entry):\n"
+        "    hass.data['demo'].pop(entry.entry_id)\n"
+        "    return True\n",
+        encoding="utf-8",
+    )
+    (folder / "api.py").write_text(
+        "import aiohttp\n\n\n"
+        "class Api:\n"
+        "    def __init__(self):\n"
+        "        self._session = aiohttp.ClientSession()\n\n"
+        "    async def close(self):\n"
+        "        await self._session.close()\n",
+        encoding="utf-8",
+    )
+    assert _messages(folder / "api.py") == [
+        "6 TRD202 `self._session` is closed only at Home Assistant stop; also call `close()` on unload",
+    ]
+    # Also called at unload: ended there.
+    text = (folder / "__init__.py").read_text(encoding="utf-8")
+    (folder / "__init__.py").write_text(
+        text.replace("    hass.data['demo'].pop(entry.entry_id)\n", "    await hass.data['demo'].pop(entry.entry_id).close()\n"),
+        encoding="utf-8",
+    )
+    assert _messages(folder / "api.py") == []
+
+
+def test_a_setattr_on_self_and_a_local_list_keep_the_creator_owning() -> None:
+    assert _messages(FIXTURES / "stored_elsewhere.py") == [
+        "10 TRD202 `self.session` is never closed; add a `close()` method that calls its `close()`",
+        "24 TRD201 `aiohttp.ClientSession(...)` kept in local `sessions` is never closed; close each before the function returns",
+    ]
+
+
+def _integration(tmp_path: Path, setup: str, unload: str) -> Path:
+    folder = tmp_path / "custom_components" / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    (folder / "manifest.json").write_text('{"domain": "demo"}', encoding="utf-8")
+    (folder / "__init__.py").write_text(
+        "import asyncio\n\nimport aiohttp\n\n\n"
+        f"async def async_setup_entry(hass, entry):\n{setup}    return True\n\n\n"
+        f"async def async_unload_entry(hass, entry):\n{unload}    return True\n",
+        encoding="utf-8",
+    )
+    return folder / "__init__.py"
+
+
+def test_what_the_setup_keeps_for_the_integration_must_end_at_unload(tmp_path: Path) -> None:
+    setup = (
+        "    hass.data.setdefault('demo', {})['client'] = aiohttp.ClientSession()\n"
+        "    entry.runtime_data = aiohttp.ClientSession()\n"
+        "    hass.data['demo']['listener'] = asyncio.create_task(asyncio.sleep(100))\n"
+        "    session = aiohttp.ClientSession()\n"
+        "    hass.data['demo'][entry.entry_id] = session\n"
+    )
+    path = _integration(tmp_path, setup, "    hass.data['demo'].clear()\n")
+    assert _messages(path, "TRD2") + _messages(path, "TRD3") == [
+        "7 TRD201 `…['client']` (`aiohttp.ClientSession(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
+        "8 TRD201 `entry.runtime_data` (`aiohttp.ClientSession(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
+        "10 TRD201 `session` (`aiohttp.ClientSession(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
+        "9 TRD302 task kept in `…['listener']` at setup is never cancelled at unload; cancel it in `async_unload_entry()`",
+    ]
+    # An unload that closes and cancels what it pops (by name: some ``close``, some ``cancel``).
+    unload = (
+        "    data = hass.data.pop('demo')\n"
+        "    data['listener'].cancel()\n"
+        "    for value in data.values():\n"
+        "        if isinstance(value, aiohttp.ClientSession):\n"
+        "            await value.close()\n"
+        "    await entry.runtime_data.close()\n"
+    )
+    path = _integration(tmp_path, setup, unload)
+    assert _messages(path, "TRD2") + _messages(path, "TRD3") == []
+
+
+def test_an_exchange_picked_by_name_is_made_and_must_be_closed(tmp_path: Path) -> None:
+    assert _messages(FIXTURES / "exchange_by_name.py") == [
+        "10 TRD202 `self.exchange` is never closed; add a `close()` method that calls its `close()`",
+    ]
+    source = tmp_path / "quote.py"
+    source.write_text(
+        "import ccxt.pro as ccxtpro\n\n\n"
+        "async def quote(name):\n"
+        "    exchange = getattr(ccxtpro, name)()\n"
+        "    return await exchange.watch_ticker('BTC/USDT')\n",
+        encoding="utf-8",
+    )
+    assert _messages(source) == [
+        "5 TRD201 `exchange` (`getattr(ccxtpro, name)(...)`) is never closed; open it with `async with`",
+    ]

@@ -66,12 +66,12 @@ def ends_reaching(module: ModuleInfo, method: str, depth: int = 0) -> frozenset[
             continue
         for node in other.index.attributes:
             if node.attr == method and isinstance(node.ctx, ast.Load):
-                found |= _end_of(other, node, depth)
+                found |= _end_of(other, node, depth, method)
     memo[key] = frozenset(found)
     return memo[key]
 
 
-def _end_of(module: ModuleInfo, node: ast.Attribute, depth: int) -> set[str]:
+def _end_of(module: ModuleInfo, node: ast.Attribute, depth: int, method: str) -> set[str]:
     parent = module.parent(node)
     registered = _registered(module, node, parent)
     if registered is not None:
@@ -91,6 +91,10 @@ def _end_of(module: ModuleInfo, node: ast.Attribute, depth: int) -> set[str]:
             if ancestor.name in UNLOAD_METHODS:
                 return {"unload"}
             receiver = ancestor.args.args[0].arg if ancestor.args.args else None
+            if ancestor.name == method and not (isinstance(node.value, ast.Name) and node.value.id == receiver):
+                # ``close()`` closing what it holds (``self._session.close()``): the method's own
+                # body, not a caller of it.
+                return set()
             if (
                 receiver is not None
                 and isinstance(node.value, ast.Name)

@@ -199,6 +199,8 @@ class ResourceType:
     # Acquires only outside ``__init__`` (in ``connect()``, lazily): an instance holds nothing
     # until that method runs.
     lazy: bool
+    # Known by its ``__aexit__`` alone (:func:`_by_protocol`), not by what it acquires.
+    by_protocol: bool = False
 
 
 def resolve_ref(project: Project, module: ModuleSummary, ref: Ref) -> tuple[ModuleSummary, ClassFacts] | None:
@@ -230,6 +232,30 @@ def lineage(project: Project, module: ModuleSummary, facts: ClassFacts) -> Famil
                 seen.add((base[0].path, base[1].line))
                 found.append(base)
     return found
+
+
+def _by_protocol(module: ModuleSummary, facts: ClassFacts, family: Family) -> ResourceType | None:
+    """A class whose ``__aexit__`` awaits a public release method of its own that ends something
+    (what ``scripts/make_resource_table.py`` calls the protocol rule for a library's classes):
+    ``async with`` is how it says it must be ended, and that method how to end it without
+    (pyaleph's ``IpfsService``, holding clients of a library not in the table). Lazy: an instance
+    holds nothing until it is used."""
+    methods = _methods(family)
+    exit_ = methods.get("__aexit__")
+    if exit_ is None:
+        return None
+    for name in sorted(exit_.self_calls):
+        method = methods.get(name)
+        if (
+            method is not None
+            and method.is_async
+            and method.ends
+            and method.required == 0
+            and is_release_name(name)
+            and not name.startswith(("_", "release"))
+        ):
+            return ResourceType(module, facts.name, name, True, True, by_protocol=True)
+    return None
 
 
 def _methods(family: Family) -> dict[str, MethodFacts]:
@@ -411,12 +437,21 @@ class OwnershipModel:
                 if entry is None:
                     continue
                 lazy = not any(
-                    a.method == "__init__" and self.owned_close(m, a.ref) is not None
+                    a.method == "__init__" and self.owned_close(m, a.ref) is not None and not self._by_protocol(m, a.ref)
                     for m, f in family
                     for a in f.acquisitions
                 )
                 return ResourceType(module, facts.name, entry.name, entry.is_async, lazy)
-        return None
+        return _by_protocol(module, facts, family)
+
+    def _by_protocol(self, module: ModuleSummary, ref: Ref) -> bool:
+        """A first-party type known by its ``__aexit__`` alone: it holds nothing until used, and
+        neither does an owner that makes one."""
+        if ref[0] == "qualified" and self.builtin_close(ref[1]) is not None:
+            return False
+        target = resolve_ref(self.project, module, ref)
+        found = self.resource_type(*target) if target is not None else None
+        return found is not None and found.by_protocol
 
     def owned_close(self, module: ModuleSummary, ref: Ref) -> tuple[str, bool] | None:
         """How a value made by calling ``ref`` is released: (method, awaited), or None when it is

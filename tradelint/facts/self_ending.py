@@ -20,7 +20,7 @@ def self_calls(body: list[ast.stmt]) -> Iterator[tuple[str, bool]]:
         value = stmt.value if isinstance(stmt, (ast.Expr, ast.Return)) else None
         awaited = isinstance(value, ast.Await)
         if isinstance(value, ast.Await):
-            value = value.value
+            value = _run_by(value.value)
         if isinstance(value, ast.Call):
             func = value.func
             if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
@@ -28,6 +28,21 @@ def self_calls(body: list[ast.stmt]) -> Iterator[tuple[str, bool]]:
         elif isinstance(stmt, ast.Try):
             yield from self_calls(stmt.body)
             yield from self_calls(stmt.finalbody)
+
+
+def _run_by(call: ast.expr) -> ast.expr:
+    """The ``self.m()`` whose coroutine an awaited call runs to its end when it is the call's only
+    argument (``await asyncio.shield(self.close())``, SQLAlchemy's ``await
+    _run_to_completion(self.close())``), through ``create_task``; else the awaited call itself."""
+    inner = call
+    while isinstance(inner, ast.Call):
+        func = inner.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
+            return inner
+        if len(inner.args) != 1 or inner.keywords:
+            break
+        inner = inner.args[0]
+    return call
 
 
 def _unguarded(body: list[ast.stmt]) -> list[ast.stmt]:

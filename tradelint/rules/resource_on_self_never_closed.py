@@ -24,14 +24,18 @@ class ResourceOnSelfNeverClosed(Rule):
     another method re-creates (`reconnect()`) or sets to `None` (`reset()`) without closing the
     old one, a resource re-created over an open one by a renewing method (`reconnect()`,
     `refresh_token()`) or by a method a renewing method calls unguarded (`recreate(force=True)`
-    calling `_create_session()`), a resource made as the fallback of a given one
+    calling `_create_session()`), a resource stored with `setattr(self, "session", ...)` (as
+    `self.session = ...` stores it), a resource made as the fallback of a given one
     (`self.s = session or ClientSession()`), and resources kept as elements of a collection on
     `self` (`self._sessions[key] = ClientSession()`) that no method reaches to close.
 
     A close that only renews the attribute is no end of life: `await self.http.close()` followed,
     on the same path of the same method, by `self.http = ClientSession()` closes the old session
     and leaves the new one to some other method (when the class's own `__init__` sets the
-    attribute). A method that tests the resource and then sets it to `None` without closing it
+    attribute). Done in the release method itself (`close()`, `stop()`: "a new session in case
+    the connection is reopened"), the new one outlives the last call: it is reported there,
+    `self.{name}` made again after its close, and the lazy way is the cure (make it where it is
+    used, when it is closed or absent). A method that tests the resource and then sets it to `None` without closing it
     (`if self._client is not None: self._client = None` in a sync `close()`) drops it unclosed,
     also when a lazy getter made it; a method that sets it to `None` without looking at it
     (`setUp()`, `reset()` before first use) drops nothing. A session handed to a receiver that is
@@ -123,7 +127,8 @@ class ResourceOnSelfNeverClosed(Rule):
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for verdict in resource_analysis(ctx).verdicts:
             if verdict.problem not in (
-                "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only"
+                "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
+                "self_remade_at_release",
             ):
                 continue
             c = verdict.creation
@@ -145,6 +150,16 @@ class ResourceOnSelfNeverClosed(Rule):
                         name=c.name, close=c.spec.close),
                     None,
                     fit_help("`{function}()` drops the previous `{label}(...)` unclosed: it leaks",
+                             function=c.function.name, label=c.label),
+                )
+                continue
+            if verdict.problem == "self_remade_at_release":
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is made again in `{function}()` after its close; make it where it is used",
+                        name=c.name, function=c.function.name),
+                    None,
+                    fit_help("After the last `{function}()` nothing closes this `{label}(...)`: it leaks",
                              function=c.function.name, label=c.label),
                 )
                 continue

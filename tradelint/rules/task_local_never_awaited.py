@@ -19,7 +19,13 @@ class TaskLocalNeverAwaited(Rule):
     `loop.run_until_complete()` lives as long as the loop runs, and one the function asserts done
     (`assert task.done()`, `self.assertTrue(task.done())`) ended within the frame: neither is flagged.
     A log call keeps nothing: `logger.info("started %s", task)` (the standard library's loggers,
-    `print`) is no hand-off.
+    `print`) is no hand-off. A local the function only ever cancels (beside looking at it) is
+    flagged when some normal path returns with it still running: a WebSocket handler that
+    cancels its pipeline task on barge-in but not when the socket closes. A cancel guarded by a
+    test of the task (`if t is not None and not t.done(): t.cancel()`) covers the other branch;
+    what an `except` does after an error is not followed. A task that an unloadable Home
+    Assistant integration's `async_setup_entry` keeps in `hass.data` or on the entry is reported
+    when nothing the unload reaches mentions `cancel`.
 
     ## Why is this bad?
     The reference dies with the function's frame, after which the task is as unowned as a
@@ -81,7 +87,7 @@ class TaskLocalNeverAwaited(Rule):
                 message, help = TEXTS[site.problem]
                 # A module's own task or registry: ending it at shutdown is the module's choice.
                 fix, reason = (
-                    (None, "") if site.problem in ("global", "global_container") else keep_task_fix_and_reason(ctx, site.call)
+                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "integration") else keep_task_fix_and_reason(ctx, site.call)
                 )
                 yield Report(
                     site.node,
@@ -100,6 +106,14 @@ TEXTS = {
     "local": Text(
         "task `{name}` from `{label}(...)` is never awaited or kept; await or store it",
         "Once the function returns nothing references it: it can be garbage-collected mid-run",
+    ),
+    "local_some_paths": Text(
+        "task `{name}` from `{label}(...)` is cancelled on some paths only; cancel it in a `finally`",
+        "On the other paths the function returns with it running and unreferenced",
+    ),
+    "integration": Text(
+        "task kept in `{name}` at setup is never cancelled at unload; cancel it in `async_unload_entry()`",
+        "Nothing the entry's unload runs cancels it: each reload starts one more",
     ),
     "global": Text(
         "global task `{name}` from `{label}(...)` is never ended; cancel or await it on exit",

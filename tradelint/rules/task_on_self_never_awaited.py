@@ -32,10 +32,12 @@ class TaskOnSelfNeverAwaited(Rule):
     awaits still runs after the cog is unloaded, and so does one that only Red v2's
     name-mangled `__unload()` cancels (a class derived from `Cog` runs on discord.py 1.0 or
     later, which never calls it). In a Home Assistant integration that can be unloaded (it has
-    `async_unload_entry`), a coordinator's or entity's task counts as ended only by what the
-    unload reaches: `async_unload_entry()`, callbacks given to `entry.async_on_unload(...)` or
-    `self.async_on_remove(...)`, `async_will_remove_from_hass()`, `async_shutdown()`, and what
-    those call; a `close()` that only a Home Assistant stop listener runs leaves the task running
+    `async_unload_entry`), a task of any class of the integration's package (a coordinator, an
+    entity, or a plain class such as a game's round timer, whatever its module imports) counts
+    as ended only by what the unload reaches: `async_unload_entry()`, callbacks given to
+    `entry.async_on_unload(...)` or `self.async_on_remove(...)`, `async_will_remove_from_hass()`,
+    `async_shutdown()`, and what those call (followed by name; a web view's `get()`/`post()` runs
+    per request, never at unload); a `close()` that only a Home Assistant stop listener runs leaves the task running
     after every reload. There a task from `hass.async_create_task(...)` stored on `self` is
     judged too, as is one from a config entry's `entry.async_create_background_task(hass, coro,
     name)` (the entry cancels it at unload, not when the entity alone is removed) (Home Assistant

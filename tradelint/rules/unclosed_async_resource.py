@@ -51,14 +51,32 @@ class UnclosedAsyncResource(Rule):
     ClientSession(...)`) creates one, also when it returns other first-party classes on other
     paths that hold nothing but have the same release method (the caller must call it anyway).
 
+    In a Home Assistant integration that can be unloaded, a resource that `async_setup_entry`
+    keeps on an object Home Assistant holds (`hass.data[DOMAIN][entry.entry_id] = client`,
+    `entry.runtime_data = client`) lives until the unload, and is reported when nothing the
+    unload reaches (followed by name) mentions a release of its name (`close`, `aclose`).
+
+    A local list or set that the function only adds to, tests or counts
+    (`sessions.append(ClientSession())`, then `len(sessions)`) dies with the frame: its elements
+    are never closed.
+
+    A context manager, a fixture or a dependency lends what it yields for the caller's block:
+    `yield ClientSession()` in an `@asynccontextmanager` leaves nothing after the `yield` that
+    could close it (bind it, yield it, close it in a `finally`); a plain async generator that
+    yields one per item hands each to its consumer.
+
     Error paths: a `raise` or `return` between the creation and the statement that hands the
     resource on (stores it where a later end of life closes it) leaves it open, unless a `try`
     around the exit closes it in a handler or `finally`; a first-party resource closed only at the
     end of a `try` whose `except` goes on without raising is closed outside `finally`.
 
+    An exchange picked by name from ccxt's async modules (`getattr(ccxt, exchange_id)(config)`,
+    or `exchange_class = getattr(ccxt, exchange_id)` then `exchange_class(config)`) is made as
+    `ccxt.binance(config)` is: whichever the name picks, it must be closed.
+
     Library classes are resources when their own code says so, read from their source by
     `scripts/make_resource_table.py` and shipped with tradelint (`packs/library_resources.json`,
-    503 names of 78 libraries), so they are known where the library is not installed: a
+    510 names of 79 libraries), so they are known where the library is not installed: a
     class that keeps a known resource and releases it (`disnake.Client`), whose `__aexit__`
     always calls one release method (`openai.AsyncOpenAI`: `close()`, `aiokafka.AIOKafkaProducer`:
     `stop()`), that derives from one, or a function that returns a new one. They open nothing
@@ -189,6 +207,18 @@ TEXTS = {
     "inline": Text(
         "`{label}(...)` is created inline, so nothing closes it; open it with `async with`",
         "Its connections and sockets leak until the process exits",
+    ),
+    "integration_never_closed": Text(
+        "`{name}` (`{label}(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
+        "Nothing the entry's unload runs calls `{close}()`: each reload leaks one",
+    ),
+    "local_elements": Text(
+        "`{label}(...)` kept in local `{name}` is never closed; close each before the function returns",
+        "The collection dies with the frame, and nothing closes its elements",
+    ),
+    "yielded": Text(
+        "`{label}(...)` is yielded and never closed; bind it and close it after the `yield` in a `finally`",
+        "The code after the `yield` runs when the block ends, and nothing there closes it",
     ),
     "replaced": Text(
         "`{name}` (`{label}(...)`) is reassigned before it is closed; close it first",

@@ -6,14 +6,16 @@ test, a hand-off on one branch, a module cache fed through a local are no ends."
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.owned_elements import added_to
 from tradelint.facts.ownership import ResourceType, is_release_name, lineage
+from tradelint.facts.summaries import definition_of
 from tradelint.facts.summary_data import MethodFacts
 from tradelint.facts.syntax import walk
-from tradelint.facts.uses import classify, declares_outer, name_loads, self_attribute_loads, self_name, sequential
-from tradelint.models.resources.resource_types import Creation
+from tradelint.facts.uses import classify, declares_outer, name_loads, self_attr, self_attribute_loads, self_name, sequential
+from tradelint.models.resources.resource_types import CLOSE_METHODS, Creation
 from tradelint.models.resources.statements import (
     RENEWING,
     _first_touch,
@@ -199,6 +201,58 @@ def replaces_unclosed(module: ModuleInfo, creations: list[Creation], c: Creation
         return False
     receiver = c.function.args.args[0].arg if c.function.args.args else "self"
     return _first_touch(module, c.function, receiver, c.name, getattr(c.stmt, "lineno", 0))
+
+
+def remade_after_release(c: Creation) -> bool:
+    """``await self.session.close(); self.session = ClientSession()`` in the class's release
+    method itself (``close()``, ``stop()``): made again for a reuse that the last call never
+    has, the new one outlives its owner (emlove/jsonrpc-websocket ``d814df84``)."""
+    assert c.cls is not None and c.function is not None
+    if c.function.name == "__init__" or not is_release_name(c.function.name):
+        return False
+    receiver = self_name(c.function) or "self"
+    line = getattr(c.stmt, "lineno", 0)
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in CLOSE_METHODS | {c.spec.close}
+        and self_attr(node.func.value, receiver) == c.name
+        and node.lineno < line
+        for node in walk(c.function)
+    )
+
+
+def only_borrowed_by(module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool:
+    """``await upsert(session, ...)`` where ``upsert`` is a first-party ``async def`` that only
+    calls through the parameter it gets (``await session.execute(...)``): nothing of it keeps,
+    returns, hands on or closes the value, so the caller still owns it (Codin-Nerds/Neutron-Bot
+    ``c4106099``). Read from the function's own code; any other use, or a callee not found,
+    proves nothing."""
+    found = definition_of(module, call.func)
+    if found is None or found[1].kind != "async_function":
+        return False
+    summary, definition = found
+    home = module if summary.path == module.summary.path else module.project.module_at(Path(summary.path))
+    if home is None:
+        return False
+    function = next((n for n in home.tree.body if isinstance(n, ast.AsyncFunctionDef) and n.name == definition.name), None)
+    if function is None:
+        return False
+    params = [*function.args.posonlyargs, *function.args.args]
+    param: str | None = None
+    if arg in call.args:
+        index = call.args.index(arg)
+        if index >= len(params) or any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+            return False
+        param = params[index].arg
+    else:
+        param = next((k.arg for k in call.keywords if k.value is arg), None)
+        if param is None or param not in {p.arg for p in (*params, *function.args.kwonlyargs)}:
+            return False
+    loads = list(name_loads(function, param))
+    return bool(loads) and all(
+        (use := classify(home, node)).kind == "method" and not is_release_name(use.name or "") for node in loads
+    )
 
 
 def awaitable_here(module: ModuleInfo, call: ast.Call) -> bool:

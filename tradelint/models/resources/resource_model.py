@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from tradelint.facts.class_family import bases_naming, declared_by_a_base
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.end_references import UNLOAD_METHODS, ends_reaching, has_stop_listeners
+from tradelint.facts.framework_ends import kept_by_integration, kept_name, reached_at_unload
 from tradelint.facts.library_ownership import absent_library_class, library_closes_argument, unreadable_library_class
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
@@ -30,6 +31,7 @@ from tradelint.facts.uses import (
     self_attribute_loads,
     self_name,
 )
+from tradelint.models.resources.dynamic_classes import picked_by_name
 from tradelint.models.resources.factories import imported_factory, module_factories
 from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.models.resources.proofs import (
@@ -41,6 +43,8 @@ from tradelint.models.resources.proofs import (
     exits_before,
     module_cache_of,
     names_class,
+    only_borrowed_by,
+    remade_after_release,
     replaces_unclosed,
     result_is_ended,
     self_ending_methods,
@@ -52,6 +56,7 @@ from tradelint.models.resources.resource_types import (
     BUILTIN_RESOURCES,
     CLOSE_METHODS,
     EXCHANGE_MODULES,
+    EXCHANGE_SPEC,
     NOT_TAKERS,
     OWNERSHIP_TAKERS,
     Creation,
@@ -62,6 +67,7 @@ from tradelint.models.resources.resource_types import (
     unawaited_close,
     wraps_given,
 )
+from tradelint.models.resources.stop_only import stop_only_closer
 from tradelint.models.resources.startup import (
     closed_somewhere,
     kept_from_startup,
@@ -70,24 +76,10 @@ from tradelint.models.resources.startup import (
     registers_shutdown,
 )
 from tradelint.models.resources.statements import (
-    _calls_coroutine_function,
-    _capword_callee,
-    _closes_a_part,
-    _closes_held,
-    _closure_method,
-    _default_of,
-    _dotted,
-    _exits_before_try,
-    _handed_to,
-    _is_async_generator,
-    _is_context_manager,
-    _is_teardown_generator,
-    _keyword_is_false,
-    _module_collection,
-    _replaced_before_use,
-    _replaced_unclosed,
-    _unpacked_name,
-    _yields_inside,
+    _calls_coroutine_function, _capword_callee, _closes_a_part, _closes_held, _closure_method, _default_of, _dotted,
+    _exits_before_try, _handed_to, _is_async_generator, _is_context_manager, _is_teardown_generator,
+    _keyword_is_false, _lent_for_a_block, _local_collection_drops, _module_collection, _replaced_before_use,
+    _replaced_unclosed, _set_on_self, _unpacked_name, _yielded, _yields_inside,
 )
 
 if TYPE_CHECKING:
@@ -109,9 +101,7 @@ class ResourceAnalysis:
         if spec is not None:
             return spec
         module, _, name = qualified.rpartition(".")
-        if module in EXCHANGE_MODULES and name.islower() and name.isidentifier():
-            return ResourceSpec("close", lazy=True, coroutine_close=True)
-        return None
+        return EXCHANGE_SPEC if module in EXCHANGE_MODULES and name.islower() and name.isidentifier() else None
 
     def builtin_coroutine_close(self, qualified: str) -> bool:
         spec = self.builtin_spec(qualified)
@@ -198,8 +188,12 @@ class ResourceAnalysis:
         # ``spec_for`` reads only the callee's dotted name: one answer per name and module.
         specs: dict[object, ResourceSpec | None] = {}
         Attribute, Name = ast.Attribute, ast.Name
+        exchanges = frozenset(local for local, qualified in names.items() if qualified in EXCHANGE_MODULES)
         for call in self.module.index.calls:
             func = call.func
+            if exchanges and picked_by_name(self.module, call, exchanges):  # ``getattr(ccxt, name)(...)``
+                found.extend(c for c in [self._creation(call, EXCHANGE_SPEC)] if c)
+                continue
             node = func
             while node.__class__ is Attribute:
                 node = node.value
@@ -281,6 +275,10 @@ class ResourceAnalysis:
             if _is_async_generator(function) and _yields_inside(module, parent):
                 return Creation(call, spec, label, "generator", call, function=function)
             return None
+        if _lent_for_a_block(module, function, expr):
+            return Creation(call, spec, label, "yielded", call, function=function)
+        if (held := kept_by_integration(module, function, expr)) is not None:
+            return Creation(call, spec, label, "integration", held, kept_name(held), function)
         kept = kept_from_startup(self.module, expr, function)
         if kept is not None:
             return Creation(call, spec, label, "startup", kept, ast.unparse(kept.targets[0]), function)
@@ -301,7 +299,11 @@ class ResourceAnalysis:
                 # ``SESSIONS[timeout] = ClientSession()``: a module-level cache owns every element.
                 statement = next(a for a in module.ancestors(call) if isinstance(a, ast.stmt))
                 return Creation(call, spec, label, "global_elements", statement, collection.id, function)
+            if isinstance(collection, ast.Name) and _local_collection_drops(module, function, collection.id):
+                return Creation(call, spec, label, "local_elements", call, collection.id, function)
             return None
+        if (attr := _set_on_self(module, function, expr)) is not None:
+            return Creation(call, spec, label, "self", call, attr, function, cast(ast.ClassDef, module.parent(function)))
         handed = _handed_to(module, expr)
         owner = module.parent(function)
         if handed is not None and isinstance(owner, ast.ClassDef):
@@ -406,9 +408,14 @@ class ResourceAnalysis:
         found = []
         reported: set[tuple[ast.ClassDef, str]] = set()
         reported_globals: set[tuple[str, str]] = set()
+        # ``close()`` closes ``self.s`` and makes a new one: that one is the leak, not the first.
+        remade = {(c.cls, c.name): c for c in self.creations if c.kind == "self" and remade_after_release(c)}
         for creation in sorted(self.creations, key=lambda c: (c.call.lineno, c.call.col_offset)):
-            problem = self._judge(creation)
+            again = remade.get((creation.cls, creation.name))
+            problem = "self_remade_at_release" if creation is again else self._judge(creation)
             detail = ""
+            if again is not None and problem == "self_never_closed" and creation is not again:
+                continue
             if problem is None and creation.kind == "self" and replaces_unclosed(self.module, self.creations, creation):
                 problem = "self_replaced"
             elif problem is None and creation.kind == "self":
@@ -463,7 +470,10 @@ class ResourceAnalysis:
             return self._owner_leaks(c)
         if c.kind == "import_time":
             return "import_time"
-        if c.kind in ("inline", "handed", "generator"):
+        if c.kind == "integration":  # kept at setup: some release of its name must run at unload
+            closes = {c.spec.close, "close", "aclose"}
+            return None if any(reached_at_unload(self.module, n) for n in closes) else "integration_never_closed"
+        if c.kind in ("inline", "handed", "generator", "yielded", "local_elements"):
             return c.kind
         if c.kind == "local":
             assert c.function is not None
@@ -512,10 +522,12 @@ class ResourceAnalysis:
         teardown = not context_manager and _is_teardown_generator(self.module, c.function)
         for node in name_loads(c.function, c.name):
             use = classify(self.module, node)
-            if (context_manager or teardown) and isinstance(self.module.parent(node), (ast.Yield, ast.YieldFrom)):
+            if (context_manager or teardown) and _yielded(self.module, node):
                 used = True
                 continue
             used = used or (use.kind in ("method", "attribute") and awaited_through(self.module, node))
+            if use.kind == "alias" and kept_by_integration(self.module, c.function, use.node) is not None:
+                return self._judge(replace(c, kind="integration"))  # ``hass.data[...] = client``
             kept = kept_on_app(self.module, c.function, use.node) if use.kind == "alias" else None
             if kept is not None:
                 if kept:
@@ -593,9 +605,10 @@ class ResourceAnalysis:
                 or _calls_coroutine_function(module, use.call, use.node)
             ):
                 # A first-party object handed on (``await bot.add_cog(cog)``) is registered with
-                # its new owner far more often than borrowed. A first-party ``async def`` called
-                # and not awaited here (``create_task(worker(session))``) borrows it alike.
-                return spec.first_party
+                # its new owner far more often than borrowed, unless the callee's code shows that
+                # it only calls through it. A first-party ``async def`` called and not awaited
+                # here (``create_task(worker(session))``) borrows it alike.
+                return spec.first_party and not only_borrowed_by(module, use.call, use.node)
             closes = self.receiver_closes(module, use.call, use.node)
             if closes is not None:
                 return closes
@@ -619,30 +632,11 @@ class ResourceAnalysis:
     _stop_closer: str | None = None
 
     def _closed_at_stop_only(self, c: Creation) -> bool:
-        """A Home Assistant object whose resource is closed only by methods that only the stop
-        listener reaches (``hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, ...)``), while
-        the integration unloads entries (``async_unload_entry``) without them: each reload of
-        the entry leaks one."""
-        assert c.cls is not None
-        if not has_stop_listeners(self.module):
-            return False
-        closers: set[str] = set()
-        for module, cls in bases_naming(self.module, c.cls, c.name):
-            uses = [classify(module, node) for node in self_attribute_loads(cls, c.name)]
-            for use in resolve_aliases(module, uses):
-                if self.closes(use, c.spec, module):
-                    method = module.enclosing_function(use.node)
-                    if method is None or module.parent(method) is not cls:
-                        return False
-                    closers.add(method.name)
-                elif self._takes_care(module, use, c.spec, owner_is_class=True):
-                    return False  # handed on or entered: ended elsewhere
-        if not closers or closers & UNLOAD_METHODS:
-            return False
-        if all(ends_reaching(self.module, name) == frozenset({"stop"}) for name in closers):
-            self._stop_closer = min(closers)
-            return True
-        return False
+        """Closed only where Home Assistant's stop listener reaches (:mod:`.stop_only`)."""
+        closes, spec = self.closes, c.spec
+        takes_care = lambda use, home: self._takes_care(home, use, spec, owner_is_class=True)  # noqa: E731
+        self._stop_closer = stop_only_closer(self.module, c, lambda use, home: closes(use, spec, home), takes_care)
+        return self._stop_closer is not None
 
     def receiver_closes(self, module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool | None:
         """Whether the code ``call`` hands ``arg`` to closes it: a first-party class that keeps
@@ -686,7 +680,11 @@ class ResourceAnalysis:
                 ):
                     method = module.enclosing_function(use.node)
                     # Not a close in ``logout()``, which discord.py no longer calls at shutdown,
-                    # nor in a bot command or listener, which unloading a cog does not run.
+                    # nor in a bot command or listener, which unloading a cog does not run, nor an
+                    # async close from ``__del__`` (the collector runs it when it likes, with no
+                    # loop to run the coroutine on).
+                    if method is not None and method.name == "__del__" and c.spec.awaited:
+                        continue
                     if method is None or release_runs(home, c.cls, method):
                         return True
         return declared_by_a_base(home, c.cls, c.name)

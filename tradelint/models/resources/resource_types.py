@@ -87,6 +87,8 @@ BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
 
 # ``ccxt.async_support.binance()``: any exchange class directly under these modules.
 EXCHANGE_MODULES = ("ccxt.async_support", "ccxt.pro")
+# Every exchange class of those modules: it opens its session on first use, closed by ``close()``.
+EXCHANGE_SPEC = ResourceSpec("close", lazy=True, coroutine_close=True)
 
 
 CLOSE_METHODS = {"close", "aclose", "__aexit__"}
@@ -99,7 +101,7 @@ OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing
 NOT_TAKERS = {"getattr", "hasattr", "setattr", "vars", "dir"}
 
 
-Kind = Literal["local", "inline", "self", "self_elements", "global_elements", "startup", "import_time", "handed", "generator"]
+Kind = Literal["local", "inline", "self", "self_elements", "global_elements", "startup", "import_time", "handed", "generator", "yielded", "local_elements", "integration"]
 
 
 @dataclass(frozen=True)
@@ -126,10 +128,14 @@ Problem = Literal[
     "early_exit",
     "exit_before_handoff",
     "self_replaced",
+    "self_remade_at_release",
     "self_dropped",
     "global_never_closed",
     "elements_never_closed",
     "generator",
+    "yielded",
+    "local_elements",
+    "integration_never_closed",
     "owner_leaks",
     "global_elements_never_closed",
     "self_closed_at_stop_only",

@@ -39,12 +39,16 @@ def is_startup_handler(module: ModuleInfo, function: ast.FunctionDef | ast.Async
             return True
     for node in module.index.calls:
         func = node.func
-        if not isinstance(func, ast.Attribute):
-            continue
-        if func.attr == "add_event_handler" and _first_string(node) in STARTUP_EVENTS:
+        # ``FastAPI(lifespan=f)`` names a class; the others are method calls.
+        if isinstance(func, ast.Attribute) and func.attr == "add_event_handler" and _first_string(node) in STARTUP_EVENTS:
             if len(node.args) > 1 and _names(node.args[1], function.name):
                 return True
-        if func.attr in ("append", "insert") and isinstance(func.value, ast.Attribute) and func.value.attr in STARTUP_LISTS:
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("append", "insert")
+            and isinstance(func.value, ast.Attribute)
+            and func.value.attr in STARTUP_LISTS
+        ):
             if node.args and _names(node.args[-1], function.name):
                 return True
         for keyword in node.keywords:

@@ -17,6 +17,7 @@ from tradelint.facts.uses import (
     declares_outer,
     sequential,
     name_loads,
+    only_reads_arguments,
     self_attr,
     self_name,
 )
@@ -115,6 +116,25 @@ def _is_teardown_generator(module: ModuleInfo, function: ast.FunctionDef | ast.A
     return len(yields) == 1 and not any(
         isinstance(a, (ast.For, ast.AsyncFor, ast.While)) for a in module.ancestors(yields[0]) if _inside(a, function)
     )
+
+
+def _lent_for_a_block(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, expr: ast.expr) -> bool:
+    """``yield ClientSession()`` in a context manager, a fixture or a dependency, alone or in the
+    state a lifespan yields (``yield {"client": AsyncClient()}``): the value is lent for the
+    caller's block, and the code after the ``yield`` must close it."""
+    return _yielded(module, expr) and (_is_context_manager(module, function) or _is_teardown_generator(module, function))
+
+
+def _yielded(module: ModuleInfo, expr: ast.expr) -> bool:
+    """``expr`` is what a ``yield`` gives, or an element of the literal tuple, list, set or dict
+    it gives."""
+    node: ast.AST = expr
+    parent = module.parent(node)
+    while isinstance(parent, (ast.Tuple, ast.List, ast.Set)) or (
+        isinstance(parent, ast.Dict) and any(v is node for v in parent.values)
+    ):
+        node, parent = parent, module.parent(parent)
+    return isinstance(parent, (ast.Yield, ast.YieldFrom)) and parent.value is node
 
 
 def _inside(node: ast.AST, function: ast.AST) -> bool:
@@ -409,3 +429,68 @@ def _closes_held(module: ModuleInfo, node: ast.expr) -> bool:
         and call.func is method
         and isinstance(module.parent(call), ast.Await)
     )
+
+
+def _set_on_self(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, expr: ast.expr) -> str | None:
+    """``setattr(self, "session", ClientSession())`` in a method: the attribute, as
+    ``self.session = ...`` would name it; None for anything else."""
+    call = module.parent(expr)
+    if not (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id == "setattr"
+        and "setattr" not in module.imports.names
+        and "setattr" not in module.top_level
+        and len(call.args) == 3
+        and call.args[2] is expr
+        and isinstance(module.parent(function), ast.ClassDef)
+    ):
+        return None
+    receiver, name = call.args[0], call.args[1]
+    if not (isinstance(receiver, ast.Name) and receiver.id == self_name(function)):
+        return None
+    return name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else None
+
+
+# Uses of a local collection that keep or look at its elements without ending or handing any on.
+_READS = ("len", "bool", "print")
+
+
+def _local_collection_drops(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    """``sessions = []; sessions.append(ClientSession())`` where the function only ever adds to
+    the list, tests it or counts it: the elements die with the frame, and nothing closes them.
+    Returned, iterated, indexed, handed on or stored, the list may end them elsewhere."""
+    if any(isinstance(node, ast.arg) and node.arg == name for node in walk(function)):
+        return False
+    made = False
+    for node in walk(function):
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return False
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            value = node.value
+            empty = (isinstance(value, (ast.List, ast.Set, ast.Tuple)) and not value.elts) or (
+                isinstance(value, ast.Dict) and not value.keys
+            ) or (
+                isinstance(value, ast.Call)
+                and isinstance(value.func, ast.Name)
+                and value.func.id in ("list", "set", "dict")
+                and not value.args
+                and not value.keywords
+            )
+            if not empty:
+                return False
+            made = True
+    if not made:
+        return False
+    for load in name_loads(function, name):
+        use = classify(module, load)
+        if use.kind == "method" and use.name in ("append", "appendleft", "add", "insert"):
+            continue
+        if use.kind == "test":
+            continue
+        if use.kind == "argument" and use.call is not None and (
+            (isinstance(use.call.func, ast.Name) and use.call.func.id in _READS) or only_reads_arguments(module, use.call)
+        ):
+            continue
+        return False
+    return True

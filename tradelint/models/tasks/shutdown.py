@@ -59,10 +59,12 @@ class OwnerShutdown(TaskCreators):
             # What the teardown calls on ``self`` (or names: a callback it registers), transitively.
             reached = set(entries) | methods_reached(methods, entries, calls_only=False)
             found = frozenset(reached)
-        elif (reach := unload_reach(self.module)) is not None and _ha_kind(self._class_family(cls)) is not None:
-            # A Home Assistant entity or coordinator of an integration that can be unloaded: only
-            # what the unload (or the entity's removal) reaches ends its tasks; a ``close()``
-            # that only Home Assistant's stop runs leaves them running after every reload.
+        elif (reach := unload_reach(self.module)) is not None and _ha_kind(self._class_family(cls)) != "flow":
+            # A class of a Home Assistant integration that can be unloaded (an entity, a
+            # coordinator, or a plain class of the integration's package: a game's round timer):
+            # only what the unload (or the entity's removal) reaches ends its tasks; a
+            # ``close()`` that only Home Assistant's stop runs, or a ``cancel_timer()`` nothing
+            # at unload reaches, leaves them running after every reload (mholzi/beatify).
             found = reach
         known[configured] = found
         return found
@@ -98,7 +100,7 @@ class OwnerShutdown(TaskCreators):
         if self._teardown(cls) is None or unload_reach(self.module) is None:
             return None
         kind = _ha_kind(self._class_family(cls))
-        return None if kind is None else ENTITY_TEARDOWN if kind == "entity" else "async_unload_entry"
+        return None if kind == "flow" else ENTITY_TEARDOWN if kind == "entity" else "async_unload_entry"
 
     def _class_family(self, cls: ast.ClassDef, attr: str | None = None) -> list[tuple[ModuleInfo, ast.ClassDef]]:
         """The class, its first-party bases that name ``attr`` (the others say nothing about it,
@@ -149,11 +151,9 @@ def teardown_name(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str, 
     return release_method(module, cls, configured)
 
 
-def _ha_kind(family: list[tuple[ModuleInfo, ast.ClassDef]]) -> str | None:
-    """``"entity"`` for a Home Assistant entity, ``"object"`` for another class derived from
-    one of Home Assistant's (a coordinator), None otherwise. A config or options flow ends
-    with its flow, not with the entry, and is none."""
-    kind: str | None = None
+def _ha_kind(family: list[tuple[ModuleInfo, ast.ClassDef]]) -> str:
+    """``"entity"`` for a Home Assistant entity, ``"flow"`` for a config or options flow (it ends
+    with its flow, not with the entry), ``"object"`` otherwise (a coordinator, a plain class)."""
     for owner_module, owner in family:
         for base in owner.bases:
             if isinstance(base, ast.Subscript):
@@ -163,11 +163,10 @@ def _ha_kind(family: list[tuple[ModuleInfo, ast.ClassDef]]) -> str | None:
                 continue
             last = qualified.rpartition(".")[2]
             if last.endswith(("Flow", "FlowHandler")) or ".config_entries." in qualified or "data_entry_flow" in qualified:
-                return None
+                return "flow"
             if last.endswith("Entity"):
                 return "entity"
-            kind = "object"
-    return kind
+    return "object"
 
 
 def _is_cog(family: list[tuple[ModuleInfo, ast.ClassDef]]) -> bool:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, cast
 
 from tradelint.facts.class_family import declared_by_a_base
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import kept_by_integration, kept_name, reached_at_unload
 from tradelint.facts.owned_elements import added_to, weak_container
 from tradelint.facts.uses import Binding, assigned_to, self_name
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, CREATOR_NAMES, _creator_kind, _is_loop
@@ -125,7 +126,7 @@ class TaskAnalysis(TaskOwners):
                 ):
                     continue
             site = self._call_site(call)
-            if site is not None and site.problem in ("discarded", "local", "container") and self._kept_by_factory:
+            if site is not None and site.problem in ("discarded", "local", "container", "local_some_paths") and self._kept_by_factory:
                 # The project's own task factory holds every task until it is done (electrum).
                 continue
             if site is not None:
@@ -374,6 +375,13 @@ class TaskAnalysis(TaskOwners):
         function = module.enclosing_function(call)
         if function is None or module.enclosing_scope(call) is not function:
             return None
+        at_setup = kept_by_integration(module, function, expr)
+        if at_setup is not None:
+            # ``hass.data[DOMAIN]["listener"] = create_task(...)`` in the setup: nothing that runs
+            # at unload can cancel it unless it mentions ``cancel``.
+            return None if reached_at_unload(module, "cancel") else TaskSite(
+                call, "integration", label, at_setup, kept_name(at_setup), function
+            )
         collection = added_to(module, expr)
         weak = weak_container(module, collection, expr) if collection is not None else None
         if weak is not None and not self._reported_at_callers(function):
@@ -395,6 +403,8 @@ class TaskAnalysis(TaskOwners):
                 return None
             if binding.kind == "local" and self._local_dangles(function, binding.name, binding.stmt):
                 return TaskSite(call, "local", label, binding.stmt, binding.name, function)
+            if binding.kind == "local" and self._cancelled_on_some_paths(function, binding.name, binding.stmt):
+                return TaskSite(call, "local_some_paths", label, binding.stmt, binding.name, function)
             if binding.kind == "local" and binding.name not in self._declared(function)[1]:
                 weak = self._kept_only_weakly(function, binding.name)
                 if weak is not None and not self._reported_at_callers(function):

@@ -26,6 +26,7 @@ from tradelint.facts.uses import (
     self_name,
 )
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, WEAK_TASK_METHODS, _methods
+from tradelint.models.tasks.exit_paths import outlives_function
 from tradelint.models.tasks.function_bodies import _binds
 from tradelint.models.tasks.shutdown import OwnerShutdown, _decorated, _method_of
 
@@ -40,7 +41,7 @@ HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 
 Problem = Literal[
     "discarded", "local", "container", "self", "self_elements", "global_container", "global", "self_loop",
-    "self_owner", "weak",
+    "self_owner", "weak", "local_some_paths", "integration",
 ]
 
 
@@ -187,6 +188,24 @@ class TaskUses(OwnerShutdown):
             if use.kind == "method" and use.name == "done" and _asserted(self.module, use.call):
                 return False  # ``assert t.done()``: the function makes sure the task ended before it returns
         return True
+
+    def _cancelled_on_some_paths(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, created: ast.stmt) -> bool:
+        """A local task whose function only ever cancels it (``task.cancel()``, beside looking at
+        it), and on some normal path returns with it still running: replaced on barge-in but not
+        at the WebSocket's end (mdlmarkham/openclaw-voice ``aea761a3``). Anything else done with
+        it (awaited, handed on, stored) is another rule's question."""
+        if name in self._declared(function)[1] or self._runs_the_loop_after(function, created):
+            return False
+        ends: list[ast.stmt] = []
+        for load in self._loads(function, name):
+            use = classify(self.module, load)
+            if use.kind == "argument" and use.call is not None and only_reads_arguments(self.module, use.call):
+                continue
+            if use.kind == "method" and use.name == "cancel" and use.call is not None:
+                ends.append(next(a for a in self.module.ancestors(use.call) if isinstance(a, ast.stmt)))
+            elif not (use.kind == "test" or (use.kind == "method" and use.name in WEAK_TASK_METHODS)):
+                return False
+        return bool(ends) and outlives_function(function, name, created, ends)
 
     def _runs_the_loop_after(self, function: ast.AST, created: ast.stmt) -> bool:
         """The function itself blocks in ``run_forever()``/``run_until_complete()`` after the task
