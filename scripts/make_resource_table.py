@@ -435,6 +435,12 @@ def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> 
             if name not in found and target in found and name not in ambiguous:
                 found[name] = found[target]
                 changed = True
+            # The class's factory methods under the re-exported name too (``binance.AsyncClient.create``).
+            for factory in [key for key in found if key.startswith(f"{target}.") and "." not in key[len(target) + 1:]]:
+                alias = f"{name}.{factory[len(target) + 1:]}"
+                if target in found and alias not in found and name not in ambiguous:
+                    found[alias] = found[factory]
+                    changed = True
 
 
 def main(argv: list[str] | None = None) -> int:

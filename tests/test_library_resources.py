@@ -275,6 +275,63 @@ async def _record(method):
     }
 
 
+def test_a_maker_a_subclass_overrides_makes_the_subclass_a_resource(tmp_path: Path) -> None:
+    # python-binance: ``BaseClient.__init__`` stores ``self._init_session()``, which only the
+    # subclasses define: ``AsyncClient``'s returns an ``aiohttp.ClientSession`` (closed by
+    # ``close_connection()``), ``Client``'s a plain object. The factory ``AsyncClient.create`` is
+    # known under the package's re-exported name too.
+    files = {
+        "__init__.py": "from exlib.clients import AsyncClient, Client\n",
+        "clients.py": """\
+import aiohttp
+
+
+class BaseClient:
+    def __init__(self, key):
+        self.key = key
+        self.session = self._init_session()
+
+    def _init_session(self):
+        raise NotImplementedError
+
+
+class AsyncClient(BaseClient):
+    def _init_session(self):
+        return aiohttp.ClientSession()
+
+    @classmethod
+    async def create(cls, key):
+        self = cls(key)
+        await self.ping()
+        return self
+
+    async def ping(self):
+        await self.session.get("https://example.invalid/ping")
+
+    async def close_connection(self):
+        await self.session.close()
+
+
+class Client(BaseClient):
+    def _init_session(self):
+        return object()
+
+    def close_connection(self):
+        self.session = None
+""",
+    }
+    for name, text in files.items():
+        (tmp_path / "exlib-1.0" / "exlib" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "exlib-1.0" / "exlib" / name).write_text(text, encoding="utf-8")
+    found = gen.generate([tmp_path / "exlib-1.0"])
+    assert {name: (e.close, e.awaited, e.lazy, e.rule) for name, e in found.items()} == {
+        "exlib.AsyncClient": ("close_connection", True, False, "owner"),
+        "exlib.AsyncClient.create": ("close_connection", True, False, "factory"),
+        "exlib.clients.AsyncClient": ("close_connection", True, False, "owner"),
+        "exlib.clients.AsyncClient.create": ("close_connection", True, False, "factory"),
+    }
+
+
 def test_the_shipped_table_is_the_scripts_output_format() -> None:
     document = json.loads((ROOT / "tradelint" / "packs" / "library_resources.json").read_text(encoding="utf-8"))
     pins = [

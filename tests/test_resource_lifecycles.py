@@ -327,3 +327,27 @@ def test_an_exchange_picked_by_name_is_made_and_must_be_closed(tmp_path: Path) -
     assert _messages(source) == [
         "5 TRD201 `exchange` (`getattr(ccxtpro, name)(...)`) is never closed; open it with `async with`",
     ]
+
+
+def test_a_first_party_maker_overridden_by_the_subclass(tmp_path: Path) -> None:
+    # The base stores what ``self._init_session()`` makes; only the subclass defines it.
+    (tmp_path / "clients.py").write_text(
+        "import aiohttp\n\n\n"
+        "class Base:\n"
+        "    def __init__(self):\n"
+        "        self.session = self._init_session()\n\n"
+        "    def _init_session(self):\n"
+        "        raise NotImplementedError\n\n\n"
+        "class Http(Base):\n"
+        "    def _init_session(self):\n"
+        "        return aiohttp.ClientSession()\n\n"
+        "    async def aclose(self):\n"
+        "        await self.session.close()\n\n\n"
+        "async def fetch(url):\n"
+        "    http = Http()\n"
+        "    return await http.session.get(url)\n",
+        encoding="utf-8",
+    )
+    assert _messages(tmp_path / "clients.py") == [
+        "21 TRD201 `http` (`Http(...)`) is never closed; call `await http.aclose()` in a `finally`",
+    ]

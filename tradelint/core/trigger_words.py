@@ -18,10 +18,11 @@ TASK_WORDS = (
     "add_event_handler", "loop(", "Scheduler", "async_create", "gather",
 )
 
-# TRD2xx: the built-in resource table (models/resources/resource_types.py) and ccxt's exchanges.
+# TRD2xx: the built-in resource table (models/resources/resource_types.py), ccxt's exchanges, and
+# a class that says how it must be ended (``__aexit__``: a first-party protocol type).
 RESOURCE_WORDS = (
     "ClientSession", "TCPConnector", "AsyncClient", "Redis", "redis", "asyncpg", "create_pool",
-    "websockets", "ccxt",
+    "websockets", "ccxt", "__aexit__",
 )
 
 # TRD1xx: dataclass makers (stdlib, attrs, pydantic, dataclass_transform) and ClassVar. attrs

@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, cast
 
+from pathlib import Path
+
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.summaries import (
     DUNDER_RELEASE,
@@ -34,7 +36,10 @@ from tradelint.facts.summaries import (
     TEST_TEARDOWNS,
     definition_of,
     is_release_name,
+    returned_call,
+    summary_ref,
 )
+from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.summary_data import Acquisition, ClassFacts, MethodFacts, ModuleSummary, Ref
 
 __all__ = [
@@ -423,26 +428,48 @@ class OwnershipModel:
             return None  # nothing in the lineage releases anything
         if any("__new__" in f.methods for _, f in family):
             return None  # a singleton (hummingbot's ``ConnectionsFactory``): no creator owns it
+        acquired: list[tuple[ModuleSummary, Acquisition]] = []
         for owner_module, owner in family:
             for acquisition in owner.acquisitions:
-                close = self.owned_close(owner_module, acquisition.ref)
-                if close is None:
-                    continue
-                names = frozenset({close[0], "close", "aclose"})
-                coroutine = self.coroutine_close(acquisition.ref[1]) if acquisition.ref[0] == "qualified" else close[1]
-                releaser = releases_attr(family, acquisition.attr, names, coroutine and close[1])
-                if releaser is None:
-                    continue
-                entry = _entry_for(family, releaser, self.configured)
-                if entry is None:
-                    continue
-                lazy = not any(
-                    a.method == "__init__" and self.owned_close(m, a.ref) is not None and not self._by_protocol(m, a.ref)
-                    for m, f in family
-                    for a in f.acquisitions
-                )
-                return ResourceType(module, facts.name, entry.name, entry.is_async, lazy)
+                if acquisition.ref[0] == "maker":  # what the family's own override of the maker makes
+                    made = self._made_by_maker(family, acquisition.ref[1])
+                    if made is not None:
+                        acquired.append((made[0], replace(acquisition, ref=made[1])))
+                else:
+                    acquired.append((owner_module, acquisition))
+        for owner_module, acquisition in acquired:
+            close = self.owned_close(owner_module, acquisition.ref)
+            if close is None:
+                continue
+            names = frozenset({close[0], "close", "aclose"})
+            coroutine = self.coroutine_close(acquisition.ref[1]) if acquisition.ref[0] == "qualified" else close[1]
+            releaser = releases_attr(family, acquisition.attr, names, coroutine and close[1])
+            if releaser is None:
+                continue
+            entry = _entry_for(family, releaser, self.configured)
+            if entry is None:
+                continue
+            lazy = not any(
+                a.method == "__init__" and self.owned_close(m, a.ref) is not None and not self._by_protocol(m, a.ref)
+                for m, a in acquired
+            )
+            return ResourceType(module, facts.name, entry.name, entry.is_async, lazy)
         return _by_protocol(module, facts, family)
+
+    def _made_by_maker(self, family: Family, name: str) -> tuple[ModuleSummary, Ref] | None:
+        """What the nearest class of ``family`` that defines the maker ``name`` returns (python-
+        binance's ``AsyncClient._init_session()``, called by its base's ``__init__``), read from
+        that class's own code: (its module, the constructor's ref); None when it makes none."""
+        for module, facts in family:
+            if name not in facts.methods:
+                continue
+            parsed = self.project.module_at(Path(module.path))
+            cls = next((n for n in parsed.tree.body if isinstance(n, ast.ClassDef) and n.lineno == facts.line), None) if parsed else None
+            method = next((n for n in cls.body if isinstance(n, FUNCTION_NODES) and n.name == name), None) if cls else None
+            made = returned_call(method) if method is not None and parsed is not None else None
+            ref = summary_ref(parsed, made.func) if made is not None and parsed is not None else None
+            return (module, ref) if ref is not None else None
+        return None
 
     def _by_protocol(self, module: ModuleSummary, ref: Ref) -> bool:
         """A first-party type known by its ``__aexit__`` alone: it holds nothing until used, and

@@ -283,8 +283,10 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             value = assign.value.value if isinstance(assign.value, ast.Await) else assign.value
             if isinstance(value, ast.Call):
                 # ``self.session = self._init_session()``: what the class's own maker returns.
-                value = _made_by_own_method(cls, function, value) or value
-                ref = _ref(module, value.func)
+                made = _made_by_own_method(cls, function, value)
+                # A maker this class does not define (or only raises in) is a subclass's to
+                # override: ``("maker", name)``, resolved against the family that is judged.
+                ref = _ref(module, made.func) if made is not None else _maker_ref(cls, function, value) or _ref(module, value.func)
                 if ref is not None:
                     acquisitions.append(Acquisition(target.attr, ref, function.name, assign.lineno))
             elif isinstance(value, ast.Name):
@@ -435,6 +437,12 @@ def _alias_source(function: ast.AST, name: str, receiver: str) -> str | None:
     return None
 
 
+def summary_ref(module: ModuleInfo, node: ast.expr) -> Ref | None:
+    """How a summary names what ``node`` refers to: a top-level definition of the module, or an
+    imported name, qualified."""
+    return _ref(module, node)
+
+
 def _ref(module: ModuleInfo, node: ast.expr) -> Ref | None:
     if isinstance(node, ast.Name) and node.id in module.top_level and node.id not in module.imports.names:
         return ("local", node.id)
@@ -463,6 +471,17 @@ def _finally_releases(module: ModuleInfo) -> dict[tuple[int, str], set[str]]:
     return found
 
 
+def _maker_ref(cls: ast.ClassDef, function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> Ref | None:
+    """``self._init_session()`` with no argument, where the class's own ``_init_session`` is
+    absent or makes nothing (``raise NotImplementedError``): ``("maker", "_init_session")``."""
+    func = call.func
+    if call.args or call.keywords or not (
+        isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == _receiver(function)
+    ):
+        return None
+    return ("maker", func.attr)
+
+
 def _made_by_own_method(cls: ast.ClassDef, function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> ast.Call | None:
     """``self._init_session()`` where that method of the class returns one constructor's call on
     every path (``return ClientSession(...)``, or a local bound once to it): that call."""
@@ -471,8 +490,12 @@ def _made_by_own_method(cls: ast.ClassDef, function: ast.FunctionDef | ast.Async
     if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == receiver):
         return None
     maker = next((s for s in cls.body if isinstance(s, FUNCTION_NODES) and s.name == func.attr), None)
-    if maker is None:
-        return None
+    return returned_call(maker) if maker is not None else None
+
+
+def returned_call(maker: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Call | None:
+    """The one constructor's call a function returns on every path (``return ClientSession(...)``,
+    or a local bound once to it); None otherwise."""
     bound: dict[str, list[ast.expr]] = {}
     returned: list[ast.expr] = []
     for node in walk(maker):

@@ -14,7 +14,7 @@ from typing import Any, Literal, cast
 Ref = tuple[str, str]
 
 
-REF_KINDS = ("local", "qualified")
+REF_KINDS = ("local", "qualified", "maker")
 
 
 @dataclass(frozen=True, slots=True)
