@@ -34,7 +34,11 @@ TRD4_LINE = re.compile(
 
 def _lines(path: Path) -> list[str]:
     """The manifest's entry lines: comments and blank lines left out."""
-    return [raw for raw in path.read_text(encoding="utf-8").splitlines() if raw.split("#", 1)[0].strip()]
+    return [
+        raw
+        for raw in path.read_text(encoding="utf-8").splitlines()
+        if raw.split("#", 1)[0].strip()
+    ]
 
 
 def _entries(path: Path) -> list:
@@ -51,7 +55,9 @@ def test_every_line_is_read_by_the_scorer_as_one_entry() -> None:
             assert "scope=" in raw and entry.scope, raw
             assert 1 <= len(entry.sites) <= 6, raw
             assert all(site.family in {"TRD2", "TRD3"} for site in entry.sites), raw
-            assert all(site.line >= 1 and site.path.endswith(".py") for site in entry.sites), raw
+            assert all(
+                site.line >= 1 and site.path.endswith(".py") for site in entry.sites
+            ), raw
             assert len(set(entry.sites)) == len(entry.sites), raw
             assert "# shape:" in raw, raw
         assert len(_entries(path)) == len(lines)
@@ -61,7 +67,9 @@ def test_the_set_is_the_one_collected() -> None:
     entries = _entries(MANIFEST)
     per_repo = Counter(entry.repo for entry in entries)
     families = Counter(site.family for entry in entries for site in entry.sites)
-    commits_with = Counter(family for entry in entries for family in {site.family for site in entry.sites})
+    commits_with = Counter(
+        family for entry in entries for family in {site.family for site in entry.sites}
+    )
     assert (len(entries), len(per_repo)) == (38, 31)
     assert dict(families) == {"TRD2": 29, "TRD3": 46}
     assert dict(commits_with) == {"TRD2": 20, "TRD3": 18}
@@ -77,10 +85,16 @@ def test_the_halves_partition_the_set_by_repository() -> None:
     repos = [{entry.repo for entry in _entries(path)} for path in HALVES]
     assert not repos[0] & repos[1]
     assert (len(halves[0]), len(halves[1])) == (19, 19)
-    trd2 = [sum(site.family == "TRD2" for entry in _entries(path) for site in entry.sites) for path in HALVES]
+    trd2 = [
+        sum(site.family == "TRD2" for entry in _entries(path) for site in entry.sites)
+        for path in HALVES
+    ]
     assert abs(trd2[0] - trd2[1]) <= 3
     # The split: repositories sorted by sha256("owner/name"), alternately a and b (no swap was needed).
-    ordered = sorted({entry.repo for entry in _entries(MANIFEST)}, key=lambda r: hashlib.sha256(r.encode()).hexdigest())
+    ordered = sorted(
+        {entry.repo for entry in _entries(MANIFEST)},
+        key=lambda r: hashlib.sha256(r.encode()).hexdigest(),
+    )
     assert set(ordered[0::2]) == repos[0] and set(ordered[1::2]) == repos[1]
 
 
@@ -98,7 +112,13 @@ def test_the_rename_fixes_are_well_formed() -> None:
 
 def test_no_repository_was_used_by_an_earlier_round() -> None:
     earlier = {entry.repo.lower() for path in EARLIER for entry in _entries(path)}
-    assert len(EARLIER) == 6 and earlier  # leak_fixes.txt, both round-2 halves, round 3 and its halves
+    assert (
+        len(EARLIER) == 6 and earlier
+    )  # leak_fixes.txt, both round-2 halves, round 3 and its halves
     current = {entry.repo.lower() for entry in _entries(MANIFEST)}
-    current |= {match["repo"].lower() for raw in _lines(RENAMES) if (match := TRD4_LINE.fullmatch(raw))}
+    current |= {
+        match["repo"].lower()
+        for raw in _lines(RENAMES)
+        if (match := TRD4_LINE.fullmatch(raw))
+    }
     assert current & earlier == set()
