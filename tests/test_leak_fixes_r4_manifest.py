@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import ROOT, load_benchmark
 
@@ -41,8 +42,9 @@ def _lines(path: Path) -> list[str]:
     ]
 
 
-def _entries(path: Path) -> list:
-    return SCORER.parse_manifest(path.read_text(encoding="utf-8"))
+def _entries(path: Path) -> list[Any]:
+    entries: list[Any] = SCORER.parse_manifest(path.read_text(encoding="utf-8"))
+    return entries
 
 
 def test_every_line_is_read_by_the_scorer_as_one_entry() -> None:
