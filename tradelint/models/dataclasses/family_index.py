@@ -240,6 +240,7 @@ class Resolutions:
         self._positions: dict[ast.AST, dict[Place, int]] = {}
         self._places: dict[ast.AST, list[Place]] = {}
         self._forward: dict[ast.AST, list[frozenset[int]]] = {}
+        self._earlier: dict[ast.AST, list[bool]] = {}
         # By name, the classes of the modules above that may answer for a field of that name
         # (``member_index``), and how many of those modules are indexed.
         self._by_name: dict[str, list[ClassModel]] = {}
@@ -311,6 +312,17 @@ class Resolutions:
             self._forward[module.tree] = found
         return found
 
+    def earlier(self, module: ModuleInfo) -> list[bool]:
+        """For each of ``module``'s classes (by position), whether a subclass of it is written
+        before it in the module (``Growth.grow_in``)."""
+        found = self._earlier.get(module.tree)
+        if found is None:
+            by_base = self.subclasses(module)[1]
+            found = self._earlier[module.tree] = [
+                any(j < i for j in by_base.get(place, ())) for i, place in enumerate(self.class_places(module))
+            ]
+        return found
+
     def resolve_class(self, module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
         if expr in self.classes:
             return self.classes[expr]
@@ -351,24 +363,49 @@ def resolutions(project: Project) -> Resolutions:
     return found
 
 
-def grow_in(resolved: Resolutions, module: ModuleInfo, places: set[Place]) -> list[ClassModel]:
-    """The classes of ``module`` that join a family (its members' ``places``, updated), as a scan
-    of the module's classes in order adds them (one whose base joins later in the scan waits for
-    the next pass), looking only at the subclasses of the members (issue 34: a scan of every
-    class for every family made a hierarchy's check grow with its square)."""
-    models, by_base = resolved.subclasses(module)
-    index_of = resolved.class_positions(module)
-    keys = [k for k in by_base if k in places] if len(by_base) < len(places) else [k for k in places if k in by_base]
-    members = set(map(index_of.get, places)) if keys else set()
-    # A scan adds a subclass of a member wherever it is, then the subclasses after it of each
-    # class it adds: ``forward`` holds, for each class, itself and what it brings that way.
-    starts = set(chain.from_iterable(map(by_base.__getitem__, keys))).difference(members)
-    if not starts:
-        return []
-    forward = resolved.forward(module)
-    found = sorted(set().union(*map(forward.__getitem__, starts)).difference(members))
-    places.update(map(resolved.class_places(module).__getitem__, found))
-    return list(map(models.__getitem__, found))
+class Growth:
+    """A family's places as it grows (``places``, updated), with how far each module's scan got:
+    a scan looks only at what joined since the module's previous scan (issue 34: each pass over
+    a module looked at every member again, and a chain of N classes has N - k members for the
+    class at depth k)."""
+
+    def __init__(self, places: set[Place]) -> None:
+        self.places = places
+        self.joined: list[Place] = list(places)  # in the order they joined
+        # By module tree: how much of ``joined`` its scans have seen, the positions of its
+        # classes that are members, and those its previous scan added that have a subclass
+        # before them in the module.
+        self._scanned: dict[ast.AST, tuple[int, set[int], list[int]]] = {}
+
+    def grow_in(self, resolved: Resolutions, module: ModuleInfo) -> list[ClassModel]:
+        """The classes of ``module`` that join the family, as a scan of the module's classes in
+        order adds them (one whose base joins later in the scan waits for the next pass), looking
+        only at the subclasses of the members.
+
+        A scan adds every subclass of a member wherever it is, then the subclasses after it of
+        each class it adds (``Resolutions.forward``). After a scan, then, the subclasses not yet
+        members are those of the places that joined from elsewhere since, and those written
+        before a class the scan added: the next scan starts from these alone."""
+        models, by_base = resolved.subclasses(module)
+        index_of = resolved.class_places(module)
+        seen, members, pending = self._scanned.get(module.tree, (0, set(), []))
+        fresh = self.joined[seen:]
+        positions = resolved.class_positions(module)
+        members.update(i for i in map(positions.get, fresh) if i is not None)
+        keys = [k for k in fresh if k in by_base]
+        keys.extend(map(index_of.__getitem__, pending))
+        starts = set(chain.from_iterable(map(by_base.__getitem__, keys))).difference(members)
+        found: list[int] = []
+        if starts:
+            forward = resolved.forward(module)
+            found = sorted(set().union(*map(forward.__getitem__, starts)).difference(members))
+            members.update(found)
+            added = list(map(index_of.__getitem__, found))
+            self.places.update(added)
+            self.joined.extend(added)
+        earlier = resolved.earlier(module)
+        self._scanned[module.tree] = (len(self.joined), members, [i for i in found if earlier[i]])
+        return list(map(models.__getitem__, found))
 
 
 def answering(resolved: Resolutions, name: str, family: list[ClassModel], places: set[Place],

@@ -38,7 +38,7 @@ from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, project_files, project_root
 from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, resolve_class
 from tradelint.models.dataclasses.family_index import (
-    alias_candidates, answering, grow_in, indexable, lineage, member_facts, resolutions, terminal_name, word_index,
+    Growth, alias_candidates, answering, indexable, lineage, member_facts, resolutions, terminal_name, word_index,
     word_pattern,
 )
 from tradelint.models.dataclasses.module_calls import module_calls
@@ -155,6 +155,7 @@ class _Search:
         # The family's places (``same``), so that membership is one look-up, not a scan of the
         # family (which made a hierarchy's cost grow with the cube of its size).
         self._family_places: set[tuple[Path, int]] = {(model.path, model.line)}
+        self._growth = Growth(self._family_places)
         self._lineage_places = set(zip(map(_PATH, self.lineage), map(_LINE, self.lineage)))
         self._family_ancestors: set[tuple[Path, int]] | None = None
         # Each member's position in the family by place, once two members answer (``answering``).
@@ -163,6 +164,12 @@ class _Search:
         # with how many positional arguments a ``partial`` already supplies.
         self.aliases: dict[str, int] = {}
         self.local_aliases: dict[Path, dict[str, int]] = {}
+        # The names that find the files of the family (``_names``), kept as the family and its
+        # aliases grow (they only grow); the words whose files are known, and those files.
+        self._words: set[str] = {model.name, *map(_NAME, self.lineage)}
+        self._looked: set[str] = set()
+        self._named: set[int] = set()
+        self._all_indexable = True
         self.fields = list(model.all_fields())
         self.position = 0
         self.evidence: list[Evidence] = []
@@ -202,12 +209,9 @@ class _Search:
         return self.in_family(other) or (other.path, other.line) in self._lineage_places
 
     def _names(self) -> set[str]:
-        words = set(map(_NAME, self.family))
-        words.update(map(_NAME, self.lineage))
-        words |= {q.rpartition(".")[2] for q in self.aliases}
-        for local in self.local_aliases.values():
-            words |= set(local)
-        return words
+        """The names of the family, its lineage and its aliases (qualified ones by their last
+        part): kept as they grow, not to be changed."""
+        return self._words
 
     def _text(self, path: Path) -> str | None:
         return self.project.read_text(path)
@@ -229,6 +233,28 @@ class _Search:
                 yield path, text
         if index is not None:
             yield from ((index.files[i], None) for i in sorted(index.naming(words)))
+
+    def _naming_family(self) -> list[tuple[Path, str | None]]:
+        """``_naming(self._names())``, with the index asked only for the words added since the
+        previous call (issue 34: each pass asked again for each member's name)."""
+        words = self._words
+        new = words - self._looked
+        self._looked |= new
+        self._all_indexable = self._all_indexable and indexable(new)
+        index = self.index
+        if index is None or not self._all_indexable:
+            return list(self._naming(set(words)))
+        listed = self._unlisted()
+        found: list[tuple[Path, str | None]] = []
+        if listed:
+            pattern = word_pattern(words)
+            for path in listed:
+                text = self._text(path)
+                if text is not None and pattern.search(text):
+                    found.append((path, text))
+        self._named |= index.naming(new)
+        found.extend((index.files[i], None) for i in sorted(self._named))
+        return found
 
     def _by_name(self, name: str, name_pattern: re.Pattern[str]) -> Iterator[Path]:
         """The files neither naming the family nor a generic word that name ``name``, in order."""
@@ -256,13 +282,12 @@ class _Search:
     def grow_family(self) -> None:
         """Subclasses anywhere in the project, and names bound to the class or a ``partial`` of it."""
         parsed: dict[Path, ModuleInfo] = {}
-        known: set[str] = set()
+        known = 0  # how many names the previous pass looked for (they only grow)
         for _ in range(10):
-            words = self._names()
-            if words == known:
+            if len(self._words) == known:
                 break
-            known = words
-            for path, text in self._naming(words):
+            known = len(self._words)
+            for path, text in self._naming_family():
                 module = parsed.get(path) or self.project.module_at(path)
                 if module is None:
                     if text is None:
@@ -272,7 +297,9 @@ class _Search:
                     continue
                 parsed[path] = module
                 self._register(module)
-                self.family.extend(grow_in(self.resolved, module, self._family_places))
+                grown = self._growth.grow_in(self.resolved, module)
+                self.family.extend(grown)
+                self._words.update(map(_NAME, grown))
                 self._collect_aliases(module)
         self.grown = True
         self._sort_files()
@@ -280,7 +307,7 @@ class _Search:
     def _sort_files(self) -> None:
         """Which files may notice some field of the family: parsed and sorted out now, once."""
         self.slotted = self.resolved.any_slotted(self.model, self.family)
-        family = {path for path, _ in self._naming(self._names())}
+        family = {path for path, _ in self._naming_family()}
         for path, text, generic in self._readable(family):
             names_family = path in family
             if not (names_family or generic):
@@ -309,8 +336,10 @@ class _Search:
                 continue
             for target in targets:
                 local[target.id] = supplied
+                self._words.add(target.id)
                 if module.module_name is not None and module.enclosing_scope(node) is None:
                     self.aliases[f"{module.module_name}.{target.id}"] = supplied
+                    self._words.add(target.id)  # (the qualified name's last part)
 
     def _callable_ref(self, module: ModuleInfo, expr: ast.expr) -> int | None:
         """How many positional arguments are already supplied when ``expr`` is the class (0),
