@@ -161,6 +161,34 @@ def indexable(words: set[str]) -> bool:
 _INDEXABLE: set[str] = set()  # words known to be runs of word characters
 
 
+class FamilyNames:
+    """The names that find a family's files (its members', its lineage's, its aliases'), kept as
+    they grow (they only grow), and the files of an index naming them: the index is asked only
+    for the names added since it was last asked (issue 34: each pass of a family's search asked
+    again for every member's name, and a chain of N classes has N - k members for the class at
+    depth k)."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.words: set[str] = set(names)  # not to be changed but by ``add``
+        self._added = list(names)
+        self._named: set[int] = set()
+        self._indexable = True
+
+    def add(self, names: list[str]) -> None:
+        self.words.update(names)
+        self._added.extend(names)
+
+    def naming(self, index: WordIndex) -> list[int] | None:
+        """The positions of ``index``'s files naming any of ``words``, in order; None when one
+        of them is not a word the index answers for (``indexable``). Always the same index."""
+        added, self._added = set(self._added), []
+        self._indexable = self._indexable and indexable(added)
+        if not self._indexable:
+            return None
+        self._named |= index.naming(added)
+        return sorted(self._named)
+
+
 def word_index(project: Project, root: Path, files: list[Path], generic: re.Pattern[str]) -> WordIndex:
     """The index of ``files`` (the project's file list under ``root``), refreshed once per run
     or check (``class_memo``, which a check starts without, holds the mark)."""

@@ -38,7 +38,7 @@ from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, project_files, project_root
 from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, resolve_class
 from tradelint.models.dataclasses.family_index import (
-    Growth, alias_candidates, answering, indexable, lineage, member_facts, resolutions, terminal_name, word_index,
+    FamilyNames, Growth, alias_candidates, answering, indexable, lineage, member_facts, resolutions, terminal_name, word_index,
     word_pattern,
 )
 from tradelint.models.dataclasses.module_calls import module_calls
@@ -164,12 +164,7 @@ class _Search:
         # with how many positional arguments a ``partial`` already supplies.
         self.aliases: dict[str, int] = {}
         self.local_aliases: dict[Path, dict[str, int]] = {}
-        # The names that find the files of the family (``_names``), kept as the family and its
-        # aliases grow (they only grow); the words whose files are known, and those files.
-        self._words: set[str] = {model.name, *map(_NAME, self.lineage)}
-        self._looked: set[str] = set()
-        self._named: set[int] = set()
-        self._all_indexable = True
+        self._words = FamilyNames([model.name, *map(_NAME, self.lineage)])  # what finds its files
         self.fields = list(model.all_fields())
         self.position = 0
         self.evidence: list[Evidence] = []
@@ -208,11 +203,6 @@ class _Search:
         """A class whose instances may be instances of the family (a subclass or a base)."""
         return self.in_family(other) or (other.path, other.line) in self._lineage_places
 
-    def _names(self) -> set[str]:
-        """The names of the family, its lineage and its aliases (qualified ones by their last
-        part): kept as they grow, not to be changed."""
-        return self._words
-
     def _text(self, path: Path) -> str | None:
         return self.project.read_text(path)
 
@@ -221,10 +211,10 @@ class _Search:
         when the project's list misses it (``field_uses`` puts it first)."""
         return self.files if self.index is None else self.files[: len(self.files) - len(self.index.files)]
 
-    def _naming(self, words: set[str]) -> Iterator[tuple[Path, str | None]]:
+    def _naming(self, words: set[str], named: list[int] | None = None) -> Iterator[tuple[Path, str | None]]:
         """The readable files naming any of ``words``, in the order of ``self.files``, with their
-        text when it was read (None: the index answered)."""
-        index = self.index if indexable(words) else None
+        text when it was read (None: the index answered; ``named``, when given, is its answer)."""
+        index = self.index if named is not None or indexable(words) else None
         listed = self._unlisted() if index is not None else self.files
         pattern = word_pattern(words) if listed else None
         for path in listed:
@@ -232,29 +222,13 @@ class _Search:
             if text is not None and pattern is not None and pattern.search(text):
                 yield path, text
         if index is not None:
-            yield from ((index.files[i], None) for i in sorted(index.naming(words)))
+            yield from ((index.files[i], None) for i in (sorted(index.naming(words)) if named is None else named))
 
     def _naming_family(self) -> list[tuple[Path, str | None]]:
-        """``_naming(self._names())``, with the index asked only for the words added since the
-        previous call (issue 34: each pass asked again for each member's name)."""
-        words = self._words
-        new = words - self._looked
-        self._looked |= new
-        self._all_indexable = self._all_indexable and indexable(new)
-        index = self.index
-        if index is None or not self._all_indexable:
-            return list(self._naming(set(words)))
-        listed = self._unlisted()
-        found: list[tuple[Path, str | None]] = []
-        if listed:
-            pattern = word_pattern(words)
-            for path in listed:
-                text = self._text(path)
-                if text is not None and pattern.search(text):
-                    found.append((path, text))
-        self._named |= index.naming(new)
-        found.extend((index.files[i], None) for i in sorted(self._named))
-        return found
+        """The files naming the family, its lineage or its aliases (``FamilyNames``), the index
+        asked only for the names added since the previous call."""
+        named = None if self.index is None else self._words.naming(self.index)
+        return list(self._naming(self._words.words, named))
 
     def _by_name(self, name: str, name_pattern: re.Pattern[str]) -> Iterator[Path]:
         """The files neither naming the family nor a generic word that name ``name``, in order."""
@@ -284,9 +258,9 @@ class _Search:
         parsed: dict[Path, ModuleInfo] = {}
         known = 0  # how many names the previous pass looked for (they only grow)
         for _ in range(10):
-            if len(self._words) == known:
+            if len(self._words.words) == known:
                 break
-            known = len(self._words)
+            known = len(self._words.words)
             for path, text in self._naming_family():
                 module = parsed.get(path) or self.project.module_at(path)
                 if module is None:
@@ -297,9 +271,8 @@ class _Search:
                     continue
                 parsed[path] = module
                 self._register(module)
-                grown = self._growth.grow_in(self.resolved, module)
-                self.family.extend(grown)
-                self._words.update(map(_NAME, grown))
+                self.family.extend(grown := self._growth.grow_in(self.resolved, module))
+                self._words.add(list(map(_NAME, grown)))
                 self._collect_aliases(module)
         self.grown = True
         self._sort_files()
@@ -336,10 +309,9 @@ class _Search:
                 continue
             for target in targets:
                 local[target.id] = supplied
-                self._words.add(target.id)
+                self._words.add([target.id])  # (also a qualified alias's last part)
                 if module.module_name is not None and module.enclosing_scope(node) is None:
                     self.aliases[f"{module.module_name}.{target.id}"] = supplied
-                    self._words.add(target.id)  # (the qualified name's last part)
 
     def _callable_ref(self, module: ModuleInfo, expr: ast.expr) -> int | None:
         """How many positional arguments are already supplied when ``expr`` is the class (0),
