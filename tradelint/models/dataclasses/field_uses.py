@@ -38,7 +38,7 @@ from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, project_files, project_root
 from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, resolve_class
 from tradelint.models.dataclasses.family_index import (
-    FamilyNames, Growth, alias_candidates, answering, indexable, lineage, member_facts, resolutions, terminal_name, word_index,
+    Family, alias_candidates, answering, indexable, lineage, member_facts, resolutions, terminal_name, word_index,
     word_pattern,
 )
 from tradelint.models.dataclasses.module_calls import module_calls
@@ -154,9 +154,9 @@ class _Search:
         self.family: list[ClassModel] = [model]
         # The family's places (``same``), so that membership is one look-up, not a scan of the
         # family (which made a hierarchy's cost grow with the cube of its size).
-        self._family_places: set[tuple[Path, int]] = {(model.path, model.line)}
-        self._growth = Growth(self._family_places)
-        self._lineage_places = set(zip(map(_PATH, self.lineage), map(_LINE, self.lineage)))
+        self._grown = Family(self.resolved, model, self.lineage, self.index)  # also its names and files
+        self._family_places = self._grown.places
+        self._lineage_places: set[tuple[Path, int]] | None = None  # made when first asked
         self._family_ancestors: set[tuple[Path, int]] | None = None
         # Each member's position in the family by place, once two members answer (``answering``).
         self._positions: dict[tuple[Path, int], int] = {}
@@ -164,7 +164,6 @@ class _Search:
         # with how many positional arguments a ``partial`` already supplies.
         self.aliases: dict[str, int] = {}
         self.local_aliases: dict[Path, dict[str, int]] = {}
-        self._words = FamilyNames([model.name, *map(_NAME, self.lineage)])  # what finds its files
         self.fields = list(model.all_fields())
         self.position = 0
         self.evidence: list[Evidence] = []
@@ -201,6 +200,8 @@ class _Search:
 
     def related(self, other: ClassModel) -> bool:
         """A class whose instances may be instances of the family (a subclass or a base)."""
+        if self._lineage_places is None:
+            self._lineage_places = set(zip(map(_PATH, self.lineage), map(_LINE, self.lineage)))
         return self.in_family(other) or (other.path, other.line) in self._lineage_places
 
     def _text(self, path: Path) -> str | None:
@@ -225,10 +226,9 @@ class _Search:
             yield from ((index.files[i], None) for i in (sorted(index.naming(words)) if named is None else named))
 
     def _naming_family(self) -> list[tuple[Path, str | None]]:
-        """The files naming the family, its lineage or its aliases (``FamilyNames``), the index
+        """The files naming the family, its lineage or its aliases (``Family``), the index
         asked only for the names added since the previous call."""
-        named = None if self.index is None else self._words.naming(self.index)
-        return list(self._naming(self._words.words, named))
+        return list(self._naming(self._grown.words, self._grown.naming()))
 
     def _by_name(self, name: str, name_pattern: re.Pattern[str]) -> Iterator[Path]:
         """The files neither naming the family nor a generic word that name ``name``, in order."""
@@ -258,9 +258,9 @@ class _Search:
         parsed: dict[Path, ModuleInfo] = {}
         known = 0  # how many names the previous pass looked for (they only grow)
         for _ in range(10):
-            if len(self._words.words) == known:
+            if len(self._grown.words) == known:
                 break
-            known = len(self._words.words)
+            known = len(self._grown.words)
             for path, text in self._naming_family():
                 module = parsed.get(path) or self.project.module_at(path)
                 if module is None:
@@ -271,11 +271,11 @@ class _Search:
                     continue
                 parsed[path] = module
                 self._register(module)
-                self.family.extend(grown := self._growth.grow_in(self.resolved, module))
-                self._words.add(list(map(_NAME, grown)))
+                self.family.extend(self._grown.grow_in(module))
                 self._collect_aliases(module)
         self.grown = True
         self._sort_files()
+        self._grown.grown()
 
     def _sort_files(self) -> None:
         """Which files may notice some field of the family: parsed and sorted out now, once."""
@@ -309,7 +309,7 @@ class _Search:
                 continue
             for target in targets:
                 local[target.id] = supplied
-                self._words.add([target.id])  # (also a qualified alias's last part)
+                self._grown.add([target.id])  # (also a qualified alias's last part)
                 if module.module_name is not None and module.enclosing_scope(node) is None:
                     self.aliases[f"{module.module_name}.{target.id}"] = supplied
 
