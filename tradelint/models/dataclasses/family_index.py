@@ -327,7 +327,7 @@ class Resolutions:
 
     def forward_files(self, module: ModuleInfo, index: WordIndex) -> list[frozenset[int] | None]:
         """For each of ``module``'s classes (by position), the positions of ``index``'s files
-        naming a class of ``forward(module)`` for it; None when one of those names is not a word
+        naming a class of ``forward(module)[i]``; None when one of those names is not a word
         the index answers for."""
         found = self._forward_files.get((module.tree, index))
         if found is None:
@@ -483,7 +483,7 @@ class Family:
         # The files naming the classes the starts bring (those joining now, and members, whose
         # names are words already), kept for the module: not asked of the index name by name.
         files = None if self.index is None or not starts else resolved.forward_files(module, self.index)
-        if files is None or any(files[i] is None for i in starts) or not all(
+        if files is None or any(files[i] is None for i in starts) or len(brought) > len(found) and not all(
             models[i].name in self.words for i in brought.difference(found)
         ):
             self._added.extend(names)
