@@ -8,10 +8,10 @@ import os
 import re
 import weakref
 from dataclasses import dataclass
-from itertools import chain, count
-from operator import attrgetter
+from itertools import chain, compress, count, repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import cast
+from typing import Iterable, Iterator, cast
 
 from tradelint.facts.class_family import resolve_definition
 from tradelint.facts.context import ModuleInfo, Project
@@ -35,7 +35,7 @@ def lineage(model: ClassModel) -> list[ClassModel]:
     bases = [b for b in model.bases if b is not None]
     if len(bases) == 1 and bases[0] is not model:
         above = lineage(bases[0])
-        if id(model) not in map(id, above):
+        if model not in above:  # (by identity: models compare so)
             found = [model, *above]
     if found is None:
         found = _walk_lineage(model)
@@ -291,7 +291,7 @@ class Resolutions:
     def any_slotted(self, model: ClassModel, family: list[ClassModel]) -> bool:
         """Whether a member of ``family`` (``model``, then classes of the modules read) is slotted."""
         self.members_for("")
-        return member_facts(model).slotted or not self._slotted.isdisjoint(map(id, family))
+        return member_facts(model).slotted or bool(self._slotted) and not self._slotted.isdisjoint(map(id, family))
 
     def class_places(self, module: ModuleInfo) -> list[Place]:
         """The places of ``subclasses(module)[0]``, in order."""
@@ -403,6 +403,34 @@ def resolutions(project: Project) -> Resolutions:
     return found
 
 
+class Places:
+    """A family's places, by path then line: a module's classes join with one hash of its path,
+    not one per class (issue 34: a chain of N classes puts N - k classes in the family of the
+    class at depth k). Iterated in no particular order."""
+
+    def __init__(self, place: Place) -> None:
+        self._lines: dict[Path, set[int]] = {place[0]: {place[1]}}
+        self._count = 1
+
+    def __contains__(self, place: object) -> bool:
+        path, line = cast(Place, place)
+        lines = self._lines.get(path)
+        return lines is not None and line in lines
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Place]:
+        for path, lines in self._lines.items():
+            yield from zip(repeat(path), lines)
+
+    def join(self, path: Path, lines: Iterable[int]) -> None:
+        held = self._lines.setdefault(path, set())
+        before = len(held)
+        held.update(lines)
+        self._count += len(held) - before
+
+
 class Family:
     """A class's family as its search grows it: the members' places (``places``), the names that
     find its files (``words``: the members', the lineage's, the aliases'; they only grow) and the
@@ -414,8 +442,8 @@ class Family:
     def __init__(self, resolved: Resolutions, model: ClassModel, line: list[ClassModel], index: WordIndex | None) -> None:
         self.resolved = resolved
         self.index = index
-        self.places: set[Place] = {(model.path, model.line)}
-        self.joined: list[Place] = list(self.places)  # in the order they joined
+        self.places = Places((model.path, model.line))
+        self.joined: list[Place] = [(model.path, model.line)]  # in the order they joined
         # By module tree: how much of ``joined`` its scans have seen, the positions of its
         # classes that are members, and those its previous scan added that have a subclass
         # before them in the module.
@@ -473,10 +501,10 @@ class Family:
             found = sorted(brought.difference(members))
             members.update(found)
             added = list(map(index_of.__getitem__, found))
-            self.places.update(added)
+            self.places.join(module.path, map(itemgetter(1), added))  # (a module's classes: its path)
             self.joined.extend(added)
         earlier = resolved.earlier(module)
-        self._scanned[module.tree] = (len(self.joined), members, [i for i in found if earlier[i]])
+        self._scanned[module.tree] = (len(self.joined), members, list(compress(found, map(earlier.__getitem__, found))))
         grown = list(map(models.__getitem__, found))
         names = list(map(attrgetter("name"), grown))
         self.words.update(names)
@@ -492,7 +520,7 @@ class Family:
         return grown
 
 
-def answering(resolved: Resolutions, name: str, family: list[ClassModel], places: set[Place],
+def answering(resolved: Resolutions, name: str, family: list[ClassModel], places: Places,
               positions: dict[Place, int]) -> list[ClassModel]:
     """The members of ``family`` (whose places are ``places``), in order, whose own body may
     answer for a field ``name``: the class itself (``family[0]``) and those the run's index of
