@@ -374,3 +374,21 @@ def test_a_method_that_makes_a_resource_makes_it_for_its_caller(tmp_path: Path) 
     assert _messages(source) == [
         "13 TRD201 `redis` (`self.get_redis(...)`) is never closed; open it with `async with`",
     ]
+
+
+def test_a_pool_made_by_run_until_complete_is_made(tmp_path: Path) -> None:
+    # ``loop.run_until_complete(coro)`` returns what the coroutine returns, as ``await`` does.
+    source = tmp_path / "bot.py"
+    source.write_text(
+        "import asyncio\n\nimport asyncpg\n\n\n"
+        "class Bot:\n"
+        "    def __init__(self, loop: asyncio.AbstractEventLoop):\n"
+        "        self.loop = loop\n"
+        "        self.db = loop.run_until_complete(self.create_db_pool())\n\n"
+        "    async def create_db_pool(self):\n"
+        "        return await asyncpg.create_pool(dsn='postgresql://localhost/bot')\n",
+        encoding="utf-8",
+    )
+    assert _messages(source) == [
+        "9 TRD202 `self.db` is never closed; add a `close()` method that calls its `close()`",
+    ]

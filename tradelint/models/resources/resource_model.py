@@ -79,7 +79,7 @@ from tradelint.models.resources.statements import (
     _calls_coroutine_function, _capword_callee, _closes_a_part, _closes_held, _closure_method, _default_of, _dotted,
     _exits_before_try, _handed_to, _is_async_generator, _is_context_manager, _is_teardown_generator,
     _keyword_is_false, _lent_for_a_block, _local_collection_drops, _module_collection, _replaced_before_use,
-    _replaced_unclosed, _set_on_self, _unpacked_name, _yielded, _yields_inside,
+    _replaced_unclosed, _run_to_completion, _set_on_self, _unpacked_name, _yielded, _yields_inside,
 )
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ class ResourceAnalysis:
         label = ast.unparse(call.func)
         expr: ast.expr = call
         parent = module.parent(call)
-        if isinstance(parent, ast.Await):
+        if isinstance(parent, ast.Await) or _run_to_completion(parent, call):  # (the loop runs it to its end)
             expr, parent = parent, module.parent(parent)
         scope = module.enclosing_scope(call)
         if scope is None or (isinstance(scope, ast.ClassDef) and module.enclosing_function(scope) is None):
