@@ -10,8 +10,9 @@ from typing import Callable, cast
 from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage
-from tradelint.facts.summaries import definition_of
+from tradelint.facts.summaries import definition_of, is_release_name
 from tradelint.facts.syntax import walk
+from tradelint.facts.uses import classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
@@ -104,6 +105,8 @@ def factory_spec(
                 maybe_none = True
                 continue
             if isinstance(value, ast.Name) and len(bound.get(value.id, ())) == 1:
+                if not _only_used_through(module, function, value.id):
+                    return None  # ``self.addAsyncCleanup(session.close)``: the maker keeps a hand on it
                 value = bound[value.id][0]
             if isinstance(value, ast.Await):
                 value = value.value
@@ -126,6 +129,19 @@ def factory_spec(
     if not all(specs[0].close in methods for methods in others):
         return None
     return replace(specs[0], maybe_none=True) if maybe_none else specs[0]
+
+
+def _only_used_through(module: ModuleInfo, function: ast.AST, name: str) -> bool:
+    """Whether the function does nothing with its local ``name`` but call its methods (none a
+    release: ``await redis.ping()``) before returning it: it keeps, registers or hands on
+    nothing of it, so the caller gets it whole."""
+    for load in name_loads(function, name):
+        if isinstance(module.parent(load), ast.Return):
+            continue
+        use = classify(module, load)
+        if use.kind != "method" or is_release_name(use.name or ""):
+            return False
+    return True
 
 
 def _class_methods(module: ModuleInfo, func: ast.expr) -> frozenset[str] | None:
