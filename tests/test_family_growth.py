@@ -87,3 +87,61 @@ def test_a_family_grown_from_shared_tables_answers_per_member(tmp_path: Path) ->
     assert _answers(tmp_path, 2, "B") == answers_b
     # ``Late`` is no dataclass: only the whole-instance use may see it; ``Other`` never joins.
     assert _answers(tmp_path, 1, "A") == ([(FIELDS, "breaks")], [], [])
+
+
+# A chain written backwards (each subclass before its base: one class joins per pass), a member
+# in another module whose name the word index cannot answer for (``·`` is no word character: the
+# files are then searched by their text), and an alias of it used in a third module. The answers
+# are those of the search before a family kept its names and files (issue 34, session 14).
+BACKWARDS = '''from dataclasses import dataclass
+
+
+class D(C):
+    X = 4
+
+
+class C(B):
+    def reset(self) -> None:
+        self.X = 0
+
+
+@dataclass
+class B:
+    X: int = 1
+    Y: int = 2
+'''
+OTHER = "from app.models import D\n\n\nclass E·F(D):\n    Y = 5\n\n\nAlias = E·F\n"
+
+
+def _answers_in(root: Path, name: str, position: int, field: str) -> tuple[list[tuple[str, str]], ...]:
+    module = Project().module_at(root / "app" / f"{name}.py")
+    assert module is not None
+    uses = field_uses(class_model(module, module.index.classes[position]), field)
+    return tuple([(e.describe(uses.root), e.strength) for e in found] for found in (uses.evidence, uses.intent, uses.overrides))
+
+
+def test_a_family_grown_pass_by_pass_across_modules_and_unindexed_names(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.tradelint]\n", encoding="utf-8")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("", encoding="utf-8")
+    (app / "models.py").write_text(BACKWARDS, encoding="utf-8")
+    (app / "other.py").write_text(OTHER, encoding="utf-8")
+    (app / "use.py").write_text("from app.other import Alias\n\nAlias(X=3)\nAlias(1, 2)\n", encoding="utf-8")
+    write = ("app/models.py:10: an instance's `X` is written", "observes")
+    keyword = ("app/use.py:3: a call passes `X=`", "breaks")
+    by_position = [("app/use.py:4: a call passes `X` by position", "breaks")]
+    answers_x = (
+        [write, keyword, *by_position],
+        [("app/models.py:10: `C.reset()` sets `self.X`", "observes"), keyword],
+        [("app/models.py:5: `D` sets `X` as a class attribute", "observes")],
+    )
+    y_by_position = [("app/use.py:4: a call passes `Y` by position", "breaks")]
+    assert _answers_in(tmp_path, "models", 2, "X") == answers_x  # B: D, C and E·F join
+    assert _answers_in(tmp_path, "models", 1, "X") == answers_x  # C
+    assert _answers_in(tmp_path, "models", 2, "Y") == (
+        y_by_position, [], [("app/other.py:5: `E·F` sets `Y` as a class attribute", "observes")]
+    )
+    assert _answers_in(tmp_path, "models", 0, "Y") == _answers_in(tmp_path, "models", 2, "Y")  # D
+    assert _answers_in(tmp_path, "other", 0, "Y") == (y_by_position, [], [])  # E·F: its lineage unindexed
+    assert _answers_in(tmp_path, "other", 0, "X") == ([write, keyword, *by_position], [keyword], [])

@@ -351,3 +351,44 @@ def test_a_first_party_maker_overridden_by_the_subclass(tmp_path: Path) -> None:
     assert _messages(tmp_path / "clients.py") == [
         "21 TRD201 `http` (`Http(...)`) is never closed; call `await http.aclose()` in a `finally`",
     ]
+
+
+def test_a_method_that_makes_a_resource_makes_it_for_its_caller(tmp_path: Path) -> None:
+    assert _messages(FIXTURES / "method_makers.py") == [
+        "19 TRD201 `redis` (`self._get_redis(...)`) is never closed; call `await redis.aclose()` in a `finally`",
+    ]
+    # Lent to a coroutine that uses it, the lazy client is used: still the caller's to close.
+    source = tmp_path / "crawls.py"
+    source.write_text(
+        "from redis import asyncio as aioredis\n\n\n"
+        "async def crawl_stats(redis, crawl_id):\n"
+        "    return await redis.get(crawl_id)\n\n\n"
+        "class Crawls:\n"
+        "    async def get_redis(self, crawl_id):\n"
+        "        return await aioredis.from_url(f'redis://{crawl_id}')\n\n"
+        "    async def stats(self, crawl_id):\n"
+        "        redis = await self.get_redis(crawl_id)\n"
+        "        return await crawl_stats(redis, crawl_id)\n",
+        encoding="utf-8",
+    )
+    assert _messages(source) == [
+        "13 TRD201 `redis` (`self.get_redis(...)`) is never closed; open it with `async with`",
+    ]
+
+
+def test_a_pool_made_by_run_until_complete_is_made(tmp_path: Path) -> None:
+    # ``loop.run_until_complete(coro)`` returns what the coroutine returns, as ``await`` does.
+    source = tmp_path / "bot.py"
+    source.write_text(
+        "import asyncio\n\nimport asyncpg\n\n\n"
+        "class Bot:\n"
+        "    def __init__(self, loop: asyncio.AbstractEventLoop):\n"
+        "        self.loop = loop\n"
+        "        self.db = loop.run_until_complete(self.create_db_pool())\n\n"
+        "    async def create_db_pool(self):\n"
+        "        return await asyncpg.create_pool(dsn='postgresql://localhost/bot')\n",
+        encoding="utf-8",
+    )
+    assert _messages(source) == [
+        "9 TRD202 `self.db` is never closed; add a `close()` method that calls its `close()`",
+    ]

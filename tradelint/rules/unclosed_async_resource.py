@@ -49,7 +49,10 @@ class UnclosedAsyncResource(Rule):
     which some code of the module must close. A call of a first-party function (of this module or
     an imported one) that returns a new resource on every path (`def make_session(): return
     ClientSession(...)`) creates one, also when it returns other first-party classes on other
-    paths that hold nothing but have the same release method (the caller must call it anyway).
+    paths that hold nothing but have the same release method (the caller must call it anyway),
+    and so does a method of the class called on `self` (`redis = await self.get_redis(crawl_id)`),
+    or one that returns a local bound to a new resource, and `None` on an error path (then no
+    `async with` fix is offered: the `with` could not take `None`).
 
     In a Home Assistant integration that can be unloaded, a resource that `async_setup_entry`
     keeps on an object Home Assistant holds (`hass.data[DOMAIN][entry.entry_id] = client`,
@@ -187,6 +190,7 @@ class UnclosedAsyncResource(Rule):
                 verdict.problem in ("never_closed", "not_in_finally")
                 and c.function is not None
                 and not c.spec.first_party
+                and not c.spec.maybe_none
                 and not fallback
                 and _single_name(c)
             ):
@@ -272,7 +276,7 @@ def _text(problem: str, c: Creation) -> Text | None:
     cure = "open it with `async with`"
     if c.spec.first_party and problem == "not_in_finally":
         cure = "move `{name}.{close}()` into a `finally`"  # it is closed, on one path
-    elif c.spec.first_party:
+    elif c.spec.first_party or c.spec.maybe_none:  # (a maker that may return None: no ``async with``)
         cure = f"call `{'await ' if c.spec.awaited else ''}{{name}}.{{close}}()` in a `finally`"
     names = {"name": c.name, "label": c.label, "close": c.spec.close, "held": c.spec.holds}
     message = fit(template.message.replace("{cure}", cure), **names)

@@ -8,10 +8,10 @@ import os
 import re
 import weakref
 from dataclasses import dataclass
-from itertools import chain, count
-from operator import attrgetter
+from itertools import chain, compress, count, repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import cast
+from typing import Iterable, Iterator, cast
 
 from tradelint.facts.class_family import resolve_definition
 from tradelint.facts.context import ModuleInfo, Project
@@ -35,7 +35,7 @@ def lineage(model: ClassModel) -> list[ClassModel]:
     bases = [b for b in model.bases if b is not None]
     if len(bases) == 1 and bases[0] is not model:
         above = lineage(bases[0])
-        if id(model) not in map(id, above):
+        if model not in above:  # (by identity: models compare so)
             found = [model, *above]
     if found is None:
         found = _walk_lineage(model)
@@ -240,6 +240,9 @@ class Resolutions:
         self._positions: dict[ast.AST, dict[Place, int]] = {}
         self._places: dict[ast.AST, list[Place]] = {}
         self._forward: dict[ast.AST, list[frozenset[int]]] = {}
+        self._earlier: dict[ast.AST, list[bool]] = {}
+        self._forward_files: dict[tuple[ast.AST, WordIndex], list[frozenset[int] | None]] = {}
+        self._lineage_files: dict[tuple[ClassModel, WordIndex], frozenset[int] | None] = {}
         # By name, the classes of the modules above that may answer for a field of that name
         # (``member_index``), and how many of those modules are indexed.
         self._by_name: dict[str, list[ClassModel]] = {}
@@ -288,7 +291,7 @@ class Resolutions:
     def any_slotted(self, model: ClassModel, family: list[ClassModel]) -> bool:
         """Whether a member of ``family`` (``model``, then classes of the modules read) is slotted."""
         self.members_for("")
-        return member_facts(model).slotted or not self._slotted.isdisjoint(map(id, family))
+        return member_facts(model).slotted or bool(self._slotted) and not self._slotted.isdisjoint(map(id, family))
 
     def class_places(self, module: ModuleInfo) -> list[Place]:
         """The places of ``subclasses(module)[0]``, in order."""
@@ -309,6 +312,55 @@ class Resolutions:
                 later = [found[j] for j in by_base.get(places[i], ()) if j > i]
                 found[i] = frozenset({i}.union(*later))
             self._forward[module.tree] = found
+        return found
+
+    def earlier(self, module: ModuleInfo) -> list[bool]:
+        """For each of ``module``'s classes (by position), whether a subclass of it is written
+        before it in the module (``Family.grow_in``)."""
+        found = self._earlier.get(module.tree)
+        if found is None:
+            by_base = self.subclasses(module)[1]
+            found = self._earlier[module.tree] = [
+                any(j < i for j in by_base.get(place, ())) for i, place in enumerate(self.class_places(module))
+            ]
+        return found
+
+    def forward_files(self, module: ModuleInfo, index: WordIndex) -> list[frozenset[int] | None]:
+        """For each of ``module``'s classes (by position), the positions of ``index``'s files
+        naming a class of ``forward(module)[i]``; None when one of those names is not a word
+        the index answers for."""
+        found = self._forward_files.get((module.tree, index))
+        if found is None:
+            models, by_base = self.subclasses(module)
+            places = self.class_places(module)
+            found = [None] * len(places)
+            for i in range(len(places) - 1, -1, -1):
+                later = [found[j] for j in by_base.get(places[i], ()) if j > i]
+                if indexable({models[i].name}) and None not in later:
+                    found[i] = frozenset(index.words.get(models[i].name, ())).union(*cast(list[frozenset[int]], later))
+            self._forward_files[(module.tree, index)] = found
+        return found
+
+    def lineage_files(self, index: WordIndex, model: ClassModel) -> frozenset[int] | None:
+        """The positions of ``index``'s files naming a class of ``lineage(model)``; None when one
+        of those names is not a word the index answers for. A class that is itself then its
+        base's lineage adds its own name's files to its base's answer."""
+        above: list[ClassModel] = []  # classes whose answer is their base's and their own
+        current = model
+        while (current, index) not in self._lineage_files:
+            line = lineage(current)
+            bases = [b for b in current.bases if b is not None]
+            if len(bases) == 1 and len(line) > 1 and line[1] is bases[0] and len(lineage(bases[0])) == len(line) - 1:
+                above.append(current)
+                current = bases[0]
+                continue
+            names = set(map(attrgetter("name"), line))
+            self._lineage_files[(current, index)] = frozenset(index.naming(names)) if indexable(names) else None
+        found = self._lineage_files[(current, index)]
+        for member in reversed(above):
+            if found is not None:
+                found = found.union(index.words.get(member.name, ())) if indexable({member.name}) else None
+            self._lineage_files[(member, index)] = found
         return found
 
     def resolve_class(self, module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
@@ -351,27 +403,124 @@ def resolutions(project: Project) -> Resolutions:
     return found
 
 
-def grow_in(resolved: Resolutions, module: ModuleInfo, places: set[Place]) -> list[ClassModel]:
-    """The classes of ``module`` that join a family (its members' ``places``, updated), as a scan
-    of the module's classes in order adds them (one whose base joins later in the scan waits for
-    the next pass), looking only at the subclasses of the members (issue 34: a scan of every
-    class for every family made a hierarchy's check grow with its square)."""
-    models, by_base = resolved.subclasses(module)
-    index_of = resolved.class_positions(module)
-    keys = [k for k in by_base if k in places] if len(by_base) < len(places) else [k for k in places if k in by_base]
-    members = set(map(index_of.get, places)) if keys else set()
-    # A scan adds a subclass of a member wherever it is, then the subclasses after it of each
-    # class it adds: ``forward`` holds, for each class, itself and what it brings that way.
-    starts = set(chain.from_iterable(map(by_base.__getitem__, keys))).difference(members)
-    if not starts:
-        return []
-    forward = resolved.forward(module)
-    found = sorted(set().union(*map(forward.__getitem__, starts)).difference(members))
-    places.update(map(resolved.class_places(module).__getitem__, found))
-    return list(map(models.__getitem__, found))
+class Places:
+    """A family's places, by path then line: a module's classes join with one hash of its path,
+    not one per class (issue 34: a chain of N classes puts N - k classes in the family of the
+    class at depth k). Iterated in no particular order."""
+
+    def __init__(self, place: Place) -> None:
+        self._lines: dict[Path, set[int]] = {place[0]: {place[1]}}
+        self._count = 1
+
+    def __contains__(self, place: object) -> bool:
+        path, line = cast(Place, place)
+        lines = self._lines.get(path)
+        return lines is not None and line in lines
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Place]:
+        for path, lines in self._lines.items():
+            yield from zip(repeat(path), lines)
+
+    def join(self, path: Path, lines: Iterable[int]) -> None:
+        held = self._lines.setdefault(path, set())
+        before = len(held)
+        held.update(lines)
+        self._count += len(held) - before
 
 
-def answering(resolved: Resolutions, name: str, family: list[ClassModel], places: set[Place],
+class Family:
+    """A class's family as its search grows it: the members' places (``places``), the names that
+    find its files (``words``: the members', the lineage's, the aliases'; they only grow) and the
+    files of the project's index naming them. What a pass already did is not done again, and
+    what a whole run shares is taken from ``Resolutions`` (issue 34: in a chain of N classes the
+    class at depth k has N - k members and k ancestors, and each pass over a module looked at
+    each member, and asked the index for each name, again)."""
+
+    def __init__(self, resolved: Resolutions, model: ClassModel, line: list[ClassModel], index: WordIndex | None) -> None:
+        self.resolved = resolved
+        self.index = index
+        self.places = Places((model.path, model.line))
+        self.joined: list[Place] = [(model.path, model.line)]  # in the order they joined
+        # By module tree: how much of ``joined`` its scans have seen, the positions of its
+        # classes that are members, and those its previous scan added that have a subclass
+        # before them in the module.
+        self._scanned: dict[ast.AST, tuple[int, set[int], list[int]]] = {}
+        self.words: set[str] = {model.name, *map(attrgetter("name"), line)}  # changed by ``add`` only
+        self._named: set[int] = set()
+        found = None if index is None else resolved.lineage_files(index, model)
+        self._added: list[str] = list(self.words) if found is None else []  # the index not yet asked for
+        self._named.update(found or ())
+        self._indexable = True
+
+    def add(self, names: list[str]) -> None:
+        self.words.update(names)
+        self._added.extend(names)
+
+    def grown(self) -> None:
+        """The family is grown and its files found: what only that needed is let go (a search
+        is kept for the run, and this is as large as the family and the lineage)."""
+        self.joined, self._scanned, self.words, self._added = [], {}, set(), []
+
+    def naming(self) -> list[int] | None:
+        """The positions of the index's files naming any of ``words``, in order; None when one
+        of them is not a word the index answers for (``indexable``)."""
+        added, self._added = set(self._added), []
+        self._indexable = self._indexable and indexable(added)
+        if not self._indexable or self.index is None:
+            return None
+        self._named |= self.index.naming(added)
+        return sorted(self._named)
+
+    def grow_in(self, module: ModuleInfo) -> list[ClassModel]:
+        """The classes of ``module`` that join the family, as a scan of the module's classes in
+        order adds them (one whose base joins later in the scan waits for the next pass), looking
+        only at the subclasses of the members; their names join ``words``.
+
+        A scan adds every subclass of a member wherever it is, then the subclasses after it of
+        each class it adds (``Resolutions.forward``). After a scan, then, the subclasses not yet
+        members are those of the places that joined from elsewhere since, and those written
+        before a class the scan added: the next scan starts from these alone."""
+        resolved = self.resolved
+        models, by_base = resolved.subclasses(module)
+        index_of = resolved.class_places(module)
+        seen, members, pending = self._scanned.get(module.tree, (0, set(), []))
+        fresh = self.joined[seen:]
+        positions = resolved.class_positions(module)
+        members.update(i for i in map(positions.get, fresh) if i is not None)
+        keys = [k for k in fresh if k in by_base]
+        keys.extend(map(index_of.__getitem__, pending))
+        starts = set(chain.from_iterable(map(by_base.__getitem__, keys))).difference(members)
+        found: list[int] = []
+        brought: set[int] = set()
+        if starts:
+            forward = resolved.forward(module)
+            brought = set().union(*map(forward.__getitem__, starts))
+            found = sorted(brought.difference(members))
+            members.update(found)
+            added = list(map(index_of.__getitem__, found))
+            self.places.join(module.path, map(itemgetter(1), added))  # (a module's classes: its path)
+            self.joined.extend(added)
+        earlier = resolved.earlier(module)
+        self._scanned[module.tree] = (len(self.joined), members, list(compress(found, map(earlier.__getitem__, found))))
+        grown = list(map(models.__getitem__, found))
+        names = list(map(attrgetter("name"), grown))
+        self.words.update(names)
+        # The files naming the classes the starts bring (those joining now, and members, whose
+        # names are words already), kept for the module: not asked of the index name by name.
+        files = None if self.index is None or not starts else resolved.forward_files(module, self.index)
+        if files is None or any(files[i] is None for i in starts) or len(brought) > len(found) and not all(
+            models[i].name in self.words for i in brought.difference(found)
+        ):
+            self._added.extend(names)
+        else:
+            self._named.update(*(cast(frozenset[int], files[i]) for i in starts))
+        return grown
+
+
+def answering(resolved: Resolutions, name: str, family: list[ClassModel], places: Places,
               positions: dict[Place, int]) -> list[ClassModel]:
     """The members of ``family`` (whose places are ``places``), in order, whose own body may
     answer for a field ``name``: the class itself (``family[0]``) and those the run's index of

@@ -38,7 +38,7 @@ from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, project_files, project_root
 from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, resolve_class
 from tradelint.models.dataclasses.family_index import (
-    alias_candidates, answering, grow_in, indexable, lineage, member_facts, resolutions, terminal_name, word_index,
+    Family, alias_candidates, answering, indexable, lineage, member_facts, resolutions, terminal_name, word_index,
     word_pattern,
 )
 from tradelint.models.dataclasses.module_calls import module_calls
@@ -154,8 +154,9 @@ class _Search:
         self.family: list[ClassModel] = [model]
         # The family's places (``same``), so that membership is one look-up, not a scan of the
         # family (which made a hierarchy's cost grow with the cube of its size).
-        self._family_places: set[tuple[Path, int]] = {(model.path, model.line)}
-        self._lineage_places = set(zip(map(_PATH, self.lineage), map(_LINE, self.lineage)))
+        self._grown = Family(self.resolved, model, self.lineage, self.index)  # also its names and files
+        self._family_places = self._grown.places
+        self._lineage_places: set[tuple[Path, int]] | None = None  # made when first asked
         self._family_ancestors: set[tuple[Path, int]] | None = None
         # Each member's position in the family by place, once two members answer (``answering``).
         self._positions: dict[tuple[Path, int], int] = {}
@@ -199,15 +200,9 @@ class _Search:
 
     def related(self, other: ClassModel) -> bool:
         """A class whose instances may be instances of the family (a subclass or a base)."""
+        if self._lineage_places is None:
+            self._lineage_places = set(zip(map(_PATH, self.lineage), map(_LINE, self.lineage)))
         return self.in_family(other) or (other.path, other.line) in self._lineage_places
-
-    def _names(self) -> set[str]:
-        words = set(map(_NAME, self.family))
-        words.update(map(_NAME, self.lineage))
-        words |= {q.rpartition(".")[2] for q in self.aliases}
-        for local in self.local_aliases.values():
-            words |= set(local)
-        return words
 
     def _text(self, path: Path) -> str | None:
         return self.project.read_text(path)
@@ -217,10 +212,10 @@ class _Search:
         when the project's list misses it (``field_uses`` puts it first)."""
         return self.files if self.index is None else self.files[: len(self.files) - len(self.index.files)]
 
-    def _naming(self, words: set[str]) -> Iterator[tuple[Path, str | None]]:
+    def _naming(self, words: set[str], named: list[int] | None = None) -> Iterator[tuple[Path, str | None]]:
         """The readable files naming any of ``words``, in the order of ``self.files``, with their
-        text when it was read (None: the index answered)."""
-        index = self.index if indexable(words) else None
+        text when it was read (None: the index answered; ``named``, when given, is its answer)."""
+        index = self.index if named is not None or indexable(words) else None
         listed = self._unlisted() if index is not None else self.files
         pattern = word_pattern(words) if listed else None
         for path in listed:
@@ -228,7 +223,12 @@ class _Search:
             if text is not None and pattern is not None and pattern.search(text):
                 yield path, text
         if index is not None:
-            yield from ((index.files[i], None) for i in sorted(index.naming(words)))
+            yield from ((index.files[i], None) for i in (sorted(index.naming(words)) if named is None else named))
+
+    def _naming_family(self) -> list[tuple[Path, str | None]]:
+        """The files naming the family, its lineage or its aliases (``Family``), the index
+        asked only for the names added since the previous call."""
+        return list(self._naming(self._grown.words, self._grown.naming()))
 
     def _by_name(self, name: str, name_pattern: re.Pattern[str]) -> Iterator[Path]:
         """The files neither naming the family nor a generic word that name ``name``, in order."""
@@ -256,13 +256,12 @@ class _Search:
     def grow_family(self) -> None:
         """Subclasses anywhere in the project, and names bound to the class or a ``partial`` of it."""
         parsed: dict[Path, ModuleInfo] = {}
-        known: set[str] = set()
+        known = 0  # how many names the previous pass looked for (they only grow)
         for _ in range(10):
-            words = self._names()
-            if words == known:
+            if len(self._grown.words) == known:
                 break
-            known = words
-            for path, text in self._naming(words):
+            known = len(self._grown.words)
+            for path, text in self._naming_family():
                 module = parsed.get(path) or self.project.module_at(path)
                 if module is None:
                     if text is None:
@@ -272,15 +271,16 @@ class _Search:
                     continue
                 parsed[path] = module
                 self._register(module)
-                self.family.extend(grow_in(self.resolved, module, self._family_places))
+                self.family.extend(self._grown.grow_in(module))
                 self._collect_aliases(module)
         self.grown = True
         self._sort_files()
+        self._grown.grown()
 
     def _sort_files(self) -> None:
         """Which files may notice some field of the family: parsed and sorted out now, once."""
         self.slotted = self.resolved.any_slotted(self.model, self.family)
-        family = {path for path, _ in self._naming(self._names())}
+        family = {path for path, _ in self._naming_family()}
         for path, text, generic in self._readable(family):
             names_family = path in family
             if not (names_family or generic):
@@ -309,6 +309,7 @@ class _Search:
                 continue
             for target in targets:
                 local[target.id] = supplied
+                self._grown.add([target.id])  # (also a qualified alias's last part)
                 if module.module_name is not None and module.enclosing_scope(node) is None:
                     self.aliases[f"{module.module_name}.{target.id}"] = supplied
 

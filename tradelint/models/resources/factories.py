@@ -4,13 +4,15 @@ creation of that resource (``session = make_session()``), owned by the caller.""
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from typing import Callable, cast
 
-from tradelint.facts.class_family import resolve_definition
+from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage
-from tradelint.facts.summaries import definition_of
+from tradelint.facts.summaries import definition_of, is_release_name
 from tradelint.facts.syntax import walk
+from tradelint.facts.uses import classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
@@ -49,6 +51,31 @@ def imported_factory(module: ModuleInfo, func: ast.Name, builtin_spec: BuiltinSp
     return spec
 
 
+def self_method_factory(
+    module: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec, model: OwnershipModel
+) -> ResourceSpec | None:
+    """``redis = await self.get_redis(crawl_id)`` where the class's own (or a base's) ``get_redis``
+    returns a new resource on every path (webrecorder/browsertrix ``2e73148b``): the caller made
+    it and owns it, as with a module-level factory. Judged once per class and method name."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self"):
+        return None
+    method = module.enclosing_function(call)
+    cls = module.parent(method) if method is not None else None
+    if method is None or not isinstance(cls, ast.ClassDef) or not method.args.args or method.args.args[0].arg != func.value.id:
+        return None
+    memo = module.project.class_memo
+    key = ("self-factory", cls, func.attr)
+    if key not in memo:
+        memo[key] = None  # a maker that calls itself
+        for home, owner in class_and_bases(module, cls):
+            maker = next((s for s in owner.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == func.attr), None)
+            if maker is not None:
+                memo[key] = factory_spec(home, maker, builtin_spec, model)
+                break
+    return cast("ResourceSpec | None", memo[key])
+
+
 def factory_spec(
     module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, builtin_spec: BuiltinSpec, model: OwnershipModel
 ) -> ResourceSpec | None:
@@ -61,11 +88,26 @@ def factory_spec(
     # ``create_client()`` returning a ``UbusClient`` (an aiohttp session) or an ``SshClient``
     # (paramiko), both ended by ``disconnect()``: the caller must call it whichever it gets.
     others: list[frozenset[str]] = []
+    # ``redis = await aioredis.from_url(url); await redis.ping(); return redis``, and ``return None``
+    # on an error path (the caller owns what it gets when it gets one).
+    bound: dict[str, list[ast.expr]] = {}
+    maybe_none = False
+    for node in walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if not (isinstance(node.value, ast.Constant) and node.value.value is None):
+                bound.setdefault(node.targets[0].id, []).append(node.value)
     for node in walk(function):
         if isinstance(node, (ast.Yield, ast.YieldFrom)):
             return None
         if isinstance(node, ast.Return):
             value = node.value
+            if value is None or (isinstance(value, ast.Constant) and value.value is None):
+                maybe_none = True
+                continue
+            if isinstance(value, ast.Name) and len(bound.get(value.id, ())) == 1:
+                if not _only_used_through(module, function, value.id):
+                    return None  # ``self.addAsyncCleanup(session.close)``: the maker keeps a hand on it
+                value = bound[value.id][0]
             if isinstance(value, ast.Await):
                 value = value.value
             if not isinstance(value, ast.Call):
@@ -84,7 +126,22 @@ def factory_spec(
             specs.append(spec)
     if not specs or any(spec != specs[0] for spec in specs):
         return None
-    return specs[0] if all(specs[0].close in methods for methods in others) else None
+    if not all(specs[0].close in methods for methods in others):
+        return None
+    return replace(specs[0], maybe_none=True) if maybe_none else specs[0]
+
+
+def _only_used_through(module: ModuleInfo, function: ast.AST, name: str) -> bool:
+    """Whether the function does nothing with its local ``name`` but call its methods (none a
+    release: ``await redis.ping()``) before returning it: it keeps, registers or hands on
+    nothing of it, so the caller gets it whole."""
+    for load in name_loads(function, name):
+        if isinstance(module.parent(load), ast.Return):
+            continue
+        use = classify(module, load)
+        if use.kind != "method" or is_release_name(use.name or ""):
+            return False
+    return True
 
 
 def _class_methods(module: ModuleInfo, func: ast.expr) -> frozenset[str] | None:

@@ -32,7 +32,7 @@ from tradelint.facts.uses import (
     self_name,
 )
 from tradelint.models.resources.dynamic_classes import picked_by_name
-from tradelint.models.resources.factories import imported_factory, module_factories
+from tradelint.models.resources.factories import imported_factory, module_factories, self_method_factory
 from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.models.resources.proofs import (
     callee_name,
@@ -79,7 +79,7 @@ from tradelint.models.resources.statements import (
     _calls_coroutine_function, _capword_callee, _closes_a_part, _closes_held, _closure_method, _default_of, _dotted,
     _exits_before_try, _handed_to, _is_async_generator, _is_context_manager, _is_teardown_generator,
     _keyword_is_false, _lent_for_a_block, _local_collection_drops, _module_collection, _replaced_before_use,
-    _replaced_unclosed, _set_on_self, _unpacked_name, _yielded, _yields_inside,
+    _replaced_unclosed, _run_to_completion, _set_on_self, _unpacked_name, _yielded, _yields_inside,
 )
 
 if TYPE_CHECKING:
@@ -174,11 +174,10 @@ class ResourceAnalysis:
     @cached_property
     def creations(self) -> list[Creation]:
         found: list[Creation] = []
-        # ``spec_for`` is None for all but a few calls; one cheap test on the callee's root name
-        # rejects the rest without changing a result: a library constructor is named through an
-        # import of one of its packages (``qualify``, ``builtin_spec``), a first-party class through
-        # an import or a top-level definition (``definition_of``), with a CapWords name
-        # (``first_party_type``). A root that is no ``Name`` qualifies to nothing.
+        # ``spec_for`` is None for most calls; a cheap test on the callee's root name rejects the rest: a
+        # library constructor is named through an import of its package, a first-party class through an
+        # import or a top-level CapWords definition; a root that is no ``Name`` qualifies to nothing
+        # (``getattr(ccxt, name)(...)`` and ``self.<maker>(...)`` are asked first).
         names = self.module.imports.names
         packages = {name.split(".", 1)[0] for name in (*self.table, *EXCHANGE_MODULES)} | library_packages()
         library_roots = {local for local, qualified in names.items() if qualified.split(".", 1)[0] in packages}
@@ -191,8 +190,10 @@ class ResourceAnalysis:
         exchanges = frozenset(local for local, qualified in names.items() if qualified in EXCHANGE_MODULES)
         for call in self.module.index.calls:
             func = call.func
-            if exchanges and picked_by_name(self.module, call, exchanges):  # ``getattr(ccxt, name)(...)``
-                found.extend(c for c in [self._creation(call, EXCHANGE_SPEC)] if c)
+            # ``getattr(ccxt, name)(...)``; ``await self.get_redis(id)`` where the class's method makes one.
+            made = EXCHANGE_SPEC if exchanges and picked_by_name(self.module, call, exchanges) else None
+            if (made := made or self_method_factory(self.module, call, self.builtin_spec, self.model)) is not None:
+                found.extend(c for c in [self._creation(call, made)] if c)
                 continue
             node = func
             while node.__class__ is Attribute:
@@ -241,7 +242,7 @@ class ResourceAnalysis:
         label = ast.unparse(call.func)
         expr: ast.expr = call
         parent = module.parent(call)
-        if isinstance(parent, ast.Await):
+        if isinstance(parent, ast.Await) or _run_to_completion(parent, call):  # (the loop runs it to its end)
             expr, parent = parent, module.parent(parent)
         scope = module.enclosing_scope(call)
         if scope is None or (isinstance(scope, ast.ClassDef) and module.enclosing_function(scope) is None):
@@ -525,7 +526,8 @@ class ResourceAnalysis:
             if (context_manager or teardown) and _yielded(self.module, node):
                 used = True
                 continue
-            used = used or (use.kind in ("method", "attribute") and awaited_through(self.module, node))
+            used = used or (use.kind in ("method", "attribute") and awaited_through(self.module, node)) or (
+                use.kind == "argument" and use.call is not None and is_awaited_call(self.module, use.call))  # lent to be used
             if use.kind == "alias" and kept_by_integration(self.module, c.function, use.node) is not None:
                 return self._judge(replace(c, kind="integration"))  # ``hass.data[...] = client``
             kept = kept_on_app(self.module, c.function, use.node) if use.kind == "alias" else None

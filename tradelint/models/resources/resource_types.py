@@ -37,6 +37,9 @@ class ResourceSpec:
     # a call that passes one wraps the caller's resource and creates none (anchorpy's
     # ``Program(idl, pid, provider)``).
     given: tuple[tuple[str, int], ...] = ()
+    # Made by a factory that returns None on some path (an error): ``async with`` cannot take what
+    # the call returns, so no fix opens it with one.
+    maybe_none: bool = False
 
 
 def library_spec(

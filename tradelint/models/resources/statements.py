@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import is_release_name
@@ -494,3 +494,15 @@ def _local_collection_drops(module: ModuleInfo, function: ast.FunctionDef | ast.
             continue
         return False
     return True
+
+
+def _run_to_completion(parent: ast.AST | None, call: ast.Call) -> TypeGuard[ast.Call]:
+    """``loop.run_until_complete(make_pool())``: the loop runs the coroutine and returns its result,
+    as ``await`` does (a bot's ``__init__`` that opens its pool before the loop runs)."""
+    return (
+        isinstance(parent, ast.Call)
+        and isinstance(parent.func, ast.Attribute)
+        and parent.func.attr == "run_until_complete"
+        and len(parent.args) == 1
+        and parent.args[0] is call
+    )
