@@ -60,6 +60,16 @@ def self_method_factory(
     func = call.func
     if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self"):
         return None
+    # Only where a creation can be judged: bound to a local (``x = [await] self.m()``) or entered
+    # (``async with self.m() as x``); a project's other ``self.m()`` calls are left unasked.
+    holder = module.parent(call)
+    if isinstance(holder, ast.Await):
+        holder = module.parent(holder)
+    if not (
+        (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name))
+        or isinstance(holder, ast.withitem)
+    ):
+        return None
     method = module.enclosing_function(call)
     cls = module.parent(method) if method is not None else None
     if method is None or not isinstance(cls, ast.ClassDef) or not method.args.args or method.args.args[0].arg != func.value.id:
@@ -71,13 +81,21 @@ def self_method_factory(
         for home, owner in class_and_bases(module, cls):
             maker = next((s for s in owner.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == func.attr), None)
             if maker is not None:
-                memo[key] = factory_spec(home, maker, builtin_spec, model)
+                # A library resource only: a first-party type's maker is asked of its class's own
+                # rules, and resolving every ``return`` of every method called on ``self`` (most
+                # return no resource) would parse half the project.
+                memo[key] = factory_spec(home, maker, builtin_spec, model, library_only=True)
                 break
     return cast("ResourceSpec | None", memo[key])
 
 
 def factory_spec(
-    module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, builtin_spec: BuiltinSpec, model: OwnershipModel
+    module: ModuleInfo,
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    builtin_spec: BuiltinSpec,
+    model: OwnershipModel,
+    *,
+    library_only: bool = False,
 ) -> ResourceSpec | None:
     """The resource every ``return`` of ``function`` makes, if one kind of it: a library
     resource of the table, or instances of first-party resource types released alike
@@ -114,6 +132,8 @@ def factory_spec(
                 return None
             qualified = module.imports.qualify(value.func)
             spec = builtin_spec(qualified) if qualified is not None else None
+            if spec is None and library_only:
+                return None
             if spec is None:
                 found = model.first_party_type(module, value.func)
                 if found is None:
