@@ -14,6 +14,7 @@ from tradelint.facts.summaries import definition_of, is_release_name
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec
+from tradelint.models.resources.statements import _run_to_completion
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
 
@@ -60,13 +61,14 @@ def self_method_factory(
     func = call.func
     if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self"):
         return None
-    # Only where a creation can be judged: bound to a local (``x = [await] self.m()``) or entered
-    # (``async with self.m() as x``); a project's other ``self.m()`` calls are left unasked.
+    # Only where a creation can be judged: bound (``x = [await] self.m()``, ``self.x =
+    # loop.run_until_complete(self.m())``) or entered (``async with self.m() as x``); a project's
+    # other ``self.m()`` calls are left unasked.
     holder = module.parent(call)
-    if isinstance(holder, ast.Await):
+    if isinstance(holder, ast.Await) or _run_to_completion(holder, call):
         holder = module.parent(holder)
     if not (
-        (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name))
+        (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], (ast.Name, ast.Attribute)))
         or isinstance(holder, ast.withitem)
     ):
         return None
