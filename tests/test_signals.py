@@ -208,3 +208,45 @@ def test_fix_stopped_while_writing_leaves_whole_files(tmp_path: Path) -> None:
     assert leftovers == []
     assert code in (143, 0)
     print(f"files fixed when stopped: {fixed} of {len(originals)}")
+
+
+def test_a_signal_that_libcst_turns_into_another_error_still_stops_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """libcst's parser builds its nodes from Rust by calling Python: the ``Interrupted`` that the
+    handler raises there can come back as another exception. Seen in CI as ``fix not applied``
+    and exit 1 after a SIGINT. The run must still stop with 130, every file whole."""
+    import libcst
+
+    from tradelint import cli
+    from tradelint.core import interrupts
+
+    root = _tree(tmp_path / "tree", files=3)
+    originals = {p.name: p.read_bytes() for p in root.iterdir()}
+    real = libcst.parse_module
+    calls: list[int] = []
+
+    def parse_module(code: str, *args: object, **kwargs: object) -> libcst.Module:
+        calls.append(1)
+        if len(calls) == 2:  # the signal lands inside the parser, which hands back another error
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(1)
+            except interrupts.Interrupted:
+                raise ValueError("Module(body=[], footer=[])") from None
+        return real(code, *args, **kwargs)
+
+    monkeypatch.setattr(libcst, "parse_module", parse_module)
+    previous = signal.getsignal(signal.SIGINT)
+    interrupts.install()
+    try:
+        with pytest.raises(interrupts.Interrupted) as stopped:
+            cli.run(["--no-cache", "--quiet", "--fix", "--unsafe-fixes", "--jobs", "1", str(root)])
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        interrupts.install()  # forget the signal for the tests that follow
+        signal.signal(signal.SIGINT, previous)
+    assert (stopped.value.code, len(calls) >= 2) == (130, True)
+    assert "fix not applied" not in capsys.readouterr().err
+    _, leftovers = _fix_states(root, originals)
+    assert leftovers == []

@@ -668,6 +668,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         code = run(argv)
         sys.stdout.flush()
+        interrupts.raise_if_received()  # one a finalizer or libcst swallowed still ends the run so
     except interrupts.Interrupted as exc:  # SIGINT or SIGTERM: workers killed, temp files removed
         code = exc.code
     except KeyboardInterrupt:

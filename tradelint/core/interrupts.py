@@ -32,13 +32,15 @@ class Interrupted(BaseException):
 
 
 _stopping = False
+_received = 0  # the first signal's number, kept until the run ends
 
 
 def _handler(signum: int, frame: FrameType | None) -> None:
-    global _stopping
+    global _stopping, _received
     if _stopping:
         return  # already unwinding: a second ^C must not interrupt the clean-up itself
     _stopping = True
+    _received = signum
     # Unwinding re-enables the paused collector; one full collection over every kept tree would
     # take longer than the second the run has to end in.
     gc.set_threshold(0)
@@ -47,10 +49,23 @@ def _handler(signum: int, frame: FrameType | None) -> None:
 
 def install() -> None:
     """Make SIGINT and SIGTERM raise :class:`Interrupted` in this (the main) process."""
-    global _stopping
+    global _stopping, _received
     _stopping = False
+    _received = 0
     for signum in SIGNALS:
         signal.signal(signum, _handler)
+
+
+def raise_if_received() -> None:
+    """Raise :class:`Interrupted` again if a signal arrived since :func:`install`.
+
+    The handler raises where the main thread happens to be; when that is inside a finalizer, or
+    in Python code called from C or Rust (libcst's parser builds its nodes so), the exception
+    can be printed and dropped, or come out as another one (a fix "not applied"). Called where a
+    broad ``except Exception`` would otherwise carry on, and at the end of the run, so a signal is
+    never lost: the run still stops with 128 + its number."""
+    if _received:
+        raise Interrupted(_received)
 
 
 @contextlib.contextmanager

@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from tradelint.core import interrupts
 from tradelint.core.fix_plan import Edit, Span
 from tradelint.fixes.codemods import (
     MAX_REWRITE_CHARS,
@@ -268,6 +269,7 @@ def _parse_exactly(code: str) -> cst.Module | None:
     try:
         module = cst.parse_module(code)
     except Exception:  # libcst refuses it: the whole-module path reports why
+        interrupts.raise_if_received()
         return None
     return module if module.code == code else None
 

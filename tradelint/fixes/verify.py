@@ -21,6 +21,7 @@ import warnings
 from pathlib import Path
 from typing import Callable, Sequence
 
+from tradelint.core import interrupts
 from tradelint.core.fix_plan import Edit
 from tradelint.fixes.line_length import _length_problem, line_limit
 from tradelint.fixes.unbound_names import _name_problem
@@ -52,6 +53,7 @@ def apply_checked(
         try:
             candidate, candidate_tree = apply(before, [e for f in (*kept, fix) for e in f], tree)
         except Exception as exc:  # together they applied: here, refuse it as the fixer would
+            interrupts.raise_if_received()
             refused.append((fix, f"{exc}"))
             continue
         own = None if candidate == before else check_fix(before, candidate, tree, candidate_tree, path)

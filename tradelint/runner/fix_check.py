@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from tradelint.core import interrupts
 from tradelint.core.finding import Finding
 from tradelint.core.fix_plan import Edit
 from tradelint.facts.syntax import child_nodes, parse_module
@@ -95,6 +96,7 @@ def verified(findings: list[Finding], text: str, tree: ast.Module | None, path: 
             for edits, _problem in refusals:
                 refused.update(edits)
         except Exception:  # the fixer refuses what cannot be applied: so does the check
+            interrupts.raise_if_received()
             refused.update(e for edits in fixes for e in edits)
     if not refused:
         return findings

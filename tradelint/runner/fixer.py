@@ -270,6 +270,7 @@ def _fix_passes(
                     findings = [out_of_memory(name)]
                     broken.add(key)
                 except Exception as exc:  # a bug in tradelint: this file is neither checked nor fixed
+                    interrupts.raise_if_received()
                     internal += 1
                     broken.add(key)
                     errors.append(f"{name}: internal error, file left alone; please report it: {exc!r}")
@@ -320,6 +321,8 @@ def _fix_passes(
                     after, tree, refusals = apply_checked(
                         before, fixes[target], project.parsed(target) or parse_module(before), target, _apply
                     )
+                    if refusals:  # a refusal may be a signal libcst turned into an error
+                        interrupts.raise_if_received()
                     for refused_edits, problem in refusals:
                         refused.update(refused_edits)
                         if (target, problem.partition(":")[0]) not in failed_checks:  # one line per check
@@ -340,10 +343,12 @@ def _fix_passes(
                     refused.update(target_edits)
                     continue
                 except (CodemodError, SyntaxError, ValueError) as exc:
+                    interrupts.raise_if_received()
                     errors.append(f"{name}: fix not applied: {exc}")
                     refused.update(target_edits)
                     continue
                 except Exception as exc:  # libcst cannot parse what ast could: leave the file alone
+                    interrupts.raise_if_received()
                     errors.append(f"{name}: fix not applied: {exc}")
                     refused.update(target_edits)
                     continue
