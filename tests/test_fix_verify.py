@@ -156,6 +156,42 @@ def test_fixes_that_pass_alone_but_not_together_keep_the_first(tmp_path: Path, c
     assert capsys.readouterr().out.count(" TRD301 ") == 1
 
 
+def test_refused_fixes_are_found_by_halving_not_one_at_a_time(tmp_path: Path) -> None:
+    """200 discarded tasks, three of whose keeper calls would pass the line length: exactly those
+    three are refused, the 197 others applied together, and the file is applied and checked about
+    2k log2(n) times (here at most 3 * 2 * 8 + 1), not once per fix (it took minutes at 2,000)."""
+    from tradelint.api import check_source
+    from tradelint.fixes.verify import apply_checked
+    from tradelint.runner.fix_check import _apply
+
+    long_at = {17, 100, 163}
+    lines = ["import asyncio\n\n\nasync def g(*a: int) -> None:\n    pass\n\n\nasync def f() -> None:\n"]
+    for i in range(200):
+        args = "11111111111, 2222222222, 3333333333" if i in long_at else str(i)
+        lines.append(f"    asyncio.create_task(g({args}))\n")
+    source = "".join(lines)
+    (tmp_path / "narrow").mkdir()
+    (tmp_path / "narrow" / "pyproject.toml").write_text("[tool.ruff]\nline-length = 74\n", encoding="utf-8")
+    path = tmp_path / "narrow" / "many.py"
+    found = check_source(source, path=tmp_path / "many.py")  # 88: every fix passes there
+    fixes = [f.fix.edits for f in found if f.fix is not None]
+    assert len(fixes) == 200
+    calls: list[int] = []
+
+    def counting(before: str, edits: list[Edit], tree: ast.Module | None = None) -> tuple[str, ast.Module]:
+        calls.append(len(edits))
+        return _apply(before, edits, tree)
+
+    after, _, refused = apply_checked(source, fixes, ast.parse(source), path, counting)
+    assert after.count("_keep_task(asyncio.create_task(g(") == 197
+    assert [after_line for after_line in after.splitlines() if "11111111111" in after_line] == [
+        "    asyncio.create_task(g(11111111111, 2222222222, 3333333333))"
+    ] * 3
+    assert [edits for edits, _ in refused] == [fixes[i] for i in sorted(long_at)]
+    assert {why.split(": line ")[0] for _, why in refused} == {"line-length check failed"}
+    assert len(calls) <= 3 * 2 * 8 + 1
+
+
 # -- the scope checker ------------------------------------------------------------------------
 
 
