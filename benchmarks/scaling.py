@@ -23,6 +23,8 @@ process, once as a check and once as ``--fix --unsafe-fixes`` (on a fresh copy),
     lines      one coroutine of N lines holding an unclosed session (TRD201, its fix re-indents
                all N lines) and one discarded task
     stored     one class storing N tasks into N ``self`` attributes, none ended (TRD303 each)
+    refused    one function with N discarded tasks, one in 50 of whose fixes would pass the line
+               length: the file's fixes fail together and the refused ones must be found
 
 It prints, per axis, mode and jobs, the CPU seconds (user + system of the process and the
 workers it waited for), the wall seconds and the peak RSS at each size, then the exponent of a
@@ -116,6 +118,19 @@ def stored_tree(n: int) -> Tree:
     return {"stored.py": "import asyncio\n\n\nasync def job():\n    pass\n\n\nclass Owner:\n    async def start(self):\n" + body}
 
 
+def refused_tree(n: int) -> Tree:
+    """n discarded tasks in one function, one in 50 of whose keeper calls would pass the line
+    length: the fixes of the file fail together and the refused ones must be found."""
+    body = "".join(
+        f"    asyncio.create_task(job({'11111111111, 2222222222, 3333333333, 44444444444' if i % 50 == 7 else i}))\n"
+        for i in range(n)
+    )
+    return {
+        "pyproject.toml": "[tool.ruff]\nline-length = 88\n",
+        "many.py": "import asyncio\n\n\nasync def job(*a):\n    pass\n\n\nasync def main():\n" + body,
+    }
+
+
 AXES: dict[str, tuple[Callable[[int], Tree], int]] = {  # (tree, base size)
     "files": (files_tree, 100),
     "findings": (findings_tree, 250),
@@ -126,6 +141,7 @@ AXES: dict[str, tuple[Callable[[int], Tree], int]] = {  # (tree, base size)
     "pack": (pack_tree, 400),
     "lines": (lines_tree, 500),
     "stored": (stored_tree, 100),
+    "refused": (refused_tree, 250),
 }
 
 

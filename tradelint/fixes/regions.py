@@ -478,6 +478,17 @@ def apply_in_regions(text: str, edits: Sequence[Edit], tree: ast.Module) -> tupl
     return "".join(pieces), rewriter.applied
 
 
+def _shape(stmt: ast.stmt) -> tuple[str, str | None]:
+    """What two equal statements share and is cheap to read: their kind and the name they bind."""
+    target: ast.expr | None = None
+    if isinstance(stmt, ast.Assign) and stmt.targets:
+        target = stmt.targets[0]
+    elif isinstance(stmt, ast.AnnAssign):
+        target = stmt.target
+    name = getattr(stmt, "name", None) if target is None else getattr(target, "id", None)
+    return type(stmt).__name__, name if isinstance(name, str) else None
+
+
 def _statement_dumps(head: cst.Module) -> set[str]:
     return {ast.dump(s) for s in ast.parse(head.code).body}
 
@@ -503,7 +514,10 @@ def _finish_head(
                     return None
         head = add_imports(head, rewriter.imports, path)
     if rewriter.module_code:
-        existing = {ast.dump(s) for group in rest for s in group}
+        # Only a statement of the same shape can be one of the blocks: dumping every statement of
+        # the module made each apply cost the whole file (apply_checked applies many times).
+        shapes = {_shape(s) for code in rewriter.module_code for s in ast.parse(code).body}
+        existing = {ast.dump(s) for group in rest for s in group if _shape(s) in shapes}
         head = add_module_code(head, rewriter.module_code, existing | _statement_dumps(head))
     return head.code
 

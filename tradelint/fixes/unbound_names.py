@@ -38,9 +38,22 @@ class Unbound:
     line: int
 
 
+# The original's names, for the last original checked: ``apply_checked`` checks one original
+# against many candidate texts when it looks for the fixes to refuse.
+_last_before: list[tuple[ast.Module, Counter[tuple[str, str]]]] = []
+
+
+def _before_counts(before_tree: ast.Module) -> Counter[tuple[str, str]]:
+    if _last_before and _last_before[0][0] is before_tree:
+        return _last_before[0][1]
+    counts = Counter((u.scope, u.name) for u in unbound_names(before_tree))
+    _last_before[:] = [(before_tree, counts)]
+    return counts
+
+
 def _name_problem(before_tree: ast.Module, after_tree: ast.Module) -> str | None:
     try:
-        old = Counter((u.scope, u.name) for u in unbound_names(before_tree))
+        old = _before_counts(before_tree)
         found = unbound_names(after_tree)
     except RecursionError:  # the scope walk recurses; an expression nested ~300 deep is too much
         return (

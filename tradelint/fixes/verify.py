@@ -51,7 +51,7 @@ def apply_checked(
         return before, tree, [(fixes[0], problem)]
     kept: list[tuple[Edit, ...]] = []
     refused: list[tuple[tuple[Edit, ...], str]] = []
-    state: list[tuple[str, ast.Module]] = [(before, tree)]
+    text, text_tree = before, tree
     # Each entry: fixes still to settle, and the problem they are known to cause with ``kept``
     # (None: not tried yet). Halves are pushed second-half first, so they settle in order.
     pending: list[tuple[Sequence[tuple[Edit, ...]], str | None]] = [
@@ -71,14 +71,13 @@ def apply_checked(
                 own = None if candidate == before else check_fix(before, candidate, tree, candidate_tree, path)
                 if own is None:
                     kept.extend(chunk)
-                    state.append((candidate, candidate_tree))
+                    text, text_tree = candidate, candidate_tree
                     continue
         if len(chunk) == 1:
             refused.append((chunk[0], own))
             continue
         pending.append((chunk[len(chunk) // 2 :], None))
         pending.append((chunk[: len(chunk) // 2], None))
-    text, text_tree = state[-1]
     return text, text_tree, refused
 
 

@@ -57,6 +57,16 @@ def fix_depth(tree: ast.AST) -> int:
     return deepest
 
 
+# The depth of the last tree asked: ``apply_checked`` applies many edit sets to one original.
+_last_depth: list[tuple[ast.Module, int]] = []
+
+
+def _depth_of(tree: ast.Module) -> int:
+    if not (_last_depth and _last_depth[0][0] is tree):
+        _last_depth[:] = [(tree, fix_depth(tree))]
+    return _last_depth[0][1]
+
+
 def _apply(before: str, edits: list[Edit], tree: ast.Module | None = None) -> tuple[str, ast.Module]:
     """Apply edits with libcst, refusing what libcst cannot take and anything that does not parse.
 
@@ -69,7 +79,7 @@ def _apply(before: str, edits: list[Edit], tree: ast.Module | None = None) -> tu
 
     if tree is None:
         tree = parse_module(before)
-    if fix_depth(tree) > MAX_FIX_DEPTH:
+    if _depth_of(tree) > MAX_FIX_DEPTH:
         raise CodemodError(f"nested more than {MAX_FIX_DEPTH} levels deep; libcst cannot rewrite it")
     try:
         after, _ = apply_edits(before, edits, tree)
