@@ -156,10 +156,10 @@ def test_fixes_that_pass_alone_but_not_together_keep_the_first(tmp_path: Path, c
     assert capsys.readouterr().out.count(" TRD301 ") == 1
 
 
-def test_refused_fixes_are_found_by_halving_not_one_at_a_time(tmp_path: Path) -> None:
+def test_fixes_that_make_lines_too_long_are_traced_to_their_lines(tmp_path: Path) -> None:
     """200 discarded tasks, three of whose keeper calls would pass the line length: exactly those
-    three are refused, the 197 others applied together, and the file is applied and checked about
-    2k log2(n) times (here at most 3 * 2 * 8 + 1), not once per fix (it took minutes at 2,000)."""
+    three are refused, the 197 others applied together, and the file is applied twice (all, then
+    all but the three), not once per fix (one at a time took minutes at 2,000)."""
     from tradelint.api import check_source
     from tradelint.fixes.verify import apply_checked
     from tradelint.runner.fix_check import _apply
@@ -188,8 +188,42 @@ def test_refused_fixes_are_found_by_halving_not_one_at_a_time(tmp_path: Path) ->
         "    asyncio.create_task(g(11111111111, 2222222222, 3333333333))"
     ] * 3
     assert [edits for edits, _ in refused] == [fixes[i] for i in sorted(long_at)]
-    assert {why.split(": line ")[0] for _, why in refused} == {"line-length check failed"}
-    assert len(calls) <= 3 * 2 * 8 + 1
+    assert [why for _, why in refused] == [
+        f"line-length check failed: line {n} would be 75 characters long; the limit is 74 (ruff line-length in pyproject.toml)"
+        for n in (37, 120, 183)
+    ]
+    assert [after.splitlines()[n - 1] for n in (37, 120, 183)] == [
+        "    asyncio.create_task(g(11111111111, 2222222222, 3333333333))"
+    ] * 3
+    assert calls == [200, 197]
+
+
+def test_fixes_that_fail_otherwise_are_found_by_halving(tmp_path: Path) -> None:
+    """A check that names no line a fix can be traced from (here: a name left unbound): the
+    refused fixes are found by halving, in order, with the others kept: 3 of 256 in at most
+    2 * 3 * 8 + 1 applications, not 257."""
+    from tradelint.core.fix_plan import Span
+    from tradelint.fixes.verify import apply_checked
+
+    before = "x = 1\n"
+    bad = {5, 77, 200}
+    fixes = [(Edit("append", str(tmp_path / "m.py"), Span(1, 0, 1, 5), (("n", str(i)),)),) for i in range(256)]
+    calls: list[int] = []
+
+    def append(text: str, edits: list[Edit], tree: ast.Module | None = None) -> tuple[str, ast.Module]:
+        calls.append(len(edits))
+        numbers = [int(e.param("n")) for e in edits]
+        added = "".join(f"y{n} = {'missing' if n in bad else n}\n" for n in numbers)
+        return text + added, ast.parse(text + added)
+
+    after, _, refused = apply_checked(before, fixes, ast.parse(before), tmp_path / "m.py", append)
+    assert [int(edits[0].param("n")) for edits, _ in refused] == sorted(bad)
+    assert [why for _, why in refused] == [
+        f"undefined-name check failed: `missing` would be unbound at runtime at module level (line {n})"
+        for n in (7, 78, 200)  # the line in the text it was tried in: the ones kept before it, and it
+    ]
+    assert after == before + "".join(f"y{n} = {n}\n" for n in range(256) if n not in bad)
+    assert len(calls) <= 2 * 3 * 8 + 1
 
 
 # -- the scope checker ------------------------------------------------------------------------

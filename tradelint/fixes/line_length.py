@@ -168,10 +168,19 @@ def _length_problem(before: str, after: str, limit: LineLimit) -> str | None:
     Linear in the usual case: a long line of the result that was already a long line of the text
     before (as many times) is old; only when some long line is unexplained are the changed lines
     found, by a diff of the part between the common head and tail."""
+    found = length_offenders(before, after, limit, first_only=True)
+    return found[0][0] if found else None
+
+
+def length_offenders(
+    before: str, after: str, limit: LineLimit, first_only: bool = False
+) -> list[tuple[str, int, int]]:
+    """Each line the fix made too long, in order: its problem line, and the lines of ``before``
+    it came from (1-based, first and last; first > last for a line only inserted)."""
     new = after.splitlines()
     long_new = [j for j, line in enumerate(new) if _too_long(line, limit.length)]
     if not long_new:
-        return None
+        return []
     old = before.splitlines()
     old_long = Counter(line for line in old if _too_long(line, limit.length))
     unexplained = False
@@ -181,7 +190,7 @@ def _length_problem(before: str, after: str, limit: LineLimit) -> str | None:
         else:
             unexplained = True
     if not unexplained:
-        return None
+        return []
     head = 0
     while head < min(len(old), len(new)) and old[head] == new[head]:
         head += 1
@@ -190,6 +199,7 @@ def _length_problem(before: str, after: str, limit: LineLimit) -> str | None:
         tail += 1
     old_mid, new_mid = old[head : len(old) - tail], new[head : len(new) - tail]
     matcher = difflib.SequenceMatcher(None, old_mid, new_mid, autojunk=False)
+    found: list[tuple[str, int, int]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag not in ("insert", "replace"):
             continue
@@ -200,8 +210,13 @@ def _length_problem(before: str, after: str, limit: LineLimit) -> str | None:
             was = [old_mid[i1 + offset]] if paired else old_mid[i1:i2]
             if any(_too_long(o, limit.length) for o in was):
                 continue
-            return (
+            first, last = (i1 + offset, i1 + offset) if paired else (i1, i2 - 1)
+            found.append((
                 f"line-length check failed: line {head + j1 + offset + 1} would be {len(line)} "
-                f"characters long; the limit is {limit.length} ({limit.source})"
-            )
-    return None
+                f"characters long; the limit is {limit.length} ({limit.source})",
+                head + first + 1,
+                head + last + 1,
+            ))
+            if first_only:
+                return found
+    return found

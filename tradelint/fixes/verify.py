@@ -23,7 +23,7 @@ from typing import Callable, Sequence
 
 from tradelint.core import interrupts
 from tradelint.core.fix_plan import Edit
-from tradelint.fixes.line_length import _length_problem, line_limit
+from tradelint.fixes.line_length import _length_problem, length_offenders, line_limit
 from tradelint.fixes.unbound_names import _name_problem
 
 Apply = Callable[[str, "list[Edit]", ast.Module], "tuple[str, ast.Module]"]
@@ -35,22 +35,41 @@ def apply_checked(
     """Apply ``fixes`` (each fix's edits on ``path``) to ``before`` and check the result.
 
     Returns the text to keep, its tree, and the fixes refused with why. When the fixes together
-    fail a check, the ones to refuse are found by halving: the first half is tried with the ones
-    kept so far, then the second, and a half that fails is halved again down to one fix, which is
-    refused. One fix that makes a line too long must not cost the file its other fixes, two that
-    pass alone but collide together (two inserted names, two renames on one line) keep the
-    first, and a file with n fixes of which k fail is applied and checked about 2k log2(n) times,
-    not n times (a one-at-a-time fallback made a 2,000-finding file with one over-long fix take
-    minutes, to check as well as to fix). ``apply`` raises as the fixer's own does (the caller
-    handles it)."""
+    fail a check, the lines the length check finds too long are first traced back to the one fix
+    whose statement each comes from, and those fixes are refused (a file with many calls near the
+    limit loses only those); whatever still fails is found by halving: the first half is tried
+    with the ones kept so far, then the second, and a half that fails is halved again down to one
+    fix, which is refused. One fix that makes a line too long must not cost the file its other
+    fixes, two that pass alone but collide together (two inserted names, two renames on one line)
+    keep the first, and a file with n fixes is applied and checked a few times plus about
+    2k log2(n) times for k fixes not traced, not n times (a one-at-a-time fallback made a
+    2,000-finding file with one over-long fix take minutes, to check as well as to fix).
+    ``apply`` raises as the fixer's own does (the caller handles it)."""
     after, after_tree = apply(before, [e for fix in fixes for e in fix], tree)
     problem = None if after == before else check_fix(before, after, tree, after_tree, path)
     if problem is None:
         return after, after_tree, []
     if len(fixes) == 1:
         return before, tree, [(fixes[0], problem)]
-    kept: list[tuple[Edit, ...]] = []
+    order = {fix: i for i, fix in reversed(list(enumerate(fixes)))}
     refused: list[tuple[tuple[Edit, ...], str]] = []
+    for _ in range(BLAME_ROUNDS):
+        blamed = _blame(before, after, problem, fixes, path)
+        if not blamed:
+            break
+        refused += blamed.items()
+        fixes = [fix for fix in fixes if fix not in blamed]
+        if not fixes:
+            return before, tree, sorted(refused, key=lambda r: order[r[0]])
+        try:
+            after, after_tree = apply(before, [e for fix in fixes for e in fix], tree)
+        except Exception:  # halving below finds the fix that libcst refuses
+            interrupts.raise_if_received()
+            break
+        problem = None if after == before else check_fix(before, after, tree, after_tree, path)
+        if problem is None:
+            return after, after_tree, sorted(refused, key=lambda r: order[r[0]])
+    kept: list[tuple[Edit, ...]] = []
     text, text_tree = before, tree
     # Each entry: fixes still to settle, and the problem they are known to cause with ``kept``
     # (None: not tried yet). Halves are pushed second-half first, so they settle in order.
@@ -78,7 +97,38 @@ def apply_checked(
             continue
         pending.append((chunk[len(chunk) // 2 :], None))
         pending.append((chunk[: len(chunk) // 2], None))
-    return text, text_tree, refused
+    return text, text_tree, sorted(refused, key=lambda r: order[r[0]])
+
+
+# Tracing too-long lines to their fixes is tried this many times before halving takes over (a
+# fix refused may leave a neighbour's line too long only once it is gone).
+BLAME_ROUNDS = 3
+
+
+def _blame(
+    before: str, after: str, problem: str, fixes: Sequence[tuple[Edit, ...]], path: Path
+) -> dict[tuple[Edit, ...], str]:
+    """The fixes that made a line of ``after`` too long, each with its line's problem: a line is
+    blamed on a fix only when it comes from lines of ``before`` that exactly one fix edits."""
+    if not problem.startswith("line-length check failed"):
+        return {}
+    by_line: dict[int, list[int]] = {}
+    for i, fix in enumerate(fixes):
+        spans = [e.span for e in fix]
+        if spans:
+            for line in range(min(s.line for s in spans), max(s.end_line for s in spans) + 1):
+                by_line.setdefault(line, []).append(i)
+    blamed: dict[tuple[Edit, ...], str] = {}
+    for message, first, last in length_offenders(before, after, line_limit(path.parent)):
+        if last - first > MAX_BLAMED_LINES:
+            continue
+        owners = {i for line in range(first, last + 1) for i in by_line.get(line, ())}
+        if len(owners) == 1:
+            blamed.setdefault(fixes[owners.pop()], message)
+    return blamed
+
+
+MAX_BLAMED_LINES = 50
 
 
 def check_fix(before: str, after: str, before_tree: ast.Module, after_tree: ast.Module, path: Path) -> str | None:
