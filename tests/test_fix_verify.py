@@ -117,7 +117,7 @@ def test_a_fix_over_the_projects_line_length_is_refused(
 
 
 def test_one_refused_fix_leaves_the_others_of_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The fixes of a file are checked together, then one by one when that fails: the call that
+    """The fixes of a file are checked together, then the failing ones are found: the call that
     would grow past the limit keeps its finding, the other is fixed."""
     (tmp_path / "pyproject.toml").write_text("[tool.ruff]\nline-length = 74\n", encoding="utf-8")
     long_call = "    asyncio.create_task(g(11111111111, 2222222222, 3333333333))"
