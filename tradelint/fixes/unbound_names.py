@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Union
@@ -40,14 +41,15 @@ class Unbound:
 
 # The original's names, for the last original checked: ``apply_checked`` checks one original
 # against many candidate texts when it looks for the fixes to refuse.
-_last_before: list[tuple[ast.Module, Counter[tuple[str, str]]]] = []
+# Held weakly: a checked file's tree must go with its file (tests/test_memory.py).
+_last_before: list[tuple[weakref.ref[ast.Module], Counter[tuple[str, str]]]] = []
 
 
 def _before_counts(before_tree: ast.Module) -> Counter[tuple[str, str]]:
-    if _last_before and _last_before[0][0] is before_tree:
+    if _last_before and _last_before[0][0]() is before_tree:
         return _last_before[0][1]
     counts = Counter((u.scope, u.name) for u in unbound_names(before_tree))
-    _last_before[:] = [(before_tree, counts)]
+    _last_before[:] = [(weakref.ref(before_tree), counts)]
     return counts
 
 

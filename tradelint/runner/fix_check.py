@@ -10,6 +10,7 @@ unapplied (unsafe fixes without ``--unsafe-fixes``) is verified here afterwards.
 from __future__ import annotations
 
 import ast
+import weakref
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -58,12 +59,13 @@ def fix_depth(tree: ast.AST) -> int:
 
 
 # The depth of the last tree asked: ``apply_checked`` applies many edit sets to one original.
-_last_depth: list[tuple[ast.Module, int]] = []
+# Held weakly: a checked file's tree must go with its file (tests/test_memory.py).
+_last_depth: list[tuple[weakref.ref[ast.Module], int]] = []
 
 
 def _depth_of(tree: ast.Module) -> int:
-    if not (_last_depth and _last_depth[0][0] is tree):
-        _last_depth[:] = [(tree, fix_depth(tree))]
+    if not (_last_depth and _last_depth[0][0]() is tree):
+        _last_depth[:] = [(weakref.ref(tree), fix_depth(tree))]
     return _last_depth[0][1]
 
 
