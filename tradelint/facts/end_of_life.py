@@ -11,6 +11,7 @@ or, in a short-lived object's ``__aexit__``, for work that belongs to an object 
 from __future__ import annotations
 
 import ast
+import weakref
 from typing import cast
 
 from tradelint.facts.context import ModuleInfo
@@ -223,13 +224,15 @@ def _last_use_everywhere(module: ModuleInfo, cls: ast.ClassDef, method: str) -> 
 def _call_verdicts(module: ModuleInfo, cls: str, method: str, qualified: str = "") -> list[bool]:
     """For each ``x.method()`` on a known ``cls`` instance in the module: is it the last use?
     ``qualified``: in another module, ``cls`` counts only where it resolves to that name."""
+    calls = [c for c in module.index.calls if isinstance(c.func, ast.Attribute) and c.func.attr == method]
+    if not calls:
+        return []  # asked once per task class: no walk of the module when nothing calls it
     holders = _holders(module, cls, qualified)
     cleanups = _registered_cleanups(module)
     verdicts: list[bool] = []
-    for call in module.index.calls:
+    for call in calls:
         func = call.func
-        if not (isinstance(func, ast.Attribute) and func.attr == method):
-            continue
+        assert isinstance(func, ast.Attribute)
         receiver = func.value
         if isinstance(receiver, ast.Name):
             known = receiver.id in holders[0]
@@ -296,7 +299,7 @@ def _holders(module: ModuleInfo, cls: str, qualified: str = "") -> tuple[set[str
         elif isinstance(target, ast.Attribute):
             attrs.add(target.attr)
 
-    for node in ast.walk(module.tree):
+    for node in _binding_nodes(module):
         if isinstance(node, ast.Assign) and is_cls(node.value):
             for target in node.targets:
                 bind(target)
@@ -317,7 +320,28 @@ def _holders(module: ModuleInfo, cls: str, qualified: str = "") -> tuple[set[str
     return names, attrs
 
 
+# Per module, asked once per class or task (weakly held: they go with their module).
+_BINDINGS: weakref.WeakKeyDictionary[ModuleInfo, list[ast.AST]] = weakref.WeakKeyDictionary()
+_CLEANUPS: weakref.WeakKeyDictionary[ModuleInfo, set[str]] = weakref.WeakKeyDictionary()
+_BINDING_KINDS = (ast.Assign, ast.AnnAssign, ast.With, ast.AsyncWith, ast.arg)
+
+
+def _binding_nodes(module: ModuleInfo) -> list[ast.AST]:
+    """The module's nodes that can bind a name to an instance, in ``ast.walk`` order."""
+    found = _BINDINGS.get(module)
+    if found is None:
+        found = _BINDINGS[module] = [n for n in ast.walk(module.tree) if isinstance(n, _BINDING_KINDS)]
+    return found
+
+
 def _registered_cleanups(module: ModuleInfo) -> set[str]:
+    found = _CLEANUPS.get(module)
+    if found is None:
+        found = _CLEANUPS[module] = _find_registered_cleanups(module)
+    return found
+
+
+def _find_registered_cleanups(module: ModuleInfo) -> set[str]:
     """Functions handed to a teardown signal: ``app.on_cleanup.append(close_feed)``,
     ``app.add_event_handler("shutdown", stop)``, ``@app.on_event("shutdown")``."""
     found: set[str] = set()

@@ -12,6 +12,7 @@ with the resource's close method. Only files whose text names the class and the 
 from __future__ import annotations
 
 import ast
+import weakref
 from typing import cast
 
 from tradelint.facts.context import ModuleInfo
@@ -43,25 +44,38 @@ def closed_by_an_owner(module: ModuleInfo, cls: str, attr: str, closes: frozense
 
 
 def _owner_closes(module: ModuleInfo, cls: str, attr: str, closes: frozenset[str]) -> bool:
-    holders = {
-        name
-        for node in ast.walk(module.tree)
-        if isinstance(node, (ast.Assign, ast.AnnAssign))
-        and isinstance(value := node.value, ast.Call)
-        and _names(value.func) == cls
-        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
-        if (name := _holder_name(target)) is not None
-    }
-    if not holders:
-        return False
-    for call in module.index.calls:
-        func = call.func
-        if not (isinstance(func, ast.Attribute) and func.attr in closes):
-            continue
-        owned = func.value
-        if isinstance(owned, ast.Attribute) and owned.attr == attr and _holder_name(owned.value) in holders:
-            return True
-    return False
+    closed = [
+        owned.value
+        for call in module.index.calls
+        if isinstance(func := call.func, ast.Attribute) and func.attr in closes
+        and isinstance(owned := func.value, ast.Attribute) and owned.attr == attr
+    ]
+    if not closed:
+        return False  # asked once per class: no walk of the module when nothing closes the attribute
+    holders = _holders_by_class(module).get(cls, set())
+    return any(_holder_name(value) in holders for value in closed)
+
+
+# Per module, ``ast.walk`` once: each called name's holders (``x.tenor = TenorAPI(...)``: "tenor").
+_HOLDERS: weakref.WeakKeyDictionary[ModuleInfo, dict[str, set[str]]] = weakref.WeakKeyDictionary()
+
+
+def _holders_by_class(module: ModuleInfo) -> dict[str, set[str]]:
+    found = _HOLDERS.get(module)
+    if found is None:
+        found = {}
+        for node in ast.walk(module.tree):
+            if not (isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(value := node.value, ast.Call)):
+                continue
+            called = _names(value.func)
+            if called is None:
+                continue
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                name = _holder_name(target)
+                if name is not None:
+                    found.setdefault(called, set()).add(name)
+        _HOLDERS[module] = found
+    return found
 
 
 def _names(func: ast.expr) -> str | None:
