@@ -25,6 +25,10 @@ process, once as a check and once as ``--fix --unsafe-fixes`` (on a fresh copy),
     stored     one class storing N tasks into N ``self`` attributes, none ended (TRD303 each)
     refused    one function with N discarded tasks, one in 50 of whose fixes would pass the line
                length: the file's fixes fail together and the refused ones must be found
+    workers    one module of N classes, each storing a task it never ends, with a stop()
+               (TRD303 each: every class asks who calls its stop())
+    holders    one module of N classes, each holding a session it never closes (TRD202 each:
+               every class asks whether an owner closes its session)
 
 It prints, per axis, mode and jobs, the CPU seconds (user + system of the process and the
 workers it waited for), the wall seconds and the peak RSS at each size, then the exponent of a
@@ -131,6 +135,26 @@ def refused_tree(n: int) -> Tree:
     }
 
 
+def workers_tree(n: int) -> Tree:
+    parts = ["import asyncio\n"]
+    for i in range(n):
+        parts.append(
+            f"\n\nclass W{i}:\n    def start(self):\n        self._t = asyncio.create_task(self.run())\n\n"
+            "    async def run(self):\n        pass\n\n    async def stop(self):\n        pass\n"
+        )
+    return {"workers.py": "".join(parts)}
+
+
+def holders_tree(n: int) -> Tree:
+    parts = ["import aiohttp\n"]
+    for i in range(n):
+        parts.append(
+            f"\n\nclass C{i}:\n    def __init__(self):\n        self.session = aiohttp.ClientSession()\n\n"
+            "    async def fetch(self):\n        return await self.session.get('u')\n"
+        )
+    return {"holders.py": "".join(parts)}
+
+
 AXES: dict[str, tuple[Callable[[int], Tree], int]] = {  # (tree, base size)
     "files": (files_tree, 100),
     "findings": (findings_tree, 250),
@@ -142,6 +166,8 @@ AXES: dict[str, tuple[Callable[[int], Tree], int]] = {  # (tree, base size)
     "lines": (lines_tree, 500),
     "stored": (stored_tree, 100),
     "refused": (refused_tree, 250),
+    "workers": (workers_tree, 100),
+    "holders": (holders_tree, 100),
 }
 
 

@@ -6,6 +6,7 @@ it asks nothing about tasks itself."""
 from __future__ import annotations
 
 import ast
+from functools import cached_property
 from typing import cast
 
 from tradelint.facts.class_family import bases_naming, class_and_bases, family_facts
@@ -114,12 +115,17 @@ class OwnerShutdown(TaskCreators):
         """Which classes of the module derive from ``cls``, from summaries: their bases in other
         modules need not be parsed to tell."""
         place = (self.module.summary.path, cls.lineno)
-        return [
-            other
-            for other in self.module.index.classes
-            if other is not cls
-            and any((summary.path, facts.line) == place for summary, facts in family_facts(self.module, other))
-        ]
+        return [other for other in self._descendants.get(place, ()) if other is not cls]
+
+    @cached_property
+    def _descendants(self) -> dict[tuple[str, int], list[ast.ClassDef]]:
+        """For each class a class of the module derives from (its place), those classes, in the
+        module's order: built once, asked for every class that keeps a task."""
+        found: dict[tuple[str, int], list[ast.ClassDef]] = {}
+        for other in self.module.index.classes:
+            for place in dict.fromkeys((summary.path, facts.line) for summary, facts in family_facts(self.module, other)):
+                found.setdefault(place, []).append(other)
+        return found
 
     def _cog_by_facts(self, cls: ast.ClassDef) -> bool:
         return _cog_in_facts(self.module, [cls, *self._subclasses_here(cls)])
