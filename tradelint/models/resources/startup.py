@@ -14,6 +14,7 @@ does, nothing ends it (fastapi-microservices ``abbdbb57``: no shutdown handler a
 from __future__ import annotations
 
 import ast
+import weakref
 from typing import cast
 
 from tradelint.facts.context import ModuleInfo
@@ -64,10 +65,21 @@ SHUTDOWN_EVENTS = frozenset({"shutdown"})
 SHUTDOWN_LISTS = frozenset({"on_shutdown", "on_cleanup", "cleanup_ctx"})
 
 
+# Asked for each resource a function makes (weakly held: it goes with the tree).
+_REGISTERS: weakref.WeakKeyDictionary[ast.AST, bool] = weakref.WeakKeyDictionary()
+
+
 def registers_shutdown(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Whether ``function`` builds an application and registers its end of life: aiohttp's
     ``app.on_cleanup.append(f)`` / ``on_shutdown`` / ``cleanup_ctx``, ``add_event_handler(
     "shutdown", f)`` (pyaleph's ``configure_aiohttp_app``)."""
+    found = _REGISTERS.get(function)
+    if found is None:
+        found = _REGISTERS[function] = _registers_shutdown(function)
+    return found
+
+
+def _registers_shutdown(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     for node in ast.walk(function):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue

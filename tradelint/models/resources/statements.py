@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+import weakref
 from typing import TYPE_CHECKING, TypeGuard
 
 from tradelint.facts.context import ModuleInfo
@@ -155,8 +156,23 @@ def _yields_inside(module: ModuleInfo, item: ast.withitem) -> bool:
     return any(isinstance(node, ast.Yield) for stmt in block.body for node in _own_walk(stmt))
 
 
+# A function's own nodes, asked for each resource it makes (weakly held: they go with the tree).
+_OWN_NODES: weakref.WeakKeyDictionary[ast.AST, list[ast.AST]] = weakref.WeakKeyDictionary()
+_STORES: weakref.WeakKeyDictionary[ast.AST, dict[str, list[ast.stmt]]] = weakref.WeakKeyDictionary()
+
+
 def _own_walk(node: ast.AST) -> list[ast.AST]:
-    """``node`` and its descendants, not entering nested functions, lambdas or classes."""
+    """``node`` and its descendants, not entering nested functions, lambdas or classes (the
+    caller must not change the list: a function's is kept)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        found = _OWN_NODES.get(node)
+        if found is None:
+            found = _OWN_NODES[node] = _walk_own(node)
+        return found
+    return _walk_own(node)
+
+
+def _walk_own(node: ast.AST) -> list[ast.AST]:
     found: list[ast.AST] = [node]
     stack = list(child_nodes(node))
     while stack:
@@ -264,14 +280,18 @@ def _unpacked_name(module: ModuleInfo, value: ast.Tuple, expr: ast.expr) -> str 
 
 
 def _stores(function: ast.AST, name: str) -> list[ast.stmt]:
-    found: list[ast.stmt] = []
-    for node in _own_walk(function):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            # ``s.token = x`` sets an attribute of ``s``; only a ``Name`` stored rebinds it.
-            if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for t in targets for n in walk(t)):
-                found.append(node)
-    return found
+    by_name = _STORES.get(function)
+    if by_name is None:
+        by_name = {}
+        for node in _own_walk(function):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                # ``s.token = x`` sets an attribute of ``s``; only a ``Name`` stored rebinds it.
+                stored = {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+                for each in stored:
+                    by_name.setdefault(each, []).append(node)
+        _STORES[function] = by_name
+    return by_name.get(name, [])
 
 
 def _replaced_before_use(module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str) -> bool:
