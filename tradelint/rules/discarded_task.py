@@ -78,6 +78,8 @@ class DiscardedTask(Rule):
         return fit("task from `{label}(...)` is discarded; keep it and await or cancel it", label=label)
 
     HELP = "The event loop keeps only a weak reference, so the task can be garbage-collected mid-run"
+    HASS_LOOP_HELP = "Home Assistant waits for its tasks at stop, and this one loops until it is cancelled"
+    HASS_TIMER_HELP = "Home Assistant waits for its tasks at stop, and this timer sleeps first; nothing can cancel it"
     WEAK_HELP = "a weak container, like the event loop, lets the task be garbage-collected mid-run"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
@@ -85,6 +87,14 @@ class DiscardedTask(Rule):
             if site.problem == "discarded":
                 fix, reason = keep_task_fix_and_reason(ctx, site.call) if site.fixable else (None, "")
                 yield Report(site.node, self.message(site.label), fix, no_fix_help(reason) if reason else self.HELP)
+            elif site.problem == "hass_waits":
+                yield Report(
+                    site.node,
+                    fit("task from `{label}(...)` delays Home Assistant's stop; make it a background task",
+                        label=site.label),
+                    None,
+                    self.HASS_LOOP_HELP if site.name == "loop" else self.HASS_TIMER_HELP,
+                )
             elif site.problem == "weak":
                 fix, reason = keep_task_fix_and_reason(ctx, site.call)
                 yield Report(

@@ -117,6 +117,22 @@ class TaskOnSelfNeverAwaited(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for site in task_analysis(ctx).sites:
+            if site.problem == "hass_waits_self":
+                assert site.function is not None and site.cls is not None
+                yield Report(
+                    site.node,
+                    fit("`self.{name}` delays Home Assistant's stop; cancel it on `EVENT_HOMEASSISTANT_STOP`",
+                        name=site.name),
+                    None,
+                    fit_help(
+                        "`{cls}` starts it in `{function}()` and it " + (
+                            "loops" if site.label == "loop" else "sleeps"
+                        ) + "; the stop removes no entity and unloads no entry",
+                        cls=site.cls.name,
+                        function=site.function.name,
+                    ),
+                )
+                continue
             if site.problem not in ("self", "self_elements", "self_loop", "self_owner"):
                 continue
             assert site.cls is not None and site.function is not None

@@ -13,13 +13,23 @@ from typing import TYPE_CHECKING, cast
 
 from tradelint.facts.class_family import declared_by_a_base
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import kept_by_integration, kept_name, reached_at_unload
+from tradelint.facts.framework_ends import ENTITY_TEARDOWN, kept_by_integration, kept_name, reached_at_unload, unload_reach
 from tradelint.facts.owned_elements import added_to, weak_container
-from tradelint.facts.uses import Binding, assigned_to, self_name
+from tradelint.facts.uses import (
+    Binding,
+    Use,
+    assigned_to,
+    classify,
+    renews_after,
+    resolve_aliases,
+    self_attribute_loads,
+    self_name,
+)
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, CREATOR_NAMES, _creator_kind, _is_loop
+from tradelint.models.tasks.hass_waits import ended_at_stop, tracked_coroutine, waiting_kind
 from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method
 from tradelint.models.tasks.task_factories import tasks_kept_by_a_factory
-from tradelint.models.tasks.task_uses import Problem, _runs_own_teardown
+from tradelint.models.tasks.task_uses import HAND_ON_USES, Problem, _runs_own_teardown
 
 if TYPE_CHECKING:
     from tradelint.facts.file_context import FileContext
@@ -130,7 +140,7 @@ class TaskAnalysis(TaskOwners):
                 # The project's own task factory holds every task until it is done (electrum).
                 continue
             if site is not None:
-                if site.problem in ("self", "self_elements", "self_loop", "self_owner"):
+                if site.problem in ("self", "self_elements", "self_loop", "self_owner", "hass_waits_self"):
                     # One finding per owned thing: the attribute, at its first creation.
                     assert site.cls is not None
                     if (site.cls, site.name) in owned:
@@ -156,10 +166,62 @@ class TaskAnalysis(TaskOwners):
         elif isinstance(call.func, ast.Name) and call.func.id == "map":
             site = self._map_site(call)
         if site is None and label is None:
+            site = self._hass_waits_site(call)
+        if site is None and label is None:
             site = self._kept_by_framework_site(call)
         if site is None and label is None:
             site = self._owner_site(call)
         return site
+
+    def _hass_waits_site(self, call: ast.Call) -> TaskSite | None:
+        """``hass.async_create_task(self._poll_forever())`` or a cancellable timer: Home Assistant
+        tracks the task and waits for it at its stop, which it then holds up unless a stop
+        listener cancels it (``hass_waits``): discarded (``hass_waits``), or kept on ``self`` and
+        cancelled only at removal or unload, which the stop never runs (``hass_waits_self``)."""
+        coro = tracked_coroutine(call)
+        if coro is None:
+            return None
+        module = self.module
+        # Home Assistant keeps the task (it is among the configured task owners): it is what
+        # waits for it at the stop.
+        text = ast.unparse(call.func)
+        kind = waiting_kind(module, call, coro)
+        if kind is None:
+            return None
+        what, catches = kind
+        if isinstance(module.parent(call), ast.Expr):
+            # A timer nobody means to cancel (a debounced save) may well be waited for.
+            if what == "loop" or catches:
+                return TaskSite(call, "hass_waits", text, call, what, fixable=False)
+            return None
+        found = _stored_on_self(module, call)
+        if found is None:
+            return None
+        function, binding, cls = found
+        uses = self._attribute_uses(cls, binding.name)
+        if any(use.kind in HAND_ON_USES for _, _, use in uses):
+            return None  # handed to an owner that may end it at the stop
+        cancels = [
+            (owner_module, use) for owner_module, _, use in uses
+            if use.kind in ("method", "attribute") and use.name == "cancel"
+        ]
+        if what == "timer" and not (catches or cancels):
+            return None
+        # Only where every cancel is known not to run at the stop (an entity's removal, what the
+        # unload reaches, a restart): a ``close()`` its owner calls may run there.
+        if not all(_ended_before_the_stop(owner_module, use.node, binding.name) for owner_module, use in cancels):
+            return None
+        if ended_at_stop(module, binding.name):
+            return None
+        return TaskSite(call, "hass_waits_self", what, binding.stmt, binding.name, function, cls, fixable=False)
+
+    def _attribute_uses(self, cls: ast.ClassDef, attr: str) -> list[tuple[ModuleInfo, ast.ClassDef, Use]]:
+        """What the class family does with ``self.attr`` (a local alias's uses in its stead)."""
+        found: list[tuple[ModuleInfo, ast.ClassDef, Use]] = []
+        for module, owner in self._class_family(cls, attr):
+            loads = list(self_attribute_loads(owner, attr))
+            found.extend((module, owner, use) for use in resolve_aliases(module, [classify(module, node) for node in loads]))
+        return found
 
     def _kept_by_framework_site(self, call: ast.Call) -> TaskSite | None:
         """``self._watchdog = self.hass.async_create_task(...)`` (or a configured task-owning
@@ -436,6 +498,21 @@ class TaskAnalysis(TaskOwners):
             isinstance(c.func, ast.Name) and c.func.id == function.name and self.creator_label(c, self.module) is not None
             for c in self.module.index.calls
         )
+
+def _ended_before_the_stop(module: ModuleInfo, node: ast.AST, attr: str) -> bool:
+    """Whether the cancel at ``node`` is one Home Assistant's stop never runs: in an entity's
+    removal, in what the unload of the integration reaches, or a restart (cancelled, then
+    made again on the same path)."""
+    function = module.enclosing_function(node)
+    while function is not None and not isinstance(module.parent(function), ast.ClassDef):
+        function = module.enclosing_function(function)
+    if function is None:
+        return False
+    if function.name == ENTITY_TEARDOWN or (isinstance(node, ast.expr) and renews_after(module, node, attr)):
+        return True
+    reach = unload_reach(module)
+    return reach is not None and function.name in reach
+
 
 def _stored_on_self(
     module: ModuleInfo, call: ast.Call
