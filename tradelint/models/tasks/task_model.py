@@ -20,7 +20,6 @@ from tradelint.facts.uses import (
     Use,
     assigned_to,
     classify,
-    renews_after,
     resolve_aliases,
     self_attribute_loads,
     self_name,
@@ -209,7 +208,7 @@ class TaskAnalysis(TaskOwners):
             return None
         # Only where every cancel is known not to run at the stop (an entity's removal, what the
         # unload reaches, a restart): a ``close()`` its owner calls may run there.
-        if not all(_ended_before_the_stop(owner_module, use.node, binding.name) for owner_module, use in cancels):
+        if not all(_ended_before_the_stop(owner_module, use.node, binding.stmt) for owner_module, use in cancels):
             return None
         if ended_at_stop(module, binding.name):
             return None
@@ -499,16 +498,18 @@ class TaskAnalysis(TaskOwners):
             for c in self.module.index.calls
         )
 
-def _ended_before_the_stop(module: ModuleInfo, node: ast.AST, attr: str) -> bool:
+def _ended_before_the_stop(module: ModuleInfo, node: ast.AST, made: ast.stmt) -> bool:
     """Whether the cancel at ``node`` is one Home Assistant's stop never runs: in an entity's
-    removal, in what the unload of the integration reaches, or a restart (cancelled, then
-    made again on the same path)."""
+    removal, in what the unload of the integration reaches, or a restart (cancelled before the
+    task is made again, in the method that makes it: ``made``)."""
+    if module.enclosing_function(node) is module.enclosing_function(made) and getattr(node, "lineno", 0) < made.lineno:
+        return True
     function = module.enclosing_function(node)
     while function is not None and not isinstance(module.parent(function), ast.ClassDef):
         function = module.enclosing_function(function)
     if function is None:
         return False
-    if function.name == ENTITY_TEARDOWN or (isinstance(node, ast.expr) and renews_after(module, node, attr)):
+    if function.name == ENTITY_TEARDOWN:
         return True
     reach = unload_reach(module)
     return reach is not None and function.name in reach
