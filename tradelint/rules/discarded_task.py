@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from tradelint.core import trigger_words
-from tradelint.core.messages import fit
+from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.tasks.fixes import keep_task_fix_and_reason, no_fix_help
@@ -87,6 +87,16 @@ class DiscardedTask(Rule):
             if site.problem == "discarded":
                 fix, reason = keep_task_fix_and_reason(ctx, site.call) if site.fixable else (None, "")
                 yield Report(site.node, self.message(site.label), fix, no_fix_help(reason) if reason else self.HELP)
+            elif site.problem == "helper":
+                assert site.function is not None
+                yield Report(
+                    site.node,
+                    fit("task `{name}` from `{label}(...)` is left to callers told to drop it; keep it in "
+                        "`{function}()`", name=site.name, label=site.label, function=site.function.name),
+                    None,
+                    fit_help("`{function}()` only gives it a done callback and returns it; a dropped task is "
+                             "collected mid-run", function=site.function.name),
+                )
             elif site.problem == "hass_waits":
                 yield Report(
                     site.node,

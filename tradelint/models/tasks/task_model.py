@@ -20,11 +20,12 @@ from tradelint.facts.uses import (
     Use,
     assigned_to,
     classify,
+    only_reads_arguments,
     resolve_aliases,
     self_attribute_loads,
     self_name,
 )
-from tradelint.models.tasks.creators import CONTAINER_ADDERS, CREATOR_NAMES, _creator_kind, _is_loop
+from tradelint.models.tasks.creators import CONTAINER_ADDERS, CREATOR_NAMES, WEAK_TASK_METHODS, _creator_kind, _is_loop
 from tradelint.models.tasks.hass_waits import ended_at_stop, tracked_coroutine, waiting_kind
 from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method
 from tradelint.models.tasks.task_factories import tasks_kept_by_a_factory
@@ -170,7 +171,26 @@ class TaskAnalysis(TaskOwners):
             site = self._kept_by_framework_site(call)
         if site is None and label is None:
             site = self._owner_site(call)
+        if site is None and label is None:
+            site = self._helper_site(call)
         return site
+
+    def _helper_site(self, call: ast.Call) -> TaskSite | None:
+        """``future = asyncio.ensure_future(obj)`` of a parameter in a fire-and-forget helper:
+        given a coroutine, it makes the task the helper leaves to its callers."""
+        module = self.module
+        if not (len(call.args) == 1 and isinstance(call.args[0], ast.Name)
+                and _creator_kind(module.imports.qualify(call.func)) == "ensure"):
+            return None
+        function = module.enclosing_function(call)
+        if not isinstance(function, ast.FunctionDef) or module.enclosing_scope(call) is not function:
+            return None
+        if call.args[0].id not in {a.arg for a in (*function.args.posonlyargs, *function.args.args)}:
+            return None
+        binding = assigned_to(module, call, function)
+        if binding is None or binding.kind != "local" or not self._fire_and_forget_helper(function, binding.name):
+            return None
+        return TaskSite(call, "helper", ast.unparse(call.func), binding.stmt, binding.name, function)
 
     def _hass_waits_site(self, call: ast.Call) -> TaskSite | None:
         """``hass.async_create_task(self._poll_forever())`` or a cancellable timer: Home Assistant
@@ -475,6 +495,8 @@ class TaskAnalysis(TaskOwners):
                 owner = module.parent(function)
                 if kept is not None and isinstance(owner, ast.ClassDef) and self._self_elements_unended(owner, kept.attr):
                     return TaskSite(call, "self_elements", label, binding.stmt, kept.attr, function, owner)
+                if self._fire_and_forget_helper(function, binding.name):
+                    return TaskSite(call, "helper", label, binding.stmt, binding.name, function)
                 return None
             if binding.cls is not None and _runs_own_teardown(call, function):
                 # ``self.cleanup_task = ensure_future(self.cleanup())`` (Tribler): the task *is*
@@ -489,6 +511,28 @@ class TaskAnalysis(TaskOwners):
                 return TaskSite(call, "container", label, parent, container, function)
         return None
 
+
+    def _fire_and_forget_helper(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+        """A fire-and-forget helper (``def spawn(coro): t = create_task(coro);
+        t.add_done_callback(_log_errors); return t``): a plain function that gives the task a
+        done callback, which handles its end (its errors) for the callers, and returns it,
+        keeping it nowhere. Its callers are told they may drop the task, and a dropped one
+        can be collected mid-run; the fix belongs in the helper, which should keep it
+        (osparc-simcore ``fire_and_forget_task``, aiohomekit ``async_create_task``)."""
+        if not isinstance(function, ast.FunctionDef) or name in self._declared(function)[1]:
+            return False
+        callbacks = returns = 0
+        for load in self._loads(function, name):
+            use = classify(self.module, load)
+            if use.kind == "argument" and use.call is not None and only_reads_arguments(self.module, use.call):
+                continue
+            if use.kind == "method" and use.name == "add_done_callback":
+                callbacks += 1
+            elif use.kind == "return" and self.module.enclosing_function(load) is function:
+                returns += 1
+            elif not (use.kind == "method" and use.name in WEAK_TASK_METHODS):
+                return False
+        return callbacks > 0 and returns > 0
 
     def _reported_at_callers(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """Whether ``function`` is a task wrapper whose callers are reported instead (a call of
