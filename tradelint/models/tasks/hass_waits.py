@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import integration_folder, registered
+from tradelint.facts.framework_ends import UNLOAD_FUNCTIONS, integration_folder, registered
 from tradelint.facts.project_files import project_files
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.models.tasks.creators import _last_name, _methods
@@ -216,3 +216,39 @@ def _reach_at_stop(modules: list[ModuleInfo]) -> list[ast.AST]:
                     reached.add(name)
                     todo.append(name)
     return bodies
+
+
+def cancelled_from_outside(module: ModuleInfo, attr: str, reach: frozenset[str]) -> bool:
+    """Whether a function of ``module``'s integration that its unload reaches (its name is in
+    ``reach``) cancels ``<object>.attr`` of an object other than its own ``self``
+    (``device._restart_task.cancel()`` in ``async_unload_entry``, ha-ld2410 ``c0b13ef1``): the
+    owner of the object ends the task the object keeps. A local alias counts (``t =
+    device._task; t.cancel()``) when the function cancels something and names ``.attr``."""
+    folder = integration_folder(module)
+    if folder is None:
+        return False
+    project = module.project
+    project.note_scan("tree", folder)
+    memo = project.scan_memo("async_unload_entry")
+    key = ("outside-cancels", folder, reach)
+    if key not in memo:
+        found: set[str] = set()
+        for path in project_files(project, folder) or ():
+            other = module if path == module.path else project.module_at(path)
+            if other is None:
+                continue
+            for node in walk(other.tree):
+                if not isinstance(node, FUNCTION_NODES) or (node.name not in reach and node.name not in UNLOAD_FUNCTIONS):
+                    continue
+                args = node.args.args
+                own = args[0].arg if args and isinstance(other.parent(node), ast.ClassDef) else None
+                nodes = list(walk(node))
+                if not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
+                           for n in nodes):
+                    continue
+                found.update(
+                    n.attr for n in nodes
+                    if isinstance(n, ast.Attribute) and not (isinstance(n.value, ast.Name) and n.value.id == own)
+                )
+        memo[key] = frozenset(found)
+    return attr in memo[key]

@@ -13,6 +13,7 @@ from tradelint.facts.class_family import declared_by_a_base
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family, weak_container
 from tradelint.facts.ownership import is_release_name
+from tradelint.facts.framework_ends import unload_reach
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import (
     Use,
@@ -28,6 +29,7 @@ from tradelint.facts.uses import (
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, WEAK_TASK_METHODS, _methods
 from tradelint.models.tasks.exit_paths import outlives_function
 from tradelint.models.tasks.function_bodies import _binds
+from tradelint.models.tasks.hass_waits import cancelled_from_outside
 from tradelint.models.tasks.shutdown import OwnerShutdown, _decorated, _method_of
 
 if TYPE_CHECKING:
@@ -258,6 +260,10 @@ class TaskUses(OwnerShutdown):
 
     def _judge_self_attribute_handled(self, cls: ast.ClassDef, attr: str) -> bool:
         teardown = self._teardown(cls)
+        if teardown is not None and unload_reach(self.module) is not None and cancelled_from_outside(
+            self.module, attr, teardown
+        ):
+            return True  # the unload cancels it through the object that keeps it
         for module, owner in self._class_family(cls, attr):
             loads: list[ast.expr] = [*self_attribute_loads(owner, attr), *_getattr_loads(owner, attr)]
             uses = list(resolve_aliases(module, [classify(module, node) for node in loads]))
