@@ -399,11 +399,15 @@ def _drops_finished(module: ModuleInfo, load: ast.expr) -> bool:
 
 def _runs_own_teardown(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """``create_task(self.close())``, ``ensure_future(self.cleanup())``: the coroutine is a
-    release method of the same object."""
+    release method of the same object, or of an object it holds (``create_task(
+    self.worker.close(timeout=5))`` when a signal asks the worker to stop, osparc-simcore
+    ``4ca23d07``): it ends by finishing, and cancelling it would undo the release."""
     coroutine = call.args[0] if call.args else None
     if not (isinstance(coroutine, ast.Call) and isinstance(coroutine.func, ast.Attribute)):
         return False
     receiver = coroutine.func.value
+    if isinstance(receiver, ast.Attribute):
+        receiver = receiver.value
     return (
         isinstance(receiver, ast.Name)
         and receiver.id == self_name(function)
