@@ -25,6 +25,37 @@ class DiscardedTask(Rule):
     creator (`spawn = asyncio.ensure_future`, `make = loop.create_task`, also when imported from
     another module) is that creator.
 
+    A *fire-and-forget helper* is reported in the helper itself, where the fix belongs: a plain
+    function that gives its task a done callback (which handles the task's end, its errors, for
+    the callers), returns it and keeps it nowhere tells its callers they may drop the task
+    (osparc-simcore `fire_and_forget_task`, aiohomekit `async_create_task`); also with
+    `asyncio.ensure_future(obj)` of its parameter. A helper that keeps the task until it is
+    done (`_tasks.add(task)` with `task.add_done_callback(_tasks.discard)`), and a factory with
+    no done callback (its callers own the task, and are told so where they drop it), are not.
+    ```python
+    def spawn(coro):
+        task = asyncio.create_task(coro)      # reported: callers drop it, as the helper invites
+        task.add_done_callback(_log_errors)
+        return task
+    ```
+
+    In a Home Assistant integration, `hass.async_create_task(...)` (or a config entry's
+    `entry.async_create_task(hass, ...)`) keeps its task, and Home Assistant waits for it when
+    it stops, where no entry is unloaded and no entity removed. Thrown away, such a task is
+    reported when its coroutine (a method of the class, a function of the module or of the
+    enclosing function) holds up the stop: a loop that never ends by itself (`while True` with
+    an `await`, no `break` or `return`), or a timer (`await asyncio.sleep(d)`, `d` not a number
+    under 10 s, also through a parameter the call gives) written to be cancelled (it catches
+    `CancelledError`) that nobody can cancel (ramses-rf/ramses_cc `5fa5458f`). A one-shot task,
+    a timer nobody means to cancel (a debounced save the stop may wait for), `sleep(0)`, and a
+    task made with `async_create_background_task` (which the stop cancels) are not.
+    ```python
+    class Poller(CoordinatorEntity):
+        def start(self):
+            self.hass.async_create_task(self._poll_forever())   # reported: `while True` loop
+            self.hass.async_create_task(self._refresh_once())   # not: it does not wait
+    ```
+
     ## Why is this bad?
     The event loop keeps only a weak reference to tasks. A task nobody references can be
     garbage-collected mid-run ("Task was destroyed but it is pending!"), and nobody can cancel or

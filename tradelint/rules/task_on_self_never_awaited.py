@@ -55,9 +55,32 @@ class TaskOnSelfNeverAwaited(Rule):
     async def async_unload_entry(hass, entry):
         return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     ```
+    A task attribute that the unload cancels through the object that keeps it
+    (`device._restart_task.cancel()` in `async_unload_entry`, ha-ld2410 `c0b13ef1`) is ended.
+    A task from `hass.async_create_task(...)` that loops (`while True`) or is a timer of 10 s
+    or more, kept on `self` and cancelled only where Home Assistant's *stop* never goes (the
+    entity's removal, what the unload reaches, a restart before it is made again), is reported
+    too: the stop removes no entity and unloads no entry, and waits for the task
+    (ramses-rf/ramses_cc `ce8e12cb`). Cancelled by a stop listener
+    (`hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, ...)`, and what it reaches by name
+    in the integration) or a coordinator's `async_shutdown()`, handed on to another owner, or
+    cancelled by a `close()` whose caller is not known, it is not:
+    ```python
+    class ParamNumber(NumberEntity):
+        def request(self):
+            if self._pending is not None:
+                self._pending.cancel()
+            self._pending = self.hass.async_create_task(self._clear_after(30))   # reported
+
+        async def async_will_remove_from_hass(self):
+            if self._pending is not None:
+                self._pending.cancel()
+    ```
     A task that runs the
-    object's own teardown (`self._closing = create_task(self.close())`) is not flagged: it ends
-    by finishing, and cancelling it at shutdown would undo it.
+    object's own teardown (`self._closing = create_task(self.close())`), or the release of an
+    object it holds (`self.task = create_task(self.worker.close())`, osparc-simcore
+    `4ca23d07`), is not flagged: it ends by finishing, and cancelling it at shutdown would undo
+    it.
 
     ## Why is this bad?
     The service's `shutdown()` returns while the task runs on; when the loop closes the task is
