@@ -140,6 +140,20 @@ class TaskOnSelfNeverAwaited(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for site in task_analysis(ctx).sites:
+            if site.problem == "other_object":
+                assert site.function is not None and site.cls is not None
+                yield Report(
+                    site.node,
+                    fit("task in `{name}` is never cancelled or awaited; `{cls}` keeps it and nothing ends it",
+                        name=site.name, cls=site.cls.name),
+                    None,
+                    fit_help(
+                        "`{function}()` stores it there; end it in a close method of `{cls}` that its owner calls",
+                        cls=site.cls.name,
+                        function=site.function.name,
+                    ),
+                )
+                continue
             if site.problem == "hass_waits_self":
                 assert site.function is not None and site.cls is not None
                 yield Report(

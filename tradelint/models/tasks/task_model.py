@@ -27,6 +27,7 @@ from tradelint.facts.uses import (
 )
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, CREATOR_NAMES, WEAK_TASK_METHODS, _creator_kind, _is_loop
 from tradelint.models.tasks.hass_waits import ended_at_stop, tracked_coroutine, waiting_kind
+from tradelint.models.tasks.other_objects import kept_on_other_object
 from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method
 from tradelint.models.tasks.task_factories import tasks_kept_by_a_factory
 from tradelint.models.tasks.task_uses import HAND_ON_USES, Problem, _runs_own_teardown
@@ -505,6 +506,10 @@ class TaskAnalysis(TaskOwners):
             if binding.cls is not None and not self._self_attribute_handled(binding.cls, binding.name):
                 return TaskSite(call, "self", label, binding.stmt, binding.name, function, binding.cls)
             return None
+        held = kept_on_other_object(module, expr, function)
+        if held is not None:
+            # ``buffer.task = create_task(...)``: neither ``Buffer`` nor any code ends ``.task``.
+            return TaskSite(call, "other_object", label, held.stmt, f"{held.holder}.{held.attr}", function, held.cls)
         if isinstance(parent, ast.Call) and expr in parent.args:
             container = _local_container_added_to(parent)
             if container is not None and self._local_container_dangles(function, container):

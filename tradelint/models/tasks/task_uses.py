@@ -44,7 +44,7 @@ HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 Problem = Literal[
     "discarded", "local", "container", "self", "self_elements", "global_container", "global", "self_loop",
     "self_owner", "weak", "local_some_paths", "integration", "hass_waits", "hass_waits_self",
-    "helper",
+    "helper", "other_object",
 ]
 
 

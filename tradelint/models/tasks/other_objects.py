@@ -1,0 +1,135 @@
+"""Tasks kept on another object's attribute: ``buffer.task = asyncio.create_task(...)`` where
+``buffer`` is an instance of a first-party class made in the function (``buffer = Buffer()``) or
+a parameter annotated with one (``def attach(job: Job)``). The object owns the task: its class
+must end ``self.task`` (cancel, await, hand it on), or some other code must end ``<x>.task``.
+When neither the class (its family's own methods) nor any code of the function's or the class's
+module ever ends an attribute of that name, the task is left to nobody (codex-autorunner's
+coalesce buffers, llmtaskgraph's subtasks kept on ``task.output``).
+
+Deliberately narrow: an object whose class is not known (a parameter without annotation, a
+value from a dictionary), and an attribute name that any code of those modules cancels, awaits
+or hands on (``t = buffer.task; t.cancel()``), are left alone."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from tradelint.facts.class_family import class_and_bases, resolve_definition
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.uses import classify, self_name
+
+# Uses of a task that end it or hand it on to someone who may: anything but a look at it.
+LOOKS = frozenset({"test", "other"})
+
+
+LOOKING_METHODS = frozenset({"done", "cancelled", "get_name", "set_name", "add_done_callback", "remove_done_callback"})
+
+
+@dataclass(frozen=True)
+class OtherHolder:
+    holder: str  # the object's name in the function
+    attr: str
+    cls: ast.ClassDef
+    stmt: ast.Assign | ast.AnnAssign
+
+
+def kept_on_other_object(
+    module: ModuleInfo, expr: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef
+) -> OtherHolder | None:
+    """``holder.attr = expr`` in ``function`` where ``holder`` is a first-party object that
+    nothing ends ``attr`` of; else None."""
+    stmt = module.parent(expr)
+    if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is expr):
+        return None
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+    if len(targets) != 1:
+        return None
+    target = targets[0]
+    if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
+        return None
+    holder = target.value.id
+    in_class = isinstance(module.parent(function), ast.ClassDef)
+    if (in_class and holder == self_name(function)) or holder in ("self", "cls"):
+        return None
+    found = _holder_class(module, function, holder)
+    if found is None:
+        return None
+    cls_module, cls = found
+    if _ended_by_class(cls_module, cls, target.attr):
+        return None
+    for other in {id(module): module, id(cls_module): cls_module}.values():
+        if _ended_anywhere(other, target.attr, target):
+            return None
+    return OtherHolder(holder, target.attr, cls, stmt)
+
+
+def _holder_class(
+    module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str
+) -> tuple[ModuleInfo, ast.ClassDef] | None:
+    """The first-party class ``name`` is an instance of in ``function``: made by its constructor
+    there (all such constructions agree), or the parameter's annotation."""
+    classes: dict[int, tuple[ModuleInfo, ast.ClassDef]] = {}
+    for arg in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs):
+        if arg.arg == name and arg.annotation is not None:
+            found = resolve_definition(module, arg.annotation)
+            if found is not None and isinstance(found[1], ast.ClassDef):
+                classes[id(found[1])] = (found[0], found[1])
+    for node in walk(function):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id == name
+            and isinstance(node.value, ast.Call)
+        ):
+            found = resolve_definition(module, node.value.func)
+            if found is not None and isinstance(found[1], ast.ClassDef):
+                classes[id(found[1])] = (found[0], found[1])
+    if len(classes) != 1:
+        return None
+    return next(iter(classes.values()))
+
+
+def _ended_by_class(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
+    """Whether a method of the class or its first-party bases does more than look at
+    ``self.attr`` (cancels, awaits, hands it on), or the class declares no such attribute and
+    reads it through ``getattr``."""
+    for owner_module, owner in class_and_bases(module, cls):
+        for method in owner.body:
+            if not isinstance(method, FUNCTION_NODES):
+                continue
+            receiver = self_name(method)
+            for node in walk(method):
+                if (
+                    isinstance(node, ast.Attribute)
+                    and node.attr == attr
+                    and isinstance(node.ctx, ast.Load)
+                    and isinstance(node.value, ast.Name)
+                    and node.value.id == receiver
+                    and _ends(owner_module, node)
+                ):
+                    return True
+    return False
+
+
+def _ended_anywhere(module: ModuleInfo, attr: str, skip: ast.expr) -> bool:
+    """Whether any load of ``<x>.attr`` in ``module`` (but ``skip``) does more than look at it."""
+    for node in walk(module.tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and node is not skip
+            and node.attr == attr
+            and isinstance(node.ctx, ast.Load)
+            and _ends(module, node)
+        ):
+            return True
+    return False
+
+
+def _ends(module: ModuleInfo, node: ast.expr) -> bool:
+    use = classify(module, node)
+    if use.kind in ("method", "attribute"):
+        return use.name not in LOOKING_METHODS
+    return use.kind not in LOOKS
