@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import classify, self_name
 
@@ -62,7 +63,33 @@ def kept_on_other_object(
     for other in {id(module): module, id(cls_module): cls_module}.values():
         if _ended_anywhere(other, target.attr, target):
             return None
+    if _ended_in_the_project(module, target.attr):
+        return None
     return OtherHolder(holder, target.attr, cls, stmt)
+
+
+def _ended_in_the_project(module: ModuleInfo, attr: str) -> bool:
+    """``_ended_anywhere`` in every file of the project that names ``.attr`` (once per name and
+    run): the object may be ended by code far from where the task is stored. Outside a project
+    (no marker: who else reads the object cannot be told), it may be."""
+    root = project_root(module)
+    if root is None:
+        return True
+    module.project.note_scan(f"mentions {attr}", root)  # for the cache, memo or not
+    memo = module.project.scan_memo(attr)
+    key = ("attribute-ended", root, attr)
+    if key not in memo:
+        needle = f".{attr}".encode()
+        found = False
+        for path, data in files_naming(module.project, root, attr):
+            if path == module.path or needle not in data:
+                continue
+            other = module.project.module_at(path)
+            if other is not None and _ended_anywhere(other, attr, None):
+                found = True
+                break
+        memo[key] = found
+    return bool(memo[key])
 
 
 def _holder_class(
@@ -114,7 +141,7 @@ def _ended_by_class(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
     return False
 
 
-def _ended_anywhere(module: ModuleInfo, attr: str, skip: ast.expr) -> bool:
+def _ended_anywhere(module: ModuleInfo, attr: str, skip: ast.expr | None) -> bool:
     """Whether any load of ``<x>.attr`` in ``module`` (but ``skip``) does more than look at it."""
     for node in walk(module.tree):
         if (
