@@ -55,6 +55,19 @@ class TaskOnSelfNeverAwaited(Rule):
     async def async_unload_entry(hass, entry):
         return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     ```
+    A task kept on another object's attribute (`buffer.flush_task = create_task(...)`) belongs
+    to that object: it is reported when the object's class is known (made in the function,
+    `buffer = Buffer()`, or an annotated parameter, `def attach(job: Job)`) and neither the
+    class (its methods and first-party bases) nor any code of the project ever does more than
+    look at an attribute of that name (cancels, awaits, hands it on; `t = buffer.flush_task;
+    t.cancel()` counts). A connection whose own `close()` cancels the reader a caller stores on
+    it is not reported; nor is an object whose class is not known.
+    ```python
+    async def buffer_message(buffers, key, text):
+        buffer = Buffer()
+        buffers[key] = buffer
+        buffer.flush_task = asyncio.create_task(flush(key))   # reported: nothing ends it
+    ```
     A task attribute that the unload cancels through the object that keeps it
     (`device._restart_task.cancel()` in `async_unload_entry`, ha-ld2410 `c0b13ef1`) is ended.
     A task from `hass.async_create_task(...)` that loops (`while True`) or is a timer of 10 s
