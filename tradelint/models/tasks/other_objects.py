@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from pathlib import Path
 
 from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
@@ -160,3 +161,38 @@ def _ends(module: ModuleInfo, node: ast.expr) -> bool:
     if use.kind in ("method", "attribute"):
         return use.name not in LOOKING_METHODS
     return use.kind not in LOOKS
+
+
+def callers_keep(module: ModuleInfo, name: str) -> bool:
+    """Whether the project calls a function named ``name`` (tests aside) and every such call
+    keeps its result (awaits, binds, passes or returns it: anything but a statement of its
+    own). Outside a project, callers cannot be told: as if they kept it."""
+    root = project_root(module)
+    if root is None:
+        return True
+    module.project.note_scan(f"mentions {name}", root)  # for the cache, memo or not
+    memo = module.project.scan_memo(name)
+    key = ("callers-keep", root, name)
+    if key not in memo:
+        kept = dropped = 0
+        needle = f"{name}(".encode()
+        for path, data in files_naming(module.project, root, name):
+            if needle not in data or _is_test(path):
+                continue
+            other = module if path == module.path else module.project.module_at(path)
+            if other is None:
+                continue
+            for call in other.index.calls:
+                func = call.func
+                if (func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else "") != name:
+                    continue
+                if isinstance(other.parent(call), ast.Expr):
+                    dropped += 1
+                else:
+                    kept += 1
+        memo[key] = kept > 0 and dropped == 0
+    return bool(memo[key])
+
+
+def _is_test(path: Path) -> bool:
+    return any(part in ("tests", "test") for part in path.parts) or path.name.startswith("test_") or path.name == "conftest.py"

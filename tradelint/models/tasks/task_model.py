@@ -27,7 +27,7 @@ from tradelint.facts.uses import (
 )
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, CREATOR_NAMES, WEAK_TASK_METHODS, _creator_kind, _is_loop
 from tradelint.models.tasks.hass_waits import ended_at_stop, tracked_coroutine, waiting_kind
-from tradelint.models.tasks.other_objects import kept_on_other_object
+from tradelint.models.tasks.other_objects import callers_keep, kept_on_other_object
 from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method
 from tradelint.models.tasks.task_factories import tasks_kept_by_a_factory
 from tradelint.models.tasks.task_uses import HAND_ON_USES, Problem, _runs_own_teardown
@@ -523,7 +523,9 @@ class TaskAnalysis(TaskOwners):
         done callback, which handles its end (its errors) for the callers, and returns it,
         keeping it nowhere. Its callers are told they may drop the task, and a dropped one
         can be collected mid-run; the fix belongs in the helper, which should keep it
-        (osparc-simcore ``fire_and_forget_task``, aiohomekit ``async_create_task``)."""
+        (osparc-simcore ``fire_and_forget_task``, aiohomekit ``async_create_task``). Not when
+        the project's own callers (tests aside) all keep the task (aio-pika's ``create_task``,
+        awaited or collected): it is a factory used as one."""
         if not isinstance(function, ast.FunctionDef) or name in self._declared(function)[1]:
             return False
         callbacks = returns = 0
@@ -537,7 +539,7 @@ class TaskAnalysis(TaskOwners):
                 returns += 1
             elif not (use.kind == "method" and use.name in WEAK_TASK_METHODS):
                 return False
-        return callbacks > 0 and returns > 0
+        return callbacks > 0 and returns > 0 and not callers_keep(self.module, function.name)
 
     def _reported_at_callers(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """Whether ``function`` is a task wrapper whose callers are reported instead (a call of
