@@ -506,10 +506,10 @@ class TaskAnalysis(TaskOwners):
             if binding.cls is not None and not self._self_attribute_handled(binding.cls, binding.name):
                 return TaskSite(call, "self", label, binding.stmt, binding.name, function, binding.cls)
             return None
-        held = kept_on_other_object(module, expr, function)
-        if held is not None:
+        other = kept_on_other_object(module, expr, function)
+        if other is not None:
             # ``buffer.task = create_task(...)``: neither ``Buffer`` nor any code ends ``.task``.
-            return TaskSite(call, "other_object", label, held.stmt, f"{held.holder}.{held.attr}", function, held.cls)
+            return TaskSite(call, "other_object", label, other.stmt, f"{other.holder}.{other.attr}", function, other.cls)
         if isinstance(parent, ast.Call) and expr in parent.args:
             container = _local_container_added_to(parent)
             if container is not None and self._local_container_dangles(function, container):

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Collection, Literal
 
 from tradelint.facts.class_family import declared_by_a_base
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import unload_reach
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family, weak_container
 from tradelint.facts.ownership import is_release_name
-from tradelint.facts.framework_ends import unload_reach
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import (
     Use,
