@@ -97,7 +97,7 @@ def _holder_class(
     module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str
 ) -> tuple[ModuleInfo, ast.ClassDef] | None:
     """The first-party class ``name`` is an instance of in ``function``: made by its constructor
-    there (all such constructions agree), or the parameter's annotation."""
+    there, or annotated (as a parameter or a local), when all of these agree."""
     classes: dict[int, tuple[ModuleInfo, ast.ClassDef]] = {}
     for arg in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs):
         if arg.arg == name and arg.annotation is not None:
@@ -113,6 +113,11 @@ def _holder_class(
             and isinstance(node.value, ast.Call)
         ):
             found = resolve_definition(module, node.value.func)
+            if found is not None and isinstance(found[1], ast.ClassDef):
+                classes[id(found[1])] = (found[0], found[1])
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+            # ``buffer: Buffer = buffers[key]``: the annotation says what it is.
+            found = resolve_definition(module, node.annotation)
             if found is not None and isinstance(found[1], ast.ClassDef):
                 classes[id(found[1])] = (found[0], found[1])
     if len(classes) != 1:
