@@ -13,6 +13,7 @@ or hands on (``t = buffer.task; t.cancel()``), are left alone."""
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,8 +73,8 @@ def kept_on_other_object(
 def _ended_in_the_project(module: ModuleInfo, attr: str) -> bool:
     """``_ended_anywhere`` in every file of the project that names ``.attr`` (once per name and
     run): the object may be ended by code far from where the task is stored. Outside a project
-    (no marker: who else reads the object cannot be told), it may be."""
-    root = project_root(module)
+    and a package (who else reads the object cannot be told), it may be."""
+    root = search_root(module)
     if root is None:
         return True
     module.project.note_scan(f"mentions {attr}", root)  # for the cache, memo or not
@@ -171,8 +172,8 @@ def _ends(module: ModuleInfo, node: ast.expr) -> bool:
 def callers_keep(module: ModuleInfo, name: str) -> bool:
     """Whether the project calls a function named ``name`` (tests aside) and every such call
     keeps its result (awaits, binds, passes or returns it: anything but a statement of its
-    own). Outside a project, callers cannot be told: as if they kept it."""
-    root = project_root(module)
+    own). Outside a project and a package, callers cannot be told: as if they kept it."""
+    root = search_root(module)
     if root is None:
         return True
     module.project.note_scan(f"mentions {name}", root)  # for the cache, memo or not
@@ -197,6 +198,20 @@ def callers_keep(module: ModuleInfo, name: str) -> bool:
                     kept += 1
         memo[key] = kept > 0 and dropped == 0
     return bool(memo[key])
+
+
+def search_root(module: ModuleInfo) -> Path | None:
+    """Where the code that may use ``module``'s objects lives: its project (the folder with the
+    project marker), or, without one (a package checked on its own), its outermost package."""
+    root = project_root(module)
+    if root is not None:
+        return root
+    folder = module.path.parent
+    if not os.path.isfile(folder / "__init__.py"):
+        return None
+    while os.path.isfile(folder.parent / "__init__.py") and folder.parent != folder:
+        folder = folder.parent
+    return folder
 
 
 def _is_test(path: Path) -> bool:
