@@ -32,8 +32,8 @@ class DiscardedTask(Rule):
     `asyncio.ensure_future(obj)` of its parameter. A helper that keeps the task until it is
     done (`_tasks.add(task)` with `task.add_done_callback(_tasks.discard)`), a factory with no
     done callback (its callers own the task, and are told so where they drop it), and a helper
-    whose callers in the project (tests aside) all keep the task (aio-pika's `create_task`,
-    always awaited or collected) are not.
+    whose callers in the project (tests aside; its outermost package, without a project
+    marker) all keep the task (aio-pika's `create_task`, always awaited or collected) are not.
     ```python
     def spawn(coro):
         task = asyncio.create_task(coro)      # reported: callers drop it, as the helper invites
