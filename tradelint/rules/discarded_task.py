@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from tradelint.core import trigger_words
-from tradelint.core.messages import fit
+from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.tasks.fixes import keep_task_fix_and_reason, no_fix_help
@@ -24,6 +24,39 @@ class DiscardedTask(Rule):
     and its gathering future is all that would hold them. A name bound once at module level to a
     creator (`spawn = asyncio.ensure_future`, `make = loop.create_task`, also when imported from
     another module) is that creator.
+
+    A *fire-and-forget helper* is reported in the helper itself, where the fix belongs: a plain
+    function that gives its task a done callback (which handles the task's end, its errors, for
+    the callers), returns it and keeps it nowhere tells its callers they may drop the task
+    (osparc-simcore `fire_and_forget_task`, aiohomekit `async_create_task`); also with
+    `asyncio.ensure_future(obj)` of its parameter. A helper that keeps the task until it is
+    done (`_tasks.add(task)` with `task.add_done_callback(_tasks.discard)`), a factory with no
+    done callback (its callers own the task, and are told so where they drop it), and a helper
+    whose callers in the project (tests aside; its outermost package, without a project
+    marker) all keep the task (aio-pika's `create_task`, always awaited or collected) are not.
+    ```python
+    def spawn(coro):
+        task = asyncio.create_task(coro)      # reported: callers drop it, as the helper invites
+        task.add_done_callback(_log_errors)
+        return task
+    ```
+
+    In a Home Assistant integration, `hass.async_create_task(...)` (or a config entry's
+    `entry.async_create_task(hass, ...)`) keeps its task, and Home Assistant waits for it when
+    it stops, where no entry is unloaded and no entity removed. Thrown away, such a task is
+    reported when its coroutine (a method of the class, a function of the module or of the
+    enclosing function) holds up the stop: a loop that never ends by itself (`while True` with
+    an `await`, no `break` or `return`), or a timer (`await asyncio.sleep(d)`, `d` not a number
+    under 10 s, also through a parameter the call gives) written to be cancelled (it catches
+    `CancelledError`) that nobody can cancel (ramses-rf/ramses_cc `5fa5458f`). A one-shot task,
+    a timer nobody means to cancel (a debounced save the stop may wait for), `sleep(0)`, and a
+    task made with `async_create_background_task` (which the stop cancels) are not.
+    ```python
+    class Poller(CoordinatorEntity):
+        def start(self):
+            self.hass.async_create_task(self._poll_forever())   # reported: `while True` loop
+            self.hass.async_create_task(self._refresh_once())   # not: it does not wait
+    ```
 
     ## Why is this bad?
     The event loop keeps only a weak reference to tasks. A task nobody references can be
@@ -78,6 +111,8 @@ class DiscardedTask(Rule):
         return fit("task from `{label}(...)` is discarded; keep it and await or cancel it", label=label)
 
     HELP = "The event loop keeps only a weak reference, so the task can be garbage-collected mid-run"
+    HASS_LOOP_HELP = "Home Assistant waits for its tasks at stop, and this one loops until it is cancelled"
+    HASS_TIMER_HELP = "Home Assistant waits for its tasks at stop, and this timer sleeps first; nothing can cancel it"
     WEAK_HELP = "a weak container, like the event loop, lets the task be garbage-collected mid-run"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
@@ -85,6 +120,24 @@ class DiscardedTask(Rule):
             if site.problem == "discarded":
                 fix, reason = keep_task_fix_and_reason(ctx, site.call) if site.fixable else (None, "")
                 yield Report(site.node, self.message(site.label), fix, no_fix_help(reason) if reason else self.HELP)
+            elif site.problem == "helper":
+                assert site.function is not None
+                yield Report(
+                    site.node,
+                    fit("task `{name}` from `{label}(...)` is left to callers told to drop it; keep it in "
+                        "`{function}()`", name=site.name, label=site.label, function=site.function.name),
+                    None,
+                    fit_help("`{function}()` only gives it a done callback and returns it; a dropped task is "
+                             "collected mid-run", function=site.function.name),
+                )
+            elif site.problem == "hass_waits":
+                yield Report(
+                    site.node,
+                    fit("task from `{label}(...)` delays Home Assistant's stop; make it a background task",
+                        label=site.label),
+                    None,
+                    self.HASS_LOOP_HELP if site.name == "loop" else self.HASS_TIMER_HELP,
+                )
             elif site.problem == "weak":
                 fix, reason = keep_task_fix_and_reason(ctx, site.call)
                 yield Report(

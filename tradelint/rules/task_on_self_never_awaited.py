@@ -55,9 +55,45 @@ class TaskOnSelfNeverAwaited(Rule):
     async def async_unload_entry(hass, entry):
         return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     ```
+    A task kept on another object's attribute (`buffer.flush_task = create_task(...)`) belongs
+    to that object: it is reported when the object's class is known (made in the function,
+    `buffer = Buffer()`, or an annotated parameter, `def attach(job: Job)`) and neither the
+    class (its methods and first-party bases) nor any code of the project ever does more than
+    look at an attribute of that name (cancels, awaits, hands it on; `t = buffer.flush_task;
+    t.cancel()` counts). A connection whose own `close()` cancels the reader a caller stores on
+    it is not reported; nor is an object whose class is not known.
+    ```python
+    async def buffer_message(buffers, key, text):
+        buffer = Buffer()
+        buffers[key] = buffer
+        buffer.flush_task = asyncio.create_task(flush(key))   # reported: nothing ends it
+    ```
+    A task attribute that the unload cancels through the object that keeps it
+    (`device._restart_task.cancel()` in `async_unload_entry`, ha-ld2410 `c0b13ef1`) is ended.
+    A task from `hass.async_create_task(...)` that loops (`while True`) or is a timer of 10 s
+    or more, kept on `self` and cancelled only where Home Assistant's *stop* never goes (the
+    entity's removal, what the unload reaches, a restart before it is made again), is reported
+    too: the stop removes no entity and unloads no entry, and waits for the task
+    (ramses-rf/ramses_cc `ce8e12cb`). Cancelled by a stop listener
+    (`hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, ...)`, and what it reaches by name
+    in the integration) or a coordinator's `async_shutdown()`, handed on to another owner, or
+    cancelled by a `close()` whose caller is not known, it is not:
+    ```python
+    class ParamNumber(NumberEntity):
+        def request(self):
+            if self._pending is not None:
+                self._pending.cancel()
+            self._pending = self.hass.async_create_task(self._clear_after(30))   # reported
+
+        async def async_will_remove_from_hass(self):
+            if self._pending is not None:
+                self._pending.cancel()
+    ```
     A task that runs the
-    object's own teardown (`self._closing = create_task(self.close())`) is not flagged: it ends
-    by finishing, and cancelling it at shutdown would undo it.
+    object's own teardown (`self._closing = create_task(self.close())`), or the release of an
+    object it holds (`self.task = create_task(self.worker.close())`, osparc-simcore
+    `4ca23d07`), is not flagged: it ends by finishing, and cancelling it at shutdown would undo
+    it.
 
     ## Why is this bad?
     The service's `shutdown()` returns while the task runs on; when the loop closes the task is
@@ -117,6 +153,36 @@ class TaskOnSelfNeverAwaited(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         for site in task_analysis(ctx).sites:
+            if site.problem == "other_object":
+                assert site.function is not None and site.cls is not None
+                yield Report(
+                    site.node,
+                    fit("task in `{name}` is never cancelled or awaited; `{cls}` keeps it and nothing ends it",
+                        name=site.name, cls=site.cls.name),
+                    None,
+                    fit_help(
+                        "`{function}()` stores it there; end it in a close method of `{cls}` that its owner calls",
+                        cls=site.cls.name,
+                        function=site.function.name,
+                    ),
+                )
+                continue
+            if site.problem == "hass_waits_self":
+                assert site.function is not None and site.cls is not None
+                yield Report(
+                    site.node,
+                    fit("`self.{name}` delays Home Assistant's stop; cancel it on `EVENT_HOMEASSISTANT_STOP`",
+                        name=site.name),
+                    None,
+                    fit_help(
+                        "`{cls}` starts it in `{function}()` and it " + (
+                            "loops" if site.label == "loop" else "sleeps"
+                        ) + "; the stop removes no entity and unloads no entry",
+                        cls=site.cls.name,
+                        function=site.function.name,
+                    ),
+                )
+                continue
             if site.problem not in ("self", "self_elements", "self_loop", "self_owner"):
                 continue
             assert site.cls is not None and site.function is not None

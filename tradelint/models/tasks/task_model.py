@@ -13,13 +13,24 @@ from typing import TYPE_CHECKING, cast
 
 from tradelint.facts.class_family import declared_by_a_base
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import kept_by_integration, kept_name, reached_at_unload
+from tradelint.facts.framework_ends import ENTITY_TEARDOWN, kept_by_integration, kept_name, reached_at_unload, unload_reach
 from tradelint.facts.owned_elements import added_to, weak_container
-from tradelint.facts.uses import Binding, assigned_to, self_name
-from tradelint.models.tasks.creators import CONTAINER_ADDERS, CREATOR_NAMES, _creator_kind, _is_loop
+from tradelint.facts.uses import (
+    Binding,
+    Use,
+    assigned_to,
+    classify,
+    only_reads_arguments,
+    resolve_aliases,
+    self_attribute_loads,
+    self_name,
+)
+from tradelint.models.tasks.creators import CONTAINER_ADDERS, CREATOR_NAMES, WEAK_TASK_METHODS, _creator_kind, _is_loop
+from tradelint.models.tasks.hass_waits import ended_at_stop, tracked_coroutine, waiting_kind
+from tradelint.models.tasks.other_objects import callers_keep, kept_on_other_object
 from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method
 from tradelint.models.tasks.task_factories import tasks_kept_by_a_factory
-from tradelint.models.tasks.task_uses import Problem, _runs_own_teardown
+from tradelint.models.tasks.task_uses import HAND_ON_USES, Problem, _runs_own_teardown
 
 if TYPE_CHECKING:
     from tradelint.facts.file_context import FileContext
@@ -130,7 +141,7 @@ class TaskAnalysis(TaskOwners):
                 # The project's own task factory holds every task until it is done (electrum).
                 continue
             if site is not None:
-                if site.problem in ("self", "self_elements", "self_loop", "self_owner"):
+                if site.problem in ("self", "self_elements", "self_loop", "self_owner", "hass_waits_self"):
                     # One finding per owned thing: the attribute, at its first creation.
                     assert site.cls is not None
                     if (site.cls, site.name) in owned:
@@ -156,10 +167,81 @@ class TaskAnalysis(TaskOwners):
         elif isinstance(call.func, ast.Name) and call.func.id == "map":
             site = self._map_site(call)
         if site is None and label is None:
+            site = self._hass_waits_site(call)
+        if site is None and label is None:
             site = self._kept_by_framework_site(call)
         if site is None and label is None:
             site = self._owner_site(call)
+        if site is None and label is None:
+            site = self._helper_site(call)
         return site
+
+    def _helper_site(self, call: ast.Call) -> TaskSite | None:
+        """``future = asyncio.ensure_future(obj)`` of a parameter in a fire-and-forget helper:
+        given a coroutine, it makes the task the helper leaves to its callers."""
+        module = self.module
+        if not (len(call.args) == 1 and isinstance(call.args[0], ast.Name)
+                and _creator_kind(module.imports.qualify(call.func)) == "ensure"):
+            return None
+        function = module.enclosing_function(call)
+        if not isinstance(function, ast.FunctionDef) or module.enclosing_scope(call) is not function:
+            return None
+        if call.args[0].id not in {a.arg for a in (*function.args.posonlyargs, *function.args.args)}:
+            return None
+        binding = assigned_to(module, call, function)
+        if binding is None or binding.kind != "local" or not self._fire_and_forget_helper(function, binding.name):
+            return None
+        return TaskSite(call, "helper", ast.unparse(call.func), binding.stmt, binding.name, function)
+
+    def _hass_waits_site(self, call: ast.Call) -> TaskSite | None:
+        """``hass.async_create_task(self._poll_forever())`` or a cancellable timer: Home Assistant
+        tracks the task and waits for it at its stop, which it then holds up unless a stop
+        listener cancels it (``hass_waits``): discarded (``hass_waits``), or kept on ``self`` and
+        cancelled only at removal or unload, which the stop never runs (``hass_waits_self``)."""
+        coro = tracked_coroutine(call)
+        if coro is None:
+            return None
+        module = self.module
+        # Home Assistant keeps the task (it is among the configured task owners): it is what
+        # waits for it at the stop.
+        text = ast.unparse(call.func)
+        kind = waiting_kind(module, call, coro)
+        if kind is None:
+            return None
+        what, catches = kind
+        if isinstance(module.parent(call), ast.Expr):
+            # A timer nobody means to cancel (a debounced save) may well be waited for.
+            if what == "loop" or catches:
+                return TaskSite(call, "hass_waits", text, call, what, fixable=False)
+            return None
+        found = _stored_on_self(module, call)
+        if found is None:
+            return None
+        function, binding, cls = found
+        uses = self._attribute_uses(cls, binding.name)
+        if any(use.kind in HAND_ON_USES for _, _, use in uses):
+            return None  # handed to an owner that may end it at the stop
+        cancels = [
+            (owner_module, use) for owner_module, _, use in uses
+            if use.kind in ("method", "attribute") and use.name == "cancel"
+        ]
+        if what == "timer" and not (catches or cancels):
+            return None
+        # Only where every cancel is known not to run at the stop (an entity's removal, what the
+        # unload reaches, a restart): a ``close()`` its owner calls may run there.
+        if not all(_ended_before_the_stop(owner_module, use.node, binding.stmt) for owner_module, use in cancels):
+            return None
+        if ended_at_stop(module, binding.name):
+            return None
+        return TaskSite(call, "hass_waits_self", what, binding.stmt, binding.name, function, cls, fixable=False)
+
+    def _attribute_uses(self, cls: ast.ClassDef, attr: str) -> list[tuple[ModuleInfo, ast.ClassDef, Use]]:
+        """What the class family does with ``self.attr`` (a local alias's uses in its stead)."""
+        found: list[tuple[ModuleInfo, ast.ClassDef, Use]] = []
+        for module, owner in self._class_family(cls, attr):
+            loads = list(self_attribute_loads(owner, attr))
+            found.extend((module, owner, use) for use in resolve_aliases(module, [classify(module, node) for node in loads]))
+        return found
 
     def _kept_by_framework_site(self, call: ast.Call) -> TaskSite | None:
         """``self._watchdog = self.hass.async_create_task(...)`` (or a configured task-owning
@@ -414,6 +496,8 @@ class TaskAnalysis(TaskOwners):
                 owner = module.parent(function)
                 if kept is not None and isinstance(owner, ast.ClassDef) and self._self_elements_unended(owner, kept.attr):
                     return TaskSite(call, "self_elements", label, binding.stmt, kept.attr, function, owner)
+                if self._fire_and_forget_helper(function, binding.name):
+                    return TaskSite(call, "helper", label, binding.stmt, binding.name, function)
                 return None
             if binding.cls is not None and _runs_own_teardown(call, function):
                 # ``self.cleanup_task = ensure_future(self.cleanup())`` (Tribler): the task *is*
@@ -422,12 +506,40 @@ class TaskAnalysis(TaskOwners):
             if binding.cls is not None and not self._self_attribute_handled(binding.cls, binding.name):
                 return TaskSite(call, "self", label, binding.stmt, binding.name, function, binding.cls)
             return None
+        other = kept_on_other_object(module, expr, function)
+        if other is not None:
+            # ``buffer.task = create_task(...)``: neither ``Buffer`` nor any code ends ``.task``.
+            return TaskSite(call, "other_object", label, other.stmt, f"{other.holder}.{other.attr}", function, other.cls)
         if isinstance(parent, ast.Call) and expr in parent.args:
             container = _local_container_added_to(parent)
             if container is not None and self._local_container_dangles(function, container):
                 return TaskSite(call, "container", label, parent, container, function)
         return None
 
+
+    def _fire_and_forget_helper(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+        """A fire-and-forget helper (``def spawn(coro): t = create_task(coro);
+        t.add_done_callback(_log_errors); return t``): a plain function that gives the task a
+        done callback, which handles its end (its errors) for the callers, and returns it,
+        keeping it nowhere. Its callers are told they may drop the task, and a dropped one
+        can be collected mid-run; the fix belongs in the helper, which should keep it
+        (osparc-simcore ``fire_and_forget_task``, aiohomekit ``async_create_task``). Not when
+        the project's own callers (tests aside) all keep the task (aio-pika's ``create_task``,
+        awaited or collected): it is a factory used as one."""
+        if not isinstance(function, ast.FunctionDef) or name in self._declared(function)[1]:
+            return False
+        callbacks = returns = 0
+        for load in self._loads(function, name):
+            use = classify(self.module, load)
+            if use.kind == "argument" and use.call is not None and only_reads_arguments(self.module, use.call):
+                continue
+            if use.kind == "method" and use.name == "add_done_callback":
+                callbacks += 1
+            elif use.kind == "return" and self.module.enclosing_function(load) is function:
+                returns += 1
+            elif not (use.kind == "method" and use.name in WEAK_TASK_METHODS):
+                return False
+        return callbacks > 0 and returns > 0 and not callers_keep(self.module, function.name)
 
     def _reported_at_callers(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """Whether ``function`` is a task wrapper whose callers are reported instead (a call of
@@ -436,6 +548,23 @@ class TaskAnalysis(TaskOwners):
             isinstance(c.func, ast.Name) and c.func.id == function.name and self.creator_label(c, self.module) is not None
             for c in self.module.index.calls
         )
+
+def _ended_before_the_stop(module: ModuleInfo, node: ast.AST, made: ast.stmt) -> bool:
+    """Whether the cancel at ``node`` is one Home Assistant's stop never runs: in an entity's
+    removal, in what the unload of the integration reaches, or a restart (cancelled before the
+    task is made again, in the method that makes it: ``made``)."""
+    if module.enclosing_function(node) is module.enclosing_function(made) and getattr(node, "lineno", 0) < made.lineno:
+        return True
+    function = module.enclosing_function(node)
+    while function is not None and not isinstance(module.parent(function), ast.ClassDef):
+        function = module.enclosing_function(function)
+    if function is None:
+        return False
+    if function.name == ENTITY_TEARDOWN:
+        return True
+    reach = unload_reach(module)
+    return reach is not None and function.name in reach
+
 
 def _stored_on_self(
     module: ModuleInfo, call: ast.Call

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Collection, Literal
 
 from tradelint.facts.class_family import declared_by_a_base
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import unload_reach
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family, weak_container
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES, walk
@@ -28,6 +29,7 @@ from tradelint.facts.uses import (
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, WEAK_TASK_METHODS, _methods
 from tradelint.models.tasks.exit_paths import outlives_function
 from tradelint.models.tasks.function_bodies import _binds
+from tradelint.models.tasks.hass_waits import cancelled_from_outside
 from tradelint.models.tasks.shutdown import OwnerShutdown, _decorated, _method_of
 
 if TYPE_CHECKING:
@@ -41,7 +43,8 @@ HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 
 Problem = Literal[
     "discarded", "local", "container", "self", "self_elements", "global_container", "global", "self_loop",
-    "self_owner", "weak", "local_some_paths", "integration",
+    "self_owner", "weak", "local_some_paths", "integration", "hass_waits", "hass_waits_self",
+    "helper", "other_object",
 ]
 
 
@@ -257,6 +260,10 @@ class TaskUses(OwnerShutdown):
 
     def _judge_self_attribute_handled(self, cls: ast.ClassDef, attr: str) -> bool:
         teardown = self._teardown(cls)
+        if teardown is not None and unload_reach(self.module) is not None and cancelled_from_outside(
+            self.module, attr, teardown
+        ):
+            return True  # the unload cancels it through the object that keeps it
         for module, owner in self._class_family(cls, attr):
             loads: list[ast.expr] = [*self_attribute_loads(owner, attr), *_getattr_loads(owner, attr)]
             uses = list(resolve_aliases(module, [classify(module, node) for node in loads]))
@@ -392,11 +399,15 @@ def _drops_finished(module: ModuleInfo, load: ast.expr) -> bool:
 
 def _runs_own_teardown(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """``create_task(self.close())``, ``ensure_future(self.cleanup())``: the coroutine is a
-    release method of the same object."""
+    release method of the same object, or of an object it holds (``create_task(
+    self.worker.close(timeout=5))`` when a signal asks the worker to stop, osparc-simcore
+    ``4ca23d07``): it ends by finishing, and cancelling it would undo the release."""
     coroutine = call.args[0] if call.args else None
     if not (isinstance(coroutine, ast.Call) and isinstance(coroutine.func, ast.Attribute)):
         return False
     receiver = coroutine.func.value
+    if isinstance(receiver, ast.Attribute):
+        receiver = receiver.value
     return (
         isinstance(receiver, ast.Name)
         and receiver.id == self_name(function)

@@ -1,0 +1,254 @@
+"""Home Assistant tasks that hold up its stop: a task from ``hass.async_create_task(...)`` (or a
+config entry's ``entry.async_create_task(hass, ...)``) is *tracked*: Home Assistant keeps it alive
+and, when it stops, waits for it to finish (up to its stage timeouts, then warns that the task
+"was still running after final writes shutdown stage; Integrations should cancel non-critical
+tasks when receiving the stop event"). At the stop no config entry is unloaded and no entity is
+removed, so ``async_will_remove_from_hass()`` and ``entry.async_on_unload(...)`` do not run.
+
+A tracked task whose coroutine *waits* therefore delays the stop unless something cancels it on
+``EVENT_HOMEASSISTANT_STOP``: a loop that never ends by itself (``while True`` with an ``await``),
+or a timer (``await asyncio.sleep(d)``, ``d`` not a number under ``NOTICEABLE_DELAY``) written to be cancelled (it catches
+``CancelledError``, or its task is kept on ``self`` and cancelled somewhere: at removal, or before
+a new one starts). A timer that nobody means to cancel (a debounced save that should still run
+at the stop) and a task that does not wait are none of these; nor is one made with
+``async_create_background_task``, which Home Assistant cancels at the stop itself
+(ramses-rf/ramses_cc ``5fa5458f``, ``ce8e12cb``).
+
+Only the coroutine's own function is read: a method of the class family (``self._timer(30)``), a
+function defined in the enclosing function or at module level."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import UNLOAD_FUNCTIONS, integration_folder, registered
+from tradelint.facts.project_files import project_files
+from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.models.tasks.creators import _last_name, _methods
+from tradelint.models.tasks.function_bodies import _own_nodes
+
+# Creators whose task Home Assistant waits for at its stop (``async_create_background_task``'s
+# it cancels).
+TRACKED_CREATORS = ("async_create_task",)
+
+
+# Events a listener of which runs when Home Assistant stops, before it waits for tracked tasks.
+STOP_EVENTS = ("EVENT_HOMEASSISTANT_STOP", "EVENT_HOMEASSISTANT_FINAL_WRITE")
+
+
+STOP_LISTENERS = ("async_listen_once", "async_listen")
+
+
+# A timer's pause, in seconds, from which it holds up a stop noticeably: a pause of a second or
+# two is the time the stop takes anyway; a loop holds it up whatever its pause.
+NOTICEABLE_DELAY = 10
+
+
+def tracked_coroutine(call: ast.Call) -> ast.Call | None:
+    """The coroutine call a Home Assistant tracked creator is given: ``hass.async_create_task(c)``,
+    ``self.hass.async_create_task(c)``, ``entry.async_create_task(hass, c)``; else None."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr not in TRACKED_CREATORS:
+        return None
+    receiver = _last_name(func.value).lstrip("_")
+    coro: ast.expr | None = None
+    if receiver == "hass" and call.args:
+        coro = call.args[0]
+    elif receiver.endswith("entry") and len(call.args) >= 2 and _last_name(call.args[0]).lstrip("_") == "hass":
+        coro = call.args[1]
+    return coro if isinstance(coro, ast.Call) else None
+
+
+def waiting_kind(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> tuple[str, bool] | None:
+    """How the coroutine ``coro`` (given to a tracked creator in ``call``) waits: ``"loop"`` (it
+    never ends by itself) or ``"timer"`` (it sleeps), with whether it catches ``CancelledError``
+    (written to be cancelled); None when it does not wait, or cannot be read."""
+    target = _coroutine_function(module, call, coro)
+    if target is None:
+        return None
+    nodes = _own_nodes(target)
+    loop = any(
+        isinstance(n, ast.While)
+        and isinstance(n.test, ast.Constant)
+        and bool(n.test.value)
+        and any(isinstance(inner, (ast.Await, ast.AsyncFor, ast.AsyncWith)) for inner in walk(n))
+        and not any(isinstance(inner, (ast.Break, ast.Return)) for inner in walk(n))
+        for n in nodes
+    )
+    sleeps = any(
+        isinstance(n, ast.Await)
+        and isinstance(n.value, ast.Call)
+        and module.imports.qualify(n.value.func) == "asyncio.sleep"
+        and _delay_given(target, coro, n.value)
+        for n in nodes
+    )
+    if not loop and not sleeps:
+        return None
+    catches = any(
+        isinstance(n, ast.ExceptHandler) and n.type is not None and any(
+            _last_name(t) == "CancelledError"
+            for t in (n.type.elts if isinstance(n.type, ast.Tuple) else [n.type])
+        )
+        for n in nodes
+    )
+    return ("loop" if loop else "timer"), catches
+
+
+def _delay_given(target: ast.AsyncFunctionDef, coro: ast.Call, sleep: ast.Call) -> bool:
+    """Whether ``asyncio.sleep(d)`` waits noticeably: ``d`` not a number under
+    ``NOTICEABLE_DELAY``, also when ``d`` is a parameter and the call gives it one
+    (``self._clear_after(0)`` sleeps no time)."""
+    delay = sleep.args[0] if sleep.args else next((k.value for k in sleep.keywords if k.arg == "delay"), None)
+    if isinstance(delay, ast.Name):
+        delay = _argument_for(target, coro, delay.id) or delay
+    if isinstance(delay, ast.Constant) and isinstance(delay.value, (int, float)):
+        return bool(delay.value >= NOTICEABLE_DELAY)
+    return delay is not None
+
+
+def _argument_for(target: ast.AsyncFunctionDef, coro: ast.Call, name: str) -> ast.expr | None:
+    """The value the call ``coro`` gives the parameter ``name`` of ``target`` (or its default)."""
+    params = [*target.args.posonlyargs, *target.args.args]
+    if params and params[0].arg in ("self", "cls") and isinstance(coro.func, ast.Attribute):
+        params = params[1:]
+    for keyword in coro.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    names = [p.arg for p in params]
+    if name in names:
+        index = names.index(name)
+        if index < len(coro.args) and not any(isinstance(a, ast.Starred) for a in coro.args[: index + 1]):
+            return coro.args[index]
+        defaults = target.args.defaults
+        offset = len(names) - len(defaults)
+        if index >= offset:
+            return defaults[index - offset]
+    return None
+
+
+def _coroutine_function(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> ast.AsyncFunctionDef | None:
+    """The ``async def`` that ``coro`` calls: ``self.m(...)`` in a method (the class family's), a
+    name defined in an enclosing function or at module level."""
+    func = coro.func
+    function = module.enclosing_function(call)
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        method = function
+        while method is not None and not isinstance(module.parent(method), ast.ClassDef):
+            method = module.enclosing_function(method)
+        if method is None:
+            return None
+        args = method.args.args
+        if not args or args[0].arg != func.value.id:
+            return None
+        cls = module.parent(method)
+        assert isinstance(cls, ast.ClassDef)
+        found = _methods(module, cls).get(func.attr)
+        target = found[1] if found is not None else None
+        return target if isinstance(target, ast.AsyncFunctionDef) else None
+    if isinstance(func, ast.Name):
+        scope: ast.AST | None = function
+        while scope is not None:
+            for stmt in walk(scope):
+                if isinstance(stmt, ast.AsyncFunctionDef) and stmt.name == func.id and stmt is not scope:
+                    return stmt
+            scope = module.enclosing_function(scope)
+        top = module.top_level.get(func.id)
+        return top if isinstance(top, ast.AsyncFunctionDef) else None
+    return None
+
+
+def ended_at_stop(module: ModuleInfo, attr: str) -> bool:
+    """Whether something that runs at Home Assistant's stop mentions ``attr`` and cancels
+    something: a listener of the stop registered in the integration (``hass.bus.
+    async_listen_once(EVENT_HOMEASSISTANT_STOP, self._on_stop)``) or a function of the integration
+    it reaches by name, or a coordinator's ``async_shutdown()`` (which Home Assistant also runs at
+    the stop)."""
+    return any(
+        any(isinstance(n, ast.Attribute) and n.attr == attr for n in walk(body))
+        and any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
+                for n in walk(body))
+        for body in _run_at_stop(module)
+    )
+
+
+def _run_at_stop(module: ModuleInfo) -> list[ast.AST]:
+    """The bodies that may run at Home Assistant's stop, in ``module``'s integration (or in the
+    module alone, outside any): once per folder."""
+    folder = integration_folder(module)
+    if folder is None:
+        return _reach_at_stop([module])
+    project = module.project
+    project.note_scan("tree", folder)  # for the cache, memo or not
+    memo = project.scan_memo("EVENT_HOMEASSISTANT_STOP")
+    if folder not in memo:
+        modules = [module if path == module.path else project.module_at(path) for path in project_files(project, folder) or ()]
+        memo[folder] = _reach_at_stop([m for m in modules if m is not None])
+    found: list[ast.AST] = memo[folder]
+    return found
+
+
+def _reach_at_stop(modules: list[ModuleInfo]) -> list[ast.AST]:
+    reached: set[str] = {"async_shutdown"}
+    bodies: list[ast.AST] = []
+    defined: dict[str, list[ast.AST]] = {}
+    for module in modules:
+        for node in walk(module.tree):
+            if isinstance(node, FUNCTION_NODES):
+                defined.setdefault(node.name, []).append(node)
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in STOP_LISTENERS
+                and len(node.args) >= 2
+                and _last_name(node.args[0]) in STOP_EVENTS
+            ):
+                reached.update(registered(node.args[1]))
+                if isinstance(node.args[1], ast.Lambda):
+                    bodies.append(node.args[1])
+    todo = list(reached)
+    while todo:
+        for function in defined.get(todo.pop(), ()):
+            bodies.append(function)
+            for inner in walk(function):
+                name = inner.id if isinstance(inner, ast.Name) else inner.attr if isinstance(inner, ast.Attribute) else None
+                if name is not None and name not in reached:
+                    reached.add(name)
+                    todo.append(name)
+    return bodies
+
+
+def cancelled_from_outside(module: ModuleInfo, attr: str, reach: frozenset[str]) -> bool:
+    """Whether a function of ``module``'s integration that its unload reaches (its name is in
+    ``reach``) cancels ``<object>.attr`` of an object other than its own ``self``
+    (``device._restart_task.cancel()`` in ``async_unload_entry``, ha-ld2410 ``c0b13ef1``): the
+    owner of the object ends the task the object keeps. A local alias counts (``t =
+    device._task; t.cancel()``) when the function cancels something and names ``.attr``."""
+    folder = integration_folder(module)
+    if folder is None:
+        return False
+    project = module.project
+    project.note_scan("tree", folder)
+    memo = project.scan_memo("async_unload_entry")
+    key = ("outside-cancels", folder, reach)
+    if key not in memo:
+        found: set[str] = set()
+        for path in project_files(project, folder) or ():
+            other = module if path == module.path else project.module_at(path)
+            if other is None:
+                continue
+            for node in walk(other.tree):
+                if not isinstance(node, FUNCTION_NODES) or (node.name not in reach and node.name not in UNLOAD_FUNCTIONS):
+                    continue
+                args = node.args.args
+                own = args[0].arg if args and isinstance(other.parent(node), ast.ClassDef) else None
+                nodes = list(walk(node))
+                if not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
+                           for n in nodes):
+                    continue
+                found.update(
+                    n.attr for n in nodes
+                    if isinstance(n, ast.Attribute) and not (isinstance(n.value, ast.Name) and n.value.id == own)
+                )
+        memo[key] = frozenset(found)
+    return attr in memo[key]

@@ -1,0 +1,218 @@
+"""Tasks kept on another object's attribute: ``buffer.task = asyncio.create_task(...)`` where
+``buffer`` is an instance of a first-party class made in the function (``buffer = Buffer()``) or
+a parameter annotated with one (``def attach(job: Job)``). The object owns the task: its class
+must end ``self.task`` (cancel, await, hand it on), or some other code must end ``<x>.task``.
+When neither the class (its family's own methods) nor any code of the function's or the class's
+module ever ends an attribute of that name, the task is left to nobody (codex-autorunner's
+coalesce buffers, llmtaskgraph's subtasks kept on ``task.output``).
+
+Deliberately narrow: an object whose class is not known (a parameter without annotation, a
+value from a dictionary), and an attribute name that any code of those modules cancels, awaits
+or hands on (``t = buffer.task; t.cancel()``), are left alone."""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from tradelint.facts.class_family import class_and_bases, resolve_definition
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.project_files import files_naming, project_root
+from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.uses import classify, self_name
+
+# Uses of a task that end it or hand it on to someone who may: anything but a look at it.
+LOOKS = frozenset({"test", "other"})
+
+
+LOOKING_METHODS = frozenset({"done", "cancelled", "get_name", "set_name", "add_done_callback", "remove_done_callback"})
+
+
+@dataclass(frozen=True)
+class OtherHolder:
+    holder: str  # the object's name in the function
+    attr: str
+    cls: ast.ClassDef
+    stmt: ast.Assign | ast.AnnAssign
+
+
+def kept_on_other_object(
+    module: ModuleInfo, expr: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef
+) -> OtherHolder | None:
+    """``holder.attr = expr`` in ``function`` where ``holder`` is a first-party object that
+    nothing ends ``attr`` of; else None."""
+    stmt = module.parent(expr)
+    if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is expr):
+        return None
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+    if len(targets) != 1:
+        return None
+    target = targets[0]
+    if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
+        return None
+    holder = target.value.id
+    in_class = isinstance(module.parent(function), ast.ClassDef)
+    if (in_class and holder == self_name(function)) or holder in ("self", "cls"):
+        return None
+    found = _holder_class(module, function, holder)
+    if found is None:
+        return None
+    cls_module, cls = found
+    if _ended_by_class(cls_module, cls, target.attr):
+        return None
+    for other in {id(module): module, id(cls_module): cls_module}.values():
+        if _ended_anywhere(other, target.attr, target):
+            return None
+    if _ended_in_the_project(module, target.attr):
+        return None
+    return OtherHolder(holder, target.attr, cls, stmt)
+
+
+def _ended_in_the_project(module: ModuleInfo, attr: str) -> bool:
+    """``_ended_anywhere`` in every file of the project that names ``.attr`` (once per name and
+    run): the object may be ended by code far from where the task is stored. Outside a project
+    and a package (who else reads the object cannot be told), it may be."""
+    root = search_root(module)
+    if root is None:
+        return True
+    module.project.note_scan(f"mentions {attr}", root)  # for the cache, memo or not
+    memo = module.project.scan_memo(attr)
+    key = ("attribute-ended", root, attr)
+    if key not in memo:
+        needle = f".{attr}".encode()
+        found = False
+        for path, data in files_naming(module.project, root, attr):
+            if path == module.path or needle not in data:
+                continue
+            other = module.project.module_at(path)
+            if other is not None and _ended_anywhere(other, attr, None):
+                found = True
+                break
+        memo[key] = found
+    return bool(memo[key])
+
+
+def _holder_class(
+    module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str
+) -> tuple[ModuleInfo, ast.ClassDef] | None:
+    """The first-party class ``name`` is an instance of in ``function``: made by its constructor
+    there, or annotated (as a parameter or a local), when all of these agree."""
+    classes: dict[int, tuple[ModuleInfo, ast.ClassDef]] = {}
+    for arg in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs):
+        if arg.arg == name and arg.annotation is not None:
+            found = resolve_definition(module, arg.annotation)
+            if found is not None and isinstance(found[1], ast.ClassDef):
+                classes[id(found[1])] = (found[0], found[1])
+    for node in walk(function):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id == name
+            and isinstance(node.value, ast.Call)
+        ):
+            found = resolve_definition(module, node.value.func)
+            if found is not None and isinstance(found[1], ast.ClassDef):
+                classes[id(found[1])] = (found[0], found[1])
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+            # ``buffer: Buffer = buffers[key]``: the annotation says what it is.
+            found = resolve_definition(module, node.annotation)
+            if found is not None and isinstance(found[1], ast.ClassDef):
+                classes[id(found[1])] = (found[0], found[1])
+    if len(classes) != 1:
+        return None
+    return next(iter(classes.values()))
+
+
+def _ended_by_class(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
+    """Whether a method of the class or its first-party bases does more than look at
+    ``self.attr`` (cancels, awaits, hands it on), or the class declares no such attribute and
+    reads it through ``getattr``."""
+    for owner_module, owner in class_and_bases(module, cls):
+        for method in owner.body:
+            if not isinstance(method, FUNCTION_NODES):
+                continue
+            receiver = self_name(method)
+            for node in walk(method):
+                if (
+                    isinstance(node, ast.Attribute)
+                    and node.attr == attr
+                    and isinstance(node.ctx, ast.Load)
+                    and isinstance(node.value, ast.Name)
+                    and node.value.id == receiver
+                    and _ends(owner_module, node)
+                ):
+                    return True
+    return False
+
+
+def _ended_anywhere(module: ModuleInfo, attr: str, skip: ast.expr | None) -> bool:
+    """Whether any load of ``<x>.attr`` in ``module`` (but ``skip``) does more than look at it."""
+    for node in walk(module.tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and node is not skip
+            and node.attr == attr
+            and isinstance(node.ctx, ast.Load)
+            and _ends(module, node)
+        ):
+            return True
+    return False
+
+
+def _ends(module: ModuleInfo, node: ast.expr) -> bool:
+    use = classify(module, node)
+    if use.kind in ("method", "attribute"):
+        return use.name not in LOOKING_METHODS
+    return use.kind not in LOOKS
+
+
+def callers_keep(module: ModuleInfo, name: str) -> bool:
+    """Whether the project calls a function named ``name`` (tests aside) and every such call
+    keeps its result (awaits, binds, passes or returns it: anything but a statement of its
+    own). Outside a project and a package, callers cannot be told: as if they kept it."""
+    root = search_root(module)
+    if root is None:
+        return True
+    module.project.note_scan(f"mentions {name}", root)  # for the cache, memo or not
+    memo = module.project.scan_memo(name)
+    key = ("callers-keep", root, name)
+    if key not in memo:
+        kept = dropped = 0
+        needle = f"{name}(".encode()
+        for path, data in files_naming(module.project, root, name):
+            if needle not in data or _is_test(path):
+                continue
+            other = module if path == module.path else module.project.module_at(path)
+            if other is None:
+                continue
+            for call in other.index.calls:
+                func = call.func
+                if (func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else "") != name:
+                    continue
+                if isinstance(other.parent(call), ast.Expr):
+                    dropped += 1
+                else:
+                    kept += 1
+        memo[key] = kept > 0 and dropped == 0
+    return bool(memo[key])
+
+
+def search_root(module: ModuleInfo) -> Path | None:
+    """Where the code that may use ``module``'s objects lives: its project (the folder with the
+    project marker), or, without one (a package checked on its own), its outermost package."""
+    root = project_root(module)
+    if root is not None:
+        return root
+    folder = module.path.parent
+    if not os.path.isfile(folder / "__init__.py"):
+        return None
+    while os.path.isfile(folder.parent / "__init__.py") and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+def _is_test(path: Path) -> bool:
+    return any(part in ("tests", "test") for part in path.parts) or path.name.startswith("test_") or path.name == "conftest.py"
