@@ -240,6 +240,10 @@ TEXTS = {
         "`{name}` (`{label}(...)`) leaks on an exit before it is handed on; call its `{close}()` on that path",
         "A `raise` or `return` between its creation and where it is kept or entered leaves it open",
     ),
+    "error_before_handoff": Text(
+        "`{name}` (`{label}(...)`) leaks when an error before it is handed on is caught; close it in that `except`",
+        "The `except` goes on without raising or closing it, and nothing after the `try` can reach it",
+    ),
     "global_never_closed": Text(
         "module global `{name}` (`{label}(...)`) is never closed; close it at shutdown",
         "Nothing in the module calls `{close}()` on it, so its connections live until exit",

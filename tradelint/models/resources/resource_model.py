@@ -32,6 +32,7 @@ from tradelint.facts.uses import (
     self_name,
 )
 from tradelint.models.resources.dynamic_classes import picked_by_name
+from tradelint.models.resources.error_paths import handoff_problem
 from tradelint.models.resources.factories import imported_factory, module_factories, self_method_factory
 from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.models.resources.proofs import (
@@ -40,7 +41,6 @@ from tradelint.models.resources.proofs import (
     awaitable_here,
     dropped_unclosed,
     evaluated_on_one_branch,
-    exits_before,
     module_cache_of,
     names_class,
     only_borrowed_by,
@@ -545,7 +545,7 @@ class ResourceAnalysis:
                     # ``client or ClientSession(connector=connector)``: handed on only when no
                     # client is given; on the other path the creator still owns it.
                     continue
-                return "exit_before_handoff" if exits_before(self.module, c, node, close_nodes) else None
+                return handoff_problem(self.module, c, node, close_nodes)
         if closes and _replaced_unclosed(self.module, c.function, c.stmt, c.name, close_nodes):
             # ``s = X(); await s.get(); s = X()``: the first value is lost, whatever closes the
             # second one.

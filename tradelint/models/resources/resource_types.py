@@ -130,6 +130,7 @@ Problem = Literal[
     "replaced_after_use",
     "early_exit",
     "exit_before_handoff",
+    "error_before_handoff",
     "self_replaced",
     "self_remade_at_release",
     "self_dropped",

@@ -1,0 +1,79 @@
+"""Errors that end a resource's path before it is handed on (issue 28, session 15): a ``try`` whose
+``except`` goes on without raising and without touching the resource, around the awaits that come
+between the creation and the statement that keeps it. An error there is caught, the program goes
+on, and nothing can close the resource any more (tux's cache service: made, ``await
+service.connect()`` fails, ``except Exception: log(...)``)."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.syntax import walk
+from tradelint.facts.uses import name_loads
+from tradelint.models.resources.proofs import exits_before
+from tradelint.models.resources.resource_types import Creation, Problem
+
+
+def handoff_problem(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list[ast.AST]) -> Problem | None:
+    """What leaves ``c`` open on its way to the statement that hands it on: an exit (``return``,
+    ``raise``) or an error caught and swallowed; None when every path gets there or closes it."""
+    if exits_before(module, c, handoff, closes):
+        return "exit_before_handoff"
+    if swallowed_before_handoff(module, c, handoff) is not None:
+        return "error_before_handoff"
+    return None
+
+
+def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST) -> ast.ExceptHandler | None:
+    """The handler that catches an error raised between ``c`` and the statement that hands it
+    on (``handoff``) and goes on with it open, if there is one:
+
+    - the hand-off is in the body of a ``try`` (the innermost such) in the creating function;
+    - an ``await`` of that body runs after the creation and before the hand-off (it can raise);
+    - a handler of that ``try`` neither raises nor names the resource (no close, no hand-off);
+    - nothing after the ``try``, nor its ``finally``, names it: no later code can close it.
+
+    None when the error path is covered (a close in the handler or ``finally``, a re-raise)."""
+    function = c.function
+    if function is None or not c.name:
+        return None
+    end = next((a for a in module.ancestors(handoff) if isinstance(a, ast.stmt)), None)
+    if end is None:
+        return None
+    trial: ast.Try | None = None
+    child: ast.AST = end
+    for ancestor in module.ancestors(end):
+        if ancestor is function or isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            break
+        if isinstance(ancestor, ast.Try) and child in ancestor.body:
+            trial = ancestor
+            break
+        child = ancestor
+    if trial is None or trial.finalbody and _names(trial.finalbody, c.name):
+        return None
+    start = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
+    if any(ancestor is trial for ancestor in module.ancestors(c.stmt)) and not any(
+        c.stmt is s or any(a is s for a in module.ancestors(c.stmt)) for s in trial.body
+    ):
+        return None  # made in a handler or the ``finally``
+    awaits = [
+        node for stmt in trial.body for node in walk(stmt)
+        if isinstance(node, ast.Await) and start < node.lineno < end.lineno
+    ]
+    if not awaits:
+        return None
+    after = trial.end_lineno or trial.lineno
+    if any(load.lineno > after for load in name_loads(function, c.name)):
+        return None  # used (closed, handed on) after the ``try``
+    for handler in trial.handlers:
+        if any(isinstance(node, ast.Raise) for node in walk(handler)):
+            continue
+        if _names(handler.body, c.name):
+            continue
+        return handler
+    return None
+
+
+def _names(body: list[ast.stmt], name: str) -> bool:
+    return any(isinstance(node, ast.Name) and node.id == name for stmt in body for node in walk(stmt))
