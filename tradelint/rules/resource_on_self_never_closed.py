@@ -128,11 +128,30 @@ class ResourceOnSelfNeverClosed(Rule):
         for verdict in resource_analysis(ctx).verdicts:
             if verdict.problem not in (
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
-                "self_remade_at_release",
+                "self_remade_at_release", "key_never_closed", "key_close_not_awaited",
             ):
                 continue
             c = verdict.creation
             assert c.cls is not None and c.function is not None
+            if verdict.problem == "key_close_not_awaited":
+                # Closed only by calls never awaited: TRD205 reports them and adds the ``await``.
+                yield Report(
+                    c.stmt,
+                    fit("`self[{key}]` is never closed: its `{close}()` is never awaited", key=repr(c.name), close=c.spec.close),
+                    None,
+                    fit_help("An un-awaited `{close}()` only creates a coroutine; the `{label}` stays open",
+                             close=c.spec.close, label=c.label),
+                )
+                continue
+            if verdict.problem == "key_never_closed":
+                yield Report(
+                    c.stmt,
+                    fit("`self[{key}]` is never closed; close it where the `{cls}` ends", key=repr(c.name), cls=c.cls.name),
+                    None,
+                    fit_help("No code of the project calls `{close}()` on `[{key}]`: each `{cls}` leaks a `{label}`",
+                             close=c.spec.close, key=repr(c.name), cls=c.cls.name, label=c.label),
+                )
+                continue
             if verdict.problem == "self_closed_at_stop_only":
                 yield Report(
                     c.stmt,

@@ -33,6 +33,8 @@ from tradelint.facts.uses import (
 )
 from tradelint.models.resources.dynamic_classes import picked_by_name
 from tradelint.models.resources.error_paths import handoff_problem
+from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
+from tradelint.models.resources.owner_leaks import owner_leaks
 from tradelint.models.resources.factories import imported_factory, module_factories, self_method_factory
 from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.models.resources.proofs import (
@@ -302,6 +304,8 @@ class ResourceAnalysis:
                 return Creation(call, spec, label, "global_elements", statement, collection.id, function)
             if isinstance(collection, ast.Name) and _local_collection_drops(module, function, collection.id):
                 return Creation(call, spec, label, "local_elements", call, collection.id, function)
+            if (key := key_on_self(module, function, expr)) is not None:  # ``self["s"] = ClientSession()``
+                return Creation(call, spec, label, "self_key", module.parent(expr), key, function, owner)  # type: ignore[arg-type]
             return None
         if (attr := _set_on_self(module, function, expr)) is not None:
             return Creation(call, spec, label, "self", call, attr, function, cast(ast.ClassDef, module.parent(function)))
@@ -385,25 +389,6 @@ class ResourceAnalysis:
             return None
         return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
 
-    def _owner_leaks(self, c: Creation) -> Problem | None:
-        """Nothing ends what the instance holds, unless it is handed to the caller (returned or
-        yielded), kept elsewhere (an alias, a container, a framework or library it is registered
-        with: ``await bot.add_cog(cog)``, ``hass.data[DOMAIN] = {...}``), or something reaches in
-        to close it. Then the class's own TRD202 finding is the one to act on; a per-call object
-        lent to first-party code (atomicpuppy's ``EventFinder(fetcher=fetcher)``) still leaks."""
-        if c.kind != "local":
-            return "owner_leaks"
-        assert c.function is not None
-        for node in name_loads(c.function, c.name):
-            use = classify(self.module, node)
-            if use.kind in ("return", "alias", "with", "container"):
-                return None
-            if use.kind == "argument" and use.call is not None and definition_of(self.module, use.call.func) is None:
-                return None
-            if use.kind == "attribute" and use.name == c.spec.holds and _closes_held(self.module, node):
-                return None  # ``await fetcher.session.close()``
-        return "owner_leaks"
-
     @cached_property
     def verdicts(self) -> list[Verdict]:
         found = []
@@ -452,6 +437,8 @@ class ResourceAnalysis:
                 loads = list(name_loads(scope, c.name))
             elif c.kind == "self" and c.cls is not None:
                 loads = list(self_attribute_loads(c.cls, c.name))
+            elif c.kind == "self_key" and c.cls is not None:
+                loads = list(keyed_loads(c.cls, c.name))
             for use in resolve_aliases(self.module, [classify(self.module, node) for node in loads]):
                 if use.call is not None and id(use.call) not in found and unawaited_close(self.module, use, c.spec):
                     spelled = ast.unparse(use.call.func)
@@ -468,9 +455,11 @@ class ResourceAnalysis:
 
     def _judge(self, c: Creation) -> Problem | None:
         if c.spec.holds:
-            return self._owner_leaks(c)
+            return owner_leaks(self.module, c)
         if c.kind == "import_time":
             return "import_time"
+        if c.kind == "self_key":
+            return judge_keyed(self.module, c.name, c.spec)
         if c.kind == "integration":  # kept at setup: some release of its name must run at unload
             closes = {c.spec.close, "close", "aclose"}
             return None if any(reached_at_unload(self.module, n) for n in closes) else "integration_never_closed"

@@ -131,6 +131,8 @@ Problem = Literal[
     "early_exit",
     "exit_before_handoff",
     "error_before_handoff",
+    "key_never_closed",
+    "key_close_not_awaited",
     "self_replaced",
     "self_remade_at_release",
     "self_dropped",
