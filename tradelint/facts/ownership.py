@@ -382,6 +382,11 @@ def _entry_for(
     return own_teardown(family, helper)
 
 
+def release_entry(family: Family, helper: str, configured: tuple[str, ...]) -> MethodFacts | None:
+    """The method a holder calls to end an instance whose ``helper`` releases something."""
+    return _entry_for(family, helper, configured)
+
+
 def own_teardown(family: Family, helper: str) -> MethodFacts | None:
     """A class whose teardown has a name of its own (``finish()``, called by its owner's
     ``shutdown()``): the public method that releases what the class acquired, needs no argument

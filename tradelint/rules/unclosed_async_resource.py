@@ -264,6 +264,10 @@ TEXTS = {
         "`{name}` (`{label}(...)`) lives with the application and is never closed; close it at cleanup",
         "The application's `on_cleanup`/shutdown handlers registered here do not close it",
     ),
+    "owner_closed_outside_finally": Text(
+        "`{name}.{held}` is closed outside `finally`; close it in a `finally`",
+        "An `except` between its creation and the close goes on without closing it, and it leaks",
+    ),
     "owner_leaks": Text(
         "`{label}(...)` never closes its `self.{held}`; give the class an async `close()`, call it",
         "Every instance made here leaks its connections: no method of `{label}` closes `self.{held}`",

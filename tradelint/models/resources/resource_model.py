@@ -31,6 +31,7 @@ from tradelint.facts.uses import (
     self_attribute_loads,
     self_name,
 )
+from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.dynamic_classes import picked_by_name
 from tradelint.models.resources.error_paths import handoff_problem
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
@@ -123,6 +124,8 @@ class ResourceAnalysis:
         if found is not None:
             ends = self_ending_methods(self.module, found)
             return first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited, ends=ends)
+        if (made := class_factory(self.module, call.func, self.builtin_spec, self.model)) is not None:
+            return made  # ``await Client.get_client(conf)``: a class or static method that makes one
         holds = self._unclosed_by_class(call.func)
         return ResourceSpec("close", first_party=True, holds=holds) if holds else None
 
