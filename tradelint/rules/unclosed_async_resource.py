@@ -193,6 +193,7 @@ class UnclosedAsyncResource(Rule):
                 and not c.spec.maybe_none
                 and not fallback
                 and _single_name(c)
+                and not _awaited_maker(ctx, c)
             ):
                 fix = async_with_fix(ctx.module, c.function, c.stmt, c.name, c.label)
             yield Report(c.stmt, text.message, fix, text.help)
@@ -289,6 +290,16 @@ def _text(problem: str, c: Creation) -> Text | None:
     names = {"name": c.name, "label": c.label, "close": c.spec.close, "held": c.spec.holds}
     message = fit(template.message.replace("{cure}", cure), **names)
     return Text(message, fit_help(template.help, **names))
+
+
+def _awaited_maker(ctx: FileContext, c: Creation) -> bool:
+    """``s = await make_session()`` where ``make_session`` is the project's own coroutine: what
+    it returns is the resource, but the call is a coroutine, which ``async with`` cannot enter
+    (``await asyncpg.create_pool()`` is a library's, entered as ``async with create_pool()``)."""
+    if not isinstance(ctx.module.parent(c.call), ast.Await):
+        return False
+    qualified = ctx.module.imports.qualify(c.call.func)
+    return qualified is None or resource_analysis(ctx).builtin_spec(qualified) is None
 
 
 def _single_name(c: Creation) -> bool:

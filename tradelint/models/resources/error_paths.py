@@ -10,7 +10,7 @@ import ast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import walk
-from tradelint.facts.uses import name_loads
+from tradelint.facts.uses import name_loads, sequential
 from tradelint.models.resources.proofs import exits_before
 from tradelint.models.resources.resource_types import Creation, Problem
 
@@ -39,8 +39,8 @@ def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST) 
     if function is None or not c.name:
         return None
     end = next((a for a in module.ancestors(handoff) if isinstance(a, ast.stmt)), None)
-    if end is None:
-        return None
+    if end is None or isinstance(end, ast.Return):
+        return None  # a maker's ``return client`` / ``except ...: return None``: the caller's contract
     trial: ast.Try | None = None
     child: ast.AST = end
     for ancestor in module.ancestors(end):
@@ -77,3 +77,31 @@ def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST) 
 
 def _names(body: list[ast.stmt], name: str) -> bool:
     return any(isinstance(node, ast.Name) and node.id == name for stmt in body for node in walk(stmt))
+
+
+def left_open_by_a_handler(module: ModuleInfo, c: Creation, closes: list[ast.AST]) -> bool:
+    """A ``try`` after the creation (or around it) catches an error of an ``await`` of its body
+    and leaves (``return``, ``break``, ``continue``) without closing it, before any close: the
+    closes on the way on never run on that path (lbry's CLI: ``except ConnectionError: print(...);
+    return 1`` after ``api = await Client.get_client()``)."""
+    function = c.function
+    if function is None or not c.name or not closes:
+        return False
+    start = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
+    first_close = min(getattr(close, "lineno", 0) for close in closes)
+    for trial in walk(function):
+        if not isinstance(trial, ast.Try) or module.enclosing_function(trial) is not function:
+            continue
+        if not (trial.lineno <= start or sequential(module, c.stmt, trial)) or trial.lineno > first_close:
+            continue
+        if trial.lineno <= start and not any(c.stmt is s or any(a is s for a in module.ancestors(c.stmt)) for s in trial.body):
+            continue  # made before a ``try`` that encloses it, but not in its body: not this one
+        if not any(isinstance(n, ast.Await) and n.lineno > start for s in trial.body for n in walk(s)):
+            continue
+        for handler in trial.handlers:
+            nodes = list(walk(handler))
+            if any(isinstance(n, ast.Raise) for n in nodes) or _names(handler.body, c.name):
+                continue
+            if any(isinstance(n, (ast.Return, ast.Break, ast.Continue)) for n in nodes):
+                return True
+    return False

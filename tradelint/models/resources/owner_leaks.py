@@ -8,6 +8,7 @@ import ast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.uses import classify, in_cleanup_block, name_loads
+from tradelint.models.resources.error_paths import left_open_by_a_handler
 from tradelint.models.resources.proofs import closed_where_errors_are_swallowed
 from tradelint.models.resources.resource_types import Creation, Problem
 from tradelint.models.resources.statements import _closes_held
@@ -39,4 +40,5 @@ def owner_leaks(module: ModuleInfo, c: Creation) -> Problem | None:
     kinds = [in_cleanup_block(module, node, c.function) for node in closes]
     if "finally" in kinds or ("except" in kinds and None in kinds):
         return None
-    return "owner_closed_outside_finally" if closed_where_errors_are_swallowed(module, closes) else None
+    left = closed_where_errors_are_swallowed(module, closes) or left_open_by_a_handler(module, c, closes)
+    return "owner_closed_outside_finally" if left else None

@@ -33,7 +33,7 @@ from tradelint.facts.uses import (
 )
 from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.dynamic_classes import picked_by_name
-from tradelint.models.resources.error_paths import handoff_problem
+from tradelint.models.resources.error_paths import handoff_problem, left_open_by_a_handler
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import owner_leaks
 from tradelint.models.resources.factories import imported_factory, module_factories, self_method_factory
@@ -551,7 +551,9 @@ class ResourceAnalysis:
         if closes:
             # A first-party type released on the success path is used as its class asks: the error
             # path of a ``main()`` ends the program. Not where an ``except`` goes on without it.
-            swallowed = closed_where_errors_are_swallowed(self.module, close_nodes)
+            swallowed = closed_where_errors_are_swallowed(self.module, close_nodes) or left_open_by_a_handler(
+                self.module, c, close_nodes
+            )
             return None if c.spec.first_party and not swallowed else "not_in_finally"
         # ccxt's ``describe()`` builds an exchange just to read its metadata: no session is opened.
         if used and registers_shutdown(c.function):
