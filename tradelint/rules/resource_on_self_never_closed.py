@@ -128,11 +128,21 @@ class ResourceOnSelfNeverClosed(Rule):
         for verdict in resource_analysis(ctx).verdicts:
             if verdict.problem not in (
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
-                "self_remade_at_release", "key_never_closed", "key_close_not_awaited",
+                "self_remade_at_release", "key_never_closed", "key_close_not_awaited", "self_leaks_when_enter_fails",
             ):
                 continue
             c = verdict.creation
             assert c.cls is not None and c.function is not None
+            if verdict.problem == "self_leaks_when_enter_fails":
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` leaks when `__aenter__()` fails after making it; close it there before re-raising",
+                        name=c.name),
+                    None,
+                    fit_help("`__aexit__()` runs only once `__aenter__()` has returned: an error after `{function}()` "
+                             "leaves the `{label}` open", function=c.function.name, label=c.label),
+                )
+                continue
             if verdict.problem == "key_close_not_awaited":
                 # Closed only by calls never awaited: TRD205 reports them and adds the ``await``.
                 yield Report(

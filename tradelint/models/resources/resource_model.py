@@ -33,6 +33,7 @@ from tradelint.facts.uses import (
 )
 from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.dynamic_classes import picked_by_name
+from tradelint.models.resources.enter_failure import enter_fails_after
 from tradelint.models.resources.error_paths import handoff_problem, left_open_by_a_handler
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import owner_leaks
@@ -417,7 +418,8 @@ class ResourceAnalysis:
             if problem == "self_closed_at_stop_only":
                 detail = self._stop_closer or ""
             if problem in (
-                "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only"
+                "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
+                "self_leaks_when_enter_fails",
             ):
                 # One finding per owned thing: the attribute, at its first acquisition, however
                 # many methods (re)create it.
@@ -476,7 +478,7 @@ class ResourceAnalysis:
             if self._class_closes(c) or closed_by_an_owner(
                 self.module, c.cls.name, c.name, frozenset({c.spec.close, "close", "aclose"})
             ):
-                return "self_closed_at_stop_only" if self._closed_at_stop_only(c) else None
+                return "self_closed_at_stop_only" if self._closed_at_stop_only(c) else enter_fails_after(self.module, c)
             return "self_never_closed"
         if c.kind == "startup":
             assert isinstance(c.stmt, ast.Assign)

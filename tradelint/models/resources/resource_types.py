@@ -143,6 +143,7 @@ Problem = Literal[
     "local_elements",
     "integration_never_closed",
     "owner_leaks",
+    "self_leaks_when_enter_fails",
     "owner_closed_outside_finally",
     "global_elements_never_closed",
     "self_closed_at_stop_only",
