@@ -51,6 +51,16 @@ class ResourceOnSelfNeverClosed(Rule):
     entries, is flagged too: the entry is unloaded and set up again on every reload, and each
     reload leaks one.
 
+    A resource kept under a constant key of the object itself (`self["http_session"] =
+    ClientSession()` in an `aiohttp.web.Application` or `dict` subclass) is held as an attribute
+    is: some code must close that place, awaited (a method of the class, or any file of the
+    project: `await app["http_session"].close()` in an `on_cleanup` handler); a close whose
+    coroutine is dropped (`self["http_session"].close()` as a statement) closes nothing, and
+    TRD205 reports it. An `__aenter__` without a `try` that makes a resource (itself, or through
+    the methods it awaits on `self`: a lazy session made by the first request of `login()`) and
+    can fail after it (a later `await` or `raise` on the way) leaves it open: `async with` runs
+    `__aexit__` only once `__aenter__` has returned.
+
     ## Why is this bad?
     The object outlives the call that made the session, so only the class can close it. If its
     `shutdown()`/`close()` forgets, every instance leaks a session ("Unclosed client session").

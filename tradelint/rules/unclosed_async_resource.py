@@ -70,8 +70,22 @@ class UnclosedAsyncResource(Rule):
 
     Error paths: a `raise` or `return` between the creation and the statement that hands the
     resource on (stores it where a later end of life closes it) leaves it open, unless a `try`
-    around the exit closes it in a handler or `finally`; a first-party resource closed only at the
-    end of a `try` whose `except` goes on without raising is closed outside `finally`.
+    around the exit closes it in a handler or `finally`; so does an `await` before the hand-off
+    in a `try` whose `except` goes on without raising or naming it, when nothing after the `try`
+    names it either (`service = CacheService(); try: await service.connect(); self.bot.cache =
+    service; except Exception: log(...)`). A first-party resource closed only at the end of a
+    `try` whose `except` goes on without raising is closed outside `finally`, and so is one
+    whose close follows a `try` whose `except` leaves (`return`, `break`, `continue`) without it.
+
+    Class and static methods make what they return, as module-level factories do:
+    `pool = await Database.create_pool(dsn)` (a library resource), `client = await
+    Client.open(url)` where `open()` gives `cls(session)` a session it made and the class closes
+    `self.session` in `close()` (the instance is a resource, released by `close()`), or either of
+    two such methods' results (`return Auth.login(k) if k else Plain.from_url(u)`). When the
+    class keeps the session and no method of it closes it, the instance holds it: the maker must
+    close `api.session` itself, on every path. A method that returns a cached instance
+    (`cls._shared`), a parameter or an attribute on some path makes nothing. A resource handed
+    to `cls(...)` in a class method is judged by the class's code, as a call of the class is.
 
     An exchange picked by name from ccxt's async modules (`getattr(ccxt, exchange_id)(config)`,
     or `exchange_class = getattr(ccxt, exchange_id)` then `exchange_class(config)`) is made as
