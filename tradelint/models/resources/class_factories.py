@@ -98,17 +98,30 @@ def _made_by(
             maybe_none = True
             continue
         for branch in _branches(value):
+            stored: dict[str, ast.expr] = {}
             if isinstance(branch, ast.Name) and len(bound.get(branch.id, ())) == 1:
+                stored = _stored_on(method, branch.id)  # ``self = cls(); self.session = ClientSession()``
                 branch = _unwrap(bound[branch.id][0])
             if not isinstance(branch, ast.Call):
                 return None
-            spec = _made_by_call(home, cls, makers, branch, bound, builtin_spec, model)
+            spec = _made_by_call(home, cls, makers, branch, bound, builtin_spec, model, stored)
             if spec is None:
                 return None
             specs.append(spec)
     if not specs or any(spec != specs[0] for spec in specs):
         return None
     return replace(specs[0], maybe_none=True) if maybe_none else specs[0]
+
+
+def _stored_on(method: ast.AST, name: str) -> dict[str, ast.expr]:
+    """``name.attr = value`` statements of ``method``: attr -> value."""
+    return {
+        target.attr: node.value
+        for node in walk(method)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1
+        and isinstance(target := node.targets[0], ast.Attribute)
+        and isinstance(target.value, ast.Name) and target.value.id == name
+    }
 
 
 def _branches(value: ast.expr) -> list[ast.expr]:
@@ -130,10 +143,11 @@ def _made_by_call(
     bound: dict[str, list[ast.expr]],
     builtin_spec: BuiltinSpec,
     model: OwnershipModel,
+    stored: dict[str, ast.expr],
 ) -> ResourceSpec | None:
-    """What one returned call makes."""
+    """What one returned call makes (``stored``: what the method then stores on the result)."""
     if isinstance(call.func, ast.Name) and call.func.id in makers:
-        return _own_instance(home, cls, call, bound, builtin_spec, model)
+        return _own_instance(home, cls, call, bound, builtin_spec, model, stored)
     made = _resource_of(home, call, builtin_spec, model)
     if made is not None:
         return made
@@ -158,10 +172,12 @@ def _own_instance(
     bound: dict[str, list[ast.expr]],
     builtin_spec: BuiltinSpec,
     model: OwnershipModel,
+    stored: dict[str, ast.expr],
 ) -> ResourceSpec | None:
     """``cls(key, session)``: the class itself when it is a resource type; else the attribute it
-    stores a resource the method made in, released by the class (a resource released by that
-    method) or not (held: the caller must end it)."""
+    stores a resource the method made in (given to the constructor, or set on the new instance:
+    ``self = cls(); self.session = ClientSession()``), released by the class (a resource
+    released by that method) or not (held: the caller must end it)."""
     own = model.first_party_type(home, ast.Name(cls.name, ast.Load()))
     if own is not None:
         return first_party_spec(own.release, lazy=own.lazy, awaited=own.awaited)
@@ -170,19 +186,20 @@ def _own_instance(
     if facts is None:
         return None
     family = lineage(home.project, found[0], facts)  # type: ignore[index]
-    given = [(None, i, a) for i, a in enumerate(call.args)] + [(k.arg, None, k.value) for k in call.keywords if k.arg]
-    for keyword, position, value in given:
-        if not (isinstance(value, ast.Name) and len(bound.get(value.id, ())) == 1):
+    given: list[tuple[str | None, int | None, str | None, ast.expr]] = [
+        (None, i, None, a) for i, a in enumerate(call.args)
+    ] + [(k.arg, None, None, k.value) for k in call.keywords if k.arg] + [(None, None, a, v) for a, v in stored.items()]
+    for keyword, position, attr, value in given:
+        if isinstance(value, ast.Name) and len(bound.get(value.id, ())) == 1:
+            value = bound[value.id][0]
+        if not isinstance(_unwrap(value), ast.Call):
             continue
-        made = bound[value.id][0]
-        if not isinstance(_unwrap(made), ast.Call):
-            continue
-        spec = _resource_of(home, cast(ast.Call, _unwrap(made)), builtin_spec, model)
+        spec = _resource_of(home, cast(ast.Call, _unwrap(value)), builtin_spec, model)
         if spec is None:
             continue
         if keyword is not None:
             attr = next((f.stored_params[keyword] for _, f in family if keyword in f.stored_params), None)
-        else:
+        elif position is not None:
             attr = next((f.stored_positions[position] for _, f in family if position in f.stored_positions), None)
         if attr is None:
             continue
