@@ -29,6 +29,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage, release_entry, releases_attr
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk
+from tradelint.models.resources.factories import imported_factory
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
@@ -160,9 +161,12 @@ def _resource_of(home: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec, mo
     if spec is not None:
         return spec
     found = model.first_party_type(home, call.func)
-    if found is None:
+    if found is not None:
+        return first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
+    if not isinstance(call.func, ast.Name):
         return None
-    return first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
+    # ``make_client(config)``: a function of the project that returns a new one on every path.
+    return imported_factory(home, call.func, builtin_spec, model)
 
 
 def _own_instance(
@@ -179,12 +183,15 @@ def _own_instance(
     ``self = cls(); self.session = ClientSession()``), released by the class (a resource
     released by that method) or not (held: the caller must end it)."""
     own = model.first_party_type(home, ast.Name(cls.name, ast.Load()))
-    if own is not None:
-        return first_party_spec(own.release, lazy=own.lazy, awaited=own.awaited)
+    if own is not None and not own.lazy:
+        return first_party_spec(own.release, lazy=False, awaited=own.awaited)
+    # A lazy type (known by its ``__aexit__``, or acquiring only in ``connect()``) holds what its
+    # maker gives it from the start.
+    lazy = first_party_spec(own.release, lazy=True, awaited=own.awaited) if own is not None else None
     found = definition_of(home, ast.Name(cls.name, ast.Load()))
     facts = found[0].classes.get(found[1].line) if found is not None and found[1].kind == "class" else None
     if facts is None:
-        return None
+        return lazy
     family = lineage(home.project, found[0], facts)  # type: ignore[index]
     given: list[tuple[str | None, int | None, str | None, ast.expr]] = [
         (None, i, None, a) for i, a in enumerate(call.args)
@@ -205,9 +212,9 @@ def _own_instance(
             continue
         releaser = releases_attr(family, attr, frozenset({spec.close, "close", "aclose"}))
         if releaser is None:
-            return ResourceSpec("close", first_party=True, holds=attr)
+            return lazy or ResourceSpec("close", first_party=True, holds=attr)
         entry = release_entry(family, releaser, model.configured)
-        if entry is None:
-            return None
-        return first_party_spec(entry.name, lazy=False, awaited=entry.is_async)
-    return None
+        if own is not None:
+            return first_party_spec(own.release, lazy=False, awaited=own.awaited)
+        return first_party_spec(entry.name, lazy=False, awaited=entry.is_async) if entry is not None else None
+    return lazy

@@ -137,6 +137,10 @@ def factory_spec(
             spec = builtin_spec(qualified) if qualified is not None else None
             if spec is None and library_only:
                 return None
+            if spec is None and isinstance(value.func, ast.Name) and value.func.id != function.name:
+                # ``return make_ipfs_client(host, port)``: another function of the project that
+                # makes one on every path (judged once per function).
+                spec = imported_factory(module, value.func, builtin_spec, model)
             if spec is None:
                 found = model.first_party_type(module, value.func)
                 if found is None:

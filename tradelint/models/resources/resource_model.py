@@ -122,11 +122,14 @@ class ResourceAnalysis:
             if spec is not None:
                 return spec
         found = self.model.first_party_type(self.module, call.func)
-        if found is not None:
+        # ``await Client.get_client(conf)``: a class or static method that makes one (a lazy type's
+        # maker may give it what it holds from the start: ``cls(ipfs_client=make_client())``).
+        made = class_factory(self.module, call.func, self.builtin_spec, self.model) if not found or found.lazy else None
+        if found is not None and (made is None or made.lazy or made.holds):
             ends = self_ending_methods(self.module, found)
             return first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited, ends=ends)
-        if (made := class_factory(self.module, call.func, self.builtin_spec, self.model)) is not None:
-            return made  # ``await Client.get_client(conf)``: a class or static method that makes one
+        if made is not None:
+            return made
         holds = self._unclosed_by_class(call.func)
         return ResourceSpec("close", first_party=True, holds=holds) if holds else None
 
