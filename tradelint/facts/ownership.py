@@ -525,7 +525,7 @@ class OwnershipModel:
         """Whether the first-party class ``call`` constructs keeps ``arg`` and releases it: True or
         False for a first-party class, None when the callee is not one (third-party code).
         ``cls(session)`` in a class method is a call of its class."""
-        found = definition_of(module, _class_of_cls(module, call.func) or call.func)
+        found = definition_of(module, class_of_cls(module, call.func) or call.func)
         if found is None or found[1].kind != "class":
             return None
         facts = found[0].classes.get(found[1].line)
@@ -575,7 +575,7 @@ class OwnershipModel:
         return None
 
 
-def _class_of_cls(module: ModuleInfo, func: ast.expr) -> ast.Name | None:
+def class_of_cls(module: ModuleInfo, func: ast.expr) -> ast.Name | None:
     """``cls`` (the first parameter of the enclosing ``@classmethod``) named as the class."""
     if not isinstance(func, ast.Name):
         return None

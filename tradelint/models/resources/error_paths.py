@@ -59,7 +59,7 @@ def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST) 
         return None  # made in a handler or the ``finally``
     awaits = [
         node for stmt in trial.body for node in walk(stmt)
-        if isinstance(node, ast.Await) and start < node.lineno < end.lineno
+        if isinstance(node, ast.Await) and start < node.lineno < end.lineno and not _covered(module, node, trial, c.name)
     ]
     if not awaits:
         return None
@@ -73,6 +73,23 @@ def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST) 
             continue
         return handler
     return None
+
+
+def _covered(module: ModuleInfo, node: ast.AST, outer: ast.Try, name: str) -> bool:
+    """``node`` is in the body of a ``try`` (inside ``outer``) whose handlers or ``finally`` name
+    the resource: an error there is dealt with (``except Exception: await zc.async_close();
+    raise``); or it is in a handler or ``finally`` itself."""
+    child = node
+    for ancestor in module.ancestors(node):
+        if ancestor is outer:
+            return False
+        if isinstance(ancestor, ast.ExceptHandler) or (isinstance(ancestor, ast.Try) and child in ancestor.finalbody):
+            return True  # an error path's own code (a cleanup), not the way to the hand-off
+        if isinstance(ancestor, ast.Try) and child in ancestor.body:
+            if _names(ancestor.finalbody, name) or any(_names(h.body, name) for h in ancestor.handlers):
+                return True
+        child = ancestor
+    return False
 
 
 def _names(body: list[ast.stmt], name: str) -> bool:
