@@ -382,6 +382,11 @@ def _entry_for(
     return own_teardown(family, helper)
 
 
+def release_entry(family: Family, helper: str, configured: tuple[str, ...]) -> MethodFacts | None:
+    """The method a holder calls to end an instance whose ``helper`` releases something."""
+    return _entry_for(family, helper, configured)
+
+
 def own_teardown(family: Family, helper: str) -> MethodFacts | None:
     """A class whose teardown has a name of its own (``finish()``, called by its owner's
     ``shutdown()``): the public method that releases what the class acquired, needs no argument
@@ -518,8 +523,9 @@ class OwnershipModel:
 
     def keeps_and_releases(self, module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool | None:
         """Whether the first-party class ``call`` constructs keeps ``arg`` and releases it: True or
-        False for a first-party class, None when the callee is not one (third-party code)."""
-        found = definition_of(module, call.func)
+        False for a first-party class, None when the callee is not one (third-party code).
+        ``cls(session)`` in a class method is a call of its class."""
+        found = definition_of(module, class_of_cls(module, call.func) or call.func)
         if found is None or found[1].kind != "class":
             return None
         facts = found[0].classes.get(found[1].line)
@@ -567,6 +573,22 @@ class OwnershipModel:
                 index = position - offset
                 return next((f.stored_positions[index] for _, f in bases if index in f.stored_positions), None)
         return None
+
+
+def class_of_cls(module: ModuleInfo, func: ast.expr) -> ast.Name | None:
+    """``cls`` (the first parameter of the enclosing ``@classmethod``) named as the class."""
+    if not isinstance(func, ast.Name):
+        return None
+    method = module.enclosing_function(func)
+    owner = module.parent(method) if method is not None else None
+    if method is None or not isinstance(owner, ast.ClassDef) or module.top_level.get(owner.name) is not owner:
+        return None
+    params = method.args.posonlyargs + method.args.args
+    if not params or params[0].arg != func.id:
+        return None
+    if not any(isinstance(d, ast.Name) and d.id == "classmethod" for d in method.decorator_list):
+        return None
+    return ast.Name(owner.name, ast.Load())
 
 
 def _release_words(family: Family, attr: str) -> frozenset[str]:

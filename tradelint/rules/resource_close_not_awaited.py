@@ -17,7 +17,8 @@ class ResourceCloseNotAwaited(Rule):
     `self._session.close()` as a statement, where `close` is a coroutine function
     (`aiohttp.ClientSession.close`, `httpx.AsyncClient.aclose`, a `redis.asyncio` client's
     `aclose`, an `asyncpg` pool's `close`, a ccxt exchange's `close`, or the `async def` release
-    method of a first-party class that owns one).
+    method of a first-party class that owns one), also of one kept under a key of the object
+    (`self["http_session"].close()`).
 
     ## Why is this bad?
     Calling a coroutine function only creates a coroutine; nothing runs until it is awaited.

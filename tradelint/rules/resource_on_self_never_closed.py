@@ -51,6 +51,16 @@ class ResourceOnSelfNeverClosed(Rule):
     entries, is flagged too: the entry is unloaded and set up again on every reload, and each
     reload leaks one.
 
+    A resource kept under a constant key of the object itself (`self["http_session"] =
+    ClientSession()` in an `aiohttp.web.Application` or `dict` subclass) is held as an attribute
+    is: some code must close that place, awaited (a method of the class, or any file of the
+    project: `await app["http_session"].close()` in an `on_cleanup` handler); a close whose
+    coroutine is dropped (`self["http_session"].close()` as a statement) closes nothing, and
+    TRD205 reports it. An `__aenter__` without a `try` that makes a resource (itself, or through
+    the methods it awaits on `self`: a lazy session made by the first request of `login()`) and
+    can fail after it (a later `await` or `raise` on the way) leaves it open: `async with` runs
+    `__aexit__` only once `__aenter__` has returned.
+
     ## Why is this bad?
     The object outlives the call that made the session, so only the class can close it. If its
     `shutdown()`/`close()` forgets, every instance leaks a session ("Unclosed client session").
@@ -128,11 +138,40 @@ class ResourceOnSelfNeverClosed(Rule):
         for verdict in resource_analysis(ctx).verdicts:
             if verdict.problem not in (
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
-                "self_remade_at_release",
+                "self_remade_at_release", "key_never_closed", "key_close_not_awaited", "self_leaks_when_enter_fails",
             ):
                 continue
             c = verdict.creation
             assert c.cls is not None and c.function is not None
+            if verdict.problem == "self_leaks_when_enter_fails":
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` leaks when `__aenter__()` fails after making it; close it there before re-raising",
+                        name=c.name),
+                    None,
+                    fit_help("`__aexit__()` runs only once `__aenter__()` has returned: an error after `{function}()` "
+                             "leaves the `{label}` open", function=c.function.name, label=c.label),
+                )
+                continue
+            if verdict.problem == "key_close_not_awaited":
+                # Closed only by calls never awaited: TRD205 reports them and adds the ``await``.
+                yield Report(
+                    c.stmt,
+                    fit("`self[{key}]` is never closed: its `{close}()` is never awaited", key=repr(c.name), close=c.spec.close),
+                    None,
+                    fit_help("An un-awaited `{close}()` only creates a coroutine; the `{label}` stays open",
+                             close=c.spec.close, label=c.label),
+                )
+                continue
+            if verdict.problem == "key_never_closed":
+                yield Report(
+                    c.stmt,
+                    fit("`self[{key}]` is never closed; close it where the `{cls}` ends", key=repr(c.name), cls=c.cls.name),
+                    None,
+                    fit_help("No code of the project calls `{close}()` on `[{key}]`: each `{cls}` leaks a `{label}`",
+                             close=c.spec.close, key=repr(c.name), cls=c.cls.name, label=c.label),
+                )
+                continue
             if verdict.problem == "self_closed_at_stop_only":
                 yield Report(
                     c.stmt,

@@ -70,8 +70,22 @@ class UnclosedAsyncResource(Rule):
 
     Error paths: a `raise` or `return` between the creation and the statement that hands the
     resource on (stores it where a later end of life closes it) leaves it open, unless a `try`
-    around the exit closes it in a handler or `finally`; a first-party resource closed only at the
-    end of a `try` whose `except` goes on without raising is closed outside `finally`.
+    around the exit closes it in a handler or `finally`; so does an `await` before the hand-off
+    in a `try` whose `except` goes on without raising or naming it, when nothing after the `try`
+    names it either (`service = CacheService(); try: await service.connect(); self.bot.cache =
+    service; except Exception: log(...)`). A first-party resource closed only at the end of a
+    `try` whose `except` goes on without raising is closed outside `finally`, and so is one
+    whose close follows a `try` whose `except` leaves (`return`, `break`, `continue`) without it.
+
+    Class and static methods make what they return, as module-level factories do:
+    `pool = await Database.create_pool(dsn)` (a library resource), `client = await
+    Client.open(url)` where `open()` gives `cls(session)` a session it made and the class closes
+    `self.session` in `close()` (the instance is a resource, released by `close()`), or either of
+    two such methods' results (`return Auth.login(k) if k else Plain.from_url(u)`). When the
+    class keeps the session and no method of it closes it, the instance holds it: the maker must
+    close `api.session` itself, on every path. A method that returns a cached instance
+    (`cls._shared`), a parameter or an attribute on some path makes nothing. A resource handed
+    to `cls(...)` in a class method is judged by the class's code, as a call of the class is.
 
     An exchange picked by name from ccxt's async modules (`getattr(ccxt, exchange_id)(config)`,
     or `exchange_class = getattr(ccxt, exchange_id)` then `exchange_class(config)`) is made as
@@ -193,6 +207,7 @@ class UnclosedAsyncResource(Rule):
                 and not c.spec.maybe_none
                 and not fallback
                 and _single_name(c)
+                and not _awaited_maker(ctx, c)
             ):
                 fix = async_with_fix(ctx.module, c.function, c.stmt, c.name, c.label)
             yield Report(c.stmt, text.message, fix, text.help)
@@ -240,6 +255,10 @@ TEXTS = {
         "`{name}` (`{label}(...)`) leaks on an exit before it is handed on; call its `{close}()` on that path",
         "A `raise` or `return` between its creation and where it is kept or entered leaves it open",
     ),
+    "error_before_handoff": Text(
+        "`{name}` (`{label}(...)`) leaks when an error before it is handed on is caught; close it in that `except`",
+        "The `except` goes on without raising or closing it, and nothing after the `try` can reach it",
+    ),
     "global_never_closed": Text(
         "module global `{name}` (`{label}(...)`) is never closed; close it at shutdown",
         "Nothing in the module calls `{close}()` on it, so its connections live until exit",
@@ -259,6 +278,10 @@ TEXTS = {
     "app_never_closed": Text(
         "`{name}` (`{label}(...)`) lives with the application and is never closed; close it at cleanup",
         "The application's `on_cleanup`/shutdown handlers registered here do not close it",
+    ),
+    "owner_closed_outside_finally": Text(
+        "`{name}.{held}` is closed outside `finally`; close it in a `finally`",
+        "An `except` between its creation and the close goes on without closing it, and it leaks",
     ),
     "owner_leaks": Text(
         "`{label}(...)` never closes its `self.{held}`; give the class an async `close()`, call it",
@@ -281,6 +304,16 @@ def _text(problem: str, c: Creation) -> Text | None:
     names = {"name": c.name, "label": c.label, "close": c.spec.close, "held": c.spec.holds}
     message = fit(template.message.replace("{cure}", cure), **names)
     return Text(message, fit_help(template.help, **names))
+
+
+def _awaited_maker(ctx: FileContext, c: Creation) -> bool:
+    """``s = await make_session()`` where ``make_session`` is the project's own coroutine: what
+    it returns is the resource, but the call is a coroutine, which ``async with`` cannot enter
+    (``await asyncpg.create_pool()`` is a library's, entered as ``async with create_pool()``)."""
+    if not isinstance(ctx.module.parent(c.call), ast.Await):
+        return False
+    qualified = ctx.module.imports.qualify(c.call.func)
+    return qualified is None or resource_analysis(ctx).builtin_spec(qualified) is None
 
 
 def _single_name(c: Creation) -> bool:

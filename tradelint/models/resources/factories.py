@@ -62,13 +62,14 @@ def self_method_factory(
     if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self"):
         return None
     # Only where a creation can be judged: bound (``x = [await] self.m()``, ``self.x =
-    # loop.run_until_complete(self.m())``) or entered (``async with self.m() as x``); a project's
+    # loop.run_until_complete(self.m())``, annotated or not) or entered (``async with self.m() as x``); a project's
     # other ``self.m()`` calls are left unasked.
     holder = module.parent(call)
     if isinstance(holder, ast.Await) or _run_to_completion(holder, call):
         holder = module.parent(holder)
     if not (
         (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], (ast.Name, ast.Attribute)))
+        or (isinstance(holder, ast.AnnAssign) and isinstance(holder.target, (ast.Name, ast.Attribute)))  # ``self.db: Pool = ...``
         or isinstance(holder, ast.withitem)
     ):
         return None
@@ -136,6 +137,10 @@ def factory_spec(
             spec = builtin_spec(qualified) if qualified is not None else None
             if spec is None and library_only:
                 return None
+            if spec is None and isinstance(value.func, ast.Name) and value.func.id != function.name:
+                # ``return make_ipfs_client(host, port)``: another function of the project that
+                # makes one on every path (judged once per function).
+                spec = imported_factory(module, value.func, builtin_spec, model)
             if spec is None:
                 found = model.first_party_type(module, value.func)
                 if found is None:

@@ -132,6 +132,10 @@ def _escapes(module: ModuleInfo, load: ast.Name) -> bool:
             current, parent = parent, module.parent(parent)
         elif isinstance(parent, ast.Attribute) and isinstance(call := module.parent(parent), ast.Call) and call.func is parent:
             current, parent = call, module.parent(call)  # ``return s.get(url)``, not awaited here
+        elif isinstance(parent, ast.keyword) and isinstance(call := module.parent(parent), ast.Call):
+            current, parent = call, module.parent(call)  # ``return cls(session=s)``: kept by what is made
+        elif isinstance(parent, ast.Call) and current in parent.args:
+            current, parent = parent, module.parent(parent)  # ``return cls(key, s)``
         else:
             break
     return isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom))

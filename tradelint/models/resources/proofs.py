@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.owned_elements import added_to
-from tradelint.facts.ownership import ResourceType, is_release_name, lineage
+from tradelint.facts.ownership import ResourceType, class_of_cls, is_release_name, lineage
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.summary_data import MethodFacts
 from tradelint.facts.syntax import walk
@@ -106,6 +106,8 @@ def unknown_callable(module: ModuleInfo, callee: ast.expr) -> bool:
     if function is None:
         return False
     name = callee.id
+    if class_of_cls(module, callee) is not None:
+        return False  # ``cls(...)`` in a class method: its class, read as a call of it is
     arguments = function.args
     if any(a.arg == name for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)):
         return True

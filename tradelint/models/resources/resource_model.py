@@ -31,7 +31,12 @@ from tradelint.facts.uses import (
     self_attribute_loads,
     self_name,
 )
+from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.dynamic_classes import picked_by_name
+from tradelint.models.resources.enter_failure import enter_fails_after
+from tradelint.models.resources.error_paths import handoff_problem, left_open_by_a_handler
+from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
+from tradelint.models.resources.owner_leaks import owner_leaks
 from tradelint.models.resources.factories import imported_factory, module_factories, self_method_factory
 from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.models.resources.proofs import (
@@ -40,7 +45,6 @@ from tradelint.models.resources.proofs import (
     awaitable_here,
     dropped_unclosed,
     evaluated_on_one_branch,
-    exits_before,
     module_cache_of,
     names_class,
     only_borrowed_by,
@@ -118,9 +122,14 @@ class ResourceAnalysis:
             if spec is not None:
                 return spec
         found = self.model.first_party_type(self.module, call.func)
-        if found is not None:
+        # ``await Client.get_client(conf)``: a class or static method that makes one (a lazy type's
+        # maker may give it what it holds from the start: ``cls(ipfs_client=make_client())``).
+        made = class_factory(self.module, call.func, self.builtin_spec, self.model) if not found or found.lazy else None
+        if found is not None and (made is None or made.lazy or made.holds):
             ends = self_ending_methods(self.module, found)
             return first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited, ends=ends)
+        if made is not None:
+            return made
         holds = self._unclosed_by_class(call.func)
         return ResourceSpec("close", first_party=True, holds=holds) if holds else None
 
@@ -302,6 +311,8 @@ class ResourceAnalysis:
                 return Creation(call, spec, label, "global_elements", statement, collection.id, function)
             if isinstance(collection, ast.Name) and _local_collection_drops(module, function, collection.id):
                 return Creation(call, spec, label, "local_elements", call, collection.id, function)
+            if (key := key_on_self(module, function, expr)) is not None:  # ``self["s"] = ClientSession()``
+                return Creation(call, spec, label, "self_key", module.parent(expr), key, function, owner)  # type: ignore[arg-type]
             return None
         if (attr := _set_on_self(module, function, expr)) is not None:
             return Creation(call, spec, label, "self", call, attr, function, cast(ast.ClassDef, module.parent(function)))
@@ -385,25 +396,6 @@ class ResourceAnalysis:
             return None
         return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
 
-    def _owner_leaks(self, c: Creation) -> Problem | None:
-        """Nothing ends what the instance holds, unless it is handed to the caller (returned or
-        yielded), kept elsewhere (an alias, a container, a framework or library it is registered
-        with: ``await bot.add_cog(cog)``, ``hass.data[DOMAIN] = {...}``), or something reaches in
-        to close it. Then the class's own TRD202 finding is the one to act on; a per-call object
-        lent to first-party code (atomicpuppy's ``EventFinder(fetcher=fetcher)``) still leaks."""
-        if c.kind != "local":
-            return "owner_leaks"
-        assert c.function is not None
-        for node in name_loads(c.function, c.name):
-            use = classify(self.module, node)
-            if use.kind in ("return", "alias", "with", "container"):
-                return None
-            if use.kind == "argument" and use.call is not None and definition_of(self.module, use.call.func) is None:
-                return None
-            if use.kind == "attribute" and use.name == c.spec.holds and _closes_held(self.module, node):
-                return None  # ``await fetcher.session.close()``
-        return "owner_leaks"
-
     @cached_property
     def verdicts(self) -> list[Verdict]:
         found = []
@@ -429,7 +421,8 @@ class ResourceAnalysis:
             if problem == "self_closed_at_stop_only":
                 detail = self._stop_closer or ""
             if problem in (
-                "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only"
+                "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
+                "self_leaks_when_enter_fails",
             ):
                 # One finding per owned thing: the attribute, at its first acquisition, however
                 # many methods (re)create it.
@@ -452,6 +445,8 @@ class ResourceAnalysis:
                 loads = list(name_loads(scope, c.name))
             elif c.kind == "self" and c.cls is not None:
                 loads = list(self_attribute_loads(c.cls, c.name))
+            elif c.kind == "self_key" and c.cls is not None:
+                loads = list(keyed_loads(c.cls, c.name))
             for use in resolve_aliases(self.module, [classify(self.module, node) for node in loads]):
                 if use.call is not None and id(use.call) not in found and unawaited_close(self.module, use, c.spec):
                     spelled = ast.unparse(use.call.func)
@@ -468,9 +463,11 @@ class ResourceAnalysis:
 
     def _judge(self, c: Creation) -> Problem | None:
         if c.spec.holds:
-            return self._owner_leaks(c)
+            return owner_leaks(self.module, c)
         if c.kind == "import_time":
             return "import_time"
+        if c.kind == "self_key":
+            return judge_keyed(self.module, c.name, c.spec)
         if c.kind == "integration":  # kept at setup: some release of its name must run at unload
             closes = {c.spec.close, "close", "aclose"}
             return None if any(reached_at_unload(self.module, n) for n in closes) else "integration_never_closed"
@@ -484,7 +481,7 @@ class ResourceAnalysis:
             if self._class_closes(c) or closed_by_an_owner(
                 self.module, c.cls.name, c.name, frozenset({c.spec.close, "close", "aclose"})
             ):
-                return "self_closed_at_stop_only" if self._closed_at_stop_only(c) else None
+                return "self_closed_at_stop_only" if self._closed_at_stop_only(c) else enter_fails_after(self.module, c)
             return "self_never_closed"
         if c.kind == "startup":
             assert isinstance(c.stmt, ast.Assign)
@@ -545,7 +542,7 @@ class ResourceAnalysis:
                     # ``client or ClientSession(connector=connector)``: handed on only when no
                     # client is given; on the other path the creator still owns it.
                     continue
-                return "exit_before_handoff" if exits_before(self.module, c, node, close_nodes) else None
+                return handoff_problem(self.module, c, node, close_nodes)
         if closes and _replaced_unclosed(self.module, c.function, c.stmt, c.name, close_nodes):
             # ``s = X(); await s.get(); s = X()``: the first value is lost, whatever closes the
             # second one.
@@ -559,7 +556,9 @@ class ResourceAnalysis:
         if closes:
             # A first-party type released on the success path is used as its class asks: the error
             # path of a ``main()`` ends the program. Not where an ``except`` goes on without it.
-            swallowed = closed_where_errors_are_swallowed(self.module, close_nodes)
+            swallowed = closed_where_errors_are_swallowed(self.module, close_nodes) or left_open_by_a_handler(
+                self.module, c, close_nodes
+            )
             return None if c.spec.first_party and not swallowed else "not_in_finally"
         # ccxt's ``describe()`` builds an exchange just to read its metadata: no session is opened.
         if used and registers_shutdown(c.function):

@@ -1,0 +1,220 @@
+"""Class and static methods that make a resource for their caller (issue 28, session 15):
+``api = await Client.get_client(conf)``, ``pool = Database.create_pool(dsn)``.
+
+A ``@staticmethod`` or ``@classmethod`` of a first-party class makes what every ``return`` of it
+makes (``return None`` on an error path aside, as for a module-level factory):
+
+- a library resource of the table, or an instance of a first-party resource type;
+- the result of another such method (``return Auth.get_client() if auth else Plain.from_url(u)``:
+  both branches, the same kind of resource);
+- an instance of its own class (``cls(key, session)``) given a resource the method made
+  (``session = ClientSession()``) that the class stores on ``self``: ownership is transitive.
+  When the class releases that attribute (``close()`` closing ``self.session``), the instance is
+  a resource released by that method; when no method of the class does, it *holds* the
+  attribute, and whoever made the instance must end it (``await api.session.close()``), as for a
+  class that opens a resource in ``__init__`` and never closes it.
+
+A method that returns anything else on some path (a cached instance, ``cls._instance``, an
+attribute, a parameter) makes nothing: the caller may be lent a shared one. Judged once per run
+and method (the answer depends only on the class's code)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+from typing import Callable, cast
+
+from tradelint.facts.class_family import class_and_bases, resolve_definition
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.ownership import OwnershipModel, lineage, release_entry, releases_attr
+from tradelint.facts.summaries import definition_of
+from tradelint.facts.syntax import walk
+from tradelint.models.resources.factories import imported_factory
+from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec
+
+BuiltinSpec = Callable[[str], "ResourceSpec | None"]
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def class_factory(module: ModuleInfo, func: ast.expr, builtin_spec: BuiltinSpec, model: OwnershipModel) -> ResourceSpec | None:
+    """What ``Cls.method(...)`` makes, when ``Cls`` is a first-party class and ``method`` one of
+    its class or static methods that makes a resource on every path; None otherwise."""
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Name, ast.Attribute))):
+        return None
+    owner = func.value
+    name = owner.attr if isinstance(owner, ast.Attribute) else owner.id  # type: ignore[union-attr]
+    if not name[:1].isupper():
+        return None
+    named = definition_of(module, owner)
+    if named is None or named[1].kind != "class":
+        return None
+    memo = module.project.class_memo
+    key = ("class-factory", named[0].path, named[0].digest, named[1].line, func.attr)
+    if key in memo:
+        return cast("ResourceSpec | None", memo[key])
+    memo[key] = None  # a factory that calls itself
+    spec = None
+    target = resolve_definition(module, owner)
+    if target is not None and isinstance(target[1], ast.ClassDef):
+        for home, cls in class_and_bases(target[0], target[1]):
+            method = next((s for s in cls.body if isinstance(s, FUNCTIONS) and s.name == func.attr), None)
+            if method is not None:
+                spec = _made_by(home, cls, method, builtin_spec, model)
+                break
+    memo[key] = spec
+    return spec
+
+
+def _made_by(
+    home: ModuleInfo,
+    cls: ast.ClassDef,
+    method: ast.FunctionDef | ast.AsyncFunctionDef,
+    builtin_spec: BuiltinSpec,
+    model: OwnershipModel,
+) -> ResourceSpec | None:
+    kinds = {d.id for d in method.decorator_list if isinstance(d, ast.Name)}
+    if "classmethod" in kinds:
+        params = method.args.posonlyargs + method.args.args
+        if not params:
+            return None
+        makers = {params[0].arg, cls.name}
+    elif "staticmethod" in kinds:
+        makers = {cls.name}
+    else:
+        return None
+    bound: dict[str, list[ast.expr]] = {}
+    for node in walk(method):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if not (isinstance(node.value, ast.Constant) and node.value.value is None):
+                bound.setdefault(node.targets[0].id, []).append(node.value)
+    specs: list[ResourceSpec] = []
+    maybe_none = False
+    for node in walk(method):
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return None
+        if not isinstance(node, ast.Return):
+            continue
+        value = node.value
+        if value is None or (isinstance(value, ast.Constant) and value.value is None):
+            maybe_none = True
+            continue
+        for branch in _branches(value):
+            stored: dict[str, ast.expr] = {}
+            if isinstance(branch, ast.Name) and len(bound.get(branch.id, ())) == 1:
+                stored = _stored_on(method, branch.id)  # ``self = cls(); self.session = ClientSession()``
+                branch = _unwrap(bound[branch.id][0])
+            if not isinstance(branch, ast.Call):
+                return None
+            spec = _made_by_call(home, cls, makers, branch, bound, builtin_spec, model, stored)
+            if spec is None:
+                return None
+            specs.append(spec)
+    if not specs or any(spec != specs[0] for spec in specs):
+        return None
+    return replace(specs[0], maybe_none=True) if maybe_none else specs[0]
+
+
+def _stored_on(method: ast.AST, name: str) -> dict[str, ast.expr]:
+    """``name.attr = value`` statements of ``method``: attr -> value."""
+    return {
+        target.attr: node.value
+        for node in walk(method)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1
+        and isinstance(target := node.targets[0], ast.Attribute)
+        and isinstance(target.value, ast.Name) and target.value.id == name
+    }
+
+
+def _branches(value: ast.expr) -> list[ast.expr]:
+    value = _unwrap(value)
+    if isinstance(value, ast.IfExp):
+        return [*_branches(value.body), *_branches(value.orelse)]
+    return [value]
+
+
+def _unwrap(value: ast.expr) -> ast.expr:
+    return value.value if isinstance(value, ast.Await) else value
+
+
+def _made_by_call(
+    home: ModuleInfo,
+    cls: ast.ClassDef,
+    makers: set[str],
+    call: ast.Call,
+    bound: dict[str, list[ast.expr]],
+    builtin_spec: BuiltinSpec,
+    model: OwnershipModel,
+    stored: dict[str, ast.expr],
+) -> ResourceSpec | None:
+    """What one returned call makes (``stored``: what the method then stores on the result)."""
+    if isinstance(call.func, ast.Name) and call.func.id in makers:
+        return _own_instance(home, cls, call, bound, builtin_spec, model, stored)
+    made = _resource_of(home, call, builtin_spec, model)
+    if made is not None:
+        return made
+    return class_factory(home, call.func, builtin_spec, model)
+
+
+def _resource_of(home: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec, model: OwnershipModel) -> ResourceSpec | None:
+    qualified = home.imports.qualify(call.func)
+    spec = builtin_spec(qualified) if qualified is not None else None
+    if spec is not None:
+        return spec
+    found = model.first_party_type(home, call.func)
+    if found is not None:
+        return first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
+    if not isinstance(call.func, ast.Name):
+        return None
+    # ``make_client(config)``: a function of the project that returns a new one on every path.
+    return imported_factory(home, call.func, builtin_spec, model)
+
+
+def _own_instance(
+    home: ModuleInfo,
+    cls: ast.ClassDef,
+    call: ast.Call,
+    bound: dict[str, list[ast.expr]],
+    builtin_spec: BuiltinSpec,
+    model: OwnershipModel,
+    stored: dict[str, ast.expr],
+) -> ResourceSpec | None:
+    """``cls(key, session)``: the class itself when it is a resource type; else the attribute it
+    stores a resource the method made in (given to the constructor, or set on the new instance:
+    ``self = cls(); self.session = ClientSession()``), released by the class (a resource
+    released by that method) or not (held: the caller must end it)."""
+    own = model.first_party_type(home, ast.Name(cls.name, ast.Load()))
+    if own is not None and not own.lazy:
+        return first_party_spec(own.release, lazy=False, awaited=own.awaited)
+    # A lazy type (known by its ``__aexit__``, or acquiring only in ``connect()``) holds what its
+    # maker gives it from the start.
+    lazy = first_party_spec(own.release, lazy=True, awaited=own.awaited) if own is not None else None
+    found = definition_of(home, ast.Name(cls.name, ast.Load()))
+    facts = found[0].classes.get(found[1].line) if found is not None and found[1].kind == "class" else None
+    if facts is None:
+        return lazy
+    family = lineage(home.project, found[0], facts)  # type: ignore[index]
+    given: list[tuple[str | None, int | None, str | None, ast.expr]] = [
+        (None, i, None, a) for i, a in enumerate(call.args)
+    ] + [(k.arg, None, None, k.value) for k in call.keywords if k.arg] + [(None, None, a, v) for a, v in stored.items()]
+    for keyword, position, attr, value in given:
+        if isinstance(value, ast.Name) and len(bound.get(value.id, ())) == 1:
+            value = bound[value.id][0]
+        if not isinstance(_unwrap(value), ast.Call):
+            continue
+        spec = _resource_of(home, cast(ast.Call, _unwrap(value)), builtin_spec, model)
+        if spec is None:
+            continue
+        if keyword is not None:
+            attr = next((f.stored_params[keyword] for _, f in family if keyword in f.stored_params), None)
+        elif position is not None:
+            attr = next((f.stored_positions[position] for _, f in family if position in f.stored_positions), None)
+        if attr is None:
+            continue
+        releaser = releases_attr(family, attr, frozenset({spec.close, "close", "aclose"}))
+        if releaser is None:
+            return lazy or ResourceSpec("close", first_party=True, holds=attr)
+        entry = release_entry(family, releaser, model.configured)
+        if own is not None:
+            return first_party_spec(own.release, lazy=False, awaited=own.awaited)
+        return first_party_spec(entry.name, lazy=False, awaited=entry.is_async) if entry is not None else None
+    return lazy

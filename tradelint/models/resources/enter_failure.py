@@ -1,0 +1,88 @@
+"""An ``__aenter__`` that can fail after it made a resource (issue 28, session 15): ``async with
+Client() as c`` runs ``__aexit__`` only once ``__aenter__`` has returned, so a resource that
+``__aenter__`` makes (itself or through the methods it awaits on ``self``) and an error after it
+(an ``await`` or a ``raise`` later on the way) leave open, unless ``__aenter__`` handles errors
+(tplink-omada's lazy session, made by the first request of ``login()``, whose later request or
+version check fails)."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.syntax import walk
+from tradelint.models.resources.resource_types import Creation, Problem
+
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def enter_fails_after(module: ModuleInfo, c: Creation) -> Problem | None:
+    """``self_leaks_when_enter_fails`` when the class's own ``__aenter__`` (with no ``try``)
+    reaches the method that makes ``c`` and can fail after it; None otherwise."""
+    cls, maker = c.cls, c.function
+    if cls is None or maker is None:
+        return None
+    methods = {s.name: s for s in cls.body if isinstance(s, FUNCTIONS)}
+    enter = methods.get("__aenter__")
+    if enter is None or "__aexit__" not in methods or maker.name == "__init__":
+        return None
+    if any(isinstance(node, ast.Try) for node in walk(enter)):
+        return None  # errors handled there: what it does with them is not judged here
+    created = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
+    return "self_leaks_when_enter_fails" if _fails_after(enter, maker, created, methods, set()) else None
+
+
+def _fails_after(
+    method: ast.FunctionDef | ast.AsyncFunctionDef,
+    maker: ast.FunctionDef | ast.AsyncFunctionDef,
+    created: int,
+    methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef],
+    seen: set[str],
+) -> bool:
+    """Whether ``method`` makes the resource (through ``maker``) and can fail after that."""
+    if method is maker:
+        return _can_fail_after(method, created)
+    seen.add(method.name)
+    for node in walk(method):
+        if not isinstance(node, ast.Await) or not isinstance(node.value, ast.Call):
+            continue
+        func = node.value.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self"):
+            continue
+        callee = methods.get(func.attr)
+        if callee is None or callee.name in seen or not _reaches(callee, maker, methods, set(seen)):
+            continue
+        if _can_fail_after(method, node.end_lineno or node.lineno) or _fails_after(callee, maker, created, methods, seen):
+            return True
+    return False
+
+
+def _reaches(
+    method: ast.FunctionDef | ast.AsyncFunctionDef,
+    maker: ast.FunctionDef | ast.AsyncFunctionDef,
+    methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef],
+    seen: set[str],
+) -> bool:
+    if method is maker:
+        return True
+    seen.add(method.name)
+    for node in walk(method):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "self"
+            and node.func.attr in methods
+            and node.func.attr not in seen
+            and _reaches(methods[node.func.attr], maker, methods, seen)
+        ):
+            return True
+    return False
+
+
+def _can_fail_after(method: ast.FunctionDef | ast.AsyncFunctionDef, line: int) -> bool:
+    """An ``await`` or a ``raise`` of ``method`` (not of a function it defines) after ``line``."""
+    return any(
+        isinstance(node, (ast.Await, ast.Raise)) and node.lineno > line
+        for node in walk(method)
+    )

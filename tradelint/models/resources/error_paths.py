@@ -1,0 +1,124 @@
+"""Errors that end a resource's path before it is handed on (issue 28, session 15): a ``try`` whose
+``except`` goes on without raising and without touching the resource, around the awaits that come
+between the creation and the statement that keeps it. An error there is caught, the program goes
+on, and nothing can close the resource any more (tux's cache service: made, ``await
+service.connect()`` fails, ``except Exception: log(...)``)."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.syntax import walk
+from tradelint.facts.uses import name_loads, sequential
+from tradelint.models.resources.proofs import exits_before
+from tradelint.models.resources.resource_types import Creation, Problem
+
+
+def handoff_problem(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list[ast.AST]) -> Problem | None:
+    """What leaves ``c`` open on its way to the statement that hands it on: an exit (``return``,
+    ``raise``) or an error caught and swallowed; None when every path gets there or closes it."""
+    if exits_before(module, c, handoff, closes):
+        return "exit_before_handoff"
+    if swallowed_before_handoff(module, c, handoff) is not None:
+        return "error_before_handoff"
+    return None
+
+
+def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST) -> ast.ExceptHandler | None:
+    """The handler that catches an error raised between ``c`` and the statement that hands it
+    on (``handoff``) and goes on with it open, if there is one:
+
+    - the hand-off is in the body of a ``try`` (the innermost such) in the creating function;
+    - an ``await`` of that body runs after the creation and before the hand-off (it can raise);
+    - a handler of that ``try`` neither raises nor names the resource (no close, no hand-off);
+    - nothing after the ``try``, nor its ``finally``, names it: no later code can close it.
+
+    None when the error path is covered (a close in the handler or ``finally``, a re-raise)."""
+    function = c.function
+    if function is None or not c.name:
+        return None
+    end = next((a for a in module.ancestors(handoff) if isinstance(a, ast.stmt)), None)
+    if end is None or isinstance(end, ast.Return):
+        return None  # a maker's ``return client`` / ``except ...: return None``: the caller's contract
+    trial: ast.Try | None = None
+    child: ast.AST = end
+    for ancestor in module.ancestors(end):
+        if ancestor is function or isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            break
+        if isinstance(ancestor, ast.Try) and child in ancestor.body:
+            trial = ancestor
+            break
+        child = ancestor
+    if trial is None or trial.finalbody and _names(trial.finalbody, c.name):
+        return None
+    start = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
+    if any(ancestor is trial for ancestor in module.ancestors(c.stmt)) and not any(
+        c.stmt is s or any(a is s for a in module.ancestors(c.stmt)) for s in trial.body
+    ):
+        return None  # made in a handler or the ``finally``
+    awaits = [
+        node for stmt in trial.body for node in walk(stmt)
+        if isinstance(node, ast.Await) and start < node.lineno < end.lineno and not _covered(module, node, trial, c.name)
+    ]
+    if not awaits:
+        return None
+    after = trial.end_lineno or trial.lineno
+    if any(load.lineno > after for load in name_loads(function, c.name)):
+        return None  # used (closed, handed on) after the ``try``
+    for handler in trial.handlers:
+        if any(isinstance(node, ast.Raise) for node in walk(handler)):
+            continue
+        if _names(handler.body, c.name):
+            continue
+        return handler
+    return None
+
+
+def _covered(module: ModuleInfo, node: ast.AST, outer: ast.Try, name: str) -> bool:
+    """``node`` is in the body of a ``try`` (inside ``outer``) whose handlers or ``finally`` name
+    the resource: an error there is dealt with (``except Exception: await zc.async_close();
+    raise``); or it is in a handler or ``finally`` itself."""
+    child = node
+    for ancestor in module.ancestors(node):
+        if ancestor is outer:
+            return False
+        if isinstance(ancestor, ast.ExceptHandler) or (isinstance(ancestor, ast.Try) and child in ancestor.finalbody):
+            return True  # an error path's own code (a cleanup), not the way to the hand-off
+        if isinstance(ancestor, ast.Try) and child in ancestor.body:
+            if _names(ancestor.finalbody, name) or any(_names(h.body, name) for h in ancestor.handlers):
+                return True
+        child = ancestor
+    return False
+
+
+def _names(body: list[ast.stmt], name: str) -> bool:
+    return any(isinstance(node, ast.Name) and node.id == name for stmt in body for node in walk(stmt))
+
+
+def left_open_by_a_handler(module: ModuleInfo, c: Creation, closes: list[ast.AST]) -> bool:
+    """A ``try`` after the creation (or around it) catches an error of an ``await`` of its body
+    and leaves (``return``, ``break``, ``continue``) without closing it, before any close: the
+    closes on the way on never run on that path (lbry's CLI: ``except ConnectionError: print(...);
+    return 1`` after ``api = await Client.get_client()``)."""
+    function = c.function
+    if function is None or not c.name or not closes:
+        return False
+    start = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
+    first_close = min(getattr(close, "lineno", 0) for close in closes)
+    for trial in walk(function):
+        if not isinstance(trial, ast.Try) or module.enclosing_function(trial) is not function:
+            continue
+        if not (trial.lineno <= start or sequential(module, c.stmt, trial)) or trial.lineno > first_close:
+            continue
+        if trial.lineno <= start and not any(c.stmt is s or any(a is s for a in module.ancestors(c.stmt)) for s in trial.body):
+            continue  # made before a ``try`` that encloses it, but not in its body: not this one
+        if not any(isinstance(n, ast.Await) and n.lineno > start for s in trial.body for n in walk(s)):
+            continue
+        for handler in trial.handlers:
+            nodes = list(walk(handler))
+            if any(isinstance(n, ast.Raise) for n in nodes) or _names(handler.body, c.name):
+                continue
+            if any(isinstance(n, (ast.Return, ast.Break, ast.Continue)) for n in nodes):
+                return True
+    return False

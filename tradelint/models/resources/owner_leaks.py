@@ -1,0 +1,44 @@
+"""An instance of a first-party class that never closes what it opens, made in a function: what
+ends it, if anything (moved out of :mod:`.resource_model`)."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.summaries import definition_of
+from tradelint.facts.uses import classify, in_cleanup_block, name_loads
+from tradelint.models.resources.error_paths import left_open_by_a_handler
+from tradelint.models.resources.proofs import closed_where_errors_are_swallowed
+from tradelint.models.resources.resource_types import Creation, Problem
+from tradelint.models.resources.statements import _closes_held
+
+
+def owner_leaks(module: ModuleInfo, c: Creation) -> Problem | None:
+    """Nothing ends what the instance holds, unless it is handed to the caller (returned or
+    yielded), kept elsewhere (an alias, a container, a framework or library it is registered
+    with: ``await bot.add_cog(cog)``, ``hass.data[DOMAIN] = {...}``), or something reaches in
+    to close it. Then the class's own TRD202 finding is the one to act on; a per-call object
+    lent to first-party code (atomicpuppy's ``EventFinder(fetcher=fetcher)``) still leaks."""
+    if c.kind != "local":
+        return "owner_leaks"
+    assert c.function is not None
+    closes: list[ast.AST] = []
+    for node in name_loads(c.function, c.name):
+        use = classify(module, node)
+        if use.kind in ("return", "alias", "with", "container"):
+            return None
+        if use.kind == "argument" and use.call is not None and definition_of(module, use.call.func) is None:
+            return None
+        if use.kind == "attribute" and use.name == c.spec.holds and _closes_held(module, node):
+            closes.append(node)  # ``await fetcher.session.close()``
+    if not closes:
+        return "owner_leaks"
+    # Closed by the maker, as a resource of its own: on every path (``finally``, or both an
+    # ``except`` and the way on), or only at the end of a ``try`` whose ``except`` goes on
+    # without it (lbry's CLI: the API client's session left open when the daemon is down).
+    kinds = [in_cleanup_block(module, node, c.function) for node in closes]
+    if "finally" in kinds or ("except" in kinds and None in kinds):
+        return None
+    left = closed_where_errors_are_swallowed(module, closes) or left_open_by_a_handler(module, c, closes)
+    return "owner_closed_outside_finally" if left else None
