@@ -18,8 +18,8 @@ def _score(*args: str) -> list[str]:
 
 
 def test_the_resource_cases_score_as_recorded() -> None:
-    # The miss: a session handed on through a setter. (A factory that hands a new session to
-    # ``cls(...)``, q02, is found since session 15's class factories.)
+    # The miss: a session handed on through a setter (a factory that hands a new session to
+    # ``cls(...)`` is found since session 15).
     assert _score() == [
         "default: 54/55 marked found (recall 0.98), 0 unmarked (precision 1.00)",
         "  missed r02_handed_attr.py:15 TRD201",
