@@ -27,6 +27,8 @@ process, once as a check and once as ``--fix --unsafe-fixes`` (on a fresh copy),
                length: the file's fixes fail together and the refused ones must be found
     workers    one module of N classes, each storing a task it never ends, with a stop()
                (TRD303 each: every class asks who calls its stop())
+    sessions   one coroutine opening N sessions it never closes, in nested pairs (N ``async
+               with`` fixes in one block: applied in one pass)
     holders    one module of N classes, each holding a session it never closes (TRD202 each:
                every class asks whether an owner closes its session)
 
@@ -155,6 +157,17 @@ def holders_tree(n: int) -> Tree:
     return {"holders.py": "".join(parts)}
 
 
+def sessions_tree(n: int) -> Tree:
+    """One coroutine opening n sessions it never closes, in pairs: the second made and used
+    inside the first's life (n ``async with`` fixes in one block, nested two deep)."""
+    body = "".join(
+        f"    a{i} = aiohttp.ClientSession()\n    b{i} = aiohttp.ClientSession()\n"
+        f"    await b{i}.get('u')\n    await a{i}.get('u')\n"
+        for i in range(n // 2)
+    )
+    return {"sessions.py": "import aiohttp\n\n\nasync def main():\n" + body}
+
+
 AXES: dict[str, tuple[Callable[[int], Tree], int]] = {  # (tree, base size)
     "files": (files_tree, 100),
     "findings": (findings_tree, 250),
@@ -168,6 +181,7 @@ AXES: dict[str, tuple[Callable[[int], Tree], int]] = {  # (tree, base size)
     "refused": (refused_tree, 250),
     "workers": (workers_tree, 100),
     "holders": (holders_tree, 100),
+    "sessions": (sessions_tree, 50),
 }
 
 

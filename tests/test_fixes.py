@@ -292,3 +292,74 @@ def test_an_added_name_joins_an_import_line_without_reordering_its_names(
     assert "    _keep_task(asyncio.create_task(job()))\n" in fixed
     assert normalized_dump(fixed) == normalized_dump(UNSORTED_IMPORT)
     assert capsys.readouterr().out == "Checked 1 file in 0.00s: fixed 1 finding, 0 remaining.\n"
+
+
+def _pairs(count: int) -> str:
+    return "import aiohttp\n\n\nasync def main(url):\n" + "".join(
+        f"    a{i} = aiohttp.ClientSession()\n    b{i} = aiohttp.ClientSession()\n"
+        f"    await b{i}.get(url)\n    await a{i}.get(url)\n"
+        for i in range(count)
+    )
+
+
+def _pairs_fixed(count: int) -> str:
+    return "import aiohttp\n\n\nasync def main(url):\n" + "".join(
+        f"    async with aiohttp.ClientSession() as a{i}:\n        async with aiohttp.ClientSession() as b{i}:\n"
+        f"            await b{i}.get(url)\n        await a{i}.get(url)\n"
+        for i in range(count)
+    )
+
+
+def test_every_async_with_fix_of_a_block_is_applied_in_one_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 24 sessions, in pairs: one ``async with`` per pass took 13 passes (the first pass wrapped
+    # a0 only), past the limit of 10, and the file was left as it was ("still changing after
+    # 10 passes"). Now the wraps of a block nest in one pass: two passes (the second finds
+    # nothing) are enough.
+    from tradelint.runner import fixer
+
+    monkeypatch.setattr(fixer, "MAX_PASSES", 2)
+    clear_cache()
+    path = tmp_path / "pairs.py"
+    path.write_text(_pairs(12), encoding="utf-8")
+    assert run([str(path), "--fix"]) == 0
+    assert path.read_text(encoding="utf-8") == _pairs_fixed(12)
+    assert capsys.readouterr().out == "Checked 1 file in 0.00s: fixed 24 findings, 0 remaining.\n"
+
+
+CROSSED = '''import aiohttp
+
+
+async def main(url):
+    first = aiohttp.ClientSession()
+    second = aiohttp.ClientSession()
+    await first.get(url)
+    await second.get(url)
+'''
+
+CROSSED_FIXED = '''import aiohttp
+
+
+async def main(url):
+    async with aiohttp.ClientSession() as first:
+        second = aiohttp.ClientSession()
+        await first.get(url)
+    await second.get(url)
+'''
+
+
+def test_a_wrap_that_would_cut_an_earlier_one_is_not_applied(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # ``second`` is used after ``first``'s last use: wrapping both would cut ``first``'s block.
+    # As with one wrap per pass, the first is wrapped and the second stays reported, unfixed.
+    clear_cache()
+    path = tmp_path / "crossed.py"
+    path.write_text(CROSSED, encoding="utf-8")
+    assert run([str(path), "--fix", "--output-format", "concise"]) == 1
+    assert path.read_text(encoding="utf-8") == CROSSED_FIXED
+    assert capsys.readouterr().out == (
+        f"{path}:6:9: TRD201 `second` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`\n"
+        "Checked 1 file in 0.00s: fixed 1 finding, 1 remaining (none fixable).\n"
+    )

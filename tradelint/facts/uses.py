@@ -162,6 +162,22 @@ def name_loads(func: ast.AST, name: str) -> Iterator[ast.Name]:
 _NAME_LOADS = "_tradelint_name_loads"
 
 
+def name_stores(func: ast.AST, name: str) -> list[ast.Name]:
+    """Stores and deletions of ``name`` inside ``func``, nested functions included, in the order
+    of ``walk``; one walk answers every name, as in ``name_loads``."""
+    table: dict[str, list[ast.Name]] | None = func.__dict__.get(_NAME_STORES)
+    if table is None:
+        table = {}
+        for node in walk(func):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                table.setdefault(node.id, []).append(node)
+        setattr(func, _NAME_STORES, table)
+    return table.get(name, [])
+
+
+_NAME_STORES = "_tradelint_name_stores"
+
+
 def declares_outer(func: ast.AST, name: str) -> bool:
     """``global name`` / ``nonlocal name``: the value outlives the frame."""
     return name in declarations(func)[1]
@@ -171,7 +187,19 @@ def declarations(function: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
     """``global`` and ``global``/``nonlocal`` names anywhere in ``function``, nested functions
     included. Such a declaration is a statement, and statements are only in statement lists (a
     body, an ``else``, a ``finally``, a handler's or a case's body): a walk of those lists meets
-    all of them, as a walk of every node would."""
+    all of them, as a walk of every node would. Kept on the node, as ``name_loads`` keeps its
+    table: a function binding many resources is asked once per resource."""
+    found: tuple[frozenset[str], frozenset[str]] | None = function.__dict__.get(_DECLARATIONS)
+    if found is None:
+        found = _declarations(function)
+        setattr(function, _DECLARATIONS, found)
+    return found
+
+
+_DECLARATIONS = "_tradelint_declarations"
+
+
+def _declarations(function: ast.AST) -> tuple[frozenset[str], frozenset[str]]:
     globals_: set[str] = set()
     nonlocals: set[str] = set()
     stack: list[ast.AST] = [function]

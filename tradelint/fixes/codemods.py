@@ -7,6 +7,7 @@ no-op and overlapping fixes settle over successive passes.
 from __future__ import annotations
 
 import ast
+import bisect
 import functools
 import os
 from collections.abc import Sequence
@@ -186,17 +187,28 @@ class EditTransformer(cst.CSTTransformer):
         edits = self.by_kind.get("async_with")
         if not edits:
             return updated
-        body = list(updated.body)
+        found: list[tuple[int, Edit]] = []
         for index, stmt in enumerate(original.body):
             if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
                 continue
             pos = self._pos(stmt.body[0])
-            for edit in self.by_position.get(("async_with", pos.start.line, pos.start.column), ()):
-                if _at(pos, edit):
-                    self.applied.add(edit)
-                    body = _wrap_async_with(body, original.body, index, edit, self)
-                    return updated.with_changes(body=body)
-        return updated
+            edit = next((e for e in self.by_position.get(("async_with", pos.start.line, pos.start.column), ()) if _at(pos, e)), None)
+            if edit is not None:
+                found.append((index, edit))
+        if not found:
+            return updated
+        if len(updated.body) != len(original.body):
+            found = found[:1]  # statements were inserted: one wrap, the others in the next pass
+        body = list(updated.body)
+        spans = [(k, k) for k in range(len(body))]  # the original statements each element holds
+        for index, end, edit in reversed(_nested_wraps(original.body, found, self)):
+            # The last first: a wrap takes statements after its assignment only, so the ones
+            # before it keep their places; an outer wrap takes the inner ones whole.
+            last = bisect.bisect_right(spans, end, key=lambda span: span[0]) - 1
+            self.applied.add(edit)
+            body = _wrap_async_with(body, index, last, edit)
+            spans[index : last + 1] = [(index, end)]
+        return updated.with_changes(body=body)
 
     def _insert_before(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
         """``insert_before``: statements put before one (cancel the old task before the new is
@@ -282,32 +294,79 @@ def _wrap_classvar(annotation: cst.BaseExpression, classvar: str, known: set[str
     )
 
 
-def _is_close_statement(stmt: cst.BaseStatement, name: str) -> bool:
+def _closed_name(stmt: cst.BaseStatement) -> str | None:
+    """``x`` of a statement ``await x.close()`` / ``await x.aclose()``, else None."""
     if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
-        return False
+        return None
     expr = stmt.body[0]
     if not (isinstance(expr, cst.Expr) and isinstance(expr.value, cst.Await)):
-        return False
+        return None
     call = expr.value.expression
-    return (
+    if (
         isinstance(call, cst.Call)
         and not call.args
         and isinstance(call.func, cst.Attribute)
         and isinstance(call.func.value, cst.Name)
-        and call.func.value.value == name
         and call.func.attr.value in ("close", "aclose")
-    )
+    ):
+        return call.func.value.value
+    return None
 
 
-def _wrap_async_with(
-    body: list[cst.BaseStatement],
-    original: Sequence[cst.BaseStatement],
-    index: int,
-    edit: Edit,
-    transformer: EditTransformer,
-) -> list[cst.BaseStatement]:
+def _is_close_statement(stmt: cst.BaseStatement, name: str) -> bool:
+    return _closed_name(stmt) == name
+
+
+def _nested_wraps(
+    original: Sequence[cst.BaseStatement], found: list[tuple[int, Edit]], transformer: EditTransformer
+) -> list[tuple[int, int, Edit]]:
+    """The ``async with`` wraps of one block that one pass applies: (index of the assignment,
+    index of the last statement wrapped, edit), in order. The same as one wrap per pass, the
+    first first, as the passes did: a wrap whose statements would end after an earlier wrap's
+    last one is dropped (its session is then used outside the block that makes it, and no
+    later pass fixes it); one holding a close statement of an earlier wrap is left to the next
+    pass (the earlier wrap removes that close; inside this wrap it would stay)."""
+    closes: dict[str, list[int]] = {}
+    for k, stmt in enumerate(original):
+        closed = _closed_name(stmt)
+        if closed is not None:
+            closes.setdefault(closed, []).append(k)
+    taken: list[tuple[int, int, Edit]] = []
+    open_: list[tuple[int, str]] = []  # the ends and names of the wraps around this one
+    for index, edit in found:
+        end = _last_index(original, index, int(edit.param("last_line")), transformer)
+        while open_ and open_[-1][0] < index:
+            open_.pop()
+        if open_ and end > open_[-1][0]:
+            continue
+        if any(_any_between(closes.get(name, ()), index, end) for _, name in open_):
+            continue
+        taken.append((index, end, edit))
+        open_.append((end, edit.param("name")))
+    return taken
+
+
+def _any_between(positions: Sequence[int], low: int, high: int) -> bool:
+    """Whether the sorted ``positions`` hold one in ``[low, high]``."""
+    at = bisect.bisect_left(positions, low)
+    return at < len(positions) and positions[at] <= high
+
+
+def _last_index(original: Sequence[cst.BaseStatement], index: int, last: int, transformer: EditTransformer) -> int:
+    """The index of the last statement of ``original`` after ``index`` starting at or before line
+    ``last`` (``index`` itself when there is none): the end of an ``async with`` wrap."""
+    end = index
+    for later in range(index + 1, len(original)):
+        if transformer._pos(original[later]).start.line > last:
+            break
+        end = later
+    return end
+
+
+def _wrap_async_with(body: list[cst.BaseStatement], index: int, end: int, edit: Edit) -> list[cst.BaseStatement]:
+    """``body[index]`` (``s = X(...)``) and the statements after it up to ``body[end]`` become
+    ``async with X(...) as s:`` around the latter, less their ``await s.close()``."""
     name = edit.param("name")
-    last = int(edit.param("last_line"))
     assign_line = body[index]
     assert isinstance(assign_line, cst.SimpleStatementLine)
     assign = assign_line.body[0]
@@ -316,10 +375,6 @@ def _wrap_async_with(
     value = assign.value
     if isinstance(value, cst.Await):
         value = value.expression
-    end = index
-    for later in range(index + 1, len(original)):
-        if transformer._pos(original[later]).start.line <= last:
-            end = later
     inner = [s for s in body[index + 1 : end + 1] if not _is_close_statement(s, name)]
     if not inner:
         raise CodemodError(f"nothing uses `{name}` after it is created")

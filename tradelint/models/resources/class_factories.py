@@ -42,7 +42,7 @@ def class_factory(module: ModuleInfo, func: ast.expr, builtin_spec: BuiltinSpec,
     if not (isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Name, ast.Attribute))):
         return None
     owner = func.value
-    name = owner.attr if isinstance(owner, ast.Attribute) else owner.id  # type: ignore[union-attr]
+    name = owner.attr if isinstance(owner, ast.Attribute) else owner.id
     if not name[:1].isupper():
         return None
     named = definition_of(module, owner)

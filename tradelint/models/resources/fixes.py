@@ -7,7 +7,7 @@ import ast
 
 from tradelint.core.fix_plan import EditSpec, FixSpec
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.uses import declares_outer, name_loads
+from tradelint.facts.uses import declares_outer, name_loads, name_stores
 
 
 def _block_of(module: ModuleInfo, stmt: ast.stmt) -> list[ast.stmt] | None:
@@ -53,10 +53,7 @@ def async_with_fix(
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "setattr":
             return None  # stored on another object, which would keep a closed session
         owners.append(owner)
-    stores = [
-        n for n in ast.walk(function)
-        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, (ast.Store, ast.Del))
-    ]
+    stores = name_stores(function, name)
     if len(stores) != 1 or not owners:
         return None
     if not closes and any(_escapes(module, load) for load in name_loads(function, name)):

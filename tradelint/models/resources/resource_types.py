@@ -104,7 +104,7 @@ OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing
 NOT_TAKERS = {"getattr", "hasattr", "setattr", "vars", "dir"}
 
 
-Kind = Literal["local", "inline", "self", "self_elements", "global_elements", "startup", "import_time", "handed", "generator", "yielded", "local_elements", "integration"]
+Kind = Literal["local", "inline", "self", "self_elements", "global_elements", "startup", "import_time", "handed", "generator", "yielded", "local_elements", "integration", "self_key"]
 
 
 @dataclass(frozen=True)

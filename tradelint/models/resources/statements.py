@@ -110,10 +110,10 @@ def _is_teardown_generator(module: ModuleInfo, function: ast.FunctionDef | ast.A
         module.imports.qualify(dec.func if isinstance(dec, ast.Call) else dec) in FIXTURE_DECORATORS
         for dec in function.decorator_list
     ):
-        return any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in _own_walk(function))
+        return bool(_own_of(function, YIELDS))
     if not isinstance(function, ast.AsyncFunctionDef) or function.decorator_list:
         return False
-    yields = [node for node in _own_walk(function) if isinstance(node, (ast.Yield, ast.YieldFrom))]
+    yields = _own_of(function, YIELDS)
     return len(yields) == 1 and not any(
         isinstance(a, (ast.For, ast.AsyncFor, ast.While)) for a in module.ancestors(yields[0]) if _inside(a, function)
     )
@@ -139,15 +139,18 @@ def _yielded(module: ModuleInfo, expr: ast.expr) -> bool:
 
 
 def _inside(node: ast.AST, function: ast.AST) -> bool:
-    return node is not function and any(n is node for n in _own_walk(function))
+    if node is function:
+        return False
+    ids = _OWN_IDS.get(function)
+    if ids is None:
+        ids = _OWN_IDS[function] = frozenset(map(id, _own_walk(function)))
+    return id(node) in ids
 
 
 def _is_async_generator(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """An undecorated ``async def`` that yields: a decorator (``@asynccontextmanager``, a pytest
     fixture) drives the generator to its end, so its ``async with`` exits in time."""
-    return isinstance(function, ast.AsyncFunctionDef) and not function.decorator_list and any(
-        isinstance(node, (ast.Yield, ast.YieldFrom)) for node in _own_walk(function)
-    )
+    return isinstance(function, ast.AsyncFunctionDef) and not function.decorator_list and bool(_own_of(function, YIELDS))
 
 
 def _yields_inside(module: ModuleInfo, item: ast.withitem) -> bool:
@@ -170,6 +173,24 @@ def _own_walk(node: ast.AST) -> list[ast.AST]:
             found = _OWN_NODES[node] = _walk_own(node)
         return found
     return _walk_own(node)
+
+
+YIELDS = (ast.Yield, ast.YieldFrom)
+EXITS = (ast.Return, ast.Raise)
+_OWN_IDS: weakref.WeakKeyDictionary[ast.AST, frozenset[int]] = weakref.WeakKeyDictionary()
+_OWN_OF: weakref.WeakKeyDictionary[ast.AST, dict[tuple[type, ...], list[ast.AST]]] = weakref.WeakKeyDictionary()
+
+
+def _own_of(function: ast.AST, kinds: tuple[type, ...]) -> list[ast.AST]:
+    """The function's own nodes of ``kinds`` (``YIELDS``, ``EXITS``), in ``_own_walk``'s order,
+    kept per function: asked once per resource it makes."""
+    per_kind = _OWN_OF.get(function)
+    if per_kind is None:
+        per_kind = _OWN_OF[function] = {}
+    found = per_kind.get(kinds)
+    if found is None:
+        found = per_kind[kinds] = [node for node in _own_walk(function) if isinstance(node, kinds)]
+    return found
 
 
 def _walk_own(node: ast.AST) -> list[ast.AST]:
@@ -364,8 +385,9 @@ def _exits_before_try(
     if not starts:
         return None
     start = min(starts)
-    for node in _own_walk(function):
-        if not isinstance(node, (ast.Return, ast.Raise)) or not line < node.lineno < start:
+    for node in _own_of(function, EXITS):
+        assert isinstance(node, (ast.Return, ast.Raise))
+        if not line < node.lineno < start:
             continue
         if isinstance(node, ast.Return) and node.value is not None and any(
             isinstance(n, ast.Name) and n.id == name for n in walk(node.value)
