@@ -11,6 +11,7 @@ cannot read is taken as ending them, so that a finding means no code reaches the
 from __future__ import annotations
 
 import ast
+import weakref
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import is_release_name
@@ -117,6 +118,31 @@ def _element_ended(module: ModuleInfo, element: ast.expr, *, follow: bool = True
 WEAK_CONTAINERS = {"weakref.WeakSet": "add", "weakref.WeakValueDictionary": "store"}
 
 
+_ASSIGNED: weakref.WeakKeyDictionary[ast.AST, dict[tuple[bool, str], list[ast.expr]]] = weakref.WeakKeyDictionary()
+
+
+def _assigned_values(scope: ast.AST) -> dict[tuple[bool, str], list[ast.expr]]:
+    """The values assigned anywhere in ``scope`` (nested scopes included, in ``ast.walk``'s
+    order), by target: ``(True, attr)`` for ``name.attr = value``, ``(False, name)`` for ``name =
+    value``. One walk per scope, kept while its tree lives: asked once per task it makes."""
+    found = _ASSIGNED.get(scope)
+    if found is None:
+        found = {}
+        for node in ast.walk(scope):
+            if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+                continue
+            keys: list[tuple[bool, str]] = []
+            for t in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name):
+                    keys.append((True, t.attr))
+                elif isinstance(t, ast.Name):
+                    keys.append((False, t.id))
+            for key in dict.fromkeys(keys):  # once per statement, as ``any`` over its targets
+                found.setdefault(key, []).append(node.value)
+        _ASSIGNED[scope] = found
+    return found
+
+
 def weak_container(module: ModuleInfo, collection: ast.expr, value: ast.expr) -> str | None:
     """The weak container ``value`` is added to (``self._tasks.add(value)`` where every
     assignment of ``self._tasks`` in its class is a ``weakref.WeakSet()``; ``refs[k] = value``
@@ -130,21 +156,11 @@ def weak_container(module: ModuleInfo, collection: ast.expr, value: ast.expr) ->
         if not isinstance(scope, ast.ClassDef) or function is None or self_name(function) != collection.value.id:
             return None
         name = collection.attr
-        targets = [
-            node.value for node in ast.walk(scope)
-            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
-            and any(isinstance(t, ast.Attribute) and t.attr == name and isinstance(t.value, ast.Name)
-                    for t in (node.targets if isinstance(node, ast.Assign) else [node.target]))
-        ]
+        targets = _assigned_values(scope).get((True, name), [])
     elif isinstance(collection, ast.Name):
         name = collection.id
         scope = module.enclosing_function(value) or module.tree
-        targets = [
-            node.value for node in ast.walk(scope) if isinstance(node, (ast.Assign, ast.AnnAssign))
-            and node.value is not None
-            and any(isinstance(t, ast.Name) and t.id == name
-                    for t in (node.targets if isinstance(node, ast.Assign) else [node.target]))
-        ]
+        targets = _assigned_values(scope).get((False, name), [])
         if not targets and scope is not module.tree:
             targets = [
                 node.value for node in module.tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))

@@ -7,6 +7,7 @@ service.connect()`` fails, ``except Exception: log(...)``)."""
 from __future__ import annotations
 
 import ast
+import weakref
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import walk
@@ -96,6 +97,20 @@ def _names(body: list[ast.stmt], name: str) -> bool:
     return any(isinstance(node, ast.Name) and node.id == name for stmt in body for node in walk(stmt))
 
 
+_TRIES: weakref.WeakKeyDictionary[ast.AST, list[ast.Try]] = weakref.WeakKeyDictionary()
+
+
+def _own_tries(module: ModuleInfo, function: ast.AST) -> list[ast.Try]:
+    """The ``try`` statements of ``function`` itself (not of a function nested in it), in
+    ``walk``'s order; found once per function, which is asked once per resource it makes."""
+    found = _TRIES.get(function)
+    if found is None:
+        found = _TRIES[function] = [
+            n for n in walk(function) if isinstance(n, ast.Try) and module.enclosing_function(n) is function
+        ]
+    return found
+
+
 def left_open_by_a_handler(module: ModuleInfo, c: Creation, closes: list[ast.AST]) -> bool:
     """A ``try`` after the creation (or around it) catches an error of an ``await`` of its body
     and leaves (``return``, ``break``, ``continue``) without closing it, before any close: the
@@ -106,9 +121,7 @@ def left_open_by_a_handler(module: ModuleInfo, c: Creation, closes: list[ast.AST
         return False
     start = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
     first_close = min(getattr(close, "lineno", 0) for close in closes)
-    for trial in walk(function):
-        if not isinstance(trial, ast.Try) or module.enclosing_function(trial) is not function:
-            continue
+    for trial in _own_tries(module, function):
         if not (trial.lineno <= start or sequential(module, c.stmt, trial)) or trial.lineno > first_close:
             continue
         if trial.lineno <= start and not any(c.stmt is s or any(a is s for a in module.ancestors(c.stmt)) for s in trial.body):

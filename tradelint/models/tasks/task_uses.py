@@ -18,6 +18,7 @@ from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import (
     Use,
     classify,
+    name_loads,
     only_reads_arguments,
     renews_after,
     resolve_aliases,
@@ -170,11 +171,10 @@ class TaskUses(OwnerShutdown):
     def _global_dangles(self, name: str) -> bool:
         """``global _task; _task = create_task(...)``: no code of the module awaits, cancels or
         hands on the module's task."""
-        for node in walk(self.module.tree):
-            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
-                use = classify(self.module, node)
-                if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS):
-                    return False
+        for node in name_loads(self.module.tree, name):  # one walk of the module for every name
+            use = classify(self.module, node)
+            if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS):
+                return False
         return True
 
     def _local_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, created: ast.stmt) -> bool:
