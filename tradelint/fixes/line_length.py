@@ -7,6 +7,7 @@ black, flake8), 88 when none sets one.
 
 from __future__ import annotations
 
+import bisect
 import configparser
 import difflib
 import functools
@@ -198,9 +199,8 @@ def length_offenders(
     while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
         tail += 1
     old_mid, new_mid = old[head : len(old) - tail], new[head : len(new) - tail]
-    matcher = difflib.SequenceMatcher(None, old_mid, new_mid, autojunk=False)
     found: list[tuple[str, int, int]] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _changes(old_mid, new_mid):
         if tag not in ("insert", "replace"):
             continue
         paired = tag == "replace" and i2 - i1 == j2 - j1
@@ -220,3 +220,55 @@ def length_offenders(
             if first_only:
                 return found
     return found
+
+
+def _changes(old: list[str], new: list[str]) -> Iterator[tuple[str, int, int, int, int]]:
+    """``SequenceMatcher.get_opcodes()`` of ``old`` and ``new`` but "equal", in order, with fixed
+    points: a line found as many times in each is paired, its k-th time in ``old`` with its k-th
+    in ``new``, and the longest run of such pairs in the same order in both is kept; difflib
+    is run only between them. One run over a whole file costs its length times the number of
+    changes (minutes for a long module with a fix every few lines, or for one written as the
+    same block many times); the lines a fix does not touch keep their number, so the pieces left
+    between them are a fix's own statements."""
+    count_old = Counter(old)
+    count_new = Counter(new)
+    at_new: dict[str, list[int]] = {}
+    for j, line in enumerate(new):
+        if count_old[line] == count_new[line]:
+            at_new.setdefault(line, []).append(j)
+    seen: Counter[str] = Counter()
+    pairs: list[tuple[int, int]] = []
+    for i, line in enumerate(old):
+        places = at_new.get(line)
+        if places is not None:
+            pairs.append((i, places[seen[line]]))
+            seen[line] += 1
+    i0 = j0 = 0
+    for i, j in [*_increasing(pairs), (len(old), len(new))]:
+        matcher = difflib.SequenceMatcher(None, old[i0:i], new[j0:j], autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag != "equal":
+                yield tag, i0 + i1, i0 + i2, j0 + j1, j0 + j2
+        i0, j0 = i + 1, j + 1
+
+
+def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of ``pairs`` (in order of their first item) whose second items increase."""
+    tails: list[int] = []  # the second item ending the best run of each length
+    ends: list[int] = []  # the index in ``pairs`` of that run's last pair
+    before: list[int] = []  # each pair's predecessor in its run
+    for index, (_, j) in enumerate(pairs):
+        at = bisect.bisect_left(tails, j)
+        before.append(ends[at - 1] if at else -1)
+        if at == len(tails):
+            tails.append(j)
+            ends.append(index)
+        else:
+            tails[at] = j
+            ends[at] = index
+    run: list[tuple[int, int]] = []
+    index = ends[-1] if ends else -1
+    while index >= 0:
+        run.append(pairs[index])
+        index = before[index]
+    return run[::-1]
