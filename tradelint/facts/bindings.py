@@ -48,7 +48,16 @@ def module_bindings(module: ModuleInfo) -> set[str]:
 
 def _runtime_imports(module: ModuleInfo) -> dict[str, str]:
     """Names bound at runtime by the module's own top-level absolute imports: what inserted
-    module-level code may use (an import inside a function binds nothing out there)."""
+    module-level code may use (an import inside a function binds nothing out there). Found once
+    per module (each fix asks); not to be changed."""
+    memo = module.project.class_memo
+    key = ("runtime-imports", module.tree)
+    if key not in memo:
+        memo[key] = _find_runtime_imports(module)
+    return cast("dict[str, str]", memo[key])
+
+
+def _find_runtime_imports(module: ModuleInfo) -> dict[str, str]:
     found: dict[str, str] = {}
     for node, type_checking in module.index.imports:
         if type_checking or module.enclosing_scope(node) is not None:

@@ -299,7 +299,7 @@ def _holders(module: ModuleInfo, cls: str, qualified: str = "") -> tuple[set[str
         elif isinstance(target, ast.Attribute):
             attrs.add(target.attr)
 
-    for node in _binding_nodes(module):
+    for node in _binding_nodes_naming(module, cls):
         if isinstance(node, ast.Assign) and is_cls(node.value):
             for target in node.targets:
                 bind(target)
@@ -332,6 +332,49 @@ def _binding_nodes(module: ModuleInfo) -> list[ast.AST]:
     if found is None:
         found = _BINDINGS[module] = [n for n in ast.walk(module.tree) if isinstance(n, _BINDING_KINDS)]
     return found
+
+
+_BINDINGS_BY_NAME: weakref.WeakKeyDictionary[ModuleInfo, dict[str, list[ast.AST]]] = weakref.WeakKeyDictionary()
+
+
+def _binding_nodes_naming(module: ModuleInfo, cls: str) -> list[ast.AST]:
+    """The module's binding nodes (``_binding_nodes``, in its order) whose value, annotation or
+    context manager can be ``cls``: its name, attribute name or string is ``cls``. Indexed once
+    per module: each class asks for its own holders."""
+    index = _BINDINGS_BY_NAME.get(module)
+    if index is None:
+        index = {}
+        for node in _binding_nodes(module):
+            keys: list[ast.AST | None]
+            if isinstance(node, ast.Assign):
+                keys = list(node.value.elts) if isinstance(node.value, ast.Tuple) else [node.value]
+            elif isinstance(node, ast.AnnAssign):
+                keys = [node.annotation, node.value]
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                keys = [item.context_expr for item in node.items]
+            else:
+                assert isinstance(node, ast.arg)
+                keys = [node.annotation]
+            for key in dict.fromkeys(k for k in map(_spelled, keys) if k is not None):
+                index.setdefault(key, []).append(node)
+        _BINDINGS_BY_NAME[module] = index
+    return index.get(cls, [])
+
+
+def _spelled(node: ast.AST | None) -> str | None:
+    """The name ``_holders``' test compares with the class's: of ``Cls``, ``mod.Cls``, ``"Cls"``,
+    through one ``await`` and one call."""
+    if isinstance(node, ast.Await):
+        node = node.value
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
 
 
 def _registered_cleanups(module: ModuleInfo) -> set[str]:

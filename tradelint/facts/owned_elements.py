@@ -119,16 +119,20 @@ WEAK_CONTAINERS = {"weakref.WeakSet": "add", "weakref.WeakValueDictionary": "sto
 
 
 _ASSIGNED: weakref.WeakKeyDictionary[ast.AST, dict[tuple[bool, str], list[ast.expr]]] = weakref.WeakKeyDictionary()
+_ASSIGNED_AT_TOP: weakref.WeakKeyDictionary[ast.AST, dict[tuple[bool, str], list[ast.expr]]] = weakref.WeakKeyDictionary()
 
 
-def _assigned_values(scope: ast.AST) -> dict[tuple[bool, str], list[ast.expr]]:
+def _assigned_values(scope: ast.AST, *, top_level: bool = False) -> dict[tuple[bool, str], list[ast.expr]]:
     """The values assigned anywhere in ``scope`` (nested scopes included, in ``ast.walk``'s
-    order), by target: ``(True, attr)`` for ``name.attr = value``, ``(False, name)`` for ``name =
-    value``. One walk per scope, kept while its tree lives: asked once per task it makes."""
-    found = _ASSIGNED.get(scope)
+    order; with ``top_level``, in the module's own statements only), by target: ``(True, attr)``
+    for ``name.attr = value``, ``(False, name)`` for ``name = value``. One walk per scope, kept
+    while its tree lives: asked once per task it makes."""
+    memo = _ASSIGNED_AT_TOP if top_level else _ASSIGNED
+    found = memo.get(scope)
     if found is None:
         found = {}
-        for node in ast.walk(scope):
+        nodes = getattr(scope, "body", []) if top_level else ast.walk(scope)
+        for node in nodes:
             if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
                 continue
             keys: list[tuple[bool, str]] = []
@@ -139,7 +143,7 @@ def _assigned_values(scope: ast.AST) -> dict[tuple[bool, str], list[ast.expr]]:
                     keys.append((False, t.id))
             for key in dict.fromkeys(keys):  # once per statement, as ``any`` over its targets
                 found.setdefault(key, []).append(node.value)
-        _ASSIGNED[scope] = found
+        memo[scope] = found
     return found
 
 
@@ -162,12 +166,7 @@ def weak_container(module: ModuleInfo, collection: ast.expr, value: ast.expr) ->
         scope = module.enclosing_function(value) or module.tree
         targets = _assigned_values(scope).get((False, name), [])
         if not targets and scope is not module.tree:
-            targets = [
-                node.value for node in module.tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
-                and node.value is not None
-                and any(isinstance(t, ast.Name) and t.id == name
-                        for t in (node.targets if isinstance(node, ast.Assign) else [node.target]))
-            ]
+            targets = _assigned_values(module.tree, top_level=True).get((False, name), [])
     else:
         return None
     if not targets or not all(

@@ -178,6 +178,22 @@ def name_stores(func: ast.AST, name: str) -> list[ast.Name]:
 _NAME_STORES = "_tradelint_name_stores"
 
 
+def attribute_loads(tree: ast.AST, attr: str) -> list[ast.Attribute]:
+    """Loads of ``<anything>.attr`` inside ``tree``, in the order of ``walk``; one walk answers
+    every attribute name, as in ``name_loads``."""
+    table: dict[str, list[ast.Attribute]] | None = tree.__dict__.get(_ATTRIBUTE_LOADS)
+    if table is None:
+        table = {}
+        for node in walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                table.setdefault(node.attr, []).append(node)
+        setattr(tree, _ATTRIBUTE_LOADS, table)
+    return table.get(attr, [])
+
+
+_ATTRIBUTE_LOADS = "_tradelint_attribute_loads"
+
+
 def declares_outer(func: ast.AST, name: str) -> bool:
     """``global name`` / ``nonlocal name``: the value outlives the frame."""
     return name in declarations(func)[1]

@@ -576,11 +576,7 @@ class ResourceAnalysis:
                 self.closes(use, c.spec) or self._takes_care(self.module, use, c.spec, owner_is_class=True)
                 for use in resolve_aliases(
                     self.module,
-                    [
-                        classify(self.module, node)
-                        for node in walk(self.module.tree)
-                        if isinstance(node, ast.Name) and node.id == c.name and isinstance(node.ctx, ast.Load)
-                    ],
+                    [classify(self.module, node) for node in name_loads(self.module.tree, c.name)],
                 )
             )
         return None if known[c.name] else "global_never_closed"

@@ -20,6 +20,7 @@ function defined in the enclosing function or at module level."""
 from __future__ import annotations
 
 import ast
+import weakref
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import UNLOAD_FUNCTIONS, integration_folder, registered
@@ -164,27 +165,39 @@ def ended_at_stop(module: ModuleInfo, attr: str) -> bool:
     async_listen_once(EVENT_HOMEASSISTANT_STOP, self._on_stop)``) or a function of the integration
     it reaches by name, or a coordinator's ``async_shutdown()`` (which Home Assistant also runs at
     the stop)."""
-    return any(
-        any(isinstance(n, ast.Attribute) and n.attr == attr for n in walk(body))
-        and any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
-                for n in walk(body))
-        for body in _run_at_stop(module)
-    )
+    return any(attr in named for named in _run_at_stop(module))
 
 
-def _run_at_stop(module: ModuleInfo) -> list[ast.AST]:
-    """The bodies that may run at Home Assistant's stop, in ``module``'s integration (or in the
-    module alone, outside any): once per folder."""
+_ALONE: weakref.WeakKeyDictionary[ModuleInfo, list[frozenset[str]]] = weakref.WeakKeyDictionary()
+
+
+def _cancelling(bodies: list[ast.AST]) -> list[frozenset[str]]:
+    """For each body that cancels something, the attribute names it mentions."""
+    return [
+        frozenset(n.attr for n in walk(body) if isinstance(n, ast.Attribute))
+        for body in bodies
+        if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
+               for n in walk(body))
+    ]
+
+
+def _run_at_stop(module: ModuleInfo) -> list[frozenset[str]]:
+    """What the bodies that may run at Home Assistant's stop and cancel something name, in
+    ``module``'s integration (or in the module alone, outside any): once per folder, or per
+    module (each task attribute asks)."""
     folder = integration_folder(module)
     if folder is None:
-        return _reach_at_stop([module])
+        alone = _ALONE.get(module)
+        if alone is None:
+            alone = _ALONE[module] = _cancelling(_reach_at_stop([module]))
+        return alone
     project = module.project
     project.note_scan("tree", folder)  # for the cache, memo or not
     memo = project.scan_memo("EVENT_HOMEASSISTANT_STOP")
     if folder not in memo:
         modules = [module if path == module.path else project.module_at(path) for path in project_files(project, folder) or ()]
-        memo[folder] = _reach_at_stop([m for m in modules if m is not None])
-    found: list[ast.AST] = memo[folder]
+        memo[folder] = _cancelling(_reach_at_stop([m for m in modules if m is not None]))
+    found: list[frozenset[str]] = memo[folder]
     return found
 
 

@@ -21,7 +21,7 @@ from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES, walk
-from tradelint.facts.uses import classify, self_name
+from tradelint.facts.uses import attribute_loads, classify, self_name
 
 # Uses of a task that end it or hand it on to someone who may: anything but a look at it.
 LOOKS = frozenset({"test", "other"})
@@ -150,16 +150,7 @@ def _ended_by_class(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
 
 def _ended_anywhere(module: ModuleInfo, attr: str, skip: ast.expr | None) -> bool:
     """Whether any load of ``<x>.attr`` in ``module`` (but ``skip``) does more than look at it."""
-    for node in walk(module.tree):
-        if (
-            isinstance(node, ast.Attribute)
-            and node is not skip
-            and node.attr == attr
-            and isinstance(node.ctx, ast.Load)
-            and _ends(module, node)
-        ):
-            return True
-    return False
+    return any(node is not skip and _ends(module, node) for node in attribute_loads(module.tree, attr))
 
 
 def _ends(module: ModuleInfo, node: ast.expr) -> bool:

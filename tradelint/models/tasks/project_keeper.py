@@ -89,7 +89,19 @@ def _is_name_return(stmt: ast.stmt, name: str) -> bool:
 
 
 def _module_sets(tree: ast.Module) -> set[str]:
-    """Top-level names bound to ``set()``."""
+    """Top-level names bound to ``set()``; found once per tree (each function asks), not to be
+    changed."""
+    found: set[str] | None = tree.__dict__.get(_MODULE_SETS)
+    if found is None:
+        found = _find_module_sets(tree)
+        setattr(tree, _MODULE_SETS, found)
+    return found
+
+
+_MODULE_SETS = "_tradelint_module_sets"
+
+
+def _find_module_sets(tree: ast.Module) -> set[str]:
     found: set[str] = set()
     for stmt in tree.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:

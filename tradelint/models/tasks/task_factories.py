@@ -60,7 +60,7 @@ def installs_keeper(module: ModuleInfo) -> tuple[bool, frozenset[str]]:
         if factory is None or not _keeps(factory, globals_):
             continue
         installs = True
-        enclosing = _enclosing_function(tree, call)
+        enclosing = module.enclosing_function(call)  # the innermost function around it
         if enclosing is not None and enclosing in tree.body and module.module_name is not None:
             installers.add(f"{module.module_name}.{enclosing.name}")
     return installs, frozenset(installers)
@@ -85,15 +85,6 @@ def _keeps(factory: ast.FunctionDef | ast.AsyncFunctionDef, globals_: set[str]) 
         and len(node.args) == 1
         for node in ast.walk(factory)
     )
-
-
-def _enclosing_function(tree: ast.Module, target: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    found: ast.FunctionDef | ast.AsyncFunctionDef | None = None
-    for node in ast.walk(tree):
-        if isinstance(node, FUNCTION_NODES) and any(child is target for child in ast.walk(node)):
-            # The innermost one: ``ast.walk`` meets outer functions first.
-            found = node
-    return found
 
 
 def project_keepers(module: ModuleInfo) -> Keepers:

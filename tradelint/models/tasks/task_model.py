@@ -544,10 +544,16 @@ class TaskAnalysis(TaskOwners):
     def _reported_at_callers(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """Whether ``function`` is a task wrapper whose callers are reported instead (a call of
         it as a statement makes a dangling task): one finding for one owned thing."""
-        return any(
-            isinstance(c.func, ast.Name) and c.func.id == function.name and self.creator_label(c, self.module) is not None
-            for c in self.module.index.calls
-        )
+        return any(self.creator_label(c, self.module) is not None for c in self._calls_by_name.get(function.name, ()))
+
+    @cached_property
+    def _calls_by_name(self) -> dict[str, list[ast.Call]]:
+        """The module's calls of a bare name (``f(...)``), by that name, in the index's order."""
+        found: dict[str, list[ast.Call]] = {}
+        for c in self.module.index.calls:
+            if isinstance(c.func, ast.Name):
+                found.setdefault(c.func.id, []).append(c)
+        return found
 
 def _ended_before_the_stop(module: ModuleInfo, node: ast.AST, made: ast.stmt) -> bool:
     """Whether the cancel at ``node`` is one Home Assistant's stop never runs: in an entity's

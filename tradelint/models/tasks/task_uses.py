@@ -85,11 +85,7 @@ class TaskUses(OwnerShutdown):
                 return None
             if any(_binds(node, name) for node in self._nodes_of(function)):
                 return None  # a local of the same name
-            loads = [
-                node for node in walk(module.tree)
-                if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
-            ]
-            if any(ends_elements(module, node) for node in loads):
+            if any(ends_elements(module, node) for node in name_loads(module.tree, name)):
                 return None
             return "global_container", name, None
         return None
