@@ -224,7 +224,7 @@ def _last_use_everywhere(module: ModuleInfo, cls: ast.ClassDef, method: str) -> 
 def _call_verdicts(module: ModuleInfo, cls: str, method: str, qualified: str = "") -> list[bool]:
     """For each ``x.method()`` on a known ``cls`` instance in the module: is it the last use?
     ``qualified``: in another module, ``cls`` counts only where it resolves to that name."""
-    calls = [c for c in module.index.calls if isinstance(c.func, ast.Attribute) and c.func.attr == method]
+    calls = _method_calls(module).get(method, [])
     if not calls:
         return []  # asked once per task class: no walk of the module when nothing calls it
     holders = _holders(module, cls, qualified)
@@ -331,6 +331,21 @@ def _binding_nodes(module: ModuleInfo) -> list[ast.AST]:
     found = _BINDINGS.get(module)
     if found is None:
         found = _BINDINGS[module] = [n for n in ast.walk(module.tree) if isinstance(n, _BINDING_KINDS)]
+    return found
+
+
+_METHOD_CALLS: weakref.WeakKeyDictionary[ModuleInfo, dict[str, list[ast.Call]]] = weakref.WeakKeyDictionary()
+
+
+def _method_calls(module: ModuleInfo) -> dict[str, list[ast.Call]]:
+    """The module's calls ``x.method(...)``, by method name, in the index's order: each class
+    asks for the calls of its own end method."""
+    found = _METHOD_CALLS.get(module)
+    if found is None:
+        found = _METHOD_CALLS[module] = {}
+        for call in module.index.calls:
+            if isinstance(call.func, ast.Attribute):
+                found.setdefault(call.func.attr, []).append(call)
     return found
 
 

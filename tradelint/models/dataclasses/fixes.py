@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import builtins
 import sys
-from typing import Iterator
+from typing import Iterator, cast
 
 from tradelint.core.fix_plan import EditSpec, FixSpec
 from tradelint.facts.class_body import CLASSVAR, annotation_head
@@ -91,6 +91,16 @@ def _class_binds(cls: ast.ClassDef, name: str) -> bool:
     ) or any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and s.name == name for s in cls.body)
 
 
+def _type_checking_imports(module: ModuleInfo) -> frozenset[int]:
+    """The ``id`` of each import of the module under ``if TYPE_CHECKING:``: found once per
+    module (each binding of each fix asks)."""
+    memo = module.project.class_memo
+    key = ("type-checking-imports", module.tree)
+    if key not in memo:
+        memo[key] = frozenset(id(imp) for imp, tc in module.index.imports if tc)
+    return cast("frozenset[int]", memo[key])
+
+
 def _bound_as(
     module: ModuleInfo, local: str, wanted: set[str], before: int, *, allow_type_checking: bool = False
 ) -> bool:
@@ -103,7 +113,7 @@ def _bound_as(
     for node in bindings:
         if not isinstance(node, (ast.Import, ast.ImportFrom)):
             return False  # ``ClassVar = ...``, a ``def``, a ``global``: shadowed
-        if not allow_type_checking and any(node is imp and tc for imp, tc in module.index.imports):
+        if not allow_type_checking and id(node) in _type_checking_imports(module):
             return False
         for alias in node.names:
             if (alias.asname or alias.name.split(".")[0]) != local:
@@ -246,6 +256,14 @@ def _annotation_portable(base: ModuleInfo, sub: ModuleInfo, annotation: ast.expr
     return True
 
 
+def _one_line_segment(lines: list[str], node: ast.expr) -> str | None:
+    """``ast.get_source_segment`` of a node written on one line (None otherwise), read from the
+    module's lines: the whole module was joined and split again for each fix."""
+    if node.end_lineno != node.lineno or node.end_col_offset is None or not 0 < node.lineno <= len(lines):
+        return None
+    return lines[node.lineno - 1].encode()[node.col_offset : node.end_col_offset].decode()
+
+
 # The field factories each maker understands: another maker's ``field(...)`` is a plain value to it.
 _MAKER_FIELDS = {
     "dataclass": {"dataclasses.field"},
@@ -278,8 +296,8 @@ def override_fix(
             return None
         if _final_head(base.module, node.annotation):
             return None  # re-declaring a ``Final`` name in a subclass is an error for type checkers
-        segment = ast.get_source_segment("\n".join(base.module.lines), node.annotation)
-        if segment is None or "\n" in segment:
+        segment = _one_line_segment(base.module.lines, node.annotation)
+        if segment is None:
             return None
         return FixSpec(
             f"Annotate `{subclass.name}.{name}` as the field it overrides",

@@ -44,16 +44,26 @@ def closed_by_an_owner(module: ModuleInfo, cls: str, attr: str, closes: frozense
 
 
 def _owner_closes(module: ModuleInfo, cls: str, attr: str, closes: frozenset[str]) -> bool:
-    closed = [
-        owned.value
-        for call in module.index.calls
-        if isinstance(func := call.func, ast.Attribute) and func.attr in closes
-        and isinstance(owned := func.value, ast.Attribute) and owned.attr == attr
-    ]
+    closed = [value for method, value in _attribute_calls(module).get(attr, ()) if method in closes]
     if not closed:
         return False  # asked once per class: no walk of the module when nothing closes the attribute
     holders = _holders_by_class(module).get(cls, set())
     return any(_holder_name(value) in holders for value in closed)
+
+
+_ATTRIBUTE_CALLS: weakref.WeakKeyDictionary[ModuleInfo, dict[str, list[tuple[str, ast.expr]]]] = weakref.WeakKeyDictionary()
+
+
+def _attribute_calls(module: ModuleInfo) -> dict[str, list[tuple[str, ast.expr]]]:
+    """The module's calls ``x.attr.method(...)``, by ``attr``: (method, ``x``), in the index's
+    order; found once per module (each class holding a resource asks)."""
+    found = _ATTRIBUTE_CALLS.get(module)
+    if found is None:
+        found = _ATTRIBUTE_CALLS[module] = {}
+        for call in module.index.calls:
+            if isinstance(func := call.func, ast.Attribute) and isinstance(owned := func.value, ast.Attribute):
+                found.setdefault(owned.attr, []).append((func.attr, owned.value))
+    return found
 
 
 # Per module, ``ast.walk`` once: each called name's holders (``x.tenor = TenorAPI(...)``: "tenor").

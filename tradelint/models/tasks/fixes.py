@@ -635,13 +635,21 @@ def _class_names(module: ModuleInfo, cls: ast.ClassDef) -> set[str]:
                 if isinstance(node, ast.Name):
                     names.add(node.id)
     for owner_module in modules.values():
-        names.update(a.attr for a in owner_module.index.attributes)
-        # ``getattr(self, "name")`` and ``setattr`` spell attributes as strings. Every constant
-        # has a parent, so the index's parent links name them all without walking the tree.
-        names.update(
-            n.value for n in owner_module.index.parents if isinstance(n, ast.Constant) and isinstance(n.value, str)
-        )
+        names.update(_spelled_attributes(owner_module))
     return names
+
+
+def _spelled_attributes(module: ModuleInfo) -> frozenset[str]:
+    """Every ``x.name`` of the module and every string constant (``getattr(self, "name")`` and
+    ``setattr`` spell attributes as strings): found once per module, each class asks."""
+    memo = module.project.class_memo
+    key = ("spelled-attributes", module.tree)
+    if key not in memo:
+        # Every constant has a parent, so the index's parent links name them all without walking.
+        memo[key] = frozenset(a.attr for a in module.index.attributes) | frozenset(
+            n.value for n in module.index.parents if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        )
+    return cast("frozenset[str]", memo[key])
 
 
 def _class_defines_exactly(cls: ast.ClassDef, code: str) -> bool:

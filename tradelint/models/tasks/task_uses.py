@@ -76,10 +76,7 @@ class TaskUses(OwnerShutdown):
             return "self_elements", collection.attr, owner
         if isinstance(collection, ast.Name):
             name = collection.id
-            if not any(
-                isinstance(stmt, (ast.Assign, ast.AnnAssign)) and _binds(stmt, name) and _is_empty_container(stmt.value)
-                for stmt in module.tree.body
-            ):
+            if name not in self._module_containers:
                 return None  # not a module-level list, set or dict made here
             if any(isinstance(node, ast.arg) and node.arg == name for node in walk(function)):
                 return None
@@ -213,16 +210,30 @@ class TaskUses(OwnerShutdown):
         # The function's own nodes (``_own_nodes``) are those whose nearest enclosing function,
         # lambda or class is the function: asked of the module's few such calls, not by a walk.
         end = (created.end_lineno or created.lineno, created.end_col_offset or 0)
-        return any(
-            (node.lineno, node.col_offset) > end and self.module.enclosing_scope(node) is function
-            for node in self._loop_runs
-        )
+        return any((node.lineno, node.col_offset) > end for node in self._loop_runs.get(id(function), ()))
 
     @cached_property
-    def _loop_runs(self) -> list[ast.Call]:
-        """The module's ``x.run_forever()`` and ``x.run_until_complete()`` calls."""
+    def _loop_runs(self) -> dict[int, list[ast.Call]]:
+        """The module's ``x.run_forever()`` and ``x.run_until_complete()`` calls, by the ``id`` of
+        their nearest enclosing function, lambda or class (None: the module)."""
         runs = ("run_forever", "run_until_complete")
-        return [call for call in self.module.index.calls if getattr(call.func, "attr", None) in runs]
+        found: dict[int, list[ast.Call]] = {}
+        for call in self.module.index.calls:
+            if getattr(call.func, "attr", None) in runs:
+                found.setdefault(id(self.module.enclosing_scope(call)), []).append(call)
+        return found
+
+    @cached_property
+    def _module_containers(self) -> frozenset[str]:
+        """Names a top-level statement of the module binds to an empty list, set or dict."""
+        return frozenset(
+            node.id
+            for stmt in self.module.tree.body
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and _is_empty_container(stmt.value)
+            for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+            for node in walk(target)
+            if isinstance(node, ast.Name)
+        )
 
     def _local_container_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
         if name in self._declared(function)[1]:
