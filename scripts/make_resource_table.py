@@ -21,9 +21,14 @@ Usage: unpack each library's wheel into its own folder (``pip download --no-deps
 ``unzip '*.py'``), then::
 
     python scripts/make_resource_table.py --out tradelint/packs/library_resources.json FOLDER...
+    python scripts/make_resource_table.py --out ... --src SRC --list PINS.txt [--list ...]
 
-The libraries read and their versions are listed in ``scripts/library_resources.txt``; the
-table records which wheel each type comes from. Nothing of the libraries is committed.
+The libraries read and their versions are listed in ``scripts/library_resources.txt`` (hand
+picked) and ``scripts/library_resources_ha.txt`` (every requirement Home Assistant's
+integrations pin); with ``--list`` each pin is read from ``SRC/<name>-<version>``. A pin not
+downloaded, a module that does not parse and a class or function the rules fail on are skipped
+with a message. The table records which wheel each type comes from. Nothing of the libraries
+is committed.
 """
 
 from __future__ import annotations
