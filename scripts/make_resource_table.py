@@ -21,9 +21,14 @@ Usage: unpack each library's wheel into its own folder (``pip download --no-deps
 ``unzip '*.py'``), then::
 
     python scripts/make_resource_table.py --out tradelint/packs/library_resources.json FOLDER...
+    python scripts/make_resource_table.py --out ... --src SRC --list PINS.txt [--list ...]
 
-The libraries read and their versions are listed in ``scripts/library_resources.txt``; the
-table records which wheel each type comes from. Nothing of the libraries is committed.
+The libraries read and their versions are listed in ``scripts/library_resources.txt`` (hand
+picked) and ``scripts/library_resources_ha.txt`` (every requirement Home Assistant's
+integrations pin); with ``--list`` each pin is read from ``SRC/<name>-<version>``. A pin not
+downloaded, a module that does not parse and a class or function the rules fail on are skipped
+with a message. The table records which wheel each type comes from. Nothing of the libraries
+is committed.
 """
 
 from __future__ import annotations
@@ -201,11 +206,32 @@ def dotted(folder: Path, path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+_READABLE: dict[Path, list[Path]] = {}
+
+
+def readable(project: Project, folder: Path) -> list[Path]:
+    """The modules of ``folder`` that parse and summarise; the others are skipped with a message
+    (a library of Python 2 source, a template that is not Python), never ending the run."""
+    known = _READABLE.get(folder)
+    if known is None:
+        known = _READABLE[folder] = []
+        failed = []
+        for path in modules(folder):
+            try:
+                summary = project.summary(path)
+            except Exception as error:  # noqa: BLE001 (whatever an odd module raises, the others are read)
+                summary = None
+                print(f"{path}: {type(error).__name__}: {error}", file=sys.stderr)
+            (known if summary is not None else failed).append(path)
+        if failed:
+            print(f"skipped {len(failed)} of {len(failed) + len(known)} modules of {folder.name}: they do not parse", file=sys.stderr)
+    return known
+
+
 def classes(project: Project, folder: Path) -> Iterator[tuple[str, ModuleSummary, ClassFacts]]:
-    for path in modules(folder):
+    for path in readable(project, folder):
         summary = project.summary(path)
-        if summary is None:
-            continue
+        assert summary is not None
         name = dotted(folder, path)
         for facts in summary.classes.values():
             if not facts.name.startswith("_"):
@@ -214,9 +240,14 @@ def classes(project: Project, folder: Path) -> Iterator[tuple[str, ModuleSummary
 
 def generate(folders: list[Path]) -> dict[str, Entry]:
     project = Project(module_budget=None)
+    # Every tree is kept to the end: moved out of the collector's generations as it is parsed
+    # (else each collection walks every tree kept so far, and reading 1,000 libraries is
+    # quadratic).
+    project.freeze_parsed = True
     found: dict[str, Entry] = {}
     judged: set[tuple[str, str]] = set()
     disagree: set[str] = set()
+    broken: set[tuple[str, str]] = set()
     builtin = {name: spec.close for name, spec in BUILTIN_RESOURCES.items()}
     every = [(folder, name, summary, facts) for folder in folders for name, summary, facts in classes(project, folder)]
     changed = True
@@ -226,9 +257,14 @@ def generate(folders: list[Path]) -> dict[str, Entry]:
         model = OwnershipModel(project, table.get, ())
         for folder, module_name, summary, facts in every:
             key = f"{module_name}.{facts.name}"
-            if (key, folder.name) in judged or key in builtin:
+            if (key, folder.name) in judged or (key, folder.name) in broken or key in builtin:
                 continue
-            entry = _judge(project, model, folder, module_name, summary, facts, found)
+            try:
+                entry = _judge(project, model, folder, module_name, summary, facts, found)
+            except Exception as error:  # noqa: BLE001 (an odd class is skipped, the others are judged)
+                print(f"skipped {key} of {folder.name}: {type(error).__name__}: {error}", file=sys.stderr)
+                broken.add((key, folder.name))
+                continue
             if entry is not None:
                 judged.add((key, folder.name))
                 # Two distributions of one import name (discord.py and py-cord): either's
@@ -347,6 +383,9 @@ def _spec_of(found: dict[str, Entry]) -> Callable[[str], ResourceSpec | None]:
     return spec
 
 
+_BROKEN: set[str] = set()
+
+
 def _factories(project: Project, folders: list[Path], found: dict[str, Entry], builtin: dict[str, str]) -> bool:
     """Public functions and class methods that return a new resource on every path."""
     changed = False
@@ -354,7 +393,7 @@ def _factories(project: Project, folders: list[Path], found: dict[str, Entry], b
     table = {**{k: e.close for k, e in found.items()}, **builtin}
     model = OwnershipModel(project, table.get, ())
     for folder in folders:
-        for path in modules(folder):
+        for path in readable(project, folder):
             module = project.module_at(path)
             if module is None:
                 continue
@@ -362,9 +401,14 @@ def _factories(project: Project, folders: list[Path], found: dict[str, Entry], b
             for stmt in module.tree.body:
                 if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and not stmt.name.startswith("_"):
                     key = f"{module_name}.{stmt.name}"
-                    if key in found or key in builtin:
+                    if key in found or key in builtin or key in _BROKEN:
                         continue
-                    made = factory_spec(module, stmt, spec, model)
+                    try:
+                        made = factory_spec(module, stmt, spec, model)
+                    except Exception as error:  # noqa: BLE001 (an odd function is skipped, the others are judged)
+                        print(f"skipped {key} of {folder.name}: {type(error).__name__}: {error}", file=sys.stderr)
+                        _BROKEN.add(key)
+                        made = None
                     if made is not None:
                         lazy = made.lazy and not isinstance(stmt, ast.AsyncFunctionDef)
                         found[key] = Entry(made.close, made.awaited, lazy, "factory", folder.name, made.ends)
@@ -396,7 +440,7 @@ def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> 
     bindings: list[tuple[str, str]] = []
     stars: list[tuple[str, str]] = []
     for folder in folders:
-        for path in modules(folder):
+        for path in readable(project, folder):
             summary = project.summary(path)
             module_name = dotted(folder, path)
             if summary is None or path.name != "__init__.py" or any(part.startswith("_") for part in module_name.split(".")):
@@ -431,24 +475,55 @@ def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> 
                 if name.startswith(prefix) and "." not in rest and not rest.startswith("_") and f"{package}.{rest}" not in found:
                     found[f"{package}.{rest}"] = found[name]
                     changed = True
+        members: dict[str, list[str]] = {}
+        for key in found:
+            members.setdefault(key.rpartition(".")[0], []).append(key)
         for name, target in bindings:
             if name not in found and target in found and name not in ambiguous:
                 found[name] = found[target]
                 changed = True
             # The class's factory methods under the re-exported name too (``binance.AsyncClient.create``).
-            for factory in [key for key in found if key.startswith(f"{target}.") and "." not in key[len(target) + 1:]]:
+            for factory in members.get(target, ()):
                 alias = f"{name}.{factory[len(target) + 1:]}"
                 if target in found and alias not in found and name not in ambiguous:
                     found[alias] = found[factory]
                     changed = True
 
 
+def listed_folders(src: Path, lists: list[Path]) -> tuple[list[Path], list[str]]:
+    """The folders ``SRC/<name>-<version>`` of the pins in ``lists`` (``name[extra]==version``,
+    ``#`` comments), and the pins whose folder is missing or holds no Python source."""
+    folders: list[Path] = []
+    missing: list[str] = []
+    for listed in lists:
+        for line in listed.read_text(encoding="utf-8").splitlines():
+            pin = line.split("#", 1)[0].strip()
+            if not pin:
+                continue
+            name, _, version = pin.partition("==")
+            folder = src / f"{name.split('[', 1)[0].strip()}-{version.strip()}"
+            if folder.is_dir() and next(modules(folder), None) is not None:
+                folders.append(folder)
+            else:
+                missing.append(pin)
+    return folders, missing
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folders", nargs="+", type=Path, help="a folder per unpacked wheel")
+    parser.add_argument("folders", nargs="*", type=Path, help="a folder per unpacked wheel")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--src", type=Path, help="the folder holding a folder <name>-<version> per pin of --list")
+    parser.add_argument("--list", type=Path, action="append", default=[], help="a file of pins (name==version)")
     args = parser.parse_args(argv)
-    found = generate(sorted(folder.resolve() for folder in args.folders))
+    folders = list(args.folders)
+    if args.list:
+        listed, missing = listed_folders(args.src or Path("."), args.list)
+        for pin in missing:
+            print(f"skipped {pin}: not downloaded, or no Python source", file=sys.stderr)
+        folders += listed
+    folders = sorted({folder.resolve() for folder in folders})
+    found = generate(folders)
     table = {
         name: {
             "close": e.close,
@@ -462,8 +537,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, e in sorted(found.items())
     }
     document = {
-        "comment": "Generated by scripts/make_resource_table.py from the wheels in scripts/library_resources.txt; do not edit.",
-        "sources": sorted(folder.name for folder in args.folders),
+        "comment": "Generated by scripts/make_resource_table.py from the wheels in scripts/library_resources*.txt; do not edit.",
+        "sources": sorted(folder.name for folder in folders),
         "types": table,
     }
     args.out.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n", encoding="utf-8")

@@ -180,3 +180,22 @@ def test_a_hosted_class_on_a_third_party_base_is_checked_for_dataclass_rules(tmp
     assert hosted.families(on_library, on_library.read_bytes(), configs[on_library]) == {"TRD1"}
     assert not hosted.families(on_stdlib, on_stdlib.read_bytes(), configs[on_stdlib])
     assert not hosted.families(on_own, on_own.read_bytes(), configs[on_own])
+
+
+def test_import_shaped_words_are_found_as_the_substring_search_finds_them() -> None:
+    # ``import P`` / ``from P`` / ``, P`` words are looked up in one pass over the source (the
+    # library table gives 700 of them), with the substring search's answers: a longer name
+    # that begins with the package, overlapping prefixes, and plain words beside them.
+    words = (b"import aiohttp", b"from openai", b", nats", b"create_task")
+    cases = {
+        b"import aiohttp_retry\n": True,  # begins with the package, as ``in`` finds it
+        b"from import aiohttp\n": True,  # ``import aiohttp`` inside ``from import ...``
+        b"import os, natsort\n": True,
+        b"from openai import AsyncOpenAI\n": True,
+        b"loop.create_task(x)\n": True,
+        b"import  aiohttp\n": False,  # two spaces: not the word
+        b"from .openai import x\n": False,
+        b"import httpx\nx = (1, 2)\n": False,
+    }
+    assert {data: demand._has_word(data, words) for data in cases} == cases
+    assert {data: any(word in data for word in words) for data in cases} == cases

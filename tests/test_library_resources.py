@@ -334,13 +334,16 @@ class Client(BaseClient):
 
 def test_the_shipped_table_is_the_scripts_output_format() -> None:
     document = json.loads((ROOT / "tradelint" / "packs" / "library_resources.json").read_text(encoding="utf-8"))
-    pins = [
-        line.strip()
-        for line in (ROOT / "scripts" / "library_resources.txt").read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    # Every library read is pinned, and every type names the wheel it was read from.
-    assert sorted(document["sources"]) == sorted(re.sub("==", "-", pin) for pin in pins)
+    def pins(listed: str) -> set[str]:
+        lines = (ROOT / "scripts" / listed).read_text(encoding="utf-8").splitlines()
+        return {re.sub(r"\[.*\]", "", line.strip()).replace("==", "-") for line in lines if line.strip() and not line.startswith("#")}
+
+    # Every library read is pinned, every hand-picked one is read (of Home Assistant's
+    # requirements, those that could be downloaded), and every type names the wheel it was
+    # read from.
+    hand_picked, home_assistant = pins("library_resources.txt"), pins("library_resources_ha.txt")
+    assert hand_picked <= set(document["sources"]) <= hand_picked | home_assistant
+    assert not hand_picked & home_assistant
     types = document["types"]
     assert len(types) > 200
     assert {entry["source"] for entry in types.values()} <= set(document["sources"])
@@ -429,3 +432,33 @@ def test_a_library_is_first_party_in_its_own_code(tmp_path: Path) -> None:
 
     words = UnclosedAsyncResource.trigger_words(Config())
     assert {"import openai", "from openai", ", openai"} <= set(words)
+
+
+def test_pins_are_read_from_lists_and_unreadable_source_is_skipped(tmp_path: Path, capsys) -> None:
+    # ``--src SRC --list FILE``: a folder ``SRC/<name>-<version>`` per pin (extras dropped); a
+    # pin never downloaded and a module that does not parse are skipped with a message, and the
+    # rest of the package is read.
+    (tmp_path / "pins.txt").write_text("# comment\nnetlib[async]==1.0\nmissing==2.0  # never downloaded\n", encoding="utf-8")
+    package = tmp_path / "src" / "netlib-1.0" / "netlib"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "old.py").write_text("print 'python 2'\n", encoding="utf-8")
+    (package / "client.py").write_text(
+        "import aiohttp\n\n\nclass Client:\n    def __init__(self):\n        self._session = aiohttp.ClientSession()\n\n"
+        "    async def close(self):\n        await self._session.close()\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "table.json"
+    assert gen.main(["--out", str(out), "--src", str(tmp_path / "src"), "--list", str(tmp_path / "pins.txt")]) == 0
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["sources"] == ["netlib-1.0"]
+    assert document["types"] == {
+        "netlib.client.Client": {
+            "close": "close", "awaited": True, "lazy": False, "ends": [], "given": [], "rule": "owner", "source": "netlib-1.0",
+        },
+    }
+    assert capsys.readouterr().err.splitlines() == [
+        "skipped missing==2.0: not downloaded, or no Python source",
+        "skipped 1 of 3 modules of netlib-1.0: they do not parse",
+        f"1 names of 1 libraries -> {out}",
+    ]
