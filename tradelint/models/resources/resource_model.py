@@ -488,10 +488,7 @@ class ResourceAnalysis:
             key = place_key(c.stmt.targets[0])
             return None if key is None or closed_somewhere(self.module, key, c.spec.close) else "startup_never_closed"
         if c.kind == "global_elements":
-            loads = [
-                node for node in walk(self.module.tree)
-                if isinstance(node, ast.Name) and node.id == c.name and isinstance(node.ctx, ast.Load)
-            ]
+            loads = name_loads(self.module.tree, c.name)
             return None if any(ends_elements(self.module, node) for node in loads) else "global_elements_never_closed"
         if c.kind == "self_elements":
             assert c.cls is not None
