@@ -81,8 +81,11 @@ def self_method_factory(
     key = ("self-factory", cls, func.attr)
     if key not in memo:
         memo[key] = None  # a maker that calls itself
-        for home, owner in class_and_bases(module, cls):
-            maker = next((s for s in owner.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == func.attr), None)
+        # The class's own methods first: its bases (other modules, read and parsed) only for a
+        # method it does not define, as ``class_and_bases`` would give them, in its order.
+        own = _own_method(cls, func.attr)
+        for home, owner in [(module, cls)] if own is not None else class_and_bases(module, cls):
+            maker = own if own is not None else _own_method(owner, func.attr)
             if maker is not None:
                 # A library resource only: a first-party type's maker is asked of its class's own
                 # rules, and resolving every ``return`` of every method called on ``self`` (most
@@ -90,6 +93,10 @@ def self_method_factory(
                 memo[key] = factory_spec(home, maker, builtin_spec, model, library_only=True)
                 break
     return cast("ResourceSpec | None", memo[key])
+
+
+def _own_method(cls: ast.ClassDef, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    return next((s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == name), None)
 
 
 def factory_spec(
