@@ -96,7 +96,19 @@ def self_method_factory(
 
 
 def _own_method(cls: ast.ClassDef, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    return next((s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == name), None)
+    """The first method of that name in the class body; the class's table is kept on its node
+    (a class of hundreds of methods is asked for many names, and again for its subclasses)."""
+    table: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] | None = cls.__dict__.get(_METHODS)
+    if table is None:
+        table = {}
+        for stmt in cls.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                table.setdefault(stmt.name, stmt)
+        setattr(cls, _METHODS, table)
+    return table.get(name)
+
+
+_METHODS = "_tradelint_methods"
 
 
 def factory_spec(
