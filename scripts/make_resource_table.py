@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import gc
 import json
 import os
 import sys
@@ -238,13 +239,16 @@ def classes(project: Project, folder: Path) -> Iterator[tuple[str, ModuleSummary
                 yield name, summary, facts
 
 
-def generate(folders: list[Path]) -> dict[str, Entry]:
+def generate(folders: list[Path], known: dict[str, Entry] | None = None) -> dict[str, Entry]:
+    """The resource types of ``folders``, judged together; ``known``: types found in libraries
+    read before (an earlier batch), which these may hold, subclass or return. Only the names
+    found here are returned."""
     project = Project(module_budget=None)
     # Every tree is kept to the end: moved out of the collector's generations as it is parsed
     # (else each collection walks every tree kept so far, and reading 1,000 libraries is
     # quadratic).
     project.freeze_parsed = True
-    found: dict[str, Entry] = {}
+    found: dict[str, Entry] = dict(known or {})
     judged: set[tuple[str, str]] = set()
     disagree: set[str] = set()
     broken: set[tuple[str, str]] = set()
@@ -284,6 +288,39 @@ def generate(folders: list[Path]) -> dict[str, Entry]:
         if key in disagree or any((key, folder) not in judged for folder in definers.get(key, ())):
             del found[key]
     _aliases(project, folders, found)
+    return {key: entry for key, entry in found.items() if known is None or key not in known}
+
+
+def top_packages(folders: list[Path]) -> set[str]:
+    """The top-level import names the distributions in ``folders`` define."""
+    return {dotted(folder, path).split(".", 1)[0] for folder in folders for path in modules(folder)}
+
+
+def _may_name(top: str, taken: set[str]) -> bool:
+    lowered = top.lower()
+    return top not in taken and top not in sys.stdlib_module_names and ("aio" in lowered or "async" in lowered)
+
+
+def generate_in_batches(first: list[Path], later: list[Path], size: int) -> dict[str, Entry]:
+    """``first`` judged together (as :func:`generate`), then ``later`` in batches of ``size``
+    distributions, each read in a project of its own (reading thousands of libraries at once
+    does not fit in memory) with the types found so far known. A later batch never adds a name
+    under a top-level package that an earlier one defines: a distribution re-using the import
+    name of one read before (a fork, a vendored copy) does not change what that name is. Nor
+    does a later batch name a module of the standard library or a top-level package whose name
+    does not say "aio" or "async" (the batches are the population of such distributions; one
+    that ships ``kombu``, ``okx`` or ``http`` is a fork or a shadow of another project)."""
+    found = generate(first) if first else {}
+    taken = top_packages(first)
+    for start in range(0, len(later), size):
+        batch = later[start:start + size]
+        gc.unfreeze()  # the trees of the batch before, kept out of the collector, can go now
+        gc.collect()
+        _READABLE.clear()
+        new = generate(batch, found)
+        found.update((key, entry) for key, entry in new.items() if _may_name(key.split(".", 1)[0], taken))
+        taken |= top_packages(batch)
+        print(f"batch {start // size + 1}: {len(batch)} libraries, {len(found)} names so far", file=sys.stderr)
     return found
 
 
@@ -515,6 +552,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--src", type=Path, help="the folder holding a folder <name>-<version> per pin of --list")
     parser.add_argument("--list", type=Path, action="append", default=[], help="a file of pins (name==version)")
+    parser.add_argument(
+        "--batch-list", type=Path, action="append", default=[],
+        help="a file of pins read after the others, in batches, each with the types found before it known",
+    )
+    parser.add_argument("--batch-size", type=int, default=600, help="distributions per batch of --batch-list")
     args = parser.parse_args(argv)
     folders = list(args.folders)
     if args.list:
@@ -523,7 +565,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"skipped {pin}: not downloaded, or no Python source", file=sys.stderr)
         folders += listed
     folders = sorted({folder.resolve() for folder in folders})
-    found = generate(folders)
+    later: list[Path] = []
+    if args.batch_list:
+        listed, missing = listed_folders(args.src or Path("."), args.batch_list)
+        for pin in missing:
+            print(f"skipped {pin}: not downloaded, or no Python source", file=sys.stderr)
+        first = set(folders)
+        later = sorted({folder.resolve() for folder in listed} - first)
+    found = generate_in_batches(folders, later, args.batch_size) if later else generate(folders)
     table = {
         name: {
             "close": e.close,
@@ -538,7 +587,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     document = {
         "comment": "Generated by scripts/make_resource_table.py from the wheels in scripts/library_resources*.txt; do not edit.",
-        "sources": sorted(folder.name for folder in folders),
+        "sources": sorted(folder.name for folder in [*folders, *later]),
         "types": table,
     }
     args.out.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n", encoding="utf-8")

@@ -342,8 +342,9 @@ def test_the_shipped_table_is_the_scripts_output_format() -> None:
     # requirements, those that could be downloaded), and every type names the wheel it was
     # read from.
     hand_picked, home_assistant = pins("library_resources.txt"), pins("library_resources_ha.txt")
-    assert hand_picked <= set(document["sources"]) <= hand_picked | home_assistant
-    assert not hand_picked & home_assistant
+    aio = pins("library_resources_aio.txt")
+    assert hand_picked <= set(document["sources"]) <= hand_picked | home_assistant | aio
+    assert not hand_picked & home_assistant and not (hand_picked | home_assistant) & aio
     types = document["types"]
     assert len(types) > 200
     assert {entry["source"] for entry in types.values()} <= set(document["sources"])
@@ -462,3 +463,46 @@ def test_pins_are_read_from_lists_and_unreadable_source_is_skipped(tmp_path: Pat
         "skipped 1 of 3 modules of netlib-1.0: they do not parse",
         f"1 names of 1 libraries -> {out}",
     ]
+
+
+def test_later_batches_know_the_types_found_before_and_never_rename_them(tmp_path: Path) -> None:
+    # The first population: a client holding an aiohttp session. A later batch (read in a
+    # project of its own) holds that client, and ships a fork of it under the same import name,
+    # a stdlib shadow and a package whose name says nothing of async: only its own aio package
+    # is added.
+    def write(folder: str, path: str, text: str) -> Path:
+        (tmp_path / folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / folder / path).write_text(text, encoding="utf-8")
+        return tmp_path / folder
+
+    owner = """\
+import aiohttp
+
+
+class Client:
+    def __init__(self):
+        self.session = aiohttp.ClientSession()
+
+    async def close(self):
+        await self.session.close()
+"""
+    first = write("baselib-1.0", "baselib/__init__.py", owner)
+    write("aiowrap-1.0", "aiowrap/__init__.py", """\
+from baselib import Client
+
+
+class Wrapper:
+    def __init__(self):
+        self.client = Client()
+
+    async def shutdown(self):
+        await self.client.close()
+""")
+    write("aiowrap-1.0", "baselib/__init__.py", owner.replace("close", "aclose"))
+    write("aiowrap-1.0", "http/__init__.py", owner)
+    write("aiowrap-1.0", "kombu/__init__.py", owner)
+    found = gen.generate_in_batches([first], [tmp_path / "aiowrap-1.0"], 10)
+    assert {name: (e.close, e.rule, e.source) for name, e in found.items()} == {
+        "baselib.Client": ("close", "owner", "baselib-1.0"),
+        "aiowrap.Wrapper": ("shutdown", "owner", "aiowrap-1.0"),
+    }
