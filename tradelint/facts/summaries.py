@@ -25,7 +25,7 @@ from bisect import bisect_left, bisect_right
 from operator import attrgetter
 
 from tradelint.facts.class_body import field_facts
-from tradelint.facts.context import SUMMARIZERS, ModuleInfo
+from tradelint.facts.context import SUMMARIZERS, ModuleInfo, uncast
 from tradelint.facts.summary_data import (
     _NO_RELEASES,
     _NONE,
@@ -280,7 +280,8 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             assign = module.parent(target)
             if not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is None:
                 continue
-            value = assign.value.value if isinstance(assign.value, ast.Await) else assign.value
+            value = uncast(module, assign.value)
+            value = value.value if isinstance(value, ast.Await) else value
             if isinstance(value, ast.Call):
                 # ``self.session = self._init_session()``: what the class's own maker returns.
                 made = _made_by_own_method(cls, function, value)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from tradelint.facts.class_family import bases_naming, declared_by_a_base
-from tradelint.facts.context import ModuleInfo
+from tradelint.facts.context import ModuleInfo, cast_of
 from tradelint.facts.framework_ends import kept_by_integration, kept_name, reached_at_unload
 from tradelint.facts.library_ownership import absent_library_class, library_closes_argument, unreadable_library_class
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
@@ -253,6 +253,8 @@ class ResourceAnalysis:
         parent = module.parent(call)
         if isinstance(parent, ast.Await) or _run_to_completion(parent, call):  # (the loop runs it to its end)
             expr, parent = parent, module.parent(parent)
+        while cast_of(module, parent, expr):  # ``cast(T, ClientSession())`` is the session itself
+            expr, parent = parent, module.parent(parent)  # type: ignore[assignment]
         scope = module.enclosing_scope(call)
         if scope is None or (isinstance(scope, ast.ClassDef) and module.enclosing_function(scope) is None):
             if spec.needs_loop:

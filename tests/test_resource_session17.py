@@ -1,0 +1,122 @@
+"""Session 17 (issue 28): a resource made inside ``typing.cast(T, value)`` is made where the cast
+stands. ``cast`` returns its value unchanged, so ``session = cast(ClientSession,
+ClientSession())`` owns a session exactly as ``session = ClientSession()`` does, and a class
+that keeps ``cast(Protocol, await connect(url))`` on ``self`` holds that connection (read so in
+libraries too: aiotruenas_client's ``CachingMachine`` is a resource of the library table). Each
+shape has its negative twin: closed, a ``cast`` that is not ``typing``'s, a cast of no resource."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from tests.programs import copy_program, run_python
+from tradelint.api import check_paths
+
+DATA = Path(__file__).resolve().parent / "data" / "resource_programs"
+
+SOURCE = '''\
+import typing
+from typing import cast
+
+import aiohttp
+
+
+def cast_like(kind, value):
+    return value
+
+
+async def leaked_local():
+    session = cast(aiohttp.ClientSession, aiohttp.ClientSession())
+    await session.get("https://example.com")
+
+
+async def closed_local():
+    session = cast(aiohttp.ClientSession, aiohttp.ClientSession())
+    try:
+        await session.get("https://example.com")
+    finally:
+        await session.close()
+
+
+async def handed_to_another_function():
+    session = cast_like(aiohttp.ClientSession, aiohttp.ClientSession())
+    await session.get("https://example.com")
+
+
+def not_a_resource():
+    return cast(int, len("abc"))
+
+
+class Leaks:
+    def __init__(self):
+        self._session = typing.cast(aiohttp.ClientSession, aiohttp.ClientSession())
+
+    async def fetch(self):
+        await self._session.get("https://example.com")
+
+
+class Closes:
+    def __init__(self):
+        self._session = typing.cast(aiohttp.ClientSession, aiohttp.ClientSession())
+
+    async def close(self):
+        await self._session.close()
+'''
+
+
+def test_a_resource_made_inside_cast_is_judged_where_the_cast_stands(tmp_path: Path) -> None:
+    (tmp_path / "casts.py").write_text(SOURCE, encoding="utf-8")
+    assert [f"{f.line} {f.code} {f.message}" for f in check_paths([tmp_path / "casts.py"])] == [
+        "12 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
+        "35 TRD202 `self._session` is never closed; add a `close()` method that calls its `close()`",
+    ]
+
+
+def test_a_library_class_keeping_a_cast_connection_is_a_resource(tmp_path: Path) -> None:
+    # The owner rule of the library table, on a class shaped as aiotruenas_client's machine.
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    import make_resource_table as gen
+
+    package = tmp_path / "wslib-1.0" / "wslib"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        "from typing import Optional, cast\n\n"
+        "from websockets.client import connect\n\n\n"
+        "class Machine:\n"
+        "    def __init__(self):\n"
+        "        self._client: Optional[object] = None\n\n"
+        "    async def _connect(self, host):\n"
+        "        self._client = cast(object, await connect(f'wss://{host}/websocket'))\n\n"
+        "    async def close(self) -> None:\n"
+        "        await self._client.close()\n"
+        "        self._client = None\n",
+        encoding="utf-8",
+    )
+    found = gen.generate([tmp_path / "wslib-1.0"])
+    assert {name: (e.close, e.awaited, e.rule) for name, e in found.items()} == {
+        "wslib.Machine": ("close", True, "owner"),
+    }
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return run_python(args, cwd, timeout=120)
+
+
+def test_the_async_with_fix_of_a_cast_session_runs(tmp_path: Path) -> None:
+    program = copy_program(DATA / "cast_session", tmp_path)
+    before = _run(["main.py"], program)
+    assert (before.returncode, before.stdout) == (0, "read ok\n")
+    assert "Unclosed client session" in before.stderr
+    fixed = _run(["-m", "tradelint", "--no-cache", "--fix", "."], program)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    text = (program / "main.py").read_text(encoding="utf-8")
+    assert (
+        "    async with cast(ClientSession, ClientSession()) as session:\n"
+        "        response = await session.get(url)\n"
+        "        return await response.read()\n"
+    ) in text
+    after = _run(["main.py"], program)
+    assert (after.returncode, after.stdout, after.stderr) == (0, "read ok\n", "")
