@@ -181,7 +181,7 @@ def uncast(module: ModuleInfo, value: ast.expr) -> ast.expr:
     """``value`` with ``[await] cast(T, x)`` read as ``x`` (awaited or not), as often as nested."""
     while True:
         inner = value.value if isinstance(value, ast.Await) else value
-        if not (isinstance(inner, ast.Call) and cast_of(module, inner, inner.args[1] if len(inner.args) == 2 else None)):
+        if not (isinstance(inner, ast.Call) and len(inner.args) == 2 and cast_of(module, inner, inner.args[1])):
             return value
         value = inner.args[1]
 

@@ -253,8 +253,8 @@ class ResourceAnalysis:
         parent = module.parent(call)
         if isinstance(parent, ast.Await) or _run_to_completion(parent, call):  # (the loop runs it to its end)
             expr, parent = parent, module.parent(parent)
-        while cast_of(module, parent, expr):  # ``cast(T, ClientSession())`` is the session itself
-            expr, parent = parent, module.parent(parent)  # type: ignore[assignment]
+        while isinstance(parent, ast.Call) and cast_of(module, parent, expr):
+            expr, parent = parent, module.parent(parent)  # ``cast(T, ClientSession())`` is the session
         scope = module.enclosing_scope(call)
         if scope is None or (isinstance(scope, ast.ClassDef) and module.enclosing_function(scope) is None):
             if spec.needs_loop:
