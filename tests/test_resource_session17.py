@@ -74,7 +74,8 @@ def test_a_resource_made_inside_cast_is_judged_where_the_cast_stands(tmp_path: P
 
 
 def test_a_library_class_keeping_a_cast_connection_is_a_resource(tmp_path: Path) -> None:
-    # The owner rule of the library table, on a class shaped as aiotruenas_client's machine.
+    # The owner rule of the library table, on a class shaped as aiotruenas_client's machine,
+    # and its class method making the class by name (``m = Machine(); ...; return m``).
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
@@ -88,6 +89,11 @@ def test_a_library_class_keeping_a_cast_connection_is_a_resource(tmp_path: Path)
         "class Machine:\n"
         "    def __init__(self):\n"
         "        self._client: Optional[object] = None\n\n"
+        "    @classmethod\n"
+        "    async def create(cls, host):\n"
+        "        m = Machine()\n"
+        "        await m._connect(host)\n"
+        "        return m\n\n"
         "    async def _connect(self, host):\n"
         "        self._client = cast(object, await connect(f'wss://{host}/websocket'))\n\n"
         "    async def close(self) -> None:\n"
@@ -98,6 +104,7 @@ def test_a_library_class_keeping_a_cast_connection_is_a_resource(tmp_path: Path)
     found = gen.generate([tmp_path / "wslib-1.0"])
     assert {name: (e.close, e.awaited, e.rule) for name, e in found.items()} == {
         "wslib.Machine": ("close", True, "owner"),
+        "wslib.Machine.create": ("close", True, "factory"),
     }
 
 
@@ -120,3 +127,47 @@ def test_the_async_with_fix_of_a_cast_session_runs(tmp_path: Path) -> None:
     ) in text
     after = _run(["main.py"], program)
     assert (after.returncode, after.stdout, after.stderr) == (0, "read ok\n", "")
+
+
+NAMED_MAKER = '''\
+import aiohttp
+
+
+class Client:
+    def __init__(self):
+        self.session = aiohttp.ClientSession()
+
+    async def close(self):
+        await self.session.close()
+
+    @classmethod
+    async def create(cls, url):
+        client = Client()
+        await client.session.get(url)
+        return client
+
+
+
+async def leaked(url):
+    client = await Client.create(url)
+    await client.session.get(url)
+
+
+async def closed(url):
+    client = await Client.create(url)
+    try:
+        await client.session.get(url)
+    finally:
+        await client.close()
+
+'''
+
+
+def test_a_class_method_that_makes_its_class_by_name_is_a_maker(tmp_path: Path) -> None:
+    # ``m = CachingMachine(); await m.connect(...); return m`` in a ``@classmethod``: a new
+    # instance on every path, as ``cls(...)`` would be (first-party makers were followed so
+    # already; the library table's summaries now are too).
+    (tmp_path / "named.py").write_text(NAMED_MAKER, encoding="utf-8")
+    assert [f"{f.line} {f.code} {f.message}" for f in check_paths([tmp_path / "named.py"])] == [
+        "20 TRD201 `client` (`Client.create(...)`) is never closed; call `await client.close()` in a `finally`",
+    ]

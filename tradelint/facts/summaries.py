@@ -331,8 +331,9 @@ def _is_factory(
     cls_name: str,
     maker_lines: dict[str, list[int]],
 ) -> bool:
-    """A ``@classmethod`` returning ``cls(...)`` (or a local so made), or a ``@staticmethod``
-    returning ``ClassName(...)``: every ``return`` of it (nested functions' too) returns one.
+    """A ``@classmethod`` returning ``cls(...)`` or ``ClassName(...)`` (or a local so made), or a
+    ``@staticmethod`` returning ``ClassName(...)``: every ``return`` of it (nested functions'
+    too) returns one.
     ``maker_lines``: the module's lines of calls ``maker(...)`` by maker, filled as asked."""
     is_classmethod = is_staticmethod = False
     for decorator in method.decorator_list:
@@ -345,20 +346,23 @@ def _is_factory(
         params = method.args.posonlyargs + method.args.args
         if not params:
             return False
-        maker = params[0].arg
+        makers: tuple[str, ...] = (params[0].arg, cls_name)  # ``m = CachingMachine(); ...; return m``
     elif is_staticmethod:
-        maker = cls_name
+        makers = (cls_name,)
     else:
         return False
-    # Either kind of return needs a call of the maker in the method's body, which lies within
+    # Either kind of return needs a call of a maker in the method's body, which lies within
     # its lines (the index keeps calls sorted by position): without one, nothing is walked.
-    lines = maker_lines.get(maker)
-    if lines is None:
-        lines = maker_lines[maker] = [
-            call.lineno for call in module.index.calls if isinstance(call.func, ast.Name) and call.func.id == maker
-        ]
-    first = bisect_left(lines, method.lineno)
-    if first == len(lines) or lines[first] > (method.end_lineno or method.lineno):
+    for maker in makers:
+        lines = maker_lines.get(maker)
+        if lines is None:
+            lines = maker_lines[maker] = [
+                call.lineno for call in module.index.calls if isinstance(call.func, ast.Name) and call.func.id == maker
+            ]
+        first = bisect_left(lines, method.lineno)
+        if first < len(lines) and lines[first] <= (method.end_lineno or method.lineno):
+            break
+    else:
         return False
     # One walk for the assignments and the returns (``context.walk`` meets every statement
     # ``ast.walk`` does). A return of anything but a call of the maker or a name cannot be
@@ -370,14 +374,14 @@ def _is_factory(
             value = node.value
             if isinstance(value, ast.Name):
                 returned.append(value.id)
-            elif value is None or not _is_call_of(value, maker):
+            elif value is None or not any(_is_call_of(value, maker) for maker in makers):
                 return False
             else:
                 returned.append("")
         elif (
             isinstance(node, ast.Assign) and len(node.targets) == 1
             and isinstance(target := node.targets[0], ast.Name)
-            and _is_call_of(node.value, maker)
+            and any(_is_call_of(node.value, maker) for maker in makers)
         ):
             made.add(target.id)
     # "" stands for a return of ``maker(...)`` itself.
