@@ -171,3 +171,17 @@ def test_a_class_method_that_makes_its_class_by_name_is_a_maker(tmp_path: Path) 
     assert [f"{f.line} {f.code} {f.message}" for f in check_paths([tmp_path / "named.py"])] == [
         "20 TRD201 `client` (`Client.create(...)`) is never closed; call `await client.close()` in a `finally`",
     ]
+
+
+def test_a_resource_kept_on_the_class_by_a_class_method_is_no_instances_to_close(tmp_path: Path) -> None:
+    # ``cls._session = ClientSession()`` in a class method: shared by every instance. Reported
+    # before as ``self._session`` with a fix closing it in ``close()``, which ended it for the
+    # other instances too (the program then failed with "Session is closed").
+    program = copy_program(DATA / "class_shared_session", tmp_path)
+    before = _run(["main.py"], program)
+    assert (before.returncode, before.stdout, before.stderr) == (0, "ok\nok\n", "")
+    check = _run(["-m", "tradelint", "--no-cache", "--output-format", "concise", "-q", "main.py"], program)
+    assert (check.returncode, check.stdout) == (0, "")
+    text = (program / "main.py").read_text(encoding="utf-8")
+    fixed = _run(["-m", "tradelint", "--no-cache", "--fix", "."], program)
+    assert fixed.returncode == 0 and (program / "main.py").read_text(encoding="utf-8") == text

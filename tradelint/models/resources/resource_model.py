@@ -378,6 +378,10 @@ class ResourceAnalysis:
                 # close the cache's elements.
                 return Creation(call, spec, label, "global_elements", binding.stmt, cache, function)
             return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
+        if any(isinstance(d, ast.Name) and d.id == "classmethod" for d in function.decorator_list):
+            # ``cls._shared = Client()``: an attribute of the class, shared by every instance, is
+            # no instance's to release (ending it in ``close()`` would end it for all of them).
+            return None
         return Creation(call, spec, label, "self", binding.stmt, binding.name, function, binding.cls)
 
     def _owner_creation(
