@@ -93,11 +93,15 @@ class UnclosedAsyncResource(Rule):
 
     Library classes are resources when their own code says so, read from their source by
     `scripts/make_resource_table.py` and shipped with tradelint (`packs/library_resources.json`,
-    929 names of 238 libraries read from the 114 hand-picked wheels and every requirement Home
-    Assistant's integrations pin), so they are known where the library is not installed: a
+    3,933 names of 1,054 libraries read from the 114 hand-picked wheels, every requirement Home
+    Assistant's integrations pin, and every PyPI project named `aio...`/`...async...`), so they are
+    known where the library is not installed: a
     class that keeps a known resource and releases it (`disnake.Client`), whose `__aexit__`
     always calls one release method (`openai.AsyncOpenAI`: `close()`, `aiokafka.AIOKafkaProducer`:
-    `stop()`), that derives from one, or a function that returns a new one. They open nothing
+    `stop()`), that derives from one, or a function that returns a new one. A value made inside
+    `typing.cast(T, value)` is made where the cast stands (`cast` returns it unchanged): `session =
+    cast(ClientSession, ClientSession())` must be closed as `session = ClientSession()` must, and a
+    class keeping `cast(Protocol, await connect(url))` holds that connection. They open nothing
     until used (an awaited call through them, `await client.chat.completions.create(...)`), unless
     their `__init__` opens it; a method the library shows to end the instance itself (discord's
     `Client.run()`, `async with self` around the bot's life) ends it as the release does.
