@@ -25,7 +25,9 @@ class TaskLocalNeverAwaited(Rule):
     test of the task (`if t is not None and not t.done(): t.cancel()`) covers the other branch;
     what an `except` does after an error is not followed. A task that an unloadable Home
     Assistant integration's `async_setup_entry` keeps in `hass.data` or on the entry is reported
-    when nothing the unload reaches mentions `cancel`.
+    when nothing the unload reaches mentions `cancel`; also as a part of what it keeps there (a
+    value of a dict display, `{"poller": create_task(poll())}`, or a field of a first-party
+    record, `entry.runtime_data = RuntimeData(create_task(poll()))`).
 
     ## Why is this bad?
     The reference dies with the function's frame, after which the task is as unowned as a

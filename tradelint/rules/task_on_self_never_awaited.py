@@ -68,6 +68,9 @@ class TaskOnSelfNeverAwaited(Rule):
         buffers[key] = buffer
         buffer.flush_task = asyncio.create_task(flush(key))   # reported: nothing ends it
     ```
+    A cancel that only makes way for the next task in the same place, later on the same path of
+    the same function (`t = buffer.flush_task; t.cancel(); buffer.flush_task = create_task(...)`),
+    ends the task it replaces, never the last one: it is not counted as an end.
     A task attribute that the unload cancels through the object that keeps it
     (`device._restart_task.cancel()` in `async_unload_entry`, ha-ld2410 `c0b13ef1`) is ended.
     A task from `hass.async_create_task(...)` that loops (`while True`) or is a timer of 10 s

@@ -57,7 +57,19 @@ class UnclosedAsyncResource(Rule):
     In a Home Assistant integration that can be unloaded, a resource that `async_setup_entry`
     keeps on an object Home Assistant holds (`hass.data[DOMAIN][entry.entry_id] = client`,
     `entry.runtime_data = client`) lives until the unload, and is reported when nothing the
-    unload reaches (followed by name) mentions a release of its name (`close`, `aclose`).
+    unload reaches (followed by name) mentions a release of its name (`close`, `aclose`). A
+    resource kept as a part of what is kept is kept alike: a value of a dict display, an element
+    of a list, tuple or set display, or a field given to a first-party *record* (a dataclass,
+    attrs class or `NamedTuple` with no `__init__` of its own and no release method, so nothing
+    closes its fields but whoever ends the record):
+    ```python
+    async def async_setup_entry(hass, entry):
+        machine = await Machine.create(host)
+        hass.data[DOMAIN][entry.entry_id] = {"machine": machine}    # reported (unload closes nothing)
+        entry.runtime_data = RuntimeData(ClientSession(), coordinator)   # reported alike
+    ```
+    An unload that closes them (`await entry.runtime_data.session.close()`) is clean; a class
+    with a `close()` of its own is an owner, judged by what its `close()` releases.
 
     A local list or set that the function only adds to, tests or counts
     (`sessions.append(ClientSession())`, then `len(sessions)`) dies with the frame: its elements

@@ -13,6 +13,7 @@ from tradelint.facts.context import ModuleInfo, cast_of
 from tradelint.facts.framework_ends import kept_by_integration, kept_name, reached_at_unload
 from tradelint.facts.library_ownership import absent_library_class, library_closes_argument, unreadable_library_class
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
+from tradelint.facts.holders import kept_at_setup, value_holding
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk
@@ -289,7 +290,7 @@ class ResourceAnalysis:
             return None
         if _lent_for_a_block(module, function, expr):
             return Creation(call, spec, label, "yielded", call, function=function)
-        if (held := kept_by_integration(module, function, expr)) is not None:
+        if (held := kept_by_integration(module, function, value_holding(module, expr))) is not None:
             return Creation(call, spec, label, "integration", held, kept_name(held), function)
         kept = kept_from_startup(self.module, expr, function)
         if kept is not None:
@@ -528,8 +529,8 @@ class ResourceAnalysis:
                 continue
             used = used or (use.kind in ("method", "attribute") and awaited_through(self.module, node)) or (
                 use.kind == "argument" and use.call is not None and is_awaited_call(self.module, use.call))  # lent to be used
-            if use.kind == "alias" and kept_by_integration(self.module, c.function, use.node) is not None:
-                return self._judge(replace(c, kind="integration"))  # ``hass.data[...] = client``
+            if kept_at_setup(self.module, c.function, use.node, use.kind):
+                return self._judge(replace(c, kind="integration")) or handoff_problem(self.module, c, node, close_nodes)
             kept = kept_on_app(self.module, c.function, use.node) if use.kind == "alias" else None
             if kept is not None:
                 if kept:
@@ -696,3 +697,4 @@ def resource_analysis(ctx: FileContext) -> ResourceAnalysis:
     if found is None:
         found = ctx.memo["resources"] = ResourceAnalysis(ctx)
     return cast(ResourceAnalysis, found)
+

@@ -21,7 +21,7 @@ from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES, walk
-from tradelint.facts.uses import attribute_loads, classify, self_name
+from tradelint.facts.uses import attribute_loads, classify, self_name, sequential
 
 # Uses of a task that end it or hand it on to someone who may: anything but a look at it.
 LOOKS = frozenset({"test", "other"})
@@ -149,8 +149,43 @@ def _ended_by_class(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
 
 
 def _ended_anywhere(module: ModuleInfo, attr: str, skip: ast.expr | None) -> bool:
-    """Whether any load of ``<x>.attr`` in ``module`` (but ``skip``) does more than look at it."""
-    return any(node is not skip and _ends(module, node) for node in attribute_loads(module.tree, attr))
+    """Whether any load of ``<x>.attr`` in ``module`` (but ``skip``) does more than look at it,
+    other than to make way for a new task in the same place."""
+    return any(
+        node is not skip and _ends(module, node) and not _renewed_after(module, node, attr)
+        for node in attribute_loads(module.tree, attr)
+    )
+
+
+def _renewed_after(module: ModuleInfo, node: ast.Attribute, attr: str) -> bool:
+    """``t = x.attr; t.cancel(); x.attr = create_task(...)``: the old task is ended (or handed
+    on) so that a new one takes its place on the same object, later on the same path of the same
+    function. That ends the task it replaces, never the object's last one, which is still left
+    to nobody (codex-autorunner's coalesce buffers: each new message cancels the pending flush
+    and starts another; the last one outlives the service)."""
+    if not isinstance(node.value, ast.Name):
+        return False
+    function = module.enclosing_function(node)
+    if function is None:
+        return False
+    ended = next((a for a in module.ancestors(node) if isinstance(a, ast.stmt)), None)
+    if ended is None:
+        return False
+    holder = node.value.id
+    for other in walk(function):
+        if not isinstance(other, (ast.Assign, ast.AnnAssign)) or other.value is None:
+            continue
+        if isinstance(other.value, ast.Constant) and other.value.value is None:
+            continue
+        targets = other.targets if isinstance(other, ast.Assign) else [other.target]
+        if any(
+            isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == holder
+            for t in targets
+        ) and other.lineno > (ended.end_lineno or ended.lineno) and module.enclosing_function(other) is function and sequential(
+            module, ended, other
+        ):
+            return True
+    return False
 
 
 def _ends(module: ModuleInfo, node: ast.expr) -> bool:

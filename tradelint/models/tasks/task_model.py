@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, cast
 from tradelint.facts.class_family import declared_by_a_base
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import ENTITY_TEARDOWN, kept_by_integration, kept_name, reached_at_unload, unload_reach
+from tradelint.facts.holders import value_holding
 from tradelint.facts.owned_elements import added_to, weak_container
 from tradelint.facts.uses import (
     Binding,
@@ -457,7 +458,7 @@ class TaskAnalysis(TaskOwners):
         function = module.enclosing_function(call)
         if function is None or module.enclosing_scope(call) is not function:
             return None
-        at_setup = kept_by_integration(module, function, expr)
+        at_setup = kept_by_integration(module, function, value_holding(module, expr))
         if at_setup is not None:
             # ``hass.data[DOMAIN]["listener"] = create_task(...)`` in the setup: nothing that runs
             # at unload can cancel it unless it mentions ``cancel``.

@@ -1,0 +1,145 @@
+"""Session 18 (issue 28, points 1 and 5): what holds a value as a part keeps it.
+
+A resource or a task written into a dict, list, tuple or set display, or given to a first-party
+*record* (a dataclass that only holds its fields), goes where the display or the record goes: kept
+on the config entry at setup, it must be closed (or cancelled) at unload, as one kept there
+directly must. And a task stored on another object is not ended by a cancel that only makes way
+for the next task in the same place: the last one is still left to nobody. Each shape has its
+negative twin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tradelint.api import check_paths
+
+INTEGRATION = '''\
+import asyncio
+from dataclasses import dataclass
+
+import aiohttp
+
+
+@dataclass
+class RuntimeData:
+    session: aiohttp.ClientSession
+    poller: asyncio.Task
+    name: str = "demo"
+
+
+async def poll():
+    while True:
+        await asyncio.sleep(30)
+
+
+async def async_setup_entry(hass, entry):
+    machine = aiohttp.ClientSession()
+    hass.data.setdefault("demo", {})[entry.entry_id] = {"machine": machine, "extra": [aiohttp.ClientSession()]}
+    session = aiohttp.ClientSession()
+    entry.runtime_data = RuntimeData(session, asyncio.create_task(poll()))
+    return True
+
+
+async def async_unload_entry(hass, entry):
+UNLOAD    return True
+'''
+
+
+def _messages(path: Path, *select: str) -> list[str]:
+    return [f"{f.line} {f.code} {f.message}" for f in check_paths([path], select=list(select), preview=True)]
+
+
+def _integration(tmp_path: Path, unload: str, source: str = INTEGRATION) -> Path:
+    folder = tmp_path / "custom_components" / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    (folder / "manifest.json").write_text('{"domain": "demo"}', encoding="utf-8")
+    path = folder / "__init__.py"
+    path.write_text(source.replace("UNLOAD", unload), encoding="utf-8")
+    return path
+
+
+def test_a_display_or_a_record_kept_at_setup_keeps_its_parts(tmp_path: Path) -> None:
+    path = _integration(tmp_path, '    hass.data["demo"].pop(entry.entry_id)\n')
+    assert _messages(path, "TRD2", "TRD3") == [
+        "20 TRD201 `machine` (`aiohttp.ClientSession(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
+        "21 TRD201 `…[entry.entry_id]` (`aiohttp.ClientSession(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
+        "22 TRD201 `session` (`aiohttp.ClientSession(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
+        "23 TRD302 task kept in `entry.runtime_data` at setup is never cancelled at unload; cancel it in `async_unload_entry()`",
+    ]
+
+
+def test_the_unload_that_ends_the_parts_is_clean(tmp_path: Path) -> None:
+    unload = (
+        '    data = hass.data["demo"].pop(entry.entry_id)\n'
+        '    await data["machine"].close()\n'
+        '    for extra in data["extra"]:\n'
+        "        await extra.close()\n"
+        "    entry.runtime_data.poller.cancel()\n"
+        "    await entry.runtime_data.session.close()\n"
+    )
+    assert _messages(_integration(tmp_path, unload), "TRD2", "TRD3") == []
+
+
+def test_a_class_that_releases_what_it_is_given_is_no_record(tmp_path: Path) -> None:
+    # ``Holder`` has a ``close()``: it is an owner, judged as before (it closes its session),
+    # not a record whose parts the unload must end.
+    source = INTEGRATION.replace(
+        '    name: str = "demo"\n',
+        '    name: str = "demo"\n\n    async def close(self):\n        self.poller.cancel()\n        await self.session.close()\n',
+    )
+    path = _integration(tmp_path, '    hass.data["demo"].pop(entry.entry_id)\n', source)
+    assert _messages(path, "TRD2", "TRD3") == [
+        "24 TRD201 `machine` (`aiohttp.ClientSession(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
+        "25 TRD201 `…[entry.entry_id]` (`aiohttp.ClientSession(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
+    ]
+
+
+def test_outside_a_setup_a_display_is_judged_as_before(tmp_path: Path) -> None:
+    # The same statements in a function Home Assistant does not run at setup: no unload to ask.
+    source = INTEGRATION.replace("async def async_setup_entry(", "async def prepare(")
+    path = _integration(tmp_path, '    hass.data["demo"].pop(entry.entry_id)\n', source)
+    assert [m for m in _messages(path, "TRD2", "TRD3") if "kept at setup" in m] == []
+
+
+OTHER_OBJECT = '''\
+import asyncio
+
+
+class Buffer:
+    def __init__(self):
+        self.parts = []
+        self.task = None
+
+
+async def flush_after(buffers, key):
+    await asyncio.sleep(5)
+    buffers.pop(key, None)
+
+
+async def add(buffers, key, text):
+    buffer = buffers.get(key)
+    if buffer is None:
+        buffer = Buffer()
+        buffers[key] = buffer
+    buffer.parts.append(text)
+    task = buffer.task
+    if task is not None:
+        task.cancel()
+    buffer.task = asyncio.create_task(flush_after(buffers, key))
+'''
+
+
+def test_a_cancel_that_makes_way_for_the_next_task_ends_only_the_old_one(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    path = tmp_path / "buffers.py"
+    path.write_text(OTHER_OBJECT, encoding="utf-8")
+    assert _messages(path, "TRD3") == [
+        "24 TRD303 task in `buffer.task` is never cancelled or awaited; `Buffer` keeps it and nothing ends it",
+    ]
+    # Its negative twin: the service's end cancels every buffer's pending flush.
+    path.write_text(
+        OTHER_OBJECT + "\n\nasync def close(buffers):\n    for buffer in buffers.values():\n        buffer.task.cancel()\n",
+        encoding="utf-8",
+    )
+    assert _messages(path, "TRD3") == []
