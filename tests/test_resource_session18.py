@@ -143,3 +143,55 @@ def test_a_cancel_that_makes_way_for_the_next_task_ends_only_the_old_one(tmp_pat
         encoding="utf-8",
     )
     assert _messages(path, "TRD3") == []
+
+
+RACES = '''\
+import asyncio
+
+
+async def only_looked_at(a, b):
+    ta = asyncio.ensure_future(a)
+    tb = asyncio.ensure_future(b)
+    await asyncio.wait([ta, tb], return_when=asyncio.FIRST_COMPLETED)
+    return ta.result() if ta.done() else tb.result()
+
+
+async def tested_in_done(a, b):
+    ta = asyncio.create_task(a)
+    tb = asyncio.create_task(b)
+    done, pending = await asyncio.wait([ta, tb], return_when=asyncio.FIRST_COMPLETED)
+    return ta in done
+
+
+async def losers_cancelled(a, b):
+    ta = asyncio.create_task(a)
+    tb = asyncio.create_task(b)
+    try:
+        await asyncio.wait([ta, tb], return_when=asyncio.FIRST_COMPLETED)
+        return ta.result() if ta.done() else tb.result()
+    finally:
+        ta.cancel()
+        tb.cancel()
+
+
+class Batch:
+    def __init__(self):
+        self._waiter = asyncio.get_running_loop().create_future()
+
+    async def wait_drained(self, timeout):
+        waiter = self._waiter
+        await asyncio.wait([waiter], timeout=timeout)
+        if waiter.done():
+            waiter.result()
+'''
+
+
+def test_a_raced_task_only_looked_at_after_the_wait_is_a_loser_nobody_cancels(tmp_path: Path) -> None:
+    # ``t.done()``, ``t.result()`` and ``t in done`` end nothing: the loser runs on. Cancelled in
+    # a ``finally``, or a future another owner holds (``self._waiter``), it is not reported.
+    path = tmp_path / "races.py"
+    path.write_text(RACES, encoding="utf-8")
+    assert _messages(path, "TRD304") == [
+        "7 TRD304 the result of `asyncio.wait(...)` is discarded; keep `pending` and cancel its tasks",
+        "14 TRD304 `pending` from `asyncio.wait(...)` is never used; call `cancel()` on each of its tasks",
+    ]

@@ -7,7 +7,8 @@ from tradelint.core import trigger_words
 from tradelint.core.messages import fit
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
-from tradelint.facts.uses import declares_outer, name_loads
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.uses import classify, declares_outer, name_loads
 from tradelint.models.tasks.races import is_race, raced_tasks
 from tradelint.models.tasks.task_model import task_analysis
 
@@ -28,6 +29,15 @@ class PendingTasksNeverCancelled(Rule):
     else in the function still holds the waited tasks: not the collection (used again, or waited
     on again in a loop), not one of its tasks by name, not a `self` attribute. Also flags such a
     wait as a bare statement (`await asyncio.wait([a, b], ...)`) on tasks made in the function.
+    A task made in the function and only looked at after the wait (`t in done`, `t.done()`,
+    `t.result()`) is held by nothing that ends it: when it loses, it runs on.
+    ```python
+    async def first(a, b):
+        ta = asyncio.create_task(a)
+        tb = asyncio.create_task(b)
+        await asyncio.wait([ta, tb], return_when=asyncio.FIRST_COMPLETED)   # reported
+        return ta.result() if ta.done() else tb.result()
+    ```
 
     Also flags, where it is made, a task the function makes and races by name
     (`asyncio.wait([a, b], return_when=FIRST_COMPLETED)` or `FIRST_EXCEPTION`, directly or
@@ -123,7 +133,7 @@ class PendingTasksNeverCancelled(Rule):
             if isinstance(assign, ast.Expr):
                 # ``await asyncio.wait([...], ...)`` as a statement: nothing can even name the losers.
                 function = module.enclosing_function(call)
-                if function is not None and _new_here(function, call) and not _kept_elsewhere(function, call):
+                if function is not None and _new_here(function, call) and not _kept_elsewhere(module, function, call):
                     reported.add(call)
                     yield Report(
                         assign,
@@ -140,7 +150,7 @@ class PendingTasksNeverCancelled(Rule):
             function = module.enclosing_function(call)
             if function is None:
                 continue
-            if _kept_elsewhere(function, call):
+            if _kept_elsewhere(module, function, call):
                 continue
             if pending == "_" or next(name_loads(function, pending), None) is None:
                 reported.add(call)
@@ -187,18 +197,20 @@ COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp)
 LITERALS = (ast.List, ast.Set, ast.Tuple)
 
 
-def _kept_elsewhere(function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> bool:
+def _kept_elsewhere(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> bool:
     """Whether something other than ``pending`` still holds the waited tasks after the wait.
 
     Real code waits on a collection it keeps (``while tasks: done, _ = await wait(tasks, ...)``,
     ``self._pending``) or on tasks it handles by name afterwards (``if get_task in done: ...
-    else: get_task.cancel()``): the pending tasks are owned there, and are not lost.
+    else: get_task.cancel()``): the pending tasks are owned there, and are not lost. A task
+    that is only looked at afterwards (``t in done``, ``t.done()``, ``t.result()``) is held by
+    nothing that ends it: when it loses, nobody cancels it.
     """
     arg = _waited(call)
     if arg is None:
         return True
     inside = {id(node) for node in ast.walk(call)}
-    return _holds(function, arg, inside, call)
+    return _holds(module, function, arg, inside, call)
 
 
 def _new_here(function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> bool:
@@ -214,11 +226,11 @@ def _waited(call: ast.Call) -> ast.expr | None:
     return call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("fs", "aws")), None)
 
 
-def _holds(function: ast.AST, value: ast.expr, inside: set[int], call: ast.Call) -> bool:
+def _holds(module: ModuleInfo, function: ast.AST, value: ast.expr, inside: set[int], call: ast.Call) -> bool:
     if isinstance(value, COMPREHENSIONS):
         return False  # tasks made right there: nothing else can name them
     if isinstance(value, LITERALS):
-        return any(_element_held(function, element, inside) for element in value.elts)
+        return any(_element_held(module, function, element, inside) for element in value.elts)
     if not isinstance(value, ast.Name):
         return True  # ``self._tasks``, ``set(chain(...))``: owned or unknowable, so not judged
     name = value.id
@@ -229,17 +241,39 @@ def _holds(function: ast.AST, value: ast.expr, inside: set[int], call: ast.Call)
         return True  # the same collection is waited on again in the next iteration
     for node in assigned:
         source = node.value if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) else None
-        if source is None or _holds(function, source, inside, call):
+        if source is None or _holds(module, function, source, inside, call):
             return True
     return False
 
 
-def _element_held(function: ast.AST, element: ast.expr, inside: set[int]) -> bool:
+def _element_held(module: ModuleInfo, function: ast.AST, element: ast.expr, inside: set[int]) -> bool:
     if isinstance(element, ast.Call):
         return False
     if isinstance(element, ast.Name):
-        return _loaded_outside(function, element.id, inside)
+        made = [node for node in ast.walk(function) if _assigns(node, element.id)]
+        if not made or not all(isinstance(node, ast.Assign) and _made_by_a_call(node.value) for node in made):
+            return True  # a parameter, or an alias of what another owner holds (``self._waiter``)
+        return any(
+            id(load) not in inside and not _looks(module, load) for load in name_loads(function, element.id)
+        )
     return True
+
+
+def _made_by_a_call(value: ast.expr) -> bool:
+    return isinstance(value.value if isinstance(value, ast.Await) else value, ast.Call)
+
+
+# Methods of a task that look at it and end nothing.
+LOOKING_METHODS = frozenset({"done", "cancelled", "result", "exception", "get_name", "get_coro", "get_stack", "print_stack"})
+
+
+def _looks(module: ModuleInfo, load: ast.expr) -> bool:
+    """``t in done``, ``if t.done()``, ``t.result()``: a use of a raced task that neither ends it
+    (cancel, await) nor hands it on."""
+    use = classify(module, load)
+    if use.kind == "test":
+        return True
+    return use.kind in ("method", "attribute") and use.name in LOOKING_METHODS
 
 
 def _loaded_outside(function: ast.AST, name: str, inside: set[int]) -> bool:
