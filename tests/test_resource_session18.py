@@ -195,3 +195,83 @@ def test_a_raced_task_only_looked_at_after_the_wait_is_a_loser_nobody_cancels(tm
         "7 TRD304 the result of `asyncio.wait(...)` is discarded; keep `pending` and cancel its tasks",
         "14 TRD304 `pending` from `asyncio.wait(...)` is never used; call `cancel()` on each of its tasks",
     ]
+
+
+CALLEES = '''\
+import logging
+
+import aiohttp
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class Client:
+    def __init__(self):
+        self.session = None
+
+    async def connect(self):
+        self.session = aiohttp.ClientSession()
+
+    async def disconnect(self):
+        await self.session.close()
+
+
+def make_client():
+    return Client()
+
+
+async def probe(session):
+    await session.get("https://example.com")
+    await session.close()
+
+
+async def probe_safely(session):
+    try:
+        await session.get("https://example.com")
+    finally:
+        await session.close()
+
+
+async def closed_at_the_end_of_the_callee():
+    session = aiohttp.ClientSession()
+    await probe(session)
+
+
+async def closed_in_the_callee_s_finally():
+    session = aiohttp.ClientSession()
+    await probe_safely(session)
+
+
+class Flow:
+    async def _test(self, client):
+        await client.connect()
+        await client.disconnect()
+
+    async def test_connection(self):
+        try:
+            client = make_client()
+            _LOGGER.debug("client made: %s", client)
+            await self._test(client)
+            return None
+        except Exception:
+            return "cannot_connect"
+
+    async def test_connection_or_raise(self):
+        client = make_client()
+        await self._test(client)
+'''
+
+
+def test_a_resource_closed_by_the_function_it_is_given_is_closed_where_that_function_closes_it(
+    tmp_path: Path,
+) -> None:
+    # ``probe`` closes its parameter as its last statement: an error before it leaves the
+    # session open. ``probe_safely`` closes it in ``finally``: the caller is clean (it used to be
+    # reported as never closed). A first-party client closed so is reported only where an
+    # ``except`` goes on without it (a config flow's connection test); logging it hands nothing on.
+    path = tmp_path / "callees.py"
+    path.write_text(CALLEES, encoding="utf-8")
+    assert _messages(path, "TRD2") == [
+        "36 TRD201 `session` (`aiohttp.ClientSession(...)`) is closed by the function it is given, outside `finally`; open it with `async with`",
+        "52 TRD201 `client` (`make_client(...)`) is closed by the function it is given, outside `finally`; call `await client.disconnect()` in a `finally`",
+    ]

@@ -46,7 +46,22 @@ class UnclosedAsyncResource(Rule):
     awaited call (`await api.get_image(ClientSession())`) is borrowed, as a named one is, and
     nothing can close it afterwards. A local put in a module-level collection
     (`client = AsyncClient(); _CLIENTS["k"] = client; return client`) belongs to that cache,
-    which some code of the module must close. A call of a first-party function (of this module or
+    which some code of the module must close. Logging a resource (`_LOGGER.debug("%s", client)`,
+    a module-level `logging.getLogger(...)`, `print`) hands nothing on. A resource given to a
+    first-party coroutine that closes its parameter (a module-level `async def`, or a method of
+    the class called on `self`) is closed where that coroutine closes it: in its `finally`, the
+    caller is clean; as its last statement, an error before it leaves the resource open, and the
+    caller is reported as for a close outside `finally` here (FaserF/ha-openwrt `73cf89bc`):
+    ```python
+    async def probe(session):
+        await session.get(url)
+        await session.close()
+
+    async def check():
+        session = ClientSession()   # reported: closed by `probe`, outside `finally`
+        await probe(session)
+    ```
+    A call of a first-party function (of this module or
     an imported one) that returns a new resource on every path (`def make_session(): return
     ClientSession(...)`) creates one, also when it returns other first-party classes on other
     paths that hold nothing but have the same release method (the caller must call it anyway),
@@ -239,6 +254,10 @@ TEXTS = {
     "not_in_finally": Text(
         "`{name}` (`{label}(...)`) is closed outside `finally`; {cure}",
         "An exception or cancellation before the close skips it, and it leaks",
+    ),
+    "not_in_finally_callee": Text(
+        "`{name}` (`{label}(...)`) is closed by the function it is given, outside `finally`; {cure}",
+        "An exception or cancellation in that function before its close skips it, and it leaks",
     ),
     "inline": Text(
         "`{label}(...)` is created inline, so nothing closes it; open it with `async with`",

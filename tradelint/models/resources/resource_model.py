@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, cast
 from tradelint.facts.class_family import bases_naming, declared_by_a_base
 from tradelint.facts.context import ModuleInfo, cast_of
 from tradelint.facts.framework_ends import kept_by_integration, kept_name, reached_at_unload
-from tradelint.facts.library_ownership import absent_library_class, library_closes_argument, unreadable_library_class
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
 from tradelint.facts.holders import kept_at_setup, value_holding
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
@@ -25,6 +24,7 @@ from tradelint.facts.uses import (
     declarations,
     declares_outer,
     in_cleanup_block,
+    only_reads_arguments,
     is_awaited_call,
     name_loads,
     renews_after,
@@ -32,6 +32,7 @@ from tradelint.facts.uses import (
     self_attribute_loads,
     self_name,
 )
+from tradelint.models.resources.callee_release import callee_releases
 from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.dynamic_classes import picked_by_name
 from tradelint.models.resources.enter_failure import enter_fails_after
@@ -40,6 +41,7 @@ from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loa
 from tradelint.models.resources.owner_leaks import owner_leaks
 from tradelint.models.resources.factories import imported_factory, module_factories, self_method_factory
 from tradelint.models.resources.owner_closes import closed_by_an_owner
+from tradelint.models.resources.receivers import receiver_closes
 from tradelint.models.resources.proofs import (
     callee_name,
     closed_where_errors_are_swallowed,
@@ -328,7 +330,7 @@ class ResourceAnalysis:
             if attr is not None:
                 return Creation(call, spec, label, "self", call, attr, function, owner)
         if handed is not None:
-            closes = self.receiver_closes(module, handed, expr)
+            closes = receiver_closes(self.model, self.builtin_spec, self.ctx.config.preview, module, handed, expr)
             if closes is False:
                 return Creation(call, spec, label, "handed", call, ast.unparse(handed.func), function)
             if (
@@ -518,6 +520,7 @@ class ResourceAnalysis:
         closes: list[str | None] = []
         close_nodes: list[ast.AST] = []
         used = not c.spec.lazy
+        by_callee = False
         # Under ``@contextmanager``, an exception in the ``with`` body is raised at the ``yield``:
         # yielding hands the value out only for the block, and the close must be in ``finally``.
         context_manager = _is_context_manager(self.module, c.function)
@@ -536,6 +539,16 @@ class ResourceAnalysis:
                 if kept:
                     return None
                 continue  # ``app["cache"] = cache`` where the app's shutdown never closes it
+            released = callee_releases(self.module, use.call, node, c.spec.close) if use.call is not None else None
+            if released == "finally":  # ``await probe(session)`` closing it in its ``finally``
+                return handoff_problem(self.module, c, node, close_nodes)
+            if released == "plain":
+                # ``await self._test(client)`` whose last statement closes it: a close that an
+                # error in the callee skips, as a close outside ``finally`` here would be.
+                closes.append(in_cleanup_block(self.module, node, c.function))
+                close_nodes.append(node)
+                by_callee = True
+                continue
             if self.closes(use, c.spec):
                 if use.kind == "attribute":
                     return None  # ``push_async_callback(s.close)`` and friends
@@ -563,7 +576,7 @@ class ResourceAnalysis:
             swallowed = closed_where_errors_are_swallowed(self.module, close_nodes) or left_open_by_a_handler(
                 self.module, c, close_nodes
             )
-            return None if c.spec.first_party and not swallowed else "not_in_finally"
+            return None if c.spec.first_party and not swallowed else "not_in_finally_callee" if by_callee else "not_in_finally"
         # ccxt's ``describe()`` builds an exchange just to read its metadata: no session is opened.
         if used and registers_shutdown(c.function):
             return "app_never_closed"  # made while building an application: its cleanup must close it
@@ -594,6 +607,8 @@ class ResourceAnalysis:
             callee = use.call.func
             if isinstance(callee, ast.Attribute) and callee.attr in OWNERSHIP_TAKERS:
                 return True
+            if only_reads_arguments(module, use.call):
+                return False  # ``_LOGGER.debug("made %s", client)`` keeps nothing
             if isinstance(callee, ast.Name) and callee.id in NOT_TAKERS and callee.id not in module.imports.names:
                 # ``getattr(session, method)`` borrows a bound method; ``setattr(obj, name, s)``
                 # stores it where no code of ours is proven to close it: the creator still owns it.
@@ -610,7 +625,7 @@ class ResourceAnalysis:
                 # it only calls through it. A first-party ``async def`` called and not awaited
                 # here (``create_task(worker(session))``) borrows it alike.
                 return spec.first_party and not only_borrowed_by(module, use.call, use.node)
-            closes = self.receiver_closes(module, use.call, use.node)
+            closes = receiver_closes(self.model, self.builtin_spec, self.ctx.config.preview, module, use.call, use.node)
             if closes is not None:
                 return closes
             if unknown_callable(module, callee) and not result_is_ended(module, use.call):
@@ -638,33 +653,6 @@ class ResourceAnalysis:
         takes_care = lambda use, home: self._takes_care(home, use, spec, owner_is_class=True)  # noqa: E731
         self._stop_closer = stop_only_closer(self.module, c, lambda use, home: closes(use, spec, home), takes_care)
         return self._stop_closer is not None
-
-    def receiver_closes(self, module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool | None:
-        """Whether the code ``call`` hands ``arg`` to closes it: a first-party class that keeps
-        and releases it, or an installed library whose source does (None: not known)."""
-        first_party = self.model.keeps_and_releases(module, call, arg)
-        if first_party is not None:
-            return first_party
-        qualified = module.imports.qualify(call.func)
-        if qualified is None or module.top_level.get(call.func.id if isinstance(call.func, ast.Name) else "") is not None:
-            return None
-        found = library_closes_argument(module.project, qualified, call, arg, module.roots)
-        if (
-            found is None
-            and self.builtin_spec(qualified) is None
-            and absent_library_class(module, qualified)
-            and not result_is_ended(module, call)
-        ):
-            # (A resource type of the table, ``aiohttp.ClientSession`` taking a connector, is
-            # judged by what is documented for it, installed or not.)
-            return False
-        if found is None and self.ctx.config.preview and unreadable_library_class(module, qualified):
-            # Preview: an installed library class whose code does not show a close keeps nothing,
-            # so the creator still owns it (measured, also for classes not installed: no change on
-            # 87 targets; too little evidence for a default, where an owner we cannot read would
-            # be a false positive).
-            return False
-        return found
 
     def _class_closes(self, c: Creation, home: ModuleInfo | None = None) -> bool:
         assert c.cls is not None

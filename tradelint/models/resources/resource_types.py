@@ -122,6 +122,7 @@ class Creation:
 Problem = Literal[
     "never_closed",
     "not_in_finally",
+    "not_in_finally_callee",
     "inline",
     "self_never_closed",
     "import_time",

@@ -1,0 +1,91 @@
+"""A resource closed by the function it is given: ``await self._test(client)`` where ``_test``
+ends with ``await client.disconnect()``. The close is the callee's, and it is where the callee
+puts it: in a ``finally`` (or an ``async with`` of the parameter) it runs whatever happens in
+the callee; as a plain statement it runs only when everything before it in the callee succeeded,
+and an error there leaves the caller's resource open (FaserF/ha-openwrt ``73cf89bc``: a config
+flow's connection test, whose caller catches the error and goes on).
+
+The callee is read from its own code: a module-level ``async def`` of the project, or a method
+of the caller's own class called on ``self``. Its parameter must be bound to the resource
+plainly (by position, no ``*args`` before it, or by keyword)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Literal
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.ownership import is_release_name
+from tradelint.facts.summaries import definition_of
+from tradelint.facts.uses import classify, in_cleanup_block, name_loads, self_name
+
+Release = Literal["finally", "plain"]
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def callee_releases(module: ModuleInfo, call: ast.Call, arg: ast.expr, close: str | None) -> Release | None:
+    """How the first-party coroutine ``call`` awaits closes the resource given as ``arg``:
+    ``"finally"`` when every release of its parameter runs in a ``finally`` (or the parameter
+    is entered with ``async with``), ``"plain"`` when some release runs only on its normal path,
+    None when it releases nothing, or cannot be read."""
+    if not isinstance(module.parent(call), ast.Await) or not any(
+        a is arg for a in (*call.args, *(k.value for k in call.keywords))
+    ):
+        return None
+    found = _callee(module, call)
+    if found is None:
+        return None
+    home, function, skip_self = found
+    param = _parameter(function, call, arg, skip_self)
+    if param is None:
+        return None
+    releases: list[str | None] = []
+    for node in name_loads(function, param):
+        use = classify(home, node)
+        if use.kind == "with" and isinstance(home.parent(home.parent(node)), ast.AsyncWith):
+            releases.append("finally")
+        elif use.kind == "method" and use.name is not None and (use.name == close or is_release_name(use.name)):
+            releases.append(in_cleanup_block(home, node, function))
+    if not releases:
+        return None
+    return "finally" if all(r == "finally" for r in releases) else "plain"
+
+
+def _callee(module: ModuleInfo, call: ast.Call) -> tuple[ModuleInfo, Function, bool] | None:
+    func = call.func
+    caller = module.enclosing_function(call)
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and caller is not None
+        and func.value.id == self_name(caller)
+    ):
+        cls = module.parent(caller)
+        if not isinstance(cls, ast.ClassDef):
+            return None
+        method = next((s for s in cls.body if isinstance(s, ast.AsyncFunctionDef) and s.name == func.attr), None)
+        return (module, method, True) if method is not None else None
+    found = definition_of(module, func)
+    if found is None or found[1].kind != "async_function":
+        return None
+    summary, definition = found
+    home = module if summary.path == module.summary.path else module.project.module_at(Path(summary.path))
+    if home is None:
+        return None
+    function = next((n for n in home.tree.body if isinstance(n, ast.AsyncFunctionDef) and n.name == definition.name), None)
+    return (home, function, False) if function is not None else None
+
+
+def _parameter(function: Function, call: ast.Call, arg: ast.expr, skip_self: bool) -> str | None:
+    params = [*function.args.posonlyargs, *function.args.args][1 if skip_self else 0 :]
+    if any(a is arg for a in call.args):
+        index = next(i for i, a in enumerate(call.args) if a is arg)
+        if index >= len(params) or any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+            return None
+        return params[index].arg
+    name = next((k.arg for k in call.keywords if k.value is arg), None)
+    if name is None or name not in {p.arg for p in (*params, *function.args.kwonlyargs)}:
+        return None
+    return name
