@@ -174,6 +174,14 @@ async def losers_cancelled(a, b):
         tb.cancel()
 
 
+async def in_a_task_group(a, b):
+    async with asyncio.TaskGroup() as tg:
+        ta = tg.create_task(a)
+        tb = tg.create_task(b)
+        done, pending = await asyncio.wait([ta, tb], return_when=asyncio.FIRST_COMPLETED)
+        return ta in done
+
+
 class Batch:
     def __init__(self):
         self._waiter = asyncio.get_running_loop().create_future()
@@ -188,7 +196,8 @@ class Batch:
 
 def test_a_raced_task_only_looked_at_after_the_wait_is_a_loser_nobody_cancels(tmp_path: Path) -> None:
     # ``t.done()``, ``t.result()`` and ``t in done`` end nothing: the loser runs on. Cancelled in
-    # a ``finally``, or a future another owner holds (``self._waiter``), it is not reported.
+    # a ``finally``, made by a task group (which ends its tasks), or a future another owner holds
+    # (``self._waiter``), it is not reported.
     path = tmp_path / "races.py"
     path.write_text(RACES, encoding="utf-8")
     assert _messages(path, "TRD304") == [

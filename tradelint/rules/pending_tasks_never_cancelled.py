@@ -251,16 +251,22 @@ def _element_held(module: ModuleInfo, function: ast.AST, element: ast.expr, insi
         return False
     if isinstance(element, ast.Name):
         made = [node for node in ast.walk(function) if _assigns(node, element.id)]
-        if not made or not all(isinstance(node, ast.Assign) and _made_by_a_call(node.value) for node in made):
-            return True  # a parameter, or an alias of what another owner holds (``self._waiter``)
+        if not made or not all(isinstance(node, ast.Assign) and _bare_task(module, node.value) for node in made):
+            # A parameter, an alias of what another owner holds (``self._waiter``), a task an
+            # owner makes and ends itself (``tg.create_task(...)`` of a task group).
+            return True
         return any(
             id(load) not in inside and not _looks(module, load) for load in name_loads(function, element.id)
         )
     return True
 
 
-def _made_by_a_call(value: ast.expr) -> bool:
-    return isinstance(value.value if isinstance(value, ast.Await) else value, ast.Call)
+BARE_CREATORS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task", "asyncio.tasks.ensure_future"})
+
+
+def _bare_task(module: ModuleInfo, value: ast.expr) -> bool:
+    """``asyncio.create_task(...)`` or ``asyncio.ensure_future(...)``: a task nobody else holds."""
+    return isinstance(value, ast.Call) and module.imports.qualify(value.func) in BARE_CREATORS
 
 
 # Methods of a task that look at it and end nothing.
