@@ -63,7 +63,9 @@ def test_every_line_is_read_by_the_scorer_as_one_entry() -> None:
         assert "scope=" in raw and entry.scope, raw
         assert 1 <= len(entry.sites) <= 6, raw
         assert all(site.family in {"TRD2", "TRD3"} for site in entry.sites), raw
-        assert all(site.line >= 1 and site.path.endswith(".py") for site in entry.sites), raw
+        assert all(
+            site.line >= 1 and site.path.endswith(".py") for site in entry.sites
+        ), raw
         assert len(set(entry.sites)) == len(entry.sites), raw
     assert len(_entries(MANIFEST)) == len(lines)
 
