@@ -19,7 +19,9 @@ BENCHMARKS = ROOT / "benchmarks"
 MANIFEST = BENCHMARKS / "leak_fixes_r5.txt"
 HALVES = [BENCHMARKS / "leak_fixes_r5_a.txt", BENCHMARKS / "leak_fixes_r5_b.txt"]
 OTHERS = sorted(
-    path for path in BENCHMARKS.glob("leak_fixes*.txt") if path != MANIFEST and path not in HALVES
+    path
+    for path in BENCHMARKS.glob("leak_fixes*.txt")
+    if path != MANIFEST and path not in HALVES
 )
 
 SCORER = load_benchmark("score_leak_fixes")
@@ -130,7 +132,8 @@ def test_the_halves_partition_the_set_by_repository() -> None:
     assert not repos[0] & repos[1]
     assert (len(halves[0]), len(halves[1])) == (18, 15)
     families = [
-        Counter(site.family for entry in _entries(path) for site in entry.sites) for path in HALVES
+        Counter(site.family for entry in _entries(path) for site in entry.sites)
+        for path in HALVES
     ]
     assert [dict(sorted(c.items())) for c in families] == [
         {"TRD2": 11, "TRD3": 26},
