@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import os
 from pathlib import Path
+from typing import cast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.project_files import project_files
@@ -199,11 +200,8 @@ def kept_by_integration(module: ModuleInfo, function: ast.AST, expr: ast.expr) -
     """``hass.data[DOMAIN][entry.entry_id] = X``, ``entry.runtime_data = X`` in the module-level
     ``async_setup_entry(hass, entry)`` of an integration that can be unloaded: the statement that
     keeps ``X`` on an object Home Assistant holds (reached from a parameter of the setup), or None."""
-    if not (
-        isinstance(function, ast.AsyncFunctionDef)
-        and function.name in SETUP_FUNCTIONS
-        and module.parent(function) is module.tree
-    ):
+    params = setup_parameters(module, function)
+    if not params:
         return None
     stmt = module.parent(expr)
     if not (isinstance(stmt, ast.Assign) and stmt.value is expr and len(stmt.targets) == 1):
@@ -214,10 +212,48 @@ def kept_by_integration(module: ModuleInfo, function: ast.AST, expr: ast.expr) -
     root: ast.expr = target
     while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
         root = root.func if isinstance(root, ast.Call) else root.value
-    params = {a.arg for a in function.args.args}
     if not (isinstance(root, ast.Name) and root.id in params) or unload_reach(module) is None:
         return None
     return stmt
+
+
+def setup_parameters(module: ModuleInfo, function: ast.AST) -> frozenset[str]:
+    """The parameters of ``function`` through which it holds what Home Assistant gives the
+    setup (``hass``, ``entry``): every parameter of the module-level ``async_setup_entry``;
+    of a module-level coroutine that the setup awaits (``await _setup_clients(hass, config)``),
+    those the setup fills with its own parameters. What either keeps there lives until the
+    unload. Empty for any other function."""
+    if not (isinstance(function, ast.AsyncFunctionDef) and module.parent(function) is module.tree):
+        return frozenset()
+    if function.name in SETUP_FUNCTIONS:
+        return frozenset(a.arg for a in function.args.args)
+    memo = cast("dict[str, frozenset[str]]", module.project.class_memo.setdefault(("setup-helpers", module.tree), {}))
+    if "" not in memo:
+        memo[""] = frozenset()
+        for name in SETUP_FUNCTIONS:
+            setup = module.top_level.get(name)
+            if isinstance(setup, ast.AsyncFunctionDef):
+                _helpers_awaited_by(module, setup, memo)
+    return memo.get(function.name, frozenset())
+
+
+def _helpers_awaited_by(module: ModuleInfo, setup: ast.AsyncFunctionDef, memo: dict[str, frozenset[str]]) -> None:
+    """For each module-level coroutine ``setup`` awaits in its own body, the parameters it fills
+    with one of the setup's parameters (by position or keyword)."""
+    own = {a.arg for a in setup.args.args}
+    for node in walk(setup):
+        if not (isinstance(node, ast.Await) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)):
+            continue
+        helper = module.top_level.get(node.value.func.id)
+        if not isinstance(helper, ast.AsyncFunctionDef) or helper is setup or module.enclosing_function(node) is not setup:
+            continue
+        call = node.value
+        names = [a.arg for a in helper.args.posonlyargs + helper.args.args]
+        filled = {
+            names[i] for i, arg in enumerate(call.args) if i < len(names) and isinstance(arg, ast.Name) and arg.id in own
+        } | {k.arg for k in call.keywords if k.arg is not None and isinstance(k.value, ast.Name) and k.value.id in own}
+        if filled:
+            memo[helper.name] = memo.get(helper.name, frozenset()) | frozenset(filled)
 
 
 def kept_name(stmt: ast.Assign) -> str:

@@ -140,6 +140,8 @@ class PendingTasksNeverCancelled(Rule):
                         "the result of `asyncio.wait(...)` is discarded; keep `pending` and cancel its tasks",
                         help=HELP,
                     )
+                else:
+                    yield from _made_in_the_race(module, call)
                 continue
             if not (isinstance(assign, ast.Assign) and len(assign.targets) == 1):
                 continue
@@ -150,7 +152,10 @@ class PendingTasksNeverCancelled(Rule):
             function = module.enclosing_function(call)
             if function is None:
                 continue
+            unused = pending == "_" or next(name_loads(function, pending), None) is None
             if _kept_elsewhere(module, function, call):
+                if unused:
+                    yield from _made_in_the_race(module, call)
                 continue
             if pending == "_" or next(name_loads(function, pending), None) is None:
                 reported.add(call)
@@ -179,6 +184,26 @@ class PendingTasksNeverCancelled(Rule):
                         ),
                         help=RACED_HELP,
                     )
+
+
+def _made_in_the_race(module: ModuleInfo, call: ast.Call) -> Iterator[Report]:
+    """``await asyncio.wait([task, asyncio.create_task(event.wait())], return_when=FIRST_COMPLETED)``
+    whose other tasks are held elsewhere: a task made right in the waited display is held by the
+    wait alone, and when it loses nobody can name it to end it (nicegui ``479c9778``)."""
+    arg = _waited(call)
+    if not isinstance(arg, LITERALS):
+        return
+    for element in arg.elts:
+        if _bare_task(module, element):
+            assert isinstance(element, ast.Call)
+            yield Report(
+                element,
+                fit(
+                    "task from `{label}` is made inside `asyncio.wait(...)` and held by nothing after it; name it and cancel it when it loses",
+                    label=f"{ast.unparse(element.func)}(...)",
+                ),
+                help=HELP,
+            )
 
 
 def _may_leave_pending(call: ast.Call) -> bool:

@@ -532,6 +532,9 @@ class ResourceAnalysis:
                 continue
             used = used or (use.kind in ("method", "attribute") and awaited_through(self.module, node)) or (
                 use.kind == "argument" and use.call is not None and is_awaited_call(self.module, use.call))  # lent to be used
+            if not used and use.kind == "argument" and use.call is not None:
+                # Kept by a first-party object that never releases it: lent for that object's life.
+                used = self.model.keeps_and_releases(self.module, use.call, use.node) is False
             if kept_at_setup(self.module, c.function, use.node, use.kind):
                 return self._judge(replace(c, kind="integration")) or handoff_problem(self.module, c, node, close_nodes)
             kept = kept_on_app(self.module, c.function, use.node) if use.kind == "alias" else None

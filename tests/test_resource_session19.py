@@ -1,0 +1,204 @@
+"""Session 19 (issue 28, points 1, 5 and 6): what the setup keeps through a helper, what a
+receiver keeps without ending it, and the tasks an ``asyncio.wait`` race leaves running.
+
+- A coroutine that ``async_setup_entry`` awaits with its own ``hass`` or ``entry`` keeps what it
+  writes there as the setup does: it must end at unload, and a close that only Home Assistant's
+  stop runs is not one.
+Each shape has its negative twin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tradelint.api import check_paths
+
+HELPER_KEEPS = '''\
+import aiohttp
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+
+DOMAIN = "demo"
+
+
+class ApiClient:
+    def __init__(self, key):
+        self._session = aiohttp.ClientSession()
+
+    async def async_close(self):
+        await self._session.close()
+
+
+async def _async_close_client(hass, account_id):
+    client = hass.data[DOMAIN][account_id].get("client")
+    if client is not None:
+        await client.async_close()
+
+
+async def async_setup_entry(hass, entry):
+    account_id = entry.data["id"]
+    hass.data.setdefault(DOMAIN, {})[account_id] = {}
+    await _async_setup_dependencies(hass, entry.data)
+
+    async def _close_at_stop(_event):
+        await _async_close_client(hass, account_id)
+
+    entry.async_on_unload(hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _close_at_stop))
+    return True
+
+
+async def _async_setup_dependencies(hass, config):
+    client = ApiClient(config["key"])
+    hass.data[DOMAIN][config["id"]]["client"] = client
+
+
+async def async_unload_entry(hass, entry):
+UNLOAD    return True
+'''
+
+
+def _messages(path: Path, *select: str) -> list[str]:
+    return [f"{f.line} {f.code} {f.message}" for f in check_paths([path], select=list(select), preview=True)]
+
+
+def _integration(tmp_path: Path, source: str, unload: str = "") -> Path:
+    folder = tmp_path / "custom_components" / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    (folder / "manifest.json").write_text('{"domain": "demo"}', encoding="utf-8")
+    path = folder / "__init__.py"
+    path.write_text(source.replace("UNLOAD", unload), encoding="utf-8")
+    return path
+
+
+def test_a_coroutine_the_setup_awaits_keeps_what_it_stores_until_the_unload(tmp_path: Path) -> None:
+    path = _integration(tmp_path, HELPER_KEEPS)
+    assert _messages(path, "TRD2") == [
+        "34 TRD201 `client` (`ApiClient(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
+    ]
+
+
+def test_the_helper_s_client_closed_at_unload_is_clean(tmp_path: Path) -> None:
+    path = _integration(tmp_path, HELPER_KEEPS, '    await _async_close_client(hass, entry.data["id"])\n')
+    assert _messages(path, "TRD2") == []
+
+
+def test_a_coroutine_given_no_parameter_of_the_setup_keeps_nothing_for_it(tmp_path: Path) -> None:
+    # The same helper given a global of its own (not the setup's ``hass``) keeps nothing on the
+    # entry: not judged as kept at setup.
+    source = HELPER_KEEPS.replace(
+        "await _async_setup_dependencies(hass, entry.data)", "await _async_setup_dependencies(HUB, entry.data)"
+    ).replace('DOMAIN = "demo"\n', 'DOMAIN = "demo"\nHUB = None\n')
+    path = _integration(tmp_path, source)
+    assert _messages(path, "TRD2") == []
+
+
+LENT = '''\
+import aiohttp
+
+
+class Broker:
+    """Opens its session on first use, closes it in ``close()``."""
+
+    def __init__(self, url):
+        self._url = url
+        self._session = None
+
+    def _get_session(self):
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
+    async def fetch(self):
+        return await self._get_session().get(self._url)
+
+    async def close(self):
+        if self._session is not None:
+            await self._session.close()
+
+
+class Worker:
+    def __init__(self, broker):
+        self.broker = broker
+
+    async def work(self):
+        await self.broker.fetch()
+
+
+async def serve(worker):
+    await worker.work()
+
+
+async def main(url):
+    broker = Broker(url)
+    worker = Worker(broker=broker)
+    await serve(worker)
+'''
+
+
+def test_a_lazy_resource_kept_by_an_object_that_never_closes_it_is_opened_and_leaked(tmp_path: Path) -> None:
+    # ``Broker`` opens its session on first use; ``Worker`` keeps it for its life and uses it,
+    # and never closes it: the creator still owns an open session.
+    path = tmp_path / "pods.py"
+    path.write_text(LENT, encoding="utf-8")
+    assert _messages(path, "TRD2") == [
+        "37 TRD201 `broker` (`Broker(...)`) is never closed; call `await broker.close()` in a `finally`",
+    ]
+
+
+def test_a_lazy_resource_kept_by_an_object_that_closes_it_is_handed_on(tmp_path: Path) -> None:
+    path = tmp_path / "pods.py"
+    path.write_text(
+        LENT.replace(
+            "    async def work(self):\n",
+            "    async def close(self):\n        await self.broker.close()\n\n    async def work(self):\n",
+        ).replace("    await serve(worker)\n", "    try:\n        await serve(worker)\n    finally:\n        await worker.close()\n"),
+        encoding="utf-8",
+    )
+    assert _messages(path, "TRD2") == []
+
+
+def test_a_lazy_resource_never_used_nor_kept_opens_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "pods.py"
+    path.write_text(LENT.replace("    worker = Worker(broker=broker)\n    await serve(worker)\n", "    print(url)\n"), encoding="utf-8")
+    assert _messages(path, "TRD2") == []
+
+
+RACE = '''\
+import asyncio
+
+
+async def page(client, func, keeper):
+    task = keeper.create(func())
+    await asyncio.wait([
+        task,
+        asyncio.create_task(client.connected.wait()),
+    ], timeout=3.0, return_when=asyncio.FIRST_COMPLETED)
+    return task.result() if task.done() else None
+
+
+async def named(client, func, keeper):
+    task = keeper.create(func())
+    done, _ = await asyncio.wait([task, asyncio.ensure_future(client.connected.wait())], timeout=3.0)
+    return done
+'''
+
+
+def test_a_task_made_inside_the_waited_display_is_held_by_nothing_after_the_race(tmp_path: Path) -> None:
+    path = tmp_path / "page.py"
+    path.write_text(RACE, encoding="utf-8")
+    assert _messages(path, "TRD3") == [
+        "8 TRD304 task from `asyncio.create_task(...)` is made inside `asyncio.wait(...)` and held by nothing after it; name it and cancel it when it loses",
+        "15 TRD304 task from `asyncio.ensure_future(...)` is made inside `asyncio.wait(...)` and held by nothing after it; name it and cancel it when it loses",
+    ]
+
+
+def test_a_task_made_inside_the_waited_display_is_ended_by_pending_or_a_full_wait(tmp_path: Path) -> None:
+    path = tmp_path / "page.py"
+    path.write_text(
+        RACE.replace(
+            "    done, _ = await asyncio.wait([task, asyncio.ensure_future(client.connected.wait())], timeout=3.0)\n",
+            "    done, pending = await asyncio.wait([task, asyncio.ensure_future(client.connected.wait())], timeout=3.0)\n"
+            "    for waiting in pending:\n        waiting.cancel()\n",
+        ).replace("], timeout=3.0, return_when=asyncio.FIRST_COMPLETED)", "])"),
+        encoding="utf-8",
+    )
+    assert _messages(path, "TRD3") == []
