@@ -30,7 +30,11 @@ class PendingTasksNeverCancelled(Rule):
     on again in a loop), not one of its tasks by name, not a `self` attribute. Also flags such a
     wait as a bare statement (`await asyncio.wait([a, b], ...)`) on tasks made in the function.
     A task made in the function and only looked at after the wait (`t in done`, `t.done()`,
-    `t.result()`) is held by nothing that ends it: when it loses, it runs on.
+    `t.result()`) is held by nothing that ends it: when it loses, it runs on. So is a task made
+    right inside the waited display (`asyncio.wait([task, asyncio.create_task(ev.wait())],
+    return_when=FIRST_COMPLETED)`, or with a `timeout`) when `pending` is not kept: reported
+    where it is made, also when the wait's other tasks are held elsewhere (zauberzeug/nicegui
+    `479c9778`).
     ```python
     async def first(a, b):
         ta = asyncio.create_task(a)

@@ -26,6 +26,11 @@ class UnclosedAsyncResource(Rule):
     method makes them (`await Provider.open()`). A session handed to a first-party coroutine
     (`create_task(worker(session))`) is borrowed: the caller still closes it.
 
+    A resource that opens only on first use (`httpx.AsyncClient`, a first-party class whose
+    session a getter makes) opens nothing until used: kept by a first-party object that stores
+    it and never releases it (`Worker(broker=broker)`), it is lent for that object's life, used
+    there, and still its creator's to close (tnoff/discord-bot `849a5ebb`).
+
     Ownership moves only where the receiver is shown to close what it gets: a first-party class
     that stores it and releases that attribute, or an installed library whose source (read as
     text, never imported) does, under a flag only when the flag says so (aiohttp's
@@ -84,7 +89,11 @@ class UnclosedAsyncResource(Rule):
         entry.runtime_data = RuntimeData(ClientSession(), coordinator)   # reported alike
     ```
     An unload that closes them (`await entry.runtime_data.session.close()`) is clean; a class
-    with a `close()` of its own is an owner, judged by what its `close()` releases.
+    with a `close()` of its own is an owner, judged by what its `close()` releases. A module-level
+    coroutine that `async_setup_entry` awaits with its own `hass` or `entry` keeps what it stores
+    there as the setup does (`await _setup_clients(hass, config)` writing
+    `hass.data[DOMAIN][account]["client"] = client`); a close that only Home Assistant's stop
+    listener runs is not at unload (BottlecapDave/HomeAssistant-OctopusEnergy `e56e62d3`).
 
     A local list or set that the function only adds to, tests or counts
     (`sessions.append(ClientSession())`, then `len(sessions)`) dies with the frame: its elements
