@@ -36,7 +36,7 @@ from typing import Iterator, Literal, cast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, project_files, project_root
-from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, resolve_class
+from tradelint.models.dataclasses.dataclass_model import ClassModel, FieldView, class_model, resolve_class
 from tradelint.models.dataclasses.family_index import (
     Family, alias_candidates, answering, indexable, lineage, member_facts, resolutions, terminal_name, word_index,
     word_pattern,
@@ -164,7 +164,7 @@ class _Search:
         # with how many positional arguments a ``partial`` already supplies.
         self.aliases: dict[str, int] = {}
         self.local_aliases: dict[Path, dict[str, int]] = {}
-        self.fields = list(model.all_fields())
+        self.fields = model.fields_view()  # (shared: not to be changed)
         self.position = 0
         self.evidence: list[Evidence] = []
         self.intent: list[Evidence] = []
@@ -457,7 +457,11 @@ class _Search:
     def evidence_for(self, name: str) -> list[Evidence]:
         """Everything that may notice ``name`` stop being a field (the family grown first)."""
         self.name = name
-        self.position = self.fields.index(name) if name in self.fields else 0
+        fields = self.fields
+        if isinstance(fields, FieldView):
+            self.position = fields.position(name) or 0
+        else:  # (a cycle cut: a dict of its own)
+            self.position = list(fields).index(name) if name in fields else 0
         self.evidence, self.intent, self.overrides = [], [], []
         name_pattern = re.compile(rf"\b{re.escape(name)}\b")
         # The members whose own body may answer for the field, the class first.
@@ -632,7 +636,7 @@ class _Search:
 
     def _holds_family(self, cls: ClassModel) -> bool:
         words = {m.name for m in self.family} | {q.rpartition(".")[2] for q in self.aliases}
-        for info in cls.all_fields().values():
+        for info in cls.fields_view().values():
             annotation = info.node.annotation if isinstance(info.node, ast.AnnAssign) else None
             if annotation is not None and any(
                 isinstance(n, ast.Name) and n.id in words or isinstance(n, ast.Attribute) and n.attr in words
