@@ -6,9 +6,9 @@ from __future__ import annotations
 import ast
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from itertools import islice
-from typing import Iterator, Literal, Mapping, cast
+from pathlib import Path
+from typing import Iterator, Literal, Mapping, Sequence, cast
 
 from tradelint.facts.class_body import (
     CLASSVAR,
@@ -93,7 +93,7 @@ class ClassModel:
     # What the field-use search reads of this class's own body (``field_uses._member_facts``).
     member_facts: object = field(default=None, repr=False)
     # ``family_index.lineage`` once walked.
-    lineage_memo: list[ClassModel] | None = field(default=None, repr=False)
+    lineage_memo: Sequence[ClassModel] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
@@ -240,7 +240,7 @@ class FieldView(Mapping[str, FieldInfo]):
     single-base classes (issue 34). A name's entry holds its place in the order, so a view
     answers for a name, and its position, in one look-up."""
 
-    __slots__ = ("_store", "_length")
+    __slots__ = ("_length", "_store")
 
     def __init__(self, store: dict[str, tuple[int, FieldInfo]], length: int) -> None:
         self._store = store
