@@ -853,13 +853,13 @@ class Family:
                 self.words.add_chunk(chunk)
                 self._named.update(*(cast(frozenset[int], files[i]) for i in starts))
                 return chunk
-        if chunks:  # listed from now on in this module's scans
-            for chunk in chunks:
-                members.update(chunk.walked())
-            chunks.clear()
         found: list[int] = []
         brought: set[int] = set()
         if starts:
+            if chunks:  # listed from now on in this module's scans
+                for chunk in chunks:
+                    members.update(chunk.walked())
+                chunks.clear()
             brought = forest.closure(starts)
             found = sorted(brought.difference(members))
             members.update(found)
