@@ -288,6 +288,13 @@ class FieldView(Mapping[str, FieldInfo]):
         return self._length
 
 
+def field_position(fields: Mapping[str, FieldInfo], name: str) -> int:
+    """``name``'s place among a class's fields (``fields_view``), 0 when it is none of them."""
+    if isinstance(fields, FieldView):
+        return fields.position(name) or 0
+    return list(fields).index(name) if name in fields else 0  # (a cycle cut: a dict of its own)
+
+
 def resolve_class(module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
     """A first-party class's model (what the other analyses ask for: no installed source)."""
     if isinstance(expr, ast.Name) and expr.id not in module.imports.names:

@@ -36,10 +36,10 @@ from typing import Iterable, Iterator, Literal, cast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, project_files, project_root
-from tradelint.models.dataclasses.dataclass_model import ClassModel, FieldView, class_model, resolve_class
+from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, field_position, resolve_class
+from tradelint.models.dataclasses.family_growth import Family, Members, answering
 from tradelint.models.dataclasses.family_index import (
-    Family, Members, alias_candidates, answering, indexable, lineage, member_facts, resolutions, terminal_name,
-    word_index, word_pattern,
+    alias_candidates, indexable, lineage, member_facts, resolutions, terminal_name, word_index, word_pattern,
 )
 from tradelint.models.dataclasses.module_calls import module_calls
 
@@ -213,12 +213,9 @@ class _Search:
         return self.files if self.index is None else self.files[: len(self.files) - len(self.index.files)]
 
     def _naming(self, words: Iterable[str], named: list[int] | None = None) -> Iterator[tuple[Path, str | None]]:
-        """The readable files naming any of ``words``, in the order of ``self.files``, with their
-        text when it was read (None: the index answered; ``named``, when given, is its answer).
-        ``words`` is listed only when it is searched for in a text or asked of the index."""
-        if named is None:
-            words = set(words)
-        index = self.index if named is not None or indexable(cast(set[str], words)) else None
+        """The readable files naming any of ``words`` (listed only when needed), in the order of
+        ``self.files``, with their text when read (None: the index answered; or ``named``)."""
+        index = self.index if named is not None or indexable(set(words)) else None
         listed = self._unlisted() if index is not None else self.files
         pattern = word_pattern(set(words)) if listed else None
         for path in listed:
@@ -226,7 +223,7 @@ class _Search:
             if text is not None and pattern is not None and pattern.search(text):
                 yield path, text
         if index is not None:
-            yield from ((index.files[i], None) for i in (sorted(index.naming(cast(set[str], words))) if named is None else named))
+            yield from ((index.files[i], None) for i in (sorted(index.naming(set(words))) if named is None else named))
 
     def _naming_family(self) -> list[tuple[Path, str | None]]:
         """The files naming the family, its lineage or its aliases (``Family``), the index
@@ -460,11 +457,7 @@ class _Search:
     def evidence_for(self, name: str) -> list[Evidence]:
         """Everything that may notice ``name`` stop being a field (the family grown first)."""
         self.name = name
-        fields = self.fields
-        if isinstance(fields, FieldView):
-            self.position = fields.position(name) or 0
-        else:  # (a cycle cut: a dict of its own)
-            self.position = list(fields).index(name) if name in fields else 0
+        self.position = field_position(self.fields, name)
         self.evidence, self.intent, self.overrides = [], [], []
         name_pattern = re.compile(rf"\b{re.escape(name)}\b")
         # The members whose own body may answer for the field, the class first.
