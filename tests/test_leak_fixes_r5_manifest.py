@@ -7,6 +7,7 @@ regular expression on the first token of each entry line): nothing here runs tra
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from pathlib import Path
@@ -16,7 +17,12 @@ from tests.conftest import ROOT, load_benchmark
 
 BENCHMARKS = ROOT / "benchmarks"
 MANIFEST = BENCHMARKS / "leak_fixes_r5.txt"
-OTHERS = sorted(path for path in BENCHMARKS.glob("leak_fixes*.txt") if path != MANIFEST)
+HALVES = [BENCHMARKS / "leak_fixes_r5_a.txt", BENCHMARKS / "leak_fixes_r5_b.txt"]
+OTHERS = sorted(
+    path
+    for path in BENCHMARKS.glob("leak_fixes*.txt")
+    if path != MANIFEST and path not in HALVES
+)
 
 SCORER = load_benchmark("score_leak_fixes")
 
@@ -115,3 +121,30 @@ def test_no_repository_is_shared_with_another_manifest() -> None:
     assert earlier and all(re.fullmatch(REPO, repo) for repo in earlier)
     current = {entry.repo.lower() for entry in _entries(MANIFEST)}
     assert current & earlier == set()
+
+
+def test_the_halves_partition_the_set_by_repository() -> None:
+    whole = _lines(MANIFEST)
+    halves = [_lines(path) for path in HALVES]
+    assert sorted(halves[0] + halves[1]) == sorted(whole)
+    assert not set(halves[0]) & set(halves[1])
+    repos = [{entry.repo for entry in _entries(path)} for path in HALVES]
+    assert not repos[0] & repos[1]
+    assert (len(halves[0]), len(halves[1])) == (18, 15)
+    families = [
+        Counter(site.family for entry in _entries(path) for site in entry.sites)
+        for path in HALVES
+    ]
+    assert [dict(sorted(c.items())) for c in families] == [
+        {"TRD2": 11, "TRD3": 26},
+        {"TRD2": 10, "TRD3": 19},
+    ]
+    # The split, chosen before any scoring: repositories sorted by sha256("owner/name"),
+    # alternately a and b, no swap.
+    ordered = sorted(
+        {entry.repo for entry in _entries(MANIFEST)},
+        key=lambda r: hashlib.sha256(r.encode()).hexdigest(),
+    )
+    assert set(ordered[0::2]) == repos[0] and set(ordered[1::2]) == repos[1]
+    # The repository the lead ran tradelint on before the split is in the dev half (a).
+    assert "BottlecapDave/HomeAssistant-OctopusEnergy" in repos[0]
