@@ -15,8 +15,8 @@ process, once as a check and once as ``--fix --unsafe-fixes`` (on a fresh copy),
     hierarchy  one module with a base dataclass and N - 1 subclasses of it, each with a constant
                field (TRD101) and a function constructing it
     depth      one module with a chain of N dataclasses, each subclassing the one before and
-               each with a constant field (TRD101): the class at depth k has k fields, so the
-               tree's dataclasses hold N^2/2 fields in all (not an axis that can stay linear)
+               each with a constant field (TRD101): the class at depth k has k fields and
+               N - k subclasses, N^2/2 in all unless shared down the chain (they are)
     chain      N modules in an import chain, each importing and calling the previous module's
                dataclass and factory, each with a TRD101 finding and a discarded task
     pack       a `renames` table of N members, each used once in one file (TRD401)

@@ -145,3 +145,38 @@ def test_a_family_grown_pass_by_pass_across_modules_and_unindexed_names(tmp_path
     assert _answers_in(tmp_path, "models", 0, "Y") == _answers_in(tmp_path, "models", 2, "Y")  # D
     assert _answers_in(tmp_path, "other", 0, "Y") == (y_by_position, [], [])  # E·F: its lineage unindexed
     assert _answers_in(tmp_path, "other", 0, "X") == ([write, keyword, *by_position], [keyword], [])
+
+
+# Issue 34's ``depth`` axis: a chain of dataclasses, each subclassing the one before, with a
+# constant each. The class at depth k has k ancestors and N - k descendants: its search shares
+# them (a chunk of the module's walk, its base's lineage and fields) instead of listing them, and
+# thousands of classes deep nothing recurses. A subclass in another module joins the family of
+# each class above it (a keyword there shows ``K10`` is meant as a field), and a call of ``C5``
+# with six arguments passes the first six fields by position (no fix for them).
+DEPTH = 3000
+
+
+def test_a_chain_thousands_of_classes_deep_gives_exactly_its_findings(tmp_path: Path) -> None:
+    from tradelint.api import check_paths
+    from tradelint.rules.dataclass_constant_without_classvar import DataclassConstantWithoutClassVar
+
+    (tmp_path / "pyproject.toml").write_text("[tool.tradelint]\n", encoding="utf-8")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("", encoding="utf-8")
+    parts = ["from dataclasses import dataclass\n\n\n@dataclass\nclass C0:\n    K0: int = 0\n"]
+    parts += [f"\n\n@dataclass\nclass C{i}(C{i - 1}):\n    K{i}: int = {i}\n" for i in range(1, DEPTH)]
+    (app / "chain.py").write_text("".join(parts), encoding="utf-8")
+    (app / "use.py").write_text(
+        "from app.chain import C5, C1500\n\n\nclass Sub(C1500):\n    pass\n\n\nSub(K10=1)\nC5(0, 1, 2, 3, 4, 5)\n",
+        encoding="utf-8",
+    )
+    found = check_paths([app / "chain.py", app / "use.py"], select=["TRD101"])
+    expected = [
+        (str(app / "chain.py"), 6 + 5 * i, "TRD101", DataclassConstantWithoutClassVar.message(f"K{i}", f"C{i}"))
+        for i in range(DEPTH)
+        if i != 10  # ``Sub(K10=1)``: a field by intent
+    ]
+    assert [(f.path, f.line, f.code, f.message) for f in found] == expected
+    fixed = {f.message.split("`")[1] for f in found if f.fix is not None}
+    assert fixed == {f"K{i}" for i in range(6, DEPTH) if i != 10}

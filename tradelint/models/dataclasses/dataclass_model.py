@@ -6,8 +6,9 @@ from __future__ import annotations
 import ast
 import os
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import Iterator, Literal, cast
+from typing import Iterator, Literal, Mapping, Sequence, cast
 
 from tradelint.facts.class_body import (
     CLASSVAR,
@@ -88,11 +89,11 @@ class ClassModel:
     tree_module: ModuleInfo | None = None
     tree_node: ast.ClassDef | None = None
     # ``all_fields`` once built (``_all``).
-    _fields_memo: dict[str, FieldInfo] | None = field(default=None, repr=False)
+    _fields_memo: FieldView | None = field(default=None, repr=False)
     # What the field-use search reads of this class's own body (``field_uses._member_facts``).
     member_facts: object = field(default=None, repr=False)
     # ``family_index.lineage`` once walked.
-    lineage_memo: list[ClassModel] | None = field(default=None, repr=False)
+    lineage_memo: Sequence[ClassModel] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
@@ -141,10 +142,22 @@ class ClassModel:
 
     def inherited_fields(self, _seen: frozenset[int] = frozenset()) -> dict[str, FieldInfo]:
         """Fields this class gets from its bases (nearest base first, as the MRO would)."""
+        return dict(self.inherited_view(_seen))
+
+    def inherited_view(self, _seen: frozenset[int] = frozenset()) -> Mapping[str, FieldInfo]:
+        """``inherited_fields`` without the copy, not to be changed: with one base, its fields
+        as they are kept (``_all``)."""
+        bases = [b for b in self.bases if b is not None]
+        if len(bases) == 1 and bases[0] is not self and id(bases[0]) not in _seen:
+            return bases[0]._all(_seen | {id(self)})[0]
         return self._inherited(_seen)[0]
 
     def all_fields(self, _seen: frozenset[int] = frozenset()) -> dict[str, FieldInfo]:
         return dict(self._all(_seen)[0])
+
+    def fields_view(self) -> Mapping[str, FieldInfo]:
+        """``all_fields`` without the copy, not to be changed."""
+        return self._all(frozenset())[0]
 
     def _inherited(self, seen: frozenset[int]) -> tuple[dict[str, FieldInfo], bool]:
         """The inherited fields (a new dict), and whether an inheritance cycle was cut on the way."""
@@ -162,20 +175,124 @@ class ClassModel:
             found.update(fields)
         return found, cut
 
-    def _all(self, seen: frozenset[int]) -> tuple[dict[str, FieldInfo], bool]:
-        """Every field (a dict shared with the memo: never mutated by a caller), and whether a
-        cycle was cut. Kept once no cycle was cut: the answer then does not depend on ``seen``,
-        and a chain of N classes builds each class's fields once from its bases' (issue 34: the
-        walk up the chain for every class and every question grew with N^2 walks of N)."""
+    def _all(self, seen: frozenset[int]) -> tuple[Mapping[str, FieldInfo], bool]:
+        """Every field (a mapping shared with the memo: never changed by a caller), and whether
+        a cycle was cut. Kept once no cycle was cut: the answer then does not depend on ``seen``.
+
+        Issue 34: a chain of N classes made each class's fields a copy of its base's plus its
+        own, N^2/2 entries in all. A class with one base and only new names now extends its
+        base's ``FieldView`` in place when the base is the last to have extended it (a chain's
+        classes share one store, each seeing its prefix); otherwise it gets its own. The bases
+        are modelled first from the top of a single-base chain down, in a loop (a chain
+        thousands deep must not recurse)."""
         if self.kind == "unknown":
             return {}, False  # its maker may have turned any inherited field into something else
         if self._fields_memo is not None:
             return self._fields_memo, False
+        # The single-base chain above this class whose fields are not kept yet, nearest first.
+        pending: list[ClassModel] = [self]
+        met = set(seen) | {id(self)}
+        current = self
+        while True:
+            bases = [b for b in current.bases if b is not None]
+            if len(bases) != 1:
+                break
+            base = bases[0]
+            if id(base) in met or base.kind == "unknown" or base._fields_memo is not None:
+                break
+            pending.append(base)
+            met.add(id(base))
+            current = base
+        # The top one is asked as the recursion would have asked it (the classes below it in
+        # ``seen``); each below it then finds its base's fields kept, whatever ``seen`` holds.
+        found, cut = pending[-1]._own_all(seen | {id(m) for m in pending[:-1]})
+        for model in reversed(pending[:-1]):
+            if cut:
+                break
+            found, cut = model._own_all(seen)
+        if cut:  # a cycle was cut: the answer depends on ``seen``, as it did
+            found, cut = self._inherited(seen)
+            found.update(self.own_fields)
+        return found, cut
+
+    def _own_all(self, seen: frozenset[int]) -> tuple[Mapping[str, FieldInfo], bool]:
+        """``_all`` of this class, its single base's (if it has one) kept or computed by then."""
+        if self.kind == "unknown":
+            return {}, False
+        if self._fields_memo is not None:
+            return self._fields_memo, False
+        bases = [b for b in self.bases if b is not None]
+        if len(bases) == 1 and id(bases[0]) not in seen and bases[0] is not self:
+            above, cut = bases[0]._all(seen | {id(self)})
+            if not cut and isinstance(above, FieldView) and above.extendable(self.own_fields):
+                view = self._fields_memo = above.extended(self.own_fields)
+                return view, False
         found, cut = self._inherited(seen)
         found.update(self.own_fields)
-        if not cut:
-            self._fields_memo = found
-        return found, cut
+        if cut:
+            return found, cut
+        view = self._fields_memo = FieldView.of(found)
+        return view, False
+
+
+class FieldView(Mapping[str, FieldInfo]):
+    """A class's fields in order: the first ``length`` entries of a store shared down a chain of
+    single-base classes (issue 34). A name's entry holds its place in the order, so a view
+    answers for a name, and its position, in one look-up."""
+
+    __slots__ = ("_length", "_store")
+
+    def __init__(self, store: dict[str, tuple[int, FieldInfo]], length: int) -> None:
+        self._store = store
+        self._length = length
+
+    @classmethod
+    def of(cls, fields: dict[str, FieldInfo]) -> FieldView:
+        return cls({name: (i, info) for i, (name, info) in enumerate(fields.items())}, len(fields))
+
+    def extendable(self, own: dict[str, FieldInfo]) -> bool:
+        """Whether ``own`` can be appended to the store for a subclass: no other class extended
+        it past this view, and no name is re-declared (that keeps its place with a new value)."""
+        store = self._store
+        return len(store) == self._length and store.keys().isdisjoint(own)
+
+    def extended(self, own: dict[str, FieldInfo]) -> FieldView:
+        store = self._store
+        for name, info in own.items():
+            store[name] = (len(store), info)
+        return FieldView(store, len(store))
+
+    def __getitem__(self, name: str) -> FieldInfo:
+        entry = self._store[name]
+        if entry[0] >= self._length:
+            raise KeyError(name)
+        return entry[1]
+
+    def get(self, name: str, default: FieldInfo | None = None) -> FieldInfo | None:  # type: ignore[override]
+        entry = self._store.get(name)
+        return entry[1] if entry is not None and entry[0] < self._length else default
+
+    def __contains__(self, name: object) -> bool:
+        entry = self._store.get(name) if isinstance(name, str) else None
+        return entry is not None and entry[0] < self._length
+
+    def position(self, name: str) -> int | None:
+        """The name's place in the order (``list(fields).index(name)``), None when absent."""
+        entry = self._store.get(name)
+        return entry[0] if entry is not None and entry[0] < self._length else None
+
+    def __iter__(self) -> Iterator[str]:
+        return islice(self._store, self._length)
+
+    def __len__(self) -> int:
+        return self._length
+
+
+def field_position(fields: Mapping[str, FieldInfo], name: str) -> int:
+    """``name``'s place among a class's fields (``fields_view``), 0 when it is none of them."""
+    if isinstance(fields, FieldView):
+        return fields.position(name) or 0
+    return list(fields).index(name) if name in fields else 0  # (a cycle cut: a dict of its own)
 
 
 def resolve_class(module: ModuleInfo, expr: ast.AST) -> ClassModel | None:
@@ -521,7 +638,7 @@ def overridden_fields(module: ModuleInfo, node: ast.ClassDef) -> Iterator[tuple[
     model = class_model(module, node)
     if model.kind == "unknown":
         return
-    inherited = model.inherited_fields()
+    inherited = model.inherited_view()
     if not inherited:
         return
     # attrs without ``auto_attribs`` ignores a re-annotation: only ``attr.ib()`` is a new default.

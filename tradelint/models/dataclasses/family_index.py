@@ -8,10 +8,9 @@ import os
 import re
 import weakref
 from dataclasses import dataclass
-from itertools import chain, compress, count, repeat
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from pathlib import Path
-from typing import Iterable, Iterator, cast
+from typing import Iterable, cast
 
 from tradelint.facts.class_family import resolve_definition
 from tradelint.facts.context import ModuleInfo, Project
@@ -21,41 +20,9 @@ from tradelint.models.dataclasses.dataclass_model import (
     overriding_assignments,
     resolve_class,
 )
+from tradelint.models.dataclasses.forest import Forest, Place
 from tradelint.models.dataclasses.instance_writes import InstanceWrites, instance_writes
-
-
-def lineage(model: ClassModel) -> list[ClassModel]:
-    """The class and its first-party bases: methods of a base see instances of the class too.
-    Kept on the model (forgotten with it); shared, not to be changed. A class with one base is
-    itself then its base's lineage, unless the walk from the base comes back to it (issue 34: a
-    chain of N classes walked each class's ancestors again, the square of N)."""
-    found = model.lineage_memo
-    if found is not None:
-        return found
-    bases = [b for b in model.bases if b is not None]
-    if len(bases) == 1 and bases[0] is not model:
-        above = lineage(bases[0])
-        if model not in above:  # (by identity: models compare so)
-            found = [model, *above]
-    if found is None:
-        found = _walk_lineage(model)
-    model.lineage_memo = found
-    return found
-
-
-def _walk_lineage(model: ClassModel) -> list[ClassModel]:
-    seen: list[ClassModel] = []
-    met: set[int] = set()
-    stack = [model]
-    while stack:
-        current = stack.pop()
-        if id(current) in met:
-            continue
-        met.add(id(current))
-        seen.append(current)
-        stack.extend(b for b in current.bases if b is not None)
-    return seen
-
+from tradelint.models.dataclasses.lineages import lineage as lineage  # (re-exported)
 
 _ALIAS_CANDIDATES = "_tradelint_alias_candidates"
 AliasCandidate = tuple[ast.Assign | ast.AnnAssign, list[ast.Name], ast.expr]
@@ -239,7 +206,8 @@ class Resolutions:
         self._subclasses: dict[ast.AST, tuple[list[ClassModel], dict[Place, list[int]]]] = {}
         self._positions: dict[ast.AST, dict[Place, int]] = {}
         self._places: dict[ast.AST, list[Place]] = {}
-        self._forward: dict[ast.AST, list[frozenset[int]]] = {}
+        self._forests: dict[ast.AST, Forest] = {}
+        self._bases_from: dict[ast.AST, dict[Path, list[Place]]] = {}
         self._earlier: dict[ast.AST, list[bool]] = {}
         self._forward_files: dict[tuple[ast.AST, WordIndex], list[frozenset[int] | None]] = {}
         self._lineage_files: dict[tuple[ClassModel, WordIndex], frozenset[int] | None] = {}
@@ -288,7 +256,7 @@ class Resolutions:
             self._indexed = len(self._subclasses)
         return self._by_name.get(name, []), self._every_field
 
-    def any_slotted(self, model: ClassModel, family: list[ClassModel]) -> bool:
+    def any_slotted(self, model: ClassModel, family: Iterable[ClassModel]) -> bool:
         """Whether a member of ``family`` (``model``, then classes of the modules read) is slotted."""
         self.members_for("")
         return member_facts(model).slotted or bool(self._slotted) and not self._slotted.isdisjoint(map(id, family))
@@ -300,19 +268,25 @@ class Resolutions:
             found = self._places[module.tree] = [(m.path, m.line) for m in self.subclasses(module)[0]]
         return found
 
-    def forward(self, module: ModuleInfo) -> list[frozenset[int]]:
-        """For each of ``module``'s classes (by position), itself and, in turn, its subclasses
-        after it in the module and theirs: what a scan in order adds with it (``grow_in``)."""
-        found = self._forward.get(module.tree)
+    def forest(self, module: ModuleInfo) -> Forest:
+        """``module``'s classes as ``grow_in`` walks them: each class, then its subclasses after it
+        in the module and theirs (see ``Forest``)."""
+        found = self._forests.get(module.tree)
         if found is None:
-            by_base = self.subclasses(module)[1]
-            places = self.class_places(module)
-            found = [frozenset()] * len(places)
-            for i in range(len(places) - 1, -1, -1):
-                later = [found[j] for j in by_base.get(places[i], ()) if j > i]
-                found[i] = frozenset({i}.union(*later))
-            self._forward[module.tree] = found
+            models, by_base = self.subclasses(module)
+            found = self._forests[module.tree] = Forest(
+                module.path, models, by_base, self.class_positions(module), self.earlier(module)
+            )
         return found
+
+    def bases_from(self, module: ModuleInfo, path: Path) -> list[Place]:
+        """The places in ``path`` of the bases that ``module``'s classes name."""
+        found = self._bases_from.get(module.tree)
+        if found is None:
+            found = self._bases_from[module.tree] = {}
+            for place in self.subclasses(module)[1]:
+                found.setdefault(place[0], []).append(place)
+        return found.get(path, [])
 
     def earlier(self, module: ModuleInfo) -> list[bool]:
         """For each of ``module``'s classes (by position), whether a subclass of it is written
@@ -327,7 +301,7 @@ class Resolutions:
 
     def forward_files(self, module: ModuleInfo, index: WordIndex) -> list[frozenset[int] | None]:
         """For each of ``module``'s classes (by position), the positions of ``index``'s files
-        naming a class of ``forward(module)[i]``; None when one of those names is not a word
+        naming a class of ``Forest.closure({i})``; None when one of those names is not a word
         the index answers for."""
         found = self._forward_files.get((module.tree, index))
         if found is None:
@@ -382,7 +356,6 @@ class Resolutions:
         return found
 
 
-Place = tuple[Path, int]
 
 
 def _subclasses(module: ModuleInfo) -> tuple[list[ClassModel], dict[Place, list[int]]]:
@@ -401,145 +374,6 @@ def resolutions(project: Project) -> Resolutions:
     if not isinstance(found, Resolutions):
         found = project.class_memo[("field-resolutions",)] = Resolutions()
     return found
-
-
-class Places:
-    """A family's places, by path then line: a module's classes join with one hash of its path,
-    not one per class (issue 34: a chain of N classes puts N - k classes in the family of the
-    class at depth k). Iterated in no particular order."""
-
-    def __init__(self, place: Place) -> None:
-        self._lines: dict[Path, set[int]] = {place[0]: {place[1]}}
-        self._count = 1
-
-    def __contains__(self, place: object) -> bool:
-        path, line = cast(Place, place)
-        lines = self._lines.get(path)
-        return lines is not None and line in lines
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __iter__(self) -> Iterator[Place]:
-        for path, lines in self._lines.items():
-            yield from zip(repeat(path), lines)
-
-    def join(self, path: Path, lines: Iterable[int]) -> None:
-        held = self._lines.setdefault(path, set())
-        before = len(held)
-        held.update(lines)
-        self._count += len(held) - before
-
-
-class Family:
-    """A class's family as its search grows it: the members' places (``places``), the names that
-    find its files (``words``: the members', the lineage's, the aliases'; they only grow) and the
-    files of the project's index naming them. What a pass already did is not done again, and
-    what a whole run shares is taken from ``Resolutions`` (issue 34: in a chain of N classes the
-    class at depth k has N - k members and k ancestors, and each pass over a module looked at
-    each member, and asked the index for each name, again)."""
-
-    def __init__(self, resolved: Resolutions, model: ClassModel, line: list[ClassModel], index: WordIndex | None) -> None:
-        self.resolved = resolved
-        self.index = index
-        self.places = Places((model.path, model.line))
-        self.joined: list[Place] = [(model.path, model.line)]  # in the order they joined
-        # By module tree: how much of ``joined`` its scans have seen, the positions of its
-        # classes that are members, and those its previous scan added that have a subclass
-        # before them in the module.
-        self._scanned: dict[ast.AST, tuple[int, set[int], list[int]]] = {}
-        self.words: set[str] = {model.name, *map(attrgetter("name"), line)}  # changed by ``add`` only
-        self._named: set[int] = set()
-        found = None if index is None else resolved.lineage_files(index, model)
-        self._added: list[str] = list(self.words) if found is None else []  # the index not yet asked for
-        self._named.update(found or ())
-        self._indexable = True
-
-    def add(self, names: list[str]) -> None:
-        self.words.update(names)
-        self._added.extend(names)
-
-    def grown(self) -> None:
-        """The family is grown and its files found: what only that needed is let go (a search
-        is kept for the run, and this is as large as the family and the lineage)."""
-        self.joined, self._scanned, self.words, self._added = [], {}, set(), []
-
-    def naming(self) -> list[int] | None:
-        """The positions of the index's files naming any of ``words``, in order; None when one
-        of them is not a word the index answers for (``indexable``)."""
-        added, self._added = set(self._added), []
-        self._indexable = self._indexable and indexable(added)
-        if not self._indexable or self.index is None:
-            return None
-        self._named |= self.index.naming(added)
-        return sorted(self._named)
-
-    def grow_in(self, module: ModuleInfo) -> list[ClassModel]:
-        """The classes of ``module`` that join the family, as a scan of the module's classes in
-        order adds them (one whose base joins later in the scan waits for the next pass), looking
-        only at the subclasses of the members; their names join ``words``.
-
-        A scan adds every subclass of a member wherever it is, then the subclasses after it of
-        each class it adds (``Resolutions.forward``). After a scan, then, the subclasses not yet
-        members are those of the places that joined from elsewhere since, and those written
-        before a class the scan added: the next scan starts from these alone."""
-        resolved = self.resolved
-        models, by_base = resolved.subclasses(module)
-        index_of = resolved.class_places(module)
-        seen, members, pending = self._scanned.get(module.tree, (0, set(), []))
-        fresh = self.joined[seen:]
-        positions = resolved.class_positions(module)
-        members.update(i for i in map(positions.get, fresh) if i is not None)
-        keys = [k for k in fresh if k in by_base]
-        keys.extend(map(index_of.__getitem__, pending))
-        starts = set(chain.from_iterable(map(by_base.__getitem__, keys))).difference(members)
-        found: list[int] = []
-        brought: set[int] = set()
-        if starts:
-            forward = resolved.forward(module)
-            brought = set().union(*map(forward.__getitem__, starts))
-            found = sorted(brought.difference(members))
-            members.update(found)
-            added = list(map(index_of.__getitem__, found))
-            self.places.join(module.path, map(itemgetter(1), added))  # (a module's classes: its path)
-            self.joined.extend(added)
-        earlier = resolved.earlier(module)
-        self._scanned[module.tree] = (len(self.joined), members, list(compress(found, map(earlier.__getitem__, found))))
-        grown = list(map(models.__getitem__, found))
-        names = list(map(attrgetter("name"), grown))
-        self.words.update(names)
-        # The files naming the classes the starts bring (those joining now, and members, whose
-        # names are words already), kept for the module: not asked of the index name by name.
-        files = None if self.index is None or not starts else resolved.forward_files(module, self.index)
-        if files is None or any(files[i] is None for i in starts) or len(brought) > len(found) and not all(
-            models[i].name in self.words for i in brought.difference(found)
-        ):
-            self._added.extend(names)
-        else:
-            self._named.update(*(cast(frozenset[int], files[i]) for i in starts))
-        return grown
-
-
-def answering(resolved: Resolutions, name: str, family: list[ClassModel], places: Places,
-              positions: dict[Place, int]) -> list[ClassModel]:
-    """The members of ``family`` (whose places are ``places``), in order, whose own body may
-    answer for a field ``name``: the class itself (``family[0]``) and those the run's index of
-    names holds (``Resolutions.members_for``); the other members' answers are all empty.
-    ``positions`` (the family's by place) is filled only when two members answer: a table per
-    class made a chain's memory grow with its square."""
-    named, every = resolved.members_for(name)
-    model = (family[0].path, family[0].line)
-    # By place (one class per place in a family: ``grow_in``).
-    found: dict[Place, ClassModel] = {}
-    for member in chain(named, every):
-        place = (member.path, member.line)
-        if place in places and place != model and place not in found:
-            found[place] = member
-    if len(found) > 1:
-        if not positions:
-            positions.update(zip(zip(map(attrgetter("path"), family), map(attrgetter("line"), family)), count()))
-        return [family[0], *(family[positions[p]] for p in sorted(found, key=positions.__getitem__))]
-    return [family[0], *found.values()]  # (a class read twice has the same answers)
 
 
 @dataclass

@@ -31,15 +31,15 @@ import sys
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Iterator, Literal, cast
+from typing import Iterable, Iterator, Literal, cast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, project_files, project_root
-from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, resolve_class
+from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, field_position, resolve_class
+from tradelint.models.dataclasses.family_growth import Family, Members, answering
 from tradelint.models.dataclasses.family_index import (
-    Family, alias_candidates, answering, indexable, lineage, member_facts, resolutions, terminal_name, word_index,
-    word_pattern,
+    alias_candidates, indexable, lineage, member_facts, resolutions, terminal_name, word_index, word_pattern,
 )
 from tradelint.models.dataclasses.module_calls import module_calls
 
@@ -151,7 +151,7 @@ class _Search:
         self._sorted_out: set[int] = set()
         self.resolved = resolutions(self.project)
         self.lineage = lineage(model)
-        self.family: list[ClassModel] = [model]
+        self.family = Members(model)  # (chunks of members listed only when asked)
         # The family's places (``same``), so that membership is one look-up, not a scan of the
         # family (which made a hierarchy's cost grow with the cube of its size).
         self._grown = Family(self.resolved, model, self.lineage, self.index)  # also its names and files
@@ -159,12 +159,12 @@ class _Search:
         self._lineage_places: set[tuple[Path, int]] | None = None  # made when first asked
         self._family_ancestors: set[tuple[Path, int]] | None = None
         # Each member's position in the family by place, once two members answer (``answering``).
-        self._positions: dict[tuple[Path, int], int] = {}
+        self._positions: dict[tuple[Path, int], tuple[int, ClassModel]] = {}
         # Qualified names (``pkg.mod.D``) and per-module local names bound to a family class,
         # with how many positional arguments a ``partial`` already supplies.
         self.aliases: dict[str, int] = {}
         self.local_aliases: dict[Path, dict[str, int]] = {}
-        self.fields = list(model.all_fields())
+        self.fields = model.fields_view()  # (shared: not to be changed)
         self.position = 0
         self.evidence: list[Evidence] = []
         self.intent: list[Evidence] = []
@@ -212,18 +212,18 @@ class _Search:
         when the project's list misses it (``field_uses`` puts it first)."""
         return self.files if self.index is None else self.files[: len(self.files) - len(self.index.files)]
 
-    def _naming(self, words: set[str], named: list[int] | None = None) -> Iterator[tuple[Path, str | None]]:
-        """The readable files naming any of ``words``, in the order of ``self.files``, with their
-        text when it was read (None: the index answered; ``named``, when given, is its answer)."""
-        index = self.index if named is not None or indexable(words) else None
+    def _naming(self, words: Iterable[str], named: list[int] | None = None) -> Iterator[tuple[Path, str | None]]:
+        """The readable files naming any of ``words`` (listed only when needed), in the order of
+        ``self.files``, with their text when read (None: the index answered; or ``named``)."""
+        index = self.index if named is not None or indexable(set(words)) else None
         listed = self._unlisted() if index is not None else self.files
-        pattern = word_pattern(words) if listed else None
+        pattern = word_pattern(set(words)) if listed else None
         for path in listed:
             text = self._text(path)
             if text is not None and pattern is not None and pattern.search(text):
                 yield path, text
         if index is not None:
-            yield from ((index.files[i], None) for i in (sorted(index.naming(words)) if named is None else named))
+            yield from ((index.files[i], None) for i in (sorted(index.naming(set(words))) if named is None else named))
 
     def _naming_family(self) -> list[tuple[Path, str | None]]:
         """The files naming the family, its lineage or its aliases (``Family``), the index
@@ -256,11 +256,11 @@ class _Search:
     def grow_family(self) -> None:
         """Subclasses anywhere in the project, and names bound to the class or a ``partial`` of it."""
         parsed: dict[Path, ModuleInfo] = {}
-        known = 0  # how many names the previous pass looked for (they only grow)
+        known = 0  # the words' version the previous pass looked for (it changes as they grow)
         for _ in range(10):
-            if len(self._grown.words) == known:
+            if self._grown.words.version == known:
                 break
-            known = len(self._grown.words)
+            known = self._grown.words.version
             for path, text in self._naming_family():
                 module = parsed.get(path) or self.project.module_at(path)
                 if module is None:
@@ -457,7 +457,7 @@ class _Search:
     def evidence_for(self, name: str) -> list[Evidence]:
         """Everything that may notice ``name`` stop being a field (the family grown first)."""
         self.name = name
-        self.position = self.fields.index(name) if name in self.fields else 0
+        self.position = field_position(self.fields, name)
         self.evidence, self.intent, self.overrides = [], [], []
         name_pattern = re.compile(rf"\b{re.escape(name)}\b")
         # The members whose own body may answer for the field, the class first.
@@ -632,7 +632,7 @@ class _Search:
 
     def _holds_family(self, cls: ClassModel) -> bool:
         words = {m.name for m in self.family} | {q.rpartition(".")[2] for q in self.aliases}
-        for info in cls.all_fields().values():
+        for info in cls.fields_view().values():
             annotation = info.node.annotation if isinstance(info.node, ast.AnnAssign) else None
             if annotation is not None and any(
                 isinstance(n, ast.Name) and n.id in words or isinstance(n, ast.Attribute) and n.attr in words
