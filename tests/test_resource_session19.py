@@ -4,6 +4,13 @@ receiver keeps without ending it, and the tasks an ``asyncio.wait`` race leaves 
 - A coroutine that ``async_setup_entry`` awaits with its own ``hass`` or ``entry`` keeps what it
   writes there as the setup does: it must end at unload, and a close that only Home Assistant's
   stop runs is not one.
+- A resource that opens on first use, kept by a first-party object that stores it and never
+  releases it, is lent for that object's life: opened, and still its creator's to close. A
+  release by name (``getattr(self._client, "close")``) is a release; a type known by its
+  ``__aexit__`` alone may only wrap what it is given, and is not judged so.
+- A task made inside the display ``asyncio.wait`` races is held by nothing after the race.
+- In a Home Assistant integration an error path never ends the program: a first-party client
+  closed only on the success path is reported there (not in a script).
 Each shape has its negative twin."""
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from pathlib import Path
 
 from tradelint.api import check_paths
 
-HELPER_KEEPS = '''\
+HELPER_KEEPS = """\
 import aiohttp
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 
@@ -52,24 +59,31 @@ async def _async_setup_dependencies(hass, config):
 
 async def async_unload_entry(hass, entry):
 UNLOAD    return True
-'''
+"""
 
 
 def _messages(path: Path, *select: str) -> list[str]:
-    return [f"{f.line} {f.code} {f.message}" for f in check_paths([path], select=list(select), preview=True)]
+    return [
+        f"{f.line} {f.code} {f.message}"
+        for f in check_paths([path], select=list(select), preview=True)
+    ]
 
 
 def _integration(tmp_path: Path, source: str, unload: str = "") -> Path:
     folder = tmp_path / "custom_components" / "demo"
     folder.mkdir(parents=True, exist_ok=True)
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname = 'demo'\n", encoding="utf-8"
+    )
     (folder / "manifest.json").write_text('{"domain": "demo"}', encoding="utf-8")
     path = folder / "__init__.py"
     path.write_text(source.replace("UNLOAD", unload), encoding="utf-8")
     return path
 
 
-def test_a_coroutine_the_setup_awaits_keeps_what_it_stores_until_the_unload(tmp_path: Path) -> None:
+def test_a_coroutine_the_setup_awaits_keeps_what_it_stores_until_the_unload(
+    tmp_path: Path,
+) -> None:
     path = _integration(tmp_path, HELPER_KEEPS)
     assert _messages(path, "TRD2") == [
         "34 TRD201 `client` (`ApiClient(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
@@ -77,15 +91,22 @@ def test_a_coroutine_the_setup_awaits_keeps_what_it_stores_until_the_unload(tmp_
 
 
 def test_the_helper_s_client_closed_at_unload_is_clean(tmp_path: Path) -> None:
-    path = _integration(tmp_path, HELPER_KEEPS, '    await _async_close_client(hass, entry.data["id"])\n')
+    path = _integration(
+        tmp_path,
+        HELPER_KEEPS,
+        '    await _async_close_client(hass, entry.data["id"])\n',
+    )
     assert _messages(path, "TRD2") == []
 
 
-def test_a_coroutine_given_no_parameter_of_the_setup_keeps_nothing_for_it(tmp_path: Path) -> None:
+def test_a_coroutine_given_no_parameter_of_the_setup_keeps_nothing_for_it(
+    tmp_path: Path,
+) -> None:
     # The same helper given a global of its own (not the setup's ``hass``) keeps nothing on the
     # entry: not judged as kept at setup.
     source = HELPER_KEEPS.replace(
-        "await _async_setup_dependencies(hass, entry.data)", "await _async_setup_dependencies(HUB, entry.data)"
+        "await _async_setup_dependencies(hass, entry.data)",
+        "await _async_setup_dependencies(HUB, entry.data)",
     ).replace('DOMAIN = "demo"\n', 'DOMAIN = "demo"\nHUB = None\n')
     path = _integration(tmp_path, source)
     assert _messages(path, "TRD2") == []
@@ -134,7 +155,9 @@ async def main(url):
 '''
 
 
-def test_a_lazy_resource_kept_by_an_object_that_never_closes_it_is_opened_and_leaked(tmp_path: Path) -> None:
+def test_a_lazy_resource_kept_by_an_object_that_never_closes_it_is_opened_and_leaked(
+    tmp_path: Path,
+) -> None:
     # ``Broker`` opens its session on first use; ``Worker`` keeps it for its life and uses it,
     # and never closes it: the creator still owns an open session.
     path = tmp_path / "pods.py"
@@ -144,13 +167,18 @@ def test_a_lazy_resource_kept_by_an_object_that_never_closes_it_is_opened_and_le
     ]
 
 
-def test_a_lazy_resource_kept_by_an_object_that_closes_it_is_handed_on(tmp_path: Path) -> None:
+def test_a_lazy_resource_kept_by_an_object_that_closes_it_is_handed_on(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "pods.py"
     path.write_text(
         LENT.replace(
             "    async def work(self):\n",
             "    async def close(self):\n        await self.broker.close()\n\n    async def work(self):\n",
-        ).replace("    await serve(worker)\n", "    try:\n        await serve(worker)\n    finally:\n        await worker.close()\n"),
+        ).replace(
+            "    await serve(worker)\n",
+            "    try:\n        await serve(worker)\n    finally:\n        await worker.close()\n",
+        ),
         encoding="utf-8",
     )
     assert _messages(path, "TRD2") == []
@@ -158,11 +186,17 @@ def test_a_lazy_resource_kept_by_an_object_that_closes_it_is_handed_on(tmp_path:
 
 def test_a_lazy_resource_never_used_nor_kept_opens_nothing(tmp_path: Path) -> None:
     path = tmp_path / "pods.py"
-    path.write_text(LENT.replace("    worker = Worker(broker=broker)\n    await serve(worker)\n", "    print(url)\n"), encoding="utf-8")
+    path.write_text(
+        LENT.replace(
+            "    worker = Worker(broker=broker)\n    await serve(worker)\n",
+            "    print(url)\n",
+        ),
+        encoding="utf-8",
+    )
     assert _messages(path, "TRD2") == []
 
 
-RACE = '''\
+RACE = """\
 import asyncio
 
 
@@ -179,10 +213,12 @@ async def named(client, func, keeper):
     task = keeper.create(func())
     done, _ = await asyncio.wait([task, asyncio.ensure_future(client.connected.wait())], timeout=3.0)
     return done
-'''
+"""
 
 
-def test_a_task_made_inside_the_waited_display_is_held_by_nothing_after_the_race(tmp_path: Path) -> None:
+def test_a_task_made_inside_the_waited_display_is_held_by_nothing_after_the_race(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "page.py"
     path.write_text(RACE, encoding="utf-8")
     assert _messages(path, "TRD3") == [
@@ -191,7 +227,9 @@ def test_a_task_made_inside_the_waited_display_is_held_by_nothing_after_the_race
     ]
 
 
-def test_a_task_made_inside_the_waited_display_is_ended_by_pending_or_a_full_wait(tmp_path: Path) -> None:
+def test_a_task_made_inside_the_waited_display_is_ended_by_pending_or_a_full_wait(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "page.py"
     path.write_text(
         RACE.replace(
@@ -202,3 +240,153 @@ def test_a_task_made_inside_the_waited_display_is_ended_by_pending_or_a_full_wai
         encoding="utf-8",
     )
     assert _messages(path, "TRD3") == []
+
+
+def test_a_receiver_closing_it_through_getattr_takes_it_over(tmp_path: Path) -> None:
+    # ``close = getattr(self._client, "close", None)`` then called releases the attribute as
+    # ``self._client.close()`` does: the lazy client given to it is its to close.
+    path = tmp_path / "pods.py"
+    path.write_text(
+        LENT.replace(
+            "    async def work(self):\n",
+            '    async def close(self):\n        close = getattr(self.broker, "close", None)\n'
+            "        if close is not None:\n            await close()\n\n    async def work(self):\n",
+        ).replace(
+            "    await serve(worker)\n",
+            "    try:\n        await serve(worker)\n    finally:\n        await worker.close()\n",
+        ),
+        encoding="utf-8",
+    )
+    assert _messages(path, "TRD2") == []
+
+
+WRAPPER = '''\
+import httpx
+
+
+class Transport:
+    """Wraps the client it is given; its ``aclose()`` closes that client."""
+
+    def __init__(self, http):
+        self._http = http
+
+    async def get(self, path):
+        return await self._http.get(path)
+
+    async def aclose(self):
+        await self._http.aclose()
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.aclose()
+
+
+class Coordinator:
+    def __init__(self, transport):
+        self.transport = transport
+
+    async def refresh(self):
+        return await self.transport.get("/state")
+
+
+async def main():
+    async with httpx.AsyncClient() as http:
+        transport = Transport(http)
+        coordinator = Coordinator(transport)
+        await coordinator.refresh()
+'''
+
+
+def test_a_type_known_by_its_aexit_alone_kept_by_an_object_is_not_judged_lent(
+    tmp_path: Path,
+) -> None:
+    # ``Transport`` acquires nothing itself (it wraps the client it is given, which its creator
+    # closes with ``async with``): kept by ``Coordinator``, it opens nothing.
+    path = tmp_path / "transport.py"
+    path.write_text(WRAPPER, encoding="utf-8")
+    assert _messages(path, "TRD2") == []
+
+
+FLOW = """\
+from homeassistant import config_entries
+
+from .api import Machine
+
+DOMAIN = "demo"
+
+
+async def validate_input(hass, data):
+    machine = await Machine.create(data["host"])
+    info = await machine.get_system_info()
+    await machine.close()
+    return {"title": info["hostname"]}
+
+
+class ConfigFlow(config_entries.ConfigFlow, domain=DOMAIN):
+    async def async_step_user(self, user_input=None):
+        info = await validate_input(self.hass, user_input)
+        return self.async_create_entry(title=info["title"], data=user_input)
+"""
+
+API = """\
+import aiohttp
+
+
+class Machine:
+    def __init__(self, session):
+        self._session = session
+
+    @classmethod
+    async def create(cls, host):
+        return cls(aiohttp.ClientSession(base_url=host))
+
+    async def get_system_info(self):
+        return await (await self._session.get("/info")).json()
+
+    async def close(self):
+        await self._session.close()
+"""
+
+
+def test_in_an_integration_a_first_party_client_closed_only_on_success_is_reported(
+    tmp_path: Path,
+) -> None:
+    # Home Assistant catches what the flow raises and goes on running: when
+    # ``get_system_info()`` raises, the machine's session stays open (sdwilsh/hass-truenas).
+    path = _integration(
+        tmp_path,
+        "async def async_setup_entry(hass, entry):\n    return True\n\n\nasync def async_unload_entry(hass, entry):\n    return True\n",
+    )
+    (path.parent / "api.py").write_text(API, encoding="utf-8")
+    flow = path.parent / "config_flow.py"
+    flow.write_text(FLOW, encoding="utf-8")
+    assert _messages(flow, "TRD2") == [
+        "9 TRD201 `machine` (`Machine.create(...)`) is closed outside `finally`; move `machine.close()` into a `finally`",
+    ]
+    flow.write_text(
+        FLOW.replace(
+            "    info = await machine.get_system_info()\n    await machine.close()\n",
+            "    try:\n        info = await machine.get_system_info()\n    finally:\n        await machine.close()\n",
+        ),
+        encoding="utf-8",
+    )
+    assert _messages(flow, "TRD2") == []
+
+
+def test_in_a_script_a_first_party_client_closed_on_success_is_left_to_the_program_s_end(
+    tmp_path: Path,
+) -> None:
+    # Outside an integration (a script, whose error path ends the program) the same code is not
+    # reported for a first-party type, as before.
+    (tmp_path / "api.py").write_text(API, encoding="utf-8")
+    script = tmp_path / "check.py"
+    script.write_text(
+        FLOW.replace("from .api import Machine", "from api import Machine").split(
+            "\n\nclass ConfigFlow"
+        )[0]
+        + "\n",
+        encoding="utf-8",
+    )
+    assert _messages(script, "TRD2") == []

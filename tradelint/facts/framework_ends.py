@@ -192,6 +192,17 @@ def in_registration(module: ModuleInfo, node: ast.AST) -> bool:
     return False
 
 
+def goes_on_after_errors(module: ModuleInfo) -> bool:
+    """A module of a Home Assistant integration: Home Assistant catches what its config flows,
+    setups, services and entities raise and goes on running, so no error path there ends the
+    program (as a script's ``main()`` would): a resource closed only on the success path stays
+    open on every failure (sdwilsh/hass-truenas's config flow)."""
+    parts = module.path.parts
+    if "tests" in parts or "test" in parts or module.path.name.startswith("test_") or module.path.name == "conftest.py":
+        return False  # a test's failure ends the test
+    return integration_folder(module) is not None
+
+
 # What Home Assistant calls to set an integration up: what it keeps lives until the unload.
 SETUP_FUNCTIONS = ("async_setup_entry",)
 

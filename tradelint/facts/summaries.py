@@ -224,6 +224,28 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             call = module.parent(node)
             if isinstance(call, ast.Call) and call.func is node and isinstance(module.parent(call), ast.Expr):
                 dropped.setdefault((owner_class.lineno, function.name), set()).add((owner, node.attr))
+    for call in module.index.calls:
+        # ``close = getattr(self._client, "close", None)`` (then called): a release of the
+        # attribute by name, as ``self._client.close()`` is.
+        func, args = call.func, call.args
+        if not (
+            func.__class__ is name_type
+            and func.id == "getattr"  # type: ignore[attr-defined]
+            and len(args) >= 2
+            and isinstance(args[1], ast.Constant)
+            and isinstance(args[1].value, str)
+            and isinstance(args[0], ast.Attribute)
+            and _is_release(args[1].value)
+        ):
+            continue
+        function = module.enclosing_function(call)
+        owner_class = module.parent(function) if function is not None else None
+        if function is None or not isinstance(owner_class, ast.ClassDef):
+            continue
+        receiver = receivers[function] if function in receivers else receivers.setdefault(function, _receiver(function))
+        owner = self_attr(args[0], receiver) if receiver is not None else None
+        if owner is not None:
+            releases.setdefault((owner_class.lineno, function.name), set()).add((owner, args[1].value))
     in_finally = _finally_releases(module)
     classes: dict[int, ClassFacts] = {}
     parameters: dict[ast.AST, list[str]] = {}

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, cast
 
 from tradelint.facts.class_family import bases_naming, declared_by_a_base
 from tradelint.facts.context import ModuleInfo, cast_of
-from tradelint.facts.framework_ends import kept_by_integration, kept_name, reached_at_unload
+from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integration, kept_name, reached_at_unload
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
 from tradelint.facts.holders import kept_at_setup, value_holding
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
@@ -130,7 +130,9 @@ class ResourceAnalysis:
         made = class_factory(self.module, call.func, self.builtin_spec, self.model) if not found or found.lazy else None
         if found is not None and (made is None or made.lazy or made.holds):
             ends = self_ending_methods(self.module, found)
-            return first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited, ends=ends)
+            return first_party_spec(
+                found.release, lazy=found.lazy, awaited=found.awaited, ends=ends, by_protocol=found.by_protocol
+            )
         if made is not None:
             return made
         holds = self._unclosed_by_class(call.func)
@@ -532,8 +534,9 @@ class ResourceAnalysis:
                 continue
             used = used or (use.kind in ("method", "attribute") and awaited_through(self.module, node)) or (
                 use.kind == "argument" and use.call is not None and is_awaited_call(self.module, use.call))  # lent to be used
-            if not used and use.kind == "argument" and use.call is not None:
-                # Kept by a first-party object that never releases it: lent for that object's life.
+            if not used and use.kind == "argument" and use.call is not None and not c.spec.by_protocol:
+                # Kept by a first-party object that never releases it: lent for that object's life
+                # (a type known by its ``__aexit__`` alone may only wrap what it is given).
                 used = self.model.keeps_and_releases(self.module, use.call, use.node) is False
             if kept_at_setup(self.module, c.function, use.node, use.kind):
                 return self._judge(replace(c, kind="integration")) or handoff_problem(self.module, c, node, close_nodes)
@@ -576,8 +579,10 @@ class ResourceAnalysis:
         if closes:
             # A first-party type released on the success path is used as its class asks: the error
             # path of a ``main()`` ends the program. Not where an ``except`` goes on without it.
-            swallowed = closed_where_errors_are_swallowed(self.module, close_nodes) or left_open_by_a_handler(
-                self.module, c, close_nodes
+            swallowed = (
+                closed_where_errors_are_swallowed(self.module, close_nodes)
+                or left_open_by_a_handler(self.module, c, close_nodes)
+                or goes_on_after_errors(self.module)
             )
             return None if c.spec.first_party and not swallowed else "not_in_finally_callee" if by_callee else "not_in_finally"
         # ccxt's ``describe()`` builds an exchange just to read its metadata: no session is opened.

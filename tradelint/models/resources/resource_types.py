@@ -40,6 +40,9 @@ class ResourceSpec:
     # Made by a factory that returns None on some path (an error): ``async with`` cannot take what
     # the call returns, so no fix opens it with one.
     maybe_none: bool = False
+    # A first-party type known by its ``__aexit__`` alone (``ResourceType.by_protocol``): nothing
+    # shows what it acquires, and it may only wrap what it is given (``HttpTransport(http=...)``).
+    by_protocol: bool = False
 
 
 def library_spec(
@@ -57,10 +60,14 @@ def wraps_given(call: ast.Call, spec: ResourceSpec) -> bool:
     )
 
 
-def first_party_spec(release: str, *, lazy: bool, awaited: bool, ends: tuple[str, ...] = ()) -> ResourceSpec:
+def first_party_spec(
+    release: str, *, lazy: bool, awaited: bool, ends: tuple[str, ...] = (), by_protocol: bool = False
+) -> ResourceSpec:
     """The spec of a first-party resource type (``OwnershipModel.first_party_type``'s answer):
     released by its own method, awaited when that method is a coroutine."""
-    return ResourceSpec(release, lazy=lazy, awaited=awaited, first_party=True, coroutine_close=awaited, ends=ends)
+    return ResourceSpec(
+        release, lazy=lazy, awaited=awaited, first_party=True, coroutine_close=awaited, ends=ends, by_protocol=by_protocol
+    )
 
 
 BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
