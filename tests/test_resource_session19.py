@@ -390,3 +390,32 @@ def test_in_a_script_a_first_party_client_closed_on_success_is_left_to_the_progr
         encoding="utf-8",
     )
     assert _messages(script, "TRD2") == []
+
+
+VENDOR = """\
+import httpx
+from vendor_sdk_not_installed import Vault
+
+
+async def vault_data(url):
+    connection = httpx.AsyncClient(base_url=url)
+    vault = Vault(connection)
+    return await vault.analytics()
+
+
+async def unused(url):
+    connection = httpx.AsyncClient(base_url=url)
+    return url
+"""
+
+
+def test_a_lazy_client_given_to_a_class_nothing_shows_closes_it_is_still_the_creator_s(
+    tmp_path: Path,
+) -> None:
+    # ``Vault`` is neither installed nor in the project: nothing proves it closes what it
+    # keeps, so the client it uses stays its creator's (a new one per call, never closed).
+    path = tmp_path / "vaults.py"
+    path.write_text(VENDOR, encoding="utf-8")
+    assert _messages(path, "TRD2") == [
+        "6 TRD201 `connection` (`httpx.AsyncClient(...)`) is never closed; open it with `async with`",
+    ]

@@ -537,7 +537,10 @@ class ResourceAnalysis:
             if not used and use.kind == "argument" and use.call is not None and not c.spec.by_protocol:
                 # Kept by a first-party object that never releases it: lent for that object's life
                 # (a type known by its ``__aexit__`` alone may only wrap what it is given).
-                used = self.model.keeps_and_releases(self.module, use.call, use.node) is False
+                used = (
+                    receiver_closes(self.model, self.builtin_spec, self.ctx.config.preview, self.module, use.call, use.node)
+                    is False
+                )
             if kept_at_setup(self.module, c.function, use.node, use.kind):
                 return self._judge(replace(c, kind="integration")) or handoff_problem(self.module, c, node, close_nodes)
             kept = kept_on_app(self.module, c.function, use.node) if use.kind == "alias" else None
