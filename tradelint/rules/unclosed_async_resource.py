@@ -27,9 +27,12 @@ class UnclosedAsyncResource(Rule):
     (`create_task(worker(session))`) is borrowed: the caller still closes it.
 
     A resource that opens only on first use (`httpx.AsyncClient`, a first-party class whose
-    session a getter makes) opens nothing until used: kept by a first-party object that stores
-    it and never releases it (`Worker(broker=broker)`), it is lent for that object's life, used
-    there, and still its creator's to close (tnoff/discord-bot `849a5ebb`).
+    session a getter makes) opens nothing until used: kept by an object that nothing shows
+    closes it (a first-party class that stores it and never releases it, `Worker(broker=broker)`;
+    a class neither installed nor in the project; an installed one whose source keeps it), it is
+    lent for that object's life, used there, and still its creator's to close (tnoff/discord-bot
+    `849a5ebb`). A first-party type known by its `__aexit__` alone is not judged so: it may only
+    wrap what it is given.
 
     Ownership moves only where the receiver is shown to close what it gets: a first-party class
     that stores it and releases that attribute, or an installed library whose source (read as
