@@ -419,3 +419,19 @@ def test_a_lazy_client_given_to_a_class_nothing_shows_closes_it_is_still_the_cre
     assert _messages(path, "TRD2") == [
         "6 TRD201 `connection` (`httpx.AsyncClient(...)`) is never closed; open it with `async with`",
     ]
+
+
+def test_in_a_plain_function_the_cure_is_not_an_await(tmp_path: Path) -> None:
+    # ``run()`` is not a coroutine: neither ``async with`` nor ``await`` can be written there.
+    path = tmp_path / "pods.py"
+    path.write_text(
+        LENT.replace(
+            "async def main(url):",
+            "def run(url):\n    import asyncio\n\n    broker = Broker(url)\n    worker = Worker(broker=broker)\n    asyncio.run(serve(worker))\n\n\nasync def main(url):",
+        ),
+        encoding="utf-8",
+    )
+    assert _messages(path, "TRD2") == [
+        "39 TRD201 `broker` (`Broker(...)`) is never closed; make it in the coroutine that uses it and close it there",
+        "45 TRD201 `broker` (`Broker(...)`) is never closed; call `await broker.close()` in a `finally`",
+    ]

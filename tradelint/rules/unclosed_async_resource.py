@@ -349,6 +349,10 @@ def _text(problem: str, c: Creation) -> Text | None:
         cure = "move `{name}.{close}()` into a `finally`"  # it is closed, on one path
     elif c.spec.first_party or c.spec.maybe_none:  # (a maker that may return None: no ``async with``)
         cure = f"call `{'await ' if c.spec.awaited else ''}{{name}}.{{close}}()` in a `finally`"
+    if isinstance(c.function, ast.FunctionDef) and c.spec.coroutine_close and "{cure}" in template.message:
+        # Made in a plain function (``run()`` then ``asyncio.run(main(worker))``): neither
+        # ``async with`` nor ``await`` can be written there.
+        cure = "make it in the coroutine that uses it and close it there"
     names = {"name": c.name, "label": c.label, "close": c.spec.close, "held": c.spec.holds}
     message = fit(template.message.replace("{cure}", cure), **names)
     return Text(message, fit_help(template.help, **names))
