@@ -32,7 +32,7 @@ def test_class_and_static_methods_make_what_they_return() -> None:
         "154 TRD201 `bot` (`Bot.start(...)`) is never closed; call `await bot.close()` in a `finally`",
         # A module factory returning another factory's session; a lazy type given a client at birth.
         "203 TRD201 `client` (`make_client(...)`) is never closed; open it with `async with`",
-        "209 TRD201 `service` (`Service.new(...)`) is never closed; call `await service.close()` in a `finally`",
+        "209 TRD201 `service` (`Service.new(...)`) is never closed; make it in the coroutine that uses it and close it there",
     ]
 
 
