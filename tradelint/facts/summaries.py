@@ -224,6 +224,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             call = module.parent(node)
             if isinstance(call, ast.Call) and call.func is node and isinstance(module.parent(call), ast.Expr):
                 dropped.setdefault((owner_class.lineno, function.name), set()).add((owner, node.attr))
+    cancel_lines.sort()  # for ``_any_within``: one bisection per class, not a scan
     in_finally = _finally_releases(module)
     classes: dict[int, ClassFacts] = {}
     parameters: dict[ast.AST, list[str]] = {}
@@ -304,10 +305,16 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
         classes[cls.lineno] = ClassFacts(
             cls.name, cls.lineno, bases, methods, tuple(acquisitions), stored_params, stored_positions,
             frozenset(made_by) if made_by else _NONE,
-            field_facts(module, cls), any(cls.lineno <= line <= end for line in cancel_lines), found or _NONE,
+            field_facts(module, cls), _any_within(cancel_lines, cls.lineno, end), found or _NONE,
             _property_sources(cls),
         )
     return classes
+
+
+def _any_within(lines: list[int], first: int, last: int) -> bool:
+    """Whether the sorted ``lines`` hold one from ``first`` to ``last``."""
+    i = bisect_left(lines, first)
+    return i < len(lines) and lines[i] <= last
 
 
 def _may_store(assign: ast.AST | None) -> bool:
