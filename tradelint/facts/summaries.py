@@ -341,7 +341,7 @@ def _is_factory(
     """A ``@classmethod`` returning ``cls(...)`` or ``ClassName(...)`` (or a local so made), or a
     ``@staticmethod`` returning ``ClassName(...)``: every ``return`` of it (nested functions'
     too) returns one.
-    ``maker_lines``: the module's lines of calls ``maker(...)`` by maker, filled as asked."""
+    ``maker_lines``: the module's lines of calls ``maker(...)`` by maker, filled when first asked."""
     is_classmethod = is_staticmethod = False
     for decorator in method.decorator_list:
         if isinstance(decorator, ast.Name):
@@ -360,12 +360,15 @@ def _is_factory(
         return False
     # Either kind of return needs a call of a maker in the method's body, which lies within
     # its lines (the index keeps calls sorted by position): without one, nothing is walked.
+    if not maker_lines:
+        # Every maker's lines in one pass, at the first question: each class asks for its own
+        # name, and a pass per class made a module of many classes cost its square.
+        maker_lines[_ASKED] = []
+        for call in module.index.calls:
+            if isinstance(call.func, ast.Name):
+                maker_lines.setdefault(call.func.id, []).append(call.lineno)
     for maker in makers:
-        lines = maker_lines.get(maker)
-        if lines is None:
-            lines = maker_lines[maker] = [
-                call.lineno for call in module.index.calls if isinstance(call.func, ast.Name) and call.func.id == maker
-            ]
+        lines = maker_lines.get(maker, [])
         first = bisect_left(lines, method.lineno)
         if first < len(lines) and lines[first] <= (method.end_lineno or method.lineno):
             break
@@ -393,6 +396,10 @@ def _is_factory(
             made.add(target.id)
     # "" stands for a return of ``maker(...)`` itself.
     return bool(returned) and all(not name or name in made for name in returned)
+
+
+# The key of ``maker_lines`` that marks it filled (no name is spelled so).
+_ASKED = "()"
 
 
 def _is_call_of(node: ast.expr, name: str) -> bool:
