@@ -207,7 +207,7 @@ def _last_use_everywhere(module: ModuleInfo, cls: ast.ClassDef, method: str) -> 
     if key in memo:
         return cast(bool, memo[key])
     qualified = f"{module.module_name}.{cls.name}" if module.module_name else ""
-    verdicts = list(_call_verdicts(module, cls.name, method))
+    count, every = _call_verdicts(module, cls.name, method)
     if root is not None:
         needle = f".{method}(".encode()
         for path, data in files_naming(module.project, root, cls.name):
@@ -215,41 +215,60 @@ def _last_use_everywhere(module: ModuleInfo, cls: ast.ClassDef, method: str) -> 
                 continue
             other = module.project.module_at(path)
             if other is not None:
-                verdicts.extend(_call_verdicts(other, cls.name, method, qualified))
-    found = bool(verdicts) and all(verdicts)
+                more, all_last = _call_verdicts(other, cls.name, method, qualified)
+                count, every = count + more, every and all_last
+    found = count > 0 and every
     memo[key] = found
     return found
 
 
-def _call_verdicts(module: ModuleInfo, cls: str, method: str, qualified: str = "") -> list[bool]:
-    """For each ``x.method()`` on a known ``cls`` instance in the module: is it the last use?
-    ``qualified``: in another module, ``cls`` counts only where it resolves to that name."""
-    calls = _method_calls(module).get(method, [])
-    if not calls:
-        return []  # asked once per task class: no walk of the module when nothing calls it
-    holders = _holders(module, cls, qualified)
+def _call_verdicts(module: ModuleInfo, cls: str, method: str, qualified: str = "") -> tuple[int, bool]:
+    """How many ``x.method()`` on a known ``cls`` instance the module holds (in a function), and
+    whether each is the last use. ``qualified``: in another module, ``cls`` counts only where it
+    resolves to that name. The calls are grouped by their receiver's name once per module, and
+    each group judged once: every class whose holders share a name asks about the same calls."""
+    by_receiver = _method_calls_by_receiver(module).get(method)
+    if not by_receiver:
+        return 0, True  # asked once per task class: no walk of the module when nothing calls it
+    names, attrs = _holders(module, cls, qualified)
+    count, every = 0, True
+    for key in [*((False, n) for n in names), *((True, a) for a in attrs)]:
+        if key in by_receiver:
+            more, all_last = _receiver_verdicts(module, method, key, by_receiver[key])
+            count, every = count + more, every and all_last
+    return count, every
+
+
+# Per module, the judged groups of ``_call_verdicts`` (weakly held: they go with their module).
+_VERDICTS: weakref.WeakKeyDictionary[ModuleInfo, dict[tuple[str, bool, str], tuple[int, bool]]] = weakref.WeakKeyDictionary()
+
+
+def _receiver_verdicts(module: ModuleInfo, method: str, key: tuple[bool, str], calls: list[ast.Call]) -> tuple[int, bool]:
+    """For the calls ``<key>.method()`` (in functions): how many, and is each the receiver's last use?"""
+    memo = _VERDICTS.get(module)
+    if memo is None:
+        memo = _VERDICTS[module] = {}
+    found = memo.get((method, *key))
+    if found is not None:
+        return found
     cleanups = _registered_cleanups(module)
-    verdicts: list[bool] = []
+    count, every = 0, True
     for call in calls:
         func = call.func
         assert isinstance(func, ast.Attribute)
         receiver = func.value
-        if isinstance(receiver, ast.Name):
-            known = receiver.id in holders[0]
-        elif isinstance(receiver, ast.Attribute):
-            known = receiver.attr in holders[1]
-        else:
-            known = False
         function = module.enclosing_function(call)
-        if not known or function is None:
+        if function is None:
             continue
+        count += 1
         if function.name in TEARDOWN_FUNCTIONS + TEARDOWN_METHODS or function.name in cleanups:
-            verdicts.append(True)
-        elif any(isinstance(n, (ast.Yield, ast.YieldFrom)) and n.lineno < call.lineno for n in ast.walk(function)):
-            verdicts.append(True)  # after the ``yield`` of a lifespan, a ``cleanup_ctx`` or a fixture
-        else:
-            verdicts.append(not _used_after(function, call, receiver))
-    return verdicts
+            continue
+        if any(isinstance(n, (ast.Yield, ast.YieldFrom)) and n.lineno < call.lineno for n in ast.walk(function)):
+            continue  # after the ``yield`` of a lifespan, a ``cleanup_ctx`` or a fixture
+        if _used_after(function, call, receiver):
+            every = False
+    found = memo[(method, *key)] = (count, every)
+    return found
 
 
 def _used_after(function: Function, call: ast.Call, receiver: ast.expr) -> bool:
@@ -334,18 +353,28 @@ def _binding_nodes(module: ModuleInfo) -> list[ast.AST]:
     return found
 
 
-_METHOD_CALLS: weakref.WeakKeyDictionary[ModuleInfo, dict[str, list[ast.Call]]] = weakref.WeakKeyDictionary()
+_METHOD_CALLS: weakref.WeakKeyDictionary[ModuleInfo, dict[str, dict[tuple[bool, str], list[ast.Call]]]] = weakref.WeakKeyDictionary()
 
 
-def _method_calls(module: ModuleInfo) -> dict[str, list[ast.Call]]:
-    """The module's calls ``x.method(...)``, by method name, in the index's order: each class
-    asks for the calls of its own end method."""
+def _method_calls_by_receiver(module: ModuleInfo) -> dict[str, dict[tuple[bool, str], list[ast.Call]]]:
+    """The module's calls ``x.method(...)`` by method name, then by receiver: ``(False, "x")``
+    for a name ``x``, ``(True, "x")`` for ``<...>.x``; in the index's order, any other receiver
+    left out (no holder is bound to it). Each class asks for the calls of its own end method on
+    its own holders."""
     found = _METHOD_CALLS.get(module)
     if found is None:
         found = _METHOD_CALLS[module] = {}
         for call in module.index.calls:
-            if isinstance(call.func, ast.Attribute):
-                found.setdefault(call.func.attr, []).append(call)
+            func = call.func
+            if isinstance(func, ast.Attribute):
+                receiver = func.value
+                if isinstance(receiver, ast.Name):
+                    key = (False, receiver.id)
+                elif isinstance(receiver, ast.Attribute):
+                    key = (True, receiver.attr)
+                else:
+                    continue
+                found.setdefault(func.attr, {}).setdefault(key, []).append(call)
     return found
 
 

@@ -246,6 +246,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
         owner = self_attr(args[0], receiver) if receiver is not None else None
         if owner is not None:
             releases.setdefault((owner_class.lineno, function.name), set()).add((owner, args[1].value))
+    cancel_lines.sort()  # for ``_any_within``: one bisection per class, not a scan
     in_finally = _finally_releases(module)
     classes: dict[int, ClassFacts] = {}
     parameters: dict[ast.AST, list[str]] = {}
@@ -326,10 +327,16 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
         classes[cls.lineno] = ClassFacts(
             cls.name, cls.lineno, bases, methods, tuple(acquisitions), stored_params, stored_positions,
             frozenset(made_by) if made_by else _NONE,
-            field_facts(module, cls), any(cls.lineno <= line <= end for line in cancel_lines), found or _NONE,
+            field_facts(module, cls), _any_within(cancel_lines, cls.lineno, end), found or _NONE,
             _property_sources(cls),
         )
     return classes
+
+
+def _any_within(lines: list[int], first: int, last: int) -> bool:
+    """Whether the sorted ``lines`` hold one from ``first`` to ``last``."""
+    i = bisect_left(lines, first)
+    return i < len(lines) and lines[i] <= last
 
 
 def _may_store(assign: ast.AST | None) -> bool:
@@ -356,7 +363,7 @@ def _is_factory(
     """A ``@classmethod`` returning ``cls(...)`` or ``ClassName(...)`` (or a local so made), or a
     ``@staticmethod`` returning ``ClassName(...)``: every ``return`` of it (nested functions'
     too) returns one.
-    ``maker_lines``: the module's lines of calls ``maker(...)`` by maker, filled as asked."""
+    ``maker_lines``: the module's lines of calls ``maker(...)`` by maker, filled when first asked."""
     is_classmethod = is_staticmethod = False
     for decorator in method.decorator_list:
         if isinstance(decorator, ast.Name):
@@ -375,12 +382,15 @@ def _is_factory(
         return False
     # Either kind of return needs a call of a maker in the method's body, which lies within
     # its lines (the index keeps calls sorted by position): without one, nothing is walked.
+    if not maker_lines:
+        # Every maker's lines in one pass, at the first question: each class asks for its own
+        # name, and a pass per class made a module of many classes cost its square.
+        maker_lines[_ASKED] = []
+        for call in module.index.calls:
+            if isinstance(call.func, ast.Name):
+                maker_lines.setdefault(call.func.id, []).append(call.lineno)
     for maker in makers:
-        lines = maker_lines.get(maker)
-        if lines is None:
-            lines = maker_lines[maker] = [
-                call.lineno for call in module.index.calls if isinstance(call.func, ast.Name) and call.func.id == maker
-            ]
+        lines = maker_lines.get(maker, [])
         first = bisect_left(lines, method.lineno)
         if first < len(lines) and lines[first] <= (method.end_lineno or method.lineno):
             break
@@ -408,6 +418,10 @@ def _is_factory(
             made.add(target.id)
     # "" stands for a return of ``maker(...)`` itself.
     return bool(returned) and all(not name or name in made for name in returned)
+
+
+# The key of ``maker_lines`` that marks it filled (no name is spelled so).
+_ASKED = "()"
 
 
 def _is_call_of(node: ast.expr, name: str) -> bool:

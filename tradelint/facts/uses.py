@@ -443,6 +443,24 @@ def _initialised_by(cls: ast.ClassDef, attr: str) -> bool:
     return False
 
 
+def _top_level_assigned(tree: ast.Module) -> dict[str, list[ast.expr]]:
+    """The values of the module's own top-level ``name = value`` statements, by each name their
+    targets bind, in order (once per statement); one pass, kept on the tree as ``name_loads``
+    keeps its table: each logger call asks about its logger's name."""
+    table: dict[str, list[ast.expr]] | None = tree.__dict__.get(_TOP_ASSIGNED)
+    if table is None:
+        table = {}
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign):
+                for bound in dict.fromkeys(t.id for t in stmt.targets if isinstance(t, ast.Name)):
+                    table.setdefault(bound, []).append(stmt.value)
+        setattr(tree, _TOP_ASSIGNED, table)
+    return table
+
+
+_TOP_ASSIGNED = "_tradelint_top_assigned"
+
+
 # Calls that read their arguments and keep none: the standard library's loggers (a message is
 # formatted, or kept as a ``LogRecord`` only until the handlers ran) and ``print``.
 LOGGER_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
@@ -459,11 +477,7 @@ def only_reads_arguments(module: ModuleInfo, call: ast.Call) -> bool:
         return False
     if module.imports.names.get(func.value.id) == "logging":
         return True
-    name = func.value.id
-    bound = [
-        stmt.value for stmt in module.tree.body
-        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
-    ]
+    bound = _top_level_assigned(module.tree).get(func.value.id, [])
     return (
         len(bound) == 1
         and isinstance(bound[0], ast.Call)

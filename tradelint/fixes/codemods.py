@@ -64,6 +64,16 @@ class EditTransformer(cst.CSTTransformer):
         self.module_code: list[str] = []
         self.applied: set[Edit] = set()
         self._class_stack: list[str] = []
+        # The class-level edits by the class they name (each class and method asks for its own:
+        # a scan of every edit at each made a module of many fixed classes cost its square).
+        self._class_codes: dict[str, list[Edit]] = {}
+        for edit in (*self.by_kind.get("keep_task", ()), *self.by_kind.get("append_to_method", ())):
+            params = dict(edit.params)
+            if params.get("class_code") and "class" in params:
+                self._class_codes.setdefault(params["class"], []).append(edit)
+        self._appended: dict[tuple[str, str], list[Edit]] = {}
+        for edit in self.by_kind.get("append_to_method", ()):
+            self._appended.setdefault((edit.param("class"), edit.param("method")), []).append(edit)
 
     def _pos(self, node: cst.CSTNode) -> CodeRange:
         return self.get_metadata(PositionProvider, node)
@@ -244,23 +254,16 @@ class EditTransformer(cst.CSTTransformer):
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
         path = ".".join(self._class_stack)
         self._class_stack.pop()
-        codes = [
-            dict(e.params)["class_code"]
-            for e in (*self.by_kind.get("keep_task", ()), *self.by_kind.get("append_to_method", ()))
-            if e in self.applied and dict(e.params).get("class") == path and dict(e.params).get("class_code")
-        ]
+        codes = [dict(e.params)["class_code"] for e in self._class_codes.get(path, ()) if e in self.applied]
         for code in dict.fromkeys(codes):
             updated = _add_methods(updated, code)
         return updated
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
-        edits = self.by_kind.get("append_to_method")
-        if not edits:
+        if not self._appended:
             return updated
         path = ".".join(self._class_stack)
-        for edit in edits:
-            if edit.param("class") != path or edit.param("method") != original.name.value:
-                continue
+        for edit in self._appended.get((path, original.name.value), ()):
             self.applied.add(edit)
             self.imports.extend(line for line in edit.param("import").splitlines() if line)
             updated = _add_statements(updated, edit.param("code"), at_start=edit.param("where") == "start")

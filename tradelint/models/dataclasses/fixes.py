@@ -108,26 +108,51 @@ def _bound_as(
     every module-scope binding is a runtime import of it, and one comes earlier. With
     ``allow_type_checking``: whether no module-scope binding names anything else (also true
     when there is none)."""
-    bindings = list(_module_scope_bindings(module, local))
-    earlier = allow_type_checking
-    for node in bindings:
-        if not isinstance(node, (ast.Import, ast.ImportFrom)):
-            return False  # ``ClassVar = ...``, a ``def``, a ``global``: shadowed
-        if not allow_type_checking and id(node) in _type_checking_imports(module):
+    first = _first_binding_as(module, local, frozenset(wanted), allow_type_checking)
+    if first is False:
+        return False
+    return allow_type_checking or (first is not None and first < before)
+
+
+def _first_binding_as(module: ModuleInfo, local: str, wanted: frozenset[str], allow_type_checking: bool) -> int | None | bool:
+    """False when some module-scope binding of ``local`` is not a (runtime, unless
+    ``allow_type_checking``) import of one of ``wanted``; else the first line of one (None: there is
+    none). Once per module and question: each fix of each class asks, and the module's bindings
+    of a name (an import repeated by each part of a long module) are read once."""
+    memo = module.project.class_memo
+    key = ("first-binding-as", module.tree, local, wanted, allow_type_checking)
+    if key in memo:
+        return cast("int | None | bool", memo[key])
+    first: int | None | bool = None
+    for node in _module_scope_bindings(module, local):
+        if not _imports_one_of(module, node, local, wanted, allow_type_checking):
+            first = False
+            break
+        assert isinstance(node, (ast.Import, ast.ImportFrom))
+        first = node.lineno if first is None else min(first, node.lineno)
+    memo[key] = first
+    return first
+
+
+def _imports_one_of(module: ModuleInfo, node: ast.AST, local: str, wanted: frozenset[str], allow_type_checking: bool) -> bool:
+    """Whether the binding ``node`` of ``local`` is an import of one of ``wanted`` (a runtime
+    one, unless ``allow_type_checking``)."""
+    if not isinstance(node, (ast.Import, ast.ImportFrom)):
+        return False  # ``ClassVar = ...``, a ``def``, a ``global``: shadowed
+    if not allow_type_checking and id(node) in _type_checking_imports(module):
+        return False
+    for alias in node.names:
+        if (alias.asname or alias.name.split(".")[0]) != local:
+            continue
+        if isinstance(node, ast.Import):
+            target = alias.name if alias.asname else alias.name.split(".")[0]
+        elif node.level or not node.module:
             return False
-        for alias in node.names:
-            if (alias.asname or alias.name.split(".")[0]) != local:
-                continue
-            if isinstance(node, ast.Import):
-                target = alias.name if alias.asname else alias.name.split(".")[0]
-            elif node.level or not node.module:
-                return False
-            else:
-                target = f"{node.module}.{alias.name}"
-            if target not in wanted:
-                return False
-        earlier = earlier or node.lineno < before
-    return earlier
+        else:
+            target = f"{node.module}.{alias.name}"
+        if target not in wanted:
+            return False
+    return True
 
 
 def classvar_spelling(module: ModuleInfo, cls: ast.ClassDef) -> tuple[str, str] | None:

@@ -6,6 +6,7 @@ name picks, the call makes one (how trading bots make the exchange their configu
 from __future__ import annotations
 
 import ast
+import weakref
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import walk
@@ -20,12 +21,28 @@ def picked_by_name(module: ModuleInfo, call: ast.Call, modules: frozenset[str]) 
     if not isinstance(func, ast.Name):
         return False
     scope: ast.AST = module.enclosing_function(call) or module.tree
-    bindings = [
-        node.value
-        for node in walk(scope)
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == func.id for t in node.targets)
-    ]
+    bindings = _assigned_names(scope).get(func.id, [])
     return len(bindings) == 1 and _getattr_of(bindings[0], modules)
+
+
+# Per scope (a function, or the module's tree), kept while its tree lives: every call of a plain
+# name in the scope asks, and a walk per call made a module of such calls cost its square.
+_ASSIGNED: weakref.WeakKeyDictionary[ast.AST, dict[str, list[ast.expr]]] = weakref.WeakKeyDictionary()
+
+
+def _assigned_names(scope: ast.AST) -> dict[str, list[ast.expr]]:
+    """The values of the ``name = value`` statements anywhere in ``scope`` (nested scopes
+    included, in the order of ``walk``), by each name a statement's targets bind; once per
+    statement however many of its targets name it."""
+    found = _ASSIGNED.get(scope)
+    if found is None:
+        found = {}
+        for node in walk(scope):
+            if isinstance(node, ast.Assign):
+                for name in dict.fromkeys(t.id for t in node.targets if isinstance(t, ast.Name)):
+                    found.setdefault(name, []).append(node.value)
+        _ASSIGNED[scope] = found
+    return found
 
 
 def _getattr_of(expr: ast.expr, modules: frozenset[str]) -> bool:

@@ -44,25 +44,26 @@ def closed_by_an_owner(module: ModuleInfo, cls: str, attr: str, closes: frozense
 
 
 def _owner_closes(module: ModuleInfo, cls: str, attr: str, closes: frozenset[str]) -> bool:
-    closed = [value for method, value in _attribute_calls(module).get(attr, ()) if method in closes]
-    if not closed:
-        return False  # asked once per class: no walk of the module when nothing closes the attribute
+    by_holder = _attribute_calls(module).get(attr)
+    if not by_holder:
+        return False  # asked once per class: no walk of the module when nothing calls through the attribute
     holders = _holders_by_class(module).get(cls, set())
-    return any(_holder_name(value) in holders for value in closed)
+    return any(methods & closes for holder in holders if (methods := by_holder.get(holder)) is not None)
 
 
-_ATTRIBUTE_CALLS: weakref.WeakKeyDictionary[ModuleInfo, dict[str, list[tuple[str, ast.expr]]]] = weakref.WeakKeyDictionary()
+_ATTRIBUTE_CALLS: weakref.WeakKeyDictionary[ModuleInfo, dict[str, dict[str | None, set[str]]]] = weakref.WeakKeyDictionary()
 
 
-def _attribute_calls(module: ModuleInfo) -> dict[str, list[tuple[str, ast.expr]]]:
-    """The module's calls ``x.attr.method(...)``, by ``attr``: (method, ``x``), in the index's
-    order; found once per module (each class holding a resource asks)."""
+def _attribute_calls(module: ModuleInfo) -> dict[str, dict[str | None, set[str]]]:
+    """The module's calls ``x.attr.method(...)``, by ``attr``, then by ``x``'s holder name
+    (``_holder_name``): the methods called; found once per module (each class holding a resource
+    asks, and many classes share an attribute's name)."""
     found = _ATTRIBUTE_CALLS.get(module)
     if found is None:
         found = _ATTRIBUTE_CALLS[module] = {}
         for call in module.index.calls:
             if isinstance(func := call.func, ast.Attribute) and isinstance(owned := func.value, ast.Attribute):
-                found.setdefault(owned.attr, []).append((func.attr, owned.value))
+                found.setdefault(owned.attr, {}).setdefault(_holder_name(owned.value), set()).add(func.attr)
     return found
 
 

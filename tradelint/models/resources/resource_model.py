@@ -467,9 +467,16 @@ class ResourceAnalysis:
     def closed_unawaited(self, c: Creation) -> bool:
         """Whether the only closes of ``c``'s thing are calls never awaited (reported as TRD205,
         whose fix adds the ``await``: the creation's own finding gets no second fix)."""
-        return any(
-            u.creation is c or (u.creation.cls is c.cls and u.creation.name == c.name and c.kind == u.creation.kind == "self")
-            for u in self.unawaited_closes
+        closed = self._closed_unawaited
+        return id(c) in closed[0] or (c.kind == "self" and (id(c.cls), c.name) in closed[1])
+
+    @cached_property
+    def _closed_unawaited(self) -> tuple[set[int], set[tuple[int, str]]]:
+        """The creations of ``unawaited_closes``, and the (class, name) of those on ``self``:
+        asked for each creation, answered without a pass over every close."""
+        return (
+            {id(u.creation) for u in self.unawaited_closes},
+            {(id(u.creation.cls), u.creation.name) for u in self.unawaited_closes if u.creation.kind == "self"},
         )
 
     def _judge(self, c: Creation) -> Problem | None:

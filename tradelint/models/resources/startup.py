@@ -38,27 +38,50 @@ def is_startup_handler(module: ModuleInfo, function: ast.FunctionDef | ast.Async
             and _first_string(decorator) in STARTUP_EVENTS
         ):
             return True
-    for node in module.index.calls:
-        func = node.func
-        # ``FastAPI(lifespan=f)`` names a class; the others are method calls.
-        if isinstance(func, ast.Attribute) and func.attr == "add_event_handler" and _first_string(node) in STARTUP_EVENTS:
-            if len(node.args) > 1 and _names(node.args[1], function.name):
-                return True
-        if (
-            isinstance(func, ast.Attribute)
-            and func.attr in ("append", "insert")
-            and isinstance(func.value, ast.Attribute)
-            and func.value.attr in STARTUP_LISTS
-        ):
-            if node.args and _names(node.args[-1], function.name):
-                return True
-        for keyword in node.keywords:
-            if keyword.arg in STARTUP_KEYWORDS and _names(keyword.value, function.name):
-                return True
-            if keyword.arg in STARTUP_LISTS and isinstance(keyword.value, (ast.List, ast.Tuple)):
-                if any(_names(e, function.name) for e in keyword.value.elts):
-                    return True
-    return False
+    return function.name in _startup_names(module)
+
+
+# Per module, the names its calls register as startup handlers (weakly held: they go with their
+# module). Asked for each function that makes a resource: the calls are read once.
+_STARTUP_NAMES: weakref.WeakKeyDictionary[ModuleInfo, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+def _startup_names(module: ModuleInfo) -> frozenset[str]:
+    """The names (``f``, ``<x>.f``: the ``f``) that ``module``'s calls register to run at the
+    application's startup."""
+    found = _STARTUP_NAMES.get(module)
+    if found is None:
+        names: set[str] = set()
+        for node in module.index.calls:
+            func = node.func
+            # ``FastAPI(lifespan=f)`` names a class; the others are method calls.
+            if isinstance(func, ast.Attribute) and func.attr == "add_event_handler" and _first_string(node) in STARTUP_EVENTS:
+                if len(node.args) > 1:
+                    _add_name(names, node.args[1])
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in ("append", "insert")
+                and isinstance(func.value, ast.Attribute)
+                and func.value.attr in STARTUP_LISTS
+            ):
+                if node.args:
+                    _add_name(names, node.args[-1])
+            for keyword in node.keywords:
+                if keyword.arg in STARTUP_KEYWORDS:
+                    _add_name(names, keyword.value)
+                if keyword.arg in STARTUP_LISTS and isinstance(keyword.value, (ast.List, ast.Tuple)):
+                    for element in keyword.value.elts:
+                        _add_name(names, element)
+        found = _STARTUP_NAMES[module] = frozenset(names)
+    return found
+
+
+def _add_name(names: set[str], expr: ast.expr) -> None:
+    """``f`` for ``f`` and ``<x>.f``: the name a registered handler is known by."""
+    if isinstance(expr, ast.Name):
+        names.add(expr.id)
+    elif isinstance(expr, ast.Attribute):
+        names.add(expr.attr)
 
 
 SHUTDOWN_EVENTS = frozenset({"shutdown"})
@@ -95,10 +118,6 @@ def _first_string(call: ast.Call) -> str | None:
     if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
         return call.args[0].value
     return None
-
-
-def _names(expr: ast.expr, name: str) -> bool:
-    return (isinstance(expr, ast.Name) and expr.id == name) or (isinstance(expr, ast.Attribute) and expr.attr == name)
 
 
 def place_key(target: ast.expr) -> tuple[str, str] | None:

@@ -439,13 +439,7 @@ _COLLECTION_MAKERS = frozenset({"dict", "list", "set", "defaultdict", "OrderedDi
 def _module_collection(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
     """Whether ``name`` in ``function`` is a collection the module makes at top level (``{}``,
     ``dict()``, ``[]``), not rebound locally."""
-    values = [
-        stmt.value
-        for stmt in module.tree.body
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign))
-        and stmt.value is not None
-        and any(isinstance(t, ast.Name) and t.id == name for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]))
-    ]
+    values = _top_level_values(module).get(name, [])
     if len(values) != 1:
         return False
     value = values[0]
@@ -457,6 +451,24 @@ def _module_collection(module: ModuleInfo, function: ast.FunctionDef | ast.Async
     return not any(
         isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store) for node in walk(function)
     ) or declares_outer(function, name)
+
+
+# Per module (weakly held: they go with the tree), asked for each name a resource is stored under.
+_TOP_VALUES: weakref.WeakKeyDictionary[ast.AST, dict[str, list[ast.expr]]] = weakref.WeakKeyDictionary()
+
+
+def _top_level_values(module: ModuleInfo) -> dict[str, list[ast.expr]]:
+    """The values of the module's own top-level ``name = value`` (and ``name: T = value``)
+    statements, by each name their targets bind, in order; once per statement."""
+    found = _TOP_VALUES.get(module.tree)
+    if found is None:
+        found = _TOP_VALUES[module.tree] = {}
+        for stmt in module.tree.body:
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for bound in dict.fromkeys(t.id for t in targets if isinstance(t, ast.Name)):
+                    found.setdefault(bound, []).append(stmt.value)
+    return found
 
 
 def _closes_held(module: ModuleInfo, node: ast.expr) -> bool:

@@ -165,23 +165,26 @@ def ended_at_stop(module: ModuleInfo, attr: str) -> bool:
     async_listen_once(EVENT_HOMEASSISTANT_STOP, self._on_stop)``) or a function of the integration
     it reaches by name, or a coordinator's ``async_shutdown()`` (which Home Assistant also runs at
     the stop)."""
-    return any(attr in named for named in _run_at_stop(module))
+    return attr in _run_at_stop(module)
 
 
-_ALONE: weakref.WeakKeyDictionary[ModuleInfo, list[frozenset[str]]] = weakref.WeakKeyDictionary()
+_ALONE: weakref.WeakKeyDictionary[ModuleInfo, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
-def _cancelling(bodies: list[ast.AST]) -> list[frozenset[str]]:
-    """For each body that cancels something, the attribute names it mentions."""
-    return [
-        frozenset(n.attr for n in walk(body) if isinstance(n, ast.Attribute))
+def _cancelling(bodies: list[ast.AST]) -> frozenset[str]:
+    """The attribute names mentioned by the bodies that cancel something, all in one set: each
+    task attribute asks whether any such body names it."""
+    return frozenset(
+        n.attr
         for body in bodies
         if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
                for n in walk(body))
-    ]
+        for n in walk(body)
+        if isinstance(n, ast.Attribute)
+    )
 
 
-def _run_at_stop(module: ModuleInfo) -> list[frozenset[str]]:
+def _run_at_stop(module: ModuleInfo) -> frozenset[str]:
     """What the bodies that may run at Home Assistant's stop and cancel something name, in
     ``module``'s integration (or in the module alone, outside any): once per folder, or per
     module (each task attribute asks)."""
@@ -197,7 +200,7 @@ def _run_at_stop(module: ModuleInfo) -> list[frozenset[str]]:
     if folder not in memo:
         modules = [module if path == module.path else project.module_at(path) for path in project_files(project, folder) or ()]
         memo[folder] = _cancelling(_reach_at_stop([m for m in modules if m is not None]))
-    found: list[frozenset[str]] = memo[folder]
+    found: frozenset[str] = memo[folder]
     return found
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import os
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,10 +152,26 @@ def _ended_by_class(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
 def _ended_anywhere(module: ModuleInfo, attr: str, skip: ast.expr | None) -> bool:
     """Whether any load of ``<x>.attr`` in ``module`` (but ``skip``) does more than look at it,
     other than to make way for a new task in the same place."""
-    return any(
-        node is not skip and _ends(module, node) and not _renewed_after(module, node, attr)
-        for node in attribute_loads(module.tree, attr)
-    )
+    return any(node is not skip for node in _ending_loads(module, attr))
+
+
+# Per module and attribute name, the loads that end it (weakly held: they go with their module).
+# Every task kept on another object asks about its attribute's name: the loads are judged once.
+_ENDING: weakref.WeakKeyDictionary[ModuleInfo, dict[str, list[ast.Attribute]]] = weakref.WeakKeyDictionary()
+
+
+def _ending_loads(module: ModuleInfo, attr: str) -> list[ast.Attribute]:
+    """The loads of ``<x>.attr`` in ``module`` that do more than look at it, other than to make
+    way for a new task in the same place, in the order of ``attribute_loads``."""
+    table = _ENDING.get(module)
+    if table is None:
+        table = _ENDING[module] = {}
+    found = table.get(attr)
+    if found is None:
+        found = table[attr] = [
+            node for node in attribute_loads(module.tree, attr) if _ends(module, node) and not _renewed_after(module, node, attr)
+        ]
+    return found
 
 
 def _renewed_after(module: ModuleInfo, node: ast.Attribute, attr: str) -> bool:

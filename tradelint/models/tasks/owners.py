@@ -7,6 +7,8 @@ the task, is what must be ended."""
 from __future__ import annotations
 
 import ast
+import weakref
+from bisect import bisect_left
 from typing import TYPE_CHECKING, cast
 
 from tradelint.facts.context import ModuleInfo
@@ -90,6 +92,21 @@ class TaskOwners(TaskUses):
         return enders
 
 
+# Per module (weakly held: they go with it), asked for each class a task is made with.
+_CANCEL_LINES: weakref.WeakKeyDictionary[ModuleInfo, list[int]] = weakref.WeakKeyDictionary()
+
+
+def _cancel_lines(module: ModuleInfo) -> list[int]:
+    """The lines of the module's calls ``<x>.cancel(...)``, sorted: a class's are found by
+    bisection, not by a pass over the module's calls per class."""
+    found = _CANCEL_LINES.get(module)
+    if found is None:
+        found = _CANCEL_LINES[module] = sorted(
+            c.lineno for c in module.index.calls if isinstance(c.func, ast.Attribute) and c.func.attr == "cancel"
+        )
+    return found
+
+
 def _task_enders(analysis: TaskCreators, module: ModuleInfo, cls: ast.ClassDef) -> frozenset[str] | None:
     """The public methods of ``cls``, taking no argument, that cancel every task it keeps, when
     it keeps the tasks it creates in a collection on ``self`` (``self._tasks[key] = task``);
@@ -97,11 +114,9 @@ def _task_enders(analysis: TaskCreators, module: ModuleInfo, cls: ast.ClassDef) 
     values or a copy) whose body cancels the element, directly or through a method of the class
     that cancels something (``for key in self._tasks.copy(): self.cancel(key)``)."""
     # Most classes cancel nothing: answer them from the module's index of calls, without a walk.
-    end = cls.end_lineno or cls.lineno
-    if not any(
-        isinstance(c.func, ast.Attribute) and c.func.attr == "cancel" and cls.lineno <= c.lineno <= end
-        for c in module.index.calls
-    ):
+    lines = _cancel_lines(module)
+    first = bisect_left(lines, cls.lineno)
+    if first == len(lines) or lines[first] > (cls.end_lineno or cls.lineno):
         return None
     methods = {stmt.name: stmt for stmt in cls.body if isinstance(stmt, FUNCTION_NODES)}
     # Each method's nodes, walked once for the three questions below (in ``walk``'s order).
