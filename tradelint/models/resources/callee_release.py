@@ -44,7 +44,8 @@ def callee_releases(module: ModuleInfo, call: ast.Call, arg: ast.expr, close: st
     releases: list[str | None] = []
     for node in name_loads(function, param):
         use = classify(home, node)
-        if use.kind == "with" and isinstance(home.parent(home.parent(node)), ast.AsyncWith):
+        item = home.parent(node)
+        if use.kind == "with" and item is not None and isinstance(home.parent(item), ast.AsyncWith):
             releases.append("finally")
         elif use.kind == "method" and use.name is not None and (use.name == close or is_release_name(use.name)):
             releases.append(in_cleanup_block(home, node, function))
