@@ -227,15 +227,15 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
     for call in module.index.calls:
         # ``close = getattr(self._client, "close", None)`` (then called): a release of the
         # attribute by name, as ``self._client.close()`` is.
-        func, args = call.func, call.args
+        func, named_args = call.func, call.args
         if not (
             func.__class__ is name_type
-            and func.id == "getattr"  # type: ignore[attr-defined]
-            and len(args) >= 2
-            and isinstance(args[1], ast.Constant)
-            and isinstance(args[1].value, str)
-            and isinstance(args[0], ast.Attribute)
-            and _is_release(args[1].value)
+            and func.id == "getattr"
+            and len(named_args) >= 2
+            and isinstance(named_args[1], ast.Constant)
+            and isinstance(named_args[1].value, str)
+            and isinstance(named_args[0], ast.Attribute)
+            and _is_release(named_args[1].value)
         ):
             continue
         function = module.enclosing_function(call)
@@ -243,9 +243,9 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
         if function is None or not isinstance(owner_class, ast.ClassDef):
             continue
         receiver = receivers[function] if function in receivers else receivers.setdefault(function, _receiver(function))
-        owner = self_attr(args[0], receiver) if receiver is not None else None
+        owner = self_attr(named_args[0], receiver) if receiver is not None else None
         if owner is not None:
-            releases.setdefault((owner_class.lineno, function.name), set()).add((owner, args[1].value))
+            releases.setdefault((owner_class.lineno, function.name), set()).add((owner, named_args[1].value))
     cancel_lines.sort()  # for ``_any_within``: one bisection per class, not a scan
     in_finally = _finally_releases(module)
     classes: dict[int, ClassFacts] = {}

@@ -44,7 +44,8 @@ def callee_releases(module: ModuleInfo, call: ast.Call, arg: ast.expr, close: st
     releases: list[str | None] = []
     for node in name_loads(function, param):
         use = classify(home, node)
-        if use.kind == "with" and isinstance(home.parent(home.parent(node)), ast.AsyncWith):
+        item = home.parent(node)
+        if use.kind == "with" and item is not None and isinstance(home.parent(item), ast.AsyncWith):
             releases.append("finally")
         elif use.kind == "method" and use.name is not None and (use.name == close or is_release_name(use.name)):
             releases.append(in_cleanup_block(home, node, function))
@@ -67,6 +68,13 @@ def _callee(module: ModuleInfo, call: ast.Call) -> tuple[ModuleInfo, Function, b
             return None
         method = next((s for s in cls.body if isinstance(s, ast.AsyncFunctionDef) and s.name == func.attr), None)
         return (module, method, True) if method is not None else None
+    found = module_coroutine(module, func)
+    return (found[0], found[1], False) if found is not None else None
+
+
+def module_coroutine(module: ModuleInfo, func: ast.expr) -> tuple[ModuleInfo, ast.AsyncFunctionDef] | None:
+    """The first-party module-level ``async def`` that ``func`` names, with the module it is
+    defined in (this one or another of the project); None when it is not one."""
     found = definition_of(module, func)
     if found is None or found[1].kind != "async_function":
         return None
@@ -75,7 +83,7 @@ def _callee(module: ModuleInfo, call: ast.Call) -> tuple[ModuleInfo, Function, b
     if home is None:
         return None
     function = next((n for n in home.tree.body if isinstance(n, ast.AsyncFunctionDef) and n.name == definition.name), None)
-    return (home, function, False) if function is not None else None
+    return (home, function) if function is not None else None
 
 
 def _parameter(function: Function, call: ast.Call, arg: ast.expr, skip_self: bool) -> str | None:

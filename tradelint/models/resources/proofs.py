@@ -6,15 +6,14 @@ test, a hand-off on one branch, a module cache fed through a local are no ends."
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.owned_elements import added_to
 from tradelint.facts.ownership import ResourceType, class_of_cls, is_release_name, lineage
-from tradelint.facts.summaries import definition_of
 from tradelint.facts.summary_data import MethodFacts
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import classify, declares_outer, name_loads, self_attr, self_attribute_loads, self_name, sequential
+from tradelint.models.resources.callee_release import module_coroutine
 from tradelint.models.resources.resource_types import CLOSE_METHODS, Creation
 from tradelint.models.resources.statements import (
     RENEWING,
@@ -230,16 +229,10 @@ def only_borrowed_by(module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool:
     returns, hands on or closes the value, so the caller still owns it (Codin-Nerds/Neutron-Bot
     ``c4106099``). Read from the function's own code; any other use, or a callee not found,
     proves nothing."""
-    found = definition_of(module, call.func)
-    if found is None or found[1].kind != "async_function":
+    found = module_coroutine(module, call.func)
+    if found is None:
         return False
-    summary, definition = found
-    home = module if summary.path == module.summary.path else module.project.module_at(Path(summary.path))
-    if home is None:
-        return False
-    function = next((n for n in home.tree.body if isinstance(n, ast.AsyncFunctionDef) and n.name == definition.name), None)
-    if function is None:
-        return False
+    home, function = found
     params = [*function.args.posonlyargs, *function.args.args]
     param: str | None = None
     if arg in call.args:

@@ -75,6 +75,7 @@ from tradelint.models.resources.resource_types import (
     wraps_given,
 )
 from tradelint.models.resources.stop_only import stop_only_closer
+from tradelint.models.resources.unawaited import UnawaitedIndex, unawaited_closes_of
 from tradelint.models.resources.startup import (
     closed_somewhere,
     kept_from_startup,
@@ -448,36 +449,16 @@ class ResourceAnalysis:
     @cached_property
     def unawaited_closes(self) -> list[UnawaitedClose]:
         """Closes of a resource this module makes, called without ``await`` (TRD205), once each."""
-        found: dict[int, UnawaitedClose] = {}
-        for c in self.creations:
-            loads: list[ast.expr] = []
-            if c.kind == "local" and c.function is not None:
-                scope: ast.AST = self.module.tree if declares_outer(c.function, c.name) else c.function
-                loads = list(name_loads(scope, c.name))
-            elif c.kind == "self" and c.cls is not None:
-                loads = list(self_attribute_loads(c.cls, c.name))
-            elif c.kind == "self_key" and c.cls is not None:
-                loads = list(keyed_loads(c.cls, c.name))
-            for use in resolve_aliases(self.module, [classify(self.module, node) for node in loads]):
-                if use.call is not None and id(use.call) not in found and unawaited_close(self.module, use, c.spec):
-                    spelled = ast.unparse(use.call.func)
-                    found[id(use.call)] = UnawaitedClose(use.call, c, spelled, awaitable_here(self.module, use.call))
-        return sorted(found.values(), key=lambda u: (u.call.lineno, u.call.col_offset))
+        return unawaited_closes_of(self.module, self.creations)
 
     def closed_unawaited(self, c: Creation) -> bool:
         """Whether the only closes of ``c``'s thing are calls never awaited (reported as TRD205,
         whose fix adds the ``await``: the creation's own finding gets no second fix)."""
-        closed = self._closed_unawaited
-        return id(c) in closed[0] or (c.kind == "self" and (id(c.cls), c.name) in closed[1])
+        return self._closed_unawaited.covers(c)
 
     @cached_property
-    def _closed_unawaited(self) -> tuple[set[int], set[tuple[int, str]]]:
-        """The creations of ``unawaited_closes``, and the (class, name) of those on ``self``:
-        asked for each creation, answered without a pass over every close."""
-        return (
-            {id(u.creation) for u in self.unawaited_closes},
-            {(id(u.creation.cls), u.creation.name) for u in self.unawaited_closes if u.creation.kind == "self"},
-        )
+    def _closed_unawaited(self) -> UnawaitedIndex:
+        return UnawaitedIndex(self.unawaited_closes)
 
     def _judge(self, c: Creation) -> Problem | None:
         if c.spec.holds:
