@@ -35,8 +35,9 @@ from tradelint.api import check_source  # noqa: E402
 CONFIG = "[tool.tradelint]\npreview = true\n\n[tool.ruff]\nline-length = 400\n"
 
 
-def copies(text: str, k: int) -> str | None:
-    """``text`` k times, the top-level names of copy i suffixed ``_i``; None if it does not parse."""
+def renamed_copies(text: str, k: int) -> list[str] | None:
+    """``text`` k times, the top-level names of copy i suffixed ``_i``; None if it does not parse.
+    (``tests/test_fixture_copies.py`` checks that each copy is judged as if alone.)"""
     try:
         tree = ast.parse(text)
     except SyntaxError:
@@ -50,9 +51,15 @@ def copies(text: str, k: int) -> str | None:
                 if isinstance(target, ast.Name):
                     names.add(target.id)
     if not names:
-        return "\n\n".join([text] * k)
+        return [text] * k
     pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\b")
-    return "\n\n".join(pattern.sub(lambda m, i=i: f"{m.group(1)}_{i}", text) for i in range(k))
+    return [pattern.sub(lambda m, i=i: f"{m.group(1)}_{i}", text) for i in range(k)]
+
+
+def copies(text: str, k: int) -> str | None:
+    """The ``renamed_copies`` of ``text`` as one module, a blank line between them."""
+    pieces = renamed_copies(text, k)
+    return None if pieces is None else "\n\n".join(pieces)
 
 
 def measure(source: str, name: str) -> tuple[float, int]:

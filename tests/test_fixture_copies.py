@@ -10,14 +10,17 @@ method and local names, so an index that mixed one copy's answer into another's 
 
 from __future__ import annotations
 
-import ast
-import re
+import sys
 from pathlib import Path
 
 import pytest
 
 from tradelint.api import check_source
 from tests.conftest import FIXTURES
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+from fixture_scaling import renamed_copies  # noqa: E402  (the benchmark's own copies)
 
 CONFIG = "[tool.tradelint]\npreview = true\n\n[tool.ruff]\nline-length = 400\n"
 
@@ -42,20 +45,6 @@ COPIES = 3
 Row = tuple[int, int, str, str, str | None, str | None]
 
 
-def _pieces(text: str, k: int) -> list[str]:
-    """``text`` k times, the top-level names of copy i suffixed ``_i`` (as the benchmark does)."""
-    names: set[str] = set()
-    for node in ast.parse(text).body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                if isinstance(target, ast.Name):
-                    names.add(target.id)
-    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\b")
-    return [pattern.sub(lambda m, i=i: f"{m.group(1)}_{i}", text) for i in range(k)]
-
-
 def _rows(source: str, folder: Path, name: str, offset: int = 0) -> list[Row]:
     return [
         (f.line + offset, f.column, f.code, f.message, f.fix.title if f.fix is not None else None, f.help)
@@ -66,7 +55,8 @@ def _rows(source: str, folder: Path, name: str, offset: int = 0) -> list[Row]:
 @pytest.mark.parametrize("name", FILES)
 def test_copies_of_a_fixture_are_judged_each_as_alone(name: str, tmp_path: Path) -> None:
     path = FIXTURES / name
-    pieces = _pieces(path.read_text(encoding="utf-8"), COPIES)
+    pieces = renamed_copies(path.read_text(encoding="utf-8"), COPIES)
+    assert pieces is not None
     expected: list[Row] = []
     offset = 0
     for i, piece in enumerate(pieces):
