@@ -26,6 +26,26 @@ def load_benchmark(name: str) -> ModuleType:
     return module
 
 
+def preview_messages(path: Path, *select: str) -> list[str]:
+    """``line code message`` of each finding of ``path`` with ``--preview``, for the families or
+    codes ``select`` names."""
+    from tradelint.api import check_paths
+
+    return [f"{f.line} {f.code} {f.message}" for f in check_paths([path], select=list(select), preview=True)]
+
+
+def ha_integration(tmp_path: Path, source: str, unload: str = "") -> Path:
+    """A Home Assistant custom integration ``demo`` in ``tmp_path`` whose ``__init__.py`` is
+    ``source``, with ``UNLOAD`` replaced by ``unload`` (the body of ``async_unload_entry``)."""
+    folder = tmp_path / "custom_components" / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    (folder / "manifest.json").write_text('{"domain": "demo"}', encoding="utf-8")
+    path = folder / "__init__.py"
+    path.write_text(source.replace("UNLOAD", unload), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(autouse=True)
 def _cache_in_tmp(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     # The CLI caches results in ./.tradelint_cache by default: keep each test's in its own folder.

@@ -10,17 +10,15 @@ method and local names, so an index that mixed one copy's answer into another's 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 from tradelint.api import check_source
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, load_benchmark
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-
-from fixture_scaling import renamed_copies  # noqa: E402  (the benchmark's own copies)
+# The benchmark's own copies (``benchmarks/fixture_scaling.py``).
+renamed_copies = load_benchmark("fixture_scaling").renamed_copies
 
 CONFIG = "[tool.tradelint]\npreview = true\n\n[tool.ruff]\nline-length = 400\n"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tradelint.api import check_paths
+from tests.conftest import ha_integration, preview_messages as _messages
 
 INTEGRATION = '''\
 import asyncio
@@ -45,18 +45,8 @@ UNLOAD    return True
 '''
 
 
-def _messages(path: Path, *select: str) -> list[str]:
-    return [f"{f.line} {f.code} {f.message}" for f in check_paths([path], select=list(select), preview=True)]
-
-
 def _integration(tmp_path: Path, unload: str, source: str = INTEGRATION) -> Path:
-    folder = tmp_path / "custom_components" / "demo"
-    folder.mkdir(parents=True, exist_ok=True)
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
-    (folder / "manifest.json").write_text('{"domain": "demo"}', encoding="utf-8")
-    path = folder / "__init__.py"
-    path.write_text(source.replace("UNLOAD", unload), encoding="utf-8")
-    return path
+    return ha_integration(tmp_path, source, unload)
 
 
 def test_a_display_or_a_record_kept_at_setup_keeps_its_parts(tmp_path: Path) -> None:

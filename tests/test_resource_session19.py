@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tradelint.api import check_paths
+from tests.conftest import ha_integration as _integration, preview_messages as _messages
 
 HELPER_KEEPS = """\
 import aiohttp
@@ -60,25 +60,6 @@ async def _async_setup_dependencies(hass, config):
 async def async_unload_entry(hass, entry):
 UNLOAD    return True
 """
-
-
-def _messages(path: Path, *select: str) -> list[str]:
-    return [
-        f"{f.line} {f.code} {f.message}"
-        for f in check_paths([path], select=list(select), preview=True)
-    ]
-
-
-def _integration(tmp_path: Path, source: str, unload: str = "") -> Path:
-    folder = tmp_path / "custom_components" / "demo"
-    folder.mkdir(parents=True, exist_ok=True)
-    (tmp_path / "pyproject.toml").write_text(
-        "[project]\nname = 'demo'\n", encoding="utf-8"
-    )
-    (folder / "manifest.json").write_text('{"domain": "demo"}', encoding="utf-8")
-    path = folder / "__init__.py"
-    path.write_text(source.replace("UNLOAD", unload), encoding="utf-8")
-    return path
 
 
 def test_a_coroutine_the_setup_awaits_keeps_what_it_stores_until_the_unload(
