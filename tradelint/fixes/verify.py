@@ -121,7 +121,8 @@ def _settle_lengths(
 ) -> _Settled:
     """Trace the lines ``after`` (all ``fixes`` applied) makes too long to the fixes that edit
     the lines of ``before`` each comes from, giving the answer of trying each fix in order with
-    the ones kept before it. A fix passes when none of its lines is too long. A line too long
+    the ones kept before it (when a line's length depends only on the fixes editing it; the text
+    kept is checked whole either way). A fix passes when none of its lines is too long. A line too long
     with one applied fix that has not passed refuses that fix; a line with several makes them a
     queue (queues sharing a fix are joined): the first stays applied and the others are held
     back, and when the first is refused or passes, the next is applied. Stops when the text
