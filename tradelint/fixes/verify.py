@@ -148,11 +148,9 @@ def _settle_lengths(
         if hit is not None:  # every line traced: the fixes on none of them passed
             passed.update(fix for fix in applied if fix not in hit)
         refused += blamed.items()
-        queues = [
-            queue
-            for queue in ([f for f in q if f not in blamed and f not in passed] for q in _join([*queues, *formed], order))
-            if len(queue) > 1
-        ]
+        # A queue moves on when its first is refused or has passed; one left alone is just applied.
+        undecided = ([f for f in q if f not in blamed and f not in passed] for q in _join([*queues, *formed], order))
+        queues = [queue for queue in undecided if len(queue) > 1]
         done = {fix for fix, _ in refused}
         holding = {fix for queue in queues for fix in queue[1:]}
         applied = [fix for fix in fixes if fix not in done and fix not in holding]
