@@ -31,6 +31,9 @@ process, once as a check and once as ``--fix --unsafe-fixes`` (on a fresh copy),
                with`` fixes in one block: applied in one pass)
     holders    one module of N classes, each holding a session it never closes (TRD202 each:
                every class asks whether an owner closes its session)
+    crowded    one function with N discarded tasks, two in each list display on one line: the
+               two fixes of a line together make it too long (the first is kept, the second
+               refused), and on every third line each alone does (both refused)
 
 It prints, per axis, mode and jobs, the CPU seconds (user + system of the process and the
 workers it waited for), the wall seconds and the peak RSS at each size, then the exponent of a
@@ -137,6 +140,18 @@ def refused_tree(n: int) -> Tree:
     }
 
 
+def crowded_tree(n: int) -> Tree:
+    """n discarded tasks, two per line: over-long lines that two fixes make, not one."""
+    lines = []
+    for i in range(n // 2):
+        extra = ", 22" if i % 3 == 2 else ""
+        lines.append(f"    [asyncio.create_task(job({10000 + i}, 1{extra})), asyncio.create_task(job({10000 + i}, 2{extra}))]\n")
+    return {
+        "pyproject.toml": "[tool.ruff]\nline-length = 88\n",
+        "many.py": "import asyncio\n\n\nasync def job(*a):\n    pass\n\n\nasync def main():\n" + "".join(lines),
+    }
+
+
 def workers_tree(n: int) -> Tree:
     parts = ["import asyncio\n"]
     for i in range(n):
@@ -182,6 +197,7 @@ AXES: dict[str, tuple[Callable[[int], Tree], int]] = {  # (tree, base size)
     "workers": (workers_tree, 100),
     "holders": (holders_tree, 100),
     "sessions": (sessions_tree, 50),
+    "crowded": (crowded_tree, 250),
 }
 
 

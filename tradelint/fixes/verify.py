@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -34,17 +35,20 @@ def apply_checked(
 ) -> tuple[str, ast.Module, list[tuple[tuple[Edit, ...], str]]]:
     """Apply ``fixes`` (each fix's edits on ``path``) to ``before`` and check the result.
 
-    Returns the text to keep, its tree, and the fixes refused with why. When the fixes together
-    fail a check, the lines the length check finds too long are first traced back to the one fix
-    whose statement each comes from, and those fixes are refused (a file with many calls near the
-    limit loses only those); whatever still fails is found by halving: the first half is tried
-    with the ones kept so far, then the second, and a half that fails is halved again down to one
-    fix, which is refused. One fix that makes a line too long must not cost the file its other
-    fixes, two that pass alone but collide together (two inserted names, two renames on one line)
-    keep the first, and a file with n fixes is applied and checked a few times plus about
-    2k log2(n) times for k fixes not traced, not n times (a one-at-a-time fallback made a
-    2,000-finding file with one over-long fix take minutes, to check as well as to fix).
-    ``apply`` raises as the fixer's own does (the caller handles it)."""
+    Returns the text to keep, its tree, and the fixes refused with why. The fixes are applied
+    together and the result checked once; only when it fails are the culprits looked for, with
+    the answer of trying each fix in order with the ones kept before it (the first of two that
+    collide is kept). Lines the length check finds too long are first traced back to the fixes
+    whose statements each comes from (:func:`_settle_lengths`): a line one fix made too long
+    refuses that fix, and the fixes that share one are tried one by one, the first kept and the
+    rest held back until it has passed, all lines at once, so a file is applied a few times
+    whatever its number of such lines. Whatever still fails (another check, a line that cannot be
+    traced) is found by halving: the first half is tried with the ones kept so far, then the
+    second, and a half that fails is halved again down to one fix, which is refused (about
+    2k log2(n) applications for k fixes refused, not n: a one-at-a-time fallback made a
+    2,000-finding file with one over-long fix take minutes, to check as well as to fix). Every
+    text returned has passed every check. ``apply`` raises as the fixer's own does (the caller
+    handles it)."""
     after, after_tree = apply(before, [e for fix in fixes for e in fix], tree)
     problem = None if after == before else check_fix(before, after, tree, after_tree, path)
     if problem is None:
@@ -52,23 +56,14 @@ def apply_checked(
     if len(fixes) == 1:
         return before, tree, [(fixes[0], problem)]
     order = {fix: i for i, fix in reversed(list(enumerate(fixes)))}
-    refused: list[tuple[tuple[Edit, ...], str]] = []
-    for _ in range(BLAME_ROUNDS):
-        blamed = _blame(before, after, problem, fixes, path)
-        if not blamed:
-            break
-        refused += blamed.items()
-        fixes = [fix for fix in fixes if fix not in blamed]
-        if not fixes:
-            return before, tree, sorted(refused, key=lambda r: order[r[0]])
-        try:
-            after, after_tree = apply(before, [e for fix in fixes for e in fix], tree)
-        except Exception:  # halving below finds the fix that libcst refuses
-            interrupts.raise_if_received()
-            break
-        problem = None if after == before else check_fix(before, after, tree, after_tree, path)
-        if problem is None:
-            return after, after_tree, sorted(refused, key=lambda r: order[r[0]])
+    settled = _settle_lengths(before, tree, path, apply, list(fixes), after, after_tree, problem, order)
+    if settled.passed is not None:
+        after, after_tree = settled.passed
+        return after, after_tree, sorted(settled.refused, key=lambda r: order[r[0]])
+    refused = settled.refused
+    fixes = settled.left
+    if not fixes:
+        return before, tree, sorted(refused, key=lambda r: order[r[0]])
     kept: list[tuple[Edit, ...]] = []
     text, text_tree = before, tree
     # Each entry: fixes still to settle, and the problem they are known to cause with ``kept``
@@ -100,32 +95,137 @@ def apply_checked(
     return text, text_tree, sorted(refused, key=lambda r: order[r[0]])
 
 
-# Tracing too-long lines to their fixes is tried this many times before halving takes over (a
-# fix refused may leave a neighbour's line too long only once it is gone).
-BLAME_ROUNDS = 3
+# Rounds of tracing too-long lines to their fixes before halving takes over: a fix refused may
+# leave a neighbour's line too long only once it is gone, and fixes sharing a line are tried one
+# more per round (a line that three fixes edit needs four).
+BLAME_ROUNDS = 6
 
 
-def _blame(
-    before: str, after: str, problem: str, fixes: Sequence[tuple[Edit, ...]], path: Path
-) -> dict[tuple[Edit, ...], str]:
-    """The fixes that made a line of ``after`` too long, each with its line's problem: a line is
-    blamed on a fix only when it comes from lines of ``before`` that exactly one fix edits."""
-    if not problem.startswith("line-length check failed"):
-        return {}
+@dataclass
+class _Settled:
+    refused: list[tuple[tuple[Edit, ...], str]]
+    left: list[tuple[Edit, ...]]  # in order: for the halving, when ``passed`` is None
+    passed: tuple[str, ast.Module] | None  # the text of the fixes not refused, when it passed
+
+
+def _settle_lengths(
+    before: str,
+    tree: ast.Module,
+    path: Path,
+    apply: Apply,
+    fixes: list[tuple[Edit, ...]],
+    after: str,
+    after_tree: ast.Module,
+    problem: str | None,
+    order: dict[tuple[Edit, ...], int],
+) -> _Settled:
+    """Trace the lines ``after`` (all ``fixes`` applied) makes too long to the fixes that edit
+    the lines of ``before`` each comes from, giving the answer of trying each fix in order with
+    the ones kept before it (when a line's length depends only on the fixes editing it; the text
+    kept is checked whole either way). A fix passes when none of its lines is too long. A line too long
+    with one applied fix that has not passed refuses that fix; a line with several makes them a
+    queue (queues sharing a fix are joined): the first stays applied and the others are held
+    back, and when the first is refused or passes, the next is applied. Stops when the text
+    passes with nothing held (``passed``), or when a failure is not traced (another check, a
+    line of no fix or only of fixes that passed): the fixes not refused are then ``left`` to the
+    halving, with the refusals made so far."""
+    refused: list[tuple[tuple[Edit, ...], str]] = []
+    applied = list(fixes)
+    queues: list[list[tuple[Edit, ...]]] = []  # each in order: its first applied, the rest held
+    passed: set[tuple[Edit, ...]] = set()
+    limit = line_limit(path.parent)
+    for _ in range(BLAME_ROUNDS):
+        offenders = []
+        if problem is not None:
+            if not problem.startswith("line-length check failed"):
+                break
+            offenders = length_offenders(before, after, limit)
+            if not offenders:
+                break
+        blamed, formed, hit = _judge(offenders, applied, passed, order)
+        if problem is not None and not blamed and not formed:
+            break
+        if hit is not None:  # every line traced: the fixes on none of them passed
+            passed.update(fix for fix in applied if fix not in hit)
+        refused += blamed.items()
+        # A queue moves on when its first is refused or has passed; one left alone is just applied.
+        undecided = ([f for f in q if f not in blamed and f not in passed] for q in _join([*queues, *formed], order))
+        queues = [queue for queue in undecided if len(queue) > 1]
+        done = {fix for fix, _ in refused}
+        holding = {fix for queue in queues for fix in queue[1:]}
+        applied = [fix for fix in fixes if fix not in done and fix not in holding]
+        if not applied:
+            return _Settled(refused, [], None)
+        try:
+            after, after_tree = apply(before, [e for fix in applied for e in fix], tree)
+        except Exception:  # halving below finds the fix that libcst refuses
+            interrupts.raise_if_received()
+            break
+        problem = None if after == before else check_fix(before, after, tree, after_tree, path)
+        if problem is None and not queues:
+            return _Settled(refused, applied, (after, after_tree))
+    done = {fix for fix, _ in refused}
+    return _Settled(refused, [fix for fix in fixes if fix not in done], None)
+
+
+def _judge(
+    offenders: list[tuple[str, int, int]],
+    applied: list[tuple[Edit, ...]],
+    passed: set[tuple[Edit, ...]],
+    order: dict[tuple[Edit, ...], int],
+) -> tuple[dict[tuple[Edit, ...], str], list[list[tuple[Edit, ...]]], set[tuple[Edit, ...]] | None]:
+    """The fixes each too long line refuses (its one applied fix that has not passed), the queues
+    it makes (its several), and the fixes on them all (None when some line is not traced: one of
+    no fix, of only fixes that passed, or too many lines away)."""
+    owners_of = _owners(applied)
+    lines: list[tuple[str, list[tuple[Edit, ...]]]] = []
+    traced = True
+    for message, first, last in offenders:
+        owners = (
+            {applied[i] for line in range(first, last + 1) for i in owners_of.get(line, ())}
+            if last - first <= MAX_BLAMED_LINES
+            else set()
+        )
+        trying = sorted((fix for fix in owners if fix not in passed), key=order.__getitem__)
+        if not trying:
+            traced = False
+            continue
+        lines.append((message, trying))
+    blamed: dict[tuple[Edit, ...], str] = {}
+    for message, trying in lines:
+        if len(trying) == 1:
+            blamed.setdefault(trying[0], message)
+    # A line with a fix refused is judged again without it.
+    formed = [trying for _, trying in lines if len(trying) > 1 and not any(fix in blamed for fix in trying)]
+    hit = {fix for _, trying in lines for fix in trying} if traced else None
+    return blamed, formed, hit
+
+
+def _join(queues: list[list[tuple[Edit, ...]]], order: dict[tuple[Edit, ...], int]) -> list[list[tuple[Edit, ...]]]:
+    """``queues`` with those sharing a fix joined into one, each in order."""
+    joined: list[set[tuple[Edit, ...]]] = []
+    for queue in queues:
+        members = set(queue)
+        rest = []
+        for group in joined:
+            if group & members:
+                members |= group
+            else:
+                rest.append(group)
+        joined = [*rest, members]
+    return [sorted(group, key=order.__getitem__) for group in joined]
+
+
+def _owners(fixes: Sequence[tuple[Edit, ...]]) -> dict[int, list[int]]:
+    """For each line of ``before``, the fixes (by index) whose edits reach it, from the first
+    line of their first edit to the last of their last."""
     by_line: dict[int, list[int]] = {}
     for i, fix in enumerate(fixes):
         spans = [e.span for e in fix]
         if spans:
             for line in range(min(s.line for s in spans), max(s.end_line for s in spans) + 1):
                 by_line.setdefault(line, []).append(i)
-    blamed: dict[tuple[Edit, ...], str] = {}
-    for message, first, last in length_offenders(before, after, line_limit(path.parent)):
-        if last - first > MAX_BLAMED_LINES:
-            continue
-        owners = {i for line in range(first, last + 1) for i in by_line.get(line, ())}
-        if len(owners) == 1:
-            blamed.setdefault(fixes[owners.pop()], message)
-    return blamed
+    return by_line
 
 
 MAX_BLAMED_LINES = 50

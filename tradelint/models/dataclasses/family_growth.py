@@ -271,12 +271,22 @@ def answering(resolved: Resolutions, name: str, family: Members, places: Places,
     members answer: a table per class made a chain's memory grow with its square."""
     named, every = resolved.members_for(name)
     model = (family[0].path, family[0].line)
-    # By place (one class per place in a family: ``grow_in``).
+    # By place (one class per place in a family: ``grow_in``); the smaller side is walked.
     found: dict[Place, ClassModel] = {}
-    for member in chain(named, every):
-        place = (member.path, member.line)
-        if place in places and place != model and place not in found:
-            found[place] = member
+    if len(places) < len(named) + len(every):
+        named_at, every_at = resolved.members_at(name)
+        for place in places:
+            if place != model and place not in found:
+                member = named_at.get(place)
+                if member is None:
+                    member = every_at.get(place)
+                if member is not None:
+                    found[place] = member
+    else:
+        for member in chain(named, every):
+            place = (member.path, member.line)
+            if place in places and place != model and place not in found:
+                found[place] = member
     if len(found) > 1:
         if not positions:
             positions.update(((m.path, m.line), (i, m)) for i, m in enumerate(family))

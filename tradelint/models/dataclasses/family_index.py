@@ -217,6 +217,8 @@ class Resolutions:
         self._every_field: list[ClassModel] = []
         self._slotted: set[int] = set()  # the ids of the slotted ones
         self._indexed = 0
+        # The same by place (the first class of each), and how many of the list each holds.
+        self._by_place: dict[str | None, tuple[int, dict[Place, ClassModel]]] = {}
 
     def subclasses(self, module: ModuleInfo) -> tuple[list[ClassModel], dict[Place, list[int]]]:
         """``module``'s classes, and which of them name each base (see ``_subclasses``)."""
@@ -255,6 +257,21 @@ class Resolutions:
                         self._slotted.add(id(model))
             self._indexed = len(self._subclasses)
         return self._by_name.get(name, []), self._every_field
+
+    def members_at(self, name: str) -> tuple[dict[Place, ClassModel], dict[Place, ClassModel]]:
+        """``members_for(name)`` by place, the first class of each place in their order: a small
+        family looks its places up instead of walking every class that names a field ``name``
+        (issue 34: N dataclasses each with a field ``name``)."""
+        named, every = self.members_for(name)
+        return self._placed(name, named), self._placed(None, every)
+
+    def _placed(self, key: str | None, models: list[ClassModel]) -> dict[Place, ClassModel]:
+        count, table = self._by_place.get(key, (0, {}))
+        if count < len(models):  # the lists only grow
+            for model in models[count:]:
+                table.setdefault((model.path, model.line), model)
+            self._by_place[key] = (len(models), table)
+        return table
 
     def any_slotted(self, model: ClassModel, family: Iterable[ClassModel]) -> bool:
         """Whether a member of ``family`` (``model``, then classes of the modules read) is slotted."""
