@@ -74,6 +74,7 @@ from tradelint.models.resources.resource_types import (
     unawaited_close,
     wraps_given,
 )
+from tradelint.models.resources.project_evidence import released_by_project
 from tradelint.models.resources.stop_only import stop_only_closer
 from tradelint.models.resources.unawaited import UnawaitedIndex, unawaited_closes_of
 from tradelint.models.resources.startup import (
@@ -137,7 +138,11 @@ class ResourceAnalysis:
         if made is not None:
             return made
         holds = self._unclosed_by_class(call.func)
-        return ResourceSpec("close", first_party=True, holds=holds) if holds else None
+        if holds:
+            return ResourceSpec("close", first_party=True, holds=holds)
+        if qualified is not None and self.ctx.config.preview:
+            return released_by_project(self.module, qualified, self.table)
+        return None
 
     def _unclosed_by_class(self, func: ast.expr) -> str | None:
         """``StreamFetcher(...)`` where the first-party class opens a library resource on ``self``
