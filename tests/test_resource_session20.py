@@ -1,0 +1,192 @@
+"""Session 20 (issue 28, detection that generalizes): a class the project's own code releases is a
+resource (preview).
+
+A class of a library that is neither installed nor in the project nor read into the library table
+(``from somelib import Gateway``) says nothing of itself. When a first-party module, not a test,
+makes an instance and awaits a release-named method of that very instance (a local of the same
+function, an attribute of ``self`` in the same class), the project says a ``Gateway`` must be
+released: every other instance it makes is judged as a first-party resource type is. A receiver
+known only by its name, a parameter, an ``async with`` (the type may only wrap what it is given),
+a test's close, a package the resource table read: no evidence. Each shape has its negative twin.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tradelint.api import check_paths
+
+HUB = """\
+from somelib import Gateway
+
+
+class Hub:
+    async def start(self, host):
+        self.gw = Gateway(host)
+        await self.gw.connect()
+
+    async def stop(self):
+        await self.gw.close()
+"""
+
+CHECK = """\
+from somelib import Gateway
+
+
+async def check(host):
+    gw = Gateway(host)
+    await gw.connect()
+    return await gw.info()
+
+
+class Poller:
+    async def start(self, host):
+        self.gateway = Gateway(host)
+        await self.gateway.connect()
+
+    async def stop(self):
+        pass
+"""
+
+
+def _project(tmp_path: Path, files: dict[str, str]) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    package = tmp_path / "app"
+    for name, source in files.items():
+        path = package / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source, encoding="utf-8")
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    return tmp_path
+
+
+def _findings(root: Path, preview: bool = True) -> list[str]:
+    return sorted(
+        f"{Path(f.path).relative_to(root).as_posix()}:{f.line}:{f.column} {f.code} {f.message}"
+        for f in check_paths(sorted(root.rglob("*.py")), select=["TRD2"], preview=preview)
+    )
+
+
+LOCAL = "app/check.py:5:5 TRD201 `gw` (`Gateway(...)`) is never closed; call `await gw.close()` in a `finally`"
+ATTRIBUTE = "app/check.py:12:9 TRD202 `self.gateway` is never closed; call its `close()` in `stop()`"
+
+
+def test_a_type_the_project_closes_on_self_is_a_resource_elsewhere(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"hub.py": HUB, "check.py": CHECK})
+    assert _findings(root) == [ATTRIBUTE, LOCAL]
+
+
+def test_the_evidence_is_a_preview(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"hub.py": HUB, "check.py": CHECK})
+    assert _findings(root, preview=False) == []
+
+
+def test_a_type_closed_as_a_local_is_evidence_too(tmp_path: Path) -> None:
+    closer = """\
+from somelib import Gateway
+
+
+async def probe(host):
+    gw = Gateway(host)
+    await gw.connect()
+    await gw.disconnect()
+"""
+    root = _project(tmp_path, {"probe.py": closer, "check.py": CHECK})
+    assert _findings(root) == [
+        "app/check.py:12:9 TRD202 `self.gateway` is never closed; call its `disconnect()` in `stop()`",
+        "app/check.py:5:5 TRD201 `gw` (`Gateway(...)`) is never closed; call `await gw.disconnect()` in a `finally`",
+    ]
+
+
+def test_a_type_the_project_closes_is_clean_where_it_is_closed_in_finally(tmp_path: Path) -> None:
+    closed = """\
+from somelib import Gateway
+
+
+async def check(host):
+    gw = Gateway(host)
+    try:
+        await gw.connect()
+        return await gw.info()
+    finally:
+        await gw.close()
+"""
+    root = _project(tmp_path, {"hub.py": HUB, "check.py": closed})
+    assert _findings(root) == []
+
+
+def test_a_type_never_released_anywhere_is_not_judged(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"check.py": CHECK})
+    assert _findings(root) == []
+
+
+def test_a_close_in_a_test_is_no_evidence(tmp_path: Path) -> None:
+    test = HUB.replace("class Hub", "class FakeHub")
+    root = _project(tmp_path, {"tests/test_hub.py": test, "check.py": CHECK})
+    assert _findings(root) == []
+
+
+def test_a_receiver_not_made_from_the_type_is_no_evidence(tmp_path: Path) -> None:
+    given = """\
+from somelib import Gateway
+
+
+class Hub:
+    def __init__(self, gw: Gateway):
+        self.gw = gw
+
+    async def stop(self):
+        await self.gw.close()
+
+
+async def run(gateway):
+    gw = gateway
+    await gw.close()
+"""
+    root = _project(tmp_path, {"hub.py": given, "check.py": CHECK})
+    assert _findings(root) == []
+
+
+def test_an_async_with_alone_is_no_evidence(tmp_path: Path) -> None:
+    entered = """\
+from somelib import Gateway
+
+
+async def probe(host):
+    async with Gateway(host) as gw:
+        await gw.info()
+"""
+    root = _project(tmp_path, {"probe.py": entered, "check.py": CHECK})
+    assert _findings(root) == []
+
+
+def test_a_class_of_a_package_the_table_read_is_judged_by_the_table(tmp_path: Path) -> None:
+    # aiohttp's own code says which of its classes are resources: ``ClientResponse`` is not one.
+    table = """\
+from aiohttp import ClientResponse
+
+
+class Reader:
+    async def start(self, url):
+        self.response = ClientResponse(url)
+
+    async def stop(self):
+        await self.response.release()
+
+
+async def read(url):
+    response = ClientResponse(url)
+    return await response.text()
+"""
+    root = _project(tmp_path, {"reader.py": table})
+    assert _findings(root) == []
+
+
+def test_a_first_party_class_is_judged_by_its_own_code(tmp_path: Path) -> None:
+    own = {
+        "gateway.py": "class Gateway:\n    def __init__(self, host):\n        self.host = host\n\n    async def close(self):\n        pass\n",
+        "hub.py": HUB.replace("from somelib import Gateway", "from app.gateway import Gateway"),
+        "check.py": CHECK.replace("from somelib import Gateway", "from app.gateway import Gateway"),
+    }
+    root = _project(tmp_path, own)
+    assert _findings(root) == []
