@@ -14,7 +14,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from tests.trees import configs_for
 from tradelint.api import check_paths
+from tradelint.facts.context import Project
+from tradelint.runner import demand, runner
 
 HUB = """\
 from somelib import Gateway
@@ -190,3 +195,22 @@ def test_a_first_party_class_is_judged_by_its_own_code(tmp_path: Path) -> None:
     }
     root = _project(tmp_path, own)
     assert _findings(root) == []
+
+
+def test_on_demand_under_preview_a_file_importing_the_type_is_checked_in_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # check.py names no resource word: the evidence is in hub.py, and the type may come from any
+    # package, so under preview every file that imports anything may get a TRD2 finding.
+    root = _project(tmp_path, {"hub.py": HUB, "check.py": CHECK})
+    configs = {path: config.with_cli(None, (), True) for path, config in configs_for(root).items()}
+    check = root / "app" / "check.py"
+    assert "TRD2" in demand.HostedDemand(Project()).families(check, check.read_bytes(), configs[check])
+    plain = configs_for(root)[check]
+    assert "TRD2" not in demand.HostedDemand(Project()).families(check, check.read_bytes(), plain)
+    monkeypatch.setenv(demand.ENV, "1")
+    lazy = runner.check_files(configs, jobs=1)
+    assert sorted(f"{Path(f.path).name}:{f.line} {f.code}" for f in lazy.findings if f.code.startswith("TRD2")) == [
+        "check.py:12 TRD202",
+        "check.py:5 TRD201",
+    ]
