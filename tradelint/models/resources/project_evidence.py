@@ -17,19 +17,22 @@ the type has ``__aexit__``: it may only wrap what it is given. A library the tab
 are resources. Tests close what they make whether it holds anything or not: they give no
 evidence.
 
-Asked once per type and project (``Project.scan_memo``): only the project's files that name
-the class are parsed, and only those that await something.
+Answered from an index built once per project and run (``Project.scan_memo``): only the
+project's files that await a release-named method are parsed for it. A package is the project's
+own when a module or folder of the project has its name (``core.paginator`` of a bot run from its
+root folder), whatever folder the asking module's imports start from.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.project_files import files_naming, project_root
+from tradelint.facts.project_files import files_naming, project_files, project_root
 from tradelint.facts.summaries import DUNDER_RELEASE, TEST_TEARDOWNS, is_release_name
 from tradelint.facts.uses import self_name
 from tradelint.models.resources.library_table import library_packages
@@ -46,26 +49,44 @@ def released_by_project(module: ModuleInfo, qualified: str, table: Iterable[str]
         return None
     if package in library_packages() or any(n.partition(".")[0] == package for n in (*table, *EXCHANGE_MODULES)):
         return None
-    if module.project.find_path(package, module.roots) is not None:
-        return None  # first-party: judged by its own code
     root = project_root(module)
     if root is None:
         return None
-    module.project.note_scan(f"mentions {name}", root)  # for the cache, memo or not
-    memo = module.project.scan_memo(name)
-    key = ("released-by-project", root, package, name)
+    module.project.note_scan("tree", root)  # for the cache, memo or not
+    first_party, released = _index(module, root)
+    if package in first_party:
+        return None  # judged by its own code (``first_party_type``)
+    release = released.get((package, name))
+    return ResourceSpec(release, lazy=True, first_party=True) if release is not None else None
+
+
+# ``await <receiver>.<method>(``: a file without one holds no evidence and is not parsed.
+_AWAITED_CALL = re.compile(rb"await\s+[\w.]+\.(\w+)\(")
+
+
+def _index(module: ModuleInfo, root: Path) -> tuple[frozenset[str], dict[tuple[str, str], str]]:
+    """Once per project and run: the names of its modules and folders (what an absolute import
+    of the project's own code starts with, whichever folder it runs from), and the release each
+    third-party class (package, name) is given somewhere in it. Dropped when the text of a file
+    that awaits anything changes."""
+    memo = module.project.scan_memo("await")
+    key = ("released-by-project", root)
     if key in memo:
         return memo[key]  # type: ignore[no-any-return]
-    release: str | None = None
-    for path, data in files_naming(module.project, root, name):
-        if _is_test(path) or b"await" not in data:
+    files = project_files(module.project, root) or []
+    first_party = frozenset(
+        name for path in files for name in (path.stem, *path.relative_to(root).parts[:-1])
+    )
+    released: dict[tuple[str, str], str] = {}
+    for path, data in files_naming(module.project, root, "await"):
+        if _is_test(path) or not any(is_release_name(m.decode("ascii", "replace")) for m in _AWAITED_CALL.findall(data)):
             continue
         other = module if path == module.path else module.project.module_at(path)
-        if other is not None and (release := _released_in(other, package, name)) is not None:
-            break
-    spec = ResourceSpec(release, lazy=True, first_party=True) if release is not None else None
-    memo[key] = spec
-    return spec
+        if other is not None:
+            for found, release in _released_in(other, first_party):
+                released.setdefault(found, release)
+    memo[key] = (first_party, released)
+    return first_party, released
 
 
 def _is_test(path: Path) -> bool:
@@ -77,24 +98,25 @@ def _is_test(path: Path) -> bool:
     )
 
 
-def _released_in(module: ModuleInfo, package: str, name: str) -> str | None:
-    """The release method ``module`` awaits on an instance of ``package``'s class ``name`` that it
-    made itself: a local of the same function, or an attribute of ``self`` in the same class."""
+def _released_in(module: ModuleInfo, first_party: frozenset[str]) -> Iterator[tuple[tuple[str, str], str]]:
+    """Each third-party class (package, name) an instance of which ``module`` makes and awaits a
+    release of, with that release: a local of the same function, an attribute of ``self`` in the
+    same class."""
     for call in module.index.calls:
         func = call.func
-        if (func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else "") != name:
-            continue
-        qualified = module.imports.qualify(func)
-        if qualified is None or qualified.partition(".")[0] != package or qualified.rpartition(".")[2] != name:
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        if not name[:1].isupper():
             continue
         assign = module.parent(call)
         if not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is not call:
             continue
-        targets = assign.targets if isinstance(assign, ast.Assign) else [assign.target]
-        if len(targets) != 1:
+        qualified = module.imports.qualify(func)
+        package = qualified.partition(".")[0] if qualified is not None else ""
+        if not package or package in first_party or package in sys.stdlib_module_names:
             continue
+        targets = assign.targets if isinstance(assign, ast.Assign) else [assign.target]
         function = module.enclosing_function(call)
-        if function is None:
+        if len(targets) != 1 or function is None:
             continue
         target = targets[0]
         found: str | None = None
@@ -103,12 +125,10 @@ def _released_in(module: ModuleInfo, package: str, name: str) -> str | None:
             found = _awaited_release(function, lambda r: isinstance(r, ast.Name) and r.id == local)
         elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
             receiver, cls = self_name(function), module.parent(function)
-            attr = target.attr
             if receiver == target.value.id and isinstance(cls, ast.ClassDef):
-                found = _class_release(cls, attr)
+                found = _class_release(cls, target.attr)
         if found is not None:
-            return found
-    return None
+            yield (package, name), found
 
 
 def _class_release(cls: ast.ClassDef, attr: str) -> str | None:
