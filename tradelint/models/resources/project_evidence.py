@@ -49,12 +49,14 @@ def released_by_project(module: ModuleInfo, qualified: str, table: Iterable[str]
         return None
     if package in library_packages() or any(n.partition(".")[0] == package for n in (*table, *EXCHANGE_MODULES)):
         return None
-    root = project_root(module)
+    # Without a project marker (a package checked on its own, an integration's folder), the
+    # folder its absolute imports start from: what can be told of the code beside it.
+    root = project_root(module) or (module.roots[0] if module.roots else None)
     if root is None:
         return None
     module.project.note_scan("tree", root)  # for the cache, memo or not
     first_party, released = _index(module, root)
-    if package in first_party:
+    if package in first_party or module.project.find_path(package, module.roots) is not None:
         return None  # judged by its own code (``first_party_type``)
     release = released.get((package, name))
     return ResourceSpec(release, lazy=True, first_party=True) if release is not None else None
@@ -75,7 +77,7 @@ def _index(module: ModuleInfo, root: Path) -> tuple[frozenset[str], dict[tuple[s
         return memo[key]  # type: ignore[no-any-return]
     files = project_files(module.project, root) or []
     first_party = frozenset(
-        name for path in files for name in (path.stem, *path.relative_to(root).parts[:-1])
+        name for path in files for name in (root.name, path.stem, *path.relative_to(root).parts[:-1])
     )
     released: dict[tuple[str, str], str] = {}
     for path, data in files_naming(module.project, root, "await"):
