@@ -214,3 +214,39 @@ def test_on_demand_under_preview_a_file_importing_the_type_is_checked_in_full(
         "check.py:12 TRD202",
         "check.py:5 TRD201",
     ]
+
+
+SHARED = """\
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from somelib import Gateway
+
+
+async def validate(hass, host):
+    session = async_get_clientsession(hass)
+    gw = Gateway(host, session)
+    await gw.connect()
+    return await gw.info()
+
+
+async def validate_inline(hass, host):
+    gw = Gateway(host, session=async_get_clientsession(hass))
+    await gw.connect()
+    return await gw.info()
+"""
+
+
+def test_an_instance_given_an_object_another_function_provides_may_only_wrap_it(tmp_path: Path) -> None:
+    # pyeasee's ``Easee(user, password, async_get_clientsession(hass))``: its ``close()`` closes
+    # only a session it made itself; handed Home Assistant's shared one, it holds nothing more
+    # until it is subscribed to.
+    root = _project(tmp_path, {"hub.py": HUB, "flow.py": SHARED})
+    assert _findings(root) == []
+
+
+def test_an_instance_given_plain_values_is_judged(tmp_path: Path) -> None:
+    plain = SHARED.replace("async_get_clientsession(hass)", "str(hass)")
+    root = _project(tmp_path, {"hub.py": HUB, "flow.py": plain})
+    assert _findings(root) == [
+        "app/flow.py:13:5 TRD201 `gw` (`Gateway(...)`) is never closed; call `await gw.close()` in a `finally`",
+        "app/flow.py:7:5 TRD201 `gw` (`Gateway(...)`) is never closed; call `await gw.close()` in a `finally`",
+    ]

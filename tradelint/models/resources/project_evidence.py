@@ -26,6 +26,7 @@ root folder), whatever folder the asking module's imports start from.
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 import sys
 from pathlib import Path
@@ -59,7 +60,7 @@ def released_by_project(module: ModuleInfo, qualified: str, table: Iterable[str]
     if package in first_party or module.project.find_path(package, module.roots) is not None:
         return None  # judged by its own code (``first_party_type``)
     release = released.get((package, name))
-    return ResourceSpec(release, lazy=True, first_party=True) if release is not None else None
+    return ResourceSpec(release, lazy=True, first_party=True, evidenced=True) if release is not None else None
 
 
 # ``await <receiver>.<method>(``: a file without one holds no evidence and is not parsed.
@@ -166,3 +167,49 @@ def _awaited_release(function: ast.AST, is_receiver: Callable[[ast.expr], bool])
         ):
             return func.attr
     return None
+
+
+def wraps_provided(module: ModuleInfo, call: ast.Call) -> bool:
+    """Whether ``call`` hands the new instance an object another function provides: an argument
+    that is (or is a local of the function bound to) the result of calling a function or method
+    that is neither a builtin nor a class (``Easee(user, password, async_get_clientsession(hass))``,
+    Home Assistant's shared session). Nothing shows what such a type holds of its own: it may
+    only wrap what it is given, and its ``close()`` leave it open (pyeasee closes only a session
+    it made itself)."""
+    function = module.enclosing_function(call)
+    for value in (*call.args, *(k.value for k in call.keywords)):
+        if isinstance(value, ast.Starred):
+            value = value.value
+        if isinstance(value, ast.Name) and function is not None:
+            value = _bound_once(function, value.id) or value
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call) and _provides(value.func):
+            return True
+    return False
+
+
+def _provides(func: ast.expr) -> bool:
+    """A callee that returns an object it keeps or shares: a function or method, not a class
+    (CapWords), not a builtin, not a method of a literal (``"{}".format(x)``)."""
+    if isinstance(func, ast.Name):
+        return not func.id[:1].isupper() and func.id not in _BUILTINS
+    if isinstance(func, ast.Attribute):
+        return not func.attr[:1].isupper() and not isinstance(func.value, (ast.Constant, ast.JoinedStr))
+    return False
+
+
+_BUILTINS = frozenset(dir(builtins))
+
+
+def _bound_once(function: ast.AST, name: str) -> ast.expr | None:
+    """The value of the only assignment of ``name`` in ``function``, if it has exactly one."""
+    values = [
+        node.value
+        for node in ast.walk(function)
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id == name
+    ]
+    return values[0] if len(values) == 1 else None
