@@ -145,6 +145,18 @@ class UnclosedAsyncResource(Rule):
     their `__init__` opens it; a method the library shows to end the instance itself (discord's
     `Client.run()`, `async with self` around the bot's life) ends it as the release does.
 
+    Preview: a class of a package that is neither installed, nor in the project, nor read into
+    that table says nothing of itself, but the project's own code may: when a module of the
+    project (not a test) makes an instance and awaits a release-named method of that very
+    instance (`gw = Gateway(host)` ... `await gw.close()` in the same function, `self.gw =
+    Gateway(host)` ... `await self.gw.disconnect()` in a method of the same class), every other
+    instance the project makes must be released alike, and is judged as a first-party resource
+    type that opens on first use. A receiver known by its name, a parameter or an annotation, an
+    `async with` (the type may only wrap what it is given) and a test's close are no evidence;
+    an instance handed an object another function provides (`Easee(user, password,
+    async_get_clientsession(hass))`, Home Assistant's shared session) may only wrap it and is
+    not judged.
+
     ## Why is this bad?
     An unclosed session leaks its connector and sockets ("Unclosed client session"); closing it
     only on the success path leaks it whenever a request fails or the task is cancelled.
