@@ -82,7 +82,7 @@ def _index(module: ModuleInfo, root: Path) -> tuple[frozenset[str], dict[tuple[s
     )
     released: dict[tuple[str, str], str] = {}
     for path, data in files_naming(module.project, root, "await"):
-        if _is_test(path) or not any(is_release_name(m.decode("ascii", "replace")) for m in _AWAITED_CALL.findall(data)):
+        if _is_test(path.relative_to(root)) or not any(is_release_name(m.decode("ascii", "replace")) for m in _AWAITED_CALL.findall(data)):
             continue
         other = module if path == module.path else module.project.module_at(path)
         if other is not None:
@@ -93,6 +93,7 @@ def _index(module: ModuleInfo, root: Path) -> tuple[frozenset[str], dict[tuple[s
 
 
 def _is_test(path: Path) -> bool:
+    """A test module or helper, by its path inside the project."""
     return (
         any(part in ("tests", "test", "testing") for part in path.parts)
         or path.name.startswith("test_")
