@@ -250,3 +250,42 @@ def test_an_instance_given_plain_values_is_judged(tmp_path: Path) -> None:
         "app/flow.py:13:5 TRD201 `gw` (`Gateway(...)`) is never closed; call `await gw.close()` in a `finally`",
         "app/flow.py:7:5 TRD201 `gw` (`Gateway(...)`) is never closed; call `await gw.close()` in a `finally`",
     ]
+
+
+FACTORY_EVIDENCE = """\
+from somedb import Database
+
+
+class Instance:
+    async def start(self, url):
+        self.db = Database.create(url)
+        await self.db.start()
+
+    async def stop(self):
+        await self.db.stop()
+"""
+
+FACTORY_USE = """\
+from somedb import Database
+
+
+class Service:
+    async def start(self, url):
+        self.extra_db = Database.create(url)
+        await self.extra_db.start()
+        self.cached_db = Database.shared(url)
+        await self.cached_db.start()
+
+    async def stop(self):
+        pass
+"""
+
+
+def test_what_a_class_s_maker_returns_is_judged_as_the_project_releases_it(tmp_path: Path) -> None:
+    # maubot's ``self.crypto_db = Database.create(...)`` (mautrix), started and never stopped,
+    # where another class stops what ``Database.create`` returns. Another maker of the class
+    # (``Database.shared``, which may return one instance to every caller) is not judged by it.
+    root = _project(tmp_path, {"instance.py": FACTORY_EVIDENCE, "service.py": FACTORY_USE})
+    assert _findings(root) == [
+        "app/service.py:6:9 TRD202 `self.extra_db` is never closed; call its `stop()` in `stop()`",
+    ]

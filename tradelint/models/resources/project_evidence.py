@@ -38,15 +38,16 @@ from tradelint.facts.summaries import DUNDER_RELEASE, TEST_TEARDOWNS, is_release
 from tradelint.facts.uses import self_name
 from tradelint.models.resources.library_table import library_packages
 from tradelint.models.resources.resource_types import EXCHANGE_MODULES, ResourceSpec
+from tradelint.models.resources.statements import _capword_callee
 
 
 def released_by_project(module: ModuleInfo, qualified: str, table: Iterable[str]) -> ResourceSpec | None:
     """The spec of the third-party class ``qualified`` (as ``module`` imports it) when code of
     the project releases an instance of it; None otherwise. ``table``: the run's resource table
     (built in and configured); a package it or the library table names is judged by it."""
-    package, _, rest = qualified.partition(".")
-    name = qualified.rpartition(".")[2]
-    if not rest or not name[:1].isupper() or package in sys.stdlib_module_names:
+    package = qualified.partition(".")[0]
+    name = _maker(qualified)
+    if name is None or package in sys.stdlib_module_names:
         return None
     if package in library_packages() or any(n.partition(".")[0] == package for n in (*table, *EXCHANGE_MODULES)):
         return None
@@ -61,6 +62,19 @@ def released_by_project(module: ModuleInfo, qualified: str, table: Iterable[str]
         return None  # judged by its own code (``first_party_type``)
     release = released.get((package, name))
     return ResourceSpec(release, lazy=True, first_party=True, evidenced=True) if release is not None else None
+
+
+def _maker(qualified: str) -> str | None:
+    """How a call names what it makes: ``Gateway`` for ``somelib.Gateway(...)``, and
+    ``Database.create`` for a class's own maker (``somelib.Database.create(...)``), which the
+    evidence must spell alike: what such a method returns is not read, only what the project
+    does with it."""
+    parts = qualified.split(".")
+    if len(parts) >= 2 and parts[-1][:1].isupper():
+        return parts[-1]
+    if len(parts) >= 3 and parts[-2][:1].isupper() and parts[-1][:1].islower() and not parts[-1].startswith("_"):
+        return f"{parts[-2]}.{parts[-1]}"
+    return None
 
 
 # ``await <receiver>.<method>(``: a file without one holds no evidence and is not parsed.
@@ -108,15 +122,19 @@ def _released_in(module: ModuleInfo, first_party: frozenset[str]) -> Iterator[tu
     same class."""
     for call in module.index.calls:
         func = call.func
-        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-        if not name[:1].isupper():
+        if not _capword_callee(func):
             continue
         assign = module.parent(call)
-        if not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is not call:
+        if isinstance(assign, ast.Await):  # ``client = await Client.connect(url)``
+            assign = module.parent(assign)
+            if not isinstance(assign, (ast.Assign, ast.AnnAssign)) or not isinstance(assign.value, ast.Await):
+                continue
+        elif not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is not call:
             continue
         qualified = module.imports.qualify(func)
         package = qualified.partition(".")[0] if qualified is not None else ""
-        if not package or package in first_party or package in sys.stdlib_module_names:
+        name = _maker(qualified) if qualified is not None else None
+        if name is None or package in first_party or package in sys.stdlib_module_names:
             continue
         targets = assign.targets if isinstance(assign, ast.Assign) else [assign.target]
         function = module.enclosing_function(call)
