@@ -289,3 +289,34 @@ def test_what_a_class_s_maker_returns_is_judged_as_the_project_releases_it(tmp_p
     assert _findings(root) == [
         "app/service.py:6:9 TRD202 `self.extra_db` is never closed; call its `stop()` in `stop()`",
     ]
+
+
+SINGLETON = """\
+from somelib import Manager
+
+
+class App:
+    async def start(self):
+        self.manager = Manager.instance()
+        await self.manager.start()
+
+    async def shutdown(self):
+        await self.manager.shutdown()
+
+
+async def handler():
+    manager = Manager.instance()
+    await manager.refresh()
+"""
+
+
+def test_a_maker_given_nothing_may_return_a_shared_instance(tmp_path: Path) -> None:
+    # ``Manager.instance()`` can only return what it already holds (or a default): the app's
+    # shutdown ends the one instance, and the handler borrows it.
+    root = _project(tmp_path, {"app.py": SINGLETON})
+    assert _findings(root) == []
+    given = SINGLETON.replace("Manager.instance()", "Manager.open(config)")
+    root = _project(tmp_path, {"app.py": given})
+    assert _findings(root) == [
+        "app/app.py:14:5 TRD201 `manager` (`Manager.open(...)`) is never closed; call `await manager.shutdown()` in a `finally`",
+    ]

@@ -134,7 +134,7 @@ def _released_in(module: ModuleInfo, first_party: frozenset[str]) -> Iterator[tu
         qualified = module.imports.qualify(func)
         package = qualified.partition(".")[0] if qualified is not None else ""
         name = _maker(qualified) if qualified is not None else None
-        if name is None or package in first_party or package in sys.stdlib_module_names:
+        if name is None or package in first_party or package in sys.stdlib_module_names or may_be_shared(module, call):
             continue
         targets = assign.targets if isinstance(assign, ast.Assign) else [assign.target]
         function = module.enclosing_function(call)
@@ -188,13 +188,16 @@ def _awaited_release(function: ast.AST, is_receiver: Callable[[ast.expr], bool])
     return None
 
 
-def wraps_provided(module: ModuleInfo, call: ast.Call) -> bool:
-    """Whether ``call`` hands the new instance an object another function provides: an argument
-    that is (or is a local of the function bound to) the result of calling a function or method
-    that is neither a builtin nor a class (``Easee(user, password, async_get_clientsession(hass))``,
-    Home Assistant's shared session). Nothing shows what such a type holds of its own: it may
-    only wrap what it is given, and its ``close()`` leave it open (pyeasee closes only a session
-    it made itself)."""
+def may_be_shared(module: ModuleInfo, call: ast.Call) -> bool:
+    """Whether what ``call`` makes may be shared rather than its own: made by a class's maker
+    given nothing (``Manager.instance()`` can only return what it already holds, or a default),
+    or handed an object another function provides: an argument that is (or is a local of the
+    function bound to) the result of calling a function or method that is neither a builtin nor
+    a class (``Easee(user, password, async_get_clientsession(hass))``, Home Assistant's shared
+    session). Nothing shows what such a type holds of its own: it may only wrap what it is
+    given, and its ``close()`` leave it open (pyeasee closes only a session it made itself)."""
+    if _is_maker_call(call) and not call.args and not call.keywords:
+        return True
     function = module.enclosing_function(call)
     for value in (*call.args, *(k.value for k in call.keywords)):
         if isinstance(value, ast.Starred):
@@ -206,6 +209,12 @@ def wraps_provided(module: ModuleInfo, call: ast.Call) -> bool:
         if isinstance(value, ast.Call) and _provides(value.func):
             return True
     return False
+
+
+def _is_maker_call(call: ast.Call) -> bool:
+    """``Database.create(...)``: a lowercase method of a CapWords name, not a constructor."""
+    func = call.func
+    return isinstance(func, ast.Attribute) and not func.attr[:1].isupper()
 
 
 def _provides(func: ast.expr) -> bool:

@@ -74,7 +74,7 @@ from tradelint.models.resources.resource_types import (
     unawaited_close,
     wraps_given,
 )
-from tradelint.models.resources.project_evidence import released_by_project, wraps_provided
+from tradelint.models.resources.project_evidence import may_be_shared, released_by_project
 from tradelint.models.resources.stop_only import stop_only_closer
 from tradelint.models.resources.unawaited import UnawaitedIndex, unawaited_closes_of
 from tradelint.models.resources.startup import (
@@ -249,7 +249,7 @@ class ResourceAnalysis:
                 spec = specs[key] = self.spec_for(call)
             if spec is None or (spec.given and wraps_given(call, spec)):
                 continue
-            if not (spec.evidenced and wraps_provided(self.module, call)):
+            if not (spec.evidenced and may_be_shared(self.module, call)):
                 found.extend(c for c in [self._creation(call, spec)] if c)
         return found
 
