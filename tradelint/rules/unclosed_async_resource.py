@@ -151,11 +151,12 @@ class UnclosedAsyncResource(Rule):
     instance (`gw = Gateway(host)` ... `await gw.close()` in the same function, `self.gw =
     Gateway(host)` ... `await self.gw.disconnect()` in a method of the same class), every other
     instance the project makes must be released alike, and is judged as a first-party resource
-    type that opens on first use. A receiver known by its name, a parameter or an annotation, an
-    `async with` (the type may only wrap what it is given) and a test's close are no evidence;
-    an instance handed an object another function provides (`Easee(user, password,
-    async_get_clientsession(hass))`, Home Assistant's shared session) may only wrap it and is
-    not judged.
+    type that opens on first use; so is what a class's maker spelled alike returns
+    (`Database.create(url)`). A receiver known by its name, a parameter or an annotation, an
+    `async with` (the type may only wrap what it is given) and a test's close are no evidence.
+    What may be shared is not judged: an instance handed an object another function provides
+    (`Easee(user, password, async_get_clientsession(hass))`, Home Assistant's shared session),
+    or what a maker given nothing returns (`Manager.instance()`).
 
     ## Why is this bad?
     An unclosed session leaks its connector and sockets ("Unclosed client session"); closing it
