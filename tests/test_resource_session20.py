@@ -320,3 +320,17 @@ def test_a_maker_given_nothing_may_return_a_shared_instance(tmp_path: Path) -> N
     assert _findings(root) == [
         "app/app.py:14:5 TRD201 `manager` (`Manager.open(...)`) is never closed; call `await manager.shutdown()` in a `finally`",
     ]
+
+
+def test_a_release_of_a_part_is_no_evidence(tmp_path: Path) -> None:
+    # alexapy's ``await self.alexa_api.disconnect_bluetooth()`` ends a Bluetooth pairing, not the
+    # ``AlexaAPI``: for a class whose code is not read only a release of the whole object counts.
+    part = HUB.replace("await self.gw.close()", "await self.gw.disconnect_bluetooth()")
+    root = _project(tmp_path, {"hub.py": part, "check.py": CHECK})
+    assert _findings(root) == []
+    whole = HUB.replace("await self.gw.close()", "await self.gw.async_close()")
+    root = _project(tmp_path, {"hub.py": whole, "check.py": CHECK})
+    assert _findings(root) == [
+        "app/check.py:12:9 TRD202 `self.gateway` is never closed; call its `async_close()` in `stop()`",
+        "app/check.py:5:5 TRD201 `gw` (`Gateway(...)`) is never closed; call `await gw.async_close()` in a `finally`",
+    ]

@@ -3,8 +3,11 @@
 A class of a package that is neither installed nor in the project, nor read into the library
 table (``from somelib import Gateway``), is never judged by what it is: nothing says it holds
 anything. The project may say so itself: when some first-party module (not a test) makes an
-instance, ``gw = Gateway(host)`` or ``self.gw = Gateway(host)``, and awaits a release-named
-method of that very instance (``await gw.close()`` in the same function, ``await
+instance, ``gw = Gateway(host)`` or ``self.gw = Gateway(host)``, and awaits a method of that
+very instance whose name says it ends the whole object (``close``, ``aclose``, ``stop``,
+``shutdown``, ``disconnect``, ``cleanup``, ``teardown``, ``terminate``, or ``async_`` and one of
+them; not ``is_release_name``'s suffixed forms, which for a class whose code is not read end
+something else: alexapy's ``disconnect_bluetooth()``) (``await gw.close()`` in the same function, ``await
 self.gw.disconnect()`` in a method of the same class), a ``Gateway`` is something its makers
 must release, and every other instance the project makes is judged as a first-party resource
 type released by that method.
@@ -35,7 +38,6 @@ from typing import Callable, Iterable, Iterator
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.project_files import files_naming, project_files, project_root
-from tradelint.facts.summaries import DUNDER_RELEASE, TEST_TEARDOWNS, is_release_name
 from tradelint.facts.uses import self_name
 from tradelint.models.resources.library_table import library_packages
 from tradelint.models.resources.resource_types import EXCHANGE_MODULES, ResourceSpec
@@ -85,10 +87,16 @@ _AWAITED_CALL = re.compile(rb"await\s+(\w+(?:\.\w+)?)\.(\w+)\(")
 _MADE = rb"\s*(?::[^=\n]*)?=\s*(?:await\s+)?[\w.]*\b[A-Z]\w*(?:\.\w+)?\("
 
 
+# A release of the whole object, as a library names it: a method of a class whose code is not read
+# says no more than its name, and ``disconnect_bluetooth()`` (alexapy's ``AlexaAPI``) or
+# ``release()`` (a lock) ends something else.
+_WHOLE_RELEASE = re.compile(r"^(async_)?(a?close|stop|shutdown|disconnect|cleanup|teardown|terminate)$")
+
+
 def _may_hold_evidence(data: bytes) -> bool:
     if b"await" not in data:
         return False
-    receivers = {receiver for receiver, method in _AWAITED_CALL.findall(data) if is_release_name(method.decode("ascii"))}
+    receivers = {receiver for receiver, method in _AWAITED_CALL.findall(data) if _WHOLE_RELEASE.match(method.decode("ascii"))}
     return any(re.search(re.escape(receiver) + _MADE, data) for receiver in receivers)
 
 
@@ -188,13 +196,7 @@ def _awaited_release(function: ast.AST, is_receiver: Callable[[ast.expr], bool])
         if not (isinstance(node, ast.Await) and isinstance(call := node.value, ast.Call)):
             continue
         func = call.func
-        if (
-            isinstance(func, ast.Attribute)
-            and is_release_name(func.attr)
-            and func.attr not in DUNDER_RELEASE
-            and func.attr not in TEST_TEARDOWNS
-            and is_receiver(func.value)
-        ):
+        if isinstance(func, ast.Attribute) and _WHOLE_RELEASE.match(func.attr) and is_receiver(func.value):
             return func.attr
     return None
 
