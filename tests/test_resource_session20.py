@@ -334,3 +334,26 @@ def test_a_release_of_a_part_is_no_evidence(tmp_path: Path) -> None:
         "app/check.py:12:9 TRD202 `self.gateway` is never closed; call its `async_close()` in `stop()`",
         "app/check.py:5:5 TRD201 `gw` (`Gateway(...)`) is never closed; call `await gw.async_close()` in a `finally`",
     ]
+
+
+def test_a_class_of_a_namespace_package_of_the_project_is_its_own(tmp_path: Path) -> None:
+    # backend.ai's ``ai.backend.common...ClientPool``: ``ai`` and ``ai.backend`` have no
+    # ``__init__``, and a folder checked without a project marker starts its imports below them
+    # (at ``ai/backend``): the module it is imported from is a file of the project all the same.
+    files = {
+        "src/ns/sub/common/__init__.py": "",
+        "src/ns/sub/common/pool.py": "class ClientPool:\n    def __init__(self, factory):\n        self.factory = factory\n",
+        "src/ns/sub/app/__init__.py": "",
+        "src/ns/sub/app/hub.py": HUB.replace("from somelib import Gateway", "from ns.sub.common.pool import ClientPool as Gateway"),
+        "src/ns/sub/app/check.py": CHECK.replace("from somelib import Gateway", "from ns.sub.common.pool import ClientPool as Gateway"),
+    }
+    for name, source in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(source, encoding="utf-8")
+    assert _findings(tmp_path) == []
+    (tmp_path / "src/ns/sub/app/hub.py").write_text(HUB, encoding="utf-8")
+    (tmp_path / "src/ns/sub/app/check.py").write_text(CHECK, encoding="utf-8")
+    assert _findings(tmp_path) == [
+        "src/ns/sub/app/check.py:12:9 TRD202 `self.gateway` is never closed; call its `close()` in `stop()`",
+        "src/ns/sub/app/check.py:5:5 TRD201 `gw` (`Gateway(...)`) is never closed; call `await gw.close()` in a `finally`",
+    ]

@@ -61,7 +61,7 @@ def released_by_project(module: ModuleInfo, qualified: str, table: Iterable[str]
         return None
     module.project.note_scan("tree", root)  # for the cache, memo or not
     first_party, released = _index(module, root)
-    if package in first_party or module.project.find_path(package, module.roots) is not None:
+    if _first_party(first_party, qualified) or module.project.find_path(package, module.roots) is not None:
         return None  # judged by its own code (``first_party_type``)
     release = released.get((package, name))
     return ResourceSpec(release, lazy=True, first_party=True, evidenced=True) if release is not None else None
@@ -100,18 +100,27 @@ def _may_hold_evidence(data: bytes) -> bool:
     return any(re.search(re.escape(receiver) + _MADE, data) for receiver in receivers)
 
 
-def _index(module: ModuleInfo, root: Path) -> tuple[frozenset[str], dict[tuple[str, str], str]]:
-    """Once per project and run: the names of its modules and folders (what an absolute import
-    of the project's own code starts with, whichever folder it runs from), and the release each
-    third-party class (package, name) is given somewhere in it. Dropped when the text of a file
-    that awaits anything changes."""
+# What tells a project's own module from a library's: the names of its modules and folders, and
+# each module's path (``/src/ai/backend/common/client_pool``) by its last name.
+FirstParty = tuple[frozenset[str], dict[str, tuple[str, ...]]]
+
+
+def _index(module: ModuleInfo, root: Path) -> tuple[FirstParty, dict[tuple[str, str], str]]:
+    """Once per project and run: what is its own code (:func:`_first_party`), and the release
+    each third-party class (package, name) is given somewhere in it. Dropped when the text of a
+    file that awaits anything changes."""
     memo = module.project.scan_memo("await")
     key = ("released-by-project", root)
     if key in memo:
         return memo[key]  # type: ignore[no-any-return]
     files = project_files(module.project, root) or []
-    first_party = frozenset(
-        name for path in files for name in (root.name, path.stem, *path.relative_to(root).parts[:-1])
+    by_last: dict[str, list[str]] = {}
+    for path in files:
+        where = path.parent if path.name == "__init__.py" else path.with_suffix("")
+        by_last.setdefault(where.name, []).append(where.as_posix())
+    first_party: FirstParty = (
+        frozenset(name for path in files for name in (root.name, path.stem, *path.relative_to(root).parts[:-1])),
+        {name: tuple(paths) for name, paths in by_last.items()},
     )
     released: dict[tuple[str, str], str] = {}
     for path, data in files_naming(module.project, root, "await"):
@@ -125,6 +134,22 @@ def _index(module: ModuleInfo, root: Path) -> tuple[frozenset[str], dict[tuple[s
     return first_party, released
 
 
+def _first_party(first_party: FirstParty, qualified: str) -> bool:
+    """Whether ``qualified`` names code of the project: its top-level package is a module or
+    folder of it (``core.paginator`` of a bot run from its root folder, whatever folder the asking
+    module's imports start from), or the module it is imported from is a file of it
+    (``ai.backend.common.client_pool`` under a namespace package ``ai``, with no ``__init__``)."""
+    names, by_last = first_party
+    if qualified.partition(".")[0] in names:
+        return True
+    parts = qualified.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        suffix = "/" + "/".join(parts[:end])
+        if any(path.endswith(suffix) for path in by_last.get(parts[end - 1], ())):
+            return True
+    return False
+
+
 def _is_test(path: Path) -> bool:
     """A test module or helper, by its path inside the project."""
     return (
@@ -135,7 +160,7 @@ def _is_test(path: Path) -> bool:
     )
 
 
-def _released_in(module: ModuleInfo, first_party: frozenset[str]) -> Iterator[tuple[tuple[str, str], str]]:
+def _released_in(module: ModuleInfo, first_party: FirstParty) -> Iterator[tuple[tuple[str, str], str]]:
     """Each third-party class (package, name) an instance of which ``module`` makes and awaits a
     release of, with that release: a local of the same function, an attribute of ``self`` in the
     same class."""
@@ -151,9 +176,11 @@ def _released_in(module: ModuleInfo, first_party: frozenset[str]) -> Iterator[tu
         elif not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is not call:
             continue
         qualified = module.imports.qualify(func)
-        package = qualified.partition(".")[0] if qualified is not None else ""
         name = _maker(qualified) if qualified is not None else None
-        if name is None or package in first_party or package in sys.stdlib_module_names or may_be_shared(module, call):
+        if qualified is None or name is None or qualified.partition(".")[0] in sys.stdlib_module_names:
+            continue
+        package = qualified.partition(".")[0]
+        if _first_party(first_party, qualified) or may_be_shared(module, call):
             continue
         targets = assign.targets if isinstance(assign, ast.Assign) else [assign.target]
         function = module.enclosing_function(call)
