@@ -40,8 +40,11 @@ def task_config_words(config: Any) -> tuple[str, ...]:
 
 
 def resource_config_words(config: Any) -> tuple[str, ...]:
-    """The configured extra resource types (``resources``), by their last name."""
-    return _last_names(tuple(ctor for ctor, _ in config.resources))
+    """The configured extra resource types (``resources``), by their last name; under preview,
+    any import too: a class of any package can be one the project's own code releases
+    (``models/resources/project_evidence.py``), known only from other files."""
+    preview = ("import",) if getattr(config, "preview", False) else ()
+    return _last_names(tuple(ctor for ctor, _ in config.resources)) + preview
 
 
 def rename_config_words(config: Any) -> tuple[str, ...]:

@@ -74,6 +74,7 @@ from tradelint.models.resources.resource_types import (
     unawaited_close,
     wraps_given,
 )
+from tradelint.models.resources.project_evidence import may_be_shared, released_by_project
 from tradelint.models.resources.stop_only import stop_only_closer
 from tradelint.models.resources.unawaited import UnawaitedIndex, unawaited_closes_of
 from tradelint.models.resources.startup import (
@@ -137,7 +138,11 @@ class ResourceAnalysis:
         if made is not None:
             return made
         holds = self._unclosed_by_class(call.func)
-        return ResourceSpec("close", first_party=True, holds=holds) if holds else None
+        if holds:
+            return ResourceSpec("close", first_party=True, holds=holds)
+        if qualified is not None and self.ctx.config.preview:
+            return released_by_project(self.module, qualified, self.table)
+        return None
 
     def _unclosed_by_class(self, func: ast.expr) -> str | None:
         """``StreamFetcher(...)`` where the first-party class opens a library resource on ``self``
@@ -242,10 +247,10 @@ class ResourceAnalysis:
                 spec = specs[key]
             else:
                 spec = specs[key] = self.spec_for(call)
-            if spec is not None and not (spec.given and wraps_given(call, spec)):
-                creation = self._creation(call, spec)
-                if creation is not None:
-                    found.append(creation)
+            if spec is None or (spec.given and wraps_given(call, spec)):
+                continue
+            if not (spec.evidenced and may_be_shared(self.module, call)):
+                found.extend(c for c in [self._creation(call, spec)] if c)
         return found
 
     @cached_property

@@ -43,6 +43,10 @@ class ResourceSpec:
     # A first-party type known by its ``__aexit__`` alone (``ResourceType.by_protocol``): nothing
     # shows what it acquires, and it may only wrap what it is given (``HttpTransport(http=...)``).
     by_protocol: bool = False
+    # A third-party class known as a resource only because the project's own code releases an
+    # instance of it (``project_evidence``): what it holds is not known, and an instance that may
+    # be shared (handed a shared session, or got from a maker given nothing) is not judged.
+    evidenced: bool = False
 
 
 def library_spec(

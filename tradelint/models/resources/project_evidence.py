@@ -1,0 +1,283 @@
+"""A library type the project's own code releases is a resource (preview).
+
+A class of a package that is neither installed nor in the project, nor read into the library
+table (``from somelib import Gateway``), is never judged by what it is: nothing says it holds
+anything. The project may say so itself: when some first-party module (not a test) makes an
+instance, ``gw = Gateway(host)`` or ``self.gw = Gateway(host)``, and awaits a method of that
+very instance whose name says it ends the whole object (``close``, ``aclose``, ``stop``,
+``shutdown``, ``disconnect``, ``cleanup``, ``teardown``, ``terminate``, or ``async_`` and one of
+them; not ``is_release_name``'s suffixed forms, which for a class whose code is not read end
+something else: alexapy's ``disconnect_bluetooth()``) (``await gw.close()`` in the same function, ``await
+self.gw.disconnect()`` in a method of the same class), a ``Gateway`` is something its makers
+must release, and every other instance the project makes is judged as a first-party resource
+type released by that method.
+
+Proven, not guessed: the released receiver is bound from the constructor call of the type in the
+same function (a local) or class (an attribute of ``self``); a receiver known by its name, a
+parameter or an annotation alone is no evidence, nor is an ``async with``, which says only that
+the type has ``__aexit__``: it may only wrap what it is given. A library the table read
+(``packs/library_resources.json``) is judged by its own code, which said which of its classes
+are resources. Tests close what they make whether it holds anything or not: they give no
+evidence.
+
+Answered from an index built once per project and run (``Project.scan_memo``): only the
+project's files whose text awaits a release-named method of a receiver it also assigns a call of
+a CapWords name to are parsed for it (66 of OctoBot's 2,942). A package is the project's
+own when a module or folder of the project has its name (``core.paginator`` of a bot run from its
+root folder), whatever folder the asking module's imports start from.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+import sys
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.project_files import files_naming, project_files, project_root
+from tradelint.facts.uses import self_name
+from tradelint.models.resources.library_table import library_packages
+from tradelint.models.resources.resource_types import EXCHANGE_MODULES, ResourceSpec
+from tradelint.models.resources.statements import _capword_callee
+
+
+def released_by_project(module: ModuleInfo, qualified: str, table: Iterable[str]) -> ResourceSpec | None:
+    """The spec of the third-party class ``qualified`` (as ``module`` imports it) when code of
+    the project releases an instance of it; None otherwise. ``table``: the run's resource table
+    (built in and configured); a package it or the library table names is judged by it."""
+    package = qualified.partition(".")[0]
+    name = _maker(qualified)
+    if name is None or package in sys.stdlib_module_names:
+        return None
+    if package in library_packages() or any(n.partition(".")[0] == package for n in (*table, *EXCHANGE_MODULES)):
+        return None
+    # Without a project marker (a package checked on its own, an integration's folder), the
+    # folder its absolute imports start from: what can be told of the code beside it.
+    root = project_root(module) or (module.roots[0] if module.roots else None)
+    if root is None:
+        return None
+    module.project.note_scan("tree", root)  # for the cache, memo or not
+    first_party, released = _index(module, root)
+    if _first_party(first_party, qualified) or module.project.find_path(package, module.roots) is not None:
+        return None  # judged by its own code (``first_party_type``)
+    release = released.get((package, name))
+    return ResourceSpec(release, lazy=True, first_party=True, evidenced=True) if release is not None else None
+
+
+def _maker(qualified: str) -> str | None:
+    """How a call names what it makes: ``Gateway`` for ``somelib.Gateway(...)``, and
+    ``Database.create`` for a class's own maker (``somelib.Database.create(...)``), which the
+    evidence must spell alike: what such a method returns is not read, only what the project
+    does with it."""
+    parts = qualified.split(".")
+    if len(parts) >= 2 and parts[-1][:1].isupper():
+        return parts[-1]
+    if len(parts) >= 3 and parts[-2][:1].isupper() and parts[-1][:1].islower() and not parts[-1].startswith("_"):
+        return f"{parts[-2]}.{parts[-1]}"
+    return None
+
+
+# ``await <receiver>.<method>(`` where the receiver (a name, or ``self.<attr>``) is also assigned
+# a call of a CapWords name (``gw = Gateway(``, ``self.db = somelib.Database.create(``): a file
+# without one holds no evidence and is not parsed.
+_AWAITED_CALL = re.compile(rb"await\s+(\w+(?:\.\w+)?)\.(\w+)\(")
+_MADE = rb"\s*(?::[^=\n]*)?=\s*(?:await\s+)?[\w.]*\b[A-Z]\w*(?:\.\w+)?\("
+
+
+# A release of the whole object, as a library names it: a method of a class whose code is not read
+# says no more than its name, and ``disconnect_bluetooth()`` (alexapy's ``AlexaAPI``) or
+# ``release()`` (a lock) ends something else.
+_WHOLE_RELEASE = re.compile(r"^(async_)?(a?close|stop|shutdown|disconnect|cleanup|teardown|terminate)$")
+
+
+def _may_hold_evidence(data: bytes) -> bool:
+    if b"await" not in data:
+        return False
+    receivers = {receiver for receiver, method in _AWAITED_CALL.findall(data) if _WHOLE_RELEASE.match(method.decode("ascii"))}
+    return any(re.search(re.escape(receiver) + _MADE, data) for receiver in receivers)
+
+
+# What tells a project's own module from a library's: the names of its modules and folders, and
+# each module's path (``/src/ai/backend/common/client_pool``) by its last name.
+FirstParty = tuple[frozenset[str], dict[str, tuple[str, ...]]]
+
+
+def _index(module: ModuleInfo, root: Path) -> tuple[FirstParty, dict[tuple[str, str], str]]:
+    """Once per project and run: what is its own code (:func:`_first_party`), and the release
+    each third-party class (package, name) is given somewhere in it. Dropped when the text of a
+    file that awaits anything changes."""
+    memo = module.project.scan_memo("await")
+    key = ("released-by-project", root)
+    if key in memo:
+        return memo[key]  # type: ignore[no-any-return]
+    files = project_files(module.project, root) or []
+    by_last: dict[str, list[str]] = {}
+    for path in files:
+        where = path.parent if path.name == "__init__.py" else path.with_suffix("")
+        by_last.setdefault(where.name, []).append(where.as_posix())
+    first_party: FirstParty = (
+        frozenset(name for path in files for name in (root.name, path.stem, *path.relative_to(root).parts[:-1])),
+        {name: tuple(paths) for name, paths in by_last.items()},
+    )
+    released: dict[tuple[str, str], str] = {}
+    for path, data in files_naming(module.project, root, "await"):
+        if _is_test(path.relative_to(root)) or not _may_hold_evidence(data):
+            continue
+        other = module if path == module.path else module.project.module_at(path)
+        if other is not None:
+            for found, release in _released_in(other, first_party):
+                released.setdefault(found, release)
+    memo[key] = (first_party, released)
+    return first_party, released
+
+
+def _first_party(first_party: FirstParty, qualified: str) -> bool:
+    """Whether ``qualified`` names code of the project: its top-level package is a module or
+    folder of it (``core.paginator`` of a bot run from its root folder, whatever folder the asking
+    module's imports start from), or the module it is imported from is a file of it
+    (``ai.backend.common.client_pool`` under a namespace package ``ai``, with no ``__init__``)."""
+    names, by_last = first_party
+    if qualified.partition(".")[0] in names:
+        return True
+    parts = qualified.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        suffix = "/" + "/".join(parts[:end])
+        if any(path.endswith(suffix) for path in by_last.get(parts[end - 1], ())):
+            return True
+    return False
+
+
+def _is_test(path: Path) -> bool:
+    """A test module or helper, by its path inside the project."""
+    return (
+        any(part in ("tests", "test", "testing") for part in path.parts)
+        or path.name.startswith("test_")
+        or path.name.endswith("_test.py")
+        or path.name == "conftest.py"
+    )
+
+
+def _released_in(module: ModuleInfo, first_party: FirstParty) -> Iterator[tuple[tuple[str, str], str]]:
+    """Each third-party class (package, name) an instance of which ``module`` makes and awaits a
+    release of, with that release: a local of the same function, an attribute of ``self`` in the
+    same class."""
+    for call in module.index.calls:
+        func = call.func
+        if not _capword_callee(func):
+            continue
+        assign = module.parent(call)
+        if isinstance(assign, ast.Await):  # ``client = await Client.connect(url)``
+            assign = module.parent(assign)
+            if not isinstance(assign, (ast.Assign, ast.AnnAssign)) or not isinstance(assign.value, ast.Await):
+                continue
+        elif not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is not call:
+            continue
+        qualified = module.imports.qualify(func)
+        name = _maker(qualified) if qualified is not None else None
+        if qualified is None or name is None or qualified.partition(".")[0] in sys.stdlib_module_names:
+            continue
+        package = qualified.partition(".")[0]
+        if _first_party(first_party, qualified) or may_be_shared(module, call):
+            continue
+        targets = assign.targets if isinstance(assign, ast.Assign) else [assign.target]
+        function = module.enclosing_function(call)
+        if len(targets) != 1 or function is None:
+            continue
+        target = targets[0]
+        found: str | None = None
+        if isinstance(target, ast.Name):
+            local = target.id
+            found = _awaited_release(function, lambda r: isinstance(r, ast.Name) and r.id == local)
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            receiver, cls = self_name(function), module.parent(function)
+            if receiver == target.value.id and isinstance(cls, ast.ClassDef):
+                found = _class_release(cls, target.attr)
+        if found is not None:
+            yield (package, name), found
+
+
+def _class_release(cls: ast.ClassDef, attr: str) -> str | None:
+    """A release of ``self.attr`` awaited in a method of ``cls`` (``self`` its first parameter)."""
+    for method in cls.body:
+        if not isinstance(method, ast.AsyncFunctionDef):
+            continue
+        receiver = self_name(method)
+        if receiver is None:
+            continue
+        found = _awaited_release(
+            method,
+            lambda r: isinstance(r, ast.Attribute) and r.attr == attr and isinstance(r.value, ast.Name) and r.value.id == receiver,
+        )
+        if found is not None:
+            return found
+    return None
+
+
+def _awaited_release(function: ast.AST, is_receiver: Callable[[ast.expr], bool]) -> str | None:
+    """``await <receiver>.<release>(...)`` in ``function`` (its nested functions too): the
+    release's name."""
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Await) and isinstance(call := node.value, ast.Call)):
+            continue
+        func = call.func
+        if isinstance(func, ast.Attribute) and _WHOLE_RELEASE.match(func.attr) and is_receiver(func.value):
+            return func.attr
+    return None
+
+
+def may_be_shared(module: ModuleInfo, call: ast.Call) -> bool:
+    """Whether what ``call`` makes may be shared rather than its own: made by a class's maker
+    given nothing (``Manager.instance()`` can only return what it already holds, or a default),
+    or handed an object another function provides: an argument that is (or is a local of the
+    function bound to) the result of calling a function or method that is neither a builtin nor
+    a class (``Easee(user, password, async_get_clientsession(hass))``, Home Assistant's shared
+    session). Nothing shows what such a type holds of its own: it may only wrap what it is
+    given, and its ``close()`` leave it open (pyeasee closes only a session it made itself)."""
+    if _is_maker_call(call) and not call.args and not call.keywords:
+        return True
+    function = module.enclosing_function(call)
+    for value in (*call.args, *(k.value for k in call.keywords)):
+        if isinstance(value, ast.Starred):
+            value = value.value
+        if isinstance(value, ast.Name) and function is not None:
+            value = _bound_once(function, value.id) or value
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call) and _provides(value.func):
+            return True
+    return False
+
+
+def _is_maker_call(call: ast.Call) -> bool:
+    """``Database.create(...)``: a lowercase method of a CapWords name, not a constructor."""
+    func = call.func
+    return isinstance(func, ast.Attribute) and not func.attr[:1].isupper()
+
+
+def _provides(func: ast.expr) -> bool:
+    """A callee that returns an object it keeps or shares: a function or method, not a class
+    (CapWords), not a builtin, not a method of a literal (``"{}".format(x)``)."""
+    if isinstance(func, ast.Name):
+        return not func.id[:1].isupper() and func.id not in _BUILTINS
+    if isinstance(func, ast.Attribute):
+        return not func.attr[:1].isupper() and not isinstance(func.value, (ast.Constant, ast.JoinedStr))
+    return False
+
+
+_BUILTINS = frozenset(dir(builtins))
+
+
+def _bound_once(function: ast.AST, name: str) -> ast.expr | None:
+    """The value of the only assignment of ``name`` in ``function``, if it has exactly one."""
+    values = [
+        node.value
+        for node in ast.walk(function)
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id == name
+    ]
+    return values[0] if len(values) == 1 else None
