@@ -8,6 +8,7 @@ not split yet, so there is no halves test here.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from pathlib import Path
@@ -18,6 +19,7 @@ from tests.conftest import ROOT, load_benchmark
 BENCHMARKS = ROOT / "benchmarks"
 MANIFEST = BENCHMARKS / "leak_fixes_r6.txt"
 REPORT = BENCHMARKS / "LEAKFIXES6.md"
+HALVES = [BENCHMARKS / "leak_fixes_r6_a.txt", BENCHMARKS / "leak_fixes_r6_b.txt"]
 OTHERS = sorted(
     path
     for path in BENCHMARKS.glob("leak_fixes*.txt")
@@ -130,9 +132,34 @@ def test_no_repository_is_named_in_another_benchmark_file() -> None:
         path
         for pattern in ("*.txt", "*.md", "labels/*")
         for path in BENCHMARKS.glob(pattern)
-        if path.is_file() and path not in (MANIFEST, REPORT)
+        if path.is_file() and path not in (MANIFEST, REPORT, *HALVES)
     ]
     assert others
     text = "\n".join(path.read_text(encoding="utf-8", errors="replace") for path in others).lower()
     for repo in {entry.repo for entry in _entries(MANIFEST)}:
         assert repo.lower() not in text, repo
+
+
+def test_the_halves_partition_the_set_by_repository() -> None:
+    whole = _lines(MANIFEST)
+    halves = [_lines(path) for path in HALVES]
+    assert sorted(halves[0] + halves[1]) == sorted(whole)
+    assert not set(halves[0]) & set(halves[1])
+    repos = [{entry.repo for entry in _entries(path)} for path in HALVES]
+    assert not repos[0] & repos[1]
+    assert (len(halves[0]), len(halves[1])) == (15, 15)
+    families = [
+        Counter(site.family for entry in _entries(path) for site in entry.sites)
+        for path in HALVES
+    ]
+    assert [dict(sorted(c.items())) for c in families] == [
+        {"TRD2": 17, "TRD3": 9},
+        {"TRD2": 13, "TRD3": 8},
+    ]
+    # The split, made in session 20 before any score and without reading the entries:
+    # repositories sorted by sha256("owner/name"), alternately a and b, no swap.
+    ordered = sorted(
+        {entry.repo for entry in _entries(MANIFEST)},
+        key=lambda r: hashlib.sha256(r.encode()).hexdigest(),
+    )
+    assert set(ordered[0::2]) == repos[0] and set(ordered[1::2]) == repos[1]
