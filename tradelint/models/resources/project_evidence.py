@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.owned_elements import added_to
 from tradelint.facts.project_files import files_naming, project_files, project_root
 from tradelint.facts.uses import self_name
 from tradelint.models.resources.library_table import library_packages
@@ -84,6 +85,7 @@ def _maker(qualified: str) -> str | None:
 # a call of a CapWords name (``gw = Gateway(``, ``self.db = somelib.Database.create(``): a file
 # without one holds no evidence and is not parsed.
 _AWAITED_CALL = re.compile(rb"await\s+(\w+(?:\.\w+)?)\.(\w+)\(")
+_AWAITED_ITEM = re.compile(rb"await\s+\w+(?:\.\w+)?\[[^\]\n]*\]\.(\w+)\(")
 _MADE = rb"\s*(?::[^=\n]*)?=\s*(?:await\s+)?[\w.]*\b[A-Z]\w*(?:\.\w+)?\("
 
 
@@ -97,7 +99,10 @@ def _may_hold_evidence(data: bytes) -> bool:
     if b"await" not in data:
         return False
     receivers = {receiver for receiver, method in _AWAITED_CALL.findall(data) if _WHOLE_RELEASE.match(method.decode("ascii"))}
-    return any(re.search(re.escape(receiver) + _MADE, data) for receiver in receivers)
+    if any(re.search(re.escape(receiver) + _MADE, data) for receiver in receivers):
+        return True
+    # ``await self.clients[key].close()``: an element released, any local made to be put there.
+    return any(_WHOLE_RELEASE.match(m.decode("ascii")) for m in _AWAITED_ITEM.findall(data)) and re.search(rb"\w" + _MADE, data) is not None
 
 
 # What tells a project's own module from a library's: the names of its modules and folders, and
@@ -191,6 +196,8 @@ def _released_in(module: ModuleInfo, first_party: FirstParty) -> Iterator[tuple[
         if isinstance(target, ast.Name):
             local = target.id
             found = _awaited_release(function, lambda r: isinstance(r, ast.Name) and r.id == local)
+            if found is None:
+                found = _element_release(module, function, local)
         elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
             receiver, cls = self_name(function), module.parent(function)
             if receiver == target.value.id and isinstance(cls, ast.ClassDef):
@@ -199,21 +206,73 @@ def _released_in(module: ModuleInfo, first_party: FirstParty) -> Iterator[tuple[
             yield (package, name), found
 
 
-def _class_release(cls: ast.ClassDef, attr: str) -> str | None:
-    """A release of ``self.attr`` awaited in a method of ``cls`` (``self`` its first parameter)."""
+def _class_release(cls: ast.ClassDef, attr: str, *, elements: bool = False) -> str | None:
+    """A release of ``self.attr`` (with ``elements``, of one of its elements) awaited in a method
+    of ``cls`` (``self`` its first parameter)."""
     for method in cls.body:
         if not isinstance(method, ast.AsyncFunctionDef):
             continue
         receiver = self_name(method)
         if receiver is None:
             continue
-        found = _awaited_release(
-            method,
-            lambda r: isinstance(r, ast.Attribute) and r.attr == attr and isinstance(r.value, ast.Name) and r.value.id == receiver,
-        )
+        if elements:
+            names = _element_names(method, receiver, attr)
+            is_receiver: Callable[[ast.expr], bool] = lambda r: (  # noqa: E731
+                (isinstance(r, ast.Subscript) and _is_self_attr(r.value, receiver, attr))
+                or (isinstance(r, ast.Name) and r.id in names)
+            )
+        else:
+            is_receiver = lambda r: _is_self_attr(r, receiver, attr)  # noqa: E731
+        found = _awaited_release(method, is_receiver)
         if found is not None:
             return found
     return None
+
+
+def _element_release(module: ModuleInfo, function: ast.AST, local: str) -> str | None:
+    """``client = Client(); self.clients[key] = client`` in a method, and a release awaited on an
+    element of ``self.clients`` in a method of the same class: ``await self.clients[k].close()``,
+    or on a local taken from it (``for c in self.clients.values()``, ``c =
+    self.clients.pop(k)``)."""
+    cls = module.parent(function)
+    receiver = self_name(function) if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+    if receiver is None or not isinstance(cls, ast.ClassDef):
+        return None
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Name) and node.id == local and isinstance(node.ctx, ast.Load)):
+            continue
+        collection = added_to(module, node)
+        if isinstance(collection, ast.Attribute) and isinstance(collection.value, ast.Name) and collection.value.id == receiver:
+            return _class_release(cls, collection.attr, elements=True)
+    return None
+
+
+def _is_self_attr(node: ast.expr, receiver: str, attr: str) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == attr and isinstance(node.value, ast.Name) and node.value.id == receiver
+
+
+def _element_names(method: ast.AST, receiver: str, attr: str) -> set[str]:
+    """Names bound in ``method`` to an element of ``self.attr``: a loop over it (its
+    ``values()``), an item of it, what its ``pop(k)``/``get(k)`` return."""
+    names: set[str] = set()
+    for node in ast.walk(method):
+        value: ast.expr | None = None
+        target: ast.expr | None = None
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            value, target = node.iter, node.target
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "values":
+                value = value.func.value
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            value, target = node.value, node.targets[0]
+            if isinstance(value, ast.Subscript):
+                value = value.value
+            elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("pop", "get"):
+                value = value.func.value
+            else:
+                continue
+        if value is not None and isinstance(target, ast.Name) and _is_self_attr(value, receiver, attr):
+            names.add(target.id)
+    return names
 
 
 def _awaited_release(function: ast.AST, is_receiver: Callable[[ast.expr], bool]) -> str | None:

@@ -176,6 +176,32 @@ def module_cache_of(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFun
     return None
 
 
+def self_collection_of(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> str | None:
+    """The collection on ``self`` the local ``name`` is put in (``self._clients[key] = name``,
+    ``self._pool.append(name)``) by a method that never closes the local itself: the instance
+    then keeps it as an element, as if it had been made in place (``self._clients[key] =
+    ClientSession()``), and the class must end that collection's elements."""
+    receiver = self_name(function)
+    if receiver is None or not isinstance(module.parent(function), ast.ClassDef):
+        return None
+    found: str | None = None
+    for node in name_loads(function, name):
+        collection = added_to(module, node)
+        if (
+            isinstance(collection, ast.Attribute)
+            and isinstance(collection.value, ast.Name)
+            and collection.value.id == receiver
+        ):
+            found = found or collection.attr
+            continue
+        use = classify(module, node)
+        if use.kind in ("method", "attribute") and use.name is not None and (
+            use.name in CLOSE_METHODS or is_release_name(use.name)
+        ):
+            return None  # closed here too: judged as the local it also is
+    return found
+
+
 def replaces_unclosed(module: ModuleInfo, creations: list[Creation], c: Creation) -> bool:
     """``self.x = X()`` in a method that neither looks at the old ``self.x`` nor calls another
     method first, when an old value can exist as it runs: ``__init__`` also creates it, or the

@@ -49,6 +49,7 @@ from tradelint.models.resources.proofs import (
     dropped_unclosed,
     evaluated_on_one_branch,
     module_cache_of,
+    self_collection_of,
     names_class,
     only_borrowed_by,
     remade_after_release,
@@ -388,6 +389,13 @@ class ResourceAnalysis:
                 # module-level cache owns it (the getter lends it), and code of the module must
                 # close the cache's elements.
                 return Creation(call, spec, label, "global_elements", binding.stmt, cache, function)
+            held = self_collection_of(module, function, binding.name)
+            if held is not None and not declares_outer(function, binding.name):
+                # ``client = Client(); self._clients[key] = client``: kept by the instance as an
+                # element (BeeHive-Cogs' TikTok clients), whatever the local does meanwhile.
+                return Creation(
+                    call, spec, label, "self_elements", binding.stmt, held, function, cast(ast.ClassDef, module.parent(function))
+                )
             return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
         if any(isinstance(d, ast.Name) and d.id == "classmethod" for d in function.decorator_list):
             # ``cls._shared = Client()``: an attribute of the class, shared by every instance, is
@@ -501,8 +509,12 @@ class ResourceAnalysis:
             ):
                 return None
             for module, cls in bases_naming(self.module, c.cls, c.name):
-                if any(ends_elements(module, node) for node in self_attribute_loads(cls, c.name)):
-                    return None
+                for node in self_attribute_loads(cls, c.name):
+                    # Ended by a bot command or listener, they are still open after the cog
+                    # unloads (as an attribute closed there would be).
+                    method = module.enclosing_function(node)
+                    if ends_elements(module, node) and (method is None or release_runs(self.module, c.cls, method)):
+                        return None
             return "elements_never_closed"
         return None
 

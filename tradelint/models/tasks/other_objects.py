@@ -20,6 +20,8 @@ from pathlib import Path
 
 from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.owned_elements import added_to
+from tradelint.facts.ownership import release_runs
 from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import attribute_loads, classify, self_name, sequential
@@ -259,3 +261,99 @@ def search_root(module: ModuleInfo) -> Path | None:
 
 def _is_test(path: Path) -> bool:
     return any(part in ("tests", "test") for part in path.parts) or path.name.startswith("test_") or path.name == "conftest.py"
+
+
+def ended_through_instances(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
+    """Whether code of the project ends ``<x>.attr`` where ``x`` is proven to be an instance of
+    ``cls`` (made by its constructor or annotated with it in that function, or an element of a
+    collection of its class that holds only such instances: ``for game in self.games:
+    game._task.cancel()``), in a function that runs when its own object is ended (not a bot
+    command or listener). Whoever keeps the instances ends the task each one keeps (FlameCogs'
+    games, cancelled by the cog's ``cog_unload``)."""
+    root = search_root(module)
+    if root is None:
+        return False
+    module.project.note_scan(f"mentions {attr}", root)  # for the cache, memo or not
+    memo = module.project.scan_memo(attr)
+    key = ("ended-through-instances", root, attr)
+    if key not in memo:
+        found: list[tuple[str, int]] = []
+        needle = f".{attr}".encode()
+        for path, data in files_naming(module.project, root, attr):
+            if needle not in data or _is_test(path):
+                continue
+            other = module if path == module.path else module.project.module_at(path)
+            if other is None:
+                continue
+            for node in _ending_loads(other, attr):
+                proven = _instance_class(other, node)
+                if proven is not None:
+                    found.append((proven[1].name, proven[1].lineno))
+        memo[key] = frozenset(found)
+    return (cls.name, cls.lineno) in memo[key]  # type: ignore[operator]
+
+
+def _instance_class(module: ModuleInfo, node: ast.Attribute) -> tuple[ModuleInfo, ast.ClassDef] | None:
+    """The class ``x`` of ``x.attr`` is proven an instance of, when ``x`` is not the enclosing
+    method's own object and that function runs at its owner's end."""
+    if not isinstance(node.value, ast.Name):
+        return None
+    function = module.enclosing_function(node)
+    if function is None:
+        return None
+    owner = module.parent(function)
+    name = node.value.id
+    if isinstance(owner, ast.ClassDef) and name == self_name(function):
+        return None  # the class's own task, judged by the class
+    if isinstance(owner, ast.ClassDef) and not release_runs(module, owner, function):
+        return None
+    found = _holder_class(module, function, name)
+    if found is None and isinstance(owner, ast.ClassDef):
+        found = _element_class(module, owner, function, name)
+    return found
+
+
+def _element_class(
+    module: ModuleInfo, owner: ast.ClassDef, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str
+) -> tuple[ModuleInfo, ast.ClassDef] | None:
+    """``for name in self.coll`` (or ``self.coll.values()``, or a comprehension) in a method of
+    ``owner``, where every element the class puts in ``self.coll`` is an instance of one
+    first-party class: that class."""
+    receiver = self_name(function)
+    collection: str | None = None
+    for loop in walk(function):
+        if isinstance(loop, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(loop.target, ast.Name) and loop.target.id == name:
+            iterated = loop.iter
+            if isinstance(iterated, ast.Call) and isinstance(iterated.func, ast.Attribute) and iterated.func.attr == "values":
+                iterated = iterated.func.value
+            if isinstance(iterated, ast.Attribute) and isinstance(iterated.value, ast.Name) and iterated.value.id == receiver:
+                if collection not in (None, iterated.attr):
+                    return None
+                collection = iterated.attr
+            else:
+                return None
+    if collection is None:
+        return None
+    classes: dict[int, tuple[ModuleInfo, ast.ClassDef]] = {}
+    for method in owner.body:
+        if not isinstance(method, FUNCTION_NODES):
+            continue
+        own = self_name(method)
+        for value in walk(method):
+            if not isinstance(value, ast.expr):
+                continue
+            target = added_to(module, value)
+            if not (isinstance(target, ast.Attribute) and target.attr == collection
+                    and isinstance(target.value, ast.Name) and target.value.id == own):
+                continue
+            if isinstance(value, ast.Call):
+                made = resolve_definition(module, value.func)
+                made = made if made is not None and isinstance(made[1], ast.ClassDef) else None
+            elif isinstance(value, ast.Name):
+                made = _holder_class(module, method, value.id)
+            else:
+                made = None
+            if made is None:
+                return None  # an element of unknown class: nothing is proven
+            classes[id(made[1])] = (made[0], made[1])  # type: ignore[assignment]
+    return next(iter(classes.values())) if len(classes) == 1 else None

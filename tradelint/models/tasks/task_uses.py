@@ -31,6 +31,7 @@ from tradelint.models.tasks.creators import CONTAINER_ADDERS, WEAK_TASK_METHODS,
 from tradelint.models.tasks.exit_paths import outlives_function
 from tradelint.models.tasks.function_bodies import _binds
 from tradelint.models.tasks.hass_waits import cancelled_from_outside
+from tradelint.models.tasks.other_objects import ended_through_instances
 from tradelint.models.tasks.shutdown import OwnerShutdown, _decorated, _method_of
 
 if TYPE_CHECKING:
@@ -308,7 +309,11 @@ class TaskUses(OwnerShutdown):
             dropping = _dropped_after_await(owner, attr)
             if dropping is not None and (teardown is None or self._in_teardown(module, owner, dropping, teardown)):
                 return True
-        return declared_by_a_base(self.module, cls, attr) or self._ended_by_collaborator(cls, attr)
+        return (
+            declared_by_a_base(self.module, cls, attr)
+            or self._ended_by_collaborator(cls, attr)
+            or ended_through_instances(self.module, cls, attr)
+        )
 
     def _ended_by_collaborator(self, cls: ast.ClassDef, attr: str) -> bool:
         """Another object of the module ends the task through its owner: Trusty-cogs' round view

@@ -1,0 +1,204 @@
+"""Session 21 (issue 28, points 1 and 5): what an object keeps as an element of its own
+collection, and a task ended by whoever keeps its owner.
+
+- A resource bound to a local and then put into a collection on ``self`` (``client = Client();
+  self.clients[key] = client``) is kept by the instance as an element, as if made in place: some
+  method of the class must end the elements, and in a discord cog only what ``cog_unload()``
+  reaches ends them (a command that closes one does not run at unload). A local the method
+  closes itself is judged as the local it also is.
+- Under preview, an element released by the project (``await self.clients[key].close()``) is
+  evidence that a third-party class must be released, as a release of a local or attribute is.
+- A task a class keeps on ``self`` is ended by the code that keeps the class's instances, when
+  that code is proven to hold them (``for game in self.games: game._task.cancel()`` where the
+  class puts only ``Game(...)`` in ``self.games``) and runs when its own object ends.
+Each shape has its negative twin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import preview_messages as _messages
+
+COG = """\
+import aiohttp
+from redbot.core import commands
+
+
+class Feeds(commands.Cog):
+    def __init__(self, bot):
+        self.bot = bot
+        self.clients = {}
+
+    async def follow(self, guild_id):
+        client = aiohttp.ClientSession()
+        self.clients[guild_id] = client
+        await client.get("https://example.com")
+
+    @commands.command()
+    async def unfollow(self, ctx):
+        if ctx.guild.id in self.clients:
+            await self.clients[ctx.guild.id].close()
+            del self.clients[ctx.guild.id]
+"""
+
+
+def _write(tmp_path: Path, name: str, source: str) -> Path:
+    folder = tmp_path / "feeds"
+    folder.mkdir(exist_ok=True)
+    (folder / "__init__.py").write_text("", encoding="utf-8")
+    path = folder / name
+    path.write_text(source, encoding="utf-8")
+    return path
+
+
+def test_a_local_put_in_a_collection_on_self_is_an_element_the_unload_must_close(tmp_path: Path) -> None:
+    path = _write(tmp_path, "cog.py", COG)
+    assert _messages(path, "TRD2") == [
+        "11 TRD202 `aiohttp.ClientSession(...)` items of `self.clients` are never closed; close each in a `cog_unload()` method",
+    ]
+
+
+def test_elements_closed_at_cog_unload_are_clean(tmp_path: Path) -> None:
+    unload = "\n    async def cog_unload(self):\n        for client in self.clients.values():\n            await client.close()\n"
+    path = _write(tmp_path, "cog.py", COG + unload)
+    assert _messages(path, "TRD2") == []
+
+
+def test_a_local_the_method_also_closes_is_judged_as_a_local(tmp_path: Path) -> None:
+    source = """\
+import aiohttp
+
+
+class Probe:
+    def __init__(self):
+        self.seen = []
+
+    async def probe(self):
+        session = aiohttp.ClientSession()
+        self.seen.append(session)
+        try:
+            await session.get("https://example.com")
+        finally:
+            await session.close()
+"""
+    path = _write(tmp_path, "probe.py", source)
+    assert _messages(path, "TRD2") == []
+
+
+def test_a_local_put_in_a_plain_class_s_collection_is_closed_by_its_close(tmp_path: Path) -> None:
+    source = """\
+import aiohttp
+
+
+class Pool:
+    def __init__(self):
+        self.sessions = []
+
+    async def grow(self):
+        session = aiohttp.ClientSession()
+        self.sessions.append(session)
+
+    async def close(self):
+        for session in self.sessions:
+            await session.close()
+"""
+    path = _write(tmp_path, "pool.py", source)
+    assert _messages(path, "TRD2") == []
+    dropped = source.replace("        for session in self.sessions:\n            await session.close()\n", "        self.sessions.clear()\n")
+    path.write_text(dropped, encoding="utf-8")
+    assert _messages(path, "TRD2") == [
+        "9 TRD202 `aiohttp.ClientSession(...)` items of `self.sessions` are never closed; close each in `close()`",
+    ]
+
+
+THIRD_PARTY = """\
+from livelib import LiveClient
+from redbot.core import commands
+
+
+class Live(commands.Cog):
+    def __init__(self, bot):
+        self.clients = {}
+
+    async def watch(self, guild_id, user):
+        client = LiveClient(unique_id=user)
+        self.clients[guild_id] = client
+
+    @commands.command()
+    async def unwatch(self, ctx):
+        await self.clients[ctx.guild.id].close()
+        del self.clients[ctx.guild.id]
+"""
+
+
+def test_an_element_the_project_releases_makes_a_third_party_class_a_resource(tmp_path: Path) -> None:
+    path = _write(tmp_path, "live.py", THIRD_PARTY)
+    assert _messages(path, "TRD2") == [
+        "10 TRD202 `LiveClient(...)` items of `self.clients` are never closed; close each in a `cog_unload()` method",
+    ]
+
+
+def test_an_element_never_released_is_no_evidence(tmp_path: Path) -> None:
+    path = _write(tmp_path, "live.py", THIRD_PARTY.replace(".close()", ".refresh()"))
+    assert _messages(path, "TRD2") == []
+
+
+GAME = """\
+import asyncio
+
+
+class Game:
+    def __init__(self, cog):
+        self.cog = cog
+        self._task = asyncio.create_task(self.run())
+
+    async def run(self):
+        await asyncio.sleep(10)
+"""
+
+HOLDER = """\
+from redbot.core import commands
+
+from .game import Game
+
+
+class Games(commands.Cog):
+    def __init__(self):
+        self.games = []
+
+    async def start(self):
+        game = Game(self)
+        self.games.append(game)
+
+ENDING
+"""
+
+
+def _games(tmp_path: Path, ending: str) -> Path:
+    _write(tmp_path, "cog.py", HOLDER.replace("ENDING", ending))
+    return _write(tmp_path, "game.py", GAME)
+
+
+def test_a_task_the_keeper_of_its_owners_cancels_at_unload_is_ended(tmp_path: Path) -> None:
+    ending = "    def cog_unload(self):\n        return [game._task.cancel() for game in self.games]\n"
+    assert _messages(_games(tmp_path, ending), "TRD3") == []
+
+
+def test_a_task_the_keeper_cancels_only_in_a_command_is_reported(tmp_path: Path) -> None:
+    ending = (
+        "    @commands.command()\n    async def stopall(self, ctx):\n"
+        "        for game in self.games:\n            game._task.cancel()\n"
+    )
+    assert _messages(_games(tmp_path, ending), "TRD3") == [
+        "7 TRD303 `self._task` is never cancelled or awaited; add a shutdown method that cancels and awaits it",
+    ]
+
+
+def test_a_cancel_through_a_collection_of_unknown_elements_proves_nothing(tmp_path: Path) -> None:
+    ending = (
+        "    def add(self, other):\n        self.games.append(other)\n\n"
+        "    def cog_unload(self):\n        for game in self.games:\n            game._task.cancel()\n"
+    )
+    assert _messages(_games(tmp_path, ending), "TRD3") == [
+        "7 TRD303 `self._task` is never cancelled or awaited; add a shutdown method that cancels and awaits it",
+    ]
