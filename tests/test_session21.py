@@ -202,3 +202,93 @@ def test_a_cancel_through_a_collection_of_unknown_elements_proves_nothing(tmp_pa
     assert _messages(_games(tmp_path, ending), "TRD3") == [
         "7 TRD303 `self._task` is never cancelled or awaited; add a shutdown method that cancels and awaits it",
     ]
+
+
+BLE = """\
+import asyncio
+
+import bleak_retry_connector
+from bleak import BleakClient
+
+
+async def send(device, payload):
+    client = await bleak_retry_connector.establish_connection(BleakClient, device, "lamp")
+    await client.write_gatt_char("fff3", payload, False)
+
+
+async def send_and_disconnect(device, payload):
+    client = await bleak_retry_connector.establish_connection(BleakClient, device, "lamp")
+    try:
+        await client.write_gatt_char("fff3", payload, False)
+    finally:
+        await client.disconnect()
+
+
+def is_client(value):
+    return isinstance(value, BleakClient)
+
+
+async def run_in_thread(device):
+    return await asyncio.to_thread(len, device)
+"""
+
+
+def test_a_library_function_given_a_resource_class_makes_one(tmp_path: Path) -> None:
+    path = _write(tmp_path, "ble.py", BLE)
+    assert _messages(path, "TRD2") == [
+        "8 TRD201 `client` (`bleak_retry_connector.establish_connection(...)`) is never closed; "
+        "call `await client.disconnect()` in a `finally`",
+    ]
+
+
+def test_a_method_returning_what_such_a_function_makes_is_a_factory(tmp_path: Path) -> None:
+    source = """\
+import bleak_retry_connector
+from bleak import BleakClient
+
+
+class Lamp:
+    def __init__(self, device):
+        self._device = device
+
+    async def turn_off(self):
+        client = await self._connect()
+        await client.write_gatt_char("fff3", b"\\x00", False)
+
+    async def _connect(self) -> BleakClient:
+        last = None
+        for _ in range(3):
+            try:
+                client = await bleak_retry_connector.establish_connection(BleakClient, self._device, "lamp")
+                return client
+            except Exception as err:
+                last = err
+        raise last
+"""
+    path = _write(tmp_path, "lamp.py", source)
+    assert _messages(path, "TRD2") == [
+        "10 TRD201 `client` (`self._connect(...)`) is never closed; call `await client.disconnect()` in a `finally`",
+    ]
+
+
+def test_a_class_given_to_a_constructor_or_a_first_party_function_makes_nothing(tmp_path: Path) -> None:
+    source = """\
+from bleak import BleakClient
+
+
+class Registry:
+    def __init__(self, kind):
+        self.kind = kind
+
+
+async def connect(kind, device):
+    return None
+
+
+async def build(device):
+    registry = Registry(BleakClient)
+    made = await connect(BleakClient, device)
+    return registry, made
+"""
+    path = _write(tmp_path, "registry.py", source)
+    assert _messages(path, "TRD2") == []

@@ -154,6 +154,8 @@ def factory_spec(
                 return None
             qualified = module.imports.qualify(value.func)
             spec = builtin_spec(qualified) if qualified is not None else None
+            if spec is None:
+                spec = class_given_spec(module, value, builtin_spec)
             if spec is None and library_only:
                 return None
             if spec is None and isinstance(value.func, ast.Name) and value.func.id != function.name:
@@ -175,6 +177,22 @@ def factory_spec(
     if not all(specs[0].close in methods for methods in others):
         return None
     return replace(specs[0], maybe_none=True) if maybe_none else specs[0]
+
+
+def class_given_spec(module: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec) -> ResourceSpec | None:
+    """``await establish_connection(BleakClient, device, name)``: an awaited library function
+    (imported, not the project's own, not a class) given a resource class as its first argument
+    makes an instance of that class, already opened (it holds what it opened from the start).
+    Home Assistant's Bluetooth integrations connect so (bleak-retry-connector); so does
+    ``await asyncio.to_thread(Client, ...)``."""
+    if not call.args or isinstance(call.args[0], ast.Starred) or not isinstance(module.parent(call), ast.Await):
+        return None
+    callee = module.imports.qualify(call.func)
+    if callee is None or callee.rpartition(".")[2][:1].isupper() or definition_of(module, call.func) is not None:
+        return None
+    given = module.imports.qualify(call.args[0])
+    spec = builtin_spec(given) if given is not None and given.rpartition(".")[2][:1].isupper() else None
+    return replace(spec, lazy=False) if spec is not None else None
 
 
 def _only_used_through(module: ModuleInfo, function: ast.AST, name: str) -> bool:

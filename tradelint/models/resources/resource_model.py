@@ -39,7 +39,7 @@ from tradelint.models.resources.enter_failure import enter_fails_after
 from tradelint.models.resources.error_paths import handoff_problem, left_open_by_a_handler
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import owner_leaks
-from tradelint.models.resources.factories import imported_factory, module_factories, self_method_factory
+from tradelint.models.resources.factories import class_given_spec, imported_factory, module_factories, self_method_factory
 from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.models.resources.receivers import receiver_closes
 from tradelint.models.resources.proofs import (
@@ -138,6 +138,10 @@ class ResourceAnalysis:
             )
         if made is not None:
             return made
+        if qualified is not None and found is None:
+            given = class_given_spec(self.module, call, self.builtin_spec)
+            if given is not None:
+                return given
         holds = self._unclosed_by_class(call.func)
         if holds:
             return ResourceSpec("close", first_party=True, holds=holds)
