@@ -27,7 +27,24 @@ class ResourceOnSelfNeverClosed(Rule):
     calling `_create_session()`), a resource stored with `setattr(self, "session", ...)` (as
     `self.session = ...` stores it), a resource made as the fallback of a given one
     (`self.s = session or ClientSession()`), and resources kept as elements of a collection on
-    `self` (`self._sessions[key] = ClientSession()`) that no method reaches to close.
+    `self` (`self._sessions[key] = ClientSession()`) that no method reaches to close. A
+    resource bound to a local and then put there (`client = Client(); self.clients[key] =
+    client`) is such an element too, unless the method also closes the local itself; and as for
+    an attribute, a close of the elements that only a bot command or listener runs does not
+    count (BeeHive-Cogs `5f0ef4f4`: clients closed by a `remove` command, never at unload):
+    ```python
+    class Live(commands.Cog):
+        async def watch(self, guild_id, user):
+            client = aiohttp.ClientSession()
+            self.clients[guild_id] = client      # reported: only `unwatch` closes one
+
+        @commands.command()
+        async def unwatch(self, ctx):
+            await self.clients[ctx.guild.id].close()
+    ```
+    Under `--preview` such an element closed somewhere (`await self.clients[k].close()`, or a
+    local taken from the collection) also makes the third-party class it is an instance of a
+    resource, as a close of a local or an attribute does.
 
     A close that only renews the attribute is no end of life: `await self.http.close()` followed,
     on the same path of the same method, by `self.http = ClientSession()` closes the old session

@@ -73,6 +73,19 @@ class TaskOnSelfNeverAwaited(Rule):
     ends the task it replaces, never the last one: it is not counted as an end.
     A task attribute that the unload cancels through the object that keeps it
     (`device._restart_task.cancel()` in `async_unload_entry`, ha-ld2410 `c0b13ef1`) is ended.
+    So is one that any code of the project ends through an object proven to be an instance of
+    the class (made by its constructor or annotated with it in that function, or an element of
+    a collection on `self` into which the class puts only instances of it), in a function that
+    runs when its own object ends: not a bot command or listener (FlameCogs `977fd293`):
+    ```python
+    class Monopoly(commands.Cog):
+        async def start(self, ctx):
+            game = MonopolyGame(ctx)         # keeps `self._task = create_task(self.run())`
+            self.games.append(game)
+
+        def cog_unload(self):                # ends every game's task: no finding
+            return [game._task.cancel() for game in self.games]
+    ```
     A task from `hass.async_create_task(...)` that loops (`while True`) or is a timer of 10 s
     or more, kept on `self` and cancelled only where Home Assistant's *stop* never goes (the
     entity's removal, what the unload reaches, a restart before it is made again), is reported

@@ -24,7 +24,17 @@ class UnclosedAsyncResource(Rule):
     (`global SESSION; SESSION = ClientSession()`) that no code of the module closes. First-party classes that acquire a resource and release it in their own method
     (`close()`, `stop_monitoring()`...) are resources too, also when an async factory class
     method makes them (`await Provider.open()`). A session handed to a first-party coroutine
-    (`create_task(worker(session))`) is borrowed: the caller still closes it.
+    (`create_task(worker(session))`) is borrowed: the caller still closes it. An awaited library
+    function given a resource class as its first argument makes an instance of that class,
+    already open (Home Assistant's Bluetooth integrations connect so; ha-govee-led-ble
+    `f2c849ce`), and a first-party function or method returning what it makes is a maker too:
+    ```python
+    async def send(device, payload):
+        client = await establish_connection(BleakClient, device, "lamp")   # reported
+        await client.write_gatt_char(CHAR, payload)
+    ```
+    A class given to a constructor (`Registry(BleakClient)`) or to a first-party function
+    (judged by its own code) makes nothing.
 
     A resource that opens only on first use (`httpx.AsyncClient`, a first-party class whose
     session a getter makes) opens nothing until used: kept by an object that nothing shows

@@ -8,8 +8,9 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.owned_elements import added_to
-from tradelint.facts.ownership import ResourceType, class_of_cls, is_release_name, lineage
+from tradelint.facts.class_family import bases_naming, declared_by_a_base
+from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
+from tradelint.facts.ownership import ResourceType, class_of_cls, is_release_name, lineage, release_runs
 from tradelint.facts.summary_data import MethodFacts
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import classify, declares_outer, name_loads, self_attr, self_attribute_loads, self_name, sequential
@@ -200,6 +201,20 @@ def self_collection_of(module: ModuleInfo, function: ast.FunctionDef | ast.Async
         ):
             return None  # closed here too: judged as the local it also is
     return found
+
+
+def elements_left_open(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
+    """Whether the class family makes the collection ``self.attr`` and no method of it reaches
+    its elements to end them where the owner's life ends: ended by a bot command or listener,
+    they are still open after the cog unloads (as an attribute closed there would be)."""
+    if declared_by_a_base(module, cls, attr) or not made_in_family(bases_naming(module, cls, attr), attr):
+        return False
+    for home, owner in bases_naming(module, cls, attr):
+        for node in self_attribute_loads(owner, attr):
+            method = home.enclosing_function(node)
+            if ends_elements(home, node) and (method is None or release_runs(module, cls, method)):
+                return False
+    return True
 
 
 def replaces_unclosed(module: ModuleInfo, creations: list[Creation], c: Creation) -> bool:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, cast
 from tradelint.facts.class_family import bases_naming, declared_by_a_base
 from tradelint.facts.context import ModuleInfo, cast_of
 from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integration, kept_name, reached_at_unload
-from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
+from tradelint.facts.owned_elements import added_to, ends_elements
 from tradelint.facts.holders import kept_at_setup, value_holding
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
 from tradelint.facts.summaries import definition_of
@@ -49,6 +49,7 @@ from tradelint.models.resources.proofs import (
     dropped_unclosed,
     evaluated_on_one_branch,
     module_cache_of,
+    elements_left_open,
     self_collection_of,
     names_class,
     only_borrowed_by,
@@ -393,12 +394,12 @@ class ResourceAnalysis:
                 # module-level cache owns it (the getter lends it), and code of the module must
                 # close the cache's elements.
                 return Creation(call, spec, label, "global_elements", binding.stmt, cache, function)
-            held = self_collection_of(module, function, binding.name)
-            if held is not None and not declares_outer(function, binding.name):
+            kept_in = self_collection_of(module, function, binding.name)
+            if kept_in is not None and not declares_outer(function, binding.name):
                 # ``client = Client(); self._clients[key] = client``: kept by the instance as an
                 # element (BeeHive-Cogs' TikTok clients), whatever the local does meanwhile.
                 return Creation(
-                    call, spec, label, "self_elements", binding.stmt, held, function, cast(ast.ClassDef, module.parent(function))
+                    call, spec, label, "self_elements", binding.stmt, kept_in, function, cast(ast.ClassDef, module.parent(function))
                 )
             return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
         if any(isinstance(d, ast.Name) and d.id == "classmethod" for d in function.decorator_list):
@@ -508,18 +509,7 @@ class ResourceAnalysis:
             return None if any(ends_elements(self.module, node) for node in loads) else "global_elements_never_closed"
         if c.kind == "self_elements":
             assert c.cls is not None
-            if declared_by_a_base(self.module, c.cls, c.name) or not made_in_family(
-                bases_naming(self.module, c.cls, c.name), c.name
-            ):
-                return None
-            for module, cls in bases_naming(self.module, c.cls, c.name):
-                for node in self_attribute_loads(cls, c.name):
-                    # Ended by a bot command or listener, they are still open after the cog
-                    # unloads (as an attribute closed there would be).
-                    method = module.enclosing_function(node)
-                    if ends_elements(module, node) and (method is None or release_runs(self.module, c.cls, method)):
-                        return None
-            return "elements_never_closed"
+            return "elements_never_closed" if elements_left_open(self.module, c.cls, c.name) else None
         return None
 
     def _judge_local(self, c: Creation) -> Problem | None:

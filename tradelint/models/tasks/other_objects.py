@@ -17,6 +17,7 @@ import os
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
@@ -277,7 +278,7 @@ def ended_through_instances(module: ModuleInfo, cls: ast.ClassDef, attr: str) ->
     memo = module.project.scan_memo(attr)
     key = ("ended-through-instances", root, attr)
     if key not in memo:
-        found: list[tuple[str, int]] = []
+        found: set[tuple[str, str, int]] = set()
         needle = f".{attr}".encode()
         for path, data in files_naming(module.project, root, attr):
             if needle not in data or _is_test(path):
@@ -288,9 +289,9 @@ def ended_through_instances(module: ModuleInfo, cls: ast.ClassDef, attr: str) ->
             for node in _ending_loads(other, attr):
                 proven = _instance_class(other, node)
                 if proven is not None:
-                    found.append((proven[1].name, proven[1].lineno))
+                    found.add((str(proven[0].path), proven[1].name, proven[1].lineno))
         memo[key] = frozenset(found)
-    return (cls.name, cls.lineno) in memo[key]  # type: ignore[operator]
+    return (str(module.path), cls.name, cls.lineno) in cast("frozenset[tuple[str, str, int]]", memo[key])
 
 
 def _instance_class(module: ModuleInfo, node: ast.Attribute) -> tuple[ModuleInfo, ast.ClassDef] | None:
