@@ -292,3 +292,41 @@ async def build(device):
 """
     path = _write(tmp_path, "registry.py", source)
     assert _messages(path, "TRD2") == []
+
+
+DROPPED = """\
+from bleak import BleakClient
+from bleak_retry_connector import establish_connection
+
+
+class Bed:
+    def __init__(self, device):
+        self._device = device
+        self._client = None
+
+    async def connect(self):
+        self._client = await establish_connection(
+            BleakClient, self._device, "bed", disconnected_callback=self._on_disconnect
+        )
+
+    def _on_disconnect(self, client):
+        if self._client is not None:
+            self._client = None
+
+    def reset(self):
+        if self._client is not None:
+            self._client = None
+
+    async def close(self):
+        if self._client is not None:
+            await self._client.disconnect()
+"""
+
+
+def test_a_drop_in_the_callback_the_resource_was_given_follows_its_own_end(tmp_path: Path) -> None:
+    path = _write(tmp_path, "bed.py", DROPPED)
+    assert _messages(path, "TRD2") == [
+        "11 TRD202 `self._client` is set to `None` in `reset()` unclosed; call its `disconnect()` first",
+    ]
+    path.write_text(DROPPED.replace("    def reset(self):\n        if self._client is not None:\n            self._client = None\n\n", ""), encoding="utf-8")
+    assert _messages(path, "TRD2") == []

@@ -70,11 +70,14 @@ def dropped_unclosed(module: ModuleInfo, c: Creation) -> str | None:
     before anything is made (a test's ``setUp()``)."""
     assert c.cls is not None and c.function is not None
     made_at_init = c.function.name == "__init__"
+    notified = _callbacks_given(c.call, self_name(c.function))
     for method in c.cls.body:
         if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or method is c.function:
             continue
         if method.name == "__init__":
             continue  # ``self.x = None`` before anything is made
+        if method.name in notified:
+            continue  # ``disconnected_callback=self._on_disconnect``: the resource has ended itself
         receiver = self_name(method)
         for node in walk(method):
             if (
@@ -94,6 +97,17 @@ def dropped_unclosed(module: ModuleInfo, c: Creation) -> str | None:
             ):
                 return method.name
     return None
+
+
+def _callbacks_given(call: ast.Call, receiver: str | None) -> frozenset[str]:
+    """The methods of ``self`` the creating call is given as callbacks (``self._on_disconnect``,
+    not called): the resource calls them on its own events, and one that drops it there follows
+    the resource's own end."""
+    return frozenset(
+        value.attr
+        for value in (*call.args, *(k.value for k in call.keywords))
+        if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == receiver
+    )
 
 
 def unknown_callable(module: ModuleInfo, callee: ast.expr) -> bool:
