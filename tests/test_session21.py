@@ -330,3 +330,89 @@ def test_a_drop_in_the_callback_the_resource_was_given_follows_its_own_end(tmp_p
     ]
     path.write_text(DROPPED.replace("    def reset(self):\n        if self._client is not None:\n            self._client = None\n\n", ""), encoding="utf-8")
     assert _messages(path, "TRD2") == []
+
+
+STREAMS = """\
+import asyncio
+
+
+async def probe(host):
+    reader, writer = await asyncio.open_connection(host, 23)
+    writer.write(b"status\\n")
+    return await reader.readline()
+
+
+async def probe_closed(host):
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, 23), timeout=5)
+    try:
+        writer.write(b"status\\n")
+        return await reader.readline()
+    finally:
+        writer.close()
+        await writer.wait_closed()
+
+
+async def connect(host):
+    return await asyncio.open_connection(host, 23)
+
+
+class Shell:
+    async def connect(self, host):
+        coro = asyncio.open_connection(host, 23)
+        self.reader, self.writer = await asyncio.wait_for(coro, 5)
+
+    async def close(self):
+        self.writer.close()
+        await self.writer.wait_closed()
+
+
+class Feed:
+    async def connect(self, host):
+        self.reader, self.writer = await asyncio.open_connection(host, 1883)
+
+    async def close(self):
+        pass
+
+
+async def run_command(host):
+    shell = Shell()
+    try:
+        await shell.connect(host)
+        await shell.close()
+    except OSError:
+        return None
+"""
+
+
+def test_a_stream_s_writer_is_the_resource_of_open_connection(tmp_path: Path) -> None:
+    path = _write(tmp_path, "streams.py", STREAMS)
+    assert _messages(path, "TRD2") == [
+        "5 TRD201 `writer` (`asyncio.open_connection(...)`) is never closed; call `writer.close()` in a `finally`",
+        "36 TRD202 `self.writer` is never closed; call its `close()` in `close()`",
+        "43 TRD201 `shell` (`Shell(...)`) is closed outside `finally`; move `shell.close()` into a `finally`",
+    ]
+
+
+def test_the_stream_fix_closes_the_writer_in_the_owner_s_close(tmp_path: Path) -> None:
+    """TRD202's fix for a writer kept on ``self``: ``close()`` now closes it (not awaited: the
+    writer's ``close()`` is a plain method), and the peer sees the connection end."""
+    from tests.programs import copy_program, run_python
+
+    program = copy_program(Path(__file__).resolve().parent / "data" / "resource_programs" / "stream_close", tmp_path)
+    before = run_python(["main.py"], program, timeout=120)
+    assert (before.returncode, before.stdout) == (0, "closing\nconnection closed by close(): False\n")
+    check = run_python(["-m", "tradelint", "--no-cache", "--output-format", "concise", "-q", "--select", "TRD2", "main.py"], program)
+    assert check.stdout.splitlines() == [
+        "main.py:8:9: TRD202 [*] `self.writer` is never closed; call its `close()` in `close()`",
+    ]
+    fixed = run_python(["-m", "tradelint", "--no-cache", "--fix", "--select", "TRD2", "."], program, timeout=120)
+    assert (fixed.returncode, fixed.stdout.endswith(": fixed 1 finding, 0 remaining.\n")) == (0, True), fixed.stdout
+    text = (program / "main.py").read_text(encoding="utf-8")
+    assert (
+        "    async def close(self) -> None:\n"
+        '        print("closing")\n'
+        '        if getattr(self, "writer", None) is not None:\n'
+        "            self.writer.close()\n"
+    ) in text
+    after = run_python(["main.py"], program, timeout=120)
+    assert (after.returncode, after.stdout, after.stderr) == (0, "closing\nconnection closed by close(): True\n", "")

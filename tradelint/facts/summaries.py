@@ -39,7 +39,7 @@ from tradelint.facts.summary_data import (
     Ref,
 )
 from tradelint.facts.syntax import FUNCTION_NODES, content_digest, walk
-from tradelint.facts.uses import self_attr
+from tradelint.facts.uses import awaited_call, self_attr
 
 __all__ = [
     "Acquisition",
@@ -301,10 +301,22 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
         stored_positions: dict[int, str] = {}
         for function, _, target in stores.get(cls.lineno, ()):
             assign = module.parent(target)
+            part: int | None = None
+            if isinstance(assign, (ast.Tuple, ast.List)):
+                # ``self.reader, self.writer = await asyncio.open_connection(...)``: what the
+                # class keeps is one element of what the call returns (``name[i]``).
+                part, assign = assign.elts.index(target), module.parent(assign)
             if not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is None:
                 continue
             value = uncast(module, assign.value)
+            if part is not None:
+                value = awaited_call(module, function, value) or value
             value = value.value if isinstance(value, ast.Await) else value
+            if part is not None:
+                ref = _ref(module, value.func) if isinstance(value, ast.Call) else None
+                if ref is not None and ref[0] == "qualified":
+                    acquisitions.append(Acquisition(target.attr, ("qualified", f"{ref[1]}[{part}]"), function.name, assign.lineno))
+                continue
             if isinstance(value, ast.Call):
                 # ``self.session = self._init_session()``: what the class's own maker returns.
                 made = _made_by_own_method(cls, function, value)
@@ -343,6 +355,8 @@ def _may_store(assign: ast.AST | None) -> bool:
     """Whether a ``self.x`` stored under this parent can be an acquisition or a stored parameter
     (the stores loop of ``_class_facts`` takes only these): the target of ``x = [await]
     Callee(...)`` or ``x = name``; not of a tuple, a ``for``, ``+=``, or another value."""
+    if isinstance(assign, (ast.Tuple, ast.List)) and isinstance(assign.ctx, ast.Store):
+        return True  # an element of an unpacked call's result (kept only for a qualified callee)
     if not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is None:
         return False
     value = assign.value.value if isinstance(assign.value, ast.Await) else assign.value

@@ -103,6 +103,73 @@ def assigned_to(
     return None
 
 
+def awaited_result(module: ModuleInfo, function: ast.AST, call: ast.Call) -> ast.Await | None:
+    """The ``await`` that gives ``call``'s result, in ``function``: ``await call``, ``await
+    asyncio.wait_for(call, t)``, or the one of ``coro`` after ``coro = call`` (its only load,
+    awaited itself or through ``wait_for``). None when the result is not awaited so."""
+    expr: ast.expr = call
+    parent = module.parent(call)
+    if isinstance(parent, ast.Assign) and parent.value is call and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        loads = list(name_loads(function, parent.targets[0].id))
+        if len(loads) != 1:
+            return None
+        expr = loads[0]
+        parent = module.parent(expr)
+    if (
+        isinstance(parent, ast.Call)
+        and parent.args
+        and parent.args[0] is expr
+        and module.imports.qualify(parent.func) == "asyncio.wait_for"
+    ):
+        expr, parent = parent, module.parent(parent)
+    return parent if isinstance(parent, ast.Await) and parent.value is expr else None
+
+
+def awaited_call(module: ModuleInfo, function: ast.AST, value: ast.expr) -> ast.Call | None:
+    """The call whose result ``value`` awaits, read through ``asyncio.wait_for(call, t)`` and a
+    local bound once to the call (``coro = open_connection(...)``; ``await wait_for(coro, 5)``):
+    the converse of :func:`awaited_result`. None for anything else."""
+    if not isinstance(value, ast.Await) or not isinstance(value.value, ast.Call):
+        return None
+    call = value.value
+    if module.imports.qualify(call.func) == "asyncio.wait_for" and call.args:
+        inner = call.args[0]
+        if isinstance(inner, ast.Name):
+            bound = [
+                node.value for node in walk(function)
+                if isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name) and node.targets[0].id == inner.id
+            ]
+            inner = bound[0] if len(bound) == 1 else inner
+        return inner if isinstance(inner, ast.Call) else None
+    return call
+
+
+def assigned_part(
+    module: ModuleInfo, value: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef, part: int
+) -> Binding | None:
+    """``a, name = value`` or ``self.a, self.attr = value`` (one target, unpacked): the binding of
+    element ``part``."""
+    stmt = module.parent(value)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is value and len(stmt.targets) == 1):
+        return None
+    target = stmt.targets[0]
+    if not isinstance(target, (ast.Tuple, ast.List)) or len(target.elts) <= part:
+        return None
+    element = target.elts[part]
+    if isinstance(element, ast.Name):
+        return Binding("local", element.id, stmt)
+    cls = module.parent(function)
+    if (
+        isinstance(element, ast.Attribute)
+        and isinstance(element.value, ast.Name)
+        and element.value.id == self_name(function)
+        and isinstance(cls, ast.ClassDef)
+    ):
+        return Binding("self", element.attr, stmt, cls)
+    return None
+
+
 def shutdown_method(cls: ast.ClassDef, names: tuple[str, ...]) -> str | None:
     """The class's first method named like a shutdown (``close``, ``stop``, ... configurable)."""
     defined = {stmt.name for stmt in cls.body if isinstance(stmt, FUNCTION_NODES)}

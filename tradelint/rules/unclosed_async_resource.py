@@ -273,6 +273,7 @@ class UnclosedAsyncResource(Rule):
                 and c.function is not None
                 and not c.spec.first_party
                 and not c.spec.maybe_none
+                and c.spec.part is None
                 and not fallback
                 and _single_name(c)
                 and not _awaited_maker(ctx, c)
@@ -371,7 +372,8 @@ def _text(problem: str, c: Creation) -> Text | None:
     cure = "open it with `async with`"
     if c.spec.first_party and problem == "not_in_finally":
         cure = "move `{name}.{close}()` into a `finally`"  # it is closed, on one path
-    elif c.spec.first_party or c.spec.maybe_none:  # (a maker that may return None: no ``async with``)
+    elif c.spec.first_party or c.spec.maybe_none or c.spec.part is not None:
+        # (a maker that may return None, or a tuple's element: no ``async with``)
         cure = f"call `{'await ' if c.spec.awaited else ''}{{name}}.{{close}}()` in a `finally`"
     if isinstance(c.function, ast.FunctionDef) and c.spec.coroutine_close and "{cure}" in template.message:
         # Made in a plain function (``run()`` then ``asyncio.run(main(worker))``): neither

@@ -39,6 +39,7 @@ from tradelint.models.resources.enter_failure import enter_fails_after
 from tradelint.models.resources.error_paths import handoff_problem, left_open_by_a_handler
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import owner_leaks
+from tradelint.models.resources.creation_shapes import owner_creation, part_creation
 from tradelint.models.resources.factories import class_given_spec, imported_factory, module_factories, self_method_factory
 from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.models.resources.receivers import receiver_closes
@@ -74,6 +75,7 @@ from tradelint.models.resources.resource_types import (
     UnawaitedClose,
     Verdict,
     unawaited_close,
+    split_part,
     wraps_given,
 )
 from tradelint.models.resources.project_evidence import may_be_shared, released_by_project
@@ -114,12 +116,19 @@ class ResourceAnalysis:
         module, _, name = qualified.rpartition(".")
         return EXCHANGE_SPEC if module in EXCHANGE_MODULES and name.islower() and name.isidentifier() else None
 
+    def _acquired_spec(self, qualified: str) -> ResourceSpec | None:
+        """The spec of what a class stores from calling ``qualified`` (``name[i]``: element ``i``
+        of the tuple it returns), when that is the resource itself."""
+        name, part = split_part(qualified)
+        spec = self.builtin_spec(name)
+        return spec if spec is not None and spec.part == part else None
+
     def builtin_coroutine_close(self, qualified: str) -> bool:
-        spec = self.builtin_spec(qualified)
+        spec = self._acquired_spec(qualified)
         return spec is not None and spec.coroutine_close
 
     def builtin_close(self, qualified: str) -> str | None:
-        spec = self.builtin_spec(qualified)
+        spec = self._acquired_spec(qualified)
         return spec.close if spec is not None else None
 
     def spec_for(self, call: ast.Call) -> ResourceSpec | None:
@@ -266,6 +275,8 @@ class ResourceAnalysis:
     def _creation(self, call: ast.Call, spec: ResourceSpec) -> Creation | None:
         module = self.module
         label = ast.unparse(call.func)
+        if spec.part is not None:
+            return part_creation(module, call, spec, label)
         expr: ast.expr = call
         parent = module.parent(call)
         if isinstance(parent, ast.Await) or _run_to_completion(parent, call):  # (the loop runs it to its end)
@@ -281,7 +292,7 @@ class ResourceAnalysis:
         if function is None or scope is not function:
             return None  # inside a lambda or a nested class body: ownership is not ours to judge
         if spec.holds:
-            return self._owner_creation(call, expr, spec, label, function)
+            return owner_creation(module, call, expr, spec, label, function)
         if isinstance(parent, (ast.Attribute, ast.Expr)) and spec.first_party:
             # ``await Factory().get_connection()``: a first-party type's inline use is judged by
             # what it does, which this does not follow.
@@ -407,24 +418,6 @@ class ResourceAnalysis:
             # no instance's to release (ending it in ``close()`` would end it for all of them).
             return None
         return Creation(call, spec, label, "self", binding.stmt, binding.name, function, binding.cls)
-
-    def _owner_creation(
-        self, call: ast.Call, expr: ast.expr, spec: ResourceSpec, label: str, function: ast.FunctionDef | ast.AsyncFunctionDef
-    ) -> Creation | None:
-        """An instance of a class that never closes what it opens, made in a function: inline,
-        handed on, or bound to a local (kept on ``self``, the holder's class is TRD202's)."""
-        parent = self.module.parent(expr)
-        if isinstance(parent, (ast.Attribute, ast.Expr)):
-            return Creation(call, spec, label, "inline", call, spec.holds, function=function)
-        handed = _handed_to(self.module, expr)
-        if handed is not None:
-            if definition_of(self.module, handed.func) is None:
-                return None  # registered with a framework or library (``bot.add_cog(Cog())``)
-            return Creation(call, spec, label, "handed", call, spec.holds, function=function)
-        binding = assigned_to(self.module, expr, function)
-        if binding is None or binding.kind != "local" or declares_outer(function, binding.name):
-            return None
-        return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
 
     @cached_property
     def verdicts(self) -> list[Verdict]:

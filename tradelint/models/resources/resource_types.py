@@ -47,6 +47,10 @@ class ResourceSpec:
     # instance of it (``project_evidence``): what it holds is not known, and an instance that may
     # be shared (handed a shared session, or got from a maker given nothing) is not judged.
     evidenced: bool = False
+    # The call returns a tuple and only this element of it is the resource: the writer of
+    # ``reader, writer = await asyncio.open_connection(host, port)``. Bound by unpacking only;
+    # no ``async with`` can take it.
+    part: int | None = None
 
 
 def library_spec(
@@ -96,7 +100,25 @@ BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
     "websockets.connect": ResourceSpec("close", coroutine_close=True),
     "websockets.client.connect": ResourceSpec("close", coroutine_close=True),
     "websockets.asyncio.client.connect": ResourceSpec("close", coroutine_close=True),
+    # A stream's writer owns the socket: ``writer.close()`` releases it (``await
+    # writer.wait_closed()`` only waits for that), and an unclosed one is reported by asyncio as
+    # "unclosed transport" when collected.
+    "asyncio.open_connection": ResourceSpec("close", awaited=False, part=1),
+    "asyncio.open_unix_connection": ResourceSpec("close", awaited=False, part=1),
+    "asyncio.streams.open_connection": ResourceSpec("close", awaited=False, part=1),
+    "asyncio.streams.open_unix_connection": ResourceSpec("close", awaited=False, part=1),
 }
+
+
+def split_part(ref: str) -> tuple[str, int | None]:
+    """``asyncio.open_connection[1]`` (how a class's summary names the element of a returned tuple
+    it stores: ``self.reader, self.writer = await asyncio.open_connection(...)``) ->
+    (``asyncio.open_connection``, 1); a plain name -> (the name, None)."""
+    if ref.endswith("]") and "[" in ref:
+        name, _, index = ref[:-1].rpartition("[")
+        if index.isdigit():
+            return name, int(index)
+    return ref, None
 
 
 # ``ccxt.async_support.binance()``: any exchange class directly under these modules.

@@ -1,0 +1,54 @@
+"""Creations of two kinds whose binding is read apart from the common case: what an instance of
+a class that never closes what it opens is bound to, and the element of an unpacked tuple that
+is the resource (``reader, writer = await asyncio.open_connection(...)``)."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.summaries import definition_of
+from tradelint.facts.uses import assigned_part, assigned_to, awaited_result, declares_outer
+from tradelint.models.resources.resource_types import Creation, ResourceSpec
+from tradelint.models.resources.statements import _handed_to
+
+
+def part_creation(module: ModuleInfo, call: ast.Call, spec: ResourceSpec, label: str) -> Creation | None:
+    """``reader, writer = await asyncio.open_connection(...)`` (or ``self.reader, self.writer =
+    ...``), also through ``asyncio.wait_for`` and a local bound to the call: the element
+    ``spec.part`` of the unpacked tuple is the resource. Anything else (returned, handed on) is
+    not judged: what holds the tuple is not read."""
+    function = module.enclosing_function(call)
+    if function is None or module.enclosing_scope(call) is not function or spec.part is None:
+        return None
+    awaited = awaited_result(module, function, call)
+    binding = assigned_part(module, awaited, function, spec.part) if awaited is not None else None
+    if binding is None:
+        return None
+    if binding.kind == "local":
+        return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
+    return Creation(call, spec, label, "self", binding.stmt, binding.name, function, binding.cls)
+
+
+def owner_creation(
+    module: ModuleInfo,
+    call: ast.Call,
+    expr: ast.expr,
+    spec: ResourceSpec,
+    label: str,
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+) -> Creation | None:
+    """An instance of a class that never closes what it opens, made in a function: inline,
+    handed on, or bound to a local (kept on ``self``, the holder's class is TRD202's)."""
+    parent = module.parent(expr)
+    if isinstance(parent, (ast.Attribute, ast.Expr)):
+        return Creation(call, spec, label, "inline", call, spec.holds, function=function)
+    handed = _handed_to(module, expr)
+    if handed is not None:
+        if definition_of(module, handed.func) is None:
+            return None  # registered with a framework or library (``bot.add_cog(Cog())``)
+        return Creation(call, spec, label, "handed", call, spec.holds, function=function)
+    binding = assigned_to(module, expr, function)
+    if binding is None or binding.kind != "local" or declares_outer(function, binding.name):
+        return None
+    return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
