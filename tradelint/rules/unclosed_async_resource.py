@@ -16,7 +16,8 @@ from tradelint.models.resources.resource_types import Creation
 class UnclosedAsyncResource(Rule):
     """## What it does
     Flags an async resource (`aiohttp.ClientSession`, `httpx.AsyncClient`, a ccxt async exchange,
-    a `redis.asyncio` client, an `asyncpg` pool, or one configured in `resources`) created in a
+    a `redis.asyncio` client, an `asyncpg` pool, an asyncio stream's writer, or one configured in
+    `resources`) created in a
     function and not reliably closed: never closed, closed only outside `finally`, or created
     inline where nothing can close it; replaced by a new one before it is used or closed; handed
     to a first-party class that never closes it; replaced by a new value without being closed;
@@ -35,6 +36,20 @@ class UnclosedAsyncResource(Rule):
     ```
     A class given to a constructor (`Registry(BleakClient)`) or to a first-party function
     (judged by its own code) makes nothing.
+
+    asyncio's streams are resources: the writer of `reader, writer = await
+    asyncio.open_connection(host, port)` (or `open_unix_connection`, also through
+    `asyncio.wait_for`, and through a local bound to the call) owns the socket and is closed by
+    its plain `close()` (`await writer.wait_closed()` only waits for it). A class that keeps one
+    on `self` and closes it in its own method is a resource type, as for any library resource
+    (XiaomiGateway3's `TelnetShell`, `81e6d664`). A stream returned or handed on whole is not
+    judged, and no `async with` fix is offered (a tuple's element cannot be entered):
+    ```python
+    async def status(host):
+        reader, writer = await asyncio.open_connection(host, 23)   # reported
+        writer.write(b"status")
+        return await reader.readline()
+    ```
 
     A resource that opens only on first use (`httpx.AsyncClient`, a first-party class whose
     session a getter makes) opens nothing until used: kept by an object that nothing shows
