@@ -416,3 +416,42 @@ def test_the_stream_fix_closes_the_writer_in_the_owner_s_close(tmp_path: Path) -
     ) in text
     after = run_python(["main.py"], program, timeout=120)
     assert (after.returncode, after.stdout, after.stderr) == (0, "closing\nconnection closed by close(): True\n", "")
+
+
+PROBES = """\
+import asyncio
+
+
+async def reachable(host, port):
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout=2)
+    except (OSError, TimeoutError):
+        return False
+    writer.close()
+    await writer.wait_closed()
+    return True
+
+
+async def wait_for_port(host, port):
+    while True:
+        try:
+            _, writer = await asyncio.open_connection(host, port)
+            writer.close()
+            return
+        except OSError:
+            await asyncio.sleep(0.1)
+
+
+async def banner(host, port):
+    reader, writer = await asyncio.open_connection(host, port)
+    line = await reader.readline()
+    writer.close()
+    return line
+"""
+
+
+def test_a_close_with_nothing_before_it_that_can_raise_is_reliable(tmp_path: Path) -> None:
+    path = _write(tmp_path, "probes.py", PROBES)
+    assert _messages(path, "TRD2") == [
+        "25 TRD201 `writer` (`asyncio.open_connection(...)`) is closed outside `finally`; call `writer.close()` in a `finally`",
+    ]

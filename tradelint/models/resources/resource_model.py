@@ -89,6 +89,7 @@ from tradelint.models.resources.startup import (
     registers_shutdown,
 )
 from tradelint.models.resources.statements import (
+    closed_at_once,
     _calls_coroutine_function, _capword_callee, _closes_a_part, _closes_held, _closure_method, _default_of, _dotted,
     _exits_before_try, _handed_to, _is_async_generator, _is_context_manager, _is_teardown_generator,
     _keyword_is_false, _lent_for_a_block, _local_collection_drops, _module_collection, _replaced_before_use,
@@ -571,6 +572,8 @@ class ResourceAnalysis:
             return None
         if closes and teardown:
             return None  # the code after the ``yield`` runs when the fixture or dependency ends
+        if closes and closed_at_once(self.module, c.stmt, close_nodes):
+            return None  # ``_, writer = await open_connection(h, p); writer.close()``: a probe
         if closes:
             # A first-party type released on the success path is used as its class asks: the error
             # path of a ``main()`` ends the program. Not where an ``except`` goes on without it.

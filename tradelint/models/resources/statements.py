@@ -13,6 +13,7 @@ from tradelint.facts.ownership import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES, child_nodes, walk
 from tradelint.facts.uses import (
     TRY_NODES,
+    TRY_NODES,
     Use,
     classify,
     declares_outer,
@@ -560,3 +561,33 @@ def _run_to_completion(parent: ast.AST | None, call: ast.Call) -> TypeGuard[ast.
         and len(parent.args) == 1
         and parent.args[0] is call
     )
+
+
+# What may raise, leave or suspend between a creation and its close.
+_RUNS = (ast.Call, ast.Await, ast.Return, ast.Raise, ast.Yield, ast.YieldFrom, ast.Break, ast.Continue)
+
+
+def closed_at_once(module: ModuleInfo, stmt: ast.AST, closes: list[ast.AST]) -> bool:
+    """Whether a close follows the creation with nothing between that can raise, leave or
+    suspend (a call, an ``await``, an exit): ``_, writer = await asyncio.open_connection(h, p)``
+    then ``writer.close()``, a probe that only connects. Read by position: the handlers of a
+    ``try`` around the creation do not run when it succeeds, and the close's own statement is
+    the close."""
+    end = (getattr(stmt, "end_lineno", 0) or 0, getattr(stmt, "end_col_offset", 0) or 0)
+    function = module.enclosing_function(stmt)
+    if function is None:
+        return False
+    ancestors = set(map(id, module.ancestors(stmt)))
+    skipped: set[int] = set()
+    for ancestor in module.ancestors(stmt):
+        if isinstance(ancestor, TRY_NODES) and any(id(s) in ancestors or s is stmt for s in getattr(ancestor, "body", ())):
+            skipped.update(id(n) for handler in getattr(ancestor, "handlers", ()) for n in walk(handler))
+    running = [node for node in walk(function) if isinstance(node, _RUNS) and id(node) not in skipped]
+    for close in closes:
+        statement = next((a for a in module.ancestors(close) if isinstance(a, ast.stmt)), None)
+        if statement is None:
+            continue
+        start = (statement.lineno, statement.col_offset)
+        if start > end and not any(end < (node.lineno, node.col_offset) < start for node in running):
+            return True
+    return False
