@@ -455,3 +455,96 @@ def test_a_close_with_nothing_before_it_that_can_raise_is_reliable(tmp_path: Pat
     assert _messages(path, "TRD2") == [
         "25 TRD201 `writer` (`asyncio.open_connection(...)`) is closed outside `finally`; call `writer.close()` in a `finally`",
     ]
+
+
+EXTENSION_INIT = """\
+from .country import Country
+
+
+async def setup(bot):
+    await bot.add_cog(Country())
+"""
+
+EXTENSION_COG = """\
+import asyncio
+
+import aiohttp
+from redbot.core import commands
+
+
+class Country(commands.Cog):
+    session = aiohttp.ClientSession()
+
+    def cog_unload(self) -> None:
+        asyncio.create_task(self.session.close())
+"""
+
+
+def test_a_session_in_an_extension_s_class_body_is_made_on_the_bot_s_loop(tmp_path: Path) -> None:
+    folder = tmp_path / "country"
+    folder.mkdir()
+    (folder / "__init__.py").write_text(EXTENSION_INIT, encoding="utf-8")
+    path = folder / "country.py"
+    path.write_text(EXTENSION_COG, encoding="utf-8")
+    assert _messages(path, "TRD2") == []
+    path.write_text(EXTENSION_COG.replace("asyncio.create_task(self.session.close())", "pass"), encoding="utf-8")
+    assert _messages(path, "TRD2") == [
+        "8 TRD203 `aiohttp.ClientSession(...)` is created at import time; create it in a coroutine and close it",
+    ]
+    (folder / "__init__.py").write_text("from .country import Country\n", encoding="utf-8")
+    path.write_text(EXTENSION_COG, encoding="utf-8")
+    assert _messages(path, "TRD2")[0].startswith("8 TRD203 ")
+
+
+WRAPPERS = """\
+import aiohttp
+from redis.asyncio import ConnectionPool, Redis
+
+
+class ApiClient:
+    def __init__(self, host, session=None):
+        self._host = host
+        self._session = session
+
+    async def _get_session(self):
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
+    async def status(self):
+        session = await self._get_session()
+        return await session.get(self._host)
+
+    async def close(self):
+        if self._session is not None:
+            await self._session.close()
+
+
+async def shared(host, get_shared_session):
+    client = ApiClient(host, session=get_shared_session())
+    return await client.status()
+
+
+async def own(host):
+    client = ApiClient(host)
+    return await client.status()
+
+
+POOL = ConnectionPool.from_url("redis://localhost")
+
+
+def _client():
+    return Redis(connection_pool=POOL)
+
+
+async def cached(key):
+    redis = _client()
+    return await redis.get(key)
+"""
+
+
+def test_a_client_given_what_it_would_make_borrows_it(tmp_path: Path) -> None:
+    path = _write(tmp_path, "wrappers.py", WRAPPERS)
+    assert _messages(path, "TRD2") == [
+        "30 TRD201 `client` (`ApiClient(...)`) is never closed; call `await client.close()` in a `finally`",
+    ]

@@ -13,7 +13,9 @@ from tradelint.models.resources.resource_model import resource_analysis
 class ResourceCreatedAtImportTime(Rule):
     """## What it does
     Flags an `aiohttp.ClientSession` or `aiohttp.TCPConnector` created at module level or in a
-    class body.
+    class body. Not in a discord.py extension (the module or its package's `__init__` defines
+    `setup(bot)`) whose code closes it (`self.session.close()` in `cog_unload()`): the bot imports
+    an extension inside `await bot.load_extension(...)`, on its running loop (owocado/cogs).
 
     ## Why is this bad?
     At import time no event loop is running: aiohttp binds the session to whatever loop it finds

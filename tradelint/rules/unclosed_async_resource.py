@@ -37,6 +37,16 @@ class UnclosedAsyncResource(Rule):
     A class given to a constructor (`Registry(BleakClient)`) or to a first-party function
     (judged by its own code) makes nothing.
 
+    A close with nothing before it that can raise, leave or suspend (no call, `await` or exit
+    between the creation and the close: a probe that only connects) is reliable without
+    `finally`, as is a close by a callee whose first statement it is (`await
+    close_writer(writer)`). A client of the project that opens on first use and is given what it
+    would otherwise make (`ApiClient(session=get_shared_session())`, `__init__` storing it in the
+    attribute its getter fills only when empty) borrows it and makes nothing; so does a
+    `redis.asyncio.Redis(connection_pool=pool)`. And such a client left by a `raise` or `return`
+    before any method of it was awaited holds nothing yet (a cog whose session `cog_load()`
+    makes, abandoned before it is added).
+
     asyncio's streams are resources: the writer of `reader, writer = await
     asyncio.open_connection(host, port)` (or `open_unix_connection`, also through
     `asyncio.wait_for`, and through a local bound to the call) owns the socket and is closed by

@@ -18,9 +18,10 @@ from typing import Literal
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.summaries import definition_of
+from tradelint.facts.syntax import walk
 from tradelint.facts.uses import classify, in_cleanup_block, name_loads, self_name
 
-Release = Literal["finally", "plain"]
+Release = Literal["finally", "plain", "first"]
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -51,7 +52,30 @@ def callee_releases(module: ModuleInfo, call: ast.Call, arg: ast.expr, close: st
             releases.append(in_cleanup_block(home, node, function))
     if not releases:
         return None
-    return "finally" if all(r == "finally" for r in releases) else "plain"
+    if all(r == "finally" for r in releases):
+        return "finally"
+    # ``async def close_writer(w): w.close(); await w.wait_closed()``: released before the
+    # callee does anything else, as a close in the caller's own statement would be.
+    return "first" if _releases_first(home, function, param, close) else "plain"
+
+
+def _releases_first(home: ModuleInfo, function: Function, param: str, close: str | None) -> bool:
+    body = function.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        body = body[1:]  # the docstring
+    if not body:
+        return False
+    first = body[0]
+    value = first.value if isinstance(first, ast.Expr) else None
+    value = value.value if isinstance(value, ast.Await) else value
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and isinstance(value.func.value, ast.Name)
+        and value.func.value.id == param
+        and (value.func.attr == close or is_release_name(value.func.attr))
+        and not any(isinstance(n, (ast.Call, ast.Await)) for a in value.args for n in walk(a))
+    )
 
 
 def _callee(module: ModuleInfo, call: ast.Call) -> tuple[ModuleInfo, Function, bool] | None:

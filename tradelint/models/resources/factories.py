@@ -13,7 +13,7 @@ from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.summaries import definition_of, is_release_name
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import classify, name_loads
-from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec
+from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, wraps_given
 from tradelint.models.resources.statements import _run_to_completion
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
@@ -171,12 +171,33 @@ def factory_spec(
                     others.append(methods)
                     continue
                 spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
+            if spec.given and wraps_given(value, spec):
+                return None  # ``return Redis(connection_pool=pool)``: a client of the caller's pool
             specs.append(spec)
     if not specs or any(spec != specs[0] for spec in specs):
         return None
     if not all(specs[0].close in methods for methods in others):
         return None
     return replace(specs[0], maybe_none=True) if maybe_none else specs[0]
+
+
+def lazily_given(module: ModuleInfo, func: ast.expr) -> tuple[tuple[str, int], ...]:
+    """The constructor parameters of a first-party class that opens on first use whose value
+    ``__init__`` stores in the very attribute it would otherwise acquire itself (``self._session =
+    session``, made by a getter only when absent): given one, the instance borrows its caller's
+    resource and makes none (Home Assistant's shared session handed to a client). As (name,
+    position), position -1 when it is not ``__init__``'s."""
+    found = definition_of(module, func)
+    if found is None or found[1].kind != "class":
+        return ()
+    facts = found[0].classes.get(found[1].line)
+    if facts is None:
+        return ()
+    acquired = {a.attr for a in facts.acquisitions}
+    positions = {attr: position for position, attr in facts.stored_positions.items()}
+    return tuple(
+        (param, positions.get(attr, -1)) for param, attr in sorted(facts.stored_params.items()) if attr in acquired
+    )
 
 
 def class_given_spec(module: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec) -> ResourceSpec | None:

@@ -13,7 +13,7 @@ from tradelint.facts.owned_elements import added_to, ends_elements, made_in_fami
 from tradelint.facts.ownership import ResourceType, class_of_cls, is_release_name, lineage, release_runs
 from tradelint.facts.summary_data import MethodFacts
 from tradelint.facts.syntax import walk
-from tradelint.facts.uses import classify, declares_outer, name_loads, self_attr, self_attribute_loads, self_name, sequential
+from tradelint.facts.uses import awaited_through, classify, declares_outer, name_loads, self_attr, self_attribute_loads, self_name, sequential
 from tradelint.models.resources.callee_release import module_coroutine
 from tradelint.models.resources.resource_types import CLOSE_METHODS, Creation
 from tradelint.models.resources.statements import (
@@ -231,6 +231,48 @@ def elements_left_open(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool
     return True
 
 
+def loaded_on_the_loop_and_closed(module: ModuleInfo, call: ast.Call) -> bool:
+    """``session = aiohttp.ClientSession()`` in a class body (or at module level) of a discord.py
+    extension (the module or its package's ``__init__`` defines ``setup(bot)``): the bot imports
+    it inside ``await bot.load_extension(...)``, on its running loop, so the session binds to the
+    right loop; it is judged by whether the module closes it (``self.session.close()`` in
+    ``cog_unload()``, a task made of it included)."""
+    stmt = module.parent(call)
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    name = stmt.targets[0].id
+    if not _defines_setup(module.tree) and not _package_defines_setup(module):
+        return False
+    for node in walk(module.tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in CLOSE_METHODS
+            and (
+                (isinstance(node.func.value, ast.Attribute) and node.func.value.attr == name)
+                or (isinstance(node.func.value, ast.Name) and node.func.value.id == name)
+            )
+        ):
+            return True
+    return False
+
+
+def _defines_setup(tree: ast.Module) -> bool:
+    return any(
+        isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "setup" and len(stmt.args.args) == 1
+        for stmt in tree.body
+    )
+
+
+def _package_defines_setup(module: ModuleInfo) -> bool:
+    init = module.path.parent / "__init__.py"
+    module.project.note_scan("folder", module.path.parent)  # for the cache: the package's __init__ is read
+    if init == module.path or not init.is_file():
+        return False
+    package = module.project.module_at(init)
+    return package is not None and _defines_setup(package.tree)
+
+
 def replaces_unclosed(module: ModuleInfo, creations: list[Creation], c: Creation) -> bool:
     """``self.x = X()`` in a method that neither looks at the old ``self.x`` nor calls another
     method first, when an old value can exist as it runs: ``__init__`` also creates it, or the
@@ -353,11 +395,18 @@ def exits_before(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list
         for n in nodes
         if isinstance(n, ast.Attribute) and n.attr in enders and isinstance(n.value, ast.Name) and n.value.id == c.name
     ]
+    # What opens on first use holds nothing until a method of it is awaited (a cog whose session
+    # ``cog_load()`` makes, left before it is added): an exit before that leaves nothing open.
+    used = [
+        n.lineno for n in nodes if isinstance(n, ast.Name) and n.id == c.name and awaited_through(module, n)
+    ] if c.spec.lazy else []
     for node in nodes:
         if not isinstance(node, (ast.Return, ast.Raise)) or not start < node.lineno < end.lineno:
             continue
         if any(isinstance(n, ast.Name) and n.id == c.name for n in walk(node)):
             continue  # ``return client``, ``raise Error(client)``
+        if c.spec.lazy and not any(start < line <= node.lineno for line in used):
+            continue
         if module.enclosing_function(node) is not function or not sequential(module, c.stmt, node):
             continue
         if any(start < line <= node.lineno for line in lines):

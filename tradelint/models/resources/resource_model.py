@@ -40,7 +40,7 @@ from tradelint.models.resources.error_paths import handoff_problem, left_open_by
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import owner_leaks
 from tradelint.models.resources.creation_shapes import owner_creation, part_creation
-from tradelint.models.resources.factories import class_given_spec, imported_factory, module_factories, self_method_factory
+from tradelint.models.resources.factories import class_given_spec, lazily_given, imported_factory, module_factories, self_method_factory
 from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.models.resources.receivers import receiver_closes
 from tradelint.models.resources.proofs import (
@@ -51,6 +51,7 @@ from tradelint.models.resources.proofs import (
     evaluated_on_one_branch,
     module_cache_of,
     elements_left_open,
+    loaded_on_the_loop_and_closed,
     self_collection_of,
     names_class,
     only_borrowed_by,
@@ -144,9 +145,8 @@ class ResourceAnalysis:
         made = class_factory(self.module, call.func, self.builtin_spec, self.model) if not found or found.lazy else None
         if found is not None and (made is None or made.lazy or made.holds):
             ends = self_ending_methods(self.module, found)
-            return first_party_spec(
-                found.release, lazy=found.lazy, awaited=found.awaited, ends=ends, by_protocol=found.by_protocol
-            )
+            spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited, ends=ends, by_protocol=found.by_protocol)
+            return replace(spec, given=lazily_given(self.module, call.func)) if found.lazy else spec
         if made is not None:
             return made
         if qualified is not None and found is None:
@@ -476,7 +476,7 @@ class ResourceAnalysis:
         if c.spec.holds:
             return owner_leaks(self.module, c)
         if c.kind == "import_time":
-            return "import_time"
+            return None if loaded_on_the_loop_and_closed(self.module, c.call) else "import_time"
         if c.kind == "self_key":
             return judge_keyed(self.module, c.name, c.spec)
         if c.kind == "integration":  # kept at setup: some release of its name must run at unload
@@ -544,6 +544,10 @@ class ResourceAnalysis:
             released = callee_releases(self.module, use.call, node, c.spec.close) if use.call is not None else None
             if released == "finally":  # ``await probe(session)`` closing it in its ``finally``
                 return handoff_problem(self.module, c, node, close_nodes)
+            if released == "first":
+                closes.append(in_cleanup_block(self.module, node, c.function))
+                close_nodes.append(node)  # closed as the callee starts: a close of this statement
+                continue
             if released == "plain":
                 # ``await self._test(client)`` whose last statement closes it: a close that an
                 # error in the callee skips, as a close outside ``finally`` here would be.
@@ -572,7 +576,7 @@ class ResourceAnalysis:
             return None
         if closes and teardown:
             return None  # the code after the ``yield`` runs when the fixture or dependency ends
-        if closes and closed_at_once(self.module, c.stmt, close_nodes):
+        if closes and not by_callee and closed_at_once(self.module, c.stmt, close_nodes):
             return None  # ``_, writer = await open_connection(h, p); writer.close()``: a probe
         if closes:
             # A first-party type released on the success path is used as its class asks: the error

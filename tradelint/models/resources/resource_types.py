@@ -64,8 +64,14 @@ def library_spec(
 def wraps_given(call: ast.Call, spec: ResourceSpec) -> bool:
     """Whether ``call`` gives a library wrapper the resource it would otherwise make itself."""
     return any(
-        any(k.arg == name for k in call.keywords) or 0 <= position < len(call.args) for name, position in spec.given
+        any(k.arg == name and not _is_none(k.value) for k in call.keywords)
+        or (0 <= position < len(call.args) and not _is_none(call.args[position]))
+        for name, position in spec.given
     )
+
+
+def _is_none(value: ast.expr) -> bool:
+    return isinstance(value, ast.Constant) and value.value is None
 
 
 def first_party_spec(
@@ -84,9 +90,11 @@ BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
     "aiohttp.TCPConnector": ResourceSpec("close", needs_loop=True),
     "aiohttp.connector.TCPConnector": ResourceSpec("close", needs_loop=True),
     "httpx.AsyncClient": ResourceSpec("aclose", lazy=True, coroutine_close=True),
-    "redis.asyncio.Redis": ResourceSpec("aclose", lazy=True, coroutine_close=True),
-    "redis.asyncio.StrictRedis": ResourceSpec("aclose", lazy=True, coroutine_close=True),
-    "redis.asyncio.client.Redis": ResourceSpec("aclose", lazy=True, coroutine_close=True),
+    # Given a ``connection_pool``, a client only borrows connections from it, and its
+    # ``aclose()`` leaves the pool to whoever made it (redis-py's documented default).
+    "redis.asyncio.Redis": ResourceSpec("aclose", lazy=True, coroutine_close=True, given=(("connection_pool", -1),)),
+    "redis.asyncio.StrictRedis": ResourceSpec("aclose", lazy=True, coroutine_close=True, given=(("connection_pool", -1),)),
+    "redis.asyncio.client.Redis": ResourceSpec("aclose", lazy=True, coroutine_close=True, given=(("connection_pool", -1),)),
     "redis.asyncio.from_url": ResourceSpec("aclose", lazy=True, coroutine_close=True),
     "redis.asyncio.Redis.from_url": ResourceSpec("aclose", lazy=True, coroutine_close=True),
     "redis.asyncio.client.Redis.from_url": ResourceSpec("aclose", lazy=True, coroutine_close=True),
