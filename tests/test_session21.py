@@ -548,3 +548,45 @@ def test_a_client_given_what_it_would_make_borrows_it(tmp_path: Path) -> None:
     assert _messages(path, "TRD2") == [
         "30 TRD201 `client` (`ApiClient(...)`) is never closed; call `await client.close()` in a `finally`",
     ]
+
+
+LAZY_COG = """\
+import aiohttp
+
+
+class Dev:
+    def __init__(self, bot):
+        self.bot = bot
+        self.session = None
+
+    async def cog_load(self):
+        self.session = aiohttp.ClientSession()
+
+    async def ping(self):
+        return await self.session.get("https://example.com")
+
+    async def cog_unload(self):
+        await self.session.close()
+
+
+async def setup(bot):
+    cog = Dev(bot)
+    if not bot.dev:
+        raise RuntimeError("needs --dev")
+    await bot.add_cog(cog)
+
+
+async def setup_after_use(bot):
+    cog = Dev(bot)
+    await cog.ping()
+    if not bot.dev:
+        raise RuntimeError("needs --dev")
+    await bot.add_cog(cog)
+"""
+
+
+def test_a_lazy_resource_left_before_any_use_holds_nothing(tmp_path: Path) -> None:
+    path = _write(tmp_path, "dev.py", LAZY_COG)
+    assert _messages(path, "TRD2") == [
+        "27 TRD201 `cog` (`Dev(...)`) leaks on an exit before it is handed on; call its `cog_unload()` on that path",
+    ]
