@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -274,14 +275,19 @@ def ended_through_instances(module: ModuleInfo, cls: ast.ClassDef, attr: str) ->
     root = search_root(module)
     if root is None:
         return False
+    # A file that proves an instance of the class names the class (its constructor, an
+    # annotation), as well as the attribute it ends: only such files are parsed.
     module.project.note_scan(f"mentions {attr}", root)  # for the cache, memo or not
+    module.project.note_scan(f"mentions {cls.name}", root)
     memo = module.project.scan_memo(attr)
-    key = ("ended-through-instances", root, attr)
+    key = ("ended-through-instances", root, attr, cls.name)
     if key not in memo:
         found: set[tuple[str, str, int]] = set()
-        needle = f".{attr}".encode()
+        # ``game._task``: the attribute read through a name other than ``self``.
+        through = re.compile(rb"\b(?!self\b|cls\b)[A-Za-z_]\w*\." + re.escape(attr.encode()) + rb"\b")
+        named = cls.name.encode()
         for path, data in files_naming(module.project, root, attr):
-            if needle not in data or _is_test(path):
+            if named not in data or _is_test(path) or through.search(data) is None:
                 continue
             other = module if path == module.path else module.project.module_at(path)
             if other is None:
