@@ -530,6 +530,11 @@ async def own(host):
     return await client.status()
 
 
+async def made_for_it(host):
+    client = ApiClient(host, session=aiohttp.ClientSession())
+    return await client.status()
+
+
 POOL = ConnectionPool.from_url("redis://localhost")
 
 
@@ -544,9 +549,12 @@ async def cached(key):
 
 
 def test_a_client_given_what_it_would_make_borrows_it(tmp_path: Path) -> None:
+    # Given a shared session (from a getter), it borrows it; given one made for it, it owns it
+    # (its ``close()`` closes the attribute): then it must be closed.
     path = _write(tmp_path, "wrappers.py", WRAPPERS)
     assert _messages(path, "TRD2") == [
         "30 TRD201 `client` (`ApiClient(...)`) is never closed; call `await client.close()` in a `finally`",
+        "35 TRD201 `client` (`ApiClient(...)`) is never closed; call `await client.close()` in a `finally`",
     ]
 
 

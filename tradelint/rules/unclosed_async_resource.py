@@ -40,10 +40,12 @@ class UnclosedAsyncResource(Rule):
     A close with nothing before it that can raise, leave or suspend (no call, `await` or exit
     between the creation and the close: a probe that only connects) is reliable without
     `finally`, as is a close by a callee whose first statement it is (`await
-    close_writer(writer)`). A client of the project that opens on first use and is given what it
-    would otherwise make (`ApiClient(session=get_shared_session())`, `__init__` storing it in the
-    attribute its getter fills only when empty) borrows it and makes nothing; so does a
-    `redis.asyncio.Redis(connection_pool=pool)`. And such a client left by a `raise` or `return`
+    close_writer(writer)`). A client of the project that opens on first use and is given, where
+    it would otherwise make its own, an object another function provides
+    (`ApiClient(session=get_shared_session())`: `__init__` stores it in the attribute its getter
+    fills only when empty) borrows it, makes nothing and is not judged; given one made for it
+    (`ApiClient(session=ClientSession())`), it may own it and is. A
+    `redis.asyncio.Redis(connection_pool=pool)` borrows the pool. And a client left by a `raise` or `return`
     before any method of it was awaited holds nothing yet (a cog whose session `cog_load()`
     makes, abandoned before it is added).
 

@@ -76,6 +76,7 @@ from tradelint.models.resources.resource_types import (
     UnawaitedClose,
     Verdict,
     unawaited_close,
+    passes_any,
     split_part,
     wraps_given,
 )
@@ -146,7 +147,7 @@ class ResourceAnalysis:
         if found is not None and (made is None or made.lazy or made.holds):
             ends = self_ending_methods(self.module, found)
             spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited, ends=ends, by_protocol=found.by_protocol)
-            return replace(spec, given=lazily_given(self.module, call.func)) if found.lazy else spec
+            return replace(spec, lends=lazily_given(self.module, call.func)) if found.lazy else spec
         if made is not None:
             return made
         if qualified is not None and found is None:
@@ -265,7 +266,7 @@ class ResourceAnalysis:
                 spec = specs[key] = self.spec_for(call)
             if spec is None or (spec.given and wraps_given(call, spec)):
                 continue
-            if not (spec.evidenced and may_be_shared(self.module, call)):
+            if not ((spec.evidenced or passes_any(call, spec.lends)) and may_be_shared(self.module, call)):
                 found.extend(c for c in [self._creation(call, spec)] if c)
         return found
 

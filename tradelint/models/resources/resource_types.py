@@ -51,6 +51,11 @@ class ResourceSpec:
     # ``reader, writer = await asyncio.open_connection(host, port)``. Bound by unpacking only;
     # no ``async with`` can take it.
     part: int | None = None
+    # A first-party client that opens on first use: the constructor parameters whose value
+    # ``__init__`` stores where its getter would make its own (``session=...``). An instance handed
+    # a shared object there (from a getter: Home Assistant's session) borrows it and is not
+    # judged; one handed a resource made for it may own it (its release may close it).
+    lends: tuple[tuple[str, int], ...] = ()
 
 
 def library_spec(
@@ -63,10 +68,16 @@ def library_spec(
 
 def wraps_given(call: ast.Call, spec: ResourceSpec) -> bool:
     """Whether ``call`` gives a library wrapper the resource it would otherwise make itself."""
+    return passes_any(call, spec.given)
+
+
+def passes_any(call: ast.Call, params: tuple[tuple[str, int], ...]) -> bool:
+    """Whether ``call`` passes a value other than ``None`` for one of ``params`` (name,
+    position; -1 when it is passed by name only)."""
     return any(
         any(k.arg == name and not _is_none(k.value) for k in call.keywords)
         or (0 <= position < len(call.args) and not _is_none(call.args[position]))
-        for name, position in spec.given
+        for name, position in params
     )
 
 
