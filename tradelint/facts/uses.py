@@ -89,9 +89,15 @@ def assigned_to(
     targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
     if len(targets) != 1:
         return None
-    target = targets[0]
+    return _binding(module, targets[0], parent, function)
+
+
+def _binding(
+    module: ModuleInfo, target: ast.expr, stmt: ast.Assign | ast.AnnAssign, function: ast.FunctionDef | ast.AsyncFunctionDef
+) -> Binding | None:
+    """``name`` or ``self.attr`` as the target of ``stmt`` in ``function``; None otherwise."""
     if isinstance(target, ast.Name):
-        return Binding("local", target.id, parent)
+        return Binding("local", target.id, stmt)
     cls = module.parent(function)
     if (
         isinstance(target, ast.Attribute)
@@ -99,7 +105,7 @@ def assigned_to(
         and target.value.id == self_name(function)
         and isinstance(cls, ast.ClassDef)
     ):
-        return Binding("self", target.attr, parent, cls)
+        return Binding("self", target.attr, stmt, cls)
     return None
 
 
@@ -156,18 +162,7 @@ def assigned_part(
     target = stmt.targets[0]
     if not isinstance(target, (ast.Tuple, ast.List)) or len(target.elts) <= part:
         return None
-    element = target.elts[part]
-    if isinstance(element, ast.Name):
-        return Binding("local", element.id, stmt)
-    cls = module.parent(function)
-    if (
-        isinstance(element, ast.Attribute)
-        and isinstance(element.value, ast.Name)
-        and element.value.id == self_name(function)
-        and isinstance(cls, ast.ClassDef)
-    ):
-        return Binding("self", element.attr, stmt, cls)
-    return None
+    return _binding(module, target.elts[part], stmt, function)
 
 
 def shutdown_method(cls: ast.ClassDef, names: tuple[str, ...]) -> str | None:
