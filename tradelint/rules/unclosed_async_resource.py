@@ -45,7 +45,8 @@ class UnclosedAsyncResource(Rule):
     (`ApiClient(session=get_shared_session())`: `__init__` stores it in the attribute its getter
     fills only when empty) borrows it, makes nothing and is not judged; given one made for it
     (`ApiClient(session=ClientSession())`), it may own it and is. A
-    `redis.asyncio.Redis(connection_pool=pool)` borrows the pool. And a client left by a `raise` or `return`
+    `redis.asyncio.Redis(connection_pool=POOL)` borrows a pool it did not make for itself (a
+    parameter, an attribute, a module's); one made for it is its to end. And a client left by a `raise` or `return`
     before any method of it was awaited holds nothing yet (a cog whose session `cog_load()`
     makes, abandoned before it is added).
 

@@ -171,14 +171,51 @@ def factory_spec(
                     others.append(methods)
                     continue
                 spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
-            if spec.given and wraps_given(value, spec):
-                return None  # ``return Redis(connection_pool=pool)``: a client of the caller's pool
+            if (spec.given and wraps_given(value, spec)) or (spec.lends and borrows(module, value, spec.lends)):
+                return None  # ``return Redis(connection_pool=POOL)``: a client of a pool it did not make
             specs.append(spec)
     if not specs or any(spec != specs[0] for spec in specs):
         return None
     if not all(specs[0].close in methods for methods in others):
         return None
     return replace(specs[0], maybe_none=True) if maybe_none else specs[0]
+
+
+def borrows(module: ModuleInfo, call: ast.Call, params: tuple[tuple[str, int], ...]) -> bool:
+    """Whether ``call`` passes for one of ``params`` an object it did not make for it: not a
+    constructor call (``Pool(...)``, ``Pool.from_url(...)``), directly or through a local bound
+    once ; a parameter, an attribute, what another function provides is borrowed."""
+    function = module.enclosing_function(call)
+    values = [k.value for k in call.keywords if any(k.arg == name for name, _ in params)]
+    values += [call.args[position] for _, position in params if 0 <= position < len(call.args)]
+    for value in values:
+        if isinstance(value, ast.Constant) and value.value is None:
+            continue
+        if isinstance(value, ast.Name) and function is not None:
+            value = _bound_once(function, value.id) or value
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call) and _made_by_a_class(value.func):
+            continue
+        return True
+    return False
+
+
+def _made_by_a_class(func: ast.expr) -> bool:
+    """``Pool(...)`` or ``Pool.from_url(...)``: a CapWords class, or a maker of one."""
+    if isinstance(func, ast.Attribute) and not func.attr[:1].isupper():
+        func = func.value
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name[:1].isupper()
+
+
+def _bound_once(function: ast.AST, name: str) -> ast.expr | None:
+    values = [
+        node.value for node in walk(function)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name) and node.targets[0].id == name
+    ]
+    return values[0] if len(values) == 1 else None
 
 
 def lazily_given(module: ModuleInfo, func: ast.expr) -> tuple[tuple[str, int], ...]:

@@ -40,7 +40,7 @@ from tradelint.models.resources.error_paths import handoff_problem, left_open_by
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import owner_leaks
 from tradelint.models.resources.creation_shapes import owner_creation, part_creation
-from tradelint.models.resources.factories import class_given_spec, lazily_given, imported_factory, module_factories, self_method_factory
+from tradelint.models.resources.factories import borrows, class_given_spec, lazily_given, imported_factory, module_factories, self_method_factory
 from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.models.resources.receivers import receiver_closes
 from tradelint.models.resources.proofs import (
@@ -76,7 +76,6 @@ from tradelint.models.resources.resource_types import (
     UnawaitedClose,
     Verdict,
     unawaited_close,
-    passes_any,
     split_part,
     wraps_given,
 )
@@ -266,7 +265,7 @@ class ResourceAnalysis:
                 spec = specs[key] = self.spec_for(call)
             if spec is None or (spec.given and wraps_given(call, spec)):
                 continue
-            if not ((spec.evidenced or passes_any(call, spec.lends)) and may_be_shared(self.module, call)):
+            if not ((spec.evidenced and may_be_shared(self.module, call)) or borrows(self.module, call, spec.lends)):
                 found.extend(c for c in [self._creation(call, spec)] if c)
         return found
 

@@ -101,11 +101,11 @@ BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
     "aiohttp.TCPConnector": ResourceSpec("close", needs_loop=True),
     "aiohttp.connector.TCPConnector": ResourceSpec("close", needs_loop=True),
     "httpx.AsyncClient": ResourceSpec("aclose", lazy=True, coroutine_close=True),
-    # Given a ``connection_pool``, a client only borrows connections from it, and its
-    # ``aclose()`` leaves the pool to whoever made it (redis-py's documented default).
-    "redis.asyncio.Redis": ResourceSpec("aclose", lazy=True, coroutine_close=True, given=(("connection_pool", -1),)),
-    "redis.asyncio.StrictRedis": ResourceSpec("aclose", lazy=True, coroutine_close=True, given=(("connection_pool", -1),)),
-    "redis.asyncio.client.Redis": ResourceSpec("aclose", lazy=True, coroutine_close=True, given=(("connection_pool", -1),)),
+    # Given a ``connection_pool`` it did not make for itself, a client only borrows connections
+    # from it, and its ``aclose()`` leaves the pool to whoever made it (redis-py's default).
+    "redis.asyncio.Redis": ResourceSpec("aclose", lazy=True, coroutine_close=True, lends=(("connection_pool", -1),)),
+    "redis.asyncio.StrictRedis": ResourceSpec("aclose", lazy=True, coroutine_close=True, lends=(("connection_pool", -1),)),
+    "redis.asyncio.client.Redis": ResourceSpec("aclose", lazy=True, coroutine_close=True, lends=(("connection_pool", -1),)),
     "redis.asyncio.from_url": ResourceSpec("aclose", lazy=True, coroutine_close=True),
     "redis.asyncio.Redis.from_url": ResourceSpec("aclose", lazy=True, coroutine_close=True),
     "redis.asyncio.client.Redis.from_url": ResourceSpec("aclose", lazy=True, coroutine_close=True),
