@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import ast
 import weakref
+from typing import Iterator
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import is_release_name
+from tradelint.facts.syntax import walk
 from tradelint.facts.uses import alias_target, classify, declares_outer, name_loads, self_name
 
 # Methods that put an element in, or look without taking one out.
@@ -51,6 +53,46 @@ def added_to(module: ModuleInfo, value: ast.expr) -> ast.expr | None:
             return target.value
     return None
 
+
+
+def self_collection_added(module: ModuleInfo, value: ast.expr, receiver: str | None) -> str | None:
+    """The attribute of the collection on ``self`` (named ``receiver`` in the method) that
+    ``value`` is added to: ``self._clients[key] = value``, ``self._pool.append(value)``."""
+    collection = added_to(module, value)
+    if (
+        receiver is not None
+        and isinstance(collection, ast.Attribute)
+        and isinstance(collection.value, ast.Name)
+        and collection.value.id == receiver
+    ):
+        return collection.attr
+    return None
+
+
+def element_sources(method: ast.AST, *, items: bool) -> Iterator[tuple[str, ast.expr]]:
+    """(name, collection) for each local of ``method`` bound to an element of a collection: the
+    target of a loop or comprehension over it (or its ``values()``) and, with ``items``, a name
+    assigned one of its items or what its ``pop(k)``/``get(k)`` return. The collection is given
+    as written (``self._clients``), for the caller to match."""
+    for node in walk(method):
+        value: ast.expr
+        target: ast.expr
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            value, target = node.iter, node.target
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "values":
+                value = value.func.value
+        elif items and isinstance(node, ast.Assign) and len(node.targets) == 1:
+            value, target = node.value, node.targets[0]
+            if isinstance(value, ast.Subscript):
+                value = value.value
+            elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("pop", "get"):
+                value = value.func.value
+            else:
+                continue
+        else:
+            continue
+        if isinstance(target, ast.Name):
+            yield target.id, value
 
 def made_in_family(family: list[tuple[ModuleInfo, ast.ClassDef]], attr: str) -> bool:
     """Whether a class of ``family`` (read here) makes the collection: ``self._tasks = []``. One

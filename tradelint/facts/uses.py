@@ -545,3 +545,17 @@ def only_reads_arguments(module: ModuleInfo, call: ast.Call) -> bool:
         and isinstance(bound[0], ast.Call)
         and module.imports.qualify(bound[0].func) in LOGGER_FACTORIES
     )
+
+
+def bound_once(function: ast.AST, name: str) -> ast.expr | None:
+    """The value of the only plain assignment of the local ``name`` in ``function``, if it has
+    exactly one (a value read through its one binding: ``pool = Pool(); Redis(connection_pool=pool)``)."""
+    values = [
+        node.value
+        for node in walk(function)
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id == name
+    ]
+    return values[0] if len(values) == 1 else None

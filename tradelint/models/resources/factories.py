@@ -12,7 +12,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.summaries import definition_of, is_release_name
 from tradelint.facts.syntax import walk
-from tradelint.facts.uses import classify, name_loads
+from tradelint.facts.uses import bound_once, classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, wraps_given
 from tradelint.models.resources.statements import _run_to_completion
 
@@ -192,7 +192,7 @@ def borrows(module: ModuleInfo, call: ast.Call, params: tuple[tuple[str, int], .
         if isinstance(value, ast.Constant) and value.value is None:
             continue
         if isinstance(value, ast.Name) and function is not None:
-            value = _bound_once(function, value.id) or value
+            value = bound_once(function, value.id) or value
         if isinstance(value, ast.Await):
             value = value.value
         if isinstance(value, ast.Call) and _made_by_a_class(value.func):
@@ -207,15 +207,6 @@ def _made_by_a_class(func: ast.expr) -> bool:
         func = func.value
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
     return name[:1].isupper()
-
-
-def _bound_once(function: ast.AST, name: str) -> ast.expr | None:
-    values = [
-        node.value for node in walk(function)
-        if isinstance(node, ast.Assign) and len(node.targets) == 1
-        and isinstance(node.targets[0], ast.Name) and node.targets[0].id == name
-    ]
-    return values[0] if len(values) == 1 else None
 
 
 def lazily_given(module: ModuleInfo, func: ast.expr) -> tuple[tuple[str, int], ...]:

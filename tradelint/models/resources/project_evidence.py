@@ -37,9 +37,9 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.owned_elements import added_to
+from tradelint.facts.owned_elements import element_sources, self_collection_added
 from tradelint.facts.project_files import files_naming, project_files, project_root
-from tradelint.facts.uses import self_name
+from tradelint.facts.uses import bound_once, self_name
 from tradelint.models.resources.library_table import library_packages
 from tradelint.models.resources.resource_types import EXCHANGE_MODULES, ResourceSpec
 from tradelint.models.resources.statements import _capword_callee
@@ -241,9 +241,9 @@ def _element_release(module: ModuleInfo, function: ast.AST, local: str) -> str |
     for node in ast.walk(function):
         if not (isinstance(node, ast.Name) and node.id == local and isinstance(node.ctx, ast.Load)):
             continue
-        collection = added_to(module, node)
-        if isinstance(collection, ast.Attribute) and isinstance(collection.value, ast.Name) and collection.value.id == receiver:
-            return _class_release(cls, collection.attr, elements=True)
+        attr = self_collection_added(module, node, receiver)
+        if attr is not None:
+            return _class_release(cls, attr, elements=True)
     return None
 
 
@@ -254,25 +254,7 @@ def _is_self_attr(node: ast.expr, receiver: str, attr: str) -> bool:
 def _element_names(method: ast.AST, receiver: str, attr: str) -> set[str]:
     """Names bound in ``method`` to an element of ``self.attr``: a loop over it (its
     ``values()``), an item of it, what its ``pop(k)``/``get(k)`` return."""
-    names: set[str] = set()
-    for node in ast.walk(method):
-        value: ast.expr | None = None
-        target: ast.expr | None = None
-        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-            value, target = node.iter, node.target
-            if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "values":
-                value = value.func.value
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
-            value, target = node.value, node.targets[0]
-            if isinstance(value, ast.Subscript):
-                value = value.value
-            elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("pop", "get"):
-                value = value.func.value
-            else:
-                continue
-        if value is not None and isinstance(target, ast.Name) and _is_self_attr(value, receiver, attr):
-            names.add(target.id)
-    return names
+    return {name for name, collection in element_sources(method, items=True) if _is_self_attr(collection, receiver, attr)}
 
 
 def _awaited_release(function: ast.AST, is_receiver: Callable[[ast.expr], bool]) -> str | None:
@@ -302,7 +284,7 @@ def may_be_shared(module: ModuleInfo, call: ast.Call) -> bool:
         if isinstance(value, ast.Starred):
             value = value.value
         if isinstance(value, ast.Name) and function is not None:
-            value = _bound_once(function, value.id) or value
+            value = bound_once(function, value.id) or value
         if isinstance(value, ast.Await):
             value = value.value
         if isinstance(value, ast.Call) and _provides(value.func):
@@ -327,16 +309,3 @@ def _provides(func: ast.expr) -> bool:
 
 
 _BUILTINS = frozenset(dir(builtins))
-
-
-def _bound_once(function: ast.AST, name: str) -> ast.expr | None:
-    """The value of the only assignment of ``name`` in ``function``, if it has exactly one."""
-    values = [
-        node.value
-        for node in ast.walk(function)
-        if isinstance(node, ast.Assign)
-        and len(node.targets) == 1
-        and isinstance(node.targets[0], ast.Name)
-        and node.targets[0].id == name
-    ]
-    return values[0] if len(values) == 1 else None

@@ -9,7 +9,7 @@ import ast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.class_family import bases_naming, declared_by_a_base
-from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family
+from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family, self_collection_added
 from tradelint.facts.ownership import ResourceType, class_of_cls, is_release_name, lineage, release_runs
 from tradelint.facts.summary_data import MethodFacts
 from tradelint.facts.syntax import walk
@@ -201,13 +201,9 @@ def self_collection_of(module: ModuleInfo, function: ast.FunctionDef | ast.Async
         return None
     found: str | None = None
     for node in name_loads(function, name):
-        collection = added_to(module, node)
-        if (
-            isinstance(collection, ast.Attribute)
-            and isinstance(collection.value, ast.Name)
-            and collection.value.id == receiver
-        ):
-            found = found or collection.attr
+        attr = self_collection_added(module, node, receiver)
+        if attr is not None:
+            found = found or attr
             continue
         use = classify(module, node)
         if use.kind in ("method", "attribute") and use.name is not None and (

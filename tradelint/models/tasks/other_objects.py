@@ -22,7 +22,7 @@ from typing import cast
 
 from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.owned_elements import added_to
+from tradelint.facts.owned_elements import element_sources, self_collection_added
 from tradelint.facts.ownership import release_runs
 from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES, walk
@@ -328,17 +328,15 @@ def _element_class(
     first-party class: that class."""
     receiver = self_name(function)
     collection: str | None = None
-    for loop in walk(function):
-        if isinstance(loop, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(loop.target, ast.Name) and loop.target.id == name:
-            iterated = loop.iter
-            if isinstance(iterated, ast.Call) and isinstance(iterated.func, ast.Attribute) and iterated.func.attr == "values":
-                iterated = iterated.func.value
-            if isinstance(iterated, ast.Attribute) and isinstance(iterated.value, ast.Name) and iterated.value.id == receiver:
-                if collection not in (None, iterated.attr):
-                    return None
-                collection = iterated.attr
-            else:
+    for bound, iterated in element_sources(function, items=False):
+        if bound != name:
+            continue
+        if isinstance(iterated, ast.Attribute) and isinstance(iterated.value, ast.Name) and iterated.value.id == receiver:
+            if collection not in (None, iterated.attr):
                 return None
+            collection = iterated.attr
+        else:
+            return None
     if collection is None:
         return None
     classes: dict[int, tuple[ModuleInfo, ast.ClassDef]] = {}
@@ -349,9 +347,7 @@ def _element_class(
         for value in walk(method):
             if not isinstance(value, ast.expr):
                 continue
-            target = added_to(module, value)
-            if not (isinstance(target, ast.Attribute) and target.attr == collection
-                    and isinstance(target.value, ast.Name) and target.value.id == own):
+            if self_collection_added(module, value, own) != collection:
                 continue
             if isinstance(value, ast.Call):
                 made = resolve_definition(module, value.func)
