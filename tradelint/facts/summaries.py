@@ -39,7 +39,7 @@ from tradelint.facts.summary_data import (
     Ref,
 )
 from tradelint.facts.syntax import FUNCTION_NODES, content_digest, walk
-from tradelint.facts.uses import awaited_call, self_attr
+from tradelint.facts.uses import awaited_call, given_or_made, self_attr
 
 __all__ = [
     "Acquisition",
@@ -312,6 +312,12 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             if part is not None:
                 value = awaited_call(module, function, value) or value
             value = value.value if isinstance(value, ast.Await) else value
+            if part is None and (given := given_or_made(function, value)) is not None:
+                # ``self._session = session or ClientSession()``: the instance keeps what it is
+                # given, and makes its own only when given nothing (so it is the class's to
+                # close then, and only then).
+                param, value = given
+                _store_param(function, param, target.attr, stored_params, stored_positions, parameters)
             if part is not None:
                 ref = _ref(module, value.func) if isinstance(value, ast.Call) else None
                 if ref is not None and ref[0] == "qualified":
@@ -326,15 +332,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                 if ref is not None:
                     acquisitions.append(Acquisition(target.attr, ref, function.name, assign.lineno))
             elif isinstance(value, ast.Name):
-                params = parameters.get(function)
-                if params is None:
-                    params = parameters[function] = [a.arg for a in function.args.posonlyargs + function.args.args][1:]
-                if value.id in params:
-                    stored_params.setdefault(value.id, target.attr)
-                    if function.name == "__init__":
-                        stored_positions.setdefault(params.index(value.id), target.attr)
-                elif value.id in {a.arg for a in function.args.kwonlyargs}:
-                    stored_params.setdefault(value.id, target.attr)
+                _store_param(function, value.id, target.attr, stored_params, stored_positions, parameters)
         acquisitions.sort(key=lambda a: a.line)
         classes[cls.lineno] = ClassFacts(
             cls.name, cls.lineno, bases, methods, tuple(acquisitions), stored_params, stored_positions,
@@ -354,13 +352,14 @@ def _any_within(lines: list[int], first: int, last: int) -> bool:
 def _may_store(assign: ast.AST | None) -> bool:
     """Whether a ``self.x`` stored under this parent can be an acquisition or a stored parameter
     (the stores loop of ``_class_facts`` takes only these): the target of ``x = [await]
-    Callee(...)`` or ``x = name``; not of a tuple, a ``for``, ``+=``, or another value."""
+    Callee(...)``, ``x = name`` or ``x = name or Callee(...)`` (either way round, or as ``a if
+    test else b``); not of a tuple, a ``for``, ``+=``, or another value."""
     if isinstance(assign, (ast.Tuple, ast.List)) and isinstance(assign.ctx, ast.Store):
         return True  # an element of an unpacked call's result (kept only for a qualified callee)
     if not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is None:
         return False
     value = assign.value.value if isinstance(assign.value, ast.Await) else assign.value
-    return isinstance(value, (ast.Call, ast.Name))
+    return isinstance(value, (ast.Call, ast.Name, ast.BoolOp, ast.IfExp))
 
 
 # Keys for bisection and maps over nodes, without a Python call per node.
@@ -496,6 +495,26 @@ def summary_ref(module: ModuleInfo, node: ast.expr) -> Ref | None:
     """How a summary names what ``node`` refers to: a top-level definition of the module, or an
     imported name, qualified."""
     return _ref(module, node)
+
+
+def _store_param(
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    name: str,
+    attr: str,
+    stored_params: dict[str, str],
+    stored_positions: dict[int, str],
+    parameters: dict[ast.AST, list[str]],
+) -> None:
+    """Record that ``function`` stores its parameter ``name`` (if it is one) in ``self.attr``."""
+    params = parameters.get(function)
+    if params is None:
+        params = parameters[function] = [a.arg for a in function.args.posonlyargs + function.args.args][1:]
+    if name in params:
+        stored_params.setdefault(name, attr)
+        if function.name == "__init__":
+            stored_positions.setdefault(params.index(name), attr)
+    elif name in {a.arg for a in function.args.kwonlyargs}:
+        stored_params.setdefault(name, attr)
 
 
 def _ref(module: ModuleInfo, node: ast.expr) -> Ref | None:

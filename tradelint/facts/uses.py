@@ -559,3 +559,62 @@ def bound_once(function: ast.AST, name: str) -> ast.expr | None:
         and node.targets[0].id == name
     ]
     return values[0] if len(values) == 1 else None
+
+
+def given_or_made(function: ast.FunctionDef | ast.AsyncFunctionDef, value: ast.expr) -> tuple[str, ast.Call] | None:
+    """(parameter, call) for a value that is a parameter when one is given and a new object
+    otherwise: ``session or ClientSession()``, ``ClientSession() if session is None else
+    session``, ``session if session else ClientSession()``, or ``session`` itself where the
+    function binds it to a call only when it is missing (``if session is None: session =
+    ClientSession()``)."""
+    params = {a.arg for a in function.args.posonlyargs + function.args.args + function.args.kwonlyargs}
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and len(value.values) == 2:
+        given, made = value.values
+        if isinstance(given, ast.Name) and given.id in params and isinstance(made, ast.Call):
+            return given.id, made
+        return None
+    if isinstance(value, ast.IfExp):
+        name = tested_name(value.test)
+        if name is None or name[0] not in params:
+            return None
+        param, missing_when_true = name
+        made, given = (value.body, value.orelse) if missing_when_true else (value.orelse, value.body)
+        if isinstance(given, ast.Name) and given.id == param and isinstance(made, ast.Call):
+            return param, made
+        return None
+    if isinstance(value, ast.Name) and value.id in params:
+        for statement in walk(function):
+            if not isinstance(statement, ast.If) or (name := tested_name(statement.test)) is None:
+                continue
+            param, missing_when_true = name
+            branch = statement.body if missing_when_true else statement.orelse
+            if param != value.id:
+                continue
+            for inner in branch:
+                if (
+                    isinstance(inner, ast.Assign)
+                    and len(inner.targets) == 1
+                    and isinstance(inner.targets[0], ast.Name)
+                    and inner.targets[0].id == param
+                    and isinstance(made := inner.value.value if isinstance(inner.value, ast.Await) else inner.value, ast.Call)
+                ):
+                    return param, made
+    return None
+
+
+def tested_name(test: ast.expr) -> tuple[str, bool] | None:
+    """(name, whether the test is true when it is missing) for ``name is None``, ``name is not
+    None``, ``not name`` and ``name``."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name):
+        right = test.comparators[0]
+        if isinstance(right, ast.Constant) and right.value is None:
+            if isinstance(test.ops[0], ast.Is):
+                return test.left.id, True
+            if isinstance(test.ops[0], ast.IsNot):
+                return test.left.id, False
+        return None
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name):
+        return test.operand.id, True
+    if isinstance(test, ast.Name):
+        return test.id, False
+    return None

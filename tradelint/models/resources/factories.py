@@ -210,11 +210,11 @@ def _made_by_a_class(func: ast.expr) -> bool:
 
 
 def lazily_given(module: ModuleInfo, func: ast.expr) -> tuple[tuple[str, int], ...]:
-    """The constructor parameters of a first-party class that opens on first use whose value
-    ``__init__`` stores in the very attribute it would otherwise acquire itself (``self._session =
-    session``, made by a getter only when absent): given one, the instance borrows its caller's
-    resource and makes none (Home Assistant's shared session handed to a client). As (name,
-    position), position -1 when it is not ``__init__``'s."""
+    """The constructor parameters of a first-party resource type whose value ``__init__`` stores
+    in the very attribute it would otherwise acquire itself (``self._session = session``, made by
+    a getter only when absent, or ``self._session = session or ClientSession()``): given one, the
+    instance borrows its caller's resource and makes none (Home Assistant's shared session handed
+    to a client). As (name, position), position -1 when it is not ``__init__``'s."""
     found = definition_of(module, func)
     if found is None or found[1].kind != "class":
         return ()

@@ -146,7 +146,7 @@ class ResourceAnalysis:
         if found is not None and (made is None or made.lazy or made.holds):
             ends = self_ending_methods(self.module, found)
             spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited, ends=ends, by_protocol=found.by_protocol)
-            return replace(spec, lends=lazily_given(self.module, call.func)) if found.lazy else spec
+            return replace(spec, lends=lazily_given(self.module, call.func))
         if made is not None:
             return made
         if qualified is not None and found is None:
@@ -155,7 +155,7 @@ class ResourceAnalysis:
                 return given
         holds = self._unclosed_by_class(call.func)
         if holds:
-            return ResourceSpec("close", first_party=True, holds=holds)
+            return ResourceSpec("close", first_party=True, holds=holds, lends=lazily_given(self.module, call.func))
         if qualified is not None and self.ctx.config.preview:
             return released_by_project(self.module, qualified, self.table)
         return None

@@ -1,0 +1,147 @@
+"""Session 22 (issue 28, points 1 and 3): a client class that makes its own resource only when
+it is given none.
+
+``self._session = session or aiohttp.ClientSession()`` (or ``ClientSession() if session is None
+else session``, or ``if session is None: session = ClientSession()`` before ``self._session =
+session``) in a class that closes ``self._session``: an instance made without a session owns
+one and must be closed; an instance given a session its caller holds borrows it and makes none.
+Each shape has its negative twin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import preview_messages as _messages
+
+CLIENTS = {
+    "or": """\
+import aiohttp
+
+
+class Client:
+    def __init__(self, session: aiohttp.ClientSession | None = None):
+        self._session = session or aiohttp.ClientSession()
+
+    async def close(self):
+        await self._session.close()
+""",
+    "ifexp": """\
+import aiohttp
+
+
+class Client:
+    def __init__(self, session=None):
+        self._session = aiohttp.ClientSession() if session is None else session
+
+    async def close(self):
+        await self._session.close()
+""",
+    "branch": """\
+import aiohttp
+
+
+class Client:
+    def __init__(self, session=None):
+        if session is None:
+            session = aiohttp.ClientSession()
+            self._owned = True
+        else:
+            self._owned = False
+        self._session = session
+
+    async def close(self):
+        if self._owned:
+            await self._session.close()
+""",
+}
+
+USER = """\
+import aiohttp
+
+from pkg.client import Client
+
+
+async def one_off():
+    client = Client()
+    await client._session.get("https://example.com")
+
+
+async def shared(session: aiohttp.ClientSession):
+    by_name = Client(session=session)
+    by_position = Client(session)
+    await by_name._session.get("https://example.com")
+    await by_position._session.get("https://example.com")
+
+
+async def closed():
+    client = Client()
+    try:
+        await client._session.get("https://example.com")
+    finally:
+        await client.close()
+
+
+class Borrower:
+    def __init__(self, session: aiohttp.ClientSession):
+        self.client = Client(session)
+
+
+class Owner:
+    def __init__(self):
+        self.client = Client()
+"""
+
+
+def _project(tmp_path: Path, client: str) -> Path:
+    folder = tmp_path / "pkg"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("", encoding="utf-8")
+    (folder / "client.py").write_text(client, encoding="utf-8")
+    user = folder / "user.py"
+    user.write_text(USER, encoding="utf-8")
+    return user
+
+
+@pytest.mark.parametrize("shape", sorted(CLIENTS))
+def test_an_instance_made_without_a_session_owns_one_and_one_given_a_session_borrows_it(
+    tmp_path: Path, shape: str
+) -> None:
+    user = _project(tmp_path, CLIENTS[shape])
+    assert _messages(user, "TRD2") == [
+        "7 TRD201 `client` (`Client(...)`) is never closed; call `await client.close()` in a `finally`",
+        "33 TRD202 `self.client` is never closed; add a `close()` method that calls its `close()`",
+    ]
+
+
+def test_a_class_that_never_closes_what_it_makes_leaks_it_only_from_instances_given_nothing(tmp_path: Path) -> None:
+    # The twin: the same optional session, never closed by the class. Its attribute leaks
+    # (TRD202 in the class), and so does every instance made without a session; an instance
+    # given its caller's session makes nothing to leak.
+    client = CLIENTS["or"].replace("    async def close(self):\n        await self._session.close()\n", "")
+    user = _project(tmp_path, client)
+    leak = "TRD201 `Client(...)` never closes its `self._session`; give the class an async `close()`, call it"
+    assert _messages(user, "TRD2") == [f"7 {leak}", f"19 {leak}"]
+    assert _messages(tmp_path / "pkg" / "client.py", "TRD2") == [
+        "6 TRD202 `self._session` is never closed; add a `close()` method that calls its `close()`",
+    ]
+
+
+def test_a_parameter_stored_as_it_is_given_makes_nothing(tmp_path: Path) -> None:
+    # The twin of the branch: the session is stored as given, and made by nobody here.
+    client = """\
+import aiohttp
+
+
+class Client:
+    def __init__(self, session=None):
+        if session is None:
+            raise ValueError("a session is needed")
+        self._session = session
+
+    async def close(self):
+        await self._session.close()
+"""
+    user = _project(tmp_path, client)
+    assert _messages(user, "TRD2") == []
