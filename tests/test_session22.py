@@ -145,3 +145,89 @@ class Client:
 """
     user = _project(tmp_path, client)
     assert _messages(user, "TRD2") == []
+
+
+# Issue 28, point 5 for tasks: a task a web application's startup keeps on the application
+# runs until code of the project reads that place to end it.
+APP = """\
+import asyncio
+
+from aiohttp import web
+
+
+async def ticker():
+    while True:
+        await asyncio.sleep(1)
+
+
+async def start_ticker(app):
+    app["ticker"] = asyncio.create_task(ticker())
+
+
+async def start_watcher(app):
+    app["watcher"] = asyncio.create_task(ticker())
+
+
+async def start_poller(app):
+    app["poller"] = asyncio.create_task(ticker())
+
+
+async def stop_watcher(app):
+    app["watcher"].cancel()
+    await app["watcher"]
+
+
+async def health(request):
+    return web.json_response({"alive": not request.app["poller"].done()})
+
+
+def make_app():
+    app = web.Application()
+    app.on_startup.append(start_ticker)
+    app.on_startup.append(start_watcher)
+    app.on_startup.append(start_poller)
+    app.on_cleanup.append(stop_watcher)
+    return app
+"""
+
+FASTAPI_APP = """\
+import asyncio
+
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+async def refresh():
+    while True:
+        await asyncio.sleep(60)
+
+
+@app.on_event("startup")
+async def start():
+    app.state.refresher = asyncio.create_task(refresh())
+"""
+
+
+def test_a_task_kept_on_the_application_at_startup_must_be_ended_at_shutdown(tmp_path: Path) -> None:
+    path = tmp_path / "app.py"
+    path.write_text(APP, encoding="utf-8")
+    message = "TRD302 task kept in `{}` at startup is never cancelled at shutdown; cancel it in a shutdown handler"
+    # The watcher is cancelled and awaited at cleanup; the poller is only looked at (done()).
+    assert _messages(path, "TRD3") == [
+        "12 " + message.format("app['ticker']"),
+        "20 " + message.format("app['poller']"),
+    ]
+
+
+def test_a_task_kept_on_fastapi_state_at_startup_and_its_twin_ended_at_shutdown(tmp_path: Path) -> None:
+    path = tmp_path / "main.py"
+    path.write_text(FASTAPI_APP, encoding="utf-8")
+    assert _messages(path, "TRD3") == [
+        "15 TRD302 task kept in `app...refresher` at startup is never cancelled at shutdown; cancel it in a shutdown handler",
+    ]
+    path.write_text(
+        FASTAPI_APP + '\n\n@app.on_event("shutdown")\nasync def stop():\n    app.state.refresher.cancel()\n',
+        encoding="utf-8",
+    )
+    assert _messages(path, "TRD3") == []

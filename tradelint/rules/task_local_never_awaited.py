@@ -27,7 +27,11 @@ class TaskLocalNeverAwaited(Rule):
     Assistant integration's `async_setup_entry` keeps in `hass.data` or on the entry is reported
     when nothing the unload reaches mentions `cancel`; also as a part of what it keeps there (a
     value of a dict display, `{"poller": create_task(poll())}`, or a field of a first-party
-    record, `entry.runtime_data = RuntimeData(create_task(poll()))`).
+    record, `entry.runtime_data = RuntimeData(create_task(poll()))`). Likewise a task a web
+    application's startup handler (`app.on_startup.append(f)`, `@app.on_event("startup")`,
+    `FastAPI(lifespan=f)` before its `yield`) keeps on the application (`app["ticker"]`,
+    `app.state.ticker`) when no code of the project reads that place other than to look at it
+    (`.done()`): a shutdown handler that cancels or awaits it ends it.
 
     ## Why is this bad?
     The reference dies with the function's frame, after which the task is as unowned as a
@@ -89,7 +93,7 @@ class TaskLocalNeverAwaited(Rule):
                 message, help = TEXTS[site.problem]
                 # A module's own task or registry: ending it at shutdown is the module's choice.
                 fix, reason = (
-                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "integration") else keep_task_fix_and_reason(ctx, site.call)
+                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "integration", "startup") else keep_task_fix_and_reason(ctx, site.call)
                 )
                 yield Report(
                     site.node,
@@ -116,6 +120,10 @@ TEXTS = {
     "integration": Text(
         "task kept in `{name}` at setup is never cancelled at unload; cancel it in `async_unload_entry()`",
         "Nothing the entry's unload runs cancels it: each reload starts one more",
+    ),
+    "startup": Text(
+        "task kept in `{name}` at startup is never cancelled at shutdown; cancel it in a shutdown handler",
+        "No code of the project cancels it: it runs on after the application stops and is destroyed pending",
     ),
     "global": Text(
         "global task `{name}` from `{label}(...)` is never ended; cancel or await it on exit",

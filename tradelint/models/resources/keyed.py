@@ -18,7 +18,7 @@ from tradelint.facts.project_files import files_naming
 from tradelint.facts.end_references import search_root
 from tradelint.facts.uses import self_name
 from tradelint.models.resources.resource_types import Problem, ResourceSpec
-from tradelint.models.resources.startup import CLOSES
+from tradelint.facts.app_startup import CLOSES
 
 
 def key_on_self(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, expr: ast.expr) -> str | None:

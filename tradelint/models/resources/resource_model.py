@@ -82,7 +82,7 @@ from tradelint.models.resources.resource_types import (
 from tradelint.models.resources.project_evidence import may_be_shared, released_by_project
 from tradelint.models.resources.stop_only import stop_only_closer
 from tradelint.models.resources.unawaited import UnawaitedIndex, unawaited_closes_of
-from tradelint.models.resources.startup import (
+from tradelint.facts.app_startup import (
     closed_somewhere,
     kept_from_startup,
     kept_on_app,

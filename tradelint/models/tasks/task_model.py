@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, cast
 
 from tradelint.facts.class_family import declared_by_a_base
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.app_startup import kept_from_startup, place_key, task_read_somewhere
 from tradelint.facts.framework_ends import ENTITY_TEARDOWN, kept_by_integration, kept_name, reached_at_unload, unload_reach
 from tradelint.facts.holders import value_holding
 from tradelint.facts.owned_elements import added_to, weak_container
@@ -465,6 +466,15 @@ class TaskAnalysis(TaskOwners):
             return None if reached_at_unload(module, "cancel") else TaskSite(
                 call, "integration", label, at_setup, kept_name(at_setup), function
             )
+        at_startup = kept_from_startup(module, expr, function)
+        if at_startup is not None:
+            # ``app["ticker"] = create_task(...)`` in a web application's startup handler: it runs
+            # until some code of the project reads that place to end it (a shutdown handler,
+            # ``on_cleanup``, the code after a lifespan's ``yield``).
+            place = place_key(at_startup.targets[0])
+            if place is not None and not task_read_somewhere(module, place):
+                return TaskSite(call, "startup", label, at_startup, ast.unparse(at_startup.targets[0]), function)
+            return None
         collection = added_to(module, expr)
         weak = weak_container(module, collection, expr) if collection is not None else None
         if weak is not None and not self._reported_at_callers(function):

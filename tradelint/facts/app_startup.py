@@ -158,6 +158,42 @@ def closed_somewhere(module: ModuleInfo, key: tuple[str, str], close: str) -> bo
     return found
 
 
+# What looking at a task does without ending it.
+_LOOKS = frozenset({"done", "cancelled", "add_done_callback", "remove_done_callback", "get_name", "set_name"})
+
+
+def task_read_somewhere(module: ModuleInfo, key: tuple[str, str]) -> bool:
+    """Whether some file of the project reads the task kept at ``<...>.name`` /
+    ``<...>["name"]`` other than to look at it (``.done()``, ``.add_done_callback(...)``): a
+    ``cancel()``, an ``await``, a ``gather(...)`` or any hand-off may end it."""
+    root = search_root(module)
+    word = key[1]
+    module.project.note_scan(f"mentions {word}", root)
+    memo = cast("dict[object, bool]", module.project.scan_memo(word))
+    memo_key = ("startup-task-read", root, key)
+    if memo_key in memo:
+        return memo[memo_key]
+    found = False
+    for path, _ in files_naming(module.project, root, word):
+        other = module.project.module_at(path)
+        if other is None:
+            continue
+        for node in ast.walk(other.tree):
+            if (
+                isinstance(node, (ast.Attribute, ast.Subscript))
+                and isinstance(node.ctx, ast.Load)
+                and place_key_of(node) == key
+            ):
+                parent = other.parent(node)
+                if not (isinstance(parent, ast.Attribute) and parent.attr in _LOOKS):
+                    found = True
+                    break
+        if found:
+            break
+    memo[memo_key] = found
+    return found
+
+
 def place_key_of(expr: ast.expr) -> tuple[str, str] | None:
     if isinstance(expr, ast.Attribute):
         owner = expr.value
