@@ -231,3 +231,39 @@ def test_a_task_kept_on_fastapi_state_at_startup_and_its_twin_ended_at_shutdown(
         encoding="utf-8",
     )
     assert _messages(path, "TRD3") == []
+
+
+# Issue 28, point 6: asyncio's documented way to keep background tasks alive (a set on the
+# object, pruned by each task's done callback) keeps them only while they run; ending the
+# running ones at the object's end is still the owner's.
+KEEPER = """\
+import asyncio
+
+
+class Service:
+    def __init__(self):
+        self._tasks = set()
+
+    def spawn(self, n):
+        task = asyncio.create_task(self._run(n))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, n):
+        while True:
+            await asyncio.sleep(n)
+
+    async def stop(self):
+        STOP
+"""
+
+
+def test_a_set_pruned_by_done_callbacks_still_leaves_its_running_tasks_to_the_owner(tmp_path: Path) -> None:
+    path = tmp_path / "service.py"
+    path.write_text(KEEPER.replace("STOP", "pass"), encoding="utf-8")
+    assert _messages(path, "TRD3") == [
+        "9 TRD303 tasks in `self._tasks` are never cancelled or awaited; end each one in `stop()`",
+    ]
+    # The twin: the owner's end cancels the running ones.
+    path.write_text(KEEPER.replace("STOP", "for task in self._tasks:\n            task.cancel()"), encoding="utf-8")
+    assert _messages(path, "TRD3") == []

@@ -114,6 +114,8 @@ def made_in_family(family: list[tuple[ModuleInfo, ast.ClassDef]], attr: str) -> 
 
 def ends_elements(module: ModuleInfo, load: ast.expr) -> bool:
     """Whether this use of the collection can end (or hand on) its elements."""
+    if _prunes_when_done(module, load):
+        return False
     use = classify(module, load)
     if use.kind == "method":
         if use.name in ADDERS or use.name in DROPPERS:
@@ -135,6 +137,22 @@ def ends_elements(module: ModuleInfo, load: ast.expr) -> bool:
         return True
     return True
 
+
+
+def _prunes_when_done(module: ModuleInfo, load: ast.expr) -> bool:
+    """``task.add_done_callback(self._tasks.discard)``: the collection drops each task once it
+    has finished; a running one it neither ends nor hands on (asyncio's documented way to keep
+    background tasks alive, which leaves ending them at shutdown to the owner)."""
+    remover = module.parent(load)
+    if not (isinstance(remover, ast.Attribute) and remover.value is load and remover.attr in ("discard", "remove")):
+        return False
+    call = module.parent(remover)
+    return (
+        isinstance(call, ast.Call)
+        and any(arg is remover for arg in call.args)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "add_done_callback"
+    )
 
 def _element_ended(module: ModuleInfo, element: ast.expr, *, follow: bool = True) -> bool:
     use = classify(module, element)

@@ -18,7 +18,9 @@ class TaskOnSelfNeverAwaited(Rule):
     first creation, naming the class's own release method (`stop_monitoring()`, `close_all()`...).
     Tasks kept as elements of a collection on `self` (`self._tasks.append(create_task(...))`,
     `self._jobs[key] = ...`) are flagged when no method reaches the elements to cancel or await
-    them (`for t in self._tasks: t.cancel()`, `gather(*self._tasks)`). A discord.py background
+    them (`for t in self._tasks: t.cancel()`, `gather(*self._tasks)`); a set each task leaves
+    when done (`task.add_done_callback(self._tasks.discard)`, asyncio's way to keep background
+    tasks alive) drops only finished tasks, so the running ones still need that. A discord.py background
     loop (a `@tasks.loop` method) started with `self.poll.start()` is flagged when no method
     cancels or stops it: it runs on after its cog is unloaded, and a reload starts a second one. So
     is an instance of a *task owner* (a first-party class that keeps the tasks it creates in a
