@@ -267,3 +267,93 @@ def test_a_set_pruned_by_done_callbacks_still_leaves_its_running_tasks_to_the_ow
     # The twin: the owner's end cancels the running ones.
     path.write_text(KEEPER.replace("STOP", "for task in self._tasks:\n            task.cancel()"), encoding="utf-8")
     assert _messages(path, "TRD3") == []
+
+
+def test_a_set_pruned_by_done_callbacks_in_an_object_without_an_end_keeps_fire_and_forget_work(tmp_path: Path) -> None:
+    # The other twin: an object with no end of its own (an event emitter, a playlist entry)
+    # keeps one-shot work alive this way until it finishes by itself.
+    path = tmp_path / "emitter.py"
+    path.write_text(KEEPER.replace("    async def stop(self):\n        STOP\n", ""), encoding="utf-8")
+    assert _messages(path, "TRD3") == []
+
+
+# Issue 28, point 1: ownership moves to a receiver proven to close what it keeps, and that
+# receiver must then be closed in turn.
+WRAPPER = """\
+import aiohttp
+
+
+class Wrapper:
+    def __init__(self, session):
+        self.session = session
+
+    async def close(self):
+        await self.session.close()
+"""
+
+WRAPPER_USERS = """\
+import aiohttp
+
+from pkg.wrapper import Wrapper
+
+
+async def inline():
+    wrapper = Wrapper(aiohttp.ClientSession())
+    await wrapper.session.get("https://example.com")
+
+
+async def through_a_local():
+    session = aiohttp.ClientSession()
+    wrapper = Wrapper(session)
+    await wrapper.session.get("https://example.com")
+
+
+async def lent(session: aiohttp.ClientSession):
+    wrapper = Wrapper(session)
+    await wrapper.session.get("https://example.com")
+
+
+async def closed():
+    wrapper = Wrapper(aiohttp.ClientSession())
+    try:
+        await wrapper.session.get("https://example.com")
+    finally:
+        await wrapper.close()
+
+
+class Bot:
+    def __init__(self):
+        self.api = Wrapper(aiohttp.ClientSession())
+"""
+
+
+def test_a_receiver_that_takes_over_a_resource_made_for_it_must_be_closed(tmp_path: Path) -> None:
+    folder = tmp_path / "pkg"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("", encoding="utf-8")
+    (folder / "wrapper.py").write_text(WRAPPER, encoding="utf-8")
+    users = folder / "users.py"
+    users.write_text(WRAPPER_USERS, encoding="utf-8")
+    assert _messages(users, "TRD2") == [
+        "7 TRD201 `wrapper` (`Wrapper(...)`) is never closed; call `await wrapper.close()` in a `finally`",
+        "13 TRD201 `wrapper` (`Wrapper(...)`) is never closed; call `await wrapper.close()` in a `finally`",
+        "32 TRD202 `self.api` is never closed; add a `close()` method that calls its `close()`",
+    ]
+
+
+def test_a_receiver_that_never_closes_what_it_keeps_takes_nothing_over(tmp_path: Path) -> None:
+    # The twin: the wrapper keeps the session and never closes it, so the session made for it
+    # is still its creator's to close.
+    folder = tmp_path / "pkg"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("", encoding="utf-8")
+    (folder / "wrapper.py").write_text(WRAPPER.replace("        await self.session.close()", "        pass"), encoding="utf-8")
+    users = folder / "users.py"
+    users.write_text(WRAPPER_USERS, encoding="utf-8")
+    given = "TRD201 `aiohttp.ClientSession(...)` given to `Wrapper(...)` is never closed; call `close()` when done"
+    assert _messages(users, "TRD2") == [
+        f"7 {given}",
+        "12 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
+        f"23 {given}",
+        f"32 {given}",
+    ]

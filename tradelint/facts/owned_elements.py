@@ -147,12 +147,27 @@ def _prunes_when_done(module: ModuleInfo, load: ast.expr) -> bool:
     if not (isinstance(remover, ast.Attribute) and remover.value is load and remover.attr in ("discard", "remove")):
         return False
     call = module.parent(remover)
-    return (
+    if not (
         isinstance(call, ast.Call)
         and any(arg is remover for arg in call.args)
         and isinstance(call.func, ast.Attribute)
         and call.func.attr == "add_done_callback"
+    ):
+        return False
+    # Only where the object has an end of its own (``stop()``, ``close()``, a cog's unload):
+    # without one, the set is how fire-and-forget work that ends by itself is kept alive.
+    function = module.enclosing_function(load)
+    cls = module.parent(function) if function is not None else None
+    return isinstance(cls, ast.ClassDef) and any(
+        isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and (is_release_name(method.name) or method.name in _FRAMEWORK_ENDS)
+        for method in cls.body
     )
+
+
+# Ends a framework gives an object, beyond the release names: a discord cog's unload, a Home
+# Assistant entity's removal.
+_FRAMEWORK_ENDS = frozenset({"cog_unload", "async_will_remove_from_hass"})
 
 def _element_ended(module: ModuleInfo, element: ast.expr, *, follow: bool = True) -> bool:
     use = classify(module, element)

@@ -545,6 +545,31 @@ class OwnershipModel:
             return None
         return releases_attr(family, attr, frozenset({"close", "aclose"}) | _release_words(family, attr)) is not None
 
+    def released_params(self, module: ModuleInfo, func: ast.expr) -> tuple[tuple[tuple[str, int], ...], MethodFacts] | None:
+        """For a first-party class that is no resource type of its own: the constructor
+        parameters (name, position; -1 when not ``__init__``'s) it stores in an attribute that
+        its release method closes, with that method (``Wrapper(session)`` whose ``close()`` awaits
+        ``self.session.close()``). None when there are none."""
+        found = definition_of(module, func)
+        if found is None or found[1].kind != "class":
+            return None
+        facts = found[0].classes.get(found[1].line)
+        if facts is None or not facts.stored_params:
+            return None
+        family = lineage(self.project, found[0], facts)
+        if any("__new__" in f.methods for _, f in family):
+            return None
+        params: list[tuple[str, int]] = []
+        entry: MethodFacts | None = None
+        positions = {attr: position for position, attr in facts.stored_positions.items()}
+        for param, attr in sorted(facts.stored_params.items()):
+            releaser = releases_attr(family, attr, frozenset({"close", "aclose"}) | _release_words(family, attr))
+            method = _entry_for(family, releaser, self.configured) if releaser is not None else None
+            if method is not None:
+                params.append((param, positions.get(attr, -1)))
+                entry = entry or method
+        return (tuple(params), entry) if params and entry is not None else None
+
     def stored_by_base_init(self, module: ModuleInfo, cls: ast.ClassDef, call: ast.Call, arg: ast.expr) -> str | None:
         """The attribute of ``self`` that a first-party base's ``__init__`` stores ``arg`` in, when
         ``call`` is ``super().__init__(...)`` (or ``Base.__init__(self, ...)``) in a method of

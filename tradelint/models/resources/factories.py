@@ -201,6 +201,41 @@ def borrows(module: ModuleInfo, call: ast.Call, params: tuple[tuple[str, int], .
     return False
 
 
+
+def given_own(
+    module: ModuleInfo, call: ast.Call, params: tuple[tuple[str, int], ...], spec_of: Callable[[ast.Call], ResourceSpec | None]
+) -> bool:
+    """Whether ``call`` passes for one of ``params`` a resource made for it, which it then owns:
+    one made in place (``Wrapper(ClientSession())``), directly or through a local bound once
+    (``session = ClientSession(); Wrapper(session)``); not one it is lent (a parameter, an
+    attribute, what another function provides)."""
+    function = module.enclosing_function(call)
+    values = [k.value for k in call.keywords if any(k.arg == name for name, _ in params)]
+    values += [call.args[position] for _, position in params if 0 <= position < len(call.args)]
+    for value in values:
+        if isinstance(value, ast.Name) and function is not None:
+            value = bound_once(function, value.id) or value
+        if isinstance(value, ast.Await):
+            value = value.value
+        if not isinstance(value, ast.Call):
+            continue
+        spec = spec_of(value)
+        if spec is None or spec.takes or spec.holds or (spec.given and wraps_given(value, spec)):
+            continue
+        if not borrows(module, value, spec.lends):
+            return True
+    return False
+
+
+def taking_spec(model: OwnershipModel, module: ModuleInfo, func: ast.expr) -> ResourceSpec | None:
+    """The spec of a first-party class that keeps and releases what it is given (see
+    ``ResourceSpec.takes``), released by its own release method."""
+    taken = model.released_params(module, func)
+    if taken is None:
+        return None
+    params, entry = taken
+    return ResourceSpec(entry.name, first_party=True, awaited=entry.is_async, coroutine_close=entry.is_async, takes=params)
+
 def _made_by_a_class(func: ast.expr) -> bool:
     """``Pool(...)`` or ``Pool.from_url(...)``: a CapWords class, or a maker of one."""
     if isinstance(func, ast.Attribute) and not func.attr[:1].isupper():

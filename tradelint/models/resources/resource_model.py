@@ -40,7 +40,7 @@ from tradelint.models.resources.error_paths import handoff_problem, left_open_by
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import owner_leaks
 from tradelint.models.resources.creation_shapes import owner_creation, part_creation
-from tradelint.models.resources.factories import borrows, class_given_spec, lazily_given, imported_factory, module_factories, self_method_factory
+from tradelint.models.resources.factories import borrows, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, module_factories, self_method_factory
 from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.models.resources.receivers import receiver_closes
 from tradelint.models.resources.proofs import (
@@ -153,6 +153,8 @@ class ResourceAnalysis:
             given = class_given_spec(self.module, call, self.builtin_spec)
             if given is not None:
                 return given
+        if found is None and made is None and (taken := taking_spec(self.model, self.module, call.func)) is not None:
+            return taken
         holds = self._unclosed_by_class(call.func)
         if holds:
             return ResourceSpec("close", first_party=True, holds=holds, lends=lazily_given(self.module, call.func))
@@ -263,7 +265,7 @@ class ResourceAnalysis:
                 spec = specs[key]
             else:
                 spec = specs[key] = self.spec_for(call)
-            if spec is None or (spec.given and wraps_given(call, spec)):
+            if spec is None or (spec.given and wraps_given(call, spec)) or (spec.takes and not given_own(self.module, call, spec.takes, self.spec_for)):
                 continue
             if not ((spec.evidenced and may_be_shared(self.module, call)) or borrows(self.module, call, spec.lends)):
                 found.extend(c for c in [self._creation(call, spec)] if c)

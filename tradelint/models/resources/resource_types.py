@@ -56,6 +56,11 @@ class ResourceSpec:
     # a shared object there (from a getter: Home Assistant's session) borrows it and is not
     # judged; one handed a resource made for it may own it (its release may close it).
     lends: tuple[tuple[str, int], ...] = ()
+    # A first-party class that acquires nothing itself but keeps and releases what it is given
+    # there (``Wrapper(session)`` whose ``close()`` closes ``self.session``): an instance is a
+    # resource only when it is handed one made for it (``Wrapper(ClientSession())``); the
+    # creator's ownership then moved to it, and it must be released in turn.
+    takes: tuple[tuple[str, int], ...] = ()
 
 
 def library_spec(
