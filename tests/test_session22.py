@@ -357,3 +357,69 @@ def test_a_receiver_that_never_closes_what_it_keeps_takes_nothing_over(tmp_path:
         f"23 {given}",
         f"32 {given}",
     ]
+
+
+# Precision: a lazy client whose awaited call a test expects to fail before it opens anything.
+LAZY_CLIENT = """\
+import aiohttp
+
+TYPES = ("Audio", "Video")
+
+
+class Client:
+    def __init__(self, host):
+        self._host = host
+        self._session = None
+
+    async def _get_session(self):
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
+    async def create_playlist(self, name, media_type):
+        if media_type not in TYPES:
+            raise ValueError("Invalid media_type")
+        session = await self._get_session()
+        return await session.post(self._host, json={"name": name})
+
+    async def delete_playlist(self, name):
+        session = await self._get_session()
+        response = await session.delete(self._host)
+        if response.status != 204:
+            raise ValueError("not deleted")
+
+    async def close(self):
+        if self._session is not None:
+            await self._session.close()
+"""
+
+LAZY_TESTS = """\
+import pytest
+
+from pkg.client import Client
+
+
+async def test_invalid_type():
+    client = Client("emby.local")
+    with pytest.raises(ValueError, match="Invalid media_type"):
+        await client.create_playlist("x", media_type="Invalid")
+
+
+async def test_delete_fails():
+    client = Client("emby.local")
+    with pytest.raises(ValueError):
+        await client.delete_playlist("x")
+"""
+
+
+def test_a_lazy_client_whose_call_fails_as_expected_before_opening_holds_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "pkg"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("", encoding="utf-8")
+    (folder / "client.py").write_text(LAZY_CLIENT, encoding="utf-8")
+    tests = tmp_path / "test_client.py"
+    tests.write_text(LAZY_TESTS, encoding="utf-8")
+    # The twin: ``delete_playlist`` raises only after the session is made and used.
+    assert _messages(tests, "TRD2") == [
+        "13 TRD201 `client` (`Client(...)`) is never closed; call `await client.close()` in a `finally`",
+    ]

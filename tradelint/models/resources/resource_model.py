@@ -19,7 +19,6 @@ from tradelint.facts.syntax import walk
 from tradelint.facts.uses import (
     Use,
     assigned_to,
-    awaited_through,
     classify,
     declarations,
     declares_outer,
@@ -36,6 +35,7 @@ from tradelint.models.resources.callee_release import callee_releases
 from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.dynamic_classes import picked_by_name
 from tradelint.models.resources.enter_failure import enter_fails_after
+from tradelint.models.resources.expected_errors import awaited_use
 from tradelint.models.resources.error_paths import handoff_problem, left_open_by_a_handler
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import owner_leaks
@@ -527,7 +527,7 @@ class ResourceAnalysis:
             if (context_manager or teardown) and _yielded(self.module, node):
                 used = True
                 continue
-            used = used or (use.kind in ("method", "attribute") and awaited_through(self.module, node)) or (
+            used = used or (use.kind in ("method", "attribute") and awaited_use(self.module, node, c.call.func)) or (
                 use.kind == "argument" and use.call is not None and is_awaited_call(self.module, use.call))  # lent to be used
             if not used and use.kind == "argument" and use.call is not None and not c.spec.by_protocol:
                 # Kept by a first-party object that never releases it: lent for that object's life

@@ -1,0 +1,103 @@
+"""An awaited call that a test expects to fail before it opens anything.
+
+A client that opens its session on first use holds nothing until one of its methods gets that
+far. In a test, ``with pytest.raises(ValueError): await client.create_playlist(media_type="x")``
+states that the call fails, and when the method raises that very error while it checks its
+arguments, before it awaits anything or calls another method of its own, nothing was opened:
+the client is left holding nothing (troykelly/homeassistant-emby's tests).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.summaries import definition_of
+from tradelint.facts.syntax import walk
+from tradelint.facts.uses import awaited_through, self_name
+
+
+def awaited_use(module: ModuleInfo, node: ast.expr, made_by: ast.expr) -> bool:
+    """Whether ``node`` (a local holding an instance that ``made_by`` constructs) has a method
+    awaited through it that may get to open something: :func:`awaited_through`, unless the
+    awaited method is expected by a test to raise an error it raises before anything else."""
+    return awaited_through(module, node) and not _fails_first(module, node, made_by)
+
+
+def _fails_first(module: ModuleInfo, node: ast.expr, made_by: ast.expr) -> bool:
+    method = module.parent(node)
+    if not isinstance(method, ast.Attribute):
+        return False
+    call = module.parent(method)
+    if not (isinstance(call, ast.Call) and call.func is method):
+        return False
+    expected = _expected_error(module, call)
+    if expected is None:
+        return False
+    definition = _method(module, made_by, method.attr)
+    return definition is not None and _raises_before_anything(definition, expected)
+
+
+def _expected_error(module: ModuleInfo, call: ast.Call) -> str | None:
+    """The error a ``with pytest.raises(E)`` around ``call`` expects, by its last name."""
+    for ancestor in module.ancestors(call):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return None
+        if not isinstance(ancestor, (ast.With, ast.AsyncWith)):
+            continue
+        for item in ancestor.items:
+            raises = item.context_expr
+            if (
+                isinstance(raises, ast.Call)
+                and module.imports.qualify(raises.func) == "pytest.raises"
+                and raises.args
+                and isinstance(raises.args[0], (ast.Name, ast.Attribute))
+            ):
+                error = raises.args[0]
+                return error.id if isinstance(error, ast.Name) else error.attr
+    return None
+
+
+def _method(module: ModuleInfo, made_by: ast.expr, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The method ``name`` of the first-party class ``made_by`` names, read in its own body."""
+    found = definition_of(module, made_by)
+    if found is None or found[1].kind != "class":
+        return None
+    summary, definition = found
+    owner = module.project.module_at(Path(summary.path))
+    if owner is None:
+        return None
+    cls = next((c for c in owner.index.classes if c.lineno == definition.line and c.name == definition.name), None)
+    if cls is None:
+        return None
+    return next((s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == name), None)
+
+
+def _raises_before_anything(method: ast.FunctionDef | ast.AsyncFunctionDef, error: str) -> bool:
+    """Whether ``method``'s own statements raise ``error`` (under a test, ``if media_type not in
+    TYPES: raise ValueError(...)``) before any of them awaits or calls a method of ``self``."""
+    receiver = self_name(method)
+    for statement in method.body:
+        if isinstance(statement, ast.If) and any(_raises(s, error) for s in statement.body):
+            return True
+        if _raises(statement, error):
+            return True
+        for node in walk(statement):
+            if isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith)):
+                return False
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == receiver
+            ):
+                return False
+    return False
+
+
+def _raises(statement: ast.stmt, error: str) -> bool:
+    if not isinstance(statement, ast.Raise) or statement.exc is None:
+        return False
+    exc = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
+    return (isinstance(exc, ast.Name) and exc.id == error) or (isinstance(exc, ast.Attribute) and exc.attr == error)
