@@ -84,6 +84,31 @@ class UnclosedAsyncResource(Rule):
     `app["session"]`, another module's global) that no file of the project closes (in a shutdown
     handler, `on_cleanup`, or after a lifespan's `yield`).
 
+    A receiver that takes over what it is given must be closed in turn: a first-party class that
+    keeps a parameter and releases it in its own release method (`Wrapper(session)` whose
+    `close()` closes `self.session`), handed a resource made for it (`Wrapper(ClientSession())`,
+    or a local bound once to one), is a resource; handed one it is lent, it is not judged. A
+    client class that makes its own resource only when given none (`self._session = session or
+    ClientSession()`, `ClientSession() if session is None else session`, or `if session is None:
+    session = ClientSession()` before storing it) and closes it is a resource when made without
+    one (`api = DomApi(host)` in a config flow), and borrows what it is given
+    (`DomApi(host, async_get_clientsession(hass))`):
+    ```python
+    class DomApi:
+        def __init__(self, host, session=None):
+            self._session = session or aiohttp.ClientSession()
+
+        async def close(self):
+            await self._session.close()
+
+    async def validate(host):
+        api = DomApi(host)   # reported: never closed
+        return await api.login()
+    ```
+    A lazy client whose awaited call a test expects to fail (`with pytest.raises(ValueError)`),
+    with an error the method raises before it awaits or calls anything of its own, opened
+    nothing.
+
     What is not proven to close a resource leaves it with its creator: a class of a package that
     is neither installed nor in the project (`VendorClient(session=session)`), a callable held in
     a parameter, a local or a loop variable (`factory(session=session)`), a hand-off on one
