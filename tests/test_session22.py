@@ -324,6 +324,16 @@ async def closed():
 class Bot:
     def __init__(self):
         self.api = Wrapper(aiohttp.ClientSession())
+
+
+class Coordinator:
+    def __init__(self, wrapper):
+        self.wrapper = wrapper
+
+
+async def handed_on(store: dict):
+    wrapper = Wrapper(aiohttp.ClientSession())
+    store["coordinator"] = Coordinator(wrapper)
 """
 
 
@@ -356,6 +366,7 @@ def test_a_receiver_that_never_closes_what_it_keeps_takes_nothing_over(tmp_path:
         "12 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
         f"23 {given}",
         f"32 {given}",
+        f"41 {given}",
     ]
 
 

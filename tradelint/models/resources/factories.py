@@ -210,6 +210,8 @@ def given_own(
     (``session = ClientSession(); Wrapper(session)``); not one it is lent (a parameter, an
     attribute, what another function provides)."""
     function = module.enclosing_function(call)
+    if _handed_on(module, call, function):
+        return False
     values = [k.value for k in call.keywords if any(k.arg == name for name, _ in params)]
     values += [call.args[position] for _, position in params if 0 <= position < len(call.args)]
     for value in values:
@@ -226,6 +228,24 @@ def given_own(
             return True
     return False
 
+
+
+def _handed_on(module: ModuleInfo, call: ast.Call, function: ast.AST | None) -> bool:
+    """Whether the receiver ``call`` makes goes on to another holder (given to a call, put in
+    a container, returned, stored under another name): what keeps it then decides who ends it
+    (a coordinator whose ``ac_infinity`` the unload closes), which is not followed here."""
+    use = classify(module, call)
+    if use.kind in ("argument", "container", "return"):
+        return True
+    parent = module.parent(call)
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
+        return False
+    if function is None:
+        return True
+    return any(
+        classify(module, load).kind in ("argument", "container", "return", "alias")
+        for load in name_loads(function, parent.targets[0].id)
+    )
 
 def taking_spec(model: OwnershipModel, module: ModuleInfo, func: ast.expr) -> ResourceSpec | None:
     """The spec of a first-party class that keeps and releases what it is given (see
