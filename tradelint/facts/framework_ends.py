@@ -88,12 +88,17 @@ def _reach(module: ModuleInfo, folder: Path) -> frozenset[str] | None:
     roots: list[ast.AST] = []
     reached: set[str] = set()
     unloadable = False
+    setters: dict[str, list[tuple[int, str, str]]] = {}
+    handed: list[tuple[str, int | str, str]] = []
     for path in project_files(project, folder) or ():
         other = module if path == module.path else project.module_at(path)
         if other is None:
             continue
         for node in walk(other.tree):
+            if isinstance(node, ast.Call):
+                handed.extend(_handed_functions(node))
             if isinstance(node, FUNCTION_NODES):
+                _note_setter(other, node, setters)
                 if _request_handler(other, node):
                     continue  # run per HTTP request, never by a call of the integration's
                 defined.setdefault(node.name, []).append(node)
@@ -111,16 +116,80 @@ def _reach(module: ModuleInfo, folder: Path) -> frozenset[str] | None:
                     reached.update(registered(arg))
     if not unloadable:
         return None
+    callbacks = _callbacks_kept(setters, handed)
     for root in roots:
         reached.update(_mentioned(root))
+        reached.update(_called_back(root, callbacks))
     todo = list(reached)
     while todo:
         for function in defined.get(todo.pop(), ()):
-            for name in _mentioned(function):
+            for name in _mentioned(function) | _called_back(function, callbacks):
                 if name not in reached:
                     reached.add(name)
                     todo.append(name)
     return frozenset(reached)
+
+
+def _note_setter(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, setters: dict[str, list[tuple[int, str, str]]]) -> None:
+    """A method that keeps a parameter on its object (``def set_connection_callback(self, cb):
+    self._connection_callback = cb``, or a constructor's ``self._on_close = on_close``): under
+    the method's name (a constructor's: its class's), the parameter's position after ``self``,
+    its name and the attribute it is kept in."""
+    owner = module.parent(function)
+    params = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+    if not (isinstance(owner, ast.ClassDef) and len(params) > 1):
+        return
+    receiver, params = params[0], params[1:]
+    key = owner.name if function.name == "__init__" else function.name
+    for stmt in function.body:
+        if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Name) and stmt.value.id in params):
+            continue
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        for target in targets:
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == receiver:
+                setters.setdefault(key, []).append((params.index(stmt.value.id), stmt.value.id, target.attr))
+
+
+def _handed_functions(call: ast.Call) -> list[tuple[str, int | str, str]]:
+    """The functions ``call`` is given by reference, not called (``ws.set_callback(self._on_state)``,
+    ``Client(on_close=self._closed)``): (the callee's last name, the argument's position or
+    keyword, the function's name)."""
+    callee = _last_name(call.func)
+    if not callee:
+        return []
+    found: list[tuple[str, int | str, str]] = []
+    places: list[tuple[int | str, ast.expr]] = [*enumerate(call.args)]
+    places += [(k.arg, k.value) for k in call.keywords if k.arg is not None]
+    for place, arg in places:
+        if isinstance(arg, (ast.Name, ast.Attribute)):
+            found.append((callee, place, _last_name(arg)))
+    return found
+
+
+def _callbacks_kept(
+    setters: dict[str, list[tuple[int, str, str]]], handed: list[tuple[str, int | str, str]]
+) -> dict[str, set[str]]:
+    """For each attribute a method of the integration keeps a parameter in, the functions the
+    integration hands that method by reference in that parameter."""
+    found: dict[str, set[str]] = {}
+    for callee, place, name in handed:
+        for index, param, attr in setters.get(callee, ()):
+            if place in (index, param):
+                found.setdefault(attr, set()).add(name)
+    return found
+
+
+def _called_back(function: ast.AST, callbacks: dict[str, set[str]]) -> set[str]:
+    """The callbacks ``function`` runs: where it calls an attribute (``self._connection_callback(
+    False)``) that keeps functions the integration handed over, those functions. The object
+    runs what it was given only where its code calls it: a callback merely kept is not reached."""
+    found: set[str] = set()
+    if not callbacks:
+        return found
+    for node in walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            found |= callbacks.get(node.func.attr, set())
+    return found
 
 
 # Web views: the server calls their methods (``get``, ``post``) for each request.

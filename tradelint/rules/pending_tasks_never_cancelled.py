@@ -10,6 +10,7 @@ from tradelint.facts.file_context import FileContext
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.uses import classify, declares_outer, name_loads
 from tradelint.models.tasks.races import is_race, raced_tasks
+from tradelint.models.tasks.run_roots import only_under_asyncio_run
 from tradelint.models.tasks.task_model import task_analysis
 
 WAIT = {"asyncio.wait", "asyncio.tasks.wait"}
@@ -49,6 +50,11 @@ class PendingTasksNeverCancelled(Rule):
     `finally`, and no handler that catches the cancellation (bare, `BaseException`,
     `CancelledError`), around the wait reaches it. A task the function hands on (returns, stores,
     passes to other code) is its new holder's, and a wait with only a `timeout` is not a race.
+    Nor is it reported when nobody can cancel the wait: every call of its function in the
+    project (tests aside) is awaited directly, outside any `async with` (a timeout, a task
+    group) and any handler that catches the cancellation, by a function of which the same
+    holds, up to `asyncio.run(main())` (a script's, or a private thread's, hass-dreo's WebSocket
+    thread); `asyncio.run` cancels every task left when it returns.
 
     ## Why is this bad?
     `asyncio.wait` does not cancel the tasks that have not finished. The losers of the race run
@@ -176,7 +182,11 @@ class PendingTasksNeverCancelled(Rule):
             for call in races:
                 if call in reported:
                     continue
-                for raced in raced_tasks(module, call, label_of):
+                raced_here = list(raced_tasks(module, call, label_of))
+                function = module.enclosing_function(call)
+                if raced_here and isinstance(function, ast.AsyncFunctionDef) and only_under_asyncio_run(module, function, call):
+                    continue  # nobody can cancel the wait, and ``asyncio.run`` cancels what is left
+                for raced in raced_here:
                     if raced.stmt in seen:
                         continue
                     seen.add(raced.stmt)

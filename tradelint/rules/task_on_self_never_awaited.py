@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import ast
 from typing import Any, Iterator
 
 from tradelint.core import trigger_words
 from tradelint.core.messages import Text, fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
+from tradelint.facts.ownership import is_release_name
 from tradelint.models.tasks.fixes import no_fix_help, task_attribute_fix
 from tradelint.models.tasks.shutdown import teardown_name
 from tradelint.models.tasks.task_model import task_analysis
@@ -40,7 +42,18 @@ class TaskOnSelfNeverAwaited(Rule):
     `entry.async_on_unload(...)` or `self.async_on_remove(...)`, `async_will_remove_from_hass()`,
     `async_shutdown()`, and what those call (followed by name; a web view's `get()`/`post()` runs
     per request, never at unload); a `close()` that only a Home Assistant stop listener runs leaves the task running
-    after every reload. There a task from `hass.async_create_task(...)` stored on `self` is
+    after every reload; the message then names the method that does end it ("is cancelled in
+    `stop()`, but nothing the entry's unload runs calls it"). A callback the integration hands
+    an object by reference (`ws.set_connection_callback(self._on_connection)`, or a constructor's
+    `on_close=`), which the object keeps on an attribute, runs at unload where what the unload
+    reaches calls that attribute (`self._connection_callback(False)` in the `disconnect()` it
+    runs). A task a plain class (no framework base: an entity's or a coordinator's end is Home
+    Assistant's) ends in its own end (`stop()`, and what it calls on `self`) is not
+    reported when no code of the project (tests aside) makes an instance of the class, or each
+    instance is kept on an owner's `self` by a class whose own end calls that end and whose
+    instances are as safe in turn (txxa/hass-ans's orchestrator, which the integration never
+    uses); an instance made anywhere else, or the class handed on as a value, is not proven.
+    There a task from `hass.async_create_task(...)` stored on `self` is
     judged too, as is one from a config entry's `entry.async_create_background_task(hass, coro,
     name)` (the entry cancels it at unload, not when the entity alone is removed) (Home Assistant
     keeps it alive, but only the owner can end it; discarded, it is no finding), and no fix is
@@ -238,10 +251,12 @@ class TaskOnSelfNeverAwaited(Rule):
                 continue
             if site.problem == "self_elements":
                 where = "in `{shutdown}()`" if shutdown else "in a shutdown method"
-                fix, reason = (None, "") if task_analysis(ctx).framework_end(site.cls) else task_attribute_fix(ctx, site)
+                end = task_analysis(ctx).framework_end(site.cls)
+                fix, reason = (None, "") if end else task_attribute_fix(ctx, site)
+                unreached = _ended_elsewhere(ctx, site.cls, site.name, True) if end else None
                 yield Report(
                     site.node,
-                    fit(
+                    _unreached_message("tasks in `self.{name}` are", site.name, end, unreached) if end and unreached else fit(
                         "tasks in `self.{name}` are never cancelled or awaited; end each one " + where,
                         name=site.name,
                         shutdown=shutdown or "",
@@ -259,7 +274,9 @@ class TaskOnSelfNeverAwaited(Rule):
                 # Home Assistant ends the owner at the config entry's unload or the entity's
                 # removal: no fix, the method that cancels it may need calling from there.
                 text = _framework_text(site.name, end, site.cls.name, site.function.name)
-                yield Report(site.node, text.message, None, text.help)
+                unreached = _ended_elsewhere(ctx, site.cls, site.name, False)
+                message = _unreached_message("`self.{name}` is", site.name, end, unreached) if unreached else text.message
+                yield Report(site.node, message, None, text.help)
                 continue
             fix, reason = task_attribute_fix(ctx, site)
             text = _text(site.name, shutdown, site.cls.name, site.function.name)
@@ -290,3 +307,20 @@ def _framework_text(name: str, end: str, cls: str, function: str) -> Text:
             function=function,
         ),
     )
+
+
+def _ended_elsewhere(ctx: FileContext, cls: ast.ClassDef, name: str, elements: bool) -> tuple[str, str] | None:
+    """Where the class itself ends the task, though nothing the unload runs reaches it: the
+    method and how (``("stop", "cancelled")``), a release method first; None when nothing does."""
+    ending = task_analysis(ctx).ending_methods(cls, name, elements)
+    if not ending:
+        return None
+    method = next((m for m in ending if is_release_name(m)), next(iter(ending)))
+    return method, ending[method]
+
+
+def _unreached_message(subject: str, name: str, end: str, unreached: tuple[str, str]) -> str:
+    """The task is ended by a method of its class that the framework's end does not run."""
+    runs = "the entity's removal" if end == "async_will_remove_from_hass" else "the entry's unload"
+    return fit(subject + " {how} in `{method}()`, but nothing " + runs + " runs calls it",
+               name=name, how=unreached[1], method=unreached[0])

@@ -33,6 +33,7 @@ from tradelint.models.tasks.function_bodies import _binds
 from tradelint.models.tasks.hass_waits import cancelled_from_outside
 from tradelint.models.tasks.other_objects import ended_through_instances
 from tradelint.models.tasks.shutdown import OwnerShutdown, _decorated, _method_of
+from tradelint.models.tasks.unmade_owners import end_of_life_methods, never_outlives
 
 if TYPE_CHECKING:
     from tradelint.facts.file_context import FileContext
@@ -105,6 +106,10 @@ class TaskUses(OwnerShutdown):
         if not made_in_family(family, attr):
             return False  # made by a base we cannot read, whose teardown may end them
         teardown = self._teardown(owner)
+        if teardown is not None and unload_reach(self.module) is not None:
+            enders = end_of_life_methods(self.module, owner, self.ending_methods(owner, attr, elements=True))
+            if never_outlives(self.module, owner, enders):
+                return False  # ended by the class's own end, and no instance outlives it
         for owner_module, cls in family:
             for node in self_attribute_loads(cls, attr):
                 if (
@@ -272,6 +277,12 @@ class TaskUses(OwnerShutdown):
             self.module, attr, teardown
         ):
             return True  # the unload cancels it through the object that keeps it
+        if teardown is not None and unload_reach(self.module) is not None:
+            # Ended by the class's own end (``stop()``) that the unload does not reach: a leak
+            # only if some instance lives on without it (``unmade_owners``).
+            enders = end_of_life_methods(self.module, cls, self.ending_methods(cls, attr))
+            if never_outlives(self.module, cls, enders):
+                return True
         for module, owner in self._class_family(cls, attr):
             loads: list[ast.expr] = [*self_attribute_loads(owner, attr), *_getattr_loads(owner, attr)]
             uses = list(resolve_aliases(module, [classify(module, node) for node in loads]))
@@ -314,6 +325,28 @@ class TaskUses(OwnerShutdown):
             or self._ended_by_collaborator(cls, attr)
             or ended_through_instances(self.module, cls, attr)
         )
+
+    def ending_methods(self, cls: ast.ClassDef, attr: str, elements: bool = False) -> dict[str, str]:
+        """The methods of the class family that end the task in ``self.attr`` (cancel it, other
+        than to make way for the next, or await it), or with ``elements`` the tasks in that
+        collection, wherever they run, in the family's order, each with how (``"cancelled"``,
+        ``"awaited"``, ``"ended"`` for elements)."""
+        found: dict[str, str] = {}
+        for module, owner in self._class_family(cls, attr):
+            for node in self_attribute_loads(owner, attr):
+                method = _method_of(module, owner, node)
+                if method is None:
+                    continue
+                if elements:
+                    if ends_elements(module, node):
+                        found.setdefault(method.name, "ended")
+                    continue
+                use = classify(module, node)
+                if use.kind in ("method", "attribute") and use.name == "cancel" and not renews_after(module, node, attr):
+                    found[method.name] = "cancelled"
+                elif use.kind == "await":
+                    found.setdefault(method.name, "awaited")
+        return found
 
     def _ended_by_collaborator(self, cls: ast.ClassDef, attr: str) -> bool:
         """Another object of the module ends the task through its owner: Trusty-cogs' round view
