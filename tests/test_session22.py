@@ -434,3 +434,12 @@ def test_a_lazy_client_whose_call_fails_as_expected_before_opening_holds_nothing
     assert _messages(tests, "TRD2") == [
         "13 TRD201 `client` (`Client(...)`) is never closed; call `await client.close()` in a `finally`",
     ]
+
+
+def test_a_set_pruned_by_done_callbacks_of_one_shot_work_needs_no_end(tmp_path: Path) -> None:
+    # The third twin: the object has an end, but each task runs work that ends by itself (a
+    # notification handler), so the set keeps it alive only until it is done.
+    path = tmp_path / "handlers.py"
+    one_shot = KEEPER.replace("        while True:\n            await asyncio.sleep(n)", "        await asyncio.sleep(n)")
+    path.write_text(one_shot.replace("STOP", "pass"), encoding="utf-8")
+    assert _messages(path, "TRD3") == []

@@ -17,7 +17,7 @@ from typing import Iterator
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.syntax import walk
-from tradelint.facts.uses import alias_target, classify, declares_outer, name_loads, self_name
+from tradelint.facts.uses import alias_target, bound_once, classify, declares_outer, endless_loop, name_loads, self_name
 
 # Methods that put an element in, or look without taking one out.
 ADDERS = {"append", "appendleft", "add", "extend", "insert", "setdefault", "update", "keys", "__contains__", "count", "index"}
@@ -154,15 +154,30 @@ def _prunes_when_done(module: ModuleInfo, load: ast.expr) -> bool:
         and call.func.attr == "add_done_callback"
     ):
         return False
-    # Only where the object has an end of its own (``stop()``, ``close()``, a cog's unload):
-    # without one, the set is how fire-and-forget work that ends by itself is kept alive.
+    # Only where the object has an end of its own (``stop()``, ``close()``, a cog's unload) and
+    # the task runs one of its methods that loops until cancelled: otherwise the set is how
+    # fire-and-forget work that ends by itself (a notification handler) is kept alive.
     function = module.enclosing_function(load)
     cls = module.parent(function) if function is not None else None
-    return isinstance(cls, ast.ClassDef) and any(
-        isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
-        and (is_release_name(method.name) or method.name in _FRAMEWORK_ENDS)
-        for method in cls.body
-    )
+    if function is None or not isinstance(cls, ast.ClassDef):
+        return False
+    methods = {m.name: m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    if not any(is_release_name(name) or name in _FRAMEWORK_ENDS for name in methods):
+        return False
+    task = call.func.value
+    if isinstance(task, ast.Name):
+        task = bound_once(function, task.id) or task
+    coroutine = task.args[0] if isinstance(task, ast.Call) and task.args else None
+    receiver = self_name(function)
+    if not (
+        isinstance(coroutine, ast.Call)
+        and isinstance(coroutine.func, ast.Attribute)
+        and isinstance(coroutine.func.value, ast.Name)
+        and coroutine.func.value.id == receiver
+    ):
+        return False
+    method = methods.get(coroutine.func.attr)
+    return method is not None and any(endless_loop(node) for node in walk(method))
 
 
 # Ends a framework gives an object, beyond the release names: a discord cog's unload, a Home

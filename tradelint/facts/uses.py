@@ -618,3 +618,15 @@ def tested_name(test: ast.expr) -> tuple[str, bool] | None:
     if isinstance(test, ast.Name):
         return test.id, False
     return None
+
+
+def endless_loop(node: ast.AST) -> bool:
+    """A loop that runs until its task is cancelled: ``async for`` over a stream, ``while True``,
+    or ``while self._running`` (a flag the object clears at its end). Not a loop that waits for
+    a condition (``while not self.ready``, ``while n < 3``): that task ends by itself."""
+    if isinstance(node, ast.AsyncFor):
+        return True
+    if not isinstance(node, ast.While):
+        return False
+    test = node.test
+    return (isinstance(test, ast.Constant) and bool(test.value)) or isinstance(test, (ast.Name, ast.Attribute))

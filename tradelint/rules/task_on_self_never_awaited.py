@@ -22,7 +22,10 @@ class TaskOnSelfNeverAwaited(Rule):
     `self._jobs[key] = ...`) are flagged when no method reaches the elements to cancel or await
     them (`for t in self._tasks: t.cancel()`, `gather(*self._tasks)`); a set each task leaves
     when done (`task.add_done_callback(self._tasks.discard)`, asyncio's way to keep background
-    tasks alive) drops only finished tasks, so the running ones still need that. A discord.py background
+    tasks alive) drops only finished tasks, so in an object with an end of its own (`stop()`,
+    `close()`, a cog's unload) tasks running one of its methods that loops until cancelled
+    (`while True`, `while self._running`, `async for`) still need that; one-shot work kept so
+    until it is done does not. A discord.py background
     loop (a `@tasks.loop` method) started with `self.poll.start()` is flagged when no method
     cancels or stops it: it runs on after its cog is unloaded, and a reload starts a second one. So
     is an instance of a *task owner* (a first-party class that keeps the tasks it creates in a

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from tradelint.facts.syntax import FUNCTION_NODES
-from tradelint.facts.uses import methods_reached, self_calls, self_name
+from tradelint.facts.uses import endless_loop, methods_reached, self_calls, self_name
 
 if TYPE_CHECKING:
     from tradelint.facts.context import ModuleInfo
@@ -98,21 +98,9 @@ def looping_method(cls: ast.ClassDef, call: ast.Call, receiver: str) -> str | No
     ):
         return None
     method = next((s for s in cls.body if isinstance(s, ast.AsyncFunctionDef) and s.name == coro.func.attr), None)
-    if method is None or not any(_endless(s) for s in ast.walk(method)):
+    if method is None or not any(endless_loop(s) for s in ast.walk(method)):
         return None
     return method.name
-
-
-def _endless(node: ast.AST) -> bool:
-    """A loop that runs until its task is cancelled: ``async for`` over a stream, ``while True``,
-    or ``while self._running`` (a flag the object clears at its end). Not a loop that waits for
-    a condition (``while not self.ready``, ``while n < 3``): that task ends by itself."""
-    if isinstance(node, ast.AsyncFor):
-        return True
-    if not isinstance(node, ast.While):
-        return False
-    test = node.test
-    return (isinstance(test, ast.Constant) and bool(test.value)) or isinstance(test, (ast.Name, ast.Attribute))
 
 
 def _self_loads(function: Function, receiver: str, name: str) -> list[ast.Attribute]:
