@@ -443,3 +443,57 @@ def test_a_set_pruned_by_done_callbacks_of_one_shot_work_needs_no_end(tmp_path: 
     one_shot = KEEPER.replace("        while True:\n            await asyncio.sleep(n)", "        await asyncio.sleep(n)")
     path.write_text(one_shot.replace("STOP", "pass"), encoding="utf-8")
     assert _messages(path, "TRD3") == []
+
+
+# Precision: an attribute a mixin sets is ended where the class built from it ends it.
+MIXIN = """\
+import aiohttp
+
+
+class Client:
+    def __init__(self, key):
+        self.key = key
+        self.session = aiohttp.ClientSession()
+
+    async def close(self):
+        await self.session.close()
+
+
+class ApiMixin:
+    async def on_token_update(self, key):
+        if self._client is None:
+            self._client = Client(key)
+"""
+
+COG = """\
+from discord.ext import commands
+
+from pkg.api import ApiMixin, Client
+
+
+class Translate(ApiMixin, commands.Cog):
+    def __init__(self, bot):
+        self._client = None
+
+    async def cog_load(self):
+        self._client = Client("key")
+
+    async def cog_unload(self):
+        END
+"""
+
+
+def test_a_mixins_attribute_is_ended_by_the_class_built_from_it(tmp_path: Path) -> None:
+    folder = tmp_path / "pkg"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("", encoding="utf-8")
+    api = folder / "api.py"
+    api.write_text(MIXIN, encoding="utf-8")
+    cog = folder / "cog.py"
+    cog.write_text(COG.replace("END", "if self._client is not None:\n            await self._client.close()"), encoding="utf-8")
+    assert _messages(api, "TRD2") == []
+    # The twin: the cog built from the mixin never ends it either.
+    cog.write_text(COG.replace("END", "pass"), encoding="utf-8")
+    assert _messages(api, "TRD2") == [
+        "16 TRD202 `self._client` is never closed; add a `close()` method that calls its `close()`",
+    ]

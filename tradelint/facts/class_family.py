@@ -8,9 +8,13 @@ meets it), so that a method found first here is the one found first there.
 from __future__ import annotations
 
 import ast
+import re
+from pathlib import Path
 from typing import cast
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.end_references import search_root
+from tradelint.facts.project_files import files_naming
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.summary_data import ClassFacts, MethodFacts, ModuleSummary
 from tradelint.facts.syntax import FUNCTION_NODES
@@ -191,3 +195,41 @@ def resolve_class_node(module: ModuleInfo, expr: ast.AST) -> tuple[ModuleInfo, a
         if isinstance(stmt, ast.ClassDef) and stmt.lineno == line:
             return kept, stmt
     return None
+
+
+# ``class Name(Base, other.Mixin, metaclass=M):``, bases across lines included.
+_CLASS_BASES = re.compile(rb"^[ \t]*class[ \t]+\w+[ \t]*\(([^)]*)\)", re.MULTILINE)
+
+
+def subclasses_in_project(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
+    """The first-party classes of the project that name ``cls`` among their bases, wherever they
+    are (a Red cog assembled from mixins of other modules): found through an index of every
+    class statement's base names, built once per run, then resolved to be ``cls`` itself."""
+    project = module.project
+    root = search_root(module)
+    project.note_scan(f"mentions {cls.name}", root)
+    # Kept under a word every class statement holds, so that an edited file drops it.
+    memo = cast("dict[object, dict[str, set[Path]]]", project.scan_memo("class"))
+    index = memo.get(("bases", root))
+    if index is None:
+        index = memo[("bases", root)] = {}
+        for path, data in files_naming(project, root, "class"):
+            for bases in _CLASS_BASES.findall(data):
+                for base in bases.split(b","):
+                    name = base.strip().rpartition(b".")[2].decode("utf-8", "replace")
+                    if name.isidentifier():
+                        index.setdefault(name, set()).add(path)
+    found: list[tuple[ModuleInfo, ast.ClassDef]] = []
+    for path in sorted(index.get(cls.name, ())):
+        other = module if path == module.path else project.module_at(path)
+        if other is None:
+            continue
+        for sub in other.index.classes:
+            if sub is cls:
+                continue
+            for base in sub.bases:
+                named = resolve_definition(other, base)
+                if named is not None and named[0].path == module.path and getattr(named[1], "lineno", None) == cls.lineno:
+                    found.append((other, sub))
+                    break
+    return found

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from tradelint.facts.class_family import bases_naming, declared_by_a_base
+from tradelint.facts.class_family import bases_naming, declared_by_a_base, subclasses_in_project
 from tradelint.facts.context import ModuleInfo, cast_of
 from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integration, kept_name, reached_at_unload
 from tradelint.facts.owned_elements import added_to, ends_elements
@@ -17,19 +17,8 @@ from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import (
-    Use,
-    assigned_to,
-    classify,
-    declarations,
-    declares_outer,
-    in_cleanup_block,
-    only_reads_arguments,
-    is_awaited_call,
-    name_loads,
-    renews_after,
-    resolve_aliases,
-    self_attribute_loads,
-    self_name,
+    Use, assigned_to, classify, declarations, declares_outer, in_cleanup_block, is_awaited_call, name_loads,
+    only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_name,
 )
 from tradelint.models.resources.callee_release import callee_releases
 from tradelint.models.resources.class_factories import class_factory
@@ -666,7 +655,7 @@ class ResourceAnalysis:
         self._stop_closer = stop_only_closer(self.module, c, lambda use, home: closes(use, spec, home), takes_care)
         return self._stop_closer is not None
 
-    def _class_closes(self, c: Creation, home: ModuleInfo | None = None) -> bool:
+    def _class_closes(self, c: Creation, home: ModuleInfo | None = None, subclasses: bool = True) -> bool:
         assert c.cls is not None
         home = home or self.module
         for module, cls in bases_naming(home, c.cls, c.name):
@@ -680,15 +669,16 @@ class ResourceAnalysis:
                     or (c.spec.first_party and _closes_a_part(module, use))
                 ):
                     method = module.enclosing_function(use.node)
-                    # Not a close in ``logout()``, which discord.py no longer calls at shutdown,
-                    # nor in a bot command or listener, which unloading a cog does not run, nor an
-                    # async close from ``__del__`` (the collector runs it when it likes, with no
-                    # loop to run the coroutine on).
+                    # Not a close in ``logout()`` (discord.py no longer calls it at shutdown), a bot
+                    # command or listener (unloading a cog runs neither), or an async close from
+                    # ``__del__`` (the collector runs it when it likes, with no loop to run it on).
                     if method is not None and method.name == "__del__" and c.spec.awaited:
                         continue
                     if method is None or release_runs(home, c.cls, method):
                         return True
-        return declared_by_a_base(home, c.cls, c.name)
+        # A mixin's attribute is ended where the classes built from it end it (a Red cog).
+        return declared_by_a_base(home, c.cls, c.name) or subclasses and any(
+            self._class_closes(replace(c, cls=sub), owner, False) for owner, sub in subclasses_in_project(home, c.cls))
 
 
 def resource_analysis(ctx: FileContext) -> ResourceAnalysis:
