@@ -676,8 +676,10 @@ class ResourceAnalysis:
                         continue
                     if method is None or release_runs(home, c.cls, method):
                         return True
+        if not subclasses:
+            return False  # asked of a class built from the mixin: only an end of its own counts
         # A mixin's attribute is ended where the classes built from it end it (a Red cog).
-        return declared_by_a_base(home, c.cls, c.name) or subclasses and any(
+        return declared_by_a_base(home, c.cls, c.name) or any(
             self._class_closes(replace(c, cls=sub), owner, False) for owner, sub in subclasses_in_project(home, c.cls))
 
 
