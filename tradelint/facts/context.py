@@ -332,6 +332,9 @@ class Project:
         # an owner that closes a class's resource), by that word: plain data, kept past the
         # budget, and dropped when the text of a file that names the word, before or after, changes.
         self._scan_memos: dict[str, dict[Any, Any]] = {}
+        # The words of the project's files on disk, per project folder (``project_files.files_naming``),
+        # dropped when a file's text on disk is not known any more.
+        self.disk_words: dict[Path, Any] = {}
 
     def note_scan(self, kind: str, folder: Path) -> None:
         """A check read ``folder`` as a whole (``kind``: ``tree``, ``folder``, ``markers`` or
@@ -360,6 +363,7 @@ class Project:
         whose word either text names."""
         if old is None or new is None:
             self._scan_memos.clear()
+            self.disk_words.clear()
             return
         for word in [w for w in self._scan_memos if w in old or w in new]:
             del self._scan_memos[word]

@@ -5,10 +5,12 @@ this field, who keeps every task)."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 import weakref
+from bisect import bisect_right
 from pathlib import Path
-from typing import Iterator, cast
+from typing import Iterable, Iterator, Mapping, cast
 
 if sys.version_info >= (3, 11):
     pass
@@ -80,12 +82,44 @@ def project_files(project: Project, root: Path) -> list[Path] | None:
     return result
 
 
-def files_naming(project: Project, root: Path, name: str) -> Iterator[tuple[Path, bytes]]:
+def in_project_files(project: Project, root: Path, path: Path) -> bool:
+    """Whether ``path`` is one of ``project_files(project, root)`` (a set built once per folder,
+    not a walk of the list for each class that asks)."""
+    files = project_files(project, root)
+    if files is None:
+        return False
+    known = _FILE_SETS.setdefault(project, {})
+    found = known.get(root)
+    if found is None or found[0] is not files:
+        found = known[root] = (files, frozenset(files))
+    return path in found[1]
+
+
+_FILE_SETS: weakref.WeakKeyDictionary[Project, dict[Path, tuple[list[Path], frozenset[Path]]]] = weakref.WeakKeyDictionary()
+
+
+def files_naming(project: Project, root: Path, name: str, skip: Path | None = None) -> Iterator[tuple[Path, bytes]]:
     """The project's files whose text names ``name``, with their bytes (a file that cannot be read
     as a regular file is left out): what a search for a task factory or a class parses, and what
-    the cache's ``mentions NAME`` scan digests."""
+    the cache's ``mentions NAME`` scan digests.
+
+    Every class of a project may ask about its own name: after a few searches of a folder, the
+    words of its files are indexed (read once), and only the files with a word containing
+    ``name`` (and the open buffers) are read again and searched as before. ``skip``: a file the
+    caller has at hand (the module asking), not read."""
     needle = name.encode("utf-8", "surrogateescape")
-    for path in project_files(project, root) or ():
+    files = project_files(project, root) or []
+    candidates: Iterable[Path] = files
+    if _WORD.fullmatch(needle) and files:
+        index = project.disk_words.get(root)
+        if index is None:
+            index = project.disk_words[root] = _WordIndex()
+        if index.searches >= INDEX_AFTER:
+            candidates = index.files_with(files, needle, project.overlay)
+        index.searches += 1
+    for path in candidates:
+        if path == skip:
+            continue
         # An open buffer's text (the language server), not the disk's.
         text = project.overlay.get(path)
         try:
@@ -94,3 +128,63 @@ def files_naming(project: Project, root: Path, name: str) -> Iterator[tuple[Path
             continue
         if needle in data:
             yield path, data
+
+
+# Searches of a folder's files made by reading them all, before its words are indexed: a check of
+# one file asks about a few names, a project's classes about one each.
+INDEX_AFTER = 3
+
+# A run of word characters: an occurrence of a name made of them lies within one such run of a
+# file's bytes, so the files naming it are those with a word containing it.
+_WORD = re.compile(rb"[A-Za-z0-9_]+")
+
+
+class _WordIndex:
+    """The distinct words of each file of a project folder as read from disk, and the files of
+    each word."""
+
+    def __init__(self) -> None:
+        self.searches = 0
+        self.built = False
+        self.files: dict[Path, int] = {}
+        self.words: list[bytes] = []
+        self.postings: list[list[int]] = []
+        self.starts: list[int] = []  # of each word in ``joined``
+        self.joined = b""
+
+    def build(self, files: list[Path]) -> None:
+        by_word: dict[bytes, list[int]] = {}
+        for i, path in enumerate(files):
+            self.files[path] = i
+            try:
+                data = read_source_bytes(path)
+            except (OSError, UnreadableFile):
+                continue
+            for word in set(_WORD.findall(data)):
+                by_word.setdefault(word, []).append(i)
+        self.words = list(by_word)
+        self.postings = list(by_word.values())
+        position = 0
+        for word in self.words:
+            self.starts.append(position)
+            position += len(word) + 1
+        self.joined = b"\n".join(self.words)
+        self.built = True
+
+    def files_with(self, files: list[Path], needle: bytes, overlay: Mapping[Path, str]) -> list[Path]:
+        """The files (in ``files``' order) with a word on disk containing ``needle``, and those
+        with an open buffer: a superset of the files naming it, unless the disk changed."""
+        if not self.built:
+            self.build(files)
+        found: set[int] = set()
+        joined, starts = self.joined, self.starts
+        at = joined.find(needle)
+        while at != -1:
+            k = bisect_right(starts, at) - 1
+            found.update(self.postings[k])
+            at = joined.find(needle, starts[k + 1]) if k + 1 < len(starts) else -1
+        for path in overlay:
+            i = self.files.get(path)
+            if i is not None:
+                found.add(i)
+        return [files[i] for i in sorted(found)]

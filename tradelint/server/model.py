@@ -214,6 +214,7 @@ class Model:
         self.searched.pop(path, None)
         new = self.project.read_text(path)
         self.project.source_changed(old, new)
+        self.project.disk_words.clear()  # the disk may have changed while the buffer was open
         self.project.forget(path)
         return self.dependents(path, old, new)
 

@@ -35,7 +35,7 @@ from typing import Iterable, Iterator, Literal, cast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.packaging import NOT_SHIPPED, is_installable
-from tradelint.facts.project_files import MAX_FILES, project_files, project_root
+from tradelint.facts.project_files import MAX_FILES, in_project_files, project_files, project_root
 from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, field_position, resolve_class
 from tradelint.models.dataclasses.family_growth import Family, Members, answering
 from tradelint.models.dataclasses.family_index import (
@@ -677,7 +677,7 @@ def field_uses(model: ClassModel, name: str) -> FieldUses:
     if files is None:
         result.blind = f"the project under {root} has more than {MAX_FILES} files"
     else:
-        if model.module.path not in files:
+        if not in_project_files(project, root, model.module.path):
             files = [model.module.path, *files]
         # The family, and what each file holds that may notice a field, are the same for every
         # field of the class: found once.
