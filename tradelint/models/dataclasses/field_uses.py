@@ -31,7 +31,7 @@ import sys
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Iterable, Iterator, Literal, cast
+from typing import Iterable, Iterator, Literal, Mapping, cast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.packaging import NOT_SHIPPED, is_installable
@@ -122,7 +122,7 @@ class _ModuleUses:
     # before the call's own, keyword names).
     constructions: list[tuple[ast.Call, Answer, int, set[str | None]]]
     # Other calls, by the keyword names they pass (a keyword may be forwarded to the family).
-    by_keyword: dict[str, list[ast.Call]]
+    by_keyword: Mapping[str, list[ast.Call]]
     whole_instance: list[ast.Call]
     setattrs: list[ast.Call]
     # Attribute writes and deletions, by attribute name.
