@@ -52,6 +52,8 @@ process, once as a check and once as ``--fix --unsafe-fixes`` (on a fresh copy),
                elements at close() in every other one (TRD202 on the rest)
     pool       one class with N methods, each putting a session it makes in
                ``self.clients[k]`` (one collection, N element findings), never closed
+    borrowed   one coroutine making N redis clients, half of a pool it is given (borrowed),
+               half of a pool it makes (TRD201 each): each asks what its pool is bound to
 
 It prints, per axis, mode and jobs, the CPU seconds (user + system of the process and the
 workers it waited for), the wall seconds and the peak RSS at each size, then the exponent of a
@@ -287,6 +289,17 @@ def pool_tree(n: int) -> Tree:
     return {"pool.py": "import aiohttp\n\n\nclass Pool:\n    def __init__(self):\n        self.clients = {}\n" + methods}
 
 
+def borrowed_tree(n: int) -> Tree:
+    """One coroutine making n redis clients of a pool it is given (borrowed, no finding) and n
+    of a pool it makes (TRD201 each): every client asks what its pool is bound to."""
+    body = "".join(
+        f"    a{i} = redis.asyncio.Redis(connection_pool=pool)\n    await a{i}.get('k')\n"
+        f"    b{i} = redis.asyncio.Redis(connection_pool=own)\n    await b{i}.get('k')\n"
+        for i in range(n // 2)
+    )
+    return {"borrowed.py": "import redis.asyncio\n\n\nasync def main(pool):\n    own = redis.asyncio.ConnectionPool()\n" + body}
+
+
 AXES: dict[str, tuple[Callable[[int], Tree], int]] = {  # (tree, base size)
     "files": (files_tree, 100),
     "findings": (findings_tree, 250),
@@ -308,6 +321,7 @@ AXES: dict[str, tuple[Callable[[int], Tree], int]] = {  # (tree, base size)
     "readers": (readers_tree, 100),
     "elements": (elements_tree, 100),
     "pool": (pool_tree, 100),
+    "borrowed": (borrowed_tree, 250),
 }
 
 

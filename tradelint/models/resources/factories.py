@@ -4,6 +4,7 @@ creation of that resource (``session = make_session()``), owned by the caller.""
 from __future__ import annotations
 
 import ast
+import weakref
 from dataclasses import replace
 from typing import Callable, cast
 
@@ -192,7 +193,7 @@ def borrows(module: ModuleInfo, call: ast.Call, params: tuple[tuple[str, int], .
         if isinstance(value, ast.Constant) and value.value is None:
             continue
         if isinstance(value, ast.Name) and function is not None:
-            value = _bound_once(function, value.id) or value
+            value = _bound_once(module, function, value.id) or value
         if isinstance(value, ast.Await):
             value = value.value
         if isinstance(value, ast.Call) and _made_by_a_class(value.func):
@@ -209,13 +210,27 @@ def _made_by_a_class(func: ast.expr) -> bool:
     return name[:1].isupper()
 
 
-def _bound_once(function: ast.AST, name: str) -> ast.expr | None:
-    values = [
-        node.value for node in walk(function)
-        if isinstance(node, ast.Assign) and len(node.targets) == 1
-        and isinstance(node.targets[0], ast.Name) and node.targets[0].id == name
-    ]
+def _bound_once(module: ModuleInfo, function: ast.AST, name: str) -> ast.expr | None:
+    """The value of the one ``name = value`` of ``function``, if there is exactly one. The
+    function's assignments are listed once (each client it makes asks about its pool)."""
+    table = _ASSIGNED.get(module)
+    if table is None:
+        table = _ASSIGNED[module] = {}
+    found = table.get(id(function))
+    if found is None or found[0] is not function:
+        by_name: dict[str, list[ast.expr]] = {}
+        for node in walk(function):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                by_name.setdefault(node.targets[0].id, []).append(node.value)
+        found = table[id(function)] = (function, by_name)
+    values = found[1].get(name, ())
     return values[0] if len(values) == 1 else None
+
+
+# Per module (weakly held) and function: the values assigned to each plain name, in walk order.
+_ASSIGNED: weakref.WeakKeyDictionary[ModuleInfo, dict[int, tuple[ast.AST, dict[str, list[ast.expr]]]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def lazily_given(module: ModuleInfo, func: ast.expr) -> tuple[tuple[str, int], ...]:
