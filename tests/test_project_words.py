@@ -1,8 +1,8 @@
 """``files_naming`` answers every search as a read of all the project's files would, once its
 words are indexed (after ``INDEX_AFTER`` searches of a folder): substrings of words, names that
-are not words, open buffers, unreadable files, and the disk read again when it may have changed.
-Behaviour only (issue 34: the index makes a search per class cost the files naming it, not the
-project)."""
+are not words, open buffers and fixed texts (``text_changed``), unreadable files, and the disk
+read again when it may have changed. Behaviour only (issue 34: the index makes a search per class cost the
+files naming it, not the project)."""
 
 from __future__ import annotations
 
@@ -68,7 +68,18 @@ def test_open_buffers_and_disk_changes(tmp_path: Path) -> None:
     # An open buffer naming what its file on disk does not (and no longer naming what it did).
     buffer = root / "pkg" / "w3.py"
     project.overlay[buffer] = "class Renamed:\n    fresh_name = 1\n"
+    project.text_changed(buffer)  # as the server's set_buffer and a fix's replace_source say
     for name in ["fresh_name", "Worker3", "Worker", "_task"]:
+        assert list(pf.files_naming(project, root, name)) == brute(project, root, name), name
+    # The buffer closed: the disk's text again.
+    del project.overlay[buffer]
+    project.text_changed(buffer)
+    for name in ["fresh_name", "Worker3", "Renamed"]:
+        assert list(pf.files_naming(project, root, name)) == brute(project, root, name), name
+    # A fixed file's new text, through ``replace_source``.
+    fixed = root / "pkg" / "w7.py"
+    project.replace_source(fixed, "class Worker7:\n    brand_new_word = 2\n", None)
+    for name in ["brand_new_word", "Worker7", "create_task", "Worker"]:
         assert list(pf.files_naming(project, root, name)) == brute(project, root, name), name
     # The disk changed (the server is told a file changed): read again, as before the index.
     (root / "pkg" / "w5.py").write_text("late_word = 1\n", encoding="utf-8")

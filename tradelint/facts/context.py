@@ -358,6 +358,12 @@ class Project:
         (``field_uses.files_naming``)."""
         return self._scan_memos.setdefault(word, {})
 
+    def text_changed(self, path: Path) -> None:
+        """The text of ``path`` as read for the project changed (a buffer, a fix): its words are
+        indexed again when next searched (``project_files.files_naming``)."""
+        for index in self.disk_words.values():
+            index.dirty.add(path)
+
     def source_changed(self, old: str | None, new: str | None) -> None:
         """A file's text went from ``old`` to ``new`` (None: not known): drop the search memos
         whose word either text names."""
@@ -528,6 +534,7 @@ class Project:
         if self._scan_memos:
             self.source_changed(self.read_text(path), text)
         self.overlay[path] = text
+        self.text_changed(path)
         self._summaries.pop(path, None)
         if tree is not None:
             self._keep(path, ModuleInfo(path, tree, self, text))

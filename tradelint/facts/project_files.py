@@ -104,9 +104,9 @@ def files_naming(project: Project, root: Path, name: str, skip: Path | None = No
     the cache's ``mentions NAME`` scan digests.
 
     Every class of a project may ask about its own name: after a few searches of a folder, the
-    words of its files are indexed (read once), and only the files with a word containing
-    ``name`` (and the open buffers) are read again and searched as before. ``skip``: a file the
-    caller has at hand (the module asking), not read."""
+    words of its files are indexed (each file read once, an open buffer's or fixed file's text
+    again when it changes), and only the files with a word containing ``name`` are read again
+    and searched as before. ``skip``: a file the caller has at hand (the module asking), not read."""
     needle = name.encode("utf-8", "surrogateescape")
     files = project_files(project, root) or []
     candidates: Iterable[Path] = files
@@ -120,14 +120,18 @@ def files_naming(project: Project, root: Path, name: str, skip: Path | None = No
     for path in candidates:
         if path == skip:
             continue
-        # An open buffer's text (the language server), not the disk's.
-        text = project.overlay.get(path)
         try:
-            data = read_source_bytes(path) if text is None else text.encode("utf-8", "surrogatepass")
+            data = _text_of(path, project.overlay)
         except (OSError, UnreadableFile):
             continue
         if needle in data:
             yield path, data
+
+
+def _text_of(path: Path, overlay: Mapping[Path, str]) -> bytes:
+    # An open buffer's text (the language server), a fixed file's (``--fix``), not the disk's.
+    text = overlay.get(path)
+    return read_source_bytes(path) if text is None else text.encode("utf-8", "surrogatepass")
 
 
 # Searches of a folder's files made by reading them all, before its words are indexed: a check of
@@ -140,42 +144,69 @@ _WORD = re.compile(rb"[A-Za-z0-9_]+")
 
 
 class _WordIndex:
-    """The distinct words of each file of a project folder as read from disk, and the files of
-    each word."""
+    """The distinct words of each file of a project folder (its text as ``files_naming`` reads
+    it), and the files of each word; a file whose text changed (``Project.text_changed``) is
+    indexed again when next searched."""
 
     def __init__(self) -> None:
         self.searches = 0
         self.built = False
+        self.dirty: set[Path] = set()
         self.files: dict[Path, int] = {}
+        self.file_words: dict[int, set[bytes]] = {}
         self.words: list[bytes] = []
-        self.postings: list[list[int]] = []
+        self.word_ids: dict[bytes, int] = {}
+        self.postings: list[set[int]] = []
         self.starts: list[int] = []  # of each word in ``joined``
         self.joined = b""
 
-    def build(self, files: list[Path]) -> None:
-        by_word: dict[bytes, list[int]] = {}
-        for i, path in enumerate(files):
-            self.files[path] = i
-            try:
-                data = read_source_bytes(path)
-            except (OSError, UnreadableFile):
-                continue
-            for word in set(_WORD.findall(data)):
-                by_word.setdefault(word, []).append(i)
-        self.words = list(by_word)
-        self.postings = list(by_word.values())
+    def _index(self, i: int, path: Path, overlay: Mapping[Path, str]) -> bool:
+        """Index file ``i``'s words anew; whether a word new to the index came."""
+        for word in self.file_words.pop(i, ()):
+            self.postings[self.word_ids[word]].discard(i)
+        try:
+            words = set(_WORD.findall(_text_of(path, overlay)))
+        except (OSError, UnreadableFile):
+            return False
+        self.file_words[i] = words
+        grown = False
+        for word in words:
+            k = self.word_ids.get(word)
+            if k is None:
+                k = self.word_ids[word] = len(self.words)
+                self.words.append(word)
+                self.postings.append(set())
+                grown = True
+            self.postings[k].add(i)
+        return grown
+
+    def _join(self) -> None:
+        self.starts = []
         position = 0
         for word in self.words:
             self.starts.append(position)
             position += len(word) + 1
         self.joined = b"\n".join(self.words)
-        self.built = True
 
     def files_with(self, files: list[Path], needle: bytes, overlay: Mapping[Path, str]) -> list[Path]:
-        """The files (in ``files``' order) with a word on disk containing ``needle``, and those
-        with an open buffer: a superset of the files naming it, unless the disk changed."""
+        """The files (in ``files``' order) with a word containing ``needle``: a superset of the
+        files naming it, unless a file changed on disk unseen."""
         if not self.built:
-            self.build(files)
+            self.files = {path: i for i, path in enumerate(files)}
+            for i, path in enumerate(files):
+                self._index(i, path, overlay)
+            self.dirty.clear()
+            self._join()
+            self.built = True
+        elif self.dirty:
+            grown = False
+            for path in self.dirty:
+                changed = self.files.get(path)
+                if changed is not None:
+                    grown = self._index(changed, path, overlay) or grown
+            self.dirty.clear()
+            if grown:
+                self._join()
         found: set[int] = set()
         joined, starts = self.joined, self.starts
         at = joined.find(needle)
@@ -183,8 +214,4 @@ class _WordIndex:
             k = bisect_right(starts, at) - 1
             found.update(self.postings[k])
             at = joined.find(needle, starts[k + 1]) if k + 1 < len(starts) else -1
-        for path in overlay:
-            i = self.files.get(path)
-            if i is not None:
-                found.add(i)
         return [files[i] for i in sorted(found)]
