@@ -75,3 +75,20 @@ def test_classes_whose_names_contain_each_other(tmp_path: Path) -> None:
             (pkg / f"k{i}.py").write_text(keeper.replace("class Keeper", f"class Keeper{i}"), encoding="utf-8")
             paths.append(pkg / f"k{i}.py")
     assert _trd303(paths) == sorted((f"w{i}.py", 6) for i in range(12) if i % 3)
+
+
+def test_attributes_read_through_other_names_as_the_search_finds_them() -> None:
+    import random
+    import re
+
+    from tradelint.models.tasks.other_objects import reads_through
+
+    pieces = ["self", "cls", "selfish", "x", "_t", "t", "task", "_task", "9a", "é", "a1", ".", "..", " ", "(", ")", "\n", "_", "b"]
+    rng = random.Random(34)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        data = text.encode()
+        for attr in ["_t", "t", "task", "_task", "b", "x", "é", "a1", "_"]:
+            needle = attr.encode()
+            expected = re.search(rb"\b(?!self\b|cls\b)[A-Za-z_]\w*\." + re.escape(needle) + rb"\b", data) is not None
+            assert reads_through(data, attr) == expected, (text, attr)

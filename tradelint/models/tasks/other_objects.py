@@ -300,13 +300,37 @@ def _reading_through(module: ModuleInfo, root: Path, attr: str) -> list[tuple[Pa
     memo = module.project.scan_memo(attr)
     key = ("reading-through", root, attr)
     if key not in memo:
-        # ``game._task``: the attribute read through a name other than ``self``.
-        through = re.compile(rb"\b(?!self\b|cls\b)[A-Za-z_]\w*\." + re.escape(attr.encode()) + rb"\b")
         memo[key] = [
             (path, data) for path, data in files_naming(module.project, root, attr)
-            if not _is_test(path) and through.search(data) is not None
+            if not _is_test(path) and reads_through(data, attr)
         ]
     return cast("list[tuple[Path, bytes]]", memo[key])
+
+
+def reads_through(data: bytes, attr: str) -> bool:
+    """Whether ``data`` reads ``<x>.attr`` (``game._task``) through a name ``x`` other than
+    ``self`` or ``cls``. The names so read are listed once per text (each attribute name of a
+    module asks: a class storing many tasks in many attributes), the answer that of searching
+    ``\\b(?!self\\b|cls\\b)[A-Za-z_]\\w*\\.attr\\b``, which a name not of word characters still does."""
+    needle = attr.encode()
+    if _WORD_NAME.fullmatch(needle) is None:
+        return re.search(rb"\b(?!self\b|cls\b)[A-Za-z_]\w*\." + re.escape(needle) + rb"\b", data) is not None
+    key = (len(data), hash(data))
+    names = _THROUGH.get(key)
+    if names is None:
+        if len(_THROUGH) > 4096:
+            _THROUGH.clear()
+        names = _THROUGH[key] = frozenset(
+            m.group(2) for m in _READ_THROUGH.finditer(data) if m.group(1) not in (b"self", b"cls")
+        )
+    return needle in names
+
+
+_WORD_NAME = re.compile(rb"\w+")
+# ``x.name``: a word starting with a letter or ``_``, a dot, the word after it (looked ahead, so that
+# ``a.b.c`` gives ``b`` and ``c``).
+_READ_THROUGH = re.compile(rb"\b([A-Za-z_]\w*)\.(?=(\w+))")
+_THROUGH: dict[tuple[int, int], frozenset[bytes]] = {}
 
 
 def _proven_in(module: ModuleInfo, root: Path, attr: str, path: Path) -> frozenset[tuple[str, str, int]]:
