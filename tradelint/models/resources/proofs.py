@@ -277,10 +277,20 @@ def loaded_on_the_loop_and_closed(module: ModuleInfo, call: ast.Call) -> bool:
 
 
 def _defines_setup(tree: ast.Module) -> bool:
-    return any(
-        isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "setup" and len(stmt.args.args) == 1
-        for stmt in tree.body
-    )
+    """Whether the module defines ``setup(bot)``: found once per tree (each import-time creation
+    asks)."""
+    found = _SETUP.get(id(tree))
+    if found is None or found[0] is not tree:
+        if len(_SETUP) > 8:  # a few trees held, not the run's
+            _SETUP.clear()
+        found = _SETUP[id(tree)] = (tree, any(
+            isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "setup" and len(stmt.args.args) == 1
+            for stmt in tree.body
+        ))
+    return found[1]
+
+
+_SETUP: dict[int, tuple[ast.Module, bool]] = {}
 
 
 def _package_defines_setup(module: ModuleInfo) -> bool:
