@@ -34,6 +34,26 @@ process, once as a check and once as ``--fix --unsafe-fixes`` (on a fresh copy),
     crowded    one function with N discarded tasks, two in each list display on one line: the
                two fixes of a line together make it too long (the first is kept, the second
                refused), and on every third line each alone does (both refused)
+    spread     N modules, each with one class storing a task it never ends, with a stop()
+               (TRD303), and one class holding a session it never closes (TRD202): every class
+               asks the project (N files) who ends its task or closes its session
+    keepers    N modules of a class keeping a task on ``self._task`` with a stop(), and N
+               modules of a keeper class each holding an instance of one of them in a list and
+               calling ``w.stop()`` on it at its close; every other keeper also cancels
+               ``w._task`` (ended through the instance), the rest only look at it (TRD303)
+    registry   N modules of such a class and one registry module naming them all, putting one
+               of each in ``self.workers`` and cancelling every ``w._task`` at its close (the
+               elements are of N classes: nothing proven, TRD303 each)
+    readers    N modules, each with a class keeping ``self._task`` and a stopper class whose
+               close() stops a ``w`` annotated with the next module's class and, in one in four,
+               cancels ``w._task`` (TRD303 on half the classes): every file names a class and
+               reads ``x._task``
+    elements   N modules, each with a class putting sessions in ``self.clients[k]``, closed as
+               elements at close() in every other one (TRD202 on the rest)
+    pool       one class with N methods, each putting a session it makes in
+               ``self.clients[k]`` (one collection, N element findings), never closed
+    borrowed   one coroutine making N redis clients, half of a pool it is given (borrowed),
+               half of a pool it makes (TRD201 each): each asks what its pool is bound to
 
 It prints, per axis, mode and jobs, the CPU seconds (user + system of the process and the
 workers it waited for), the wall seconds and the peak RSS at each size, then the exponent of a
@@ -183,6 +203,103 @@ def sessions_tree(n: int) -> Tree:
     return {"sessions.py": "import aiohttp\n\n\nasync def main():\n" + body}
 
 
+def spread_tree(n: int) -> Tree:
+    """``workers`` and ``holders`` spread over n modules, one class of each per module."""
+    tree: Tree = {"pkg/__init__.py": ""}
+    for i in range(n):
+        tree[f"pkg/m{i}.py"] = (
+            f"import asyncio\nimport aiohttp\n\n\nclass W{i}:\n    def start(self):\n"
+            "        self._t = asyncio.create_task(self.run())\n\n    async def run(self):\n        pass\n\n"
+            "    async def stop(self):\n        pass\n"
+            f"\n\nclass C{i}:\n    def __init__(self):\n        self.session = aiohttp.ClientSession()\n\n"
+            "    async def fetch(self):\n        return await self.session.get('u')\n"
+        )
+    return tree
+
+
+WORKER = (
+    "import asyncio\n\n\nclass {name}:\n    def start(self):\n        self._task = asyncio.create_task(self.run())\n\n"
+    "    async def run(self):\n        pass\n\n    async def stop(self):\n        pass\n"
+)
+
+
+def keepers_tree(n: int) -> Tree:
+    tree: Tree = {"pkg/__init__.py": ""}
+    for i in range(n):
+        tree[f"pkg/w{i}.py"] = WORKER.format(name=f"Worker{i}")
+        end = "            w._task.cancel()\n" if i % 2 == 0 else "            if w._task.done():\n                pass\n"
+        tree[f"pkg/k{i}.py"] = (
+            f"from pkg.w{i} import Worker{i}\n\n\nclass Keeper{i}:\n    def __init__(self):\n"
+            f"        self.workers = []\n        self.workers.append(Worker{i}())\n\n"
+            "    async def close(self):\n        for w in self.workers:\n            await w.stop()\n" + end
+        )
+    return tree
+
+
+def registry_tree(n: int) -> Tree:
+    tree: Tree = {"pkg/__init__.py": ""}
+    imports, adds = [], []
+    for i in range(n):
+        tree[f"pkg/w{i}.py"] = WORKER.format(name=f"Worker{i}")
+        imports.append(f"from pkg.w{i} import Worker{i}\n")
+        adds.append(f"        self.workers['w{i}'] = Worker{i}()\n")
+    tree["pkg/registry.py"] = (
+        "".join(imports) + "\n\nclass Registry:\n    def __init__(self):\n        self.workers = {}\n\n"
+        "    def fill(self):\n" + "".join(adds) + "\n    async def close(self):\n"
+        "        for w in self.workers.values():\n            await w.stop()\n            w._task.cancel()\n"
+    )
+    return tree
+
+
+def readers_tree(n: int) -> Tree:
+    tree: Tree = {"pkg/__init__.py": ""}
+    for i in range(n):
+        j = (i + 1) % n
+        use = f"from pkg.m{j} import Worker{j}\n" if j != i else ""
+        tree[f"pkg/m{i}.py"] = (
+            use + WORKER.format(name=f"Worker{i}")
+            + f"\n\nclass Stopper{i}:\n    async def close(self, w: Worker{j}):\n        await w.stop()\n"
+            + ("        w._task.cancel()\n" if i % 4 == 0 else "        w._task.done()\n")
+            + f"\n\ndef peek_{i}(w: Worker{j}):\n    return w._task.done()\n"
+        )
+    return tree
+
+
+def elements_tree(n: int) -> Tree:
+    tree: Tree = {"pkg/__init__.py": ""}
+    for i in range(n):
+        close = (
+            "\n    async def close(self):\n        for c in self.clients.values():\n            await c.close()\n"
+            if i % 2 == 0 else ""
+        )
+        tree[f"pkg/m{i}.py"] = (
+            f"import aiohttp\n\n\nclass Holder{i}:\n    def __init__(self):\n        self.clients = {{}}\n\n"
+            "    async def add(self, k):\n        client = aiohttp.ClientSession()\n        self.clients[k] = client\n"
+            "        return await client.get('u')\n" + close
+        )
+    return tree
+
+
+def pool_tree(n: int) -> Tree:
+    methods = "".join(
+        f"\n    async def open_{i}(self):\n        c = aiohttp.ClientSession()\n        self.clients['k{i}'] = c\n"
+        "        return await c.get('u')\n"
+        for i in range(n)
+    )
+    return {"pool.py": "import aiohttp\n\n\nclass Pool:\n    def __init__(self):\n        self.clients = {}\n" + methods}
+
+
+def borrowed_tree(n: int) -> Tree:
+    """One coroutine making n redis clients of a pool it is given (borrowed, no finding) and n
+    of a pool it makes (TRD201 each): every client asks what its pool is bound to."""
+    body = "".join(
+        f"    a{i} = redis.asyncio.Redis(connection_pool=pool)\n    await a{i}.get('k')\n"
+        f"    b{i} = redis.asyncio.Redis(connection_pool=own)\n    await b{i}.get('k')\n"
+        for i in range(n // 2)
+    )
+    return {"borrowed.py": "import redis.asyncio\n\n\nasync def main(pool):\n    own = redis.asyncio.ConnectionPool()\n" + body}
+
+
 AXES: dict[str, tuple[Callable[[int], Tree], int]] = {  # (tree, base size)
     "files": (files_tree, 100),
     "findings": (findings_tree, 250),
@@ -198,12 +315,28 @@ AXES: dict[str, tuple[Callable[[int], Tree], int]] = {  # (tree, base size)
     "holders": (holders_tree, 100),
     "sessions": (sessions_tree, 50),
     "crowded": (crowded_tree, 250),
+    "spread": (spread_tree, 100),
+    "keepers": (keepers_tree, 100),
+    "registry": (registry_tree, 100),
+    "readers": (readers_tree, 100),
+    "elements": (elements_tree, 100),
+    "pool": (pool_tree, 100),
+    "borrowed": (borrowed_tree, 250),
 }
+
+
+PREVIEW = False  # ``--preview``: every tree's configuration turns preview on
 
 
 def write(tree: Tree, root: Path) -> None:
     if not any(name == "pyproject.toml" for name in tree):
         (root / "pyproject.toml").write_text("[tool.tradelint]\n", encoding="utf-8")
+    if PREVIEW:
+        tree = dict(tree)
+        config = tree.get("pyproject.toml", "[tool.tradelint]\n")
+        if "[tool.tradelint]" not in config:
+            config = "[tool.tradelint]\n" + config
+        tree["pyproject.toml"] = config.replace("[tool.tradelint]\n", "[tool.tradelint]\npreview = true\n", 1)
     for name, text in tree.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -269,16 +402,21 @@ def main() -> None:
     parser.add_argument("--modes", nargs="+", choices=["check", "fix"], default=["check", "fix"])
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--preview", action="store_true", help="preview = true in every tree's configuration")
+    parser.add_argument("--sizes", type=int, nargs="+", help="absolute sizes instead of base x scale (all axes)")
     args = parser.parse_args()
+    global PREVIEW
+    PREVIEW = args.preview
     print(f"# {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, "
-          f"load {os.getloadavg()[0]:.2f} at start, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+          f"load {os.getloadavg()[0]:.2f} at start, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+          + (", preview" if args.preview else ""))
     worst = 0.0
     for mode in args.modes:
         for jobs in args.jobs:
             empty = measure({}, mode, jobs, max(args.repeat, 2), args.timeout)[0]
             for axis in args.axes:
                 make, base = AXES[axis]
-                sizes = [max(1, round(base * args.base * k)) for k in args.scale]
+                sizes = args.sizes or [max(1, round(base * args.base * k)) for k in args.scale]
                 cpus: list[float] = []
                 cells: list[str] = []
                 for size in sizes:

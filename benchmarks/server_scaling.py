@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import scaling
 from scaling import exponent, files_tree, fixes_tree, write
 
 from tradelint.core.config import clear_cache
@@ -80,9 +81,11 @@ def main() -> None:
                         help="the edited module's size (its functions and dataclasses, a finding each); "
                         "several sizes: the growth with the buffer's own findings, at the first --files")
     parser.add_argument("--edits", type=int, default=10)
+    parser.add_argument("--preview", action="store_true", help="preview = true in the project's configuration")
     args = parser.parse_args()
+    scaling.PREVIEW = args.preview
     print(f"# {sys.version.split()[0]}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}, "
-          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}" + (", preview" if args.preview else ""))
     medians: list[float] = []
     if len(args.buffer) > 1:
         for size in args.buffer:

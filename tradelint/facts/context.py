@@ -332,6 +332,9 @@ class Project:
         # an owner that closes a class's resource), by that word: plain data, kept past the
         # budget, and dropped when the text of a file that names the word, before or after, changes.
         self._scan_memos: dict[str, dict[Any, Any]] = {}
+        # The words of the project's files on disk, per project folder (``project_files.files_naming``),
+        # dropped when a file's text on disk is not known any more.
+        self.disk_words: dict[Path, Any] = {}
 
     def note_scan(self, kind: str, folder: Path) -> None:
         """A check read ``folder`` as a whole (``kind``: ``tree``, ``folder``, ``markers`` or
@@ -355,11 +358,18 @@ class Project:
         (``field_uses.files_naming``)."""
         return self._scan_memos.setdefault(word, {})
 
+    def text_changed(self, path: Path) -> None:
+        """The text of ``path`` as read for the project changed (a buffer, a fix): its words are
+        indexed again when next searched (``project_files.files_naming``)."""
+        for index in self.disk_words.values():
+            index.dirty.add(path)
+
     def source_changed(self, old: str | None, new: str | None) -> None:
         """A file's text went from ``old`` to ``new`` (None: not known): drop the search memos
         whose word either text names."""
         if old is None or new is None:
             self._scan_memos.clear()
+            self.disk_words.clear()
             return
         for word in [w for w in self._scan_memos if w in old or w in new]:
             del self._scan_memos[word]
@@ -524,6 +534,7 @@ class Project:
         if self._scan_memos:
             self.source_changed(self.read_text(path), text)
         self.overlay[path] = text
+        self.text_changed(path)
         self._summaries.pop(path, None)
         if tree is not None:
             self._keep(path, ModuleInfo(path, tree, self, text))

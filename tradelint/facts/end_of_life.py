@@ -210,8 +210,8 @@ def _last_use_everywhere(module: ModuleInfo, cls: ast.ClassDef, method: str) -> 
     count, every = _call_verdicts(module, cls.name, method)
     if root is not None:
         needle = f".{method}(".encode()
-        for path, data in files_naming(module.project, root, cls.name):
-            if path == module.path or needle not in data:
+        for path, data in files_naming(module.project, root, cls.name, skip=module.path):
+            if needle not in data:
                 continue
             other = module.project.module_at(path)
             if other is not None:

@@ -5,10 +5,12 @@ this field, who keeps every task)."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 import weakref
+from bisect import bisect_right
 from pathlib import Path
-from typing import Iterator, cast
+from typing import Iterable, Iterator, Mapping, cast
 
 if sys.version_info >= (3, 11):
     pass
@@ -80,17 +82,136 @@ def project_files(project: Project, root: Path) -> list[Path] | None:
     return result
 
 
-def files_naming(project: Project, root: Path, name: str) -> Iterator[tuple[Path, bytes]]:
+def in_project_files(project: Project, root: Path, path: Path) -> bool:
+    """Whether ``path`` is one of ``project_files(project, root)`` (a set built once per folder,
+    not a walk of the list for each class that asks)."""
+    files = project_files(project, root)
+    if files is None:
+        return False
+    known = _FILE_SETS.setdefault(project, {})
+    found = known.get(root)
+    if found is None or found[0] is not files:
+        found = known[root] = (files, frozenset(files))
+    return path in found[1]
+
+
+_FILE_SETS: weakref.WeakKeyDictionary[Project, dict[Path, tuple[list[Path], frozenset[Path]]]] = weakref.WeakKeyDictionary()
+
+
+def files_naming(project: Project, root: Path, name: str, skip: Path | None = None) -> Iterator[tuple[Path, bytes]]:
     """The project's files whose text names ``name``, with their bytes (a file that cannot be read
     as a regular file is left out): what a search for a task factory or a class parses, and what
-    the cache's ``mentions NAME`` scan digests."""
+    the cache's ``mentions NAME`` scan digests.
+
+    Every class of a project may ask about its own name: after a few searches of a folder, the
+    words of its files are indexed (each file read once, an open buffer's or fixed file's text
+    again when it changes), and only the files with a word containing ``name`` are read again
+    and searched as before. ``skip``: a file the caller has at hand (the module asking), not read."""
     needle = name.encode("utf-8", "surrogateescape")
-    for path in project_files(project, root) or ():
-        # An open buffer's text (the language server), not the disk's.
-        text = project.overlay.get(path)
+    files = project_files(project, root) or []
+    candidates: Iterable[Path] = files
+    if _WORD.fullmatch(needle) and files:
+        index = project.disk_words.get(root)
+        if index is None:
+            index = project.disk_words[root] = _WordIndex()
+        if index.searches >= INDEX_AFTER:
+            candidates = index.files_with(files, needle, project.overlay)
+        index.searches += 1
+    for path in candidates:
+        if path == skip:
+            continue
         try:
-            data = read_source_bytes(path) if text is None else text.encode("utf-8", "surrogatepass")
+            data = _text_of(path, project.overlay)
         except (OSError, UnreadableFile):
             continue
         if needle in data:
             yield path, data
+
+
+def _text_of(path: Path, overlay: Mapping[Path, str]) -> bytes:
+    # An open buffer's text (the language server), a fixed file's (``--fix``), not the disk's.
+    text = overlay.get(path)
+    return read_source_bytes(path) if text is None else text.encode("utf-8", "surrogatepass")
+
+
+# Searches of a folder's files made by reading them all, before its words are indexed: a check of
+# one file asks about a few names, a project's classes about one each.
+INDEX_AFTER = 3
+
+# A run of word characters: an occurrence of a name made of them lies within one such run of a
+# file's bytes, so the files naming it are those with a word containing it.
+_WORD = re.compile(rb"[A-Za-z0-9_]+")
+
+
+class _WordIndex:
+    """The distinct words of each file of a project folder (its text as ``files_naming`` reads
+    it), and the files of each word; a file whose text changed (``Project.text_changed``) is
+    indexed again when next searched."""
+
+    def __init__(self) -> None:
+        self.searches = 0
+        self.built = False
+        self.dirty: set[Path] = set()
+        self.files: dict[Path, int] = {}
+        self.file_words: dict[int, set[bytes]] = {}
+        self.words: list[bytes] = []
+        self.word_ids: dict[bytes, int] = {}
+        self.postings: list[set[int]] = []
+        self.starts: list[int] = []  # of each word in ``joined``
+        self.joined = b""
+
+    def _index(self, i: int, path: Path, overlay: Mapping[Path, str]) -> bool:
+        """Index file ``i``'s words anew; whether a word new to the index came."""
+        for word in self.file_words.pop(i, ()):
+            self.postings[self.word_ids[word]].discard(i)
+        try:
+            words = set(_WORD.findall(_text_of(path, overlay)))
+        except (OSError, UnreadableFile):
+            return False
+        self.file_words[i] = words
+        grown = False
+        for word in words:
+            k = self.word_ids.get(word)
+            if k is None:
+                k = self.word_ids[word] = len(self.words)
+                self.words.append(word)
+                self.postings.append(set())
+                grown = True
+            self.postings[k].add(i)
+        return grown
+
+    def _join(self) -> None:
+        self.starts = []
+        position = 0
+        for word in self.words:
+            self.starts.append(position)
+            position += len(word) + 1
+        self.joined = b"\n".join(self.words)
+
+    def files_with(self, files: list[Path], needle: bytes, overlay: Mapping[Path, str]) -> list[Path]:
+        """The files (in ``files``' order) with a word containing ``needle``: a superset of the
+        files naming it, unless a file changed on disk unseen."""
+        if not self.built:
+            self.files = {path: i for i, path in enumerate(files)}
+            for i, path in enumerate(files):
+                self._index(i, path, overlay)
+            self.dirty.clear()
+            self._join()
+            self.built = True
+        elif self.dirty:
+            grown = False
+            for path in self.dirty:
+                changed = self.files.get(path)
+                if changed is not None:
+                    grown = self._index(changed, path, overlay) or grown
+            self.dirty.clear()
+            if grown:
+                self._join()
+        found: set[int] = set()
+        joined, starts = self.joined, self.starts
+        at = joined.find(needle)
+        while at != -1:
+            k = bisect_right(starts, at) - 1
+            found.update(self.postings[k])
+            at = joined.find(needle, starts[k + 1]) if k + 1 < len(starts) else -1
+        return [files[i] for i in sorted(found)]

@@ -549,16 +549,21 @@ def only_reads_arguments(module: ModuleInfo, call: ast.Call) -> bool:
 
 def bound_once(function: ast.AST, name: str) -> ast.expr | None:
     """The value of the only plain assignment of the local ``name`` in ``function``, if it has
-    exactly one (a value read through its one binding: ``pool = Pool(); Redis(connection_pool=pool)``)."""
-    values = [
-        node.value
-        for node in walk(function)
-        if isinstance(node, ast.Assign)
-        and len(node.targets) == 1
-        and isinstance(node.targets[0], ast.Name)
-        and node.targets[0].id == name
-    ]
+    exactly one (a value read through its one binding: ``pool = Pool(); Redis(connection_pool=pool)``).
+    One walk of ``function`` answers every name (kept on the node, as ``name_loads`` keeps its
+    table): each client a function makes asks about its pool."""
+    table: dict[str, list[ast.expr]] | None = function.__dict__.get(_BOUND)
+    if table is None:
+        table = {}
+        for node in walk(function):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                table.setdefault(node.targets[0].id, []).append(node.value)
+        setattr(function, _BOUND, table)
+    values = table.get(name, ())
     return values[0] if len(values) == 1 else None
+
+
+_BOUND = "_tradelint_bound_once"
 
 
 def given_or_made(function: ast.FunctionDef | ast.AsyncFunctionDef, value: ast.expr) -> tuple[str, ast.Call] | None:

@@ -202,18 +202,42 @@ def _judge(
 
 
 def _join(queues: list[list[tuple[Edit, ...]]], order: dict[tuple[Edit, ...], int]) -> list[list[tuple[Edit, ...]]]:
-    """``queues`` with those sharing a fix joined into one, each in order."""
-    joined: list[set[tuple[Edit, ...]]] = []
+    """``queues`` with those sharing a fix joined into one, each in order; the groups in the order
+    of the last queue each takes in (as joining each queue in turn into the groups before it would
+    give), found by union-find: a file's lines of two fixes each are a queue each, none shared."""
+    parent: dict[int, int] = {}
+
+    def find(i: int) -> int:
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        while parent[i] != root:
+            parent[i], i = root, parent[i]
+        return root
+
+    fix_at: dict[int, tuple[Edit, ...]] = {}
     for queue in queues:
-        members = set(queue)
-        rest = []
-        for group in joined:
-            if group & members:
-                members |= group
-            else:
-                rest.append(group)
-        joined = [*rest, members]
-    return [sorted(group, key=order.__getitem__) for group in joined]
+        ids = [order[fix] for fix in queue]
+        for i, fix in zip(ids, queue):
+            if i not in parent:
+                parent[i], fix_at[i] = i, fix
+        for i in ids[1:]:
+            a, b = find(ids[0]), find(i)
+            if a != b:
+                parent[b] = a
+    last: dict[int, int] = {}  # the last queue of each group, by its root
+    empty: list[int] = []
+    for k, queue in enumerate(queues):
+        if queue:
+            last[find(order[queue[0]])] = k
+        else:
+            empty.append(k)
+    members: dict[int, list[int]] = {}
+    for i in parent:
+        members.setdefault(find(i), []).append(i)
+    groups = [(k, [fix_at[i] for i in sorted(members[root])]) for root, k in last.items()]
+    groups += [(k, []) for k in empty]
+    return [group for _, group in sorted(groups, key=lambda g: g[0])]
 
 
 def _owners(fixes: Sequence[tuple[Edit, ...]]) -> dict[int, list[int]]:

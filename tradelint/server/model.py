@@ -189,6 +189,7 @@ class Model:
         old = self.project.read_text(path)
         self.project.source_changed(old, text)
         self.buffers[path] = text
+        self.project.text_changed(path)
         with collector_paused():  # a new tree is a collection's worth of new containers
             gc.collect(0)  # what arrived since the last check (protocol messages): little
             try:
@@ -214,6 +215,7 @@ class Model:
         self.searched.pop(path, None)
         new = self.project.read_text(path)
         self.project.source_changed(old, new)
+        self.project.text_changed(path)  # the disk's text again, which may have changed meanwhile
         self.project.forget(path)
         return self.dependents(path, old, new)
 

@@ -31,11 +31,11 @@ import sys
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Iterable, Iterator, Literal, cast
+from typing import Iterable, Iterator, Literal, Mapping, cast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.packaging import NOT_SHIPPED, is_installable
-from tradelint.facts.project_files import MAX_FILES, project_files, project_root
+from tradelint.facts.project_files import MAX_FILES, in_project_files, project_files, project_root
 from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, field_position, resolve_class
 from tradelint.models.dataclasses.family_growth import Family, Members, answering
 from tradelint.models.dataclasses.family_index import (
@@ -122,7 +122,7 @@ class _ModuleUses:
     # before the call's own, keyword names).
     constructions: list[tuple[ast.Call, Answer, int, set[str | None]]]
     # Other calls, by the keyword names they pass (a keyword may be forwarded to the family).
-    by_keyword: dict[str, list[ast.Call]]
+    by_keyword: Mapping[str, list[ast.Call]]
     whole_instance: list[ast.Call]
     setattrs: list[ast.Call]
     # Attribute writes and deletions, by attribute name.
@@ -677,7 +677,7 @@ def field_uses(model: ClassModel, name: str) -> FieldUses:
     if files is None:
         result.blind = f"the project under {root} has more than {MAX_FILES} files"
     else:
-        if model.module.path not in files:
+        if not in_project_files(project, root, model.module.path):
             files = [model.module.path, *files]
         # The family, and what each file holds that may notice a field, are the same for every
         # field of the class: found once.

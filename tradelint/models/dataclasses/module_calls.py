@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,31 +58,65 @@ class ModuleCalls:
 
     def merged(
         self, extra: list[Numbered], removed: set[int]
-    ) -> tuple[dict[str, list[ast.Call]], list[ast.Call], list[ast.Call]]:
+    ) -> tuple[Mapping[str, list[ast.Call]], list[ast.Call], list[ast.Call]]:
         """The three lists with the calls of ``extra`` (of ``strong``, constructing nothing for
         this family) added and those at ``removed`` (the others, constructing) taken
-        out, each in the order of the module's calls."""
+        out, each in the order of the module's calls. The keywords' lists are built when asked
+        (a family searches a few field names, not every keyword each call of the module passes)."""
         by_keyword, whole, setattrs = self.plain()
         if not extra and not removed:
             return by_keyword, whole, setattrs
-        by_keyword = dict(by_keyword)
-        touched = {k for _, _, keywords in extra for k in keywords if k is not None}
-        touched |= {k for k, v in self.by_keyword.items() if any(p in removed for p, _ in v)}
-        for key in touched:
-            numbered = [(p, c) for p, c in self.by_keyword.get(key, ()) if p not in removed]
-            numbered += [(p, c) for p, c, keywords in extra if key in keywords]
-            by_keyword[key] = [c for _, c in sorted(numbered, key=lambda n: n[0])]
         lists = []
         for kind, static in (("whole", self.whole_instance), ("setattr", self.setattrs)):
             numbered = [(p, c) for p, c in static if p not in removed]
             numbered += [(p, c) for p, c, _ in extra if self.kinds[p] == kind]
             lists.append([c for _, c in sorted(numbered, key=lambda n: n[0])])
-        return by_keyword, lists[0], lists[1]
+        return _MergedKeywords(self, extra, removed), lists[0], lists[1]
 
     def strings(self, module: ModuleInfo) -> set[str]:
         if self._strings is None:
             self._strings = {n.value for n in ast.walk(module.tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
         return self._strings
+
+
+class _MergedKeywords(Mapping[str, list[ast.Call]]):
+    """``ModuleCalls.by_keyword`` with one family's ``extra`` calls added and ``removed`` ones
+    taken out, a keyword's list built (and kept) the first time it is asked for."""
+
+    def __init__(self, calls: ModuleCalls, extra: list[Numbered], removed: set[int]) -> None:
+        self._calls, self._extra, self._removed = calls, extra, removed
+        self._extra_by_key: dict[str, list[tuple[int, ast.Call]]] | None = None
+        self._lists: dict[str, list[ast.Call]] = {}
+
+    def __getitem__(self, key: str) -> list[ast.Call]:
+        found = self._lists.get(key)
+        if found is not None:
+            return found
+        if self._extra_by_key is None:
+            self._extra_by_key = {}
+            for p, c, keywords in self._extra:
+                for k in keywords:
+                    if k is not None:
+                        self._extra_by_key.setdefault(k, []).append((p, c))
+        numbered = self._calls.by_keyword.get(key)
+        added = self._extra_by_key.get(key)
+        if numbered is None and added is None:
+            raise KeyError(key)
+        if not added and not any(p in self._removed for p, _ in numbered or ()):
+            found = self._calls.plain()[0][key]
+        else:
+            kept = [(p, c) for p, c in numbered or () if p not in self._removed] + (added or [])
+            found = [c for _, c in sorted(kept, key=lambda n: n[0])]
+        self._lists[key] = found
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        keys = dict.fromkeys(self._calls.by_keyword)
+        keys.update(dict.fromkeys(k for _, _, kws in self._extra for k in kws if k is not None))
+        return iter(keys)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def kind_of(call: ast.Call, qualified: str | None, whole_instance: set[str]) -> str:

@@ -32,8 +32,8 @@ def closed_by_an_owner(module: ModuleInfo, cls: str, attr: str, closes: frozense
     found = _owner_closes(module, cls, attr, closes)
     if not found and root is not None:
         needles = [f".{attr}.{close}(".encode() for close in closes]
-        for path, data in files_naming(module.project, root, cls):
-            if path == module.path or not any(needle in data for needle in needles):
+        for path, data in files_naming(module.project, root, cls, skip=module.path):
+            if not any(needle in data for needle in needles):
                 continue
             other = module.project.module_at(path)
             if other is not None and _owner_closes(other, cls, attr, closes):

@@ -216,7 +216,26 @@ def self_collection_of(module: ModuleInfo, function: ast.FunctionDef | ast.Async
 def elements_left_open(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
     """Whether the class family makes the collection ``self.attr`` and no method of it reaches
     its elements to end them where the owner's life ends: ended by a bot command or listener,
-    they are still open after the cog unloads (as an attribute closed there would be)."""
+    they are still open after the cog unloads (as an attribute closed there would be). Judged
+    once per class and collection: each method putting an element in it asks."""
+    memo = module.project.class_memo
+    key = ("elements-left-open", cls, attr)
+    if key not in memo:
+        memo[key] = _elements_left_open(module, cls, attr)
+    return bool(memo[key])
+
+
+def global_elements_ended(module: ModuleInfo, name: str) -> bool:
+    """Whether some load of the module's global collection ``name`` ends its elements: judged
+    once per module and name (each element put in it asks)."""
+    memo = module.project.class_memo
+    key = ("global-elements-ended", module.tree, name)
+    if key not in memo:
+        memo[key] = any(ends_elements(module, node) for node in name_loads(module.tree, name))
+    return bool(memo[key])
+
+
+def _elements_left_open(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
     if declared_by_a_base(module, cls, attr) or not made_in_family(bases_naming(module, cls, attr), attr):
         return False
     for home, owner in bases_naming(module, cls, attr):
@@ -254,10 +273,20 @@ def loaded_on_the_loop_and_closed(module: ModuleInfo, call: ast.Call) -> bool:
 
 
 def _defines_setup(tree: ast.Module) -> bool:
-    return any(
-        isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "setup" and len(stmt.args.args) == 1
-        for stmt in tree.body
-    )
+    """Whether the module defines ``setup(bot)``: found once per tree (each import-time creation
+    asks)."""
+    found = _SETUP.get(id(tree))
+    if found is None or found[0] is not tree:
+        if len(_SETUP) > 8:  # a few trees held, not the run's
+            _SETUP.clear()
+        found = _SETUP[id(tree)] = (tree, any(
+            isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "setup" and len(stmt.args.args) == 1
+            for stmt in tree.body
+        ))
+    return found[1]
+
+
+_SETUP: dict[int, tuple[ast.Module, bool]] = {}
 
 
 def _package_defines_setup(module: ModuleInfo) -> bool:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, cast
 from tradelint.facts.class_family import bases_naming, declared_by_a_base, subclasses_in_project
 from tradelint.facts.context import ModuleInfo, cast_of
 from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integration, kept_name, reached_at_unload
-from tradelint.facts.owned_elements import added_to, ends_elements
+from tradelint.facts.owned_elements import added_to
 from tradelint.facts.holders import kept_at_setup, value_holding
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
 from tradelint.facts.summaries import definition_of
@@ -40,6 +40,7 @@ from tradelint.models.resources.proofs import (
     evaluated_on_one_branch,
     module_cache_of,
     elements_left_open,
+    global_elements_ended,
     loaded_on_the_loop_and_closed,
     self_collection_of,
     names_class,
@@ -490,8 +491,7 @@ class ResourceAnalysis:
             key = place_key(c.stmt.targets[0])
             return None if key is None or closed_somewhere(self.module, key, c.spec.close) else "startup_never_closed"
         if c.kind == "global_elements":
-            loads = name_loads(self.module.tree, c.name)
-            return None if any(ends_elements(self.module, node) for node in loads) else "global_elements_never_closed"
+            return None if global_elements_ended(self.module, c.name) else "global_elements_never_closed"
         if c.kind == "self_elements":
             assert c.cls is not None
             return "elements_never_closed" if elements_left_open(self.module, c.cls, c.name) else None

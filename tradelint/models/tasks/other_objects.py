@@ -88,8 +88,8 @@ def _ended_in_the_project(module: ModuleInfo, attr: str) -> bool:
     if key not in memo:
         needle = f".{attr}".encode()
         found = False
-        for path, data in files_naming(module.project, root, attr):
-            if path == module.path or needle not in data:
+        for path, data in files_naming(module.project, root, attr, skip=module.path):
+            if needle not in data:
                 continue
             other = module.project.module_at(path)
             if other is not None and _ended_anywhere(other, attr, None):
@@ -280,24 +280,75 @@ def ended_through_instances(module: ModuleInfo, cls: ast.ClassDef, attr: str) ->
     module.project.note_scan(f"mentions {attr}", root)  # for the cache, memo or not
     module.project.note_scan(f"mentions {cls.name}", root)
     memo = module.project.scan_memo(attr)
-    key = ("ended-through-instances", root, attr, cls.name)
+    target = (str(module.path), cls.name, cls.lineno)
+    key = ("ended-through-instances", root, attr, target)
+    if key not in memo:
+        found = False
+        named = cls.name.encode()
+        for path, data in _reading_through(module, root, attr):
+            if named in data and target in _proven_in(module, root, attr, path):
+                found = True
+                break
+        memo[key] = found
+    return bool(memo[key])
+
+
+def _reading_through(module: ModuleInfo, root: Path, attr: str) -> list[tuple[Path, bytes]]:
+    """The project's files (tests aside) that read ``<x>.attr`` through a name other than
+    ``self`` or ``cls``, with their bytes: listed once per attribute name and run (every class
+    keeping a task in ``self.attr`` asks), not once per class."""
+    memo = module.project.scan_memo(attr)
+    key = ("reading-through", root, attr)
+    if key not in memo:
+        memo[key] = [
+            (path, data) for path, data in files_naming(module.project, root, attr)
+            if not _is_test(path) and reads_through(data, attr)
+        ]
+    return cast("list[tuple[Path, bytes]]", memo[key])
+
+
+def reads_through(data: bytes, attr: str) -> bool:
+    """Whether ``data`` reads ``<x>.attr`` (``game._task``) through a name ``x`` other than
+    ``self`` or ``cls``. The names so read are listed once per text (each attribute name of a
+    module asks: a class storing many tasks in many attributes), the answer that of searching
+    ``\\b(?!self\\b|cls\\b)[A-Za-z_]\\w*\\.attr\\b``, which a name not of word characters still does."""
+    needle = attr.encode()
+    if _WORD_NAME.fullmatch(needle) is None:
+        return re.search(rb"\b(?!self\b|cls\b)[A-Za-z_]\w*\." + re.escape(needle) + rb"\b", data) is not None
+    key = (len(data), hash(data))
+    names = _THROUGH.get(key)
+    if names is None:
+        if len(_THROUGH) > 4096:
+            _THROUGH.clear()
+        names = _THROUGH[key] = frozenset(
+            m.group(2) for m in _READ_THROUGH.finditer(data) if m.group(1) not in (b"self", b"cls")
+        )
+    return needle in names
+
+
+_WORD_NAME = re.compile(rb"\w+")
+# ``x.name``: a word starting with a letter or ``_``, a dot, the word after it (looked ahead, so that
+# ``a.b.c`` gives ``b`` and ``c``).
+_READ_THROUGH = re.compile(rb"\b([A-Za-z_]\w*)\.(?=(\w+))")
+_THROUGH: dict[tuple[int, int], frozenset[bytes]] = {}
+
+
+def _proven_in(module: ModuleInfo, root: Path, attr: str, path: Path) -> frozenset[tuple[str, str, int]]:
+    """The classes (file, name, line) whose instances the file at ``path`` proves it ends
+    ``<x>.attr`` of, judged once per file and attribute name (parsed only when a class it names
+    asks)."""
+    memo = module.project.scan_memo(attr)
+    key = ("proven-through", root, attr, path)
     if key not in memo:
         found: set[tuple[str, str, int]] = set()
-        # ``game._task``: the attribute read through a name other than ``self``.
-        through = re.compile(rb"\b(?!self\b|cls\b)[A-Za-z_]\w*\." + re.escape(attr.encode()) + rb"\b")
-        named = cls.name.encode()
-        for path, data in files_naming(module.project, root, attr):
-            if named not in data or _is_test(path) or through.search(data) is None:
-                continue
-            other = module if path == module.path else module.project.module_at(path)
-            if other is None:
-                continue
+        other = module if path == module.path else module.project.module_at(path)
+        if other is not None:
             for node in _ending_loads(other, attr):
                 proven = _instance_class(other, node)
                 if proven is not None:
                     found.add((str(proven[0].path), proven[1].name, proven[1].lineno))
         memo[key] = frozenset(found)
-    return (str(module.path), cls.name, cls.lineno) in cast("frozenset[tuple[str, str, int]]", memo[key])
+    return cast("frozenset[tuple[str, str, int]]", memo[key])
 
 
 def _instance_class(module: ModuleInfo, node: ast.Attribute) -> tuple[ModuleInfo, ast.ClassDef] | None:

@@ -1,0 +1,90 @@
+"""``files_naming`` answers every search as a read of all the project's files would, once its
+words are indexed (after ``INDEX_AFTER`` searches of a folder): substrings of words, names that
+are not words, open buffers and fixed texts (``text_changed``), unreadable files, and the disk
+read again when it may have changed. Behaviour only (issue 34: the index makes a search per class cost the
+files naming it, not the project)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tradelint.facts import project_files as pf
+from tradelint.facts.context import Project
+
+
+def brute(project: Project, root: Path, name: str) -> list[tuple[Path, bytes]]:
+    needle = name.encode("utf-8", "surrogateescape")
+    found = []
+    for path in pf.project_files(project, root) or ():
+        text = project.overlay.get(path)
+        try:
+            data = pf.read_source_bytes(path) if text is None else text.encode("utf-8", "surrogatepass")
+        except (OSError, pf.UnreadableFile):
+            continue
+        if needle in data:
+            found.append((path, data))
+    return found
+
+
+NAMES = [
+    "Worker1", "Worker10", "Worker", "orker1", "_task", "task", "create_task", "EVENT_HOMEASSISTANT_",
+    "await", "x._task", "self.", "W", "zzz_absent", "caf\u00e9", "1", "_",
+]
+
+
+def make_tree(root: Path) -> None:
+    (root / "pyproject.toml").write_text("[tool.tradelint]\n", encoding="utf-8")
+    pkg = root / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    for i in range(12):
+        (pkg / f"w{i}.py").write_text(
+            f"import asyncio\n\n\nclass Worker{i}:\n    def start(self):\n"
+            f"        self._task = asyncio.create_task(self.run())\n",
+            encoding="utf-8",
+        )
+    (pkg / "hass.py").write_text("from x import EVENT_HOMEASSISTANT_STOP\nasync def f(x):\n    await x._task\n", encoding="utf-8")
+    (pkg / "uni.py").write_text("caf\u00e9 = 1  # W\u00e9\n", encoding="utf-8")
+    (pkg / "folder.py").mkdir()  # not a regular file: left out
+
+
+def test_indexed_searches_equal_reading_every_file(tmp_path: Path) -> None:
+    make_tree(tmp_path)
+    project = Project()
+    root = tmp_path
+    for _ in range(2):  # the first searches read every file, the later ones the index's
+        for name in NAMES:
+            assert list(pf.files_naming(project, root, name)) == brute(project, root, name), name
+    assert root in project.disk_words and project.disk_words[root].built
+
+
+def test_open_buffers_and_disk_changes(tmp_path: Path) -> None:
+    make_tree(tmp_path)
+    project = Project()
+    root = tmp_path
+    for name in NAMES:
+        list(pf.files_naming(project, root, name))
+    assert project.disk_words[root].built
+    # An open buffer naming what its file on disk does not (and no longer naming what it did).
+    buffer = root / "pkg" / "w3.py"
+    project.overlay[buffer] = "class Renamed:\n    fresh_name = 1\n"
+    project.text_changed(buffer)  # as the server's set_buffer and a fix's replace_source say
+    for name in ["fresh_name", "Worker3", "Worker", "_task"]:
+        assert list(pf.files_naming(project, root, name)) == brute(project, root, name), name
+    # The buffer closed: the disk's text again.
+    del project.overlay[buffer]
+    project.text_changed(buffer)
+    for name in ["fresh_name", "Worker3", "Renamed"]:
+        assert list(pf.files_naming(project, root, name)) == brute(project, root, name), name
+    # A fixed file's new text, through ``replace_source``.
+    fixed = root / "pkg" / "w7.py"
+    project.replace_source(fixed, "class Worker7:\n    brand_new_word = 2\n", None)
+    for name in ["brand_new_word", "Worker7", "create_task", "Worker"]:
+        assert list(pf.files_naming(project, root, name)) == brute(project, root, name), name
+    # The disk changed (the server is told a file changed): read again, as before the index.
+    (root / "pkg" / "w5.py").write_text("late_word = 1\n", encoding="utf-8")
+    project.source_changed(None, None)
+    assert root not in project.disk_words
+    for _ in range(2):
+        for name in ["late_word", "Worker5", "_task", "fresh_name", *NAMES]:
+            assert list(pf.files_naming(project, root, name)) == brute(project, root, name), name
