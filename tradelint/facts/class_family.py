@@ -202,9 +202,14 @@ _CLASS_BASES = re.compile(rb"^[ \t]*class[ \t]+\w+[ \t]*\(([^)]*)\)", re.MULTILI
 
 
 def subclasses_in_project(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
-    """The first-party classes of the project that name ``cls`` among their bases, wherever they
-    are (a Red cog assembled from mixins of other modules): found through an index of every
-    class statement's base names, built once per run, then resolved to be ``cls`` itself."""
+    """For a mixin (a class with no ``__init__`` of its own: what it sets on ``self`` lives in
+    the objects of the classes built from it), the first-party classes of the project that name
+    it among their bases, wherever they are (a Red cog assembled from mixins of other modules):
+    found through an index of every class statement's base names, built once per run, then
+    resolved to be ``cls`` itself. A class with an ``__init__`` makes objects of its own, which
+    a subclass's end does not reach: none."""
+    if any(isinstance(s, FUNCTION_NODES) and s.name == "__init__" for s in cls.body):
+        return []
     project = module.project
     root = search_root(module)
     project.note_scan(f"mentions {cls.name}", root)

@@ -16,8 +16,9 @@ from tradelint.models.resources.resource_model import resource_analysis
 class ResourceOnSelfNeverClosed(Rule):
     """## What it does
     Flags an async resource stored on `self` when no method of the class (or of its first-party
-    base classes, or of a first-party class anywhere in the project built from it: a Red cog
-    assembled from mixins ends in its `cog_unload()` what a mixin's method sets) ever closes it,
+    base classes, or, for a mixin with no `__init__` of its own, of a first-party class anywhere
+    in the project built from it: a Red cog assembled from mixins ends in its `cog_unload()` what
+    a mixin's method sets) ever closes it,
     once per attribute, at its first creation. A first-party class
     that acquires a resource and releases it in its own method is a resource too: a service that
     creates a provider whose `close()` closes its session must call `provider.close()`; a teardown
