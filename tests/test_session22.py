@@ -497,3 +497,15 @@ def test_a_mixins_attribute_is_ended_by_the_class_built_from_it(tmp_path: Path) 
     assert _messages(api, "TRD2") == [
         "16 TRD202 `self._client` is never closed; add a `close()` method that calls its `close()`",
     ]
+
+
+def test_a_retry_loop_that_breaks_once_connected_ends_by_itself(tmp_path: Path) -> None:
+    # The twin of the looping task: ``while True`` that ``break``s when it has connected is a
+    # retry, and its task ends by itself.
+    path = tmp_path / "retry.py"
+    retry = KEEPER.replace(
+        "        while True:\n            await asyncio.sleep(n)",
+        "        while True:\n            try:\n                await asyncio.sleep(n)\n            except OSError:\n                continue\n            break",
+    )
+    path.write_text(retry.replace("STOP", "pass"), encoding="utf-8")
+    assert _messages(path, "TRD3") == []

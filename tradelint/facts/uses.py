@@ -634,4 +634,20 @@ def endless_loop(node: ast.AST) -> bool:
     if not isinstance(node, ast.While):
         return False
     test = node.test
-    return (isinstance(test, ast.Constant) and bool(test.value)) or isinstance(test, (ast.Name, ast.Attribute))
+    if not ((isinstance(test, ast.Constant) and bool(test.value)) or isinstance(test, (ast.Name, ast.Attribute))):
+        return False
+    # A loop that leaves by itself (``break`` once connected, ``return`` the result) is a retry.
+    return not any(_leaves(statement) for statement in node.body)
+
+
+def _leaves(node: ast.AST) -> bool:
+    """A ``break`` of the enclosing loop or a ``return`` in ``node`` (not in a nested loop's own
+    ``break`` nor a nested function)."""
+    if isinstance(node, (ast.Break, ast.Return)):
+        return True
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+        return False
+    if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+        # Its own ``break`` ends that loop only; a ``return`` inside still leaves ours.
+        return any(isinstance(n, ast.Return) for n in ast.walk(node))
+    return any(_leaves(child) for child in ast.iter_child_nodes(node))

@@ -24,7 +24,7 @@ class TaskOnSelfNeverAwaited(Rule):
     when done (`task.add_done_callback(self._tasks.discard)`, asyncio's way to keep background
     tasks alive) drops only finished tasks, so in an object with an end of its own (`stop()`,
     `close()`, a cog's unload) tasks running one of its methods that loops until cancelled
-    (`while True`, `while self._running`, `async for`) still need that; one-shot work kept so
+    (`while True`, `while self._running` with no `break` or `return` of its own, `async for`) still need that; one-shot work kept so
     until it is done does not. A discord.py background
     loop (a `@tasks.loop` method) started with `self.poll.start()` is flagged when no method
     cancels or stops it: it runs on after its cog is unloaded, and a reload starts a second one. So
