@@ -8,6 +8,7 @@ from tradelint.core.messages import Text, fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.resources.fixes import async_with_fix
+from tradelint.models.resources.outliving import kept_beyond
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.resource_types import Creation
@@ -222,6 +223,22 @@ class UnclosedAsyncResource(Rule):
     (`Easee(user, password, async_get_clientsession(hass))`, Home Assistant's shared session),
     or what a maker given nothing returns (`Manager.instance()`).
 
+    A resource lent to something the function keeps beyond its own end lives on in that holder:
+    `session = ClientSession(); self.api = Api(session)` (also `hass.data[key] = Api(session)`,
+    `REGISTRY.append(Api(session))`, a parameter's collection, through a local bound to the
+    holder or a display holding it) where `Api` closes nothing. The session is still never
+    closed, but it must be closed where the holder ends (the owner's `close()`, the unload, the
+    shutdown), not in the function: the message names the holder, and no `async with` fix is
+    offered, since it would close the session under the `Api` as the function returns. A result
+    computed with the session (`data = await fetch(session)`) carries nothing, and an `Api` that
+    dies with the function keeps the fix:
+    ```python
+    class Bot:
+        async def setup(self):
+            session = aiohttp.ClientSession()   # reported: lives on in `self.api`, no fix
+            self.api = Api(session)
+    ```
+
     ## Why is this bad?
     An unclosed session leaks its connector and sockets ("Unclosed client session"); closing it
     only on the success path leaks it whenever a request fails or the task is cancelled.
@@ -294,7 +311,8 @@ class UnclosedAsyncResource(Rule):
 
     ## Fix safety
     Safe when the resource does not escape the function: the statements that use it move into an
-    `async with` block.
+    `async with` block. Not offered when the resource, or an object built from it, is kept beyond
+    the function (an attribute, an item, a global, a collection that is not the function's own).
     """
 
     code = "TRD201"
@@ -319,6 +337,14 @@ class UnclosedAsyncResource(Rule):
                 yield Report(c.stmt, fit("`{name}` (`{label}(...)`) is never closed: its `{close}()` is never awaited",
                                          name=c.name, label=c.label, close=c.spec.close), None, text.help)
                 continue
+            if verdict.problem == "never_closed" and c.kind == "local" and c.function is not None:
+                # ``self.api = Api(session)``: lent to what outlives the function, where it must
+                # be closed; ``async with`` here would close it under that holder.
+                holder = kept_beyond(ctx.module, c.function, c.name)
+                if holder is not None:
+                    yield Report(c.stmt, fit("`{name}` lives on in `{holder}` after the function, never closed; close it where that ends",
+                                             name=c.name, label=c.label, holder=ast.unparse(holder)), None, _text_kept(c))
+                    continue
             # ``s = session or ClientSession()``: ``async with`` would also close the caller's.
             fallback = isinstance(getattr(c.stmt, "value", None), (ast.BoolOp, ast.IfExp))
             if (
@@ -435,6 +461,11 @@ def _text(problem: str, c: Creation) -> Text | None:
     names = {"name": c.name, "label": c.label, "close": c.spec.close, "held": c.spec.holds}
     message = fit(template.message.replace("{cure}", cure), **names)
     return Text(message, fit_help(template.help, **names))
+
+
+def _text_kept(c: Creation) -> str:
+    """The help of a resource kept beyond its function through a holder made from it."""
+    return fit_help("The `{label}` is lent to what is kept there; closing it in the function would end it too soon", label=c.label)
 
 
 def _awaited_maker(ctx: FileContext, c: Creation) -> bool:

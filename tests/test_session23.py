@@ -1,0 +1,149 @@
+"""Session 23 (issue 28, point 1): a resource lent to something that outlives the function.
+
+``session = ClientSession(); self.api = Api(session)``: the ``Api`` built from the session is kept
+on ``self`` (or in ``hass.data``, a global list, a parameter's collection) after the function
+returns, and uses the session there. The session is still never closed (the ``Api`` closes
+nothing), but ``async with`` around the rest of the function would close it under its holder:
+TRD201 names the holder and offers no fix. A session whose holder dies with the function keeps
+the ``async with`` fix (the negative twin), and the program run before and after ``--fix`` shows
+the holder still has an open session."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from tests.programs import copy_program, run_python
+
+DATA = Path(__file__).resolve().parent / "data" / "resource_programs"
+
+API = """\
+class Api:
+    def __init__(self, session):
+        self._session = session
+
+    async def get(self):
+        async with self._session.get("http://localhost") as r:
+            return await r.json()
+"""
+
+USER = """\
+import aiohttp
+
+from pkg.api import Api
+
+REGISTRY = []
+
+
+class Bot:
+    async def on_attribute(self):
+        session = aiohttp.ClientSession()
+        self.api = Api(session)
+
+    async def on_item(self, hass, key):
+        session = aiohttp.ClientSession()
+        hass.data[key] = Api(session)
+
+    async def in_global_list(self):
+        session = aiohttp.ClientSession()
+        client = Api(session)
+        REGISTRY.append(client)
+
+    async def through_a_display(self):
+        session = aiohttp.ClientSession()
+        client = Api(session=session)
+        self.clients = [client]
+
+    async def in_parameter_collection(self, registry: dict):
+        session = aiohttp.ClientSession()
+        registry.setdefault("http", Api(session))
+
+    async def dies_with_the_function(self):
+        session = aiohttp.ClientSession()
+        client = Api(session)
+        return await client.get()
+
+    async def result_kept(self):
+        session = aiohttp.ClientSession()
+        data = await fetch(session)
+        self.data = data
+
+
+async def fetch(session):
+    async with session.get("http://localhost") as r:
+        return await r.json()
+"""
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return run_python(args, cwd, timeout=120)
+
+
+def _tree(tmp_path: Path) -> Path:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "pkg" / "api.py").write_text(API, encoding="utf-8")
+    (tmp_path / "pkg" / "bot.py").write_text(USER, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_resource_lent_to_a_holder_kept_beyond_the_function_names_the_holder(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    proc = _run(["-m", "tradelint", "--no-cache", "--output-format", "concise", "-q", "pkg"], root)
+    label = "`session` (`aiohttp.ClientSession(...)`) is never closed"
+    kept = "`session` lives on in"
+    assert proc.stdout.splitlines() == [
+        f"pkg/bot.py:10:9: TRD201 {kept} `self.api` after the function, never closed; close it where that ends",
+        f"pkg/bot.py:14:9: TRD201 {kept} `hass.data[key]` after the function, never closed; close it where that ends",
+        f"pkg/bot.py:18:9: TRD201 {kept} `REGISTRY` after the function, never closed; close it where that ends",
+        f"pkg/bot.py:23:9: TRD201 {kept} `self.clients` after the function, never closed; close it where that ends",
+        f"pkg/bot.py:28:9: TRD201 {kept} `registry` after the function, never closed; close it where that ends",
+        # The twins: what is built from the session dies with the function, or only a result
+        # computed with it is kept: ``async with`` closes it at the right moment.
+        f"pkg/bot.py:32:9: TRD201 [*] {label}; open it with `async with`",
+        f"pkg/bot.py:37:9: TRD201 [*] {label}; open it with `async with`",
+    ]
+    diff = _run(["-m", "tradelint", "--no-cache", "--diff", "-q", "pkg"], root)
+    changed = [line for line in diff.stdout.splitlines() if line.startswith(("-    ", "+    "))]
+    assert changed == [
+        "-        session = aiohttp.ClientSession()",
+        "-        client = Api(session)",
+        "-        return await client.get()",
+        "+        async with aiohttp.ClientSession() as session:",
+        "+            client = Api(session)",
+        "+            return await client.get()",
+        "-        session = aiohttp.ClientSession()",
+        "-        data = await fetch(session)",
+        "-        self.data = data",
+        "+        async with aiohttp.ClientSession() as session:",
+        "+            data = await fetch(session)",
+        "+            self.data = data",
+    ]
+
+
+def test_the_holder_keeps_an_open_session_after_fix(tmp_path: Path) -> None:
+    """The program's ``Api`` must find its session open after ``setup()`` returns. The old fix
+    (``async with`` around the rest of ``setup()``) closed it there: the same program, rewritten
+    so, prints False."""
+    program = copy_program(DATA / "lent_to_holder", tmp_path)
+    before = _run(["main.py"], program)
+    assert (before.returncode, before.stdout) == (0, "usable after setup: True\n")
+    check = _run(["-m", "tradelint", "--no-cache", "--output-format", "concise", "-q", "main.py"], program)
+    assert check.stdout.splitlines() == [
+        "main.py:18:9: TRD201 `session` lives on in `self.api` after the function, never closed; close it "
+        "where that ends"
+    ]
+    source = (program / "main.py").read_text(encoding="utf-8")
+    fixed = _run(["-m", "tradelint", "--no-cache", "--fix", "--unsafe-fixes", "-q", "main.py"], program)
+    assert fixed.returncode == 1
+    assert (program / "main.py").read_text(encoding="utf-8") == source
+    after = _run(["main.py"], program)
+    assert (after.returncode, after.stdout) == (0, "usable after setup: True\n")
+    old_fix = source.replace(
+        "        session = aiohttp.ClientSession()\n        self.api = Api(session)\n",
+        "        async with aiohttp.ClientSession() as session:\n            self.api = Api(session)\n",
+    )
+    assert old_fix != source
+    (program / "old_fix.py").write_text(old_fix, encoding="utf-8")
+    broken = _run(["old_fix.py"], program)
+    assert (broken.returncode, broken.stdout) == (0, "usable after setup: False\n")

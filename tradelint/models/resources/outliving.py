@@ -1,0 +1,96 @@
+"""Where a local resource outlives the function that makes it, through something built from it.
+
+``session = ClientSession(); self.api = Api(session)``: the session is lent to an ``Api``, and the
+``Api`` is kept on ``self`` after the function returns, so the session is used after it: it must
+be closed where that holder ends, not in the function. ``async with`` around the rest of the
+function would close it under the holder (every later call fails with "Session is closed"), so
+TRD201 offers no such fix there and says where the resource lives on.
+
+A value *carries* the resource when it is the resource itself, a display holding it
+(``[session]``, ``{"http": session}``), or an object a class builds from it (``Api(session)``,
+``Api(http=session)``; a call whose callee is a class: the project's own, or named as classes are,
+``CapWords``). What a function or method returns from it (``await fetch(session, url)``,
+``session.get(url)``) carries nothing: it computes with the resource and is done. A carrier is
+kept beyond the function when it is stored in an attribute or an item (``self.api = ...``,
+``hass.data[key] = ...``), in a name the function declares ``global`` or ``nonlocal``, or grown
+into a collection that is not a local of the function (``REGISTRY.append(client)``,
+``self.clients.add(client)``); a local it is bound to carries it in turn."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.summaries import definition_of
+from tradelint.facts.uses import declarations, name_loads, name_stores
+
+# Methods that put their argument into the collection they are called on.
+GROWERS = frozenset({"append", "appendleft", "add", "extend", "insert", "setdefault", "put_nowait", "push"})
+
+
+def kept_beyond(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> ast.expr | None:
+    """Where the local ``name`` (bound once in ``function``), or a value carrying it, is kept
+    after ``function`` returns: the attribute, item, outer name or collection it is stored in;
+    None when it is kept nowhere beyond the function (or only handed to calls, which the
+    resource rules judge)."""
+    outer = declarations(function)[1]
+    carriers = [name]
+    seen = {name}
+    while carriers:
+        carrier = carriers.pop()
+        for load in name_loads(function, carrier):
+            top = _carried_to(module, load)
+            parent = module.parent(top)
+            targets: list[ast.expr] = []
+            if isinstance(parent, ast.Assign) and parent.value is top:
+                targets = parent.targets
+            elif isinstance(parent, (ast.AnnAssign, ast.AugAssign)) and parent.value is top:
+                targets = [parent.target]
+            elif (
+                isinstance(parent, ast.Call)
+                and isinstance(parent.func, ast.Attribute)
+                and parent.func.attr in GROWERS
+                and any(a is top for a in parent.args)
+            ):
+                targets = [parent.func.value]
+            for target in targets:
+                if isinstance(target, (ast.Attribute, ast.Subscript)):
+                    return target
+                if isinstance(target, ast.Name):
+                    if target.id in outer or not name_stores(function, target.id):
+                        return target  # ``global`` / ``nonlocal``, or a parameter's collection
+                    if target.id not in seen:
+                        seen.add(target.id)
+                        carriers.append(target.id)
+    return None
+
+
+def _carried_to(module: ModuleInfo, node: ast.expr) -> ast.expr:
+    """The outermost value that carries ``node``: through displays, ``*`` and class calls
+    given it (awaited or not); ``node`` itself when none holds it."""
+    current: ast.expr = node
+    while True:
+        parent = module.parent(current)
+        if isinstance(parent, (ast.Tuple, ast.List, ast.Set, ast.Starred)):
+            current = parent
+        elif isinstance(parent, ast.Dict) and any(v is current for v in parent.values):
+            current = parent
+        elif isinstance(parent, ast.keyword) and isinstance(call := module.parent(parent), ast.Call) and _builds(module, call):
+            current = call
+        elif isinstance(parent, ast.Call) and any(a is current for a in parent.args) and _builds(module, parent):
+            current = parent
+        elif isinstance(parent, ast.Await) and isinstance(current, ast.Call):
+            current = parent
+        else:
+            return current
+
+
+def _builds(module: ModuleInfo, call: ast.Call) -> bool:
+    """``call`` constructs an object: its callee is a class of the project, or is named as
+    classes are (``Api``, ``lib.Client``)."""
+    func = call.func
+    last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if not last[:1].isupper() or last.isupper():
+        return False
+    found = definition_of(module, func)
+    return found is None or found[1].kind == "class"
