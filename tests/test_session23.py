@@ -147,3 +147,63 @@ def test_the_holder_keeps_an_open_session_after_fix(tmp_path: Path) -> None:
     (program / "old_fix.py").write_text(old_fix, encoding="utf-8")
     broken = _run(["old_fix.py"], program)
     assert (broken.returncode, broken.stdout) == (0, "usable after setup: False\n")
+
+
+# Issue 28, point 5 for tasks: a timer made with ``hass.async_create_task`` while a config entry
+# is set up outlives the entry's unload.
+SETUP = """\
+import asyncio
+
+
+async def async_setup_entry(hass, entry):
+    async def _delayed_discovery() -> None:
+        await asyncio.sleep(30)
+        await hass.services.async_call("demo", "discover")
+
+    async def _soon() -> None:
+        await asyncio.sleep(1)
+        await hass.services.async_call("demo", "discover")
+
+    async def _once() -> None:
+        await hass.services.async_call("demo", "discover")
+
+    hass.async_create_task(_delayed_discovery())
+    hass.async_create_task(_soon())
+    hass.async_create_task(_once())
+    entry.async_create_background_task(hass, _delayed_discovery(), "discovery")
+    await _start_helpers(hass, entry)
+    return True
+
+
+async def _start_helpers(hass, entry):
+    async def _refresh_later(delay) -> None:
+        await asyncio.sleep(delay)
+        await hass.services.async_call("demo", "refresh")
+
+    hass.async_create_task(_refresh_later(300))
+    hass.async_create_task(_refresh_later(0))
+
+
+async def async_setup(hass, config):
+    async def _later() -> None:
+        await asyncio.sleep(60)
+        await hass.services.async_call("demo", "discover")
+
+    hass.async_create_task(_later())
+    return True
+
+
+async def async_unload_entry(hass, entry):
+    UNLOAD
+    return True
+"""
+
+
+def test_a_timer_made_at_entry_setup_outlives_the_entry(tmp_path: Path) -> None:
+    from tests.conftest import ha_integration, preview_messages
+
+    path = ha_integration(tmp_path, SETUP, "pass")
+    message = "TRD301 timer task from `hass.async_create_task(...)` outlives the config entry; make it the entry's background task"
+    # Not: a 1 s pause, a one-shot task, the entry's own background task, a pause of 0 given by
+    # the call, the component's ``async_setup`` (as long-lived as ``hass``).
+    assert preview_messages(path, "TRD3") == [f"16 {message}", f"29 {message}"]

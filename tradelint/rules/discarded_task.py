@@ -57,6 +57,21 @@ class DiscardedTask(Rule):
             self.hass.async_create_task(self._poll_forever())   # reported: `while True` loop
             self.hass.async_create_task(self._refresh_once())   # not: it does not wait
     ```
+    A timer nobody means to cancel is reported where a config entry is set up
+    (`async_setup_entry`, or a helper it awaits given its `hass` and `entry`): the task is tied
+    to `hass`, which outlives the entry, so after an unload or a reload the timer still fires on
+    what was unloaded (SeloraHomes/ha-selora-ai `7a2334e3`). The entry's own
+    `entry.async_create_background_task(hass, coro, name)` is cancelled at unload and at stop. A
+    timer of under 10 s, a one-shot task and the component's `async_setup` (which lives as long
+    as `hass`) are not:
+    ```python
+    async def async_setup_entry(hass, entry):
+        async def _delayed_discovery():
+            await asyncio.sleep(30)
+            await discover(hass, entry)
+
+        hass.async_create_task(_delayed_discovery())   # reported: fires after an unload
+    ```
 
     ## Why is this bad?
     The event loop keeps only a weak reference to tasks. A task nobody references can be
@@ -113,6 +128,9 @@ class DiscardedTask(Rule):
     HELP = "The event loop keeps only a weak reference, so the task can be garbage-collected mid-run"
     HASS_LOOP_HELP = "Home Assistant waits for its tasks at stop, and this one loops until it is cancelled"
     HASS_TIMER_HELP = "Home Assistant waits for its tasks at stop, and this timer sleeps first; nothing can cancel it"
+    HASS_ENTRY_HELP = (
+        "Unload cancels `entry.async_create_background_task(hass, ...)`; a `hass` task sleeps on and fires after it"
+    )
     WEAK_HELP = "a weak container, like the event loop, lets the task be garbage-collected mid-run"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
@@ -137,6 +155,14 @@ class DiscardedTask(Rule):
                         label=site.label),
                     None,
                     self.HASS_LOOP_HELP if site.name == "loop" else self.HASS_TIMER_HELP,
+                )
+            elif site.problem == "hass_outlives_entry":
+                yield Report(
+                    site.node,
+                    fit("timer task from `{label}(...)` outlives the config entry; make it the entry's background "
+                        "task", label=site.label),
+                    None,
+                    self.HASS_ENTRY_HELP,
                 )
             elif site.problem == "weak":
                 fix, reason = keep_task_fix_and_reason(ctx, site.call)

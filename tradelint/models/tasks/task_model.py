@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, cast
 from tradelint.facts.class_family import declared_by_a_base
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.app_startup import kept_from_startup, place_key, task_read_somewhere
-from tradelint.facts.framework_ends import ENTITY_TEARDOWN, kept_by_integration, kept_name, reached_at_unload, unload_reach
+from tradelint.facts.framework_ends import (
+    ENTITY_TEARDOWN, kept_by_integration, kept_name, reached_at_unload, setup_parameters, unload_reach,
+)
 from tradelint.facts.holders import value_holding
 from tradelint.facts.owned_elements import added_to, weak_container
 from tradelint.facts.uses import (
@@ -215,6 +217,11 @@ class TaskAnalysis(TaskOwners):
             # A timer nobody means to cancel (a debounced save) may well be waited for.
             if what == "loop" or catches:
                 return TaskSite(call, "hass_waits", text, call, what, fixable=False)
+            function = module.enclosing_function(call)
+            if function is not None and setup_parameters(module, function):
+                # Made while a config entry is set up, it is tied to ``hass``, which outlives the
+                # entry: after an unload (or a reload) the timer still fires, on what was unloaded.
+                return TaskSite(call, "hass_outlives_entry", text, call, what, function, fixable=False)
             return None
         found = _stored_on_self(module, call)
         if found is None:
