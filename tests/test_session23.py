@@ -207,3 +207,126 @@ def test_a_timer_made_at_entry_setup_outlives_the_entry(tmp_path: Path) -> None:
     # Not: a 1 s pause, a one-shot task, the entry's own background task, a pause of 0 given by
     # the call, the component's ``async_setup`` (as long-lived as ``hass``).
     assert preview_messages(path, "TRD3") == [f"16 {message}", f"29 {message}"]
+
+
+# Issue 28, point 5: the startup phases of other frameworks are startups too. What a hook run once
+# as the application starts keeps on the application (or its dispatcher, or its context) lives
+# until the application ends, and must be closed by a shutdown hook; each has a twin that closes it.
+FRAMEWORKS = {
+    "quart": (
+        """\
+import aiohttp
+from quart import Quart
+
+app = Quart(__name__)
+
+
+@app.before_serving
+async def startup():
+    app.session = aiohttp.ClientSession()
+""",
+        """
+
+@app.after_serving
+async def shutdown():
+    await app.session.close()
+""",
+        "9 TRD201 `app.session` is made at startup and never closed; close it in a shutdown handler",
+    ),
+    "sanic": (
+        """\
+import aiohttp
+from sanic import Sanic
+
+app = Sanic("feed")
+
+
+@app.listener("before_server_start")
+async def setup(app, loop):
+    app.ctx.session = aiohttp.ClientSession()
+""",
+        """
+
+@app.listener("after_server_stop")
+async def teardown(app, loop):
+    await app.ctx.session.close()
+""",
+        "9 TRD201 `app.ctx.session` is made at startup and never closed; close it in a shutdown handler",
+    ),
+    "aiogram3": (
+        """\
+import aiohttp
+from aiogram import Bot, Dispatcher
+
+dp = Dispatcher()
+
+
+@dp.startup()
+async def on_startup(bot: Bot):
+    dp["http"] = aiohttp.ClientSession()
+""",
+        """
+
+@dp.shutdown()
+async def on_shutdown(bot: Bot):
+    await dp["http"].close()
+""",
+        "9 TRD201 `dp['http']` is made at startup and never closed; close it in a shutdown handler",
+    ),
+    "aiogram2": (
+        """\
+import aiohttp
+from aiogram import executor
+
+
+async def on_startup(dp):
+    dp["http"] = aiohttp.ClientSession()
+
+
+def main(dp):
+    executor.start_polling(dp, on_startup=on_startup)
+""",
+        """
+
+async def on_shutdown(dp):
+    await dp["http"].close()
+""",
+        "6 TRD201 `dp['http']` is made at startup and never closed; close it in a shutdown handler",
+    ),
+    "telegram": (
+        """\
+import aiohttp
+from telegram.ext import Application
+
+
+async def post_init(application: Application) -> None:
+    application.bot_data["http"] = aiohttp.ClientSession()
+
+
+def main():
+    Application.builder().token("t").post_init(post_init).build().run_polling()
+""",
+        """
+
+async def post_shutdown(application: Application) -> None:
+    await application.bot_data["http"].close()
+""",
+        "6 TRD201 `application.bot_data['http']` is made at startup and never closed; close it in a shutdown "
+        "handler",
+    ),
+}
+
+
+def test_startup_phases_of_other_frameworks_keep_what_they_make(tmp_path: Path) -> None:
+    from tests.conftest import preview_messages
+
+    for name, (source, closing, finding) in FRAMEWORKS.items():
+        # Each in a project of its own: a close anywhere in the project counts.
+        (tmp_path / name / "leaks").mkdir(parents=True)
+        (tmp_path / name / "closed").mkdir(parents=True)
+        leaking = tmp_path / name / "leaks" / "app.py"
+        leaking.write_text(source, encoding="utf-8")
+        closed = tmp_path / name / "closed" / "app.py"
+        closed.write_text(source + closing, encoding="utf-8")
+        assert preview_messages(leaking, "TRD2") == [finding], name
+        assert preview_messages(closed, "TRD2") == [], name

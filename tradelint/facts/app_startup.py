@@ -21,10 +21,16 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.end_references import search_root
 from tradelint.facts.project_files import files_naming
 
-STARTUP_EVENTS = frozenset({"startup"})
+STARTUP_EVENTS = frozenset({"startup", "before_server_start"})
 STARTUP_LISTS = frozenset({"on_startup", "cleanup_ctx"})
-# ``FastAPI(lifespan=f)``: the code before its ``yield`` is the startup.
-STARTUP_KEYWORDS = frozenset({"lifespan"})
+# ``FastAPI(lifespan=f)``: the code before its ``yield`` is the startup; a single function given
+# as ``on_startup=f`` (aiogram 2's ``start_polling(dp, on_startup=f)``) registers it too.
+STARTUP_KEYWORDS = frozenset({"lifespan", "on_startup", "post_init"})
+# The phases other frameworks name for what runs once as the application starts, as decorators
+# (``@app.before_serving``: Quart; ``@app.before_server_start``: Sanic; ``@dp.startup()``:
+# aiogram 3), as registrations (``dp.startup.register(f)``) or as a builder's step
+# (python-telegram-bot's ``Application.builder().post_init(f)``).
+STARTUP_PHASES = frozenset({"before_serving", "before_server_start", "startup", "on_startup", "post_init"})
 CLOSES = frozenset({"close", "aclose", "disconnect", "wait_closed"})
 
 
@@ -34,9 +40,14 @@ def is_startup_handler(module: ModuleInfo, function: ast.FunctionDef | ast.Async
         if (
             isinstance(decorator, ast.Call)
             and isinstance(decorator.func, ast.Attribute)
-            and decorator.func.attr == "on_event"
+            and decorator.func.attr in ("on_event", "listener")
             and _first_string(decorator) in STARTUP_EVENTS
         ):
+            return True
+        # ``@app.before_serving``, ``@dp.startup()``: a phase of an object, bare or called
+        # without arguments.
+        target = decorator.func if isinstance(decorator, ast.Call) and not decorator.args else decorator
+        if isinstance(target, ast.Attribute) and target.attr in STARTUP_PHASES:
             return True
     return function.name in _startup_names(module)
 
@@ -66,6 +77,14 @@ def _startup_names(module: ModuleInfo) -> frozenset[str]:
             ):
                 if node.args:
                     _add_name(names, node.args[-1])
+            if isinstance(func, ast.Attribute) and len(node.args) == 1 and (
+                # ``dp.startup.register(f)``; ``builder.post_init(f)``, ``app.before_serving(f)``
+                (func.attr == "register" and isinstance(func.value, ast.Attribute) and func.value.attr in STARTUP_PHASES)
+                or func.attr in STARTUP_PHASES
+            ):
+                _add_name(names, node.args[0])
+            if isinstance(func, ast.Attribute) and func.attr == "register_listener" and _last_string(node) in STARTUP_EVENTS:
+                _add_name(names, node.args[0])  # Sanic's ``app.register_listener(f, "before_server_start")``
             for keyword in node.keywords:
                 if keyword.arg in STARTUP_KEYWORDS:
                     _add_name(names, keyword.value)
@@ -112,6 +131,12 @@ def _registers_shutdown(function: ast.FunctionDef | ast.AsyncFunctionDef) -> boo
         if func.attr in ("append", "insert") and isinstance(func.value, ast.Attribute) and func.value.attr in SHUTDOWN_LISTS:
             return True
     return False
+
+
+def _last_string(call: ast.Call) -> str | None:
+    if len(call.args) > 1 and isinstance(call.args[-1], ast.Constant) and isinstance(call.args[-1].value, str):
+        return call.args[-1].value
+    return None
 
 
 def _first_string(call: ast.Call) -> str | None:

@@ -29,7 +29,8 @@ class TaskLocalNeverAwaited(Rule):
     value of a dict display, `{"poller": create_task(poll())}`, or a field of a first-party
     record, `entry.runtime_data = RuntimeData(create_task(poll()))`). Likewise a task a web
     application's startup handler (`app.on_startup.append(f)`, `@app.on_event("startup")`,
-    `FastAPI(lifespan=f)` before its `yield`) keeps on the application (`app["ticker"]`,
+    `FastAPI(lifespan=f)` before its `yield`, and the startup hooks of the frameworks TRD201
+    names) keeps on the application (`app["ticker"]`,
     `app.state.ticker`) when no code of the project reads that place other than to look at it
     (`.done()`): a shutdown handler that cancels or awaits it ends it.
 

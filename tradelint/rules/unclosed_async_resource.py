@@ -83,7 +83,17 @@ class UnclosedAsyncResource(Rule):
     ClientSession()`) whose elements no code of the module reaches to close, and a resource a web
     application's startup handler keeps on an object the framework holds (`app.state.session`,
     `app["session"]`, another module's global) that no file of the project closes (in a shutdown
-    handler, `on_cleanup`, or after a lifespan's `yield`).
+    handler, `on_cleanup`, or after a lifespan's `yield`). A startup is any hook an application
+    runs once as it starts: FastAPI's and Starlette's (`on_event("startup")`, `on_startup=[f]`,
+    a lifespan), aiohttp's `on_startup`/`cleanup_ctx`, Quart's `@app.before_serving`, Sanic's
+    `before_server_start` (decorator or listener), aiogram's `@dp.startup()`,
+    `dp.startup.register(f)` and `start_polling(dp, on_startup=f)`, python-telegram-bot's
+    `Application.builder().post_init(f)`:
+    ```python
+    @app.before_serving
+    async def startup():
+        app.session = aiohttp.ClientSession()   # reported: no `after_serving` closes it
+    ```
 
     A receiver that takes over what it is given must be closed in turn: a first-party class that
     keeps a parameter and releases it in its own release method (`Wrapper(session)` whose
