@@ -330,3 +330,86 @@ def test_startup_phases_of_other_frameworks_keep_what_they_make(tmp_path: Path) 
         closed.write_text(source + closing, encoding="utf-8")
         assert preview_messages(leaking, "TRD2") == [finding], name
         assert preview_messages(closed, "TRD2") == [], name
+
+
+# Issue 28, point 6: a task replaced while it runs, where the framework sends the storing event
+# again: a discord client's or cog's ``on_ready`` follows each reconnect whose RESUME fails.
+READY = """\
+import asyncio
+
+import discord
+from discord.ext import commands
+
+
+class Bot(discord.Client):
+    async def on_ready(self):
+        self.bg = self.loop.create_task(self.poll())
+
+    async def poll(self):
+        while True:
+            await asyncio.sleep(60)
+
+    async def close(self):
+        self.bg.cancel()
+        await super().close()
+
+
+class Guarded(commands.Cog):
+    def __init__(self, bot):
+        self.task = None
+
+    @commands.Cog.listener()
+    async def on_ready(self):
+        if self.task is None:
+            self.task = asyncio.create_task(self.poll())
+
+    async def poll(self):
+        while True:
+            await asyncio.sleep(60)
+
+    def cog_unload(self):
+        self.task.cancel()
+
+
+class Plain:
+    async def on_ready(self):
+        self.task = asyncio.create_task(self.poll())
+
+    async def poll(self):
+        while True:
+            await asyncio.sleep(60)
+
+    def close(self):
+        self.task.cancel()
+"""
+
+
+def test_a_task_stored_in_on_ready_replaces_a_running_one(tmp_path: Path) -> None:
+    from tests.conftest import preview_messages
+
+    path = tmp_path / "bot.py"
+    path.write_text(READY, encoding="utf-8")
+    # Not: a store that looks at the slot first, nor ``on_ready`` of a class that is no discord one.
+    assert preview_messages(path, "TRD3") == [
+        "9 TRD305 `self.bg` is stored over a task that still runs; cancel the old one first",
+    ]
+
+
+def test_the_reconnect_leaves_one_poller_after_the_fix(tmp_path: Path) -> None:
+    program = copy_program(Path(__file__).resolve().parent / "data" / "task_programs" / "ready_twice", tmp_path)
+    before = _run(["main.py"], program)
+    # The first poller, replaced, outlives the cog's unload.
+    assert (before.returncode, before.stdout) == (0, "pollers after the reconnect: 2\npollers after unload: 1\n")
+    fixed = _run(["-m", "tradelint", "--no-cache", "--fix", "--unsafe-fixes", "main.py"], program)
+    assert "fixed 1 finding, 0 remaining" in fixed.stdout + fixed.stderr
+    text = (program / "main.py").read_text(encoding="utf-8")
+    assert (
+        "    async def on_ready(self) -> None:\n"
+        "        if self.task is not None:\n"
+        "            self.task.cancel()\n"
+        "        self.task = asyncio.create_task(self.poll())\n"
+    ) in text
+    after = _run(["main.py"], program)
+    assert (after.returncode, after.stdout, after.stderr) == (0, "pollers after the reconnect: 1\npollers after unload: 0\n", "")
+    mypy = _run(["-m", "mypy", "--strict", "--no-error-summary", "main.py"], program)
+    assert mypy.returncode == 0, mypy.stdout

@@ -17,7 +17,9 @@ class TaskReplacedWhileRunning(Rule):
     Flags a task stored over one that still runs: `self._reader = create_task(self._read())`
     or `self._pollers[symbol] = create_task(self._poll(symbol))` in a method that the class
     runs again while the object lives (inside a loop, or from two places such as `start()` and
-    `reconnect()`; for a keyed store, inside a `while` loop or from two places), when the task
+    `reconnect()`; for a keyed store, inside a `while` loop or from two places; or a discord
+    client's or cog's `on_ready`, `on_connect` or `on_resumed`, which discord.py and its forks
+    send again after a reconnect: "not guaranteed to only be called once"), when the task
     runs a method of the class that loops until it is cancelled (`while True`, `while
     self._running`, an `async for` over a stream; not a loop that waits for a condition, `while
     not self.ready`). Not when the storing method or its caller looks at the old task first (`if
@@ -26,6 +28,13 @@ class TaskReplacedWhileRunning(Rule):
     happens again), nor when the looping task itself reaches the storing method (its own
     reconnect replaces a task that is ending). A task stored on `self` that nothing ends at all is
     TRD303's.
+
+    ```python
+    class Poller(commands.Cog):
+        @commands.Cog.listener()
+        async def on_ready(self):
+            self.task = asyncio.create_task(self.poll())   # reported: a second poller after a reconnect
+    ```
 
     ## Why is this bad?
     The old task keeps running beside the new one: after each reconnect one more reader reads

@@ -81,7 +81,7 @@ def _site(
         return None
     if function.name in methods_reached(methods, [loop], calls_only=False):
         return None  # the looping task replaces itself on its way out (its own reconnect)
-    again = _runs_again(methods, function.name, name, keyed=key is not None)
+    again = _runs_again(methods, function.name, name, keyed=key is not None) or _repeated_event(module, cls, function)
     if again is None:
         return None
     return ReplacedSite(call, statement, cls, function, name, key, loop, again)
@@ -223,6 +223,26 @@ def _runs_again(methods: dict[str, Function], storing: str, name: str, keyed: bo
         return f"{', '.join(f'`{c}()`' for c in callers[:-1])} and `{callers[-1]}()` call it"
     if len(calls) >= 2:
         return f"`{callers[0]}()` calls it {len(calls)} times"
+    return None
+
+
+# Events a discord client (discord.py and its forks, Red) sends again while the bot lives: its
+# documentation says ``on_ready`` "is not guaranteed to only be called once" (it follows each
+# reconnect whose RESUME fails), and ``on_connect``/``on_resumed`` follow every reconnect.
+DISCORD_FRAMEWORKS = ("discord", "redbot", "disnake", "nextcord")
+REPEATED_EVENTS = frozenset({"on_ready", "on_connect", "on_resumed"})
+
+
+def _repeated_event(module: ModuleInfo, cls: ast.ClassDef, function: Function) -> str | None:
+    """Why the storing method runs again when it is an event handler that its framework sends
+    more than once: a discord client's or cog's ``on_ready`` (or ``on_connect``, ``on_resumed``),
+    in a class deriving from one of those libraries' classes (named in its bases)."""
+    if function.name not in REPEATED_EVENTS or not isinstance(function, ast.AsyncFunctionDef):
+        return None
+    for base in cls.bases:
+        qualified = module.imports.qualify(base)
+        if qualified is not None and qualified.partition(".")[0] in DISCORD_FRAMEWORKS:
+            return f"discord sends `{function.name}` again after a reconnect"
     return None
 
 
