@@ -371,6 +371,27 @@ class Guarded(commands.Cog):
         self.task.cancel()
 
 
+def once(function):
+    return function
+
+
+class Once(commands.Cog):
+    def __init__(self, bot):
+        self.task = None
+
+    @commands.Cog.listener()
+    @once
+    async def on_ready(self):
+        self.task = asyncio.create_task(self.poll())
+
+    async def poll(self):
+        while True:
+            await asyncio.sleep(60)
+
+    def cog_unload(self):
+        self.task.cancel()
+
+
 class Plain:
     async def on_ready(self):
         self.task = asyncio.create_task(self.poll())
@@ -389,7 +410,9 @@ def test_a_task_stored_in_on_ready_replaces_a_running_one(tmp_path: Path) -> Non
 
     path = tmp_path / "bot.py"
     path.write_text(READY, encoding="utf-8")
-    # Not: a store that looks at the slot first, nor ``on_ready`` of a class that is no discord one.
+    # Not: a store that looks at the slot first, a handler under a decorator of the project's own
+    # (a run-once guard: cheran-senthil/TLE's ``@discord_common.once``), nor ``on_ready`` of a
+    # class that is no discord one.
     assert preview_messages(path, "TRD3") == [
         "9 TRD305 `self.bg` is stored over a task that still runs; cancel the old one first",
     ]

@@ -27,10 +27,13 @@ STARTUP_LISTS = frozenset({"on_startup", "cleanup_ctx"})
 # as ``on_startup=f`` (aiogram 2's ``start_polling(dp, on_startup=f)``) registers it too.
 STARTUP_KEYWORDS = frozenset({"lifespan", "on_startup", "post_init"})
 # The phases other frameworks name for what runs once as the application starts, as decorators
-# (``@app.before_serving``: Quart; ``@app.before_server_start``: Sanic; ``@dp.startup()``:
-# aiogram 3), as registrations (``dp.startup.register(f)``) or as a builder's step
-# (python-telegram-bot's ``Application.builder().post_init(f)``).
-STARTUP_PHASES = frozenset({"before_serving", "before_server_start", "startup", "on_startup", "post_init"})
+# (``@app.before_serving``, a blueprint's ``@bp.before_app_serving``: Quart;
+# ``@app.before_server_start``: Sanic; ``@dp.startup()``: aiogram 3), as registrations
+# (``dp.startup.register(f)``) or as a builder's step (python-telegram-bot's
+# ``Application.builder().post_init(f)``).
+STARTUP_PHASES = frozenset(
+    {"before_serving", "before_app_serving", "before_server_start", "startup", "on_startup", "post_init"}
+)
 CLOSES = frozenset({"close", "aclose", "disconnect", "wait_closed"})
 
 

@@ -239,6 +239,12 @@ def _repeated_event(module: ModuleInfo, cls: ast.ClassDef, function: Function) -
     in a class deriving from one of those libraries' classes (named in its bases)."""
     if function.name not in REPEATED_EVENTS or not isinstance(function, ast.AsyncFunctionDef):
         return None
+    for decorator in function.decorator_list:
+        # Only the framework's own registration (``@commands.Cog.listener()``, ``@bot.event``):
+        # any other decorator may change how often the handler runs (a project's ``@once``).
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if not (isinstance(target, ast.Attribute) and target.attr in ("listener", "event")):
+            return None
     for base in cls.bases:
         qualified = module.imports.qualify(base)
         if qualified is not None and qualified.partition(".")[0] in DISCORD_FRAMEWORKS:
