@@ -436,3 +436,49 @@ def test_the_reconnect_leaves_one_poller_after_the_fix(tmp_path: Path) -> None:
     assert (after.returncode, after.stdout, after.stderr) == (0, "pollers after the reconnect: 1\npollers after unload: 0\n", "")
     mypy = _run(["-m", "mypy", "--strict", "--no-error-summary", "main.py"], program)
     assert mypy.returncode == 0, mypy.stdout
+
+
+# Issue 28, point 1: a function whose code cannot be read (its package is neither installed nor
+# in the project) proves nothing: the creator still owns what it gives it, as for such a class.
+HANDED = """\
+import aiohttp
+from notinstalled_registry import register
+
+from pkg.registry import keep
+
+
+async def to_an_unread_function():
+    session = aiohttp.ClientSession()
+    register(session)
+
+
+async def to_a_function_of_the_project():
+    session = aiohttp.ClientSession()
+    keep(session)
+"""
+
+REGISTRY = """\
+SESSIONS = []
+
+
+def keep(session):
+    SESSIONS.append(session)
+
+
+async def close_all():
+    for session in SESSIONS:
+        await session.close()
+"""
+
+
+def test_a_resource_given_to_a_function_nobody_can_read_is_still_the_creators(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "pkg" / "registry.py").write_text(REGISTRY, encoding="utf-8")
+    (tmp_path / "pkg" / "handed.py").write_text(HANDED, encoding="utf-8")
+    proc = _run(["-m", "tradelint", "--no-cache", "--output-format", "concise", "-q", "pkg"], tmp_path)
+    # No fix: ``register`` may keep the session past an ``async with`` block. The project's own
+    # ``keep`` is read: it keeps the session where ``close_all()`` closes it.
+    assert proc.stdout.splitlines() == [
+        "pkg/handed.py:8:5: TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
+    ]

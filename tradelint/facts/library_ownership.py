@@ -240,6 +240,17 @@ def absent_library_class(module: ModuleInfo, qualified: str) -> bool:
     return module.project.resolve(qualified, module.roots) is None
 
 
+def absent_library_function(module: ModuleInfo, qualified: str) -> bool:
+    """A function (a lowercase callee) imported from a package that is neither installed nor
+    found in the project (``unknownlib.register``): as for a class of one, its code cannot be
+    read, nothing proves it closes or keeps what it is given, and the creator still owns it."""
+    top = qualified.split(".", 1)[0]
+    last = qualified.rpartition(".")[2]
+    if top in sys.stdlib_module_names or "." not in qualified or not last[:1].islower() or module_file(top) is not None:
+        return False
+    return module.project.resolve(qualified, module.roots) is None
+
+
 def unreadable_library_class(module: ModuleInfo, qualified: str) -> bool:
     """A CapWords callee of an *installed* third-party package (not first-party, not the standard
     library) whose class cannot be read (a C extension, a name built at runtime). A package that is

@@ -26,7 +26,10 @@ class UnclosedAsyncResource(Rule):
     (`global SESSION; SESSION = ClientSession()`) that no code of the module closes. First-party classes that acquire a resource and release it in their own method
     (`close()`, `stop_monitoring()`...) are resources too, also when an async factory class
     method makes them (`await Provider.open()`). A session handed to a first-party coroutine
-    (`create_task(worker(session))`) is borrowed: the caller still closes it. An awaited library
+    (`create_task(worker(session))`) is borrowed: the caller still closes it. So is one given to a
+    function whose code cannot be read (`register(session)` from a package neither installed nor
+    in the project): nothing proves it takes the session over; no `async with` fix is offered,
+    since it may keep the session past the block. An awaited library
     function given a resource class as its first argument makes an instance of that class,
     already open (Home Assistant's Bluetooth integrations connect so; ha-govee-led-ble
     `f2c849ce`), and a first-party function or method returning what it makes is a maker too:

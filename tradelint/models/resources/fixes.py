@@ -7,6 +7,7 @@ import ast
 
 from tradelint.core.fix_plan import EditSpec, FixSpec
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.library_ownership import absent_library_function
 from tradelint.facts.uses import declares_outer, name_loads, name_stores
 
 
@@ -52,6 +53,12 @@ def async_with_fix(
         call = module.parent(load)
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "setattr":
             return None  # stored on another object, which would keep a closed session
+        if isinstance(call, ast.keyword):
+            call = module.parent(call)
+        if isinstance(call, ast.Call) and not isinstance(module.parent(call), ast.Await):
+            qualified = module.imports.qualify(call.func)
+            if qualified is not None and absent_library_function(module, qualified):
+                return None  # ``register(s)``: code not read, which may keep it past the block
         owners.append(owner)
     stores = name_stores(function, name)
     if len(stores) != 1 or not owners:

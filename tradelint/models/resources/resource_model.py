@@ -12,6 +12,7 @@ from tradelint.facts.class_family import bases_naming, declared_by_a_base, subcl
 from tradelint.facts.context import ModuleInfo, cast_of
 from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integration, kept_name, reached_at_unload
 from tradelint.facts.owned_elements import added_to
+from tradelint.facts.library_ownership import absent_library_function
 from tradelint.facts.holders import kept_at_setup, value_holding
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
 from tradelint.facts.summaries import definition_of
@@ -632,6 +633,11 @@ class ResourceAnalysis:
             if unknown_callable(module, callee) and not result_is_ended(module, use.call):
                 # ``source(session=s)`` where ``source`` is a local, a parameter or a loop
                 # variable: nothing proves that what it is bound to closes what it gets.
+                return False
+            qualified = module.imports.qualify(callee)
+            if qualified is not None and absent_library_function(module, qualified) and not result_is_ended(module, use.call):
+                # ``register(session)`` from a package that is not installed: its code cannot
+                # be read, so nothing proves it takes the session over.
                 return False
             # A connector given to a session with ``connector_owner=False`` stays ours to close
             # (aiohttp's documented flag, for when its source cannot be read).
