@@ -482,3 +482,58 @@ def test_a_resource_given_to_a_function_nobody_can_read_is_still_the_creators(tm
     assert proc.stdout.splitlines() == [
         "pkg/handed.py:8:5: TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
     ]
+
+
+# A config entry's own background task is ended by Home Assistant at the entry's unload: kept by
+# a coordinator (which ends with the entry) it is no finding; kept by an entity, which may be
+# removed while the entry lives on, it still is. ``hass.async_create_background_task`` is ended
+# only at the stop.
+COORDINATOR = """\
+import asyncio
+
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+
+
+class Coord(DataUpdateCoordinator):
+    def __init__(self, hass, entry):
+        self.hass = hass
+        self.entry = entry
+        self._keep = None
+        self._other = None
+
+    async def _keepalive(self):
+        while True:
+            await asyncio.sleep(5)
+
+    def start(self):
+        self._keep = self.entry.async_create_background_task(self.hass, self._keepalive(), "keepalive")
+        self._other = self.hass.async_create_background_task(self._keepalive(), "other")
+
+
+class Lamp(Entity):
+    def __init__(self, hass, entry):
+        self.hass = hass
+        self.entry = entry
+        self._blink = None
+
+    async def _blinking(self):
+        while True:
+            await asyncio.sleep(1)
+
+    async def async_added_to_hass(self):
+        self._blink = self.entry.async_create_background_task(self.hass, self._blinking(), "blink")
+"""
+
+
+def test_a_config_entrys_background_task_ends_with_the_entry(tmp_path: Path) -> None:
+    from tests.conftest import ha_integration, preview_messages
+
+    ha_integration(tmp_path, "async def async_setup_entry(hass, entry):\n    return True\n\n\n"
+                   "async def async_unload_entry(hass, entry):\n    UNLOAD\n    return True\n", "pass")
+    path = tmp_path / "custom_components" / "demo" / "coordinator.py"
+    path.write_text(COORDINATOR, encoding="utf-8")
+    assert preview_messages(path, "TRD3") == [
+        "20 TRD303 `self._other` is not cancelled at entry unload; cancel it from `async_unload_entry()`",
+        "34 TRD303 `self._blink` is not cancelled at entity removal; cancel it from `async_will_remove_from_hass()`",
+    ]

@@ -275,6 +275,17 @@ class TaskAnalysis(TaskOwners):
         if found is None:
             return None
         function, binding, cls = found
+        if (
+            func.attr == "async_create_background_task"
+            and receiver.lstrip("_").endswith("entry")
+            and given_hass
+            and self.framework_end(cls) != ENTITY_TEARDOWN
+        ):
+            # A config entry's own background task, kept by an object that ends with the entry
+            # (a coordinator, a client): Home Assistant cancels it when the entry is unloaded and
+            # at its stop (kristofferR/ha-adjustable-bed ``de27860b``'s fix, reported before). An
+            # entity may be removed alone, while the entry lives on: it is still judged.
+            return None
         if self._teardown(cls) is None or _runs_own_teardown(call, function):
             return None
         if self._self_attribute_handled(cls, binding.name):
