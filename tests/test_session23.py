@@ -537,3 +537,131 @@ def test_a_config_entrys_background_task_ends_with_the_entry(tmp_path: Path) -> 
         "20 TRD303 `self._other` is not cancelled at entry unload; cancel it from `async_unload_entry()`",
         "34 TRD303 `self._blink` is not cancelled at entity removal; cancel it from `async_will_remove_from_hass()`",
     ]
+
+
+# Issue 28, point 5 (closed on one end but not another): a close on the success path and in an
+# ``except Exception`` handler misses the cancellation, since ``asyncio.CancelledError`` derives
+# from ``BaseException`` (voyage-ai/voyageai-python ``ee3da756``, a round 7 dev site).
+CANCELLED = """\
+import asyncio
+
+import aiohttp
+
+
+class Scoped:
+    async def __aenter__(self):
+        self._session = aiohttp.ClientSession()
+        return self._session
+
+    async def __aexit__(self, *exc):
+        await self._session.close()
+
+
+async def by_hand(send):
+    ctx = Scoped()
+    session = await ctx.__aenter__()
+    try:
+        resp = await send(session)
+    except Exception:
+        await ctx.__aexit__(None, None, None)
+        raise
+    await ctx.__aexit__(None, None, None)
+    return resp
+
+
+async def except_exception(url):
+    session = aiohttp.ClientSession()
+    try:
+        data = await (await session.get(url)).read()
+    except Exception:
+        await session.close()
+        raise
+    await session.close()
+    return data
+
+
+async def except_base_exception(url):
+    session = aiohttp.ClientSession()
+    try:
+        data = await (await session.get(url)).read()
+    except BaseException:
+        await session.close()
+        raise
+    await session.close()
+    return data
+
+
+async def except_bare(url):
+    session = aiohttp.ClientSession()
+    try:
+        data = await (await session.get(url)).read()
+    except:  # noqa: E722
+        await session.close()
+        raise
+    await session.close()
+    return data
+
+
+async def except_cancelled_too(url):
+    session = aiohttp.ClientSession()
+    try:
+        data = await (await session.get(url)).read()
+    except (Exception, asyncio.CancelledError):
+        await session.close()
+        raise
+    await session.close()
+    return data
+"""
+
+
+def test_a_close_in_except_exception_misses_the_cancellation(tmp_path: Path) -> None:
+    from tests.conftest import preview_messages
+
+    path = tmp_path / "cancel.py"
+    path.write_text(CANCELLED, encoding="utf-8")
+    assert preview_messages(path, "TRD2") == [
+        "16 TRD201 `ctx` (`Scoped(...)`) is closed only in `except Exception`: not on cancellation",
+        "28 TRD201 `session` (`aiohttp.ClientSession(...)`) is closed only in `except Exception`: not on cancellation",
+    ]
+
+
+# A request the object makes, named like a release, does not end it (frankbria/codeframe
+# ``27b15b6e``, a round 7 dev site: ``await client.close_pull_request(pr_number)``).
+REQUEST = """\
+import httpx
+
+
+class GitHub:
+    def __init__(self):
+        self._client = httpx.AsyncClient()
+
+    async def close_pull_request(self, number):
+        await self._client.patch(f"/pulls/{number}", json={"state": "closed"})
+        return True
+
+    async def close_all(self):
+        await self._client.aclose()
+
+
+async def close_pr(number):
+    client = GitHub()
+    return await client.close_pull_request(number)
+
+
+async def close_pr_and_the_client(number):
+    client = GitHub()
+    try:
+        return await client.close_pull_request(number)
+    finally:
+        await client.close_all()
+"""
+
+
+def test_a_request_named_like_a_release_does_not_end_the_object(tmp_path: Path) -> None:
+    from tests.conftest import preview_messages
+
+    path = tmp_path / "github.py"
+    path.write_text(REQUEST, encoding="utf-8")
+    assert preview_messages(path, "TRD2") == [
+        "17 TRD201 `client` (`GitHub(...)`) is never closed; call `await client.close_all()` in a `finally`",
+    ]

@@ -426,6 +426,23 @@ def in_cleanup_block(module: ModuleInfo, node: ast.AST, stop: ast.AST) -> str | 
     return None
 
 
+def misses_cancellation(module: ModuleInfo, node: ast.AST, stop: ast.AST) -> bool:
+    """Whether ``node`` runs in an ``except`` handler (the nearest, inside ``stop``) that does not
+    catch a cancellation: ``except Exception`` (or narrower). ``asyncio.CancelledError`` derives
+    from ``BaseException`` (Python 3.8 on), so a task cancelled in the ``try`` skips that handler;
+    a bare ``except``, ``except BaseException`` and one naming ``CancelledError`` catch it."""
+    for ancestor in module.ancestors(node):
+        if ancestor is stop:
+            return False
+        if isinstance(ancestor, ast.ExceptHandler):
+            if ancestor.type is None:
+                return False
+            caught = ancestor.type.elts if isinstance(ancestor.type, ast.Tuple) else [ancestor.type]
+            names = {c.attr if isinstance(c, ast.Attribute) else c.id if isinstance(c, ast.Name) else "" for c in caught}
+            return not names & {"BaseException", "CancelledError"} and "" not in names
+    return False
+
+
 def sequential(module: ModuleInfo, first: ast.AST, second: ast.AST) -> bool:
     """Whether ``second`` runs after ``first`` on one path: not in another branch of an ``if``, a
     ``match`` or a ``try``'s handlers."""

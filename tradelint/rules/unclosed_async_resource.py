@@ -24,7 +24,8 @@ class UnclosedAsyncResource(Rule):
     to a first-party class that never closes it; replaced by a new value without being closed;
     closed in `finally` but left behind by a `return` or `raise` before the `try`; a module global
     (`global SESSION; SESSION = ClientSession()`) that no code of the module closes. First-party classes that acquire a resource and release it in their own method
-    (`close()`, `stop_monitoring()`...) are resources too, also when an async factory class
+    (`close()`, `stop_monitoring()`...; not a call given what to act on,
+    `client.close_pull_request(number)`, a request named like a release) are resources too, also when an async factory class
     method makes them (`await Provider.open()`). A session handed to a first-party coroutine
     (`create_task(worker(session))`) is borrowed: the caller still closes it. So is one given to a
     function whose code cannot be read (`register(session)` from a package neither installed nor
@@ -236,6 +237,24 @@ class UnclosedAsyncResource(Rule):
     (`Easee(user, password, async_get_clientsession(hass))`, Home Assistant's shared session),
     or what a maker given nothing returns (`Manager.instance()`).
 
+    A resource closed on the success path and in an `except Exception` handler (that re-raises)
+    is not closed when the task is cancelled inside the `try`: `asyncio.CancelledError` derives
+    from `BaseException` (Python 3.8 on), so it skips that handler, and the close after the `try`
+    is never reached (a timeout of `asyncio.wait_for`, a shutdown, a cancelled request). A bare
+    `except`, `except BaseException`, one naming `CancelledError`, and `finally` are reliable
+    (voyage-ai/voyageai-python `ee3da756`):
+    ```python
+    async def load(exchange_id):
+        exchange = ccxt.okx()                    # reported: not closed on cancellation
+        try:
+            markets = await exchange.load_markets()
+        except Exception:
+            await exchange.close()
+            raise
+        await exchange.close()
+        return markets
+    ```
+
     A resource lent to something the function keeps beyond its own end lives on in that holder:
     `session = ClientSession(); self.api = Api(session)` (also `hass.data[key] = Api(session)`,
     `REGISTRY.append(Api(session))`, a parameter's collection, through a local bound to the
@@ -383,6 +402,10 @@ TEXTS = {
     "not_in_finally": Text(
         "`{name}` (`{label}(...)`) is closed outside `finally`; {cure}",
         "An exception or cancellation before the close skips it, and it leaks",
+    ),
+    "cancel_skips_close": Text(
+        "`{name}` (`{label}(...)`) is closed only in `except Exception`: not on cancellation",
+        "`asyncio.CancelledError` is no `Exception`: close it in `finally` (or `except BaseException`)",
     ),
     "not_in_finally_callee": Text(
         "`{name}` (`{label}(...)`) is closed by the function it is given, outside `finally`; {cure}",

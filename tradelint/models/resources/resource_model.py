@@ -18,7 +18,8 @@ from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import (
-    Use, assigned_to, classify, declarations, declares_outer, in_cleanup_block, is_awaited_call, name_loads,
+    Use, assigned_to, classify, declarations, declares_outer, in_cleanup_block, is_awaited_call, misses_cancellation,
+    name_loads,
     only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_name,
 )
 from tradelint.models.resources.callee_release import callee_releases
@@ -197,8 +198,10 @@ class ResourceAnalysis:
         if use.name in CLOSE_METHODS or use.name == spec.close or use.name in spec.ends:
             return True
         # A first-party type may be ended by any of its release methods (``stop()`` where its
-        # ``__aexit__`` is the first found).
-        return spec.first_party and is_release_name(use.name)
+        # ``__aexit__`` is the first found); not by a call that is given what to act on
+        # (``client.close_pull_request(number)``, ``exchange.close_position(symbol)``: a request
+        # the object makes, named like a release): ending the object needs nothing from its caller.
+        return spec.first_party and is_release_name(use.name) and not _given_a_subject(module or self.module, use)
 
     @cached_property
     def creations(self) -> list[Creation]:
@@ -564,6 +567,19 @@ class ResourceAnalysis:
             return "replaced_after_use"
         if "finally" in closes and _exits_before_try(self.module, c.function, c.stmt, c.name, close_nodes):
             return "early_exit"
+        if (
+            "except" in closes
+            and None in closes
+            and "finally" not in closes
+            and all(
+                misses_cancellation(self.module, node, c.function)
+                for kind, node in zip(closes, close_nodes)
+                if kind == "except"
+            )
+        ):
+            # ``except Exception: await s.close(); raise`` beside the close on success: a task
+            # cancelled in the ``try`` (``CancelledError`` is no ``Exception``) skips both.
+            return "cancel_skips_close"
         if "finally" in closes or ("except" in closes and None in closes):
             return None
         if closes and teardown:
@@ -696,3 +712,10 @@ def resource_analysis(ctx: FileContext) -> ResourceAnalysis:
         found = ctx.memo["resources"] = ResourceAnalysis(ctx)
     return cast(ResourceAnalysis, found)
 
+
+def _given_a_subject(module: ModuleInfo, use: Use) -> bool:
+    """``x.close_pull_request(number)``: the method ``use`` names is called with a positional
+    argument."""
+    attribute = module.parent(use.node)
+    call = module.parent(attribute) if attribute is not None else None
+    return isinstance(call, ast.Call) and call.func is attribute and bool(call.args)

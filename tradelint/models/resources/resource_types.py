@@ -178,6 +178,7 @@ class Creation:
 
 Problem = Literal[
     "never_closed",
+    "cancel_skips_close",
     "not_in_finally",
     "not_in_finally_callee",
     "inline",
