@@ -620,8 +620,8 @@ def test_a_close_in_except_exception_misses_the_cancellation(tmp_path: Path) -> 
     path = tmp_path / "cancel.py"
     path.write_text(CANCELLED, encoding="utf-8")
     assert preview_messages(path, "TRD2") == [
-        "16 TRD201 `ctx` (`Scoped(...)`) is closed only in `except Exception`: not on cancellation",
-        "28 TRD201 `session` (`aiohttp.ClientSession(...)`) is closed only in `except Exception`: not on cancellation",
+        "16 TRD201 `ctx` (`Scoped(...)`) is closed only in an `except` that cancellation skips",
+        "28 TRD201 `session` (`aiohttp.ClientSession(...)`) is closed only in an `except` that cancellation skips",
     ]
 
 

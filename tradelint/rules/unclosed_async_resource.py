@@ -237,8 +237,8 @@ class UnclosedAsyncResource(Rule):
     (`Easee(user, password, async_get_clientsession(hass))`, Home Assistant's shared session),
     or what a maker given nothing returns (`Manager.instance()`).
 
-    A resource closed on the success path and in an `except Exception` handler (that re-raises)
-    is not closed when the task is cancelled inside the `try`: `asyncio.CancelledError` derives
+    A resource closed on the success path and in an `except Exception` handler (or a narrower
+    one, `except ccxt.BaseError`) is not closed when the task is cancelled inside the `try`: `asyncio.CancelledError` derives
     from `BaseException` (Python 3.8 on), so it skips that handler, and the close after the `try`
     is never reached (a timeout of `asyncio.wait_for`, a shutdown, a cancelled request). A bare
     `except`, `except BaseException`, one naming `CancelledError`, and `finally` are reliable
@@ -404,8 +404,8 @@ TEXTS = {
         "An exception or cancellation before the close skips it, and it leaks",
     ),
     "cancel_skips_close": Text(
-        "`{name}` (`{label}(...)`) is closed only in `except Exception`: not on cancellation",
-        "`asyncio.CancelledError` is no `Exception`: close it in `finally` (or `except BaseException`)",
+        "`{name}` (`{label}(...)`) is closed only in an `except` that cancellation skips",
+        "`asyncio.CancelledError` is no `Exception`: close it in `finally`, or in `except BaseException`",
     ),
     "not_in_finally_callee": Text(
         "`{name}` (`{label}(...)`) is closed by the function it is given, outside `finally`; {cure}",
