@@ -665,3 +665,57 @@ def test_a_request_named_like_a_release_does_not_end_the_object(tmp_path: Path) 
     assert preview_messages(path, "TRD2") == [
         "17 TRD201 `client` (`GitHub(...)`) is never closed; call `await client.close_all()` in a `finally`",
     ]
+
+
+# A context manager entered by hand (``await ClientSession().__aenter__()``) gives the session
+# itself: kept on ``self`` and ended by its ``__aexit__`` in the class's own ``__aexit__`` (whose
+# three parameters the protocol gives), the class is a resource type; it is no inline session
+# that nothing closes (voyage-ai/voyageai-python's ``AioHTTPSession``).
+ENTERED = """\
+import aiohttp
+
+
+class AioHTTPSession:
+    def __init__(self):
+        self._session = None
+
+    async def __aenter__(self):
+        self._session = await aiohttp.ClientSession().__aenter__()
+        return self._session
+
+    async def __aexit__(self, exc_type, exc_value, traceback):
+        await self._session.__aexit__(exc_type, exc_value, traceback)
+
+
+async def arequest(send):
+    ctx = AioHTTPSession()
+    session = await ctx.__aenter__()
+    try:
+        resp = await send(session)
+    except Exception:
+        await ctx.__aexit__(None, None, None)
+        raise
+    await ctx.__aexit__(None, None, None)
+    return resp
+
+
+async def arequest_entered(send):
+    async with AioHTTPSession() as session:
+        return await send(session)
+
+
+class Leaky:
+    async def start(self):
+        self._session = await aiohttp.ClientSession().__aenter__()
+"""
+
+
+def test_a_session_entered_by_hand_is_the_session(tmp_path: Path) -> None:
+    from tests.conftest import preview_messages
+
+    path = tmp_path / "entered.py"
+    path.write_text(ENTERED, encoding="utf-8")
+    assert preview_messages(path, "TRD2") == [
+        "17 TRD201 `ctx` (`AioHTTPSession(...)`) is closed only in an `except` that cancellation skips",
+        "35 TRD202 `self._session` is never closed; add a `close()` method that calls its `close()`",
+    ]

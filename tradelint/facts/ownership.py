@@ -371,7 +371,8 @@ def _entry_for(
     """The release-like method that ends up calling ``helper`` (itself, when it is one)."""
     methods = _methods(family)
     release = release_method_of(family, configured)
-    candidates = [m for m in methods.values() if is_release_name(m.name) and not m.required]
+    # (``__aexit__(self, exc_type, exc, tb)`` takes what the protocol gives it.)
+    candidates = [m for m in methods.values() if is_release_name(m.name) and (not m.required or m.name in DUNDER_RELEASE)]
     if release is not None:
         candidates.insert(0, release)
     # What a creator is told to call: a named method before ``__aexit__``.
@@ -446,7 +447,8 @@ class OwnershipModel:
             close = self.owned_close(owner_module, acquisition.ref)
             if close is None:
                 continue
-            names = frozenset({close[0], "close", "aclose"})
+            # (``await self._session.__aexit__(...)`` ends one entered by hand.)
+            names = frozenset({close[0], "close", "aclose", "__aexit__"})
             coroutine = self.coroutine_close(acquisition.ref[1]) if acquisition.ref[0] == "qualified" else close[1]
             releaser = releases_attr(family, acquisition.attr, names, coroutine and close[1])
             if releaser is None:

@@ -39,7 +39,7 @@ from tradelint.facts.summary_data import (
     Ref,
 )
 from tradelint.facts.syntax import FUNCTION_NODES, content_digest, walk
-from tradelint.facts.uses import awaited_call, given_or_made, self_attr
+from tradelint.facts.uses import awaited_call, entered_call, given_or_made, self_attr
 
 __all__ = [
     "Acquisition",
@@ -312,6 +312,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             if part is not None:
                 value = awaited_call(module, function, value) or value
             value = value.value if isinstance(value, ast.Await) else value
+            value = entered_call(value)
             if part is None and (given := given_or_made(function, value)) is not None:
                 # ``self._session = session or ClientSession()``: the instance keeps what it is
                 # given, and makes its own only when given nothing (so it is the class's to

@@ -583,6 +583,22 @@ def bound_once(function: ast.AST, name: str) -> ast.expr | None:
 _BOUND = "_tradelint_bound_once"
 
 
+def entered_call(value: ast.expr) -> ast.expr:
+    """``X(...)`` for ``X(...).__aenter__()`` (awaited by the caller): a context manager entered by
+    hand gives what it manages, the object itself for a resource (``ClientSession.__aenter__``
+    returns the session); ``value`` itself otherwise."""
+    if (
+        isinstance(value, ast.Call)
+        and not value.args
+        and not value.keywords
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "__aenter__"
+        and isinstance(value.func.value, ast.Call)
+    ):
+        return value.func.value
+    return value
+
+
 def given_or_made(function: ast.FunctionDef | ast.AsyncFunctionDef, value: ast.expr) -> tuple[str, ast.Call] | None:
     """(parameter, call) for a value that is a parameter when one is given and a new object
     otherwise: ``session or ClientSession()``, ``ClientSession() if session is None else

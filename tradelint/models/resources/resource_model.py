@@ -18,7 +18,8 @@ from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import (
-    Use, assigned_to, classify, declarations, declares_outer, in_cleanup_block, is_awaited_call, misses_cancellation,
+    Use, assigned_to, classify, declarations, declares_outer, entered_call, in_cleanup_block, is_awaited_call,
+    misses_cancellation,
     name_loads,
     only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_name,
 )
@@ -276,7 +277,17 @@ class ResourceAnalysis:
             return part_creation(module, call, spec, label)
         expr: ast.expr = call
         parent = module.parent(call)
-        if isinstance(parent, ast.Await) or _run_to_completion(parent, call):  # (the loop runs it to its end)
+        if (
+            isinstance(parent, ast.Attribute)
+            and parent.attr == "__aenter__"
+            and isinstance(entering := module.parent(parent), ast.Call)
+            and entered_call(entering) is call
+            and isinstance(module.parent(entering), ast.Await)
+        ):
+            # ``self._session = await ClientSession().__aenter__()``: entered by hand, it is the
+            # session that is kept (and its ``__aexit__`` closes it).
+            expr, parent = module.parent(entering), module.parent(module.parent(entering))
+        elif isinstance(parent, ast.Await) or _run_to_completion(parent, call):  # (the loop runs it to its end)
             expr, parent = parent, module.parent(parent)
         while isinstance(parent, ast.Call) and cast_of(module, parent, expr):
             expr, parent = parent, module.parent(parent)  # ``cast(T, ClientSession())`` is the session
