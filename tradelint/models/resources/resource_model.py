@@ -286,7 +286,8 @@ class ResourceAnalysis:
         ):
             # ``self._session = await ClientSession().__aenter__()``: entered by hand, it is the
             # session that is kept (and its ``__aexit__`` closes it).
-            expr, parent = module.parent(entering), module.parent(module.parent(entering))
+            expr = cast(ast.Await, module.parent(entering))
+            parent = module.parent(expr)
         elif isinstance(parent, ast.Await) or _run_to_completion(parent, call):  # (the loop runs it to its end)
             expr, parent = parent, module.parent(parent)
         while isinstance(parent, ast.Call) and cast_of(module, parent, expr):
