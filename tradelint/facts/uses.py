@@ -443,6 +443,14 @@ def misses_cancellation(module: ModuleInfo, node: ast.AST, stop: ast.AST) -> boo
     return False
 
 
+def called_with_subject(module: ModuleInfo, node: ast.AST) -> bool:
+    """``x.close_pull_request(number)`` for the load ``node`` of ``x``: the method is called with a
+    positional argument, what it acts on (a request the object makes, named like a release)."""
+    attribute = module.parent(node)
+    call = module.parent(attribute) if attribute is not None else None
+    return isinstance(call, ast.Call) and call.func is attribute and bool(call.args)
+
+
 def sequential(module: ModuleInfo, first: ast.AST, second: ast.AST) -> bool:
     """Whether ``second`` runs after ``first`` on one path: not in another branch of an ``if``, a
     ``match`` or a ``try``'s handlers."""

@@ -8,7 +8,7 @@ import ast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import definition_of
-from tradelint.facts.uses import assigned_part, assigned_to, awaited_result, declares_outer
+from tradelint.facts.uses import assigned_part, assigned_to, awaited_result, declares_outer, entered_call
 from tradelint.models.resources.resource_types import Creation, ResourceSpec
 from tradelint.models.resources.statements import _handed_to
 
@@ -52,3 +52,13 @@ def owner_creation(
     if binding is None or binding.kind != "local" or declares_outer(function, binding.name):
         return None
     return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
+
+
+def entered_by_hand(module: ModuleInfo, call: ast.Call) -> ast.Await | None:
+    """``await ClientSession().__aenter__()`` around ``call``: entered by hand, it gives the
+    session itself (its ``__aexit__`` closes it); None for any other use of ``call``."""
+    parent = module.parent(call)
+    entering = module.parent(parent) if isinstance(parent, ast.Attribute) and parent.attr == "__aenter__" else None
+    if isinstance(entering, ast.Call) and entered_call(entering) is call and isinstance(awaited := module.parent(entering), ast.Await):
+        return awaited
+    return None

@@ -11,7 +11,7 @@ import weakref
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import walk
-from tradelint.facts.uses import name_loads, sequential
+from tradelint.facts.uses import misses_cancellation, name_loads, sequential
 from tradelint.models.resources.proofs import exits_before
 from tradelint.models.resources.resource_types import Creation, Problem
 
@@ -135,3 +135,15 @@ def left_open_by_a_handler(module: ModuleInfo, c: Creation, closes: list[ast.AST
             if any(isinstance(n, (ast.Return, ast.Break, ast.Continue)) for n in nodes):
                 return True
     return False
+
+
+def closed_only_before_cancellation(
+    module: ModuleInfo, function: ast.AST, closes: list[str | None], close_nodes: list[ast.AST]
+) -> bool:
+    """``except Exception: await s.close(); raise`` beside the close on success (``closes``: where
+    each of ``close_nodes`` runs, as ``in_cleanup_block`` says): a task cancelled in the ``try``
+    (``CancelledError`` is no ``Exception``) skips both, when no ``finally`` closes it and every
+    handler that does misses the cancellation."""
+    if "except" not in closes or None not in closes or "finally" in closes:
+        return False
+    return all(misses_cancellation(module, node, function) for kind, node in zip(closes, close_nodes) if kind == "except")

@@ -18,20 +18,18 @@ from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import (
-    Use, assigned_to, classify, declarations, declares_outer, entered_call, in_cleanup_block, is_awaited_call,
-    misses_cancellation,
-    name_loads,
-    only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_name,
+    Use, assigned_to, called_with_subject, classify, declarations, declares_outer, in_cleanup_block, is_awaited_call,
+    name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_name,
 )
 from tradelint.models.resources.callee_release import callee_releases
 from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.dynamic_classes import picked_by_name
 from tradelint.models.resources.enter_failure import enter_fails_after
 from tradelint.models.resources.expected_errors import awaited_use
-from tradelint.models.resources.error_paths import handoff_problem, left_open_by_a_handler
+from tradelint.models.resources.error_paths import closed_only_before_cancellation, handoff_problem, left_open_by_a_handler
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import owner_leaks
-from tradelint.models.resources.creation_shapes import owner_creation, part_creation
+from tradelint.models.resources.creation_shapes import entered_by_hand, owner_creation, part_creation
 from tradelint.models.resources.factories import borrows, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, module_factories, self_method_factory
 from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.models.resources.receivers import receiver_closes
@@ -199,10 +197,8 @@ class ResourceAnalysis:
         if use.name in CLOSE_METHODS or use.name == spec.close or use.name in spec.ends:
             return True
         # A first-party type may be ended by any of its release methods (``stop()`` where its
-        # ``__aexit__`` is the first found); not by a call that is given what to act on
-        # (``client.close_pull_request(number)``, ``exchange.close_position(symbol)``: a request
-        # the object makes, named like a release): ending the object needs nothing from its caller.
-        return spec.first_party and is_release_name(use.name) and not _given_a_subject(module or self.module, use)
+        # ``__aexit__`` is the first found); not by ``client.close_pull_request(number)``.
+        return spec.first_party and is_release_name(use.name) and not called_with_subject(module or self.module, use.node)
 
     @cached_property
     def creations(self) -> list[Creation]:
@@ -277,17 +273,8 @@ class ResourceAnalysis:
             return part_creation(module, call, spec, label)
         expr: ast.expr = call
         parent = module.parent(call)
-        if (
-            isinstance(parent, ast.Attribute)
-            and parent.attr == "__aenter__"
-            and isinstance(entering := module.parent(parent), ast.Call)
-            and entered_call(entering) is call
-            and isinstance(module.parent(entering), ast.Await)
-        ):
-            # ``self._session = await ClientSession().__aenter__()``: entered by hand, it is the
-            # session that is kept (and its ``__aexit__`` closes it).
-            expr = cast(ast.Await, module.parent(entering))
-            parent = module.parent(expr)
+        if (entered := entered_by_hand(module, call)) is not None:
+            expr, parent = entered, module.parent(entered)  # ``await ClientSession().__aenter__()``
         elif isinstance(parent, ast.Await) or _run_to_completion(parent, call):  # (the loop runs it to its end)
             expr, parent = parent, module.parent(parent)
         while isinstance(parent, ast.Call) and cast_of(module, parent, expr):
@@ -579,19 +566,8 @@ class ResourceAnalysis:
             return "replaced_after_use"
         if "finally" in closes and _exits_before_try(self.module, c.function, c.stmt, c.name, close_nodes):
             return "early_exit"
-        if (
-            "except" in closes
-            and None in closes
-            and "finally" not in closes
-            and all(
-                misses_cancellation(self.module, node, c.function)
-                for kind, node in zip(closes, close_nodes)
-                if kind == "except"
-            )
-        ):
-            # ``except Exception: await s.close(); raise`` beside the close on success: a task
-            # cancelled in the ``try`` (``CancelledError`` is no ``Exception``) skips both.
-            return "cancel_skips_close"
+        if closed_only_before_cancellation(self.module, c.function, closes, close_nodes):
+            return "cancel_skips_close"  # ``except Exception: s.close(); raise``: not on cancel
         if "finally" in closes or ("except" in closes and None in closes):
             return None
         if closes and teardown:
@@ -664,8 +640,7 @@ class ResourceAnalysis:
                 return False
             qualified = module.imports.qualify(callee)
             if qualified is not None and absent_library_function(module, qualified) and not result_is_ended(module, use.call):
-                # ``register(session)`` from a package that is not installed: its code cannot
-                # be read, so nothing proves it takes the session over.
+                # ``register(session)`` of a package not installed: nothing proves it takes it.
                 return False
             # A connector given to a session with ``connector_owner=False`` stays ours to close
             # (aiohttp's documented flag, for when its source cannot be read).
@@ -723,11 +698,3 @@ def resource_analysis(ctx: FileContext) -> ResourceAnalysis:
     if found is None:
         found = ctx.memo["resources"] = ResourceAnalysis(ctx)
     return cast(ResourceAnalysis, found)
-
-
-def _given_a_subject(module: ModuleInfo, use: Use) -> bool:
-    """``x.close_pull_request(number)``: the method ``use`` names is called with a positional
-    argument."""
-    attribute = module.parent(use.node)
-    call = module.parent(attribute) if attribute is not None else None
-    return isinstance(call, ast.Call) and call.func is attribute and bool(call.args)
