@@ -174,7 +174,7 @@ class _WordIndex:
         self.words: list[bytes] = []
         self.word_ids: dict[bytes, int] = {}
         self.postings: list[set[int]] = []
-        self.grams: dict[bytes, list[int]] = {}  # the words (ids, ascending) with each three letters
+        self.grams: dict[bytes, list[int]] = {}  # the words (ids, ascending) with each three or four letters
         self.starts: list[int] = []  # of each word in ``joined``
         self.joined = b""
 
@@ -217,7 +217,7 @@ class _WordIndex:
                 k = self.word_ids[word] = len(self.words)
                 self.words.append(word)
                 self.postings.append(set())
-                for gram in {word[j : j + 3] for j in range(len(word) - 2)}:
+                for gram in {word[j : j + size] for size in (3, 4) for j in range(len(word) - size + 1)}:
                     self.grams.setdefault(gram, []).append(k)
                 grown = True
             self.postings[k].add(i)
@@ -256,13 +256,15 @@ class _WordIndex:
         return [files[i] for i in sorted(found)]
 
     def containing(self, needle: bytes) -> list[int]:
-        """The words (ids) containing ``needle``: through its rarest three letters when it has
-        three (a search of every word for each name made a folder of N names, each asking, cost
-        N times its words), else by searching the words joined."""
+        """The words (ids) containing ``needle``: through its rarest four letters (three when it
+        has three; a search of every word for each name made a folder of N names, each asking,
+        cost N times its words, and three digits are shared by a thousandth of N numbered names),
+        else by searching the words joined."""
         if len(needle) >= 3:
+            size = 4 if len(needle) >= 4 else 3
             shortest: list[int] | None = None
-            for i in range(len(needle) - 2):
-                ids = self.grams.get(needle[i : i + 3])
+            for i in range(len(needle) - size + 1):
+                ids = self.grams.get(needle[i : i + size])
                 if ids is None:
                     return []
                 if shortest is None or len(ids) < len(shortest):
