@@ -468,7 +468,7 @@ def main() -> None:
           f"load {os.getloadavg()[0]:.2f} at start, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
           + (", preview" if args.preview else "")
           + (f", floor {args.floor:g} s net at 1x" if grow else ", sizes as given"))
-    worst = (0.0, "")
+    worst = (-math.inf, "")
     below: list[str] = []
     for mode in args.modes:
         for jobs in args.jobs:
@@ -503,8 +503,11 @@ def main() -> None:
                       + f" | empty {empty:.2f} s" + ("" if reached else " | below floor")
                       + (" | grown from " + ", ".join(f"{s}: {seen[s][0]:.2f}" for s in before) if before else ""),
                       flush=True)
-    print(f"# worst exponent {worst[0]:.2f} ({worst[1]}; issue 34: <= 1.15) over the fits above the floor; "
-          f"load {os.getloadavg()[0]:.2f} at end")
+    if worst[1]:
+        print(f"# worst exponent {worst[0]:.2f} ({worst[1]}; issue 34: <= 1.15) over the fits above the floor; "
+              f"load {os.getloadavg()[0]:.2f} at end")
+    else:
+        print(f"# no fit of two sizes or more above the floor; load {os.getloadavg()[0]:.2f} at end")
     if below:
         print("# below the floor at 1x (not counted): " + "; ".join(below))
 
