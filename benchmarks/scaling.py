@@ -16,7 +16,8 @@ at 1x less that of the empty tree (its "net" time) is below ``--floor`` seconds 
 is doubled (multiplied by 4 while the net time is below a quarter of the floor); the sizes
 measured on the way are kept and reused. Only then are 2x, 4x and 8x measured. It stops growing,
 and says so (``below floor``), when the next 8x would pass ``--max-cpu`` seconds (were the net
-time linear from there) or a run times out. ``--floor 0`` measures the base sizes as given;
+time linear from there) or have a file above the size tradelint reads (10 MiB), or a run times
+out. ``--floor 0`` measures the base sizes as given;
 ``--sizes`` gives absolute sizes (for every axis), measured as given, and says whether their 1x
 is above the floor. The axes:
 
@@ -384,9 +385,22 @@ def run(root: Path, mode: str, jobs: int, timeout: float) -> tuple[float, float,
     return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024, code
 
 
+def too_large(tree: Tree) -> bool:
+    """Whether a file of ``tree`` is above the size tradelint refuses to read (it would be left out,
+    not checked: a time that says nothing of the growth)."""
+    try:
+        from tradelint.core.files import MAX_FILE_BYTES
+    except ImportError:  # pragma: no cover - another checkout on PYTHONPATH
+        MAX_FILE_BYTES = 10 * 1024 * 1024
+    return any(len(text.encode("utf-8")) > MAX_FILE_BYTES for text in tree.values())
+
+
 def measure(tree: Tree, mode: str, jobs: int, repeat: int, timeout: float) -> tuple[float, float, float]:
-    """Best CPU, its wall time and the peak RSS over ``repeat`` runs, each on a fresh copy."""
+    """Best CPU, its wall time and the peak RSS over ``repeat`` runs, each on a fresh copy;
+    infinite for a tree with a file tradelint would refuse as too large."""
     best = (math.inf, math.inf, 0.0)
+    if too_large(tree):
+        return best
     for _ in range(repeat):
         with tempfile.TemporaryDirectory(prefix="tradelint-scaling-") as folder:
             root = Path(folder)
@@ -435,6 +449,9 @@ def ladder(
                 break
             factor = 4 if net < floor / 4 else 2
             if empty + max(net, 0.0) * factor * ratios[-1] > max_cpu:  # the next 8x, were it linear
+                reached = False
+                break
+            if too_large(make(max(1, round(first * factor * ratios[-1])))):  # its file would be refused
                 reached = False
                 break
             first *= factor
