@@ -3,11 +3,23 @@
 Usage:
     python benchmarks/scaling.py [--axes files findings ...] [--scale 1 2 4 8] [--base 1.0]
                                  [--jobs 1 2] [--modes check fix] [--repeat 1]
+                                 [--floor 1.0] [--max-cpu 60] [--sizes N ...]
 
 Run on demand, not by the tests (issue 34). Each axis generates a tree at 1x, 2x, 4x and 8x of a
-base size and runs ``python -m tradelint --no-cache --exit-zero --quiet`` on it in a fresh
-process, once as a check and once as ``--fix --unsafe-fixes`` (on a fresh copy), in one process
-(``--jobs 1``) and with ``--jobs 2``. The axes:
+size and runs ``python -m tradelint --no-cache --exit-zero --quiet`` on it in a fresh process,
+once as a check and once as ``--fix --unsafe-fixes`` (on a fresh copy), in one process
+(``--jobs 1``) and with ``--jobs 2``.
+
+The size of 1x is chosen per axis, mode and jobs so that the fit measures the part that grows,
+not the start-up: it starts at the axis's base size (times ``--base``) and, while the CPU time
+at 1x less that of the empty tree (its "net" time) is below ``--floor`` seconds (default 1.0),
+is doubled (multiplied by 4 while the net time is below a quarter of the floor); the sizes
+measured on the way are kept and reused. Only then are 2x, 4x and 8x measured. It stops growing,
+and says so (``below floor``), when the next 8x would pass ``--max-cpu`` seconds (were the net
+time linear from there) or have a file above the size tradelint reads (10 MiB), or a run times
+out. ``--floor 0`` measures the base sizes as given;
+``--sizes`` gives absolute sizes (for every axis), measured as given, and says whether their 1x
+is above the floor. The axes:
 
     files      N files, each with one discarded task
     findings   one function with N discarded tasks
@@ -56,10 +68,15 @@ process, once as a check and once as ``--fix --unsafe-fixes`` (on a fresh copy),
                half of a pool it makes (TRD201 each): each asks what its pool is bound to
 
 It prints, per axis, mode and jobs, the CPU seconds (user + system of the process and the
-workers it waited for), the wall seconds and the peak RSS at each size, then the exponent of a
-least-squares fit of log(time) on log(size): on the CPU time as measured ("raw"), and on the CPU
-time less that of the same command on an empty tree ("net", the part that grows; start-up
-would otherwise flatten every exponent towards 0). Issue 34 asks every exponent to be <= 1.15.
+workers it waited for), the wall seconds and the peak RSS at each of the four sizes fitted, then
+the exponent of a least-squares fit of log(time) on log(size): on the CPU time as measured
+("raw"), and on the CPU time less that of the same command on an empty tree ("net", the part
+that grows; start-up would otherwise flatten every exponent towards 0). The empty tree is
+measured again before each axis (best of two), so that a load changing during the run moves
+both alike. Sizes measured on the way to the floor are listed after the fit (``grown from``),
+not fitted. The last line gives the worst exponent over the fits whose 1x is above the floor,
+and lists the fits that are not (their exponents are printed but near the empty tree the net
+fit is mostly noise). Issue 34 asks every exponent to be <= 1.15.
 """
 
 from __future__ import annotations
@@ -368,9 +385,22 @@ def run(root: Path, mode: str, jobs: int, timeout: float) -> tuple[float, float,
     return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024, code
 
 
+def too_large(tree: Tree) -> bool:
+    """Whether a file of ``tree`` is above the size tradelint refuses to read (it would be left out,
+    not checked: a time that says nothing of the growth)."""
+    try:
+        from tradelint.core.files import MAX_FILE_BYTES
+    except ImportError:  # pragma: no cover - another checkout on PYTHONPATH
+        MAX_FILE_BYTES = 10 * 1024 * 1024
+    return any(len(text.encode("utf-8")) > MAX_FILE_BYTES for text in tree.values())
+
+
 def measure(tree: Tree, mode: str, jobs: int, repeat: int, timeout: float) -> tuple[float, float, float]:
-    """Best CPU, its wall time and the peak RSS over ``repeat`` runs, each on a fresh copy."""
+    """Best CPU, its wall time and the peak RSS over ``repeat`` runs, each on a fresh copy;
+    infinite for a tree with a file tradelint would refuse as too large."""
     best = (math.inf, math.inf, 0.0)
+    if too_large(tree):
+        return best
     for _ in range(repeat):
         with tempfile.TemporaryDirectory(prefix="tradelint-scaling-") as folder:
             root = Path(folder)
@@ -393,6 +423,45 @@ def exponent(sizes: list[int], times: list[float]) -> float:
     return num / den
 
 
+def ladder(
+    make: Callable[[int], Tree], first: int, scale: list[int], grow: bool, floor: float, max_cpu: float,
+    mode: str, jobs: int, repeat: int, timeout: float, empty: float,
+) -> tuple[list[int], dict[int, tuple[float, float, float]], bool]:
+    """The sizes fitted (``first`` grown until its net CPU is at least ``floor``, then times
+    ``scale``), every measurement made on the way by size, and whether 1x is above the floor."""
+    seen: dict[int, tuple[float, float, float]] = {}
+
+    def at(size: int) -> tuple[float, float, float]:
+        if size not in seen:
+            seen[size] = measure(make(size), mode, jobs, repeat, timeout)
+        return seen[size]
+
+    ratios = [k / scale[0] for k in scale]
+    reached = True
+    if grow:
+        while True:
+            cpu = at(first)[0]
+            if cpu == math.inf:
+                reached = False
+                break
+            net = cpu - empty
+            if net >= floor:
+                break
+            factor = 4 if net < floor / 4 else 2
+            if empty + max(net, 0.0) * factor * ratios[-1] > max_cpu:  # the next 8x, were it linear
+                reached = False
+                break
+            if too_large(make(max(1, round(first * factor * ratios[-1])))):  # its file would be refused
+                reached = False
+                break
+            first *= factor
+    sizes = [max(1, round(first * r)) for r in ratios]
+    for size in sizes:
+        if at(size)[0] == math.inf:
+            break
+    return sizes, seen, reached
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--axes", nargs="+", choices=list(AXES), default=list(AXES))
@@ -403,32 +472,61 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--preview", action="store_true", help="preview = true in every tree's configuration")
-    parser.add_argument("--sizes", type=int, nargs="+", help="absolute sizes instead of base x scale (all axes)")
+    parser.add_argument("--sizes", type=int, nargs="+", help="absolute sizes instead of base x scale (all axes; not grown)")
+    parser.add_argument("--floor", type=float, default=1.0,
+                        help="grow 1x until its CPU less the empty tree's is at least this many seconds (0: do not grow)")
+    parser.add_argument("--max-cpu", type=float, default=60.0,
+                        help="stop growing when the next 8x would take more CPU seconds than this")
     args = parser.parse_args()
     global PREVIEW
     PREVIEW = args.preview
+    grow = args.floor > 0 and not args.sizes
     print(f"# {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.2f} at start, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
-          + (", preview" if args.preview else ""))
-    worst = 0.0
+          + (", preview" if args.preview else "")
+          + (f", floor {args.floor:g} s net at 1x" if grow else ", sizes as given"))
+    worst = (-math.inf, "")
+    below: list[str] = []
     for mode in args.modes:
         for jobs in args.jobs:
-            empty = measure({}, mode, jobs, max(args.repeat, 2), args.timeout)[0]
             for axis in args.axes:
                 make, base = AXES[axis]
-                sizes = args.sizes or [max(1, round(base * args.base * k)) for k in args.scale]
-                cpus: list[float] = []
-                cells: list[str] = []
-                for size in sizes:
-                    cpu, wall, rss = measure(make(size), mode, jobs, args.repeat, args.timeout)
-                    cpus.append(cpu)
-                    cells.append(f"{size}: {cpu:.2f} s cpu / {wall:.2f} s wall / {rss:.0f} MB")
+                empty = measure({}, mode, jobs, max(args.repeat, 2), args.timeout)[0]
+                if args.sizes:
+                    sizes = args.sizes
+                    seen = {size: measure(make(size), mode, jobs, args.repeat, args.timeout) for size in sizes}
+                    reached = seen[sizes[0]][0] - empty >= args.floor  # said, not grown
+                else:
+                    first = max(1, round(base * args.base * args.scale[0]))
+                    sizes, seen, reached = ladder(
+                        make, first, args.scale, grow, args.floor, args.max_cpu, mode, jobs, args.repeat,
+                        args.timeout, empty,
+                    )
+                sizes = [size for size in sizes if size in seen]
+                cpus = [seen[size][0] for size in sizes]
+                cells = [f"{size}: {seen[size][0]:.2f} s cpu / {seen[size][1]:.2f} s wall / {seen[size][2]:.0f} MB"
+                         for size in sizes]
                 raw = exponent(sizes, cpus)
                 net = exponent(sizes, [c - empty for c in cpus])
-                worst = max(worst, raw, net if not math.isnan(net) else 0.0)
-                print(f"{mode:5} jobs={jobs} {axis:9} exponent raw {raw:.2f} net {net:.2f} | " + " | ".join(cells), flush=True)
-            print(f"{mode:5} jobs={jobs} (empty tree: {empty:.2f} s cpu)", flush=True)
-    print(f"# worst exponent {worst:.2f} (issue 34: <= 1.15); load {os.getloadavg()[0]:.2f} at end")
+                name = f"{mode} jobs={jobs} {axis}"
+                if reached:
+                    for value in (raw, net):
+                        if not math.isnan(value) and value > worst[0]:
+                            worst = (value, name)
+                else:
+                    below.append(f"{name} (raw {raw:.2f} net {net:.2f})")
+                before = sorted(size for size in seen if size < sizes[0])
+                print(f"{mode:5} jobs={jobs} {axis:9} exponent raw {raw:.2f} net {net:.2f} | " + " | ".join(cells)
+                      + f" | empty {empty:.2f} s" + ("" if reached else " | below floor")
+                      + (" | grown from " + ", ".join(f"{s}: {seen[s][0]:.2f}" for s in before) if before else ""),
+                      flush=True)
+    if worst[1]:
+        print(f"# worst exponent {worst[0]:.2f} ({worst[1]}; issue 34: <= 1.15) over the fits above the floor; "
+              f"load {os.getloadavg()[0]:.2f} at end")
+    else:
+        print(f"# no fit of two sizes or more above the floor; load {os.getloadavg()[0]:.2f} at end")
+    if below:
+        print("# below the floor at 1x (not counted): " + "; ".join(below))
 
 
 if __name__ == "__main__":

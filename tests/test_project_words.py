@@ -88,3 +88,55 @@ def test_open_buffers_and_disk_changes(tmp_path: Path) -> None:
     for _ in range(2):
         for name in ["late_word", "Worker5", "_task", "fresh_name", *NAMES]:
             assert list(pf.files_naming(project, root, name)) == brute(project, root, name), name
+
+
+def test_words_containing_a_name_equal_searching_every_word() -> None:
+    """The words containing a name, through its three-letter pieces, are those a search of every
+    word finds (names of one, two, three and more letters; present, absent, words that are
+    pieces of other words), on random vocabularies grown in steps as a fix or a buffer grows it."""
+    import random
+
+    rng = random.Random(34)
+    for _ in range(200):
+        index = pf._WordIndex()
+        alphabet = "ab_1" if rng.random() < 0.5 else "abcdefgh_0123"
+        for step in range(3):
+            words = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 9))) for _ in range(rng.randint(1, 40))}
+            path = Path(f"/nowhere/m{step}.py")
+            index.files[path] = step
+            index._index(step, path, {path: " ".join(words)})
+            index._join()
+            vocabulary = index.words
+            for _ in range(30):
+                name = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6))).encode()
+                if rng.random() < 0.3:
+                    word = rng.choice(vocabulary)
+                    start = rng.randint(0, len(word) - 1)
+                    name = word[start : rng.randint(start + 1, len(word))]
+                expected = sorted(k for k, word in enumerate(vocabulary) if name in word)
+                assert sorted(index.containing(name)) == expected, (name, vocabulary)
+
+
+def test_kept_texts_follow_the_buffer_and_the_disk(tmp_path: Path) -> None:
+    """A file searched for one name after another is read once while its text stays the same,
+    and read again when its buffer changes or closes, or its text changed (``text_changed``)."""
+    make_tree(tmp_path)
+    project = Project()
+    root = tmp_path
+    for _ in range(pf.INDEX_AFTER):
+        list(pf.files_naming(project, root, "Worker"))
+    first = dict(pf.files_naming(project, root, "Worker3"))
+    again = dict(pf.files_naming(project, root, "_task"))
+    path = root / "pkg" / "w3.py"
+    assert again[path] is first[path]  # kept, not read again
+    project.overlay[path] = "class Worker3:\n    moved = 1\n"
+    project.text_changed(path)
+    assert list(pf.files_naming(project, root, "moved")) == brute(project, root, "moved") != []
+    assert list(pf.files_naming(project, root, "_task")) == brute(project, root, "_task")
+    del project.overlay[path]
+    project.text_changed(path)
+    assert list(pf.files_naming(project, root, "moved")) == brute(project, root, "moved") == []
+    path.write_text("class Worker3:\n    rewritten = 1\n", encoding="utf-8")
+    project.text_changed(path)  # as a fix writing the file says
+    assert list(pf.files_naming(project, root, "rewritten")) == brute(project, root, "rewritten") != []
+    assert list(pf.files_naming(project, root, "Worker3")) == brute(project, root, "Worker3")

@@ -9,6 +9,7 @@ import re
 import sys
 import weakref
 from bisect import bisect_right
+from collections import OrderedDict
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, cast
 
@@ -106,25 +107,33 @@ def files_naming(project: Project, root: Path, name: str, skip: Path | None = No
     Every class of a project may ask about its own name: after a few searches of a folder, the
     words of its files are indexed (each file read once, an open buffer's or fixed file's text
     again when it changes), and only the files with a word containing ``name`` are read again
-    and searched as before. ``skip``: a file the caller has at hand (the module asking), not read."""
+    and searched as before (the texts of the files last read kept, with their words, while
+    their text is the one read: a word of the file answers without searching its bytes). ``skip``: a file the caller has at hand (the module asking), not read."""
     needle = name.encode("utf-8", "surrogateescape")
     files = project_files(project, root) or []
     candidates: Iterable[Path] = files
+    indexed: _WordIndex | None = None
     if _WORD.fullmatch(needle) and files:
         index = project.disk_words.get(root)
         if index is None:
             index = project.disk_words[root] = _WordIndex()
         if index.searches >= INDEX_AFTER:
             candidates = index.files_with(files, needle, project.overlay)
+            indexed = index
         index.searches += 1
     for path in candidates:
         if path == skip:
             continue
         try:
-            data = _text_of(path, project.overlay)
+            if indexed is None:
+                data = _text_of(path, project.overlay)
+                named = needle in data
+            else:
+                data, words = indexed.text(path, project.overlay)
+                named = needle in words or needle in data
         except (OSError, UnreadableFile):
             continue
-        if needle in data:
+        if named:
             yield path, data
 
 
@@ -138,6 +147,9 @@ def _text_of(path: Path, overlay: Mapping[Path, str]) -> bytes:
 # one file asks about a few names, a project's classes about one each.
 INDEX_AFTER = 3
 
+# Bytes of file texts a word index keeps (``_WordIndex.text``): the files of the last searches.
+KEEP_TEXTS = 16 * 1024 * 1024
+
 # A run of word characters: an occurrence of a name made of them lies within one such run of a
 # file's bytes, so the files naming it are those with a word containing it.
 _WORD = re.compile(rb"[A-Za-z0-9_]+")
@@ -150,6 +162,11 @@ class _WordIndex:
 
     def __init__(self) -> None:
         self.searches = 0
+        # The texts of the files last read for a search (and their words), the overlay's text
+        # each was read from (None: the disk's): the files a search lists are read again for the
+        # next name (a module of N attributes, each asking, cost N reads and searches of it).
+        self.texts: OrderedDict[Path, tuple[str | None, bytes, frozenset[bytes]]] = OrderedDict()
+        self.text_size = 0
         self.built = False
         self.dirty: set[Path] = set()
         self.files: dict[Path, int] = {}
@@ -157,11 +174,35 @@ class _WordIndex:
         self.words: list[bytes] = []
         self.word_ids: dict[bytes, int] = {}
         self.postings: list[set[int]] = []
+        self.grams: dict[bytes, list[int]] = {}  # the words (ids, ascending) with each three or four letters
         self.starts: list[int] = []  # of each word in ``joined``
         self.joined = b""
 
+    def text(self, path: Path, overlay: Mapping[Path, str]) -> tuple[bytes, frozenset[bytes]]:
+        """``_text_of(path, overlay)`` and its words, the same bytes object while the text is
+        the one last read (the overlay's same text, or the disk's until ``text_changed``)."""
+        current = overlay.get(path)
+        kept = self.texts.get(path)
+        if kept is not None and kept[0] is current:
+            self.texts.move_to_end(path)
+            return kept[1], kept[2]
+        data = _text_of(path, overlay)
+        self._forget(path)
+        words = frozenset(_WORD.findall(data))
+        self.texts[path] = (current, data, words)
+        self.text_size += len(data)
+        while self.text_size > KEEP_TEXTS and len(self.texts) > 1:
+            self._forget(next(iter(self.texts)))
+        return data, words
+
+    def _forget(self, path: Path) -> None:
+        kept = self.texts.pop(path, None)
+        if kept is not None:
+            self.text_size -= len(kept[1])
+
     def _index(self, i: int, path: Path, overlay: Mapping[Path, str]) -> bool:
         """Index file ``i``'s words anew; whether a word new to the index came."""
+        self._forget(path)
         for word in self.file_words.pop(i, ()):
             self.postings[self.word_ids[word]].discard(i)
         try:
@@ -176,6 +217,8 @@ class _WordIndex:
                 k = self.word_ids[word] = len(self.words)
                 self.words.append(word)
                 self.postings.append(set())
+                for gram in {word[j : j + size] for size in (3, 4) for j in range(len(word) - size + 1)}:
+                    self.grams.setdefault(gram, []).append(k)
                 grown = True
             self.postings[k].add(i)
         return grown
@@ -208,10 +251,31 @@ class _WordIndex:
             if grown:
                 self._join()
         found: set[int] = set()
+        for k in self.containing(needle):
+            found.update(self.postings[k])
+        return [files[i] for i in sorted(found)]
+
+    def containing(self, needle: bytes) -> list[int]:
+        """The words (ids) containing ``needle``: through its rarest four letters (three when it
+        has three; a search of every word for each name made a folder of N names, each asking,
+        cost N times its words, and three digits are shared by a thousandth of N numbered names),
+        else by searching the words joined."""
+        if len(needle) >= 3:
+            size = 4 if len(needle) >= 4 else 3
+            shortest: list[int] | None = None
+            for i in range(len(needle) - size + 1):
+                ids = self.grams.get(needle[i : i + size])
+                if ids is None:
+                    return []
+                if shortest is None or len(ids) < len(shortest):
+                    shortest = ids
+            words = self.words
+            return [k for k in shortest or () if needle in words[k]]
+        found: list[int] = []
         joined, starts = self.joined, self.starts
         at = joined.find(needle)
         while at != -1:
             k = bisect_right(starts, at) - 1
-            found.update(self.postings[k])
+            found.append(k)
             at = joined.find(needle, starts[k + 1]) if k + 1 < len(starts) else -1
-        return [files[i] for i in sorted(found)]
+        return found

@@ -216,7 +216,8 @@ class EditTransformer(cst.CSTTransformer):
             # before it keep their places; an outer wrap takes the inner ones whole.
             last = bisect.bisect_right(spans, end, key=lambda span: span[0]) - 1
             self.applied.add(edit)
-            body = _wrap_async_with(body, index, last, edit)
+            # In place: a copy of the block for each wrap made N sessions of one block cost N^2.
+            body[index : last + 1] = [_wrap_async_with(body, index, last, edit)]
             spans[index : last + 1] = [(index, end)]
         return updated.with_changes(body=body)
 
@@ -366,9 +367,10 @@ def _last_index(original: Sequence[cst.BaseStatement], index: int, last: int, tr
     return end
 
 
-def _wrap_async_with(body: list[cst.BaseStatement], index: int, end: int, edit: Edit) -> list[cst.BaseStatement]:
+def _wrap_async_with(body: list[cst.BaseStatement], index: int, end: int, edit: Edit) -> cst.With:
     """``body[index]`` (``s = X(...)``) and the statements after it up to ``body[end]`` become
-    ``async with X(...) as s:`` around the latter, less their ``await s.close()``."""
+    ``async with X(...) as s:`` around the latter, less their ``await s.close()``: the statement
+    that replaces ``body[index : end + 1]``."""
     name = edit.param("name")
     assign_line = body[index]
     assert isinstance(assign_line, cst.SimpleStatementLine)
@@ -388,7 +390,7 @@ def _wrap_async_with(body: list[cst.BaseStatement], index: int, end: int, edit: 
         asynchronous=cst.Asynchronous(),
         leading_lines=assign_line.leading_lines,
     )
-    return [*body[:index], with_stmt, *body[end + 1 :]]
+    return with_stmt
 
 
 def _add_statements(func: cst.FunctionDef, code: str, *, at_start: bool) -> cst.FunctionDef:

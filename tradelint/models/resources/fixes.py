@@ -11,13 +11,42 @@ from tradelint.facts.library_ownership import absent_library_function
 from tradelint.facts.uses import declares_outer, name_loads, name_stores
 
 
-def _block_of(module: ModuleInfo, stmt: ast.stmt) -> list[ast.stmt] | None:
+def _block_of(module: ModuleInfo, stmt: ast.stmt) -> tuple[list[ast.stmt], dict[int, int]] | None:
+    """The block holding ``stmt`` and each of its statements' index by ``id`` (``_positions``,
+    built once per block: every resource of a block asks, and a walk of the block for each made
+    N sessions of one block cost N^2)."""
     parent = module.parent(stmt)
     for field_name in ("body", "orelse", "finalbody"):
         block = getattr(parent, field_name, None)
-        if isinstance(block, list) and any(s is stmt for s in block):
-            return block
+        if isinstance(block, list) and block:
+            positions = _block_positions(module, block)
+            if positions.get(id(stmt)) is not None and block[positions[id(stmt)]] is stmt:
+                return block, positions
     return None
+
+
+def _block_positions(module: ModuleInfo, block: list[ast.stmt]) -> dict[int, int]:
+    memo = module.project.class_memo
+    key = ("block-positions", id(block))
+    kept = memo.get(key)
+    if kept is None or kept[0] is not block:  # the block held, so its id names only it
+        kept = memo[key] = (block, _positions(block))
+    return kept[1]
+
+
+class _Later:
+    """The statements of a block after ``start - 1``, as ``block[start:]`` with
+    ``_positions`` of it would give them, without copying the block."""
+
+    def __init__(self, block: list[ast.stmt], positions: dict[int, int], start: int) -> None:
+        self.block, self.positions, self.start = block, positions, start
+
+    def __getitem__(self, index: int) -> ast.stmt:
+        return self.block[self.start + index]
+
+    def get(self, key: int) -> int | None:
+        index = self.positions.get(key)
+        return None if index is None or index < self.start else index - self.start
 
 
 def async_with_fix(
@@ -33,12 +62,11 @@ def async_with_fix(
     and the only closes are top-level ``await s.close()`` statements of that block."""
     if not isinstance(function, ast.AsyncFunctionDef) or not isinstance(assign, ast.Assign):
         return None
-    block = _block_of(module, assign)
-    if block is None or declares_outer(function, name):
+    found = _block_of(module, assign)
+    if found is None or declares_outer(function, name):
         return None
-    index = next(i for i, s in enumerate(block) if s is assign)
-    later = block[index + 1 :]
-    positions = _positions(later)
+    block, in_block = found
+    later = positions = _Later(block, in_block, in_block[id(assign)] + 1)
     owners: list[int] = []
     closes: list[int] = []
     for load in name_loads(function, name):
@@ -81,8 +109,8 @@ def async_with_fix(
 def _derived_owners(
     module: ModuleInfo,
     function: ast.AsyncFunctionDef,
-    later: list[ast.stmt],
-    positions: dict[int, int],
+    later: _Later,
+    positions: _Later,
     name: str,
     owners: list[int],
     *,
@@ -150,12 +178,14 @@ def _positions(block: list[ast.stmt]) -> dict[int, int]:
     return {id(s): i for i, s in enumerate(block)}
 
 
-def _statement_in(module: ModuleInfo, node: ast.AST, ids: dict[int, int]) -> int | None:
-    """The index (in ``ids``, from ``_positions``) of the statement holding ``node``."""
+def _statement_in(module: ModuleInfo, node: ast.AST, ids: _Later) -> int | None:
+    """The index (in ``ids``: the statements after the resource's) of the statement holding
+    ``node``. A statement of the block at or before the resource's holds it, or none does: no
+    ancestor of a block's statement is in the block."""
     current: ast.AST | None = node
     while current is not None:
-        if id(current) in ids:
-            return ids[id(current)]
+        if id(current) in ids.positions:
+            return ids.get(id(current))
         current = module.parent(current)
     return None
 

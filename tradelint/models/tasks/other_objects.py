@@ -285,12 +285,24 @@ def ended_through_instances(module: ModuleInfo, cls: ast.ClassDef, attr: str) ->
     if key not in memo:
         found = False
         named = cls.name.encode()
-        for path, data in _reading_through(module, root, attr):
+        reading = _reading_through(module, root, attr)
+        if len(reading) > NAMING_AFTER:
+            # Every class keeping ``self.attr`` asks: the files naming this one are found through
+            # the project's word index, not by searching each file reading ``x.attr``.
+            at = _reading_positions(module, root, attr)
+            naming = (at.get(path) for path, _ in files_naming(module.project, root, cls.name))
+            reading = [reading[i] for i in sorted(i for i in naming if i is not None)]
+        for path, data in reading:
             if named in data and target in _proven_in(module, root, attr, path):
                 found = True
                 break
         memo[key] = found
     return bool(memo[key])
+
+
+# Files reading ``x.attr`` searched for a class's name one by one; more are narrowed to those
+# the project's word index lists for the name (each of N classes searching N files cost N^2).
+NAMING_AFTER = 8
 
 
 def _reading_through(module: ModuleInfo, root: Path, attr: str) -> list[tuple[Path, bytes]]:
@@ -305,6 +317,15 @@ def _reading_through(module: ModuleInfo, root: Path, attr: str) -> list[tuple[Pa
             if not _is_test(path) and reads_through(data, attr)
         ]
     return cast("list[tuple[Path, bytes]]", memo[key])
+
+
+def _reading_positions(module: ModuleInfo, root: Path, attr: str) -> dict[Path, int]:
+    """Each file of ``_reading_through``'s list by its place in it, made once per list."""
+    memo = module.project.scan_memo(attr)
+    key = ("reading-through-at", root, attr)
+    if key not in memo:
+        memo[key] = {path: i for i, (path, _) in enumerate(_reading_through(module, root, attr))}
+    return cast("dict[Path, int]", memo[key])
 
 
 def reads_through(data: bytes, attr: str) -> bool:
