@@ -234,19 +234,20 @@ def absent_library_class(module: ModuleInfo, qualified: str) -> bool:
     """A CapWords callee imported from a package that is neither installed nor found in the
     project (``aiotba.TBASession``): its code cannot be read, so nothing proves it closes what it
     is given, and the creator still owns it."""
-    top = _third_party_class(qualified)
-    if top is None or "." not in qualified or module_file(top) is not None:
-        return False
-    return module.project.resolve(qualified, module.roots) is None
+    return qualified.rpartition(".")[2][:1].isupper() and _absent_package(module, qualified)
 
 
 def absent_library_function(module: ModuleInfo, qualified: str) -> bool:
-    """A function (a lowercase callee) imported from a package that is neither installed nor
-    found in the project (``unknownlib.register``): as for a class of one, its code cannot be
-    read, nothing proves it closes or keeps what it is given, and the creator still owns it."""
+    """A function (a lowercase callee) of such a package (``unknownlib.register``): as for a
+    class of one, nothing proves it closes or keeps what it is given."""
+    return qualified.rpartition(".")[2][:1].islower() and _absent_package(module, qualified)
+
+
+def _absent_package(module: ModuleInfo, qualified: str) -> bool:
+    """``qualified`` names something of a third-party package (not the standard library) that is
+    neither installed nor resolved in the project."""
     top = qualified.split(".", 1)[0]
-    last = qualified.rpartition(".")[2]
-    if top in sys.stdlib_module_names or "." not in qualified or not last[:1].islower() or module_file(top) is not None:
+    if top in sys.stdlib_module_names or "." not in qualified or module_file(top) is not None:
         return False
     return module.project.resolve(qualified, module.roots) is None
 

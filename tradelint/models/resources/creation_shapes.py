@@ -57,8 +57,8 @@ def owner_creation(
 def entered_by_hand(module: ModuleInfo, call: ast.Call) -> ast.Await | None:
     """``await ClientSession().__aenter__()`` around ``call``: entered by hand, it gives the
     session itself (its ``__aexit__`` closes it); None for any other use of ``call``."""
-    parent = module.parent(call)
-    entering = module.parent(parent) if isinstance(parent, ast.Attribute) and parent.attr == "__aenter__" else None
+    attribute = module.parent(call)  # ``call.__aenter__``, called
+    entering = module.parent(attribute) if attribute is not None else None
     if isinstance(entering, ast.Call) and entered_call(entering) is call and isinstance(awaited := module.parent(entering), ast.Await):
         return awaited
     return None

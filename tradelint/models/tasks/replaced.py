@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Callable
 
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import endless_loop, methods_reached, self_calls, self_name
+from tradelint.models.tasks.shutdown import COG_FRAMEWORKS
 
 if TYPE_CHECKING:
     from tradelint.facts.context import ModuleInfo
@@ -226,10 +227,10 @@ def _runs_again(methods: dict[str, Function], storing: str, name: str, keyed: bo
     return None
 
 
-# Events a discord client (discord.py and its forks, Red) sends again while the bot lives: its
-# documentation says ``on_ready`` "is not guaranteed to only be called once" (it follows each
-# reconnect whose RESUME fails), and ``on_connect``/``on_resumed`` follow every reconnect.
-DISCORD_FRAMEWORKS = ("discord", "redbot", "disnake", "nextcord")
+# Events a discord client (discord.py and its forks, Red: ``COG_FRAMEWORKS``) sends again while
+# the bot lives: its documentation says ``on_ready`` "is not guaranteed to only be called once"
+# (it follows each reconnect whose RESUME fails), and ``on_connect``/``on_resumed`` follow every
+# reconnect.
 REPEATED_EVENTS = frozenset({"on_ready", "on_connect", "on_resumed"})
 
 
@@ -247,7 +248,7 @@ def _repeated_event(module: ModuleInfo, cls: ast.ClassDef, function: Function) -
             return None
     for base in cls.bases:
         qualified = module.imports.qualify(base)
-        if qualified is not None and qualified.partition(".")[0] in DISCORD_FRAMEWORKS:
+        if qualified is not None and qualified.partition(".")[0] in COG_FRAMEWORKS:
             return f"discord sends `{function.name}` again after a reconnect"
     return None
 
