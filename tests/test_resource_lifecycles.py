@@ -185,10 +185,12 @@ def test_an_exit_before_the_handoff_leaks_it() -> None:
     # fixtures/lifecycles/exits_before_handoff.py: a client made by a setup function, stored
     # where unload disconnects it, but a failed connect raises first; closed before the raise,
     # or the exit taken before the client exists: no finding. Then a client closed at the end
-    # of a ``try`` whose ``except`` goes on without it (not when it re-raises, nor in ``finally``).
+    # of a ``try`` whose ``except`` goes on without it, or re-raises to a caller that goes on
+    # (not in ``finally``).
     assert [f"{f.line} {f.code} {f.message}" for f in check_paths([FIXTURES / "exits_before_handoff.py"])] == [
         "29 TRD201 `client` (`Client(...)`) leaks on an exit before it is handed on; call its `disconnect()` on that path",
         "86 TRD201 `client` (`Client(...)`) is closed outside `finally`; move `client.disconnect()` into a `finally`",
+        "98 TRD201 `client` (`Client(...)`) is closed outside `finally`; move `client.disconnect()` into a `finally`",
     ]
 
 

@@ -266,11 +266,13 @@ def test_a_resource_closed_by_the_function_it_is_given_is_closed_where_that_func
 ) -> None:
     # ``probe`` closes its parameter as its last statement: an error before it leaves the
     # session open. ``probe_safely`` closes it in ``finally``: the caller is clean (it used to be
-    # reported as never closed). A first-party client closed so is reported only where an
-    # ``except`` goes on without it (a config flow's connection test); logging it hands nothing on.
+    # reported as never closed). A first-party client closed so is reported where an ``except``
+    # goes on without it (a config flow's connection test; logging it hands nothing on), and,
+    # since session 24, where the error goes up to a caller that goes on (no script's ``main()``).
     path = tmp_path / "callees.py"
     path.write_text(CALLEES, encoding="utf-8")
     assert _messages(path, "TRD2") == [
         "36 TRD201 `session` (`aiohttp.ClientSession(...)`) is closed by the function it is given, outside `finally`; open it with `async with`",
         "52 TRD201 `client` (`make_client(...)`) is closed by the function it is given, outside `finally`; call `await client.disconnect()` in a `finally`",
+        "60 TRD201 `client` (`make_client(...)`) is closed by the function it is given, outside `finally`; call `await client.disconnect()` in a `finally`",
     ]

@@ -359,18 +359,18 @@ def test_in_an_integration_a_first_party_client_closed_only_on_success_is_report
 def test_in_a_script_a_first_party_client_closed_on_success_is_left_to_the_program_s_end(
     tmp_path: Path,
 ) -> None:
-    # Outside an integration (a script, whose error path ends the program) the same code is not
-    # reported for a first-party type, as before.
+    # In a script (run as ``__main__``: its error path ends the program) the same code is not
+    # reported for a first-party type. Without the ``__main__`` block, the function is one that
+    # other code calls and goes on after: reported (session 24).
     (tmp_path / "api.py").write_text(API, encoding="utf-8")
     script = tmp_path / "check.py"
-    script.write_text(
-        FLOW.replace("from .api import Machine", "from api import Machine").split(
-            "\n\nclass ConfigFlow"
-        )[0]
-        + "\n",
-        encoding="utf-8",
-    )
+    body = FLOW.replace("from .api import Machine", "from api import Machine").split("\n\nclass ConfigFlow")[0]
+    script.write_text(body + '\n\n\nif __name__ == "__main__":\n    pass\n', encoding="utf-8")
     assert _messages(script, "TRD2") == []
+    script.write_text(body + "\n", encoding="utf-8")
+    assert _messages(script, "TRD2") == [
+        "9 TRD201 `machine` (`Machine.create(...)`) is closed outside `finally`; move `machine.close()` into a `finally`",
+    ]
 
 
 VENDOR = """\

@@ -97,9 +97,11 @@ async def probe(host):
     await gw.disconnect()
 """
     root = _project(tmp_path, {"probe.py": closer, "check.py": CHECK})
+    # (The probe itself disconnects only when the connect succeeds: its caller goes on.)
     assert _findings(root) == [
         "app/check.py:12:9 TRD202 `self.gateway` is never closed; call its `disconnect()` in `stop()`",
         "app/check.py:5:5 TRD201 `gw` (`Gateway(...)`) is never closed; call `await gw.disconnect()` in a `finally`",
+        "app/probe.py:5:5 TRD201 `gw` (`Gateway(...)`) is closed outside `finally`; move `gw.disconnect()` into a `finally`",
     ]
 
 

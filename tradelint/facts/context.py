@@ -405,11 +405,12 @@ class Project:
             roots += [config_root, config_root / "src"]
         # A ``src/`` layout imported from ``tests/``: the nearest folder that packages the
         # project (a ``pyproject.toml``, ``setup.py`` or ``setup.cfg``) is where its absolute
-        # imports start, with or without a ``[tool.tradelint]`` table.
+        # imports start, with or without a ``[tool.tradelint]`` table. Then the folder above the
+        # top package, a namespace package's (``custom_components.demo``), and the file's own.
         packaged = _packaging_root(package_root)
         if packaged is not None:
             roots += [packaged, packaged / "src"]
-        roots.append(folder)
+        roots += [package_root.parent, folder] if package_root != folder else [folder]
         return list(dict.fromkeys(roots))
 
     def parsed(self, path: Path) -> ast.Module | None:

@@ -261,15 +261,38 @@ def in_registration(module: ModuleInfo, node: ast.AST) -> bool:
     return False
 
 
-def goes_on_after_errors(module: ModuleInfo) -> bool:
-    """A module of a Home Assistant integration: Home Assistant catches what its config flows,
-    setups, services and entities raise and goes on running, so no error path there ends the
-    program (as a script's ``main()`` would): a resource closed only on the success path stays
-    open on every failure (sdwilsh/hass-truenas's config flow)."""
+def goes_on_after_errors(module: ModuleInfo, function: ast.AST | None = None) -> bool:
+    """Whether the program goes on after ``function`` (of ``module``) raises: a resource closed
+    only on its success path then stays open on every failure. A module of a Home Assistant
+    integration (Home Assistant catches what its config flows, setups, services and entities
+    raise and goes on running: sdwilsh/hass-truenas's config flow), and any function that is not
+    a program's entry: a request handler, a bot command, a service's or a library's method is
+    called by code that catches and goes on (letta-ai/letta ``c38b1f59``'s MCP client, cleaned
+    up only after a successful tool call). Not a test (its failure ends the test) nor a script's
+    ``main()`` (``__main__.py``, a module run as ``__main__``, a click or typer command): there
+    the error ends the program, and the process with it."""
     parts = module.path.parts
     if "tests" in parts or "test" in parts or module.path.name.startswith("test_") or module.path.name == "conftest.py":
         return False  # a test's failure ends the test
-    return integration_folder(module) is not None
+    if integration_folder(module) is not None:
+        return True
+    return function is not None and not _program_entry(module, function)
+
+
+def _program_entry(module: ModuleInfo, function: ast.AST) -> bool:
+    """``function`` may be what a script runs, so that its error ends the process: in
+    ``__main__.py`` or a module with an ``if __name__ == "__main__":`` block, named like a main, or
+    a command of a command-line framework."""
+    if module.path.name == "__main__.py" or any(
+        isinstance(stmt, ast.If) and "__name__" in ast.unparse(stmt.test) and "__main__" in ast.unparse(stmt.test)
+        for stmt in module.tree.body
+    ):
+        return True
+    name = getattr(function, "name", "")
+    if name.lstrip("_") in ("main", "amain", "async_main", "run_main", "cli"):
+        return True
+    decorators = getattr(function, "decorator_list", [])
+    return any(_last_name(d.func if isinstance(d, ast.Call) else d) == "command" for d in decorators)
 
 
 # What Home Assistant calls to set an integration up: what it keeps lives until the unload.

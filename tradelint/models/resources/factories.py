@@ -90,9 +90,24 @@ def self_method_factory(
                 # A library resource only: a first-party type's maker is asked of its class's own
                 # rules, and resolving every ``return`` of every method called on ``self`` (most
                 # return no resource) would parse half the project.
-                memo[key] = factory_spec(home, maker, builtin_spec, model, library_only=True)
+                # A maker whose every ``return`` constructs a class (``return SSEClient(config)``,
+                # one of several by configuration: letta-ai/letta ``c38b1f59``) is cheap to
+                # resolve and is asked of first-party types too.
+                memo[key] = factory_spec(home, maker, builtin_spec, model, library_only=not _constructs(maker))
                 break
     return cast("ResourceSpec | None", memo[key])
+
+
+def _constructs(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Every ``return`` of ``function`` (one at least) returns a call of a capitalized name: a
+    constructor."""
+    returns = [node.value for node in walk(function) if isinstance(node, ast.Return)]
+    return bool(returns) and all(
+        isinstance(value, ast.Call)
+        and isinstance(value.func, (ast.Name, ast.Attribute))
+        and (value.func.id if isinstance(value.func, ast.Name) else value.func.attr)[:1].isupper()
+        for value in returns
+    )
 
 
 def _own_method(cls: ast.ClassDef, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:

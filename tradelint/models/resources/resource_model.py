@@ -580,7 +580,7 @@ class ResourceAnalysis:
             swallowed = (
                 closed_where_errors_are_swallowed(self.module, close_nodes)
                 or left_open_by_a_handler(self.module, c, close_nodes)
-                or goes_on_after_errors(self.module)
+                or goes_on_after_errors(self.module, c.function)
             )
             return None if c.spec.first_party and not swallowed else "not_in_finally_callee" if by_callee else "not_in_finally"
         # ccxt's ``describe()`` builds an exchange just to read its metadata: no session is opened.

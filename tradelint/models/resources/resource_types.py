@@ -115,6 +115,10 @@ BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
     "redis.asyncio.Redis.from_url": ResourceSpec("aclose", lazy=True, coroutine_close=True),
     "redis.asyncio.client.Redis.from_url": ResourceSpec("aclose", lazy=True, coroutine_close=True),
     "asyncpg.create_pool": ResourceSpec("close", coroutine_close=True),
+    # An exit stack owns every context entered into it (``await stack.enter_async_context(
+    # stdio_client(params))``, the MCP clients' way) until its ``aclose()``; entered nothing, it
+    # holds nothing.
+    "contextlib.AsyncExitStack": ResourceSpec("aclose", lazy=True, coroutine_close=True),
     # Connections that hold a socket from the moment they are awaited. Only those whose call is
     # itself an async context manager (``async with websockets.connect(url) as ws``), so that
     # TRD201's cure and fix are right: ``asyncpg.connect()``, ``aio_pika.connect()`` and

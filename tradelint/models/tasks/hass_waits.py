@@ -15,13 +15,16 @@ at the stop) and a task that does not wait are none of these; nor is one made wi
 (ramses-rf/ramses_cc ``5fa5458f``, ``ce8e12cb``).
 
 Only the coroutine's own function is read: a method of the class family (``self._timer(30)``), a
-function defined in the enclosing function or at module level."""
+method of the first-party class an attribute of ``self`` is annotated or constructed with
+(``self.controller.process_write_queue()``, ``self.controller: ModbusController``), a function
+defined in the enclosing function or at module level."""
 
 from __future__ import annotations
 
 import ast
 import weakref
 
+from tradelint.facts.class_family import resolve_class_node
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import UNLOAD_FUNCTIONS, integration_folder, registered
 from tradelint.facts.project_files import project_files
@@ -30,8 +33,8 @@ from tradelint.models.tasks.creators import _last_name, _methods
 from tradelint.models.tasks.function_bodies import _own_nodes
 
 # Creators whose task Home Assistant waits for at its stop (``async_create_background_task``'s
-# it cancels).
-TRACKED_CREATORS = ("async_create_task",)
+# it cancels): ``hass.create_task`` is the thread-safe way to the same ``async_create_task``.
+TRACKED_CREATORS = ("async_create_task", "create_task")
 
 
 # Events a listener of which runs when Home Assistant stops, before it waits for tracked tasks.
@@ -65,9 +68,10 @@ def waiting_kind(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> tuple[st
     """How the coroutine ``coro`` (given to a tracked creator in ``call``) waits: ``"loop"`` (it
     never ends by itself) or ``"timer"`` (it sleeps), with whether it catches ``CancelledError``
     (written to be cancelled); None when it does not wait, or cannot be read."""
-    target = _coroutine_function(module, call, coro)
-    if target is None:
+    found = _coroutine_function(module, call, coro)
+    if found is None:
         return None
+    home, target = found
     nodes = _own_nodes(target)
     loop = any(
         isinstance(n, ast.While)
@@ -80,7 +84,7 @@ def waiting_kind(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> tuple[st
     sleeps = any(
         isinstance(n, ast.Await)
         and isinstance(n.value, ast.Call)
-        and module.imports.qualify(n.value.func) == "asyncio.sleep"
+        and home.imports.qualify(n.value.func) == "asyncio.sleep"
         and _delay_given(target, coro, n.value)
         for n in nodes
     )
@@ -128,35 +132,89 @@ def _argument_for(target: ast.AsyncFunctionDef, coro: ast.Call, name: str) -> as
     return None
 
 
-def _coroutine_function(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> ast.AsyncFunctionDef | None:
-    """The ``async def`` that ``coro`` calls: ``self.m(...)`` in a method (the class family's), a
-    name defined in an enclosing function or at module level."""
+def _coroutine_function(
+    module: ModuleInfo, call: ast.Call, coro: ast.Call
+) -> tuple[ModuleInfo, ast.AsyncFunctionDef] | None:
+    """The ``async def`` that ``coro`` calls, with its module: ``self.m(...)`` in a method (the
+    class family's), ``self.attr.m(...)`` where ``self.attr`` is of a first-party class
+    (``attribute_class``), a name defined in an enclosing function or at module level."""
     func = coro.func
     function = module.enclosing_function(call)
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+    if isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Name, ast.Attribute)):
         method = function
         while method is not None and not isinstance(module.parent(method), ast.ClassDef):
             method = module.enclosing_function(method)
         if method is None:
             return None
         args = method.args.args
-        if not args or args[0].arg != func.value.id:
+        receiver = func.value
+        if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name):
+            owner = receiver.value
+        elif isinstance(receiver, ast.Name):
+            owner = receiver
+        else:
+            return None
+        if not args or args[0].arg != owner.id:
             return None
         cls = module.parent(method)
         assert isinstance(cls, ast.ClassDef)
-        found = _methods(module, cls).get(func.attr)
-        target = found[1] if found is not None else None
-        return target if isinstance(target, ast.AsyncFunctionDef) else None
+        home, holder = module, cls
+        if isinstance(receiver, ast.Attribute):
+            typed = attribute_class(module, cls, receiver.attr)
+            if typed is None:
+                return None
+            home, holder = typed
+        found = _methods(home, holder).get(func.attr)
+        if found is None or not isinstance(found[1], ast.AsyncFunctionDef):
+            return None
+        return found[0], found[1]
     if isinstance(func, ast.Name):
         scope: ast.AST | None = function
         while scope is not None:
             for stmt in walk(scope):
                 if isinstance(stmt, ast.AsyncFunctionDef) and stmt.name == func.id and stmt is not scope:
-                    return stmt
+                    return module, stmt
             scope = module.enclosing_function(scope)
         top = module.top_level.get(func.id)
-        return top if isinstance(top, ast.AsyncFunctionDef) else None
+        return (module, top) if isinstance(top, ast.AsyncFunctionDef) else None
     return None
+
+
+def attribute_class(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> tuple[ModuleInfo, ast.ClassDef] | None:
+    """The first-party class of ``self.attr`` in ``cls``, when every store of it in the class's
+    own methods says the same: ``self.attr: C = ...``, ``self.attr = C(...)``, or ``self.attr =
+    param`` of a parameter annotated ``C``; or the class body's ``attr: C``. None when a store says
+    nothing (``self.attr = make()``) or two say different classes."""
+    named: list[ast.expr] = [
+        stmt.annotation for stmt in cls.body
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr
+    ]
+    for method in cls.body:
+        if not isinstance(method, FUNCTION_NODES) or not method.args.args:
+            continue
+        me = method.args.args[0].arg
+        params = {a.arg: a.annotation for a in (*method.args.args, *method.args.kwonlyargs)}
+        for node in walk(method):
+            if isinstance(node, ast.AnnAssign):
+                targets, value, annotation = [node.target], node.value, node.annotation
+            elif isinstance(node, ast.Assign):
+                targets, value, annotation = node.targets, node.value, None
+            else:
+                continue
+            if not any(isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name)
+                       and t.value.id == me for t in targets):
+                continue
+            if annotation is not None:
+                named.append(annotation)
+            elif isinstance(value, ast.Call):
+                named.append(value.func)
+            elif isinstance(value, ast.Name) and params.get(value.id) is not None:
+                named.append(params[value.id])  # type: ignore[arg-type]
+            elif not (isinstance(value, ast.Constant) and value.value is None):
+                return None
+    if not named or len({ast.dump(n) for n in named}) != 1:
+        return None
+    return resolve_class_node(module, named[0])
 
 
 def ended_at_stop(module: ModuleInfo, attr: str) -> bool:
@@ -173,15 +231,24 @@ _ALONE: weakref.WeakKeyDictionary[ModuleInfo, frozenset[str]] = weakref.WeakKeyD
 
 def _cancelling(bodies: list[ast.AST]) -> frozenset[str]:
     """The attribute names mentioned by the bodies that cancel something, all in one set: each
-    task attribute asks whether any such body names it."""
-    return frozenset(
-        n.attr
-        for body in bodies
-        if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
-               for n in walk(body))
-        for n in walk(body)
-        if isinstance(n, ast.Attribute)
-    )
+    task attribute asks whether any such body names it. Not an attribute the body stores a new
+    value made by a call in (``self._clear.cancel(); self._clear = hass.async_create_task(...)``):
+    such a body restarts the task, it does not end it."""
+    found: set[str] = set()
+    for body in bodies:
+        nodes = list(walk(body))
+        if not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
+                   for n in nodes):
+            continue
+        renewed = {
+            target.attr
+            for n in nodes
+            if isinstance(n, (ast.Assign, ast.AnnAssign)) and isinstance(n.value, (ast.Call, ast.Await))
+            for target in (n.targets if isinstance(n, ast.Assign) else [n.target])
+            if isinstance(target, ast.Attribute)
+        }
+        found.update(n.attr for n in nodes if isinstance(n, ast.Attribute) and n.attr not in renewed)
+    return frozenset(found)
 
 
 def _run_at_stop(module: ModuleInfo) -> frozenset[str]:
