@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import os
+import weakref
 from pathlib import Path
 from typing import cast
 
@@ -279,14 +280,25 @@ def goes_on_after_errors(module: ModuleInfo, function: ast.AST | None = None) ->
     return function is not None and not _program_entry(module, function)
 
 
+_AS_MAIN: weakref.WeakKeyDictionary[ModuleInfo, bool] = weakref.WeakKeyDictionary()
+
+
+def _runs_as_main(module: ModuleInfo) -> bool:
+    """The module has an ``if __name__ == "__main__":`` block (once per module)."""
+    found = _AS_MAIN.get(module)
+    if found is None:
+        found = _AS_MAIN[module] = any(
+            isinstance(stmt, ast.If) and "__name__" in ast.unparse(stmt.test) and "__main__" in ast.unparse(stmt.test)
+            for stmt in module.tree.body
+        )
+    return found
+
+
 def _program_entry(module: ModuleInfo, function: ast.AST) -> bool:
     """``function`` may be what a script runs, so that its error ends the process: in
     ``__main__.py`` or a module with an ``if __name__ == "__main__":`` block, named like a main, or
     a command of a command-line framework."""
-    if module.path.name == "__main__.py" or any(
-        isinstance(stmt, ast.If) and "__name__" in ast.unparse(stmt.test) and "__main__" in ast.unparse(stmt.test)
-        for stmt in module.tree.body
-    ):
+    if module.path.name == "__main__.py" or _runs_as_main(module):
         return True
     name = getattr(function, "name", "")
     if name.lstrip("_") in ("main", "amain", "async_main", "run_main", "cli"):

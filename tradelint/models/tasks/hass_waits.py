@@ -185,36 +185,53 @@ def attribute_class(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> tuple[M
     own methods says the same: ``self.attr: C = ...``, ``self.attr = C(...)``, or ``self.attr =
     param`` of a parameter annotated ``C``; or the class body's ``attr: C``. None when a store says
     nothing (``self.attr = make()``) or two say different classes."""
-    named: list[ast.expr] = [
-        stmt.annotation for stmt in cls.body
-        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr
-    ]
+    named = _attribute_classes(module, cls).get(attr)
+    if not named or len({ast.dump(n) for n in named}) != 1:
+        return None
+    return resolve_class_node(module, named[0])
+
+
+def _attribute_classes(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, list[ast.expr]]:
+    """For each attribute of ``cls``, what its stores name as its class (an empty list: a store
+    that names none); once per class."""
+    memo = module.project.class_memo
+    key = ("attribute-classes", cls)
+    if key in memo:
+        return memo[key]  # type: ignore[no-any-return]
+    named: dict[str, list[ast.expr]] = {}
+    unknown: set[str] = set()
+    for stmt in cls.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            named.setdefault(stmt.target.id, []).append(stmt.annotation)
     for method in cls.body:
         if not isinstance(method, FUNCTION_NODES) or not method.args.args:
             continue
         me = method.args.args[0].arg
         params = {a.arg: a.annotation for a in (*method.args.args, *method.args.kwonlyargs)}
         for node in walk(method):
+            targets: list[ast.expr]
             if isinstance(node, ast.AnnAssign):
                 targets, value, annotation = [node.target], node.value, node.annotation
             elif isinstance(node, ast.Assign):
                 targets, value, annotation = node.targets, node.value, None
             else:
                 continue
-            if not any(isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name)
-                       and t.value.id == me for t in targets):
-                continue
-            if annotation is not None:
-                named.append(annotation)
-            elif isinstance(value, ast.Call):
-                named.append(value.func)
-            elif isinstance(value, ast.Name) and params.get(value.id) is not None:
-                named.append(params[value.id])  # type: ignore[arg-type]
-            elif not (isinstance(value, ast.Constant) and value.value is None):
-                return None
-    if not named or len({ast.dump(n) for n in named}) != 1:
-        return None
-    return resolve_class_node(module, named[0])
+            for target in targets:
+                if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == me):
+                    continue
+                given = params.get(value.id) if isinstance(value, ast.Name) else None
+                if annotation is not None:
+                    named.setdefault(target.attr, []).append(annotation)
+                elif isinstance(value, ast.Call):
+                    named.setdefault(target.attr, []).append(value.func)
+                elif given is not None:
+                    named.setdefault(target.attr, []).append(given)
+                elif not (isinstance(value, ast.Constant) and value.value is None):
+                    unknown.add(target.attr)
+    for attr in unknown:
+        named[attr] = []
+    memo[key] = named
+    return named
 
 
 def ended_at_stop(module: ModuleInfo, attr: str) -> bool:
