@@ -51,6 +51,11 @@ class DiscardedTask(Rule):
     `CancelledError`) that nobody can cancel (ramses-rf/ramses_cc `5fa5458f`). A one-shot task,
     a timer nobody means to cancel (a debounced save the stop may wait for), `sleep(0)`, and a
     task made with `async_create_background_task` (which the stop cancels) are not.
+    `hass.create_task(...)`, the thread-safe way to the same tracked task, is judged alike, and
+    the coroutine may be a method of an attribute's first-party class, when every store of the
+    attribute names that class (`self.controller: ModbusController = controller`, `self.queue =
+    WriteQueue()`, or a parameter annotated so): `self.hass.create_task(self.controller.
+    process_write_queue())` runs that class's loop (Pho3niX90/solis_modbus `d8331b74`).
     ```python
     class Poller(CoordinatorEntity):
         def start(self):

@@ -113,7 +113,10 @@ class TaskOnSelfNeverAwaited(Rule):
     (ramses-rf/ramses_cc `ce8e12cb`). Cancelled by a stop listener
     (`hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, ...)`, and what it reaches by name
     in the integration) or a coordinator's `async_shutdown()`, handed on to another owner, or
-    cancelled by a `close()` whose caller is not known, it is not:
+    cancelled by a `close()` whose caller is not known, it is not. What the stop reaches and
+    re-arms the timer (cancels it, then stores a new task in its place: a motion sensor's
+    `async_set_state()` that a gateway's stop calls on every entity) restarts it, and does not
+    end it (AlexxIT/XiaomiGateway3 `9bbf7e92`):
     ```python
     class ParamNumber(NumberEntity):
         def request(self):

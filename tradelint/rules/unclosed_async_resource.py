@@ -271,6 +271,29 @@ class UnclosedAsyncResource(Rule):
             self.api = Api(session)
     ```
 
+    A first-party (or library-table) type closed only on the success path is reported wherever
+    the program goes on after the error: a service's or a library's method, a request handler, a
+    bot command, a Home Assistant integration. Not in a test (its failure ends the test) nor in
+    what a script runs (`__main__.py`, a module with an `if __name__ == "__main__":` block, a
+    function named `main`, a click or typer `command`): there the error ends the process. A
+    maker method whose every `return` constructs a class (`return SseClient(config)` or `return
+    StdioClient(config)`, by configuration) makes what its caller owns (letta-ai/letta
+    `c38b1f59`):
+    ```python
+    class McpManager:
+        async def call(self, config, name):
+            client = await self.get_client(config)   # reported: open after any failed call
+            await client.connect()
+            result = await client.call_tool(name)
+            await client.cleanup()
+            return result
+    ```
+    `contextlib.AsyncExitStack` owns what is entered into it until its `aclose()` (how MCP
+    clients hold their transport and session): a local stack is a resource, and a class that
+    keeps one on `self` and closes it in its own method is a resource type. A package imported
+    through a folder with no `__init__.py` (`from custom_components.demo.api import Client`, a
+    namespace package) is read from the folder above the top package.
+
     ## Why is this bad?
     An unclosed session leaks its connector and sockets ("Unclosed client session"); closing it
     only on the success path leaks it whenever a request fails or the task is cancelled.
