@@ -297,3 +297,38 @@ def test_a_client_a_service_closes_only_on_success_stays_open_on_failure(tmp_pat
         "13 TRD201 `client` (`self.get_client(...)`) is closed outside `finally`; move `client.cleanup()` into a `finally`"
     ]
     assert preview_messages(script, "TRD2") == []
+
+
+# Issue 28, point 1: a first-party client handed to a callee and then closed by its creator was
+# lent, not handed over: the creator still owns it, and closes it outside ``finally``. Twin: the
+# creator hands it on and never closes it (an owner registered with its new home).
+LENT = """\
+import aiohttp
+
+
+class Client:
+    def __init__(self):
+        self.session = aiohttp.ClientSession()
+
+    async def cleanup(self):
+        await self.session.close()
+
+
+async def lent(work):
+    client = Client()
+    await work(client)
+    await client.cleanup()
+
+
+async def handed_on(registry):
+    client = Client()
+    await registry.add(client)
+"""
+
+
+def test_a_client_lent_to_a_callee_is_still_its_creators(tmp_path: Path) -> None:
+    path = tmp_path / "lent.py"
+    path.write_text(LENT, encoding="utf-8")
+    assert preview_messages(path, "TRD2") == [
+        "13 TRD201 `client` (`Client(...)`) is closed outside `finally`; move `client.cleanup()` into a `finally`"
+    ]

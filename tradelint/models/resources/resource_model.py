@@ -81,7 +81,7 @@ from tradelint.facts.app_startup import (
     registers_shutdown,
 )
 from tradelint.models.resources.statements import (
-    closed_at_once,
+    closed_after, closed_at_once,
     _calls_coroutine_function, _capword_callee, _closes_a_part, _closes_held, _closure_method, _default_of, _dotted,
     _exits_before_try, _handed_to, _is_async_generator, _is_context_manager, _is_teardown_generator,
     _keyword_is_false, _lent_for_a_block, _local_collection_drops, _module_collection, _replaced_before_use,
@@ -555,9 +555,9 @@ class ResourceAnalysis:
                 closes.append(in_cleanup_block(self.module, node, c.function))
                 close_nodes.append(node)
             elif self._takes_care(self.module, use, c.spec):
-                if use.kind == "argument" and use.call is not None and evaluated_on_one_branch(self.module, use.call):
-                    # ``client or ClientSession(connector=connector)``: handed on only when no
-                    # client is given; on the other path the creator still owns it.
+                if use.kind == "argument" and use.call is not None and (evaluated_on_one_branch(self.module, use.call) or (
+                        c.spec.first_party and closed_after(c.function, c.name, node, lambda n: self.closes(classify(self.module, n), c.spec)))):
+                    # ``client or ClientSession()``: handed on if none is given; ``await work(client); client.close()``: lent
                     continue
                 return handoff_problem(self.module, c, node, close_nodes)
         if closes and _replaced_unclosed(self.module, c.function, c.stmt, c.name, close_nodes):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import re
 import weakref
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING, Callable, TypeGuard
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import is_release_name
@@ -591,3 +591,11 @@ def closed_at_once(module: ModuleInfo, stmt: ast.AST, closes: list[ast.AST]) -> 
         if start > end and not any(end < (node.lineno, node.col_offset) < start for node in running):
             return True
     return False
+
+
+def closed_after(function: ast.AST, name: str, node: ast.AST, is_close: Callable[[ast.Name], bool]) -> bool:
+    """Whether the function closes ``name`` itself after ``node`` (a load of it handed to a
+    callee): ``await work(client); await client.cleanup()`` lends the client to ``work``; the
+    creator still owns it (issue 28, point 1: a hand-off is proven, never assumed)."""
+    line = getattr(node, "lineno", 0)
+    return any(load.lineno > line and is_close(load) for load in name_loads(function, name))
