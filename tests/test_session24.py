@@ -332,3 +332,146 @@ def test_a_client_lent_to_a_callee_is_still_its_creators(tmp_path: Path) -> None
     assert preview_messages(path, "TRD2") == [
         "13 TRD201 `client` (`Client(...)`) is closed outside `finally`; move `client.cleanup()` into a `finally`"
     ]
+
+
+# Issue 28, point 5: an entity's timer on itself, thrown away, outlives the entity's removal and
+# then acts on the removed entity (ramses-rf/ramses_cc ``5fa5458f``). Twins: kept and cancelled at
+# removal, a pause under 10 s, a task that does not sleep, and the same timer in a class that is
+# no entity.
+ENTITY = """\
+import asyncio
+
+from homeassistant.components.number import NumberEntity
+
+
+class Param(NumberEntity):
+    _pending = None
+
+    async def _clear_after(self, timeout):
+        await asyncio.sleep(timeout)
+        self._attr_native_value = None
+        self.async_write_ha_state()
+
+    async def _refresh(self):
+        self.async_write_ha_state()
+
+    def request(self):
+        self.hass.async_create_task(self._clear_after(30))
+        self.hass.async_create_task(self._clear_after(1))
+        self.hass.async_create_task(self._refresh())
+
+    def request_kept(self):
+        if self._pending is not None:
+            self._pending.cancel()
+        self._pending = self.hass.async_create_task(self._clear_after(30))
+
+    async def async_will_remove_from_hass(self):
+        if self._pending is not None:
+            self._pending.cancel()
+
+
+class Helper:
+    def __init__(self, hass):
+        self.hass = hass
+
+    async def _clear_after(self, timeout):
+        await asyncio.sleep(timeout)
+
+    def request(self):
+        self.hass.async_create_task(self._clear_after(30))
+
+
+async def async_setup_entry(hass, entry):
+    return True
+
+
+async def async_unload_entry(hass, entry):
+    UNLOAD
+    return True
+"""
+
+
+def test_an_entitys_timer_thrown_away_outlives_the_entity(tmp_path: Path) -> None:
+    path = ha_integration(tmp_path, ENTITY, "pass")
+    # (The kept one is ended at removal: what is left of it is that the stop waits for it.)
+    assert preview_messages(path, "TRD3") == [
+        "18 TRD301 timer task from `self...async_create_task(...)` outlives the entity; keep it and cancel it in "
+        "`async_will_remove_from_hass()`",
+        "25 TRD303 `self._pending` delays Home Assistant's stop; cancel it on `EVENT_HOMEASSISTANT_STOP`",
+    ]
+
+
+# Exits that leak nothing: ``raise SystemExit`` ends the process with what it opened, and a
+# ``raise`` inside a ``try`` whose handlers catch everything and go on is no exit (lablup/
+# backend.ai's exit stack, entered by hand and closed after the ``yield``). Twins: a plain
+# ``raise`` before the handing on, and one whose handler re-raises.
+EXITS = """\
+import contextlib
+
+import aiohttp
+
+
+class Hub:
+    def __init__(self, session):
+        self.session = session
+
+
+async def cli(args):
+    session = aiohttp.ClientSession()
+    if not args.ok:
+        raise SystemExit(1)
+    async with session:
+        return await session.get(args.url)
+
+
+async def leaky(args):
+    session = aiohttp.ClientSession()
+    if not args.ok:
+        raise ValueError(args)
+    async with session:
+        return await session.get(args.url)
+
+
+@contextlib.asynccontextmanager
+async def server(args, log):
+    stack = contextlib.AsyncExitStack()
+    await stack.__aenter__()
+    try:
+        await stack.enter_async_context(aiohttp.ClientSession())
+        if args.root:
+            raise ValueError("user must be given")
+    except Exception:
+        log.exception("start-up failed")
+    try:
+        yield
+    finally:
+        await stack.__aexit__(None, None, None)
+
+
+@contextlib.asynccontextmanager
+async def server_reraising(args, log):
+    stack = contextlib.AsyncExitStack()
+    await stack.__aenter__()
+    try:
+        await stack.enter_async_context(aiohttp.ClientSession())
+        if args.root:
+            raise ValueError("user must be given")
+    except Exception:
+        log.exception("start-up failed")
+        raise
+    try:
+        yield
+    finally:
+        await stack.__aexit__(None, None, None)
+"""
+
+
+def test_exits_that_end_the_process_or_are_caught_leak_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "exits.py"
+    path.write_text(EXITS, encoding="utf-8")
+    assert preview_messages(path, "TRD2") == [
+        "20 TRD201 `session` (`aiohttp.ClientSession(...)`) leaks on an exit before it is handed on; call its "
+        "`close()` on that path",
+        "45 TRD201 `stack` (`contextlib.AsyncExitStack(...)`) leaks on an exit before its `try`; create it just "
+        "before it",
+    ]

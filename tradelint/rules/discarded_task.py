@@ -132,6 +132,7 @@ class DiscardedTask(Rule):
 
     HELP = "The event loop keeps only a weak reference, so the task can be garbage-collected mid-run"
     HASS_LOOP_HELP = "Home Assistant waits for its tasks at stop, and this one loops until it is cancelled"
+    HASS_ENTITY_HELP = "The entity may be removed while it sleeps; the timer then acts on the removed entity"
     HASS_TIMER_HELP = "Home Assistant waits for its tasks at stop, and this timer sleeps first; nothing can cancel it"
     HASS_ENTRY_HELP = (
         "Unload cancels `entry.async_create_background_task(hass, ...)`; a `hass` task sleeps on and fires after it"
@@ -168,6 +169,14 @@ class DiscardedTask(Rule):
                         "task", label=site.label),
                     None,
                     self.HASS_ENTRY_HELP,
+                )
+            elif site.problem == "hass_outlives_entity":
+                yield Report(
+                    site.node,
+                    fit("timer task from `{label}(...)` outlives the entity; keep it and cancel it in "
+                        "`async_will_remove_from_hass()`", label=site.label),
+                    None,
+                    self.HASS_ENTITY_HELP,
                 )
             elif site.problem == "weak":
                 fix, reason = keep_task_fix_and_reason(ctx, site.call)

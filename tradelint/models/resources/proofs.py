@@ -22,6 +22,7 @@ from tradelint.models.resources.statements import (
     _in_loop_between,
     _module_collection,
     _renewed_by_a_caller,
+    ends_process,
 )
 
 
@@ -428,8 +429,9 @@ def exits_before(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list
     for node in nodes:
         if not isinstance(node, (ast.Return, ast.Raise)) or not start < node.lineno < end.lineno:
             continue
-        if any(isinstance(n, ast.Name) and n.id == c.name for n in walk(node)):
-            continue  # ``return client``, ``raise Error(client)``
+        if any(isinstance(n, ast.Name) and n.id == c.name for n in walk(node)) or (
+                isinstance(node, ast.Raise) and ends_process(node)):
+            continue  # ``return client``, ``raise Error(client)``, ``raise SystemExit``
         if c.spec.lazy and not any(start < line <= node.lineno for line in used):
             continue
         if module.enclosing_function(node) is not function or not sequential(module, c.stmt, node):

@@ -394,9 +394,37 @@ def _exits_before_try(
             isinstance(n, ast.Name) and n.id == name for n in walk(node.value)
         ):
             continue
+        if isinstance(node, ast.Raise) and (ends_process(node) or _caught_to_go_on(module, node, function)):
+            continue  # ``raise SystemExit``; ``try: ... raise ValueError() except Exception: log()``
         if sequential(module, stmt, node):
             return node
     return None
+
+
+def ends_process(node: ast.Raise) -> bool:
+    """``raise SystemExit(1)`` (or ``KeyboardInterrupt``): the process ends, and what it opened
+    with it; no exit that leaks."""
+    exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+    return exc is not None and _last_id(exc) in ("SystemExit", "KeyboardInterrupt")
+
+
+def _caught_to_go_on(module: ModuleInfo, node: ast.Raise, function: ast.AST) -> bool:
+    """The ``raise`` is in the body of a ``try`` of ``function`` whose handlers all end without
+    raising, one of them catching ``Exception`` or everything: the function goes on after it."""
+    child: ast.AST = node
+    for ancestor in module.ancestors(node):
+        if ancestor is function or isinstance(ancestor, FUNCTION_NODES):
+            return False
+        handlers: list[ast.ExceptHandler] = getattr(ancestor, "handlers", [])
+        if isinstance(ancestor, TRY_NODES) and child in getattr(ancestor, "body", ()) and handlers:
+            broad = any(h.type is None or _last_id(h.type) in ("Exception", "BaseException") for h in handlers)
+            return broad and not any(isinstance(n, ast.Raise) for h in handlers for n in walk(h))
+        child = ancestor
+    return False
+
+
+def _last_id(node: ast.expr) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
 
 
 def _in_loop_between(module: ModuleInfo, stmt: ast.AST, function: ast.AST) -> bool:

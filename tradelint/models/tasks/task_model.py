@@ -18,6 +18,7 @@ from tradelint.facts.framework_ends import (
     ENTITY_TEARDOWN, kept_by_integration, kept_name, reached_at_unload, setup_parameters, unload_reach,
 )
 from tradelint.facts.holders import value_holding
+from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.owned_elements import added_to, weak_container
 from tradelint.facts.uses import (
     Binding,
@@ -222,6 +223,10 @@ class TaskAnalysis(TaskOwners):
                 # Made while a config entry is set up, it is tied to ``hass``, which outlives the
                 # entry: after an unload (or a reload) the timer still fires, on what was unloaded.
                 return TaskSite(call, "hass_outlives_entry", text, call, what, function, fixable=False)
+            if function is not None and self._entity_timer(call, function):
+                # An entity's timer on itself: the entity may be removed (or its entry unloaded)
+                # while it sleeps; it then acts on the removed entity (ramses-rf/ramses_cc 5fa5458f).
+                return TaskSite(call, "hass_outlives_entity", text, call, what, function, fixable=False)
             return None
         found = _stored_on_self(module, call)
         if found is None:
@@ -243,6 +248,19 @@ class TaskAnalysis(TaskOwners):
         if ended_at_stop(module, binding.name):
             return None
         return TaskSite(call, "hass_waits_self", what, binding.stmt, binding.name, function, cls, fixable=False)
+
+    def _entity_timer(self, call: ast.Call, function: ast.AST) -> bool:
+        """``self.hass.async_create_task(self._clear_after(30))`` in a method of a Home Assistant
+        entity: the coroutine is the entity's own method."""
+        coro = tracked_coroutine(call)
+        cls = self.module.parent(function)
+        if coro is None or not isinstance(cls, ast.ClassDef) or not isinstance(function, FUNCTION_NODES):
+            return False
+        func = coro.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and function.args.args
+                and func.value.id == function.args.args[0].arg):
+            return False
+        return self.framework_end(cls) == ENTITY_TEARDOWN
 
     def _attribute_uses(self, cls: ast.ClassDef, attr: str) -> list[tuple[ModuleInfo, ast.ClassDef, Use]]:
         """What the class family does with ``self.attr`` (a local alias's uses in its stead)."""

@@ -47,7 +47,7 @@ HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 Problem = Literal[
     "discarded", "local", "container", "self", "self_elements", "global_container", "global", "self_loop",
     "self_owner", "weak", "local_some_paths", "integration", "startup", "hass_waits", "hass_waits_self",
-    "hass_outlives_entry", "helper", "other_object",
+    "hass_outlives_entry", "hass_outlives_entity", "helper", "other_object",
 ]
 
 
