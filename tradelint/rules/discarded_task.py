@@ -77,6 +77,10 @@ class DiscardedTask(Rule):
 
         hass.async_create_task(_delayed_discovery())   # reported: fires after an unload
     ```
+    So is an entity's timer on itself (`self.hass.async_create_task(self._clear_after(30))` in a
+    method of an entity): the entity may be removed, or its entry unloaded, while it sleeps, and
+    the timer then writes the state of a removed entity (ramses-rf/ramses_cc `5fa5458f`); keep
+    it and cancel it in `async_will_remove_from_hass()`. Under 10 s, or kept, it is not.
 
     ## Why is this bad?
     The event loop keeps only a weak reference to tasks. A task nobody references can be

@@ -292,7 +292,9 @@ class UnclosedAsyncResource(Rule):
     clients hold their transport and session): a local stack is a resource, and a class that
     keeps one on `self` and closes it in its own method is a resource type. A package imported
     through a folder with no `__init__.py` (`from custom_components.demo.api import Client`, a
-    namespace package) is read from the folder above the top package.
+    namespace package) is read from the folder above the top package. An exit that leaks nothing
+    is none: `raise SystemExit` ends the process with what it opened, and a `raise` in a `try`
+    whose handlers catch everything and go on does not leave the function.
 
     ## Why is this bad?
     An unclosed session leaks its connector and sockets ("Unclosed client session"); closing it
