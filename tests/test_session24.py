@@ -475,3 +475,50 @@ def test_exits_that_end_the_process_or_are_caught_leak_nothing(tmp_path: Path) -
         "45 TRD201 `stack` (`contextlib.AsyncExitStack(...)`) leaks on an exit before its `try`; create it just "
         "before it",
     ]
+
+
+# Issue 28, point 5: closed only by the ``except Exception`` cleanup of a connect and returned on
+# success (hikari's shard transport): a cancellation skips the cleanup. Twin: ``except
+# BaseException``, which a cancellation reaches.
+RETURNED = """\
+import contextlib
+
+import aiohttp
+
+
+class Transport:
+    def __init__(self, ws, exit_stack):
+        self.ws = ws
+        self.exit_stack = exit_stack
+
+
+async def connect(url):
+    exit_stack = contextlib.AsyncExitStack()
+    try:
+        session = await exit_stack.enter_async_context(aiohttp.ClientSession())
+        ws = await exit_stack.enter_async_context(session.ws_connect(url))
+        return Transport(ws=ws, exit_stack=exit_stack)
+    except Exception:
+        await exit_stack.aclose()
+        raise
+
+
+async def connect_safely(url):
+    exit_stack = contextlib.AsyncExitStack()
+    try:
+        session = await exit_stack.enter_async_context(aiohttp.ClientSession())
+        ws = await exit_stack.enter_async_context(session.ws_connect(url))
+        return Transport(ws=ws, exit_stack=exit_stack)
+    except BaseException:
+        await exit_stack.aclose()
+        raise
+"""
+
+
+def test_a_cleanup_on_failure_of_what_is_returned_misses_the_cancellation(tmp_path: Path) -> None:
+    path = tmp_path / "transport.py"
+    path.write_text(RETURNED, encoding="utf-8")
+    assert preview_messages(path, "TRD2") == [
+        "13 TRD201 `exit_stack` (`contextlib.AsyncExitStack(...)`) is closed only in an `except` that cancellation "
+        "skips"
+    ]

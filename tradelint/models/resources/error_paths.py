@@ -143,7 +143,23 @@ def closed_only_before_cancellation(
     """``except Exception: await s.close(); raise`` beside the close on success (``closes``: where
     each of ``close_nodes`` runs, as ``in_cleanup_block`` says): a task cancelled in the ``try``
     (``CancelledError`` is no ``Exception``) skips both, when no ``finally`` closes it and every
-    handler that does misses the cancellation."""
-    if "except" not in closes or None not in closes or "finally" in closes:
+    handler that does misses the cancellation. Or, with no close on success, where the success
+    path returns it (``return Transport(exit_stack=stack)``, hikari's shard: the handlers are
+    the only cleanup, and a cancellation skips them)."""
+    if "except" not in closes or "finally" in closes:
+        return False
+    if None not in closes and not returned(function, close_nodes):
         return False
     return all(misses_cancellation(module, node, function) for kind, node in zip(closes, close_nodes) if kind == "except")
+
+
+def returned(function: ast.AST, close_nodes: list[ast.AST]) -> bool:
+    """The name closed at ``close_nodes`` is also in a ``return`` of ``function`` (handed on whole
+    or inside what it returns)."""
+    names = {n.value.id for n in close_nodes if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
+    names |= {n.id for n in close_nodes if isinstance(n, ast.Name)}
+    return any(
+        isinstance(node, ast.Return) and node.value is not None
+        and any(isinstance(n, ast.Name) and n.id in names for n in walk(node.value))
+        for node in walk(function)
+    )

@@ -26,7 +26,7 @@ from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.dynamic_classes import picked_by_name
 from tradelint.models.resources.enter_failure import enter_fails_after
 from tradelint.models.resources.expected_errors import awaited_use
-from tradelint.models.resources.error_paths import closed_only_before_cancellation, handoff_problem, left_open_by_a_handler
+from tradelint.models.resources.error_paths import closed_only_before_cancellation, handoff_problem, left_open_by_a_handler, returned
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import owner_leaks
 from tradelint.models.resources.creation_shapes import entered_by_hand, owner_creation, part_creation
@@ -568,8 +568,8 @@ class ResourceAnalysis:
             return "early_exit"
         if closed_only_before_cancellation(self.module, c.function, closes, close_nodes):
             return "cancel_skips_close"  # ``except Exception: s.close(); raise``: not on cancel
-        if "finally" in closes or ("except" in closes and None in closes):
-            return None
+        if "finally" in closes or ("except" in closes and (None in closes or returned(c.function, close_nodes))):
+            return None  # (closed on every failure, handed on by a ``return`` on success)
         if closes and teardown:
             return None  # the code after the ``yield`` runs when the fixture or dependency ends
         if closes and not by_callee and closed_at_once(self.module, c.stmt, close_nodes):
