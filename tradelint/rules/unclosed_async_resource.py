@@ -242,9 +242,9 @@ class UnclosedAsyncResource(Rule):
     from `BaseException` (Python 3.8 on), so it skips that handler, and the close after the `try`
     is never reached (a timeout of `asyncio.wait_for`, a shutdown, a cancelled request). A bare
     `except`, `except BaseException`, one naming `CancelledError`, and `finally` are reliable
-    (voyage-ai/voyageai-python `ee3da756`). So is a resource the success path returns (`return
-    Transport(exit_stack=stack)`) and only such a handler cleans up on failure (hikari's shard);
-    with `except BaseException` it is handled on every path:
+    (voyage-ai/voyageai-python `ee3da756`). A resource the success path returns (`return
+    Transport(exit_stack=stack)`) and only an `except Exception` handler cleans up on failure is
+    reported alike (hikari's shard); with `except BaseException` it is handled on every path:
     ```python
     async def load(exchange_id):
         exchange = ccxt.okx()                    # reported: not closed on cancellation
