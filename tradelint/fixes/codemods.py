@@ -524,9 +524,10 @@ def add_module_code(module: cst.Module, codes: Sequence[str], existing: Abstract
     return module.with_changes(body=body)
 
 
-# While :func:`parses_reused` is open, one entry: the last text parsed whole and its module (None
-# before the first), since checking fixes applies many edit sets to one text (fixes/verify.py).
-_reused: list[tuple[str, cst.Module] | None] = []
+# While :func:`parses_reused` is open, one entry: the last text parsed whole and its module in a
+# metadata wrapper (None before the first), since checking fixes applies many edit sets to one
+# text (fixes/verify.py).
+_reused: list[tuple[str, MetadataWrapper] | None] = []
 
 
 @contextlib.contextmanager
@@ -549,19 +550,20 @@ def apply_to_module(text: str, edits: Sequence[Edit]) -> tuple[str, set[Edit]]:
             f"the limit is {MAX_REWRITE_CHARS:,})"
         )
     last = _reused[0] if _reused else None
-    module = last[1] if last is not None and last[0] == text else None
-    if module is None:
+    wrapper = last[1] if last is not None and last[0] == text else None
+    if wrapper is None:
         module = cst.parse_module(text)
         if module.code != text:
             # e.g. libcst 1.9 drops the last newline of a file whose lines end in "\r" alone: what
             # libcst cannot reproduce untouched, it must not rewrite.
             raise CodemodError("libcst does not reproduce this file exactly; left as it is")
+        # No copy: the module is never changed (libcst's nodes are immutable), and the wrapper
+        # keeps the positions it computed for the next edit set on the same text.
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         if _reused:
-            _reused[0] = (text, module)
+            _reused[0] = (text, wrapper)
     transformer = EditTransformer(edits)
-    # No copy: the module is never changed (libcst's nodes are immutable), and what the wrapper's
-    # positions are keyed by is its own nodes either way.
-    updated = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
+    updated = wrapper.visit(transformer)
     for edit in transformer.by_kind.get("runtime_import", ()):
         transformer.imports.append(edit.param("import"))
         transformer.applied.add(edit)
