@@ -190,7 +190,10 @@ def _check_items(
                 continue
             only = None  # the full check says what is wrong with it
         try:
-            outcome: list[Finding] | str = checker.check_path(file, config, display=str(file), families=only)
+            if only is None:
+                outcome: list[Finding] | str = checker.check_path(file, config, display=str(file))
+            else:
+                outcome = checker.check_path(file, config, display=str(file), families=only)
         except MemoryError:
             project.release()
             outcome = [out_of_memory(str(file))]
