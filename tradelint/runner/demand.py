@@ -1,17 +1,18 @@
-"""Demand-driven checking: which files of a run cannot get a finding, so that only a syntax check
-is needed for them (``TRADELINT_DEMAND=1``; off by default, see below).
+"""Demand-driven checking: which rule families can report in each file of a run, so that a file
+is checked for those only, and a file none can report in only has its syntax checked
+(``TRADELINT_DEMAND=1``; off by default, see below).
 
-A file is checked in full when its source contains a trigger word of a rule enabled for it
+A file is checked for a family when its source contains a trigger word of a rule of that family
 (``Rule.trigger_words``: each rule's own and the configuration's: keepers, task owners, extra
-resource types, renames and packs), the word ``noqa`` where TRD003 is enabled, or when it imports
-a first-party module of the run that is checked in full and names one of the names it offers
-(a base class, a wrapper, an owner: the facts another file's finding can rest on), transitively. Any other file is only compiled: a
-syntax error or an unreadable file gets exactly the check's TRD001, as the full check is run
-for it then.
+resource types, renames and packs; ``noqa`` where TRD003 is enabled), or when it imports a
+first-party module of the run checked for that family and names one of the names it offers (a
+base class, a wrapper, an owner: the facts another file's finding can rest on), transitively.
+A file of no family is only parsed (:func:`parses`): a syntax error or an unreadable file gets
+exactly the check's TRD001, as the full check is run for it then.
 
-Off by default: output identity with a full check is measured by ``benchmarks/demand_identity.py``
-and has not been reached on every tree (benchmarks/RESULTS.md). Runs with a cache check in full
-(the cache stores each checked file's summary).
+Off by default: identical to a full check on the corpus and 93 applications (session 24), but
+not faster there (benchmarks/RESULTS.md): most of the corpus's source holds a trigger word of
+its own. Runs with a cache check in full (the cache stores each checked file's summary).
 """
 
 from __future__ import annotations
