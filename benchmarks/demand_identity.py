@@ -5,10 +5,10 @@ Usage: python benchmarks/demand_identity.py [--corpus DIR] [--holdout DIR] [--ap
 
 Runs ``tradelint --no-cache --output-format json --exit-zero`` twice over each tree, once with
 ``TRADELINT_DEMAND=0`` (every file checked in full) and once with ``TRADELINT_DEMAND=1`` (files that
-cannot get a finding only compiled: tradelint/runner/demand.py), and compares the outputs byte for
+cannot get a finding only parsed: tradelint/runner/demand.py), and compares the outputs byte for
 byte. Trees: the corpus and the holdout (each one run over every package), and each of the first
 ``--app-count`` applications (folders named ``owner+repo``, one run each). For each tree it prints
-the files, how many the demand filter only compiles, both CPU times, and identical/different;
+the files, how many the demand filter only parses, both CPU times, and identical/different;
 for a difference, the findings only one mode reported. Exit 1 when any tree differs.
 """
 
@@ -62,7 +62,7 @@ def compare(name: str, folders: list[Path], cwd: Path, jobs: str) -> bool:
     full, full_cpu = run(folders, cwd, "0", jobs)
     lazy, lazy_cpu = run(folders, cwd, "1", jobs)
     same = full == lazy
-    print(f"{name}: {files} files, {light} only compiled ({light / max(files, 1):.0%}); "
+    print(f"{name}: {files} files, {light} only parsed ({light / max(files, 1):.0%}); "
           f"CPU full {full_cpu:.1f} s, demand {lazy_cpu:.1f} s; "
           f"{'identical' if same else 'DIFFERENT'} ({len(full)} bytes)", flush=True)
     if not same:

@@ -378,6 +378,33 @@ def test_a_method_that_makes_a_resource_makes_it_for_its_caller(tmp_path: Path) 
     ]
 
 
+def test_a_base_class_maker_is_judged_for_every_subclass_in_other_modules(tmp_path: Path) -> None:
+    # The base's method is judged once per run and its verdict kept: each subclass in another
+    # module still makes the resource, and one that defines the method itself is judged on its own.
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "base.py").write_text(
+        "from redis import asyncio as aioredis\n\n\n"
+        "class Base:\n"
+        "    async def get_redis(self, key):\n"
+        "        return await aioredis.from_url(f'redis://{key}')\n",
+        encoding="utf-8",
+    )
+    user = (
+        "from pkg.base import Base\n\n\n"
+        "class {name}(Base):\n{own}"
+        "    async def stats(self, key):\n"
+        "        redis = await self.get_redis(key)\n"
+        "        return await redis.get(key)\n"
+    )
+    cached = "    async def get_redis(self, key):\n        return self.cached\n\n"
+    for name, own in (("a", ""), ("b", ""), ("c", cached)):
+        (package / f"{name}.py").write_text(user.format(name=name.upper(), own=own), encoding="utf-8")
+    found = check_paths([package / f"{name}.py" for name in "abc"], select=["TRD2"])
+    assert [(Path(f.path).name, f.line, f.code) for f in found] == [("a.py", 6, "TRD201"), ("b.py", 6, "TRD201")]
+
+
 def test_a_pool_made_by_run_until_complete_is_made(tmp_path: Path) -> None:
     # ``loop.run_until_complete(coro)`` returns what the coroutine returns, as ``await`` does.
     source = tmp_path / "bot.py"

@@ -15,17 +15,19 @@ from __future__ import annotations
 import ast
 import gc
 import io
-import itertools
 import os
 import sys
 import tokenize
 from collections import OrderedDict
 from functools import cached_property
-from pathlib import Path, PurePath
+from pathlib import Path
 from types import EllipsisType
-from typing import Any, Callable, Iterable, Iterator, MutableMapping
+from typing import Any, Callable, Iterator, MutableMapping
 
 from tradelint.core.files import UnreadableFile, read_source_bytes
+from tradelint.facts.module_paths import drop_oldest as _drop_oldest
+from tradelint.facts.module_paths import module_name_under as module_name_under
+from tradelint.facts.module_paths import packaging_root as _packaging_root
 from tradelint.facts.summary_data import Definition, ModuleSummary
 from tradelint.facts.syntax import (
     FUNCTION_NODES,
@@ -65,6 +67,9 @@ class ModuleInfo:
         # What keeping this module costs, in source characters or bytes: the tree and its index
         # are about 35 times that (3.1 GB for the 89 MiB of the 5,796-file corpus).
         self.size = size if size is not None else len(text or "")
+        # The file the project was at when it kept this module, and whether it was parsed for
+        # another module or asked for by a later file (``Project._forget_down_to``).
+        self.seen, self.shared = 0, False
         if digest is not None:
             self.digest = digest
 
@@ -221,32 +226,6 @@ if os.environ.get("TRADELINT_MODULE_BUDGET", "").isdigit():
 SUMMARY_LIMIT = 8192
 
 
-def _drop_oldest(table: dict[Any, Any], count: int) -> None:
-    """Forget the first ``count`` entries of ``table`` (insertion order: the oldest)."""
-    for key in list(itertools.islice(table, count)):
-        del table[key]
-
-
-def module_name_under(path: str, roots: Iterable[Path]) -> str | None:
-    """The dotted name of the module at absolute, normal ``path`` under the first of ``roots``
-    it is in where every part is an identifier: ``PurePath.relative_to`` and
-    ``with_suffix("")`` in strings (both paths are absolute and normal, so a prefix of
-    whole folders is what ``relative_to`` finds), without building a ``Path`` per root."""
-    for root in roots:
-        base = str(root)
-        prefix = base if base.endswith(os.sep) else base + os.sep
-        if not path.startswith(prefix):
-            continue
-        rel = path[len(prefix):]
-        stem = rel[:-3] if rel.endswith(".py") else str(PurePath(rel).with_suffix(""))
-        parts = stem.split(os.sep)
-        if parts[-1] == "__init__":
-            parts.pop()
-        if parts and all(p.isidentifier() for p in parts):
-            return ".".join(parts)
-    return None
-
-
 class Project:
     """First-party modules, parsed at most once per file checked, found from import roots.
 
@@ -301,6 +280,7 @@ class Project:
         # telethon's 2.8 MiB generated module was parsed twice (+144 MB, +1 s).
         self._current: ModuleInfo | None = None
         self._kept = 0  # the sizes of the modules in ``_modules``
+        self._files = 0  # files ended so far
         self._ever_parsed: set[Path] = set()
         self.parses = 0  # modules parsed for lookups (checked files are parsed by the engine)
         self.reparses = 0  # of which parsed again after being forgotten
@@ -429,11 +409,13 @@ class Project:
         self._modules[path] = info
         if info is not None:
             self._kept += info.size
+            info.seen = self._files
 
     def end_file(self) -> None:
         """Between two files: over budget, forget the least recently used modules (down to half
         the budget) and every memo, whose values hold their trees and nodes."""
         self._current = None
+        self._files += 1
         self._trim_facts()
         budget = self.module_budget
         if budget is None or self._kept <= budget:
@@ -460,16 +442,23 @@ class Project:
             self._forget_down_to(max(budget - size, 0))
 
     def _forget_down_to(self, target: int) -> None:
-        while self._kept > target and self._modules:
-            path, info = self._modules.popitem(last=False)
-            if info is not None:
-                self._kept -= info.size
-                if path not in self._summaries:
-                    # Its tree goes, its facts stay: asked again, it is not parsed again.
-                    try:
-                        self.summary_of(info)
-                    except RecursionError:  # asked again, it is parsed again, as any analysis's
-                        pass
+        # The modules no other file asked for go first (the checked files, seldom asked for
+        # again), least recently used first; then the shared ones (``ModuleInfo.shared``: the
+        # base class of every ccxt exchange, 450 KB, was parsed 27 times by least recently used
+        # alone, each exchange checked after it pushing it out).
+        for shared in (False, True):
+            for path in [p for p, info in self._modules.items() if (info is not None and info.shared) is shared]:
+                if self._kept <= target:
+                    break
+                info = self._modules.pop(path)
+                if info is not None:
+                    self._kept -= info.size
+                    if path not in self._summaries:
+                        # Its tree goes, its facts stay: asked again, it is not parsed again.
+                        try:
+                            self.summary_of(info)
+                        except RecursionError:  # asked again, it is parsed again, as any analysis's
+                            pass
         self.forget_memos()
 
     def _trim_facts(self) -> None:
@@ -552,7 +541,10 @@ class Project:
         path = self.absolute(path)
         if path in self._modules:
             self._modules.move_to_end(path)
-            return self._modules[path]
+            known = self._modules[path]
+            if known is not None and known.seen < self._files:
+                known.shared = True
+            return known
         current = self._current
         if current is not None and current.path == path:
             return current
@@ -570,6 +562,7 @@ class Project:
             path, tree, self, source if isinstance(source, str) else None, len(source), content_digest(source)
         )
         self._keep(path, info)
+        info.shared = True
         if self.freeze_parsed:
             info.index  # noqa: B018 (what every question about it reads first)
             gc.freeze()
@@ -682,19 +675,3 @@ def _unlink(value: Any) -> None:
         break_cycles = getattr(type(item), "break_cycles", None)
         if break_cycles is not None:
             break_cycles(item)
-
-
-_PACKAGING = ("pyproject.toml", "setup.py", "setup.cfg")
-
-
-def _packaging_root(folder: Path, depth: int = 3) -> Path | None:
-    """The nearest of ``folder`` and its ``depth`` parents that holds a packaging file, or else
-    a ``src/`` folder of packages (a src layout checked out without its packaging files)."""
-    candidates = (folder, *folder.parents[:depth])
-    for candidate in candidates:
-        if any(os.path.isfile(candidate / name) for name in _PACKAGING):
-            return candidate
-    for candidate in candidates:
-        if os.path.isdir(candidate / "src") and candidate != folder / "src":
-            return candidate
-    return None

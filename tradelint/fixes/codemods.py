@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import ast
 import bisect
+import contextlib
 import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Union
@@ -523,6 +524,24 @@ def add_module_code(module: cst.Module, codes: Sequence[str], existing: Abstract
     return module.with_changes(body=body)
 
 
+# While :func:`parses_reused` is open, one entry: the last text parsed whole and its module in a
+# metadata wrapper (None before the first), since checking fixes applies many edit sets to one
+# text (fixes/verify.py).
+_reused: list[tuple[str, MetadataWrapper] | None] = []
+
+
+@contextlib.contextmanager
+def parses_reused() -> Iterator[None]:
+    """Within it, :func:`apply_to_module` parses a text once, however many edit sets it applies
+    to it (a 150 KB ccxt module: 2 to 5 whole-module applications per check); the module is let
+    go at the end (libcst's tree of a file is many times its size)."""
+    _reused[:] = [None]
+    try:
+        yield
+    finally:
+        _reused.clear()
+
+
 def apply_to_module(text: str, edits: Sequence[Edit]) -> tuple[str, set[Edit]]:
     """``apply_edits`` on the whole module: parsed, transformed and rendered by libcst."""
     if len(text) > MAX_REWRITE_CHARS:
@@ -530,13 +549,21 @@ def apply_to_module(text: str, edits: Sequence[Edit]) -> tuple[str, set[Edit]]:
             f"the file is too large to rewrite safely as a whole ({len(text):,} characters; "
             f"the limit is {MAX_REWRITE_CHARS:,})"
         )
-    module = cst.parse_module(text)
-    if module.code != text:
-        # e.g. libcst 1.9 drops the last newline of a file whose lines end in "\r" alone: what
-        # libcst cannot reproduce untouched, it must not rewrite.
-        raise CodemodError("libcst does not reproduce this file exactly; left as it is")
+    last = _reused[0] if _reused else None
+    wrapper = last[1] if last is not None and last[0] == text else None
+    if wrapper is None:
+        module = cst.parse_module(text)
+        if module.code != text:
+            # e.g. libcst 1.9 drops the last newline of a file whose lines end in "\r" alone: what
+            # libcst cannot reproduce untouched, it must not rewrite.
+            raise CodemodError("libcst does not reproduce this file exactly; left as it is")
+        # No copy: the module is never changed (libcst's nodes are immutable), and the wrapper
+        # keeps the positions it computed for the next edit set on the same text.
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        if _reused:
+            _reused[0] = (text, wrapper)
     transformer = EditTransformer(edits)
-    updated = MetadataWrapper(module).visit(transformer)
+    updated = wrapper.visit(transformer)
     for edit in transformer.by_kind.get("runtime_import", ()):
         transformer.imports.append(edit.param("import"))
         transformer.applied.add(edit)

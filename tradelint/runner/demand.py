@@ -1,28 +1,30 @@
-"""Demand-driven checking: which files of a run cannot get a finding, so that only a syntax check
-is needed for them (``TRADELINT_DEMAND=1``; off by default, see below).
+"""Demand-driven checking: which rule families can report in each file of a run, so that a file
+is checked for those only, and a file none can report in only has its syntax checked
+(``TRADELINT_DEMAND=1``; off by default, see below).
 
-A file is checked in full when its source contains a trigger word of a rule enabled for it
+A file is checked for a family when its source contains a trigger word of a rule of that family
 (``Rule.trigger_words``: each rule's own and the configuration's: keepers, task owners, extra
-resource types, renames and packs), the word ``noqa`` where TRD003 is enabled, or when it imports
-a first-party module of the run that is checked in full and names one of the names it offers
-(a base class, a wrapper, an owner: the facts another file's finding can rest on), transitively. Any other file is only compiled: a
-syntax error or an unreadable file gets exactly the check's TRD001, as the full check is run
-for it then.
+resource types, renames and packs; ``noqa`` where TRD003 is enabled), or when it imports a
+first-party module of the run checked for that family and names one of the names it offers (a
+base class, a wrapper, an owner: the facts another file's finding can rest on), transitively.
+A file of no family is only parsed (:func:`parses`): a syntax error or an unreadable file gets
+exactly the check's TRD001, as the full check is run for it then.
 
-Off by default: output identity with a full check is measured by ``benchmarks/demand_identity.py``
-and has not been reached on every tree (benchmarks/RESULTS.md). Runs with a cache check in full
-(the cache stores each checked file's summary).
+Off by default: identical to a full check on the corpus and 93 applications (session 24), but
+not faster there (benchmarks/RESULTS.md): most of the corpus's source holds a trigger word of
+its own. Runs with a cache check in full (the cache stores each checked file's summary).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import symtable
 import sys
 import warnings
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from tradelint.core.config import Config
 from tradelint.core.files import UnreadableFile, read_source_bytes
@@ -49,15 +51,15 @@ def trigger_words(config: Config, path: Path) -> dict[str, tuple[bytes, ...]]:
     must contain for the family to be able to report there by itself."""
     if config.per_file_ignores or config.cli_per_file_ignores:
         return _trigger_words(config, path)
-    # The same for every file of a configuration without per-file ignores: computed once.
-    key = id(config)
-    memo = _WORDS.get(key)
-    if memo is None or memo[0] is not config:
-        memo = _WORDS[key] = (config, _trigger_words(config, path))
-    return memo[1]
+    return _config_words(config)
 
 
-_WORDS: dict[int, tuple[Config, dict[str, tuple[bytes, ...]]]] = {}
+@lru_cache(maxsize=64)
+def _config_words(config: Config) -> dict[str, tuple[bytes, ...]]:
+    # By equal configuration, not identity: the command line makes one ``Config`` per file (a
+    # memo by ``id`` kept each one alive with its 3,000 words: 1.2 GB over the corpus, and
+    # built the words again for every file).
+    return _trigger_words(config, None)
 
 
 def run_trigger_words(config: Config) -> dict[str, tuple[bytes, ...]]:
@@ -65,11 +67,7 @@ def run_trigger_words(config: Config) -> dict[str, tuple[bytes, ...]]:
     ``per-file-ignores`` left out): a module's words count for its importers, whose rules are
     not the module's own (a wrapper in a file that ignores TRD301 still makes its callers'
     discarded tasks)."""
-    key = -id(config) - 1  # beside the per-configuration memo of ``trigger_words``
-    memo = _WORDS.get(key)
-    if memo is None or memo[0] is not config:
-        memo = _WORDS[key] = (config, _trigger_words(config, None))
-    return memo[1]
+    return _config_words(config)
 
 
 def _trigger_words(config: Config, path: Path | None) -> dict[str, tuple[bytes, ...]]:
@@ -82,43 +80,61 @@ def _trigger_words(config: Config, path: Path | None) -> dict[str, tuple[bytes, 
     return {family: tuple(sorted(w.encode("utf-8") for w in found if w)) for family, found in words.items()}
 
 
-# An import-shaped word (``import P``, ``from P``, ``, P``: the library table gives three a
-# package, 700 for 240 packages) is looked up, not searched for: one pass finds every place
-# such a prefix is followed by a name (overlapping, as the substring search would), and the word
-# is in the source when its package begins one of those names.
-_PREFIXED = re.compile(rb"(import |from |, )(\w+)")
-_PREFIXED_AT = re.compile(rb"(?=(import |from |, )(\w+))")
+def run_families(data: bytes, config: Config) -> set[str]:
+    """The families enabled anywhere under ``config`` one of whose words ``data`` contains."""
+    return {family for family, matcher in _config_matchers(config).items() if matcher.found_in(data)}
+
+
+class _Matcher:
+    """Whether a source contains any of a family's words, as ``word in source`` would say for
+    each (``noqa`` in any case): one regular expression whose alternatives share their common
+    beginnings (a trie), so the source is scanned once, not once per word. The library table
+    gives TRD2 3,000 import-shaped words (``import P``, ``from P``, ``, P``): as a trie they cost
+    about what one word does (the corpus's 78 MB: 1.2 s for every family, against 3.4 s with a
+    look-up of each name after such a prefix)."""
+
+    def __init__(self, words: tuple[bytes, ...]) -> None:
+        self.noqa = b"noqa" in words
+        literal = [word for word in words if word != b"noqa"]
+        self.pattern = re.compile(_trie(literal)) if literal else None
+
+    def found_in(self, data: bytes) -> bool:
+        if self.pattern is not None and self.pattern.search(data) is not None:
+            return True
+        return self.noqa and b"noqa" in data.lower()
+
+
+def _trie(words: Iterable[bytes]) -> bytes:
+    """A pattern matching exactly where one of ``words`` (non-empty) begins: a word that is the
+    beginning of another makes the longer one needless (``Task`` finds ``TaskGroup``)."""
+    root: dict[int, Any] = {}
+    for word in words:
+        node = root
+        for byte in word:
+            node = node.setdefault(byte, {})
+        node[-1] = {}
+
+    def emit(node: dict[int, Any]) -> bytes:
+        if -1 in node:
+            return b""
+        branches = [re.escape(bytes([byte])) + emit(node[byte]) for byte in sorted(node)]
+        return branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
+
+    return emit(root)
 
 
 @lru_cache(maxsize=64)
-def _split_words(words: tuple[bytes, ...]) -> tuple[tuple[bytes, ...], dict[bytes, frozenset[bytes]]]:
-    plain: list[bytes] = []
-    named: dict[bytes, set[bytes]] = {}
-    for word in words:
-        match = _PREFIXED.fullmatch(word)
-        if match is None:
-            plain.append(word)
-        else:
-            named.setdefault(match[1], set()).add(match[2])
-    return tuple(plain), {prefix: frozenset(names) for prefix, names in named.items()}
+def _config_matchers(config: Config) -> dict[str, _Matcher]:
+    return {family: _matcher(words) for family, words in _config_words(config).items()}
+
+
+@lru_cache(maxsize=64)
+def _matcher(words: tuple[bytes, ...]) -> _Matcher:
+    return _Matcher(words)
 
 
 def _has_word(data: bytes, words: Iterable[bytes]) -> bool:
-    plain, named = _split_words(tuple(words))
-    if named:
-        for match in _PREFIXED_AT.finditer(data):
-            names, name = named.get(match[1]), match[2]
-            if names is not None and any(name[:end] in names for end in range(1, len(name) + 1)):
-                return True
-    lowered: bytes | None = None
-    for word in plain:
-        if word == b"noqa":
-            lowered = data.lower() if lowered is None else lowered
-            if word in lowered:
-                return True
-        elif word in data:
-            return True
-    return False
+    return _matcher(tuple(words)).found_in(data)
 
 
 def _imported(data: bytes, module_name: str | None, is_package: bool) -> set[str]:
@@ -168,9 +184,15 @@ def _offered(data: bytes, imported_names: Iterable[str]) -> frozenset[bytes]:
 
 
 def full_check_needed(files: Sequence[tuple[Path, Config]]) -> list[bool]:
-    """For each file, whether it must be checked in full: it has a trigger word, its source could
-    not be read here, or it imports a first-party module that must and names one of the names that
-    module offers (a class, a function, an assignment, a re-export): transitively."""
+    """For each file, whether any rule family can report in it (:func:`families_needed`)."""
+    return [found is None or bool(found) for found in families_needed(files)]
+
+
+def families_needed(files: Sequence[tuple[Path, Config]]) -> list[frozenset[str] | None]:
+    """For each file, the rule families that can report in it, None for every family (its source
+    could not be read here): those it has a trigger word of, and those of the first-party modules
+    it imports that have them and of which it names one of the names they offer (a class, a
+    function, an assignment, a re-export): transitively. An empty set: the file is only parsed."""
     project = Project()
     # The families each file is checked in full for: by its own words, or because it names what
     # an imported module checked in full for that family offers (a TRD3 wrapper, a TRD1 base).
@@ -189,7 +211,7 @@ def full_check_needed(files: Sequence[tuple[Path, Config]]) -> list[bool]:
         module_name, roots = project.locate(absolute)
         # Every family enabled anywhere (``run_trigger_words``): a module's words count for its
         # importers, which may check a family the module itself ignores.
-        families[i] = {family for family, words in run_trigger_words(config).items() if _has_word(data, words)}
+        families[i] = run_families(data, config)
         imported = _imported(data, module_name, absolute.name == "__init__.py")
         imports.append(imported)
         # A package's re-exports (``from .client import Client`` in ``__init__``); a module's
@@ -217,7 +239,7 @@ def full_check_needed(files: Sequence[tuple[Path, Config]]) -> list[bool]:
             if names_offered[i, j]:
                 families[i] |= new
                 todo.append(i)
-    return [bool(found) for found in families]
+    return [None if "any" in found else frozenset(found) for found in families]
 
 
 def _names_any(path: Path, names: Iterable[bytes]) -> bool:
@@ -242,19 +264,28 @@ def _is_word_in(name: bytes, data: bytes) -> bool:
     return False
 
 
-def compiles(data: bytes, display: str) -> bool:
-    """Whether the source compiles (then it parses, and the full check's TRD001 has nothing to
-    say about it); False for anything else, which the full check then judges. Compiling checks
-    more than parsing (a ``return`` outside a function): such a file is checked in full."""
+def parses(data: bytes, display: str) -> bool:
+    """Whether the parser accepts the source (then ``ast.parse`` does, and the full check's
+    TRD001 has nothing to say about it); False for anything else, which the full check then
+    judges. ``symtable`` runs the parser and the symbol table over C structures, without the
+    Python objects of a tree or the compiler's code generation: 0.7x an ``ast.parse`` of the
+    same files where ``compile()`` cost 1.2x (1,961 application files, CPython 3.13). It refuses
+    a little more than the parser (``nonlocal x`` at module level): such a file is checked in
+    full."""
     if b"\0" in data:
         return False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            compile(data, display, "exec", dont_inherit=True)
+            # Bytes, as ``compile()`` takes them: the coding cookie and BOM are honoured.
+            _SYMTABLE(data, display, "exec")
     except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError, OverflowError):
         return False
     return True
+
+
+# typeshed types its source as ``str``; CPython reads bytes as ``compile()`` does.
+_SYMTABLE: Any = symtable.symtable
 
 
 class HostedDemand:
@@ -313,7 +344,7 @@ class HostedDemand:
             is_package = module.name == "__init__.py"
             imported = _imported(source, name, is_package)
             # Every family enabled anywhere: the engine leaves out those the file ignores.
-            own[module] = {family for family, words in run_words.items() if _has_word(source, words)}
+            own[module] = run_families(source, config)
             offered[module] = self._offers[module] = _offered(source, imported if is_package else ())
             paths = {self.project.find_path(dotted, roots) for dotted in imported}
             targets = [self.project.absolute(p) for p in paths if p is not None]

@@ -130,7 +130,10 @@ class Checker:
         # shows fixes (flake8) and in the fixer, whose passes are the verification.
         self.verify_fixes = True
 
-    def check_path(self, path: Path, config: Config, display: str | None = None) -> list[Finding]:
+    def check_path(
+        self, path: Path, config: Config, display: str | None = None, families: frozenset[str] | None = None
+    ) -> list[Finding]:
+        """Findings for the file at ``path``; ``families``: see :meth:`check_source`."""
         display = display or str(path)
         try:
             data = read_source_bytes(path)
@@ -138,7 +141,7 @@ class Checker:
             if exc.refused:
                 return [_engine_finding(display, "TRD001", f"not checked: {exc}", help=REFUSED_HELP)]
             return [_engine_finding(display, "TRD001", str(exc))]
-        return self.check_source(path, data, config, display=display)
+        return self.check_source(path, data, config, display=display, families=families)
 
     def check_source(
         self,
@@ -152,7 +155,7 @@ class Checker:
         families: frozenset[str] | None = None,
     ) -> list[Finding]:
         """Findings for one file; with ``families`` (``TRD3``...), only the rules of those
-        families run (``demand.HostedDemand``: the others cannot report there)."""
+        families run (``demand``: the others cannot report there)."""
         if not self.batch:
             return self._check_source(path, source, config, display, tree, apply_noqa, families)
         try:

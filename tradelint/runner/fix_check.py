@@ -101,10 +101,12 @@ def verified(findings: list[Finding], text: str, tree: ast.Module | None, path: 
     fixes = [edits for edits in fixes if edits]
     refused: set[Edit] = set()
     if fixes:
+        from tradelint.fixes.codemods import parses_reused
         from tradelint.fixes.verify import apply_checked
 
         try:
-            _, _, refusals = apply_checked(text, fixes, tree or parse_module(text), path, _apply)
+            with parses_reused():
+                _, _, refusals = apply_checked(text, fixes, tree or parse_module(text), path, _apply)
             for edits, _problem in refusals:
                 refused.update(edits)
         except Exception:  # the fixer refuses what cannot be applied: so does the check

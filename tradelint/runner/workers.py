@@ -44,18 +44,19 @@ _WORKER_TAKEN: Any = None
 _WORKER_AT = 0
 # The files checked by every worker so far (shared): the main process shows it as progress.
 _WORKER_DONE: Any = None
-# The items of the run that demand-driven checking only compiles (``demand.py``).
-_WORKER_LIGHT: frozenset[int] = frozenset()
+# The items of the run that demand-driven checking checks for some rule families only (``demand.py``):
+# none, for an item whose source is only parsed.
+_WORKER_FAMILIES: dict[int, frozenset[str]] = {}
 
 
 def _start_worker(
     parent: int, bounded: bool, summarize: bool, batches: list[list[Item]], taken: Any, joined: Any, jobs: int,
-    done: Any, light: frozenset[int],
+    done: Any, families: dict[int, frozenset[str]],
 ) -> None:
-    global _WORKER_CHECKER, _WORKER_BATCHES, _WORKER_TAKEN, _WORKER_AT, _WORKER_DONE, _WORKER_LIGHT
+    global _WORKER_CHECKER, _WORKER_BATCHES, _WORKER_TAKEN, _WORKER_AT, _WORKER_DONE, _WORKER_FAMILIES
     interrupts.become_worker(parent)
     _WORKER_CHECKER = new_checker(bounded, summarize=summarize)
-    _WORKER_BATCHES, _WORKER_TAKEN, _WORKER_DONE, _WORKER_LIGHT = batches, taken, done, light
+    _WORKER_BATCHES, _WORKER_TAKEN, _WORKER_DONE, _WORKER_FAMILIES = batches, taken, done, families
     with joined.get_lock():
         number = joined.value
         joined.value += 1
@@ -147,7 +148,7 @@ def _check_in_worker(_: int) -> list[Outcome]:
         batch = nearest_free(taken, _WORKER_AT)
         taken[batch] = 1
     _WORKER_AT = batch
-    return _check_chunk(_WORKER_CHECKER, _WORKER_BATCHES[batch], _count_done, _WORKER_LIGHT)
+    return _check_chunk(_WORKER_CHECKER, _WORKER_BATCHES[batch], _count_done, _WORKER_FAMILIES)
 
 
 def _count_done() -> None:
@@ -157,33 +158,42 @@ def _count_done() -> None:
 
 
 def _check_chunk(
-    checker: Checker, items: Sequence[Item], on_file: Callable[[], None], light: frozenset[int] = frozenset()
+    checker: Checker,
+    items: Sequence[Item],
+    on_file: Callable[[], None],
+    families: dict[int, frozenset[str]] | None = None,
 ) -> list[Outcome]:
     with collector_paused():
-        return _check_items(checker, items, on_file, light)
+        return _check_items(checker, items, on_file, families or {})
 
 
-def _compiles(file: Path) -> bool:
-    """An item demand-driven checking skips: whether it compiles (else it is checked in full)."""
+def _parses(file: Path) -> bool:
+    """An item no rule family can report in: whether it parses (else it is checked in full)."""
     try:
-        return demand.compiles(read_source_bytes(file), str(file))
+        return demand.parses(read_source_bytes(file), str(file))
     except (UnreadableFile, OSError):
         return False
 
 
 def _check_items(
-    checker: Checker, items: Sequence[Item], on_file: Callable[[], None], light: frozenset[int]
+    checker: Checker, items: Sequence[Item], on_file: Callable[[], None], families: dict[int, frozenset[str]]
 ) -> list[Outcome]:
     outcomes: list[Outcome] = []
     project = checker.project
     for i, file, config in items:
         project.scans.clear()
-        if i in light and _compiles(file):
-            outcomes.append((i, [], (), {}))
-            on_file()
-            continue
+        only = families.get(i)
+        if only is not None and not only:
+            if _parses(file):
+                outcomes.append((i, [], (), {}))
+                on_file()
+                continue
+            only = None  # the full check says what is wrong with it
         try:
-            outcome: list[Finding] | str = checker.check_path(file, config, display=str(file))
+            if only is None:
+                outcome: list[Finding] | str = checker.check_path(file, config, display=str(file))
+            else:
+                outcome = checker.check_path(file, config, display=str(file), families=only)
         except MemoryError:
             project.release()
             outcome = [out_of_memory(str(file))]
@@ -222,14 +232,14 @@ def _check(
     total = sum(sizes)
     if jobs is None:
         jobs = auto_jobs(total)
-    light: frozenset[int] = frozenset()
+    families: dict[int, frozenset[str]] = {}
     if demand.demand_enabled() and not summarize:
-        needed = demand.full_check_needed([(path, config) for _, path, config in items])
-        light = frozenset(item[0] for item, need in zip(items, needed) if not need)
+        needed = demand.families_needed([(path, config) for _, path, config in items])
+        families = {item[0]: found for item, found in zip(items, needed) if found is not None}
     if jobs <= 1 or len(items) < 2 * jobs:
         try:
             checker = new_checker(bounded_run(total, len(items)), summarize=summarize)
-            yield from _check_chunk(checker, items, lambda: tick(1), light)
+            yield from _check_chunk(checker, items, lambda: tick(1), families)
         finally:
             gc.unfreeze()
         return
@@ -258,7 +268,7 @@ def _check(
         # Each worker checks about its share.
         initargs=(
             os.getpid(), bounded_run(total // jobs, len(items) // jobs), summarize, batches, taken, joined, jobs, done,
-            light,
+            families,
         ),
     )
     try:

@@ -7,7 +7,7 @@ import ast
 from dataclasses import replace
 from typing import Callable, cast
 
-from tradelint.facts.class_family import class_and_bases, resolve_definition
+from tradelint.facts.class_family import class_node, family_facts, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.summaries import definition_of, is_release_name
@@ -53,7 +53,11 @@ def imported_factory(module: ModuleInfo, func: ast.Name, builtin_spec: BuiltinSp
 
 
 def self_method_factory(
-    module: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec, model: OwnershipModel
+    module: ModuleInfo,
+    call: ast.Call,
+    builtin_spec: BuiltinSpec,
+    model: OwnershipModel,
+    resources: tuple[tuple[str, str], ...] = (),
 ) -> ResourceSpec | None:
     """``redis = await self.get_redis(crawl_id)`` where the class's own (or a base's) ``get_redis``
     returns a new resource on every path (webrecorder/browsertrix ``2e73148b``): the caller made
@@ -81,26 +85,59 @@ def self_method_factory(
     key = ("self-factory", cls, func.attr)
     if key not in memo:
         memo[key] = None  # a maker that calls itself
-        # The class's own methods first: its bases (other modules, read and parsed) only for a
-        # method it does not define, as ``class_and_bases`` would give them, in its order.
+        # The class's own methods first: its bases (other modules) only for a method it does not
+        # define, in ``class_and_bases``'s order (``family_facts``), each judged once per run.
+        # A library resource only, unless every ``return`` constructs a class (``_constructs``):
+        # a first-party type's maker is asked of its class's own rules, and resolving every
+        # ``return`` of every method called on ``self`` (most return none) would parse half the project.
         own = _own_method(cls, func.attr)
-        for home, owner in [(module, cls)] if own is not None else class_and_bases(module, cls):
-            maker = own if own is not None else _own_method(owner, func.attr)
-            if maker is not None:
-                # A library resource only: a first-party type's maker is asked of its class's own
-                # rules, and resolving every ``return`` of every method called on ``self`` (most
-                # return no resource) would parse half the project.
-                # A maker whose every ``return`` constructs a class (``return SSEClient(config)``,
-                # one of several by configuration: letta-ai/letta ``c38b1f59``) is cheap to
-                # resolve and is asked of first-party types too.
-                memo[key] = factory_spec(home, maker, builtin_spec, model, library_only=not _constructs(maker))
-                break
+        if own is not None:
+            memo[key] = factory_spec(module, own, builtin_spec, model, library_only=not _constructs(own))
+        else:
+            memo[key] = _base_method_factory(module, cls, func.attr, builtin_spec, model, resources)
     return cast("ResourceSpec | None", memo[key])
+
+
+# ``Project.lasting``'s kind for a base class's method judged by ``self_method_factory``: (path,
+# digest, class line, method, configured resources, the asking module's package) -> its spec.
+# The verdict rests on the method's own code and on the library table as seen from the asking
+# package (``library_resource``), not on the subclass: a base every ccxt exchange derives from
+# had each of its methods judged again, its 450 KB module parsed again, for every exchange.
+BASE_MAKER = "self-factory-base"
+
+
+def _base_method_factory(
+    module: ModuleInfo,
+    cls: ast.ClassDef,
+    name: str,
+    builtin_spec: BuiltinSpec,
+    model: OwnershipModel,
+    resources: tuple[tuple[str, str], ...],
+) -> ResourceSpec | None:
+    """The spec of the first base of ``cls`` (``class_and_bases``'s order) whose body defines
+    ``name``: found from the summaries; the base's tree is read only to judge a method once."""
+    package = module.module_name.partition(".")[0] if module.module_name else None
+    lasting = module.project.lasting
+    for summary, facts in family_facts(module, cls)[1:]:
+        if name not in facts.methods:  # the names its body defines, as ``_own_method`` reads them
+            continue
+        key = (BASE_MAKER, summary.path, summary.digest, facts.line, name, resources, package)
+        if key in lasting:
+            return cast("ResourceSpec | None", lasting[key])
+        found = class_node(module, summary, facts)
+        maker = _own_method(found[1], name) if found is not None else None
+        if found is None or maker is None:
+            continue
+        spec = factory_spec(found[0], maker, builtin_spec, model, library_only=not _constructs(maker))
+        lasting[key] = spec
+        return spec
+    return None
 
 
 def _constructs(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Every ``return`` of ``function`` (one at least) returns a call of a capitalized name: a
-    constructor."""
+    constructor (``return SseClient(config)``, one of several by configuration: letta-ai/letta
+    ``c38b1f59``), cheap to resolve, so its maker is asked of first-party types too."""
     returns = [node.value for node in walk(function) if isinstance(node, ast.Return)]
     return bool(returns) and all(
         isinstance(value, ast.Call)

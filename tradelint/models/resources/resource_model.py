@@ -221,7 +221,7 @@ class ResourceAnalysis:
             func = call.func
             # ``getattr(ccxt, name)(...)``; ``await self.get_redis(id)`` where the class's method makes one.
             made = EXCHANGE_SPEC if exchanges and picked_by_name(self.module, call, exchanges) else None
-            if (made := made or self_method_factory(self.module, call, self.builtin_spec, self.model)) is not None:
+            if (made := made or self_method_factory(self.module, call, self.builtin_spec, self.model, self.ctx.config.resources)) is not None:
                 found.extend(c for c in [self._creation(call, made)] if c)
                 continue
             node = func

@@ -1,0 +1,51 @@
+"""Where a module file sits in a project: its dotted name under an import root, and the folder
+that packages it (helpers of :class:`tradelint.facts.context.Project`, which imports them)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from pathlib import Path, PurePath
+from typing import Any, Iterable
+
+
+def drop_oldest(table: dict[Any, Any], count: int) -> None:
+    """Forget the first ``count`` entries of ``table`` (insertion order: the oldest)."""
+    for key in list(itertools.islice(table, count)):
+        del table[key]
+
+
+def module_name_under(path: str, roots: Iterable[Path]) -> str | None:
+    """The dotted name of the module at absolute, normal ``path`` under the first of ``roots``
+    it is in where every part is an identifier: ``PurePath.relative_to`` and
+    ``with_suffix("")`` in strings (both paths are absolute and normal, so a prefix of
+    whole folders is what ``relative_to`` finds), without building a ``Path`` per root."""
+    for root in roots:
+        base = str(root)
+        prefix = base if base.endswith(os.sep) else base + os.sep
+        if not path.startswith(prefix):
+            continue
+        rel = path[len(prefix):]
+        stem = rel[:-3] if rel.endswith(".py") else str(PurePath(rel).with_suffix(""))
+        parts = stem.split(os.sep)
+        if parts[-1] == "__init__":
+            parts.pop()
+        if parts and all(p.isidentifier() for p in parts):
+            return ".".join(parts)
+    return None
+
+
+_PACKAGING = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+def packaging_root(folder: Path, depth: int = 3) -> Path | None:
+    """The nearest of ``folder`` and its ``depth`` parents that holds a packaging file, or else
+    a ``src/`` folder of packages (a src layout checked out without its packaging files)."""
+    candidates = (folder, *folder.parents[:depth])
+    for candidate in candidates:
+        if any(os.path.isfile(candidate / name) for name in _PACKAGING):
+            return candidate
+    for candidate in candidates:
+        if os.path.isdir(candidate / "src") and candidate != folder / "src":
+            return candidate
+    return None
