@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tradelint.api import check_paths
 
 GAME = """\
@@ -92,3 +94,42 @@ def test_attributes_read_through_other_names_as_the_search_finds_them() -> None:
             needle = attr.encode()
             expected = re.search(rb"\b(?!self\b|cls\b)[A-Za-z_]\w*\." + re.escape(needle) + rb"\b", data) is not None
             assert reads_through(data, attr) == expected, (text, attr)
+
+
+REGISTRY_WORKER = GAME + "\n    async def stop(self):\n        pass\n"
+
+
+def test_one_file_naming_every_class_is_judged_alike_whether_searched_or_narrowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One registry module names twelve classes keeping ``self._task`` (``Worker1`` and
+    ``Worker10``...), cancels the tasks of every third one's instances and stops, as their last
+    use, those of every fourth: each class is judged by its own name, whether the registry is
+    searched for it or found through the word index (a registry of more than 64 KiB), and
+    whether ``.stop(`` is looked for in it once or per class."""
+    from tradelint.models.tasks import other_objects
+
+    (tmp_path / "pyproject.toml").write_text("[tool.tradelint]\n", encoding="utf-8")
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    paths, lines = [], ["import asyncio\n"]
+    for i in range(12):
+        (pkg / f"w{i}.py").write_text(REGISTRY_WORKER.replace("class Game", f"class Worker{i}"), encoding="utf-8")
+        paths.append(pkg / f"w{i}.py")
+        lines.insert(0, f"from .w{i} import Worker{i}\n")
+        if i % 3 == 0:
+            lines.append(f"\n\nclass Keeper{i}:\n    def __init__(self):\n        self.games = []\n\n")
+            lines.append(f"    def add(self):\n        self.games.append(Worker{i}())\n\n")
+            lines.append("    async def close(self):\n        for game in self.games:\n            game._task.cancel()\n")
+        if i % 4 == 0:
+            lines.append(f"\n\nasync def run_{i}():\n    w = Worker{i}()\n    await asyncio.sleep(1)\n    await w.stop()\n")
+    (pkg / "registry.py").write_text("".join(lines), encoding="utf-8")
+    paths.append(pkg / "registry.py")
+    def found() -> list[tuple[str, int, str, object]]:
+        return sorted((Path(f.path).name, f.line, f.message, f.fix) for f in check_paths(paths, select=["TRD303"]))
+
+    searched = found()
+    monkeypatch.setattr(other_objects, "NAMING_BYTES", 0)
+    assert found() == searched
+    assert [(name, line) for name, line, _, _ in searched] == sorted((f"w{i}.py", 6) for i in range(12) if i % 3)

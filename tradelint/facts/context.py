@@ -413,14 +413,14 @@ class Project:
 
     def end_file(self) -> None:
         """Between two files: over budget, forget the least recently used modules (down to half
-        the budget) and every memo, whose values hold their trees and nodes."""
+        the budget) and every memo, whose values hold their trees and nodes; then, past the limit,
+        the oldest summaries (trimmed first, those of the modules then forgotten were made again)."""
         self._current = None
         self._files += 1
-        self._trim_facts()
         budget = self.module_budget
-        if budget is None or self._kept <= budget:
-            return
-        self._forget_down_to(budget // 2)
+        if budget is not None and self._kept > budget:
+            self._forget_down_to(budget // 2)
+        self._trim_facts()
 
     def release(self) -> None:
         """After running out of memory: forget every kept module and memo (their facts too: summarising

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import weakref
+from pathlib import Path
 from typing import cast
 
 from tradelint.facts.context import ModuleInfo
@@ -209,9 +210,8 @@ def _last_use_everywhere(module: ModuleInfo, cls: ast.ClassDef, method: str) -> 
     qualified = f"{module.module_name}.{cls.name}" if module.module_name else ""
     count, every = _call_verdicts(module, cls.name, method)
     if root is not None:
-        needle = f".{method}(".encode()
         for path, data in files_naming(module.project, root, cls.name, skip=module.path):
-            if needle not in data:
+            if not _calls_method(module, root, path, data, method):
                 continue
             other = module.project.module_at(path)
             if other is not None:
@@ -220,6 +220,19 @@ def _last_use_everywhere(module: ModuleInfo, cls: ast.ClassDef, method: str) -> 
     found = count > 0 and every
     memo[key] = found
     return found
+
+
+def _calls_method(module: ModuleInfo, root: Path, path: Path, data: bytes, method: str) -> bool:
+    """Whether ``data``, the text of ``path``, holds ``.method(``: searched once per file and
+    method name, not once per class naming it (a registry naming N classes, each asking, cost N
+    searches of its N lines). Kept with the memo of the method's name, which a change to a text
+    naming it drops."""
+    memo = module.project.scan_memo(method)
+    key = ("calls-method", root, path)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = f".{method}(".encode() in data
+    return cast(bool, found)
 
 
 def _call_verdicts(module: ModuleInfo, cls: str, method: str, qualified: str = "") -> tuple[int, bool]:

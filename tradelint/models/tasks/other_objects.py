@@ -286,23 +286,28 @@ def ended_through_instances(module: ModuleInfo, cls: ast.ClassDef, attr: str) ->
         found = False
         named = cls.name.encode()
         reading = _reading_through(module, root, attr)
-        if len(reading) > NAMING_AFTER:
+        if len(reading) > NAMING_AFTER or sum(len(data) for _, data in reading) > NAMING_BYTES:
             # Every class keeping ``self.attr`` asks: the files naming this one are found through
-            # the project's word index, not by searching each file reading ``x.attr``.
+            # the project's word index (exactly those whose bytes contain the name), not by
+            # searching each file reading ``x.attr``.
             at = _reading_positions(module, root, attr)
             naming = (at.get(path) for path, _ in files_naming(module.project, root, cls.name))
             reading = [reading[i] for i in sorted(i for i in naming if i is not None)]
-        for path, data in reading:
-            if named in data and target in _proven_in(module, root, attr, path):
+        else:
+            reading = [(path, data) for path, data in reading if named in data]
+        for path, _ in reading:
+            if target in _proven_in(module, root, attr, path):
                 found = True
                 break
         memo[key] = found
     return bool(memo[key])
 
 
-# Files reading ``x.attr`` searched for a class's name one by one; more are narrowed to those
-# the project's word index lists for the name (each of N classes searching N files cost N^2).
+# Files reading ``x.attr`` searched for a class's name one by one; more files, or more bytes, are
+# narrowed to those the project's word index lists for the name: each of N classes searching N
+# files cost N^2, and so did each searching one file naming them all (a registry of N classes).
 NAMING_AFTER = 8
+NAMING_BYTES = 64 * 1024
 
 
 def _reading_through(module: ModuleInfo, root: Path, attr: str) -> list[tuple[Path, bytes]]:
