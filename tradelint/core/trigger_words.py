@@ -22,7 +22,7 @@ TASK_WORDS = (
 # a class that says how it must be ended (``__aexit__``: a first-party protocol type).
 RESOURCE_WORDS = (
     "ClientSession", "TCPConnector", "AsyncClient", "Redis", "redis", "asyncpg", "create_pool",
-    "websockets", "ccxt", "__aexit__", "open_connection", "open_unix_connection",
+    "websockets", "ccxt", "__aexit__", "open_connection", "open_unix_connection", "AsyncExitStack",
 )
 
 # TRD1xx: dataclass makers (stdlib, attrs, pydantic, dataclass_transform) and ClassVar. attrs
