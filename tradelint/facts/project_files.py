@@ -162,10 +162,10 @@ class _WordIndex:
 
     def __init__(self) -> None:
         self.searches = 0
-        # The texts of the files last read for a search (and their words), the overlay's text
-        # each was read from (None: the disk's): the files a search lists are read again for the
+        # The texts of the files last read for a search (and their words), what stood for the
+        # overlay's text each was read from (None: the disk's): the files a search lists are read again for the
         # next name (a module of N attributes, each asking, cost N reads and searches of it).
-        self.texts: OrderedDict[Path, tuple[str | None, bytes, frozenset[bytes]]] = OrderedDict()
+        self.texts: OrderedDict[Path, tuple[object | None, bytes, frozenset[bytes]]] = OrderedDict()
         self.text_size = 0
         self.built = False
         self.dirty: set[Path] = set()
@@ -181,7 +181,10 @@ class _WordIndex:
     def text(self, path: Path, overlay: Mapping[Path, str]) -> tuple[bytes, frozenset[bytes]]:
         """``_text_of(path, overlay)`` and its words, the same bytes object while the text is
         the one last read (the overlay's same text, or the disk's until ``text_changed``)."""
-        current = overlay.get(path)
+        # ``--fix``'s overlay hands out its text anew each time (kept compressed while the run is
+        # bounded): what stands for the text (``version``) says whether it is the one last read.
+        version = getattr(overlay, "version", None)
+        current = version(path) if version is not None else overlay.get(path)
         kept = self.texts.get(path)
         if kept is not None and kept[0] is current:
             self.texts.move_to_end(path)

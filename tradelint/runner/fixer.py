@@ -192,6 +192,11 @@ class Snapshots(Mapping[Path, SourceFile]):
     def __contains__(self, key: object) -> bool:
         return key in self._plain or key in self._packed
 
+    def version(self, key: Path) -> object | None:
+        """What stands for ``key``'s text without decoding it: the same object while it is the
+        same text (None: not here)."""
+        return self._plain.get(key) or self._packed.get(key)
+
     def __iter__(self) -> Iterator[Path]:
         yield from self._plain
         yield from self._packed
@@ -210,6 +215,11 @@ class SnapshotTexts(MutableMapping[Path, str]):
     def __getitem__(self, key: Path) -> str:
         text = self.changed.get(key)
         return text if text is not None else self.snapshots[key].text
+
+    def version(self, key: Path) -> object | None:
+        """The same object while ``key``'s text is the same (``project_files``' word index asks
+        it instead of the text, which a bounded run decompresses anew each time)."""
+        return self.changed.get(key) or self.snapshots.version(key)
 
     def __contains__(self, key: object) -> bool:
         return key in self.changed or key in self.snapshots
