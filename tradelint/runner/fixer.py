@@ -193,8 +193,7 @@ class Snapshots(Mapping[Path, SourceFile]):
         return key in self._plain or key in self._packed
 
     def version(self, key: Path) -> object | None:
-        """What stands for ``key``'s text without decoding it: the same object while it is the
-        same text (None: not here)."""
+        """The same object while ``key``'s text is the same, without decoding it (None: absent)."""
         return self._plain.get(key) or self._packed.get(key)
 
     def __iter__(self) -> Iterator[Path]:
@@ -217,8 +216,7 @@ class SnapshotTexts(MutableMapping[Path, str]):
         return text if text is not None else self.snapshots[key].text
 
     def version(self, key: Path) -> object | None:
-        """The same object while ``key``'s text is the same (``project_files``' word index asks
-        it instead of the text, which a bounded run decompresses anew each time)."""
+        """As ``Snapshots.version``: the word index asks it, not a text decompressed anew."""
         return self.changed.get(key) or self.snapshots.version(key)
 
     def __contains__(self, key: object) -> bool:
