@@ -9,6 +9,7 @@ import weakref
 from typing import TYPE_CHECKING, Callable, TypeGuard
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import _last_name
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES, child_nodes, walk
 from tradelint.facts.uses import (
@@ -405,7 +406,7 @@ def ends_process(node: ast.Raise) -> bool:
     """``raise SystemExit(1)`` (or ``KeyboardInterrupt``): the process ends, and what it opened
     with it; no exit that leaks."""
     exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
-    return exc is not None and _last_id(exc) in ("SystemExit", "KeyboardInterrupt")
+    return exc is not None and _last_name(exc) in ("SystemExit", "KeyboardInterrupt")
 
 
 def _caught_to_go_on(module: ModuleInfo, node: ast.Raise, function: ast.AST) -> bool:
@@ -417,14 +418,11 @@ def _caught_to_go_on(module: ModuleInfo, node: ast.Raise, function: ast.AST) -> 
             return False
         handlers: list[ast.ExceptHandler] = getattr(ancestor, "handlers", [])
         if isinstance(ancestor, TRY_NODES) and child in getattr(ancestor, "body", ()) and handlers:
-            broad = any(h.type is None or _last_id(h.type) in ("Exception", "BaseException") for h in handlers)
+            broad = any(h.type is None or _last_name(h.type) in ("Exception", "BaseException") for h in handlers)
             return broad and not any(isinstance(n, ast.Raise) for h in handlers for n in walk(h))
         child = ancestor
     return False
 
-
-def _last_id(node: ast.expr) -> str:
-    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
 
 
 def _in_loop_between(module: ModuleInfo, stmt: ast.AST, function: ast.AST) -> bool:

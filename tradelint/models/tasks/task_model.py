@@ -223,7 +223,7 @@ class TaskAnalysis(TaskOwners):
                 # Made while a config entry is set up, it is tied to ``hass``, which outlives the
                 # entry: after an unload (or a reload) the timer still fires, on what was unloaded.
                 return TaskSite(call, "hass_outlives_entry", text, call, what, function, fixable=False)
-            if function is not None and self._entity_timer(call, function):
+            if function is not None and self._entity_timer(coro, function):
                 # An entity's timer on itself: the entity may be removed (or its entry unloaded)
                 # while it sleeps; it then acts on the removed entity (ramses-rf/ramses_cc 5fa5458f).
                 return TaskSite(call, "hass_outlives_entity", text, call, what, function, fixable=False)
@@ -249,12 +249,11 @@ class TaskAnalysis(TaskOwners):
             return None
         return TaskSite(call, "hass_waits_self", what, binding.stmt, binding.name, function, cls, fixable=False)
 
-    def _entity_timer(self, call: ast.Call, function: ast.AST) -> bool:
-        """``self.hass.async_create_task(self._clear_after(30))`` in a method of a Home Assistant
-        entity: the coroutine is the entity's own method."""
-        coro = tracked_coroutine(call)
+    def _entity_timer(self, coro: ast.Call, function: ast.AST) -> bool:
+        """``self.hass.async_create_task(self._clear_after(30))`` (``coro``, the tracked
+        coroutine) in a method of a Home Assistant entity: the coroutine is the entity's own method."""
         cls = self.module.parent(function)
-        if coro is None or not isinstance(cls, ast.ClassDef) or not isinstance(function, FUNCTION_NODES):
+        if not isinstance(cls, ast.ClassDef) or not isinstance(function, FUNCTION_NODES):
             return False
         func = coro.func
         if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and function.args.args
