@@ -40,11 +40,10 @@ def task_config_words(config: Any) -> tuple[str, ...]:
 
 
 def resource_config_words(config: Any) -> tuple[str, ...]:
-    """The configured extra resource types (``resources``), by their last name; under preview,
-    any import too: a class of any package can be one the project's own code releases
-    (``models/resources/project_evidence.py``), known only from other files."""
-    preview = ("import",) if getattr(config, "preview", False) else ()
-    return _last_names(tuple(ctor for ctor, _ in config.resources)) + preview
+    """The configured extra resource types (``resources``), by their last name. (A class of any
+    third-party package can be one the project's own code releases, known only from other
+    files: ``runner/demand.py`` checks a file importing one for TRD2 without a word.)"""
+    return _last_names(tuple(ctor for ctor, _ in config.resources))
 
 
 def rename_config_words(config: Any) -> tuple[str, ...]:

@@ -9,6 +9,11 @@ from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
+from tradelint.models.resources.unawaited_release import unawaited_releases
+
+
+# A first-party release called bare (``unawaited_release``): its name, as the call spells it.
+RELEASE_WORDS = ("close(", "stop(", "shutdown(", "disconnect(", "cleanup(", "teardown(", "terminate(")
 
 
 class ResourceCloseNotAwaited(Rule):
@@ -19,6 +24,14 @@ class ResourceCloseNotAwaited(Rule):
     `aclose`, an `asyncpg` pool's `close`, a ccxt exchange's `close`, or the `async def` release
     method of a first-party class that owns one), also of one kept under a key of the object
     (`self["http_session"].close()`).
+
+    Any first-party object's release alike: `self.link.disconnect()` as a statement, where
+    `disconnect` (or `close`, `aclose`, `stop`, `shutdown`, `cleanup`, `teardown`, `terminate`,
+    or `async_` and one of them) is an `async def` of the class `self.link` is proven to hold
+    (every store of the attribute names that class, or a parameter annotated with it), of a
+    local bound once to its constructor, of a parameter annotated with it, or of `self`. It
+    releases nothing, whatever the class holds. A coroutine that is kept, returned or handed on
+    is not this rule's, nor a decorated method.
 
     ## Why is this bad?
     Calling a coroutine function only creates a coroutine; nothing runs until it is awaited.
@@ -61,13 +74,15 @@ class ResourceCloseNotAwaited(Rule):
 
     @classmethod
     def trigger_words(cls, config: Any) -> tuple[str, ...]:
-        return cls.triggers + trigger_words.resource_config_words(config) + library_trigger_words()
+        return cls.triggers + RELEASE_WORDS + trigger_words.resource_config_words(config) + library_trigger_words()
     name = "resource-close-not-awaited"
     incident = "002"
     fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
+        reported: set[int] = set()
         for found in resource_analysis(ctx).unawaited_closes:
+            reported.add(id(found.call))
             fix = None
             if found.fixable:
                 fix = FixSpec(f"Await `{found.spelled}()`", "safe", (EditSpec("await_call", found.call),))
@@ -78,4 +93,18 @@ class ResourceCloseNotAwaited(Rule):
                 fix,
                 fit_help("`{close}()` of `{label}` is a coroutine function: the call only creates a coroutine",
                          close=found.creation.spec.close, label=found.creation.label),
+            )
+        for release in unawaited_releases(ctx.module):
+            if id(release.call) in reported:
+                continue
+            fix = None
+            if release.fixable:
+                fix = FixSpec(f"Await `{release.spelled}()`", "safe", (EditSpec("await_call", release.call),))
+            where = "await it" if release.fixable else "await it in a coroutine"
+            yield Report(
+                release.call,
+                fit("`{spelled}()` is never awaited, so it releases nothing; " + where, spelled=release.spelled),
+                fix,
+                fit_help("`{owner}.{method}()` is a coroutine function: the call only creates a coroutine",
+                         owner=release.owner, method=release.method),
             )

@@ -45,7 +45,7 @@ class ResourceOnSelfNeverClosed(Rule):
         async def unwatch(self, ctx):
             await self.clients[ctx.guild.id].close()
     ```
-    Under `--preview` such an element closed somewhere (`await self.clients[k].close()`, or a
+    Such an element closed somewhere (`await self.clients[k].close()`, or a
     local taken from the collection) also makes the third-party class it is an instance of a
     resource, as a close of a local or an attribute does.
 

@@ -223,8 +223,8 @@ class UnclosedAsyncResource(Rule):
     their `__init__` opens it; a method the library shows to end the instance itself (discord's
     `Client.run()`, `async with self` around the bot's life) ends it as the release does.
 
-    Preview: a class of a package that is neither installed, nor in the project, nor read into
-    that table says nothing of itself, but the project's own code may: when a module of the
+    A class of a package that is neither installed, nor in the project, nor read into that
+    table says nothing of itself, but the project's own code may: when a module of the
     project (not a test) makes an instance and awaits a method of that very instance that ends
     the whole object (`close`, `aclose`, `stop`, `shutdown`, `disconnect`, `cleanup`, `teardown`,
     `terminate`, or `async_` and one of them): `gw = Gateway(host)` ... `await gw.close()` in
@@ -235,7 +235,8 @@ class UnclosedAsyncResource(Rule):
     `async with` (the type may only wrap what it is given) and a test's close are no evidence.
     What may be shared is not judged: an instance handed an object another function provides
     (`Easee(user, password, async_get_clientsession(hass))`, Home Assistant's shared session),
-    or what a maker given nothing returns (`Manager.instance()`).
+    or what a maker given nothing returns (`Manager.instance()`), or one handed what a `with` of
+    the same function entered (`SdkClient(session=s)` inside `async with ClientSession() as s`).
 
     A resource closed on the success path and in an `except Exception` handler (or a narrower
     one, `except ccxt.BaseError`) is not closed when the task is cancelled inside the `try`: `asyncio.CancelledError` derives

@@ -24,7 +24,7 @@ import sys
 import warnings
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from tradelint.core.config import Config
 from tradelint.core.files import UnreadableFile, read_source_bytes
@@ -214,6 +214,8 @@ def families_needed(files: Sequence[tuple[Path, Config]]) -> list[frozenset[str]
         families[i] = run_families(data, config)
         imported = _imported(data, module_name, absolute.name == "__init__.py")
         imports.append(imported)
+        if _evidence_family(families[i], run_trigger_words(config), imported, lambda top: project.find_path(top, roots) is None):
+            families[i].add("TRD2")
         # A package's re-exports (``from .client import Client`` in ``__init__``); a module's
         # own imports are not what it offers (``from typing import Any``).
         offered.append(_offered(data, imported if absolute.name == "__init__.py" else ()))
@@ -240,6 +242,22 @@ def families_needed(files: Sequence[tuple[Path, Config]]) -> list[frozenset[str]
                 families[i] |= new
                 todo.append(i)
     return [None if "any" in found else frozenset(found) for found in families]
+
+
+def _evidence_family(
+    found: set[str], run_words: dict[str, tuple[bytes, ...]], imported: Iterable[str], third_party: Callable[[str], bool]
+) -> bool:
+    """Whether a file without a TRD2 word of its own can still get TRD2: it imports a package that
+    is neither the standard library's nor first-party (``third_party(top)``), one of whose
+    classes the project's own code may release elsewhere, which makes it a resource here
+    (``models/resources/project_evidence.py``)."""
+    if "TRD2" in found or "TRD2" not in run_words:
+        return False
+    for dotted in imported:
+        top = dotted.split(".", 1)[0]
+        if top and top not in sys.stdlib_module_names and top != "__future__" and third_party(top):
+            return True
+    return False
 
 
 def _names_any(path: Path, names: Iterable[bytes]) -> bool:
@@ -359,6 +377,8 @@ class HostedDemand:
                 and any(self._third_party(dotted, roots) for dotted in imported)
             ):
                 own[module].add("TRD1")
+            if _evidence_family(own[module], run_words, imported, lambda top: self._third_party(top, roots)):
+                own[module].add("TRD2")
             imports[module] = [t for t in targets if t != module]
             todo.extend(t for t in imports[module] if (key, t) not in self._final and t not in own)
         families = {module: set(found) for module, found in own.items()}

@@ -1,4 +1,4 @@
-"""A library type the project's own code releases is a resource (preview).
+"""A library type the project's own code releases is a resource (a preview until session 25).
 
 A class of a package that is neither installed nor in the project, nor read into the library
 table (``from somelib import Gateway``), is never judged by what it is: nothing says it holds
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import os
 import re
 import sys
 from pathlib import Path
@@ -62,10 +63,43 @@ def released_by_project(module: ModuleInfo, qualified: str, table: Iterable[str]
         return None
     module.project.note_scan("tree", root)  # for the cache, memo or not
     first_party, released = _index(module, root)
-    if _first_party(first_party, qualified) or module.project.find_path(package, module.roots) is not None:
+    if (
+        _first_party(first_party, qualified)
+        or module.project.find_path(package, module.roots) is not None
+        or _beside_the_code(module, package)
+    ):
         return None  # judged by its own code (``first_party_type``)
     release = released.get((package, name))
     return ResourceSpec(release, lazy=True, first_party=True, evidenced=True) if release is not None else None
+
+
+def _beside_the_code(module: ModuleInfo, package: str) -> bool:
+    """Whether a module or folder named ``package`` lies in a folder holding ``module``, going up
+    while the folders hold Python files: without a project marker (a bot run from its root folder,
+    ``bot.py`` beside ``cogs/`` and ``core/``, no ``__init__`` anywhere), ``core.paginator`` is the
+    bot's own code, never a library the project could evidence."""
+    memo = module.project.class_memo
+    folder = module.path.parent
+    while True:
+        key = ("beside-the-code", folder, package)
+        if key not in memo:
+            memo[key] = os.path.isdir(folder / package) or os.path.isfile(folder / f"{package}.py")
+        parent = folder.parent
+        if memo[key] or parent == folder or not _holds_python(module, parent):
+            module.project.note_scan("tree", folder)  # for the cache, memo or not: the folders read
+            return bool(memo[key])
+        folder = parent
+
+
+def _holds_python(module: ModuleInfo, folder: Path) -> bool:
+    memo = module.project.class_memo
+    key = ("holds-python", folder)
+    if key not in memo:
+        try:
+            memo[key] = any(name.endswith(".py") for name in os.listdir(folder))
+        except OSError:
+            memo[key] = False
+    return bool(memo[key])
 
 
 def _maker(qualified: str) -> str | None:
@@ -276,19 +310,32 @@ def may_be_shared(module: ModuleInfo, call: ast.Call) -> bool:
     function bound to) the result of calling a function or method that is neither a builtin nor
     a class (``Easee(user, password, async_get_clientsession(hass))``, Home Assistant's shared
     session). Nothing shows what such a type holds of its own: it may only wrap what it is
-    given, and its ``close()`` leave it open (pyeasee closes only a session it made itself)."""
+    given, and its ``close()`` leave it open (pyeasee closes only a session it made itself); so may
+    one handed what a ``with`` of the same function entered (``SdkClient(session=s)``)."""
     if _is_maker_call(call) and not call.args and not call.keywords:
         return True
     function = module.enclosing_function(call)
     for value in (*call.args, *(k.value for k in call.keywords)):
         if isinstance(value, ast.Starred):
             value = value.value
+        if isinstance(value, ast.Name) and function is not None and _entered_as(function, value.id):
+            return True  # ``async with ClientSession() as s: SdkClient(session=s)``: wraps what the with closes
         if isinstance(value, ast.Name) and function is not None:
             value = bound_once(function, value.id) or value
         if isinstance(value, ast.Await):
             value = value.value
         if isinstance(value, ast.Call) and _provides(value.func):
             return True
+    return False
+
+
+def _entered_as(function: ast.AST, name: str) -> bool:
+    """Whether ``name`` is bound in ``function`` by a ``with``/``async with`` item's ``as``."""
+    for node in ast.walk(function):
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == name:
+                    return True
     return False
 
 

@@ -14,7 +14,7 @@ from tradelint.models.resources.proofs import result_is_ended
 
 
 def receiver_closes(
-    model: OwnershipModel, builtin_spec: Callable[[str], object], preview: bool, module: ModuleInfo, call: ast.Call, arg: ast.expr
+    model: OwnershipModel, builtin_spec: Callable[[str], object], module: ModuleInfo, call: ast.Call, arg: ast.expr
 ) -> bool | None:
     """Whether the code ``call`` hands ``arg`` to closes it: a first-party class that keeps
     and releases it, or an installed library whose source does (None: not known)."""
@@ -34,10 +34,9 @@ def receiver_closes(
         # (A resource type of the table, ``aiohttp.ClientSession`` taking a connector, is
         # judged by what is documented for it, installed or not.)
         return False
-    if found is None and preview and unreadable_library_class(module, qualified):
-        # Preview: an installed library class whose code does not show a close keeps nothing,
-        # so the creator still owns it (measured, also for classes not installed: no change on
-        # 87 targets; too little evidence for a default, where an owner we cannot read would
-        # be a false positive).
+    if found is None and unreadable_library_class(module, qualified):
+        # An installed library class whose code does not show a close keeps nothing, so the
+        # creator still owns it (issue 28 point 1: ownership moves only where it is proven;
+        # measured in preview first: no change on 87 targets).
         return False
     return found

@@ -149,7 +149,7 @@ class ResourceAnalysis:
         holds = self._unclosed_by_class(call.func)
         if holds:
             return ResourceSpec("close", first_party=True, holds=holds, lends=lazily_given(self.module, call.func))
-        if qualified is not None and self.ctx.config.preview:
+        if qualified is not None:
             return released_by_project(self.module, qualified, self.table)
         return None
 
@@ -351,7 +351,7 @@ class ResourceAnalysis:
             if attr is not None:
                 return Creation(call, spec, label, "self", call, attr, function, owner)
         if handed is not None:
-            closes = receiver_closes(self.model, self.builtin_spec, self.ctx.config.preview, module, handed, expr)
+            closes = receiver_closes(self.model, self.builtin_spec, module, handed, expr)
             if closes is False:
                 return Creation(call, spec, label, "handed", call, ast.unparse(handed.func), function)
             if (
@@ -525,7 +525,7 @@ class ResourceAnalysis:
                 # Kept by a first-party object that never releases it: lent for that object's life
                 # (a type known by its ``__aexit__`` alone may only wrap what it is given).
                 used = (
-                    receiver_closes(self.model, self.builtin_spec, self.ctx.config.preview, self.module, use.call, use.node)
+                    receiver_closes(self.model, self.builtin_spec, self.module, use.call, use.node)
                     is False
                 )
             if kept_at_setup(self.module, c.function, use.node, use.kind):
@@ -631,7 +631,7 @@ class ResourceAnalysis:
                 # it only calls through it. A first-party ``async def`` called and not awaited
                 # here (``create_task(worker(session))``) borrows it alike.
                 return spec.first_party and not only_borrowed_by(module, use.call, use.node)
-            closes = receiver_closes(self.model, self.builtin_spec, self.ctx.config.preview, module, use.call, use.node)
+            closes = receiver_closes(self.model, self.builtin_spec, module, use.call, use.node)
             if closes is not None:
                 return closes
             if unknown_callable(module, callee) and not result_is_ended(module, use.call):

@@ -1,0 +1,191 @@
+"""Session 25 (issue 28, detection that generalizes).
+
+- Point 2, a close never awaited, for any first-party release: ``self.link.disconnect()`` as a
+  statement, where ``disconnect`` is an ``async def`` of the class ``self.link`` is proven to
+  hold, releases nothing, whether or not the class is known to hold a library resource (TRD205,
+  with its safe fix in a coroutine). Proven by running the program before and after the fix.
+- Point 1, ownership proven: a class the project's own code releases is a resource by default
+  (a preview from session 20 to 24), and an instance of it handed what a ``with`` of the same
+  function entered only wraps it.
+Each shape has its negative twin.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from tests.programs import copy_program, run_python
+from tradelint.api import check_paths
+
+DATA = Path(__file__).resolve().parent / "data" / "resource_programs"
+
+
+def _project(tmp_path: Path, files: dict[str, str]) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    for name, source in files.items():
+        (package / name).write_text(source, encoding="utf-8")
+    return tmp_path
+
+
+def _findings(root: Path, *select: str) -> list[str]:
+    return sorted(
+        f"{Path(f.path).relative_to(root).as_posix()}:{f.line}:{f.column} {f.code} {f.message}"
+        for f in check_paths(sorted(root.rglob("*.py")), select=list(select))
+    )
+
+
+LINK = """\
+from somelib import Transport
+
+
+class Link:
+    def __init__(self, host: str) -> None:
+        self._t = Transport(host)
+
+    async def disconnect(self) -> None:
+        await self._t.shutdown()
+
+    def close(self) -> None:
+        self.closed = True
+
+    @staticmethod
+    async def stop() -> None:
+        pass
+"""
+
+USERS = """\
+from app.link import Link
+
+
+class Bridge:
+    def __init__(self, host: str) -> None:
+        self.link = Link(host)
+
+    async def stop(self) -> None:
+        self.link.disconnect()
+
+    async def restart(self) -> None:
+        await self.link.disconnect()
+
+    def reset(self) -> None:
+        self.link.close()
+
+
+async def probe(host: str) -> None:
+    link = Link(host)
+    try:
+        pass
+    finally:
+        link.disconnect()
+
+
+def shutdown(link: Link) -> None:
+    link.disconnect()
+
+
+async def handed(link: Link) -> None:
+    task = link.disconnect()
+    await task
+
+
+class Other:
+    async def stop(self) -> None:
+        self.link.disconnect()
+
+
+async def halt(link: Link) -> None:
+    link.stop()
+"""
+
+
+def test_a_first_party_release_called_bare_releases_nothing(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"link.py": LINK, "users.py": USERS})
+    assert _findings(root, "TRD205") == [
+        "app/users.py:23:9 TRD205 `link.disconnect()` is never awaited, so it releases nothing; await it",
+        "app/users.py:27:5 TRD205 `link.disconnect()` is never awaited, so it releases nothing; await it in a coroutine",
+        "app/users.py:9:9 TRD205 `self.link.disconnect()` is never awaited, so it releases nothing; await it",
+    ]
+    # Not: the awaited twin (12), a sync ``close()`` (15), a coroutine kept and awaited (31), an
+    # attribute whose class nothing proves (``Other.link``, 37), a static method (``Link.stop``, 41).
+
+
+def test_a_release_never_awaited_is_awaited_by_the_fix_and_the_program_then_releases(tmp_path: Path) -> None:
+    program = copy_program(DATA / "release_not_awaited", tmp_path)
+    before = run_python(["main.py"], program, timeout=120)
+    assert (before.returncode, before.stdout) == (0, "link open after stop: True\n")
+    assert "coroutine 'Link.disconnect' was never awaited" in before.stderr
+    check = run_python(["-m", "tradelint", "--no-cache", "--output-format", "concise", "-q", "main.py"], program, timeout=120)
+    assert check.stdout.splitlines() == [
+        "main.py:24:9: TRD205 [*] `self.link.disconnect()` is never awaited, so it releases nothing; await it",
+    ]
+    fixed = run_python(["-m", "tradelint", "--no-cache", "--fix", "."], program, timeout=120)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "        await self.link.disconnect()\n" in (program / "main.py").read_text(encoding="utf-8")
+    after = run_python(["main.py"], program, timeout=120)
+    assert (after.returncode, after.stdout, after.stderr) == (0, "link open after stop: False\n", "")
+
+
+HUB = """\
+from somelib import Gateway
+
+
+class Hub:
+    async def start(self, host):
+        self.gw = Gateway(host)
+        await self.gw.connect()
+
+    async def stop(self):
+        await self.gw.close()
+"""
+
+WRAPPED = """\
+import aiohttp
+from somelib import Gateway
+
+
+async def wrapped(host):
+    async with aiohttp.ClientSession() as session:
+        gw = Gateway(session)
+        return await gw.info()
+
+
+async def own(host):
+    gw = Gateway(host)
+    return await gw.info()
+"""
+
+
+def test_a_type_the_project_releases_wraps_what_a_with_entered(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"hub.py": HUB, "wrapped.py": WRAPPED})
+    assert _findings(root, "TRD2") == [
+        "app/wrapped.py:12:5 TRD201 `gw` (`Gateway(...)`) is never closed; call `await gw.close()` in a `finally`",
+    ]
+
+
+def test_a_bots_own_folder_is_never_a_library_the_project_evidences(tmp_path: Path) -> None:
+    # No project marker, no ``__init__``: a bot run from its root folder (``bot.py`` beside
+    # ``cogs/`` and ``core/``). ``core.paginator`` is its own code, judged by what it holds
+    # (nothing), not by the close the project awaits on one instance; ``somelib`` is a library.
+    (tmp_path / "bot.py").write_text("import asyncio\n", encoding="utf-8")
+    (tmp_path / "core").mkdir()
+    (tmp_path / "core" / "paginator.py").write_text(
+        "class Paginator:\n    def __init__(self, ctx):\n        self.ctx = ctx\n\n"
+        "    async def run(self):\n        pass\n\n    async def close(self):\n        pass\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "cogs").mkdir()
+    (tmp_path / "cogs" / "pages.py").write_text(
+        "from core.paginator import Paginator\nfrom somelib import Gateway\n\n\n"
+        "async def shown(ctx):\n    p = Paginator(ctx)\n    try:\n        await p.run()\n    finally:\n        await p.close()\n\n\n"
+        "async def listed(ctx):\n    p = Paginator(ctx)\n    await p.run()\n\n\n"
+        "async def probe(host):\n    gw = Gateway(host)\n    try:\n        await gw.info()\n    finally:\n        await gw.close()\n\n\n"
+        "async def info(host):\n    gw = Gateway(host)\n    return await gw.info()\n",
+        encoding="utf-8",
+    )
+    assert _findings(tmp_path, "TRD2") == [
+        "cogs/pages.py:27:5 TRD201 `gw` (`Gateway(...)`) is never closed; call `await gw.close()` in a `finally`",
+    ]
