@@ -189,3 +189,150 @@ def test_a_bots_own_folder_is_never_a_library_the_project_evidences(tmp_path: Pa
     assert _findings(tmp_path, "TRD2") == [
         "cogs/pages.py:27:5 TRD201 `gw` (`Gateway(...)`) is never closed; call `await gw.close()` in a `finally`",
     ]
+
+
+DB = """\
+import aiohttp
+
+
+class VectorDB:
+    def __init__(self):
+        self.session = aiohttp.ClientSession()
+
+    async def tear_down(self):
+        await self.session.close()
+
+
+class PineconeDB(VectorDB):
+    pass
+
+
+class VectorDBFactory:
+    def __init__(self):
+        self._cached = None
+
+    def create_vector_db(self, config) -> VectorDB:
+        return PineconeDB()
+
+    def shared_vector_db(self, config) -> VectorDB:
+        return self._cached
+"""
+
+AGENTS = """\
+from app.db import PineconeDB, VectorDBFactory
+
+
+class BaseAgent:
+    def terminate(self):
+        self.vector_db.tear_down()
+
+
+class DirectAgent(BaseAgent):
+    def __init__(self, config):
+        self.vector_db = PineconeDB()
+
+
+class FactoryAgent(BaseAgent):
+    def __init__(self, config, vector_db_factory=VectorDBFactory()):
+        self.vector_db = vector_db_factory.create_vector_db(config)
+
+
+class SharedAgent:
+    def __init__(self, config, vector_db_factory=VectorDBFactory()):
+        self.vector_db = vector_db_factory.shared_vector_db(config)
+
+    def terminate(self):
+        pass
+
+
+class UnknownAgent:
+    def __init__(self, config, factory):
+        self.vector_db = factory.create_vector_db(config)
+
+    def terminate(self):
+        pass
+"""
+
+
+def test_a_base_ends_what_its_subclasses_make_through_a_factory_object(tmp_path: Path) -> None:
+    # vocodedev/vocode-core 9ebbc82a (round 8, dev): the agent's vector DB, made by a factory
+    # object given as a parameter's default and typed by the method's return annotation, is
+    # torn down by the base class's sync ``terminate()`` without ``await``. Not: a factory
+    # method that returns what it keeps (``shared_vector_db``), a factory whose class nothing
+    # proves (``UnknownAgent``).
+    root = _project(tmp_path, {"db.py": DB, "agents.py": AGENTS})
+    assert _findings(root, "TRD2") == [
+        "app/agents.py:11:9 TRD202 `self.vector_db` is never closed; call its `tear_down()` in `terminate()`",
+        "app/agents.py:16:9 TRD202 `self.vector_db` is never closed; call its `tear_down()` in `terminate()`",
+        "app/agents.py:6:9 TRD205 `self.vector_db.tear_down()` is never awaited, so it releases nothing; await it in a coroutine",
+    ]
+
+
+CONVERSATION = """\
+from app.agents import BaseAgent
+
+
+class Conversation:
+    def __init__(self, agent: BaseAgent):
+        self.agent = agent
+
+    async def terminate(self):
+        await self.agent.vector_db.tear_down()
+"""
+
+
+def test_an_owner_holding_a_base_closes_what_each_subclass_keeps(tmp_path: Path) -> None:
+    # The fix of vocode-core 9ebbc82a: the conversation, holding the agent as a ``BaseAgent``,
+    # awaits ``self.agent.vector_db.tear_down()``: every subclass's vector DB is closed there.
+    # (The base's own un-awaited ``tear_down()`` is still reported.)
+    agents = AGENTS.replace("class BaseAgent:", "class BaseAgent(Generic[T]):").replace(
+        "from app.db import", "from typing import Generic, TypeVar\n\nfrom app.db import"
+    ).replace("class DirectAgent(BaseAgent):", "T = TypeVar('T')\n\n\nclass DirectAgent(BaseAgent[int]):")
+    root = _project(tmp_path, {"db.py": DB, "agents.py": agents, "conversation.py": CONVERSATION})
+    assert _findings(root, "TRD2") == [
+        "app/agents.py:8:9 TRD205 `self.vector_db.tear_down()` is never awaited, so it releases nothing; await it in a coroutine",
+    ]
+
+
+BMS = """\
+from bleak import BleakClient
+
+
+class Battery:
+    def __init__(self, device, reconnect: bool) -> None:
+        self._device = device
+        self._reconnect = reconnect
+        self._client = None
+        self._connected = False
+
+    async def __del__(self) -> None:
+        await self._disconnect()
+
+    async def _connect(self) -> None:
+        if not self._connected:
+            self._client = BleakClient(self._device)
+            await self._client.connect()
+            self._connected = True
+
+    async def _disconnect(self) -> None:
+        if self._connected:
+            await self._client.disconnect()
+        self._client = None
+
+    async def async_update(self) -> dict:
+        await self._connect()
+        if self._reconnect:
+            await self._disconnect()
+        return {}
+"""
+
+
+def test_a_close_only_mid_life_and_in_an_async_del_is_no_end(tmp_path: Path) -> None:
+    # patman15/BMS_BLE-HA 2076481b (round 8, dev): ``_disconnect()`` runs only to reconnect
+    # after an update and from an ``async def __del__``, which Python never awaits. Twin: a public
+    # ``disconnect()`` that calls it ends the object.
+    ended = BMS.replace("    async def __del__(self) -> None:", "    async def disconnect(self) -> None:")
+    root = _project(tmp_path, {"bms.py": BMS, "ended.py": ended})
+    assert _findings(root, "TRD2") == [
+        "app/bms.py:16:13 TRD202 `self._client` is never closed; add a `close()` method that calls its `disconnect()`",
+    ]

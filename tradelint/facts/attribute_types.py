@@ -6,9 +6,16 @@ from __future__ import annotations
 
 import ast
 
-from tradelint.facts.class_family import resolve_class_node
+from tradelint.facts.class_body import annotation_head
+from tradelint.facts.class_family import class_and_bases, resolve_class_node, resolve_definition, subclasses_in_project
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.uses import bound_once
+
+ClassRef = tuple[ModuleInfo, ast.ClassDef]
+
+# How far a receiver's class is followed through stores, parameters and factories' annotations.
+DEPTH = 4
 
 
 def attribute_class(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> tuple[ModuleInfo, ast.ClassDef] | None:
@@ -63,3 +70,134 @@ def _attribute_classes(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, list[
         named[attr] = []
     memo[key] = named
     return named
+
+
+def receiver_class(module: ModuleInfo, function: ast.AST, expr: ast.expr, depth: int = 0) -> ClassRef | None:
+    """The first-party class of ``expr`` read in ``function``, when the code proves it: ``self``
+    (the method's class); ``self.attr`` (every store of it in the class, or, when the class stores
+    none, in its subclasses, says one class: a constructor, an annotation, a factory's return
+    annotation); a parameter (its annotation, or its default's class: ``factory=Factory()``); a
+    local bound once (its value's class). None otherwise."""
+    if depth > DEPTH or not isinstance(function, FUNCTION_NODES):
+        return None
+    me = _self_name(function)
+    parent = module.parent(function)
+    cls = parent if isinstance(parent, ast.ClassDef) and me is not None else None
+    if isinstance(expr, ast.Name):
+        if cls is not None and expr.id == me:
+            return module, cls
+        args = function.args
+        positional = [*args.posonlyargs, *args.args]
+        defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults):]], args.defaults))
+        defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+        for arg in (*positional, *args.kwonlyargs):
+            if arg.arg == expr.id:
+                if arg.annotation is not None:
+                    head = annotation_head(module, _optional(arg.annotation))
+                    return resolve_class_node(module, head) if head is not None else None
+                default = defaults.get(arg.arg)
+                return value_class(module, function, default, depth + 1) if default is not None else None
+        value = bound_once(function, expr.id)
+        return value_class(module, function, value, depth + 1) if value is not None else None
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and cls is not None and expr.value.id == me:
+        found = family_attribute_classes(module, cls, expr.attr, depth + 1)
+        return found[0] if found is not None and len({id(c[1]) for c in found}) == 1 else None
+    return None
+
+
+def receiver_classes(module: ModuleInfo, function: ast.AST, expr: ast.expr) -> list[ClassRef] | None:
+    """``receiver_class``, where ``self.attr`` may hold an instance of one of several classes,
+    each proven (the stores of several subclasses): all of them; None when one is unknown."""
+    if isinstance(function, FUNCTION_NODES) and isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        parent = module.parent(function)
+        if isinstance(parent, ast.ClassDef) and expr.value.id == _self_name(function):
+            return family_attribute_classes(module, parent, expr.attr)
+    found = receiver_class(module, function, expr)
+    return [found] if found is not None else None
+
+
+def value_class(module: ModuleInfo, function: ast.AST, value: ast.expr, depth: int = 0) -> ClassRef | None:
+    """The first-party class of what ``value`` evaluates to: a constructor call, or a call of a
+    function or method (of a receiver whose class is proven) whose return annotation names one."""
+    if depth > DEPTH:
+        return None
+    if isinstance(value, ast.Await):
+        value = value.value
+    if not isinstance(value, ast.Call):
+        return None
+    made = resolve_class_node(module, value.func)
+    if made is not None:
+        return made
+    func = value.func
+    if isinstance(func, ast.Attribute):
+        owner = receiver_class(module, function, func.value, depth + 1)
+        if owner is None:
+            return None
+        for home, node in class_and_bases(*owner):
+            for stmt in node.body:
+                if isinstance(stmt, FUNCTION_NODES) and stmt.name == func.attr:
+                    return _returned_class(home, stmt)
+        return None
+    found = resolve_definition(module, func) if isinstance(func, ast.Name) else None
+    if found is not None and isinstance(found[1], FUNCTION_NODES):
+        return _returned_class(found[0], found[1])
+    return None
+
+
+def family_attribute_classes(module: ModuleInfo, cls: ast.ClassDef, attr: str, depth: int = 0) -> list[ClassRef] | None:
+    """The classes ``self.attr`` of ``cls`` may hold: ``attribute_class``, with stores of a
+    factory's result read through its return annotation, and, for a class that stores nothing in
+    ``self.attr``, the stores of its subclasses in the project (a base's ``terminate()`` ending
+    what each subclass makes). None when a store says nothing."""
+    found = attribute_class(module, cls, attr)
+    if found is not None or depth > DEPTH:
+        return [found] if found is not None else None
+    owners: list[ClassRef] = [(module, cls)] if attr in _attribute_classes(module, cls) else []
+    if not owners:
+        owners = [sub for sub in subclasses_in_project(module, cls, mixins_only=False) if attr in _attribute_classes(*sub)]
+    classes: list[ClassRef] = []
+    for home, owner in owners:
+        for method in owner.body:
+            if not isinstance(method, FUNCTION_NODES) or _self_name(method) is None:
+                continue
+            me = _self_name(method)
+            for node in walk(method):
+                if isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == me
+                    for t in node.targets
+                ):
+                    if isinstance(node.value, ast.Constant) and node.value.value is None:
+                        continue
+                    made = attribute_class(home, owner, attr) or value_class(home, method, node.value, depth + 1)
+                    if made is None:
+                        return None
+                    classes.append(made)
+    return classes or None
+
+
+def _returned_class(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> ClassRef | None:
+    if function.returns is None:
+        return None
+    head = annotation_head(module, _optional(function.returns))
+    return resolve_class_node(module, head) if head is not None else None
+
+
+def _optional(annotation: ast.expr) -> ast.expr:
+    """``X`` of ``Optional[X]`` and ``X | None``."""
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [annotation.left, annotation.right]
+        kept = [a for a in sides if not (isinstance(a, ast.Constant) and a.value is None)]
+        return kept[0] if len(kept) == 1 else annotation
+    if isinstance(annotation, ast.Subscript) and getattr(annotation.value, "id", getattr(annotation.value, "attr", "")) == "Optional":
+        return annotation.slice
+    return annotation
+
+
+def _self_name(function: ast.AST) -> str | None:
+    if not isinstance(function, FUNCTION_NODES) or not function.args.args:
+        return None
+    for d in function.decorator_list:
+        name = d.attr if isinstance(d, ast.Attribute) else d.id if isinstance(d, ast.Name) else ""
+        if name in ("staticmethod", "classmethod"):
+            return None
+    return function.args.args[0].arg

@@ -163,7 +163,8 @@ def _class_and_bases(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[Module
     while queue:
         current, node = queue.pop()
         for base in node.bases:
-            named = resolve_class_node(current, base)
+            # ``class ChatAgent(RespondAgent[ChatConfig])``: a generic base is the class it subscripts.
+            named = resolve_class_node(current, base.value if isinstance(base, ast.Subscript) else base)
             if named is not None and named[1] not in seen:
                 seen.add(named[1])
                 found.append(named)
@@ -201,14 +202,15 @@ def resolve_class_node(module: ModuleInfo, expr: ast.AST) -> tuple[ModuleInfo, a
 _CLASS_BASES = re.compile(rb"^[ \t]*class[ \t]+\w+[ \t]*\(([^)]*)\)", re.MULTILINE)
 
 
-def subclasses_in_project(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ModuleInfo, ast.ClassDef]]:
+def subclasses_in_project(module: ModuleInfo, cls: ast.ClassDef, mixins_only: bool = True) -> list[tuple[ModuleInfo, ast.ClassDef]]:
     """For a mixin (a class with no ``__init__`` of its own: what it sets on ``self`` lives in
     the objects of the classes built from it), the first-party classes of the project that name
     it among their bases, wherever they are (a Red cog assembled from mixins of other modules):
     found through an index of every class statement's base names, built once per run, then
     resolved to be ``cls`` itself. A class with an ``__init__`` makes objects of its own, which
-    a subclass's end does not reach: none."""
-    if any(isinstance(s, FUNCTION_NODES) and s.name == "__init__" for s in cls.body):
+    a subclass's end does not reach: none, unless ``mixins_only`` is False (what a base's method
+    reads on ``self`` that only its subclasses store)."""
+    if mixins_only and any(isinstance(s, FUNCTION_NODES) and s.name == "__init__" for s in cls.body):
         return []
     project = module.project
     root = search_root(module)

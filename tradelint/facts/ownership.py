@@ -30,6 +30,7 @@ from typing import Callable, cast
 from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.mid_life import closed_mid_life_only
 from tradelint.facts.summaries import (
     DUNDER_RELEASE,
     LEADING_RELEASE,
@@ -336,6 +337,8 @@ def _release_method(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str
     framework = framework_of(family)
     if method is not None and framework is not None and method.name in framework.stale:
         return None  # ``logout()``: the framework's teardown is to be added, not this one
+    if method is not None and closed_mid_life_only(module, cls, method.name):
+        return None  # ``_disconnect()`` called only to reconnect: no end of the object
     return method.name if method is not None else None
 
 

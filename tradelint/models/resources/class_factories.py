@@ -24,12 +24,13 @@ import ast
 from dataclasses import replace
 from typing import Callable, cast
 
+from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage, release_entry, releases_attr
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk
-from tradelint.models.resources.factories import imported_factory
+from tradelint.models.resources.factories import imported_factory, only_used_through
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
@@ -44,7 +45,7 @@ def class_factory(module: ModuleInfo, func: ast.expr, builtin_spec: BuiltinSpec,
     owner = func.value
     name = owner.attr if isinstance(owner, ast.Attribute) else owner.id
     if not name[:1].isupper():
-        return None
+        return _instance_factory(module, func, builtin_spec, model)
     named = definition_of(module, owner)
     if named is None or named[1].kind != "class":
         return None
@@ -65,15 +66,56 @@ def class_factory(module: ModuleInfo, func: ast.expr, builtin_spec: BuiltinSpec,
     return spec
 
 
+def kept_instance_factory(module: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec, model: OwnershipModel) -> ResourceSpec | None:
+    """``db = factory.create_db(config)`` (or ``await``-ed, annotated): what the method of a
+    receiver that is no import makes, when its result is kept in a name or attribute."""
+    parent = module.parent(call)
+    if isinstance(parent, ast.Await):
+        parent = module.parent(parent)
+    if not isinstance(parent, (ast.Assign, ast.AnnAssign)) or not isinstance(call.func, ast.Attribute):
+        return None
+    return _instance_factory(module, call.func, builtin_spec, model)
+
+
+def _instance_factory(module: ModuleInfo, func: ast.Attribute, builtin_spec: BuiltinSpec, model: OwnershipModel) -> ResourceSpec | None:
+    """What ``factory.create_db(config)`` makes, when the receiver's first-party class is proven
+    (a parameter's annotation or default, a local's constructor, an attribute of ``self``:
+    ``receiver_class``) and the method makes a resource on every path as a static method would
+    (``return PineconeDB(config)``); None otherwise."""
+    function = module.enclosing_function(func)
+    if function is None or (isinstance(func.value, ast.Name) and function.args.args and func.value.id == function.args.args[0].arg):
+        return None  # ``self.make()``: ``factories.self_method_factory``'s
+    owner = receiver_class(module, function, func.value)
+    if owner is None:
+        return None
+    memo = module.project.class_memo
+    key = ("instance-factory", owner[1], func.attr)
+    if key in memo:
+        return cast("ResourceSpec | None", memo[key])
+    memo[key] = None  # a factory that calls itself
+    spec = None
+    for home, cls in class_and_bases(*owner):
+        method = next((s for s in cls.body if isinstance(s, FUNCTIONS) and s.name == func.attr), None)
+        if method is not None:
+            if not method.decorator_list:
+                spec = _made_by(home, cls, method, builtin_spec, model, instance=True)
+            break
+    memo[key] = spec
+    return spec
+
+
 def _made_by(
     home: ModuleInfo,
     cls: ast.ClassDef,
     method: ast.FunctionDef | ast.AsyncFunctionDef,
     builtin_spec: BuiltinSpec,
     model: OwnershipModel,
+    instance: bool = False,
 ) -> ResourceSpec | None:
     kinds = {d.id for d in method.decorator_list if isinstance(d, ast.Name)}
-    if "classmethod" in kinds:
+    if instance:
+        makers = {cls.name}
+    elif "classmethod" in kinds:
         params = method.args.posonlyargs + method.args.args
         if not params:
             return None
@@ -101,10 +143,14 @@ def _made_by(
         for branch in _branches(value):
             stored: dict[str, ast.expr] = {}
             if isinstance(branch, ast.Name) and len(bound.get(branch.id, ())) == 1:
+                if instance and not only_used_through(home, method, branch.id):
+                    return None  # kept or registered by the factory too (``self.sessions.append(s)``)
                 stored = _stored_on(method, branch.id)  # ``self = cls(); self.session = ClientSession()``
                 branch = _unwrap(bound[branch.id][0])
             if not isinstance(branch, ast.Call):
                 return None
+            if instance and _given_own_state(method, branch):
+                return None  # ``Pipeline(self.connection_pool, ...)``: a view of the factory's own
             spec = _made_by_call(home, cls, makers, branch, bound, builtin_spec, model, stored)
             if spec is None:
                 return None
@@ -112,6 +158,17 @@ def _made_by(
     if not specs or any(spec != specs[0] for spec in specs):
         return None
     return replace(specs[0], maybe_none=True) if maybe_none else specs[0]
+
+
+def _given_own_state(method: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> bool:
+    """Whether a call in an instance method is given the instance or one of its attributes."""
+    me = method.args.args[0].arg if method.args.args else None
+    for value in (*call.args, *(k.value for k in call.keywords)):
+        while isinstance(value, (ast.Attribute, ast.Starred)):
+            value = value.value
+        if isinstance(value, ast.Name) and value.id == me:
+            return True
+    return False
 
 
 def _stored_on(method: ast.AST, name: str) -> dict[str, ast.expr]:

@@ -197,7 +197,7 @@ def factory_spec(
                 maybe_none = True
                 continue
             if isinstance(value, ast.Name) and len(bound.get(value.id, ())) == 1:
-                if not _only_used_through(module, function, value.id):
+                if not only_used_through(module, function, value.id):
                     return None  # ``self.addAsyncCleanup(session.close)``: the maker keeps a hand on it
                 value = bound[value.id][0]
             if isinstance(value, ast.Await):
@@ -351,7 +351,7 @@ def class_given_spec(module: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSp
     return replace(spec, lazy=False) if spec is not None else None
 
 
-def _only_used_through(module: ModuleInfo, function: ast.AST, name: str) -> bool:
+def only_used_through(module: ModuleInfo, function: ast.AST, name: str) -> bool:
     """Whether the function does nothing with its local ``name`` but call its methods (none a
     release: ``await redis.ping()``) before returning it: it keeps, registers or hands on
     nothing of it, so the caller gets it whole."""

@@ -15,13 +15,15 @@ import ast
 import weakref
 from typing import cast
 
+from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.project_files import files_naming, project_root
 
 
 def closed_by_an_owner(module: ModuleInfo, cls: str, attr: str, closes: frozenset[str]) -> bool:
     """Whether code of the project closes ``attr`` of a ``cls`` instance it made and holds."""
-    root = project_root(module)
+    # Without a project marker, the folder the module's absolute imports start from.
+    root = project_root(module) or (module.roots[0] if module.roots else None)
     if root is not None:
         module.project.note_scan(f"mentions {cls}", root)  # for the cache, memo or not
     key = (attr, closes)
@@ -41,6 +43,13 @@ def closed_by_an_owner(module: ModuleInfo, cls: str, attr: str, closes: frozense
                 break
     memo[(root, key)] = found
     return found
+
+
+def closed_by_an_owner_of_family(module: ModuleInfo, cls: ast.ClassDef, attr: str, closes: frozenset[str]) -> bool:
+    """``closed_by_an_owner`` of ``cls`` or of one of its first-party bases: an owner holding an
+    instance typed as a base (``agent: BaseAgent``; ``await self.agent.vector_db.tear_down()``)
+    closes what each subclass keeps there (vocodedev/vocode-core ``9ebbc82a``)."""
+    return any(closed_by_an_owner(module, node.name, attr, closes) for _, node in class_and_bases(module, cls))
 
 
 def _owner_closes(module: ModuleInfo, cls: str, attr: str, closes: frozenset[str]) -> bool:
@@ -76,6 +85,17 @@ def _holders_by_class(module: ModuleInfo) -> dict[str, set[str]]:
     if found is None:
         found = {}
         for node in ast.walk(module.tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                # A parameter annotated with the class (``agent: BaseAgent``) holds one.
+                for arg in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs):
+                    typed = _names(arg.annotation) if arg.annotation is not None else None
+                    if typed is not None:
+                        found.setdefault(typed, set()).add(arg.arg)
+                continue
+            if isinstance(node, ast.AnnAssign) and (typed := _names(node.annotation)) is not None:
+                name = _holder_name(node.target)
+                if name is not None:
+                    found.setdefault(typed, set()).add(name)
             if not (isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(value := node.value, ast.Call)):
                 continue
             called = _names(value.func)

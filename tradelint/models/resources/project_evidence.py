@@ -56,18 +56,18 @@ def released_by_project(module: ModuleInfo, qualified: str, table: Iterable[str]
         return None
     if package in library_packages() or any(n.partition(".")[0] == package for n in (*table, *EXCHANGE_MODULES)):
         return None
+    if module.project.find_path(package, module.roots) is not None:
+        return None  # judged by its own code (``first_party_type``), whatever the project says
     # Without a project marker (a package checked on its own, an integration's folder), the
     # folder its absolute imports start from: what can be told of the code beside it.
     root = project_root(module) or (module.roots[0] if module.roots else None)
     if root is None:
         return None
-    module.project.note_scan("tree", root)  # for the cache, memo or not
+    # For the cache, memo or not: what is said of this class is said in files that name it
+    # (``gw = Gateway(...)`` ... ``await gw.close()``), not in every file of the tree.
+    module.project.note_scan(f"mentions {name.partition('.')[0]}", root)
     first_party, released = _index(module, root)
-    if (
-        _first_party(first_party, qualified)
-        or module.project.find_path(package, module.roots) is not None
-        or _beside_the_code(module, package)
-    ):
+    if _first_party(first_party, qualified) or _beside_the_code(module, package):
         return None  # judged by its own code (``first_party_type``)
     release = released.get((package, name))
     return ResourceSpec(release, lazy=True, first_party=True, evidenced=True) if release is not None else None
@@ -84,9 +84,11 @@ def _beside_the_code(module: ModuleInfo, package: str) -> bool:
         key = ("beside-the-code", folder, package)
         if key not in memo:
             memo[key] = os.path.isdir(folder / package) or os.path.isfile(folder / f"{package}.py")
+        # For the cache, memo or not: the folder's modules, and the package's folder beside them.
+        module.project.note_scan("folder", folder)
+        module.project.note_scan("folder", folder / package)
         parent = folder.parent
         if memo[key] or parent == folder or not _holds_python(module, parent):
-            module.project.note_scan("tree", folder)  # for the cache, memo or not: the folders read
             return bool(memo[key])
         folder = parent
 

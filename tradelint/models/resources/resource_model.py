@@ -14,6 +14,7 @@ from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integra
 from tradelint.facts.owned_elements import added_to
 from tradelint.facts.library_ownership import absent_library_function
 from tradelint.facts.holders import kept_at_setup, value_holding
+from tradelint.facts.mid_life import closed_mid_life_only
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk
@@ -22,7 +23,7 @@ from tradelint.facts.uses import (
     name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_name,
 )
 from tradelint.models.resources.callee_release import callee_releases
-from tradelint.models.resources.class_factories import class_factory
+from tradelint.models.resources.class_factories import class_factory, kept_instance_factory
 from tradelint.models.resources.dynamic_classes import picked_by_name
 from tradelint.models.resources.enter_failure import enter_fails_after
 from tradelint.models.resources.expected_errors import awaited_use
@@ -31,7 +32,7 @@ from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loa
 from tradelint.models.resources.owner_leaks import owner_leaks
 from tradelint.models.resources.creation_shapes import entered_by_hand, owner_creation, part_creation
 from tradelint.models.resources.factories import borrows, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, module_factories, self_method_factory
-from tradelint.models.resources.owner_closes import closed_by_an_owner
+from tradelint.models.resources.owner_closes import closed_by_an_owner, closed_by_an_owner_of_family
 from tradelint.models.resources.receivers import receiver_closes
 from tradelint.models.resources.proofs import (
     callee_name,
@@ -154,9 +155,8 @@ class ResourceAnalysis:
         return None
 
     def _unclosed_by_class(self, func: ast.expr) -> str | None:
-        """``StreamFetcher(...)`` where the first-party class opens a library resource on ``self``
-        in ``__init__`` and neither it, its bases nor an owner reaching through it ever closes it
-        (atomicpuppy): the attribute every instance leaks."""
+        """``StreamFetcher(...)`` where the first-party class opens a library resource on ``self`` in
+        ``__init__`` and nothing ever closes it (atomicpuppy): the attribute every instance leaks."""
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         if not name[:1].isupper():
             return None
@@ -173,9 +173,7 @@ class ResourceAnalysis:
         if not acquisitions:
             return None
         owner = self.module.project.module_at(Path(summary.path))
-        cls = next(
-            (c for c in owner.index.classes if c.lineno == definition.line and c.name == facts.name), None
-        ) if owner is not None else None
+        cls = next((c for c in owner.index.classes if c.lineno == definition.line and c.name == facts.name), None) if owner else None
         if owner is None or cls is None:
             return None
         init = next((s for s in cls.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef) and s.name == "__init__"), None)
@@ -228,6 +226,9 @@ class ResourceAnalysis:
             while node.__class__ is Attribute:
                 node = node.value
             if node.__class__ is not Name or node.id not in named_roots:
+                # ``db = factory.create_db(config)`` (``class_factories.kept_instance_factory``).
+                if func.__class__ is Attribute and (made := kept_instance_factory(self.module, call, self.builtin_spec, self.model)):
+                    found.extend(c for c in [self._creation(call, made)] if c)
                 continue  # most calls: ``self.x()``, ``len()``, a local's method
             root: str = node.id
             if func is node and (root in factories or (root in names and root not in library_roots and root.islower())):
@@ -484,8 +485,8 @@ class ResourceAnalysis:
             return self._judge_local(c)
         if c.kind == "self":
             assert c.cls is not None
-            if self._class_closes(c) or closed_by_an_owner(
-                self.module, c.cls.name, c.name, frozenset({c.spec.close, "close", "aclose"})
+            if self._class_closes(c) or closed_by_an_owner_of_family(
+                self.module, c.cls, c.name, frozenset({c.spec.close, "close", "aclose"})
             ):
                 return "self_closed_at_stop_only" if self._closed_at_stop_only(c) else enter_fails_after(self.module, c)
             return "self_never_closed"
@@ -670,21 +671,16 @@ class ResourceAnalysis:
         for module, cls in bases_naming(home, c.cls, c.name):
             uses = [classify(module, node) for node in self_attribute_loads(cls, c.name)]
             for use in resolve_aliases(module, uses):
-                if self.closes(use, c.spec, module) and renews_after(module, use.node, c.name):
+                if (closing := self.closes(use, c.spec, module)) and renews_after(module, use.node, c.name):
                     continue  # ``await self.s.close(); self.s = ClientSession()``: ends the old one only
-                if (
-                    self.closes(use, c.spec, module)
-                    or self._takes_care(module, use, c.spec, owner_is_class=True)
-                    or (c.spec.first_party and _closes_a_part(module, use))
-                ):
+                if closing or self._takes_care(module, use, c.spec, owner_is_class=True) or (c.spec.first_party and _closes_a_part(module, use)):
                     method = module.enclosing_function(use.node)
                     # Not a close in ``logout()`` (discord.py no longer calls it at shutdown), a bot
-                    # command or listener (unloading a cog runs neither), or an async close from
-                    # ``__del__`` (the collector runs it when it likes, with no loop to run it on).
-                    if method is not None and method.name == "__del__" and c.spec.awaited:
-                        continue
-                    if method is None or release_runs(home, c.cls, method):
-                        return True
+                    # command or listener (unloading a cog runs neither), an async close from ``__del__``
+                    # (no loop to run it on), or one in a helper only mid-life calls (``facts/mid_life.py``).
+                    if method is None or not ((method.name == "__del__" and c.spec.awaited) or (closing and closed_mid_life_only(module, cls, method.name))):
+                        if method is None or release_runs(home, c.cls, method):
+                            return True
         if not subclasses:
             return False  # asked of a class built from the mixin: only an end of its own counts
         # A mixin's attribute is ended where the classes built from it end it (a Red cog).
