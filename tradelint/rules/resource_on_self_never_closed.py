@@ -49,6 +49,13 @@ class ResourceOnSelfNeverClosed(Rule):
     local taken from the collection) also makes the third-party class it is an instance of a
     resource, as a close of a local or an attribute does.
 
+    An `async def __del__` never runs (Python drops the coroutine it returns): a private helper
+    that closes the attribute and is called only from such a `__del__` and from the object's own
+    use (`_disconnect()` after an update, to reconnect next time) is no end of its life; reached
+    from a public release (`close()`, `disconnect()`), `__aexit__` or `__exit__`, it is. An owner
+    that holds an instance typed as a base class (`agent: BaseAgent`, then `await
+    self.agent.vector_db.tear_down()`) closes what each subclass keeps there.
+
     A close that only renews the attribute is no end of life: `await self.http.close()` followed,
     on the same path of the same method, by `self.http = ClientSession()` closes the old session
     and leaves the new one to some other method (when the class's own `__init__` sets the

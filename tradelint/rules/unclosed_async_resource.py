@@ -39,7 +39,11 @@ class UnclosedAsyncResource(Rule):
         client = await establish_connection(BleakClient, device, "lamp")   # reported
         await client.write_gatt_char(CHAR, payload)
     ```
-    A class given to a constructor (`Registry(BleakClient)`) or to a first-party function
+    So is a method of a factory object whose first-party class is proven (a parameter's
+    annotation or default, a local's constructor, an attribute of `self`) when every `return` of
+    it makes a resource (`db = factory.create_vector_db(config)`, `return PineconeDB(config)`),
+    unless it also keeps or registers what it returns, or gives it its own state (a view of
+    the factory's pool). A class given to a constructor (`Registry(BleakClient)`) or to a first-party function
     (judged by its own code) makes nothing.
 
     A close with nothing before it that can raise, leave or suspend (no call, `await` or exit
