@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from tradelint.facts.attribute_types import receiver_classes
 from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.models.resources.proofs import awaitable_here
 
 # The methods that end a whole object, as ``project_evidence`` reads a release.
@@ -41,20 +41,15 @@ class UnawaitedRelease:
 def unawaited_releases(module: ModuleInfo) -> list[UnawaitedRelease]:
     """Every bare call of a first-party async release in ``module``, in source order."""
     found: list[UnawaitedRelease] = []
-    for function in module.index.functions:
-        for stmt in walk(function):
-            if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
-                continue
-            call = stmt.value
-            func = call.func
-            if not (isinstance(func, ast.Attribute) and RELEASE.match(func.attr)):
-                continue
-            if module.enclosing_function(call) is not function:
-                continue
-            owners = receiver_classes(module, function, func.value)
-            if not owners or not all(_async_method(home, cls, func.attr) for home, cls in owners):
-                continue
-            found.append(UnawaitedRelease(call, ast.unparse(func), func.attr, owners[0][1].name, awaitable_here(module, call)))
+    for call in module.index.calls:  # one pass over the module's calls
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and RELEASE.match(func.attr) and isinstance(module.parent(call), ast.Expr)):
+            continue
+        function = module.enclosing_function(call)
+        owners = receiver_classes(module, function, func.value) if function is not None else None
+        if not owners or not all(_async_method(home, cls, func.attr) for home, cls in owners):
+            continue
+        found.append(UnawaitedRelease(call, ast.unparse(func), func.attr, owners[0][1].name, awaitable_here(module, call)))
     found.sort(key=lambda u: (u.call.lineno, u.call.col_offset))
     return found
 
