@@ -336,3 +336,30 @@ def test_a_close_only_mid_life_and_in_an_async_del_is_no_end(tmp_path: Path) -> 
     assert _findings(root, "TRD2") == [
         "app/bms.py:16:13 TRD202 `self._client` is never closed; add a `close()` method that calls its `disconnect()`",
     ]
+
+
+def test_a_lazy_resource_on_self_that_nothing_reads_holds_nothing(tmp_path: Path) -> None:
+    # golemfactory/yapapi (round 8, dev, at the parent): ``self._stack = AsyncExitStack()`` that
+    # no method enters anything into, or even reads, holds nothing. Twin: a client that is used.
+    source = """\
+from contextlib import AsyncExitStack
+
+import httpx
+
+
+class Cluster:
+    def __init__(self):
+        self._stack = AsyncExitStack()
+        self._idle = httpx.AsyncClient()
+        self._client = httpx.AsyncClient()
+
+    async def fetch(self, url):
+        return await self._client.get(url)
+
+    async def __aexit__(self, *exc):
+        pass
+"""
+    root = _project(tmp_path, {"cluster.py": source})
+    assert _findings(root, "TRD2") == [
+        "app/cluster.py:10:9 TRD202 `self._client` is never closed; call its `aclose()` in `__aexit__()`",
+    ]

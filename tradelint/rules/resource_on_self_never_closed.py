@@ -49,6 +49,9 @@ class ResourceOnSelfNeverClosed(Rule):
     local taken from the collection) also makes the third-party class it is an instance of a
     resource, as a close of a local or an attribute does.
 
+    A resource that opens on first use (an `httpx.AsyncClient`, an `AsyncExitStack`) kept on
+    `self` but never read by any method of the class or its bases holds nothing: not reported.
+
     An `async def __del__` never runs (Python drops the coroutine it returns): a private helper
     that closes the attribute and is called only from such a `__del__` and from the object's own
     use (`_disconnect()` after an update, to reconnect next time) is no end of its life; reached

@@ -489,7 +489,9 @@ class ResourceAnalysis:
                 self.module, c.cls, c.name, frozenset({c.spec.close, "close", "aclose"})
             ):
                 return "self_closed_at_stop_only" if self._closed_at_stop_only(c) else enter_fails_after(self.module, c)
-            return "self_never_closed"
+            # A lazy one (an exit stack, an httpx client) that no method of the family reads holds nothing.
+            unread = c.spec.lazy and not any(next(self_attribute_loads(k, c.name), None) for _, k in bases_naming(self.module, c.cls, c.name))
+            return None if unread else "self_never_closed"
         if c.kind == "startup":
             assert isinstance(c.stmt, ast.Assign)
             key = place_key(c.stmt.targets[0])
