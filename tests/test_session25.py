@@ -363,3 +363,48 @@ class Cluster:
     assert _findings(root, "TRD2") == [
         "app/cluster.py:10:9 TRD202 `self._client` is never closed; call its `aclose()` in `__aexit__()`",
     ]
+
+
+PUSH = """\
+from bleak import BleakClient
+
+
+class Push:
+    def __init__(self, device) -> None:
+        self._device = device
+        self._client: BleakClient | None = None
+
+    async def ensure_connected(self) -> BleakClient:
+        self._client = BleakClient(self._device)
+        try:
+            await self._client.connect()
+        except Exception:
+            await self._client.disconnect()
+            raise
+        return self._client
+
+    async def safe_connected(self) -> BleakClient:
+        self._client = BleakClient(self._device)
+        try:
+            await self._client.connect()
+        except BaseException:
+            await self._client.disconnect()
+            raise
+        return self._client
+
+    async def disconnect(self) -> None:
+        if self._client:
+            await self._client.disconnect()
+"""
+
+
+def test_a_connect_cleaned_up_only_on_exception_leaves_the_client_half_open_on_cancel(tmp_path: Path) -> None:
+    # The shape of Yale-Libs/yalexs-ble c26b18f4 (round 7, dev): the new client is disconnected
+    # in ``except Exception`` only, which a cancellation skips. Twins: ``except BaseException``;
+    # the same code in a script (``if __name__ == "__main__":``), whose error ends the process.
+    script = PUSH + '\n\nif __name__ == "__main__":\n    pass\n'
+    root = _project(tmp_path, {"push.py": PUSH, "tool.py": script})
+    assert _findings(root, "TRD2") == [
+        "app/push.py:10:9 TRD202 `self._client` is closed on an error in `ensure_connected()` but not on a cancellation; "
+        "catch `BaseException` there",
+    ]

@@ -49,7 +49,12 @@ class ResourceOnSelfNeverClosed(Rule):
     local taken from the collection) also makes the third-party class it is an instance of a
     resource, as a close of a local or an attribute does.
 
-    A resource that opens on first use (an `httpx.AsyncClient`, an `AsyncExitStack`) kept on
+    A method that makes the attribute, then awaits its connect in a `try` whose only cleanup of
+    it is an `except Exception` handler that closes it, leaves it half-open on `self` when the
+    task is cancelled there (`CancelledError` is no `Exception`): reported, "catch
+    `BaseException` there" (not in tests or what a script runs).
+
+    A library's resource that opens on first use (an `httpx.AsyncClient`, an `AsyncExitStack`) kept on
     `self` but never read by any method of the class or its bases holds nothing: not reported.
 
     An `async def __del__` never runs (Python drops the coroutine it returns): a private helper
@@ -169,6 +174,7 @@ class ResourceOnSelfNeverClosed(Rule):
             if verdict.problem not in (
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
                 "self_remade_at_release", "key_never_closed", "key_close_not_awaited", "self_leaks_when_enter_fails",
+                "self_cancel_skips_close",
             ):
                 continue
             c = verdict.creation
@@ -181,6 +187,16 @@ class ResourceOnSelfNeverClosed(Rule):
                     None,
                     fit_help("`__aexit__()` runs only once `__aenter__()` has returned: an error after `{function}()` "
                              "leaves the `{label}` open", function=c.function.name, label=c.label),
+                )
+                continue
+            if verdict.problem == "self_cancel_skips_close":
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is closed on an error in `{function}()` but not on a cancellation; "
+                        "catch `BaseException` there", name=c.name, function=c.function.name),
+                    None,
+                    fit_help("`CancelledError` is no `Exception`: a task cancelled there leaves the `{label}` "
+                             "half-open on `self`", label=c.label),
                 )
                 continue
             if verdict.problem == "key_close_not_awaited":

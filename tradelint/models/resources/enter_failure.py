@@ -10,7 +10,10 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import goes_on_after_errors
+from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import walk
+from tradelint.facts.uses import misses_cancellation
 from tradelint.models.resources.resource_types import Creation, Problem
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -86,3 +89,50 @@ def _can_fail_after(method: ast.FunctionDef | ast.AsyncFunctionDef, line: int) -
         isinstance(node, (ast.Await, ast.Raise)) and node.lineno > line
         for node in walk(method)
     )
+
+
+def cancelled_before_kept(module: ModuleInfo, c: Creation) -> Problem | None:
+    """``self_cancel_skips_close``: the method that makes ``self.attr`` then awaits something in a
+    ``try`` whose only cleanup of it is an ``except Exception`` handler that closes it (``await
+    self._client.connect()`` ... ``except Exception: await self._client.disconnect(); raise``):
+    a task cancelled in the ``try`` (``CancelledError`` is no ``Exception``) leaves the
+    half-opened resource on ``self`` (Yale-Libs/yalexs-ble ``c26b18f4``). None when a
+    ``finally`` or a handler that catches the cancellation closes it there too."""
+    maker = c.function
+    if maker is None or c.kind != "self" or not goes_on_after_errors(module, maker):
+        return None  # (in a test or what a script runs, the error ends the program)
+    created = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
+    for node in walk(maker):
+        if not isinstance(node, ast.Try) or node.lineno <= created:
+            continue
+        if not any(isinstance(n, ast.Await) for stmt in node.body for n in walk(stmt)):
+            continue
+        closing = [h for h in node.handlers if _closes_attribute(h, c.name, c.spec.close)]
+        if not closing or _closes_attribute_in(node.finalbody, c.name, c.spec.close):
+            continue
+        if all(misses_cancellation(module, h.body[0], maker) for h in closing) and not any(
+            not misses_cancellation(module, h.body[0], maker) for h in node.handlers if h not in closing
+        ):
+            return "self_cancel_skips_close"
+    return None
+
+
+def _closes_attribute(handler: ast.ExceptHandler, attr: str, close: str) -> bool:
+    return bool(handler.body) and _closes_attribute_in(handler.body, attr, close)
+
+
+def _closes_attribute_in(body: list[ast.stmt], attr: str, close: str) -> bool:
+    """``self.attr.close()`` (or a release-named method of it) somewhere in ``body``."""
+    for stmt in body:
+        for node in walk(stmt):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and (node.func.attr == close or is_release_name(node.func.attr))
+                and isinstance(node.func.value, ast.Attribute)
+                and node.func.value.attr == attr
+                and isinstance(node.func.value.value, ast.Name)
+                and node.func.value.value.id == "self"
+            ):
+                return True
+    return False

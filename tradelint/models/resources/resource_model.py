@@ -25,7 +25,7 @@ from tradelint.facts.uses import (
 from tradelint.models.resources.callee_release import callee_releases
 from tradelint.models.resources.class_factories import class_factory, kept_instance_factory
 from tradelint.models.resources.dynamic_classes import picked_by_name
-from tradelint.models.resources.enter_failure import enter_fails_after
+from tradelint.models.resources.enter_failure import cancelled_before_kept, enter_fails_after
 from tradelint.models.resources.expected_errors import awaited_use
 from tradelint.models.resources.error_paths import closed_only_before_cancellation, handoff_problem, left_open_by_a_handler, returned
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
@@ -488,9 +488,9 @@ class ResourceAnalysis:
             if self._class_closes(c) or closed_by_an_owner_of_family(
                 self.module, c.cls, c.name, frozenset({c.spec.close, "close", "aclose"})
             ):
-                return "self_closed_at_stop_only" if self._closed_at_stop_only(c) else enter_fails_after(self.module, c)
-            # A lazy one (an exit stack, an httpx client) that no method of the family reads holds nothing.
-            unread = c.spec.lazy and not any(next(self_attribute_loads(k, c.name), None) for _, k in bases_naming(self.module, c.cls, c.name))
+                return "self_closed_at_stop_only" if self._closed_at_stop_only(c) else enter_fails_after(self.module, c) or cancelled_before_kept(self.module, c)
+            # A library's lazy one (an exit stack, an httpx client) that no method of the family reads holds nothing.
+            unread = c.spec.lazy and (c.spec.evidenced or not c.spec.first_party) and not any(next(self_attribute_loads(k, c.name), None) for _, k in bases_naming(self.module, c.cls, c.name))
             return None if unread else "self_never_closed"
         if c.kind == "startup":
             assert isinstance(c.stmt, ast.Assign)

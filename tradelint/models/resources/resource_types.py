@@ -182,6 +182,7 @@ class Creation:
 
 Problem = Literal[
     "never_closed",
+    "self_cancel_skips_close",
     "cancel_skips_close",
     "not_in_finally",
     "not_in_finally_callee",
