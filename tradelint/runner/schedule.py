@@ -35,7 +35,8 @@ def held_first(items: Sequence[T], path_of: Callable[[T], Path], project: Projec
     if project.module_budget is None or len(items) < 2:
         yield from items
         return
-    at = {project.absolute(path_of(item)): i for i, item in enumerate(items)}
+    keys = [project.absolute(path_of(item)) for item in items]
+    at = {key: i for i, key in enumerate(keys)}
     done = [False] * len(items)
     ready: deque[int] = deque()
     following = 0
@@ -50,7 +51,7 @@ def held_first(items: Sequence[T], path_of: Callable[[T], Path], project: Projec
             chosen = None
             while ready:
                 i = ready.popleft()
-                if not done[i] and project.kept(path_of(items[i])) is not None:
+                if not done[i] and project.kept(keys[i]) is not None:
                     chosen = i
                     break
             if chosen is None:
