@@ -139,6 +139,13 @@ def files_naming(project: Project, root: Path, name: str, skip: Path | None = No
 
 def _text_of(path: Path, overlay: Mapping[Path, str]) -> bytes:
     # An open buffer's text (the language server), a fixed file's (``--fix``), not the disk's.
+    # ``--fix``'s overlay says it as bytes (``utf8``), a packed file's without decoding them.
+    utf8 = getattr(overlay, "utf8", None)
+    if utf8 is not None:
+        try:
+            return cast(bytes, utf8(path))
+        except KeyError:
+            return read_source_bytes(path)
     text = overlay.get(path)
     return read_source_bytes(path) if text is None else text.encode("utf-8", "surrogatepass")
 

@@ -7,31 +7,27 @@ base class) is seen when the next pass re-checks the files that depend on it.
 from __future__ import annotations
 
 import ast
-import codecs
 import contextlib
 import ctypes
 import difflib
 import errno
 import fcntl
 import gc
-import io
 import os
 import secrets
 import signal
 import stat
 import threading
 import time
-import tokenize
-import zlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, MutableMapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from tradelint.core import interrupts
 from tradelint.core.config import Config
 from tradelint.core.file_metadata import copy_metadata
-from tradelint.core.files import UnreadableFile, read_source_bytes
+from tradelint.core.files import UnreadableFile
 from tradelint.core.finding import Finding
 from tradelint.core.fix_plan import Edit
 from tradelint.facts.context import Project
@@ -44,39 +40,12 @@ from tradelint.runner.engine import Checker, collector_paused, out_of_memory
 from tradelint.runner.fix_check import MAX_FIX_DEPTH as MAX_FIX_DEPTH
 from tradelint.runner.fix_check import _apply, verified
 from tradelint.runner.fix_check import fix_depth as fix_depth
+from tradelint.runner.schedule import held_first
+from tradelint.runner.snapshots import Snapshots as Snapshots
+from tradelint.runner.snapshots import SnapshotTexts as SnapshotTexts
+from tradelint.runner.snapshots import SourceFile as SourceFile
 
 MAX_PASSES = 10
-
-@dataclass
-class SourceFile:
-    """A file's bytes as read, and how to write text back the same way."""
-
-    path: Path
-    data: bytes
-    encoding: str
-    bom: bool
-    text: str
-
-    @classmethod
-    def read(cls, path: Path) -> SourceFile:
-        """Raises UnreadableFile, SyntaxError (coding cookie), UnicodeDecodeError or LookupError."""
-        return cls.from_bytes(path, read_source_bytes(path))
-
-    @classmethod
-    def from_bytes(cls, path: Path, data: bytes) -> SourceFile:
-        """``data`` as the file at ``path`` (standard input); raises as ``read`` does."""
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        bom = data.startswith(codecs.BOM_UTF8)
-        text = data.decode(encoding)
-        if text.startswith("\ufeff"):
-            text = text[1:]
-        if encoding == "utf-8-sig":
-            encoding = "utf-8"
-        return cls(path, data, encoding, bom, text)
-
-    def encode(self, text: str) -> bytes:
-        return (codecs.BOM_UTF8 if self.bom else b"") + text.encode(self.encoding)
-
 
 @dataclass
 class FixOutcome:
@@ -157,85 +126,6 @@ def compute_fixes(
         return _fix_passes(files, unsafe, display, progress, snapshots, checker.project, checker)
 
 
-# zlib's fastest level: the corpus's 89 MiB of source packs into 21 MiB, in no measurable share
-# of a run's time (89.4 s of CPU for the whole corpus's ``--fix --diff``, 89.7 s unpacked). Kept
-# as read, its bytes and the texts decoded from them held 210 MiB from the first file to the last.
-_PACK_LEVEL = 1
-
-
-class Snapshots(Mapping[Path, SourceFile]):
-    """Every file as it was read, once, up front: ``snapshots[key]`` is its ``SourceFile``.
-
-    Packed (a bounded run), only the bytes are kept, compressed (about a quarter of their size):
-    the text is decoded from them again when asked, which gives the same text, so every pass,
-    every lookup and the write's comparison still see exactly the bytes that were read."""
-
-    def __init__(self, packed: bool = False) -> None:
-        self.packed = packed
-        self._plain: dict[Path, SourceFile] = {}
-        self._packed: dict[Path, tuple[Path, bytes]] = {}  # the path as given, the bytes compressed
-
-    def add(self, key: Path, source: SourceFile, pack: bool = True) -> None:
-        """``pack``: False for a file not read from the disk (standard input), kept as given."""
-        if self.packed and pack:
-            self._packed[key] = (source.path, zlib.compress(source.data, _PACK_LEVEL))
-        else:
-            self._plain[key] = source
-
-    def __getitem__(self, key: Path) -> SourceFile:
-        plain = self._plain.get(key)
-        if plain is not None:
-            return plain
-        path, packed = self._packed[key]
-        return SourceFile.from_bytes(path, zlib.decompress(packed))
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._plain or key in self._packed
-
-    def version(self, key: Path) -> object | None:
-        """The same object while ``key``'s text is the same, without decoding it (None: absent)."""
-        return self._plain.get(key) or self._packed.get(key)
-
-    def __iter__(self) -> Iterator[Path]:
-        yield from self._plain
-        yield from self._packed
-
-    def __len__(self) -> int:
-        return len(self._plain) + len(self._packed)
-
-
-class SnapshotTexts(MutableMapping[Path, str]):
-    """The project's overlay in ``--fix``: the text of each file as fixed so far, else as read."""
-
-    def __init__(self, snapshots: Snapshots) -> None:
-        self.snapshots = snapshots
-        self.changed: dict[Path, str] = {}
-
-    def __getitem__(self, key: Path) -> str:
-        text = self.changed.get(key)
-        return text if text is not None else self.snapshots[key].text
-
-    def version(self, key: Path) -> object | None:
-        """As ``Snapshots.version``: the word index asks it, not a text decompressed anew."""
-        return self.changed.get(key) or self.snapshots.version(key)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.changed or key in self.snapshots
-
-    def __setitem__(self, key: Path, text: str) -> None:
-        self.changed[key] = text
-
-    def __delitem__(self, key: Path) -> None:
-        del self.changed[key]
-
-    def __iter__(self) -> Iterator[Path]:
-        yield from self.changed
-        yield from (key for key in self.snapshots if key not in self.changed)
-
-    def __len__(self) -> int:
-        return len(self.snapshots) + sum(1 for key in self.changed if key not in self.snapshots)
-
-
 def _fix_passes(
     files: dict[Path, Config],
     unsafe: bool,
@@ -263,36 +153,41 @@ def _fix_passes(
             edits: dict[Path, list[Edit]] = {}
             fixes: dict[Path, list[tuple[Edit, ...]]] = {}  # each fix's edits, by file
             fixable_files: set[Path] = set()
-            for path in to_check:
+            # Checked while the trees a lookup parsed are held (``schedule.held_first``), every
+            # finding then taken in the order given (the edits of a file, the errors).
+            checked: dict[Path, list[Finding] | str] = {}  # str: an internal error's message
+            for path in held_first(to_check, _key, project):
                 key = _key(path)
                 source = project.overlay.get(key)
                 name = display.get(path, str(path))
                 try:
-                    findings = (
+                    checked[path] = (
                         checker.check_path(path, files[path], display=display.get(path))
                         if source is None
                         else checker.check_source(path, source, files[path], display=display.get(path))
                     )
                 except MemoryError:
                     project.release()
-                    findings = [out_of_memory(name)]
+                    checked[path] = [out_of_memory(name)]
                     broken.add(key)
                 except Exception as exc:  # a bug in tradelint: this file is neither checked nor fixed
                     interrupts.raise_if_received()
                     internal += 1
                     broken.add(key)
-                    errors.append(f"{name}: internal error, file left alone; please report it: {exc!r}")
-                    results[path] = []
-                    if pass_number == 0 and progress is not None:
-                        progress()
-                    continue
-                results[path] = findings
+                    checked[path] = f"{name}: internal error, file left alone; please report it: {exc!r}"
                 if pass_number == 0 and progress is not None:
                     progress()
                 if not checker.batch:
                     # As the runner does: the trees kept for cross-module lookups leave later
                     # collections, which would otherwise walk them all again for every file.
                     gc.freeze()
+            for path in to_check:
+                findings = checked[path]
+                if isinstance(findings, str):
+                    errors.append(findings)
+                    results[path] = []
+                    continue
+                results[path] = findings
                 for finding in findings:
                     if finding.fix is None or not finding.fix.applies(unsafe):
                         continue

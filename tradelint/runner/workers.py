@@ -24,6 +24,7 @@ from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.runner import demand
 from tradelint.runner.dependencies import module_names
 from tradelint.runner.engine import Checker, collector_paused, out_of_memory
+from tradelint.runner.schedule import held_first
 
 if TYPE_CHECKING:
     import concurrent.futures
@@ -180,7 +181,7 @@ def _check_items(
 ) -> list[Outcome]:
     outcomes: list[Outcome] = []
     project = checker.project
-    for i, file, config in items:
+    for i, file, config in held_first(items, lambda item: item[1], project):
         project.scans.clear()
         only = families.get(i)
         if only is not None and not only:
@@ -206,6 +207,9 @@ def _check_items(
             # freezing what exists also resets its count, so that the first collection once it is
             # back (output, pickling results in a worker) does not walk every tree (as mypy does).
             gc.freeze()
+    # In the order given (``held_first`` may have checked in another).
+    given = {item[0]: k for k, item in enumerate(items)}
+    outcomes.sort(key=lambda outcome: given[outcome[0]])
     if outcomes and isinstance(project, SummarizingProject):
         i, outcome, scanned, _ = outcomes[-1]
         outcomes[-1] = (i, outcome, scanned, project.cache_names)

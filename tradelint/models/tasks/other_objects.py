@@ -436,4 +436,8 @@ def _element_class(
             if made is None:
                 return None  # an element of unknown class: nothing is proven
             classes[id(made[1])] = (made[0], made[1])  # type: ignore[assignment]
-    return next(iter(classes.values())) if len(classes) == 1 else None
+            if len(classes) > 1:
+                # Elements of two classes: nothing is proven, whatever the others are (a
+                # registry of N classes: not N lookups, each parsing its module).
+                return None
+    return next(iter(classes.values())) if classes else None
