@@ -83,10 +83,7 @@ class ResourceCloseNotAwaited(Rule):
         reported: set[int] = set()
         for found in resource_analysis(ctx).unawaited_closes:
             reported.add(id(found.call))
-            fix = None
-            if found.fixable:
-                fix = FixSpec(f"Await `{found.spelled}()`", "safe", (EditSpec("await_call", found.call),))
-            where = "await it" if found.fixable else "await it in a coroutine"
+            fix, where = _await_fix(found.call, found.spelled, found.fixable)
             yield Report(
                 found.call,
                 fit("`{spelled}()` is never awaited, so it closes nothing; " + where, spelled=found.spelled),
@@ -97,10 +94,7 @@ class ResourceCloseNotAwaited(Rule):
         for release in unawaited_releases(ctx.module):
             if id(release.call) in reported:
                 continue
-            fix = None
-            if release.fixable:
-                fix = FixSpec(f"Await `{release.spelled}()`", "safe", (EditSpec("await_call", release.call),))
-            where = "await it" if release.fixable else "await it in a coroutine"
+            fix, where = _await_fix(release.call, release.spelled, release.fixable)
             yield Report(
                 release.call,
                 fit("`{spelled}()` is never awaited, so it releases nothing; " + where, spelled=release.spelled),
@@ -108,3 +102,10 @@ class ResourceCloseNotAwaited(Rule):
                 fit_help("`{owner}.{method}()` is a coroutine function: the call only creates a coroutine",
                          owner=release.owner, method=release.method),
             )
+
+
+def _await_fix(call: Any, spelled: str, fixable: bool) -> tuple[FixSpec | None, str]:
+    """The safe fix adding ``await`` (in a coroutine only), and the message's advice."""
+    if not fixable:
+        return None, "await it in a coroutine"
+    return FixSpec(f"Await `{spelled}()`", "safe", (EditSpec("await_call", call),)), "await it"

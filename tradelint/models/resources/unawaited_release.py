@@ -54,12 +54,6 @@ def unawaited_releases(module: ModuleInfo) -> list[UnawaitedRelease]:
     return found
 
 
-def _decorator_name(node: ast.expr) -> str:
-    if isinstance(node, ast.Call):
-        node = node.func
-    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
-
-
 def _async_method(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool:
     """Whether ``name`` on an instance of ``cls`` is an undecorated ``async def`` (its own, or the
     first first-party base's that defines it; an assignment in a class body hides it)."""
