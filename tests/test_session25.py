@@ -16,26 +16,10 @@ import subprocess
 from pathlib import Path
 
 from tests.programs import copy_program, run_python
-from tradelint.api import check_paths
+from tests.trees import findings as _findings
+from tests.trees import package_project
 
 DATA = Path(__file__).resolve().parent / "data" / "resource_programs"
-
-
-def _project(tmp_path: Path, files: dict[str, str]) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
-    package = tmp_path / "app"
-    package.mkdir()
-    (package / "__init__.py").write_text("", encoding="utf-8")
-    for name, source in files.items():
-        (package / name).write_text(source, encoding="utf-8")
-    return tmp_path
-
-
-def _findings(root: Path, *select: str) -> list[str]:
-    return sorted(
-        f"{Path(f.path).relative_to(root).as_posix()}:{f.line}:{f.column} {f.code} {f.message}"
-        for f in check_paths(sorted(root.rglob("*.py")), select=list(select))
-    )
 
 
 LINK = """\
@@ -103,7 +87,7 @@ async def halt(link: Link) -> None:
 
 
 def test_a_first_party_release_called_bare_releases_nothing(tmp_path: Path) -> None:
-    root = _project(tmp_path, {"link.py": LINK, "users.py": USERS})
+    root = package_project(tmp_path, {"link.py": LINK, "users.py": USERS})
     assert _findings(root, "TRD205") == [
         "app/users.py:23:9 TRD205 `link.disconnect()` is never awaited, so it releases nothing; await it",
         "app/users.py:27:5 TRD205 `link.disconnect()` is never awaited, so it releases nothing; await it in a coroutine",
@@ -160,7 +144,7 @@ async def own(host):
 
 
 def test_a_type_the_project_releases_wraps_what_a_with_entered(tmp_path: Path) -> None:
-    root = _project(tmp_path, {"hub.py": HUB, "wrapped.py": WRAPPED})
+    root = package_project(tmp_path, {"hub.py": HUB, "wrapped.py": WRAPPED})
     assert _findings(root, "TRD2") == [
         "app/wrapped.py:12:5 TRD201 `gw` (`Gateway(...)`) is never closed; call `await gw.close()` in a `finally`",
     ]
@@ -260,7 +244,7 @@ def test_a_base_ends_what_its_subclasses_make_through_a_factory_object(tmp_path:
     # torn down by the base class's sync ``terminate()`` without ``await``. Not: a factory
     # method that returns what it keeps (``shared_vector_db``), a factory whose class nothing
     # proves (``UnknownAgent``).
-    root = _project(tmp_path, {"db.py": DB, "agents.py": AGENTS})
+    root = package_project(tmp_path, {"db.py": DB, "agents.py": AGENTS})
     assert _findings(root, "TRD2") == [
         "app/agents.py:11:9 TRD202 `self.vector_db` is never closed; call its `tear_down()` in `terminate()`",
         "app/agents.py:16:9 TRD202 `self.vector_db` is never closed; call its `tear_down()` in `terminate()`",
@@ -288,7 +272,7 @@ def test_an_owner_holding_a_base_closes_what_each_subclass_keeps(tmp_path: Path)
     agents = AGENTS.replace("class BaseAgent:", "class BaseAgent(Generic[T]):").replace(
         "from app.db import", "from typing import Generic, TypeVar\n\nfrom app.db import"
     ).replace("class DirectAgent(BaseAgent):", "T = TypeVar('T')\n\n\nclass DirectAgent(BaseAgent[int]):")
-    root = _project(tmp_path, {"db.py": DB, "agents.py": agents, "conversation.py": CONVERSATION})
+    root = package_project(tmp_path, {"db.py": DB, "agents.py": agents, "conversation.py": CONVERSATION})
     assert _findings(root, "TRD2") == [
         "app/agents.py:8:9 TRD205 `self.vector_db.tear_down()` is never awaited, so it releases nothing; await it in a coroutine",
     ]
@@ -332,7 +316,7 @@ def test_a_close_only_mid_life_and_in_an_async_del_is_no_end(tmp_path: Path) -> 
     # after an update and from an ``async def __del__``, which Python never awaits. Twin: a public
     # ``disconnect()`` that calls it ends the object.
     ended = BMS.replace("    async def __del__(self) -> None:", "    async def disconnect(self) -> None:")
-    root = _project(tmp_path, {"bms.py": BMS, "ended.py": ended})
+    root = package_project(tmp_path, {"bms.py": BMS, "ended.py": ended})
     assert _findings(root, "TRD2") == [
         "app/bms.py:16:13 TRD202 `self._client` is never closed; add a `close()` method that calls its `disconnect()`",
     ]
@@ -359,7 +343,7 @@ class Cluster:
     async def __aexit__(self, *exc):
         pass
 """
-    root = _project(tmp_path, {"cluster.py": source})
+    root = package_project(tmp_path, {"cluster.py": source})
     assert _findings(root, "TRD2") == [
         "app/cluster.py:10:9 TRD202 `self._client` is never closed; call its `aclose()` in `__aexit__()`",
     ]
@@ -403,7 +387,7 @@ def test_a_connect_cleaned_up_only_on_exception_leaves_the_client_half_open_on_c
     # in ``except Exception`` only, which a cancellation skips. Twins: ``except BaseException``;
     # the same code in a script (``if __name__ == "__main__":``), whose error ends the process.
     script = PUSH + '\n\nif __name__ == "__main__":\n    pass\n'
-    root = _project(tmp_path, {"push.py": PUSH, "tool.py": script})
+    root = package_project(tmp_path, {"push.py": PUSH, "tool.py": script})
     assert _findings(root, "TRD2") == [
         "app/push.py:10:9 TRD202 `self._client` is closed on an error in `ensure_connected()` but not on a cancellation; "
         "catch `BaseException` there",

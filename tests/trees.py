@@ -16,3 +16,22 @@ def write(path: Path, text: str) -> Path:
 
 def configs_for(*paths: Path) -> dict[Path, Config]:
     return {file: config_for(file) for file in discover(list(paths), None)}
+
+
+def package_project(root: Path, files: dict[str, str], package: str = "app") -> Path:
+    """A project (``pyproject.toml`` named ``demo``) with one package holding ``files``."""
+    write(root / "pyproject.toml", "[project]\nname = 'demo'\n")
+    write(root / package / "__init__.py", "")
+    for name, source in files.items():
+        write(root / package / name, source)
+    return root
+
+
+def findings(root: Path, *select: str) -> list[str]:
+    """``path:line:col CODE message`` of every finding of ``select`` under ``root``, sorted."""
+    from tradelint.api import check_paths
+
+    return sorted(
+        f"{Path(f.path).relative_to(root).as_posix()}:{f.line}:{f.column} {f.code} {f.message}"
+        for f in check_paths(sorted(root.rglob("*.py")), select=list(select))
+    )

@@ -23,7 +23,20 @@ class TaskLocalNeverAwaited(Rule):
     flagged when some normal path returns with it still running: a WebSocket handler that
     cancels its pipeline task on barge-in but not when the socket closes. A cancel guarded by a
     test of the task (`if t is not None and not t.done(): t.cancel()`) covers the other branch;
-    what an `except` does after an error is not followed. A task that an unloadable Home
+    what an `except` does after an error is not followed. A local task that loops until
+    cancelled (a heartbeat's `while True`), which the function cancels (and may await) on every
+    normal path, is flagged when an `await` between its creation and its cancel may raise with no
+    `finally` (nor handler) of an enclosing `try` cancelling it: a websocket loop's heartbeat
+    cancelled after the loop, left running by every disconnect that makes `receive_str()` raise,
+    where the program goes on after the error (not a test, not a script's `main()`):
+    ```python
+    async def listen(self, ws, handler):
+        beat = asyncio.create_task(self._heartbeat(ws))   # flagged
+        while self.alive:
+            await handler(await ws.receive_str())
+        beat.cancel()
+    ```
+    The same with the loop in `try:` and `beat.cancel()` in its `finally:` is not flagged. A task that an unloadable Home
     Assistant integration's `async_setup_entry` keeps in `hass.data` or on the entry is reported
     when nothing the unload reaches mentions `cancel`; also as a part of what it keeps there (a
     value of a dict display, `{"poller": create_task(poll())}`, or a field of a first-party
@@ -94,7 +107,7 @@ class TaskLocalNeverAwaited(Rule):
                 message, help = TEXTS[site.problem]
                 # A module's own task or registry: ending it at shutdown is the module's choice.
                 fix, reason = (
-                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "integration", "startup") else keep_task_fix_and_reason(ctx, site.call)
+                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "local_error_paths", "integration", "startup") else keep_task_fix_and_reason(ctx, site.call)
                 )
                 yield Report(
                     site.node,
@@ -117,6 +130,10 @@ TEXTS = {
     "local_some_paths": Text(
         "task `{name}` from `{label}(...)` is cancelled on some paths only; cancel it in a `finally`",
         "On the other paths the function returns with it running and unreferenced",
+    ),
+    "local_error_paths": Text(
+        "task `{name}` from `{label}(...)` runs on when an error comes before its `cancel()`; cancel it in a `finally`",
+        "It loops until cancelled: each error here (a dropped connection) leaves one more running",
     ),
     "integration": Text(
         "task kept in `{name}` at setup is never cancelled at unload; cancel it in `async_unload_entry()`",

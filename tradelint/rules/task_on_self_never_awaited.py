@@ -8,6 +8,7 @@ from tradelint.core.messages import Text, fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.ownership import is_release_name
+from tradelint.facts.uses import self_attribute_loads
 from tradelint.models.tasks.fixes import no_fix_help, task_attribute_fix
 from tradelint.models.tasks.shutdown import teardown_name
 from tradelint.models.tasks.task_model import task_analysis
@@ -31,7 +32,11 @@ class TaskOnSelfNeverAwaited(Rule):
     is an instance of a *task owner* (a first-party class that keeps the tasks it creates in a
     collection on itself and has a public method that cancels them all, `cancel_all()`; or a
     class of the `task-owner-classes` table, which starts with python-discord's `Scheduler`)
-    stored on `self` when no method of the class calls that method. A cancel that only restarts
+    stored on `self` when no method of the class calls that method. A cancel in `__del__` ends
+    no task that runs a coroutine given the object itself (`self._run()`, `worker(self)`): the
+    loop holds the task, the task its coroutine and the coroutine the object, so `__del__` cannot
+    run while the task does, and the finding says so ("is cancelled only in `__del__()`"); a task
+    of `pump(self._queue)` does not hold the object, and its `__del__` cancel ends it. A cancel that only restarts
     the task (`self.t.cancel()` followed, on the same path of the same method, by `self.t =
     create_task(...)`) ends the old task, not the last one: when the class's own `__init__` sets
     the attribute, some other method must still end it. In a discord cog, only what
@@ -287,15 +292,17 @@ class TaskOnSelfNeverAwaited(Rule):
                 yield Report(site.node, message, None, text.help)
                 continue
             fix, reason = task_attribute_fix(ctx, site)
-            text = _text(site.name, shutdown, site.cls.name, site.function.name)
+            text = _text(site.name, shutdown, site.cls.name, site.function.name, _cancelled_in_del(site.cls, site.name))
             yield Report(site.node, text.message, fix, no_fix_help(reason) if reason else text.help)
 
 
-def _text(name: str, shutdown: str | None, cls: str, function: str) -> Text:
-    """``shutdown``: the class's own release method, where the task belongs, if it has one."""
+def _text(name: str, shutdown: str | None, cls: str, function: str, in_del: bool = False) -> Text:
+    """``shutdown``: the class's own release method, where the task belongs, if it has one;
+    ``in_del``: only ``__del__`` cancels it, which cannot run while the task holds the object."""
     advice = "cancel it in `{shutdown}()`" if shutdown else "add a shutdown method that cancels and awaits it"
+    state = "is cancelled only in `__del__()`, which cannot run while the task holds `self`" if in_del else "is never cancelled or awaited"
     return Text(
-        fit("`self.{name}` is never cancelled or awaited; " + advice, name=name, shutdown=shutdown or ""),
+        fit("`self.{name}` " + state + "; " + advice, name=name, shutdown=shutdown or ""),
         fit_help(
             "`{cls}` starts it in `{function}()`; at loop close it is destroyed while pending",
             cls=cls,
@@ -332,3 +339,14 @@ def _unreached_message(subject: str, name: str, end: str, unreached: tuple[str, 
     runs = "the entity's removal" if end == "async_will_remove_from_hass" else "the entry's unload"
     return fit(subject + " {how} in `{method}()`, but nothing " + runs + " runs calls it",
                name=name, how=unreached[1], method=unreached[0])
+
+
+def _cancelled_in_del(cls: ast.ClassDef, name: str) -> bool:
+    """The class's ``__del__`` reads ``self.<name>`` (to cancel it): the finding says why that
+    is no end (``TaskUses`` left it out because the task holds the object)."""
+    loads = {id(node) for node in self_attribute_loads(cls, name)}
+    return any(
+        isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.name == "__del__"
+        and any(id(node) in loads for node in ast.walk(method))
+        for method in cls.body
+    )

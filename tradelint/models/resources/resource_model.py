@@ -82,7 +82,7 @@ from tradelint.facts.app_startup import (
     registers_shutdown,
 )
 from tradelint.models.resources.statements import (
-    closed_after, closed_at_once,
+    closed_after, closed_at_once, lent_owner_left_open,
     _calls_coroutine_function, _capword_callee, _closes_a_part, _closes_held, _closure_method, _default_of, _dotted,
     _exits_before_try, _handed_to, _is_async_generator, _is_context_manager, _is_teardown_generator,
     _keyword_is_false, _lent_for_a_block, _local_collection_drops, _module_collection, _replaced_before_use,
@@ -634,6 +634,8 @@ class ResourceAnalysis:
                 # it only calls through it. A first-party ``async def`` called and not awaited
                 # here (``create_task(worker(session))``) borrows it alike.
                 return spec.first_party and not only_borrowed_by(module, use.call, use.node)
+            if lent_owner_left_open(module, use.call):
+                return False  # ``yield Socket(session)``: lent for the block, closed by nothing after it
             closes = receiver_closes(self.model, self.builtin_spec, module, use.call, use.node)
             if closes is not None:
                 return closes

@@ -625,3 +625,31 @@ def closed_after(function: ast.AST, name: str, node: ast.AST, is_close: Callable
     creator still owns it (issue 28, point 1: a hand-off is proven, never assumed)."""
     line = getattr(node, "lineno", 0)
     return any(load.lineno > line and is_close(load) for load in name_loads(function, name))
+
+
+def lent_owner_left_open(module: ModuleInfo, call: ast.Call) -> bool:
+    """``yield Socket(session, ws)``, or ``sock = Socket(session, ws)`` then ``yield sock``, in
+    a context manager, a fixture or a teardown generator (a lifespan, a dependency), where no
+    code of the function releases the owner after the ``yield`` (nor hands it on): the owner is
+    lent for the block only, as the resource itself would be, and what it was given is left
+    open at the block's end (nonebot/nonebot2 ``c1e06c2e``: the aiohttp driver's
+    ``websocket()`` yielded a ``WebSocket`` holding a new session that nothing closed)."""
+    function = module.enclosing_function(call)
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or not (
+        _is_context_manager(module, function) or _is_teardown_generator(module, function)
+    ):
+        return False
+    if _yielded(module, call):
+        return True
+    stmt = module.parent(call)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is call and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    yielded = False
+    for load in name_loads(function, stmt.targets[0].id):
+        if _yielded(module, load):
+            yielded = True
+            continue
+        use = classify(module, load)
+        if use.kind not in ("method", "attribute", "test") or is_release_name(use.name):
+            return False  # released, or handed on to what may release it
+    return yielded

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import Callable
 
 from tradelint.facts.syntax import FUNCTION_NODES
 
@@ -148,3 +149,94 @@ def outlives_function(
     end it (each a statement of its own: ``task.cancel()``)."""
     flow = _Paths(name, created, {id(stmt) for stmt in ends}).block(function.body, {False})
     return True in flow.out or True in flow.returns
+
+
+class _ErrorPaths(_Paths):
+    """``_Paths`` that also notes whether an ``await`` may raise while the task is live and no
+    ``finally`` (nor a handler) of an enclosing ``try`` ends it: the error leaves the function
+    with the task running. Only an ``await`` (an ``async for``, an ``async with``) is taken as
+    what raises: a network read, a request; a plain call's error is possible but rare here, and
+    an await that ``quiet`` says raises nothing but a cancellation (``asyncio.sleep``) is none."""
+
+    def __init__(self, name: str, created: ast.stmt, ends: set[int], quiet: Callable[[ast.Await], bool]) -> None:
+        super().__init__(name, created, ends)
+        self.guarded = 0  # how many enclosing ``try`` bodies end the task on an error
+        self.raised = False
+        self.quiet = quiet
+
+    def stmt(self, stmt: ast.stmt, states: set[bool]) -> _Flow:
+        if True in states and not self.guarded and stmt is not self.created and _awaits_here(stmt, self.quiet):
+            self.raised = True
+        return super().stmt(stmt, states)
+
+    def _try(self, stmt: ast.Try | ast.TryStar, states: set[bool]) -> _Flow:
+        guards = self._ends_in(stmt.finalbody) or any(self._ends_in(h.body) for h in stmt.handlers)
+        self.guarded += guards
+        try:
+            body = self.block(stmt.body, states)
+        finally:
+            self.guarded -= guards
+        # What a handler does after an error is another question (as in ``_Paths``).
+        rest = self.block(stmt.orelse, body.out) if stmt.orelse else _Flow(out=set(body.out))
+        for kind in ("breaks", "continues", "returns"):
+            getattr(rest, kind).update(getattr(body, kind))
+        if not stmt.finalbody:
+            return rest
+        final = _Flow()
+        for kind in ("out", "breaks", "continues", "returns"):
+            entered: set[bool] = getattr(rest, kind)
+            if entered:
+                after = self.block(stmt.finalbody, entered)
+                getattr(final, kind).update(after.out)
+                final.breaks |= after.breaks
+                final.continues |= after.continues
+                final.returns |= after.returns
+        return final
+
+
+def _awaits_here(stmt: ast.stmt, quiet: Callable[[ast.Await], bool]) -> bool:
+    """The statement itself (for a compound one, its header: a test, an iterable, the items of
+    a ``with``) awaits, outside any function it defines."""
+    if isinstance(stmt, (ast.AsyncFor, ast.AsyncWith)):
+        return True
+    if isinstance(stmt, (*FUNCTION_NODES, ast.ClassDef, ast.Try, ast.TryStar)):
+        return False
+    header: list[ast.AST]
+    if isinstance(stmt, (ast.If, ast.While)):
+        header = [stmt.test]
+    elif isinstance(stmt, ast.For):
+        header = [stmt.iter]
+    elif isinstance(stmt, ast.With):
+        header = [item.context_expr for item in stmt.items]
+    elif isinstance(stmt, ast.Match):
+        header = [stmt.subject]
+    else:
+        header = [stmt]
+    return any(isinstance(node, ast.Await) and not quiet(node) for part in header for node in _own_walk(part))
+
+
+def _own_walk(node: ast.AST) -> list[ast.AST]:
+    """The nodes of ``node``, not those of a function or lambda defined in it."""
+    found: list[ast.AST] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(c for c in ast.iter_child_nodes(current) if not isinstance(c, (*FUNCTION_NODES, ast.Lambda)))
+    return found
+
+
+def left_running_on_errors(
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    name: str,
+    created: ast.stmt,
+    ends: list[ast.stmt],
+    quiet: Callable[[ast.Await], bool],
+) -> bool:
+    """Whether an ``await`` may raise while the task that ``created`` binds to ``name`` is live
+    and nothing on that error's way out of ``function`` (a ``finally``, a handler) ends it: the
+    heartbeat of a websocket loop cancelled after the loop, not in a ``finally``, left running by
+    each disconnect (embl-bio-it/python-mattermost-autodriver ``83e97a99``)."""
+    paths = _ErrorPaths(name, created, {id(stmt) for stmt in ends}, quiet)
+    paths.block(function.body, {False})
+    return paths.raised

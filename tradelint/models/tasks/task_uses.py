@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Collection, Literal
 
 from tradelint.facts.class_family import declared_by_a_base
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import unload_reach
+from tradelint.facts.framework_ends import goes_on_after_errors, unload_reach
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family, weak_container
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES, walk
@@ -28,9 +28,9 @@ from tradelint.facts.uses import (
     self_name,
 )
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, WEAK_TASK_METHODS, _methods
-from tradelint.models.tasks.exit_paths import outlives_function
+from tradelint.models.tasks.exit_paths import left_running_on_errors, outlives_function
 from tradelint.models.tasks.function_bodies import _binds
-from tradelint.models.tasks.hass_waits import cancelled_from_outside
+from tradelint.models.tasks.hass_waits import cancelled_from_outside, waiting_kind
 from tradelint.models.tasks.other_objects import ended_through_instances
 from tradelint.models.tasks.shutdown import OwnerShutdown, _decorated, _method_of
 from tradelint.models.tasks.unmade_owners import end_of_life_methods, never_outlives
@@ -46,7 +46,7 @@ HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 
 Problem = Literal[
     "discarded", "local", "container", "self", "self_elements", "global_container", "global", "self_loop",
-    "self_owner", "weak", "local_some_paths", "integration", "startup", "hass_waits", "hass_waits_self",
+    "self_owner", "weak", "local_some_paths", "local_error_paths", "integration", "startup", "hass_waits", "hass_waits_self",
     "hass_outlives_entry", "hass_outlives_entity", "helper", "other_object",
 ]
 
@@ -209,6 +209,37 @@ class TaskUses(OwnerShutdown):
                 return False
         return bool(ends) and outlives_function(function, name, created, ends)
 
+    def _left_running_on_errors(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, created: ast.stmt, call: ast.Call
+    ) -> bool:
+        """A local task that runs until cancelled (a heartbeat's ``while True``), which the
+        function cancels (and may await) on every normal path but not on the way out of an
+        error: an ``await`` between its creation and its cancel raises (the peer went away) and
+        the loop runs on, one more at each reconnect, where the program goes on after the error
+        (``goes_on_after_errors``: not a test, not a script's ``main``)."""
+        if name in self._declared(function)[1] or self._runs_the_loop_after(function, created):
+            return False
+        ends: list[ast.stmt] = []
+        for load in self._loads(function, name):
+            use = classify(self.module, load)
+            if use.kind == "argument" and use.call is not None and only_reads_arguments(self.module, use.call):
+                continue
+            if use.kind == "method" and use.name == "cancel" and use.call is not None:
+                ends.append(next(a for a in self.module.ancestors(use.call) if isinstance(a, ast.stmt)))
+            elif not (use.kind in ("test", "await") or (use.kind == "method" and use.name in WEAK_TASK_METHODS)):
+                return False
+        if not ends or outlives_function(function, name, created, ends):
+            return False
+        coro = call.args[0] if call.args and isinstance(call.args[0], ast.Call) else None
+        kind = waiting_kind(self.module, call, coro) if coro is not None else None
+        if kind is None or kind[0] != "loop" or not goes_on_after_errors(self.module, function):
+            return False
+        imports = self.module.imports
+        return left_running_on_errors(
+            function, name, created, ends,
+            lambda node: isinstance(node.value, ast.Call) and imports.qualify(node.value.func) == "asyncio.sleep",
+        )
+
     def _runs_the_loop_after(self, function: ast.AST, created: ast.stmt) -> bool:
         """The function itself blocks in ``run_forever()``/``run_until_complete()`` after the task
         is created: its frame, and the local with it, lives as long as the loop runs (Red's
@@ -293,7 +324,10 @@ class TaskUses(OwnerShutdown):
                 for use in uses
                 if use.kind in ("method", "attribute") and use.name == "cancel"
             } if teardown is not None else set()
+            held = _holds_its_owner(module, owner, attr)
             for use in uses:
+                if held and _in_del(module, owner, use.node):
+                    continue  # ``__del__`` never runs while the task holds the object
                 at_end = teardown is None or self._in_teardown(module, owner, use.node, teardown)
                 if id(_method_of(module, owner, use.node)) in cancelling and not at_end:
                     continue
@@ -333,9 +367,10 @@ class TaskUses(OwnerShutdown):
         ``"awaited"``, ``"ended"`` for elements)."""
         found: dict[str, str] = {}
         for module, owner in self._class_family(cls, attr):
+            held = _holds_its_owner(module, owner, attr)
             for node in self_attribute_loads(owner, attr):
                 method = _method_of(module, owner, node)
-                if method is None:
+                if method is None or (held and method.name == "__del__"):
                     continue
                 if elements:
                     if ends_elements(module, node):
@@ -540,3 +575,34 @@ def _is_empty_container(value: ast.expr | None) -> bool:
         and value.func.id in ("set", "list", "dict")
         and not value.args
     )
+
+
+def _in_del(module: ModuleInfo, owner: ast.ClassDef, node: ast.AST) -> bool:
+    method = _method_of(module, owner, node)
+    return method is not None and method.name == "__del__"
+
+
+def _holds_its_owner(module: ModuleInfo, owner: ast.ClassDef, attr: str) -> bool:
+    """A task stored in ``self.attr`` runs a coroutine given the object itself (``self._run()``,
+    ``worker(self)``): while it runs, the loop holds the task, the task its coroutine and the
+    coroutine the object, so the object's ``__del__`` cannot run before the task ends, and a
+    cancel there ends nothing (hifi/heisenbridge ``0234fe2d``: a send queue's task cancelled
+    only in ``__del__``, running on after every disconnect)."""
+    for node in self_attribute_nodes(owner, attr, ast.Store):
+        method = _method_of(module, owner, node)
+        receiver = self_name(method) if method is not None else None
+        stmt = module.parent(node)
+        value = getattr(stmt, "value", None)
+        if receiver is None or not isinstance(value, ast.Call):
+            continue
+        coroutine = value.args[0] if value.args else None
+        if not isinstance(coroutine, ast.Call):
+            continue
+        # ``self._run()`` (a bound method) or ``worker(self)``; not ``pump(self._queue)``.
+        func = coroutine.func
+        given = [*coroutine.args, *(k.value for k in coroutine.keywords)]
+        if isinstance(func, ast.Attribute):
+            given.append(func.value)
+        if any(isinstance(arg, ast.Name) and arg.id == receiver for arg in given):
+            return True
+    return False
