@@ -8,6 +8,7 @@ the lead scores it whole or splits it later, so this file has no halves test.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from pathlib import Path
@@ -170,3 +171,18 @@ def test_the_kinds_of_project_are_the_ones_collected() -> None:
     assert sum(per_kind.values()) - per_kind["library"] - per_kind[
         "app: Home Assistant custom integration"
     ] == 11
+
+
+def test_the_halves_partition_the_set_by_repository() -> None:
+    """Split by the lead in session 26, before any score and by a script that printed only counts:
+    repositories sorted by sha256("owner/name"), alternately a (dev) and b (holdout), no swap."""
+    whole = _lines(MANIFEST)
+    halves = [_lines(path) for path in HALVES]
+    assert sorted(halves[0] + halves[1]) == sorted(whole)
+    repos = [{entry.repo for entry in _entries(path)} for path in HALVES]
+    assert not repos[0] & repos[1]
+    assert (len(halves[0]), len(halves[1])) == (14, 15)
+    families = [Counter(site.family for entry in _entries(path) for site in entry.sites) for path in HALVES]
+    assert [dict(sorted(c.items())) for c in families] == [{"TRD2": 10, "TRD3": 14}, {"TRD2": 16, "TRD3": 4}]
+    ordered = sorted({entry.repo for entry in _entries(MANIFEST)}, key=lambda r: hashlib.sha256(r.encode()).hexdigest())
+    assert set(ordered[0::2]) == repos[0] and set(ordered[1::2]) == repos[1]
