@@ -250,3 +250,87 @@ def test_an_owner_yielded_by_a_context_manager_is_lent_for_the_block(tmp_path: P
         "app/lent.py:18:5 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
         "app/lent.py:25:5 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
     ]
+
+
+KEPT = """\
+import aiohttp
+
+
+class Api:
+    def __init__(self, session: aiohttp.ClientSession | None = None) -> None:
+        if session is None:
+            session = aiohttp.ClientSession()
+        self.session = session
+
+    async def get(self, url):
+        return await self.session.get(url)
+
+
+class Closed:
+    def __init__(self) -> None:
+        session = aiohttp.ClientSession()
+        self._session = session
+
+    async def close(self) -> None:
+        await self._session.close()
+
+
+class Probe:
+    async def check(self, url) -> None:
+        session = aiohttp.ClientSession()
+        self.last = session
+        try:
+            await session.get(url)
+        finally:
+            await session.close()
+"""
+
+
+def test_a_local_stored_on_self_is_the_instance_s(tmp_path: Path) -> None:
+    """``if session is None: session = ClientSession()`` then ``self.session = session``: the
+    instance keeps the one it made, as if made in place, and must close it (python-roborock
+    ``96cc718d``, round 9 half a). Closed by the class, or closed by the method itself (a probe
+    that only remembers it), it is no finding."""
+    root = package_project(tmp_path, {"kept.py": KEPT})
+    assert findings(root, "TRD2") == [
+        "app/kept.py:7:13 TRD202 `self.session` is never closed; add a `close()` method that calls its `close()`",
+    ]
+
+
+WAITER = """\
+import asyncio
+
+
+class Link:
+    async def _response(self, key):
+        return await self._futures[key]
+
+    async def connect(self) -> None:
+        waiter = asyncio.ensure_future(self._response("connect"))
+        if self.send_connect():
+            await waiter
+
+    async def always(self) -> None:
+        waiter = asyncio.ensure_future(self._response("connect"))
+        self.send_connect()
+        await waiter
+
+    async def either(self) -> None:
+        waiter = asyncio.ensure_future(self._response("connect"))
+        if self.send_connect():
+            await waiter
+        else:
+            waiter.cancel()
+"""
+
+
+def test_a_local_task_awaited_on_some_paths_only(tmp_path: Path) -> None:
+    """A response waiter started before the request and awaited only if a request was sent: on
+    the other path the function returns with it pending and unreferenced (python-roborock
+    ``1ad03bef``, round 9 half a). Awaited on every path, or cancelled where not awaited, it is
+    no finding."""
+    root = package_project(tmp_path, {"waiter.py": WAITER})
+    assert findings(root, "TRD3") == [
+        "app/waiter.py:9:9 TRD302 task `waiter` from `asyncio.ensure_future(...)` is awaited on some paths"
+        " only; cancel it on the others",
+    ]

@@ -29,7 +29,9 @@ class ResourceOnSelfNeverClosed(Rule):
     `refresh_token()`) or by a method a renewing method calls unguarded (`recreate(force=True)`
     calling `_create_session()`), a resource stored with `setattr(self, "session", ...)` (as
     `self.session = ...` stores it), a resource made as the fallback of a given one
-    (`self.s = session or ClientSession()`), and resources kept as elements of a collection on
+    (`self.s = session or ClientSession()`), one bound to a local and then stored on `self`
+    (`if session is None: session = ClientSession()` then `self.session = session`, unless the
+    method also closes the local itself), and resources kept as elements of a collection on
     `self` (`self._sessions[key] = ClientSession()`) that no method reaches to close. A
     resource bound to a local and then put there (`client = Client(); self.clients[key] =
     client`) is such an element too, unless the method also closes the local itself; and as for

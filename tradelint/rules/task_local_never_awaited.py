@@ -23,7 +23,9 @@ class TaskLocalNeverAwaited(Rule):
     flagged when some normal path returns with it still running: a WebSocket handler that
     cancels its pipeline task on barge-in but not when the socket closes. A cancel guarded by a
     test of the task (`if t is not None and not t.done(): t.cancel()`) covers the other branch;
-    what an `except` does after an error is not followed. A local task that loops until
+    what an `except` does after an error is not followed. So is one the function awaits on some
+    paths and leaves on another: a response waiter started before the request and awaited only
+    if a request was sent (`if self.send_connect(): await waiter`). A local task that loops until
     cancelled (a heartbeat's `while True`), which the function cancels (and may await) on every
     normal path, is flagged when an `await` between its creation and its cancel may raise with no
     `finally` (nor handler) of an enclosing `try` cancelling it: a websocket loop's heartbeat
@@ -107,7 +109,7 @@ class TaskLocalNeverAwaited(Rule):
                 message, help = TEXTS[site.problem]
                 # A module's own task or registry: ending it at shutdown is the module's choice.
                 fix, reason = (
-                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "local_error_paths", "integration", "startup") else keep_task_fix_and_reason(ctx, site.call)
+                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup") else keep_task_fix_and_reason(ctx, site.call)
                 )
                 yield Report(
                     site.node,
@@ -129,6 +131,10 @@ TEXTS = {
     ),
     "local_some_paths": Text(
         "task `{name}` from `{label}(...)` is cancelled on some paths only; cancel it in a `finally`",
+        "On the other paths the function returns with it running and unreferenced",
+    ),
+    "local_awaited_some_paths": Text(
+        "task `{name}` from `{label}(...)` is awaited on some paths only; cancel it on the others",
         "On the other paths the function returns with it running and unreferenced",
     ),
     "local_error_paths": Text(

@@ -192,6 +192,38 @@ def module_cache_of(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFun
     return None
 
 
+def kept_on_self(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> tuple[str, str] | None:
+    """Where on ``self`` a method keeps the local ``name``, when it never closes the local
+    itself: ``("self_elements", attr)`` for a collection (:func:`self_collection_of`), ``("self",
+    attr)`` for ``self.attr = name`` (``if session is None: session = ClientSession()`` then
+    ``self.session = session``: python-roborock ``96cc718d``), as if made in place."""
+    found = self_collection_of(module, function, name)
+    if found is not None:
+        return "self_elements", found
+    receiver = self_name(function)
+    if receiver is None or not isinstance(module.parent(function), ast.ClassDef):
+        return None
+    for node in name_loads(function, name):
+        stmt = module.parent(node)
+        if (
+            isinstance(stmt, ast.Assign)
+            and stmt.value is node
+            and len(stmt.targets) == 1
+            and (attr := self_attr(stmt.targets[0], receiver)) is not None
+            and not _closes_local(module, function, name)
+        ):
+            return "self", attr
+    return None
+
+
+def _closes_local(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    for node in name_loads(function, name):
+        use = classify(module, node)
+        if use.kind in ("method", "attribute") and (use.name in CLOSE_METHODS or is_release_name(use.name)):
+            return True
+    return False
+
+
 def self_collection_of(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> str | None:
     """The collection on ``self`` the local ``name`` is put in (``self._clients[key] = name``,
     ``self._pool.append(name)``) by a method that never closes the local itself: the instance

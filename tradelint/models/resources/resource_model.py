@@ -44,7 +44,7 @@ from tradelint.models.resources.proofs import (
     elements_left_open,
     global_elements_ended,
     loaded_on_the_loop_and_closed,
-    self_collection_of,
+    kept_on_self,
     names_class,
     only_borrowed_by,
     remade_after_release,
@@ -402,13 +402,11 @@ class ResourceAnalysis:
                 # module-level cache owns it (the getter lends it), and code of the module must
                 # close the cache's elements.
                 return Creation(call, spec, label, "global_elements", binding.stmt, cache, function)
-            kept_in = self_collection_of(module, function, binding.name)
+            kept_in = kept_on_self(module, function, binding.name)
             if kept_in is not None and not declares_outer(function, binding.name):
-                # ``client = Client(); self._clients[key] = client``: kept by the instance as an
-                # element (BeeHive-Cogs' TikTok clients), whatever the local does meanwhile.
-                return Creation(
-                    call, spec, label, "self_elements", binding.stmt, kept_in, function, cast(ast.ClassDef, module.parent(function))
-                )
+                # ``client = Client(); self._clients[key] = client`` (BeeHive-Cogs' TikTok clients)
+                # or ``self.client = client``: kept by the instance, whatever the local does meanwhile.
+                return Creation(call, spec, label, kept_in[0], binding.stmt, kept_in[1], function, cast(ast.ClassDef, module.parent(function)))
             return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
         if any(isinstance(d, ast.Name) and d.id == "classmethod" for d in function.decorator_list):
             # ``cls._shared = Client()``: an attribute of the class, shared by every instance, is

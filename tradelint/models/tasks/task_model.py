@@ -142,7 +142,7 @@ class TaskAnalysis(TaskOwners):
                 ):
                     continue
             site = self._call_site(call)
-            if site is not None and site.problem in ("discarded", "local", "container", "local_some_paths", "local_error_paths") and self._kept_by_factory:
+            if site is not None and site.problem in ("discarded", "local", "container", "local_some_paths", "local_awaited_some_paths", "local_error_paths") and self._kept_by_factory:
                 # The project's own task factory holds every task until it is done (electrum).
                 continue
             if site is not None:
@@ -533,6 +533,8 @@ class TaskAnalysis(TaskOwners):
                 return TaskSite(call, "local", label, binding.stmt, binding.name, function)
             if binding.kind == "local" and self._cancelled_on_some_paths(function, binding.name, binding.stmt):
                 return TaskSite(call, "local_some_paths", label, binding.stmt, binding.name, function)
+            if binding.kind == "local" and self._cancelled_on_some_paths(function, binding.name, binding.stmt, awaits=True):
+                return TaskSite(call, "local_awaited_some_paths", label, binding.stmt, binding.name, function)
             if binding.kind == "local" and self._left_running_on_errors(function, binding.name, binding.stmt, call):
                 return TaskSite(call, "local_error_paths", label, binding.stmt, binding.name, function)
             if binding.kind == "local" and binding.name not in self._declared(function)[1]:

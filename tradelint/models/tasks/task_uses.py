@@ -46,7 +46,7 @@ HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 
 Problem = Literal[
     "discarded", "local", "container", "self", "self_elements", "global_container", "global", "self_loop",
-    "self_owner", "weak", "local_some_paths", "local_error_paths", "integration", "startup", "hass_waits", "hass_waits_self",
+    "self_owner", "weak", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "hass_waits", "hass_waits_self",
     "hass_outlives_entry", "hass_outlives_entity", "helper", "other_object",
 ]
 
@@ -191,11 +191,15 @@ class TaskUses(OwnerShutdown):
                 return False  # ``assert t.done()``: the function makes sure the task ended before it returns
         return True
 
-    def _cancelled_on_some_paths(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, created: ast.stmt) -> bool:
+    def _cancelled_on_some_paths(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, created: ast.stmt, awaits: bool = False
+    ) -> bool:
         """A local task whose function only ever cancels it (``task.cancel()``, beside looking at
         it), and on some normal path returns with it still running: replaced on barge-in but not
-        at the WebSocket's end (mdlmarkham/openclaw-voice ``aea761a3``). Anything else done with
-        it (awaited, handed on, stored) is another rule's question."""
+        at the WebSocket's end (mdlmarkham/openclaw-voice ``aea761a3``). With ``awaits``, one
+        that it awaits (or cancels) and on some path leaves: a response waiter started before
+        the request, awaited only if a request was sent (python-roborock ``1ad03bef``). Anything
+        else done with it (handed on, stored) is another rule's question."""
         if name in self._declared(function)[1] or self._runs_the_loop_after(function, created):
             return False
         ends: list[ast.stmt] = []
@@ -203,7 +207,9 @@ class TaskUses(OwnerShutdown):
             use = classify(self.module, load)
             if use.kind == "argument" and use.call is not None and only_reads_arguments(self.module, use.call):
                 continue
-            if use.kind == "method" and use.name == "cancel" and use.call is not None:
+            if awaits and use.kind == "await":
+                ends.append(next(a for a in self.module.ancestors(load) if isinstance(a, ast.stmt)))
+            elif use.kind == "method" and use.name == "cancel" and use.call is not None:
                 ends.append(next(a for a in self.module.ancestors(use.call) if isinstance(a, ast.stmt)))
             elif not (use.kind == "test" or (use.kind == "method" and use.name in WEAK_TASK_METHODS)):
                 return False
