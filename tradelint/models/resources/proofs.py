@@ -6,6 +6,7 @@ test, a hand-off on one branch, a module cache fed through a local are no ends."
 from __future__ import annotations
 
 import ast
+from typing import Literal
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.class_family import bases_naming, declared_by_a_base
@@ -192,7 +193,9 @@ def module_cache_of(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFun
     return None
 
 
-def kept_on_self(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> tuple[str, str] | None:
+def kept_on_self(
+    module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str
+) -> tuple[Literal["self", "self_elements"], str] | None:
     """Where on ``self`` a method keeps the local ``name``, when it never closes the local
     itself: ``("self_elements", attr)`` for a collection (:func:`self_collection_of`), ``("self",
     attr)`` for ``self.attr = name`` (``if session is None: session = ClientSession()`` then
