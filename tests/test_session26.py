@@ -321,6 +321,15 @@ class Link:
             await waiter
         else:
             waiter.cancel()
+
+    async def closure(self) -> None:
+        waiter = asyncio.ensure_future(self._response("connect"))
+
+        async def finish():
+            await waiter
+
+        if self.send_connect():
+            await finish()
 """
 
 
@@ -328,7 +337,7 @@ def test_a_local_task_awaited_on_some_paths_only(tmp_path: Path) -> None:
     """A response waiter started before the request and awaited only if a request was sent: on
     the other path the function returns with it pending and unreferenced (python-roborock
     ``1ad03bef``, round 9 half a). Awaited on every path, or cancelled where not awaited, it is
-    no finding."""
+    no finding; nor is one a closure awaits (it runs wherever it is called)."""
     root = package_project(tmp_path, {"waiter.py": WAITER})
     assert findings(root, "TRD3") == [
         "app/waiter.py:9:9 TRD302 task `waiter` from `asyncio.ensure_future(...)` is awaited on some paths"

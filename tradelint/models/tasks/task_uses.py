@@ -207,6 +207,8 @@ class TaskUses(OwnerShutdown):
             use = classify(self.module, load)
             if use.kind == "argument" and use.call is not None and only_reads_arguments(self.module, use.call):
                 continue
+            if awaits and self.module.enclosing_function(load) is not function:
+                return False  # a closure that ends it runs wherever it is called (textual's ``clear_panes``)
             if awaits and use.kind == "await":
                 ends.append(next(a for a in self.module.ancestors(load) if isinstance(a, ast.stmt)))
             elif use.kind == "method" and use.name == "cancel" and use.call is not None:
