@@ -176,11 +176,9 @@ def is_awaited_call(module: ModuleInfo, call: ast.Call) -> bool:
 
 
 def awaited_through(module: ModuleInfo, node: ast.expr) -> bool:
-    """``await client.chat.completions.create(...)``: an awaited call of a method reached
-    through ``node``'s attributes (an SDK's sub-clients share its connection); also one whose
-    result an ``async with`` enters or an ``async for`` iterates (``async with
-    client.messages.stream(...)``, ``async for line in client.stream(...)``): its
-    ``__aenter__`` or ``__anext__`` is awaited, and makes the request."""
+    """``await client.chat.completions.create(...)``: an awaited call of a method reached through
+    ``node``'s attributes (an SDK's sub-clients share its connection), or one an ``async with``
+    enters or an ``async for`` iterates (``async with client.messages.stream(...)``)."""
     parent = module.parent(node)
     while isinstance(parent, ast.Attribute) and parent.value is node:
         node, parent = parent, module.parent(parent)
@@ -189,9 +187,7 @@ def awaited_through(module: ModuleInfo, node: ast.expr) -> bool:
     holder = module.parent(parent)
     if isinstance(holder, ast.withitem) and holder.context_expr is parent:
         return isinstance(module.parent(holder), ast.AsyncWith)
-    if isinstance(holder, ast.AsyncFor) and holder.iter is parent:
-        return True
-    return is_awaited_call(module, parent)
+    return (isinstance(holder, ast.AsyncFor) and holder.iter is parent) or is_awaited_call(module, parent)
 
 
 def alias_target(module: ModuleInfo, use: Use) -> str | None:
