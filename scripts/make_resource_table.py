@@ -8,7 +8,10 @@ by the same rules tradelint applies to first-party classes (read, never imported
   ``aiohttp.ClientSession`` and closes it in ``close()``;
 - **protocol**: its ``__aexit__`` always awaits one of its own coroutine methods, which does
   something (not ``pass`` nor ``raise NotImplementedError``): ``async with`` is how the library
-  says it must be ended, and that method is how to end it without ``async with``;
+  says it must be ended, and that method is how to end it without ``async with``. A release
+  (``close``, ``aclose``, ``disconnect``...) awaited only under a test of the object's own state
+  counts too (``if not self._pool: await self.close()``), never one under a test of the
+  exception arguments (``commit()`` or ``rollback()`` by outcome) nor in an ``except``;
 - **subclass**: it derives from a resource type (``class Wrapper(httpx.AsyncClient)``);
 - **factory**: a public function, or a class method returning ``cls(...)``, that returns a new
   instance of one on every path.
@@ -45,7 +48,7 @@ from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.ownership import OwnershipModel, lineage, resolve_ref
-from tradelint.facts.self_ending import ending_methods, self_calls
+from tradelint.facts.self_ending import ending_methods, guarded_awaits, self_calls
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.summary_data import ClassFacts, MethodFacts, ModuleSummary
 from tradelint.facts.syntax import resolve_relative
@@ -118,7 +121,9 @@ def _method(nodes: list[ast.ClassDef], name: str) -> ast.FunctionDef | ast.Async
 
 def protocol_close(project: Project, summary: ModuleSummary, facts: ClassFacts) -> tuple[str, bool] | None:
     """The public release method that every ``__aexit__`` of the class calls first, when it
-    does something and needs no argument: (its name, whether it is a coroutine function)."""
+    does something and needs no argument: (its name, whether it is a coroutine function). Else
+    the first such coroutine method it awaits under tests of the object's own state
+    (:func:`guarded_awaits`): psycopg's ``AsyncConnection`` closes itself unless a pool owns it."""
     nodes = _family_nodes(project, summary, facts)
     exit_ = _method(nodes, "__aexit__")
     if exit_ is None:
@@ -136,6 +141,16 @@ def protocol_close(project: Project, summary: ModuleSummary, facts: ClassFacts) 
             if is_async != awaited:
                 continue  # a coroutine never run, or a plain method awaited: not the library's way
             return name, is_async
+    for name in guarded_awaits(exit_):
+        method = _method(nodes, name)
+        if (
+            isinstance(method, ast.AsyncFunctionDef)
+            and not name.startswith(("_", "release"))
+            and is_release_name(name)
+            and not _trivial(method)
+            and len(method.args.args) - 1 - len(method.args.defaults) == 0
+        ):
+            return name, True
     return None
 
 
@@ -455,13 +470,14 @@ def _factories(project: Project, folders: list[Path], found: dict[str, Entry], b
                 owner = f"{module_name}.{facts.name}"
                 if owner not in found:
                     continue
-                for name in sorted(facts.factories):
+                node = _class_node(module, facts)
+                annotated = _annotated_makers(node) if node is not None else set()
+                for name in sorted(facts.factories | annotated):
                     key = f"{owner}.{name}"
                     if key not in found and not name.startswith("_"):
                         entry = found[owner]
                         is_async = facts.methods[name].is_async if name in facts.methods else False
                         # ``await Program.at(pid, provider)``: a parameter of the wrapper's, passed on.
-                        node = _class_node(module, facts)
                         maker = _own_method(node, name) if node is not None else None
                         names = {a.arg for a in (*maker.args.args, *maker.args.kwonlyargs)} if maker is not None else set()
                         given = tuple((param, -1) for param, _ in entry.given if param in names)
@@ -469,6 +485,44 @@ def _factories(project: Project, folders: list[Path], found: dict[str, Entry], b
                         found[key] = Entry(entry.close, entry.awaited, lazy, "factory", folder.name, entry.ends, given)
                         changed = True
     return changed
+
+
+def _annotated_makers(node: ast.ClassDef) -> set[str]:
+    """Public ``@classmethod`` coroutines that say they return an instance of their class
+    (``-> Self``, ``-> "AsyncConnection"``) and return a local variable on every path, never
+    reading an attribute of the class that they do not call (a cache: ``cls._instance``):
+    psycopg's ``AsyncConnection.connect``, whose instance is made by a helper
+    (``rv = await waiting.wait_conn_async(cls._connect_gen(...))``)."""
+    found: set[str] = set()
+    for method in node.body:
+        if not isinstance(method, ast.AsyncFunctionDef) or method.name.startswith("_") or not method.args.args:
+            continue
+        if not any(isinstance(d, ast.Name) and d.id == "classmethod" for d in method.decorator_list):
+            continue
+        returned = method.returns.value if isinstance(method.returns, ast.Subscript) else method.returns
+        said = (
+            returned.id if isinstance(returned, ast.Name)
+            else returned.attr if isinstance(returned, ast.Attribute)
+            else returned.value if isinstance(returned, ast.Constant) else None
+        )
+        if said not in ("Self", node.name):
+            continue
+        cls, nodes = method.args.args[0].arg, list(ast.walk(method))
+        params = {a.arg for a in ast.walk(method.args) if isinstance(a, ast.arg)}
+        called = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
+        locals_ = {t.id for n in nodes if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
+        returns = [n for n in nodes if isinstance(n, ast.Return)]
+        if (
+            returns
+            and all(isinstance(r.value, ast.Name) and r.value.id in locals_ - params for r in returns)
+            and not any(isinstance(n, (ast.Yield, ast.YieldFrom, ast.Global, ast.Nonlocal)) for n in nodes)
+            and not any(
+                isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == cls and id(n) not in called
+                for n in nodes
+            )
+        ):
+            found.add(method.name)
+    return found
 
 
 def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> None:

@@ -30,6 +30,46 @@ def self_calls(body: list[ast.stmt]) -> Iterator[tuple[str, bool]]:
             yield from self_calls(stmt.finalbody)
 
 
+def guarded_awaits(exit_: Function) -> Iterator[str]:
+    """``await self.m(...)`` in ``__aexit__`` under tests of the object's own state as well
+    (psycopg's ``AsyncConnection``: ``if self.closed: return``, then ``if not getattr(self,
+    "_pool", None): await self.close()``): the library's way to end it, whether or not the
+    block raised. Never in an ``except``, nor under a test that reads ``__aexit__``'s exception
+    arguments (``if exc_type: await self.rollback()``: by outcome), nor after such a test that
+    returns or raises. For the library table only: first-party classes keep :func:`self_calls`."""
+    args = exit_.args
+    outcome = {a.arg for a in (*args.posonlyargs, *args.args)[1:]} | {a.arg for a in args.kwonlyargs}
+    outcome |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+    found: list[str] = []
+    _guarded(exit_.body, outcome, found)
+    yield from found
+
+
+def _guarded(body: list[ast.stmt], outcome: set[str], found: list[str]) -> bool:
+    """Appends the awaited ``self.m()`` calls of ``body`` to ``found``; False once a test of the
+    outcome leaves ``__aexit__`` (what follows it runs by outcome)."""
+    for stmt in body:
+        value = stmt.value if isinstance(stmt, (ast.Expr, ast.Return)) else None
+        if isinstance(value, ast.Await):
+            call = _run_by(value.value)
+            func = call.func if isinstance(call, ast.Call) else None
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
+                found.append(func.attr)
+        elif isinstance(stmt, (ast.Try, ast.TryStar)):
+            if not (_guarded(stmt.body, outcome, found) and _guarded(stmt.finalbody, outcome, found)):
+                return False
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            if not _guarded(stmt.body, outcome, found):
+                return False
+        elif isinstance(stmt, ast.If):
+            if any(isinstance(n, ast.Name) and n.id in outcome for n in ast.walk(stmt.test)):
+                if any(isinstance(n, (ast.Return, ast.Raise)) for s in (*stmt.body, *stmt.orelse) for n in ast.walk(s)):
+                    return False
+            elif not (_guarded(stmt.body, outcome, found) and _guarded(stmt.orelse, outcome, found)):
+                return False
+    return True
+
+
 def _run_by(call: ast.expr) -> ast.expr:
     """The ``self.m()`` whose coroutine an awaited call runs to its end when it is the call's only
     argument (``await asyncio.shield(self.close())``, SQLAlchemy's ``await
