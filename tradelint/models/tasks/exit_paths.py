@@ -107,8 +107,11 @@ class _Paths:
             flow.out |= self.block(stmt.orelse, entry).out if stmt.orelse else entry
         return flow
 
+    def _try_body(self, stmt: ast.Try | ast.TryStar, states: set[bool]) -> _Flow:
+        return self.block(stmt.body, states)
+
     def _try(self, stmt: ast.Try | ast.TryStar, states: set[bool]) -> _Flow:
-        body = self.block(stmt.body, states)
+        body = self._try_body(stmt, states)
         flow = self.block(stmt.orelse, body.out) if stmt.orelse else _Flow(out=set(body.out))
         flow.breaks |= body.breaks
         flow.continues |= body.continues
@@ -169,29 +172,15 @@ class _ErrorPaths(_Paths):
             self.raised = True
         return super().stmt(stmt, states)
 
-    def _try(self, stmt: ast.Try | ast.TryStar, states: set[bool]) -> _Flow:
+    def _try_body(self, stmt: ast.Try | ast.TryStar, states: set[bool]) -> _Flow:
+        """The ``try``'s body, guarded while a ``finally`` or a handler of it ends the task; what a
+        handler does after an error is another question (as in ``_Paths``)."""
         guards = self._ends_in(stmt.finalbody) or any(self._ends_in(h.body) for h in stmt.handlers)
         self.guarded += guards
         try:
-            body = self.block(stmt.body, states)
+            return super()._try_body(stmt, states)
         finally:
             self.guarded -= guards
-        # What a handler does after an error is another question (as in ``_Paths``).
-        rest = self.block(stmt.orelse, body.out) if stmt.orelse else _Flow(out=set(body.out))
-        for kind in ("breaks", "continues", "returns"):
-            getattr(rest, kind).update(getattr(body, kind))
-        if not stmt.finalbody:
-            return rest
-        final = _Flow()
-        for kind in ("out", "breaks", "continues", "returns"):
-            entered: set[bool] = getattr(rest, kind)
-            if entered:
-                after = self.block(stmt.finalbody, entered)
-                getattr(final, kind).update(after.out)
-                final.breaks |= after.breaks
-                final.continues |= after.continues
-                final.returns |= after.returns
-        return final
 
 
 def _awaits_here(stmt: ast.stmt, quiet: Callable[[ast.Await], bool]) -> bool:

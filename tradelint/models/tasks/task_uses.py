@@ -191,6 +191,36 @@ class TaskUses(OwnerShutdown):
                 return False  # ``assert t.done()``: the function makes sure the task ended before it returns
         return True
 
+    def _own_ends(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, created: ast.stmt, awaits: str
+    ) -> list[ast.stmt] | None:
+        """The statements of ``function`` that end the local task ``name``: its cancels, and with
+        ``awaits="end"`` its awaits too; None when the function does anything else with it than
+        look at it, log it, cancel it or (``awaits`` other than ``"refuse"``) await it, and with
+        ``"end"`` when a closure names it (it runs wherever it is called: textual's
+        ``clear_panes``). None too for a ``global`` or ``nonlocal`` name, or a function that runs
+        the loop after making it (its frame lives as long)."""
+        if name in self._declared(function)[1] or self._runs_the_loop_after(function, created):
+            return None
+        ends: list[ast.stmt] = []
+        for load in self._loads(function, name):
+            use = classify(self.module, load)
+            if use.kind == "argument" and use.call is not None and only_reads_arguments(self.module, use.call):
+                continue
+            if awaits == "end" and self.module.enclosing_function(load) is not function:
+                return None
+            if awaits == "end" and use.kind == "await":
+                ends.append(next(a for a in self.module.ancestors(load) if isinstance(a, ast.stmt)))
+            elif use.kind == "method" and use.name == "cancel" and use.call is not None:
+                ends.append(next(a for a in self.module.ancestors(use.call) if isinstance(a, ast.stmt)))
+            elif not (
+                use.kind == "test"
+                or (use.kind == "await" and awaits == "allow")
+                or (use.kind == "method" and use.name in WEAK_TASK_METHODS)
+            ):
+                return None
+        return ends
+
     def _cancelled_on_some_paths(
         self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, created: ast.stmt, awaits: bool = False
     ) -> bool:
@@ -200,22 +230,8 @@ class TaskUses(OwnerShutdown):
         that it awaits (or cancels) and on some path leaves: a response waiter started before
         the request, awaited only if a request was sent (python-roborock ``1ad03bef``). Anything
         else done with it (handed on, stored) is another rule's question."""
-        if name in self._declared(function)[1] or self._runs_the_loop_after(function, created):
-            return False
-        ends: list[ast.stmt] = []
-        for load in self._loads(function, name):
-            use = classify(self.module, load)
-            if use.kind == "argument" and use.call is not None and only_reads_arguments(self.module, use.call):
-                continue
-            if awaits and self.module.enclosing_function(load) is not function:
-                return False  # a closure that ends it runs wherever it is called (textual's ``clear_panes``)
-            if awaits and use.kind == "await":
-                ends.append(next(a for a in self.module.ancestors(load) if isinstance(a, ast.stmt)))
-            elif use.kind == "method" and use.name == "cancel" and use.call is not None:
-                ends.append(next(a for a in self.module.ancestors(use.call) if isinstance(a, ast.stmt)))
-            elif not (use.kind == "test" or (use.kind == "method" and use.name in WEAK_TASK_METHODS)):
-                return False
-        return bool(ends) and outlives_function(function, name, created, ends)
+        ends = self._own_ends(function, name, created, "end" if awaits else "refuse")
+        return bool(ends) and outlives_function(function, name, created, ends or [])
 
     def _left_running_on_errors(
         self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, created: ast.stmt, call: ast.Call
@@ -225,17 +241,7 @@ class TaskUses(OwnerShutdown):
         error: an ``await`` between its creation and its cancel raises (the peer went away) and
         the loop runs on, one more at each reconnect, where the program goes on after the error
         (``goes_on_after_errors``: not a test, not a script's ``main``)."""
-        if name in self._declared(function)[1] or self._runs_the_loop_after(function, created):
-            return False
-        ends: list[ast.stmt] = []
-        for load in self._loads(function, name):
-            use = classify(self.module, load)
-            if use.kind == "argument" and use.call is not None and only_reads_arguments(self.module, use.call):
-                continue
-            if use.kind == "method" and use.name == "cancel" and use.call is not None:
-                ends.append(next(a for a in self.module.ancestors(use.call) if isinstance(a, ast.stmt)))
-            elif not (use.kind in ("test", "await") or (use.kind == "method" and use.name in WEAK_TASK_METHODS)):
-                return False
+        ends = self._own_ends(function, name, created, "allow")
         if not ends or outlives_function(function, name, created, ends):
             return False
         coro = call.args[0] if call.args and isinstance(call.args[0], ast.Call) else None
