@@ -49,3 +49,7 @@ def resource_config_words(config: Any) -> tuple[str, ...]:
 def rename_config_words(config: Any) -> tuple[str, ...]:
     """The old names of the configured renames and enabled packs."""
     return tuple(rename.old for rename in config.all_renames)
+
+
+# A first-party release called bare (``unawaited_release``): its name, as the call spells it.
+RELEASE_WORDS = ("close(", "stop(", "shutdown(", "disconnect(", "cleanup(", "teardown(", "terminate(")

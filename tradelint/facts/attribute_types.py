@@ -97,7 +97,7 @@ def receiver_class(module: ModuleInfo, function: ast.AST, expr: ast.expr, depth:
                     return resolve_class_node(module, head) if head is not None else None
                 default = defaults.get(arg.arg)
                 return value_class(module, function, default, depth + 1) if default is not None else None
-        value = bound_once(function, expr.id)
+        value = _bound_past_none(function, expr.id)
         return value_class(module, function, value, depth + 1) if value is not None else None
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and cls is not None and expr.value.id == me:
         found = family_attribute_classes(module, cls, expr.attr, depth + 1)
@@ -201,3 +201,28 @@ def _self_name(function: ast.AST) -> str | None:
         if name in ("staticmethod", "classmethod"):
             return None
     return function.args.args[0].arg
+
+
+def _bound_past_none(function: ast.AST, name: str) -> ast.expr | None:
+    """The local's one value (``bound_once``), ``None`` bindings aside: ``playground = None``
+    before the ``try`` that makes ``playground = NodeJSPlayground(...)``. A method called on it
+    is called on that value, since ``None`` has none."""
+    value = bound_once(function, name)
+    if value is not None:
+        return value
+    made = local_binding(function, name)
+    return made.value if made is not None else None
+
+
+def local_binding(function: ast.AST, name: str) -> ast.Assign | None:
+    """The one assignment of the local ``name`` in ``function`` whose value is not ``None``."""
+    found = [
+        node
+        for node in walk(function)
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id == name
+        and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+    ]
+    return found[0] if len(found) == 1 else None

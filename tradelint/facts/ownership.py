@@ -40,7 +40,7 @@ from tradelint.facts.summaries import (
     returned_call,
     summary_ref,
 )
-from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.syntax import FUNCTION_NODES, capword
 from tradelint.facts.summary_data import Acquisition, ClassFacts, MethodFacts, ModuleSummary, Ref
 
 __all__ = [
@@ -357,15 +357,23 @@ def releases_attr(family: Family, attr: str, names: frozenset[str], awaited: boo
     """The method of the family that releases ``self.attr`` by calling one of ``names`` (or by an
     ``async with``); None if none does. ``awaited``: the close is a coroutine function, and a call
     whose result is dropped (``self.s.close()`` as a statement) closes nothing."""
+    return next(iter(attr_releasers(family, attr, names, awaited)), None)
+
+
+def attr_releasers(family: Family, attr: str, names: frozenset[str], awaited: bool = False) -> list[str]:
+    """Every method of the family that releases ``self.attr`` (``releases_attr``), in order: a
+    request method that closes the session after its one call (``get_rank_data()``) comes before
+    the class's ``close()`` in the source, and is not where an instance ends."""
     aliases = {name for _, facts in family for name, source in facts.properties.items() if source == attr}
+    found: list[str] = []
     for _, facts in family:
         for method in facts.methods.values():
             for owner, how in method.releases:
                 if awaited and (owner, how) in method.dropped:
                     continue
-                if (owner == attr or owner in aliases) and (how in names or how == "with"):
-                    return method.name
-    return None
+                if (owner == attr or owner in aliases) and (how in names or how == "with") and method.name not in found:
+                    found.append(method.name)
+    return found
 
 
 def _entry_for(
@@ -453,10 +461,8 @@ class OwnershipModel:
             # (``await self._session.__aexit__(...)`` ends one entered by hand.)
             names = frozenset({close[0], "close", "aclose", "__aexit__"})
             coroutine = self.coroutine_close(acquisition.ref[1]) if acquisition.ref[0] == "qualified" else close[1]
-            releaser = releases_attr(family, acquisition.attr, names, coroutine and close[1])
-            if releaser is None:
-                continue
-            entry = _entry_for(family, releaser, self.configured)
+            releasers = attr_releasers(family, acquisition.attr, names, coroutine and close[1])
+            entry = next((e for e in (_entry_for(family, r, self.configured) for r in releasers) if e is not None), None)
             if entry is None:
                 continue
             lazy = not any(
@@ -507,11 +513,11 @@ class OwnershipModel:
         """The resource type a constructor call makes, for a first-party class; None otherwise."""
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         factory = ""
-        if not name[:1].isupper() and isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Name, ast.Attribute)):
+        if not capword(name) and isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Name, ast.Attribute)):
             # ``await Provider.create(url)``: a factory class method of a resource type.
             factory, func = name, func.value
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        if not name[:1].isupper() or name.endswith(_NOT_RESOURCES):
+        if not capword(name) or name.endswith(_NOT_RESOURCES):
             return None  # classes are CapWords: skip the lookup for every ``len()`` and ``foo.bar()``
         found = definition_of(module, func)
         if found is None or found[1].kind != "class":

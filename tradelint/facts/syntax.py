@@ -39,6 +39,12 @@ TASK_WORDS = {"create_task", "ensure_future", "Task"}
 SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
+def capword(name: str) -> bool:
+    """``name`` is spelled as a class is: CapWords, a module-private class alike (``_CvApi``,
+    ``__Pool``). Not a constant (``MAX``) by itself: callers that care say so."""
+    return name.lstrip("_")[:1].isupper()
+
+
 def parse_module(source: str | bytes, filename: str = "<unknown>") -> ast.Module:
     """``ast.parse`` without the compiler's SyntaxWarnings (``"\\d"``, ``"a"()``): they describe the
     checked code, not tradelint, and would be printed to stderr as if tradelint had a problem.

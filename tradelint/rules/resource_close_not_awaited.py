@@ -12,8 +12,6 @@ from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.unawaited_release import unawaited_releases
 
 
-# A first-party release called bare (``unawaited_release``): its name, as the call spells it.
-RELEASE_WORDS = ("close(", "stop(", "shutdown(", "disconnect(", "cleanup(", "teardown(", "terminate(")
 
 
 class ResourceCloseNotAwaited(Rule):
@@ -29,7 +27,7 @@ class ResourceCloseNotAwaited(Rule):
     `disconnect` (or `close`, `aclose`, `stop`, `shutdown`, `cleanup`, `teardown`, `terminate`,
     or `async_` and one of them) is an `async def` of the class `self.link` is proven to hold
     (every store of the attribute names that class, or a parameter annotated with it), of a
-    local bound once to its constructor, of a parameter annotated with it, or of `self`. It
+    local bound once to its constructor (a `None` bound before it aside: `playground = None`), of a parameter annotated with it, or of `self`. It
     releases nothing, whatever the class holds. A coroutine that is kept, returned or handed on
     is not this rule's, nor a decorated method.
 
@@ -74,7 +72,7 @@ class ResourceCloseNotAwaited(Rule):
 
     @classmethod
     def trigger_words(cls, config: Any) -> tuple[str, ...]:
-        return cls.triggers + RELEASE_WORDS + trigger_words.resource_config_words(config) + library_trigger_words()
+        return cls.triggers + trigger_words.RELEASE_WORDS + trigger_words.resource_config_words(config) + library_trigger_words()
     name = "resource-close-not-awaited"
     incident = "002"
     fix_availability = "sometimes"

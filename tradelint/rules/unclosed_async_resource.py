@@ -12,6 +12,7 @@ from tradelint.models.resources.outliving import kept_beyond
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.resource_types import Creation
+from tradelint.models.resources.unawaited_release import made_here, unawaited_releases
 
 
 class UnclosedAsyncResource(Rule):
@@ -22,11 +23,22 @@ class UnclosedAsyncResource(Rule):
     function and not reliably closed: never closed, closed only outside `finally`, or created
     inline where nothing can close it; replaced by a new one before it is used or closed; handed
     to a first-party class that never closes it; replaced by a new value without being closed;
-    closed in `finally` but left behind by a `return` or `raise` before the `try`; a module global
+    closed in `finally` but left behind by a `return` or `raise` before the `try`, or by an
+    `await` there (an error or a cancellation of it skips the `try`; for a client that opens on
+    first use, an `await` after a first use of it); lost by an `await` between its creation and
+    the statement that keeps it (`self._session = session`, `holder.api = Api(session)`), whose
+    error or cancellation propagates before anything holds it, where the program goes on after
+    errors (not in a test or a script's `main()`), and unless a `try` around that `await` closes
+    it (no `return` of it counts: its caller gets it, or the error); a module global
     (`global SESSION; SESSION = ClientSession()`) that no code of the module closes. First-party classes that acquire a resource and release it in their own method
     (`close()`, `stop_monitoring()`...; not a call given what to act on,
     `client.close_pull_request(number)`, a request named like a release) are resources too, also when an async factory class
-    method makes them (`await Provider.open()`). A session handed to a first-party coroutine
+    method makes them (`await Provider.open()`); a module-private class (`_CvApi`) is a class
+    alike. A public method of such a class that releases what it acquires
+    (`get_rank_data()` closing the session after its last request) ends an instance when called,
+    as `close()` does. An object of the project made in a function whose release is called
+    there without `await` (`playground.close()`, an `async def`, in the `finally`) is reported
+    where it is made: the call only creates a coroutine (TRD205 adds the `await`). A session handed to a first-party coroutine
     (`create_task(worker(session))`) is borrowed: the caller still closes it. So is one given to a
     function whose code cannot be read (`register(session)` from a package neither installed nor
     in the project): nothing proves it takes the session over; no `async with` fix is offered,
@@ -384,12 +396,27 @@ class UnclosedAsyncResource(Rule):
 
     @classmethod
     def trigger_words(cls, config: Any) -> tuple[str, ...]:
-        return cls.triggers + trigger_words.resource_config_words(config) + library_trigger_words()
+        return cls.triggers + trigger_words.RELEASE_WORDS + trigger_words.resource_config_words(config) + library_trigger_words()
     name = "unclosed-async-resource"
     incident = "002"
     fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
+        reported: set[int] = set()
+        for report in self._verdicts(ctx):
+            reported.add(id(report.node))
+            yield report
+        for release in unawaited_releases(ctx.module):
+            # A first-party object made here whose only release is never awaited (TRD205).
+            made = made_here(ctx.module, release)
+            if made is not None and id(made) not in reported:
+                reported.add(id(made))
+                yield Report(made, fit("`{name}` (`{label}(...)`) is never closed: its `{close}()` is never awaited",
+                                       name=release.call.func.value.id, label=ast.unparse(made.value.func), close=release.method),  # type: ignore[attr-defined]
+                             None, fit_help("`{owner}.{method}()` is a coroutine function: the call only creates a coroutine",
+                                            owner=release.owner, method=release.method))
+
+    def _verdicts(self, ctx: FileContext) -> Iterator[Report]:
         for verdict in resource_analysis(ctx).verdicts:
             c = verdict.creation
             text = _text(verdict.problem, c)
@@ -471,6 +498,10 @@ TEXTS = {
         "`{name}` (`{label}(...)`) leaks on an exit before its `try`; create it just before it",
         "The `finally` that closes it runs only once the `try` is entered",
     ),
+    "error_before_try": Text(
+        "`{name}` (`{label}(...)`) leaks if an `await` before its `try` raises; enter the `try` just after making it",
+        "The `finally` that closes it runs only once the `try` is entered, and an error or cancellation can end any `await`",
+    ),
     "exit_before_handoff": Text(
         "`{name}` (`{label}(...)`) leaks on an exit before it is handed on; call its `{close}()` on that path",
         "A `raise` or `return` between its creation and where it is kept or entered leaves it open",
@@ -478,6 +509,14 @@ TEXTS = {
     "error_before_handoff": Text(
         "`{name}` (`{label}(...)`) leaks when an error before it is handed on is caught; close it in that `except`",
         "The `except` goes on without raising or closing it, and nothing after the `try` can reach it",
+    ),
+    "raised_before_handoff": Text(
+        "`{name}` (`{label}(...)`) leaks if an `await` before it is kept raises; close it on that error",
+        "The error or cancellation propagates, and nothing else holds it to close it",
+    ),
+    "self_raised_before_kept": Text(
+        "`self.{name}` (`{label}(...)`) leaks if an `await` before it is stored raises; close it on that error",
+        "The error or cancellation propagates before the instance holds it, and nothing else can close it",
     ),
     "global_never_closed": Text(
         "module global `{name}` (`{label}(...)`) is never closed; close it at shutdown",

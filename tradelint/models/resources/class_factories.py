@@ -29,7 +29,7 @@ from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage, release_entry, releases_attr
 from tradelint.facts.summaries import definition_of
-from tradelint.facts.syntax import walk
+from tradelint.facts.syntax import capword, walk
 from tradelint.models.resources.factories import imported_factory, only_used_through
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec
 
@@ -44,7 +44,7 @@ def class_factory(module: ModuleInfo, func: ast.expr, builtin_spec: BuiltinSpec,
         return None
     owner = func.value
     name = owner.attr if isinstance(owner, ast.Attribute) else owner.id
-    if not name[:1].isupper():
+    if not capword(name):
         return _instance_factory(module, func, builtin_spec, model)
     named = definition_of(module, owner)
     if named is None or named[1].kind != "class":

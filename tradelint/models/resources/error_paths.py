@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import ast
 import weakref
+from dataclasses import replace
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import goes_on_after_errors
 from tradelint.facts.syntax import walk
-from tradelint.facts.uses import misses_cancellation, name_loads, sequential
+from tradelint.facts.uses import awaited_through, misses_cancellation, name_loads, sequential
 from tradelint.models.resources.proofs import exits_before
 from tradelint.models.resources.resource_types import Creation, Problem
 
@@ -23,6 +25,44 @@ def handoff_problem(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: l
         return "exit_before_handoff"
     if swallowed_before_handoff(module, c, handoff) is not None:
         return "error_before_handoff"
+    if raised_before_handoff(module, c, handoff, closes) is not None:
+        return "raised_before_handoff"
+    return None
+
+
+def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list[ast.AST]) -> ast.Await | None:
+    """An ``await`` between ``c`` and the statement that keeps it, on the same path, that no
+    ``try`` around it answers by closing it: an error there (or a cancellation) propagates, and
+    the caller never gets the resource to close (an integration's ``client = Client(host); await
+    client.login(); hass.data[DOMAIN] = client``: each failed setup, retried, leaves one open).
+    Not before a ``return`` (a maker's caller gets what it returns, or its error); a lazy client
+    only after a first awaited use of it (before, it holds nothing)."""
+    function = c.function
+    if function is None or not c.name or not goes_on_after_errors(module, function):
+        return None  # (a test's or a script's error ends the program, and what it opened)
+    args = function.args
+    if c.name in {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}:
+        return None
+    end = next((a for a in module.ancestors(handoff) if isinstance(a, ast.stmt)), None)
+    if end is None or isinstance(end, ast.Return) or module.enclosing_function(end) is not function:
+        return None
+    start = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
+    nodes = list(walk(function))
+    enders = {c.spec.close, *c.spec.ends, "close", "aclose"}
+    if any(isinstance(n, ast.Attribute) and n.attr in enders and isinstance(n.value, ast.Name) and n.value.id == c.name
+           and start < n.lineno < end.lineno for n in nodes) or any(start < getattr(n, "lineno", 0) < end.lineno for n in closes):
+        return None
+    used = [n.lineno for n in nodes if isinstance(n, ast.Name) and n.id == c.name and awaited_through(module, n)]
+    for node in nodes:
+        if not isinstance(node, ast.Await) or not start < node.lineno < end.lineno:
+            continue
+        if c.spec.lazy and not any(start < line < node.lineno for line in used):
+            continue
+        if module.enclosing_function(node) is not function or not sequential(module, c.stmt, node):
+            continue
+        if not sequential(module, node, end) or _covered(module, node, function, c.name):
+            continue
+        return node
     return None
 
 
@@ -76,7 +116,7 @@ def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST) 
     return None
 
 
-def _covered(module: ModuleInfo, node: ast.AST, outer: ast.Try, name: str) -> bool:
+def _covered(module: ModuleInfo, node: ast.AST, outer: ast.AST, name: str) -> bool:
     """``node`` is in the body of a ``try`` (inside ``outer``) whose handlers or ``finally`` name
     the resource: an error there is dealt with (``except Exception: await zc.async_close();
     raise``); or it is in a handler or ``finally`` itself."""
@@ -163,3 +203,26 @@ def returned(function: ast.AST, close_nodes: list[ast.AST]) -> bool:
         and any(isinstance(n, ast.Name) and n.id in names for n in walk(node.value))
         for node in walk(function)
     )
+
+
+def raised_before_kept(module: ModuleInfo, c: Creation) -> Problem | None:
+    """``session = ClientSession(); ws = await session.ws_connect(url); self._session = session``:
+    kept on ``self`` (the instance closes it), but only once that ``await`` has succeeded: its
+    error or a cancellation leaves the local open, and no method can reach it."""
+    function = c.function
+    made = c.stmt
+    if c.kind != "self" or function is None or not isinstance(made, ast.Assign) or len(made.targets) != 1:
+        return None
+    local = made.targets[0]
+    if not isinstance(local, ast.Name):
+        return None
+    store = next((n for n in name_loads(function, local.id) if _stored_in(module.parent(n), n, c.name)), None)
+    if store is None:
+        return None
+    as_local = replace(c, kind="local", name=local.id)
+    return "self_raised_before_kept" if raised_before_handoff(module, as_local, store, []) is not None else None
+
+
+def _stored_in(stmt: ast.AST | None, node: ast.AST, attr: str) -> bool:
+    """``stmt`` is ``<x>.attr = node``."""
+    return isinstance(stmt, ast.Assign) and stmt.value is node and any(isinstance(t, ast.Attribute) and t.attr == attr for t in stmt.targets)

@@ -11,7 +11,7 @@ from tradelint.facts.class_family import class_node, family_facts, resolve_defin
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.summaries import definition_of, is_release_name
-from tradelint.facts.syntax import walk
+from tradelint.facts.syntax import capword, walk
 from tradelint.facts.uses import bound_once, classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, wraps_given
 from tradelint.models.resources.statements import _run_to_completion
@@ -142,7 +142,7 @@ def _constructs(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return bool(returns) and all(
         isinstance(value, ast.Call)
         and isinstance(value.func, (ast.Name, ast.Attribute))
-        and (value.func.id if isinstance(value.func, ast.Name) else value.func.attr)[:1].isupper()
+        and capword(value.func.id if isinstance(value.func, ast.Name) else value.func.attr)
         for value in returns
     )
 
@@ -310,10 +310,10 @@ def taking_spec(model: OwnershipModel, module: ModuleInfo, func: ast.expr) -> Re
 
 def _made_by_a_class(func: ast.expr) -> bool:
     """``Pool(...)`` or ``Pool.from_url(...)``: a CapWords class, or a maker of one."""
-    if isinstance(func, ast.Attribute) and not func.attr[:1].isupper():
+    if isinstance(func, ast.Attribute) and not capword(func.attr):
         func = func.value
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    return name[:1].isupper()
+    return capword(name)
 
 
 def lazily_given(module: ModuleInfo, func: ast.expr) -> tuple[tuple[str, int], ...]:

@@ -22,6 +22,7 @@ import ast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import definition_of
+from tradelint.facts.syntax import capword
 from tradelint.facts.uses import declarations, name_loads, name_stores
 
 # Methods that put their argument into the collection they are called on.
@@ -90,7 +91,7 @@ def _builds(module: ModuleInfo, call: ast.Call) -> bool:
     classes are (``Api``, ``lib.Client``)."""
     func = call.func
     last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    if not last[:1].isupper() or last.isupper():
+    if not capword(last) or last.isupper():
         return False
     found = definition_of(module, func)
     return found is None or found[1].kind == "class"

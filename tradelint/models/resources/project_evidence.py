@@ -41,6 +41,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.owned_elements import element_sources, self_collection_added
 from tradelint.facts.project_files import files_naming, project_files, project_root
 from tradelint.facts.uses import bound_once, self_name
+from tradelint.facts.syntax import capword
 from tradelint.models.resources.library_table import library_packages
 from tradelint.models.resources.resource_types import EXCHANGE_MODULES, ResourceSpec
 from tradelint.models.resources.statements import _capword_callee
@@ -344,16 +345,16 @@ def _entered_as(function: ast.AST, name: str) -> bool:
 def _is_maker_call(call: ast.Call) -> bool:
     """``Database.create(...)``: a lowercase method of a CapWords name, not a constructor."""
     func = call.func
-    return isinstance(func, ast.Attribute) and not func.attr[:1].isupper()
+    return isinstance(func, ast.Attribute) and not capword(func.attr)
 
 
 def _provides(func: ast.expr) -> bool:
     """A callee that returns an object it keeps or shares: a function or method, not a class
     (CapWords), not a builtin, not a method of a literal (``"{}".format(x)``)."""
     if isinstance(func, ast.Name):
-        return not func.id[:1].isupper() and func.id not in _BUILTINS
+        return not capword(func.id) and func.id not in _BUILTINS
     if isinstance(func, ast.Attribute):
-        return not func.attr[:1].isupper() and not isinstance(func.value, (ast.Constant, ast.JoinedStr))
+        return not capword(func.attr) and not isinstance(func.value, (ast.Constant, ast.JoinedStr))
     return False
 
 

@@ -13,7 +13,7 @@ from tradelint.facts.class_family import bases_naming, declared_by_a_base
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family, self_collection_added
 from tradelint.facts.ownership import ResourceType, class_of_cls, is_release_name, lineage, release_runs
 from tradelint.facts.summary_data import MethodFacts
-from tradelint.facts.syntax import walk
+from tradelint.facts.syntax import capword, walk
 from tradelint.facts.uses import awaited_through, classify, declares_outer, name_loads, self_attr, self_attribute_loads, self_name, sequential
 from tradelint.models.resources.callee_release import module_coroutine
 from tradelint.models.resources.resource_types import CLOSE_METHODS, Creation
@@ -140,7 +140,7 @@ def callee_name(call: ast.Call) -> str:
 
 def names_class(call: ast.Call) -> bool:
     """The callee is a class by its name (``ClientSession``, ``httpx.AsyncClient``)."""
-    return callee_name(call)[:1].isupper()
+    return capword(callee_name(call))
 
 
 def tested_before(module: ModuleInfo, method: ast.AST, receiver: str, attr: str, line: int) -> bool:
@@ -427,10 +427,22 @@ def self_ending_methods(module: ModuleInfo, found: ResourceType) -> tuple[str, .
     if facts is None:
         return ()
     methods: dict[str, MethodFacts] = {}
-    for _, member in lineage(module.project, found.module, facts):
+    family = lineage(module.project, found.module, facts)
+    for _, member in family:
         for name, method in member.methods.items():
             methods.setdefault(name, method)
-    return tuple(sorted(n for n, m in methods.items() if m.finally_releases and not n.startswith("_") and n != found.release))
+    # A public method that releases what the type acquires is an end too: ``get_rank_data()``
+    # closing the session after its last request. Counting it as a close can only spare a finding.
+    held = {a.attr for _, member in family for a in member.acquisitions}
+    return tuple(
+        sorted(
+            n
+            for n, m in methods.items()
+            if not n.startswith("_")
+            and n != found.release
+            and (m.finally_releases or any(owner in held and (owner, how) not in m.dropped for owner, how in m.releases))
+        )
+    )
 
 
 def exits_before(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list[ast.AST]) -> ast.stmt | None:

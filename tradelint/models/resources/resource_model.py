@@ -17,7 +17,7 @@ from tradelint.facts.holders import kept_at_setup, value_holding
 from tradelint.facts.mid_life import closed_mid_life_only
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
 from tradelint.facts.summaries import definition_of
-from tradelint.facts.syntax import walk
+from tradelint.facts.syntax import capword, walk
 from tradelint.facts.uses import (
     Use, assigned_to, called_with_subject, classify, declarations, declares_outer, in_cleanup_block, is_awaited_call,
     name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_name,
@@ -27,7 +27,8 @@ from tradelint.models.resources.class_factories import class_factory, kept_insta
 from tradelint.models.resources.dynamic_classes import picked_by_name
 from tradelint.models.resources.enter_failure import cancelled_before_kept, enter_fails_after
 from tradelint.models.resources.expected_errors import awaited_use
-from tradelint.models.resources.error_paths import closed_only_before_cancellation, handoff_problem, left_open_by_a_handler, returned
+from tradelint.models.resources.try_gaps import before_try
+from tradelint.models.resources.error_paths import closed_only_before_cancellation, handoff_problem, left_open_by_a_handler, raised_before_kept, returned
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import owner_leaks
 from tradelint.models.resources.creation_shapes import entered_by_hand, owner_creation, part_creation
@@ -84,7 +85,7 @@ from tradelint.facts.app_startup import (
 from tradelint.models.resources.statements import (
     closed_after, closed_at_once, lent_owner_left_open,
     _calls_coroutine_function, _capword_callee, _closes_a_part, _closes_held, _closure_method, _default_of, _dotted,
-    _exits_before_try, _handed_to, _is_async_generator, _is_context_manager, _is_teardown_generator,
+    _handed_to, _is_async_generator, _is_context_manager, _is_teardown_generator,
     _keyword_is_false, _lent_for_a_block, _local_collection_drops, _module_collection, _replaced_before_use,
     _replaced_unclosed, _run_to_completion, _set_on_self, _unpacked_name, _yielded, _yields_inside,
 )
@@ -158,7 +159,7 @@ class ResourceAnalysis:
         """``StreamFetcher(...)`` where the first-party class opens a library resource on ``self`` in
         ``__init__`` and nothing ever closes it (atomicpuppy): the attribute every instance leaks."""
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        if not name[:1].isupper():
+        if not capword(name):
             return None
         found = definition_of(self.module, func)
         if found is None or found[1].kind != "class":
@@ -486,7 +487,7 @@ class ResourceAnalysis:
             if self._class_closes(c) or closed_by_an_owner_of_family(
                 self.module, c.cls, c.name, frozenset({c.spec.close, "close", "aclose"})
             ):
-                return "self_closed_at_stop_only" if self._closed_at_stop_only(c) else enter_fails_after(self.module, c) or cancelled_before_kept(self.module, c)
+                return "self_closed_at_stop_only" if self._closed_at_stop_only(c) else enter_fails_after(self.module, c) or cancelled_before_kept(self.module, c) or raised_before_kept(self.module, c)
             # A library's lazy one (an exit stack, an httpx client) that no method of the family reads holds nothing.
             unread = c.spec.lazy and (c.spec.evidenced or not c.spec.first_party) and not any(next(self_attribute_loads(k, c.name), None) for _, k in bases_naming(self.module, c.cls, c.name))
             return None if unread else "self_never_closed"
@@ -565,8 +566,8 @@ class ResourceAnalysis:
             # ``s = X(); await s.get(); s = X()``: the first value is lost, whatever closes the
             # second one.
             return "replaced_after_use"
-        if "finally" in closes and _exits_before_try(self.module, c.function, c.stmt, c.name, close_nodes):
-            return "early_exit"
+        if "finally" in closes and (gap := before_try(self.module, c.function, c.stmt, c.name, close_nodes, c.spec.lazy)):
+            return cast(Problem, gap)
         if closed_only_before_cancellation(self.module, c.function, closes, close_nodes):
             return "cancel_skips_close"  # ``except Exception: s.close(); raise``: not on cancel
         if "finally" in closes or ("except" in closes and (None in closes or returned(c.function, close_nodes))):

@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING, Callable, TypeGuard
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import _last_name
 from tradelint.facts.ownership import is_release_name
-from tradelint.facts.syntax import FUNCTION_NODES, child_nodes, walk
+from tradelint.facts.syntax import FUNCTION_NODES, capword, child_nodes, walk
 from tradelint.facts.uses import (
-    TRY_NODES,
     TRY_NODES,
     Use,
     classify,
@@ -370,38 +369,6 @@ def _replaced_unclosed(
     return not any(line < getattr(node, "lineno", 0) <= first.lineno for node in closes)
 
 
-def _exits_before_try(
-    module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, closes: list[ast.AST]
-) -> ast.stmt | None:
-    """A ``return`` or ``raise`` between ``s = X()`` and the ``try`` whose ``finally`` closes it,
-    on the same path: that exit leaks ``s``. A ``return s`` hands it on and is not one."""
-    line = getattr(stmt, "end_lineno", None) or 0
-    starts = []
-    for node in closes:
-        child: ast.AST = node
-        for ancestor in module.ancestors(node):
-            if isinstance(ancestor, TRY_NODES) and child in getattr(ancestor, "finalbody", ()):
-                starts.append(getattr(ancestor, "lineno", 0))
-                break
-            child = ancestor
-    if not starts:
-        return None
-    start = min(starts)
-    for node in _own_of(function, EXITS):
-        assert isinstance(node, (ast.Return, ast.Raise))
-        if not line < node.lineno < start:
-            continue
-        if isinstance(node, ast.Return) and node.value is not None and any(
-            isinstance(n, ast.Name) and n.id == name for n in walk(node.value)
-        ):
-            continue
-        if isinstance(node, ast.Raise) and (ends_process(node) or _caught_to_go_on(module, node, function)):
-            continue  # ``raise SystemExit``; ``try: ... raise ValueError() except Exception: log()``
-        if sequential(module, stmt, node):
-            return node
-    return None
-
-
 def ends_process(node: ast.Raise) -> bool:
     """``raise SystemExit(1)`` (or ``KeyboardInterrupt``): the process ends, and what it opened
     with it; no exit that leaks."""
@@ -448,10 +415,10 @@ def _dotted(func: ast.expr) -> str:
 def _capword_callee(func: ast.expr) -> bool:
     """``Provider(...)``, ``pkg.Provider(...)``, or a factory: ``Provider.create(...)``."""
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    if not name[:1].isupper() and isinstance(func, ast.Attribute):
+    if not capword(name) and isinstance(func, ast.Attribute):
         owner = func.value
         name = owner.attr if isinstance(owner, ast.Attribute) else owner.id if isinstance(owner, ast.Name) else ""
-    return name[:1].isupper()
+    return capword(name)
 
 
 def _keyword_is_false(call: ast.Call, name: str) -> bool:

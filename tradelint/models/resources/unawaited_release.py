@@ -19,7 +19,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from tradelint.facts.attribute_types import receiver_classes
+from tradelint.facts.attribute_types import local_binding, receiver_classes
 from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES
@@ -66,3 +66,17 @@ def _async_method(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool:
             ):
                 return False
     return False
+
+
+def made_here(module: ModuleInfo, release: UnawaitedRelease) -> ast.Assign | None:
+    """The statement of the same function that makes the local whose release is never awaited
+    (``playground = NodeJSPlayground(...)``, then ``playground.close()`` in the ``finally``): the
+    object it made is never released, and TRD201 says so where it is made."""
+    receiver = release.call.func.value if isinstance(release.call.func, ast.Attribute) else None
+    function = module.enclosing_function(release.call)
+    if not isinstance(receiver, ast.Name) or function is None:
+        return None
+    made = local_binding(function, receiver.id)
+    if made is None or not isinstance(made.value, ast.Call) or module.enclosing_function(made) is not function:
+        return None
+    return made

@@ -1,0 +1,102 @@
+"""Where a resource made before the ``try`` whose ``finally`` closes it is lost before that
+``try`` is entered: an exit (``return``, ``raise``) or an ``await`` between them."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import goes_on_after_errors
+from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.uses import TRY_NODES, sequential
+from tradelint.models.resources.statements import EXITS, _caught_to_go_on, _own_of, ends_process
+
+
+def before_try(module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, closes: list[ast.AST], lazy: bool) -> str | None:
+    """What leaks ``s = X()`` before the ``try`` whose ``finally`` closes it is entered: a
+    ``return`` or ``raise`` there (``early_exit``), or an ``await`` (``error_before_try``: it can
+    raise, and cancellation can end any ``await``: ``session = ClientSession(); await
+    login(session); try: ... finally: await session.close()``, HA-RohlikCZ ``52e496d2``). A lazy
+    client holds nothing until it is used: only an ``await`` after its first use (which opens
+    it) counts. Not where an error ends the program (a test, a script's ``main()``)."""
+    if _exits_before_try(module, function, stmt, name, closes):
+        return "early_exit"
+    start = _try_start(module, closes)
+    if start is None or not goes_on_after_errors(module, function):
+        return None  # (a test's or a script's error ends the program, and what it opened)
+    line = getattr(stmt, "end_lineno", None) or 0
+    used = not lazy
+    for node in _own_of(function, (ast.Await,)):
+        if not line < getattr(node, "lineno", 0) < start:
+            continue
+        if not used:
+            used = any(isinstance(n, ast.Name) and n.id == name for n in walk(node))
+            continue  # (its first use opens it: failing, it may hold nothing)
+        if sequential(module, stmt, node) and not _guarded_by_try(module, node, function, name) and not _handled_first(module, node, function, name):
+            return "error_before_try"
+    return None
+
+
+def _try_start(module: ModuleInfo, closes: list[ast.AST]) -> int | None:
+    """The first line of the earliest ``try`` whose ``finally`` holds one of ``closes``."""
+    starts = []
+    for node in closes:
+        child: ast.AST = node
+        for ancestor in module.ancestors(node):
+            if isinstance(ancestor, TRY_NODES) and child in getattr(ancestor, "finalbody", ()):
+                starts.append(getattr(ancestor, "lineno", 0))
+                break
+            child = ancestor
+    return min(starts) if starts else None
+
+
+def _handled_first(module: ModuleInfo, node: ast.AST, function: ast.AST, name: str) -> bool:
+    """``node`` is in an ``except`` of ``function`` that names ``name`` before it (closes it)."""
+    for ancestor in module.ancestors(node):
+        if ancestor is function or isinstance(ancestor, FUNCTION_NODES):
+            return False
+        if isinstance(ancestor, ast.ExceptHandler):
+            at = getattr(node, "lineno", 0)
+            return any(isinstance(n, ast.Name) and n.id == name and n.lineno <= at for s in ancestor.body for n in walk(s))
+    return False
+
+
+def _guarded_by_try(module: ModuleInfo, node: ast.AST, function: ast.AST, name: str) -> bool:
+    """``node`` is in the body of a ``try`` of ``function`` whose handlers or ``finally`` name
+    ``name`` (they close it, or hand it on)."""
+    child: ast.AST = node
+    for ancestor in module.ancestors(node):
+        if ancestor is function or isinstance(ancestor, FUNCTION_NODES):
+            return False
+        if isinstance(ancestor, TRY_NODES) and child in getattr(ancestor, "body", ()):
+            rest = [*getattr(ancestor, "handlers", ()), *getattr(ancestor, "finalbody", ())]
+            if any(isinstance(n, ast.Name) and n.id == name for part in rest for n in walk(part)):
+                return True
+        child = ancestor
+    return False
+
+
+def _exits_before_try(
+    module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, closes: list[ast.AST]
+) -> ast.stmt | None:
+    """A ``return`` or ``raise`` between ``s = X()`` and the ``try`` whose ``finally`` closes it,
+    on the same path: that exit leaks ``s``. A ``return s`` hands it on and is not one."""
+    line = getattr(stmt, "end_lineno", None) or 0
+    start = _try_start(module, closes)
+    if start is None:
+        return None
+    for node in _own_of(function, EXITS):
+        assert isinstance(node, (ast.Return, ast.Raise))
+        if not line < node.lineno < start:
+            continue
+        if isinstance(node, ast.Return) and node.value is not None and any(
+            isinstance(n, ast.Name) and n.id == name for n in walk(node.value)
+        ):
+            continue
+        if isinstance(node, ast.Raise) and (ends_process(node) or _caught_to_go_on(module, node, function)):
+            continue  # ``raise SystemExit``; ``try: ... raise ValueError() except Exception: log()``
+        if _handled_first(module, node, function, name):
+            continue  # ``except Exception: await s.close(); raise``
+        if sequential(module, stmt, node):
+            return node
+    return None
