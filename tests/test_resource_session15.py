@@ -75,6 +75,12 @@ def test_a_class_method_gives_its_class_what_it_made(tmp_path: Path) -> None:
         "        await self.session.close()\n",
         encoding="utf-8",
     )
+    # (Session 27: the ping that can fail before the hand-off is reported, with no fix.)
+    assert _messages(source) == [
+        "10 TRD201 `session` (`ClientSession(...)`) leaks if an `await` before it is handed on raises; close it on that error",
+    ]
+    assert [f.fix for f in check_paths([source], select=["TRD201"])] == [None]
+    source.write_text(source.read_text(encoding="utf-8").replace("        await session.get('https://example.org/ping')\n", ""), encoding="utf-8")
     assert _messages(source) == []
 
 

@@ -168,7 +168,10 @@ def test_a_class_method_that_makes_its_class_by_name_is_a_maker(tmp_path: Path) 
     # instance on every path, as ``cls(...)`` would be (first-party makers were followed so
     # already; the library table's summaries now are too).
     (tmp_path / "named.py").write_text(NAMED_MAKER, encoding="utf-8")
+    # (Since session 27 the maker's own request before its ``return`` is reported: a failure there
+    # leaves the new client open.)
     assert [f"{f.line} {f.code} {f.message}" for f in check_paths([tmp_path / "named.py"])] == [
+        "13 TRD201 `client` (`Client(...)`) leaks if an `await` before it is handed on raises; close it on that error",
         "20 TRD201 `client` (`Client.create(...)`) is never closed; call `await client.close()` in a `finally`",
     ]
 

@@ -89,9 +89,10 @@ async def halt(link: Link) -> None:
 def test_a_first_party_release_called_bare_releases_nothing(tmp_path: Path) -> None:
     root = package_project(tmp_path, {"link.py": LINK, "users.py": USERS})
     assert _findings(root, "TRD205") == [
-        "app/users.py:23:9 TRD205 `link.disconnect()` is never awaited, so it releases nothing; await it",
+        # (Since session 27 ``Link`` is a resource type: the project releases its ``Transport``.)
+        "app/users.py:23:9 TRD205 `link.disconnect()` is never awaited, so it closes nothing; await it",
         "app/users.py:27:5 TRD205 `link.disconnect()` is never awaited, so it releases nothing; await it in a coroutine",
-        "app/users.py:9:9 TRD205 `self.link.disconnect()` is never awaited, so it releases nothing; await it",
+        "app/users.py:9:9 TRD205 `self.link.disconnect()` is never awaited, so it closes nothing; await it",
     ]
     # Not: the awaited twin (12), a sync ``close()`` (15), a coroutine kept and awaited (31), an
     # attribute whose class nothing proves (``Other.link``, 37), a static method (``Link.stop``, 41).

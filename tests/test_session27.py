@@ -396,7 +396,7 @@ def test_an_await_before_the_hand_off_that_propagates(tmp_path: Path) -> None:
     root = package_project(tmp_path, {"feed.py": HANDOFF})
     assert findings(root, "TRD2") == [
         "app/feed.py:15:9 TRD201 `self._session` (`aiohttp.ClientSession(...)`) leaks if an `await` before it is stored raises; close it on that error",
-        "app/feed.py:47:5 TRD201 `session` (`aiohttp.ClientSession(...)`) leaks if an `await` before it is kept raises; close it on that error",
+        "app/feed.py:47:5 TRD201 `session` (`aiohttp.ClientSession(...)`) leaks if an `await` before it is handed on raises; close it on that error",
     ]
 
 
@@ -404,3 +404,201 @@ def test_a_test_ends_with_its_error(tmp_path: Path) -> None:
     """In a test, the error ends the test: what it opened goes with it."""
     root = package_project(tmp_path, {"test_feed.py": HANDOFF})
     assert findings(root, "TRD2") == []
+
+
+COMMON = """\
+def _import_aiohttp():
+    import aiohttp
+
+    return aiohttp
+
+
+def _version():
+    import aiohttp
+
+    return aiohttp.__version__
+"""
+
+CLIENT = """\
+import asyncio
+
+from ._common import _import_aiohttp, _version
+
+
+async def post(url, stream):
+    aiohttp = _import_aiohttp()
+    client = aiohttp.ClientSession()
+    try:
+        response = await client.post(url)
+        if stream:
+            return _yield_from(client, response)
+        content = await response.read()
+        await client.close()
+        return content
+    except asyncio.TimeoutError:
+        await client.close()
+        raise
+
+
+async def post_closed_on_any_error(url):
+    aiohttp = _import_aiohttp()
+    client = aiohttp.ClientSession()
+    try:
+        response = await client.post(url)
+        return _yield_from(client, response)
+    except BaseException:
+        await client.close()
+        raise
+
+
+async def not_a_module(url):
+    aiohttp = _version()
+    return aiohttp.Version(url)
+
+
+async def _yield_from(client, response):
+    async for chunk in response.content:
+        yield chunk
+    await client.close()
+"""
+
+
+def test_a_module_returned_by_a_helper_and_a_handler_of_some_errors(tmp_path: Path) -> None:
+    """``aiohttp = _import_aiohttp()`` binds the module (huggingface_hub ``0d0603f5``); a handler
+    of ``TimeoutError`` alone leaves every other error to propagate before the hand-off."""
+    root = package_project(tmp_path, {"_common.py": COMMON, "client.py": CLIENT})
+    assert findings(root, "TRD2") == [
+        "app/client.py:8:5 TRD201 `client` (`aiohttp.ClientSession(...)`) leaks if an `await` before it is handed on raises; close it on that error",
+    ]
+
+
+EVIDENCED = """\
+from somesdk.aio import DashboardAPI
+
+
+class ApiClient:
+    def __init__(self, key):
+        self._sdk = DashboardAPI(api_key=key)
+
+    async def networks(self):
+        return await self._sdk.networks()
+
+    async def close(self):
+        await self._sdk.aclose()
+
+
+async def validate(key):
+    client: ApiClient = ApiClient(key)
+    return await client.networks()
+
+
+async def validate_closed(key):
+    client = ApiClient(key)
+    try:
+        return await client.networks()
+    finally:
+        await client.close()
+"""
+
+
+def test_a_class_holding_what_its_own_close_releases_is_a_resource_type(tmp_path: Path) -> None:
+    """The SDK is not installed: the class's own ``close()`` awaiting ``self._sdk.aclose()`` is the
+    evidence that a ``DashboardAPI`` must be released, so the class is a resource type
+    (brewmarsh/meraki-homeassistant ``ab1ce621``)."""
+    root = package_project(tmp_path, {"api.py": EVIDENCED})
+    assert findings(root, "TRD2") == [
+        "app/api.py:16:5 TRD201 `client` (`ApiClient(...)`) is never closed; call `await client.close()` in a `finally`",
+    ]
+
+
+SETUP = """\
+import aiohttp
+from homeassistant.exceptions import ConfigEntryNotReady
+
+
+class Hub:
+    def __init__(self, host):
+        self._session = aiohttp.ClientSession(base_url=host)
+
+    async def connect(self):
+        await self._session.get("/hello")
+
+    async def stop(self):
+        await self._session.close()
+
+
+async def async_setup_entry(hass, entry):
+    hub = Hub(entry.data["host"])
+    entry.runtime_data = hub
+    try:
+        await hub.connect()
+    except ConnectionError as err:
+        raise ConfigEntryNotReady("hub offline") from err
+    return True
+
+
+async def async_unload_entry(hass, entry):
+    await entry.runtime_data.stop()
+    return True
+"""
+
+
+def test_kept_at_setup_then_the_setup_raises(tmp_path: Path) -> None:
+    """A setup that fails is never unloaded: what it kept before the ``raise`` stays open
+    (fdebrus/Nikobus-HA ``2cdfadab``). Closed before the ``raise``, nothing leaks."""
+    from tests.conftest import ha_integration
+
+    from tradelint.api import check_paths
+
+    path = ha_integration(tmp_path / "raises", SETUP)
+    assert [f"{f.line} {f.code} {f.message}" for f in check_paths([path], select=["TRD2"])] == [
+        "17 TRD201 `hub` (`Hub(...)`) is kept at setup, then the setup raises; close it before raising",
+    ]
+    closed = SETUP.replace("    except ConnectionError as err:\n", "    except ConnectionError as err:\n        await hub.stop()\n")
+    path = ha_integration(tmp_path / "closes", closed)
+    assert [f"{f.line} {f.code} {f.message}" for f in check_paths([path], select=["TRD2"])] == []
+
+
+SETUP_TASK = """\
+import asyncio
+
+from homeassistant.exceptions import ConfigEntryNotReady
+
+DOMAIN = "demo"
+
+
+async def listen(client):
+    while True:
+        await asyncio.sleep(1)
+
+
+async def async_setup_entry(hass, entry):
+    client = object()
+    connect_task = hass.loop.create_task(listen(client))
+    hass.data.setdefault(DOMAIN, {})[entry.entry_id] = {"local_task": connect_task}
+    devices = await asyncio.sleep(0, result=[])
+    if not devices:
+        raise ConfigEntryNotReady("no devices")
+    return True
+
+
+async def async_unload_entry(hass, entry):
+    hass.data[DOMAIN].pop(entry.entry_id)["local_task"].cancel()
+    return True
+"""
+
+
+def test_a_task_kept_at_setup_then_the_setup_raises(tmp_path: Path) -> None:
+    """MapleEve/lifesmart-for-homeassistant ``57eeb236`` (round 10, half a): cancelled before the
+    ``raise``, nothing is left running."""
+    from tests.conftest import ha_integration
+
+    from tradelint.api import check_paths
+
+    path = ha_integration(tmp_path / "raises", SETUP_TASK)
+    assert [f"{f.line} {f.code} {f.message}" for f in check_paths([path], select=["TRD3"])] == [
+        "15 TRD302 task `connect_task` from `hass...create_task(...)` is kept at setup, then the setup raises; cancel it before raising",
+    ]
+    cancelled = SETUP_TASK.replace("    if not devices:\n", "    if not devices:\n        connect_task.cancel()\n")
+    path = ha_integration(tmp_path / "cancels", cancelled)
+    assert [f"{f.line} {f.code} {f.message}" for f in check_paths([path], select=["TRD3"])] == []

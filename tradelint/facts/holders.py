@@ -12,9 +12,11 @@ import ast
 from typing import cast
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import kept_by_integration
+from tradelint.facts.framework_ends import kept_by_integration, setup_parameters
 from tradelint.facts.ownership import is_release_name, lineage
 from tradelint.facts.summaries import definition_of
+from tradelint.facts.syntax import walk
+from tradelint.facts.uses import sequential
 
 
 def value_holding(module: ModuleInfo, node: ast.expr) -> ast.expr:
@@ -66,3 +68,52 @@ def kept_at_setup(module: ModuleInfo, function: ast.AST, node: ast.expr, kind: s
         return False
     holder = value_holding(module, node)
     return (kind == "alias" or holder is not node) and kept_by_integration(module, function, holder) is not None
+
+
+def raised_after_keep(module: ModuleInfo, function: ast.AST, keep: ast.stmt, name: str) -> ast.Raise | None:
+    """A ``raise`` of an integration's setup (or a helper it awaits) after ``keep``, the statement
+    that keeps the local ``name`` (or what holds it) where Home Assistant holds it, on the same
+    path, with nothing ending it before: a setup that fails is never unloaded, so what it kept
+    lives on, one more each retry (fdebrus/Nikobus-HA ``2cdfadab``: ``raise
+    ConfigEntryNotReady`` when ``await coordinator.connect()`` fails; MapleEve/lifesmart
+    ``57eeb236``: the connect task kept before ``raise ConfigEntryNotReady``). Not a ``raise``
+    whose handler names it first (ends it), nor one a handler of the function catches and goes
+    on from."""
+    if not name or not setup_parameters(module, function):
+        return None
+    last = getattr(keep, "end_lineno", None) or keep.lineno
+    for node in walk(function):
+        if not isinstance(node, ast.Raise) or node.lineno <= last or module.enclosing_function(node) is not function:
+            continue
+        if sequential(module, keep, node) and not _answered_raise(module, node, function, name) and not _ended_before(module, function, name, last, node):
+            return node
+    return None
+
+
+def _ended_before(module: ModuleInfo, function: ast.AST, name: str, after: int, node: ast.Raise) -> bool:
+    """``name.cancel()`` or a release of it between ``after`` and the ``raise``, on its path."""
+    for load in walk(function):
+        if not (isinstance(load, ast.Name) and load.id == name and after < load.lineno <= node.lineno):
+            continue
+        method = module.parent(load)
+        if isinstance(method, ast.Attribute) and (method.attr == "cancel" or is_release_name(method.attr)) and sequential(module, load, node):
+            return True
+    return False
+
+
+def _answered_raise(module: ModuleInfo, node: ast.Raise, function: ast.AST, name: str) -> bool:
+    for ancestor in module.ancestors(node):
+        if ancestor is function:
+            return False
+        if isinstance(ancestor, ast.ExceptHandler):
+            return any(isinstance(n, ast.Name) and n.id == name and n.lineno <= node.lineno for s in ancestor.body for n in walk(s))
+        if isinstance(ancestor, ast.Try) and any(
+            (h.type is None or _catches_all(h.type)) and not any(isinstance(n, ast.Raise) for n in walk(h)) for h in ancestor.handlers
+        ):
+            return True
+    return False
+
+
+def _catches_all(caught: ast.expr) -> bool:
+    names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+    return any((c.attr if isinstance(c, ast.Attribute) else c.id if isinstance(c, ast.Name) else "") in ("Exception", "BaseException") for c in names)

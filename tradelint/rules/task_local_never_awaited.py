@@ -42,7 +42,10 @@ class TaskLocalNeverAwaited(Rule):
     Assistant integration's `async_setup_entry` keeps in `hass.data` or on the entry is reported
     when nothing the unload reaches mentions `cancel`; also as a part of what it keeps there (a
     value of a dict display, `{"poller": create_task(poll())}`, or a field of a first-party
-    record, `entry.runtime_data = RuntimeData(create_task(poll()))`). Likewise a task a web
+    record, `entry.runtime_data = RuntimeData(create_task(poll()))`). A local task the setup (or
+    a helper it awaits) keeps there and then raises after (`raise ConfigEntryNotReady`) with no
+    `cancel()` of it on the way: a setup that fails is never unloaded, so the task runs on, one
+    more each retry. Likewise a task a web
     application's startup handler (`app.on_startup.append(f)`, `@app.on_event("startup")`,
     `FastAPI(lifespan=f)` before its `yield`, and the startup hooks of the frameworks TRD201
     names) keeps on the application (`app["ticker"]`,
@@ -109,7 +112,7 @@ class TaskLocalNeverAwaited(Rule):
                 message, help = TEXTS[site.problem]
                 # A module's own task or registry: ending it at shutdown is the module's choice.
                 fix, reason = (
-                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup") else keep_task_fix_and_reason(ctx, site.call)
+                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "setup_fails_after_keep") else keep_task_fix_and_reason(ctx, site.call)
                 )
                 yield Report(
                     site.node,
@@ -144,6 +147,10 @@ TEXTS = {
     "integration": Text(
         "task kept in `{name}` at setup is never cancelled at unload; cancel it in `async_unload_entry()`",
         "Nothing the entry's unload runs cancels it: each reload starts one more",
+    ),
+    "setup_fails_after_keep": Text(
+        "task `{name}` from `{label}(...)` is kept at setup, then the setup raises; cancel it before raising",
+        "Home Assistant unloads only an entry that set up: each failed setup, retried, leaves one running",
     ),
     "startup": Text(
         "task kept in `{name}` at startup is never cancelled at shutdown; cancel it in a shutdown handler",

@@ -29,12 +29,18 @@ class UnclosedAsyncResource(Rule):
     the statement that keeps it (`self._session = session`, `holder.api = Api(session)`), whose
     error or cancellation propagates before anything holds it, where the program goes on after
     errors (not in a test or a script's `main()`), and unless a `try` around that `await` closes
-    it (no `return` of it counts: its caller gets it, or the error); a module global
+    it (a `return` of it alike: its caller gets the error, not the resource; a handler of some
+    errors only, `except asyncio.TimeoutError`, leaves the others); kept where Home Assistant
+    holds it by an integration's setup that raises after (`raise ConfigEntryNotReady`) without
+    closing it (a failed setup is never unloaded); a module global
     (`global SESSION; SESSION = ClientSession()`) that no code of the module closes. First-party classes that acquire a resource and release it in their own method
     (`close()`, `stop_monitoring()`...; not a call given what to act on,
     `client.close_pull_request(number)`, a request named like a release) are resources too, also when an async factory class
     method makes them (`await Provider.open()`); a module-private class (`_CvApi`) is a class
-    alike. A public method of such a class that releases what it acquires
+    alike, and so is a class holding a library object that its own release releases
+    (`self._sdk = DashboardAPI(...)` and `await self._sdk.aclose()` in `close()`, the library
+    not installed). A module bound through a project function that imports and returns it
+    (`aiohttp = _import_aiohttp()`) is that module. A public method of such a class that releases what it acquires
     (`get_rank_data()` closing the session after its last request) ends an instance when called,
     as `close()` does. An object of the project made in a function whose release is called
     there without `await` (`playground.close()`, an `async def`, in the `finally`) is reported
@@ -511,12 +517,16 @@ TEXTS = {
         "The `except` goes on without raising or closing it, and nothing after the `try` can reach it",
     ),
     "raised_before_handoff": Text(
-        "`{name}` (`{label}(...)`) leaks if an `await` before it is kept raises; close it on that error",
+        "`{name}` (`{label}(...)`) leaks if an `await` before it is handed on raises; close it on that error",
         "The error or cancellation propagates, and nothing else holds it to close it",
     ),
     "self_raised_before_kept": Text(
         "`self.{name}` (`{label}(...)`) leaks if an `await` before it is stored raises; close it on that error",
         "The error or cancellation propagates before the instance holds it, and nothing else can close it",
+    ),
+    "setup_fails_after_keep": Text(
+        "`{name}` (`{label}(...)`) is kept at setup, then the setup raises; close it before raising",
+        "Home Assistant unloads only an entry that set up: each failed setup, retried, leaves one open",
     ),
     "global_never_closed": Text(
         "module global `{name}` (`{label}(...)`) is never closed; close it at shutdown",

@@ -11,7 +11,8 @@ import weakref
 from dataclasses import replace
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import goes_on_after_errors
+from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integration
+from tradelint.facts.holders import raised_after_keep
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import awaited_through, misses_cancellation, name_loads, sequential
 from tradelint.models.resources.proofs import exits_before
@@ -27,6 +28,12 @@ def handoff_problem(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: l
         return "error_before_handoff"
     if raised_before_handoff(module, c, handoff, closes) is not None:
         return "raised_before_handoff"
+    end = next((a for a in module.ancestors(handoff) if isinstance(a, ast.stmt)), None)
+    if (
+        isinstance(end, ast.Assign) and c.function is not None and kept_by_integration(module, c.function, end.value) is not None
+        and raised_after_keep(module, c.function, end, c.name) is not None
+    ):
+        return "setup_fails_after_keep"
     return None
 
 
@@ -35,8 +42,8 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
     ``try`` around it answers by closing it: an error there (or a cancellation) propagates, and
     the caller never gets the resource to close (an integration's ``client = Client(host); await
     client.login(); hass.data[DOMAIN] = client``: each failed setup, retried, leaves one open).
-    Not before a ``return`` (a maker's caller gets what it returns, or its error); a lazy client
-    only after a first awaited use of it (before, it holds nothing)."""
+    A ``return`` of it alike (the caller gets the error, not the resource); a lazy client only
+    after a first awaited use of it (before, it holds nothing)."""
     function = c.function
     if function is None or not c.name or not goes_on_after_errors(module, function):
         return None  # (a test's or a script's error ends the program, and what it opened)
@@ -44,7 +51,7 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
     if c.name in {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}:
         return None
     end = next((a for a in module.ancestors(handoff) if isinstance(a, ast.stmt)), None)
-    if end is None or isinstance(end, ast.Return) or module.enclosing_function(end) is not function:
+    if end is None or module.enclosing_function(end) is not function:
         return None
     start = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
     nodes = list(walk(function))
@@ -60,10 +67,40 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
             continue
         if module.enclosing_function(node) is not function or not sequential(module, c.stmt, node):
             continue
-        if not sequential(module, node, end) or _covered(module, node, function, c.name):
+        if not sequential(module, node, end) or _answered(module, node, function, c.name):
             continue
         return node
     return None
+
+
+def _answered(module: ModuleInfo, node: ast.AST, function: ast.AST, name: str) -> bool:
+    """An error of ``node`` is dealt with: ``node`` runs in a handler or a ``finally`` (cleanup
+    code), or in the body of a ``try`` whose ``finally`` names the resource, or one of whose
+    handlers catching every error (bare, ``BaseException``, ``Exception``) names it or goes on
+    without raising (the function goes on: a close after the ``try`` may end it). A handler of
+    some errors only (``except asyncio.TimeoutError: await client.close(); raise``) leaves the
+    others to propagate with it open (huggingface_hub ``0d0603f5``)."""
+    child = node
+    for ancestor in module.ancestors(node):
+        if ancestor is function:
+            return False
+        if isinstance(ancestor, ast.ExceptHandler) or (isinstance(ancestor, ast.Try) and child in ancestor.finalbody):
+            return True
+        if isinstance(ancestor, ast.Try) and child in ancestor.body:
+            if _names(ancestor.finalbody, name) or any(
+                _broad(h) and (_names(h.body, name) or not any(isinstance(n, ast.Raise) for n in walk(h))) for h in ancestor.handlers
+            ):
+                return True  # (an error caught and gone on from is ``swallowed_before_handoff``'s)
+        child = ancestor
+    return False
+
+
+def _broad(handler: ast.ExceptHandler) -> bool:
+    """``except:``, ``except BaseException``, ``except Exception`` (also in a tuple)."""
+    if handler.type is None:
+        return True
+    caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any((c.attr if isinstance(c, ast.Attribute) else c.id if isinstance(c, ast.Name) else "") in ("Exception", "BaseException") for c in caught)
 
 
 def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST) -> ast.ExceptHandler | None:

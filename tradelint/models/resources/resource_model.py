@@ -27,6 +27,7 @@ from tradelint.models.resources.class_factories import class_factory, kept_insta
 from tradelint.models.resources.dynamic_classes import picked_by_name
 from tradelint.models.resources.enter_failure import cancelled_before_kept, enter_fails_after
 from tradelint.models.resources.expected_errors import awaited_use
+from tradelint.facts.import_helpers import with_helper_imports
 from tradelint.models.resources.try_gaps import before_try
 from tradelint.models.resources.error_paths import closed_only_before_cancellation, handoff_problem, left_open_by_a_handler, raised_before_kept, returned
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
@@ -97,7 +98,7 @@ if TYPE_CHECKING:
 class ResourceAnalysis:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
-        self.module = ctx.module
+        self.module = with_helper_imports(ctx.module)
         self.table = dict(BUILTIN_RESOURCES)
         for ctor, method in ctx.config.resources:
             self.table[ctor] = ResourceSpec(method)
@@ -114,8 +115,8 @@ class ResourceAnalysis:
     def _acquired_spec(self, qualified: str) -> ResourceSpec | None:
         """The spec of what a class stores from calling ``qualified`` (``name[i]``: element ``i``
         of the tuple it returns), when that is the resource itself."""
-        name, part = split_part(qualified)
-        spec = self.builtin_spec(name)
+        name, part = split_part(qualified)  # (a library type the project's own code releases, too)
+        spec = self.builtin_spec(name) or (released_by_project(self.module, name, self.table) if part is None else None)
         return spec if spec is not None and spec.part == part else None
 
     def builtin_coroutine_close(self, qualified: str) -> bool:

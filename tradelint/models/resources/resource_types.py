@@ -198,6 +198,7 @@ Problem = Literal[
     "error_before_handoff",
     "raised_before_handoff",
     "self_raised_before_kept",
+    "setup_fails_after_keep",
     "key_never_closed",
     "key_close_not_awaited",
     "self_replaced",

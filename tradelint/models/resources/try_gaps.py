@@ -25,6 +25,8 @@ def before_try(module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, 
     if start is None or not goes_on_after_errors(module, function):
         return None  # (a test's or a script's error ends the program, and what it opened)
     line = getattr(stmt, "end_lineno", None) or 0
+    # (closed before the ``try``, it has nothing left to leak there)
+    start = min([start, *(n for n in (getattr(c, "lineno", 0) for c in closes) if n > line)])
     used = not lazy
     for node in _own_of(function, (ast.Await,)):
         if not line < getattr(node, "lineno", 0) < start:
@@ -32,6 +34,8 @@ def before_try(module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, 
         if not used:
             used = any(isinstance(n, ast.Name) and n.id == name for n in walk(node))
             continue  # (its first use opens it: failing, it may hold nothing)
+        if _enters(node, name):
+            continue  # ``await stack.__aenter__()``: entering it, as ``async with`` would
         if sequential(module, stmt, node) and not _guarded_by_try(module, node, function, name) and not _handled_first(module, node, function, name):
             return "error_before_try"
     return None
@@ -72,6 +76,8 @@ def _guarded_by_try(module: ModuleInfo, node: ast.AST, function: ast.AST, name: 
             rest = [*getattr(ancestor, "handlers", ()), *getattr(ancestor, "finalbody", ())]
             if any(isinstance(n, ast.Name) and n.id == name for part in rest for n in walk(part)):
                 return True
+            if any(_goes_on(h) for h in getattr(ancestor, "handlers", ())):
+                return True  # (caught and gone on from: the function reaches its ``try``)
         child = ancestor
     return False
 
@@ -100,3 +106,19 @@ def _exits_before_try(
         if sequential(module, stmt, node):
             return node
     return None
+
+
+def _goes_on(handler: ast.ExceptHandler) -> bool:
+    """A handler of every error (bare, ``BaseException``, ``Exception``) that never raises."""
+    caught = [] if handler.type is None else handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    broad = handler.type is None or any(
+        (c.attr if isinstance(c, ast.Attribute) else c.id if isinstance(c, ast.Name) else "") in ("Exception", "BaseException") for c in caught
+    )
+    return broad and not any(isinstance(n, ast.Raise) for n in walk(handler))
+
+
+def _enters(node: ast.AST, name: str) -> bool:
+    """``await name.__aenter__()``."""
+    call = getattr(node, "value", None)
+    func = call.func if isinstance(call, ast.Call) else None
+    return isinstance(func, ast.Attribute) and func.attr == "__aenter__" and isinstance(func.value, ast.Name) and func.value.id == name

@@ -17,7 +17,7 @@ from tradelint.facts.app_startup import kept_from_startup, place_key, task_read_
 from tradelint.facts.framework_ends import (
     ENTITY_TEARDOWN, kept_by_integration, kept_name, reached_at_unload, setup_parameters, unload_reach,
 )
-from tradelint.facts.holders import value_holding
+from tradelint.facts.holders import raised_after_keep, value_holding
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.owned_elements import added_to, weak_container
 from tradelint.facts.uses import (
@@ -529,6 +529,8 @@ class TaskAnalysis(TaskOwners):
                 if self._global_dangles(binding.name):
                     return TaskSite(call, "global", label, binding.stmt, binding.name, function)
                 return None
+            if binding.kind == "local" and (keep := self._setup_keep(function, binding.name)) is not None and raised_after_keep(module, function, keep, binding.name):
+                return TaskSite(call, "setup_fails_after_keep", label, binding.stmt, binding.name, function)
             if binding.kind == "local" and self._local_dangles(function, binding.name, binding.stmt):
                 return TaskSite(call, "local", label, binding.stmt, binding.name, function)
             if binding.kind == "local" and self._cancelled_on_some_paths(function, binding.name, binding.stmt):

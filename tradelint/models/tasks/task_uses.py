@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Collection, Literal
 
 from tradelint.facts.class_family import declared_by_a_base
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import goes_on_after_errors, unload_reach
+from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integration, unload_reach
+from tradelint.facts.holders import value_holding
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family, weak_container
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES, walk
@@ -47,7 +48,7 @@ HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 Problem = Literal[
     "discarded", "local", "container", "self", "self_elements", "global_container", "global", "self_loop",
     "self_owner", "weak", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "hass_waits", "hass_waits_self",
-    "hass_outlives_entry", "hass_outlives_entity", "helper", "other_object",
+    "hass_outlives_entry", "hass_outlives_entity", "helper", "other_object", "setup_fails_after_keep",
 ]
 
 
@@ -175,6 +176,15 @@ class TaskUses(OwnerShutdown):
             if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS):
                 return False
         return True
+
+    def _setup_keep(self, function: ast.AST, name: str) -> ast.Assign | None:
+        """The statement of an integration's setup that keeps the local task ``name`` (or what
+        holds it: ``{"local_task": task}``) where Home Assistant holds it, if there is one."""
+        for node in name_loads(function, name):
+            keep = kept_by_integration(self.module, function, value_holding(self.module, node))
+            if keep is not None:
+                return keep
+        return None
 
     def _local_dangles(self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, created: ast.stmt) -> bool:
         if name in self._declared(function)[1]:
