@@ -13,6 +13,7 @@ from typing import cast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import kept_by_integration, setup_parameters
+from tradelint.facts.handlers import goes_on, named_first_in_handler
 from tradelint.facts.ownership import is_release_name, lineage
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk
@@ -102,18 +103,17 @@ def _ended_before(module: ModuleInfo, function: ast.AST, name: str, after: int, 
 
 
 def _answered_raise(module: ModuleInfo, node: ast.Raise, function: ast.AST, name: str) -> bool:
+    """The ``raise`` ends ``name`` first (its handler names it before it), or a ``try`` of the
+    function around it catches it and goes on."""
+    if named_first_in_handler(module, node, function, name):
+        return True
+    return any(isinstance(a, ast.Try) and any(goes_on(h) for h in a.handlers) for a in _ancestors_in(module, node, function))
+
+
+def _ancestors_in(module: ModuleInfo, node: ast.AST, function: ast.AST) -> list[ast.AST]:
+    found = []
     for ancestor in module.ancestors(node):
         if ancestor is function:
-            return False
-        if isinstance(ancestor, ast.ExceptHandler):
-            return any(isinstance(n, ast.Name) and n.id == name and n.lineno <= node.lineno for s in ancestor.body for n in walk(s))
-        if isinstance(ancestor, ast.Try) and any(
-            (h.type is None or _catches_all(h.type)) and not any(isinstance(n, ast.Raise) for n in walk(h)) for h in ancestor.handlers
-        ):
-            return True
-    return False
-
-
-def _catches_all(caught: ast.expr) -> bool:
-    names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
-    return any((c.attr if isinstance(c, ast.Attribute) else c.id if isinstance(c, ast.Name) else "") in ("Exception", "BaseException") for c in names)
+            break
+        found.append(ancestor)
+    return found

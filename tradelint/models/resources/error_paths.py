@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integration
+from tradelint.facts.handlers import catches_every_error, goes_on
 from tradelint.facts.holders import raised_after_keep
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import awaited_through, misses_cancellation, name_loads, sequential
@@ -88,19 +89,11 @@ def _answered(module: ModuleInfo, node: ast.AST, function: ast.AST, name: str) -
             return True
         if isinstance(ancestor, ast.Try) and child in ancestor.body:
             if _names(ancestor.finalbody, name) or any(
-                _broad(h) and (_names(h.body, name) or not any(isinstance(n, ast.Raise) for n in walk(h))) for h in ancestor.handlers
+                catches_every_error(h) and (_names(h.body, name) or goes_on(h)) for h in ancestor.handlers
             ):
                 return True  # (an error caught and gone on from is ``swallowed_before_handoff``'s)
         child = ancestor
     return False
-
-
-def _broad(handler: ast.ExceptHandler) -> bool:
-    """``except:``, ``except BaseException``, ``except Exception`` (also in a tuple)."""
-    if handler.type is None:
-        return True
-    caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any((c.attr if isinstance(c, ast.Attribute) else c.id if isinstance(c, ast.Name) else "") in ("Exception", "BaseException") for c in caught)
 
 
 def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST) -> ast.ExceptHandler | None:

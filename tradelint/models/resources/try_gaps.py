@@ -7,6 +7,7 @@ import ast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors
+from tradelint.facts.handlers import goes_on, named_first_in_handler
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import TRY_NODES, sequential
 from tradelint.models.resources.statements import EXITS, _caught_to_go_on, _own_of, ends_process
@@ -36,7 +37,7 @@ def before_try(module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, 
             continue  # (its first use opens it: failing, it may hold nothing)
         if _enters(node, name):
             continue  # ``await stack.__aenter__()``: entering it, as ``async with`` would
-        if sequential(module, stmt, node) and not _guarded_by_try(module, node, function, name) and not _handled_first(module, node, function, name):
+        if sequential(module, stmt, node) and not _guarded_by_try(module, node, function, name) and not named_first_in_handler(module, node, function, name):
             return "error_before_try"
     return None
 
@@ -54,17 +55,6 @@ def _try_start(module: ModuleInfo, closes: list[ast.AST]) -> int | None:
     return min(starts) if starts else None
 
 
-def _handled_first(module: ModuleInfo, node: ast.AST, function: ast.AST, name: str) -> bool:
-    """``node`` is in an ``except`` of ``function`` that names ``name`` before it (closes it)."""
-    for ancestor in module.ancestors(node):
-        if ancestor is function or isinstance(ancestor, FUNCTION_NODES):
-            return False
-        if isinstance(ancestor, ast.ExceptHandler):
-            at = getattr(node, "lineno", 0)
-            return any(isinstance(n, ast.Name) and n.id == name and n.lineno <= at for s in ancestor.body for n in walk(s))
-    return False
-
-
 def _guarded_by_try(module: ModuleInfo, node: ast.AST, function: ast.AST, name: str) -> bool:
     """``node`` is in the body of a ``try`` of ``function`` whose handlers or ``finally`` name
     ``name`` (they close it, or hand it on)."""
@@ -76,7 +66,7 @@ def _guarded_by_try(module: ModuleInfo, node: ast.AST, function: ast.AST, name: 
             rest = [*getattr(ancestor, "handlers", ()), *getattr(ancestor, "finalbody", ())]
             if any(isinstance(n, ast.Name) and n.id == name for part in rest for n in walk(part)):
                 return True
-            if any(_goes_on(h) for h in getattr(ancestor, "handlers", ())):
+            if any(goes_on(h) for h in getattr(ancestor, "handlers", ())):
                 return True  # (caught and gone on from: the function reaches its ``try``)
         child = ancestor
     return False
@@ -101,20 +91,11 @@ def _exits_before_try(
             continue
         if isinstance(node, ast.Raise) and (ends_process(node) or _caught_to_go_on(module, node, function)):
             continue  # ``raise SystemExit``; ``try: ... raise ValueError() except Exception: log()``
-        if _handled_first(module, node, function, name):
+        if named_first_in_handler(module, node, function, name):
             continue  # ``except Exception: await s.close(); raise``
         if sequential(module, stmt, node):
             return node
     return None
-
-
-def _goes_on(handler: ast.ExceptHandler) -> bool:
-    """A handler of every error (bare, ``BaseException``, ``Exception``) that never raises."""
-    caught = [] if handler.type is None else handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    broad = handler.type is None or any(
-        (c.attr if isinstance(c, ast.Attribute) else c.id if isinstance(c, ast.Name) else "") in ("Exception", "BaseException") for c in caught
-    )
-    return broad and not any(isinstance(n, ast.Raise) for n in walk(handler))
 
 
 def _enters(node: ast.AST, name: str) -> bool:
