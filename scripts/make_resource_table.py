@@ -551,10 +551,20 @@ def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> 
     targets: dict[str, set[str]] = {}
     for name, target in bindings:
         targets.setdefault(name, set()).add(target)
+
+    def final(name: str, seen: frozenset[str] = frozenset()) -> str:
+        """Where a chain of re-exports ends (``aiogram.bot.Bot`` -> ``aiogram.bot.bot.Bot``):
+        each target is judged by the class it names, not by whether its alias is entered yet."""
+        named = targets.get(name, set())
+        if name in found or len(named) != 1 or name in seen:
+            return name
+        return final(next(iter(named)), seen | {name})
+
     ambiguous = {
         name
         for name, named in targets.items()
-        if len(named) > 1 and len({(found[t].close, found[t].awaited) if t in found else None for t in named}) > 1
+        if len(named) > 1
+        and len({(found[f].close, found[f].awaited) if f in found else None for f in (final(t) for t in named)}) > 1
     }
     changed = True
     while changed:

@@ -227,6 +227,34 @@ def test_a_name_two_versions_judge_differently_is_left_out(tmp_path: Path) -> No
     assert sorted(found) == ["oldlib.Pool"]
 
 
+def test_a_public_name_two_versions_re_export_from_different_modules_is_left_out(tmp_path: Path) -> None:
+    # aiogram 2's ``aiogram.Bot`` re-exports ``aiogram.bot.Bot``, itself a re-export of the
+    # resource ``aiogram.bot.bot.Bot`` (released by ``close()``); aiogram 3's ``aiogram.Bot`` is
+    # ``aiogram.client.bot.Bot``, whose ``close()`` is an API call, no release. The public name is
+    # judged by the class each chain ends at, not by whether the inner alias is entered yet.
+    old = {
+        "__init__.py": "from .bot import Bot\n",
+        "bot/__init__.py": "from .bot import Bot\n",
+        "bot/bot.py": (
+            "import aiohttp\n\n\nclass Bot:\n    def __init__(self):\n        self.session = aiohttp.ClientSession()\n\n"
+            "    async def close(self):\n        await self.session.close()\n"
+        ),
+    }
+    new = {
+        "__init__.py": "from .client.bot import Bot\n",
+        "client/__init__.py": "",
+        "client/bot.py": "class Bot:\n    async def close(self, timeout=None):\n        return await self.call('close')\n",
+    }
+    for version, files in (("2.25.2", old), ("3.31.0", new)):
+        for name, text in files.items():
+            path = tmp_path / f"botlib-{version}" / "botlib" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    found = gen.generate([tmp_path / "botlib-2.25.2", tmp_path / "botlib-3.31.0"])
+    assert "botlib.Bot" not in found
+    assert sorted(found) == ["botlib.bot.Bot", "botlib.bot.bot.Bot"]
+
+
 def test_a_release_run_to_its_end_by_an_awaited_helper_counts(tmp_path: Path) -> None:
     # SQLAlchemy's ``AsyncSession.__aexit__`` is ``await _run_to_completion(self.close())``: the
     # helper (like ``asyncio.shield``) runs the coroutine it is given to its end. Handing over the
