@@ -414,7 +414,9 @@ def _judge_own(
     project: Project, model: OwnershipModel, folder: Path, summary: ModuleSummary, facts: ClassFacts
 ) -> Entry | None:
     made = model.resource_type(summary, facts)
-    if made is not None and not made.by_protocol:  # the library's protocol rule is the one below
+    # (the library's protocol rule is the one below, and it is asked too when the owner rule
+    # finds only a private release, ``__aexit__`` itself: aioscraper's ``AIOScraper``)
+    if made is not None and not made.by_protocol and not made.release.startswith("_"):
         ends = _ending_methods(project, summary, facts, made.release)
         return Entry(made.release, made.awaited, made.lazy, "owner", folder.name, ends)
     close = protocol_close(project, summary, facts)

@@ -255,6 +255,22 @@ def test_a_public_name_two_versions_re_export_from_different_modules_is_left_out
     assert sorted(found) == ["botlib.bot.Bot", "botlib.bot.bot.Bot"]
 
 
+def test_the_protocol_rule_is_asked_when_the_owner_rule_finds_only_a_private_release(tmp_path: Path) -> None:
+    # aioscraper's ``AIOScraper``: an exit stack made in ``__init__`` is released only by
+    # ``__aexit__`` (``self._stack.__aexit__(...)``), no name a caller would call; ``__aexit__``
+    # also awaits ``close()``, which is how to end it without ``async with``.
+    text = (
+        "import contextlib\n\n\nclass Scraper:\n    def __init__(self):\n        self._stack = contextlib.AsyncExitStack()\n\n"
+        "    async def close(self):\n        self.closed = True\n\n"
+        "    async def __aexit__(self, *exc):\n        try:\n            await self.close()\n        finally:\n"
+        "            await self._stack.__aexit__(*exc)\n"
+    )
+    (tmp_path / "scrapelib-1.0" / "scrapelib").mkdir(parents=True)
+    (tmp_path / "scrapelib-1.0" / "scrapelib" / "__init__.py").write_text(text, encoding="utf-8")
+    found = gen.generate([tmp_path / "scrapelib-1.0"])
+    assert {name: (e.close, e.rule) for name, e in found.items()} == {"scrapelib.Scraper": ("close", "protocol")}
+
+
 def test_a_release_run_to_its_end_by_an_awaited_helper_counts(tmp_path: Path) -> None:
     # SQLAlchemy's ``AsyncSession.__aexit__`` is ``await _run_to_completion(self.close())``: the
     # helper (like ``asyncio.shield``) runs the coroutine it is given to its end. Handing over the

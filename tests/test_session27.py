@@ -557,6 +557,15 @@ def test_kept_at_setup_then_the_setup_raises(tmp_path: Path) -> None:
     closed = SETUP.replace("    except ConnectionError as err:\n", "    except ConnectionError as err:\n        await hub.stop()\n")
     path = ha_integration(tmp_path / "closes", closed)
     assert [f"{f.line} {f.code} {f.message}" for f in check_paths([path], select=["TRD2"])] == []
+    # A setup that first ends what an earlier attempt kept ("close any existing clients":
+    # BottlecapDave/HomeAssistant-OctopusEnergy) leaks nothing on a retry.
+    retried = SETUP.replace(
+        '    hub = Hub(entry.data["host"])\n    entry.runtime_data = hub\n',
+        '    await _async_close_hub(hass, entry)\n    hub = Hub(entry.data["host"])\n    entry.runtime_data = hub\n',
+        1,
+    ) + "\n\nasync def _async_close_hub(hass, entry):\n    hub = getattr(entry, 'runtime_data', None)\n    if hub is not None:\n        await hub.stop()\n"
+    path = ha_integration(tmp_path / "retried", retried)
+    assert [f"{f.line} {f.code} {f.message}" for f in check_paths([path], select=["TRD2"])] == []
 
 
 SETUP_TASK = """\

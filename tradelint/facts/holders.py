@@ -80,7 +80,8 @@ def raised_after_keep(module: ModuleInfo, function: ast.AST, keep: ast.stmt, nam
     ``57eeb236``: the connect task kept before ``raise ConfigEntryNotReady``). Not a ``raise``
     whose handler names it first (ends it), nor one a handler of the function catches and goes
     on from."""
-    if not name or not setup_parameters(module, function):
+    params = setup_parameters(module, function)
+    if not name or not params or _ends_earlier_attempts(module, function, keep, params):
         return None
     last = getattr(keep, "end_lineno", None) or keep.lineno
     for node in walk(function):
@@ -89,6 +90,21 @@ def raised_after_keep(module: ModuleInfo, function: ast.AST, keep: ast.stmt, nam
         if sequential(module, keep, node) and not _answered_raise(module, node, function, name) and not _ended_before(module, function, name, last, node):
             return node
     return None
+
+
+def _ends_earlier_attempts(module: ModuleInfo, function: ast.AST, keep: ast.stmt, params: frozenset[str]) -> bool:
+    """Before ``keep``, the setup calls a release given what Home Assistant holds (``await
+    _async_close_client(hass, account_id)``, "close any existing clients"): a retry ends what a
+    failed attempt kept (BottlecapDave/HomeAssistant-OctopusEnergy's fix)."""
+    for node in walk(function):
+        if not (isinstance(node, ast.Call) and getattr(node, "lineno", 0) < keep.lineno and sequential(module, node, keep)):
+            continue
+        callee = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id if isinstance(node.func, ast.Name) else ""
+        bare = callee.lstrip("_")
+        bare = bare[len("async_"):] if bare.startswith("async_") else bare
+        if is_release_name(bare) and any(isinstance(a, ast.Name) and a.id in params for a in node.args):
+            return True
+    return False
 
 
 def _ended_before(module: ModuleInfo, function: ast.AST, name: str, after: int, node: ast.Raise) -> bool:
