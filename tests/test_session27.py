@@ -17,7 +17,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import ha_integration
 from tests.trees import findings, package_project
+from tradelint.api import check_paths
+
+
+def _messages(path: Path, *select: str) -> list[str]:
+    """``line code message`` of each default-rules finding of ``path`` for ``select``."""
+    return [f"{f.line} {f.code} {f.message}" for f in check_paths([path], select=list(select))]
 
 API = """\
 from aiohttp import ClientSession
@@ -546,17 +553,13 @@ async def async_unload_entry(hass, entry):
 def test_kept_at_setup_then_the_setup_raises(tmp_path: Path) -> None:
     """A setup that fails is never unloaded: what it kept before the ``raise`` stays open
     (fdebrus/Nikobus-HA ``2cdfadab``). Closed before the ``raise``, nothing leaks."""
-    from tests.conftest import ha_integration
-
-    from tradelint.api import check_paths
-
     path = ha_integration(tmp_path / "raises", SETUP)
-    assert [f"{f.line} {f.code} {f.message}" for f in check_paths([path], select=["TRD2"])] == [
+    assert _messages(path, "TRD2") == [
         "17 TRD201 `hub` (`Hub(...)`) is kept at setup, then the setup raises; close it before raising",
     ]
     closed = SETUP.replace("    except ConnectionError as err:\n", "    except ConnectionError as err:\n        await hub.stop()\n")
     path = ha_integration(tmp_path / "closes", closed)
-    assert [f"{f.line} {f.code} {f.message}" for f in check_paths([path], select=["TRD2"])] == []
+    assert _messages(path, "TRD2") == []
     # A setup that first ends what an earlier attempt kept ("close any existing clients":
     # BottlecapDave/HomeAssistant-OctopusEnergy) leaks nothing on a retry.
     retried = SETUP.replace(
@@ -565,7 +568,7 @@ def test_kept_at_setup_then_the_setup_raises(tmp_path: Path) -> None:
         1,
     ) + "\n\nasync def _async_close_hub(hass, entry):\n    hub = getattr(entry, 'runtime_data', None)\n    if hub is not None:\n        await hub.stop()\n"
     path = ha_integration(tmp_path / "retried", retried)
-    assert [f"{f.line} {f.code} {f.message}" for f in check_paths([path], select=["TRD2"])] == []
+    assert _messages(path, "TRD2") == []
 
 
 SETUP_TASK = """\
@@ -600,14 +603,10 @@ async def async_unload_entry(hass, entry):
 def test_a_task_kept_at_setup_then_the_setup_raises(tmp_path: Path) -> None:
     """MapleEve/lifesmart-for-homeassistant ``57eeb236`` (round 10, half a): cancelled before the
     ``raise``, nothing is left running."""
-    from tests.conftest import ha_integration
-
-    from tradelint.api import check_paths
-
     path = ha_integration(tmp_path / "raises", SETUP_TASK)
-    assert [f"{f.line} {f.code} {f.message}" for f in check_paths([path], select=["TRD3"])] == [
+    assert _messages(path, "TRD3") == [
         "15 TRD302 task `connect_task` from `hass...create_task(...)` is kept at setup, then the setup raises; cancel it before raising",
     ]
     cancelled = SETUP_TASK.replace("    if not devices:\n", "    if not devices:\n        connect_task.cancel()\n")
     path = ha_integration(tmp_path / "cancels", cancelled)
-    assert [f"{f.line} {f.code} {f.message}" for f in check_paths([path], select=["TRD3"])] == []
+    assert _messages(path, "TRD3") == []

@@ -12,8 +12,6 @@ from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.unawaited_release import unawaited_releases
 
 
-
-
 class ResourceCloseNotAwaited(Rule):
     """## What it does
     Flags a call of an async resource's close method that is never awaited:
@@ -27,8 +25,9 @@ class ResourceCloseNotAwaited(Rule):
     `disconnect` (or `close`, `aclose`, `stop`, `shutdown`, `cleanup`, `teardown`, `terminate`,
     or `async_` and one of them) is an `async def` of the class `self.link` is proven to hold
     (every store of the attribute names that class, or a parameter annotated with it), of a
-    local bound once to its constructor (a `None` bound before it aside: `playground = None`), of a parameter annotated with it, or of `self`. It
-    releases nothing, whatever the class holds. A coroutine that is kept, returned or handed on
+    local bound once to its constructor (a `None` bound before it aside: `playground = None`),
+    of a parameter annotated with it, or of `self`. It releases nothing, whatever the class
+    holds. A coroutine that is kept, returned or handed on
     is not this rule's, nor a decorated method.
 
     ## Why is this bad?
