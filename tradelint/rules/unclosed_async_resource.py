@@ -9,6 +9,7 @@ from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.resources.fixes import async_with_fix
 from tradelint.models.resources.outliving import kept_beyond
+from tradelint.models.resources.own_closes import open_exits
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.resource_types import Creation
@@ -216,6 +217,33 @@ class UnclosedAsyncResource(Rule):
     `try` whose `except` goes on without raising is closed outside `finally`, and so is one
     whose close follows a `try` whose `except` leaves (`return`, `break`, `continue`) without it.
 
+    A value the function closes itself is owned by it, whatever made it: `await page.close()`
+    after `page = await context.new_page()` (a library object's maker that nothing types), or
+    `await page_info.page.close()` after `page_info = await self._get_page()`. Every other exit
+    must close it too, or it leaks:
+    ```python
+    page_info = await self._get_page()         # reported: the `raise` leaves it open
+    try:
+        response = await page_info.page.goto(url)
+        await page_info.page.close()
+        return response
+    except Exception:
+        page_info.mark_error()
+        raise
+
+    client = await make_client(url)            # reported: the `return` leaves it open
+    if not await client.ping():
+        return None
+    await client.aclose()
+    ```
+    An `await` between the value and its close leaves it open on its error too, where the
+    program goes on after the function fails (not in a test nor a script's `main()`), unless a
+    `try` around it closes the value or goes on.
+    Only a local bound once from a call, only awaited `close()`/`aclose()`; not where a `finally`
+    closes it, where it is returned, stored, kept in a container or entered, where the exit
+    tests the value itself (`if client is None: return`), or where the handler or the branch
+    calls a release (`await self.reset()`) or gives the value to a call.
+
     Class and static methods make what they return, as module-level factories do:
     `pool = await Database.create_pool(dsn)` (a library resource), `client = await
     Client.open(url)` where `open()` gives `cls(session)` a session it made and the class closes
@@ -421,6 +449,19 @@ class UnclosedAsyncResource(Rule):
                                        name=release.call.func.value.id, label=ast.unparse(made.value.func), close=release.method),  # type: ignore[attr-defined]
                              None, fit_help("`{owner}.{method}()` is a coroutine function: the call only creates a coroutine",
                                             owner=release.owner, method=release.method))
+        # A value the function closes itself on one path, whatever its type, and another exit
+        # leaves open; a known resource's creation is judged above.
+        known = frozenset(id(c.stmt) for c in resource_analysis(ctx).creations)
+        for left in open_exits(ctx.module, known):
+            if id(left.binding) in reported:
+                continue
+            reported.add(id(left.binding))
+            where = "the `except` at line {line} goes on or leaves without closing it" if isinstance(left.exit, ast.ExceptHandler) else (
+                "the `return` at line {line} leaves it open" if isinstance(left.exit, ast.Return) else
+                "the `raise` at line {line} leaves it open" if isinstance(left.exit, ast.Raise) else "an error in the `await` at line {line} leaves it open")
+            yield Report(left.binding, fit("`{closed}` (`{label}(...)`) is closed here on one path only: " + where + "; close it in a `finally`",
+                                           closed=left.closed, label=left.label, line=str(left.exit.lineno)),
+                         None, fit_help("The function closes it itself, so it owns it: every way out must close it"))
 
     def _verdicts(self, ctx: FileContext) -> Iterator[Report]:
         for verdict in resource_analysis(ctx).verdicts:
