@@ -9,6 +9,7 @@ splits it later, before any score.
 from __future__ import annotations
 
 import re
+import hashlib
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from tests.conftest import ROOT, load_benchmark
 BENCHMARKS = ROOT / "benchmarks"
 MANIFEST = BENCHMARKS / "leak_fixes_r11.txt"
 REPORT = BENCHMARKS / "LEAKFIXES11.md"
+HALVES = (BENCHMARKS / "leak_fixes_r11_a.txt", BENCHMARKS / "leak_fixes_r11_b.txt")
 OTHERS = sorted(
     path
     for path in BENCHMARKS.glob("leak_fixes*.txt")
@@ -133,7 +135,7 @@ def test_no_repository_is_named_in_another_benchmark_file() -> None:
         path
         for pattern in ("*.txt", "*.md", "labels/*")
         for path in BENCHMARKS.glob(pattern)
-        if path.is_file() and path not in (MANIFEST, REPORT)
+        if path.is_file() and path not in (MANIFEST, REPORT, *HALVES)
     ]
     assert others
     text = "\n".join(path.read_text(encoding="utf-8", errors="replace") for path in others).lower()
@@ -148,7 +150,7 @@ def test_no_commit_is_shared_with_another_benchmark_file() -> None:
         path
         for pattern in ("*.txt", "*.md", "labels/*")
         for path in BENCHMARKS.glob(pattern)
-        if path.is_file() and path not in (MANIFEST, REPORT)
+        if path.is_file() and path not in (MANIFEST, REPORT, *HALVES)
     ]
     text = "\n".join(path.read_text(encoding="utf-8", errors="replace") for path in others).lower()
     for entry in _entries(MANIFEST):
@@ -170,3 +172,18 @@ def test_the_kinds_of_project_are_the_ones_collected() -> None:
         "app: Home Assistant custom integration"
     ] == 10
 
+
+
+def test_the_halves_partition_the_set_by_repository() -> None:
+    """Split by the lead in session 28, before any score and by a script that printed only counts:
+    repositories sorted by sha256("owner/name"), alternately a (dev) and b (holdout), no swap."""
+    whole = _lines(MANIFEST)
+    halves = [_lines(path) for path in HALVES]
+    assert sorted(halves[0] + halves[1]) == sorted(whole)
+    repos = [{entry.repo for entry in _entries(path)} for path in HALVES]
+    assert not repos[0] & repos[1]
+    assert (len(halves[0]), len(halves[1])) == (10, 11)
+    families = [Counter(site.family for entry in _entries(path) for site in entry.sites) for path in HALVES]
+    assert [dict(sorted(c.items())) for c in families] == [{"TRD2": 8, "TRD3": 6}, {"TRD2": 7, "TRD3": 7}]
+    ordered = sorted({entry.repo for entry in _entries(MANIFEST)}, key=lambda r: hashlib.sha256(r.encode()).hexdigest())
+    assert set(ordered[0::2]) == repos[0] and set(ordered[1::2]) == repos[1]
