@@ -319,3 +319,44 @@ def test_an_await_whose_error_ends_the_program(tmp_path: Path, where: str) -> No
 def test_a_try_that_closes_or_goes_on(tmp_path: Path, guard: str) -> None:
     source = "async def reset(identifier):\n    metadb = MetaDatabase(identifier)\n    storage = metadb.get_portfolio_db()\n" + guard + "    await metadb.close()\n"
     assert _messages(tmp_path, source) == []
+
+
+# An attribute its own class closes holds a resource, whatever made it.
+
+RECONNECT = """\
+from somelib import connect
+
+
+class Link:
+    def __init__(self, url):
+        self.url = url
+        self._conn = None
+
+    async def start(self):
+        self._conn = await connect(self.url)
+
+    async def reconnect(self):
+        self._conn = await connect(self.url)
+
+    async def close(self):
+        if self._conn is not None:
+            await self._conn.close()
+"""
+
+
+def test_an_attribute_its_class_closes_is_not_replaced_unclosed(tmp_path: Path) -> None:
+    assert _messages(tmp_path, RECONNECT) == [
+        "13 TRD202 `self._conn` is replaced without closing the old one; call its `close()` first",
+    ]
+
+
+@pytest.mark.parametrize("change", [
+    ("    async def reconnect(self):\n        self._conn", "    async def reconnect(self):\n        await self.close()\n        self._conn"),
+    ("            await self._conn.close()", "            await self._conn.close(reason)"),
+    ("    async def close(self):", "    async def ping(self):"),
+    ("async def reconnect(self):\n        self._conn = await connect(self.url)", "async def reconnect(self):\n        self._conn = await Pool.instance()"),
+], ids=["closed first", "a close given an argument", "no release method closes it", "a shared instance"])
+def test_attribute_negative_twins(tmp_path: Path, change: tuple[str, str]) -> None:
+    old, new = change
+    assert old in RECONNECT
+    assert _messages(tmp_path, RECONNECT.replace(old, new)) == []

@@ -56,6 +56,13 @@ class ResourceOnSelfNeverClosed(Rule):
     task is cancelled there (`CancelledError` is no `Exception`): reported, "catch
     `BaseException` there" (not in tests or what a script runs).
 
+    An attribute the class's own release method (or `__aexit__`) closes with an awaited
+    `close()`/`aclose()` holds a resource, whatever made it: `self._conn = await connect(url)`
+    where `close()` awaits `self._conn.close()` is judged as a known resource kept on `self` is
+    (replaced unclosed by `reconnect()`, kept by an `__aenter__` that then fails), although no
+    table or library source says what `connect()` returns. Not a store of what a maker given
+    nothing or a provider may share (`await Pool.instance()`), nor in a class or static method.
+
     A library's resource that opens on first use (an `httpx.AsyncClient`, an `AsyncExitStack`) kept on
     `self` but never read by any method of the class or its bases holds nothing: not reported.
 

@@ -24,6 +24,7 @@ from tradelint.facts.uses import (
 )
 from tradelint.models.resources.callee_release import callee_releases
 from tradelint.models.resources.class_factories import class_factory, kept_instance_factory
+from tradelint.models.resources.closed_attributes import closed_attribute_stores
 from tradelint.models.resources.dynamic_classes import picked_by_name
 from tradelint.models.resources.enter_failure import cancelled_before_kept, enter_fails_after
 from tradelint.models.resources.expected_errors import awaited_use
@@ -37,22 +38,9 @@ from tradelint.models.resources.factories import borrows, class_given_spec, give
 from tradelint.models.resources.owner_closes import closed_by_an_owner, closed_by_an_owner_of_family
 from tradelint.models.resources.receivers import receiver_closes
 from tradelint.models.resources.proofs import (
-    callee_name,
-    closed_where_errors_are_swallowed,
-    awaitable_here,
-    dropped_unclosed,
-    evaluated_on_one_branch,
-    module_cache_of,
-    elements_left_open,
-    global_elements_ended,
-    loaded_on_the_loop_and_closed,
-    kept_on_self,
-    names_class,
-    only_borrowed_by,
-    remade_after_release,
-    replaces_unclosed,
-    result_is_ended,
-    self_ending_methods,
+    callee_name, closed_where_errors_are_swallowed, awaitable_here, dropped_unclosed, evaluated_on_one_branch,
+    module_cache_of, elements_left_open, global_elements_ended, loaded_on_the_loop_and_closed, kept_on_self,
+    names_class, only_borrowed_by, remade_after_release, replaces_unclosed, result_is_ended, self_ending_methods,
     unknown_callable,
 )
 from tradelint.models.resources.library_table import library_packages, library_resource
@@ -263,6 +251,9 @@ class ResourceAnalysis:
                 continue
             if not ((spec.evidenced and may_be_shared(self.module, call)) or borrows(self.module, call, spec.lends)):
                 found.extend(c for c in [self._creation(call, spec)] if c)
+        # ``self._conn = await connect(url)`` where the class's ``close()`` closes ``self._conn``.
+        known = {id(c.call) for c in found}
+        found.extend(c for call, kept in closed_attribute_stores(self.module, known) if (c := self._creation(call, kept)))
         return found
 
     @cached_property
