@@ -360,3 +360,238 @@ def test_attribute_negative_twins(tmp_path: Path, change: tuple[str, str]) -> No
     old, new = change
     assert old in RECONNECT
     assert _messages(tmp_path, RECONNECT.replace(old, new)) == []
+
+
+# A close its owner calls without ``await`` through the holder's attribute closes nothing.
+
+HA_INIT = """\
+from dataclasses import dataclass
+
+from .coordinator import DemoCoordinator
+
+
+@dataclass
+class RuntimeData:
+    coordinator: DemoCoordinator
+
+
+async def async_setup_entry(hass, entry):
+    coordinator = DemoCoordinator(hass, entry)
+    entry.runtime_data = RuntimeData(coordinator)
+    return True
+
+
+async def async_unload_entry(hass, entry):
+UNLOAD    return True
+"""
+
+HA_COORDINATOR = """\
+import aiohttp
+
+
+class DemoApi:
+    def __init__(self, host):
+        self._session = aiohttp.ClientSession()
+        self.host = host
+
+    async def read(self):
+        async with self._session.get(self.host) as response:
+            return await response.json()
+
+    async def close(self):
+        await self._session.close()
+
+
+class DemoCoordinator:
+    def __init__(self, hass, entry):
+        self.hass = hass
+        self.api = DemoApi(entry.data["host"])
+"""
+
+
+@pytest.mark.parametrize("unload, expected", [
+    ("    entry.runtime_data.coordinator.api.close()\n",
+     ["coordinator.py 20 TRD202 `self.api` is never closed: its `close()` is never awaited"]),
+    ("    await entry.runtime_data.coordinator.api.close()\n", []),
+], ids=["called without await", "awaited"])
+def test_an_owner_s_close_without_await_closes_nothing(tmp_path: Path, unload: str, expected: list[str]) -> None:
+    from tests.conftest import ha_integration
+
+    path = ha_integration(tmp_path, HA_INIT, unload)
+    (path.parent / "coordinator.py").write_text(HA_COORDINATOR)
+    found = check_paths(sorted(path.parent.glob("*.py")), select=["TRD2"])
+    assert [f"{Path(f.path).name} {f.line} {f.code} {f.message}" for f in found] == expected
+
+
+# An ``async def`` its project only ever calls without ``await`` never runs: its close is lost.
+
+HUB = """\
+from pymodbus.client import AsyncModbusTcpClient
+
+
+class Hub:
+    def __init__(self, host):
+        self._host = host
+        self._client = None
+
+    async def connect(self):
+        if self._client is None:
+            self._client = AsyncModbusTcpClient(host=self._host)
+        await self._client.connect()
+
+    async def disconnect(self):
+        if self._client is not None:
+            self._client.close()
+
+    async def read(self):
+        try:
+            return await self._client.read_holding_registers(0, count=2)
+        except OSError:
+            self.disconnect()
+            raise
+
+    async def shutdown(self):
+        self.disconnect()
+"""
+
+SCANNER = """\
+class Scanner:
+    async def disconnect(self):
+        pass
+
+
+async def scan():
+    scanner = Scanner()
+    await scanner.disconnect()
+"""
+
+
+def _project(tmp_path: Path, files: dict[str, str]) -> list[str]:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    package = tmp_path / "demo"
+    package.mkdir()
+    for name, text in files.items():
+        (package / name).write_text(text)
+    found = check_paths(sorted(package.glob("*.py")), select=["TRD202"])
+    return [f"{Path(f.path).name} {f.line} {f.code} {f.message}" for f in found]
+
+
+def test_a_close_in_a_method_never_awaited_closes_nothing(tmp_path: Path) -> None:
+    # (WillCodeForCats/solaredge-modbus-multi 82589730, round 11's development half; another
+    # class's awaited disconnect() elsewhere does not run this one)
+    assert _project(tmp_path, {"hub.py": HUB, "scanner.py": SCANNER}) == [
+        "hub.py 11 TRD202 `self._client` is never closed: `disconnect()` closes it but is never awaited",
+    ]
+
+
+@pytest.mark.parametrize("elsewhere", [
+    "async def unload(hub):\n    await hub.disconnect()\n",
+    "def setup(entry, hub):\n    entry.async_on_unload(hub.disconnect)\n",
+    "from .hub import Hub\n\n\nasync def stop(host):\n    hub = Hub(host)\n    await hub.disconnect()\n",
+], ids=["awaited on an unknown receiver", "handed on as a callback", "awaited on a proven Hub"])
+def test_a_method_that_may_run(tmp_path: Path, elsewhere: str) -> None:
+    assert _project(tmp_path, {"hub.py": HUB, "other.py": elsewhere}) == []
+
+
+def test_a_method_awaited_in_its_own_module_runs(tmp_path: Path) -> None:
+    assert _project(tmp_path, {"hub.py": HUB.replace("    async def shutdown(self):\n        self.disconnect()", "    async def shutdown(self):\n        await self.disconnect()")}) == []
+
+
+# A release awaited on the same receiver elsewhere returns an awaitable: a bare call runs nothing.
+
+EVIDENCE_RUNNABLE = '''\
+import asyncio
+
+from somewhere import make_link
+
+
+class Feed:
+    def __init__(self, link):
+        self._link = link
+
+    async def restart(self):
+        self._link.disconnect()
+        await self._link.connect()
+
+    async def stop(self):
+        await self._link.disconnect()
+
+
+class Link:
+    opened = 0
+
+    async def connect(self):
+        Link.opened += 1
+
+    async def disconnect(self):
+        Link.opened -= 1
+
+
+async def run():
+    feed = Feed(Link())
+    await feed._link.connect()
+    await feed.restart()
+    await feed.stop()
+
+
+def main():
+    import warnings
+    warnings.simplefilter("ignore")
+    asyncio.run(run())
+    print(Link.opened)
+
+
+main()
+'''
+
+
+def test_a_release_awaited_elsewhere_on_the_same_receiver(tmp_path: Path) -> None:
+    assert _messages(tmp_path, EVIDENCE_RUNNABLE) == [
+        "11 TRD205 `self._link.disconnect()` is never awaited, so it releases nothing; await it",
+    ]
+
+
+def test_the_fixed_program_releases_what_it_opened(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tradelint.api import fix_source
+
+    runnable = EVIDENCE_RUNNABLE.replace("from somewhere import make_link\n", "")
+    path = tmp_path / "prog.py"
+    path.write_text(runnable)
+    before = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, check=True)
+    assert before.stdout == "1\n"  # the restart's disconnect never ran
+    result = fix_source(runnable, path, select=["TRD205"])
+    assert result.text == runnable.replace("        self._link.disconnect()\n        await", "        await self._link.disconnect()\n        await")
+    path.write_text(result.text)
+    after = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, check=True)
+    assert after.stdout == "0\n"
+
+
+@pytest.mark.parametrize("change", [
+    ("        await self._link.disconnect()\n\n\nclass Link", "        await self._other.disconnect()\n\n\nclass Link"),
+    ("    async def stop(self):\n        await self._link.disconnect()", "    async def stop(self):\n        self._link.shutdown()"),
+], ids=["another receiver is awaited", "nothing is awaited"])
+def test_no_evidence_no_finding(tmp_path: Path, change: tuple[str, str]) -> None:
+    old, new = change
+    assert old in EVIDENCE_RUNNABLE
+    assert _messages(tmp_path, EVIDENCE_RUNNABLE.replace(old, new)) == []
+
+
+def test_a_plain_method_that_returns_an_awaitable_has_done_its_work(tmp_path: Path) -> None:
+    # (Tribler's Download.stop(): a plain def that pauses and returns the checkpoint's future)
+    source = """\
+class Download:
+    def stop(self):
+        self.handle.pause()
+        return self.checkpoint()
+
+    async def stop_after_metainfo(self):
+        await self.stop()
+
+    def on_state(self, state):
+        if state.seeding:
+            self.stop()
+"""
+    assert _messages(tmp_path, source) == []

@@ -15,7 +15,7 @@ from typing import Any
 TASK_WORDS = (
     "create_task", "ensure_future", "Task", "call_soon", "call_later", "call_at", "add_signal_handler",
     "add_done_callback", "add_reader", "add_writer", ".on(", ".once(", "add_listener", "add_event_listener",
-    "add_event_handler", "loop(", "Scheduler", "async_create", "gather",
+    "add_event_handler", "loop(", "Scheduler", "async_create", "gather", "as_completed",
 )
 
 # TRD2xx: the built-in resource table (models/resources/resource_types.py), ccxt's exchanges, and

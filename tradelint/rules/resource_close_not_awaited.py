@@ -9,7 +9,7 @@ from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
-from tradelint.models.resources.unawaited_release import unawaited_releases
+from tradelint.models.resources.unawaited_release import awaited_elsewhere, unawaited_releases
 
 
 class ResourceCloseNotAwaited(Rule):
@@ -29,6 +29,11 @@ class ResourceCloseNotAwaited(Rule):
     of a parameter annotated with it, or of `self`. It releases nothing, whatever the class
     holds. A coroutine that is kept, returned or handed on
     is not this rule's, nor a decorated method.
+
+    Whatever the receiver's type, when the code awaits the same release of the same receiver
+    elsewhere (`await self._link.disconnect()` in `stop()`, the bare `self._link.disconnect()` in
+    `restart()`; a local's in the same function, a module global's in the module): the awaited
+    call shows the method returns an awaitable, so the bare one runs nothing.
 
     ## Why is this bad?
     Calling a coroutine function only creates a coroutine; nothing runs until it is awaited.
@@ -98,6 +103,18 @@ class ResourceCloseNotAwaited(Rule):
                 fix,
                 fit_help("`{owner}.{method}()` is a coroutine function: the call only creates a coroutine",
                          owner=release.owner, method=release.method),
+            )
+            reported.add(id(release.call))
+        for release in awaited_elsewhere(ctx.module):
+            if id(release.call) in reported:
+                continue
+            fix, where = _await_fix(release.call, release.spelled, release.fixable)
+            yield Report(
+                release.call,
+                fit("`{spelled}()` is never awaited, so it releases nothing; " + where, spelled=release.spelled),
+                fix,
+                fit_help("`{spelled}()` is awaited elsewhere: it returns an awaitable, and this call only creates it",
+                         spelled=release.spelled),
             )
 
 

@@ -10,6 +10,8 @@ from tradelint.facts.file_context import FileContext
 from tradelint.facts.lifecycle_fixes import shutdown_fix
 from tradelint.facts.ownership import framework_teardown, release_method
 from tradelint.models.resources.library_table import library_trigger_words
+from tradelint.facts.never_run import closer_never_run
+from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
 from tradelint.models.resources.resource_model import resource_analysis
 
 
@@ -62,6 +64,13 @@ class ResourceOnSelfNeverClosed(Rule):
     (replaced unclosed by `reconnect()`, kept by an `__aenter__` that then fails), although no
     table or library source says what `connect()` returns. Not a store of what a maker given
     nothing or a provider may share (`await Pool.instance()`), nor in a class or static method.
+
+    A close that never runs closes nothing: an owner's `entry.runtime_data.coordinator.api.close()`
+    without `await`, where the resource's close is a coroutine function ("its `close()` is never
+    awaited"), and a close inside an `async def` of the class that the project only ever calls
+    without `await` (`self.disconnect()` from `shutdown()` and every error path, never awaited nor
+    handed on anywhere, another class's `await scanner.disconnect()` aside): "`disconnect()`
+    closes it but is never awaited" (TRD205 reports each call and adds the `await`).
 
     A library's resource that opens on first use (an `httpx.AsyncClient`, an `AsyncExitStack`) kept on
     `self` but never read by any method of the class or its bases holds nothing: not reported.
@@ -281,14 +290,26 @@ class ResourceOnSelfNeverClosed(Rule):
                              cls=c.cls.name, function=c.function.name),
                 )
                 continue
-            if resource_analysis(ctx).closed_unawaited(c):
-                # Closed only by calls never awaited: TRD205 reports them and adds the ``await``.
+            if resource_analysis(ctx).closed_unawaited(c) or closed_by_an_owner_of_family(
+                    ctx.module, c.cls, c.name, frozenset({c.spec.close, "close", "aclose"})):
+                # Closed only by calls never awaited (here, or by its owner through it:
+                # ``entry.runtime_data.coordinator.api.close()``), which create coroutines only.
                 yield Report(
                     c.stmt,
                     fit("`self.{name}` is never closed: its `{close}()` is never awaited", name=c.name, close=c.spec.close),
                     None,
                     fit_help("An un-awaited `{close}()` only creates a coroutine; the `{label}` stays open",
                              close=c.spec.close, label=c.label),
+                )
+                continue
+            if (lost := closer_never_run(ctx.module, c.cls, c.name)) is not None:
+                # Its close is in an ``async def`` called only without ``await`` (TRD205 adds it).
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is never closed: `{method}()` closes it but is never awaited", name=c.name, method=lost),
+                    None,
+                    fit_help("`{method}()` is a coroutine function and every call of it only creates a coroutine: the `{label}` stays open",
+                             method=lost, label=c.label),
                 )
                 continue
             awaited = "await " if c.spec.awaited else ""

@@ -20,59 +20,67 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.project_files import files_naming, project_root
 
 
-def closed_by_an_owner(module: ModuleInfo, cls: str, attr: str, closes: frozenset[str]) -> bool:
-    """Whether code of the project closes ``attr`` of a ``cls`` instance it made and holds."""
+def closed_by_an_owner(module: ModuleInfo, cls: str, attr: str, closes: frozenset[str], coroutine: bool = False) -> bool:
+    """Whether code of the project closes ``attr`` of a ``cls`` instance it made and holds. A
+    ``coroutine`` close called as a bare statement (``entry.runtime_data.coordinator.api.close()``)
+    only makes a coroutine, and closes nothing (alexdelprete/ha-abb-powerone-pvi-sunspec
+    ``16f4b81f``, round 11's development half)."""
     # Without a project marker, the folder the module's absolute imports start from.
     root = project_root(module) or (module.roots[0] if module.roots else None)
     if root is not None:
         module.project.note_scan(f"mentions {cls}", root)  # for the cache, memo or not
-    key = (attr, closes)
+    key = (attr, closes, coroutine)
     # Dropped when a file that names the class changes (a buffer in the language server).
     memo = module.project.scan_memo(cls)
     if (root, key) in memo:
         return cast(bool, memo[(root, key)])
-    found = _owner_closes(module, cls, attr, closes)
+    found = _owner_closes(module, cls, attr, closes, coroutine)
     if not found and root is not None:
         needles = [f".{attr}.{close}(".encode() for close in closes]
         for path, data in files_naming(module.project, root, cls, skip=module.path):
             if not any(needle in data for needle in needles):
                 continue
             other = module.project.module_at(path)
-            if other is not None and _owner_closes(other, cls, attr, closes):
+            if other is not None and _owner_closes(other, cls, attr, closes, coroutine):
                 found = True
                 break
     memo[(root, key)] = found
     return found
 
 
-def closed_by_an_owner_of_family(module: ModuleInfo, cls: ast.ClassDef, attr: str, closes: frozenset[str]) -> bool:
+def closed_by_an_owner_of_family(module: ModuleInfo, cls: ast.ClassDef, attr: str, closes: frozenset[str], coroutine: bool = False) -> bool:
     """``closed_by_an_owner`` of ``cls`` or of one of its first-party bases: an owner holding an
     instance typed as a base (``agent: BaseAgent``; ``await self.agent.vector_db.tear_down()``)
     closes what each subclass keeps there (vocodedev/vocode-core ``9ebbc82a``)."""
-    return any(closed_by_an_owner(module, node.name, attr, closes) for _, node in class_and_bases(module, cls))
+    return any(closed_by_an_owner(module, node.name, attr, closes, coroutine) for _, node in class_and_bases(module, cls))
 
 
-def _owner_closes(module: ModuleInfo, cls: str, attr: str, closes: frozenset[str]) -> bool:
-    by_holder = _attribute_calls(module).get(attr)
+def _owner_closes(module: ModuleInfo, cls: str, attr: str, closes: frozenset[str], coroutine: bool) -> bool:
+    by_holder = _attribute_calls(module)[coroutine].get(attr)
     if not by_holder:
         return False  # asked once per class: no walk of the module when nothing calls through the attribute
     holders = _holders_by_class(module).get(cls, set())
     return any(methods & closes for holder in holders if (methods := by_holder.get(holder)) is not None)
 
 
-_ATTRIBUTE_CALLS: weakref.WeakKeyDictionary[ModuleInfo, dict[str, dict[str | None, set[str]]]] = weakref.WeakKeyDictionary()
+_ATTRIBUTE_CALLS: weakref.WeakKeyDictionary[ModuleInfo, tuple[dict[str, dict[str | None, set[str]]], ...]] = weakref.WeakKeyDictionary()
 
 
-def _attribute_calls(module: ModuleInfo) -> dict[str, dict[str | None, set[str]]]:
+def _attribute_calls(module: ModuleInfo) -> tuple[dict[str, dict[str | None, set[str]]], ...]:
     """The module's calls ``x.attr.method(...)``, by ``attr``, then by ``x``'s holder name
-    (``_holder_name``): the methods called; found once per module (each class holding a resource
-    asks, and many classes share an attribute's name)."""
+    (``_holder_name``): the methods called, all of them and (second) those not called as a bare
+    statement; found once per module (each class holding a resource asks, and many classes share
+    an attribute's name)."""
     found = _ATTRIBUTE_CALLS.get(module)
     if found is None:
-        found = _ATTRIBUTE_CALLS[module] = {}
+        every: dict[str, dict[str | None, set[str]]] = {}
+        used: dict[str, dict[str | None, set[str]]] = {}
         for call in module.index.calls:
             if isinstance(func := call.func, ast.Attribute) and isinstance(owned := func.value, ast.Attribute):
-                found.setdefault(owned.attr, {}).setdefault(_holder_name(owned.value), set()).add(func.attr)
+                every.setdefault(owned.attr, {}).setdefault(_holder_name(owned.value), set()).add(func.attr)
+                if not isinstance(module.parent(call), ast.Expr):
+                    used.setdefault(owned.attr, {}).setdefault(_holder_name(owned.value), set()).add(func.attr)
+        found = _ATTRIBUTE_CALLS[module] = (every, used)
     return found
 
 

@@ -15,6 +15,7 @@ from tradelint.facts.owned_elements import added_to
 from tradelint.facts.library_ownership import absent_library_function
 from tradelint.facts.holders import kept_at_setup, value_holding
 from tradelint.facts.mid_life import closed_mid_life_only
+from tradelint.facts.never_run import never_runs
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import capword, walk
@@ -477,7 +478,7 @@ class ResourceAnalysis:
         if c.kind == "self":
             assert c.cls is not None
             if self._class_closes(c) or closed_by_an_owner_of_family(
-                self.module, c.cls, c.name, frozenset({c.spec.close, "close", "aclose"})
+                self.module, c.cls, c.name, frozenset({c.spec.close, "close", "aclose"}), c.spec.coroutine_close or (c.spec.first_party and c.spec.awaited)
             ):
                 return "self_closed_at_stop_only" if self._closed_at_stop_only(c) else enter_fails_after(self.module, c) or cancelled_before_kept(self.module, c) or raised_before_kept(self.module, c)
             # A library's lazy one (an exit stack, an httpx client) that no method of the family reads holds nothing.
@@ -673,7 +674,8 @@ class ResourceAnalysis:
                     # Not a close in ``logout()`` (discord.py no longer calls it at shutdown), a bot
                     # command or listener (unloading a cog runs neither), an async close from ``__del__``
                     # (no loop to run it on), or one in a helper only mid-life calls (``facts/mid_life.py``).
-                    if method is None or not ((method.name == "__del__" and c.spec.awaited) or (closing and closed_mid_life_only(module, cls, method.name))):
+                    # Nor one in an ``async def`` the project only ever calls without ``await``.
+                    if method is None or not ((method.name == "__del__" and c.spec.awaited) or (closing and closed_mid_life_only(module, cls, method.name)) or never_runs(module, method)):
                         if method is None or release_runs(home, c.cls, method):
                             return True
         if not subclasses:

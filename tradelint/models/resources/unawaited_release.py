@@ -80,3 +80,67 @@ def made_here(module: ModuleInfo, release: UnawaitedRelease) -> ast.Assign | Non
     if made is None or not isinstance(made.value, ast.Call) or module.enclosing_function(made) is not function:
         return None
     return made
+
+
+def awaited_elsewhere(module: ModuleInfo) -> list[UnawaitedRelease]:
+    """Bare release calls (``self._client.disconnect()``) whose very receiver's same method the
+    code awaits elsewhere (``await self._client.disconnect()`` in the same class; a local's in the
+    same function; a module global's in the module): the awaited call shows the method returns
+    an awaitable, so the bare one runs nothing, whatever the receiver's type (DeebotUniverse
+    client.py ``9118d7b7``, round 9's development half)."""
+    awaited: set[tuple[ast.AST | None, str, str]] = set()
+    bare: list[tuple[ast.Call, ast.AST | None, str, str]] = []
+    for call in module.index.calls:
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and RELEASE.match(func.attr)):
+            continue
+        root = func.value
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not isinstance(root, ast.Name):
+            continue
+        scope = _receiver_scope(module, call, root.id)
+        parent = module.parent(call)
+        key = (scope, ast.unparse(func.value), func.attr)
+        if isinstance(parent, ast.Await):
+            awaited.add(key)
+        elif isinstance(parent, ast.Expr):
+            bare.append((call, *key))
+    return [
+        UnawaitedRelease(call, ast.unparse(call.func), method, spelled.split(".", 1)[0], awaitable_here(module, call))
+        for call, scope, spelled, method in bare
+        if (scope, spelled, method) in awaited and not _plain_method(module, call)
+    ]
+
+
+def _plain_method(module: ModuleInfo, call: ast.Call) -> bool:
+    """The receiver's class is known and its method is a plain ``def``: one that returns an
+    awaitable to wait on (``def stop(self) -> Awaitable[None]``) has done its work already."""
+    function = module.enclosing_function(call)
+    owners = receiver_classes(module, function, call.func.value) if function is not None and isinstance(call.func, ast.Attribute) else None
+    if not owners:
+        return False
+    name = call.func.attr  # type: ignore[attr-defined]
+    for home, cls in owners:
+        for _, node in class_and_bases(home, cls):
+            method = next((s for s in node.body if isinstance(s, FUNCTION_NODES) and s.name == name), None)
+            if method is not None:
+                if not isinstance(method, ast.AsyncFunctionDef):
+                    return True
+                break
+    return False
+
+
+def _receiver_scope(module: ModuleInfo, call: ast.Call, root: str) -> ast.AST | None:
+    """Where the receiver's name means one thing: the class for ``self`` (a method's first
+    parameter), the function for another local, the module (None) for a global."""
+    function = module.enclosing_function(call)
+    if function is None:
+        return None
+    params = [*function.args.posonlyargs, *function.args.args]
+    if params and params[0].arg == root and isinstance(module.parent(function), ast.ClassDef):
+        return module.parent(function)
+    if any(isinstance(n, ast.Name) and n.id == root and not isinstance(n.ctx, ast.Load) for n in ast.walk(function)) or any(
+            p.arg == root for p in (*params, *function.args.kwonlyargs)):
+        return function
+    return None
