@@ -595,3 +595,32 @@ class Download:
             self.stop()
 """
     assert _messages(tmp_path, source) == []
+
+
+def test_a_try_on_another_branch_is_not_on_the_creation_s_path(tmp_path: Path) -> None:
+    # (frankbria/codeframe: a lazy connect that returns, and a health check whose handler closes
+    # the old connection before reconnecting; found through the closing attribute's evidence)
+    source = """\
+import asyncio
+
+from somewhere import connect
+
+
+class Database:
+    async def get(self):
+        if self._conn is None:
+            self._conn = await connect(self.path)
+            await self._conn.execute("PRAGMA foreign_keys = ON")
+            return self._conn
+        try:
+            await self._conn.execute("SELECT 1")
+            return self._conn
+        except Exception:
+            await self._conn.close()
+            raise
+
+    async def close(self):
+        if self._conn is not None:
+            await self._conn.close()
+"""
+    assert _messages(tmp_path, source) == []

@@ -101,9 +101,8 @@ def cancelled_before_kept(module: ModuleInfo, c: Creation) -> Problem | None:
     maker = c.function
     if maker is None or c.kind != "self" or not goes_on_after_errors(module, maker):
         return None  # (in a test or what a script runs, the error ends the program)
-    created = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
-    for node in walk(maker):
-        if not isinstance(node, ast.Try) or node.lineno <= created:
+    for node in _reachable_after(module, c.call, maker):
+        if not isinstance(node, ast.Try):
             continue
         if not any(isinstance(n, ast.Await) for stmt in node.body for n in walk(stmt)):
             continue
@@ -115,6 +114,28 @@ def cancelled_before_kept(module: ModuleInfo, c: Creation) -> Problem | None:
         ):
             return "self_cancel_skips_close"
     return None
+
+
+def _reachable_after(module: ModuleInfo, node: ast.AST, function: ast.AST) -> list[ast.AST]:
+    """The nodes of the statements that can run after the one holding ``node`` in ``function``:
+    the rest of its block, then of each enclosing block, up to a block that ends by leaving
+    (``return``, ``raise``, ``continue``, ``break``): a ``try`` on another branch, after a
+    ``return`` of this one, is not on its path (frankbria/codeframe's lazy connect and its
+    health check)."""
+    found: list[ast.AST] = []
+    current: ast.AST = node
+    for ancestor in module.ancestors(node):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(ancestor, field, None)
+            if isinstance(block, list) and any(s is current for s in block):
+                index = next(i for i, s in enumerate(block) if s is current)
+                found.extend(n for s in block[index + 1:] for n in walk(s))
+                if isinstance(block[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break)):
+                    return found
+        if ancestor is function:
+            break
+        current = ancestor
+    return found
 
 
 def _closes_attribute(handler: ast.ExceptHandler, attr: str, close: str) -> bool:
