@@ -624,3 +624,16 @@ class Database:
             await self._conn.close()
 """
     assert _messages(tmp_path, source) == []
+
+
+def test_branches_that_tell_the_receivers_apart(tmp_path: Path) -> None:
+    # (inclusionAI/AWorld's runner: an AsyncTool's close is awaited, another tool's is not)
+    source = """\
+async def finish(tools):
+    for tool in tools:
+        if isinstance(tool, AsyncTool):
+            await tool.close()
+        else:
+            tool.close()
+"""
+    assert _messages(tmp_path, source) == []

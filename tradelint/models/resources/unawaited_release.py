@@ -88,7 +88,7 @@ def awaited_elsewhere(module: ModuleInfo) -> list[UnawaitedRelease]:
     same function; a module global's in the module): the awaited call shows the method returns
     an awaitable, so the bare one runs nothing, whatever the receiver's type (DeebotUniverse
     client.py ``9118d7b7``, round 9's development half)."""
-    awaited: set[tuple[ast.AST | None, str, str]] = set()
+    awaited: dict[tuple[ast.AST | None, str, str], list[ast.Call]] = {}
     bare: list[tuple[ast.Call, ast.AST | None, str, str]] = []
     for call in module.index.calls:
         func = call.func
@@ -103,14 +103,31 @@ def awaited_elsewhere(module: ModuleInfo) -> list[UnawaitedRelease]:
         parent = module.parent(call)
         key = (scope, ast.unparse(func.value), func.attr)
         if isinstance(parent, ast.Await):
-            awaited.add(key)
+            awaited.setdefault(key, []).append(call)
         elif isinstance(parent, ast.Expr):
             bare.append((call, *key))
     return [
         UnawaitedRelease(call, ast.unparse(call.func), method, spelled.split(".", 1)[0], awaitable_here(module, call))
         for call, scope, spelled, method in bare
         if (scope, spelled, method) in awaited and not _plain_method(module, call)
+        and not any(_branches_apart(module, call, other) for other in awaited[(scope, spelled, method)])
     ]
+
+
+def _branches_apart(module: ModuleInfo, bare: ast.Call, awaited: ast.Call) -> bool:
+    """The two calls sit in the two branches of one ``if`` (``if isinstance(tool, AsyncTool):
+    await tool.close() else: tool.close()``): the code tells the receivers apart."""
+    lines = {id(a) for a in module.ancestors(awaited)}
+    child: ast.AST = bare
+    for ancestor in module.ancestors(bare):
+        if id(ancestor) in lines:
+            if isinstance(ancestor, ast.If):
+                in_body = any(s is child for s in ancestor.body)
+                other = ancestor.orelse if in_body else ancestor.body
+                return any(n is awaited for s in other for n in ast.walk(s))
+            return False
+        child = ancestor
+    return False
 
 
 def _plain_method(module: ModuleInfo, call: ast.Call) -> bool:
