@@ -637,3 +637,28 @@ async def finish(tools):
             tool.close()
 """
     assert _messages(tmp_path, source) == []
+
+
+@pytest.mark.parametrize("source", [
+    "async def count(conn):\n    cur = await conn.execute('SELECT 1')\n    row = await cur.fetchone()\n    await cur.close()\n    return row\n",
+    "import aiomysql\n\n\nasync def save(config, text):\n    sql = await aiomysql.connect(**config)\n    cursor = await sql.cursor()\n"
+    "    await cursor.execute('INSERT', (text,))\n    await cursor.close()\n    sql.close()\n",
+], ids=["a parameter's cursor", "a local's cursor"])
+def test_a_part_of_another_object_is_judged_by_explicit_exits_only(tmp_path: Path, source: str) -> None:
+    assert [m for m in _messages(tmp_path, source) if "cur" in m.split("`")[1]] == []
+
+
+def test_a_lifespan_s_start_up_is_not_judged_by_its_awaits(tmp_path: Path) -> None:
+    # (flukelaster/ai-trading-agent's lifespan: a failed start-up stops the server)
+    source = """\
+from contextlib import asynccontextmanager
+
+
+@asynccontextmanager
+async def lifespan(app):
+    db_session = async_session()
+    await warm_up(db_session)
+    yield
+    await db_session.close()
+"""
+    assert _messages(tmp_path, source) == []

@@ -13,8 +13,11 @@ path must then hold on the others. Two exits leave the value open:
   leaves it open (D4Vinci/Scrapling ``d5b9ed11``, round 10's development half);
 - an ``await`` between the value and its close, outside any ``try`` that closes it or goes on,
   where the program goes on after the function fails (a handler, a service's method; not a test
-  nor a script's ``main()``): its error skips the close (Drakkar-Software/OctoBot's web
-  interface, ``MetaDatabase(...)`` closed after an awaited clear).
+  nor a script's ``main()``, nor a generator's start-up before its first ``yield``): its error
+  skips the close (Drakkar-Software/OctoBot's web interface, ``MetaDatabase(...)`` closed after
+  an awaited clear). Only for a value made by a class or a function of its own, not by a method
+  of another object the function holds (``cur = await conn.execute(...)``: a part of what
+  ``conn`` owns).
 
 Proven, not guessed, and kept narrow where a guess would be needed: only a local bound once, in
 the function's own frame, from a call; only closes that are awaited (``close()``/``aclose()``);
@@ -147,7 +150,30 @@ def _open_exit(
     for exit_ in sorted(candidates, key=lambda n: (n.lineno, n.col_offset)):
         if _leaves_open(module, function, exit_, block, after, name, prefixes, close_ids):
             return exit_
+    if not _stands_alone(function, binding):
+        return None
     return _failing_await(module, function, block, after, name, prefixes, close_ids)
+
+
+def _stands_alone(function: ast.AsyncFunctionDef, binding: ast.Assign) -> bool:
+    """The value is made by a class or a function of its own (``MetaDatabase(...)``,
+    ``Client.create(...)``, ``connect(...)``), not by a method of another object the function
+    holds (``conn.execute(...)``, ``sql.cursor()``: a part of what that object owns, which its
+    own close ends): only such a value's error path is judged without an explicit exit."""
+    value = binding.value.value if isinstance(binding.value, ast.Await) else binding.value
+    func = value.func  # type: ignore[attr-defined]
+    if isinstance(func, ast.Name):
+        return True
+    root = func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name) or root.id in ("self", "cls"):
+        return False
+    arguments = function.args
+    if any(a.arg == root.id for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)):
+        return False
+    # A module or a class (``aiomysql.connect``, ``Client.create``), not a local bound in the function.
+    return not any(isinstance(n, ast.Name) and n.id == root.id and isinstance(n.ctx, ast.Store) for n in _frame(function))
 
 
 def _failing_await(
@@ -158,10 +184,16 @@ def _failing_await(
     after the function fails (not a test nor a script's ``main()``)."""
     if not goes_on_after_errors(module, function):
         return None
+    # A generator's code before its first ``yield`` is a start-up (a lifespan's, a context
+    # manager's): its failure is the caller's, which does not start (a server stops).
+    yields = [n.lineno for n in _frame(function) if isinstance(n, (ast.Yield, ast.YieldFrom))]
+    started = min(yields) if yields else 0
     for index in range(after, len(block)):
         stmt = block[index]
         if any(id(n) in close_ids for n in _frame(stmt)):
             return None
+        if stmt.lineno < started:
+            continue
         if isinstance(stmt, ast.Try) and (_closes_or_gives_list(stmt.finalbody, stmt, name, prefixes, close_ids) or any(
                 _closes_or_gives(h, name, prefixes, close_ids) or not any(isinstance(n, _EXITS) for n in _frame(h)) for h in stmt.handlers)):
             continue  # a ``try`` that closes the value on its errors, or goes on after them
