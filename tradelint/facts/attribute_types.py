@@ -9,7 +9,7 @@ import ast
 from tradelint.facts.class_body import annotation_head
 from tradelint.facts.class_family import class_and_bases, resolve_class_node, resolve_definition, subclasses_in_project
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.syntax import FUNCTION_NODES, plain_assignments, walk
 from tradelint.facts.uses import bound_once
 
 ClassRef = tuple[ModuleInfo, ast.ClassDef]
@@ -234,13 +234,5 @@ def _bound_past_none(function: ast.AST, name: str) -> ast.expr | None:
 
 def local_binding(function: ast.AST, name: str) -> ast.Assign | None:
     """The one assignment of the local ``name`` in ``function`` whose value is not ``None``."""
-    found = [
-        node
-        for node in walk(function)
-        if isinstance(node, ast.Assign)
-        and len(node.targets) == 1
-        and isinstance(node.targets[0], ast.Name)
-        and node.targets[0].id == name
-        and not (isinstance(node.value, ast.Constant) and node.value.value is None)
-    ]
+    found = plain_assignments(function).get(name, ())
     return found[0] if len(found) == 1 else None
