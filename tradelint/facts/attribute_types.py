@@ -9,7 +9,7 @@ import ast
 from tradelint.facts.class_body import annotation_head
 from tradelint.facts.class_family import class_and_bases, resolve_class_node, resolve_definition, subclasses_in_project
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.syntax import FUNCTION_NODES, plain_assignments, walk
 from tradelint.facts.uses import bound_once
 
 ClassRef = tuple[ModuleInfo, ast.ClassDef]
@@ -23,10 +23,14 @@ def attribute_class(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> tuple[M
     own methods says the same: ``self.attr: C = ...``, ``self.attr = C(...)``, or ``self.attr =
     param`` of a parameter annotated ``C``; or the class body's ``attr: C``. None when a store says
     nothing (``self.attr = make()``) or two say different classes."""
-    named = _attribute_classes(module, cls).get(attr)
-    if not named or len({ast.dump(n) for n in named}) != 1:
-        return None
-    return resolve_class_node(module, named[0])
+    memo = module.project.class_memo
+    key = ("attribute-class", cls)
+    one: dict[str, ast.expr | None] = memo.setdefault(key, {})
+    if attr not in one:  # the stores' dumps compared once per class and attribute, not per question
+        named = _attribute_classes(module, cls).get(attr)
+        one[attr] = named[0] if named and len({ast.dump(n) for n in named}) == 1 else None
+    head = one[attr]
+    return resolve_class_node(module, head) if head is not None else None
 
 
 def _attribute_classes(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, list[ast.expr]]:
@@ -157,22 +161,36 @@ def family_attribute_classes(module: ModuleInfo, cls: ast.ClassDef, attr: str, d
         owners = [sub for sub in subclasses_in_project(module, cls, mixins_only=False) if attr in _attribute_classes(*sub)]
     classes: list[ClassRef] = []
     for home, owner in owners:
-        for method in owner.body:
-            if not isinstance(method, FUNCTION_NODES) or _self_name(method) is None:
+        for method, node in _self_assigns(home, owner).get(attr, ()):
+            if isinstance(node.value, ast.Constant) and node.value.value is None:
                 continue
-            me = _self_name(method)
-            for node in walk(method):
-                if isinstance(node, ast.Assign) and any(
-                    isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == me
-                    for t in node.targets
-                ):
-                    if isinstance(node.value, ast.Constant) and node.value.value is None:
-                        continue
-                    made = attribute_class(home, owner, attr) or value_class(home, method, node.value, depth + 1)
-                    if made is None:
-                        return None
-                    classes.append(made)
+            made = attribute_class(home, owner, attr) or value_class(home, method, node.value, depth + 1)
+            if made is None:
+                return None
+            classes.append(made)
     return classes or None
+
+
+def _self_assigns(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, list[tuple[ast.AST, ast.Assign]]]:
+    """For each attribute, the plain assignments to ``self.attr`` in the methods of ``cls``, with
+    their method, in the order of the methods and of ``walk``: one walk per class, not one per
+    attribute asked (every ``x = self.attr.make()`` of a file asked for its receiver's class)."""
+    memo = module.project.class_memo
+    key = ("self-assigns", cls)
+    if key in memo:
+        return memo[key]  # type: ignore[no-any-return]
+    table: dict[str, list[tuple[ast.AST, ast.Assign]]] = {}
+    for method in cls.body:
+        me = _self_name(method) if isinstance(method, FUNCTION_NODES) else None
+        if me is None:
+            continue
+        for node in walk(method):
+            if isinstance(node, ast.Assign):
+                stored = [t.attr for t in node.targets if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == me]
+                for attr in dict.fromkeys(stored):
+                    table.setdefault(attr, []).append((method, node))
+    memo[key] = table
+    return table
 
 
 def _returned_class(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> ClassRef | None:
@@ -216,13 +234,5 @@ def _bound_past_none(function: ast.AST, name: str) -> ast.expr | None:
 
 def local_binding(function: ast.AST, name: str) -> ast.Assign | None:
     """The one assignment of the local ``name`` in ``function`` whose value is not ``None``."""
-    found = [
-        node
-        for node in walk(function)
-        if isinstance(node, ast.Assign)
-        and len(node.targets) == 1
-        and isinstance(node.targets[0], ast.Name)
-        and node.targets[0].id == name
-        and not (isinstance(node.value, ast.Constant) and node.value.value is None)
-    ]
+    found = plain_assignments(function).get(name, ())
     return found[0] if len(found) == 1 else None

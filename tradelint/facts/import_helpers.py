@@ -25,9 +25,10 @@ def with_helper_imports(module: ModuleInfo) -> ModuleInfo:
     _DONE[module] = True
     names = module.imports.names
     asked: set[str] = set()
+    Attribute, Name = ast.Attribute, ast.Name  # exact types, as ``build_index`` tests them: every call is asked
     for call in module.index.calls:
         func = call.func
-        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and capword(func.attr)):
+        if func.__class__ is not Attribute or func.value.__class__ is not Name or not capword(func.attr):
             continue
         name = func.value.id
         if name in names or name in module.top_level or name in asked:

@@ -264,6 +264,42 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
                 todo.append(value)
 
 
+Exit = ast.Return | ast.Yield | ast.YieldFrom
+
+
+def plain_assignments(function: ast.AST) -> dict[str, list[ast.Assign]]:
+    """The ``name = value`` statements in ``function`` (one target, a plain name; ``name = None``
+    left out), by name, in the order of :func:`walk`, nested functions included."""
+    return _function_table(function)[0]
+
+
+def exits(function: ast.AST) -> list[Exit]:
+    """The ``return``, ``yield`` and ``yield from`` nodes in ``function``, in the order of
+    :func:`walk`, nested functions included."""
+    return _function_table(function)[1]
+
+
+def _function_table(function: ast.AST) -> tuple[dict[str, list[ast.Assign]], list[Exit]]:
+    # One walk answers both, kept on the node (as ``uses.name_loads`` keeps its table): a maker's
+    # returns and the locals they name, and each kept call's receiver, ask of the same functions.
+    table: tuple[dict[str, list[ast.Assign]], list[Exit]] | None = function.__dict__.get(_FUNCTION_TABLE)
+    if table is None:
+        table = ({}, [])
+        for node in walk(function):
+            if isinstance(node, ast.Assign):
+                target = node.targets[0]
+                if len(node.targets) == 1 and isinstance(target, ast.Name):
+                    if not (isinstance(node.value, ast.Constant) and node.value.value is None):
+                        table[0].setdefault(target.id, []).append(node)
+            elif isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)):
+                table[1].append(node)
+        setattr(function, _FUNCTION_TABLE, table)
+    return table
+
+
+_FUNCTION_TABLE = "_tradelint_function_table"
+
+
 def build_index(tree: ast.Module) -> Index:
     # The hottest loop of the tool after ``ast.parse`` (one iteration per node of every checked
     # file): it dispatches on exact types, reads only fields that can hold nodes, and handles the

@@ -594,7 +594,7 @@ def bound_once(function: ast.AST, name: str) -> ast.expr | None:
     return values[0] if len(values) == 1 else None
 
 
-_BOUND = "_tradelint_bound_once"
+_BOUND, _TESTED = "_tradelint_bound_once", "_tradelint_tested_ifs"
 
 
 def entered_call(value: ast.expr) -> ast.expr:
@@ -635,13 +635,13 @@ def given_or_made(function: ast.FunctionDef | ast.AsyncFunctionDef, value: ast.e
             return param, made
         return None
     if isinstance(value, ast.Name) and value.id in params:
-        for statement in walk(function):
-            if not isinstance(statement, ast.If) or (name := tested_name(statement.test)) is None:
-                continue
-            param, missing_when_true = name
-            branch = statement.body if missing_when_true else statement.orelse
+        if (tested := function.__dict__.get(_TESTED)) is None:  # one walk per function: its stores each ask
+            tested = [(s, name) for s in walk(function) if isinstance(s, ast.If) and (name := tested_name(s.test))]
+            setattr(function, _TESTED, tested)
+        for statement, (param, missing_when_true) in tested:
             if param != value.id:
                 continue
+            branch = statement.body if missing_when_true else statement.orelse
             for inner in branch:
                 if (
                     isinstance(inner, ast.Assign)

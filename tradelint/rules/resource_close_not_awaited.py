@@ -9,7 +9,7 @@ from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
-from tradelint.models.resources.unawaited_release import awaited_elsewhere, unawaited_releases
+from tradelint.models.resources.unawaited_release import awaited_elsewhere, unawaited_releases_of
 
 
 class ResourceCloseNotAwaited(Rule):
@@ -93,7 +93,7 @@ class ResourceCloseNotAwaited(Rule):
                 fit_help("`{close}()` of `{label}` is a coroutine function: the call only creates a coroutine",
                          close=found.creation.spec.close, label=found.creation.label),
             )
-        for release in unawaited_releases(ctx.module):
+        for release in unawaited_releases_of(ctx):
             if id(release.call) in reported:
                 continue
             fix, where = _await_fix(release.call, release.spelled, release.fixable)

@@ -13,7 +13,7 @@ from tradelint.models.resources.own_closes import open_exits
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.resource_types import Creation
-from tradelint.models.resources.unawaited_release import made_here, unawaited_releases
+from tradelint.models.resources.unawaited_release import made_here, unawaited_releases_of
 
 
 class UnclosedAsyncResource(Rule):
@@ -442,7 +442,7 @@ class UnclosedAsyncResource(Rule):
         for report in self._verdicts(ctx):
             reported.add(id(report.node))
             yield report
-        for release in unawaited_releases(ctx.module):
+        for release in unawaited_releases_of(ctx):
             # A first-party object made here whose only release is never awaited (TRD205).
             made = made_here(ctx.module, release)
             if made is not None and id(made) not in reported:

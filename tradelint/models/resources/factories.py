@@ -11,7 +11,7 @@ from tradelint.facts.class_family import class_node, family_facts, resolve_defin
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.summaries import definition_of, is_release_name
-from tradelint.facts.syntax import capword, walk
+from tradelint.facts.syntax import capword, exits, plain_assignments
 from tradelint.facts.uses import bound_once, classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, wraps_given
 from tradelint.models.resources.statements import _run_to_completion
@@ -138,7 +138,7 @@ def _constructs(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Every ``return`` of ``function`` (one at least) returns a call of a capitalized name: a
     constructor (``return SseClient(config)``, one of several by configuration: letta-ai/letta
     ``c38b1f59``), cheap to resolve, so its maker is asked of first-party types too."""
-    returns = [node.value for node in walk(function) if isinstance(node, ast.Return)]
+    returns = [node.value for node in exits(function) if isinstance(node, ast.Return)]
     return bool(returns) and all(
         isinstance(value, ast.Call)
         and isinstance(value.func, (ast.Name, ast.Attribute))
@@ -182,13 +182,9 @@ def factory_spec(
     others: list[frozenset[str]] = []
     # ``redis = await aioredis.from_url(url); await redis.ping(); return redis``, and ``return None``
     # on an error path (the caller owns what it gets when it gets one).
-    bound: dict[str, list[ast.expr]] = {}
+    bound = plain_assignments(function)
     maybe_none = False
-    for node in walk(function):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            if not (isinstance(node.value, ast.Constant) and node.value.value is None):
-                bound.setdefault(node.targets[0].id, []).append(node.value)
-    for node in walk(function):
+    for node in exits(function):
         if isinstance(node, (ast.Yield, ast.YieldFrom)):
             return None
         if isinstance(node, ast.Return):
@@ -199,7 +195,7 @@ def factory_spec(
             if isinstance(value, ast.Name) and len(bound.get(value.id, ())) == 1:
                 if not only_used_through(module, function, value.id):
                     return None  # ``self.addAsyncCleanup(session.close)``: the maker keeps a hand on it
-                value = bound[value.id][0]
+                value = bound[value.id][0].value
             if isinstance(value, ast.Await):
                 value = value.value
             if not isinstance(value, ast.Call):

@@ -197,8 +197,8 @@ class ResourceAnalysis:
         # import or a top-level CapWords definition; a root that is no ``Name`` qualifies to nothing
         # (``getattr(ccxt, name)(...)`` and ``self.<maker>(...)`` are asked first).
         names = self.module.imports.names
-        packages = {name.split(".", 1)[0] for name in (*self.table, *EXCHANGE_MODULES)} | library_packages()
-        library_roots = {local for local, qualified in names.items() if qualified.split(".", 1)[0] in packages}
+        packages, library = {name.split(".", 1)[0] for name in (*self.table, *EXCHANGE_MODULES)}, library_packages()
+        library_roots = {local for local, qualified in names.items() if (top := qualified.split(".", 1)[0]) in packages or top in library}
         named_roots = names.keys() | self.module.top_level.keys()
         factories = self._factories if library_roots else {}
         imported: dict[str, ResourceSpec | None] = {}
