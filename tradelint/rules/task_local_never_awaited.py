@@ -112,7 +112,7 @@ class TaskLocalNeverAwaited(Rule):
                 message, help = TEXTS[site.problem]
                 # A module's own task or registry: ending it at shutdown is the module's choice.
                 fix, reason = (
-                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "setup_fails_after_keep") else keep_task_fix_and_reason(ctx, site.call)
+                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "setup_fails_after_keep", "generator_exit") else keep_task_fix_and_reason(ctx, site.call)
                 )
                 yield Report(
                     site.node,
@@ -143,6 +143,10 @@ TEXTS = {
     "local_error_paths": Text(
         "task `{name}` from `{label}(...)` runs on when an error comes before its `cancel()`; cancel it in a `finally`",
         "It loops until cancelled: each error here (a dropped connection) leaves one more running",
+    ),
+    "generator_exit": Text(
+        "task from `{label}(...)` in `{name}` runs on when the consumer stops this generator at a `yield`; cancel it in a `finally`",
+        "Closing an async generator (`break`, `aclose()`) throws `GeneratorExit` at the `yield`: only `finally` blocks run",
     ),
     "integration": Text(
         "task kept in `{name}` at setup is never cancelled at unload; cancel it in `async_unload_entry()`",

@@ -48,7 +48,7 @@ HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 Problem = Literal[
     "discarded", "local", "container", "self", "self_elements", "global_container", "global", "self_loop",
     "self_owner", "weak", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "hass_waits", "hass_waits_self",
-    "hass_outlives_entry", "hass_outlives_entity", "helper", "other_object", "setup_fails_after_keep",
+    "hass_outlives_entry", "hass_outlives_entity", "helper", "other_object", "setup_fails_after_keep", "generator_exit",
 ]
 
 
@@ -529,7 +529,10 @@ def _dropped_after_await(cls: ast.ClassDef, attr: str) -> ast.stmt | None:
             if not isinstance(method, ast.AsyncFunctionDef):
                 continue
             receiver = self_name(method)
-            awaits = [n.lineno for n in walk(method) if isinstance(n, ast.Await)]
+            # Only an await that waits for something to happen (an event, a queue's join) can
+            # join the task; ``self._client = await Client.create()`` followed by ``self._task =
+            # None`` is a set-up that starts with no task (philips-airpurifier's ``init()``).
+            awaits = [n.lineno for n in walk(method) if isinstance(n, ast.Await) and _waits_for_something(n)]
             first_await = min(awaits, default=None)
             for node in walk(method):
                 if isinstance(node, ast.Assign) and _is_none(node.value) and first_await is not None \
@@ -539,6 +542,20 @@ def _dropped_after_await(cls: ast.ClassDef, attr: str) -> ast.stmt | None:
                             table.setdefault(t.attr, node)
         setattr(cls, _DROPPED_AFTER_AWAIT, table)
     return table.get(attr)
+
+
+# What an await that joins a task by other means calls: ``Event.wait()``, ``Queue.join()``,
+# ``asyncio.wait_for(...)`` around one of them, ``Condition.wait_for(...)``.
+JOIN_CALLS = frozenset({"wait", "join", "wait_for", "wait_closed"})
+
+
+def _waits_for_something(node: ast.Await) -> bool:
+    value = node.value
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name in JOIN_CALLS
 
 
 def _asserted(module: ModuleInfo, call: ast.Call | None) -> bool:

@@ -1,0 +1,227 @@
+"""Session 28 (tasks, issue 28 point 6): TRD3xx shapes missed on the development fix sets,
+each turned by the general rule behind it and tested with its negative twin.
+
+- A ``def`` made inside a function is a first-party function too: a closure that returns a
+  task it made (``def run_long(aw): return asyncio.create_task(...)``) is a task wrapper, and a
+  local given its task is judged as one given ``create_task``'s (gpt-researcher ``e02d9c47``).
+- A method that drops ``self.attr`` after an ``await`` joins the task by other means only when
+  that await waits for something (an event, a queue's join): a set-up that awaits a client's
+  creation and then sets ``self._task = None`` ends nothing (philips-airpurifier ``87119d02``).
+- An async generator's ``yield`` is a way out its consumer chooses (``break``, ``aclose()``):
+  a task it made and still holds there (a local, or a local list of tasks it waits on in the
+  loop around the ``yield``) runs on unless a ``finally`` around the ``yield`` ends it
+  (crawl4ai ``9fb2aa8d``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tradelint.api import check_paths
+
+
+def _messages(path: Path, *select: str) -> list[str]:
+    """``line code message`` of each default-rules finding of ``path`` for ``select``."""
+    return [f"{f.line} {f.code} {f.message}" for f in check_paths([path], select=list(select))]
+
+
+def _write(tmp_path: Path, source: str, name: str = "service.py") -> Path:
+    path = tmp_path / name
+    path.write_text(source, encoding="utf-8")
+    return path
+
+
+# --- a closure that returns a task is a task wrapper --------------------------------------------
+
+CLOSURE = """\
+import asyncio
+
+
+async def handle(websocket):
+    running = None
+
+    def run_long(awaitable):
+        async def safe_run():
+            await awaitable
+        return asyncio.create_task(safe_run())
+
+    while True:
+        try:
+            data = await websocket.receive_text()
+            if running and not running.done():
+                continue
+            running = run_long(work(data))
+        except Exception:
+            break
+    TAIL
+
+
+async def work(data):
+    await asyncio.sleep(1)
+"""
+
+
+def test_closure_wrapper_task_only_looked_at_is_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, CLOSURE.replace("TAIL", "return None"))
+    assert _messages(path, "TRD3") == [
+        "17 TRD302 task `running` from `run_long(...)` is never awaited or kept; await or store it"
+    ]
+
+
+def test_closure_wrapper_task_cancelled_at_the_end_is_not_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, CLOSURE.replace("TAIL", "if running:\n        running.cancel()"))
+    assert _messages(path, "TRD3") == []
+
+
+def test_closure_that_keeps_its_task_is_no_wrapper(tmp_path: Path) -> None:
+    source = CLOSURE.replace("TAIL", "return None").replace(
+        "        return asyncio.create_task(safe_run())",
+        "        task = asyncio.create_task(safe_run())\n        websocket.tasks.add(task)\n        return task",
+    )
+    assert _messages(_write(tmp_path, source), "TRD3") == []
+
+
+def test_name_rebound_in_the_function_is_not_the_closure(tmp_path: Path) -> None:
+    source = CLOSURE.replace("TAIL", "return None").replace(
+        "    while True:", "    run_long = websocket.spawn\n    while True:"
+    )
+    assert _messages(_write(tmp_path, source), "TRD3") == []
+
+
+# --- a drop after an await joins the task only when the await waits for something --------------
+
+ENTITY = """\
+import asyncio
+
+
+class Fan:
+    async def init(self):
+        self._client = await Client.create(self.host)
+        self._observer = None
+
+    async def async_added_to_hass(self):
+        self._observer = asyncio.create_task(self._observe())
+
+    async def _observe(self):
+        async for status in self._client.observe():
+            self.status = status
+"""
+
+
+def test_reset_after_a_creation_await_ends_nothing(tmp_path: Path) -> None:
+    assert _messages(_write(tmp_path, ENTITY), "TRD3") == [
+        "10 TRD303 `self._observer` is never cancelled or awaited; add a shutdown method that cancels and awaits it"
+    ]
+
+
+def test_reset_after_waiting_for_the_worker_to_finish_joins_it(tmp_path: Path) -> None:
+    source = ENTITY + """
+    async def stop(self):
+        self._close.set()
+        await self._closed.wait()
+        self._observer = None
+"""
+    assert _messages(_write(tmp_path, source), "TRD3") == []
+
+
+# --- an async generator's yield is an exit -------------------------------------------------------
+
+STREAM = """\
+import asyncio
+
+
+async def stream(urls, crawl):
+    monitor = asyncio.create_task(watch())
+    try:
+        active = []
+        queue = list(urls)
+        while queue or active:
+            while queue and len(active) < 4:
+                task = asyncio.create_task(crawl(queue.pop()))
+                active.append(task)
+            done, pending = await asyncio.wait(active, return_when=asyncio.FIRST_COMPLETED)
+            for finished in done:
+                yield finished.result()
+            active = list(pending)
+    finally:
+        monitor.cancel()
+        CLEANUP
+
+
+async def watch():
+    while True:
+        await asyncio.sleep(1)
+"""
+
+
+def test_tasks_held_at_a_yield_with_no_finally_are_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, STREAM.replace("CLEANUP", "pass"))
+    assert _messages(path, "TRD3") == [
+        "11 TRD302 task from `asyncio.create_task(...)` in `active` runs on when the consumer stops this "
+        "generator at a `yield`; cancel it in a `finally`"
+    ]
+
+
+def test_tasks_cancelled_in_the_finally_are_not_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, STREAM.replace("CLEANUP", "for task in active:\n            task.cancel()"))
+    assert _messages(path, "TRD3") == []
+
+
+def test_a_generator_that_awaits_its_task_before_each_yield_is_not_reported(tmp_path: Path) -> None:
+    source = """\
+import asyncio
+
+
+async def stream(urls, crawl):
+    for url in urls:
+        task = asyncio.create_task(crawl(url))
+        yield await task
+"""
+    assert _messages(_write(tmp_path, source), "TRD3") == []
+
+
+def test_a_local_task_used_after_the_yield_is_reported(tmp_path: Path) -> None:
+    source = """\
+import asyncio
+
+
+async def relay(source, beat):
+    pinger = asyncio.create_task(beat())
+    async for item in source:
+        yield item
+    pinger.cancel()
+"""
+    assert _messages(_write(tmp_path, source), "TRD3") == [
+        "5 TRD302 task from `asyncio.create_task(...)` in `pinger` runs on when the consumer stops this "
+        "generator at a `yield`; cancel it in a `finally`"
+    ]
+
+
+def test_a_local_task_cancelled_in_a_finally_around_the_yield_is_not_reported(tmp_path: Path) -> None:
+    source = """\
+import asyncio
+
+
+async def relay(source, beat):
+    pinger = asyncio.create_task(beat())
+    try:
+        async for item in source:
+            yield item
+    finally:
+        pinger.cancel()
+"""
+    assert _messages(_write(tmp_path, source), "TRD3") == []
+
+
+def test_a_task_handed_on_is_its_new_holders(tmp_path: Path) -> None:
+    source = """\
+import asyncio
+
+
+async def relay(self, source, beat):
+    pinger = asyncio.create_task(beat())
+    self.pingers.append(pinger)
+    async for item in source:
+        yield item
+    pinger.cancel()
+"""
+    assert _messages(_write(tmp_path, source), "TRD3") == []
