@@ -10,7 +10,11 @@ each turned by the general rule behind it and tested with its negative twin.
 - An async generator's ``yield`` is a way out its consumer chooses (``break``, ``aclose()``):
   a task it made and still holds there (a local, or a local list of tasks it waits on in the
   loop around the ``yield``) runs on unless a ``finally`` around the ``yield`` ends it
-  (crawl4ai ``9fb2aa8d``)."""
+  (crawl4ai ``9fb2aa8d``).
+- ``asyncio.gather`` cancels none of its awaitables when one fails: a local task gathered with
+  other work and cancelled in a handler of some errors only (``except Tripwire:``) runs on after
+  any other error, unless a ``finally`` or a handler of every error ends it (openai-agents-python
+  ``5804bd03``)."""
 
 from __future__ import annotations
 
@@ -224,4 +228,51 @@ async def relay(self, source, beat):
         yield item
     pinger.cancel()
 """
+    assert _messages(_write(tmp_path, source), "TRD3") == []
+
+
+# --- a gathered task cancelled by a handler of one error only ------------------------------------
+
+GATHER = """\
+import asyncio
+
+
+class Tripwire(Exception):
+    pass
+
+
+async def turn(check, model):
+    model_task = asyncio.create_task(model())
+    try:
+        verdict, result = await asyncio.gather(check(), model_task)
+    except HANDLED:
+        model_task.cancel()
+        raise
+    return verdict, result
+"""
+
+
+def test_task_cancelled_on_one_error_of_a_gather_only_is_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, GATHER.replace("HANDLED", "Tripwire"))
+    assert _messages(path, "TRD3") == [
+        "9 TRD302 task `model_task` from `asyncio.create_task(...)` is cancelled only on `Tripwire`; "
+        "other errors from the gather leave it running"
+    ]
+
+
+def test_task_cancelled_on_every_error_of_a_gather_is_not_reported(tmp_path: Path) -> None:
+    assert _messages(_write(tmp_path, GATHER.replace("HANDLED", "BaseException")), "TRD3") == []
+
+
+def test_task_cancelled_in_a_finally_around_the_gather_is_not_reported(tmp_path: Path) -> None:
+    source = GATHER.replace("HANDLED", "Tripwire").replace(
+        "    return verdict, result", "    finally:\n        model_task.cancel()\n    return verdict, result"
+    )
+    assert _messages(_write(tmp_path, source), "TRD3") == []
+
+
+def test_gather_that_returns_exceptions_waits_for_every_task(tmp_path: Path) -> None:
+    source = GATHER.replace("HANDLED", "Tripwire").replace(
+        "gather(check(), model_task)", "gather(check(), model_task, return_exceptions=True)"
+    )
     assert _messages(_write(tmp_path, source), "TRD3") == []

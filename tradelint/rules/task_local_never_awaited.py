@@ -112,11 +112,11 @@ class TaskLocalNeverAwaited(Rule):
                 message, help = TEXTS[site.problem]
                 # A module's own task or registry: ending it at shutdown is the module's choice.
                 fix, reason = (
-                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "setup_fails_after_keep", "generator_exit") else keep_task_fix_and_reason(ctx, site.call)
+                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "setup_fails_after_keep", "generator_exit", "local_some_errors") else keep_task_fix_and_reason(ctx, site.call)
                 )
                 yield Report(
                     site.node,
-                    fit(message, name=site.name, label=site.label),
+                    fit(message, name=site.name, label=site.label, detail=site.detail),
                     fix,
                     no_fix_help(reason) if reason else help,
                 )
@@ -143,6 +143,10 @@ TEXTS = {
     "local_error_paths": Text(
         "task `{name}` from `{label}(...)` runs on when an error comes before its `cancel()`; cancel it in a `finally`",
         "It loops until cancelled: each error here (a dropped connection) leaves one more running",
+    ),
+    "local_some_errors": Text(
+        "task `{name}` from `{label}(...)` is cancelled only on `{detail}`; other errors from the gather leave it running",
+        "`asyncio.gather` cancels none of its other awaitables when one fails: cancel the task in a `finally`",
     ),
     "generator_exit": Text(
         "task from `{label}(...)` in `{name}` runs on when the consumer stops this generator at a `yield`; cancel it in a `finally`",

@@ -32,6 +32,7 @@ from tradelint.facts.uses import (
 )
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, CREATOR_NAMES, WEAK_TASK_METHODS, _creator_kind, _is_loop
 from tradelint.models.tasks.generator_exits import generator_exit
+from tradelint.models.tasks.partial_handlers import cancelled_for_some_errors
 from tradelint.models.tasks.hass_waits import ended_at_stop, tracked_coroutine, waiting_kind
 from tradelint.models.tasks.other_objects import callers_keep, kept_on_other_object
 from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method
@@ -88,6 +89,8 @@ class TaskSite:
     # False where the reported call is not the task itself (``call_soon_threadsafe(spawn)``):
     # wrapping it would keep a handle, not the task.
     fixable: bool = True
+    # What the message names besides: the one error a handler cancels the task for.
+    detail: str = ""
 
 
 class TaskAnalysis(TaskOwners):
@@ -144,7 +147,7 @@ class TaskAnalysis(TaskOwners):
                 ):
                     continue
             site = self._call_site(call)
-            if site is not None and site.problem in ("discarded", "local", "container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "generator_exit") and self._kept_by_factory:
+            if site is not None and site.problem in ("discarded", "local", "container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "generator_exit", "local_some_errors") and self._kept_by_factory:
                 # The project's own task factory holds every task until it is done (electrum).
                 continue
             if site is not None:
@@ -544,6 +547,8 @@ class TaskAnalysis(TaskOwners):
                 return TaskSite(call, "local_awaited_some_paths", label, binding.stmt, binding.name, function)
             if binding.kind == "local" and self._left_running_on_errors(function, binding.name, binding.stmt, call):
                 return TaskSite(call, "local_error_paths", label, binding.stmt, binding.name, function)
+            if binding.kind == "local" and (caught := cancelled_for_some_errors(module, function, binding.name)):
+                return TaskSite(call, "local_some_errors", label, binding.stmt, binding.name, function, None, True, caught)
             if binding.kind == "local" and (held := generator_exit(module, function, expr, binding.name, binding.stmt)):
                 return TaskSite(call, "generator_exit", label, binding.stmt, held, function)
             if binding.kind == "local" and binding.name not in self._declared(function)[1]:
