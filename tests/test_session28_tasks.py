@@ -276,3 +276,43 @@ def test_gather_that_returns_exceptions_waits_for_every_task(tmp_path: Path) -> 
         "gather(check(), model_task)", "gather(check(), model_task, return_exceptions=True)"
     )
     assert _messages(_write(tmp_path, source), "TRD3") == []
+
+
+def test_a_pytest_fixture_is_resumed_after_its_yield(tmp_path: Path) -> None:
+    source = """\
+import asyncio
+
+import pytest
+
+
+@pytest.fixture
+async def cache():
+    task = asyncio.create_task(invalidate_forever())
+    yield task
+    task.cancel()
+"""
+    assert _messages(_write(tmp_path, source, "test_cache.py"), "TRD3") == []
+
+
+def test_a_task_that_drops_itself_at_its_end_is_one_shot_work(tmp_path: Path) -> None:
+    source = """\
+import asyncio
+
+
+class Tracker:
+    def __init__(self):
+        self._save_task = None
+
+    async def _debounced_save(self):
+        await asyncio.sleep(30)
+        await self.save()
+        self._save_task = None
+
+    def schedule(self):
+        if self._save_task is None or self._save_task.done():
+            self._save_task = asyncio.create_task(self._debounced_save())
+
+    async def save(self):
+        pass
+"""
+    assert _messages(_write(tmp_path, source), "TRD3") == []

@@ -24,6 +24,17 @@ _BOOKKEEPING = frozenset({"append", "add", "extend", "insert", "remove", "discar
 _CATCH_ALL = frozenset({"BaseException", "GeneratorExit"})
 
 
+def _is_fixture(function: ast.AsyncFunctionDef) -> bool:
+    """A pytest fixture (``@pytest.fixture``, ``@pytest_asyncio.fixture(...)``): pytest resumes
+    it after the test whatever the test did, so its ``yield`` is no way out."""
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
+        if name in ("fixture", "yield_fixture"):
+            return True
+    return False
+
+
 def _own_nodes(function: ast.AST) -> list[ast.AST]:
     """The nodes of ``function`` outside its nested functions, lambdas and classes."""
     found: list[ast.AST] = []
@@ -106,7 +117,7 @@ def left_at_a_yield(
     (made at ``created``; ``collections`` are those of ``names`` that collect them), at a
     ``yield`` that no ``finally`` (nor handler of ``GeneratorExit``) around it that names them
     covers: a consumer that stops there leaves the tasks running."""
-    if not isinstance(function, ast.AsyncFunctionDef):
+    if not isinstance(function, ast.AsyncFunctionDef) or _is_fixture(function):
         return False
     own = _own_nodes(function)
     yields = [n for n in own if isinstance(n, ast.Yield)]
