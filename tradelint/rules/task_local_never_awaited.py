@@ -52,6 +52,29 @@ class TaskLocalNeverAwaited(Rule):
     `app.state.ticker`) when no code of the project reads that place other than to look at it
     (`.done()`): a shutdown handler that cancels or awaits it ends it.
 
+    An async generator's `yield` is a way out that its consumer chooses: a `break` out of its
+    `async for`, `aclose()`, a dropped stream throw `GeneratorExit` there, and only `finally`
+    blocks (and handlers of `GeneratorExit`) run. A task the generator made and still holds at
+    a `yield` (a local used after it, or a local list of tasks it waits on in the loop around
+    it) is flagged when no `finally` around that `yield` names it (crawl4ai `9fb2aa8d`); a pytest
+    fixture, which pytest always resumes after the test, is not:
+    ```python
+    async def stream(urls, crawl):
+        active = []
+        for url in urls:
+            active.append(asyncio.create_task(crawl(url)))    # flagged
+        for next_done in asyncio.as_completed(active):
+            yield await next_done
+    ```
+    `asyncio.gather(a, task)` raises the first error of any of its awaitables and cancels none
+    of the others. A local task gathered with other work that the function cancels in a
+    handler of some errors only (`except Tripwire: task.cancel(); raise`) is flagged: any other
+    error leaves it running (openai-agents-python `5804bd03`). A `finally`, or a handler of every
+    error (`except Exception`, `except BaseException`, bare), that names it ends it, and
+    `return_exceptions=True` waits for every task. A task from a function defined inside the
+    function that calls it (`def run_long(aw): return asyncio.create_task(aw)`) is judged as
+    one from `create_task`: such a closure is a task wrapper like a module's own function.
+
     ## Why is this bad?
     The reference dies with the function's frame, after which the task is as unowned as a
     discarded one: it may be garbage-collected mid-run and nothing will ever cancel it.

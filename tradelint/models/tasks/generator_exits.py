@@ -129,7 +129,7 @@ def left_at_a_yield(
     for point in yields:
         loops = [
             a for a in module.ancestors(point)
-            if isinstance(a, (ast.While, ast.For, ast.AsyncFor)) and _inside(a, function) and a is not function
+            if isinstance(a, (ast.While, ast.For, ast.AsyncFor)) and _inside(a, function)
         ]
         loops = [loop for loop in loops if _inside(created, loop) or _position(loop) > made_at]
         if _position(point) < made_at and not any(_inside(created, loop) for loop in loops):

@@ -527,8 +527,8 @@ class TaskAnalysis(TaskOwners):
                 stmt = next(a for a in module.ancestors(call) if isinstance(a, ast.stmt))
                 return TaskSite(call, problem, label, stmt, name, function, cls)
             made = next(a for a in module.ancestors(call) if isinstance(a, ast.stmt))
-            if isinstance(collection, ast.Name) and (held := generator_exit(module, function, expr, None, made)):
-                return TaskSite(call, "generator_exit", label, made, held, function)
+            if isinstance(collection, ast.Name) and (exit_holder := generator_exit(module, function, expr, None, made)):
+                return TaskSite(call, "generator_exit", label, made, exit_holder, function)
         binding = assigned_to(module, expr, function)
         if binding is not None:
             if binding.kind == "local" and binding.name == "_":
@@ -549,8 +549,8 @@ class TaskAnalysis(TaskOwners):
                 return TaskSite(call, "local_error_paths", label, binding.stmt, binding.name, function)
             if binding.kind == "local" and (caught := cancelled_for_some_errors(module, function, binding.name)):
                 return TaskSite(call, "local_some_errors", label, binding.stmt, binding.name, function, None, True, caught)
-            if binding.kind == "local" and (held := generator_exit(module, function, expr, binding.name, binding.stmt)):
-                return TaskSite(call, "generator_exit", label, binding.stmt, held, function)
+            if binding.kind == "local" and (exit_holder := generator_exit(module, function, expr, binding.name, binding.stmt)):
+                return TaskSite(call, "generator_exit", label, binding.stmt, exit_holder, function)
             if binding.kind == "local" and binding.name not in self._declared(function)[1]:
                 weak = self._kept_only_weakly(function, binding.name)
                 if weak is not None and not self._reported_at_callers(function):
