@@ -316,3 +316,73 @@ class Tracker:
         pass
 """
     assert _messages(_write(tmp_path, source), "TRD3") == []
+
+
+# --- as_completed of coroutines, left early ----------------------------------------------------
+
+SYNC = """\
+import asyncio
+
+
+async def sync_forever(client):
+    while True:
+        try:
+            coros = [client.sync(), client.send_to_device()]
+            if client.should_upload_keys:
+                coros.append(client.keys_upload())
+            for response in asyncio.as_completed(coros):
+                await client.run_callbacks(await response)
+        except asyncio.CancelledError:
+            HANDLER
+"""
+
+
+def test_as_completed_loop_left_by_an_expected_cancellation_is_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, SYNC.replace("HANDLER", "break"))
+    assert _messages(path, "TRD3") == [
+        "10 TRD304 tasks `asyncio.as_completed(...)` makes of coroutines run on when this loop is left early; "
+        "make them with `create_task` and cancel them in `finally`"
+    ]
+
+
+def test_as_completed_loop_whose_cancellation_propagates_is_not_reported(tmp_path: Path) -> None:
+    assert _messages(_write(tmp_path, SYNC.replace("HANDLER", "raise")), "TRD3") == []
+
+
+def test_as_completed_loop_that_returns_early_is_reported(tmp_path: Path) -> None:
+    source = """\
+import asyncio
+
+
+async def first_book(exchange, names):
+    fetches = [exchange.fetch(name) for name in names]
+    for next_done in asyncio.as_completed(fetches):
+        book = await next_done
+        if book is None:
+            return None
+    return book
+"""
+    assert _messages(_write(tmp_path, source), "TRD3") == [
+        "6 TRD304 tasks `asyncio.as_completed(...)` makes of coroutines run on when this loop is left early; "
+        "make them with `create_task` and cancel them in `finally`"
+    ]
+
+
+def test_as_completed_of_tasks_the_function_holds_is_not_this_rule(tmp_path: Path) -> None:
+    source = """\
+import asyncio
+
+
+async def first_book(exchange, names):
+    fetches = [asyncio.create_task(exchange.fetch(name)) for name in names]
+    try:
+        for next_done in asyncio.as_completed(fetches):
+            book = await next_done
+            if book is None:
+                return None
+    finally:
+        for fetch in fetches:
+            fetch.cancel()
+    return book
+"""
+    assert _messages(_write(tmp_path, source), "TRD3") == []
