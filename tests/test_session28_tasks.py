@@ -386,3 +386,18 @@ async def first_book(exchange, names):
     return book
 """
     assert _messages(_write(tmp_path, source), "TRD3") == []
+
+
+def test_a_context_managers_yield_is_left_early_only_by_an_error(tmp_path: Path) -> None:
+    source = """\
+import asyncio
+from contextlib import asynccontextmanager
+
+
+@asynccontextmanager
+async def lifespan(app):
+    ticker = asyncio.create_task(app.tick())
+    yield
+    ticker.cancel()
+"""
+    assert _messages(_write(tmp_path, source), "TRD3") == []

@@ -56,8 +56,10 @@ class TaskLocalNeverAwaited(Rule):
     `async for`, `aclose()`, a dropped stream throw `GeneratorExit` there, and only `finally`
     blocks (and handlers of `GeneratorExit`) run. A task the generator made and still holds at
     a `yield` (a local used after it, or a local list of tasks it waits on in the loop around
-    it) is flagged when no `finally` around that `yield` names it (crawl4ai `9fb2aa8d`); a pytest
-    fixture, which pytest always resumes after the test, is not:
+    it) is flagged when no `finally` around that `yield` names it (crawl4ai `9fb2aa8d`). A pytest
+    fixture (pytest always resumes it after the test) and a context manager (`@asynccontextmanager`,
+    whose `yield` is left early only by an error in its body; a lifespan's returns at shutdown)
+    are not such generators:
     ```python
     async def stream(urls, crawl):
         active = []

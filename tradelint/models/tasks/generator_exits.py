@@ -24,13 +24,19 @@ _BOOKKEEPING = frozenset({"append", "add", "extend", "insert", "remove", "discar
 _CATCH_ALL = frozenset({"BaseException", "GeneratorExit"})
 
 
+# Decorators that make a generator something other than a stream a consumer may stop: a pytest
+# fixture (pytest resumes it after the test, whatever the test did) and a context manager (its
+# ``yield`` is left early only by an error in the ``async with`` body: an error path, the
+# question TRD302 asks of looping tasks only; a lifespan's ``yield`` returns at shutdown).
+_NOT_STREAMS = frozenset({"fixture", "yield_fixture", "asynccontextmanager", "contextmanager"})
+
+
 def _is_fixture(function: ast.AsyncFunctionDef) -> bool:
-    """A pytest fixture (``@pytest.fixture``, ``@pytest_asyncio.fixture(...)``): pytest resumes
-    it after the test whatever the test did, so its ``yield`` is no way out."""
+    """Whether a decorator of ``function`` is one of ``_NOT_STREAMS``."""
     for decorator in function.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
-        if name in ("fixture", "yield_fixture"):
+        if name in _NOT_STREAMS:
             return True
     return False
 
