@@ -66,14 +66,35 @@ async def work(data):
 
 def test_closure_wrapper_task_only_looked_at_is_reported(tmp_path: Path) -> None:
     path = _write(tmp_path, CLOSURE.replace("TAIL", "return None"))
+    # One finding for the closure's callers, where it makes the task.
     assert _messages(path, "TRD3") == [
-        "17 TRD302 task `running` from `run_long(...)` is never awaited or kept; await or store it"
+        "10 TRD302 task made here is left running by its caller's local `running` (`run_long(...)`); "
+        "await or cancel it there"
     ]
 
 
 def test_closure_wrapper_task_cancelled_at_the_end_is_not_reported(tmp_path: Path) -> None:
     path = _write(tmp_path, CLOSURE.replace("TAIL", "if running:\n        running.cancel()"))
     assert _messages(path, "TRD3") == []
+
+
+def test_closure_wrapper_task_cancelled_before_leaving_the_loop_is_not_reported(tmp_path: Path) -> None:
+    # gpt-researcher's fix: the task is cancelled on the way out of the loop.
+    source = CLOSURE.replace("TAIL", "return None").replace(
+        "        except Exception:\n            break",
+        "        except Exception:\n            if running:\n                running.cancel()\n            break",
+    )
+    assert "running.cancel()" in source
+    assert _messages(_write(tmp_path, source), "TRD3") == []
+
+
+def test_two_callers_of_one_closure_make_one_finding(tmp_path: Path) -> None:
+    source = CLOSURE.replace("TAIL", "return None").replace(
+        "            running = run_long(work(data))",
+        "            if data == 'a':\n                running = run_long(work(data))\n"
+        "            else:\n                running = run_long(work(data + 'b'))",
+    )
+    assert [m.split(" TRD302")[0] for m in _messages(_write(tmp_path, source), "TRD3")] == ["10"]
 
 
 def test_closure_that_keeps_its_task_is_no_wrapper(tmp_path: Path) -> None:

@@ -75,7 +75,9 @@ class TaskLocalNeverAwaited(Rule):
     error (`except Exception`, `except BaseException`, bare), that names it ends it, and
     `return_exceptions=True` waits for every task. A task from a function defined inside the
     function that calls it (`def run_long(aw): return asyncio.create_task(aw)`) is judged as
-    one from `create_task`: such a closure is a task wrapper like a module's own function.
+    one from `create_task`: such a closure is a task wrapper like a module's own function. Its
+    callers share one owner, the function around them: a task their locals leave running is
+    reported once, where the closure makes it (gpt-researcher `e02d9c47`).
 
     ## Why is this bad?
     The reference dies with the function's frame, after which the task is as unowned as a
@@ -137,7 +139,7 @@ class TaskLocalNeverAwaited(Rule):
                 message, help = TEXTS[site.problem]
                 # A module's own task or registry: ending it at shutdown is the module's choice.
                 fix, reason = (
-                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "setup_fails_after_keep", "generator_exit", "local_some_errors") else keep_task_fix_and_reason(ctx, site.call)
+                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "setup_fails_after_keep", "generator_exit", "local_some_errors", "closure_local") else keep_task_fix_and_reason(ctx, site.call)
                 )
                 yield Report(
                     site.node,
@@ -168,6 +170,10 @@ TEXTS = {
     "local_error_paths": Text(
         "task `{name}` from `{label}(...)` runs on when an error comes before its `cancel()`; cancel it in a `finally`",
         "It loops until cancelled: each error here (a dropped connection) leaves one more running",
+    ),
+    "closure_local": Text(
+        "task made here is left running by its caller's local `{name}` (`{label}(...)`); await or cancel it there",
+        "The closure's callers keep its task only in a local: once the function returns, nothing ends it",
     ),
     "local_some_errors": Text(
         "task `{name}` from `{label}(...)` is cancelled only on `{detail}`; other errors from the gather leave it running",

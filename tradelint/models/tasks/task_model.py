@@ -7,7 +7,7 @@ The top of the task analysis's layers: ``creators`` (which calls create a task),
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
@@ -31,6 +31,7 @@ from tradelint.facts.uses import (
     self_name,
 )
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, CREATOR_NAMES, WEAK_TASK_METHODS, _creator_kind, _is_loop
+from tradelint.models.tasks.closures import made_by_closure
 from tradelint.models.tasks.generator_exits import generator_exit
 from tradelint.models.tasks.partial_handlers import cancelled_for_some_errors
 from tradelint.models.tasks.hass_waits import ended_at_stop, tracked_coroutine, waiting_kind
@@ -150,6 +151,13 @@ class TaskAnalysis(TaskOwners):
             if site is not None and site.problem in ("discarded", "local", "container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "generator_exit", "local_some_errors") and self._kept_by_factory:
                 # The project's own task factory holds every task until it is done (electrum).
                 continue
+            if site is not None and site.problem == "local":
+                made = made_by_closure(module, self._call_targets.get(site.call))
+                if made is not None:  # one finding per closure, where it makes the task
+                    if (made, "closure") in owned:
+                        continue
+                    owned.add((made, "closure"))
+                    site = replace(site, problem="closure_local", node=made)
             if site is not None:
                 if site.problem in ("self", "self_elements", "self_loop", "self_owner", "hass_waits_self"):
                     # One finding per owned thing: the attribute, at its first creation.
