@@ -277,7 +277,10 @@ def test_task_cancelled_on_one_error_of_a_gather_only_is_reported(tmp_path: Path
     path = _write(tmp_path, GATHER.replace("HANDLED", "Tripwire"))
     assert _messages(path, "TRD3") == [
         "9 TRD302 task `model_task` from `asyncio.create_task(...)` is cancelled only on `Tripwire`; "
-        "other errors from the gather leave it running"
+        "other errors from the gather leave it running",
+        # The coroutine beside it becomes a task only the gather holds: nothing can cancel it.
+        "11 TRD302 `check(...)` runs on when `model_task` fails: the gather's task of it is cancelled by "
+        "nothing; make it a task and cancel it",
     ]
 
 

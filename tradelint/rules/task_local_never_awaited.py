@@ -71,7 +71,9 @@ class TaskLocalNeverAwaited(Rule):
     `asyncio.gather(a, task)` raises the first error of any of its awaitables and cancels none
     of the others. A local task gathered with other work that the function cancels in a
     handler of some errors only (`except Tripwire: task.cancel(); raise`) is flagged: any other
-    error leaves it running (openai-agents-python `5804bd03`). A `finally`, or a handler of every
+    error leaves it running (openai-agents-python `5804bd03`), and so does each coroutine given
+    to the same gather, which gather wraps in a task that nothing else holds or can cancel
+    (reported at the coroutine). A `finally`, or a handler of every
     error (`except Exception`, `except BaseException`, bare), that names it ends it, and
     `return_exceptions=True` waits for every task. A task from a function defined inside the
     function that calls it (`def run_long(aw): return asyncio.create_task(aw)`) is judged as
@@ -139,7 +141,7 @@ class TaskLocalNeverAwaited(Rule):
                 message, help = TEXTS[site.problem]
                 # A module's own task or registry: ending it at shutdown is the module's choice.
                 fix, reason = (
-                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "setup_fails_after_keep", "generator_exit", "local_some_errors", "closure_local") else keep_task_fix_and_reason(ctx, site.call)
+                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "setup_fails_after_keep", "generator_exit", "local_some_errors", "closure_local", "gather_coroutine") else keep_task_fix_and_reason(ctx, site.call)
                 )
                 yield Report(
                     site.node,
@@ -170,6 +172,10 @@ TEXTS = {
     "local_error_paths": Text(
         "task `{name}` from `{label}(...)` runs on when an error comes before its `cancel()`; cancel it in a `finally`",
         "It loops until cancelled: each error here (a dropped connection) leaves one more running",
+    ),
+    "gather_coroutine": Text(
+        "`{label}(...)` runs on when `{name}` fails: the gather's task of it is cancelled by nothing; make it a task and cancel it",
+        "Only the gather holds the task it wraps this coroutine in, and a failing gather cancels none of its awaitables",
     ),
     "closure_local": Text(
         "task made here is left running by its caller's local `{name}` (`{label}(...)`); await or cancel it there",

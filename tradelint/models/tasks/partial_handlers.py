@@ -45,10 +45,24 @@ def _names(stmts: list[ast.stmt], name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name for stmt in stmts for n in walk(stmt))
 
 
-def cancelled_for_some_errors(module: ModuleInfo, function: ast.AST, name: str) -> str | None:
+def gathered_coroutines(module: ModuleInfo, function: ast.AST, name: str) -> list[ast.Call]:
+    """The coroutines given to the gather that ``cancelled_for_some_errors`` judges: gather wraps
+    each in a task that only the gather holds. The function shows that the gathered work must end
+    when the gather fails, and nothing can cancel those: when another awaitable fails, they run
+    on (openai-agents-python's input guardrails, beside the model turn)."""
+    found = cancelled_for_some_errors(module, function, name, with_gather=True)
+    if not isinstance(found, tuple):
+        return []
+    gather = found[1]
+    return [arg for arg in gather.args if isinstance(arg, ast.Call)]
+
+
+def cancelled_for_some_errors(
+    module: ModuleInfo, function: ast.AST, name: str, with_gather: bool = False
+) -> str | tuple[str, ast.Call] | None:
     """The exception (as written) whose handler alone cancels the local task ``name`` around an
     awaited ``asyncio.gather`` of it and other work, when no ``finally`` and no handler of every
-    error around that gather names the task; else None."""
+    error around that gather names the task (with ``with_gather``, and the gather); else None."""
     for node in walk(function):
         if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
             continue
@@ -82,5 +96,5 @@ def cancelled_for_some_errors(module: ModuleInfo, function: ast.AST, name: str) 
                         partial = ast.unparse(handler.type) if handler.type is not None else "?"
             child = ancestor
         if partial is not None:
-            return partial
+            return (partial, gather) if with_gather else partial
     return None

@@ -33,7 +33,7 @@ from tradelint.facts.uses import (
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, CREATOR_NAMES, WEAK_TASK_METHODS, _creator_kind, _is_loop
 from tradelint.models.tasks.closures import made_by_closure
 from tradelint.models.tasks.generator_exits import generator_exit
-from tradelint.models.tasks.partial_handlers import cancelled_for_some_errors
+from tradelint.models.tasks.partial_handlers import cancelled_for_some_errors, gathered_coroutines
 from tradelint.models.tasks.hass_waits import ended_at_stop, tracked_coroutine, waiting_kind
 from tradelint.models.tasks.other_objects import callers_keep, kept_on_other_object
 from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method
@@ -171,6 +171,11 @@ class TaskAnalysis(TaskOwners):
                         continue
                     owned.add((self.module.tree, site.name))
                 found.append(site)
+                if site.problem == "local_some_errors" and site.function is not None:
+                    found.extend(
+                        TaskSite(c, "gather_coroutine", ast.unparse(c.func), c, site.name, site.function, None, False, site.detail)
+                        for c in gathered_coroutines(module, site.function, site.name)
+                    )
         return found
 
     def _call_site(self, call: ast.Call) -> TaskSite | None:
@@ -555,7 +560,7 @@ class TaskAnalysis(TaskOwners):
                 return TaskSite(call, "local_awaited_some_paths", label, binding.stmt, binding.name, function)
             if binding.kind == "local" and self._left_running_on_errors(function, binding.name, binding.stmt, call):
                 return TaskSite(call, "local_error_paths", label, binding.stmt, binding.name, function)
-            if binding.kind == "local" and (caught := cancelled_for_some_errors(module, function, binding.name)):
+            if binding.kind == "local" and isinstance(caught := cancelled_for_some_errors(module, function, binding.name), str):
                 return TaskSite(call, "local_some_errors", label, binding.stmt, binding.name, function, None, True, caught)
             if binding.kind == "local" and (exit_holder := generator_exit(module, function, expr, binding.name, binding.stmt)):
                 return TaskSite(call, "generator_exit", label, binding.stmt, exit_holder, function)
