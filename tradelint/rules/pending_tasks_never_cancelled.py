@@ -9,11 +9,18 @@ from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.uses import classify, declares_outer, name_loads
+from tradelint.models.tasks.completions import left_behind
 from tradelint.models.tasks.races import is_race, raced_tasks
 from tradelint.models.tasks.run_roots import only_under_asyncio_run
 from tradelint.models.tasks.task_model import task_analysis
 
 WAIT = {"asyncio.wait", "asyncio.tasks.wait"}
+AS_COMPLETED = {"asyncio.as_completed", "asyncio.tasks.as_completed"}
+AS_COMPLETED_MESSAGE = (
+    "tasks `asyncio.as_completed(...)` makes of coroutines run on when this loop is left early; "
+    "make them with `create_task` and cancel them in `finally`"
+)
+AS_COMPLETED_HELP = "Only the iterator holds them: nothing can cancel the ones not yet done"
 # What an import binds for a callee that qualifies to one of ``WAIT``: each dotted prefix of it.
 WAIT_ROOTS = {prefix for name in WAIT for prefix in (name.rsplit(".", n)[0] for n in range(name.count(".") + 1))}
 EARLY_RETURN = {"FIRST_COMPLETED", "FIRST_EXCEPTION"}
@@ -55,6 +62,22 @@ class PendingTasksNeverCancelled(Rule):
     group) and any handler that catches the cancellation, by a function of which the same
     holds, up to `asyncio.run(main())` (a script's, or a private thread's, hass-dreo's WebSocket
     thread); `asyncio.run` cancels every task left when it returns.
+
+    `asyncio.as_completed(coros)` given coroutines wraps each in a task that only its iterator
+    holds: nothing in the function can cancel them. A loop over it is flagged when it can be left
+    before every task is done: by its own `break` or `return`, or by a cancellation the function
+    expects (a `try` around the loop catches `CancelledError` and goes on) (matrix-nio
+    `6ecb563e`). A loop that runs to its end, or tasks the function made and holds by name, are
+    not this finding.
+    ```python
+    async def sync_forever(client):
+        while True:
+            try:
+                for response in asyncio.as_completed([client.sync(), client.upload()]):   # reported
+                    await handle(await response)
+            except asyncio.CancelledError:
+                break
+    ```
 
     ## Why is this bad?
     `asyncio.wait` does not cancel the tasks that have not finished. The losers of the race run
@@ -120,7 +143,8 @@ class PendingTasksNeverCancelled(Rule):
         # A call qualifies to ``asyncio.wait`` only through an import of ``asyncio``, of
         # ``asyncio.tasks`` or of ``wait`` itself (the root of a dotted callee is an imported
         # name): most modules import none, and have nothing to check.
-        if not any(qualified in WAIT_ROOTS for qualified in module.imports.names.values()):
+        completes = {local for local, qualified in module.imports.names.items() if qualified in AS_COMPLETED}
+        if not completes and not any(qualified in WAIT_ROOTS for qualified in module.imports.names.values()):
             return
         # The names bound to ``asyncio.wait`` itself (``from asyncio import wait``): a called name
         # qualifies to it only if it is one of them.
@@ -129,6 +153,13 @@ class PendingTasksNeverCancelled(Rule):
         races: list[ast.Call] = []
         for call in module.index.calls:
             func = call.func
+            if (func.__class__ is ast.Name and func.id in completes) or (
+                func.__class__ is ast.Attribute and func.attr == "as_completed"
+            ):
+                loop = left_behind(module, call) if module.imports.qualify(func) in AS_COMPLETED else None
+                if loop is not None:
+                    yield Report(loop, AS_COMPLETED_MESSAGE, help=AS_COMPLETED_HELP)
+                continue
             if func.__class__ is ast.Name:
                 if func.id not in waits:
                     continue

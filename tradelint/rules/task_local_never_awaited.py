@@ -52,6 +52,35 @@ class TaskLocalNeverAwaited(Rule):
     `app.state.ticker`) when no code of the project reads that place other than to look at it
     (`.done()`): a shutdown handler that cancels or awaits it ends it.
 
+    An async generator's `yield` is a way out that its consumer chooses: a `break` out of its
+    `async for`, `aclose()`, a dropped stream throw `GeneratorExit` there, and only `finally`
+    blocks (and handlers of `GeneratorExit`) run. A task the generator made and still holds at
+    a `yield` (a local used after it, or a local list of tasks it waits on in the loop around
+    it) is flagged when no `finally` around that `yield` names it (crawl4ai `9fb2aa8d`). A pytest
+    fixture (pytest always resumes it after the test) and a context manager (`@asynccontextmanager`,
+    whose `yield` is left early only by an error in its body; a lifespan's returns at shutdown)
+    are not such generators:
+    ```python
+    async def stream(urls, crawl):
+        active = []
+        for url in urls:
+            active.append(asyncio.create_task(crawl(url)))    # flagged
+        for next_done in asyncio.as_completed(active):
+            yield await next_done
+    ```
+    `asyncio.gather(a, task)` raises the first error of any of its awaitables and cancels none
+    of the others. A local task gathered with other work that the function cancels in a
+    handler of some errors only (`except Tripwire: task.cancel(); raise`) is flagged: any other
+    error leaves it running (openai-agents-python `5804bd03`), and so does each coroutine given
+    to the same gather, which gather wraps in a task that nothing else holds or can cancel
+    (reported at the coroutine). A `finally`, or a handler of every
+    error (`except Exception`, `except BaseException`, bare), that names it ends it, and
+    `return_exceptions=True` waits for every task. A task from a function defined inside the
+    function that calls it (`def run_long(aw): return asyncio.create_task(aw)`) is judged as
+    one from `create_task`: such a closure is a task wrapper like a module's own function. Its
+    callers share one owner, the function around them: a task their locals leave running is
+    reported once, where the closure makes it (gpt-researcher `e02d9c47`).
+
     ## Why is this bad?
     The reference dies with the function's frame, after which the task is as unowned as a
     discarded one: it may be garbage-collected mid-run and nothing will ever cancel it.
@@ -112,11 +141,11 @@ class TaskLocalNeverAwaited(Rule):
                 message, help = TEXTS[site.problem]
                 # A module's own task or registry: ending it at shutdown is the module's choice.
                 fix, reason = (
-                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "setup_fails_after_keep") else keep_task_fix_and_reason(ctx, site.call)
+                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "setup_fails_after_keep", "generator_exit", "local_some_errors", "closure_local", "gather_coroutine") else keep_task_fix_and_reason(ctx, site.call)
                 )
                 yield Report(
                     site.node,
-                    fit(message, name=site.name, label=site.label),
+                    fit(message, name=site.name, label=site.label, detail=site.detail),
                     fix,
                     no_fix_help(reason) if reason else help,
                 )
@@ -143,6 +172,22 @@ TEXTS = {
     "local_error_paths": Text(
         "task `{name}` from `{label}(...)` runs on when an error comes before its `cancel()`; cancel it in a `finally`",
         "It loops until cancelled: each error here (a dropped connection) leaves one more running",
+    ),
+    "gather_coroutine": Text(
+        "`{label}(...)` runs on when `{name}` fails: the gather's task of it is cancelled by nothing; make it a task and cancel it",
+        "Only the gather holds the task it wraps this coroutine in, and a failing gather cancels none of its awaitables",
+    ),
+    "closure_local": Text(
+        "task made here is left running by its caller's local `{name}` (`{label}(...)`); await or cancel it there",
+        "The closure's callers keep its task only in a local: once the function returns, nothing ends it",
+    ),
+    "local_some_errors": Text(
+        "task `{name}` from `{label}(...)` is cancelled only on `{detail}`; other errors from the gather leave it running",
+        "`asyncio.gather` cancels none of its other awaitables when one fails: cancel the task in a `finally`",
+    ),
+    "generator_exit": Text(
+        "task from `{label}(...)` in `{name}` runs on when the consumer stops this generator at a `yield`; cancel it in a `finally`",
+        "Closing an async generator (`break`, `aclose()`) throws `GeneratorExit` at the `yield`: only `finally` blocks run",
     ),
     "integration": Text(
         "task kept in `{name}` at setup is never cancelled at unload; cancel it in `async_unload_entry()`",

@@ -26,7 +26,12 @@ class TaskOnSelfNeverAwaited(Rule):
     tasks alive) drops only finished tasks, so in an object with an end of its own (`stop()`,
     `close()`, a cog's unload) tasks running one of its methods that loops until cancelled
     (`while True`, `while self._running` with no `break` or `return` of its own, `async for`) still need that; one-shot work kept so
-    until it is done does not. A discord.py background
+    until it is done does not. Dropping the attribute (`self._task = None`) after an `await`
+    ends the task only where that await joins it by other means (a stop that sets an event and
+    waits for the worker to signal its end, `await self._closed.wait()`, or a queue's `join()`),
+    or where the dropping method is the task's own coroutine (a debounced save that clears its
+    reference when done); a set-up that awaits a client's creation and then sets the task
+    attribute to `None` ends nothing (philips-airpurifier-coap `87119d02`). A discord.py background
     loop (a `@tasks.loop` method) started with `self.poll.start()` is flagged when no method
     cancels or stops it: it runs on after its cog is unloaded, and a reload starts a second one. So
     is an instance of a *task owner* (a first-party class that keeps the tasks it creates in a

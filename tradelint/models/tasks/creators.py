@@ -92,6 +92,7 @@ class TaskCreators:
         # ``self``'s name (None for a static method).
         self._method_receivers: dict[ast.AST, tuple[ast.ClassDef, str | None]] = {}
         self._alias_memo: dict[ModuleInfo, dict[str, str]] = {}
+        self._nested_memo: dict[ModuleInfo, dict[str, list[ast.FunctionDef]]] = {}
 
     def creator_label(self, call: ast.Call, module: ModuleInfo | None = None, depth: int = 0) -> str | None:
         """How the task-creating callee is spelled, or None when the call does not make a dangling task."""
@@ -105,6 +106,9 @@ class TaskCreators:
                 kind = named
             elif named is not None and depth < 3:
                 creates = self._is_dangling_named(call, module, func, named, depth)
+            elif depth < 3 and func.id in self.nested_defs(module):
+                nested = self._nested_def(module, call, func.id)
+                creates = nested is not None and self._is_dangling_target(call, (module, nested), depth)
         elif isinstance(func, ast.Attribute):
             # An import alias can only rename the root of a dotted callee, so an attribute call
             # can be ``asyncio.create_task`` only if it ends in one of these names.
@@ -130,6 +134,43 @@ class TaskCreators:
         if any(text == owner or text.endswith("." + owner) for owner in self.owners):
             return None
         return text
+
+    def nested_defs(self, module: ModuleInfo) -> dict[str, list[ast.FunctionDef]]:
+        """The module's ``def``s made inside a function (a closure helper such as
+        ``def run_long(aw): return asyncio.create_task(aw)``), by name: a call of one is a call of
+        a first-party function, judged as a wrapper like a module's own."""
+        found = self._nested_memo.get(module)
+        if found is None:
+            found = self._nested_memo[module] = {}
+            if module.index.mentions_tasks:
+                parents = module.index.parents
+                for function in module.index.functions:
+                    if isinstance(function, ast.FunctionDef) and parents.get(function).__class__ in _FUNCTION_TYPES:
+                        found.setdefault(function.name, []).append(function)
+        return found
+
+    def _nested_def(self, module: ModuleInfo, call: ast.Call, name: str) -> ast.FunctionDef | None:
+        """The ``def name`` that ``name(...)`` calls when the function around the call (or one
+        around it) defines it in its own body and binds the name nowhere else."""
+        candidates = self.nested_defs(module).get(name, [])
+        for scope in module.ancestors(call):
+            if scope.__class__ not in _FUNCTION_TYPES:
+                continue
+            assert isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef))
+            mine = [d for d in candidates if module.parent(d) is scope]
+            if mine:
+                if len(mine) > 1 or name in self._declared(scope)[0] | self._declared(scope)[1]:
+                    return None
+                if any(
+                    isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+                    for n in self._nodes_of(scope)
+                ):
+                    return None  # rebound: the call may not reach the ``def``
+                return mine[0]
+            if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in self._nodes_of(scope)) \
+                    or name in _parameters(scope):
+                return None  # a local of a nearer function shadows any outer ``def``
+        return None
 
     def _named_callee(self, module: ModuleInfo, func: ast.Name) -> str | tuple[ModuleSummary, Definition] | None:
         """``"direct"`` or ``"ensure"`` for asyncio's creators, else the first-party function a

@@ -7,7 +7,7 @@ The top of the task analysis's layers: ``creators`` (which calls create a task),
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
@@ -31,6 +31,9 @@ from tradelint.facts.uses import (
     self_name,
 )
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, CREATOR_NAMES, WEAK_TASK_METHODS, _creator_kind, _is_loop
+from tradelint.models.tasks.closures import made_by_closure
+from tradelint.models.tasks.generator_exits import generator_exit
+from tradelint.models.tasks.partial_handlers import cancelled_for_some_errors, gathered_coroutines
 from tradelint.models.tasks.hass_waits import ended_at_stop, tracked_coroutine, waiting_kind
 from tradelint.models.tasks.other_objects import callers_keep, kept_on_other_object
 from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method
@@ -87,6 +90,8 @@ class TaskSite:
     # False where the reported call is not the task itself (``call_soon_threadsafe(spawn)``):
     # wrapping it would keep a handle, not the task.
     fixable: bool = True
+    # What the message names besides: the one error a handler cancels the task for.
+    detail: str = ""
 
 
 class TaskAnalysis(TaskOwners):
@@ -100,6 +105,7 @@ class TaskAnalysis(TaskOwners):
         get_parent = module.index.parents.get
         receivers = self._receiver_names(module)
         named_here: dict[str, object] = {}
+        nested = self.nested_defs(module)
         Name, Attribute, Assign, AnnAssign = ast.Name, ast.Attribute, ast.Assign, ast.AnnAssign
         # In source order already: ``build_index`` sorts the calls by (line, column).
         for call in module.index.calls:
@@ -111,7 +117,7 @@ class TaskAnalysis(TaskOwners):
                 named = named_here.get(name, named_here)
                 if named is named_here:
                     named = named_here[name] = self._named_callee(module, func)
-                may_create = named is not None or name == "map"
+                may_create = named is not None or name == "map" or name in nested
             elif func.__class__ is Attribute:
                 # Beyond asyncio's creators and the loop's, emitters' and discord's methods, only
                 # ``self.method(...)`` can make a task at depth 0 (``_is_dangling_method_call``).
@@ -142,9 +148,16 @@ class TaskAnalysis(TaskOwners):
                 ):
                     continue
             site = self._call_site(call)
-            if site is not None and site.problem in ("discarded", "local", "container", "local_some_paths", "local_awaited_some_paths", "local_error_paths") and self._kept_by_factory:
+            if site is not None and site.problem in ("discarded", "local", "container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "generator_exit", "local_some_errors") and self._kept_by_factory:
                 # The project's own task factory holds every task until it is done (electrum).
                 continue
+            if site is not None and site.problem == "local":
+                made = made_by_closure(module, self._call_targets.get(site.call))
+                if made is not None:  # one finding per closure, where it makes the task
+                    if (made, "closure") in owned:
+                        continue
+                    owned.add((made, "closure"))
+                    site = replace(site, problem="closure_local", node=made)
             if site is not None:
                 if site.problem in ("self", "self_elements", "self_loop", "self_owner", "hass_waits_self"):
                     # One finding per owned thing: the attribute, at its first creation.
@@ -158,6 +171,11 @@ class TaskAnalysis(TaskOwners):
                         continue
                     owned.add((self.module.tree, site.name))
                 found.append(site)
+                if site.problem == "local_some_errors" and site.function is not None:
+                    found.extend(
+                        TaskSite(c, "gather_coroutine", ast.unparse(c.func), c, site.name, site.function, None, False, site.detail)
+                        for c in gathered_coroutines(module, site.function, site.name)
+                    )
         return found
 
     def _call_site(self, call: ast.Call) -> TaskSite | None:
@@ -521,6 +539,9 @@ class TaskAnalysis(TaskOwners):
                 problem, name, cls = owned
                 stmt = next(a for a in module.ancestors(call) if isinstance(a, ast.stmt))
                 return TaskSite(call, problem, label, stmt, name, function, cls)
+            made = next(a for a in module.ancestors(call) if isinstance(a, ast.stmt))
+            if isinstance(collection, ast.Name) and (exit_holder := generator_exit(module, function, expr, None, made)):
+                return TaskSite(call, "generator_exit", label, made, exit_holder, function)
         binding = assigned_to(module, expr, function)
         if binding is not None:
             if binding.kind == "local" and binding.name == "_":
@@ -539,6 +560,10 @@ class TaskAnalysis(TaskOwners):
                 return TaskSite(call, "local_awaited_some_paths", label, binding.stmt, binding.name, function)
             if binding.kind == "local" and self._left_running_on_errors(function, binding.name, binding.stmt, call):
                 return TaskSite(call, "local_error_paths", label, binding.stmt, binding.name, function)
+            if binding.kind == "local" and isinstance(caught := cancelled_for_some_errors(module, function, binding.name), str):
+                return TaskSite(call, "local_some_errors", label, binding.stmt, binding.name, function, None, True, caught)
+            if binding.kind == "local" and (exit_holder := generator_exit(module, function, expr, binding.name, binding.stmt)):
+                return TaskSite(call, "generator_exit", label, binding.stmt, exit_holder, function)
             if binding.kind == "local" and binding.name not in self._declared(function)[1]:
                 weak = self._kept_only_weakly(function, binding.name)
                 if weak is not None and not self._reported_at_callers(function):

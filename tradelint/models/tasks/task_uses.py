@@ -48,7 +48,8 @@ HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 Problem = Literal[
     "discarded", "local", "container", "self", "self_elements", "global_container", "global", "self_loop",
     "self_owner", "weak", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "hass_waits", "hass_waits_self",
-    "hass_outlives_entry", "hass_outlives_entity", "helper", "other_object", "setup_fails_after_keep",
+    "hass_outlives_entry", "hass_outlives_entity", "helper", "other_object", "setup_fails_after_keep", "generator_exit",
+    "local_some_errors", "closure_local", "gather_coroutine",
 ]
 
 
@@ -520,25 +521,68 @@ def _runs_own_teardown(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunc
 
 
 def _dropped_after_await(cls: ast.ClassDef, attr: str) -> ast.stmt | None:
-    """A method that awaits (an event, a queue join) and then drops ``self.attr``: a cooperative
-    stop that joins the task by other means, as aiogram's ``ChatActionSender._stop`` does."""
-    table: dict[str, ast.stmt] | None = cls.__dict__.get(_DROPPED_AFTER_AWAIT)
+    """A method that awaits and then drops ``self.attr``, where that ends the task: a
+    cooperative stop that joins the task by other means (it waits for an event or a queue's
+    join, as aiogram's ``ChatActionSender._stop`` does), or the task's own coroutine clearing
+    its reference at its end (a debounced save: one-shot work, done when it drops itself). A
+    set-up that awaits a client's creation and then sets ``self._task = None`` ends nothing."""
+    table: dict[str, list[tuple[str, ast.stmt, bool]]] | None = cls.__dict__.get(_DROPPED_AFTER_AWAIT)
     if table is None:
         table = {}
         for method in cls.body:
             if not isinstance(method, ast.AsyncFunctionDef):
                 continue
             receiver = self_name(method)
-            awaits = [n.lineno for n in walk(method) if isinstance(n, ast.Await)]
-            first_await = min(awaits, default=None)
+            awaits = [n for n in walk(method) if isinstance(n, ast.Await)]
+            first_await = min((n.lineno for n in awaits), default=None)
+            first_wait = min((n.lineno for n in awaits if _waits_for_something(n)), default=None)
             for node in walk(method):
                 if isinstance(node, ast.Assign) and _is_none(node.value) and first_await is not None \
                         and first_await < node.lineno:
                     for t in node.targets:
                         if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == receiver:
-                            table.setdefault(t.attr, node)
+                            waits = first_wait is not None and first_wait < node.lineno
+                            table.setdefault(t.attr, []).append((method.name, node, waits))
         setattr(cls, _DROPPED_AFTER_AWAIT, table)
-    return table.get(attr)
+    drops = table.get(attr, [])
+    if not drops:
+        return None
+    own = _coroutine_methods(cls, attr)
+    return next((stmt for name, stmt, waits in drops if waits or name in own), None)
+
+
+def _coroutine_methods(cls: ast.ClassDef, attr: str) -> set[str]:
+    """The methods whose coroutines the class stores tasks of in ``self.attr``
+    (``self._save = asyncio.create_task(self._debounced_save())``)."""
+    found: set[str] = set()
+    for node in walk(cls):
+        if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
+            continue
+        if not any(isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) for t in node.targets):
+            continue
+        for inner in walk(node.value):
+            if (
+                isinstance(inner, ast.Call)
+                and inner is not node.value
+                and isinstance(inner.func, ast.Attribute)
+                and isinstance(inner.func.value, ast.Name)
+            ):
+                found.add(inner.func.attr)
+    return found
+
+
+# What an await that joins a task by other means calls: ``Event.wait()``, ``Queue.join()``,
+# ``asyncio.wait_for(...)`` around one of them, ``Condition.wait_for(...)``.
+JOIN_CALLS = frozenset({"wait", "join", "wait_for", "wait_closed"})
+
+
+def _waits_for_something(node: ast.Await) -> bool:
+    value = node.value
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name in JOIN_CALLS
 
 
 def _asserted(module: ModuleInfo, call: ast.Call | None) -> bool:
