@@ -370,7 +370,53 @@ def test_as_completed_loop_left_by_an_expected_cancellation_is_reported(tmp_path
 
 
 def test_as_completed_loop_whose_cancellation_propagates_is_not_reported(tmp_path: Path) -> None:
-    assert _messages(_write(tmp_path, SYNC.replace("HANDLER", "raise")), "TRD3") == []
+    # (every other error is caught in the body and the loop goes on: only a cancellation leaves it)
+    source = SYNC.replace("HANDLER", "raise").replace(
+        "                await client.run_callbacks(await response)\n",
+        "                try:\n                    await client.run_callbacks(await response)\n"
+        "                except Exception as error:\n                    client.log(error)\n",
+    )
+    assert "client.log(error)" in source
+    assert _messages(_write(tmp_path, source), "TRD3") == []
+
+
+def test_as_completed_loop_left_by_an_error_is_reported(tmp_path: Path) -> None:
+    # (DevilXD/TwitchDropsMiner 8ee49beb, round 11's development half: "asyncio.as_completed
+    # doesn't cancel tasks on errors"; tasks made inline are held by nothing else either)
+    source = """\
+import asyncio
+
+
+async def fetch_all(client, chunks):
+    merged = {}
+    for coro in asyncio.as_completed([client.fetch(c) for c in chunks]):
+        merged.update(await coro)
+    return merged
+
+
+async def add_all(gui, campaigns):
+    for i, coro in enumerate(asyncio.as_completed([asyncio.create_task(gui.add(c)) for c in campaigns]), start=1):
+        await coro
+        gui.progress(i)
+"""
+    message = ("TRD304 tasks `asyncio.as_completed(...)` makes of coroutines run on when this loop is left early; "
+               "make them with `create_task` and cancel them in `finally`")
+    assert _messages(_write(tmp_path, source), "TRD3") == [f"6 {message}", f"12 {message}"]
+
+
+def test_as_completed_loop_in_a_test_ends_with_the_test(tmp_path: Path) -> None:
+    source = """\
+import asyncio
+
+
+async def test_fetch_all(client, chunks):
+    for coro in asyncio.as_completed([client.fetch(c) for c in chunks]):
+        assert await coro
+"""
+    path = tmp_path / "tests" / "test_fetch.py"
+    path.parent.mkdir()
+    path.write_text(source)
+    assert _messages(path, "TRD3") == []
 
 
 def test_as_completed_loop_that_returns_early_is_reported(tmp_path: Path) -> None:

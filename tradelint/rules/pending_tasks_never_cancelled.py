@@ -67,8 +67,13 @@ class PendingTasksNeverCancelled(Rule):
     holds: nothing in the function can cancel them. A loop over it is flagged when it can be left
     before every task is done: by its own `break` or `return`, or by a cancellation the function
     expects (a `try` around the loop catches `CancelledError` and goes on) (matrix-nio
-    `6ecb563e`). A loop that runs to its end, or tasks the function made and holds by name, are
-    not this finding.
+    `6ecb563e`), or by an error: its body awaits what it gets (a failed task's error is raised
+    there) or raises, outside a `try` of the body that goes on after every error, where the
+    program goes on after the function fails (not in a test nor a script's `main()`;
+    DevilXD/TwitchDropsMiner `8ee49beb`). Tasks made with `create_task` right in the call
+    (`as_completed([asyncio.create_task(f(c)) for c in cs])`) are held by nothing else either. A
+    loop that runs to its end, or tasks the function made and holds by name, are not this
+    finding.
     ```python
     async def sync_forever(client):
         while True:

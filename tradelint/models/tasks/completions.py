@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import goes_on_after_errors
+from tradelint.facts.handlers import goes_on
 from tradelint.facts.syntax import SCOPE_NODES, walk
 
 # Callees whose call gives a task or a future rather than a coroutine: an element that is one is
@@ -97,13 +99,52 @@ def left_behind(module: ModuleInfo, call: ast.Call) -> ast.stmt | None:
     """The loop over ``asyncio.as_completed(<coroutines>)`` (``call``) that can be left before
     every task it made is done; else None."""
     loop = module.parent(call)
-    if not (isinstance(loop, (ast.For, ast.AsyncFor)) and loop.iter is call and call.args):
+    if loop is not None and _enumerated(loop, call):  # ``for i, coro in enumerate(asyncio.as_completed(...), start=1)``
+        loop = module.parent(loop)
+    if not (isinstance(loop, (ast.For, ast.AsyncFor)) and (loop.iter is call or loop.iter is module.parent(call)) and call.args):
         return None
     function = module.enclosing_function(call)
     if not isinstance(function, ast.AsyncFunctionDef) or module.enclosing_scope(call) is not function:
         return None
-    if not _only_coroutines(module, function, call.args[0]):
+    if not (_only_coroutines(module, function, call.args[0]) or _made_inline(call.args[0])):
         return None
-    if _leaves_early(loop) or _expects_cancellation(module, function, loop):
+    if _leaves_early(loop) or _expects_cancellation(module, function, loop) or _fails_out(module, function, loop):
         return loop
     return None
+
+
+def _enumerated(node: ast.AST | None, call: ast.Call) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "enumerate" and bool(node.args) and node.args[0] is call
+
+
+def _made_inline(value: ast.expr) -> bool:
+    """A display or comprehension of calls written in the ``as_completed`` call itself: tasks
+    made there (``[asyncio.create_task(add(c)) for c in campaigns]``) are held by nothing else."""
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        return bool(value.elts) and all(isinstance(e, ast.Call) for e in value.elts)
+    return isinstance(value, (ast.ListComp, ast.SetComp, ast.GeneratorExp)) and isinstance(value.elt, ast.Call)
+
+
+def _fails_out(module: ModuleInfo, function: ast.AST, loop: ast.For | ast.AsyncFor) -> bool:
+    """An error leaves the loop: its body awaits what it gets (a failed task's error is raised
+    there) or raises, outside any ``try`` of the body that goes on after every error, where the
+    program goes on after the function fails (not a test nor a script's ``main()``):
+    ``as_completed`` cancels none of the others (DevilXD/TwitchDropsMiner ``8ee49beb``)."""
+    if not goes_on_after_errors(module, function):
+        return False
+    for node in (n for stmt in loop.body for n in walk(stmt)):
+        if isinstance(node, (ast.Await, ast.Raise)) and module.enclosing_scope(node) is function and not _swallowed(module, node, loop):
+            return True
+    return False
+
+
+def _swallowed(module: ModuleInfo, node: ast.AST, loop: ast.AST) -> bool:
+    """A ``try`` of the loop's body around ``node`` has a handler of every error that goes on."""
+    child: ast.AST = node
+    for ancestor in module.ancestors(node):
+        if ancestor is loop:
+            return False
+        if isinstance(ancestor, ast.Try) and any(child is s for s in ancestor.body) and any(goes_on(h) for h in ancestor.handlers):
+            return True
+        child = ancestor
+    return False
