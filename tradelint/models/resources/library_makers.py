@@ -1,0 +1,109 @@
+"""Resources made by methods of library objects that nothing types: ``page = await
+context.new_page()`` in a module that imports Playwright. The library's own source says which
+of its public methods return a new instance of one of its resource types
+(``scripts/make_resource_table.py``, the ``makers`` of ``packs/library_resources.json``); the
+module's import of the library is the evidence that the receiver may be one of its objects.
+A name that another public method of the library uses for something else (Playwright's
+``new_context``: ``APIRequest.new_context`` makes no resource) makes one only on a receiver known
+to be of the maker's class: bound from another maker's result (``self.browser = await
+chromium.connect_over_cdp(url)``) or annotated with it."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import replace
+
+from tradelint.facts.attribute_types import receiver_class
+from tradelint.facts.context import ModuleInfo
+from tradelint.models.resources.library_table import Maker, library_makers
+from tradelint.models.resources.resource_types import ResourceSpec
+
+Makers = dict[tuple[str, bool], tuple[Maker, ...]]
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def imported_makers(module: ModuleInfo) -> Makers:
+    """The method makers of the libraries ``module`` imports, by (name, coroutine or not)."""
+    table = library_makers()
+    found: dict[tuple[str, bool], list[Maker]] = {}
+    for package in sorted({qualified.partition(".")[0] for qualified in module.imports.names.values()} & table.keys()):
+        for key, makers in table[package].items():
+            found.setdefault(key, []).extend(makers)
+    # A method of the module's own classes so named may be what is called (a first-party
+    # ``PagePool.new_page()``): its own code says what it returns, not the library's.
+    own = {s.name for c in module.index.classes for s in c.body if isinstance(s, _FUNCTIONS)}
+    return {key: tuple(makers) for key, makers in found.items() if key[0] not in own}
+
+
+def library_maker(
+    module: ModuleInfo, call: ast.Call, makers: Makers, builtin_spec: Callable[[str], ResourceSpec | None]
+) -> ResourceSpec | None:
+    """What ``<receiver>.<method>(...)`` makes when ``method`` is a maker of an imported library:
+    a coroutine maker awaited, a plain one called (a coroutine not awaited makes nothing yet). Not
+    when the callee is an import's own function (``aio_pika.connect``), nor when the receiver is
+    shown to be a first-party object (its class's code says what the method returns)."""
+    types = _made(module, call, makers, 0)
+    if not types:
+        return None
+    # (inside the library itself its types are first-party: no spec, judged by its own code)
+    found = [builtin_spec(t) for t in sorted(types)]
+    specs = {(spec.close, spec.awaited): spec for spec in found if spec is not None}
+    if len(specs) != 1 or None in found:
+        return None
+    spec = next(iter(specs.values()))
+    # Made already open (an awaited maker connects), and by no constructor whose arguments it wraps.
+    return replace(spec, given=(), lazy=spec.lazy and not isinstance(module.parent(call), ast.Await))
+
+
+def _made(module: ModuleInfo, call: ast.Call, makers: Makers, depth: int) -> set[str]:
+    """The types ``call`` makes, by the makers its name and its receiver allow."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or depth > 3:
+        return set()
+    candidates = makers.get((func.attr, isinstance(module.parent(call), ast.Await)))
+    if not candidates or module.imports.qualify(func) is not None:
+        return set()
+    function = module.enclosing_function(call)
+    if function is None or receiver_class(module, function, func.value) is not None:
+        return set()
+    owners = _receiver_types(module, function, func.value, makers, depth)
+    if owners is not None:
+        return {m.returns for m in candidates if m.owner in owners or _names_owner(owners, m.owner)}
+    return {m.returns for m in candidates} if all(m.by_name for m in candidates) else set()
+
+
+def _names_owner(annotated: set[str], owner: str) -> bool:
+    """``playwright.async_api.Browser`` (a public re-export) names ``playwright.async_api._generated.Browser``."""
+    return any(a.partition(".")[0] == owner.partition(".")[0] and a.rpartition(".")[2] == owner.rpartition(".")[2] for a in annotated)
+
+
+def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, makers: Makers, depth: int) -> set[str] | None:
+    """The library classes the receiver is known to be: every value bound to the local (or to
+    ``self.<attr>`` in the class) made by a maker, or the parameter's annotation. None when
+    nothing is known."""
+    values: list[ast.expr] = []
+    if isinstance(receiver, ast.Name) and isinstance(function, _FUNCTIONS):
+        args = function.args
+        param = next((a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.arg == receiver.id), None)
+        if param is not None:
+            annotated = module.imports.qualify(param.annotation) if param.annotation is not None else None
+            return {annotated} if annotated is not None else None
+        values = [n.value for n in ast.walk(function) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name) and t.id == receiver.id]
+    elif isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and receiver.value.id == "self":
+        owner = module.parent(function)
+        if not isinstance(owner, ast.ClassDef):
+            return None
+        values = [
+            n.value for n in ast.walk(owner) if isinstance(n, ast.Assign) for t in n.targets
+            if isinstance(t, ast.Attribute) and t.attr == receiver.attr and isinstance(t.value, ast.Name) and t.value.id == "self"
+            and not (isinstance(n.value, ast.Constant) and n.value.value is None)
+        ]
+    made: set[str] = set()
+    for value in values:
+        inner = value.value if isinstance(value, ast.Await) else value
+        types = _made(module, inner, makers, depth + 1) if isinstance(inner, ast.Call) else set()
+        if not types:
+            return None
+        made |= types
+    return made or None
