@@ -608,7 +608,7 @@ class Maker:
     """A method of a library's public class that returns a new instance of a resource type."""
 
     returns: str
-    is_async: bool
+    is_async: bool  # what ``await`` gives: a coroutine method's result, or an awaitable wrapper's
     source: str
     # False when another public method of the library so named returns no resource: the name
     # alone says nothing, only a receiver known to be of this class does.
@@ -627,8 +627,8 @@ def _decorators(method: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
 
 
 def _unwrap_optional(node: ast.expr | None) -> ast.expr | None:
-    """``Optional[T]``, ``Union[T, None]``, ``T | None`` (string forms parsed): ``T``; any other
-    subscript (a generic wrapper, ``AsyncEventContextManager[Page]``) is not ``T``."""
+    """``Optional[T]``, ``Union[T, None]``, ``T | None`` (string forms parsed): ``T``; another
+    subscript (``Redis[bytes]``, a wrapper ``AsyncEventContextManager[Page]``) is kept whole."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         try:
             node = ast.parse(node.value, mode="eval").body
@@ -643,7 +643,7 @@ def _unwrap_optional(node: ast.expr | None) -> ast.expr | None:
         inner = [s for s in inner if not (isinstance(s, ast.Constant) and s.value is None)]
         if outer in ("Optional", "Union") and len(inner) == 1:
             return _unwrap_optional(inner[0])
-        return None
+        return node if outer not in ("Optional", "Union") else None
     return node if isinstance(node, (ast.Name, ast.Attribute)) else None
 
 
@@ -679,19 +679,33 @@ def _returns_held(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return False
 
 
-def _made_type(module: ModuleInfo, module_name: str, method: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+def _made_type(
+    module: ModuleInfo, module_name: str, method: ast.FunctionDef | ast.AsyncFunctionDef, awaitables: set[str]
+) -> tuple[str | None, bool]:
     """What the method says it returns (its annotation, ``Optional`` unwrapped), else what every
-    ``return T(...)`` of it constructs, when that is one class."""
+    ``return T(...)`` of it constructs, when that is one class; and whether ``await`` gives it.
+    ``W[T]`` where the library's ``W`` is awaitable (``__await__``) gives ``T`` when awaited
+    (aiohttp's ``ws_connect() -> _BaseRequestContextManager[ClientWebSocketResponse]``); any
+    other generic ``T[...]`` is ``T`` (``Redis[bytes]``)."""
+    is_async = isinstance(method, ast.AsyncFunctionDef)
     if method.returns is not None:
-        return _named_type(module, module_name, _unwrap_optional(method.returns))
+        node = _unwrap_optional(method.returns)
+        if isinstance(node, ast.Subscript):
+            outer = _named_type(module, module_name, node.value)
+            if outer in awaitables and not is_async:
+                inner = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) and node.slice.elts else node.slice
+                inner = inner.value if isinstance(inner, ast.Subscript) else inner
+                return _named_type(module, module_name, inner), True
+            node = node.value
+        return _named_type(module, module_name, node), is_async
     made: set[str | None] = set()
     for node in ast.walk(method):
         if isinstance(node, (ast.Yield, ast.YieldFrom)):
-            return None
+            return None, is_async
         if isinstance(node, ast.Return):
             value = node.value
             made.add(_named_type(module, module_name, value.func) if isinstance(value, ast.Call) else None)
-    return made.pop() if len(made) == 1 else None
+    return (made.pop() if len(made) == 1 else None), is_async
 
 
 def _exported(project: Project, folder: Path) -> set[str]:
@@ -721,6 +735,13 @@ def method_makers(project: Project, folders: list[Path], found: dict[str, Entry]
     makers: dict[str, Maker] = {}
     for folder in folders:
         exported = _exported(project, folder)
+        awaitables = {
+            f"{dotted(folder, path)}.{cls.name}"
+            for path in readable(project, folder)
+            if (module := project.module_at(path)) is not None
+            for cls in module.tree.body
+            if isinstance(cls, ast.ClassDef) and any(isinstance(m, ast.FunctionDef) and m.name == "__await__" for m in cls.body)
+        }
         candidates: dict[tuple[str, bool], list[tuple[str, str | None]]] = {}
         held: set[str] = set()
         for path in readable(project, folder):
@@ -739,9 +760,14 @@ def method_makers(project: Project, folders: list[Path], found: dict[str, Entry]
                     decorators = _decorators(method)
                     if not public or method.name.startswith("_") or "overload" in decorators:
                         continue
-                    made = _made_type(module, module_name, method) if not decorators - _PLAIN_DECORATORS else None
+                    try:
+                        made, is_async = _made_type(module, module_name, method, awaitables)
+                    except Exception as error:  # noqa: BLE001 (an odd method is skipped, the others are judged)
+                        print(f"skipped {module_name}.{cls.name}.{method.name}: {type(error).__name__}: {error}", file=sys.stderr)
+                        made, is_async = None, isinstance(method, ast.AsyncFunctionDef)
+                    if decorators - _PLAIN_DECORATORS:
+                        made = None
                     key = f"{module_name}.{cls.name}.{method.name}"
-                    is_async = isinstance(method, ast.AsyncFunctionDef)
                     candidates.setdefault((method.name, is_async), []).append((key, made if made in resources else None))
         for (name, is_async), methods in candidates.items():
             if name in held:

@@ -506,7 +506,9 @@ def test_pins_are_read_from_lists_and_unreadable_source_is_skipped(tmp_path: Pat
         "skipped missing==2.0: not downloaded, or no Python source",
         "skipped 1 of 3 modules of netlib-1.0: they do not parse",
         f"1 names of 1 libraries -> {out}",
+        "0 method makers of 0 libraries",
     ]
+    assert document["makers"] == {}
 
 
 def test_later_batches_know_the_types_found_before_and_never_rename_them(tmp_path: Path) -> None:
@@ -591,6 +593,9 @@ class Context(Page):
     async def clone(self) -> "Context":
         return self
 
+    def connect_ws(self, url) -> "_Pending[Page]":
+        return _Pending(self._open(url))
+
 
 class Browser(Page):
     async def new_page(self) -> Optional[Page]:
@@ -622,6 +627,16 @@ class Hidden:
 class _Impl:
     async def opener(self):
         return Page()
+
+
+class _Pending:
+    """Awaited, the page; entered, a page closed at the end of the block."""
+
+    def __init__(self, coro):
+        self._coro = coro
+
+    def __await__(self):
+        return self._coro.__await__()
 ''',
 }
 
@@ -642,6 +657,8 @@ def test_methods_returning_a_new_resource_are_makers(tmp_path: Path) -> None:
         "weblib._api.Browser.new_page": ("weblib._api.Page", True, True),
         "weblib._api.Context.new_page": ("weblib._api.Page", True, True),
         "weblib._api.Context.spawn": ("weblib._api.Page", True, True),
+        # A plain method returning an awaitable wrapper of a page: ``await`` gives the page.
+        "weblib._api.Context.connect_ws": ("weblib._api.Page", True, True),
         # Only on a receiver known to be a ``Browser``.
         "weblib._api.Browser.new_context": ("weblib._api.Context", True, False),
     }

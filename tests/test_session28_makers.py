@@ -115,6 +115,27 @@ def test_an_ambiguous_maker_on_a_receiver_known_to_be_its_class(tmp_path: Path) 
     ]
 
 
+WEBSOCKET = """\
+import aiohttp
+
+
+async def listen(session, url, handle):
+    ws = await session.ws_connect(url)
+    async for message in ws:
+        await handle(message)
+    await ws.close()
+"""
+
+
+def test_a_websocket_awaited_from_an_awaitable_wrapper(tmp_path: Path) -> None:
+    # ``ClientSession.ws_connect()`` is a plain method returning
+    # ``_BaseRequestContextManager[ClientWebSocketResponse]``, a wrapper whose ``__await__`` gives
+    # the websocket: awaited, it makes one.
+    assert _messages(tmp_path, WEBSOCKET) == [
+        "5 TRD201 `ws` (`session.ws_connect(...)`) is closed outside `finally`; move `ws.close()` into a `finally`",
+    ]
+
+
 CLEAN = {
     "finally": IMPORT + """\
 async def title(context, url):
@@ -149,6 +170,15 @@ class Scraper:
 async def cookies(browser):
     context = await browser.new_context()
     return await context.cookies()
+""",
+    "websocket entered": """\
+import aiohttp
+
+
+async def listen(session, url, handle):
+    async with session.ws_connect(url) as ws:
+        async for message in ws:
+            await handle(message)
 """,
     # Annotated with another class: not a ``Browser``.
     "other annotation": IMPORT + """\

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.context import ModuleInfo
-from tradelint.models.resources.library_table import Maker, library_makers
+from tradelint.models.resources.library_table import Maker, library_makers, library_resource
 from tradelint.models.resources.resource_types import ResourceSpec
 
 Makers = dict[tuple[str, bool], tuple[Maker, ...]]
@@ -74,8 +74,14 @@ def _made(module: ModuleInfo, call: ast.Call, makers: Makers, depth: int) -> set
 
 
 def _names_owner(annotated: set[str], owner: str) -> bool:
-    """``playwright.async_api.Browser`` (a public re-export) names ``playwright.async_api._generated.Browser``."""
-    return any(a.partition(".")[0] == owner.partition(".")[0] and a.rpartition(".")[2] == owner.rpartition(".")[2] for a in annotated)
+    """``playwright.async_api.Browser``, a resource type of the table re-exported from
+    ``playwright.async_api._generated.Browser``, names it (``redis.Redis``, the sync client, names
+    no ``redis.asyncio.client.Redis``: no resource of the table)."""
+    return any(
+        a.partition(".")[0] == owner.partition(".")[0] and a.rpartition(".")[2] == owner.rpartition(".")[2]
+        and library_resource(a) is not None
+        for a in annotated
+    )
 
 
 def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, makers: Makers, depth: int) -> set[str] | None:
