@@ -47,12 +47,11 @@ async def title(context, url):
 
 KEPT_ON_SELF = IMPORT + """\
 class Scraper:
-    async def start(self, endpoint):
-        self._playwright = await async_playwright().start()
-        self.browser = await self._playwright.chromium.connect_over_cdp(endpoint)
+    async def start(self, playwright, endpoint):
+        self.browser = await playwright.chromium.connect_over_cdp(endpoint)
 
     async def stop(self):
-        await self._playwright.stop()
+        self.running = False
 """
 
 
@@ -68,9 +67,32 @@ def test_a_page_closed_outside_finally(tmp_path: Path) -> None:
     ]
 
 
+LONG_LIVED = IMPORT + """\
+class Renderer:
+    async def start(self, playwright):
+        self.browser = await playwright.chromium.launch()
+
+    async def render(self, url):
+        page = await self.browser.new_page()
+        await page.goto(url)
+        return await page.content()
+
+    async def close(self):
+        await self.browser.close()
+"""
+
+
+def test_a_page_per_call_of_a_long_lived_browser(tmp_path: Path) -> None:
+    # The browser is closed at the end of the renderer's life; each page ``render()`` makes
+    # lives until then unless ``render()`` closes it.
+    assert _messages(tmp_path, LONG_LIVED) == [
+        "9 TRD201 `page` (`self.browser.new_page(...)`) is never closed; call `await page.close()` in a `finally`",
+    ]
+
+
 def test_a_browser_kept_on_self_and_never_closed(tmp_path: Path) -> None:
     assert _messages(tmp_path, KEPT_ON_SELF) == [
-        "7 TRD202 `self.browser` is never closed; call its `close()` in `stop()`",
+        "6 TRD202 `self.browser` is never closed; call its `close()` in `stop()`",
     ]
 
 
@@ -152,14 +174,15 @@ async def title(browser, url):
         await page.goto(url)
         return await page.title()
 """,
-    "closed by its class": IMPORT + """\
+    "closed by its class": KEPT_ON_SELF.replace("self.running = False", "await self.browser.close()"),
+    # Made from a driver the class stops: stopping it closes every browser it launched.
+    "parent stopped by the class": IMPORT + """\
 class Scraper:
     async def start(self, endpoint):
         self._playwright = await async_playwright().start()
         self.browser = await self._playwright.chromium.connect_over_cdp(endpoint)
 
     async def stop(self):
-        await self.browser.close()
         await self._playwright.stop()
 """,
     # No import of Playwright: ``new_page`` is anybody's method.
@@ -179,6 +202,49 @@ async def listen(session, url, handle):
     async with session.ws_connect(url) as ws:
         async for message in ws:
             await handle(message)
+""",
+    # Made from what an ``async with`` of the function ends: stopping the driver closes every
+    # browser it launched, and their pages (TeamUltroid/Ultroid's plugins).
+    "parent entered": IMPORT + """\
+async def screenshot(url):
+    async with async_playwright() as play:
+        browser = await play.chromium.launch()
+        page = await browser.new_page()
+        await page.goto(url)
+        return await page.screenshot()
+""",
+    # Made from a browser the ``finally`` closes: closing a browser closes its pages.
+    "parent closed in finally": IMPORT + """\
+async def screenshot(playwright, url):
+    browser = await playwright.chromium.launch()
+    try:
+        page = await browser.new_page()
+        await page.goto(url)
+        return await page.screenshot()
+    finally:
+        await browser.close()
+""",
+    # A browser and its first page made together on ``self``, the browser closed by the class
+    # (khoj-ai/khoj's operator environment).
+    "parent made here, closed by the class": IMPORT + """\
+class Environment:
+    async def start(self, playwright):
+        self.browser = await playwright.chromium.launch()
+        context = self.browser.contexts[0] if self.browser.contexts else await self.browser.new_context()
+        self.page = context.pages[0] if context.pages else await context.new_page()
+
+    async def close(self):
+        await self.browser.close()
+""",
+    # A plain method's result opens nothing until used (a pipeline's ``execute()`` resets it).
+    "plain maker": """\
+import aioredis
+
+
+async def mark(redis, key):
+    pipe = redis.pipeline()
+    pipe.unlink(key)
+    await pipe.execute()
 """,
     # Annotated with another class: not a ``Browser``.
     "other annotation": IMPORT + """\

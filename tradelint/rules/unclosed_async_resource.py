@@ -275,10 +275,11 @@ class UnclosedAsyncResource(Rule):
 
     Methods of a library's objects make its resources too when its source says so: the table
     also records the public methods of its public classes whose result is a new instance of
-    one of its resource types (a return annotation naming it, `Optional[...]` or a string too,
-    or a `return T(...)` on every path): Playwright's `BrowserType.launch()` and
-    `connect_over_cdp()` (a `Browser`), `Browser.new_page()` and `BrowserContext.new_page()` (a
-    `Page`). In a module that imports the library, such a call on a receiver that nothing types
+    one of its resource types (272 methods of 109 libraries: a return annotation naming it,
+    `Optional[...]` or a string too, an awaitable wrapper of it when awaited, or a `return
+    T(...)` on every path): Playwright's `BrowserType.launch()` and `connect_over_cdp()` (a
+    `Browser`), `Browser.new_page()` and `BrowserContext.new_page()` (a `Page`), aiohttp's
+    `ClientSession.ws_connect()` awaited (a websocket). In a module that imports the library, such a call on a receiver that nothing types
     (awaited when the method is a coroutine) makes one, judged as a call of its class is. Not a
     method so named that returns `self` or what it holds (`Page.opener()`: the page that exists),
     a property, a context manager, a receiver of the project's own class, nor a name the

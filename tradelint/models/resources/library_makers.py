@@ -39,8 +39,8 @@ def imported_makers(module: ModuleInfo) -> Makers:
 def library_maker(
     module: ModuleInfo, call: ast.Call, makers: Makers, builtin_spec: Callable[[str], ResourceSpec | None]
 ) -> ResourceSpec | None:
-    """What ``<receiver>.<method>(...)`` makes when ``method`` is a maker of an imported library:
-    a coroutine maker awaited, a plain one called (a coroutine not awaited makes nothing yet). Not
+    """What ``await <receiver>.<method>(...)`` makes when ``method`` is a maker of an imported
+    library whose awaited result is the resource (a coroutine, or an awaitable wrapper). Not
     when the callee is an import's own function (``aio_pika.connect``), nor when the receiver is
     shown to be a first-party object (its class's code says what the method returns)."""
     types = _made(module, call, makers, 0)
@@ -61,16 +61,88 @@ def _made(module: ModuleInfo, call: ast.Call, makers: Makers, depth: int) -> set
     func = call.func
     if not isinstance(func, ast.Attribute) or depth > 3:
         return set()
-    candidates = makers.get((func.attr, isinstance(module.parent(call), ast.Await)))
+    # Awaited only: an awaited maker connects; a plain method's result (a redis ``pipeline()``, a
+    # cursor) opens nothing until used, and its use may end it (``execute()`` resets a pipeline).
+    if not isinstance(module.parent(call), ast.Await):
+        return set()
+    candidates = makers.get((func.attr, True))
     if not candidates or module.imports.qualify(func) is not None:
         return set()
     function = module.enclosing_function(call)
     if function is None or receiver_class(module, function, func.value) is not None:
         return set()
+    if depth == 0 and _parent_ended(module, function, call, func.value, 0):
+        return set()
     owners = _receiver_types(module, function, func.value, makers, depth)
     if owners is not None:
         return {m.returns for m in candidates if m.owner in owners or _names_owner(owners, m.owner)}
     return {m.returns for m in candidates} if all(m.by_name for m in candidates) else set()
+
+
+def _roots(value: ast.expr) -> list[ast.expr]:
+    """What a value is made from: ``await p.chromium.launch()`` -> ``p``; ``b.contexts[0] if
+    b.contexts else await b.new_context()`` -> ``b`` twice."""
+    if isinstance(value, ast.Await):
+        return _roots(value.value)
+    if isinstance(value, ast.IfExp):
+        return [*_roots(value.body), *_roots(value.orelse)]
+    if isinstance(value, ast.BoolOp):
+        return [r for v in value.values for r in _roots(v)]
+    if isinstance(value, ast.Call):
+        return _roots(value.func.value) if isinstance(value.func, ast.Attribute) else []
+    if isinstance(value, ast.Subscript):
+        return _roots(value.value)
+    if isinstance(value, ast.Attribute) and not (isinstance(value.value, ast.Name) and value.value.id == "self"):
+        return _roots(value.value)
+    return [value] if isinstance(value, (ast.Name, ast.Attribute)) else []
+
+
+def _parent_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, receiver: ast.expr, depth: int) -> bool:
+    """Whether what the call is made from is ended with it: a name the function entered with
+    ``async with`` whose block holds the call (``async with async_playwright() as p:`` stops the
+    driver and every browser it launched), or closes in the ``finally`` of a ``try`` that holds
+    it (closing a browser closes its pages), or an attribute of ``self`` the function makes and
+    the class closes (a browser and its first page made together, closed together), directly or
+    through locals made from it (``browser = await p.chromium.launch()``, then
+    ``browser.new_page()``). A parent made elsewhere (a parameter, a long-lived browser on
+    ``self``) leaves each child made here to be closed here."""
+    roots = _roots(receiver)
+    return bool(roots) and depth <= 3 and all(_root_ended(module, function, call, root, depth) for root in roots)
+
+
+def _root_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, root: ast.expr, depth: int) -> bool:
+    if isinstance(root, ast.Attribute):  # ``self.<attr>``
+        owner = module.parent(function)
+        made_here = any(
+            isinstance(t, ast.Attribute) and t.attr == root.attr and isinstance(t.value, ast.Name) and t.value.id == "self"
+            for n in ast.walk(function) if isinstance(n, ast.Assign) for t in n.targets
+        )
+        return made_here and isinstance(owner, ast.ClassDef) and any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _ENDS
+            and isinstance(n.func.value, ast.Attribute) and n.func.value.attr == root.attr
+            and isinstance(n.func.value.value, ast.Name) and n.func.value.value.id == "self"
+            for n in ast.walk(owner)
+        )
+    assert isinstance(root, ast.Name)
+    name = root.id
+    for node in module.ancestors(call):
+        if node is function:
+            break
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
+            isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == name for item in node.items
+        ):
+            return True
+        if isinstance(node, ast.Try) and any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _ENDS
+            and isinstance(n.func.value, ast.Name) and n.func.value.id == name
+            for stmt in node.finalbody for n in ast.walk(stmt)
+        ):
+            return True
+    values = [n.value for n in ast.walk(function) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name) and t.id == name]
+    return bool(values) and all(_parent_ended(module, function, call, v, depth + 1) for v in values)
+
+
+_ENDS = ("close", "aclose", "stop")
 
 
 def _names_owner(annotated: set[str], owner: str) -> bool:
