@@ -236,6 +236,19 @@ class Environment:
     async def close(self):
         await self.browser.close()
 """,
+    # The driver made here, stopped by a base class's ``close()`` (D4Vinci/Scrapling's sessions).
+    "parent stopped by a base class": IMPORT + """\
+class Session:
+    async def close(self):
+        await self.playwright.stop()
+
+
+class Dynamic(Session):
+    async def start(self, url):
+        self.playwright = await async_playwright().start()
+        browser = await self.playwright.chromium.connect_over_cdp(endpoint_url=url)
+        self.context = await browser.new_context()
+""",
     # A plain method's result opens nothing until used (a pipeline's ``execute()`` resets it).
     "plain maker": """\
 import aioredis

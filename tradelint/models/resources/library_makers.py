@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from tradelint.facts.attribute_types import receiver_class
+from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
 from tradelint.models.resources.library_table import Maker, library_makers, library_resource
 from tradelint.models.resources.resource_types import ResourceSpec
@@ -117,11 +118,12 @@ def _root_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, root: ast
             isinstance(t, ast.Attribute) and t.attr == root.attr and isinstance(t.value, ast.Name) and t.value.id == "self"
             for n in ast.walk(function) if isinstance(n, ast.Assign) for t in n.targets
         )
+        # (closed by the class or a base of it: Scrapling's sessions stop the driver in their base's ``close()``)
         return made_here and isinstance(owner, ast.ClassDef) and any(
             isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _ENDS
             and isinstance(n.func.value, ast.Attribute) and n.func.value.attr == root.attr
             and isinstance(n.func.value.value, ast.Name) and n.func.value.value.id == "self"
-            for n in ast.walk(owner)
+            for _, cls in class_and_bases(module, owner) for n in ast.walk(cls)
         )
     assert isinstance(root, ast.Name)
     name = root.id
