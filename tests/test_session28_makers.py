@@ -158,6 +158,42 @@ def test_a_websocket_awaited_from_an_awaitable_wrapper(tmp_path: Path) -> None:
     ]
 
 
+TRANSPORT = """\
+import asyncio
+
+import aiohttp
+
+
+class WebSocketTransport:
+    def __init__(self):
+        self._ws = None
+        self._client = aiohttp.ClientSession()
+        self._close_task = asyncio.Future()
+
+    async def connect(self, url):
+        self._ws = await self._client.ws_connect(url)
+
+    async def wait_closed(self):
+        if self._ws is not None:
+            await self._close_task
+        if self._client:
+            await self._client.close()
+        self._ws = self._client = None
+
+    def close(self):
+        if self._ws is None:
+            return
+        self._close_task = asyncio.create_task(self._ws.close())
+"""
+
+
+def test_a_websocket_dropped_unclosed(tmp_path: Path) -> None:
+    # Dropped by ``wait_closed()`` without waiting for the task ``close()`` runs to close it.
+    assert _messages(tmp_path, TRANSPORT.replace("await self._close_task", "await asyncio.sleep(0)")) == [
+        "13 TRD202 `self._ws` is set to `None` in `wait_closed()` unclosed; call its `close()` first",
+    ]
+
+
 CLEAN = {
     "finally": IMPORT + """\
 async def title(context, url):
@@ -259,6 +295,9 @@ async def mark(redis, key):
     pipe.unlink(key)
     await pipe.execute()
 """,
+    # ``close()`` closes the websocket in a task that ``wait_closed()`` awaits before dropping it
+    # (nats-py's websocket transport).
+    "closed by an awaited task": TRANSPORT,
     # Annotated with another class: not a ``Browser``.
     "other annotation": IMPORT + """\
 from playwright.async_api import APIRequest
