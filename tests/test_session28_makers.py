@@ -281,7 +281,8 @@ class Session:
 
 class Dynamic(Session):
     async def start(self, url):
-        self.playwright = await async_playwright().start()
+        if not self.playwright:
+            self.playwright: AsyncPlaywright = await async_playwright().start()
         browser = await self.playwright.chromium.connect_over_cdp(endpoint_url=url)
         self.context = await browser.new_context()
 """,

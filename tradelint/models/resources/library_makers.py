@@ -116,7 +116,7 @@ def _root_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, root: ast
         owner = module.parent(function)
         made_here = any(
             isinstance(t, ast.Attribute) and t.attr == root.attr and isinstance(t.value, ast.Name) and t.value.id == "self"
-            for n in ast.walk(function) if isinstance(n, ast.Assign) for t in n.targets
+            for t, _ in _assignments(function)
         )
         # (closed by the class or a base of it: Scrapling's sessions stop the driver in their base's ``close()``)
         return made_here and isinstance(owner, ast.ClassDef) and any(
@@ -140,11 +140,22 @@ def _root_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, root: ast
             for stmt in node.finalbody for n in ast.walk(stmt)
         ):
             return True
-    values = [n.value for n in ast.walk(function) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name) and t.id == name]
+    values = [v for t, v in _assignments(function) if isinstance(t, ast.Name) and t.id == name]
     return bool(values) and all(_parent_ended(module, function, call, v, depth + 1) for v in values)
 
 
 _ENDS = ("close", "aclose", "stop")
+
+
+def _assignments(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
+    """(target, value) of every ``x = v`` and ``x: T = v`` under ``node``."""
+    found: list[tuple[ast.expr, ast.expr]] = []
+    for n in ast.walk(node):
+        if isinstance(n, ast.Assign):
+            found.extend((t, n.value) for t in n.targets)
+        elif isinstance(n, ast.AnnAssign) and n.value is not None:
+            found.append((n.target, n.value))
+    return found
 
 
 def _names_owner(annotated: set[str], owner: str) -> bool:
@@ -169,15 +180,15 @@ def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, m
         if param is not None:
             annotated = module.imports.qualify(param.annotation) if param.annotation is not None else None
             return {annotated} if annotated is not None else None
-        values = [n.value for n in ast.walk(function) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name) and t.id == receiver.id]
+        values = [v for t, v in _assignments(function) if isinstance(t, ast.Name) and t.id == receiver.id]
     elif isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and receiver.value.id == "self":
         owner = module.parent(function)
         if not isinstance(owner, ast.ClassDef):
             return None
         values = [
-            n.value for n in ast.walk(owner) if isinstance(n, ast.Assign) for t in n.targets
+            v for t, v in _assignments(owner)
             if isinstance(t, ast.Attribute) and t.attr == receiver.attr and isinstance(t.value, ast.Name) and t.value.id == "self"
-            and not (isinstance(n.value, ast.Constant) and n.value.value is None)
+            and not (isinstance(v, ast.Constant) and v.value is None)
         ]
     made: set[str] = set()
     for value in values:
