@@ -254,10 +254,13 @@ def classes(project: Project, folder: Path) -> Iterator[tuple[str, ModuleSummary
                 yield name, summary, facts
 
 
-def generate(folders: list[Path], known: dict[str, Entry] | None = None) -> dict[str, Entry]:
+def generate(
+    folders: list[Path], known: dict[str, Entry] | None = None, makers: dict[str, Maker] | None = None
+) -> dict[str, Entry]:
     """The resource types of ``folders``, judged together; ``known``: types found in libraries
     read before (an earlier batch), which these may hold, subclass or return. Only the names
-    found here are returned."""
+    found here are returned; ``makers``, when given, receives the libraries' method makers
+    (:func:`method_makers`)."""
     project = Project(module_budget=None)
     # Every tree is kept to the end: moved out of the collector's generations as it is parsed
     # (else each collection walks every tree kept so far, and reading 1,000 libraries is
@@ -303,6 +306,8 @@ def generate(folders: list[Path], known: dict[str, Entry] | None = None) -> dict
         if key in disagree or any((key, folder) not in judged for folder in definers.get(key, ())):
             del found[key]
     _aliases(project, folders, found)
+    if makers is not None:
+        makers.update(method_makers(project, folders, found))
     return {key: entry for key, entry in found.items() if known is None or key not in known}
 
 
@@ -316,7 +321,9 @@ def _may_name(top: str, taken: set[str]) -> bool:
     return top not in taken and top not in sys.stdlib_module_names and ("aio" in lowered or "async" in lowered)
 
 
-def generate_in_batches(first: list[Path], later: list[Path], size: int) -> dict[str, Entry]:
+def generate_in_batches(
+    first: list[Path], later: list[Path], size: int, makers: dict[str, Maker] | None = None
+) -> dict[str, Entry]:
     """``first`` judged together (as :func:`generate`), then ``later`` in batches of ``size``
     distributions, each read in a project of its own (reading thousands of libraries at once
     does not fit in memory) with the types found so far known. A later batch never adds a name
@@ -325,15 +332,18 @@ def generate_in_batches(first: list[Path], later: list[Path], size: int) -> dict
     does a later batch name a module of the standard library or a top-level package whose name
     does not say "aio" or "async" (the batches are the population of such distributions; one
     that ships ``kombu``, ``okx`` or ``http`` is a fork or a shadow of another project)."""
-    found = generate(first) if first else {}
+    found = generate(first, makers=makers) if first else {}
     taken = top_packages(first)
     for start in range(0, len(later), size):
         batch = later[start:start + size]
         gc.unfreeze()  # the trees of the batch before, kept out of the collector, can go now
         gc.collect()
         _READABLE.clear()
-        new = generate(batch, found)
+        made: dict[str, Maker] = {}
+        new = generate(batch, found, made)
         found.update((key, entry) for key, entry in new.items() if _may_name(key.split(".", 1)[0], taken))
+        if makers is not None:
+            makers.update((key, maker) for key, maker in made.items() if _may_name(key.split(".", 1)[0], taken))
         taken |= top_packages(batch)
         print(f"batch {start // size + 1}: {len(batch)} libraries, {len(found)} names so far", file=sys.stderr)
     return found
@@ -593,6 +603,182 @@ def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> 
                     changed = True
 
 
+@dataclass(frozen=True)
+class Maker:
+    """A method of a library's public class that returns a new instance of a resource type."""
+
+    returns: str
+    is_async: bool  # what ``await`` gives: a coroutine method's result, or an awaitable wrapper's
+    source: str
+    # False when another public method of the library so named returns no resource: the name
+    # alone says nothing, only a receiver known to be of this class does.
+    by_name: bool = True
+
+
+_PLAIN_DECORATORS = {"overload", "abstractmethod"}
+
+
+def _decorators(method: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    names = set()
+    for decorator in method.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        names.add(target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else "?")
+    return names
+
+
+def _unwrap_optional(node: ast.expr | None) -> ast.expr | None:
+    """``Optional[T]``, ``Union[T, None]``, ``T | None`` (string forms parsed): ``T``; another
+    subscript (``Redis[bytes]``, a wrapper ``AsyncEventContextManager[Page]``) is kept whole."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            node = ast.parse(node.value, mode="eval").body
+        except SyntaxError:
+            return None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        sides = [s for s in (node.left, node.right) if not (isinstance(s, ast.Constant) and s.value is None)]
+        return _unwrap_optional(sides[0]) if len(sides) == 1 else None
+    if isinstance(node, ast.Subscript):
+        outer = node.value.attr if isinstance(node.value, ast.Attribute) else node.value.id if isinstance(node.value, ast.Name) else ""
+        inner = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        inner = [s for s in inner if not (isinstance(s, ast.Constant) and s.value is None)]
+        if outer in ("Optional", "Union") and len(inner) == 1:
+            return _unwrap_optional(inner[0])
+        return node if outer not in ("Optional", "Union") else None
+    return node if isinstance(node, (ast.Name, ast.Attribute)) else None
+
+
+def _named_type(module: ModuleInfo, module_name: str, node: ast.expr | None) -> str | None:
+    """The qualified name a type expression names: an import, or a class of the module."""
+    if node is None:
+        return None
+    qualified = module.imports.qualify(node)
+    if qualified is not None:
+        return qualified
+    if isinstance(node, ast.Name) and any(isinstance(s, ast.ClassDef) and s.name == node.id for s in module.tree.body):
+        return f"{module_name}.{node.id}"
+    return None
+
+
+def _returns_held(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A ``return`` of ``self`` or of what it holds (``return self._opener``): a shared object."""
+    params = method.args.posonlyargs + method.args.args
+    if not params:
+        return False
+    receiver = params[0].arg
+    for node in ast.walk(method):
+        if not isinstance(node, ast.Return) or node.value is None:
+            continue
+        values = [node.value.body, node.value.orelse] if isinstance(node.value, ast.IfExp) else (
+            node.value.values if isinstance(node.value, ast.BoolOp) else [node.value]
+        )
+        for value in values:
+            while isinstance(value, (ast.Attribute, ast.Subscript)):
+                value = value.value
+            if isinstance(value, ast.Name) and value.id == receiver:
+                return True
+    return False
+
+
+def _made_type(
+    module: ModuleInfo, module_name: str, method: ast.FunctionDef | ast.AsyncFunctionDef, awaitables: set[str]
+) -> tuple[str | None, bool]:
+    """What the method says it returns (its annotation, ``Optional`` unwrapped), else what every
+    ``return T(...)`` of it constructs, when that is one class; and whether ``await`` gives it.
+    ``W[T]`` where the library's ``W`` is awaitable (``__await__``) gives ``T`` when awaited
+    (aiohttp's ``ws_connect() -> _BaseRequestContextManager[ClientWebSocketResponse]``); any
+    other generic ``T[...]`` is ``T`` (``Redis[bytes]``)."""
+    is_async = isinstance(method, ast.AsyncFunctionDef)
+    if method.returns is not None:
+        node = _unwrap_optional(method.returns)
+        if isinstance(node, ast.Subscript):
+            outer = _named_type(module, module_name, node.value)
+            if outer in awaitables and not is_async:
+                inner = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) and node.slice.elts else node.slice
+                inner = inner.value if isinstance(inner, ast.Subscript) else inner
+                return _named_type(module, module_name, inner), True
+            node = node.value
+        return _named_type(module, module_name, node), is_async
+    made: set[str | None] = set()
+    for node in ast.walk(method):
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return None, is_async
+        if isinstance(node, ast.Return):
+            value = node.value
+            made.add(_named_type(module, module_name, value.func) if isinstance(value, ast.Call) else None)
+    return (made.pop() if len(made) == 1 else None), is_async
+
+
+def _exported(project: Project, folder: Path) -> set[str]:
+    """What the public packages of ``folder`` re-export (``playwright.async_api.Page`` for
+    ``playwright.async_api._generated.Page``): the classes a user of the library holds."""
+    names: set[str] = set()
+    for path in readable(project, folder):
+        module_name = dotted(folder, path)
+        summary = project.summary(path)
+        if summary is not None and path.name == "__init__.py" and not any(p.startswith("_") for p in module_name.split(".")):
+            names.update(summary.imports.values())
+    return names
+
+
+def method_makers(project: Project, folders: list[Path], found: dict[str, Entry]) -> dict[str, Maker]:
+    """Methods of the libraries' public classes whose result is a new instance of a resource
+    type (``BrowserContext.new_page -> "Page"``), by ``module.Class.method``. A name says what a
+    call makes (``by_name``) only when every public method of the library so named, coroutine
+    or plain as it is, returns a resource (``APIRequest.new_context`` returns none: a
+    ``new_context`` is ``Browser.new_context`` only on a receiver known to be a ``Browser``; the
+    sync API's plain ``new_page`` never answers for an awaited one). None is kept when a method
+    of the library so named returns ``self`` or what it holds (a cached object: ``Page.opener()``,
+    whose implementation returns ``self._opener``). Properties, class and
+    static methods (the factory rule's) and context managers (``@asynccontextmanager``) make
+    nothing a call's result is."""
+    resources = set(found) | set(BUILTIN_RESOURCES)
+    makers: dict[str, Maker] = {}
+    for folder in folders:
+        exported = _exported(project, folder)
+        awaitables = {
+            f"{dotted(folder, path)}.{cls.name}"
+            for path in readable(project, folder)
+            if (module := project.module_at(path)) is not None
+            for cls in module.tree.body
+            if isinstance(cls, ast.ClassDef) and any(isinstance(m, ast.FunctionDef) and m.name == "__await__" for m in cls.body)
+        }
+        candidates: dict[tuple[str, bool], list[tuple[str, str | None]]] = {}
+        held: set[str] = set()
+        for path in readable(project, folder):
+            module = project.module_at(path)
+            if module is None:
+                continue
+            module_name = dotted(folder, path)
+            private_module = any(p.startswith("_") for p in module_name.split("."))
+            for cls in (s for s in module.tree.body if isinstance(s, ast.ClassDef)):
+                public = not cls.name.startswith("_") and (not private_module or f"{module_name}.{cls.name}" in exported)
+                for method in cls.body:
+                    if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        continue
+                    if _returns_held(method):
+                        held.add(method.name)
+                    decorators = _decorators(method)
+                    if not public or method.name.startswith("_") or "overload" in decorators:
+                        continue
+                    try:
+                        made, is_async = _made_type(module, module_name, method, awaitables)
+                    except Exception as error:  # noqa: BLE001 (an odd method is skipped, the others are judged)
+                        print(f"skipped {module_name}.{cls.name}.{method.name}: {type(error).__name__}: {error}", file=sys.stderr)
+                        made, is_async = None, isinstance(method, ast.AsyncFunctionDef)
+                    if decorators - _PLAIN_DECORATORS:
+                        made = None
+                    key = f"{module_name}.{cls.name}.{method.name}"
+                    candidates.setdefault((method.name, is_async), []).append((key, made if made in resources else None))
+        for (name, is_async), methods in candidates.items():
+            if name in held:
+                continue
+            by_name = all(made is not None for _, made in methods)
+            for key, made in methods:
+                if made is not None:
+                    makers[key] = Maker(made, is_async, folder.name, by_name)
+    return makers
+
+
 def listed_folders(src: Path, lists: list[Path]) -> tuple[list[Path], list[str]]:
     """The folders ``SRC/<name>-<version>`` of the pins in ``lists`` (``name[extra]==version``,
     ``#`` comments), and the pins whose folder is missing or holds no Python source."""
@@ -638,7 +824,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"skipped {pin}: not downloaded, or no Python source", file=sys.stderr)
         first = set(folders)
         later = sorted({folder.resolve() for folder in listed} - first)
-    found = generate_in_batches(folders, later, args.batch_size) if later else generate(folders)
+    makers: dict[str, Maker] = {}
+    found = generate_in_batches(folders, later, args.batch_size, makers) if later else generate(folders, makers=makers)
     table = {
         name: {
             "close": e.close,
@@ -655,9 +842,14 @@ def main(argv: list[str] | None = None) -> int:
         "comment": "Generated by scripts/make_resource_table.py from the wheels in scripts/library_resources*.txt; do not edit.",
         "sources": sorted(folder.name for folder in [*folders, *later]),
         "types": table,
+        "makers": {
+            name: {"returns": m.returns, "async": m.is_async, "by_name": m.by_name, "source": m.source}
+            for name, m in sorted(makers.items())
+        },
     }
     args.out.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n", encoding="utf-8")
     print(f"{len(table)} names of {len({e.source for e in found.values()})} libraries -> {args.out}", file=sys.stderr)
+    print(f"{len(makers)} method makers of {len({m.source for m in makers.values()})} libraries", file=sys.stderr)
     return 0
 
 

@@ -506,7 +506,9 @@ def test_pins_are_read_from_lists_and_unreadable_source_is_skipped(tmp_path: Pat
         "skipped missing==2.0: not downloaded, or no Python source",
         "skipped 1 of 3 modules of netlib-1.0: they do not parse",
         f"1 names of 1 libraries -> {out}",
+        "0 method makers of 0 libraries",
     ]
+    assert document["makers"] == {}
 
 
 def test_later_batches_know_the_types_found_before_and_never_rename_them(tmp_path: Path) -> None:
@@ -550,3 +552,126 @@ class Wrapper:
         "baselib.Client": ("close", "owner", "baselib-1.0"),
         "aiowrap.Wrapper": ("shutdown", "owner", "aiowrap-1.0"),
     }
+
+
+MAKERS = {
+    "__init__.py": "from weblib._api import Browser, Context, Page, Request\n",
+    "_api.py": '''\
+from contextlib import asynccontextmanager
+from typing import Optional
+
+
+class Page:
+    async def close(self):
+        self.closed = True
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.close()
+
+    async def opener(self) -> Optional["Page"]:
+        return self._opener
+
+
+class Context(Page):
+    async def new_page(self) -> "Page":
+        return Page()
+
+    async def spawn(self, url):
+        return Page()
+
+    @property
+    def page(self) -> Page:
+        return Page()
+
+    @asynccontextmanager
+    async def expect_page(self):
+        yield Page()
+
+    async def clone(self) -> "Context":
+        return self
+
+    def connect_ws(self, url) -> "_Pending[Page]":
+        return _Pending(self._open(url))
+
+
+class Browser(Page):
+    async def new_page(self) -> Optional[Page]:
+        return Page()
+
+    async def new_context(self) -> "Context":
+        return Context()
+
+
+class Request:
+    """No resource: its ``new_context`` makes ``new_context`` say nothing at a call."""
+
+    async def new_context(self) -> "RequestContext":
+        return RequestContext()
+
+
+class RequestContext:
+    async def dispose(self):
+        self.done = True
+
+
+class Hidden:
+    """Not re-exported from a private module: no class a user holds."""
+
+    async def new_context(self) -> "Hidden":
+        return Hidden()
+
+
+class _Impl:
+    async def opener(self):
+        return Page()
+
+
+class _Pending:
+    """Awaited, the page; entered, a page closed at the end of the block."""
+
+    def __init__(self, coro):
+        self._coro = coro
+
+    def __await__(self):
+        return self._coro.__await__()
+''',
+}
+
+
+def test_methods_returning_a_new_resource_are_makers(tmp_path: Path) -> None:
+    # ``new_page`` (annotated, ``Optional`` too) and ``spawn`` (``return Page()``) are makers;
+    # ``new_context`` only on a known ``Browser`` (``Request.new_context`` returns no resource); not ``opener`` (it
+    # returns ``self._opener``, a page that exists), ``clone`` (``return self``), a property, a
+    # context manager, nor a method of a class no public module exports.
+    wheel = tmp_path / "weblib-1.0"
+    for name, text in MAKERS.items():
+        (wheel / "weblib" / name).parent.mkdir(parents=True, exist_ok=True)
+        (wheel / "weblib" / name).write_text(text, encoding="utf-8")
+    makers: dict[str, gen.Maker] = {}
+    found = gen.generate([wheel], makers=makers)
+    assert {"weblib._api.Page", "weblib._api.Context", "weblib._api.Browser"} <= set(found)
+    assert {name: (m.returns, m.is_async, m.by_name) for name, m in makers.items()} == {
+        "weblib._api.Browser.new_page": ("weblib._api.Page", True, True),
+        "weblib._api.Context.new_page": ("weblib._api.Page", True, True),
+        "weblib._api.Context.spawn": ("weblib._api.Page", True, True),
+        # A plain method returning an awaitable wrapper of a page: ``await`` gives the page.
+        "weblib._api.Context.connect_ws": ("weblib._api.Page", True, True),
+        # Only on a receiver known to be a ``Browser``.
+        "weblib._api.Browser.new_context": ("weblib._api.Context", True, False),
+    }
+
+
+def test_the_shipped_table_records_playwrights_makers() -> None:
+    makers = json.loads((ROOT / "tradelint" / "packs" / "library_resources.json").read_text(encoding="utf-8"))["makers"]
+    generated = "playwright.async_api._generated"
+    assert makers[f"{generated}.BrowserContext.new_page"] == {
+        "returns": f"{generated}.Page", "async": True, "by_name": True, "source": "playwright-1.65.2"
+    }
+    assert makers[f"{generated}.BrowserType.connect_over_cdp"]["returns"] == f"{generated}.Browser"
+    # ``APIRequest.new_context`` returns an ``APIRequestContext`` (no resource of the table): only
+    # a receiver known to be a ``Browser`` makes a context. ``Page.opener()`` returns the page
+    # that opened it.
+    assert not makers[f"{generated}.Browser.new_context"]["by_name"] and f"{generated}.Page.opener" not in makers

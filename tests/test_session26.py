@@ -252,6 +252,9 @@ def test_an_owner_yielded_by_a_context_manager_is_lent_for_the_block(tmp_path: P
     assert findings(root, "TRD2") == [
         "app/lent.py:18:5 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
         "app/lent.py:25:5 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
+        # (session 28: ``await session.ws_connect(url)`` makes a websocket, aiohttp's maker; the
+        # ``Socket`` that takes it over is lent for the block, and nothing closes it after)
+        "app/lent.py:26:5 TRD201 `ws` (`session.ws_connect(...)`) is never closed; call `await ws.close()` in a `finally`",
         f"app/lent.py:33:5 TRD201 `session` (`aiohttp.ClientSession(...)`) {raised}",
         f"app/lent.py:43:5 TRD201 `session` (`aiohttp.ClientSession(...)`) {raised}",
     ]

@@ -275,6 +275,29 @@ class UnclosedAsyncResource(Rule):
     their `__init__` opens it; a method the library shows to end the instance itself (discord's
     `Client.run()`, `async with self` around the bot's life) ends it as the release does.
 
+    Methods of a library's objects make its resources too when its source says so: the table
+    also records the public methods of its public classes whose result is a new instance of
+    one of its resource types (272 methods of 109 libraries: a return annotation naming it,
+    `Optional[...]` or a string too, an awaitable wrapper of it when awaited, or a `return
+    T(...)` on every path): Playwright's `BrowserType.launch()` and `connect_over_cdp()` (a
+    `Browser`), `Browser.new_page()` and `BrowserContext.new_page()` (a `Page`), aiohttp's
+    `ClientSession.ws_connect()` awaited (a websocket). In a module that imports the library, such a call on a receiver that nothing types
+    (awaited when the method is a coroutine) makes one, judged as a call of its class is. Not a
+    method so named that returns `self` or what it holds (`Page.opener()`: the page that exists),
+    a property, a context manager, a receiver of the project's own class, nor a name the
+    module's own classes define. A name that another public method of the library gives to
+    something else (`APIRequest.new_context` makes no resource) makes one only on a receiver
+    bound from a maker of the class (`self.browser = await chromium.connect_over_cdp(url)`) or
+    annotated with it (`browser: Browser`):
+    ```python
+    from playwright.async_api import async_playwright
+
+    async def screenshot(browser, url):
+        page = await browser.new_page()     # reported: never closed
+        await page.goto(url)
+        return await page.screenshot()
+    ```
+
     A class of a package that is neither installed, nor in the project, nor read into that
     table says nothing of itself, but the project's own code may: when a module of the
     project (not a test) makes an instance and awaits a method of that very instance that ends

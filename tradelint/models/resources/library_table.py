@@ -9,14 +9,20 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources
+from typing import Any, NamedTuple, cast
 
 from tradelint.models.resources.resource_types import ResourceSpec, library_spec
 
 
 @lru_cache(maxsize=1)
-def _table() -> dict[str, ResourceSpec]:
+def _document() -> dict[str, Any]:
     text = resources.files("tradelint").joinpath("packs/library_resources.json").read_text(encoding="utf-8")
-    types = json.loads(text)["types"]
+    return cast("dict[str, Any]", json.loads(text))
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, ResourceSpec]:
+    types = _document()["types"]
     return {
         name: library_spec(
             entry["close"],
@@ -51,3 +57,21 @@ def library_trigger_words() -> tuple[str, ...]:
     ``from P`` or ``, P`` (``import os, P``), not the bare name, which many modules that make
     nothing contain (``discord`` in every module of a discord library)."""
     return tuple(f"{how}{package}" for package in sorted(library_packages()) for how in ("import ", "from ", ", "))
+
+
+class Maker(NamedTuple):
+    owner: str  # the class, by its defining module: ``playwright.async_api._generated.Browser``
+    returns: str  # the resource type it makes, named alike
+    by_name: bool  # whether the method's name alone says so (no other method so named returns another thing)
+
+
+@lru_cache(maxsize=1)
+def library_makers() -> dict[str, dict[tuple[str, bool], tuple[Maker, ...]]]:
+    """The libraries' method makers (``BrowserContext.new_page`` returns a new ``Page``), by
+    top-level package, then by (method name, coroutine or not)."""
+    found: dict[str, dict[tuple[str, bool], list[Maker]]] = {}
+    for name, entry in _document().get("makers", {}).items():
+        owner, _, method = name.rpartition(".")
+        maker = Maker(owner, entry["returns"], entry.get("by_name", True))
+        found.setdefault(name.partition(".")[0], {}).setdefault((method, entry["async"]), []).append(maker)
+    return {package: {key: tuple(makers) for key, makers in methods.items()} for package, methods in found.items()}

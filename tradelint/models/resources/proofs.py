@@ -96,9 +96,29 @@ def dropped_unclosed(module: ModuleInfo, c: Creation) -> str | None:
                 and receiver is not None
                 and _first_touch(module, method, receiver, c.name, node.lineno, tests_allowed=True)
                 and (made_at_init or tested_before(module, method, receiver, c.name, node.lineno))
+                and not _awaits_close_task(c.cls, method, receiver, c.name)
             ):
                 return method.name
     return None
+
+
+def _awaits_close_task(cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef, receiver: str, name: str) -> bool:
+    """``await self._close_task`` in the dropping method, where another method keeps
+    ``self._close_task = asyncio.create_task(self._ws.close())``: the close ran as a task, and the
+    drop waits for it (nats-py's websocket transport: ``close()`` then ``wait_closed()``)."""
+    tasks: set[str] = set()
+    for other in cls.body:
+        if not isinstance(other, (ast.FunctionDef, ast.AsyncFunctionDef)) or (own := self_name(other)) is None:
+            continue
+        for node in walk(other):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and node.value.args:
+                closing = node.value.args[0]
+                if (
+                    isinstance(closing, ast.Call) and isinstance(closing.func, ast.Attribute) and closing.func.attr in CLOSE_METHODS
+                    and self_attr(closing.func.value, own) == name
+                ):
+                    tasks.update(a for t in node.targets if (a := self_attr(t, own)) is not None)
+    return any(isinstance(n, ast.Await) and self_attr(n.value, receiver) in tasks for n in walk(method))
 
 
 def _callbacks_given(call: ast.Call, receiver: str | None) -> frozenset[str]:

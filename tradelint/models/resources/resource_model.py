@@ -44,6 +44,7 @@ from tradelint.models.resources.proofs import (
     names_class, only_borrowed_by, remade_after_release, replaces_unclosed, result_is_ended, self_ending_methods,
     unknown_callable,
 )
+from tradelint.models.resources.library_makers import imported_makers, library_maker
 from tradelint.models.resources.library_table import library_packages, library_resource
 from tradelint.models.resources.resource_types import (
     first_party_spec,
@@ -206,10 +207,12 @@ class ResourceAnalysis:
         specs: dict[object, ResourceSpec | None] = {}
         Attribute, Name = ast.Attribute, ast.Name
         exchanges = frozenset(local for local, qualified in names.items() if qualified in EXCHANGE_MODULES)
+        makers = imported_makers(self.module) if library_roots else {}
         for call in self.module.index.calls:
             func = call.func
             # ``getattr(ccxt, name)(...)``; ``await self.get_redis(id)`` where the class's method makes one.
             made = EXCHANGE_SPEC if exchanges and picked_by_name(self.module, call, exchanges) else None
+            made = made or (library_maker(self.module, call, makers, self.builtin_spec) if makers else None)  # ``await context.new_page()``
             if (made := made or self_method_factory(self.module, call, self.builtin_spec, self.model, self.ctx.config.resources)) is not None:
                 found.extend(c for c in [self._creation(call, made)] if c)
                 continue

@@ -1,0 +1,200 @@
+"""Resources made by methods of library objects that nothing types: ``page = await
+context.new_page()`` in a module that imports Playwright. The library's own source says which
+of its public methods return a new instance of one of its resource types
+(``scripts/make_resource_table.py``, the ``makers`` of ``packs/library_resources.json``); the
+module's import of the library is the evidence that the receiver may be one of its objects.
+A name that another public method of the library uses for something else (Playwright's
+``new_context``: ``APIRequest.new_context`` makes no resource) makes one only on a receiver known
+to be of the maker's class: bound from another maker's result (``self.browser = await
+chromium.connect_over_cdp(url)``) or annotated with it."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import replace
+
+from tradelint.facts.attribute_types import receiver_class
+from tradelint.facts.class_family import class_and_bases
+from tradelint.facts.context import ModuleInfo
+from tradelint.models.resources.library_table import Maker, library_makers, library_resource
+from tradelint.models.resources.resource_types import ResourceSpec
+
+Makers = dict[tuple[str, bool], tuple[Maker, ...]]
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def imported_makers(module: ModuleInfo) -> Makers:
+    """The method makers of the libraries ``module`` imports, by (name, coroutine or not)."""
+    table = library_makers()
+    found: dict[tuple[str, bool], list[Maker]] = {}
+    for package in sorted({qualified.partition(".")[0] for qualified in module.imports.names.values()} & table.keys()):
+        for key, makers in table[package].items():
+            found.setdefault(key, []).extend(makers)
+    # A method of the module's own classes so named may be what is called (a first-party
+    # ``PagePool.new_page()``): its own code says what it returns, not the library's.
+    own = {s.name for c in module.index.classes for s in c.body if isinstance(s, _FUNCTIONS)}
+    return {key: tuple(makers) for key, makers in found.items() if key[0] not in own}
+
+
+def library_maker(
+    module: ModuleInfo, call: ast.Call, makers: Makers, builtin_spec: Callable[[str], ResourceSpec | None]
+) -> ResourceSpec | None:
+    """What ``await <receiver>.<method>(...)`` makes when ``method`` is a maker of an imported
+    library whose awaited result is the resource (a coroutine, or an awaitable wrapper). Not
+    when the callee is an import's own function (``aio_pika.connect``), nor when the receiver is
+    shown to be a first-party object (its class's code says what the method returns)."""
+    types = _made(module, call, makers, 0)
+    if not types:
+        return None
+    # (inside the library itself its types are first-party: no spec, judged by its own code)
+    found = [builtin_spec(t) for t in sorted(types)]
+    specs = {(spec.close, spec.awaited): spec for spec in found if spec is not None}
+    if len(specs) != 1 or None in found:
+        return None
+    spec = next(iter(specs.values()))
+    # Made already open (an awaited maker connects), and by no constructor whose arguments it wraps.
+    return replace(spec, given=(), lazy=spec.lazy and not isinstance(module.parent(call), ast.Await))
+
+
+def _made(module: ModuleInfo, call: ast.Call, makers: Makers, depth: int) -> set[str]:
+    """The types ``call`` makes, by the makers its name and its receiver allow."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or depth > 3:
+        return set()
+    # Awaited only: an awaited maker connects; a plain method's result (a redis ``pipeline()``, a
+    # cursor) opens nothing until used, and its use may end it (``execute()`` resets a pipeline).
+    if not isinstance(module.parent(call), ast.Await):
+        return set()
+    candidates = makers.get((func.attr, True))
+    if not candidates or module.imports.qualify(func) is not None:
+        return set()
+    function = module.enclosing_function(call)
+    if function is None or receiver_class(module, function, func.value) is not None:
+        return set()
+    if depth == 0 and _parent_ended(module, function, call, func.value, 0):
+        return set()
+    owners = _receiver_types(module, function, func.value, makers, depth)
+    if owners is not None:
+        return {m.returns for m in candidates if m.owner in owners or _names_owner(owners, m.owner)}
+    return {m.returns for m in candidates} if all(m.by_name for m in candidates) else set()
+
+
+def _roots(value: ast.expr) -> list[ast.expr]:
+    """What a value is made from: ``await p.chromium.launch()`` -> ``p``; ``b.contexts[0] if
+    b.contexts else await b.new_context()`` -> ``b`` twice."""
+    if isinstance(value, ast.Await):
+        return _roots(value.value)
+    if isinstance(value, ast.IfExp):
+        return [*_roots(value.body), *_roots(value.orelse)]
+    if isinstance(value, ast.BoolOp):
+        return [r for v in value.values for r in _roots(v)]
+    if isinstance(value, ast.Call):
+        return _roots(value.func.value) if isinstance(value.func, ast.Attribute) else []
+    if isinstance(value, ast.Subscript):
+        return _roots(value.value)
+    if isinstance(value, ast.Attribute) and not (isinstance(value.value, ast.Name) and value.value.id == "self"):
+        return _roots(value.value)
+    return [value] if isinstance(value, (ast.Name, ast.Attribute)) else []
+
+
+def _parent_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, receiver: ast.expr, depth: int) -> bool:
+    """Whether what the call is made from is ended with it: a name the function entered with
+    ``async with`` whose block holds the call (``async with async_playwright() as p:`` stops the
+    driver and every browser it launched), or closes in the ``finally`` of a ``try`` that holds
+    it (closing a browser closes its pages), or an attribute of ``self`` the function makes and
+    the class closes (a browser and its first page made together, closed together), directly or
+    through locals made from it (``browser = await p.chromium.launch()``, then
+    ``browser.new_page()``). A parent made elsewhere (a parameter, a long-lived browser on
+    ``self``) leaves each child made here to be closed here."""
+    roots = _roots(receiver)
+    return bool(roots) and depth <= 3 and all(_root_ended(module, function, call, root, depth) for root in roots)
+
+
+def _root_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, root: ast.expr, depth: int) -> bool:
+    if isinstance(root, ast.Attribute):  # ``self.<attr>``
+        owner = module.parent(function)
+        made_here = any(
+            isinstance(t, ast.Attribute) and t.attr == root.attr and isinstance(t.value, ast.Name) and t.value.id == "self"
+            for t, _ in _assignments(function)
+        )
+        # (closed by the class or a base of it: Scrapling's sessions stop the driver in their base's ``close()``)
+        return made_here and isinstance(owner, ast.ClassDef) and any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _ENDS
+            and isinstance(n.func.value, ast.Attribute) and n.func.value.attr == root.attr
+            and isinstance(n.func.value.value, ast.Name) and n.func.value.value.id == "self"
+            for _, cls in class_and_bases(module, owner) for n in ast.walk(cls)
+        )
+    assert isinstance(root, ast.Name)
+    name = root.id
+    for node in module.ancestors(call):
+        if node is function:
+            break
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
+            isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == name for item in node.items
+        ):
+            return True
+        if isinstance(node, ast.Try) and any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _ENDS
+            and isinstance(n.func.value, ast.Name) and n.func.value.id == name
+            for stmt in node.finalbody for n in ast.walk(stmt)
+        ):
+            return True
+    values = [v for t, v in _assignments(function) if isinstance(t, ast.Name) and t.id == name]
+    return bool(values) and all(_parent_ended(module, function, call, v, depth + 1) for v in values)
+
+
+_ENDS = ("close", "aclose", "stop")
+
+
+def _assignments(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
+    """(target, value) of every ``x = v`` and ``x: T = v`` under ``node``."""
+    found: list[tuple[ast.expr, ast.expr]] = []
+    for n in ast.walk(node):
+        if isinstance(n, ast.Assign):
+            found.extend((t, n.value) for t in n.targets)
+        elif isinstance(n, ast.AnnAssign) and n.value is not None:
+            found.append((n.target, n.value))
+    return found
+
+
+def _names_owner(annotated: set[str], owner: str) -> bool:
+    """``playwright.async_api.Browser``, a resource type of the table re-exported from
+    ``playwright.async_api._generated.Browser``, names it (``redis.Redis``, the sync client, names
+    no ``redis.asyncio.client.Redis``: no resource of the table)."""
+    return any(
+        a.partition(".")[0] == owner.partition(".")[0] and a.rpartition(".")[2] == owner.rpartition(".")[2]
+        and library_resource(a) is not None
+        for a in annotated
+    )
+
+
+def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, makers: Makers, depth: int) -> set[str] | None:
+    """The library classes the receiver is known to be: every value bound to the local (or to
+    ``self.<attr>`` in the class) made by a maker, or the parameter's annotation. None when
+    nothing is known."""
+    values: list[ast.expr] = []
+    if isinstance(receiver, ast.Name) and isinstance(function, _FUNCTIONS):
+        args = function.args
+        param = next((a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.arg == receiver.id), None)
+        if param is not None:
+            annotated = module.imports.qualify(param.annotation) if param.annotation is not None else None
+            return {annotated} if annotated is not None else None
+        values = [v for t, v in _assignments(function) if isinstance(t, ast.Name) and t.id == receiver.id]
+    elif isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and receiver.value.id == "self":
+        owner = module.parent(function)
+        if not isinstance(owner, ast.ClassDef):
+            return None
+        values = [
+            v for t, v in _assignments(owner)
+            if isinstance(t, ast.Attribute) and t.attr == receiver.attr and isinstance(t.value, ast.Name) and t.value.id == "self"
+            and not (isinstance(v, ast.Constant) and v.value is None)
+        ]
+    made: set[str] = set()
+    for value in values:
+        inner = value.value if isinstance(value, ast.Await) else value
+        types = _made(module, inner, makers, depth + 1) if isinstance(inner, ast.Call) else set()
+        if not types:
+            return None
+        made |= types
+    return made or None
