@@ -31,12 +31,11 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors
-from tradelint.facts.syntax import SCOPE_NODES, child_nodes
+from tradelint.models.resources.statements import _own_walk
 
 RELEASES = frozenset({"close", "aclose"})
 # Any call that may end the value or everything its owner holds (``await self.reset()``).
@@ -92,15 +91,6 @@ def open_exits(module: ModuleInfo, skip: frozenset[int]) -> list[OpenExit]:
     return found
 
 
-def _frame(node: ast.AST) -> Iterator[ast.AST]:
-    """The nodes under ``node`` that run in its frame: no nested function, lambda or class."""
-    todo = child_nodes(node)
-    for current in todo:
-        yield current
-        if not isinstance(current, SCOPE_NODES):
-            todo.extend(child_nodes(current))
-
-
 def _only_binding(module: ModuleInfo, function: ast.AsyncFunctionDef, name: str) -> ast.Assign | None:
     """The one statement ``name = [await] call(...)`` of ``function``'s frame, when nothing else
     binds ``name`` there (no parameter, no second store, no ``global``)."""
@@ -108,7 +98,7 @@ def _only_binding(module: ModuleInfo, function: ast.AsyncFunctionDef, name: str)
     if any(a.arg == name for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg) if a):
         return None
     binding: ast.AST | None = None
-    for node in _frame(function):
+    for node in _own_walk(function):
         if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
             if binding is not None:
                 return None
@@ -141,12 +131,12 @@ def _open_exit(
     close_ids = {id(close) for close in closes}
     after = _after(block, binding)
     candidates: list[ast.stmt | ast.ExceptHandler] = []
-    for node in _frame(function):
+    for node in _own_walk(function):
         if isinstance(node, _EXITS) and node.lineno > binding.lineno:
             candidates.append(node)
-        elif isinstance(node, ast.Try) and node.lineno > binding.lineno and any(id(n) in close_ids for s in node.body for n in _frame(s)):
+        elif isinstance(node, ast.Try) and node.lineno > binding.lineno and any(id(n) in close_ids for s in node.body for n in _own_walk(s)):
             # A handler of the ``try`` whose body closes it, going on with it open.
-            candidates.extend(h for h in node.handlers if not any(isinstance(n, _EXITS) for n in _frame(h)))
+            candidates.extend(h for h in node.handlers if not any(isinstance(n, _EXITS) for n in _own_walk(h)))
     for exit_ in sorted(candidates, key=lambda n: (n.lineno, n.col_offset)):
         if _leaves_open(module, function, exit_, block, after, name, prefixes, close_ids):
             return exit_
@@ -173,7 +163,7 @@ def _stands_alone(function: ast.AsyncFunctionDef, binding: ast.Assign) -> bool:
     if any(a.arg == root.id for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)):
         return False
     # A module or a class (``aiomysql.connect``, ``Client.create``), not a local bound in the function.
-    return not any(isinstance(n, ast.Name) and n.id == root.id and isinstance(n.ctx, ast.Store) for n in _frame(function))
+    return not any(isinstance(n, ast.Name) and n.id == root.id and isinstance(n.ctx, ast.Store) for n in _own_walk(function))
 
 
 def _failing_await(
@@ -186,18 +176,18 @@ def _failing_await(
         return None
     # A generator's code before its first ``yield`` is a start-up (a lifespan's, a context
     # manager's): its failure is the caller's, which does not start (a server stops).
-    yields = [n.lineno for n in _frame(function) if isinstance(n, (ast.Yield, ast.YieldFrom))]
+    yields = [n.lineno for n in _own_walk(function) if isinstance(n, (ast.Yield, ast.YieldFrom))]
     started = min(yields) if yields else 0
     for index in range(after, len(block)):
         stmt = block[index]
-        if any(id(n) in close_ids for n in _frame(stmt)):
+        if any(id(n) in close_ids for n in _own_walk(stmt)):
             return None
         if stmt.lineno < started:
             continue
         if isinstance(stmt, ast.Try) and (_closes_or_gives_list(stmt.finalbody, stmt, name, prefixes, close_ids) or any(
-                _closes_or_gives(h, name, prefixes, close_ids) or not any(isinstance(n, _EXITS) for n in _frame(h)) for h in stmt.handlers)):
+                _closes_or_gives(h, name, prefixes, close_ids) or not any(isinstance(n, _EXITS) for n in _own_walk(h)) for h in stmt.handlers)):
             continue  # a ``try`` that closes the value on its errors, or goes on after them
-        for node in _frame(stmt):
+        for node in _own_walk(stmt):
             if isinstance(node, ast.Await):
                 return stmt
     return None
@@ -245,7 +235,7 @@ def _in_finally(module: ModuleInfo, node: ast.AST, function: ast.AST) -> bool:
 def _handed_on(module: ModuleInfo, function: ast.AST, name: str, prefixes: frozenset[str]) -> bool:
     """The value (or what holds it) is returned, yielded, stored, aliased or entered: whoever gets
     it may close it. Given to a call it is lent: its methods' and functions' arguments."""
-    for node in _frame(function):
+    for node in _own_walk(function):
         if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
             continue
         expr: ast.AST = node
@@ -304,7 +294,7 @@ def _leaves_open(
         if isinstance(parent, ast.Try) and isinstance(node, ast.ExceptHandler):
             if not _raises_after(parent, block, after, close_ids):
                 return False  # nothing in the ``try`` can fail with the value made
-            if not any(id(n) in close_ids for s in parent.body for n in _frame(s)):
+            if not any(id(n) in close_ids for s in parent.body for n in _own_walk(s)):
                 return False  # its body never closes it: an error there is not this path's
             if parent.body is block:
                 return True  # made in the ``try`` whose handler leaves
@@ -328,7 +318,7 @@ def _leaves_open(
 
 
 def _contains(outer: ast.AST, node: ast.AST) -> bool:
-    return any(n is node for n in _frame(outer))
+    return any(n is node for n in _own_walk(outer))
 
 
 def _tests_the_value(test: ast.expr, name: str) -> bool:
@@ -344,7 +334,7 @@ def _names(expr: ast.AST, name: str) -> bool:
 def _closes_on_the_way(module: ModuleInfo, stmt: ast.stmt, close_ids: set[int]) -> bool:
     """A statement before the exit in the binding's block that closes the value on a path that
     goes on (a branch that closes and then returns does not close the path that stays)."""
-    for node in _frame(stmt):
+    for node in _own_walk(stmt):
         if id(node) not in close_ids:
             continue
         holder = next(a for a in module.ancestors(node) if isinstance(a, ast.stmt))
@@ -356,7 +346,7 @@ def _closes_on_the_way(module: ModuleInfo, stmt: ast.stmt, close_ids: set[int]) 
 
 def _closes_or_gives(outer: ast.AST, name: str, prefixes: frozenset[str], close_ids: set[int]) -> bool:
     """``outer`` closes the value, calls some release, or gives the value to a call."""
-    for node in _frame(outer):
+    for node in _own_walk(outer):
         if id(node) in close_ids:
             return True
         if isinstance(node, ast.Call):
@@ -382,11 +372,11 @@ def _closes_or_gives_list(body: list[ast.stmt], node: ast.AST, name: str, prefix
 def _raises_after(try_: ast.Try, block: list[ast.stmt], after: int, close_ids: set[int]) -> bool:
     """The ``try`` body awaits something other than the close once the value is made."""
     body = try_.body[after:] if try_.body is block else try_.body
-    return any(isinstance(n, ast.Await) and id(n.value) not in close_ids for s in body for n in _frame(s))
+    return any(isinstance(n, ast.Await) and id(n.value) not in close_ids for s in body for n in _own_walk(s))
 
 
 def _closed_after(module: ModuleInfo, handler: ast.ExceptHandler, function: ast.AST, close_ids: set[int]) -> bool:
     """A handler that goes on: a close after its ``try`` still runs."""
     try_ = module.parent(handler)
     end = getattr(try_, "end_lineno", 0) or 0
-    return any(isinstance(n, ast.Call) and id(n) in close_ids and n.lineno > end for n in _frame(function))
+    return any(isinstance(n, ast.Call) and id(n) in close_ids and n.lineno > end for n in _own_walk(function))

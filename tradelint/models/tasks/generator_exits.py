@@ -11,8 +11,9 @@ import ast
 from collections.abc import Collection
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import SCOPE_NODES, walk
+from tradelint.facts.syntax import walk
 from tradelint.facts.uses import classify
+from tradelint.models.tasks.function_bodies import _own_nodes
 
 # Calls a local task or collection of tasks may be given without leaving the generator's hands:
 # asyncio's waits (they hold nothing once they return) and the builtins that read a collection.
@@ -39,18 +40,6 @@ def _is_fixture(function: ast.AsyncFunctionDef) -> bool:
         if name in _NOT_STREAMS:
             return True
     return False
-
-
-def _own_nodes(function: ast.AST) -> list[ast.AST]:
-    """The nodes of ``function`` outside its nested functions, lambdas and classes."""
-    found: list[ast.AST] = []
-    stack = list(ast.iter_child_nodes(function))
-    while stack:
-        node = stack.pop()
-        found.append(node)
-        if not isinstance(node, SCOPE_NODES):
-            stack.extend(ast.iter_child_nodes(node))
-    return found
 
 
 def _position(node: ast.AST) -> tuple[int, int]:
