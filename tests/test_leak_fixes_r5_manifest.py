@@ -1,150 +1,32 @@
 """``benchmarks/leak_fixes_r5.txt``, the round-5 blind set of maintainers' leak fixes, is well formed.
 
-Only the manifest is read, with the scorer's own reader (and, for the other rounds' manifests, a plain
-regular expression on the first token of each entry line): nothing here runs tradelint on the commits
-(the set stays blind until the lead scores it once, see ``benchmarks/LEAKFIXES5.md``).
+The checks are in ``tests/leak_manifests.py``; nothing runs tradelint on the commits (see
+``benchmarks/LEAKFIXES5.md``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-from collections import Counter
-from pathlib import Path
-from typing import Any
+from tests.leak_manifests import Halves, Round, make_tests
 
-from tests.conftest import ROOT, load_benchmark
-
-BENCHMARKS = ROOT / "benchmarks"
-MANIFEST = BENCHMARKS / "leak_fixes_r5.txt"
-HALVES = [BENCHMARKS / "leak_fixes_r5_a.txt", BENCHMARKS / "leak_fixes_r5_b.txt"]
-OTHERS = sorted(
-    path
-    for path in BENCHMARKS.glob("leak_fixes*.txt")
-    if path != MANIFEST and path not in HALVES
+ROUND = Round(
+    5,
+    entries=33,
+    repos=25,
+    sites={"TRD2": 21, "TRD3": 45},
+    commits={"TRD2": 14, "TRD3": 20},
+    mixed=None,
+    apps=(25, 8),
+    apps_share=0.6,
+    kinds=None,
+    # The split, chosen before any scoring, no swap. The repository the lead ran tradelint on before
+    # the split is in the dev half (a).
+    halves=Halves(
+        lines=(18, 15),
+        sites=({"TRD2": 11, "TRD3": 26}, {"TRD2": 10, "TRD3": 19}),
+        in_a=("BottlecapDave/HomeAssistant-OctopusEnergy",),
+    ),
+    others_at_least=10,  # rounds 1 to 4, their halves and the round-4 rename file
+    named_nowhere_else=False,
+    commits_nowhere_else=False,
 )
-
-SCORER = load_benchmark("score_leak_fixes")
-
-REPO = r"[A-Za-z0-9][\w.-]*/[\w.-]+"
-ENTRY_LINE = re.compile(
-    rf"(?P<repo>{REPO}) (?P<commit>[0-9a-f]{{40}})"
-    r"(?P<sites>( [^\s:]+\.py:[1-9][0-9]*:TRD[23])+) scope=\S+  # shape: .+; fix .+"
-)
-REPO_COMMENT = re.compile(rf"# (?P<repo>{REPO}) \((?P<kind>app: [^)]+|library)\)")
-
-
-def _raw_lines(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines()
-
-
-def _lines(path: Path) -> list[str]:
-    """The manifest's entry lines: comments and blank lines left out."""
-    return [raw for raw in _raw_lines(path) if raw.split("#", 1)[0].strip()]
-
-
-def _entries(path: Path) -> list[Any]:
-    entries: list[Any] = SCORER.parse_manifest(path.read_text(encoding="utf-8"))
-    return entries
-
-
-def _kinds() -> dict[str, str]:
-    """owner/name -> "app" or "library", from the comment line above each repository's entries."""
-    kinds: dict[str, str] = {}
-    for raw in _raw_lines(MANIFEST):
-        match = REPO_COMMENT.fullmatch(raw)
-        if match:
-            assert match["repo"] not in kinds, raw
-            kinds[match["repo"]] = "library" if match["kind"] == "library" else "app"
-    return kinds
-
-
-def test_every_line_is_read_by_the_scorer_as_one_entry() -> None:
-    lines = _lines(MANIFEST)
-    for raw in lines:
-        assert ENTRY_LINE.fullmatch(raw), raw
-        (entry,) = SCORER.parse_manifest(raw)
-        assert re.fullmatch(r"[0-9a-f]{40}", entry.commit), raw
-        assert re.fullmatch(REPO, entry.repo), raw
-        assert "scope=" in raw and entry.scope, raw
-        assert 1 <= len(entry.sites) <= 6, raw
-        assert all(site.family in {"TRD2", "TRD3"} for site in entry.sites), raw
-        assert all(
-            site.line >= 1 and site.path.endswith(".py") for site in entry.sites
-        ), raw
-        assert len(set(entry.sites)) == len(entry.sites), raw
-    assert len(_entries(MANIFEST)) == len(lines)
-
-
-def test_each_repository_is_introduced_once_and_its_entries_follow() -> None:
-    kinds = _kinds()
-    current = None
-    seen: list[str] = []
-    for raw in _raw_lines(MANIFEST):
-        match = REPO_COMMENT.fullmatch(raw)
-        if match:
-            current = match["repo"]
-            seen.append(current)
-        elif raw.split("#", 1)[0].strip():
-            assert raw.split()[0] == current, raw
-    assert sorted(seen, key=str.lower) == seen
-    assert set(kinds) == {entry.repo for entry in _entries(MANIFEST)}
-
-
-def test_the_set_is_the_one_collected() -> None:
-    entries = _entries(MANIFEST)
-    per_repo = Counter(entry.repo for entry in entries)
-    families = Counter(site.family for entry in entries for site in entry.sites)
-    commits_with = Counter(
-        family for entry in entries for family in {site.family for site in entry.sites}
-    )
-    assert (len(entries), len(per_repo)) == (33, 25)
-    assert dict(families) == {"TRD2": 21, "TRD3": 45}
-    assert dict(commits_with) == {"TRD2": 14, "TRD3": 20}
-    assert max(per_repo.values()) <= 2
-    assert len({entry.commit for entry in entries}) == len(entries)
-
-
-def test_most_commits_come_from_applications() -> None:
-    kinds = _kinds()
-    entries = _entries(MANIFEST)
-    apps = sum(kinds[entry.repo] == "app" for entry in entries)
-    assert (apps, len(entries) - apps) == (25, 8)
-    assert apps >= 0.6 * len(entries)
-
-
-def test_no_repository_is_shared_with_another_manifest() -> None:
-    assert len(OTHERS) >= 10  # rounds 1 to 4, their halves and the round-4 rename file
-    earlier = {
-        raw.split()[0].lower() for path in OTHERS for raw in _lines(path) if raw.split()
-    }
-    assert earlier and all(re.fullmatch(REPO, repo) for repo in earlier)
-    current = {entry.repo.lower() for entry in _entries(MANIFEST)}
-    assert current & earlier == set()
-
-
-def test_the_halves_partition_the_set_by_repository() -> None:
-    whole = _lines(MANIFEST)
-    halves = [_lines(path) for path in HALVES]
-    assert sorted(halves[0] + halves[1]) == sorted(whole)
-    assert not set(halves[0]) & set(halves[1])
-    repos = [{entry.repo for entry in _entries(path)} for path in HALVES]
-    assert not repos[0] & repos[1]
-    assert (len(halves[0]), len(halves[1])) == (18, 15)
-    families = [
-        Counter(site.family for entry in _entries(path) for site in entry.sites)
-        for path in HALVES
-    ]
-    assert [dict(sorted(c.items())) for c in families] == [
-        {"TRD2": 11, "TRD3": 26},
-        {"TRD2": 10, "TRD3": 19},
-    ]
-    # The split, chosen before any scoring: repositories sorted by sha256("owner/name"),
-    # alternately a and b, no swap.
-    ordered = sorted(
-        {entry.repo for entry in _entries(MANIFEST)},
-        key=lambda r: hashlib.sha256(r.encode()).hexdigest(),
-    )
-    assert set(ordered[0::2]) == repos[0] and set(ordered[1::2]) == repos[1]
-    # The repository the lead ran tradelint on before the split is in the dev half (a).
-    assert "BottlecapDave/HomeAssistant-OctopusEnergy" in repos[0]
+globals().update(make_tests(ROUND))
