@@ -644,7 +644,10 @@ class ResourceAnalysis:
                 return False
             # A connector given to a session with ``connector_owner=False`` stays ours to close
             # (aiohttp's documented flag, for when its source cannot be read).
-            return not (use.keyword == "connector" and _keyword_is_false(use.call, "connector_owner"))
+            if use.keyword == "connector":
+                return not _keyword_is_false(use.call, "connector_owner")
+            # A class keeps what it holds until a receiver is proven to close it (issue 28 point 1):
+            return not owner_is_class  # ``_log.debug(self._session)``, ``Unread(self._session)``
         if use.kind == "return":
             # A lazy getter returns ``self._session`` but the class keeps owning it.
             return not owner_is_class

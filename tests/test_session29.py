@@ -1,0 +1,113 @@
+"""Session 29 (issue 28 point 1: ownership moves only where it is proven).
+
+A resource a class keeps on ``self`` stays the class's to close when it is given to a call whose
+code does not show that it takes it: a logger of the project's own (``_log.debug(self._session)``
+where ``_log = logging.get_logger()`` of a module of the project; source: tencent-connect/botpy
+``2d40b0bb``, round 10's holdout, opened for development this session after it was reported).
+Negative twins: a first-party receiver that keeps and closes it, aiohttp's connector (documented
+to be owned by the session unless ``connector_owner=False``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tradelint.api import check_paths
+
+
+def _project(tmp_path: Path, files: dict[str, str]) -> list[str]:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    paths = []
+    for name, source in files.items():
+        path = tmp_path / "pkg" / name
+        path.write_text(source)
+        paths.append(path)
+    findings = check_paths(paths, select=["TRD2"])
+    return [f"{Path(f.path).name}:{f.line}:{f.column} {f.code} {f.message}" for f in findings]
+
+
+LOGS = "def get_logger(name=None):\n    return None\n"
+
+LAZY = """\
+import aiohttp
+
+from . import logs
+
+_log = logs.get_logger()
+
+
+class BotHttp:
+    def __init__(self):
+        self._session = None
+
+    async def check_session(self):
+        if not self._session or self._session.closed:
+            self._session = aiohttp.ClientSession()
+
+    async def request(self, url):
+        await self.check_session()
+        _log.debug(self._session)
+        async with self._session.get(url) as response:
+            return await response.json()
+"""
+
+
+def test_a_call_that_only_may_take_it_hands_nothing_over(tmp_path: Path) -> None:
+    assert _project(tmp_path, {"logs.py": LOGS, "http.py": LAZY}) == [
+        "http.py:14:13 TRD202 `self._session` is never closed; add a `close()` method that calls its `close()`",
+    ]
+
+
+API = """\
+class Api:
+    def __init__(self, session):
+        self._session = session
+
+    async def close(self):
+        await self._session.close()
+"""
+
+KEPT_AND_CLOSED = """\
+import aiohttp
+
+from .api import Api
+
+
+class Bot:
+    def __init__(self):
+        self._session = aiohttp.ClientSession()
+        self._api = Api(self._session)
+
+    async def close(self):
+        await self._api.close()
+"""
+
+CONNECTOR = """\
+import aiohttp
+
+
+class Bot:
+    def __init__(self):
+        self._connector = aiohttp.TCPConnector(limit=10)
+        self._session = aiohttp.ClientSession(connector=self._connector{owner})
+
+    async def close(self):
+        await self._session.close()
+"""
+
+
+def test_a_receiver_proven_to_close_it_takes_it(tmp_path: Path) -> None:
+    assert _project(tmp_path, {"api.py": API, "bot.py": KEPT_AND_CLOSED}) == []
+
+
+@pytest.mark.parametrize(("owner", "expected"), [
+    ("", []),
+    (", connector_owner=False", [
+        "bot.py:6:9 TRD202 `self._connector` is never closed; call its `close()` in `close()`",
+    ]),
+])
+def test_a_session_owns_its_connector_unless_told_otherwise(tmp_path: Path, owner: str, expected: list[str]) -> None:
+    assert _project(tmp_path, {"bot.py": CONNECTOR.format(owner=owner)}) == expected
