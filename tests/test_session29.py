@@ -111,3 +111,59 @@ def test_a_receiver_proven_to_close_it_takes_it(tmp_path: Path) -> None:
 ])
 def test_a_session_owns_its_connector_unless_told_otherwise(tmp_path: Path, owner: str, expected: list[str]) -> None:
     assert _project(tmp_path, {"bot.py": CONNECTOR.format(owner=owner)}) == expected
+
+
+COORDINATOR = """\
+from aiohttp import ClientSession
+
+
+class Coordinator:
+    def __init__(self, hass):
+        self.hass = hass
+        self.session = ClientSession()
+
+    async def update(self):
+        return await self.session.get("http://x")
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.session.close()
+"""
+
+SETUP = """\
+from .coordinator import Coordinator
+
+
+async def async_setup_entry(hass, entry):
+    coordinator = Coordinator(hass)
+    hass.data[entry.entry_id] = coordinator
+    return True
+"""
+
+
+def test_a_close_in_an_aexit_that_never_runs_closes_nothing(tmp_path: Path) -> None:
+    # sHedC/homeassistant-mastertherm 9b0f2e6e (round 11's holdout, opened this session): the
+    # coordinator's ``__aexit__`` closed its session, and no ``async with`` ever entered one.
+    assert _project(tmp_path, {"coordinator.py": COORDINATOR, "setup.py": SETUP}) == [
+        "coordinator.py:7:9 TRD202 `self.session` is never closed: only `__aexit__()` closes it,"
+        " and no `async with` enters a `Coordinator`",
+    ]
+
+
+@pytest.mark.parametrize("setup", [
+    # entered where it is made, or through the name it is bound to
+    "from .coordinator import Coordinator\n\n\nasync def run(hass):\n    async with Coordinator(hass) as c:\n        await c.update()\n",
+    "from .coordinator import Coordinator\n\n\nasync def run(hass):\n    c = Coordinator(hass)\n    async with c:\n        await c.update()\n",
+    # handed to an exit stack, or returned to a caller that may enter it
+    "from .coordinator import Coordinator\n\n\nasync def run(hass, stack):\n    c = await stack.enter_async_context(Coordinator(hass))\n",
+    "from .coordinator import Coordinator\n\n\ndef make(hass):\n    return Coordinator(hass)\n",
+    "from .coordinator import Coordinator\n\n\ndef make(hass):\n    c = Coordinator(hass)\n    c.hass = hass\n    return c\n",
+    # a class built from it, judged on its own
+    "from .coordinator import Coordinator\n\n\nclass Mine(Coordinator):\n    pass\n",
+    # never made in the project: a library's API, entered by its users
+    "from .coordinator import Coordinator\n\n\ndef kind(c: Coordinator) -> str:\n    return type(c).__name__\n",
+])
+def test_an_aexit_that_may_run(tmp_path: Path, setup: str) -> None:
+    assert _project(tmp_path, {"coordinator.py": COORDINATOR, "setup.py": setup}) == []

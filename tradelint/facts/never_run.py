@@ -88,3 +88,95 @@ def closer_never_run(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> str | 
             ):
                 return method.name
     return None
+
+
+def never_entered(module: ModuleInfo, cls: ast.ClassDef) -> bool:
+    """Whether ``cls``'s own ``__aexit__`` never runs: the project makes instances of it (one at
+    least), binds each to a name or a place, or drops it, and nothing enters one (no ``async with``
+    of the class's call or of a name it is bound to, no exit stack, no ``__aenter__`` by hand), and
+    no class is built from it (MasterthermDataUpdateCoordinator, HA's update coordinator kept in
+    ``hass.data`` and never entered: its ``__aexit__`` was its only close). An instance handed on,
+    returned or kept in a container may be entered there: not judged."""
+    if not any(isinstance(node, ast.AsyncFunctionDef) and node.name == "__aexit__" for node in cls.body):
+        return False
+    root = project_root(module) or (module.roots[0] if module.roots else None)
+    if root is None:
+        return False
+    name = cls.name
+    module.project.note_scan(f"mentions {name}", root)
+    others = (other for path, _ in files_naming(module.project, root, name, skip=module.path)
+              if (other := module.project.module_at(path)) is not None)
+    made = [_made_unentered(m, cls, name) for m in (module, *others)]
+    return None not in made and any(made)
+
+
+def _made_unentered(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool | None:
+    """Whether ``module`` makes an instance of ``name`` (None: one may be entered, or a class is
+    built from it)."""
+    bound: set[str] = set()
+    made = False
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.ClassDef) and node is not cls and any(_names(base, name) for base in node.bases):
+            return None
+        if not (isinstance(node, ast.Call) and _names(node.func, name)):
+            continue
+        made = True
+        parent = module.parent(node)
+        if isinstance(parent, ast.Await):
+            parent = module.parent(parent)
+        if isinstance(parent, ast.Assign):
+            if any(isinstance(target, ast.Name) and _escapes(module, target.id, parent) for target in parent.targets):
+                return None  # ``client = Hub(url); return client``: the caller may enter it
+            bound.update(ast.unparse(target) for target in parent.targets)
+        elif not isinstance(parent, (ast.AnnAssign, ast.Expr)):
+            return None  # ``async with Hub(...)``, ``return Hub(...)``, ``stack.enter_async_context(Hub(...))``
+        elif isinstance(parent, ast.AnnAssign):
+            bound.add(ast.unparse(parent.target))
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.AsyncWith) and any(
+            not isinstance(item.context_expr, ast.Call) and ast.unparse(item.context_expr) in bound | {"self"}
+            for item in node.items
+        ):
+            return None
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in ("enter_async_context", "__aenter__", "__aexit__")
+            and not (isinstance(node.value, ast.Call) and _names(node.value.func, "super"))
+            and module.enclosing_class(node) is not cls
+        ):
+            return None
+    return made
+
+
+def _names(func: ast.expr, name: str) -> bool:
+    return (isinstance(func, ast.Name) and func.id == name) or (isinstance(func, ast.Attribute) and func.attr == name)
+
+
+def closed_by_exit_never_entered(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
+    """Whether ``cls``'s own ``__aexit__`` names ``self.attr`` and never runs (:func:`never_entered`)."""
+    exit_ = next((n for n in cls.body if isinstance(n, ast.AsyncFunctionDef) and n.name == "__aexit__"), None)
+    if exit_ is None or not exit_.args.args:
+        return False
+    me = exit_.args.args[0].arg
+    return any(
+        isinstance(node, ast.Attribute) and node.attr == attr and isinstance(node.value, ast.Name) and node.value.id == me
+        for node in ast.walk(exit_)
+    ) and never_entered(module, cls)
+
+
+def _escapes(module: ModuleInfo, name: str, binding: ast.Assign) -> bool:
+    """Whether the local ``name`` leaves its function other than through its attributes or a
+    store into a place (``hass.data[key] = name``): returned, yielded, given to a call, entered."""
+    function = module.enclosing_function(binding)
+    if function is None:
+        return False
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
+            continue
+        parent = module.parent(node)
+        if isinstance(parent, ast.Attribute):
+            continue
+        if isinstance(parent, ast.Assign) and all(isinstance(t, (ast.Subscript, ast.Attribute)) for t in parent.targets):
+            continue
+        return True
+    return False

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.mid_life import closed_mid_life_only
+from tradelint.facts.never_run import never_entered
 from tradelint.facts.summaries import (
     DUNDER_RELEASE,
     LEADING_RELEASE,
@@ -153,6 +154,8 @@ def is_event_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 def release_runs(module: ModuleInfo, cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """:func:`runs_at_teardown` for a method of a class of a parsed module."""
+    if method.name == "__aexit__" and never_entered(module, cls):
+        return False  # the project never enters an instance: its ``__aexit__`` never runs
     facts = class_facts(module, cls)
     if facts is None:
         return True

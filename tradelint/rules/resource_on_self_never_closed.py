@@ -10,7 +10,7 @@ from tradelint.facts.file_context import FileContext
 from tradelint.facts.lifecycle_fixes import shutdown_fix
 from tradelint.facts.ownership import framework_teardown, release_method
 from tradelint.models.resources.library_table import library_trigger_words
-from tradelint.facts.never_run import closer_never_run
+from tradelint.facts.never_run import closed_by_exit_never_entered, closer_never_run
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
 from tradelint.models.resources.resource_model import resource_analysis
 
@@ -70,7 +70,13 @@ class ResourceOnSelfNeverClosed(Rule):
     awaited"), and a close inside an `async def` of the class that the project only ever calls
     without `await` (`self.disconnect()` from `shutdown()` and every error path, never awaited nor
     handed on anywhere, another class's `await scanner.disconnect()` aside): "`disconnect()`
-    closes it but is never awaited" (TRD205 reports each call and adds the `await`).
+    closes it but is never awaited" (TRD205 reports each call and adds the `await`). An
+    `__aexit__` runs only where an instance is entered: a class whose only close of the
+    attribute is its `__aexit__`, made by the project (bound to a name or a place, or dropped)
+    and never entered (no `async with` of the call or of the name it is bound to, no exit stack,
+    no class built from it), closes nothing: "only `__aexit__()` closes it, and no `async with`
+    enters a `Coordinator`" (an HA coordinator kept in `hass.data`). An instance returned or
+    handed on may be entered there: not reported.
 
     A library's resource that opens on first use (an `httpx.AsyncClient`, an `AsyncExitStack`) kept on
     `self` but never read by any method of the class or its bases holds nothing: not reported.
@@ -93,7 +99,9 @@ class ResourceOnSelfNeverClosed(Rule):
     also when a lazy getter made it; a method that sets it to `None` without looking at it
     (`setUp()`, `reset()` before first use) drops nothing. A session handed to a receiver that is
     not shown to close it (a class of a package that is neither installed nor in the project,
-    a callable held in a local or loop variable) is still the class's to close.
+    a callable held in a local or loop variable, a logger of the project's own:
+    `_log.debug(self._session)`, any call whose code does not show that it keeps and closes
+    it) is still the class's to close.
 
     A framework subclass is ended by the framework's own teardown: a discord.py client or bot by
     `close()` (a close only in `logout()`, which discord.py >= 1.5 no longer calls at shutdown,
@@ -310,6 +318,17 @@ class ResourceOnSelfNeverClosed(Rule):
                     None,
                     fit_help("`{method}()` is a coroutine function and every call of it only creates a coroutine: the `{label}` stays open",
                              method=lost, label=c.label),
+                )
+                continue
+            if closed_by_exit_never_entered(ctx.module, c.cls, c.name):
+                # Its only close is in ``__aexit__``, and the project never enters an instance.
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is never closed: only `__aexit__()` closes it, and no `async with` enters a `{cls}`",
+                        name=c.name, cls=c.cls.name),
+                    None,
+                    fit_help("`__aexit__()` runs only when an instance is entered; close it where `{cls}` ends",
+                             cls=c.cls.name),
                 )
                 continue
             awaited = "await " if c.spec.awaited else ""
