@@ -18,7 +18,7 @@ from tradelint.api import check_paths
 
 
 def _project(tmp_path: Path, files: dict[str, str]) -> list[str]:
-    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg").mkdir(parents=True)
     (tmp_path / "pkg" / "__init__.py").write_text("")
     paths = []
     for name, source in files.items():
@@ -167,3 +167,51 @@ def test_a_close_in_an_aexit_that_never_runs_closes_nothing(tmp_path: Path) -> N
 ])
 def test_an_aexit_that_may_run(tmp_path: Path, setup: str) -> None:
     assert _project(tmp_path, {"coordinator.py": COORDINATOR, "setup.py": setup}) == []
+
+
+TWO_IMPORTS = """\
+async def first_timestamps(cc=None):
+    if cc is None:
+        import ccxt.async_support as ccxt
+
+        cc = ccxt.binanceusdm()
+    return await cc.load_markets()
+
+
+def version():
+    import ccxt
+
+    return ccxt.__version__
+
+
+def markets():
+    import ccxt
+
+    exchange = ccxt.binance()
+    return exchange.load_markets()
+"""
+
+
+def test_an_import_inside_a_function_names_what_that_function_imports(tmp_path: Path) -> None:
+    # enarjord/passivbot f1f15fea (round 11's holdout, opened this session): a later function's
+    # ``import ccxt`` made the first function's async exchange a synchronous one.
+    assert _project(tmp_path, {"procedures.py": TWO_IMPORTS}) == [
+        "procedures.py:5:9 TRD201 `cc` (`ccxt.binanceusdm(...)`) is never closed; open it with `async with`",
+    ]
+    # and the other way round: a synchronous exchange, whatever another function imports
+    assert _project(tmp_path / "b", {"procedures.py": SYNC_THEN_ASYNC}) == []
+
+
+SYNC_THEN_ASYNC = """\
+def markets():
+    import ccxt
+
+    exchange = ccxt.binance()
+    return exchange.load_markets()
+
+
+async def version():
+    import ccxt.async_support as ccxt
+
+    return ccxt.__version__
+"""

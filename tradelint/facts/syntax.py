@@ -389,6 +389,9 @@ class ImportMap:
     names: dict[str, str] = field(default_factory=dict)
     # Local names bound by an import only under ``if TYPE_CHECKING:``.
     type_checking_only: set[str] = field(default_factory=set)
+    # A name that imports inside functions bind to different modules (``import ccxt.async_support
+    # as ccxt`` in one, ``import ccxt`` in another): (first line, last line, qualified) per function.
+    scoped: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
 
     def qualify(self, node: ast.AST) -> str | None:
         """``ah.ClientSession`` -> ``aiohttp.ClientSession`` when ``import aiohttp as ah``."""
@@ -398,10 +401,18 @@ class ImportMap:
             node = node.value
         if not isinstance(node, ast.Name):
             return None
-        base = self.names.get(node.id)
+        base = self._scoped(node) if node.id in self.scoped else None
+        if base is None:
+            base = self.names.get(node.id)
         if base is None:
             return None
         return ".".join([base, *reversed(attrs)])
+
+    def _scoped(self, node: ast.Name) -> str | None:
+        """What the innermost function around ``node`` imports as its name, if one does."""
+        line = getattr(node, "lineno", None)
+        spans = [(last - first, qualified) for first, last, qualified in self.scoped[node.id] if line is not None and first <= line <= last]
+        return min(spans)[1] if spans else None
 
     def root_name(self, node: ast.AST) -> str | None:
         while isinstance(node, ast.Attribute):
@@ -412,6 +423,7 @@ class ImportMap:
 def build_imports(index: Index, module_name: str | None, is_package: bool) -> ImportMap:
     imports = ImportMap()
     runtime: set[str] = set()
+    in_functions: dict[str, list[tuple[int, int, str]]] = {}
     for node, type_checking in index.imports:
         bound: list[tuple[str, str]] = []
         if isinstance(node, ast.Import):
@@ -429,7 +441,10 @@ def build_imports(index: Index, module_name: str | None, is_package: bool) -> Im
                 if alias.name == "*":
                     continue
                 bound.append((alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name))
+        span = _function_span(node, index.parents)
         for local, qualified in bound:
+            if span is not None:
+                in_functions.setdefault(local, []).append((*span, qualified))
             imports.names.setdefault(local, qualified)
             if not type_checking:
                 imports.names[local] = qualified
@@ -437,7 +452,21 @@ def build_imports(index: Index, module_name: str | None, is_package: bool) -> Im
             elif local not in runtime:
                 imports.type_checking_only.add(local)
     imports.type_checking_only -= runtime
+    imports.scoped = {
+        local: spans for local, spans in in_functions.items()
+        if any(qualified != imports.names.get(local) for _, _, qualified in spans)
+    }
     return imports
+
+
+def _function_span(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> tuple[int, int] | None:
+    """The lines of the innermost function whose body holds ``node`` (None: not in a function)."""
+    parent = parents.get(node)
+    while parent is not None:
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return parent.lineno, parent.end_lineno or parent.lineno
+        parent = parents.get(parent)
+    return None
 
 
 def resolve_relative(module: str | None, level: int, module_name: str | None, is_package: bool) -> str | None:

@@ -8,6 +8,7 @@ from tradelint.core.messages import Text, fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.lifecycle_fixes import shutdown_fix
+from tradelint.facts.uses import only_reads_arguments
 from tradelint.facts.ownership import framework_teardown, release_method
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.facts.never_run import closed_by_exit_never_entered, closer_never_run
@@ -335,7 +336,9 @@ class ResourceOnSelfNeverClosed(Rule):
             # ``self.s = session or ClientSession()`` may hold the caller's session, which
             # closing at shutdown would close under them: no fix.
             fallback = isinstance(getattr(c.stmt, "value", None), (ast.BoolOp, ast.IfExp))
-            fix = None if fallback else shutdown_fix(
+            # Lent to an object that keeps it (``Client(client_session=self.http)``), it may be
+            # used by that object after the class's ``stop()``: no fix closes it there.
+            fix = None if fallback or _lent(ctx, c.cls, c.name) else shutdown_fix(
                 ctx.module,
                 c.cls,
                 c.name,
@@ -346,6 +349,17 @@ class ResourceOnSelfNeverClosed(Rule):
             )
             text = _text(c.name, c.spec.close, shutdown, add, c.cls.name, c.label, c.function.name)
             yield Report(c.stmt, text.message, fix, text.help)
+
+
+def _lent(ctx: FileContext, cls: ast.ClassDef, name: str) -> bool:
+    """Whether a method of ``cls`` gives ``self.name`` to a call it does not await (not a logger's)."""
+    for node in ast.walk(cls):
+        if not isinstance(node, ast.Call) or isinstance(ctx.module.parent(node), ast.Await) or only_reads_arguments(ctx.module, node):
+            continue
+        for arg in (*node.args, *(k.value for k in node.keywords)):
+            if isinstance(arg, ast.Attribute) and arg.attr == name and isinstance(arg.value, ast.Name) and arg.value.id == "self":
+                return True
+    return False
 
 
 def _text(name: str, close: str, shutdown: str | None, add: str, cls: str, label: str, function: str) -> Text:
