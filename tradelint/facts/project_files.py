@@ -114,9 +114,12 @@ def files_naming(project: Project, root: Path, name: str, skip: Path | None = No
     candidates: Iterable[Path] = files
     indexed: _WordIndex | None = None
     if _WORD.fullmatch(needle) and files:
-        index = project.disk_words.get(root)
+        index = project.disk_words.pop(root, None)
         if index is None:
-            index = project.disk_words[root] = _WordIndex()
+            index = _WordIndex()
+            while len(project.disk_words) >= KEEP_INDEXES:
+                del project.disk_words[next(iter(project.disk_words))]
+        project.disk_words[root] = index  # the most recently searched last
         if index.searches >= INDEX_AFTER:
             candidates = index.files_with(files, needle, project.overlay)
             indexed = index
@@ -156,6 +159,10 @@ INDEX_AFTER = 3
 
 # Bytes of file texts a word index keeps (``_WordIndex.text``): the files of the last searches.
 KEEP_TEXTS = 16 * 1024 * 1024
+
+# Word indexes kept, those of the folders searched last: a run over many projects (the corpus's 33
+# packages, 201 folders searched) kept every folder's, 16 MB of words it no longer asked about.
+KEEP_INDEXES = 8
 
 # A run of word characters: an occurrence of a name made of them lies within one such run of a
 # file's bytes, so the files naming it are those with a word containing it.
