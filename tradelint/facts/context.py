@@ -320,6 +320,10 @@ class Project:
         # it checks such a file while its tree is held (``runner/schedule.py``).
         self.parsed_ahead: list[Path] | None = None
 
+    @property
+    def files_ended(self) -> int:
+        return self._files
+
     def note_scan(self, kind: str, folder: Path) -> None:
         """A check read ``folder`` as a whole (``kind``: ``tree``, ``folder``, ``markers`` or
         ``mentions NAME``).
