@@ -5,7 +5,7 @@ CPython's small objects live in its own arenas, which it unmaps once empty; ever
 trees when a fix is verified) comes from the C library's ``malloc``. glibc keeps what was freed
 in the middle of its heap for later use, so after a large module the process stays as large as
 its busiest moment: on the whole-corpus check (``--no-cache --jobs 1``, CPython 3.13) glibc held
-55-66 MB free at the end, a fifth of the 330 MB peak. ``malloc_trim(0)`` returns the whole free
+55-66 MB free at the end, a fifth of the 322 MiB peak. ``malloc_trim(0)`` returns the whole free
 pages of the heap (``madvise``), keeping what is in use where it is.
 
 Only glibc has it (not musl, macOS or Windows): elsewhere this does nothing, as it costs only
@@ -21,9 +21,10 @@ _LOOKED_UP = False
 
 
 def return_free_memory() -> None:
-    """Give the C heap's free pages back to the system (glibc), else nothing. A call costs a
-    walk of the heap's free lists (well under a millisecond on a 100 MB heap): call it after
-    much was freed (the project forgot modules), not after every file."""
+    """Give the C heap's free pages back to the system (glibc), else nothing. A call walks the
+    heap's free lists and the pages given back are faulted in again when next used (on the
+    corpus: 57 calls, 0.23 s, and 250,000 more minor faults): call it after much was freed (the
+    project forgot modules), not after every file (5.7 s more system time on the corpus)."""
     global _TRIM, _LOOKED_UP
     if not _LOOKED_UP:
         _LOOKED_UP = True
