@@ -12,7 +12,9 @@ versions run one after the other on each tree, so that both see the same load; t
 
 Compared, byte for byte (stdout and exit status):
 
-- the corpus (``benchmarks/fetch_corpus.py``), ``--no-cache --jobs 1 --output-format json --exit-zero``;
+- the corpus (``benchmarks/fetch_corpus.py``), ``--no-cache --jobs 1 --output-format json --exit-zero``
+  (``--check-args "--select TRD --output-format concise"``: those options instead of
+  ``--output-format json``, here and for the applications);
 - ``fixtures/`` (of ``NEW``), plain, ``--preview``, ``--statistics`` and ``--diff --unsafe-fixes``
   (each ``--no-cache --exit-zero``);
 - every application tree under each ``--apps`` folder (folders named ``owner+repo``),
@@ -30,6 +32,7 @@ import difflib
 import os
 import re
 import resource
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -80,12 +83,17 @@ def main() -> int:
     parser.add_argument("--apps", type=Path, nargs="*", default=APPS)
     parser.add_argument("--fixtures", type=Path, default=None, help="default: NEW/fixtures")
     parser.add_argument("--only", nargs="*", choices=["corpus", "fixtures", "apps"], default=["corpus", "fixtures", "apps"])
+    parser.add_argument(
+        "--check-args", default="--output-format json",
+        help="options of the corpus and application runs besides --no-cache --exit-zero (and --jobs 1 on the corpus)",
+    )
     args = parser.parse_args()
+    check_args = shlex.split(args.check_args)
     old, new = args.old.resolve(), args.new.resolve()
     results: list[bool] = []
     if "corpus" in args.only:
-        json_args = ["--no-cache", "--jobs", "1", "--output-format", "json", "--exit-zero", "."]
-        results.append(compare("corpus", old, new, args.corpus, json_args))
+        corpus_args = ["--no-cache", "--jobs", "1", *check_args, "--exit-zero", "."]
+        results.append(compare("corpus", old, new, args.corpus, corpus_args))
     if "fixtures" in args.only:
         fixtures = (args.fixtures or new / "fixtures").resolve()
         for extra in ([], ["--preview"], ["--statistics"], ["--diff", "--unsafe-fixes"]):
@@ -94,7 +102,7 @@ def main() -> int:
     if "apps" in args.only:
         trees = sorted(p for folder in args.apps for p in folder.iterdir() if p.is_dir() and "+" in p.name)
         for tree in trees:
-            results.append(compare(tree.name, old, new, tree, ["--no-cache", "--output-format", "json", "--exit-zero", "."]))
+            results.append(compare(tree.name, old, new, tree, ["--no-cache", *check_args, "--exit-zero", "."]))
     print(f"{results.count(True)} of {len(results)} identical")
     return 0 if all(results) else 1
 

@@ -140,3 +140,31 @@ def test_kept_texts_follow_the_buffer_and_the_disk(tmp_path: Path) -> None:
     project.text_changed(path)  # as a fix writing the file says
     assert list(pf.files_naming(project, root, "rewritten")) == brute(project, root, "rewritten") != []
     assert list(pf.files_naming(project, root, "Worker3")) == brute(project, root, "Worker3")
+
+
+def test_a_word_index_idle_for_many_files_is_dropped_when_another_is_made(tmp_path: Path) -> None:
+    """An index not searched while ``IDLE_FILES`` files were checked goes when another folder's is
+    made (a run over many projects kept them all); searched again, it is made anew and answers
+    the same."""
+    roots = []
+    for i in range(3):
+        root = tmp_path / f"p{i}"
+        root.mkdir()
+        make_tree(root)
+        roots.append(root)
+    project = Project()
+
+    def search(root: Path, name: str) -> None:
+        for _ in range(pf.INDEX_AFTER + 1):
+            assert list(pf.files_naming(project, root, name)) == brute(project, root, name)
+
+    search(roots[0], "Worker1")
+    search(roots[1], "Worker1")
+    for _ in range(pf.IDLE_FILES + 1):
+        project.end_file()
+    search(roots[1], "_task")  # searched again: kept
+    assert list(project.disk_words) == roots[:2]
+    search(roots[2], "Worker1")  # a new index: the idle one goes
+    assert list(project.disk_words) == roots[1:]
+    search(roots[0], "_task")  # made again, the same answers
+    assert list(project.disk_words) == [*roots[1:], roots[0]]

@@ -129,7 +129,7 @@ def test_a_summary_holds_what_other_modules_ask(tmp_path: Path) -> None:
                 acquisitions=(Acquisition("_client", ("qualified", "aiohttp.ClientSession"), "__init__", 20),),
                 stored_params={"session": "_session"},
                 stored_positions={0: "_session"},
-                attributes=frozenset({"_session", "_client", "ClientSession", "close"}),
+                attributes=("ClientSession", "_client", "_session", "close"),
             )
         },
     )
@@ -546,7 +546,7 @@ def test_class_facts_at_their_edges(tmp_path: Path) -> None:
     assert a.acquisitions == ()
     assert (a.cancels, inner.cancels, b.cancels) == (True, True, False)
     assert inner.methods["stop"] == MethodFacts("stop", False, 35, frozenset(), frozenset({"t"}), 0, True)
-    assert a.attributes == frozenset({"a", "b", "c", "d", "n", "m", "t"})
+    assert a.attributes == ("a", "b", "c", "d", "m", "n", "t")
     assert b.methods["close"].ends and not b.methods["shutdown"].ends
     assert b.methods["shutdown"].self_calls == frozenset({"tasks"})
     assert ModuleSummary.from_json(summary.to_json()) == summary

@@ -25,6 +25,7 @@ from types import EllipsisType
 from typing import Any, Callable, Iterator, MutableMapping
 
 from tradelint.core.files import UnreadableFile, read_source_bytes
+from tradelint.core.heap import return_free_memory
 from tradelint.facts.module_paths import drop_oldest as _drop_oldest
 from tradelint.facts.module_paths import module_name_under as module_name_under
 from tradelint.facts.module_paths import packaging_root as _packaging_root
@@ -319,6 +320,10 @@ class Project:
         # it checks such a file while its tree is held (``runner/schedule.py``).
         self.parsed_ahead: list[Path] | None = None
 
+    @property
+    def files_ended(self) -> int:
+        return self._files
+
     def note_scan(self, kind: str, folder: Path) -> None:
         """A check read ``folder`` as a whole (``kind``: ``tree``, ``folder``, ``markers`` or
         ``mentions NAME``).
@@ -464,6 +469,9 @@ class Project:
                         except RecursionError:  # asked again, it is parsed again, as any analysis's
                             pass
         self.forget_memos()
+        # The trees just freed were mostly the C heap's (texts, lines, large tables): its free
+        # pages go back to the system now, or the process keeps the size of its busiest file.
+        return_free_memory()
 
     def _trim_facts(self) -> None:
         """Past ``summary_limit`` modules summarised, forget the oldest half of the summaries,

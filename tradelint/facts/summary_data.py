@@ -6,6 +6,7 @@ a parsed module; ``context.Project`` keeps them past the trees.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
@@ -70,8 +71,11 @@ class ClassFacts:
     # nothing owns no tasks (TRD303's task owners).
     cancels: bool = False
     # Every ``name.attr`` between its first and last line, by ``attr``: a base that never names
-    # ``self.attr`` says nothing about it, and its tree is not needed to tell.
-    attributes: frozenset[str] = frozenset()
+    # ``self.attr`` says nothing about it, and its tree is not needed to tell. Sorted, searched by
+    # bisection: kept for every class summarised, a frozenset was 8.3 MB over the corpus's 10,390
+    # classes, a fifth of their summaries (a hash table of 16 bytes a slot, most slots empty); a
+    # tuple takes 8 bytes a name.
+    attributes: tuple[str, ...] = ()
     # ``@property def client(self): return self._client`` (also through a local or a walrus):
     # property name -> the attribute it returns. A release of ``self.client`` releases ``_client``.
     properties: dict[str, str] = field(default_factory=dict)
@@ -79,7 +83,13 @@ class ClassFacts:
     def names(self, attr: str) -> bool:
         """Whether the class can say anything about ``attr``: as ``self.attr`` in its code, a
         method of that name, or a class-level annotation."""
-        return attr in self.attributes or attr in self.methods or any(f.name == attr for f in self.fields)
+        attributes = self.attributes
+        at = bisect_left(attributes, attr)
+        return (
+            at < len(attributes) and attributes[at] == attr
+            or attr in self.methods
+            or any(f.name == attr for f in self.fields)
+        )
 
 
 DefinitionKind = Literal["class", "function", "async_function", "assign"]
@@ -268,7 +278,7 @@ def _class_from_json(data: object) -> ClassFacts:
         frozenset(_str(n, "factories") for n in _list(obj["factories"], "factories")) or _NONE,
         tuple(fields),
         _bool(obj["cancels"], "cancels"),
-        frozenset(_str(n, "attributes") for n in _list(obj["attributes"], "attributes")) or _NONE,
+        tuple(sorted({_str(n, "attributes") for n in _list(obj["attributes"], "attributes")})),
         {k: _str(v, "property") for k, v in _object(obj["properties"], None, "properties").items()},
     )
 
