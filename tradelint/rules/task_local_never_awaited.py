@@ -141,7 +141,7 @@ class TaskLocalNeverAwaited(Rule):
                 message, help = TEXTS[site.problem]
                 # A module's own task or registry: ending it at shutdown is the module's choice.
                 fix, reason = (
-                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "setup_fails_after_keep", "generator_exit", "local_some_errors", "closure_local", "gather_coroutine") else keep_task_fix_and_reason(ctx, site.call)
+                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "setup_fails_after_keep", "generator_exit", "local_some_errors", "closure_local", "gather_coroutine", "collection_some_errors") else keep_task_fix_and_reason(ctx, site.call)
                 )
                 yield Report(
                     site.node,
@@ -184,6 +184,10 @@ TEXTS = {
     "local_some_errors": Text(
         "task `{name}` from `{label}(...)` is cancelled only on `{detail}`; other errors from the gather leave it running",
         "`asyncio.gather` cancels none of its other awaitables when one fails: cancel the task in a `finally`",
+    ),
+    "collection_some_errors": Text(
+        "tasks in `{name}` (from `{label}(...)`) are cancelled only on `{detail}`; any other error leaves them running",
+        "A wait that raises one task's error ends none of the others: cancel them in a `finally`",
     ),
     "generator_exit": Text(
         "task from `{label}(...)` in `{name}` runs on when the consumer stops this generator at a `yield`; cancel it in a `finally`",
