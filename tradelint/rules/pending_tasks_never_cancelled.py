@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from tradelint.core import trigger_words
 from tradelint.core.messages import fit
@@ -10,6 +10,7 @@ from tradelint.facts.file_context import FileContext
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.uses import classify, declares_outer, name_loads
 from tradelint.models.tasks.completions import left_behind
+from tradelint.models.tasks.race_helpers import handed_to_a_race, raced_parameter
 from tradelint.models.tasks.races import is_race, raced_tasks
 from tradelint.models.tasks.run_roots import only_under_asyncio_run
 from tradelint.models.tasks.task_model import task_analysis
@@ -156,8 +157,11 @@ class PendingTasksNeverCancelled(Rule):
         waits = {local for local, qualified in module.imports.names.items() if qualified in WAIT}
         reported: set[ast.Call] = set()
         races: list[ast.Call] = []
+        helpers = handed_to_a_race_in(ctx)
         for call in module.index.calls:
             func = call.func
+            if helpers is not None and (func.__class__ is ast.Name or func.__class__ is ast.Attribute):
+                yield from helpers(call)
             if (func.__class__ is ast.Name and func.id in completes) or (
                 func.__class__ is ast.Attribute and func.attr == "as_completed"
             ):
@@ -234,6 +238,34 @@ class PendingTasksNeverCancelled(Rule):
                         ),
                         help=RACED_HELP,
                     )
+
+
+def handed_to_a_race_in(ctx: FileContext) -> Callable[[ast.Call], Iterator[Report]] | None:
+    """What reports the tasks a call hands to a race of the module's own (``race_helpers``),
+    when the module defines some coroutine function that races a parameter; else None."""
+    module = ctx.module
+    if not any(
+        raced_parameter(module, module.enclosing_function(call))
+        for call in module.index.calls
+        if call.func.__class__ in (ast.Name, ast.Attribute) and module.imports.qualify(call.func) in WAIT
+    ):
+        return None
+    label_of = task_analysis(ctx).creator_label
+
+    def report(call: ast.Call) -> Iterator[Report]:
+        for made, label, helper in handed_to_a_race(module, call, label_of):
+            function = module.enclosing_function(call)
+            if isinstance(function, ast.AsyncFunctionDef) and only_under_asyncio_run(module, function, call):
+                return  # nobody can cancel the race, and ``asyncio.run`` cancels what is left
+            yield Report(
+                made,
+                fit(
+                    "task from `{label}(...)` raced by `{helper}()` outlives a cancelled race: it cancels the losers only after its wait returns; cancel them in its `finally`",
+                    label=label, helper=helper,
+                ),
+                help=RACED_HELP,
+            )
+    return report
 
 
 def _made_in_the_race(module: ModuleInfo, call: ast.Call) -> Iterator[Report]:
