@@ -41,7 +41,7 @@ def _race_end(function: ast.AsyncFunctionDef, value: ast.expr) -> bool:
     ) in RACE_ENDS
 
 
-def raced_parameter(module: ModuleInfo, function: ast.AST) -> str | None:
+def raced_parameter(module: ModuleInfo, function: ast.AST | None) -> str | None:
     """The parameter whose tasks ``function`` races and cancels only once its wait returns
     (``*tasks``, or a plain parameter holding a collection), when nothing ends them on the way
     out of a cancelled wait; else None."""
@@ -67,7 +67,8 @@ def raced_parameter(module: ModuleInfo, function: ast.AST) -> str | None:
             continue
         given = node.args[0].id
         names = {given}
-        holder = module.parent(module.parent(node))
+        awaited = module.parent(node)
+        holder = module.parent(awaited) if awaited is not None else None
         if isinstance(holder, ast.Assign):
             names |= {n.id for t in holder.targets for n in walk(t) if isinstance(n, ast.Name)}
         if _ended_on_every_exit(module, function, node, names):

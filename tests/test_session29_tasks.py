@@ -1,0 +1,199 @@
+"""Session 29 (tasks, issue 28 point 6): TRD3xx shapes missed on the fix sets (all halves were
+development material), each turned by the general fact behind it and tested with its negative
+twin.
+
+- A local collection of tasks made whole (``tasks = [create_task(c()) for c in calls]``, or a
+  display of creators) holds them as one filled by ``append`` does: an async generator's
+  ``yield`` leaves them running unless a ``finally`` names them, and a ``try`` waiting on them
+  whose handler of some errors only cancels them (``except CancelledError:``) leaves them on
+  every other error (pydantic-ai ``d48c553a``).
+- A task attribute given its default in the class body (``_clear_task: Task = None``) is the
+  class's, as one set in ``__init__`` is: a cancel that only makes way for the next task
+  (``cancel()`` then ``self._clear_task = create_task(...)``) ends nothing at the object's end
+  (XiaomiGateway3 ``9bbf7e92``).
+- Tasks handed to a race of the module's own (``async def first_of(*tasks)`` waiting with
+  ``FIRST_COMPLETED`` and cancelling the losers only after the wait returns) run on when the
+  race is cancelled: reported where the caller makes them (devbis/ble2mqtt ``691d6a60``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tradelint.api import check_paths
+
+
+def _findings(path: Path, *select: str) -> list[tuple[str, int, int, str]]:
+    """``(code, line, column, message)`` of each default-rules finding of ``path``."""
+    return [(f.code, f.line, f.column, f.message) for f in check_paths([path], select=list(select))]
+
+
+def _write(tmp_path: Path, source: str, name: str = "service.py") -> Path:
+    path = tmp_path / name
+    path.write_text(source, encoding="utf-8")
+    return path
+
+
+# --- a collection made whole, left at a generator's yield ----------------------------------------
+
+STREAM = """\
+import asyncio
+
+
+async def stream(calls):
+    tasks = [asyncio.create_task(c()) for c in calls]
+    try:
+        pending = set(tasks)
+        while pending:
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                yield await task
+    HANDLER
+        for task in tasks:
+            task.cancel()
+        raise
+"""
+
+
+def test_comprehension_tasks_left_at_a_yield_are_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, STREAM.replace("HANDLER", "except asyncio.CancelledError:"))
+    assert _findings(path, "TRD3") == [(
+        "TRD302", 5, 5,
+        "task from `asyncio.create_task(...)` in `tasks` runs on when the consumer stops this generator at a "
+        "`yield`; cancel it in a `finally`",
+    )]
+
+
+def test_comprehension_tasks_ended_by_every_exit_are_not_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, STREAM.replace("HANDLER", "except BaseException:"))
+    assert _findings(path, "TRD3") == []
+
+
+# --- a collection made whole, cancelled for some errors only -------------------------------------
+
+GATHER = """\
+import asyncio
+
+
+async def run_all(fetch, urls):
+    tasks = [asyncio.create_task(fetch(u)), asyncio.create_task(fetch(u + "/b"))]
+    try:
+        return await asyncio.gather(*tasks)
+    HANDLER
+        for task in tasks:
+            task.cancel()
+        raise
+"""
+
+
+def test_display_tasks_cancelled_for_some_errors_are_reported_once(tmp_path: Path) -> None:
+    path = _write(tmp_path, GATHER.replace("HANDLER", "except asyncio.TimeoutError:"))
+    assert _findings(path, "TRD3") == [(
+        "TRD302", 5, 5,
+        "tasks in `tasks` (from `asyncio.create_task(...)`) are cancelled only on `asyncio.TimeoutError`; "
+        "any other error leaves them running",
+    )]
+
+
+def test_display_tasks_cancelled_for_every_error_are_not_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, GATHER.replace("HANDLER", "except Exception:"))
+    assert _findings(path, "TRD3") == []
+
+
+def test_tasks_gathered_with_return_exceptions_are_not_reported(tmp_path: Path) -> None:
+    source = GATHER.replace("HANDLER", "except asyncio.TimeoutError:").replace("gather(*tasks)", "gather(*tasks, return_exceptions=True)")
+    assert _findings(_write(tmp_path, source), "TRD3") == []
+
+
+# --- a class-body default makes the task attribute the class's -----------------------------------
+
+ACTION = """\
+import asyncio
+from asyncio import Task
+
+
+class Action:
+    _clear_task: Task = None
+
+    async def clear_state(self):
+        await asyncio.sleep(0.3)
+
+    def set_state(self, data):
+        if self._clear_task:
+            self._clear_task.cancel()
+        self._clear_task = asyncio.get_running_loop().create_task(self.clear_state())
+TAIL"""
+
+
+def test_task_cancelled_only_to_make_way_is_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, ACTION.replace("TAIL", ""))
+    assert _findings(path, "TRD3") == [(
+        "TRD303", 14, 9,
+        "`self._clear_task` is never cancelled or awaited; add a shutdown method that cancels and awaits it",
+    )]
+
+
+def test_task_also_cancelled_at_the_end_is_not_reported(tmp_path: Path) -> None:
+    tail = "\n    async def close(self):\n        if self._clear_task:\n            self._clear_task.cancel()\n"
+    path = _write(tmp_path, ACTION.replace("TAIL", tail))
+    assert _findings(path, "TRD3") == []
+
+
+# --- tasks handed to a race of the module's own --------------------------------------------------
+
+RACE = """\
+import asyncio
+
+
+async def first_of(*tasks, return_when=asyncio.FIRST_COMPLETED):
+    BODY
+    for task in pending:
+        task.cancel()
+    return done
+
+
+class Bridge:
+    async def start(self, read, write):
+        loop = asyncio.get_running_loop()
+        done = await first_of(loop.create_task(read()), loop.create_task(write()))
+        for task in done:
+            task.result()
+"""
+
+RACE_UNGUARDED = "done, pending = await asyncio.wait(tasks, return_when=return_when)"
+RACE_GUARDED = """try:
+        done, pending = await asyncio.wait(tasks, return_when=return_when)
+    except asyncio.CancelledError:
+        for task in tasks:
+            task.cancel()
+        raise"""
+
+
+def test_tasks_handed_to_a_race_cancelled_only_after_its_wait_are_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, RACE.replace("BODY", RACE_UNGUARDED))
+    message = (
+        "task from `loop.create_task(...)` raced by `first_of()` outlives a cancelled race: it cancels the "
+        "losers only after its wait returns; cancel them in its `finally`"
+    )
+    assert _findings(path, "TRD3") == [("TRD304", 14, 31, message), ("TRD304", 14, 57, message)]
+
+
+def test_tasks_handed_to_a_race_that_ends_them_when_cancelled_are_not_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, RACE.replace("BODY", RACE_GUARDED))
+    assert _findings(path, "TRD3") == []
+
+
+def test_tasks_handed_to_a_race_only_run_under_asyncio_run_are_not_reported(tmp_path: Path) -> None:
+    serve = (
+        "\n\nasync def serve(read, write):\n"
+        "    await first_of(asyncio.create_task(read()), asyncio.create_task(write()))\n"
+    )
+    run = "\n\ndef run(read, write):\n    asyncio.run(serve(read, write))\n"
+    head = RACE.replace("BODY", RACE_UNGUARDED).split("\n\nclass Bridge")[0]
+    _write(tmp_path, "[project]\nname = 'bridge'\n", "pyproject.toml")  # where the callers are looked for
+    assert [f[:2] for f in _findings(_write(tmp_path, head + serve), "TRD3")] == [("TRD304", 12), ("TRD304", 12)]
+    assert _findings(_write(tmp_path, head + serve + run, "script.py"), "TRD3") == []
+
+
+def test_a_wait_that_is_no_race_hands_on_nothing(tmp_path: Path) -> None:
+    source = RACE.replace("BODY", RACE_UNGUARDED).replace("return_when=asyncio.FIRST_COMPLETED", "return_when=asyncio.ALL_COMPLETED")
+    assert _findings(_write(tmp_path, source), "TRD3") == []
