@@ -64,6 +64,25 @@ class PendingTasksNeverCancelled(Rule):
     holds, up to `asyncio.run(main())` (a script's, or a private thread's, hass-dreo's WebSocket
     thread); `asyncio.run` cancels every task left when it returns.
 
+    Ownership moves with the tasks: a task made right in the call of a coroutine function of the
+    module that races what it is given (`async def first_of(*tasks)`: `asyncio.wait(tasks,
+    return_when=FIRST_COMPLETED)`, written there or as the parameter's default) and cancels the
+    losers only after its wait returns is flagged where the caller makes it, when nothing in the
+    helper (a `finally`, a handler of the cancellation) ends what it was given: a cancelled race
+    leaves them all running (devbis/ble2mqtt `691d6a60`). The helper is judged from its
+    definition (a module-level `async def`, or a method of the caller's class called on `self`),
+    never its name; a caller that only runs under `asyncio.run` is exempt as above.
+    ```python
+    async def first_of(*tasks):
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for t in pending:
+            t.cancel()
+        return done
+
+    async def start(read, write):
+        await first_of(asyncio.create_task(read()), asyncio.create_task(write()))   # both reported
+    ```
+
     `asyncio.as_completed(coros)` given coroutines wraps each in a task that only its iterator
     holds: nothing in the function can cancel them. A loop over it is flagged when it can be left
     before every task is done: by its own `break` or `return`, or by a cancellation the function

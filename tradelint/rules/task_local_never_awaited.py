@@ -81,6 +81,25 @@ class TaskLocalNeverAwaited(Rule):
     callers share one owner, the function around them: a task their locals leave running is
     reported once, where the closure makes it (gpt-researcher `e02d9c47`).
 
+    A local collection made whole with its tasks (`tasks = [create_task(c()) for c in calls]`,
+    or a display of creators) is judged as one filled by `append`: left at an async generator's
+    `yield` with no `finally` naming it, or waited on (`asyncio.gather(*tasks)`,
+    `asyncio.wait(tasks)`) in a `try` whose handler of some errors only cancels its tasks
+    (`except asyncio.CancelledError: for t in tasks: t.cancel()`), where every other error (a
+    task's own, re-raised by the gather or by awaiting it) leaves the rest running (pydantic-ai
+    `d48c553a`). A `finally` or a handler of every error naming the collection, or
+    `return_exceptions=True`, ends them; a display is reported once, at the assignment.
+    ```python
+    async def run_all(fetch, urls):
+        tasks = [asyncio.create_task(fetch(u)) for u in urls]    # flagged
+        try:
+            return await asyncio.gather(*tasks)
+        except asyncio.CancelledError:
+            for t in tasks:
+                t.cancel()
+            raise
+    ```
+
     ## Why is this bad?
     The reference dies with the function's frame, after which the task is as unowned as a
     discarded one: it may be garbage-collected mid-run and nothing will ever cancel it.
