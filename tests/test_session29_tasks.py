@@ -197,3 +197,41 @@ def test_tasks_handed_to_a_race_only_run_under_asyncio_run_are_not_reported(tmp_
 def test_a_wait_that_is_no_race_hands_on_nothing(tmp_path: Path) -> None:
     source = RACE.replace("BODY", RACE_UNGUARDED).replace("return_when=asyncio.FIRST_COMPLETED", "return_when=asyncio.ALL_COMPLETED")
     assert _findings(_write(tmp_path, source), "TRD3") == []
+
+
+# --- a task cancelled when a wait times out, not when the wait is cancelled ----------------------
+
+TIMED = """\
+import asyncio
+
+
+async def fetch_slice(candle_task, remaining):
+    fetch = asyncio.create_task(candle_task)
+    done, _ = await asyncio.wait({fetch}, timeout=remaining)
+    if not done:
+        AFTER
+        raise TimeoutError("slice expired")
+    return fetch.result()
+"""
+
+
+def test_task_cancelled_only_when_the_wait_times_out_is_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, TIMED.replace("AFTER", "fetch.cancel()"))
+    assert _findings(path, "TRD3") == [(
+        "TRD304", 5, 5,
+        "task `fetch` cancelled when `asyncio.wait` times out outlives a cancelled wait; cancel it in `finally`",
+    )]
+
+
+def test_task_only_reported_on_after_a_timed_wait_is_not_reported(tmp_path: Path) -> None:
+    # ``await asyncio.wait({t}, timeout=...)`` and then a look at it is a progress report.
+    source = TIMED.replace("AFTER", "print('still running')").replace("return fetch.result()", "return await fetch")
+    assert _findings(_write(tmp_path, source), "TRD3") == []
+
+
+def test_task_cancelled_in_finally_around_a_timed_wait_is_not_reported(tmp_path: Path) -> None:
+    source = TIMED.replace("AFTER", "pass").replace(
+        "    done, _ = await asyncio.wait({fetch}, timeout=remaining)\n",
+        "    try:\n        done, _ = await asyncio.wait({fetch}, timeout=remaining)\n    finally:\n        fetch.cancel()\n",
+    )
+    assert _findings(_write(tmp_path, source), "TRD3") == []

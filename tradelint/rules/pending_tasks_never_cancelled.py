@@ -62,7 +62,11 @@ class PendingTasksNeverCancelled(Rule):
     project (tests aside) is awaited directly, outside any `async with` (a timeout, a task
     group) and any handler that catches the cancellation, by a function of which the same
     holds, up to `asyncio.run(main())` (a script's, or a private thread's, hass-dreo's WebSocket
-    thread); `asyncio.run` cancels every task left when it returns.
+    thread); `asyncio.run` cancels every task left when it returns. A wait with only a `timeout`
+    is judged the same way when the function cancels the task after it (`if not done:
+    task.cancel()`): it means to end the task when the wait times out, and a cancelled wait skips
+    that cancel (enarjord/passivbot `455b6b07`); one only looked at or awaited after the wait is a
+    progress report, not flagged.
 
     Ownership moves with the tasks: a task made right in the call of a coroutine function of the
     module that races what it is given (`async def first_of(*tasks)`: `asyncio.wait(tasks,
@@ -195,7 +199,7 @@ class PendingTasksNeverCancelled(Rule):
                 continue  # an alias renames only the root: ``aio.wait`` still ends in ``wait``
             if module.imports.qualify(func) not in WAIT or not _may_leave_pending(call):
                 continue
-            if is_race(call):
+            if is_race(call) or _timed(call):
                 races.append(call)
             awaited = module.parent(call)
             assign = module.parent(awaited) if isinstance(awaited, ast.Await) else None
@@ -245,18 +249,43 @@ class PendingTasksNeverCancelled(Rule):
                 function = module.enclosing_function(call)
                 if raced_here and isinstance(function, ast.AsyncFunctionDef) and only_under_asyncio_run(module, function, call):
                     continue  # nobody can cancel the wait, and ``asyncio.run`` cancels what is left
+                race = is_race(call)
                 for raced in raced_here:
-                    if raced.stmt in seen:
+                    if raced.stmt in seen or not (race or _cancelled_after(module, raced.name, call)):
                         continue
                     seen.add(raced.stmt)
                     yield Report(
                         raced.stmt,
                         fit(
-                            "task `{name}` raced in `asyncio.wait` outlives a cancelled wait; cancel it in `finally`",
+                            "task `{name}` raced in `asyncio.wait` outlives a cancelled wait; cancel it in `finally`"
+                            if race else
+                            "task `{name}` cancelled when `asyncio.wait` times out outlives a cancelled wait; cancel it in `finally`",
                             name=raced.name,
                         ),
                         help=RACED_HELP,
                     )
+
+
+def _timed(call: ast.Call) -> bool:
+    """``asyncio.wait(tasks, timeout=t)`` (no ``return_when``): it returns with the tasks running."""
+    return not any(k.arg == "return_when" for k in call.keywords) and (
+        len(call.args) >= 2 or any(k.arg == "timeout" for k in call.keywords)
+    )
+
+
+def _cancelled_after(module: ModuleInfo, name: str, wait: ast.Call) -> bool:
+    """``name.cancel()`` after ``wait`` in its function: the function means to end the task when
+    the wait times out (after a wait with only a timeout, ``await task`` is a progress report)."""
+    function = module.enclosing_function(wait)
+    if function is None:
+        return False
+    end = (wait.end_lineno or wait.lineno, wait.end_col_offset or 0)
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "cancel"
+        and isinstance(node.func.value, ast.Name) and node.func.value.id == name
+        and (node.lineno, node.col_offset) > end
+        for node in ast.walk(function)
+    )
 
 
 def handed_to_a_race_in(ctx: FileContext) -> Callable[[ast.Call], Iterator[Report]] | None:
