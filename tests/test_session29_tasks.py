@@ -235,3 +235,32 @@ def test_task_cancelled_in_finally_around_a_timed_wait_is_not_reported(tmp_path:
         "    try:\n        done, _ = await asyncio.wait({fetch}, timeout=remaining)\n    finally:\n        fetch.cancel()\n",
     )
     assert _findings(_write(tmp_path, source), "TRD3") == []
+
+
+# --- a guard about the task and something else covers nothing ------------------------------------
+
+CLEANUP = """\
+import asyncio
+
+
+async def cleanup(voice_client, reason):
+    disconnect_task = None
+    if voice_client:
+        disconnect_task = asyncio.create_task(voice_client.disconnect())
+    await asyncio.sleep(0)
+    if TEST:
+        await disconnect_task
+"""
+
+
+def test_task_awaited_under_a_test_of_something_else_is_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, CLEANUP.replace("TEST", "disconnect_task and reason != 'shutdown'"))
+    assert _findings(path, "TRD3") == [(
+        "TRD302", 7, 9,
+        "task `disconnect_task` from `asyncio.create_task(...)` is awaited on some paths only; cancel it on the others",
+    )]
+
+
+def test_task_awaited_under_a_test_of_itself_alone_is_not_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, CLEANUP.replace("TEST", "disconnect_task and not disconnect_task.done()"))
+    assert _findings(path, "TRD3") == []

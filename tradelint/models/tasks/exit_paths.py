@@ -83,7 +83,10 @@ class _Paths:
         return _Flow(out=set(states))
 
     def _if(self, stmt: ast.If, states: set[bool]) -> _Flow:
-        guard = any(isinstance(n, ast.Name) and n.id == self.name for n in ast.walk(stmt.test))
+        # Only a test about the task alone: ``if task and reason != SHUTDOWN: await task`` leaves
+        # it running on the other branch whenever the reason is the shutdown (tnoff/discord-bot).
+        parts = stmt.test.values if isinstance(stmt.test, ast.BoolOp) else [stmt.test]
+        guard = all(any(isinstance(n, ast.Name) and n.id == self.name for n in ast.walk(part)) for part in parts)
         body_states, else_states = set(states), set(states)
         if guard and self._ends_in(stmt.body):
             else_states = {False} if states else set()
