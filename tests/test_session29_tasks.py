@@ -264,3 +264,48 @@ def test_task_awaited_under_a_test_of_something_else_is_reported(tmp_path: Path)
 def test_task_awaited_under_a_test_of_itself_alone_is_not_reported(tmp_path: Path) -> None:
     path = _write(tmp_path, CLEANUP.replace("TEST", "disconnect_task and not disconnect_task.done()"))
     assert _findings(path, "TRD3") == []
+
+
+# --- narrowed on the applications ---------------------------------------------------------------
+
+def test_tasks_only_waited_for_in_full_are_not_reported(tmp_path: Path) -> None:
+    # ``asyncio.wait`` raises none of the tasks' errors: only a cancellation leaves it, and the
+    # handler ends them there (PikalaxBOT's rock-paper-scissors menus).
+    source = GATHER.replace("HANDLER", "except asyncio.CancelledError:").replace(
+        "return await asyncio.gather(*tasks)", "await asyncio.wait(tasks, return_when=asyncio.ALL_COMPLETED)"
+    )
+    assert _findings(_write(tmp_path, source), "TRD3") == []
+
+
+POLLS = """\
+import asyncio
+
+
+async def polls(bot):
+    while True:
+        futs = {asyncio.create_task(bot.wait_for("a")), asyncio.create_task(bot.wait_for("b"))}
+        done, pending = await asyncio.wait(futs, timeout=60.0, return_when=asyncio.FIRST_COMPLETED)
+        [f.cancel() for f in pending]
+        yield done.pop().result()
+
+
+async def download(senders):
+    while True:
+        tasks = [asyncio.create_task(s.next()) for s in senders]
+        for task in tasks:
+            data = await task
+            if not data:
+                break
+            yield data
+"""
+
+
+def test_collection_made_again_each_turn_is_judged_per_turn(tmp_path: Path) -> None:
+    # ``futs`` is made anew each turn, its losers cancelled before the ``yield``: nothing is left
+    # there (PikalaxBOT's poll maker). ``tasks`` is still iterated across the ``yield``: a consumer
+    # that stops there leaves the other senders' requests running (Ultroid's FastTelethon).
+    assert _findings(_write(tmp_path, POLLS), "TRD3") == [(
+        "TRD302", 14, 9,
+        "task from `asyncio.create_task(...)` in `tasks` runs on when the consumer stops this generator at a "
+        "`yield`; cancel it in a `finally`",
+    )]

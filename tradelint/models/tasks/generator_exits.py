@@ -172,16 +172,13 @@ def _ended_on_the_way_out(
     return False
 
 
-def generator_exit(
-    module: ModuleInfo, function: ast.AST, expr: ast.expr, name: str | None, created: ast.stmt, collection: bool = False
-) -> str | None:
+def generator_exit(module: ModuleInfo, function: ast.AST, expr: ast.expr, name: str | None, created: ast.stmt) -> str | None:
     """The local that holds the task ``expr`` makes (``name``, or the local collection it is
-    added to) when ``function`` is an async generator that leaves it running at a ``yield``;
-    with ``collection``, ``name`` is a collection made whole with its tasks (a comprehension)."""
+    added to) when ``function`` is an async generator that leaves it running at a ``yield``."""
     if not isinstance(function, ast.AsyncFunctionDef):
         return None
     names = {name} if name is not None else set()
-    collections: set[str] = {name} if collection and name is not None else set()
+    collections: set[str] = set()
     holders = [expr] if name is None else [
         n for n in walk(function) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
     ]

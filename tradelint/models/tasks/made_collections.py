@@ -40,7 +40,9 @@ def collection_problem(
     """``(problem, holder, detail)`` for the local collection ``name`` made whole at ``made``
     (``expr``, one of its task-making elements): ``generator_exit`` or
     ``collection_some_errors`` (with the one error, as written, whose handler cancels them)."""
-    holder = generator_exit(module, function, expr, name, made, collection=True)
+    # Made again with its tasks wherever its statement runs again: judged as a plain local is
+    # (its next turn's use is of the new collection).
+    holder = generator_exit(module, function, expr, name, made)
     if holder is not None:
         return ("generator_exit", holder, "")
     caught = elements_cancelled_for_some_errors(module, function, name)
@@ -100,6 +102,11 @@ def _waits_on(module: ModuleInfo, stmts: list[ast.stmt], name: str) -> bool:
     return False
 
 
+def _only_waits(module: ModuleInfo, node: ast.Await) -> bool:
+    """``await asyncio.wait(...)``: it returns (or is cancelled); it raises no task's error."""
+    return isinstance(node.value, ast.Call) and module.imports.qualify(node.value.func) in ("asyncio.wait", "asyncio.tasks.wait")
+
+
 def elements_cancelled_for_some_errors(module: ModuleInfo, function: ast.AST, name: str) -> str | None:
     """The exception (as written) whose handler alone cancels the tasks of the local collection
     ``name`` around a wait on them, when no ``finally`` and no handler of every error of that
@@ -110,6 +117,8 @@ def elements_cancelled_for_some_errors(module: ModuleInfo, function: ast.AST, na
         guard = cast("ast.Try", node)  # ``ast.TryStar`` has the same fields
         if not _waits_on(module, guard.body, name):
             continue
+        if all(_only_waits(module, n) for stmt in guard.body for n in walk(stmt) if isinstance(n, ast.Await)):
+            continue  # ``asyncio.wait`` raises none of its tasks' errors: only a cancellation leaves it
         partial = next(
             (h for h in guard.handlers if not (_caught(h) & _CATCH_ALL) and _cancels_elements(h.body, name)), None
         )
