@@ -309,3 +309,12 @@ def test_collection_made_again_each_turn_is_judged_per_turn(tmp_path: Path) -> N
         "task from `asyncio.create_task(...)` in `tasks` runs on when the consumer stops this generator at a "
         "`yield`; cancel it in a `finally`",
     )]
+
+
+def test_cancel_under_a_test_of_something_else_lets_the_task_finish(tmp_path: Path) -> None:
+    # ``if t and not t.done() and (consumed or closed): t.cancel()``: the other branch chooses to
+    # let the task (a watchdog that closes what was not consumed) finish (AstrBot, round 4 b).
+    source = CLEANUP.replace("TEST", "disconnect_task and reason != 'shutdown'").replace(
+        "await disconnect_task", "disconnect_task.cancel()"
+    )
+    assert _findings(_write(tmp_path, source), "TRD3") == []

@@ -22,8 +22,9 @@ class TaskLocalNeverAwaited(Rule):
     `print`) is no hand-off. A local the function only ever cancels (beside looking at it) is
     flagged when some normal path returns with it still running: a WebSocket handler that
     cancels its pipeline task on barge-in but not when the socket closes. A cancel guarded by a
-    test of the task alone (`if t is not None and not t.done(): t.cancel()`) covers the other
-    branch, one that also tests something else (`if t and reason != SHUTDOWN: await t`) does not;
+    test of the task (`if t is not None and not t.done(): t.cancel()`) covers the other branch,
+    and so does a cancel under a test of something else too (it lets the task finish there), but
+    not an `await` so tested (`if t and reason != SHUTDOWN: await t` leaves it unjoined);
     what an `except` does after an error is not followed. So is one the function awaits on some
     paths and leaves on another: a response waiter started before the request and awaited only
     if a request was sent (`if self.send_connect(): await waiter`). A local task that loops until
