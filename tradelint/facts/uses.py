@@ -488,7 +488,7 @@ def _same_block(node: ast.AST, a: ast.AST, b: ast.AST) -> bool:
     return True
 
 
-def renews_after(module: ModuleInfo, node: ast.expr, attr: str) -> bool:
+def renews_after(module: ModuleInfo, node: ast.expr, attr: str, class_default: bool = False) -> bool:
     """``self.attr`` is ended at ``node`` and then, on the same path of the same method, given a
     new value (``await self.s.close(); self.s = ClientSession()``): the end renews the attribute
     and leaves the object's last value to some other end."""
@@ -497,7 +497,7 @@ def renews_after(module: ModuleInfo, node: ast.expr, attr: str) -> bool:
     if method is None or receiver is None:
         return False
     owner = module.parent(method)
-    if not (isinstance(owner, ast.ClassDef) and _initialised_by(owner, attr)):
+    if not (isinstance(owner, ast.ClassDef) and _initialised_by(owner, attr, class_default)):
         # A mixin that only declares ``attr: Task`` leaves its lifecycle to the class that
         # makes it, whose ends are not read here.
         return False
@@ -520,19 +520,18 @@ def renews_after(module: ModuleInfo, node: ast.expr, attr: str) -> bool:
     return False
 
 
-def _initialised_by(cls: ast.ClassDef, attr: str) -> bool:
-    """The class's own ``__init__`` gives ``self.attr`` a value: the attribute is the class's."""
+def _initialised_by(cls: ast.ClassDef, attr: str, class_default: bool = False) -> bool:
+    """The class's own ``__init__`` (or, with ``class_default``, its body: ``_t: Task = None``)
+    gives ``self.attr`` a value: the attribute is the class's."""
     for method in cls.body:
-        if isinstance(method, FUNCTION_NODES) and method.name == "__init__":
-            receiver = self_name(method)
-            return any(
-                isinstance(stmt, (ast.Assign, ast.AnnAssign))
-                and any(
-                    isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == receiver
-                    for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
-                )
-                for stmt in walk(method)
-            )
+        if class_default and isinstance(method, ast.AnnAssign) and method.value is not None and getattr(method.target, "id", "") == attr:
+            return True
+        if isinstance(method, FUNCTION_NODES) and method.name == "__init__" and any(
+            isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == self_name(method)
+            for stmt in walk(method) if isinstance(stmt, (ast.Assign, ast.AnnAssign))
+            for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+        ):
+            return True
     return False
 
 

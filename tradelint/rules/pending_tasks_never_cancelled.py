@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from tradelint.core import trigger_words
 from tradelint.core.messages import fit
@@ -10,6 +10,7 @@ from tradelint.facts.file_context import FileContext
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.uses import classify, declares_outer, name_loads
 from tradelint.models.tasks.completions import left_behind
+from tradelint.models.tasks.race_helpers import handed_to_a_race, raced_parameter
 from tradelint.models.tasks.races import is_race, raced_tasks
 from tradelint.models.tasks.run_roots import only_under_asyncio_run
 from tradelint.models.tasks.task_model import task_analysis
@@ -61,7 +62,30 @@ class PendingTasksNeverCancelled(Rule):
     project (tests aside) is awaited directly, outside any `async with` (a timeout, a task
     group) and any handler that catches the cancellation, by a function of which the same
     holds, up to `asyncio.run(main())` (a script's, or a private thread's, hass-dreo's WebSocket
-    thread); `asyncio.run` cancels every task left when it returns.
+    thread); `asyncio.run` cancels every task left when it returns. A wait with only a `timeout`
+    is judged the same way when the function cancels the task after it (`if not done:
+    task.cancel()`): it means to end the task when the wait times out, and a cancelled wait skips
+    that cancel (enarjord/passivbot `455b6b07`); one only looked at or awaited after the wait is a
+    progress report, not flagged.
+
+    Ownership moves with the tasks: a task made right in the call of a coroutine function of the
+    module that races what it is given (`async def first_of(*tasks)`: `asyncio.wait(tasks,
+    return_when=FIRST_COMPLETED)`, written there or as the parameter's default) and cancels the
+    losers only after its wait returns is flagged where the caller makes it, when nothing in the
+    helper (a `finally`, a handler of the cancellation) ends what it was given: a cancelled race
+    leaves them all running (devbis/ble2mqtt `691d6a60`). The helper is judged from its
+    definition (a module-level `async def`, or a method of the caller's class called on `self`),
+    never its name; a caller that only runs under `asyncio.run` is exempt as above.
+    ```python
+    async def first_of(*tasks):
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for t in pending:
+            t.cancel()
+        return done
+
+    async def start(read, write):
+        await first_of(asyncio.create_task(read()), asyncio.create_task(write()))   # both reported
+    ```
 
     `asyncio.as_completed(coros)` given coroutines wraps each in a task that only its iterator
     holds: nothing in the function can cancel them. A loop over it is flagged when it can be left
@@ -156,8 +180,11 @@ class PendingTasksNeverCancelled(Rule):
         waits = {local for local, qualified in module.imports.names.items() if qualified in WAIT}
         reported: set[ast.Call] = set()
         races: list[ast.Call] = []
+        helpers = handed_to_a_race_in(ctx)
         for call in module.index.calls:
             func = call.func
+            if helpers is not None and (func.__class__ is ast.Name or func.__class__ is ast.Attribute):
+                yield from helpers(call)
             if (func.__class__ is ast.Name and func.id in completes) or (
                 func.__class__ is ast.Attribute and func.attr == "as_completed"
             ):
@@ -172,7 +199,7 @@ class PendingTasksNeverCancelled(Rule):
                 continue  # an alias renames only the root: ``aio.wait`` still ends in ``wait``
             if module.imports.qualify(func) not in WAIT or not _may_leave_pending(call):
                 continue
-            if is_race(call):
+            if is_race(call) or _timed(call):
                 races.append(call)
             awaited = module.parent(call)
             assign = module.parent(awaited) if isinstance(awaited, ast.Await) else None
@@ -222,18 +249,71 @@ class PendingTasksNeverCancelled(Rule):
                 function = module.enclosing_function(call)
                 if raced_here and isinstance(function, ast.AsyncFunctionDef) and only_under_asyncio_run(module, function, call):
                     continue  # nobody can cancel the wait, and ``asyncio.run`` cancels what is left
+                race = is_race(call)
                 for raced in raced_here:
-                    if raced.stmt in seen:
+                    if raced.stmt in seen or not (race or _cancelled_after(module, raced.name, call)):
                         continue
                     seen.add(raced.stmt)
                     yield Report(
                         raced.stmt,
                         fit(
-                            "task `{name}` raced in `asyncio.wait` outlives a cancelled wait; cancel it in `finally`",
+                            "task `{name}` raced in `asyncio.wait` outlives a cancelled wait; cancel it in `finally`"
+                            if race else
+                            "task `{name}` cancelled when `asyncio.wait` times out outlives a cancelled wait; cancel it in `finally`",
                             name=raced.name,
                         ),
                         help=RACED_HELP,
                     )
+
+
+def _timed(call: ast.Call) -> bool:
+    """``asyncio.wait(tasks, timeout=t)`` (no ``return_when``): it returns with the tasks running."""
+    return not any(k.arg == "return_when" for k in call.keywords) and (
+        len(call.args) >= 2 or any(k.arg == "timeout" for k in call.keywords)
+    )
+
+
+def _cancelled_after(module: ModuleInfo, name: str, wait: ast.Call) -> bool:
+    """``name.cancel()`` after ``wait`` in its function: the function means to end the task when
+    the wait times out (after a wait with only a timeout, ``await task`` is a progress report)."""
+    function = module.enclosing_function(wait)
+    if function is None:
+        return False
+    end = (wait.end_lineno or wait.lineno, wait.end_col_offset or 0)
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "cancel"
+        and isinstance(node.func.value, ast.Name) and node.func.value.id == name
+        and (node.lineno, node.col_offset) > end
+        for node in ast.walk(function)
+    )
+
+
+def handed_to_a_race_in(ctx: FileContext) -> Callable[[ast.Call], Iterator[Report]] | None:
+    """What reports the tasks a call hands to a race of the module's own (``race_helpers``),
+    when the module defines some coroutine function that races a parameter; else None."""
+    module = ctx.module
+    if not any(
+        raced_parameter(module, module.enclosing_function(call))
+        for call in module.index.calls
+        if call.func.__class__ in (ast.Name, ast.Attribute) and module.imports.qualify(call.func) in WAIT
+    ):
+        return None
+    label_of = task_analysis(ctx).creator_label
+
+    def report(call: ast.Call) -> Iterator[Report]:
+        for made, label, helper in handed_to_a_race(module, call, label_of):
+            function = module.enclosing_function(call)
+            if isinstance(function, ast.AsyncFunctionDef) and only_under_asyncio_run(module, function, call):
+                return  # nobody can cancel the race, and ``asyncio.run`` cancels what is left
+            yield Report(
+                made,
+                fit(
+                    "task from `{label}(...)` raced by `{helper}()` outlives a cancelled race: it cancels the losers only after its wait returns; cancel them in its `finally`",
+                    label=label, helper=helper,
+                ),
+                help=RACED_HELP,
+            )
+    return report
 
 
 def _made_in_the_race(module: ModuleInfo, call: ast.Call) -> Iterator[Report]:

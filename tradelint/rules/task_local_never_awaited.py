@@ -22,7 +22,9 @@ class TaskLocalNeverAwaited(Rule):
     `print`) is no hand-off. A local the function only ever cancels (beside looking at it) is
     flagged when some normal path returns with it still running: a WebSocket handler that
     cancels its pipeline task on barge-in but not when the socket closes. A cancel guarded by a
-    test of the task (`if t is not None and not t.done(): t.cancel()`) covers the other branch;
+    test of the task (`if t is not None and not t.done(): t.cancel()`) covers the other branch,
+    and so does a cancel under a test of something else too (it lets the task finish there), but
+    not an `await` so tested (`if t and reason != SHUTDOWN: await t` leaves it unjoined);
     what an `except` does after an error is not followed. So is one the function awaits on some
     paths and leaves on another: a response waiter started before the request and awaited only
     if a request was sent (`if self.send_connect(): await waiter`). A local task that loops until
@@ -80,6 +82,25 @@ class TaskLocalNeverAwaited(Rule):
     one from `create_task`: such a closure is a task wrapper like a module's own function. Its
     callers share one owner, the function around them: a task their locals leave running is
     reported once, where the closure makes it (gpt-researcher `e02d9c47`).
+
+    A local collection made whole with its tasks (`tasks = [create_task(c()) for c in calls]`,
+    or a display of creators) is judged as one filled by `append`: left at an async generator's
+    `yield` with no `finally` naming it, or waited on (`asyncio.gather(*tasks)`,
+    `asyncio.wait(tasks)`) in a `try` whose handler of some errors only cancels its tasks
+    (`except asyncio.CancelledError: for t in tasks: t.cancel()`), where every other error (a
+    task's own, re-raised by the gather or by awaiting it) leaves the rest running (pydantic-ai
+    `d48c553a`). A `finally` or a handler of every error naming the collection, or
+    `return_exceptions=True`, ends them; a display is reported once, at the assignment.
+    ```python
+    async def run_all(fetch, urls):
+        tasks = [asyncio.create_task(fetch(u)) for u in urls]    # flagged
+        try:
+            return await asyncio.gather(*tasks)
+        except asyncio.CancelledError:
+            for t in tasks:
+                t.cancel()
+            raise
+    ```
 
     ## Why is this bad?
     The reference dies with the function's frame, after which the task is as unowned as a
@@ -141,7 +162,7 @@ class TaskLocalNeverAwaited(Rule):
                 message, help = TEXTS[site.problem]
                 # A module's own task or registry: ending it at shutdown is the module's choice.
                 fix, reason = (
-                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "setup_fails_after_keep", "generator_exit", "local_some_errors", "closure_local", "gather_coroutine") else keep_task_fix_and_reason(ctx, site.call)
+                    (None, "") if site.problem in ("global", "global_container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "setup_fails_after_keep", "generator_exit", "local_some_errors", "closure_local", "gather_coroutine", "collection_some_errors") else keep_task_fix_and_reason(ctx, site.call)
                 )
                 yield Report(
                     site.node,
@@ -184,6 +205,10 @@ TEXTS = {
     "local_some_errors": Text(
         "task `{name}` from `{label}(...)` is cancelled only on `{detail}`; other errors from the gather leave it running",
         "`asyncio.gather` cancels none of its other awaitables when one fails: cancel the task in a `finally`",
+    ),
+    "collection_some_errors": Text(
+        "tasks in `{name}` (from `{label}(...)`) are cancelled only on `{detail}`; any other error leaves them running",
+        "A wait that raises one task's error ends none of the others: cancel them in a `finally`",
     ),
     "generator_exit": Text(
         "task from `{label}(...)` in `{name}` runs on when the consumer stops this generator at a `yield`; cancel it in a `finally`",

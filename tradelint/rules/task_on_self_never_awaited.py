@@ -44,7 +44,8 @@ class TaskOnSelfNeverAwaited(Rule):
     of `pump(self._queue)` does not hold the object, and its `__del__` cancel ends it. A cancel that only restarts
     the task (`self.t.cancel()` followed, on the same path of the same method, by `self.t =
     create_task(...)`) ends the old task, not the last one: when the class's own `__init__` sets
-    the attribute, some other method must still end it. In a discord cog, only what
+    the attribute, or its body gives it a default (`_clear_task: Task = None`, XiaomiGateway3
+    `9bbf7e92`), some other method must still end it. In a discord cog, only what
     `cog_unload()` does (or a method it calls) ends them: a task that a command cancels or
     awaits still runs after the cog is unloaded, and so does one that only Red v2's
     name-mangled `__unload()` cancels (a class derived from `Cog` runs on discord.py 1.0 or

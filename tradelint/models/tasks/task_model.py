@@ -33,6 +33,7 @@ from tradelint.facts.uses import (
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, CREATOR_NAMES, WEAK_TASK_METHODS, _creator_kind, _is_loop
 from tradelint.models.tasks.closures import made_by_closure
 from tradelint.models.tasks.generator_exits import generator_exit
+from tradelint.models.tasks.made_collections import collection_problem
 from tradelint.models.tasks.partial_handlers import cancelled_for_some_errors, gathered_coroutines
 from tradelint.models.tasks.hass_waits import ended_at_stop, tracked_coroutine, waiting_kind
 from tradelint.models.tasks.other_objects import callers_keep, kept_on_other_object
@@ -148,7 +149,7 @@ class TaskAnalysis(TaskOwners):
                 ):
                     continue
             site = self._call_site(call)
-            if site is not None and site.problem in ("discarded", "local", "container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "generator_exit", "local_some_errors") and self._kept_by_factory:
+            if site is not None and site.problem in ("discarded", "local", "container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "generator_exit", "local_some_errors", "collection_some_errors") and self._kept_by_factory:
                 # The project's own task factory holds every task until it is done (electrum).
                 continue
             if site is not None and site.problem == "local":
@@ -492,6 +493,10 @@ class TaskAnalysis(TaskOwners):
                     return TaskSite(call, "discarded", label, call)
                 if self._local_dangles(function, held.name, held.stmt):
                     return TaskSite(call, "container", label, call, held.name, function)
+                # A display's tasks are one collection: judged (and reported) once, at its first.
+                first = not isinstance(parent, (ast.List, ast.Set, ast.Tuple)) or parent.elts[0] is expr
+                if first and (found := collection_problem(module, function, expr, held.name, held.stmt)):
+                    return TaskSite(call, cast("Problem", found[0]), label, held.stmt, found[1], function, None, False, found[2])
             return None
         if isinstance(parent, ast.Attribute) and parent.attr in ("add_done_callback", "set_name"):
             chained = module.parent(parent)

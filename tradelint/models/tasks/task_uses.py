@@ -49,7 +49,7 @@ Problem = Literal[
     "discarded", "local", "container", "self", "self_elements", "global_container", "global", "self_loop",
     "self_owner", "weak", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "hass_waits", "hass_waits_self",
     "hass_outlives_entry", "hass_outlives_entity", "helper", "other_object", "setup_fails_after_keep", "generator_exit",
-    "local_some_errors", "closure_local", "gather_coroutine",
+    "local_some_errors", "closure_local", "gather_coroutine", "collection_some_errors",
 ]
 
 
@@ -356,7 +356,7 @@ class TaskUses(OwnerShutdown):
                 at_end = teardown is None or self._in_teardown(module, owner, use.node, teardown)
                 if id(_method_of(module, owner, use.node)) in cancelling and not at_end:
                     continue
-                if use.kind == "method" and use.name == "cancel" and renews_after(module, use.node, attr):
+                if use.kind == "method" and use.name == "cancel" and renews_after(module, use.node, attr, class_default=True):
                     continue  # ``self.t.cancel(); self.t = create_task(...)``: a restart ends the old one only
                 if use.kind in HAND_ON_USES:
                     return True
@@ -402,7 +402,7 @@ class TaskUses(OwnerShutdown):
                         found.setdefault(method.name, "ended")
                     continue
                 use = classify(module, node)
-                if use.kind in ("method", "attribute") and use.name == "cancel" and not renews_after(module, node, attr):
+                if use.kind in ("method", "attribute") and use.name == "cancel" and not renews_after(module, node, attr, class_default=True):
                     found[method.name] = "cancelled"
                 elif use.kind == "await":
                     found.setdefault(method.name, "awaited")
