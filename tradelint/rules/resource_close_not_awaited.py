@@ -93,7 +93,18 @@ class ResourceCloseNotAwaited(Rule):
                 fit_help("`{close}()` of `{label}` is a coroutine function: the call only creates a coroutine",
                          close=found.creation.spec.close, label=found.creation.label),
             )
-        for release in unawaited_releases_of(ctx):
+        # A release of a coroutine method, known by its definition or by an ``await`` of the same
+        # receiver's method elsewhere: one report each, the help saying how it is known.
+        releases = [
+            (release, fit_help("`{owner}.{method}()` is a coroutine function: the call only creates a coroutine",
+                               owner=release.owner, method=release.method))
+            for release in unawaited_releases_of(ctx)
+        ] + [
+            (release, fit_help("`{spelled}()` is awaited elsewhere: it returns an awaitable, and this call only creates it",
+                               spelled=release.spelled))
+            for release in awaited_elsewhere(ctx.module)
+        ]
+        for release, help_text in releases:
             if id(release.call) in reported:
                 continue
             fix, where = _await_fix(release.call, release.spelled, release.fixable)
@@ -101,21 +112,9 @@ class ResourceCloseNotAwaited(Rule):
                 release.call,
                 fit("`{spelled}()` is never awaited, so it releases nothing; " + where, spelled=release.spelled),
                 fix,
-                fit_help("`{owner}.{method}()` is a coroutine function: the call only creates a coroutine",
-                         owner=release.owner, method=release.method),
+                help_text,
             )
             reported.add(id(release.call))
-        for release in awaited_elsewhere(ctx.module):
-            if id(release.call) in reported:
-                continue
-            fix, where = _await_fix(release.call, release.spelled, release.fixable)
-            yield Report(
-                release.call,
-                fit("`{spelled}()` is never awaited, so it releases nothing; " + where, spelled=release.spelled),
-                fix,
-                fit_help("`{spelled}()` is awaited elsewhere: it returns an awaitable, and this call only creates it",
-                         spelled=release.spelled),
-            )
 
 
 def _await_fix(call: Any, spelled: str, fixable: bool) -> tuple[FixSpec | None, str]:
