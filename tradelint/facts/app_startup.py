@@ -136,6 +136,54 @@ def _registers_shutdown(function: ast.FunctionDef | ast.AsyncFunctionDef) -> boo
     return False
 
 
+_ENDS_APP: weakref.WeakKeyDictionary[ast.AST, bool] = weakref.WeakKeyDictionary()
+
+
+def ends_an_application(module: ModuleInfo) -> bool:
+    """Whether ``module`` gives an application it builds an end of life: a lifespan
+    (``FastAPI(lifespan=...)``, ``Starlette(lifespan=...)``), a shutdown handler
+    (``@app.on_event("shutdown")``, ``add_event_handler("shutdown", f)``, ``on_shutdown=[...]``),
+    or aiohttp's ``on_cleanup`` / ``on_shutdown`` / ``cleanup_ctx``. What lives with the module
+    then lives with that application, and ends there."""
+    found = _ENDS_APP.get(module.tree)
+    if found is None:
+        found = _ENDS_APP[module.tree] = _ends_an_application(module)
+    return found
+
+
+def application_global(module: ModuleInfo, value: ast.expr) -> ast.Assign | None:
+    """``client = httpx.AsyncClient()`` at the top of a module that ends an application (see
+    :func:`ends_an_application`): the statement binding ``value`` to a module global."""
+    kept = module.parent(value)
+    if (
+        isinstance(kept, ast.Assign)
+        and len(kept.targets) == 1
+        and isinstance(kept.targets[0], ast.Name)
+        and module.parent(kept) is module.tree
+        and ends_an_application(module)
+    ):
+        return kept
+    return None
+
+
+def _ends_an_application(module: ModuleInfo) -> bool:
+    for call in module.index.calls:
+        func = call.func
+        if any(k.arg in ("lifespan", "on_shutdown", "on_cleanup") and not _is_none(k.value) for k in call.keywords):
+            return True
+        if not isinstance(func, ast.Attribute):
+            continue
+        if func.attr in ("on_event", "add_event_handler") and _first_string(call) in SHUTDOWN_EVENTS:
+            return True
+        if func.attr in ("append", "insert", "extend") and isinstance(func.value, ast.Attribute) and func.value.attr in SHUTDOWN_LISTS:
+            return True
+    return False
+
+
+def _is_none(value: ast.expr) -> bool:
+    return isinstance(value, ast.Constant) and value.value is None
+
+
 def _last_string(call: ast.Call) -> str | None:
     if len(call.args) > 1 and isinstance(call.args[-1], ast.Constant) and isinstance(call.args[-1].value, str):
         return call.args[-1].value

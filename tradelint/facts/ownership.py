@@ -210,6 +210,9 @@ class ResourceType:
     lazy: bool
     # Known by its ``__aexit__`` alone (:func:`_by_protocol`), not by what it acquires.
     by_protocol: bool = False
+    # Derived from a library resource type (:meth:`OwnershipModel._library_base`): released by the
+    # base's ``release`` or a method of its own that calls it, not by any method named like one.
+    inherited: bool = False
 
 
 def resolve_ref(project: Project, module: ModuleSummary, ref: Ref) -> tuple[ModuleSummary, ClassFacts] | None:
@@ -426,6 +429,10 @@ class OwnershipModel:
         self.configured = configured
         # Whether a library resource's close is a coroutine function (aiohttp's ``ClientSession``).
         self.coroutine_close: Callable[[str], bool] = lambda qualified: False
+        # How an instance of a library resource type is released, by its qualified name: (close
+        # method, awaited, lazy), set by the resource analysis as ``coroutine_close`` is. What a
+        # first-party subclass of it inherits.
+        self.library_release: Callable[[str], tuple[str, bool, bool] | None] = lambda qualified: None
         self._types: dict[tuple[str, int], ResourceType | None] = {}
 
     def break_cycles(self) -> None:
@@ -444,10 +451,13 @@ class OwnershipModel:
 
     def _resource_type(self, module: ModuleSummary, facts: ClassFacts) -> ResourceType | None:
         family = lineage(self.project, module, facts)
-        if not any(m.releases for _, f in family for m in f.methods.values()):
-            return None  # nothing in the lineage releases anything
         if any("__new__" in f.methods for _, f in family):
             return None  # a singleton (hummingbot's ``ConnectionsFactory``): no creator owns it
+        inherited = self._library_base(module, facts, family)
+        if inherited is not None:
+            return inherited
+        if not any(m.releases for _, f in family for m in f.methods.values()):
+            return None  # nothing in the lineage releases anything
         acquired: list[tuple[ModuleSummary, Acquisition]] = []
         for owner_module, owner in family:
             for acquisition in owner.acquisitions:
@@ -474,6 +484,17 @@ class OwnershipModel:
             )
             return ResourceType(module, facts.name, entry.name, entry.is_async, lazy)
         return _by_protocol(module, facts, family)
+
+    def _library_base(self, module: ModuleSummary, facts: ClassFacts, family: Family) -> ResourceType | None:
+        """``class QLCWebsocketClient(aiohttp.ClientSession)``: a first-party class whose lineage
+        derives from a library resource type is one, released as its base is (an instance is
+        the base's instance, whatever the subclass adds)."""
+        for _, owner in family:
+            for ref in owner.bases:
+                release = self.library_release(ref[1]) if ref[0] == "qualified" else None
+                if release is not None:
+                    return ResourceType(module, facts.name, *release, inherited=True)
+        return None
 
     def _made_by_maker(self, family: Family, name: str) -> tuple[ModuleSummary, Ref] | None:
         """What the nearest class of ``family`` that defines the maker ``name`` returns (python-

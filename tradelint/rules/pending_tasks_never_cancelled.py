@@ -10,6 +10,7 @@ from tradelint.facts.file_context import FileContext
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.uses import classify, declares_outer, name_loads
 from tradelint.models.tasks.completions import left_behind
+from tradelint.models.tasks.gathers import GATHER, gather_leaves
 from tradelint.models.tasks.race_helpers import handed_to_a_race, raced_parameter
 from tradelint.models.tasks.races import is_race, raced_tasks
 from tradelint.models.tasks.run_roots import only_under_asyncio_run
@@ -25,6 +26,10 @@ AS_COMPLETED_HELP = "Only the iterator holds them: nothing can cancel the ones n
 # What an import binds for a callee that qualifies to one of ``WAIT``: each dotted prefix of it.
 WAIT_ROOTS = {prefix for name in WAIT for prefix in (name.rsplit(".", n)[0] for n in range(name.count(".") + 1))}
 EARLY_RETURN = {"FIRST_COMPLETED", "FIRST_EXCEPTION"}
+GATHER_MESSAGE = (
+    "work gathered by `asyncio.gather(...)` runs on when one of it fails; cancel the rest in `finally`, or use a `TaskGroup`"
+)
+GATHER_HELP = "Without `return_exceptions=True`, `gather` raises the first error and cancels none of the others"
 # Every finding's help: what happens to the tasks.
 HELP = "`asyncio.wait` cancels nothing: the unfinished tasks run on, unowned, and die pending at exit"
 # For a task ended only after the wait returns.
@@ -108,6 +113,26 @@ class PendingTasksNeverCancelled(Rule):
                 break
     ```
 
+    `asyncio.gather(...)` without `return_exceptions=True` raises the first error of one of
+    what it gathers and cancels none of the others. It is flagged when one of them runs until
+    something ends it (a coroutine function of the module, or a method of the caller's class,
+    whose own loop has no end of its own: `while True:`, `while self.running:`), and the program
+    goes on after the error: a handler around the `gather` catches every error and goes on (a
+    reconnect loop then starts a new set beside the old; flyte/mqtt-io `0f510f1e`), or the
+    function's caller does (not a test, nor a script's `main()`). It is reported where the
+    function makes the tasks, or at the `gather` when it is given coroutines; not when a
+    `finally` or handler around it cancels, nor with a `TaskGroup`, which cancels the rest itself:
+    ```python
+    async def main_loop(self):
+        while True:
+            self.tasks = [asyncio.create_task(c) for c in (self.rx_loop(), self.tx_loop())]   # reported
+            try:
+                await asyncio.gather(*self.tasks)
+            except Exception:
+                log.exception("critical task failed")
+            await asyncio.sleep(5)
+    ```
+
     ## Why is this bad?
     `asyncio.wait` does not cancel the tasks that have not finished. The losers of the race run
     on, unowned: they hold connections, raise errors nobody retrieves, and are destroyed pending
@@ -173,12 +198,14 @@ class PendingTasksNeverCancelled(Rule):
         # ``asyncio.tasks`` or of ``wait`` itself (the root of a dotted callee is an imported
         # name): most modules import none, and have nothing to check.
         completes = {local for local, qualified in module.imports.names.items() if qualified in AS_COMPLETED}
-        if not completes and not any(qualified in WAIT_ROOTS for qualified in module.imports.names.values()):
+        gathers = {local for local, qualified in module.imports.names.items() if qualified in GATHER}
+        if not completes and not gathers and not any(qualified in WAIT_ROOTS for qualified in module.imports.names.values()):
             return
         # The names bound to ``asyncio.wait`` itself (``from asyncio import wait``): a called name
         # qualifies to it only if it is one of them.
         waits = {local for local, qualified in module.imports.names.items() if qualified in WAIT}
         reported: set[ast.Call] = set()
+        gathered: set[ast.stmt] = set()
         races: list[ast.Call] = []
         helpers = handed_to_a_race_in(ctx)
         for call in module.index.calls:
@@ -191,6 +218,15 @@ class PendingTasksNeverCancelled(Rule):
                 loop = left_behind(module, call) if module.imports.qualify(func) in AS_COMPLETED else None
                 if loop is not None:
                     yield Report(loop, AS_COMPLETED_MESSAGE, help=AS_COMPLETED_HELP)
+                continue
+            if (func.__class__ is ast.Name and func.id in gathers) or (
+                func.__class__ is ast.Attribute and func.attr == "gather"
+            ):
+                if module.imports.qualify(func) in GATHER:
+                    for made in gather_leaves(module, call):
+                        if made not in gathered:
+                            gathered.add(made)
+                            yield Report(made, GATHER_MESSAGE, help=GATHER_HELP)
                 continue
             if func.__class__ is ast.Name:
                 if func.id not in waits:

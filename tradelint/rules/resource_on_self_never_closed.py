@@ -123,6 +123,24 @@ class ResourceOnSelfNeverClosed(Rule):
     can fail after it (a later `await` or `raise` on the way) leaves it open: `async with` runs
     `__aexit__` only once `__aenter__` has returned.
 
+    An instance of a first-party subclass of a library resource type (`class QLCWebsocketClient(
+    aiohttp.ClientSession)`) kept on `self` is a resource like its base, ended by the base's
+    release or a method of the lineage that calls it; a method of its own only named like a
+    release (`await self._client.disconnect()`, which closes the websocket it opened and not the
+    session) ends nothing (LedFx/LedFx `7aed5515`):
+    ```python
+    class QLCWebsocketClient(aiohttp.ClientSession):
+        async def disconnect(self):
+            await self.websocket.close()
+
+    class Integration:
+        async def connect(self):
+            self._client = QLCWebsocketClient()   # reported
+
+        async def disconnect(self):
+            await self._client.disconnect()
+    ```
+
     ## Why is this bad?
     The object outlives the call that made the session, so only the class can close it. If its
     `shutdown()`/`close()` forgets, every instance leaks a session ("Unclosed client session").

@@ -34,7 +34,9 @@ class UnclosedAsyncResource(Rule):
     errors only, `except asyncio.TimeoutError`, leaves the others); kept where Home Assistant
     holds it by an integration's setup that raises after (`raise ConfigEntryNotReady`) without
     closing it (a failed setup is never unloaded); a module global
-    (`global SESSION; SESSION = ClientSession()`) that no code of the module closes. First-party classes that acquire a resource and release it in their own method
+    (`global SESSION; SESSION = ClientSession()`) that no code of the module closes; a resource a
+    closure caches in a `nonlocal` that no code of the enclosing function closes (the enclosing
+    frame keeps it for every call of the closure; a closure returning it lends it). First-party classes that acquire a resource and release it in their own method
     (`close()`, `stop_monitoring()`...; not a call given what to act on,
     `client.close_pull_request(number)`, a request named like a release) are resources too, also when an async factory class
     method makes them (`await Provider.open()`); a module-private class (`_CvApi`) is a class
@@ -122,6 +124,22 @@ class UnclosedAsyncResource(Rule):
         app.session = aiohttp.ClientSession()   # reported: no `after_serving` closes it
     ```
 
+    A module that ends an application it builds (a lifespan, `FastAPI(lifespan=...)`, a shutdown
+    handler, `on_event("shutdown")`, `on_shutdown=[...]`, aiohttp's `on_cleanup`, `on_shutdown`,
+    `cleanup_ctx`) says when what lives with it ends: a library resource bound to a module
+    global at import (`client = httpx.AsyncClient()`) that no code of the module closes outlives
+    the application (e2b-dev/code-interpreter `ecc61872`). A module that ends no application is
+    not judged so (its globals end with the process), nor is an object of the project's own class
+    (it may be ended by releasing what it holds):
+    `client = httpx.AsyncClient()` beside `app = FastAPI(lifespan=lifespan)` whose lifespan
+    closes only a kernel is reported.
+
+    A first-party class derived from a library resource type (`class QLCWebsocketClient(
+    aiohttp.ClientSession)`) is that resource: an instance is released by the base's release
+    (`close()`) or by a method of the lineage that calls it, not by a method of its own that is
+    only named like one (`disconnect()` closing the websocket it opened leaves the session
+    open; LedFx/LedFx `7aed5515`).
+
     A receiver that takes over what it is given must be closed in turn: a first-party class that
     keeps a parameter and releases it in its own release method (`Wrapper(session)` whose
     `close()` closes `self.session`), handed a resource made for it (`Wrapper(ClientSession())`,
@@ -171,7 +189,7 @@ class UnclosedAsyncResource(Rule):
         await probe(session)
     ```
     A call of a first-party function (of this module or
-    an imported one) that returns a new resource on every path (`def make_session(): return
+    an imported one, also named through its module: `redis = prerequisites.get_redis()`) that returns a new resource on every path (`def make_session(): return
     ClientSession(...)`) creates one, also when it returns other first-party classes on other
     paths that hold nothing but have the same release method (the caller must call it anyway),
     and so does a method of the class called on `self` (`redis = await self.get_redis(crawl_id)`),
@@ -601,6 +619,14 @@ TEXTS = {
     "handed": Text(
         "`{label}(...)` given to `{name}(...)` is never closed; call `{close}()` when done",
         "No method of `{name}` closes it, so the caller still owns it",
+    ),
+    "app_global_never_closed": Text(
+        "module global `{name}` (`{label}(...)`) outlives the application; close it at its end of life",
+        "The module ends its application (a lifespan, `on_shutdown`, `on_cleanup`), and no code of the module calls `{close}()` on it",
+    ),
+    "closure_never_closed": Text(
+        "`{name}` (`{label}(...)`) kept by a closure is never closed; close it at shutdown",
+        "The enclosing function's frame keeps it for every call of the closure, and no code there calls `{close}()` on it",
     ),
     "global_elements_never_closed": Text(
         "`{label}()` kept in global `{name}` is never closed; close them at shutdown",

@@ -32,7 +32,7 @@ def module_factories(module: ModuleInfo, builtin_spec: BuiltinSpec, model: Owner
     return found
 
 
-def imported_factory(module: ModuleInfo, func: ast.Name, builtin_spec: BuiltinSpec, model: OwnershipModel) -> ResourceSpec | None:
+def imported_factory(module: ModuleInfo, func: ast.Name | ast.Attribute, builtin_spec: BuiltinSpec, model: OwnershipModel) -> ResourceSpec | None:
     """``from .http import make_session``: the resource the first-party function returns.
     Judged once per run and function (the verdict depends on the function and on what it
     names, never on the caller)."""
@@ -50,6 +50,25 @@ def imported_factory(module: ModuleInfo, func: ast.Name, builtin_spec: BuiltinSp
         spec = factory_spec(target[0], target[1], builtin_spec, model)
     memo[key] = spec
     return spec
+
+
+def module_function_factory(
+    module: ModuleInfo,
+    call: ast.Call,
+    memo: dict[tuple[str, str], ResourceSpec | None],
+    builtin_spec: BuiltinSpec,
+    model: OwnershipModel,
+) -> ResourceSpec | None:
+    """``redis = prerequisites.get_redis()``: a first-party module's function named through the
+    module, judged as when imported by name (:func:`imported_factory`); ``memo`` keeps one answer
+    per (module name, function name) of the asking module."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr[:1].islower()):
+        return None
+    pair = (func.value.id, func.attr)
+    if pair not in memo:
+        memo[pair] = imported_factory(module, func, builtin_spec, model)
+    return memo[pair]
 
 
 def self_method_factory(

@@ -4,13 +4,17 @@ ends it, if anything (moved out of :mod:`.resource_model`)."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
+from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.syntax import capword
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.uses import classify, in_cleanup_block, name_loads
 from tradelint.models.resources.error_paths import left_open_by_a_handler
 from tradelint.models.resources.proofs import closed_where_errors_are_swallowed
-from tradelint.models.resources.resource_types import Creation, Problem
+from tradelint.models.resources.owner_closes import closed_by_an_owner
+from tradelint.models.resources.resource_types import Creation, Problem, ResourceSpec
 from tradelint.models.resources.statements import _closes_held
 
 
@@ -42,3 +46,40 @@ def owner_leaks(module: ModuleInfo, c: Creation) -> Problem | None:
         return None
     left = closed_where_errors_are_swallowed(module, closes) or left_open_by_a_handler(module, c, closes)
     return "owner_closed_outside_finally" if left else None
+
+
+def unclosed_by_class(
+    module: ModuleInfo,
+    func: ast.expr,
+    builtin_spec: Callable[[str], ResourceSpec | None],
+    class_closes: Callable[[Creation, ModuleInfo], bool],
+) -> str | None:
+    """``StreamFetcher(...)`` where the first-party class opens a library resource on ``self`` in
+    ``__init__`` and nothing ever closes it (atomicpuppy): the attribute every instance leaks."""
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if not capword(name):
+        return None
+    found = definition_of(module, func)
+    if found is None or found[1].kind != "class":
+        return None
+    summary, definition = found
+    facts = summary.classes.get(definition.line)
+    if facts is None or "__new__" in facts.methods:
+        return None
+    acquisitions = [a for a in facts.acquisitions if a.method == "__init__" and a.ref[0] == "qualified" and builtin_spec(a.ref[1])]
+    if not acquisitions:
+        return None
+    owner = module.project.module_at(Path(summary.path))
+    cls = next((c for c in owner.index.classes if c.lineno == definition.line and c.name == facts.name), None) if owner else None
+    if owner is None or cls is None:
+        return None
+    init = next((s for s in cls.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef) and s.name == "__init__"), None)
+    for acquisition in acquisitions:
+        spec = builtin_spec(acquisition.ref[1])
+        assert spec is not None
+        held = Creation(cls, spec, "", "self", cls, acquisition.attr, init, cls)  # type: ignore[arg-type]
+        if not class_closes(held, owner) and not closed_by_an_owner(
+            owner, cls.name, acquisition.attr, frozenset({spec.close, "close", "aclose"})
+        ):
+            return acquisition.attr
+    return None

@@ -453,6 +453,16 @@ def self_ending_methods(module: ModuleInfo, found: ResourceType) -> tuple[str, .
             methods.setdefault(name, method)
     # A public method that releases what the type acquires is an end too: ``get_rank_data()``
     # closing the session after its last request. Counting it as a close can only spare a finding.
+    if found.inherited:
+        # A subclass of a library type: its own methods end it only by calling the base's release
+        # (``disconnect()`` closing the websocket it opened ends no ``ClientSession``).
+        ends = {found.release}
+        grown = True
+        while grown:
+            more = {n for n, m in methods.items() if n not in ends and m.self_calls & ends}
+            ends |= more
+            grown = bool(more)
+        return tuple(sorted(n for n in ends if not n.startswith("_") and n != found.release))
     held = {a.attr for _, member in family for a in member.acquisitions}
     return tuple(
         sorted(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from tradelint.facts.class_family import bases_naming, declared_by_a_base, subclasses_in_project
@@ -18,7 +17,7 @@ from tradelint.facts.mid_life import closed_mid_life_only
 from tradelint.facts.never_run import never_runs
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
 from tradelint.facts.summaries import definition_of
-from tradelint.facts.syntax import capword, walk
+from tradelint.facts.syntax import FUNCTION_NODES, capword, walk
 from tradelint.facts.uses import (
     Use, assigned_to, called_with_subject, classify, declarations, declares_outer, in_cleanup_block, is_awaited_call,
     name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_name,
@@ -35,8 +34,12 @@ from tradelint.models.resources.error_paths import closed_only_before_cancellati
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import owner_leaks
 from tradelint.models.resources.creation_shapes import entered_by_hand, owner_creation, part_creation
-from tradelint.models.resources.factories import borrows, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, module_factories, self_method_factory
-from tradelint.models.resources.owner_closes import closed_by_an_owner, closed_by_an_owner_of_family
+from tradelint.models.resources.factories import (
+    borrows, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, module_factories, module_function_factory,
+    self_method_factory,
+)
+from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
+from tradelint.models.resources.owner_leaks import unclosed_by_class
 from tradelint.models.resources.receivers import receiver_closes
 from tradelint.models.resources.proofs import (
     callee_name, closed_where_errors_are_swallowed, awaitable_here, dropped_unclosed, evaluated_on_one_branch,
@@ -59,6 +62,7 @@ from tradelint.models.resources.resource_types import (
     ResourceSpec,
     UnawaitedClose,
     Verdict,
+    inherited_release,
     unawaited_close,
     split_part,
     wraps_given,
@@ -67,6 +71,7 @@ from tradelint.models.resources.project_evidence import may_be_shared, released_
 from tradelint.models.resources.stop_only import stop_only_closer
 from tradelint.models.resources.unawaited import UnawaitedIndex, unawaited_closes_of
 from tradelint.facts.app_startup import (
+    application_global,
     closed_somewhere,
     kept_from_startup,
     kept_on_app,
@@ -94,6 +99,7 @@ class ResourceAnalysis:
             self.table[ctor] = ResourceSpec(method)
         self.model: OwnershipModel = ownership_model(self.module, self.builtin_close, ctx.config.shutdown_methods, ctx.config.resources)
         self.model.coroutine_close = self.builtin_coroutine_close
+        self.model.library_release = lambda qualified: inherited_release(self.builtin_spec(qualified))
 
     def builtin_spec(self, qualified: str) -> ResourceSpec | None:
         spec = self.table.get(qualified) or library_resource(qualified, self.module.module_name)
@@ -129,7 +135,9 @@ class ResourceAnalysis:
         made = class_factory(self.module, call.func, self.builtin_spec, self.model) if not found or found.lazy else None
         if found is not None and (made is None or made.lazy or made.holds):
             ends = self_ending_methods(self.module, found)
-            spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited, ends=ends, by_protocol=found.by_protocol)
+            spec = first_party_spec(
+                found.release, lazy=found.lazy, awaited=found.awaited, ends=ends, by_protocol=found.by_protocol, inherited=found.inherited
+            )
             return replace(spec, lends=lazily_given(self.module, call.func))
         if made is not None:
             return made
@@ -139,44 +147,11 @@ class ResourceAnalysis:
                 return given
         if found is None and made is None and (taken := taking_spec(self.model, self.module, call.func)) is not None:
             return taken
-        holds = self._unclosed_by_class(call.func)
+        holds = unclosed_by_class(self.module, call.func, self.builtin_spec, self._class_closes)
         if holds:
             return ResourceSpec("close", first_party=True, holds=holds, lends=lazily_given(self.module, call.func))
         if qualified is not None:
             return released_by_project(self.module, qualified, self.table)
-        return None
-
-    def _unclosed_by_class(self, func: ast.expr) -> str | None:
-        """``StreamFetcher(...)`` where the first-party class opens a library resource on ``self`` in
-        ``__init__`` and nothing ever closes it (atomicpuppy): the attribute every instance leaks."""
-        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        if not capword(name):
-            return None
-        found = definition_of(self.module, func)
-        if found is None or found[1].kind != "class":
-            return None
-        summary, definition = found
-        facts = summary.classes.get(definition.line)
-        if facts is None or "__new__" in facts.methods:
-            return None
-        acquisitions = [
-            a for a in facts.acquisitions if a.method == "__init__" and a.ref[0] == "qualified" and self.builtin_spec(a.ref[1])
-        ]
-        if not acquisitions:
-            return None
-        owner = self.module.project.module_at(Path(summary.path))
-        cls = next((c for c in owner.index.classes if c.lineno == definition.line and c.name == facts.name), None) if owner else None
-        if owner is None or cls is None:
-            return None
-        init = next((s for s in cls.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef) and s.name == "__init__"), None)
-        for acquisition in acquisitions:
-            spec = self.builtin_spec(acquisition.ref[1])
-            assert spec is not None
-            held = Creation(cls, spec, "", "self", cls, acquisition.attr, init, cls)  # type: ignore[arg-type]
-            if not self._class_closes(held, owner) and not closed_by_an_owner(
-                owner, cls.name, acquisition.attr, frozenset({spec.close, "close", "aclose"})
-            ):
-                return acquisition.attr
         return None
 
     def closes(self, use: Use, spec: ResourceSpec, module: ModuleInfo | None = None) -> bool:
@@ -188,7 +163,12 @@ class ResourceAnalysis:
             return True
         # A first-party type may be ended by any of its release methods (``stop()`` where its
         # ``__aexit__`` is the first found); not by ``client.close_pull_request(number)``.
-        return spec.first_party and is_release_name(use.name) and not called_with_subject(module or self.module, use.node)
+        return (
+            spec.first_party
+            and not spec.inherited
+            and is_release_name(use.name)
+            and not called_with_subject(module or self.module, use.node)
+        )
 
     @cached_property
     def creations(self) -> list[Creation]:
@@ -203,6 +183,7 @@ class ResourceAnalysis:
         named_roots = names.keys() | self.module.top_level.keys()
         factories = self._factories if library_roots else {}
         imported: dict[str, ResourceSpec | None] = {}
+        through_module: dict[tuple[str, str], ResourceSpec | None] = {}
         # ``spec_for`` reads only the callee's dotted name: one answer per name and module.
         specs: dict[object, ResourceSpec | None] = {}
         Attribute, Name = ast.Attribute, ast.Name
@@ -235,6 +216,11 @@ class ResourceAnalysis:
                     creation = self._creation(call, factory)
                     if creation is not None:
                         found.append(creation)
+                continue
+            if root in names and root not in library_roots and (
+                factory := module_function_factory(self.module, call, through_module, self.builtin_spec, self.model)
+            ):
+                found.extend(c for c in [self._creation(call, factory)] if c)  # ``prerequisites.get_redis()``
                 continue
             if root not in library_roots and not _capword_callee(func):
                 continue
@@ -281,7 +267,9 @@ class ResourceAnalysis:
         if scope is None or (isinstance(scope, ast.ClassDef) and module.enclosing_function(scope) is None):
             if spec.needs_loop:
                 return Creation(call, spec, label, "import_time", call)
-            return None
+            kept = application_global(module, expr) if scope is None and not spec.first_party else None
+            # ``client = httpx.AsyncClient()`` in a module whose lifespan closes other things.
+            return Creation(call, spec, label, "app_global", kept, kept.targets[0].id) if kept else None  # type: ignore[attr-defined]
         function = module.enclosing_function(call)
         if function is None or scope is not function:
             return None  # inside a lambda or a nested class body: ownership is not ours to judge
@@ -429,7 +417,7 @@ class ResourceAnalysis:
             elif problem is None and creation.kind == "self":
                 detail = dropped_unclosed(self.module, creation) or ""
                 problem = "self_dropped" if detail else None
-            if problem in ("global_never_closed", "global_elements_never_closed"):
+            if problem in ("global_never_closed", "global_elements_never_closed", "app_global_never_closed"):
                 if ("<module>", creation.name) in reported_globals:
                     continue
                 reported_globals.add(("<module>", creation.name))
@@ -491,6 +479,8 @@ class ResourceAnalysis:
             assert isinstance(c.stmt, ast.Assign)
             key = place_key(c.stmt.targets[0])
             return None if key is None or closed_somewhere(self.module, key, c.spec.close) else "startup_never_closed"
+        if c.kind == "app_global":
+            return "app_global_never_closed" if self._judge_global(c) else None
         if c.kind == "global_elements":
             return None if global_elements_ended(self.module, c.name) else "global_elements_never_closed"
         if c.kind == "self_elements":
@@ -501,7 +491,12 @@ class ResourceAnalysis:
     def _judge_local(self, c: Creation) -> Problem | None:
         assert c.function is not None
         if declares_outer(c.function, c.name):
-            return self._judge_global(c) if c.name in declarations(c.function)[0] else None
+            if c.name in declarations(c.function)[0]:
+                return self._judge_global(c)
+            # ``nonlocal session`` in a closure that caches it: the enclosing frame keeps it for
+            # every call of the closure, and code of that function must close it.
+            outer = next((f for f in self.module.ancestors(c.function) if isinstance(f, FUNCTION_NODES)), None)
+            return None if outer is None or self._closed_within(outer, c) else "closure_never_closed"
         if _replaced_before_use(self.module, c.function, c.stmt, c.name):
             return "replaced"
         closes: list[str | None] = []
@@ -588,19 +583,20 @@ class ResourceAnalysis:
 
     def _judge_global(self, c: Creation) -> Problem | None:
         """``global SESSION; SESSION = ClientSession()``: the module owns it, and some code of the
-        module must close it (a getter that returns it lends it, as a class's does)."""
+        module must close it."""
         memo = self.module.project.class_memo
-        key = ("global-closed", self.module.tree)
-        known = cast("dict[str, bool]", memo.setdefault(key, {}))
+        known = cast("dict[str, bool]", memo.setdefault(("global-closed", self.module.tree), {}))
         if c.name not in known:
-            known[c.name] = any(
-                self.closes(use, c.spec) or self._takes_care(self.module, use, c.spec, owner_is_class=True)
-                for use in resolve_aliases(
-                    self.module,
-                    [classify(self.module, node) for node in name_loads(self.module.tree, c.name)],
-                )
-            )
+            known[c.name] = self._closed_within(self.module.tree, c)
         return None if known[c.name] else "global_never_closed"
+
+    def _closed_within(self, scope: ast.AST, c: Creation) -> bool:
+        """Whether some code of ``scope`` closes the name ``c`` binds, or hands it to what takes it
+        (a getter that returns it lends it, as a class's does)."""
+        return any(
+            self.closes(use, c.spec) or self._takes_care(self.module, use, c.spec, owner_is_class=True)
+            for use in resolve_aliases(self.module, [classify(self.module, node) for node in name_loads(scope, c.name)])
+        )
 
     def _takes_care(
         self, module: ModuleInfo, use: Use, spec: ResourceSpec, *, owner_is_class: bool = False

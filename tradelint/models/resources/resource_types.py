@@ -61,6 +61,9 @@ class ResourceSpec:
     # resource only when it is handed one made for it (``Wrapper(ClientSession())``); the
     # creator's ownership then moved to it, and it must be released in turn.
     takes: tuple[tuple[str, int], ...] = ()
+    # A first-party subclass of a library resource type: ended by its release or ``ends`` only, not
+    # by any method named like a release (``disconnect()`` closing only the websocket it opened).
+    inherited: bool = False
 
 
 def library_spec(
@@ -69,6 +72,15 @@ def library_spec(
     """The spec of a library class that its own code says must be released
     (``scripts/make_resource_table.py``): judged by the rules of a first-party resource type."""
     return ResourceSpec(close, lazy=lazy, awaited=awaited, first_party=True, coroutine_close=awaited, ends=ends, given=given)
+
+
+def inherited_release(spec: ResourceSpec | None) -> tuple[str, bool, bool] | None:
+    """(close, awaited, lazy) that a first-party subclass inherits from a library class of this
+    spec: one whose instance is the resource (not a part of what a call returns, not a wrapper of
+    what it is given, not known only from the project's own releases)."""
+    if spec is None or spec.part is not None or spec.given or spec.lends or spec.evidenced:
+        return None
+    return spec.close, spec.awaited, spec.lazy
 
 
 def wraps_given(call: ast.Call, spec: ResourceSpec) -> bool:
@@ -91,12 +103,25 @@ def _is_none(value: ast.expr) -> bool:
 
 
 def first_party_spec(
-    release: str, *, lazy: bool, awaited: bool, ends: tuple[str, ...] = (), by_protocol: bool = False
+    release: str,
+    *,
+    lazy: bool,
+    awaited: bool,
+    ends: tuple[str, ...] = (),
+    by_protocol: bool = False,
+    inherited: bool = False,
 ) -> ResourceSpec:
     """The spec of a first-party resource type (``OwnershipModel.first_party_type``'s answer):
     released by its own method, awaited when that method is a coroutine."""
     return ResourceSpec(
-        release, lazy=lazy, awaited=awaited, first_party=True, coroutine_close=awaited, ends=ends, by_protocol=by_protocol
+        release,
+        lazy=lazy,
+        awaited=awaited,
+        first_party=True,
+        coroutine_close=awaited,
+        ends=ends,
+        by_protocol=by_protocol,
+        inherited=inherited,
     )
 
 
@@ -165,7 +190,7 @@ OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing
 NOT_TAKERS = {"getattr", "hasattr", "setattr", "vars", "dir"}
 
 
-Kind = Literal["local", "inline", "self", "self_elements", "global_elements", "startup", "import_time", "handed", "generator", "yielded", "local_elements", "integration", "self_key"]
+Kind = Literal["local", "inline", "self", "self_elements", "global_elements", "startup", "import_time", "handed", "generator", "yielded", "local_elements", "integration", "self_key", "app_global"]
 
 
 @dataclass(frozen=True)
@@ -217,6 +242,8 @@ Problem = Literal[
     "self_closed_at_stop_only",
     "startup_never_closed",
     "app_never_closed",
+    "app_global_never_closed",
+    "closure_never_closed",
 ]
 
 

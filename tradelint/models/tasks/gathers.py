@@ -1,0 +1,246 @@
+"""Work ``asyncio.gather`` leaves running when one of what it gathers fails.
+
+Without ``return_exceptions=True``, the first error of one awaitable is raised at once by the
+``await``, and ``gather`` cancels none of the others (the documented behaviour): each goes on,
+held by nothing the failing code still reaches. That is a leak where one of them runs until it
+is cancelled (a coroutine function of the project whose loop only ends from outside: ``while
+True:``, ``while self.running:``) and the program goes on after the error: a handler around the
+``gather`` swallows it (a reconnect loop that starts a fresh set beside the old, flyte/mqtt-io
+``0f510f1e``), or the function is one whose caller catches and goes on (a service's method, a
+request handler: ``goes_on_after_errors``). Not when a ``finally`` or handler around it cancels
+something (the function ends what it started), nor when a ``TaskGroup`` is used (it cancels the
+rest itself).
+
+Asked by TRD304; it reads no other layer of the task model."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from tradelint.facts.class_family import class_and_bases
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import goes_on_after_errors
+from tradelint.facts.handlers import goes_on
+from tradelint.facts.syntax import FUNCTION_NODES, SCOPE_NODES, walk
+
+GATHER = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
+_TASK_MAKERS = frozenset({"create_task", "ensure_future"})
+
+
+def gather_leaves(module: ModuleInfo, call: ast.Call) -> list[ast.stmt]:
+    """Where to report the work ``await asyncio.gather(...)`` (``call``) leaves running when one
+    of its awaitables fails: the statements that make its tasks in this function, or the
+    ``gather`` itself when it is given coroutines. Empty when nothing is left or it cannot be
+    shown."""
+    awaited = module.parent(call)
+    statement = module.parent(awaited) if isinstance(awaited, ast.Await) else None
+    if not isinstance(statement, (ast.Expr, ast.Assign, ast.AnnAssign)) or _returns_exceptions(call):
+        return []
+    function = module.enclosing_function(call)
+    if not isinstance(function, ast.AsyncFunctionDef) or module.enclosing_scope(call) is not function:
+        return []
+    elements: list[tuple[ast.expr, ast.stmt | None]] = []
+    many = len(call.args) >= 2
+    for arg in call.args:
+        if isinstance(arg, ast.Starred):
+            made = list(_collection_elements(module, function, arg.value))
+            if not made:
+                return []  # a collection made elsewhere: who holds its work is not known here
+            elements.extend(made)
+            many = True
+        else:
+            elements.extend(_element_values(module, function, arg, None))
+    if not many or not any(_runs_until_cancelled(module, function, value) for value, _ in elements):
+        return []
+    if _in_a_test(module):
+        return []  # a test's failure ends the test, and what it leaves ends with its loop
+    swallowed = _swallowed_around(module, function, statement)
+    if swallowed is None:
+        return []  # a ``finally`` or handler around it cancels: the function ends what it started
+    if not swallowed and not goes_on_after_errors(module, function):
+        return []  # the error ends the program (a script's ``main()``)
+    made_at = sorted({id(s): s for _, s in elements if s is not None}.values(), key=lambda s: (s.lineno, s.col_offset))
+    return made_at or [statement]
+
+
+def _in_a_test(module: ModuleInfo) -> bool:
+    parts = module.path.parts
+    name = module.path.name
+    return "tests" in parts or "test" in parts or name.startswith("test_") or name == "conftest.py"
+
+
+def _returns_exceptions(call: ast.Call) -> bool:
+    """``return_exceptions=`` given anything but a literal false: the errors come back as values."""
+    return any(
+        k.arg == "return_exceptions" and not (isinstance(k.value, ast.Constant) and not k.value.value) for k in call.keywords
+    )
+
+
+def _element_values(
+    module: ModuleInfo, function: ast.AST, value: ast.expr, made_at: ast.stmt | None
+) -> Iterator[tuple[ast.expr, ast.stmt | None]]:
+    """The coroutine calls an element stands for, each with the statement of this function that
+    makes its task (None for a coroutine handed to ``gather`` itself): ``create_task(c)`` is
+    ``c``; a local is what it is bound to."""
+    if isinstance(value, ast.Call) and _task_maker(value):
+        if value.args:
+            yield value.args[0], made_at or _statement_of(module, value)
+        return
+    if isinstance(value, ast.Name):
+        for bound in _bindings(function, value.id):
+            yield from _element_values(module, function, bound.value, bound)
+        return
+    yield value, made_at
+
+
+def _collection_elements(
+    module: ModuleInfo, function: ast.AST, value: ast.expr
+) -> Iterator[tuple[ast.expr, ast.stmt | None]]:
+    """What ``*tasks`` spreads, when the function itself makes the collection: a display or a
+    comprehension bound to the local (or to ``self.<attr>``) in the function."""
+    for bound in _bindings(function, value):
+        made = bound.value
+        if isinstance(made, (ast.List, ast.Tuple, ast.Set)):
+            for element in made.elts:
+                yield from _element_values(module, function, element, bound)
+        elif isinstance(made, (ast.ListComp, ast.SetComp, ast.GeneratorExp)) and len(made.generators) == 1:
+            generator = made.generators[0]
+            spread = made.elt
+            if isinstance(spread, ast.Call) and _task_maker(spread) and spread.args:
+                spread = spread.args[0]
+            if (
+                isinstance(spread, ast.Name)
+                and isinstance(generator.target, ast.Name)
+                and spread.id == generator.target.id
+                and isinstance(generator.iter, (ast.List, ast.Tuple, ast.Set))
+            ):
+                for element in generator.iter.elts:  # ``[create_task(c) for c in (self.a(), self.b())]``
+                    yield element, bound
+            else:
+                yield spread, bound
+
+
+def _bindings(function: ast.AST, target: ast.expr | str) -> list[ast.Assign]:
+    """The plain assignments of the function's own frame to a local (by name) or to
+    ``self.<attr>``."""
+    found: list[ast.Assign] = []
+    for node in _own_nodes(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and _same_target(node.targets[0], target):
+            found.append(node)
+    return found
+
+
+def _same_target(node: ast.expr, target: ast.expr | str) -> bool:
+    if isinstance(target, str):
+        return isinstance(node, ast.Name) and node.id == target
+    if isinstance(target, ast.Name):
+        return isinstance(node, ast.Name) and node.id == target.id
+    return (
+        isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == "self"
+        and isinstance(node, ast.Attribute)
+        and node.attr == target.attr
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "self"
+    )
+
+
+def _own_nodes(function: ast.AST) -> Iterator[ast.AST]:
+    """Every node of the function's own frame (nested functions and classes left out)."""
+    stack = list(ast.iter_child_nodes(function))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, SCOPE_NODES):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _task_maker(call: ast.Call) -> bool:
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name in _TASK_MAKERS
+
+
+def _statement_of(module: ModuleInfo, node: ast.AST) -> ast.stmt | None:
+    for ancestor in module.ancestors(node):
+        if isinstance(ancestor, ast.stmt):
+            return ancestor
+    return None
+
+
+def _runs_until_cancelled(module: ModuleInfo, function: ast.AST, value: ast.expr) -> bool:
+    """A call of a coroutine function of the module (or of a method of the caller's class and its
+    bases, on ``self``) whose own frame loops until something outside ends it."""
+    if not isinstance(value, ast.Call):
+        return False
+    definition = _definition(module, function, value.func)
+    return isinstance(definition, ast.AsyncFunctionDef) and any(
+        isinstance(node, ast.While) and _open_ended(node.test) and not _leaves(node) for node in _own_nodes(definition)
+    )
+
+
+def _leaves(loop: ast.While) -> bool:
+    """The loop ends itself: a ``break`` of its own or a ``return`` in it (a pagination loop's
+    ``while True: ... if not page: break``)."""
+    stack: list[ast.AST] = list(loop.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Break, ast.Return)):
+            return True
+        if isinstance(node, SCOPE_NODES):
+            continue
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            stack.extend(n for n in ast.walk(node) if isinstance(n, ast.Return))  # (its breaks are its own)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _definition(module: ModuleInfo, function: ast.AST, func: ast.expr) -> ast.AST | None:
+    if isinstance(func, ast.Name):
+        return next((s for s in module.tree.body if isinstance(s, FUNCTION_NODES) and s.name == func.id), None)
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
+        cls = module.parent(function)
+        if not isinstance(cls, ast.ClassDef):
+            return None
+        for _, member in class_and_bases(module, cls):
+            found = next((s for s in member.body if isinstance(s, FUNCTION_NODES) and s.name == func.attr), None)
+            if found is not None:
+                return found
+    return None
+
+
+def _open_ended(test: ast.expr) -> bool:
+    """``while True:``, ``while self.running:``, ``while not self._stop.is_set():``: a loop whose
+    test no step of its own counts down (not a comparison, not a local)."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+    if isinstance(test, ast.Constant):
+        return bool(test.value)
+    if isinstance(test, ast.Call):
+        test = test.func.value if isinstance(test.func, ast.Attribute) else test.func
+    while isinstance(test, ast.Attribute):
+        test = test.value
+    return isinstance(test, ast.Name) and test.id == "self"
+
+
+def _swallowed_around(module: ModuleInfo, function: ast.AST, statement: ast.stmt) -> bool | None:
+    """Whether a ``try`` of the function around ``statement`` catches every error and goes on;
+    None when one around it cancels something in its ``finally`` or a handler."""
+    swallowed = False
+    child: ast.AST = statement
+    for ancestor in module.ancestors(statement):
+        if ancestor is function:
+            break
+        if isinstance(ancestor, ast.Try) and any(child is s for s in ancestor.body):
+            ends = [*ancestor.finalbody, *(s for h in ancestor.handlers for s in h.body)]
+            if any(
+                isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
+                for s in ends for n in walk(s)
+            ):
+                return None
+            swallowed = swallowed or any(goes_on(h) for h in ancestor.handlers)
+        child = ancestor
+    return swallowed
