@@ -11,13 +11,13 @@ from tests.leak_manifests import Kinds, Round, make_tests
 
 ROUND = Round(
     13,
-    entries=27,
-    repos=23,
-    sites={"TRD2": 18, "TRD3": 20},
-    commits={"TRD2": 15, "TRD3": 13},
+    entries=32,
+    repos=27,
+    sites={"TRD2": 22, "TRD3": 22},
+    commits={"TRD2": 18, "TRD3": 15},
     mixed=("acgnhiki/blrec",),
-    apps=(12, 15),
-    kinds=Kinds(ha=0, library=15, other=12),
+    apps=(16, 16),
+    kinds=Kinds(ha=0, library=16, other=16),
     halves=None,
     others_at_least=32,  # rounds 1 to 12, their halves and the round-4 rename file
 )
