@@ -11,13 +11,13 @@ from tests.leak_manifests import Kinds, Round, make_tests
 
 ROUND = Round(
     13,
-    entries=32,
-    repos=27,
-    sites={"TRD2": 22, "TRD3": 22},
-    commits={"TRD2": 18, "TRD3": 15},
+    entries=34,
+    repos=29,
+    sites={"TRD2": 26, "TRD3": 22},
+    commits={"TRD2": 20, "TRD3": 15},
     mixed=("acgnhiki/blrec",),
-    apps=(16, 16),
-    kinds=Kinds(ha=0, library=16, other=16),
+    apps=(18, 16),
+    kinds=Kinds(ha=3, library=16, other=15),
     halves=None,
     others_at_least=32,  # rounds 1 to 12, their halves and the round-4 rename file
 )
