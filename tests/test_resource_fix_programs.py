@@ -94,3 +94,28 @@ def test_a_close_never_awaited_is_awaited_by_the_fix(tmp_path: Path) -> None:
     assert "        await self._session.close()\n" in (program / "main.py").read_text(encoding="utf-8")
     after = _run(["main.py"], program)
     assert (after.returncode, after.stdout, after.stderr) == (0, "closed: True\n", "")
+
+
+def test_a_subclass_of_the_session_is_closed_where_its_owner_disconnects(tmp_path: Path) -> None:
+    """Session 30: a first-party subclass of ``aiohttp.ClientSession`` is a session; its own
+    ``disconnect()`` (closing a websocket) does not end it, and the TRD202 fix closes it in the
+    owner's ``disconnect()``."""
+    program = copy_program(DATA / "subclass_session", tmp_path)
+    before = _run(["main.py"], program)
+    assert (before.returncode, before.stdout) == (0, "disconnected\nclient closed: False\n")
+    assert "Unclosed client session" in before.stderr
+    check = _run(["-m", "tradelint", "--no-cache", "--output-format", "concise", "-q", "main.py"], program)
+    assert check.stdout.splitlines() == [
+        "main.py:24:9: TRD202 [*] `self._client` is never closed; call its `close()` in `disconnect()`",
+    ]
+    fixed = _run(["-m", "tradelint", "--no-cache", "--fix", "."], program)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    text = (program / "main.py").read_text(encoding="utf-8")
+    assert (
+        '        print("disconnected")\n'
+        "        if self._client is not None:\n"
+        "            await self._client.close()\n"
+    ) in text
+    after = _run(["main.py"], program)
+    assert (after.returncode, after.stdout) == (0, "disconnected\nclient closed: True\n")
+    assert "Unclosed client session" not in after.stderr
