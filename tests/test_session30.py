@@ -328,3 +328,47 @@ def test_a_gather_of_loops_that_end_themselves_is_not_reported(tmp_path: Path) -
     paging = "    while True:\n        page = await ws.recv()\n        if not page:\n            break"
     source = COROUTINES.format(name="serve").replace("    while True:\n        await ws.recv()", paging)
     assert _project(tmp_path, {"client.py": source}, "TRD304") == []
+
+
+# --- a task the method ending the others leaves running ------------------------------------------
+
+SUBSCRIBER = """\
+import asyncio
+
+
+class Subscriber:
+    def __init__(self, api):
+        self._api = api
+        self._device_manager_task = asyncio.create_task(self._load_devices())
+        self._watchdog_task = asyncio.create_task(self._watchdog())
+
+    async def get_device_manager(self):
+        return await self._device_manager_task
+
+    async def _load_devices(self):
+        return await self._api.devices()
+
+    async def _watchdog(self):
+        while True:
+            await asyncio.sleep(10)
+
+    def stop(self):
+        self._watchdog_task.cancel()
+{more}"""
+
+
+def test_a_task_the_method_ending_the_others_leaves_running_is_reported(tmp_path: Path) -> None:
+    assert _project(tmp_path, {"subscriber.py": SUBSCRIBER.format(more="")}, "TRD303") == [
+        "subscriber.py:7:9 TRD303 `self._device_manager_task` is left running by `stop()`, "
+        "which cancels the other tasks of `Subscriber`; end it there",
+    ]
+
+
+def test_a_task_the_ending_method_also_cancels_is_not_reported(tmp_path: Path) -> None:
+    more = "        self._device_manager_task.cancel()\n"
+    assert _project(tmp_path, {"subscriber.py": SUBSCRIBER.format(more=more)}, "TRD303") == []
+
+
+def test_a_task_ended_by_a_method_the_ending_method_calls_is_not_reported(tmp_path: Path) -> None:
+    more = "        self._drop_devices()\n\n    def _drop_devices(self):\n        self._device_manager_task.cancel()\n"
+    assert _project(tmp_path, {"subscriber.py": SUBSCRIBER.format(more=more)}, "TRD303") == []

@@ -14,6 +14,11 @@ from tradelint.models.tasks.shutdown import teardown_name
 from tradelint.models.tasks.task_model import task_analysis
 
 
+import os
+SIB = bool(os.environ.get("TL_X_SIB"))
+from tradelint.models.tasks.siblings import left_by_ender
+
+
 class TaskOnSelfNeverAwaited(Rule):
     """## What it does
     Flags a task stored on `self` when no method of the class (its first-party bases and
@@ -202,7 +207,10 @@ class TaskOnSelfNeverAwaited(Rule):
     fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
+        reported: set[tuple[str, str]] = set()
         for site in task_analysis(ctx).sites:
+            if site.cls is not None:
+                reported.add((site.cls.name, site.name))
             if site.problem == "other_object":
                 assert site.function is not None and site.cls is not None
                 yield Report(
@@ -300,6 +308,16 @@ class TaskOnSelfNeverAwaited(Rule):
             fix, reason = task_attribute_fix(ctx, site)
             text = _text(site.name, shutdown, site.cls.name, site.function.name, _cancelled_in_del(site.cls, site.name))
             yield Report(site.node, text.message, fix, no_fix_help(reason) if reason else text.help)
+        if SIB:
+          for left in left_by_ender(ctx.module):
+            if (left.cls.name, left.name) not in reported:
+                yield Report(
+                    left.stmt,
+                    fit("`self.{name}` is left running by `{ender}()`, which cancels the other tasks of `{cls}`; end it there",
+                        name=left.name, ender=left.ender, cls=left.cls.name),
+                    None,
+                    fit_help("`{ender}()` is where `{cls}` ends its background work; this task runs on after it", ender=left.ender, cls=left.cls.name),
+                )
 
 
 def _text(name: str, shutdown: str | None, cls: str, function: str, in_del: bool = False) -> Text:
