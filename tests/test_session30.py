@@ -12,7 +12,9 @@ Each test is a general rule of ownership or lifetime, with its negative twin:
   ``ecc61872``; point 5);
 - a resource a closure caches in a ``nonlocal`` lives with the enclosing frame and must be closed
   by its code (python/the-knights-who-say-ni ``eaf3b018``; point 5);
-- work ``asyncio.gather`` leaves running when one of it fails (flyte/mqtt-io ``0f510f1e``; point 6).
+- work ``asyncio.gather`` leaves running when one of it fails (flyte/mqtt-io ``0f510f1e``; point 6);
+- a task awaited only for its result, left running by the class's end of life (allenporter/python-
+  google-nest-sdm ``3d617c61``, round 13's development half; point 6).
 """
 
 from __future__ import annotations
@@ -360,7 +362,7 @@ class Subscriber:
 def test_a_task_the_method_ending_the_others_leaves_running_is_reported(tmp_path: Path) -> None:
     assert _project(tmp_path, {"subscriber.py": SUBSCRIBER.format(more="")}, "TRD303") == [
         "subscriber.py:7:9 TRD303 `self._device_manager_task` is left running by `stop()`, "
-        "which cancels the other tasks of `Subscriber`; end it there",
+        "which ends the other tasks of `Subscriber`; end it there",
     ]
 
 

@@ -9,14 +9,10 @@ from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.uses import self_attribute_loads
+from tradelint.models.tasks.siblings import left_by_ender
 from tradelint.models.tasks.fixes import no_fix_help, task_attribute_fix
 from tradelint.models.tasks.shutdown import teardown_name
 from tradelint.models.tasks.task_model import task_analysis
-
-
-import os
-SIB = bool(os.environ.get("TL_X_SIB"))
-from tradelint.models.tasks.siblings import left_by_ender
 
 
 class TaskOnSelfNeverAwaited(Rule):
@@ -149,6 +145,14 @@ class TaskOnSelfNeverAwaited(Rule):
     object it holds (`self.task = create_task(self.worker.close())`, osparc-simcore
     `4ca23d07`), is not flagged: it ends by finishing, and cancelling it at shutdown would undo
     it.
+
+    A task kept on `self` that some method awaits for its result (a getter, `return await
+    self._device_manager_task`) is not ended by that await, which nothing may ever run: it is
+    reported when the class's end of life leaves it running. That end is a method that ends,
+    itself or through the methods it calls on `self`, every task the class ends anywhere, and
+    starts none again (not a restart); the task no method ends runs on after it
+    (allenporter/python-google-nest-sdm `3d617c61`, whose `stop_async()` cancels the watchdog
+    task only).
 
     ## Why is this bad?
     The service's `shutdown()` returns while the task runs on; when the loop closes the task is
@@ -308,15 +312,15 @@ class TaskOnSelfNeverAwaited(Rule):
             fix, reason = task_attribute_fix(ctx, site)
             text = _text(site.name, shutdown, site.cls.name, site.function.name, _cancelled_in_del(site.cls, site.name))
             yield Report(site.node, text.message, fix, no_fix_help(reason) if reason else text.help)
-        if SIB:
-          for left in left_by_ender(ctx.module):
+        for left in left_by_ender(ctx.module):
             if (left.cls.name, left.name) not in reported:
                 yield Report(
                     left.stmt,
-                    fit("`self.{name}` is left running by `{ender}()`, which cancels the other tasks of `{cls}`; end it there",
+                    fit("`self.{name}` is left running by `{ender}()`, which ends the other tasks of `{cls}`; end it there",
                         name=left.name, ender=left.ender, cls=left.cls.name),
                     None,
-                    fit_help("`{ender}()` is where `{cls}` ends its background work; this task runs on after it", ender=left.ender, cls=left.cls.name),
+                    fit_help("`{ender}()` is where `{cls}` ends its background work; this task runs on after it",
+                             ender=left.ender, cls=left.cls.name),
                 )
 
 
