@@ -24,7 +24,8 @@ of the first-party modules its imports resolve to:
   and the files that reach it through imports, nothing else.
 
 Reads that follow no import are recorded by the check itself (``Project.note_scan``, called
-whether a memo answers or not) and stored with the entry, with a digest of what they cover:
+whether a memo answers or not) and stored with the entry; what each covered is stored once for
+all entries (``cache_scans.py``: whether it still holds is found from the files changed since):
 
 - ``tree``: the whole-project search for a dataclass field's uses (``analysis/field_uses.py``):
   the list of the project's modules and each one's content. A new file that adds a use, or any
@@ -76,11 +77,11 @@ from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.finding import Finding
 from tradelint.core.fix_plan import Edit, Fix, Span
 from tradelint.facts.context import Project
-from tradelint.facts.project_files import PROJECT_MARKERS, files_naming, project_files
 from tradelint.runner.cache_key import KeyUnavailable, load_key
+from tradelint.runner.cache_scans import Scans
 from tradelint.runner.dependencies import config_names, module_names
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 CACHE_FILE = "cache.json"
 CACHE_MAGIC = b"tradelint-cache"
 # A cache is read whole; one larger than this is not a cache tradelint wrote for a sane tree.
@@ -154,8 +155,8 @@ def _environment() -> str:
 class Entry:
     key: str
     findings: tuple[Finding, ...]
-    # What the check read besides imports, and a digest of what that covered: (kind, folder, digest).
-    scans: tuple[tuple[str, str, str], ...] = ()
+    # What the check read besides imports, as (kind, folder): ``Cache.scans`` holds what each covered.
+    scans: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -245,13 +246,11 @@ def _finding_from(data: Any) -> Finding:
     )
 
 
-def _entry_from(data: Any) -> Entry:
-    key, scans, findings = _list(data, 3)
-    return Entry(
-        _str(key),
-        tuple(_finding_from(f) for f in _list(findings)),
-        tuple((_str(kind), _str(folder), _str(digest)) for kind, folder, digest in (_list(x, 3) for x in _list(scans))),
-    )
+def _entry_from(data: Any, scans: list[tuple[str, str]]) -> Entry:
+    key, noted, findings = _list(data, 3)
+    at = [_int(i) for i in _list(noted)]
+    _expect(all(0 <= i < len(scans) for i in at))
+    return Entry(_str(key), tuple(_finding_from(f) for f in _list(findings)), tuple(scans[i] for i in at))
 
 
 def _nodes_from(data: Any, roots: list[tuple[str, ...]]) -> dict[str, Node]:
@@ -311,12 +310,12 @@ class Cache:
         self.modules: dict[str, Node] = {}
         self._hashes: dict[str, str | None] = {}
         self._holds: dict[str, bool] = {}  # per module: its stored summary is still true
-        self._scans: dict[tuple[str, str], str] = {}
         self._found: dict[tuple[str, tuple[str, ...]], str | None] = {}
         self._listings: dict[str, set[str]] = {}
         self._reached: set[str] = set()
         self._dirty: set[str] = set()
         self._resolver = Project()
+        self.scans = Scans(self._resolver, self.content_hash)
         self._warn = warn or _warn_on_stderr
         self._warned = False
 
@@ -365,7 +364,7 @@ class Cache:
             data = json.loads(payload.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise CacheIgnored("corrupt (not JSON)") from None
-        _expect(isinstance(data, dict) and set(data) == {"fingerprint", "environment", "roots", "modules", "entries"})
+        _expect(isinstance(data, dict) and set(data) == {"fingerprint", "environment", "roots", "modules", "scans", "entries"})
         if data["fingerprint"] != self.fingerprint:
             return  # written by another build of tradelint or another Python
         entries = data["entries"]
@@ -374,7 +373,8 @@ class Cache:
         self.modules = _nodes_from(data["modules"], roots)
         if data["environment"] != self.environment:
             return  # a package was installed, upgraded or removed: every result is checked again
-        self.entries = {_str(path): _entry_from(entry) for path, entry in entries.items()}
+        scans = self.scans.decode(data["scans"], _expect)
+        self.entries = {_str(path): _entry_from(entry, scans) for path, entry in entries.items()}
 
     def _encode(self, key: bytes) -> bytes:
         paths = sorted(self.modules)
@@ -388,14 +388,16 @@ class Cache:
                 [name for name, found in node.names if found is None],
                 [[name, at[found]] for name, found in node.names if found is not None],
             ])
+        scans, scan_at = self.scans.encode(scan for entry in self.entries.values() for scan in entry.scans)
         payload = json.dumps(
             {
                 "fingerprint": self.fingerprint,
                 "environment": self.environment,
                 "roots": [list(r) for r in roots],
                 "modules": modules,
+                "scans": scans,
                 "entries": {
-                    path: [e.key, [list(s) for s in e.scans], [_finding_data(f) for f in e.findings]]
+                    path: [e.key, [scan_at[s] for s in e.scans], [_finding_data(f) for f in e.findings]]
                     for path, e in self.entries.items()
                 },
             },
@@ -510,46 +512,9 @@ class Cache:
         entry = self.entries.get(path)
         if entry is None or entry.key != key or path not in self._reached or path in self._dirty:
             return None
-        if any(self._scan_digest(kind, folder) != digest for kind, folder, digest in entry.scans):
+        if not all(self.scans.holds(kind, folder) for kind, folder in entry.scans):
             return None
         return entry.findings
-
-    def _scan_digest(self, kind: str, folder: str) -> str:
-        """A digest of what a scan covered (see the module's docstring), as it is now."""
-        if (kind, folder) in self._scans:
-            return self._scans[kind, folder]
-        h = hashlib.sha256(kind.encode())
-        parts: list[object] = []
-        base = Path(folder)
-        if kind == "tree":
-            files = project_files(self._resolver, base)
-            parts = [None] if files is None else [(str(f), self.content_hash(str(f))) for f in files]
-        elif kind == "markers":
-            for above in (base, *base.parents):
-                for marker in PROJECT_MARKERS:
-                    candidate = above / marker
-                    if os.path.isfile(candidate):
-                        parts.append((str(candidate), self.content_hash(str(candidate))))
-                    elif os.path.lexists(candidate):
-                        parts.append((str(candidate), "present"))
-        elif kind.startswith("mentions "):
-            # The project's modules whose text names something (``set_task_factory``, a class): a
-            # scan that parses only those depends on which they are and what they say.
-            if project_files(self._resolver, base) is None:
-                parts = [None]
-            else:
-                parts = [
-                    (str(f), self.content_hash(str(f)))
-                    for f, _ in files_naming(self._resolver, base, kind.partition(" ")[2])
-                ]
-        elif kind == "folder":
-            parts = [(str(f), self.content_hash(str(f))) for f in sorted(base.glob("*.py"))]
-            parts += [(str(above), os.path.exists(above / "__init__.py")) for above in (base, *list(base.parents)[:3])]
-        else:
-            parts = [os.urandom(16)]  # a kind this build does not know: never the same twice
-        h.update(repr(parts).encode("utf-8", "surrogateescape"))
-        self._scans[kind, folder] = h.hexdigest()
-        return self._scans[kind, folder]
 
     # -- storing new results ---------------------------------------------------------------------
 
@@ -568,8 +533,7 @@ class Cache:
             rebuilt.add(path)
             pending.append(path)
             stored = tuple(dataclasses.replace(f, path="") for f in result.findings)
-            scans = tuple((kind, folder, self._scan_digest(kind, folder)) for kind, folder in result.scans)
-            self.entries[path] = Entry(result.key, stored, scans)
+            self.entries[path] = Entry(result.key, stored, tuple(sorted(set(result.scans))))
         seen: set[str] = set()
         while pending:
             path = pending.pop()
@@ -598,7 +562,7 @@ class Cache:
         keep = {os.path.abspath(file) for file in fresh}
         self.entries = {
             path: entry for path, entry in self.entries.items()
-            if (path in keep or (path in before and path not in stale)) and os.path.exists(path)
+            if (path in keep or (path in before and path not in stale and self._scans_hold(entry))) and os.path.exists(path)
         }
         reached: set[str] = set()
         stack = list(self.entries)
@@ -608,6 +572,11 @@ class Cache:
                 reached.add(path)
                 stack.extend(self.modules[path].targets())
         self.modules = {path: node for path, node in self.modules.items() if path in reached}
+
+    def _scans_hold(self, entry: Entry) -> bool:
+        """Whether what a result not checked in this run read besides imports is unchanged: the
+        records are stored as they are now, so one that does not hold takes its result with it."""
+        return all(self.scans.holds(kind, folder) for kind, folder in entry.scans)
 
     def _summarize(self, path: str) -> list[str]:
         """The summary of a module this run did not check (outside the given paths, or whose

@@ -231,6 +231,8 @@ def _check(
     items: list[Item], jobs: int | None, summarize: bool = True, progress: Callable[[int], None] | None = None
 ) -> Generator[Outcome, None, None]:
     """The outcome of every item, in order; ``progress`` told of each file checked as it is."""
+    if not items:
+        return  # every result came from the cache: no checker, no rules loaded
     tick = progress or (lambda files: None)
     sizes = [file_size(path) for _, path, _ in items]
     total = sum(sizes)
