@@ -86,6 +86,7 @@ CACHE_FILE = "cache.json"
 CACHE_MAGIC = b"tradelint-cache"
 # A cache is read whole; one larger than this is not a cache tradelint wrote for a sane tree.
 MAX_CACHE_BYTES = 1 << 30
+_UNKNOWN = object()
 
 
 def _digest(data: bytes) -> str:
@@ -310,8 +311,9 @@ class Cache:
         self.modules: dict[str, Node] = {}
         self._hashes: dict[str, str | None] = {}
         self._holds: dict[str, bool] = {}  # per module: its stored summary is still true
-        self._found: dict[tuple[str, tuple[str, ...]], str | None] = {}
+        self._found: dict[tuple[str, ...], dict[str, str | None]] = {}  # per roots, by name
         self._listings: dict[str, set[str]] = {}
+        self._heads: dict[tuple[str, ...], set[str]] = {}  # per roots, the names in any of their listings
         self._reached: set[str] = set()
         self._dirty: set[str] = set()
         self._resolver = Project()
@@ -467,18 +469,29 @@ class Cache:
         module_name, roots = self._resolver.locate(Path(path))
         if module_name != node.module_name or tuple(str(r) for r in roots) != node.roots:
             return False
-        return all(self._find(name, node.roots) == found for name, found in node.names)
+        known = self._found.get(node.roots, {})
+        for name, found in node.names:
+            now = known.get(name, _UNKNOWN)
+            if (self._find(name, node.roots) if now is _UNKNOWN else now) != found:
+                return False
+        return True
 
     def _find(self, dotted: str, roots: tuple[str, ...]) -> str | None:
         """``Project.find_path`` in strings: the same candidates in the same order (``root/a/b.py``
         then ``root/a/b/__init__.py``, root by root), each looked for in its folder's listing
         first, so that a name that is no module there (most: the standard library, installed
         packages) costs no ``stat``."""
-        key = (dotted, roots)
-        if key in self._found:
-            return self._found[key]
+        known = self._found.setdefault(roots, {})
+        if dotted in known:
+            return known[dotted]
         found: str | None = None
         parts = dotted.split(".")
+        heads = self._heads.get(roots)
+        if heads is None:
+            heads = self._heads[roots] = set().union(*(self._listing(root) for root in roots))
+        if parts[0].casefold() not in heads:
+            known[dotted] = None  # in no root's listing (most names: the standard library, packages)
+            return None
         for root in roots:
             folder = root
             for part in parts[:-1]:
@@ -493,7 +506,7 @@ class Cache:
                             break
             if found is not None:
                 break
-        self._found[key] = found
+        known[dotted] = found
         return found
 
     def _listing(self, folder: str) -> set[str]:

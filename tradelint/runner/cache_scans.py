@@ -64,6 +64,9 @@ class Scans:
         self._holds: dict[tuple[str, str], bool] = {}
         self._now: dict[tuple[str, str], Record] = {}
         self._texts: dict[str, bytes | None] = {}
+        self._marked: dict[str, list[tuple[str, str | None]]] = {}
+        self._sources: dict[str, list[tuple[str, str | None]]] = {}
+        self._inits: dict[str, bool] = {}
 
     # -- now ---------------------------------------------------------------------------------
 
@@ -135,7 +138,7 @@ class Scans:
         if kind.startswith("mentions "):
             record = self._mentions(kind.partition(" ")[2], folder)
         elif kind in ("markers", "folder"):
-            record = Record(digest=_digest_of(self.content_hash, kind, Path(folder)))
+            record = Record(digest=self._digest_of(kind, folder))
         elif kind != "tree":
             record = Record(digest=os.urandom(16).hex())  # a kind this build does not know: never the same twice
         self._now[key] = record
@@ -153,6 +156,42 @@ class Scans:
             kept = stored.files - changed
             return Record(files=frozenset(kept | {p for p in changed if self._names(p, root, needle)}))
         return Record(files=frozenset(str(f) for f, _ in files_naming(self.resolver, Path(root), name)))
+
+    def _digest_of(self, kind: str, folder: str) -> str:
+        """A digest of what a ``markers`` or ``folder`` scan covered, as it is now; each folder's
+        markers, ``*.py`` files and ``__init__.py`` looked at once per run (folders share parents)."""
+        h = hashlib.sha256(kind.encode())
+        parts: list[object] = []
+        if kind == "markers":
+            for above in _chain(folder):
+                parts.extend(self._markers(above))
+        else:
+            if folder not in self._sources:
+                try:
+                    with os.scandir(folder) as listing:
+                        names = sorted(entry.name for entry in listing if entry.name.endswith(".py"))
+                except OSError:
+                    names = []
+                self._sources[folder] = [(p, self.content_hash(p)) for p in (os.path.join(folder, n) for n in names)]
+            parts = list(self._sources[folder])
+            for above in _chain(folder, 3):
+                if above not in self._inits:
+                    self._inits[above] = os.path.exists(os.path.join(above, "__init__.py"))
+                parts.append((above, self._inits[above]))
+        h.update(repr(parts).encode("utf-8", "surrogateescape"))
+        return h.hexdigest()
+
+    def _markers(self, folder: str) -> list[tuple[str, str | None]]:
+        if folder not in self._marked:
+            found: list[tuple[str, str | None]] = []
+            for marker in PROJECT_MARKERS:
+                candidate = os.path.join(folder, marker)
+                if os.path.isfile(candidate):
+                    found.append((candidate, self.content_hash(candidate)))
+                elif os.path.lexists(candidate):
+                    found.append((candidate, "present"))
+            self._marked[folder] = found
+        return self._marked[folder]
 
     # -- stored ------------------------------------------------------------------------------
 
@@ -221,20 +260,12 @@ def _relative(path: str, root: str) -> str:
     return path[len(prefix):] if path.startswith(prefix) else path
 
 
-def _digest_of(content_hash: Callable[[str], str | None], kind: str, base: Path) -> str:
-    """A digest of what a ``markers`` or ``folder`` scan covered, as it is now."""
-    h = hashlib.sha256(kind.encode())
-    parts: list[object] = []
-    if kind == "markers":
-        for above in (base, *base.parents):
-            for marker in PROJECT_MARKERS:
-                candidate = above / marker
-                if os.path.isfile(candidate):
-                    parts.append((str(candidate), content_hash(str(candidate))))
-                elif os.path.lexists(candidate):
-                    parts.append((str(candidate), "present"))
-    else:
-        parts = [(str(f), content_hash(str(f))) for f in sorted(base.glob("*.py"))]
-        parts += [(str(above), os.path.exists(above / "__init__.py")) for above in (base, *list(base.parents)[:3])]
-    h.update(repr(parts).encode("utf-8", "surrogateescape"))
-    return h.hexdigest()
+def _chain(folder: str, count: int | None = None) -> list[str]:
+    """``folder`` and its parents (``count`` of them at most), as ``Path(folder).parents`` lists them."""
+    found = [folder]
+    while count is None or len(found) <= count:
+        parent = os.path.dirname(found[-1])
+        if parent == found[-1]:
+            break
+        found.append(parent)
+    return found

@@ -1,0 +1,130 @@
+"""The cache's records of the reads that follow no import (``runner/cache_scans.py``): a result
+that searched the project for a word is re-checked when a file that names the word, before or
+after, is added, edited or removed, and only then; the records are found to hold from the files
+changed since the last run, across runs over part of the tree too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_cache_deps import FACTORY
+from tests.trees import configs_for, write
+from tradelint.core.config import Config, clear_cache
+from tradelint.core.finding import Finding
+from tradelint.runner import runner
+from tradelint.runner.cache import Cache
+from tradelint.runner.engine import Checker
+
+WORD = "mentions set_task_factory"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_config_cache() -> None:
+    clear_cache()
+
+
+def run(tree: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, under: Path | None = None) -> tuple[list[str], list[tuple[str, int, str]]]:
+    """The files checked (not answered from the cache) by a cached run over ``under`` (the
+    whole tree by default), and the findings."""
+    checked: list[str] = []
+    check_path = Checker.check_path
+
+    def recording(self: Checker, path: Path, config: Config, display: str | None = None) -> list[Finding]:
+        checked.append(Path(path).relative_to(tree).as_posix())
+        return check_path(self, path, config, display)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Checker, "check_path", recording)
+        result = runner.check_files(configs_for(under or tree), cache_dir=cache)
+    return sorted(checked), [(Path(f.path).relative_to(tree).as_posix(), f.line, f.code) for f in result.findings]
+
+
+def project(tmp_path: Path) -> Path:
+    """``app/jobs.py`` discards a task: whether a task factory of the project keeps it is found by
+    reading the modules that name ``set_task_factory`` (a ``mentions`` scan)."""
+    tree = tmp_path / "tree"
+    write(tree / "pyproject.toml", "[project]\nname = 'app'\n")
+    write(tree / "app" / "__init__.py", "")
+    write(tree / "app" / "jobs.py", "import asyncio\n\n\nasync def fire() -> None:\n    asyncio.create_task(asyncio.sleep(1))\n")
+    write(tree / "app" / "sub" / "__init__.py", "")
+    write(tree / "app" / "sub" / "plain.py", "VALUE = 1\n")
+    return tree
+
+
+REPORTED = [("app/jobs.py", 5, "TRD301")]
+
+
+def test_a_file_naming_the_searched_word_rechecks_the_search_before_and_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = project(tmp_path)
+    cache = tmp_path / "cache"
+    assert run(tree, cache, monkeypatch)[1] == REPORTED
+    # Files that do not name the word: the search's result stays, whatever else changes.
+    write(tree / "app" / "sub" / "plain.py", "VALUE = 2\n")
+    assert run(tree, cache, monkeypatch) == (["app/sub/plain.py"], REPORTED)
+    write(tree / "app" / "sub" / "other.py", "OTHER = 1\n")
+    assert run(tree, cache, monkeypatch) == (["app/sub/other.py"], REPORTED)
+    assert run(tree, cache, monkeypatch) == ([], REPORTED)
+    # A new file that names it (the snapshot has moved twice since the search was stored).
+    loop = write(tree / "app" / "sub" / "loop.py", FACTORY)
+    assert run(tree, cache, monkeypatch) == (["app/jobs.py", "app/sub/loop.py"], [])
+    # Named before, not after: the search is made again, and the task is reported again.
+    write(loop, "VALUE = 3\n")
+    assert run(tree, cache, monkeypatch) == (["app/jobs.py", "app/sub/loop.py"], REPORTED)
+    # Named neither before nor after.
+    write(loop, "VALUE = 4\n")
+    assert run(tree, cache, monkeypatch) == (["app/sub/loop.py"], REPORTED)
+    # Named, then removed.
+    write(loop, FACTORY)
+    assert run(tree, cache, monkeypatch) == (["app/jobs.py", "app/sub/loop.py"], [])
+    with open(loop, "a", encoding="utf-8") as fh:
+        fh.write("# edited, still naming it\n")
+    assert run(tree, cache, monkeypatch) == (["app/jobs.py", "app/sub/loop.py"], [])
+    loop.unlink()
+    assert run(tree, cache, monkeypatch) == (["app/jobs.py"], REPORTED)
+    assert run(tree, cache, monkeypatch) == ([], REPORTED)
+
+
+def test_the_record_keeps_the_files_naming_the_word(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tree = project(tmp_path)
+    cache = tmp_path / "cache"
+    loop = write(tree / "app" / "sub" / "loop.py", FACTORY)
+    run(tree, cache, monkeypatch)
+    stored = Cache.load(cache)
+    assert stored.entries[str(tree / "app" / "jobs.py")].scans.count((WORD, str(tree))) == 1
+    assert stored.scans.records[WORD, str(tree)].files == {str(loop)}
+    snapshot = stored.scans.snapshots[str(tree)]
+    assert snapshot is not None and set(snapshot) == {str(p) for p in tree.rglob("*.py")}
+    # Made again from the changed files only, it is the same.
+    write(tree / "app" / "sub" / "more.py", "# set_task_factory is named here too\n")
+    run(tree, cache, monkeypatch)
+    assert Cache.load(cache).scans.records[WORD, str(tree)].files == {str(loop), str(tree / "app" / "sub" / "more.py")}
+
+
+def test_a_result_outside_the_run_whose_search_changed_is_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run over part of the tree stores the records as they are now: a result it did not check
+    whose search no longer holds goes, or a later run would take it as made from them."""
+    tree = project(tmp_path)
+    cache = tmp_path / "cache"
+    assert run(tree, cache, monkeypatch)[1] == REPORTED
+    write(tree / "app" / "sub" / "loop.py", FACTORY)
+    assert run(tree, cache, monkeypatch, under=tree / "app" / "sub") == (["app/sub/loop.py"], [])
+    assert str(tree / "app" / "jobs.py") not in Cache.load(cache).entries
+    assert run(tree, cache, monkeypatch) == (["app/jobs.py"], [])
+    assert run(tree, cache, monkeypatch) == ([], [])
+
+
+def test_an_unrelated_leaf_edit_rechecks_that_file_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tree = project(tmp_path)
+    write(tree / "app" / "sub" / "loop.py", FACTORY)
+    cache = tmp_path / "cache"
+    assert run(tree, cache, monkeypatch)[1] == []
+    for _ in range(2):
+        with open(tree / "app" / "sub" / "plain.py", "a", encoding="utf-8") as fh:
+            fh.write("# edited\n")
+        assert run(tree, cache, monkeypatch) == (["app/sub/plain.py"], [])
