@@ -128,3 +128,57 @@ def test_an_unrelated_leaf_edit_rechecks_that_file_only(tmp_path: Path, monkeypa
         with open(tree / "app" / "sub" / "plain.py", "a", encoding="utf-8") as fh:
             fh.write("# edited\n")
         assert run(tree, cache, monkeypatch) == (["app/sub/plain.py"], [])
+
+
+DESC = 'from dataclasses import dataclass\n\n\n@dataclass\nclass Desc:\n    NAME: str = "x"\n    size: int = 0\n'
+
+
+def fix_safety(tree: Path, cache: Path | None) -> list[tuple[str, str | None]]:
+    result = runner.check_files(configs_for(tree), cache_dir=cache)
+    return [(f.code, f.fix.safety if f.fix else None) for f in result.findings]
+
+
+def test_a_field_search_depends_on_what_the_files_it_read_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``user.py`` names a generic word (``asdict``), so the search for uses of ``Desc.NAME`` reads
+    it; whether its ``x`` may hold a ``Desc`` is found through ``h.py``, which names no word the
+    search asked about (``Holder`` inherits a ``Desc`` field or not): an edit of it must re-check
+    the search, an unrelated edit must not."""
+    tree = tmp_path / "tree"
+    write(tree / "requirements.txt", "")
+    write(tree / "pkg" / "__init__.py", "")
+    write(tree / "pkg" / "desc.py", DESC)
+    write(tree / "pkg" / "base.py", (
+        "from dataclasses import dataclass\n\nfrom pkg.desc import Desc\n\n\n@dataclass\nclass Base:\n    d: Desc\n"
+    ))
+    write(tree / "pkg" / "other.py", "class Base:\n    pass\n")
+    write(tree / "pkg" / "h.py", "from pkg.base import Base\n\n\nclass Holder(Base):\n    pass\n")
+    write(tree / "pkg" / "user.py", (
+        "from dataclasses import asdict\n\nfrom pkg.h import Holder\n\n\n"
+        "def f(x: Holder) -> object:\n    return asdict(x)\n"
+    ))
+    write(tree / "pkg" / "plain.py", "VALUE = 1\n")
+    cache = tmp_path / "cache"
+    assert fix_safety(tree, cache) == [("TRD101", "unsafe")]
+    with open(tree / "pkg" / "plain.py", "a", encoding="utf-8") as fh:
+        fh.write("# edited\n")
+    assert run(tree, cache, monkeypatch)[0] == ["pkg/plain.py"]
+    write(tree / "pkg" / "h.py", "from pkg.other import Base\n\n\nclass Holder(Base):\n    pass\n")
+    assert run(tree, cache, monkeypatch)[0] == ["pkg/desc.py", "pkg/h.py", "pkg/user.py"]
+    assert fix_safety(tree, cache) == fix_safety(tree, None) == [("TRD101", "safe")]
+    assert run(tree, cache, monkeypatch)[0] == []
+
+
+def test_a_field_search_notes_the_words_it_asked_about(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tree = tmp_path / "tree"
+    write(tree / "requirements.txt", "")
+    write(tree / "pkg" / "__init__.py", "")
+    write(tree / "pkg" / "desc.py", DESC)
+    write(tree / "pkg" / "other.py", "from dataclasses import replace\n")
+    write(tree / "pkg" / "plain.py", "VALUE = 1\n")
+    cache = tmp_path / "cache"
+    run(tree, cache, monkeypatch)
+    stored = Cache.load(cache)
+    (kind,) = [k for k, folder in stored.entries[str(tree / "pkg" / "desc.py")].scans if k.startswith("words ")]
+    assert {"Desc", "NAME"} <= set(kind.split()[1:])
+    # The files read: the class's own (it names the class), and one naming a generic word.
+    assert stored.scans.records[kind, str(tree)].files == {str(tree / "pkg" / "desc.py"), str(tree / "pkg" / "other.py")}

@@ -317,7 +317,9 @@ class Cache:
         self._reached: set[str] = set()
         self._dirty: set[str] = set()
         self._resolver = Project()
-        self.scans = Scans(self._resolver, self.content_hash)
+        self.scans = Scans(self._resolver, self.content_hash, self._closure_holds)
+        self._loaded: dict[str, Node] = {}  # the modules as stored
+        self._loaded_hold: dict[str, bool] = {}
         self._warn = warn or _warn_on_stderr
         self._warned = False
 
@@ -373,6 +375,7 @@ class Cache:
         _expect(isinstance(entries, dict))
         roots = [tuple(_str(r) for r in _list(rs)) for rs in _list(data["roots"])]
         self.modules = _nodes_from(data["modules"], roots)
+        self._loaded = dict(self.modules)
         if data["environment"] != self.environment:
             return  # a package was installed, upgraded or removed: every result is checked again
         scans = self.scans.decode(data["scans"], _expect)
@@ -462,8 +465,28 @@ class Cache:
             self._holds[path] = self._check_node(path)
         return self._holds[path]
 
-    def _check_node(self, path: str) -> bool:
-        node = self.modules.get(path)
+    def _closure_holds(self, paths: Iterable[str]) -> bool:
+        """Whether every module that ``paths`` reach through their stored imports (themselves
+        included) is as stored: what a search that read them may also have read."""
+        seen: set[str] = set()
+        stack = list(paths)
+        while stack:
+            path = stack.pop()
+            if path in seen:
+                continue
+            seen.add(path)
+            node = self._loaded.get(path)
+            if node is None:
+                return False
+            if path not in self._loaded_hold:
+                self._loaded_hold[path] = self._holds[path] if path in self._holds else self._check_node(path, node)
+            if not self._loaded_hold[path]:
+                return False
+            stack.extend(node.targets())
+        return True
+
+    def _check_node(self, path: str, stored: Node | None = None) -> bool:
+        node = stored or self.modules.get(path)
         if node is None or self.content_hash(path) != node.content:
             return False
         module_name, roots = self._resolver.locate(Path(path))

@@ -32,6 +32,8 @@ from typing import Any, Callable, Iterable
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.facts.context import Project
 from tradelint.facts.project_files import PROJECT_MARKERS, files_naming, project_files
+from tradelint.models.dataclasses.family_index import WORD
+from tradelint.models.dataclasses.field_uses import GENERIC_WORDS
 
 _ABSENT = object()
 
@@ -46,15 +48,18 @@ class Record:
 
 
 def _root_kind(kind: str) -> bool:
-    return kind == "tree" or kind.startswith("mentions ")
+    return kind == "tree" or kind.startswith(("mentions ", "words "))
 
 
 class Scans:
     """The stored records and snapshots, and what holds of them now (each found once per run)."""
 
-    def __init__(self, resolver: Project, content_hash: Callable[[str], str | None]) -> None:
+    def __init__(
+        self, resolver: Project, content_hash: Callable[[str], str | None], closure_holds: Callable[[Iterable[str]], bool]
+    ) -> None:
         self.resolver = resolver
         self.content_hash = content_hash
+        self.closure_holds = closure_holds  # whether no module these reach through imports changed
         # Per root, its files and their content hashes (None: unreadable) when stored; None for the
         # whole map: the root held more files than a search reads (``project_files`` gave up).
         self.snapshots: dict[str, dict[str, str | None] | None] = {}
@@ -64,6 +69,7 @@ class Scans:
         self._holds: dict[tuple[str, str], bool] = {}
         self._now: dict[tuple[str, str], Record] = {}
         self._texts: dict[str, bytes | None] = {}
+        self._tokens: dict[str, tuple[bool, frozenset[str], str] | None] = {}
         self._marked: dict[str, list[tuple[str, str | None]]] = {}
         self._sources: dict[str, list[tuple[str, str | None]]] = {}
         self._inits: dict[str, bool] = {}
@@ -125,6 +131,13 @@ class Scans:
             needle = kind.partition(" ")[2].encode("utf-8", "surrogateescape")
             named = stored.files or frozenset()
             return not any(p in named or self._names(p, folder, needle) for p in changed)
+        if kind.startswith("words "):
+            changed = self.changed(folder)
+            if changed is None:
+                return False
+            words = _words(kind)
+            read = stored.files or frozenset()
+            return not any(p in read or self._read_for(p, folder, words) for p in changed) and self.closure_holds(read)
         if kind in ("markers", "folder"):
             return stored.digest == self.now(kind, folder).digest
         return False  # a kind this build does not know
@@ -137,6 +150,12 @@ class Scans:
         record = Record()
         if kind.startswith("mentions "):
             record = self._mentions(kind.partition(" ")[2], folder)
+        elif kind.startswith("words "):
+            made = self._words(kind, folder)
+            if made is None:
+                self._read_all([key])
+                return self._now[key]
+            record = made
         elif kind in ("markers", "folder"):
             record = Record(digest=self._digest_of(kind, folder))
         elif kind != "tree":
@@ -193,12 +212,63 @@ class Scans:
             self._marked[folder] = found
         return self._marked[folder]
 
+    def _words(self, kind: str, root: str) -> Record | None:
+        """The files a field search may have read: those naming a word it asked about, or a
+        generic word (``field_uses``); from the changed files alone when the record held. None:
+        every file is to be read (``_read_all``, once for all such records)."""
+        now = self.current(root)
+        if now is None:
+            return Record()
+        stored = self.records.get((kind, root))
+        changed = self.changed(root)
+        if stored is not None and stored.files is not None and changed is not None:
+            words = _words(kind)
+            kept = stored.files - changed
+            return Record(files=frozenset(kept | {p for p in changed if self._read_for(p, root, words)}))
+        return None
+
+    def _read_all(self, keys: list[tuple[str, str]]) -> None:
+        """The records of these ``words`` scans made from every file of their roots, each file
+        read once for all of them (a cold run notes one for each field searched)."""
+        for root in sorted({folder for _, folder in keys}):
+            mine = [(kind, _words(kind)) for kind, folder in keys if folder == root]
+            found: dict[str, set[str]] = {kind: set() for kind, _ in mine}
+            for path in self.current(root) or {}:
+                known = self._facts(path, keep=False)
+                if known is not None:
+                    for kind, words in mine:
+                        if _names_any(known, words):
+                            found[kind].add(path)
+            for kind, _ in mine:
+                self._now[kind, root] = Record(files=frozenset(found[kind]))
+
+    def _facts(self, path: str, keep: bool = True) -> tuple[bool, frozenset[str], str] | None:
+        """Whether the text of ``path`` names a generic word, its words, and the text (None:
+        unreadable); kept for the changed files only."""
+        if path in self._tokens:
+            return self._tokens[path]
+        text = self.resolver.read_text(Path(path))
+        found = None if text is None else (GENERIC_WORDS.search(text) is not None, frozenset(WORD.findall(text)), text)
+        if keep:
+            self._tokens[path] = found
+        return found
+
+    def _read_for(self, path: str, root: str, words: frozenset[str]) -> bool:
+        """Whether a field search asking about ``words`` may read ``path``, a file under ``root``
+        now."""
+        now = self.current(root)
+        if now is None or path not in now:
+            return False
+        known = self._facts(path)
+        return known is not None and _names_any(known, words)
+
     # -- stored ------------------------------------------------------------------------------
 
     def encode(self, used: Iterable[tuple[str, str]]) -> tuple[dict[str, Any], dict[tuple[str, str], int]]:
         """The records of ``used`` as they are now, and the snapshots of their roots, as JSON
         data; with each scan's position in the records."""
         keys = sorted(set(used))
+        self._read_all([k for k in keys if k[0].startswith("words ") and k not in self._now and self._words(*k) is None])
         roots = sorted({folder for kind, folder in keys if _root_kind(kind)})
         snapshots: list[list[Any]] = []
         positions: dict[str, dict[str, int]] = {}
@@ -253,6 +323,17 @@ class Scans:
             self.records[kind, folder] = Record(digest, named)
             keys.append((kind, folder))
         return keys
+
+
+def _names_any(facts: tuple[bool, frozenset[str], str], words: frozenset[str]) -> bool:
+    """A text names a generic word, or one of ``words`` as the search's index tells words (runs of
+    word characters; any other is looked for in the text)."""
+    generic, tokens, text = facts
+    return generic or not tokens.isdisjoint(words) or any(w in text for w in words if not WORD.fullmatch(w))
+
+
+def _words(kind: str) -> frozenset[str]:
+    return frozenset(w for w in kind.partition(" ")[2].split(" ") if w)
 
 
 def _relative(path: str, root: str) -> str:
