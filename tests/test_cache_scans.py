@@ -5,6 +5,7 @@ changed since the last run, across runs over part of the tree too."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,22 @@ def test_a_field_search_notes_the_words_it_asked_about(tmp_path: Path, monkeypat
     assert {"Desc", "NAME"} <= set(kind.split()[1:])
     # The files read: the class's own (it names the class), and one naming a generic word.
     assert stored.scans.records[kind, str(tree)].files == {str(tree / "pkg" / "desc.py"), str(tree / "pkg" / "other.py")}
+
+
+def test_a_run_with_nothing_changed_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tree = project(tmp_path)
+    cache = tmp_path / "cache"
+    run(tree, cache, monkeypatch)
+    stored = cache / "cache.json"
+    os.utime(stored, ns=(10**9, 10**9))
+    assert run(tree, cache, monkeypatch) == ([], REPORTED)
+    assert stored.stat().st_mtime_ns == 10**9
+    with open(tree / "app" / "sub" / "plain.py", "a", encoding="utf-8") as fh:
+        fh.write("# edited\n")
+    assert run(tree, cache, monkeypatch) == (["app/sub/plain.py"], REPORTED)
+    assert stored.stat().st_mtime_ns != 10**9
+    # A file that changed and is checked by no run of these paths: the snapshot moves on.
+    os.utime(stored, ns=(10**9, 10**9))
+    write(tree / "app" / "sub" / "plain.py", "VALUE = 5\n")
+    assert run(tree, cache, monkeypatch, under=tree / "app" / "jobs.py") == ([], REPORTED)
+    assert stored.stat().st_mtime_ns != 10**9

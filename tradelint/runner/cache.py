@@ -320,6 +320,8 @@ class Cache:
         self.scans = Scans(self._resolver, self.content_hash, self._closure_holds)
         self._loaded: dict[str, Node] = {}  # the modules as stored
         self._loaded_hold: dict[str, bool] = {}
+        self._stored: tuple[set[str], set[str]] | None = None
+        self._unchanged = False
         self._warn = warn or _warn_on_stderr
         self._warned = False
 
@@ -380,6 +382,7 @@ class Cache:
             return  # a package was installed, upgraded or removed: every result is checked again
         scans = self.scans.decode(data["scans"], _expect)
         self.entries = {_str(path): _entry_from(entry, scans) for path, entry in entries.items()}
+        self._stored = (set(self.entries), set(self.modules))  # what the file holds, for ``save``
 
     def _encode(self, key: bytes) -> bytes:
         paths = sorted(self.modules)
@@ -608,6 +611,10 @@ class Cache:
                 reached.add(path)
                 stack.extend(self.modules[path].targets())
         self.modules = {path: node for path, node in self.modules.items() if path in reached}
+        # Nothing checked, nothing dropped, every scan as stored: the file already says all this.
+        self._unchanged = not fresh and self._stored == (set(self.entries), set(self.modules)) and self.scans.unchanged(
+            scan for entry in self.entries.values() for scan in entry.scans
+        )
 
     def _scans_hold(self, entry: Entry) -> bool:
         """Whether what a result not checked in this run read besides imports is unchanged: the
@@ -634,6 +641,8 @@ class Cache:
         key = self.signing_key
         if key is None:
             return  # nothing to sign it with: a cache no later run could trust
+        if self._unchanged:
+            return  # (a warm run with nothing changed writes nothing)
         try:
             created = _make_folder(self.folder)
             if created:

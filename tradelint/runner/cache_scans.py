@@ -262,6 +262,17 @@ class Scans:
         known = self._facts(path)
         return known is not None and _names_any(known, words)
 
+    def unchanged(self, used: Iterable[tuple[str, str]]) -> bool:
+        """Whether the records of ``used`` and their roots' snapshots, written now, would be
+        those stored (each record holds, no file under a root changed)."""
+        keys = set(used)
+        if keys != set(self.records):
+            return False
+        roots = {folder for kind, folder in keys if _root_kind(kind)}
+        return roots == set(self.snapshots) and all(self.changed(r) == set() for r in roots) and all(
+            self.holds(*key) for key in keys
+        )
+
     # -- stored ------------------------------------------------------------------------------
 
     def encode(self, used: Iterable[tuple[str, str]]) -> tuple[dict[str, Any], dict[tuple[str, str], int]]:
