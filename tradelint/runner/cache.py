@@ -75,8 +75,10 @@ from tradelint.core import interrupts
 from tradelint.core.config import Config
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.finding import Finding
-from tradelint.core.fix_plan import Edit, Fix, Span
 from tradelint.facts.context import Project
+from tradelint.runner.cache_codec import (
+    CacheIgnored, _expect, _finding_data, _finding_from, _int, _list, _optional_str, _str,
+)
 from tradelint.runner.cache_key import KeyUnavailable, load_key
 from tradelint.runner.cache_scans import Scans
 from tradelint.runner.dependencies import config_names, module_names
@@ -184,69 +186,6 @@ class Fresh:
     config: Config
 
 
-class CacheIgnored(Exception):
-    """Why a cache file is not used, worded for the one warning a run may print."""
-
-
-def _finding_data(finding: Finding) -> list[Any]:
-    fix = finding.fix
-    fix_data = None
-    if fix is not None:
-        fix_data = [
-            fix.title,
-            fix.safety,
-            [[e.kind, e.path, [e.span.line, e.span.col, e.span.end_line, e.span.end_col], [list(p) for p in e.params]]
-             for e in fix.edits],
-        ]
-    return [
-        finding.line, finding.column, finding.code, finding.message, finding.end_line, finding.end_column, fix_data,
-        finding.help,
-    ]
-
-
-def _expect(condition: bool) -> None:
-    if not condition:
-        raise CacheIgnored("unexpected content")
-
-
-def _str(value: Any) -> str:
-    _expect(isinstance(value, str))
-    return str(value)
-
-
-def _int(value: Any) -> int:
-    _expect(type(value) is int)
-    return int(value)
-
-
-def _list(value: Any, length: int | None = None) -> list[Any]:
-    _expect(isinstance(value, list) and (length is None or len(value) == length))
-    return list(value)
-
-
-def _optional_str(value: Any) -> str | None:
-    return None if value is None else _str(value)
-
-
-def _finding_from(data: Any) -> Finding:
-    line, column, code, message, end_line, end_column, fix_data, help = _list(data, 8)
-    fix = None
-    if fix_data is not None:
-        title, safety, edits = _list(fix_data, 3)
-        _expect(safety in ("safe", "unsafe"))
-        parsed: list[Edit] = []
-        for edit in _list(edits):
-            kind, path, span, params = _list(edit, 4)
-            l1, c1, l2, c2 = (_int(v) for v in _list(span, 4))
-            pairs = tuple((_str(k), _str(v)) for k, v in (_list(p, 2) for p in _list(params)))
-            parsed.append(Edit(_str(kind), _str(path), Span(l1, c1, l2, c2), pairs))
-        fix = Fix(_str(title), "safe" if safety == "safe" else "unsafe", tuple(parsed))
-    return Finding(
-        "", _int(line), _int(column), _str(code), _str(message), _int(end_line), _int(end_column), fix,
-        _optional_str(help),
-    )
-
-
 def _entry_from(data: Any, scans: list[tuple[str, str]]) -> Entry:
     key, noted, findings = _list(data, 3)
     at = [_int(i) for i in _list(noted)]
@@ -319,7 +258,7 @@ class Cache:
         self._resolver = Project()
         self.scans = Scans(self._resolver, self.content_hash, self._closure_holds)
         self._loaded: dict[str, Node] = {}  # the modules as stored
-        self._loaded_hold: dict[str, bool] = {}
+        self._tainted: set[str] | None = None  # the stored modules that reach one not as stored
         self._stored: tuple[set[str], set[str]] | None = None
         self._unchanged = False
         self._warn = warn or _warn_on_stderr
@@ -471,22 +410,24 @@ class Cache:
     def _closure_holds(self, paths: Iterable[str]) -> bool:
         """Whether every module that ``paths`` reach through their stored imports (themselves
         included) is as stored: what a search that read them may also have read."""
-        seen: set[str] = set()
-        stack = list(paths)
-        while stack:
-            path = stack.pop()
-            if path in seen:
-                continue
-            seen.add(path)
-            node = self._loaded.get(path)
-            if node is None:
-                return False
-            if path not in self._loaded_hold:
-                self._loaded_hold[path] = self._holds[path] if path in self._holds else self._check_node(path, node)
-            if not self._loaded_hold[path]:
-                return False
-            stack.extend(node.targets())
-        return True
+        if self._tainted is None:
+            # The stored modules not as stored (or importing one not stored), and their importers.
+            importers: dict[str, list[str]] = {}
+            bad: list[str] = []
+            for path, node in self._loaded.items():
+                for target in node.targets():
+                    importers.setdefault(target, []).append(path)
+                held = self._holds[path] if path in self._holds else self._check_node(path, node)
+                if not held or any(t not in self._loaded for t in node.targets()):
+                    bad.append(path)
+            tainted = set(bad)
+            while bad:
+                for importer in importers.get(bad.pop(), ()):
+                    if importer not in tainted:
+                        tainted.add(importer)
+                        bad.append(importer)
+            self._tainted = tainted
+        return all(path in self._loaded and path not in self._tainted for path in paths)
 
     def _check_node(self, path: str, stored: Node | None = None) -> bool:
         node = stored or self.modules.get(path)
@@ -495,12 +436,24 @@ class Cache:
         module_name, roots = self._resolver.locate(Path(path))
         if module_name != node.module_name or tuple(str(r) for r in roots) != node.roots:
             return False
-        known = self._found.get(node.roots, {})
+        known = self._found.setdefault(node.roots, {})
+        heads = self._heads_of(node.roots)
         for name, found in node.names:
             now = known.get(name, _UNKNOWN)
-            if (self._find(name, node.roots) if now is _UNKNOWN else now) != found:
+            if now is _UNKNOWN:
+                # (Most names are in no root's listing: the standard library, installed packages.)
+                now = self._find(name, node.roots) if name.partition(".")[0].casefold() in heads else None
+            if now != found:
                 return False
         return True
+
+    def _heads_of(self, roots: tuple[str, ...]) -> set[str]:
+        """The names in any of ``roots``' listings: a dotted name whose first part is none of them
+        is no module there."""
+        heads = self._heads.get(roots)
+        if heads is None:
+            heads = self._heads[roots] = set().union(*(self._listing(root) for root in roots))
+        return heads
 
     def _find(self, dotted: str, roots: tuple[str, ...]) -> str | None:
         """``Project.find_path`` in strings: the same candidates in the same order (``root/a/b.py``
@@ -512,10 +465,7 @@ class Cache:
             return known[dotted]
         found: str | None = None
         parts = dotted.split(".")
-        heads = self._heads.get(roots)
-        if heads is None:
-            heads = self._heads[roots] = set().union(*(self._listing(root) for root in roots))
-        if parts[0].casefold() not in heads:
+        if parts[0].casefold() not in self._heads_of(roots):
             known[dotted] = None  # in no root's listing (most names: the standard library, packages)
             return None
         for root in roots:
