@@ -252,7 +252,9 @@ class Cache:
         self._holds: dict[str, bool] = {}  # per module: its stored summary is still true
         self._found: dict[tuple[str, ...], dict[str, str | None]] = {}  # per roots, by name
         self._listings: dict[str, set[str]] = {}
-        self._heads: dict[tuple[str, ...], set[str]] = {}  # per roots, the names in any of their listings
+        self._heads: dict[tuple[str, ...], set[str]] = {}
+        self._found_under: dict[tuple[str, str], str | None] = {}
+        self._located: dict[str, tuple[str | None, tuple[Path, ...], tuple[str, ...]]] = {}  # per roots, the names in any of their listings
         self._reached: set[str] = set()
         self._dirty: set[str] = set()
         self._resolver = Project()
@@ -370,7 +372,7 @@ class Cache:
         content = self.content_hash(absolute)
         if content is None:
             return None  # unreadable: check it, and report why
-        module_name, roots = self._resolver.locate(Path(absolute))
+        module_name, roots, _ = self._locate(absolute)
         return _digest(repr((content, config, module_name, roots)).encode("utf-8", "surrogateescape"))
 
     # -- which stored results still hold --------------------------------------------------------
@@ -433,8 +435,8 @@ class Cache:
         node = stored or self.modules.get(path)
         if node is None or self.content_hash(path) != node.content:
             return False
-        module_name, roots = self._resolver.locate(Path(path))
-        if module_name != node.module_name or tuple(str(r) for r in roots) != node.roots:
+        module_name, _, roots = self._locate(path)
+        if module_name != node.module_name or roots != node.roots:
             return False
         known = self._found.setdefault(node.roots, {})
         heads = self._heads_of(node.roots)
@@ -455,6 +457,13 @@ class Cache:
             heads = self._heads[roots] = set().union(*(self._listing(root) for root in roots))
         return heads
 
+    def _locate(self, path: str) -> tuple[str | None, tuple[Path, ...], tuple[str, ...]]:
+        """``Project.locate`` of an absolute path, and its roots as strings, once per path."""
+        if path not in self._located:
+            module_name, roots = self._resolver.locate(Path(path))
+            self._located[path] = (module_name, roots, tuple(str(r) for r in roots))
+        return self._located[path]
+
     def _find(self, dotted: str, roots: tuple[str, ...]) -> str | None:
         """``Project.find_path`` in strings: the same candidates in the same order (``root/a/b.py``
         then ``root/a/b/__init__.py``, root by root), each looked for in its folder's listing
@@ -469,20 +478,30 @@ class Cache:
             known[dotted] = None  # in no root's listing (most names: the standard library, packages)
             return None
         for root in roots:
-            folder = root
-            for part in parts[:-1]:
-                if part.casefold() not in self._listing(folder):
-                    break
-                folder = os.path.join(folder, part)
-            else:
-                if parts[-1].casefold() in self._listing(folder):
-                    for candidate in (os.path.join(folder, parts[-1] + ".py"), os.path.join(folder, parts[-1], "__init__.py")):
-                        if os.path.isfile(candidate):
-                            found = candidate
-                            break
+            found = self._find_under(dotted, parts, root)
             if found is not None:
                 break
         known[dotted] = found
+        return found
+
+    def _find_under(self, dotted: str, parts: list[str], root: str) -> str | None:
+        """``dotted`` under one root (shared by the many folders whose roots list it)."""
+        key = (dotted, root)
+        if key in self._found_under:
+            return self._found_under[key]
+        found: str | None = None
+        folder = root
+        for part in parts[:-1]:
+            if part.casefold() not in self._listing(folder):
+                break
+            folder = os.path.join(folder, part)
+        else:
+            if parts[-1].casefold() in self._listing(folder):
+                for candidate in (os.path.join(folder, parts[-1] + ".py"), os.path.join(folder, parts[-1], "__init__.py")):
+                    if os.path.isfile(candidate):
+                        found = candidate
+                        break
+        self._found_under[key] = found
         return found
 
     def _listing(self, folder: str) -> set[str]:
@@ -578,8 +597,7 @@ class Cache:
         return module_names(info) if info is not None else []
 
     def _node(self, path: str, names: Iterable[str]) -> Node:
-        module_name, roots = self._resolver.locate(Path(path))
-        strings = tuple(str(r) for r in roots)
+        module_name, _, strings = self._locate(path)
         resolved = tuple((name, self._find(name, strings)) for name in sorted(set(names)))
         return Node(self.content_hash(path), module_name, strings, resolved)
 

@@ -32,8 +32,6 @@ from typing import Any, Callable, Iterable
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.facts.context import Project
 from tradelint.facts.project_files import PROJECT_MARKERS, files_naming, project_files
-from tradelint.models.dataclasses.family_index import WORD
-from tradelint.models.dataclasses.field_uses import GENERIC_WORDS
 
 _ABSENT = object()
 
@@ -247,6 +245,10 @@ class Scans:
         unreadable); kept for the changed files only."""
         if path in self._tokens:
             return self._tokens[path]
+        # Imported when a file is read for a field search: a run that reads none does not pay for them.
+        from tradelint.models.dataclasses.family_index import WORD
+        from tradelint.models.dataclasses.field_uses import GENERIC_WORDS
+
         text = self.resolver.read_text(Path(path))
         found = None if text is None else (GENERIC_WORDS.search(text) is not None, frozenset(WORD.findall(text)), text)
         if keep:
@@ -339,6 +341,8 @@ class Scans:
 def _names_any(facts: tuple[bool, frozenset[str], str], words: frozenset[str]) -> bool:
     """A text names a generic word, or one of ``words`` as the search's index tells words (runs of
     word characters; any other is looked for in the text)."""
+    from tradelint.models.dataclasses.family_index import WORD
+
     generic, tokens, text = facts
     return generic or not tokens.isdisjoint(words) or any(w in text for w in words if not WORD.fullmatch(w))
 
