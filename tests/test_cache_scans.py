@@ -202,3 +202,21 @@ def test_a_run_with_nothing_changed_writes_nothing(tmp_path: Path, monkeypatch: 
     write(tree / "app" / "sub" / "plain.py", "VALUE = 5\n")
     assert run(tree, cache, monkeypatch, under=tree / "app" / "jobs.py") == ([], REPORTED)
     assert stored.stat().st_mtime_ns != 10**9
+
+
+def test_a_module_that_now_answers_a_stored_name_rechecks_its_importer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warm run looks no stored name up again while the folders and files they were resolved
+    from are as they were (``cache_lookups.py``); a new module, or any new name in one of them,
+    makes it look them up."""
+    tree = project(tmp_path)
+    write(tree / "app" / "user.py", "from app import helpers\n\nVALUE = helpers\n")
+    cache = tmp_path / "cache"
+    run(tree, cache, monkeypatch)
+    assert run(tree, cache, monkeypatch) == ([], REPORTED)
+    assert Cache.load(cache).lookups.holds()
+    write(tree / "notes" / "readme.txt", "")  # a new folder where names are looked up: none changes
+    assert run(tree, cache, monkeypatch) == ([], REPORTED)
+    assert Cache.load(cache).lookups.holds()  # stored again, as it is now
+    write(tree / "app" / "helpers.py", "X = 1\n")
+    assert run(tree, cache, monkeypatch) == (["app/helpers.py", "app/user.py"], REPORTED)
+    assert run(tree, cache, monkeypatch) == ([], REPORTED)

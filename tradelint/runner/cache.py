@@ -80,15 +80,17 @@ from tradelint.runner.cache_codec import (
     CacheIgnored, _expect, _finding_data, _finding_from, _int, _list, _optional_str, _str,
 )
 from tradelint.runner.cache_key import KeyUnavailable, load_key
+from tradelint.runner.cache_lookups import Lookups
 from tradelint.runner.cache_scans import Scans
 from tradelint.runner.dependencies import config_names, module_names
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 CACHE_FILE = "cache.json"
 CACHE_MAGIC = b"tradelint-cache"
 # A cache is read whole; one larger than this is not a cache tradelint wrote for a sane tree.
 MAX_CACHE_BYTES = 1 << 30
 _UNKNOWN = object()
+GITIGNORE = b"# Created by tradelint; safe to delete.\n*\n"
 
 
 def _digest(data: bytes) -> str:
@@ -250,11 +252,9 @@ class Cache:
         self.modules: dict[str, Node] = {}
         self._hashes: dict[str, str | None] = {}
         self._holds: dict[str, bool] = {}  # per module: its stored summary is still true
-        self._found: dict[tuple[str, ...], dict[str, str | None]] = {}  # per roots, by name
-        self._listings: dict[str, set[str]] = {}
-        self._heads: dict[tuple[str, ...], set[str]] = {}
-        self._found_under: dict[tuple[str, str], str | None] = {}
-        self._located: dict[str, tuple[str | None, tuple[Path, ...], tuple[str, ...]]] = {}  # per roots, the names in any of their listings
+        self.lookups = Lookups()  # how names resolve to files
+        self._located: dict[str, tuple[str | None, tuple[Path, ...], tuple[str, ...]]] = {}
+        self._resolved: set[str] = set()  # the nodes whose names were resolved (or held) in this run
         self._reached: set[str] = set()
         self._dirty: set[str] = set()
         self._resolver = Project()
@@ -278,6 +278,11 @@ class Cache:
         if cache.signing_key is None:
             cache.warn(f"cannot be authenticated: {cache.unkeyed}")
             return cache
+        try:  # made now: this run's listing of its parent already holds it (``cache_lookups.py``)
+            if _make_folder(folder):
+                _write_new(folder / ".gitignore", GITIGNORE)
+        except OSError:
+            pass  # (``save`` says why, if it cannot write the cache either)
         try:
             raw = _read_cache_bytes(folder / CACHE_FILE)
             if raw is not None:
@@ -311,7 +316,7 @@ class Cache:
             data = json.loads(payload.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise CacheIgnored("corrupt (not JSON)") from None
-        _expect(isinstance(data, dict) and set(data) == {"fingerprint", "environment", "roots", "modules", "scans", "entries"})
+        _expect(isinstance(data, dict) and set(data) == {"fingerprint", "environment", "roots", "modules", "lookups", "scans", "entries"})
         if data["fingerprint"] != self.fingerprint:
             return  # written by another build of tradelint or another Python
         entries = data["entries"]
@@ -319,6 +324,7 @@ class Cache:
         roots = [tuple(_str(r) for r in _list(rs)) for rs in _list(data["roots"])]
         self.modules = _nodes_from(data["modules"], roots)
         self._loaded = dict(self.modules)
+        self.lookups.decode(data["lookups"], _expect)
         if data["environment"] != self.environment:
             return  # a package was installed, upgraded or removed: every result is checked again
         scans = self.scans.decode(data["scans"], _expect)
@@ -344,6 +350,8 @@ class Cache:
                 "environment": self.environment,
                 "roots": [list(r) for r in roots],
                 "modules": modules,
+                # (Only when every node kept had its names resolved, or found to hold, in this run.)
+                "lookups": self.lookups.data() if all(p in self._resolved for p in self.modules) else None,
                 "scans": scans,
                 "entries": {
                     path: [e.key, [scan_at[s] for s in e.scans], [_finding_data(f) for f in e.findings]]
@@ -438,8 +446,11 @@ class Cache:
         module_name, _, roots = self._locate(path)
         if module_name != node.module_name or roots != node.roots:
             return False
-        known = self._found.setdefault(node.roots, {})
-        heads = self._heads_of(node.roots)
+        if self.lookups.holds():
+            self._resolved.add(path)
+            return True  # every name resolves as it did when the node was stored (``cache_lookups.py``)
+        known = self.lookups.known(node.roots)
+        heads = self.lookups.heads_of(node.roots)
         for name, found in node.names:
             now = known.get(name, _UNKNOWN)
             if now is _UNKNOWN:
@@ -447,15 +458,11 @@ class Cache:
                 now = self._find(name, node.roots) if name.partition(".")[0].casefold() in heads else None
             if now != found:
                 return False
+        self._resolved.add(path)
         return True
 
-    def _heads_of(self, roots: tuple[str, ...]) -> set[str]:
-        """The names in any of ``roots``' listings: a dotted name whose first part is none of them
-        is no module there."""
-        heads = self._heads.get(roots)
-        if heads is None:
-            heads = self._heads[roots] = set().union(*(self._listing(root) for root in roots))
-        return heads
+    def _find(self, dotted: str, roots: tuple[str, ...]) -> str | None:
+        return self.lookups.find(dotted, roots)
 
     def _locate(self, path: str) -> tuple[str | None, tuple[Path, ...], tuple[str, ...]]:
         """``Project.locate`` of an absolute path, and its roots as strings, once per path."""
@@ -463,57 +470,6 @@ class Cache:
             module_name, roots = self._resolver.locate(Path(path))
             self._located[path] = (module_name, roots, tuple(str(r) for r in roots))
         return self._located[path]
-
-    def _find(self, dotted: str, roots: tuple[str, ...]) -> str | None:
-        """``Project.find_path`` in strings: the same candidates in the same order (``root/a/b.py``
-        then ``root/a/b/__init__.py``, root by root), each looked for in its folder's listing
-        first, so that a name that is no module there (most: the standard library, installed
-        packages) costs no ``stat``."""
-        known = self._found.setdefault(roots, {})
-        if dotted in known:
-            return known[dotted]
-        found: str | None = None
-        parts = dotted.split(".")
-        if parts[0].casefold() not in self._heads_of(roots):
-            known[dotted] = None  # in no root's listing (most names: the standard library, packages)
-            return None
-        for root in roots:
-            found = self._find_under(dotted, parts, root)
-            if found is not None:
-                break
-        known[dotted] = found
-        return found
-
-    def _find_under(self, dotted: str, parts: list[str], root: str) -> str | None:
-        """``dotted`` under one root (shared by the many folders whose roots list it)."""
-        key = (dotted, root)
-        if key in self._found_under:
-            return self._found_under[key]
-        found: str | None = None
-        folder = root
-        for part in parts[:-1]:
-            if part.casefold() not in self._listing(folder):
-                break
-            folder = os.path.join(folder, part)
-        else:
-            if parts[-1].casefold() in self._listing(folder):
-                for candidate in (os.path.join(folder, parts[-1] + ".py"), os.path.join(folder, parts[-1], "__init__.py")):
-                    if os.path.isfile(candidate):
-                        found = candidate
-                        break
-        self._found_under[key] = found
-        return found
-
-    def _listing(self, folder: str) -> set[str]:
-        """The names in ``folder`` less a ``.py`` suffix, case-folded: a name not here is no
-        module there, on a case-insensitive file system too."""
-        if folder not in self._listings:
-            try:
-                names = os.listdir(folder)
-            except OSError:
-                names = []
-            self._listings[folder] = {(n[:-3] if n.endswith(".py") else n).casefold() for n in names}
-        return self._listings[folder]
 
     def get(self, file: Path, key: str) -> tuple[Finding, ...] | None:
         path = os.path.abspath(file)
@@ -583,7 +539,7 @@ class Cache:
         # Nothing checked, nothing dropped, every scan as stored: the file already says all this.
         self._unchanged = not fresh and self._stored == (set(self.entries), set(self.modules)) and self.scans.unchanged(
             scan for entry in self.entries.values() for scan in entry.scans
-        )
+        ) and self.lookups.stored is not None and self.lookups.holds()
 
     def _scans_hold(self, entry: Entry) -> bool:
         """Whether what a result not checked in this run read besides imports is unchanged: the
@@ -599,6 +555,7 @@ class Cache:
     def _node(self, path: str, names: Iterable[str]) -> Node:
         module_name, _, strings = self._locate(path)
         resolved = tuple((name, self._find(name, strings)) for name in sorted(set(names)))
+        self._resolved.add(path)
         return Node(self.content_hash(path), module_name, strings, resolved)
 
     def save(self) -> None:
@@ -614,7 +571,7 @@ class Cache:
         try:
             created = _make_folder(self.folder)
             if created:
-                _write_new(self.folder / ".gitignore", b"# Created by tradelint; safe to delete.\n*\n")
+                _write_new(self.folder / ".gitignore", GITIGNORE)
             data = self._encode(key)
             with interrupts.deferred():  # a signal cannot land between creating the file and owning it
                 fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{CACHE_FILE}.", suffix=".tmp")
