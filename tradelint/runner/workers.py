@@ -20,6 +20,7 @@ from tradelint.core.cores import usable_cores
 from tradelint.core.finding import Finding
 from tradelint.facts import context
 from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.project_files import plan_run
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.runner import demand
 from tradelint.runner.dependencies import module_names
@@ -245,6 +246,7 @@ def _check(
     if jobs <= 1 or len(items) < 2 * jobs:
         try:
             checker = new_checker(bounded_run(total, len(items)), summarize=summarize)
+            plan_run(checker.project, len(items))
             yield from _check_chunk(checker, items, lambda: tick(1), families)
         finally:
             gc.unfreeze()
