@@ -20,16 +20,21 @@ of the first-party modules its imports resolve to:
   is looked up from it.
 - A result is reused only if no module of its closure changed: same content, same module name
   and roots, and every name still resolves to the same file (a created module that now answers an
-  import counts as a change). Editing a leaf re-checks that file; editing a module re-checks it
+  import counts as a change; while every folder listing and file the names were resolved from is
+  as it was, none is looked up again: ``cache_lookups.py``). Editing a leaf re-checks that file; editing a module re-checks it
   and the files that reach it through imports, nothing else.
 
 Reads that follow no import are recorded by the check itself (``Project.note_scan``, called
 whether a memo answers or not) and stored with the entry; what each covered is stored once for
 all entries (``cache_scans.py``: whether it still holds is found from the files changed since):
 
-- ``tree``: the whole-project search for a dataclass field's uses (``analysis/field_uses.py``):
-  the list of the project's modules and each one's content. A new file that adds a use, or any
-  edit under that root, re-checks the entry.
+- ``tree``: every module under a folder and its content (the integration searches of
+  ``framework_ends.py`` and ``hass_waits.py``; a field search that could not be made). A new
+  file, or any edit under that folder, re-checks the entry.
+- ``words W...``: the search of the project for a dataclass field's uses
+  (``models/dataclasses/field_uses.py``): the modules naming a word its index was asked about or
+  a generic word (``asdict``, ``replace``, ...), their content, and every module they reach
+  through their imports. An edit of another file re-checks nothing.
 - ``markers``: the project markers and ``pyproject.toml`` files in the module's folder and above
   it (the project's root, whether it is installable, its target Python).
 - ``mentions NAME``: the modules of the project whose text names ``NAME``, and their content: the
