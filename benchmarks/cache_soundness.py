@@ -65,6 +65,31 @@ def closure(project: Project, path: Path, config: Config) -> tuple[set[Path], se
     return modules, asked
 
 
+_COVER: dict[tuple[str, str], tuple[set[Path], set[tuple[str, tuple[Path, ...]]]]] = {}
+
+
+def words_cover(project: Project, kind: str, folder: str) -> tuple[set[Path], set[tuple[str, tuple[Path, ...]]]]:
+    """What a ``words`` scan covers (``runner/cache_scans.py``): the files under ``folder`` naming
+    a generic word or one of its words, and the modules and names of their import closures."""
+    if (kind, folder) not in _COVER:
+        from tradelint.facts.project_files import project_files
+        from tradelint.models.dataclasses.family_index import WORD
+        from tradelint.models.dataclasses.field_uses import GENERIC_WORDS
+
+        words = set(kind.split()[1:])
+        modules: set[Path] = set()
+        asked: set[tuple[str, tuple[Path, ...]]] = set()
+        for file in project_files(project, Path(folder)) or []:
+            text = project.read_text(file)
+            if text is None or not (GENERIC_WORDS.search(text) or words & set(WORD.findall(text))):
+                continue
+            found, names = closure(project, Path(os.path.abspath(file)), config_for(file))
+            modules |= found
+            asked |= names
+        _COVER[kind, folder] = (modules, asked)
+    return _COVER[kind, folder]
+
+
 def main() -> None:
     uncovered = 0
     reads = 0
@@ -85,19 +110,27 @@ def main() -> None:
             def under(path: Path | str, folder: str) -> bool:
                 return str(path) == folder or str(path).startswith(folder + os.sep)
 
-            def scanned(path: Path | None, roots: tuple[Path, ...] = ()) -> bool:
-                """A read of a module the check searched as part of a whole tree or folder."""
+            def scanned(path: Path | None, roots: tuple[Path, ...] = (), dotted: str = "") -> bool:
+                """A read of a module the check searched as part of a whole tree or folder, of a
+                module naming a searched word, or of one a field search's files reach."""
                 for kind, folder in scans:
                     if kind == "tree" and (path is None or under(path, folder)) and all(under(r, folder) for r in roots):
                         return True
                     if kind == "folder" and path is not None and str(path.parent) == folder:
                         return True
+                    if kind.startswith("mentions ") and path is not None and under(path, folder):
+                        if kind.partition(" ")[2].encode("utf-8", "surrogateescape") in Path(path).read_bytes():
+                            return True  # (the cache stores no closure for these: none is covered)
+                    if kind.startswith("words "):
+                        covered, asked = words_cover(summary_project, kind, folder)
+                        if (path is not None and Path(os.path.abspath(path)) in covered) or (path is None and (dotted, roots) in asked):
+                            return True
                 return False
 
             known = {name for name, _ in names}
             for dotted, roots, found in project.asked:
                 reads += 1
-                if (dotted, roots) in names or (roots and set(roots) <= installed) or scanned(found, roots):
+                if (dotted, roots) in names or (roots and set(roots) <= installed) or scanned(found, roots, dotted):
                     continue
                 if dotted in known and (found is None or Path(os.path.abspath(found)) in modules):
                     # A name of the closure, asked from another module's roots (a name that flows

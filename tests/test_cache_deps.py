@@ -160,10 +160,17 @@ def test_a_new_file_that_uses_a_field_updates_the_fix_safety(tmp_path: Path, mon
     second = Run(tree, cache, monkeypatch)
     assert second.checked == ["pkg/desc.py", "pkg/user.py"]
     assert [(f.code, f.fix) for f in second.result.findings] == []
-    # Any edit under the project's root re-checks the result that searched it.
+    # An edit under the project's root re-checks the result that searched it when the file names,
+    # before or after, a word the search asked about (the class, the field) or a generic word.
     with open(tree / "pkg" / "other.py", "a", encoding="utf-8") as fh:
         fh.write("# edited\n")
+    assert Run(tree, cache, monkeypatch).checked == ["pkg/other.py"]
+    write(tree / "pkg" / "other.py", "X = 1\nY = 'NAME'\n")
     assert Run(tree, cache, monkeypatch).checked == ["pkg/desc.py", "pkg/other.py"]
+    write(tree / "pkg" / "other.py", "X = 2\n")
+    assert Run(tree, cache, monkeypatch).checked == ["pkg/desc.py", "pkg/other.py"]
+    write(tree / "pkg" / "other.py", "X = 3\n")
+    assert Run(tree, cache, monkeypatch).checked == ["pkg/other.py"]
 
 
 def test_installing_a_package_rechecks_everything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

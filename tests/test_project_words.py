@@ -168,3 +168,20 @@ def test_a_word_index_idle_for_many_files_is_dropped_when_another_is_made(tmp_pa
     assert list(project.disk_words) == roots[1:]
     search(roots[0], "_task")  # made again, the same answers
     assert list(project.disk_words) == [*roots[1:], roots[0]]
+
+
+def test_a_small_run_reads_the_files_for_more_searches_before_indexing(tmp_path: Path) -> None:
+    """A run the runner says checks few files (a warm run) indexes a folder's words only after
+    ``SMALL_RUN_INDEX_AFTER`` searches, and finds the same; a large one after ``INDEX_AFTER``."""
+    make_tree(tmp_path)
+    small, large = Project(), Project()
+    pf.plan_run(small, pf.SMALL_RUN_FILES)
+    pf.plan_run(large, pf.SMALL_RUN_FILES + 1)
+    names = (NAMES * 2)[: pf.SMALL_RUN_INDEX_AFTER]
+    for name in names:
+        assert list(pf.files_naming(small, tmp_path, name)) == brute(small, tmp_path, name), name
+        assert list(pf.files_naming(large, tmp_path, name)) == brute(large, tmp_path, name), name
+    assert not small.disk_words[tmp_path].built and large.disk_words[tmp_path].built
+    for name in NAMES:
+        assert list(pf.files_naming(small, tmp_path, name)) == brute(small, tmp_path, name), name
+    assert small.disk_words[tmp_path].built

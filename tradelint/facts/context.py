@@ -290,6 +290,7 @@ class Project:
         # made absolute once per name, not once per question.
         self._absolute: dict[Path | str | tuple[str, Path | str], Path] = {}
         self._folder_roots: dict[Path, list[Path]] = {}
+        self._packaged: dict[Path, Path | None] = {}  # per package root (shared by folders), its packaging root
         self._find_cache: dict[tuple[str, tuple[Path, ...]], Path | None] = {}
         # Every call site asks for its callee (is it a task wrapper?): the same names, over and over.
         self._lookup_cache: dict[tuple[str, tuple[Path, ...]], tuple[ModuleSummary, Definition] | None] = {}
@@ -395,7 +396,8 @@ class Project:
         # project (a ``pyproject.toml``, ``setup.py`` or ``setup.cfg``) is where its absolute
         # imports start, with or without a ``[tool.tradelint]`` table. Then the folder above the
         # top package, a namespace package's (``custom_components.demo``), and the file's own.
-        packaged = _packaging_root(package_root)
+        known = package_root in self._packaged
+        packaged = self._packaged[package_root] = self._packaged[package_root] if known else _packaging_root(package_root)
         if packaged is not None:
             roots += [packaged, packaged / "src"]
         roots += [package_root.parent, folder] if package_root != folder else [folder]

@@ -20,15 +20,21 @@ of the first-party modules its imports resolve to:
   is looked up from it.
 - A result is reused only if no module of its closure changed: same content, same module name
   and roots, and every name still resolves to the same file (a created module that now answers an
-  import counts as a change). Editing a leaf re-checks that file; editing a module re-checks it
+  import counts as a change; while every folder listing and file the names were resolved from is
+  as it was, none is looked up again: ``cache_lookups.py``). Editing a leaf re-checks that file; editing a module re-checks it
   and the files that reach it through imports, nothing else.
 
 Reads that follow no import are recorded by the check itself (``Project.note_scan``, called
-whether a memo answers or not) and stored with the entry, with a digest of what they cover:
+whether a memo answers or not) and stored with the entry; what each covered is stored once for
+all entries (``cache_scans.py``: whether it still holds is found from the files changed since):
 
-- ``tree``: the whole-project search for a dataclass field's uses (``analysis/field_uses.py``):
-  the list of the project's modules and each one's content. A new file that adds a use, or any
-  edit under that root, re-checks the entry.
+- ``tree``: every module under a folder and its content (the integration searches of
+  ``framework_ends.py`` and ``hass_waits.py``; a field search that could not be made). A new
+  file, or any edit under that folder, re-checks the entry.
+- ``words W...``: the search of the project for a dataclass field's uses
+  (``models/dataclasses/field_uses.py``): the modules naming a word its index was asked about or
+  a generic word (``asdict``, ``replace``, ...), their content, and every module they reach
+  through their imports. An edit of another file re-checks nothing.
 - ``markers``: the project markers and ``pyproject.toml`` files in the module's folder and above
   it (the project's root, whether it is installable, its target Python).
 - ``mentions NAME``: the modules of the project whose text names ``NAME``, and their content: the
@@ -74,17 +80,22 @@ from tradelint.core import interrupts
 from tradelint.core.config import Config
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.finding import Finding
-from tradelint.core.fix_plan import Edit, Fix, Span
 from tradelint.facts.context import Project
-from tradelint.facts.project_files import PROJECT_MARKERS, files_naming, project_files
+from tradelint.runner.cache_codec import (
+    CacheIgnored, _expect, _finding_data, _finding_from, _int, _list, _optional_str, _str,
+)
 from tradelint.runner.cache_key import KeyUnavailable, load_key
+from tradelint.runner.cache_lookups import Lookups
+from tradelint.runner.cache_scans import Scans
 from tradelint.runner.dependencies import config_names, module_names
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 7
 CACHE_FILE = "cache.json"
 CACHE_MAGIC = b"tradelint-cache"
 # A cache is read whole; one larger than this is not a cache tradelint wrote for a sane tree.
 MAX_CACHE_BYTES = 1 << 30
+_UNKNOWN = object()
+GITIGNORE = b"# Created by tradelint; safe to delete.\n*\n"
 
 
 def _digest(data: bytes) -> str:
@@ -154,8 +165,8 @@ def _environment() -> str:
 class Entry:
     key: str
     findings: tuple[Finding, ...]
-    # What the check read besides imports, and a digest of what that covered: (kind, folder, digest).
-    scans: tuple[tuple[str, str, str], ...] = ()
+    # What the check read besides imports, as (kind, folder): ``Cache.scans`` holds what each covered.
+    scans: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -182,76 +193,11 @@ class Fresh:
     config: Config
 
 
-class CacheIgnored(Exception):
-    """Why a cache file is not used, worded for the one warning a run may print."""
-
-
-def _finding_data(finding: Finding) -> list[Any]:
-    fix = finding.fix
-    fix_data = None
-    if fix is not None:
-        fix_data = [
-            fix.title,
-            fix.safety,
-            [[e.kind, e.path, [e.span.line, e.span.col, e.span.end_line, e.span.end_col], [list(p) for p in e.params]]
-             for e in fix.edits],
-        ]
-    return [
-        finding.line, finding.column, finding.code, finding.message, finding.end_line, finding.end_column, fix_data,
-        finding.help,
-    ]
-
-
-def _expect(condition: bool) -> None:
-    if not condition:
-        raise CacheIgnored("unexpected content")
-
-
-def _str(value: Any) -> str:
-    _expect(isinstance(value, str))
-    return str(value)
-
-
-def _int(value: Any) -> int:
-    _expect(type(value) is int)
-    return int(value)
-
-
-def _list(value: Any, length: int | None = None) -> list[Any]:
-    _expect(isinstance(value, list) and (length is None or len(value) == length))
-    return list(value)
-
-
-def _optional_str(value: Any) -> str | None:
-    return None if value is None else _str(value)
-
-
-def _finding_from(data: Any) -> Finding:
-    line, column, code, message, end_line, end_column, fix_data, help = _list(data, 8)
-    fix = None
-    if fix_data is not None:
-        title, safety, edits = _list(fix_data, 3)
-        _expect(safety in ("safe", "unsafe"))
-        parsed: list[Edit] = []
-        for edit in _list(edits):
-            kind, path, span, params = _list(edit, 4)
-            l1, c1, l2, c2 = (_int(v) for v in _list(span, 4))
-            pairs = tuple((_str(k), _str(v)) for k, v in (_list(p, 2) for p in _list(params)))
-            parsed.append(Edit(_str(kind), _str(path), Span(l1, c1, l2, c2), pairs))
-        fix = Fix(_str(title), "safe" if safety == "safe" else "unsafe", tuple(parsed))
-    return Finding(
-        "", _int(line), _int(column), _str(code), _str(message), _int(end_line), _int(end_column), fix,
-        _optional_str(help),
-    )
-
-
-def _entry_from(data: Any) -> Entry:
-    key, scans, findings = _list(data, 3)
-    return Entry(
-        _str(key),
-        tuple(_finding_from(f) for f in _list(findings)),
-        tuple((_str(kind), _str(folder), _str(digest)) for kind, folder, digest in (_list(x, 3) for x in _list(scans))),
-    )
+def _entry_from(data: Any, scans: list[tuple[str, str]]) -> Entry:
+    key, noted, findings = _list(data, 3)
+    at = [_int(i) for i in _list(noted)]
+    _expect(all(0 <= i < len(scans) for i in at))
+    return Entry(_str(key), tuple(_finding_from(f) for f in _list(findings)), tuple(scans[i] for i in at))
 
 
 def _nodes_from(data: Any, roots: list[tuple[str, ...]]) -> dict[str, Node]:
@@ -311,12 +257,17 @@ class Cache:
         self.modules: dict[str, Node] = {}
         self._hashes: dict[str, str | None] = {}
         self._holds: dict[str, bool] = {}  # per module: its stored summary is still true
-        self._scans: dict[tuple[str, str], str] = {}
-        self._found: dict[tuple[str, tuple[str, ...]], str | None] = {}
-        self._listings: dict[str, set[str]] = {}
+        self.lookups = Lookups()  # how names resolve to files
+        self._located: dict[str, tuple[str | None, tuple[Path, ...], tuple[str, ...]]] = {}
+        self._resolved: set[str] = set()  # the nodes whose names were resolved (or held) in this run
         self._reached: set[str] = set()
         self._dirty: set[str] = set()
         self._resolver = Project()
+        self.scans = Scans(self._resolver, self.content_hash, self._closure_holds)
+        self._loaded: dict[str, Node] = {}  # the modules as stored
+        self._tainted: set[str] | None = None  # the stored modules that reach one not as stored
+        self._stored: tuple[set[str], set[str]] | None = None
+        self._unchanged = False
         self._warn = warn or _warn_on_stderr
         self._warned = False
 
@@ -332,6 +283,11 @@ class Cache:
         if cache.signing_key is None:
             cache.warn(f"cannot be authenticated: {cache.unkeyed}")
             return cache
+        try:  # made now: this run's listing of its parent already holds it (``cache_lookups.py``)
+            if _make_folder(folder):
+                _write_new(folder / ".gitignore", GITIGNORE)
+        except OSError:
+            pass  # (``save`` says why, if it cannot write the cache either)
         try:
             raw = _read_cache_bytes(folder / CACHE_FILE)
             if raw is not None:
@@ -365,16 +321,20 @@ class Cache:
             data = json.loads(payload.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise CacheIgnored("corrupt (not JSON)") from None
-        _expect(isinstance(data, dict) and set(data) == {"fingerprint", "environment", "roots", "modules", "entries"})
+        _expect(isinstance(data, dict) and set(data) == {"fingerprint", "environment", "roots", "modules", "lookups", "scans", "entries"})
         if data["fingerprint"] != self.fingerprint:
             return  # written by another build of tradelint or another Python
         entries = data["entries"]
         _expect(isinstance(entries, dict))
         roots = [tuple(_str(r) for r in _list(rs)) for rs in _list(data["roots"])]
         self.modules = _nodes_from(data["modules"], roots)
+        self._loaded = dict(self.modules)
+        self.lookups.decode(data["lookups"], _expect)
         if data["environment"] != self.environment:
             return  # a package was installed, upgraded or removed: every result is checked again
-        self.entries = {_str(path): _entry_from(entry) for path, entry in entries.items()}
+        scans = self.scans.decode(data["scans"], _expect)
+        self.entries = {_str(path): _entry_from(entry, scans) for path, entry in entries.items()}
+        self._stored = (set(self.entries), set(self.modules))  # what the file holds, for ``save``
 
     def _encode(self, key: bytes) -> bytes:
         paths = sorted(self.modules)
@@ -388,14 +348,18 @@ class Cache:
                 [name for name, found in node.names if found is None],
                 [[name, at[found]] for name, found in node.names if found is not None],
             ])
+        scans, scan_at = self.scans.encode(scan for entry in self.entries.values() for scan in entry.scans)
         payload = json.dumps(
             {
                 "fingerprint": self.fingerprint,
                 "environment": self.environment,
                 "roots": [list(r) for r in roots],
                 "modules": modules,
+                # (Only when every node kept had its names resolved, or found to hold, in this run.)
+                "lookups": self.lookups.data() if all(p in self._resolved for p in self.modules) else None,
+                "scans": scans,
                 "entries": {
-                    path: [e.key, [list(s) for s in e.scans], [_finding_data(f) for f in e.findings]]
+                    path: [e.key, [scan_at[s] for s in e.scans], [_finding_data(f) for f in e.findings]]
                     for path, e in self.entries.items()
                 },
             },
@@ -421,7 +385,7 @@ class Cache:
         content = self.content_hash(absolute)
         if content is None:
             return None  # unreadable: check it, and report why
-        module_name, roots = self._resolver.locate(Path(absolute))
+        module_name, roots, _ = self._locate(absolute)
         return _digest(repr((content, config, module_name, roots)).encode("utf-8", "surrogateescape"))
 
     # -- which stored results still hold --------------------------------------------------------
@@ -458,98 +422,68 @@ class Cache:
             self._holds[path] = self._check_node(path)
         return self._holds[path]
 
-    def _check_node(self, path: str) -> bool:
-        node = self.modules.get(path)
+    def _closure_holds(self, paths: Iterable[str]) -> bool:
+        """Whether every module that ``paths`` reach through their stored imports (themselves
+        included) is as stored: what a search that read them may also have read."""
+        if self._tainted is None:
+            # The stored modules not as stored (or importing one not stored), and their importers.
+            importers: dict[str, list[str]] = {}
+            bad: list[str] = []
+            for path, node in self._loaded.items():
+                for target in node.targets():
+                    importers.setdefault(target, []).append(path)
+                held = self._holds[path] if path in self._holds else self._check_node(path, node)
+                if not held or any(t not in self._loaded for t in node.targets()):
+                    bad.append(path)
+            tainted = set(bad)
+            while bad:
+                for importer in importers.get(bad.pop(), ()):
+                    if importer not in tainted:
+                        tainted.add(importer)
+                        bad.append(importer)
+            self._tainted = tainted
+        return all(path in self._loaded and path not in self._tainted for path in paths)
+
+    def _check_node(self, path: str, stored: Node | None = None) -> bool:
+        node = stored or self.modules.get(path)
         if node is None or self.content_hash(path) != node.content:
             return False
-        module_name, roots = self._resolver.locate(Path(path))
-        if module_name != node.module_name or tuple(str(r) for r in roots) != node.roots:
+        module_name, _, roots = self._locate(path)
+        if module_name != node.module_name or roots != node.roots:
             return False
-        return all(self._find(name, node.roots) == found for name, found in node.names)
+        if self.lookups.holds():
+            self._resolved.add(path)
+            return True  # every name resolves as it did when the node was stored (``cache_lookups.py``)
+        known = self.lookups.known(node.roots)
+        heads = self.lookups.heads_of(node.roots)
+        for name, found in node.names:
+            now = known.get(name, _UNKNOWN)
+            if now is _UNKNOWN:
+                # (Most names are in no root's listing: the standard library, installed packages.)
+                now = self._find(name, node.roots) if name.partition(".")[0].casefold() in heads else None
+            if now != found:
+                return False
+        self._resolved.add(path)
+        return True
 
     def _find(self, dotted: str, roots: tuple[str, ...]) -> str | None:
-        """``Project.find_path`` in strings: the same candidates in the same order (``root/a/b.py``
-        then ``root/a/b/__init__.py``, root by root), each looked for in its folder's listing
-        first, so that a name that is no module there (most: the standard library, installed
-        packages) costs no ``stat``."""
-        key = (dotted, roots)
-        if key in self._found:
-            return self._found[key]
-        found: str | None = None
-        parts = dotted.split(".")
-        for root in roots:
-            folder = root
-            for part in parts[:-1]:
-                if part.casefold() not in self._listing(folder):
-                    break
-                folder = os.path.join(folder, part)
-            else:
-                if parts[-1].casefold() in self._listing(folder):
-                    for candidate in (os.path.join(folder, parts[-1] + ".py"), os.path.join(folder, parts[-1], "__init__.py")):
-                        if os.path.isfile(candidate):
-                            found = candidate
-                            break
-            if found is not None:
-                break
-        self._found[key] = found
-        return found
+        return self.lookups.find(dotted, roots)
 
-    def _listing(self, folder: str) -> set[str]:
-        """The names in ``folder`` less a ``.py`` suffix, case-folded: a name not here is no
-        module there, on a case-insensitive file system too."""
-        if folder not in self._listings:
-            try:
-                names = os.listdir(folder)
-            except OSError:
-                names = []
-            self._listings[folder] = {(n[:-3] if n.endswith(".py") else n).casefold() for n in names}
-        return self._listings[folder]
+    def _locate(self, path: str) -> tuple[str | None, tuple[Path, ...], tuple[str, ...]]:
+        """``Project.locate`` of an absolute path, and its roots as strings, once per path."""
+        if path not in self._located:
+            module_name, roots = self._resolver.locate(Path(path))
+            self._located[path] = (module_name, roots, tuple(str(r) for r in roots))
+        return self._located[path]
 
     def get(self, file: Path, key: str) -> tuple[Finding, ...] | None:
         path = os.path.abspath(file)
         entry = self.entries.get(path)
         if entry is None or entry.key != key or path not in self._reached or path in self._dirty:
             return None
-        if any(self._scan_digest(kind, folder) != digest for kind, folder, digest in entry.scans):
+        if not all(self.scans.holds(kind, folder) for kind, folder in entry.scans):
             return None
         return entry.findings
-
-    def _scan_digest(self, kind: str, folder: str) -> str:
-        """A digest of what a scan covered (see the module's docstring), as it is now."""
-        if (kind, folder) in self._scans:
-            return self._scans[kind, folder]
-        h = hashlib.sha256(kind.encode())
-        parts: list[object] = []
-        base = Path(folder)
-        if kind == "tree":
-            files = project_files(self._resolver, base)
-            parts = [None] if files is None else [(str(f), self.content_hash(str(f))) for f in files]
-        elif kind == "markers":
-            for above in (base, *base.parents):
-                for marker in PROJECT_MARKERS:
-                    candidate = above / marker
-                    if os.path.isfile(candidate):
-                        parts.append((str(candidate), self.content_hash(str(candidate))))
-                    elif os.path.lexists(candidate):
-                        parts.append((str(candidate), "present"))
-        elif kind.startswith("mentions "):
-            # The project's modules whose text names something (``set_task_factory``, a class): a
-            # scan that parses only those depends on which they are and what they say.
-            if project_files(self._resolver, base) is None:
-                parts = [None]
-            else:
-                parts = [
-                    (str(f), self.content_hash(str(f)))
-                    for f, _ in files_naming(self._resolver, base, kind.partition(" ")[2])
-                ]
-        elif kind == "folder":
-            parts = [(str(f), self.content_hash(str(f))) for f in sorted(base.glob("*.py"))]
-            parts += [(str(above), os.path.exists(above / "__init__.py")) for above in (base, *list(base.parents)[:3])]
-        else:
-            parts = [os.urandom(16)]  # a kind this build does not know: never the same twice
-        h.update(repr(parts).encode("utf-8", "surrogateescape"))
-        self._scans[kind, folder] = h.hexdigest()
-        return self._scans[kind, folder]
 
     # -- storing new results ---------------------------------------------------------------------
 
@@ -568,8 +502,7 @@ class Cache:
             rebuilt.add(path)
             pending.append(path)
             stored = tuple(dataclasses.replace(f, path="") for f in result.findings)
-            scans = tuple((kind, folder, self._scan_digest(kind, folder)) for kind, folder in result.scans)
-            self.entries[path] = Entry(result.key, stored, scans)
+            self.entries[path] = Entry(result.key, stored, tuple(sorted(set(result.scans))))
         seen: set[str] = set()
         while pending:
             path = pending.pop()
@@ -598,7 +531,7 @@ class Cache:
         keep = {os.path.abspath(file) for file in fresh}
         self.entries = {
             path: entry for path, entry in self.entries.items()
-            if (path in keep or (path in before and path not in stale)) and os.path.exists(path)
+            if (path in keep or (path in before and path not in stale and self._scans_hold(entry))) and os.path.exists(path)
         }
         reached: set[str] = set()
         stack = list(self.entries)
@@ -608,6 +541,15 @@ class Cache:
                 reached.add(path)
                 stack.extend(self.modules[path].targets())
         self.modules = {path: node for path, node in self.modules.items() if path in reached}
+        # Nothing checked, nothing dropped, every scan as stored: the file already says all this.
+        self._unchanged = not fresh and self._stored == (set(self.entries), set(self.modules)) and self.scans.unchanged(
+            scan for entry in self.entries.values() for scan in entry.scans
+        ) and self.lookups.stored is not None and self.lookups.holds()
+
+    def _scans_hold(self, entry: Entry) -> bool:
+        """Whether what a result not checked in this run read besides imports is unchanged: the
+        records are stored as they are now, so one that does not hold takes its result with it."""
+        return all(self.scans.holds(kind, folder) for kind, folder in entry.scans)
 
     def _summarize(self, path: str) -> list[str]:
         """The summary of a module this run did not check (outside the given paths, or whose
@@ -616,9 +558,9 @@ class Cache:
         return module_names(info) if info is not None else []
 
     def _node(self, path: str, names: Iterable[str]) -> Node:
-        module_name, roots = self._resolver.locate(Path(path))
-        strings = tuple(str(r) for r in roots)
+        module_name, _, strings = self._locate(path)
         resolved = tuple((name, self._find(name, strings)) for name in sorted(set(names)))
+        self._resolved.add(path)
         return Node(self.content_hash(path), module_name, strings, resolved)
 
     def save(self) -> None:
@@ -629,10 +571,12 @@ class Cache:
         key = self.signing_key
         if key is None:
             return  # nothing to sign it with: a cache no later run could trust
+        if self._unchanged:
+            return  # (a warm run with nothing changed writes nothing)
         try:
             created = _make_folder(self.folder)
             if created:
-                _write_new(self.folder / ".gitignore", b"# Created by tradelint; safe to delete.\n*\n")
+                _write_new(self.folder / ".gitignore", GITIGNORE)
             data = self._encode(key)
             with interrupts.deferred():  # a signal cannot land between creating the file and owning it
                 fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{CACHE_FILE}.", suffix=".tmp")

@@ -20,6 +20,7 @@ from tradelint.core.cores import usable_cores
 from tradelint.core.finding import Finding
 from tradelint.facts import context
 from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.project_files import plan_run
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.runner import demand
 from tradelint.runner.dependencies import module_names
@@ -231,6 +232,8 @@ def _check(
     items: list[Item], jobs: int | None, summarize: bool = True, progress: Callable[[int], None] | None = None
 ) -> Generator[Outcome, None, None]:
     """The outcome of every item, in order; ``progress`` told of each file checked as it is."""
+    if not items:
+        return  # every result came from the cache: no checker, no rules loaded
     tick = progress or (lambda files: None)
     sizes = [file_size(path) for _, path, _ in items]
     total = sum(sizes)
@@ -243,6 +246,7 @@ def _check(
     if jobs <= 1 or len(items) < 2 * jobs:
         try:
             checker = new_checker(bounded_run(total, len(items)), summarize=summarize)
+            plan_run(checker.project, len(items))
             yield from _check_chunk(checker, items, lambda: tick(1), families)
         finally:
             gc.unfreeze()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import sys
 import weakref
 from dataclasses import dataclass
 from operator import attrgetter
@@ -14,6 +15,7 @@ from typing import Iterable, cast
 
 from tradelint.facts.class_family import resolve_definition
 from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.models.dataclasses.dataclass_model import (
     ClassModel,
     class_model,
@@ -53,7 +55,7 @@ def alias_candidates(tree: ast.Module) -> list[AliasCandidate]:
     return found
 
 
-_WORD = re.compile(r"\w+")
+_WORD = WORD = re.compile(r"\w+")
 
 
 class WordIndex:
@@ -75,6 +77,10 @@ class WordIndex:
         self.stamps: list[object] = [None] * count
         self.words: dict[str, set[int]] = {}
         self._generic_positions: set[int] | None = None
+        # Every word asked about (``holders``, ``naming``, ``search_text``), by any search of the
+        # run: the files that name none of them, and no generic word, were never read for a
+        # search (the runner's cache notes them: ``note_words``).
+        self.asked: set[str] = set()
 
     def refresh(self, project: Project) -> None:
         """Read again the files whose text may have changed since they were read."""
@@ -108,8 +114,18 @@ class WordIndex:
             self._generic_positions = {i for i, g in enumerate(self.generic) if g}
         return self._generic_positions
 
+    def holders(self, word: str) -> set[int] | frozenset[int]:
+        """Positions of the files naming ``word`` (a run of word characters)."""
+        self.asked.add(word)
+        return self.words.get(word, _NO_FILES)
+
+    def search_text(self, word: str) -> None:
+        """``word`` is searched in the text of every readable file (it is no run of word characters)."""
+        self.asked.add(word)
+
     def naming(self, words: set[str]) -> set[int]:
         """Positions of the files naming any of ``words`` (each a run of word characters)."""
+        self.asked.update(words)
         known = self.words
         return set().union(*map(known.__getitem__, words & known.keys()))
 
@@ -143,6 +159,30 @@ def word_index(project: Project, root: Path, files: list[Path], generic: re.Patt
 
 
 _INDEXES: weakref.WeakKeyDictionary[Project, dict[str, WordIndex]] = weakref.WeakKeyDictionary()
+_NO_FILES: frozenset[int] = frozenset()
+
+
+def exported(model: ClassModel, root: Path) -> str:
+    """Why other packages may construct this class (empty when they cannot)."""
+    module = model.module
+    if model.name.startswith("_") or module.module_name is None:
+        return ""
+    parts = module.module_name.split(".")
+    if any(p.startswith("_") for p in parts) or parts[0] in NOT_SHIPPED:
+        return ""
+    if module.module_name.split(".")[0] in sys.stdlib_module_names or not is_installable(root):
+        return ""
+    return f"`{module.module_name}.{model.name}` is public in an installable package: code outside the project may use it"
+
+
+def note_words(project: Project, root: Path, index: WordIndex | None) -> None:
+    """For the runner's cache: a field search's answer depends on the project's files under
+    ``root`` that name a word its index was asked about or a generic word (``words``), and on what
+    they import; without an index (no search made), on every file under ``root`` (``tree``)."""
+    if index is None:
+        project.note_scan("tree", root)
+    else:
+        project.note_scan("words " + " ".join(sorted(index.asked)), root)
 
 
 def _stamp(project: Project, path: Path) -> object:
@@ -328,7 +368,7 @@ class Resolutions:
             for i in range(len(places) - 1, -1, -1):
                 later = [found[j] for j in by_base.get(places[i], ()) if j > i]
                 if indexable({models[i].name}) and None not in later:
-                    found[i] = frozenset(index.words.get(models[i].name, ())).union(*cast(list[frozenset[int]], later))
+                    found[i] = frozenset(index.holders(models[i].name)).union(*cast(list[frozenset[int]], later))
             self._forward_files[(module.tree, index)] = found
         return found
 
@@ -350,7 +390,7 @@ class Resolutions:
         found = self._lineage_files[(current, index)]
         for member in reversed(above):
             if found is not None:
-                found = found.union(index.words.get(member.name, ())) if indexable({member.name}) else None
+                found = found.union(index.holders(member.name)) if indexable({member.name}) else None
             self._lineage_files[(member, index)] = found
         return found
 

@@ -27,19 +27,18 @@ from __future__ import annotations
 
 import ast
 import re
-import sys
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 from typing import Iterable, Iterator, Literal, Mapping, cast
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.packaging import NOT_SHIPPED, is_installable
 from tradelint.facts.project_files import MAX_FILES, in_project_files, project_files, project_root
 from tradelint.models.dataclasses.dataclass_model import ClassModel, class_model, field_position, resolve_class
 from tradelint.models.dataclasses.family_growth import Family, Members, answering
 from tradelint.models.dataclasses.family_index import (
-    alias_candidates, indexable, lineage, member_facts, resolutions, terminal_name, word_index, word_pattern,
+    alias_candidates, exported, indexable, lineage, member_facts, note_words, resolutions, terminal_name, word_index,
+    word_pattern,
 )
 from tradelint.models.dataclasses.module_calls import module_calls
 
@@ -235,7 +234,9 @@ class _Search:
         yield from (path for path, text in self.by_name.items() if name_pattern.search(text))
         index = self.index
         if index is not None:
-            hits = sorted(index.words.get(name, ())) if indexable({name}) else [
+            if not indexable({name}):
+                index.search_text(name)
+            hits = sorted(index.holders(name)) if indexable({name}) else [
                 i for i, ok in enumerate(index.readable) if ok and name_pattern.search(self._text(index.files[i]) or "")
             ]
             yield from (index.files[i] for i in hits if i not in self._sorted_out)
@@ -642,28 +643,26 @@ class _Search:
         return False
 
 
-def exported(model: ClassModel, root: Path) -> str:
-    """Why other packages may construct this class (empty when they cannot)."""
-    module = model.module
-    if model.name.startswith("_") or module.module_name is None:
-        return ""
-    parts = module.module_name.split(".")
-    if any(p.startswith("_") for p in parts) or parts[0] in NOT_SHIPPED:
-        return ""
-    if module.module_name.split(".")[0] in sys.stdlib_module_names or not is_installable(root):
-        return ""
-    return f"`{module.module_name}.{model.name}` is public in an installable package: code outside the project may use it"
-
-
 def field_uses(model: ClassModel, name: str) -> FieldUses:
     """Everything in the project that could notice ``model.name`` stop being a field."""
     project = model.module.project
     marked = project_root(model.module)
     root = marked or (model.module.roots[0] if model.module.roots else model.module.path.parent)
-    # Whatever the memo holds, this answer depends on every module under the root, and on the
-    # markers and ``pyproject.toml`` files above the class's module (the runner's cache).
-    project.note_scan("tree", root)
+    # Whatever the memo holds, this answer depends on the markers and ``pyproject.toml`` files
+    # above the class's module, and on the files of the project its search read (the runner's cache).
     project.note_scan("markers", model.module.path.parent)
+    try:
+        result = _field_uses(model, name, root, marked)
+    except BaseException:
+        note_words(project, root, None)  # (what was read before the error is not known: all)
+        raise
+    search = cast("_Search | None", project.class_memo.get(("field-search", cast(ast.AST, model.node))))
+    note_words(project, root, search.index if search is not None else None)
+    return result
+
+
+def _field_uses(model: ClassModel, name: str, root: Path, marked: Path | None) -> FieldUses:
+    project = model.module.project
     memo = project.class_memo
     key = ("field-uses:" + name, cast(ast.AST, model.node))
     cached = memo.get(key)
