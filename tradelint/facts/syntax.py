@@ -264,6 +264,17 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
                 todo.append(value)
 
 
+def own_nodes(function: ast.AST) -> Iterator[ast.AST]:
+    """Every node of a function's (or a loop's) own frame: nested functions, lambdas and classes
+    are yielded but not entered."""
+    stack = list(ast.iter_child_nodes(function))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, SCOPE_NODES):
+            stack.extend(ast.iter_child_nodes(node))
+
+
 Exit = ast.Return | ast.Yield | ast.YieldFrom
 
 

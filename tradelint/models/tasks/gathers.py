@@ -22,7 +22,7 @@ from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors
 from tradelint.facts.handlers import goes_on
-from tradelint.facts.syntax import FUNCTION_NODES, SCOPE_NODES, walk
+from tradelint.facts.syntax import FUNCTION_NODES, SCOPE_NODES, own_nodes, walk
 
 GATHER = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
 _TASK_MAKERS = frozenset({"create_task", "ensure_future"})
@@ -125,7 +125,7 @@ def _bindings(function: ast.AST, target: ast.expr | str) -> list[ast.Assign]:
     """The plain assignments of the function's own frame to a local (by name) or to
     ``self.<attr>``."""
     found: list[ast.Assign] = []
-    for node in _own_nodes(function):
+    for node in own_nodes(function):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and _same_target(node.targets[0], target):
             found.append(node)
     return found
@@ -146,15 +146,6 @@ def _same_target(node: ast.expr, target: ast.expr | str) -> bool:
         and node.value.id == "self"
     )
 
-
-def _own_nodes(function: ast.AST) -> Iterator[ast.AST]:
-    """Every node of the function's own frame (nested functions and classes left out)."""
-    stack = list(ast.iter_child_nodes(function))
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, SCOPE_NODES):
-            stack.extend(ast.iter_child_nodes(node))
 
 
 def _task_maker(call: ast.Call) -> bool:
@@ -177,7 +168,7 @@ def _runs_until_cancelled(module: ModuleInfo, function: ast.AST, value: ast.expr
         return False
     definition = _definition(module, function, value.func)
     return isinstance(definition, ast.AsyncFunctionDef) and any(
-        isinstance(node, ast.While) and _open_ended(node.test) and not _leaves(node) for node in _own_nodes(definition)
+        isinstance(node, ast.While) and _open_ended(node.test) and not _leaves(node) for node in own_nodes(definition)
     )
 
 

@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import FUNCTION_NODES, SCOPE_NODES
+from tradelint.facts.syntax import FUNCTION_NODES, own_nodes
 
 _TASK_MAKERS = frozenset({"create_task", "ensure_future"})
 
@@ -66,7 +66,7 @@ def _stored_tasks(methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]) ->
     by attribute: its first such statement and that method."""
     found: dict[str, tuple[ast.stmt, ast.AST]] = {}
     for method in methods.values():
-        for node in _own_nodes(method):
+        for node in own_nodes(method):
             if (
                 isinstance(node, ast.Assign)
                 and len(node.targets) == 1
@@ -85,7 +85,7 @@ def _ended_in(method: ast.AST, attrs: Collection[str]) -> set[str]:
     """The task attributes the method cancels or awaits (``self.x.cancel()``, ``await self.x``,
     ``self.x`` given to a call: ``gather``, ``wait``, a helper that ends it)."""
     found: set[str] = set()
-    for node in _own_nodes(method):
+    for node in own_nodes(method):
         attr = _self_attr(node)
         if attr is not None and attr in attrs and isinstance(node, ast.Attribute) and _ends(method, node):
             found.add(attr)
@@ -96,7 +96,7 @@ def _ends(method: ast.AST, node: ast.Attribute) -> bool:
     """``self.x.cancel()``, ``await self.x`` as a statement (waiting for its end), ``self.x`` given
     to a call (``gather``, ``wait``, a helper that ends it) or put in a display; not ``return await
     self.x`` nor ``v = await self.x`` (a getter's use of its result)."""
-    for candidate in _own_nodes(method):
+    for candidate in own_nodes(method):
         if isinstance(candidate, ast.Expr) and isinstance(candidate.value, ast.Await) and candidate.value.value is node:
             return True
         if isinstance(candidate, ast.Call):
@@ -121,7 +121,7 @@ def _reachable(name: str, methods: dict[str, ast.FunctionDef | ast.AsyncFunction
     seen = {name}
     stack = [name]
     while stack:
-        for node in _own_nodes(methods[stack.pop()]):
+        for node in own_nodes(methods[stack.pop()]):
             callee = _self_attr(node.func) if isinstance(node, ast.Call) else None
             if callee is not None and callee in methods and callee not in seen:
                 seen.add(callee)
@@ -130,7 +130,7 @@ def _reachable(name: str, methods: dict[str, ast.FunctionDef | ast.AsyncFunction
 
 
 def _awaited_in(method: ast.AST, attr: str) -> bool:
-    return any(isinstance(n, ast.Await) and _self_attr(n.value) == attr for n in _own_nodes(method))
+    return any(isinstance(n, ast.Await) and _self_attr(n.value) == attr for n in own_nodes(method))
 
 
 def _self_attr(node: ast.AST) -> str | None:
@@ -141,12 +141,3 @@ def _self_attr(node: ast.AST) -> str | None:
 
 def _callee_name(func: ast.expr) -> str:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-
-
-def _own_nodes(function: ast.AST) -> Iterator[ast.AST]:
-    stack = list(ast.iter_child_nodes(function))
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, SCOPE_NODES):
-            stack.extend(ast.iter_child_nodes(node))
