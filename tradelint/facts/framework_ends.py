@@ -262,6 +262,13 @@ def in_registration(module: ModuleInfo, node: ast.AST) -> bool:
     return False
 
 
+def in_tests(module: ModuleInfo) -> bool:
+    """A test module: under a ``tests``/``test`` folder, ``test_*.py`` or ``conftest.py``."""
+    parts = module.path.parts
+    name = module.path.name
+    return "tests" in parts or "test" in parts or name.startswith("test_") or name == "conftest.py"
+
+
 def goes_on_after_errors(module: ModuleInfo, function: ast.AST | None = None) -> bool:
     """Whether the program goes on after ``function`` (of ``module``) raises: a resource closed
     only on its success path then stays open on every failure. A module of a Home Assistant
@@ -272,8 +279,7 @@ def goes_on_after_errors(module: ModuleInfo, function: ast.AST | None = None) ->
     up only after a successful tool call). Not a test (its failure ends the test) nor a script's
     ``main()`` (``__main__.py``, a module run as ``__main__``, a click or typer command): there
     the error ends the program, and the process with it."""
-    parts = module.path.parts
-    if "tests" in parts or "test" in parts or module.path.name.startswith("test_") or module.path.name == "conftest.py":
+    if in_tests(module):
         return False  # a test's failure ends the test
     if integration_folder(module) is not None:
         return True

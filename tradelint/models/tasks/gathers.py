@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import goes_on_after_errors
+from tradelint.facts.framework_ends import goes_on_after_errors, in_tests
 from tradelint.facts.handlers import goes_on
 from tradelint.facts.syntax import FUNCTION_NODES, SCOPE_NODES, own_nodes, walk
 
@@ -53,7 +53,7 @@ def gather_leaves(module: ModuleInfo, call: ast.Call) -> list[ast.stmt]:
             elements.extend(_element_values(module, function, arg, None))
     if not many or not any(_runs_until_cancelled(module, function, value) for value, _ in elements):
         return []
-    if _in_a_test(module):
+    if in_tests(module):
         return []  # a test's failure ends the test, and what it leaves ends with its loop
     swallowed = _swallowed_around(module, function, statement)
     if swallowed is None:
@@ -62,12 +62,6 @@ def gather_leaves(module: ModuleInfo, call: ast.Call) -> list[ast.stmt]:
         return []  # the error ends the program (a script's ``main()``)
     made_at = sorted({id(s): s for _, s in elements if s is not None}.values(), key=lambda s: (s.lineno, s.col_offset))
     return made_at or [statement]
-
-
-def _in_a_test(module: ModuleInfo) -> bool:
-    parts = module.path.parts
-    name = module.path.name
-    return "tests" in parts or "test" in parts or name.startswith("test_") or name == "conftest.py"
 
 
 def _returns_exceptions(call: ast.Call) -> bool:
