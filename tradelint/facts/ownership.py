@@ -59,6 +59,7 @@ __all__ = [
     "is_release_name",
     "ownership_model",
     "release_method",
+    "release_method_guessed",
 ]
 
 # What a third-party callee whose source cannot be read does with a resource handed to it:
@@ -346,6 +347,18 @@ def _release_method(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str
     if method is not None and closed_mid_life_only(module, cls, method.name):
         return None  # ``_disconnect()`` called only to reconnect: no end of the object
     return method.name if method is not None else None
+
+
+def release_method_guessed(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str, ...]) -> bool:
+    """Whether :func:`release_method` names a method found only as one that releases something
+    the class acquires (:func:`_releasing_method`), not by its name or a framework's teardown: a
+    guess, which a fix must see proven the end of the object's life before it ends anything there
+    (lnbits's ``connect()``, an ``@asynccontextmanager`` whose ``finally`` releases a lock, runs
+    at every query)."""
+    if release_method(module, cls, configured) is None:
+        return False
+    facts = class_facts(module, cls)
+    return facts is not None and release_method_of(lineage(module.project, module.summary, facts), configured) is None
 
 
 def _releasing_method(family: Family) -> MethodFacts | None:
