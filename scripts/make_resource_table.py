@@ -275,52 +275,48 @@ def generate(
     broken: set[tuple[str, str]] = set()
     builtin = {name: spec.close for name, spec in BUILTIN_RESOURCES.items()}
     every = [(folder, name, summary, facts) for folder in folders for name, summary, facts in classes(project, folder)]
-    # Each round ends by entering the types under the names their packages re-export: a class
-    # of another library read with this one, held under its public name (python-socketio's
-    # ``engineio.AsyncClient``), is judged again with them known.
-    while True:
-        changed = True
-        while changed:
-            changed = False
-            table = {**{k: e.close for k, e in found.items()}, **builtin}
-            model = OwnershipModel(project, table.get, ())
-            for folder, module_name, summary, facts in every:
-                key = f"{module_name}.{facts.name}"
-                if (key, folder.name) in judged or (key, folder.name) in broken or key in builtin:
-                    continue
-                try:
-                    entry = _judge(project, model, folder, module_name, summary, facts, found)
-                except Exception as error:  # noqa: BLE001 (an odd class is skipped, the others are judged)
-                    print(f"skipped {key} of {folder.name}: {type(error).__name__}: {error}", file=sys.stderr)
-                    broken.add((key, folder.name))
-                    continue
-                if entry is not None:
-                    judged.add((key, folder.name))
-                    # Two distributions of one import name (discord.py and py-cord): either's
-                    # ending methods end it.
-                    known = found.get(key)
-                    if known is not None and (known.close, known.awaited) != (entry.close, entry.awaited):
-                        disagree.add(key)
-                    found[key] = entry if known is None else replace(known, ends=tuple(sorted({*known.ends, *entry.ends})))
-                    changed = True
-            changed |= _factories(project, folders, found, builtin)
-            if not changed:
-                # Only once the other rules agree: what the libraries' classes make depends on them.
-                pools = _pools(project, folders, every, found, builtin)
-                judged |= pools
-                changed = bool(pools)
-        # One import name in two major versions (aioredis 1 and 2): kept only when every wheel that
-        # defines it finds the same resource, released the same way.
-        definers: dict[str, set[str]] = {}
-        for folder, module_name, _, facts in every:
-            definers.setdefault(f"{module_name}.{facts.name}", set()).add(folder.name)
-        for key in list(found):
-            if key in disagree or any((key, folder) not in judged for folder in definers.get(key, ())):
-                del found[key]
-        before = len(found)
-        _aliases(project, folders, found)
-        if len(found) == before:
-            break
+    # A class of another library read with this one is named by its public re-export
+    # (python-socketio's ``engineio.AsyncClient``): judged by the type it names.
+    reexports = _reexports(project, folders)
+    changed = True
+    while changed:
+        changed = False
+        table = {**{k: e.close for k, e in found.items()}, **builtin}
+        model = OwnershipModel(project, _through(table, reexports), ())
+        for folder, module_name, summary, facts in every:
+            key = f"{module_name}.{facts.name}"
+            if (key, folder.name) in judged or (key, folder.name) in broken or key in builtin:
+                continue
+            try:
+                entry = _judge(project, model, folder, module_name, summary, facts, found, reexports)
+            except Exception as error:  # noqa: BLE001 (an odd class is skipped, the others are judged)
+                print(f"skipped {key} of {folder.name}: {type(error).__name__}: {error}", file=sys.stderr)
+                broken.add((key, folder.name))
+                continue
+            if entry is not None:
+                judged.add((key, folder.name))
+                # Two distributions of one import name (discord.py and py-cord): either's
+                # ending methods end it.
+                known = found.get(key)
+                if known is not None and (known.close, known.awaited) != (entry.close, entry.awaited):
+                    disagree.add(key)
+                found[key] = entry if known is None else replace(known, ends=tuple(sorted({*known.ends, *entry.ends})))
+                changed = True
+        changed |= _factories(project, folders, found, builtin)
+        if not changed:
+            # Only once the other rules agree: what the libraries' classes make depends on them.
+            pools = _pools(project, folders, every, found, builtin)
+            judged |= pools
+            changed = bool(pools)
+    # One import name in two major versions (aioredis 1 and 2): kept only when every wheel that
+    # defines it finds the same resource, released the same way.
+    definers: dict[str, set[str]] = {}
+    for folder, module_name, _, facts in every:
+        definers.setdefault(f"{module_name}.{facts.name}", set()).add(folder.name)
+    for key in list(found):
+        if key in disagree or any((key, folder) not in judged for folder in definers.get(key, ())):
+            del found[key]
+    _aliases(project, folders, found)
     if makers is not None:
         makers.update(method_makers(project, folders, found))
     return {key: entry for key, entry in found.items() if known is None or key not in known}
@@ -428,13 +424,14 @@ def _judge(
     summary: ModuleSummary,
     facts: ClassFacts,
     found: dict[str, Entry],
+    reexports: dict[str, str] | None = None,
 ) -> Entry | None:
     entry = _judge_own(project, model, folder, summary, facts)
     if entry is not None:
         return entry if not entry.close.startswith("_") else None
     for kind, name in facts.bases:
         qualified = name if kind == "qualified" else f"{module_name}.{name}"
-        base = found.get(qualified)
+        base = found.get(qualified) or found.get(_final(qualified, reexports or {}))
         if base is not None:
             return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends, base.given)
         if qualified in BUILTIN_RESOURCES:
@@ -685,6 +682,42 @@ def _annotated_makers(node: ast.ClassDef) -> set[str]:
         ):
             found.add(method.name)
     return found
+
+
+def _reexports(project: Project, folders: list[Path]) -> dict[str, str]:
+    """The public names packages' ``__init__`` modules bind to one imported name each
+    (``engineio.AsyncClient`` -> ``engineio.async_client.AsyncClient``), as :func:`_aliases`
+    reads them; a name bound to two (two wheels of one package) is left out."""
+    targets: dict[str, set[str]] = {}
+    for folder in folders:
+        for path in readable(project, folder):
+            module_name = dotted(folder, path)
+            if path.name != "__init__.py" or any(part.startswith("_") for part in module_name.split(".")):
+                continue
+            summary = project.summary(path)
+            for local, target in summary.imports.items() if summary is not None else ():
+                if not local.startswith("_") and "." in target:
+                    targets.setdefault(f"{module_name}.{local}", set()).add(target)
+    return {name: next(iter(named)) for name, named in targets.items() if len(named) == 1}
+
+
+def _final(name: str, reexports: dict[str, str]) -> str:
+    """Where a name's chain of re-exports ends (``discord.Client`` -> ``discord.client.Client``)."""
+    seen: set[str] = set()
+    while name in reexports and name not in seen:
+        seen.add(name)
+        name = reexports[name]
+    return name
+
+
+def _through(table: dict[str, str], reexports: dict[str, str]) -> Callable[[str], str | None]:
+    """``table.get``, following a name's chain of re-exports to the type it names."""
+
+    def close(name: str) -> str | None:
+        found = table.get(name)
+        return found if found is not None else table.get(_final(name, reexports))
+
+    return close
 
 
 def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> None:
