@@ -330,23 +330,30 @@ def _pools(
     builtin: dict[str, str],
 ) -> set[tuple[str, str]]:
     """**maker** rule: a public class with a public method that makes a new resource
-    (:func:`method_makers`) and a public coroutine release method of its own that does something
-    and needs no argument is a resource, released by that method: it is the pool what it makes
-    is drawn from (SQLAlchemy's ``AsyncEngine``, whose ``connect()`` makes an ``AsyncConnection``
-    and whose ``dispose()`` closes the connections pooled for them), whatever it holds is not a
-    type the table knows (a DB-API connection made by a dialect)."""
+    (:func:`method_makers`) handed the class's instance itself (``return
+    self._connection_cls(self)``), and a public coroutine release method of its own (``aclose``,
+    ``close``, ``dispose``, ``shutdown`` or ``disconnect``) that does something and needs no
+    argument, is a resource, released by that method: it is the pool what it makes is drawn from
+    and given back to (SQLAlchemy's ``AsyncEngine``, whose ``connect()`` makes an
+    ``AsyncConnection`` of the engine and whose ``dispose()`` closes the connections pooled for
+    them), whatever it holds is not a type the table knows (a DB-API connection a dialect makes).
+    A class whose made objects are not handed the class (an API's ``containers.get()``) and a
+    method that ends something else (``stop()`` of a remote container, ``stop_deployment()``)
+    are not this rule's."""
     makers = method_makers(project, folders, found, by_method=True)
     by_class: dict[str, set[str]] = {}
     for key, maker in makers.items():
         owner = key.rpartition(".")[0]
         if maker.returns != owner:
-            by_class.setdefault(owner, set()).add(key)
+            by_class.setdefault(owner, set()).add(key.rpartition(".")[2])
     added: set[tuple[str, str]] = set()
     for folder, module_name, summary, facts in every:
         key = f"{module_name}.{facts.name}"
         if key in found or key in builtin or key not in by_class:
             continue
         nodes = _family_nodes(project, summary, facts)
+        if not any(_hands_itself(_method(nodes, name)) for name in by_class[key]):
+            continue
         release = _own_release(nodes)
         if release is not None:
             ends = _ending_methods(project, summary, facts, release)
@@ -355,19 +362,35 @@ def _pools(
     return added
 
 
-_RELEASE_ORDER = ("aclose", "close", "dispose", "shutdown", "disconnect", "stop", "terminate", "cleanup")
+_RELEASE_ORDER = ("aclose", "close", "dispose", "shutdown", "disconnect")
+
+
+def _hands_itself(method: ast.FunctionDef | ast.AsyncFunctionDef | None) -> bool:
+    """Whether every ``return`` of ``method`` is a call handed the method's receiver
+    (``return self._connection_cls(self)``, ``return Connection(pool=self)``)."""
+    if method is None or not method.args.args:
+        return False
+    receiver = method.args.args[0].arg
+    returns = [n.value for n in _own_nodes(method) if isinstance(n, ast.Return)]
+    for value in returns:
+        value = value.value if isinstance(value, ast.Await) else value
+        if not isinstance(value, ast.Call):
+            return False
+        given = [*value.args, *(k.value for k in value.keywords)]
+        if not any(isinstance(g, ast.Name) and g.id == receiver for g in given):
+            return False
+    return bool(returns)
 
 
 def _own_release(nodes: list[ast.ClassDef]) -> str | None:
-    """The public coroutine method of the family named as a release (the commonest word first),
-    that does something and needs no argument; None when there is none."""
+    """The public coroutine method of the family named by one of :data:`_RELEASE_ORDER` (the
+    first there), that does something and needs no argument; None when there is none."""
     names: list[str] = []
     for node in nodes:
         for method in node.body:
             if (
                 isinstance(method, ast.AsyncFunctionDef)
-                and not method.name.startswith(("_", "release"))
-                and is_release_name(method.name)
+                and method.name in _RELEASE_ORDER
                 and not _trivial(method)
                 and len(method.args.args) - 1 - len(method.args.defaults) == 0
                 and _method(nodes, method.name) is method  # not overridden by a plain method
@@ -375,7 +398,7 @@ def _own_release(nodes: list[ast.ClassDef]) -> str | None:
                 names.append(method.name)
     if not names:
         return None
-    return min(names, key=lambda n: (_RELEASE_ORDER.index(n) if n in _RELEASE_ORDER else len(_RELEASE_ORDER), n))
+    return min(names, key=_RELEASE_ORDER.index)
 
 
 def top_packages(folders: list[Path]) -> set[str]:
