@@ -14,7 +14,18 @@ by the same rules tradelint applies to first-party classes (read, never imported
   exception arguments (``commit()`` or ``rollback()`` by outcome) nor in an ``except``;
 - **subclass**: it derives from a resource type (``class Wrapper(httpx.AsyncClient)``);
 - **factory**: a public function, or a class method returning ``cls(...)``, that returns a new
-  instance of one on every path.
+  instance of one on every path; or a public coroutine function that says it returns one
+  (``-> SSHClientConnection``) and returns, awaited, what a private function of its own module
+  makes (``return await asyncio.wait_for(_connect(...))``: asyncssh's ``connect()``);
+- **maker**: a public class with a public method that makes a new resource handed the class's
+  instance (``return self._connection_cls(self)``) and a public coroutine ``aclose``, ``close``,
+  ``dispose``, ``shutdown`` or ``disconnect`` of its own: the pool what it makes is drawn from
+  (SQLAlchemy's ``AsyncEngine``), whatever it holds.
+
+The protocol rule takes a plain release too when ``__aexit__`` calls it under a test of the
+object's own state (asyncssh's ``if not self._loop.is_closed(): self.close()``); the owner rule
+follows a class a method returns (``self.eio = self._engineio_client_class()(...)``); a type of
+another library read in the same run is known by the name its package re-exports.
 
 Each rule is applied again with what the others found (a client holding another library's
 pool) until nothing changes, then every public name a module binds to a resource type (a
