@@ -13,7 +13,10 @@ entered by every query, releases the lock in its ``finally``; the fix appended t
   unchanged (twin);
 - a call a ``with`` or ``async with`` enters is followed by the body that uses what it gave: a
   method of the class entering ``self.connect()`` goes on after it, and a function's
-  ``async with db.connect()`` is no last use of ``db``.
+  ``async with db.connect()`` is no last use of ``db``;
+- an SQLAlchemy engine made on a ``NullPool`` holds nothing to release (bomzheg/Shvatka's alembic
+  ``env.py``: ``AsyncEngine(create_engine(url, poolclass=pool.NullPool))``), nor does a class
+  that keeps one; the same engine on any other pool is still reported (twins).
 """
 
 from __future__ import annotations
@@ -243,3 +246,84 @@ def test_program_twin_the_session_is_closed_in_close(tmp_path: Path) -> None:
     ) in text
     after = run_python(["main.py"], program, timeout=120)
     assert (after.returncode, after.stdout, after.stderr) == (0, "got 200\ngot 200\nclosing\n", "")
+
+
+# --- an engine on a NullPool --------------------------------------------------------------------
+
+
+def _all_findings(tmp_path: Path, source: str) -> list[str]:
+    path = tmp_path / "m.py"
+    path.write_text(source, encoding="utf-8")
+    return [f"{f.line}:{f.column} {f.code} {f.message}" for f in check_paths([path], select=["TRD2"])]
+
+
+ALEMBIC_ENV = """\
+from sqlalchemy import create_engine
+from sqlalchemy import pool
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+async def run_migrations_online(url):
+    connectable = AsyncEngine(
+        create_engine(
+            url=url,{pool}
+        )
+    )
+    async with connectable.connect() as connection:
+        await connection.run_sync(print)
+"""
+
+
+def test_an_engine_wrapping_a_null_pool_engine_holds_nothing(tmp_path: Path) -> None:
+    assert _all_findings(tmp_path, ALEMBIC_ENV.format(pool="\n            poolclass=pool.NullPool,")) == []
+
+
+def test_twin_the_same_engine_on_its_default_pool_is_reported(tmp_path: Path) -> None:
+    assert _all_findings(tmp_path, ALEMBIC_ENV.format(pool="")) == [
+        "7:5 TRD201 `connectable` (`AsyncEngine(...)`) is never closed; call `await connectable.dispose()` in a `finally`"
+    ]
+
+
+MAKER = """\
+from sqlalchemy import create_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool, NullPool
+
+
+async def query(url):
+    engine = create_async_engine(url, poolclass={pool})
+    async with engine.connect() as connection:
+        await connection.run_sync(print)
+
+
+async def wrapped(url):
+    sync_engine = create_engine(url, poolclass={pool})
+    engine = AsyncEngine(sync_engine)
+    async with engine.connect() as connection:
+        await connection.run_sync(print)
+
+
+class Store:
+    def __init__(self, url):
+        self.engine = create_async_engine(url, poolclass={pool})
+
+
+async def use(url):
+    store = Store(url)
+    print(store)
+"""
+
+
+def test_engines_made_on_a_null_pool_hold_nothing(tmp_path: Path) -> None:
+    """The maker's ``poolclass=NullPool``: a local engine, one wrapping a sync engine bound to a
+    local, one kept on ``self``, and the class keeping it: none reported."""
+    assert _all_findings(tmp_path, MAKER.format(pool="NullPool")) == []
+
+
+def test_twin_engines_made_on_a_queue_pool_are_reported(tmp_path: Path) -> None:
+    assert _all_findings(tmp_path, MAKER.format(pool="AsyncAdaptedQueuePool")) == [
+        "7:5 TRD201 `engine` (`create_async_engine(...)`) is never closed; call `await engine.dispose()` in a `finally`",
+        "14:5 TRD201 `engine` (`AsyncEngine(...)`) is never closed; call `await engine.dispose()` in a `finally`",
+        "21:9 TRD202 `self.engine` is never closed; add a `close()` method that calls its `dispose()`",
+        "25:5 TRD201 `Store(...)` never closes its `self.engine`; give the class an async `close()`, call it",
+    ]
