@@ -14,7 +14,18 @@ by the same rules tradelint applies to first-party classes (read, never imported
   exception arguments (``commit()`` or ``rollback()`` by outcome) nor in an ``except``;
 - **subclass**: it derives from a resource type (``class Wrapper(httpx.AsyncClient)``);
 - **factory**: a public function, or a class method returning ``cls(...)``, that returns a new
-  instance of one on every path.
+  instance of one on every path; or a public coroutine function that says it returns one
+  (``-> SSHClientConnection``) and returns, awaited, what a private function of its own module
+  makes (``return await asyncio.wait_for(_connect(...))``: asyncssh's ``connect()``);
+- **maker**: a public class with a public method that makes a new resource handed the class's
+  instance (``return self._connection_cls(self)``) and a public coroutine ``aclose``, ``close``,
+  ``dispose``, ``shutdown`` or ``disconnect`` of its own: the pool what it makes is drawn from
+  (SQLAlchemy's ``AsyncEngine``), whatever it holds.
+
+The protocol rule takes a plain release too when ``__aexit__`` calls it under a test of the
+object's own state (asyncssh's ``if not self._loop.is_closed(): self.close()``); the owner rule
+follows a class a method returns (``self.eio = self._engineio_client_class()(...)``); a type of
+another library read in the same run is known by the name its package re-exports.
 
 Each rule is applied again with what the others found (a client holding another library's
 pool) until nothing changes, then every public name a module binds to a resource type (a
@@ -48,7 +59,7 @@ from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.ownership import OwnershipModel, lineage, resolve_ref
-from tradelint.facts.self_ending import ending_methods, guarded_awaits, self_calls
+from tradelint.facts.self_ending import ending_methods, guarded_calls, self_calls
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.summary_data import ClassFacts, MethodFacts, ModuleSummary
 from tradelint.facts.syntax import resolve_relative
@@ -67,7 +78,7 @@ class Entry:
     close: str
     awaited: bool
     lazy: bool
-    rule: str  # owner, protocol, subclass or factory
+    rule: str  # owner, protocol, subclass, factory or maker
     source: str  # the wheel folder it was read from
     ends: tuple[str, ...] = ()  # other methods that end the instance themselves
     # Constructor parameters (name, position) whose value the release closes: given one, the
@@ -122,8 +133,10 @@ def _method(nodes: list[ast.ClassDef], name: str) -> ast.FunctionDef | ast.Async
 def protocol_close(project: Project, summary: ModuleSummary, facts: ClassFacts) -> tuple[str, bool] | None:
     """The public release method that every ``__aexit__`` of the class calls first, when it
     does something and needs no argument: (its name, whether it is a coroutine function). Else
-    the first such coroutine method it awaits under tests of the object's own state
-    (:func:`guarded_awaits`): psycopg's ``AsyncConnection`` closes itself unless a pool owns it."""
+    the first such method it calls under tests of the object's own state, awaited if and only
+    if it is a coroutine method (:func:`guarded_calls`): psycopg's ``AsyncConnection`` closes
+    itself unless a pool owns it; asyncssh's ``SSHConnection`` calls its plain ``close()`` unless
+    its loop is closed, then awaits ``wait_closed()``."""
     nodes = _family_nodes(project, summary, facts)
     exit_ = _method(nodes, "__aexit__")
     if exit_ is None:
@@ -141,16 +154,17 @@ def protocol_close(project: Project, summary: ModuleSummary, facts: ClassFacts) 
             if is_async != awaited:
                 continue  # a coroutine never run, or a plain method awaited: not the library's way
             return name, is_async
-    for name in guarded_awaits(exit_):
+    for name, awaited in guarded_calls(exit_):
         method = _method(nodes, name)
         if (
-            isinstance(method, ast.AsyncFunctionDef)
+            method is not None
+            and isinstance(method, ast.AsyncFunctionDef) == awaited
             and not name.startswith(("_", "release"))
             and is_release_name(name)
             and not _trivial(method)
             and len(method.args.args) - 1 - len(method.args.defaults) == 0
         ):
-            return name, True
+            return name, awaited
     return None
 
 
@@ -272,17 +286,20 @@ def generate(
     broken: set[tuple[str, str]] = set()
     builtin = {name: spec.close for name, spec in BUILTIN_RESOURCES.items()}
     every = [(folder, name, summary, facts) for folder in folders for name, summary, facts in classes(project, folder)]
+    # A class of another library read with this one is named by its public re-export
+    # (python-socketio's ``engineio.AsyncClient``): judged by the type it names.
+    reexports = _reexports(project, folders)
     changed = True
     while changed:
         changed = False
         table = {**{k: e.close for k, e in found.items()}, **builtin}
-        model = OwnershipModel(project, table.get, ())
+        model = OwnershipModel(project, _through(table, reexports), ())
         for folder, module_name, summary, facts in every:
             key = f"{module_name}.{facts.name}"
             if (key, folder.name) in judged or (key, folder.name) in broken or key in builtin:
                 continue
             try:
-                entry = _judge(project, model, folder, module_name, summary, facts, found)
+                entry = _judge(project, model, folder, module_name, summary, facts, found, reexports)
             except Exception as error:  # noqa: BLE001 (an odd class is skipped, the others are judged)
                 print(f"skipped {key} of {folder.name}: {type(error).__name__}: {error}", file=sys.stderr)
                 broken.add((key, folder.name))
@@ -297,6 +314,11 @@ def generate(
                 found[key] = entry if known is None else replace(known, ends=tuple(sorted({*known.ends, *entry.ends})))
                 changed = True
         changed |= _factories(project, folders, found, builtin)
+        if not changed:
+            # Only once the other rules agree: what the libraries' classes make depends on them.
+            pools = _pools(project, folders, every, found, builtin)
+            judged |= pools
+            changed = bool(pools)
     # One import name in two major versions (aioredis 1 and 2): kept only when every wheel that
     # defines it finds the same resource, released the same way.
     definers: dict[str, set[str]] = {}
@@ -309,6 +331,85 @@ def generate(
     if makers is not None:
         makers.update(method_makers(project, folders, found))
     return {key: entry for key, entry in found.items() if known is None or key not in known}
+
+
+def _pools(
+    project: Project,
+    folders: list[Path],
+    every: list[tuple[Path, str, ModuleSummary, ClassFacts]],
+    found: dict[str, Entry],
+    builtin: dict[str, str],
+) -> set[tuple[str, str]]:
+    """**maker** rule: a public class with a public method that makes a new resource
+    (:func:`method_makers`) handed the class's instance itself (``return
+    self._connection_cls(self)``), and a public coroutine release method of its own (``aclose``,
+    ``close``, ``dispose``, ``shutdown`` or ``disconnect``) that does something and needs no
+    argument, is a resource, released by that method: it is the pool what it makes is drawn from
+    and given back to (SQLAlchemy's ``AsyncEngine``, whose ``connect()`` makes an
+    ``AsyncConnection`` of the engine and whose ``dispose()`` closes the connections pooled for
+    them), whatever it holds is not a type the table knows (a DB-API connection a dialect makes).
+    A class whose made objects are not handed the class (an API's ``containers.get()``) and a
+    method that ends something else (``stop()`` of a remote container, ``stop_deployment()``)
+    are not this rule's."""
+    makers = method_makers(project, folders, found, by_method=True)
+    by_class: dict[str, set[str]] = {}
+    for key, maker in makers.items():
+        owner = key.rpartition(".")[0]
+        if maker.returns != owner:
+            by_class.setdefault(owner, set()).add(key.rpartition(".")[2])
+    added: set[tuple[str, str]] = set()
+    for folder, module_name, summary, facts in every:
+        key = f"{module_name}.{facts.name}"
+        if key in found or key in builtin or key not in by_class:
+            continue
+        nodes = _family_nodes(project, summary, facts)
+        if not any(_hands_itself(_method(nodes, name)) for name in by_class[key]):
+            continue
+        release = _own_release(nodes)
+        if release is not None:
+            ends = _ending_methods(project, summary, facts, release)
+            found[key] = Entry(release, True, True, "maker", folder.name, ends)
+            added.add((key, folder.name))
+    return added
+
+
+_RELEASE_ORDER = ("aclose", "close", "dispose", "shutdown", "disconnect")
+
+
+def _hands_itself(method: ast.FunctionDef | ast.AsyncFunctionDef | None) -> bool:
+    """Whether every ``return`` of ``method`` is a call handed the method's receiver
+    (``return self._connection_cls(self)``, ``return Connection(pool=self)``)."""
+    if method is None or not method.args.args:
+        return False
+    receiver = method.args.args[0].arg
+    returns = [n.value for n in _own_nodes(method) if isinstance(n, ast.Return)]
+    for value in returns:
+        value = value.value if isinstance(value, ast.Await) else value
+        if not isinstance(value, ast.Call):
+            return False
+        given = [*value.args, *(k.value for k in value.keywords)]
+        if not any(isinstance(g, ast.Name) and g.id == receiver for g in given):
+            return False
+    return bool(returns)
+
+
+def _own_release(nodes: list[ast.ClassDef]) -> str | None:
+    """The public coroutine method of the family named by one of :data:`_RELEASE_ORDER` (the
+    first there), that does something and needs no argument; None when there is none."""
+    names: list[str] = []
+    for node in nodes:
+        for method in node.body:
+            if (
+                isinstance(method, ast.AsyncFunctionDef)
+                and method.name in _RELEASE_ORDER
+                and not _trivial(method)
+                and len(method.args.args) - 1 - len(method.args.defaults) == 0
+                and _method(nodes, method.name) is method  # not overridden by a plain method
+            ):
+                names.append(method.name)
+    if not names:
+        return None
+    return min(names, key=_RELEASE_ORDER.index)
 
 
 def top_packages(folders: list[Path]) -> set[str]:
@@ -357,13 +458,14 @@ def _judge(
     summary: ModuleSummary,
     facts: ClassFacts,
     found: dict[str, Entry],
+    reexports: dict[str, str] | None = None,
 ) -> Entry | None:
     entry = _judge_own(project, model, folder, summary, facts)
     if entry is not None:
         return entry if not entry.close.startswith("_") else None
     for kind, name in facts.bases:
         qualified = name if kind == "qualified" else f"{module_name}.{name}"
-        base = found.get(qualified)
+        base = found.get(qualified) or found.get(_final(qualified, reexports or {}))
         if base is not None:
             return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends, base.given)
         if qualified in BUILTIN_RESOURCES:
@@ -477,6 +579,11 @@ def _factories(project: Project, folders: list[Path], found: dict[str, Entry], b
                         lazy = made.lazy and not isinstance(stmt, ast.AsyncFunctionDef)
                         found[key] = Entry(made.close, made.awaited, lazy, "factory", folder.name, made.ends)
                         changed = True
+                    elif (said := _local_class_factory(module, module_name, stmt, found) or _annotated_factory(module, module_name, stmt, found)) is not None:
+                        entry = found[said]
+                        lazy = entry.lazy and not isinstance(stmt, ast.AsyncFunctionDef)
+                        found[key] = Entry(entry.close, entry.awaited, lazy, "factory", folder.name, entry.ends)
+                        changed = True
             summary = project.summary_of(module)
             for facts in summary.classes.values():
                 owner = f"{module_name}.{facts.name}"
@@ -497,6 +604,80 @@ def _factories(project: Project, folders: list[Path], found: dict[str, Entry], b
                         found[key] = Entry(entry.close, entry.awaited, lazy, "factory", folder.name, entry.ends, given)
                         changed = True
     return changed
+
+
+def _local_class_factory(
+    module: ModuleInfo, module_name: str, function: ast.FunctionDef | ast.AsyncFunctionDef, found: dict[str, Entry]
+) -> str | None:
+    """A public function that, on every path, returns a new instance of a class of its own module
+    that only the maker rule (:func:`_pools`) finds, which the ownership model does not ask
+    about: SQLAlchemy's ``create_async_engine(url)``, ``return AsyncEngine(sync_engine)``. The
+    class's name."""
+    local = {s.name for s in module.tree.body if isinstance(s, ast.ClassDef)}
+    bound: dict[str, list[ast.expr]] = {}
+    returned: list[ast.expr | None] = []
+    for node in _own_nodes(function):
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            bound.setdefault(node.targets[0].id, []).append(node.value)
+        elif isinstance(node, ast.Return):
+            returned.append(node.value)
+    made: set[str] = set()
+    for value in returned:
+        if isinstance(value, ast.Name) and len(bound.get(value.id, ())) == 1:
+            value = bound[value.id][0]
+        value = value.value if isinstance(value, ast.Await) else value
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in local):
+            return None
+        made.add(f"{module_name}.{value.func.id}")
+    if len(made) != 1:
+        return None
+    key = made.pop()
+    entry = found.get(key)
+    return key if entry is not None and entry.rule == "maker" and not entry.given else None
+
+
+_RUN_TO_END = {"asyncio.wait_for", "asyncio.shield"}
+
+
+def _annotated_factory(
+    module: ModuleInfo, module_name: str, function: ast.FunctionDef | ast.AsyncFunctionDef, found: dict[str, Entry]
+) -> str | None:
+    """A public coroutine function that says it returns a resource type (``-> SSHClientConnection``)
+    and, on every path, returns what a private function of its own module makes, awaited
+    (through ``asyncio.wait_for`` or ``shield`` too): asyncssh's ``connect()``, whose
+    connection is built by ``_connect(...)`` from the factory it is handed. A private helper of
+    the module is how the library makes it, never a cache of the caller's. The type it names."""
+    if not isinstance(function, ast.AsyncFunctionDef):
+        return None
+    said = _named_type(module, module_name, _unwrap_optional(function.returns))
+    if said not in found:
+        return None
+    helpers = {s.name for s in module.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name.startswith("_")}
+    returns = [n for n in _own_nodes(function) if isinstance(n, ast.Return)]
+    if not returns:
+        return None
+    for node in returns:
+        value = node.value
+        if not isinstance(value, ast.Await) or not isinstance(value.value, ast.Call):
+            return None
+        call = value.value
+        if module.imports.qualify(call.func) in _RUN_TO_END and call.args and isinstance(call.args[0], ast.Call):
+            call = call.args[0]
+        if not (isinstance(call.func, ast.Name) and call.func.id in helpers):
+            return None
+    return said
+
+
+def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
+    """The nodes of ``function``'s body, nested functions and classes left out."""
+    todo: list[ast.AST] = list(function.body)
+    while todo:
+        node = todo.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            todo.extend(ast.iter_child_nodes(node))
 
 
 def _annotated_makers(node: ast.ClassDef) -> set[str]:
@@ -535,6 +716,42 @@ def _annotated_makers(node: ast.ClassDef) -> set[str]:
         ):
             found.add(method.name)
     return found
+
+
+def _reexports(project: Project, folders: list[Path]) -> dict[str, str]:
+    """The public names packages' ``__init__`` modules bind to one imported name each
+    (``engineio.AsyncClient`` -> ``engineio.async_client.AsyncClient``), as :func:`_aliases`
+    reads them; a name bound to two (two wheels of one package) is left out."""
+    targets: dict[str, set[str]] = {}
+    for folder in folders:
+        for path in readable(project, folder):
+            module_name = dotted(folder, path)
+            if path.name != "__init__.py" or any(part.startswith("_") for part in module_name.split(".")):
+                continue
+            summary = project.summary(path)
+            for local, target in summary.imports.items() if summary is not None else ():
+                if not local.startswith("_") and "." in target:
+                    targets.setdefault(f"{module_name}.{local}", set()).add(target)
+    return {name: next(iter(named)) for name, named in targets.items() if len(named) == 1}
+
+
+def _final(name: str, reexports: dict[str, str]) -> str:
+    """Where a name's chain of re-exports ends (``discord.Client`` -> ``discord.client.Client``)."""
+    seen: set[str] = set()
+    while name in reexports and name not in seen:
+        seen.add(name)
+        name = reexports[name]
+    return name
+
+
+def _through(table: dict[str, str], reexports: dict[str, str]) -> Callable[[str], str | None]:
+    """``table.get``, following a name's chain of re-exports to the type it names."""
+
+    def close(name: str) -> str | None:
+        found = table.get(name)
+        return found if found is not None else table.get(_final(name, reexports))
+
+    return close
 
 
 def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> None:
@@ -720,7 +937,7 @@ def _exported(project: Project, folder: Path) -> set[str]:
     return names
 
 
-def method_makers(project: Project, folders: list[Path], found: dict[str, Entry]) -> dict[str, Maker]:
+def method_makers(project: Project, folders: list[Path], found: dict[str, Entry], by_method: bool = False) -> dict[str, Maker]:
     """Methods of the libraries' public classes whose result is a new instance of a resource
     type (``BrowserContext.new_page -> "Page"``), by ``module.Class.method``. A name says what a
     call makes (``by_name``) only when every public method of the library so named, coroutine
@@ -730,7 +947,8 @@ def method_makers(project: Project, folders: list[Path], found: dict[str, Entry]
     of the library so named returns ``self`` or what it holds (a cached object: ``Page.opener()``,
     whose implementation returns ``self._opener``). Properties, class and
     static methods (the factory rule's) and context managers (``@asynccontextmanager``) make
-    nothing a call's result is."""
+    nothing a call's result is. ``by_method``: each method judged by its own code only (what a
+    call on a receiver known to be of its class makes), whatever another method so named returns."""
     resources = set(found) | set(BUILTIN_RESOURCES)
     makers: dict[str, Maker] = {}
     for folder in folders:
@@ -756,7 +974,7 @@ def method_makers(project: Project, folders: list[Path], found: dict[str, Entry]
                     if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         continue
                     if _returns_held(method):
-                        held.add(method.name)
+                        held.add(f"{module_name}.{cls.name}.{method.name}" if by_method else method.name)
                     decorators = _decorators(method)
                     if not public or method.name.startswith("_") or "overload" in decorators:
                         continue
@@ -774,7 +992,7 @@ def method_makers(project: Project, folders: list[Path], found: dict[str, Entry]
                 continue
             by_name = all(made is not None for _, made in methods)
             for key, made in methods:
-                if made is not None:
+                if made is not None and key not in held:
                     makers[key] = Maker(made, is_async, folder.name, by_name)
     return makers
 

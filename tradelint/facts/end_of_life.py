@@ -42,10 +42,22 @@ def _methods(cls: ast.ClassDef) -> dict[str, Function]:
     return {s.name: s for s in cls.body if isinstance(s, FUNCTION_NODES)}
 
 
+def _entered(function: Function, call: ast.AST) -> bool:
+    """Whether ``call`` is what a ``with`` or ``async with`` of ``function`` enters: its body runs
+    after the call, with what it gave (lnbits's ``async with self.connect() as conn:``, then
+    queries on ``conn``), so the object is still in use there."""
+    return any(
+        isinstance(node, (ast.With, ast.AsyncWith)) and any(item.context_expr is call for item in node.items)
+        for node in ast.walk(function)
+    )
+
+
 def _goes_on(function: Function, call: ast.AST) -> bool:
     """Whether ``function`` does more after ``call`` on the path that makes it: a later statement
-    in its block (or an enclosing one) before a ``return`` or ``raise``, or the call inside a loop
-    (the next round uses the object again)."""
+    in its block (or an enclosing one) before a ``return`` or ``raise``, the body of the ``with``
+    that enters it, or the call inside a loop (the next round uses the object again)."""
+    if _entered(function, call):
+        return True
     path = _path_to(function, call)
     for node, block, index in reversed(path):
         if isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and block is not node.orelse:
@@ -285,7 +297,7 @@ def _receiver_verdicts(module: ModuleInfo, method: str, key: tuple[bool, str], c
 
 
 def _used_after(function: Function, call: ast.Call, receiver: ast.expr) -> bool:
-    if _goes_on_in_loop(function, call):
+    if _goes_on_in_loop(function, call) or _entered(function, call):
         return True
     end = call.end_lineno or call.lineno
     for node in ast.walk(function):

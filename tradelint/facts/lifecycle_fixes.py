@@ -1,6 +1,11 @@
 """Ending an owned thing in its owner's release method: the fix TRD202 (a resource on ``self``)
 and TRD303 (a task on ``self``) share. Decisions live here (is there such a method? is the fix
-safe?), so the codemods only locate and rewrite."""
+safe?), so the codemods only locate and rewrite.
+
+A release method named as one (``close()``, ``__aexit__``, a configured shutdown name, a
+framework's teardown) is where the object ends. One found only because it releases something
+the class acquires (a teardown named its own way, ``finish()``) is a guess: a fix goes there
+only when ``facts.end_of_life`` proves it the end of the object's life, else there is no fix."""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ import ast
 
 from tradelint.core.fix_plan import EditSpec, FixSpec, Safety
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.ownership import release_method
+from tradelint.facts.end_of_life import end_of_life
+from tradelint.facts.ownership import release_method, release_method_guessed
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import self_name
 
@@ -70,6 +76,17 @@ def ending_method(
     return method
 
 
+def unproven_release(module: ModuleInfo, cls: ast.ClassDef, names: tuple[str, ...]) -> str | None:
+    """Why the class's release method may take no fix, in one line, when it is a guess
+    (:func:`ownership.release_method_guessed`) that ``end_of_life`` does not prove: a method
+    that releases a lock it took (``self.lock.release()`` in the ``finally`` of ``connect()``)
+    releases something, and is no end of the object. None when the fix may go there."""
+    if not release_method_guessed(module, cls, names):
+        return None
+    method = _async_shutdown(module, cls, names)
+    return end_of_life(module, cls, method, names) if method is not None else None
+
+
 def _assigned_in_init(cls: ast.ClassDef, attr: str) -> bool:
     init = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
     if init is None:
@@ -104,7 +121,7 @@ def shutdown_fix(
     (:func:`ending_method`)."""
     method = ending_method(module, cls, shutdown_names) if follow else _async_shutdown(module, cls, shutdown_names)
     path = _class_path(module, cls)
-    if method is None or not path:
+    if method is None or not path or unproven_release(module, cls, shutdown_names) is not None:
         return None
     receiver = self_name(method) or "self"
     target = f"{receiver}.{attr}"

@@ -39,6 +39,7 @@ from tradelint.facts.summaries import (
     definition_of,
     is_release_name,
     returned_call,
+    returned_class,
     summary_ref,
 )
 from tradelint.facts.syntax import FUNCTION_NODES, capword
@@ -59,6 +60,7 @@ __all__ = [
     "is_release_name",
     "ownership_model",
     "release_method",
+    "release_method_guessed",
 ]
 
 # What a third-party callee whose source cannot be read does with a resource handed to it:
@@ -348,6 +350,18 @@ def _release_method(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str
     return method.name if method is not None else None
 
 
+def release_method_guessed(module: ModuleInfo, cls: ast.ClassDef, configured: tuple[str, ...]) -> bool:
+    """Whether :func:`release_method` names a method found only as one that releases something
+    the class acquires (:func:`_releasing_method`), not by its name or a framework's teardown: a
+    guess, which a fix must see proven the end of the object's life before it ends anything there
+    (lnbits's ``connect()``, an ``@asynccontextmanager`` whose ``finally`` releases a lock, runs
+    at every query)."""
+    if release_method(module, cls, configured) is None:
+        return False
+    facts = class_facts(module, cls)
+    return facts is not None and release_method_of(lineage(module.project, module.summary, facts), configured) is None
+
+
 def _releasing_method(family: Family) -> MethodFacts | None:
     acquired = {a.attr for _, f in family for a in f.acquisitions}
     for _, facts in family:
@@ -461,8 +475,8 @@ class OwnershipModel:
         acquired: list[tuple[ModuleSummary, Acquisition]] = []
         for owner_module, owner in family:
             for acquisition in owner.acquisitions:
-                if acquisition.ref[0] == "maker":  # what the family's own override of the maker makes
-                    made = self._made_by_maker(family, acquisition.ref[1])
+                if acquisition.ref[0] in ("maker", "class_maker"):  # what the family's own override of the maker makes
+                    made = self._made_by_maker(family, acquisition.ref[1], acquisition.ref[0] == "class_maker")
                     if made is not None:
                         acquired.append((made[0], replace(acquisition, ref=made[1])))
                 else:
@@ -496,16 +510,22 @@ class OwnershipModel:
                     return ResourceType(module, facts.name, *release, inherited=True)
         return None
 
-    def _made_by_maker(self, family: Family, name: str) -> tuple[ModuleSummary, Ref] | None:
+    def _made_by_maker(self, family: Family, name: str, class_maker: bool = False) -> tuple[ModuleSummary, Ref] | None:
         """What the nearest class of ``family`` that defines the maker ``name`` returns (python-
         binance's ``AsyncClient._init_session()``, called by its base's ``__init__``), read from
-        that class's own code: (its module, the constructor's ref); None when it makes none."""
+        that class's own code: (its module, the constructor's ref); None when it makes none.
+        ``class_maker``: the method returns a class, which the caller calls (python-socketio's
+        ``AsyncClient._engineio_client_class()`` returning ``engineio.AsyncClient``)."""
         for module, facts in family:
             if name not in facts.methods:
                 continue
             parsed = self.project.module_at(Path(module.path))
             cls = next((n for n in parsed.tree.body if isinstance(n, ast.ClassDef) and n.lineno == facts.line), None) if parsed else None
             method = next((n for n in cls.body if isinstance(n, FUNCTION_NODES) and n.name == name), None) if cls else None
+            if class_maker:
+                named = returned_class(method) if method is not None else None
+                ref = summary_ref(parsed, named) if named is not None and parsed is not None else None
+                return (module, ref) if ref is not None else None
             made = returned_call(method) if method is not None and parsed is not None else None
             ref = summary_ref(parsed, made.func) if made is not None and parsed is not None else None
             return (module, ref) if ref is not None else None

@@ -37,24 +37,32 @@ def guarded_awaits(exit_: Function) -> Iterator[str]:
     block raised. Never in an ``except``, nor under a test that reads ``__aexit__``'s exception
     arguments (``if exc_type: await self.rollback()``: by outcome), nor after such a test that
     returns or raises. For the library table only: first-party classes keep :func:`self_calls`."""
+    yield from (name for name, awaited in guarded_calls(exit_) if awaited)
+
+
+def guarded_calls(exit_: Function) -> Iterator[tuple[str, bool]]:
+    """As :func:`guarded_awaits`, with the plain calls too, each with whether it is awaited:
+    asyncssh's ``SSHConnection.__aexit__`` (``if not self._loop.is_closed(): self.close()``, then
+    ``await self.wait_closed()``) ends the connection by its plain ``close()``."""
     args = exit_.args
     outcome = {a.arg for a in (*args.posonlyargs, *args.args)[1:]} | {a.arg for a in args.kwonlyargs}
     outcome |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
-    found: list[str] = []
+    found: list[tuple[str, bool]] = []
     _guarded(exit_.body, outcome, found)
     yield from found
 
 
-def _guarded(body: list[ast.stmt], outcome: set[str], found: list[str]) -> bool:
-    """Appends the awaited ``self.m()`` calls of ``body`` to ``found``; False once a test of the
-    outcome leaves ``__aexit__`` (what follows it runs by outcome)."""
+def _guarded(body: list[ast.stmt], outcome: set[str], found: list[tuple[str, bool]]) -> bool:
+    """Appends the ``self.m()`` calls of ``body`` to ``found``, each with whether it is awaited;
+    False once a test of the outcome leaves ``__aexit__`` (what follows it runs by outcome)."""
     for stmt in body:
         value = stmt.value if isinstance(stmt, (ast.Expr, ast.Return)) else None
-        if isinstance(value, ast.Await):
-            call = _run_by(value.value)
+        if isinstance(value, (ast.Await, ast.Call)):
+            awaited = isinstance(value, ast.Await)
+            call = _run_by(value.value) if isinstance(value, ast.Await) else value
             func = call.func if isinstance(call, ast.Call) else None
             if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
-                found.append(func.attr)
+                found.append((func.attr, awaited))
         elif isinstance(stmt, (ast.Try, ast.TryStar)):
             if not (_guarded(stmt.body, outcome, found) and _guarded(stmt.finalbody, outcome, found)):
                 return False

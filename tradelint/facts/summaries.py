@@ -335,6 +335,11 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                 # A maker this class does not define (or only raises in) is a subclass's to
                 # override: ``("maker", name)``, resolved against the family that is judged.
                 ref = _ref(module, made.func) if made is not None else _maker_ref(cls, function, value) or _ref(module, value.func)
+                if ref is None and isinstance(value.func, ast.Call):
+                    # ``self.eio = self._engineio_client_class()(...)``: the class the family's
+                    # nearest definition of that method returns (python-socketio's clients).
+                    maker = _maker_ref(cls, function, value.func)
+                    ref = ("class_maker", maker[1]) if maker is not None else None
                 if ref is not None:
                     acquisitions.append(Acquisition(target.attr, ref, function.name, assign.lineno))
             elif isinstance(value, ast.Name):
@@ -571,6 +576,23 @@ def _made_by_own_method(cls: ast.ClassDef, function: ast.FunctionDef | ast.Async
         return None
     maker = next((s for s in cls.body if isinstance(s, FUNCTION_NODES) and s.name == func.attr), None)
     return returned_call(maker) if maker is not None else None
+
+
+def returned_class(maker: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Name | ast.Attribute | None:
+    """The one class (a name, not a call) a plain method returns on every path: ``return
+    engineio.AsyncClient``; None otherwise."""
+    if not isinstance(maker, ast.FunctionDef):
+        return None
+    returned: list[ast.expr | None] = []
+    for node in walk(maker):
+        if isinstance(node, ast.Return):
+            returned.append(node.value)
+        elif isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return None
+    first = returned[0] if returned else None
+    if not isinstance(first, (ast.Name, ast.Attribute)) or any(v is None or ast.dump(v) != ast.dump(first) for v in returned):
+        return None
+    return first
 
 
 def returned_call(maker: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Call | None:

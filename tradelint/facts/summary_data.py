@@ -15,7 +15,7 @@ from typing import Any, Literal, cast
 Ref = tuple[str, str]
 
 
-REF_KINDS = ("local", "qualified", "maker")
+REF_KINDS = ("local", "qualified", "maker", "class_maker")
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from tradelint.core import trigger_words
 from tradelint.core.messages import Text, fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
-from tradelint.facts.lifecycle_fixes import shutdown_fix
+from tradelint.facts.lifecycle_fixes import shutdown_fix, unproven_release
 from tradelint.facts.uses import only_reads_arguments
 from tradelint.facts.ownership import framework_teardown, release_method
 from tradelint.models.resources.library_table import library_trigger_words
@@ -201,7 +201,14 @@ class ResourceOnSelfNeverClosed(Rule):
     ```
 
     ## Fix safety
-    Safe when the class has a shutdown-like method: the close is added there, guarded.
+    Safe when the class has a shutdown-like method: the close is added there, guarded. A method
+    the class names as its end (`close()`, `__aexit__`, a configured shutdown name, a framework's
+    teardown) is one; a method found only because it releases something the class acquires
+    (`finish()`) is one only when proven the end of the object's life (its `__aexit__` or a
+    framework teardown reaches it, or every caller in the project drops the object after it).
+    Otherwise the message asks for a `close()` and the help says why there is no fix: lnbits's
+    `connect()`, an `@asynccontextmanager` entered by every query, releases the lock it took in
+    its `finally` and is no end of a `Database`.
     """
 
     code = "TRD202"
@@ -304,6 +311,11 @@ class ResourceOnSelfNeverClosed(Rule):
                 )
                 continue
             shutdown = release_method(ctx.module, c.cls, ctx.config.shutdown_methods)
+            # A method found only because it releases something (``connect()`` releasing the
+            # lock it took) and not proven the end of the object's life: neither named nor fixed.
+            unproven = unproven_release(ctx.module, c.cls, ctx.config.shutdown_methods)
+            if unproven is not None:
+                shutdown = None
             # Without one, the method to add: the framework's teardown (a cog's ``cog_unload()``).
             add = framework_teardown(ctx.module, c.cls) or "close"
             if verdict.problem == "elements_never_closed":
@@ -366,7 +378,7 @@ class ResourceOnSelfNeverClosed(Rule):
                 "safe",
             )
             text = _text(c.name, c.spec.close, shutdown, add, c.cls.name, c.label, c.function.name)
-            yield Report(c.stmt, text.message, fix, text.help)
+            yield Report(c.stmt, text.message, fix, fit_help("no fix: {reason}", reason=unproven) if unproven else text.help)
 
 
 def _lent(ctx: FileContext, cls: ast.ClassDef, name: str) -> bool:

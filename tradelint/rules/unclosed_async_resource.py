@@ -102,6 +102,11 @@ class UnclosedAsyncResource(Rule):
     `849a5ebb`). A first-party type known by its `__aexit__` alone is not judged so: it may only
     wrap what it is given.
 
+    An SQLAlchemy engine made on a `NullPool` (`create_async_engine(url, poolclass=NullPool)`, or
+    an `AsyncEngine` wrapping `create_engine(url, poolclass=pool.NullPool)`, alembic's `env.py`)
+    keeps no connection between uses, and its `dispose()` frees nothing: not reported, nor when
+    kept on `self` (TRD202) or by a class an instance of which is made (bomzheg/Shvatka).
+
     Ownership moves only where the receiver is shown to close what it gets: a first-party class
     that stores it and releases that attribute, or an installed library whose source (read as
     text, never imported) does, under a flag only when the flag says so (aiohttp's

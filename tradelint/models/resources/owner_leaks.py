@@ -14,6 +14,7 @@ from tradelint.facts.uses import classify, in_cleanup_block, name_loads
 from tradelint.models.resources.error_paths import left_open_by_a_handler
 from tradelint.models.resources.proofs import closed_where_errors_are_swallowed
 from tradelint.models.resources.owner_closes import closed_by_an_owner
+from tradelint.models.resources.null_pool import pools_nothing
 from tradelint.models.resources.resource_types import Creation, Problem, ResourceSpec
 from tradelint.models.resources.statements import _closes_held
 
@@ -77,9 +78,19 @@ def unclosed_by_class(
     for acquisition in acquisitions:
         spec = builtin_spec(acquisition.ref[1])
         assert spec is not None
+        if init is not None and _made_on_a_null_pool(owner, init, acquisition.line, spec.close):
+            continue  # ``self.engine = create_async_engine(url, poolclass=NullPool)`` holds nothing
         held = Creation(cls, spec, "", "self", cls, acquisition.attr, init, cls)  # type: ignore[arg-type]
         if not class_closes(held, owner) and not closed_by_an_owner(
             owner, cls.name, acquisition.attr, frozenset({spec.close, "close", "aclose"})
         ):
             return acquisition.attr
     return None
+
+
+def _made_on_a_null_pool(module: ModuleInfo, init: ast.FunctionDef | ast.AsyncFunctionDef, line: int, release: str) -> bool:
+    """Whether the store of ``init`` at ``line`` keeps an engine on a ``NullPool`` (``null_pool``)."""
+    for node in ast.walk(init):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.lineno == line and isinstance(node.value, ast.Call):
+            return pools_nothing(module, node.value, release)
+    return False

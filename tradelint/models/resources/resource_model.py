@@ -31,6 +31,7 @@ from tradelint.models.resources.expected_errors import awaited_use
 from tradelint.facts.import_helpers import with_helper_imports
 from tradelint.models.resources.try_gaps import before_try
 from tradelint.models.resources.error_paths import closed_only_before_cancellation, handoff_problem, left_open_by_a_handler, raised_before_kept, returned
+from tradelint.models.resources.null_pool import pools_nothing
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import owner_leaks
 from tradelint.models.resources.creation_shapes import entered_by_hand, owner_creation, part_creation
@@ -252,6 +253,8 @@ class ResourceAnalysis:
 
     def _creation(self, call: ast.Call, spec: ResourceSpec) -> Creation | None:
         module = self.module
+        if pools_nothing(module, call, spec.close):
+            return None  # an engine on a ``NullPool`` keeps no connection: nothing to release
         label = ast.unparse(call.func)
         if spec.part is not None:
             return part_creation(module, call, spec, label)
