@@ -71,6 +71,7 @@ class Scans:
         self._marked: dict[str, list[tuple[str, str | None]]] = {}
         self._sources: dict[str, list[tuple[str, str | None]]] = {}
         self._inits: dict[str, bool] = {}
+        self._written: list[str] = []  # the roots whose snapshots ``encode`` wrote
 
     # -- now ---------------------------------------------------------------------------------
 
@@ -286,12 +287,16 @@ class Scans:
 
     # -- stored ------------------------------------------------------------------------------
 
+    def snapshot_files(self) -> set[str]:
+        """The files the snapshots to be written name."""
+        return {path for root in self._written for path in (self.current(root) or {})}
+
     def encode(self, used: Iterable[tuple[str, str]]) -> tuple[dict[str, Any], dict[tuple[str, str], int]]:
         """The records of ``used`` as they are now, and the snapshots of their roots, as JSON
         data; with each scan's position in the records."""
         keys = sorted(set(used))
         self._read_all([k for k in keys if k[0].startswith("words ") and k not in self._now and self._words(*k) is None])
-        roots = sorted({folder for kind, folder in keys if _root_kind(kind)})
+        roots = self._written = sorted({folder for kind, folder in keys if _root_kind(kind)})
         snapshots: list[list[Any]] = []
         positions: dict[str, dict[str, int]] = {}
         for root in roots:
