@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
                 extra = f"  x plain {sample.cpu / plain:.3f}"
             print(
                 f"  [{rnd + 1}] {name:<9} cpu {sample.cpu:7.2f} s  wall {sample.wall:7.2f} s  rss {sample.rss_mb:5.0f} MB"
-                f"  lines {sample.stdout.count(b'\\n'):6d}{'' if same else '  OUTPUT DIFFERS from round 1'}{extra}",
+                f"  lines {sample.stdout.count(bytes([10])):6d}{'' if same else '  OUTPUT DIFFERS from round 1'}{extra}",
                 flush=True,
             )
     for name, values in ratios.items():
