@@ -1,11 +1,9 @@
 """The content-hash cache in ``.tradelint_cache/``: which stored results still hold, and storing them.
 
 The cache works like ruff's for a file's own content: its findings are reused when its content,
-the effective configuration and tradelint itself are unchanged. A file's content hash is stored
-with its status (size, modification and change times, inode, device) and taken as it is while the
-status is the same, as git's index does: a warm run reads no unchanged file. A file modified within
-two seconds of being hashed keeps no status (a write in the same clock step could keep it) and is
-read again next time. Cross-module rules (a base class
+the effective configuration and tradelint itself are unchanged. A file's hash is stored with its
+status (size, modification and change times, inode, device) and trusted while that is the same, as
+git's index is: a file modified within 2 s of being hashed keeps none (``_settled``). Cross-module rules (a base class
 in another file, a task wrapper defined elsewhere) make a result depend on other files too. What a
 check read cannot be recorded as it runs (a memo filled while checking another file answers
 without reading), so, as mypy does, a file's result is taken to depend on the transitive closure
@@ -41,9 +39,11 @@ all entries (``cache_scans.py``: whether it still holds is found from the files 
   through their imports. An edit of another file re-checks nothing.
 - ``markers``: the project markers and ``pyproject.toml`` files in the module's folder and above
   it (the project's root, whether it is installable, its target Python).
-- ``mentions NAME``: the modules of the project whose text names ``NAME``, and their content: the
-  search for a task factory that keeps every task (``set_task_factory``), and for the owner that
-  closes a class's resource through it (the class's name).
+- ``mentions W1 W2 ...``: the modules whose text names every word, and their content: the search
+  for a task factory that keeps every task (``set_task_factory``), for the owner that closes a
+  class's resource (the class's name), for a class's last uses (``mentions CLASS .METHOD(``).
+  ``releases NAME``: the files outside tests naming ``NAME`` that may hold a release of one
+  (``project_evidence.may_be_evidence``), and the names of the root's files.
 - ``folder``: a module's folder read for who imports whom (the module-level task keeper):
   its ``*.py`` files and their content, and the ``__init__.py`` files of it and three parents.
 
