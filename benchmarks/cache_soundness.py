@@ -22,6 +22,7 @@ from tradelint.cli import discover
 from tradelint.core.config import Config, config_for
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.runner import dependencies
+from tradelint.runner.cache_scans import search_reads
 from tradelint.runner.engine import Checker
 
 
@@ -118,8 +119,8 @@ def main() -> None:
                         return True
                     if kind == "folder" and path is not None and str(path.parent) == folder:
                         return True
-                    if kind.startswith("mentions ") and path is not None and under(path, folder):
-                        if kind.partition(" ")[2].encode("utf-8", "surrogateescape") in Path(path).read_bytes():
+                    if kind.startswith(("mentions ", "releases ")) and path is not None and under(path, folder):
+                        if search_reads(kind, os.path.relpath(path, folder), Path(path).read_bytes()):
                             return True  # (the cache stores no closure for these: none is covered)
                     if kind.startswith("words "):
                         covered, asked = words_cover(summary_project, kind, folder)

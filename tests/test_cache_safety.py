@@ -85,7 +85,7 @@ def test_the_cache_is_json_with_a_version_and_a_signature(tmp_path: Path, capsys
     assert (magic, version) == (b"tradelint-cache", str(cache_module.CACHE_FORMAT).encode())
     assert digest.decode() == hashlib.sha256(payload).hexdigest()
     assert signature.decode() == hmac.new(_key(), payload, hashlib.sha256).hexdigest()
-    assert set(json.loads(payload)) == {"fingerprint", "environment", "roots", "modules", "lookups", "scans", "entries"}
+    assert set(json.loads(payload)) == {"fingerprint", "environment", "roots", "modules", "lookups", "scans", "entries", "files"}
 
 
 def _forge(raw: bytes, change: str) -> bytes:

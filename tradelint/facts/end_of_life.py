@@ -214,7 +214,8 @@ def _last_use_everywhere(module: ModuleInfo, cls: ast.ClassDef, method: str) -> 
     that instance's last use (or runs at a framework's teardown)."""
     root = project_root(module)
     if root is not None:
-        module.project.note_scan(f"mentions {cls.name}", root)  # for the cache, memo or not
+        # For the cache, memo or not: the files read are those naming the class and the method's call.
+        module.project.note_scan(f"mentions {cls.name} .{method}(", root)
     memo = module.project.scan_memo(cls.name)
     key = ("end-of-life", root, module.path, cls.lineno, method)
     if key in memo:

@@ -1,7 +1,9 @@
 """The content-hash cache in ``.tradelint_cache/``: which stored results still hold, and storing them.
 
 The cache works like ruff's for a file's own content: its findings are reused when its content,
-the effective configuration and tradelint itself are unchanged. Cross-module rules (a base class
+the effective configuration and tradelint itself are unchanged. A file's hash is stored with its
+status (size, modification and change times, inode, device) and trusted while that is the same, as
+git's index is: a file modified within 2 s of being hashed keeps none (``_settled``). Cross-module rules (a base class
 in another file, a task wrapper defined elsewhere) make a result depend on other files too. What a
 check read cannot be recorded as it runs (a memo filled while checking another file answers
 without reading), so, as mypy does, a file's result is taken to depend on the transitive closure
@@ -37,9 +39,11 @@ all entries (``cache_scans.py``: whether it still holds is found from the files 
   through their imports. An edit of another file re-checks nothing.
 - ``markers``: the project markers and ``pyproject.toml`` files in the module's folder and above
   it (the project's root, whether it is installable, its target Python).
-- ``mentions NAME``: the modules of the project whose text names ``NAME``, and their content: the
-  search for a task factory that keeps every task (``set_task_factory``), and for the owner that
-  closes a class's resource through it (the class's name).
+- ``mentions W1 W2 ...``: the modules whose text names every word, and their content: the search
+  for a task factory that keeps every task (``set_task_factory``), for the owner that closes a
+  class's resource (the class's name), for a class's last uses (``mentions CLASS .METHOD(``).
+  ``releases NAME``: the files outside tests naming ``NAME`` that may hold a release of one
+  (``project_evidence.may_be_evidence``), and the names of the root's files.
 - ``folder``: a module's folder read for who imports whom (the module-level task keeper):
   its ``*.py`` files and their content, and the ``__init__.py`` files of it and three parents.
 
@@ -69,8 +73,10 @@ import hashlib
 import hmac
 import json
 import os
+import stat
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -89,7 +95,7 @@ from tradelint.runner.cache_lookups import Lookups
 from tradelint.runner.cache_scans import Scans
 from tradelint.runner.dependencies import config_names, module_names
 
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 CACHE_FILE = "cache.json"
 CACHE_MAGIC = b"tradelint-cache"
 # A cache is read whole; one larger than this is not a cache tradelint wrote for a sane tree.
@@ -256,6 +262,10 @@ class Cache:
         self.entries: dict[str, Entry] = {}
         self.modules: dict[str, Node] = {}
         self._hashes: dict[str, str | None] = {}
+        # Per file, its content hash with the status it had when read: as stored, and as found or
+        # made in this run (what is written).
+        self._stats: dict[str, tuple[str, int, int, int, int, int]] = {}
+        self._stats_now: dict[str, tuple[str, int, int, int, int, int]] = {}
         self._holds: dict[str, bool] = {}  # per module: its stored summary is still true
         self.lookups = Lookups()  # how names resolve to files
         self._located: dict[str, tuple[str | None, tuple[Path, ...], tuple[str, ...]]] = {}
@@ -321,9 +331,12 @@ class Cache:
             data = json.loads(payload.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise CacheIgnored("corrupt (not JSON)") from None
-        _expect(isinstance(data, dict) and set(data) == {"fingerprint", "environment", "roots", "modules", "lookups", "scans", "entries"})
+        _expect(isinstance(data, dict) and set(data) == {
+            "fingerprint", "environment", "roots", "modules", "lookups", "scans", "entries", "files",
+        })
         if data["fingerprint"] != self.fingerprint:
             return  # written by another build of tradelint or another Python
+        self._stats = _stats_from(data["files"])
         entries = data["entries"]
         _expect(isinstance(entries, dict))
         roots = [tuple(_str(r) for r in _list(rs)) for rs in _list(data["roots"])]
@@ -358,6 +371,7 @@ class Cache:
                 # (Only when every node kept had its names resolved, or found to hold, in this run.)
                 "lookups": self.lookups.data() if all(p in self._resolved for p in self.modules) else None,
                 "scans": scans,
+                "files": self._stats_data(),
                 "entries": {
                     path: [e.key, [scan_at[s] for s in e.scans], [_finding_data(f) for f in e.findings]]
                     for path, e in self.entries.items()
@@ -370,13 +384,33 @@ class Cache:
         signatures = [_digest(payload).encode(), sign(key, payload).encode()]
         return b" ".join([CACHE_MAGIC, str(CACHE_FORMAT).encode(), *signatures]) + b"\n" + payload
 
+    def _stats_data(self) -> dict[str, list[Any]]:
+        """The content hashes and statuses of the files the stored records name (found in this
+        run, or as stored when this run did not look)."""
+        named = set(self.modules) | set(self.entries) | self.scans.snapshot_files()
+        found = {**{p: v for p, v in self._stats.items() if p not in self._hashes}, **self._stats_now}
+        return {path: list(found[path]) for path in sorted(named) if path in found}
+
     def content_hash(self, path: str) -> str | None:
+        """The SHA-256 of the file's bytes; the stored one, without reading the file, while its
+        status (``_signature``) is the one stored with it."""
         if path not in self._hashes:
+            signature = _signature(path)
+            stored = self._stats.get(path)
+            if signature is not None and stored is not None and stored[1:] == signature:
+                self._hashes[path] = stored[0]
+                self._stats_now[path] = stored
+                return stored[0]
             try:
                 # The engine's reader: a FIFO or /dev/zero must not block or never end the run here.
-                self._hashes[path] = _digest(read_source_bytes(Path(path)))
+                found: str | None = _digest(read_source_bytes(Path(path)))
             except (OSError, UnreadableFile):
-                self._hashes[path] = None
+                found = None
+            self._hashes[path] = found
+            # Taken before the read: a write during or after it changes the status, unless it
+            # lands within the file system's clock step of the last one (``_settled``).
+            if found is not None and signature is not None and _settled(signature):
+                self._stats_now[path] = (found, *signature)
         return self._hashes[path]
 
     def key(self, file: Path, config: Config) -> str | None:
@@ -544,7 +578,9 @@ class Cache:
         # Nothing checked, nothing dropped, every scan as stored: the file already says all this.
         self._unchanged = not fresh and self._stored == (set(self.entries), set(self.modules)) and self.scans.unchanged(
             scan for entry in self.entries.values() for scan in entry.scans
-        ) and self.lookups.stored is not None and self.lookups.holds()
+        ) and self.lookups.stored is not None and self.lookups.holds() and all(
+            self._stats.get(path) == found for path, found in self._stats_now.items()
+        )  # (a file's status newly settled is worth a write: the next run reads it no more)
 
     def _scans_hold(self, entry: Entry) -> bool:
         """Whether what a result not checked in this run read besides imports is unchanged: the
@@ -592,6 +628,42 @@ class Cache:
         except (OSError, UnicodeEncodeError) as exc:
             # A read-only checkout still gets its findings.
             self.warn(f"cannot be written ({getattr(exc, 'strerror', None) or exc})")
+
+
+# A file's status as the stored content hash is trusted by: size, modification and change times
+# (the change time cannot be set back: a write, a rename over it, a ``touch -d`` all move it),
+# inode and device (another file in its place).
+Signature = tuple[int, int, int, int, int]
+
+# A file modified this close (in ns) to the moment its status is taken may be written again
+# within the same step of a coarse file-system clock, keeping its times: its hash is not stored
+# with the status, and it is read again in the next run (git's "racily clean" entries).
+SETTLED_NS = 2_000_000_000
+
+
+def _signature(path: str) -> Signature | None:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+
+
+def _settled(signature: Signature) -> bool:
+    return max(signature[1], signature[2]) < time.time_ns() - SETTLED_NS
+
+
+def _stats_from(data: Any) -> dict[str, tuple[str, int, int, int, int, int]]:
+    """``{path: [hash, size, mtime_ns, ctime_ns, inode, device], ...}``"""
+    _expect(isinstance(data, dict))
+    found: dict[str, tuple[str, int, int, int, int, int]] = {}
+    for path, row in data.items():
+        digest, *numbers = _list(row, 6)
+        size, mtime, ctime, inode, device = (_int(n) for n in numbers)
+        found[_str(path)] = (_str(digest), size, mtime, ctime, inode, device)
+    return found
 
 
 def _make_folder(folder: Path) -> bool:

@@ -46,7 +46,7 @@ class Record:
 
 
 def _root_kind(kind: str) -> bool:
-    return kind == "tree" or kind.startswith(("mentions ", "words "))
+    return kind == "tree" or kind.startswith(("mentions ", "releases ", "words "))
 
 
 class Scans:
@@ -71,6 +71,7 @@ class Scans:
         self._marked: dict[str, list[tuple[str, str | None]]] = {}
         self._sources: dict[str, list[tuple[str, str | None]]] = {}
         self._inits: dict[str, bool] = {}
+        self._written: list[str] = []  # the roots whose snapshots ``encode`` wrote
 
     # -- now ---------------------------------------------------------------------------------
 
@@ -98,8 +99,9 @@ class Scans:
             self._changed[root] = found
         return self._changed[root]
 
-    def _names(self, path: str, root: str, needle: bytes) -> bool:
-        """Whether ``path``, a file under ``root`` now, names ``needle`` (``files_naming``'s test)."""
+    def _names(self, path: str, root: str, kind: str) -> bool:
+        """Whether ``path``, a file under ``root`` now, is one the ``mentions`` or ``releases``
+        search ``kind`` reads (``search_reads``)."""
         now = self.current(root)
         if now is None or path not in now:
             return False
@@ -109,7 +111,12 @@ class Scans:
             except (OSError, UnreadableFile):
                 self._texts[path] = None
         data = self._texts[path]
-        return data is not None and needle in data
+        return data is not None and search_reads(kind, _relative(path, root), data)
+
+    def _moved(self, root: str, changed: set[str]) -> bool:
+        """Whether a file was added under ``root`` or removed since its snapshot."""
+        stored, now = self.snapshots.get(root) or {}, self.current(root) or {}
+        return any(p not in stored or p not in now for p in changed)
 
     def holds(self, kind: str, folder: str) -> bool:
         """Whether the stored record of this scan still describes the files."""
@@ -122,13 +129,14 @@ class Scans:
     def _check(self, kind: str, folder: str, stored: Record) -> bool:
         if kind == "tree":
             return self.changed(folder) == set()
-        if kind.startswith("mentions "):
+        if kind.startswith(_TEXT_KINDS):
             changed = self.changed(folder)
             if changed is None:
                 return False
-            needle = kind.partition(" ")[2].encode("utf-8", "surrogateescape")
+            if kind.startswith("releases ") and self._moved(folder, changed):
+                return False  # (a file added or removed: what is the project's own code changed)
             named = stored.files or frozenset()
-            return not any(p in named or self._names(p, folder, needle) for p in changed)
+            return not any(p in named or self._names(p, folder, kind) for p in changed)
         if kind.startswith("words "):
             changed = self.changed(folder)
             if changed is None:
@@ -146,8 +154,8 @@ class Scans:
         if key in self._now:
             return self._now[key]
         record = Record()
-        if kind.startswith("mentions "):
-            record = self._mentions(kind.partition(" ")[2], folder)
+        if kind.startswith(_TEXT_KINDS):
+            record = self._mentions(kind, folder)
         elif kind.startswith("words "):
             made = self._words(kind, folder)
             if made is None:
@@ -161,18 +169,20 @@ class Scans:
         self._now[key] = record
         return record
 
-    def _mentions(self, name: str, root: str) -> Record:
+    def _mentions(self, kind: str, root: str) -> Record:
         now = self.current(root)
         if now is None:
             return Record()
-        stored = self.records.get(("mentions " + name, root))
+        stored = self.records.get((kind, root))
         changed = self.changed(root)
         if stored is not None and stored.files is not None and changed is not None:
-            # The unchanged files name what they named: only the changed ones are read.
-            needle = name.encode("utf-8", "surrogateescape")
+            # The unchanged files are read as they were: only the changed ones are read.
             kept = stored.files - changed
-            return Record(files=frozenset(kept | {p for p in changed if self._names(p, root, needle)}))
-        return Record(files=frozenset(str(f) for f, _ in files_naming(self.resolver, Path(root), name)))
+            return Record(files=frozenset(kept | {p for p in changed if self._names(p, root, kind)}))
+        name = kind.split(" ")[1]
+        return Record(files=frozenset(
+            str(f) for f, data in files_naming(self.resolver, Path(root), name) if search_reads(kind, _relative(str(f), root), data)
+        ))
 
     def _digest_of(self, kind: str, folder: str) -> str:
         """A digest of what a ``markers`` or ``folder`` scan covered, as it is now; each folder's
@@ -277,12 +287,16 @@ class Scans:
 
     # -- stored ------------------------------------------------------------------------------
 
+    def snapshot_files(self) -> set[str]:
+        """The files the snapshots to be written name."""
+        return {path for root in self._written for path in (self.current(root) or {})}
+
     def encode(self, used: Iterable[tuple[str, str]]) -> tuple[dict[str, Any], dict[tuple[str, str], int]]:
         """The records of ``used`` as they are now, and the snapshots of their roots, as JSON
         data; with each scan's position in the records."""
         keys = sorted(set(used))
         self._read_all([k for k in keys if k[0].startswith("words ") and k not in self._now and self._words(*k) is None])
-        roots = sorted({folder for kind, folder in keys if _root_kind(kind)})
+        roots = self._written = sorted({folder for kind, folder in keys if _root_kind(kind)})
         snapshots: list[list[Any]] = []
         positions: dict[str, dict[str, int]] = {}
         for root in roots:
@@ -336,6 +350,25 @@ class Scans:
             self.records[kind, folder] = Record(digest, named)
             keys.append((kind, folder))
         return keys
+
+
+# The scans whose records keep the files a search read, each chosen by its text (and path):
+# ``mentions W1 W2 ...``, the files naming every word (a class's name, ``.stop(``); ``releases NAME``,
+# the files outside tests naming ``NAME`` that may hold evidence of a release (``project_evidence``).
+_TEXT_KINDS = ("mentions ", "releases ")
+
+
+def search_reads(kind: str, relative: str, data: bytes) -> bool:
+    """Whether the search ``kind`` reads a file at ``relative`` (to its root) with text ``data``."""
+    words = [w.encode("utf-8", "surrogateescape") for w in kind.split(" ")[1:] if w]
+    if not all(w in data for w in words):
+        return False
+    if kind.startswith("releases "):
+        # Imported when a changed file names the class: a run that reads none does not pay for it.
+        from tradelint.models.resources.project_evidence import may_be_evidence
+
+        return may_be_evidence(Path(relative), data)
+    return True
 
 
 def _names_any(facts: tuple[bool, frozenset[str], str], words: frozenset[str]) -> bool:

@@ -328,7 +328,7 @@ class Model:
             finally:
                 self.reads[path] = self.project.stop_recording() - {path}
                 self.searched[path] = {
-                    kind.split(" ", 1)[1] for kind, _ in self.project.scans if kind.startswith("mentions ")
+                    kind.split(" ")[1] for kind, _ in self.project.scans if kind.startswith(("mentions ", "releases "))
                 }
                 # A long session opens and looks up ever more modules: past the project's budget
                 # the least recently used are forgotten (an open buffer's tree too: its text

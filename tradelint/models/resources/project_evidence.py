@@ -65,8 +65,9 @@ def released_by_project(module: ModuleInfo, qualified: str, table: Iterable[str]
     if root is None:
         return None
     # For the cache, memo or not: what is said of this class is said in files that name it
-    # (``gw = Gateway(...)`` ... ``await gw.close()``), not in every file of the tree.
-    module.project.note_scan(f"mentions {name.partition('.')[0]}", root)
+    # (``gw = Gateway(...)`` ... ``await gw.close()``), and that ``_index`` reads
+    # (``may_be_evidence``), not in every file of the tree; and in the tree's file names.
+    module.project.note_scan(f"releases {name.partition('.')[0]}", root)
     first_party, released = _index(module, root)
     if _first_party(first_party, qualified) or _beside_the_code(module, package):
         return None  # judged by its own code (``first_party_type``)
@@ -132,6 +133,13 @@ _MADE = rb"\s*(?::[^=\n]*)?=\s*(?:await\s+)?[\w.]*\b[A-Z]\w*(?:\.\w+)?\("
 _WHOLE_RELEASE = re.compile(r"^(async_)?(a?close|stop|shutdown|disconnect|cleanup|teardown|terminate)$")
 
 
+def may_be_evidence(relative: Path, data: bytes) -> bool:
+    """Whether the project's file at ``relative`` (to its root), with text ``data``, is one the
+    index reads: not a test, and with a release of something it makes (the cache's ``releases``
+    records keep these files)."""
+    return not _is_test(relative) and _may_hold_evidence(data)
+
+
 def _may_hold_evidence(data: bytes) -> bool:
     if b"await" not in data:
         return False
@@ -166,7 +174,7 @@ def _index(module: ModuleInfo, root: Path) -> tuple[FirstParty, dict[tuple[str, 
     )
     released: dict[tuple[str, str], str] = {}
     for path, data in files_naming(module.project, root, "await"):
-        if _is_test(path.relative_to(root)) or not _may_hold_evidence(data):
+        if not may_be_evidence(path.relative_to(root), data):
             continue
         other = module if path == module.path else module.project.module_at(path)
         if other is not None:
