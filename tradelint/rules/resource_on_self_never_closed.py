@@ -226,7 +226,7 @@ class ResourceOnSelfNeverClosed(Rule):
             if verdict.problem not in (
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
                 "self_remade_at_release", "key_never_closed", "key_close_not_awaited", "self_leaks_when_enter_fails",
-                "self_cancel_skips_close",
+                "self_cancel_skips_close", "element_dropped",
             ):
                 continue
             c = verdict.creation
@@ -278,6 +278,16 @@ class ResourceOnSelfNeverClosed(Rule):
                     None,
                     fit_help("Only the stop listener calls `{method}()`: each reload of the entry leaks a `{label}`",
                              method=verdict.detail, label=c.label),
+                )
+                continue
+            if verdict.problem == "element_dropped":
+                yield Report(
+                    c.stmt,
+                    fit("`{function}()` takes this `{label}(...)` out of `self.{name}` unclosed; call its `{close}()` first",
+                        function=c.function.name, label=c.label, name=c.name, close=c.spec.close),
+                    None,
+                    fit_help("Out of `self.{name}`, whose elements the `{cls}` closes, nothing holds it: it leaks",
+                             name=c.name, cls=c.cls.name),
                 )
                 continue
             if verdict.problem == "self_replaced":

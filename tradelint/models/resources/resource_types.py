@@ -244,6 +244,7 @@ Problem = Literal[
     "app_never_closed",
     "app_global_never_closed",
     "closure_never_closed",
+    "element_dropped",
 ]
 
 
