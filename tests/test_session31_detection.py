@@ -1,0 +1,224 @@
+"""Session 31 (issue 28): shapes rounds 12 and 13, opened for development, showed tradelint could
+not see. Each test is a general rule of ownership or lifetime, with its negative twin:
+
+- the transport an event loop's connection maker returns is a resource (``transport, protocol =
+  await loop.create_connection(...)``), released by ``transport.close()`` (point 1);
+- a resource kept in a collection of ``self`` and taken out of it again unreleased, on the error
+  path of the function that made it (acgnhiki/blrec ``5d3f54b0``: ``del self._tasks[room_id]``
+  when the task's setup fails; point 5);
+- a library class the project releases through a receiver its annotation types (a Home Assistant
+  integration's ``runtime_data`` dataclass field, ``client: Gateway``, and ``await
+  entry.runtime_data.client.disconnect()`` at unload) is a resource wherever it is made, such as a
+  config flow's connection probe (Xerolux/idm-heatpump-hass ``1133398b``; point 1).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tradelint.api import check_paths
+
+
+def _check(tmp_path: Path, files: dict[str, str], select: str = "TRD2") -> list[str]:
+    paths = []
+    for name, source in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source)
+        paths.append(path)
+    findings = check_paths(paths, select=[select])
+    return [f"{Path(f.path).name}:{f.line}:{f.column} {f.code} {f.message}" for f in findings]
+
+
+# --- an event loop's transport ------------------------------------------------------------------
+
+TRANSPORT = """\
+import asyncio
+
+
+class Client(asyncio.Protocol):
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self._loop = loop
+        self.transport = None
+
+    async def connect(self, host):
+        self.transport, _ = await self._loop.create_connection(lambda: self, host, 23)
+{extra}
+
+async def probe(host):
+    loop = asyncio.get_running_loop()
+    transport, _ = await loop.create_datagram_endpoint(asyncio.DatagramProtocol, remote_addr=(host, 9))
+    transport.sendto(b"ping")
+{probe_end}
+"""
+
+
+def test_loop_transport_kept_on_self_and_never_closed(tmp_path: Path) -> None:
+    source = TRANSPORT.format(extra="", probe_end="")
+    assert _check(tmp_path, {"client.py": source}) == [
+        "client.py:10:9 TRD202 `self.transport` is never closed; add a `close()` method that calls its `close()`",
+        "client.py:15:5 TRD201 `transport` (`loop.create_datagram_endpoint(...)`) is never closed; call `transport.close()` in a `finally`",
+    ]
+
+
+def test_loop_transport_closed_twin(tmp_path: Path) -> None:
+    extra = """
+    def close(self):
+        self.transport.close()
+"""
+    probe_end = """    transport.close()
+"""
+    source = TRANSPORT.format(extra=extra, probe_end=probe_end).replace(
+        "    transport.sendto(b\"ping\")\n    transport.close()\n",
+        "    try:\n        transport.sendto(b\"ping\")\n    finally:\n        transport.close()\n",
+    )
+    assert _check(tmp_path, {"client.py": source}) == []
+
+
+def test_loop_transport_discarded_or_held_by_its_protocol_is_not_judged(tmp_path: Path) -> None:
+    source = """\
+import asyncio
+
+
+async def open_quic(loop: asyncio.AbstractEventLoop, make_protocol):
+    _, protocol = await loop.create_datagram_endpoint(make_protocol, local_addr=("::", 0))
+    return protocol
+
+
+async def associate(owner, connection):
+    transport, _ = await asyncio.get_running_loop().create_datagram_endpoint(lambda: connection, local_addr=("::", 0))
+    owner.connection = connection
+    return transport.get_extra_info("socket")
+"""
+    assert _check(tmp_path, {"quic.py": source}) == []
+
+
+def test_a_module_function_of_the_same_name_is_no_loop(tmp_path: Path) -> None:
+    source = """\
+import aioredis
+
+
+async def connect(host):
+    conn, _ = await aioredis.create_connection((host, 6379))
+    return conn
+"""
+    assert _check(tmp_path, {"redis_conn.py": source}) == []
+
+
+# --- an element taken out of a collection of self unreleased ------------------------------------
+
+DROPPED = """\
+import aiohttp
+
+
+class Recorder:
+    def __init__(self, room):
+        self.room = room
+        self._session = None
+
+    async def setup(self):
+        self._session = aiohttp.ClientSession()
+
+    async def destroy(self):
+        await self._session.close()
+
+
+class Manager:
+    def __init__(self):
+        self._tasks = {{}}
+
+    async def add_task(self, room):
+        task = Recorder(room)
+        self._tasks[room] = task
+        try:
+            await task.setup()
+        except Exception:
+{handler}            raise
+
+    async def destroy_all(self):
+        for task in self._tasks.values():
+            await task.destroy()
+        self._tasks.clear()
+"""
+
+
+def test_element_taken_out_unreleased_on_the_error_path(tmp_path: Path) -> None:
+    source = DROPPED.format(handler="            del self._tasks[room]\n")
+    assert _check(tmp_path, {"manager.py": source}) == [
+        "manager.py:21:9 TRD202 `add_task()` takes this `Recorder(...)` out of `self._tasks` unclosed; call its `destroy()` first",
+    ]
+
+
+def test_element_popped_unreleased(tmp_path: Path) -> None:
+    source = DROPPED.format(handler="            self._tasks.pop(room)\n")
+    assert _check(tmp_path, {"manager.py": source}) == [
+        "manager.py:21:9 TRD202 `add_task()` takes this `Recorder(...)` out of `self._tasks` unclosed; call its `destroy()` first",
+    ]
+
+
+def test_element_released_before_it_is_taken_out_twin(tmp_path: Path) -> None:
+    source = DROPPED.format(handler="            del self._tasks[room]\n            await task.destroy()\n")
+    assert _check(tmp_path, {"manager.py": source}) == []
+
+
+def test_element_left_in_the_collection_twin(tmp_path: Path) -> None:
+    source = DROPPED.format(handler="            pass\n")
+    assert _check(tmp_path, {"manager.py": source}) == []
+
+
+# --- evidence through an annotated receiver ---------------------------------------------------
+
+INTEGRATION = """\
+from dataclasses import dataclass
+
+from gatewaylib import Gateway
+
+
+@dataclass
+class RuntimeData:
+    client: Gateway
+
+
+async def async_unload_entry(hass, entry):
+    {release}
+    return True
+"""
+
+CONFIG_FLOW = """\
+from gatewaylib import Gateway
+
+
+async def test_connection(host):
+    client = Gateway(host)
+    try:
+        await client.connect()
+        return await client.probe()
+    except Exception:
+        return False
+"""
+
+
+def test_annotated_receiver_released_makes_the_type_a_resource(tmp_path: Path) -> None:
+    files = {
+        "custom_components/foo/__init__.py": INTEGRATION.format(release="await entry.runtime_data.client.disconnect()"),
+        "custom_components/foo/config_flow.py": CONFIG_FLOW,
+    }
+    assert _check(tmp_path, files) == [
+        "config_flow.py:5:5 TRD201 `client` (`Gateway(...)`) is never closed; call `await client.disconnect()` in a `finally`",
+    ]
+
+
+def test_annotated_receiver_not_released_twin(tmp_path: Path) -> None:
+    files = {
+        "custom_components/foo/__init__.py": INTEGRATION.format(release="await entry.runtime_data.client.refresh()"),
+        "custom_components/foo/config_flow.py": CONFIG_FLOW,
+    }
+    assert _check(tmp_path, files) == []
+
+
+def test_collection_annotation_is_no_evidence(tmp_path: Path) -> None:
+    source = INTEGRATION.replace("client: Gateway", "client: list[Gateway]").format(
+        release="await entry.runtime_data.client.disconnect()"
+    )
+    files = {"custom_components/foo/__init__.py": source, "custom_components/foo/config_flow.py": CONFIG_FLOW}
+    assert _check(tmp_path, files) == []
