@@ -538,6 +538,7 @@ class UnclosedAsyncResource(Rule):
                 and c.function is not None
                 and not c.spec.first_party
                 and not c.spec.maybe_none
+                and not c.spec.unenterable
                 and c.spec.part is None
                 and not fallback
                 and _single_name(c)
@@ -568,6 +569,10 @@ TEXTS = {
     "inline": Text(
         "`{label}(...)` is created inline, so nothing closes it; open it with `async with`",
         "Its connections and sockets leak until the process exits",
+    ),
+    "discarded": Text(
+        "`{label}(...)` is discarded, so nothing closes it; keep it and call its `{close}()`",
+        "Its listening socket stays open until the process exits",
     ),
     "integration_never_closed": Text(
         "`{name}` (`{label}(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
@@ -657,6 +662,8 @@ TEXTS = {
 
 
 def _text(problem: str, c: Creation) -> Text | None:
+    if problem == "inline" and c.spec.unenterable:
+        problem = "discarded"  # ``await asyncio.start_server(...)`` as a statement: no ``async with`` takes it
     template = TEXTS.get(problem)
     if template is None:
         return None
@@ -665,8 +672,8 @@ def _text(problem: str, c: Creation) -> Text | None:
     cure = "open it with `async with`"
     if c.spec.first_party and problem == "not_in_finally":
         cure = "move `{name}.{close}()` into a `finally`"  # it is closed, on one path
-    elif c.spec.first_party or c.spec.maybe_none or c.spec.part is not None:
-        # (a maker that may return None, or a tuple's element: no ``async with``)
+    elif c.spec.first_party or c.spec.maybe_none or c.spec.unenterable or c.spec.part is not None:
+        # (a maker that may return None, a tuple's element, a server: no ``async with``)
         cure = f"call `{'await ' if c.spec.awaited else ''}{{name}}.{{close}}()` in a `finally`"
     if isinstance(c.function, ast.FunctionDef) and c.spec.coroutine_close and "{cure}" in template.message:
         # Made in a plain function (``run()`` then ``asyncio.run(main(worker))``): neither

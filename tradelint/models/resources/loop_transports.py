@@ -1,8 +1,9 @@
 """The transport an event loop's connection maker returns: ``transport, protocol = await
 loop.create_connection(factory, host, port)`` (or ``create_datagram_endpoint``,
-``create_unix_connection``) opens a socket that only ``transport.close()`` releases; dropped
-(``_, protocol = ...``) or never closed, asyncio warns "unclosed transport" when it is collected
-and the socket stays open until then.
+``create_unix_connection``) opens a socket that only ``transport.close()`` releases; never closed,
+asyncio warns "unclosed transport" when it is collected and the socket stays open until then.
+The listening ``Server`` of ``loop.create_server(...)`` (``create_unix_server``) likewise, until its
+``close()``.
 
 The receiver must be an event loop by what the code says of it: a call of asyncio's own loop
 getters (``asyncio.get_running_loop().create_connection(...)``), a local bound once to one, a
@@ -23,6 +24,10 @@ TRANSPORT_MAKERS = frozenset({"create_connection", "create_datagram_endpoint", "
 
 TRANSPORT_SPEC = ResourceSpec("close", awaited=False, part=0)
 
+# The loop's makers of a listening ``Server``, released by its ``close()``.
+SERVER_MAKERS = frozenset({"create_server", "create_unix_server"})
+SERVER_SPEC = ResourceSpec("close", awaited=False, unenterable=True)
+
 _LOOP_GETTERS = frozenset(
     f"asyncio{module}.{name}"
     for module in ("", ".events")
@@ -34,10 +39,12 @@ _LOOP_TYPES = frozenset({"asyncio.AbstractEventLoop", "asyncio.events.AbstractEv
 def loop_transport(module: ModuleInfo, call: ast.Call) -> ResourceSpec | None:
     """The transport's spec when ``call`` is an event loop's connection maker; None otherwise."""
     func = call.func
-    if func.__class__ is not ast.Attribute or func.attr not in TRANSPORT_MAKERS:  # type: ignore[attr-defined]
+    if func.__class__ is not ast.Attribute or (func.attr not in TRANSPORT_MAKERS and func.attr not in SERVER_MAKERS):  # type: ignore[attr-defined]
         return None
     if not _is_loop(module, call, func.value, depth=2):  # type: ignore[attr-defined]
         return None
+    if func.attr in SERVER_MAKERS:  # type: ignore[attr-defined]
+        return SERVER_SPEC
     factory = call.args[0] if call.args else None
     if isinstance(factory, ast.Lambda) and isinstance(factory.body, ast.Name) and not _kept_on_self(module, call):
         # ``lambda: connection``: a protocol the function already holds was handed the transport
