@@ -2,7 +2,13 @@
 not see. Each test is a general rule of ownership or lifetime, with its negative twin:
 
 - the transport an event loop's connection maker returns is a resource (``transport, protocol =
-  await loop.create_connection(...)``), released by ``transport.close()`` (point 1);
+  await loop.create_connection(...)``), released by ``transport.close()``; so is a listening
+  server (``asyncio.start_unix_server``, ``loop.create_server``; aleph-im/aleph-vm ``6aecbfe5``)
+  and aiohttp's ``AppRunner`` from its ``setup()`` to its ``cleanup()`` (shinnytech/tqsdk-python
+  ``cfa8544c``), neither entered by ``async with`` (point 1);
+- a resource handed to an installed library class that forwards it to its base's ``__init__``
+  (``web.SockSite(runner, sock)``) is judged by the base's code: ``BaseSite`` keeps the runner
+  and never cleans it up, so the creator still owns it (point 1);
 - a resource kept in a collection of ``self`` and taken out of it again unreleased, on the error
   path of the function that made it (acgnhiki/blrec ``5d3f54b0``: ``del self._tasks[room_id]``
   when the task's setup fails; point 5);
@@ -222,3 +228,64 @@ def test_collection_annotation_is_no_evidence(tmp_path: Path) -> None:
     )
     files = {"custom_components/foo/__init__.py": source, "custom_components/foo/config_flow.py": CONFIG_FLOW}
     assert _check(tmp_path, files) == []
+
+
+# --- listening servers and aiohttp's runner ------------------------------------------------------
+
+SERVERS = """\
+import asyncio
+
+from aiohttp import web
+
+
+async def serve(handler, path):
+    {serve}
+
+
+async def serve_forever(app, sock):
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.SockSite(runner, sock)
+    {run}
+
+
+class Node:
+    def __init__(self):
+        self.server = None
+
+    async def start(self):
+        loop = asyncio.get_running_loop()
+        self.server = await loop.create_server(asyncio.Protocol, "::", 8000)
+{node_end}"""
+
+
+def test_servers_and_runners_never_closed(tmp_path: Path) -> None:
+    source = SERVERS.format(
+        serve="await asyncio.start_unix_server(handler, path=path)",
+        run="await site.start()\n    await asyncio.sleep(3600)",
+        node_end="",
+    )
+    assert _check(tmp_path, {"serve.py": source}) == [
+        "serve.py:7:11 TRD201 `asyncio.start_unix_server(...)` is discarded, so nothing closes it; keep it and call its `close()`",
+        "serve.py:11:5 TRD201 `runner` (`web.AppRunner(...)`) is never closed; call `await runner.cleanup()` in a `finally`",
+        "serve.py:24:9 TRD202 `self.server` is never closed; add a `close()` method that calls its `close()`",
+    ]
+
+
+def test_servers_and_runners_closed_twin(tmp_path: Path) -> None:
+    source = SERVERS.format(
+        serve="server = await asyncio.start_unix_server(handler, path=path)\n    try:\n        await server.serve_forever()\n"
+        "    finally:\n        server.close()\n        await server.wait_closed()",
+        run="try:\n        await site.start()\n        await asyncio.sleep(3600)\n    finally:\n        await runner.cleanup()",
+        node_end="\n    def close(self):\n        self.server.close()\n",
+    )
+    assert _check(tmp_path, {"serve.py": source}) == []
+
+
+def test_runner_fix_is_no_async_with(tmp_path: Path) -> None:
+    """``AppRunner`` is no async context manager: the finding offers no ``async with`` fix."""
+    source = SERVERS.format(serve="pass", run="await site.start()", node_end="\n    def close(self):\n        self.server.close()\n")
+    path = tmp_path / "serve.py"
+    path.write_text(source)
+    (finding,) = check_paths([path], select=["TRD2"])
+    assert (finding.line, finding.fix) == (11, None)

@@ -493,7 +493,10 @@ class OwnershipModel:
             if entry is None:
                 continue
             lazy = not any(
-                a.method == "__init__" and self.owned_close(m, a.ref) is not None and not self._by_protocol(m, a.ref)
+                a.method == "__init__"
+                and self.owned_close(m, a.ref) is not None
+                and not self._by_protocol(m, a.ref)
+                and not self._held_lazily(m, a.ref)
                 for m, a in acquired
             )
             return ResourceType(module, facts.name, entry.name, entry.is_async, lazy)
@@ -530,6 +533,20 @@ class OwnershipModel:
             ref = summary_ref(parsed, made.func) if made is not None and parsed is not None else None
             return (module, ref) if ref is not None else None
         return None
+
+    def _held_lazily(self, module: ModuleSummary, ref: Ref) -> bool:
+        """What ``ref`` makes holds nothing until used (an ``httpx.AsyncClient``, aiohttp's
+        ``AppRunner`` before its ``setup()``, a first-party type that opens on first use): an
+        owner that makes one in ``__init__`` holds nothing more until it is used either."""
+        if ref[0] == "qualified":
+            release = self.library_release(ref[1])
+            if release is not None:
+                return release[2]
+            if self.builtin_close(ref[1]) is not None:
+                return False
+        target = resolve_ref(self.project, module, ref)
+        found = self.resource_type(*target) if target is not None else None
+        return found is not None and found.lazy
 
     def _by_protocol(self, module: ModuleSummary, ref: Ref) -> bool:
         """A first-party type known by its ``__aexit__`` alone: it holds nothing until used, and
