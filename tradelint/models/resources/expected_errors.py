@@ -22,7 +22,61 @@ def awaited_use(module: ModuleInfo, node: ast.expr, made_by: ast.expr) -> bool:
     """Whether ``node`` (a local holding an instance that ``made_by`` constructs) has a method
     awaited through it that may get to open something: :func:`awaited_through`, unless the
     awaited method is expected by a test to raise an error it raises before anything else."""
-    return awaited_through(module, node) and not _fails_first(module, node, made_by)
+    return awaited_through(module, node) and not _fails_first(module, node, made_by) and not _leaves_held_alone(module, node, made_by)
+
+
+def _leaves_held_alone(module: ModuleInfo, node: ast.expr, made_by: ast.expr) -> bool:
+    """``await app.web_index_handler(None)`` on a first-party instance whose held resources
+    (``self.runner = web.AppRunner(app)``) open only when used: the awaited method, and the
+    methods of ``self`` it calls, never touch one of them, so nothing was opened."""
+    method = module.parent(node)
+    if not isinstance(method, ast.Attribute):
+        return False
+    cls = _class(module, made_by)
+    if cls is None:
+        return False
+    methods = {s.name: s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    held = {
+        attr
+        for m in methods.values()
+        if (me := self_name(m)) is not None
+        for n in walk(m)
+        if isinstance(n, ast.Assign) and isinstance(n.value, (ast.Call, ast.Await))
+        for t in n.targets
+        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == me
+        for attr in [t.attr]
+    }
+    if not held or method.attr not in methods:
+        return False  # (a method of a base: not read)
+    seen: set[str] = set()
+    todo = [method.attr]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in methods:
+            if name not in methods and name not in seen:
+                return False  # calls a method this class does not define: not known
+            continue
+        seen.add(name)
+        body = methods[name]
+        me = self_name(body)
+        for n in walk(body):
+            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == me:
+                if n.attr in held:
+                    return False
+                if n.attr in methods:
+                    todo.append(n.attr)
+    return True
+
+
+def _class(module: ModuleInfo, made_by: ast.expr) -> ast.ClassDef | None:
+    found = definition_of(module, made_by)
+    if found is None or found[1].kind != "class":
+        return None
+    summary, definition = found
+    owner = module.project.module_at(Path(summary.path))
+    if owner is None:
+        return None
+    return next((c for c in owner.index.classes if c.lineno == definition.line and c.name == definition.name), None)
 
 
 def _fails_first(module: ModuleInfo, node: ast.expr, made_by: ast.expr) -> bool:
