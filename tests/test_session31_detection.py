@@ -6,6 +6,11 @@ not see. Each test is a general rule of ownership or lifetime, with its negative
   server (``asyncio.start_unix_server``, ``loop.create_server``; aleph-im/aleph-vm ``6aecbfe5``)
   and aiohttp's ``AppRunner`` from its ``setup()`` to its ``cleanup()`` (shinnytech/tqsdk-python
   ``cfa8544c``), neither entered by ``async with`` (point 1);
+- an owner that makes in ``__init__`` only what holds nothing until used (aiohttp's ``AppRunner``
+  before its ``setup()``) holds nothing until then either: made and used only through methods
+  that never touch what it holds, it is not judged (opsdroid's ``Web`` in its tests); and a
+  renewal guarded by a flag that the release itself sets (``if self.status == "stopped":``)
+  replaces nothing open (point 8);
 - a resource handed to an installed library class that forwards it to its base's ``__init__``
   (``web.SockSite(runner, sock)``) is judged by the base's code: ``BaseSite`` keeps the runner
   and never cleans it up, so the creator still owns it (point 1);
@@ -289,3 +294,61 @@ def test_runner_fix_is_no_async_with(tmp_path: Path) -> None:
     path.write_text(source)
     (finding,) = check_paths([path], select=["TRD2"])
     assert (finding.line, finding.fix) == (11, None)
+
+
+# --- an owner of what holds nothing until used ----------------------------------------------------
+
+WEB = """\
+from aiohttp import web
+
+
+class Web:
+    def __init__(self):
+        self.status = "stopped"
+        self.app = web.Application()
+        self.runner = web.AppRunner(self.app)
+
+    async def start(self):
+        await self.runner.setup()
+        await web.TCPSite(self.runner, "127.0.0.1", 0).start()
+        self.status = "running"
+
+    async def stop(self):
+        await self.runner.cleanup()
+        self.status = "stopped"
+
+    async def index(self, request):
+        return web.Response(text=self.status)
+
+    def reset(self):
+        if self.{flag} == "stopped":
+            self.app = web.Application()
+            self.runner = web.AppRunner(self.app)
+
+
+async def test_index():
+    app = Web()
+    assert (await app.index(None)).text == "stopped"
+
+
+async def test_start():
+    app = Web()
+    await app.{method}()
+"""
+
+
+def test_lazy_owner_used_only_where_it_holds_nothing(tmp_path: Path) -> None:
+    assert _check(tmp_path, {"web_app.py": WEB.format(flag="status", method="index")}) == []
+
+
+def test_lazy_owner_started_and_never_stopped_twin(tmp_path: Path) -> None:
+    assert _check(tmp_path, {"web_app.py": WEB.format(flag="status", method="start")}) == [
+        "web_app.py:34:5 TRD201 `app` (`Web(...)`) is never closed; call `await app.stop()` in a `finally`",
+    ]
+
+
+def test_renewal_under_a_flag_the_release_does_not_set_twin(tmp_path: Path) -> None:
+    source = WEB.format(flag="mode", method="index").replace('self.status = "stopped"\n        self.app', 'self.status = "stopped"\n        self.mode = "stopped"\n        self.app')
+    assert _check(tmp_path, {"web_app.py": source}) == [
+        "web_app.py:26:13 TRD202 `self.runner` is replaced without closing the old one; call its `cleanup()` first",
+    ]
