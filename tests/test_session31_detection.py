@@ -352,3 +352,19 @@ def test_renewal_under_a_flag_the_release_does_not_set_twin(tmp_path: Path) -> N
     assert _check(tmp_path, {"web_app.py": source}) == [
         "web_app.py:26:13 TRD202 `self.runner` is replaced without closing the old one; call its `cleanup()` first",
     ]
+
+
+def test_a_server_maker_not_awaited_where_it_is_made_is_not_judged(tmp_path: Path) -> None:
+    source = """\
+import asyncio
+
+
+async def relay(loop: asyncio.AbstractEventLoop, factory):
+    coro = loop.create_server(factory, "0.0.0.0")
+    server = await loop.create_task(coro)
+    try:
+        await server.serve_forever()
+    finally:
+        server.close()
+"""
+    assert _check(tmp_path, {"relay.py": source}) == []

@@ -26,7 +26,7 @@ TRANSPORT_SPEC = ResourceSpec("close", awaited=False, part=0)
 
 # The loop's makers of a listening ``Server``, released by its ``close()``.
 SERVER_MAKERS = frozenset({"create_server", "create_unix_server"})
-SERVER_SPEC = ResourceSpec("close", awaited=False, unenterable=True)
+SERVER_SPEC = ResourceSpec("close", awaited=False, unenterable=True, awaited_maker=True)
 
 _LOOP_GETTERS = frozenset(
     f"asyncio{module}.{name}"
@@ -39,11 +39,11 @@ _LOOP_TYPES = frozenset({"asyncio.AbstractEventLoop", "asyncio.events.AbstractEv
 def loop_transport(module: ModuleInfo, call: ast.Call) -> ResourceSpec | None:
     """The transport's spec when ``call`` is an event loop's connection maker; None otherwise."""
     func = call.func
-    if func.__class__ is not ast.Attribute or (func.attr not in TRANSPORT_MAKERS and func.attr not in SERVER_MAKERS):  # type: ignore[attr-defined]
+    if not isinstance(func, ast.Attribute) or (func.attr not in TRANSPORT_MAKERS and func.attr not in SERVER_MAKERS):
         return None
-    if not _is_loop(module, call, func.value, depth=2):  # type: ignore[attr-defined]
+    if not _is_loop(module, call, func.value, depth=2):
         return None
-    if func.attr in SERVER_MAKERS:  # type: ignore[attr-defined]
+    if func.attr in SERVER_MAKERS:
         return SERVER_SPEC
     factory = call.args[0] if call.args else None
     if isinstance(factory, ast.Lambda) and isinstance(factory.body, ast.Name) and not _kept_on_self(module, call):
@@ -55,7 +55,8 @@ def loop_transport(module: ModuleInfo, call: ast.Call) -> ResourceSpec | None:
 
 def _kept_on_self(module: ModuleInfo, call: ast.Call) -> bool:
     """``self.transport, _ = await loop.create_connection(...)``: the class holds the transport."""
-    stmt = module.parent(module.parent(call))
+    awaited = module.parent(call)
+    stmt = module.parent(awaited) if awaited is not None else None
     return (
         isinstance(stmt, ast.Assign)
         and isinstance(target := stmt.targets[0], ast.Tuple)

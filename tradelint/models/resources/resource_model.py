@@ -204,11 +204,8 @@ class ResourceAnalysis:
             while node.__class__ is Attribute:
                 node = node.value
             if node.__class__ is not Name or node.id not in named_roots:
-                # ``db = factory.create_db(config)`` (``class_factories.kept_instance_factory``);
-                # ``transport, _ = await loop.create_connection(...)`` (``loop_transports``).
-                if func.__class__ is Attribute and (
-                    made := loop_transport(self.module, call) or kept_instance_factory(self.module, call, self.builtin_spec, self.model)
-                ):
+                # ``db = factory.create_db(config)``; ``transport, _ = await loop.create_connection(...)``.
+                if func.__class__ is Attribute and (made := loop_transport(self.module, call) or kept_instance_factory(self.module, call, self.builtin_spec, self.model)):
                     found.extend(c for c in [self._creation(call, made)] if c)
                 continue  # most calls: ``self.x()``, ``len()``, a local's method
             root: str = node.id
@@ -263,6 +260,8 @@ class ResourceAnalysis:
         label = ast.unparse(call.func)
         if spec.part is not None:
             return part_creation(module, call, spec, label)
+        if spec.awaited_maker and not isinstance(module.parent(call), ast.Await):
+            return None  # ``coro = loop.create_server(...)``: what it gives is awaited elsewhere
         expr: ast.expr = call
         parent = module.parent(call)
         if (entered := entered_by_hand(module, call)) is not None:
@@ -493,9 +492,8 @@ class ResourceAnalysis:
             return None if global_elements_ended(self.module, c.name) else "global_elements_never_closed"
         if c.kind == "self_elements":
             assert c.cls is not None
-            if elements_left_open(self.module, c.cls, c.name):
-                return "elements_never_closed"
-            return "element_dropped" if dropped_element(self.module, c) is not None else None
+            left_open = elements_left_open(self.module, c.cls, c.name)
+            return "elements_never_closed" if left_open else "element_dropped" if dropped_element(self.module, c) is not None else None
         return None
 
     def _judge_local(self, c: Creation) -> Problem | None:
