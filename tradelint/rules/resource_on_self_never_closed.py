@@ -54,6 +54,21 @@ class ResourceOnSelfNeverClosed(Rule):
     local taken from the collection) also makes the third-party class it is an instance of a
     resource, as a close of a local or an attribute does.
 
+    An element the collection's owner does close, but that the method which made it takes out
+    again unreleased (`del self._tasks[room]`, `self._tasks.pop(room)` with its result dropped,
+    `self._clients.remove(client)`), typically when its setup fails, is left to nothing:
+    reported, unless the method releases it itself (acgnhiki/blrec `5d3f54b0`):
+    ```python
+    async def add_task(self, room):
+        task = Recorder(room)
+        self._tasks[room] = task                 # reported: taken out unclosed below
+        try:
+            await task.setup()
+        except Exception:
+            del self._tasks[room]
+            raise
+    ```
+
     A method that makes the attribute, then awaits its connect in a `try` whose only cleanup of
     it is an `except Exception` handler that closes it, leaves it half-open on `self` when the
     task is cancelled there (`CancelledError` is no `Exception`): reported, "catch

@@ -94,6 +94,25 @@ class UnclosedAsyncResource(Rule):
         return await reader.readline()
     ```
 
+    So is the transport of an event loop's connection makers (`transport, protocol = await
+    loop.create_connection(...)`, `create_datagram_endpoint`, `create_unix_connection`), when the
+    receiver is an event loop by what the code says of it (`asyncio.get_running_loop()`, a local
+    bound to it, a parameter annotated `AbstractEventLoop`, a value named `loop` or `..._loop`;
+    never a module's function of the same name); one unpacked into `_`, or handed to a protocol
+    the function already holds (`lambda: connection`), is left to the protocol that was given it.
+    A listening server is one too: what `asyncio.start_server()`, `asyncio.start_unix_server()`,
+    `loop.create_server()` and `loop.create_unix_server()` give when awaited, closed by its plain
+    `close()`; and aiohttp's `web.AppRunner` from its `setup()` to its `cleanup()` (handing it to
+    `web.TCPSite` or `web.SockSite` does not hand it over: their code keeps the runner and never
+    cleans it up). Neither is entered by an `async with` fix:
+    ```python
+    async def serve(app, sock):
+        runner = web.AppRunner(app)            # reported: nothing cleans it up when cancelled
+        await runner.setup()
+        await web.SockSite(runner, sock).start()
+        await asyncio.Event().wait()
+    ```
+
     A resource that opens only on first use (`httpx.AsyncClient`, a first-party class whose
     session a getter makes) opens nothing until used: kept by an object that nothing shows
     closes it (a first-party class that stores it and never releases it, `Worker(broker=broker)`;
