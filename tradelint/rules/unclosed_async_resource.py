@@ -348,8 +348,13 @@ class UnclosedAsyncResource(Rule):
     the same function, `self.gw = Gateway(host)` ... `await self.gw.disconnect()` in a method of
     the same class. Every other instance the project makes must be released alike, and is judged as a first-party resource
     type that opens on first use; so is what a class's maker spelled alike returns
-    (`Database.create(url)`). A receiver known by its name, a parameter or an annotation, an
-    `async with` (the type may only wrap what it is given) and a test's close are no evidence.
+    (`Database.create(url)`). A receiver typed by an annotation is evidence too: a
+    parameter (`async def stop(gw: Gateway): await gw.close()`), or an attribute that a class of
+    the same module annotates once and alike (a Home Assistant integration's `runtime_data`
+    dataclass, `client: Gateway`, and `await entry.runtime_data.client.disconnect()` at unload),
+    so a config flow's probe that makes one and never disconnects it is reported. A receiver
+    known by its name alone, a collection's annotation (`list[Gateway]`), an `async with` (the
+    type may only wrap what it is given) and a test's close are no evidence.
     What may be shared is not judged: an instance handed an object another function provides
     (`Easee(user, password, async_get_clientsession(hass))`, Home Assistant's shared session),
     or what a maker given nothing returns (`Manager.instance()`), or one handed what a `with` of

@@ -13,9 +13,11 @@ must release, and every other instance the project makes is judged as a first-pa
 type released by that method.
 
 Proven, not guessed: the released receiver is bound from the constructor call of the type in the
-same function (a local) or class (an attribute of ``self``); a receiver known by its name, a
-parameter or an annotation alone is no evidence, nor is an ``async with``, which says only that
-the type has ``__aexit__``: it may only wrap what it is given. A library the table read
+same function (a local) or class (an attribute of ``self``), or typed by an annotation (a
+parameter's, or an attribute's that a class of the same module declares once and alike: a Home
+Assistant integration's ``runtime_data`` dataclass field, ``client: Gateway``); a receiver known by
+its name alone is no evidence, nor is an ``async with``, which says only that the type has
+``__aexit__``: it may only wrap what it is given. A library the table read
 (``packs/library_resources.json``) is judged by its own code, which said which of its classes
 are resources. Tests close what they make whether it holds anything or not: they give no
 evidence.
