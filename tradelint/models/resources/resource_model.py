@@ -258,10 +258,8 @@ class ResourceAnalysis:
         if pools_nothing(module, call, spec.close):
             return None  # an engine on a ``NullPool`` keeps no connection: nothing to release
         label = ast.unparse(call.func)
-        if spec.part is not None:
-            return part_creation(module, call, spec, label)
-        if spec.awaited_maker and not isinstance(module.parent(call), ast.Await):
-            return None  # ``coro = loop.create_server(...)``: what it gives is awaited elsewhere
+        if spec.part is not None or (spec.awaited_maker and not isinstance(module.parent(call), ast.Await)):
+            return part_creation(module, call, spec, label) if spec.part is not None else None  # (``coro = loop.create_server()``)
         expr: ast.expr = call
         parent = module.parent(call)
         if (entered := entered_by_hand(module, call)) is not None:
@@ -492,8 +490,7 @@ class ResourceAnalysis:
             return None if global_elements_ended(self.module, c.name) else "global_elements_never_closed"
         if c.kind == "self_elements":
             assert c.cls is not None
-            left_open = elements_left_open(self.module, c.cls, c.name)
-            return "elements_never_closed" if left_open else "element_dropped" if dropped_element(self.module, c) is not None else None
+            return "elements_never_closed" if elements_left_open(self.module, c.cls, c.name) else "element_dropped" if dropped_element(self.module, c) else None
         return None
 
     def _judge_local(self, c: Creation) -> Problem | None:
