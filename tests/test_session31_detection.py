@@ -11,6 +11,9 @@ not see. Each test is a general rule of ownership or lifetime, with its negative
   that never touch what it holds, it is not judged (opsdroid's ``Web`` in its tests); and a
   renewal guarded by a flag that the release itself sets (``if self.status == "stopped":``)
   replaces nothing open (point 8);
+- an ``__aenter__`` that opens what ``__aexit__`` closes (``await self.transport.connect()``) and
+  then awaits something that can fail leaves it open, since ``__aexit__`` runs only once
+  ``__aenter__`` has returned (graphql-python/gql ``0084b95d``; point 5);
 - a resource handed to an installed library class that forwards it to its base's ``__init__``
   (``web.SockSite(runner, sock)``) is judged by the base's code: ``BaseSite`` keeps the runner
   and never cleans it up, so the creator still owns it (point 1);
@@ -368,3 +371,41 @@ async def relay(loop: asyncio.AbstractEventLoop, factory):
         server.close()
 """
     assert _check(tmp_path, {"relay.py": source}) == []
+
+
+# --- __aenter__ failing after it opened what __aexit__ closes ------------------------------------
+
+ENTER = """\
+class Client:
+    def __init__(self, transport):
+        self.transport = transport
+        self.schema = None
+
+    async def __aenter__(self):
+{enter}
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.transport.close()
+
+    async def fetch_schema(self):
+        self.schema = await self.transport.execute("schema")
+"""
+
+
+def test_enter_fails_after_opening(tmp_path: Path) -> None:
+    enter = "        await self.transport.connect()\n        await self.fetch_schema()"
+    assert _check(tmp_path, {"client.py": ENTER.format(enter=enter)}) == [
+        "client.py:7:9 TRD202 `self.transport` is left open when `__aenter__()` fails after opening it; "
+        "close it there before re-raising",
+    ]
+
+
+def test_enter_opening_last_or_guarded_twin(tmp_path: Path) -> None:
+    last = "        await self.fetch_schema()\n        await self.transport.connect()"
+    guarded = (
+        "        await self.transport.connect()\n        try:\n            await self.fetch_schema()\n"
+        "        except BaseException:\n            await self.transport.close()\n            raise"
+    )
+    assert _check(tmp_path, {"a.py": ENTER.format(enter=last)}) == []
+    assert _check(tmp_path, {"b.py": ENTER.format(enter=guarded)}) == []
