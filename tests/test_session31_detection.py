@@ -14,6 +14,9 @@ not see. Each test is a general rule of ownership or lifetime, with its negative
 - an ``__aenter__`` that opens what ``__aexit__`` closes (``await self.transport.connect()``) and
   then awaits something that can fail leaves it open, since ``__aexit__`` runs only once
   ``__aenter__`` has returned (graphql-python/gql ``0084b95d``; point 5);
+- a class of no base whose ``__init__`` passes its keywords on (``super().__init__(**kwargs)``) is a
+  mixin: what it keeps on ``self`` is ended where the classes built from it end it (Red's
+  ``RPCMixin``, closed by ``Red.close()``; point 5);
 - a resource handed to an installed library class that forwards it to its base's ``__init__``
   (``web.SockSite(runner, sock)``) is judged by the base's code: ``BaseSite`` keeps the runner
   and never cleans it up, so the creator still owns it (point 1);
@@ -409,3 +412,50 @@ def test_enter_opening_last_or_guarded_twin(tmp_path: Path) -> None:
     )
     assert _check(tmp_path, {"a.py": ENTER.format(enter=last)}) == []
     assert _check(tmp_path, {"b.py": ENTER.format(enter=guarded)}) == []
+
+
+# --- a cooperative mixin's attribute, ended by the class built from it ---------------------------
+
+MIXIN = """\
+import aiohttp
+
+
+class SessionMixin:
+    def __init__(self, **kwargs):
+        super().__init__({forward})
+        self.http = aiohttp.ClientSession()
+"""
+
+BOT = """\
+from .mixin import SessionMixin
+
+
+class Base:
+    def __init__(self, **kwargs):
+        self.options = kwargs
+
+
+class Bot(SessionMixin, Base):
+    async def close(self):
+        await self.http.close()
+
+
+async def main():
+    bot = Bot(prefix="!")
+    try:
+        pass
+    finally:
+        await bot.close()
+"""
+
+
+def test_cooperative_mixin_closed_by_the_class_built_from_it(tmp_path: Path) -> None:
+    files = {"pkg/__init__.py": "", "pkg/mixin.py": MIXIN.format(forward="**kwargs"), "pkg/bot.py": BOT}
+    assert _check(tmp_path, files) == []
+
+
+def test_class_with_its_own_init_is_no_mixin_twin(tmp_path: Path) -> None:
+    files = {"pkg/__init__.py": "", "pkg/mixin.py": MIXIN.format(forward=""), "pkg/bot.py": BOT}
+    assert _check(tmp_path, files) == [
+        "mixin.py:7:9 TRD202 `self.http` is never closed; add a `close()` method that calls its `close()`",
+    ]
