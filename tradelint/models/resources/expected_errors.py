@@ -26,57 +26,39 @@ def awaited_use(module: ModuleInfo, node: ast.expr, made_by: ast.expr) -> bool:
 
 
 def _leaves_held_alone(module: ModuleInfo, node: ast.expr, made_by: ast.expr) -> bool:
-    """``await app.web_index_handler(None)`` on a first-party instance whose held resources
-    (``self.runner = web.AppRunner(app)``) open only when used: the awaited method, and the
-    methods of ``self`` it calls, never touch one of them, so nothing was opened."""
+    """``await app.index(request)`` on an instance of a first-party class of the same module
+    whose held resources (``self.runner = web.AppRunner(app)``) open only when used: the awaited
+    method, and the methods of ``self`` it calls, never touch one of them, so nothing was opened.
+    (A class of another module is not read again for this: its summary does not say.)"""
     method = module.parent(node)
-    if not isinstance(method, ast.Attribute):
+    found = definition_of(module, made_by) if isinstance(method, ast.Attribute) else None
+    if found is None or found[1].kind != "class" or found[0].path != str(module.path):
         return False
-    cls = _class(module, made_by)
-    if cls is None:
-        return False
-    methods = {s.name: s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    cls = next((c for c in module.index.classes if c.lineno == found[1].line), None)
+    methods = {s.name: s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))} if cls else {}
     held = {
-        attr
+        t.attr
         for m in methods.values()
-        if (me := self_name(m)) is not None
         for n in walk(m)
         if isinstance(n, ast.Assign) and isinstance(n.value, (ast.Call, ast.Await))
         for t in n.targets
-        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == me
-        for attr in [t.attr]
+        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == self_name(m)
     }
-    if not held or method.attr not in methods:
-        return False  # (a method of a base: not read)
     seen: set[str] = set()
-    todo = [method.attr]
+    todo = [method.attr] if isinstance(method, ast.Attribute) and method.attr in methods else []
     while todo:
         name = todo.pop()
-        if name in seen or name not in methods:
-            if name not in methods and name not in seen:
-                return False  # calls a method this class does not define: not known
+        if name in seen:
             continue
         seen.add(name)
-        body = methods[name]
-        me = self_name(body)
-        for n in walk(body):
+        me = self_name(methods[name])
+        for n in walk(methods[name]):
             if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == me:
                 if n.attr in held:
                     return False
                 if n.attr in methods:
                     todo.append(n.attr)
-    return True
-
-
-def _class(module: ModuleInfo, made_by: ast.expr) -> ast.ClassDef | None:
-    found = definition_of(module, made_by)
-    if found is None or found[1].kind != "class":
-        return None
-    summary, definition = found
-    owner = module.project.module_at(Path(summary.path))
-    if owner is None:
-        return None
-    return next((c for c in owner.index.classes if c.lineno == definition.line and c.name == definition.name), None)
+    return bool(held and seen)
 
 
 def _fails_first(module: ModuleInfo, node: ast.expr, made_by: ast.expr) -> bool:
