@@ -23,6 +23,9 @@ TASK_WORDS = (
 RESOURCE_WORDS = (
     "ClientSession", "TCPConnector", "AsyncClient", "Redis", "redis", "asyncpg", "create_pool",
     "websockets", "ccxt", "__aexit__", "open_connection", "open_unix_connection", "AsyncExitStack",
+    "start_server", "start_unix_server", "AppRunner", "ServerRunner",
+    # an event loop's makers (``models/resources/loop_transports.py``)
+    "create_connection", "create_datagram_endpoint", "create_unix_connection", "create_server", "create_unix_server",
 )
 
 # TRD1xx: dataclass makers (stdlib, attrs, pydantic, dataclass_transform) and ClassVar. attrs

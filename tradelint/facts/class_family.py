@@ -202,6 +202,21 @@ def resolve_class_node(module: ModuleInfo, expr: ast.AST) -> tuple[ModuleInfo, a
 _CLASS_BASES = re.compile(rb"^[ \t]*class[ \t]+\w+[ \t]*\(([^)]*)\)", re.MULTILINE)
 
 
+def _cooperative(cls: ast.ClassDef) -> bool:
+    """A class of no base whose ``__init__`` passes its keywords on (``super().__init__(**kwargs)``):
+    a mixin meant to be combined (Red's ``RPCMixin``), whose objects are those of the classes
+    built from it, even though it has an ``__init__`` of its own."""
+    init = next((s for s in cls.body if isinstance(s, FUNCTION_NODES) and s.name == "__init__"), None)
+    if cls.bases or init is None or init.args.kwarg is None:
+        return False
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "__init__"
+        and isinstance(n.func.value, ast.Call) and isinstance(n.func.value.func, ast.Name) and n.func.value.func.id == "super"
+        and any(k.arg is None for k in n.keywords)
+        for n in ast.walk(init)
+    )
+
+
 def subclasses_in_project(module: ModuleInfo, cls: ast.ClassDef, mixins_only: bool = True) -> list[tuple[ModuleInfo, ast.ClassDef]]:
     """For a mixin (a class with no ``__init__`` of its own: what it sets on ``self`` lives in
     the objects of the classes built from it), the first-party classes of the project that name
@@ -210,7 +225,7 @@ def subclasses_in_project(module: ModuleInfo, cls: ast.ClassDef, mixins_only: bo
     resolved to be ``cls`` itself. A class with an ``__init__`` makes objects of its own, which
     a subclass's end does not reach: none, unless ``mixins_only`` is False (what a base's method
     reads on ``self`` that only its subclasses store)."""
-    if mixins_only and any(isinstance(s, FUNCTION_NODES) and s.name == "__init__" for s in cls.body):
+    if mixins_only and not _cooperative(cls) and any(isinstance(s, FUNCTION_NODES) and s.name == "__init__" for s in cls.body):
         return []
     project = module.project
     root = search_root(module)

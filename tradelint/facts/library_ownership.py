@@ -42,22 +42,82 @@ def library_closes_argument(
         return None
     receiver = init.args.args[0].arg if init.args.args else "self"
     stored = _stores_of(init, receiver, param)
+    classes = [cls]
     if not stored:
-        return None  # used, forwarded (``super().__init__(**kw)``) or dropped: not proven
+        # ``super().__init__(runner, ...)``: stored by a base class the library also defines
+        # (aiohttp's ``SockSite`` hands its runner to ``BaseSite``, which keeps it and never
+        # cleans it up): judged by the base's ``__init__`` and every method of the lineage.
+        based = _stored_by_base(project, module, cls, init, param, roots)
+        if based is None:
+            return None  # used, forwarded (``super().__init__(**kw)``) or dropped: not proven
+        base, stored = based
+        classes.append(base)
     flags = _flags(init, receiver)
     verdict: bool | None = False
-    for method in cls.body:
+    for method in (m for c in classes for m in c.body):
         if not isinstance(method, FUNCTION_NODES) or method.name in _NOT_ENDS:
             continue
         me = method.args.args[0].arg if method.args.args else "self"
         for node, guards in _closes(method, me, stored):
             del node
-            answer = _guarded(guards, me, flags, param, init, call)
+            answer = _guarded(guards, me, flags, param, init, call) if len(classes) == 1 else (None if guards else True)
             if answer is True:
                 return True
             if answer is None:
                 verdict = None
     return verdict
+
+
+def _stored_by_base(
+    project: Project,
+    module: ModuleInfo,
+    cls: ast.ClassDef,
+    init: ast.FunctionDef | ast.AsyncFunctionDef,
+    param: str,
+    roots: tuple[Path, ...],
+) -> tuple[ast.ClassDef, set[str]] | None:
+    """The base class of ``cls`` (one level, of the same library) to whose ``__init__`` ``init``
+    forwards ``param`` through ``super().__init__(...)``, and the attributes it stores it in;
+    None when it is not forwarded so, or the base does not store it."""
+    forward = next(
+        (
+            n
+            for n in ast.walk(init)
+            if isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr == "__init__"
+            and isinstance(n.func.value, ast.Call)
+            and isinstance(n.func.value.func, ast.Name)
+            and n.func.value.func.id == "super"
+        ),
+        None,
+    )
+    if forward is None or len(cls.bases) != 1:
+        return None
+    passed: ast.expr | None = None
+    for value in (*forward.args, *(k.value for k in forward.keywords)):
+        if isinstance(value, ast.Name) and value.id == param:
+            passed = value
+    if passed is None:
+        return None
+    qualified = module.imports.qualify(cls.bases[0])
+    if qualified is None and isinstance(cls.bases[0], ast.Name) and isinstance(module.top_level.get(cls.bases[0].id), ast.ClassDef):
+        base_module, base = module, module.top_level[cls.bases[0].id]
+    else:
+        found = library_class(project, qualified, roots) if qualified is not None else None
+        if found is None:
+            return None
+        base_module, base = found
+    del base_module
+    base_init = _method(base, "__init__")  # type: ignore[arg-type]
+    if base_init is None:
+        return None
+    base_param = _parameter_of(base_init, forward, passed)
+    if base_param is None:
+        return None
+    me = base_init.args.args[0].arg if base_init.args.args else "self"
+    stored = _stores_of(base_init, me, base_param)
+    return (base, stored) if stored else None  # type: ignore[return-value]
 
 
 def _method(cls: ast.ClassDef, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:

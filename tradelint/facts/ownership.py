@@ -32,6 +32,7 @@ from pathlib import Path
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.mid_life import closed_mid_life_only
 from tradelint.facts.never_run import never_entered
+from tradelint.facts.frameworks import FRAMEWORKS, Framework
 from tradelint.facts.summaries import (
     DUNDER_RELEASE,
     LEADING_RELEASE,
@@ -74,47 +75,6 @@ _NOT_RESOURCES = ("Error", "Exception", "Warning", "Event", "Config", "Settings"
 
 # A class with its first-party bases, each with the summary of its module.
 Family = list[tuple[ModuleSummary, ClassFacts]]
-
-
-@dataclass(frozen=True)
-class Framework:
-    """A framework base class whose instances the framework itself ends, by calling one method
-    of theirs: a subclass releases what it holds there (or in what that method calls)."""
-
-    name: str
-    bases: frozenset[str]
-    # The method the framework calls at shutdown or unload.
-    teardown: str
-    # Methods the framework once called at teardown and no longer does: a release only there
-    # never runs (discord.py >= 1.5 stops a bot with ``close()``, not ``logout()``).
-    stale: tuple[str, ...] = ()
-
-
-# Framework teardown knowledge, by the qualified name of a base class (as the class's module
-# imports it). Small on purpose: each entry is documented by the framework.
-FRAMEWORKS: tuple[Framework, ...] = (
-    # ``Client.run()`` ends with ``close()``; ``logout()`` was an alias for it, then removed (2.0).
-    Framework(
-        "discord.py client",
-        frozenset({
-            "discord.Client", "discord.client.Client", "discord.AutoShardedClient",
-            "discord.shard.AutoShardedClient", "discord.ext.commands.Bot", "discord.ext.commands.bot.Bot",
-            "discord.ext.commands.AutoShardedBot", "discord.ext.commands.bot.AutoShardedBot",
-            "redbot.core.bot.Red", "redbot.core.bot.RedBase",
-        }),
-        "close",
-        ("logout",),
-    ),
-    # ``Bot.remove_cog()`` (unload, reload, shutdown) calls the cog's ``cog_unload()``.
-    Framework(
-        "discord.py cog",
-        frozenset({
-            "discord.ext.commands.Cog", "discord.ext.commands.cog.Cog", "discord.ext.commands.GroupCog",
-            "discord.ext.commands.cog.GroupCog", "redbot.core.commands.Cog", "redbot.core.commands.commands.Cog",
-        }),
-        "cog_unload",
-    ),
-)
 
 
 def framework_of(family: Family) -> Framework | None:
@@ -493,7 +453,10 @@ class OwnershipModel:
             if entry is None:
                 continue
             lazy = not any(
-                a.method == "__init__" and self.owned_close(m, a.ref) is not None and not self._by_protocol(m, a.ref)
+                a.method == "__init__"
+                and self.owned_close(m, a.ref) is not None
+                and not self._by_protocol(m, a.ref)
+                and not self._held_lazily(m, a.ref)
                 for m, a in acquired
             )
             return ResourceType(module, facts.name, entry.name, entry.is_async, lazy)
@@ -530,6 +493,20 @@ class OwnershipModel:
             ref = summary_ref(parsed, made.func) if made is not None and parsed is not None else None
             return (module, ref) if ref is not None else None
         return None
+
+    def _held_lazily(self, module: ModuleSummary, ref: Ref) -> bool:
+        """What ``ref`` makes holds nothing until used (an ``httpx.AsyncClient``, aiohttp's
+        ``AppRunner`` before its ``setup()``, a first-party type that opens on first use): an
+        owner that makes one in ``__init__`` holds nothing more until it is used either."""
+        if ref[0] == "qualified":
+            release = self.library_release(ref[1])
+            if release is not None:
+                return release[2]
+            if self.builtin_close(ref[1]) is not None:
+                return False
+        target = resolve_ref(self.project, module, ref)
+        found = self.resource_type(*target) if target is not None else None
+        return found is not None and found.lazy
 
     def _by_protocol(self, module: ModuleSummary, ref: Ref) -> bool:
         """A first-party type known by its ``__aexit__`` alone: it holds nothing until used, and

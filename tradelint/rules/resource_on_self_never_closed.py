@@ -12,6 +12,7 @@ from tradelint.facts.uses import only_reads_arguments
 from tradelint.facts.ownership import framework_teardown, release_method
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.facts.never_run import closed_by_exit_never_entered, closer_never_run
+from tradelint.models.resources.enter_failure import opened_then_failing
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
 from tradelint.models.resources.resource_model import resource_analysis
 
@@ -53,6 +54,27 @@ class ResourceOnSelfNeverClosed(Rule):
     Such an element closed somewhere (`await self.clients[k].close()`, or a
     local taken from the collection) also makes the third-party class it is an instance of a
     resource, as a close of a local or an attribute does.
+
+    An `__aenter__` (with no `try`) that opens what its `__aexit__` closes (`await
+    self.transport.connect()`, where `__aexit__` awaits `self.transport.close()`) and then awaits
+    or raises something more leaves it open when that fails: `async with` runs `__aexit__` only
+    once `__aenter__` has returned (graphql-python/gql `0084b95d`, the schema fetch after the
+    connect). Reported at the opening `await`, not in tests or what a script runs.
+
+    An element the collection's owner does close, but that the method which made it takes out
+    again unreleased (`del self._tasks[room]`, `self._tasks.pop(room)` with its result dropped,
+    `self._clients.remove(client)`), typically when its setup fails, is left to nothing:
+    reported, unless the method releases it itself (acgnhiki/blrec `5d3f54b0`):
+    ```python
+    async def add_task(self, room):
+        task = Recorder(room)
+        self._tasks[room] = task                 # reported: taken out unclosed below
+        try:
+            await task.setup()
+        except Exception:
+            del self._tasks[room]
+            raise
+    ```
 
     A method that makes the attribute, then awaits its connect in a `try` whose only cleanup of
     it is an `except Exception` handler that closes it, leaves it half-open on `self` when the
@@ -222,11 +244,20 @@ class ResourceOnSelfNeverClosed(Rule):
     fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
+        for cls in ctx.module.index.classes:
+            for opening, attr in opened_then_failing(ctx.module, cls):
+                yield Report(
+                    opening,
+                    fit("`self.{name}` is left open when `__aenter__()` fails after opening it; close it there before re-raising",
+                        name=attr),
+                    None,
+                    fit_help("`__aexit__()` closes it, but runs only once `__aenter__()` has returned"),
+                )
         for verdict in resource_analysis(ctx).verdicts:
             if verdict.problem not in (
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
                 "self_remade_at_release", "key_never_closed", "key_close_not_awaited", "self_leaks_when_enter_fails",
-                "self_cancel_skips_close",
+                "self_cancel_skips_close", "element_dropped",
             ):
                 continue
             c = verdict.creation
@@ -278,6 +309,16 @@ class ResourceOnSelfNeverClosed(Rule):
                     None,
                     fit_help("Only the stop listener calls `{method}()`: each reload of the entry leaks a `{label}`",
                              method=verdict.detail, label=c.label),
+                )
+                continue
+            if verdict.problem == "element_dropped":
+                yield Report(
+                    c.stmt,
+                    fit("`{function}()` takes this `{label}(...)` out of `self.{name}` unclosed; call its `{close}()` first",
+                        function=c.function.name, label=c.label, name=c.name, close=c.spec.close),
+                    None,
+                    fit_help("Out of `self.{name}`, whose elements the `{cls}` closes, nothing holds it: it leaks",
+                             name=c.name, cls=c.cls.name),
                 )
                 continue
             if verdict.problem == "self_replaced":

@@ -14,6 +14,7 @@ from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.resource_types import Creation
 from tradelint.models.resources.unawaited_release import made_here, unawaited_releases_of
+from tradelint.rules.unclosed_texts import TEXTS
 
 
 class UnclosedAsyncResource(Rule):
@@ -92,6 +93,25 @@ class UnclosedAsyncResource(Rule):
         reader, writer = await asyncio.open_connection(host, 23)   # reported
         writer.write(b"status")
         return await reader.readline()
+    ```
+
+    So is the transport of an event loop's connection makers (`transport, protocol = await
+    loop.create_connection(...)`, `create_datagram_endpoint`, `create_unix_connection`), when the
+    receiver is an event loop by what the code says of it (`asyncio.get_running_loop()`, a local
+    bound to it, a parameter annotated `AbstractEventLoop`, a value named `loop` or `..._loop`;
+    never a module's function of the same name); one unpacked into `_`, or handed to a protocol
+    the function already holds (`lambda: connection`), is left to the protocol that was given it.
+    A listening server is one too: what `asyncio.start_server()`, `asyncio.start_unix_server()`,
+    `loop.create_server()` and `loop.create_unix_server()` give when awaited, closed by its plain
+    `close()`; and aiohttp's `web.AppRunner` from its `setup()` to its `cleanup()` (handing it to
+    `web.TCPSite` or `web.SockSite` does not hand it over: their code keeps the runner and never
+    cleans it up). Neither is entered by an `async with` fix:
+    ```python
+    async def serve(app, sock):
+        runner = web.AppRunner(app)            # reported: nothing cleans it up when cancelled
+        await runner.setup()
+        await web.SockSite(runner, sock).start()
+        await asyncio.Event().wait()
     ```
 
     A resource that opens only on first use (`httpx.AsyncClient`, a first-party class whose
@@ -329,8 +349,13 @@ class UnclosedAsyncResource(Rule):
     the same function, `self.gw = Gateway(host)` ... `await self.gw.disconnect()` in a method of
     the same class. Every other instance the project makes must be released alike, and is judged as a first-party resource
     type that opens on first use; so is what a class's maker spelled alike returns
-    (`Database.create(url)`). A receiver known by its name, a parameter or an annotation, an
-    `async with` (the type may only wrap what it is given) and a test's close are no evidence.
+    (`Database.create(url)`). A receiver typed by an annotation is evidence too: a
+    parameter (`async def stop(gw: Gateway): await gw.close()`), or an attribute that a class of
+    the same module annotates once and alike (a Home Assistant integration's `runtime_data`
+    dataclass, `client: Gateway`, and `await entry.runtime_data.client.disconnect()` at unload),
+    so a config flow's probe that makes one and never disconnects it is reported. A receiver
+    known by its name alone, a collection's annotation (`list[Gateway]`), an `async with` (the
+    type may only wrap what it is given) and a test's close are no evidence.
     What may be shared is not judged: an instance handed an object another function provides
     (`Easee(user, password, async_get_clientsession(hass))`, Home Assistant's shared session),
     or what a maker given nothing returns (`Manager.instance()`), or one handed what a `with` of
@@ -538,6 +563,7 @@ class UnclosedAsyncResource(Rule):
                 and c.function is not None
                 and not c.spec.first_party
                 and not c.spec.maybe_none
+                and not c.spec.unenterable
                 and c.spec.part is None
                 and not fallback
                 and _single_name(c)
@@ -547,116 +573,11 @@ class UnclosedAsyncResource(Rule):
             yield Report(c.stmt, text.message, fix, text.help)
 
 
-# Per problem: the message (what to do in ``{cure}``) and the help (why it leaks).
-TEXTS = {
-    "never_closed": Text(
-        "`{name}` (`{label}(...)`) is never closed; {cure}",
-        "An unclosed `{label}` leaks its connections and sockets",
-    ),
-    "not_in_finally": Text(
-        "`{name}` (`{label}(...)`) is closed outside `finally`; {cure}",
-        "An exception or cancellation before the close skips it, and it leaks",
-    ),
-    "cancel_skips_close": Text(
-        "`{name}` (`{label}(...)`) is closed only in an `except` that cancellation skips",
-        "`asyncio.CancelledError` is no `Exception`: close it in `finally`, or in `except BaseException`",
-    ),
-    "not_in_finally_callee": Text(
-        "`{name}` (`{label}(...)`) is closed by the function it is given, outside `finally`; {cure}",
-        "An exception or cancellation in that function before its close skips it, and it leaks",
-    ),
-    "inline": Text(
-        "`{label}(...)` is created inline, so nothing closes it; open it with `async with`",
-        "Its connections and sockets leak until the process exits",
-    ),
-    "integration_never_closed": Text(
-        "`{name}` (`{label}(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
-        "Nothing the entry's unload runs calls `{close}()`: each reload leaks one",
-    ),
-    "local_elements": Text(
-        "`{label}(...)` kept in local `{name}` is never closed; close each before the function returns",
-        "The collection dies with the frame, and nothing closes its elements",
-    ),
-    "yielded": Text(
-        "`{label}(...)` is yielded and never closed; bind it and close it after the `yield` in a `finally`",
-        "The code after the `yield` runs when the block ends, and nothing there closes it",
-    ),
-    "replaced": Text(
-        "`{name}` (`{label}(...)`) is reassigned before it is closed; close it first",
-        "Nothing can close the first one any more, and its connections leak",
-    ),
-    "replaced_after_use": Text(
-        "`{name}` (`{label}(...)`) is reassigned before it is closed; close it first",
-        "The old value was used, then dropped unclosed: its connections leak",
-    ),
-    "early_exit": Text(
-        "`{name}` (`{label}(...)`) leaks on an exit before its `try`; create it just before it",
-        "The `finally` that closes it runs only once the `try` is entered",
-    ),
-    "error_before_try": Text(
-        "`{name}` (`{label}(...)`) leaks if an `await` before its `try` raises; enter the `try` just after making it",
-        "The `finally` that closes it runs only once the `try` is entered, and an error or cancellation can end any `await`",
-    ),
-    "exit_before_handoff": Text(
-        "`{name}` (`{label}(...)`) leaks on an exit before it is handed on; call its `{close}()` on that path",
-        "A `raise` or `return` between its creation and where it is kept or entered leaves it open",
-    ),
-    "error_before_handoff": Text(
-        "`{name}` (`{label}(...)`) leaks when an error before it is handed on is caught; close it in that `except`",
-        "The `except` goes on without raising or closing it, and nothing after the `try` can reach it",
-    ),
-    "raised_before_handoff": Text(
-        "`{name}` (`{label}(...)`) leaks if an `await` before it is handed on raises; close it on that error",
-        "The error or cancellation propagates, and nothing else holds it to close it",
-    ),
-    "self_raised_before_kept": Text(
-        "`self.{name}` (`{label}(...)`) leaks if an `await` before it is stored raises; close it on that error",
-        "The error or cancellation propagates before the instance holds it, and nothing else can close it",
-    ),
-    "setup_fails_after_keep": Text(
-        "`{name}` (`{label}(...)`) is kept at setup, then the setup raises; close it before raising",
-        "Home Assistant unloads only an entry that set up: each failed setup, retried, leaves one open",
-    ),
-    "global_never_closed": Text(
-        "module global `{name}` (`{label}(...)`) is never closed; close it at shutdown",
-        "Nothing in the module calls `{close}()` on it, so its connections live until exit",
-    ),
-    "handed": Text(
-        "`{label}(...)` given to `{name}(...)` is never closed; call `{close}()` when done",
-        "No method of `{name}` closes it, so the caller still owns it",
-    ),
-    "app_global_never_closed": Text(
-        "module global `{name}` (`{label}(...)`) outlives the application; close it at its end of life",
-        "The module ends its application (a lifespan, `on_shutdown`, `on_cleanup`), and no code of the module calls `{close}()` on it",
-    ),
-    "closure_never_closed": Text(
-        "`{name}` (`{label}(...)`) kept by a closure is never closed; close it at shutdown",
-        "The enclosing function's frame keeps it for every call of the closure, and no code there calls `{close}()` on it",
-    ),
-    "global_elements_never_closed": Text(
-        "`{label}()` kept in global `{name}` is never closed; close them at shutdown",
-        "No code of the module reaches the elements of `{name}` to close them, so they live until exit",
-    ),
-    "startup_never_closed": Text(
-        "`{name}` is made at startup and never closed; close it in a shutdown handler",
-        "No shutdown handler, `on_cleanup` or code after a lifespan's `yield` closes this `{label}`",
-    ),
-    "app_never_closed": Text(
-        "`{name}` (`{label}(...)`) lives with the application and is never closed; close it at cleanup",
-        "The application's `on_cleanup`/shutdown handlers registered here do not close it",
-    ),
-    "owner_closed_outside_finally": Text(
-        "`{name}.{held}` is closed outside `finally`; close it in a `finally`",
-        "An `except` between its creation and the close goes on without closing it, and it leaks",
-    ),
-    "owner_leaks": Text(
-        "`{label}(...)` never closes its `self.{held}`; give the class an async `close()`, call it",
-        "Every instance made here leaks its connections: no method of `{label}` closes `self.{held}`",
-    ),
-}
 
 
 def _text(problem: str, c: Creation) -> Text | None:
+    if problem == "inline" and c.spec.unenterable:
+        problem = "discarded"  # ``await asyncio.start_server(...)`` as a statement: no ``async with`` takes it
     template = TEXTS.get(problem)
     if template is None:
         return None
@@ -665,8 +586,8 @@ def _text(problem: str, c: Creation) -> Text | None:
     cure = "open it with `async with`"
     if c.spec.first_party and problem == "not_in_finally":
         cure = "move `{name}.{close}()` into a `finally`"  # it is closed, on one path
-    elif c.spec.first_party or c.spec.maybe_none or c.spec.part is not None:
-        # (a maker that may return None, or a tuple's element: no ``async with``)
+    elif c.spec.first_party or c.spec.maybe_none or c.spec.unenterable or c.spec.part is not None:
+        # (a maker that may return None, a tuple's element, a server: no ``async with``)
         cure = f"call `{'await ' if c.spec.awaited else ''}{{name}}.{{close}}()` in a `finally`"
     if isinstance(c.function, ast.FunctionDef) and c.spec.coroutine_close and "{cure}" in template.message:
         # Made in a plain function (``run()`` then ``asyncio.run(main(worker))``): neither

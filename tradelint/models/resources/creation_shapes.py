@@ -25,6 +25,10 @@ def part_creation(module: ModuleInfo, call: ast.Call, spec: ResourceSpec, label:
     binding = assigned_part(module, awaited, function, spec.part) if awaited is not None else None
     if binding is None:
         return None
+    if binding.kind == "local" and binding.name == "_":
+        # ``_, protocol = await loop.create_connection(...)``: the protocol was handed the
+        # transport (``connection_made``) and may close it; what it does is not read.
+        return None
     if binding.kind == "local":
         return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
     return Creation(call, spec, label, "self", binding.stmt, binding.name, function, binding.cls)

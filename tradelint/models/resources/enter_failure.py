@@ -157,3 +157,37 @@ def _closes_attribute_in(body: list[ast.stmt], attr: str, close: str) -> bool:
             ):
                 return True
     return False
+
+
+def opened_then_failing(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ast.Await, str]]:
+    """``await self.transport.connect()`` in ``__aenter__`` (with no ``try``), where ``__aexit__``
+    releases ``self.transport``, followed by an ``await`` or a ``raise`` that can fail: an
+    ``async with`` whose ``__aenter__`` fails there never runs ``__aexit__``, and what was opened
+    stays open (graphql-python/gql ``0084b95d``: the schema fetch after the transport's connect).
+    Each (the opening ``await``, the attribute); none in a test or what a script runs."""
+    methods = {s.name: s for s in cls.body if isinstance(s, FUNCTIONS)}
+    enter, leave = methods.get("__aenter__"), methods.get("__aexit__")
+    if enter is None or leave is None or any(isinstance(node, ast.Try) for node in walk(enter)):
+        return []
+    if not goes_on_after_errors(module, enter):
+        return []
+    released = {
+        attr
+        for node in walk(leave)
+        if isinstance(node, ast.Await) and isinstance(call := node.value, ast.Call) and isinstance(call.func, ast.Attribute)
+        and is_release_name(call.func.attr) and (attr := _self_attribute(call.func.value)) is not None
+    }
+    found: list[tuple[ast.Await, str]] = []
+    for node in walk(enter):
+        if not (isinstance(node, ast.Await) and isinstance(call := node.value, ast.Call) and isinstance(call.func, ast.Attribute)):
+            continue
+        attr = _self_attribute(call.func.value)
+        if attr in released and attr not in {a for _, a in found} and not is_release_name(call.func.attr):
+            if _can_fail_after(enter, node.end_lineno or node.lineno):
+                found.append((node, attr))
+    return found
+
+
+def _self_attribute(node: ast.expr) -> str | None:
+    """``self.transport`` -> ``transport``."""
+    return node.attr if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self" else None

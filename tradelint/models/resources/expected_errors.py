@@ -22,7 +22,43 @@ def awaited_use(module: ModuleInfo, node: ast.expr, made_by: ast.expr) -> bool:
     """Whether ``node`` (a local holding an instance that ``made_by`` constructs) has a method
     awaited through it that may get to open something: :func:`awaited_through`, unless the
     awaited method is expected by a test to raise an error it raises before anything else."""
-    return awaited_through(module, node) and not _fails_first(module, node, made_by)
+    return awaited_through(module, node) and not _fails_first(module, node, made_by) and not _leaves_held_alone(module, node, made_by)
+
+
+def _leaves_held_alone(module: ModuleInfo, node: ast.expr, made_by: ast.expr) -> bool:
+    """``await app.index(request)`` on an instance of a first-party class of the same module
+    whose held resources (``self.runner = web.AppRunner(app)``) open only when used: the awaited
+    method, and the methods of ``self`` it calls, never touch one of them, so nothing was opened.
+    (A class of another module is not read again for this: its summary does not say.)"""
+    method = module.parent(node)
+    found = definition_of(module, made_by) if isinstance(method, ast.Attribute) else None
+    if found is None or found[1].kind != "class" or found[0].path != str(module.path):
+        return False
+    cls = next((c for c in module.index.classes if c.lineno == found[1].line), None)
+    methods = {s.name: s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))} if cls else {}
+    held = {
+        t.attr
+        for m in methods.values()
+        for n in walk(m)
+        if isinstance(n, ast.Assign) and isinstance(n.value, (ast.Call, ast.Await))
+        for t in n.targets
+        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == self_name(m)
+    }
+    seen: set[str] = set()
+    todo = [method.attr] if isinstance(method, ast.Attribute) and method.attr in methods else []
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        me = self_name(methods[name])
+        for n in walk(methods[name]):
+            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == me:
+                if n.attr in held:
+                    return False
+                if n.attr in methods:
+                    todo.append(n.attr)
+    return bool(held and seen)
 
 
 def _fails_first(module: ModuleInfo, node: ast.expr, made_by: ast.expr) -> bool:

@@ -13,9 +13,11 @@ must release, and every other instance the project makes is judged as a first-pa
 type released by that method.
 
 Proven, not guessed: the released receiver is bound from the constructor call of the type in the
-same function (a local) or class (an attribute of ``self``); a receiver known by its name, a
-parameter or an annotation alone is no evidence, nor is an ``async with``, which says only that
-the type has ``__aexit__``: it may only wrap what it is given. A library the table read
+same function (a local) or class (an attribute of ``self``), or typed by an annotation (a
+parameter's, or an attribute's that a class of the same module declares once and alike: a Home
+Assistant integration's ``runtime_data`` dataclass field, ``client: Gateway``); a receiver known by
+its name alone is no evidence, nor is an ``async with``, which says only that the type has
+``__aexit__``: it may only wrap what it is given. A library the table read
 (``packs/library_resources.json``) is judged by its own code, which said which of its classes
 are resources. Tests close what they make whether it holds anything or not: they give no
 evidence.
@@ -37,6 +39,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from tradelint.facts.class_body import annotation_head
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.owned_elements import element_sources, self_collection_added
 from tradelint.facts.project_files import files_naming, project_files, project_root
@@ -127,6 +130,12 @@ _AWAITED_ITEM = re.compile(rb"await\s+\w+(?:\.\w+)?\[[^\]\n]*\]\.(\w+)\(")
 _MADE = rb"\s*(?::[^=\n]*)?=\s*(?:await\s+)?[\w.]*\b[A-Z]\w*(?:\.\w+)?\("
 
 
+# ``await <anything>.<method>(`` and an annotation naming a CapWords class (``client: Gateway``,
+# ``gw: somelib.Gateway | None``): the receiver of a release may be typed by it.
+_AWAITED_ANY = re.compile(rb"await\s+[\w.]+\.(\w+)\(")
+_ANNOTATED = re.compile(rb"\w\s*:\s*(?:Optional\[)?[\w.]*\b[A-Z]\w*")
+
+
 # A release of the whole object, as a library names it: a method of a class whose code is not read
 # says no more than its name, and ``disconnect_bluetooth()`` (alexapy's ``AlexaAPI``) or
 # ``release()`` (a lock) ends something else.
@@ -143,6 +152,8 @@ def may_be_evidence(relative: Path, data: bytes) -> bool:
 def _may_hold_evidence(data: bytes) -> bool:
     if b"await" not in data:
         return False
+    if _ANNOTATED.search(data) and any(_WHOLE_RELEASE.match(m.decode("ascii")) for m in _AWAITED_ANY.findall(data)):
+        return True  # ``client: Gateway`` ... ``await entry.runtime_data.client.close()``
     receivers = {receiver for receiver, method in _AWAITED_CALL.findall(data) if _WHOLE_RELEASE.match(method.decode("ascii"))}
     if any(re.search(re.escape(receiver) + _MADE, data) for receiver in receivers):
         return True
@@ -178,7 +189,7 @@ def _index(module: ModuleInfo, root: Path) -> tuple[FirstParty, dict[tuple[str, 
             continue
         other = module if path == module.path else module.project.module_at(path)
         if other is not None:
-            for found, release in _released_in(other, first_party):
+            for found, release in (*_released_in(other, first_party), *_annotated_releases(other, first_party)):
                 released.setdefault(found, release)
     memo[key] = (first_party, released)
     return first_party, released
@@ -249,6 +260,57 @@ def _released_in(module: ModuleInfo, first_party: FirstParty) -> Iterator[tuple[
                 found = _class_release(cls, target.attr)
         if found is not None:
             yield (package, name), found
+
+
+def _annotated_releases(module: ModuleInfo, first_party: FirstParty) -> Iterator[tuple[tuple[str, str], str]]:
+    """Each third-party class (package, name) whose instances ``module`` releases through a
+    receiver its annotation types: a parameter (``async def stop(gw: Gateway): await gw.close()``)
+    or an attribute a class of the module annotates, once and alike (``client: Gateway`` in a
+    dataclass; ``await entry.runtime_data.client.close()``). The project says the type must be
+    released even where the instance is made elsewhere (a config flow's probe)."""
+    fields: dict[str, set[str]] = {}
+    for cls in module.index.classes:
+        for stmt in cls.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                # (an attribute annotated otherwise too, or with a first-party type: ambiguous)
+                fields.setdefault(stmt.target.id, set()).add(_third_party(module, stmt.annotation, first_party) or "")
+    for node in module.index.calls:
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and _WHOLE_RELEASE.match(func.attr) and isinstance(module.parent(node), ast.Await)):
+            continue
+        receiver = func.value
+        qualified: str | None = None
+        if isinstance(receiver, ast.Attribute):
+            named = fields.get(receiver.attr, set())
+            qualified = next(iter(named)) if len(named) == 1 else None
+        elif isinstance(receiver, ast.Name) and (function := module.enclosing_function(node)) is not None:
+            args = function.args
+            arg = next((a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.arg == receiver.id), None)
+            qualified = _third_party(module, arg.annotation, first_party) if arg is not None and arg.annotation is not None else None
+        if qualified:
+            name = _maker(qualified)
+            if name is not None:
+                yield (qualified.partition(".")[0], name), func.attr
+
+
+def _third_party(module: ModuleInfo, annotation: ast.expr, first_party: FirstParty) -> str | None:
+    """The third-party class an annotation names (``Gateway``, ``Gateway | None``,
+    ``Optional[Gateway]``), qualified as the module imports it; None for anything else."""
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [annotation.left, annotation.right]
+        kept = [side for side in sides if not (isinstance(side, ast.Constant) and side.value is None)]
+        if len(kept) != 1:
+            return None
+        annotation = kept[0]
+    elif isinstance(annotation, ast.Subscript) and isinstance(annotation.value, ast.Name) and annotation.value.id == "Optional":
+        annotation = annotation.slice
+    head = annotation_head(module, annotation)
+    if head is None or head is not annotation and not isinstance(annotation, ast.Constant):
+        return None  # ``list[Gateway]``: a collection of them
+    qualified = module.imports.qualify(head)
+    if qualified is None or not capword(qualified.rpartition(".")[2]) or qualified.partition(".")[0] in sys.stdlib_module_names:
+        return None
+    return None if _first_party(first_party, qualified) else qualified
 
 
 def _class_release(cls: ast.ClassDef, attr: str, *, elements: bool = False) -> str | None:

@@ -20,6 +20,7 @@ from tradelint.models.resources.resource_types import CLOSE_METHODS, Creation
 from tradelint.models.resources.statements import (
     RENEWING,
     _first_touch,
+    _flag_of_release,
     _in_loop_between,
     _module_collection,
     _renewed_by_a_caller,
@@ -379,6 +380,12 @@ def replaces_unclosed(module: ModuleInfo, creations: list[Creation], c: Creation
     if _in_loop_between(module, c.stmt, c.function):
         return False
     receiver = c.function.args.args[0].arg if c.function.args.args else "self"
+    if any(
+        isinstance(a, ast.If) and _flag_of_release(c.cls, a.test, receiver, c.name)
+        for a in module.ancestors(c.stmt)
+        if module.enclosing_function(a) is c.function or a is c.function
+    ):
+        return False  # ``if self.status == "stopped":`` where the release sets that status
     return _first_touch(module, c.function, receiver, c.name, getattr(c.stmt, "lineno", 0))
 
 

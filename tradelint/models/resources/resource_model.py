@@ -34,6 +34,7 @@ from tradelint.models.resources.error_paths import closed_only_before_cancellati
 from tradelint.models.resources.null_pool import pools_nothing
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import owner_leaks
+from tradelint.models.resources.dropped import dropped_element
 from tradelint.models.resources.creation_shapes import entered_by_hand, owner_creation, part_creation
 from tradelint.models.resources.factories import (
     borrows, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, module_factories, module_function_factory,
@@ -49,6 +50,7 @@ from tradelint.models.resources.proofs import (
     unknown_callable,
 )
 from tradelint.models.resources.library_makers import imported_makers, library_maker
+from tradelint.models.resources.loop_transports import loop_transport
 from tradelint.models.resources.library_table import library_packages, library_resource
 from tradelint.models.resources.resource_types import (
     first_party_spec,
@@ -202,8 +204,8 @@ class ResourceAnalysis:
             while node.__class__ is Attribute:
                 node = node.value
             if node.__class__ is not Name or node.id not in named_roots:
-                # ``db = factory.create_db(config)`` (``class_factories.kept_instance_factory``).
-                if func.__class__ is Attribute and (made := kept_instance_factory(self.module, call, self.builtin_spec, self.model)):
+                # ``db = factory.create_db(config)``; ``transport, _ = await loop.create_connection(...)``.
+                if func.__class__ is Attribute and (made := loop_transport(self.module, call) or kept_instance_factory(self.module, call, self.builtin_spec, self.model)):
                     found.extend(c for c in [self._creation(call, made)] if c)
                 continue  # most calls: ``self.x()``, ``len()``, a local's method
             root: str = node.id
@@ -256,8 +258,8 @@ class ResourceAnalysis:
         if pools_nothing(module, call, spec.close):
             return None  # an engine on a ``NullPool`` keeps no connection: nothing to release
         label = ast.unparse(call.func)
-        if spec.part is not None:
-            return part_creation(module, call, spec, label)
+        if spec.part is not None or (spec.awaited_maker and not isinstance(module.parent(call), ast.Await)):
+            return part_creation(module, call, spec, label) if spec.part is not None else None  # (``coro = loop.create_server()``)
         expr: ast.expr = call
         parent = module.parent(call)
         if (entered := entered_by_hand(module, call)) is not None:
@@ -488,7 +490,7 @@ class ResourceAnalysis:
             return None if global_elements_ended(self.module, c.name) else "global_elements_never_closed"
         if c.kind == "self_elements":
             assert c.cls is not None
-            return "elements_never_closed" if elements_left_open(self.module, c.cls, c.name) else None
+            return "elements_never_closed" if elements_left_open(self.module, c.cls, c.name) else "element_dropped" if dropped_element(self.module, c) else None
         return None
 
     def _judge_local(self, c: Creation) -> Problem | None:

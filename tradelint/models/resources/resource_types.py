@@ -40,6 +40,13 @@ class ResourceSpec:
     # Made by a factory that returns None on some path (an error): ``async with`` cannot take what
     # the call returns, so no fix opens it with one.
     maybe_none: bool = False
+    # What the call gives is no async context manager ``async with`` could enter as written (an
+    # awaited maker of a server, aiohttp's ``AppRunner``): no ``async with`` fix.
+    unenterable: bool = False
+    # A coroutine function's result: the resource is what awaiting the call gives, and a call
+    # that is not awaited where it is made (``coro = loop.create_server(...)``, run elsewhere) is
+    # not judged.
+    awaited_maker: bool = False
     # A first-party type known by its ``__aexit__`` alone (``ResourceType.by_protocol``): nothing
     # shows what it acquires, and it may only wrap what it is given (``HttpTransport(http=...)``).
     by_protocol: bool = False
@@ -160,6 +167,17 @@ BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
     "asyncio.open_unix_connection": ResourceSpec("close", awaited=False, part=1),
     "asyncio.streams.open_connection": ResourceSpec("close", awaited=False, part=1),
     "asyncio.streams.open_unix_connection": ResourceSpec("close", awaited=False, part=1),
+    # A listening server owns its sockets until ``close()`` (then ``await server.wait_closed()``).
+    "asyncio.start_server": ResourceSpec("close", awaited=False, unenterable=True, awaited_maker=True),
+    "asyncio.start_unix_server": ResourceSpec("close", awaited=False, unenterable=True, awaited_maker=True),
+    "asyncio.streams.start_server": ResourceSpec("close", awaited=False, unenterable=True, awaited_maker=True),
+    "asyncio.streams.start_unix_server": ResourceSpec("close", awaited=False, unenterable=True, awaited_maker=True),
+    # aiohttp's runner holds the server and every site started on it from its ``setup()`` until its
+    # ``cleanup()`` (which stops the sites); made and never set up, it holds nothing.
+    "aiohttp.web.AppRunner": ResourceSpec("cleanup", lazy=True, coroutine_close=True, unenterable=True),
+    "aiohttp.web_runner.AppRunner": ResourceSpec("cleanup", lazy=True, coroutine_close=True, unenterable=True),
+    "aiohttp.web.ServerRunner": ResourceSpec("cleanup", lazy=True, coroutine_close=True, unenterable=True),
+    "aiohttp.web_runner.ServerRunner": ResourceSpec("cleanup", lazy=True, coroutine_close=True, unenterable=True),
 }
 
 
@@ -244,6 +262,7 @@ Problem = Literal[
     "app_never_closed",
     "app_global_never_closed",
     "closure_never_closed",
+    "element_dropped",
 ]
 
 

@@ -60,7 +60,7 @@ def _renewed_by_a_caller(cls: ast.ClassDef, method: str, attr: str) -> bool:
                 if isinstance(node, (ast.If, ast.While, ast.IfExp)) and child is not node.test:
                     tests.append(node.test)
                     in_body = child in node.body if isinstance(node, (ast.If, ast.While)) else child is node.body
-                    if not in_body or _proves_absent(node.test, receiver, attr):
+                    if not in_body or _proves_absent(node.test, receiver, attr) or _flag_of_release(cls, node.test, receiver, attr):
                         guarded = True
                         break
                 child, node = node, parents.get(id(node))
@@ -78,6 +78,38 @@ def _renewed_by_a_caller(cls: ast.ClassDef, method: str, attr: str) -> bool:
                 for n in ast.walk(stmt)
             ):
                 return True
+    return False
+
+
+def _flag_of_release(cls: ast.ClassDef, test: ast.expr, receiver: str, attr: str) -> bool:
+    """``if self.status == "stopped":`` where a method of ``cls`` that closes ``self.attr`` also
+    sets ``self.status = "stopped"``: the flag says the old value was released (opsdroid's mock
+    API server resets its runner only once ``stop()`` has cleaned it up)."""
+    if not (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.Eq, ast.Is))
+        and isinstance(test.comparators[0], ast.Constant)
+        and (flag := self_attr(test.left, receiver)) is not None
+        and flag != attr
+    ):
+        return False
+    value = test.comparators[0].value
+    for method in cls.body:
+        if not isinstance(method, FUNCTION_NODES) or (me := self_name(method)) is None:
+            continue
+        closes = any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and self_attr(n.func.value, me) == attr
+            and is_release_name(n.func.attr)
+            for n in ast.walk(method)
+        )
+        sets = any(
+            isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant) and n.value.value == value
+            and any(self_attr(t, me) == flag for t in n.targets)
+            for n in ast.walk(method)
+        )
+        if closes and sets:
+            return True
     return False
 
 

@@ -36,16 +36,18 @@ async def main():
     app.router.add_get("/", body)
     runner = web.AppRunner(app)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    url = f"http://{host}:{port}/"
-    first, second = Api(url), Api(url)
-    print(await first.get())
-    await first.close()
-    print(await second.get())
-    await Api._session.close()
-    await runner.cleanup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = runner.addresses[0][:2]
+        url = f"http://{host}:{port}/"
+        first, second = Api(url), Api(url)
+        print(await first.get())
+        await first.close()
+        print(await second.get())
+        await Api._session.close()
+    finally:
+        await runner.cleanup()
 
 
 asyncio.run(main())

@@ -20,16 +20,18 @@ async def main() -> None:
         writer.close()
 
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    feed = Feed()
-    await feed.connect(port)
-    await feed.close()
     try:
-        await asyncio.wait_for(peer_closed.wait(), 2)
-    except asyncio.TimeoutError:
-        pass
-    print(f"connection closed by close(): {peer_closed.is_set()}")
-    server.close()
+        port = server.sockets[0].getsockname()[1]
+        feed = Feed()
+        await feed.connect(port)
+        await feed.close()
+        try:
+            await asyncio.wait_for(peer_closed.wait(), 2)
+        except asyncio.TimeoutError:
+            pass
+        print(f"connection closed by close(): {peer_closed.is_set()}")
+    finally:
+        server.close()
 
 
 asyncio.run(main())

@@ -1,0 +1,48 @@
+"""The framework base classes whose instances the framework itself ends, by calling one method of
+theirs (``close()`` of a discord client, ``cog_unload()`` of a cog): a subclass releases what it
+holds there. Read by the ownership model (``facts/ownership.py``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Framework:
+    """A framework base class whose instances the framework itself ends, by calling one method
+    of theirs: a subclass releases what it holds there (or in what that method calls)."""
+
+    name: str
+    bases: frozenset[str]
+    # The method the framework calls at shutdown or unload.
+    teardown: str
+    # Methods the framework once called at teardown and no longer does: a release only there
+    # never runs (discord.py >= 1.5 stops a bot with ``close()``, not ``logout()``).
+    stale: tuple[str, ...] = ()
+
+
+# Framework teardown knowledge, by the qualified name of a base class (as the class's module
+# imports it). Small on purpose: each entry is documented by the framework.
+FRAMEWORKS: tuple[Framework, ...] = (
+    # ``Client.run()`` ends with ``close()``; ``logout()`` was an alias for it, then removed (2.0).
+    Framework(
+        "discord.py client",
+        frozenset({
+            "discord.Client", "discord.client.Client", "discord.AutoShardedClient",
+            "discord.shard.AutoShardedClient", "discord.ext.commands.Bot", "discord.ext.commands.bot.Bot",
+            "discord.ext.commands.AutoShardedBot", "discord.ext.commands.bot.AutoShardedBot",
+            "redbot.core.bot.Red", "redbot.core.bot.RedBase",
+        }),
+        "close",
+        ("logout",),
+    ),
+    # ``Bot.remove_cog()`` (unload, reload, shutdown) calls the cog's ``cog_unload()``.
+    Framework(
+        "discord.py cog",
+        frozenset({
+            "discord.ext.commands.Cog", "discord.ext.commands.cog.Cog", "discord.ext.commands.GroupCog",
+            "discord.ext.commands.cog.GroupCog", "redbot.core.commands.Cog", "redbot.core.commands.commands.Cog",
+        }),
+        "cog_unload",
+    ),
+)

@@ -1,0 +1,118 @@
+"""TRD201's messages, one per problem the resource model finds (``Problem``): what the message
+says to do (``{cure}``, filled in by the rule) and why it leaks (the help)."""
+
+from __future__ import annotations
+
+from tradelint.core.messages import Text
+
+# Per problem: the message (what to do in ``{cure}``) and the help (why it leaks).
+TEXTS = {
+    "never_closed": Text(
+        "`{name}` (`{label}(...)`) is never closed; {cure}",
+        "An unclosed `{label}` leaks its connections and sockets",
+    ),
+    "not_in_finally": Text(
+        "`{name}` (`{label}(...)`) is closed outside `finally`; {cure}",
+        "An exception or cancellation before the close skips it, and it leaks",
+    ),
+    "cancel_skips_close": Text(
+        "`{name}` (`{label}(...)`) is closed only in an `except` that cancellation skips",
+        "`asyncio.CancelledError` is no `Exception`: close it in `finally`, or in `except BaseException`",
+    ),
+    "not_in_finally_callee": Text(
+        "`{name}` (`{label}(...)`) is closed by the function it is given, outside `finally`; {cure}",
+        "An exception or cancellation in that function before its close skips it, and it leaks",
+    ),
+    "inline": Text(
+        "`{label}(...)` is created inline, so nothing closes it; open it with `async with`",
+        "Its connections and sockets leak until the process exits",
+    ),
+    "discarded": Text(
+        "`{label}(...)` is discarded, so nothing closes it; keep it and call its `{close}()`",
+        "Its listening socket stays open until the process exits",
+    ),
+    "integration_never_closed": Text(
+        "`{name}` (`{label}(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
+        "Nothing the entry's unload runs calls `{close}()`: each reload leaks one",
+    ),
+    "local_elements": Text(
+        "`{label}(...)` kept in local `{name}` is never closed; close each before the function returns",
+        "The collection dies with the frame, and nothing closes its elements",
+    ),
+    "yielded": Text(
+        "`{label}(...)` is yielded and never closed; bind it and close it after the `yield` in a `finally`",
+        "The code after the `yield` runs when the block ends, and nothing there closes it",
+    ),
+    "replaced": Text(
+        "`{name}` (`{label}(...)`) is reassigned before it is closed; close it first",
+        "Nothing can close the first one any more, and its connections leak",
+    ),
+    "replaced_after_use": Text(
+        "`{name}` (`{label}(...)`) is reassigned before it is closed; close it first",
+        "The old value was used, then dropped unclosed: its connections leak",
+    ),
+    "early_exit": Text(
+        "`{name}` (`{label}(...)`) leaks on an exit before its `try`; create it just before it",
+        "The `finally` that closes it runs only once the `try` is entered",
+    ),
+    "error_before_try": Text(
+        "`{name}` (`{label}(...)`) leaks if an `await` before its `try` raises; enter the `try` just after making it",
+        "The `finally` that closes it runs only once the `try` is entered, and an error or cancellation can end any `await`",
+    ),
+    "exit_before_handoff": Text(
+        "`{name}` (`{label}(...)`) leaks on an exit before it is handed on; call its `{close}()` on that path",
+        "A `raise` or `return` between its creation and where it is kept or entered leaves it open",
+    ),
+    "error_before_handoff": Text(
+        "`{name}` (`{label}(...)`) leaks when an error before it is handed on is caught; close it in that `except`",
+        "The `except` goes on without raising or closing it, and nothing after the `try` can reach it",
+    ),
+    "raised_before_handoff": Text(
+        "`{name}` (`{label}(...)`) leaks if an `await` before it is handed on raises; close it on that error",
+        "The error or cancellation propagates, and nothing else holds it to close it",
+    ),
+    "self_raised_before_kept": Text(
+        "`self.{name}` (`{label}(...)`) leaks if an `await` before it is stored raises; close it on that error",
+        "The error or cancellation propagates before the instance holds it, and nothing else can close it",
+    ),
+    "setup_fails_after_keep": Text(
+        "`{name}` (`{label}(...)`) is kept at setup, then the setup raises; close it before raising",
+        "Home Assistant unloads only an entry that set up: each failed setup, retried, leaves one open",
+    ),
+    "global_never_closed": Text(
+        "module global `{name}` (`{label}(...)`) is never closed; close it at shutdown",
+        "Nothing in the module calls `{close}()` on it, so its connections live until exit",
+    ),
+    "handed": Text(
+        "`{label}(...)` given to `{name}(...)` is never closed; call `{close}()` when done",
+        "No method of `{name}` closes it, so the caller still owns it",
+    ),
+    "app_global_never_closed": Text(
+        "module global `{name}` (`{label}(...)`) outlives the application; close it at its end of life",
+        "The module ends its application (a lifespan, `on_shutdown`, `on_cleanup`), and no code of the module calls `{close}()` on it",
+    ),
+    "closure_never_closed": Text(
+        "`{name}` (`{label}(...)`) kept by a closure is never closed; close it at shutdown",
+        "The enclosing function's frame keeps it for every call of the closure, and no code there calls `{close}()` on it",
+    ),
+    "global_elements_never_closed": Text(
+        "`{label}()` kept in global `{name}` is never closed; close them at shutdown",
+        "No code of the module reaches the elements of `{name}` to close them, so they live until exit",
+    ),
+    "startup_never_closed": Text(
+        "`{name}` is made at startup and never closed; close it in a shutdown handler",
+        "No shutdown handler, `on_cleanup` or code after a lifespan's `yield` closes this `{label}`",
+    ),
+    "app_never_closed": Text(
+        "`{name}` (`{label}(...)`) lives with the application and is never closed; close it at cleanup",
+        "The application's `on_cleanup`/shutdown handlers registered here do not close it",
+    ),
+    "owner_closed_outside_finally": Text(
+        "`{name}.{held}` is closed outside `finally`; close it in a `finally`",
+        "An `except` between its creation and the close goes on without closing it, and it leaks",
+    ),
+    "owner_leaks": Text(
+        "`{label}(...)` never closes its `self.{held}`; give the class an async `close()`, call it",
+        "Every instance made here leaks its connections: no method of `{label}` closes `self.{held}`",
+    ),
+}
