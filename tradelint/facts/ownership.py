@@ -407,6 +407,9 @@ class OwnershipModel:
         # method, awaited, lazy), set by the resource analysis as ``coroutine_close`` is. What a
         # first-party subclass of it inherits.
         self.library_release: Callable[[str], tuple[str, bool, bool] | None] = lambda qualified: None
+        # Whether what a library constructor makes holds nothing until a method of it is called
+        # (``ResourceSpec.opened_by``), set alike.
+        self.opened_by_a_call: Callable[[str], bool] = lambda qualified: False
         self._types: dict[tuple[str, int], ResourceType | None] = {}
 
     def break_cycles(self) -> None:
@@ -495,15 +498,13 @@ class OwnershipModel:
         return None
 
     def _held_lazily(self, module: ModuleSummary, ref: Ref) -> bool:
-        """What ``ref`` makes holds nothing until used (an ``httpx.AsyncClient``, aiohttp's
-        ``AppRunner`` before its ``setup()``, a first-party type that opens on first use): an
-        owner that makes one in ``__init__`` holds nothing more until it is used either."""
+        """What ``ref`` makes holds nothing until a method of it is called (aiohttp's ``AppRunner``
+        before its ``setup()``, a first-party type that acquires outside ``__init__``): an owner
+        that makes one in ``__init__`` holds nothing more until then either. A library client
+        that opens on its first use (``httpx.AsyncClient``) is held from the start: any method of
+        its owner may use it (frankbria/codeframe's ``GitHubIntegration``)."""
         if ref[0] == "qualified":
-            release = self.library_release(ref[1])
-            if release is not None:
-                return release[2]
-            if self.builtin_close(ref[1]) is not None:
-                return False
+            return self.opened_by_a_call(ref[1])
         target = resolve_ref(self.project, module, ref)
         found = self.resource_type(*target) if target is not None else None
         return found is not None and found.lazy

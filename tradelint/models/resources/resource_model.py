@@ -101,7 +101,7 @@ class ResourceAnalysis:
         for ctor, method in ctx.config.resources:
             self.table[ctor] = ResourceSpec(method)
         self.model: OwnershipModel = ownership_model(self.module, self.builtin_close, ctx.config.shutdown_methods, ctx.config.resources)
-        self.model.coroutine_close = self.builtin_coroutine_close
+        self.model.coroutine_close, self.model.opened_by_a_call = self.builtin_coroutine_close, lambda q: bool((s := self.builtin_spec(q)) and s.opened_by)
         self.model.library_release = lambda qualified: inherited_release(self.builtin_spec(qualified))
 
     def builtin_spec(self, qualified: str) -> ResourceSpec | None:

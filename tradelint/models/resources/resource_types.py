@@ -47,6 +47,10 @@ class ResourceSpec:
     # that is not awaited where it is made (``coro = loop.create_server(...)``, run elsewhere) is
     # not judged.
     awaited_maker: bool = False
+    # Holds nothing until this method of it is called (aiohttp's runner until ``setup()``), unlike
+    # a client that opens on its first use: an owner that makes one in ``__init__`` holds nothing
+    # until then either.
+    opened_by: str = ""
     # A first-party type known by its ``__aexit__`` alone (``ResourceType.by_protocol``): nothing
     # shows what it acquires, and it may only wrap what it is given (``HttpTransport(http=...)``).
     by_protocol: bool = False
@@ -174,10 +178,10 @@ BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
     "asyncio.streams.start_unix_server": ResourceSpec("close", awaited=False, unenterable=True, awaited_maker=True),
     # aiohttp's runner holds the server and every site started on it from its ``setup()`` until its
     # ``cleanup()`` (which stops the sites); made and never set up, it holds nothing.
-    "aiohttp.web.AppRunner": ResourceSpec("cleanup", lazy=True, coroutine_close=True, unenterable=True),
-    "aiohttp.web_runner.AppRunner": ResourceSpec("cleanup", lazy=True, coroutine_close=True, unenterable=True),
-    "aiohttp.web.ServerRunner": ResourceSpec("cleanup", lazy=True, coroutine_close=True, unenterable=True),
-    "aiohttp.web_runner.ServerRunner": ResourceSpec("cleanup", lazy=True, coroutine_close=True, unenterable=True),
+    "aiohttp.web.AppRunner": ResourceSpec("cleanup", lazy=True, coroutine_close=True, unenterable=True, opened_by="setup"),
+    "aiohttp.web_runner.AppRunner": ResourceSpec("cleanup", lazy=True, coroutine_close=True, unenterable=True, opened_by="setup"),
+    "aiohttp.web.ServerRunner": ResourceSpec("cleanup", lazy=True, coroutine_close=True, unenterable=True, opened_by="setup"),
+    "aiohttp.web_runner.ServerRunner": ResourceSpec("cleanup", lazy=True, coroutine_close=True, unenterable=True, opened_by="setup"),
 }
 
 
