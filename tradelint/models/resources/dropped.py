@@ -14,7 +14,7 @@ import ast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import walk
-from tradelint.facts.uses import self_name
+from tradelint.facts.uses import self_attr, self_name
 from tradelint.models.resources.resource_types import Creation
 
 _ADDS = frozenset({"append", "add"})
@@ -29,6 +29,8 @@ def dropped_element(module: ModuleInfo, c: Creation) -> ast.stmt | None:
     if function is None:
         return None
     me = self_name(function)
+    if me is None:
+        return None
     local = _local_of(module, c.call)
     place = _place(module, function, me, c.name, local, c.call)
     if place is False:
@@ -44,7 +46,7 @@ def dropped_element(module: ModuleInfo, c: Creation) -> ast.stmt | None:
                 return node
         elif isinstance(node, ast.Expr) and isinstance(call := node.value, ast.Call) and isinstance(call.func, ast.Attribute):
             func = call.func
-            if not (_self_attr(func.value, me, c.name) and len(call.args) >= 1):
+            if not (self_attr(func.value, me) == c.name and len(call.args) >= 1):
                 continue
             if func.attr == "pop" and key is not None and ast.dump(call.args[0]) == key:
                 return node
@@ -65,7 +67,7 @@ def _local_of(module: ModuleInfo, call: ast.Call) -> str | None:
 
 
 def _place(
-    module: ModuleInfo, function: ast.AST, me: str | None, attr: str, local: str | None, call: ast.Call
+    module: ModuleInfo, function: ast.AST, me: str, attr: str, local: str | None, call: ast.Call
 ) -> str | None | bool:
     """Where in ``self.<attr>`` the creation is kept: the key's dump (``self.attr[key] = x``),
     None when appended or added (``self.attr.append(x)``); False when neither is seen."""
@@ -73,11 +75,11 @@ def _place(
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
             value_is = (isinstance(node.value, ast.Name) and node.value.id == local) or _holds(node.value, call)
-            if value_is and isinstance(target, ast.Subscript) and _self_attr(target.value, me, attr):
+            if value_is and isinstance(target, ast.Subscript) and self_attr(target.value, me) == attr:
                 return ast.dump(target.slice)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _ADDS and len(node.args) == 1:
             arg = node.args[0]
-            if _self_attr(node.func.value, me, attr) and ((isinstance(arg, ast.Name) and arg.id == local) or _holds(arg, call)):
+            if self_attr(node.func.value, me) == attr and ((isinstance(arg, ast.Name) and arg.id == local) or _holds(arg, call)):
                 return None
     return False
 
@@ -86,9 +88,5 @@ def _holds(value: ast.expr, call: ast.Call) -> bool:
     return value is call or (isinstance(value, ast.Await) and value.value is call)
 
 
-def _self_attr(node: ast.expr, me: str | None, attr: str) -> bool:
-    return isinstance(node, ast.Attribute) and node.attr == attr and isinstance(node.value, ast.Name) and node.value.id == me
-
-
-def _subscript_of(target: ast.expr, me: str | None, attr: str, key: str | None) -> bool:
-    return isinstance(target, ast.Subscript) and _self_attr(target.value, me, attr) and key is not None and ast.dump(target.slice) == key
+def _subscript_of(target: ast.expr, me: str, attr: str, key: str | None) -> bool:
+    return isinstance(target, ast.Subscript) and self_attr(target.value, me) == attr and key is not None and ast.dump(target.slice) == key

@@ -13,7 +13,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import walk
-from tradelint.facts.uses import misses_cancellation
+from tradelint.facts.uses import misses_cancellation, self_attr
 from tradelint.models.resources.resource_types import Creation, Problem
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -175,19 +175,15 @@ def opened_then_failing(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ast
         attr
         for node in walk(leave)
         if isinstance(node, ast.Await) and isinstance(call := node.value, ast.Call) and isinstance(call.func, ast.Attribute)
-        and is_release_name(call.func.attr) and (attr := _self_attribute(call.func.value)) is not None
+        and is_release_name(call.func.attr) and (attr := self_attr(call.func.value, "self")) is not None
     }
     found: list[tuple[ast.Await, str]] = []
     for node in walk(enter):
         if not (isinstance(node, ast.Await) and isinstance(call := node.value, ast.Call) and isinstance(call.func, ast.Attribute)):
             continue
-        attr = _self_attribute(call.func.value)
+        attr = self_attr(call.func.value, "self")
         if attr in released and attr not in {a for _, a in found} and not is_release_name(call.func.attr):
             if _can_fail_after(enter, node.end_lineno or node.lineno):
                 found.append((node, attr))
     return found
 
-
-def _self_attribute(node: ast.expr) -> str | None:
-    """``self.transport`` -> ``transport``."""
-    return node.attr if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self" else None
