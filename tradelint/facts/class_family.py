@@ -17,7 +17,7 @@ from tradelint.facts.end_references import search_root
 from tradelint.facts.project_files import files_naming
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.summary_data import ClassFacts, MethodFacts, ModuleSummary
-from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.syntax import FUNCTION_NODES, super_init_calls
 
 Member = tuple[ModuleSummary, ClassFacts]
 
@@ -209,12 +209,7 @@ def _cooperative(cls: ast.ClassDef) -> bool:
     init = next((s for s in cls.body if isinstance(s, FUNCTION_NODES) and s.name == "__init__"), None)
     if cls.bases or init is None or init.args.kwarg is None:
         return False
-    return any(
-        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "__init__"
-        and isinstance(n.func.value, ast.Call) and isinstance(n.func.value.func, ast.Name) and n.func.value.func.id == "super"
-        and any(k.arg is None for k in n.keywords)
-        for n in ast.walk(init)
-    )
+    return any(any(k.arg is None for k in call.keywords) for call in super_init_calls(init))
 
 
 def subclasses_in_project(module: ModuleInfo, cls: ast.ClassDef, mixins_only: bool = True) -> list[tuple[ModuleInfo, ast.ClassDef]]:

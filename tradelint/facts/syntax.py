@@ -264,6 +264,21 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
                 todo.append(value)
 
 
+def super_init_calls(function: ast.AST) -> Iterator[ast.Call]:
+    """Each ``super().__init__(...)`` call in ``function``: what a class hands its base's
+    ``__init__`` (a library subclass forwarding a parameter, a cooperative mixin's keywords)."""
+    for node in ast.walk(function):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "__init__"
+            and isinstance(node.func.value, ast.Call)
+            and isinstance(node.func.value.func, ast.Name)
+            and node.func.value.func.id == "super"
+        ):
+            yield node
+
+
 def own_nodes(function: ast.AST) -> Iterator[ast.AST]:
     """Every node of a function's (or a loop's) own frame: nested functions, lambdas and classes
     are yielded but not entered."""
