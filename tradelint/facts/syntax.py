@@ -264,6 +264,12 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
                 todo.append(value)
 
 
+def parameter(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> ast.arg | None:
+    """The parameter ``name`` of ``function`` (positional or keyword; not ``*args``/``**kwargs``)."""
+    args = function.args
+    return next((a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.arg == name), None)
+
+
 def super_init_calls(function: ast.AST) -> Iterator[ast.Call]:
     """Each ``super().__init__(...)`` call in ``function``: what a class hands its base's
     ``__init__`` (a library subclass forwarding a parameter, a cooperative mixin's keywords)."""

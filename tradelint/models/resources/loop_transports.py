@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.syntax import parameter
 from tradelint.facts.uses import bound_once
 from tradelint.models.resources.resource_types import ResourceSpec
 
@@ -78,8 +79,7 @@ def _is_loop(module: ModuleInfo, call: ast.Call, receiver: ast.expr, *, depth: i
     function = module.enclosing_function(call)
     if not isinstance(receiver, ast.Name) or function is None or depth == 0:
         return False
-    for arg in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs):
-        if arg.arg == name:
-            return arg.annotation is not None and module.imports.qualify(arg.annotation) in _LOOP_TYPES
+    if (arg := parameter(function, name)) is not None:
+        return arg.annotation is not None and module.imports.qualify(arg.annotation) in _LOOP_TYPES
     value = bound_once(function, name)
     return value is not None and _is_loop(module, call, value, depth=depth - 1)

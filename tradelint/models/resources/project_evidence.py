@@ -44,7 +44,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.owned_elements import element_sources, self_collection_added
 from tradelint.facts.project_files import files_naming, project_files, project_root
 from tradelint.facts.uses import bound_once, self_name
-from tradelint.facts.syntax import capword
+from tradelint.facts.syntax import capword, parameter
 from tradelint.models.resources.library_table import library_packages
 from tradelint.models.resources.resource_types import EXCHANGE_MODULES, ResourceSpec
 from tradelint.models.resources.statements import _capword_callee
@@ -284,8 +284,7 @@ def _annotated_releases(module: ModuleInfo, first_party: FirstParty) -> Iterator
             named = fields.get(receiver.attr, set())
             qualified = next(iter(named)) if len(named) == 1 else None
         elif isinstance(receiver, ast.Name) and (function := module.enclosing_function(node)) is not None:
-            args = function.args
-            arg = next((a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.arg == receiver.id), None)
+            arg = parameter(function, receiver.id)
             qualified = _third_party(module, arg.annotation, first_party) if arg is not None and arg.annotation is not None else None
         if qualified:
             name = _maker(qualified)
