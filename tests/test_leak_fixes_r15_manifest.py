@@ -1,0 +1,23 @@
+"""``benchmarks/leak_fixes_r15.txt``, the round-15 blind set of maintainers' leak fixes, is well formed.
+
+The checks are in ``tests/leak_manifests.py``; nothing runs tradelint on the commits (see
+``benchmarks/LEAKFIXES15.md``). Collected blind in session 32, not split and not scored yet.
+"""
+
+from __future__ import annotations
+
+from tests.leak_manifests import Kinds, Round, make_tests
+
+ROUND = Round(
+    15,
+    entries=30,
+    repos=25,
+    sites={"TRD2": 24, "TRD3": 24},
+    commits={"TRD2": 15, "TRD3": 15},
+    mixed=(),
+    apps=(8, 22),
+    kinds=Kinds(ha=1, library=22, other=7),
+    halves=None,  # not split
+    others_at_least=38,  # rounds 1 to 14, their halves and the round-4 rename file
+)
+globals().update(make_tests(ROUND))
