@@ -1,12 +1,13 @@
 """``benchmarks/leak_fixes_r15.txt``, the round-15 blind set of maintainers' leak fixes, is well formed.
 
 The checks are in ``tests/leak_manifests.py``; nothing runs tradelint on the commits (see
-``benchmarks/LEAKFIXES15.md``). Collected blind in session 32, not split and not scored yet.
+``benchmarks/LEAKFIXES15.md``). Collected blind in session 32, scored blind whole, then split by the lead: half a for a later
+session's development, half b a holdout; every figure of session 32 is of the whole set, unread.
 """
 
 from __future__ import annotations
 
-from tests.leak_manifests import Kinds, Round, make_tests
+from tests.leak_manifests import Halves, Kinds, Round, make_tests
 
 ROUND = Round(
     15,
@@ -17,7 +18,7 @@ ROUND = Round(
     mixed=(),
     apps=(8, 23),
     kinds=Kinds(ha=1, library=23, other=7),
-    halves=None,  # not split
+    halves=Halves(lines=(15, 16), sites=({"TRD2": 12, "TRD3": 12}, {"TRD2": 12, "TRD3": 13})),  # session 32, after the blind score
     others_at_least=38,  # rounds 1 to 14, their halves and the round-4 rename file
 )
 globals().update(make_tests(ROUND))
