@@ -22,6 +22,9 @@ class FileContext:
     module: ModuleInfo
     config: Config
     memo: dict[str, Any] = field(default_factory=dict)
+    # Whether the front-end shows fixes (and the help that says why there is none): a host that
+    # shows neither (flake8) gets findings without them, and a rule need not work a fix out.
+    fixes: bool = True
 
     @property
     def path(self) -> Path:

@@ -129,6 +129,9 @@ class Checker:
         # Keep a fix only when it passes the fixer's checks (``fix_check``); off where nothing
         # shows fixes (flake8) and in the fixer, whose passes are the verification.
         self.verify_fixes = True
+        # Whether findings carry fixes at all: a host that shows none (flake8) is spared the
+        # work of finding them (``FileContext.fixes``).
+        self.show_fixes = True
 
     def check_path(
         self, path: Path, config: Config, display: str | None = None, families: frozenset[str] | None = None
@@ -200,7 +203,7 @@ class Checker:
         if self.batch:
             module.index  # noqa: B018 (every rule reads it: built now, and frozen with the tree)
             gc.freeze()
-        ctx = FileContext(module, config)
+        ctx = FileContext(module, config, fixes=self.show_fixes)
         reports: list[tuple[str, Report]] = []
         try:
             for code, rule in self.rules.items():
@@ -219,7 +222,7 @@ class Checker:
             return []  # most files: no need to split the source into lines for columns and noqa
         lines = module.lines
         findings = {
-            self._finding(module, display, code, report if config.fix_allowed(code) else replace(report, fix=None))
+            self._finding(module, display, code, report if self.show_fixes and config.fix_allowed(code) else replace(report, fix=None))
             for code, report in reports
         }
         if judge_noqa:

@@ -49,7 +49,9 @@ def keep_task_fix(ctx: FileContext, call: ast.Call) -> FixSpec | None:
 
 def keep_task_fix_and_reason(ctx: FileContext, call: ast.Call) -> tuple[FixSpec | None, str]:
     """The fix, and when there is none because the class's shutdown-like method is not proven
-    the end of its life, the reason (for the finding's help)."""
+    the end of its life, the reason (for the finding's help); neither where fixes are not shown."""
+    if not ctx.fixes:
+        return None, ""  # proving a keeper's place reads the class's end of life: costly
     module = ctx.module
     if not task_analysis(ctx).returns_task(call):
         return None, ""  # a wrapper that returns nothing (or None in some mode): no task to hold

@@ -14,6 +14,7 @@ Asked by TRD303; it reads no other layer of the task model."""
 from __future__ import annotations
 
 import ast
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
@@ -32,7 +33,15 @@ class LeftTask:
 
 
 def left_by_ender(module: ModuleInfo) -> Iterator[LeftTask]:
+    # A class keeps two tasks only with two calls of a task maker in its lines: most modules and
+    # classes have fewer, and walking each method of each class for them was a fifth of a check.
+    lines = sorted(call.lineno for call in module.index.calls if _callee_name(call.func) in _TASK_MAKERS)
+    if len(lines) < 2:
+        return
     for cls in module.index.classes:
+        end = cls.end_lineno if cls.end_lineno is not None else cls.lineno
+        if bisect_right(lines, end) - bisect_left(lines, cls.lineno) < 2:
+            continue
         methods = {s.name: s for s in cls.body if isinstance(s, FUNCTION_NODES)}
         stored = _stored_tasks(methods)
         if len(stored) < 2:
