@@ -31,6 +31,7 @@ from tradelint.models.resources.expected_errors import awaited_use
 from tradelint.facts.import_helpers import with_helper_imports
 from tradelint.models.resources.try_gaps import before_try
 from tradelint.models.resources.error_paths import closed_only_before_cancellation, handoff_problem, left_open_by_a_handler, raised_before_kept, returned
+from tradelint.models.resources.lent import lent_to_a_library
 from tradelint.models.resources.null_pool import pools_nothing
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import owner_leaks
@@ -522,10 +523,8 @@ class ResourceAnalysis:
             if not used and use.kind == "argument" and use.call is not None and not c.spec.by_protocol:
                 # Kept by a first-party object that never releases it: lent for that object's life
                 # (a type known by its ``__aexit__`` alone may only wrap what it is given).
-                used = (
-                    receiver_closes(self.model, self.builtin_spec, self.module, use.call, use.node)
-                    is False
-                )
+                used = receiver_closes(self.model, self.builtin_spec, self.module, use.call, use.node) is False or lent_to_a_library(
+                    self.module, self.spec_for(use.call), use)  # ``Redis(connection_pool=pool)``
             if kept_at_setup(self.module, c.function, use.node, use.kind):
                 return self._judge(replace(c, kind="integration")) or handoff_problem(self.module, c, node, close_nodes)
             kept = kept_on_app(self.module, c.function, use.node) if use.kind == "alias" else None
@@ -630,8 +629,8 @@ class ResourceAnalysis:
                 # it only calls through it. A first-party ``async def`` called and not awaited
                 # here (``create_task(worker(session))``) borrows it alike.
                 return spec.first_party and not only_borrowed_by(module, use.call, use.node)
-            if lent_owner_left_open(module, use.call):
-                return False  # ``yield Socket(session)``: lent for the block, closed by nothing after it
+            if lent_owner_left_open(module, use.call) or (module is self.module and lent_to_a_library(self.module, self.spec_for(use.call), use)):
+                return False  # ``yield Socket(session)``, closed by nothing after the block; ``Redis(connection_pool=pool)``
             closes = receiver_closes(self.model, self.builtin_spec, module, use.call, use.node)
             if closes is not None:
                 return closes
