@@ -297,3 +297,52 @@ def test_a_pool_the_client_is_told_to_close_is_closed_with_it(tmp_path: Path) ->
         "client = aioredis.Redis(connection_pool=pool, auto_close_connection_pool=True)",
     )
     assert _check(tmp_path, made, "TRD201") == []
+
+
+# --- a release that a failure of the resource itself skips ---------------------------------------
+
+WRITER = """\
+import asyncio
+
+
+class Logger:
+    def __init__(self, host, port):
+        self.host, self.port = host, port
+        self.reader = self.writer = None
+
+    async def connect(self):
+        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+
+    async def disconnect(self):
+        self.writer.write(b"")
+        await self.writer.drain()
+        self.writer.close()
+        await self.writer.wait_closed()
+"""
+
+
+def test_a_close_after_an_await_on_the_resource_itself_is_skipped_by_its_failure(tmp_path: Path) -> None:
+    assert _check(tmp_path, WRITER, "TRD202") == [
+        "10:9 TRD202 `self.writer` is closed in `disconnect()` only after `await self.writer.drain()`, which raises"
+        " once it is broken; close it in a `finally` | An error of the `asyncio.open_connection` itself leaves"
+        " `disconnect()` before the close: it stays open when it most needs closing",
+    ]
+
+
+def test_a_close_in_a_finally_or_after_other_awaits_is_not_skipped(tmp_path: Path) -> None:
+    # The negative twins: the close in a ``finally``; an ``await`` of something else before it.
+    guarded = WRITER.replace(
+        """        self.writer.write(b"")
+        await self.writer.drain()
+        self.writer.close()
+""",
+        """        try:
+            self.writer.write(b"")
+            await self.writer.drain()
+        finally:
+            self.writer.close()
+""",
+    )
+    other = WRITER.replace("        await self.writer.drain()\n", "        await asyncio.sleep(0)\n")
+    assert _check(tmp_path, guarded, "TRD202") == []
+    assert _check(tmp_path, other, "TRD202") == []

@@ -14,6 +14,7 @@ from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.facts.never_run import closed_by_exit_never_entered, closer_never_run
 from tradelint.models.resources.enter_failure import opened_then_failing
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
+from tradelint.models.resources.release_gaps import failing_use_before_close
 from tradelint.models.resources.resource_model import resource_analysis
 
 
@@ -257,7 +258,7 @@ class ResourceOnSelfNeverClosed(Rule):
             if verdict.problem not in (
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
                 "self_remade_at_release", "key_never_closed", "key_close_not_awaited", "self_leaks_when_enter_fails",
-                "self_cancel_skips_close", "element_dropped",
+                "self_cancel_skips_close", "element_dropped", "self_closed_after_own_use",
             ):
                 continue
             c = verdict.creation
@@ -280,6 +281,18 @@ class ResourceOnSelfNeverClosed(Rule):
                     None,
                     fit_help("`CancelledError` is no `Exception`: a task cancelled there leaves the `{label}` "
                              "half-open on `self`", label=c.label),
+                )
+                continue
+            if verdict.problem == "self_closed_after_own_use":
+                where = failing_use_before_close(ctx.module, c)
+                assert where is not None
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is closed in `{method}()` only after `await self.{name}.{use}()`, which raises "
+                        "once it is broken; close it in a `finally`", name=c.name, method=where[0], use=where[1]),
+                    None,
+                    fit_help("An error of the `{label}` itself leaves `{method}()` before the close: it stays open "
+                             "when it most needs closing", label=c.label, method=where[0]),
                 )
                 continue
             if verdict.problem == "key_close_not_awaited":

@@ -33,6 +33,7 @@ from tradelint.models.resources.try_gaps import before_try
 from tradelint.models.resources.error_paths import closed_only_before_cancellation, handoff_problem, left_open_by_a_handler, raised_before_kept, returned
 from tradelint.models.resources.lent import lent_to_a_library
 from tradelint.models.resources.null_pool import pools_nothing
+from tradelint.models.resources.release_gaps import closed_after_own_failure
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import owner_leaks
 from tradelint.models.resources.dropped import dropped_element
@@ -477,7 +478,7 @@ class ResourceAnalysis:
             if self._class_closes(c) or closed_by_an_owner_of_family(
                 self.module, c.cls, c.name, frozenset({c.spec.close, "close", "aclose"}), c.spec.coroutine_close or (c.spec.first_party and c.spec.awaited)
             ):
-                return "self_closed_at_stop_only" if self._closed_at_stop_only(c) else enter_fails_after(self.module, c) or cancelled_before_kept(self.module, c) or raised_before_kept(self.module, c)
+                return "self_closed_at_stop_only" if self._closed_at_stop_only(c) else enter_fails_after(self.module, c) or cancelled_before_kept(self.module, c) or raised_before_kept(self.module, c) or closed_after_own_failure(self.module, c)
             # A library's lazy one (an exit stack, an httpx client) that no method of the family reads holds nothing.
             unread = c.spec.lazy and (c.spec.evidenced or not c.spec.first_party) and not any(next(self_attribute_loads(k, c.name), None) for _, k in bases_naming(self.module, c.cls, c.name))
             return None if unread else "self_never_closed"
