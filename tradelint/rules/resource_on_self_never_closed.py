@@ -77,6 +77,18 @@ class ResourceOnSelfNeverClosed(Rule):
             raise
     ```
 
+    A close that comes, on its method's way, after an `await` on the very resource it closes
+    (`await self.writer.drain()`, then `self.writer.close()`), with no `try` around either,
+    is skipped by the error that resource raises once it is broken (a reset connection), the
+    moment it most needs closing: reported, "close it in a `finally`" (jmccrohan/pysolarmanv5
+    `877cc808`). An `await` of something else before the close is not judged here:
+    ```python
+    async def disconnect(self):
+        self.writer.write(b"")
+        await self.writer.drain()                # raises on a reset connection
+        self.writer.close()                      # reported where `self.writer` is made
+    ```
+
     A method that makes the attribute, then awaits its connect in a `try` whose only cleanup of
     it is an `except Exception` handler that closes it, leaves it half-open on `self` when the
     task is cancelled there (`CancelledError` is no `Exception`): reported, "catch
