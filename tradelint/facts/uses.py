@@ -683,8 +683,7 @@ def endless_loop(node: ast.AST) -> bool:
     if not ((isinstance(test, ast.Constant) and bool(test.value)) or isinstance(test, (ast.Name, ast.Attribute))):
         return False
     # A loop that leaves by itself (``break`` once connected, ``return`` the result) is a retry;
-    # one that leaves only from an ``except`` (``except ConnectionClosed: break``) runs until it
-    # is cancelled or fails.
+    # one left only from an ``except`` (``except Closed: break``) runs until cancelled or failing.
     return not any(_leaves(statement) for statement in node.body)
 
 
