@@ -296,15 +296,15 @@ class ResourceOnSelfNeverClosed(Rule):
                 )
                 continue
             if verdict.problem == "self_closed_after_own_use":
-                where = failing_use_before_close(ctx.module, c)
-                assert where is not None
+                gap = failing_use_before_close(ctx.module, c)
+                assert gap is not None
                 yield Report(
                     c.stmt,
                     fit("`self.{name}` is closed in `{method}()` only after `await self.{name}.{use}()`, which raises "
-                        "once it is broken; close it in a `finally`", name=c.name, method=where[0], use=where[1]),
+                        "once it is broken; close it in a `finally`", name=c.name, method=gap[0], use=gap[1]),
                     None,
                     fit_help("An error of the `{label}` itself leaves `{method}()` before the close: it stays open "
-                             "when it most needs closing", label=c.label, method=where[0]),
+                             "when it most needs closing", label=c.label, method=gap[0]),
                 )
                 continue
             if verdict.problem == "key_close_not_awaited":
