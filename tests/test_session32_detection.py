@@ -346,3 +346,70 @@ def test_a_close_in_a_finally_or_after_other_awaits_is_not_skipped(tmp_path: Pat
     other = WRITER.replace("        await self.writer.drain()\n", "        await asyncio.sleep(0)\n")
     assert _check(tmp_path, guarded, "TRD202") == []
     assert _check(tmp_path, other, "TRD202") == []
+
+
+# --- a first-party package named like a library; a client borrowed down a chain of calls --------
+
+def _write_tree(root: Path, files: dict[str, str]) -> list[Path]:
+    paths = []
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        paths.append(path)
+    return paths
+
+
+AGENT = {
+    "agent/__init__.py": "",
+    "agent/review/__init__.py": "",
+    "agent/integrations/__init__.py": "",
+    "agent/integrations/tools.py": """\
+from langsmith import AsyncClient
+
+
+def _client(key):
+    return AsyncClient(api_key=key)
+""",
+    "agent/review/trace.py": """\
+from ..integrations.tools import _client
+
+
+async def _list(client, project):
+    return [run async for run in client.list_runs(project_name=project)]
+
+
+async def _search(client, project):
+    return await _list(client, project)
+
+
+async def resolve(key, project):
+    client = _client(key)
+    runs = await _search(client, project)
+    if not runs:
+        return None
+    return runs
+""",
+}
+
+
+def test_a_factory_of_a_first_party_package_named_like_a_library_and_a_borrowed_chain(tmp_path: Path) -> None:
+    # ``agent`` is also the name of a library of the table (agent-py): the project's own package is
+    # meant. A library client of the table handed to a first-party coroutine has moved unless that
+    # code only calls through it, here two calls deep (langchain-ai/open-swe ``56367639``).
+    paths = _write_tree(tmp_path, AGENT)
+    found = [f"{f.line}:{f.column} {f.code} {f.message}" for f in check_paths(paths, select=["TRD201"])]
+    assert found == [
+        "13:5 TRD201 `client` (`_client(...)`) is never closed; call `await client.aclose()` in a `finally`",
+    ]
+
+
+def test_a_client_kept_at_the_end_of_the_chain_has_moved(tmp_path: Path) -> None:
+    # The negative twin: the last callee keeps what it is handed, so nothing proves a borrow.
+    files = {name.replace("agent/", "app/"): text for name, text in AGENT.items()}
+    files["app/review/trace.py"] = files["app/review/trace.py"].replace(
+        "    return [run async for run in client.list_runs(project_name=project)]\n",
+        "    REGISTRY.append(client)\n    return [run async for run in client.list_runs(project_name=project)]\n",
+    ).replace("from ..integrations.tools import _client\n", "from ..integrations.tools import _client\n\nREGISTRY = []\n")
+    paths = _write_tree(tmp_path, files)
+    assert [f.line for f in check_paths(paths, select=["TRD201"])] == []

@@ -181,10 +181,10 @@ class ResourceAnalysis:
         # ``spec_for`` is None for most calls; a cheap test on the callee's root name rejects the rest: a
         # library constructor is named through an import of its package, a first-party class through an
         # import or a top-level CapWords definition; a root that is no ``Name`` qualifies to nothing
-        # (``getattr(ccxt, name)(...)`` and ``self.<maker>(...)`` are asked first).
+        # (``getattr(ccxt, name)(...)`` and ``self.<maker>(...)`` are asked first); a project's ``agent`` is no library's.
         names = self.module.imports.names
         packages, library = {name.split(".", 1)[0] for name in (*self.table, *EXCHANGE_MODULES)}, library_packages()
-        library_roots = {local for local, qualified in names.items() if (top := qualified.split(".", 1)[0]) in packages or top in library}
+        library_roots = {local for local, qualified in names.items() if ((top := qualified.split(".", 1)[0]) in packages or top in library) and self.module.project.find_path(top, self.module.roots) is None}
         named_roots = names.keys() | self.module.top_level.keys()
         factories = self._factories if library_roots else {}
         imported: dict[str, ResourceSpec | None] = {}
