@@ -165,6 +165,34 @@ def protocol_close(project: Project, summary: ModuleSummary, facts: ClassFacts) 
             and len(method.args.args) - 1 - len(method.args.defaults) == 0
         ):
             return name, awaited
+    return _public_twin(nodes, exit_)
+
+
+def _public_twin(nodes: list[ast.ClassDef], exit_: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, bool] | None:
+    """The public release that runs what ``__aexit__`` runs when that is a private method of
+    the class: grpc's ``aio.Channel`` exits by ``await self._close(None)`` and is closed without
+    ``async with`` by ``close(grace=None)``, whose body is ``await self._close(grace)``. The
+    public method needs no argument, does nothing else first, and calls the private one the
+    same way (awaited or not) on every path; a private method that does nothing is no release."""
+    for private, awaited in self_calls(exit_.body):
+        helper = _method(nodes, private)
+        if not private.startswith("_") or private.startswith("__") or helper is None or _trivial(helper):
+            continue
+        if isinstance(helper, ast.AsyncFunctionDef) != awaited:
+            continue
+        for node in nodes:
+            for method in node.body:
+                if not (
+                    isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and not method.name.startswith(("_", "release"))
+                    and is_release_name(method.name)
+                    and len(method.args.args) - 1 - len(method.args.defaults) == 0
+                    and isinstance(method, ast.AsyncFunctionDef) == awaited
+                ):
+                    continue
+                body = [s for s in method.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+                if body and next(iter(self_calls(body[:1])), None) == (private, awaited):
+                    return method.name, awaited
     return None
 
 
@@ -610,9 +638,10 @@ def _local_class_factory(
     module: ModuleInfo, module_name: str, function: ast.FunctionDef | ast.AsyncFunctionDef, found: dict[str, Entry]
 ) -> str | None:
     """A public function that, on every path, returns a new instance of a class of its own module
-    that only the maker rule (:func:`_pools`) finds, which the ownership model does not ask
-    about: SQLAlchemy's ``create_async_engine(url)``, ``return AsyncEngine(sync_engine)``. The
-    class's name."""
+    that only the maker rule (:func:`_pools`) or the protocol rule finds, which the ownership
+    model does not ask about: SQLAlchemy's ``create_async_engine(url)``, ``return
+    AsyncEngine(sync_engine)``; grpc's ``aio.insecure_channel(target)``, ``return
+    Channel(target, ...)``. The class's name."""
     local = {s.name for s in module.tree.body if isinstance(s, ast.ClassDef)}
     bound: dict[str, list[ast.expr]] = {}
     returned: list[ast.expr | None] = []
@@ -635,7 +664,7 @@ def _local_class_factory(
         return None
     key = made.pop()
     entry = found.get(key)
-    return key if entry is not None and entry.rule == "maker" and not entry.given else None
+    return key if entry is not None and entry.rule in ("maker", "protocol") and not entry.given else None
 
 
 _RUN_TO_END = {"asyncio.wait_for", "asyncio.shield"}

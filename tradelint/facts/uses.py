@@ -682,16 +682,17 @@ def endless_loop(node: ast.AST) -> bool:
     test = node.test
     if not ((isinstance(test, ast.Constant) and bool(test.value)) or isinstance(test, (ast.Name, ast.Attribute))):
         return False
-    # A loop that leaves by itself (``break`` once connected, ``return`` the result) is a retry.
+    # A loop that leaves by itself (``break`` once connected, ``return`` the result) is a retry;
+    # one left only from an ``except`` (``except Closed: break``) runs until cancelled or failing.
     return not any(_leaves(statement) for statement in node.body)
 
 
 def _leaves(node: ast.AST) -> bool:
     """A ``break`` of the enclosing loop or a ``return`` in ``node`` (not in a nested loop's own
-    ``break`` nor a nested function)."""
+    ``break``, a nested function, nor an ``except`` handler: the way out on an error)."""
     if isinstance(node, (ast.Break, ast.Return)):
         return True
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ExceptHandler)):
         return False
     if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
         # Its own ``break`` ends that loop only; a ``return`` inside still leaves ours.

@@ -14,6 +14,7 @@ from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.facts.never_run import closed_by_exit_never_entered, closer_never_run
 from tradelint.models.resources.enter_failure import opened_then_failing
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
+from tradelint.models.resources.release_gaps import failing_use_before_close
 from tradelint.models.resources.resource_model import resource_analysis
 
 
@@ -74,6 +75,18 @@ class ResourceOnSelfNeverClosed(Rule):
         except Exception:
             del self._tasks[room]
             raise
+    ```
+
+    A close that comes, on its method's way, after an `await` on the very resource it closes
+    (`await self.writer.drain()`, then `self.writer.close()`), with no `try` around either,
+    is skipped by the error that resource raises once it is broken (a reset connection), the
+    moment it most needs closing: reported, "close it in a `finally`" (jmccrohan/pysolarmanv5
+    `877cc808`). An `await` of something else before the close is not judged here:
+    ```python
+    async def disconnect(self):
+        self.writer.write(b"")
+        await self.writer.drain()                # raises on a reset connection
+        self.writer.close()                      # reported where `self.writer` is made
     ```
 
     A method that makes the attribute, then awaits its connect in a `try` whose only cleanup of
@@ -257,7 +270,7 @@ class ResourceOnSelfNeverClosed(Rule):
             if verdict.problem not in (
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
                 "self_remade_at_release", "key_never_closed", "key_close_not_awaited", "self_leaks_when_enter_fails",
-                "self_cancel_skips_close", "element_dropped",
+                "self_cancel_skips_close", "element_dropped", "self_closed_after_own_use",
             ):
                 continue
             c = verdict.creation
@@ -280,6 +293,18 @@ class ResourceOnSelfNeverClosed(Rule):
                     None,
                     fit_help("`CancelledError` is no `Exception`: a task cancelled there leaves the `{label}` "
                              "half-open on `self`", label=c.label),
+                )
+                continue
+            if verdict.problem == "self_closed_after_own_use":
+                gap = failing_use_before_close(ctx.module, c)
+                assert gap is not None
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is closed in `{method}()` only after `await self.{name}.{use}()`, which raises "
+                        "once it is broken; close it in a `finally`", name=c.name, method=gap[0], use=gap[1]),
+                    None,
+                    fit_help("An error of the `{label}` itself leaves `{method}()` before the close: it stays open "
+                             "when it most needs closing", label=c.label, method=gap[0]),
                 )
                 continue
             if verdict.problem == "key_close_not_awaited":

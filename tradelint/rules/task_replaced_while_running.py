@@ -26,7 +26,10 @@ class TaskReplacedWhileRunning(Rule):
     self._reader is None`, `key in self._pollers`, `.pop(key)`, an early `return`, a call of the
     method that cancels it), nor when the store runs only under an `if` (state decides whether it
     happens again), nor when the looping task itself reaches the storing method (its own
-    reconnect replaces a task that is ending). A task stored on `self` that nothing ends at all is
+    reconnect replaces a task that is ending) and no other task of the class does (a heartbeat
+    task's reconnect replaces the reader while the reader still runs). A loop whose only way
+    out is an `except` handler (`except ConnectionClosed: break`) loops until it is cancelled
+    or fails. A task stored on `self` that nothing ends at all is
     TRD303's.
 
     ```python
@@ -98,7 +101,9 @@ class TaskReplacedWhileRunning(Rule):
     Unsafe: the fix cancels the old task just before the new one is stored, which stops work
     the old task may have been doing at that moment (it loops until cancelled, so only its
     current turn is lost). For a keyed store the fix is offered only when `__init__` makes the
-    collection an empty dict and the key can be read twice without side effects.
+    collection an empty dict and the key can be read twice without side effects, and never
+    where the old task itself can run the store (its own reconnect, beside another task's):
+    the cancel would stop the task doing the reconnect.
     """
 
     code = "TRD305"
@@ -121,7 +126,9 @@ class TaskReplacedWhileRunning(Rule):
                 continue
             receiver = self_name(site.function)
             assert receiver is not None
-            code = cancel_old_code(receiver, site.name, site.key, made_in_init(site.cls, site.name))
+            code = None
+            if not site.inside_old:  # else the cancel may hit the task running the store
+                code = cancel_old_code(receiver, site.name, site.key, made_in_init(site.cls, site.name))
             fix = None
             if code is not None:
                 fix = FixSpec("Cancel the old task before storing the new one", "unsafe",

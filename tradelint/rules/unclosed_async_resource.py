@@ -130,7 +130,11 @@ class UnclosedAsyncResource(Rule):
     Ownership moves only where the receiver is shown to close what it gets: a first-party class
     that stores it and releases that attribute, or an installed library whose source (read as
     text, never imported) does, under a flag only when the flag says so (aiohttp's
-    `ClientSession(connector=c, connector_owner=False)` leaves `c` with the caller). Also flagged:
+    `ClientSession(connector=c, connector_owner=False)` leaves `c` with the caller; a pool made
+    for `redis.asyncio.Redis(connection_pool=pool)` stays the caller's, since the client's
+    `aclose()` leaves a pool it was given open, unless the client is made with
+    `auto_close_connection_pool=True` or released with `aclose(close_connection_pool=True)`:
+    django/channels_redis `77a301f3`). Also flagged:
     each instance made in a function of a first-party class that opens a resource in `__init__`
     and has no method that closes it (`fetcher = StreamFetcher()` handed to an object that never
     closes it either), and resources kept in a module-level cache (`SESSIONS[key] =

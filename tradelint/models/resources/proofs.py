@@ -408,11 +408,13 @@ def remade_after_release(c: Creation) -> bool:
     )
 
 
-def only_borrowed_by(module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool:
+def only_borrowed_by(module: ModuleInfo, call: ast.Call, arg: ast.expr, depth: int = 0) -> bool:
     """``await upsert(session, ...)`` where ``upsert`` is a first-party ``async def`` that only
     calls through the parameter it gets (``await session.execute(...)``): nothing of it keeps,
     returns, hands on or closes the value, so the caller still owns it (Codin-Nerds/Neutron-Bot
-    ``c4106099``). Read from the function's own code; any other use, or a callee not found,
+    ``c4106099``). Handing it on in turn to such a coroutine, awaited there (``await
+    _dominant_thread(client, ...)`` inside ``_resolve_thread(client, ...)``), borrows it too, up to
+    five calls deep. Read from the functions' own code; any other use, or a callee not found,
     proves nothing."""
     found = module_coroutine(module, call.func)
     if found is None:
@@ -430,9 +432,16 @@ def only_borrowed_by(module: ModuleInfo, call: ast.Call, arg: ast.expr) -> bool:
         if param is None or param not in {p.arg for p in (*params, *function.args.kwonlyargs)}:
             return False
     loads = list(name_loads(function, param))
-    return bool(loads) and all(
-        (use := classify(home, node)).kind == "method" and not is_release_name(use.name or "") for node in loads
-    )
+    return bool(loads) and all(_borrowing_use(home, node, depth) for node in loads)
+
+
+def _borrowing_use(home: ModuleInfo, node: ast.Name, depth: int) -> bool:
+    use = classify(home, node)
+    if use.kind == "method":
+        return not is_release_name(use.name or "")
+    if use.kind == "argument" and use.call is not None and depth < 4 and isinstance(home.parent(use.call), ast.Await):
+        return only_borrowed_by(home, use.call, node, depth + 1)
+    return False
 
 
 def awaitable_here(module: ModuleInfo, call: ast.Call) -> bool:

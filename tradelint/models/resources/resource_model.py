@@ -31,7 +31,9 @@ from tradelint.models.resources.expected_errors import awaited_use
 from tradelint.facts.import_helpers import with_helper_imports
 from tradelint.models.resources.try_gaps import before_try
 from tradelint.models.resources.error_paths import closed_only_before_cancellation, handoff_problem, left_open_by_a_handler, raised_before_kept, returned
+from tradelint.models.resources.lent import lent_to_a_library
 from tradelint.models.resources.null_pool import pools_nothing
+from tradelint.models.resources.release_gaps import closed_after_own_failure
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import owner_leaks
 from tradelint.models.resources.dropped import dropped_element
@@ -179,10 +181,10 @@ class ResourceAnalysis:
         # ``spec_for`` is None for most calls; a cheap test on the callee's root name rejects the rest: a
         # library constructor is named through an import of its package, a first-party class through an
         # import or a top-level CapWords definition; a root that is no ``Name`` qualifies to nothing
-        # (``getattr(ccxt, name)(...)`` and ``self.<maker>(...)`` are asked first).
+        # (``getattr(ccxt, name)(...)`` and ``self.<maker>(...)`` are asked first); a project's ``agent`` is no library's.
         names = self.module.imports.names
         packages, library = {name.split(".", 1)[0] for name in (*self.table, *EXCHANGE_MODULES)}, library_packages()
-        library_roots = {local for local, qualified in names.items() if (top := qualified.split(".", 1)[0]) in packages or top in library}
+        library_roots = {local for local, qualified in names.items() if ((top := qualified.split(".", 1)[0]) in packages or top in library) and self.module.project.find_path(top, self.module.roots) is None}
         named_roots = names.keys() | self.module.top_level.keys()
         factories = self._factories if library_roots else {}
         imported: dict[str, ResourceSpec | None] = {}
@@ -476,7 +478,7 @@ class ResourceAnalysis:
             if self._class_closes(c) or closed_by_an_owner_of_family(
                 self.module, c.cls, c.name, frozenset({c.spec.close, "close", "aclose"}), c.spec.coroutine_close or (c.spec.first_party and c.spec.awaited)
             ):
-                return "self_closed_at_stop_only" if self._closed_at_stop_only(c) else enter_fails_after(self.module, c) or cancelled_before_kept(self.module, c) or raised_before_kept(self.module, c)
+                return "self_closed_at_stop_only" if self._closed_at_stop_only(c) else enter_fails_after(self.module, c) or cancelled_before_kept(self.module, c) or raised_before_kept(self.module, c) or closed_after_own_failure(self.module, c)
             # A library's lazy one (an exit stack, an httpx client) that no method of the family reads holds nothing.
             unread = c.spec.lazy and (c.spec.evidenced or not c.spec.first_party) and not any(next(self_attribute_loads(k, c.name), None) for _, k in bases_naming(self.module, c.cls, c.name))
             return None if unread else "self_never_closed"
@@ -522,10 +524,8 @@ class ResourceAnalysis:
             if not used and use.kind == "argument" and use.call is not None and not c.spec.by_protocol:
                 # Kept by a first-party object that never releases it: lent for that object's life
                 # (a type known by its ``__aexit__`` alone may only wrap what it is given).
-                used = (
-                    receiver_closes(self.model, self.builtin_spec, self.module, use.call, use.node)
-                    is False
-                )
+                used = receiver_closes(self.model, self.builtin_spec, self.module, use.call, use.node) is False or lent_to_a_library(
+                    self.module, self.spec_for(use.call), use)  # ``Redis(connection_pool=pool)``
             if kept_at_setup(self.module, c.function, use.node, use.kind):
                 return self._judge(replace(c, kind="integration")) or handoff_problem(self.module, c, node, close_nodes)
             kept = kept_on_app(self.module, c.function, use.node) if use.kind == "alias" else None
@@ -630,8 +630,8 @@ class ResourceAnalysis:
                 # it only calls through it. A first-party ``async def`` called and not awaited
                 # here (``create_task(worker(session))``) borrows it alike.
                 return spec.first_party and not only_borrowed_by(module, use.call, use.node)
-            if lent_owner_left_open(module, use.call):
-                return False  # ``yield Socket(session)``: lent for the block, closed by nothing after it
+            if lent_owner_left_open(module, use.call) or (module is self.module and lent_to_a_library(self.module, self.spec_for(use.call), use)):
+                return False  # ``yield Socket(session)``, closed by nothing after the block; ``Redis(connection_pool=pool)``
             closes = receiver_closes(self.model, self.builtin_spec, module, use.call, use.node)
             if closes is not None:
                 return closes

@@ -230,6 +230,7 @@ class Creation:
 Problem = Literal[
     "never_closed",
     "self_cancel_skips_close",
+    "self_closed_after_own_use",
     "cancel_skips_close",
     "not_in_finally",
     "not_in_finally_callee",

@@ -13,7 +13,8 @@ Each step asks for proof, not for a name:
   self._reader is None``, ``key in self._pollers``, ``.pop(key)``, an early ``return``) nor the
   caller (it awaits, cancels or inspects the old task, itself or through a method of the class);
 - the old task is not the one storing: a method the looping coroutine reaches (its own
-  reconnect) replaces a task that is ending.
+  reconnect) replaces a task that is ending, unless another task of the class reaches it too
+  (a heartbeat's reconnect replaces the reader while the reader still runs).
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ class ReplacedSite:
     key: ast.expr | None  # the key of a keyed store, None for an attribute
     loop: str  # the looping method the task runs
     again: str  # why the storing method runs again, for the message's help
+    # The old task itself reaches the storing method (its own reconnect), beside another task:
+    # cancelling the old task there can cancel the very task that runs the store.
+    inside_old: bool = False
 
 
 def replaced_sites(module: ModuleInfo, is_task: Callable[[ast.Call], bool]) -> list[ReplacedSite]:
@@ -80,25 +84,59 @@ def _site(
     methods = {s.name: s for s in cls.body if isinstance(s, FUNCTION_NODES)}
     if looks_first(function, receiver, name, statement) or _guarded_before(module, function, statement):
         return None
+    other: str | None = None
     if function.name in methods_reached(methods, [loop], calls_only=False):
-        return None  # the looping task replaces itself on its way out (its own reconnect)
+        other = _reached_by_another_task(module, cls, receiver, methods, loop, function.name, is_task)
+        if other is None:
+            return None  # the looping task replaces itself on its way out (its own reconnect)
     again = _runs_again(methods, function.name, name, keyed=key is not None) or _repeated_event(module, cls, function)
+    if again is not None and other is not None:
+        again = f"the `{other}()` task reaches it too"
     if again is None:
         return None
-    return ReplacedSite(call, statement, cls, function, name, key, loop, again)
+    return ReplacedSite(call, statement, cls, function, name, key, loop, again, inside_old=other is not None)
 
 
-def looping_method(cls: ast.ClassDef, call: ast.Call, receiver: str) -> str | None:
-    """The method of the class that the task runs, when it loops until cancelled."""
+def _reached_by_another_task(
+    module: ModuleInfo,
+    cls: ast.ClassDef,
+    receiver: str,
+    methods: dict[str, Function],
+    loop: str,
+    storing: str,
+    is_task: Callable[[ast.Call], bool],
+) -> str | None:
+    """The method another task of the class runs (``self._heartbeat()`` beside ``self._listen()``)
+    when it reaches the storing method too: its reconnect replaces this task while this one still
+    runs, so this task's own way out does not excuse the store."""
+    for call in module.index.calls:
+        if module.enclosing_class(call) is not cls or not is_task(call):
+            continue
+        other = _self_coroutine(call, receiver)
+        if other is not None and other != loop and storing in methods_reached(methods, [other], calls_only=False):
+            return other
+    return None
+
+
+def _self_coroutine(call: ast.Call, receiver: str) -> str | None:
+    """The method of ``receiver`` whose coroutine the task runs: ``create_task(self._beat())``."""
     coro = call.args[0] if call.args else None
-    if not (
+    if (
         isinstance(coro, ast.Call)
         and isinstance(coro.func, ast.Attribute)
         and isinstance(coro.func.value, ast.Name)
         and coro.func.value.id == receiver
     ):
+        return coro.func.attr
+    return None
+
+
+def looping_method(cls: ast.ClassDef, call: ast.Call, receiver: str) -> str | None:
+    """The method of the class that the task runs, when it loops until cancelled."""
+    coroutine = _self_coroutine(call, receiver)
+    if coroutine is None:
         return None
-    method = next((s for s in cls.body if isinstance(s, ast.AsyncFunctionDef) and s.name == coro.func.attr), None)
+    method = next((s for s in cls.body if isinstance(s, ast.AsyncFunctionDef) and s.name == coroutine), None)
     if method is None or not any(endless_loop(s) for s in ast.walk(method)):
         return None
     return method.name
