@@ -557,11 +557,13 @@ async def pooled_here(url, key):
 def test_a_client_given_what_it_would_make_borrows_it(tmp_path: Path) -> None:
     # Given a shared session (from a getter), it borrows it; given one made for it, it owns it
     # (its ``close()`` closes the attribute): then it must be closed. A redis client of a
-    # module's pool borrows it; of a pool made for it, it is the only one that can end it.
+    # module's pool borrows it; of a pool made for it, it must be closed, and so must the pool,
+    # which the client's ``aclose()`` leaves open (redis-py: a pool given is the caller's; session 32).
     path = _write(tmp_path, "wrappers.py", WRAPPERS)
     assert _messages(path, "TRD2") == [
         "30 TRD201 `client` (`ApiClient(...)`) is never closed; call `await client.close()` in a `finally`",
         "35 TRD201 `client` (`ApiClient(...)`) is never closed; call `await client.close()` in a `finally`",
+        "52 TRD201 `pool` (`ConnectionPool.from_url(...)`) is never closed; call `await pool.aclose()` in a `finally`",
         "53 TRD201 `redis` (`Redis(...)`) is never closed; open it with `async with`",
     ]
 
