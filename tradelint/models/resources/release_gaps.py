@@ -57,52 +57,39 @@ def _failing_use_before(
 ) -> str | None:
     """The name of an awaited call on ``self.<name>`` run before ``close`` on its way, outside
     any ``try``, when no ``try`` holds the close either."""
-    statement: ast.AST = close
-    while True:
-        parent = module.parent(statement)
-        if parent is None or parent is method:
+    on_path: set[int] = {id(close)}
+    for ancestor in module.ancestors(close):
+        if ancestor is method:
             break
-        if isinstance(parent, (ast.Try, ast.TryStar)) or isinstance(parent, FUNCTION_NODES) or isinstance(parent, ast.Lambda):
+        if isinstance(ancestor, (ast.Try, ast.TryStar, ast.Lambda, *FUNCTION_NODES)):
             return None  # errors handled, or the close is in a ``finally``: not judged here
-        statement = parent
-    # ``statement`` is now the close's statement in the method's body; what runs before it there.
-    for earlier in _before(method.body, close):
+        on_path.add(id(ancestor))
+    for earlier in _before(method.body, on_path):
         if isinstance(earlier, (ast.Try, ast.TryStar)):
             continue
         for node in walk(earlier):
-            if isinstance(node, FUNCTION_NODES) or isinstance(node, ast.Lambda):
-                continue
             if (
                 isinstance(node, ast.Await)
                 and isinstance(node.value, ast.Call)
                 and isinstance(node.value.func, ast.Attribute)
                 and node.value.func.attr not in ENDING
                 and self_attr(node.value.func.value, receiver) == name
-                and not _in_nested_function(module, node, method)
+                and module.enclosing_function(node) is method  # not a nested function's
             ):
                 return node.value.func.attr
     return None
 
 
-def _before(body: list[ast.stmt], target: ast.AST) -> list[ast.stmt]:
-    """The statements of ``body`` (and of the blocks on the way down to ``target``) that run
-    before the one holding ``target``, on the path to it."""
+def _before(body: list[ast.stmt], on_path: set[int]) -> list[ast.stmt]:
+    """The statements of ``body`` (and of the blocks on the way down to the close, whose own
+    statement and ancestors are ``on_path``) that run before the one holding it."""
     found: list[ast.stmt] = []
     for stmt in body:
-        if any(node is target for node in walk(stmt)):
+        if id(stmt) in on_path:
             for field in ("body", "orelse"):
                 inner = getattr(stmt, field, None)
-                if isinstance(inner, list) and any(any(n is target for n in walk(s)) for s in inner):
-                    found.extend(_before(inner, target))
+                if isinstance(inner, list) and any(id(s) in on_path for s in inner):
+                    found.extend(_before(inner, on_path))
             return found
         found.append(stmt)
     return found
-
-
-def _in_nested_function(module: ModuleInfo, node: ast.AST, method: ast.AST) -> bool:
-    parent = module.parent(node)
-    while parent is not None and parent is not method:
-        if isinstance(parent, FUNCTION_NODES) or isinstance(parent, ast.Lambda):
-            return True
-        parent = module.parent(parent)
-    return False
