@@ -463,7 +463,37 @@ class OwnershipModel:
                 for m, a in acquired
             )
             return ResourceType(module, facts.name, entry.name, entry.is_async, lazy)
+        held = self._held_part_release(family, acquired)
+        if held is not None:
+            return ResourceType(module, facts.name, *held)
         return _by_protocol(module, facts, family)
+
+    def _held_part_release(self, family: Family, acquired: list[tuple[ModuleSummary, Acquisition]]) -> tuple[str, bool, bool] | None:
+        """A class that holds a first-party object which is no resource type of its own (it has
+        no release) but keeps one (``self.session = ClientSession()`` in its ``__init__``), and
+        releases that part through it (``self.api = API(...)``, then ``stop()`` awaits
+        ``self.api.session.close()``): an instance owns the part, so it is a resource released
+        by that method (EXG1O/Telegram-Bots-Hub's ``Bot``). (release, awaited, lazy), or None."""
+        for owner_module, acquisition in acquired:
+            if acquisition.ref[0] == "qualified" and self.builtin_close(acquisition.ref[1]) is not None:
+                continue
+            target = resolve_ref(self.project, owner_module, acquisition.ref)
+            if target is None:
+                continue
+            for part_module, part_facts in lineage(self.project, *target):
+                for part in part_facts.acquisitions:
+                    if part.ref[0] in ("maker", "class_maker"):
+                        continue
+                    close = self.owned_close(part_module, part.ref)
+                    if close is None:
+                        continue
+                    names = frozenset({close[0], "close", "aclose", "__aexit__"})
+                    releasers = attr_releasers(family, f"{acquisition.attr}.{part.attr}", names, close[1])
+                    entry = next((e for e in (_entry_for(family, r, self.configured) for r in releasers) if e is not None), None)
+                    if entry is not None:
+                        lazy = not (acquisition.method == "__init__" and part.method == "__init__")
+                        return entry.name, entry.is_async, lazy
+        return None
 
     def _library_base(self, module: ModuleSummary, facts: ClassFacts, family: Family) -> ResourceType | None:
         """``class QLCWebsocketClient(aiohttp.ClientSession)``: a first-party class whose lineage

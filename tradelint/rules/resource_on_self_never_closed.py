@@ -270,7 +270,7 @@ class ResourceOnSelfNeverClosed(Rule):
             if verdict.problem not in (
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
                 "self_remade_at_release", "key_never_closed", "key_close_not_awaited", "self_leaks_when_enter_fails",
-                "self_cancel_skips_close", "element_dropped", "self_closed_after_own_use",
+                "self_cancel_skips_close", "element_dropped", "element_replaced", "self_closed_after_own_use",
             ):
                 continue
             c = verdict.creation
@@ -344,6 +344,16 @@ class ResourceOnSelfNeverClosed(Rule):
                     None,
                     fit_help("Out of `self.{name}`, whose elements the `{cls}` closes, nothing holds it: it leaks",
                              name=c.name, cls=c.cls.name),
+                )
+                continue
+            if verdict.problem == "element_replaced":
+                yield Report(
+                    c.stmt,
+                    fit("`{function}()` stores this `{label}(...)` in `self.{name}` over one never closed; call the old one's "
+                        "`{close}()` first", function=c.function.name, label=c.label, name=c.name, close=c.spec.close),
+                    None,
+                    fit_help("It read the old `{label}` from the same key, so the slot was full: replaced, it leaks",
+                             label=c.label),
                 )
                 continue
             if verdict.problem == "self_replaced":

@@ -543,7 +543,7 @@ class UnclosedAsyncResource(Rule):
     def _verdicts(self, ctx: FileContext) -> Iterator[Report]:
         for verdict in resource_analysis(ctx).verdicts:
             c = verdict.creation
-            text = _text(verdict.problem, c)
+            text = _text(verdict.problem, c, verdict.detail)
             if text is None:
                 continue
             fix = None
@@ -579,7 +579,7 @@ class UnclosedAsyncResource(Rule):
 
 
 
-def _text(problem: str, c: Creation) -> Text | None:
+def _text(problem: str, c: Creation, detail: str = "") -> Text | None:
     if problem == "inline" and c.spec.unenterable:
         problem = "discarded"  # ``await asyncio.start_server(...)`` as a statement: no ``async with`` takes it
     template = TEXTS.get(problem)
@@ -597,7 +597,9 @@ def _text(problem: str, c: Creation) -> Text | None:
         # Made in a plain function (``run()`` then ``asyncio.run(main(worker))``): neither
         # ``async with`` nor ``await`` can be written there.
         cure = "make it in the coroutine that uses it and close it there"
-    names = {"name": c.name, "label": c.label, "close": c.spec.close, "held": c.spec.holds}
+    # (A local kept in a module's collection: the collection is what is named.)
+    name = detail if problem in ("global_element_dropped", "global_element_replaced") and detail else c.name
+    names = {"name": name, "label": c.label, "close": c.spec.close, "held": c.spec.holds}
     message = fit(template.message.replace("{cure}", cure), **names)
     return Text(message, fit_help(template.help, **names))
 
