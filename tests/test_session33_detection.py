@@ -201,3 +201,39 @@ def test_an_owner_that_releases_no_part_is_no_resource_twin(tmp_path: Path) -> N
     assert _project(tmp_path, "self.key = None") == [
         "bot.py:6:9 TRD202 `self.session` is never closed; add a `close()` method that calls its `close()`",
     ]
+
+
+POOL = """\
+import aiohttp
+
+
+class Pool:
+    def __init__(self):
+        self._clients = {}
+
+    async def renew(self, key):
+{renew}
+        self._clients[key] = aiohttp.ClientSession()
+
+    async def close(self):
+        for client in self._clients.values():
+            await client.close()
+"""
+
+
+def test_element_of_self_replaced_after_reading_it(tmp_path: Path) -> None:
+    renew = "        old = self._clients[key]\n        print(old.headers)"
+    assert _check(tmp_path, POOL.replace("{renew}", renew), "TRD2") == [
+        "11:9 TRD202 `renew()` stores this `aiohttp.ClientSession(...)` in `self._clients` over one never closed; "
+        "call the old one's `close()` first",
+    ]
+
+
+def test_element_of_self_closed_or_checked_before_replaced_twin(tmp_path: Path) -> None:
+    for renew in (
+        "        await self._clients[key].close()",
+        "        old = self._clients[key]\n        await old.close()",
+        "        if not self._clients[key].closed:\n            return",
+        "        await self._clients.pop(key).close()",
+    ):
+        assert _check(tmp_path, POOL.replace("{renew}", renew), "TRD2") == [], renew
