@@ -76,6 +76,10 @@ class ResourceOnSelfNeverClosed(Rule):
             del self._tasks[room]
             raise
     ```
+    So is one the method stores under a key whose old element it read first and left open (`old
+    = self._clients[key]`, then `self._clients[key] = ClientSession()`): the slot was full, and
+    the old one is dropped unreleased. An old element looked at in a condition (`if
+    self._clients[key].closed:`), released, taken out with `pop()` or handed on is not judged.
 
     A close that comes, on its method's way, after an `await` on the very resource it closes
     (`await self.writer.drain()`, then `self.writer.close()`), with no `try` around either,

@@ -138,7 +138,17 @@ class UnclosedAsyncResource(Rule):
     each instance made in a function of a first-party class that opens a resource in `__init__`
     and has no method that closes it (`fetcher = StreamFetcher()` handed to an object that never
     closes it either), and resources kept in a module-level cache (`SESSIONS[key] =
-    ClientSession()`) whose elements no code of the module reaches to close, and a resource a web
+    ClientSession()`) whose elements no code of the module reaches to close. A resource put under
+    a key of a collection the module makes or imports (a registry `bots[key] = bot`, with `bots`
+    made at top level here or imported from the project's storage module) belongs to that
+    collection; the function that put it there and then takes it out again unclosed (`del
+    bots[key]` when its start fails), or that stores it over an old one it read from the same key
+    and left open (`old = bots[key]` ... `bots[key] = Bot(old.token)`: a restart that never
+    stopped the running bot, EXG1O/Telegram-Bots-Hub `407d0901`), leaks it; an old one looked at
+    in a condition (`if bots[key].closed:`), released or handed on is not judged. A first-party
+    class that releases a part of an object it holds (`stop()` awaiting
+    `self.api.session.close()`, where the project's `API` keeps a `ClientSession` but has no
+    release of its own) owns that part, and is a resource released by that method. And a resource a web
     application's startup handler keeps on an object the framework holds (`app.state.session`,
     `app["session"]`, another module's global) that no file of the project closes (in a shutdown
     handler, `on_cleanup`, or after a lifespan's `yield`). A startup is any hook an application

@@ -53,9 +53,11 @@ def replaced_element(module: ModuleInfo, c: Creation) -> ast.stmt | None:
     proving the slot full, and did not release, take out or hand on: the old one is dropped
     open (EXG1O/Telegram-Bots-Hub's ``restart`` route). None otherwise."""
     found = _kept(module, c)
-    if found is None or not isinstance(found[3], str):
+    if found is None:
         return None
     function, holds, _, key = found
+    if not isinstance(key, str):
+        return None
     store = next(
         (n for n in walk(function) if isinstance(n, ast.Assign) and len(n.targets) == 1 and _subscript_of(n.targets[0], holds, key)),
         None,
