@@ -70,7 +70,8 @@ def test_tasks_in_a_map_of_maps_ended_through_the_inner_maps_twin(tmp_path: Path
     loops = "        for streams in self._streams.values():\n            for task in streams.values():\n                task.cancel()\n"
     popped = "        for task in self._streams.pop(None, {}).values():\n            task.cancel()\n"
     indexed = "        for task in self._streams[None].values():\n            task.cancel()\n"
-    for end in (loops, popped, indexed):
+    iterated = "        for task in self._streams[None]:\n            task.cancel()\n"
+    for end in (loops, popped, indexed, iterated):
         assert _check(tmp_path, _streams(store, end)) == [], end
 
 

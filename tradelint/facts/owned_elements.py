@@ -205,10 +205,14 @@ _FRAMEWORK_ENDS = frozenset({"cog_unload", "async_will_remove_from_hass"})
 
 # What only a collection held as an element (a map of maps) answers: it reaches the elements'
 # elements, followed no further.
-INNER_COLLECTION = {"values", "items", "pop", "popitem", "get", "copy"}
+# (Not ``get`` nor ``pop``: a session's ``get(url)`` is a request.)
+INNER_COLLECTION = {"values", "items"}
 
 
 def _element_ended(module: ModuleInfo, element: ast.expr, *, follow: bool = True) -> bool:
+    parent = module.parent(element)
+    if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is element:
+        return True  # ``for task in self._streams[conn]``: an inner collection's elements, followed no further
     use = classify(module, element)
     if use.kind == "method":
         return use.name in ENDERS or is_release_name(use.name) or use.name in INNER_COLLECTION

@@ -469,11 +469,9 @@ class OwnershipModel:
         return _by_protocol(module, facts, family)
 
     def _held_part_release(self, family: Family, acquired: list[tuple[ModuleSummary, Acquisition]]) -> tuple[str, bool, bool] | None:
-        """A class that holds a first-party object which is no resource type of its own (it has
-        no release) but keeps one (``self.session = ClientSession()`` in its ``__init__``), and
-        releases that part through it (``self.api = API(...)``, then ``stop()`` awaits
-        ``self.api.session.close()``): an instance owns the part, so it is a resource released
-        by that method (EXG1O/Telegram-Bots-Hub's ``Bot``). (release, awaited, lazy), or None."""
+        """(release, awaited, lazy) of a class that releases a resource kept by a first-party
+        object it holds (``self.api = API(...)``; ``stop()`` awaits ``self.api.session.close()``):
+        it owns that part (EXG1O/Telegram-Bots-Hub's ``Bot``). None otherwise."""
         for owner_module, acquisition in acquired:
             if acquisition.ref[0] == "qualified" and self.builtin_close(acquisition.ref[1]) is not None:
                 continue
@@ -482,17 +480,13 @@ class OwnershipModel:
                 continue
             for part_module, part_facts in lineage(self.project, *target):
                 for part in part_facts.acquisitions:
-                    if part.ref[0] in ("maker", "class_maker"):
-                        continue
-                    close = self.owned_close(part_module, part.ref)
+                    close = None if part.ref[0] in ("maker", "class_maker") else self.owned_close(part_module, part.ref)
                     if close is None:
                         continue
                     names = frozenset({close[0], "close", "aclose", "__aexit__"})
                     releasers = attr_releasers(family, f"{acquisition.attr}.{part.attr}", names, close[1])
-                    entry = next((e for e in (_entry_for(family, r, self.configured) for r in releasers) if e is not None), None)
-                    if entry is not None:
-                        lazy = not (acquisition.method == "__init__" and part.method == "__init__")
-                        return entry.name, entry.is_async, lazy
+                    for entry in filter(None, (_entry_for(family, r, self.configured) for r in releasers)):
+                        return entry.name, entry.is_async, not (acquisition.method == part.method == "__init__")
         return None
 
     def _library_base(self, module: ModuleSummary, facts: ClassFacts, family: Family) -> ResourceType | None:

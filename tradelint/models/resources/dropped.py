@@ -11,12 +11,15 @@ keeps what ``pop()`` gives back, is not judged."""
 from __future__ import annotations
 
 import ast
-from typing import Callable
+from dataclasses import replace
+from typing import Callable, cast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import walk
-from tradelint.facts.uses import self_attr, self_name
-from tradelint.models.resources.resource_types import Creation
+from tradelint.facts.uses import name_loads, self_attr, self_name
+from tradelint.facts.owned_elements import added_to
+from tradelint.models.resources.resource_types import Creation, Problem
+from tradelint.models.resources.statements import _module_collection
 
 _ADDS = frozenset({"append", "add"})
 _TAKES = frozenset({"remove", "discard"})
@@ -146,6 +149,40 @@ def _kept(module: ModuleInfo, c: Creation) -> tuple[ast.AST, Callable[[ast.expr]
         if any(isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == local and n.attr in enders for n in walk(function)):
             return None
     return function, holds, local, place
+
+
+def lost_element(module: ModuleInfo, c: Creation) -> Problem | None:
+    """For an element of a collection whose elements its owner closes: the problem when the
+    function that put it there takes it out again unclosed, or stores it over an old one it left
+    open."""
+    scope = "global_" if c.kind == "global_elements" else ""
+    if dropped_element(module, c):
+        return cast(Problem, f"{scope}element_dropped")
+    return cast(Problem, f"{scope}element_replaced") if replaced_element(module, c) else None
+
+
+def shared_element(module: ModuleInfo, c: Creation) -> tuple[Problem, str] | None:
+    """A local kept under a key of a collection the module holds or imports (``bots[key] =
+    bot``, ``bots`` made at top level here or imported from the project's storage module),
+    that the function then takes out again unclosed or stores over an old one it read and
+    left open: the collection owned it, and out of it nothing holds it. (The problem, the
+    collection's name.)"""
+    function = c.function
+    assert function is not None
+    for load in name_loads(function, c.name):
+        collection = added_to(module, load)
+        if not isinstance(collection, ast.Name) or any(
+            isinstance(n, ast.Name) and n.id == collection.id and isinstance(n.ctx, ast.Store) for n in walk(function)
+        ):
+            continue
+        if not (_module_collection(module, function, collection.id) or collection.id in module.imports.names):
+            continue
+        shared = replace(c, kind="global_elements", name=collection.id)
+        if dropped_element(module, shared):
+            return "global_element_dropped", collection.id
+        if replaced_element(module, shared):
+            return "global_element_replaced", collection.id
+    return None
 
 
 def _local_of(module: ModuleInfo, call: ast.Call) -> str | None:
