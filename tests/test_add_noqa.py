@@ -87,3 +87,17 @@ def test_add_noqa_is_not_combined(other: str, tmp_path: Path, capsys: pytest.Cap
     (tmp_path / "m.py").write_text("x = 1\n", encoding="utf-8")
     assert run(["--add-noqa", other, str(tmp_path / "m.py")]) == 2
     assert capsys.readouterr().err == f"tradelint: error: --add-noqa cannot be combined with {other}\n"
+
+
+def test_a_ruff_code_silences_only_ruff_and_add_noqa_joins_tradelints(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``# noqa: RUF006`` is ruff's: TRD301 is still reported there (session 33), and
+    ``--add-noqa`` is the way to keep a task meant to dangle quiet in both tools."""
+    path = tmp_path / "m.py"
+    path.write_text("import asyncio\n\n\nasync def f(g):\n    asyncio.create_task(g())  # noqa: RUF006\n", encoding="utf-8")
+    assert run(["--no-cache", "--output-format", "concise", str(path)]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"{path}:5:5: TRD301 [*] task from `asyncio.create_task(...)` is discarded; keep it and await or cancel it"
+    )
+    assert run(["--no-cache", "--add-noqa", str(path)]) == 0
+    assert path.read_text(encoding="utf-8").splitlines()[-1] == "    asyncio.create_task(g())  # noqa: RUF006, TRD301"
+    assert run(["--no-cache", str(path)]) == 0

@@ -6,9 +6,12 @@ and any code they are a prefix of. ``noqa`` and the codes are matched without re
 ``# NOQA: trd301`` means the same everywhere (flake8 itself compares codes case-sensitively,
 which is why the plugin applies this grammar instead of relying on flake8's).
 
-Another linter's code for the same check silences the TRD finding too: a line its authors
-marked as intended for that linter is intended for tradelint as well (hikari's
-``create_task(...)  # noqa: RUF006 - We want this to be a dangling asyncio task``).
+Another linter's code never silences a TRD finding, as flake8 and ruff judge only their own
+codes (session 33): ``# noqa: RUF006`` silences ruff, not TRD301. A dangling task that ruff was
+told to accept can still be garbage-collected mid-run, and maintainers later fixed 3 of the 12
+task sites of an unseen round of real leak fixes that carried such a comment (dbus-fast's signal
+handlers, a QQ adapter's event dispatch). ``tradelint --add-noqa`` appends the TRD code to such a
+comment (``# noqa: RUF006, TRD301``) where the task is meant to dangle.
 """
 
 from __future__ import annotations
@@ -17,14 +20,6 @@ import re
 
 NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 NOQA_CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
-
-# TRD code -> the other linters' codes for the same check (docs/suppression table in the README).
-# ruff's RUF006 covers a discarded task and a task bound to a local that is never used again
-# (TRD301, TRD302); flake8-async's ASYNC300 covers the discarded call only.
-EQUIVALENTS: dict[str, tuple[str, ...]] = {
-    "TRD301": ("RUF006", "ASYNC300"),
-    "TRD302": ("RUF006",),
-}
 
 
 def suppressed(line: str, code: str) -> bool:
@@ -38,9 +33,7 @@ def suppressed(line: str, code: str) -> bool:
     codes = match.group("codes")
     if not codes:
         return True
-    named = [c.upper() for c in NOQA_CODE.findall(codes)]
-    equivalents = EQUIVALENTS.get(code, ())
-    return any(code.startswith(c) or c in equivalents for c in named)
+    return any(code.startswith(c.upper()) for c in NOQA_CODE.findall(codes))
 
 
 def suppressed_at(lines: list[str], line: int, code: str) -> bool:

@@ -37,7 +37,7 @@ def adds_element(module: ModuleInfo, collection: ast.expr, value: ast.expr) -> b
         return isinstance(func, ast.Attribute) and func.value is collection and func.attr in ("append", "appendleft", "add")
     if isinstance(parent, ast.Assign) and parent.value is value and len(parent.targets) == 1:
         target = parent.targets[0]
-        return isinstance(target, ast.Subscript) and target.value is collection
+        return isinstance(target, ast.Subscript) and outer_collection(target.value) is collection
     return False
 
 
@@ -50,8 +50,27 @@ def added_to(module: ModuleInfo, value: ast.expr) -> ast.expr | None:
     if isinstance(parent, ast.Assign) and parent.value is value and len(parent.targets) == 1:
         target = parent.targets[0]
         if isinstance(target, ast.Subscript) and isinstance(target.ctx, ast.Store):
-            return target.value
+            return outer_collection(target.value)
     return None
+
+
+def outer_collection(collection: ast.expr) -> ast.expr:
+    """The collection that holds ``collection`` when that is itself one of its elements (a map of
+    maps: ``self._streams[conn][stream] = task``, ``self._by_room.setdefault(room, {})[user] =
+    client``): its elements' elements are owned by it as its elements are, and ended only
+    through it."""
+    while True:
+        if isinstance(collection, ast.Subscript) and isinstance(collection.ctx, ast.Load):
+            collection = collection.value
+        elif (
+            isinstance(collection, ast.Call)
+            and isinstance(collection.func, ast.Attribute)
+            and collection.func.attr == "setdefault"
+            and len(collection.args) == 2
+        ):
+            collection = collection.func.value
+        else:
+            return collection
 
 
 
@@ -184,10 +203,19 @@ def _prunes_when_done(module: ModuleInfo, load: ast.expr) -> bool:
 # Assistant entity's removal.
 _FRAMEWORK_ENDS = frozenset({"cog_unload", "async_will_remove_from_hass"})
 
+# What only a collection held as an element (a map of maps) answers: it reaches the elements'
+# elements, followed no further.
+# (Not ``get`` nor ``pop``: a session's ``get(url)`` is a request.)
+INNER_COLLECTION = {"values", "items"}
+
+
 def _element_ended(module: ModuleInfo, element: ast.expr, *, follow: bool = True) -> bool:
+    parent = module.parent(element)
+    if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is element:
+        return True  # ``for task in self._streams[conn]``: an inner collection's elements, followed no further
     use = classify(module, element)
     if use.kind == "method":
-        return use.name in ENDERS or is_release_name(use.name)
+        return use.name in ENDERS or is_release_name(use.name) or use.name in INNER_COLLECTION
     if use.kind in ("return", "test", "other", "attribute"):
         return False
     if use.kind == "alias" and follow:

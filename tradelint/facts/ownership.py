@@ -463,7 +463,31 @@ class OwnershipModel:
                 for m, a in acquired
             )
             return ResourceType(module, facts.name, entry.name, entry.is_async, lazy)
+        held = self._held_part_release(family, acquired)
+        if held is not None:
+            return ResourceType(module, facts.name, *held)
         return _by_protocol(module, facts, family)
+
+    def _held_part_release(self, family: Family, acquired: list[tuple[ModuleSummary, Acquisition]]) -> tuple[str, bool, bool] | None:
+        """(release, awaited, lazy) of a class that releases a resource kept by a first-party
+        object it holds (``self.api = API(...)``; ``stop()`` awaits ``self.api.session.close()``):
+        it owns that part (EXG1O/Telegram-Bots-Hub's ``Bot``). None otherwise."""
+        for owner_module, acquisition in acquired:
+            if acquisition.ref[0] == "qualified" and self.builtin_close(acquisition.ref[1]) is not None:
+                continue
+            target = resolve_ref(self.project, owner_module, acquisition.ref)
+            if target is None:
+                continue
+            for part_module, part_facts in lineage(self.project, *target):
+                for part in part_facts.acquisitions:
+                    close = None if part.ref[0] in ("maker", "class_maker") else self.owned_close(part_module, part.ref)
+                    if close is None:
+                        continue
+                    names = frozenset({close[0], "close", "aclose", "__aexit__"})
+                    releasers = attr_releasers(family, f"{acquisition.attr}.{part.attr}", names, close[1])
+                    for entry in filter(None, (_entry_for(family, r, self.configured) for r in releasers)):
+                        return entry.name, entry.is_async, not (acquisition.method == part.method == "__init__")
+        return None
 
     def _library_base(self, module: ModuleSummary, facts: ClassFacts, family: Family) -> ResourceType | None:
         """``class QLCWebsocketClient(aiohttp.ClientSession)``: a first-party class whose lineage

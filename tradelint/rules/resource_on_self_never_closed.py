@@ -76,6 +76,10 @@ class ResourceOnSelfNeverClosed(Rule):
             del self._tasks[room]
             raise
     ```
+    So is one the method stores under a key whose old element it read first and left open (`old
+    = self._clients[key]`, then `self._clients[key] = ClientSession()`): the slot was full, and
+    the old one is dropped unreleased. An old element looked at in a condition (`if
+    self._clients[key].closed:`), released, taken out with `pop()` or handed on is not judged.
 
     A close that comes, on its method's way, after an `await` on the very resource it closes
     (`await self.writer.drain()`, then `self.writer.close()`), with no `try` around either,
@@ -270,7 +274,7 @@ class ResourceOnSelfNeverClosed(Rule):
             if verdict.problem not in (
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
                 "self_remade_at_release", "key_never_closed", "key_close_not_awaited", "self_leaks_when_enter_fails",
-                "self_cancel_skips_close", "element_dropped", "self_closed_after_own_use",
+                "self_cancel_skips_close", "element_dropped", "element_replaced", "self_closed_after_own_use",
             ):
                 continue
             c = verdict.creation
@@ -344,6 +348,16 @@ class ResourceOnSelfNeverClosed(Rule):
                     None,
                     fit_help("Out of `self.{name}`, whose elements the `{cls}` closes, nothing holds it: it leaks",
                              name=c.name, cls=c.cls.name),
+                )
+                continue
+            if verdict.problem == "element_replaced":
+                yield Report(
+                    c.stmt,
+                    fit("`{function}()` stores this `{label}(...)` in `self.{name}` over one never closed; call the old one's "
+                        "`{close}()` first", function=c.function.name, label=c.label, name=c.name, close=c.spec.close),
+                    None,
+                    fit_help("It read the old `{label}` from the same key, so the slot was full: replaced, it leaks",
+                             label=c.label),
                 )
                 continue
             if verdict.problem == "self_replaced":

@@ -21,8 +21,10 @@ class TaskOnSelfNeverAwaited(Rule):
     subclasses in the same module included) ever cancels or awaits it: once per attribute, at its
     first creation, naming the class's own release method (`stop_monitoring()`, `close_all()`...).
     Tasks kept as elements of a collection on `self` (`self._tasks.append(create_task(...))`,
-    `self._jobs[key] = ...`) are flagged when no method reaches the elements to cancel or await
-    them (`for t in self._tasks: t.cancel()`, `gather(*self._tasks)`); a set each task leaves
+    `self._jobs[key] = ...`, or in a map of maps, `self._streams[conn][stream] = ...`, whose
+    inner maps are the outer's elements: vmagamedov/grpclib `9ffb2d05`) are flagged when no method
+    reaches the elements to cancel or await them (`for t in self._tasks: t.cancel()`,
+    `gather(*self._tasks)`; for a map of maps, any method reaching the inner maps); a set each task leaves
     when done (`task.add_done_callback(self._tasks.discard)`, asyncio's way to keep background
     tasks alive) drops only finished tasks, so in an object with an end of its own (`stop()`,
     `close()`, a cog's unload) tasks running one of its methods that loops until cancelled

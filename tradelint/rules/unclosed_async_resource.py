@@ -138,7 +138,17 @@ class UnclosedAsyncResource(Rule):
     each instance made in a function of a first-party class that opens a resource in `__init__`
     and has no method that closes it (`fetcher = StreamFetcher()` handed to an object that never
     closes it either), and resources kept in a module-level cache (`SESSIONS[key] =
-    ClientSession()`) whose elements no code of the module reaches to close, and a resource a web
+    ClientSession()`) whose elements no code of the module reaches to close. A resource put under
+    a key of a collection the module makes or imports (a registry `bots[key] = bot`, with `bots`
+    made at top level here or imported from the project's storage module) belongs to that
+    collection; the function that put it there and then takes it out again unclosed (`del
+    bots[key]` when its start fails), or that stores it over an old one it read from the same key
+    and left open (`old = bots[key]` ... `bots[key] = Bot(old.token)`: a restart that never
+    stopped the running bot, EXG1O/Telegram-Bots-Hub `407d0901`), leaks it; an old one looked at
+    in a condition (`if bots[key].closed:`), released or handed on is not judged. A first-party
+    class that releases a part of an object it holds (`stop()` awaiting
+    `self.api.session.close()`, where the project's `API` keeps a `ClientSession` but has no
+    release of its own) owns that part, and is a resource released by that method. And a resource a web
     application's startup handler keeps on an object the framework holds (`app.state.session`,
     `app["session"]`, another module's global) that no file of the project closes (in a shutdown
     handler, `on_cleanup`, or after a lifespan's `yield`). A startup is any hook an application
@@ -543,7 +553,7 @@ class UnclosedAsyncResource(Rule):
     def _verdicts(self, ctx: FileContext) -> Iterator[Report]:
         for verdict in resource_analysis(ctx).verdicts:
             c = verdict.creation
-            text = _text(verdict.problem, c)
+            text = _text(verdict.problem, c, verdict.detail)
             if text is None:
                 continue
             fix = None
@@ -579,7 +589,7 @@ class UnclosedAsyncResource(Rule):
 
 
 
-def _text(problem: str, c: Creation) -> Text | None:
+def _text(problem: str, c: Creation, detail: str = "") -> Text | None:
     if problem == "inline" and c.spec.unenterable:
         problem = "discarded"  # ``await asyncio.start_server(...)`` as a statement: no ``async with`` takes it
     template = TEXTS.get(problem)
@@ -597,7 +607,9 @@ def _text(problem: str, c: Creation) -> Text | None:
         # Made in a plain function (``run()`` then ``asyncio.run(main(worker))``): neither
         # ``async with`` nor ``await`` can be written there.
         cure = "make it in the coroutine that uses it and close it there"
-    names = {"name": c.name, "label": c.label, "close": c.spec.close, "held": c.spec.holds}
+    # (A local kept in a module's collection: the collection is what is named.)
+    name = detail if problem in ("global_element_dropped", "global_element_replaced") and detail else c.name
+    names = {"name": name, "label": c.label, "close": c.spec.close, "held": c.spec.holds}
     message = fit(template.message.replace("{cure}", cure), **names)
     return Text(message, fit_help(template.help, **names))
 

@@ -99,6 +99,14 @@ TEXTS = {
         "`{label}()` kept in global `{name}` is never closed; close them at shutdown",
         "No code of the module reaches the elements of `{name}` to close them, so they live until exit",
     ),
+    "global_element_dropped": Text(
+        "this `{label}` is taken out of global `{name}` unclosed; call its `{close}()` first",
+        "Kept in `{name}`, it was the collection's to close; taken out again, nothing holds it: it leaks",
+    ),
+    "global_element_replaced": Text(
+        "this `{label}` is stored in global `{name}` over one never closed; call the old one's `{close}()` first",
+        "The function read the old `{label}` from the same key, so the slot was full: replaced, it leaks",
+    ),
     "startup_never_closed": Text(
         "`{name}` is made at startup and never closed; close it in a shutdown handler",
         "No shutdown handler, `on_cleanup` or code after a lifespan's `yield` closes this `{label}`",

@@ -35,15 +35,14 @@ from tradelint.models.resources.lent import lent_to_a_library
 from tradelint.models.resources.null_pool import pools_nothing
 from tradelint.models.resources.release_gaps import closed_after_own_failure
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
-from tradelint.models.resources.owner_leaks import owner_leaks
-from tradelint.models.resources.dropped import dropped_element
+from tradelint.models.resources.owner_leaks import owner_leaks, unclosed_by_class
+from tradelint.models.resources.dropped import lost_element, shared_element
 from tradelint.models.resources.creation_shapes import entered_by_hand, owner_creation, part_creation
 from tradelint.models.resources.factories import (
     borrows, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, module_factories, module_function_factory,
     self_method_factory,
 )
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
-from tradelint.models.resources.owner_leaks import unclosed_by_class
 from tradelint.models.resources.receivers import receiver_closes
 from tradelint.models.resources.proofs import (
     callee_name, closed_where_errors_are_swallowed, awaitable_here, dropped_unclosed, evaluated_on_one_branch,
@@ -55,22 +54,8 @@ from tradelint.models.resources.library_makers import imported_makers, library_m
 from tradelint.models.resources.loop_transports import loop_transport
 from tradelint.models.resources.library_table import library_packages, library_resource
 from tradelint.models.resources.resource_types import (
-    first_party_spec,
-    BUILTIN_RESOURCES,
-    CLOSE_METHODS,
-    EXCHANGE_MODULES,
-    EXCHANGE_SPEC,
-    NOT_TAKERS,
-    OWNERSHIP_TAKERS,
-    Creation,
-    Problem,
-    ResourceSpec,
-    UnawaitedClose,
-    Verdict,
-    inherited_release,
-    unawaited_close,
-    split_part,
-    wraps_given,
+    first_party_spec, BUILTIN_RESOURCES, CLOSE_METHODS, EXCHANGE_MODULES, EXCHANGE_SPEC, NOT_TAKERS, OWNERSHIP_TAKERS,
+    Creation, Problem, ResourceSpec, UnawaitedClose, Verdict, inherited_release, unawaited_close, split_part, wraps_given,
 )
 from tradelint.models.resources.project_evidence import may_be_shared, released_by_project
 from tradelint.models.resources.stop_only import stop_only_closer
@@ -419,7 +404,9 @@ class ResourceAnalysis:
             detail = ""
             if again is not None and problem == "self_never_closed" and creation is not again:
                 continue
-            if problem is None and creation.kind == "self" and replaces_unclosed(self.module, self.creations, creation):
+            if problem is None and creation.kind == "local" and (shared := shared_element(self.module, creation)) is not None:
+                problem, detail = shared
+            elif problem is None and creation.kind == "self" and replaces_unclosed(self.module, self.creations, creation):
                 problem = "self_replaced"
             elif problem is None and creation.kind == "self":
                 detail = dropped_unclosed(self.module, creation) or ""
@@ -489,10 +476,10 @@ class ResourceAnalysis:
         if c.kind == "app_global":
             return "app_global_never_closed" if self._judge_global(c) else None
         if c.kind == "global_elements":
-            return None if global_elements_ended(self.module, c.name) else "global_elements_never_closed"
+            return "global_elements_never_closed" if not global_elements_ended(self.module, c.name) else lost_element(self.module, c)
         if c.kind == "self_elements":
             assert c.cls is not None
-            return "elements_never_closed" if elements_left_open(self.module, c.cls, c.name) else "element_dropped" if dropped_element(self.module, c) else None
+            return "elements_never_closed" if elements_left_open(self.module, c.cls, c.name) else lost_element(self.module, c)
         return None
 
     def _judge_local(self, c: Creation) -> Problem | None:

@@ -229,6 +229,9 @@ class Creation:
 
 Problem = Literal[
     "never_closed",
+    "global_element_dropped",
+    "global_element_replaced",
+    "element_replaced",
     "self_cancel_skips_close",
     "self_closed_after_own_use",
     "cancel_skips_close",
