@@ -11,7 +11,10 @@ by the same rules tradelint applies to first-party classes (read, never imported
   says it must be ended, and that method is how to end it without ``async with``. A release
   (``close``, ``aclose``, ``disconnect``...) awaited only under a test of the object's own state
   counts too (``if not self._pool: await self.close()``), never one under a test of the
-  exception arguments (``commit()`` or ``rollback()`` by outcome) nor in an ``except``;
+  exception arguments (``commit()`` or ``rollback()`` by outcome) nor in an ``except``; and an
+  ``__aexit__`` that exits what the instance holds (``await self._client.__aexit__(*args)``)
+  when the class's own public release coroutine ends that holding or runs ``__aexit__`` (the
+  Azure SDK's async clients);
 - **subclass**: it derives from a resource type (``class Wrapper(httpx.AsyncClient)``);
 - **factory**: a public function, or a class method returning ``cls(...)``, that returns a new
   instance of one on every path; or a public coroutine function that says it returns one
@@ -25,7 +28,10 @@ by the same rules tradelint applies to first-party classes (read, never imported
 The protocol rule takes a plain release too when ``__aexit__`` calls it under a test of the
 object's own state (asyncssh's ``if not self._loop.is_closed(): self.close()``); the owner rule
 follows a class a method returns (``self.eio = self._engineio_client_class()(...)``); a type of
-another library read in the same run is known by the name its package re-exports.
+another library read in the same run is known by the name its package re-exports. A module
+is named from its wheel's folder, a namespace package's too (``azure.core``, with no
+``azure/__init__.py``), and a public class's methods include those it inherits from private
+classes of its library (a generated ``_OperationsMixin``).
 
 Each rule is applied again with what the others found (a client holding another library's
 pool) until nothing changes, then every public name a module binds to a resource type (a
