@@ -11,7 +11,10 @@ by the same rules tradelint applies to first-party classes (read, never imported
   says it must be ended, and that method is how to end it without ``async with``. A release
   (``close``, ``aclose``, ``disconnect``...) awaited only under a test of the object's own state
   counts too (``if not self._pool: await self.close()``), never one under a test of the
-  exception arguments (``commit()`` or ``rollback()`` by outcome) nor in an ``except``;
+  exception arguments (``commit()`` or ``rollback()`` by outcome) nor in an ``except``; and an
+  ``__aexit__`` that exits what the instance holds (``await self._client.__aexit__(*args)``)
+  when the class's own public release coroutine ends that holding or runs ``__aexit__`` (the
+  Azure SDK's async clients);
 - **subclass**: it derives from a resource type (``class Wrapper(httpx.AsyncClient)``);
 - **factory**: a public function, or a class method returning ``cls(...)``, that returns a new
   instance of one on every path; or a public coroutine function that says it returns one
@@ -25,7 +28,10 @@ by the same rules tradelint applies to first-party classes (read, never imported
 The protocol rule takes a plain release too when ``__aexit__`` calls it under a test of the
 object's own state (asyncssh's ``if not self._loop.is_closed(): self.close()``); the owner rule
 follows a class a method returns (``self.eio = self._engineio_client_class()(...)``); a type of
-another library read in the same run is known by the name its package re-exports.
+another library read in the same run is known by the name its package re-exports. A module
+is named from its wheel's folder, a namespace package's too (``azure.core``, with no
+``azure/__init__.py``), and a public class's methods include those it inherits from private
+classes of its library (a generated ``_OperationsMixin``).
 
 Each rule is applied again with what the others found (a client holding another library's
 pool) until nothing changes, then every public name a module binds to a resource type (a
@@ -165,7 +171,63 @@ def protocol_close(project: Project, summary: ModuleSummary, facts: ClassFacts) 
             and len(method.args.args) - 1 - len(method.args.defaults) == 0
         ):
             return name, awaited
-    return _public_twin(nodes, exit_)
+    return _public_twin(nodes, exit_) or _forwarded_exit(nodes, exit_)
+
+
+def _unconditional(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements of ``body`` run on every path that gets there: the body itself and the
+    bodies and ``finally`` of its ``try`` statements (never an ``except``, an ``if`` or a loop)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ast.Try):
+            yield from _unconditional([*stmt.body, *stmt.finalbody])
+
+
+def _self_chain(node: ast.expr) -> str | None:
+    """``self._client`` -> ``_client``; ``self.connection.pipeline_client`` ->
+    ``connection.pipeline_client``; anything not an attribute chain on ``self``: None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    return ".".join(reversed(parts)) if parts and isinstance(node, ast.Name) and node.id == "self" else None
+
+
+def _awaited_calls(body: list[ast.stmt]) -> Iterator[ast.Call]:
+    for stmt in _unconditional(body):
+        value = stmt.value if isinstance(stmt, (ast.Expr, ast.Return)) else None
+        if isinstance(value, ast.Await) and isinstance(value.value, ast.Call):
+            yield value.value
+
+
+def _forwarded_exit(nodes: list[ast.ClassDef], exit_: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, bool] | None:
+    """**protocol**, forwarded: ``__aexit__`` exits what the instance holds on every path
+    (``await self._client.__aexit__(*exc_details)``), so ``async with`` is how the library says
+    the instance is ended, and the class's own public release coroutine (:func:`_own_release`)
+    ends that same holding or runs ``__aexit__`` itself: the release. Every Azure SDK async
+    client (``close()``: ``await self._client.close()``, the generated client it holds, which
+    forwards in turn to azure-core's ``AsyncPipelineClient``, whose ``close()`` is ``await
+    self.__aexit__()``). A class without such a release is no resource of this rule (azure-core's
+    ``AsyncPipeline`` only exits the transport it was given)."""
+    held = {
+        chain
+        for call in _awaited_calls(exit_.body)
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "__aexit__"
+        and (chain := _self_chain(call.func.value)) is not None
+    }
+    if not held:
+        return None
+    release = _own_release(nodes)
+    method = _method(nodes, release) if release is not None else None
+    if release is None or method is None:
+        return None
+    for call in _awaited_calls(method.body):
+        if not isinstance(call.func, ast.Attribute):
+            continue
+        chain = _self_chain(call.func.value)
+        if (chain is None and _self_chain(call.func) == "__aexit__") or chain in held:
+            return release, True
+    return None
 
 
 def _public_twin(nodes: list[ast.ClassDef], exit_: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, bool] | None:
@@ -286,6 +348,23 @@ def readable(project: Project, folder: Path) -> list[Path]:
     return known
 
 
+class WheelProject(Project):
+    """A project of unpacked wheels, each folder the root its modules are imported from: a
+    namespace package's module (``azure/core/__init__.py``, no ``azure/__init__.py``) is
+    ``azure.core``, as :func:`dotted` names it, so its relative imports resolve (``from
+    ._pipeline_client_async import AsyncPipelineClient``), not ``core``, the name its nearest
+    ``__init__.py`` chain alone gives."""
+
+    def __init__(self, folders: list[Path], **options: object) -> None:
+        super().__init__(**options)  # type: ignore[arg-type]
+        self.wheels = {folder.resolve() for folder in folders}
+
+    def _roots_of(self, folder: Path) -> list[Path]:
+        roots = super()._roots_of(folder)
+        wheel = next((p for p in (folder, *folder.parents) if p in self.wheels), None)
+        return roots if wheel is None else list(dict.fromkeys([wheel, *roots]))
+
+
 def classes(project: Project, folder: Path) -> Iterator[tuple[str, ModuleSummary, ClassFacts]]:
     for path in readable(project, folder):
         summary = project.summary(path)
@@ -303,7 +382,7 @@ def generate(
     read before (an earlier batch), which these may hold, subclass or return. Only the names
     found here are returned; ``makers``, when given, receives the libraries' method makers
     (:func:`method_makers`)."""
-    project = Project(module_budget=None)
+    project = WheelProject(folders, module_budget=None)
     # Every tree is kept to the end: moved out of the collector's generations as it is parsed
     # (else each collection walks every tree kept so far, and reading 1,000 libraries is
     # quadratic).
@@ -966,6 +1045,39 @@ def _exported(project: Project, folder: Path) -> set[str]:
     return names
 
 
+def _methods(
+    project: Project, folder: Path, path: Path, module: ModuleInfo, module_name: str, cls: ast.ClassDef, public: bool
+) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ModuleInfo, str]]:
+    """The methods of ``cls`` with the module each is written in: its own, then, for a public
+    class, those it inherits from private classes of its library and does not define itself (a
+    generated ``_SearchIndexClientOperationsMixin`` whose ``get_search_client`` is
+    azure-search-documents' ``SearchIndexClient.get_search_client``): a user calls them on the
+    public class, the only one they know."""
+    defined: set[str] = set()
+    for method in cls.body:
+        if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            defined.add(method.name)
+            yield method, module, module_name
+    summary = project.summary(path) if public else None
+    facts = next((f for f in summary.classes.values() if f.name == cls.name and f.line == cls.lineno), None) if summary else None
+    if summary is None or facts is None:
+        return
+    for member_summary, member in lineage(project, summary, facts)[1:]:
+        member_path = Path(member_summary.path)
+        if not member.name.startswith("_") or folder not in member_path.parents:
+            continue
+        home = project.module_at(member_path)
+        node = _class_node(home, member) if home is not None else None
+        if home is None or node is None:
+            continue
+        names: set[str] = set()
+        for method in node.body:
+            if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.name not in defined:
+                names.add(method.name)
+                yield method, home, dotted(folder, member_path)
+        defined |= names
+
+
 def method_makers(project: Project, folders: list[Path], found: dict[str, Entry], by_method: bool = False) -> dict[str, Maker]:
     """Methods of the libraries' public classes whose result is a new instance of a resource
     type (``BrowserContext.new_page -> "Page"``), by ``module.Class.method``. A name says what a
@@ -999,16 +1111,14 @@ def method_makers(project: Project, folders: list[Path], found: dict[str, Entry]
             private_module = any(p.startswith("_") for p in module_name.split("."))
             for cls in (s for s in module.tree.body if isinstance(s, ast.ClassDef)):
                 public = not cls.name.startswith("_") and (not private_module or f"{module_name}.{cls.name}" in exported)
-                for method in cls.body:
-                    if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                        continue
+                for method, home, home_name in _methods(project, folder, path, module, module_name, cls, public):
                     if _returns_held(method):
                         held.add(f"{module_name}.{cls.name}.{method.name}" if by_method else method.name)
                     decorators = _decorators(method)
                     if not public or method.name.startswith("_") or "overload" in decorators:
                         continue
                     try:
-                        made, is_async = _made_type(module, module_name, method, awaitables)
+                        made, is_async = _made_type(home, home_name, method, awaitables)
                     except Exception as error:  # noqa: BLE001 (an odd method is skipped, the others are judged)
                         print(f"skipped {module_name}.{cls.name}.{method.name}: {type(error).__name__}: {error}", file=sys.stderr)
                         made, is_async = None, isinstance(method, ast.AsyncFunctionDef)
