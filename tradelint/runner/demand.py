@@ -341,6 +341,8 @@ class HostedDemand:
             if _evidence_family(own[module], run_words, imported, lambda top: self._third_party(top, roots)):
                 own[module].add("TRD2")
             imports[module] = [t for t in targets if t != module]
+            # A checked module that another imports keeps its summary (``Project.end_file``).
+            self.project.imported.update(imports[module])
             todo.extend(t for t in imports[module] if (key, t) not in self._final and t not in own)
         families = {module: set(found) for module, found in own.items()}
         importers: dict[Path, list[Path]] = {}
