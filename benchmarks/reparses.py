@@ -1,6 +1,6 @@
 """Re-parses of a bounded check, in one process, and what asked for them (issue 19).
 
-Usage: python benchmarks/reparses.py BUDGET PATH... [--callers] [--size] [--findings FILE]
+Usage: python benchmarks/reparses.py BUDGET PATH... [--callers] [--size] [--findings FILE] [--hosted]
 
 Checks every file under PATH with one batch checker (as the runner does) and a project whose
 module budget is BUDGET bytes of source (``none``: keep every tree). Prints the findings count,
@@ -8,6 +8,13 @@ module budget is BUDGET bytes of source (``none``: keep every tree). Prints the 
 by the first four tradelint frames that asked for it; ``--size`` compares, per module, the memory
 traced for its summary with that of its tree and index, and the summaries' JSON with the source;
 ``--findings FILE`` writes every finding as JSON (one a line, in check order), to compare runs.
+
+``--hosted``: as the flake8 plugin checks (``api.check_tree``, one file at a time, each parsed by
+``ast.parse`` first as flake8 does, from the folder above the first PATH, by relative names as
+flake8 gives them); BUDGET is then ignored (the plugin's own, ``api.HOSTED_MODULE_BUDGET``). Each
+parse for a lookup is counted by whether its file was handed over before (its tree was flake8's),
+is handed over later, or is not among the files checked; ``--callers`` splits them by whether
+only its summary was asked for.
 """
 
 from __future__ import annotations
@@ -35,10 +42,14 @@ def main() -> None:
     parser.add_argument("--callers", action="store_true")
     parser.add_argument("--size", action="store_true")
     parser.add_argument("--findings", type=Path)
+    parser.add_argument("--hosted", action="store_true")
     args = parser.parse_args()
     files = list(discover(args.paths, None))
     if args.size:
         sizes(files)
+        return
+    if args.hosted:
+        hosted(files, args.paths[0].resolve().parent, args.callers, args.findings)
         return
     budget = None if args.budget == "none" else int(args.budget)
     callers: collections.Counter[str] = collections.Counter()
@@ -67,6 +78,66 @@ def main() -> None:
         args.findings.write_text("".join(json.dumps(f.as_json(), sort_keys=True) + "\n" for f in found))
     print(f"budget {budget}: {count} findings, {project.parses} parses, {project.reparses} re-parses, {cpu:.2f} CPU s")
     for where, times in callers.most_common(20):
+        print(f"{times:7} {where}")
+
+
+def hosted(files: list[Path], top: Path, callers: bool, findings: Path | None) -> None:
+    import ast
+    import os
+    import tokenize
+
+    from tradelint import api
+    from tradelint.facts import context
+
+    names = [str(file.resolve().relative_to(top)) for file in files]
+    os.chdir(top)
+    every = {os.path.abspath(name) for name in names}
+    handed: set[str] = set()
+    kinds: collections.Counter[str] = collections.Counter()
+    real_parse = context.parse_module
+
+    def counting(source: Any, filename: str = "<unknown>", **kwargs: Any) -> Any:
+        where = "handed over before" if filename in handed else "handed over later" if filename in every else "not checked"
+        if callers:
+            asked = {f.name for f in traceback.extract_stack()[:-1] if f.filename.endswith("context.py")}
+            where += ", summary only" if asked & {"summary"} and not asked & {"lookup", "find_module"} else ", nodes"
+        kinds[where] += 1
+        return real_parse(source, filename=filename, **kwargs)
+
+    context.parse_module = counting  # type: ignore[assignment]
+    indexed = [0]
+    real_index = context.build_index
+
+    def counting_index(tree: ast.Module) -> Any:
+        indexed[0] += 1
+        return real_index(tree)
+
+    context.build_index = counting_index  # type: ignore[assignment]
+    found = []
+    start = time.process_time()
+    for name in names:
+        try:
+            with tokenize.open(name) as handle:
+                source = handle.read()
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, UnicodeDecodeError, OSError):
+            continue
+        path = Path(name)
+        found.extend(api.check_tree(path, source, tree, config_for(path), display=name))
+        handed.add(os.path.abspath(name))
+    cpu = time.process_time() - start
+    project = api._HOSTED[0].project if api._HOSTED else None
+    if findings is not None:
+        findings.write_text("".join(json.dumps(f.as_json(), sort_keys=True) + "\n" for f in found))
+    parses = project.parses if project else 0
+    reparses = project.reparses if project else 0
+    handed_on = getattr(project, "handed_on", None)
+    print(
+        f"hosted: {len(names)} files, {len(found)} findings, {parses} parses, {reparses} re-parses, "
+        f"{indexed[0]} trees indexed, {handed_on} handed over and checked on the tree parsed before, "
+        f"{cpu:.2f} CPU s (with flake8's parses)"
+    )
+    for where, times in sorted(kinds.items()):
         print(f"{times:7} {where}")
 
 

@@ -144,3 +144,73 @@ def test_a_host_that_shows_no_fixes_is_spared_working_them_out(
     # The same finding and message, without the fix flake8 would not show.
     assert [(f.line, f.code, f.message, f.fix) for f in hosted] == [(5, "TRD301", shown[0].message, None)]
     assert asked == [5]
+
+
+MODELS = """\
+import asyncio
+
+
+async def run(coro):
+    await asyncio.create_task(coro)
+
+
+class Widget:
+    def __init__(self):
+        self.n = 1
+"""
+
+USES_MODELS = """\
+import aiohttp
+from .models import Widget
+
+
+async def main():
+    widget = Widget()
+    async with aiohttp.ClientSession() as session:
+        await session.get(widget)
+"""
+
+
+@pytest.mark.parametrize(
+    ("order", "parsed", "indexes"),
+    [
+        # The package's ``__init__`` imports models.py: checked after it, models.py keeps its
+        # summary, read from flake8's tree, and user.py's question about ``Widget`` parses nothing.
+        (("init", "models", "user"), [], 3),
+        # user.py first: models.py is parsed for its summary, and when flake8 hands it over it
+        # is checked on that tree, indexed once.
+        (("user", "models", "init"), ["models.py"], 3),
+    ],
+)
+def test_a_module_flake8_checks_and_another_file_asks_about_is_parsed_and_indexed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order: tuple[str, ...], parsed: list[str], indexes: int
+) -> None:
+    files = {
+        "init": write(tmp_path / "pkg" / "__init__.py", "from .models import Widget\n"),
+        "models": write(tmp_path / "pkg" / "models.py", MODELS),
+        "user": write(tmp_path / "pkg" / "user.py", USES_MODELS),
+    }
+    configs = configs_for(tmp_path)
+    parses: list[str] = []
+    indexed: list[int] = []
+    real_parse, real_index = context.parse_module, context.build_index
+
+    def counting_parse(source: Any, filename: str = "<unknown>", **kwargs: Any) -> ast.Module:
+        parses.append(Path(filename).name)
+        return real_parse(source, filename=filename, **kwargs)
+
+    def counting_index(tree: ast.Module) -> Any:
+        indexed.append(1)
+        return real_index(tree)
+
+    monkeypatch.setattr(context, "parse_module", counting_parse)
+    monkeypatch.setattr(context, "build_index", counting_index)
+    found = []
+    for name in order:
+        path = files[name]
+        text = path.read_text(encoding="utf-8")
+        found += api.check_tree(path, text, ast.parse(text), configs[path], display=path.name)
+    assert found == []
+    assert parses == parsed  # parsed by tradelint itself: the trees flake8 hands over are not counted
+    assert len(indexed) == indexes  # each of the three files indexed once, none of them twice
+    assert api._HOSTED[0].project.handed_on == len(parsed)

@@ -13,6 +13,7 @@ imports the higher one: :data:`SUMMARIZERS`.
 from __future__ import annotations
 
 import ast
+import contextlib
 import gc
 import io
 import os
@@ -41,6 +42,7 @@ from tradelint.facts.syntax import (
     content_digest,
     in_function_frame,
     parse_module,
+    top_level_statements,
 )
 
 # ``summaries.summarize``, registered by ``summaries`` itself (see the module docstring).
@@ -108,7 +110,7 @@ class ModuleInfo:
     def top_level(self) -> dict[str, ast.stmt]:
         """Top-level classes and functions by name (the last definition wins, as at runtime)."""
         found: dict[str, ast.stmt] = {}
-        for stmt in _top_level_statements(self.tree.body):
+        for stmt in top_level_statements(self.tree.body):
             if isinstance(stmt, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
                 found[stmt.name] = stmt
         return found
@@ -192,20 +194,6 @@ def uncast(module: ModuleInfo, value: ast.expr) -> ast.expr:
         value = inner.args[1]
 
 
-def _top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Module statements, looking into ``if``/``try`` blocks where definitions often hide."""
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, ast.If):
-            yield from _top_level_statements(stmt.body)
-            yield from _top_level_statements(stmt.orelse)
-        elif isinstance(stmt, ast.Try):
-            yield from _top_level_statements(stmt.body)
-            for handler in stmt.handlers:
-                yield from _top_level_statements(handler.body)
-            yield from _top_level_statements(stmt.orelse)
-
-
 # Source kept parsed between two files, for cross-module lookups, in characters (or bytes) of
 # source: the trees and indexes take about 35 times that. A run that parses more forgets the
 # least recently used modules, and every memo built on them, between two files (never during one,
@@ -285,6 +273,9 @@ class Project:
         self._ever_parsed: set[Path] = set()
         self.parses = 0  # modules parsed for lookups (checked files are parsed by the engine)
         self.reparses = 0  # of which parsed again after being forgotten
+        self.handed_on = 0  # files handed over by a host and checked on a tree parsed for a lookup
+        # Modules a module read imports (noted by the demand filter): one checked keeps its summary
+        self.imported: set[Path] = set()  # past its tree (``end_file``), not read from a second parse
         self._locate_cache: dict[Path, tuple[str | None, tuple[Path, ...]]] = {}
         # Every cross-module question names a module by its path (a summary's string, a Path):
         # made absolute once per name, not once per question.
@@ -425,7 +416,10 @@ class Project:
         """Between two files: over budget, forget the least recently used modules (down to half
         the budget) and every memo, whose values hold their trees and nodes; then, past the limit,
         the oldest summaries (trimmed first, those of the modules then forgotten were made again)."""
-        self._current = None
+        current, self._current = self._current, None
+        if current is not None and current.path in self.imported and "index" in vars(current):
+            with contextlib.suppress(RecursionError):  # then parsed again when asked
+                current.summary  # noqa: B018 (kept by ``summary_of``: its tree is not)
         self._files += 1
         budget = self.module_budget
         if budget is not None and self._kept > budget:
@@ -491,8 +485,9 @@ class Project:
         self._absolute.clear()
         # A module is parsed again only if it is asked for again, so this set grows with what is
         # parsed, not with what is checked; forgotten, a later parse is not counted as a re-parse.
-        if len(self._ever_parsed) > limit:
-            self._ever_parsed.clear()
+        for grown in (self._ever_parsed, self.imported):  # (a checked module's summary then goes with its tree)
+            if len(grown) > limit:
+                grown.clear()
         self.forget_memos()  # the lookup memo holds summaries
 
     def forget_memos(self) -> None:
@@ -519,10 +514,15 @@ class Project:
     def register(self, path: Path, tree: ast.Module, text: str | None = None) -> ModuleInfo:
         path = self.absolute(path)
         known = self._modules.get(path)
-        if known is not None and known.tree is tree:
-            if known.text is None:  # parsed for a lookup before it was checked
+        # Parsed for a lookup before it was checked: that tree serves, indexed, also when a host
+        # (flake8) hands over its own tree of the same text (the host's is not kept).
+        if known is not None and (
+            known.tree is tree or (text is not None and known.text is None and known.digest == content_digest(text))
+        ):
+            if known.text is None:
                 known._text = text
             self._modules.move_to_end(path)
+            self.handed_on += known.tree is not tree
             return known
         info = ModuleInfo(path, tree, self, text)
         if self.keep_checked or known is not None:

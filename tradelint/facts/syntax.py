@@ -516,3 +516,17 @@ def resolve_relative(module: str | None, level: int, module_name: str | None, is
     if module:
         parts.append(module)
     return ".".join(parts)
+
+
+def top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Module statements, looking into ``if``/``try`` blocks where definitions often hide."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ast.If):
+            yield from top_level_statements(stmt.body)
+            yield from top_level_statements(stmt.orelse)
+        elif isinstance(stmt, ast.Try):
+            yield from top_level_statements(stmt.body)
+            for handler in stmt.handlers:
+                yield from top_level_statements(handler.body)
+            yield from top_level_statements(stmt.orelse)

@@ -5,8 +5,10 @@ is checked for those only, and a file none can report in only has its syntax che
 A file is checked for a family when its source contains a trigger word of a rule of that family
 (``Rule.trigger_words``: each rule's own and the configuration's: keepers, task owners, extra
 resource types, renames and packs; ``noqa`` where TRD003 is enabled), or when it imports a
-first-party module of the run checked for that family and names one of the names it offers (a
-base class, a wrapper, an owner: the facts another file's finding can rest on), transitively.
+first-party module checked for that family and names one of the names it offers (a base class,
+a wrapper, an owner: the facts another file's finding can rest on), transitively; a class on a
+third-party base can get TRD1 and a module importing a third-party package TRD2 without a word.
+One rule (:class:`HostedDemand`) decides for the command line and the flake8 plugin.
 A file of no family is only parsed (:func:`parses`): a syntax error or an unreadable file gets
 exactly the check's TRD001, as the full check is run for it then.
 
@@ -29,7 +31,7 @@ from typing import Any, Callable, Iterable, Sequence
 from tradelint.core.config import Config
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.registry import all_rules
-from tradelint.facts.context import Project, module_name_under
+from tradelint.facts.context import Project
 from tradelint.facts.syntax import resolve_relative
 from tradelint.runner.unused_noqa import CODE as UNUSED_NOQA
 
@@ -162,16 +164,6 @@ def _imported(data: bytes, module_name: str | None, is_package: bool) -> set[str
     return found
 
 
-def _names(path: Path, roots: Iterable[Path]) -> set[str]:
-    """The dotted names ``path``'s module has from each of the roots absolute imports start from."""
-    found = set()
-    for root in roots:
-        name = module_name_under(str(path), [root])
-        if name:
-            found.add(name)
-    return found
-
-
 # The names a module offers its importers: its top-level classes, functions and assignments, and
 # the names it imports itself (a package's ``__init__`` re-exports).
 _DEFINED = re.compile(rb"\n(?:(?:async[ \t]+def|def|class)[ \t]+(\w+)|([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*(?!(?:logging\.)?getLogger\(|TypeVar\())")
@@ -189,59 +181,22 @@ def full_check_needed(files: Sequence[tuple[Path, Config]]) -> list[bool]:
 
 
 def families_needed(files: Sequence[tuple[Path, Config]]) -> list[frozenset[str] | None]:
-    """For each file, the rule families that can report in it, None for every family (its source
-    could not be read here): those it has a trigger word of, and those of the first-party modules
-    it imports that have them and of which it names one of the names they offer (a class, a
-    function, an assignment, a re-export): transitively. An empty set: the file is only parsed."""
-    project = Project()
-    # The families each file is checked in full for: by its own words, or because it names what
-    # an imported module checked in full for that family offers (a TRD3 wrapper, a TRD1 base).
-    families: list[set[str]] = [{"any"} for _ in files]
-    imports: list[set[str]] = []
-    offered: list[frozenset[bytes]] = []
-    by_name: dict[str, list[int]] = {}
-    for i, (path, config) in enumerate(files):
+    """For each file, the rule families that can report in it, None for every family (its source,
+    or that of a module it names something of, could not be read here): the command line's
+    question, answered file by file by the rule the flake8 plugin applies
+    (:meth:`HostedDemand.families`), so that both decide alike. An empty set: the file is only
+    parsed."""
+    demand = HostedDemand(Project())
+    found: list[frozenset[str] | None] = []
+    for path, config in files:
         try:
             data = read_source_bytes(path)
         except (UnreadableFile, OSError):
-            imports.append(set())
-            offered.append(frozenset())
+            found.append(None)
             continue
-        absolute = Path(os.path.abspath(path))
-        module_name, roots = project.locate(absolute)
-        # Every family enabled anywhere (``run_trigger_words``): a module's words count for its
-        # importers, which may check a family the module itself ignores.
-        families[i] = run_families(data, config)
-        imported = _imported(data, module_name, absolute.name == "__init__.py")
-        imports.append(imported)
-        if _evidence_family(families[i], run_trigger_words(config), imported, lambda top: project.find_path(top, roots) is None):
-            families[i].add("TRD2")
-        # A package's re-exports (``from .client import Client`` in ``__init__``); a module's
-        # own imports are not what it offers (``from typing import Any``).
-        offered.append(_offered(data, imported if absolute.name == "__init__.py" else ()))
-        for name in _names(absolute, roots):
-            by_name.setdefault(name, []).append(i)
-    # Importers of each file, then a walk from the files checked in full.
-    importers: dict[int, list[int]] = {}
-    for i, names in enumerate(imports):
-        for name in names:
-            for j in by_name.get(name, ()):
-                if j != i:
-                    importers.setdefault(j, []).append(i)
-    todo = [i for i, found in enumerate(families) if found]
-    names_offered: dict[tuple[int, int], bool] = {}
-    while todo:
-        j = todo.pop()
-        for i in importers.get(j, ()):
-            new = families[j] - families[i]
-            if not new:
-                continue
-            if (i, j) not in names_offered:
-                names_offered[i, j] = _names_any(files[i][0], offered[j])
-            if names_offered[i, j]:
-                families[i] |= new
-                todo.append(i)
-    return [None if "any" in found else frozenset(found) for found in families]
+        families = demand.families(path, data, config)
+        found.append(None if "any" in families else families)
+    return found
 
 
 def _evidence_family(
@@ -258,15 +213,6 @@ def _evidence_family(
         if top and top not in sys.stdlib_module_names and top != "__future__" and third_party(top):
             return True
     return False
-
-
-def _names_any(path: Path, names: Iterable[bytes]) -> bool:
-    """Whether the source at ``path`` names any of ``names`` (True when it cannot be read)."""
-    try:
-        data = read_source_bytes(path)
-    except (UnreadableFile, OSError):
-        return True
-    return any(_is_word_in(name, data) for name in names)
 
 
 def _is_word_in(name: bytes, data: bytes) -> bool:
@@ -307,32 +253,47 @@ _SYMTABLE: Any = symtable.symtable
 
 
 class HostedDemand:
-    """Demand-driven checking for a host that hands over one file at a time (flake8): the rule
-    families a file must be checked for, from its own words and, transitively, from the
-    first-party modules it imports and names something of (the rule of :func:`full_check_needed`,
-    family by family, with imports found as the checker finds them: ``Project.find_path`` from
-    the importing module's roots). Each module's words, imports and offered names are read once
-    per process from its bytes; a module's families once known are final (they rest only on the
-    modules it reaches), so each is computed once, whichever file asked first."""
+    """Demand-driven checking, one file at a time: the rule families a file must be checked for,
+    from its own words and, transitively, from the first-party modules it imports and names
+    something of (a class, a function, an assignment, a re-export), family by family, with
+    imports found as the checker finds them (``Project.find_path`` from the importing module's
+    roots). The flake8 plugin asks it for each file flake8 hands over; the command line's
+    :func:`families_needed` for each file of its run. Each module's words, imports and offered
+    names are read once per process from its bytes; a module's families once known are final
+    (they rest only on the modules it reaches), so each is computed once, whichever file asked
+    first."""
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        # By configuration (kept alive beside its id) and absolute path.
-        self._configs: dict[int, Config] = {}
+        # By configuration: each one seen, by its id, kept alive beside its key; equal ones (the
+        # command line makes one per file) share a key, and what is learnt for it.
+        self._configs: dict[int, tuple[Config, int]] = {}
+        self._keys: dict[Config, int] = {}
+        # By configuration key and absolute path.
         self._final: dict[tuple[int, Path], frozenset[str]] = {}
         # What each module read offers its importers (a few names each).
         self._offers: dict[Path, frozenset[bytes]] = {}
 
+    def _key(self, config: Config) -> int:
+        seen = self._configs.get(id(config))
+        if seen is not None and seen[0] is config:
+            return seen[1]
+        if len(self._configs) >= 64:
+            self._configs.clear()
+        key = self._keys.get(config)
+        if key is None:
+            if len(self._keys) >= 16:  # a host that makes a different configuration per file: start over
+                self._keys.clear()
+                self._configs.clear()
+                self._final.clear()
+            key = self._keys[config] = len(self._keys)
+        self._configs[id(config)] = (config, key)
+        return key
+
     def families(self, path: Path, data: bytes, config: Config) -> frozenset[str]:
         """The families (``TRD3``) ``path``, whose source is ``data``, can get a finding of;
         ``"any"`` among them: every family (an imported module could not be read)."""
-        key = id(config)
-        if self._configs.get(key) is not config:
-            if len(self._configs) >= 16:  # a host that makes a configuration per file: start over
-                self._configs.clear()
-                self._final.clear()
-            self._configs[key] = config
-            self._final = {k: v for k, v in self._final.items() if k[0] != key}
+        key = self._key(config)
         start = self.project.absolute(path)
         known = self._final.get((key, start))
         if known is not None:
@@ -380,6 +341,8 @@ class HostedDemand:
             if _evidence_family(own[module], run_words, imported, lambda top: self._third_party(top, roots)):
                 own[module].add("TRD2")
             imports[module] = [t for t in targets if t != module]
+            # A checked module that another imports keeps its summary (``Project.end_file``).
+            self.project.imported.update(imports[module])
             todo.extend(t for t in imports[module] if (key, t) not in self._final and t not in own)
         families = {module: set(found) for module, found in own.items()}
         importers: dict[Path, list[Path]] = {}
