@@ -236,5 +236,8 @@ def test_element_of_self_closed_or_checked_before_replaced_twin(tmp_path: Path) 
         "        old = self._clients[key]\n        await old.close()",
         "        if not self._clients[key].closed:\n            return",
         "        await self._clients.pop(key).close()",
+        # read on another branch than the store: the slot may be empty where it is stored
+        "        if key in self._clients:\n            old = self._clients[key]\n            print(old.headers)\n            return\n"
+        "        else:\n            pass",
     ):
         assert _check(tmp_path, POOL.replace("{renew}", renew), "TRD2") == [], renew

@@ -80,6 +80,8 @@ def replaced_element(module: ModuleInfo, c: Creation) -> ast.stmt | None:
             continue
         if _tested(module, node):
             return None  # ``if bots[key].closed:``: the old one may be over already
+        if not _on_the_way(module, node, store):
+            return None  # read on another branch (``if key in bots: ... else: bots[key] = ...``)
         parent = module.parent(node)
         if isinstance(parent, ast.Attribute):
             top: ast.AST = parent
@@ -109,6 +111,19 @@ def _only_looked_at(module: ModuleInfo, function: ast.AST, name: str) -> bool:
             if top is node or (isinstance(parent, ast.Call) and parent.func is top) or _tested(module, node):
                 return False
     return True
+
+
+def _on_the_way(module: ModuleInfo, node: ast.AST, store: ast.stmt) -> bool:
+    """Whether the statement holding ``node`` is in a block the store's own path goes through
+    (the store's block or one around it), so that the store follows the read."""
+    stmt = next(a for a in (node, *module.ancestors(node)) if isinstance(a, ast.stmt))
+    parent = module.parent(stmt)
+    chain = {id(a) for a in (store, *module.ancestors(store))}
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and any(s is stmt for s in block):
+            return any(id(s) in chain for s in block)
+    return False
 
 
 def _tested(module: ModuleInfo, node: ast.AST) -> bool:
