@@ -448,11 +448,8 @@ class OwnershipModel:
             close = self.owned_close(owner_module, acquisition.ref)
             if close is None:
                 continue
-            # (``await self._session.__aexit__(...)`` ends one entered by hand.)
-            names = frozenset({close[0], "close", "aclose", "__aexit__"})
             coroutine = self.coroutine_close(acquisition.ref[1]) if acquisition.ref[0] == "qualified" else close[1]
-            releasers = attr_releasers(family, acquisition.attr, names, coroutine and close[1])
-            entry = next((e for e in (_entry_for(family, r, self.configured) for r in releasers) if e is not None), None)
+            entry = self._release_entry(family, acquisition.attr, close[0], coroutine and close[1])
             if entry is None:
                 continue
             lazy = not any(
@@ -476,18 +473,21 @@ class OwnershipModel:
             if acquisition.ref[0] == "qualified" and self.builtin_close(acquisition.ref[1]) is not None:
                 continue
             target = resolve_ref(self.project, owner_module, acquisition.ref)
-            if target is None:
-                continue
-            for part_module, part_facts in lineage(self.project, *target):
+            for part_module, part_facts in lineage(self.project, *target) if target is not None else ():
                 for part in part_facts.acquisitions:
                     close = None if part.ref[0] in ("maker", "class_maker") else self.owned_close(part_module, part.ref)
                     if close is None:
                         continue
-                    names = frozenset({close[0], "close", "aclose", "__aexit__"})
-                    releasers = attr_releasers(family, f"{acquisition.attr}.{part.attr}", names, close[1])
-                    for entry in filter(None, (_entry_for(family, r, self.configured) for r in releasers)):
+                    entry = self._release_entry(family, f"{acquisition.attr}.{part.attr}", close[0], close[1])
+                    if entry is not None:
                         return entry.name, entry.is_async, not (acquisition.method == part.method == "__init__")
         return None
+
+    def _release_entry(self, family: Family, attr: str, close: str, awaited: bool) -> MethodFacts | None:
+        """The method that ends an instance of ``family`` by releasing ``self.<attr>`` (``close``, or
+        ``__aexit__``, which ends one entered by hand); ``awaited``: only an awaited release."""
+        releasers = attr_releasers(family, attr, frozenset({close, "close", "aclose", "__aexit__"}), awaited)
+        return next((e for e in (_entry_for(family, r, self.configured) for r in releasers) if e is not None), None)
 
     def _library_base(self, module: ModuleSummary, facts: ClassFacts, family: Family) -> ResourceType | None:
         """``class QLCWebsocketClient(aiohttp.ClientSession)``: a first-party class whose lineage

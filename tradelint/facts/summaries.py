@@ -224,7 +224,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             owner = _alias_source(function, node.value.id, receiver)
         if owner is None and isinstance(node.value, ast.Attribute) and (held := self_attr(node.value.value, receiver)):
             # ``self.api.session.close()``: a part of an object the class holds, released
-            # through it (``ownership.held_part_releasers``).
+            # through it (``OwnershipModel._held_part_release``).
             owner = f"{held}.{node.value.attr}"
         if owner is not None:
             releases.setdefault((owner_class.lineno, function.name), set()).add((owner, node.attr))

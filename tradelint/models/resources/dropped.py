@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import replace
-from typing import Callable, cast
+from typing import Callable
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import walk
@@ -25,14 +25,29 @@ _ADDS = frozenset({"append", "add"})
 _TAKES = frozenset({"remove", "discard"})
 
 
-def dropped_element(module: ModuleInfo, c: Creation) -> ast.stmt | None:
-    """The statement of ``c``'s function that takes ``c`` (kept in ``self.<c.name>``, or in the
-    module's collection ``c.name``, under a key or appended) out of that collection again without
-    releasing it; None when there is none, or the function releases it (or keeps what ``pop()``
-    gives back)."""
+def lost_element(module: ModuleInfo, c: Creation) -> Problem | None:
+    """For an element of a collection whose elements its owner closes: the problem when the
+    function that put it there takes it out again unclosed, or stores it over an old one it left
+    open."""
     found = _kept(module, c)
     if found is None:
         return None
+    scoped = c.kind == "global_elements"
+    if _dropped(found):
+        return "global_element_dropped" if scoped else "element_dropped"
+    if _replaced(module, found):
+        return "global_element_replaced" if scoped else "element_replaced"
+    return None
+
+
+Kept = tuple[ast.AST, Callable[[ast.expr], bool], str | None, str | None | bool]
+
+
+def _dropped(found: Kept) -> ast.stmt | None:
+    """The statement of the creation's function that takes it (kept in ``self.<c.name>``, or in
+    the module's collection ``c.name``, under a key or appended) out of that collection again
+    without releasing it; None when there is none (or the function keeps what ``pop()`` gives
+    back)."""
     function, holds, local, place = found
     key = place if isinstance(place, str) else None
     for node in walk(function):
@@ -50,14 +65,11 @@ def dropped_element(module: ModuleInfo, c: Creation) -> ast.stmt | None:
     return None
 
 
-def replaced_element(module: ModuleInfo, c: Creation) -> ast.stmt | None:
-    """The store of ``c`` under a key (``bots[key] = bot``, ``self._clients[key] = client``)
-    whose old value the same function read first (``old = bots[key]``, ``bots[key].token``),
-    proving the slot full, and did not release, take out or hand on: the old one is dropped
-    open (EXG1O/Telegram-Bots-Hub's ``restart`` route). None otherwise."""
-    found = _kept(module, c)
-    if found is None:
-        return None
+def _replaced(module: ModuleInfo, found: Kept) -> ast.stmt | None:
+    """The store of the creation under a key (``bots[key] = bot``, ``self._clients[key] =
+    client``) whose old value the same function read first (``old = bots[key]``,
+    ``bots[key].token``), proving the slot full, and did not release, take out or hand on: the
+    old one is dropped open (EXG1O/Telegram-Bots-Hub's ``restart`` route). None otherwise."""
     function, holds, _, key = found
     if not isinstance(key, str):
         return None
@@ -141,7 +153,7 @@ def _tested(module: ModuleInfo, node: ast.AST) -> bool:
     return False
 
 
-def _kept(module: ModuleInfo, c: Creation) -> tuple[ast.AST, Callable[[ast.expr], bool], str | None, str | None | bool] | None:
+def _kept(module: ModuleInfo, c: Creation) -> Kept | None:
     """(function, the test of an expression being the collection, the local, the place) for a
     creation kept in a collection of ``self`` or of the module; None when that is not seen or
     the function releases the local anywhere."""
@@ -166,16 +178,6 @@ def _kept(module: ModuleInfo, c: Creation) -> tuple[ast.AST, Callable[[ast.expr]
     return function, holds, local, place
 
 
-def lost_element(module: ModuleInfo, c: Creation) -> Problem | None:
-    """For an element of a collection whose elements its owner closes: the problem when the
-    function that put it there takes it out again unclosed, or stores it over an old one it left
-    open."""
-    scope = "global_" if c.kind == "global_elements" else ""
-    if dropped_element(module, c):
-        return cast(Problem, f"{scope}element_dropped")
-    return cast(Problem, f"{scope}element_replaced") if replaced_element(module, c) else None
-
-
 def shared_element(module: ModuleInfo, c: Creation) -> tuple[Problem, str] | None:
     """A local kept under a key of a collection the module holds or imports (``bots[key] =
     bot``, ``bots`` made at top level here or imported from the project's storage module),
@@ -192,11 +194,9 @@ def shared_element(module: ModuleInfo, c: Creation) -> tuple[Problem, str] | Non
             continue
         if not (_module_collection(module, function, collection.id) or collection.id in module.imports.names):
             continue
-        shared = replace(c, kind="global_elements", name=collection.id)
-        if dropped_element(module, shared):
-            return "global_element_dropped", collection.id
-        if replaced_element(module, shared):
-            return "global_element_replaced", collection.id
+        problem = lost_element(module, replace(c, kind="global_elements", name=collection.id))
+        if problem is not None:
+            return problem, collection.id
     return None
 
 
