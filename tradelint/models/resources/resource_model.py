@@ -20,7 +20,7 @@ from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import FUNCTION_NODES, capword, walk
 from tradelint.facts.uses import (
     Use, assigned_to, called_with_subject, classify, declarations, declares_outer, in_cleanup_block, is_awaited_call,
-    name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_name,
+    name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_name, stored_back,
 )
 from tradelint.models.resources.callee_release import callee_releases
 from tradelint.models.resources.class_factories import class_factory, kept_instance_factory
@@ -53,6 +53,7 @@ from tradelint.models.resources.proofs import (
 from tradelint.models.resources.library_makers import imported_makers, library_maker
 from tradelint.models.resources.loop_transports import loop_transport
 from tradelint.models.resources.library_table import library_packages, library_resource
+from tradelint.models.resources.responses import discarded_response, judge_response, response_spec
 from tradelint.models.resources.resource_types import (
     first_party_spec, BUILTIN_RESOURCES, CLOSE_METHODS, EXCHANGE_MODULES, EXCHANGE_SPEC, NOT_TAKERS, OWNERSHIP_TAKERS,
     Creation, Problem, ResourceSpec, UnawaitedClose, Verdict, inherited_release, unawaited_close, split_part, wraps_given,
@@ -184,6 +185,9 @@ class ResourceAnalysis:
             # ``getattr(ccxt, name)(...)``; ``await self.get_redis(id)`` where the class's method makes one.
             made = EXCHANGE_SPEC if exchanges and picked_by_name(self.module, call, exchanges) else None
             made = made or (library_maker(self.module, call, makers, self.builtin_spec) if makers else None)  # ``await context.new_page()``
+            if made is None and (response := response_spec(self.module, call)) is not None:  # ``await session.get(url)``
+                found.extend(c for c in [self._creation(call, response)] if c and c.kind in ("local", "inline"))
+                continue
             if (made := made or self_method_factory(self.module, call, self.builtin_spec, self.model, self.ctx.config.resources)) is not None:
                 found.extend(c for c in [self._creation(call, made)] if c)
                 continue
@@ -455,6 +459,8 @@ class ResourceAnalysis:
         if c.kind == "integration":  # kept at setup: some release of its name must run at unload
             closes = {c.spec.close, "close", "aclose"}
             return None if any(reached_at_unload(self.module, n) for n in closes) else "integration_never_closed"
+        if c.spec.collected:
+            return (discarded_response(self.module, c) and "response_discarded") if c.kind == "inline" else judge_response(self.module, c)
         if c.kind in ("inline", "handed", "generator", "yielded", "local_elements"):
             return c.kind
         if c.kind == "local":
@@ -661,6 +667,8 @@ class ResourceAnalysis:
         for module, cls in bases_naming(home, c.cls, c.name):
             uses = [classify(module, node) for node in self_attribute_loads(cls, c.name)]
             for use in resolve_aliases(module, uses):
+                if use.kind == "alias" and stored_back(module, use.node, c.name):
+                    continue  # ``client = self._client`` on one branch, ``self._client = client`` after: still the class's
                 if (closing := self.closes(use, c.spec, module)) and renews_after(module, use.node, c.name):
                     continue  # ``await self.s.close(); self.s = ClientSession()``: ends the old one only
                 if closing or self._takes_care(module, use, c.spec, owner_is_class=True) or (c.spec.first_party and _closes_a_part(module, use)):
