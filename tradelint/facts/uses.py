@@ -200,20 +200,6 @@ def alias_target(module: ModuleInfo, use: Use) -> str | None:
     return None
 
 
-def stored_back(module: ModuleInfo, node: ast.AST, attr: str) -> bool:
-    """``self.<attr> = local``: a value (copied from ``self.<attr>`` on some path) stored into that
-    same attribute of the method's receiver, which keeps owning it."""
-    parent = module.parent(node)
-    if not isinstance(parent, ast.Assign) or parent.value is not node:
-        return False
-    function = module.enclosing_function(node)
-    receiver = function.args.args[0].arg if function is not None and function.args.args else None
-    return any(
-        isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == receiver
-        for t in parent.targets
-    )
-
-
 def resolve_aliases(module: ModuleInfo, uses: list[Use]) -> Iterator[Use]:
     """The uses, with each ``local = value`` replaced by the uses of ``local`` in its function."""
     for use in uses:

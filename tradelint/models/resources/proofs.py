@@ -603,3 +603,17 @@ def closed_where_errors_are_swallowed(module: ModuleInfo, closes: list[ast.AST])
         if not swallowed:
             return False
     return True
+
+
+def stored_back(module: ModuleInfo, node: ast.AST, attr: str) -> bool:
+    """``self.<attr> = local``: a value (copied from ``self.<attr>`` on some path) stored into that
+    same attribute of the method's receiver, which keeps owning it."""
+    parent = module.parent(node)
+    if not isinstance(parent, ast.Assign) or parent.value is not node:
+        return False
+    function = module.enclosing_function(node)
+    receiver = function.args.args[0].arg if function is not None and function.args.args else None
+    return any(
+        isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == receiver
+        for t in parent.targets
+    )

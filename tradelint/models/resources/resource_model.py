@@ -20,7 +20,7 @@ from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import FUNCTION_NODES, capword, walk
 from tradelint.facts.uses import (
     Use, assigned_to, called_with_subject, classify, declarations, declares_outer, in_cleanup_block, is_awaited_call,
-    name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_name, stored_back,
+    name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_name,
 )
 from tradelint.models.resources.callee_release import callee_releases
 from tradelint.models.resources.class_factories import class_factory, kept_instance_factory
@@ -47,7 +47,7 @@ from tradelint.models.resources.receivers import receiver_closes
 from tradelint.models.resources.proofs import (
     callee_name, closed_where_errors_are_swallowed, awaitable_here, dropped_unclosed, evaluated_on_one_branch,
     module_cache_of, elements_left_open, global_elements_ended, loaded_on_the_loop_and_closed, kept_on_self,
-    names_class, only_borrowed_by, remade_after_release, replaces_unclosed, result_is_ended, self_ending_methods,
+    names_class, only_borrowed_by, remade_after_release, replaces_unclosed, result_is_ended, self_ending_methods, stored_back,
     unknown_callable,
 )
 from tradelint.models.resources.library_makers import imported_makers, library_maker
@@ -460,7 +460,9 @@ class ResourceAnalysis:
             closes = {c.spec.close, "close", "aclose"}
             return None if any(reached_at_unload(self.module, n) for n in closes) else "integration_never_closed"
         if c.spec.collected:
-            return (discarded_response(self.module, c) and "response_discarded") if c.kind == "inline" else judge_response(self.module, c)
+            if c.kind == "inline":
+                return "response_discarded" if discarded_response(self.module, c) else None
+            return judge_response(self.module, c)
         if c.kind in ("inline", "handed", "generator", "yielded", "local_elements"):
             return c.kind
         if c.kind == "local":

@@ -140,6 +140,7 @@ def _attribute_types(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> set[st
         me = method.args.args[0].arg
         params = {a.arg: a.annotation for a in (*method.args.args, *method.args.kwonlyargs)}
         for node in walk(method):
+            targets: list[ast.expr]
             if isinstance(node, ast.AnnAssign):
                 targets, value, annotation = [node.target], node.value, node.annotation
             elif isinstance(node, ast.Assign):
@@ -166,7 +167,7 @@ def discarded_response(module: ModuleInfo, c: Creation) -> bool:
     (``(await session.get(url)).status``); not when read or released on the spot (``await (await
     session.get(url)).json()``)."""
     awaited = module.parent(c.call)
-    parent = module.parent(awaited)
+    parent = module.parent(awaited) if awaited is not None else None
     if isinstance(parent, ast.Attribute):
         return parent.attr not in {c.spec.close, *c.spec.ends} and parent.attr not in _STREAMED
     return isinstance(parent, ast.Expr)
