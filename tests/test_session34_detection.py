@@ -287,3 +287,34 @@ def _check_select(tmp_path: Path, source: str, select: str) -> list[str]:
     path = tmp_path / "proxy.py"
     path.write_text(source)
     return [f"{f.line}:{f.column} {f.code} {f.message}" for f in check_paths([path], select=[select])]
+
+
+WAITER = """\
+import asyncio
+
+
+async def refresh(assignment, needed):
+    event_waiter = None
+    try:
+        while assignment.active:
+            event_waiter = asyncio.create_task(needed.wait())
+            await asyncio.wait([assignment.unassign_future, event_waiter], return_when=asyncio.FIRST_COMPLETED)
+            if not event_waiter.done():
+                event_waiter.cancel()
+                event_waiter = None
+    except asyncio.CancelledError:
+        {handler}
+    if event_waiter is not None and not event_waiter.done():
+        event_waiter.cancel()
+"""
+
+
+def test_cancellation_swallowed_then_the_task_cancelled_after_the_try(tmp_path: Path) -> None:
+    # aiokafka's commit refresh routine: the handler goes on to the cancel after the ``try``.
+    assert _check_select(tmp_path, WAITER.replace("{handler}", "pass"), "TRD3") == []
+
+
+def test_cancellation_handler_that_returns_skips_the_cancel_after(tmp_path: Path) -> None:
+    assert _check_select(tmp_path, WAITER.replace("{handler}", "return"), "TRD3") == [
+        "8:13 TRD304 task `event_waiter` raced in `asyncio.wait` outlives a cancelled wait; cancel it in `finally`"
+    ]

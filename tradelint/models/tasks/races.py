@@ -186,10 +186,27 @@ def _ended_on_every_exit(module: ModuleInfo, function: ast.AST, wait: ast.Call, 
             if _reaches(module, guard.finalbody, names):
                 return True
             for handler in guard.handlers:
-                if _catches_cancellation(handler) and _reaches(module, handler.body, names):
-                    return True
+                if _catches_cancellation(handler) and (
+                    _reaches(module, handler.body, names) or (_falls_through(handler) and _reaches(module, _after(module, guard), names))
+                ):
+                    return True  # (``except CancelledError: pass``, then the code after the ``try`` cancels it: aiokafka)
         node = parent
     return False
+
+
+def _falls_through(handler: ast.ExceptHandler) -> bool:
+    """The handler's last statement does not leave (``raise``, ``return``, ``break``, ``continue``)."""
+    return not handler.body or not isinstance(handler.body[-1], (ast.Raise, ast.Return, ast.Break, ast.Continue))
+
+
+def _after(module: ModuleInfo, stmt: ast.stmt) -> list[ast.stmt]:
+    """The statements after ``stmt`` in the block that holds it."""
+    parent = module.parent(stmt)
+    for field in ("body", "orelse", "finalbody", "handlers"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and stmt in block:
+            return block[block.index(stmt) + 1:]
+    return []
 
 
 def _reaches(module: ModuleInfo, body: list[ast.stmt], names: set[str]) -> bool:
