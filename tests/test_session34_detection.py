@@ -318,3 +318,51 @@ def test_cancellation_handler_that_returns_skips_the_cancel_after(tmp_path: Path
     assert _check_select(tmp_path, WAITER.replace("{handler}", "return"), "TRD3") == [
         "8:13 TRD304 task `event_waiter` raced in `asyncio.wait` outlives a cancelled wait; cancel it in `finally`"
     ]
+
+
+# --- closed at the end of life only on one outcome of an earlier step (round 16, half a) ------------
+
+BOT = """\
+import os
+
+from nio import AsyncClient, LogoutResponse
+
+
+class Bot:
+    def __init__(self):
+        self.client = None
+        self.owns_client = True
+
+    def init(self):
+        server = os.getenv("MATRIX_SERVER")
+        self.client = AsyncClient(server, os.getenv("MATRIX_USER"))
+
+    async def run(self):
+        await self.client.sync_forever(timeout=30000)
+
+    async def shutdown(self):
+        try:
+            logout = await self.client.logout()
+        except OSError:
+            logout = None
+        {close}
+"""
+
+
+def test_closed_only_when_the_logout_succeeded(tmp_path: Path) -> None:
+    # vranki/hemppa ``0738e78e``: a failed logout (or login) left the client's session open at exit.
+    close = "if isinstance(logout, LogoutResponse):\n            await self.client.close()"
+    assert _check(tmp_path, BOT.replace("{close}", close)) == [
+        "13:9 TRD202 `self.client` is closed in `shutdown()` only on one outcome of an earlier step; close it on every path"
+    ]
+
+
+def test_closed_whatever_the_outcome_is_not(tmp_path: Path) -> None:
+    close = "if isinstance(logout, LogoutResponse):\n            print('bye')\n        await self.client.close()"
+    assert _check(tmp_path, BOT.replace("{close}", close)) == []
+
+
+def test_a_guard_on_the_client_or_an_ownership_flag_is_not_an_outcome(tmp_path: Path) -> None:
+    for guard in ("self.client is not None", "self.owns_client"):
+        close = f"if {guard}:\n            await self.client.close()"
+        assert _check(tmp_path, BOT.replace("{close}", close)) == [], guard

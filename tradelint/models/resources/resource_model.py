@@ -45,14 +45,15 @@ from tradelint.models.resources.factories import (
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
 from tradelint.models.resources.receivers import receiver_closes
 from tradelint.models.resources.proofs import (
-    callee_name, closed_where_errors_are_swallowed, awaitable_here, dropped_unclosed, evaluated_on_one_branch,
+    callee_name, closed_where_errors_are_swallowed, awaitable_here, evaluated_on_one_branch,
     module_cache_of, elements_left_open, global_elements_ended, loaded_on_the_loop_and_closed, kept_on_self,
-    names_class, only_borrowed_by, remade_after_release, replaces_unclosed, result_is_ended, self_ending_methods, stored_back,
+    names_class, only_borrowed_by, remade_after_release, result_is_ended, self_ending_methods, stored_back,
     unknown_callable,
 )
 from tradelint.models.resources.library_makers import imported_makers, library_maker
 from tradelint.models.resources.loop_transports import loop_transport
 from tradelint.models.resources.library_table import library_packages, library_resource
+from tradelint.models.resources.outcome_closes import self_left_open
 from tradelint.models.resources.responses import discarded_response, judge_response, response_spec
 from tradelint.models.resources.resource_types import (
     first_party_spec, BUILTIN_RESOURCES, CLOSE_METHODS, EXCHANGE_MODULES, EXCHANGE_SPEC, NOT_TAKERS, OWNERSHIP_TAKERS,
@@ -410,11 +411,8 @@ class ResourceAnalysis:
                 continue
             if problem is None and creation.kind == "local" and (shared := shared_element(self.module, creation)) is not None:
                 problem, detail = shared
-            elif problem is None and creation.kind == "self" and replaces_unclosed(self.module, self.creations, creation):
-                problem = "self_replaced"
             elif problem is None and creation.kind == "self":
-                detail = dropped_unclosed(self.module, creation) or ""
-                problem = "self_dropped" if detail else None
+                problem, detail = self_left_open(self.module, self.creations, creation)
             if problem in ("global_never_closed", "global_elements_never_closed", "app_global_never_closed"):
                 if ("<module>", creation.name) in reported_globals:
                     continue

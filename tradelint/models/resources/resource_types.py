@@ -233,6 +233,7 @@ class Creation:
 Problem = Literal[
     "never_closed",
     "response_discarded",
+    "self_closed_on_one_outcome",
     "response_never_released",
     "response_replaced",
     "global_element_dropped",
