@@ -366,3 +366,11 @@ def test_a_guard_on_the_client_or_an_ownership_flag_is_not_an_outcome(tmp_path: 
     for guard in ("self.client is not None", "self.owns_client"):
         close = f"if {guard}:\n            await self.client.close()"
         assert _check(tmp_path, BOT.replace("{close}", close)) == [], guard
+
+
+def test_responses_kept_by_the_loop_are_not_replaced(tmp_path: Path) -> None:
+    source = (
+        "import aiohttp\n\n\nasync def fetch_all(session: aiohttp.ClientSession, urls):\n    found = []\n"
+        "    for url in urls:\n        resp = await session.get(url)\n        found.append(resp)\n    return found\n"
+    )
+    assert _check(tmp_path, source) == []

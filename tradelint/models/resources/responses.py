@@ -180,7 +180,7 @@ def judge_response(module: ModuleInfo, c: Creation) -> Problem | None:
     releases = {c.spec.close, *c.spec.ends}
     loads = list(name_loads(c.function, c.name))
     released: list[ast.AST] = []
-    handed = False
+    handed = kept = False
     for node in loads:
         use = classify(module, node)
         if use.kind in ("method", "attribute") and (use.name in releases or use.name == "__aexit__"):
@@ -189,7 +189,8 @@ def judge_response(module: ModuleInfo, c: Creation) -> Problem | None:
             released.append(node)
         elif use.kind not in ("method", "attribute", "test"):
             handed = True  # returned, given to a call, stored, yielded: its holder may release it
-    if _rebound_open(module, c, released):
+            kept = kept or use.kind != "return"  # (``results.append(resp)``: rebinding the name loses nothing)
+    if not kept and _rebound_open(module, c, released):
         return "response_replaced"
     return None if released or handed else "response_never_released"
 
