@@ -226,8 +226,8 @@ async def both(url):
     rest = aiohttp.ClientSession()
     ws = aiohttp.ClientSession()
     asyncio.create_task(ws.ws_connect(url))
-    await rest.get(url)
-    await ws.get(url)
+    (await rest.get(url)).release()
+    (await ws.get(url)).release()
     await rest.close()
 '''
 
@@ -251,8 +251,8 @@ async def both(url):
     async with aiohttp.ClientSession() as rest:
         async with aiohttp.ClientSession() as ws:
             _keep_task(asyncio.create_task(ws.ws_connect(url)))
-            await rest.get(url)
-            await ws.get(url)
+            (await rest.get(url)).release()
+            (await ws.get(url)).release()
 '''
 
 
@@ -297,7 +297,7 @@ def test_an_added_name_joins_an_import_line_without_reordering_its_names(
 def _pairs(count: int) -> str:
     return "import aiohttp\n\n\nasync def main(url):\n" + "".join(
         f"    a{i} = aiohttp.ClientSession()\n    b{i} = aiohttp.ClientSession()\n"
-        f"    await b{i}.get(url)\n    await a{i}.get(url)\n"
+        f"    (await b{i}.get(url)).release()\n    (await a{i}.get(url)).release()\n"
         for i in range(count)
     )
 
@@ -305,7 +305,7 @@ def _pairs(count: int) -> str:
 def _pairs_fixed(count: int) -> str:
     return "import aiohttp\n\n\nasync def main(url):\n" + "".join(
         f"    async with aiohttp.ClientSession() as a{i}:\n        async with aiohttp.ClientSession() as b{i}:\n"
-        f"            await b{i}.get(url)\n        await a{i}.get(url)\n"
+        f"            (await b{i}.get(url)).release()\n        (await a{i}.get(url)).release()\n"
         for i in range(count)
     )
 
@@ -334,8 +334,8 @@ CROSSED = '''import aiohttp
 async def main(url):
     first = aiohttp.ClientSession()
     second = aiohttp.ClientSession()
-    await first.get(url)
-    await second.get(url)
+    (await first.get(url)).release()
+    (await second.get(url)).release()
 '''
 
 CROSSED_FIXED = '''import aiohttp
@@ -344,8 +344,8 @@ CROSSED_FIXED = '''import aiohttp
 async def main(url):
     async with aiohttp.ClientSession() as first:
         second = aiohttp.ClientSession()
-        await first.get(url)
-    await second.get(url)
+        (await first.get(url)).release()
+    (await second.get(url)).release()
 '''
 
 

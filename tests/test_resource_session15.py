@@ -69,7 +69,7 @@ def test_a_class_method_gives_its_class_what_it_made(tmp_path: Path) -> None:
         "    @classmethod\n"
         "    async def open(cls):\n"
         "        session = ClientSession()\n"
-        "        await session.get('https://example.org/ping')\n"
+        "        (await session.get('https://example.org/ping')).release()\n"
         "        return cls(session)\n\n"
         "    async def close(self):\n"
         "        await self.session.close()\n",
@@ -80,7 +80,7 @@ def test_a_class_method_gives_its_class_what_it_made(tmp_path: Path) -> None:
         "10 TRD201 `session` (`ClientSession(...)`) leaks if an `await` before it is handed on raises; close it on that error",
     ]
     assert [f.fix for f in check_paths([source], select=["TRD201"])] == [None]
-    source.write_text(source.read_text(encoding="utf-8").replace("        await session.get('https://example.org/ping')\n", ""), encoding="utf-8")
+    source.write_text(source.read_text(encoding="utf-8").replace("        (await session.get('https://example.org/ping')).release()\n", ""), encoding="utf-8")
     assert _messages(source) == []
 
 

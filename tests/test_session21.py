@@ -32,7 +32,7 @@ class Feeds(commands.Cog):
     async def follow(self, guild_id):
         client = aiohttp.ClientSession()
         self.clients[guild_id] = client
-        await client.get("https://example.com")
+        (await client.get("https://example.com")).release()
 
     @commands.command()
     async def unfollow(self, ctx):
@@ -77,7 +77,7 @@ class Probe:
         session = aiohttp.ClientSession()
         self.seen.append(session)
         try:
-            await session.get("https://example.com")
+            (await session.get("https://example.com")).release()
         finally:
             await session.close()
 """

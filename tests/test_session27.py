@@ -202,7 +202,7 @@ import httpx
 
 
 async def login(session):
-    await session.post("https://example.com/login")
+    (await session.post("https://example.com/login")).release()
 
 
 async def cart():
@@ -247,7 +247,7 @@ async def lazy_unused(token):
 
 async def lazy_first_use():
     client = httpx.AsyncClient()
-    await client.post("https://example.com/login")
+    (await client.post("https://example.com/login")).release()
     try:
         return await client.get("https://example.com/cart")
     finally:
@@ -256,8 +256,8 @@ async def lazy_first_use():
 
 async def lazy_used():
     client = httpx.AsyncClient()
-    await client.post("https://example.com/login")
-    await client.post("https://example.com/consent")
+    (await client.post("https://example.com/login")).release()
+    (await client.post("https://example.com/consent")).release()
     try:
         return await client.get("https://example.com/cart")
     finally:
@@ -377,7 +377,7 @@ class Feed:
 
     async def start_lazy(self, url):
         client = httpx.AsyncClient()
-        await client.get(url)
+        (await client.get(url)).release()
         self._client = client
 
     async def stop(self):
@@ -388,14 +388,14 @@ class Feed:
 
 async def keep(holder, url):
     session = aiohttp.ClientSession()
-    await session.get(url)
+    (await session.get(url)).release()
     holder.api = Api(session)
 
 
 async def keep_first(holder, url):
     session = aiohttp.ClientSession()
     holder.api = Api(session)
-    await session.get(url)
+    (await session.get(url)).release()
 """
 
 
@@ -528,7 +528,7 @@ class Hub:
         self._session = aiohttp.ClientSession(base_url=host)
 
     async def connect(self):
-        await self._session.get("/hello")
+        (await self._session.get("/hello")).release()
 
     async def stop(self):
         await self._session.close()

@@ -97,7 +97,7 @@ async def start_bot(key: int) -> None:
     bot = aiohttp.ClientSession()
     bots[key] = bot
     try:
-        await bot.get("http://x")
+        (await bot.get("http://x")).release()
     except aiohttp.ClientError:
 {on_error}
 
@@ -157,7 +157,7 @@ class Bot:
         self.api = API(key)
 
     async def start(self):
-        await self.api.get("/me")
+        (await self.api.get("/me")).release()
 
     async def stop(self):
         {stop}

@@ -5,5 +5,5 @@ import aiohttp
 class Notifier:
     async def send(self, text: str) -> None:
         session = aiohttp.ClientSession()  # error: TRD201
-        await session.post("https://hooks/x", json={"text": text})
+        (await session.post("https://hooks/x", json={"text": text})).release()
         await session.close()

@@ -11,7 +11,7 @@ class Poller:
 
     async def _run(self) -> None:
         while True:
-            await self._session.get("/x")
+            (await self._session.get("/x")).release()
             await asyncio.sleep(5)
 
     async def stop(self) -> None:

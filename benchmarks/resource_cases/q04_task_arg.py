@@ -6,7 +6,7 @@ import aiohttp
 
 async def worker(session: aiohttp.ClientSession) -> None:
     while True:
-        await session.get("/heartbeat")
+        (await session.get("/heartbeat")).release()
         await asyncio.sleep(10)
 
 

@@ -8,4 +8,5 @@ async def crawl(urls: list[str]) -> list[int]:
         s = aiohttp.ClientSession()  # error: TRD201
         r = await s.get(url)
         out.append(r.status)
+        r.release()
     return out

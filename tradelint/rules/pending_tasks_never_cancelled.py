@@ -61,7 +61,12 @@ class PendingTasksNeverCancelled(Rule):
     (`asyncio.wait([a, b], return_when=FIRST_COMPLETED)` or `FIRST_EXCEPTION`, directly or
     through a local list) when it is cancelled or awaited only after the wait returns: no
     `finally`, and no handler that catches the cancellation (bare, `BaseException`,
-    `CancelledError`), around the wait reaches it. A task the function hands on (returns, stores,
+    `CancelledError`), around the wait ends it, nor code after the `try` that such a handler
+    goes on to (`except CancelledError: pass`: aiokafka) (ends: cancels it, awaits it or hands it on: a
+    `finally` that only looks at it, `if t and not t.done()`, or calls what a task does not have,
+    `t.close()`, ends nothing: NabuCasa/snitun `a44ee992`). A name set back to `None` once its
+    task is done (`from_peer = None`, to make the next one on the loop's next turn) still names
+    one task. A task the function hands on (returns, stores,
     passes to other code) is its new holder's, and a wait with only a `timeout` is not a race.
     Nor is it reported when nobody can cancel the wait: every call of its function in the
     project (tests aside) is awaited directly, outside any `async with` (a timeout, a task

@@ -180,6 +180,16 @@ class ResourceOnSelfNeverClosed(Rule):
             await self._client.disconnect()
     ```
 
+    Also flags one that the class's release method closes only on one outcome of an earlier step
+    of it: the close sits in an `if` testing what an awaited call of that method returned
+    (`logout = await self.client.logout()`, then `if isinstance(logout, LogoutResponse): await
+    self.client.close()`), and its `else` does not close it: when that step fails, the method
+    returns with the resource open (vranki/hemppa `0738e78e`). A guard on the resource itself
+    (`if self.client is not None`), on the instance's own state (`if self._owns_session`) or on a
+    parameter is not an outcome. A third-party class given text from the standard library
+    (`AsyncClient(os.getenv("MATRIX_SERVER"), user)`) is given nothing shared, so the project's
+    own release of it is evidence that it holds something.
+
     ## Why is this bad?
     The object outlives the call that made the session, so only the class can close it. If its
     `shutdown()`/`close()` forgets, every instance leaks a session ("Unclosed client session").
@@ -275,6 +285,7 @@ class ResourceOnSelfNeverClosed(Rule):
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
                 "self_remade_at_release", "key_never_closed", "key_close_not_awaited", "self_leaks_when_enter_fails",
                 "self_cancel_skips_close", "element_dropped", "element_replaced", "self_closed_after_own_use",
+                "self_closed_on_one_outcome",
             ):
                 continue
             c = verdict.creation
@@ -328,6 +339,16 @@ class ResourceOnSelfNeverClosed(Rule):
                     None,
                     fit_help("No code of the project calls `{close}()` on `[{key}]`: each `{cls}` leaks a `{label}`",
                              close=c.spec.close, key=repr(c.name), cls=c.cls.name, label=c.label),
+                )
+                continue
+            if verdict.problem == "self_closed_on_one_outcome":
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is closed in `{method}()` only on one outcome of an earlier step; close it on every path",
+                        name=c.name, method=verdict.detail),
+                    None,
+                    fit_help("When that step fails, `{method}()` returns with the `{label}` open, and nothing else ends it",
+                             method=verdict.detail, label=c.label),
                 )
                 continue
             if verdict.problem == "self_closed_at_stop_only":

@@ -95,6 +95,28 @@ class UnclosedAsyncResource(Rule):
         return await reader.readline()
     ```
 
+    An HTTP response holds a pooled connection until it is read whole or released: aiohttp's
+    `resp = await session.get(url)` (any request method of a `ClientSession`), httpx's `await
+    client.send(request, stream=True)` (a `stream=` that is not a literal `False`) and `await
+    transport.handle_async_request(request)`. Only a receiver the code proves a session counts (a
+    parameter's annotation, a local's constructor, every store of `self.<attr>`, Home
+    Assistant's `async_get_clientsession(hass)`): `cache.get(key)` of anything else is a lookup.
+    A response is reported where nothing can give its connection back any more: discarded
+    (`await self._session.get("/nodes")` as a statement: chaiNNer-org/chaiNNer `5b4fe115`),
+    bound and never read, released (`release()`, `aclose()`, `async with`) nor handed on, or
+    rebound to the next response while still open, on the way to the next store or around a
+    loop (a retry: pinecone-io/pinecone-python-client `28d3d684`). One read on some paths only
+    is not reported, nor one whose session the block entered or a `finally` closes (closing the
+    session ends its responses). No fix is offered:
+    ```python
+    async def poll(session: aiohttp.ClientSession, url):
+        while True:
+            resp = await session.get(url)   # reported: the next turn drops it unreleased
+            if resp.status == 200:
+                return await resp.json()
+            await asyncio.sleep(1)
+    ```
+
     So is the transport of an event loop's connection makers (`transport, protocol = await
     loop.create_connection(...)`, `create_datagram_endpoint`, `create_unix_connection`), when the
     receiver is an event loop by what the code says of it (`asyncio.get_running_loop()`, a local

@@ -31,6 +31,18 @@ TEXTS = {
         "`{label}(...)` is discarded, so nothing closes it; keep it and call its `{close}()`",
         "Its listening socket stays open until the process exits",
     ),
+    "response_discarded": Text(
+        "the response of `{label}(...)` is discarded unread; enter it with `async with`, or keep it and call its `{close}()`",
+        "An unread response keeps its pooled connection checked out until it is collected",
+    ),
+    "response_never_released": Text(
+        "`{name}` (`{label}(...)`) is never read nor released; {cure}",
+        "An unread response keeps its pooled connection checked out until it is collected",
+    ),
+    "response_replaced": Text(
+        "`{name}` (`{label}(...)`) is replaced by the next response before it is released; call its `{close}()` first",
+        "Nothing can release the old response any more: its pooled connection stays checked out",
+    ),
     "integration_never_closed": Text(
         "`{name}` (`{label}(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
         "Nothing the entry's unload runs calls `{close}()`: each reload leaks one",

@@ -72,7 +72,7 @@ def _made(module: ModuleInfo, call: ast.Call, makers: Makers, depth: int) -> set
     function = module.enclosing_function(call)
     if function is None or receiver_class(module, function, func.value) is not None:
         return set()
-    if depth == 0 and _parent_ended(module, function, call, func.value, 0):
+    if depth == 0 and parent_ended(module, function, call, func.value, 0):
         return set()
     owners = _receiver_types(module, function, func.value, makers, depth)
     if owners is not None:
@@ -98,7 +98,7 @@ def _roots(value: ast.expr) -> list[ast.expr]:
     return [value] if isinstance(value, (ast.Name, ast.Attribute)) else []
 
 
-def _parent_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, receiver: ast.expr, depth: int) -> bool:
+def parent_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, receiver: ast.expr, depth: int) -> bool:
     """Whether what the call is made from is ended with it: a name the function entered with
     ``async with`` whose block holds the call (``async with async_playwright() as p:`` stops the
     driver and every browser it launched), or closes in the ``finally`` of a ``try`` that holds
@@ -141,7 +141,7 @@ def _root_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, root: ast
         ):
             return True
     values = [v for t, v in _assignments(function) if isinstance(t, ast.Name) and t.id == name]
-    return bool(values) and all(_parent_ended(module, function, call, v, depth + 1) for v in values)
+    return bool(values) and all(parent_ended(module, function, call, v, depth + 1) for v in values)
 
 
 _ENDS = ("close", "aclose", "stop")

@@ -396,7 +396,7 @@ def may_be_shared(module: ModuleInfo, call: ast.Call) -> bool:
             value = bound_once(function, value.id) or value
         if isinstance(value, ast.Await):
             value = value.value
-        if isinstance(value, ast.Call) and _provides(value.func):
+        if isinstance(value, ast.Call) and _provides(module, value.func):
             return True
     return False
 
@@ -417,9 +417,15 @@ def _is_maker_call(call: ast.Call) -> bool:
     return isinstance(func, ast.Attribute) and not capword(func.attr)
 
 
-def _provides(func: ast.expr) -> bool:
+def _provides(module: ModuleInfo, func: ast.expr) -> bool:
     """A callee that returns an object it keeps or shares: a function or method, not a class
-    (CapWords), not a builtin, not a method of a literal (``"{}".format(x)``)."""
+    (CapWords), not a builtin, not a method of a literal (``"{}".format(x)``), not a function of
+    the standard library outside asyncio (``os.getenv("MATRIX_SERVER")`` gives text: vranki/hemppa
+    ``0738e78e``)."""
+    qualified = module.imports.qualify(func)
+    top = qualified.partition(".")[0] if qualified is not None else ""
+    if top in sys.stdlib_module_names and top != "asyncio":
+        return False
     if isinstance(func, ast.Name):
         return not capword(func.id) and func.id not in _BUILTINS
     if isinstance(func, ast.Attribute):

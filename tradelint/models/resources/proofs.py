@@ -14,7 +14,10 @@ from tradelint.facts.owned_elements import added_to, ends_elements, made_in_fami
 from tradelint.facts.ownership import ResourceType, class_of_cls, is_release_name, lineage, release_runs
 from tradelint.facts.summary_data import MethodFacts
 from tradelint.facts.syntax import capword, walk
-from tradelint.facts.uses import awaited_through, classify, declares_outer, name_loads, self_attr, self_attribute_loads, self_name, sequential
+from tradelint.facts.summaries import definition_of
+from tradelint.facts.uses import (
+    awaited_through, classify, declares_outer, name_loads, name_stores, self_attr, self_attribute_loads, self_name, sequential,
+)
 from tradelint.models.resources.callee_release import module_coroutine
 from tradelint.models.resources.resource_types import CLOSE_METHODS, Creation
 from tradelint.models.resources.statements import (
@@ -437,11 +440,41 @@ def only_borrowed_by(module: ModuleInfo, call: ast.Call, arg: ast.expr, depth: i
 
 def _borrowing_use(home: ModuleInfo, node: ast.Name, depth: int) -> bool:
     use = classify(home, node)
-    if use.kind == "method":
-        return not is_release_name(use.name or "")
+    if use.kind in ("method", "attribute"):
+        return not is_release_name(use.name or "")  # ``await client.read()``, ``client.services``
+    if use.kind == "test":
+        return True  # ``if client.is_connected`` reads it
     if use.kind == "argument" and use.call is not None and depth < 4 and isinstance(home.parent(use.call), ast.Await):
         return only_borrowed_by(home, use.call, node, depth + 1)
+    if use.kind == "argument" and use.call is not None and depth < 4:
+        return _local_wrapper_borrows(home, use.call, node, depth)
     return False
+
+
+def _local_wrapper_borrows(home: ModuleInfo, call: ast.Call, arg: ast.expr, depth: int) -> bool:
+    """``transport = GattTransport(client, config)`` in the callee: a first-party class that keeps
+    the argument where none of its methods (nor its bases') releases it, made into a local that
+    the callee only calls through or lends on as it does the argument: the wrapper dies with the
+    call, and the caller still owns what it wraps."""
+    if arg not in call.args or any(isinstance(a, ast.Starred) for a in call.args):
+        return False
+    found = definition_of(home, call.func)
+    statement = home.parent(call)
+    if found is None or found[1].kind != "class" or not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+        return False
+    target, function = statement.targets[0], home.enclosing_function(call)
+    facts = found[0].classes.get(found[1].line)
+    if facts is None or not isinstance(target, ast.Name) or function is None:
+        return False
+    attr = facts.stored_positions.get(call.args.index(arg))
+    # (a release of a part of it, ``self._client.stop_notify(uuid)``, leaves it open)
+    if attr is None or any(
+        released == attr and (how == "with" or (is_release_name(how) and "_" not in how.strip("_")))
+        for _, member in lineage(home.project, found[0], facts) for m in member.methods.values() for released, how in m.releases
+    ):
+        return False
+    loads = list(name_loads(function, target.id))
+    return len(name_stores(function, target.id)) == 1 and all(_borrowing_use(home, load, depth + 1) for load in loads)
 
 
 def awaitable_here(module: ModuleInfo, call: ast.Call) -> bool:
@@ -570,3 +603,17 @@ def closed_where_errors_are_swallowed(module: ModuleInfo, closes: list[ast.AST])
         if not swallowed:
             return False
     return True
+
+
+def stored_back(module: ModuleInfo, node: ast.AST, attr: str) -> bool:
+    """``self.<attr> = local``: a value (copied from ``self.<attr>`` on some path) stored into that
+    same attribute of the method's receiver, which keeps owning it."""
+    parent = module.parent(node)
+    if not isinstance(parent, ast.Assign) or parent.value is not node:
+        return False
+    function = module.enclosing_function(node)
+    receiver = function.args.args[0].arg if function is not None and function.args.args else None
+    return any(
+        isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == receiver
+        for t in parent.targets
+    )

@@ -45,14 +45,16 @@ from tradelint.models.resources.factories import (
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
 from tradelint.models.resources.receivers import receiver_closes
 from tradelint.models.resources.proofs import (
-    callee_name, closed_where_errors_are_swallowed, awaitable_here, dropped_unclosed, evaluated_on_one_branch,
+    callee_name, closed_where_errors_are_swallowed, awaitable_here, evaluated_on_one_branch,
     module_cache_of, elements_left_open, global_elements_ended, loaded_on_the_loop_and_closed, kept_on_self,
-    names_class, only_borrowed_by, remade_after_release, replaces_unclosed, result_is_ended, self_ending_methods,
+    names_class, only_borrowed_by, remade_after_release, result_is_ended, self_ending_methods, stored_back,
     unknown_callable,
 )
 from tradelint.models.resources.library_makers import imported_makers, library_maker
 from tradelint.models.resources.loop_transports import loop_transport
 from tradelint.models.resources.library_table import library_packages, library_resource
+from tradelint.models.resources.outcome_closes import self_left_open
+from tradelint.models.resources.responses import discarded_response, judge_response, response_spec
 from tradelint.models.resources.resource_types import (
     first_party_spec, BUILTIN_RESOURCES, CLOSE_METHODS, EXCHANGE_MODULES, EXCHANGE_SPEC, NOT_TAKERS, OWNERSHIP_TAKERS,
     Creation, Problem, ResourceSpec, UnawaitedClose, Verdict, inherited_release, unawaited_close, split_part, wraps_given,
@@ -184,6 +186,9 @@ class ResourceAnalysis:
             # ``getattr(ccxt, name)(...)``; ``await self.get_redis(id)`` where the class's method makes one.
             made = EXCHANGE_SPEC if exchanges and picked_by_name(self.module, call, exchanges) else None
             made = made or (library_maker(self.module, call, makers, self.builtin_spec) if makers else None)  # ``await context.new_page()``
+            if made is None and (response := response_spec(self.module, call)) is not None:  # ``await session.get(url)``
+                found.extend(c for c in [self._creation(call, response)] if c and c.kind in ("local", "inline"))
+                continue
             if (made := made or self_method_factory(self.module, call, self.builtin_spec, self.model, self.ctx.config.resources)) is not None:
                 found.extend(c for c in [self._creation(call, made)] if c)
                 continue
@@ -406,11 +411,8 @@ class ResourceAnalysis:
                 continue
             if problem is None and creation.kind == "local" and (shared := shared_element(self.module, creation)) is not None:
                 problem, detail = shared
-            elif problem is None and creation.kind == "self" and replaces_unclosed(self.module, self.creations, creation):
-                problem = "self_replaced"
             elif problem is None and creation.kind == "self":
-                detail = dropped_unclosed(self.module, creation) or ""
-                problem = "self_dropped" if detail else None
+                problem, detail = self_left_open(self.module, self.creations, creation)
             if problem in ("global_never_closed", "global_elements_never_closed", "app_global_never_closed"):
                 if ("<module>", creation.name) in reported_globals:
                     continue
@@ -455,6 +457,10 @@ class ResourceAnalysis:
         if c.kind == "integration":  # kept at setup: some release of its name must run at unload
             closes = {c.spec.close, "close", "aclose"}
             return None if any(reached_at_unload(self.module, n) for n in closes) else "integration_never_closed"
+        if c.spec.collected:
+            if c.kind == "inline":
+                return "response_discarded" if discarded_response(self.module, c) else None
+            return judge_response(self.module, c)
         if c.kind in ("inline", "handed", "generator", "yielded", "local_elements"):
             return c.kind
         if c.kind == "local":
@@ -661,6 +667,8 @@ class ResourceAnalysis:
         for module, cls in bases_naming(home, c.cls, c.name):
             uses = [classify(module, node) for node in self_attribute_loads(cls, c.name)]
             for use in resolve_aliases(module, uses):
+                if use.kind == "alias" and stored_back(module, use.node, c.name):
+                    continue  # ``client = self._client`` on one branch, ``self._client = client`` after: still the class's
                 if (closing := self.closes(use, c.spec, module)) and renews_after(module, use.node, c.name):
                     continue  # ``await self.s.close(); self.s = ClientSession()``: ends the old one only
                 if closing or self._takes_care(module, use, c.spec, owner_is_class=True) or (c.spec.first_party and _closes_a_part(module, use)):

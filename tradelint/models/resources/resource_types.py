@@ -75,6 +75,9 @@ class ResourceSpec:
     # A first-party subclass of a library resource type: ended by its release or ``ends`` only, not
     # by any method named like a release (``disconnect()`` closing only the websocket it opened).
     inherited: bool = False
+    # An HTTP response (``models/resources/responses.py``): its connection goes back to the pool
+    # when it is read, released or collected; judged only where nothing can release it any more.
+    collected: bool = False
 
 
 def library_spec(
@@ -229,6 +232,10 @@ class Creation:
 
 Problem = Literal[
     "never_closed",
+    "response_discarded",
+    "self_closed_on_one_outcome",
+    "response_never_released",
+    "response_replaced",
     "global_element_dropped",
     "global_element_replaced",
     "element_replaced",

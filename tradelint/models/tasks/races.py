@@ -116,6 +116,8 @@ def _made(
     for node in walk(function):
         if not (_binds(node, name) or (isinstance(node, (ast.AsyncFor, ast.AsyncWith)) and _binds_async(node, name))):
             continue
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value is None:
+            continue  # ``from_peer = None`` once it is done: the name no longer holds a task
         if not (
             isinstance(node, (ast.Assign, ast.AnnAssign))
             and len(node.targets if isinstance(node, ast.Assign) else [node.target]) == 1
@@ -181,21 +183,51 @@ def _ended_on_every_exit(module: ModuleInfo, function: ast.AST, wait: ast.Call, 
         parent = module.parent(node)
         if isinstance(parent, TRY_NODES) and any(stmt is node for stmt in cast("ast.Try", parent).body):
             guard = cast("ast.Try", parent)  # ``ast.TryStar`` has the same fields
-            if _reaches(guard.finalbody, names):
+            if _reaches(module, guard.finalbody, names):
                 return True
             for handler in guard.handlers:
-                if _catches_cancellation(handler) and _reaches(handler.body, names):
-                    return True
+                if _catches_cancellation(handler) and (
+                    _reaches(module, handler.body, names) or (_falls_through(handler) and _reaches(module, _after(module, guard), names))
+                ):
+                    return True  # (``except CancelledError: pass``, then the code after the ``try`` cancels it: aiokafka)
         node = parent
     return False
 
 
-def _reaches(body: list[ast.stmt], names: set[str]) -> bool:
+def _falls_through(handler: ast.ExceptHandler) -> bool:
+    """The handler's last statement does not leave (``raise``, ``return``, ``break``, ``continue``)."""
+    return not handler.body or not isinstance(handler.body[-1], (ast.Raise, ast.Return, ast.Break, ast.Continue))
+
+
+def _after(module: ModuleInfo, stmt: ast.stmt) -> list[ast.stmt]:
+    """The statements after ``stmt`` in the block that holds it."""
+    parent = module.parent(stmt)
+    for field in ("body", "orelse", "finalbody", "handlers"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and stmt in block:
+            return block[block.index(stmt) + 1:]
+    return []
+
+
+def _reaches(module: ModuleInfo, body: list[ast.stmt], names: set[str]) -> bool:
+    """Whether ``body`` can end one of ``names``: cancels or awaits it, or hands it to other code
+    (a waiter, a helper, a collection). Looking at it (``if t and not t.done()``) ends nothing, nor
+    does a method a task does not have (``t.close()`` raises ``AttributeError``: NabuCasa/snitun
+    ``a44ee992``)."""
     return any(
-        isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load)
+        isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load) and _may_end(module, node)
         for stmt in body
         for node in ast.walk(stmt)
     )
+
+
+def _may_end(module: ModuleInfo, load: ast.Name) -> bool:
+    use = classify(module, load)
+    if use.kind in ("method", "attribute"):
+        return use.name == "cancel"
+    if use.kind == "argument" and use.call is not None:
+        return not (isinstance(use.call.func, ast.Name) and use.call.func.id in INSPECTORS)
+    return use.kind != "test"
 
 
 def _catches_cancellation(handler: ast.ExceptHandler) -> bool:

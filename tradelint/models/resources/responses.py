@@ -1,0 +1,230 @@
+"""HTTP responses that hold a pooled connection until released: an aiohttp ``ClientResponse``
+awaited from a request method of a ``ClientSession`` (``resp = await session.get(url)``), an
+httpx ``Response`` sent streamed (``await client.send(request, stream=True)``) or got straight
+from a transport (``await transport.handle_async_request(request)``). Reading the whole body
+(``await resp.json()``, ``text()``, ``read()``, httpx's ``aread()``) releases it, as do its
+release methods and ``async with``; one neither read nor released keeps its connection checked
+out of the pool until it is collected (aiohttp reports it as an "Unclosed response").
+
+Only the receiver's type, proven by the code, makes a call a request: ``session.get(key)`` of
+anything else is a lookup. A response is judged for three things only, each a connection that
+nothing can give back any more: discarded where it is made, bound and never read, released nor
+handed anywhere, or rebound to the next response (a retry loop) while the old one is still open.
+A response read or released on one path and not another is not judged: what the collector
+releases at the end of the function is no leak a reader can act on."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.class_body import annotation_head
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.uses import bound_once, classify, name_loads, name_stores, sequential
+from tradelint.models.resources.library_makers import parent_ended
+from tradelint.models.resources.resource_types import Creation, Problem, ResourceSpec
+
+_AIOHTTP_SESSIONS = frozenset({"aiohttp.ClientSession", "aiohttp.client.ClientSession"})
+# Functions whose return annotation is an aiohttp ``ClientSession`` (Home Assistant's shared and
+# per-integration sessions), read from their source as a stub would.
+_SESSION_GETTERS = frozenset({
+    "homeassistant.helpers.aiohttp_client.async_get_clientsession",
+    "homeassistant.helpers.aiohttp_client.async_create_clientsession",
+})
+# ``ClientSession``'s request methods: each returns a ``ClientResponse`` when awaited.
+_AIOHTTP_REQUESTS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "_request"})
+_HTTPX_CLIENTS = frozenset({"httpx.AsyncClient", "httpx._client.AsyncClient"})
+_HTTPX_TRANSPORTS = frozenset({
+    "httpx.AsyncBaseTransport", "httpx.AsyncHTTPTransport", "httpx._transports.base.AsyncBaseTransport",
+    "httpx._transports.default.AsyncHTTPTransport",
+})
+
+# Released by the first method, or by reading the whole body (the ``ends``).
+AIOHTTP_RESPONSE = ResourceSpec("release", awaited=False, unenterable=True, ends=("close", "read", "text", "json", "wait_for_close"), collected=True)
+HTTPX_RESPONSE = ResourceSpec("aclose", coroutine_close=True, unenterable=True, ends=("aread",), collected=True)
+# Uses that hand its body to what reads it on (``resp.content.iter_chunked()``, ``aiter_bytes()``).
+_STREAMED = frozenset({"content", "aiter_bytes", "aiter_text", "aiter_lines", "aiter_raw"})
+
+
+def response_spec(module: ModuleInfo, call: ast.Call) -> ResourceSpec | None:
+    """The response ``call`` makes, when it is awaited and its receiver is proven a session (or
+    an httpx client sending streamed, or an httpx transport)."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or not isinstance(module.parent(call), ast.Await):
+        return None
+    name = func.attr
+    if name not in _AIOHTTP_REQUESTS and name not in ("send", "handle_async_request"):
+        return None
+    function = module.enclosing_function(call)
+    if function is None:
+        return None
+    types = receiver_types(module, function, func.value)
+    if not types or parent_ended(module, function, call, func.value, 0):
+        return None  # (closing the session the block entered, or the ``finally`` closes, ends its responses)
+    if name in _AIOHTTP_REQUESTS and types <= _AIOHTTP_SESSIONS:
+        return AIOHTTP_RESPONSE
+    if name == "send" and types <= _HTTPX_CLIENTS and _streamed(call):
+        return HTTPX_RESPONSE
+    if name == "handle_async_request" and types <= _HTTPX_TRANSPORTS:
+        return HTTPX_RESPONSE
+    return None
+
+
+def _streamed(call: ast.Call) -> bool:
+    """``send(request, stream=True)``, or a ``stream=`` value that is no literal ``False``."""
+    given = next((k.value for k in call.keywords if k.arg == "stream"), None)
+    return given is not None and not (isinstance(given, ast.Constant) and not given.value)
+
+
+def receiver_types(module: ModuleInfo, function: ast.AST, expr: ast.expr) -> set[str] | None:
+    """The library types ``expr`` is proven to hold in ``function``: a parameter's annotation, a
+    local's one value (a constructor or a getter of one), the target of an ``async with X(...)``,
+    or every store of ``self.<attr>`` in the class (its annotation, a constructor, a parameter's
+    annotation; ``None`` aside). None when anything is unknown."""
+    if isinstance(expr, ast.Name) and isinstance(function, FUNCTION_NODES):
+        args = function.args
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            if arg.arg == expr.id:
+                return _annotated(module, arg.annotation)
+        entered = [
+            item.context_expr for node in walk(function) if isinstance(node, (ast.With, ast.AsyncWith)) for item in node.items
+            if isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == expr.id
+        ]
+        value = bound_once(function, expr.id)
+        values = [*entered, *([value] if value is not None else [])]
+        if len(values) != 1 or len(name_stores(function, expr.id)) != 1:
+            return None
+        return _made(module, values[0])
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and isinstance(function, FUNCTION_NODES):
+        cls = module.parent(function)
+        if not isinstance(cls, ast.ClassDef) or not function.args.args or expr.value.id != function.args.args[0].arg:
+            return None
+        return _attribute_types(module, cls, expr.attr)
+    return None
+
+
+def _annotated(module: ModuleInfo, annotation: ast.expr | None) -> set[str] | None:
+    if annotation is None:
+        return None
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [s for s in (annotation.left, annotation.right) if not (isinstance(s, ast.Constant) and s.value is None)]
+        annotation = sides[0] if len(sides) == 1 else annotation
+    elif isinstance(annotation, ast.Subscript) and module.imports.qualify(annotation.value) == "typing.Optional":
+        annotation = annotation.slice
+    head = annotation_head(module, annotation)
+    qualified = module.imports.qualify(head) if head is not None and head is annotation else None
+    return {qualified} if qualified is not None else None
+
+
+def _made(module: ModuleInfo, value: ast.expr) -> set[str] | None:
+    if isinstance(value, ast.Await):
+        value = value.value
+    if not isinstance(value, ast.Call):
+        return None
+    qualified = module.imports.qualify(value.func)
+    if qualified in _SESSION_GETTERS:
+        return {"aiohttp.ClientSession"}
+    return {qualified} if qualified is not None else None
+
+
+def _attribute_types(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> set[str] | None:
+    found: set[str] = set()
+    for stmt in cls.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr:
+            if (named := _annotated(module, stmt.annotation)) is None:
+                return None
+            found |= named
+    for method in cls.body:
+        if not isinstance(method, FUNCTION_NODES) or not method.args.args:
+            continue
+        me = method.args.args[0].arg
+        params = {a.arg: a.annotation for a in (*method.args.args, *method.args.kwonlyargs)}
+        for node in walk(method):
+            targets: list[ast.expr]
+            if isinstance(node, ast.AnnAssign):
+                targets, value, annotation = [node.target], node.value, node.annotation
+            elif isinstance(node, ast.Assign):
+                targets, value, annotation = node.targets, node.value, None
+            else:
+                continue
+            if not any(isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == me for t in targets):
+                continue
+            if isinstance(value, ast.Constant) and value.value is None:
+                continue
+            named = (
+                _annotated(module, annotation) if annotation is not None
+                else _annotated(module, params[value.id]) if isinstance(value, ast.Name) and value.id in params
+                else _made(module, value) if value is not None else None
+            )
+            if named is None:
+                return None
+            found |= named
+    return found or None
+
+
+def discarded_response(module: ModuleInfo, c: Creation) -> bool:
+    """A response made where nothing binds it: dropped as a statement, or only looked at
+    (``(await session.get(url)).status``); not when read or released on the spot (``await (await
+    session.get(url)).json()``)."""
+    awaited = module.parent(c.call)
+    parent = module.parent(awaited) if awaited is not None else None
+    if isinstance(parent, ast.Attribute):
+        return parent.attr not in {c.spec.close, *c.spec.ends} and parent.attr not in _STREAMED
+    return isinstance(parent, ast.Expr)
+
+
+def judge_response(module: ModuleInfo, c: Creation) -> Problem | None:
+    """A response bound to a local: never read, released nor handed anywhere; or rebound to the
+    next response while still open (on the path from one store to the next, or around a loop)."""
+    assert c.function is not None
+    releases = {c.spec.close, *c.spec.ends}
+    loads = list(name_loads(c.function, c.name))
+    released: list[ast.AST] = []
+    handed = kept = False
+    for node in loads:
+        use = classify(module, node)
+        if use.kind in ("method", "attribute") and (use.name in releases or use.name == "__aexit__"):
+            released.append(node)
+        elif use.kind == "with" or (use.kind in ("method", "attribute") and use.name in _STREAMED):
+            released.append(node)
+        elif use.kind not in ("method", "attribute", "test"):
+            handed = True  # returned, given to a call, stored, yielded: its holder may release it
+            kept = kept or use.kind != "return"  # (``results.append(resp)``: rebinding the name loses nothing)
+    if not kept and _rebound_open(module, c, released):
+        return "response_replaced"
+    return None if released or handed else "response_never_released"
+
+
+def _rebound_open(module: ModuleInfo, c: Creation, released: list[ast.AST]) -> bool:
+    stmt = c.stmt
+    line = getattr(stmt, "end_lineno", None) or stmt.lineno  # type: ignore[attr-defined]
+    assert c.function is not None
+    stores = [s for s in name_stores(c.function, c.name) if s.lineno > line and sequential(module, stmt, s)]
+    if stores:
+        first = min(stores, key=lambda s: s.lineno)
+        return not any(line < getattr(n, "lineno", 0) <= first.lineno for n in released)
+    # ``while True: resp = await session.get(url); if resp.status == 200: return resp``: the next
+    # turn of the loop rebinds it, unless a release or an unconditional exit comes first.
+    loop = next((a for a in module.ancestors(stmt) if isinstance(a, (ast.For, ast.AsyncFor, ast.While)) or a is c.function), None)
+    if loop is None or loop is c.function:
+        return False
+    # (a release on a way out of the loop, ``return await resp.json()``, is not on the way round)
+    if any(loop in module.ancestors(n) and not _leaves_after(module, n, loop) for n in released):
+        return False
+    return not _leaves_after(module, stmt, loop)
+
+
+def _leaves_after(module: ModuleInfo, node: ast.AST, loop: ast.AST) -> bool:
+    """Whether the statement holding ``node``, or one after it in a block that holds it inside
+    the loop, is a ``return``, ``raise`` or ``break``: going on from ``node`` leaves the loop."""
+    while node is not loop:
+        parent = module.parent(node)
+        if parent is None:
+            return False
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(parent, field, None)
+            if isinstance(block, list) and node in block:
+                if any(isinstance(s, (ast.Return, ast.Raise, ast.Break)) for s in block[block.index(node):]):
+                    return True
+        node = parent
+    return False
