@@ -8,6 +8,17 @@ see, each a general rule beside its negative twin:
   handed, bound once to what a call returned in the same function, is left open (TRD201 where
   it is bound; neo4j/neo4j-python-driver ``c4681063``: the socket of an unsupported protocol
   version).
+- an object kept on ``self`` whose class makes a resource in ``__init__`` and has no release
+  at all, in an owner that has one (``close()``, ``stop()``, ``__aexit__``) that does not reach
+  it: the owner's end cannot end what its part holds (TRD202 where the owner keeps it, beside
+  the part's own TRD202; pinecone-io/pinecone-python-client ``173e3119``: the lazily made
+  ``AsyncInference`` with its own HTTP client; ydb-platform/ydb-python-sdk ``f5e568ef``: the
+  driver's ``TableClient`` with its session pool). The part's resource may be a first-party
+  type's now, not only a library's.
+- a first-party class that keeps a task it starts (``self._keep_alive = asyncio.ensure_future(
+  ...)``) and whose ``__aexit__`` awaits its own public release (``stop()``) is a resource type
+  even when no method releases an attribute: the task runs until that end (ydb's aio
+  ``SessionPool``). One that starts no task and whose end only clears a flag is still none.
 """
 
 from __future__ import annotations
@@ -91,4 +102,131 @@ def test_a_release_handed_the_socket_awaited_twin(tmp_path: Path) -> None:
     # unawaited call is another rule's), nor a release named so that is a plain ``def``.
     assert _check(tmp_path, _socket("log_close(s)")) == []
     source = _socket("close_sync(s)") + "\n\ndef close_sync(conn):\n    conn.close()\n"
+    assert _check(tmp_path, source) == []
+
+
+# --- an owner's end that cannot reach what its part holds -----------------------------------------
+
+HOLDER = """\
+import httpx
+
+
+class HTTPClient:
+    def __init__(self):
+        self._client = httpx.AsyncClient()
+
+    async def get(self, path):
+        return await self._client.get(path)
+
+    async def close(self):
+        await self._client.aclose()
+
+
+class Inference:
+    def __init__(self):
+        self._http = HTTPClient()
+
+    async def embed(self, text):
+        return await self._http.get("/embed")
+
+
+class Pinecone:
+    def __init__(self):
+        self._http = HTTPClient()
+        self._inference = None
+
+    @property
+    def inference(self):
+        if self._inference is None:
+            self._inference = Inference()
+        return self._inference
+
+    async def {release}(self):
+        await self._http.close(){extra}
+"""
+
+
+def _holder(release: str = "close", extra: str = "") -> str:
+    return HOLDER.replace("{release}", release).replace("{extra}", extra)
+
+
+PART = "17:9 TRD202 `self._http` is never closed; add a `close()` method that calls its `close()`"
+
+
+def test_an_owner_end_that_cannot_reach_its_part(tmp_path: Path) -> None:
+    assert _check(tmp_path, _holder()) == [
+        PART,
+        "31:13 TRD202 `self._inference` holds a `self._http` that nothing closes, and `close()` cannot end it; "
+        "give `Inference` a `close()` that closes it and call it from `close()`",
+    ]
+    assert _check(tmp_path, _holder("stop"))[1:] == [
+        "31:13 TRD202 `self._inference` holds a `self._http` that nothing closes, and `stop()` cannot end it; "
+        "give `Inference` a `close()` that closes it and call it from `stop()`",
+    ]
+
+
+def test_an_owner_end_that_reaches_its_part_twin(tmp_path: Path) -> None:
+    # The owner reaches in to close what its part holds: both are ended.
+    reach = "\n        if self._inference is not None:\n            await self._inference._http.close()"
+    assert _check(tmp_path, _holder(extra=reach)) == []
+    # An owner with no end of its own: only the part's own finding.
+    assert _check(tmp_path, _holder("refresh")) == [PART]
+    # A part handed the owner's client makes nothing of its own.
+    lent = _holder().replace("    def __init__(self):\n        self._http = HTTPClient()\n\n    async def embed",
+                             "    def __init__(self, http):\n        self._http = http\n\n    async def embed")
+    assert _check(tmp_path, lent.replace("Inference()", "Inference(self._http)")) == []
+
+
+# --- a class that starts a task and says how it ends ---------------------------------------------
+
+POOL = """\
+import asyncio
+
+
+class SessionPool:
+    def __init__(self, size):
+        self._size = size
+        {start}
+
+    async def _keep_alive_loop(self):
+        while True:
+            await asyncio.sleep(60)
+
+    async def stop(self):
+        {stop}
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.stop()
+
+
+class TableClient:
+    def __init__(self):
+        self._pool = SessionPool(10)
+
+
+class Driver:
+    def __init__(self):
+        self.table_client = TableClient()
+
+    async def stop(self):
+        pass
+"""
+
+TASK = "self._keep_alive = asyncio.ensure_future(self._keep_alive_loop())"
+
+
+def test_a_class_that_starts_a_task_and_says_how_it_ends(tmp_path: Path) -> None:
+    source = POOL.replace("{start}", TASK).replace("{stop}", "await asyncio.wait_for(self._keep_alive, timeout=1)")
+    assert _check(tmp_path, source) == [
+        "25:9 TRD202 `self._pool` is never closed; add a `close()` method that calls its `stop()`",
+        "30:9 TRD202 `self.table_client` holds a `self._pool` that nothing closes, and `stop()` cannot end it; "
+        "give `TableClient` a `close()` that closes it and call it from `stop()`",
+    ]
+
+
+def test_a_class_whose_end_only_clears_a_flag_twin(tmp_path: Path) -> None:
+    source = POOL.replace("{start}", "self._running = True").replace("{stop}", "self._running = False")
     assert _check(tmp_path, source) == []
