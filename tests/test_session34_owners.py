@@ -19,6 +19,11 @@ see, each a general rule beside its negative twin:
   ...)``) and whose ``__aexit__`` awaits its own public release (``stop()``) is a resource type
   even when no method releases an attribute: the task runs until that end (ydb's aio
   ``SessionPool``). One that starts no task and whose end only clears a flag is still none.
+- an ``__aenter__`` (with no ``try``) that makes ``self.client``, opens it (``await
+  self.client.connect()``) and then awaits more (``login()``), where ``__aexit__`` ends it by a
+  method of its class that calls the class's own release (``await self.client.quit()``, whose
+  ``quit()`` calls ``self.close()``), leaves it open when that fails: reported where
+  ``__aenter__`` made it (aio-libs/aioftp ``f83046e5``).
 """
 
 from __future__ import annotations
@@ -230,3 +235,78 @@ def test_a_class_that_starts_a_task_and_says_how_it_ends(tmp_path: Path) -> None
 def test_a_class_whose_end_only_clears_a_flag_twin(tmp_path: Path) -> None:
     source = POOL.replace("{start}", "self._running = True").replace("{stop}", "self._running = False")
     assert _check(tmp_path, source) == []
+
+
+# --- an __aenter__ that makes and opens a client, then fails --------------------------------------
+
+SESSION = """\
+from .streams import open_stream
+
+
+class Client:
+    async def connect(self, host):
+        self.reader, self.writer = await open_stream(host, 21)
+
+    async def login(self, user):
+        self.writer.write(user.encode())
+        await self.writer.drain()
+
+    async def ping(self):
+        self.writer.write(b"NOOP")
+
+    async def quit(self):
+        self.writer.write(b"QUIT")
+        self.close()
+
+    def close(self):
+        self.writer.close()
+
+
+class ClientSession:
+    def __init__(self, host, user):
+        self.host = host
+        self.user = user
+
+    async def __aenter__(self):
+{enter}
+        return self.client
+
+    async def __aexit__(self, *exc_info):
+        await self.client.{leave}()
+"""
+
+ENTER = """\
+        self.client = Client()
+        await self.client.connect(self.host)
+        await self.client.login(self.user)"""
+
+
+def _session(enter: str = ENTER, leave: str = "quit") -> str:
+    return SESSION.replace("{enter}", enter).replace("{leave}", leave)
+
+
+def test_an_enter_that_makes_and_opens_a_client_then_fails(tmp_path: Path) -> None:
+    expected = ["29:9 TRD202 `self.client` is left open when `__aenter__()` fails after opening it; close it there before re-raising"]
+    assert _check(tmp_path, _session()) == expected
+    # Closed by its own release, the client is a known resource: the verdict on its creation
+    # says it, once.
+    assert _check(tmp_path, _session(leave="close")) == [
+        "29:9 TRD202 `self.client` leaks when `__aenter__()` fails after making it; close it there before re-raising",
+    ]
+
+
+def test_an_enter_that_makes_and_opens_a_client_twin(tmp_path: Path) -> None:
+    # ``__aexit__`` calls a method that does not end the client: nothing says it must be closed.
+    assert _check(tmp_path, _session(leave="ping")) == []
+    # Nothing can fail after the connect.
+    assert _check(tmp_path, _session(ENTER.rsplit("\n", 1)[0])) == []
+    # ``__aenter__`` handles its errors (closing the client there).
+    handled = """\
+        self.client = Client()
+        try:
+            await self.client.connect(self.host)
+            await self.client.login(self.user)
+        except BaseException:
+            self.client.close()
+            raise"""
+    assert _check(tmp_path, _session(handled)) == []

@@ -61,7 +61,10 @@ class ResourceOnSelfNeverClosed(Rule):
     self.transport.connect()`, where `__aexit__` awaits `self.transport.close()`) and then awaits
     or raises something more leaves it open when that fails: `async with` runs `__aexit__` only
     once `__aenter__` has returned (graphql-python/gql `0084b95d`, the schema fetch after the
-    connect). Reported at the opening `await`, not in tests or what a script runs.
+    connect). `__aexit__` may end it by a method of its class that calls the class's own release
+    (aio-libs/aioftp `f83046e5`: `await self.client.quit()`, whose `quit()` calls
+    `self.close()`). Reported at the opening `await`, or where `__aenter__` made the object
+    before it (`self.client = Client()`), not in tests or what a script runs.
 
     An object kept on `self` whose first-party class makes a resource in `__init__` (a
     library's, or a first-party resource type's) and has no release at all, in a class that has
@@ -286,8 +289,11 @@ class ResourceOnSelfNeverClosed(Rule):
     fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
+        judged = {id(v.creation.stmt) for v in resource_analysis(ctx).verdicts}
         for cls in ctx.module.index.classes:
             for opening, attr in opened_then_failing(ctx.module, cls):
+                if id(opening) in judged:
+                    continue  # made there as a known resource: its own verdict says it
                 yield Report(
                     opening,
                     fit("`self.{name}` is left open when `__aenter__()` fails after opening it; close it there before re-raising",
