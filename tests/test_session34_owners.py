@@ -310,3 +310,40 @@ def test_an_enter_that_makes_and_opens_a_client_twin(tmp_path: Path) -> None:
             self.client.close()
             raise"""
     assert _check(tmp_path, _session(handled)) == []
+
+
+EVIDENCED = """\
+import grouplib
+
+
+async def run_once():
+    group = grouplib.TaskGroup()
+    try:
+        await group.spawn()
+    finally:
+        await group.shutdown()
+
+
+class Service:
+    def __init__(self):
+        self._group = grouplib.TaskGroup()
+
+
+class Owner:
+    def __init__(self):
+        self.service = Service()
+
+    async def close(self):
+        pass
+
+
+def build():
+    return {"session": Service()}
+"""
+
+
+def test_a_part_holding_a_type_known_only_by_the_projects_closes_twin(tmp_path: Path) -> None:
+    # ``grouplib.TaskGroup`` is a resource only by the project's own closes elsewhere: it may be
+    # shared, so it is judged where it is made (lablup/backend.ai's ``PersistentTaskGroup``), not
+    # through the holders of the class that keeps it (no owner finding, no TRD201 at ``build``).
+    assert _check(tmp_path, EVIDENCED) == []

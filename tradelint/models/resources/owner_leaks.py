@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.ownership import resolve_ref
 from tradelint.facts.syntax import capword
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.summary_data import ModuleSummary, Ref
@@ -76,7 +77,9 @@ def unclosed_by_class(
         if a.method != "__init__":
             continue
         spec = builtin_spec(a.ref[1]) if a.ref[0] == "qualified" else None
-        if spec is None and owned_close is not None and a.ref[0] in ("qualified", "local"):
+        # (a first-party class only: a library type known by the project's own closes elsewhere
+        # may be shared, and is judged where it is made)
+        if spec is None and owned_close is not None and resolve_ref(module.project, summary, a.ref) is not None:
             made = owned_close(summary, a.ref)
             spec = ResourceSpec(made[0], awaited=made[1], first_party=True) if made is not None else None
         if spec is not None:
