@@ -198,9 +198,12 @@ def test_an_owner_released_through_the_part_it_holds_in_an_imported_registry(tmp
 
 def test_an_owner_that_releases_no_part_is_no_resource_twin(tmp_path: Path) -> None:
     # ``stop()`` ends nothing the bot holds: ``Bot`` is no resource type, and API's session is
-    # reported where it is kept (no class closes it).
+    # reported where it is kept (no class closes it), and where the bot keeps the API, since
+    # ``Bot.stop()`` cannot end it (session 34: an owner's end must reach what its parts hold).
     assert _project(tmp_path, "self.key = None") == [
         "bot.py:6:9 TRD202 `self.session` is never closed; add a `close()` method that calls its `close()`",
+        "bot.py:16:9 TRD202 `self.api` holds a `self.session` that nothing closes, and `stop()` cannot end it; "
+        "give `API` a `close()` that closes it and call it from `stop()`",
     ]
 
 

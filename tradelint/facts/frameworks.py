@@ -1,9 +1,11 @@
 """The framework base classes whose instances the framework itself ends, by calling one method of
 theirs (``close()`` of a discord client, ``cog_unload()`` of a cog): a subclass releases what it
-holds there. Read by the ownership model (``facts/ownership.py``)."""
+holds there, and the decorators of their event handlers. Read by the ownership model
+(``facts/ownership.py``)."""
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 
 
@@ -46,3 +48,18 @@ FRAMEWORKS: tuple[Framework, ...] = (
         "cog_unload",
     ),
 )
+
+
+# Decorators of a framework's event handlers: a bot command, a listener, a background loop. A
+# release there runs when a user types the command, not when the cog is unloaded.
+_HANDLER_DECORATORS = frozenset({"command", "group", "hybrid_command", "hybrid_group", "listener", "loop", "event"})
+
+
+def is_event_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``@commands.command()``, ``@commands.Cog.listener()``, ``@tasks.loop(...)`` and the like."""
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
+        if name in _HANDLER_DECORATORS:
+            return True
+    return False

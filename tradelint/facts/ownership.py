@@ -32,7 +32,7 @@ from pathlib import Path
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.mid_life import closed_mid_life_only
 from tradelint.facts.never_run import never_entered
-from tradelint.facts.frameworks import FRAMEWORKS, Framework
+from tradelint.facts.frameworks import FRAMEWORKS, Framework, is_event_handler
 from tradelint.facts.summaries import (
     DUNDER_RELEASE,
     LEADING_RELEASE,
@@ -43,7 +43,7 @@ from tradelint.facts.summaries import (
     returned_class,
     summary_ref,
 )
-from tradelint.facts.syntax import FUNCTION_NODES, capword
+from tradelint.facts.syntax import FUNCTION_NODES, TASK_WORDS, capword
 from tradelint.facts.summary_data import Acquisition, ClassFacts, MethodFacts, ModuleSummary, Ref
 
 __all__ = [
@@ -97,21 +97,6 @@ def framework_teardown(module: ModuleInfo, cls: ast.ClassDef) -> str | None:
         return None
     framework = framework_of(lineage(module.project, module.summary, facts))
     return framework.teardown if framework is not None else None
-
-
-# Decorators of a framework's event handlers: a bot command, a listener, a background loop. A
-# release there runs when a user types the command, not when the cog is unloaded.
-_HANDLER_DECORATORS = frozenset({"command", "group", "hybrid_command", "hybrid_group", "listener", "loop", "event"})
-
-
-def is_event_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """``@commands.command()``, ``@commands.Cog.listener()``, ``@tasks.loop(...)`` and the like."""
-    for decorator in function.decorator_list:
-        target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
-        if name in _HANDLER_DECORATORS:
-            return True
-    return False
 
 
 def release_runs(module: ModuleInfo, cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -230,6 +215,15 @@ def _by_protocol(module: ModuleSummary, facts: ClassFacts, family: Family) -> Re
         ):
             return ResourceType(module, facts.name, name, True, True, by_protocol=True)
     return None
+
+
+def _starts_a_task(family: Family) -> bool:
+    """Whether a class of ``family`` keeps on ``self`` a task it starts (``self._loop_task =
+    asyncio.ensure_future(self._keep_alive())``)."""
+    return any(
+        a.ref[0] == "qualified" and a.ref[1].rpartition(".")[2] in TASK_WORDS
+        for _, facts in family for a in facts.acquisitions
+    )
 
 
 def _methods(family: Family) -> dict[str, MethodFacts]:
@@ -434,7 +428,11 @@ class OwnershipModel:
         if inherited is not None:
             return inherited
         if not any(m.releases for _, f in family for m in f.methods.values()):
-            return None  # nothing in the lineage releases anything
+            # Nothing in the lineage releases an attribute. A class that starts a task of its own
+            # and says it must be ended (``__aexit__`` awaiting its ``stop()``) is one all the same:
+            # the task runs until that end (ydb's aio ``SessionPool``, whose ``stop()`` ends its
+            # keep-alive task and pooled sessions); one whose end only clears a flag is not.
+            return _by_protocol(module, facts, family) if _starts_a_task(family) else None
         acquired: list[tuple[ModuleSummary, Acquisition]] = []
         for owner_module, owner in family:
             for acquisition in owner.acquisitions:

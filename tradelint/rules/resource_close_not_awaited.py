@@ -30,6 +30,11 @@ class ResourceCloseNotAwaited(Rule):
     holds. A coroutine that is kept, returned or handed on
     is not this rule's, nor a decorated method.
 
+    A release the thing is handed to alike: `BoltSocket.close_socket(s)` (a class or static
+    method called on its class or `cls`), `self._drop(conn)`, `close_conn(conn)`, as a
+    statement, where the callee is a first-party `async def` named as a release that calls a
+    release method on that parameter (`await socket_.close()`).
+
     Whatever the receiver's type, when the code awaits the same release of the same receiver
     elsewhere (`await self._link.disconnect()` in `stop()`, the bare `self._link.disconnect()` in
     `restart()`; a local's in the same function, a module global's in the module): the awaited
@@ -96,8 +101,8 @@ class ResourceCloseNotAwaited(Rule):
         # A release of a coroutine method, known by its definition or by an ``await`` of the same
         # receiver's method elsewhere: one report each, the help saying how it is known.
         releases = [
-            (release, fit_help("`{owner}.{method}()` is a coroutine function: the call only creates a coroutine",
-                               owner=release.owner, method=release.method))
+            (release, fit_help("`{owner}{method}()` is a coroutine function: the call only creates a coroutine",
+                               owner=f"{release.owner}." if release.owner else "", method=release.method))
             for release in unawaited_releases_of(ctx)
         ] + [
             (release, fit_help("`{spelled}()` is awaited elsewhere: it returns an awaitable, and this call only creates it",

@@ -13,6 +13,7 @@ from tradelint.facts.ownership import framework_teardown, release_method
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.facts.never_run import closed_by_exit_never_entered, closer_never_run
 from tradelint.models.resources.enter_failure import opened_then_failing
+from tradelint.models.resources.holder_owners import owner_release
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
 from tradelint.models.resources.release_gaps import failing_use_before_close
 from tradelint.models.resources.resource_model import resource_analysis
@@ -60,7 +61,34 @@ class ResourceOnSelfNeverClosed(Rule):
     self.transport.connect()`, where `__aexit__` awaits `self.transport.close()`) and then awaits
     or raises something more leaves it open when that fails: `async with` runs `__aexit__` only
     once `__aenter__` has returned (graphql-python/gql `0084b95d`, the schema fetch after the
-    connect). Reported at the opening `await`, not in tests or what a script runs.
+    connect). `__aexit__` may end it by a method of its class that calls the class's own release
+    (aio-libs/aioftp `f83046e5`: `await self.client.quit()`, whose `quit()` calls
+    `self.close()`). Reported at the opening `await`, or where `__aenter__` made the object
+    before it (`self.client = Client()`), not in tests or what a script runs.
+
+    An object kept on `self` whose first-party class makes a resource in `__init__` (a
+    library's, or a first-party resource type's) and has no release at all, in a class that has
+    one (`close()`, `stop()`, `__aexit__`) which does not reach what that object holds: the
+    owner's end cannot end it, and each owner ended leaks it. Reported where the owner keeps
+    the object, beside the object's own class's finding (pinecone-io/pinecone-python-client
+    `173e3119`: a lazily made `AsyncInference` with its own HTTP client, under a client whose
+    `close()` closes only its own):
+    ```python
+    class Pinecone:
+        @property
+        def inference(self):
+            if self._inference is None:
+                self._inference = Inference(self._config)   # reported: close() cannot end it
+            return self._inference
+
+        async def close(self):
+            await self._http.close()
+    ```
+    A first-party class that keeps a task it starts (`asyncio.ensure_future(...)` on `self`)
+    and whose `__aexit__` awaits its own public release (`stop()`) is such a resource type even
+    when none of its methods closes an attribute: the task runs until that end (ydb's aio
+    `SessionPool`, held by the driver's `TableClient`, which the driver's `stop()` never
+    stopped).
 
     An element the collection's owner does close, but that the method which made it takes out
     again unreleased (`del self._tasks[room]`, `self._tasks.pop(room)` with its result dropped,
@@ -271,8 +299,11 @@ class ResourceOnSelfNeverClosed(Rule):
     fix_availability = "sometimes"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
+        judged = {id(v.creation.stmt) for v in resource_analysis(ctx).verdicts}
         for cls in ctx.module.index.classes:
             for opening, attr in opened_then_failing(ctx.module, cls):
+                if id(opening) in judged:
+                    continue  # made there as a known resource: its own verdict says it
                 yield Report(
                     opening,
                     fit("`self.{name}` is left open when `__aenter__()` fails after opening it; close it there before re-raising",
@@ -285,11 +316,22 @@ class ResourceOnSelfNeverClosed(Rule):
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
                 "self_remade_at_release", "key_never_closed", "key_close_not_awaited", "self_leaks_when_enter_fails",
                 "self_cancel_skips_close", "element_dropped", "element_replaced", "self_closed_after_own_use",
-                "self_closed_on_one_outcome",
+                "self_closed_on_one_outcome", "self_holder_left_open",
             ):
                 continue
             c = verdict.creation
             assert c.cls is not None and c.function is not None
+            if verdict.problem == "self_holder_left_open":
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` holds a `self.{held}` that nothing closes, and `{release}()` cannot end it; "
+                        "give `{label}` a `close()` that closes it and call it from `{release}()`",
+                        name=c.name, held=c.spec.holds, release=owner_release(ctx.module, c.cls) or "close", label=c.label),
+                    None,
+                    fit_help("`{label}` makes its own `self.{held}` and has no release: each `{cls}` ended leaks it",
+                             label=c.label, held=c.spec.holds, cls=c.cls.name),
+                )
+                continue
             if verdict.problem == "self_leaks_when_enter_fails":
                 yield Report(
                     c.stmt,

@@ -48,7 +48,11 @@ class UnclosedAsyncResource(Rule):
     (`get_rank_data()` closing the session after its last request) ends an instance when called,
     as `close()` does. An object of the project made in a function whose release is called
     there without `await` (`playground.close()`, an `async def`, in the `finally`) is reported
-    where it is made: the call only creates a coroutine (TRD205 adds the `await`). A session handed to a first-party coroutine
+    where it is made: the call only creates a coroutine (TRD205 adds the `await`). So is a value
+    bound once to what a call returns and handed, as a statement without `await`, to a
+    first-party `async def` release that releases that parameter (`s, version = await
+    BoltSocket.connect(host)`, then `BoltSocket.close_socket(s)` before a `raise`): nothing
+    closes it. A session handed to a first-party coroutine
     (`create_task(worker(session))`) is borrowed: the caller still closes it. So is one given to a
     function whose code cannot be read (`register(session)` from a package neither installed nor
     in the project): nothing proves it takes the session over; no `async with` fix is offered,
@@ -552,7 +556,14 @@ class UnclosedAsyncResource(Rule):
         for release in unawaited_releases_of(ctx):
             # A first-party object made here whose only release is never awaited (TRD205).
             made = made_here(ctx.module, release)
-            if made is not None and id(made) not in reported:
+            if made is not None and id(made) not in reported and release.released is not None:
+                reported.add(id(made))
+                call = made.value.value if isinstance(made.value, ast.Await) else made.value
+                yield Report(made, fit("`{name}` (`{label}(...)`) is left open: `{spelled}({name})` is never awaited",
+                                       name=release.released, label=ast.unparse(call.func), spelled=release.spelled),  # type: ignore[attr-defined]
+                             None, fit_help("`{spelled}()` is a coroutine function: the call only creates a coroutine, "
+                                            "and closes nothing", spelled=release.spelled))
+            elif made is not None and id(made) not in reported:
                 reported.add(id(made))
                 yield Report(made, fit("`{name}` (`{label}(...)`) is never closed: its `{close}()` is never awaited",
                                        name=release.call.func.value.id, label=ast.unparse(made.value.func), close=release.method),  # type: ignore[attr-defined]

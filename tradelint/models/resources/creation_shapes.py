@@ -43,7 +43,8 @@ def owner_creation(
     function: ast.FunctionDef | ast.AsyncFunctionDef,
 ) -> Creation | None:
     """An instance of a class that never closes what it opens, made in a function: inline,
-    handed on, or bound to a local (kept on ``self``, the holder's class is TRD202's)."""
+    handed on, bound to a local, or kept on ``self`` (``self_holder``: its owner's end must reach
+    what it holds)."""
     parent = module.parent(expr)
     if isinstance(parent, (ast.Attribute, ast.Expr)):
         return Creation(call, spec, label, "inline", call, spec.holds, function=function)
@@ -53,6 +54,9 @@ def owner_creation(
             return None  # registered with a framework or library (``bot.add_cog(Cog())``)
         return Creation(call, spec, label, "handed", call, spec.holds, function=function)
     binding = assigned_to(module, expr, function)
+    if binding is not None and binding.kind == "self" and binding.cls is not None:
+        # ``self._inference = AsyncInference(config)``: the owner's end must reach what it holds.
+        return Creation(call, spec, label, "self_holder", binding.stmt, binding.name, function, binding.cls)
     if binding is None or binding.kind != "local" or declares_outer(function, binding.name):
         return None
     return Creation(call, spec, label, "local", binding.stmt, binding.name, function)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 
+from tradelint.facts.attribute_types import attribute_class
+from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors
 from tradelint.facts.summaries import is_release_name
@@ -159,12 +161,15 @@ def _closes_attribute_in(body: list[ast.stmt], attr: str, close: str) -> bool:
     return False
 
 
-def opened_then_failing(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ast.Await, str]]:
+def opened_then_failing(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ast.AST, str]]:
     """``await self.transport.connect()`` in ``__aenter__`` (with no ``try``), where ``__aexit__``
     releases ``self.transport``, followed by an ``await`` or a ``raise`` that can fail: an
     ``async with`` whose ``__aenter__`` fails there never runs ``__aexit__``, and what was opened
     stays open (graphql-python/gql ``0084b95d``: the schema fetch after the transport's connect).
-    Each (the opening ``await``, the attribute); none in a test or what a script runs."""
+    ``__aexit__`` may end it by a method of its class that calls the class's release (aioftp
+    ``f83046e5``: ``await self.client.quit()``, where ``quit()`` calls ``self.close()``). Each (the
+    opening ``await``, or the statement of ``__aenter__`` before it that made the object; the
+    attribute); none in a test or what a script runs."""
     methods = {s.name: s for s in cls.body if isinstance(s, FUNCTIONS)}
     enter, leave = methods.get("__aenter__"), methods.get("__aexit__")
     if enter is None or leave is None or any(isinstance(node, ast.Try) for node in walk(enter)):
@@ -175,15 +180,51 @@ def opened_then_failing(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ast
         attr
         for node in walk(leave)
         if isinstance(node, ast.Await) and isinstance(call := node.value, ast.Call) and isinstance(call.func, ast.Attribute)
-        and is_release_name(call.func.attr) and (attr := self_attr(call.func.value, "self")) is not None
+        and (attr := self_attr(call.func.value, "self")) is not None
+        and (is_release_name(call.func.attr) or _ends_instance(module, cls, attr, call.func.attr))
     }
-    found: list[tuple[ast.Await, str]] = []
+    found: list[tuple[ast.AST, str]] = []
     for node in walk(enter):
         if not (isinstance(node, ast.Await) and isinstance(call := node.value, ast.Call) and isinstance(call.func, ast.Attribute)):
             continue
         attr = self_attr(call.func.value, "self")
         if attr in released and attr not in {a for _, a in found} and not is_release_name(call.func.attr):
             if _can_fail_after(enter, node.end_lineno or node.lineno):
-                found.append((node, attr))
+                found.append((_made_before(enter, attr, node.lineno) or node, attr))
     return found
+
+
+def _ends_instance(module: ModuleInfo, cls: ast.ClassDef, attr: str, method: str) -> bool:
+    """Whether ``method`` of the first-party class ``self.<attr>`` is proven to hold ends an
+    instance: it calls a release method of its own (aioftp's ``Client.quit()``, which sends
+    ``QUIT`` and then calls ``self.close()``), directly or through its other methods."""
+    held = attribute_class(module, cls, attr)
+    if held is None:
+        return False
+    methods = {s.name: s for _, node in class_and_bases(*held) for s in node.body if isinstance(s, FUNCTIONS)}
+    seen: set[str] = set()
+    stack = [method]
+    while stack:
+        current = methods.get(name := stack.pop())
+        if current is None or name in seen:
+            continue
+        seen.add(name)
+        for node in walk(current):
+            if isinstance(node, ast.Call) and (called := self_attr(node.func, "self")) is not None:
+                if is_release_name(called) and called in methods:
+                    return True
+                stack.append(called)
+    return False
+
+
+def _made_before(enter: ast.FunctionDef | ast.AsyncFunctionDef, attr: str, line: int) -> ast.stmt | None:
+    """The statement of ``__aenter__`` before ``line`` that makes ``self.<attr>`` (``self.client
+    = Client(**self.kwargs)``): what is left open is the object made there, reported where it is
+    made (as ``self_leaks_when_enter_fails`` is)."""
+    for stmt in enter.body:
+        if stmt.lineno >= line:
+            break
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and any(self_attr(t, "self") == attr for t in stmt.targets):
+            return stmt
+    return None
 

@@ -8,8 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.ownership import resolve_ref
 from tradelint.facts.syntax import capword
 from tradelint.facts.summaries import definition_of
+from tradelint.facts.summary_data import ModuleSummary, Ref
 from tradelint.facts.uses import classify, in_cleanup_block, name_loads
 from tradelint.models.resources.error_paths import left_open_by_a_handler
 from tradelint.models.resources.proofs import closed_where_errors_are_swallowed
@@ -54,9 +56,12 @@ def unclosed_by_class(
     func: ast.expr,
     builtin_spec: Callable[[str], ResourceSpec | None],
     class_closes: Callable[[Creation, ModuleInfo], bool],
+    owned_close: Callable[[ModuleSummary, Ref], tuple[str, bool] | None] | None = None,
 ) -> str | None:
     """``StreamFetcher(...)`` where the first-party class opens a library resource on ``self`` in
-    ``__init__`` and nothing ever closes it (atomicpuppy): the attribute every instance leaks."""
+    ``__init__`` and nothing ever closes it (atomicpuppy): the attribute every instance leaks.
+    With ``owned_close`` (how a value made by a ref is released), a resource of a first-party
+    type too (pinecone's ``AsyncInference``, whose own ``AsyncHTTPClient`` nothing closes)."""
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
     if not capword(name):
         return None
@@ -67,7 +72,19 @@ def unclosed_by_class(
     facts = summary.classes.get(definition.line)
     if facts is None or "__new__" in facts.methods:
         return None
-    acquisitions = [a for a in facts.acquisitions if a.method == "__init__" and a.ref[0] == "qualified" and builtin_spec(a.ref[1])]
+    specs: dict[int, ResourceSpec] = {}
+    for a in facts.acquisitions:
+        if a.method != "__init__":
+            continue
+        spec = builtin_spec(a.ref[1]) if a.ref[0] == "qualified" else None
+        # (a first-party class only: a library type known by the project's own closes elsewhere
+        # may be shared, and is judged where it is made)
+        if spec is None and owned_close is not None and resolve_ref(module.project, summary, a.ref) is not None:
+            made = owned_close(summary, a.ref)
+            spec = ResourceSpec(made[0], awaited=made[1], first_party=True) if made is not None else None
+        if spec is not None:
+            specs[a.line] = spec
+    acquisitions = [a for a in facts.acquisitions if a.line in specs and a.method == "__init__"]
     if not acquisitions:
         return None
     owner = module.project.module_at(Path(summary.path))
@@ -76,8 +93,7 @@ def unclosed_by_class(
         return None
     init = next((s for s in cls.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef) and s.name == "__init__"), None)
     for acquisition in acquisitions:
-        spec = builtin_spec(acquisition.ref[1])
-        assert spec is not None
+        spec = specs[acquisition.line]
         if init is not None and _made_on_a_null_pool(owner, init, acquisition.line, spec.close):
             continue  # ``self.engine = create_async_engine(url, poolclass=NullPool)`` holds nothing
         held = Creation(cls, spec, "", "self", cls, acquisition.attr, init, cls)  # type: ignore[arg-type]

@@ -36,6 +36,7 @@ from tradelint.models.resources.null_pool import pools_nothing
 from tradelint.models.resources.release_gaps import closed_after_own_failure
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import owner_leaks, unclosed_by_class
+from tradelint.models.resources.holder_owners import holder_left_open
 from tradelint.models.resources.dropped import lost_element, shared_element
 from tradelint.models.resources.creation_shapes import entered_by_hand, owner_creation, part_creation
 from tradelint.models.resources.factories import (
@@ -139,7 +140,7 @@ class ResourceAnalysis:
                 return given
         if found is None and made is None and (taken := taking_spec(self.model, self.module, call.func)) is not None:
             return taken
-        holds = unclosed_by_class(self.module, call.func, self.builtin_spec, self._class_closes)
+        holds = unclosed_by_class(self.module, call.func, self.builtin_spec, self._class_closes, self.model.owned_close)
         if holds:
             return ResourceSpec("close", first_party=True, holds=holds, lends=lazily_given(self.module, call.func))
         if qualified is not None:
@@ -449,7 +450,7 @@ class ResourceAnalysis:
 
     def _judge(self, c: Creation) -> Problem | None:
         if c.spec.holds:
-            return owner_leaks(self.module, c)
+            return holder_left_open(self.module, c, self._class_closes) if c.kind == "self_holder" else owner_leaks(self.module, c)
         if c.kind == "import_time":
             return None if loaded_on_the_loop_and_closed(self.module, c.call) else "import_time"
         if c.kind == "self_key":

@@ -215,7 +215,7 @@ OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing
 NOT_TAKERS = {"getattr", "hasattr", "setattr", "vars", "dir"}
 
 
-Kind = Literal["local", "inline", "self", "self_elements", "global_elements", "startup", "import_time", "handed", "generator", "yielded", "local_elements", "integration", "self_key", "app_global"]
+Kind = Literal["local", "inline", "self", "self_holder", "self_elements", "global_elements", "startup", "import_time", "handed", "generator", "yielded", "local_elements", "integration", "self_key", "app_global"]
 
 
 @dataclass(frozen=True)
@@ -269,6 +269,7 @@ Problem = Literal[
     "local_elements",
     "integration_never_closed",
     "owner_leaks",
+    "self_holder_left_open",
     "self_leaks_when_enter_fails",
     "owner_closed_outside_finally",
     "global_elements_never_closed",

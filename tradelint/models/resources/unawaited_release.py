@@ -20,10 +20,11 @@ import re
 from dataclasses import dataclass
 
 from tradelint.facts.attribute_types import local_binding, receiver_classes
-from tradelint.facts.class_family import class_and_bases
+from tradelint.facts.class_family import class_and_bases, resolve_class_node, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.file_context import FileContext
-from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.summaries import is_release_name
+from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.models.resources.proofs import awaitable_here
 
 # The methods that end a whole object, as ``project_evidence`` reads a release.
@@ -37,6 +38,9 @@ class UnawaitedRelease:
     method: str
     owner: str
     fixable: bool
+    # The local handed to a release function (``AsyncBoltSocket.close_socket(s)``); None when
+    # the release is a method of the released object itself.
+    released: str | None = None
 
 
 def unawaited_releases_of(ctx: FileContext) -> list[UnawaitedRelease]:
@@ -53,7 +57,12 @@ def unawaited_releases(module: ModuleInfo) -> list[UnawaitedRelease]:
     found: list[UnawaitedRelease] = []
     for call in module.index.calls:  # one pass over the module's calls
         func = call.func
-        if not (isinstance(func, ast.Attribute) and RELEASE.match(func.attr) and isinstance(module.parent(call), ast.Expr)):
+        if not isinstance(module.parent(call), ast.Expr):
+            continue
+        if (given := _given_to_release(module, call)) is not None:
+            found.append(given)
+            continue
+        if not (isinstance(func, ast.Attribute) and RELEASE.match(func.attr)):
             continue
         function = module.enclosing_function(call)
         owners = receiver_classes(module, function, func.value) if function is not None else None
@@ -62,6 +71,82 @@ def unawaited_releases(module: ModuleInfo) -> list[UnawaitedRelease]:
         found.append(UnawaitedRelease(call, ast.unparse(func), func.attr, owners[0][1].name, awaitable_here(module, call)))
     found.sort(key=lambda u: (u.call.lineno, u.call.col_offset))
     return found
+
+
+def _given_to_release(module: ModuleInfo, call: ast.Call) -> UnawaitedRelease | None:
+    """``AsyncBoltSocket.close_socket(s)`` (or ``cls.close_socket(s)``, ``close_conn(s)``) as a
+    statement, where the callee is a first-party ``async def`` named as a release (a function, or
+    a method called on its class) and its first argument a local: the thing handed over is
+    released by a coroutine that never runs (neo4j-python-driver ``c4681063``)."""
+    func = call.func
+    if not call.args or not isinstance(subject := call.args[0], ast.Name):
+        return None
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if name.startswith("__") or not is_release_name(name):
+        return None
+    if isinstance(func, ast.Name):
+        found = resolve_definition(module, func)
+        if found is None or not isinstance(found[1], ast.AsyncFunctionDef) or found[1].decorator_list:
+            return None
+        if not _releases_parameter(found[1], 0):
+            return None
+        return UnawaitedRelease(call, name, name, "", awaitable_here(module, call), subject.id)
+    if not isinstance(func.value, ast.Name):  # type: ignore[attr-defined]
+        return None
+    owner = _class_named(module, call, func.value)  # type: ignore[attr-defined]
+    method = _async_method_node(*owner, name) if owner is not None else None
+    if owner is None or method is None:
+        return None
+    decorators = {d.id for d in method.decorator_list if isinstance(d, ast.Name)}
+    if len(decorators) != len(method.decorator_list) or not decorators <= _ON_CLASS:
+        return None
+    bound = func.value.id != owner[1].name or "classmethod" in decorators  # type: ignore[attr-defined]
+    if not _releases_parameter(method, 0 if "staticmethod" in decorators or not bound else 1):
+        return None
+    return UnawaitedRelease(call, ast.unparse(func), name, owner[1].name, awaitable_here(module, call), subject.id)
+
+
+def _releases_parameter(function: ast.AsyncFunctionDef, index: int) -> bool:
+    """Whether ``function`` releases the value of its positional parameter ``index``: calls a
+    release-named method on it (``await socket_.close()``)."""
+    params = [*function.args.posonlyargs, *function.args.args]
+    if index >= len(params):
+        return False
+    param = params[index].arg
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == param and is_release_name(node.func.attr)
+        for node in walk(function)
+    )
+
+
+def _async_method_node(module: ModuleInfo, cls: ast.ClassDef, name: str) -> ast.AsyncFunctionDef | None:
+    """The ``async def`` method ``name`` of ``cls`` (its own, or the first first-party base's that
+    defines it); None when that is a plain ``def`` or an assignment hides it."""
+    for _, node in class_and_bases(module, cls):
+        for stmt in node.body:
+            if isinstance(stmt, FUNCTION_NODES) and stmt.name == name:
+                return stmt if isinstance(stmt, ast.AsyncFunctionDef) else None
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and any(
+                isinstance(t, ast.Name) and t.id == name for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+            ):
+                return None
+    return None
+
+
+# The decorators of a method that runs when called on its class with the released thing.
+_ON_CLASS = frozenset({"classmethod", "staticmethod"})
+
+
+def _class_named(module: ModuleInfo, call: ast.Call, name: ast.Name) -> tuple[ModuleInfo, ast.ClassDef] | None:
+    """The first-party class whose method ``name.<method>`` is: the class ``name`` names, or the
+    method's own class when ``name`` is its first parameter (``cls``, ``self``)."""
+    function = module.enclosing_function(call)
+    if isinstance(function, FUNCTION_NODES) and function.args.args and function.args.args[0].arg == name.id:
+        owner = module.parent(function)
+        static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
+        return (module, owner) if not static and isinstance(owner, ast.ClassDef) else None
+    return resolve_class_node(module, name)
 
 
 def _async_method(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool:
@@ -82,14 +167,34 @@ def made_here(module: ModuleInfo, release: UnawaitedRelease) -> ast.Assign | Non
     """The statement of the same function that makes the local whose release is never awaited
     (``playground = NodeJSPlayground(...)``, then ``playground.close()`` in the ``finally``): the
     object it made is never released, and TRD201 says so where it is made."""
-    receiver = release.call.func.value if isinstance(release.call.func, ast.Attribute) else None
     function = module.enclosing_function(release.call)
-    if not isinstance(receiver, ast.Name) or function is None:
+    if function is None:
+        return None
+    if release.released is not None:
+        return _bound_by_a_call(module, function, release.released)
+    receiver = release.call.func.value if isinstance(release.call.func, ast.Attribute) else None
+    if not isinstance(receiver, ast.Name):
         return None
     made = local_binding(function, receiver.id)
     if made is None or not isinstance(made.value, ast.Call) or module.enclosing_function(made) is not function:
         return None
     return made
+
+
+def _bound_by_a_call(module: ModuleInfo, function: ast.AST, name: str) -> ast.Assign | None:
+    """The one binding of the local ``name`` in ``function`` (itself, not a nested function), when
+    it is an assignment of what a call returns (``s, version = await Socket.connect(...)``,
+    unpacked alike): what the function made, or was handed, and set out to release."""
+    stores = [n for n in walk(function) if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
+    if len(stores) != 1 or module.enclosing_function(stores[0]) is not function:
+        return None
+    assign = module.parent(stores[0])
+    while isinstance(assign, (ast.Tuple, ast.List)):
+        assign = module.parent(assign)
+    if not isinstance(assign, ast.Assign) or len(assign.targets) != 1:
+        return None
+    value = assign.value.value if isinstance(assign.value, ast.Await) else assign.value
+    return assign if isinstance(value, ast.Call) else None
 
 
 def awaited_elsewhere(module: ModuleInfo) -> list[UnawaitedRelease]:
