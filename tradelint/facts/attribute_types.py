@@ -27,13 +27,13 @@ def attribute_class(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> tuple[M
     key = ("attribute-class", cls)
     one: dict[str, ast.expr | None] = memo.setdefault(key, {})
     if attr not in one:  # the stores' dumps compared once per class and attribute, not per question
-        named = _attribute_classes(module, cls).get(attr)
+        named = attribute_class_expressions(module, cls).get(attr)
         one[attr] = named[0] if named and len({ast.dump(n) for n in named}) == 1 else None
     head = one[attr]
     return resolve_class_node(module, head) if head is not None else None
 
 
-def _attribute_classes(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, list[ast.expr]]:
+def attribute_class_expressions(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, list[ast.expr]]:
     """For each attribute of ``cls``, what its stores name as its class (an empty list: a store
     that names none); once per class."""
     memo = module.project.class_memo
@@ -104,7 +104,7 @@ def receiver_class(module: ModuleInfo, function: ast.AST, expr: ast.expr, depth:
         value = _bound_past_none(function, expr.id)
         return value_class(module, function, value, depth + 1) if value is not None else None
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and cls is not None and expr.value.id == me:
-        found = family_attribute_classes(module, cls, expr.attr, depth + 1)
+        found = familyattribute_class_expressions(module, cls, expr.attr, depth + 1)
         return found[0] if found is not None and len({id(c[1]) for c in found}) == 1 else None
     return None
 
@@ -115,7 +115,7 @@ def receiver_classes(module: ModuleInfo, function: ast.AST, expr: ast.expr) -> l
     if isinstance(function, FUNCTION_NODES) and isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
         parent = module.parent(function)
         if isinstance(parent, ast.ClassDef) and expr.value.id == _self_name(function):
-            return family_attribute_classes(module, parent, expr.attr)
+            return familyattribute_class_expressions(module, parent, expr.attr)
     found = receiver_class(module, function, expr)
     return [found] if found is not None else None
 
@@ -148,7 +148,7 @@ def value_class(module: ModuleInfo, function: ast.AST, value: ast.expr, depth: i
     return None
 
 
-def family_attribute_classes(module: ModuleInfo, cls: ast.ClassDef, attr: str, depth: int = 0) -> list[ClassRef] | None:
+def familyattribute_class_expressions(module: ModuleInfo, cls: ast.ClassDef, attr: str, depth: int = 0) -> list[ClassRef] | None:
     """The classes ``self.attr`` of ``cls`` may hold: ``attribute_class``, with stores of a
     factory's result read through its return annotation, and, for a class that stores nothing in
     ``self.attr``, the stores of its subclasses in the project (a base's ``terminate()`` ending
@@ -156,9 +156,9 @@ def family_attribute_classes(module: ModuleInfo, cls: ast.ClassDef, attr: str, d
     found = attribute_class(module, cls, attr)
     if found is not None or depth > DEPTH:
         return [found] if found is not None else None
-    owners: list[ClassRef] = [(module, cls)] if attr in _attribute_classes(module, cls) else []
+    owners: list[ClassRef] = [(module, cls)] if attr in attribute_class_expressions(module, cls) else []
     if not owners:
-        owners = [sub for sub in subclasses_in_project(module, cls, mixins_only=False) if attr in _attribute_classes(*sub)]
+        owners = [sub for sub in subclasses_in_project(module, cls, mixins_only=False) if attr in attribute_class_expressions(*sub)]
     classes: list[ClassRef] = []
     for home, owner in owners:
         for method, node in _self_assigns(home, owner).get(attr, ()):

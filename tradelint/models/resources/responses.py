@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 
+from tradelint.facts.attribute_types import attribute_class_expressions
 from tradelint.facts.class_body import annotation_head
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES, walk
@@ -128,38 +129,19 @@ def _made(module: ModuleInfo, value: ast.expr) -> set[str] | None:
 
 
 def _attribute_types(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> set[str] | None:
+    """What every store of ``self.<attr>`` in the class names (``attribute_class_expressions``:
+    an annotation, a constructor, a parameter's annotation), qualified; a getter of a session
+    names the session."""
+    named = attribute_class_expressions(module, cls).get(attr)
+    if not named:
+        return None
     found: set[str] = set()
-    for stmt in cls.body:
-        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr:
-            if (named := _annotated(module, stmt.annotation)) is None:
-                return None
-            found |= named
-    for method in cls.body:
-        if not isinstance(method, FUNCTION_NODES) or not method.args.args:
-            continue
-        me = method.args.args[0].arg
-        params = {a.arg: a.annotation for a in (*method.args.args, *method.args.kwonlyargs)}
-        for node in walk(method):
-            targets: list[ast.expr]
-            if isinstance(node, ast.AnnAssign):
-                targets, value, annotation = [node.target], node.value, node.annotation
-            elif isinstance(node, ast.Assign):
-                targets, value, annotation = node.targets, node.value, None
-            else:
-                continue
-            if not any(isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == me for t in targets):
-                continue
-            if isinstance(value, ast.Constant) and value.value is None:
-                continue
-            named = (
-                _annotated(module, annotation) if annotation is not None
-                else _annotated(module, params[value.id]) if isinstance(value, ast.Name) and value.id in params
-                else _made(module, value) if value is not None else None
-            )
-            if named is None:
-                return None
-            found |= named
-    return found or None
+    for expr in named:
+        types = _annotated(module, expr)
+        if types is None:
+            return None
+        found |= {"aiohttp.ClientSession" if t in _SESSION_GETTERS else t for t in types}
+    return found
 
 
 def discarded_response(module: ModuleInfo, c: Creation) -> bool:
