@@ -7,7 +7,7 @@ splits it into halves (a for development, b a holdout) later and then adds ``hal
 
 from __future__ import annotations
 
-from tests.leak_manifests import Kinds, Round, make_tests
+from tests.leak_manifests import Halves, Kinds, Round, make_tests
 
 ROUND = Round(
     17,
@@ -18,7 +18,7 @@ ROUND = Round(
     mixed=(),
     apps=(15, 15),
     kinds=Kinds(ha=2, library=15, other=13),
-    halves=None,  # not split yet: the lead splits the round before any score
+    halves=Halves(lines=(16, 14), sites=({"TRD2": 18, "TRD3": 6}, {"TRD2": 8, "TRD3": 15})),  # session 35, after the blind score
     others_at_least=44,  # rounds 1 to 16, their halves and the round-4 rename file
 )
 globals().update(make_tests(ROUND))
