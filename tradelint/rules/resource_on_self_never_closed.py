@@ -511,7 +511,7 @@ class ResourceOnSelfNeverClosed(Rule):
             fallback = isinstance(getattr(c.stmt, "value", None), (ast.BoolOp, ast.IfExp))
             # Lent to an object that keeps it (``Client(client_session=self.http)``), it may be
             # used by that object after the class's ``stop()``: no fix closes it there.
-            fix = None if fallback or _lent(ctx, c.cls, c.name) else shutdown_fix(
+            fix = None if fallback or verdict.repeat or _lent(ctx, c.cls, c.name) else shutdown_fix(
                 ctx.module,
                 c.cls,
                 c.name,

@@ -407,7 +407,7 @@ class ResourceAnalysis:
         for creation in sorted(self.creations, key=lambda c: (c.call.lineno, c.call.col_offset)):
             again = remade.get((creation.cls, creation.name))
             problem = "self_remade_at_release" if creation is again else self._judge(creation)
-            detail = ""
+            detail, repeat = "", False
             if again is not None and problem == "self_never_closed" and creation is not again:
                 continue
             if problem is None and creation.kind == "local" and (shared := shared_element(self.module, creation)) is not None:
@@ -424,14 +424,13 @@ class ResourceAnalysis:
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
                 "self_leaks_when_enter_fails",
             ):
-                # One finding per owned thing: the attribute, at its first acquisition, however
-                # many methods (re)create it.
+                # Each acquisition of the owned thing is reported where it is made (the leak of
+                # ``reconnect()``'s is that one's), the first one alone with the fix.
                 assert creation.cls is not None
-                if (creation.cls, creation.name) in reported:
-                    continue
+                repeat = (creation.cls, creation.name) in reported
                 reported.add((creation.cls, creation.name))
             if problem is not None:
-                found.append(Verdict(creation, problem, detail))
+                found.append(Verdict(creation, problem, detail, repeat))
         return found
 
     @cached_property

@@ -288,6 +288,9 @@ class Verdict:
     problem: Problem
     # The method that drops the attribute, for "self_dropped".
     detail: str = ""
+    # A later acquisition of an attribute already reported at an earlier one (``self.s`` made in
+    # ``__init__`` and again in ``reconnect()``): reported too, where it is made, with no second fix.
+    repeat: bool = False
 
 
 @dataclass(frozen=True)
