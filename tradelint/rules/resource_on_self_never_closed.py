@@ -508,7 +508,8 @@ class ResourceOnSelfNeverClosed(Rule):
             awaited = "await " if c.spec.awaited else ""
             # ``self.s = session or ClientSession()`` may hold the caller's session, which
             # closing at shutdown would close under them: no fix.
-            fallback = isinstance(getattr(c.stmt, "value", None), (ast.BoolOp, ast.IfExp))
+            # So may a field whose default factory made it (``field(default_factory=ClientSession)``).
+            fallback = isinstance(getattr(c.stmt, "value", None), (ast.BoolOp, ast.IfExp)) or ctx.module.parent(c.stmt) is c.cls
             # Lent to an object that keeps it (``Client(client_session=self.http)``), it may be
             # used by that object after the class's ``stop()``: no fix closes it there.
             fix = None if fallback or verdict.repeat or _lent(ctx, c.cls, c.name) else shutdown_fix(

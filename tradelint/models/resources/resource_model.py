@@ -25,6 +25,7 @@ from tradelint.facts.uses import (
 from tradelint.models.resources.callee_release import callee_releases
 from tradelint.models.resources.class_factories import class_factory, kept_instance_factory
 from tradelint.models.resources.closed_attributes import closed_attribute_stores
+from tradelint.models.resources.default_factories import default_factory_creations
 from tradelint.models.resources.dynamic_classes import picked_by_name
 from tradelint.models.resources.enter_failure import cancelled_before_kept, enter_fails_after
 from tradelint.models.resources.expected_errors import awaited_use
@@ -240,6 +241,7 @@ class ResourceAnalysis:
         # ``self._conn = await connect(url)`` where the class's ``close()`` closes ``self._conn``.
         known = {id(c.call) for c in found}
         found.extend(c for call, kept in closed_attribute_stores(self.module, known) if (c := self._creation(call, kept)))
+        found.extend(default_factory_creations(self.module, self.spec_for))  # ``field(default_factory=ClientSession)``
         return found
 
     @cached_property
