@@ -50,7 +50,7 @@ from tradelint.models.resources.proofs import (
     callee_name, closed_where_errors_are_swallowed, awaitable_here, evaluated_on_one_branch,
     module_cache_of, elements_left_open, global_elements_ended, loaded_on_the_loop_and_closed, kept_on_self,
     names_class, only_borrowed_by, remade_after_release, result_is_ended, self_ending_methods, stored_back,
-    unknown_callable,
+    unknown_callable, aliased_attribute,
 )
 from tradelint.models.resources.library_makers import imported_makers, library_maker
 from tradelint.models.resources.loop_transports import loop_transport
@@ -426,8 +426,7 @@ class ResourceAnalysis:
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
                 "self_leaks_when_enter_fails",
             ):
-                # Each acquisition of the owned thing is reported where it is made (the leak of
-                # ``reconnect()``'s is that one's), the first one alone with the fix.
+                # Each acquisition of the owned thing is reported where it is made, the first alone with the fix.
                 assert creation.cls is not None
                 repeat = (creation.cls, creation.name) in reported
                 reported.add((creation.cls, creation.name))
@@ -663,7 +662,7 @@ class ResourceAnalysis:
         self._stop_closer = stop_only_closer(self.module, c, lambda use, home: closes(use, spec, home), takes_care)
         return self._stop_closer is not None
 
-    def _class_closes(self, c: Creation, home: ModuleInfo | None = None, subclasses: bool = True) -> bool:
+    def _class_closes(self, c: Creation, home: ModuleInfo | None = None, subclasses: bool = True, seen: frozenset[str] = frozenset()) -> bool:
         assert c.cls is not None
         home = home or self.module
         for module, cls in bases_naming(home, c.cls, c.name):
@@ -671,6 +670,10 @@ class ResourceAnalysis:
             for use in resolve_aliases(module, uses):
                 if use.kind == "alias" and stored_back(module, use.node, c.name):
                     continue  # ``client = self._client`` on one branch, ``self._client = client`` after: still the class's
+                if use.kind == "alias" and (other := aliased_attribute(module, use.node)) not in (None, c.name):
+                    if other not in seen and self._class_closes(replace(c, name=cast(str, other)), home, subclasses, seen | {c.name}):
+                        return True  # ``self._final = self._channel``: closed through the other name
+                    continue
                 if (closing := self.closes(use, c.spec, module)) and renews_after(module, use.node, c.name):
                     continue  # ``await self.s.close(); self.s = ClientSession()``: ends the old one only
                 if closing or self._takes_care(module, use, c.spec, owner_is_class=True) or (c.spec.first_party and _closes_a_part(module, use)):
