@@ -188,3 +188,39 @@ class Feed:
             return await response.text()
 """
     assert _check(tmp_path, source) == []
+
+
+CHAINED = """\
+import socketio
+
+
+class Client:
+    def __init__(self):
+        self._sio = None
+
+    async def connect(self, url):
+        sio = self._sio = socketio.AsyncClient()
+
+        @sio.event
+        async def message(data):
+            print(data)
+
+        await sio.connect(url)
+{rest}"""
+
+
+def test_chained_store_on_self_is_the_instance_s(tmp_path: Path) -> None:
+    # ``sio = self._sio = ...``: kept on the instance, used through the local.
+    assert _check(tmp_path, CHAINED.replace("{rest}", "")) == [
+        "9:9 TRD202 `self._sio` is never closed; add a `close()` method that calls its `disconnect()`",
+    ]
+
+
+def test_chained_store_closed_by_the_class_is_not(tmp_path: Path) -> None:
+    rest = "\n    async def close(self):\n        await self._sio.disconnect()\n"
+    assert _check(tmp_path, CHAINED.replace("{rest}", rest)) == []
+
+
+def test_chained_store_closed_through_the_local_is_not_the_class_s(tmp_path: Path) -> None:
+    source = CHAINED.replace("        await sio.connect(url)\n", "        try:\n            await sio.connect(url)\n        finally:\n            await sio.disconnect()\n")
+    assert _check(tmp_path, source.replace("{rest}", "")) == []

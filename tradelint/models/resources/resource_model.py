@@ -39,7 +39,7 @@ from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loa
 from tradelint.models.resources.owner_leaks import owner_leaks, unclosed_by_class
 from tradelint.models.resources.holder_owners import holder_left_open
 from tradelint.models.resources.dropped import lost_element, shared_element
-from tradelint.models.resources.creation_shapes import entered_by_hand, owner_creation, part_creation
+from tradelint.models.resources.creation_shapes import chained_self_binding, entered_by_hand, owner_creation, part_creation
 from tradelint.models.resources.factories import (
     borrows, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, module_factories, module_function_factory,
     self_method_factory,
@@ -369,7 +369,7 @@ class ResourceAnalysis:
             found = assigned_to(module, expr, outer)
             if found is not None and found.kind == "self":
                 return Creation(call, spec, label, "self", found.stmt, found.name, outer, found.cls)
-        binding = assigned_to(module, expr, function)
+        binding = assigned_to(module, expr, function) or chained_self_binding(module, expr, function)  # ``s = self.s = X()``
         default = _default_of(module, expr)
         if binding is None and default is not None:
             # ``self.s = session or ClientSession()``, ``client = AsyncClient() if c is None else
