@@ -224,3 +224,47 @@ def test_chained_store_closed_by_the_class_is_not(tmp_path: Path) -> None:
 def test_chained_store_closed_through_the_local_is_not_the_class_s(tmp_path: Path) -> None:
     source = CHAINED.replace("        await sio.connect(url)\n", "        try:\n            await sio.connect(url)\n        finally:\n            await sio.disconnect()\n")
     assert _check(tmp_path, source.replace("{rest}", "")) == []
+
+
+ENGINE = """\
+import httpx
+
+
+class ScanClient(httpx.AsyncClient):
+    @classmethod
+    def from_config(cls, config, **kwargs):
+        kwargs["timeout"] = config.get("timeout", 10)
+        return cls(**kwargs)
+
+
+class Engine:
+    def __init__(self, config):
+        self.config = config
+        self.web_client = self.AsyncClient()
+
+    def AsyncClient(self, **kwargs):
+        return ScanClient.from_config(self.config, **kwargs)
+
+    async def close(self):
+        await self.web_client.aclose()
+
+    async def request(self, url, **kwargs):
+        client = self.web_client
+        if "retries" in kwargs:
+            client = self.AsyncClient(retries=kwargs.pop("retries"))
+        {use}
+"""
+
+
+def test_method_returning_a_class_s_factory_makes_what_it_returns(tmp_path: Path) -> None:
+    # ``self.AsyncClient()`` returns ``ScanClient.from_config(...)``, a new client on each call
+    # (blacklanternsecurity/bbot ``3b1b7f85``: one per request that asked for retries).
+    found = _check(tmp_path, ENGINE.replace("{use}", "return await client.get(url, **kwargs)"))
+    assert found == [
+        "25:13 TRD201 `client` (`self.AsyncClient(...)`) is never closed; call `await client.aclose()` in a `finally`",
+    ]
+
+
+def test_client_made_by_the_factory_and_closed_is_not(tmp_path: Path) -> None:
+    use = "try:\n            return await client.get(url, **kwargs)\n        finally:\n            if client is not self.web_client:\n                await client.aclose()"
+    assert _check(tmp_path, ENGINE.replace("{use}", use)) == []
