@@ -268,3 +268,54 @@ def test_method_returning_a_class_s_factory_makes_what_it_returns(tmp_path: Path
 def test_client_made_by_the_factory_and_closed_is_not(tmp_path: Path) -> None:
     use = "try:\n            return await client.get(url, **kwargs)\n        finally:\n            if client is not self.web_client:\n                await client.aclose()"
     assert _check(tmp_path, ENGINE.replace("{use}", use)) == []
+
+
+STREAM = """\
+import aiohttp
+from openai import AsyncOpenAI
+
+
+class Chat:
+    def __init__(self, key):
+        self.client = AsyncOpenAI(api_key=key)
+
+    async def close(self):
+        await self.client.close()
+
+    async def complete(self, messages):
+        {body}
+
+
+async def relay(session: aiohttp.ClientSession, url):
+    {relay}
+"""
+
+_YIELDING = """stream = await self.client.chat.completions.create(model="m", messages=messages, stream=True)
+        async for chunk in stream:
+            yield chunk.choices[0].delta.content"""
+
+
+def test_streamed_response_yielded_from_is_left_open_at_the_yield(tmp_path: Path) -> None:
+    relay = "resp = await session.get(url)\n    async for chunk in resp.content.iter_chunked(1024):\n        yield chunk"
+    assert _check(tmp_path, STREAM.replace("{body}", _YIELDING).replace("{relay}", relay)) == [
+        "13:9 TRD201 `stream` (`self...create(...)`) is left open when the generator is closed at its `yield`;"
+        " release it in a `finally`",
+        "19:5 TRD201 `resp` (`session.get(...)`) is left open when the generator is closed at its `yield`;"
+        " release it in a `finally`",
+    ]
+
+
+def test_streamed_response_released_in_finally_or_entered_is_not(tmp_path: Path) -> None:
+    body = "stream = await self.client.chat.completions.create(model='m', messages=messages, stream=True)\n" \
+           "        try:\n            async for chunk in stream:\n                yield chunk\n        finally:\n            await stream.close()"
+    relay = "resp = await session.get(url)\n    async with resp:\n        async for chunk in resp.content.iter_chunked(1024):\n            yield chunk"
+    assert _check(tmp_path, STREAM.replace("{body}", body).replace("{relay}", relay)) == []
+
+
+def test_stream_read_to_its_end_without_a_yield_or_not_streamed_is_not(tmp_path: Path) -> None:
+    body = "stream = await self.client.chat.completions.create(model='m', messages=messages, stream=True)\n" \
+           "        parts = []\n        async for chunk in stream:\n            parts.append(chunk)\n        return parts"
+    relay = "reply = await session.get(url)\n    return await reply.text()"
+    assert _check(tmp_path, STREAM.replace("{body}", body).replace("{relay}", relay)) == []
+    whole = "reply = await self.client.chat.completions.create(model='m', messages=messages)\n        yield reply"
+    assert _check(tmp_path, STREAM.replace("{body}", whole).replace("{relay}", relay)) == []

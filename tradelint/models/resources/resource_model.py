@@ -671,7 +671,7 @@ class ResourceAnalysis:
                 if use.kind == "alias" and stored_back(module, use.node, c.name):
                     continue  # ``client = self._client`` on one branch, ``self._client = client`` after: still the class's
                 if use.kind == "alias" and (other := aliased_attribute(module, use.node)) not in (None, c.name):
-                    if other not in seen and self._class_closes(replace(c, name=cast(str, other)), home, subclasses, seen | {c.name}):
+                    if other not in seen and self._class_closes(replace(c, name=other), home, subclasses, seen | {c.name}):
                         return True  # ``self._final = self._channel``: closed through the other name
                     continue
                 if (closing := self.closes(use, c.spec, module)) and renews_after(module, use.node, c.name):

@@ -236,6 +236,7 @@ Problem = Literal[
     "self_closed_on_one_outcome",
     "response_never_released",
     "response_replaced",
+    "response_open_at_yield",
     "global_element_dropped",
     "global_element_replaced",
     "element_replaced",
