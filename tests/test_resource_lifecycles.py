@@ -24,6 +24,8 @@ def test_framework_teardowns_are_named() -> None:
         "63 TRD202 `self.session` is never closed; call its `close()` in `cog_unload()`",
         # Closed only in a bot command, which unloading the cog does not run.
         "77 TRD202 `self.session` is never closed; add a `cog_unload()` method that calls its `close()`",
+        # ... and the one the command makes after closing it: each acquisition, where it is made.
+        "82 TRD202 `self.session` is never closed; add a `cog_unload()` method that calls its `close()`",
     ]
 
 

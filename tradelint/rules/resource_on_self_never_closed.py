@@ -218,6 +218,27 @@ class ResourceOnSelfNeverClosed(Rule):
     (`AsyncClient(os.getenv("MATRIX_SERVER"), user)`) is given nothing shared, so the project's
     own release of it is evidence that it holds something.
 
+    Each acquisition is reported where it is made: an attribute stored in `__init__` and again
+    in a retry or reconnect path leaks at each store (gndean/home-assistant-hypervolt-charger
+    `44619fbd`), and the fix is offered at the first only. A resource a field's default factory
+    makes is the instance's, as if `__init__` stored it (`field(default_factory=ClientSession)`
+    of a dataclass, pydantic's `Field(default_factory=...)` and `PrivateAttr(default_factory=
+    lambda: Client())`, attrs' `factory=`/`Factory(...)`: browser-use/browser-use `5e644981`), with
+    no fix, since a caller may give its own. A chained store (`sio = self._sio =
+    socketio.AsyncClient()`) keeps it on `self` unless the function closes it through the local;
+    a copy into another attribute of the same object (`self._final = self._channel`) hands
+    nothing over: the class must close it through one of the two names (milvus-io/pymilvus
+    `b5a9626d`).
+    ```python
+    @dataclass
+    class Feed:
+        session: aiohttp.ClientSession = field(default_factory=aiohttp.ClientSession)   # reported
+
+        async def fetch(self, url):
+            async with self.session.get(url) as response:
+                return await response.text()
+    ```
+
     ## Why is this bad?
     The object outlives the call that made the session, so only the class can close it. If its
     `shutdown()`/`close()` forgets, every instance leaks a session ("Unclosed client session").
@@ -508,10 +529,11 @@ class ResourceOnSelfNeverClosed(Rule):
             awaited = "await " if c.spec.awaited else ""
             # ``self.s = session or ClientSession()`` may hold the caller's session, which
             # closing at shutdown would close under them: no fix.
-            fallback = isinstance(getattr(c.stmt, "value", None), (ast.BoolOp, ast.IfExp))
+            # So may a field whose default factory made it (``field(default_factory=ClientSession)``).
+            fallback = isinstance(getattr(c.stmt, "value", None), (ast.BoolOp, ast.IfExp)) or ctx.module.parent(c.stmt) is c.cls
             # Lent to an object that keeps it (``Client(client_session=self.http)``), it may be
             # used by that object after the class's ``stop()``: no fix closes it there.
-            fix = None if fallback or _lent(ctx, c.cls, c.name) else shutdown_fix(
+            fix = None if fallback or verdict.repeat or _lent(ctx, c.cls, c.name) else shutdown_fix(
                 ctx.module,
                 c.cls,
                 c.name,

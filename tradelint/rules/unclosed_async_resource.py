@@ -121,6 +121,22 @@ class UnclosedAsyncResource(Rule):
             await asyncio.sleep(1)
     ```
 
+    An SDK client's request with a literal `stream=True` returns a streamed response too: `await
+    client.chat.completions.create(..., stream=True)` reached through the attributes of a client
+    the library table knows (`openai.AsyncOpenAI`, `anthropic.AsyncAnthropic`), closed by
+    `close()`. A streamed response (of any of these kinds) that an async generator iterates with
+    a `yield` inside the loop, released neither in a `finally` nor by `async with`, is reported:
+    a consumer that stops early (a client gone, a `break`) closes the generator at that `yield`,
+    and the response keeps its connection while the server goes on sending
+    (Open-LLM-VTuber/Open-LLM-VTuber `6c2102f1`). Read to its end with no `yield` inside the loop,
+    it is not:
+    ```python
+    async def complete(self, messages):
+        stream = await self.client.chat.completions.create(model=MODEL, messages=messages, stream=True)  # reported
+        async for chunk in stream:
+            yield chunk.choices[0].delta.content
+    ```
+
     So is the transport of an event loop's connection makers (`transport, protocol = await
     loop.create_connection(...)`, `create_datagram_endpoint`, `create_unix_connection`), when the
     receiver is an event loop by what the code says of it (`asyncio.get_running_loop()`, a local

@@ -43,6 +43,10 @@ TEXTS = {
         "`{name}` (`{label}(...)`) is replaced by the next response before it is released; call its `{close}()` first",
         "Nothing can release the old response any more: its pooled connection stays checked out",
     ),
+    "response_open_at_yield": Text(
+        "`{name}` (`{label}(...)`) is left open when the generator is closed at its `yield`; release it in a `finally`",
+        "A consumer that stops early closes the generator there: the response keeps its connection, and the server goes on sending",
+    ),
     "integration_never_closed": Text(
         "`{name}` (`{label}(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
         "Nothing the entry's unload runs calls `{close}()`: each reload leaks one",

@@ -8,8 +8,9 @@ import ast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import definition_of
-from tradelint.facts.uses import assigned_part, assigned_to, awaited_result, declares_outer, entered_call
-from tradelint.models.resources.resource_types import Creation, ResourceSpec
+from tradelint.facts.uses import Binding, assigned_part, assigned_to, awaited_result, declares_outer, entered_call
+from tradelint.facts.uses import _binding as assigned_to_target
+from tradelint.models.resources.resource_types import CLOSE_METHODS, Creation, ResourceSpec
 from tradelint.models.resources.statements import _handed_to
 
 
@@ -70,3 +71,33 @@ def entered_by_hand(module: ModuleInfo, call: ast.Call) -> ast.Await | None:
     if isinstance(entering, ast.Call) and entered_call(entering) is call and isinstance(awaited := module.parent(entering), ast.Await):
         return awaited
     return None
+
+
+def chained_self_binding(module: ModuleInfo, expr: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef) -> Binding | None:
+    """``sio = self._sio = socketio.AsyncClient()``: a chained store whose one ``self.<attr>``
+    target keeps the value on the instance, the other targets being local names the function
+    uses it through (iprak/sensi ``9ec66e57``). The class owns it, unless the function closes
+    it through a local name itself (then the local's lifetime is the one judged elsewhere)."""
+    stmt = module.parent(expr)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is expr and len(stmt.targets) > 1):
+        return None
+    if not all(isinstance(t, (ast.Name, ast.Attribute)) for t in stmt.targets):
+        return None
+    kept = [b for t in stmt.targets if (b := assigned_to_target(module, t, stmt, function)) is not None and b.kind == "self"]
+    if len(kept) != 1 or any(isinstance(t, ast.Attribute) and not _on_receiver(t, function) for t in stmt.targets):
+        return None
+    locals_ = {t.id for t in stmt.targets if isinstance(t, ast.Name)}
+    for node in ast.walk(function):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in locals_
+            and node.func.attr in CLOSE_METHODS | {"disconnect", "stop", "shutdown"}
+        ):
+            return None
+    return kept[0]
+
+
+def _on_receiver(target: ast.Attribute, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return isinstance(target.value, ast.Name) and bool(function.args.args) and target.value.id == function.args.args[0].arg

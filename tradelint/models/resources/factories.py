@@ -161,7 +161,11 @@ def _constructs(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return bool(returns) and all(
         isinstance(value, ast.Call)
         and isinstance(value.func, (ast.Name, ast.Attribute))
-        and capword(value.func.id if isinstance(value.func, ast.Name) else value.func.attr)
+        and (
+            capword(value.func.id if isinstance(value.func, ast.Name) else value.func.attr)
+            # ``return BBOTAsyncClient.from_config(config)``: a class's own factory method.
+            or (isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name) and capword(value.func.value.id))
+        )
         for value in returns
     )
 

@@ -617,3 +617,15 @@ def stored_back(module: ModuleInfo, node: ast.AST, attr: str) -> bool:
         isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == receiver
         for t in parent.targets
     )
+
+
+def aliased_attribute(module: ModuleInfo, node: ast.AST) -> str | None:
+    """``self._final = self._channel``: the other attribute of the same receiver the value is kept
+    in too. The class still owns it, under two names, and must close it through one of them
+    (pymilvus ``b5a9626d``): a store into its own attribute is no hand-over."""
+    parent = module.parent(node)
+    if not isinstance(parent, ast.Assign) or parent.value is not node or len(parent.targets) != 1:
+        return None
+    function = module.enclosing_function(node)
+    receiver = function.args.args[0].arg if function is not None and function.args.args else None
+    return self_attr(parent.targets[0], receiver) if receiver is not None else None

@@ -25,6 +25,7 @@ from tradelint.facts.uses import (
 from tradelint.models.resources.callee_release import callee_releases
 from tradelint.models.resources.class_factories import class_factory, kept_instance_factory
 from tradelint.models.resources.closed_attributes import closed_attribute_stores
+from tradelint.models.resources.default_factories import default_factory_creations
 from tradelint.models.resources.dynamic_classes import picked_by_name
 from tradelint.models.resources.enter_failure import cancelled_before_kept, enter_fails_after
 from tradelint.models.resources.expected_errors import awaited_use
@@ -38,7 +39,7 @@ from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loa
 from tradelint.models.resources.owner_leaks import owner_leaks, unclosed_by_class
 from tradelint.models.resources.holder_owners import holder_left_open
 from tradelint.models.resources.dropped import lost_element, shared_element
-from tradelint.models.resources.creation_shapes import entered_by_hand, owner_creation, part_creation
+from tradelint.models.resources.creation_shapes import chained_self_binding, entered_by_hand, owner_creation, part_creation
 from tradelint.models.resources.factories import (
     borrows, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, module_factories, module_function_factory,
     self_method_factory,
@@ -49,7 +50,7 @@ from tradelint.models.resources.proofs import (
     callee_name, closed_where_errors_are_swallowed, awaitable_here, evaluated_on_one_branch,
     module_cache_of, elements_left_open, global_elements_ended, loaded_on_the_loop_and_closed, kept_on_self,
     names_class, only_borrowed_by, remade_after_release, result_is_ended, self_ending_methods, stored_back,
-    unknown_callable,
+    unknown_callable, aliased_attribute,
 )
 from tradelint.models.resources.library_makers import imported_makers, library_maker
 from tradelint.models.resources.loop_transports import loop_transport
@@ -240,6 +241,7 @@ class ResourceAnalysis:
         # ``self._conn = await connect(url)`` where the class's ``close()`` closes ``self._conn``.
         known = {id(c.call) for c in found}
         found.extend(c for call, kept in closed_attribute_stores(self.module, known) if (c := self._creation(call, kept)))
+        found.extend(default_factory_creations(self.module, self.spec_for))  # ``field(default_factory=ClientSession)``
         return found
 
     @cached_property
@@ -367,7 +369,7 @@ class ResourceAnalysis:
             found = assigned_to(module, expr, outer)
             if found is not None and found.kind == "self":
                 return Creation(call, spec, label, "self", found.stmt, found.name, outer, found.cls)
-        binding = assigned_to(module, expr, function)
+        binding = assigned_to(module, expr, function) or chained_self_binding(module, expr, function)  # ``s = self.s = X()``
         default = _default_of(module, expr)
         if binding is None and default is not None:
             # ``self.s = session or ClientSession()``, ``client = AsyncClient() if c is None else
@@ -407,7 +409,7 @@ class ResourceAnalysis:
         for creation in sorted(self.creations, key=lambda c: (c.call.lineno, c.call.col_offset)):
             again = remade.get((creation.cls, creation.name))
             problem = "self_remade_at_release" if creation is again else self._judge(creation)
-            detail = ""
+            detail, repeat = "", False
             if again is not None and problem == "self_never_closed" and creation is not again:
                 continue
             if problem is None and creation.kind == "local" and (shared := shared_element(self.module, creation)) is not None:
@@ -424,14 +426,12 @@ class ResourceAnalysis:
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
                 "self_leaks_when_enter_fails",
             ):
-                # One finding per owned thing: the attribute, at its first acquisition, however
-                # many methods (re)create it.
+                # Each acquisition of the owned thing is reported where it is made, the first alone with the fix.
                 assert creation.cls is not None
-                if (creation.cls, creation.name) in reported:
-                    continue
+                repeat = (creation.cls, creation.name) in reported
                 reported.add((creation.cls, creation.name))
             if problem is not None:
-                found.append(Verdict(creation, problem, detail))
+                found.append(Verdict(creation, problem, detail, repeat))
         return found
 
     @cached_property
@@ -662,7 +662,7 @@ class ResourceAnalysis:
         self._stop_closer = stop_only_closer(self.module, c, lambda use, home: closes(use, spec, home), takes_care)
         return self._stop_closer is not None
 
-    def _class_closes(self, c: Creation, home: ModuleInfo | None = None, subclasses: bool = True) -> bool:
+    def _class_closes(self, c: Creation, home: ModuleInfo | None = None, subclasses: bool = True, seen: frozenset[str] = frozenset()) -> bool:
         assert c.cls is not None
         home = home or self.module
         for module, cls in bases_naming(home, c.cls, c.name):
@@ -670,6 +670,10 @@ class ResourceAnalysis:
             for use in resolve_aliases(module, uses):
                 if use.kind == "alias" and stored_back(module, use.node, c.name):
                     continue  # ``client = self._client`` on one branch, ``self._client = client`` after: still the class's
+                if use.kind == "alias" and (other := aliased_attribute(module, use.node)) not in (None, c.name):
+                    if other not in seen and self._class_closes(replace(c, name=other), home, subclasses, seen | {c.name}):
+                        return True  # ``self._final = self._channel``: closed through the other name
+                    continue
                 if (closing := self.closes(use, c.spec, module)) and renews_after(module, use.node, c.name):
                     continue  # ``await self.s.close(); self.s = ClientSession()``: ends the old one only
                 if closing or self._takes_care(module, use, c.spec, owner_is_class=True) or (c.spec.first_party and _closes_a_part(module, use)):

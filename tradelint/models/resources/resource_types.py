@@ -236,6 +236,7 @@ Problem = Literal[
     "self_closed_on_one_outcome",
     "response_never_released",
     "response_replaced",
+    "response_open_at_yield",
     "global_element_dropped",
     "global_element_replaced",
     "element_replaced",
@@ -288,6 +289,9 @@ class Verdict:
     problem: Problem
     # The method that drops the attribute, for "self_dropped".
     detail: str = ""
+    # A later acquisition of an attribute already reported at an earlier one (``self.s`` made in
+    # ``__init__`` and again in ``reconnect()``): reported too, where it is made, with no second fix.
+    repeat: bool = False
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import bound_once, classify, name_loads, name_stores, sequential
 from tradelint.models.resources.library_makers import parent_ended
+from tradelint.models.resources.library_table import library_resource
 from tradelint.models.resources.resource_types import Creation, Problem, ResourceSpec
 
 _AIOHTTP_SESSIONS = frozenset({"aiohttp.ClientSession", "aiohttp.client.ClientSession"})
@@ -43,6 +44,8 @@ _HTTPX_TRANSPORTS = frozenset({
 # Released by the first method, or by reading the whole body (the ``ends``).
 AIOHTTP_RESPONSE = ResourceSpec("release", awaited=False, unenterable=True, ends=("close", "read", "text", "json", "wait_for_close"), collected=True)
 HTTPX_RESPONSE = ResourceSpec("aclose", coroutine_close=True, unenterable=True, ends=("aread",), collected=True)
+# An SDK's streamed response (``openai.AsyncStream``): closed by ``close()`` or ``async with``.
+SDK_STREAM = ResourceSpec("close", coroutine_close=True, collected=True)
 # Uses that hand its body to what reads it on (``resp.content.iter_chunked()``, ``aiter_bytes()``).
 _STREAMED = frozenset({"content", "aiter_bytes", "aiter_text", "aiter_lines", "aiter_raw"})
 
@@ -54,11 +57,11 @@ def response_spec(module: ModuleInfo, call: ast.Call) -> ResourceSpec | None:
     if not isinstance(func, ast.Attribute) or not isinstance(module.parent(call), ast.Await):
         return None
     name = func.attr
-    if name not in _AIOHTTP_REQUESTS and name not in ("send", "handle_async_request"):
-        return None
     function = module.enclosing_function(call)
     if function is None:
         return None
+    if name not in _AIOHTTP_REQUESTS and name not in ("send", "handle_async_request"):
+        return _sdk_stream(module, function, call)
     types = receiver_types(module, function, func.value)
     if not types or parent_ended(module, function, call, func.value, 0):
         return None  # (closing the session the block entered, or the ``finally`` closes, ends its responses)
@@ -68,6 +71,27 @@ def response_spec(module: ModuleInfo, call: ast.Call) -> ResourceSpec | None:
         return HTTPX_RESPONSE
     if name == "handle_async_request" and types <= _HTTPX_TRANSPORTS:
         return HTTPX_RESPONSE
+    return None
+
+
+def _sdk_stream(module: ModuleInfo, function: ast.AST, call: ast.Call) -> ResourceSpec | None:
+    """``await client.chat.completions.create(..., stream=True)``: a request method, reached through
+    the attributes of a client the library table knows (``openai.AsyncOpenAI``,
+    ``anthropic.AsyncAnthropic``: each holds an HTTP connection pool), asked for a literal
+    ``stream=True``, returns the open streamed response, read chunk by chunk. Its connection is
+    given back when the stream is read to its end or closed."""
+    given = next((k.value for k in call.keywords if k.arg == "stream"), None)
+    if not (isinstance(given, ast.Constant) and given.value is True):
+        return None
+    receiver = call.func.value  # type: ignore[attr-defined]
+    while isinstance(receiver, ast.Attribute):
+        types = receiver_types(module, function, receiver)
+        if types is None and isinstance(receiver.value, ast.Name):
+            types = receiver_types(module, function, receiver.value)
+        if types is not None:
+            known = all(library_resource(t) is not None for t in types) and not types & (_AIOHTTP_SESSIONS | _HTTPX_CLIENTS)
+            return SDK_STREAM if known else None
+        receiver = receiver.value
     return None
 
 
@@ -174,7 +198,44 @@ def judge_response(module: ModuleInfo, c: Creation) -> Problem | None:
             kept = kept or use.kind != "return"  # (``results.append(resp)``: rebinding the name loses nothing)
     if not kept and _rebound_open(module, c, released):
         return "response_replaced"
+    if open_at_yield(module, c, releases):
+        return "response_open_at_yield"
     return None if released or handed else "response_never_released"
+
+
+def open_at_yield(module: ModuleInfo, c: Creation, releases: set[str]) -> bool:
+    """``async for chunk in stream: yield chunk`` in an async generator, with no ``finally`` or
+    ``async with`` that releases the response: the consumer that stops early (a client gone, a
+    ``break``) closes the generator at that ``yield``, and the response is left open, its
+    connection checked out and the server still sending (Open-LLM-VTuber ``6c2102f1``)."""
+    function = c.function
+    assert function is not None
+    for node in name_loads(function, c.name):
+        parent = module.parent(node)
+        if isinstance(parent, ast.Attribute) and parent.attr in releases | {"__aexit__"}:
+            if any(isinstance(a, ast.Try) and any(node in walk(s) for s in a.finalbody) for a in module.ancestors(node)):
+                return False  # released in a ``finally``: closing the generator runs it
+        if isinstance(parent, ast.withitem):
+            return False  # ``async with stream:``
+    for loop in walk(function):
+        if not isinstance(loop, ast.AsyncFor) or not _iterates(module, loop.iter, c.name):
+            continue
+        if any(isinstance(n, (ast.Yield, ast.YieldFrom)) and module.enclosing_function(n) is function for s in loop.body for n in walk(s)):
+            return True
+    return False
+
+
+def _iterates(module: ModuleInfo, expr: ast.expr, name: str) -> bool:
+    """``stream``, or a reader of its body (``resp.content.iter_chunked(n)``, ``aiter_bytes()``)."""
+    while True:
+        if isinstance(expr, ast.Name):
+            return expr.id == name
+        if isinstance(expr, ast.Call):
+            expr = expr.func
+        elif isinstance(expr, ast.Attribute):
+            expr = expr.value
+        else:
+            return False
 
 
 def _rebound_open(module: ModuleInfo, c: Creation, released: list[ast.AST]) -> bool:
