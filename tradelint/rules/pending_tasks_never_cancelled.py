@@ -243,7 +243,7 @@ class PendingTasksNeverCancelled(Rule):
             if is_race(call) or _timed(call):
                 races.append(call)
             awaited = module.parent(call)
-            assign = module.parent(awaited) if isinstance(awaited, ast.Await) else None
+            assign = module.parent(awaited) if isinstance(awaited, (ast.Await, ast.YieldFrom)) else None
             if isinstance(assign, ast.Expr):
                 # ``await asyncio.wait([...], ...)`` as a statement: nothing can even name the losers.
                 function = module.enclosing_function(call)
