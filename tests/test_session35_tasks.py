@@ -199,3 +199,61 @@ def test_a_generator_coroutine_that_cancels_the_losers_is_not(tmp_path: Path) ->
         "            task.cancel()"
     )
     assert _check(tmp_path, GENERATOR_WAIT.format(wait=wait)) == []
+
+
+# --- a keyed task cancelled only to make way for the next at its key ------------------------------
+
+KEYED = """\
+import asyncio
+
+
+class Refresher:
+    def __init__(self):
+        self._refreshes = {}
+
+    async def _refresh(self, module):
+        await asyncio.sleep(5)
+
+    def schedule(self, module):
+        if module in self._refreshes:
+            self._refreshes[module].cancel()
+        self._refreshes[module] = asyncio.create_task(self._refresh(module))
+
+    async def close(self):
+{close}
+"""
+
+
+def test_a_keyed_task_cancelled_only_before_its_successor_is_reported(tmp_path: Path) -> None:
+    assert _check(tmp_path, KEYED.replace("{close}", "        pass")) == [
+        "14:9 TRD303 tasks in `self._refreshes` are never cancelled or awaited; end each one in `close()`"
+    ]
+
+
+def test_a_keyed_task_the_close_ends_too_is_not(tmp_path: Path) -> None:
+    close = "        for task in self._refreshes.values():\n            task.cancel()"
+    assert _check(tmp_path, KEYED.replace("{close}", close)) == []
+
+
+def test_a_keyed_task_cancelled_without_a_successor_is_not(tmp_path: Path) -> None:
+    # ``unschedule`` ends the task at its key and stores nothing after: an end.
+    source = KEYED.replace("{close}", "        pass") + (
+        "\n    def unschedule(self, module):\n"
+        "        if module in self._refreshes:\n"
+        "            self._refreshes[module].cancel()\n"
+    )
+    assert _check(tmp_path, source) == []
+
+
+def test_a_popped_keyed_task_cancelled_before_its_successor_is_reported(tmp_path: Path) -> None:
+    schedule = (
+        "        old = self._refreshes.pop(module, None)\n"
+        "        if old is not None:\n"
+        "            old.cancel()\n"
+    )
+    source = KEYED.replace("{close}", "        pass").replace(
+        "        if module in self._refreshes:\n            self._refreshes[module].cancel()\n", schedule
+    )
+    assert _check(tmp_path, source) == [
+        "15:9 TRD303 tasks in `self._refreshes` are never cancelled or awaited; end each one in `close()`"
+    ]
