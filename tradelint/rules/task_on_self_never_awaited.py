@@ -24,7 +24,10 @@ class TaskOnSelfNeverAwaited(Rule):
     `self._jobs[key] = ...`, or in a map of maps, `self._streams[conn][stream] = ...`, whose
     inner maps are the outer's elements: vmagamedov/grpclib `9ffb2d05`) are flagged when no method
     reaches the elements to cancel or await them (`for t in self._tasks: t.cancel()`,
-    `gather(*self._tasks)`; for a map of maps, any method reaching the inner maps); a set each task leaves
+    `gather(*self._tasks)`; for a map of maps, any method reaching the inner maps), other than to
+    make way for the next task at the same key (`self._jobs[key].cancel()`, or the task got or
+    popped at `key` and cancelled, followed on the same path by `self._jobs[key] = ...`: it ends
+    the task it replaces, never the last one; fdebrus/Nikobus-HA `e847601a`); a set each task leaves
     when done (`task.add_done_callback(self._tasks.discard)`, asyncio's way to keep background
     tasks alive) drops only finished tasks, so in an object with an end of its own (`stop()`,
     `close()`, a cog's unload) tasks running one of its methods that loops until cancelled

@@ -212,9 +212,8 @@ def _wired_by_a_queue(module: ModuleInfo, function: ast.AST, values: list[ast.ex
         arguments = [list(_queues_made(module, function, arg)) for arg in (*call.args, *(k.value for k in call.keywords))]
         if sum(1 for made in arguments if made) >= 2:
             return True  # the queue it reads and the one it writes (one construction in a loop makes both)
-        given = {id(q) for made in arguments for q in made}
-        for queue in given:
-            holders.setdefault(queue, set()).add(id(call))
+        for made_id in {id(q) for made in arguments for q in made}:
+            holders.setdefault(made_id, set()).add(id(call))
     if any(len(held) >= 2 for held in holders.values()):
         return True
     waits: dict[str, set[int]] = {}
@@ -226,12 +225,12 @@ def _wired_by_a_queue(module: ModuleInfo, function: ast.AST, values: list[ast.ex
         for node in own_nodes(definition):
             if isinstance(node, ast.While):
                 for waited in own_nodes(node):
-                    queue = _queue_call(waited.value, "get") if isinstance(waited, ast.Await) else None
-                    if queue is not None:
-                        waits.setdefault(queue, set()).add(id(definition))
-            queue = _queue_call(node, "put") or _queue_call(node, "put_nowait")
-            if queue is not None:
-                puts.setdefault(queue, set()).add(id(definition))
+                    got = _queue_call(waited.value, "get") if isinstance(waited, ast.Await) else None
+                    if got is not None:
+                        waits.setdefault(got, set()).add(id(definition))
+            put = _queue_call(node, "put") or _queue_call(node, "put_nowait")
+            if put is not None:
+                puts.setdefault(put, set()).add(id(definition))
     return any(puts.get(queue, set()) - waiting for queue, waiting in waits.items())
 
 
