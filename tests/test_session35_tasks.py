@@ -257,3 +257,64 @@ def test_a_popped_keyed_task_cancelled_before_its_successor_is_reported(tmp_path
     assert _check(tmp_path, source) == [
         "15:9 TRD303 tasks in `self._refreshes` are never cancelled or awaited; end each one in `close()`"
     ]
+
+
+# --- a task the end cancels only after awaiting another release -----------------------------------
+
+LATE = """\
+import asyncio
+
+
+class Session:
+    def __init__(self, ws):
+        self._ws = ws
+        self._poller = None
+
+    async def _poll(self):
+        while True:
+            await asyncio.sleep(60)
+
+    async def connect(self):
+        self._poller = asyncio.create_task(self._poll())
+
+    async def close(self):
+{close}
+"""
+
+
+def test_a_task_cancelled_only_after_an_awaited_release_is_reported(tmp_path: Path) -> None:
+    close = "        await self._ws.close()\n        if self._poller is not None:\n            self._poller.cancel()"
+    assert _check(tmp_path, LATE.replace("{close}", close)) == [
+        "14:9 TRD303 `self._poller` is cancelled only after `await self._ws.close()` in `close()`; cancel it first"
+    ]
+
+
+def test_tasks_of_a_list_cancelled_only_after_an_awaited_release_are_reported(tmp_path: Path) -> None:
+    source = LATE.replace(
+        "self._poller = asyncio.create_task(self._poll())",
+        "self._tasks = [asyncio.ensure_future(c) for c in (self._poll(), self._poll())]\n"
+        "        await asyncio.gather(*self._tasks)",
+    ).replace("{close}", "        if self._ws.open:\n            await self._ws.close()\n        for task in self._tasks:\n            task.cancel()")
+    assert _check(tmp_path, source) == [
+        "14:9 TRD303 `self._tasks` is cancelled only after `await self._ws.close()` in `close()`; cancel it first",
+        f"14:9 TRD304 {GATHER}",  # (the two pollers loop until cancelled: one failing leaves the other)
+    ]
+
+
+def test_a_task_cancelled_before_the_release_is_not(tmp_path: Path) -> None:
+    close = "        if self._poller is not None:\n            self._poller.cancel()\n        await self._ws.close()"
+    assert _check(tmp_path, LATE.replace("{close}", close)) == []
+
+
+def test_a_task_cancelled_in_the_finally_of_the_release_is_not(tmp_path: Path) -> None:
+    close = (
+        "        try:\n            await self._ws.close()\n        finally:\n"
+        "            if self._poller is not None:\n                self._poller.cancel()"
+    )
+    assert _check(tmp_path, LATE.replace("{close}", close)) == []
+
+
+def test_a_task_also_cancelled_elsewhere_is_not_judged_late(tmp_path: Path) -> None:
+    close = "        await self._ws.close()\n        self._poller.cancel()"
+    source = LATE.replace("{close}", close) + "\n    def pause(self):\n        self._poller.cancel()\n"
+    assert _check(tmp_path, source) == []
