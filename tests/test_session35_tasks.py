@@ -318,3 +318,39 @@ def test_a_task_also_cancelled_elsewhere_is_not_judged_late(tmp_path: Path) -> N
     close = "        await self._ws.close()\n        self._poller.cancel()"
     source = LATE.replace("{close}", close) + "\n    def pause(self):\n        self._poller.cancel()\n"
     assert _check(tmp_path, source) == []
+
+
+FLAGGED = """\
+import asyncio
+
+
+class Feed:
+    def __init__(self, ws):
+        self._ws = ws
+        self.should_stop = False
+        self.watcher = None
+
+    async def _watch(self):
+        while not self.should_stop:
+            await asyncio.sleep(30)
+{extra}
+    async def start(self):
+        self.watcher = asyncio.create_task(self._watch())
+
+    async def stop(self):
+        self.should_stop = True
+        await self._ws.close()
+        self.watcher.cancel()
+"""
+
+
+def test_a_late_cancel_of_a_task_the_end_flags_to_stop_first_is_not_reported(tmp_path: Path) -> None:
+    # Every loop of the task tests the flag ``stop()`` sets before the release: it ends by itself.
+    assert _check(tmp_path, FLAGGED.replace("{extra}", "")) == []
+
+
+def test_a_late_cancel_of_a_task_with_a_loop_the_flag_does_not_stop_is_reported(tmp_path: Path) -> None:
+    extra = "            async for message in self._ws:\n                print(message)\n"
+    assert _check(tmp_path, FLAGGED.replace("{extra}", extra)) == [
+        "17:9 TRD303 `self.watcher` is cancelled only after `await self._ws.close()` in `stop()`; cancel it first"
+    ]

@@ -165,7 +165,10 @@ class TaskOnSelfNeverAwaited(Rule):
     around that await and no `finally` around the cancel, is reported too: when the release
     raises (a broken connection, an attribute still `None`) or the closing task is cancelled
     while it waits, the cancel is skipped and the task runs on (Thomas55555/aioautomower
-    `e838ffde`, lbbrhzn/ocpp `1ef35ba4`, both fixed by cancelling first or in a `finally`).
+    `e838ffde`, lbbrhzn/ocpp `1ef35ba4`, both fixed by cancelling first or in a `finally`). Not
+    when the method first sets a flag on `self` that every loop of the task's coroutine tests
+    (`self.should_stop = True`, `while not self.should_stop:`): the task then ends by itself
+    (an `async for` over a connection inside does not test it, and is still reported).
     ```python
     class Session:
         async def connect(self):

@@ -45,9 +45,12 @@ def cancelled_late(module: ModuleInfo) -> Iterator[LateCancel]:
         for name, stmt in stored.items():
             late: tuple[str, str] | None = None
             judged = True
+            coroutine = _coroutine_method(stmt, methods)
             for method in methods:
                 for use in _uses(method, name):
                     found = _late_cancel(module, method, use)
+                    if found and coroutine is not None and _stops_by_flag(method, coroutine):
+                        found = ""  # the end tells the task to stop first: it ends by itself
                     if found is None:
                         judged = False
                     elif found and late is None:
@@ -70,6 +73,33 @@ def _stored_tasks(methods: list[ast.FunctionDef | ast.AsyncFunctionDef]) -> dict
             if name not in found or node.lineno < found[name].lineno:
                 found[name] = node
     return found
+
+
+def _coroutine_method(stmt: ast.stmt, methods: list[ast.FunctionDef | ast.AsyncFunctionDef]) -> ast.AsyncFunctionDef | None:
+    """The method of the class whose coroutine the stored task runs: ``create_task(self.run())``."""
+    value = stmt.value if isinstance(stmt, ast.Assign) else None
+    coroutine = value.args[0] if isinstance(value, ast.Call) and value.args else None
+    if not (isinstance(coroutine, ast.Call) and _self_attr(coroutine.func) is not None):
+        return None
+    assert isinstance(coroutine.func, ast.Attribute)
+    return next((m for m in methods if isinstance(m, ast.AsyncFunctionDef) and m.name == coroutine.func.attr), None)
+
+
+def _stops_by_flag(ender: ast.AST, coroutine: ast.AsyncFunctionDef) -> bool:
+    """``ender`` sets ``self.<flag>`` that every loop of the task's coroutine tests (``while not
+    self.should_stop``): the task ends by itself once the flag is set, whatever the release does.
+    Not when one of its loops does not test it (an ``async for`` over a connection)."""
+    flags = {
+        _self_attr(target)
+        for node in own_nodes(ender)
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if _self_attr(target) is not None and isinstance(node.value, ast.Constant)
+    }
+    loops = [n for n in ast.walk(coroutine) if isinstance(n, (ast.While, ast.For, ast.AsyncFor))]
+    return bool(flags) and bool(loops) and all(
+        isinstance(loop, ast.While) and any(_self_attr(n) in flags for n in ast.walk(loop.test)) for loop in loops
+    )
 
 
 def _makes_tasks(value: ast.expr) -> bool:
