@@ -4,8 +4,9 @@ Without ``return_exceptions=True``, the first error of one awaitable is raised a
 ``await``, and ``gather`` cancels none of the others (the documented behaviour): each goes on,
 held by nothing the failing code still reaches. That is a leak where one of them runs until it
 is cancelled (a coroutine function of the project whose loop only ends from outside: ``while
-True:``, ``while self.running:``) and the program goes on after the error: a handler around the
-``gather`` swallows it (a reconnect loop that starts a fresh set beside the old, flyte/mqtt-io
+True:``, ``while self.running:``), or the pieces wait on each other through a queue (one
+waits forever for what a failed one would have put: ``_wired_by_a_queue``), and the program
+goes on after the error: a handler around the ``gather`` swallows it (a reconnect loop that starts a fresh set beside the old, flyte/mqtt-io
 ``0f510f1e``), or the function is one whose caller catches and goes on (a service's method, a
 request handler: ``goes_on_after_errors``). Not when a ``finally`` or handler around it cancels
 something (the function ends what it started), nor when a ``TaskGroup`` is used (it cancels the
