@@ -17,7 +17,16 @@ from typing import Iterator
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.syntax import walk
-from tradelint.facts.uses import alias_target, bound_once, classify, declares_outer, endless_loop, name_loads, self_name
+from tradelint.facts.uses import (
+    alias_target,
+    bound_once,
+    classify,
+    declares_outer,
+    endless_loop,
+    name_loads,
+    self_name,
+    sequential,
+)
 
 # Methods that put an element in, or look without taking one out.
 ADDERS = {"append", "appendleft", "add", "extend", "insert", "setdefault", "update", "keys", "__contains__", "count", "index"}
@@ -143,7 +152,8 @@ def ends_elements(module: ModuleInfo, load: ast.expr) -> bool:
             # ``self._sessions.get(key)`` lends one out when returned; anything else is followed
             # no further.
             assert use.call is not None
-            return _element_ended(module, use.call)
+            key = use.call.args[0] if use.call.args else None
+            return _element_ended(module, use.call) and not (key is not None and _restarts_at(module, load, key))
         return True  # ``values()``, ``items()``, ``copy()``, ``discard``, ``remove``...
     if use.kind == "test":
         return False
@@ -152,10 +162,38 @@ def ends_elements(module: ModuleInfo, load: ast.expr) -> bool:
         if isinstance(parent, ast.Subscript) and parent.value is load:
             if isinstance(parent.ctx, (ast.Store, ast.Del)):
                 return False
-            return _element_ended(module, parent)
+            return _element_ended(module, parent) and not _restarts_at(module, load, parent.slice)
         return True
     return True
 
+
+
+def _restarts_at(module: ModuleInfo, load: ast.expr, key: ast.expr) -> bool:
+    """The element at ``key`` is ended (``self._tasks[key].cancel()``, or got or popped there and
+    cancelled) and then, on the same path of the same function, a new value is stored at the
+    same key of the same collection: the end makes way for the next task there and leaves the
+    last one to some other end (fdebrus/Nikobus-HA ``e847601a``: a refresh per module, each
+    press cancelling the one before). ``self.t.cancel(); self.t = create_task(...)`` for a
+    collection's element."""
+    function = module.enclosing_function(load)
+    ended = next((a for a in module.ancestors(load) if isinstance(a, ast.stmt)), None)
+    if function is None or ended is None:
+        return False
+    collection, wanted = ast.dump(load), ast.dump(key)
+    for node in walk(function):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript)):
+            continue
+        target = node.targets[0]
+        if (
+            ast.dump(target.value) == collection
+            and ast.dump(target.slice) == wanted
+            and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+            and node.lineno > (ended.end_lineno or ended.lineno)
+            and module.enclosing_function(node) is function
+            and sequential(module, ended, node)
+        ):
+            return True
+    return False
 
 
 def _prunes_when_done(module: ModuleInfo, load: ast.expr) -> bool:

@@ -42,7 +42,9 @@ class PendingTasksNeverCancelled(Rule):
     `FIRST_EXCEPTION`, or with a `timeout`) when `pending` is never used afterwards and nothing
     else in the function still holds the waited tasks: not the collection (used again, or waited
     on again in a loop), not one of its tasks by name, not a `self` attribute. Also flags such a
-    wait as a bare statement (`await asyncio.wait([a, b], ...)`) on tasks made in the function.
+    wait as a bare statement (`await asyncio.wait([a, b], ...)`) on tasks made in the function;
+    in a generator-based coroutine (`@asyncio.coroutine`), `yield from asyncio.wait(...)` is
+    that `await` (njouanin/hbmqtt `a6c8810d`).
     A task made in the function and only looked at after the wait (`t in done`, `t.done()`,
     `t.result()`) is held by nothing that ends it: when it loses, it runs on. So is a task made
     right inside the waited display (`asyncio.wait([task, asyncio.create_task(ev.wait())],
@@ -121,7 +123,12 @@ class PendingTasksNeverCancelled(Rule):
     `asyncio.gather(...)` without `return_exceptions=True` raises the first error of one of
     what it gathers and cancels none of the others. It is flagged when one of them runs until
     something ends it (a coroutine function of the module, or a method of the caller's class,
-    whose own loop has no end of its own: `while True:`, `while self.running:`), and the program
+    whose own loop has no end of its own: `while True:`, `while self.running:`), or when the
+    pieces wait on each other through a queue, so that one waits forever for what a failed one
+    would have put: two of them given the same `asyncio.Queue` the function makes, one given two
+    (a pipeline stage between the queue it reads and the one it writes: pulp/pulpcore
+    `d0f773cd`), or one whose loop waits on `self.<queue>.get()` that another fills (a
+    dispatcher and its workers: microsoft/RD-Agent `cf6e418e`); and the program
     goes on after the error: a handler around the `gather` catches every error and goes on (a
     reconnect loop then starts a new set beside the old; flyte/mqtt-io `0f510f1e`), or the
     function's caller does (not a test, nor a script's `main()`). It is reported where the
@@ -243,7 +250,7 @@ class PendingTasksNeverCancelled(Rule):
             if is_race(call) or _timed(call):
                 races.append(call)
             awaited = module.parent(call)
-            assign = module.parent(awaited) if isinstance(awaited, ast.Await) else None
+            assign = module.parent(awaited) if isinstance(awaited, (ast.Await, ast.YieldFrom)) else None
             if isinstance(assign, ast.Expr):
                 # ``await asyncio.wait([...], ...)`` as a statement: nothing can even name the losers.
                 function = module.enclosing_function(call)

@@ -9,6 +9,7 @@ from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.uses import self_attribute_loads
+from tradelint.models.tasks.late_cancels import cancelled_late
 from tradelint.models.tasks.siblings import left_by_ender
 from tradelint.models.tasks.fixes import no_fix_help, task_attribute_fix
 from tradelint.models.tasks.shutdown import teardown_name
@@ -24,7 +25,10 @@ class TaskOnSelfNeverAwaited(Rule):
     `self._jobs[key] = ...`, or in a map of maps, `self._streams[conn][stream] = ...`, whose
     inner maps are the outer's elements: vmagamedov/grpclib `9ffb2d05`) are flagged when no method
     reaches the elements to cancel or await them (`for t in self._tasks: t.cancel()`,
-    `gather(*self._tasks)`; for a map of maps, any method reaching the inner maps); a set each task leaves
+    `gather(*self._tasks)`; for a map of maps, any method reaching the inner maps), other than to
+    make way for the next task at the same key (`self._jobs[key].cancel()`, or the task got or
+    popped at `key` and cancelled, followed on the same path by `self._jobs[key] = ...`: it ends
+    the task it replaces, never the last one; fdebrus/Nikobus-HA `e847601a`); a set each task leaves
     when done (`task.add_done_callback(self._tasks.discard)`, asyncio's way to keep background
     tasks alive) drops only finished tasks, so in an object with an end of its own (`stop()`,
     `close()`, a cog's unload) tasks running one of its methods that loops until cancelled
@@ -155,6 +159,25 @@ class TaskOnSelfNeverAwaited(Rule):
     starts none again (not a restart); the task no method ends runs on after it
     (allenporter/python-google-nest-sdm `3d617c61`, whose `stop_async()` cancels the watchdog
     task only).
+
+    A task whose every cancel in the class is in a release method (`close()`, `stop()`) after
+    that method awaits the release of another attribute (`await self._ws.close()`), with no `try`
+    around that await and no `finally` around the cancel, is reported too: when the release
+    raises (a broken connection, an attribute still `None`) or the closing task is cancelled
+    while it waits, the cancel is skipped and the task runs on (Thomas55555/aioautomower
+    `e838ffde`, lbbrhzn/ocpp `1ef35ba4`, both fixed by cancelling first or in a `finally`). Not
+    when the method first sets a flag on `self` that every loop of the task's coroutine tests
+    (`self.should_stop = True`, `while not self.should_stop:`): the task then ends by itself
+    (an `async for` over a connection inside does not test it, and is still reported).
+    ```python
+    class Session:
+        async def connect(self):
+            self._poller = asyncio.create_task(self._poll())   # reported
+
+        async def close(self):
+            await self._ws.close()
+            self._poller.cancel()
+    ```
 
     ## Why is this bad?
     The service's `shutdown()` returns while the task runs on; when the loop closes the task is
@@ -314,6 +337,17 @@ class TaskOnSelfNeverAwaited(Rule):
             fix, reason = task_attribute_fix(ctx, site)
             text = _text(site.name, shutdown, site.cls.name, site.function.name, _cancelled_in_del(site.cls, site.name))
             yield Report(site.node, text.message, fix, no_fix_help(reason) if reason else text.help)
+        for late in cancelled_late(ctx.module):
+            if (late.cls.name, late.name) not in reported:
+                reported.add((late.cls.name, late.name))
+                yield Report(
+                    late.stmt,
+                    fit("`self.{name}` is cancelled only after `await {release}()` in `{ender}()`; cancel it first",
+                        name=late.name, ender=late.ender, release=late.release),
+                    None,
+                    fit_help("When `{release}()` raises or is cancelled, `{ender}()` skips the cancel and the task runs on; cancel first or in a `finally`",
+                             release=late.release, ender=late.ender),
+                )
         for left in left_by_ender(ctx.module):
             if (left.cls.name, left.name) not in reported:
                 yield Report(

@@ -4,8 +4,9 @@ Without ``return_exceptions=True``, the first error of one awaitable is raised a
 ``await``, and ``gather`` cancels none of the others (the documented behaviour): each goes on,
 held by nothing the failing code still reaches. That is a leak where one of them runs until it
 is cancelled (a coroutine function of the project whose loop only ends from outside: ``while
-True:``, ``while self.running:``) and the program goes on after the error: a handler around the
-``gather`` swallows it (a reconnect loop that starts a fresh set beside the old, flyte/mqtt-io
+True:``, ``while self.running:``), or the pieces wait on each other through a queue (one
+waits forever for what a failed one would have put: ``_wired_by_a_queue``), and the program
+goes on after the error: a handler around the ``gather`` swallows it (a reconnect loop that starts a fresh set beside the old, flyte/mqtt-io
 ``0f510f1e``), or the function is one whose caller catches and goes on (a service's method, a
 request handler: ``goes_on_after_errors``). Not when a ``finally`` or handler around it cancels
 something (the function ends what it started), nor when a ``TaskGroup`` is used (it cancels the
@@ -26,6 +27,8 @@ from tradelint.facts.syntax import FUNCTION_NODES, SCOPE_NODES, own_nodes, walk
 
 GATHER = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
 _TASK_MAKERS = frozenset({"create_task", "ensure_future"})
+_COLLECTIONS = (ast.List, ast.Tuple, ast.Set, ast.ListComp, ast.SetComp, ast.GeneratorExp)
+QUEUES = frozenset({"asyncio.Queue", "asyncio.PriorityQueue", "asyncio.LifoQueue", "asyncio.queues.Queue"})
 
 
 def gather_leaves(module: ModuleInfo, call: ast.Call) -> list[ast.stmt]:
@@ -44,14 +47,22 @@ def gather_leaves(module: ModuleInfo, call: ast.Call) -> list[ast.stmt]:
     many = len(call.args) >= 2
     for arg in call.args:
         if isinstance(arg, ast.Starred):
-            made = list(_collection_elements(module, function, arg.value))
+            made = (
+                list(_made_elements(module, function, arg.value, None))
+                if isinstance(arg.value, _COLLECTIONS)
+                else list(_collection_elements(module, function, arg.value))
+            )
             if not made:
                 return []  # a collection made elsewhere: who holds its work is not known here
             elements.extend(made)
             many = True
         else:
             elements.extend(_element_values(module, function, arg, None))
-    if not many or not any(_runs_until_cancelled(module, function, value) for value, _ in elements):
+    if not many:
+        return []
+    if not any(_runs_until_cancelled(module, function, value) for value, _ in elements) and not _wired_by_a_queue(
+        module, function, [value for value, _ in elements]
+    ):
         return []
     if in_tests(module):
         return []  # a test's failure ends the test, and what it leaves ends with its loop
@@ -92,27 +103,50 @@ def _collection_elements(
     module: ModuleInfo, function: ast.AST, value: ast.expr
 ) -> Iterator[tuple[ast.expr, ast.stmt | None]]:
     """What ``*tasks`` spreads, when the function itself makes the collection: a display or a
-    comprehension bound to the local (or to ``self.<attr>``) in the function."""
+    comprehension bound to the local (or to ``self.<attr>``) in the function, or a local list
+    it fills with ``append`` (``futures = []`` then ``futures.append(stage(in_q, out_q))`` in a
+    loop: pulp/pulpcore ``d0f773cd``)."""
     for bound in _bindings(function, value):
-        made = bound.value
-        if isinstance(made, (ast.List, ast.Tuple, ast.Set)):
-            for element in made.elts:
-                yield from _element_values(module, function, element, bound)
-        elif isinstance(made, (ast.ListComp, ast.SetComp, ast.GeneratorExp)) and len(made.generators) == 1:
-            generator = made.generators[0]
-            spread = made.elt
-            if isinstance(spread, ast.Call) and _task_maker(spread) and spread.args:
-                spread = spread.args[0]
+        yield from _made_elements(module, function, bound.value, bound)
+    if isinstance(value, ast.Name):
+        for node in own_nodes(function):
             if (
-                isinstance(spread, ast.Name)
-                and isinstance(generator.target, ast.Name)
-                and spread.id == generator.target.id
-                and isinstance(generator.iter, (ast.List, ast.Tuple, ast.Set))
+                isinstance(node, ast.Expr)
+                and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Attribute)
+                and node.value.func.attr == "append"
+                and isinstance(node.value.func.value, ast.Name)
+                and node.value.func.value.id == value.id
+                and len(node.value.args) == 1
             ):
-                for element in generator.iter.elts:  # ``[create_task(c) for c in (self.a(), self.b())]``
-                    yield element, bound
-            else:
-                yield spread, bound
+                yield from _element_values(module, function, node.value.args[0], None)
+
+
+def _made_elements(
+    module: ModuleInfo, function: ast.AST, made: ast.expr, bound: ast.stmt | None
+) -> Iterator[tuple[ast.expr, ast.stmt | None]]:
+    """The elements of a display or a one-generator comprehension, with the statement that makes
+    them (None for one spread right into the ``gather``: ``*[self.work() for _ in range(n)]``,
+    microsoft/RD-Agent ``cf6e418e``)."""
+    if isinstance(made, (ast.List, ast.Tuple, ast.Set)):
+        for element in made.elts:
+            yield from _element_values(module, function, element, bound)
+    elif isinstance(made, (ast.ListComp, ast.SetComp, ast.GeneratorExp)) and len(made.generators) == 1:
+        generator = made.generators[0]
+        spread = made.elt
+        if isinstance(spread, ast.Call) and _task_maker(spread) and spread.args:
+            spread = spread.args[0]
+            bound = bound or _statement_of(module, made)
+        if (
+            isinstance(spread, ast.Name)
+            and isinstance(generator.target, ast.Name)
+            and spread.id == generator.target.id
+            and isinstance(generator.iter, (ast.List, ast.Tuple, ast.Set))
+        ):
+            for element in generator.iter.elts:  # ``[create_task(c) for c in (self.a(), self.b())]``
+                yield element, bound
+        else:
+            yield spread, bound
 
 
 def _bindings(function: ast.AST, target: ast.expr | str) -> list[ast.Assign]:
@@ -164,6 +198,66 @@ def _runs_until_cancelled(module: ModuleInfo, function: ast.AST, value: ast.expr
     return isinstance(definition, ast.AsyncFunctionDef) and any(
         isinstance(node, ast.While) and _open_ended(node.test) and not _leaves(node) for node in own_nodes(definition)
     )
+
+
+def _wired_by_a_queue(module: ModuleInfo, function: ast.AST, values: list[ast.expr]) -> bool:
+    """The gathered pieces wait on each other through a queue, so that when one fails another
+    waits forever for what it would have put (or for room it would have made): two of them
+    given the same queue this function makes, or one given two (a stage of a pipeline, between
+    the queue it reads and the one it writes: pulp/pulpcore ``d0f773cd``); or one whose loop
+    waits on ``self.<queue>.get()`` for what another puts there (a dispatcher and its workers:
+    microsoft/RD-Agent ``cf6e418e``)."""
+    calls = [value for value in values if isinstance(value, ast.Call)]
+    holders: dict[int, set[int]] = {}  # id of a queue's construction -> the calls given it
+    for call in calls:
+        arguments = [list(_queues_made(module, function, arg)) for arg in (*call.args, *(k.value for k in call.keywords))]
+        if sum(1 for made in arguments if made) >= 2:
+            return True  # the queue it reads and the one it writes (one construction in a loop makes both)
+        for made_id in {id(q) for made in arguments for q in made}:
+            holders.setdefault(made_id, set()).add(id(call))
+    if any(len(held) >= 2 for held in holders.values()):
+        return True
+    waits: dict[str, set[int]] = {}
+    puts: dict[str, set[int]] = {}
+    for call in calls:
+        definition = _definition(module, function, call.func)
+        if not isinstance(definition, ast.AsyncFunctionDef):
+            continue
+        for node in own_nodes(definition):
+            if isinstance(node, ast.While):
+                for waited in own_nodes(node):
+                    got = _queue_call(waited.value, "get") if isinstance(waited, ast.Await) else None
+                    if got is not None:
+                        waits.setdefault(got, set()).add(id(definition))
+            put = _queue_call(node, "put") or _queue_call(node, "put_nowait")
+            if put is not None:
+                puts.setdefault(put, set()).add(id(definition))
+    return any(puts.get(queue, set()) - waiting for queue, waiting in waits.items())
+
+
+def _queue_call(node: ast.AST, method: str) -> str | None:
+    """``self.<queue>.<method>(...)``: the attribute's name."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == method:
+        return _self_attribute(node.func.value)
+    return None
+
+
+def _queues_made(module: ModuleInfo, function: ast.AST, value: ast.expr, depth: int = 0) -> Iterator[ast.Call]:
+    """The ``asyncio.Queue(...)`` constructions of the function a local passed on stands for."""
+    if not isinstance(value, ast.Name) or depth > 3:
+        return
+    for bound in _bindings(function, value.id):
+        made = bound.value
+        if isinstance(made, ast.Call) and module.imports.qualify(made.func) in QUEUES:
+            yield made
+        elif isinstance(made, ast.Name):
+            yield from _queues_made(module, function, made, depth + 1)
+
+
+def _self_attribute(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        return node.attr
+    return None
 
 
 def _leaves(loop: ast.While) -> bool:
