@@ -60,7 +60,7 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
     if any(isinstance(n, ast.Attribute) and n.attr in enders and isinstance(n.value, ast.Name) and n.value.id == c.name
            and start < n.lineno < end.lineno for n in nodes) or any(start < getattr(n, "lineno", 0) < end.lineno for n in closes):
         return None
-    used = [n for n in nodes if isinstance(n, ast.Name) and n.id == c.name and awaited_through(module, n)]
+    used = [n for n in nodes if isinstance(n, ast.Name) and n.id == c.name and (awaited_through(module, n) or _lent_awaited(module, n))]
     for node in nodes:
         if not isinstance(node, ast.Await) or not start < node.lineno < end.lineno:
             continue
@@ -74,13 +74,24 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
     return None
 
 
+def _lent_awaited(module: ModuleInfo, name: ast.Name) -> bool:
+    """``await probe(client)``: the resource is an argument of an awaited call, lent to be used."""
+    call = module.parent(name)
+    if isinstance(call, ast.keyword):
+        call = module.parent(call)
+    return isinstance(call, ast.Call) and call.func is not name and isinstance(module.parent(call), ast.Await)
+
+
 def _opens(module: ModuleInfo, node: ast.Await, use: ast.Name) -> bool:
     """``await client.connect()``: ``node`` awaits a method of the lazy resource itself, the
     first use that opens what it holds (a socket, a session): an error there may come once that
     is open (a handshake or a login that fails after the connection is made), and leaves it open
     (aiormq's ``connect()``: ``connection = Connection(url); await connection.connect()``)."""
     call = node.value
-    return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.value is use
+    if not isinstance(call, ast.Call):
+        return False
+    return (isinstance(call.func, ast.Attribute) and call.func.value is use) or any(
+        a is use for a in (*call.args, *(k.value for k in call.keywords)))
 
 
 def _answered(module: ModuleInfo, node: ast.AST, function: ast.AST, name: str) -> bool:
