@@ -154,3 +154,13 @@ def test_library_object_closed_on_the_lent_call_error_is_not(tmp_path: Path) -> 
         "        raise"
     )
     assert _check_project(tmp_path, LENT.replace("{resolve}", resolve)) == []
+
+
+def test_a_pytest_fixture_is_test_code_wherever_it_lives(tmp_path: Path) -> None:
+    # (a pytest plugin's fixture, Cog-Creators/Red-DiscordBot's ``redbot/pytest/rpc.py``: its error
+    # fails the test that asked for it, which ends what it made)
+    source = CONNECT.replace("{opening}", "    await connection.connect()").replace(
+        "async def connect(url):", "@pytest.fixture\nasync def connect(url):"
+    )
+    found = _check(tmp_path, "import pytest\n" + source)
+    assert found == []
