@@ -164,3 +164,18 @@ def test_a_pytest_fixture_is_test_code_wherever_it_lives(tmp_path: Path) -> None
     )
     found = _check(tmp_path, "import pytest\n" + source)
     assert found == []
+
+
+def test_a_function_a_pytest_fixture_defines_is_test_code_too(tmp_path: Path) -> None:
+    # (aiohttp's ``aiohttp_server`` fixture returns its ``go()``, which starts a server for the test)
+    source = CONNECT.replace("{opening}", "    await connection.connect()").replace(
+        "async def connect(url):\n", "@pytest.fixture\ndef connector():\n    async def connect(url):\n"
+    )
+    lines = source.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("    async def connect(url):"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("    return connection"))
+    for i in range(start + 1, end + 1):
+        lines[i] = "    " + lines[i]
+    lines.insert(end + 1, "    return connect")
+    found = _check(tmp_path, "import pytest\n" + "\n".join(lines))
+    assert found == []

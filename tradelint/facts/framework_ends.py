@@ -290,9 +290,11 @@ _FIXTURES = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
 
 
 def _test_fixture(module: ModuleInfo, function: ast.AST) -> bool:
-    """``function`` is a pytest fixture: test code, whose error fails the test that asked for it."""
+    """``function`` is a pytest fixture, or a function defined in one (aiohttp's ``aiohttp_server``
+    fixture returns its ``go()``): test code, whose error fails the test that asked for it."""
     return any(
-        module.imports.qualify(d.func if isinstance(d, ast.Call) else d) in _FIXTURES for d in getattr(function, "decorator_list", [])
+        module.imports.qualify(d.func if isinstance(d, ast.Call) else d) in _FIXTURES
+        for f in (function, *module.ancestors(function)) for d in getattr(f, "decorator_list", [])
     )
 
 
