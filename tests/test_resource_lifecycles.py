@@ -191,6 +191,8 @@ def test_an_exit_before_the_handoff_leaks_it() -> None:
     # (not in ``finally``).
     assert [f"{f.line} {f.code} {f.message}" for f in check_paths([FIXTURES / "exits_before_handoff.py"])] == [
         "29 TRD201 `client` (`Client(...)`) leaks on an exit before it is handed on; call its `disconnect()` on that path",
+        # (session 35: its first use, the awaited ``connect()``, may fail once it has opened something)
+        "53 TRD201 `client` (`Client(...)`) leaks if an `await` before it is handed on raises; close it on that error",
         "86 TRD201 `client` (`Client(...)`) is closed outside `finally`; move `client.disconnect()` into a `finally`",
         "98 TRD201 `client` (`Client(...)`) is closed outside `finally`; move `client.disconnect()` into a `finally`",
     ]
@@ -359,6 +361,9 @@ def test_a_first_party_maker_overridden_by_the_subclass(tmp_path: Path) -> None:
 
 def test_a_method_that_makes_a_resource_makes_it_for_its_caller(tmp_path: Path) -> None:
     assert _messages(FIXTURES / "method_makers.py") == [
+        # (session 35: the maker's own first use, ``await redis.ping()``, may fail once connected,
+        # and its handler returns None, leaving it open)
+        "12 TRD201 `redis` (`aioredis.from_url(...)`) leaks if an `await` before it is handed on raises; close it on that error",
         "19 TRD201 `redis` (`self._get_redis(...)`) is never closed; call `await redis.aclose()` in a `finally`",
     ]
     # Lent to a coroutine that uses it, the lazy client is used: still the caller's to close.

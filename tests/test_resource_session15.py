@@ -90,6 +90,8 @@ def test_an_error_swallowed_before_the_handoff_leaves_it_open() -> None:
         "close it in that `except`",
         "41 TRD201 `session` (`aiohttp.ClientSession(...)`) leaks when an error before it is handed on is caught; "
         "close it in that `except`",
+        # (session 35: re-raised, the error of its first use, ``connect()``, propagates with it open)
+        "57 TRD201 `service` (`CacheService(...)`) leaks if an `await` before it is handed on raises; close it on that error",
     ]
 
 

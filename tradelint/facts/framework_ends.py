@@ -279,11 +279,23 @@ def goes_on_after_errors(module: ModuleInfo, function: ast.AST | None = None) ->
     up only after a successful tool call). Not a test (its failure ends the test) nor a script's
     ``main()`` (``__main__.py``, a module run as ``__main__``, a click or typer command): there
     the error ends the program, and the process with it."""
-    if in_tests(module):
-        return False  # a test's failure ends the test
+    if in_tests(module) or (function is not None and _test_fixture(module, function)):
+        return False  # a test's failure ends the test (a fixture's too, wherever it lives: a plugin's ``redbot/pytest/``)
     if integration_folder(module) is not None:
         return True
     return function is not None and not _program_entry(module, function)
+
+
+_FIXTURES = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
+
+
+def _test_fixture(module: ModuleInfo, function: ast.AST) -> bool:
+    """``function`` is a pytest fixture, or a function defined in one (aiohttp's ``aiohttp_server``
+    fixture returns its ``go()``): test code, whose error fails the test that asked for it."""
+    return any(
+        module.imports.qualify(d.func if isinstance(d, ast.Call) else d) in _FIXTURES
+        for f in (function, *module.ancestors(function)) for d in getattr(f, "decorator_list", [])
+    )
 
 
 _AS_MAIN: weakref.WeakKeyDictionary[ModuleInfo, bool] = weakref.WeakKeyDictionary()

@@ -32,7 +32,10 @@ class UnclosedAsyncResource(Rule):
     error or cancellation propagates before anything holds it, where the program goes on after
     errors (not in a test or a script's `main()`), and unless a `try` around that `await` closes
     it (a `return` of it alike: its caller gets the error, not the resource; a handler of some
-    errors only, `except asyncio.TimeoutError`, leaves the others); kept where Home Assistant
+    errors only, `except asyncio.TimeoutError`, leaves the others; for a client that opens on
+    first use, from that first use on, which is itself such an `await`: a call of one of its methods,
+    `await connection.connect()`, or a call it is lent to, `await resolve(fs, uri)`, may open what it
+    holds and then fail, mosquito/aiormq `dc4efec6`, meridianlabs-ai/inspect_scout `4acfaba4`); kept where Home Assistant
     holds it by an integration's setup that raises after (`raise ConfigEntryNotReady`) without
     closing it (a failed setup is never unloaded); a module global
     (`global SESSION; SESSION = ClientSession()`) that no code of the module closes; a resource a
@@ -405,7 +408,9 @@ class UnclosedAsyncResource(Rule):
     the same function, `self.gw = Gateway(host)` ... `await self.gw.disconnect()` in a method of
     the same class. Every other instance the project makes must be released alike, and is judged as a first-party resource
     type that opens on first use; so is what a class's maker spelled alike returns
-    (`Database.create(url)`). A receiver typed by an annotation is evidence too: a
+    (`Database.create(url)`). Its code is not read: an awaited call given one borrows it, as one
+    given a type of the table does, rather than taking it over as a first-party object handed on is
+    taken (`await resolve(fs, uri)`, meridianlabs-ai/inspect_scout `4acfaba4`). A receiver typed by an annotation is evidence too: a
     parameter (`async def stop(gw: Gateway): await gw.close()`), or an attribute that a class of
     the same module annotates once and alike (a Home Assistant integration's `runtime_data`
     dataclass, `client: Gateway`, and `await entry.runtime_data.client.disconnect()` at unload),

@@ -60,11 +60,11 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
     if any(isinstance(n, ast.Attribute) and n.attr in enders and isinstance(n.value, ast.Name) and n.value.id == c.name
            and start < n.lineno < end.lineno for n in nodes) or any(start < getattr(n, "lineno", 0) < end.lineno for n in closes):
         return None
-    used = [n.lineno for n in nodes if isinstance(n, ast.Name) and n.id == c.name and awaited_through(module, n)]
+    used = [n for n in nodes if isinstance(n, ast.Name) and n.id == c.name and (awaited_through(module, n) or _lent_awaited(module, n))]
     for node in nodes:
         if not isinstance(node, ast.Await) or not start < node.lineno < end.lineno:
             continue
-        if c.spec.lazy and not any(start < line < node.lineno for line in used):
+        if c.spec.lazy and not any(start < n.lineno < node.lineno or _opens(module, node, n) for n in used):
             continue
         if module.enclosing_function(node) is not function or not sequential(module, c.stmt, node):
             continue
@@ -72,6 +72,26 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
             continue
         return node
     return None
+
+
+def _lent_awaited(module: ModuleInfo, name: ast.Name) -> bool:
+    """``await probe(client)``: the resource is an argument of an awaited call, lent to be used."""
+    call = module.parent(name)
+    if isinstance(call, ast.keyword):
+        call = module.parent(call)
+    return isinstance(call, ast.Call) and call.func is not name and isinstance(module.parent(call), ast.Await)
+
+
+def _opens(module: ModuleInfo, node: ast.Await, use: ast.Name) -> bool:
+    """``await client.connect()``: ``node`` awaits a method of the lazy resource itself, the
+    first use that opens what it holds (a socket, a session): an error there may come once that
+    is open (a handshake or a login that fails after the connection is made), and leaves it open
+    (aiormq's ``connect()``: ``connection = Connection(url); await connection.connect()``)."""
+    call = node.value
+    if not isinstance(call, ast.Call):
+        return False
+    return (isinstance(call.func, ast.Attribute) and call.func.value is use) or any(
+        a is use for a in (*call.args, *(k.value for k in call.keywords)))
 
 
 def _answered(module: ModuleInfo, node: ast.AST, function: ast.AST, name: str) -> bool:
