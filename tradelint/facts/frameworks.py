@@ -8,6 +8,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from tradelint.facts.syntax import decorated_by
+
 
 @dataclass(frozen=True)
 class Framework:
@@ -57,9 +59,4 @@ _HANDLER_DECORATORS = frozenset({"command", "group", "hybrid_command", "hybrid_g
 
 def is_event_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """``@commands.command()``, ``@commands.Cog.listener()``, ``@tasks.loop(...)`` and the like."""
-    for decorator in function.decorator_list:
-        target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
-        if name in _HANDLER_DECORATORS:
-            return True
-    return False
+    return decorated_by(function, _HANDLER_DECORATORS)

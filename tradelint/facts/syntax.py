@@ -12,6 +12,7 @@ import sys
 import threading
 import warnings
 from dataclasses import dataclass, field
+from collections.abc import Collection
 from typing import Any, Iterator
 
 NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -34,6 +35,18 @@ def in_function_frame(func: ast.FunctionDef | ast.AsyncFunctionDef, child: ast.A
 
 
 TASK_WORDS = {"create_task", "ensure_future", "Task"}
+# The calls that start a task of the running loop (``asyncio.create_task``, ``loop.create_task``).
+TASK_MAKERS = frozenset({"create_task", "ensure_future"})
+
+
+def last_name(expr: ast.expr) -> str:
+    """``b`` of ``a.b`` or of ``b``; "" for anything else."""
+    return expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else ""
+
+
+def decorated_by(function: ast.FunctionDef | ast.AsyncFunctionDef, names: Collection[str]) -> bool:
+    """Whether a decorator of ``function`` (called or not) is named one of ``names``, by its last name."""
+    return any(last_name(d.func if isinstance(d, ast.Call) else d) in names for d in function.decorator_list)
 
 
 SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)

@@ -23,10 +23,9 @@ from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors, in_tests
 from tradelint.facts.handlers import goes_on
-from tradelint.facts.syntax import FUNCTION_NODES, SCOPE_NODES, own_nodes, walk
+from tradelint.facts.syntax import FUNCTION_NODES, SCOPE_NODES, TASK_MAKERS, last_name, own_nodes, walk
 
 GATHER = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
-_TASK_MAKERS = frozenset({"create_task", "ensure_future"})
 _COLLECTIONS = (ast.List, ast.Tuple, ast.Set, ast.ListComp, ast.SetComp, ast.GeneratorExp)
 QUEUES = frozenset({"asyncio.Queue", "asyncio.PriorityQueue", "asyncio.LifoQueue", "asyncio.queues.Queue"})
 
@@ -175,11 +174,8 @@ def _same_target(node: ast.expr, target: ast.expr | str) -> bool:
     )
 
 
-
 def _task_maker(call: ast.Call) -> bool:
-    func = call.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    return name in _TASK_MAKERS
+    return last_name(call.func) in TASK_MAKERS
 
 
 def _statement_of(module: ModuleInfo, node: ast.AST) -> ast.stmt | None:

@@ -11,7 +11,7 @@ import ast
 from collections.abc import Collection
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import walk
+from tradelint.facts.syntax import decorated_by, walk
 from tradelint.facts.uses import classify
 from tradelint.models.tasks.function_bodies import _own_nodes
 
@@ -34,12 +34,7 @@ _NOT_STREAMS = frozenset({"fixture", "yield_fixture", "asynccontextmanager", "co
 
 def _is_fixture(function: ast.AsyncFunctionDef) -> bool:
     """Whether a decorator of ``function`` is one of ``_NOT_STREAMS``."""
-    for decorator in function.decorator_list:
-        target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
-        if name in _NOT_STREAMS:
-            return True
-    return False
+    return decorated_by(function, _NOT_STREAMS)
 
 
 def _position(node: ast.AST) -> tuple[int, int]:

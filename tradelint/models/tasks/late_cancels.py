@@ -22,9 +22,7 @@ from dataclasses import dataclass
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import is_release_name
-from tradelint.facts.syntax import FUNCTION_NODES, own_nodes
-
-_TASK_MAKERS = frozenset({"create_task", "ensure_future"})
+from tradelint.facts.syntax import FUNCTION_NODES, TASK_MAKERS, last_name, own_nodes
 
 
 @dataclass(frozen=True)
@@ -104,8 +102,7 @@ def _stops_by_flag(ender: ast.AST, coroutine: ast.AsyncFunctionDef) -> bool:
 
 def _makes_tasks(value: ast.expr) -> bool:
     if isinstance(value, ast.Call):
-        func = value.func
-        return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in _TASK_MAKERS
+        return last_name(value.func) in TASK_MAKERS
     if isinstance(value, (ast.ListComp, ast.SetComp)):
         return _makes_tasks(value.elt)
     if isinstance(value, (ast.List, ast.Tuple, ast.Set)):

@@ -19,9 +19,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import FUNCTION_NODES, own_nodes
-
-_TASK_MAKERS = frozenset({"create_task", "ensure_future"})
+from tradelint.facts.syntax import FUNCTION_NODES, TASK_MAKERS, last_name, own_nodes
 
 
 @dataclass(frozen=True)
@@ -35,7 +33,7 @@ class LeftTask:
 def left_by_ender(module: ModuleInfo) -> Iterator[LeftTask]:
     # A class keeps two tasks only with two calls of a task maker in its lines: most modules and
     # classes have fewer, and walking each method of each class for them was a fifth of a check.
-    lines = sorted(call.lineno for call in module.index.calls if _callee_name(call.func) in _TASK_MAKERS)
+    lines = sorted(call.lineno for call in module.index.calls if last_name(call.func) in TASK_MAKERS)
     if len(lines) < 2:
         return
     for cls in module.index.classes:
@@ -81,7 +79,7 @@ def _stored_tasks(methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]) ->
                 and len(node.targets) == 1
                 and _self_attr(node.targets[0]) is not None
                 and isinstance(node.value, ast.Call)
-                and _callee_name(node.value.func) in _TASK_MAKERS
+                and last_name(node.value.func) in TASK_MAKERS
             ):
                 attr = _self_attr(node.targets[0])
                 assert attr is not None
@@ -146,7 +144,3 @@ def _self_attr(node: ast.AST) -> str | None:
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
         return node.attr
     return None
-
-
-def _callee_name(func: ast.expr) -> str:
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
