@@ -162,7 +162,11 @@ class ResourceOnSelfNeverClosed(Rule):
     attribute). Done in the release method itself (`close()`, `stop()`: "a new session in case
     the connection is reopened"), the new one outlives the last call: it is reported there,
     `self.{name}` made again after its close, and the lazy way is the cure (make it where it is
-    used, when it is closed or absent). A method that tests the resource and then sets it to `None` without closing it
+    used, when it is closed or absent). A library type that acquires nothing until it is used (an
+    `AsyncExitStack` until something is entered, an `httpx.AsyncClient` until its first request)
+    is the exception: made again right after its close (`await self._stack.aclose(); self._stack =
+    AsyncExitStack()` in a reset that `close()` reaches), the new one holds nothing at the end, and
+    the next close ends what a later use puts in it. A method that tests the resource and then sets it to `None` without closing it
     (`if self._client is not None: self._client = None` in a sync `close()`) drops it unclosed,
     also when a lazy getter made it; a method that sets it to `None` without looking at it
     (`setUp()`, `reset()` before first use) drops nothing. A session handed to a receiver that is

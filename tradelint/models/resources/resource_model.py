@@ -59,7 +59,7 @@ from tradelint.models.resources.outcome_closes import self_left_open
 from tradelint.models.resources.responses import discarded_response, judge_response, response_spec
 from tradelint.models.resources.resource_types import (
     first_party_spec, BUILTIN_RESOURCES, CLOSE_METHODS, EXCHANGE_MODULES, EXCHANGE_SPEC, NOT_TAKERS, OWNERSHIP_TAKERS,
-    Creation, Problem, ResourceSpec, UnawaitedClose, Verdict, inherited_release, unawaited_close, split_part, wraps_given,
+    Creation, Problem, holds_nothing_new, ResourceSpec, UnawaitedClose, Verdict, inherited_release, unawaited_close, split_part, wraps_given,
 )
 from tradelint.models.resources.project_evidence import may_be_shared, released_by_project
 from tradelint.models.resources.stop_only import stop_only_closer
@@ -405,7 +405,7 @@ class ResourceAnalysis:
         reported: set[tuple[ast.ClassDef, str]] = set()
         reported_globals: set[tuple[str, str]] = set()
         # ``close()`` closes ``self.s`` and makes a new one: that one is the leak, not the first.
-        remade = {(c.cls, c.name): c for c in self.creations if c.kind == "self" and remade_after_release(c)}
+        remade = {(c.cls, c.name): c for c in self.creations if c.kind == "self" and not holds_nothing_new(c.spec) and remade_after_release(c)}
         for creation in sorted(self.creations, key=lambda c: (c.call.lineno, c.call.col_offset)):
             again = remade.get((creation.cls, creation.name))
             problem = "self_remade_at_release" if creation is again else self._judge(creation)
@@ -674,7 +674,7 @@ class ResourceAnalysis:
                     if other not in seen and self._class_closes(replace(c, name=other), home, subclasses, seen | {c.name}):
                         return True  # ``self._final = self._channel``: closed through the other name
                     continue
-                if (closing := self.closes(use, c.spec, module)) and renews_after(module, use.node, c.name):
+                if (closing := self.closes(use, c.spec, module)) and renews_after(module, use.node, c.name) and not holds_nothing_new(c.spec):
                     continue  # ``await self.s.close(); self.s = ClientSession()``: ends the old one only
                 if closing or self._takes_care(module, use, c.spec, owner_is_class=True) or (c.spec.first_party and _closes_a_part(module, use)):
                     method = module.enclosing_function(use.node)

@@ -312,3 +312,12 @@ def unawaited_close(module: ModuleInfo, use: Use, spec: ResourceSpec) -> bool:
     if use.name != spec.close and (spec.first_party or use.name not in ("close", "aclose")):
         return False
     return isinstance(module.parent(use.call), ast.Expr)
+
+
+def holds_nothing_new(spec: ResourceSpec) -> bool:
+    """A library type that acquires nothing until it is used (an `AsyncExitStack` until something
+    is entered, an `httpx.AsyncClient` until its first request): made again right after its close
+    (`await self._stack.aclose(); self._stack = AsyncExitStack()`), the new one holds nothing at the
+    owner's end, and the next close ends whatever a later use put in it. A first-party lazy type
+    is not assumed to be so (its own code may acquire on a path the model does not read)."""
+    return spec.lazy and not spec.first_party
