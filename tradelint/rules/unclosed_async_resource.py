@@ -646,6 +646,8 @@ class UnclosedAsyncResource(Rule):
 def _text(problem: str, c: Creation, detail: str = "") -> Text | None:
     if problem == "inline" and c.spec.unenterable:
         problem = "discarded"  # ``await asyncio.start_server(...)`` as a statement: no ``async with`` takes it
+    elif problem == "inline" and c.spec.part is not None:
+        problem = "transport_discarded"  # ``_, protocol = await loop.create_connection(...)``: ``c.name`` is the protocol's class
     template = TEXTS.get(problem)
     if template is None:
         return None

@@ -31,6 +31,14 @@ TEXTS = {
         "`{label}(...)` is discarded, so nothing closes it; keep it and call its `{close}()`",
         "Its listening socket stays open until the process exits",
     ),
+    "eager_default": Text(
+        "`{label}(...)` is made even when `{name}()` finds what it looks up, and then dropped unclosed; make it only when missing",
+        "An argument is evaluated before the call: the fallback is made on every call (`d.get(k) or X()` makes it only when needed)",
+    ),
+    "transport_discarded": Text(
+        "the transport of `{label}(...)` is discarded and `{name}` never closes it; keep it and call its `close()`",
+        "Its socket stays open until the process exits, also when a later step fails",
+    ),
     "response_discarded": Text(
         "the response of `{label}(...)` is discarded unread; enter it with `async with`, or keep it and call its `{close}()`",
         "An unread response keeps its pooled connection checked out until it is collected",

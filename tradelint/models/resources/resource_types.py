@@ -215,7 +215,7 @@ OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing
 NOT_TAKERS = {"getattr", "hasattr", "setattr", "vars", "dir"}
 
 
-Kind = Literal["local", "inline", "self", "self_holder", "self_elements", "global_elements", "startup", "import_time", "handed", "generator", "yielded", "local_elements", "integration", "self_key", "app_global"]
+Kind = Literal["local", "inline", "self", "self_holder", "self_elements", "global_elements", "startup", "import_time", "handed", "generator", "yielded", "local_elements", "integration", "self_key", "app_global", "eager_default"]
 
 
 @dataclass(frozen=True)
@@ -280,6 +280,7 @@ Problem = Literal[
     "app_global_never_closed",
     "closure_never_closed",
     "element_dropped",
+    "eager_default",
 ]
 
 
