@@ -10,6 +10,13 @@
   evaluates the fallback before the lookup, so a session is made and dropped even when the
   caller gave one (zxdavb/evohome-async ``023b7991``); ``kwargs.get("session") or
   ClientSession()`` makes it only when missing.
+- **A builder's chain rooted at the class it builds makes one.** python-telegram-bot's
+  ``Application.builder().token(t).build()``: the library table knows ``build()`` returns an
+  ``Application``; the chain's root says the receiver is that library's builder
+  (marketcalls/openalgo ``c92e0304``), once the code awaits a method of what it bound it to (an
+  application only ``run_polling()`` runs is started and shut down by it). Stopping a part of a
+  library object (``app.updater.stop()``) does not release it: the table says its release is
+  ``shutdown()``.
 """
 
 from __future__ import annotations
@@ -92,3 +99,72 @@ def test_a_resource_made_as_a_lookup_fallback_is_reported(tmp_path: Path) -> Non
 def test_a_resource_made_only_when_the_lookup_misses_is_not_reported(tmp_path: Path) -> None:
     assert _check(tmp_path, FALLBACK.replace("{made}", 'kwargs.get("session") or aiohttp.ClientSession()')) == []
     assert _check(tmp_path, FALLBACK.replace("{made}", 'kwargs.get("session", None) or aiohttp.ClientSession()')) == []
+
+
+BUILDER = """\
+from telegram.ext import Application
+
+
+class Service:
+    def __init__(self, token):
+        self.token = token
+        self.application = None
+
+    async def run(self, stop):
+        self.application = Application.builder().token(self.token).build()
+        await self.application.initialize()
+        await self.application.start()
+        await stop.wait()
+{end}
+"""
+
+
+def test_an_application_a_builder_makes_and_nothing_shuts_down_is_reported(tmp_path: Path) -> None:
+    assert _check(tmp_path, BUILDER.replace("{end}", "")) == [
+        "10:9 TRD202 `self.application` is never closed; add a `close()` method that calls its `shutdown()`",
+    ]
+
+
+def test_an_application_a_builder_makes_and_the_class_shuts_down_is_not_reported(tmp_path: Path) -> None:
+    source = BUILDER.replace("{end}", "").replace(
+        "        await self.application.initialize()\n        await self.application.start()\n        await stop.wait()\n",
+        "        try:\n            await self.application.initialize()\n            await stop.wait()\n"
+        "        finally:\n            await self.application.shutdown()\n",
+    )
+    assert "finally" in source
+    assert _check(tmp_path, source) == []
+
+
+def test_a_plain_maker_on_a_receiver_that_nothing_types_makes_nothing(tmp_path: Path) -> None:
+    source = BUILDER.replace("{end}", "").replace("Application.builder().token(self.token).build()", "make_builder().token(self.token).build()")
+    assert _check(tmp_path, source) == []
+
+
+def test_an_application_only_its_own_runner_runs_is_not_reported(tmp_path: Path) -> None:
+    # ``run_polling()`` initializes, starts and shuts the application down itself: never awaited here.
+    source = """\
+from telegram.ext import Application, CommandHandler
+
+
+class Bot:
+    def __init__(self, token):
+        self.app = Application.builder().token(token).build()
+        self.app.add_handler(CommandHandler("start", print))
+
+    def run(self):
+        self.app.run_polling()
+
+
+def main():
+    app = Application.builder().token("t").build()
+    app.run_polling()
+"""
+    assert _check(tmp_path, source) == []
+
+
+def test_stopping_a_part_of_a_library_object_does_not_release_it(tmp_path: Path) -> None:
+    # ``updater.stop()`` stops the polling; only ``shutdown()`` releases the application's clients.
+    source = BUILDER.replace("{end}", "\n    async def stop(self):\n        await self.application.updater.stop()\n")
+    assert _check(tmp_path, source) == [
+        "10:9 TRD202 `self.application` is never closed; call its `shutdown()` in `stop()`",
+    ]

@@ -672,7 +672,7 @@ class ResourceAnalysis:
                     continue
                 if (closing := self.closes(use, c.spec, module)) and renews_after(module, use.node, c.name):
                     continue  # ``await self.s.close(); self.s = ClientSession()``: ends the old one only
-                if closing or self._takes_care(module, use, c.spec, owner_is_class=True) or (c.spec.first_party and _closes_a_part(module, use)):
+                if closing or self._takes_care(module, use, c.spec, owner_is_class=True) or (c.spec.first_party and not c.spec.library and _closes_a_part(module, use)):
                     method = module.enclosing_function(use.node)
                     # Not a close in ``logout()`` (discord.py no longer calls it at shutdown), a bot
                     # command or listener (unloading a cog runs neither), an async close from ``__del__``

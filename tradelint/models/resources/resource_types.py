@@ -78,6 +78,9 @@ class ResourceSpec:
     # An HTTP response (``models/resources/responses.py``): its connection goes back to the pool
     # when it is read, released or collected; judged only where nothing can release it any more.
     collected: bool = False
+    # A library's type read into the table (``library_spec``): its own release is what its code
+    # says ends it; a release of a part of it (``app.updater.stop()``) is not that release.
+    library: bool = False
 
 
 def library_spec(
@@ -85,7 +88,7 @@ def library_spec(
 ) -> ResourceSpec:
     """The spec of a library class that its own code says must be released
     (``scripts/make_resource_table.py``): judged by the rules of a first-party resource type."""
-    return ResourceSpec(close, lazy=lazy, awaited=awaited, first_party=True, coroutine_close=awaited, ends=ends, given=given)
+    return ResourceSpec(close, lazy=lazy, awaited=awaited, first_party=True, coroutine_close=awaited, ends=ends, given=given, library=True)
 
 
 def inherited_release(spec: ResourceSpec | None) -> tuple[str, bool, bool] | None:
