@@ -4,7 +4,7 @@ import ast
 from typing import Any, Iterator
 
 from tradelint.core import trigger_words
-from tradelint.core.messages import Text, fit, fit_help
+from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.resources.fixes import async_with_fix
@@ -14,7 +14,7 @@ from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.resource_types import Creation
 from tradelint.models.resources.unawaited_release import made_here, unawaited_releases_of
-from tradelint.rules.unclosed_texts import TEXTS
+from tradelint.rules.unclosed_texts import text_of as _text, text_kept as _text_kept
 
 
 class UnclosedAsyncResource(Rule):
@@ -145,7 +145,19 @@ class UnclosedAsyncResource(Rule):
     receiver is an event loop by what the code says of it (`asyncio.get_running_loop()`, a local
     bound to it, a parameter annotated `AbstractEventLoop`, a value named `loop` or `..._loop`;
     never a module's function of the same name); one unpacked into `_`, or handed to a protocol
-    the function already holds (`lambda: connection`), is left to the protocol that was given it.
+    the function already holds (`lambda: connection`), is left to the protocol that was given it,
+    unless the protocol's own code shows it never closes it: a class of the project (the factory
+    names it: a class, `lambda: Proto(...)`, `functools.partial(Proto)`, a parameter whose default
+    is one) whose lineage is all readable (the project's classes and asyncio's protocol bases),
+    whose `connection_made` keeps the transport on `self`, and no method of which calls `close()`
+    or `abort()` on it (aiortc/aioice `1c305f65`: the allocation fails and the socket stays open):
+    ```python
+    async def open_relay(host):
+        loop = asyncio.get_running_loop()
+        _, relay = await loop.create_connection(lambda: Relay(), host, 3478)   # reported
+        await relay.allocate()
+        return relay
+    ```
     A listening server is one too: what `asyncio.start_server()`, `asyncio.start_unix_server()`,
     `loop.create_server()` and `loop.create_unix_server()` give when awaited, closed by its plain
     `close()`; and aiohttp's `web.AppRunner` from its `setup()` to its `cleanup()` (handing it to
@@ -301,6 +313,12 @@ class UnclosedAsyncResource(Rule):
     `hass.data[DOMAIN][account]["client"] = client`); a close that only Home Assistant's stop
     listener runs is not at unload (BottlecapDave/HomeAssistant-OctopusEnergy `e56e62d3`).
 
+    A resource made as the fallback of a lookup (`kwargs.get("session", ClientSession())`, a
+    mapping's `pop` or `setdefault`, `getattr(obj, name, X())`, `next(iterator, X())`) is made on
+    every call, since an argument is evaluated before the call: when the lookup finds what it looks
+    for, the new one is dropped unclosed (zxdavb/evohome-async `023b7991`). `kwargs.get("session")
+    or ClientSession()` makes it only when missing, and is judged as any fallback is.
+
     A local list or set that the function only adds to, tests or counts
     (`sessions.append(ClientSession())`, then `len(sessions)`) dies with the frame: its elements
     are never closed.
@@ -369,7 +387,13 @@ class UnclosedAsyncResource(Rule):
     known where the library is not installed: a
     class that keeps a known resource and releases it (`disnake.Client`), whose `__aexit__`
     always calls one release method (`openai.AsyncOpenAI`: `close()`, `aiokafka.AIOKafkaProducer`:
-    `stop()`), that derives from one, or a function that returns a new one. A value made inside
+    `stop()`), that derives from one, or a function that returns a new one. A plain (not awaited) method of the table
+    makes one only at the end of a builder's chain rooted at the class it builds
+    (python-telegram-bot's `Application.builder().token(t).build()`), and only once the code awaits
+    a method of what it is bound to (a local, or `self.<attr>` in the class): an application that
+    only its blocking `run_polling()` runs is initialized and shut down by it. Stopping a part of a
+    library object (`await self.application.updater.stop()`) is not its release (`shutdown()`)
+    (marketcalls/openalgo `c92e0304`). A value made inside
     `typing.cast(T, value)` is made where the cast stands (`cast` returns it unchanged): `session =
     cast(ClientSession, ClientSession())` must be closed as `session = ClientSession()` must, and a
     class keeping `cast(Protocol, await connect(url))` holds that connection. They open nothing
@@ -641,36 +665,6 @@ class UnclosedAsyncResource(Rule):
             yield Report(c.stmt, text.message, fix, text.help)
 
 
-
-
-def _text(problem: str, c: Creation, detail: str = "") -> Text | None:
-    if problem == "inline" and c.spec.unenterable:
-        problem = "discarded"  # ``await asyncio.start_server(...)`` as a statement: no ``async with`` takes it
-    template = TEXTS.get(problem)
-    if template is None:
-        return None
-    # A first-party resource type is released by its own method, not necessarily as a
-    # context manager.
-    cure = "open it with `async with`"
-    if c.spec.first_party and problem == "not_in_finally":
-        cure = "move `{name}.{close}()` into a `finally`"  # it is closed, on one path
-    elif c.spec.first_party or c.spec.maybe_none or c.spec.unenterable or c.spec.part is not None:
-        # (a maker that may return None, a tuple's element, a server: no ``async with``)
-        cure = f"call `{'await ' if c.spec.awaited else ''}{{name}}.{{close}}()` in a `finally`"
-    if isinstance(c.function, ast.FunctionDef) and c.spec.coroutine_close and "{cure}" in template.message:
-        # Made in a plain function (``run()`` then ``asyncio.run(main(worker))``): neither
-        # ``async with`` nor ``await`` can be written there.
-        cure = "make it in the coroutine that uses it and close it there"
-    # (A local kept in a module's collection: the collection is what is named.)
-    name = detail if problem in ("global_element_dropped", "global_element_replaced") and detail else c.name
-    names = {"name": name, "label": c.label, "close": c.spec.close, "held": c.spec.holds}
-    message = fit(template.message.replace("{cure}", cure), **names)
-    return Text(message, fit_help(template.help, **names))
-
-
-def _text_kept(c: Creation) -> str:
-    """The help of a resource kept beyond its function through a holder made from it."""
-    return fit_help("The `{label}` is lent to what is kept there; closing it in the function would end it too soon", label=c.label)
 
 
 def _awaited_maker(ctx: FileContext, c: Creation) -> bool:

@@ -3,7 +3,10 @@ says to do (``{cure}``, filled in by the rule) and why it leaks (the help)."""
 
 from __future__ import annotations
 
-from tradelint.core.messages import Text
+import ast
+
+from tradelint.core.messages import Text, fit, fit_help
+from tradelint.models.resources.resource_types import Creation
 
 # Per problem: the message (what to do in ``{cure}``) and the help (why it leaks).
 TEXTS = {
@@ -30,6 +33,14 @@ TEXTS = {
     "discarded": Text(
         "`{label}(...)` is discarded, so nothing closes it; keep it and call its `{close}()`",
         "Its listening socket stays open until the process exits",
+    ),
+    "eager_default": Text(
+        "`{label}(...)` is made even when `{name}()` finds what it looks up, and then dropped unclosed; make it only when missing",
+        "An argument is evaluated before the call: the fallback is made on every call (`d.get(k) or X()` makes it only when needed)",
+    ),
+    "transport_discarded": Text(
+        "the transport of `{label}(...)` is discarded and `{name}` never closes it; keep it and call its `close()`",
+        "Its socket stays open until the process exits, also when a later step fails",
     ),
     "response_discarded": Text(
         "the response of `{label}(...)` is discarded unread; enter it with `async with`, or keep it and call its `{close}()`",
@@ -140,3 +151,35 @@ TEXTS = {
         "Every instance made here leaks its connections: no method of `{label}` closes `self.{held}`",
     ),
 }
+
+
+def text_of(problem: str, c: Creation, detail: str = "") -> Text | None:
+    if problem == "inline" and c.spec.unenterable:
+        problem = "discarded"  # ``await asyncio.start_server(...)`` as a statement: no ``async with`` takes it
+    elif problem == "inline" and c.spec.part is not None:
+        problem = "transport_discarded"  # ``_, protocol = await loop.create_connection(...)``: ``c.name`` is the protocol's class
+    template = TEXTS.get(problem)
+    if template is None:
+        return None
+    # A first-party resource type is released by its own method, not necessarily as a
+    # context manager.
+    cure = "open it with `async with`"
+    if c.spec.first_party and problem == "not_in_finally":
+        cure = "move `{name}.{close}()` into a `finally`"  # it is closed, on one path
+    elif c.spec.first_party or c.spec.maybe_none or c.spec.unenterable or c.spec.part is not None:
+        # (a maker that may return None, a tuple's element, a server: no ``async with``)
+        cure = f"call `{'await ' if c.spec.awaited else ''}{{name}}.{{close}}()` in a `finally`"
+    if isinstance(c.function, ast.FunctionDef) and c.spec.coroutine_close and "{cure}" in template.message:
+        # Made in a plain function (``run()`` then ``asyncio.run(main(worker))``): neither
+        # ``async with`` nor ``await`` can be written there.
+        cure = "make it in the coroutine that uses it and close it there"
+    # (A local kept in a module's collection: the collection is what is named.)
+    name = detail if problem in ("global_element_dropped", "global_element_replaced") and detail else c.name
+    names = {"name": name, "label": c.label, "close": c.spec.close, "held": c.spec.holds}
+    message = fit(template.message.replace("{cure}", cure), **names)
+    return Text(message, fit_help(template.help, **names))
+
+
+def text_kept(c: Creation) -> str:
+    """The help of a resource kept beyond its function through a holder made from it."""
+    return fit_help("The `{label}` is lent to what is kept there; closing it in the function would end it too soon", label=c.label)

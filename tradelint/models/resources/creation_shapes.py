@@ -10,6 +10,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.uses import Binding, assigned_part, assigned_to, awaited_result, declares_outer, entered_call
 from tradelint.facts.uses import _binding as assigned_to_target
+from tradelint.models.resources.loop_transports import unclosing_protocol
 from tradelint.models.resources.resource_types import CLOSE_METHODS, Creation, ResourceSpec
 from tradelint.models.resources.statements import _handed_to
 
@@ -28,8 +29,9 @@ def part_creation(module: ModuleInfo, call: ast.Call, spec: ResourceSpec, label:
         return None
     if binding.kind == "local" and binding.name == "_":
         # ``_, protocol = await loop.create_connection(...)``: the protocol was handed the
-        # transport (``connection_made``) and may close it; what it does is not read.
-        return None
+        # transport (``connection_made``) and may close it, unless its class's code shows it never does.
+        protocol = unclosing_protocol(module, call, function)
+        return None if protocol is None else Creation(call, spec, label, "inline", binding.stmt, protocol, function)
     if binding.kind == "local":
         return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
     return Creation(call, spec, label, "self", binding.stmt, binding.name, function, binding.cls)

@@ -64,8 +64,9 @@ def _made(module: ModuleInfo, call: ast.Call, makers: Makers, depth: int) -> set
         return set()
     # Awaited only: an awaited maker connects; a plain method's result (a redis ``pipeline()``, a
     # cursor) opens nothing until used, and its use may end it (``execute()`` resets a pipeline).
+    # Except at the end of a builder's chain rooted at the very class it builds.
     if not isinstance(module.parent(call), ast.Await):
-        return set()
+        return _built(module, call, makers) if depth == 0 else set()
     candidates = makers.get((func.attr, True))
     if not candidates or module.imports.qualify(func) is not None:
         return set()
@@ -78,6 +79,54 @@ def _made(module: ModuleInfo, call: ast.Call, makers: Makers, depth: int) -> set
     if owners is not None:
         return {m.returns for m in candidates if m.owner in owners or _names_owner(owners, m.owner)}
     return {m.returns for m in candidates} if all(m.by_name for m in candidates) else set()
+
+
+def _built(module: ModuleInfo, call: ast.Call, makers: Makers) -> set[str]:
+    """The type a plain maker at the end of a builder's chain makes: a chain of calls rooted at
+    the class the maker returns (python-telegram-bot's ``Application.builder().token(t).build()``)
+    says which library's builder the receiver is, as an annotation would. A plain maker called
+    on anything else (a redis ``pipeline()``, a cursor) is left alone."""
+    assert isinstance(call.func, ast.Attribute)
+    candidates = makers.get((call.func.attr, False))
+    node: ast.expr = call.func.value
+    if not candidates or not isinstance(node, ast.Call):
+        return set()
+    while isinstance(node, (ast.Call, ast.Attribute)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    root = module.imports.qualify(node) if isinstance(node, ast.Name) else None
+    if root is None or not _awaited_through(module, call):
+        return set()
+    return {m.returns for m in candidates if _names_owner({root}, m.returns)}
+
+
+def _awaited_through(module: ModuleInfo, call: ast.Call) -> bool:
+    """Whether the code awaits a method of what ``call`` makes, where it binds it (a local of the
+    function, an attribute of ``self`` in the class): a built object opens nothing until then, and
+    one only run by its own blocking runner (``app.run_polling()``, which starts and shuts it down
+    itself) is never awaited by the code."""
+    stmt = module.parent(call)
+    function = module.enclosing_function(call)
+    if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1 or function is None:
+        return False
+    target = stmt.targets[0]
+    if isinstance(target, ast.Name):
+        scope: ast.AST = function
+    elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+        owner = module.parent(function)
+        if not isinstance(owner, ast.ClassDef):
+            return False
+        scope = owner
+    else:
+        return False
+    spelled = ast.dump(target, annotate_fields=False).replace("Store()", "Load()")
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
+            receiver = node.value.func
+            while isinstance(receiver, ast.Attribute):
+                receiver = receiver.value
+                if ast.dump(receiver, annotate_fields=False) == spelled:
+                    return True
+    return False
 
 
 def _roots(value: ast.expr) -> list[ast.expr]:

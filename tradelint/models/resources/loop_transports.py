@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import ast
 
-from tradelint.facts.context import ModuleInfo
+from tradelint.facts.class_family import class_and_bases, resolve_class_node
+from tradelint.facts.context import ModuleInfo, cast_of
 from tradelint.facts.syntax import parameter
 from tradelint.facts.uses import bound_once
 from tradelint.models.resources.resource_types import ResourceSpec
@@ -83,3 +84,109 @@ def _is_loop(module: ModuleInfo, call: ast.Call, receiver: ast.expr, *, depth: i
         return arg.annotation is not None and module.imports.qualify(arg.annotation) in _LOOP_TYPES
     value = bound_once(function, name)
     return value is not None and _is_loop(module, call, value, depth=depth - 1)
+
+
+# The protocol bases of asyncio, whose ``connection_made`` keeps nothing and which close nothing.
+_ASYNCIO_PROTOCOLS = frozenset(
+    f"asyncio{module}.{name}"
+    for module in ("", ".protocols")
+    for name in ("BaseProtocol", "Protocol", "BufferedProtocol", "DatagramProtocol", "SubprocessProtocol")
+)
+_TRANSPORT_RELEASES = frozenset({"close", "abort"})
+
+
+def unclosing_protocol(module: ModuleInfo, call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """The first-party protocol class that nothing shows closes the transport of ``_, protocol =
+    await loop.create_connection(factory, ...)``: the transport is discarded, so only the
+    protocol, handed it by ``connection_made``, could close it; a class whose whole lineage is
+    the project's own (or asyncio's protocol bases) and never calls ``close()`` or ``abort()``
+    on what its ``connection_made`` keeps leaves it open (aiortc/aioice ``1c305f65``). The class
+    is read from the factory: a class, ``lambda: Proto(...)``, ``functools.partial(Proto, ...)``,
+    or a parameter whose default is one. None when it may close it or is not known."""
+    if not isinstance(call.func, ast.Attribute) or call.func.attr not in TRANSPORT_MAKERS:
+        return None
+    factory = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "protocol_factory"), None)
+    named = _protocol_class(module, function, factory) if factory is not None else None
+    if named is None:
+        return None
+    owner, cls = named
+    family = class_and_bases(owner, cls)
+    resolved = {id(node) for _, node in family}
+    for current, node in family:
+        for base in node.bases:
+            target = base.value if isinstance(base, ast.Subscript) else base
+            found = resolve_class_node(current, target)
+            if (found is None or id(found[1]) not in resolved) and current.imports.qualify(target) not in _ASYNCIO_PROTOCOLS:
+                return None  # a base read from nowhere may close it
+    kept = _kept_transports(family)
+    if not kept:
+        return None  # (kept nowhere: what it does with the transport is not read)
+    for _, node in family:
+        for n in ast.walk(node):
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _TRANSPORT_RELEASES:
+                receiver = n.func.value
+                if not (isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and receiver.value.id == "self"):
+                    return None  # ``transport = self._transport; transport.close()``: not followed, taken as a close
+                if receiver.attr in kept:
+                    return None
+    return cls.name
+
+
+def _kept_transports(family: list[tuple[ModuleInfo, ast.ClassDef]]) -> set[str] | None:
+    """The attributes of ``self`` that the family's ``connection_made`` stores its transport in
+    (none when it keeps nothing); None when it hands the transport anywhere else."""
+    kept: set[str] = set()
+    for owner, node in family:
+        made = next((s for s in node.body if isinstance(s, ast.FunctionDef) and s.name == "connection_made"), None)
+        if made is None or len(made.args.args) < 2:
+            continue
+        transport = made.args.args[1].arg
+        stored: set[int] = set()
+        for stmt in ast.walk(made):
+            value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+            if isinstance(value, ast.Call) and len(value.args) == 2 and cast_of(owner, value, value.args[1]):
+                value = value.args[1]  # ``self._transport = cast(DatagramTransport, transport)``
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+            if (
+                isinstance(value, ast.Name) and value.id == transport and len(targets) == 1
+                and isinstance(t := targets[0], ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
+            ):
+                kept.add(t.attr)
+                stored.add(id(value))
+        for n in ast.walk(made):
+            if isinstance(n, ast.Name) and n.id == transport and isinstance(n.ctx, ast.Load) and id(n) not in stored and not _only_logged(made, n):
+                return None  # handed to a call or kept elsewhere: what holds it is not read
+    return kept
+
+
+def _only_logged(function: ast.FunctionDef, name: ast.Name) -> bool:
+    """``logger.debug("%s", transport)`` or ``transport.get_extra_info(...)``: a use that keeps nothing."""
+    for call in ast.walk(function):
+        if not isinstance(call, ast.Call):
+            continue
+        if name in call.args and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and call.func.value.id in ("logger", "_LOGGER", "log", "_log", "LOGGER"):
+            return True
+        if call.func is not None and isinstance(call.func, ast.Attribute) and call.func.value is name and call.func.attr == "get_extra_info":
+            return True
+    return False
+
+
+def _protocol_class(
+    module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, factory: ast.expr | None
+) -> tuple[ModuleInfo, ast.ClassDef] | None:
+    if isinstance(factory, ast.Lambda) and isinstance(factory.body, ast.Call):
+        factory = factory.body.func
+    elif isinstance(factory, ast.Call) and module.imports.qualify(factory.func) == "functools.partial" and factory.args:
+        factory = factory.args[0]
+    if isinstance(factory, ast.Name) and (arg := parameter(function, factory.id)) is not None:
+        factory = _default(function, arg)  # ``create_protocol=QuicConnectionProtocol``
+    return resolve_class_node(module, factory) if isinstance(factory, (ast.Name, ast.Attribute)) else None
+
+
+def _default(function: ast.FunctionDef | ast.AsyncFunctionDef, arg: ast.arg) -> ast.expr | None:
+    args = function.args
+    positional = [*args.posonlyargs, *args.args]
+    if arg in positional:
+        index = positional.index(arg) - (len(positional) - len(args.defaults))
+        return args.defaults[index] if index >= 0 else None
+    return args.kw_defaults[args.kwonlyargs.index(arg)]

@@ -52,6 +52,7 @@ from tradelint.models.resources.proofs import (
     names_class, only_borrowed_by, remade_after_release, result_is_ended, self_ending_methods, stored_back,
     unknown_callable, aliased_attribute,
 )
+from tradelint.models.resources.eager_defaults import eager_default
 from tradelint.models.resources.library_makers import imported_makers, library_maker
 from tradelint.models.resources.loop_transports import loop_transport
 from tradelint.models.resources.library_table import library_packages, library_resource
@@ -64,14 +65,7 @@ from tradelint.models.resources.resource_types import (
 from tradelint.models.resources.project_evidence import may_be_shared, released_by_project
 from tradelint.models.resources.stop_only import stop_only_closer
 from tradelint.models.resources.unawaited import UnawaitedIndex, unawaited_closes_of
-from tradelint.facts.app_startup import (
-    application_global,
-    closed_somewhere,
-    kept_from_startup,
-    kept_on_app,
-    place_key,
-    registers_shutdown,
-)
+from tradelint.facts.app_startup import application_global, closed_somewhere, kept_from_startup, kept_on_app, place_key, registers_shutdown
 from tradelint.models.resources.statements import (
     closed_after, closed_at_once, lent_owner_left_open,
     _calls_coroutine_function, _capword_callee, _closes_a_part, _closes_held, _closure_method, _default_of, _dotted,
@@ -293,6 +287,8 @@ class ResourceAnalysis:
             return Creation(call, spec, label, "inline", call, function=function)
         if isinstance(parent, ast.Expr):
             return Creation(call, spec, label, "inline", call, function=function)
+        if (lookup := eager_default(module, expr)) is not None:  # ``kwargs.get("session", ClientSession())``
+            return Creation(call, spec, label, "eager_default", call, lookup, function)
         if isinstance(parent, ast.withitem) and parent.context_expr is expr:
             if _is_async_generator(function) and _yields_inside(module, parent):
                 return Creation(call, spec, label, "generator", call, function=function)
@@ -462,7 +458,7 @@ class ResourceAnalysis:
             if c.kind == "inline":
                 return "response_discarded" if discarded_response(self.module, c) else None
             return judge_response(self.module, c)
-        if c.kind in ("inline", "handed", "generator", "yielded", "local_elements"):
+        if c.kind in ("inline", "handed", "generator", "yielded", "local_elements", "eager_default"):
             return c.kind
         if c.kind == "local":
             assert c.function is not None
@@ -676,7 +672,7 @@ class ResourceAnalysis:
                     continue
                 if (closing := self.closes(use, c.spec, module)) and renews_after(module, use.node, c.name) and not holds_nothing_new(c.spec):
                     continue  # ``await self.s.close(); self.s = ClientSession()``: ends the old one only
-                if closing or self._takes_care(module, use, c.spec, owner_is_class=True) or (c.spec.first_party and _closes_a_part(module, use)):
+                if closing or self._takes_care(module, use, c.spec, owner_is_class=True) or (c.spec.first_party and not c.spec.library and _closes_a_part(module, use)):
                     method = module.enclosing_function(use.node)
                     # Not a close in ``logout()`` (discord.py no longer calls it at shutdown), a bot
                     # command or listener (unloading a cog runs neither), an async close from ``__del__``

@@ -78,6 +78,9 @@ class ResourceSpec:
     # An HTTP response (``models/resources/responses.py``): its connection goes back to the pool
     # when it is read, released or collected; judged only where nothing can release it any more.
     collected: bool = False
+    # A library's type read into the table (``library_spec``): its own release is what its code
+    # says ends it; a release of a part of it (``app.updater.stop()``) is not that release.
+    library: bool = False
 
 
 def library_spec(
@@ -85,7 +88,7 @@ def library_spec(
 ) -> ResourceSpec:
     """The spec of a library class that its own code says must be released
     (``scripts/make_resource_table.py``): judged by the rules of a first-party resource type."""
-    return ResourceSpec(close, lazy=lazy, awaited=awaited, first_party=True, coroutine_close=awaited, ends=ends, given=given)
+    return ResourceSpec(close, lazy=lazy, awaited=awaited, first_party=True, coroutine_close=awaited, ends=ends, given=given, library=True)
 
 
 def inherited_release(spec: ResourceSpec | None) -> tuple[str, bool, bool] | None:
@@ -215,7 +218,7 @@ OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing
 NOT_TAKERS = {"getattr", "hasattr", "setattr", "vars", "dir"}
 
 
-Kind = Literal["local", "inline", "self", "self_holder", "self_elements", "global_elements", "startup", "import_time", "handed", "generator", "yielded", "local_elements", "integration", "self_key", "app_global"]
+Kind = Literal["local", "inline", "self", "self_holder", "self_elements", "global_elements", "startup", "import_time", "handed", "generator", "yielded", "local_elements", "integration", "self_key", "app_global", "eager_default"]
 
 
 @dataclass(frozen=True)
@@ -280,6 +283,7 @@ Problem = Literal[
     "app_global_never_closed",
     "closure_never_closed",
     "element_dropped",
+    "eager_default",
 ]
 
 
