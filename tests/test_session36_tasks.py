@@ -153,3 +153,39 @@ def test_a_cleanup_that_finishes_is_the_teardown_itself(tmp_path: Path) -> None:
         "        self._items.clear()\n",
     )
     assert _check(tmp_path, {"cache.py": source}) == []
+
+
+RECEIVER = """\
+import asyncio
+
+
+class ReceiveFileTask:
+    def __init__(self, coro, logger):
+        self.logger = logger
+        self.task = asyncio.create_task(coro())
+        self.task.add_done_callback(self.done_callback)
+
+    def done_callback(self, future=None):
+        exc = self.task.exception()
+        if exc:
+            self.logger.error(exc)
+"""
+
+
+def test_a_done_callback_reading_the_outcome_ends_nothing(tmp_path: Path) -> None:
+    # The callback runs once the task is done: its ``exception()`` says how the task ended and
+    # never makes it end (wazuh/wazuh ``87d9ae97``).
+    assert _check(tmp_path, {"common.py": RECEIVER}) == [
+        "common.py:7:9 TRD303 `self.task` is never cancelled or awaited; add a shutdown method that cancels and awaits it",
+    ]
+
+
+def test_reading_the_outcome_in_the_normal_flow_ends_the_task(tmp_path: Path) -> None:
+    # The negative twin: another method waits for the outcome (``result()`` after the object's
+    # own wait), as an ``await`` would.
+    source = RECEIVER.replace(
+        "    def done_callback(self, future=None):\n        exc = self.task.exception()",
+        "    def done_callback(self, future=None):\n        exc = None\n\n"
+        "    async def finish(self):\n        await asyncio.sleep(0)\n        exc = self.task.result()",
+    )
+    assert _check(tmp_path, {"common.py": source}) == []

@@ -30,6 +30,7 @@ from tradelint.facts.uses import (
     self_name,
 )
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, WEAK_TASK_METHODS, _methods
+from tradelint.models.tasks.done_callbacks import in_own_done_callback
 from tradelint.models.tasks.exit_paths import left_running_on_errors, outlives_function
 from tradelint.models.tasks.function_bodies import _binds
 from tradelint.models.tasks.hass_waits import cancelled_from_outside, waiting_kind
@@ -363,7 +364,10 @@ class TaskUses(OwnerShutdown):
                     return True
                 if use.kind == "await" or (use.kind in ("method", "attribute") and use.name in ("result", "exception")):
                     # Awaited in the object's normal flow ends it; a cog's command awaiting it
-                    # (a start-up task as a readiness gate) does not end it at unload.
+                    # (a start-up task as a readiness gate) does not end it at unload, nor does
+                    # its own done callback reading its outcome.
+                    if use.kind != "await" and in_own_done_callback(owner, _method_of(module, owner, use.node), attr):
+                        continue
                     if at_end or not _decorated(_method_of(module, owner, use.node)):
                         return True
                 if use.kind in ("method", "attribute") and use.name == "cancel":
