@@ -189,3 +189,57 @@ def test_reading_the_outcome_in_the_normal_flow_ends_the_task(tmp_path: Path) ->
         "    async def finish(self):\n        await asyncio.sleep(0)\n        exc = self.task.result()",
     )
     assert _check(tmp_path, {"common.py": source}) == []
+
+
+CORE = """\
+import asyncio
+
+
+class RetryableError(Exception):
+    pass
+
+
+class Core:
+    def __init__(self, camera):
+        self.cam = camera
+
+    async def connect(self, ws):
+        try:
+            await asyncio.gather(self.cam.read(ws), self.cam.run())
+        except RetryableError:
+            return True
+        finally:
+            await self.cam.close()
+"""
+
+CAMERA = """\
+class Camera:
+    async def read(self, ws):
+        while True:
+            message = await ws.recv()
+            if message is None:
+                raise RuntimeError("closed")
+
+    async def run(self):
+        pass
+
+    async def close(self):
+        pass
+"""
+
+
+def test_a_gathered_method_of_an_untyped_attribute_is_every_project_method_of_its_name(tmp_path: Path) -> None:
+    # ``self.cam`` is a parameter nothing types; the project's only ``read`` loops until
+    # cancelled: when ``run()`` fails, the reader runs on (keshavdv/unifi-cam-proxy ``7c7d62f4``).
+    found = _check(tmp_path, {"cam/__init__.py": "", "cam/core.py": CORE, "cam/camera.py": CAMERA})
+    assert found == [
+        "core.py:14:13 TRD304 work gathered by `asyncio.gather(...)` runs on when one of it fails; cancel the rest in `finally`, or use a `TaskGroup`",
+    ]
+
+
+def test_an_untyped_method_is_judged_only_when_every_method_of_its_name_loops(tmp_path: Path) -> None:
+    # The negative twin: another class's ``read`` returns after one message, so the call may
+    # end by itself.
+    other = "class Once:\n    async def read(self, ws):\n        return await ws.recv()\n"
+    found = _check(tmp_path, {"cam/__init__.py": "", "cam/core.py": CORE, "cam/camera.py": CAMERA, "cam/once.py": other})
+    assert found == []

@@ -24,6 +24,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors, in_tests
 from tradelint.facts.handlers import goes_on
 from tradelint.facts.syntax import FUNCTION_NODES, SCOPE_NODES, TASK_MAKERS, last_name, own_nodes, walk
+from tradelint.models.tasks.duck_methods import project_methods
 
 GATHER = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
 _COLLECTIONS = (ast.List, ast.Tuple, ast.Set, ast.ListComp, ast.SetComp, ast.GeneratorExp)
@@ -191,8 +192,28 @@ def _runs_until_cancelled(module: ModuleInfo, function: ast.AST, value: ast.expr
     if not isinstance(value, ast.Call):
         return False
     definition = _definition(module, function, value.func)
+    if definition is None and _untyped_receiver(value.func):
+        # ``self.cam._run(ws)`` on an attribute nothing types: one of the project's methods of
+        # that name runs, and every one of them loops until cancelled.
+        assert isinstance(value.func, ast.Attribute)
+        found = project_methods(module, value.func.attr)
+        return bool(found) and all(_loops_until_cancelled(method) for method in found)
+    return _loops_until_cancelled(definition)
+
+
+def _loops_until_cancelled(definition: ast.AST | None) -> bool:
     return isinstance(definition, ast.AsyncFunctionDef) and any(
         isinstance(node, ast.While) and _open_ended(node.test) and not _leaves(node) for node in own_nodes(definition)
+    )
+
+
+def _untyped_receiver(func: ast.expr) -> bool:
+    """``self.<attr>.<method>``: a method of an object the function's ``self`` holds."""
+    return (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Attribute)
+        and isinstance(func.value.value, ast.Name)
+        and func.value.value.id == "self"
     )
 
 
