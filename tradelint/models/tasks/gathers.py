@@ -12,7 +12,8 @@ request handler: ``goes_on_after_errors``). Not when a ``finally`` or handler ar
 something (the function ends what it started), nor when a ``TaskGroup`` is used (it cancels the
 rest itself).
 
-Asked by TRD304; it reads no other layer of the task model."""
+Asked by TRD304; it reads no other layer of the task model (``duck_methods``, the project's
+methods of a name, reads only facts)."""
 
 from __future__ import annotations
 
@@ -60,10 +61,7 @@ def gather_leaves(module: ModuleInfo, call: ast.Call) -> list[ast.stmt]:
             elements.extend(_element_values(module, function, arg, None))
     if not many:
         return []
-    if not any(_runs_until_cancelled(module, function, value) for value, _ in elements) and not _wired_by_a_queue(
-        module, function, [value for value, _ in elements]
-    ):
-        return []
+    # The cheap questions first: whether a piece runs until cancelled may read other files.
     if in_tests(module):
         return []  # a test's failure ends the test, and what it leaves ends with its loop
     swallowed = _swallowed_around(module, function, statement)
@@ -71,6 +69,10 @@ def gather_leaves(module: ModuleInfo, call: ast.Call) -> list[ast.stmt]:
         return []  # a ``finally`` or handler around it cancels: the function ends what it started
     if not swallowed and not goes_on_after_errors(module, function):
         return []  # the error ends the program (a script's ``main()``)
+    if not any(_runs_until_cancelled(module, function, value) for value, _ in elements) and not _wired_by_a_queue(
+        module, function, [value for value, _ in elements]
+    ):
+        return []
     made_at = sorted({id(s): s for _, s in elements if s is not None}.values(), key=lambda s: (s.lineno, s.col_offset))
     return made_at or [statement]
 
