@@ -23,7 +23,9 @@ class DiscardedTask(Rule):
     `asyncio.gather(coro(), ...)` thrown away is one too: gather wraps each coroutine in a task,
     and its gathering future is all that would hold them. A name bound once at module level to a
     creator (`spawn = asyncio.ensure_future`, `make = loop.create_task`, also when imported from
-    another module) is that creator.
+    another module) is that creator. A first-party wrapper is judged however it is called: by
+    its name, or through the name of the module that defines it (`from app.utils import
+    scheduling`, then `scheduling.create_task(coro)`; python-discord/bot-core `805c6043`).
 
     A *fire-and-forget helper* is reported in the helper itself, where the fix belongs: a plain
     function that gives its task a done callback (which handles the task's end, its errors, for

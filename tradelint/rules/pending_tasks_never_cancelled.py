@@ -123,7 +123,9 @@ class PendingTasksNeverCancelled(Rule):
     `asyncio.gather(...)` without `return_exceptions=True` raises the first error of one of
     what it gathers and cancels none of the others. It is flagged when one of them runs until
     something ends it (a coroutine function of the module, or a method of the caller's class,
-    whose own loop has no end of its own: `while True:`, `while self.running:`), or when the
+    whose own loop has no end of its own: `while True:`, `while self.running:`; for a method
+    of an object nothing types, `self.cam.read(ws)`, every method of that name in the project,
+    tests aside: keshavdv/unifi-cam-proxy `7c7d62f4`), or when the
     pieces wait on each other through a queue, so that one waits forever for what a failed one
     would have put: two of them given the same `asyncio.Queue` the function makes, one given two
     (a pipeline stage between the queue it reads and the one it writes: pulp/pulpcore

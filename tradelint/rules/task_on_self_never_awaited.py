@@ -44,7 +44,13 @@ class TaskOnSelfNeverAwaited(Rule):
     is an instance of a *task owner* (a first-party class that keeps the tasks it creates in a
     collection on itself and has a public method that cancels them all, `cancel_all()`; or a
     class of the `task-owner-classes` table, which starts with python-discord's `Scheduler`)
-    stored on `self` when no method of the class calls that method. A cancel in `__del__` ends
+    stored on `self` when no method of the class calls that method. Reading the task's outcome
+    (`self.task.exception()`, `.result()`) in the method the class gives to
+    `self.task.add_done_callback(...)` ends nothing: that callback runs once the task is done
+    (wazuh/wazuh `87d9ae97`). A task running the object's own release (`create_task(
+    self.cleanup())`) is the teardown itself and not reported, unless that method loops until
+    cancelled (`self._periodical_cleanup()`, a `while True` sweep): a periodic job never
+    finishes by itself (python-discord/bot-core `805c6043`). A cancel in `__del__` ends
     no task that runs a coroutine given the object itself (`self._run()`, `worker(self)`): the
     loop holds the task, the task its coroutine and the coroutine the object, so `__del__` cannot
     run while the task does, and the finding says so ("is cancelled only in `__del__()`"); a task

@@ -17,6 +17,7 @@ from tradelint.facts.summary_data import ClassFacts, Definition, MethodFacts, Mo
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import classify, declarations, declares_outer, self_name
 from tradelint.models.tasks.function_bodies import _always_exits, _binds, _own_nodes, _own_statements
+from tradelint.models.tasks.imported_wrappers import module_callee
 
 if TYPE_CHECKING:
     from tradelint.facts.file_context import FileContext
@@ -118,6 +119,8 @@ class TaskCreators:
                 creates = True
             elif kind is None and depth < 3 and isinstance(func.value, ast.Name):
                 creates = self._is_dangling_method_call(module, call, func, func.value, depth)
+                if not creates and (imported := self._module_callee(module, func)) is not None:
+                    creates = self._is_dangling_named(call, module, func, imported, depth)
             elif kind is None and 1 <= depth < 3 and isinstance(func.value, ast.Attribute):
                 # Only inside a wrapper being judged (``sys_create_task()`` returning
                 # ``self.coresys.create_task(...)``): typing every ``self.x.y()`` of a file costs.
@@ -200,6 +203,10 @@ class TaskCreators:
         self._named[key] = found
         return found
 
+    def _module_callee(self, module: ModuleInfo, func: ast.Attribute) -> tuple[ModuleSummary, Definition] | None:
+        """``module_callee`` with this analysis's memo of called names."""
+        return module_callee(module, func, self._named)
+
     def _aliases(self, module: ModuleInfo) -> dict[str, str]:
         """Module-level names bound once, to one of asyncio's task creators or a loop's
         ``create_task`` (``spawn = asyncio.ensure_future``): calling one makes a task as the creator
@@ -241,13 +248,13 @@ class TaskCreators:
         return self._aliases(target).get(name) if target is not None else None
 
     def _is_dangling_named(
-        self, call: ast.Call, module: ModuleInfo, func: ast.Name, named: tuple[ModuleSummary, Definition], depth: int
+        self, call: ast.Call, module: ModuleInfo, func: ast.expr, named: tuple[ModuleSummary, Definition], depth: int
     ) -> bool:
-        """``_is_dangling_target`` on the function a name calls: not parsed again when an earlier
-        file found it no wrapper at this depth (``_known_no_wrapper``)."""
+        """``_is_dangling_target`` on the function a name (or ``module.function``) calls: not
+        parsed again when an earlier file found it no wrapper at this depth (``_known_no_wrapper``)."""
         if self._known_no_wrapper(named[0], named[1].line, depth + 1):
             return False
-        key = (module, func.id)
+        key = (module, func.id if isinstance(func, ast.Name) else ast.unparse(func))
         if key not in self._named_targets:
             target = resolve_definition(module, func)
             self._named_targets[key] = target if target is not None and isinstance(target[1], ast.FunctionDef) else None

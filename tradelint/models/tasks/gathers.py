@@ -12,7 +12,8 @@ request handler: ``goes_on_after_errors``). Not when a ``finally`` or handler ar
 something (the function ends what it started), nor when a ``TaskGroup`` is used (it cancels the
 rest itself).
 
-Asked by TRD304; it reads no other layer of the task model."""
+Asked by TRD304; it reads no other layer of the task model (``duck_methods``, the project's
+methods of a name, reads only facts)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors, in_tests
 from tradelint.facts.handlers import goes_on
 from tradelint.facts.syntax import FUNCTION_NODES, SCOPE_NODES, TASK_MAKERS, last_name, own_nodes, walk
+from tradelint.models.tasks.duck_methods import project_methods
 
 GATHER = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
 _COLLECTIONS = (ast.List, ast.Tuple, ast.Set, ast.ListComp, ast.SetComp, ast.GeneratorExp)
@@ -59,10 +61,7 @@ def gather_leaves(module: ModuleInfo, call: ast.Call) -> list[ast.stmt]:
             elements.extend(_element_values(module, function, arg, None))
     if not many:
         return []
-    if not any(_runs_until_cancelled(module, function, value) for value, _ in elements) and not _wired_by_a_queue(
-        module, function, [value for value, _ in elements]
-    ):
-        return []
+    # The cheap questions first: whether a piece runs until cancelled may read other files.
     if in_tests(module):
         return []  # a test's failure ends the test, and what it leaves ends with its loop
     swallowed = _swallowed_around(module, function, statement)
@@ -70,6 +69,10 @@ def gather_leaves(module: ModuleInfo, call: ast.Call) -> list[ast.stmt]:
         return []  # a ``finally`` or handler around it cancels: the function ends what it started
     if not swallowed and not goes_on_after_errors(module, function):
         return []  # the error ends the program (a script's ``main()``)
+    if not any(_runs_until_cancelled(module, function, value) for value, _ in elements) and not _wired_by_a_queue(
+        module, function, [value for value, _ in elements]
+    ):
+        return []
     made_at = sorted({id(s): s for _, s in elements if s is not None}.values(), key=lambda s: (s.lineno, s.col_offset))
     return made_at or [statement]
 
@@ -191,8 +194,28 @@ def _runs_until_cancelled(module: ModuleInfo, function: ast.AST, value: ast.expr
     if not isinstance(value, ast.Call):
         return False
     definition = _definition(module, function, value.func)
+    if definition is None and _untyped_receiver(value.func):
+        # ``self.cam._run(ws)`` on an attribute nothing types: one of the project's methods of
+        # that name runs, and every one of them loops until cancelled.
+        assert isinstance(value.func, ast.Attribute)
+        found = project_methods(module, value.func.attr)
+        return bool(found) and all(_loops_until_cancelled(method) for method in found)
+    return _loops_until_cancelled(definition)
+
+
+def _loops_until_cancelled(definition: ast.AST | None) -> bool:
     return isinstance(definition, ast.AsyncFunctionDef) and any(
         isinstance(node, ast.While) and _open_ended(node.test) and not _leaves(node) for node in own_nodes(definition)
+    )
+
+
+def _untyped_receiver(func: ast.expr) -> bool:
+    """``self.<attr>.<method>``: a method of an object the function's ``self`` holds."""
+    return (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Attribute)
+        and isinstance(func.value.value, ast.Name)
+        and func.value.value.id == "self"
     )
 
 

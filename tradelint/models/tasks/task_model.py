@@ -126,6 +126,9 @@ class TaskAnalysis(TaskOwners):
                 value = func.value
                 if not may_create and value.__class__ is Name and value.id in receivers:
                     may_create = self._self_candidate(module, call, func, value) is not None
+                if not may_create and value.__class__ is Name and value.id in module.imports.names:
+                    # ``scheduling.create_task(coro)``: an imported first-party module's wrapper.
+                    may_create = self._module_callee(module, func) is not None
             else:
                 continue  # ``f()()``, ``fs[0]()``: no creator, and no owner class named
             if not may_create:
@@ -322,7 +325,7 @@ class TaskAnalysis(TaskOwners):
             # at its stop (kristofferR/ha-adjustable-bed ``de27860b``'s fix, reported before). An
             # entity may be removed alone, while the entry lives on: it is still judged.
             return None
-        if self._teardown(cls) is None or _runs_own_teardown(call, function):
+        if self._teardown(cls) is None or _runs_own_teardown(call, function, cls):
             return None
         if self._self_attribute_handled(cls, binding.name):
             return None
@@ -581,7 +584,7 @@ class TaskAnalysis(TaskOwners):
                 if self._fire_and_forget_helper(function, binding.name):
                     return TaskSite(call, "helper", label, binding.stmt, binding.name, function)
                 return None
-            if binding.cls is not None and _runs_own_teardown(call, function):
+            if binding.cls is not None and _runs_own_teardown(call, function, binding.cls):
                 # ``self.cleanup_task = ensure_future(self.cleanup())`` (Tribler): the task *is*
                 # the teardown; it ends by finishing, and cancelling it there would undo it.
                 return None

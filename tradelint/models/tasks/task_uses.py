@@ -15,10 +15,11 @@ from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integra
 from tradelint.facts.holders import value_holding
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family, weak_container
 from tradelint.facts.ownership import is_release_name
-from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.syntax import FUNCTION_NODES, own_nodes, walk
 from tradelint.facts.uses import (
     Use,
     classify,
+    endless_loop,
     name_loads,
     only_reads_arguments,
     renews_after,
@@ -29,6 +30,7 @@ from tradelint.facts.uses import (
     self_name,
 )
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, WEAK_TASK_METHODS, _methods
+from tradelint.models.tasks.done_callbacks import in_own_done_callback
 from tradelint.models.tasks.exit_paths import left_running_on_errors, outlives_function
 from tradelint.models.tasks.function_bodies import _binds
 from tradelint.models.tasks.hass_waits import cancelled_from_outside, waiting_kind
@@ -362,7 +364,10 @@ class TaskUses(OwnerShutdown):
                     return True
                 if use.kind == "await" or (use.kind in ("method", "attribute") and use.name in ("result", "exception")):
                     # Awaited in the object's normal flow ends it; a cog's command awaiting it
-                    # (a start-up task as a readiness gate) does not end it at unload.
+                    # (a start-up task as a readiness gate) does not end it at unload, nor does
+                    # its own done callback reading its outcome.
+                    if use.kind != "await" and in_own_done_callback(owner, _method_of(module, owner, use.node), attr):
+                        continue
                     if at_end or not _decorated(_method_of(module, owner, use.node)):
                         return True
                 if use.kind in ("method", "attribute") and use.name == "cancel":
@@ -502,22 +507,33 @@ def _drops_finished(module: ModuleInfo, load: ast.expr) -> bool:
     return use.kind in ("method", "attribute") and use.name in ("discard", "remove")
 
 
-def _runs_own_teardown(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+def _runs_own_teardown(
+    call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef | None = None
+) -> bool:
     """``create_task(self.close())``, ``ensure_future(self.cleanup())``: the coroutine is a
     release method of the same object, or of an object it holds (``create_task(
     self.worker.close(timeout=5))`` when a signal asks the worker to stop, osparc-simcore
-    ``4ca23d07``): it ends by finishing, and cancelling it would undo the release."""
+    ``4ca23d07``): it ends by finishing, and cancelling it would undo the release. Not a method
+    of ``cls`` that loops until cancelled (``self._periodical_cleanup()``, ``while True:`` sleep
+    and sweep: python-discord/bot-core ``805c6043``): a periodic job, which never finishes."""
     coroutine = call.args[0] if call.args else None
     if not (isinstance(coroutine, ast.Call) and isinstance(coroutine.func, ast.Attribute)):
         return False
     receiver = coroutine.func.value
+    own = isinstance(receiver, ast.Name)
     if isinstance(receiver, ast.Attribute):
         receiver = receiver.value
-    return (
+    if not (
         isinstance(receiver, ast.Name)
         and receiver.id == self_name(function)
         and is_release_name(coroutine.func.attr)
-    )
+    ):
+        return False
+    if own and cls is not None:
+        method = next((s for s in cls.body if isinstance(s, ast.AsyncFunctionDef) and s.name == coroutine.func.attr), None)
+        if method is not None and any(endless_loop(node) for node in own_nodes(method)):
+            return False
+    return True
 
 
 def _dropped_after_await(cls: ast.ClassDef, attr: str) -> ast.stmt | None:
