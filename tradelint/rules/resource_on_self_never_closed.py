@@ -11,7 +11,7 @@ from tradelint.facts.lifecycle_fixes import shutdown_fix, unproven_release
 from tradelint.facts.uses import only_reads_arguments
 from tradelint.facts.ownership import framework_teardown, release_method
 from tradelint.models.resources.library_table import library_trigger_words
-from tradelint.facts.never_run import closed_by_exit_never_entered, closer_never_run
+from tradelint.facts.never_run import closed_by_exit_never_entered, closer_never_run, closer_replaced
 from tradelint.models.resources.enter_failure import opened_then_failing
 from tradelint.models.resources.holder_owners import owner_release
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
@@ -503,6 +503,17 @@ class ResourceOnSelfNeverClosed(Rule):
                     None,
                     fit_help("An un-awaited `{close}()` only creates a coroutine; the `{label}` stays open",
                              close=c.spec.close, label=c.label),
+                )
+                continue
+            if (lost := closer_replaced(c.cls, c.name)) is not None:
+                # Its close is in a ``def`` that a later ``def`` of the same name replaces.
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is never closed: the `{method}()` that closes it is replaced by a later `{method}()`",
+                        name=c.name, method=lost),
+                    None,
+                    fit_help("Python keeps the last definition of a name in a class body: merge the two `{method}()` methods",
+                             method=lost),
                 )
                 continue
             if (lost := closer_never_run(ctx.module, c.cls, c.name)) is not None:

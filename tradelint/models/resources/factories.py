@@ -11,7 +11,7 @@ from tradelint.facts.class_family import class_node, family_facts, resolve_defin
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.summaries import definition_of, is_release_name
-from tradelint.facts.syntax import capword, exits, plain_assignments
+from tradelint.facts.syntax import capword, exits, plain_assignments, class_method
 from tradelint.facts.uses import bound_once, classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, wraps_given
 from tradelint.models.resources.statements import _run_to_completion
@@ -171,19 +171,10 @@ def _constructs(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 
 def _own_method(cls: ast.ClassDef, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    """The first method of that name in the class body; the class's table is kept on its node
-    (a class of hundreds of methods is asked for many names, and again for its subclasses)."""
-    table: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] | None = cls.__dict__.get(_METHODS)
-    if table is None:
-        table = {}
-        for stmt in cls.body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                table.setdefault(stmt.name, stmt)
-        setattr(cls, _METHODS, table)
-    return table.get(name)
+    """The method of that name in the class body (its last definition, as Python keeps it)."""
+    return class_method(cls, name)
 
 
-_METHODS = "_tradelint_methods"
 
 
 def factory_spec(

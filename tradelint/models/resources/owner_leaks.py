@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import resolve_ref
-from tradelint.facts.syntax import capword
+from tradelint.facts.syntax import capword, class_method
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.summary_data import ModuleSummary, Ref
 from tradelint.facts.uses import classify, in_cleanup_block, name_loads
@@ -91,7 +91,7 @@ def unclosed_by_class(
     cls = next((c for c in owner.index.classes if c.lineno == definition.line and c.name == facts.name), None) if owner else None
     if owner is None or cls is None:
         return None
-    init = next((s for s in cls.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef) and s.name == "__init__"), None)
+    init = class_method(cls, "__init__")
     for acquisition in acquisitions:
         spec = specs[acquisition.line]
         if init is not None and _made_on_a_null_pool(owner, init, acquisition.line, spec.close):

@@ -23,7 +23,7 @@ from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors, in_tests
 from tradelint.facts.handlers import goes_on
-from tradelint.facts.syntax import FUNCTION_NODES, SCOPE_NODES, TASK_MAKERS, last_name, own_nodes, walk
+from tradelint.facts.syntax import FUNCTION_NODES, SCOPE_NODES, TASK_MAKERS, last_name, own_nodes, walk, class_method
 
 GATHER = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
 _COLLECTIONS = (ast.List, ast.Tuple, ast.Set, ast.ListComp, ast.SetComp, ast.GeneratorExp)
@@ -281,7 +281,7 @@ def _definition(module: ModuleInfo, function: ast.AST, func: ast.expr) -> ast.AS
         if not isinstance(cls, ast.ClassDef):
             return None
         for _, member in class_and_bases(module, cls):
-            found = next((s for s in member.body if isinstance(s, FUNCTION_NODES) and s.name == func.attr), None)
+            found = class_method(member, func.attr)
             if found is not None:
                 return found
     return None
