@@ -95,3 +95,131 @@ async def main():
 
 def test_a_property_setter_replaces_nothing(tmp_path: Path) -> None:
     assert _check(tmp_path, PROPERTY) == []
+
+
+def _project(tmp_path: Path, files: dict[str, str], only: str) -> list[str]:
+    """The findings in the file ``only`` of a project of ``files``."""
+    for name, source in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    found = check_paths([tmp_path / name for name in files], select=["TRD2"])
+    return [f"{f.line}:{f.column} {f.code} {f.message}" for f in found if Path(f.path).name == only]
+
+
+CONNECTOR = """\
+import aiohttp
+
+
+async def connect(host):
+    connection = Connection()
+    await connection.connect(host)
+    return connection
+
+
+class Connection:
+    def __init__(self):
+        self._session = None
+
+    async def connect(self, host):
+        self._session = aiohttp.ClientSession(base_url=host)
+
+    async def close(self):
+        if self._session is not None:
+            await self._session.close()
+"""
+FLOW = """\
+from connector import connect as open_connection
+
+
+class Flow:
+    async def step(self, host):
+        {body}
+        return host
+"""
+
+
+def test_an_imported_async_maker_that_opened_what_it_returns_makes_a_resource(tmp_path: Path) -> None:
+    # ``connect()`` awaits a method of the lazy ``Connection`` it returns: the caller gets one in
+    # use, which it must close (planbnet/livisi_unofficial ``827d5016``'s config flow).
+    flow = FLOW.replace("{body}", "self.connection = await open_connection(host)")
+    assert _project(tmp_path, {"connector.py": CONNECTOR, "flow.py": flow}, "flow.py") == [
+        "6:9 TRD202 `self.connection` is never closed; add a `close()` method that calls its `close()`",
+    ]
+
+
+def test_an_imported_async_maker_s_resource_closed_by_its_holder(tmp_path: Path) -> None:
+    # Negative twin: the flow's own ``close()`` closes what it got.
+    flow = FLOW.replace("{body}", "self.connection = await open_connection(host)") + (
+        "\n    async def close(self):\n        await self.connection.close()\n"
+    )
+    assert _project(tmp_path, {"connector.py": CONNECTOR, "flow.py": flow}, "flow.py") == []
+
+
+COORDINATOR = """\
+from connector import connect
+
+
+class Coordinator:
+    def __init__(self, host):
+        self.host = host
+
+    async def setup(self):
+        self.api = await connect(self.host)
+
+    async def devices(self):
+        return await self.api.devices()
+"""
+MIGRATE = """\
+from coordinator import Coordinator
+
+
+async def migrate(host):
+    coordinator = Coordinator(host)
+{body}
+"""
+
+
+def test_an_instance_opened_by_its_own_method_and_dropped_leaks_what_it_opened(tmp_path: Path) -> None:
+    # ``Coordinator`` keeps what its ``setup()`` opens and no method of it closes it: the
+    # function that made one and set it up must close it (livisi ``3749b125``).
+    body = "    await coordinator.setup()\n    return await coordinator.devices()"
+    files = {"connector.py": CONNECTOR, "coordinator.py": COORDINATOR, "migrate.py": MIGRATE.replace("{body}", body)}
+    assert _project(tmp_path, files, "migrate.py") == [
+        "5:5 TRD201 `coordinator.api` is never closed once `coordinator.setup()` opens it; call its `close()` in a `finally`",
+    ]
+
+
+def test_an_instance_opened_and_closed_through_it_or_never_opened_is_fine(tmp_path: Path) -> None:
+    # Negative twins: closed in a ``finally`` through the instance; never set up (it holds
+    # nothing); kept in a container (whoever reads it there ends it).
+    closed = "    await coordinator.setup()\n    try:\n        return await coordinator.devices()\n    finally:\n        await coordinator.api.close()"
+    never = "    return coordinator.host"
+    kept = "    await coordinator.setup()\n    REGISTRY[host] = coordinator"
+    for body in (closed, never, kept):
+        files = {"connector.py": CONNECTOR, "coordinator.py": COORDINATOR, "migrate.py": "REGISTRY = {}\n" + MIGRATE.replace("{body}", body)}
+        assert _project(tmp_path, files, "migrate.py") == [], body
+
+
+PROBE = """\
+from connector import connect
+
+
+async def probe(host):
+    connection = await connect(host)
+    return host
+"""
+
+
+def test_what_a_maker_opened_is_held_even_unused(tmp_path: Path) -> None:
+    # The maker awaited ``connection.connect()``: what it returns holds its session already.
+    assert _project(tmp_path, {"connector.py": CONNECTOR, "probe.py": PROBE}, "probe.py") == [
+        "5:5 TRD201 `connection` (`connect(...)`) is never closed; call `await connection.close()` in a `finally`",
+    ]
+
+
+def test_what_a_maker_did_not_open_holds_nothing_unused(tmp_path: Path) -> None:
+    # Negative twin: a lazy connection the maker never used holds nothing until it is.
+    connector = CONNECTOR.replace("    await connection.connect(host)\n", "")
+    assert _project(tmp_path, {"connector.py": connector, "probe.py": PROBE}, "probe.py") == []

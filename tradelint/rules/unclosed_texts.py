@@ -135,6 +135,10 @@ TEXTS = {
         "`{name}.{held}` is closed outside `finally`; close it in a `finally`",
         "An `except` between its creation and the close goes on without closing it, and it leaks",
     ),
+    "holder_opened_never_closed": Text(
+        "`{name}.{held}` is never closed once `{name}.{opened}()` opens it; call its `{close}()` in a `finally`",
+        "`{label}` keeps what `{opened}()` opens in `self.{held}` and no method of it closes it: its maker must",
+    ),
     "owner_leaks": Text(
         "`{label}(...)` never closes its `self.{held}`; give the class an async `close()`, call it",
         "Every instance made here leaks its connections: no method of `{label}` closes `self.{held}`",

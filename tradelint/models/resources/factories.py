@@ -37,8 +37,8 @@ def imported_factory(module: ModuleInfo, func: ast.Name | ast.Attribute, builtin
     Judged once per run and function (the verdict depends on the function and on what it
     names, never on the caller)."""
     named = definition_of(module, func)
-    if named is None or named[1].kind != "function":
-        return None
+    if named is None or named[1].kind not in ("function", "async_function"):
+        return None  # (``await connect(host)``, an async maker imported by name, alike)
     memo = module.project.class_memo
     key = ("resource-factory", named[0].path, named[0].digest, named[1].line)
     if key in memo:
@@ -206,9 +206,11 @@ def factory_spec(
             if value is None or (isinstance(value, ast.Constant) and value.value is None):
                 maybe_none = True
                 continue
+            opened = False
             if isinstance(value, ast.Name) and len(bound.get(value.id, ())) == 1:
                 if not only_used_through(module, function, value.id):
                     return None  # ``self.addAsyncCleanup(session.close)``: the maker keeps a hand on it
+                opened = awaits_a_method(module, function, value.id)
                 value = bound[value.id][0].value
             if isinstance(value, ast.Await):
                 value = value.value
@@ -235,6 +237,10 @@ def factory_spec(
                 spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
             if (spec.given and wraps_given(value, spec)) or (spec.lends and borrows(module, value, spec.lends)):
                 return None  # ``return Redis(connection_pool=POOL)``: a client of a pool it did not make
+            if opened and spec.lazy:
+                # ``connection = Connection(); await connection.connect(host); return connection``:
+                # a lazy type's maker that awaited a method of it hands on one already in use.
+                spec = replace(spec, lazy=False)
             specs.append(spec)
     if not specs or any(spec != specs[0] for spec in specs):
         return None
@@ -372,6 +378,15 @@ def only_used_through(module: ModuleInfo, function: ast.AST, name: str) -> bool:
         if use.kind != "method" or is_release_name(use.name or ""):
             return False
     return True
+
+
+def awaits_a_method(module: ModuleInfo, function: ast.AST, name: str) -> bool:
+    """Whether ``function`` awaits a method of its local ``name`` (``await client.connect()``)."""
+    for load in name_loads(function, name):
+        use = classify(module, load)
+        if use.kind == "method" and use.call is not None and isinstance(module.parent(use.call), ast.Await):
+            return True
+    return False
 
 
 def _class_methods(module: ModuleInfo, func: ast.expr) -> frozenset[str] | None:

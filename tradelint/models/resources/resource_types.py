@@ -270,6 +270,7 @@ Problem = Literal[
     "local_elements",
     "integration_never_closed",
     "owner_leaks",
+    "holder_opened_never_closed",
     "self_holder_left_open",
     "self_leaks_when_enter_fails",
     "owner_closed_outside_finally",
