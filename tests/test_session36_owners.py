@@ -223,3 +223,42 @@ def test_what_a_maker_did_not_open_holds_nothing_unused(tmp_path: Path) -> None:
     # Negative twin: a lazy connection the maker never used holds nothing until it is.
     connector = CONNECTOR.replace("    await connection.connect(host)\n", "")
     assert _project(tmp_path, {"connector.py": connector, "probe.py": PROBE}, "probe.py") == []
+
+
+DEVICE = """\
+import ssl
+
+import aiohttp
+
+
+class Device:
+    def __init__(self, host, session=None, ssl_context=None):
+        self.host = host
+        self.session = session or aiohttp.ClientSession()
+        self.ssl_context = ssl_context or ssl.create_default_context()
+
+    async def init(self):
+        await self.session.get(self.host)
+
+    async def aclose(self):
+        await self.session.close()
+
+
+async def probe(host, context, shared):
+    device = Device(host, {given})
+    await device.init()
+    return device.host
+"""
+
+
+def test_a_given_value_that_is_no_resource_borrows_nothing(tmp_path: Path) -> None:
+    # ``ssl_context`` is stored where the class would make its own, but an SSL context is no
+    # resource: the device still makes and owns its session (fredrike/pydaikin ``69cf5c77``).
+    assert _check(tmp_path, DEVICE.replace("{given}", "ssl_context=context")) == [
+        "20:5 TRD201 `device` (`Device(...)`) is never closed; call `await device.aclose()` in a `finally`",
+    ]
+
+
+def test_a_given_session_is_borrowed(tmp_path: Path) -> None:
+    # Negative twin: handed the caller's session, the device makes none of its own.
+    assert _check(tmp_path, DEVICE.replace("{given}", "session=shared")) == []

@@ -11,7 +11,7 @@ from tradelint.facts.class_family import class_node, family_facts, resolve_defin
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.summaries import definition_of, is_release_name
-from tradelint.facts.syntax import capword, exits, plain_assignments, class_method
+from tradelint.facts.syntax import capword, class_method, exits, plain_assignments
 from tradelint.facts.uses import bound_once, classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, wraps_given
 from tradelint.models.resources.statements import _run_to_completion
@@ -332,19 +332,26 @@ def _made_by_a_class(func: ast.expr) -> bool:
     return capword(name)
 
 
-def lazily_given(module: ModuleInfo, func: ast.expr) -> tuple[tuple[str, int], ...]:
+def lazily_given(module: ModuleInfo, func: ast.expr, model: OwnershipModel | None = None) -> tuple[tuple[str, int], ...]:
     """The constructor parameters of a first-party resource type whose value ``__init__`` stores
     in the very attribute it would otherwise acquire itself (``self._session = session``, made by
     a getter only when absent, or ``self._session = session or ClientSession()``): given one, the
     instance borrows its caller's resource and makes none (Home Assistant's shared session handed
-    to a client). As (name, position), position -1 when it is not ``__init__``'s."""
+    to a client). As (name, position), position -1 when it is not ``__init__``'s. With ``model``,
+    only an attribute whose own making is a resource: ``self.ssl_context = ssl_context or
+    ssl.create_default_context()`` borrows nothing that could leak, and a caller handing one in
+    still makes a resource (fredrike/pydaikin ``69cf5c77``'s ``DaikinBRP072C``, whose base opens
+    a session)."""
     found = definition_of(module, func)
     if found is None or found[1].kind != "class":
         return ()
     facts = found[0].classes.get(found[1].line)
     if facts is None:
         return ()
-    acquired = {a.attr for a in facts.acquisitions}
+    acquired = {
+        a.attr for a in facts.acquisitions
+        if model is None or a.ref[0] in ("maker", "class_maker") or model.owned_close(found[0], a.ref) is not None
+    }
     positions = {attr: position for position, attr in facts.stored_positions.items()}
     return tuple(
         (param, positions.get(attr, -1)) for param, attr in sorted(facts.stored_params.items()) if attr in acquired

@@ -132,7 +132,7 @@ def holder_spec(
     holds once that method has run (:func:`opened_by_class`)."""
     holds = unclosed_by_class(module, func, builtin_spec, class_closes, model.owned_close)
     if holds:
-        return ResourceSpec("close", first_party=True, holds=holds, lends=lazily_given(module, func))
+        return ResourceSpec("close", first_party=True, holds=holds, lends=lazily_given(module, func, model))
     opened = opened_by_class(module, func, builtin_spec, class_closes, model)
     if opened is None:
         return None

@@ -132,7 +132,7 @@ class ResourceAnalysis:
             spec = first_party_spec(
                 found.release, lazy=found.lazy, awaited=found.awaited, ends=ends, by_protocol=found.by_protocol, inherited=found.inherited
             )
-            return replace(spec, lends=lazily_given(self.module, call.func))
+            return replace(spec, lends=lazily_given(self.module, call.func, self.model))
         if made is not None:
             return made
         if qualified is not None and found is None:
