@@ -262,3 +262,68 @@ def test_a_given_value_that_is_no_resource_borrows_nothing(tmp_path: Path) -> No
 def test_a_given_session_is_borrowed(tmp_path: Path) -> None:
     # Negative twin: handed the caller's session, the device makes none of its own.
     assert _check(tmp_path, DEVICE.replace("{given}", "session=shared")) == []
+
+
+CONTAINER = """\
+import aiohttp
+
+
+class Container:
+    def __init__(self, cfg):
+        self.cfg = cfg
+        self._session = None
+
+    async def start(self):
+        self._session = aiohttp.ClientSession()
+        await self._session.get(self.cfg)
+
+    async def stop(self):
+        await self._session.close()
+
+
+class Plugin:
+    def __init__(self):
+        self._container = None
+
+    async def restart(self, cfg):
+        try:
+            if self._container is not None:
+                await self._container.stop()
+            new = Container(cfg)
+{start}
+            self._container = new
+            return True
+        except Exception:
+            return False
+
+    async def terminate(self):
+        if self._container is not None:
+            await self._container.stop()
+"""
+
+
+def test_a_half_started_instance_dropped_by_a_rollback_leaks(tmp_path: Path) -> None:
+    # ``start()`` fails part way; the ``except`` goes on without the new container, which is
+    # never stored, so nothing stops it (SolitudeRA/astrbot_plugin_palworld ``26fac233``).
+    source = CONTAINER.replace("{start}", "            await new.start()")
+    assert _check(tmp_path, source) == [
+        "25:13 TRD201 `self._container` (`Container(...)`) leaks when an error before it is stored is caught; close it in that `except`",
+    ]
+
+
+def test_a_half_started_instance_stopped_before_re_raising_is_fine(tmp_path: Path) -> None:
+    # Negative twin: the fix stops the new container before the error goes on.
+    start = (
+        "            try:\n                await new.start()\n            except Exception:\n"
+        "                await new.stop()\n                raise"
+    )
+    assert _check(tmp_path, CONTAINER.replace("{start}", start)) == []
+
+
+def test_an_error_before_a_lazy_instance_is_started_leaks_nothing(tmp_path: Path) -> None:
+    # Negative twin: the only ``await`` before the store is not the container's: made and not
+    # yet started, it holds nothing.
+    source = CONTAINER.replace("{start}", "            await self.notify(cfg)").replace(
+        "    async def terminate(self):", "    async def notify(self, cfg):\n        pass\n\n    async def terminate(self):"
+    )
+    assert _check(tmp_path, source) == []

@@ -91,6 +91,10 @@ TEXTS = {
         "`self.{name}` (`{label}(...)`) leaks if an `await` before it is stored raises; close it on that error",
         "The error or cancellation propagates before the instance holds it, and nothing else can close it",
     ),
+    "self_swallowed_before_kept": Text(
+        "`self.{name}` (`{label}(...)`) leaks when an error before it is stored is caught; close it in that `except`",
+        "The `except` goes on without closing it, and the instance never holds it to close it",
+    ),
     "setup_fails_after_keep": Text(
         "`{name}` (`{label}(...)`) is kept at setup, then the setup raises; close it before raising",
         "Home Assistant unloads only an entry that set up: each failed setup, retried, leaves one open",

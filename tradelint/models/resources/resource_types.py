@@ -271,6 +271,7 @@ Problem = Literal[
     "integration_never_closed",
     "owner_leaks",
     "holder_opened_never_closed",
+    "self_swallowed_before_kept",
     "self_holder_left_open",
     "self_leaks_when_enter_fails",
     "owner_closed_outside_finally",
