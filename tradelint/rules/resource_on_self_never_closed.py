@@ -144,7 +144,11 @@ class ResourceOnSelfNeverClosed(Rule):
     and never entered (no `async with` of the call or of the name it is bound to, no exit stack,
     no class built from it), closes nothing: "only `__aexit__()` closes it, and no `async with`
     enters a `Coordinator`" (an HA coordinator kept in `hass.data`). An instance returned or
-    handed on may be entered there: not reported.
+    handed on may be entered there: not reported. Python keeps the last definition of a name in a
+    class body: a close in an `async def close()` that a later `def close()` replaces never runs
+    ("the `close()` that closes it is replaced by a later `close()`"), and a bare call of the
+    surviving sync one is no un-awaited release (SXP-Simon/astrbot_plugin_qq_group_daily_analysis
+    `c65d26b4`).
 
     A library's resource that opens on first use (an `httpx.AsyncClient`, an `AsyncExitStack`) kept on
     `self` but never read by any method of the class or its bases holds nothing: not reported.
