@@ -327,3 +327,59 @@ def test_an_error_before_a_lazy_instance_is_started_leaks_nothing(tmp_path: Path
         "    async def terminate(self):", "    async def notify(self, cfg):\n        pass\n\n    async def terminate(self):"
     )
     assert _check(tmp_path, source) == []
+
+
+GENERATOR = """\
+import aiohttp
+
+from diskcache import Cache
+
+
+class Generator:
+    def __init__(self, path):
+        self._session = None
+        self._cache = Cache(path)
+
+    async def image_report(self, ids):
+        try:
+            return [await self._avatar(i) for i in ids]
+        finally:
+            if self._session:
+                await self._session.close()
+                self._session = None
+
+    async def pdf_report(self, ids):
+        return [await self._avatar(i) for i in ids]
+
+    async def _avatar(self, user_id):
+        if not self._session:
+            self._session = aiohttp.ClientSession()
+        return await self._session.get(user_id)
+
+{close}
+
+
+class Plugin:
+    def __init__(self, path):
+        self.generator = Generator(path)
+
+    async def terminate(self):
+        await self.generator.close()
+"""
+
+
+def test_a_release_that_leaves_what_another_path_opens_open(tmp_path: Path) -> None:
+    # ``pdf_report()`` reaches the helper that opens the session and nothing that closes it,
+    # and ``close()`` closes only the cache: the plugin's ``close()`` of the generator cannot end
+    # the session (SXP-Simon/astrbot_plugin_qq_group_daily_analysis ``c65d26b4``).
+    close = "    async def close(self):\n        self._cache.close()"
+    assert _check(tmp_path, GENERATOR.replace("{close}", close)) == [
+        "33:9 TRD202 `self.generator` holds a `self._session` that its `close()` leaves open after `pdf_report()`; "
+        "close it in `Generator.close()`",
+    ]
+
+
+def test_a_release_that_closes_what_every_path_opens(tmp_path: Path) -> None:
+    # Negative twin: the generator's ``close()`` closes the session too (the fix).
+    close = "    async def close(self):\n        self._cache.close()\n        if self._session:\n            await self._session.close()"
+    assert _check(tmp_path, GENERATOR.replace("{close}", close)) == []

@@ -671,7 +671,7 @@ def _text(problem: str, c: Creation, detail: str = "") -> Text | None:
         cure = "make it in the coroutine that uses it and close it there"
     # (A local kept in a module's collection: the collection is what is named.)
     name = detail if problem in ("global_element_dropped", "global_element_replaced") and detail else c.name
-    names = {"name": name, "label": c.label, "close": c.spec.close, "held": c.spec.holds, "opened": c.spec.opened_by}
+    names = {"name": name, "label": c.label, "close": c.spec.close, "held": c.spec.holds, "opened": c.spec.opened_by or ", ".join(c.spec.leaves[1:2]), "leaves": ", ".join(c.spec.leaves[:1])}
     message = fit(template.message.replace("{cure}", cure), **names)
     return Text(message, fit_help(template.help, **names))
 

@@ -143,6 +143,10 @@ TEXTS = {
         "`{name}.{held}` is never closed once `{name}.{opened}()` opens it; call its `{close}()` in a `finally`",
         "`{label}` keeps what `{opened}()` opens in `self.{held}` and no method of it closes it: its maker must",
     ),
+    "holder_release_leaves": Text(
+        "`{label}.{leaves}()` leaves `{name}.{held}` open once `{name}.{opened}()` has run; close it in `{leaves}()`",
+        "`{label}` closes its `self.{held}` only in some of its methods, and its `{leaves}()` does not",
+    ),
     "owner_leaks": Text(
         "`{label}(...)` never closes its `self.{held}`; give the class an async `close()`, call it",
         "Every instance made here leaks its connections: no method of `{label}` closes `self.{held}`",

@@ -18,6 +18,7 @@ from tradelint.models.resources.proofs import closed_where_errors_are_swallowed
 from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.models.resources.null_pool import pools_nothing
 from tradelint.models.resources.factories import imported_factory, lazily_given
+from tradelint.models.resources.release_leaves import left_by_release, stored_call
 from tradelint.models.resources.resource_types import Creation, Problem, ResourceSpec, first_party_spec
 from tradelint.models.resources.statements import _closes_held
 
@@ -28,16 +29,15 @@ def owner_leaks(module: ModuleInfo, c: Creation) -> Problem | None:
     with: ``await bot.add_cog(cog)``, ``hass.data[DOMAIN] = {...}``), or something reaches in
     to close it. Then the class's own TRD202 finding is the one to act on; a per-call object
     lent to first-party code (atomicpuppy's ``EventFinder(fetcher=fetcher)``) still leaks."""
-    if c.spec.opened_by and c.kind != "local":
+    if (c.spec.opened_by or c.spec.leaves) and c.kind != "local":
         return None  # (what one opened later holds is followed in the function that makes it only)
     if c.kind != "local":
         return "owner_leaks"
     assert c.function is not None
     closes: list[ast.AST] = []
     loads = list(name_loads(c.function, c.name))
-    if c.spec.opened_by and not any(
-        classify(module, node).kind == "method" and classify(module, node).name == c.spec.opened_by for node in loads
-    ):
+    opening = (c.spec.opened_by,) if c.spec.opened_by else c.spec.leaves[1:]
+    if opening and not any(classify(module, node).kind == "method" and classify(module, node).name in opening for node in loads):
         return None  # never opened here: it holds nothing
     for node in loads:
         use = classify(module, node)
@@ -48,7 +48,7 @@ def owner_leaks(module: ModuleInfo, c: Creation) -> Problem | None:
         if use.kind == "attribute" and use.name == c.spec.holds and _closes_held(module, node):
             closes.append(node)  # ``await fetcher.session.close()``
     if not closes:
-        return "holder_opened_never_closed" if c.spec.opened_by else "owner_leaks"
+        return "holder_opened_never_closed" if c.spec.opened_by else "holder_release_leaves" if c.spec.leaves else "owner_leaks"
     # Closed by the maker, as a resource of its own: on every path (``finally``, or both an
     # ``except`` and the way on), or only at the end of a ``try`` whose ``except`` goes on
     # without it (lbry's CLI: the API client's session left open when the daemon is down).
@@ -135,7 +135,7 @@ def holder_spec(
         return ResourceSpec("close", first_party=True, holds=holds, lends=lazily_given(module, func, model))
     opened = opened_by_class(module, func, builtin_spec, class_closes, model)
     if opened is None:
-        return None
+        return left_by_release(module, func, lambda home, call: _release_of(home, call, builtin_spec, model), model)
     attr, method, release = opened
     return ResourceSpec(release[0], awaited=release[1], first_party=True, holds=attr, opened_by=method)
 
@@ -178,22 +178,13 @@ def opened_by_class(
         if sum(1 for a in facts.acquisitions if a.attr == acquisition.attr) != 1:
             continue  # (made again elsewhere: a reconnect the class manages)
         method = class_method(cls, acquisition.method)
-        call = _stored_call(method, acquisition.line) if method is not None else None
+        call = stored_call(method, acquisition.line) if method is not None else None
         release = _release_of(owner, call, builtin_spec, model) if call is not None else None
         if method is None or release is None:
             continue
         held = Creation(cls, ResourceSpec(release[0], awaited=release[1]), "", "self", cls, acquisition.attr, method, cls)  # type: ignore[arg-type]
         if not class_closes(held, owner):
             return acquisition.attr, acquisition.method, release
-    return None
-
-
-def _stored_call(method: ast.FunctionDef | ast.AsyncFunctionDef, line: int) -> ast.Call | None:
-    """The call whose result the store at ``line`` of ``method`` keeps (awaited or not)."""
-    for node in ast.walk(method):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.lineno == line and node.value is not None:
-            value = node.value.value if isinstance(node.value, ast.Await) else node.value
-            return value if isinstance(value, ast.Call) else None
     return None
 
 

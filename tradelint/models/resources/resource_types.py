@@ -78,6 +78,9 @@ class ResourceSpec:
     # An HTTP response (``models/resources/responses.py``): its connection goes back to the pool
     # when it is read, released or collected; judged only where nothing can release it any more.
     collected: bool = False
+    # A first-party class whose release leaves ``holds`` open (``models/resources/release_leaves.py``):
+    # that release method, then the public methods after which the attribute stays open.
+    leaves: tuple[str, ...] = ()
 
 
 def library_spec(
@@ -272,6 +275,8 @@ Problem = Literal[
     "owner_leaks",
     "holder_opened_never_closed",
     "self_swallowed_before_kept",
+    "holder_release_leaves",
+    "self_holder_release_leaves",
     "self_holder_left_open",
     "self_leaks_when_enter_fails",
     "owner_closed_outside_finally",
