@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from typing import cast
 from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, framework_teardown, resolve_ref
-from tradelint.facts.syntax import capword, class_method
+from tradelint.facts.syntax import capword, class_method, last_name
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.summary_data import ModuleSummary, Ref
 from tradelint.facts.uses import classify, in_cleanup_block, name_loads
@@ -133,11 +134,21 @@ def holder_spec(
     holds = unclosed_by_class(module, func, builtin_spec, class_closes, model.owned_close)
     if holds:
         return ResourceSpec("close", first_party=True, holds=holds, lends=lazily_given(module, func, model))
-    opened = opened_by_class(module, func, builtin_spec, class_closes, model)
-    if opened is None:
-        return left_by_release(module, func, lambda home, call: _release_of(home, call, builtin_spec, model), model)
-    attr, method, release = opened
-    return ResourceSpec(release[0], awaited=release[1], first_party=True, holds=attr, opened_by=method)
+    found = definition_of(module, func) if capword(last_name(func)) else None
+    if found is None or found[1].kind != "class":
+        return None
+    # Judged once per class and run: the verdict reads the class's code, never the caller's.
+    key = ("held-by-own-methods", found[0].path, found[0].digest, found[1].line)
+    memo = module.project.class_memo
+    if key not in memo:
+        memo[key] = None  # (a class that holds an instance of itself)
+        opened = opened_by_class(module, func, builtin_spec, class_closes, model)
+        if opened is None:
+            memo[key] = left_by_release(module, func, lambda home, call: _release_of(home, call, builtin_spec, model), model)
+        else:
+            attr, method, release = opened
+            memo[key] = ResourceSpec(release[0], awaited=release[1], first_party=True, holds=attr, opened_by=method)
+    return cast("ResourceSpec | None", memo[key])
 
 
 def opened_by_class(
