@@ -130,7 +130,8 @@ def holder_spec(
 ) -> ResourceSpec | None:
     """The spec of an instance of a first-party class that never closes what it opens: one that
     opens it in ``__init__`` (:func:`unclosed_by_class`), or in a method of its own, which it
-    holds once that method has run (:func:`opened_by_class`)."""
+    holds once that method has run (:func:`opened_by_class`), or one whose own release leaves
+    open what some of its methods open (``release_leaves.left_by_release``)."""
     holds = unclosed_by_class(module, func, builtin_spec, class_closes, model.owned_close)
     if holds:
         return ResourceSpec("close", first_party=True, holds=holds, lends=lazily_given(module, func, model))
