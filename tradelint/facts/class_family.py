@@ -17,7 +17,7 @@ from tradelint.facts.end_references import search_root
 from tradelint.facts.project_files import files_naming
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.summary_data import ClassFacts, MethodFacts, ModuleSummary
-from tradelint.facts.syntax import FUNCTION_NODES, super_init_calls
+from tradelint.facts.syntax import FUNCTION_NODES, super_init_calls, class_method
 
 Member = tuple[ModuleSummary, ClassFacts]
 
@@ -206,7 +206,7 @@ def _cooperative(cls: ast.ClassDef) -> bool:
     """A class of no base whose ``__init__`` passes its keywords on (``super().__init__(**kwargs)``):
     a mixin meant to be combined (Red's ``RPCMixin``), whose objects are those of the classes
     built from it, even though it has an ``__init__`` of its own."""
-    init = next((s for s in cls.body if isinstance(s, FUNCTION_NODES) and s.name == "__init__"), None)
+    init = class_method(cls, "__init__")
     if cls.bases or init is None or init.args.kwarg is None:
         return False
     return any(any(k.arg is None for k in call.keywords) for call in super_init_calls(init))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.library_source import library_class, module_file
-from tradelint.facts.syntax import FUNCTION_NODES, super_init_calls
+from tradelint.facts.syntax import FUNCTION_NODES, super_init_calls, class_method
 
 _CLOSES = frozenset({"close", "aclose", "disconnect", "shutdown", "stop", "terminate"})
 _NOT_ENDS = frozenset({"__init__", "__del__"})
@@ -109,7 +109,7 @@ def _stored_by_base(
 
 
 def _method(cls: ast.ClassDef, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    return next((s for s in cls.body if isinstance(s, FUNCTION_NODES) and s.name == name), None)
+    return class_method(cls, name)
 
 
 def _parameter_of(init: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, arg: ast.expr) -> str | None:

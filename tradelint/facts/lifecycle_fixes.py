@@ -15,7 +15,7 @@ from tradelint.core.fix_plan import EditSpec, FixSpec, Safety
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.end_of_life import end_of_life
 from tradelint.facts.ownership import release_method, release_method_guessed
-from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.syntax import FUNCTION_NODES, class_method
 from tradelint.facts.uses import self_name
 
 
@@ -88,7 +88,7 @@ def unproven_release(module: ModuleInfo, cls: ast.ClassDef, names: tuple[str, ..
 
 
 def _assigned_in_init(cls: ast.ClassDef, attr: str) -> bool:
-    init = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+    init = class_method(cls, "__init__", ast.FunctionDef)
     if init is None:
         return False
     receiver = self_name(init)

@@ -15,20 +15,23 @@ from __future__ import annotations
 
 import ast
 import weakref
-from pathlib import Path
 
 from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.project_files import files_naming, project_root
+from tradelint.facts.syntax import FUNCTION_NODES, class_method, shadowed
 
 _NEVER_RUN: weakref.WeakKeyDictionary[ModuleInfo, dict[str, bool]] = weakref.WeakKeyDictionary()
 
 
 def never_runs(module: ModuleInfo, method: ast.AST) -> bool:
     """Whether ``method``, an ``async def`` of a class of ``module``, only ever gets called
-    without ``await``."""
+    without ``await``; or any ``def`` of a class body that a later ``def`` of its name replaces
+    (``async def close()`` followed by a sync ``def close()``): Python keeps the last."""
     cls = module.parent(method)
+    if isinstance(method, FUNCTION_NODES) and isinstance(cls, ast.ClassDef) and shadowed(method, cls):
+        return True
     if not isinstance(method, ast.AsyncFunctionDef) or method.decorator_list or not isinstance(cls, ast.ClassDef):
         return False
     root = project_root(module) or (module.roots[0] if module.roots else None)
@@ -73,21 +76,34 @@ def closer_never_run(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> str | 
     """The name of a method of ``cls`` that calls a method of ``self.attr`` and never runs: the
     close the class meant, lost for want of an ``await`` at its calls."""
     for method in cls.body:
-        if not isinstance(method, ast.AsyncFunctionDef) or not method.args.args:
-            continue
-        me = method.args.args[0].arg
-        for node in ast.walk(method):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and isinstance(held := node.func.value, ast.Attribute)
-                and held.attr == attr
-                and isinstance(held.value, ast.Name)
-                and held.value.id == me
-                and never_runs(module, method)
-            ):
-                return method.name
+        if isinstance(method, ast.AsyncFunctionDef) and not shadowed(method, cls) and _calls_on(method, attr) and never_runs(module, method):
+            return method.name
     return None
+
+
+def closer_replaced(cls: ast.ClassDef, attr: str) -> str | None:
+    """The name of a ``def`` of ``cls`` that calls a method of ``self.attr`` and that a later
+    ``def`` of the same name replaces: the close the class meant, lost to the later definition."""
+    for method in cls.body:
+        if isinstance(method, FUNCTION_NODES) and shadowed(method, cls) and _calls_on(method, attr):
+            return method.name
+    return None
+
+
+def _calls_on(method: ast.FunctionDef | ast.AsyncFunctionDef, attr: str) -> bool:
+    """Whether ``method`` calls a method of ``self.attr`` (its first parameter's)."""
+    if not method.args.args:
+        return False
+    me = method.args.args[0].arg
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(held := node.func.value, ast.Attribute)
+        and held.attr == attr
+        and isinstance(held.value, ast.Name)
+        and held.value.id == me
+        for node in ast.walk(method)
+    )
 
 
 def never_entered(module: ModuleInfo, cls: ast.ClassDef) -> bool:
@@ -154,7 +170,7 @@ def _names(func: ast.expr, name: str) -> bool:
 
 def closed_by_exit_never_entered(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
     """Whether ``cls``'s own ``__aexit__`` names ``self.attr`` and never runs (:func:`never_entered`)."""
-    exit_ = next((n for n in cls.body if isinstance(n, ast.AsyncFunctionDef) and n.name == "__aexit__"), None)
+    exit_ = class_method(cls, "__aexit__", ast.AsyncFunctionDef)
     if exit_ is None or not exit_.args.args:
         return False
     me = exit_.args.args[0].arg

@@ -43,7 +43,7 @@ from tradelint.facts.summaries import (
     returned_class,
     summary_ref,
 )
-from tradelint.facts.syntax import FUNCTION_NODES, TASK_WORDS, capword
+from tradelint.facts.syntax import TASK_WORDS, capword, class_method
 from tradelint.facts.summary_data import Acquisition, ClassFacts, MethodFacts, ModuleSummary, Ref
 
 __all__ = [
@@ -509,7 +509,7 @@ class OwnershipModel:
                 continue
             parsed = self.project.module_at(Path(module.path))
             cls = next((n for n in parsed.tree.body if isinstance(n, ast.ClassDef) and n.lineno == facts.line), None) if parsed else None
-            method = next((n for n in cls.body if isinstance(n, FUNCTION_NODES) and n.name == name), None) if cls else None
+            method = class_method(cls, name) if cls else None
             if class_maker:
                 named = returned_class(method) if method is not None else None
                 ref = summary_ref(parsed, named) if named is not None and parsed is not None else None

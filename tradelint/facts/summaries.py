@@ -39,7 +39,7 @@ from tradelint.facts.summary_data import (
     ModuleSummary,
     Ref,
 )
-from tradelint.facts.syntax import FUNCTION_NODES, content_digest, walk
+from tradelint.facts.syntax import FUNCTION_NODES, class_method, content_digest, shadowed, walk
 from tradelint.facts.uses import awaited_call, entered_call, given_or_made, self_attr
 
 __all__ = [
@@ -207,8 +207,8 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
     for node, is_store in candidates:
         function = module.enclosing_function(node)
         owner_class = module.parent(function) if function is not None else None
-        if function is None or not isinstance(owner_class, ast.ClassDef):
-            continue
+        if function is None or not isinstance(owner_class, ast.ClassDef) or shadowed(function, owner_class):
+            continue  # (a ``def`` a later one of its name replaces never runs as the method)
         if function in receivers:
             receiver = receivers[function]
         else:
@@ -247,7 +247,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             continue
         function = module.enclosing_function(call)
         owner_class = module.parent(function) if function is not None else None
-        if function is None or not isinstance(owner_class, ast.ClassDef):
+        if function is None or not isinstance(owner_class, ast.ClassDef) or shadowed(function, owner_class):
             continue
         receiver = receivers[function] if function in receivers else receivers.setdefault(function, _receiver(function))
         owner = self_attr(named_args[0], receiver) if receiver is not None else None
@@ -274,7 +274,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             # one is asked, a name defined twice included.
             if receiver is None and stmt.decorator_list and _is_factory(module, stmt, cls.name, maker_lines):
                 made_by.append(stmt.name)
-            if stmt.name in methods:
+            if shadowed(stmt, cls):
                 continue
             released = releases.get((cls.lineno, stmt.name)) if releases else None
             calls: frozenset[str] = _NONE
@@ -553,7 +553,10 @@ def _finally_releases(module: ModuleInfo) -> dict[tuple[int, str], set[str]]:
                 in_finally = True
             elif isinstance(ancestor, FUNCTION_NODES):
                 owner = module.parent(ancestor)
-                if in_finally and isinstance(owner, ast.ClassDef) and _receiver(ancestor) == func.value.id:
+                if (
+                    in_finally and isinstance(owner, ast.ClassDef) and _receiver(ancestor) == func.value.id
+                    and not shadowed(ancestor, owner)
+                ):
                     found.setdefault((owner.lineno, ancestor.name), set()).add(func.attr)
                 break
             child = ancestor
@@ -578,7 +581,7 @@ def _made_by_own_method(cls: ast.ClassDef, function: ast.FunctionDef | ast.Async
     receiver = _receiver(function)
     if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == receiver):
         return None
-    maker = next((s for s in cls.body if isinstance(s, FUNCTION_NODES) and s.name == func.attr), None)
+    maker = class_method(cls, func.attr)
     return returned_call(maker) if maker is not None else None
 
 

@@ -11,6 +11,7 @@ import re
 import sys
 import threading
 import warnings
+import weakref
 from dataclasses import dataclass, field
 from collections.abc import Collection
 from typing import Any, Iterator
@@ -50,6 +51,50 @@ def decorated_by(function: ast.FunctionDef | ast.AsyncFunctionDef, names: Collec
 
 
 SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def class_methods(cls: ast.ClassDef) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The function each name of ``cls``'s body is bound to once the body has run: the LAST
+    ``def`` of a name, as Python keeps it (a class that defines ``async def close()`` and later a
+    sync ``def close()`` has only the sync one; an ``@overload`` stub gives way to its
+    implementation). A ``@name.setter`` (``.getter``, ``.deleter``) ``def`` builds on the property
+    the earlier one made, whose getter is that earlier ``def``: it rebinds nothing here."""
+    found = _CLASS_METHODS.get(cls)
+    if found is None:
+        found = {}
+        for stmt in cls.body:
+            if isinstance(stmt, FUNCTION_NODES) and not (stmt.name in found and _extends_property(stmt)):
+                found[stmt.name] = stmt
+        _CLASS_METHODS[cls] = found
+    return found
+
+
+def class_method(
+    cls: ast.ClassDef, name: str, kind: type[ast.FunctionDef] | type[ast.AsyncFunctionDef] | None = None
+) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The method ``name`` of ``cls``'s own body (its last definition: :func:`class_methods`);
+    with ``kind``, only when it is a ``def`` of that kind (an ``async def __aexit__``)."""
+    found = class_methods(cls).get(name)
+    return found if kind is None or isinstance(found, kind) else None
+
+
+def shadowed(function: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef) -> bool:
+    """Whether ``function``, a ``def`` of ``cls``'s body, is replaced by a later ``def`` of its
+    name: its body never runs as that method, and says nothing of what the class does."""
+    return class_methods(cls).get(function.name, function) is not function
+
+
+def _extends_property(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(
+        isinstance(d, ast.Attribute) and d.attr in ("setter", "getter", "deleter")
+        and isinstance(d.value, ast.Name) and d.value.id == function.name
+        for d in function.decorator_list
+    )
+
+
+_CLASS_METHODS: weakref.WeakKeyDictionary[ast.ClassDef, dict[str, ast.FunctionDef | ast.AsyncFunctionDef]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def capword(name: str) -> bool:

@@ -11,7 +11,7 @@ from tradelint.facts.lifecycle_fixes import shutdown_fix, unproven_release
 from tradelint.facts.uses import only_reads_arguments
 from tradelint.facts.ownership import framework_teardown, release_method
 from tradelint.models.resources.library_table import library_trigger_words
-from tradelint.facts.never_run import closed_by_exit_never_entered, closer_never_run
+from tradelint.facts.never_run import closed_by_exit_never_entered, closer_never_run, closer_replaced
 from tradelint.models.resources.enter_failure import opened_then_failing
 from tradelint.models.resources.holder_owners import owner_release
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
@@ -144,7 +144,15 @@ class ResourceOnSelfNeverClosed(Rule):
     and never entered (no `async with` of the call or of the name it is bound to, no exit stack,
     no class built from it), closes nothing: "only `__aexit__()` closes it, and no `async with`
     enters a `Coordinator`" (an HA coordinator kept in `hass.data`). An instance returned or
-    handed on may be entered there: not reported.
+    handed on may be entered there: not reported. Python keeps the last definition of a name in a
+    class body: a close in an `async def close()` that a later `def close()` replaces never runs
+    ("the `close()` that closes it is replaced by a later `close()`"), and a bare call of the
+    surviving sync one is no un-awaited release (SXP-Simon/astrbot_plugin_qq_group_daily_analysis
+    `c65d26b4`). A held first-party object whose own release leaves open what it opens is no
+    end either: its class closes a lazily opened session in one method (`image_report()`'s
+    `finally`) but a public method (`pdf_report()`) reaches the opening helper and no close, and
+    its `close()` does not close it: "`self.generator` holds a `self._session` that its `close()`
+    leaves open after `pdf_report()`" (a maker's local alike, TRD201).
 
     A library's resource that opens on first use (an `httpx.AsyncClient`, an `AsyncExitStack`) kept on
     `self` but never read by any method of the class or its bases holds nothing: not reported.
@@ -341,7 +349,7 @@ class ResourceOnSelfNeverClosed(Rule):
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
                 "self_remade_at_release", "key_never_closed", "key_close_not_awaited", "self_leaks_when_enter_fails",
                 "self_cancel_skips_close", "element_dropped", "element_replaced", "self_closed_after_own_use",
-                "self_closed_on_one_outcome", "self_holder_left_open",
+                "self_closed_on_one_outcome", "self_holder_left_open", "self_holder_release_leaves",
             ):
                 continue
             c = verdict.creation
@@ -355,6 +363,17 @@ class ResourceOnSelfNeverClosed(Rule):
                     None,
                     fit_help("`{label}` makes its own `self.{held}` and has no release: each `{cls}` ended leaks it",
                              label=c.label, held=c.spec.holds, cls=c.cls.name),
+                )
+                continue
+            if verdict.problem == "self_holder_release_leaves":
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` holds a `self.{held}` that its `{release}()` leaves open after `{method}()`; "
+                        "close it in `{label}.{release}()`",
+                        name=c.name, held=c.spec.holds, release=c.spec.leaves[0], method=c.spec.leaves[1], label=c.label),
+                    None,
+                    fit_help("`{label}` closes its `self.{held}` only in some of its methods: each `{cls}` ended after "
+                             "`{method}()` leaks it", label=c.label, held=c.spec.holds, cls=c.cls.name, method=c.spec.leaves[1]),
                 )
                 continue
             if verdict.problem == "self_leaks_when_enter_fails":
@@ -507,6 +526,17 @@ class ResourceOnSelfNeverClosed(Rule):
                     None,
                     fit_help("An un-awaited `{close}()` only creates a coroutine; the `{label}` stays open",
                              close=c.spec.close, label=c.label),
+                )
+                continue
+            if (lost := closer_replaced(c.cls, c.name)) is not None:
+                # Its close is in a ``def`` that a later ``def`` of the same name replaces.
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is never closed: the `{method}()` that closes it is replaced by a later `{method}()`",
+                        name=c.name, method=lost),
+                    None,
+                    fit_help("Python keeps the last definition of a name in a class body: merge the two `{method}()` methods",
+                             method=lost),
                 )
                 continue
             if (lost := closer_never_run(ctx.module, c.cls, c.name)) is not None:

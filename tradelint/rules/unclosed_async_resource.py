@@ -507,6 +507,14 @@ class UnclosedAsyncResource(Rule):
     is none: `raise SystemExit` ends the process with what it opened, and a `raise` in a `try`
     whose handlers catch everything and go on does not leave the function.
 
+    A first-party class that opens a public resource in a method of its own (`async def
+    setup(self): self.api = await connect(host)`) and never closes it: an instance holds it once
+    that method has run, and the function that made and ran it closes it through it (`await
+    coordinator.api.close()`) or hands it on (planbnet/livisi_unofficial `3749b125`). A resource
+    made into a local, started, then stored on `self` leaks when the start fails in a `try` whose
+    `except` goes on without it (a rollback: SolitudeRA/astrbot_plugin_palworld `26fac233`). An
+    imported `async def` maker makes what it returns, in use when it awaited a method of it.
+
     ## Why is this bad?
     An unclosed session leaks its connector and sockets ("Unclosed client session"); closing it
     only on the success path leaks it whenever a request fails or the task is cancelled.
@@ -663,8 +671,6 @@ class UnclosedAsyncResource(Rule):
             ):
                 fix = async_with_fix(ctx.module, c.function, c.stmt, c.name, c.label)
             yield Report(c.stmt, text.message, fix, text.help)
-
-
 
 
 def _awaited_maker(ctx: FileContext, c: Creation) -> bool:

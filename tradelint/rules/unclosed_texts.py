@@ -102,6 +102,10 @@ TEXTS = {
         "`self.{name}` (`{label}(...)`) leaks if an `await` before it is stored raises; close it on that error",
         "The error or cancellation propagates before the instance holds it, and nothing else can close it",
     ),
+    "self_swallowed_before_kept": Text(
+        "`self.{name}` (`{label}(...)`) leaks when an error before it is stored is caught; close it in that `except`",
+        "The `except` goes on without closing it, and the instance never holds it to close it",
+    ),
     "setup_fails_after_keep": Text(
         "`{name}` (`{label}(...)`) is kept at setup, then the setup raises; close it before raising",
         "Home Assistant unloads only an entry that set up: each failed setup, retried, leaves one open",
@@ -146,6 +150,14 @@ TEXTS = {
         "`{name}.{held}` is closed outside `finally`; close it in a `finally`",
         "An `except` between its creation and the close goes on without closing it, and it leaks",
     ),
+    "holder_opened_never_closed": Text(
+        "`{name}.{held}` is never closed once `{name}.{opened}()` opens it; call its `{close}()` in a `finally`",
+        "`{label}` keeps what `{opened}()` opens in `self.{held}` and no method of it closes it: its maker must",
+    ),
+    "holder_release_leaves": Text(
+        "`{label}.{leaves}()` leaves `{name}.{held}` open once `{name}.{opened}()` has run; close it in `{leaves}()`",
+        "`{label}` closes its `self.{held}` only in some of its methods, and its `{leaves}()` does not",
+    ),
     "owner_leaks": Text(
         "`{label}(...)` never closes its `self.{held}`; give the class an async `close()`, call it",
         "Every instance made here leaks its connections: no method of `{label}` closes `self.{held}`",
@@ -175,7 +187,7 @@ def text_of(problem: str, c: Creation, detail: str = "") -> Text | None:
         cure = "make it in the coroutine that uses it and close it there"
     # (A local kept in a module's collection: the collection is what is named.)
     name = detail if problem in ("global_element_dropped", "global_element_replaced") and detail else c.name
-    names = {"name": name, "label": c.label, "close": c.spec.close, "held": c.spec.holds}
+    names = {"name": name, "label": c.label, "close": c.spec.close, "held": c.spec.holds, "opened": c.spec.opened_by or ", ".join(c.spec.leaves[1:2]), "leaves": ", ".join(c.spec.leaves[:1])}
     message = fit(template.message.replace("{cure}", cure), **names)
     return Text(message, fit_help(template.help, **names))
 

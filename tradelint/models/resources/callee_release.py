@@ -18,7 +18,7 @@ from typing import Literal
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.summaries import definition_of
-from tradelint.facts.syntax import walk
+from tradelint.facts.syntax import walk, class_method
 from tradelint.facts.uses import classify, in_cleanup_block, name_loads, self_name
 
 Release = Literal["finally", "plain", "first"]
@@ -90,7 +90,7 @@ def _callee(module: ModuleInfo, call: ast.Call) -> tuple[ModuleInfo, Function, b
         cls = module.parent(caller)
         if not isinstance(cls, ast.ClassDef):
             return None
-        method = next((s for s in cls.body if isinstance(s, ast.AsyncFunctionDef) and s.name == func.attr), None)
+        method = class_method(cls, func.attr, ast.AsyncFunctionDef)
         return (module, method, True) if method is not None else None
     found = module_coroutine(module, func)
     return (found[0], found[1], False) if found is not None else None

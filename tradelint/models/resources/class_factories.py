@@ -29,7 +29,7 @@ from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage, release_entry, releases_attr
 from tradelint.facts.summaries import definition_of
-from tradelint.facts.syntax import capword, walk
+from tradelint.facts.syntax import capword, walk, class_method
 from tradelint.models.resources.factories import imported_factory, only_used_through
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec
 
@@ -58,7 +58,7 @@ def class_factory(module: ModuleInfo, func: ast.expr, builtin_spec: BuiltinSpec,
     target = resolve_definition(module, owner)
     if target is not None and isinstance(target[1], ast.ClassDef):
         for home, cls in class_and_bases(target[0], target[1]):
-            method = next((s for s in cls.body if isinstance(s, FUNCTIONS) and s.name == func.attr), None)
+            method = class_method(cls, func.attr)
             if method is not None:
                 spec = _made_by(home, cls, method, builtin_spec, model)
                 break
@@ -95,7 +95,7 @@ def _instance_factory(module: ModuleInfo, func: ast.Attribute, builtin_spec: Bui
     memo[key] = None  # a factory that calls itself
     spec = None
     for home, cls in class_and_bases(*owner):
-        method = next((s for s in cls.body if isinstance(s, FUNCTIONS) and s.name == func.attr), None)
+        method = class_method(cls, func.attr)
         if method is not None:
             if not method.decorator_list:
                 spec = _made_by(home, cls, method, builtin_spec, model, instance=True)

@@ -116,7 +116,7 @@ def _answered(module: ModuleInfo, node: ast.AST, function: ast.AST, name: str) -
     return False
 
 
-def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST) -> ast.ExceptHandler | None:
+def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, opened: bool = False) -> ast.ExceptHandler | None:
     """The handler that catches an error raised between ``c`` and the statement that hands it
     on (``handoff``) and goes on with it open, if there is one:
 
@@ -125,7 +125,9 @@ def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST) 
     - a handler of that ``try`` neither raises nor names the resource (no close, no hand-off);
     - nothing after the ``try``, nor its ``finally``, names it: no later code can close it.
 
-    None when the error path is covered (a close in the handler or ``finally``, a re-raise)."""
+    None when the error path is covered (a close in the handler or ``finally``, a re-raise).
+    ``opened``: a lazy resource holds something only from the first ``await`` that uses it (its
+    ``connect()``, ``start()``): only that ``await`` and the later ones count."""
     function = c.function
     if function is None or not c.name:
         return None
@@ -152,6 +154,10 @@ def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST) 
         node for stmt in trial.body for node in walk(stmt)
         if isinstance(node, ast.Await) and start < node.lineno < end.lineno and not _covered(module, node, trial, c.name)
     ]
+    if opened and c.spec.lazy:
+        used = [n for n in walk(function) if isinstance(n, ast.Name) and n.id == c.name and awaited_through(module, n)]
+        first = min((n.lineno for n in used if start < n.lineno < end.lineno), default=None)
+        awaits = [node for node in awaits if first is not None and node.lineno >= first]
     if not awaits:
         return None
     after = trial.end_lineno or trial.lineno
@@ -270,7 +276,15 @@ def raised_before_kept(module: ModuleInfo, c: Creation) -> Problem | None:
     if store is None:
         return None
     as_local = replace(c, kind="local", name=local.id)
-    return "self_raised_before_kept" if raised_before_handoff(module, as_local, store, []) is not None else None
+    if raised_before_handoff(module, as_local, store, []) is not None:
+        return "self_raised_before_kept"
+    # ``new = Container(cfg); await new.start(); self._container = new`` in a ``try`` whose
+    # ``except`` goes on (a rollback) without it: a ``start()`` that fails part way leaves the
+    # half-started one open, and no method can reach it (SolitudeRA/astrbot_plugin_palworld
+    # ``26fac233``).
+    if goes_on_after_errors(module, function) and swallowed_before_handoff(module, as_local, store, opened=True) is not None:
+        return "self_swallowed_before_kept"
+    return None
 
 
 def _stored_in(stmt: ast.AST | None, node: ast.AST, attr: str) -> bool:

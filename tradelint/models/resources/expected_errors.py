@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import definition_of
-from tradelint.facts.syntax import walk
+from tradelint.facts.syntax import walk, class_method
 from tradelint.facts.uses import awaited_through, self_name
 
 
@@ -107,7 +107,7 @@ def _method(module: ModuleInfo, made_by: ast.expr, name: str) -> ast.FunctionDef
     cls = next((c for c in owner.index.classes if c.lineno == definition.line and c.name == definition.name), None)
     if cls is None:
         return None
-    return next((s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == name), None)
+    return class_method(cls, name)
 
 
 def _raises_before_anything(method: ast.FunctionDef | ast.AsyncFunctionDef, error: str) -> bool:

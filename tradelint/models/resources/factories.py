@@ -11,7 +11,7 @@ from tradelint.facts.class_family import class_node, family_facts, resolve_defin
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.summaries import definition_of, is_release_name
-from tradelint.facts.syntax import capword, exits, plain_assignments
+from tradelint.facts.syntax import capword, class_method, exits, plain_assignments
 from tradelint.facts.uses import bound_once, classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, wraps_given
 from tradelint.models.resources.statements import _run_to_completion
@@ -37,8 +37,8 @@ def imported_factory(module: ModuleInfo, func: ast.Name | ast.Attribute, builtin
     Judged once per run and function (the verdict depends on the function and on what it
     names, never on the caller)."""
     named = definition_of(module, func)
-    if named is None or named[1].kind != "function":
-        return None
+    if named is None or named[1].kind not in ("function", "async_function"):
+        return None  # (``await connect(host)``, an async maker imported by name, alike)
     memo = module.project.class_memo
     key = ("resource-factory", named[0].path, named[0].digest, named[1].line)
     if key in memo:
@@ -171,19 +171,10 @@ def _constructs(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 
 def _own_method(cls: ast.ClassDef, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    """The first method of that name in the class body; the class's table is kept on its node
-    (a class of hundreds of methods is asked for many names, and again for its subclasses)."""
-    table: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] | None = cls.__dict__.get(_METHODS)
-    if table is None:
-        table = {}
-        for stmt in cls.body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                table.setdefault(stmt.name, stmt)
-        setattr(cls, _METHODS, table)
-    return table.get(name)
+    """The method of that name in the class body (its last definition, as Python keeps it)."""
+    return class_method(cls, name)
 
 
-_METHODS = "_tradelint_methods"
 
 
 def factory_spec(
@@ -215,9 +206,11 @@ def factory_spec(
             if value is None or (isinstance(value, ast.Constant) and value.value is None):
                 maybe_none = True
                 continue
+            opened = False
             if isinstance(value, ast.Name) and len(bound.get(value.id, ())) == 1:
                 if not only_used_through(module, function, value.id):
                     return None  # ``self.addAsyncCleanup(session.close)``: the maker keeps a hand on it
+                opened = awaits_a_method(module, function, value.id)
                 value = bound[value.id][0].value
             if isinstance(value, ast.Await):
                 value = value.value
@@ -244,6 +237,10 @@ def factory_spec(
                 spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
             if (spec.given and wraps_given(value, spec)) or (spec.lends and borrows(module, value, spec.lends)):
                 return None  # ``return Redis(connection_pool=POOL)``: a client of a pool it did not make
+            if opened and spec.lazy:
+                # ``connection = Connection(); await connection.connect(host); return connection``:
+                # a lazy type's maker that awaited a method of it hands on one already in use.
+                spec = replace(spec, lazy=False)
             specs.append(spec)
     if not specs or any(spec != specs[0] for spec in specs):
         return None
@@ -335,19 +332,26 @@ def _made_by_a_class(func: ast.expr) -> bool:
     return capword(name)
 
 
-def lazily_given(module: ModuleInfo, func: ast.expr) -> tuple[tuple[str, int], ...]:
+def lazily_given(module: ModuleInfo, func: ast.expr, model: OwnershipModel | None = None) -> tuple[tuple[str, int], ...]:
     """The constructor parameters of a first-party resource type whose value ``__init__`` stores
     in the very attribute it would otherwise acquire itself (``self._session = session``, made by
     a getter only when absent, or ``self._session = session or ClientSession()``): given one, the
     instance borrows its caller's resource and makes none (Home Assistant's shared session handed
-    to a client). As (name, position), position -1 when it is not ``__init__``'s."""
+    to a client). As (name, position), position -1 when it is not ``__init__``'s. With ``model``,
+    only an attribute whose own making is a resource: ``self.ssl_context = ssl_context or
+    ssl.create_default_context()`` borrows nothing that could leak, and a caller handing one in
+    still makes a resource (fredrike/pydaikin ``69cf5c77``'s ``DaikinBRP072C``, whose base opens
+    a session)."""
     found = definition_of(module, func)
     if found is None or found[1].kind != "class":
         return ()
     facts = found[0].classes.get(found[1].line)
     if facts is None:
         return ()
-    acquired = {a.attr for a in facts.acquisitions}
+    acquired = {
+        a.attr for a in facts.acquisitions
+        if model is None or a.ref[0] in ("maker", "class_maker") or model.owned_close(found[0], a.ref) is not None
+    }
     positions = {attr: position for position, attr in facts.stored_positions.items()}
     return tuple(
         (param, positions.get(attr, -1)) for param, attr in sorted(facts.stored_params.items()) if attr in acquired
@@ -381,6 +385,15 @@ def only_used_through(module: ModuleInfo, function: ast.AST, name: str) -> bool:
         if use.kind != "method" or is_release_name(use.name or ""):
             return False
     return True
+
+
+def awaits_a_method(module: ModuleInfo, function: ast.AST, name: str) -> bool:
+    """Whether ``function`` awaits a method of its local ``name`` (``await client.connect()``)."""
+    for load in name_loads(function, name):
+        use = classify(module, load)
+        if use.kind == "method" and use.call is not None and isinstance(module.parent(use.call), ast.Await):
+            return True
+    return False
 
 
 def _class_methods(module: ModuleInfo, func: ast.expr) -> frozenset[str] | None:

@@ -27,6 +27,9 @@ def holder_left_open(module: ModuleInfo, c: Creation, class_closes: Callable[[Cr
     assert c.cls is not None
     if owner_release(module, c.cls) is None:
         return None
+    if c.spec.leaves:
+        # The held class's own release leaves its part open: only a close of that part counts.
+        return None if _closes_part(module, c.name, c.spec.holds) else "self_holder_release_leaves"
     if class_closes(c) or closed_by_an_owner_of_family(module, c.cls, c.name, frozenset({c.spec.close, "close", "aclose"})):
         return None
     return "self_holder_left_open"
@@ -45,3 +48,13 @@ def owner_release(module: ModuleInfo, cls: ast.ClassDef) -> str | None:
     if public:
         return public[0]
     return next((name for name in names if name in ("__aexit__", "__exit__")), None)
+
+
+def _closes_part(module: ModuleInfo, name: str, part: str) -> bool:
+    """Whether ``module`` closes ``<...>.<name>.<part>`` (``self.gen._session.close()``)."""
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and is_release_name(n.func.attr)
+        and isinstance(held := n.func.value, ast.Attribute) and held.attr == part
+        and isinstance(held.value, ast.Attribute) and held.value.attr == name
+        for n in module.index.calls
+    )

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from typing import cast
 from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.ownership import resolve_ref
-from tradelint.facts.syntax import capword
+from tradelint.facts.ownership import OwnershipModel, framework_teardown, resolve_ref
+from tradelint.facts.syntax import capword, class_method, last_name
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.summary_data import ModuleSummary, Ref
 from tradelint.facts.uses import classify, in_cleanup_block, name_loads
@@ -17,7 +18,9 @@ from tradelint.models.resources.error_paths import left_open_by_a_handler
 from tradelint.models.resources.proofs import closed_where_errors_are_swallowed
 from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.models.resources.null_pool import pools_nothing
-from tradelint.models.resources.resource_types import Creation, Problem, ResourceSpec
+from tradelint.models.resources.factories import imported_factory, lazily_given
+from tradelint.models.resources.release_leaves import left_by_release, stored_call
+from tradelint.models.resources.resource_types import Creation, Problem, ResourceSpec, first_party_spec
 from tradelint.models.resources.statements import _closes_held
 
 
@@ -27,11 +30,17 @@ def owner_leaks(module: ModuleInfo, c: Creation) -> Problem | None:
     with: ``await bot.add_cog(cog)``, ``hass.data[DOMAIN] = {...}``), or something reaches in
     to close it. Then the class's own TRD202 finding is the one to act on; a per-call object
     lent to first-party code (atomicpuppy's ``EventFinder(fetcher=fetcher)``) still leaks."""
+    if (c.spec.opened_by or c.spec.leaves) and c.kind != "local":
+        return None  # (what one opened later holds is followed in the function that makes it only)
     if c.kind != "local":
         return "owner_leaks"
     assert c.function is not None
     closes: list[ast.AST] = []
-    for node in name_loads(c.function, c.name):
+    loads = list(name_loads(c.function, c.name))
+    opening = (c.spec.opened_by,) if c.spec.opened_by else c.spec.leaves[1:]
+    if opening and not any(classify(module, node).kind == "method" and classify(module, node).name in opening for node in loads):
+        return None  # never opened here: it holds nothing
+    for node in loads:
         use = classify(module, node)
         if use.kind in ("return", "alias", "with", "container"):
             return None
@@ -40,7 +49,7 @@ def owner_leaks(module: ModuleInfo, c: Creation) -> Problem | None:
         if use.kind == "attribute" and use.name == c.spec.holds and _closes_held(module, node):
             closes.append(node)  # ``await fetcher.session.close()``
     if not closes:
-        return "owner_leaks"
+        return "holder_opened_never_closed" if c.spec.opened_by else "holder_release_leaves" if c.spec.leaves else "owner_leaks"
     # Closed by the maker, as a resource of its own: on every path (``finally``, or both an
     # ``except`` and the way on), or only at the end of a ``try`` whose ``except`` goes on
     # without it (lbry's CLI: the API client's session left open when the daemon is down).
@@ -91,7 +100,7 @@ def unclosed_by_class(
     cls = next((c for c in owner.index.classes if c.lineno == definition.line and c.name == facts.name), None) if owner else None
     if owner is None or cls is None:
         return None
-    init = next((s for s in cls.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef) and s.name == "__init__"), None)
+    init = class_method(cls, "__init__")
     for acquisition in acquisitions:
         spec = specs[acquisition.line]
         if init is not None and _made_on_a_null_pool(owner, init, acquisition.line, spec.close):
@@ -110,3 +119,100 @@ def _made_on_a_null_pool(module: ModuleInfo, init: ast.FunctionDef | ast.AsyncFu
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.lineno == line and isinstance(node.value, ast.Call):
             return pools_nothing(module, node.value, release)
     return False
+
+
+def holder_spec(
+    module: ModuleInfo,
+    func: ast.expr,
+    builtin_spec: Callable[[str], ResourceSpec | None],
+    class_closes: Callable[[Creation, ModuleInfo], bool],
+    model: OwnershipModel,
+) -> ResourceSpec | None:
+    """The spec of an instance of a first-party class that never closes what it opens: one that
+    opens it in ``__init__`` (:func:`unclosed_by_class`), or in a method of its own, which it
+    holds once that method has run (:func:`opened_by_class`), or one whose own release leaves
+    open what some of its methods open (``release_leaves.left_by_release``)."""
+    holds = unclosed_by_class(module, func, builtin_spec, class_closes, model.owned_close)
+    if holds:
+        return ResourceSpec("close", first_party=True, holds=holds, lends=lazily_given(module, func, model))
+    found = definition_of(module, func) if capword(last_name(func)) else None
+    if found is None or found[1].kind != "class":
+        return None
+    # Judged once per class and run: the verdict reads the class's code, never the caller's.
+    key = ("held-by-own-methods", found[0].path, found[0].digest, found[1].line)
+    memo = module.project.class_memo
+    if key not in memo:
+        memo[key] = None  # (a class that holds an instance of itself)
+        opened = opened_by_class(module, func, builtin_spec, class_closes, model)
+        if opened is None:
+            memo[key] = left_by_release(module, func, lambda home, call: _release_of(home, call, builtin_spec, model), model)
+        else:
+            attr, method, release = opened
+            memo[key] = ResourceSpec(release[0], awaited=release[1], first_party=True, holds=attr, opened_by=method)
+    return cast("ResourceSpec | None", memo[key])
+
+
+def opened_by_class(
+    module: ModuleInfo,
+    func: ast.expr,
+    builtin_spec: Callable[[str], ResourceSpec | None],
+    class_closes: Callable[[Creation, ModuleInfo], bool],
+    model: OwnershipModel,
+) -> tuple[str, str, tuple[str, bool]] | None:
+    """``coordinator = Coordinator(hass, entry)`` where the first-party class opens a resource on
+    ``self`` in a public method of its own (``async def async_setup(self): self.api = await
+    connect(host)``, a maker of the project, or a library or first-party resource's constructor)
+    and no method of it ever closes it: an instance holds it once that method has run, and the
+    code that made it and ran it must close it (``await coordinator.api.close()``), or hand the
+    instance on (livisi ``3749b125``: a migration's coordinator, set up and dropped). (attribute,
+    opening method, (release, awaited)); None otherwise. An owner closing it through some other
+    instance says nothing of this one: each maker is judged."""
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if not capword(name):
+        return None
+    found = definition_of(module, func)
+    if found is None or found[1].kind != "class":
+        return None
+    summary, definition = found
+    facts = summary.classes.get(definition.line)
+    if facts is None or facts.bases and any(resolve_ref(module.project, summary, b) is None for b in facts.bases if b[0] == "local"):
+        return None
+    candidates = [a for a in facts.acquisitions if a.method != "__init__" and not a.method.startswith("_") and a.method in facts.methods]
+    if not candidates or len({a.attr for a in facts.acquisitions if a.method == "__init__"} & {a.attr for a in candidates}):
+        return None
+    owner = module.project.module_at(Path(summary.path))
+    cls = next((c for c in owner.index.classes if c.lineno == definition.line and c.name == facts.name), None) if owner else None
+    if owner is None or cls is None or framework_teardown(owner, cls) is not None:
+        return None  # (a framework's class is ended by the framework: its own TRD202 says where)
+    for acquisition in candidates:
+        if acquisition.attr.startswith("_"):
+            continue  # (what a maker could close only by reaching into the object's privates)
+        if sum(1 for a in facts.acquisitions if a.attr == acquisition.attr) != 1:
+            continue  # (made again elsewhere: a reconnect the class manages)
+        method = class_method(cls, acquisition.method)
+        call = stored_call(method, acquisition.line) if method is not None else None
+        release = _release_of(owner, call, builtin_spec, model) if call is not None else None
+        if method is None or release is None:
+            continue
+        held = Creation(cls, ResourceSpec(release[0], awaited=release[1]), "", "self", cls, acquisition.attr, method, cls)  # type: ignore[arg-type]
+        if not class_closes(held, owner):
+            return acquisition.attr, acquisition.method, release
+    return None
+
+
+def _release_of(
+    module: ModuleInfo, call: ast.Call, builtin_spec: Callable[[str], ResourceSpec | None], model: OwnershipModel
+) -> tuple[str, bool] | None:
+    """How what ``call`` makes is released: a library resource of the table, a first-party
+    resource type, or what a first-party maker returns (not a lazy one, nor one that only wraps
+    what it is given)."""
+    qualified = module.imports.qualify(call.func)
+    spec = builtin_spec(qualified) if qualified is not None else None
+    if spec is None:
+        made = model.first_party_type(module, call.func)
+        spec = first_party_spec(made.release, lazy=made.lazy, awaited=made.awaited) if made is not None else None
+    if spec is None and isinstance(call.func, ast.Name):
+        spec = imported_factory(module, call.func, builtin_spec, model)
+    if spec is None or spec.lazy or spec.given or spec.lends or spec.takes or spec.holds or spec.part is not None:
+        return None
+    return spec.close, spec.awaited

@@ -36,7 +36,7 @@ from tradelint.models.resources.lent import lent_to_a_library
 from tradelint.models.resources.null_pool import pools_nothing
 from tradelint.models.resources.release_gaps import closed_after_own_failure
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
-from tradelint.models.resources.owner_leaks import owner_leaks, unclosed_by_class
+from tradelint.models.resources.owner_leaks import holder_spec, owner_leaks
 from tradelint.models.resources.holder_owners import holder_left_open
 from tradelint.models.resources.dropped import lost_element, shared_element
 from tradelint.models.resources.creation_shapes import chained_self_binding, entered_by_hand, owner_creation, part_creation
@@ -126,7 +126,7 @@ class ResourceAnalysis:
             spec = first_party_spec(
                 found.release, lazy=found.lazy, awaited=found.awaited, ends=ends, by_protocol=found.by_protocol, inherited=found.inherited
             )
-            return replace(spec, lends=lazily_given(self.module, call.func))
+            return replace(spec, lends=lazily_given(self.module, call.func, self.model))
         if made is not None:
             return made
         if qualified is not None and found is None:
@@ -135,9 +135,8 @@ class ResourceAnalysis:
                 return given
         if found is None and made is None and (taken := taking_spec(self.model, self.module, call.func)) is not None:
             return taken
-        holds = unclosed_by_class(self.module, call.func, self.builtin_spec, self._class_closes, self.model.owned_close)
-        if holds:
-            return ResourceSpec("close", first_party=True, holds=holds, lends=lazily_given(self.module, call.func))
+        if (held := holder_spec(self.module, call.func, self.builtin_spec, self._class_closes, self.model)) is not None:
+            return held  # (an instance of a class that never closes what it opens, in ``__init__`` or a method)
         if qualified is not None:
             return released_by_project(self.module, qualified, self.table)
         return None

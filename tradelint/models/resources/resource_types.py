@@ -81,6 +81,9 @@ class ResourceSpec:
     # A library's type read into the table (``library_spec``): its own release is what its code
     # says ends it; a release of a part of it (``app.updater.stop()``) is not that release.
     library: bool = False
+    # A first-party class whose release leaves ``holds`` open (``models/resources/release_leaves.py``):
+    # that release method, then the public methods after which the attribute stays open.
+    leaves: tuple[str, ...] = ()
 
 
 def library_spec(
@@ -273,6 +276,10 @@ Problem = Literal[
     "local_elements",
     "integration_never_closed",
     "owner_leaks",
+    "holder_opened_never_closed",
+    "self_swallowed_before_kept",
+    "holder_release_leaves",
+    "self_holder_release_leaves",
     "self_holder_left_open",
     "self_leaks_when_enter_fails",
     "owner_closed_outside_finally",

@@ -24,7 +24,7 @@ from tradelint.facts.class_family import class_and_bases, resolve_class_node, re
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.summaries import is_release_name
-from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.syntax import FUNCTION_NODES, walk, class_method
 from tradelint.models.resources.proofs import awaitable_here
 
 # The methods that end a whole object, as ``project_evidence`` reads a release.
@@ -122,15 +122,20 @@ def _releases_parameter(function: ast.AsyncFunctionDef, index: int) -> bool:
 
 def _async_method_node(module: ModuleInfo, cls: ast.ClassDef, name: str) -> ast.AsyncFunctionDef | None:
     """The ``async def`` method ``name`` of ``cls`` (its own, or the first first-party base's that
-    defines it); None when that is a plain ``def`` or an assignment hides it."""
+    defines it); None when that is a plain ``def`` or an assignment hides it. The last binding
+    of the name in a class body counts, as Python keeps it (a later sync ``def close`` replaces
+    an earlier ``async def close``)."""
     for _, node in class_and_bases(module, cls):
+        last: ast.stmt | None = None
         for stmt in node.body:
-            if isinstance(stmt, FUNCTION_NODES) and stmt.name == name:
-                return stmt if isinstance(stmt, ast.AsyncFunctionDef) else None
-            if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and any(
+            if isinstance(stmt, FUNCTION_NODES) and stmt.name == name and class_method(node, name) is stmt:
+                last = stmt
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and any(
                 isinstance(t, ast.Name) and t.id == name for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
             ):
-                return None
+                last = stmt
+        if last is not None:
+            return last if isinstance(last, ast.AsyncFunctionDef) else None
     return None
 
 
@@ -152,15 +157,8 @@ def _class_named(module: ModuleInfo, call: ast.Call, name: ast.Name) -> tuple[Mo
 def _async_method(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool:
     """Whether ``name`` on an instance of ``cls`` is an undecorated ``async def`` (its own, or the
     first first-party base's that defines it; an assignment in a class body hides it)."""
-    for _, node in class_and_bases(module, cls):
-        for stmt in node.body:
-            if isinstance(stmt, FUNCTION_NODES) and stmt.name == name:
-                return isinstance(stmt, ast.AsyncFunctionDef) and not stmt.decorator_list
-            if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and any(
-                isinstance(t, ast.Name) and t.id == name for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
-            ):
-                return False
-    return False
+    method = _async_method_node(module, cls, name)
+    return method is not None and not method.decorator_list
 
 
 def made_here(module: ModuleInfo, release: UnawaitedRelease) -> ast.Assign | None:
@@ -255,7 +253,7 @@ def _plain_method(module: ModuleInfo, call: ast.Call) -> bool:
     name = call.func.attr  # type: ignore[attr-defined]
     for home, cls in owners:
         for _, node in class_and_bases(home, cls):
-            method = next((s for s in node.body if isinstance(s, FUNCTION_NODES) and s.name == name), None)
+            method = class_method(node, name)
             if method is not None:
                 if not isinstance(method, ast.AsyncFunctionDef):
                     return True

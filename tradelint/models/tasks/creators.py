@@ -14,7 +14,7 @@ from tradelint.facts.class_family import bases_naming, class_and_bases, family_f
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.summary_data import ClassFacts, Definition, MethodFacts, ModuleSummary
-from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.syntax import walk, class_methods
 from tradelint.facts.uses import classify, declarations, declares_outer, self_name
 from tradelint.models.tasks.function_bodies import _always_exits, _binds, _own_nodes, _own_statements
 from tradelint.models.tasks.imported_wrappers import module_callee
@@ -635,9 +635,8 @@ def _methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, tuple[ModuleInf
     if key not in memo:
         found: dict[str, tuple[ModuleInfo, ast.stmt]] = {}
         for owner_module, owner in class_and_bases(module, cls):
-            for stmt in owner.body:
-                if isinstance(stmt, FUNCTION_NODES):
-                    found.setdefault(stmt.name, (owner_module, stmt))
+            for name, stmt in class_methods(owner).items():
+                found.setdefault(name, (owner_module, stmt))
         memo[key] = found
     return cast("dict[str, tuple[ModuleInfo, ast.stmt]]", memo[key])
 

@@ -24,7 +24,7 @@ from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors, in_tests
 from tradelint.facts.handlers import goes_on
-from tradelint.facts.syntax import FUNCTION_NODES, SCOPE_NODES, TASK_MAKERS, last_name, own_nodes, walk
+from tradelint.facts.syntax import FUNCTION_NODES, SCOPE_NODES, TASK_MAKERS, class_method, last_name, own_nodes, walk
 from tradelint.models.tasks.duck_methods import project_methods
 
 GATHER = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
@@ -304,7 +304,7 @@ def _definition(module: ModuleInfo, function: ast.AST, func: ast.expr) -> ast.AS
         if not isinstance(cls, ast.ClassDef):
             return None
         for _, member in class_and_bases(module, cls):
-            found = next((s for s in member.body if isinstance(s, FUNCTION_NODES) and s.name == func.attr), None)
+            found = class_method(member, func.attr)
             if found is not None:
                 return found
     return None

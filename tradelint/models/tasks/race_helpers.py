@@ -19,7 +19,7 @@ import ast
 from typing import Callable, Iterator
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.syntax import FUNCTION_NODES, walk, class_method
 from tradelint.models.tasks.function_bodies import _own_nodes
 from tradelint.models.tasks.races import RACE_ENDS, _ended_on_every_exit
 
@@ -91,7 +91,7 @@ def _helper(module: ModuleInfo, call: ast.Call) -> ast.AST | None:
         while owner is not None and not isinstance(owner, ast.ClassDef):
             owner = module.parent(owner) if isinstance(owner, FUNCTION_NODES) else None
         if isinstance(owner, ast.ClassDef):
-            return next((s for s in owner.body if isinstance(s, FUNCTION_NODES) and s.name == func.attr), None)
+            return class_method(owner, func.attr)
     return None
 
 

@@ -23,7 +23,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.syntax import FUNCTION_NODES, class_method
 from tradelint.facts.uses import endless_loop, methods_reached, self_calls, self_name
 from tradelint.models.tasks.shutdown import COG_FRAMEWORKS
 
@@ -136,7 +136,7 @@ def looping_method(cls: ast.ClassDef, call: ast.Call, receiver: str) -> str | No
     coroutine = _self_coroutine(call, receiver)
     if coroutine is None:
         return None
-    method = next((s for s in cls.body if isinstance(s, ast.AsyncFunctionDef) and s.name == coroutine), None)
+    method = class_method(cls, coroutine, ast.AsyncFunctionDef)
     if method is None or not any(endless_loop(s) for s in ast.walk(method)):
         return None
     return method.name
@@ -326,7 +326,7 @@ def made_in_init(cls: ast.ClassDef, name: str) -> str:
     """How ``__init__`` makes ``self.<name>``: "dict", "list" or "set" for an empty one of these
     (``{}``, ``dict()``, ``[]``, ``list()``, ``set()``), "other" for anything else, "" when it
     does not."""
-    init = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+    init = class_method(cls, "__init__", ast.FunctionDef)
     receiver = self_name(init) if init is not None else None
     if init is None or receiver is None:
         return ""

@@ -13,7 +13,7 @@ from tradelint.facts.class_family import bases_naming, class_and_bases, family_f
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import ENTITY_TEARDOWN, in_registration, unload_reach
 from tradelint.facts.ownership import is_release_name, release_method
-from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.syntax import FUNCTION_NODES, class_methods
 from tradelint.facts.uses import methods_reached
 from tradelint.models.tasks.creators import TaskCreators, _last_name
 
@@ -53,9 +53,8 @@ class OwnerShutdown(TaskCreators):
         if self._cog_by_facts(cls) and _is_cog(family := self._class_family(cls)):
             methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
             for _, owner in family:
-                for stmt in owner.body:
-                    if isinstance(stmt, FUNCTION_NODES):
-                        methods.setdefault(stmt.name, stmt)
+                for name, stmt in class_methods(owner).items():
+                    methods.setdefault(name, stmt)
             entries = [name for name, method in methods.items() if self._is_teardown_method(name, method)]
             # What the teardown calls on ``self`` (or names: a callback it registers), transitively.
             reached = set(entries) | methods_reached(methods, entries, calls_only=False)

@@ -20,7 +20,7 @@ from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.project_files import files_naming
-from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.syntax import FUNCTION_NODES, walk, class_methods
 from tradelint.facts.uses import methods_reached, self_name
 from tradelint.models.tasks.other_objects import _is_test, search_root
 
@@ -166,8 +166,7 @@ def _family_methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, ast.Func
     """The methods of ``cls`` and its first-party bases, the nearest definition of each name."""
     methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
     for _, owner in class_and_bases(module, cls):
-        for stmt in owner.body:
-            if isinstance(stmt, FUNCTION_NODES):
-                methods.setdefault(stmt.name, stmt)
+        for name, stmt in class_methods(owner).items():
+            methods.setdefault(name, stmt)
     return methods
 
