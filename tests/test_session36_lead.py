@@ -6,6 +6,11 @@
   owner's end and the next close ends whatever a later use enters into it. An
   ``aiohttp.ClientSession`` made again the same way is still reported: it holds a connector from
   the moment it is made.
+- **A lazy client is put to use by a call whose result, kept in a local, is entered later.**
+  ``stream = client.messages.stream(...)`` then ``async with stream`` opens the client's
+  connection as ``async with client.messages.stream(...)`` does (handochan/aelix-ai
+  ``ce956ec0``, round 18 half a: an SDK client made per request on three branches, never
+  closed). A client whose result is never awaited, entered or iterated still holds nothing.
 """
 
 from __future__ import annotations
@@ -70,3 +75,32 @@ def test_a_client_session_renewed_after_its_close_is_still_open(tmp_path: Path) 
         "11:9 TRD202 `self._held` is never closed; call its `close()` in `close()`",
         "24:13 TRD202 `self._held` is never closed; call its `close()` in `close()`",
     ]
+
+
+STREAM = """\
+import httpx
+
+
+async def events(params, make):
+    client = httpx.AsyncClient()
+    {body}
+"""
+
+
+def test_a_lazy_client_is_used_through_a_kept_stream_entered_later(tmp_path: Path) -> None:
+    body = "stream = client.stream('GET', params)\n    async with stream as response:\n        async for line in response.aiter_lines():\n            yield line"
+    assert _check(tmp_path, STREAM.replace("{body}", body)) == [
+        "5:5 TRD201 `client` (`httpx.AsyncClient(...)`) is never closed; open it with `async with`",
+    ]
+
+
+def test_a_lazy_client_closed_after_its_kept_stream_is_not_reported(tmp_path: Path) -> None:
+    body = ("try:\n        stream = client.stream('GET', params)\n        async with stream as response:\n"
+            "            async for line in response.aiter_lines():\n                yield line\n"
+            "    finally:\n        await client.aclose()")
+    assert _check(tmp_path, STREAM.replace("{body}", body)) == []
+
+
+def test_a_lazy_client_whose_kept_call_is_never_awaited_holds_nothing(tmp_path: Path) -> None:
+    body = "request = client.build_request('GET', params)\n    yield request"
+    assert _check(tmp_path, STREAM.replace("{body}", body)) == []

@@ -175,21 +175,6 @@ def is_awaited_call(module: ModuleInfo, call: ast.Call) -> bool:
     return isinstance(module.parent(call), ast.Await)
 
 
-def awaited_through(module: ModuleInfo, node: ast.expr) -> bool:
-    """``await client.chat.completions.create(...)``: an awaited call of a method reached through
-    ``node``'s attributes (an SDK's sub-clients share its connection), or one an ``async with``
-    enters or an ``async for`` iterates (``async with client.messages.stream(...)``)."""
-    parent = module.parent(node)
-    while isinstance(parent, ast.Attribute) and parent.value is node:
-        node, parent = parent, module.parent(parent)
-    if not (isinstance(parent, ast.Call) and parent.func is node and isinstance(node, ast.Attribute)):
-        return False
-    holder = module.parent(parent)
-    if isinstance(holder, ast.withitem) and holder.context_expr is parent:
-        return isinstance(module.parent(holder), ast.AsyncWith)
-    return (isinstance(holder, ast.AsyncFor) and holder.iter is parent) or is_awaited_call(module, parent)
-
-
 def alias_target(module: ModuleInfo, use: Use) -> str | None:
     """``t = self._task``: the local the value is copied into, to follow its uses in turn."""
     parent = module.parent(use.node)

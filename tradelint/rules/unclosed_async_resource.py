@@ -177,7 +177,9 @@ class UnclosedAsyncResource(Rule):
     a class neither installed nor in the project; an installed one whose source keeps it), it is
     lent for that object's life, used there, and still its creator's to close (tnoff/discord-bot
     `849a5ebb`). A first-party type known by its `__aexit__` alone is not judged so: it may only
-    wrap what it is given.
+    wrap what it is given. A call reached through the client whose result is kept in a local and
+    entered, iterated or awaited later uses it, as the same call entered directly does (`stream =
+    client.messages.stream(...)`, then `async with stream`: handochan/aelix-ai `ce956ec0`).
 
     An SQLAlchemy engine made on a `NullPool` (`create_async_engine(url, poolclass=NullPool)`, or
     an `AsyncEngine` wrapping `create_engine(url, poolclass=pool.NullPool)`, alembic's `env.py`)

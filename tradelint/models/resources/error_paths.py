@@ -15,7 +15,8 @@ from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integra
 from tradelint.facts.handlers import catches_every_error, goes_on
 from tradelint.facts.holders import raised_after_keep
 from tradelint.facts.syntax import walk
-from tradelint.facts.uses import awaited_through, misses_cancellation, name_loads, sequential
+from tradelint.facts.awaited_uses import awaited_through
+from tradelint.facts.uses import misses_cancellation, name_loads, sequential
 from tradelint.models.resources.proofs import exits_before
 from tradelint.models.resources.resource_types import Creation, Problem
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk, class_method
-from tradelint.facts.uses import awaited_through, self_name
+from tradelint.facts.awaited_uses import awaited_through
+from tradelint.facts.uses import self_name
 
 
 def awaited_use(module: ModuleInfo, node: ast.expr, made_by: ast.expr) -> bool:

@@ -15,8 +15,9 @@ from tradelint.facts.ownership import ResourceType, class_of_cls, is_release_nam
 from tradelint.facts.summary_data import MethodFacts
 from tradelint.facts.syntax import capword, walk
 from tradelint.facts.summaries import definition_of
+from tradelint.facts.awaited_uses import awaited_through
 from tradelint.facts.uses import (
-    awaited_through, classify, declares_outer, name_loads, name_stores, self_attr, self_attribute_loads, self_name, sequential,
+    classify, declares_outer, name_loads, name_stores, self_attr, self_attribute_loads, self_name, sequential,
 )
 from tradelint.models.resources.callee_release import module_coroutine
 from tradelint.models.resources.resource_types import CLOSE_METHODS, Creation

@@ -1,0 +1,39 @@
+"""Whether a resource held in a local is put to use by an awaited call reached through it: an
+SDK's sub-client's request (``await client.chat.completions.create(...)``), a call an ``async
+with`` enters or an ``async for`` iterates, directly or through the local its result is kept in
+(``stream = client.messages.stream(...)``, then ``async with stream``)."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.uses import is_awaited_call, name_loads
+
+
+def awaited_through(module: ModuleInfo, node: ast.expr) -> bool:
+    """``await client.chat.completions.create(...)``: an awaited call of a method reached through
+    ``node``'s attributes (an SDK's sub-clients share its connection), or one an ``async with``
+    enters or an ``async for`` iterates (``async with client.messages.stream(...)``)."""
+    parent = module.parent(node)
+    while isinstance(parent, ast.Attribute) and parent.value is node:
+        node, parent = parent, module.parent(parent)
+    if not (isinstance(parent, ast.Call) and parent.func is node and isinstance(node, ast.Attribute)):
+        return False
+    holder = module.parent(parent)
+    if isinstance(holder, ast.withitem) and holder.context_expr is parent:
+        return isinstance(module.parent(holder), ast.AsyncWith)
+    if isinstance(holder, ast.Assign) and holder.value is parent and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
+        # ``stream = client.messages.stream(...)`` then ``async with stream``: the call's result,
+        # kept in a local, is entered, iterated or awaited later in the same function.
+        function = module.enclosing_function(holder)
+        return function is not None and any(_awaited_itself(module, load) for load in name_loads(function, holder.targets[0].id))
+    return (isinstance(holder, ast.AsyncFor) and holder.iter is parent) or is_awaited_call(module, parent)
+
+
+def _awaited_itself(module: ModuleInfo, node: ast.expr) -> bool:
+    """``await node``, ``async with node`` or ``async for ... in node``."""
+    parent = module.parent(node)
+    if isinstance(parent, ast.withitem) and parent.context_expr is node:
+        return isinstance(module.parent(parent), ast.AsyncWith)
+    return isinstance(parent, ast.Await) or (isinstance(parent, ast.AsyncFor) and parent.iter is node)
