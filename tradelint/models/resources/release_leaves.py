@@ -47,8 +47,8 @@ def left_by_release(module: ModuleInfo, func: ast.expr, release_of: Release, mod
         return None
     summary, definition = found
     facts = summary.classes.get(definition.line)
-    if facts is None:
-        return None
+    if facts is None or not any(a.method != "__init__" for a in facts.acquisitions):
+        return None  # (asked from the summary first: a class that opens nothing later is not parsed)
     owner = module.project.module_at(Path(summary.path))
     cls = next((c for c in owner.index.classes if c.lineno == definition.line and c.name == facts.name), None) if owner else None
     if owner is None or cls is None or framework_teardown(owner, cls) is not None:
