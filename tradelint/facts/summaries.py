@@ -39,7 +39,7 @@ from tradelint.facts.summary_data import (
     ModuleSummary,
     Ref,
 )
-from tradelint.facts.syntax import FUNCTION_NODES, class_method, content_digest, shadowed, walk
+from tradelint.facts.syntax import FUNCTION_NODES, capword, class_method, content_digest, shadowed, walk
 from tradelint.facts.uses import awaited_call, entered_call, given_or_made, self_attr
 
 __all__ = [
@@ -111,6 +111,21 @@ def summarize(module: ModuleInfo) -> ModuleSummary:
         module.index.mentions_tasks,
         _class_facts(module),
     )
+
+
+def class_named_by(module: ModuleInfo, func: ast.expr) -> tuple[ModuleSummary, Definition, ClassFacts] | None:
+    """The first-party class a constructor call's ``func`` names (``Coordinator``,
+    ``pkg.Coordinator``): its module's summary, its definition and its class facts, from summaries
+    only; None for a callee not spelled as a class or not one of the project's classes."""
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if not capword(name):
+        return None
+    found = definition_of(module, func)
+    if found is None or found[1].kind != "class":
+        return None
+    summary, definition = found
+    facts = summary.classes.get(definition.line)
+    return None if facts is None else (summary, definition, facts)
 
 
 def definition_of(module: ModuleInfo, expr: ast.AST) -> tuple[ModuleSummary, Definition] | None:

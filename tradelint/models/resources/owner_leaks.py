@@ -11,7 +11,7 @@ from pathlib import Path
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, framework_teardown, resolve_ref
 from tradelint.facts.syntax import capword, class_method, last_name
-from tradelint.facts.summaries import definition_of
+from tradelint.facts.summaries import class_named_by, definition_of
 from tradelint.facts.summary_data import ModuleSummary, Ref
 from tradelint.facts.uses import classify, in_cleanup_block, name_loads
 from tradelint.models.resources.error_paths import left_open_by_a_handler
@@ -71,16 +71,10 @@ def unclosed_by_class(
     ``__init__`` and nothing ever closes it (atomicpuppy): the attribute every instance leaks.
     With ``owned_close`` (how a value made by a ref is released), a resource of a first-party
     type too (pinecone's ``AsyncInference``, whose own ``AsyncHTTPClient`` nothing closes)."""
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    if not capword(name):
+    named = class_named_by(module, func)
+    if named is None or "__new__" in named[2].methods:
         return None
-    found = definition_of(module, func)
-    if found is None or found[1].kind != "class":
-        return None
-    summary, definition = found
-    facts = summary.classes.get(definition.line)
-    if facts is None or "__new__" in facts.methods:
-        return None
+    summary, definition, facts = named
     specs: dict[int, ResourceSpec] = {}
     for a in facts.acquisitions:
         if a.method != "__init__":
@@ -167,15 +161,11 @@ def opened_by_class(
     instance on (livisi ``3749b125``: a migration's coordinator, set up and dropped). (attribute,
     opening method, (release, awaited)); None otherwise. An owner closing it through some other
     instance says nothing of this one: each maker is judged."""
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    if not capword(name):
+    named = class_named_by(module, func)
+    if named is None:
         return None
-    found = definition_of(module, func)
-    if found is None or found[1].kind != "class":
-        return None
-    summary, definition = found
-    facts = summary.classes.get(definition.line)
-    if facts is None or facts.bases and any(resolve_ref(module.project, summary, b) is None for b in facts.bases if b[0] == "local"):
+    summary, definition, facts = named
+    if facts.bases and any(resolve_ref(module.project, summary, b) is None for b in facts.bases if b[0] == "local"):
         return None
     candidates = [a for a in facts.acquisitions if a.method != "__init__" and not a.method.startswith("_") and a.method in facts.methods]
     if not candidates or len({a.attr for a in facts.acquisitions if a.method == "__init__"} & {a.attr for a in candidates}):

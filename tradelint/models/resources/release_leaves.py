@@ -27,8 +27,8 @@ from typing import Callable
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, attr_releasers, framework_teardown, lineage, release_method
-from tradelint.facts.summaries import definition_of
-from tradelint.facts.syntax import capword, class_methods, walk
+from tradelint.facts.summaries import class_named_by
+from tradelint.facts.syntax import class_methods, walk
 from tradelint.facts.uses import self_name
 from tradelint.models.resources.resource_types import ResourceSpec
 
@@ -39,15 +39,11 @@ def left_by_release(module: ModuleInfo, func: ast.expr, release_of: Release, mod
     """The spec of an instance of the class ``func`` names when its release leaves open what it
     opens (the module docstring): ``holds`` the attribute, ``leaves`` the release method then
     the public methods after which the attribute stays open."""
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    if not capword(name):
+    named = class_named_by(module, func)
+    if named is None:
         return None
-    found = definition_of(module, func)
-    if found is None or found[1].kind != "class":
-        return None
-    summary, definition = found
-    facts = summary.classes.get(definition.line)
-    if facts is None or not any(a.method != "__init__" for a in facts.acquisitions):
+    summary, definition, facts = named
+    if not any(a.method != "__init__" for a in facts.acquisitions):
         return None  # (asked from the summary first: a class that opens nothing later is not parsed)
     owner = module.project.module_at(Path(summary.path))
     cls = next((c for c in owner.index.classes if c.lineno == definition.line and c.name == facts.name), None) if owner else None

@@ -9,12 +9,11 @@ loop and its event loop gathered, the error of one swallowed and the other left 
 from __future__ import annotations
 
 import ast
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from tradelint.facts.project_files import files_naming, project_root
+from tradelint.facts.project_files import files_naming
 from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.models.tasks.other_objects import is_test_path, search_root
 
 if TYPE_CHECKING:
     from tradelint.facts.context import ModuleInfo
@@ -25,7 +24,7 @@ Function = ast.FunctionDef | ast.AsyncFunctionDef
 def project_methods(module: ModuleInfo, name: str) -> list[Function]:
     """Every method named ``name`` of a class of the project (its marked folder, or without one
     its outermost package), test code left out; empty when the project cannot be told."""
-    root = _root(module)
+    root = search_root(module)
     if root is None:
         return []
     module.project.note_scan(f"mentions {name}", root)  # for the cache, memo or not
@@ -34,7 +33,7 @@ def project_methods(module: ModuleInfo, name: str) -> list[Function]:
     if key not in memo:
         found: list[Function] = []
         for path, _ in files_naming(module.project, root, name):
-            if _is_test(path):
+            if is_test_path(path):
                 continue
             other = module.project.module_at(path)
             if other is None:
@@ -44,18 +43,3 @@ def project_methods(module: ModuleInfo, name: str) -> list[Function]:
         memo[key] = found
     return cast("list[Function]", memo[key])
 
-
-def _root(module: ModuleInfo) -> Path | None:
-    root = project_root(module)
-    if root is not None:
-        return root
-    folder = module.path.parent
-    if not os.path.isfile(folder / "__init__.py"):
-        return None
-    while os.path.isfile(folder.parent / "__init__.py") and folder.parent != folder:
-        folder = folder.parent
-    return folder
-
-
-def _is_test(path: Path) -> bool:
-    return any(part in ("tests", "test") for part in path.parts) or path.name.startswith("test_") or path.name == "conftest.py"

@@ -230,7 +230,7 @@ def callers_keep(module: ModuleInfo, name: str) -> bool:
         kept = dropped = 0
         needle = f"{name}(".encode()
         for path, data in files_naming(module.project, root, name):
-            if needle not in data or _is_test(path):
+            if needle not in data or is_test_path(path):
                 continue
             other = module if path == module.path else module.project.module_at(path)
             if other is None:
@@ -261,7 +261,7 @@ def search_root(module: ModuleInfo) -> Path | None:
     return folder
 
 
-def _is_test(path: Path) -> bool:
+def is_test_path(path: Path) -> bool:
     return any(part in ("tests", "test") for part in path.parts) or path.name.startswith("test_") or path.name == "conftest.py"
 
 
@@ -319,7 +319,7 @@ def _reading_through(module: ModuleInfo, root: Path, attr: str) -> list[tuple[Pa
     if key not in memo:
         memo[key] = [
             (path, data) for path, data in files_naming(module.project, root, attr)
-            if not _is_test(path) and reads_through(data, attr)
+            if not is_test_path(path) and reads_through(data, attr)
         ]
     return cast("list[tuple[Path, bytes]]", memo[key])
 

@@ -17,7 +17,7 @@ import ast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.project_files import files_naming
 from tradelint.facts.syntax import FUNCTION_NODES, walk
-from tradelint.models.tasks.other_objects import _is_test, search_root
+from tradelint.models.tasks.other_objects import is_test_path, search_root
 from tradelint.models.tasks.races import _catches_cancellation
 
 RUNNERS = frozenset({"asyncio.run", "asyncio.runners.run"})
@@ -47,7 +47,7 @@ def _only_run(module: ModuleInfo, name: str, depth: int) -> bool:
     calls = 0
     proven = True
     for path, _ in files_naming(project, root, name):
-        if _is_test(path):
+        if is_test_path(path):
             continue
         other = module if path == module.path else project.module_at(path)
         if other is None:

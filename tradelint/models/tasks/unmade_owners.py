@@ -22,7 +22,7 @@ from tradelint.facts.ownership import is_release_name
 from tradelint.facts.project_files import files_naming
 from tradelint.facts.syntax import FUNCTION_NODES, walk, class_methods
 from tradelint.facts.uses import methods_reached, self_name
-from tradelint.models.tasks.other_objects import _is_test, search_root
+from tradelint.models.tasks.other_objects import is_test_path, search_root
 
 # How far owners of owners are followed: beyond it, an instance is taken as unended.
 DEPTH = 3
@@ -84,7 +84,7 @@ def _unended_instances(module: ModuleInfo, cls: ast.ClassDef, enders: frozenset[
     memo[key] = True  # a cycle of owners proves nothing
     found = False
     for path, _ in files_naming(project, root, cls.name):
-        if _is_test(path):
+        if is_test_path(path):
             continue
         other = module if path == module.path else project.module_at(path)
         if other is None:
