@@ -38,6 +38,7 @@ from tradelint.models.resources.release_gaps import closed_after_own_failure
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import holder_spec, owner_leaks
 from tradelint.models.resources.held_parts import held_and_closed
+from tradelint.models.resources.released_elements import keep, released_element_stores
 from tradelint.models.resources.holder_owners import holder_left_open
 from tradelint.models.resources.dropped import lost_element, shared_element
 from tradelint.models.resources.creation_shapes import chained_self_binding, entered_by_hand, owner_creation, part_creation
@@ -235,6 +236,8 @@ class ResourceAnalysis:
         # ``self._conn = await connect(url)`` where the class's ``close()`` closes ``self._conn``.
         known = {id(c.call) for c in found}
         found.extend(c for call, kept in closed_attribute_stores(self.module, known) if (c := self._creation(call, kept)))
+        known |= {id(c.call) for c in found}  # ``self._tasks[key] = Task()`` whose owner ends the elements (:mod:`.released_elements`)
+        found.extend(c for call, kept in released_element_stores(self.module, known) if (c := self._creation(call, kept)) and keep(self.module, c))
         found.extend(default_factory_creations(self.module, self.spec_for))  # ``field(default_factory=ClientSession)``
         return found
 
