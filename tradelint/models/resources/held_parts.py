@@ -69,15 +69,15 @@ def held_and_closed(module: ModuleInfo, function: ast.AST, value: ast.expr, clos
     """Whether ``value`` (a load of the resource's local, or its creation) is handed to a
     holder built and kept on ``self`` in one statement (``self.ctx = Holder(client=value)``)
     that the class closes it through (:func:`closed_through_holder`)."""
-    if isinstance(module.parent(value), ast.Await):
-        value = module.parent(value)  # ``Holder(await make_client())``
+    if isinstance(awaited := module.parent(value), ast.Await):
+        value = awaited  # ``Holder(await make_client())``
     parent = module.parent(value)
     call = module.parent(parent) if isinstance(parent, ast.keyword) else parent
     if not isinstance(call, ast.Call):
         return False
     top: ast.AST = call
-    if isinstance(module.parent(top), ast.Await):
-        top = module.parent(top)
+    if isinstance(outer := module.parent(top), ast.Await):
+        top = outer
     stmt = module.parent(top)
     if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is top):
         return False
