@@ -234,3 +234,42 @@ def test_an_entry_replaced_while_it_runs_is_reported(tmp_path: Path) -> None:
 def test_an_entry_stopped_before_it_is_replaced_is_not_reported(tmp_path: Path) -> None:
     files = {"app/__init__.py": "", "app/storage.py": "bots = {}\n", "app/routes.py": RESTART.replace("{stop_old}", "    await old.stop()")}
     assert _check_tree(tmp_path, files) == []
+
+
+READ_TASK = """\
+import aiohttp
+
+
+class RecordTask:
+    def __init__(self, room_id):
+        self.room_id = room_id
+        self.ready = False
+
+    async def setup(self):
+        self.ready = True
+
+    async def destroy(self):
+{destroy}
+"""
+
+
+def test_a_read_class_whose_release_ends_a_part_is_judged_by_the_owner(tmp_path: Path) -> None:
+    manager = MANAGER.replace("from recorder import RecordTask", "from app.recorder import RecordTask")
+    files = {
+        "app/__init__.py": "",
+        "app/recorder.py": READ_TASK.replace("{destroy}", "        await self._teardown()\n\n    async def _teardown(self):\n        self.ready = False"),
+        "app/manager.py": manager.replace("{failed}", "            pass").replace("{each}", "            await task.destroy()"),
+    }
+    assert _check_tree(tmp_path, files) == [
+        "manager.py:9:9 TRD202 `add_task()` takes this `RecordTask(...)` out of `self._tasks` unclosed; call its `destroy()` first",
+    ]
+
+
+def test_a_read_class_whose_release_only_resets_a_field_holds_nothing(tmp_path: Path) -> None:
+    manager = MANAGER.replace("from recorder import RecordTask", "from app.recorder import RecordTask")
+    files = {
+        "app/__init__.py": "",
+        "app/recorder.py": READ_TASK.replace("{destroy}", "        self.ready = False"),
+        "app/manager.py": manager.replace("{failed}", "            pass").replace("{each}", "            await task.destroy()"),
+    }
+    assert _check_tree(tmp_path, files) == []

@@ -115,7 +115,8 @@ class ResourceOnSelfNeverClosed(Rule):
     class call, must be ended by that method; only the losses above are reported for such an
     element (acgnhiki/blrec `5d3f54b0`, whose `RecordTask` opens its sessions deep inside; the
     same for a registry the module keeps, TRD201: EXG1O/Telegram-Bots-Hub `407d0901`). A
-    collection whose elements nothing ends that way says nothing of them.
+    collection whose elements nothing ends that way says nothing of them, nor does it when the
+    element's class is the project's and that release ends no part of it (resets a field only).
 
     A close that comes, on its method's way, after an `await` on the very resource it closes
     (`await self.writer.drain()`, then `self.writer.close()`), with no `try` around either,

@@ -18,8 +18,10 @@ collection (``pop``/``get``/subscript, or the loop variable over it, its ``value
 same class) or a collection the module makes at top level or imports (asked of the module); the
 creation is a call of a ``CapWords`` callee (a class) stored under a key, directly or through a
 local bound once to it in the same function; no call already judged as a creation, and none whose
-value may be shared (:func:`.project_evidence.may_be_shared`). Only the losses of
-:mod:`.dropped` are reported for such a creation (``keep``)."""
+value may be shared (:func:`.project_evidence.may_be_shared`). A class the project defines is
+judged by its own code where that code speaks: its release that ends no part and calls no release
+of its own says the element holds nothing. Only the losses of :mod:`.dropped` are reported for
+such a creation (``keep``)."""
 
 from __future__ import annotations
 
@@ -27,6 +29,8 @@ import ast
 import re
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.ownership import lineage
+from tradelint.facts.summaries import definition_of, is_release_name
 from tradelint.facts.syntax import capword, walk
 from tradelint.facts.uses import self_attr, self_name
 from tradelint.models.resources.dropped import lost_element, shared_element
@@ -62,10 +66,22 @@ def released_element_stores(module: ModuleInfo, known: set[int]) -> list[tuple[a
             if key not in asked:
                 asked[key] = _element_release(module, owner, collection, function)
             release = asked[key]
-            if release is not None:
+            if release is not None and not _ends_nothing(module, call, release):
                 found.append((call, ResourceSpec(release, evidenced=True)))
     found.sort(key=lambda pair: (pair[0].lineno, pair[0].col_offset))
     return found
+
+
+def _ends_nothing(module: ModuleInfo, call: ast.Call, release: str) -> bool:
+    """Whether the class ``call`` makes is read (first-party) and its ``release`` passes the end
+    on to nothing: no release of a part (``self.api.session.close()``), no release-like method of
+    its own (``await self._destroy()``). Its own code then says what an element holds, whatever
+    the owner calls (``stop()`` that only resets a field, session 33's twin)."""
+    found = definition_of(module, call.func)
+    if found is None or found[1].kind != "class" or (facts := found[0].classes.get(found[1].line)) is None:
+        return False
+    method = next((f.methods[release] for _, f in lineage(module.project, found[0], facts) if release in f.methods), None)
+    return method is not None and not method.releases and not any(is_release_name(c) for c in method.self_calls)
 
 
 def _made(module: ModuleInfo, function: ast.AST, value: ast.expr) -> ast.Call | None:
