@@ -73,7 +73,9 @@ def test_the_unload_that_ends_the_parts_is_clean(tmp_path: Path) -> None:
 
 def test_a_class_that_releases_what_it_is_given_is_no_record(tmp_path: Path) -> None:
     # ``Holder`` has a ``close()``: it is an owner, judged as before (it closes its session),
-    # not a record whose parts the unload must end.
+    # not a record whose parts the unload must end. Its generated ``__init__`` keeps the session
+    # it is given as a written one does (session 37), so the owner is the resource kept at setup,
+    # and the unload must close it, as it must for the same class with a written ``__init__``.
     source = INTEGRATION.replace(
         '    name: str = "demo"\n',
         '    name: str = "demo"\n\n    async def close(self):\n        self.poller.cancel()\n        await self.session.close()\n',
@@ -82,6 +84,7 @@ def test_a_class_that_releases_what_it_is_given_is_no_record(tmp_path: Path) -> 
     assert _messages(path, "TRD2", "TRD3") == [
         "24 TRD201 `machine` (`aiohttp.ClientSession(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
         "25 TRD201 `…[entry.entry_id]` (`aiohttp.ClientSession(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
+        "27 TRD201 `entry.runtime_data` (`RuntimeData(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
     ]
 
 

@@ -181,3 +181,35 @@ def _classvar_facts(module: ModuleInfo, annotation: ast.expr) -> tuple[bool, boo
         _runtime_classvar(module, annotation, head, "attrs"),
         _runtime_classvar(module, annotation, head, "dataclass") or _not_a_field(module, annotation, head),
     )
+
+
+def dataclass_init_fields(module: ModuleInfo, node: ast.ClassDef, facts: tuple[FieldFacts, ...]) -> list[tuple[str, int | None]]:
+    """The parameters of the ``__init__`` that ``dataclasses.dataclass`` generates for ``node``,
+    each stored in the attribute of its name: (field, position; None when keyword-only or when
+    a base's fields may come first). Empty unless the stdlib decorator made the class and the
+    class writes no ``__init__`` of its own (issue 28, session 37: ``ModelContext(client=c)``
+    keeps ``c`` as any ``__init__`` storing ``self.client = client`` does)."""
+    decorators = [d.func if isinstance(d, ast.Call) else d for d in node.decorator_list]
+    if not any(module.imports.qualify(d) == "dataclasses.dataclass" for d in decorators):
+        return []
+    if any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__init__" for s in node.body):
+        return []
+    call = next((d for d in node.decorator_list if isinstance(d, ast.Call)), None)
+    if call is not None and any(k.arg == "init" and isinstance(k.value, ast.Constant) and k.value.value is False for k in call.keywords):
+        return []
+    keyword_only = call is not None and any(k.arg == "kw_only" and isinstance(k.value, ast.Constant) and k.value.value is True for k in call.keywords)
+    positional = not node.bases and not keyword_only
+    found: list[tuple[str, int | None]] = []
+    for field in facts:
+        if not field.annotated or field.not_a_field:
+            continue
+        stmt = next((s for s in node.body if isinstance(s, ast.AnnAssign) and s.lineno == field.line), None)
+        value = stmt.value if stmt is not None else None
+        if isinstance(value, ast.Call) and any(
+            k.arg in ("init", "kw_only") and isinstance(k.value, ast.Constant) and k.value.value in (False, True) for k in value.keywords
+        ):
+            positional = False  # ``field(init=False)`` / ``field(kw_only=True)``: not followed
+            if any(k.arg == "init" and isinstance(k.value, ast.Constant) and k.value.value is False for k in value.keywords):
+                continue
+        found.append((field.name, len(found) if positional else None))
+    return found

@@ -108,6 +108,15 @@ class ResourceOnSelfNeverClosed(Rule):
     = self._clients[key]`, then `self._clients[key] = ClientSession()`): the slot was full, and
     the old one is dropped unreleased. An old element looked at in a condition (`if
     self._clients[key].closed:`), released, taken out with `pop()` or handed on is not judged.
+    The element need not be of a known resource type: an owner that awaits a method ending the
+    whole object (`close`, `stop`, `shutdown`, `disconnect`, `destroy`...) on elements it takes
+    out of the collection (`for task in self._tasks.values(): await task.destroy()`, `await
+    self._bots.pop(key).stop()`) says that what its methods put there under a key, made by a
+    class call, must be ended by that method; only the losses above are reported for such an
+    element (acgnhiki/blrec `5d3f54b0`, whose `RecordTask` opens its sessions deep inside; the
+    same for a registry the module keeps, TRD201: EXG1O/Telegram-Bots-Hub `407d0901`). A
+    collection whose elements nothing ends that way says nothing of them, nor does it when the
+    element's class is the project's and that release ends no part of it (resets a field only).
 
     A close that comes, on its method's way, after an `await` on the very resource it closes
     (`await self.writer.drain()`, then `self.writer.close()`), with no `try` around either,

@@ -517,6 +517,14 @@ class UnclosedAsyncResource(Rule):
     `except` goes on without it (a rollback: SolitudeRA/astrbot_plugin_palworld `26fac233`). An
     imported `async def` maker makes what it returns, in use when it awaited a method of it.
 
+    A `@dataclass` holder keeps its fields as a written `__init__` keeps its parameters: a client
+    given to one that never closes it stays its creator's (`self.ctx = ModelContext(model,
+    client)`; PrimeIntellect-ai/verifiers `6552a417`), closed by a release called through the
+    holder's attribute for it (`await self.ctx.client.close()`), not through another. A module's
+    registry whose elements it ends when taking them out (`await bots.pop(key).stop()`) holds
+    resources of any class: a `Bot(...)` stored there and taken out unstopped, or stored over a
+    running one read first, leaks (EXG1O/Telegram-Bots-Hub `407d0901`).
+
     ## Why is this bad?
     An unclosed session leaks its connector and sockets ("Unclosed client session"); closing it
     only on the success path leaks it whenever a request fails or the task is cancelled.

@@ -37,6 +37,8 @@ from tradelint.models.resources.null_pool import pools_nothing
 from tradelint.models.resources.release_gaps import closed_after_own_failure
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import holder_spec, owner_leaks
+from tradelint.models.resources.held_parts import held_and_closed
+from tradelint.models.resources.released_elements import keep, released_element_stores
 from tradelint.models.resources.holder_owners import holder_left_open
 from tradelint.models.resources.dropped import lost_element, shared_element
 from tradelint.models.resources.creation_shapes import chained_self_binding, entered_by_hand, owner_creation, part_creation
@@ -234,6 +236,8 @@ class ResourceAnalysis:
         # ``self._conn = await connect(url)`` where the class's ``close()`` closes ``self._conn``.
         known = {id(c.call) for c in found}
         found.extend(c for call, kept in closed_attribute_stores(self.module, known) if (c := self._creation(call, kept)))
+        known |= {id(c.call) for c in found}  # ``self._tasks[key] = Task()`` whose owner ends the elements (:mod:`.released_elements`)
+        found.extend(c for call, kept in released_element_stores(self.module, known) if (c := self._creation(call, kept)) and keep(self.module, c))
         found.extend(default_factory_creations(self.module, self.spec_for))  # ``field(default_factory=ClientSession)``
         return found
 
@@ -458,7 +462,7 @@ class ResourceAnalysis:
                 return "response_discarded" if discarded_response(self.module, c) else None
             return judge_response(self.module, c)
         if c.kind in ("inline", "handed", "generator", "yielded", "local_elements", "eager_default"):
-            return c.kind
+            return None if c.kind == "handed" and c.function is not None and held_and_closed(self.module, c.function, c.call, c.spec.close) else c.kind
         if c.kind == "local":
             assert c.function is not None
             return self._judge_local(c)
@@ -573,7 +577,8 @@ class ResourceAnalysis:
         # ccxt's ``describe()`` builds an exchange just to read its metadata: no session is opened.
         if used and registers_shutdown(c.function):
             return "app_never_closed"  # made while building an application: its cleanup must close it
-        return "never_closed" if used else None
+        # ``self.ctx = Holder(client)``, closed through ``self.ctx.client`` (:mod:`.held_parts`).
+        return "never_closed" if used and not any(held_and_closed(self.module, c.function, n, c.spec.close) for n in name_loads(c.function, c.name)) else None
 
     def _judge_global(self, c: Creation) -> Problem | None:
         """``global SESSION; SESSION = ClientSession()``: the module owns it, and some code of the

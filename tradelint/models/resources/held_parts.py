@@ -1,0 +1,85 @@
+"""A resource kept inside a holder on ``self`` and closed through it (issue 28, session 37).
+
+``client = resolve_client(config); self.ctx = ModelContext(model, client)``: the client lives on
+in ``self.ctx`` after ``__init__`` (``outliving.py``), and ``ModelContext`` (a plain dataclass)
+only keeps it. It is still the class's to close, and the class may do so through the holder:
+``await self.ctx.client.close()`` in ``__aexit__`` (PrimeIntellect-ai/verifiers ``6552a417``,
+the fix). A release method called on that very path (the holder's attribute that stores the
+argument, read from the holder class's ``__init__`` or its dataclass fields) is a close of the
+resource; any other call through the holder is not."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.summaries import definition_of, is_release_name
+from tradelint.facts.syntax import walk
+from tradelint.facts.uses import self_attr, self_name
+
+
+def closed_through_holder(module: ModuleInfo, function: ast.AST, holder: ast.expr, value: ast.expr, close: str) -> bool:
+    """Whether a method of the class around ``function`` releases the resource that ``value``
+    hands to the holder call kept in ``holder`` (``self.<attr>``): ``self.<attr>.<field>.close()``
+    (or another release name), where ``<field>`` is the holder class's attribute for that
+    argument."""
+    cls = module.parent(function)
+    me = self_name(function) if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+    if not isinstance(cls, ast.ClassDef) or me is None or self_attr(holder, me) is None:
+        return False
+    kept = self_attr(holder, me)
+    field = _field_of(module, value)
+    if field is None:
+        return False
+    for node in walk(cls):
+        if not (isinstance(node, ast.Call) and isinstance(func := node.func, ast.Attribute)):
+            continue
+        if not (func.attr in (close, "close", "aclose") or is_release_name(func.attr)):
+            continue
+        part = func.value
+        if not (isinstance(part, ast.Attribute) and part.attr == field and isinstance(part.value, ast.Attribute)):
+            continue
+        method = next((f for f in module.ancestors(node) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+        if method is not None and (name := self_name(method)) is not None and self_attr(part.value, name) == kept:
+            return True
+    return False
+
+
+def _field_of(module: ModuleInfo, value: ast.expr) -> str | None:
+    """The attribute the first-party class constructed around ``value`` (``Holder(value)`` or
+    ``Holder(x=value)``, possibly awaited) stores it in; None when not read."""
+    parent = module.parent(value)
+    keyword = parent.arg if isinstance(parent, ast.keyword) else None
+    call = module.parent(parent) if isinstance(parent, ast.keyword) else parent
+    if not isinstance(call, ast.Call):
+        return None
+    found = definition_of(module, call.func)
+    if found is None or found[1].kind != "class":
+        return None
+    facts = found[0].classes.get(found[1].line)
+    if facts is None:
+        return None
+    if keyword is not None:
+        return facts.stored_params.get(keyword)
+    position = next((i for i, a in enumerate(call.args) if a is value), None)
+    return facts.stored_positions.get(position) if position is not None else None
+
+
+def held_and_closed(module: ModuleInfo, function: ast.AST, value: ast.expr, close: str) -> bool:
+    """Whether ``value`` (a load of the resource's local, or its creation) is handed to a
+    holder built and kept on ``self`` in one statement (``self.ctx = Holder(client=value)``)
+    that the class closes it through (:func:`closed_through_holder`)."""
+    if isinstance(awaited := module.parent(value), ast.Await):
+        value = awaited  # ``Holder(await make_client())``
+    parent = module.parent(value)
+    call = module.parent(parent) if isinstance(parent, ast.keyword) else parent
+    if not isinstance(call, ast.Call):
+        return False
+    top: ast.AST = call
+    if isinstance(outer := module.parent(top), ast.Await):
+        top = outer
+    stmt = module.parent(top)
+    if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is top):
+        return False
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+    return len(targets) == 1 and closed_through_holder(module, function, targets[0], value, close)
