@@ -11,13 +11,13 @@ from tests.leak_manifests import Kinds, Round, make_tests
 
 ROUND = Round(
     19,
-    entries=21,
-    repos=17,
-    sites={"TRD2": 8, "TRD3": 24},
-    commits={"TRD2": 6, "TRD3": 15},
+    entries=22,
+    repos=18,
+    sites={"TRD2": 8, "TRD3": 25},
+    commits={"TRD2": 6, "TRD3": 16},
     mixed=(),
-    apps=(19, 2),
-    kinds=Kinds(ha=0, library=2, other=19),
+    apps=(20, 2),
+    kinds=Kinds(ha=0, library=2, other=20),
     halves=None,  # whole round only; the lead splits it
     others_at_least=50,  # rounds 1 to 18, their halves and the round-4 rename file
 )
