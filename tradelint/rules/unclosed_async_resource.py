@@ -7,6 +7,7 @@ from tradelint.core import trigger_words
 from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
+from tradelint.models.resources.child_processes import process_leaks
 from tradelint.models.resources.fixes import async_with_fix
 from tradelint.models.resources.outliving import kept_beyond
 from tradelint.models.resources.own_closes import open_exits
@@ -637,6 +638,10 @@ class UnclosedAsyncResource(Rule):
             yield Report(left.binding, fit("`{closed}` (`{label}(...)`) is closed here on one path only: " + where + "; close it in a `finally`",
                                            closed=left.closed, label=left.label, line=str(left.exit.lineno)),
                          None, fit_help("The function closes it itself, so it owns it: every way out must close it"))
+        for leak in process_leaks(ctx.module):
+            yield Report(leak.stmt, fit("`{name}` (`{label}(...)`) keeps running after " + leak.exit, name=leak.name, label=leak.label),
+                         None, fit_help("A child process runs on until it exits or is killed: kill it there (`{name}.kill()`, "
+                                        "then `await {name}.wait()`)", name=leak.name))
 
     def _verdicts(self, ctx: FileContext) -> Iterator[Report]:
         for verdict in resource_analysis(ctx).verdicts:
