@@ -51,6 +51,9 @@ _CANCEL_ERRORS = frozenset({
 })
 
 
+_NOTHING = "nothing kills it"
+
+
 @dataclass(frozen=True)
 class ProcessLeak:
     """``stmt`` starts the process bound to ``name``; ``exit`` says which way out leaves it running."""
@@ -112,8 +115,9 @@ def _uses(module: ModuleInfo, function: ast.AsyncFunctionDef, name: str) -> _Use
             return None  # a nested function or lambda keeps it
         parent = module.parent(node)
         if not isinstance(node.ctx, ast.Load):
-            if not (isinstance(parent, ast.Assign) and (_starts(module, parent.value) or (
-                    isinstance(parent.value, ast.Constant) and parent.value.value is None))):
+            value = parent.value if isinstance(parent, (ast.Assign, ast.AnnAssign)) else ast.Name("?")
+            if not ((isinstance(parent, ast.Assign) and _starts(module, value)) or value is None or (
+                    isinstance(value, ast.Constant) and value.value is None)):
                 return None  # bound to something else too (``process = None`` only holds the place)
             continue
         if not isinstance(parent, ast.Attribute):
@@ -169,11 +173,15 @@ def _leaving_exit(
     ends = {id(c) for c in uses.ends}
     stoppers = ends | {id(k) for k in uses.kills}
     for node, wrapper in uses.timed:
+        if _stopped_before(module, function, node, stoppers):
+            continue  # ``proc.kill()``, then ``await asyncio.wait_for(proc.wait(), 5)``
         where = _escape(module, function, node, _TIMEOUT_ERRORS, stoppers)
         if where is not None:
             return f"the timeout of `{wrapper}`", node.lineno, where
-    killing = [h for h in _handlers_and_finals(function) if _stops(h, stoppers)]
-    if killing and _runs_in_cancelled_task(module, function):
+    kills = {id(k) for k in uses.kills}
+    killing = min((h for h in _own_walk(function) if isinstance(h, ast.ExceptHandler) and _stops(h.body, kills)),
+                  key=lambda h: h.lineno, default=None)
+    if killing is not None:
         normal = [c.lineno for c in uses.ends if not _in_handler(module, c, function)]
         last_end = max(normal, default=0)
         for node in sorted(_own_walk(function), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))):
@@ -181,7 +189,9 @@ def _leaving_exit(
                     and not _in_handler(module, node, function) and _reached(module, stmt, node)):
                 where = _escape(module, function, node, _CANCEL_ERRORS, stoppers)
                 if where is not None:
-                    return "a cancellation of its task", node.lineno, where
+                    if where == _NOTHING:
+                        where = f"the `except` at line {killing.lineno} that kills it does not take it"
+                    return "a cancellation", node.lineno, where
     first_end = min((c.lineno for c in uses.ends), default=0)
     for node in sorted(_own_walk(function), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))):
         if (isinstance(node, (ast.Return, ast.Raise)) and stmt.lineno < node.lineno < first_end and _reached(module, stmt, node)
@@ -197,7 +207,7 @@ def _escape(module: ModuleInfo, function: ast.AST, node: ast.AST, errors: frozen
     child: ast.AST = node
     for ancestor in module.ancestors(node):
         if ancestor is function:
-            return "nothing kills it"
+            return _NOTHING
         if isinstance(ancestor, ast.Try) and not any(child is s for s in ancestor.finalbody):
             for handler in ancestor.handlers if any(child is s for s in ancestor.body) else ():
                 if not _catches(module, handler, errors):
@@ -210,7 +220,7 @@ def _escape(module: ModuleInfo, function: ast.AST, node: ast.AST, errors: frozen
             if _stops(ancestor.finalbody, stoppers):
                 return None
         child = ancestor
-    return "nothing kills it"
+    return _NOTHING
 
 
 def _catches(module: ModuleInfo, handler: ast.ExceptHandler, errors: frozenset[str]) -> bool:
@@ -227,61 +237,6 @@ def _stops(body: list[ast.stmt], stoppers: set[int]) -> bool:
 
 def _reraises(handler: ast.ExceptHandler) -> bool:
     return bool(handler.body) and isinstance(handler.body[-1], ast.Raise)
-
-
-def _handlers_and_finals(function: ast.AST) -> list[list[ast.stmt]]:
-    return [body for node in _own_walk(function) if isinstance(node, ast.Try)
-            for body in (*(h.body for h in node.handlers), node.finalbody) if body]
-
-
-_TASK_MAKERS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task", "asyncio.tasks.ensure_future"})
-
-
-def _runs_in_cancelled_task(module: ModuleInfo, function: ast.AsyncFunctionDef) -> bool:
-    """``function`` runs in a task its own code cancels: its class (or, for a module-level
-    function, its module) starts a task of a coroutine of its own (``asyncio.create_task(
-    self._run_watch(id))``, ``loop.create_task(...)``), cancels tasks (``task.cancel()``), and
-    ``function`` is that coroutine or one it awaits, through ``await self.method(...)``
-    (``await helper(...)``) calls. Then a cancellation is one of its ordinary ends (a watch
-    removed, a service stopped), not only the program's."""
-    parent = module.parent(function)
-    owner = parent if isinstance(parent, ast.ClassDef) else None
-    scope: ast.AST = owner if owner is not None else module.tree
-    functions = {f.name: f for f in (owner.body if owner is not None else module.tree.body)
-                 if isinstance(f, ast.AsyncFunctionDef)}
-    if function.name not in functions or functions[function.name] is not function:
-        return False
-    nodes = _own_walk(scope) if owner is None else [n for f in owner.body for n in ast.walk(f)]
-    cancels = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel" and not n.args
-                  for n in nodes)
-    if not cancels:
-        return False
-    roots = [_own_coroutine(module, n.args[0], owner is not None) for n in nodes if isinstance(n, ast.Call) and n.args and (
-        module.qualify(n.func) in _TASK_MAKERS or (isinstance(n.func, ast.Attribute) and n.func.attr == "create_task"
-                                                  and "loop" in ast.unparse(n.func.value)))]
-    reached: set[str] = set()
-    pending = [r for r in roots if r in functions]
-    while pending:
-        name = pending.pop()
-        if name in reached:
-            continue
-        reached.add(name)
-        for node in _own_walk(functions[name]):
-            if isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
-                callee = _own_coroutine(module, node.value, owner is not None)
-                if callee in functions:
-                    pending.append(callee)
-    return function.name in reached
-
-
-def _own_coroutine(module: ModuleInfo, call: ast.expr, method: bool) -> str | None:
-    """``self.name(...)`` (a method) or ``name(...)`` (a module-level function): ``name``."""
-    if not isinstance(call, ast.Call):
-        return None
-    func = call.func
-    if method:
-        return func.attr if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self" else None
-    return func.id if isinstance(func, ast.Name) else None
 
 
 def _in_handler(module: ModuleInfo, node: ast.AST, function: ast.AST) -> bool:
