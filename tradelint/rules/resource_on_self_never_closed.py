@@ -12,6 +12,7 @@ from tradelint.facts.uses import only_reads_arguments
 from tradelint.facts.ownership import framework_teardown, release_method
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.facts.never_run import closed_by_exit_never_entered, closer_never_run, closer_replaced
+from tradelint.models.resources.child_processes import kept_processes
 from tradelint.models.resources.enter_failure import opened_then_failing
 from tradelint.models.resources.holder_owners import owner_release
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
@@ -344,6 +345,11 @@ class ResourceOnSelfNeverClosed(Rule):
                     None,
                     fit_help("`__aexit__()` closes it, but runs only once `__aenter__()` has returned"),
                 )
+        for kept in kept_processes(ctx.module):
+            yield Report(kept.stmt, fit("`self.{name}` (`{label}(...)`) is never killed or waited for; end it in `{release}()`",
+                                        name=kept.attr, label=kept.label, release=owner_release(ctx.module, kept.cls) or "close"),
+                         None, fit_help("A child process runs on until it exits or is killed: `{cls}` ended leaves it running "
+                                        "with its pipes open", cls=kept.cls.name))
         for verdict in resource_analysis(ctx).verdicts:
             if verdict.problem not in (
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",

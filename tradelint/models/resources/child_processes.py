@@ -87,12 +87,14 @@ def process_leaks(module: ModuleInfo) -> list[ProcessLeak]:
             continue
         awaited = module.parent(call)
         stmt = module.parent(awaited) if isinstance(awaited, ast.Await) else None
-        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+        if len(targets) != 1 or not isinstance(targets[0], ast.Name):
             continue
+        assert isinstance(stmt, (ast.Assign, ast.AnnAssign))
         function = module.enclosing_function(stmt)
         if not isinstance(function, ast.AsyncFunctionDef):
             continue
-        name = stmt.targets[0].id
+        name = targets[0].id
         uses = _uses(module, function, name)
         if uses is None or not uses.ends:
             continue
@@ -116,7 +118,7 @@ def _uses(module: ModuleInfo, function: ast.AsyncFunctionDef, name: str) -> _Use
         parent = module.parent(node)
         if not isinstance(node.ctx, ast.Load):
             value = parent.value if isinstance(parent, (ast.Assign, ast.AnnAssign)) else ast.Name("?")
-            if not ((isinstance(parent, ast.Assign) and _starts(module, value)) or value is None or (
+            if not (_starts(module, value) or value is None or (
                     isinstance(value, ast.Constant) and value.value is None)):
                 return None  # bound to something else too (``process = None`` only holds the place)
             continue
@@ -144,7 +146,7 @@ def _uses(module: ModuleInfo, function: ast.AsyncFunctionDef, name: str) -> _Use
     return uses
 
 
-def _starts(module: ModuleInfo, value: ast.expr) -> bool:
+def _starts(module: ModuleInfo, value: ast.expr | None) -> bool:
     return isinstance(value, ast.Await) and isinstance(value.value, ast.Call) and module.qualify(value.value.func) in _MAKERS
 
 
@@ -167,7 +169,7 @@ def _note_timed(module: ModuleInfo, call: ast.Call, uses: _Uses) -> None:
 
 
 def _leaving_exit(
-    module: ModuleInfo, function: ast.AsyncFunctionDef, stmt: ast.Assign, name: str, uses: _Uses
+    module: ModuleInfo, function: ast.AsyncFunctionDef, stmt: ast.Assign | ast.AnnAssign, name: str, uses: _Uses
 ) -> tuple[str, int, str] | None:
     """(what, line, why) of the first way out that leaves the process running."""
     ends = {id(c) for c in uses.ends}
@@ -181,7 +183,7 @@ def _leaving_exit(
     kills = {id(k) for k in uses.kills}
     killing = min((h for h in _own_walk(function) if isinstance(h, ast.ExceptHandler) and _stops(h.body, kills)),
                   key=lambda h: h.lineno, default=None)
-    if killing is not None:
+    if killing is not None and _runs_in_cancelled_task(module, function):
         normal = [c.lineno for c in uses.ends if not _in_handler(module, c, function)]
         last_end = max(normal, default=0)
         for node in sorted(_own_walk(function), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))):
@@ -191,7 +193,7 @@ def _leaving_exit(
                 if where is not None:
                     if where == _NOTHING:
                         where = f"the `except` at line {killing.lineno} that kills it does not take it"
-                    return "a cancellation", node.lineno, where
+                    return "a cancellation of its task", node.lineno, where
     first_end = min((c.lineno for c in uses.ends), default=0)
     for node in sorted(_own_walk(function), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))):
         if (isinstance(node, (ast.Return, ast.Raise)) and stmt.lineno < node.lineno < first_end and _reached(module, stmt, node)
@@ -237,6 +239,55 @@ def _stops(body: list[ast.stmt], stoppers: set[int]) -> bool:
 
 def _reraises(handler: ast.ExceptHandler) -> bool:
     return bool(handler.body) and isinstance(handler.body[-1], ast.Raise)
+
+
+_TASK_MAKERS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task", "asyncio.tasks.ensure_future"})
+
+
+def _runs_in_cancelled_task(module: ModuleInfo, function: ast.AsyncFunctionDef) -> bool:
+    """``function`` runs in a task its own code cancels: its class (or, for a module-level
+    function, its module) starts a task of a coroutine of its own (``asyncio.create_task(
+    self._run_watch(id))``, ``loop.create_task(...)``), cancels tasks (``task.cancel()``), and
+    ``function`` is that coroutine or one it awaits, through ``await self.method(...)``
+    (``await helper(...)``) calls. Then a cancellation is one of its ordinary ends (a watch
+    removed, a service stopped), not only the program's."""
+    parent = module.parent(function)
+    owner = parent if isinstance(parent, ast.ClassDef) else None
+    body = owner.body if owner is not None else module.tree.body
+    functions = {f.name: f for f in body if isinstance(f, ast.AsyncFunctionDef)}
+    if function.name not in functions or functions[function.name] is not function:
+        return False
+    nodes = [n for f in body for n in ast.walk(f)]
+    cancels = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel" and not n.args
+                  for n in nodes)
+    if not cancels:
+        return False
+    roots = [_own_coroutine(module, n.args[0], owner is not None) for n in nodes if isinstance(n, ast.Call) and n.args and (
+        module.qualify(n.func) in _TASK_MAKERS or (isinstance(n.func, ast.Attribute) and n.func.attr == "create_task"
+                                                  and "loop" in ast.unparse(n.func.value)))]
+    reached: set[str] = set()
+    pending = [r for r in roots if r in functions]
+    while pending:
+        name = pending.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        for node in _own_walk(functions[name]):
+            if isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
+                callee = _own_coroutine(module, node.value, owner is not None)
+                if callee in functions:
+                    pending.append(callee)
+    return function.name in reached
+
+
+def _own_coroutine(module: ModuleInfo, call: ast.expr, method: bool) -> str | None:
+    """``self.name(...)`` (a method) or ``name(...)`` (a module-level function): ``name``."""
+    if not isinstance(call, ast.Call):
+        return None
+    func = call.func
+    if method:
+        return func.attr if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self" else None
+    return func.id if isinstance(func, ast.Name) else None
 
 
 def _in_handler(module: ModuleInfo, node: ast.AST, function: ast.AST) -> bool:
@@ -295,3 +346,63 @@ def _stopped_before(module: ModuleInfo, function: ast.AST, node: ast.AST, stoppe
             return False
         child = ancestor
     return False
+
+
+@dataclass(frozen=True)
+class KeptProcess:
+    """``stmt`` keeps a started process in ``self.<attr>`` of ``cls``, and nothing ends it."""
+
+    stmt: ast.stmt
+    attr: str
+    cls: ast.ClassDef
+    label: str
+
+
+def kept_processes(module: ModuleInfo) -> list[KeptProcess]:
+    """Every process a method keeps on ``self`` (``self._proc = await
+    asyncio.create_subprocess_exec(...)``) that no code of the module ends: no ``kill()``,
+    ``terminate()``, ``send_signal()``, ``wait()`` or ``communicate()`` on an attribute of that
+    name, no ``os.kill`` of its ``pid``, and the attribute never read whole (handed to a call,
+    returned, aliased: what takes it may end it). The owner's end of life then leaves the child
+    running with its pipes open."""
+    found: list[KeptProcess] = []
+    for call in module.index.calls:
+        if module.qualify(call.func) not in _MAKERS:
+            continue
+        awaited = module.parent(call)
+        stmt = module.parent(awaited) if isinstance(awaited, ast.Await) else None
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+        if len(targets) != 1 or not isinstance(target := targets[0], ast.Attribute) or not isinstance(target.value, ast.Name):
+            continue
+        function = module.enclosing_function(call)
+        cls = module.enclosing_class(call)
+        if function is None or cls is None or target.value.id != (function.args.args[0].arg if function.args.args else ""):
+            continue
+        assert isinstance(stmt, ast.stmt)
+        if not any(_ends_attribute(module, node) for node in module.index.attributes
+                   if node.attr == target.attr and node is not target and _seen_by(module, node, cls)):
+            label = call.func.attr if isinstance(call.func, ast.Attribute) else ast.unparse(call.func)
+            found.append(KeptProcess(stmt, target.attr, cls, label))
+    return found
+
+
+def _ends_attribute(module: ModuleInfo, node: ast.Attribute) -> bool:
+    """A use of ``<x>.<attr>`` that may end the process it holds, or hands it to what may."""
+    if not isinstance(node.ctx, ast.Load):
+        return False
+    parent = module.parent(node)
+    if isinstance(parent, ast.Attribute):
+        call = module.parent(parent)
+        if isinstance(call, ast.Call) and call.func is parent:
+            return parent.attr in _ENDS or parent.attr in _KILLS
+        return parent.attr == "pid" and any(isinstance(a, ast.Call) and module.qualify(a.func) in _OS_KILLS for a in module.ancestors(parent))
+    if isinstance(parent, ast.Compare) and all(isinstance(c, ast.Constant) and c.value is None for c in parent.comparators):
+        return False  # ``self._proc is None``
+    return not isinstance(parent, (ast.If, ast.BoolOp, ast.UnaryOp))  # handed on, returned, aliased
+
+
+def _seen_by(module: ModuleInfo, node: ast.AST, cls: ast.ClassDef) -> bool:
+    """``node`` may reach what ``cls`` keeps: it is in ``cls``, in a class of the module derived
+    from it, or outside every class."""
+    other = next((a for a in module.ancestors(node) if isinstance(a, ast.ClassDef)), None)
+    return other is None or other is cls or any(isinstance(b, ast.Name) and b.id == cls.name for b in other.bases)
