@@ -252,6 +252,10 @@ class ResourceOnSelfNeverClosed(Rule):
                 return await response.text()
     ```
 
+    A child process kept on `self` (`self._proc = await asyncio.create_subprocess_exec(...)`) that
+    no code of the class (or a subclass, or a function of the module) kills, terminates, waits
+    for or hands on is reported: the owner's end leaves the child running with its pipes open.
+
     ## Why is this bad?
     The object outlives the call that made the session, so only the class can close it. If its
     `shutdown()`/`close()` forgets, every instance leaks a session ("Unclosed client session").

@@ -13,9 +13,8 @@ from tradelint.models.resources.outliving import kept_beyond
 from tradelint.models.resources.own_closes import open_exits
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
-from tradelint.models.resources.resource_types import Creation
 from tradelint.models.resources.unawaited_release import made_here, unawaited_releases_of
-from tradelint.rules.unclosed_texts import text_of as _text, text_kept as _text_kept
+from tradelint.rules.unclosed_texts import awaited_maker as _awaited_maker, single_name as _single_name, text_of as _text, text_kept as _text_kept
 
 
 class UnclosedAsyncResource(Rule):
@@ -170,6 +169,26 @@ class UnclosedAsyncResource(Rule):
         await runner.setup()
         await web.SockSite(runner, sock).start()
         await asyncio.Event().wait()
+    ```
+
+    A child process is one whose end is its exit: `proc = await asyncio.create_subprocess_exec(...)`
+    (or `create_subprocess_shell`) runs on until it exits or is killed. A function that awaits its
+    end (`communicate()`, `wait()`) must end it on the ways out before: a timeout around the end or
+    a read of its pipes (`asyncio.wait_for`, `async with asyncio.timeout()`) cancels the wait, not
+    the child (uber/ADR `5f5a74ad`); a `return` or `raise` before the end; and a cancellation where
+    the class cancels the task the function runs in and the function kills it on another exit
+    (avibe-bot/avibe `0baed63a`). A cancellation alone is not reported (a short command awaited to
+    its end is the common way), nor a process never awaited (a launch), returned or stored. A
+    `kill()`, `terminate()`, `os.killpg` of its `pid`, a call given it or an awaited end in the
+    handler or a `finally` (`if proc.returncode is None: proc.kill()`) ends it. No fix:
+    ```python
+    async def run(cmd):
+        proc = await asyncio.create_subprocess_exec(*cmd, stdout=PIPE)   # reported
+        try:
+            out, _ = await asyncio.wait_for(proc.communicate(), 30)
+        except asyncio.TimeoutError:
+            return None                  # the child runs on: `proc.kill(); await proc.wait()`
+        return out
     ```
 
     A resource that opens only on first use (`httpx.AsyncClient`, a first-party class whose
@@ -679,19 +698,3 @@ class UnclosedAsyncResource(Rule):
                 fix = async_with_fix(ctx.module, c.function, c.stmt, c.name, c.label)
             yield Report(c.stmt, text.message, fix, text.help)
 
-
-def _awaited_maker(ctx: FileContext, c: Creation) -> bool:
-    """``s = await make_session()`` where ``make_session`` is the project's own coroutine: what
-    it returns is the resource, but the call is a coroutine, which ``async with`` cannot enter
-    (``await asyncpg.create_pool()`` is a library's, entered as ``async with create_pool()``)."""
-    if not isinstance(ctx.module.parent(c.call), ast.Await):
-        return False
-    qualified = ctx.module.imports.qualify(c.call.func)
-    return qualified is None or resource_analysis(ctx).builtin_spec(qualified) is None
-
-
-def _single_name(c: Creation) -> bool:
-    """``name = X()``: the only binding the ``async with`` rewrite knows how to move."""
-    stmt = c.stmt
-    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
-    return len(targets) == 1 and isinstance(targets[0], ast.Name)

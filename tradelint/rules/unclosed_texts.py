@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 
 from tradelint.core.messages import Text, fit, fit_help
+from tradelint.facts.file_context import FileContext
+from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.resource_types import Creation
 
 # Per problem: the message (what to do in ``{cure}``) and the help (why it leaks).
@@ -195,3 +197,20 @@ def text_of(problem: str, c: Creation, detail: str = "") -> Text | None:
 def text_kept(c: Creation) -> str:
     """The help of a resource kept beyond its function through a holder made from it."""
     return fit_help("The `{label}` is lent to what is kept there; closing it in the function would end it too soon", label=c.label)
+
+
+def awaited_maker(ctx: FileContext, c: Creation) -> bool:
+    """``s = await make_session()`` where ``make_session`` is the project's own coroutine: what
+    it returns is the resource, but the call is a coroutine, which ``async with`` cannot enter
+    (``await asyncpg.create_pool()`` is a library's, entered as ``async with create_pool()``)."""
+    if not isinstance(ctx.module.parent(c.call), ast.Await):
+        return False
+    qualified = ctx.module.imports.qualify(c.call.func)
+    return qualified is None or resource_analysis(ctx).builtin_spec(qualified) is None
+
+
+def single_name(c: Creation) -> bool:
+    """``name = X()``: the only binding the ``async with`` rewrite knows how to move."""
+    stmt = c.stmt
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+    return len(targets) == 1 and isinstance(targets[0], ast.Name)

@@ -8,13 +8,18 @@ not outlive it; what it says on its normal path must then hold on the ways out b
   t)``, ``async with asyncio.timeout(t):``) cancels the wait, not the child (asyncio's
   documentation: "the child process is not killed"), and the ``TimeoutError`` is handled or
   leaves the function without a ``kill()`` (uber/ADR ``5f5a74ad``);
-- a cancellation of an ``await`` from the start to the end, in a function that kills the
-  process on another abnormal exit (``except asyncio.TimeoutError: proc.kill()``): the function
-  shows that the process must die with the wait, and a ``CancelledError`` (not an
-  ``Exception``) passes that handler (avibe-bot/avibe ``0baed63a``). A cancellation alone, in a
-  function that kills it nowhere, is not reported: a short command awaited to its end with
-  nothing but the ``await`` in between is the common way (24 of 30 sites of the 39 labelled
-  applications), and a cancellation of its caller is mostly the program's own end;
+- a cancellation of an ``await`` from the start to the end, where the function's class (for a
+  module-level function, its module) cancels the task the function runs in (``task =
+  asyncio.create_task(self._run_watch(id))`` ... ``task.cancel()``, the function reached from
+  that coroutine by ``await self.method(...)``) and the function kills the process on another
+  abnormal exit (``except asyncio.TimeoutError: proc.kill()``): a cancellation is then one of
+  its ordinary ends (a watch removed, a service stopped), the process one that does not end on
+  its own, and a ``CancelledError`` (not an ``Exception``) passes that handler (avibe-bot/avibe
+  ``0baed63a``). A cancellation alone is not reported: a short command awaited to its end with
+  nothing but the ``await`` in between is the common way (31 of the 32 starts in functions of
+  the 39 labelled applications kill the process on no exit at all), and a kill on timeout alone says nothing of who cancels the caller
+  (HKUDS/nanobot ``0e617c32``, where the cancelling ``/stop`` lives in another module, is
+  missed so);
 - a ``return`` or ``raise`` after the start and before the first end, on a path the start
   reaches, that kills nothing before it.
 
@@ -76,7 +81,7 @@ class ProcessLeak:
 class _Uses:
     ends: list[ast.Call]
     kills: list[ast.AST]
-    timed: list[tuple[ast.AST, str]]  # (the node a ``TimeoutError`` comes from, what raises it)
+    timed: list[tuple[ast.expr | ast.stmt, str]]  # (the node a ``TimeoutError`` comes from, what raises it)
 
 
 def process_leaks(module: ModuleInfo) -> list[ProcessLeak]:
@@ -140,8 +145,9 @@ def _uses(module: ModuleInfo, function: ast.AsyncFunctionDef, name: str) -> _Use
                 isinstance(a, ast.Call) and module.qualify(a.func) in _OS_KILLS for a in module.ancestors(parent)):
             uses.kills.append(parent)
         elif parent.attr in _PIPES:
-            read = module.parent(module.parent(parent))
-            if isinstance(read, ast.Call) and read.func is module.parent(parent):
+            method = module.parent(parent)
+            read = module.parent(method) if method is not None else None
+            if isinstance(read, ast.Call) and read.func is method:
                 _note_timed(module, read, uses)
     return uses
 
@@ -186,20 +192,20 @@ def _leaving_exit(
     if killing is not None and _runs_in_cancelled_task(module, function):
         normal = [c.lineno for c in uses.ends if not _in_handler(module, c, function)]
         last_end = max(normal, default=0)
-        for node in sorted(_own_walk(function), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))):
-            if (isinstance(node, ast.Await) and stmt.end_lineno is not None and stmt.end_lineno < node.lineno <= last_end
-                    and not _in_handler(module, node, function) and _reached(module, stmt, node)):
-                where = _escape(module, function, node, _CANCEL_ERRORS, stoppers)
+        for awaited in sorted(_own_walk(function), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))):
+            if (isinstance(awaited, ast.Await) and stmt.end_lineno is not None and stmt.end_lineno < awaited.lineno <= last_end
+                    and not _in_handler(module, awaited, function) and _reached(module, stmt, awaited)):
+                where = _escape(module, function, awaited, _CANCEL_ERRORS, stoppers)
                 if where is not None:
                     if where == _NOTHING:
                         where = f"the `except` at line {killing.lineno} that kills it does not take it"
-                    return "a cancellation of its task", node.lineno, where
+                    return "a cancellation of its task", awaited.lineno, where
     first_end = min((c.lineno for c in uses.ends), default=0)
-    for node in sorted(_own_walk(function), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))):
-        if (isinstance(node, (ast.Return, ast.Raise)) and stmt.lineno < node.lineno < first_end and _reached(module, stmt, node)
-                and not _guarded(module, node, stmt, name) and not _stopped_before(module, function, node, stoppers)):
-            kind = "return" if isinstance(node, ast.Return) else "raise"
-            return f"the `{kind}`", node.lineno, "it leaves before the process ends, and nothing kills it"
+    for exit_ in sorted(_own_walk(function), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))):
+        if (isinstance(exit_, (ast.Return, ast.Raise)) and stmt.lineno < exit_.lineno < first_end and _reached(module, stmt, exit_)
+                and not _guarded(module, exit_, stmt, name) and not _stopped_before(module, function, exit_, stoppers)):
+            kind = "return" if isinstance(exit_, ast.Return) else "raise"
+            return f"the `{kind}`", exit_.lineno, "it leaves before the process ends, and nothing kills it"
     return None
 
 
