@@ -57,6 +57,11 @@ def test_timeout_handled_with_kill_is_clean(tmp_path: Path) -> None:
     assert _check(tmp_path, source) == []
 
 
+def test_wait_for_without_a_limit_is_no_timeout(tmp_path: Path) -> None:
+    source = TIMEOUT.replace("{handler}", "        return None").replace("proc.communicate(), timeout)", "proc.communicate(), None)")
+    assert _check(tmp_path, source) == []
+
+
 def test_timeout_leaving_the_function(tmp_path: Path) -> None:
     source = """\
 import asyncio

@@ -161,7 +161,9 @@ def _note_timed(module: ModuleInfo, call: ast.Call, uses: _Uses) -> None:
     or awaited in an ``async with asyncio.timeout(t)`` block."""
     parent = module.parent(call)
     if isinstance(parent, ast.Call) and parent.args and parent.args[0] is call and module.qualify(parent.func) in _WAIT_FOR:
-        uses.timed.append((parent, ast.unparse(parent.func)))
+        limit = parent.args[1] if len(parent.args) > 1 else next((k.value for k in parent.keywords if k.arg == "timeout"), None)
+        if not (isinstance(limit, ast.Constant) and limit.value is None):  # ``wait_for(..., None)`` waits for ever
+            uses.timed.append((parent, ast.unparse(parent.func)))
         return
     for ancestor in module.ancestors(call):
         if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
