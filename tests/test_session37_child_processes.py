@@ -80,6 +80,46 @@ async def run(cmd):
     ]
 
 
+def test_handler_going_on_to_a_kill_is_clean(tmp_path: Path) -> None:
+    source = """\
+import asyncio
+
+
+async def lines(cmd):
+    proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.PIPE)
+    found = []
+    while True:
+        try:
+            line = await asyncio.wait_for(proc.stdout.readline(), 5)
+        except asyncio.TimeoutError:
+            break
+        found.append(line)
+    proc.kill()
+    await proc.wait()
+    return found
+"""
+    assert _check(tmp_path, source) == []
+
+
+def test_handler_going_on_without_a_kill(tmp_path: Path) -> None:
+    source = """\
+import asyncio
+
+
+async def output(cmd):
+    proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.PIPE)
+    try:
+        out, _ = await asyncio.wait_for(proc.communicate(), 5)
+    except asyncio.TimeoutError:
+        out = b""
+    return out
+"""
+    assert _check(tmp_path, source) == [
+        "5:5 TRD201 `proc` (`create_subprocess_exec(...)`) keeps running after the timeout of `asyncio.wait_for` "
+        "at line 7: the `except` at line 8 never kills it"
+    ]
+
+
 def test_finally_that_kills_a_running_process_is_clean(tmp_path: Path) -> None:
     source = """\
 import asyncio

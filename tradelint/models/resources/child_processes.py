@@ -25,7 +25,8 @@ not outlive it; what it says on its normal path must then hold on the ways out b
 
 What ends the process on such an exit: ``kill()``, ``terminate()``, ``send_signal()``,
 ``os.kill``/``os.killpg`` of its ``pid``, or an awaited ``wait()``/``communicate()``, in the
-handler that takes the error or in a ``finally`` around it. A process the function hands on
+handler that takes the error or in a ``finally`` around it, or after a handler that goes on
+(``except asyncio.TimeoutError: break``, then ``proc.kill()``). A process the function hands on
 (returned, stored, given to a call, used by a nested function) is not judged, nor one whose end
 is never awaited (a launch left to run: an editor, a restart), nor one bound more than once by
 anything but such a start."""
@@ -225,6 +226,9 @@ def _escape(module: ModuleInfo, function: ast.AST, node: ast.AST, errors: frozen
                 if _stops(handler.body, stoppers) or _stops(ancestor.finalbody, stoppers):
                     return None
                 if not _reraises(handler):
+                    if not any(isinstance(n, (ast.Return, ast.Raise)) for n in _own_walk(handler)) and any(
+                            getattr(n, "lineno", 0) > (handler.end_lineno or 0) and id(n) in stoppers for n in _own_walk(function)):
+                        return None  # it goes on to code that ends the process (``break``, then ``proc.kill()``)
                     return f"the `except` at line {handler.lineno} never kills it"
                 break
             if _stops(ancestor.finalbody, stoppers):
