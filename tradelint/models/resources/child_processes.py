@@ -42,6 +42,7 @@ from tradelint.models.resources.statements import _own_walk
 _MAKERS = frozenset(
     f"asyncio{module}.{name}" for module in ("", ".subprocess") for name in ("create_subprocess_exec", "create_subprocess_shell")
 )
+_MAKER_NAMES = frozenset({"create_subprocess_exec", "create_subprocess_shell"})
 _ENDS = frozenset({"wait", "communicate"})
 _KILLS = frozenset({"kill", "terminate", "send_signal"})
 _PIPES = frozenset({"stdout", "stderr", "stdin"})
@@ -89,7 +90,7 @@ def process_leaks(module: ModuleInfo) -> list[ProcessLeak]:
     """Every process started in ``module`` that some way out of its function leaves running."""
     found: list[ProcessLeak] = []
     for call in module.index.calls:
-        if module.qualify(call.func) not in _MAKERS:
+        if _called_name(call) not in _MAKER_NAMES or module.qualify(call.func) not in _MAKERS:
             continue
         awaited = module.parent(call)
         stmt = module.parent(awaited) if isinstance(awaited, ast.Await) else None
@@ -151,6 +152,11 @@ def _uses(module: ModuleInfo, function: ast.AsyncFunctionDef, name: str) -> _Use
             if isinstance(read, ast.Call) and read.func is method:
                 _note_timed(module, read, uses)
     return uses
+
+
+def _called_name(call: ast.Call) -> str | None:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
 
 
 def _starts(module: ModuleInfo, value: ast.expr | None) -> bool:
@@ -379,7 +385,7 @@ def kept_processes(module: ModuleInfo) -> list[KeptProcess]:
     running with its pipes open."""
     found: list[KeptProcess] = []
     for call in module.index.calls:
-        if module.qualify(call.func) not in _MAKERS:
+        if _called_name(call) not in _MAKER_NAMES or module.qualify(call.func) not in _MAKERS:
             continue
         awaited = module.parent(call)
         stmt = module.parent(awaited) if isinstance(awaited, ast.Await) else None
