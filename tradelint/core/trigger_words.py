@@ -26,6 +26,8 @@ RESOURCE_WORDS = (
     "start_server", "start_unix_server", "AppRunner", "ServerRunner",
     # an event loop's makers (``models/resources/loop_transports.py``)
     "create_connection", "create_datagram_endpoint", "create_unix_connection", "create_server", "create_unix_server",
+    # asyncio's child processes (``models/resources/child_processes.py``)
+    "create_subprocess",
 )
 
 # TRD1xx: dataclass makers (stdlib, attrs, pydantic, dataclass_transform) and ClassVar. attrs

@@ -12,6 +12,7 @@ from tradelint.facts.uses import only_reads_arguments
 from tradelint.facts.ownership import framework_teardown, release_method
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.facts.never_run import closed_by_exit_never_entered, closer_never_run, closer_replaced
+from tradelint.models.resources.child_processes import kept_processes
 from tradelint.models.resources.enter_failure import opened_then_failing
 from tradelint.models.resources.holder_owners import owner_release
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
@@ -260,6 +261,10 @@ class ResourceOnSelfNeverClosed(Rule):
                 return await response.text()
     ```
 
+    A child process kept on `self` (`self._proc = await asyncio.create_subprocess_exec(...)`) that
+    no code of the class (or a subclass, or a function of the module) kills, terminates, waits
+    for or hands on is reported: the owner's end leaves the child running with its pipes open.
+
     ## Why is this bad?
     The object outlives the call that made the session, so only the class can close it. If its
     `shutdown()`/`close()` forgets, every instance leaks a session ("Unclosed client session").
@@ -353,6 +358,11 @@ class ResourceOnSelfNeverClosed(Rule):
                     None,
                     fit_help("`__aexit__()` closes it, but runs only once `__aenter__()` has returned"),
                 )
+        for kept in kept_processes(ctx.module):
+            yield Report(kept.stmt, fit("`self.{name}` (`{label}(...)`) is never killed or waited for; end it in `{release}()`",
+                                        name=kept.attr, label=kept.label, release=owner_release(ctx.module, kept.cls) or "close"),
+                         None, fit_help("A child process runs on until it exits or is killed: `{cls}` ended leaves it running "
+                                        "with its pipes open", cls=kept.cls.name))
         for verdict in resource_analysis(ctx).verdicts:
             if verdict.problem not in (
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",

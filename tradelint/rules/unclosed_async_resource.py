@@ -7,14 +7,15 @@ from tradelint.core import trigger_words
 from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
+from tradelint.models.resources.child_processes import process_leaks
 from tradelint.models.resources.fixes import async_with_fix
 from tradelint.models.resources.outliving import kept_beyond
 from tradelint.models.resources.own_closes import open_exits
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
-from tradelint.models.resources.resource_types import Creation
 from tradelint.models.resources.unawaited_release import made_here, unawaited_releases_of
-from tradelint.rules.unclosed_texts import text_of as _text, text_kept as _text_kept
+from tradelint.rules.unclosed_texts import awaited_maker as _awaited_maker, open_exit_report as _open_exit_report, process_report as _process_report
+from tradelint.rules.unclosed_texts import single_name as _single_name, text_of as _text, text_kept as _text_kept
 
 
 class UnclosedAsyncResource(Rule):
@@ -169,6 +170,26 @@ class UnclosedAsyncResource(Rule):
         await runner.setup()
         await web.SockSite(runner, sock).start()
         await asyncio.Event().wait()
+    ```
+
+    A child process is one whose end is its exit: `proc = await asyncio.create_subprocess_exec(...)`
+    (or `create_subprocess_shell`) runs on until it exits or is killed. A function that awaits its
+    end (`communicate()`, `wait()`) must end it on the ways out before: a timeout around the end or
+    a read of its pipes (`asyncio.wait_for`, `async with asyncio.timeout()`) cancels the wait, not
+    the child (uber/ADR `5f5a74ad`); a `return` or `raise` before the end; and a cancellation where
+    the class cancels the task the function runs in and the function kills it on another exit
+    (avibe-bot/avibe `0baed63a`). A cancellation alone is not reported (a short command awaited to
+    its end is the common way), nor a process never awaited (a launch), returned or stored. A
+    `kill()`, `terminate()`, `os.killpg` of its `pid`, a call given it or an awaited end in the
+    handler or a `finally` (`if proc.returncode is None: proc.kill()`) ends it. No fix:
+    ```python
+    async def run(cmd):
+        proc = await asyncio.create_subprocess_exec(*cmd, stdout=PIPE)   # reported
+        try:
+            out, _ = await asyncio.wait_for(proc.communicate(), 30)
+        except asyncio.TimeoutError:
+            return None                  # the child runs on: `proc.kill(); await proc.wait()`
+        return out
     ```
 
     A resource that opens only on first use (`httpx.AsyncClient`, a first-party class whose
@@ -635,16 +656,10 @@ class UnclosedAsyncResource(Rule):
         # A value the function closes itself on one path, whatever its type, and another exit
         # leaves open; a known resource's creation is judged above.
         known = frozenset(id(c.stmt) for c in resource_analysis(ctx).creations)
-        for left in open_exits(ctx.module, known):
-            if id(left.binding) in reported:
-                continue
+        for left in (x for x in open_exits(ctx.module, known) if id(x.binding) not in reported):
             reported.add(id(left.binding))
-            where = "the `except` at line {line} goes on or leaves without closing it" if isinstance(left.exit, ast.ExceptHandler) else (
-                "the `return` at line {line} leaves it open" if isinstance(left.exit, ast.Return) else
-                "the `raise` at line {line} leaves it open" if isinstance(left.exit, ast.Raise) else "an error in the `await` at line {line} leaves it open")
-            yield Report(left.binding, fit("`{closed}` (`{label}(...)`) is closed here on one path only: " + where + "; close it in a `finally`",
-                                           closed=left.closed, label=left.label, line=str(left.exit.lineno)),
-                         None, fit_help("The function closes it itself, so it owns it: every way out must close it"))
+            yield _open_exit_report(left)
+        yield from map(_process_report, process_leaks(ctx.module))
 
     def _verdicts(self, ctx: FileContext) -> Iterator[Report]:
         for verdict in resource_analysis(ctx).verdicts:
@@ -682,19 +697,3 @@ class UnclosedAsyncResource(Rule):
                 fix = async_with_fix(ctx.module, c.function, c.stmt, c.name, c.label)
             yield Report(c.stmt, text.message, fix, text.help)
 
-
-def _awaited_maker(ctx: FileContext, c: Creation) -> bool:
-    """``s = await make_session()`` where ``make_session`` is the project's own coroutine: what
-    it returns is the resource, but the call is a coroutine, which ``async with`` cannot enter
-    (``await asyncpg.create_pool()`` is a library's, entered as ``async with create_pool()``)."""
-    if not isinstance(ctx.module.parent(c.call), ast.Await):
-        return False
-    qualified = ctx.module.imports.qualify(c.call.func)
-    return qualified is None or resource_analysis(ctx).builtin_spec(qualified) is None
-
-
-def _single_name(c: Creation) -> bool:
-    """``name = X()``: the only binding the ``async with`` rewrite knows how to move."""
-    stmt = c.stmt
-    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
-    return len(targets) == 1 and isinstance(targets[0], ast.Name)

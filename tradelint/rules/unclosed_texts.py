@@ -1,11 +1,17 @@
 """TRD201's messages, one per problem the resource model finds (``Problem``): what the message
-says to do (``{cure}``, filled in by the rule) and why it leaks (the help)."""
+says to do (``{cure}``, filled in by the rule) and why it leaks (the help); and the reports of the
+leaks found beside that model (values closed on one path only, child processes)."""
 
 from __future__ import annotations
 
 import ast
 
 from tradelint.core.messages import Text, fit, fit_help
+from tradelint.core.registry import Report
+from tradelint.facts.file_context import FileContext
+from tradelint.models.resources.child_processes import ProcessLeak
+from tradelint.models.resources.own_closes import OpenExit
+from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.resource_types import Creation
 
 # Per problem: the message (what to do in ``{cure}``) and the help (why it leaks).
@@ -195,3 +201,37 @@ def text_of(problem: str, c: Creation, detail: str = "") -> Text | None:
 def text_kept(c: Creation) -> str:
     """The help of a resource kept beyond its function through a holder made from it."""
     return fit_help("The `{label}` is lent to what is kept there; closing it in the function would end it too soon", label=c.label)
+
+
+def awaited_maker(ctx: FileContext, c: Creation) -> bool:
+    """``s = await make_session()`` where ``make_session`` is the project's own coroutine: what
+    it returns is the resource, but the call is a coroutine, which ``async with`` cannot enter
+    (``await asyncpg.create_pool()`` is a library's, entered as ``async with create_pool()``)."""
+    if not isinstance(ctx.module.parent(c.call), ast.Await):
+        return False
+    qualified = ctx.module.imports.qualify(c.call.func)
+    return qualified is None or resource_analysis(ctx).builtin_spec(qualified) is None
+
+
+def single_name(c: Creation) -> bool:
+    """``name = X()``: the only binding the ``async with`` rewrite knows how to move."""
+    stmt = c.stmt
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+    return len(targets) == 1 and isinstance(targets[0], ast.Name)
+
+
+def open_exit_report(left: OpenExit) -> Report:
+    """The report of a value the function closes itself on one path, left open by ``left.exit``."""
+    where = "the `except` at line {line} goes on or leaves without closing it" if isinstance(left.exit, ast.ExceptHandler) else (
+        "the `return` at line {line} leaves it open" if isinstance(left.exit, ast.Return) else
+        "the `raise` at line {line} leaves it open" if isinstance(left.exit, ast.Raise) else "an error in the `await` at line {line} leaves it open")
+    return Report(left.binding, fit("`{closed}` (`{label}(...)`) is closed here on one path only: " + where + "; close it in a `finally`",
+                                    closed=left.closed, label=left.label, line=str(left.exit.lineno)),
+                  None, fit_help("The function closes it itself, so it owns it: every way out must close it"))
+
+
+def process_report(leak: ProcessLeak) -> Report:
+    """The report of a child process that ``leak.exit`` leaves running."""
+    return Report(leak.stmt, fit("`{name}` (`{label}(...)`) keeps running after " + leak.exit, name=leak.name, label=leak.label),
+                  None, fit_help("A child process runs on until it exits or is killed: kill it there (`{name}.kill()`, "
+                                 "then `await {name}.wait()`)", name=leak.name))
