@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 from typing import Any, Iterator
 
 from tradelint.core import trigger_words
@@ -7,6 +8,7 @@ from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.tasks.fixes import keep_task_fix_and_reason, no_fix_help
+from tradelint.models.tasks.perpetual_spawns import perpetual_spawn
 from tradelint.models.tasks.task_model import task_analysis
 
 
@@ -143,9 +145,11 @@ class DiscardedTask(Rule):
     HASS_ENTRY_HELP = (
         "Unload cancels `entry.async_create_background_task(hass, ...)`; a `hass` task sleeps on and fires after it"
     )
+    PERPETUAL_HELP = "The keeper holds the task until it ends, and it never ends: it runs on after the object's end"
     WEAK_HELP = "a weak container, like the event loop, lets the task be garbage-collected mid-run"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
+        yield from self._perpetual_spawns(ctx)
         for site in task_analysis(ctx).sites:
             if site.problem == "discarded":
                 fix, reason = keep_task_fix_and_reason(ctx, site.call) if site.fixable else (None, "")
@@ -193,3 +197,34 @@ class DiscardedTask(Rule):
                     fix,
                     no_fix_help(reason) if reason else self.WEAK_HELP,
                 )
+
+    def _perpetual_spawns(self, ctx: FileContext) -> Iterator[Report]:
+        """A never-ending coroutine of ``self`` dropped into the project's keeper, in a class whose
+        release does not end it (``perpetual_spawns``)."""
+        module = ctx.module
+        analysis = None
+        for call in module.index.calls:
+            args = call.args
+            if not (args and args[0].__class__ is ast.Call and args[0].func.__class__ is ast.Attribute):  # type: ignore[attr-defined]
+                continue
+            if call.func.__class__ is not ast.Name and call.func.__class__ is not ast.Attribute:
+                continue
+            if module.parent(call).__class__ is not ast.Expr:
+                continue
+            analysis = analysis or task_analysis(ctx)
+            if analysis.creator_label(call) is not None:
+                continue  # a dangling creation: reported as discarded
+            found = perpetual_spawn(module, call, ctx.config.shutdown_methods)
+            if found is None:
+                continue
+            yield Report(
+                call,
+                fit(
+                    "task of `self.{method}()` from `{label}(...)` {how}, and `{release}()` cannot end it; keep it "
+                    "on `self` and cancel it in `{release}()`",
+                    method=found.method, label=ast.unparse(call.func), release=found.release,
+                    how="loops until cancelled" if found.how == "loop" else "reschedules itself",
+                ),
+                None,
+                self.PERPETUAL_HELP,
+            )

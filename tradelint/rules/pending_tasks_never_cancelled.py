@@ -14,6 +14,7 @@ from tradelint.models.tasks.gathers import GATHER, gather_leaves
 from tradelint.models.tasks.race_helpers import handed_to_a_race, raced_parameter
 from tradelint.models.tasks.races import is_race, raced_tasks
 from tradelint.models.tasks.run_roots import only_under_asyncio_run
+from tradelint.models.tasks.shielded_waits import WAIT_FOR, shielded_timeout_leak
 from tradelint.models.tasks.task_model import task_analysis
 
 WAIT = {"asyncio.wait", "asyncio.tasks.wait"}
@@ -29,6 +30,11 @@ EARLY_RETURN = {"FIRST_COMPLETED", "FIRST_EXCEPTION"}
 GATHER_MESSAGE = (
     "work gathered by `asyncio.gather(...)` runs on when one of it fails; cancel the rest in `finally`, or use a `TaskGroup`"
 )
+SHIELD_MESSAGE = (
+    "`asyncio.shield(...)` under `asyncio.wait_for(...)` leaves a new task running at each timeout; "
+    "wait on it unshielded, or keep one task and wait on it again"
+)
+SHIELD_HELP = "A timeout cancels only the shield's outer future: the task inside runs on, held by nothing"
 GATHER_HELP = "Without `return_exceptions=True`, `gather` raises the first error and cancels none of the others"
 # Every finding's help: what happens to the tasks.
 HELP = "`asyncio.wait` cancels nothing: the unfinished tasks run on, unowned, and die pending at exit"
@@ -197,7 +203,8 @@ class PendingTasksNeverCancelled(Rule):
     """
 
     code = "TRD304"
-    triggers = trigger_words.TASK_WORDS
+    # ``asyncio.shield(`` makes a task of what it is given: a file may make its tasks only there.
+    triggers = trigger_words.TASK_WORDS + ("shield(",)
 
     @classmethod
     def trigger_words(cls, config: Any) -> tuple[str, ...]:
@@ -213,7 +220,10 @@ class PendingTasksNeverCancelled(Rule):
         # name): most modules import none, and have nothing to check.
         completes = {local for local, qualified in module.imports.names.items() if qualified in AS_COMPLETED}
         gathers = {local for local, qualified in module.imports.names.items() if qualified in GATHER}
-        if not completes and not gathers and not any(qualified in WAIT_ROOTS for qualified in module.imports.names.values()):
+        waits_for = {local for local, qualified in module.imports.names.items() if qualified in WAIT_FOR}
+        if not completes and not gathers and not waits_for and not any(
+            qualified in WAIT_ROOTS for qualified in module.imports.names.values()
+        ):
             return
         # The names bound to ``asyncio.wait`` itself (``from asyncio import wait``): a called name
         # qualifies to it only if it is one of them.
@@ -241,6 +251,13 @@ class PendingTasksNeverCancelled(Rule):
                         if made not in gathered:
                             gathered.add(made)
                             yield Report(made, GATHER_MESSAGE, help=GATHER_HELP)
+                continue
+            if (func.__class__ is ast.Name and func.id in waits_for) or (
+                func.__class__ is ast.Attribute and func.attr == "wait_for"
+            ):
+                shielded = shielded_timeout_leak(module, call)
+                if shielded is not None:
+                    yield Report(shielded, SHIELD_MESSAGE, help=SHIELD_HELP)
                 continue
             if func.__class__ is ast.Name:
                 if func.id not in waits:
