@@ -153,6 +153,27 @@ class PendingTasksNeverCancelled(Rule):
             await asyncio.sleep(5)
     ```
 
+    `asyncio.shield(aw)` given a coroutine wraps it in a new task, and `asyncio.wait_for` cancels
+    only the shield's outer future when its timeout fires: the task inside runs on, and nothing
+    holds it. `await asyncio.wait_for(asyncio.shield(<a call>), timeout)` is flagged where the
+    timeout is the normal way on: a handler of `TimeoutError` (or of every error) around it goes
+    on, in a loop of the function that waits again, so that each turn leaves one more task
+    (headroomlabs-ai/headroom `548c69a1`: one `Event.wait` task per poll interval, for the life of
+    the process). Not for a held task or future (`asyncio.shield(self._task)`: its holder can end
+    it, and the next turn waits on the same one), a future from `run_in_executor`, a handler that
+    leaves the loop (`break`, `return`, `raise`), or a wait outside a loop (a save shielded so that
+    it finishes, waited for at most a while).
+    ```python
+    async def _poll_loop(self):
+        while not self._stop.is_set():
+            await self._poll()
+            try:
+                await asyncio.wait_for(asyncio.shield(self._stop.wait()), timeout=10)   # reported
+                break
+            except asyncio.TimeoutError:
+                pass   # unshielded, `wait_for` would cancel the wait it times out
+    ```
+
     ## Why is this bad?
     `asyncio.wait` does not cancel the tasks that have not finished. The losers of the race run
     on, unowned: they hold connections, raise errors nobody retrieves, and are destroyed pending

@@ -67,15 +67,16 @@ def perpetual_spawn(module: ModuleInfo, call: ast.Call, configured: tuple[str, .
     if not isinstance(function, FUNCTION_NODES) or self_name(function) != coro.func.value.id:
         return None
     cls = module.parent(function)
-    registry = _keeper_registry(module, call.func) if isinstance(cls, ast.ClassDef) else None
-    if registry is None:
+    if not isinstance(cls, ast.ClassDef):
         return None
-    assert isinstance(cls, ast.ClassDef)
     methods = _methods(module, cls)
     found = methods.get(coro.func.attr)
     if found is None or not isinstance(found[1], ast.AsyncFunctionDef):
         return None
     target = found[1]
+    registry = _keeper_registry(module, call.func)
+    if registry is None:
+        return None
     how = _never_ends(module, target, coro)
     if how is None:
         return None
@@ -94,9 +95,11 @@ def _keeper_registry(module: ModuleInfo, func: ast.expr) -> frozenset[str] | Non
     if not isinstance(func, (ast.Name, ast.Attribute)):
         return None
     found = resolve_definition(module, func)
-    if found is None or not isinstance(found[1], FUNCTION_NODES):
+    if found is None:
         return None
     home, definition = found
+    if not isinstance(definition, FUNCTION_NODES):
+        return None
     params = [a.arg for a in (*definition.args.posonlyargs, *definition.args.args)]
     if not params:
         return None
@@ -111,11 +114,13 @@ def _keeper_registry(module: ModuleInfo, func: ast.expr) -> frozenset[str] | Non
             makes = True
     if not makes:
         return None
-    return frozenset(
-        n.id for n in own_nodes(definition)
-        if isinstance(n, ast.Name) and n.id in home.top_level and n.id not in home.imports.names
-        and n.id != definition.name
-    )
+    assigned = {
+        target.id
+        for stmt in home.tree.body if isinstance(stmt, (ast.Assign, ast.AnnAssign))
+        for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+        if isinstance(target, ast.Name)
+    }
+    return frozenset(n.id for n in own_nodes(definition) if isinstance(n, ast.Name) and n.id in assigned)
 
 
 def _never_ends(module: ModuleInfo, target: ast.AsyncFunctionDef, coro: ast.Call) -> str | None:
