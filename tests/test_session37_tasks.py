@@ -225,3 +225,93 @@ def test_non_keeping_callee_is_not_this_finding(tmp_path: Path) -> None:
         "app/widget.py": WIDGET,
     }
     assert _check(tmp_path, files, "TRD301") == []
+
+
+COLLECTED = """\
+import asyncio
+
+
+class Environment:
+    async def generate(self, inputs):
+        tasks = {}
+        for i, item in enumerate(inputs):
+            task = asyncio.create_task(self.run_rollout(item))
+            tasks[task] = i
+        states = []
+        try:
+            for coro in asyncio.as_completed(tasks.keys()):
+                {body}
+        finally:
+            self.report(len(states))
+        return states
+
+    async def run_rollout(self, item):
+        return item
+
+    def report(self, n):
+        pass
+"""
+
+COLLECTED_MESSAGE = (
+    "TRD304 tasks in `tasks` given to `asyncio.as_completed(...)` run on when this loop is left early; "
+    "cancel them in `finally`"
+)
+
+
+def _collected(body: str = "states.append(await coro)") -> str:
+    return COLLECTED.replace("{body}", body)
+
+
+def test_tasks_held_only_by_a_local_given_to_as_completed(tmp_path: Path) -> None:
+    assert _check(tmp_path, {"env.py": _collected()}, "TRD304") == [f"env.py:8:13 {COLLECTED_MESSAGE}"]
+
+
+def test_tasks_appended_to_a_local_list(tmp_path: Path) -> None:
+    source = _collected().replace("tasks = {}", "tasks = []").replace(
+        "            task = asyncio.create_task(self.run_rollout(item))\n            tasks[task] = i\n",
+        "            tasks.append(asyncio.create_task(self.run_rollout(item)))\n",
+    ).replace("tasks.keys()", "tasks")
+    assert _check(tmp_path, {"env.py": source}, "TRD304") == [f"env.py:8:13 {COLLECTED_MESSAGE}"]
+
+
+def test_tasks_cancelled_when_one_fails(tmp_path: Path) -> None:
+    # The negative twin: the fix (PrimeIntellect-ai/verifiers f40fb353) cancels them all on an error.
+    body = (
+        "try:\n                    states.append(await coro)\n                except Exception:\n"
+        "                    for task in tasks.keys():\n                        task.cancel()\n                    raise"
+    )
+    assert _check(tmp_path, {"env.py": _collected(body)}, "TRD304") == []
+
+
+def test_error_swallowed_in_the_loop(tmp_path: Path) -> None:
+    # Every error is handled where it is raised: the loop runs to its end, every task done.
+    body = "try:\n                    states.append(await coro)\n                except Exception:\n                    pass"
+    assert _check(tmp_path, {"env.py": _collected(body)}, "TRD304") == []
+
+
+def test_collection_handed_on_is_not_judged(tmp_path: Path) -> None:
+    source = _collected().replace("self.report(len(states))", "self.report(tasks)")
+    assert _check(tmp_path, {"env.py": source}, "TRD304") == []
+
+
+def test_script_main_is_not_reported(tmp_path: Path) -> None:
+    # ``asyncio.run(main())`` in a script: the error ends the program, and ``asyncio.run``
+    # cancels what is left.
+    source = """\
+import asyncio
+
+
+async def work(i):
+    return i
+
+
+async def main():
+    tasks = [asyncio.create_task(work(i)) for i in range(3)]
+    for coro in asyncio.as_completed(tasks):
+        print(await coro)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+    assert _check(tmp_path, {"run.py": source}, "TRD304") == []

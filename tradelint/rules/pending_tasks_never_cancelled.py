@@ -4,11 +4,12 @@ import ast
 from typing import Any, Callable, Iterator
 
 from tradelint.core import trigger_words
-from tradelint.core.messages import fit
+from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.uses import classify, declares_outer, name_loads
+from tradelint.models.tasks.completed_collections import tasks_left_behind
 from tradelint.models.tasks.completions import left_behind
 from tradelint.models.tasks.gathers import GATHER, gather_leaves
 from tradelint.models.tasks.race_helpers import handed_to_a_race, raced_parameter
@@ -23,6 +24,10 @@ AS_COMPLETED_MESSAGE = (
     "tasks `asyncio.as_completed(...)` makes of coroutines run on when this loop is left early; "
     "make them with `create_task` and cancel them in `finally`"
 )
+COLLECTED_MESSAGE = (
+    "tasks in `{name}` given to `asyncio.as_completed(...)` run on when this loop is left early; cancel them in `finally`"
+)
+COLLECTED_HELP = "`as_completed` cancels none of them, and `{name}` dies with the function: nothing else holds them"
 AS_COMPLETED_HELP = "Only the iterator holds them: nothing can cancel the ones not yet done"
 # What an import binds for a callee that qualifies to one of ``WAIT``: each dotted prefix of it.
 WAIT_ROOTS = {prefix for name in WAIT for prefix in (name.rsplit(".", n)[0] for n in range(name.count(".") + 1))}
@@ -124,6 +129,23 @@ class PendingTasksNeverCancelled(Rule):
                     await handle(await response)
             except asyncio.CancelledError:
                 break
+    ```
+
+    Tasks the function makes and holds only in a local collection that it gives to
+    `as_completed` (`tasks[task] = i`, `tasks.append(task)`, a comprehension of creations; then
+    `asyncio.as_completed(tasks.keys())`) are held no better: when the loop is left by the same
+    ways (an awaited task's error among them), the collection dies with the function and nothing
+    cancels the rest (PrimeIntellect-ai/verifiers `f40fb353`). They are reported where each is
+    made. A collection that is iterated (`for t in tasks: t.cancel()`), passed, returned or stored
+    anywhere in the function may be ended there, and is not judged; nor is a script's `main()`.
+    ```python
+    async def generate(self, inputs):
+        tasks = {}
+        for i, item in enumerate(inputs):
+            task = asyncio.create_task(self.run_rollout(item))   # reported
+            tasks[task] = i
+        for coro in asyncio.as_completed(tasks.keys()):
+            states.append(await coro)   # one error leaves the other rollouts running
     ```
 
     `asyncio.gather(...)` without `return_exceptions=True` raises the first error of one of
@@ -263,6 +285,14 @@ class PendingTasksNeverCancelled(Rule):
                 loop = left_behind(module, call) if module.imports.qualify(func) in AS_COMPLETED else None
                 if loop is not None:
                     yield Report(loop, AS_COMPLETED_MESSAGE, help=AS_COMPLETED_HELP)
+                elif module.imports.qualify(func) in AS_COMPLETED:
+                    held = tasks_left_behind(module, call, task_analysis(ctx).creator_label)
+                    if held is not None:
+                        name, made_here = held
+                        for made in made_here:
+                            if made not in gathered:
+                                gathered.add(made)
+                                yield Report(made, fit(COLLECTED_MESSAGE, name=name), help=fit_help(COLLECTED_HELP, name=name))
                 continue
             if (func.__class__ is ast.Name and func.id in gathers) or (
                 func.__class__ is ast.Attribute and func.attr == "gather"
