@@ -315,3 +315,24 @@ if __name__ == "__main__":
     asyncio.run(main())
 """
     assert _check(tmp_path, {"run.py": source}, "TRD304") == []
+
+
+def test_tasks_made_by_a_comprehension_in_a_method(tmp_path: Path) -> None:
+    source = """\
+import asyncio
+
+
+class Fetcher:
+    async def fetch_all(self, urls):
+        tasks = [asyncio.create_task(self.fetch(u)) for u in urls]
+        results = []
+        for coro in asyncio.as_completed(tasks):
+            results.append(await coro)
+        return results
+
+    async def fetch(self, url):
+        return url
+"""
+    assert _check(tmp_path, {"fetch.py": source}, "TRD304") == [
+        f"fetch.py:6:9 {COLLECTED_MESSAGE}"
+    ]
