@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 from typing import Any, Iterator
 
 from tradelint.core import trigger_words
@@ -7,6 +8,7 @@ from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.tasks.fixes import keep_task_fix_and_reason, no_fix_help
+from tradelint.models.tasks.perpetual_spawns import perpetual_spawn
 from tradelint.models.tasks.task_model import task_analysis
 
 
@@ -84,6 +86,30 @@ class DiscardedTask(Rule):
     the timer then writes the state of a removed entity (ramses-rf/ramses_cc `5fa5458f`); keep
     it and cancel it in `async_will_remove_from_hass()`. Under 10 s, or kept, it is not.
 
+    A project's keeper (a first-party function that makes a task of the coroutine it is given
+    and holds it in a set until it is done) answers the garbage collector, not the object's end.
+    A call to it is reported, dropped, when the coroutine is a method of `self` that never ends
+    by itself: it loops until cancelled (`while True:` with no way out of its own), or it hands
+    `self.<itself>(...)` to a creator again (a self-rescheduling poll), in a class whose release
+    method (`finalize()`, `close()`, `stop()`, the configured shutdown names) can reach it neither
+    by a flag the coroutine reads (`self._running = False`) nor through the keeper's registry:
+    the task runs on against the ended object (qtile `dbd42c36`: a widget's poll still ran after
+    a configuration reload finalized the widget). A call whose arguments turn the reschedule off
+    (`self.do_tick(requeue=False)`), a task kept on `self`, and a class without a release are not:
+    ```python
+    from app.utils import create_task   # keeps its tasks in a module set until they end
+
+    class Poll(Widget):                  # Widget.finalize() ends the widget
+        def timer_setup(self):
+            create_task(self.do_tick())                  # reported: reschedules itself
+
+        async def do_tick(self, requeue=True):
+            self.update(await self.poll())
+            if requeue:
+                await asyncio.sleep(self.update_interval)
+                create_task(self.do_tick())              # reported
+    ```
+
     ## Why is this bad?
     The event loop keeps only a weak reference to tasks. A task nobody references can be
     garbage-collected mid-run ("Task was destroyed but it is pending!"), and nobody can cancel or
@@ -143,9 +169,11 @@ class DiscardedTask(Rule):
     HASS_ENTRY_HELP = (
         "Unload cancels `entry.async_create_background_task(hass, ...)`; a `hass` task sleeps on and fires after it"
     )
+    PERPETUAL_HELP = "The keeper holds the task until it ends, and it never does: it runs on after the object's end"
     WEAK_HELP = "a weak container, like the event loop, lets the task be garbage-collected mid-run"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
+        yield from self._perpetual_spawns(ctx)
         for site in task_analysis(ctx).sites:
             if site.problem == "discarded":
                 fix, reason = keep_task_fix_and_reason(ctx, site.call) if site.fixable else (None, "")
@@ -193,3 +221,34 @@ class DiscardedTask(Rule):
                     fix,
                     no_fix_help(reason) if reason else self.WEAK_HELP,
                 )
+
+    def _perpetual_spawns(self, ctx: FileContext) -> Iterator[Report]:
+        """A never-ending coroutine of ``self`` dropped into the project's keeper, in a class whose
+        release does not end it (``perpetual_spawns``)."""
+        module = ctx.module
+        analysis = None
+        for call in module.index.calls:
+            args = call.args
+            if not (args and isinstance(args[0], ast.Call) and args[0].func.__class__ is ast.Attribute):
+                continue
+            if call.func.__class__ is not ast.Name and call.func.__class__ is not ast.Attribute:
+                continue
+            if module.parent(call).__class__ is not ast.Expr:
+                continue
+            found = perpetual_spawn(module, call, ctx.config.shutdown_methods)
+            if found is None:
+                continue
+            analysis = analysis or task_analysis(ctx)
+            if analysis.creator_label(call) is not None:
+                continue  # a dangling creation: reported as discarded
+            yield Report(
+                call,
+                fit(
+                    ("task of `self.{method}()` loops until cancelled; keep it on `self` and cancel it in `{release}()`"
+                     if found.how == "loop" else
+                     "task of `self.{method}()` reschedules itself; keep it on `self` and cancel it in `{release}()`"),
+                    method=found.method, release=found.release,
+                ),
+                None,
+                self.PERPETUAL_HELP,
+            )

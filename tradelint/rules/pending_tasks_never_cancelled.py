@@ -4,16 +4,18 @@ import ast
 from typing import Any, Callable, Iterator
 
 from tradelint.core import trigger_words
-from tradelint.core.messages import fit
+from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.uses import classify, declares_outer, name_loads
+from tradelint.models.tasks.completed_collections import tasks_left_behind
 from tradelint.models.tasks.completions import left_behind
 from tradelint.models.tasks.gathers import GATHER, gather_leaves
 from tradelint.models.tasks.race_helpers import handed_to_a_race, raced_parameter
 from tradelint.models.tasks.races import is_race, raced_tasks
 from tradelint.models.tasks.run_roots import only_under_asyncio_run
+from tradelint.models.tasks.shielded_waits import WAIT_FOR, shielded_timeout_leak
 from tradelint.models.tasks.task_model import task_analysis
 
 WAIT = {"asyncio.wait", "asyncio.tasks.wait"}
@@ -22,6 +24,10 @@ AS_COMPLETED_MESSAGE = (
     "tasks `asyncio.as_completed(...)` makes of coroutines run on when this loop is left early; "
     "make them with `create_task` and cancel them in `finally`"
 )
+COLLECTED_MESSAGE = (
+    "tasks in `{name}` given to `asyncio.as_completed(...)` run on when this loop is left early; cancel them in `finally`"
+)
+COLLECTED_HELP = "`as_completed` cancels none of them, and `{name}` dies with the function: nothing else holds them"
 AS_COMPLETED_HELP = "Only the iterator holds them: nothing can cancel the ones not yet done"
 # What an import binds for a callee that qualifies to one of ``WAIT``: each dotted prefix of it.
 WAIT_ROOTS = {prefix for name in WAIT for prefix in (name.rsplit(".", n)[0] for n in range(name.count(".") + 1))}
@@ -29,6 +35,11 @@ EARLY_RETURN = {"FIRST_COMPLETED", "FIRST_EXCEPTION"}
 GATHER_MESSAGE = (
     "work gathered by `asyncio.gather(...)` runs on when one of it fails; cancel the rest in `finally`, or use a `TaskGroup`"
 )
+SHIELD_MESSAGE = (
+    "`asyncio.shield(...)` under `asyncio.wait_for(...)` leaves a new task running at each timeout; "
+    "wait on it unshielded, or keep one task and wait on it again"
+)
+SHIELD_HELP = "A timeout cancels only the shield's outer future: the task inside runs on, held by nothing"
 GATHER_HELP = "Without `return_exceptions=True`, `gather` raises the first error and cancels none of the others"
 # Every finding's help: what happens to the tasks.
 HELP = "`asyncio.wait` cancels nothing: the unfinished tasks run on, unowned, and die pending at exit"
@@ -120,6 +131,23 @@ class PendingTasksNeverCancelled(Rule):
                 break
     ```
 
+    Tasks the function makes and holds only in a local collection that it gives to
+    `as_completed` (`tasks[task] = i`, `tasks.append(task)`, a comprehension of creations; then
+    `asyncio.as_completed(tasks.keys())`) are held no better: when the loop is left by the same
+    ways (an awaited task's error among them), the collection dies with the function and nothing
+    cancels the rest (PrimeIntellect-ai/verifiers `f40fb353`). They are reported where each is
+    made. A collection that is iterated (`for t in tasks: t.cancel()`), passed, returned or stored
+    anywhere in the function may be ended there, and is not judged; nor is a script's `main()`.
+    ```python
+    async def generate(self, inputs):
+        tasks = {}
+        for i, item in enumerate(inputs):
+            task = asyncio.create_task(self.run_rollout(item))   # reported
+            tasks[task] = i
+        for coro in asyncio.as_completed(tasks.keys()):
+            states.append(await coro)   # one error leaves the other rollouts running
+    ```
+
     `asyncio.gather(...)` without `return_exceptions=True` raises the first error of one of
     what it gathers and cancels none of the others. It is flagged when one of them runs until
     something ends it (a coroutine function of the module, or a method of the caller's class,
@@ -145,6 +173,27 @@ class PendingTasksNeverCancelled(Rule):
             except Exception:
                 log.exception("critical task failed")
             await asyncio.sleep(5)
+    ```
+
+    `asyncio.shield(aw)` given a coroutine wraps it in a new task, and `asyncio.wait_for` cancels
+    only the shield's outer future when its timeout fires: the task inside runs on, and nothing
+    holds it. `await asyncio.wait_for(asyncio.shield(<a call>), timeout)` is flagged where the
+    timeout is the normal way on: a handler of `TimeoutError` (or of every error) around it goes
+    on, in a loop of the function that waits again, so that each turn leaves one more task
+    (headroomlabs-ai/headroom `548c69a1`: one `Event.wait` task per poll interval, for the life of
+    the process). Not for a held task or future (`asyncio.shield(self._task)`: its holder can end
+    it, and the next turn waits on the same one), a future from `run_in_executor`, a handler that
+    leaves the loop (`break`, `return`, `raise`), or a wait outside a loop (a save shielded so that
+    it finishes, waited for at most a while).
+    ```python
+    async def _poll_loop(self):
+        while not self._stop.is_set():
+            await self._poll()
+            try:
+                await asyncio.wait_for(asyncio.shield(self._stop.wait()), timeout=10)   # reported
+                break
+            except asyncio.TimeoutError:
+                pass   # unshielded, `wait_for` would cancel the wait it times out
     ```
 
     ## Why is this bad?
@@ -197,7 +246,8 @@ class PendingTasksNeverCancelled(Rule):
     """
 
     code = "TRD304"
-    triggers = trigger_words.TASK_WORDS
+    # ``asyncio.shield(`` makes a task of what it is given: a file may make its tasks only there.
+    triggers = trigger_words.TASK_WORDS + ("shield(",)
 
     @classmethod
     def trigger_words(cls, config: Any) -> tuple[str, ...]:
@@ -213,7 +263,10 @@ class PendingTasksNeverCancelled(Rule):
         # name): most modules import none, and have nothing to check.
         completes = {local for local, qualified in module.imports.names.items() if qualified in AS_COMPLETED}
         gathers = {local for local, qualified in module.imports.names.items() if qualified in GATHER}
-        if not completes and not gathers and not any(qualified in WAIT_ROOTS for qualified in module.imports.names.values()):
+        waits_for = {local for local, qualified in module.imports.names.items() if qualified in WAIT_FOR}
+        if not completes and not gathers and not waits_for and not any(
+            qualified in WAIT_ROOTS for qualified in module.imports.names.values()
+        ):
             return
         # The names bound to ``asyncio.wait`` itself (``from asyncio import wait``): a called name
         # qualifies to it only if it is one of them.
@@ -232,6 +285,14 @@ class PendingTasksNeverCancelled(Rule):
                 loop = left_behind(module, call) if module.imports.qualify(func) in AS_COMPLETED else None
                 if loop is not None:
                     yield Report(loop, AS_COMPLETED_MESSAGE, help=AS_COMPLETED_HELP)
+                elif module.imports.qualify(func) in AS_COMPLETED:
+                    held = tasks_left_behind(module, call, task_analysis(ctx).creator_label)
+                    if held is not None:
+                        name, made_here = held
+                        for made in made_here:
+                            if made not in gathered:
+                                gathered.add(made)
+                                yield Report(made, fit(COLLECTED_MESSAGE, name=name), help=fit_help(COLLECTED_HELP, name=name))
                 continue
             if (func.__class__ is ast.Name and func.id in gathers) or (
                 func.__class__ is ast.Attribute and func.attr == "gather"
@@ -241,6 +302,13 @@ class PendingTasksNeverCancelled(Rule):
                         if made not in gathered:
                             gathered.add(made)
                             yield Report(made, GATHER_MESSAGE, help=GATHER_HELP)
+                continue
+            if (func.__class__ is ast.Name and func.id in waits_for) or (
+                func.__class__ is ast.Attribute and func.attr == "wait_for"
+            ):
+                shielded = shielded_timeout_leak(module, call)
+                if shielded is not None:
+                    yield Report(shielded, SHIELD_MESSAGE, help=SHIELD_HELP)
                 continue
             if func.__class__ is ast.Name:
                 if func.id not in waits:
