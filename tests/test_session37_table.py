@@ -1,0 +1,218 @@
+"""Session 37 (issue 28 point 1): two rules of ``scripts/make_resource_table.py`` that unseen fix
+commits showed missing, each on a small made-up library beside its negative twin:
+
+- **entered**: a context manager whose ``__aenter__`` returns a new object after binding an
+  attribute of it to the manager's own exit (Playwright's ``PlaywrightContextManager``:
+  ``playwright.stop = self.__aexit__``) makes that object's type a resource released by that
+  attribute; a public coroutine method whose every ``return`` is ``await self.__aenter__()``
+  (``start()``) makes one, and a public function returning the manager (``async_playwright()``)
+  types the receiver of that maker (the table's ``returns``);
+- **finalizer**: a class whose ``__del__`` ends what it holds and whose public release coroutine
+  awaits that same release of that same holding (grpc's ``aio.Server``: ``__del__`` schedules
+  ``self._server.shutdown(None)``, ``stop(grace)`` awaits ``self._server.shutdown(grace)``) is a
+  resource released by that coroutine, though it takes an argument.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+
+import make_resource_table as gen
+
+DRIVER = {
+    "driverlib/__init__.py": '''\
+from driverlib._manager import DriverManager
+from driverlib._api import Driver, Twin
+
+
+def async_driver() -> DriverManager:
+    return DriverManager()
+
+
+def twin_manager():
+    return TwinManager()
+
+
+from driverlib._manager import TwinManager, SelfManager
+''',
+    "driverlib/_api.py": '''\
+class Driver:
+    def __init__(self, impl):
+        self._impl = impl
+
+    async def stop(self) -> None:
+        """Replaced by the manager's exit on every instance it hands out."""
+
+
+class Twin:
+    def __init__(self, impl):
+        self._impl = impl
+''',
+    "driverlib/_manager.py": '''\
+from driverlib._api import Driver as AsyncDriver, Twin
+
+
+async def _start():
+    return object()
+
+
+class DriverManager:
+    def __init__(self):
+        self._client = None
+
+    async def __aenter__(self) -> AsyncDriver:
+        self._client = await _start()
+        driver = AsyncDriver(self._client)
+        driver.stop = self.__aexit__
+        return driver
+
+    async def start(self) -> AsyncDriver:
+        return await self.__aenter__()
+
+    async def __aexit__(self, *args):
+        await self._client.stop()
+
+
+class TwinManager:
+    """The twin: ``__aenter__`` hands out a new object but binds no release to it, so only the
+    manager ends it (no entry of the object's type can say that)."""
+
+    def __init__(self):
+        self._client = None
+
+    async def __aenter__(self):
+        self._client = await _start()
+        twin = Twin(self._client)
+        return twin
+
+    async def start(self):
+        return await self.__aenter__()
+
+    async def __aexit__(self, *args):
+        await self._client.stop()
+
+
+class SelfManager:
+    """The twin: ``__aenter__`` returns the manager itself (the protocol rule's, with no public
+    release here: nothing)."""
+
+    async def __aenter__(self):
+        self.stop = self.__aexit__
+        return self
+
+    async def __aexit__(self, *args):
+        print("bye")
+''',
+}
+
+SERVERS = {
+    "rpclib/__init__.py": "from rpclib._server import Server, server, Plain, Warned\n",
+    "rpclib/_server.py": '''\
+from rpclib import _native
+
+
+class Server:
+    def __init__(self, options):
+        self._server = _native.Server(options)
+
+    def add_port(self, address):
+        return self._server.add_port(address)
+
+    async def start(self):
+        await self._server.start()
+
+    async def stop(self, grace):
+        """Stops serving; ``grace`` seconds for the calls in flight."""
+        await self._server.shutdown(grace)
+
+    def __del__(self):
+        if hasattr(self, "_server") and self._server.is_running():
+            _native.schedule(self._server.shutdown(None))
+
+
+def server(options=None):
+    return Server(() if options is None else options)
+
+
+class Plain:
+    """The twin: its finalizer ends the holding, but no coroutine of it awaits that release
+    (``stop()`` ends something else)."""
+
+    def __init__(self):
+        self._server = _native.Server(())
+        self._log = _native.Log()
+
+    async def stop(self):
+        await self._log.flush_close()
+
+    def __del__(self):
+        self._server.shutdown(None)
+
+
+class Warned:
+    """The twin: its finalizer only warns."""
+
+    def __init__(self):
+        self._server = _native.Server(())
+
+    async def stop(self, grace):
+        await self._server.shutdown(grace)
+
+    def __del__(self):
+        if self._server.is_running():
+            print("not stopped")
+''',
+    "rpclib/_native.py": '''\
+class Server:
+    def __init__(self, options):
+        self.options = options
+
+
+class Log:
+    pass
+
+
+def schedule(coro):
+    return coro
+''',
+}
+
+
+def _write(folder: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def test_an_entered_object_whose_release_the_manager_binds(tmp_path: Path) -> None:
+    folder = tmp_path / "driverlib-1.0"
+    _write(folder, DRIVER)
+    makers: dict[str, gen.Maker] = {}
+    typed: dict[str, tuple[str, str]] = {}
+    found = gen.generate([folder], makers=makers, typed=typed)
+    assert {name: (e.close, e.awaited, e.lazy, e.rule) for name, e in found.items()} == {
+        "driverlib.Driver": ("stop", True, False, "entered"),
+        "driverlib._api.Driver": ("stop", True, False, "entered"),
+    }
+    # Known only on a receiver typed as the manager: ``start`` names many classes' methods.
+    assert {name: (m.returns, m.is_async, m.by_name) for name, m in makers.items()} == {
+        "driverlib._manager.DriverManager.start": ("driverlib._api.Driver", True, False),
+    }
+    # ``twin_manager()`` returns a manager with no maker: not typed.
+    assert typed == {"driverlib.async_driver": ("driverlib._manager.DriverManager", "driverlib-1.0")}
+
+
+def test_a_finalized_holding_and_its_release_with_an_argument(tmp_path: Path) -> None:
+    folder = tmp_path / "rpclib-1.0"
+    _write(folder, SERVERS)
+    found = gen.generate([folder])
+    assert {name: (e.close, e.awaited, e.lazy, e.rule) for name, e in found.items()} == {
+        "rpclib.Server": ("stop", True, True, "finalizer"),
+        "rpclib._server.Server": ("stop", True, True, "finalizer"),
+        "rpclib._server.server": ("stop", True, True, "factory"),
+        "rpclib.server": ("stop", True, True, "factory"),
+    }
