@@ -216,3 +216,125 @@ def test_a_finalized_holding_and_its_release_with_an_argument(tmp_path: Path) ->
         "rpclib._server.server": ("stop", True, True, "factory"),
         "rpclib.server": ("stop", True, True, "factory"),
     }
+
+
+# The checker, on the table the rules above read from Playwright and grpcio.
+
+from tradelint.api import check_paths  # noqa: E402
+
+
+def _check(tmp_path: Path, source: str, name: str = "worker.py") -> list[str]:
+    path = tmp_path / name
+    path.write_text(source)
+    return [f"{f.line}:{f.column} {f.code} {f.message}" for f in check_paths([path], select=["TRD2"])]
+
+
+STARTED = """\
+from playwright.async_api import async_playwright
+
+
+async def installed() -> bool:
+    playwright = await async_playwright().start()
+    {body}
+"""
+
+
+def test_a_playwright_driver_started_by_hand_and_never_stopped(tmp_path: Path) -> None:
+    """Gerapy/GerapyPlaywright ``d8c2f5c2``: ``start()`` enters the manager by hand, and the
+    driver it hands out is released by the ``stop`` the manager bound to its own exit."""
+    body = "return bool(playwright.chromium.executable_path)"
+    assert _check(tmp_path, STARTED.format(body=body)) == [
+        "5:5 TRD201 `playwright` (`async_playwright().start(...)`) is never closed; call `await playwright.stop()` in a `finally`",
+    ]
+
+
+def test_a_playwright_driver_stopped_in_finally_or_entered_with_async_with(tmp_path: Path) -> None:
+    body = "try:\n        return bool(playwright.chromium.executable_path)\n    finally:\n        await playwright.stop()"
+    assert _check(tmp_path, STARTED.format(body=body)) == []
+    entered = """\
+from playwright.async_api import async_playwright
+
+
+async def installed() -> bool:
+    async with async_playwright() as p:
+        browser = await p.chromium.launch()
+        return bool(browser)
+"""
+    assert _check(tmp_path, entered, "entered.py") == []
+
+
+def test_a_start_of_another_receiver_makes_no_playwright(tmp_path: Path) -> None:
+    """``start`` is many classes' verb (Playwright's own ``context.tracing.start()``): only a
+    receiver known to be the manager makes a driver."""
+    source = """\
+from playwright.async_api import BrowserContext
+
+
+async def trace(context: BrowserContext, server) -> None:
+    await context.tracing.start(screenshots=True)
+    await server.start()
+"""
+    assert _check(tmp_path, source) == []
+
+
+GLOBAL = """\
+from typing import Optional
+
+from playwright.async_api import Browser, Playwright, async_playwright
+
+_browser: Optional[Browser] = None
+_playwright: Optional[Playwright] = None
+
+
+async def init() -> Browser:
+    global _browser
+    global _playwright
+    _playwright = await async_playwright().start()
+    _browser = await _playwright.chromium.launch()
+    return _browser
+
+
+async def shutdown_browser():
+    if _browser:
+        await _browser.close()
+    if _playwright:
+        {stop}
+"""
+
+
+def test_a_module_global_driver_whose_stop_is_never_awaited(tmp_path: Path) -> None:
+    """kexue-z/nonebot-plugin-htmlrender ``9c3788f8``: the shutdown hook calls
+    ``_playwright.stop()`` without ``await``; its twin awaits it."""
+    assert _check(tmp_path, GLOBAL.format(stop="_playwright.stop()")) == [
+        "12:5 TRD201 module global `_playwright` (`async_playwright().start(...)`) is never closed; close it at shutdown",
+        "21:9 TRD205 `_playwright.stop()` is never awaited, so it closes nothing; await it",
+    ]
+    assert _check(tmp_path, GLOBAL.format(stop="await _playwright.stop()"), "awaited.py") == []
+
+
+SERVED = """\
+from contextlib import asynccontextmanager
+
+import grpc
+
+
+class Session:
+    @asynccontextmanager
+    async def serve_port_async(self, port):
+        server = grpc.aio.server()
+        server.add_insecure_port(port)
+        await server.start()
+{end}
+"""
+
+
+def test_a_grpc_server_stopped_after_yield_outside_finally(tmp_path: Path) -> None:
+    """jumpstarter-dev/jumpstarter ``9b2b9cf9``: an ``@asynccontextmanager`` stops its server after
+    ``yield`` but not in a ``finally``, so an error in the ``async with`` block leaves it serving;
+    ``stop(grace)`` is its release though it takes an argument."""
+    end = "        yield\n        await server.stop(grace=None)"
+    assert _check(tmp_path, SERVED.format(end=end)) == [
+        "9:9 TRD201 `server` (`grpc.aio.server(...)`) is closed outside `finally`; move `server.stop()` into a `finally`",
+    ]
+    end = "        try:\n            yield\n        finally:\n            await server.stop(grace=None)"
+    assert _check(tmp_path, SERVED.format(end=end), "stopped.py") == []
