@@ -23,7 +23,17 @@ by the same rules tradelint applies to first-party classes (read, never imported
 - **maker**: a public class with a public method that makes a new resource handed the class's
   instance (``return self._connection_cls(self)``) and a public coroutine ``aclose``, ``close``,
   ``dispose``, ``shutdown`` or ``disconnect`` of its own: the pool what it makes is drawn from
-  (SQLAlchemy's ``AsyncEngine``), whatever it holds.
+  (SQLAlchemy's ``AsyncEngine``), whatever it holds;
+- **entered**: the object a context manager's ``__aenter__`` makes and returns after binding an
+  attribute of it to the manager's exit or release (Playwright's ``playwright.stop =
+  self.__aexit__``), released by that attribute; a public coroutine method of the manager whose
+  every ``return`` is ``await self.__aenter__()`` (``start()``) makes one, known only on a
+  receiver of the manager's class, which the public functions returning one type (the table's
+  ``returns``: ``async_playwright()``);
+- **finalizer**: its ``__del__`` ends what it holds (``self._server.shutdown(None)``) and a
+  public release coroutine of it awaits that same release of that holding on every path, whatever
+  arguments it takes (grpc's ``aio.Server.stop(grace)``); a public function returning a new one
+  on every path (``grpc.aio.server()``) is its factory.
 
 The protocol rule takes a plain release too when ``__aexit__`` calls it under a test of the
 object's own state (asyncssh's ``if not self._loop.is_closed(): self.close()``); the owner rule
