@@ -455,7 +455,7 @@ def generate(
     if makers is not None:
         makers.update(method_makers(project, folders, found))
         if typed is not None:
-            typed.update(typed_calls(project, folders, {key.rpartition(".")[0] for key in makers}))
+            typed.update(typed_calls(project, folders, {key.rpartition(".")[0] for key in _ENTERED_BY}))
     return {key: entry for key, entry in found.items() if known is None or key not in known}
 
 
@@ -1309,12 +1309,14 @@ def method_makers(project: Project, folders: list[Path], found: dict[str, Entry]
 
 
 def typed_calls(project: Project, folders: list[Path], owners: set[str]) -> dict[str, tuple[str, str]]:
-    """Public plain functions of the libraries whose result is a new instance of a class with a
-    method maker (``owners``): the annotation says so or every ``return`` constructs it
+    """Public plain functions of the libraries whose result is a new instance of a manager whose
+    method enters it by hand (``owners``, the **entered** rule's makers, known only on a
+    receiver of the manager's class): the annotation says so or every ``return`` constructs it
     (Playwright's ``async_playwright() -> PlaywrightContextManager``, whose ``start()`` makes a
     ``Playwright``), by their module's name and by the public names packages' ``__init__`` bind
-    to them: (the class, the wheel). What a maker called on such a call's result makes is then
-    known as on an annotated receiver (``await async_playwright().start()``)."""
+    to them: (the class, the wheel). What the maker called on such a call's result makes is then
+    known as on an annotated receiver (``await async_playwright().start()``). (Other makers known
+    only on a typed receiver are left as they were: their receivers are not typed so.)"""
     typed: dict[str, tuple[str, str]] = {}
     bindings: list[tuple[str, str]] = []
     for folder in folders:
