@@ -338,3 +338,27 @@ def test_a_grpc_server_stopped_after_yield_outside_finally(tmp_path: Path) -> No
     ]
     end = "        try:\n            yield\n        finally:\n            await server.stop(grace=None)"
     assert _check(tmp_path, SERVED.format(end=end), "stopped.py") == []
+
+
+BOUND = """\
+from playwright.async_api import async_playwright
+
+
+async def start_session(url, sessions):
+    manager = async_playwright()
+    driver = await manager.start()
+    {store}
+    browser = await driver.chromium.connect_over_cdp(url)
+    sessions["browser"] = browser
+    {late}
+"""
+
+
+def test_a_driver_from_a_manager_bound_to_a_local(tmp_path: Path) -> None:
+    """dgtlmoon/changedetection.io (a tree of ``494385a3``'s parent): the manager is bound to a
+    local first, then started; the driver leaks if connecting raises before it is stored. Its
+    twin stores the driver before the ``await``."""
+    assert _check(tmp_path, BOUND.format(store="", late='sessions["driver"] = driver')) == [
+        "6:5 TRD201 `driver` (`manager.start(...)`) leaks if an `await` before it is handed on raises; close it on that error",
+    ]
+    assert _check(tmp_path, BOUND.format(store='sessions["driver"] = driver', late=""), "stored.py") == []
