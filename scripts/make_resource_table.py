@@ -460,6 +460,7 @@ def generate(
 
 
 _ENTERED_BY: dict[str, str] = {}
+_ENTERED_READ: set[tuple[str, str]] = set()
 
 
 def entered_object(project: Project, summary: ModuleSummary, facts: ClassFacts) -> tuple[str, str, bool] | None:
@@ -528,6 +529,9 @@ def _entered(
     added: set[str] = set()
     for folder, module_name, summary, facts in every:
         key = f"{module_name}.{facts.name}"
+        if (key, folder.name) in _ENTERED_READ:
+            continue  # what a class's own source says does not change with what the others found
+        _ENTERED_READ.add((key, folder.name))
         entered = entered_object(project, summary, facts)
         if entered is None:
             continue
