@@ -397,6 +397,8 @@ def generate(
     (:func:`method_makers`), and ``typed`` the functions whose result is of a class with one
     (:func:`typed_calls`)."""
     project = WheelProject(folders, module_budget=None)
+    _ENTERED_READ.clear()  # (a run's own: each batch reads other folders, a test may read one twice)
+    _ENTERED_BY.clear()
     # Every tree is kept to the end: moved out of the collector's generations as it is parsed
     # (else each collection walks every tree kept so far, and reading 1,000 libraries is
     # quadratic).

@@ -362,3 +362,12 @@ def test_a_driver_from_a_manager_bound_to_a_local(tmp_path: Path) -> None:
         "6:5 TRD201 `driver` (`manager.start(...)`) leaks if an `await` before it is handed on raises; close it on that error",
     ]
     assert _check(tmp_path, BOUND.format(store='sessions["driver"] = driver', late=""), "stored.py") == []
+
+
+def test_a_library_read_twice_in_one_process_gives_the_same_entries(tmp_path: Path) -> None:
+    first, second = tmp_path / "a" / "driverlib-1.0", tmp_path / "b" / "driverlib-1.0"
+    _write(first, DRIVER)
+    _write(second, DRIVER)
+    makers: dict[str, gen.Maker] = {}
+    assert set(gen.generate([first])) == set(gen.generate([second], makers=makers))
+    assert set(makers) == {"driverlib._manager.DriverManager.start"}
