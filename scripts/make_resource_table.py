@@ -23,7 +23,17 @@ by the same rules tradelint applies to first-party classes (read, never imported
 - **maker**: a public class with a public method that makes a new resource handed the class's
   instance (``return self._connection_cls(self)``) and a public coroutine ``aclose``, ``close``,
   ``dispose``, ``shutdown`` or ``disconnect`` of its own: the pool what it makes is drawn from
-  (SQLAlchemy's ``AsyncEngine``), whatever it holds.
+  (SQLAlchemy's ``AsyncEngine``), whatever it holds;
+- **entered**: the object a context manager's ``__aenter__`` makes and returns after binding an
+  attribute of it to the manager's exit or release (Playwright's ``playwright.stop =
+  self.__aexit__``), released by that attribute; a public coroutine method of the manager whose
+  every ``return`` is ``await self.__aenter__()`` (``start()``) makes one, known only on a
+  receiver of the manager's class, which the public functions returning one type (the table's
+  ``returns``: ``async_playwright()``);
+- **finalizer**: its ``__del__`` ends what it holds (``self._server.shutdown(None)``) and a
+  public release coroutine of it awaits that same release of that holding on every path, whatever
+  arguments it takes (grpc's ``aio.Server.stop(grace)``); a public function returning a new one
+  on every path (``grpc.aio.server()``) is its factory.
 
 The protocol rule takes a plain release too when ``__aexit__`` calls it under a test of the
 object's own state (asyncssh's ``if not self._loop.is_closed(): self.close()``); the owner rule
@@ -376,13 +386,19 @@ def classes(project: Project, folder: Path) -> Iterator[tuple[str, ModuleSummary
 
 
 def generate(
-    folders: list[Path], known: dict[str, Entry] | None = None, makers: dict[str, Maker] | None = None
+    folders: list[Path],
+    known: dict[str, Entry] | None = None,
+    makers: dict[str, Maker] | None = None,
+    typed: dict[str, tuple[str, str]] | None = None,
 ) -> dict[str, Entry]:
     """The resource types of ``folders``, judged together; ``known``: types found in libraries
     read before (an earlier batch), which these may hold, subclass or return. Only the names
     found here are returned; ``makers``, when given, receives the libraries' method makers
-    (:func:`method_makers`)."""
+    (:func:`method_makers`), and ``typed`` the functions whose result is of a class with one
+    (:func:`typed_calls`)."""
     project = WheelProject(folders, module_budget=None)
+    _ENTERED_READ.clear()  # (a run's own: each batch reads other folders, a test may read one twice)
+    _ENTERED_BY.clear()
     # Every tree is kept to the end: moved out of the collector's generations as it is parsed
     # (else each collection walks every tree kept so far, and reading 1,000 libraries is
     # quadratic).
@@ -396,6 +412,11 @@ def generate(
     # A class of another library read with this one is named by its public re-export
     # (python-socketio's ``engineio.AsyncClient``): judged by the type it names.
     reexports = _reexports(project, folders)
+    # One import name in two major versions (aioredis 1 and 2): kept only when every wheel that
+    # defines it finds the same resource, released the same way.
+    definers: dict[str, set[str]] = {}
+    for folder, module_name, _, facts in every:
+        definers.setdefault(f"{module_name}.{facts.name}", set()).add(folder.name)
     changed = True
     while changed:
         changed = False
@@ -420,24 +441,124 @@ def generate(
                     disagree.add(key)
                 found[key] = entry if known is None else replace(known, ends=tuple(sorted({*known.ends, *entry.ends})))
                 changed = True
+        entered = _entered(project, every, found, builtin)
+        judged |= {(key, f) for key in entered for f in definers.get(key, ())}
+        changed |= bool(entered)
         changed |= _factories(project, folders, found, builtin)
         if not changed:
             # Only once the other rules agree: what the libraries' classes make depends on them.
             pools = _pools(project, folders, every, found, builtin)
             judged |= pools
             changed = bool(pools)
-    # One import name in two major versions (aioredis 1 and 2): kept only when every wheel that
-    # defines it finds the same resource, released the same way.
-    definers: dict[str, set[str]] = {}
-    for folder, module_name, _, facts in every:
-        definers.setdefault(f"{module_name}.{facts.name}", set()).add(folder.name)
     for key in list(found):
         if key in disagree or any((key, folder) not in judged for folder in definers.get(key, ())):
             del found[key]
     _aliases(project, folders, found)
     if makers is not None:
         makers.update(method_makers(project, folders, found))
+        if typed is not None:
+            typed.update(typed_calls(project, folders, {key.rpartition(".")[0] for key in _ENTERED_BY}))
     return {key: entry for key, entry in found.items() if known is None or key not in known}
+
+
+_ENTERED_BY: dict[str, str] = {}
+_ENTERED_READ: set[tuple[str, str]] = set()
+
+
+def entered_object(project: Project, summary: ModuleSummary, facts: ClassFacts) -> tuple[str, str, bool] | None:
+    """**entered**: the class's ``__aenter__`` returns a new object it made (a local, never
+    ``self``) after binding an attribute of it to the class's own exit (``playwright.stop =
+    self.__aexit__``, Playwright's ``PlaywrightContextManager``) or to a release method of the
+    class: the library says that object is ended by that attribute, awaited when what it is bound
+    to is a coroutine method. (The object's type, named by ``__aenter__``'s annotation or by the
+    one class the local is made from; the release's name; whether it is awaited.) An
+    ``__aenter__`` returning an object it binds no release to is ended by the manager alone,
+    which no entry of the object's type can say: not this rule's."""
+    nodes = _family_nodes(project, summary, facts)
+    enter = _method(nodes, "__aenter__")
+    if not isinstance(enter, ast.AsyncFunctionDef) or not enter.args.args:
+        return None
+    receiver = enter.args.args[0].arg
+    owner = next((n for n in nodes if enter in n.body), None)
+    home = next(
+        (module for member_summary, member in lineage(project, summary, facts)
+         if (module := project.module_at(Path(member_summary.path))) is not None and _class_node(module, member) is owner),
+        None,
+    )
+    if home is None:
+        return None
+    returned = {n.value.id if isinstance(n.value, ast.Name) else None for n in _own_nodes(enter) if isinstance(n, ast.Return)}
+    if len(returned) != 1 or None in returned or receiver in returned:
+        return None
+    local = returned.pop()
+    made: list[ast.expr] = []
+    release: tuple[str, bool] | None = None
+    for node in _own_nodes(enter):
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+            continue
+        target, value = node.targets[0], node.value
+        if isinstance(target, ast.Name) and target.id == local:
+            made.append(value)
+        elif (
+            isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == local
+            and isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == receiver
+            and (value.attr == "__aexit__" or is_release_name(value.attr))
+            and (bound := _method(nodes, value.attr)) is not None and not _trivial(bound)
+        ):
+            release = (target.attr, isinstance(bound, ast.AsyncFunctionDef))
+    if release is None or len(made) != 1:
+        return None
+    module_name = project.locate(Path(home.path))[0] or ""
+    said = _named_type(home, module_name, _unwrap_optional(enter.returns))
+    value = made[0].value if isinstance(made[0], ast.Await) else made[0]
+    built = _named_type(home, module_name, value.func) if isinstance(value, ast.Call) else None
+    kind = said or built
+    if kind is None or (said is not None and built is not None and said != built and said.rpartition(".")[2] != built.rpartition(".")[2]):
+        return None
+    return kind, *release
+
+
+def _entered(
+    project: Project,
+    every: list[tuple[Path, str, ModuleSummary, ClassFacts]],
+    found: dict[str, Entry],
+    builtin: dict[str, str],
+) -> set[str]:
+    """Applies :func:`entered_object`: the object's type enters the table, released by the
+    attribute bound to the manager's exit, and each public coroutine method of the manager whose
+    every ``return`` is ``await self.__aenter__()`` (``PlaywrightContextManager.start()``)
+    makes one (recorded for :func:`method_makers`). The types added."""
+    added: set[str] = set()
+    for folder, module_name, summary, facts in every:
+        key = f"{module_name}.{facts.name}"
+        if (key, folder.name) in _ENTERED_READ:
+            continue  # what a class's own source says does not change with what the others found
+        _ENTERED_READ.add((key, folder.name))
+        entered = entered_object(project, summary, facts)
+        if entered is None:
+            continue
+        kind, release, awaited = entered
+        for node in _family_nodes(project, summary, facts):
+            for method in node.body:
+                if isinstance(method, ast.AsyncFunctionDef) and not method.name.startswith("_") and _enters_itself(method):
+                    _ENTERED_BY[f"{key}.{method.name}"] = kind
+        if kind not in found and kind not in builtin:
+            found[kind] = Entry(release, awaited, False, "entered", folder.name)
+            added.add(kind)
+    return added
+
+
+def _enters_itself(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether every ``return`` of ``method`` is ``await <receiver>.__aenter__()``."""
+    if not method.args.args:
+        return False
+    receiver = method.args.args[0].arg
+    returns = [n.value for n in _own_nodes(method) if isinstance(n, ast.Return)]
+    return bool(returns) and all(
+        isinstance(v, ast.Await) and isinstance(v.value, ast.Call) and isinstance(v.value.func, ast.Attribute)
+        and v.value.func.attr == "__aenter__" and isinstance(v.value.func.value, ast.Name) and v.value.func.value.id == receiver
+        for v in returns
+    )
 
 
 def _pools(
@@ -530,7 +651,11 @@ def _may_name(top: str, taken: set[str]) -> bool:
 
 
 def generate_in_batches(
-    first: list[Path], later: list[Path], size: int, makers: dict[str, Maker] | None = None
+    first: list[Path],
+    later: list[Path],
+    size: int,
+    makers: dict[str, Maker] | None = None,
+    typed: dict[str, tuple[str, str]] | None = None,
 ) -> dict[str, Entry]:
     """``first`` judged together (as :func:`generate`), then ``later`` in batches of ``size``
     distributions, each read in a project of its own (reading thousands of libraries at once
@@ -540,7 +665,7 @@ def generate_in_batches(
     does a later batch name a module of the standard library or a top-level package whose name
     does not say "aio" or "async" (the batches are the population of such distributions; one
     that ships ``kombu``, ``okx`` or ``http`` is a fork or a shadow of another project)."""
-    found = generate(first, makers=makers) if first else {}
+    found = generate(first, makers=makers, typed=typed) if first else {}
     taken = top_packages(first)
     for start in range(0, len(later), size):
         batch = later[start:start + size]
@@ -548,10 +673,13 @@ def generate_in_batches(
         gc.collect()
         _READABLE.clear()
         made: dict[str, Maker] = {}
-        new = generate(batch, found, made)
+        returned: dict[str, tuple[str, str]] = {}
+        new = generate(batch, found, made, returned)
         found.update((key, entry) for key, entry in new.items() if _may_name(key.split(".", 1)[0], taken))
         if makers is not None:
             makers.update((key, maker) for key, maker in made.items() if _may_name(key.split(".", 1)[0], taken))
+        if typed is not None:
+            typed.update((key, kind) for key, kind in returned.items() if _may_name(key.split(".", 1)[0], taken))
         taken |= top_packages(batch)
         print(f"batch {start // size + 1}: {len(batch)} libraries, {len(found)} names so far", file=sys.stderr)
     return found
@@ -643,7 +771,52 @@ def _judge_own(
         ends = _ending_methods(project, summary, facts, close[0])
         given = given_parameters(project, summary, facts, close[0])
         return Entry(close[0], close[1], True, "protocol", folder.name, ends, given)
+    finalized = finalizer_close(_family_nodes(project, summary, facts))
+    if finalized is not None:
+        ends = _ending_methods(project, summary, facts, finalized)
+        given = given_parameters(project, summary, facts, finalized)
+        return Entry(finalized, True, True, "finalizer", folder.name, ends, given)
     return None
+
+
+def finalizer_close(nodes: list[ast.ClassDef]) -> str | None:
+    """**finalizer**: the class's ``__del__`` ends what the instance holds (it calls a release
+    of ``self.<held>``, or hands that call to a scheduler: grpc's ``aio.Server`` schedules
+    ``self._server.shutdown(None)`` when dropped while running), so the library says the holding
+    must be ended before the instance goes; and a public coroutine release method of the class
+    awaits that same release of that same holding on every path (``stop(grace)``: ``await
+    self._server.shutdown(grace)``): the release, whatever arguments it takes (a call of it is
+    known by its name). Whatever the holding is (a compiled object the table cannot know). A
+    ``__del__`` that only warns, or a coroutine that ends something else, is not this rule's."""
+    finalizer = _method(nodes, "__del__")
+    if finalizer is None:
+        return None
+    ended = {
+        (chain, node.func.attr)
+        for node in _own_nodes(finalizer)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and is_release_name(node.func.attr)
+        and (chain := _self_chain(node.func.value)) is not None
+    }
+    if not ended:
+        return None
+    names: list[str] = []
+    for node in nodes:
+        for method in node.body:
+            if not (
+                isinstance(method, ast.AsyncFunctionDef)
+                and not method.name.startswith(("_", "release"))
+                and is_release_name(method.name)
+                and not _trivial(method)
+                and _method(nodes, method.name) is method
+            ):
+                continue
+            if any(
+                isinstance(call.func, ast.Attribute) and (_self_chain(call.func.value), call.func.attr) in ended
+                for call in _awaited_calls(method.body)
+            ):
+                names.append(method.name)
+    order = (*_RELEASE_ORDER, "stop")
+    return min(names, key=lambda n: order.index(n) if n in order else len(order)) if names else None
 
 
 def _spec_of(found: dict[str, Entry]) -> Callable[[str], ResourceSpec | None]:
@@ -717,8 +890,8 @@ def _local_class_factory(
     module: ModuleInfo, module_name: str, function: ast.FunctionDef | ast.AsyncFunctionDef, found: dict[str, Entry]
 ) -> str | None:
     """A public function that, on every path, returns a new instance of a class of its own module
-    that only the maker rule (:func:`_pools`) or the protocol rule finds, which the ownership
-    model does not ask about: SQLAlchemy's ``create_async_engine(url)``, ``return
+    that only the maker rule (:func:`_pools`), the protocol rule or the finalizer rule finds,
+    which the ownership model does not ask about: SQLAlchemy's ``create_async_engine(url)``, ``return
     AsyncEngine(sync_engine)``; grpc's ``aio.insecure_channel(target)``, ``return
     Channel(target, ...)``. The class's name."""
     local = {s.name for s in module.tree.body if isinstance(s, ast.ClassDef)}
@@ -743,7 +916,7 @@ def _local_class_factory(
         return None
     key = made.pop()
     entry = found.get(key)
-    return key if entry is not None and entry.rule in ("maker", "protocol") and not entry.given else None
+    return key if entry is not None and entry.rule in ("maker", "protocol", "finalizer") and not entry.given else None
 
 
 _RUN_TO_END = {"asyncio.wait_for", "asyncio.shield"}
@@ -1125,6 +1298,8 @@ def method_makers(project: Project, folders: list[Path], found: dict[str, Entry]
                     if decorators - _PLAIN_DECORATORS:
                         made = None
                     key = f"{module_name}.{cls.name}.{method.name}"
+                    if key in _ENTERED_BY and made not in resources:
+                        made, is_async = _ENTERED_BY[key], True  # ``return await self.__aenter__()``
                     candidates.setdefault((method.name, is_async), []).append((key, made if made in resources else None))
         for (name, is_async), methods in candidates.items():
             if name in held:
@@ -1132,8 +1307,46 @@ def method_makers(project: Project, folders: list[Path], found: dict[str, Entry]
             by_name = all(made is not None for _, made in methods)
             for key, made in methods:
                 if made is not None and key not in held:
-                    makers[key] = Maker(made, is_async, folder.name, by_name)
+                    # A manager's ``start()`` makes the entered object only on a receiver known to
+                    # be that manager (``async_playwright()``'s result): ``start`` is many classes'
+                    # verb, some reached only through a property (``context.tracing.start()``).
+                    makers[key] = Maker(made, is_async, folder.name, by_name and key not in _ENTERED_BY)
     return makers
+
+
+def typed_calls(project: Project, folders: list[Path], owners: set[str]) -> dict[str, tuple[str, str]]:
+    """Public plain functions of the libraries whose result is a new instance of a manager whose
+    method enters it by hand (``owners``, the **entered** rule's makers, known only on a
+    receiver of the manager's class): the annotation says so or every ``return`` constructs it
+    (Playwright's ``async_playwright() -> PlaywrightContextManager``, whose ``start()`` makes a
+    ``Playwright``), by their module's name and by the public names packages' ``__init__`` bind
+    to them: (the class, the wheel). What the maker called on such a call's result makes is then
+    known as on an annotated receiver (``await async_playwright().start()``). (Other makers known
+    only on a typed receiver are left as they were: their receivers are not typed so.)"""
+    typed: dict[str, tuple[str, str]] = {}
+    bindings: list[tuple[str, str]] = []
+    for folder in folders:
+        for path in readable(project, folder):
+            module = project.module_at(path)
+            if module is None:
+                continue
+            module_name = dotted(folder, path)
+            for stmt in module.tree.body:
+                if not isinstance(stmt, ast.FunctionDef) or stmt.name.startswith("_") or _decorators(stmt):
+                    continue
+                try:
+                    made, _ = _made_type(module, module_name, stmt, set())
+                except Exception:  # noqa: BLE001 (an odd function is skipped, the others are judged)
+                    made = None
+                if made in owners:
+                    typed[f"{module_name}.{stmt.name}"] = (made, folder.name)
+            summary = project.summary(path)
+            if path.name == "__init__.py" and summary is not None and not any(p.startswith("_") for p in module_name.split(".")):
+                bindings.extend((f"{module_name}.{local}", target) for local, target in summary.imports.items() if not local.startswith("_"))
+    for name, target in bindings:
+        if target in typed and name not in typed:
+            typed[name] = typed[target]
+    return typed
 
 
 def listed_folders(src: Path, lists: list[Path]) -> tuple[list[Path], list[str]]:
@@ -1182,7 +1395,11 @@ def main(argv: list[str] | None = None) -> int:
         first = set(folders)
         later = sorted({folder.resolve() for folder in listed} - first)
     makers: dict[str, Maker] = {}
-    found = generate_in_batches(folders, later, args.batch_size, makers) if later else generate(folders, makers=makers)
+    typed: dict[str, tuple[str, str]] = {}
+    found = (
+        generate_in_batches(folders, later, args.batch_size, makers, typed) if later
+        else generate(folders, makers=makers, typed=typed)
+    )
     table = {
         name: {
             "close": e.close,
@@ -1203,6 +1420,7 @@ def main(argv: list[str] | None = None) -> int:
             name: {"returns": m.returns, "async": m.is_async, "by_name": m.by_name, "source": m.source}
             for name, m in sorted(makers.items())
         },
+        "returns": {name: {"returns": kind, "source": source} for name, (kind, source) in sorted(typed.items())},
     }
     args.out.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n", encoding="utf-8")
     print(f"{len(table)} names of {len({e.source for e in found.values()})} libraries -> {args.out}", file=sys.stderr)

@@ -14,8 +14,8 @@ from tradelint.models.resources.own_closes import open_exits
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.unawaited_release import made_here, unawaited_releases_of
-from tradelint.rules.unclosed_texts import awaited_maker as _awaited_maker, open_exit_report as _open_exit_report, process_report as _process_report
-from tradelint.rules.unclosed_texts import single_name as _single_name, text_of as _text, text_kept as _text_kept
+from tradelint.rules.unclosed_texts import fix_offered as _fix_offered, open_exit_report as _open_exit_report, process_report as _process_report
+from tradelint.rules.unclosed_texts import text_of as _text, text_kept as _text_kept
 
 
 class UnclosedAsyncResource(Rule):
@@ -410,7 +410,13 @@ class UnclosedAsyncResource(Rule):
     known where the library is not installed: a
     class that keeps a known resource and releases it (`disnake.Client`), whose `__aexit__`
     always calls one release method (`openai.AsyncOpenAI`: `close()`, `aiokafka.AIOKafkaProducer`:
-    `stop()`), that derives from one, or a function that returns a new one. A plain (not awaited) method of the table
+    `stop()`), that derives from one, or a function that returns a new one; an object `__aenter__`
+    hands out after binding an attribute of it to the manager's exit (`playwright.stop =
+    self.__aexit__`), made by a manager's method entering it by hand (`await async_playwright().start()`,
+    on a receiver a library function the table records returns: Gerapy/GerapyPlaywright `d8c2f5c2`);
+    a class whose `__del__` ends what it holds and whose release coroutine ends it alike, whatever
+    its arguments (`grpc.aio.server()`, `await server.stop(grace)`: jumpstarter-dev/jumpstarter
+    `9b2b9cf9`, stopped after an `@asynccontextmanager`'s `yield` outside `finally`). A plain (not awaited) method of the table
     makes one only at the end of a builder's chain rooted at the class it builds
     (python-telegram-bot's `Application.builder().token(t).build()`), and only once the code awaits
     a method of what it is bound to (a local, or `self.<attr>` in the class): an application that
@@ -681,19 +687,7 @@ class UnclosedAsyncResource(Rule):
                     yield Report(c.stmt, fit("`{name}` lives on in `{holder}` after the function, never closed; close it where that ends",
                                              name=c.name, label=c.label, holder=ast.unparse(holder)), None, _text_kept(c))
                     continue
-            # ``s = session or ClientSession()``: ``async with`` would also close the caller's.
-            fallback = isinstance(getattr(c.stmt, "value", None), (ast.BoolOp, ast.IfExp))
-            if (
-                verdict.problem in ("never_closed", "not_in_finally")
-                and c.function is not None
-                and not c.spec.first_party
-                and not c.spec.maybe_none
-                and not c.spec.unenterable
-                and c.spec.part is None
-                and not fallback
-                and _single_name(c)
-                and not _awaited_maker(ctx, c)
-            ):
+            if c.function is not None and _fix_offered(ctx, verdict.problem, c):
                 fix = async_with_fix(ctx.module, c.function, c.stmt, c.name, c.label)
             yield Report(c.stmt, text.message, fix, text.help)
 

@@ -235,3 +235,22 @@ def process_report(leak: ProcessLeak) -> Report:
     return Report(leak.stmt, fit("`{name}` (`{label}(...)`) keeps running after " + leak.exit, name=leak.name, label=leak.label),
                   None, fit_help("A child process runs on until it exits or is killed: kill it there (`{name}.kill()`, "
                                  "then `await {name}.wait()`)", name=leak.name))
+
+
+def fix_offered(ctx: FileContext, problem: str, c: Creation) -> bool:
+    """Whether TRD201 offers ``async with`` for the creation ``c`` reported for ``problem``: a
+    library resource bound to one name, never ``None``, enterable, not a part of another, not
+    made by an awaited maker, and not a fallback (``s = session or ClientSession()``: ``async
+    with`` would also close the caller's)."""
+    fallback = isinstance(getattr(c.stmt, "value", None), (ast.BoolOp, ast.IfExp))
+    return (
+        problem in ("never_closed", "not_in_finally")
+        and c.function is not None
+        and not c.spec.first_party
+        and not c.spec.maybe_none
+        and not c.spec.unenterable
+        and c.spec.part is None
+        and not fallback
+        and single_name(c)
+        and not awaited_maker(ctx, c)
+    )

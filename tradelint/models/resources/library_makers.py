@@ -17,7 +17,7 @@ from dataclasses import replace
 from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
-from tradelint.models.resources.library_table import Maker, library_makers, library_resource
+from tradelint.models.resources.library_table import Maker, library_makers, library_resource, library_returns
 from tradelint.models.resources.resource_types import ResourceSpec
 
 Makers = dict[tuple[str, bool], tuple[Maker, ...]]
@@ -220,9 +220,12 @@ def _names_owner(annotated: set[str], owner: str) -> bool:
 
 def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, makers: Makers, depth: int) -> set[str] | None:
     """The library classes the receiver is known to be: every value bound to the local (or to
-    ``self.<attr>`` in the class) made by a maker, or the parameter's annotation. None when
-    nothing is known."""
+    ``self.<attr>`` in the class) made by a maker or returned by a library function the table
+    types (``async_playwright()``), or the parameter's annotation. None when nothing is known."""
     values: list[ast.expr] = []
+    if isinstance(receiver, ast.Call):
+        returned = _typed_call(module, receiver)
+        return {returned} if returned is not None else None
     if isinstance(receiver, ast.Name) and isinstance(function, _FUNCTIONS):
         args = function.args
         param = next((a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.arg == receiver.id), None)
@@ -243,7 +246,15 @@ def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, m
     for value in values:
         inner = value.value if isinstance(value, ast.Await) else value
         types = _made(module, inner, makers, depth + 1) if isinstance(inner, ast.Call) else set()
+        if not types and inner is value and isinstance(inner, ast.Call) and (returned := _typed_call(module, inner)) is not None:
+            types = {returned}
         if not types:
             return None
         made |= types
     return made or None
+
+
+def _typed_call(module: ModuleInfo, call: ast.Call) -> str | None:
+    """The class a call of a library function returns, when the table types it."""
+    qualified = module.imports.qualify(call.func)
+    return library_returns().get(qualified) if qualified is not None else None

@@ -75,3 +75,12 @@ def library_makers() -> dict[str, dict[tuple[str, bool], tuple[Maker, ...]]]:
         maker = Maker(owner, entry["returns"], entry.get("by_name", True))
         found.setdefault(name.partition(".")[0], {}).setdefault((method, entry["async"]), []).append(maker)
     return {package: {key: tuple(makers) for key, makers in methods.items()} for package, methods in found.items()}
+
+
+@lru_cache(maxsize=1)
+def library_returns() -> dict[str, str]:
+    """Library functions whose result is an instance of a class with a method maker, read from
+    their annotation or returns (Playwright's ``async_playwright() -> PlaywrightContextManager``):
+    what a maker called on such a call's result makes is known (``await
+    async_playwright().start()``)."""
+    return {name: entry["returns"] for name, entry in _document().get("returns", {}).items()}
