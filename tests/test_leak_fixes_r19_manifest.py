@@ -1,13 +1,13 @@
 """``benchmarks/leak_fixes_r19.txt``, the round-19 blind set of maintainers' leak fixes, is well formed.
 
 The checks are in ``tests/leak_manifests.py``; nothing runs tradelint on the commits (see
-``benchmarks/LEAKFIXES19.md``). Collected blind in session 37; not yet scored, and not yet split into
-halves (the lead splits it).
+``benchmarks/LEAKFIXES19.md``). Collected blind in session 37, scored blind at main and at the session's merged rules, and split by the
+lead into halves (a for development, b a holdout).
 """
 
 from __future__ import annotations
 
-from tests.leak_manifests import Kinds, Round, make_tests
+from tests.leak_manifests import Halves, Kinds, Round, make_tests
 
 ROUND = Round(
     19,
@@ -18,7 +18,7 @@ ROUND = Round(
     mixed=(),
     apps=(20, 2),
     kinds=Kinds(ha=0, library=2, other=20),
-    halves=None,  # whole round only; the lead splits it
+    halves=Halves(lines=(11, 11), sites=({"TRD2": 7, "TRD3": 7}, {"TRD2": 1, "TRD3": 18})),  # session 37, after the blind scores
     others_at_least=50,  # rounds 1 to 18, their halves and the round-4 rename file
 )
 globals().update(make_tests(ROUND))
