@@ -30,7 +30,7 @@ import re
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import lineage
-from tradelint.facts.summaries import definition_of, is_release_name
+from tradelint.facts.summaries import class_named_by, is_release_name
 from tradelint.facts.syntax import capword, walk
 from tradelint.facts.uses import self_attr, self_name
 from tradelint.models.resources.dropped import lost_element, shared_element
@@ -77,10 +77,10 @@ def _ends_nothing(module: ModuleInfo, call: ast.Call, release: str) -> bool:
     on to nothing: no release of a part (``self.api.session.close()``), no release-like method of
     its own (``await self._destroy()``). Its own code then says what an element holds, whatever
     the owner calls (``stop()`` that only resets a field, session 33's twin)."""
-    found = definition_of(module, call.func)
-    if found is None or found[1].kind != "class" or (facts := found[0].classes.get(found[1].line)) is None:
+    named = class_named_by(module, call.func)  # ``call`` is a CapWords call (:func:`_made`)
+    if named is None:
         return False
-    method = next((f.methods[release] for _, f in lineage(module.project, found[0], facts) if release in f.methods), None)
+    method = next((f.methods[release] for _, f in lineage(module.project, named[0], named[2]) if release in f.methods), None)
     return method is not None and not method.releases and not any(is_release_name(c) for c in method.self_calls)
 
 
