@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import getpass
 import importlib.util
+import os
 import sys
+import tempfile
 from pathlib import Path
 from types import ModuleType
 
@@ -13,6 +16,22 @@ pytest.register_assert_rewrite("tests.leak_manifests")
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 sys.path.insert(0, str(ROOT))
+
+# The suite starts hundreds of Python processes (the CLI, flake8, pip, pre-commit), each of which
+# imports tradelint. Where the environment says not to write bytecode (PYTHONDONTWRITEBYTECODE,
+# as in some CI images), every one of them compiled its 190 modules again: about half a second of
+# a core each. The suite keeps compiled bytecode in one folder of its own instead
+# (PYTHONPYCACHEPREFIX), for this process, the other test processes and all they start: never
+# beside the sources, the fixtures or the projects the tests write, whatever the environment.
+try:
+    _USER = getpass.getuser()
+except (KeyError, OSError):  # no name for this user id
+    _USER = "anyone"
+PYCACHE = Path(tempfile.gettempdir()) / f"tradelint-tests-pycache-{_USER}"
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+os.environ["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+sys.dont_write_bytecode = False
+sys.pycache_prefix = str(PYCACHE)
 
 
 def load_benchmark(name: str) -> ModuleType:

@@ -102,14 +102,16 @@ IDENTIFIERS = [
 ]
 
 
+# Every kind of mutation (``apply_mutation``); the suite's sample applies each once.
+MUTATION_KINDS = [
+    "delete_line", "duplicate_line", "swap_lines", "indent", "dedent", "delete_bytes",
+    "insert_bytes", "truncate", "crlf", "cr", "tabs", "replace_identifier", "splice_line",
+]
+
+
 @st.composite
 def mutation(draw: st.DrawFn, lines_count: int, size: int) -> tuple[str, tuple[object, ...]]:
-    kind = draw(
-        st.sampled_from(
-            ["delete_line", "duplicate_line", "swap_lines", "indent", "dedent", "delete_bytes",
-             "insert_bytes", "truncate", "crlf", "cr", "tabs", "replace_identifier", "splice_line"]
-        )
-    )
+    kind = draw(st.sampled_from(MUTATION_KINDS))
     line = draw(st.integers(0, max(lines_count - 1, 0)))
     pos = draw(st.integers(0, max(size, 0)))
     if kind == "swap_lines":

@@ -1,8 +1,11 @@
 """Generated and mutated programs through the whole engine and the fixer: nothing escapes, every
 fixed file parses, fixes change only their targets, and fixing twice is a no-op.
 
-The normal suite runs a fixed, reproducible set of examples. The long run explores new ones:
-``TRADELINT_FUZZ_EXAMPLES=5000 python -m pytest tests/test_fuzz.py -q`` (see the README).
+The suite's slow step (``pytest -m slow``) runs a fixed sample: every mutation kind once (on
+three shapes of project in turn), 100 generated programs alone and 25 beside fixable code. The long command
+(``.ci/long``, ``pytest -m long``) runs the 100 reproducible examples of each property that the
+slow step ran before, and ``TRADELINT_FUZZ_EXAMPLES=5000 python -m pytest tests/test_fuzz.py -m
+"slow or long"`` explores new ones (see the README).
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ import os
 import shutil
 from pathlib import Path
 
-import hypothesmith
 import pytest
 from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
@@ -20,6 +22,7 @@ from hypothesis import strategies as st
 from tests.conftest import FIXTURES
 from tests.fuzzing import (
     FIXTURE_FILES,
+    MUTATION_KINDS,
     Outcome,
     apply_mutation,
     check_and_fix_invariants,
@@ -40,6 +43,19 @@ FUZZ = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
+# The slow step's sample of a property whose 100 examples run in the long command.
+SAMPLE = settings(FUZZ, max_examples=EXAMPLES or 25)
+
+
+def _programs() -> st.SearchStrategy[str]:
+    import hypothesmith  # its grammar takes a second or two to build: only where a test draws from it
+
+    return hypothesmith.from_grammar()
+
+
+# One grammar for every property, built when first drawn from, not when each test process
+# collects this module (which every process of the suite does, whatever it runs).
+PROGRAMS = st.deferred(_programs)
 
 # Fixture files with fixes, used as seeds next to generated code so that fixes have work to do.
 SEEDS = [p for p in FIXTURE_FILES if p.parent == FIXTURES]
@@ -55,7 +71,7 @@ def _run_in(tmp: Path, files: dict[str, bytes]) -> Outcome:
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates
 @FUZZ
-@given(program=hypothesmith.from_grammar())
+@given(program=PROGRAMS)
 def test_generated_programs(program: str) -> None:
     tmp = in_tmp("grammar")
     try:
@@ -64,11 +80,7 @@ def test_generated_programs(program: str) -> None:
         shutil.rmtree(tmp)
 
 
-@pytest.mark.slow
-@pytest.mark.filterwarnings("ignore::SyntaxWarning")
-@FUZZ
-@given(seed=st.sampled_from(SEEDS), program=hypothesmith.from_grammar(), before=st.booleans())
-def test_generated_programs_beside_fixable_code(seed: Path, program: str, before: bool) -> None:
+def _beside_fixable_code(seed: Path, program: str, before: bool) -> None:
     seed_text = seed.read_text(encoding="utf-8")
     source = program + "\n" + seed_text if before else seed_text + "\n" + program
     try:
@@ -84,7 +96,23 @@ def test_generated_programs_beside_fixable_code(seed: Path, program: str, before
         shutil.rmtree(tmp)
 
 
+@pytest.mark.long
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
+@FUZZ
+@given(seed=st.sampled_from(SEEDS), program=PROGRAMS, before=st.booleans())
+def test_generated_programs_beside_fixable_code(seed: Path, program: str, before: bool) -> None:
+    _beside_fixable_code(seed, program, before)
+
+
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
+@SAMPLE
+@given(seed=st.sampled_from(SEEDS), program=PROGRAMS, before=st.booleans())
+def test_generated_programs_beside_fixable_code_sample(seed: Path, program: str, before: bool) -> None:
+    _beside_fixable_code(seed, program, before)
+
+
+@pytest.mark.long
 @FUZZ
 @given(case=mutated_fixture())
 def test_mutated_fixture_files(case: tuple[Path, bytes, list[tuple[str, tuple[object, ...]]]]) -> None:
@@ -97,6 +125,44 @@ def test_mutated_fixture_files(case: tuple[Path, bytes, list[tuple[str, tuple[ob
         event(f"fixed files: {min(outcome.fixed_files, 1)}")
     finally:
         shutil.rmtree(tmp)
+
+
+# The slow step's sample of ``test_mutated_fixture_files`` (about 3 s of a core where the 100
+# examples take minutes): every mutation kind once, each at the line of the fixture's first
+# finding (where a fix has work to do), on the three shapes of project the property draws from
+# in turn: a single file, a package whose module reads another's class, an incident project.
+SHAPES = [
+    FIXTURES / "TRD301.py",
+    FIXTURES / "cross_module" / "pkg" / "sub_rel.py",
+    FIXTURES / "incidents" / "002_context_service" / "app" / "context" / "service.py",
+]
+
+
+def _each_kind_args(kind: str, data: bytes) -> tuple[object, ...]:
+    """Arguments of ``kind`` that touch the first line declaring a finding."""
+    lines = data.splitlines(keepends=True)
+    line = next(i for i, text in enumerate(lines) if b"# error:" in text)
+    pos = sum(len(text) for text in lines[:line]) + len(lines[line]) - len(lines[line].lstrip())
+    args: dict[str, tuple[object, ...]] = {
+        "swap_lines": (line, line + 1),
+        "delete_bytes": (pos, 12),
+        "insert_bytes": (pos, b"await "),
+        "truncate": (0, pos + 8),
+        "replace_identifier": ("create_task", "ensure_future", 0) if b"create_task" in data else ("ClassVar", "Final", 0),
+        "splice_line": (line, b"    asyncio.create_task(poll())  # spliced from TRD301.py\n"),
+    }
+    return args.get(kind, (line, 0))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", MUTATION_KINDS)
+def test_each_mutation_kind_on_a_fixture(tmp_path: Path, kind: str) -> None:
+    fixture = SHAPES[MUTATION_KINDS.index(kind) % len(SHAPES)]
+    original = fixture.read_bytes()
+    data = apply_mutation(original, kind, _each_kind_args(kind, original))
+    assert data != original, kind  # the sample mutates what it names
+    write_mutated(tmp_path, fixture, data)
+    check_and_fix_invariants(tmp_path)
 
 
 # Cases the long runs found, kept so they run every time.

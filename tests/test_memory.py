@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tracemalloc
 import weakref
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,34 @@ from tradelint.runner.engine import Checker
 DATA = Path(__file__).parent / "data"
 # Multi-module projects: base classes, task wrappers and resource types defined in other files.
 PROJECTS = [FIXTURES, DATA / "trd1xx_programs", DATA / "task_programs", DATA / "resource_programs", DATA / "oracle"]
+# The fixture projects of more than one module: a module read for another's lookup is what a
+# budget forgets and parses again, so over these every budget takes the paths it takes over the
+# whole tree, at about a quarter of the cost.
+PACKAGES = [FIXTURES / name for name in ("cross_module", "incidents", "library_attributes", "renames")]
+
+
+@dataclass(frozen=True)
+class Trees:
+    """What a budget comparison runs over, and how much it must find there (fewer: the tree is
+    no longer what the comparison was written for)."""
+
+    paths: list[Path]
+    findings: int
+    summaries: int
+    fixed_files: int
+    flake8_lines: int
+
+
+# The suite's slow step compares budgets over the packages; the long command (`.ci/long`) over
+# the whole tree, as the slow step did before.
+TREES = [
+    pytest.param(
+        Trees(PACKAGES, findings=60, summaries=20, fixed_files=8, flake8_lines=60), marks=pytest.mark.slow, id="packages"
+    ),
+    pytest.param(
+        Trees(PROJECTS, findings=100, summaries=50, fixed_files=10, flake8_lines=200), marks=pytest.mark.long, id="whole"
+    ),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -35,11 +64,11 @@ def _fresh_config_cache() -> None:
     clear_cache()
 
 
-def check_all(budget: int | None) -> tuple[list[Finding], Project]:
+def check_all(budget: int | None, paths: list[Path]) -> tuple[list[Finding], Project]:
     project = Project(module_budget=budget)
     checker = Checker(project, batch=True)
     found: list[Finding] = []
-    for file in discover(PROJECTS, None):
+    for file in discover(paths, None):
         found.extend(checker.check_path(file, config_for(file)))
         if budget is not None:
             # Between two files the project keeps at most its budget (down to half, once over).
@@ -47,16 +76,18 @@ def check_all(budget: int | None) -> tuple[list[Finding], Project]:
     return found, project
 
 
-@pytest.mark.slow
-def test_findings_do_not_depend_on_the_module_budget() -> None:
-    kept_all, everything = check_all(None)
-    assert len(kept_all) > 100
+@pytest.mark.parametrize("trees", TREES)
+def test_findings_do_not_depend_on_the_module_budget(trees: Trees) -> None:
+    kept_all, everything = check_all(None, trees.paths)
+    assert len(kept_all) > trees.findings
     assert everything.reparses == 0
+    starved = None
     for budget in (1, 4096, 64 * 1024):
-        bounded, project = check_all(budget)
+        bounded, project = check_all(budget, trees.paths)
         assert [(f.as_json(), f.fix) for f in bounded] == [(f.as_json(), f.fix) for f in kept_all], budget
+        starved = project if budget == 1 else starved
     # Budget 1 keeps nothing between files: every module a later file reads is parsed again.
-    _, starved = check_all(1)
+    assert starved is not None
     assert starved.reparses > 10
     assert starved._modules == {}
 
@@ -116,6 +147,7 @@ def test_a_file_that_names_its_own_module_is_not_parsed_again(tmp_path: Path) ->
     assert project._current is None  # and it is not kept past its file either
 
 
+@pytest.mark.parametrize("trees", TREES)
 @pytest.mark.parametrize(
     ("args", "budgets"),
     [
@@ -124,14 +156,14 @@ def test_a_file_that_names_its_own_module_is_not_parsed_again(tmp_path: Path) ->
         (["--fix", "--diff"], (None, 1)),
     ],
 )
-@pytest.mark.slow
 def test_the_cli_prints_the_same_with_any_budget(
-    args: list[str], budgets: tuple[int | None, ...], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    args: list[str], budgets: tuple[int | None, ...], trees: Trees, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """No budget: a small run, every tree and text kept. 1 byte and 4 KiB: bounded runs (a
     batch checker, modules forgotten and parsed again, ``--fix``'s snapshots compressed)."""
     monkeypatch.setattr(cli, "clock", lambda: 0.0)  # the summary line states the run time
-    paths = [str(p) for p in PROJECTS]
+    paths = [str(p) for p in trees.paths]
     outputs = []
     for budget in budgets:
         monkeypatch.setattr(context, "MODULE_BUDGET", budget)
@@ -143,9 +175,9 @@ def test_the_cli_prints_the_same_with_any_budget(
     assert len(outputs[0][1]) > 1000
 
 
-@pytest.mark.slow
+@pytest.mark.parametrize("trees", TREES)
 def test_fix_writes_the_same_with_any_budget(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    trees: Trees, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``--fix --unsafe-fixes`` on copies of the projects: the same files written, byte for byte,
     and the same report, whether the run keeps everything or is bounded."""
@@ -153,8 +185,12 @@ def test_fix_writes_the_same_with_any_budget(
     results = []
     for budget in (None, 1, 4096):
         copy = tmp_path / f"budget-{budget}"
-        for project in PROJECTS:
-            shutil.copytree(project, copy / project.name)
+        for project in trees.paths:
+            # A fixture package goes where it was, under its configuration (fixtures/pyproject.toml).
+            within = project.relative_to(FIXTURES.parent) if project.is_relative_to(FIXTURES) else Path(project.name)
+            shutil.copytree(project, copy / within)
+            if within.parent.name == FIXTURES.name:
+                shutil.copy(FIXTURES / "pyproject.toml", copy / within.parent / "pyproject.toml")
         monkeypatch.setattr(context, "MODULE_BUDGET", budget)
         clear_cache()
         code = cli.run(["--no-cache", "--jobs", "1", "--fix", "--unsafe-fixes", str(copy)])
@@ -164,7 +200,7 @@ def test_fix_writes_the_same_with_any_budget(
     assert results[0] == results[1] == results[2]
     originals = {p.relative_to(FIXTURES.parent): p.read_bytes() for p in FIXTURES.rglob("*.py")}
     changed = [path for path, data in results[0][3].items() if originals.get(path, data) != data]
-    assert len(changed) > 10  # the fixtures were fixed, not left alone
+    assert len(changed) > trees.fixed_files  # the fixtures were fixed, not left alone
 
 
 def test_a_bounded_fix_keeps_each_file_as_read_compressed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -396,12 +432,12 @@ def test_a_run_is_bounded_by_what_its_trees_would_cost_not_by_its_bytes(monkeypa
     assert not workers.bounded_run(89 * mib, 5_796)
 
 
-def check_all_trimmed(budget: int | None, summary_limit: int | None) -> tuple[list[Finding], int]:
+def check_all_trimmed(budget: int | None, summary_limit: int | None, paths: list[Path]) -> tuple[list[Finding], int]:
     project = Project(module_budget=budget, summary_limit=summary_limit)
     checker = Checker(project, batch=True)
     found: list[Finding] = []
     most = 0
-    for file in discover(PROJECTS, None):
+    for file in discover(paths, None):
         checker.project.make_room(file.stat().st_size)
         if budget is not None:
             assert project._kept + file.stat().st_size <= budget or project._kept == 0
@@ -410,27 +446,28 @@ def check_all_trimmed(budget: int | None, summary_limit: int | None) -> tuple[li
     return found, most
 
 
-@pytest.mark.slow
-def test_forgetting_summaries_and_making_room_change_no_finding() -> None:
+@pytest.mark.parametrize("trees", TREES)
+def test_forgetting_summaries_and_making_room_change_no_finding(trees: Trees) -> None:
     """A bounded project forgets the oldest half of its summaries (and lasting verdicts and path
     memos) past its limit, and a front-end can make room for a large file before checking it:
     the facts are asked again (parsed again), and every finding and fix is the same."""
-    kept_all, everything = check_all_trimmed(None, None)
-    assert len(kept_all) > 100 and everything > 50  # every module asked for summarised, none forgotten
+    kept_all, everything = check_all_trimmed(None, None, trees.paths)
+    # Every module asked for summarised, none forgotten.
+    assert len(kept_all) > trees.findings and everything > trees.summaries
     expected = [(f.as_json(), f.fix) for f in kept_all]
     for budget, limit in ((4 * 2**20, 2), (4096, 8), (1, 1)):
-        found, most = check_all_trimmed(budget, limit)
+        found, most = check_all_trimmed(budget, limit, trees.paths)
         assert [(f.as_json(), f.fix) for f in found] == expected, (budget, limit)
         # Over the limit only by the modules forgotten since the last trim (summarised as they go).
         assert most < everything, (budget, limit, most)
 
 
-@pytest.mark.slow
+@pytest.mark.parametrize("trees", TREES)
 def test_the_cli_prints_the_same_when_summaries_are_forgotten(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    trees: Trees, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(cli, "clock", lambda: 0.0)
-    paths = [str(p) for p in PROJECTS]
+    paths = [str(p) for p in trees.paths]
     outputs = []
     for budget, limit in ((None, context.SUMMARY_LIMIT), (4096, 2)):
         monkeypatch.setattr(context, "MODULE_BUDGET", budget)
@@ -443,8 +480,8 @@ def test_the_cli_prints_the_same_when_summaries_are_forgotten(
     assert len(outputs[0][1]) > 1000
 
 
-@pytest.mark.slow
-def test_flake8_reports_the_same_under_any_budget() -> None:
+@pytest.mark.parametrize("trees", TREES)
+def test_flake8_reports_the_same_under_any_budget(trees: Trees) -> None:
     """The plugin makes room for each file before it is checked (forgetting modules kept for
     lookups) and forgets them past its budget: ``flake8 --select TRD`` prints the same."""
     outputs = []
@@ -453,13 +490,13 @@ def test_flake8_reports_the_same_under_any_budget() -> None:
         if budget is not None:
             env["TRADELINT_MODULE_BUDGET"] = budget
         proc = subprocess.run(
-            [sys.executable, "-m", "flake8", "-j", "1", "--select", "TRD", "--isolated", *map(str, PROJECTS)],
+            [sys.executable, "-m", "flake8", "-j", "1", "--select", "TRD", "--isolated", *map(str, trees.paths)],
             capture_output=True, text=True, env=env,
         )
         assert proc.returncode == 1, proc.stderr
         outputs.append(proc.stdout)
     assert outputs[0] == outputs[1] == outputs[2]
-    assert outputs[0].count(" TRD") > 200
+    assert outputs[0].count(" TRD") > trees.flake8_lines
 
 
 def test_forgetting_memos_never_touches_the_files_they_name(tmp_path: Path) -> None:

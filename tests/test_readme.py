@@ -156,6 +156,18 @@ def test_setup_commands_word_for_word() -> None:
     ), proc.stdout.splitlines()[-1]
 
 
+def test_the_long_command_is_the_test_install_then_the_long_tests() -> None:
+    """``.ci/long``, which the set-up section names, makes the environment the test command makes
+    and runs the tests marked ``long``, which neither step of the suite runs (``addopts``)."""
+    assert "`.ci/long`" in README.split("## Set-up: two commands", 1)[1].split("\n## ", 1)[0]
+    install = SETUP[1].split(" && .venv/bin/python -m pytest", 1)[0]
+    ci = (ROOT / ".ci" / "long").read_text(encoding="utf-8").splitlines()
+    assert ci[-1] == install + " && .venv/bin/python -m pytest -q -n auto -m long"
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    assert options["addopts"] == "-m 'not slow and not long'"
+    assert sorted(marker.split(":")[0] for marker in options["markers"]) == ["long", "slow"]
+
+
 def stated_fixture_counts() -> tuple[int, int, int]:
     """(findings in a bare install, files, findings with the test extras) as the README states them."""
     found = re.search(
