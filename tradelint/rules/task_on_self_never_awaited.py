@@ -10,6 +10,7 @@ from tradelint.facts.file_context import FileContext
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.uses import self_attribute_loads
 from tradelint.models.tasks.late_cancels import cancelled_late
+from tradelint.models.tasks.mid_life_ends import ended_mid_life
 from tradelint.models.tasks.siblings import left_by_ender
 from tradelint.models.tasks.fixes import no_fix_help, task_attribute_fix
 from tradelint.models.tasks.shutdown import teardown_name
@@ -183,6 +184,34 @@ class TaskOnSelfNeverAwaited(Rule):
         async def close(self):
             await self._ws.close()
             self._poller.cancel()
+    ```
+
+    A task the class ends only mid-life is reported where it is stored when the class's end
+    leaves it running. That end is a `finally` of a method that ends two or more of the tasks the
+    class keeps on `self` (cancels them, awaits them, hands them to `gather` or a helper), for
+    the tasks its `try` starts (stores there, or in the methods it calls on `self` or runs as
+    tasks), or a public release method (`close()`, `stop()`, `__aexit__`...) that ends two or
+    more of them and starts none. A task that some other method ends (a barge-in handler that
+    cancels the running reply) is in flight when the end comes, and runs on (bolna-ai/bolna
+    `7de10a02`, whose `run()` cancels its synthesizer, transcriber and output tasks in a
+    `finally`, but not the LLM task). Not when a public release ends it too, nor when the
+    `finally` (or handler of the cancellation) of a task the end cancels ends it:
+    ```python
+    class Call:
+        async def run(self):
+            try:
+                self.reader = asyncio.create_task(self._read())   # reaches `_on_text()`
+                self.writer = asyncio.create_task(self._write())
+                await self.ws.closed()
+            finally:
+                self.reader.cancel()
+                self.writer.cancel()
+
+        async def _on_text(self, text):
+            if text == BARGE_IN:
+                self.reply.cancel()
+            else:
+                self.reply = asyncio.create_task(self._reply(text))   # reported
     ```
 
     ## Why is this bad?
@@ -363,6 +392,19 @@ class TaskOnSelfNeverAwaited(Rule):
                     None,
                     fit_help("`{ender}()` is where `{cls}` ends its background work; this task runs on after it",
                              ender=left.ender, cls=left.cls.name),
+                )
+                reported.add((left.cls.name, left.name))
+        for mid in ended_mid_life(ctx.module):
+            if (mid.cls.name, mid.name) not in reported:
+                reported.add((mid.cls.name, mid.name))
+                end = ("the `finally` of `{end}()`" if mid.in_finally else "`{end}()`")
+                yield Report(
+                    mid.stmt,
+                    fit("`self.{name}` is ended only mid-life, in `{ender}()`; " + end + ", which ends the other tasks of `{cls}`, leaves it running",
+                        name=mid.name, ender=mid.enders[0], end=mid.end, cls=mid.cls.name),
+                    None,
+                    fit_help("End it also in " + end + ": when that runs while the task is in flight, the task runs on",
+                             end=mid.end),
                 )
 
 
