@@ -1,4 +1,4 @@
-"""Session 38 (issue 28 point 6, tasks judged the way they die): a task a class ends only mid-life.
+"""Session 38 (issue 28 point 6, tasks judged the way they die): tasks the owner's end leaves.
 
 - **The owner's end leaves a task that is ended only mid-life (TRD303).** A class's ``run()``
   whose ``finally`` cancels the reader and writer tasks it started, while the reply task that
@@ -6,7 +6,14 @@
   reply, the reply runs on (bolna-ai/bolna ``7de10a02``). Also a public release (``close()``)
   that ends two of the class's tasks while a third is cancelled only by ``pause()``. Not when
   the end names it too, a public release ends it, the coroutine of a task the end cancels ends
-  it in its own ``finally``, the release is a restart, or the end ends a single task.
+  it in its own ``finally``, the release is a restart, or the end ends a single task. Also a
+  task made in a local and then stored, and tasks kept by key in a collection on ``self`` and
+  cancelled one by one.
+- **A task ``__aenter__`` starts, left when ``__aenter__`` fails after (TRD303).** ``async
+  with`` runs ``__aexit__`` only once ``__aenter__`` returns: a connect cancelled while it waits
+  for readiness leaves the runner it started (jlowin/fastmcp ``d26b04f8``). Not when the wait is
+  in a ``try`` whose handler of the cancellation ends it, a ``raise`` once the task is done, or
+  nothing can fail after the start.
 """
 
 from __future__ import annotations
@@ -219,6 +226,166 @@ def test_the_shape_misbehaves_at_run_time() -> None:
             await asyncio.sleep(0.01)
             running = not call.reply_task.done()
             call.reply_task.cancel()
+            return bool(running)
+
+        assert asyncio.run(main()) is expect_running
+
+
+def test_task_made_in_a_local_then_stored(tmp_path: Path) -> None:
+    source = CALL.format(also="", more="").replace(
+        "        self.reply_task = asyncio.create_task(self._reply(text))\n",
+        "        task = asyncio.create_task(self._reply(text))\n        self.reply_task = task\n",
+    )
+    assert _check(tmp_path, {"call.py": source}) == [MID_LIFE]
+
+
+def test_local_cancel_through_an_alias_in_the_finally(tmp_path: Path) -> None:
+    also = "\n            reply = self.reply_task\n            if reply is not None:\n                reply.cancel()"
+    assert _check(tmp_path, {"call.py": CALL.format(also=also, more="")}) == []
+
+
+JOBS = """\
+import asyncio
+
+
+class Downloads:
+    def __init__(self):
+        self.active = dict()
+
+    async def run(self, commands):
+        try:
+            self.listener = asyncio.create_task(self._listen(commands))
+            self.reporter = asyncio.create_task(self._report())
+            await self.listener
+        finally:
+            self.listener.cancel()
+            self.reporter.cancel(){also}
+
+    async def _listen(self, commands):
+        async for kind, name in commands:
+            if kind == "start":
+                self.active[name] = asyncio.create_task(self._download(name))
+            elif name in self.active:
+                self.active.pop(name).cancel()
+
+    async def _report(self):
+        while True:
+            await asyncio.sleep(1)
+
+    async def _download(self, name):
+        await asyncio.sleep(60)
+"""
+
+
+def test_keyed_tasks_cancelled_one_by_one_are_left_by_the_finally(tmp_path: Path) -> None:
+    assert _check(tmp_path, {"jobs.py": JOBS.format(also="")}) == [
+        "jobs.py:20:17 TRD303 tasks in `self.active` are ended only mid-life, in `_listen()`; the `finally` of "
+        "`run()`, which ends the other tasks of `Downloads`, leaves them running"
+    ]
+
+
+def test_finally_that_cancels_every_keyed_task(tmp_path: Path) -> None:
+    also = "\n            for task in self.active.values():\n                task.cancel()"
+    assert _check(tmp_path, {"jobs.py": JOBS.format(also=also)}) == []
+
+
+def test_finally_that_gathers_every_keyed_task(tmp_path: Path) -> None:
+    also = "\n            await asyncio.gather(*self.active.values(), return_exceptions=True)"
+    assert _check(tmp_path, {"jobs.py": JOBS.format(also=also)}) == []
+
+
+CLIENT = """\
+import asyncio
+
+
+class Client:
+    def __init__(self, transport):
+        self.transport = transport
+        self.ready = asyncio.Event()
+        self.runner = None
+
+    async def __aenter__(self):
+        await self._connect()
+        return self
+
+    async def __aexit__(self, *exc):
+        self.runner.cancel()
+
+    async def _connect(self):
+        self.runner = asyncio.create_task(self._run())
+{wait}
+
+    async def _run(self):
+        await self.transport.open()
+        self.ready.set()
+        while True:
+            await self.transport.pump()
+"""
+WAIT = "        await self.ready.wait()"
+ENTER_LEFT = (
+    "client.py:18:9 TRD303 `self.runner` is left running when `__aenter__()` fails after starting it; "
+    "`__aexit__()`, which ends it, never runs then"
+)
+
+
+def test_task_left_when_enter_is_cancelled_in_its_wait(tmp_path: Path) -> None:
+    assert _check(tmp_path, {"client.py": CLIENT.format(wait=WAIT)}) == [ENTER_LEFT]
+
+
+def test_wait_in_a_try_that_cancels_the_task(tmp_path: Path) -> None:
+    wait = "        try:\n    " + WAIT + "\n        except BaseException:\n            self.runner.cancel()\n            raise"
+    assert _check(tmp_path, {"client.py": CLIENT.format(wait=wait)}) == []
+
+
+def test_wait_in_a_try_whose_handler_misses_the_cancellation(tmp_path: Path) -> None:
+    wait = "        try:\n    " + WAIT + "\n        except Exception:\n            self.runner.cancel()\n            raise"
+    assert _check(tmp_path, {"client.py": CLIENT.format(wait=wait)}) == [ENTER_LEFT]
+
+
+def test_raise_once_the_task_has_ended(tmp_path: Path) -> None:
+    wait = "        if self.runner.done():\n            raise RuntimeError('runner failed')"
+    assert _check(tmp_path, {"client.py": CLIENT.format(wait=wait)}) == []
+
+
+def test_nothing_fails_after_the_start(tmp_path: Path) -> None:
+    assert _check(tmp_path, {"client.py": CLIENT.format(wait="        self.ready.clear()")}) == []
+
+
+def test_exit_that_does_not_end_it_is_not_this_finding(tmp_path: Path) -> None:
+    source = CLIENT.format(wait=WAIT).replace("        self.runner.cancel()\n", "        pass\n")
+    assert not any("__aenter__" in line for line in _check(tmp_path, {"client.py": source}))
+
+
+def test_enter_failure_misbehaves_at_run_time() -> None:
+    """Cancelled in its wait, ``async with`` never runs ``__aexit__``: the runner runs on; with
+    the wait in a ``try`` that cancels it, it ends."""
+
+    class Transport:
+        async def open(self) -> None:
+            await asyncio.sleep(10)
+
+        async def pump(self) -> None:
+            await asyncio.sleep(1)
+
+    guarded = "        try:\n    " + WAIT + "\n        except BaseException:\n            self.runner.cancel()\n            raise"
+    for wait, expect_running in ((WAIT, True), (guarded, False)):
+        namespace: dict[str, object] = {}
+        exec(compile(CLIENT.format(wait=wait), "client.py", "exec"), namespace)  # noqa: S102
+
+        async def main() -> bool:
+            client = namespace["Client"](Transport())  # type: ignore[operator]
+
+            async def use() -> None:
+                async with client:
+                    pass
+
+            user = asyncio.create_task(use())
+            await asyncio.sleep(0.01)
+            user.cancel()
+            await asyncio.gather(user, return_exceptions=True)
+            await asyncio.sleep(0.01)
+            running = not client.runner.done()
+            client.runner.cancel()
             return bool(running)
 
         assert asyncio.run(main()) is expect_running

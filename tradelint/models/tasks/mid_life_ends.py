@@ -26,6 +26,7 @@ import ast
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import is_release_name
@@ -45,6 +46,7 @@ class MidLifeTask:
     enders: tuple[str, ...]  # the methods that do end it, mid-life
     end: str  # the method whose ``finally`` (or which, a release) ends the other tasks
     in_finally: bool
+    elements: bool  # tasks kept in a collection on ``self``
 
 
 def ended_mid_life(module: ModuleInfo) -> Iterator[MidLifeTask]:
@@ -63,60 +65,144 @@ def _class_tasks(cls: ast.ClassDef) -> Iterator[MidLifeTask]:
     stored = _stored_tasks(methods)
     if len(stored) < _SIBLINGS + 1:
         return
-    ended = {name: _ends_among(own_nodes(method), stored) for name, method in methods.items()}
-    coroutines = {attr: _coroutine_method(stmt, methods) for attr, (stmt, _) in stored.items()}
+    aliases = {name: _aliases(method) for name, method in methods.items()}
+    ended = {name: _ends_among(own_nodes(method), stored, aliases[name]) for name, method in methods.items()}
+    coroutines = {attr: _coroutine_method(kept.call, methods) for attr, kept in stored.items()}
+    job = _Job(methods, ended, coroutines, aliases)
     releases = [
         name for name in methods
         if name in ("__aexit__", "__exit__") or (not name.startswith("_") and is_release_name(name))
     ]
     released: set[str] = set()
     for name in releases:
-        released |= _reached_ends(_reachable([name], methods), ended, coroutines, methods)
-    makers = {attr: id(maker) for attr, (_, maker) in stored.items()}
+        released |= _reached_ends(_reachable([name], methods), job)
+    makers = {id(kept.method) for kept in stored.values()}
     ends: list[tuple[str, bool, set[str], set[str]]] = []  # (end, in a finally, ended, started)
     for name in releases:
         reach = _reachable([name], methods)
-        if any(id(methods[m]) in makers.values() for m in reach):
+        if any(id(methods[m]) in makers for m in reach):
             continue  # a restart: it starts what it stops
-        done = _reached_ends(reach, ended, coroutines, methods)
+        done = _reached_ends(reach, job)
         if len(done) >= _SIBLINGS:
             ends.append((name, False, done, set(stored)))
     for name, method in methods.items():
         for node in own_nodes(method):
             if isinstance(node, ast.Try | ast.TryStar) and node.finalbody:
-                done = _region_ends(node.finalbody, stored, ended, coroutines, methods)
+                done = _region_ends(node.finalbody, name, job)
                 if len(done) >= _SIBLINGS:
                     ends.append((name, True, done, _started_in(node.body, stored, methods)))
     reported: set[str] = set()
     for end, in_finally, done, started in ends:
-        for attr in sorted(started - done - released - reported, key=lambda a: stored[a][0].lineno):
+        for attr in sorted(started - done - released - reported, key=lambda a: stored[a].stmt.lineno):
             enders = tuple(sorted(m for m, e in ended.items() if attr in e))
-            stmt, maker = stored[attr]
-            if not enders or _awaited_in(maker, attr) or _runs_a_release(stmt, methods):
+            kept = stored[attr]
+            if not enders or _awaited_in(kept, attr) or _runs_a_release(kept.call):
                 continue
             reported.add(attr)
-            yield MidLifeTask(stmt, attr, cls, enders, end, in_finally)
+            yield MidLifeTask(kept.stmt, attr, cls, enders, end, in_finally, kept.elements)
 
 
-def _stored_tasks(methods: dict[str, Method]) -> dict[str, tuple[ast.Assign, Method]]:
-    """``self.<attr> = create_task(...)`` (or ``ensure_future``), by attribute: its first such
-    statement and the method holding it."""
-    found: dict[str, tuple[ast.Assign, Method]] = {}
+@dataclass(frozen=True)
+class _Job:
+    """What a class's ends are judged with: its methods, the tasks each ends, the method each
+    task's coroutine runs and each method's locals naming a task."""
+    methods: dict[str, Method]
+    ended: dict[str, set[str]]
+    coroutines: dict[str, str | None]
+    aliases: dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True)
+class _Kept:
+    stmt: ast.stmt  # the statement that makes the task
+    call: ast.Call  # its creation
+    method: Method
+    elements: bool  # kept as an element of a collection (``self.x[key] = ...``, ``append``)
+
+
+def _stored_tasks(methods: dict[str, Method]) -> dict[str, _Kept]:
+    """The tasks the class keeps on ``self``, by attribute: ``self.x = create_task(...)`` (or
+    ``ensure_future``), ``self.x[key] = ...``, ``self.x.append(...)``/``add(...)``, directly or
+    through a local made just before (``task = create_task(...)``; ``self.x = task``); for each,
+    its first such statement and the method holding it."""
+    found: dict[str, _Kept] = {}
     for method in methods.values():
+        made: dict[str, list[ast.Assign]] = {}
+        stores: list[tuple[str, ast.expr, ast.stmt, bool]] = []
         for node in own_nodes(method):
-            if (
-                isinstance(node, ast.Assign) and len(node.targets) == 1
-                and (attr := _self_attr(node.targets[0])) is not None
-                and isinstance(node.value, ast.Call) and last_name(node.value.func) in TASK_MAKERS
-                and (attr not in found or node.lineno < found[attr][0].lineno)
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+                if isinstance(target, ast.Name) and _made(node.value) is not None:
+                    made.setdefault(target.id, []).append(node)
+                held = _self_attr(target.value if isinstance(target, ast.Subscript) else target)
+                if held is not None:
+                    stores.append((held, node.value, node, isinstance(target, ast.Subscript)))
+            elif (
+                isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Attribute) and node.value.func.attr in ("append", "add")
+                and len(node.value.args) == 1 and (held := _self_attr(node.value.func.value)) is not None
             ):
-                found[attr] = (node, method)
+                stores.append((held, node.value.args[0], node, True))
+        for attr, value, stmt, elements in stores:
+            kept: _Kept | None = None
+            if (call := _made(value)) is not None:
+                kept = _Kept(stmt, call, method, elements)
+            elif isinstance(value, ast.Name):
+                before = [a for a in made.get(value.id, ()) if a.lineno <= stmt.lineno]
+                if before:
+                    last = max(before, key=lambda a: a.lineno)
+                    kept = _Kept(last, cast(ast.Call, last.value), method, elements)
+            if kept is not None and (attr not in found or kept.stmt.lineno < found[attr].stmt.lineno):
+                found[attr] = kept
     return found
 
 
-def _ends_among(nodes: Iterable[ast.AST], attrs: Collection[str]) -> set[str]:
+def _made(value: ast.expr) -> ast.Call | None:
+    if isinstance(value, ast.Call) and last_name(value.func) in TASK_MAKERS:
+        return value
+    return None
+
+
+# Calls that look at a collection of tasks without ending any (``len(self._tasks)``).
+_LOOKS = frozenset({"len", "list", "tuple", "set", "sorted", "bool", "isinstance", "print", "repr", "str", "id"})
+
+
+def _aliases(method: ast.AST) -> dict[str, str]:
+    """Locals that name a task (or the tasks) of an attribute: ``t = self.x``, ``t =
+    self.x.pop(key)``, ``for t in self.x.values()``."""
+    found: dict[str, str] = {}
+    for node in own_nodes(method):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            held = _held(node.value, {})
+            if held is not None:
+                found[node.targets[0].id] = held
+        elif isinstance(node, ast.For | ast.AsyncFor | ast.comprehension) and isinstance(node.target, ast.Name):
+            iterated = node.iter
+            if isinstance(iterated, ast.Call) and last_name(iterated.func) in _LOOKS and len(iterated.args) == 1:
+                iterated = iterated.args[0]
+            held = _held(iterated, {})
+            if held is not None:
+                found[node.target.id] = held
+    return found
+
+
+def _held(expr: ast.expr, aliases: dict[str, str]) -> str | None:
+    """The attribute whose task (or tasks) ``expr`` is: ``self.x``, ``self.x[key]``,
+    ``self.x.pop(key)``, ``self.x.get(key)``, ``self.x.values()``, or a local naming one."""
+    if isinstance(expr, ast.Name):
+        return aliases.get(expr.id)
+    if isinstance(expr, ast.Subscript):
+        expr = expr.value
+    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ("pop", "get", "values"):
+        expr = expr.func.value
+    return _self_attr(expr)
+
+
+def _ends_among(nodes: Iterable[ast.AST], attrs: Collection[str], aliases: dict[str, str]) -> set[str]:
     """The task attributes these nodes end: ``self.x.cancel()``, ``await self.x`` as a statement,
-    ``self.x`` given to a call (``gather``, ``wait``, a helper that ends it) or put in a display."""
+    ``self.x`` given to a call (``gather``, ``wait``, a helper that ends it) or put in a display;
+    also a task of a collection on ``self`` (``self.x[key].cancel()``, ``for t in
+    self.x.values(): t.cancel()``, ``gather(*self.x)``) and a local naming one."""
     found: set[str] = set()
     for node in nodes:
         candidates: list[ast.expr] = []
@@ -125,42 +211,37 @@ def _ends_among(nodes: Iterable[ast.AST], attrs: Collection[str]) -> set[str]:
         elif isinstance(node, ast.Call):
             if isinstance(node.func, ast.Attribute) and node.func.attr == "cancel":
                 candidates.append(node.func.value)
-            candidates.extend(a.value if isinstance(a, ast.Starred) else a for a in node.args)
+            if last_name(node.func) not in _LOOKS:
+                candidates.extend(a.value if isinstance(a, ast.Starred) else a for a in node.args)
         elif isinstance(node, ast.List | ast.Tuple | ast.Set):
-            candidates.extend(node.elts)
-        found.update(a for c in candidates if (a := _self_attr(c)) is not None and a in attrs)
+            candidates.extend(e.value if isinstance(e, ast.Starred) else e for e in node.elts)
+        found.update(a for c in candidates if (a := _held(c, aliases)) is not None and a in attrs)
     return found
 
 
-def _region_ends(
-    stmts: list[ast.stmt], attrs: Collection[str], ended: dict[str, set[str]],
-    coroutines: dict[str, str | None], methods: dict[str, Method],
-) -> set[str]:
-    """What a block ends: itself, through the methods it calls on ``self``, and through the
-    cancel-time handlers of the tasks it ends."""
+def _region_ends(stmts: list[ast.stmt], method: str, job: _Job) -> set[str]:
+    """What a block of ``method`` ends: itself, through the methods it calls on ``self``, and
+    through the cancel-time handlers of the tasks it ends."""
     nodes = [n for stmt in stmts for n in (stmt, *own_nodes(stmt))]
-    done = _ends_among(nodes, attrs)
-    return done | _reached_ends(_reachable(_self_callees(nodes, methods), methods), ended, coroutines, methods, done)
+    done = _ends_among(nodes, job.coroutines, job.aliases[method])
+    return done | _reached_ends(_reachable(_self_callees(nodes, job.methods), job.methods), job, done)
 
 
-def _reached_ends(
-    reach: set[str], ended: dict[str, set[str]], coroutines: dict[str, str | None],
-    methods: dict[str, Method], seed: Collection[str] = (),
-) -> set[str]:
+def _reached_ends(reach: set[str], job: _Job, seed: Collection[str] = ()) -> set[str]:
     """The tasks the methods of ``reach`` end, and those that the ``finally`` (or handler of the
     cancellation) of an ended task's own coroutine ends when it is cancelled."""
-    done = set(seed).union(*(ended[m] for m in reach))
+    done = set(seed).union(*(job.ended[m] for m in reach))
     seen: set[str] = set()
     while True:
-        more = set()
+        more: set[str] = set()
         for attr in done - seen:
             seen.add(attr)
-            coroutine = coroutines.get(attr)
-            if coroutine is not None and coroutine in methods:
-                handlers = _cancel_time_blocks(methods[coroutine])
+            coroutine = job.coroutines.get(attr)
+            if coroutine is not None:
+                handlers = _cancel_time_blocks(job.methods[coroutine])
                 nodes = [n for stmt in handlers for n in (stmt, *own_nodes(stmt))]
-                more |= _ends_among(nodes, coroutines)
-                more.update(*(ended[m] for m in _reachable(_self_callees(nodes, methods), methods)))
+                more |= _ends_among(nodes, job.coroutines, job.aliases[coroutine])
+                more.update(*(job.ended[m] for m in _reachable(_self_callees(nodes, job.methods), job.methods)))
         if more <= done:
             return done
         done |= more
@@ -185,13 +266,13 @@ def _catches_cancel(expr: ast.expr) -> bool:
     return last_name(expr) in _CANCEL_CATCHERS
 
 
-def _started_in(stmts: list[ast.stmt], stored: dict[str, tuple[ast.Assign, Method]], methods: dict[str, Method]) -> set[str]:
+def _started_in(stmts: list[ast.stmt], stored: dict[str, _Kept], methods: dict[str, Method]) -> set[str]:
     """The tasks a ``try`` body starts: stored in it, or by a method it reaches on ``self``
     (called, or run as a task)."""
     nodes = [n for stmt in stmts for n in (stmt, *own_nodes(stmt))]
     inside = {id(n) for n in nodes}
     reach = {id(methods[m]) for m in _reachable(_self_callees(nodes, methods), methods)}
-    return {attr for attr, (stmt, maker) in stored.items() if id(stmt) in inside or id(maker) in reach}
+    return {attr for attr, kept in stored.items() if id(kept.stmt) in inside or id(kept.method) in reach}
 
 
 def _self_callees(nodes: Iterable[ast.AST], methods: dict[str, Method]) -> list[str]:
@@ -213,25 +294,31 @@ def _reachable(names: Iterable[str], methods: dict[str, Method]) -> set[str]:
     return seen
 
 
-def _coroutine_method(stmt: ast.Assign, methods: dict[str, Method]) -> str | None:
+def _coroutine_method(call: ast.Call, methods: dict[str, Method]) -> str | None:
     """``self.t = create_task(self._run(...))``: ``_run``."""
-    call = stmt.value
-    if isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.Call):
+    if call.args and isinstance(call.args[0], ast.Call):
         name = _self_attr(call.args[0].func)
         return name if name in methods else None
     return None
 
 
-def _runs_a_release(stmt: ast.Assign, methods: dict[str, Method]) -> bool:
+def _runs_a_release(call: ast.Call) -> bool:
     """The task is a teardown: it runs a release of the object or of something it holds."""
-    call = stmt.value
-    if isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.Call):
+    if call.args and isinstance(call.args[0], ast.Call):
         return is_release_name(last_name(call.args[0].func))
     return False
 
 
-def _awaited_in(method: ast.AST, attr: str) -> bool:
-    return any(isinstance(n, ast.Await) and _self_attr(n.value) == attr for n in own_nodes(method))
+def _awaited_in(kept: _Kept, attr: str) -> bool:
+    """The method making the task awaits it (``await self.t``, or the local it was made in)."""
+    local = kept.stmt.targets[0] if isinstance(kept.stmt, ast.Assign) else None
+    return any(
+        isinstance(n, ast.Await) and (
+            _self_attr(n.value) == attr
+            or (isinstance(local, ast.Name) and isinstance(n.value, ast.Name) and n.value.id == local.id)
+        )
+        for n in own_nodes(kept.method)
+    )
 
 
 def _self_attr(node: ast.AST) -> str | None:
