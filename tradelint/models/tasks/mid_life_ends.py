@@ -62,35 +62,38 @@ def ended_mid_life(module: ModuleInfo) -> Iterator[MidLifeTask]:
 
 def _class_tasks(cls: ast.ClassDef) -> Iterator[MidLifeTask]:
     methods: dict[str, Method] = {s.name: s for s in cls.body if isinstance(s, FUNCTION_NODES)}
-    stored = _stored_tasks(methods)
+    # Each method's own nodes, walked once: every question below is asked of them.
+    nodes_of = {name: list(own_nodes(method)) for name, method in methods.items()}
+    stored = _stored_tasks(methods, nodes_of)
     if len(stored) < _SIBLINGS + 1:
         return
-    aliases = {name: _aliases(method) for name, method in methods.items()}
-    ended = {name: _ends_among(own_nodes(method), stored, aliases[name]) for name, method in methods.items()}
+    aliases = {name: _aliases(nodes) for name, nodes in nodes_of.items()}
+    ended = {name: _ends_among(nodes_of[name], stored, aliases[name]) for name in methods}
     coroutines = {attr: _coroutine_method(kept.call, methods) for attr, kept in stored.items()}
-    job = _Job(methods, ended, coroutines, aliases)
+    graph = {name: set(_self_callees(nodes, methods)) for name, nodes in nodes_of.items()}
+    job = _Job(methods, ended, coroutines, aliases, graph)
     releases = [
         name for name in methods
         if name in ("__aexit__", "__exit__") or (not name.startswith("_") and is_release_name(name))
     ]
     released: set[str] = set()
     for name in releases:
-        released |= _reached_ends(_reachable([name], methods), job)
+        released |= _reached_ends(_reachable([name], graph), job)
     makers = {id(kept.method) for kept in stored.values()}
     ends: list[tuple[str, bool, set[str], set[str]]] = []  # (end, in a finally, ended, started)
     for name in releases:
-        reach = _reachable([name], methods)
+        reach = _reachable([name], graph)
         if any(id(methods[m]) in makers for m in reach):
             continue  # a restart: it starts what it stops
         done = _reached_ends(reach, job)
         if len(done) >= _SIBLINGS:
             ends.append((name, False, done, set(stored)))
-    for name, method in methods.items():
-        for node in own_nodes(method):
+    for name, nodes in nodes_of.items():
+        for node in nodes:
             if isinstance(node, ast.Try | ast.TryStar) and node.finalbody:
                 done = _region_ends(node.finalbody, name, job)
                 if len(done) >= _SIBLINGS:
-                    ends.append((name, True, done, _started_in(node.body, stored, methods)))
+                    ends.append((name, True, done, _started_in(node.body, stored, job)))
     reported: set[str] = set()
     for end, in_finally, done, started in ends:
         for attr in sorted(started - done - released - reported, key=lambda a: stored[a].stmt.lineno):
@@ -110,6 +113,7 @@ class _Job:
     ended: dict[str, set[str]]
     coroutines: dict[str, str | None]
     aliases: dict[str, dict[str, str]]
+    graph: dict[str, set[str]]  # the methods each calls on ``self``
 
 
 @dataclass(frozen=True)
@@ -120,16 +124,16 @@ class _Kept:
     elements: bool  # kept as an element of a collection (``self.x[key] = ...``, ``append``)
 
 
-def _stored_tasks(methods: dict[str, Method]) -> dict[str, _Kept]:
+def _stored_tasks(methods: dict[str, Method], nodes_of: dict[str, list[ast.AST]]) -> dict[str, _Kept]:
     """The tasks the class keeps on ``self``, by attribute: ``self.x = create_task(...)`` (or
     ``ensure_future``), ``self.x[key] = ...``, ``self.x.append(...)``/``add(...)``, directly or
     through a local made just before (``task = create_task(...)``; ``self.x = task``); for each,
     its first such statement and the method holding it."""
     found: dict[str, _Kept] = {}
-    for method in methods.values():
+    for name, method in methods.items():
         made: dict[str, list[ast.Assign]] = {}
         stores: list[tuple[str, ast.expr, ast.stmt, bool]] = []
-        for node in own_nodes(method):
+        for node in nodes_of[name]:
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target = node.targets[0]
                 if isinstance(target, ast.Name) and _made(node.value) is not None:
@@ -167,11 +171,11 @@ def _made(value: ast.expr) -> ast.Call | None:
 _LOOKS = frozenset({"len", "list", "tuple", "set", "sorted", "bool", "isinstance", "print", "repr", "str", "id"})
 
 
-def _aliases(method: ast.AST) -> dict[str, str]:
+def _aliases(nodes: list[ast.AST]) -> dict[str, str]:
     """Locals that name a task (or the tasks) of an attribute: ``t = self.x``, ``t =
     self.x.pop(key)``, ``for t in self.x.values()``."""
     found: dict[str, str] = {}
-    for node in own_nodes(method):
+    for node in nodes:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             held = _held(node.value, {})
             if held is not None:
@@ -224,7 +228,7 @@ def _region_ends(stmts: list[ast.stmt], method: str, job: _Job) -> set[str]:
     through the cancel-time handlers of the tasks it ends."""
     nodes = [n for stmt in stmts for n in (stmt, *own_nodes(stmt))]
     done = _ends_among(nodes, job.coroutines, job.aliases[method])
-    return done | _reached_ends(_reachable(_self_callees(nodes, job.methods), job.methods), job, done)
+    return done | _reached_ends(_reachable(_self_callees(nodes, job.methods), job.graph), job, done)
 
 
 def _reached_ends(reach: set[str], job: _Job, seed: Collection[str] = ()) -> set[str]:
@@ -241,7 +245,7 @@ def _reached_ends(reach: set[str], job: _Job, seed: Collection[str] = ()) -> set
                 handlers = _cancel_time_blocks(job.methods[coroutine])
                 nodes = [n for stmt in handlers for n in (stmt, *own_nodes(stmt))]
                 more |= _ends_among(nodes, job.coroutines, job.aliases[coroutine])
-                more.update(*(job.ended[m] for m in _reachable(_self_callees(nodes, job.methods), job.methods)))
+                more.update(*(job.ended[m] for m in _reachable(_self_callees(nodes, job.methods), job.graph)))
         if more <= done:
             return done
         done |= more
@@ -266,12 +270,12 @@ def _catches_cancel(expr: ast.expr) -> bool:
     return last_name(expr) in _CANCEL_CATCHERS
 
 
-def _started_in(stmts: list[ast.stmt], stored: dict[str, _Kept], methods: dict[str, Method]) -> set[str]:
+def _started_in(stmts: list[ast.stmt], stored: dict[str, _Kept], job: _Job) -> set[str]:
     """The tasks a ``try`` body starts: stored in it, or by a method it reaches on ``self``
     (called, or run as a task)."""
     nodes = [n for stmt in stmts for n in (stmt, *own_nodes(stmt))]
     inside = {id(n) for n in nodes}
-    reach = {id(methods[m]) for m in _reachable(_self_callees(nodes, methods), methods)}
+    reach = {id(job.methods[m]) for m in _reachable(_self_callees(nodes, job.methods), job.graph)}
     return {attr for attr, kept in stored.items() if id(kept.stmt) in inside or id(kept.method) in reach}
 
 
@@ -282,12 +286,12 @@ def _self_callees(nodes: Iterable[ast.AST], methods: dict[str, Method]) -> list[
     ]
 
 
-def _reachable(names: Iterable[str], methods: dict[str, Method]) -> set[str]:
+def _reachable(names: Iterable[str], graph: dict[str, set[str]]) -> set[str]:
     """The methods and those they call on ``self``, transitively."""
     seen = set(names)
     stack = list(seen)
     while stack:
-        for callee in _self_callees(own_nodes(methods[stack.pop()]), methods):
+        for callee in graph[stack.pop()]:
             if callee not in seen:
                 seen.add(callee)
                 stack.append(callee)
