@@ -78,7 +78,7 @@ class Call:
 {more}"""
 
 MID_LIFE = (
-    "call.py:26:9 TRD303 `self.reply_task` is ended only mid-life, in `_interrupt()`; the `finally` of `run()`, "
+    "call.py:26:9 TRD303 `self.reply_task` is cancelled only mid-life, in `_interrupt()`; the `finally` of `run()`, "
     "which ends the other tasks of `Call`, leaves it running"
 )
 
@@ -164,7 +164,7 @@ class Pump:
 def test_release_ending_the_other_tasks_leaves_the_paused_one(tmp_path: Path) -> None:
     close = "        self._reader.cancel()\n        self._writer.cancel()"
     assert _check(tmp_path, {"pump.py": PUMP.format(close=close)}) == [
-        "pump.py:8:9 TRD303 `self._poller` is ended only mid-life, in `pause()`; `close()`, which ends the other "
+        "pump.py:8:9 TRD303 `self._poller` is cancelled only mid-life, in `pause()`; `close()`, which ends the other "
         "tasks of `Pump`, leaves it running"
     ]
 
@@ -279,7 +279,7 @@ class Downloads:
 
 def test_keyed_tasks_cancelled_one_by_one_are_left_by_the_finally(tmp_path: Path) -> None:
     assert _check(tmp_path, {"jobs.py": JOBS.format(also="")}) == [
-        "jobs.py:20:17 TRD303 tasks in `self.active` are ended only mid-life, in `_listen()`; the `finally` of "
+        "jobs.py:20:17 TRD303 tasks in `self.active` are cancelled only mid-life, in `_listen()`; the `finally` of "
         "`run()`, which ends the other tasks of `Downloads`, leaves them running"
     ]
 
@@ -389,3 +389,10 @@ def test_enter_failure_misbehaves_at_run_time() -> None:
             return bool(running)
 
         assert asyncio.run(main()) is expect_running
+
+
+def test_task_only_awaited_mid_life_is_not_this_finding(tmp_path: Path) -> None:
+    # Waited for, never cancelled: the class does not say it must be stopped.
+    close = "        self._reader.cancel()\n        self._writer.cancel()"
+    source = PUMP.format(close=close).replace("        self._poller.cancel()\n", "        await self._poller\n")
+    assert _check(tmp_path, {"pump.py": source}) == []

@@ -187,12 +187,12 @@ class TaskOnSelfNeverAwaited(Rule):
             self._poller.cancel()
     ```
 
-    A task the class ends only mid-life is reported where it is stored when the class's end
+    A task the class cancels only mid-life is reported where it is stored when the class's end
     leaves it running. That end is a `finally` of a method that ends two or more of the tasks the
     class keeps on `self` (cancels them, awaits them, hands them to `gather` or a helper), for
     the tasks its `try` starts (stores there, or in the methods it calls on `self` or runs as
     tasks), or a public release method (`close()`, `stop()`, `__aexit__`...) that ends two or
-    more of them and starts none. A task that some other method ends (a barge-in handler that
+    more of them and starts none. A task that some other method cancels (a barge-in handler that
     cancels the running reply) is in flight when the end comes, and runs on (bolna-ai/bolna
     `7de10a02`, whose `run()` cancels its synthesizer, transcriber and output tasks in a
     `finally`, but not the LLM task). The task may be made in a local first (`task =
@@ -201,7 +201,7 @@ class TaskOnSelfNeverAwaited(Rule):
     pop(name).cancel()`) are judged alike: the end must reach them all (`for t in
     self.active.values(): t.cancel()`, `gather(*self.active.values())`). Not when a public
     release ends it too, nor when the `finally` (or handler of the cancellation) of a task the
-    end cancels ends it:
+    end cancels ends it, nor a task that other methods only await (one-shot work waited for):
     ```python
     class Call:
         async def run(self):
@@ -438,7 +438,7 @@ class TaskOnSelfNeverAwaited(Rule):
                 yield Report(
                     mid.stmt,
                     fit(("tasks in `self.{name}` are" if mid.elements else "`self.{name}` is")
-                        + " ended only mid-life, in `{ender}()`; " + end + ", which ends the other tasks of `{cls}`, leaves "
+                        + " cancelled only mid-life, in `{ender}()`; " + end + ", which ends the other tasks of `{cls}`, leaves "
                         + ("them" if mid.elements else "it") + " running",
                         name=mid.name, ender=mid.enders[0], end=mid.end, cls=mid.cls.name),
                     None,

@@ -1,4 +1,4 @@
-"""A task a class keeps on ``self`` and ends only mid-life: the end of the object's life, which
+"""A task a class keeps on ``self`` and cancels only mid-life: the end of the object's life, which
 ends its other tasks, leaves it running.
 
 A class says where its work ends in two ways. A ``finally`` of one of its methods that ends two or
@@ -6,17 +6,18 @@ more of the tasks the class keeps on ``self`` (cancels them, awaits them as a st
 to a call such as ``gather`` or a helper that cancels them) ends the work its ``try`` started: the
 tasks stored there, or by the methods the ``try`` calls on ``self`` or runs as tasks. A public
 release method (``close()``, ``stop()``, ``shutdown()``, ``__aexit__``...) that ends two or more of
-them and starts none is the object's end. A task that the class also keeps on ``self`` and ends
-somewhere else only (a barge-in handler that cancels the running reply, a restart that cancels the
-old one) is ended mid-life: when the end comes while it is in flight, it runs on (bolna-ai/bolna
+them and starts none is the object's end. A task that the class also keeps on ``self`` (made in
+a local first, or kept by key in a collection) and cancels somewhere else only (a barge-in handler
+that cancels the running reply, a restart that cancels the old one) is cancelled mid-life: when the end comes while it is in flight, it runs on (bolna-ai/bolna
 ``7de10a02``: ``run()``'s ``finally`` cancels the synthesizer, transcriber and output tasks, and
 ``llm_task``, cancelled only on an interruption, outlived the call).
 
 Not reported when a public release, or what it calls on ``self``, ends the task (it has an end of
 its own), nor when the end cancels a task whose coroutine (a method of the class) ends it in its
 own ``finally`` or handler of the cancellation; a task the method storing it awaits before it
-returns is done by then, and one that runs the object's own release is the teardown itself. A task
-no method ends at all is TRD303's own finding.
+returns is done by then, one that runs the object's own release is the teardown itself, and one
+that other methods only await is one-shot work waited for. A task no method ends at all is TRD303's
+own finding.
 
 Asked by TRD303; it reads no other layer of the task model."""
 
@@ -97,7 +98,8 @@ def _class_tasks(cls: ast.ClassDef) -> Iterator[MidLifeTask]:
     reported: set[str] = set()
     for end, in_finally, done, started in ends:
         for attr in sorted(started - done - released - reported, key=lambda a: stored[a].stmt.lineno):
-            enders = tuple(sorted(m for m, e in ended.items() if attr in e))
+            # Cancelled mid-life: the class knows it must be stopped, yet its end does not.
+            enders = tuple(sorted(m for m, nodes in nodes_of.items() if attr in _ends_among(nodes, (attr,), aliases[m], True)))
             kept = stored[attr]
             if not enders or _awaited_in(kept, attr) or _runs_a_release(kept.call):
                 continue
@@ -202,22 +204,23 @@ def _held(expr: ast.expr, aliases: dict[str, str]) -> str | None:
     return _self_attr(expr)
 
 
-def _ends_among(nodes: Iterable[ast.AST], attrs: Collection[str], aliases: dict[str, str]) -> set[str]:
+def _ends_among(nodes: Iterable[ast.AST], attrs: Collection[str], aliases: dict[str, str], cancels_only: bool = False) -> set[str]:
     """The task attributes these nodes end: ``self.x.cancel()``, ``await self.x`` as a statement,
     ``self.x`` given to a call (``gather``, ``wait``, a helper that ends it) or put in a display;
     also a task of a collection on ``self`` (``self.x[key].cancel()``, ``for t in
-    self.x.values(): t.cancel()``, ``gather(*self.x)``) and a local naming one."""
+    self.x.values(): t.cancel()``, ``gather(*self.x)``) and a local naming one. ``cancels_only``:
+    only what cancels it (``cancel()``)."""
     found: set[str] = set()
     for node in nodes:
         candidates: list[ast.expr] = []
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Await):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Await) and not cancels_only:
             candidates.append(node.value.value)
         elif isinstance(node, ast.Call):
             if isinstance(node.func, ast.Attribute) and node.func.attr == "cancel":
                 candidates.append(node.func.value)
-            if last_name(node.func) not in _LOOKS:
+            if last_name(node.func) not in _LOOKS and not cancels_only:
                 candidates.extend(a.value if isinstance(a, ast.Starred) else a for a in node.args)
-        elif isinstance(node, ast.List | ast.Tuple | ast.Set):
+        elif isinstance(node, ast.List | ast.Tuple | ast.Set) and not cancels_only:
             candidates.extend(e.value if isinstance(e, ast.Starred) else e for e in node.elts)
         found.update(a for c in candidates if (a := _held(c, aliases)) is not None and a in attrs)
     return found
