@@ -396,3 +396,50 @@ def test_task_only_awaited_mid_life_is_not_this_finding(tmp_path: Path) -> None:
     close = "        self._reader.cancel()\n        self._writer.cancel()"
     source = PUMP.format(close=close).replace("        self._poller.cancel()\n", "        await self._poller\n")
     assert _check(tmp_path, {"pump.py": source}) == []
+
+
+def test_release_that_ends_two_collections_through_one_loop_name(tmp_path: Path) -> None:
+    # hummingbot/condor's ``stop()``: ``task`` names the tasks of each collection in turn.
+    source = """\
+import asyncio
+
+
+class Streams:
+    def __init__(self):
+        self.streams = dict()
+        self.polls = dict()
+
+    def start(self, channel):
+        self.reader = asyncio.create_task(self._read())
+        self.streams[channel] = asyncio.create_task(self._stream(channel))
+        self.polls[channel] = asyncio.create_task(self._poll(channel))
+
+    def unsubscribe(self, channel):
+        self.streams.pop(channel).cancel()
+        self.polls.pop(channel).cancel()
+
+    def stop(self):
+        self.reader.cancel()
+        for task in self.streams.values():
+            task.cancel()
+        for task in self.polls.values():
+            task.cancel()
+
+    async def _read(self):
+        while True:
+            await asyncio.sleep(1)
+
+    async def _stream(self, channel):
+        while True:
+            await asyncio.sleep(1)
+
+    async def _poll(self, channel):
+        while True:
+            await asyncio.sleep(1)
+"""
+    assert _check(tmp_path, {"streams.py": source}) == []
+    kept = source.replace("        for task in self.polls.values():\n            task.cancel()\n", "")
+    assert _check(tmp_path, {"streams.py": kept}) == [
+        "streams.py:12:9 TRD303 tasks in `self.polls` are cancelled only mid-life, in `unsubscribe()`; `stop()`, "
+        "which ends the other tasks of `Streams`, leaves them running"
+    ]

@@ -114,7 +114,7 @@ class _Job:
     methods: dict[str, Method]
     ended: dict[str, set[str]]
     coroutines: dict[str, str | None]
-    aliases: dict[str, dict[str, str]]
+    aliases: dict[str, dict[str, set[str]]]
     graph: dict[str, set[str]]  # the methods each calls on ``self``
 
 
@@ -173,30 +173,32 @@ def _made(value: ast.expr) -> ast.Call | None:
 _LOOKS = frozenset({"len", "list", "tuple", "set", "sorted", "bool", "isinstance", "print", "repr", "str", "id"})
 
 
-def _aliases(nodes: list[ast.AST]) -> dict[str, str]:
+def _aliases(nodes: list[ast.AST]) -> dict[str, set[str]]:
     """Locals that name a task (or the tasks) of an attribute: ``t = self.x``, ``t =
-    self.x.pop(key)``, ``for t in self.x.values()``."""
-    found: dict[str, str] = {}
+    self.x.pop(key)``, ``for t in self.x.values()``; a name bound so more than once (``for task
+    in self.a.values(): ...`` then ``for task in self.b.values(): ...``) names each."""
+    found: dict[str, set[str]] = {}
     for node in nodes:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             held = _held(node.value, {})
             if held is not None:
-                found[node.targets[0].id] = held
+                found.setdefault(node.targets[0].id, set()).add(held)
         elif isinstance(node, ast.For | ast.AsyncFor | ast.comprehension) and isinstance(node.target, ast.Name):
             iterated = node.iter
             if isinstance(iterated, ast.Call) and last_name(iterated.func) in _LOOKS and len(iterated.args) == 1:
                 iterated = iterated.args[0]
             held = _held(iterated, {})
             if held is not None:
-                found[node.target.id] = held
+                found.setdefault(node.target.id, set()).add(held)
     return found
 
 
-def _held(expr: ast.expr, aliases: dict[str, str]) -> str | None:
+def _held(expr: ast.expr, aliases: dict[str, set[str]]) -> str | None:
     """The attribute whose task (or tasks) ``expr`` is: ``self.x``, ``self.x[key]``,
-    ``self.x.pop(key)``, ``self.x.get(key)``, ``self.x.values()``, or a local naming one."""
+    ``self.x.pop(key)``, ``self.x.get(key)``, ``self.x.values()`` (a local naming one: see
+    :func:`_named`)."""
     if isinstance(expr, ast.Name):
-        return aliases.get(expr.id)
+        return None
     if isinstance(expr, ast.Subscript):
         expr = expr.value
     elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ("pop", "get", "values"):
@@ -204,7 +206,17 @@ def _held(expr: ast.expr, aliases: dict[str, str]) -> str | None:
     return _self_attr(expr)
 
 
-def _ends_among(nodes: Iterable[ast.AST], attrs: Collection[str], aliases: dict[str, str], cancels_only: bool = False) -> set[str]:
+def _named(expr: ast.expr, aliases: dict[str, set[str]]) -> set[str]:
+    """The attributes ``expr`` may name a task of: itself (:func:`_held`) or through a local."""
+    if isinstance(expr, ast.Name):
+        return aliases.get(expr.id, set())
+    held = _held(expr, aliases)
+    return {held} if held is not None else set()
+
+
+def _ends_among(
+    nodes: Iterable[ast.AST], attrs: Collection[str], aliases: dict[str, set[str]], cancels_only: bool = False,
+) -> set[str]:
     """The task attributes these nodes end: ``self.x.cancel()``, ``await self.x`` as a statement,
     ``self.x`` given to a call (``gather``, ``wait``, a helper that ends it) or put in a display;
     also a task of a collection on ``self`` (``self.x[key].cancel()``, ``for t in
@@ -222,7 +234,7 @@ def _ends_among(nodes: Iterable[ast.AST], attrs: Collection[str], aliases: dict[
                 candidates.extend(a.value if isinstance(a, ast.Starred) else a for a in node.args)
         elif isinstance(node, ast.List | ast.Tuple | ast.Set) and not cancels_only:
             candidates.extend(e.value if isinstance(e, ast.Starred) else e for e in node.elts)
-        found.update(a for c in candidates if (a := _held(c, aliases)) is not None and a in attrs)
+        found.update(a for c in candidates for a in _named(c, aliases) if a in attrs)
     return found
 
 
