@@ -9,7 +9,9 @@ from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.uses import self_attribute_loads
+from tradelint.models.tasks.enter_failures import left_when_enter_fails
 from tradelint.models.tasks.late_cancels import cancelled_late
+from tradelint.models.tasks.mid_life_ends import ended_mid_life
 from tradelint.models.tasks.siblings import left_by_ender
 from tradelint.models.tasks.fixes import no_fix_help, task_attribute_fix
 from tradelint.models.tasks.shutdown import teardown_name
@@ -183,6 +185,59 @@ class TaskOnSelfNeverAwaited(Rule):
         async def close(self):
             await self._ws.close()
             self._poller.cancel()
+    ```
+
+    A task the class cancels only mid-life is reported where it is stored when the class's end
+    leaves it running. That end is a `finally` of a method that ends two or more of the tasks the
+    class keeps on `self` (cancels them, awaits them, hands them to `gather` or a helper), for
+    the tasks its `try` starts (stores there, or in the methods it calls on `self` or runs as
+    tasks), or a public release method (`close()`, `stop()`, `__aexit__`...) that ends two or
+    more of them and starts none. A task that some other method cancels (a barge-in handler that
+    cancels the running reply) is in flight when the end comes, and runs on (bolna-ai/bolna
+    `7de10a02`, whose `run()` cancels its synthesizer, transcriber and output tasks in a
+    `finally`, but not the LLM task). The task may be made in a local first (`task =
+    create_task(...)`, then `self.reply = task`), and tasks kept in a collection on `self`
+    (`self.active[name] = create_task(...)`) that the class cancels one by one (`self.active.
+    pop(name).cancel()`) are judged alike: the end must reach them all (`for t in
+    self.active.values(): t.cancel()`, `gather(*self.active.values())`). Not when a public
+    release ends it too, nor when the `finally` (or handler of the cancellation) of a task the
+    end cancels ends it, nor a task that other methods only await (one-shot work waited for):
+    ```python
+    class Call:
+        async def run(self):
+            try:
+                self.reader = asyncio.create_task(self._read())   # reaches `_on_text()`
+                self.writer = asyncio.create_task(self._write())
+                await self.ws.closed()
+            finally:
+                self.reader.cancel()
+                self.writer.cancel()
+
+        async def _on_text(self, text):
+            if text == BARGE_IN:
+                self.reply.cancel()
+            else:
+                self.reply = asyncio.create_task(self._reply(text))   # reported
+    ```
+
+    `async with` runs `__aexit__` only once `__aenter__` has returned. A task that `__aenter__`
+    starts and keeps on `self` (itself, through the methods it calls on `self`, or on an
+    attribute's attribute, `self._state.session_task`), which what `__aexit__` runs ends, is
+    reported where it is started when an `await` after its start may raise or be cancelled, or
+    a `raise` follows, with no `try` around them whose `finally` or handler of the cancellation
+    (bare, `BaseException`, `CancelledError`) ends it: a connect cancelled while it waits for
+    the session to be ready leaves the session runner running (jlowin/fastmcp `d26b04f8`). Not
+    a `raise` under a test of the task (`if self.t.done(): raise ...`), an `await` of the task
+    itself, an `__aenter__` with a `try` of its own, nor a test or a script's `main()`:
+    ```python
+    class Client:
+        async def __aenter__(self):
+            self.runner = asyncio.create_task(self._run())   # reported
+            await self.ready.wait()
+            return self
+
+        async def __aexit__(self, *exc):
+            self.runner.cancel()
     ```
 
     ## Why is this bad?
@@ -363,6 +418,32 @@ class TaskOnSelfNeverAwaited(Rule):
                     None,
                     fit_help("`{ender}()` is where `{cls}` ends its background work; this task runs on after it",
                              ender=left.ender, cls=left.cls.name),
+                )
+                reported.add((left.cls.name, left.name))
+        for left_open in left_when_enter_fails(ctx.module):
+            if (left_open.cls.name, left_open.path) not in reported:
+                reported.add((left_open.cls.name, left_open.path))
+                yield Report(
+                    left_open.stmt,
+                    fit("`self.{path}` is left running when `__aenter__()` fails after starting it; `__aexit__()`, which ends it, never runs then",
+                        path=left_open.path),
+                    None,
+                    fit_help("`{maker}()` starts it and can raise or be cancelled after; cancel it there in a `finally` or `except BaseException` that re-raises",
+                             maker=left_open.maker),
+                )
+        for mid in ended_mid_life(ctx.module):
+            if (mid.cls.name, mid.name) not in reported:
+                reported.add((mid.cls.name, mid.name))
+                end = ("the `finally` of `{end}()`" if mid.in_finally else "`{end}()`")
+                yield Report(
+                    mid.stmt,
+                    fit(("tasks in `self.{name}` are" if mid.elements else "`self.{name}` is")
+                        + " cancelled only mid-life, in `{ender}()`; " + end + ", which ends the other tasks of `{cls}`, leaves "
+                        + ("them" if mid.elements else "it") + " running",
+                        name=mid.name, ender=mid.enders[0], end=mid.end, cls=mid.cls.name),
+                    None,
+                    fit_help("End it also in " + end + ": when that runs while the task is in flight, the task runs on",
+                             end=mid.end),
                 )
 
 
