@@ -31,6 +31,7 @@ from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.mid_life import closed_mid_life_only
+from tradelint.facts.end_hooks import hook_missing_exit
 from tradelint.facts.never_run import never_entered
 from tradelint.facts.frameworks import FRAMEWORKS, Framework, is_event_handler
 from tradelint.facts.summaries import (
@@ -101,8 +102,8 @@ def framework_teardown(module: ModuleInfo, cls: ast.ClassDef) -> str | None:
 
 def release_runs(module: ModuleInfo, cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """:func:`runs_at_teardown` for a method of a class of a parsed module."""
-    if method.name == "__aexit__" and never_entered(module, cls):
-        return False  # the project never enters an instance: its ``__aexit__`` never runs
+    if method.name == "__aexit__" and (never_entered(module, cls) or hook_missing_exit(module, cls) is not None):
+        return False  # never entered, or ended by a hook of its base that never leads there
     facts = class_facts(module, cls)
     if facts is None:
         return True

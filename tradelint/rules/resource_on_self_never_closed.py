@@ -11,6 +11,7 @@ from tradelint.facts.lifecycle_fixes import shutdown_fix, unproven_release
 from tradelint.facts.uses import only_reads_arguments
 from tradelint.facts.ownership import framework_teardown, release_method
 from tradelint.models.resources.library_table import library_trigger_words
+from tradelint.facts.end_hooks import exit_close_missed_by_hook
 from tradelint.facts.never_run import closed_by_exit_never_entered, closer_never_run, closer_replaced
 from tradelint.models.resources.child_processes import kept_processes
 from tradelint.models.resources.enter_failure import opened_then_failing
@@ -577,6 +578,17 @@ class ResourceOnSelfNeverClosed(Rule):
                     None,
                     fit_help("`__aexit__()` runs only when an instance is entered; close it where `{cls}` ends",
                              cls=c.cls.name),
+                )
+                continue
+            if (hooked := exit_close_missed_by_hook(ctx.module, c.cls, c.name)) is not None:
+                # Its only close is in ``__aexit__``; its framework ends it by its base's hook.
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is never closed: only `__aexit__()` closes it, and `{hook}()`, which ends a `{base}`, never leads there",
+                        name=c.name, hook=hooked[0], base=hooked[1]),
+                    None,
+                    fit_help("What ends a `{base}` awaits its `{hook}()` and enters no `async with`: close it in `{hook}()`, and call that from `__aexit__()`",
+                             base=hooked[1], hook=hooked[0]),
                 )
                 continue
             awaited = "await " if c.spec.awaited else ""

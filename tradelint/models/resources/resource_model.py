@@ -20,7 +20,7 @@ from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import FUNCTION_NODES, capword, walk
 from tradelint.facts.uses import (
     Use, assigned_to, called_with_subject, classify, declarations, declares_outer, in_cleanup_block, is_awaited_call,
-    name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_name,
+    name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_getattr_loads, self_name,
 )
 from tradelint.models.resources.callee_release import callee_releases
 from tradelint.models.resources.class_factories import class_factory, kept_instance_factory
@@ -666,7 +666,7 @@ class ResourceAnalysis:
         assert c.cls is not None
         home = home or self.module
         for module, cls in bases_naming(home, c.cls, c.name):
-            uses = [classify(module, node) for node in self_attribute_loads(cls, c.name)]
+            uses = [classify(module, node) for node in (*self_attribute_loads(cls, c.name), *self_getattr_loads(cls, c.name))]
             for use in resolve_aliases(module, uses):
                 if use.kind == "alias" and stored_back(module, use.node, c.name):
                     continue  # ``client = self._client`` on one branch, ``self._client = client`` after: still the class's

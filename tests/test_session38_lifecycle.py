@@ -1,0 +1,134 @@
+"""Session 38 (issue 28 point 5): ends of life that never release what the object holds.
+
+- **The end a base declares for its subclasses.** A framework ends the objects it made by one
+  method of theirs, which their base declares as an empty hook (``async def shutdown(self):``
+  with a docstring only), or which the project's other classes on the same library base fill
+  with their releases. A subclass that closes what it holds only in its own ``__aexit__``, when
+  that hook (its own override, or the base's empty one) never leads to ``__aexit__``, is never
+  closed by the framework, which makes the instance from its configuration and enters no ``async
+  with`` (IBM/mcp-context-forge ``d1e15b74``: plugins closed their HTTP clients only in
+  ``__aexit__``, the manager ended them with ``shutdown()``).
+- **``getattr(self, "name", None)`` reads the attribute.** A release written defensively
+  (``client = getattr(self, "_client", None)``, then ``await client.aclose()``) closes
+  ``self._client`` (the same fix).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tradelint.api import check_paths
+
+
+def _check_tree(tmp_path: Path, files: dict[str, str]) -> list[str]:
+    paths = []
+    for name, source in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source)
+        paths.append(path)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    return sorted(
+        f"{Path(f.path).name}:{f.line}:{f.column} {f.code} {f.message}"
+        for f in check_paths(paths, select=["TRD2"])
+    )
+
+
+BASE = """\
+class Plugin:
+    def __init__(self, config):
+        self.config = config
+
+    async def initialize(self):
+        \"\"\"Set the plugin up.\"\"\"
+
+    async def shutdown(self):
+        \"\"\"Plugin cleanup code.\"\"\"
+"""
+
+EXIT_ONLY = """\
+import httpx
+
+from app.base import Plugin
+
+
+class Moderation(Plugin):
+    def __init__(self, config):
+        super().__init__(config)
+        self._client = httpx.AsyncClient()
+
+    async def check(self, text):
+        return await self._client.post("/check", json={"text": text})
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, exc_type, exc, tb):
+        await self._client.aclose()
+"""
+
+HOOK_MESSAGE = (
+    "TRD202 `self._client` is never closed: only `__aexit__()` closes it, and `shutdown()`, which ends a "
+    "`{base}`, never leads there"
+)
+
+
+def test_close_only_in_aexit_under_a_base_ended_by_its_empty_hook(tmp_path: Path) -> None:
+    found = _check_tree(tmp_path, {"app/__init__.py": "", "app/base.py": BASE, "app/moderation.py": EXIT_ONLY})
+    assert found == ["moderation.py:9:9 " + HOOK_MESSAGE.format(base="Plugin")]
+
+
+def test_hook_that_leads_to_aexit_or_closes_is_no_finding(tmp_path: Path) -> None:
+    # The fix: ``shutdown()`` closes (read through ``getattr``) and ``__aexit__`` calls it.
+    fixed = EXIT_ONLY.replace(
+        "    async def __aexit__(self, exc_type, exc, tb):\n        await self._client.aclose()\n",
+        "    async def shutdown(self):\n"
+        "        client = getattr(self, \"_client\", None)\n"
+        "        if client:\n"
+        "            await client.aclose()\n"
+        "            self._client = None\n\n"
+        "    async def __aexit__(self, exc_type, exc, tb):\n        await self.shutdown()\n",
+    )
+    assert _check_tree(tmp_path, {"app/__init__.py": "", "app/base.py": BASE, "app/moderation.py": fixed}) == []
+    # A hook overridden to call ``__aexit__``'s close path is an end that reaches it.
+    calls_exit = EXIT_ONLY + "\n    async def shutdown(self):\n        await self.__aexit__(None, None, None)\n"
+    assert _check_tree(tmp_path / "b", {"app/__init__.py": "", "app/base.py": BASE, "app/moderation.py": calls_exit}) == []
+
+
+def test_base_whose_hook_does_something_declares_no_end(tmp_path: Path) -> None:
+    # Not an empty hook for subclasses to fill: ``__aexit__`` is the class's end, as before.
+    busy = BASE.replace('        """Plugin cleanup code."""\n', "        self.config = None\n")
+    assert _check_tree(tmp_path, {"app/__init__.py": "", "app/base.py": busy, "app/moderation.py": EXIT_ONLY}) == []
+
+
+SIBLING = """\
+import httpx
+
+from framework import Plugin
+
+
+class Opa(Plugin):
+    def __init__(self, config):
+        super().__init__(config)
+        self._http = httpx.AsyncClient()
+
+    async def check(self, text):
+        return await self._http.post("/opa", json={"text": text})
+
+    async def shutdown(self):
+        await self._http.aclose()
+"""
+
+
+def test_library_base_whose_subclasses_release_in_a_hook(tmp_path: Path) -> None:
+    # The base is not the project's: another plugin on it releases its client in ``shutdown()``.
+    library_base = EXIT_ONLY.replace("from app.base import Plugin", "from framework import Plugin")
+    found = _check_tree(tmp_path, {"plugins/moderation.py": library_base, "plugins/opa.py": SIBLING})
+    assert found == ["moderation.py:9:9 " + HOOK_MESSAGE.format(base="Plugin")]
+
+
+def test_library_base_without_such_siblings_is_not_judged(tmp_path: Path) -> None:
+    library_base = EXIT_ONLY.replace("from app.base import Plugin", "from framework import Plugin")
+    # The sibling's ``shutdown()`` only logs: nothing says the framework ends plugins there.
+    quiet = SIBLING.replace("        await self._http.aclose()\n", "        print('bye')\n\n    async def __aexit__(self, *exc):\n        await self._http.aclose()\n")
+    assert _check_tree(tmp_path, {"plugins/moderation.py": library_base, "plugins/opa.py": quiet}) == []
