@@ -132,3 +132,103 @@ def test_library_base_without_such_siblings_is_not_judged(tmp_path: Path) -> Non
     # The sibling's ``shutdown()`` only logs: nothing says the framework ends plugins there.
     quiet = SIBLING.replace("        await self._http.aclose()\n", "        print('bye')\n\n    async def __aexit__(self, *exc):\n        await self._http.aclose()\n")
     assert _check_tree(tmp_path, {"plugins/moderation.py": library_base, "plugins/opa.py": quiet}) == []
+
+
+# --- what the process keeps, in a project whose application has an end of life ---------------
+
+SERVICES = """\
+from redis.asyncio import BlockingConnectionPool, Redis
+
+
+class RedisServices(Redis):
+    __POOL = BlockingConnectionPool(host="localhost", max_connections=20)
+
+    def __init__(self):
+        super().__init__(connection_pool=self.__POOL)
+"""
+
+MAIN = """\
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+
+@asynccontextmanager
+async def lifespan(app):
+    print("starting")
+    yield
+    print("stopping")
+
+
+app = FastAPI(lifespan=lifespan)
+"""
+
+POOL_MESSAGE = (
+    "TRD201 `RedisServices.__POOL` (`BlockingConnectionPool(...)`) is kept for the whole process and never closed; "
+    "close it at the application's end of life"
+)
+
+
+def test_class_level_pool_in_a_project_whose_lifespan_never_closes_it(tmp_path: Path) -> None:
+    found = _check_tree(tmp_path, {"services.py": SERVICES, "main.py": MAIN})
+    assert found == ["services.py:5:5 " + POOL_MESSAGE]
+
+
+def test_class_level_pool_closed_at_the_end_or_in_a_project_with_no_end(tmp_path: Path) -> None:
+    # The fix (edraj/dmart ``097c4253``): closed after the lifespan's ``yield``, by its mangled name.
+    closed = MAIN.replace(
+        '    print("stopping")\n',
+        '    print("stopping")\n    await RedisServices._RedisServices__POOL.aclose()\n',
+    ).replace("from fastapi import FastAPI\n", "from fastapi import FastAPI\n\nfrom services import RedisServices\n")
+    assert _check_tree(tmp_path, {"services.py": SERVICES, "main.py": closed}) == []
+    # A script or a library: nothing ends an application, the process just exits.
+    script = "import asyncio\n\nfrom services import RedisServices\n\n\nasync def main():\n    await RedisServices().ping()\n\n\nasyncio.run(main())\n"
+    assert _check_tree(tmp_path / "b", {"services.py": SERVICES, "main.py": script}) == []
+
+
+DB = """\
+import httpx
+
+client = httpx.AsyncClient(base_url="https://api.example.com")
+
+
+async def fetch(path):
+    response = await client.get(path)
+    return response.json()
+"""
+
+AIOHTTP_APP = """\
+from aiohttp import web
+
+from db import fetch
+
+
+async def handle(request):
+    return web.json_response(await fetch("/items"))
+
+
+async def on_cleanup(app):
+    print("bye")
+
+
+def make_app():
+    app = web.Application()
+    app.router.add_get("/", handle)
+    app.on_cleanup.append(on_cleanup)
+    return app
+"""
+
+
+def test_module_global_of_another_module_outlives_the_application(tmp_path: Path) -> None:
+    found = _check_tree(tmp_path, {"db.py": DB, "app.py": AIOHTTP_APP})
+    assert found == [
+        "db.py:3:1 TRD201 `client` (`httpx.AsyncClient(...)`) is kept for the whole process and never closed; "
+        "close it at the application's end of life"
+    ]
+
+
+def test_module_global_closed_by_the_cleanup_of_another_module(tmp_path: Path) -> None:
+    closed = AIOHTTP_APP.replace("from db import fetch\n", "import db\nfrom db import fetch\n").replace(
+        '    print("bye")\n', '    await db.client.aclose()\n'
+    )
+    assert _check_tree(tmp_path, {"db.py": DB, "app.py": closed}) == []

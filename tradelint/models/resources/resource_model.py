@@ -16,7 +16,6 @@ from tradelint.facts.holders import kept_at_setup, value_holding
 from tradelint.facts.mid_life import closed_mid_life_only
 from tradelint.facts.never_run import never_runs
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
-from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import FUNCTION_NODES, capword, walk
 from tradelint.facts.uses import (
     Use, assigned_to, called_with_subject, classify, declarations, declares_outer, in_cleanup_block, is_awaited_call,
@@ -34,6 +33,7 @@ from tradelint.models.resources.try_gaps import before_try
 from tradelint.models.resources.error_paths import closed_only_before_cancellation, handoff_problem, left_open_by_a_handler, raised_before_kept, returned
 from tradelint.models.resources.lent import lent_to_a_library
 from tradelint.models.resources.null_pool import pools_nothing
+from tradelint.models.resources.process_globals import closed_in_project, kept_for_the_process
 from tradelint.models.resources.release_gaps import closed_after_own_failure
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import holder_spec, owner_leaks
@@ -264,9 +264,9 @@ class ResourceAnalysis:
         if scope is None or (isinstance(scope, ast.ClassDef) and module.enclosing_function(scope) is None):
             if spec.needs_loop:
                 return Creation(call, spec, label, "import_time", call)
-            kept = application_global(module, expr) if scope is None and not spec.first_party else None
-            # ``client = httpx.AsyncClient()`` in a module whose lifespan closes other things.
-            return Creation(call, spec, label, "app_global", kept, kept.targets[0].id) if kept else None  # type: ignore[attr-defined]
+            kept = application_global(module, expr) if scope is None and not spec.first_party else None  # (its module ends an application)
+            process = kept_for_the_process(module, expr) if kept is None and (spec.library or not spec.first_party) else None  # (another does)
+            return Creation(call, spec, label, "app_global", kept, kept.targets[0].id) if kept else Creation(call, spec, label, "process_global", *process) if process else None  # type: ignore[attr-defined]
         function = module.enclosing_function(call)
         if function is None or scope is not function:
             return None  # inside a lambda or a nested class body: ownership is not ours to judge
@@ -479,8 +479,8 @@ class ResourceAnalysis:
             assert isinstance(c.stmt, ast.Assign)
             key = place_key(c.stmt.targets[0])
             return None if key is None or closed_somewhere(self.module, key, c.spec.close) else "startup_never_closed"
-        if c.kind == "app_global":
-            return "app_global_never_closed" if self._judge_global(c) else None
+        if c.kind in ("app_global", "process_global"):  # (the other one: closed by any file of the project)
+            return None if not self._judge_global(c) or (c.kind == "process_global" and closed_in_project(self.module, c.name, c.spec.close)) else "app_global_never_closed" if c.kind == "app_global" else "process_global_never_closed"
         if c.kind == "global_elements":
             return "global_elements_never_closed" if not global_elements_ended(self.module, c.name) else lost_element(self.module, c)
         if c.kind == "self_elements":
