@@ -232,3 +232,61 @@ def test_module_global_closed_by_the_cleanup_of_another_module(tmp_path: Path) -
         '    print("bye")\n', '    await db.client.aclose()\n'
     )
     assert _check_tree(tmp_path, {"db.py": DB, "app.py": closed}) == []
+
+
+# --- a class that keeps what a first-party maker function returns ---------------------------
+
+HTTP = """\
+import aiohttp
+
+
+def client_session(**kwargs) -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(raise_for_status=True, **kwargs)
+"""
+
+BATCH_CLIENT = """\
+from app.http import client_session
+
+
+class BatchClient:
+    def __init__(self, project):
+        self.project = project
+        self._session = client_session()
+
+    async def get(self, path):
+        async with self._session.get(path) as response:
+            return await response.json()
+
+    async def close(self):
+        await self._session.close()
+"""
+
+USES = """\
+from app.client import BatchClient
+
+
+async def jobs():
+    client = BatchClient("ci")
+    return await client.get("/jobs")
+
+
+async def batches():
+    client = BatchClient("ci")
+    try:
+        return await client.get("/batches")
+    finally:
+        await client.close()
+"""
+
+
+def test_class_keeping_a_maker_functions_session_is_a_resource_type(tmp_path: Path) -> None:
+    # ``client_session()`` (hailtop's) returns an ``aiohttp.ClientSession``: ``BatchClient``
+    # holds one from ``__init__`` and releases it in ``close()``, so each instance must be closed.
+    found = _check_tree(tmp_path, {"app/__init__.py": "", "app/http.py": HTTP, "app/client.py": BATCH_CLIENT, "app/use.py": USES})
+    assert found == ["use.py:5:5 TRD201 `client` (`BatchClient(...)`) is never closed; call `await client.close()` in a `finally`"]
+
+
+def test_maker_function_that_returns_no_resource_makes_no_resource_type(tmp_path: Path) -> None:
+    plain = HTTP.replace("    return aiohttp.ClientSession(raise_for_status=True, **kwargs)\n", "    return dict(kwargs)\n")
+    found = _check_tree(tmp_path, {"app/__init__.py": "", "app/http.py": plain, "app/client.py": BATCH_CLIENT, "app/use.py": USES})
+    assert found == []

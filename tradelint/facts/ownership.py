@@ -405,6 +405,7 @@ class OwnershipModel:
         # Whether what a library constructor makes holds nothing until a method of it is called
         # (``ResourceSpec.opened_by``), set alike.
         self.opened_by_a_call: Callable[[str], bool] = lambda qualified: False
+        self.function_close: Callable[[ModuleSummary, Ref], tuple[str, bool] | None] = lambda module, ref: None
         self._types: dict[tuple[str, int], ResourceType | None] = {}
 
     def break_cycles(self) -> None:
@@ -550,7 +551,7 @@ class OwnershipModel:
                 return builtin, True
         target = resolve_ref(self.project, module, ref)
         if target is None:
-            return None
+            return self.function_close(module, ref)  # a first-party function that returns one
         found = self.resource_type(*target)
         return (found.release, found.awaited) if found is not None else None
 

@@ -16,7 +16,7 @@ from tradelint.facts.holders import kept_at_setup, value_holding
 from tradelint.facts.mid_life import closed_mid_life_only
 from tradelint.facts.never_run import never_runs
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
-from tradelint.facts.syntax import FUNCTION_NODES, capword, walk
+from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import (
     Use, assigned_to, called_with_subject, classify, declarations, declares_outer, in_cleanup_block, is_awaited_call,
     name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_getattr_loads, self_name,
@@ -43,7 +43,7 @@ from tradelint.models.resources.holder_owners import holder_left_open
 from tradelint.models.resources.dropped import lost_element, shared_element
 from tradelint.models.resources.creation_shapes import chained_self_binding, entered_by_hand, owner_creation, part_creation
 from tradelint.models.resources.factories import (
-    borrows, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, module_factories, module_function_factory,
+    borrows, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, maker_function_close, module_factories, module_function_factory,
     self_method_factory,
 )
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
@@ -89,7 +89,7 @@ class ResourceAnalysis:
             self.table[ctor] = ResourceSpec(method)
         self.model: OwnershipModel = ownership_model(self.module, self.builtin_close, ctx.config.shutdown_methods, ctx.config.resources)
         self.model.coroutine_close, self.model.opened_by_a_call = self.builtin_coroutine_close, lambda q: bool((s := self.builtin_spec(q)) and s.opened_by)
-        self.model.library_release = lambda qualified: inherited_release(self.builtin_spec(qualified))
+        self.model.library_release, self.model.function_close = (lambda qualified: inherited_release(self.builtin_spec(qualified))), (lambda summary, ref: maker_function_close(self.model, summary, ref, self.builtin_spec))
 
     def builtin_spec(self, qualified: str) -> ResourceSpec | None:
         spec = self.table.get(qualified) or library_resource(qualified, self.module.module_name)
