@@ -33,10 +33,12 @@ from tradelint.facts.project_files import files_naming
 _END_WORDS = ("lifespan", "shutdown", "on_cleanup", "cleanup_ctx")
 
 
-def kept_for_the_process(module: ModuleInfo, expr: ast.expr) -> tuple[ast.Assign, str] | None:
+def kept_for_the_process(module: ModuleInfo, expr: ast.expr, lazy: bool) -> tuple[ast.Assign, str] | None:
     """``POOL = Pool(...)`` in the body of a top-level class, or ``client = Client(...)`` at the top
     of a module that ends no application itself, in a project that ends one: the statement and
-    the name the global is known by (``RedisServices.POOL``, ``client``); None otherwise."""
+    the name the global is known by (``RedisServices.POOL``, ``client``); None otherwise. A
+    ``lazy`` one (an ``httpx.AsyncClient``, opened by its first request) that its module never
+    reads holds nothing."""
     stmt = module.parent(expr)
     if not (isinstance(stmt, ast.Assign) and stmt.value is expr and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
         return None
@@ -49,7 +51,16 @@ def kept_for_the_process(module: ModuleInfo, expr: ast.expr) -> tuple[ast.Assign
         name = f"{holder.name}.{name}"
     else:
         return None
+    if lazy and not _read(module, stmt.targets[0].id, isinstance(holder, ast.ClassDef)):
+        return None
     return (stmt, name) if project_ends_an_application(module) else None
+
+
+def _read(module: ModuleInfo, name: str, attribute: bool) -> bool:
+    """Whether ``module`` loads the global ``name`` (a class attribute: ``<x>.name``, as written)."""
+    if attribute:
+        return any(node.attr == name for node in module.index.attributes)
+    return any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load) for node in ast.walk(module.tree))
 
 
 def project_ends_an_application(module: ModuleInfo) -> bool:

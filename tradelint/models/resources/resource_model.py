@@ -265,7 +265,7 @@ class ResourceAnalysis:
             if spec.needs_loop:
                 return Creation(call, spec, label, "import_time", call)
             kept = application_global(module, expr) if scope is None and not spec.first_party else None  # (its module ends an application)
-            process = kept_for_the_process(module, expr) if kept is None and (spec.library or not spec.first_party) else None  # (another does)
+            process = kept_for_the_process(module, expr, spec.lazy) if kept is None and (spec.library or not spec.first_party) else None  # (another does)
             return Creation(call, spec, label, "app_global", kept, kept.targets[0].id) if kept else Creation(call, spec, label, "process_global", *process) if process else None  # type: ignore[attr-defined]
         function = module.enclosing_function(call)
         if function is None or scope is not function:
