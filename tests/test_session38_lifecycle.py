@@ -290,3 +290,63 @@ def test_maker_function_that_returns_no_resource_makes_no_resource_type(tmp_path
     plain = HTTP.replace("    return aiohttp.ClientSession(raise_for_status=True, **kwargs)\n", "    return dict(kwargs)\n")
     found = _check_tree(tmp_path, {"app/__init__.py": "", "app/http.py": plain, "app/client.py": BATCH_CLIENT, "app/use.py": USES})
     assert found == []
+
+
+# --- a class method that unpacks a stream pair and hands it to its class ---------------------
+
+CONNECTION = """\
+import asyncio
+
+
+class Connection:
+    def __init__(self, reader, writer):
+        self.reader = reader
+        self.writer = writer
+
+    @classmethod
+    async def connect_to(cls, path):
+        reader, writer = await asyncio.open_unix_connection(path)
+        return cls(reader, writer)
+
+    async def send(self, data):
+        self.writer.write(data)
+        await self.writer.drain()
+"""
+
+ENDPOINT = """\
+from app.connection import Connection
+
+
+class Remote:
+    def __init__(self, conn):
+        self.conn = conn
+        self.stopped = False
+
+    async def stop(self):
+        self.stopped = True
+
+
+class Endpoint:
+    def __init__(self):
+        self.remotes = set()
+
+    async def connect(self, path):
+        conn = await Connection.connect_to(path)
+        remote = Remote(conn=conn)
+        self.remotes.add(remote)
+"""
+
+
+def test_class_method_handing_an_unpacked_writer_to_a_class_that_never_closes_it(tmp_path: Path) -> None:
+    # ethereum/lahja ``c3dc16d0``: the connection kept the writer and had no ``close()``.
+    found = _check_tree(tmp_path, {"app/__init__.py": "", "app/connection.py": CONNECTION, "app/endpoint.py": ENDPOINT})
+    assert found == [
+        "connection.py:11:9 TRD201 `writer` (`asyncio.open_unix_connection(...)`) is never closed; call `writer.close()` in a `finally`",
+        "endpoint.py:18:9 TRD201 `Connection.connect_to(...)` never closes its `self.writer`; give the class an async `close()`, call it",
+    ]
+
+
+def test_class_that_closes_the_unpacked_writer_it_is_given(tmp_path: Path) -> None:
+    closing = CONNECTION + "\n    async def close(self):\n        self.writer.close()\n"
+    ending = ENDPOINT.replace("        self.stopped = True\n", "        self.stopped = True\n        await self.conn.close()\n")
+    assert _check_tree(tmp_path, {"app/__init__.py": "", "app/connection.py": closing, "app/endpoint.py": ending}) == []
