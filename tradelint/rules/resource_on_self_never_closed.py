@@ -155,7 +155,16 @@ class ResourceOnSelfNeverClosed(Rule):
     and never entered (no `async with` of the call or of the name it is bound to, no exit stack,
     no class built from it), closes nothing: "only `__aexit__()` closes it, and no `async with`
     enters a `Coordinator`" (an HA coordinator kept in `hass.data`). An instance returned or
-    handed on may be entered there: not reported. Python keeps the last definition of a name in a
+    handed on may be entered there: not reported. Nor does a framework enter what it ends by a
+    hook its base declares: a public `async def` named as a release that does nothing in a
+    first-party base (`async def shutdown(self):` and a docstring only), or, for a base
+    the project cannot read, one in which the project's other subclasses of it release an
+    attribute. When that hook (the class's override, or the base's empty one) never leads to
+    `__aexit__`, a close only there is none: "only `__aexit__()` closes it, and `shutdown()`,
+    which ends a `Plugin`, never leads there" (IBM/mcp-context-forge `d1e15b74`, whose manager
+    builds plugins from its configuration and awaits `plugin.shutdown()`). A release written
+    defensively, `client = getattr(self, "_client", None)` then `await client.aclose()`, closes
+    `self._client`. Python keeps the last definition of a name in a
     class body: a close in an `async def close()` that a later `def close()` replaces never runs
     ("the `close()` that closes it is replaced by a later `close()`"), and a bare call of the
     surviving sync one is no un-awaited release (SXP-Simon/astrbot_plugin_qq_group_daily_analysis
