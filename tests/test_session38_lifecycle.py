@@ -350,3 +350,50 @@ def test_class_that_closes_the_unpacked_writer_it_is_given(tmp_path: Path) -> No
     closing = CONNECTION + "\n    async def close(self):\n        self.writer.close()\n"
     ending = ENDPOINT.replace("        self.stopped = True\n", "        self.stopped = True\n        await self.conn.close()\n")
     assert _check_tree(tmp_path, {"app/__init__.py": "", "app/connection.py": closing, "app/endpoint.py": ending}) == []
+
+
+# --- a library resource a class keeps is lent, not handed over, to an awaited helper --------
+
+FLOW = """\
+from bleak import BleakClient
+from bleak_retry_connector import establish_connection
+
+from app.setup import pair_and_sync
+
+
+class OmronConfigFlow:
+    def __init__(self):
+        self._cached_client = None
+
+    async def _do_pairing(self, ble_device, address):
+        if self._cached_client and self._cached_client.is_connected:
+            client = self._cached_client
+        else:
+            client = await establish_connection(BleakClient, ble_device, address)
+            self._cached_client = client
+        await pair_and_sync(client, ble_device)
+"""
+
+SETUP = """\
+async def pair_and_sync(client, ble_device):
+    await client.pair()
+    await client.write_gatt_char("2a2b", b"time")
+"""
+
+
+def test_class_lending_its_client_to_an_awaited_helper_still_owns_it(tmp_path: Path) -> None:
+    # eigger/hass-omron ``434fe64d``: the flow kept its connected client and never disconnected it.
+    found = _check_tree(tmp_path, {"app/__init__.py": "", "app/setup.py": SETUP, "app/flow.py": FLOW})
+    assert found == [
+        "flow.py:15:13 TRD202 `self._cached_client` is never closed; add a `close()` method that calls its `disconnect()`"
+    ]
+
+
+def test_class_that_disconnects_its_client_after_the_helper(tmp_path: Path) -> None:
+    fixed = FLOW.replace(
+        "        await pair_and_sync(client, ble_device)\n",
+        "        try:\n            await pair_and_sync(client, ble_device)\n        finally:\n"
+        "            if self._cached_client is not None:\n                await self._cached_client.disconnect()\n"
+        "            self._cached_client = None\n",
+    )
+    assert _check_tree(tmp_path, {"app/__init__.py": "", "app/setup.py": SETUP, "app/flow.py": fixed}) == []

@@ -201,7 +201,9 @@ class ResourceOnSelfNeverClosed(Rule):
     not shown to close it (a class of a package that is neither installed nor in the project,
     a callable held in a local or loop variable, a logger of the project's own:
     `_log.debug(self._session)`, any call whose code does not show that it keeps and closes
-    it) is still the class's to close.
+    it) is still the class's to close; so is a library's client lent to an awaited function of the
+    project (`await pair_and_sync(client, device)` after `self._cached_client = client`: a config
+    flow that never disconnected its BLE client, eigger/hass-omron `434fe64d`).
 
     A framework subclass is ended by the framework's own teardown: a discord.py client or bot by
     `close()` (a close only in `logout()`, which discord.py >= 1.5 no longer calls at shutdown,
