@@ -397,3 +397,50 @@ def test_class_that_disconnects_its_client_after_the_helper(tmp_path: Path) -> N
         "            self._cached_client = None\n",
     )
     assert _check_tree(tmp_path, {"app/__init__.py": "", "app/setup.py": SETUP, "app/flow.py": fixed}) == []
+
+
+# --- an instance of the class a function of the module builds -----------------------------
+
+QQ = """\
+import botpy
+
+
+def _make_bot_class(channel):
+    class _Bot(botpy.Client):
+        async def on_ready(self):
+            channel.ready = True
+
+    return _Bot
+
+
+class QQChannel:
+    def __init__(self):
+        self._client = None
+        self._running = False
+
+    async def start(self):
+        self._running = True
+        BotClass = _make_bot_class(self)
+        self._client = BotClass()
+        await self._client.start(appid="id", secret="s")
+
+    async def stop(self):
+        self._running = False
+"""
+
+
+def test_instance_of_a_library_client_subclass_built_by_a_function(tmp_path: Path) -> None:
+    # HKUDS/nanobot ``b53c3d39``: ``stop()`` never closed the botpy client ``start()`` made.
+    found = _check_tree(tmp_path, {"qq.py": QQ})
+    assert found == ["qq.py:20:9 TRD202 `self._client` is never closed; call its `close()` in `stop()`"]
+
+
+def test_built_class_closed_at_stop_or_not_a_resource(tmp_path: Path) -> None:
+    # The fix: ``stop()`` closes the client.
+    closed = QQ.replace(
+        "    async def stop(self):\n        self._running = False\n",
+        "    async def stop(self):\n        self._running = False\n        if self._client:\n            await self._client.close()\n",
+    )
+    assert _check_tree(tmp_path, {"qq.py": closed}) == []
+    plain = QQ.replace("class _Bot(botpy.Client):", "class _Bot:")
+    assert _check_tree(tmp_path / "b", {"qq.py": plain}) == []

@@ -25,7 +25,7 @@ from tradelint.models.resources.callee_release import callee_releases
 from tradelint.models.resources.class_factories import class_factory, kept_instance_factory
 from tradelint.models.resources.closed_attributes import closed_attribute_stores
 from tradelint.models.resources.default_factories import default_factory_creations
-from tradelint.models.resources.dynamic_classes import picked_by_name
+from tradelint.models.resources.dynamic_classes import class_made_by_function, picked_by_name
 from tradelint.models.resources.enter_failure import cancelled_before_kept, enter_fails_after
 from tradelint.models.resources.expected_errors import awaited_use
 from tradelint.facts.import_helpers import with_helper_imports
@@ -193,8 +193,8 @@ class ResourceAnalysis:
             while node.__class__ is Attribute:
                 node = node.value
             if node.__class__ is not Name or node.id not in named_roots:
-                # ``db = factory.create_db(config)``; ``transport, _ = await loop.create_connection(...)``.
-                if func.__class__ is Attribute and (made := loop_transport(self.module, call) or kept_instance_factory(self.module, call, self.builtin_spec, self.model)):
+                # ``db = factory.create_db(config)``; ``transport, _ = await loop.create_connection(...)``; ``BotClass()``.
+                if made := ((loop_transport(self.module, call) or kept_instance_factory(self.module, call, self.builtin_spec, self.model)) if func.__class__ is Attribute else class_made_by_function(self.module, call, self.builtin_spec)):
                     found.extend(c for c in [self._creation(call, made)] if c)
                 continue  # most calls: ``self.x()``, ``len()``, a local's method
             root: str = node.id
