@@ -444,3 +444,17 @@ def test_built_class_closed_at_stop_or_not_a_resource(tmp_path: Path) -> None:
     assert _check_tree(tmp_path, {"qq.py": closed}) == []
     plain = QQ.replace("class _Bot(botpy.Client):", "class _Bot:")
     assert _check_tree(tmp_path / "b", {"qq.py": plain}) == []
+
+
+def test_pool_in_a_tree_of_sources_alone_with_its_configuration_at_the_top(tmp_path: Path) -> None:
+    # No project marker (a tree of ``.py`` files, as the leak-fix benchmark extracts it): the
+    # outermost import root above the module, the configuration's folder, is the project.
+    (tmp_path / "tradelint.toml").write_text("")
+    paths = []
+    for name, source in {"backend/utils/services.py": SERVICES, "backend/main.py": MAIN}.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source)
+        paths.append(path)
+    found = [f"{Path(f.path).name}:{f.line}:{f.column} {f.code} {f.message}" for f in check_paths(paths, select=["TRD2"])]
+    assert found == ["services.py:5:5 " + POOL_MESSAGE]

@@ -26,8 +26,7 @@ from typing import cast
 
 from tradelint.facts.app_startup import CLOSES, ends_an_application
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.end_references import search_root
-from tradelint.facts.project_files import files_naming
+from tradelint.facts.project_files import files_naming, project_root
 
 # The words one of which a module that ends an application names (see ``ends_an_application``).
 _END_WORDS = ("lifespan", "shutdown", "on_cleanup", "cleanup_ctx")
@@ -63,9 +62,20 @@ def _read(module: ModuleInfo, name: str, attribute: bool) -> bool:
     return any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load) for node in ast.walk(module.tree))
 
 
+def _root(module: ModuleInfo) -> Path:
+    """The project's folder: the nearest one with a project marker, else the outermost of the
+    module's import roots above it (a tree of sources alone, checked with its configuration at
+    the top: the folder that holds the application's modules too)."""
+    found = project_root(module)
+    if found is not None:
+        return found
+    above = [root for root in module.roots if module.path.is_relative_to(root)]
+    return min(above, key=lambda root: len(root.parts)) if above else module.path.parent
+
+
 def project_ends_an_application(module: ModuleInfo) -> bool:
     """Whether some module of ``module``'s project gives an application an end of life."""
-    root = search_root(module)
+    root = _root(module)
     for word in _END_WORDS:
         module.project.note_scan(f"mentions {word}", root)
     memo = cast("dict[Path, bool]", module.project.scan_memo("lifespan").setdefault("app-ends", {}))
@@ -85,7 +95,7 @@ def closed_in_project(module: ModuleInfo, name: str, close: str) -> bool:
     if owner and attr.startswith("__") and not attr.endswith("__"):
         spellings.add(f"_{owner.lstrip('_')}{attr}")  # a private class attribute, as Python mangles it
     closes = CLOSES | {close, "stop", "shutdown"}
-    root = search_root(module)
+    root = _root(module)
     for word in sorted(spellings):
         module.project.note_scan(f"mentions {word}", root)
         for path, data in files_naming(module.project, root, word):
