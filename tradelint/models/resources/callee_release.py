@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import is_release_name
@@ -121,3 +121,21 @@ def _parameter(function: Function, call: ast.Call, arg: ast.expr, skip_self: boo
     if name is None or name not in {p.arg for p in (*params, *function.args.kwonlyargs)}:
         return None
     return name
+
+
+def callee_takes_over(module: ModuleInfo, call: ast.Call, arg: ast.expr, keeps_and_releases: Callable[[ModuleInfo, ast.Call, ast.expr], bool | None]) -> bool:
+    """Whether the first-party coroutine ``call`` awaits is shown to end what it gets as ``arg``:
+    it closes the parameter (:func:`callee_releases`), or hands it to a first-party class that
+    keeps and releases it (``Transport(client, config)`` whose ``close()`` disconnects it)."""
+    if callee_releases(module, call, arg, None) is not None:
+        return True
+    found = module_coroutine(module, call.func)
+    param = _parameter(found[1], call, arg, False) if found is not None else None
+    if found is None or param is None:
+        return False
+    home, function = found
+    for node in name_loads(function, param):
+        use = classify(home, node)
+        if use.kind == "argument" and use.call is not None and keeps_and_releases(home, use.call, node):
+            return True
+    return False

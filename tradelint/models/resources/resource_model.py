@@ -21,7 +21,7 @@ from tradelint.facts.uses import (
     Use, assigned_to, called_with_subject, classify, declarations, declares_outer, in_cleanup_block, is_awaited_call,
     name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_getattr_loads, self_name,
 )
-from tradelint.models.resources.callee_release import callee_releases
+from tradelint.models.resources.callee_release import callee_releases, callee_takes_over
 from tradelint.models.resources.class_factories import class_factory, kept_instance_factory
 from tradelint.models.resources.closed_attributes import closed_attribute_stores
 from tradelint.models.resources.default_factories import default_factory_creations
@@ -623,7 +623,7 @@ class ResourceAnalysis:
                 # its new owner far more often than borrowed, unless the callee's code shows that
                 # it only calls through it. A first-party ``async def`` called and not awaited
                 # here (``create_task(worker(session))``) borrows it alike.
-                return spec.first_party and not spec.evidenced and not (spec.library and owner_is_class) and not only_borrowed_by(module, use.call, use.node)
+                return spec.first_party and not spec.evidenced and not (spec.library and owner_is_class and not callee_takes_over(module, use.call, use.node, self.model.keeps_and_releases)) and not only_borrowed_by(module, use.call, use.node)
             if lent_owner_left_open(module, use.call) or (module is self.module and lent_to_a_library(self.module, self.spec_for(use.call), use)):
                 return False  # ``yield Socket(session)``, closed by nothing after the block; ``Redis(connection_pool=pool)``
             closes = receiver_closes(self.model, self.builtin_spec, module, use.call, use.node)
