@@ -203,7 +203,8 @@ class ResourceOnSelfNeverClosed(Rule):
     `_log.debug(self._session)`, any call whose code does not show that it keeps and closes
     it) is still the class's to close; so is a library's client lent to an awaited function of the
     project (`await pair_and_sync(client, device)` after `self._cached_client = client`: a config
-    flow that never disconnected its BLE client, eigger/hass-omron `434fe64d`). An instance of the
+    flow that never disconnected its BLE client, eigger/hass-omron `434fe64d`), unless that
+    function closes it or hands it to a class of the project whose release closes it. An instance of the
     class a function of the module builds and returns (`BotClass = _make_bot_class(self)`, whose
     `class _Bot(botpy.Client)` it returns, then `self._client = BotClass()`) is an instance of
     that library type (HKUDS/nanobot `b53c3d39`: `stop()` never closed it).
