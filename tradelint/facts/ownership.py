@@ -31,6 +31,7 @@ from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.mid_life import closed_mid_life_only
+from tradelint.facts.end_hooks import hook_missing_exit
 from tradelint.facts.never_run import never_entered
 from tradelint.facts.frameworks import FRAMEWORKS, Framework, is_event_handler
 from tradelint.facts.summaries import (
@@ -101,8 +102,8 @@ def framework_teardown(module: ModuleInfo, cls: ast.ClassDef) -> str | None:
 
 def release_runs(module: ModuleInfo, cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """:func:`runs_at_teardown` for a method of a class of a parsed module."""
-    if method.name == "__aexit__" and never_entered(module, cls):
-        return False  # the project never enters an instance: its ``__aexit__`` never runs
+    if method.name == "__aexit__" and (never_entered(module, cls) or hook_missing_exit(module, cls) is not None):
+        return False  # never entered, or ended by a hook of its base that never leads there
     facts = class_facts(module, cls)
     if facts is None:
         return True
@@ -404,6 +405,7 @@ class OwnershipModel:
         # Whether what a library constructor makes holds nothing until a method of it is called
         # (``ResourceSpec.opened_by``), set alike.
         self.opened_by_a_call: Callable[[str], bool] = lambda qualified: False
+        self.function_close: Callable[[ModuleSummary, Ref], tuple[str, bool] | None] = lambda module, ref: None
         self._types: dict[tuple[str, int], ResourceType | None] = {}
 
     def break_cycles(self) -> None:
@@ -549,7 +551,7 @@ class OwnershipModel:
                 return builtin, True
         target = resolve_ref(self.project, module, ref)
         if target is None:
-            return None
+            return self.function_close(module, ref)  # a first-party function that returns one
         found = self.resource_type(*target)
         return (found.release, found.awaited) if found is not None else None
 

@@ -351,6 +351,18 @@ def self_attribute_loads(cls: ast.ClassDef, attr: str) -> Iterator[ast.Attribute
     return self_attribute_nodes(cls, attr, ast.Load)
 
 
+def self_getattr_loads(cls: ast.ClassDef, attr: str) -> Iterator[ast.Call]:
+    """``getattr(self, "attr"[, default])`` in ``cls``'s methods: a load of ``self.attr`` that a
+    release written defensively makes (``client = getattr(self, "_client", None)``)."""
+    for stmt in cls.body:
+        receiver = self_name(stmt) if isinstance(stmt, FUNCTION_NODES) else None
+        for node in ast.walk(stmt) if receiver is not None else ():
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" and len(node.args) >= 2
+                    and isinstance(node.args[0], ast.Name) and node.args[0].id == receiver
+                    and isinstance(node.args[1], ast.Constant) and node.args[1].value == attr):
+                yield node
+
+
 def self_attribute_nodes(cls: ast.ClassDef, attr: str, ctx: type[ast.expr_context]) -> Iterator[ast.Attribute]:
     """``self.attr`` in ``cls``'s methods, loaded or stored (``ctx``)."""
     return (node for node in _self_attributes(cls).get(attr, ()) if isinstance(node.ctx, ctx))

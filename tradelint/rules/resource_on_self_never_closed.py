@@ -11,6 +11,7 @@ from tradelint.facts.lifecycle_fixes import shutdown_fix, unproven_release
 from tradelint.facts.uses import only_reads_arguments
 from tradelint.facts.ownership import framework_teardown, release_method
 from tradelint.models.resources.library_table import library_trigger_words
+from tradelint.facts.end_hooks import exit_close_missed_by_hook
 from tradelint.facts.never_run import closed_by_exit_never_entered, closer_never_run, closer_replaced
 from tradelint.models.resources.child_processes import kept_processes
 from tradelint.models.resources.enter_failure import opened_then_failing
@@ -154,7 +155,16 @@ class ResourceOnSelfNeverClosed(Rule):
     and never entered (no `async with` of the call or of the name it is bound to, no exit stack,
     no class built from it), closes nothing: "only `__aexit__()` closes it, and no `async with`
     enters a `Coordinator`" (an HA coordinator kept in `hass.data`). An instance returned or
-    handed on may be entered there: not reported. Python keeps the last definition of a name in a
+    handed on may be entered there: not reported. Nor does a framework enter what it ends by a
+    hook its base declares: a public `async def` named as a release that does nothing in a
+    first-party base (`async def shutdown(self):` and a docstring only), or, for a base
+    the project cannot read, one in which the project's other subclasses of it release an
+    attribute. When that hook (the class's override, or the base's empty one) never leads to
+    `__aexit__`, a close only there is none: "only `__aexit__()` closes it, and `shutdown()`,
+    which ends a `Plugin`, never leads there" (IBM/mcp-context-forge `d1e15b74`, whose manager
+    builds plugins from its configuration and awaits `plugin.shutdown()`). A release written
+    defensively, `client = getattr(self, "_client", None)` then `await client.aclose()`, closes
+    `self._client`. Python keeps the last definition of a name in a
     class body: a close in an `async def close()` that a later `def close()` replaces never runs
     ("the `close()` that closes it is replaced by a later `close()`"), and a bare call of the
     surviving sync one is no un-awaited release (SXP-Simon/astrbot_plugin_qq_group_daily_analysis
@@ -191,7 +201,13 @@ class ResourceOnSelfNeverClosed(Rule):
     not shown to close it (a class of a package that is neither installed nor in the project,
     a callable held in a local or loop variable, a logger of the project's own:
     `_log.debug(self._session)`, any call whose code does not show that it keeps and closes
-    it) is still the class's to close.
+    it) is still the class's to close; so is a library's client lent to an awaited function of the
+    project (`await pair_and_sync(client, device)` after `self._cached_client = client`: a config
+    flow that never disconnected its BLE client, eigger/hass-omron `434fe64d`), unless that
+    function closes it or hands it to a class of the project whose release closes it. An instance of the
+    class a function of the module builds and returns (`BotClass = _make_bot_class(self)`, whose
+    `class _Bot(botpy.Client)` it returns, then `self._client = BotClass()`) is an instance of
+    that library type (HKUDS/nanobot `b53c3d39`: `stop()` never closed it).
 
     A framework subclass is ended by the framework's own teardown: a discord.py client or bot by
     `close()` (a close only in `logout()`, which discord.py >= 1.5 no longer calls at shutdown,
@@ -577,6 +593,17 @@ class ResourceOnSelfNeverClosed(Rule):
                     None,
                     fit_help("`__aexit__()` runs only when an instance is entered; close it where `{cls}` ends",
                              cls=c.cls.name),
+                )
+                continue
+            if (hooked := exit_close_missed_by_hook(ctx.module, c.cls, c.name)) is not None:
+                # Its only close is in ``__aexit__``; its framework ends it by its base's hook.
+                yield Report(
+                    c.stmt,
+                    fit("`self.{name}` is never closed: only `__aexit__()` closes it, and `{hook}()`, which ends a `{base}`, never leads there",
+                        name=c.name, hook=hooked[0], base=hooked[1]),
+                    None,
+                    fit_help("What ends a `{base}` awaits its `{hook}()` and enters no `async with`: close it in `{hook}()`, and call that from `__aexit__()`",
+                             base=hooked[1], hook=hooked[0]),
                 )
                 continue
             awaited = "await " if c.spec.awaited else ""

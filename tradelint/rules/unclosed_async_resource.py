@@ -103,6 +103,12 @@ class UnclosedAsyncResource(Rule):
         return await reader.readline()
     ```
 
+    Kept from import to exit (a class attribute, `POOL = BlockingConnectionPool(...)`, or a global of a
+    module that ends no application itself) in a project that ends an application (a lifespan, a
+    shutdown handler, `on_cleanup`), closed by no file of it: reported (edraj/dmart `4037ae40`); not a
+    lazy one its module never reads. `reader, writer = await open_unix_connection(p)` handed to
+    `cls(reader, writer)` in a class method makes a holder of the writer (ethereum/lahja `c3dc16d0`).
+
     An HTTP response holds a pooled connection until it is read whole or released: aiohttp's
     `resp = await session.get(url)` (any request method of a `ClientSession`), httpx's `await
     client.send(request, stream=True)` (a `stream=` that is not a literal `False`) and `await

@@ -128,6 +128,10 @@ TEXTS = {
         "module global `{name}` (`{label}(...)`) outlives the application; close it at its end of life",
         "The module ends its application (a lifespan, `on_shutdown`, `on_cleanup`), and no code of the module calls `{close}()` on it",
     ),
+    "process_global_never_closed": Text(
+        "`{name}` (`{label}(...)`) is kept for the whole process and never closed; close it at the application's end of life",
+        "The project ends its application (a lifespan, a shutdown handler, `on_cleanup`), and no file of it calls `{close}()` on it",
+    ),
     "closure_never_closed": Text(
         "`{name}` (`{label}(...)`) kept by a closure is never closed; close it at shutdown",
         "The enclosing function's frame keeps it for every call of the closure, and no code there calls `{close}()` on it",

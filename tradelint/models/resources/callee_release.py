@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.ownership import is_release_name
+from tradelint.facts.ownership import is_release_name, lineage, releases_attr
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk, class_method
 from tradelint.facts.uses import classify, in_cleanup_block, name_loads, self_name
@@ -121,3 +121,37 @@ def _parameter(function: Function, call: ast.Call, arg: ast.expr, skip_self: boo
     if name is None or name not in {p.arg for p in (*params, *function.args.kwonlyargs)}:
         return None
     return name
+
+
+def callee_takes_over(module: ModuleInfo, call: ast.Call, arg: ast.expr, close: str) -> bool:
+    """Whether the first-party coroutine ``call`` awaits is shown to end what it gets as ``arg``:
+    it closes the parameter (:func:`callee_releases`), or hands it to a first-party class that
+    keeps it and ends it by its own release (``Transport(client, config)`` whose ``close()``
+    awaits ``self._client.disconnect()``; not one that only stops notifications on it)."""
+    if callee_releases(module, call, arg, close) is not None:
+        return True
+    found = module_coroutine(module, call.func)
+    param = _parameter(found[1], call, arg, False) if found is not None else None
+    if found is None or param is None:
+        return False
+    home, function = found
+    for node in name_loads(function, param):
+        use = classify(home, node)
+        if use.kind == "argument" and use.call is not None and _kept_and_ended(home, use.call, node, close):
+            return True
+    return False
+
+
+def _kept_and_ended(home: ModuleInfo, call: ast.Call, arg: ast.expr, close: str) -> bool:
+    """``Transport(client, config)``: a first-party class that stores ``arg`` and calls the
+    resource's own release (``close``), ``close()`` or ``aclose()`` on that attribute."""
+    found = definition_of(home, call.func)
+    facts = found[0].classes.get(found[1].line) if found is not None and found[1].kind == "class" else None
+    if found is None or facts is None:
+        return False
+    family = lineage(home.project, found[0], facts)
+    attr = next((f.stored_params[k.arg] for k in call.keywords if k.value is arg and k.arg for _, f in family if k.arg in f.stored_params), None)
+    if attr is None and arg in call.args:
+        position = call.args.index(arg)
+        attr = next((f.stored_positions[position] for _, f in family if position in f.stored_positions), None)
+    return attr is not None and releases_attr(family, attr, frozenset({close, "close", "aclose"})) is not None

@@ -129,6 +129,12 @@ def _made_by(
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             if not (isinstance(node.value, ast.Constant) and node.value.value is None):
                 bound.setdefault(node.targets[0].id, []).append(node.value)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple):
+            # ``reader, writer = await asyncio.open_unix_connection(path)``: each name is that
+            # element of what the call returns (``writer`` is ``<call>[1]``).
+            for index, element in enumerate(node.targets[0].elts):
+                if isinstance(element, ast.Name):
+                    bound.setdefault(element.id, []).append(ast.Subscript(node.value, ast.Constant(index), ast.Load()))
     specs: list[ResourceSpec] = []
     maybe_none = False
     for node in walk(method):
@@ -256,11 +262,15 @@ def _own_instance(
     for keyword, position, attr, value in given:
         if isinstance(value, ast.Name) and len(bound.get(value.id, ())) == 1:
             value = bound[value.id][0]
+        part = None
+        if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant) and isinstance(value.slice.value, int):
+            part, value = value.slice.value, value.value  # one element of what the call returns
         if not isinstance(_unwrap(value), ast.Call):
             continue
         spec = _resource_of(home, cast(ast.Call, _unwrap(value)), builtin_spec, model)
-        if spec is None:
+        if spec is None or spec.part != part:
             continue
+        spec = replace(spec, part=None)
         if keyword is not None:
             attr = next((f.stored_params[keyword] for _, f in family if keyword in f.stored_params), None)
         elif position is not None:

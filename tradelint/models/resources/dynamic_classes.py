@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import ast
 import weakref
+from dataclasses import replace
+from typing import Callable
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import walk
+from tradelint.facts.syntax import capword, exits, walk
+from tradelint.models.resources.resource_types import ResourceSpec
 
 
 def picked_by_name(module: ModuleInfo, call: ast.Call, modules: frozenset[str]) -> bool:
@@ -61,3 +64,32 @@ def _getattr_of(expr: ast.expr, modules: frozenset[str]) -> bool:
     if isinstance(name, ast.Constant):
         return isinstance(name.value, str) and name.value.isidentifier() and name.value.islower()
     return True
+
+
+def class_made_by_function(module: ModuleInfo, call: ast.Call, builtin_spec: Callable[[str], ResourceSpec | None]) -> ResourceSpec | None:
+    """``BotClass = _make_bot_class(self)``, then ``BotClass()``: an instance of the class a
+    function of the module builds and returns (``class _Bot(botpy.Client): ...; return _Bot``),
+    a library resource type's subclass, released as its base is (HKUDS/nanobot ``b53c3d39``);
+    None when any ``return`` of the function gives something else."""
+    func = call.func
+    if not isinstance(func, ast.Name) or not capword(func.id) or func.id in module.imports.names:
+        return None
+    scope: ast.AST = module.enclosing_function(call) or module.tree
+    bindings = _assigned_names(scope).get(func.id, [])
+    if len(bindings) != 1 or not isinstance(maker := bindings[0], ast.Call) or not isinstance(maker.func, ast.Name):
+        return None
+    function = module.top_level.get(maker.func.id)
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    classes = {node.name: node for node in walk(function) if isinstance(node, ast.ClassDef)}
+    specs: list[ResourceSpec] = []
+    for node in exits(function):
+        returned = node.value if isinstance(node, ast.Return) else None
+        made = classes.get(returned.id) if isinstance(returned, ast.Name) else None
+        if made is None:
+            return None
+        spec = next((s for base in made.bases if (q := module.imports.qualify(base)) and (s := builtin_spec(q))), None)
+        if spec is None:
+            return None
+        specs.append(replace(spec, inherited=True))
+    return specs[0] if specs and all(s == specs[0] for s in specs) else None

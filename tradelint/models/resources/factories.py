@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import ast
 from dataclasses import replace
+from pathlib import Path
 from typing import Callable, cast
 
 from tradelint.facts.class_family import class_node, family_facts, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.summaries import definition_of, is_release_name
+from tradelint.facts.summary_data import ModuleSummary
 from tradelint.facts.syntax import capword, class_method, exits, plain_assignments
 from tradelint.facts.uses import bound_once, classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, wraps_given
@@ -405,3 +407,29 @@ def _class_methods(module: ModuleInfo, func: ast.expr) -> frozenset[str] | None:
     if facts is None:
         return None
     return frozenset(name for _, member in lineage(module.project, found[0], facts) for name in member.methods)
+
+
+def maker_function_close(
+    model: OwnershipModel, summary: ModuleSummary, ref: tuple[str, str], builtin_spec: BuiltinSpec
+) -> tuple[str, bool] | None:
+    """How what a first-party function returns is released, for a class that keeps its result
+    (``self._session = client_session(...)`` where hailtop's ``client_session()`` returns an
+    ``aiohttp.ClientSession``): (close, awaited) of the resource every ``return`` of it makes
+    (:func:`factory_spec`), or None. The class is then a resource type as if it made it itself."""
+    kind, name = ref
+    project = model.project
+    found = (summary, summary.defined(name)) if kind == "local" else project.resolve(name, project.locate(project.absolute(summary.path))[1])
+    home, definition = found if found is not None else (summary, None)
+    if definition is None or definition.kind not in ("function", "async_function"):
+        return None
+    memo = project.class_memo
+    key = ("maker-close", home.path, home.digest, definition.line)
+    if key in memo:
+        return cast("tuple[str, bool] | None", memo[key])
+    memo[key] = None  # a maker that reaches itself
+    module = project.module_at(Path(home.path))
+    function = next((node for node in (module.tree.body if module is not None else ())
+                     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno == definition.line), None)
+    spec = factory_spec(module, function, builtin_spec, model) if module is not None and function is not None else None
+    memo[key] = found_close = (spec.close, spec.awaited) if spec is not None and not spec.holds and spec.part is None else None
+    return found_close

@@ -16,17 +16,16 @@ from tradelint.facts.holders import kept_at_setup, value_holding
 from tradelint.facts.mid_life import closed_mid_life_only
 from tradelint.facts.never_run import never_runs
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
-from tradelint.facts.summaries import definition_of
-from tradelint.facts.syntax import FUNCTION_NODES, capword, walk
+from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import (
     Use, assigned_to, called_with_subject, classify, declarations, declares_outer, in_cleanup_block, is_awaited_call,
-    name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_name,
+    name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_getattr_loads, self_name,
 )
-from tradelint.models.resources.callee_release import callee_releases
+from tradelint.models.resources.callee_release import callee_releases, callee_takes_over
 from tradelint.models.resources.class_factories import class_factory, kept_instance_factory
 from tradelint.models.resources.closed_attributes import closed_attribute_stores
 from tradelint.models.resources.default_factories import default_factory_creations
-from tradelint.models.resources.dynamic_classes import picked_by_name
+from tradelint.models.resources.dynamic_classes import class_made_by_function, picked_by_name
 from tradelint.models.resources.enter_failure import cancelled_before_kept, enter_fails_after
 from tradelint.models.resources.expected_errors import awaited_use
 from tradelint.facts.import_helpers import with_helper_imports
@@ -34,6 +33,7 @@ from tradelint.models.resources.try_gaps import before_try
 from tradelint.models.resources.error_paths import closed_only_before_cancellation, handoff_problem, left_open_by_a_handler, raised_before_kept, returned
 from tradelint.models.resources.lent import lent_to_a_library
 from tradelint.models.resources.null_pool import pools_nothing
+from tradelint.models.resources.process_globals import closed_in_project, kept_for_the_process
 from tradelint.models.resources.release_gaps import closed_after_own_failure
 from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
 from tradelint.models.resources.owner_leaks import holder_spec, owner_leaks
@@ -43,7 +43,7 @@ from tradelint.models.resources.holder_owners import holder_left_open
 from tradelint.models.resources.dropped import lost_element, shared_element
 from tradelint.models.resources.creation_shapes import chained_self_binding, entered_by_hand, owner_creation, part_creation
 from tradelint.models.resources.factories import (
-    borrows, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, module_factories, module_function_factory,
+    borrows, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, maker_function_close, module_factories, module_function_factory,
     self_method_factory,
 )
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
@@ -89,7 +89,7 @@ class ResourceAnalysis:
             self.table[ctor] = ResourceSpec(method)
         self.model: OwnershipModel = ownership_model(self.module, self.builtin_close, ctx.config.shutdown_methods, ctx.config.resources)
         self.model.coroutine_close, self.model.opened_by_a_call = self.builtin_coroutine_close, lambda q: bool((s := self.builtin_spec(q)) and s.opened_by)
-        self.model.library_release = lambda qualified: inherited_release(self.builtin_spec(qualified))
+        self.model.library_release, self.model.function_close = (lambda qualified: inherited_release(self.builtin_spec(qualified))), (lambda summary, ref: maker_function_close(self.model, summary, ref, self.builtin_spec))
 
     def builtin_spec(self, qualified: str) -> ResourceSpec | None:
         spec = self.table.get(qualified) or library_resource(qualified, self.module.module_name)
@@ -193,8 +193,8 @@ class ResourceAnalysis:
             while node.__class__ is Attribute:
                 node = node.value
             if node.__class__ is not Name or node.id not in named_roots:
-                # ``db = factory.create_db(config)``; ``transport, _ = await loop.create_connection(...)``.
-                if func.__class__ is Attribute and (made := loop_transport(self.module, call) or kept_instance_factory(self.module, call, self.builtin_spec, self.model)):
+                # ``db = factory.create_db(config)``; ``transport, _ = await loop.create_connection(...)``; ``BotClass()``.
+                if made := ((loop_transport(self.module, call) or kept_instance_factory(self.module, call, self.builtin_spec, self.model)) if func.__class__ is Attribute else class_made_by_function(self.module, call, self.builtin_spec)):
                     found.extend(c for c in [self._creation(call, made)] if c)
                 continue  # most calls: ``self.x()``, ``len()``, a local's method
             root: str = node.id
@@ -264,9 +264,9 @@ class ResourceAnalysis:
         if scope is None or (isinstance(scope, ast.ClassDef) and module.enclosing_function(scope) is None):
             if spec.needs_loop:
                 return Creation(call, spec, label, "import_time", call)
-            kept = application_global(module, expr) if scope is None and not spec.first_party else None
-            # ``client = httpx.AsyncClient()`` in a module whose lifespan closes other things.
-            return Creation(call, spec, label, "app_global", kept, kept.targets[0].id) if kept else None  # type: ignore[attr-defined]
+            kept = application_global(module, expr) if scope is None and not spec.first_party else None  # (its module ends an application)
+            process = kept_for_the_process(module, expr, spec.lazy) if kept is None and (spec.library or not spec.first_party) else None  # (another does)
+            return Creation(call, spec, label, "app_global", kept, kept.targets[0].id) if kept else Creation(call, spec, label, "process_global", *process) if process else None  # type: ignore[attr-defined]
         function = module.enclosing_function(call)
         if function is None or scope is not function:
             return None  # inside a lambda or a nested class body: ownership is not ours to judge
@@ -479,8 +479,8 @@ class ResourceAnalysis:
             assert isinstance(c.stmt, ast.Assign)
             key = place_key(c.stmt.targets[0])
             return None if key is None or closed_somewhere(self.module, key, c.spec.close) else "startup_never_closed"
-        if c.kind == "app_global":
-            return "app_global_never_closed" if self._judge_global(c) else None
+        if c.kind in ("app_global", "process_global"):  # (the other one: closed by any file of the project)
+            return None if not self._judge_global(c) or (c.kind == "process_global" and closed_in_project(self.module, c.name, c.spec.close)) else "app_global_never_closed" if c.kind == "app_global" else "process_global_never_closed"
         if c.kind == "global_elements":
             return "global_elements_never_closed" if not global_elements_ended(self.module, c.name) else lost_element(self.module, c)
         if c.kind == "self_elements":
@@ -623,7 +623,7 @@ class ResourceAnalysis:
                 # its new owner far more often than borrowed, unless the callee's code shows that
                 # it only calls through it. A first-party ``async def`` called and not awaited
                 # here (``create_task(worker(session))``) borrows it alike.
-                return spec.first_party and not spec.evidenced and not only_borrowed_by(module, use.call, use.node)
+                return spec.first_party and not spec.evidenced and not (spec.library and owner_is_class and not callee_takes_over(module, use.call, use.node, spec.close)) and not only_borrowed_by(module, use.call, use.node)
             if lent_owner_left_open(module, use.call) or (module is self.module and lent_to_a_library(self.module, self.spec_for(use.call), use)):
                 return False  # ``yield Socket(session)``, closed by nothing after the block; ``Redis(connection_pool=pool)``
             closes = receiver_closes(self.model, self.builtin_spec, module, use.call, use.node)
@@ -666,7 +666,7 @@ class ResourceAnalysis:
         assert c.cls is not None
         home = home or self.module
         for module, cls in bases_naming(home, c.cls, c.name):
-            uses = [classify(module, node) for node in self_attribute_loads(cls, c.name)]
+            uses = [classify(module, node) for node in (*self_attribute_loads(cls, c.name), *self_getattr_loads(cls, c.name))]
             for use in resolve_aliases(module, uses):
                 if use.kind == "alias" and stored_back(module, use.node, c.name):
                     continue  # ``client = self._client`` on one branch, ``self._client = client`` after: still the class's
