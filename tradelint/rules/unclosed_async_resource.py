@@ -655,8 +655,9 @@ class UnclosedAsyncResource(Rule):
                                             "and closes nothing", spelled=release.spelled))
             elif made is not None and id(made) not in reported:
                 reported.add(id(made))
+                call = made.value.value if isinstance(made.value, ast.Await) else made.value
                 yield Report(made, fit("`{name}` (`{label}(...)`) is never closed: its `{close}()` is never awaited",
-                                       name=release.call.func.value.id, label=ast.unparse(made.value.func), close=release.method),  # type: ignore[attr-defined]
+                                       name=release.call.func.value.id, label=ast.unparse(call.func), close=release.method),  # type: ignore[attr-defined]
                              None, fit_help("`{owner}.{method}()` is a coroutine function: the call only creates a coroutine",
                                             owner=release.owner, method=release.method))
         # A value the function closes itself on one path, whatever its type, and another exit

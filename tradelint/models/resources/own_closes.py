@@ -20,7 +20,9 @@ path must then hold on the others. Two exits leave the value open:
   ``conn`` owns).
 
 Proven, not guessed, and kept narrow where a guess would be needed: only a local bound once, in
-the function's own frame, from a call; only closes that are awaited (``close()``/``aclose()``);
+the function's own frame, from a call; only releases that are awaited and end the whole value (``close()``, ``aclose()``,
+``disconnect()``, ``stop()``, ``shutdown()``..., given nothing: ha-openwrt's ``SshClient``
+disconnected on success only, its handler going on with it open);
 never where a ``finally`` closes it, where the value is handed on (returned, yielded, stored,
 aliased, entered) or where the exit is guarded by a test of the value itself (``if client is
 None: return``); not where the handler or the exit's branch calls any release (``await
@@ -37,7 +39,9 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors
 from tradelint.models.resources.statements import _own_walk
 
-RELEASES = frozenset({"close", "aclose"})
+# The awaited methods that end the whole value (``project_evidence``'s and TRD205's reading of a
+# release): ``await client.disconnect()`` of a client the function made says as much as ``close()``.
+RELEASES = re.compile(r"^(async_)?(a?close|stop|shutdown|disconnect|cleanup|tear_?down|terminate)$")
 # Any call that may end the value or everything its owner holds (``await self.reset()``).
 _RELEASE_CALL = re.compile(r"^_*(async_)?(a?close|stop|shutdown|disconnect|cleanup|clean_up|tear_?down|terminate|release|reset|dispose|destroy)")
 _EXITS = (ast.Return, ast.Raise)
@@ -65,7 +69,7 @@ def open_exits(module: ModuleInfo, skip: frozenset[int]) -> list[OpenExit]:
     groups: dict[tuple[ast.AsyncFunctionDef, str], list[ast.Call]] = {}
     for call in module.index.calls:
         func = call.func
-        if not isinstance(func, ast.Attribute) or func.attr not in RELEASES:
+        if not isinstance(func, ast.Attribute) or not RELEASES.match(func.attr):
             continue
         if module.parent(call).__class__ is not ast.Await or call.args:
             continue  # (``await ticket.close(user, reason=...)``: an operation on it, not a release)
