@@ -144,6 +144,14 @@ class ResourceOnSelfNeverClosed(Rule):
     table or library source says what `connect()` returns. Not a store of what a maker given
     nothing or a provider may share (`await Pool.instance()`), nor in a class or static method.
 
+    A first-party object kept on `self` whose owner's only end of it is a call of its `async def`
+    release without `await` (`self.controller.close()` in a plain `def close()`) is never
+    released, whatever its class holds: reported at each store (a constructor, or a class method
+    making its own class), beside TRD205 at the call (OpenHands/OpenHands `a48b0220`). An awaited
+    release of it that a new store follows in the same method renews it and ends only the old
+    one; an awaited one elsewhere ends it, and one handed on (returned, passed, aliased) may be
+    ended by whoever gets it: neither is reported.
+
     A close that never runs closes nothing: an owner's `entry.runtime_data.coordinator.api.close()`
     without `await`, where the resource's close is a coroutine function ("its `close()` is never
     awaited"), and a close inside an `async def` of the class that the project only ever calls

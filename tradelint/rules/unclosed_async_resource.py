@@ -51,8 +51,10 @@ class UnclosedAsyncResource(Rule):
     (`aiohttp = _import_aiohttp()`) is that module. A public method of such a class that releases what it acquires
     (`get_rank_data()` closing the session after its last request) ends an instance when called,
     as `close()` does. An object of the project made in a function whose release is called
-    there without `await` (`playground.close()`, an `async def`, in the `finally`) is reported
-    where it is made: the call only creates a coroutine (TRD205 adds the `await`). So is a value
+    there without `await` (`playground.close()`, an `async def`, in the `finally`; made by a class
+    method returning `cls(...)`, `transport = await Transport.connect(...)`, ethereum/trinity
+    `cb49f383`) is reported where it is made: the call only creates a coroutine (TRD205 adds the
+    `await`). So is a value
     bound once to what a call returns and handed, as a statement without `await`, to a
     first-party `async def` release that releases that parameter (`s, version = await
     BoltSocket.connect(host)`, then `BoltSocket.close_socket(s)` before a `raise`): nothing
@@ -360,10 +362,12 @@ class UnclosedAsyncResource(Rule):
     `try` whose `except` goes on without raising is closed outside `finally`, and so is one
     whose close follows a `try` whose `except` leaves (`return`, `break`, `continue`) without it.
 
-    A value the function closes itself is owned by it, whatever made it: `await page.close()`
-    after `page = await context.new_page()` (a library object's maker that nothing types), or
-    `await page_info.page.close()` after `page_info = await self._get_page()`. Every other exit
-    must close it too, or it leaks:
+    A value the function closes itself (or ends whole by an awaited release given nothing: `await
+    ssh_client.disconnect()`, `stop()`, `shutdown()`) is owned by it, whatever made it: `await
+    page.close()` after `page = await context.new_page()` (a library object's maker that nothing
+    types), or `await page_info.page.close()` after `page_info = await self._get_page()`. Every
+    other exit must end it too, or it leaks (FaserF/ha-openwrt `73cf89bc`: an SSH client
+    disconnected on success only, its `except` going on with it open):
     ```python
     page_info = await self._get_page()         # reported: the `raise` leaves it open
     try:
