@@ -387,8 +387,8 @@ class UnclosedAsyncResource(Rule):
     program goes on after the function fails (not in a test nor a script's `main()`, nor before
     a generator's first `yield`: a lifespan's start-up), unless a `try` around it closes the
     value or goes on; only for a value made by a class or a function of its own, not by a method
-    of another object (`cur = await conn.execute(...)`).
-    Only a local bound once from a call, only awaited `close()`/`aclose()`; not where a `finally`
+    of another object (`cur = await conn.execute(...)`), and ended by `close()`/`aclose()`.
+    Only a local bound once from a call, only awaited releases given nothing; not where a `finally`
     closes it, where it is returned, stored, kept in a container or entered, where the exit
     tests the value itself (`if client is None: return`), or where the handler or the branch
     calls a release (`await self.reset()`) or gives the value to a call.

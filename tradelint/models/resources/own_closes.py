@@ -22,7 +22,8 @@ path must then hold on the others. Two exits leave the value open:
 Proven, not guessed, and kept narrow where a guess would be needed: only a local bound once, in
 the function's own frame, from a call; only releases that are awaited and end the whole value (``close()``, ``aclose()``,
 ``disconnect()``, ``stop()``, ``shutdown()``..., given nothing: ha-openwrt's ``SshClient``
-disconnected on success only, its handler going on with it open);
+disconnected on success only, its handler going on with it open; an ``await`` failing before
+the release is judged for ``close()``/``aclose()`` only);
 never where a ``finally`` closes it, where the value is handed on (returned, yielded, stored,
 aliased, entered) or where the exit is guarded by a test of the value itself (``if client is
 None: return``); not where the handler or the exit's branch calls any release (``await
@@ -42,6 +43,9 @@ from tradelint.models.resources.statements import _own_walk
 # The awaited methods that end the whole value (``project_evidence``'s and TRD205's reading of a
 # release): ``await client.disconnect()`` of a client the function made says as much as ``close()``.
 RELEASES = re.compile(r"^(async_)?(a?close|stop|shutdown|disconnect|cleanup|tear_?down|terminate)$")
+# The closes proper, the only ones whose value an error of an ``await`` before them is judged for:
+# the explicit exits are what the code shows; an error there is what any call may do.
+_CLOSES = frozenset({"close", "aclose"})
 # Any call that may end the value or everything its owner holds (``await self.reset()``).
 _RELEASE_CALL = re.compile(r"^_*(async_)?(a?close|stop|shutdown|disconnect|cleanup|clean_up|tear_?down|terminate|release|reset|dispose|destroy)")
 _EXITS = (ast.Return, ast.Raise)
@@ -144,8 +148,8 @@ def _open_exit(
     for exit_ in sorted(candidates, key=lambda n: (n.lineno, n.col_offset)):
         if _leaves_open(module, function, exit_, block, after, name, prefixes, close_ids):
             return exit_
-    if not _stands_alone(function, binding):
-        return None
+    if not _stands_alone(function, binding) or not all(close.func.attr in _CLOSES for close in closes):  # type: ignore[attr-defined]
+        return None  # (an error of an ``await`` before a ``disconnect()``, ``stop()``...: not judged)
     return _failing_await(module, function, block, after, name, prefixes, close_ids)
 
 

@@ -17,6 +17,8 @@ Proven, not guessed:
 - no method of the class awaits a release of the attribute, except one that renews it (a store of
   the attribute follows the awaited release in the same method: ``await self.controller.close()``
   then ``self.controller = AgentController(...)`` ends the old one, never the last);
+- no code of the module outside the class awaits a release of the attribute through an instance
+  (``await bridge.link.disconnect()``);
 - the attribute is never handed on: every read of it is the receiver of a method or attribute
   (``self.controller.start()``), or a test of it (``if self.controller is not None``); returned,
   passed, aliased or yielded, whoever gets it may end it.
@@ -67,7 +69,7 @@ def never_awaited_attributes(ctx: FileContext) -> list[NeverAwaitedAttribute]:
             continue
         seen.add(key)
         stores = _stores(module, cls, receiver.attr)
-        if not stores or _awaited_end(cls, receiver.attr) or _handed_on(module, cls, receiver.attr):
+        if not stores or _awaited_end(cls, receiver.attr) or _handed_on(module, cls, receiver.attr) or _ended_from_outside(module, cls, receiver.attr):
             continue
         found.extend(NeverAwaitedAttribute(store, receiver.attr, label, release.method, release.call) for store, label in stores)
     found.sort(key=lambda f: (f.store.lineno, f.store.col_offset))
@@ -143,3 +145,13 @@ def _tested(module: ModuleInfo, node: ast.AST) -> bool:
     """``node`` (an ``and``/``or``) is the test of an ``if``, a ``while`` or an ``assert``."""
     parent = module.parent(node)
     return isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.Assert)) and parent.test is node
+
+
+def _ended_from_outside(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
+    """Code of the module outside ``cls`` awaits a release of ``<instance>.attr``."""
+    inside = {id(n) for n in walk(cls)}
+    return any(
+        isinstance(node, ast.Await) and isinstance(node.value, ast.Call) and isinstance(func := node.value.func, ast.Attribute)
+        and RELEASE.match(func.attr) and isinstance(func.value, ast.Attribute) and func.value.attr == attr and id(node) not in inside
+        for node in walk(module.tree)
+    )
