@@ -2,10 +2,11 @@
 
 Three readings of what the code itself says must be released, whatever the released type holds:
 
-- a value a function makes and ends itself by an awaited release of the whole object
-  (``await ssh_client.disconnect()``, ``stop()``, ``shutdown()``..., as ``close()`` already was),
-  on the success path only: an ``except`` that goes on, or a ``return``/``raise`` before it,
-  leaves it open (TRD201; FaserF/ha-openwrt ``73cf89bc``, the SSH fallback client);
+- a value a function makes by calling its class and ends itself by an awaited release of the
+  whole object (``await ssh_client.disconnect()``, ``stop()``, ``shutdown()``..., as ``close()``
+  already was), on the success path only: an ``except`` that goes on, or a ``return``/``raise``
+  before it, leaves it open (TRD201; FaserF/ha-openwrt ``73cf89bc``, the SSH fallback client).
+  What a getter gives may be shared: stopping it is a command on it, not judged;
 - a local made by a ``@classmethod`` every ``return`` of which makes its own class
   (``transport = await Transport.connect(...)``, ``return cls(...)``) is an instance of that
   class: its ``async def close()`` called without ``await`` releases nothing, and TRD201 reports
@@ -90,6 +91,14 @@ def test_disconnected_in_finally_is_clean(tmp_path: Path) -> None:
 def test_a_call_given_arguments_is_no_release(tmp_path: Path) -> None:
     # ``await conn.disconnect(device)``: an operation on something else, not the end of the value.
     source = _ssh(close="            await ssh_client.disconnect(ok)").replace("async def disconnect(self):", "async def disconnect(self, device):")
+    assert _check(tmp_path, source) == []
+
+
+def test_a_shared_value_a_getter_gives_is_not_owned(tmp_path: Path) -> None:
+    # ``player = get_player(guild)`` then ``await player.stop()``: a command on a shared object (a
+    # music bot's ``stop`` command), not the end of one the function made.
+    source = _ssh("stop").replace("    ssh_client = SshClient(host)", "    ssh_client = get_client(host)")
+    source += "\n\ndef get_client(host):\n    return SshClient(host)\n"
     assert _check(tmp_path, source) == []
 
 

@@ -362,8 +362,8 @@ class UnclosedAsyncResource(Rule):
     `try` whose `except` goes on without raising is closed outside `finally`, and so is one
     whose close follows a `try` whose `except` leaves (`return`, `break`, `continue`) without it.
 
-    A value the function closes itself (or ends whole by an awaited release given nothing: `await
-    ssh_client.disconnect()`, `stop()`, `shutdown()`) is owned by it, whatever made it: `await
+    A value the function closes itself (or, made by a call of its class, ends whole by an awaited
+    release given nothing: `await ssh_client.disconnect()`, `stop()`) is owned by it, whatever made it: `await
     page.close()` after `page = await context.new_page()` (a library object's maker that nothing
     types), or `await page_info.page.close()` after `page_info = await self._get_page()`. Every
     other exit must end it too, or it leaks (FaserF/ha-openwrt `73cf89bc`: an SSH client

@@ -22,8 +22,10 @@ path must then hold on the others. Two exits leave the value open:
 Proven, not guessed, and kept narrow where a guess would be needed: only a local bound once, in
 the function's own frame, from a call; only releases that are awaited and end the whole value (``close()``, ``aclose()``,
 ``disconnect()``, ``stop()``, ``shutdown()``..., given nothing: ha-openwrt's ``SshClient``
-disconnected on success only, its handler going on with it open; an ``await`` failing before
-the release is judged for ``close()``/``aclose()`` only);
+disconnected on success only, its handler going on with it open; for a release other than
+``close()``/``aclose()``, only a value the function makes by calling its class, not what a getter
+gives, ``player = get_player(guild)`` then ``await player.stop()``, and only at an explicit exit,
+not for an ``await`` that may fail before it);
 never where a ``finally`` closes it, where the value is handed on (returned, yielded, stored,
 aliased, entered) or where the exit is guarded by a test of the value itself (``if client is
 None: return``); not where the handler or the exit's branch calls any release (``await
@@ -38,6 +40,7 @@ from dataclasses import dataclass
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors
+from tradelint.facts.syntax import capword
 from tradelint.models.resources.statements import _own_walk
 
 # The awaited methods that end the whole value (``project_evidence``'s and TRD205's reading of a
@@ -91,12 +94,25 @@ def open_exits(module: ModuleInfo, skip: frozenset[int]) -> list[OpenExit]:
         binding = _only_binding(module, function, name)
         if binding is None or id(binding) in skip:
             continue
+        if not any(close.func.attr in _CLOSES for close in closes) and not _constructed(binding):  # type: ignore[attr-defined]
+            continue  # (``player = get_player(id)`` then ``await player.stop()``: a command on a shared one)
         exit_ = _open_exit(module, function, binding, name, closed, closes)
         if exit_ is not None:
             value = binding.value.value if isinstance(binding.value, ast.Await) else binding.value
             found.append(OpenExit(binding, closed, ast.unparse(value.func), exit_))  # type: ignore[attr-defined]
     found.sort(key=lambda o: (o.binding.lineno, o.binding.col_offset))
     return found
+
+
+def _constructed(binding: ast.Assign) -> bool:
+    """The value is an instance the function makes itself, by calling its class (``SshClient(...)``,
+    ``api.Client(...)``): only then does a ``stop()`` or ``disconnect()`` of it say the function
+    owns it. What a function or a method gives (``lavalink.get_player(guild)``) may be a shared
+    object, and stopping it a command on it."""
+    value = binding.value.value if isinstance(binding.value, ast.Await) else binding.value
+    func = value.func if isinstance(value, ast.Call) else None
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    return capword(name) and not name.isupper()
 
 
 def _only_binding(module: ModuleInfo, function: ast.AsyncFunctionDef, name: str) -> ast.Assign | None:
