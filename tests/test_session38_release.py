@@ -102,6 +102,47 @@ def test_a_shared_value_a_getter_gives_is_not_owned(tmp_path: Path) -> None:
     assert _check(tmp_path, source) == []
 
 
+KEPT_IN_HOLDER = """\
+class Coordinator:
+    def __init__(self, host):
+        self.host = host
+
+    async def refresh(self):
+        return True
+
+    async def shutdown(self):
+        self.host = None
+
+
+class Data:
+    def __init__(self, coordinator):
+        self.coordinator = coordinator
+
+
+async def setup_entry(entry, host):
+    coordinator = Coordinator(host)
+    if not await coordinator.refresh():
+        await coordinator.shutdown()
+        return False
+{keep}
+    return True
+"""
+
+
+def test_a_value_whose_holder_is_kept_is_handed_on(tmp_path: Path) -> None:
+    # ``entry.runtime_data = Data(coordinator=coordinator)``: whoever ends the holder ends it.
+    source = KEPT_IN_HOLDER.replace("{keep}", "    entry.runtime_data = Data(coordinator=coordinator)")
+    assert _check(tmp_path, source) == []
+
+
+def test_a_value_lent_to_a_call_is_still_the_function_s(tmp_path: Path) -> None:
+    source = KEPT_IN_HOLDER.replace("{keep}", "    print(Data(coordinator=coordinator))")
+    assert _check(tmp_path, source) == [
+        "18:5 TRD201 `coordinator` (`Coordinator(...)`) is closed here on one path only: the `return` at line 23 "
+        "leaves it open; close it in a `finally`"
+    ]
+
+
 def test_an_operation_named_otherwise_is_no_release(tmp_path: Path) -> None:
     assert _check(tmp_path, _ssh("logout")) == []
 

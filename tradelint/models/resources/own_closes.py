@@ -258,7 +258,8 @@ def _in_finally(module: ModuleInfo, node: ast.AST, function: ast.AST) -> bool:
 
 def _handed_on(module: ModuleInfo, function: ast.AST, name: str, prefixes: frozenset[str]) -> bool:
     """The value (or what holds it) is returned, yielded, stored, aliased or entered: whoever gets
-    it may close it. Given to a call it is lent: its methods' and functions' arguments."""
+    it may close it. Given to a call it is lent: its methods' and functions' arguments; unless
+    what the call makes is stored beyond the function or returned (``_result_kept``)."""
     for node in _own_walk(function):
         if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
             continue
@@ -268,9 +269,10 @@ def _handed_on(module: ModuleInfo, function: ast.AST, name: str, prefixes: froze
             expr, parent = parent, module.parent(parent)
         if isinstance(parent, ast.Attribute) or isinstance(parent, (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.FormattedValue, ast.Subscript)):
             continue  # ``page.url``, ``page_info.page.goto``: a use; a test; a format
-        if isinstance(parent, ast.Call) and parent.func is not expr and _lends(parent):
+        if isinstance(parent, ast.Call) and parent.func is not expr and _lends(parent) and not _result_kept(module, parent):
             continue
-        if isinstance(parent, ast.keyword) and isinstance(module.parent(parent), ast.Call) and _lends(module.parent(parent)):  # type: ignore[arg-type]
+        call = module.parent(parent) if isinstance(parent, ast.keyword) else None
+        if isinstance(call, ast.Call) and _lends(call) and not _result_kept(module, call):
             continue
         if isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.Assert)) and getattr(parent, "test", None) is expr:
             continue
@@ -278,6 +280,19 @@ def _handed_on(module: ModuleInfo, function: ast.AST, name: str, prefixes: froze
             continue
         return True
     return False
+
+
+def _result_kept(module: ModuleInfo, call: ast.Call) -> bool:
+    """What ``call`` makes of the value outlives the function: stored in an attribute or an item
+    (``entry.runtime_data = Data(coordinator=coordinator)``), returned or yielded; the holder it
+    is given to keeps it, and whoever ends the holder may end it."""
+    parent = module.parent(call)
+    if isinstance(parent, ast.Await):
+        parent = module.parent(parent)
+    if isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)):
+        return True
+    targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target] if isinstance(parent, ast.AnnAssign) else []
+    return any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets)
 
 
 def _lends(call: ast.Call) -> bool:
