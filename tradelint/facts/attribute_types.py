@@ -133,6 +133,8 @@ def value_class(module: ModuleInfo, function: ast.AST, value: ast.expr, depth: i
     if made is not None:
         return made
     func = value.func
+    if isinstance(func, ast.Attribute) and (own := _own_class_maker(module, func)) is not None:
+        return own
     if isinstance(func, ast.Attribute):
         owner = receiver_class(module, function, func.value, depth + 1)
         if owner is None:
@@ -191,6 +193,41 @@ def _self_assigns(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, list[tuple
                     table.setdefault(attr, []).append((method, node))
     memo[key] = table
     return table
+
+
+def _own_class_maker(module: ModuleInfo, func: ast.Attribute) -> ClassRef | None:
+    """The first-party class ``Transport`` of ``Transport.connect(...)``, when ``connect`` is a
+    ``@classmethod`` (the class's own or a first-party base's) every ``return`` of which makes an
+    instance of the class it is called on (``return cls(reader=reader, writer=writer)``): what the
+    call gives is an instance of the very class named, whatever the return annotation says (an
+    abstract ``TransportAPI``). ethereum/trinity ``cb49f383``."""
+    named = resolve_class_node(module, func.value)
+    if named is None:
+        return None
+    for _, node in class_and_bases(*named):
+        for stmt in node.body:
+            if isinstance(stmt, FUNCTION_NODES) and stmt.name == func.attr:
+                return named if _returns_cls(stmt) else None
+    return None
+
+
+def _returns_cls(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``method`` is a ``@classmethod`` whose every ``return`` (one at least, nested functions
+    aside) is a call of its first parameter (``cls(...)``)."""
+    if not any(isinstance(d, ast.Name) and d.id == "classmethod" for d in method.decorator_list) or not method.args.args:
+        return False
+    first = method.args.args[0].arg
+    returns: list[ast.Return] = []
+    todo: list[ast.AST] = list(method.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Return):
+            returns.append(node)
+        elif not isinstance(node, (*FUNCTION_NODES, ast.Lambda, ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(node))
+    return bool(returns) and all(
+        isinstance(r.value, ast.Call) and isinstance(r.value.func, ast.Name) and r.value.func.id == first for r in returns
+    )
 
 
 def _returned_class(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> ClassRef | None:

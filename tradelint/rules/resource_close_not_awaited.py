@@ -25,9 +25,11 @@ class ResourceCloseNotAwaited(Rule):
     `disconnect` (or `close`, `aclose`, `stop`, `shutdown`, `cleanup`, `teardown`, `terminate`,
     or `async_` and one of them) is an `async def` of the class `self.link` is proven to hold
     (every store of the attribute names that class, or a parameter annotated with it), of a
-    local bound once to its constructor (a `None` bound before it aside: `playground = None`),
-    of a parameter annotated with it, or of `self`. It releases nothing, whatever the class
-    holds. A coroutine that is kept, returned or handed on
+    local bound once to its constructor (a `None` bound before it aside: `playground = None`)
+    or to a class method of it whose every `return` makes its own class (`transport = await
+    Transport.connect(...)`, `return cls(reader, writer)`: the class named, whatever the return
+    annotation says), of a parameter annotated with it, or of `self`. It releases nothing,
+    whatever the class holds. A coroutine that is kept, returned or handed on
     is not this rule's, nor a decorated method.
 
     A release the thing is handed to alike: `BoltSocket.close_socket(s)` (a class or static

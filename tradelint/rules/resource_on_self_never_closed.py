@@ -19,6 +19,7 @@ from tradelint.models.resources.holder_owners import owner_release
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
 from tradelint.models.resources.release_gaps import failing_use_before_close
 from tradelint.models.resources.resource_model import resource_analysis
+from tradelint.models.resources.unawaited_attribute import never_awaited_attributes
 
 
 class ResourceOnSelfNeverClosed(Rule):
@@ -143,6 +144,14 @@ class ResourceOnSelfNeverClosed(Rule):
     (replaced unclosed by `reconnect()`, kept by an `__aenter__` that then fails), although no
     table or library source says what `connect()` returns. Not a store of what a maker given
     nothing or a provider may share (`await Pool.instance()`), nor in a class or static method.
+
+    A first-party object kept on `self` whose owner's only end of it is a call of its `async def`
+    release without `await` (`self.controller.close()` in a plain `def close()`) is never
+    released, whatever its class holds: reported at each store (a constructor, or a class method
+    making its own class), beside TRD205 at the call (OpenHands/OpenHands `a48b0220`). An awaited
+    release of it that a new store follows in the same method renews it and ends only the old
+    one; an awaited one elsewhere ends it, and one handed on (returned, passed, aliased) may be
+    ended by whoever gets it: neither is reported.
 
     A close that never runs closes nothing: an owner's `entry.runtime_data.coordinator.api.close()`
     without `await`, where the resource's close is a coroutine function ("its `close()` is never
@@ -379,6 +388,14 @@ class ResourceOnSelfNeverClosed(Rule):
                                         name=kept.attr, label=kept.label, release=owner_release(ctx.module, kept.cls) or "close"),
                          None, fit_help("A child process runs on until it exits or is killed: `{cls}` ended leaves it running "
                                         "with its pipes open", cls=kept.cls.name))
+        for kept_object in never_awaited_attributes(ctx):
+            if id(kept_object.store) not in judged:
+                # A first-party object whose only release is never awaited (TRD205 reports the call).
+                yield Report(kept_object.store,
+                             fit("`self.{name}` (`{label}(...)`) is never closed: its `{close}()` is never awaited",
+                                 name=kept_object.attr, label=kept_object.label, close=kept_object.method),
+                             None, fit_help("`{close}()` is a coroutine function: the call at line {line} only creates a coroutine",
+                                            close=kept_object.method, line=str(kept_object.release.lineno)))
         for verdict in resource_analysis(ctx).verdicts:
             if verdict.problem not in (
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",

@@ -51,8 +51,10 @@ class UnclosedAsyncResource(Rule):
     (`aiohttp = _import_aiohttp()`) is that module. A public method of such a class that releases what it acquires
     (`get_rank_data()` closing the session after its last request) ends an instance when called,
     as `close()` does. An object of the project made in a function whose release is called
-    there without `await` (`playground.close()`, an `async def`, in the `finally`) is reported
-    where it is made: the call only creates a coroutine (TRD205 adds the `await`). So is a value
+    there without `await` (`playground.close()`, an `async def`, in the `finally`; made by a class
+    method returning `cls(...)`, `transport = await Transport.connect(...)`, ethereum/trinity
+    `cb49f383`) is reported where it is made: the call only creates a coroutine (TRD205 adds the
+    `await`). So is a value
     bound once to what a call returns and handed, as a statement without `await`, to a
     first-party `async def` release that releases that parameter (`s, version = await
     BoltSocket.connect(host)`, then `BoltSocket.close_socket(s)` before a `raise`): nothing
@@ -366,10 +368,12 @@ class UnclosedAsyncResource(Rule):
     `try` whose `except` goes on without raising is closed outside `finally`, and so is one
     whose close follows a `try` whose `except` leaves (`return`, `break`, `continue`) without it.
 
-    A value the function closes itself is owned by it, whatever made it: `await page.close()`
-    after `page = await context.new_page()` (a library object's maker that nothing types), or
-    `await page_info.page.close()` after `page_info = await self._get_page()`. Every other exit
-    must close it too, or it leaks:
+    A value the function closes itself (or, made by a call of its class, ends whole by an awaited
+    release given nothing: `await ssh_client.disconnect()`, `stop()`) is owned by it, whatever made it: `await
+    page.close()` after `page = await context.new_page()` (a library object's maker that nothing
+    types), or `await page_info.page.close()` after `page_info = await self._get_page()`. Every
+    other exit must end it too, or it leaks (FaserF/ha-openwrt `73cf89bc`: an SSH client
+    disconnected on success only, its `except` going on with it open):
     ```python
     page_info = await self._get_page()         # reported: the `raise` leaves it open
     try:
@@ -389,8 +393,8 @@ class UnclosedAsyncResource(Rule):
     program goes on after the function fails (not in a test nor a script's `main()`, nor before
     a generator's first `yield`: a lifespan's start-up), unless a `try` around it closes the
     value or goes on; only for a value made by a class or a function of its own, not by a method
-    of another object (`cur = await conn.execute(...)`).
-    Only a local bound once from a call, only awaited `close()`/`aclose()`; not where a `finally`
+    of another object (`cur = await conn.execute(...)`), and ended by `close()`/`aclose()`.
+    Only a local bound once from a call, only awaited releases given nothing; not where a `finally`
     closes it, where it is returned, stored, kept in a container or entered, where the exit
     tests the value itself (`if client is None: return`), or where the handler or the branch
     calls a release (`await self.reset()`) or gives the value to a call.
@@ -661,8 +665,9 @@ class UnclosedAsyncResource(Rule):
                                             "and closes nothing", spelled=release.spelled))
             elif made is not None and id(made) not in reported:
                 reported.add(id(made))
+                call = made.value.value if isinstance(made.value, ast.Await) else made.value
                 yield Report(made, fit("`{name}` (`{label}(...)`) is never closed: its `{close}()` is never awaited",
-                                       name=release.call.func.value.id, label=ast.unparse(made.value.func), close=release.method),  # type: ignore[attr-defined]
+                                       name=release.call.func.value.id, label=ast.unparse(call.func), close=release.method),  # type: ignore[attr-defined]
                              None, fit_help("`{owner}.{method}()` is a coroutine function: the call only creates a coroutine",
                                             owner=release.owner, method=release.method))
         # A value the function closes itself on one path, whatever its type, and another exit

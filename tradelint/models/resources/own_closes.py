@@ -20,7 +20,12 @@ path must then hold on the others. Two exits leave the value open:
   ``conn`` owns).
 
 Proven, not guessed, and kept narrow where a guess would be needed: only a local bound once, in
-the function's own frame, from a call; only closes that are awaited (``close()``/``aclose()``);
+the function's own frame, from a call; only releases that are awaited and end the whole value (``close()``, ``aclose()``,
+``disconnect()``, ``stop()``, ``shutdown()``..., given nothing: ha-openwrt's ``SshClient``
+disconnected on success only, its handler going on with it open; for a release other than
+``close()``/``aclose()``, only a value the function makes by calling its class, not what a getter
+gives, ``player = get_player(guild)`` then ``await player.stop()``, and only at an explicit exit,
+not for an ``await`` that may fail before it);
 never where a ``finally`` closes it, where the value is handed on (returned, yielded, stored,
 aliased, entered) or where the exit is guarded by a test of the value itself (``if client is
 None: return``); not where the handler or the exit's branch calls any release (``await
@@ -35,9 +40,15 @@ from dataclasses import dataclass
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors
+from tradelint.facts.syntax import capword
 from tradelint.models.resources.statements import _own_walk
 
-RELEASES = frozenset({"close", "aclose"})
+# The awaited methods that end the whole value (``project_evidence``'s and TRD205's reading of a
+# release): ``await client.disconnect()`` of a client the function made says as much as ``close()``.
+RELEASES = re.compile(r"^(async_)?(a?close|stop|shutdown|disconnect|cleanup|tear_?down|terminate)$")
+# The closes proper, the only ones whose value an error of an ``await`` before them is judged for:
+# the explicit exits are what the code shows; an error there is what any call may do.
+_CLOSES = frozenset({"close", "aclose"})
 # Any call that may end the value or everything its owner holds (``await self.reset()``).
 _RELEASE_CALL = re.compile(r"^_*(async_)?(a?close|stop|shutdown|disconnect|cleanup|clean_up|tear_?down|terminate|release|reset|dispose|destroy)")
 _EXITS = (ast.Return, ast.Raise)
@@ -65,7 +76,7 @@ def open_exits(module: ModuleInfo, skip: frozenset[int]) -> list[OpenExit]:
     groups: dict[tuple[ast.AsyncFunctionDef, str], list[ast.Call]] = {}
     for call in module.index.calls:
         func = call.func
-        if not isinstance(func, ast.Attribute) or func.attr not in RELEASES:
+        if not isinstance(func, ast.Attribute) or not RELEASES.match(func.attr):
             continue
         if module.parent(call).__class__ is not ast.Await or call.args:
             continue  # (``await ticket.close(user, reason=...)``: an operation on it, not a release)
@@ -83,12 +94,25 @@ def open_exits(module: ModuleInfo, skip: frozenset[int]) -> list[OpenExit]:
         binding = _only_binding(module, function, name)
         if binding is None or id(binding) in skip:
             continue
+        if not any(close.func.attr in _CLOSES for close in closes) and not _constructed(binding):  # type: ignore[attr-defined]
+            continue  # (``player = get_player(id)`` then ``await player.stop()``: a command on a shared one)
         exit_ = _open_exit(module, function, binding, name, closed, closes)
         if exit_ is not None:
             value = binding.value.value if isinstance(binding.value, ast.Await) else binding.value
             found.append(OpenExit(binding, closed, ast.unparse(value.func), exit_))  # type: ignore[attr-defined]
     found.sort(key=lambda o: (o.binding.lineno, o.binding.col_offset))
     return found
+
+
+def _constructed(binding: ast.Assign) -> bool:
+    """The value is an instance the function makes itself, by calling its class (``SshClient(...)``,
+    ``api.Client(...)``): only then does a ``stop()`` or ``disconnect()`` of it say the function
+    owns it. What a function or a method gives (``lavalink.get_player(guild)``) may be a shared
+    object, and stopping it a command on it."""
+    value = binding.value.value if isinstance(binding.value, ast.Await) else binding.value
+    func = value.func if isinstance(value, ast.Call) else None
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    return capword(name) and not name.isupper()
 
 
 def _only_binding(module: ModuleInfo, function: ast.AsyncFunctionDef, name: str) -> ast.Assign | None:
@@ -140,8 +164,8 @@ def _open_exit(
     for exit_ in sorted(candidates, key=lambda n: (n.lineno, n.col_offset)):
         if _leaves_open(module, function, exit_, block, after, name, prefixes, close_ids):
             return exit_
-    if not _stands_alone(function, binding):
-        return None
+    if not _stands_alone(function, binding) or not all(close.func.attr in _CLOSES for close in closes):  # type: ignore[attr-defined]
+        return None  # (an error of an ``await`` before a ``disconnect()``, ``stop()``...: not judged)
     return _failing_await(module, function, block, after, name, prefixes, close_ids)
 
 
@@ -234,7 +258,8 @@ def _in_finally(module: ModuleInfo, node: ast.AST, function: ast.AST) -> bool:
 
 def _handed_on(module: ModuleInfo, function: ast.AST, name: str, prefixes: frozenset[str]) -> bool:
     """The value (or what holds it) is returned, yielded, stored, aliased or entered: whoever gets
-    it may close it. Given to a call it is lent: its methods' and functions' arguments."""
+    it may close it. Given to a call it is lent: its methods' and functions' arguments; unless
+    what the call makes is stored beyond the function or returned (``_result_kept``)."""
     for node in _own_walk(function):
         if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
             continue
@@ -244,9 +269,10 @@ def _handed_on(module: ModuleInfo, function: ast.AST, name: str, prefixes: froze
             expr, parent = parent, module.parent(parent)
         if isinstance(parent, ast.Attribute) or isinstance(parent, (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.FormattedValue, ast.Subscript)):
             continue  # ``page.url``, ``page_info.page.goto``: a use; a test; a format
-        if isinstance(parent, ast.Call) and parent.func is not expr and _lends(parent):
+        if isinstance(parent, ast.Call) and parent.func is not expr and _lends(parent) and not _result_kept(module, parent):
             continue
-        if isinstance(parent, ast.keyword) and isinstance(module.parent(parent), ast.Call) and _lends(module.parent(parent)):  # type: ignore[arg-type]
+        call = module.parent(parent) if isinstance(parent, ast.keyword) else None
+        if isinstance(call, ast.Call) and _lends(call) and not _result_kept(module, call):
             continue
         if isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.Assert)) and getattr(parent, "test", None) is expr:
             continue
@@ -254,6 +280,19 @@ def _handed_on(module: ModuleInfo, function: ast.AST, name: str, prefixes: froze
             continue
         return True
     return False
+
+
+def _result_kept(module: ModuleInfo, call: ast.Call) -> bool:
+    """What ``call`` makes of the value outlives the function: stored in an attribute or an item
+    (``entry.runtime_data = Data(coordinator=coordinator)``), returned or yielded; the holder it
+    is given to keeps it, and whoever ends the holder may end it."""
+    parent = module.parent(call)
+    if isinstance(parent, ast.Await):
+        parent = module.parent(parent)
+    if isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)):
+        return True
+    targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target] if isinstance(parent, ast.AnnAssign) else []
+    return any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets)
 
 
 def _lends(call: ast.Call) -> bool:

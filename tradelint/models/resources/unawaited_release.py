@@ -174,7 +174,8 @@ def made_here(module: ModuleInfo, release: UnawaitedRelease) -> ast.Assign | Non
     if not isinstance(receiver, ast.Name):
         return None
     made = local_binding(function, receiver.id)
-    if made is None or not isinstance(made.value, ast.Call) or module.enclosing_function(made) is not function:
+    value = made.value.value if made is not None and isinstance(made.value, ast.Await) else made.value if made is not None else None
+    if made is None or not isinstance(value, ast.Call) or module.enclosing_function(made) is not function:
         return None
     return made
 
