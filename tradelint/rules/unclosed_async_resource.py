@@ -43,29 +43,26 @@ class UnclosedAsyncResource(Rule):
     closure caches in a `nonlocal` that no code of the enclosing function closes (the enclosing
     frame keeps it for every call of the closure; a closure returning it lends it). First-party classes that acquire a resource and release it in their own method
     (`close()`, `stop_monitoring()`...; not a call given what to act on,
-    `client.close_pull_request(number)`, a request named like a release) are resources too, also when an async factory class
-    method makes them (`await Provider.open()`); a module-private class (`_CvApi`) is a class
-    alike, and so is a class holding a library object that its own release releases
-    (`self._sdk = DashboardAPI(...)` and `await self._sdk.aclose()` in `close()`, the library
-    not installed). A module bound through a project function that imports and returns it
-    (`aiohttp = _import_aiohttp()`) is that module. A public method of such a class that releases what it acquires
-    (`get_rank_data()` closing the session after its last request) ends an instance when called,
-    as `close()` does. An object of the project made in a function whose release is called
-    there without `await` (`playground.close()`, an `async def`, in the `finally`; made by a class
-    method returning `cls(...)`, `transport = await Transport.connect(...)`, ethereum/trinity
-    `cb49f383`) is reported where it is made: the call only creates a coroutine (TRD205 adds the
-    `await`). So is a value
-    bound once to what a call returns and handed, as a statement without `await`, to a
-    first-party `async def` release that releases that parameter (`s, version = await
-    BoltSocket.connect(host)`, then `BoltSocket.close_socket(s)` before a `raise`): nothing
-    closes it. A session handed to a first-party coroutine
-    (`create_task(worker(session))`) is borrowed: the caller still closes it. So is one given to a
-    function whose code cannot be read (`register(session)` from a package neither installed nor
-    in the project): nothing proves it takes the session over; no `async with` fix is offered,
-    since it may keep the session past the block. An awaited library
-    function given a resource class as its first argument makes an instance of that class,
-    already open (Home Assistant's Bluetooth integrations connect so; ha-govee-led-ble
-    `f2c849ce`), and a first-party function or method returning what it makes is a maker too:
+    `client.close_pull_request(number)`, a request named like a release) are resources too, also when an async
+    factory class method makes them (`await Provider.open()`); a module-private class (`_CvApi`) is a class
+    alike, and so is a class holding a library object that its own release releases (`self._sdk =
+    DashboardAPI(...)` and `await self._sdk.aclose()` in `close()`, the library not installed). A module bound
+    through a project function that imports and returns it (`aiohttp = _import_aiohttp()`) is that module. A
+    public method of such a class that releases what it acquires (`get_rank_data()` closing the session after
+    its last request) ends an instance when called, as `close()` does. An object of the project made in a
+    function whose release is called there without `await` (`playground.close()`, an `async def`, in the
+    `finally`; made by a class method returning `cls(...)`, `transport = await Transport.connect(...)`,
+    ethereum/trinity `cb49f383`) is reported where it is made: the call only creates a coroutine (TRD205 adds
+    the `await`). So is a value bound once to what a call returns and handed, as a statement without `await`,
+    to a first-party `async def` release that releases that parameter (`s, version = await
+    BoltSocket.connect(host)`, then `BoltSocket.close_socket(s)` before a `raise`): nothing closes it. A
+    session handed to a first-party coroutine (`create_task(worker(session))`) is borrowed: the caller still
+    closes it. So is one given to a function whose code cannot be read (`register(session)` from a package
+    neither installed nor in the project): nothing proves it takes the session over; no `async with` fix is
+    offered, since it may keep the session past the block. An awaited library function given a resource class
+    as its first argument makes an instance of that class, already open (Home Assistant's Bluetooth
+    integrations connect so; ha-govee-led-ble `f2c849ce`), and a first-party function or method returning what
+    it makes is a maker too:
     ```python
     async def send(device, payload):
         client = await establish_connection(BleakClient, device, "lamp")   # reported
@@ -369,11 +366,11 @@ class UnclosedAsyncResource(Rule):
     whose close follows a `try` whose `except` leaves (`return`, `break`, `continue`) without it.
 
     A value the function closes itself (or, made by a call of its class, ends whole by an awaited
-    release given nothing: `await ssh_client.disconnect()`, `stop()`) is owned by it, whatever made it: `await
-    page.close()` after `page = await context.new_page()` (a library object's maker that nothing
-    types), or `await page_info.page.close()` after `page_info = await self._get_page()`. Every
-    other exit must end it too, or it leaks (FaserF/ha-openwrt `73cf89bc`: an SSH client
-    disconnected on success only, its `except` going on with it open):
+    release given nothing: `await ssh_client.disconnect()`, `stop()`) is owned by it, whatever made it:
+    `await page.close()` after `page = await context.new_page()` (a library object's maker that nothing
+    types), or `await page_info.page.close()` after `page_info = await self._get_page()`. Every other
+    exit must end it too, or it leaks (FaserF/ha-openwrt `73cf89bc`: an SSH client disconnected on
+    success only, its `except` going on with it open):
     ```python
     page_info = await self._get_page()         # reported: the `raise` leaves it open
     try:
@@ -389,15 +386,14 @@ class UnclosedAsyncResource(Rule):
         return None
     await client.aclose()
     ```
-    An `await` between the value and its close leaves it open on its error too, where the
-    program goes on after the function fails (not in a test nor a script's `main()`, nor before
-    a generator's first `yield`: a lifespan's start-up), unless a `try` around it closes the
-    value or goes on; only for a value made by a class or a function of its own, not by a method
-    of another object (`cur = await conn.execute(...)`), and ended by `close()`/`aclose()`.
-    Only a local bound once from a call, only awaited releases given nothing; not where a `finally`
-    closes it, where it is returned, stored, kept in a container or entered, where the exit
-    tests the value itself (`if client is None: return`), or where the handler or the branch
-    calls a release (`await self.reset()`) or gives the value to a call.
+    An `await` between the value and its close leaves it open on its error too, where the program goes on
+    after the function fails (not in a test nor a script's `main()`, nor before a generator's first
+    `yield`: a lifespan's start-up), unless a `try` around it closes the value or goes on; only for a
+    value made by a class or a function of its own, not by a method of another object (`cur = await
+    conn.execute(...)`), and ended by `close()`/`aclose()`. Only a local bound once from a call, only
+    awaited releases given nothing; not where a `finally` closes it, where it is returned, stored, kept in
+    a container or entered, where the exit tests the value itself (`if client is None: return`), or where
+    the handler or the branch calls a release (`await self.reset()`) or gives the value to a call.
 
     Class and static methods make what they return, as module-level factories do:
     `pool = await Database.create_pool(dsn)` (a library resource), `client = await
