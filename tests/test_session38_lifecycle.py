@@ -186,6 +186,22 @@ def test_class_level_pool_closed_at_the_end_or_in_a_project_with_no_end(tmp_path
     assert _check_tree(tmp_path / "b", {"services.py": SERVICES, "main.py": script}) == []
 
 
+def test_a_folder_above_the_package_is_not_the_project(tmp_path: Path) -> None:
+    # No project marker: the project is the package's own import root (or the configuration's
+    # folder), never the folder above it, where another project's application (here a sibling
+    # folder's lifespan) says nothing of this one (a test's tmp_path beside other tests' trees).
+    (tmp_path / "other" / "app").mkdir(parents=True)
+    (tmp_path / "other" / "app" / "main.py").write_text(MAIN)
+    package = tmp_path / "mine" / "feeds"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "services.py").write_text(SERVICES)
+    assert [f.code for f in check_paths([package / "services.py"], select=["TRD2"])] == []
+    (package / "main.py").write_text(MAIN)
+    found = check_paths([package / "services.py"], select=["TRD2"])
+    assert [f"{f.line}:{f.column} {f.code} {f.message}" for f in found] == ["5:5 " + POOL_MESSAGE]
+
+
 DB = """\
 import httpx
 

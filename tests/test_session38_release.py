@@ -186,7 +186,7 @@ def test_class_maker_release_never_awaited(tmp_path: Path) -> None:
     source = TRANSPORT.replace("{make}", MAKE_OWN).replace("{close}", "transport.close()")
     assert _check(tmp_path, source) == [
         "23:5 TRD201 `transport` (`Transport.connect(...)`) is never closed: its `close()` is never awaited",
-        "27:9 TRD205 `transport.close()` is never awaited, so it releases nothing; await it",
+        "27:9 TRD205 `transport.close()` is never awaited, so it closes nothing; await it",
     ]
 
 

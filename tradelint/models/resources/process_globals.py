@@ -64,12 +64,19 @@ def _read(module: ModuleInfo, name: str, attribute: bool) -> bool:
 
 def _root(module: ModuleInfo) -> Path:
     """The project's folder: the nearest one with a project marker, else the outermost of the
-    module's import roots above it (a tree of sources alone, checked with its configuration at
-    the top: the folder that holds the application's modules too)."""
+    module's own import root and its configuration's folder (a tree of sources alone, checked
+    with its configuration at the top: the folder that holds the application's modules too);
+    never the folder above the top package, which may hold other projects."""
+    from tradelint.core.config import config_for
+
     found = project_root(module)
     if found is not None:
         return found
-    above = [root for root in module.roots if module.path.is_relative_to(root)]
+    try:
+        configured = config_for(module.path.parent).root
+    except Exception:  # a broken configuration is reported by the engine, not here
+        configured = None
+    above = [root for root in (*module.roots[:1], configured) if root is not None and module.path.is_relative_to(root)]
     return min(above, key=lambda root: len(root.parts)) if above else module.path.parent
 
 
