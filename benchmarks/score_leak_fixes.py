@@ -305,7 +305,13 @@ def main(argv: list[str] | None = None) -> int:
     entries = [e for e in parse_manifest(args.manifest.read_text(encoding="utf-8"))
                if not args.only or args.only in e.repo]
     results = []
+    unscored = [e for e in entries if not git_dir_of(args.mirrors, e.repo).is_dir()]
+    for entry in unscored:
+        print(f"not scored: no mirror of {entry.repo} under {args.mirrors} ({entry.commit[:10]}, "
+              f"{len(entry.sites)} site(s))")
     for entry in entries:
+        if entry in unscored:
+            continue
         result = score(entry, args.mirrors)
         results.append(result)
         print(f"\n## {entry.repo} {result['commit'][:10]} (scope {' '.join(entry.scope)})")
@@ -328,6 +334,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{mode} {fam}: {r['found']}/{r['sites']} sites found (recall {r['recall']}), "
                   f"{r['kept_after_fix']} still reported after the fix (precision at fix {r['precision_at_fix']})")
         print(f"{mode}: {row['not_sites']} findings at parents that are not sites")
+    if unscored:
+        print(f"not scored (no mirror): {len(unscored)} commit(s), {sum(len(e.sites) for e in unscored)} site(s); "
+              "the totals above count only the scored ones")
     for mode in MODES:
         print(f"\nMISSED [{mode}]: {len(misses[mode])}")
         for m in misses[mode]:
@@ -338,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
         args.summary_json.write_text(json.dumps({
             "manifest": str(args.manifest), "command": TRADELINT, "root": str(SOURCE_ROOT), "imports": origin,
             "commits": len(results), "totals": summary, "missed": misses,
+            "not_scored": [{"repo": e.repo, "commit": e.commit, "sites": len(e.sites)} for e in unscored],
             "per_commit": [{"repo": r["repo"], "commit": r["commit"],
                             **{mode: {"found": r["modes"][mode]["found"],
                                       "kept_after_fix": r["modes"][mode]["kept_after_fix"]} for mode in MODES}}

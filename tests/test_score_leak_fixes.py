@@ -3,6 +3,7 @@ maintainers' fix, and what the scorer reads from them (no network)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -139,3 +140,20 @@ def test_a_finding_left_after_the_fix_is_counted(mirrors: tuple[Path, str]) -> N
     run = SCORER.score(entry, root)["modes"]["preview"]
     assert run["found"]["TRD3"] == 1 and run["kept_after_fix"]["TRD3"] == 1
     assert run["sites"][0]["after_fix"][0].startswith("app/feed.py:26:5: TRD301")
+
+
+def test_a_commit_without_a_mirror_is_named_and_left_out_of_the_totals(
+        mirrors: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root, commit = mirrors
+    manifest = tmp_path / "m.txt"
+    manifest.write_text(f"someone/app {commit} app/feed.py:11:TRD3\n"
+                        f"nobody/gone {'a' * 40} bot.py:3:TRD2 bot.py:9:TRD3\n", encoding="utf-8")
+    summary = tmp_path / "s.json"
+    assert SCORER.main(["--manifest", str(manifest), "--mirrors", str(root), "--summary-json", str(summary)]) == 0
+    out = capsys.readouterr().out
+    assert f"not scored: no mirror of nobody/gone under {root} (aaaaaaaaaa, 2 site(s))" in out
+    assert "not scored (no mirror): 1 commit(s), 2 site(s); the totals above count only the scored ones" in out
+    data = json.loads(summary.read_text(encoding="utf-8"))
+    assert data["commits"] == 1
+    assert data["not_scored"] == [{"repo": "nobody/gone", "commit": "a" * 40, "sites": 2}]
+    assert data["totals"]["default"]["TRD3"]["sites"] == 1 and data["totals"]["default"]["TRD2"]["sites"] == 0
