@@ -186,3 +186,21 @@ def test_negative_twin_handed_to_a_library_call(tmp_path: Path) -> None:
     library = TUNNEL.replace("from app.request import Request\n", "from somelib import Request\n")
     files = {"app/__init__.py": "", "app/udp.py": UDP, "app/tunnel.py": library}
     assert _check_tree(tmp_path, files) == []
+
+
+def test_negative_twin_a_kept_listening_server_makes_no_resource_type(tmp_path: Path) -> None:
+    # A class keeping its loop's listening server (``create_server``) is typically the program's
+    # core, whose blocking ``start()`` runs its whole life: its owner is not judged by it.
+    server = UDP.replace(
+        "            (transport, _) = await self.loop.create_datagram_endpoint(asyncio.DatagramProtocol, sock=None)\n"
+        "            self.transport = transport\n",
+        "            self.transport = await self.loop.create_server(asyncio.Protocol, sock=None)\n",
+    ).replace(
+        "            (transport, _) = await self.loop.create_datagram_endpoint(\n"
+        "                asyncio.DatagramProtocol, local_addr=(\"0.0.0.0\", 0)\n"
+        "            )\n"
+        "            self.transport = transport\n",
+        "            self.transport = await self.loop.create_server(asyncio.Protocol, \"0.0.0.0\", 0)\n",
+    )
+    assert "create_datagram_endpoint" not in server
+    assert _check_tree(tmp_path, {"app/__init__.py": "", "app/udp.py": server, "app/gw.py": OWNER_NEVER_STOPS}) == []

@@ -4,9 +4,9 @@ A receiver is an event loop when the code says so: a call of asyncio's own loop 
 (``asyncio.get_running_loop().create_connection(...)``), a local bound once to one, a parameter
 annotated ``AbstractEventLoop``, or a value the code calls a loop (``loop``, ``self._loop``,
 ``self.xknx.loop``). The transport of such a loop's connection maker (``create_connection``,
-``create_datagram_endpoint``, ``create_unix_connection``: the first of the pair it returns) and the
-server of ``create_server`` are what a class acquires when it keeps them, under the names
-``asyncio.AbstractEventLoop.<maker>`` that the resource table knows.
+``create_datagram_endpoint``, ``create_unix_connection``: the first of the pair it returns) is
+what a class acquires when it keeps it, under the name ``asyncio.AbstractEventLoop.<maker>`` that
+the resource table knows.
 
 A method may keep what it made through a local: ``(transport, _) = await loop.create_datagram_endpoint(...)``
 then, in the same block, ``self.transport = transport`` keeps the transport as ``self.transport, _ = await ...`` does
@@ -65,9 +65,12 @@ def loop_maker(module: ModuleInfo, call: ast.Call) -> str | None:
 
 def loop_ref(module: ModuleInfo, call: ast.Call) -> tuple[str, str] | None:
     """``("qualified", "asyncio.AbstractEventLoop.<maker>")``, the reference a class's summary
-    records for what it keeps from a loop's maker; None for any other call."""
+    records for the transport it keeps from a loop's connection maker; None for any other call.
+    Not a listening server (``create_server``): a class keeping one is typically the program's
+    core, whose blocking ``start()`` runs its whole life and closes it there (LedFx's
+    ``LedFxCore``), which the owner's reading of its end does not follow."""
     made = loop_maker(module, call)
-    return ("qualified", made) if made is not None else None
+    return ("qualified", made) if made is not None and call.func.attr in TRANSPORT_MAKERS else None  # type: ignore[attr-defined]
 
 
 def kept_local(module: ModuleInfo, store: ast.stmt, name: str) -> tuple[ast.expr, int | None] | None:

@@ -26,10 +26,7 @@ TRANSPORT_SPEC = ResourceSpec("close", awaited=False, part=0)
 # The loop's makers of a listening ``Server``, released by its ``close()``.
 SERVER_SPEC = ResourceSpec("close", awaited=False, unenterable=True, awaited_maker=True)
 # What a class acquires from a loop's maker (``facts.loop_receivers``' names), for the table.
-LOOP_MADE = {
-    **{f"{LOOP_TYPE}.{maker}": TRANSPORT_SPEC for maker in TRANSPORT_MAKERS},
-    **{f"{LOOP_TYPE}.{maker}": SERVER_SPEC for maker in SERVER_MAKERS},
-}
+LOOP_MADE = {f"{LOOP_TYPE}.{maker}": TRANSPORT_SPEC for maker in TRANSPORT_MAKERS}
 
 
 def loop_transport(module: ModuleInfo, call: ast.Call) -> ResourceSpec | None:
