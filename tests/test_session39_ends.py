@@ -204,3 +204,61 @@ def test_negative_twin_a_kept_listening_server_makes_no_resource_type(tmp_path: 
     )
     assert "create_datagram_endpoint" not in server
     assert _check_tree(tmp_path, {"app/__init__.py": "", "app/udp.py": server, "app/gw.py": OWNER_NEVER_STOPS}) == []
+
+
+MONITOR = """\
+import asyncio
+
+
+class UdpMonitor:
+    def __init__(self, host):
+        self._host = host
+        self._transport = None
+
+    async def async_start(self):
+        loop = asyncio.get_running_loop()
+        try:
+            self._transport, _ = await loop.create_datagram_endpoint(
+                asyncio.DatagramProtocol, local_addr=("0.0.0.0", 9999)
+            )
+        except OSError:
+            pass
+
+    async def async_stop(self):
+        if self._transport is not None:
+            self._transport.close()
+            self._transport = None
+"""
+
+SETUP = """\
+from app.monitor import UdpMonitor
+
+DOMAIN = "demo"
+
+
+async def async_setup_entry(hass, entry):
+    monitor = UdpMonitor(entry.data["host"])
+    await monitor.async_start()
+    hass.data[DOMAIN][entry.entry_id] = monitor
+    return True
+
+
+async def async_unload_entry(hass, entry):
+    await hass.data[DOMAIN].pop(entry.entry_id).async_stop()
+    return True
+"""
+
+
+def test_negative_twin_opening_method_whose_only_await_is_the_opening(tmp_path: Path) -> None:
+    # ``async_start()`` awaits one thing, the transport it keeps: failing, it leaves nothing open.
+    assert _check_tree(tmp_path, {"app/__init__.py": "", "app/monitor.py": MONITOR, "app/setup.py": SETUP}) == []
+
+
+def test_opening_method_that_awaits_more_after_the_opening(tmp_path: Path) -> None:
+    greets = MONITOR.replace(
+        "        except OSError:\n            pass\n",
+        "        except OSError:\n            pass\n        await self.hello()\n\n    async def hello(self):\n        self._transport.sendto(b'hi')\n",
+    )
+    assert _check_tree(tmp_path, {"app/__init__.py": "", "app/monitor.py": greets, "app/setup.py": SETUP}) == [
+        "setup.py:7:5 TRD201 `monitor` (`UdpMonitor(...)`) leaks if an `await` before it is handed on raises; close it on that error",
+    ]
