@@ -262,3 +262,14 @@ def test_opening_method_that_awaits_more_after_the_opening(tmp_path: Path) -> No
     assert _check_tree(tmp_path, {"app/__init__.py": "", "app/monitor.py": greets, "app/setup.py": SETUP}) == [
         "setup.py:7:5 TRD201 `monitor` (`UdpMonitor(...)`) leaks if an `await` before it is handed on raises; close it on that error",
     ]
+
+
+def test_opening_method_that_makes_something_before_its_only_await(tmp_path: Path) -> None:
+    # ``self._session = ClientSession()`` before the one ``await``: its failure leaves the session open.
+    session_first = MONITOR.replace("import asyncio\n", "import asyncio\n\nimport aiohttp\n").replace(
+        "        loop = asyncio.get_running_loop()\n",
+        "        loop = asyncio.get_running_loop()\n        self._session = aiohttp.ClientSession()\n",
+    ).replace("            self._transport = None\n", "            self._transport = None\n        await self._session.close()\n")
+    assert _check_tree(tmp_path, {"app/__init__.py": "", "app/monitor.py": session_first, "app/setup.py": SETUP}) == [
+        "setup.py:7:5 TRD201 `monitor` (`UdpMonitor(...)`) leaks if an `await` before it is handed on raises; close it on that error",
+    ]

@@ -116,6 +116,12 @@ def _opened_last(module: ModuleInfo, made: ast.Call, node: ast.Await) -> bool:
     awaits = [n for n in walk(method[0]) if isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith))]
     if len(awaits) != 1 or not isinstance(awaits[0], ast.Await):
         return False
+    if any(
+        isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+        and any(isinstance(t, ast.Attribute) for target in n.targets for t in (target.elts if isinstance(target, ast.Tuple) else [target]))
+        for n in walk(method[0])
+    ):
+        return False  # (``self._session = ClientSession()`` first: the failing await leaves that open)
     stmt = found[0].parent(awaits[0])
     targets = stmt.targets if isinstance(stmt, ast.Assign) else []
     kept = [t for target in targets for t in (target.elts if isinstance(target, ast.Tuple) else [target])]
