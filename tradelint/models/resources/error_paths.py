@@ -68,7 +68,7 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
             continue
         if c.spec.lazy and not any(start < n.lineno < node.lineno or _opens(module, node, n) for n in used):
             continue
-        if c.spec.lazy and not any(start < n.lineno < node.lineno for n in used) and _opened_last(module, c.call, node):
+        if c.spec.lazy and not any(start < n.lineno < node.lineno for n in used) and _opened_last(module, c.call, node, c.name):
             continue
         if module.enclosing_function(node) is not function or not sequential(module, c.stmt, node):
             continue
@@ -98,15 +98,17 @@ def _opens(module: ModuleInfo, node: ast.Await, use: ast.Name) -> bool:
         a is use for a in (*call.args, *(k.value for k in call.keywords)))
 
 
-def _opened_last(module: ModuleInfo, made: ast.Call, node: ast.Await) -> bool:
+def _opened_last(module: ModuleInfo, made: ast.Call, node: ast.Await, name: str) -> bool:
     """``await monitor.async_start()`` of a first-party lazy class whose method awaits one thing
     only, the opening it keeps on ``self`` (``self._transport, _ = await loop.create_datagram_endpoint(
     ...)``): an error or a cancellation there comes before anything is open, and none can come
     after it, so its failure leaves nothing to close (JurajNyiri/HomeAssistant-Tapo-Control's
     ``TapoUdpMonitor``)."""
     call = node.value
-    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name)):
         return False
+    if call.func.value.id != name:
+        return False  # (another object's method: what it does says nothing of this one)
     found = resolve_class_node(module, made.func)
     if found is None:
         return False
