@@ -27,6 +27,7 @@ from operator import attrgetter
 
 from tradelint.facts.class_body import dataclass_init_fields, field_facts
 from tradelint.facts.context import SUMMARIZERS, ModuleInfo, uncast
+from tradelint.facts.loop_receivers import kept_local, loop_ref
 from tradelint.facts.summary_data import (
     _NO_RELEASES,
     _NONE,
@@ -333,6 +334,8 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             if not isinstance(assign, (ast.Assign, ast.AnnAssign)) or assign.value is None:
                 continue
             value = uncast(module, assign.value)
+            if part is None and isinstance(value, ast.Name) and (kept := kept_local(module, assign, value.id)) is not None:
+                value, part = kept  # ``(transport, _) = await ...``, then ``self.transport = transport``
             if part is not None:
                 value = awaited_call(module, function, value) or value
             value = value.value if isinstance(value, ast.Await) else value
@@ -344,7 +347,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                 param, value = given
                 _store_param(function, param, target.attr, stored_params, stored_positions, parameters)
             if part is not None:
-                ref = _ref(module, value.func) if isinstance(value, ast.Call) else None
+                ref = (loop_ref(module, value) or _ref(module, value.func)) if isinstance(value, ast.Call) else None
                 if ref is not None and ref[0] == "qualified":
                     acquisitions.append(Acquisition(target.attr, ("qualified", f"{ref[1]}[{part}]"), function.name, assign.lineno))
                 continue
@@ -353,7 +356,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                 made = _made_by_own_method(cls, function, value)
                 # A maker this class does not define (or only raises in) is a subclass's to
                 # override: ``("maker", name)``, resolved against the family that is judged.
-                ref = _ref(module, made.func) if made is not None else _maker_ref(cls, function, value) or _ref(module, value.func)
+                ref = _ref(module, made.func) if made is not None else _maker_ref(cls, function, value) or _ref(module, value.func) or loop_ref(module, value)
                 if ref is None and isinstance(value.func, ast.Call):
                     # ``self.eio = self._engineio_client_class()(...)``: the class the family's
                     # nearest definition of that method returns (python-socketio's clients).

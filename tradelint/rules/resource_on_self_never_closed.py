@@ -290,6 +290,16 @@ class ResourceOnSelfNeverClosed(Rule):
     no code of the class (or a subclass, or a function of the module) kills, terminates, waits
     for or hands on is reported: the owner's end leaves the child running with its pipes open.
 
+    A first-party class that keeps the transport of its event loop's connection maker
+    (`(transport, _) = await self.loop.create_datagram_endpoint(...)`, then `self.transport =
+    transport`) and closes it in its `stop()` is a resource type: whoever keeps an instance must
+    stop it (not one keeping a listening server: a program's core, run to its end by `start()`).
+    Its opening method failing (TRD201's `await monitor.async_start()` before the hand-off) leaves
+    nothing open when that method awaits one thing only, the opening it keeps on `self`. A renewing method (`reconnect()`) that first calls a method of the class which
+    provably leaves the old value alone (only uses it, or hands it to a first-party class that
+    releases nothing it is given: `Disconnect(self.udp_client, ...)`) and then makes a new one
+    drops the old one open (XKNX/xknx `b93be2a2`); any other call first may end it, and is trusted.
+
     ## Why is this bad?
     The object outlives the call that made the session, so only the class can close it. If its
     `shutdown()`/`close()` forgets, every instance leaks a session ("Unclosed client session").

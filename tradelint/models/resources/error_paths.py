@@ -10,6 +10,7 @@ import ast
 import weakref
 from dataclasses import replace
 
+from tradelint.facts.class_family import resolve_class_node
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integration
 from tradelint.facts.handlers import catches_every_error, goes_on
@@ -67,6 +68,8 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
             continue
         if c.spec.lazy and not any(start < n.lineno < node.lineno or _opens(module, node, n) for n in used):
             continue
+        if c.spec.lazy and not any(start < n.lineno < node.lineno for n in used) and _opened_last(module, c.call, node, c.name):
+            continue
         if module.enclosing_function(node) is not function or not sequential(module, c.stmt, node):
             continue
         if not sequential(module, node, end) or _answered(module, node, function, c.name):
@@ -93,6 +96,38 @@ def _opens(module: ModuleInfo, node: ast.Await, use: ast.Name) -> bool:
         return False
     return (isinstance(call.func, ast.Attribute) and call.func.value is use) or any(
         a is use for a in (*call.args, *(k.value for k in call.keywords)))
+
+
+def _opened_last(module: ModuleInfo, made: ast.Call, node: ast.Await, name: str) -> bool:
+    """``await monitor.async_start()`` of a first-party lazy class whose method awaits one thing
+    only, the opening it keeps on ``self`` (``self._transport, _ = await loop.create_datagram_endpoint(
+    ...)``): an error or a cancellation there comes before anything is open, and none can come
+    after it, so its failure leaves nothing to close (JurajNyiri/HomeAssistant-Tapo-Control's
+    ``TapoUdpMonitor``)."""
+    call = node.value
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name)):
+        return False
+    if call.func.value.id != name:
+        return False  # (another object's method: what it does says nothing of this one)
+    found = resolve_class_node(module, made.func)
+    if found is None:
+        return False
+    method = [s for s in found[1].body if isinstance(s, ast.AsyncFunctionDef) and s.name == call.func.attr]
+    if len(method) != 1:
+        return False
+    awaits = [n for n in walk(method[0]) if isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith))]
+    if len(awaits) != 1 or not isinstance(awaits[0], ast.Await):
+        return False
+    if any(
+        isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+        and any(isinstance(t, ast.Attribute) for target in n.targets for t in (target.elts if isinstance(target, ast.Tuple) else [target]))
+        for n in walk(method[0])
+    ):
+        return False  # (``self._session = ClientSession()`` first: the failing await leaves that open)
+    stmt = found[0].parent(awaits[0])
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else []
+    kept = [t for target in targets for t in (target.elts if isinstance(target, ast.Tuple) else [target])]
+    return any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self" for t in kept)
 
 
 def _answered(module: ModuleInfo, node: ast.AST, function: ast.AST, name: str) -> bool:

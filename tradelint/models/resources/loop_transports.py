@@ -17,25 +17,16 @@ import ast
 
 from tradelint.facts.class_family import class_and_bases, resolve_class_node
 from tradelint.facts.context import ModuleInfo, cast_of
+from tradelint.facts.loop_receivers import LOOP_TYPE, SERVER_MAKERS, TRANSPORT_MAKERS, is_loop
 from tradelint.facts.syntax import parameter
-from tradelint.facts.uses import bound_once
 from tradelint.models.resources.resource_types import ResourceSpec
-
-# The loop's makers that return ``(transport, protocol)``, the transport first.
-TRANSPORT_MAKERS = frozenset({"create_connection", "create_datagram_endpoint", "create_unix_connection"})
 
 TRANSPORT_SPEC = ResourceSpec("close", awaited=False, part=0)
 
 # The loop's makers of a listening ``Server``, released by its ``close()``.
-SERVER_MAKERS = frozenset({"create_server", "create_unix_server"})
 SERVER_SPEC = ResourceSpec("close", awaited=False, unenterable=True, awaited_maker=True)
-
-_LOOP_GETTERS = frozenset(
-    f"asyncio{module}.{name}"
-    for module in ("", ".events")
-    for name in ("get_running_loop", "get_event_loop", "new_event_loop")
-)
-_LOOP_TYPES = frozenset({"asyncio.AbstractEventLoop", "asyncio.events.AbstractEventLoop", "asyncio.BaseEventLoop"})
+# What a class acquires from a loop's maker (``facts.loop_receivers``' names), for the table.
+LOOP_MADE = {f"{LOOP_TYPE}.{maker}": TRANSPORT_SPEC for maker in TRANSPORT_MAKERS}
 
 
 def loop_transport(module: ModuleInfo, call: ast.Call) -> ResourceSpec | None:
@@ -43,7 +34,7 @@ def loop_transport(module: ModuleInfo, call: ast.Call) -> ResourceSpec | None:
     func = call.func
     if not isinstance(func, ast.Attribute) or (func.attr not in TRANSPORT_MAKERS and func.attr not in SERVER_MAKERS):
         return None
-    if not _is_loop(module, call, func.value, depth=2):
+    if not is_loop(module, call, func.value, depth=2):
         return None
     if func.attr in SERVER_MAKERS:
         return SERVER_SPEC
@@ -65,25 +56,6 @@ def _kept_on_self(module: ModuleInfo, call: ast.Call) -> bool:
         and bool(target.elts)
         and isinstance(target.elts[0], ast.Attribute)
     )
-
-
-def _is_loop(module: ModuleInfo, call: ast.Call, receiver: ast.expr, *, depth: int) -> bool:
-    if isinstance(receiver, ast.Call):
-        return module.imports.qualify(receiver.func) in _LOOP_GETTERS
-    name = receiver.attr if isinstance(receiver, ast.Attribute) else receiver.id if isinstance(receiver, ast.Name) else None
-    if name is None:
-        return False
-    if isinstance(receiver, ast.Name) and module.imports.qualify(receiver) is not None:
-        return False  # an imported module or name: ``aioredis.create_connection(...)``
-    if name == "loop" or name.endswith("_loop"):
-        return True
-    function = module.enclosing_function(call)
-    if not isinstance(receiver, ast.Name) or function is None or depth == 0:
-        return False
-    if (arg := parameter(function, name)) is not None:
-        return arg.annotation is not None and module.imports.qualify(arg.annotation) in _LOOP_TYPES
-    value = bound_once(function, name)
-    return value is not None and _is_loop(module, call, value, depth=depth - 1)
 
 
 # The protocol bases of asyncio, whose ``connection_made`` keeps nothing and which close nothing.

@@ -20,6 +20,7 @@ from tradelint.facts.uses import (
     classify, declares_outer, name_loads, name_stores, self_attr, self_attribute_loads, self_name, sequential,
 )
 from tradelint.models.resources.callee_release import module_coroutine
+from tradelint.models.resources.renewal_calls import leaves_alone
 from tradelint.models.resources.resource_types import CLOSE_METHODS, Creation
 from tradelint.models.resources.statements import (
     RENEWING,
@@ -378,7 +379,7 @@ def replaces_unclosed(module: ModuleInfo, creations: list[Creation], c: Creation
     if not (
         any(o.function is not None and o.function.name == "__init__" for o in others)
         or renews
-        or _renewed_by_a_caller(c.cls, c.function.name, c.name)
+        or _renewed_by_a_caller(c.cls, c.function.name, c.name, lambda m: leaves_alone(module, c.cls, m, c.name))  # type: ignore[arg-type]
     ):
         return False
     if _in_loop_between(module, c.stmt, c.function):

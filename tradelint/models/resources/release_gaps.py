@@ -46,14 +46,15 @@ def failing_use_before_close(module: ModuleInfo, c: Creation) -> tuple[str, str]
                 continue
             if self_attr(node.func.value, receiver) != c.name:
                 continue
-            use = _failing_use_before(module, method, node, receiver, c.name)
+            use = _failing_use_before(module, method, node, receiver, c.name, ENDING | closes | set(c.spec.ends))
             if use is not None:
                 return method.name, use
     return None
 
 
 def _failing_use_before(
-    module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef, close: ast.Call, receiver: str, name: str
+    module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef, close: ast.Call, receiver: str, name: str,
+    ending: frozenset[str] | set[str] = ENDING,
 ) -> str | None:
     """The name of an awaited call on ``self.<name>`` run before ``close`` on its way, outside
     any ``try``, when no ``try`` holds the close either."""
@@ -72,7 +73,7 @@ def _failing_use_before(
                 isinstance(node, ast.Await)
                 and isinstance(node.value, ast.Call)
                 and isinstance(node.value.func, ast.Attribute)
-                and node.value.func.attr not in ENDING
+                and node.value.func.attr not in ending  # (its own release, ``stop()``, in a branch that returns)
                 and self_attr(node.value.func.value, receiver) == name
                 and module.enclosing_function(node) is method  # not a nested function's
             ):

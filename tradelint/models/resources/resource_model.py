@@ -56,7 +56,7 @@ from tradelint.models.resources.proofs import (
 )
 from tradelint.models.resources.eager_defaults import eager_default
 from tradelint.models.resources.library_makers import imported_makers, library_maker
-from tradelint.models.resources.loop_transports import loop_transport
+from tradelint.models.resources.loop_transports import LOOP_MADE, loop_transport
 from tradelint.models.resources.library_table import library_packages, library_resource
 from tradelint.models.resources.outcome_closes import self_left_open
 from tradelint.models.resources.responses import discarded_response, judge_response, response_spec
@@ -84,7 +84,7 @@ class ResourceAnalysis:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self.module = with_helper_imports(ctx.module)
-        self.table = dict(BUILTIN_RESOURCES)
+        self.table = {**BUILTIN_RESOURCES, **LOOP_MADE}
         for ctor, method in ctx.config.resources:
             self.table[ctor] = ResourceSpec(method)
         self.model: OwnershipModel = ownership_model(self.module, self.builtin_close, ctx.config.shutdown_methods, ctx.config.resources)

@@ -38,7 +38,7 @@ RENEWING = re.compile(
 )
 
 
-def _renewed_by_a_caller(cls: ast.ClassDef, method: str, attr: str) -> bool:
+def _renewed_by_a_caller(cls: ast.ClassDef, method: str, attr: str, alone: Callable[[str], bool] = lambda _: False) -> bool:
     """A renewing method of ``cls`` calls ``self.<method>`` without first looking at ``self.attr``
     or calling anything else on ``self``, outside an ``if`` that proves no open value is held
     (``if self.x is None or self.x.closed:``): ``if force or self.x is None:`` does not."""
@@ -74,7 +74,7 @@ def _renewed_by_a_caller(cls: ast.ClassDef, method: str, attr: str) -> bool:
                 and isinstance(n, ast.Attribute)
                 and isinstance(n.value, ast.Name)
                 and n.value.id == receiver
-                and (n.attr == attr or isinstance(parents.get(id(n)), ast.Call))
+                and (n.attr == attr or isinstance(parents.get(id(n)), ast.Call) and not alone(n.attr))
                 for n in ast.walk(stmt)
             ):
                 return True
