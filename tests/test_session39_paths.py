@@ -100,3 +100,59 @@ def test_twin_attribute_no_base_types(tmp_path: Path) -> None:
     # Nothing states what ``self.context`` is: the subclass's module imports no Playwright, so
     # ``new_page()`` is not taken for the library's maker.
     assert _check(tmp_path, "object", HAPPY_PATH) == []
+
+
+# Point 1: a resource handed to a coroutine method of the caller's own class, awaited, that only
+# calls through it (nothing of it keeps, returns, hands on or closes it), is still the caller's to
+# close, as one handed to such a module-level coroutine already was (jbsparrow/CyberDropDownloader
+# ``1f6d28f3``: ``asyncpraw.Reddit`` made per scraped URL and handed to ``self.get_user``).
+CRAWLER = """\
+import asyncpraw
+
+
+class Crawler:
+    def __init__(self):
+        self.clients = []
+
+    async def fetch(self, url):
+        reddit = asyncpraw.Reddit(client_id="a", client_secret="b", user_agent="x")
+        await self.{callee}(url, reddit)
+
+    async def borrow(self, url, reddit):
+        await self.read(url, reddit)
+
+    async def read(self, url, reddit):
+        return await reddit.subreddit(url)
+
+    async def keep(self, url, reddit):
+        await reddit.subreddit(url)
+        self.clients.append(reddit)
+
+    async def finish(self, url, reddit):
+        try:
+            await reddit.subreddit(url)
+        finally:
+            await reddit.close()
+"""
+
+
+def _crawl(tmp_path: Path, callee: str) -> list[str]:
+    path = tmp_path / "crawler.py"
+    path.write_text(CRAWLER.replace("{callee}", callee))
+    return [f"{f.line}:{f.column} {f.code} {f.message}" for f in check_paths([path], select=["TRD2"])]
+
+
+def test_lent_to_own_methods_that_only_borrow(tmp_path: Path) -> None:
+    expected = [
+        "9:9 TRD201 `reddit` (`asyncpraw.Reddit(...)`) is never closed; call `await reddit.close()` in a `finally`"
+    ]
+    assert _crawl(tmp_path, "borrow") == expected  # through two methods
+    assert _crawl(tmp_path, "read") == expected
+
+
+def test_twin_own_method_keeps_it(tmp_path: Path) -> None:
+    assert _crawl(tmp_path, "keep") == []
+
+
+def test_twin_own_method_closes_it(tmp_path: Path) -> None:
+    assert _crawl(tmp_path, "finish") == []
