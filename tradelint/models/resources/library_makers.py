@@ -267,7 +267,11 @@ def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, m
             and not (isinstance(v, ast.Constant) and v.value is None)
         ]
         if not values:
-            return _annotated_attribute(module, owner, receiver.attr)
+            # (a stated type that is no class of the table's libraries, a project's protocol,
+            # says nothing: the receiver stays untyped, as it was)
+            stated = _annotated_attribute(module, owner, receiver.attr)
+            return stated if stated is not None and all(library_resource(t) is not None or any(
+                _names_owner({t}, m.owner) or t == m.owner for ms in makers.values() for m in ms) for t in stated) else None
     made: set[str] = set()
     for value in values:
         inner = value.value if isinstance(value, ast.Await) else value
