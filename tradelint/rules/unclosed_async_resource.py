@@ -57,7 +57,7 @@ class UnclosedAsyncResource(Rule):
     to a first-party `async def` release that releases that parameter (`s, version = await
     BoltSocket.connect(host)`, then `BoltSocket.close_socket(s)` before a `raise`): nothing closes it. A
     session handed to a first-party coroutine (`create_task(worker(session))`) is borrowed: the caller still
-    closes it. So is one given to a function whose code cannot be read (`register(session)` from a package
+    closes it; so is one an awaited coroutine method of the caller's own class only calls through (`await self.get_user(url, reddit)`, its code, and that of the methods it lends it to in turn, neither keeping, returning, handing on nor closing it: CyberDropDownloader `1f6d28f3`). So is one given to a function whose code cannot be read (`register(session)` from a package
     neither installed nor in the project): nothing proves it takes the session over; no `async with` fix is
     offered, since it may keep the session past the block. An awaited library function given a resource class
     as its first argument makes an instance of that class, already open (Home Assistant's Bluetooth
@@ -442,7 +442,7 @@ class UnclosedAsyncResource(Rule):
     `Optional[...]` or a string too, an awaitable wrapper of it when awaited, or a `return
     T(...)` on every path): Playwright's `BrowserType.launch()` and `connect_over_cdp()` (a
     `Browser`), `Browser.new_page()` and `BrowserContext.new_page()` (a `Page`), aiohttp's
-    `ClientSession.ws_connect()` awaited (a websocket). In a module that imports the library, such a call on a receiver that nothing types
+    `ClientSession.ws_connect()` awaited (a websocket). In a module that imports the library (in one that does not, only on an attribute that a first-party base in another module, importing it, states to be of the maker's class: `@property def context(self) -> BrowserContext`, `self._x: T | None`; novel-downloader `359cb4c5`), such a call on a receiver that nothing types
     (awaited when the method is a coroutine) makes one, judged as a call of its class is. Not a
     method so named that returns `self` or what it holds (`Page.opener()`: the page that exists),
     a property, a context manager, a receiver of the project's own class, nor a name the

@@ -96,6 +96,13 @@ def _callee(module: ModuleInfo, call: ast.Call) -> tuple[ModuleInfo, Function, b
     return (found[0], found[1], False) if found is not None else None
 
 
+def awaited_callee(module: ModuleInfo, call: ast.Call) -> tuple[ModuleInfo, Function, bool] | None:
+    """The first-party coroutine ``call`` calls, read as :func:`callee_releases` reads it: a
+    module-level ``async def`` of the project, or an ``async def`` of the caller's own class
+    called on ``self``, with its module and whether its first parameter is ``self``."""
+    return _callee(module, call)
+
+
 def module_coroutine(module: ModuleInfo, func: ast.expr) -> tuple[ModuleInfo, ast.AsyncFunctionDef] | None:
     """The first-party module-level ``async def`` that ``func`` names, with the module it is
     defined in (this one or another of the project); None when it is not one."""

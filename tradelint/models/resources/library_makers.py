@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import replace
+from typing import cast
 
 from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import class_and_bases
@@ -35,6 +36,29 @@ def imported_makers(module: ModuleInfo) -> Makers:
     # ``PagePool.new_page()``): its own code says what it returns, not the library's.
     own = {s.name for c in module.index.classes for s in c.body if isinstance(s, _FUNCTIONS)}
     return {key: tuple(makers) for key, makers in found.items() if key[0] not in own}
+
+
+def inherited_makers(module: ModuleInfo) -> Makers:
+    """The method makers of the libraries that the modules of the module's classes' first-party
+    bases import, where the module itself imports none of them: a subclass calling
+    ``await self.context.new_page()`` on an attribute its base (in another module) annotates as a
+    Playwright ``BrowserContext``. The subclass's module imports nothing of Playwright, so only a
+    receiver whose type a base states (:func:`_annotated_attribute`) is taken for the library's:
+    each maker here asks for a typed receiver (``by_name`` off)."""
+    table = library_makers()
+    own = {qualified.partition(".")[0] for qualified in module.imports.names.values()}
+    found: dict[tuple[str, bool], list[Maker]] = {}
+    for cls in module.index.classes:
+        for base_module, _ in class_and_bases(module, cls)[1:]:
+            if base_module is module:
+                continue
+            imported = {q.partition(".")[0] for q in base_module.imports.names.values()}
+            for package in sorted((imported - own) & table.keys()):
+                if module.project.find_path(package, base_module.roots) is not None:
+                    continue  # (the project's own package of that name)
+                for key, makers in table[package].items():
+                    found.setdefault(key, []).extend(m._replace(by_name=False) for m in makers if m not in found.get(key, ()))
+    return {key: tuple(makers) for key, makers in found.items()}
 
 
 def library_maker(
@@ -242,6 +266,12 @@ def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, m
             if isinstance(t, ast.Attribute) and t.attr == receiver.attr and isinstance(t.value, ast.Name) and t.value.id == "self"
             and not (isinstance(v, ast.Constant) and v.value is None)
         ]
+        if not values:
+            # (a stated type that is no class of the table's libraries, a project's protocol,
+            # says nothing: the receiver stays untyped, as it was)
+            stated = _annotated_attribute(module, owner, receiver.attr)
+            return stated if stated is not None and all(library_resource(t) is not None or any(
+                _names_owner({t}, m.owner) or t == m.owner for ms in makers.values() for m in ms) for t in stated) else None
     made: set[str] = set()
     for value in values:
         inner = value.value if isinstance(value, ast.Await) else value
@@ -258,3 +288,48 @@ def _typed_call(module: ModuleInfo, call: ast.Call) -> str | None:
     """The class a call of a library function returns, when the table types it."""
     qualified = module.imports.qualify(call.func)
     return library_returns().get(qualified) if qualified is not None else None
+
+
+def _annotated_attribute(module: ModuleInfo, owner: ast.ClassDef, attr: str) -> set[str] | None:
+    """The library class that the class or a first-party base (in any module) states
+    ``self.<attr>`` to be: a ``@property`` named so with a return annotation, a class-level
+    ``attr: T``, or ``self.attr: T = ...`` (``T | None`` and ``Optional[T]`` name ``T``); read in
+    the defining module's imports. None when no base states it, or a stated type is no import."""
+    for where, cls in class_and_bases(module, owner):
+        stated: list[ast.expr] = []
+        for stmt in cls.body:
+            if isinstance(stmt, _FUNCTIONS) and stmt.name == attr and stmt.returns is not None and any(
+                (d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute) else "") in ("property", "cached_property")
+                for d in stmt.decorator_list
+            ):
+                stated.append(stmt.returns)
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr:
+                stated.append(stmt.annotation)
+        stated.extend(
+            n.annotation for n in ast.walk(cls)
+            if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Attribute) and n.target.attr == attr
+            and isinstance(n.target.value, ast.Name) and n.target.value.id == "self"
+        )
+        if stated:
+            types = {where.imports.qualify(t) for a in stated for t in _not_none(a)}
+            return None if not types or None in types else cast("set[str]", types)
+    return None
+
+
+def _not_none(annotation: ast.expr) -> list[ast.expr]:
+    """The types an annotation allows besides ``None``: ``T | None`` and ``Optional[T]`` -> ``T``;
+    a string annotation is read as the expression it spells."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value, mode="eval").body
+        except SyntaxError:
+            return [annotation]
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return [*_not_none(annotation.left), *_not_none(annotation.right)]
+    if isinstance(annotation, ast.Constant) and annotation.value is None:
+        return []
+    if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, (ast.Name, ast.Attribute)) and (
+        annotation.value.id if isinstance(annotation.value, ast.Name) else annotation.value.attr
+    ) == "Optional":
+        return _not_none(annotation.slice)
+    return [annotation]

@@ -19,7 +19,7 @@ from tradelint.facts.awaited_uses import awaited_through
 from tradelint.facts.uses import (
     classify, declares_outer, name_loads, name_stores, self_attr, self_attribute_loads, self_name, sequential,
 )
-from tradelint.models.resources.callee_release import module_coroutine
+from tradelint.models.resources.callee_release import awaited_callee
 from tradelint.models.resources.renewal_calls import leaves_alone
 from tradelint.models.resources.resource_types import CLOSE_METHODS, Creation
 from tradelint.models.resources.statements import (
@@ -421,11 +421,14 @@ def only_borrowed_by(module: ModuleInfo, call: ast.Call, arg: ast.expr, depth: i
     _dominant_thread(client, ...)`` inside ``_resolve_thread(client, ...)``), borrows it too, up to
     five calls deep. Read from the functions' own code; any other use, or a callee not found,
     proves nothing."""
-    found = module_coroutine(module, call.func)
+    # (or a coroutine method of the caller's own class called on ``self``: ``await
+    # self.get_user(url, reddit)`` that only calls through it, jbsparrow/CyberDropDownloader
+    # ``1f6d28f3``)
+    found = awaited_callee(module, call)
     if found is None:
         return False
-    home, function = found
-    params = [*function.args.posonlyargs, *function.args.args]
+    home, function, skip_self = found
+    params = [*function.args.posonlyargs, *function.args.args][1 if skip_self else 0 :]
     param: str | None = None
     if arg in call.args:
         index = call.args.index(arg)

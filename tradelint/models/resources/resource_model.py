@@ -55,7 +55,7 @@ from tradelint.models.resources.proofs import (
     unknown_callable, aliased_attribute,
 )
 from tradelint.models.resources.eager_defaults import eager_default
-from tradelint.models.resources.library_makers import imported_makers, library_maker
+from tradelint.models.resources.library_makers import imported_makers, inherited_makers, library_maker
 from tradelint.models.resources.loop_transports import LOOP_MADE, loop_transport
 from tradelint.models.resources.library_table import library_packages, library_resource
 from tradelint.models.resources.outcome_closes import self_left_open
@@ -177,7 +177,7 @@ class ResourceAnalysis:
         specs: dict[object, ResourceSpec | None] = {}
         Attribute, Name = ast.Attribute, ast.Name
         exchanges = frozenset(local for local, qualified in names.items() if qualified in EXCHANGE_MODULES)
-        makers = imported_makers(self.module) if library_roots else {}
+        makers = {**inherited_makers(self.module), **(imported_makers(self.module) if library_roots else {})}
         for call in self.module.index.calls:
             func = call.func
             # ``getattr(ccxt, name)(...)``; ``await self.get_redis(id)`` where the class's method makes one.
