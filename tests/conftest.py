@@ -68,6 +68,14 @@ def ha_integration(tmp_path: Path, source: str, unload: str = "") -> Path:
     return path
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # Each test process (each xdist worker) that ran a program under mypy made a warm cache in the
+    # temporary folder (tests/programs.py): deleted when its session ends.
+    programs = sys.modules.get("tests.programs")
+    if programs is not None:
+        programs.forget_warm_caches()
+
+
 @pytest.fixture(autouse=True)
 def _cache_in_tmp(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     # The CLI caches results in ./.tradelint_cache by default: keep each test's in its own folder.

@@ -31,7 +31,7 @@ HEADING = re.compile(r"^##+ (.+)$", re.MULTILINE)
 
 SETUP = [
     "python3 -m venv .venv && .venv/bin/pip install -q . && .venv/bin/tradelint --statistics fixtures/",
-    'python3 -m venv .venv && .venv/bin/pip install -q -e ".[test]" && .venv/bin/pip install -q --no-deps "driftpy==0.8.89" '
+    'python3 -m venv .venv && .venv/bin/pip install -q --no-compile -e ".[test]" && .venv/bin/pip install -q --no-compile --no-deps "driftpy==0.8.89" '
     '&& .venv/bin/python -m pytest -q -n auto && .venv/bin/python -m pytest -q -n auto -m slow',
 ]
 
