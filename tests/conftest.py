@@ -56,6 +56,35 @@ def preview_messages(path: Path, *select: str) -> list[str]:
     return [f"{f.line} {f.code} {f.message}" for f in check_paths([path], select=list(select), preview=True)]
 
 
+def source_findings(tmp_path: Path, source: str, select: str, name: str = "worker.py") -> list[str]:
+    """``line:column CODE message`` of each finding of ``select`` in ``source``, written to
+    ``tmp_path / name`` and checked alone (the detection tests of sessions 35 to 38)."""
+    from tradelint.api import check_paths
+
+    path = tmp_path / name
+    path.write_text(source)
+    return [f"{f.line}:{f.column} {f.code} {f.message}" for f in check_paths([path], select=[select])]
+
+
+def tree_findings(tmp_path: Path, files: dict[str, str], select: str, project: bool = False) -> list[str]:
+    """``file:line:column CODE message`` of each finding of ``select`` in ``files`` (relative
+    path: source) written under ``tmp_path`` and checked together, sorted; with ``project``, in a
+    project named ``app`` (a ``pyproject.toml``)."""
+    from tradelint.api import check_paths
+
+    paths = []
+    for name, source in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source)
+        paths.append(path)
+    if project:
+        (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    return sorted(
+        f"{Path(f.path).name}:{f.line}:{f.column} {f.code} {f.message}" for f in check_paths(paths, select=[select])
+    )
+
+
 def ha_integration(tmp_path: Path, source: str, unload: str = "") -> Path:
     """A Home Assistant custom integration ``demo`` in ``tmp_path`` whose ``__init__.py`` is
     ``source``, with ``UNLOAD`` replaced by ``unload`` (the body of ``async_unload_entry``)."""
@@ -66,6 +95,14 @@ def ha_integration(tmp_path: Path, source: str, unload: str = "") -> Path:
     path = folder / "__init__.py"
     path.write_text(source.replace("UNLOAD", unload), encoding="utf-8")
     return path
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # Each test process (each xdist worker) that ran a program under mypy made a warm cache in the
+    # temporary folder (tests/programs.py): deleted when its session ends.
+    programs = sys.modules.get("tests.programs")
+    if programs is not None:
+        programs.forget_warm_caches()
 
 
 @pytest.fixture(autouse=True)

@@ -32,17 +32,29 @@ _STDLIB = "import abc, asyncio, collections, contextlib, dataclasses, enum, func
 _WARM: dict[tuple[str, ...], Path] = {}
 
 
+def forget_warm_caches() -> None:
+    """Delete the warm caches this process made (the suite's end calls it, see tests/conftest.py:
+    each test process left a ``tradelint-tests-mypy-*`` folder in the temporary folder before)."""
+    while _WARM:
+        _, cache = _WARM.popitem()
+        shutil.rmtree(cache.parent, ignore_errors=True)
+
+
 def mypy_cache_for(folder: Path, flags: tuple[str, ...] = ("--strict",)) -> Path:
     """A mypy cache dir in ``folder``, holding the standard library as checked with ``flags``
     (about 0.3 s per program checked instead of 2.5 s)."""
     if flags not in _WARM:
         warm = Path(tempfile.mkdtemp(prefix="tradelint-tests-mypy-"))
-        (warm / "stdlib_imports.py").write_text(_STDLIB, encoding="utf-8")
-        subprocess.run(
-            [sys.executable, "-m", "mypy", *flags, "--config-file", "", "--cache-dir", str(warm / "cache"),
-             "stdlib_imports.py"],
-            cwd=warm, capture_output=True, check=True,
-        )
+        try:
+            (warm / "stdlib_imports.py").write_text(_STDLIB, encoding="utf-8")
+            subprocess.run(
+                [sys.executable, "-m", "mypy", *flags, "--config-file", "", "--cache-dir", str(warm / "cache"),
+                 "stdlib_imports.py"],
+                cwd=warm, capture_output=True, check=True,
+            )
+        except BaseException:
+            shutil.rmtree(warm, ignore_errors=True)
+            raise
         _WARM[flags] = warm / "cache"
     cache = folder / ".mypy_cache_tests"
     if not cache.exists():  # checked again after its fix: the program's own cache, kept

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tradelint.facts.context import Project
 from tradelint.models.dataclasses.dataclass_model import class_model
 from tradelint.models.dataclasses.field_uses import field_uses
@@ -152,11 +154,14 @@ def test_a_family_grown_pass_by_pass_across_modules_and_unindexed_names(tmp_path
 # them (a chunk of the module's walk, its base's lineage and fields) instead of listing them, and
 # thousands of classes deep nothing recurses. A subclass in another module joins the family of
 # each class above it (a keyword there shows ``K10`` is meant as a field), and a call of ``C5``
-# with six arguments passes the first six fields by position (no fix for them).
-DEPTH = 3000
+# with six arguments passes the first six fields by position (no fix for them). 1500 deep (past
+# the interpreter's recursion limit of 1000: a walk that recursed per class would fail) in the
+# suite; 3000 deep, 2.5 times the cost, in the long command (`.ci/long`).
+DEPTHS = [1500, pytest.param(3000, marks=pytest.mark.long)]
 
 
-def test_a_chain_thousands_of_classes_deep_gives_exactly_its_findings(tmp_path: Path) -> None:
+@pytest.mark.parametrize("depth", DEPTHS)
+def test_a_chain_thousands_of_classes_deep_gives_exactly_its_findings(tmp_path: Path, depth: int) -> None:
     from tradelint.api import check_paths
     from tradelint.rules.dataclass_constant_without_classvar import DataclassConstantWithoutClassVar
 
@@ -165,18 +170,19 @@ def test_a_chain_thousands_of_classes_deep_gives_exactly_its_findings(tmp_path: 
     app.mkdir()
     (app / "__init__.py").write_text("", encoding="utf-8")
     parts = ["from dataclasses import dataclass\n\n\n@dataclass\nclass C0:\n    K0: int = 0\n"]
-    parts += [f"\n\n@dataclass\nclass C{i}(C{i - 1}):\n    K{i}: int = {i}\n" for i in range(1, DEPTH)]
+    parts += [f"\n\n@dataclass\nclass C{i}(C{i - 1}):\n    K{i}: int = {i}\n" for i in range(1, depth)]
     (app / "chain.py").write_text("".join(parts), encoding="utf-8")
+    middle = f"C{depth // 2}"
     (app / "use.py").write_text(
-        "from app.chain import C5, C1500\n\n\nclass Sub(C1500):\n    pass\n\n\nSub(K10=1)\nC5(0, 1, 2, 3, 4, 5)\n",
+        f"from app.chain import C5, {middle}\n\n\nclass Sub({middle}):\n    pass\n\n\nSub(K10=1)\nC5(0, 1, 2, 3, 4, 5)\n",
         encoding="utf-8",
     )
     found = check_paths([app / "chain.py", app / "use.py"], select=["TRD101"])
     expected = [
         (str(app / "chain.py"), 6 + 5 * i, "TRD101", DataclassConstantWithoutClassVar.message(f"K{i}", f"C{i}"))
-        for i in range(DEPTH)
+        for i in range(depth)
         if i != 10  # ``Sub(K10=1)``: a field by intent
     ]
     assert [(f.path, f.line, f.code, f.message) for f in found] == expected
     fixed = {f.message.split("`")[1] for f in found if f.fix is not None}
-    assert fixed == {f"K{i}" for i in range(6, DEPTH) if i != 10}
+    assert fixed == {f"K{i}" for i in range(6, depth) if i != 10}

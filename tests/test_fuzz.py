@@ -2,9 +2,9 @@
 fixed file parses, fixes change only their targets, and fixing twice is a no-op.
 
 The suite's slow step (``pytest -m slow``) runs a fixed sample: every mutation kind once (on
-three shapes of project in turn), 100 generated programs alone and 25 beside fixable code. The long command
-(``.ci/long``, ``pytest -m long``) runs the 100 reproducible examples of each property that the
-slow step ran before, and ``TRADELINT_FUZZ_EXAMPLES=5000 python -m pytest tests/test_fuzz.py -m
+three shapes of project in turn), 25 generated programs alone and 10 beside fixable code. The long
+command (``.ci/long``, ``pytest -m long``) runs the 100 reproducible examples of each property that
+the slow step ran before, and ``TRADELINT_FUZZ_EXAMPLES=5000 python -m pytest tests/test_fuzz.py -m
 "slow or long"`` explores new ones (see the README).
 """
 
@@ -43,8 +43,11 @@ FUZZ = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
-# The slow step's sample of a property whose 100 examples run in the long command.
+# The slow step's samples of the properties whose 100 examples run in the long command: the first
+# 25 generated programs alone (the same every time), and 10 beside fixable code (each example
+# checks and fixes a whole fixture file: 0.7 s of a core).
 SAMPLE = settings(FUZZ, max_examples=EXAMPLES or 25)
+SEEDED_SAMPLE = settings(FUZZ, max_examples=EXAMPLES or 10)
 
 
 def _programs() -> st.SearchStrategy[str]:
@@ -68,16 +71,28 @@ def _run_in(tmp: Path, files: dict[str, bytes]) -> Outcome:
     return check_and_fix_invariants(tmp)
 
 
-@pytest.mark.slow
-@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates
-@FUZZ
-@given(program=PROGRAMS)
-def test_generated_programs(program: str) -> None:
+def _generated_alone(program: str) -> None:
     tmp = in_tmp("grammar")
     try:
         _run_in(tmp, {"generated.py": program.encode("utf-8", "surrogatepass")})
     finally:
         shutil.rmtree(tmp)
+
+
+@pytest.mark.long
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates
+@FUZZ
+@given(program=PROGRAMS)
+def test_generated_programs(program: str) -> None:
+    _generated_alone(program)
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
+@SAMPLE
+@given(program=PROGRAMS)
+def test_generated_programs_sample(program: str) -> None:
+    _generated_alone(program)
 
 
 def _beside_fixable_code(seed: Path, program: str, before: bool) -> None:
@@ -106,7 +121,7 @@ def test_generated_programs_beside_fixable_code(seed: Path, program: str, before
 
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::SyntaxWarning")
-@SAMPLE
+@SEEDED_SAMPLE
 @given(seed=st.sampled_from(SEEDS), program=PROGRAMS, before=st.booleans())
 def test_generated_programs_beside_fixable_code_sample(seed: Path, program: str, before: bool) -> None:
     _beside_fixable_code(seed, program, before)

@@ -281,12 +281,18 @@ def _generated_package(root: Path, modules: int) -> dict[Path, Config]:
     return {path: config_for(path) for path in sorted(package.glob("m*.py"))}
 
 
-@pytest.mark.slow
-def test_a_bounded_fix_keeps_less_than_a_small_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    # The slow step's package is half the long command's: it keeps a tenth where a small run keeps
+    # every tree (a twentieth with 24 modules), the same paths taken at less than half the cost.
+    "modules", [pytest.param(12, marks=pytest.mark.slow), pytest.param(24, marks=pytest.mark.long)]
+)
+def test_a_bounded_fix_keeps_less_than_a_small_one(
+    modules: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The same findings, with a small budget, keeping a fraction of the memory between two files
     (tracemalloc, after each file's check): trees are forgotten past the budget and the texts
     kept compressed. A small run keeps every tree (the default for a run this size)."""
-    files = _generated_package(tmp_path, 24)
+    files = _generated_package(tmp_path, modules)
     fixer.compute_fixes(dict(list(files.items())[:2]), unsafe=False)  # what is loaded once, loaded
     kept: list[int] = []
     check_source = Checker.check_source
@@ -311,7 +317,7 @@ def test_a_bounded_fix_keeps_less_than_a_small_one(tmp_path: Path, monkeypatch: 
     assert results[0] == results[1]
     # Each module's discarded task gets the safe keeper fix (a package needs no configuration):
     # every file rewritten, nothing left to report.
-    assert (len(results[0][0]), results[0][1]) == (24, [])
+    assert (len(results[0][0]), results[0][1]) == (modules, [])
     assert kept[1] * 5 < kept[0], kept
 
 

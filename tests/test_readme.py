@@ -31,7 +31,7 @@ HEADING = re.compile(r"^##+ (.+)$", re.MULTILINE)
 
 SETUP = [
     "python3 -m venv .venv && .venv/bin/pip install -q . && .venv/bin/tradelint --statistics fixtures/",
-    'python3 -m venv .venv && .venv/bin/pip install -q -e ".[test]" && .venv/bin/pip install -q --no-deps "driftpy==0.8.89" '
+    'python3 -m venv .venv && .venv/bin/pip install -q --no-compile -e ".[test]" && .venv/bin/pip install -q --no-compile --no-deps "driftpy==0.8.89" '
     '&& .venv/bin/python -m pytest -q -n auto && .venv/bin/python -m pytest -q -n auto -m slow',
 ]
 
@@ -210,11 +210,13 @@ def test_readme_fixture_count_in_a_bare_install(tmp_path: Path) -> None:
         check=True, capture_output=True,
     )
     fresh = tmp_path / ".venv"
-    venv.create(fresh, with_pip=True)
+    # No pip of its own (ensurepip: 6 s of a core): this environment's pip installs into it.
+    venv.create(fresh, with_pip=False)
     clean = {k: v for k, v in env().items() if k != "PYTHONPATH"}
     [wheel] = wheels.iterdir()
     subprocess.run(
-        [str(fresh / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        [sys.executable, "-m", "pip", "--python", str(fresh / "bin" / "python"), "install", "-q", "--no-deps",
+         "--no-index", str(wheel)],
         check=True, capture_output=True, env=clean,
     )
     deps = tmp_path / "deps"

@@ -80,12 +80,14 @@ def test_wheel_and_sdist_build_and_the_wheel_runs_in_a_fresh_venv(tmp_path: Path
     names = sorted(p.name for p in dist.iterdir())
     assert names == [f"tradelint-{__version__}-py3-none-any.whl", f"tradelint-{__version__}.tar.gz"]
     env_dir = tmp_path / "fresh"
-    venv.create(env_dir, with_pip=True)
+    # No pip of its own (ensurepip: 6 s of a core): this environment's pip installs into it.
+    venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
     # No network in tests: the wheel alone, its dependencies (libcst) from this environment.
     clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(dist / names[0])],
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "--no-index",
+         str(dist / names[0])],
         check=True, capture_output=True, env=clean, cwd=tmp_path,
     )
     env = {**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"] + os.pathsep + sysconfig.get_paths()["platlib"]}

@@ -20,12 +20,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from tradelint.api import check_paths
+from tests.conftest import source_findings
 
 
 def _check(tmp_path: Path, source: str, name: str = "worker.py") -> list[str]:
-    path = tmp_path / name
-    path.write_text(source)
-    return [f"{f.line}:{f.column} {f.code} {f.message}" for f in check_paths([path], select=["TRD2"])]
+    return source_findings(tmp_path, source, "TRD2", name)
 
 
 def _fixes(tmp_path: Path, source: str) -> list[tuple[int, bool]]:

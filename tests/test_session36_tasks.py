@@ -18,19 +18,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tradelint.api import check_paths
+from tests.conftest import tree_findings
 
 
 def _check(tmp_path: Path, files: dict[str, str]) -> list[str]:
-    paths = []
-    for name, source in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(source)
-        paths.append(path)
-    return sorted(
-        f"{Path(f.path).name}:{f.line}:{f.column} {f.code} {f.message}" for f in check_paths(paths, select=["TRD3"])
-    )
+    return tree_findings(tmp_path, files, "TRD3")
 
 
 WRAPPER = """\

@@ -220,13 +220,11 @@ def test_a_finalized_holding_and_its_release_with_an_argument(tmp_path: Path) ->
 
 # The checker, on the table the rules above read from Playwright and grpcio.
 
-from tradelint.api import check_paths  # noqa: E402
+from tests.conftest import source_findings  # noqa: E402
 
 
 def _check(tmp_path: Path, source: str, name: str = "worker.py") -> list[str]:
-    path = tmp_path / name
-    path.write_text(source)
-    return [f"{f.line}:{f.column} {f.code} {f.message}" for f in check_paths([path], select=["TRD2"])]
+    return source_findings(tmp_path, source, "TRD2", name)
 
 
 STARTED = """\

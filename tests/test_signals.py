@@ -172,14 +172,17 @@ def _fix_states(root: Path, originals: dict[str, bytes]) -> tuple[int, list[str]
 def test_fix_stopped_at_random_moments_leaves_no_temporary_file(tmp_path: Path, signum: int) -> None:
     rng = random.Random(13 + signum)
     started = time.monotonic()
-    reference = _tree(tmp_path / "reference", files=40)
-    subprocess.run(_command(reference, "--fix", "--unsafe-fixes"), capture_output=True, cwd=ROOT)
+    # Two processes, as ``--jobs auto`` gives a run of 1 MiB on two cores (40 of these files), over
+    # half of that: stopped at random moments of the same steps, at half the cost.
+    args = ("--fix", "--unsafe-fixes", "--jobs", "2")
+    reference = _tree(tmp_path / "reference", files=20)
+    subprocess.run(_command(reference, *args), capture_output=True, cwd=ROOT)
     total = time.monotonic() - started
     outcomes: dict[int, int] = {}
     for attempt in range(4):
-        root = _tree(tmp_path / f"run{attempt}", files=40)
+        root = _tree(tmp_path / f"run{attempt}", files=20)
         originals = {p.name: p.read_bytes() for p in root.iterdir()}
-        proc = _start(root, "--fix", "--unsafe-fixes")
+        proc = _start(root, *args)
         time.sleep(rng.uniform(0.5, total))
         code, elapsed = _stop(proc, signum, attempt % 2 == 1, set())
         outcomes[code] = outcomes.get(code, 0) + 1
@@ -198,11 +201,18 @@ def test_fix_stopped_while_writing_leaves_whole_files(tmp_path: Path) -> None:
     stamps = {p.name: p.stat().st_mtime_ns for p in root.iterdir()}
     proc = _start(root, "--fix", "--unsafe-fixes")
     deadline = time.monotonic() + 60
+    folder = os.stat(root).st_mtime_ns
+    polls = 0
     while proc.poll() is None and time.monotonic() < deadline:
-        if any(os.stat(root / n).st_mtime_ns != s for n, s in stamps.items() if os.path.exists(root / n)):
-            break
-        if any(TEMP.search(n) for n in os.listdir(root)):
-            break
+        # Every millisecond one stat of the folder, which a temporary file made or renamed into
+        # place changes; the files themselves every 20 (polling them all each time took a core).
+        polls += 1
+        if os.stat(root).st_mtime_ns != folder or polls % 20 == 0:
+            if any(os.stat(root / n).st_mtime_ns != s for n, s in stamps.items() if os.path.exists(root / n)):
+                break
+            if any(TEMP.search(n) for n in os.listdir(root)):
+                break
+        time.sleep(0.001)
     code, _ = _stop(proc, signal.SIGTERM, False, set())
     fixed, leftovers = _fix_states(root, originals)
     assert leftovers == []
