@@ -312,7 +312,10 @@ class TaskAnalysis(TaskOwners):
             return None
         found = _stored_on_self(module, call)
         if found is None:
-            return None
+            # ``state.release_task = self._hass.async_create_task(...)``: kept by ``hass`` to
+            # its stop, ended by nothing that holds it (fdebrus/Nikobus-HA ``e847601a``).
+            other = kept_on_other_object(module, call, module.enclosing_function(call))
+            return other and TaskSite(call, "other_object", text, other.stmt, other.name, other.function, other.cls)
         function, binding, cls = found
         if (
             func.attr == "async_create_background_task"
@@ -594,7 +597,7 @@ class TaskAnalysis(TaskOwners):
         other = kept_on_other_object(module, expr, function)
         if other is not None:
             # ``buffer.task = create_task(...)``: neither ``Buffer`` nor any code ends ``.task``.
-            return TaskSite(call, "other_object", label, other.stmt, f"{other.holder}.{other.attr}", function, other.cls)
+            return TaskSite(call, "other_object", label, other.stmt, other.name, function, other.cls)
         if isinstance(parent, ast.Call) and expr in parent.args:
             container = _local_container_added_to(parent)
             if container is not None and self._local_container_dangles(function, container):

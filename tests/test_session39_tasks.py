@@ -1,0 +1,107 @@
+"""Session 39 (issue 28 point 6): a task Home Assistant keeps, stored on another object.
+
+``hass.async_create_task(...)`` keeps its task until Home Assistant stops, not until the config
+entry that made it is unloaded. Stored on ``self``, such a task is judged by the class's end
+(TRD303's ``_kept_by_framework_site``); stored on a first-party record the function makes
+(``state = PressState(...)``, then ``state.release_task = self._hass.async_create_task(...)``),
+it was never judged. It now is, like the same store of an ``asyncio.create_task`` task: when
+neither the record's class nor any code of the project ever does more than look at that
+attribute, nothing can end the task at the unload (fdebrus/Nikobus-HA ``e847601a``: a button's
+release watchdog ran on against a torn-down connection after a reload).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tradelint.api import check_paths
+
+
+def _check_tree(tmp_path: Path, files: dict[str, str]) -> list[str]:
+    paths = []
+    for name, source in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source)
+        paths.append(path)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    return sorted(
+        f"{Path(f.path).name}:{f.line}:{f.column} {f.code} {f.message}"
+        for f in check_paths(paths, select=["TRD3"])
+    )
+
+
+ACTUATOR = """\
+import asyncio
+from dataclasses import dataclass
+
+
+@dataclass
+class PressState:
+    address: str
+    release_task: asyncio.Task | None = None
+
+
+class Actuator:
+    def __init__(self, hass):
+        self._hass = hass
+        self._press_states = {}
+
+    async def handle_press(self, address):
+        state = PressState(address=address)
+        self._press_states[address] = state
+        state.release_task = self._hass.async_create_task(self._wait_for_release(state))
+
+    async def _wait_for_release(self, state):
+        while True:
+            await asyncio.sleep(0.1)
+"""
+
+# The fix: the actuator's ``stop()`` (which its coordinator's stop calls) cancels each
+# record's task.
+ACTUATOR_STOPPED = ACTUATOR + """
+    def stop(self):
+        for state in self._press_states.values():
+            if state.release_task and not state.release_task.done():
+                state.release_task.cancel()
+        self._press_states.clear()
+"""
+
+
+def test_hass_task_on_a_record_nothing_ends(tmp_path: Path) -> None:
+    assert _check_tree(tmp_path, {"app/__init__.py": "", "app/actuator.py": ACTUATOR}) == [
+        "actuator.py:19:9 TRD303 task in `state.release_task` is never cancelled or awaited; "
+        "`PressState` keeps it and nothing ends it"
+    ]
+
+
+def test_hass_task_on_a_record_its_owner_cancels(tmp_path: Path) -> None:
+    assert _check_tree(tmp_path, {"app/__init__.py": "", "app/actuator.py": ACTUATOR_STOPPED}) == []
+
+
+def test_hass_task_on_a_record_cancelled_in_another_module(tmp_path: Path) -> None:
+    # Any code of the project that ends ``.release_task`` may be the record's end.
+    coordinator = """\
+async def stop(actuator):
+    for state in actuator._press_states.values():
+        state.release_task.cancel()
+"""
+    files = {"app/__init__.py": "", "app/actuator.py": ACTUATOR, "app/coordinator.py": coordinator}
+    assert _check_tree(tmp_path, files) == []
+
+
+def test_hass_task_on_an_object_of_unknown_class(tmp_path: Path) -> None:
+    # ``state`` comes from a dictionary: its class, and so its end, is not known.
+    source = ACTUATOR.replace(
+        "state = PressState(address=address)\n        self._press_states[address] = state",
+        "state = self._press_states[address]",
+    )
+    assert _check_tree(tmp_path, {"app/__init__.py": "", "app/actuator.py": source}) == []
+
+
+def test_hass_task_discarded_one_shot_is_not_this(tmp_path: Path) -> None:
+    # Thrown away, a one-shot task Home Assistant keeps is left to it (TRD301 judges it).
+    source = ACTUATOR.replace("state.release_task = self._hass", "self._hass").replace(
+        "while True:\n            await asyncio.sleep(0.1)", "await asyncio.sleep(0.1)"
+    )
+    assert _check_tree(tmp_path, {"app/__init__.py": "", "app/actuator.py": source}) == []
