@@ -315,7 +315,7 @@ class TaskAnalysis(TaskOwners):
             # ``state.release_task = self._hass.async_create_task(...)``: kept by ``hass`` to
             # its stop, ended by nothing that holds it (fdebrus/Nikobus-HA ``e847601a``).
             other = kept_on_other_object(module, call, module.enclosing_function(call))
-            return other and TaskSite(call, "other_object", text, other.stmt, other.name, other.function, other.cls)
+            return None if other is None else TaskSite(call, "other_object", text, other.stmt, other.name, other.function, other.cls)
         function, binding, cls = found
         if (
             func.attr == "async_create_background_task"
