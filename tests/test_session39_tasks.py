@@ -105,3 +105,55 @@ def test_hass_task_discarded_one_shot_is_not_this(tmp_path: Path) -> None:
         "while True:\n            await asyncio.sleep(0.1)", "await asyncio.sleep(0.1)"
     )
     assert _check_tree(tmp_path, {"app/__init__.py": "", "app/actuator.py": source}) == []
+
+
+# A task group that keeps its tasks only in a ``WeakSet`` and returns each from ``create_task``:
+# its callers leave the task to the group (``tg.create_task(job())`` as a statement is how a
+# task group is used), so nothing holds it strongly and the collector may destroy it mid-run;
+# the group itself ends the container's tasks when it aborts, so it is their owner
+# (achimnol/aiotools ``86ae705d``: the fix keeps them in a plain ``set``).
+GROUP = """\
+import asyncio
+import weakref
+
+
+class TaskGroup:
+    def __init__(self):
+        self._tasks = weakref.WeakSet()
+        self._unfinished = 0
+
+    def create_task(self, coro):
+        task = asyncio.get_running_loop().create_task(coro)
+        task.add_done_callback(self._on_task_done)
+        self._unfinished += 1
+        self._tasks.add(task)
+        return task
+
+    def _on_task_done(self, task):
+        self._unfinished -= 1
+
+    def _abort(self):
+        for t in self._tasks:
+            if not t.done():
+                t.cancel()
+"""
+
+
+def test_task_group_keeping_its_tasks_weakly(tmp_path: Path) -> None:
+    assert _check_tree(tmp_path, {"app/__init__.py": "", "app/group.py": GROUP}) == [
+        "group.py:11:9 TRD301 task from `asyncio...create_task(...)` is kept only in weak "
+        "`self._tasks`; keep a strong reference"
+    ]
+
+
+def test_task_group_keeping_its_tasks_strongly(tmp_path: Path) -> None:
+    source = GROUP.replace("weakref.WeakSet()", "set()")
+    assert _check_tree(tmp_path, {"app/__init__.py": "", "app/group.py": source}) == []
+
+
+def test_weak_registry_that_ends_nothing_returns_to_its_callers(tmp_path: Path) -> None:
+    # A class that only lists its live tasks (never ends them) hands each to its caller, who
+    # owns it: the weak registry is an index, not an owner.
+    source = GROUP.replace("        for t in self._tasks:\n            if not t.done():\n                t.cancel()\n",
+                           "        return len(self._tasks)\n")
+    assert _check_tree(tmp_path, {"app/__init__.py": "", "app/group.py": source}) == []

@@ -21,7 +21,10 @@ class DiscardedTask(Rule):
     `schedule_task(coro)`, only when its call is given a coroutine). A task kept only in a weak container (added to a `weakref.WeakSet`, stored as a
     value of a `weakref.WeakValueDictionary`) is discarded too: nothing holds it strongly, also
     when it is first bound to a local that is only looked at, given a done-callback or logged
-    (`task = loop.create_task(c); log.debug("%r", task); self._tasks.add(task)`).
+    (`task = loop.create_task(c); log.debug("%r", task); self._tasks.add(task)`), and when a
+    method of a class that ends the container's tasks (cancels them when it aborts) returns it:
+    a task group's `create_task`, whose callers leave the task to the group (achimnol/aiotools
+    `86ae705d`); returned by a class that never ends them, the caller holds it.
     `asyncio.gather(coro(), ...)` thrown away is one too: gather wraps each coroutine in a task,
     and its gathering future is all that would hold them. A name bound once at module level to a
     creator (`spawn = asyncio.ensure_future`, `make = loop.create_task`, also when imported from
