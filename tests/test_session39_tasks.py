@@ -157,3 +157,85 @@ def test_weak_registry_that_ends_nothing_returns_to_its_callers(tmp_path: Path) 
     source = GROUP.replace("        for t in self._tasks:\n            if not t.done():\n                t.cancel()\n",
                            "        return len(self._tasks)\n")
     assert _check_tree(tmp_path, {"app/__init__.py": "", "app/group.py": source}) == []
+
+
+# An integration's setup keeps its coordinator for the entry, then starts a one-shot read of it
+# through ``hass``: the task lives until Home Assistant stops, the coordinator only until the
+# entry is unloaded (kristofferR/ha-adjustable-bed ``de27860b``; the fix makes it
+# ``entry.async_create_background_task(hass, ...)``, which the unload cancels).
+SETUP = """\
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+
+from .coordinator import BedCoordinator
+
+DOMAIN = "bed"
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+    coordinator = BedCoordinator(hass, entry)
+    await coordinator.async_connect()
+    hass.data.setdefault(DOMAIN, {})[entry.entry_id] = coordinator
+    hass.async_create_task(coordinator.async_read_initial_positions())
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+    coordinator = hass.data[DOMAIN].pop(entry.entry_id)
+    await coordinator.async_disconnect()
+    return True
+"""
+
+COORDINATOR = """\
+class BedCoordinator:
+    def __init__(self, hass, entry):
+        self.hass = hass
+        self.entry = entry
+
+    async def async_connect(self):
+        pass
+
+    async def async_disconnect(self):
+        pass
+
+    async def async_read_initial_positions(self):
+        pass
+"""
+
+
+def _integration(tmp_path: Path, setup: str) -> list[str]:
+    files = {"custom_components/bed/__init__.py": setup, "custom_components/bed/coordinator.py": COORDINATOR}
+    return _check_tree(tmp_path, files)
+
+
+def test_hass_task_running_a_method_of_the_entrys_object(tmp_path: Path) -> None:
+    assert _integration(tmp_path, SETUP) == [
+        "__init__.py:13:5 TRD301 task from `hass.async_create_task(...)` runs a method of `coordinator` past the "
+        "config entry's unload; make it the entry's background task"
+    ]
+
+
+def test_entry_background_task_running_a_method_of_the_entrys_object(tmp_path: Path) -> None:
+    setup = SETUP.replace(
+        "hass.async_create_task(coordinator.async_read_initial_positions())",
+        "entry.async_create_background_task(hass, coordinator.async_read_initial_positions(), 'read')",
+    )
+    assert _integration(tmp_path, setup) == []
+
+
+def test_hass_task_running_a_method_of_an_object_not_kept_for_the_entry(tmp_path: Path) -> None:
+    # The setup does not keep ``probe`` for the entry: nothing says it ends with it.
+    setup = SETUP.replace(
+        "    hass.async_create_task(coordinator.async_read_initial_positions())\n",
+        "    probe = BedCoordinator(hass, entry)\n    hass.async_create_task(probe.async_read_initial_positions())\n",
+    )
+    assert _integration(tmp_path, setup) == []
+
+
+def test_hass_task_reloading_the_entry(tmp_path: Path) -> None:
+    # A reload must outlive the entry it reloads: it acts on ``hass``, not on the entry's objects.
+    setup = SETUP.replace(
+        "hass.async_create_task(coordinator.async_read_initial_positions())",
+        "hass.async_create_task(hass.config_entries.async_reload(entry.entry_id))",
+    )
+    assert _integration(tmp_path, setup) == []

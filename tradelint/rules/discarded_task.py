@@ -75,7 +75,12 @@ class DiscardedTask(Rule):
     what was unloaded (SeloraHomes/ha-selora-ai `7a2334e3`). The entry's own
     `entry.async_create_background_task(hass, coro, name)` is cancelled at unload and at stop. A
     timer of under 10 s, a one-shot task and the component's `async_setup` (which lives as long
-    as `hass`) are not:
+    as `hass`) are not, except a one-shot task that runs a method of an object the setup keeps
+    for the entry (`hass.data[DOMAIN][entry.entry_id] = coordinator`, `entry.runtime_data =
+    ...`), such as `hass.async_create_task(coordinator.async_read_initial_positions())`: the
+    object lives only until the unload, the task until Home Assistant stops, and the unload
+    neither waits for nor cancels it (kristofferR/ha-adjustable-bed `de27860b`). A coroutine of
+    `hass` itself (a reload of the entry) or of an object the setup does not keep is not:
     ```python
     async def async_setup_entry(hass, entry):
         async def _delayed_discovery():
@@ -172,6 +177,10 @@ class DiscardedTask(Rule):
     HASS_ENTRY_HELP = (
         "Unload cancels `entry.async_create_background_task(hass, ...)`; a `hass` task sleeps on and fires after it"
     )
+    HASS_ENTRY_OBJECT_HELP = (
+        "The setup keeps that object for the entry only; a `hass` task lives until Home Assistant stops, "
+        "and the unload neither waits for nor cancels it"
+    )
     PERPETUAL_HELP = "The keeper holds the task until it ends, and it never does: it runs on after the object's end"
     WEAK_HELP = "a weak container, like the event loop, lets the task be garbage-collected mid-run"
 
@@ -206,6 +215,14 @@ class DiscardedTask(Rule):
                         "task", label=site.label),
                     None,
                     self.HASS_ENTRY_HELP,
+                )
+            elif site.problem == "hass_entry_object":
+                yield Report(
+                    site.node,
+                    fit("task from `{label}(...)` runs a method of `{name}` past the config entry's unload; make it "
+                        "the entry's background task", label=site.label, name=site.name),
+                    None,
+                    self.HASS_ENTRY_OBJECT_HELP,
                 )
             elif site.problem == "hass_outlives_entity":
                 yield Report(
