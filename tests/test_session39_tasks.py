@@ -239,3 +239,73 @@ def test_hass_task_reloading_the_entry(tmp_path: Path) -> None:
         "hass.async_create_task(hass.config_entries.async_reload(entry.entry_id))",
     )
     assert _integration(tmp_path, setup) == []
+
+
+# The same through the object's own method: the setup keeps the poller for the entry, and the
+# poller throws away a ``hass`` task running one of its methods (Pho3niX90/solis_modbus
+# ``340dffac``: the poll controller, started from ``__init__``, ran on after the unload).
+POLLER_SETUP = """\
+from .poller import Poller
+
+DOMAIN = "inverter"
+
+
+async def async_setup_entry(hass, entry):
+    hass.data.setdefault(DOMAIN, {})[entry.entry_id] = Poller(hass)
+    return True
+
+
+async def async_unload_entry(hass, entry):
+    await hass.data[DOMAIN].pop(entry.entry_id).async_stop()
+    return True
+"""
+
+POLLER = """\
+class Poller:
+    def __init__(self, hass):
+        self.hass = hass
+        self._unsub = []
+        self.hass.create_task(self.poll_controller())
+
+    async def poll_controller(self):
+        await self.check_connection()
+
+    async def check_connection(self):
+        pass
+
+    async def async_stop(self):
+        for unsub in self._unsub:
+            unsub()
+"""
+
+
+def _poller(tmp_path: Path, setup: str, poller: str) -> list[str]:
+    files = {"custom_components/inverter/__init__.py": setup, "custom_components/inverter/poller.py": poller}
+    return _check_tree(tmp_path, files)
+
+
+def test_hass_task_running_a_method_of_a_class_kept_for_the_entry(tmp_path: Path) -> None:
+    assert _poller(tmp_path, POLLER_SETUP, POLLER) == [
+        "poller.py:5:9 TRD301 task from `self...create_task(...)` runs a method of `Poller` past the config "
+        "entry's unload; make it the entry's background task"
+    ]
+
+
+def test_hass_task_running_a_method_of_a_class_not_kept_for_the_entry(tmp_path: Path) -> None:
+    # The setup keeps something else: nothing says a ``Poller`` ends with the entry.
+    setup = POLLER_SETUP.replace("= Poller(hass)", "= {'name': entry.title}").replace(
+        "await hass.data[DOMAIN].pop(entry.entry_id).async_stop()", "hass.data[DOMAIN].pop(entry.entry_id)"
+    )
+    assert _poller(tmp_path, setup, POLLER) == []
+
+
+def test_hass_task_running_the_release_of_a_class_kept_for_the_entry(tmp_path: Path) -> None:
+    # A task that runs the object's own release is its end, not something left behind.
+    poller = POLLER.replace("self.hass.create_task(self.poll_controller())", "self.hass.create_task(self.async_stop())")
+    assert _poller(tmp_path, POLLER_SETUP, poller) == []
+
+
+def test_entry_task_running_a_method_of_a_class_kept_for_the_entry(tmp_path: Path) -> None:
+    poller = POLLER.replace("self.hass.create_task(self.poll_controller())",
+                            "self.entry.async_create_background_task(self.hass, self.poll_controller(), 'poll')")
+    assert _poller(tmp_path, POLLER_SETUP, poller) == []

@@ -79,8 +79,12 @@ class DiscardedTask(Rule):
     for the entry (`hass.data[DOMAIN][entry.entry_id] = coordinator`, `entry.runtime_data =
     ...`), such as `hass.async_create_task(coordinator.async_read_initial_positions())`: the
     object lives only until the unload, the task until Home Assistant stops, and the unload
-    neither waits for nor cancels it (kristofferR/ha-adjustable-bed `de27860b`). A coroutine of
-    `hass` itself (a reload of the entry) or of an object the setup does not keep is not:
+    neither waits for nor cancels it (kristofferR/ha-adjustable-bed `de27860b`). So is one that
+    an instance of a class the setup keeps so (made there by its constructor, or given to a
+    helper of the setup as a parameter annotated with the class) starts on one of its own
+    methods, `self.hass.create_task(self.poll_controller())` (Pho3niX90/solis_modbus
+    `340dffac`), unless the method is the object's release (`self.async_stop()`). A coroutine
+    of `hass` itself (a reload of the entry) or of an object the setup does not keep is not:
     ```python
     async def async_setup_entry(hass, entry):
         async def _delayed_discovery():

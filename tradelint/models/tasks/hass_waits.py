@@ -30,7 +30,9 @@ from tradelint.facts.framework_ends import UNLOAD_FUNCTIONS, integration_folder,
 from tradelint.facts.holders import value_holding
 from tradelint.facts.project_files import project_files
 from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.summaries import is_release_name
 from tradelint.models.tasks.creators import _last_name, _methods
+from tradelint.models.tasks.entry_objects import kept_for_the_entry
 from tradelint.models.tasks.function_bodies import _own_nodes
 
 # Creators whose task Home Assistant waits for at its stop (``async_create_background_task``'s
@@ -83,6 +85,12 @@ def held_for_the_entry(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> st
     if module.enclosing_scope(call) is not function:
         return None
     name = target.value.id
+    cls = module.parent(function)
+    if isinstance(cls, ast.ClassDef) and function.args.args and name == function.args.args[0].arg:
+        # ``self.hass.async_create_task(self._read_positions())`` in a class the setup keeps.
+        if is_release_name(target.attr.lstrip("_").removeprefix("async_")) or not kept_for_the_entry(module, cls):
+            return None
+        return cls.name
     if name in setup_parameters(module, function):
         return None  # ``hass`` itself, or the entry: they outlive the entry's objects
     for node in walk(function):
