@@ -309,3 +309,45 @@ def test_entry_task_running_a_method_of_a_class_kept_for_the_entry(tmp_path: Pat
     poller = POLLER.replace("self.hass.create_task(self.poll_controller())",
                             "self.entry.async_create_background_task(self.hass, self.poll_controller(), 'poll')")
     assert _poller(tmp_path, POLLER_SETUP, poller) == []
+
+
+def test_hass_task_of_an_entity_its_platform_keeps(tmp_path: Path) -> None:
+    # A climate platform's setup keeps its entity in ``hass.data``; the entity bridges a
+    # synchronous service to its coroutine. An entity ends at its removal: not this shape.
+    climate = """\
+from homeassistant.components.climate import ClimateEntity
+
+DOMAIN = "thermo"
+
+
+async def async_setup_entry(hass, entry, async_add_entities):
+    entity = Thermostat(hass)
+    hass.data[DOMAIN][entry.entry_id]["climate"] = entity
+    async_add_entities([entity])
+
+
+class Thermostat(ClimateEntity):
+    def __init__(self, hass):
+        self.hass = hass
+
+    def set_preset_mode(self, preset_mode):
+        self.hass.async_create_task(self.async_set_preset_mode(preset_mode))
+
+    async def async_set_preset_mode(self, preset_mode):
+        pass
+"""
+    init = """\
+DOMAIN = "thermo"
+
+
+async def async_setup_entry(hass, entry):
+    hass.data.setdefault(DOMAIN, {})[entry.entry_id] = {}
+    return True
+
+
+async def async_unload_entry(hass, entry):
+    hass.data[DOMAIN].pop(entry.entry_id)
+    return True
+"""
+    files = {"custom_components/thermo/__init__.py": init, "custom_components/thermo/climate.py": climate}
+    assert _check_tree(tmp_path, files) == []

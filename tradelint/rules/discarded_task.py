@@ -83,7 +83,8 @@ class DiscardedTask(Rule):
     an instance of a class the setup keeps so (made there by its constructor, or given to a
     helper of the setup as a parameter annotated with the class) starts on one of its own
     methods, `self.hass.create_task(self.poll_controller())` (Pho3niX90/solis_modbus
-    `340dffac`), unless the method is the object's release (`self.async_stop()`). A coroutine
+    `340dffac`), unless the method is the object's release (`self.async_stop()`) or the class
+    is an entity (it ends at its removal; its one-shots bridge synchronous services). A coroutine
     of `hass` itself (a reload of the entry) or of an object the setup does not keep is not:
     ```python
     async def async_setup_entry(hass, entry):

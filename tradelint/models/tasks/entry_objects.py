@@ -14,19 +14,23 @@ from __future__ import annotations
 
 import ast
 
-from tradelint.facts.class_family import resolve_definition
+from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import integration_folder, kept_by_integration, setup_parameters
 from tradelint.facts.project_files import project_files
 from tradelint.facts.syntax import walk
+from tradelint.models.tasks.shutdown import _ha_kind
 
 ClassKey = tuple[str, str, int]  # the class's file, name and line
 
 
 def kept_for_the_entry(module: ModuleInfo, cls: ast.ClassDef) -> bool:
-    """Whether the integration ``module`` belongs to keeps instances of ``cls`` for an entry."""
+    """Whether the integration ``module`` belongs to keeps instances of ``cls`` for an entry.
+    Not an entity, even one its platform's setup keeps: an entity ends at its removal, and its
+    one-shot tasks are most often a synchronous service's bridge to its coroutine
+    (``self.hass.async_create_task(self.async_set_preset_mode(mode))``)."""
     folder = integration_folder(module)
-    if folder is None:
+    if folder is None or _ha_kind(class_and_bases(module, cls)) != "object":
         return False
     project = module.project
     project.note_scan("tree", folder)  # for the cache, memo or not
