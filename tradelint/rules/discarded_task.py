@@ -21,7 +21,10 @@ class DiscardedTask(Rule):
     `schedule_task(coro)`, only when its call is given a coroutine). A task kept only in a weak container (added to a `weakref.WeakSet`, stored as a
     value of a `weakref.WeakValueDictionary`) is discarded too: nothing holds it strongly, also
     when it is first bound to a local that is only looked at, given a done-callback or logged
-    (`task = loop.create_task(c); log.debug("%r", task); self._tasks.add(task)`).
+    (`task = loop.create_task(c); log.debug("%r", task); self._tasks.add(task)`), and when a
+    method of a class that ends the container's tasks (cancels them when it aborts) returns it:
+    a task group's `create_task`, whose callers leave the task to the group (achimnol/aiotools
+    `86ae705d`); returned by a class that never ends them, the caller holds it.
     `asyncio.gather(coro(), ...)` thrown away is one too: gather wraps each coroutine in a task,
     and its gathering future is all that would hold them. A name bound once at module level to a
     creator (`spawn = asyncio.ensure_future`, `make = loop.create_task`, also when imported from
@@ -72,7 +75,17 @@ class DiscardedTask(Rule):
     what was unloaded (SeloraHomes/ha-selora-ai `7a2334e3`). The entry's own
     `entry.async_create_background_task(hass, coro, name)` is cancelled at unload and at stop. A
     timer of under 10 s, a one-shot task and the component's `async_setup` (which lives as long
-    as `hass`) are not:
+    as `hass`) are not, except a one-shot task that runs a method of an object the setup keeps
+    for the entry (`hass.data[DOMAIN][entry.entry_id] = coordinator`, `entry.runtime_data =
+    ...`), such as `hass.async_create_task(coordinator.async_read_initial_positions())`: the
+    object lives only until the unload, the task until Home Assistant stops, and the unload
+    neither waits for nor cancels it (kristofferR/ha-adjustable-bed `de27860b`). So is one that
+    an instance of a class the setup keeps so (made there by its constructor, or given to a
+    helper of the setup as a parameter annotated with the class) starts on one of its own
+    methods, `self.hass.create_task(self.poll_controller())` (Pho3niX90/solis_modbus
+    `340dffac`), unless the method is the object's release (`self.async_stop()`) or the class
+    is an entity (it ends at its removal; its one-shots bridge synchronous services). A coroutine
+    of `hass` itself (a reload of the entry) or of an object the setup does not keep is not:
     ```python
     async def async_setup_entry(hass, entry):
         async def _delayed_discovery():
@@ -169,6 +182,10 @@ class DiscardedTask(Rule):
     HASS_ENTRY_HELP = (
         "Unload cancels `entry.async_create_background_task(hass, ...)`; a `hass` task sleeps on and fires after it"
     )
+    HASS_ENTRY_OBJECT_HELP = (
+        "The setup keeps that object for the entry only; a `hass` task lives until Home Assistant stops, "
+        "and the unload neither waits for nor cancels it"
+    )
     PERPETUAL_HELP = "The keeper holds the task until it ends, and it never does: it runs on after the object's end"
     WEAK_HELP = "a weak container, like the event loop, lets the task be garbage-collected mid-run"
 
@@ -203,6 +220,14 @@ class DiscardedTask(Rule):
                         "task", label=site.label),
                     None,
                     self.HASS_ENTRY_HELP,
+                )
+            elif site.problem == "hass_entry_object":
+                yield Report(
+                    site.node,
+                    fit("task from `{label}(...)` runs a method of `{name}` past the config entry's unload; make it "
+                        "the entry's background task", label=site.label, name=site.name),
+                    None,
+                    self.HASS_ENTRY_OBJECT_HELP,
                 )
             elif site.problem == "hass_outlives_entity":
                 yield Report(

@@ -107,7 +107,10 @@ class TaskOnSelfNeverAwaited(Rule):
     class (its methods and first-party bases) nor any code of the project ever does more than
     look at an attribute of that name (cancels, awaits, hands it on; `t = buffer.flush_task;
     t.cancel()` counts). A connection whose own `close()` cancels the reader a caller stores on
-    it is not reported; nor is an object whose class is not known.
+    it is not reported; nor is an object whose class is not known. A task Home Assistant keeps
+    (`hass.async_create_task(...)`) is judged the same way: `hass` holds it until it stops, not
+    until the entry is unloaded, and the record is its only handle (`state.release_task =
+    self._hass.async_create_task(self._wait_for_release(state))`, fdebrus/Nikobus-HA `e847601a`).
     ```python
     async def buffer_message(buffers, key, text):
         buffer = Buffer()

@@ -26,10 +26,13 @@ import weakref
 
 from tradelint.facts.attribute_types import attribute_class
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import UNLOAD_FUNCTIONS, integration_folder, registered
+from tradelint.facts.framework_ends import UNLOAD_FUNCTIONS, integration_folder, kept_by_integration, registered, setup_parameters
+from tradelint.facts.holders import value_holding
 from tradelint.facts.project_files import project_files
 from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.summaries import is_release_name
 from tradelint.models.tasks.creators import _last_name, _methods
+from tradelint.models.tasks.entry_objects import kept_for_the_entry
 from tradelint.models.tasks.function_bodies import _own_nodes
 
 # Creators whose task Home Assistant waits for at its stop (``async_create_background_task``'s
@@ -62,6 +65,39 @@ def tracked_coroutine(call: ast.Call) -> ast.Call | None:
     elif receiver.endswith("entry") and len(call.args) >= 2 and _last_name(call.args[0]).lstrip("_") == "hass":
         coro = call.args[1]
     return coro if isinstance(coro, ast.Call) else None
+
+
+def held_for_the_entry(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> str | None:
+    """``hass.async_create_task(coordinator.async_read_initial_positions())`` in an integration's
+    setup (or a coroutine it awaits with its parameters) that keeps ``coordinator`` for the entry
+    (``hass.data[DOMAIN][entry.entry_id] = coordinator``, ``entry.runtime_data = ...``): the task
+    is Home Assistant's, which outlives the entry, and it runs a method of an object that lives
+    only as long as the entry; after a quick unload or reload it runs on against what was torn
+    down (kristofferR/ha-adjustable-bed ``de27860b``, SeloraHomes/ha-selora-ai ``7a2334e3``).
+    The object's name, or None. A config entry's own creators (``entry.async_create_task(hass,
+    ...)``, awaited by its unload) are none of these."""
+    if not (isinstance(call.func, ast.Attribute) and _last_name(call.func.value).lstrip("_") == "hass"):
+        return None
+    target = coro.func
+    function = module.enclosing_function(call)
+    if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)) or function is None:
+        return None
+    if module.enclosing_scope(call) is not function:
+        return None
+    name = target.value.id
+    cls = module.parent(function)
+    if isinstance(cls, ast.ClassDef) and function.args.args and name == function.args.args[0].arg:
+        # ``self.hass.async_create_task(self._read_positions())`` in a class the setup keeps.
+        if is_release_name(target.attr.lstrip("_").removeprefix("async_")) or not kept_for_the_entry(module, cls):
+            return None
+        return cls.name
+    if name in setup_parameters(module, function):
+        return None  # ``hass`` itself, or the entry: they outlive the entry's objects
+    for node in walk(function):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+            if kept_by_integration(module, function, value_holding(module, node)) is not None:
+                return name
+    return None
 
 
 def waiting_kind(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> tuple[str, bool] | None:

@@ -41,13 +41,21 @@ class OtherHolder:
     attr: str
     cls: ast.ClassDef
     stmt: ast.Assign | ast.AnnAssign
+    function: ast.FunctionDef | ast.AsyncFunctionDef
+
+    @property
+    def name(self) -> str:
+        return f"{self.holder}.{self.attr}"
 
 
 def kept_on_other_object(
-    module: ModuleInfo, expr: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef
+    module: ModuleInfo, expr: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef | None
 ) -> OtherHolder | None:
     """``holder.attr = expr`` in ``function`` where ``holder`` is a first-party object that
-    nothing ends ``attr`` of; else None."""
+    nothing ends ``attr`` of; else None. Also for a task Home Assistant keeps to its stop
+    (``hass.async_create_task``): the object is still its only owner, and nothing ends it."""
+    if function is None:
+        return None
     stmt = module.parent(expr)
     if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is expr):
         return None
@@ -72,7 +80,7 @@ def kept_on_other_object(
             return None
     if _ended_in_the_project(module, target.attr):
         return None
-    return OtherHolder(holder, target.attr, cls, stmt)
+    return OtherHolder(holder, target.attr, cls, stmt, function)
 
 
 def _ended_in_the_project(module: ModuleInfo, attr: str) -> bool:

@@ -35,7 +35,7 @@ from tradelint.models.tasks.closures import made_by_closure
 from tradelint.models.tasks.generator_exits import generator_exit
 from tradelint.models.tasks.made_collections import collection_problem
 from tradelint.models.tasks.partial_handlers import cancelled_for_some_errors, gathered_coroutines
-from tradelint.models.tasks.hass_waits import ended_at_stop, tracked_coroutine, waiting_kind
+from tradelint.models.tasks.hass_waits import ended_at_stop, held_for_the_entry, tracked_coroutine, waiting_kind
 from tradelint.models.tasks.other_objects import callers_keep, kept_on_other_object
 from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method
 from tradelint.models.tasks.task_factories import tasks_kept_by_a_factory
@@ -234,7 +234,8 @@ class TaskAnalysis(TaskOwners):
         text = ast.unparse(call.func)
         kind = waiting_kind(module, call, coro)
         if kind is None:
-            return None
+            held = held_for_the_entry(module, call, coro) if isinstance(module.parent(call), ast.Expr) else None
+            return TaskSite(call, "hass_entry_object", text, call, held, module.enclosing_function(call), fixable=False) if held else None
         what, catches = kind
         if isinstance(module.parent(call), ast.Expr):
             # A timer nobody means to cancel (a debounced save) may well be waited for.
@@ -312,7 +313,9 @@ class TaskAnalysis(TaskOwners):
             return None
         found = _stored_on_self(module, call)
         if found is None:
-            return None
+            # ``state.release_task = self._hass.async_create_task(...)`` (fdebrus/Nikobus-HA ``e847601a``).
+            other = kept_on_other_object(module, call, module.enclosing_function(call))
+            return None if other is None else TaskSite(call, "other_object", text, other.stmt, other.name, other.function, other.cls)
         function, binding, cls = found
         if (
             func.attr == "async_create_background_task"
@@ -594,7 +597,7 @@ class TaskAnalysis(TaskOwners):
         other = kept_on_other_object(module, expr, function)
         if other is not None:
             # ``buffer.task = create_task(...)``: neither ``Buffer`` nor any code ends ``.task``.
-            return TaskSite(call, "other_object", label, other.stmt, f"{other.holder}.{other.attr}", function, other.cls)
+            return TaskSite(call, "other_object", label, other.stmt, other.name, function, other.cls)
         if isinstance(parent, ast.Call) and expr in parent.args:
             container = _local_container_added_to(parent)
             if container is not None and self._local_container_dangles(function, container):

@@ -50,7 +50,7 @@ HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 Problem = Literal[
     "discarded", "local", "container", "self", "self_elements", "global_container", "global", "self_loop",
     "self_owner", "weak", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "integration", "startup", "hass_waits", "hass_waits_self",
-    "hass_outlives_entry", "hass_outlives_entity", "helper", "other_object", "setup_fails_after_keep", "generator_exit",
+    "hass_outlives_entry", "hass_entry_object", "hass_outlives_entity", "helper", "other_object", "setup_fails_after_keep", "generator_exit",
     "local_some_errors", "closure_local", "gather_coroutine", "collection_some_errors",
 ]
 
@@ -154,8 +154,10 @@ class TaskUses(OwnerShutdown):
         """``task = create_task(...); self._tasks.add(task)`` where every container the local is
         put in is weak (a ``WeakSet``, a ``WeakValueDictionary``) and the function does nothing
         else with it but look at it or give it a done-callback: the weak container, as spelled;
-        None when anything may hold it strongly (returned, awaited, handed on, stored)."""
+        None when anything may hold it strongly (awaited, handed on, stored; returned, but by a task
+        group's ``create_task``, whose class ends the container's tasks: achimnol/aiotools ``86ae705d``)."""
         weak: str | None = None
+        returned = False
         for load in self._loads(function, name):
             collection = added_to(self.module, load)
             if collection is not None:
@@ -167,8 +169,14 @@ class TaskUses(OwnerShutdown):
             use = classify(self.module, load)
             if use.kind == "argument" and use.call is not None and only_reads_arguments(self.module, use.call):
                 continue  # ``_log.debug("%r spawned", task)``
-            if not (use.kind == "test" or (use.kind == "method" and use.name in WEAK_TASK_METHODS)):
+            if use.kind == "return" and self.module.enclosing_function(load) is function:
+                returned = True
+            elif not (use.kind == "test" or (use.kind == "method" and use.name in WEAK_TASK_METHODS)):
                 return None
+        owner = self.module.parent(function)
+        if returned and not (isinstance(owner, ast.ClassDef) and weak and weak.startswith(f"{self_name(function)}.")
+                             and not self._self_elements_unended(owner, weak.partition(".")[2])):
+            return None
         return weak
 
     def _global_dangles(self, name: str) -> bool:
