@@ -13,10 +13,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 from typing import cast
 
 from tradelint.facts.attribute_types import receiver_class
-from tradelint.facts.class_family import class_and_bases
+from tradelint.facts.class_family import class_and_bases, family_facts
 from tradelint.facts.context import ModuleInfo
 from tradelint.models.resources.library_table import Maker, library_makers, library_resource, library_returns
 from tradelint.models.resources.resource_types import ResourceSpec
@@ -46,19 +47,31 @@ def inherited_makers(module: ModuleInfo) -> Makers:
     receiver whose type a base states (:func:`_annotated_attribute`) is taken for the library's:
     each maker here asks for a typed receiver (``by_name`` off)."""
     table = library_makers()
+    names = _maker_names()
+    if not any(  # (no ``self.<attr>.<maker>(...)`` here: the bases' modules are not read)
+        isinstance(f := call.func, ast.Attribute) and f.attr in names and isinstance(f.value, ast.Attribute)
+        and isinstance(f.value.value, ast.Name) for call in module.index.calls
+    ):
+        return {}
     own = {qualified.partition(".")[0] for qualified in module.imports.names.values()}
     found: dict[tuple[str, bool], list[Maker]] = {}
     for cls in module.index.classes:
-        for base_module, _ in class_and_bases(module, cls)[1:]:
-            if base_module is module:
+        for summary, _ in family_facts(module, cls)[1:]:  # (the bases' summaries: no parse)
+            if summary.path == module.summary.path:
                 continue
-            imported = {q.partition(".")[0] for q in base_module.imports.names.values()}
+            imported = {q.partition(".")[0] for q in summary.imports.values()}
             for package in sorted((imported - own) & table.keys()):
-                if module.project.find_path(package, base_module.roots) is not None:
+                if module.project.find_path(package, module.roots) is not None:
                     continue  # (the project's own package of that name)
                 for key, makers in table[package].items():
                     found.setdefault(key, []).extend(m._replace(by_name=False) for m in makers if m not in found.get(key, ()))
     return {key: tuple(makers) for key, makers in found.items()}
+
+
+@lru_cache(maxsize=1)
+def _maker_names() -> frozenset[str]:
+    """Every method name of the table's makers, in any library."""
+    return frozenset(name for methods in library_makers().values() for name, _ in methods)
 
 
 def library_maker(
