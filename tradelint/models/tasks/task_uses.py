@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Collection, Literal
 from tradelint.facts.class_family import declared_by_a_base
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integration, unload_reach
+from tradelint.facts.getattr_names import self_getattr_calls
 from tradelint.facts.holders import value_holding
 from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family, weak_container
 from tradelint.facts.ownership import is_release_name
@@ -474,27 +475,16 @@ _DROPPED_AFTER_AWAIT = "_tradelint_dropped_after_await"
 
 def _getattr_loads(cls: ast.ClassDef, attr: str) -> list[ast.Call]:
     """``getattr(self, "attr", None)`` in ``cls``'s methods: a load of ``self.attr`` spelled for
-    an attribute that may not be set yet (ha-electrolux's ``close_websocket()``)."""
+    an attribute that may not be set yet (ha-electrolux's ``close_websocket()``), or through a
+    loop over the names (``facts.getattr_names``)."""
     table: dict[object, list[ast.Call]] | None = cls.__dict__.get(_GETATTR_LOADS)
     if table is None:
         table = {}
         for method in cls.body:
             if not isinstance(method, FUNCTION_NODES):
                 continue
-            receiver = self_name(method)
-            for node in walk(method):
-                if (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Name)
-                    and node.func.id == "getattr"
-                    and len(node.args) >= 2
-                    and isinstance(node.args[0], ast.Name)
-                    and node.args[0].id == receiver
-                    and isinstance(node.args[1], ast.Constant)
-                ):
-                    key = node.args[1].value
-                    if isinstance(key, str):
-                        table.setdefault(key, []).append(node)
+            for key, node in self_getattr_calls(method, self_name(method)):
+                table.setdefault(key, []).append(node)
         setattr(cls, _GETATTR_LOADS, table)
     return list(table.get(attr, ()))
 
