@@ -12,23 +12,14 @@ release watchdog ran on against a torn-down connection after a reload).
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-from tradelint.api import check_paths
+from tests.conftest import tree_findings
 
 
-def _check_tree(tmp_path: Path, files: dict[str, str]) -> list[str]:
-    paths = []
-    for name, source in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(source)
-        paths.append(path)
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
-    return sorted(
-        f"{Path(f.path).name}:{f.line}:{f.column} {f.code} {f.message}"
-        for f in check_paths(paths, select=["TRD3"])
-    )
+# Each case checked as one project named ``app``: ``file:line:column CODE message``, sorted.
+_check_tree = partial(tree_findings, select="TRD3", project=True)
 
 
 ACTUATOR = """\

@@ -14,7 +14,7 @@ from typing import cast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import kept_by_integration, setup_parameters
 from tradelint.facts.handlers import goes_on, named_first_in_handler
-from tradelint.facts.ownership import is_release_name, lineage
+from tradelint.facts.ownership import Family, is_release_name, lineage
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import sequential
@@ -46,18 +46,20 @@ def is_record(module: ModuleInfo, call: ast.AST | None) -> bool:
     """``call`` constructs a first-party class that only holds what it is given: its family has
     fields, no ``__init__`` written and no method named like a release (``close``, ``stop``,
     ``__aexit__``, ...)."""
-    if not isinstance(call, ast.Call):
-        return False
-    found = definition_of(module, call.func)
-    if found is None or found[1].kind != "class":
-        return False
-    facts = found[0].classes.get(found[1].line)
-    if facts is None:
-        return False
-    family = lineage(module.project, found[0], facts)
-    if not any(f.fields for _, f in family):
+    family = constructed_family(module, call) if isinstance(call, ast.Call) else None
+    if family is None or not any(f.fields for _, f in family):
         return False
     return not any(name == "__init__" or is_release_name(name) for _, f in family for name in f.methods)
+
+
+def constructed_family(module: ModuleInfo, call: ast.Call) -> Family | None:
+    """The lineage (:func:`tradelint.facts.ownership.lineage`) of the first-party class ``call``
+    constructs, from summaries; None for a call of anything else."""
+    found = definition_of(module, call.func)
+    if found is None or found[1].kind != "class":
+        return None
+    facts = found[0].classes.get(found[1].line)
+    return None if facts is None else lineage(module.project, found[0], facts)
 
 
 def kept_at_setup(module: ModuleInfo, function: ast.AST, node: ast.expr, kind: str) -> bool:

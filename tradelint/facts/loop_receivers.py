@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import parameter, walk
+from tradelint.facts.syntax import parameter, statement_block, walk
 from tradelint.facts.uses import bound_once
 
 LOOP_GETTERS = frozenset(
@@ -79,7 +79,7 @@ def kept_local(module: ModuleInfo, store: ast.stmt, name: str) -> tuple[ast.expr
     (with that element's index), when no statement between them binds ``name`` again. None for a
     parameter, a name bound elsewhere (a branch, a loop, a ``with``, a ``global``) or nowhere."""
     function = module.enclosing_function(store)
-    block = _block_of(module, store)
+    block = statement_block(module.parent(store), store)
     if function is None or block is None or parameter(function, name) is not None:
         return None
     for stmt in reversed(block[: block.index(store)]):
@@ -93,13 +93,4 @@ def kept_local(module: ModuleInfo, store: ast.stmt, name: str) -> tuple[ast.expr
                     return stmt.value, index
         if any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load) for n in walk(stmt)):
             return None  # bound some other way on the way (a loop, a ``with``, a branch)
-    return None
-
-
-def _block_of(module: ModuleInfo, stmt: ast.stmt) -> list[ast.stmt] | None:
-    parent = module.parent(stmt)
-    for field in ("body", "orelse", "finalbody"):
-        block = getattr(parent, field, None)
-        if isinstance(block, list) and any(s is stmt for s in block):
-            return block
     return None

@@ -588,3 +588,13 @@ def top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             for handler in stmt.handlers:
                 yield from top_level_statements(handler.body)
             yield from top_level_statements(stmt.orelse)
+
+
+def statement_block(parent: ast.AST | None, stmt: ast.AST) -> list[ast.stmt] | None:
+    """The statement list of ``parent`` (its ``body``, ``orelse`` or ``finalbody``) that holds
+    ``stmt``; None when ``stmt`` stands in none of them (a handler's, a match case's)."""
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and any(s is stmt for s in block):
+            return block
+    return None

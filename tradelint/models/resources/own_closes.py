@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors
-from tradelint.facts.syntax import capword
+from tradelint.facts.syntax import capword, statement_block
 from tradelint.models.resources.statements import _own_walk
 
 # The awaited methods that end the whole value (``project_evidence``'s and TRD205's reading of a
@@ -142,7 +142,7 @@ def _open_exit(
 ) -> ast.stmt | ast.ExceptHandler | None:
     """The first exit of ``function`` after ``binding`` that leaves ``closed`` open, if no use of
     the value hands it on and no ``finally`` closes it."""
-    block = _block_of(module, binding)
+    block = statement_block(module.parent(binding), binding)
     if block is None:
         return None
     if any(_in_finally(module, close, function) for close in closes):
@@ -221,15 +221,6 @@ def _prefixes(closed: str) -> frozenset[str]:
     """``page_info.page``: ``page_info`` and ``page_info.page``, the texts that hold the value."""
     parts = closed.split(".")
     return frozenset(".".join(parts[: i + 1]) for i in range(len(parts)))
-
-
-def _block_of(module: ModuleInfo, stmt: ast.AST) -> list[ast.stmt] | None:
-    parent = module.parent(stmt)
-    for field in ("body", "orelse", "finalbody"):
-        body = getattr(parent, field, None)
-        if isinstance(body, list) and any(s is stmt for s in body):
-            return body
-    return None
 
 
 def _after(block: list[ast.stmt], stmt: ast.stmt) -> int:
@@ -344,7 +335,7 @@ def _leaves_open(
         if isinstance(parent, ast.Try) and any(s is node or _contains(s, node) for s in parent.body):
             if any(_closes_or_gives(h, name, prefixes, close_ids) for h in parent.handlers):
                 return False  # a ``raise`` in a ``try`` whose handler closes it
-        siblings = _block_of(module, node) if isinstance(node, ast.stmt) else None
+        siblings = statement_block(module.parent(node), node) if isinstance(node, ast.stmt) else None
         if siblings is block:
             index = next(i for i, s in enumerate(block) if s is node)
             if index < after:
@@ -377,7 +368,7 @@ def _closes_on_the_way(module: ModuleInfo, stmt: ast.stmt, close_ids: set[int]) 
         if id(node) not in close_ids:
             continue
         holder = next(a for a in module.ancestors(node) if isinstance(a, ast.stmt))
-        body = _block_of(module, holder)
+        body = statement_block(module.parent(holder), holder)
         if holder is stmt or body is None or not isinstance(body[-1], (*_EXITS, ast.Continue, ast.Break)):
             return True
     return False

@@ -19,8 +19,7 @@ import ast
 import re
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.ownership import lineage
-from tradelint.facts.summaries import definition_of
+from tradelint.facts.holders import constructed_family
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import self_attr, self_name
 
@@ -69,13 +68,9 @@ def _harmless_use(module: ModuleInfo, node: ast.AST) -> bool:
 def _releases_nothing(module: ModuleInfo, call: ast.Call) -> bool:
     """``Disconnect(self.xknx, self.udp_client, ...)``: a first-party class whose lineage, read
     whole, releases nothing it is given (no method ends an attribute that keeps a parameter)."""
-    found = definition_of(module, call.func)
-    if found is None or found[1].kind != "class":
+    family = constructed_family(module, call)
+    if family is None:
         return False
-    facts = found[0].classes.get(found[1].line)
-    if facts is None:
-        return False
-    family = lineage(module.project, found[0], facts)
     if sum(len(f.bases) for _, f in family) != len(family) - 1:
         return False  # a base read from nowhere (a library's) may release it
     given = {a for _, f in family for a in (*f.stored_params.values(), *f.stored_positions.values())}
