@@ -113,3 +113,33 @@ def test_a_large_build_stays_within_the_module_budget_with_the_same_findings(
     [project] = projects
     assert project.module_budget == 256
     assert project.reparses > 0
+
+
+# -- the demand filter's words: one pattern, its shared tails written once --------------------
+
+
+def test_words_after_the_same_prefixes_are_written_once_in_the_pattern() -> None:
+    from tradelint.runner import demand
+
+    packages = ["aiohttp", "aiokafka", "nats", "redis"]
+    words = [f"{how}{package}".encode() for package in packages for how in ("import ", "from ", ", ")]
+    pattern = demand._trie([*words, b"create_task"])
+    assert pattern.count(b"nats") == 1 and pattern.count(b"kafka") == 1
+    assert pattern.count(b"import") == 1
+
+
+def test_the_factored_pattern_finds_what_the_substring_search_finds() -> None:
+    # Negative twin of the above: words whose tails differ are not merged, and every answer is
+    # the substring search's (random words over a small alphabet share prefixes and tails).
+    from tradelint.runner import demand
+    import random
+
+    chance = random.Random(40)
+    alphabet = b"ab ,."
+    for _ in range(300):
+        words = tuple({bytes(chance.choice(alphabet) for _ in range(chance.randint(1, 5))) for _ in range(chance.randint(1, 8))})
+        pattern = demand._matcher(words).pattern
+        assert pattern is not None
+        for _ in range(20):
+            data = bytes(chance.choice(alphabet) for _ in range(chance.randint(0, 12)))
+            assert (pattern.search(data) is not None) == any(word in data for word in words), (words, data)
