@@ -42,9 +42,12 @@ def library_resource(qualified: str, asked_from: str | None = None) -> ResourceS
     """The spec of a library resource type (or factory) by its qualified name, if the table has
     it. Not inside the library itself (``asked_from``, the asking module's name, in the same
     top-level package): there its classes are first-party, judged by the first-party rules."""
-    if asked_from is not None and asked_from.partition(".")[0] == qualified.partition(".")[0]:
+    package = qualified.partition(".")[0]
+    if asked_from is not None and asked_from.partition(".")[0] == package:
         return None
-    return _table().get(qualified)
+    # A name of no package of the table (``asyncio.sleep``, most names asked) is answered from
+    # the packages alone: the specs are built only for a module that can use one.
+    return _table().get(qualified) if package in library_packages() else None
 
 
 @lru_cache(maxsize=1)
