@@ -28,8 +28,9 @@ INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
 
 class CoreBridge:
     def __init__(self) -> None:
-        # One per mypy build: each file the plugin needs is parsed by the core once while it
-        # fits in the project's budget (``checking``).
+        # One per mypy build: each file the plugin needs is parsed by the core once, kept for
+        # the whole build when it is small (``build_loaded``), else while it fits in the
+        # project's budget (``checking``).
         self.project = Project()
         self._checking: str | None = None
 
