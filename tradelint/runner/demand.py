@@ -112,8 +112,9 @@ def _trie(words: Iterable[bytes]) -> bytes:
 
     Branches that end in the same subtree are written once, behind their alternatives: the
     library table's packages after ``import ``, ``from `` and ``, `` make one alternation, not
-    three (``(?:import |from |, )(?:aiohttp|...)``), so every run compiles a third of the
-    pattern (its compilation was about a third of the start of a check of one file)."""
+    three (``(?:import |from |, )(?:aiohttp|...)``): 10.5 KB of pattern instead of 29.6 KB, built
+    and compiled in about half the time, once per process that filters by demand (each flake8
+    run, about a tenth of its CPU on one file)."""
     root: dict[int, Any] = {}
     for word in words:
         node = root
