@@ -19,16 +19,30 @@ from tradelint.api import (
     ModuleInfo,
     Project,
     TaskAnalysis,
+    fit_to_build,
     tasks_kept_by_a_factory,
 )
+
+INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
 
 
 class CoreBridge:
     def __init__(self) -> None:
-        # One per mypy build: each file the plugin needs is parsed by the core once while it
-        # fits in the project's budget (``checking``).
+        # One per mypy build: each file the plugin needs is parsed by the core once, kept for
+        # the whole build when it is small (``build_loaded``), else while it fits in the
+        # project's budget (``checking``).
         self.project = Project()
         self._checking: str | None = None
+
+    def build_loaded(self, modules: dict[str, MypyFile]) -> None:
+        """mypy has loaded the build's modules: the project keeps every tree it parses when the CLI
+        would in a run over the files the plugin checks (the build's own Python source), as the
+        CLI does in a small run. A search of the whole project for a dataclass field's uses then
+        parses each module once, not again after each file of the build."""
+        fit_to_build(self.project, [
+            Path(file.path) for file in modules.values()
+            if file.path.endswith(".py") and INSTALLED_DIRS.isdisjoint(Path(file.path).parts)
+        ])
 
     def checking(self, path: str) -> None:
         """A hook runs for a node of the file mypy checks at ``path``. When that file is another

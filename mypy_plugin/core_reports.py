@@ -22,7 +22,7 @@ from mypy.errors import Errors
 from mypy.nodes import MypyFile
 
 from mypy_plugin.codes import ERROR_CODES, already_reported
-from mypy_plugin.core_bridge import CoreBridge
+from mypy_plugin.core_bridge import INSTALLED_DIRS, CoreBridge
 from mypy_plugin.settings import TYPESHED, Settings
 from tradelint.api import Config, Finding, ProjectChecker
 
@@ -30,7 +30,6 @@ from tradelint.api import Config, Finding, ProjectChecker
 # reports each of them wherever the CLI does, and what types add. The others, which types do
 # not help, are left to ``tradelint`` and flake8 (every rule has a code, for ``type: ignore``).
 CLAIMED = ("TRD101", "TRD102", "TRD103", "TRD301", "TRD401")
-INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
 
 
 def build_errors(file: MypyFile) -> Errors | None:

@@ -23,7 +23,7 @@ from mypy.plugin import ClassDefContext
 from mypy.server.trigger import make_wildcard_trigger
 
 from mypy_plugin.codes import ERROR_CODES, fail
-from mypy_plugin.core_bridge import CoreBridge
+from mypy_plugin.core_bridge import INSTALLED_DIRS, CoreBridge
 from mypy_plugin.settings import Settings
 from tradelint.api import (
     ClassVarOnlyBoundUnderTypeChecking,
@@ -38,7 +38,6 @@ from tradelint.api import (
 # pydantic models: never these rules (UPPER_CASE settings are intended); pydantic's own plugin
 # handles the classes, so their hooks are not claimed.
 PYDANTIC_MODELS = frozenset({"pydantic.main.BaseModel", "pydantic.v1.main.BaseModel"})
-INSTALLED_DIRS = frozenset({"site-packages", "dist-packages"})
 STDLIB_MODULES = frozenset(sys.stdlib_module_names) | {"builtins", "typing_extensions", "mypy_extensions"}
 
 

@@ -54,6 +54,11 @@ class TradelintMypyPlugin(Plugin):
         self._returns_task: dict[str, bool] = {}
         self._parsed: set[str] = set()  # the modules mypy parsed in this plugin's life
 
+    def set_modules(self, modules: dict[str, MypyFile]) -> None:
+        # Called once the build's modules are loaded, before any hook.
+        super().set_modules(modules)
+        self.core.build_loaded(modules)
+
     # -- configuration -------------------------------------------------------------------------
 
     def get_additional_deps(self, file: MypyFile) -> list[tuple[int, str, int]]:

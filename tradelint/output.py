@@ -13,8 +13,6 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, TextIO
-from urllib.parse import quote
-from xml.sax.saxutils import escape, quoteattr
 
 from tradelint._version import __version__
 from tradelint.core.files import UnreadableFile, read_source_bytes
@@ -226,6 +224,8 @@ def format_github(finding: Finding) -> str:
 
 
 def _artifact_location(display: str) -> dict[str, str]:
+    from urllib.parse import quote
+
     path = _relative_posix(display)
     if Path(path).is_absolute():
         return {"uri": Path(path).as_uri()}  # percent-encodes the name's bytes, decodable or not
@@ -352,6 +352,10 @@ def junit_report(findings: list[Finding]) -> str:
     """ruff's ``junit``: one ``testsuite`` per file (named by its path), one failed ``testcase``
     per finding, named ``org.tradelint.CODE``, with its line and column; a run without findings
     is one passing case, "No errors found"."""
+    # Imported here, for this format only: it imports urllib.request, http, email and ssl (61
+    # modules, a tenth of the start-up of every run).
+    from xml.sax.saxutils import escape, quoteattr
+
     head = '<?xml version="1.0" encoding="UTF-8"?>'
     if not findings:
         return "\n".join([

@@ -13,7 +13,6 @@ import keyword
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Mapping
 
 if sys.version_info >= (3, 11):
@@ -74,6 +73,8 @@ class RenamePack:
 
 
 def _pack_files() -> dict[str, Any]:
+    from importlib import resources  # (asked only when a configuration names a pack)
+
     folder = resources.files("tradelint").joinpath("packs")
     return {f.name[: -len(".toml")]: f for f in folder.iterdir() if f.name.endswith(".toml")}
 

@@ -75,7 +75,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -614,6 +613,7 @@ class Cache:
             if created:
                 _write_new(self.folder / ".gitignore", GITIGNORE)
             data = self._encode(key)
+            import tempfile  # (13 modules: only a run that writes the cache imports them)
             with interrupts.deferred():  # a signal cannot land between creating the file and owning it
                 fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{CACHE_FILE}.", suffix=".tmp")
                 try:

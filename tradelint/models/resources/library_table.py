@@ -7,8 +7,8 @@ client.close()``, ``aiokafka.AIOKafkaProducer`` by ``await producer.stop()``."""
 from __future__ import annotations
 
 import json
+import pkgutil
 from functools import lru_cache
-from importlib import resources
 from typing import Any, NamedTuple, cast
 
 from tradelint.models.resources.resource_types import ResourceSpec, library_spec
@@ -16,8 +16,11 @@ from tradelint.models.resources.resource_types import ResourceSpec, library_spec
 
 @lru_cache(maxsize=1)
 def _document() -> dict[str, Any]:
-    text = resources.files("tradelint").joinpath("packs/library_resources.json").read_text(encoding="utf-8")
-    return cast("dict[str, Any]", json.loads(text))
+    # Through the package's loader, as ``importlib.resources`` would read it, without importing
+    # that (and zipfile with it: 10 ms of every run's start).
+    data = pkgutil.get_data("tradelint", "packs/library_resources.json")
+    assert data is not None  # (a loader that cannot read data files has no package data at all)
+    return cast("dict[str, Any]", json.loads(data.decode("utf-8")))
 
 
 @lru_cache(maxsize=1)
@@ -39,15 +42,19 @@ def library_resource(qualified: str, asked_from: str | None = None) -> ResourceS
     """The spec of a library resource type (or factory) by its qualified name, if the table has
     it. Not inside the library itself (``asked_from``, the asking module's name, in the same
     top-level package): there its classes are first-party, judged by the first-party rules."""
-    if asked_from is not None and asked_from.partition(".")[0] == qualified.partition(".")[0]:
+    package = qualified.partition(".")[0]
+    if asked_from is not None and asked_from.partition(".")[0] == package:
         return None
-    return _table().get(qualified)
+    # A name of no package of the table (``asyncio.sleep``, most names asked) is answered from
+    # the packages alone: the specs are built only for a module that can use one.
+    return _table().get(qualified) if package in library_packages() else None
 
 
 @lru_cache(maxsize=1)
 def library_packages() -> frozenset[str]:
-    """The top-level packages the table names: a module importing none of them makes none."""
-    return frozenset(name.split(".", 1)[0] for name in _table())
+    """The top-level packages the table names: a module importing none of them makes none.
+    From the names alone: every run asks (``library_trigger_words``), few need a spec."""
+    return frozenset(name.split(".", 1)[0] for name in _document()["types"])
 
 
 @lru_cache(maxsize=1)
