@@ -41,7 +41,11 @@ follows a class a method returns (``self.eio = self._engineio_client_class()(...
 another library read in the same run is known by the name its package re-exports. A module
 is named from its wheel's folder, a namespace package's too (``azure.core``, with no
 ``azure/__init__.py``), and a public class's methods include those it inherits from private
-classes of its library (a generated ``_OperationsMixin``).
+classes of its library (a generated ``_OperationsMixin``). What a decorator of the module stores
+on the instance its wrapper is called with (matrix-nio's ``@client_session``: ``self.client_session
+= ClientSession(...)``) is acquired by the method it decorates, for the owner rule. A public name
+is followed through a private package's ``__init__`` (``azure.identity.aio.CertificateCredential``
+-> ``aio._credentials.CertificateCredential`` -> the class), a link never entered itself.
 
 Each rule is applied again with what the others found (a client holding another library's
 pool) until nothing changes, then every public name a module binds to a resource type (a
