@@ -41,7 +41,11 @@ follows a class a method returns (``self.eio = self._engineio_client_class()(...
 another library read in the same run is known by the name its package re-exports. A module
 is named from its wheel's folder, a namespace package's too (``azure.core``, with no
 ``azure/__init__.py``), and a public class's methods include those it inherits from private
-classes of its library (a generated ``_OperationsMixin``).
+classes of its library (a generated ``_OperationsMixin``). What a decorator of the module stores
+on the instance its wrapper is called with (matrix-nio's ``@client_session``: ``self.client_session
+= ClientSession(...)``) is acquired by the method it decorates, for the owner rule. A public name
+is followed through a private package's ``__init__`` (``azure.identity.aio.CertificateCredential``
+-> ``aio._credentials.CertificateCredential`` -> the class), a link never entered itself.
 
 Each rule is applied again with what the others found (a client holding another library's
 pool) until nothing changes, then every public name a module binds to a resource type (a
@@ -74,10 +78,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo, Project
-from tradelint.facts.ownership import OwnershipModel, lineage, resolve_ref
+from tradelint.facts.ownership import OwnershipModel, ResourceType, lineage, resolve_ref
 from tradelint.facts.self_ending import ending_methods, guarded_calls, self_calls
 from tradelint.facts.summaries import is_release_name
-from tradelint.facts.summary_data import ClassFacts, MethodFacts, ModuleSummary
+from tradelint.facts.summary_data import Acquisition, ClassFacts, MethodFacts, ModuleSummary
 from tradelint.facts.syntax import resolve_relative
 from tradelint.models.resources.factories import factory_spec
 from tradelint.models.resources.resource_types import (
@@ -436,10 +440,11 @@ def generate(
                 judged.add((key, folder.name))
                 # Two distributions of one import name (discord.py and py-cord): either's
                 # ending methods end it.
-                known = found.get(key)
-                if known is not None and (known.close, known.awaited) != (entry.close, entry.awaited):
+                # (not ``known``: that names the earlier batches' types, which the end leaves out)
+                before = found.get(key)
+                if before is not None and (before.close, before.awaited) != (entry.close, entry.awaited):
                     disagree.add(key)
-                found[key] = entry if known is None else replace(known, ends=tuple(sorted({*known.ends, *entry.ends})))
+                found[key] = entry if before is None else replace(before, ends=tuple(sorted({*before.ends, *entry.ends})))
                 changed = True
         entered = _entered(project, every, found, builtin)
         judged |= {(key, f) for key in entered for f in definers.get(key, ())}
@@ -760,7 +765,7 @@ def _alias_of(project: Project, summary: ModuleSummary, name: str) -> str | None
 def _judge_own(
     project: Project, model: OwnershipModel, folder: Path, summary: ModuleSummary, facts: ClassFacts
 ) -> Entry | None:
-    made = model.resource_type(summary, facts)
+    made = model.resource_type(summary, facts) or _decorated_owner(project, model, summary, facts)
     # (the library's protocol rule is the one below, and it is asked too when the owner rule
     # finds only a private release, ``__aexit__`` itself: aioscraper's ``AIOScraper``)
     if made is not None and not made.by_protocol and not made.release.startswith("_"):
@@ -777,6 +782,54 @@ def _judge_own(
         given = given_parameters(project, summary, facts, finalized)
         return Entry(finalized, True, True, "finalizer", folder.name, ends, given)
     return None
+
+
+def decorated_acquisitions(module: ModuleInfo, cls: ast.ClassDef) -> tuple[Acquisition, ...]:
+    """What the class's methods acquire through a decorator of their own module: a function of
+    the module decorating a method (``@client_session``) whose wrapper stores a new object on
+    the instance it is called with (``self.client_session = ClientSession(...)`` in ``def
+    wrapper(self, *args)``: matrix-nio's ``AsyncClient``, which makes its session on the first
+    request) acquires that object for the class, in the method it decorates, as the method's own
+    ``self.<attr> = Callee(...)`` would. Whether the class owns it is then the owner rule's
+    question (a release of its own ending that attribute)."""
+    functions = {s.name: s for s in module.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    classes_ = {s.name for s in module.tree.body if isinstance(s, ast.ClassDef)}
+    found: list[Acquisition] = []
+    for method in cls.body:
+        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for decorator in method.decorator_list:
+            function = functions.get(decorator.id) if isinstance(decorator, ast.Name) else None
+            for wrapper in _own_nodes(function) if function is not None else ():
+                if not isinstance(wrapper, (ast.FunctionDef, ast.AsyncFunctionDef)) or not wrapper.args.args:
+                    continue
+                receiver = wrapper.args.args[0].arg
+                for node in _own_nodes(wrapper):
+                    if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Call)):
+                        continue
+                    target, func = node.targets[0], node.value.func
+                    if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == receiver):
+                        continue
+                    qualified = module.imports.qualify(func)
+                    ref: tuple[str, str] | None = (
+                        ("qualified", qualified) if qualified is not None
+                        else ("local", func.id) if isinstance(func, ast.Name) and func.id in classes_ else None
+                    )
+                    if ref is not None:
+                        found.append(Acquisition(target.attr, ref, method.name, node.lineno))
+    return tuple(found)
+
+
+def _decorated_owner(project: Project, model: OwnershipModel, summary: ModuleSummary, facts: ClassFacts) -> ResourceType | None:
+    """The owner rule, with what the class's methods acquire through a decorator of their module
+    (:func:`decorated_acquisitions`) added to what they acquire themselves."""
+    module = project.module_at(Path(summary.path))
+    node = _class_node(module, facts) if module is not None else None
+    extra = decorated_acquisitions(module, node) if module is not None and node is not None else ()
+    if not extra:
+        return None
+    # (asked anew, past the model's answer for the class as its summary has it)
+    return model._resource_type(summary, replace(facts, acquisitions=(*facts.acquisitions, *extra)))
 
 
 def finalizer_close(nodes: list[ast.ClassDef]) -> str | None:
@@ -999,20 +1052,32 @@ def _annotated_makers(node: ast.ClassDef) -> set[str]:
     return found
 
 
-def _reexports(project: Project, folders: list[Path]) -> dict[str, str]:
-    """The public names packages' ``__init__`` modules bind to one imported name each
-    (``engineio.AsyncClient`` -> ``engineio.async_client.AsyncClient``), as :func:`_aliases`
-    reads them; a name bound to two (two wheels of one package) is left out."""
-    targets: dict[str, set[str]] = {}
+def _package_bindings(project: Project, folders: list[Path]) -> Iterator[tuple[str, str, bool]]:
+    """The public names each package's ``__init__`` binds to an imported name (``engineio.AsyncClient``
+    -> ``engineio.async_client.AsyncClient``): (the name, what it names, whether the package is
+    public). A package under a private part (``azure.identity.aio._credentials``) is a link of a
+    chain of re-exports (``azure.identity.aio.CertificateCredential`` names
+    ``..._credentials.CertificateCredential``, which names ``..._credentials.certificate.
+    CertificateCredential``), never a name a user imports."""
     for folder in folders:
         for path in readable(project, folder):
-            module_name = dotted(folder, path)
-            if path.name != "__init__.py" or any(part.startswith("_") for part in module_name.split(".")):
+            if path.name != "__init__.py":
                 continue
+            module_name = dotted(folder, path)
             summary = project.summary(path)
+            public = not any(part.startswith("_") for part in module_name.split("."))
             for local, target in summary.imports.items() if summary is not None else ():
                 if not local.startswith("_") and "." in target:
-                    targets.setdefault(f"{module_name}.{local}", set()).add(target)
+                    yield f"{module_name}.{local}", target, public
+
+
+def _reexports(project: Project, folders: list[Path]) -> dict[str, str]:
+    """The names packages' ``__init__`` modules bind to one imported name each, private packages'
+    links included (:func:`_package_bindings`); a name bound to two (two wheels of one package)
+    is left out."""
+    targets: dict[str, set[str]] = {}
+    for name, target, _ in _package_bindings(project, folders):
+        targets.setdefault(name, set()).add(target)
     return {name: next(iter(named)) for name, named in targets.items() if len(named) == 1}
 
 
@@ -1040,15 +1105,20 @@ def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> 
     imports and binds to a resource type, followed through chains of re-exports."""
     bindings: list[tuple[str, str]] = []
     stars: list[tuple[str, str]] = []
+    # A private package's ``__init__`` is a link of a chain (:func:`_package_bindings`): followed,
+    # never entered.
+    links: dict[str, set[str]] = {}
+    for name, target, public in _package_bindings(project, folders):
+        if public:
+            bindings.append((name, target))
+        else:
+            links.setdefault(name, set()).add(target)
     for folder in folders:
         for path in readable(project, folder):
             summary = project.summary(path)
             module_name = dotted(folder, path)
             if summary is None or path.name != "__init__.py" or any(part.startswith("_") for part in module_name.split(".")):
                 continue  # a package's public ``__init__`` re-exports; other modules import for themselves
-            for local, target in summary.imports.items():
-                if not local.startswith("_") and "." in target:
-                    bindings.append((f"{module_name}.{local}", target))
             module = project.module_at(path)
             for stmt in module.tree.body if module is not None else []:
                 if isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names):
@@ -1065,10 +1135,18 @@ def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> 
     def final(name: str, seen: frozenset[str] = frozenset()) -> str:
         """Where a chain of re-exports ends (``aiogram.bot.Bot`` -> ``aiogram.bot.bot.Bot``):
         each target is judged by the class it names, not by whether its alias is entered yet."""
-        named = targets.get(name, set())
+        named = targets.get(name) or links.get(name, set())
         if name in found or len(named) != 1 or name in seen:
             return name
         return final(next(iter(named)), seen | {name})
+
+    def linked(name: str, seen: frozenset[str] = frozenset()) -> str:
+        """Where a chain of private packages' links from ``name`` ends (``name`` itself when it
+        is found, or is no single link)."""
+        named = links.get(name, set())
+        if name in found or len(named) != 1 or name in seen:
+            return name
+        return linked(next(iter(named)), seen | {name})
 
     ambiguous = {
         name
@@ -1089,7 +1167,8 @@ def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> 
         members: dict[str, list[str]] = {}
         for key in found:
             members.setdefault(key.rpartition(".")[0], []).append(key)
-        for name, target in bindings:
+        for name, bound in bindings:
+            target = linked(bound)
             if name not in found and target in found and name not in ambiguous:
                 found[name] = found[target]
                 changed = True

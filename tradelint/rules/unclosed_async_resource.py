@@ -413,15 +413,15 @@ class UnclosedAsyncResource(Rule):
     `scripts/make_resource_table.py` and shipped with tradelint (`packs/library_resources.json`,
     3,933 names of 1,054 libraries read from the 114 hand-picked wheels, every requirement Home
     Assistant's integrations pin, and every PyPI project named `aio...`/`...async...`), so they are
-    known where the library is not installed: a
-    class that keeps a known resource and releases it (`disnake.Client`), whose `__aexit__`
-    always calls one release method (`openai.AsyncOpenAI`: `close()`, `aiokafka.AIOKafkaProducer`:
-    `stop()`), that derives from one, or a function that returns a new one; an object `__aenter__`
-    hands out after binding an attribute of it to the manager's exit (`playwright.stop =
-    self.__aexit__`), made by a manager's method entering it by hand (`await async_playwright().start()`,
-    on a receiver a library function the table records returns: Gerapy/GerapyPlaywright `d8c2f5c2`);
-    a class whose `__del__` ends what it holds and whose release coroutine ends it alike, whatever
-    its arguments (`grpc.aio.server()`, `await server.stop(grace)`: jumpstarter-dev/jumpstarter
+    known where the library is not installed: a class that keeps a known resource and releases it (`disnake.Client`),
+    whose `__aexit__` always calls one release method (`openai.AsyncOpenAI`: `close()`, `aiokafka.AIOKafkaProducer`:
+    `stop()`), that derives from one, or a function that returns a new one; one its methods' decorator stores on the
+    instance (matrix-nio's `AsyncClient`), by every name a package re-exports, through a private package too
+    (`azure.identity.aio.CertificateCredential`); an object `__aenter__` hands out after binding an attribute of it to
+    the manager's exit (`playwright.stop = self.__aexit__`), made by a manager's method entering it by hand (`await
+    async_playwright().start()`, on a receiver a library function the table records returns: Gerapy/GerapyPlaywright
+    `d8c2f5c2`); a class whose `__del__` ends what it holds and whose release coroutine ends it alike, whatever its
+    arguments (`grpc.aio.server()`, `await server.stop(grace)`: jumpstarter-dev/jumpstarter
     `9b2b9cf9`, stopped after an `@asynccontextmanager`'s `yield` outside `finally`). A plain (not awaited) method of the table
     makes one only at the end of a builder's chain rooted at the class it builds
     (python-telegram-bot's `Application.builder().token(t).build()`), and only once the code awaits
