@@ -35,7 +35,7 @@ def closed_attribute_stores(module: ModuleInfo, known: set[int]) -> list[tuple[a
     as creations."""
     found: list[tuple[ast.Call, ResourceSpec]] = []
     for cls in module.index.classes:
-        closed = _closed_by_release(cls)
+        closed = closed_by_release(cls)
         if not closed:
             continue
         for method in cls.body:
@@ -62,7 +62,7 @@ def closed_attribute_stores(module: ModuleInfo, known: set[int]) -> list[tuple[a
     return found
 
 
-def _closed_by_release(cls: ast.ClassDef) -> dict[str, str]:
+def closed_by_release(cls: ast.ClassDef) -> dict[str, str]:
     """The attributes of ``self`` a release method of ``cls`` closes, each with its close."""
     closed: dict[str, str] = {}
     for method in cls.body:

@@ -16,6 +16,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import definition_of, is_release_name
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import self_attr, self_name
+from tradelint.models.resources.closed_attributes import closed_by_release
 
 
 def closed_through_holder(module: ModuleInfo, function: ast.AST, holder: ast.expr, value: ast.expr, close: str) -> bool:
@@ -69,6 +70,8 @@ def held_and_closed(module: ModuleInfo, function: ast.AST, value: ast.expr, clos
     """Whether ``value`` (a load of the resource's local, or its creation) is handed to a
     holder built and kept on ``self`` in one statement (``self.ctx = Holder(client=value)``)
     that the class closes it through (:func:`closed_through_holder`)."""
+    if part_kept_and_released(module, function, value):
+        return True
     if isinstance(awaited := module.parent(value), ast.Await):
         value = awaited  # ``Holder(await make_client())``
     parent = module.parent(value)
@@ -83,3 +86,21 @@ def held_and_closed(module: ModuleInfo, function: ast.AST, value: ast.expr, clos
         return False
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
     return len(targets) == 1 and closed_through_holder(module, function, targets[0], value, close)
+
+
+def part_kept_and_released(module: ModuleInfo, function: ast.AST, value: ast.expr) -> bool:
+    """Whether ``value`` (a load of the resource's local) has a part kept on ``self`` in one
+    statement, ``self.<attr> = value.<part>``, where a release method of the class (or
+    ``__aexit__``) awaits ``self.<attr>.close()``: the holder's resource goes on in that attribute
+    and the class closes it (hail-is/hail: ``credentials = AzureCredentials.from_file(...)``,
+    ``self._credential = credentials.credential``, closed by the file system's ``close()``). The
+    holder's other parts, if any, are not followed: a miss, never a false report."""
+    part, stmt = module.parent(value), None
+    if isinstance(part, ast.Attribute) and part.value is value:
+        stmt = module.parent(part)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is part and len(stmt.targets) == 1):
+        return False
+    cls = module.parent(function)
+    me = self_name(function) if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+    kept = self_attr(stmt.targets[0], me) if me is not None else None
+    return isinstance(cls, ast.ClassDef) and kept is not None and kept in closed_by_release(cls)
