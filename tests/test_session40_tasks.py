@@ -1,0 +1,166 @@
+"""Session 40 (issue 28 point 6): tasks an object keeps and waits for, ended only after the wait.
+
+A method that makes tasks, keeps them in one of its object's collections (the elements
+themselves, or a field of each element: ``for t in self.tasks: t.output = create_task(...)``),
+waits for them with ``asyncio.wait`` over that collection and cancels them only after the wait
+returns is where their lifetime ends. ``asyncio.wait`` cancels nothing when it is itself
+cancelled, and a cancelled wait skips the cancels written after it: the tasks run on
+(knexer/llmtaskgraph ``e91ab005``: a cancelled graph run left its subtasks running as zombies).
+TRD304 now reports each creation stored in that collection, anywhere in the class; not when a
+``finally`` or cancellation handler around the wait ends them, when another method of the class
+ends them, when the collection is handed out of the class, or under ``asyncio.run`` alone.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from tests.conftest import tree_findings
+
+_check_tree = partial(tree_findings, select="TRD3", project=True)
+
+
+GRAPH = """\
+import asyncio
+
+
+class Node:
+    def __init__(self, work):
+        self.work = work
+        self.output = None
+
+    async def run(self, graph):
+        return await self.work()
+
+
+class Graph:
+    def __init__(self):
+        self.nodes = []
+        self.started = False
+
+    def add(self, node):
+        self.nodes.append(node)
+        if self.started:
+            node.output = asyncio.create_task(node.run(self))
+
+    async def run(self):
+        self.started = True
+        for node in self.nodes:
+            node.output = asyncio.create_task(node.run(self))
+        while any(not node.output.done() for node in self.nodes):
+            WAIT
+        for node in self.nodes:
+            if node.output.exception() is not None:
+                for other in self.nodes:
+                    other.output.cancel()
+                raise RuntimeError("a node failed")
+        self.started = False
+"""
+
+BARE_WAIT = "await asyncio.wait([node.output for node in self.nodes])"
+GUARDED_WAIT = """try:
+                await asyncio.wait([node.output for node in self.nodes])
+            except asyncio.CancelledError:
+                for node in self.nodes:
+                    node.output.cancel()
+                raise"""
+FINALLY_WAIT = """try:
+                await asyncio.wait([node.output for node in self.nodes])
+            finally:
+                pass"""
+
+KEPT_MESSAGE = (
+    "TRD304 task kept in `self.nodes` (as `.output`) is cancelled only after `asyncio.wait` returns in "
+    "`run()`; a cancelled wait leaves it running: cancel it in `finally`"
+)
+
+
+def test_tasks_on_elements_cancelled_only_after_the_wait(tmp_path: Path) -> None:
+    findings = _check_tree(tmp_path, {"graph.py": GRAPH.replace("WAIT", BARE_WAIT)})
+    assert findings == [f"graph.py:21:13 {KEPT_MESSAGE}", f"graph.py:26:13 {KEPT_MESSAGE}"]
+
+
+def test_a_handler_of_the_cancellation_ends_them(tmp_path: Path) -> None:
+    # The fix: the cancelled wait cancels every node's task before it goes on.
+    assert _check_tree(tmp_path, {"graph.py": GRAPH.replace("WAIT", GUARDED_WAIT)}) == []
+
+
+def test_a_finally_that_ends_nothing_is_no_end(tmp_path: Path) -> None:
+    findings = _check_tree(tmp_path, {"graph.py": GRAPH.replace("WAIT", FINALLY_WAIT)})
+    assert len(findings) == 2
+
+
+def test_another_method_of_the_class_ends_them(tmp_path: Path) -> None:
+    stop = """
+    def stop(self):
+        for node in self.nodes:
+            if node.output is not None:
+                node.output.cancel()
+"""
+    assert _check_tree(tmp_path, {"graph.py": GRAPH.replace("WAIT", BARE_WAIT) + stop}) == []
+
+
+def test_the_collection_handed_out_of_the_class(tmp_path: Path) -> None:
+    handed = """
+    def snapshot(self):
+        return self.nodes
+"""
+    assert _check_tree(tmp_path, {"graph.py": GRAPH.replace("WAIT", BARE_WAIT) + handed}) == []
+
+
+def test_not_cancelled_after_the_wait_is_not_this_shape(tmp_path: Path) -> None:
+    # Nothing in the method ends them: it does not say where their lifetime ends.
+    source = GRAPH.replace("WAIT", BARE_WAIT).replace("other.output.cancel()", "print(other.output)")
+    assert _check_tree(tmp_path, {"graph.py": source}) == []
+
+
+WORKERS = """\
+import asyncio
+
+
+class Pool:
+    def __init__(self, jobs):
+        self.jobs = jobs
+        self.tasks = []
+
+    async def execute(self):
+        for job in self.jobs:
+            self.tasks.append(asyncio.create_task(job()))
+        BODY
+"""
+
+RACE = """done, pending = await asyncio.wait(self.tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for task in self.tasks:
+            task.cancel()
+        return done"""
+RACE_IN_TRY = """try:
+            done, pending = await asyncio.wait(self.tasks, return_when=asyncio.FIRST_EXCEPTION)
+        finally:
+            for task in self.tasks:
+                task.cancel()
+        return done"""
+
+
+def test_tasks_that_are_the_elements(tmp_path: Path) -> None:
+    findings = _check_tree(tmp_path, {"pool.py": WORKERS.replace("BODY", RACE)})
+    assert findings == [
+        "pool.py:11:13 TRD304 task kept in `self.tasks` is cancelled only after `asyncio.wait` returns in `execute()`; "
+        "a cancelled wait leaves it running: cancel it in `finally`"
+    ]
+
+
+def test_tasks_that_are_the_elements_cancelled_in_finally(tmp_path: Path) -> None:
+    assert _check_tree(tmp_path, {"pool.py": WORKERS.replace("BODY", RACE_IN_TRY)}) == []
+
+
+def test_only_under_asyncio_run(tmp_path: Path) -> None:
+    main = """
+async def main(jobs):
+    await Pool(jobs).execute()
+
+
+if __name__ == "__main__":
+    asyncio.run(main([]))
+"""
+    assert _check_tree(tmp_path, {"pool.py": WORKERS.replace("BODY", RACE) + main}) == []
