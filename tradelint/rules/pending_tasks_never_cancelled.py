@@ -92,6 +92,33 @@ class PendingTasksNeverCancelled(Rule):
     that cancel (enarjord/passivbot `455b6b07`); one only looked at or awaited after the wait is a
     progress report, not flagged.
 
+    Tasks an object keeps in one of its collections, the elements themselves (`self.tasks`) or
+    a field of each element (`for node in self.nodes: node.output = create_task(...)`), are
+    judged the same way when one of its methods waits for them with `asyncio.wait` over that
+    collection (any `return_when`) and cancels them after the wait: that method is where their
+    lifetime ends, and a cancelled wait skips it (knexer/llmtaskgraph `e91ab005`: a cancelled
+    graph run left its subtasks running). Each creation stored there, in any method of the
+    class, is reported; not when a `finally` or handler of the cancellation around the wait
+    ends them (or calls a method of the object), when another method of the class cancels,
+    awaits or hands them on, when the collection is handed out of the class (returned, passed,
+    aliased), or when the method only runs under `asyncio.run`.
+    ```python
+    class Graph:
+        def add(self, node):
+            self.nodes.append(node)
+            if self.started:
+                node.output = asyncio.create_task(node.run(self))   # reported
+
+        async def run(self):
+            self.started = True
+            for node in self.nodes:
+                node.output = asyncio.create_task(node.run(self))   # reported
+            await asyncio.wait([node.output for node in self.nodes])
+            if any(node.output.exception() for node in self.nodes):
+                for node in self.nodes:
+                    node.output.cancel()
+    ```
+
     Ownership moves with the tasks: a task made right in the call of a coroutine function of the
     module that races what it is given (`async def first_of(*tasks)`: `asyncio.wait(tasks,
     return_when=FIRST_COMPLETED)`, written there or as the parameter's default) and cancels the
