@@ -211,3 +211,106 @@ def test_named_tasks_cancelled_in_a_handler_of_the_cancellation(tmp_path: Path) 
 def test_a_wait_for_all_without_a_cancel_after_is_not_judged(tmp_path: Path) -> None:
     source = LOCAL.replace("BODY", "await asyncio.wait([one, two])")
     assert _check_tree(tmp_path, {"pair.py": source}) == []
+
+
+# TRD305: a task replaced while it runs, when the loop is another object's (its first-party
+# class typed from the coordinator's own store) and Home Assistant runs the store again at each
+# update (gndean/home-assistant-hypervolt-charger ``31ac39ea``).
+
+API = """\
+import asyncio
+
+
+class Api:
+    async def listen(self, url):
+        await self._listen_forever(url)
+
+    async def _listen_forever(self, url):
+        while True:
+            await asyncio.sleep(1)
+
+    async def fetch(self):
+        return {}
+"""
+
+COORDINATOR = """\
+import asyncio
+
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+
+from .api import Api
+
+
+class Coordinator(DataUpdateCoordinator[dict]):
+    def __init__(self, hass, api: Api) -> None:
+        super().__init__(hass, None, name="demo")
+        self.api = api
+        self.push_task = None
+
+    async def _async_update_data(self):
+        return await self._update(ARGS)
+
+    async def _update(self, retry=True):
+        try:
+            state = await self.api.fetch()
+            if not state:
+                raise ValueError("empty")
+            return state
+        except Exception:
+            if retry:
+                CANCEL
+                self.push_task = asyncio.create_task(self.api.listen("wss://push"))
+                return await self._update(False)
+            return {}
+
+    async def async_unload(self):
+        if self.push_task:
+            self.push_task.cancel()
+"""
+
+REPLACED_MESSAGE = (
+    "coordinator.py:26:17 TRD305 [*unsafe] `self.push_task` is stored over a task that still runs; cancel the old one first"
+)
+
+
+def _coordinator(args: str = "", cancel: str = "pass") -> dict[str, str]:
+    return {
+        "demo/__init__.py": "",
+        "demo/api.py": API,
+        "demo/coordinator.py": COORDINATOR.replace("ARGS", args).replace("CANCEL", cancel),
+    }
+
+
+def test_a_coordinator_update_replaces_another_objects_loop(tmp_path: Path) -> None:
+    assert _check_tree(tmp_path, _coordinator()) == [REPLACED_MESSAGE.replace(" [*unsafe]", "")]
+
+
+def test_the_old_task_cancelled_before_the_store(tmp_path: Path) -> None:
+    # The fix: cancel the running task before making the new one.
+    cancel = "if self.push_task:\n                    self.push_task.cancel()"
+    assert _check_tree(tmp_path, _coordinator(cancel=cancel)) == []
+
+
+def test_the_update_passes_the_guard_false(tmp_path: Path) -> None:
+    # The periodic path never stores: the caller, not the parameter's default, decides.
+    assert _check_tree(tmp_path, _coordinator(args="retry=False")) == []
+
+
+def test_not_a_coordinator(tmp_path: Path) -> None:
+    files = _coordinator()
+    files["demo/coordinator.py"] = files["demo/coordinator.py"].replace(
+        "class Coordinator(DataUpdateCoordinator[dict]):", "class Coordinator:"
+    ).replace('super().__init__(hass, None, name="demo")', "self.hass = hass")
+    assert _check_tree(tmp_path, files) == []
+
+
+def test_another_objects_method_that_ends_by_itself(tmp_path: Path) -> None:
+    files = _coordinator()
+    files["demo/api.py"] = API.replace("while True:", "for _ in range(3):")
+    assert _check_tree(tmp_path, files) == []
+
+
+def test_an_untyped_attribute_is_not_followed(tmp_path: Path) -> None:
+    files = _coordinator()
+    files["demo/coordinator.py"] = files["demo/coordinator.py"].replace("api: Api", "api")
+    assert _check_tree(tmp_path, files) == []
