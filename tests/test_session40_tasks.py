@@ -185,32 +185,13 @@ class Service:
 WAIT_ALL = """await asyncio.wait([one, two])
     if one.exception() is not None:
         two.cancel()"""
-WAIT_ALL_GUARDED = """try:
-        await asyncio.wait([one, two])
-    except asyncio.CancelledError:
-        one.cancel()
-        two.cancel()
-        raise
-    if one.exception() is not None:
-        two.cancel()"""
 
 
-def test_named_tasks_cancelled_after_a_wait_for_all(tmp_path: Path) -> None:
-    # A wait for all of them is judged like one with a timeout: the function cancels `two`
-    # after the wait, and a cancelled wait skips that cancel. `one` is never cancelled there.
-    assert _check_tree(tmp_path, {"pair.py": LOCAL.replace("BODY", WAIT_ALL)}) == [
-        "pair.py:6:5 TRD304 task `two` cancelled after `asyncio.wait` returns outlives a cancelled wait; "
-        "cancel it in `finally`"
-    ]
-
-
-def test_named_tasks_cancelled_in_a_handler_of_the_cancellation(tmp_path: Path) -> None:
-    assert _check_tree(tmp_path, {"pair.py": LOCAL.replace("BODY", WAIT_ALL_GUARDED)}) == []
-
-
-def test_a_wait_for_all_without_a_cancel_after_is_not_judged(tmp_path: Path) -> None:
-    source = LOCAL.replace("BODY", "await asyncio.wait([one, two])")
-    assert _check_tree(tmp_path, {"pair.py": source}) == []
+def test_named_tasks_cancelled_after_a_wait_for_all_are_not_judged(tmp_path: Path) -> None:
+    # A wait for all of them returns when every task is done: a cancel after it ends no running
+    # task (hail-is/hail's diff_one cancels a done task on an error path), so it says nothing of
+    # where the function means their lifetime to end.
+    assert _check_tree(tmp_path, {"pair.py": LOCAL.replace("BODY", WAIT_ALL)}) == []
 
 
 # TRD305: a task replaced while it runs, when the loop is another object's (its first-party

@@ -90,9 +90,7 @@ class PendingTasksNeverCancelled(Rule):
     is judged the same way when the function cancels the task after it (`if not done:
     task.cancel()`): it means to end the task when the wait times out, and a cancelled wait skips
     that cancel (enarjord/passivbot `455b6b07`); one only looked at or awaited after the wait is a
-    progress report, not flagged. So is a wait for all of them (no `return_when`, no `timeout`):
-    a task cancelled after it (`if one.exception(): two.cancel()`) is one the function means to
-    end, and a cancelled wait skips that cancel.
+    progress report, not flagged.
 
     Tasks an object keeps in one of its collections, the elements themselves (`self.tasks`) or
     a field of each element (`for node in self.nodes: node.output = create_task(...)`), are
@@ -350,7 +348,6 @@ class PendingTasksNeverCancelled(Rule):
                 continue
             kept.append(call)
             if not _may_leave_pending(call):
-                races.append(call)  # a wait for all: judged when the function cancels after it
                 continue
             if is_race(call) or _timed(call):
                 races.append(call)
@@ -413,9 +410,7 @@ class PendingTasksNeverCancelled(Rule):
                         fit(
                             "task `{name}` raced in `asyncio.wait` outlives a cancelled wait; cancel it in `finally`"
                             if race else
-                            "task `{name}` cancelled when `asyncio.wait` times out outlives a cancelled wait; cancel it in `finally`"
-                            if _timed(call) else
-                            "task `{name}` cancelled after `asyncio.wait` returns outlives a cancelled wait; cancel it in `finally`",
+                            "task `{name}` cancelled when `asyncio.wait` times out outlives a cancelled wait; cancel it in `finally`",
                             name=raced.name,
                         ),
                         help=RACED_HELP,
