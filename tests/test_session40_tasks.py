@@ -295,3 +295,44 @@ def test_an_untyped_attribute_is_not_followed(tmp_path: Path) -> None:
     files = _coordinator()
     files["demo/coordinator.py"] = files["demo/coordinator.py"].replace("api: Api", "api")
     assert _check_tree(tmp_path, files) == []
+
+
+FEED = """\
+import asyncio
+
+
+class Feed:
+    def __init__(self):
+        self._reader = None
+
+    async def _read(self):
+        await self._read_forever()
+
+    async def _read_forever(self):
+        LOOP
+            await asyncio.sleep(1)
+
+    async def _connect(self):
+        self._reader = asyncio.create_task(self._read())
+
+    async def start(self):
+        await self._connect()
+
+    async def reconnect(self):
+        await self._connect()
+
+    async def close(self):
+        if self._reader is not None:
+            self._reader.cancel()
+"""
+
+
+def test_the_loop_in_a_method_the_task_awaits(tmp_path: Path) -> None:
+    # The task's coroutine loops through a method of its class that it awaits.
+    assert _check_tree(tmp_path, {"feed.py": FEED.replace("LOOP", "while True:")}) == [
+        "feed.py:16:9 TRD305 `self._reader` is stored over a task that still runs; cancel the old one first"
+    ]
+
+
+def test_an_awaited_method_that_ends_by_itself(tmp_path: Path) -> None:
+    assert _check_tree(tmp_path, {"feed.py": FEED.replace("LOOP", "for _ in range(3):")}) == []
