@@ -12,6 +12,7 @@ from tradelint.facts.uses import classify, declares_outer, name_loads
 from tradelint.models.tasks.completed_collections import tasks_left_behind
 from tradelint.models.tasks.completions import left_behind
 from tradelint.models.tasks.gathers import GATHER, gather_leaves
+from tradelint.models.tasks.kept_waits import outliving_a_cancelled_wait
 from tradelint.models.tasks.race_helpers import handed_to_a_race, raced_parameter
 from tradelint.models.tasks.races import is_race, raced_tasks
 from tradelint.models.tasks.run_roots import only_under_asyncio_run
@@ -90,6 +91,33 @@ class PendingTasksNeverCancelled(Rule):
     task.cancel()`): it means to end the task when the wait times out, and a cancelled wait skips
     that cancel (enarjord/passivbot `455b6b07`); one only looked at or awaited after the wait is a
     progress report, not flagged.
+
+    Tasks an object keeps in one of its collections, the elements themselves (`self.tasks`) or
+    a field of each element (`for node in self.nodes: node.output = create_task(...)`), are
+    judged the same way when one of its methods waits for them with `asyncio.wait` over that
+    collection (any `return_when`) and cancels them after the wait: that method is where their
+    lifetime ends, and a cancelled wait skips it (knexer/llmtaskgraph `e91ab005`: a cancelled
+    graph run left its subtasks running). Each creation stored there, in any method of the
+    class, is reported; not when a `finally` or handler of the cancellation around the wait
+    ends them (or calls a method of the object), when another method of the class cancels,
+    awaits or hands them on, when the collection is handed out of the class (returned, passed,
+    aliased), or when the method only runs under `asyncio.run`.
+    ```python
+    class Graph:
+        def add(self, node):
+            self.nodes.append(node)
+            if self.started:
+                node.output = asyncio.create_task(node.run(self))   # reported
+
+        async def run(self):
+            self.started = True
+            for node in self.nodes:
+                node.output = asyncio.create_task(node.run(self))   # reported
+            await asyncio.wait([node.output for node in self.nodes])
+            if any(node.output.exception() for node in self.nodes):
+                for node in self.nodes:
+                    node.output.cancel()
+    ```
 
     Ownership moves with the tasks: a task made right in the call of a coroutine function of the
     module that races what it is given (`async def first_of(*tasks)`: `asyncio.wait(tasks,
@@ -274,6 +302,7 @@ class PendingTasksNeverCancelled(Rule):
         reported: set[ast.Call] = set()
         gathered: set[ast.stmt] = set()
         races: list[ast.Call] = []
+        kept: list[ast.Call] = []  # every wait: some wait on tasks the object keeps
         helpers = handed_to_a_race_in(ctx)
         for call in module.index.calls:
             func = call.func
@@ -315,7 +344,10 @@ class PendingTasksNeverCancelled(Rule):
                     continue
             elif func.__class__ is not ast.Attribute or func.attr != "wait":
                 continue  # an alias renames only the root: ``aio.wait`` still ends in ``wait``
-            if module.imports.qualify(func) not in WAIT or not _may_leave_pending(call):
+            if module.imports.qualify(func) not in WAIT:
+                continue
+            kept.append(call)
+            if not _may_leave_pending(call):
                 continue
             if is_race(call) or _timed(call):
                 races.append(call)
@@ -355,6 +387,7 @@ class PendingTasksNeverCancelled(Rule):
                     fit("`{pending}` from `asyncio.wait(...)` is never used; call `cancel()` on each of its tasks", pending=pending),
                     help=HELP,
                 )
+        yield from _kept_past_the_wait(ctx, kept, reported)
         # Tasks raced by name and ended only on the paths where the wait returns: one finding per
         # task, where it is made (a wait reported above is not judged again).
         if races:
@@ -382,6 +415,34 @@ class PendingTasksNeverCancelled(Rule):
                         ),
                         help=RACED_HELP,
                     )
+
+
+def _kept_past_the_wait(ctx: FileContext, waits: list[ast.Call], reported: set[ast.Call]) -> Iterator[Report]:
+    """Tasks an object keeps, waited for by one of its methods and cancelled only after the wait
+    returns (``kept_waits``): one finding per creation."""
+    module = ctx.module
+    seen: set[ast.stmt] = set()
+    for call in waits:
+        if call in reported:
+            continue
+        kept = list(outliving_a_cancelled_wait(module, call, task_analysis(ctx).creator_label))
+        function = module.enclosing_function(call)
+        if not kept or not isinstance(function, ast.AsyncFunctionDef) or only_under_asyncio_run(module, function, call):
+            continue
+        for task in kept:
+            if task.stmt in seen:
+                continue
+            seen.add(task.stmt)
+            where = f"`self.{task.place.collection}`" + (f" (as `.{task.place.field}`)" if task.place.field else "")
+            yield Report(
+                task.stmt,
+                "task kept in " + where + fit(
+                    " is cancelled only after `asyncio.wait` returns in `{method}()`; "
+                    "a cancelled wait leaves it running: cancel it in `finally`",
+                    method=function.name,
+                ),
+                help=RACED_HELP,
+            )
 
 
 def _timed(call: ast.Call) -> bool:

@@ -39,6 +39,37 @@ class TaskReplacedWhileRunning(Rule):
             self.task = asyncio.create_task(self.poll())   # reported: a second poller after a reconnect
     ```
 
+    The loop may be another object's: a method of the first-party class that an attribute of
+    `self` holds (typed by what the class stores in it: `self.api = api` of a parameter annotated
+    `Api`), looping itself or in a method of its class that it awaits. A Home Assistant
+    `DataUpdateCoordinator`'s `_async_update_data()`, which Home Assistant calls at every update
+    interval, runs again what it reaches through awaited calls of its class. An `if` on a
+    parameter with a true default that every call from another method of the class leaves true
+    (`if retry:`; the call `self._update(False)` that passes it false never stores) is decided by
+    the caller, not by state; nor does a `return` or `raise` in the `try` whose `except` makes the
+    store guard it: that is the path that succeeds, or the error that leads to the store
+    (gndean/home-assistant-hypervolt-charger `31ac39ea`: each failed update started two more
+    websocket loops beside the running ones).
+    ```python
+    class Coordinator(DataUpdateCoordinator[State]):
+        def __init__(self, hass, api: Api) -> None:
+            super().__init__(hass, LOGGER, name=DOMAIN, update_interval=INTERVAL)
+            self.api = api
+            self.push_task = None
+
+        async def _async_update_data(self):
+            return await self._update()
+
+        async def _update(self, retry=True):
+            try:
+                return await self.api.fetch()
+            except Exception:
+                if retry:
+                    self.push_task = asyncio.create_task(self.api.listen())   # reported
+                    return await self._update(False)
+                raise
+    ```
+
     ## Why is this bad?
     The old task keeps running beside the new one: after each reconnect one more reader reads
     the same socket and one more poller polls the same feed, every message is handled twice,

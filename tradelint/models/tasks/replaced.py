@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Callable
 
 from tradelint.facts.syntax import FUNCTION_NODES, class_method
 from tradelint.facts.uses import endless_loop, methods_reached, self_calls, self_name
+from tradelint.models.tasks.repeated_stores import caller_decides, leaves_true, looping_coroutine, periodic_update
 from tradelint.models.tasks.shutdown import COG_FRAMEWORKS
 
 if TYPE_CHECKING:
@@ -77,19 +78,23 @@ def _site(
     receiver = self_name(function)
     if not isinstance(cls, ast.ClassDef) or receiver is None or target.value.id != receiver:
         return None
-    loop = looping_method(cls, call, receiver)
+    loop = looping_coroutine(module, cls, call, receiver)
     if loop is None or not is_task(call):
         return None
     name = target.attr
     methods = {s.name: s for s in cls.body if isinstance(s, FUNCTION_NODES)}
-    if looks_first(function, receiver, name, statement) or _guarded_before(module, function, statement):
+    if looks_first(function, receiver, name, statement) or _guarded_before(module, cls, function, statement):
         return None
     other: str | None = None
     if function.name in methods_reached(methods, [loop], calls_only=False):
         other = _reached_by_another_task(module, cls, receiver, methods, loop, function.name, is_task)
         if other is None:
             return None  # the looping task replaces itself on its way out (its own reconnect)
-    again = _runs_again(methods, function.name, name, keyed=key is not None) or _repeated_event(module, cls, function)
+    again = (
+        periodic_update(module, cls, function.name)
+        or _runs_again(methods, function, name, keyed=key is not None, guards=_caller_guards(module, cls, function, statement))
+        or _repeated_event(module, cls, function)
+    )
     if again is not None and other is not None:
         again = f"the `{other}()` task reaches it too"
     if again is None:
@@ -163,14 +168,47 @@ def looks_first(function: Function, receiver: str, name: str, statement: ast.Ass
     )
 
 
-def _guarded_before(module: ModuleInfo, function: Function, statement: ast.Assign) -> bool:
+def _guarded_before(module: ModuleInfo, cls: ast.ClassDef, function: Function, statement: ast.Assign) -> bool:
     """A statement before the store that can leave the method (``if self._running: return``),
     or a store that runs only under a condition (``if not self._candles:``): state that
-    tradelint does not follow decides whether a second store happens."""
+    tradelint does not follow decides whether a second store happens. Not a ``return`` or
+    ``raise`` in the body of a ``try`` whose handler makes the store (the path that succeeds, or
+    the error that leads to the store), nor an ``if`` on a parameter that the class's callers
+    leave true (``repeated_stores.caller_decides``)."""
+    around = _ancestors_within(module, statement, function)
+    failing = [
+        node for handler in around if isinstance(handler, ast.ExceptHandler)
+        for node in _try_body(module, handler)
+    ]
+    skipped = {id(n) for stmt in failing for n in ast.walk(stmt)}
     for node in ast.walk(function):
-        if isinstance(node, (ast.Return, ast.Raise)) and node.lineno < statement.lineno:
+        if isinstance(node, (ast.Return, ast.Raise)) and node.lineno < statement.lineno and id(node) not in skipped:
             return True
-    return any(isinstance(a, (ast.If, ast.IfExp, ast.Match)) for a in _ancestors_within(module, statement, function))
+    return any(
+        isinstance(a, (ast.IfExp, ast.Match)) or (
+            isinstance(a, ast.If) and not (caller_decides(cls, function, a.test) and _contains_in(a.body, statement))
+        )
+        for a in around
+    )
+
+
+def _caller_guards(module: ModuleInfo, cls: ast.ClassDef, function: Function, statement: ast.Assign) -> list[str]:
+    """The parameters of the ``if``s around the store that the callers decide (``if retry:``):
+    a call that passes one of them a value other than ``True`` never reaches the store."""
+    return [
+        a.test.id for a in _ancestors_within(module, statement, function)
+        if isinstance(a, ast.If) and isinstance(a.test, ast.Name) and caller_decides(cls, function, a.test)
+        and _contains_in(a.body, statement)
+    ]
+
+
+def _try_body(module: ModuleInfo, handler: ast.ExceptHandler) -> list[ast.stmt]:
+    guard = module.parent(handler)
+    return list(getattr(guard, "body", [])) + list(getattr(guard, "orelse", []))
+
+
+def _contains_in(block: list[ast.stmt], node: ast.AST) -> bool:
+    return any(_contains(stmt, node) for stmt in block)
 
 
 def _ancestors_within(module: ModuleInfo, node: ast.AST, stop: ast.AST) -> list[ast.AST]:
@@ -246,11 +284,16 @@ def _over_own_keys(caller: Function, call: ast.Call, name: str) -> bool:
     return False
 
 
-def _runs_again(methods: dict[str, Function], storing: str, name: str, keyed: bool) -> str | None:
-    """Why the storing method runs again while the object lives, or None without proof."""
-    calls = _calls_of(methods, storing)
-    if any(_touches(methods, caller, name, storing, keyed) for caller, _ in calls):
+def _runs_again(
+    methods: dict[str, Function], function: Function, name: str, keyed: bool, guards: list[str]
+) -> str | None:
+    """Why the storing method runs again while the object lives, or None without proof. A call
+    that gives a guarding parameter (``guards``) another value than ``True`` does not store."""
+    storing = function.name
+    every = _calls_of(methods, storing)
+    if any(_touches(methods, caller, name, storing, keyed) for caller, _ in every):
         return None
+    calls = [(caller, call) for caller, call in every if all(leaves_true(function, call, g) for g in guards)]
     for caller, call in calls:
         if keyed and _over_own_keys(caller, call, name):
             return f"`{caller.name}()` calls it for each key already there"
