@@ -20,6 +20,7 @@ from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
 from tradelint.models.resources.release_gaps import failing_use_before_close
 from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.unawaited_attribute import never_awaited_attributes
+from tradelint.models.resources.unreached_release import release_never_reached
 
 
 class ResourceOnSelfNeverClosed(Rule):
@@ -406,6 +407,7 @@ class ResourceOnSelfNeverClosed(Rule):
                                  name=kept_object.attr, label=kept_object.label, close=kept_object.method),
                              None, fit_help("`{close}()` is a coroutine function: the call at line {line} only creates a coroutine",
                                             close=kept_object.method, line=str(kept_object.release.lineno)))
+        yield from _unreached_releases(ctx)
         for verdict in resource_analysis(ctx).verdicts:
             if verdict.problem not in (
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
@@ -672,3 +674,25 @@ def _text(name: str, close: str, shutdown: str | None, add: str, cls: str, label
         fit("`self.{name}` is never closed; " + where, name=name, close=close, shutdown=shutdown or "", add=add),
         fit_help("Each `{cls}` leaks the `{label}(...)` it makes in `{function}()`", cls=cls, label=label, function=function),
     )
+
+
+def _unreached_releases(ctx: FileContext) -> Iterator[Report]:
+    """An attribute closed only by ends of its class that no instance the project makes reaches
+    (``models/resources/unreached_release.py``), once per attribute, at its first creation."""
+    analysis = resource_analysis(ctx)
+    seen = {(id(v.creation.cls), v.creation.name) for v in analysis.verdicts}
+    for c in analysis.creations:
+        if c.kind != "self" or (id(c.cls), c.name) in seen:
+            continue
+        seen.add((id(c.cls), c.name))
+        if c.cls is None or (found := release_never_reached(ctx, c)) is None:
+            continue
+        cls = c.cls.name
+        yield Report(
+            c.stmt,
+            fit("`self.{name}` is closed only in `{ends}()`, which nothing calls on the `{cls}` kept in `{holder}`; "
+                "end it where that ends", name=c.name, ends="()`, `".join(found.ends), cls=cls, holder=found.holder),
+            None,
+            fit_help("The end of life of what keeps the `{cls}` made at {where} reaches no release of it: the `{label}(...)` "
+                     "it holds stays open", cls=cls, where=found.instance, label=c.label),
+        )
