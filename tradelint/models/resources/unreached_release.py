@@ -45,7 +45,8 @@ _ENDS = ("__aexit__", "__exit__")
 
 @dataclass(frozen=True)
 class Unreached:
-    """``ends``: the methods of the class whose close of the attribute no instance reaches;
+    """``ends``: the methods of the class whose close of the attribute no instance reaches (a
+    public one first);
     ``instance``: where one instance is made (``path:line``) and ``holder``, what keeps it."""
 
     ends: tuple[str, ...]
@@ -164,7 +165,7 @@ def _ends_closing(methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef], at
     # runs whenever that method does: not judged.
     if any(not _is_end(caller) for end in ends for caller, _ in callers.get(end, ())):
         return []
-    return sorted(ends)
+    return sorted(ends, key=lambda e: (e in _ENDS, e))  # a public end first: what to call
 
 
 def _is_end(name: str) -> bool:
