@@ -232,3 +232,96 @@ def test_aiohttp_cleanup_reaches_no_end(tmp_path: Path) -> None:
 
 def test_aiohttp_cleanup_closes_through_the_holder(tmp_path: Path) -> None:
     assert _app(tmp_path, cleanup="    await app['hub'].feed.close()\n") == []
+
+
+# A local dict then a holder: one client per host, cached in a dict of the setup's own (looked up
+# with ``get``, stored into), handed to a controller that the entry keeps in ``hass.data``.
+FOX_CLIENT = """\
+import aiohttp
+
+
+class Client:
+    def __init__(self, hass, host):
+        self._host = host
+        self._session = aiohttp.ClientSession()
+
+    async def read(self):
+        return await self._session.get(self._host)
+
+    async def close(self):
+        await self._session.close()
+"""
+
+FOX_CONTROLLER = """\
+class Controller:
+    def __init__(self, hass, client):
+        self._client = client
+        self._listeners = []
+
+    def unload(self):
+        for listener in self._listeners:
+            listener()
+        self._listeners.clear()
+"""
+
+FOX_SETUP = """\
+from .client import Client
+from .controller import Controller
+
+DOMAIN = "demo"
+
+
+async def async_setup_entry(hass, entry):
+    controllers = []
+    clients = {}
+    for host in entry.data["hosts"]:
+        client = clients.get(host)
+        if client is None:
+            client = Client(hass, host)
+            clients[host] = client
+        controllers.append(Controller(hass, client))
+    hass.data.setdefault(DOMAIN, {})[entry.entry_id] = controllers
+KEEP    return True
+
+
+async def async_unload_entry(hass, entry):
+    for controller in hass.data[DOMAIN][entry.entry_id]:
+        AWAITcontroller.unload()
+UNLOAD    hass.data[DOMAIN].pop(entry.entry_id)
+    return True
+"""
+
+
+def _fox(tmp_path: Path, controller: str = FOX_CONTROLLER, keep: str = "", unload: str = "", awaited: bool = False) -> list[str]:
+    folder = "custom_components/demo/"
+    setup = FOX_SETUP.replace("KEEP", keep).replace("UNLOAD", unload).replace("AWAIT", "await " if awaited else "")
+    return tree_findings(tmp_path, {
+        folder + "manifest.json": '{"domain": "demo"}',
+        folder + "__init__.py": setup,
+        folder + "client.py": FOX_CLIENT,
+        folder + "controller.py": controller,
+    }, select="TRD2", project=True)
+
+
+def test_local_dict_then_holder_unload_never_closes(tmp_path: Path) -> None:
+    # The dict dies with the setup's frame: it takes nothing over. The controller keeps the client
+    # in ``hass.data`` and its ``unload()`` ends only listeners: both ends of the chain reported.
+    holder = "`hass...entry_id]`"  # (the message cuts a long name in the middle)
+    assert _fox(tmp_path) == [
+        f"__init__.py:13:13 TRD201 `client` lives on in {holder} after the function, never closed; close it where that ends",
+        f"client.py:7:9 TRD202 `self._session` is closed only by `Client.close()`, which nothing calls on the one kept in {holder}; "
+        "call it where that ends",
+    ]
+
+
+def test_local_dict_then_holder_whose_unload_closes(tmp_path: Path) -> None:
+    # The twin: the controller's ``unload()`` closes the client, and the entry's unload awaits it.
+    controller = FOX_CONTROLLER.replace("    def unload(self):", "    async def unload(self):") + "        await self._client.close()\n"
+    assert _fox(tmp_path, controller=controller, awaited=True) == []
+
+
+def test_local_dict_kept_and_closed_at_unload(tmp_path: Path) -> None:
+    # The twin (the maintainers' fix): the dict's clients are kept for the entry and closed at unload.
+    keep = '    hass.data[DOMAIN]["clients"] = clients.values()\n'
+    unload = '    for client in hass.data[DOMAIN]["clients"]:\n        await client.close()\n'
+    assert _fox(tmp_path, keep=keep, unload=unload) == []

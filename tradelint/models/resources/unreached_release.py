@@ -60,7 +60,7 @@ def release_never_reached(ctx: FileContext, c: Creation) -> Unreached | None:
     module, cls = ctx.module, c.cls
     if cls is None or c.kind != "self" or in_tests(module):
         return None
-    ends = _ends_closing(_methods(module, cls), c.name, c.spec.close)
+    ends, way = _ends_closing(_methods(module, cls), c.name, c.spec.close)
     if not ends:
         return None
     root = project_root(module) or (module.roots[0] if module.roots else None)
@@ -76,19 +76,21 @@ def release_never_reached(ctx: FileContext, c: Creation) -> Unreached | None:
         other = module.project.module_at(path)
         if other is not None and other not in others and _named_outside(other, cls, c.name):
             return None
-    if _ends_called(module, root, cls, ends):
-        return None
-    found: Unreached | None = None
+    made: list[tuple[ModuleInfo, ast.Call]] = []
     for other in (module, *others):
         calls = _constructions(other, cls)
         if calls is None:
             return None
-        for call in calls:
-            holder = _never_ended(ctx, other, call)
-            if holder is None:
-                return None
-            if found is None:
-                found = Unreached(tuple(ends), f"{other.path.name}:{call.lineno}", holder)
+        made.extend((other, call) for call in calls)
+    if not made or _ends_called(module, root, cls, sorted(way)):
+        return None
+    found: Unreached | None = None
+    for other, call in made:
+        holder = _never_ended(ctx, other, call)
+        if holder is None:
+            return None
+        if found is None:
+            found = Unreached(tuple(ends), f"{other.path.name}:{call.lineno}", holder)
     return found
 
 
@@ -134,20 +136,26 @@ def _makes(methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef], attr: str
     return makers
 
 
-def _ends_closing(methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef], attr: str, close: str) -> list[str]:
+def _ends_closing(
+    methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef], attr: str, close: str
+) -> tuple[list[str], set[str]]:
     """The ends of the class (``__aexit__``, a public release) that close ``self.<attr>``, when
-    every close of it is reached only from those ends or from a renewal; [] otherwise."""
+    every close of it is reached only from those ends or from a renewal, and every method on the
+    way from an end to a close (``_disconnect()``): calling any of them outside the class may
+    close it. ([], set()) otherwise."""
     closers = {name for name, m in methods.items() if _closes(m, attr, close)}
     if not closers:
-        return []
+        return [], set()
     makers = _makes(methods, attr)
     callers: dict[str, list[tuple[str, int]]] = {}
     for name, m in methods.items():
         for line, called in _self_calls(m):
             callers.setdefault(called, []).append((name, line))
     ends: set[str] = set()
+    way: set[str] = set()
 
     def proven(name: str, seen: frozenset[str]) -> bool:
+        way.add(name)
         if _is_end(name):
             ends.add(name)
             return True
@@ -160,12 +168,12 @@ def _ends_closing(methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef], at
         return True
 
     if not (all(proven(name, frozenset()) for name in closers) and ends):
-        return []
+        return [], set()
     # An end that another method of the class calls (``run()`` ending in ``await self.close()``)
     # runs whenever that method does: not judged.
     if any(not _is_end(caller) for end in ends for caller, _ in callers.get(end, ())):
-        return []
-    return sorted(ends, key=lambda e: (e in _ENDS, e))  # a public end first: what to call
+        return [], set()
+    return sorted(ends, key=lambda e: (e in _ENDS, e)), way  # a public end first: what to call
 
 
 def _is_end(name: str) -> bool:
@@ -187,8 +195,8 @@ def _renews(method: ast.FunctionDef | ast.AsyncFunctionDef, after: int, attr: st
 
 
 def _ends_called(module: ModuleInfo, root: Path, cls: ast.ClassDef, ends: list[str]) -> bool:
-    """Whether some code of the project may call one of ``ends`` on an instance of ``cls``: a
-    mention of a public end's name outside the class on a receiver not proven of another class
+    """Whether some code of the project may call one of ``ends`` (or a method on the way to the
+    close) on an instance of ``cls``: a mention of its name outside the class on a receiver not proven of another class
     (``await coordinator.client.stop()``, ``entry.async_on_unload(client.stop)``), or, for
     ``__aexit__``, an ``async with`` (``with``) of a value that is no call and no attribute made by
     a library's call (``async with self._lock`` where ``self._lock = asyncio.Lock()``), or an exit
