@@ -325,3 +325,22 @@ def test_local_dict_kept_and_closed_at_unload(tmp_path: Path) -> None:
     keep = '    hass.data[DOMAIN]["clients"] = clients.values()\n'
     unload = '    for client in hass.data[DOMAIN]["clients"]:\n        await client.close()\n'
     assert _fox(tmp_path, keep=keep, unload=unload) == []
+
+
+def test_kept_directly_for_the_entry(tmp_path: Path) -> None:
+    # The chain of one step: the client itself in ``entry.runtime_data``, and an unload that ends nothing.
+    folder = "custom_components/demo/"
+    setup = SETUP.replace("entry.runtime_data = Coordinator(hass, client)", "entry.runtime_data = client")
+    found = _check_tree(tmp_path, {
+        folder + "manifest.json": '{"domain": "demo"}', folder + "__init__.py": setup.replace("UNLOAD", ""), folder + "client.py": CLIENT})
+    assert found == [REPORTED.format(end="__aexit__")]
+
+
+def test_kept_directly_and_entered_at_unload(tmp_path: Path) -> None:
+    # The twin: the unload ends it by its own protocol (``__aexit__`` by hand).
+    folder = "custom_components/demo/"
+    setup = SETUP.replace("entry.runtime_data = Coordinator(hass, client)", "entry.runtime_data = client")
+    unload = "    await entry.runtime_data.__aexit__(None, None, None)\n"
+    found = _check_tree(tmp_path, {
+        folder + "manifest.json": '{"domain": "demo"}', folder + "__init__.py": setup.replace("UNLOAD", unload), folder + "client.py": CLIENT})
+    assert found == []

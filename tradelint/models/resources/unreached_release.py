@@ -311,7 +311,7 @@ def _never_ended(ctx: FileContext, module: ModuleInfo, call: ast.Call) -> str | 
         c = verdict.creation
         if c.call is not call and not any(n is call for n in ast.walk(c.stmt)):
             continue
-        if verdict.problem != "never_closed":
+        if verdict.problem not in ("never_closed", "integration_never_closed"):
             return None
         if c.kind == "integration":
             return ast.unparse(c.stmt.targets[0]) if isinstance(c.stmt, ast.Assign) else "the integration's data"
