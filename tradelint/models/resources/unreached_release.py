@@ -196,12 +196,13 @@ def _renews(method: ast.FunctionDef | ast.AsyncFunctionDef, after: int, attr: st
 
 def _ends_called(module: ModuleInfo, root: Path, cls: ast.ClassDef, ends: list[str]) -> bool:
     """Whether some code of the project may call one of ``ends`` (or a method on the way to the
-    close) on an instance of ``cls``: a mention of its name outside the class on a receiver not proven of another class
-    (``await coordinator.client.stop()``, ``entry.async_on_unload(client.stop)``), or, for
-    ``__aexit__``, an ``async with`` (``with``) of a value that is no call and no attribute made by
-    a library's call (``async with self._lock`` where ``self._lock = asyncio.Lock()``), or an exit
-    stack, or ``__aenter__`` called by hand."""
-    words = [e for e in ends if e not in _ENDS] + (["with"] if any(e in _ENDS for e in ends) else [])
+    close) on an instance of ``cls``: a mention of its name outside the class on a receiver not
+    proven of another class (``await coordinator.client.stop()``, ``entry.async_on_unload(
+    client.stop)``, ``await client.__aexit__(None, None, None)``), or, for ``__aexit__``, an
+    ``async with`` (``with``) of a value that is no call and no attribute made by a library's call
+    (``async with self._lock`` where ``self._lock = asyncio.Lock()``), or an exit stack, or
+    ``__aenter__`` called by hand."""
+    words = [*ends, *(["with"] if any(e in _ENDS for e in ends) else [])]  # (``x.__aexit__(...)`` by hand too)
     family = {id(c) for _, c in class_and_bases(module, cls)}
     for word in words:
         module.project.note_scan(f"mentions {word}", root)
