@@ -344,3 +344,45 @@ def test_kept_directly_and_entered_at_unload(tmp_path: Path) -> None:
     found = _check_tree(tmp_path, {
         folder + "manifest.json": '{"domain": "demo"}', folder + "__init__.py": setup.replace("UNLOAD", unload), folder + "client.py": CLIENT})
     assert found == []
+
+
+LIFESPAN = """\
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from .feed import Feed
+
+
+class Hub:
+    def __init__(self, feed):
+        self.feed = feed
+
+
+@asynccontextmanager
+async def lifespan(app):
+    feed = Feed()
+    await feed.open()
+    hub = Hub(feed)
+    app.state.hub = hub
+    yield
+EXIT
+
+app = FastAPI(lifespan=lifespan)
+"""
+
+
+def test_lifespan_exit_reaches_no_end(tmp_path: Path) -> None:
+    # FastAPI's lifespan: the hub kept in ``app.state`` outlives the ``yield``; nothing after it
+    # closes the feed.
+    found = _check_tree(tmp_path, {"svc/__init__.py": "", "svc/feed.py": APP_CLIENT, "svc/app.py": LIFESPAN.replace("EXIT", "")})
+    assert found == [
+        "feed.py:9:9 TRD202 `self._session` is closed only by `Feed.close()`, which nothing calls on the one kept in "
+        "`app...hub`; call it where that ends"
+    ]
+
+
+def test_lifespan_exit_closes_through_the_holder(tmp_path: Path) -> None:
+    exit_ = "    await hub.feed.close()\n"
+    found = _check_tree(tmp_path, {"svc/__init__.py": "", "svc/feed.py": APP_CLIENT, "svc/app.py": LIFESPAN.replace("EXIT", exit_)})
+    assert found == []
