@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-
 from pathlib import Path
 
 from tradelint.facts.attribute_types import receiver_class
@@ -46,8 +45,8 @@ _ENDS = ("__aexit__", "__exit__")
 @dataclass(frozen=True)
 class Unreached:
     """``ends``: the methods of the class whose close of the attribute no instance reaches (a
-    public one first);
-    ``instance``: where one instance is made (``path:line``) and ``holder``, what keeps it."""
+    public one first); ``instance``: where one instance is made (``path:line``); ``holder``: what
+    keeps it beyond the function that made it."""
 
     ends: tuple[str, ...]
     instance: str
