@@ -20,6 +20,7 @@ from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
 from tradelint.models.resources.release_gaps import failing_use_before_close
 from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.unawaited_attribute import never_awaited_attributes
+from tradelint.rules.unreached_texts import unreached_release_reports
 
 
 class ResourceOnSelfNeverClosed(Rule):
@@ -300,6 +301,28 @@ class ResourceOnSelfNeverClosed(Rule):
     releases nothing it is given: `Disconnect(self.udp_client, ...)`) and then makes a new one
     drops the old one open (XKNX/xknx `b93be2a2`); any other call first may end it, and is trusted.
 
+    A class that closes the attribute only in its own ends (`__aexit__`, a public `stop()`),
+    otherwise only where it makes it again (`refresh()`: disconnect, then connect anew), is read
+    from the other end of the hand-off chain: when every instance the project makes is kept (by a
+    holder that keeps it on `self`, a record, a display) in a framework's per-instance store
+    (`entry.runtime_data`, `hass.data[DOMAIN][entry.entry_id]`, `app[...]`) whose end of life
+    reaches no release of it (TRD201's verdict on each instance), and no code of the project names
+    one of those ends outside the class (`await coordinator.client.stop()`) or enters an
+    instance (`async with`), no close ever runs: reported where the class makes it (iprak/sensi
+    `9ec66e57`). An instance given to an unknown callable is not proven kept: not judged.
+    ```python
+    class Client:
+        async def _connect(self):
+            self._sio = socketio.AsyncClient()  # reported: `__aexit__()` never runs
+
+        async def __aexit__(self, *exc):
+            await self._disconnect()            # the only end; `_disconnect()` closes `self._sio`
+
+    async def async_setup_entry(hass, entry):
+        client = Client()
+        entry.runtime_data = Coordinator(hass, client)   # keeps it; the unload ends nothing
+    ```
+
     ## Why is this bad?
     The object outlives the call that made the session, so only the class can close it. If its
     `shutdown()`/`close()` forgets, every instance leaks a session ("Unclosed client session").
@@ -406,6 +429,7 @@ class ResourceOnSelfNeverClosed(Rule):
                                  name=kept_object.attr, label=kept_object.label, close=kept_object.method),
                              None, fit_help("`{close}()` is a coroutine function: the call at line {line} only creates a coroutine",
                                             close=kept_object.method, line=str(kept_object.release.lineno)))
+        yield from unreached_release_reports(ctx)
         for verdict in resource_analysis(ctx).verdicts:
             if verdict.problem not in (
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
@@ -672,3 +696,4 @@ def _text(name: str, close: str, shutdown: str | None, add: str, cls: str, label
         fit("`self.{name}` is never closed; " + where, name=name, close=close, shutdown=shutdown or "", add=add),
         fit_help("Each `{cls}` leaks the `{label}(...)` it makes in `{function}()`", cls=cls, label=label, function=function),
     )
+

@@ -14,8 +14,7 @@ from tradelint.models.resources.own_closes import open_exits
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.unawaited_release import made_here, unawaited_releases_of
-from tradelint.rules.unclosed_texts import fix_offered as _fix_offered, open_exit_report as _open_exit_report, process_report as _process_report
-from tradelint.rules.unclosed_texts import text_of as _text, text_kept as _text_kept
+from tradelint.rules.unclosed_texts import fix_offered as _fix_offered, open_exit_report as _open_exit_report, process_report as _process_report, text_of as _text, text_kept as _text_kept
 
 
 class UnclosedAsyncResource(Rule):
@@ -349,7 +348,8 @@ class UnclosedAsyncResource(Rule):
 
     A local list or set that the function only adds to, tests or counts
     (`sessions.append(ClientSession())`, then `len(sessions)`) dies with the frame: its elements
-    are never closed.
+    are never closed. A dict of its own only stored into, looked up with `get` or tested
+    (`clients[host] = client`) dies alike, taking nothing over: the client's other uses decide.
 
     A context manager, a fixture or a dependency lends what it yields for the caller's block:
     `yield ClientSession()` in an `@asynccontextmanager` leaves nothing after the `yield` that

@@ -24,6 +24,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import capword
 from tradelint.facts.uses import declarations, name_loads, name_stores
+from tradelint.models.resources.frame_caches import frame_cache
 
 # Methods that put their argument into the collection they are called on.
 GROWERS = frozenset({"append", "appendleft", "add", "extend", "insert", "setdefault", "put_nowait", "push"})
@@ -55,6 +56,8 @@ def kept_beyond(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctio
             ):
                 targets = [parent.func.value]
             for target in targets:
+                if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and frame_cache(module, function, target.value.id):
+                    continue  # ``clients[host] = client`` in a dict that dies with the frame
                 if isinstance(target, (ast.Attribute, ast.Subscript)):
                     return target
                 if isinstance(target, ast.Name):

@@ -67,11 +67,11 @@ from tradelint.models.resources.resource_types import (
 from tradelint.models.resources.project_evidence import may_be_shared, released_by_project
 from tradelint.models.resources.stop_only import stop_only_closer
 from tradelint.models.resources.unawaited import UnawaitedIndex, unawaited_closes_of
-from tradelint.facts.app_startup import application_global, closed_somewhere, kept_from_startup, kept_on_app, place_key, registers_shutdown
+from tradelint.facts.app_startup import application_global, closed_somewhere, kept_from_startup, place_key, registers_shutdown
+from tradelint.models.resources.frame_caches import kept_by_store
 from tradelint.models.resources.statements import (
-    closed_after, closed_at_once, lent_owner_left_open,
-    _calls_coroutine_function, _capword_callee, _closes_a_part, _closes_held, _closure_method, _default_of, _dotted,
-    _handed_to, _is_async_generator, _is_context_manager, _is_teardown_generator,
+    closed_after, closed_at_once, lent_owner_left_open, _calls_coroutine_function, _capword_callee, _closes_a_part, _closes_held,
+    _closure_method, _default_of, _dotted, _handed_to, _is_async_generator, _is_context_manager, _is_teardown_generator,
     _keyword_is_false, _lent_for_a_block, _local_collection_drops, _module_collection, _replaced_before_use,
     _replaced_unclosed, _run_to_completion, _set_on_self, _unpacked_name, _yielded, _yields_inside,
 )
@@ -521,7 +521,7 @@ class ResourceAnalysis:
                     self.module, self.spec_for(use.call), use)  # ``Redis(connection_pool=pool)``
             if kept_at_setup(self.module, c.function, use.node, use.kind):
                 return self._judge(replace(c, kind="integration")) or handoff_problem(self.module, c, node, close_nodes)
-            kept = kept_on_app(self.module, c.function, use.node) if use.kind == "alias" else None
+            kept = kept_by_store(self.module, c.function, use.node) if use.kind == "alias" else None
             if kept is not None:
                 if kept:
                     return None
