@@ -71,17 +71,19 @@ def release_never_reached(ctx: FileContext, c: Creation) -> Unreached | None:
               if (m := module.project.module_at(path)) is not None]
     if any(_named_outside(m, cls, c.name) for m in (module, *others)):
         return None
-    for path, _ in files_naming(module.project, root, c.name, skip=module.path):
-        other = module.project.module_at(path)
-        if other is not None and other not in others and _named_outside(other, cls, c.name):
-            return None
     made: list[tuple[ModuleInfo, ast.Call]] = []
     for other in (module, *others):
         calls = _constructions(other, cls)
-        if calls is None:
-            return None
+        if calls is None or any(_kept_on_self(other, call) for call in calls):
+            return None  # (an instance kept on ``self`` is its owner's to end: no verdict of its own)
         made.extend((other, call) for call in calls)
-    if not made or _ends_called(module, root, cls, sorted(way)):
+    if not made:
+        return None
+    for path, _ in files_naming(module.project, root, c.name, skip=module.path):
+        named = module.project.module_at(path)
+        if named is not None and named not in others and _named_outside(named, cls, c.name):
+            return None
+    if _ends_called(module, root, cls, sorted(way)):
         return None
     found: Unreached | None = None
     for other, call in made:
@@ -91,6 +93,15 @@ def release_never_reached(ctx: FileContext, c: Creation) -> Unreached | None:
         if found is None:
             found = Unreached(tuple(ends), f"{other.path.name}:{call.lineno}", holder)
     return found
+
+
+def _kept_on_self(module: ModuleInfo, call: ast.Call) -> bool:
+    """``self.<attr> = [await] C(...)``: the construction's statement stores it on ``self``."""
+    parent = module.parent(call)
+    stmt = module.parent(parent) if isinstance(parent, ast.Await) else parent
+    return isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value in (call, parent) and any(
+        isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
+        for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]))
 
 
 def _methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
