@@ -125,6 +125,18 @@ def test_unload_pops_the_entry_and_stops_the_client(tmp_path: Path) -> None:
     assert _integration(tmp_path, unload, keep=HASS_DATA) == []
 
 
+def test_unload_reads_the_item_under_its_own_parameter_names(tmp_path: Path) -> None:
+    # The store's roots are the parameters by position: ``config_entry`` is the setup's ``entry``.
+    unload = "    coordinator = hass.data[DOMAIN][config_entry.entry_id]\n    await coordinator.client.stop()\n"
+    found = _integration(tmp_path, unload.replace("config_entry", "entry"), keep=HASS_DATA)
+    renamed = SETUP.replace("KEEP", HASS_DATA).replace("UNLOAD", unload).replace(
+        "async_unload_entry(hass: HomeAssistant, entry: ConfigEntry)", "async_unload_entry(hass: HomeAssistant, config_entry: ConfigEntry)")
+    folder = "custom_components/demo/"
+    assert found == [] and _check_tree(tmp_path / "renamed", {
+        folder + "manifest.json": '{"domain": "demo"}', folder + "__init__.py": renamed,
+        folder + "client.py": CLIENT, folder + "coordinator.py": COORDINATOR}) == []
+
+
 def test_unload_stops_another_entrys_client(tmp_path: Path) -> None:
     # The twin: a different key of the store (another entry's holder).
     unload = '    coordinator = hass.data[DOMAIN].pop("default")\n    await coordinator.client.stop()\n'
