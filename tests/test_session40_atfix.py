@@ -137,6 +137,18 @@ def test_unload_reads_the_item_under_its_own_parameter_names(tmp_path: Path) -> 
         folder + "client.py": CLIENT, folder + "coordinator.py": COORDINATOR}) == []
 
 
+def test_setup_keeps_through_a_local_of_the_store(tmp_path: Path) -> None:
+    # ``domain_data = hass.data.setdefault(DOMAIN, {})`` then ``domain_data[entry.entry_id] = ...``:
+    # the same place the unload pops.
+    keep = "domain_data = hass.data.setdefault(DOMAIN, {})\n    domain_data[entry.entry_id]"
+    unload = "    coordinator = hass.data[DOMAIN].pop(entry.entry_id)\n    await coordinator.client.stop()\n"
+    assert _integration(tmp_path, unload, keep=keep) == []
+    # The twin: another item of the same store.
+    other = unload.replace("pop(entry.entry_id)", 'pop("default")')
+    assert _integration(tmp_path / "other", other, keep=keep) == [
+        "__init__.py:11:5 TRD201 `client` lives on in `domain_data...entry_id]` after the function, never closed; close it where that ends"]
+
+
 def test_unload_stops_another_entrys_client(tmp_path: Path) -> None:
     # The twin: a different key of the store (another entry's holder).
     unload = '    coordinator = hass.data[DOMAIN].pop("default")\n    await coordinator.client.stop()\n'

@@ -54,8 +54,9 @@ def ended_through_store(module: ModuleInfo, function: ast.AST, name: str, close:
     locals_: dict[str, tuple[str, ...]] = {}
     _carriers(module, function, name, (), stores, locals_)
     targets: set[Key] = set()
+    own_aliases = _aliases(function, params)
     for store, path in stores:
-        key = _key(store, params, {})
+        key = _key(store, params, own_aliases)
         if key is not None and key[0][0] == "@":
             targets.add(key + tuple((".", a) for a in path))
     if not targets:
@@ -184,12 +185,7 @@ def _ends_of_life(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunct
 def _releases(function: ast.AST, params: dict[str, int], targets: set[Key], close: str, after: int) -> bool:
     """Whether ``function`` (after line ``after``) releases a target: a call of ``close`` or of
     a release-named method on it, reached inline or through a local bound to a read of it."""
-    aliases: dict[str, Key] = {}
-    for node in walk(function):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            key = _key(node.value, params, aliases)
-            if key is not None and node.targets[0].id not in aliases and key[0][0] == "@":
-                aliases[node.targets[0].id] = key
+    aliases = _aliases(function, params)
     for node in walk(function):
         if (
             isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.lineno > after
@@ -198,3 +194,15 @@ def _releases(function: ast.AST, params: dict[str, int], targets: set[Key], clos
         ):
             return True
     return False
+
+
+def _aliases(function: ast.AST, params: dict[str, int]) -> dict[str, Key]:
+    """The locals of ``function`` bound to a read of a place under its parameters
+    (``coordinator = entry.runtime_data``, ``domain_data = hass.data.setdefault(DOMAIN, {})``)."""
+    aliases: dict[str, Key] = {}
+    for node in walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            key = _key(node.value, params, aliases)
+            if key is not None and node.targets[0].id not in aliases and key[0][0] == "@":
+                aliases[node.targets[0].id] = key
+    return aliases
