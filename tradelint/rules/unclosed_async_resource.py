@@ -507,7 +507,7 @@ class UnclosedAsyncResource(Rule):
     holder or a display holding it) where `Api` closes nothing. The session is still never
     closed, but it must be closed where the holder ends (the owner's `close()`, the unload, the
     shutdown), not in the function: the message names the holder, and no `async with` fix is
-    offered, since it would close the session under the `Api` as the function returns. A result
+    offered, since it would close the session under the `Api` as the function returns. Closed there when the end of life the framework calls for that store (an integration's `async_unload_entry`, the code after a lifespan's `yield`, an aiohttp `on_cleanup` handler) reads the same place back, inline or into a name (`coordinator = entry.runtime_data`, `hass.data[DOMAIN].pop(entry.entry_id)`, `app["hub"]`, the lifespan's own `hub`), and releases the resource through the attribute the holder's `__init__` keeps it as (`await coordinator.client.stop()`, `await hub.feed.close()`; iprak/sensi `9ec66e57`); a release of another attribute, or through another key, closes nothing of it. A result
     computed with the session (`data = await fetch(session)`) carries nothing, and an `Api` that
     dies with the function keeps the fix:
     ```python

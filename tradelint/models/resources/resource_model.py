@@ -40,6 +40,7 @@ from tradelint.models.resources.owner_leaks import holder_spec, owner_leaks
 from tradelint.models.resources.held_parts import held_and_closed
 from tradelint.models.resources.released_elements import keep, released_element_stores
 from tradelint.models.resources.holder_owners import holder_left_open
+from tradelint.models.resources.ended_through_store import ended_through_store
 from tradelint.models.resources.dropped import lost_element, shared_element
 from tradelint.models.resources.creation_shapes import chained_self_binding, entered_by_hand, owner_creation, part_creation
 from tradelint.models.resources.factories import (
@@ -51,8 +52,7 @@ from tradelint.models.resources.receivers import receiver_closes
 from tradelint.models.resources.proofs import (
     callee_name, closed_where_errors_are_swallowed, awaitable_here, evaluated_on_one_branch,
     module_cache_of, elements_left_open, global_elements_ended, loaded_on_the_loop_and_closed, kept_on_self,
-    names_class, only_borrowed_by, remade_after_release, result_is_ended, self_ending_methods, stored_back,
-    unknown_callable, aliased_attribute,
+    names_class, only_borrowed_by, remade_after_release, result_is_ended, self_ending_methods, stored_back, unknown_callable, aliased_attribute,
 )
 from tradelint.models.resources.eager_defaults import eager_default
 from tradelint.models.resources.library_makers import imported_makers, inherited_makers, library_maker
@@ -578,7 +578,7 @@ class ResourceAnalysis:
         if used and registers_shutdown(c.function):
             return "app_never_closed"  # made while building an application: its cleanup must close it
         # ``self.ctx = Holder(client)``, closed through ``self.ctx.client`` (:mod:`.held_parts`).
-        return "never_closed" if used and not any(held_and_closed(self.module, c.function, n, c.spec.close) for n in name_loads(c.function, c.name)) else None
+        return "never_closed" if used and not any(held_and_closed(self.module, c.function, n, c.spec.close) for n in name_loads(c.function, c.name)) and not ended_through_store(self.module, c.function, c.name, c.spec.close) else None
 
     def _judge_global(self, c: Creation) -> Problem | None:
         """``global SESSION; SESSION = ClientSession()``: the module owns it, and some code of the

@@ -1,0 +1,208 @@
+"""A local kept through a holder in a framework's store, and ended by the end of life the framework
+calls through that same store (issue 28, session 40: "every flagged site clean after the fix").
+
+``client = Client(hass); entry.runtime_data = Coordinator(hass, client)``: the coordinator keeps
+the client as ``self.client`` (its ``__init__`` stores the parameter) and the config entry keeps
+the coordinator, so the client lives on in ``entry.runtime_data.client``. The end of life the
+framework calls for that store ends it when it reads the same store back (into a name or inline)
+and calls a release of the instance through that attribute path: iprak/sensi ``9ec66e57``'s
+``coordinator = entry.runtime_data; await coordinator.client.stop()`` in ``async_unload_entry``.
+
+The ends of life, each reading the store through its own parameters (matched by position):
+
+- Home Assistant's ``async_unload_entry`` (and ``async_remove_entry``) of the module whose
+  ``async_setup_entry`` keeps it;
+- the handlers an aiohttp application runs at its end (``app.on_cleanup.append(f)``,
+  ``app.on_shutdown.append(f)``), for what a handler of the module keeps;
+- the code after the ``yield`` of the function that keeps it (a FastAPI lifespan, an aiohttp
+  cleanup context), which may also read the holder through its own local (``hub.feed.close()``).
+
+The store is compared step by step (``hass.data.setdefault(DOMAIN, {})[entry.entry_id]`` is the
+place ``hass.data[DOMAIN].pop(entry.entry_id)`` reads back); a release on another attribute of the
+holder, or through another key, ends nothing of this one.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.class_family import resolve_class_node
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.summaries import is_release_name
+from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.uses import name_loads
+
+Key = tuple[tuple[str, str], ...]
+
+# Home Assistant's ends of an entry, and the setup that keeps for it.
+_UNLOADS = ("async_unload_entry", "async_remove_entry")
+_SETUPS = ("async_setup_entry",)
+# aiohttp's signals run at an application's end.
+_END_SIGNALS = ("on_cleanup", "on_shutdown")
+# Methods of a mapping that read the item of their first argument.
+_ITEM_READERS = ("get", "pop", "setdefault")
+
+
+def ended_through_store(module: ModuleInfo, function: ast.AST, name: str, close: str) -> bool:
+    """Whether the local ``name`` of ``function``, kept (itself or through the holders built from
+    it) in a store outside the function, is released by an end of life that reads that store
+    back: a call of ``close`` or a release-named method on the attribute path that holds it."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    params = _positions(function)
+    stores: list[tuple[ast.expr, tuple[str, ...]]] = []
+    locals_: dict[str, tuple[str, ...]] = {}
+    _carriers(module, function, name, (), stores, locals_)
+    targets: set[Key] = set()
+    own_aliases = _aliases(function, params)
+    for store, path in stores:
+        key = _key(store, params, own_aliases)
+        if key is not None and key[0][0] == "@":
+            targets.add(key + tuple((".", a) for a in path))
+    if not targets:
+        return False
+    after = _after_yield(function)
+    if after is not None:
+        own = targets | {(("$", local),) + tuple((".", a) for a in path) for local, path in locals_.items()}
+        if _releases(function, params, own, close, after):
+            return True
+    return any(_releases(end, _positions(end), targets, close, 0) for end in _ends_of_life(module, function))
+
+
+def _carriers(
+    module: ModuleInfo, function: ast.AST, name: str, path: tuple[str, ...],
+    stores: list[tuple[ast.expr, tuple[str, ...]]], locals_: dict[str, tuple[str, ...]],
+) -> None:
+    """Where the value of ``name`` is kept: each store (an attribute or item) with the attribute
+    path from what is stored to the value, and each local bound to it or to a holder of it."""
+    if name in locals_ or len(locals_) > 8:
+        return
+    locals_[name] = path
+    for load in name_loads(function, name):
+        node: ast.expr = load
+        steps = path
+        while True:
+            parent = module.parent(node)
+            if isinstance(parent, ast.keyword) and isinstance(call := module.parent(parent), ast.Call) and parent.arg:
+                kept = _kept_as(module, call, parent.arg)
+            elif isinstance(parent, ast.Call) and any(a is node for a in parent.args):
+                call, kept = parent, _kept_as(module, parent, parent.args.index(node))
+            else:
+                break
+            if kept is None:
+                break
+            node, steps = call, (kept, *steps)
+        parent = module.parent(node)
+        if not (isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1):
+            continue
+        target = parent.targets[0]
+        if isinstance(target, (ast.Attribute, ast.Subscript)):
+            stores.append((target, steps))
+        elif isinstance(target, ast.Name):
+            _carriers(module, function, target.id, steps, stores, locals_)
+
+
+def _kept_as(module: ModuleInfo, call: ast.Call, arg: int | str) -> str | None:
+    """The attribute a first-party class's ``__init__`` keeps its argument ``arg`` (a position
+    or a keyword) as: ``self.client = client``; None when it keeps it as none."""
+    found = resolve_class_node(module, call.func)
+    init = next((s for s in found[1].body if isinstance(s, FUNCTION_NODES) and s.name == "__init__"), None) if found else None
+    if init is None:
+        return None
+    names = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
+    param = arg if isinstance(arg, str) else names[arg] if arg < len(names) else None
+    for node in walk(init):
+        if (
+            isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id == param
+            and any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self" for t in node.targets)
+        ):
+            return next(t.attr for t in node.targets if isinstance(t, ast.Attribute))
+    return None
+
+
+def _positions(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
+    return {a.arg: i for i, a in enumerate((*function.args.posonlyargs, *function.args.args))}
+
+
+def _key(expr: ast.expr, params: dict[str, int], aliases: dict[str, Key]) -> Key | None:
+    """``expr`` as steps from its root (a parameter by position, a local read back, a module
+    name): ``entry.runtime_data`` of ``async_setup_entry(hass, entry)`` is ``@1 .runtime_data``;
+    ``hass.data.setdefault(DOMAIN, {})[entry.entry_id]`` and ``hass.data[DOMAIN].pop(entry.entry_id)``
+    are the same place. None for anything else (a call's result)."""
+    if isinstance(expr, ast.Await):
+        return _key(expr.value, params, aliases)
+    if isinstance(expr, ast.Name):
+        if expr.id in aliases:
+            return aliases[expr.id]
+        return (("@", str(params[expr.id])),) if expr.id in params else (("$", expr.id),)
+    if isinstance(expr, ast.Attribute):
+        base = _key(expr.value, params, aliases)
+        return None if base is None else base + ((".", expr.attr),)
+    if isinstance(expr, ast.Subscript):
+        base, item = _key(expr.value, params, aliases), _item(expr.slice, params, aliases)
+        return None if base is None or item is None else base + (("[]", item),)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in _ITEM_READERS and expr.args:
+        base, item = _key(expr.func.value, params, aliases), _item(expr.args[0], params, aliases)
+        return None if base is None or item is None else base + (("[]", item),)
+    return None
+
+
+def _item(expr: ast.expr, params: dict[str, int], aliases: dict[str, Key]) -> str | None:
+    if isinstance(expr, ast.Constant):
+        return repr(expr.value)
+    key = _key(expr, params, aliases)
+    return None if key is None else repr(key)
+
+
+def _after_yield(function: ast.AST) -> int | None:
+    """The line of the first ``yield`` of ``function`` (its own, not a nested function's): what
+    follows runs at the end of the life it hands out."""
+    lines = [n.lineno for n in walk(function) if isinstance(n, (ast.Yield, ast.YieldFrom))]
+    return min(lines) if lines else None
+
+
+def _ends_of_life(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The functions of the module the framework calls at the end of what ``function`` keeps for."""
+    if module.parent(function) is not module.tree:
+        return []
+    top = [s for s in module.tree.body if isinstance(s, FUNCTION_NODES)]
+    if function.name in _SETUPS:
+        return [s for s in top if s.name in _UNLOADS]
+    registered = {
+        a.id for n in module.index.calls
+        if isinstance(n.func, ast.Attribute) and n.func.attr == "append"
+        and isinstance(n.func.value, ast.Attribute) and n.func.value.attr in _END_SIGNALS
+        for a in n.args if isinstance(a, ast.Name)
+    }
+    started = any(
+        isinstance(n.func, ast.Attribute) and n.func.attr == "append" and isinstance(n.func.value, ast.Attribute)
+        and n.func.value.attr == "on_startup" and any(isinstance(a, ast.Name) and a.id == function.name for a in n.args)
+        for n in module.index.calls
+    )
+    return [s for s in top if s.name in registered and s is not function] if started else []
+
+
+def _releases(function: ast.AST, params: dict[str, int], targets: set[Key], close: str, after: int) -> bool:
+    """Whether ``function`` (after line ``after``) releases a target: a call of ``close`` or of
+    a release-named method on it, reached inline or through a local bound to a read of it."""
+    aliases = _aliases(function, params)
+    for node in walk(function):
+        if (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.lineno > after
+            and (node.func.attr == close or is_release_name(node.func.attr))
+            and _key(node.func.value, params, aliases) in targets
+        ):
+            return True
+    return False
+
+
+def _aliases(function: ast.AST, params: dict[str, int]) -> dict[str, Key]:
+    """The locals of ``function`` bound to a read of a place under its parameters
+    (``coordinator = entry.runtime_data``, ``domain_data = hass.data.setdefault(DOMAIN, {})``)."""
+    aliases: dict[str, Key] = {}
+    for node in walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            key = _key(node.value, params, aliases)
+            if key is not None and node.targets[0].id not in aliases and key[0][0] == "@":
+                aliases[node.targets[0].id] = key
+    return aliases
