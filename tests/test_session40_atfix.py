@@ -22,6 +22,7 @@ from functools import partial
 from pathlib import Path
 
 from tests.conftest import tree_findings
+from tests.test_session40_life import APP, APP_CLIENT as FEED  # the same programs as the life tests
 
 _check_tree = partial(tree_findings, select="TRD201", project=True)
 
@@ -155,21 +156,6 @@ def test_unload_stops_another_entrys_client(tmp_path: Path) -> None:
     assert _integration(tmp_path, unload, keep=HASS_DATA) == _reported("hass...entry_id]")
 
 
-FEED = """\
-import aiohttp
-
-
-class Feed:
-    def __init__(self):
-        self._session = None
-
-    async def open(self):
-        self._session = aiohttp.ClientSession()
-
-    async def close(self):
-        await self._session.close()
-"""
-
 LIFESPAN = """\
 from contextlib import asynccontextmanager
 
@@ -224,35 +210,6 @@ def test_lifespan_closes_another_store_place(tmp_path: Path) -> None:
 
 def test_lifespan_closes_nothing(tmp_path: Path) -> None:
     assert _lifespan(tmp_path, "") == LIFESPAN_REPORTED
-
-
-APP = """\
-from aiohttp import web
-
-from .feed import Feed
-
-
-class Hub:
-    def __init__(self, feed):
-        self.feed = feed
-
-
-async def on_startup(app):
-    feed = Feed()
-    await feed.open()
-    app["hub"] = Hub(feed)
-
-
-async def on_cleanup(app):
-CLEANUP    app.pop("hub", None)
-
-
-def make_app():
-    app = web.Application()
-    app.on_startup.append(on_startup)
-    app.on_cleanup.append(on_cleanup)
-    return app
-"""
 
 
 def _app(tmp_path: Path, cleanup: str) -> list[str]:
