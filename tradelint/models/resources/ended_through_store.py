@@ -28,14 +28,14 @@ import ast
 
 from tradelint.facts.class_family import resolve_class_node
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import UNLOAD_FUNCTIONS
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import name_loads
 
 Key = tuple[tuple[str, str], ...]
 
-# Home Assistant's ends of an entry, and the setup that keeps for it.
-_UNLOADS = ("async_unload_entry", "async_remove_entry")
+# The setup that keeps for an entry (its ends: ``framework_ends.UNLOAD_FUNCTIONS``).
 _SETUPS = ("async_setup_entry",)
 # aiohttp's signals run at an application's end.
 _END_SIGNALS = ("on_cleanup", "on_shutdown")
@@ -167,7 +167,7 @@ def _ends_of_life(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunct
         return []
     top = [s for s in module.tree.body if isinstance(s, FUNCTION_NODES)]
     if function.name in _SETUPS:
-        return [s for s in top if s.name in _UNLOADS]
+        return [s for s in top if s.name in UNLOAD_FUNCTIONS]
     registered = {
         a.id for n in module.index.calls
         if isinstance(n.func, ast.Attribute) and n.func.attr == "append"

@@ -96,12 +96,14 @@ def release_never_reached(ctx: FileContext, c: Creation) -> Unreached | None:
 
 
 def _kept_on_self(module: ModuleInfo, call: ast.Call) -> bool:
-    """``self.<attr> = [await] C(...)``: the construction's statement stores it on ``self``."""
+    """``self.<attr> = [await] C(...)`` in a method: the construction's statement stores it on the
+    method's receiver."""
     parent = module.parent(call)
     stmt = module.parent(parent) if isinstance(parent, ast.Await) else parent
-    return isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value in (call, parent) and any(
-        isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
-        for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]))
+    function = module.enclosing_function(call)
+    me = self_name(function) if isinstance(function, FUNCTION_NODES) else None
+    return isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value in (call, parent) and me is not None and any(
+        self_attr(t, me) is not None for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]))
 
 
 def _methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
