@@ -8,18 +8,17 @@ from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
 from tradelint.facts.class_family import bases_naming, declared_by_a_base, subclasses_in_project
-from tradelint.facts.context import ModuleInfo, cast_of
-from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integration, kept_name, reached_at_unload
-from tradelint.facts.owned_elements import added_to
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import goes_on_after_errors, reached_at_unload
 from tradelint.facts.library_ownership import absent_library_function
-from tradelint.facts.holders import kept_at_setup, value_holding
+from tradelint.facts.holders import kept_at_setup
 from tradelint.facts.mid_life import closed_mid_life_only
 from tradelint.facts.never_run import never_runs
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import (
-    Use, assigned_to, called_with_subject, classify, declarations, declares_outer, in_cleanup_block, is_awaited_call,
-    name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_getattr_loads, self_name,
+    Use, called_with_subject, classify, declarations, declares_outer, in_cleanup_block, is_awaited_call,
+    name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_getattr_loads,
 )
 from tradelint.models.resources.callee_release import callee_releases, callee_takes_over
 from tradelint.models.resources.class_factories import class_factory, kept_instance_factory
@@ -32,17 +31,15 @@ from tradelint.facts.import_helpers import with_helper_imports
 from tradelint.models.resources.try_gaps import before_try
 from tradelint.models.resources.error_paths import closed_only_before_cancellation, handoff_problem, left_open_by_a_handler, raised_before_kept, returned
 from tradelint.models.resources.lent import lent_to_a_library
-from tradelint.models.resources.null_pool import pools_nothing
-from tradelint.models.resources.process_globals import closed_in_project, kept_for_the_process
+from tradelint.models.resources.process_globals import closed_in_project
 from tradelint.models.resources.release_gaps import closed_after_own_failure
-from tradelint.models.resources.keyed import judge_keyed, key_on_self, keyed_loads
+from tradelint.models.resources.keyed import judge_keyed
 from tradelint.models.resources.owner_leaks import holder_spec, owner_leaks
 from tradelint.models.resources.held_parts import held_and_closed
 from tradelint.models.resources.released_elements import keep, released_element_stores
 from tradelint.models.resources.holder_owners import holder_left_open
 from tradelint.models.resources.ended_through_store import ended_through_store
 from tradelint.models.resources.dropped import lost_element, shared_element
-from tradelint.models.resources.creation_shapes import chained_self_binding, entered_by_hand, owner_creation, part_creation
 from tradelint.models.resources.factories import (
     borrows, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, maker_function_close, module_factories, module_function_factory,
     self_method_factory,
@@ -50,11 +47,9 @@ from tradelint.models.resources.factories import (
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
 from tradelint.models.resources.receivers import receiver_closes
 from tradelint.models.resources.proofs import (
-    callee_name, closed_where_errors_are_swallowed, awaitable_here, evaluated_on_one_branch,
-    module_cache_of, elements_left_open, global_elements_ended, loaded_on_the_loop_and_closed, kept_on_self,
-    names_class, only_borrowed_by, remade_after_release, result_is_ended, self_ending_methods, stored_back, unknown_callable, aliased_attribute,
+    closed_where_errors_are_swallowed, evaluated_on_one_branch,
+    elements_left_open, global_elements_ended, loaded_on_the_loop_and_closed, only_borrowed_by, remade_after_release, result_is_ended, self_ending_methods, stored_back, unknown_callable, aliased_attribute,
 )
-from tradelint.models.resources.eager_defaults import eager_default
 from tradelint.models.resources.library_makers import imported_makers, inherited_makers, library_maker
 from tradelint.models.resources.loop_transports import LOOP_MADE, loop_transport
 from tradelint.models.resources.library_table import library_packages, library_resource
@@ -67,14 +62,14 @@ from tradelint.models.resources.resource_types import (
 from tradelint.models.resources.project_evidence import may_be_shared, released_by_project
 from tradelint.models.resources.stop_only import stop_only_closer
 from tradelint.models.resources.unawaited import UnawaitedIndex, unawaited_closes_of
-from tradelint.facts.app_startup import application_global, closed_somewhere, kept_from_startup, place_key, registers_shutdown
+from tradelint.facts.app_startup import closed_somewhere, place_key, registers_shutdown
 from tradelint.models.resources.frame_caches import kept_by_store
 from tradelint.models.resources.statements import (
-    closed_after, closed_at_once, lent_owner_left_open, _calls_coroutine_function, _capword_callee, _closes_a_part, _closes_held,
-    _closure_method, _default_of, _dotted, _handed_to, _is_async_generator, _is_context_manager, _is_teardown_generator,
-    _keyword_is_false, _lent_for_a_block, _local_collection_drops, _module_collection, _replaced_before_use,
-    _replaced_unclosed, _run_to_completion, _set_on_self, _unpacked_name, _yielded, _yields_inside,
+    closed_after, closed_at_once, lent_owner_left_open, _calls_coroutine_function, _capword_callee, _closes_a_part, _dotted, _is_context_manager, _is_teardown_generator,
+    _keyword_is_false, _replaced_before_use,
+    _replaced_unclosed, _yielded,
 )
+from tradelint.models.resources.creation_kinds import creation_of
 
 if TYPE_CHECKING:
     from tradelint.facts.file_context import FileContext
@@ -246,157 +241,7 @@ class ResourceAnalysis:
         return module_factories(self.module, self.builtin_spec, self.model)
 
     def _creation(self, call: ast.Call, spec: ResourceSpec) -> Creation | None:
-        module = self.module
-        if pools_nothing(module, call, spec.close):
-            return None  # an engine on a ``NullPool`` keeps no connection: nothing to release
-        label = ast.unparse(call.func)
-        if spec.part is not None or (spec.awaited_maker and not isinstance(module.parent(call), ast.Await)):
-            return part_creation(module, call, spec, label) if spec.part is not None else None  # (``coro = loop.create_server()``)
-        expr: ast.expr = call
-        parent = module.parent(call)
-        if (entered := entered_by_hand(module, call)) is not None:
-            expr, parent = entered, module.parent(entered)  # ``await ClientSession().__aenter__()``
-        elif isinstance(parent, ast.Await) or _run_to_completion(parent, call):  # (the loop runs it to its end)
-            expr, parent = parent, module.parent(parent)
-        while isinstance(parent, ast.Call) and cast_of(module, parent, expr):
-            expr, parent = parent, module.parent(parent)  # ``cast(T, ClientSession())`` is the session
-        scope = module.enclosing_scope(call)
-        if scope is None or (isinstance(scope, ast.ClassDef) and module.enclosing_function(scope) is None):
-            if spec.needs_loop:
-                return Creation(call, spec, label, "import_time", call)
-            kept = application_global(module, expr) if scope is None and not spec.first_party else None  # (its module ends an application)
-            process = kept_for_the_process(module, expr, spec.lazy) if kept is None and (spec.library or not spec.first_party) else None  # (another does)
-            return Creation(call, spec, label, "app_global", kept, kept.targets[0].id) if kept else Creation(call, spec, label, "process_global", *process) if process else None  # type: ignore[attr-defined]
-        function = module.enclosing_function(call)
-        if function is None or scope is not function:
-            return None  # inside a lambda or a nested class body: ownership is not ours to judge
-        if spec.holds:
-            return owner_creation(module, call, expr, spec, label, function)
-        if isinstance(parent, (ast.Attribute, ast.Expr)) and spec.first_party:
-            # ``await Factory().get_connection()``: a first-party type's inline use is judged by
-            # what it does, which this does not follow.
-            return None
-        if isinstance(parent, ast.Attribute) and parent.value is expr:
-            if spec.lazy and parent.attr == "describe":
-                return None  # ``ccxt.pro.hollaex().describe()``: metadata only, no session opened
-            closing = module.parent(parent)
-            if (
-                (parent.attr in CLOSE_METHODS or parent.attr == spec.close)
-                and isinstance(closing, ast.Call)
-                and closing.func is parent
-                and isinstance(module.parent(closing), ast.Await)
-            ):
-                return None  # ``await ClientSession().close()``: made and closed in one expression
-            return Creation(call, spec, label, "inline", call, function=function)
-        if isinstance(parent, ast.Expr):
-            return Creation(call, spec, label, "inline", call, function=function)
-        if (lookup := eager_default(module, expr)) is not None:  # ``kwargs.get("session", ClientSession())``
-            return Creation(call, spec, label, "eager_default", call, lookup, function)
-        if isinstance(parent, ast.withitem) and parent.context_expr is expr:
-            if _is_async_generator(function) and _yields_inside(module, parent):
-                return Creation(call, spec, label, "generator", call, function=function)
-            return None
-        if _lent_for_a_block(module, function, expr):
-            return Creation(call, spec, label, "yielded", call, function=function)
-        if (held := kept_by_integration(module, function, value_holding(module, expr))) is not None:
-            return Creation(call, spec, label, "integration", held, kept_name(held), function)
-        kept = kept_from_startup(self.module, expr, function)
-        if kept is not None:
-            return Creation(call, spec, label, "startup", kept, ast.unparse(kept.targets[0]), function)
-        collection = added_to(module, expr)
-        if collection is not None:
-            # ``self._sessions[key] = ClientSession()``: the class owns every element.
-            receiver = self_name(function)
-            owner = module.parent(function)
-            if (
-                isinstance(collection, ast.Attribute)
-                and isinstance(collection.value, ast.Name)
-                and collection.value.id == receiver
-                and isinstance(owner, ast.ClassDef)
-            ):
-                statement = next(a for a in module.ancestors(call) if isinstance(a, ast.stmt))
-                return Creation(call, spec, label, "self_elements", statement, collection.attr, function, owner)
-            if isinstance(collection, ast.Name) and _module_collection(module, function, collection.id):
-                # ``SESSIONS[timeout] = ClientSession()``: a module-level cache owns every element.
-                statement = next(a for a in module.ancestors(call) if isinstance(a, ast.stmt))
-                return Creation(call, spec, label, "global_elements", statement, collection.id, function)
-            if isinstance(collection, ast.Name) and _local_collection_drops(module, function, collection.id):
-                return Creation(call, spec, label, "local_elements", call, collection.id, function)
-            if (key := key_on_self(module, function, expr)) is not None:  # ``self["s"] = ClientSession()``
-                return Creation(call, spec, label, "self_key", module.parent(expr), key, function, owner)  # type: ignore[arg-type]
-            return None
-        if (attr := _set_on_self(module, function, expr)) is not None:
-            return Creation(call, spec, label, "self", call, attr, function, cast(ast.ClassDef, module.parent(function)))
-        handed = _handed_to(module, expr)
-        owner = module.parent(function)
-        if handed is not None and isinstance(owner, ast.ClassDef):
-            # ``super().__init__(api_client=ApiClient())``: the base keeps it on ``self``, so the
-            # class owns it as if it had stored it itself (NexusTrader's connector leak).
-            attr = self.model.stored_by_base_init(module, owner, handed, expr)
-            if attr is not None:
-                return Creation(call, spec, label, "self", call, attr, function, owner)
-        if handed is not None:
-            closes = receiver_closes(self.model, self.builtin_spec, module, handed, expr)
-            if closes is False:
-                return Creation(call, spec, label, "handed", call, ast.unparse(handed.func), function)
-            if (
-                closes is None
-                and not spec.first_party
-                and is_awaited_call(module, handed)
-                and expr is call
-                and names_class(call)
-                and callee_name(handed) not in OWNERSHIP_TAKERS
-            ):
-                # ``await doorbell.get_image(ClientSession())``: an awaited call borrows what it is
-                # given, as it does a named session, and returns with nothing left to close it.
-                # (``wait_for(websockets.connect(url), 10)`` hands on an awaitable, not the
-                # connection: what a function returns is not the resource until awaited.)
-                return Creation(call, spec, label, "inline", call, function=function)
-            return None
-        if isinstance(parent, ast.Tuple):
-            # ``a, b = ClientSession(), ClientSession()``: each element is a local of its own.
-            name = _unpacked_name(module, parent, expr)
-            if name is None:
-                return None
-            stmt = module.parent(parent)
-            assert isinstance(stmt, ast.Assign)
-            return Creation(call, spec, label, "local", stmt, name, function)
-        outer = _closure_method(module, function)
-        if outer is not None:
-            # ``async def init(): self.session = ClientSession()`` inside ``__init__``, run with
-            # ``loop.run_until_complete(init())`` (PikalaxBOT): ``self`` is the method's.
-            found = assigned_to(module, expr, outer)
-            if found is not None and found.kind == "self":
-                return Creation(call, spec, label, "self", found.stmt, found.name, outer, found.cls)
-        binding = assigned_to(module, expr, function) or chained_self_binding(module, expr, function)  # ``s = self.s = X()``
-        default = _default_of(module, expr)
-        if binding is None and default is not None:
-            # ``self.s = session or ClientSession()``, ``client = AsyncClient() if c is None else
-            # c``: when none is given, the one made here is ours, and something must close it
-            # (on the branch that made it; a close of the name on any path counts).
-            binding = assigned_to(module, default, function)
-            if binding is None:
-                return None
-        if binding is None:
-            return None
-        if binding.kind == "local":
-            cache = module_cache_of(module, function, binding.name)
-            if cache is not None and not declares_outer(function, binding.name):
-                # ``client = AsyncClient(); _CLIENTS["k"] = client; return client``: the
-                # module-level cache owns it (the getter lends it), and code of the module must
-                # close the cache's elements.
-                return Creation(call, spec, label, "global_elements", binding.stmt, cache, function)
-            kept_in = kept_on_self(module, function, binding.name)
-            if kept_in is not None and not declares_outer(function, binding.name):
-                # ``client = Client(); self._clients[key] = client`` (BeeHive-Cogs' TikTok clients)
-                # or ``self.client = client``: kept by the instance, whatever the local does meanwhile.
-                return Creation(call, spec, label, kept_in[0], binding.stmt, kept_in[1], function, cast(ast.ClassDef, module.parent(function)))
-            return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
-        if any(isinstance(d, ast.Name) and d.id == "classmethod" for d in function.decorator_list):
-            # ``cls._shared = Client()``: an attribute of the class, shared by every instance, is
-            # no instance's to release (ending it in ``close()`` would end it for all of them).
-            return None
-        return Creation(call, spec, label, "self", binding.stmt, binding.name, function, binding.cls)
+        return creation_of(self.module, self.model, self.builtin_spec, call, spec)
 
     @cached_property
     def verdicts(self) -> list[Verdict]:
