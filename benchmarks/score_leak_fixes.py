@@ -17,6 +17,7 @@ and once with ``--preview``:
 
     python benchmarks/score_leak_fixes.py [--manifest FILE] [--mirrors /work/.mirror] [--only NAME]
         [--json out.json] [--summary-json summary.json] [--root SRC] [--tradelint-cmd "PY -m MODULE"]
+        [--modes default]
 
 ``--manifest`` picks the manifest (default ``benchmarks/leak_fixes.txt``; the second round is
 ``leak_fixes_r2_dev.txt`` / ``leak_fixes_r2_holdout.txt``). The tool is run as ``--tradelint-cmd``
@@ -284,6 +285,7 @@ def missed(results: list[dict[str, Any]]) -> dict[str, list[dict[str, str]]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global SOURCE_ROOT, TRADELINT, MODES
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--manifest", type=Path, default=ROOT / "benchmarks" / "leak_fixes.txt")
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"), help="owner+name/repo bare mirrors")
@@ -292,11 +294,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="only the repositories whose name contains this")
     parser.add_argument("--root", type=Path, default=ROOT,
                         help="the tradelint source tree put first on PYTHONPATH (default: this checkout)")
+    parser.add_argument("--modes", default=",".join(MODES),
+                        help="the modes to run, comma-separated (default: default,preview)")
     parser.add_argument("--tradelint-cmd", default=None,
                         help="the command that runs tradelint (default: this interpreter, -m tradelint)")
     args = parser.parse_args(argv)
-    global SOURCE_ROOT, TRADELINT
     SOURCE_ROOT = args.root.resolve()
+    MODES = tuple(m for m in MODES if m in args.modes.split(","))
     if args.tradelint_cmd:
         TRADELINT = shlex.split(args.tradelint_cmd)
     origin = tool_origin(TRADELINT)
