@@ -272,8 +272,14 @@ def _library_call(module: ModuleInfo, func: ast.expr) -> bool:
 
 def _named_outside(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
     """Whether ``module`` names ``.<attr>`` outside ``cls`` (and its bases' bodies)."""
-    inside = {id(n) for _, c in class_and_bases(module, cls) for n in ast.walk(c)}
-    return any(isinstance(n, ast.Attribute) and n.attr == attr and id(n) not in inside for n in ast.walk(module.tree))
+    # The index's attributes when the module has one (a checked module, or one asked about),
+    # else a walk; the class's nodes only when the module names ``.<attr>`` at all.
+    nodes = module.index.attributes if "index" in module.__dict__ else walk(module.tree)
+    named = [n for n in nodes if isinstance(n, ast.Attribute) and n.attr == attr]
+    if not named:
+        return False
+    inside = {id(n) for _, c in class_and_bases(module, cls) for n in walk(c)}
+    return any(id(n) not in inside for n in named)
 
 
 def _constructions(module: ModuleInfo, cls: ast.ClassDef) -> list[ast.Call] | None:
