@@ -14,6 +14,7 @@ from tradelint.models.tasks.completions import left_behind
 from tradelint.models.tasks.gathers import GATHER, gather_leaves
 from tradelint.models.tasks.kept_waits import outliving_a_cancelled_wait
 from tradelint.models.tasks.race_helpers import handed_to_a_race, raced_parameter
+from tradelint.models.tasks.race_loops import race_loop_exit
 from tradelint.models.tasks.races import is_race, raced_tasks
 from tradelint.models.tasks.run_roots import only_under_asyncio_run
 from tradelint.models.tasks.shielded_waits import WAIT_FOR, shielded_timeout_leak
@@ -353,6 +354,8 @@ class PendingTasksNeverCancelled(Rule):
                 races.append(call)
             awaited = module.parent(call)
             assign = module.parent(awaited) if isinstance(awaited, (ast.Await, ast.YieldFrom)) else None
+            if isinstance(assign, ast.Call) and assign.args and assign.args[-1] is awaited and module.imports.qualify(assign.func) == "typing.cast":
+                assign = module.parent(assign)  # ``cast(tuple[set, set], await asyncio.wait(...))`` is its value
             if isinstance(assign, ast.Expr):
                 # ``await asyncio.wait([...], ...)`` as a statement: nothing can even name the losers.
                 function = module.enclosing_function(call)
@@ -379,6 +382,14 @@ class PendingTasksNeverCancelled(Rule):
             if _kept_elsewhere(module, function, call):
                 if unused:
                     yield from _made_in_the_race(module, call)
+                elif (way_out := race_loop_exit(module, function, call, assign, pending)) is not None:
+                    reported.add(call)
+                    yield Report(
+                        assign,
+                        fit("tasks left in `{pending}` run on when this loop is left by the `{exit}` at line {line}; "
+                            "cancel them before it", pending=pending, exit=_exit_word(way_out), line=str(way_out.lineno)),
+                        help=HELP,
+                    )
                 continue
             if pending == "_" or next(name_loads(function, pending), None) is None:
                 reported.add(call)
@@ -443,6 +454,10 @@ def _kept_past_the_wait(ctx: FileContext, waits: list[ast.Call], reported: set[a
                 ),
                 help=RACED_HELP,
             )
+
+
+def _exit_word(stmt: ast.stmt) -> str:
+    return "return" if isinstance(stmt, ast.Return) else "raise" if isinstance(stmt, ast.Raise) else "break"
 
 
 def _timed(call: ast.Call) -> bool:

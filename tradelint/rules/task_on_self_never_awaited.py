@@ -12,6 +12,7 @@ from tradelint.facts.uses import self_attribute_loads
 from tradelint.models.tasks.enter_failures import left_when_enter_fails
 from tradelint.models.tasks.late_cancels import cancelled_late
 from tradelint.models.tasks.mid_life_ends import ended_mid_life
+from tradelint.models.tasks.partial_ends import partial_kind
 from tradelint.models.tasks.siblings import left_by_ender
 from tradelint.models.tasks.fixes import no_fix_help, task_attribute_fix
 from tradelint.models.tasks.shutdown import teardown_name
@@ -373,10 +374,14 @@ class TaskOnSelfNeverAwaited(Rule):
                 where = "in `{shutdown}()`" if shutdown else "in a shutdown method"
                 end = task_analysis(ctx).framework_end(site.cls)
                 fix, reason = (None, "") if end else task_attribute_fix(ctx, site)
-                unreached = _ended_elsewhere(ctx, site.cls, site.name, True) if end else None
+                unreached = _ended_elsewhere(ctx, site.cls, site.name, True)
+                part = partial_kind(ctx.module, site.cls, site.name, unreached[0]) if unreached and not end else None
                 yield Report(
                     site.node,
                     _unreached_message("tasks in `self.{name}` are", site.name, end, unreached) if end and unreached else fit(
+                        "tasks in `self.{name}` are ended " + part + " in `{method}()`; end every one " + where,
+                        name=site.name, method=unreached[0], shutdown=shutdown or "",
+                    ) if part and unreached else fit(
                         "tasks in `self.{name}` are never cancelled or awaited; end each one " + where,
                         name=site.name,
                         shutdown=shutdown or "",
