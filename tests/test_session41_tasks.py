@@ -280,3 +280,42 @@ def test_hass_tasks_in_a_collection_nothing_at_unload_ends(tmp_path: Path) -> No
 
 def test_hass_tasks_in_a_collection_the_unload_ends(tmp_path: Path) -> None:
     assert _integration(tmp_path, ACTUATOR.replace("STOP", ACTUATOR_STOP), "actuator.stop()") == []
+
+
+# The tasks come from the project's keeper (``background.create`` holds each until it is done,
+# as nicegui's ``background_tasks`` does): held, but ended by nobody.
+PAGE = """\
+import asyncio
+
+from app import background
+
+
+async def page(result, client, timeout):
+    task = background.create(result)
+    waiter = background.create(client.connected.wait())
+    await asyncio.wait([task, waiter], timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    GUARD
+    if task.done():
+        return task.result()
+    task.add_done_callback(print)
+    return None
+"""
+NO_WINNER = "if not waiter.done() and not task.done():\n        waiter.cancel()\n        task.cancel()"
+
+
+def test_loser_cancelled_only_when_nobody_won(tmp_path: Path) -> None:
+    # ``task`` is meant to finish (its result is read, it gets a done callback): not a loser.
+    assert _check(tmp_path, PAGE.replace("GUARD", NO_WINNER)) == [
+        "8:5 TRD304 task `waiter` raced in `asyncio.wait` is cancelled only while `task` runs; when `task` wins it runs on"
+    ]
+
+
+def test_loser_cancelled_whenever_it_is_not_done(tmp_path: Path) -> None:
+    # The negative twin (nicegui's fix): the waiter is cancelled whoever won.
+    guard = NO_WINNER + "\n    if not waiter.done():\n        waiter.cancel()"
+    assert _check(tmp_path, PAGE.replace("GUARD", guard)) == []
+
+
+def test_loser_cancelled_under_its_own_test(tmp_path: Path) -> None:
+    guard = "if not waiter.done():\n        waiter.cancel()"
+    assert _check(tmp_path, PAGE.replace("GUARD", guard)) == []

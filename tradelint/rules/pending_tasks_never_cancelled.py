@@ -14,6 +14,7 @@ from tradelint.models.tasks.completions import left_behind
 from tradelint.models.tasks.gathers import GATHER, gather_leaves
 from tradelint.models.tasks.kept_waits import outliving_a_cancelled_wait
 from tradelint.models.tasks.race_helpers import handed_to_a_race, raced_parameter
+from tradelint.models.tasks.race_guards import losers_cancelled_without_a_winner
 from tradelint.models.tasks.race_loops import race_loop_exit
 from tradelint.models.tasks.races import is_race, raced_tasks
 from tradelint.models.tasks.run_roots import only_under_asyncio_run
@@ -303,6 +304,7 @@ class PendingTasksNeverCancelled(Rule):
         reported: set[ast.Call] = set()
         gathered: set[ast.stmt] = set()
         races: list[ast.Call] = []
+        guarded: set[ast.stmt] = set()  # losers reported as cancelled only while another runs
         kept: list[ast.Call] = []  # every wait: some wait on tasks the object keeps
         helpers = handed_to_a_race_in(ctx)
         for call in module.index.calls:
@@ -352,6 +354,14 @@ class PendingTasksNeverCancelled(Rule):
                 continue
             if is_race(call) or _timed(call):
                 races.append(call)
+            for loser in losers_cancelled_without_a_winner(module, call):
+                guarded.add(loser.stmt)
+                yield Report(
+                    loser.stmt,
+                    fit("task `{name}` raced in `asyncio.wait` is cancelled only while `{winner}` runs; "
+                        "when `{winner}` wins it runs on", name=loser.name, winner=loser.winner),
+                    help=fit_help("Cancel `{name}` whenever it is not done after the wait, whoever won", name=loser.name),
+                )
             awaited = module.parent(call)
             assign = module.parent(awaited) if isinstance(awaited, (ast.Await, ast.YieldFrom)) else None
             if isinstance(assign, ast.Call) and assign.args and assign.args[-1] is awaited and module.imports.qualify(assign.func) == "typing.cast":
@@ -413,7 +423,7 @@ class PendingTasksNeverCancelled(Rule):
                     continue  # nobody can cancel the wait, and ``asyncio.run`` cancels what is left
                 race = is_race(call)
                 for raced in raced_here:
-                    if raced.stmt in seen or not (race or _cancelled_after(module, raced.name, call)):
+                    if raced.stmt in seen or raced.stmt in guarded or not (race or _cancelled_after(module, raced.name, call)):
                         continue
                     seen.add(raced.stmt)
                     yield Report(
