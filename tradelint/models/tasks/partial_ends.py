@@ -97,10 +97,11 @@ def made_as_field(family: list[tuple[ModuleInfo, ast.ClassDef]], attr: str) -> b
 
 
 def partial_kind(module: ModuleInfo, cls: ast.ClassDef, attr: str, method_name: str) -> str | None:
-    """How ``method_name`` of ``cls`` ends the elements of ``self.attr`` only in part, for the
-    message: ``"one at a time"`` (picked by key) or ``"only when an error is caught"``."""
+    """How ``method_name`` of ``cls`` (a plain class) ends the elements of ``self.attr`` only in
+    part, for the message: ``"one at a time"`` (picked by key) or ``"only when an error is
+    caught"``."""
     method = next((m for m in cls.body if isinstance(m, FUNCTION_NODES) and m.name == method_name), None)
-    if method is None:
+    if method is None or not _plain(module, cls):  # a cog's, an entity's end is the framework's
         return None
     receiver = self_name(method)
     loads = [n for n in ast.walk(method) if isinstance(n, ast.Attribute) and receiver is not None and self_attr(n, receiver) == attr]
