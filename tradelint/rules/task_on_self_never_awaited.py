@@ -244,6 +244,37 @@ class TaskOnSelfNeverAwaited(Rule):
             self.runner.cancel()
     ```
 
+    A plain class (its bases all first-party) with a release method of its own (`close()`,
+    `stop()`, `shutdown()`) ends its life there. Tasks it keeps in a collection on `self`
+    (also a dataclass field made with `default_factory`) and ends only in part elsewhere are
+    reported when nothing that release reaches ends them: one at a time, each picked by its key
+    (`self.active.pop(key).cancel()` in a command; exo-explore/exo `10930802`: downloads ran on
+    after the coordinator shut down), or only in an `except` handler (`except CancelledError:
+    for t in self.loops: t.cancel()`, which a normal return never runs; bachya/ecowitt2mqtt
+    `b3eabfa9`). Not when the release calls the method that ends them, when a loop over the
+    collection picks them all (`while self.active: self.active.popitem()[1].cancel()`), nor in a
+    class without a release or with a base that is no first-party class (a framework may call
+    that method at its end):
+    ```python
+    @dataclass
+    class Coordinator:
+        active: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+
+        def start(self, key, fetch):
+            self.active[key] = asyncio.create_task(fetch(key))   # reported
+
+        def cancel(self, key):
+            self.active.pop(key).cancel()
+
+        def shutdown(self):
+            self.stopped = True
+    ```
+
+    A task Home Assistant keeps (`self._hass.async_create_task(...)`) stored in a collection on
+    `self` (`self._refresh[key] = ...`, `.add(...)`, `.append(...)`) of an integration's class
+    is judged as one stored on `self`: Home Assistant holds it until it stops, and only the
+    collection can end it at the entry's unload (fdebrus/Nikobus-HA `e847601a`).
+
     ## Why is this bad?
     The service's `shutdown()` returns while the task runs on; when the loop closes the task is
     destroyed while pending, and tests that start and stop the service leak it

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from typing import cast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES
-from tradelint.facts.uses import classify
+from tradelint.facts.uses import TRY_NODES, classify
 
 LOOPS = (ast.While, ast.For, ast.AsyncFor)
 
@@ -67,18 +68,19 @@ def _own_collection(function: ast.AST, assign: ast.Assign, pending: str) -> bool
                 found = True
             elif any(isinstance(n, ast.Name) and n.id == pending and isinstance(n.ctx, ast.Store) for t in targets for n in ast.walk(t)):
                 return False  # unpacked from something else
-        elif isinstance(node, (ast.AugAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
-            if any(isinstance(n, ast.Name) and n.id == pending and isinstance(n.ctx, ast.Store) for n in ast.walk(node) if n is not node and _is_target(node, n)):
-                return False
+        elif any(isinstance(n, ast.Name) and n.id == pending for target in _targets(node) for n in ast.walk(target)):
+            return False  # rebound some other way: not judged
     return found
 
 
-def _is_target(node: ast.AST, name: ast.Name) -> bool:
+def _targets(node: ast.AST) -> list[ast.expr]:
+    """What ``node`` binds other than by ``=``: an augmented assignment's, a walrus', a loop's
+    target, a ``with``'s names."""
     if isinstance(node, (ast.AugAssign, ast.NamedExpr, ast.For, ast.AsyncFor)):
-        return any(n is name for n in ast.walk(node.target))
+        return [node.target]
     if isinstance(node, (ast.With, ast.AsyncWith)):
-        return any(item.optional_vars is not None and any(n is name for n in ast.walk(item.optional_vars)) for item in node.items)
-    return False
+        return [item.optional_vars for item in node.items if item.optional_vars is not None]
+    return []
 
 
 def _exits(loop: ast.While | ast.For | ast.AsyncFor) -> Iterator[ast.stmt]:
@@ -141,10 +143,11 @@ def _ended_around(module: ModuleInfo, exit_: ast.stmt, function: ast.AST, pendin
     for ancestor in module.ancestors(exit_):
         if ancestor is function:
             return False
-        if isinstance(ancestor, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-            if any(_ends(module, s, pending) for s in ancestor.finalbody):
+        if isinstance(ancestor, TRY_NODES):
+            guard = cast("ast.Try", ancestor)  # ``ast.TryStar`` has the same fields
+            if any(_ends(module, s, pending) for s in guard.finalbody):
                 return True
-            if isinstance(exit_, ast.Raise) and any(_ends(module, s, pending) for h in ancestor.handlers for s in h.body):
+            if isinstance(exit_, ast.Raise) and any(_ends(module, s, pending) for h in guard.handlers for s in h.body):
                 return True
     return False
 
