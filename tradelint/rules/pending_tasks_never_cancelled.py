@@ -432,7 +432,6 @@ class PendingTasksNeverCancelled(Rule):
                 if unused:
                     yield from _made_in_the_race(module, call)
                 elif (way_out := race_loop_exit(module, function, call, assign, pending)) is not None:
-                    reported.add(call)
                     yield Report(
                         assign,
                         fit("tasks left in `{pending}` run on when this loop is left by the `{exit}` at line {line}; "

@@ -312,12 +312,12 @@ class TaskAnalysis(TaskOwners):
         if not configured and not (func.attr in HASS_CREATORS and (receiver.lstrip("_") == "hass" or given_hass)):
             return None
         found = _stored_on_self(module, call)
-        if found is None and (kept := self._framework_task_in_collection(call, text)) is not None:
-            return kept
         if found is None:
             # ``state.release_task = self._hass.async_create_task(...)`` (fdebrus/Nikobus-HA ``e847601a``).
             other = kept_on_other_object(module, call, module.enclosing_function(call))
-            return None if other is None else TaskSite(call, "other_object", text, other.stmt, other.name, other.function, other.cls)
+            if other is None:
+                return self._framework_task_in_collection(call, text)
+            return TaskSite(call, "other_object", text, other.stmt, other.name, other.function, other.cls)
         function, binding, cls = found
         if (
             func.attr == "async_create_background_task"
