@@ -319,3 +319,9 @@ def test_loser_cancelled_whenever_it_is_not_done(tmp_path: Path) -> None:
 def test_loser_cancelled_under_its_own_test(tmp_path: Path) -> None:
     guard = "if not waiter.done():\n        waiter.cancel()"
     assert _check(tmp_path, PAGE.replace("GUARD", guard)) == []
+
+
+def test_a_release_that_picks_what_it_ends_is_no_end_of_the_object(tmp_path: Path) -> None:
+    # ``close_session(sid)`` ends one session: the class has no end of its own to check.
+    source = DOWNLOADS.replace("def shutdown(self):", "def close_session(self, sid):").replace("SHUTDOWN", "print(sid)")
+    assert _check(tmp_path, source) == []

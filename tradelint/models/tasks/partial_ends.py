@@ -32,7 +32,8 @@ def ended_only_in_part(module: ModuleInfo, cls: ast.ClassDef, attr: str, ends: I
     if not ends or not _plain(module, cls):
         return False
     methods = _family_methods(module, cls)
-    releases = [name for name in methods if is_release_name(name)]
+    # The object's own end takes nothing to pick what it ends (``close_session(sid)`` ends one).
+    releases = [name for name, method in methods.items() if is_release_name(name) and _whole(method)]
     if not releases:
         return False
     reached = set(releases) | methods_reached(methods, releases, calls_only=False)
@@ -43,6 +44,13 @@ def ended_only_in_part(module: ModuleInfo, cls: ast.ClassDef, attr: str, ends: I
         if not (_one_by_key(owner_module, node, attr, method) or _in_handler(owner_module, node, method)):
             return False
     return True
+
+
+def _whole(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Every parameter after ``self`` has a default."""
+    args = method.args
+    positional = [*args.posonlyargs, *args.args][1:]
+    return len(args.defaults) >= len(positional) and all(d is not None for d in args.kw_defaults)
 
 
 def _one_by_key(module: ModuleInfo, load: ast.expr, attr: str, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
