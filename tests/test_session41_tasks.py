@@ -325,3 +325,28 @@ def test_a_release_that_picks_what_it_ends_is_no_end_of_the_object(tmp_path: Pat
     # ``close_session(sid)`` ends one session: the class has no end of its own to check.
     source = DOWNLOADS.replace("def shutdown(self):", "def close_session(self, sid):").replace("SHUTDOWN", "print(sid)")
     assert _check(tmp_path, source) == []
+
+
+def test_a_set_kept_in_step_by_done_callbacks_is_not_ended_in_part(tmp_path: Path) -> None:
+    # ``add_done_callback(self._tasks.discard)`` in a handler keeps each task until it is done:
+    # the set-plus-discard pattern, judged as before (not an end "only when an error is caught").
+    source = """\
+import asyncio
+
+
+class Connector:
+    def __init__(self):
+        self._tasks = set()
+
+    async def probe(self, check, reload):
+        try:
+            await check()
+        except PermissionError:
+            task = asyncio.create_task(reload())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def shutdown(self):
+        print("bye")
+"""
+    assert _check(tmp_path, source) == []

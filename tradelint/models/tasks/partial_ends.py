@@ -39,11 +39,21 @@ def ended_only_in_part(module: ModuleInfo, cls: ast.ClassDef, attr: str, ends: I
     reached = set(releases) | methods_reached(methods, releases, calls_only=False)
     for owner_module, owner, node in ends:
         method = _method_of(owner_module, owner, node)
-        if method is None or method.name in reached:
+        if method is None or method.name in reached or _bookkeeping(owner_module, node):
             return False
         if not (_one_by_key(owner_module, node, attr, method) or _in_handler(owner_module, node, method)):
             return False
     return True
+
+
+# What keeps the collection in step with its tasks: ``task.add_done_callback(self.tasks.discard)``
+# keeps each until it is done (asyncio's own pattern), and is no end to judge.
+BOOKKEEPING = frozenset({"add", "append", "discard", "remove"})
+
+
+def _bookkeeping(module: ModuleInfo, load: ast.expr) -> bool:
+    parent = module.parent(load)
+    return isinstance(parent, ast.Attribute) and parent.value is load and parent.attr in BOOKKEEPING
 
 
 def _whole(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
