@@ -333,7 +333,9 @@ class TaskOnSelfNeverAwaited(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         reported: set[tuple[str, str]] = set()
+        mid_life: set[tuple[str, str]] | None = None  # what ``ended_mid_life`` reports, asked once
         for site in task_analysis(ctx).sites:
+            first = site.cls is not None and (site.cls.name, site.name) not in reported
             if site.cls is not None:
                 reported.add((site.cls.name, site.name))
             if site.problem == "other_object":
@@ -407,6 +409,12 @@ class TaskOnSelfNeverAwaited(Rule):
                 fix, reason = (None, "") if end else task_attribute_fix(ctx, site)
                 unreached = _ended_elsewhere(ctx, site.cls, site.name, True)
                 part = partial_kind(ctx.module, site.cls, site.name, unreached[0]) if unreached and not end else None
+                if part and first:
+                    if mid_life is None:
+                        mid_life = {(mid.cls.name, mid.name) for mid in ended_mid_life(ctx.module)}
+                    if (site.cls.name, site.name) in mid_life:
+                        reported.discard((site.cls.name, site.name))
+                        continue  # told below, with the other tasks that end leaves them beside
                 yield Report(
                     site.node,
                     _unreached_message("tasks in `self.{name}` are", site.name, end, unreached) if end and unreached else fit(
