@@ -245,16 +245,19 @@ class TaskOnSelfNeverAwaited(Rule):
     ```
 
     A plain class (its bases all first-party) with a release method of its own (`close()`,
-    `stop()`, `shutdown()`) ends its life there. Tasks it keeps in a collection on `self`
+    `stop()`, `shutdown()`, taking nothing that picks what it ends: not `close_session(sid)`)
+    ends its life there. Tasks it keeps in a collection on `self`
     (also a dataclass field made with `default_factory`) and ends only in part elsewhere are
     reported when nothing that release reaches ends them: one at a time, each picked by its key
     (`self.active.pop(key).cancel()` in a command; exo-explore/exo `10930802`: downloads ran on
     after the coordinator shut down), or only in an `except` handler (`except CancelledError:
     for t in self.loops: t.cancel()`, which a normal return never runs; bachya/ecowitt2mqtt
     `b3eabfa9`). Not when the release calls the method that ends them, when a loop over the
-    collection picks them all (`while self.active: self.active.popitem()[1].cancel()`), nor in a
-    class without a release or with a base that is no first-party class (a framework may call
-    that method at its end):
+    collection picks them all (`while self.active: self.active.popitem()[1].cancel()`), when
+    the handler only keeps the collection in step (`task.add_done_callback(self._tasks.discard)`:
+    the set-plus-discard pattern is judged as before), nor in a class without a release or with
+    a base that is no first-party class (a framework may call that method at its end); tasks
+    that a release ending the class's other tasks leaves behind keep their mid-life finding:
     ```python
     @dataclass
     class Coordinator:
