@@ -236,13 +236,27 @@ def test_a_keyed_task_the_close_ends_too_is_not(tmp_path: Path) -> None:
 
 
 def test_a_keyed_task_cancelled_without_a_successor_is_not(tmp_path: Path) -> None:
-    # ``unschedule`` ends the task at its key and stores nothing after: an end.
-    source = KEYED.replace("{close}", "        pass") + (
+    # ``unschedule`` ends the task at its key and stores nothing after: an end. (Session 41: in a
+    # class whose own ``close()`` ends none of them, an end one key at a time leaves the rest
+    # running after ``close()``: reported then, ``tests/test_session41_tasks.py``; here the class
+    # has no release of its own.)
+    source = KEYED.replace("    async def close(self):\n{close}\n", "") + (
         "\n    def unschedule(self, module):\n"
         "        if module in self._refreshes:\n"
         "            self._refreshes[module].cancel()\n"
     )
     assert _check(tmp_path, source) == []
+
+
+def test_a_keyed_task_cancelled_one_key_at_a_time_beside_a_close_that_ends_none(tmp_path: Path) -> None:
+    source = KEYED.replace("{close}", "        pass") + (
+        "\n    def unschedule(self, module):\n"
+        "        if module in self._refreshes:\n"
+        "            self._refreshes[module].cancel()\n"
+    )
+    assert _check(tmp_path, source) == [
+        "14:9 TRD303 tasks in `self._refreshes` are ended one at a time in `unschedule()`; end every one in `close()`"
+    ]
 
 
 def test_a_popped_keyed_task_cancelled_before_its_successor_is_reported(tmp_path: Path) -> None:

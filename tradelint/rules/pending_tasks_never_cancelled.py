@@ -8,16 +8,19 @@ from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.uses import classify, declares_outer, name_loads
+from tradelint.facts.uses import name_loads
 from tradelint.models.tasks.completed_collections import tasks_left_behind
 from tradelint.models.tasks.completions import left_behind
 from tradelint.models.tasks.gathers import GATHER, gather_leaves
 from tradelint.models.tasks.kept_waits import outliving_a_cancelled_wait
 from tradelint.models.tasks.race_helpers import handed_to_a_race, raced_parameter
+from tradelint.models.tasks.race_guards import losers_cancelled_without_a_winner
+from tradelint.models.tasks.race_loops import race_loop_exit
 from tradelint.models.tasks.races import is_race, raced_tasks
 from tradelint.models.tasks.run_roots import only_under_asyncio_run
 from tradelint.models.tasks.shielded_waits import WAIT_FOR, shielded_timeout_leak
 from tradelint.models.tasks.task_model import task_analysis
+from tradelint.models.tasks.wait_holders import LITERALS, _bare_task, _kept_elsewhere, _new_here, _waited
 
 WAIT = {"asyncio.wait", "asyncio.tasks.wait"}
 AS_COMPLETED = {"asyncio.as_completed", "asyncio.tasks.as_completed"}
@@ -224,6 +227,44 @@ class PendingTasksNeverCancelled(Rule):
                 pass   # unshielded, `wait_for` would cancel the wait it times out
     ```
 
+    A race loop waits again on what is left, turn after turn (`while pending: done, pending =
+    await asyncio.wait(pending, return_when=FIRST_COMPLETED)`, also through `typing.cast(...)`):
+    `pending` holds the losers until the loop has waited them all out. A `return`, `raise` or
+    `break` of the loop's own body leaves it with tasks still in `pending` (omnilib/aioitertools
+    `f6a600ea`: a timeout raised out of the loop left every awaitable running). Flagged at the
+    wait when `pending` is the function's own (made of a call, a display or a comprehension, not
+    a parameter or an alias of a kept collection) and that way out neither cancels them before
+    it, nor runs a `finally` (or, for a `raise`, a handler) that names `pending`, nor hands them
+    back (`return done, pending`); for a `break`, code after the loop that names `pending` may
+    end them:
+    ```python
+    async def first_ok(aws, deadline):
+        pending = set(aws)
+        while pending:
+            if time.monotonic() > deadline:
+                raise TimeoutError()   # leaves the loop with `pending` running
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)   # reported
+            ...
+    ```
+
+    A cancel of a raced task written under a test that another raced task is still running
+    (`if not waiter.done() and not task.done(): waiter.cancel()`) runs only when the wait timed
+    out with no winner; when `task` wins, the usual end of the race, `waiter` runs on
+    (zauberzeug/nicegui `1fd33454`: one connection waiter per page load, pending until the server
+    stopped). Flagged where the loser is made, by any call, when every end of it after the wait
+    is so guarded; not a task whose outcome the function reads (`result()`, `exception()`, a
+    done callback: it is meant to finish), nor one handed on:
+    ```python
+    async def page(result, client):
+        task = background.create(result)
+        waiter = background.create(client.connected.wait())   # reported
+        await asyncio.wait([task, waiter], timeout=3, return_when=asyncio.FIRST_COMPLETED)
+        if not waiter.done() and not task.done():
+            waiter.cancel()
+            task.cancel()
+        return task.result() if task.done() else None
+    ```
+
     ## Why is this bad?
     `asyncio.wait` does not cancel the tasks that have not finished. The losers of the race run
     on, unowned: they hold connections, raise errors nobody retrieves, and are destroyed pending
@@ -302,6 +343,7 @@ class PendingTasksNeverCancelled(Rule):
         reported: set[ast.Call] = set()
         gathered: set[ast.stmt] = set()
         races: list[ast.Call] = []
+        guarded: set[ast.stmt] = set()  # losers reported as cancelled only while another runs
         kept: list[ast.Call] = []  # every wait: some wait on tasks the object keeps
         helpers = handed_to_a_race_in(ctx)
         for call in module.index.calls:
@@ -351,8 +393,18 @@ class PendingTasksNeverCancelled(Rule):
                 continue
             if is_race(call) or _timed(call):
                 races.append(call)
+            for loser in losers_cancelled_without_a_winner(module, call):
+                guarded.add(loser.stmt)
+                yield Report(
+                    loser.stmt,
+                    fit("task `{name}` raced in `asyncio.wait` is cancelled only while `{winner}` runs; "
+                        "when `{winner}` wins it runs on", name=loser.name, winner=loser.winner),
+                    help=fit_help("Cancel `{name}` whenever it is not done after the wait, whoever won", name=loser.name),
+                )
             awaited = module.parent(call)
             assign = module.parent(awaited) if isinstance(awaited, (ast.Await, ast.YieldFrom)) else None
+            if isinstance(assign, ast.Call) and assign.args and assign.args[-1] is awaited and module.imports.qualify(assign.func) == "typing.cast":
+                assign = module.parent(assign)  # ``cast(tuple[set, set], await asyncio.wait(...))`` is its value
             if isinstance(assign, ast.Expr):
                 # ``await asyncio.wait([...], ...)`` as a statement: nothing can even name the losers.
                 function = module.enclosing_function(call)
@@ -379,6 +431,13 @@ class PendingTasksNeverCancelled(Rule):
             if _kept_elsewhere(module, function, call):
                 if unused:
                     yield from _made_in_the_race(module, call)
+                elif (way_out := race_loop_exit(module, function, call, assign, pending)) is not None:
+                    yield Report(
+                        assign,
+                        fit("tasks left in `{pending}` run on when this loop is left by the `{exit}` at line {line}; "
+                            "cancel them before it", pending=pending, exit=_exit_word(way_out), line=str(way_out.lineno)),
+                        help=HELP,
+                    )
                 continue
             if pending == "_" or next(name_loads(function, pending), None) is None:
                 reported.add(call)
@@ -402,7 +461,7 @@ class PendingTasksNeverCancelled(Rule):
                     continue  # nobody can cancel the wait, and ``asyncio.run`` cancels what is left
                 race = is_race(call)
                 for raced in raced_here:
-                    if raced.stmt in seen or not (race or _cancelled_after(module, raced.name, call)):
+                    if raced.stmt in seen or raced.stmt in guarded or not (race or _cancelled_after(module, raced.name, call)):
                         continue
                     seen.add(raced.stmt)
                     yield Report(
@@ -443,6 +502,10 @@ def _kept_past_the_wait(ctx: FileContext, waits: list[ast.Call], reported: set[a
                 ),
                 help=RACED_HELP,
             )
+
+
+def _exit_word(stmt: ast.stmt) -> str:
+    return "return" if isinstance(stmt, ast.Return) else "raise" if isinstance(stmt, ast.Raise) else "break"
 
 
 def _timed(call: ast.Call) -> bool:
@@ -524,133 +587,3 @@ def _may_leave_pending(call: ast.Call) -> bool:
             if name in EARLY_RETURN:
                 return True
     return len(call.args) >= 2  # positional timeout
-
-
-LOOPS = (ast.For, ast.AsyncFor, ast.While)
-COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp)
-LITERALS = (ast.List, ast.Set, ast.Tuple)
-
-
-def _kept_elsewhere(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> bool:
-    """Whether something other than ``pending`` still holds the waited tasks after the wait.
-
-    Real code waits on a collection it keeps (``while tasks: done, _ = await wait(tasks, ...)``,
-    ``self._pending``) or on tasks it handles by name afterwards (``if get_task in done: ...
-    else: get_task.cancel()``): the pending tasks are owned there, and are not lost. A task
-    that is only looked at afterwards (``t in done``, ``t.done()``, ``t.result()``) is held by
-    nothing that ends it: when it loses, nobody cancels it.
-    """
-    arg = _waited(call)
-    if arg is None:
-        return True
-    inside = {id(node) for node in ast.walk(call)}
-    return _holds(module, function, arg, inside, call)
-
-
-def _new_here(function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> bool:
-    """The waited tasks are made in this function: a literal, a comprehension, or a local assigned
-    here. A parameter is the caller's collection, and a bare wait on it is the caller's business."""
-    arg = _waited(call)
-    if isinstance(arg, (*LITERALS, *COMPREHENSIONS)):
-        return True
-    return isinstance(arg, ast.Name) and any(_assigns(node, arg.id) for node in ast.walk(function))
-
-
-def _waited(call: ast.Call) -> ast.expr | None:
-    return call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("fs", "aws")), None)
-
-
-def _holds(module: ModuleInfo, function: ast.AST, value: ast.expr, inside: set[int], call: ast.Call) -> bool:
-    if isinstance(value, COMPREHENSIONS):
-        return False  # tasks made right there: nothing else can name them
-    if isinstance(value, LITERALS):
-        return any(_element_held(module, function, element, inside) for element in value.elts)
-    if not isinstance(value, ast.Name):
-        return True  # ``self._tasks``, ``set(chain(...))``: owned or unknowable, so not judged
-    name = value.id
-    if declares_outer(function, name) or _loaded_outside(function, name, inside):
-        return True
-    assigned = [node for node in ast.walk(function) if _assigns(node, name)]
-    if any(_loop_around(function, call, node) for node in assigned) or (not assigned and _in_loop(function, call)):
-        return True  # the same collection is waited on again in the next iteration
-    for node in assigned:
-        source = node.value if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) else None
-        if source is None or _holds(module, function, source, inside, call):
-            return True
-    return False
-
-
-def _element_held(module: ModuleInfo, function: ast.AST, element: ast.expr, inside: set[int]) -> bool:
-    if isinstance(element, ast.Call):
-        return False
-    if isinstance(element, ast.Name):
-        made = [node for node in ast.walk(function) if _assigns(node, element.id)]
-        if not made or not all(isinstance(node, ast.Assign) and _bare_task(module, node.value) for node in made):
-            # A parameter, an alias of what another owner holds (``self._waiter``), a task an
-            # owner makes and ends itself (``tg.create_task(...)`` of a task group).
-            return True
-        return any(
-            id(load) not in inside and not _looks(module, load) for load in name_loads(function, element.id)
-        )
-    return True
-
-
-BARE_CREATORS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task", "asyncio.tasks.ensure_future"})
-
-
-def _bare_task(module: ModuleInfo, value: ast.expr) -> bool:
-    """``asyncio.create_task(...)`` or ``asyncio.ensure_future(...)``: a task nobody else holds."""
-    return isinstance(value, ast.Call) and module.imports.qualify(value.func) in BARE_CREATORS
-
-
-# Methods of a task that look at it and end nothing.
-LOOKING_METHODS = frozenset({"done", "cancelled", "result", "exception", "get_name", "get_coro", "get_stack", "print_stack"})
-
-
-def _looks(module: ModuleInfo, load: ast.expr) -> bool:
-    """``t in done``, ``if t.done()``, ``t.result()``: a use of a raced task that neither ends it
-    (cancel, await) nor hands it on."""
-    use = classify(module, load)
-    if use.kind == "test":
-        return True
-    return use.kind in ("method", "attribute") and use.name in LOOKING_METHODS
-
-
-def _loaded_outside(function: ast.AST, name: str, inside: set[int]) -> bool:
-    return any(id(load) not in inside for load in name_loads(function, name))
-
-
-def _assigns(node: ast.AST, name: str) -> bool:
-    if isinstance(node, ast.Assign):
-        targets: list[ast.expr] = node.targets
-    elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)):
-        targets = [node.target]
-    elif isinstance(node, (ast.With, ast.AsyncWith)):
-        targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
-    else:
-        return False
-    return any(
-        isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
-        for target in targets
-        for n in ast.walk(target)
-    )
-
-
-def _loops(function: ast.AST, node: ast.AST) -> list[ast.For | ast.AsyncFor | ast.While]:
-    """The loops of ``function`` whose body contains ``node``."""
-    return [
-        loop for loop in ast.walk(function)
-        if isinstance(loop, LOOPS) and any(inner is node for stmt in loop.body for inner in ast.walk(stmt))
-    ]
-
-
-def _in_loop(function: ast.AST, call: ast.Call) -> bool:
-    return bool(_loops(function, call))
-
-
-def _loop_around(function: ast.AST, call: ast.Call, assignment: ast.AST) -> bool:
-    """A loop runs the wait again without running this assignment again."""
-    return any(
-        not any(inner is assignment for stmt in loop.body for inner in ast.walk(stmt))
-        for loop in _loops(function, call)
-    )

@@ -12,6 +12,7 @@ from tradelint.facts.uses import self_attribute_loads
 from tradelint.models.tasks.enter_failures import left_when_enter_fails
 from tradelint.models.tasks.late_cancels import cancelled_late
 from tradelint.models.tasks.mid_life_ends import ended_mid_life
+from tradelint.models.tasks.partial_ends import partial_kind
 from tradelint.models.tasks.siblings import left_by_ender
 from tradelint.models.tasks.fixes import no_fix_help, task_attribute_fix
 from tradelint.models.tasks.shutdown import teardown_name
@@ -243,6 +244,40 @@ class TaskOnSelfNeverAwaited(Rule):
             self.runner.cancel()
     ```
 
+    A plain class (its bases all first-party) with a release method of its own (`close()`,
+    `stop()`, `shutdown()`, taking nothing that picks what it ends: not `close_session(sid)`)
+    ends its life there. Tasks it keeps in a collection on `self`
+    (also a dataclass field made with `default_factory`) and ends only in part elsewhere are
+    reported when nothing that release reaches ends them: one at a time, each picked by its key
+    (`self.active.pop(key).cancel()` in a command; exo-explore/exo `10930802`: downloads ran on
+    after the coordinator shut down), or only in an `except` handler (`except CancelledError:
+    for t in self.loops: t.cancel()`, which a normal return never runs; bachya/ecowitt2mqtt
+    `b3eabfa9`). Not when the release calls the method that ends them, when a loop over the
+    collection picks them all (`while self.active: self.active.popitem()[1].cancel()`), when
+    the handler only keeps the collection in step (`task.add_done_callback(self._tasks.discard)`:
+    the set-plus-discard pattern is judged as before), nor in a class without a release or with
+    a base that is no first-party class (a framework may call that method at its end); tasks
+    that a release ending the class's other tasks leaves behind keep their mid-life finding:
+    ```python
+    @dataclass
+    class Coordinator:
+        active: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+
+        def start(self, key, fetch):
+            self.active[key] = asyncio.create_task(fetch(key))   # reported
+
+        def cancel(self, key):
+            self.active.pop(key).cancel()
+
+        def shutdown(self):
+            self.stopped = True
+    ```
+
+    A task Home Assistant keeps (`self._hass.async_create_task(...)`) stored in a collection on
+    `self` (`self._refresh[key] = ...`, `.add(...)`, `.append(...)`) of an integration's class
+    is judged as one stored on `self`: Home Assistant holds it until it stops, and only the
+    collection can end it at the entry's unload (fdebrus/Nikobus-HA `e847601a`).
+
     ## Why is this bad?
     The service's `shutdown()` returns while the task runs on; when the loop closes the task is
     destroyed while pending, and tests that start and stop the service leak it
@@ -301,7 +336,9 @@ class TaskOnSelfNeverAwaited(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         reported: set[tuple[str, str]] = set()
+        mid_life: set[tuple[str, str]] | None = None  # what ``ended_mid_life`` reports, asked once
         for site in task_analysis(ctx).sites:
+            first = site.cls is not None and (site.cls.name, site.name) not in reported
             if site.cls is not None:
                 reported.add((site.cls.name, site.name))
             if site.problem == "other_object":
@@ -373,10 +410,20 @@ class TaskOnSelfNeverAwaited(Rule):
                 where = "in `{shutdown}()`" if shutdown else "in a shutdown method"
                 end = task_analysis(ctx).framework_end(site.cls)
                 fix, reason = (None, "") if end else task_attribute_fix(ctx, site)
-                unreached = _ended_elsewhere(ctx, site.cls, site.name, True) if end else None
+                unreached = _ended_elsewhere(ctx, site.cls, site.name, True)
+                part = partial_kind(ctx.module, site.cls, site.name, unreached[0]) if unreached and not end else None
+                if part and first:
+                    if mid_life is None:
+                        mid_life = {(mid.cls.name, mid.name) for mid in ended_mid_life(ctx.module)}
+                    if (site.cls.name, site.name) in mid_life:
+                        reported.discard((site.cls.name, site.name))
+                        continue  # told below, with the other tasks that end leaves them beside
                 yield Report(
                     site.node,
                     _unreached_message("tasks in `self.{name}` are", site.name, end, unreached) if end and unreached else fit(
+                        "tasks in `self.{name}` are ended " + part + " in `{method}()`; end every one " + where,
+                        name=site.name, method=unreached[0], shutdown=shutdown or "",
+                    ) if part and unreached else fit(
                         "tasks in `self.{name}` are never cancelled or awaited; end each one " + where,
                         name=site.name,
                         shutdown=shutdown or "",

@@ -26,7 +26,9 @@ import weakref
 
 from tradelint.facts.attribute_types import attribute_class
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import UNLOAD_FUNCTIONS, integration_folder, kept_by_integration, registered, setup_parameters
+from tradelint.facts.framework_ends import (
+    ENTITY_TEARDOWN, UNLOAD_FUNCTIONS, integration_folder, kept_by_integration, registered, setup_parameters, unload_reach,
+)
 from tradelint.facts.holders import value_holding
 from tradelint.facts.project_files import project_files
 from tradelint.facts.syntax import FUNCTION_NODES, walk
@@ -334,3 +336,20 @@ def cancelled_from_outside(module: ModuleInfo, attr: str, reach: frozenset[str])
                 )
         memo[key] = frozenset(found)
     return attr in memo[key]
+
+
+def ended_before_the_stop(module: ModuleInfo, node: ast.AST, made: ast.stmt) -> bool:
+    """Whether the cancel at ``node`` is one Home Assistant's stop never runs: in an entity's
+    removal, in what the unload of the integration reaches, or a restart (cancelled before the
+    task is made again, in the method that makes it: ``made``)."""
+    if module.enclosing_function(node) is module.enclosing_function(made) and getattr(node, "lineno", 0) < made.lineno:
+        return True
+    function = module.enclosing_function(node)
+    while function is not None and not isinstance(module.parent(function), ast.ClassDef):
+        function = module.enclosing_function(function)
+    if function is None:
+        return False
+    if function.name == ENTITY_TEARDOWN:
+        return True
+    reach = unload_reach(module)
+    return reach is not None and function.name in reach

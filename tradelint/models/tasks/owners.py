@@ -206,3 +206,14 @@ def _is_loop_method(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool:
                 if module.imports.qualify(func) in LOOP_DECORATORS:
                     return True
     return False
+
+
+def names_something(module: ModuleInfo, func: ast.Name | ast.Attribute) -> bool:
+    """Whether ``qualify`` or ``definition_of`` can find anything for the callee (what
+    ``_task_owner`` asks): a dotted name whose root is imported, or a name the module defines."""
+    root: ast.expr = func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name):
+        return False
+    return root.id in module.imports.names or (root is func and root.id in module.top_level)

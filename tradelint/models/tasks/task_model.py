@@ -35,9 +35,9 @@ from tradelint.models.tasks.closures import made_by_closure
 from tradelint.models.tasks.generator_exits import generator_exit
 from tradelint.models.tasks.made_collections import collection_problem
 from tradelint.models.tasks.partial_handlers import cancelled_for_some_errors, gathered_coroutines
-from tradelint.models.tasks.hass_waits import ended_at_stop, held_for_the_entry, tracked_coroutine, waiting_kind
+from tradelint.models.tasks.hass_waits import ended_at_stop, ended_before_the_stop, held_for_the_entry, tracked_coroutine, waiting_kind
 from tradelint.models.tasks.other_objects import callers_keep, kept_on_other_object
-from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method
+from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method, names_something
 from tradelint.models.tasks.task_factories import tasks_kept_by_a_factory
 from tradelint.models.tasks.task_uses import HAND_ON_USES, Problem, _runs_own_teardown
 
@@ -148,7 +148,7 @@ class TaskAnalysis(TaskOwners):
                     and target.__class__ is Attribute
                     and target.value.__class__ is Name
                     and target.value.id in receivers
-                    and _names_something(module, func)
+                    and names_something(module, func)
                 ):
                     continue
             site = self._call_site(call)
@@ -266,7 +266,7 @@ class TaskAnalysis(TaskOwners):
             return None
         # Only where every cancel is known not to run at the stop (an entity's removal, what the
         # unload reaches, a restart): a ``close()`` its owner calls may run there.
-        if not all(_ended_before_the_stop(owner_module, use.node, binding.stmt) for owner_module, use in cancels):
+        if not all(ended_before_the_stop(owner_module, use.node, binding.stmt) for owner_module, use in cancels):
             return None
         if ended_at_stop(module, binding.name):
             return None
@@ -315,7 +315,9 @@ class TaskAnalysis(TaskOwners):
         if found is None:
             # ``state.release_task = self._hass.async_create_task(...)`` (fdebrus/Nikobus-HA ``e847601a``).
             other = kept_on_other_object(module, call, module.enclosing_function(call))
-            return None if other is None else TaskSite(call, "other_object", text, other.stmt, other.name, other.function, other.cls)
+            if other is None:
+                return self._framework_task_in_collection(call, text)
+            return TaskSite(call, "other_object", text, other.stmt, other.name, other.function, other.cls)
         function, binding, cls = found
         if (
             func.attr == "async_create_background_task"
@@ -333,6 +335,27 @@ class TaskAnalysis(TaskOwners):
         if self._self_attribute_handled(cls, binding.name):
             return None
         return TaskSite(call, "self", text, binding.stmt, binding.name, function, cls, fixable=False)
+
+    def _framework_task_in_collection(self, call: ast.Call, text: str) -> TaskSite | None:
+        """``self._refresh[key] = self._hass.async_create_task(...)`` (or ``.add``/``.append``)
+        in a method: the framework keeps the task alive, the collection on ``self`` is its only
+        handle, and no code of the class that runs at its end ends its elements."""
+        module = self.module
+        function = module.enclosing_function(call)
+        if function is None or module.enclosing_scope(call) is not function:
+            return None
+        collection = added_to(module, call)
+        receiver = self_name(function)
+        owner = module.parent(function)
+        if not (
+            isinstance(collection, ast.Attribute) and isinstance(collection.value, ast.Name)
+            and receiver is not None and collection.value.id == receiver and isinstance(owner, ast.ClassDef)
+        ):
+            return None
+        if self._teardown(owner) is None or not self._self_elements_unended(owner, collection.attr):
+            return None
+        stmt = next(a for a in module.ancestors(call) if isinstance(a, ast.stmt))
+        return TaskSite(call, "self_elements", text, stmt, collection.attr, function, owner, fixable=False)
 
     def _loop_site(self, call: ast.Call) -> TaskSite | None:
         """``self.poll.start()`` where ``poll`` is a ``@tasks.loop`` method of the class (or of a
@@ -643,23 +666,6 @@ class TaskAnalysis(TaskOwners):
                 found.setdefault(c.func.id, []).append(c)
         return found
 
-def _ended_before_the_stop(module: ModuleInfo, node: ast.AST, made: ast.stmt) -> bool:
-    """Whether the cancel at ``node`` is one Home Assistant's stop never runs: in an entity's
-    removal, in what the unload of the integration reaches, or a restart (cancelled before the
-    task is made again, in the method that makes it: ``made``)."""
-    if module.enclosing_function(node) is module.enclosing_function(made) and getattr(node, "lineno", 0) < made.lineno:
-        return True
-    function = module.enclosing_function(node)
-    while function is not None and not isinstance(module.parent(function), ast.ClassDef):
-        function = module.enclosing_function(function)
-    if function is None:
-        return False
-    if function.name == ENTITY_TEARDOWN:
-        return True
-    reach = unload_reach(module)
-    return reach is not None and function.name in reach
-
-
 def _stored_on_self(
     module: ModuleInfo, call: ast.Call
 ) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, Binding, ast.ClassDef] | None:
@@ -672,17 +678,6 @@ def _stored_on_self(
     if binding is None or binding.kind != "self" or binding.cls is None:
         return None
     return function, binding, binding.cls
-
-
-def _names_something(module: ModuleInfo, func: ast.Name | ast.Attribute) -> bool:
-    """Whether ``qualify`` or ``definition_of`` can find anything for the callee (what
-    ``_task_owner`` asks): a dotted name whose root is imported, or a name the module defines."""
-    root: ast.expr = func
-    while isinstance(root, ast.Attribute):
-        root = root.value
-    if not isinstance(root, ast.Name):
-        return False
-    return root.id in module.imports.names or (root is func and root.id in module.top_level)
 
 
 def _local_container_added_to(call: ast.Call) -> str | None:

@@ -36,6 +36,7 @@ from tradelint.models.tasks.exit_paths import left_running_on_errors, outlives_f
 from tradelint.models.tasks.function_bodies import _binds
 from tradelint.models.tasks.hass_waits import cancelled_from_outside, waiting_kind
 from tradelint.models.tasks.other_objects import ended_through_instances
+from tradelint.models.tasks.partial_ends import ended_only_in_part, made_as_field
 from tradelint.models.tasks.shutdown import OwnerShutdown, _decorated, _method_of
 from tradelint.models.tasks.unmade_owners import end_of_life_methods, never_outlives
 
@@ -108,13 +109,14 @@ class TaskUses(OwnerShutdown):
         if declared_by_a_base(self.module, owner, attr):
             return False
         family = self._class_family(owner, attr)
-        if not made_in_family(family, attr):
+        if not made_in_family(family, attr) and not made_as_field(family, attr):
             return False  # made by a base we cannot read, whose teardown may end them
         teardown = self._teardown(owner)
         if teardown is not None and unload_reach(self.module) is not None:
             enders = end_of_life_methods(self.module, owner, self.ending_methods(owner, attr, elements=True))
             if never_outlives(self.module, owner, enders):
                 return False  # ended by the class's own end, and no instance outlives it
+        ends: list[tuple[ModuleInfo, ast.ClassDef, ast.expr]] = []
         for owner_module, cls in family:
             for node in self_attribute_loads(cls, attr):
                 if (
@@ -125,8 +127,11 @@ class TaskUses(OwnerShutdown):
                 ):
                     continue
                 if ends_elements(owner_module, node):
-                    return False
-        return True
+                    if teardown is not None:
+                        return False
+                    ends.append((owner_module, cls, node))
+        # A plain class's own release is its end: ends elsewhere only in part are none.
+        return not ends or ended_only_in_part(self.module, owner, attr, ends)
 
     def _kept_in_self_collection(
         self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str
