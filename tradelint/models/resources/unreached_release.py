@@ -141,9 +141,10 @@ def _only_before_raise(method: ast.FunctionDef | ast.AsyncFunctionDef, attr: str
     followed: set[int] = set()
     for node in walk(method):
         for field in ("body", "orelse", "finalbody"):
-            block = getattr(node, field, None)
-            for i, stmt in enumerate(block if isinstance(block, list) else ()):
-                if isinstance(stmt, ast.Expr) and i + 1 < len(block) and isinstance(block[i + 1], ast.Raise):  # type: ignore[arg-type]
+            found = getattr(node, field, None)
+            block: list[ast.AST] = found if isinstance(found, list) else []
+            for i, stmt in enumerate(block):
+                if isinstance(stmt, ast.Expr) and i + 1 < len(block) and isinstance(block[i + 1], ast.Raise):
                     value = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
                     followed.add(id(value))
     return bool(closes) and all(id(c) in followed for c in closes)
