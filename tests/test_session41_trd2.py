@@ -3,7 +3,8 @@
 1. A resource opened under a timeout: ``ws = await asyncio.wait_for(websockets.connect(url), 10)``
    (or through ``asyncio.shield``). The pass-through call awaits the maker and returns what it
    makes, as ``await websockets.connect(url)`` does: the result is the resource, judged as any
-   other (Offline-Protocol/offline-protocol-sdk ``0e06ce6e``'s ``self._ws``). The ``async with``
+   other (Offline-Protocol/offline-protocol-sdk ``0e06ce6e``'s ``self._ws``), also where a
+   first-party factory returns it (``return await asyncio.wait_for(connect(url), 5)``). The ``async with``
    fix is not offered there (the wrapper's result cannot be entered as it is written).
 2. A release that no end of life reaches (session 40's rule), now also for the usual Home
    Assistant integration: an entity class typed with the coordinator (``class
@@ -93,6 +94,34 @@ def test_wait_for_on_self_never_closed(tmp_path: Path) -> None:
 
 def test_wait_for_on_self_closed_by_the_class(tmp_path: Path) -> None:
     source = WAIT_FOR_SELF + "\n    async def close(self):\n        await self._ws.close()\n"
+    assert _check(tmp_path, source) == []
+
+
+FACTORY = """\
+import asyncio
+
+import websockets
+
+
+async def open_feed(url):
+    return await asyncio.wait_for(websockets.connect(url), timeout=5)
+
+
+async def main(url):
+    ws = await open_feed(url)
+    await ws.send("x")
+"""
+
+
+def test_factory_returning_through_wait_for(tmp_path: Path) -> None:
+    # A first-party function whose every ``return`` opens one under a timeout makes one.
+    assert _check(tmp_path, FACTORY) == [
+        "11:5 TRD201 `ws` (`open_feed(...)`) is never closed; open it with `async with`"
+    ]
+
+
+def test_factory_returning_through_wait_for_closed(tmp_path: Path) -> None:
+    source = FACTORY.replace('    await ws.send("x")\n', '    try:\n        await ws.send("x")\n    finally:\n        await ws.close()\n')
     assert _check(tmp_path, source) == []
 
 

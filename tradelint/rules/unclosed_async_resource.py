@@ -103,8 +103,8 @@ class UnclosedAsyncResource(Rule):
     Any resource opened under a timeout is the resource itself: `asyncio.wait_for(maker(...), t)`
     (or `asyncio.shield(maker(...))`), awaited, awaits the maker and returns what it makes, as
     `await maker(...)` does, and it is judged alike (Offline-Protocol/offline-protocol-sdk
-    `0e06ce6e`'s `self._ws`). No `async with` fix is offered there (the wrapper's result cannot be
-    entered as it is written):
+    `0e06ce6e`'s `self._ws`), also where a first-party function returns it so. No `async with` fix
+    is offered there (the wrapper's result cannot be entered as it is written):
     ```python
     async def send(url, payload):
         ws = await asyncio.wait_for(websockets.connect(url), timeout=10)   # reported

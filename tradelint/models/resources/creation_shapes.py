@@ -39,6 +39,14 @@ def through_wrapper(module: ModuleInfo, value: ast.expr) -> bool:
     return isinstance(value, ast.Await) and isinstance(value.value, ast.Call) and module.imports.qualify(value.value.func) in _PASS_THROUGH
 
 
+def passed_through(module: ModuleInfo, value: ast.expr) -> ast.expr:
+    """The call a pass-through call awaits (``make()`` of ``asyncio.wait_for(make(), t)``), or
+    ``value`` itself."""
+    if isinstance(value, ast.Call) and value.args and isinstance(value.args[0], ast.Call) and module.imports.qualify(value.func) in _PASS_THROUGH:
+        return value.args[0]
+    return value
+
+
 def part_creation(module: ModuleInfo, call: ast.Call, spec: ResourceSpec, label: str) -> Creation | None:
     """``reader, writer = await asyncio.open_connection(...)`` (or ``self.reader, self.writer =
     ...``), also through ``asyncio.wait_for`` and a local bound to the call: the element
