@@ -60,7 +60,7 @@ def test_wait_for_offers_no_async_with_fix(tmp_path: Path) -> None:
     assert (result.text, result.fixed) == (WAIT_FOR_LOCAL, 0)  # ``async with asyncio.wait_for(...)`` would not run
 
 
-def test_shield_by_keyword(tmp_path: Path) -> None:
+def test_shield(tmp_path: Path) -> None:
     source = WAIT_FOR_LOCAL.replace("asyncio.wait_for(websockets.connect(url), timeout=10)", "asyncio.shield(websockets.connect(url))")
     assert _check(tmp_path, source) == [
         "7:5 TRD201 `ws` (`websockets.connect(...)`) is never closed; open it with `async with`"
@@ -208,6 +208,25 @@ REPORTED = (
 
 def test_exit_no_unload_reaches_typed_entity_and_close_before_raise(tmp_path: Path) -> None:
     assert _integration(tmp_path) == [REPORTED]
+
+
+def test_typed_entity_alone(tmp_path: Path) -> None:
+    # A public ``stop()`` as the only end, and a refresh that never closes the session: only the
+    # entity's type argument was in the way.
+    coordinator = COORDINATOR.replace("            await self.session.close()\n", "").replace(
+        "    async def __aexit__(self, *exc):", "    async def stop(self):")
+    assert _integration(tmp_path, coordinator=coordinator) == [REPORTED.replace("__aexit__", "stop")]
+
+
+def test_close_before_raise_alone(tmp_path: Path) -> None:
+    # No entity module: only the close on the failed refresh was in the way.
+    folder = "custom_components/demo/"
+    found = _check_tree(tmp_path, {
+        folder + "manifest.json": '{"domain": "demo"}',
+        folder + "__init__.py": SETUP.replace("UNLOAD", ""),
+        folder + "coordinator.py": COORDINATOR,
+    })
+    assert found == [REPORTED]
 
 
 def test_unload_closes_the_session(tmp_path: Path) -> None:
