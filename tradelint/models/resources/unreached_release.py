@@ -178,8 +178,8 @@ def _ends_closing(
         return [], set()
     # A close that a ``raise`` follows ends the resource on a failed path only (``await
     # self.session.close(); raise ConfigEntryNotReady(...)`` in a refresh): the object is given
-    # up there, and its normal life still ends only at the class's ends.
-    closers = {name for name in closers if not _only_before_raise(methods[name], attr, close)}
+    # up there, and its normal life still ends only at the class's ends (an end is one all the same).
+    closers = {name for name in closers if _is_end(name) or not _only_before_raise(methods[name], attr, close)}
     if not closers:
         return [], set()
     makers = _makes(methods, attr)
