@@ -4,11 +4,10 @@ import ast
 from typing import Any, Iterator
 
 from tradelint.core import trigger_words
-from tradelint.core.messages import Text, fit, fit_help
+from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.lifecycle_fixes import shutdown_fix, unproven_release
-from tradelint.facts.uses import only_reads_arguments
 from tradelint.facts.ownership import framework_teardown, release_method
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.facts.end_hooks import exit_close_missed_by_hook
@@ -20,6 +19,7 @@ from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
 from tradelint.models.resources.release_gaps import failing_use_before_close
 from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.unawaited_attribute import never_awaited_attributes
+from tradelint.rules.self_texts import lent_unawaited as _lent, never_closed_text as _text
 from tradelint.rules.unreached_texts import unreached_release_reports
 
 
@@ -309,7 +309,13 @@ class ResourceOnSelfNeverClosed(Rule):
     reaches no release of it (TRD201's verdict on each instance), and no code of the project names
     one of those ends outside the class (`await coordinator.client.stop()`) or enters an
     instance (`async with`), no close ever runs: reported where the class makes it (iprak/sensi
-    `9ec66e57`). An instance given to an unknown callable is not proven kept: not judged.
+    `9ec66e57`). An instance given to an unknown callable is not proven kept: not judged. A
+    close that a `raise` of the same block follows at once (`await self.session.close()` then
+    `raise ConfigEntryNotReady(...)` in a coordinator's refresh) ends the resource on a failed
+    path only: the normal life still ends only at the class's ends. A class named as a type
+    argument (`class Entity(CoordinatorEntity[Coordinator])`) is named as an annotation is, not
+    built from (sHedC/homeassistant-mastertherm `9b0f2e6e`: the coordinator's `ClientSession`,
+    closed only by an `__aexit__` that nothing calls, the coordinator kept in `hass.data`).
     ```python
     class Client:
         async def _connect(self):
@@ -675,25 +681,4 @@ class ResourceOnSelfNeverClosed(Rule):
             )
             text = _text(c.name, c.spec.close, shutdown, add, c.cls.name, c.label, c.function.name)
             yield Report(c.stmt, text.message, fix, fit_help("no fix: {reason}", reason=unproven) if unproven else text.help)
-
-
-def _lent(ctx: FileContext, cls: ast.ClassDef, name: str) -> bool:
-    """Whether a method of ``cls`` gives ``self.name`` to a call it does not await (not a logger's)."""
-    for node in ast.walk(cls):
-        if not isinstance(node, ast.Call) or isinstance(ctx.module.parent(node), ast.Await) or only_reads_arguments(ctx.module, node):
-            continue
-        for arg in (*node.args, *(k.value for k in node.keywords)):
-            if isinstance(arg, ast.Attribute) and arg.attr == name and isinstance(arg.value, ast.Name) and arg.value.id == "self":
-                return True
-    return False
-
-
-def _text(name: str, close: str, shutdown: str | None, add: str, cls: str, label: str, function: str) -> Text:
-    """``close`` releases it (a first-party type's own method); ``shutdown`` is the class's own
-    release method, where the call belongs, if it has one; else ``add`` is the one to add."""
-    where = "call its `{close}()` in `{shutdown}()`" if shutdown else "add a `{add}()` method that calls its `{close}()`"
-    return Text(
-        fit("`self.{name}` is never closed; " + where, name=name, close=close, shutdown=shutdown or "", add=add),
-        fit_help("Each `{cls}` leaks the `{label}(...)` it makes in `{function}()`", cls=cls, label=label, function=function),
-    )
 

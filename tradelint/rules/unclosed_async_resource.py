@@ -13,8 +13,7 @@ from tradelint.models.resources.outliving import kept_beyond
 from tradelint.models.resources.own_closes import open_exits
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
-from tradelint.models.resources.unawaited_release import made_here, unawaited_releases_of
-from tradelint.rules.unclosed_texts import fix_offered as _fix_offered, open_exit_report as _open_exit_report, process_report as _process_report, text_of as _text, text_kept as _text_kept
+from tradelint.rules.unclosed_texts import unawaited_release_reports, fix_offered as _fix_offered, open_exit_report as _open_exit_report, process_report as _process_report, text_of as _text, text_kept as _text_kept
 
 
 class UnclosedAsyncResource(Rule):
@@ -99,6 +98,17 @@ class UnclosedAsyncResource(Rule):
         reader, writer = await asyncio.open_connection(host, 23)   # reported
         writer.write(b"status")
         return await reader.readline()
+    ```
+
+    Any resource opened under a timeout is the resource itself: `asyncio.wait_for(maker(...), t)`
+    (or `asyncio.shield(maker(...))`), awaited, awaits the maker and returns what it makes, as
+    `await maker(...)` does, and it is judged alike (Offline-Protocol/offline-protocol-sdk
+    `0e06ce6e`'s `self._ws`), also where a first-party function returns it so. No `async with` fix
+    is offered there (the wrapper's result cannot be entered as it is written):
+    ```python
+    async def send(url, payload):
+        ws = await asyncio.wait_for(websockets.connect(url), timeout=10)   # reported
+        await ws.send(payload)
     ```
 
     Kept from import to exit (a class attribute, `POOL = BlockingConnectionPool(...)`, or a global of a
@@ -649,23 +659,7 @@ class UnclosedAsyncResource(Rule):
         for report in self._verdicts(ctx):
             reported.add(id(report.node))
             yield report
-        for release in unawaited_releases_of(ctx):
-            # A first-party object made here whose only release is never awaited (TRD205).
-            made = made_here(ctx.module, release)
-            if made is not None and id(made) not in reported and release.released is not None:
-                reported.add(id(made))
-                call = made.value.value if isinstance(made.value, ast.Await) else made.value
-                yield Report(made, fit("`{name}` (`{label}(...)`) is left open: `{spelled}({name})` is never awaited",
-                                       name=release.released, label=ast.unparse(call.func), spelled=release.spelled),  # type: ignore[attr-defined]
-                             None, fit_help("`{spelled}()` is a coroutine function: the call only creates a coroutine, "
-                                            "and closes nothing", spelled=release.spelled))
-            elif made is not None and id(made) not in reported:
-                reported.add(id(made))
-                call = made.value.value if isinstance(made.value, ast.Await) else made.value
-                yield Report(made, fit("`{name}` (`{label}(...)`) is never closed: its `{close}()` is never awaited",
-                                       name=release.call.func.value.id, label=ast.unparse(call.func), close=release.method),  # type: ignore[attr-defined]
-                             None, fit_help("`{owner}.{method}()` is a coroutine function: the call only creates a coroutine",
-                                            owner=release.owner, method=release.method))
+        yield from unawaited_release_reports(ctx, reported)  # (TRD205's releases: :mod:`.unclosed_texts`)
         # A value the function closes itself on one path, whatever its type, and another exit
         # leaves open; a known resource's creation is judged above.
         known = frozenset(id(c.stmt) for c in resource_analysis(ctx).creations)

@@ -5,6 +5,7 @@ leaks found beside that model (values closed on one path only, child processes).
 from __future__ import annotations
 
 import ast
+from typing import Iterator
 
 from tradelint.core.messages import Text, fit, fit_help
 from tradelint.core.registry import Report
@@ -13,6 +14,7 @@ from tradelint.models.resources.child_processes import ProcessLeak
 from tradelint.models.resources.own_closes import OpenExit
 from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.resource_types import Creation
+from tradelint.models.resources.unawaited_release import made_here, unawaited_releases_of
 
 # Per problem: the message (what to do in ``{cure}``) and the help (why it leaks).
 TEXTS = {
@@ -258,3 +260,25 @@ def fix_offered(ctx: FileContext, problem: str, c: Creation) -> bool:
         and single_name(c)
         and not awaited_maker(ctx, c)
     )
+
+
+def unawaited_release_reports(ctx: FileContext, reported: set[int]) -> Iterator[Report]:
+    """TRD201 where a first-party object made here is left open because its only release is never
+    awaited (TRD205 reports the call); ``reported``: the nodes already reported, grown here."""
+    for release in unawaited_releases_of(ctx):
+        # A first-party object made here whose only release is never awaited (TRD205).
+        made = made_here(ctx.module, release)
+        if made is not None and id(made) not in reported and release.released is not None:
+            reported.add(id(made))
+            call = made.value.value if isinstance(made.value, ast.Await) else made.value
+            yield Report(made, fit("`{name}` (`{label}(...)`) is left open: `{spelled}({name})` is never awaited",
+                                   name=release.released, label=ast.unparse(call.func), spelled=release.spelled),  # type: ignore[attr-defined]
+                         None, fit_help("`{spelled}()` is a coroutine function: the call only creates a coroutine, "
+                                        "and closes nothing", spelled=release.spelled))
+        elif made is not None and id(made) not in reported:
+            reported.add(id(made))
+            call = made.value.value if isinstance(made.value, ast.Await) else made.value
+            yield Report(made, fit("`{name}` (`{label}(...)`) is never closed: its `{close}()` is never awaited",
+                                   name=release.call.func.value.id, label=ast.unparse(call.func), close=release.method),  # type: ignore[attr-defined]
+                         None, fit_help("`{owner}.{method}()` is a coroutine function: the call only creates a coroutine",
+                                        owner=release.owner, method=release.method))

@@ -18,7 +18,7 @@ from tradelint.facts.uses import (
 from tradelint.models.resources.null_pool import pools_nothing
 from tradelint.models.resources.process_globals import kept_for_the_process
 from tradelint.models.resources.keyed import key_on_self
-from tradelint.models.resources.creation_shapes import chained_self_binding, entered_by_hand, owner_creation, part_creation
+from tradelint.models.resources.creation_shapes import awaited_through_wrapper, chained_self_binding, entered_by_hand, owner_creation, part_creation
 from tradelint.models.resources.receivers import receiver_closes
 from tradelint.models.resources.proofs import (
     callee_name, module_cache_of, kept_on_self,
@@ -42,12 +42,15 @@ def creation_of(module: ModuleInfo, model: OwnershipModel, builtin_spec: Callabl
     if pools_nothing(module, call, spec.close):
         return None  # an engine on a ``NullPool`` keeps no connection: nothing to release
     label = ast.unparse(call.func)
-    if spec.part is not None or (spec.awaited_maker and not isinstance(module.parent(call), ast.Await)):
+    through = awaited_through_wrapper(module, call)  # ``await asyncio.wait_for(websockets.connect(url), 10)``
+    if spec.part is not None or (spec.awaited_maker and not isinstance(module.parent(call), ast.Await) and through is None):
         return part_creation(module, call, spec, label) if spec.part is not None else None  # (``coro = loop.create_server()``)
     expr: ast.expr = call
     parent = module.parent(call)
     if (entered := entered_by_hand(module, call)) is not None:
         expr, parent = entered, module.parent(entered)  # ``await ClientSession().__aenter__()``
+    elif through is not None:
+        expr, parent = through, module.parent(through)  # (the wrapper's result is the awaited maker's)
     elif isinstance(parent, ast.Await) or _run_to_completion(parent, call):  # (the loop runs it to its end)
         expr, parent = parent, module.parent(parent)
     while isinstance(parent, ast.Call) and cast_of(module, parent, expr):

@@ -15,6 +15,38 @@ from tradelint.models.resources.resource_types import CLOSE_METHODS, Creation, R
 from tradelint.models.resources.statements import _handed_to
 
 
+# Calls that await the awaitable given first and return its result (``fut``/``aw`` by keyword).
+_PASS_THROUGH = {"asyncio.wait_for": "fut", "asyncio.tasks.wait_for": "fut", "asyncio.shield": "arg", "asyncio.tasks.shield": "arg"}
+
+
+def awaited_through_wrapper(module: ModuleInfo, call: ast.Call) -> ast.Await | None:
+    """``await asyncio.wait_for(websockets.connect(url), 10)`` (or ``asyncio.shield(...)``): the
+    ``await`` whose value is what ``call`` makes once awaited, as ``await websockets.connect(url)``
+    is (the timeout cancels the opening, or hands over the open resource); None otherwise."""
+    wrapper = module.parent(call)
+    if not isinstance(wrapper, ast.Call) or not (
+        (wrapper.args and wrapper.args[0] is call) or any(k.value is call and k.arg in ("fut", "aw") for k in wrapper.keywords)
+    ):
+        return None
+    awaited = module.parent(wrapper)
+    if not isinstance(awaited, ast.Await) or module.imports.qualify(wrapper.func) not in _PASS_THROUGH:
+        return None
+    return awaited
+
+
+def through_wrapper(module: ModuleInfo, value: ast.expr) -> bool:
+    """``await asyncio.wait_for(...)`` (or ``shield``): a value made through a pass-through call."""
+    return isinstance(value, ast.Await) and isinstance(value.value, ast.Call) and module.imports.qualify(value.value.func) in _PASS_THROUGH
+
+
+def passed_through(module: ModuleInfo, value: ast.expr) -> ast.expr:
+    """The call a pass-through call awaits (``make()`` of ``asyncio.wait_for(make(), t)``), or
+    ``value`` itself."""
+    if isinstance(value, ast.Call) and value.args and isinstance(value.args[0], ast.Call) and module.imports.qualify(value.func) in _PASS_THROUGH:
+        return value.args[0]
+    return value
+
+
 def part_creation(module: ModuleInfo, call: ast.Call, spec: ResourceSpec, label: str) -> Creation | None:
     """``reader, writer = await asyncio.open_connection(...)`` (or ``self.reader, self.writer =
     ...``), also through ``asyncio.wait_for`` and a local bound to the call: the element

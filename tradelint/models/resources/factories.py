@@ -17,6 +17,7 @@ from tradelint.facts.syntax import capword, class_method, exits, plain_assignmen
 from tradelint.facts.uses import bound_once, classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, wraps_given
 from tradelint.models.resources.statements import _run_to_completion
+from tradelint.models.resources.creation_shapes import passed_through
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
 
@@ -215,7 +216,7 @@ def factory_spec(
                 opened = awaits_a_method(module, function, value.id)
                 value = bound[value.id][0].value
             if isinstance(value, ast.Await):
-                value = value.value
+                value = passed_through(module, value.value)  # (also ``await asyncio.wait_for(make(), t)``)
             if not isinstance(value, ast.Call):
                 return None
             qualified = module.imports.qualify(value.func)

@@ -9,6 +9,7 @@ from tradelint.core.fix_plan import EditSpec, FixSpec
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.library_ownership import absent_library_function
 from tradelint.facts.uses import declares_outer, name_loads, name_stores
+from tradelint.models.resources.creation_shapes import through_wrapper
 
 
 def _block_of(module: ModuleInfo, stmt: ast.stmt) -> tuple[list[ast.stmt], dict[int, int]] | None:
@@ -63,8 +64,8 @@ def async_with_fix(
     if not isinstance(function, ast.AsyncFunctionDef) or not isinstance(assign, ast.Assign):
         return None
     found = _block_of(module, assign)
-    if found is None or declares_outer(function, name):
-        return None
+    if found is None or declares_outer(function, name) or through_wrapper(module, assign.value):
+        return None  # (``await asyncio.wait_for(connect(url), 10)`` cannot be entered as it is)
     block, in_block = found
     later = positions = _Later(block, in_block, in_block[id(assign)] + 1)
     owners: list[int] = []

@@ -132,6 +132,24 @@ def _closes(method: ast.FunctionDef | ast.AsyncFunctionDef, attr: str, close: st
     )
 
 
+def _only_before_raise(method: ast.FunctionDef | ast.AsyncFunctionDef, attr: str, close: str) -> bool:
+    """Whether every close of ``self.<attr>`` in ``method`` is a statement that a ``raise`` of the
+    same block follows at once (a close on an exit by error)."""
+    me = self_name(method)
+    closes = [n for n in walk(method) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and me is not None
+              and self_attr(n.func.value, me) == attr and (n.func.attr == close or is_release_name(n.func.attr))]
+    followed: set[int] = set()
+    for node in walk(method):
+        for field in ("body", "orelse", "finalbody"):
+            found = getattr(node, field, None)
+            block: list[ast.AST] = found if isinstance(found, list) else []
+            for i, stmt in enumerate(block):
+                if isinstance(stmt, ast.Expr) and i + 1 < len(block) and isinstance(block[i + 1], ast.Raise):
+                    value = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
+                    followed.add(id(value))
+    return bool(closes) and all(id(c) in followed for c in closes)
+
+
 def _makes(methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef], attr: str) -> set[str]:
     """The methods that store ``self.<attr>`` again, directly or through a method they call."""
     makers = {name for name, m in methods.items()
@@ -156,6 +174,12 @@ def _ends_closing(
     way from an end to a close (``_disconnect()``): calling any of them outside the class may
     close it. ([], set()) otherwise."""
     closers = {name for name, m in methods.items() if _closes(m, attr, close)}
+    if not closers:
+        return [], set()
+    # A close that a ``raise`` follows ends the resource on a failed path only (``await
+    # self.session.close(); raise ConfigEntryNotReady(...)`` in a refresh): the object is given
+    # up there, and its normal life still ends only at the class's ends (an end is one all the same).
+    closers = {name for name in closers if _is_end(name) or not _only_before_raise(methods[name], attr, close)}
     if not closers:
         return [], set()
     makers = _makes(methods, attr)
@@ -312,6 +336,9 @@ def _annotation_or_test(module: ModuleInfo, node: ast.AST) -> bool:
         if isinstance(parent, ast.Call):
             return isinstance(parent.func, ast.Name) and parent.func.id in ("isinstance", "issubclass", "cast")
         child, parent = parent, module.parent(parent)
+    if isinstance(parent, ast.ClassDef):
+        # ``class Entity(CoordinatorEntity[Coordinator])``: a type argument of a base, no instance.
+        return any(base is child and isinstance(base, ast.Subscript) and node is not base.value for base in parent.bases)
     if isinstance(parent, ast.arg):
         return parent.annotation is child
     if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
