@@ -90,6 +90,12 @@ from tradelint.models.resources.resource_types import (
     library_spec,
 )
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from resource_parts import part_release  # noqa: E402 (this folder's module, beside the script)
+
+# Whether the **part** rule is asked (``scripts/merge_part_entries.py`` runs without it, then with it).
+PART_RULE = True
+
 SKIPPED_FOLDERS = {"tests", "test", "testing", "__pycache__", "examples", "docs", "benchmarks"}
 
 
@@ -104,9 +110,14 @@ class Entry:
     # Constructor parameters (name, position) whose value the release closes: given one, the
     # instance wraps its caller's resource.
     given: tuple[tuple[str, int], ...] = ()
+    # ``async with`` ends it (False only for a type released through a part it has no exit for:
+    # the **part** rule's google-genai ``Client``, ended by ``await client.aio.aclose()``).
+    enter: bool = True
 
     def spec(self) -> ResourceSpec:
-        return library_spec(self.close, awaited=self.awaited, lazy=self.lazy, ends=self.ends, given=self.given)
+        return library_spec(
+            self.close, awaited=self.awaited, lazy=self.lazy, ends=self.ends, given=self.given, unenterable=not self.enter
+        )
 
 
 def modules(folder: Path) -> Iterator[Path]:
@@ -707,7 +718,7 @@ def _judge(
         qualified = name if kind == "qualified" else f"{module_name}.{name}"
         base = found.get(qualified) or found.get(_final(qualified, reexports or {}))
         if base is not None:
-            return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends, base.given)
+            return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends, base.given, base.enter)
         if qualified in BUILTIN_RESOURCES:
             spec = BUILTIN_RESOURCES[qualified]
             return Entry(spec.close, spec.awaited, spec.lazy, "subclass", folder.name)
@@ -715,14 +726,14 @@ def _judge(
             local = resolve_ref(project, summary, (kind, name))
             base = found.get(f"{dotted(folder, Path(local[0].path))}.{local[1].name}") if local is not None else None
             if base is not None:
-                return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends, base.given)
+                return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends, base.given, base.enter)
             aliased = _alias_of(project, summary, name)
             known = found.get(aliased) if aliased is not None else None
             if known is None and aliased in BUILTIN_RESOURCES:
                 builtin_spec = BUILTIN_RESOURCES[aliased]
                 return Entry(builtin_spec.close, builtin_spec.awaited, builtin_spec.lazy, "subclass", folder.name)
             if known is not None:
-                return Entry(known.close, known.awaited, known.lazy, "subclass", folder.name, known.ends, known.given)
+                return Entry(known.close, known.awaited, known.lazy, "subclass", folder.name, known.ends, known.given, known.enter)
     # A base named through a module-level alias the summary does not resolve (``class
     # ArqRedis(BaseRedis)`` with ``BaseRedis = Redis[bytes]`` under ``if TYPE_CHECKING``).
     module = project.module_at(Path(summary.path))
@@ -734,8 +745,32 @@ def _judge(
             return Entry(builtin_spec.close, builtin_spec.awaited, builtin_spec.lazy, "subclass", folder.name)
         known = found.get(aliased) if aliased is not None else None
         if known is not None:
-            return Entry(known.close, known.awaited, known.lazy, "subclass", folder.name, known.ends, known.given)
-    return None
+            return Entry(known.close, known.awaited, known.lazy, "subclass", folder.name, known.ends, known.given, known.enter)
+    return _part_entry(project, folder, module_name, summary, facts, found, reexports or {})
+
+
+def _part_entry(
+    project: Project, folder: Path, module_name: str, summary: ModuleSummary, facts: ClassFacts, found: dict[str, Entry], reexports: dict[str, str]
+) -> Entry | None:
+    """**part** (:mod:`resource_parts`): released by releasing a resource it made and keeps
+    where its users reach it, the last rule asked of a class (off with ``PART_RULE``: what the
+    table was before it, for ``merge_part_entries.py``'s proof)."""
+    module = project.module_at(Path(summary.path))
+    if module is None or not PART_RULE:
+        return None
+    spec_of = _spec_of(found)
+
+    def type_of(node: ast.expr) -> str | None:
+        return _named_type(module, module_name, node)
+
+    def known(qualified: str) -> ResourceSpec | None:
+        return spec_of(qualified) or spec_of(_final(qualified, reexports))
+
+    family = [member for _, member in lineage(project, summary, facts)]
+    part = part_release(_family_nodes(project, summary, facts), family, type_of, known)
+    if part is None:
+        return None
+    return Entry(part.close, part.awaited, part.lazy, "part", folder.name, (), part.given, part.enterable)
 
 
 _ALIASES: dict[str, dict[str, str]] = {}
@@ -910,12 +945,12 @@ def _factories(project: Project, folders: list[Path], found: dict[str, Entry], b
                         made = None
                     if made is not None:
                         lazy = made.lazy and not isinstance(stmt, ast.AsyncFunctionDef)
-                        found[key] = Entry(made.close, made.awaited, lazy, "factory", folder.name, made.ends)
+                        found[key] = Entry(made.close, made.awaited, lazy, "factory", folder.name, made.ends, enter=not made.unenterable)
                         changed = True
                     elif (said := _local_class_factory(module, module_name, stmt, found) or _annotated_factory(module, module_name, stmt, found)) is not None:
                         entry = found[said]
                         lazy = entry.lazy and not isinstance(stmt, ast.AsyncFunctionDef)
-                        found[key] = Entry(entry.close, entry.awaited, lazy, "factory", folder.name, entry.ends)
+                        found[key] = Entry(entry.close, entry.awaited, lazy, "factory", folder.name, entry.ends, enter=entry.enter)
                         changed = True
             summary = project.summary_of(module)
             for facts in summary.classes.values():
@@ -934,7 +969,7 @@ def _factories(project: Project, folders: list[Path], found: dict[str, Entry], b
                         names = {a.arg for a in (*maker.args.args, *maker.args.kwonlyargs)} if maker is not None else set()
                         given = tuple((param, -1) for param, _ in entry.given if param in names)
                         lazy = entry.lazy and not is_async
-                        found[key] = Entry(entry.close, entry.awaited, lazy, "factory", folder.name, entry.ends, given)
+                        found[key] = Entry(entry.close, entry.awaited, lazy, "factory", folder.name, entry.ends, given, entry.enter)
                         changed = True
     return changed
 
@@ -1488,6 +1523,7 @@ def main(argv: list[str] | None = None) -> int:
             "given": [list(g) for g in e.given],
             "rule": e.rule,
             "source": e.source,
+            **({} if e.enter else {"enter": False}),
         }
         for name, e in sorted(found.items())
     }
