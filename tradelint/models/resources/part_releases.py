@@ -40,6 +40,17 @@ def part_use(module: ModuleInfo, use: Use, spec: ResourceSpec) -> Use:
     return Use(use.node, "attribute", spec.close)
 
 
+def closes_through_part(use: Use, spec: ResourceSpec) -> bool | None:
+    """For a spec whose close is a path: whether ``use`` (read by :func:`part_use`) ends the
+    resource: that path, an ``ends`` method, or ``__aexit__`` of one ``async with`` may enter,
+    never the object's own ``close()`` or ``aclose()`` (aiogram's ``Bot.close()`` is a Telegram
+    API call; genai's plain ``Client.close()`` leaves the async transports open). None for a
+    spec with a plain close."""
+    if "." not in spec.close:
+        return None
+    return use.name == spec.close or use.name in spec.ends or (use.name == "__aexit__" and not spec.unenterable)
+
+
 def first_party_part(project: Project, found: ResourceType) -> str | None:
     """The close path of a first-party type whose only release is its ``__aexit__`` when that
     exit releases a resource the class made in ``__init__`` and keeps where its users reach it (a

@@ -54,7 +54,7 @@ from tradelint.models.resources.library_makers import imported_makers, inherited
 from tradelint.models.resources.loop_transports import LOOP_MADE, loop_transport
 from tradelint.models.resources.library_table import library_packages, library_resource
 from tradelint.models.resources.outcome_closes import self_left_open
-from tradelint.models.resources.part_releases import first_party_part, part_use
+from tradelint.models.resources.part_releases import closes_through_part, first_party_part, part_use
 from tradelint.models.resources.responses import discarded_response, judge_response, response_spec
 from tradelint.models.resources.resource_types import (
     first_party_spec, BUILTIN_RESOURCES, CLOSE_METHODS, EXCHANGE_MODULES, EXCHANGE_SPEC, NOT_TAKERS, OWNERSHIP_TAKERS,
@@ -146,6 +146,8 @@ class ResourceAnalysis:
         use = part_use(module or self.module, use, spec)  # ``await bot.session.close()``: ``session.close``
         if unawaited_close(module or self.module, use, spec):
             return False  # ``session.close()`` without ``await``: a coroutine that never runs
+        if (through := closes_through_part(use, spec)) is not None:
+            return through  # ``await bot.session.close()``, not the ``Bot.close()`` API call
         if use.name in CLOSE_METHODS or use.name == spec.close or use.name in spec.ends:
             return True
         # A first-party type may be ended by any of its release methods (``stop()`` where its
