@@ -17,7 +17,9 @@ proof: every entry of the table before is in the table after, unchanged.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import json
+import multiprocessing
 import sys
 from pathlib import Path
 
@@ -34,6 +36,11 @@ def _known(types: dict[str, dict[str, object]]) -> dict[str, gen.Entry]:
         )
         for name, e in types.items()
     }
+
+
+def _generate(folders: list[Path], known: dict[str, gen.Entry], rule: bool) -> dict[str, gen.Entry]:
+    gen.PART_RULE = rule
+    return gen.generate(folders, known=dict(known))
 
 
 def _row(entry: gen.Entry) -> dict[str, object]:
@@ -62,10 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     document = json.loads(args.table.read_text(encoding="utf-8"))
     before = json.loads(json.dumps(document["types"]))
     known = _known(document["types"])
-    gen.PART_RULE = False
-    without = gen.generate(folders, known=dict(known))
-    gen.PART_RULE = True
-    with_rule = gen.generate(folders, known=dict(known))
+    # Each reading in a process of its own: a run keeps every tree it parsed to its end.
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        without = pool.submit(_generate, folders, known, False).result()
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        with_rule = pool.submit(_generate, folders, known, True).result()
     added = {name: entry for name, entry in with_rule.items() if name not in without}
     clash = sorted(name for name in added if name in before)
     if clash:
