@@ -42,13 +42,18 @@ def part_use(module: ModuleInfo, use: Use, spec: ResourceSpec) -> Use:
 
 def closes_through_part(use: Use, spec: ResourceSpec) -> bool | None:
     """For a spec whose close is a path: whether ``use`` (read by :func:`part_use`) ends the
-    resource: that path, an ``ends`` method, or ``__aexit__`` of one ``async with`` may enter,
-    never the object's own ``close()`` or ``aclose()`` (aiogram's ``Bot.close()`` is a Telegram
-    API call; genai's plain ``Client.close()`` leaves the async transports open). None for a
-    spec with a plain close."""
+    resource. That path does. For a library's type, read into the table, only that path, an
+    ``ends`` method or ``__aexit__`` of one ``async with`` may enter, never the object's own
+    ``close()`` or ``aclose()`` (aiogram's ``Bot.close()`` is a Telegram API call; genai's plain
+    ``Client.close()`` leaves the async transports open). None otherwise (a plain close, or
+    another use of a first-party type's: judged as any first-party release is)."""
     if "." not in spec.close:
         return None
-    return use.name == spec.close or use.name in spec.ends or (use.name == "__aexit__" and not spec.unenterable)
+    if use.name == spec.close:
+        return True
+    if spec.library:
+        return use.name in spec.ends or (use.name == "__aexit__" and not spec.unenterable)
+    return None
 
 
 def first_party_part(project: Project, found: ResourceType) -> str | None:
