@@ -35,6 +35,13 @@ by the same rules tradelint applies to first-party classes (read, never imported
   arguments it takes (grpc's ``aio.Server.stop(grace)``); a public function returning a new one
   on every path (``grpc.aio.server()``) is its factory.
 
+- **part** (``resource_parts.py``), asked once the other rules agree: a class no rule entered
+  that makes a known resource in ``__init__`` and keeps it where its users reach it (a public
+  attribute, or a public property returning it), ended by releasing that part: its ``__aexit__``
+  awaits the part's release (aiogram 3's ``Bot``: ``session.close``), or it has no exit and no
+  release coroutine of its own (google-genai's ``Client``: ``aio.aclose``, no ``async with``);
+  the close is recorded as that path.
+
 The protocol rule takes a plain release too when ``__aexit__`` calls it under a test of the
 object's own state (asyncssh's ``if not self._loop.is_closed(): self.close()``); the owner rule
 follows a class a method returns (``self.eio = self._engineio_client_class()(...)``); a type of
@@ -91,7 +98,7 @@ from tradelint.models.resources.resource_types import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from resource_parts import part_release  # noqa: E402 (this folder's module, beside the script)
+from resource_parts import carries_resource, part_release  # noqa: E402 (this folder's module, beside the script)
 
 # Whether the **part** rule is asked (``scripts/merge_part_entries.py`` runs without it, then with it).
 PART_RULE = True
@@ -422,6 +429,7 @@ def generate(
     judged: set[tuple[str, str]] = set()
     disagree: set[str] = set()
     broken: set[tuple[str, str]] = set()
+    part_skipped: set[str] = set()
     builtin = {name: spec.close for name, spec in BUILTIN_RESOURCES.items()}
     every = [(folder, name, summary, facts) for folder in folders for name, summary, facts in classes(project, folder)]
     # A class of another library read with this one is named by its public re-export
@@ -466,6 +474,8 @@ def generate(
             pools = _pools(project, folders, every, found, builtin)
             judged |= pools
             changed = bool(pools)
+        if not changed and PART_RULE:
+            changed = _parts(project, every, found, reexports, judged, part_skipped)
     for key in list(found):
         if key in disagree or any((key, folder) not in judged for folder in definers.get(key, ())):
             del found[key]
@@ -746,17 +756,46 @@ def _judge(
         known = found.get(aliased) if aliased is not None else None
         if known is not None:
             return Entry(known.close, known.awaited, known.lazy, "subclass", folder.name, known.ends, known.given, known.enter)
-    return _part_entry(project, folder, module_name, summary, facts, found, reexports or {})
+    return None
+
+
+def _parts(
+    project: Project,
+    every: list[tuple[Path, str, ModuleSummary, ClassFacts]],
+    found: dict[str, Entry],
+    reexports: dict[str, str],
+    judged: set[tuple[str, str]],
+    skip: set[str],
+) -> bool:
+    """**part**, asked once the other rules agree (what a part or an options class holds is
+    known then, whatever order the classes are read in): the classes no rule entered that are
+    released through a part."""
+    added = False
+    for folder, module_name, summary, facts in every:
+        key = f"{module_name}.{facts.name}"
+        if (key, folder.name) in judged or key in skip or key in found:
+            continue
+        try:
+            entry = _part_entry(project, folder, module_name, summary, facts, found, reexports)
+        except Exception as error:  # noqa: BLE001 (an odd class is skipped, the others are judged)
+            print(f"skipped {key} of {folder.name}: {type(error).__name__}: {error}", file=sys.stderr)
+            skip.add(key)
+            continue
+        if entry is not None:
+            found[key] = entry
+            judged.add((key, folder.name))
+            added = True
+    return added
 
 
 def _part_entry(
     project: Project, folder: Path, module_name: str, summary: ModuleSummary, facts: ClassFacts, found: dict[str, Entry], reexports: dict[str, str]
 ) -> Entry | None:
     """**part** (:mod:`resource_parts`): released by releasing a resource it made and keeps
-    where its users reach it, the last rule asked of a class (off with ``PART_RULE``: what the
-    table was before it, for ``merge_part_entries.py``'s proof)."""
+    where its users reach it (asked by :func:`_parts`; off with ``PART_RULE``: what the table was
+    before it, for ``merge_part_entries.py``'s proof)."""
     module = project.module_at(Path(summary.path))
-    if module is None or not PART_RULE:
+    if module is None:
         return None
     spec_of = _spec_of(found)
 
@@ -766,8 +805,17 @@ def _part_entry(
     def known(qualified: str) -> ResourceSpec | None:
         return spec_of(qualified) or spec_of(_final(qualified, reexports))
 
+    def carries(qualified: str) -> bool:
+        # An options class of the library with a field that holds a known resource.
+        found = project.lookup(qualified, module.roots)
+        if found is None or not isinstance(found[1], ast.ClassDef):
+            return False
+        home, cls = found
+        home_name = dotted(folder, home.path) if folder in home.path.parents else module_name
+        return carries_resource(cls, home.tree, lambda node: _named_type(home, home_name, node), lambda q: known(q) is not None or known(_final(q, reexports)) is not None)
+
     family = [member for _, member in lineage(project, summary, facts)]
-    part = part_release(_family_nodes(project, summary, facts), family, type_of, known)
+    part = part_release(_family_nodes(project, summary, facts), family, type_of, known, carries)
     if part is None:
         return None
     return Entry(part.close, part.awaited, part.lazy, "part", folder.name, (), part.given, part.enterable)

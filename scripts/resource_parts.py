@@ -48,10 +48,14 @@ def part_release(
     family: list[ClassFacts],
     type_of: Callable[[ast.expr], str | None],
     spec_of: Callable[[str], ResourceSpec | None],
+    carries: Callable[[str], bool] = lambda qualified: False,
 ) -> PartRelease | None:
     """The part release of the class whose lineage (the class first) is ``nodes`` and
     ``family``; ``type_of`` names a constructor as the table does, ``spec_of`` gives a known
-    type's spec."""
+    type's spec, ``carries`` whether a class of the library (an options class) has a field that
+    holds a known resource: a constructor parameter of that type may hand the instance the
+    caller's transport (genai's ``http_options=HttpOptions(httpx_async_client=...)``, whose
+    ``aclose()`` then leaves it to the caller), so it is ``given`` too."""
     init = _method(nodes, "__init__")
     if init is None:
         return None
@@ -73,8 +77,48 @@ def part_release(
             continue  # a release of its own that leaves the part: not this rule's to say
         else:
             enterable = False
-        return PartRelease(f"{names[0]}.{spec.close}", True, spec.lazy, given, enterable)
+        carriers = tuple((name, position) for name, position in _carriers(init, type_of, carries) if (name, position) not in given)
+        return PartRelease(f"{names[0]}.{spec.close}", True, spec.lazy, tuple(sorted((*given, *carriers))), enterable)
     return None
+
+
+def _carriers(init: Function, type_of: Callable[[ast.expr], str | None], carries: Callable[[str], bool]) -> Iterator[tuple[str, int]]:
+    """The constructor's parameters annotated with a class that ``carries`` a resource
+    (``http_options: Optional[Union[HttpOptions, HttpOptionsDict]]``)."""
+    params = _parameters(init)
+    for arg in (*init.args.args[1:], *init.args.kwonlyargs):
+        if arg.annotation is None:
+            continue
+        for node in ast.walk(arg.annotation):
+            if isinstance(node, (ast.Name, ast.Attribute)) and (qualified := type_of(node)) is not None and carries(qualified):
+                yield arg.arg, params[arg.arg]
+                break
+
+
+def carries_resource(cls: ast.ClassDef, module_tree: ast.Module, type_of: Callable[[ast.expr], str | None], known: Callable[[str], bool]) -> bool:
+    """Whether a field the class's body annotates (``httpx_async_client: Optional['HttpxAsyncClient']``)
+    names a known resource type: through the module's imports, or a name the module binds to an
+    expression naming one (``HttpxAsyncClient = httpx.AsyncClient``, in an ``if`` or ``try`` too)."""
+    aliases: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(module_tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    aliases.setdefault(target.id, []).append(node.value)
+
+    def names_resource(expr: ast.expr, depth: int = 0) -> bool:
+        for node in ast.walk(expr):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isidentifier():
+                node = ast.Name(node.value, ast.Load())
+            if isinstance(node, (ast.Name, ast.Attribute)):
+                qualified = type_of(node)
+                if qualified is not None and known(qualified):
+                    return True
+                if isinstance(node, ast.Name) and depth < 2 and any(names_resource(v, depth + 1) for v in aliases.get(node.id, ())):
+                    return True
+        return False
+
+    return any(isinstance(stmt, ast.AnnAssign) and names_resource(stmt.annotation) for stmt in cls.body)
 
 
 def _method(nodes: list[ast.ClassDef], name: str) -> Function | None:

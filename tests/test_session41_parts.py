@@ -87,7 +87,16 @@ class SharedBot:
         await self.session.close()
 ''',
     "partlib/client.py": '''\
+from typing import Optional, Union
+
 from .session import HttpSession
+
+
+class Options:
+    """May carry the caller's transport: a ``Client`` given one holds none of its own."""
+
+    transport: Optional["HttpSession"] = None
+    timeout: float = 10.0
 
 
 class AsyncPart:
@@ -107,7 +116,7 @@ class AsyncPart:
 class Client:
     """Released by the part its ``aio`` property gives; no exit, no release coroutine."""
 
-    def __init__(self, key):
+    def __init__(self, key, *, options: Optional[Union[Options, dict]] = None, retries: int = 3):
         self._api = HttpSession()
         self._aio = AsyncPart(self._api)
 
@@ -152,7 +161,7 @@ def test_the_part_rule_enters_a_class_released_through_its_part_and_leaves_the_t
     found = gen.generate([_library(tmp_path)])
     parts = {name: (e.close, e.awaited, e.lazy, e.given, e.enter) for name, e in found.items() if e.rule == "part"}
     # (and re-exported by the package, as every type is)
-    bot, client = ("session.close", True, True, (("session", 1),), True), ("aio.aclose", True, True, (), False)
+    bot, client = ("session.close", True, True, (("session", 1),), True), ("aio.aclose", True, True, (("options", -1),), False)
     assert parts == {"partlib.bot.Bot": bot, "partlib.Bot": bot, "partlib.client.Client": client, "partlib.Client": client}
     for twin in ("Dispatcher", "SharedBot", "Wrapper", "Hidden"):
         assert not any(name.endswith(f".{twin}") for name in found)
@@ -255,6 +264,12 @@ async def models_closed() -> list[str]:
         await client.aio.aclose()
 
 
+async def models_on_a_given_transport(http) -> list[str]:
+    client = genai.Client(api_key="k", http_options=genai.types.HttpOptions(httpx_async_client=http))
+    pager = await client.aio.models.list()
+    return [m.name async for m in pager]
+
+
 async def models_sync_closed() -> list[str]:
     client = genai.Client(api_key="k")
     try:
@@ -266,10 +281,11 @@ async def models_sync_closed() -> list[str]:
 
 
 def test_a_genai_client_is_closed_by_its_aio_part_only(tmp_path: Path) -> None:
-    # ``client.close()`` closes the sync transports only: its async ones stay open.
+    # ``client.close()`` closes the sync transports only: its async ones stay open. Given
+    # ``http_options`` (which may carry the caller's transport), it is not judged.
     assert source_findings(tmp_path, GENAI, "TRD2") == [
         "5:5 TRD201 `client` (`genai.Client(...)`) is never closed; call `await client.aio.aclose()` in a `finally`",
-        "20:5 TRD201 `client` (`genai.Client(...)`) is never closed; call `await client.aio.aclose()` in a `finally`",
+        "26:5 TRD201 `client` (`genai.Client(...)`) is never closed; call `await client.aio.aclose()` in a `finally`",
     ]
 
 
