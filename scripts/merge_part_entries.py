@@ -4,7 +4,9 @@ regenerating it whole, and prove that nothing else changes.
 The shipped table (``tradelint/packs/library_resources.json``) was read from thousands of wheels;
 this reads only the pins given (``--list`` with ``--src``, as ``make_resource_table.py`` does),
 twice, every entry of the table known as a type of an earlier batch: once without the rule
-(``PART_RULE = False``), once with it. The names found only with the rule are its entries (a
+(``PART_RULE = False``), once with it; every version of a distribution the rule enters from
+that the table read must be among them (aiogram 2 and 3 both bind ``aiogram.Bot``, released
+differently: the generator keeps neither, and so must the merge). The names found only with the rule are its entries (a
 class released through its part, its subclasses, factories and re-exports); each is added, and
 its wheel to the table's ``sources``. An entry of the table is never rewritten: the script
 stops, writing nothing, if a name the rule finds is in the table already, and it prints the
@@ -75,6 +77,16 @@ def main(argv: list[str] | None = None) -> int:
     with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
         with_rule = pool.submit(_generate, folders, known, True).result()
     added = {name: entry for name, entry in with_rule.items() if name not in without}
+    # One import name in two versions of a distribution (aiogram 2 and 3): the generator keeps a
+    # name only when every wheel that defines it agrees, so every version the table read is read.
+    read = {f.name for f in folders}
+    unread = sorted(
+        source for source in document["sources"]
+        if source not in read and any(source.rpartition("-")[0] == entry.source.rpartition("-")[0] for entry in added.values())
+    )
+    if unread:
+        print(f"refused: other versions of a distribution the rule enters from are in the table's sources, not read: {unread}", file=sys.stderr)
+        return 1
     clash = sorted(name for name in added if name in before)
     if clash:
         print(f"refused: the rule would rewrite entries of the table: {clash}", file=sys.stderr)

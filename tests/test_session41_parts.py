@@ -195,7 +195,7 @@ def test_the_merge_adds_the_rule_s_entries_and_changes_no_other(tmp_path: Path) 
 
 
 BOT = '''\
-from aiogram import Bot
+from aiogram.client.bot import Bot
 
 
 async def leak(chat: int) -> None:
@@ -290,7 +290,7 @@ def test_a_genai_client_is_closed_by_its_aio_part_only(tmp_path: Path) -> None:
 
 
 OWNERS = '''\
-from aiogram import Bot
+from aiogram.client.bot import Bot
 from google.genai import Client as GenAIClient
 
 
@@ -453,3 +453,11 @@ def test_a_first_party_class_ended_by_its_exit_alone_is_closed_through_its_part(
         "use.py:31:5 TRD201 `Client(...)` never closes its `self._session`; give the class an async `close()`, call it",
         "use.py:5:5 TRD201 `api` (`Api(...)`) is never closed; call `await api.session.close()` in a `finally`",
     ]
+
+
+def test_the_name_two_majors_bind_alike_is_not_judged(tmp_path: Path) -> None:
+    # ``aiogram.Bot`` is aiogram 2's ``Bot`` (closed by ``await bot.close()``) and aiogram 3's
+    # (closed through its session): the table keeps a name only where every wheel defining it
+    # agrees, so only aiogram 3's own module path is entered.
+    source = BOT.replace("from aiogram.client.bot import Bot", "from aiogram import Bot")
+    assert source_findings(tmp_path, source, "TRD2") == []
