@@ -461,3 +461,42 @@ def test_the_name_two_majors_bind_alike_is_not_judged(tmp_path: Path) -> None:
     # agrees, so only aiogram 3's own module path is entered.
     source = BOT.replace("from aiogram.client.bot import Bot", "from aiogram import Bot")
     assert source_findings(tmp_path, source, "TRD2") == []
+
+
+SYNC_ONLY = '''\
+import asyncio
+
+from google.genai import Client
+
+
+class Search:
+    def __init__(self, api_key: str) -> None:
+        self._client = Client(api_key=api_key)
+
+    async def query(self, text: str) -> str:
+        response = await asyncio.to_thread(lambda: self._client.models.generate_content(model="m", contents=text))
+        return response.text
+
+
+class AsyncSearch:
+    def __init__(self, api_key: str) -> None:
+        self._client = Client(api_key=api_key)
+
+    async def query(self, text: str) -> str:
+        response = await self._client.aio.models.generate_content(model="m", contents=text)
+        return response.text
+
+
+async def sync_local(text: str) -> str:
+    client = Client(api_key="k")
+    response = await asyncio.to_thread(lambda: client.models.generate_content(model="m", contents=text))
+    return response.text
+'''
+
+
+def test_a_client_whose_async_part_nothing_reaches_holds_nothing(tmp_path: Path) -> None:
+    # Only the sync API (``client.models``) is used: the ``aio`` client never opens its
+    # transports. The twin reaches ``aio`` and is reported.
+    assert source_findings(tmp_path, SYNC_ONLY, "TRD2") == [
+        "17:9 TRD202 `self._client` is never closed; add a `close()` method that calls its `aio.aclose()`",
+    ]

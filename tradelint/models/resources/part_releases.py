@@ -19,8 +19,10 @@ import ast
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.ownership import ResourceType, lineage
 from tradelint.facts.summaries import definition_of
-from tradelint.facts.uses import Use
-from tradelint.models.resources.resource_types import ResourceSpec
+from tradelint.facts.awaited_uses import awaited_through
+from tradelint.facts.class_family import bases_naming
+from tradelint.facts.uses import Use, name_loads, self_attribute_loads
+from tradelint.models.resources.resource_types import Creation, ResourceSpec
 
 
 def part_use(module: ModuleInfo, use: Use, spec: ResourceSpec) -> Use:
@@ -95,3 +97,26 @@ def gives_held(module: ModuleInfo, call: ast.Call, name: str, held: str) -> bool
     if found is None or facts is None or name.startswith("_"):
         return False
     return any(member.properties.get(name) == held for _, member in lineage(module.project, found[0], facts))
+
+
+def part_unreached(module: ModuleInfo, c: Creation) -> bool:
+    """A library type released through a lazy part (genai's ``Client``, whose ``aio`` client
+    opens its transports on first use) whose part nothing reaches: every use of the instance
+    goes through another attribute and awaits nothing (``client.models.generate_content(...)``,
+    the sync API run in an executor), never through the part nor handed on (an argument, a
+    ``return``, an alias: who gets it may reach it). It holds nothing to close. (An awaited
+    method of it, ``await bot.send_message(...)``, may open the part.)"""
+    if "." not in c.spec.close or not (c.spec.lazy and c.spec.library):
+        return False
+    part = c.spec.close.split(".", 1)[0]
+    if c.kind == "local" and c.function is not None:
+        loads: list[tuple[ModuleInfo, ast.expr]] = [(module, n) for n in name_loads(c.function, c.name)]
+    elif c.kind == "self" and c.cls is not None:
+        loads = [(home, n) for home, k in bases_naming(module, c.cls, c.name) for n in self_attribute_loads(k, c.name)]
+    else:
+        return False
+    for home, node in loads:
+        parent = home.parent(node)
+        if not (isinstance(parent, ast.Attribute) and parent.value is node) or parent.attr == part or awaited_through(home, node):
+            return False
+    return True

@@ -54,7 +54,7 @@ from tradelint.models.resources.library_makers import imported_makers, inherited
 from tradelint.models.resources.loop_transports import LOOP_MADE, loop_transport
 from tradelint.models.resources.library_table import library_packages, library_resource
 from tradelint.models.resources.outcome_closes import self_left_open
-from tradelint.models.resources.part_releases import closes_through_part, first_party_part, part_use
+from tradelint.models.resources.part_releases import closes_through_part, first_party_part, part_unreached, part_use
 from tradelint.models.resources.responses import discarded_response, judge_response, response_spec
 from tradelint.models.resources.resource_types import (
     first_party_spec, BUILTIN_RESOURCES, CLOSE_METHODS, EXCHANGE_MODULES, EXCHANGE_SPEC, NOT_TAKERS, OWNERSHIP_TAKERS,
@@ -313,6 +313,8 @@ class ResourceAnalysis:
             return judge_response(self.module, c)
         if c.kind in ("inline", "handed", "generator", "yielded", "local_elements", "eager_default"):
             return None if c.kind == "handed" and c.function is not None and held_and_closed(self.module, c.function, c.call, c.spec.close) else c.kind
+        if part_unreached(self.module, c):
+            return None  # ``client.models.generate_content(...)``: the async part never opened
         if c.kind == "local":
             assert c.function is not None
             return self._judge_local(c)
