@@ -48,7 +48,8 @@ class UnclosedAsyncResource(Rule):
     with no release of its own that is ended by releasing a part it made and keeps where its users reach it
     is closed by that part's release (issue 28): aiogram 3's `Bot`, whose `__aexit__` closes the
     `self.session` its `__init__` made, by `await bot.session.close()` in a `finally` or by `async with
-    Bot(...) as bot`; google-genai's `Client`, whose `aio` property gives the async client holding its
+    Bot(...) as bot` (as `aiogram.client.bot.Bot`: `aiogram.Bot` names aiogram 2's `Bot` too, closed by
+    `close()`, and is left out); google-genai's `Client`, whose `aio` property gives the async client holding its
     HTTP transports, by `await client.aio.aclose()` (no `async with`: it has no `__aexit__`). Its own
     `close()` is no close there (`Bot.close()` is a Telegram API call, `Client.close()` closes the sync
     transports only), and the part's close called without `await` closes nothing (TRD205). A
