@@ -35,6 +35,13 @@ by the same rules tradelint applies to first-party classes (read, never imported
   arguments it takes (grpc's ``aio.Server.stop(grace)``); a public function returning a new one
   on every path (``grpc.aio.server()``) is its factory.
 
+- **part** (``resource_parts.py``), asked once the other rules agree: a class no rule entered
+  that makes a known resource in ``__init__`` and keeps it where its users reach it (a public
+  attribute, or a public property returning it), ended by releasing that part: its ``__aexit__``
+  awaits the part's release (aiogram 3's ``Bot``: ``session.close``), or it has no exit and no
+  release coroutine of its own (google-genai's ``Client``: ``aio.aclose``, no ``async with``);
+  the close is recorded as that path.
+
 The protocol rule takes a plain release too when ``__aexit__`` calls it under a test of the
 object's own state (asyncssh's ``if not self._loop.is_closed(): self.close()``); the owner rule
 follows a class a method returns (``self.eio = self._engineio_client_class()(...)``); a type of
@@ -90,6 +97,12 @@ from tradelint.models.resources.resource_types import (
     library_spec,
 )
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from resource_parts import carries_resource, part_release  # noqa: E402 (this folder's module, beside the script)
+
+# Whether the **part** rule is asked (``scripts/merge_part_entries.py`` runs without it, then with it).
+PART_RULE = True
+
 SKIPPED_FOLDERS = {"tests", "test", "testing", "__pycache__", "examples", "docs", "benchmarks"}
 
 
@@ -104,9 +117,14 @@ class Entry:
     # Constructor parameters (name, position) whose value the release closes: given one, the
     # instance wraps its caller's resource.
     given: tuple[tuple[str, int], ...] = ()
+    # ``async with`` ends it (False only for a type released through a part it has no exit for:
+    # the **part** rule's google-genai ``Client``, ended by ``await client.aio.aclose()``).
+    enter: bool = True
 
     def spec(self) -> ResourceSpec:
-        return library_spec(self.close, awaited=self.awaited, lazy=self.lazy, ends=self.ends, given=self.given)
+        return library_spec(
+            self.close, awaited=self.awaited, lazy=self.lazy, ends=self.ends, given=self.given, unenterable=not self.enter
+        )
 
 
 def modules(folder: Path) -> Iterator[Path]:
@@ -411,6 +429,7 @@ def generate(
     judged: set[tuple[str, str]] = set()
     disagree: set[str] = set()
     broken: set[tuple[str, str]] = set()
+    part_skipped: set[str] = set()
     builtin = {name: spec.close for name, spec in BUILTIN_RESOURCES.items()}
     every = [(folder, name, summary, facts) for folder in folders for name, summary, facts in classes(project, folder)]
     # A class of another library read with this one is named by its public re-export
@@ -455,6 +474,8 @@ def generate(
             pools = _pools(project, folders, every, found, builtin)
             judged |= pools
             changed = bool(pools)
+        if not changed and PART_RULE:
+            changed = _parts(project, every, found, reexports, judged, part_skipped)
     for key in list(found):
         if key in disagree or any((key, folder) not in judged for folder in definers.get(key, ())):
             del found[key]
@@ -707,7 +728,7 @@ def _judge(
         qualified = name if kind == "qualified" else f"{module_name}.{name}"
         base = found.get(qualified) or found.get(_final(qualified, reexports or {}))
         if base is not None:
-            return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends, base.given)
+            return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends, base.given, base.enter)
         if qualified in BUILTIN_RESOURCES:
             spec = BUILTIN_RESOURCES[qualified]
             return Entry(spec.close, spec.awaited, spec.lazy, "subclass", folder.name)
@@ -715,14 +736,14 @@ def _judge(
             local = resolve_ref(project, summary, (kind, name))
             base = found.get(f"{dotted(folder, Path(local[0].path))}.{local[1].name}") if local is not None else None
             if base is not None:
-                return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends, base.given)
+                return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends, base.given, base.enter)
             aliased = _alias_of(project, summary, name)
             known = found.get(aliased) if aliased is not None else None
             if known is None and aliased in BUILTIN_RESOURCES:
                 builtin_spec = BUILTIN_RESOURCES[aliased]
                 return Entry(builtin_spec.close, builtin_spec.awaited, builtin_spec.lazy, "subclass", folder.name)
             if known is not None:
-                return Entry(known.close, known.awaited, known.lazy, "subclass", folder.name, known.ends, known.given)
+                return Entry(known.close, known.awaited, known.lazy, "subclass", folder.name, known.ends, known.given, known.enter)
     # A base named through a module-level alias the summary does not resolve (``class
     # ArqRedis(BaseRedis)`` with ``BaseRedis = Redis[bytes]`` under ``if TYPE_CHECKING``).
     module = project.module_at(Path(summary.path))
@@ -734,8 +755,70 @@ def _judge(
             return Entry(builtin_spec.close, builtin_spec.awaited, builtin_spec.lazy, "subclass", folder.name)
         known = found.get(aliased) if aliased is not None else None
         if known is not None:
-            return Entry(known.close, known.awaited, known.lazy, "subclass", folder.name, known.ends, known.given)
+            return Entry(known.close, known.awaited, known.lazy, "subclass", folder.name, known.ends, known.given, known.enter)
     return None
+
+
+def _parts(
+    project: Project,
+    every: list[tuple[Path, str, ModuleSummary, ClassFacts]],
+    found: dict[str, Entry],
+    reexports: dict[str, str],
+    judged: set[tuple[str, str]],
+    skip: set[str],
+) -> bool:
+    """**part**, asked once the other rules agree (what a part or an options class holds is
+    known then, whatever order the classes are read in): the classes no rule entered that are
+    released through a part."""
+    added = False
+    for folder, module_name, summary, facts in every:
+        key = f"{module_name}.{facts.name}"
+        if (key, folder.name) in judged or key in skip or key in found:
+            continue
+        try:
+            entry = _part_entry(project, folder, module_name, summary, facts, found, reexports)
+        except Exception as error:  # noqa: BLE001 (an odd class is skipped, the others are judged)
+            print(f"skipped {key} of {folder.name}: {type(error).__name__}: {error}", file=sys.stderr)
+            skip.add(key)
+            continue
+        if entry is not None:
+            found[key] = entry
+            judged.add((key, folder.name))
+            added = True
+    return added
+
+
+def _part_entry(
+    project: Project, folder: Path, module_name: str, summary: ModuleSummary, facts: ClassFacts, found: dict[str, Entry], reexports: dict[str, str]
+) -> Entry | None:
+    """**part** (:mod:`resource_parts`): released by releasing a resource it made and keeps
+    where its users reach it (asked by :func:`_parts`; off with ``PART_RULE``: what the table was
+    before it, for ``merge_part_entries.py``'s proof)."""
+    module = project.module_at(Path(summary.path))
+    if module is None:
+        return None
+    spec_of = _spec_of(found)
+
+    def type_of(node: ast.expr) -> str | None:
+        return _named_type(module, module_name, node)
+
+    def known(qualified: str) -> ResourceSpec | None:
+        return spec_of(qualified) or spec_of(_final(qualified, reexports))
+
+    def carries(qualified: str) -> bool:
+        # An options class of the library with a field that holds a known resource.
+        found = project.lookup(qualified, module.roots)
+        if found is None or not isinstance(found[1], ast.ClassDef):
+            return False
+        home, cls = found
+        home_name = dotted(folder, home.path) if folder in home.path.parents else module_name
+        return carries_resource(cls, home.tree, lambda node: _named_type(home, home_name, node), lambda q: known(q) is not None or known(_final(q, reexports)) is not None)
+
+    family = [member for _, member in lineage(project, summary, facts)]
+    part = part_release(_family_nodes(project, summary, facts), family, type_of, known, carries)
+    if part is None:
+        return None
+    return Entry(part.close, part.awaited, part.lazy, "part", folder.name, (), part.given, part.enterable)
 
 
 _ALIASES: dict[str, dict[str, str]] = {}
@@ -910,12 +993,12 @@ def _factories(project: Project, folders: list[Path], found: dict[str, Entry], b
                         made = None
                     if made is not None:
                         lazy = made.lazy and not isinstance(stmt, ast.AsyncFunctionDef)
-                        found[key] = Entry(made.close, made.awaited, lazy, "factory", folder.name, made.ends)
+                        found[key] = Entry(made.close, made.awaited, lazy, "factory", folder.name, made.ends, enter=not made.unenterable)
                         changed = True
                     elif (said := _local_class_factory(module, module_name, stmt, found) or _annotated_factory(module, module_name, stmt, found)) is not None:
                         entry = found[said]
                         lazy = entry.lazy and not isinstance(stmt, ast.AsyncFunctionDef)
-                        found[key] = Entry(entry.close, entry.awaited, lazy, "factory", folder.name, entry.ends)
+                        found[key] = Entry(entry.close, entry.awaited, lazy, "factory", folder.name, entry.ends, enter=entry.enter)
                         changed = True
             summary = project.summary_of(module)
             for facts in summary.classes.values():
@@ -934,7 +1017,7 @@ def _factories(project: Project, folders: list[Path], found: dict[str, Entry], b
                         names = {a.arg for a in (*maker.args.args, *maker.args.kwonlyargs)} if maker is not None else set()
                         given = tuple((param, -1) for param, _ in entry.given if param in names)
                         lazy = entry.lazy and not is_async
-                        found[key] = Entry(entry.close, entry.awaited, lazy, "factory", folder.name, entry.ends, given)
+                        found[key] = Entry(entry.close, entry.awaited, lazy, "factory", folder.name, entry.ends, given, entry.enter)
                         changed = True
     return changed
 
@@ -1488,6 +1571,7 @@ def main(argv: list[str] | None = None) -> int:
             "given": [list(g) for g in e.given],
             "rule": e.rule,
             "source": e.source,
+            **({} if e.enter else {"enter": False}),
         }
         for name, e in sorted(found.items())
     }

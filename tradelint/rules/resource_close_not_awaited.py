@@ -42,6 +42,10 @@ class ResourceCloseNotAwaited(Rule):
     `restart()`; a local's in the same function, a module global's in the module): the awaited
     call shows the method returns an awaitable, so the bare one runs nothing.
 
+    A resource released through one of its parts alike: `bot.session.close()` of an aiogram 3
+    `Bot`, `client.aio.aclose()` of a google-genai `Client`, `api.session.close()` of a
+    first-party class whose `__aexit__` closes `self.session` (see TRD201), as a statement.
+
     ## Why is this bad?
     Calling a coroutine function only creates a coroutine; nothing runs until it is awaited.
     The session stays open (Python warns "coroutine ... was never awaited", then aiohttp

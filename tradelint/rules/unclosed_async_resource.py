@@ -1,19 +1,16 @@
 from __future__ import annotations
 
-import ast
 from typing import Any, Iterator
 
 from tradelint.core import trigger_words
-from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.resources.child_processes import process_leaks
-from tradelint.models.resources.fixes import async_with_fix
-from tradelint.models.resources.outliving import kept_beyond
 from tradelint.models.resources.own_closes import open_exits
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
-from tradelint.rules.unclosed_texts import unawaited_release_reports, fix_offered as _fix_offered, open_exit_report as _open_exit_report, process_report as _process_report, text_of as _text, text_kept as _text_kept
+from tradelint.rules.unclosed_texts import unawaited_release_reports, open_exit_report as _open_exit_report, process_report as _process_report
+from tradelint.rules.unclosed_verdicts import verdict_reports
 
 
 class UnclosedAsyncResource(Rule):
@@ -44,7 +41,17 @@ class UnclosedAsyncResource(Rule):
     `client.close_pull_request(number)`, a request named like a release) are resources too, also when an async
     factory class method makes them (`await Provider.open()`); a module-private class (`_CvApi`) is a class
     alike, and so is a class holding a library object that its own release releases (`self._sdk =
-    DashboardAPI(...)` and `await self._sdk.aclose()` in `close()`, the library not installed). A module bound
+    DashboardAPI(...)` and `await self._sdk.aclose()` in `close()`, the library not installed). A class
+    with no release of its own that is ended by releasing a part it made and keeps where its users reach it
+    is closed by that part's release (issue 28): aiogram 3's `Bot`, whose `__aexit__` closes the
+    `self.session` its `__init__` made, by `await bot.session.close()` in a `finally` or by `async with
+    Bot(...) as bot` (as `aiogram.client.bot.Bot`: `aiogram.Bot` names aiogram 2's `Bot` too, closed by
+    `close()`, and is left out); google-genai's `Client`, whose `aio` property gives the async client holding its
+    HTTP transports, by `await client.aio.aclose()` (no `async with`: it has no `__aexit__`). Its own
+    `close()` is no close there (`Bot.close()` is a Telegram API call, `Client.close()` closes the sync
+    transports only), and the part's close called without `await` closes nothing (TRD205). A
+    first-party class ended by its `__aexit__` alone is closed alike by the release of the part that
+    exit closes (`await api.session.close()`). A module bound
     through a project function that imports and returns it (`aiohttp = _import_aiohttp()`) is that module. A
     public method of such a class that releases what it acquires (`get_rank_data()` closing the session after
     its last request) ends an instance when called, as `close()` does. An object of the project made in a
@@ -656,7 +663,7 @@ class UnclosedAsyncResource(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         reported: set[int] = set()
-        for report in self._verdicts(ctx):
+        for report in verdict_reports(ctx):
             reported.add(id(report.node))
             yield report
         yield from unawaited_release_reports(ctx, reported)  # (TRD205's releases: :mod:`.unclosed_texts`)
@@ -667,28 +674,3 @@ class UnclosedAsyncResource(Rule):
             reported.add(id(left.binding))
             yield _open_exit_report(left)
         yield from map(_process_report, process_leaks(ctx.module))
-
-    def _verdicts(self, ctx: FileContext) -> Iterator[Report]:
-        for verdict in resource_analysis(ctx).verdicts:
-            c = verdict.creation
-            text = _text(verdict.problem, c, verdict.detail)
-            if text is None:
-                continue
-            fix = None
-            if verdict.problem == "never_closed" and resource_analysis(ctx).closed_unawaited(c):
-                # Its close is never awaited (TRD205, which adds the ``await``).
-                yield Report(c.stmt, fit("`{name}` (`{label}(...)`) is never closed: its `{close}()` is never awaited",
-                                         name=c.name, label=c.label, close=c.spec.close), None, text.help)
-                continue
-            if verdict.problem == "never_closed" and c.kind == "local" and c.function is not None:
-                # ``self.api = Api(session)``: lent to what outlives the function, where it must
-                # be closed; ``async with`` here would close it under that holder.
-                holder = kept_beyond(ctx.module, c.function, c.name)
-                if holder is not None:
-                    yield Report(c.stmt, fit("`{name}` lives on in `{holder}` after the function, never closed; close it where that ends",
-                                             name=c.name, label=c.label, holder=ast.unparse(holder)), None, _text_kept(c))
-                    continue
-            if c.function is not None and _fix_offered(ctx, verdict.problem, c):
-                fix = async_with_fix(ctx.module, c.function, c.stmt, c.name, c.label)
-            yield Report(c.stmt, text.message, fix, text.help)
-

@@ -33,6 +33,7 @@ def _table() -> dict[str, ResourceSpec]:
             lazy=entry["lazy"],
             ends=tuple(entry.get("ends", ())),
             given=tuple((name, position) for name, position in entry.get("given", ())),
+            unenterable=not entry.get("enter", True),
         )
         for name, entry in types.items()
     }

@@ -18,6 +18,7 @@ from tradelint.models.resources.error_paths import left_open_by_a_handler
 from tradelint.models.resources.proofs import closed_where_errors_are_swallowed
 from tradelint.models.resources.owner_closes import closed_by_an_owner
 from tradelint.models.resources.null_pool import pools_nothing
+from tradelint.models.resources.part_releases import gives_held
 from tradelint.models.resources.factories import imported_factory, lazily_given
 from tradelint.models.resources.release_leaves import left_by_release, stored_call
 from tradelint.models.resources.resource_types import Creation, Problem, ResourceSpec, first_party_spec
@@ -46,8 +47,8 @@ def owner_leaks(module: ModuleInfo, c: Creation) -> Problem | None:
             return None
         if use.kind == "argument" and use.call is not None and definition_of(module, use.call.func) is None:
             return None
-        if use.kind == "attribute" and use.name == c.spec.holds and _closes_held(module, node):
-            closes.append(node)  # ``await fetcher.session.close()``
+        if use.kind == "attribute" and (use.name == c.spec.holds or gives_held(module, c.call, use.name, c.spec.holds)) and _closes_held(module, node):
+            closes.append(node)  # ``await fetcher.session.close()``, ``await client.http.close()`` (a property)
     if not closes:
         return "holder_opened_never_closed" if c.spec.opened_by else "holder_release_leaves" if c.spec.leaves else "owner_leaks"
     # Closed by the maker, as a resource of its own: on every path (``finally``, or both an

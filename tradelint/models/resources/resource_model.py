@@ -54,6 +54,7 @@ from tradelint.models.resources.library_makers import imported_makers, inherited
 from tradelint.models.resources.loop_transports import LOOP_MADE, loop_transport
 from tradelint.models.resources.library_table import library_packages, library_resource
 from tradelint.models.resources.outcome_closes import self_left_open
+from tradelint.models.resources.part_releases import closes_through_part, first_party_part, part_unreached, part_use
 from tradelint.models.resources.responses import discarded_response, judge_response, response_spec
 from tradelint.models.resources.resource_types import (
     first_party_spec, BUILTIN_RESOURCES, CLOSE_METHODS, EXCHANGE_MODULES, EXCHANGE_SPEC, NOT_TAKERS, OWNERSHIP_TAKERS,
@@ -121,7 +122,8 @@ class ResourceAnalysis:
         if found is not None and (made is None or made.lazy or made.holds):
             ends = self_ending_methods(self.module, found)
             spec = first_party_spec(
-                found.release, lazy=found.lazy, awaited=found.awaited, ends=ends, by_protocol=found.by_protocol, inherited=found.inherited
+                first_party_part(self.module.project, found) or found.release,  # ``api.session.close`` for ``__aexit__``
+                lazy=found.lazy, awaited=found.awaited, ends=ends, by_protocol=found.by_protocol, inherited=found.inherited,
             )
             return replace(spec, lends=lazily_given(self.module, call.func, self.model))
         if made is not None:
@@ -141,8 +143,11 @@ class ResourceAnalysis:
     def closes(self, use: Use, spec: ResourceSpec, module: ModuleInfo | None = None) -> bool:
         if use.kind not in ("method", "attribute"):
             return False
+        use = part_use(module or self.module, use, spec)  # ``await bot.session.close()``: ``session.close``
         if unawaited_close(module or self.module, use, spec):
             return False  # ``session.close()`` without ``await``: a coroutine that never runs
+        if (through := closes_through_part(use, spec)) is not None:
+            return through  # ``await bot.session.close()``, not the ``Bot.close()`` API call
         if use.name in CLOSE_METHODS or use.name == spec.close or use.name in spec.ends:
             return True
         # A first-party type may be ended by any of its release methods (``stop()`` where its
@@ -308,6 +313,8 @@ class ResourceAnalysis:
             return judge_response(self.module, c)
         if c.kind in ("inline", "handed", "generator", "yielded", "local_elements", "eager_default"):
             return None if c.kind == "handed" and c.function is not None and held_and_closed(self.module, c.function, c.call, c.spec.close) else c.kind
+        if part_unreached(self.module, c):
+            return None  # ``client.models.generate_content(...)``: the async part never opened
         if c.kind == "local":
             assert c.function is not None
             return self._judge_local(c)
@@ -353,7 +360,7 @@ class ResourceAnalysis:
         context_manager = _is_context_manager(self.module, c.function)
         teardown = not context_manager and _is_teardown_generator(self.module, c.function)
         for node in name_loads(c.function, c.name):
-            use = classify(self.module, node)
+            use = part_use(self.module, classify(self.module, node), c.spec)
             if (context_manager or teardown) and _yielded(self.module, node):
                 used = True
                 continue

@@ -87,11 +87,22 @@ class ResourceSpec:
 
 
 def library_spec(
-    close: str, *, awaited: bool, lazy: bool, ends: tuple[str, ...] = (), given: tuple[tuple[str, int], ...] = ()
+    close: str,
+    *,
+    awaited: bool,
+    lazy: bool,
+    ends: tuple[str, ...] = (),
+    given: tuple[tuple[str, int], ...] = (),
+    unenterable: bool = False,
 ) -> ResourceSpec:
     """The spec of a library class that its own code says must be released
-    (``scripts/make_resource_table.py``): judged by the rules of a first-party resource type."""
-    return ResourceSpec(close, lazy=lazy, awaited=awaited, first_party=True, coroutine_close=awaited, ends=ends, given=given, library=True)
+    (``scripts/make_resource_table.py``): judged by the rules of a first-party resource type.
+    ``close`` may be a path (``session.close``): released by releasing that part of it
+    (``models/resources/part_releases.py``)."""
+    return ResourceSpec(
+        close, lazy=lazy, awaited=awaited, first_party=True, coroutine_close=awaited, ends=ends, given=given, library=True,
+        unenterable=unenterable,
+    )
 
 
 def inherited_release(spec: ResourceSpec | None) -> tuple[str, bool, bool] | None:

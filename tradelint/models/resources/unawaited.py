@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.uses import classify, declares_outer, name_loads, resolve_aliases, self_attribute_loads
 from tradelint.models.resources.keyed import keyed_loads
+from tradelint.models.resources.part_releases import part_use
 from tradelint.models.resources.proofs import awaitable_here
 from tradelint.models.resources.resource_types import Creation, UnawaitedClose, unawaited_close
 
@@ -26,6 +27,7 @@ def unawaited_closes_of(module: ModuleInfo, creations: Iterable[Creation]) -> li
         elif c.kind == "self_key" and c.cls is not None:
             loads = list(keyed_loads(c.cls, c.name))
         for use in resolve_aliases(module, [classify(module, node) for node in loads]):
+            use = part_use(module, use, c.spec)  # ``bot.session.close()`` of a ``Bot``
             if use.call is not None and id(use.call) not in found and unawaited_close(module, use, c.spec):
                 spelled = ast.unparse(use.call.func)
                 found[id(use.call)] = UnawaitedClose(use.call, c, spelled, awaitable_here(module, use.call))

@@ -1,0 +1,113 @@
+"""Add the **part** rule's entries (``scripts/resource_parts.py``) to the shipped table without
+regenerating it whole, and prove that nothing else changes.
+
+The shipped table (``tradelint/packs/library_resources.json``) was read from thousands of wheels;
+this reads only the pins given (``--list`` with ``--src``, as ``make_resource_table.py`` does),
+twice, every entry of the table known as a type of an earlier batch: once without the rule
+(``PART_RULE = False``), once with it; every version of a distribution the rule enters from
+that the table read must be among them (aiogram 2 and 3 both bind ``aiogram.Bot``, released
+differently: the generator keeps neither, and so must the merge). The names found only with the rule are its entries (a
+class released through its part, its subclasses, factories and re-exports); each is added, and
+its wheel to the table's ``sources``. An entry of the table is never rewritten: the script
+stops, writing nothing, if a name the rule finds is in the table already, and it prints the
+proof: every entry of the table before is in the table after, unchanged.
+
+    python scripts/merge_part_entries.py --table tradelint/packs/library_resources.json \\
+        --src SRC --list scripts/library_resources.txt [FOLDER...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import multiprocessing
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import make_resource_table as gen  # noqa: E402 (this folder's script)
+
+
+def _known(types: dict[str, dict[str, object]]) -> dict[str, gen.Entry]:
+    return {
+        name: gen.Entry(
+            str(e["close"]), bool(e["awaited"]), bool(e["lazy"]), str(e["rule"]), str(e["source"]),
+            tuple(e.get("ends", ())), tuple((g[0], g[1]) for g in e.get("given", ())), bool(e.get("enter", True)),  # type: ignore[union-attr,index]
+        )
+        for name, e in types.items()
+    }
+
+
+def _generate(folders: list[Path], known: dict[str, gen.Entry], rule: bool) -> dict[str, gen.Entry]:
+    gen.PART_RULE = rule
+    return gen.generate(folders, known=dict(known))
+
+
+def _row(entry: gen.Entry) -> dict[str, object]:
+    return {
+        "close": entry.close, "awaited": entry.awaited, "lazy": entry.lazy, "ends": list(entry.ends),
+        "given": [list(g) for g in entry.given], "rule": entry.rule, "source": entry.source,
+        **({} if entry.enter else {"enter": False}),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folders", nargs="*", type=Path)
+    parser.add_argument("--table", type=Path, required=True)
+    parser.add_argument("--src", type=Path)
+    parser.add_argument("--list", type=Path, action="append", default=[])
+    parser.add_argument("--dry-run", action="store_true")
+    args = parser.parse_args(argv)
+    folders = list(args.folders)
+    if args.list:
+        listed, missing = gen.listed_folders(args.src or Path("."), args.list)
+        for pin in missing:
+            print(f"skipped {pin}: not downloaded, or no Python source", file=sys.stderr)
+        folders += listed
+    folders = sorted({f.resolve() for f in folders})
+    document = json.loads(args.table.read_text(encoding="utf-8"))
+    before = json.loads(json.dumps(document["types"]))
+    known = _known(document["types"])
+    # Each reading in a process of its own: a run keeps every tree it parsed to its end.
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        without = pool.submit(_generate, folders, known, False).result()
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        with_rule = pool.submit(_generate, folders, known, True).result()
+    added = {name: entry for name, entry in with_rule.items() if name not in without}
+    # One import name in two versions of a distribution (aiogram 2 and 3): the generator keeps a
+    # name only when every wheel that defines it agrees, so every version the table read is read.
+    read = {f.name for f in folders}
+    unread = sorted(
+        source for source in document["sources"]
+        if source not in read and any(source.rpartition("-")[0] == entry.source.rpartition("-")[0] for entry in added.values())
+    )
+    if unread:
+        print(f"refused: other versions of a distribution the rule enters from are in the table's sources, not read: {unread}", file=sys.stderr)
+        return 1
+    clash = sorted(name for name in added if name in before)
+    if clash:
+        print(f"refused: the rule would rewrite entries of the table: {clash}", file=sys.stderr)
+        return 1
+    for name, entry in sorted(added.items()):
+        print(f"+ {name}: {entry.rule} {entry.close} (awaited={entry.awaited}, lazy={entry.lazy}, given={list(entry.given)}, enter={entry.enter}) [{entry.source}]")
+    print(f"{len(without)} names new to the table without the rule (left out: the table is not regenerated)", file=sys.stderr)
+    types = dict(document["types"])
+    types.update({name: _row(entry) for name, entry in added.items()})
+    document["types"] = dict(sorted(types.items()))
+    document["sources"] = sorted({*document["sources"], *(entry.source for entry in added.values())})
+    # The proof: every entry before is there after, unchanged.
+    changed = [name for name, row in before.items() if document["types"].get(name) != row]
+    print(f"{len(before)} entries before, {len(document['types'])} after: {len(added)} added, {len(changed)} changed or gone", file=sys.stderr)
+    if changed:
+        print(f"refused: {changed[:20]}", file=sys.stderr)
+        return 1
+    if not args.dry_run:
+        args.table.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

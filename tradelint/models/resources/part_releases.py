@@ -1,0 +1,122 @@
+"""A resource released by releasing one of its parts (issue 28 points 1 and 2, session 41).
+
+Some classes have no release of their own: their users end them by ending a resource they made
+and keep where the users reach it. aiogram 3's ``Bot`` makes ``self.session = AiohttpSession()``
+and its ``__aexit__`` is ``await self.session.close()``; google-genai's ``Client`` keeps the
+``AsyncClient`` of its ``aio`` property, closed by ``await client.aio.aclose()``. The library
+table records such a close as a path (``session.close``, ``aio.aclose``: the **part** rule of
+``scripts/make_resource_table.py``), and so may a first-party type. A use of the resource that
+follows that path is then its close: ``await bot.session.close()`` is a call of the close
+(awaited or not: a coroutine close called as a bare statement closes nothing, TRD205),
+``push_async_callback(bot.session.close)`` hands it on as a plain close is handed; any other
+use of the part (``bot.session.get(...)``) is no close. ``async with bot`` is a ``with`` use,
+as for any resource."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.ownership import ResourceType, lineage
+from tradelint.facts.summaries import definition_of
+from tradelint.facts.awaited_uses import awaited_through
+from tradelint.facts.class_family import bases_naming
+from tradelint.facts.uses import Use, name_loads, self_attribute_loads
+from tradelint.models.resources.resource_types import Creation, ResourceSpec
+
+
+def part_use(module: ModuleInfo, use: Use, spec: ResourceSpec) -> Use:
+    """``use`` read through ``spec``'s close path: ``bot.session.close(...)`` -> a "method" use
+    named ``session.close`` (its call the close's call), ``bot.session.close`` uncalled -> an
+    "attribute" use so named; any other use, or a spec whose close is a plain name, as it is."""
+    if use.kind != "attribute" or "." not in spec.close:
+        return use
+    holder: ast.expr = use.node
+    expr = module.parent(holder)
+    for name in spec.close.split("."):
+        if not (isinstance(expr, ast.Attribute) and expr.attr == name and expr.value is holder):
+            return use
+        holder, expr = expr, module.parent(expr)
+    if isinstance(expr, ast.Call) and expr.func is holder:
+        return Use(use.node, "method", spec.close, call=expr)
+    return Use(use.node, "attribute", spec.close)
+
+
+def closes_through_part(use: Use, spec: ResourceSpec) -> bool | None:
+    """For a spec whose close is a path: whether ``use`` (read by :func:`part_use`) ends the
+    resource. That path does. For a library's type, read into the table, only that path, an
+    ``ends`` method or ``__aexit__`` of one ``async with`` may enter, never the object's own
+    ``close()`` or ``aclose()`` (aiogram's ``Bot.close()`` is a Telegram API call; genai's plain
+    ``Client.close()`` leaves the async transports open). None otherwise (a plain close, or
+    another use of a first-party type's: judged as any first-party release is)."""
+    if "." not in spec.close:
+        return None
+    if use.name == spec.close:
+        return True
+    if spec.library:
+        return use.name in spec.ends or (use.name == "__aexit__" and not spec.unenterable)
+    return None
+
+
+def first_party_part(project: Project, found: ResourceType) -> str | None:
+    """The close path of a first-party type whose only release is its ``__aexit__`` when that
+    exit releases a resource the class made in ``__init__`` and keeps where its users reach it (a
+    public attribute, or a public property returning it), as aiogram's ``Bot`` does: ``class
+    Api`` with ``self.session = session or ClientSession()`` and ``await self.session.close()`` in
+    ``__aexit__`` is ended without ``async with`` by ``await api.session.close()``. None for any
+    other type, or when the part is not so reached."""
+    if found.release != "__aexit__" or not found.awaited:
+        return None
+    facts = next((f for f in found.module.classes.values() if f.name == found.name), None)
+    if facts is None:
+        return None
+    family = [member for _, member in lineage(project, found.module, facts)]
+    made = {a.attr for member in family for a in member.acquisitions if a.method == "__init__"}
+    properties: dict[str, str] = {}
+    for member in reversed(family):
+        properties.update(member.properties)
+    exit_ = next((member.methods["__aexit__"] for member in family if "__aexit__" in member.methods), None)
+    if exit_ is None:
+        return None
+    for attr, method in sorted(exit_.releases):
+        if method == "with" or attr not in made or (attr, method) in exit_.dropped:
+            continue
+        names = [attr] if not attr.startswith("_") else sorted(p for p, a in properties.items() if a == attr and not p.startswith("_"))
+        if names:
+            return f"{names[0]}.{method}"
+    return None
+
+
+def gives_held(module: ModuleInfo, call: ast.Call, name: str, held: str) -> bool:
+    """Whether ``name`` is a public property of the first-party class ``call`` constructs that
+    returns its attribute ``held`` (``@property def http(self): return self._session``): ``await
+    client.http.close()`` closes what the instance holds, as ``await client._session.close()``
+    would."""
+    found = definition_of(module, call.func)
+    facts = found[0].classes.get(found[1].line) if found is not None and found[1].kind == "class" else None
+    if found is None or facts is None or name.startswith("_"):
+        return False
+    return any(member.properties.get(name) == held for _, member in lineage(module.project, found[0], facts))
+
+
+def part_unreached(module: ModuleInfo, c: Creation) -> bool:
+    """A library type released through a lazy part (genai's ``Client``, whose ``aio`` client
+    opens its transports on first use) whose part nothing reaches: every use of the instance
+    goes through another attribute and awaits nothing (``client.models.generate_content(...)``,
+    the sync API run in an executor), never through the part nor handed on (an argument, a
+    ``return``, an alias: who gets it may reach it). It holds nothing to close. (An awaited
+    method of it, ``await bot.send_message(...)``, may open the part.)"""
+    if "." not in c.spec.close or not (c.spec.lazy and c.spec.library):
+        return False
+    part = c.spec.close.split(".", 1)[0]
+    if c.kind == "local" and c.function is not None:
+        loads: list[tuple[ModuleInfo, ast.expr]] = [(module, n) for n in name_loads(c.function, c.name)]
+    elif c.kind == "self" and c.cls is not None:
+        loads = [(home, n) for home, k in bases_naming(module, c.cls, c.name) for n in self_attribute_loads(k, c.name)]
+    else:
+        return False
+    for home, node in loads:
+        parent = home.parent(node)
+        if not (isinstance(parent, ast.Attribute) and parent.value is node) or parent.attr == part or awaited_through(home, node):
+            return False
+    return True
