@@ -16,7 +16,12 @@ from tradelint.models.resources.statements import _handed_to
 
 
 # Calls that await the awaitable given first and return its result (``fut``/``aw`` by keyword).
-_PASS_THROUGH = {"asyncio.wait_for": "fut", "asyncio.tasks.wait_for": "fut", "asyncio.shield": "arg", "asyncio.tasks.shield": "arg"}
+_PASS_THROUGH = frozenset({"asyncio.wait_for", "asyncio.tasks.wait_for", "asyncio.shield", "asyncio.tasks.shield"})
+
+
+def _passes_through(module: ModuleInfo, call: ast.Call) -> bool:
+    """Whether ``call`` is one of :data:`_PASS_THROUGH` (``asyncio.wait_for(...)``, ``asyncio.shield(...)``)."""
+    return module.imports.qualify(call.func) in _PASS_THROUGH
 
 
 def awaited_through_wrapper(module: ModuleInfo, call: ast.Call) -> ast.Await | None:
@@ -29,20 +34,20 @@ def awaited_through_wrapper(module: ModuleInfo, call: ast.Call) -> ast.Await | N
     ):
         return None
     awaited = module.parent(wrapper)
-    if not isinstance(awaited, ast.Await) or module.imports.qualify(wrapper.func) not in _PASS_THROUGH:
+    if not isinstance(awaited, ast.Await) or not _passes_through(module, wrapper):
         return None
     return awaited
 
 
 def through_wrapper(module: ModuleInfo, value: ast.expr) -> bool:
     """``await asyncio.wait_for(...)`` (or ``shield``): a value made through a pass-through call."""
-    return isinstance(value, ast.Await) and isinstance(value.value, ast.Call) and module.imports.qualify(value.value.func) in _PASS_THROUGH
+    return isinstance(value, ast.Await) and isinstance(value.value, ast.Call) and _passes_through(module, value.value)
 
 
 def passed_through(module: ModuleInfo, value: ast.expr) -> ast.expr:
     """The call a pass-through call awaits (``make()`` of ``asyncio.wait_for(make(), t)``), or
     ``value`` itself."""
-    if isinstance(value, ast.Call) and value.args and isinstance(value.args[0], ast.Call) and module.imports.qualify(value.func) in _PASS_THROUGH:
+    if isinstance(value, ast.Call) and value.args and isinstance(value.args[0], ast.Call) and _passes_through(module, value):
         return value.args[0]
     return value
 

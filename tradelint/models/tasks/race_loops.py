@@ -21,6 +21,7 @@ from typing import cast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import TRY_NODES, classify
+from tradelint.models.tasks.races import _loads as name_loads_in
 
 LOOPS = (ast.While, ast.For, ast.AsyncFor)
 
@@ -103,7 +104,7 @@ def _exits(loop: ast.While | ast.For | ast.AsyncFor) -> Iterator[ast.stmt]:
 
 
 def _loads(node: ast.AST, name: str) -> bool:
-    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in ast.walk(node))
+    return next(name_loads_in(node, name), None) is not None
 
 
 def _ends(module: ModuleInfo, stmt: ast.stmt, name: str, wait: ast.Call | None = None) -> bool:
