@@ -307,3 +307,17 @@ def test_timer_that_only_sleeps(tmp_path: Path) -> None:
     # Nothing happens when it fires: it outlives the entry doing nothing.
     number = NUMBER.replace("        self._pending = False\n        self.async_write_ha_state()\n", "")
     assert _fan(tmp_path, HANDLER, number) == []
+
+
+def test_save_to_a_home_assistant_store(tmp_path: Path) -> None:
+    # A save to the store Home Assistant keeps is meant to be done whatever becomes of the entry
+    # (TCzerny/ha-modbus-manager's daily meters): nothing of the entry's is torn down under it.
+    history = (
+        "from homeassistant.helpers.storage import Store\n\n\n"
+        + HISTORY.replace("        self._cache = {}\n", "        self._cache = {}\n        self._store = Store(hass, 1, 'history')\n")
+        .replace("        self._hass.async_create_task(_run())\n", "        self._hass.async_create_task(self._save())\n")
+        + "\n    async def _save(self):\n        await self._store.async_save(self._cache)\n"
+    )
+    assert _charger(tmp_path, history) == []
+    fetching = history.replace("await self._store.async_save(self._cache)", "await self._fetch([])")
+    assert _charger(tmp_path, fetching) == ["history.py:15:9 " + OUTLIVES_OBJECT.format(name="HistoryManager")]

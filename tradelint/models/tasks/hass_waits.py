@@ -99,6 +99,9 @@ def held_for_the_entry(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> st
         # ``self.hass.async_create_task(self._read_positions())`` in a class the setup keeps.
         if is_release_name(target.attr.lstrip("_").removeprefix("async_")) or not kept_for_the_entry(module, cls):
             return None
+        method = _methods(module, cls).get(target.attr)
+        if method is not None and isinstance(method[1], ast.AsyncFunctionDef) and _stores_only(method[0], method[1]):
+            return None
         return cls.name
     if name in setup_parameters(module, function):
         return None  # ``hass`` itself, or the entry: they outlive the entry's objects
@@ -107,6 +110,31 @@ def held_for_the_entry(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> st
             if kept_by_integration(module, function, value_holding(module, node)) is not None:
                 return name
     return None
+
+
+def _stores_only(home: ModuleInfo, target: ast.AsyncFunctionDef) -> bool:
+    """Whether every ``await`` of the coroutine ``target`` is on a Home Assistant ``Store`` an
+    attribute of its ``self`` holds (``self._store = Store(hass, 1, KEY)``), and there is one: a
+    save, meant to be done whatever becomes of the entry (Home Assistant keeps the store, not the
+    entry; TCzerny/ha-modbus-manager's daily meters)."""
+    receiver = target.args.args[0].arg if target.args.args else None
+    cls = home.parent(target)
+    if receiver is None or not isinstance(cls, ast.ClassDef):
+        return False
+    stores = {
+        t.attr
+        for n in walk(cls)
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+        and (home.imports.qualify(n.value.func) or "").endswith("helpers.storage.Store")
+        for t in n.targets
+        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)
+    }
+    awaits = [n.value for n in _own_nodes(target) if isinstance(n, ast.Await)]
+    return bool(awaits) and all(
+        isinstance(a, ast.Call) and isinstance(a.func, ast.Attribute) and isinstance(a.func.value, ast.Attribute)
+        and isinstance(a.func.value.value, ast.Name) and a.func.value.value.id == receiver and a.func.value.attr in stores
+        for a in awaits
+    )
 
 
 def outlives_the_entry(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> tuple[Outliving, str] | None:
