@@ -183,9 +183,9 @@ def kept_object_timer(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> str
     method of a class the setup keeps for the entry (``kept_for_the_entry``), its coroutine a
     timer (``await asyncio.sleep(d)``, ``d`` noticeable) that does something when it fires:
     per-entry code starts a timer that Home Assistant keeps past the unload, and it fires on what
-    was unloaded (ramses-rf/ramses_cc ``5fa5458f``). The coroutine's function is read as ``waiting_kind`` reads it or, on a receiver
-    nothing types (``cast(Any, entity)``), as the one method of that name the project defines.
-    The class's name, or None."""
+    was unloaded (ramses-rf/ramses_cc ``5fa5458f``). The coroutine's function is read as
+    ``waiting_kind`` reads it or, on a receiver nothing types (``cast(Any, entity)``), as the one
+    method of that name the integration defines. The class's name, or None."""
     function = module.enclosing_function(call)
     if function is None or module.enclosing_scope(call) is not function:
         return None
