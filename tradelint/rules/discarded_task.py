@@ -84,8 +84,17 @@ class DiscardedTask(Rule):
     helper of the setup as a parameter annotated with the class) starts on one of its own
     methods, `self.hass.create_task(self.poll_controller())` (Pho3niX90/solis_modbus
     `340dffac`), unless the method is the object's release (`self.async_stop()`) or the class
-    is an entity (it ends at its removal; its one-shots bridge synchronous services). A coroutine
-    of `hass` itself (a reload of the entry) or of an object the setup does not keep is not:
+    is an entity (it ends at its removal; its one-shots bridge synchronous services). Ownership is
+    transitive: a class whose instance a kept object makes and keeps on itself (`self.history =
+    HistoryManager(...)` in the coordinator) is kept for the entry too, and so is what the setup
+    keeps through a chained assignment (`hass.data[DOMAIN]["services"] = services =
+    Services(hass)`). The task may also run a coroutine defined in the method that uses the object
+    (`async def _run(): ... self._fetch() ...` then `self._hass.async_create_task(_run())`,
+    barneyonline/ha-enphase-ev-charger `a1ec0a02`), or a timer that acts when it fires on an object
+    nothing types, when the integration defines one method of that name
+    (`self.hass.async_create_task(cast(Any, entity)._clear_pending_after_timeout(30))` in a service
+    handler the setup keeps, ramses-rf/ramses_cc `5fa5458f`). A coroutine of `hass` itself (a
+    reload of the entry) or of an object the setup does not keep is not:
     ```python
     async def async_setup_entry(hass, entry):
         async def _delayed_discovery():

@@ -8,7 +8,11 @@ entry: the unload drops it (and ends it), a reload makes a new one.
 A task Home Assistant keeps (``hass.async_create_task``) lives until Home Assistant stops; one
 that runs a method of such an object and is thrown away runs on after the unload, against what
 was torn down (Pho3niX90/solis_modbus ``340dffac``, kristofferR/ha-adjustable-bed
-``de27860b``). Asked once per integration folder."""
+``de27860b``). Asked once per integration folder.
+
+Ownership is transitive: what such an object makes and keeps on itself (``self.session_history
+= SessionHistoryManager(...)`` in the coordinator) lives no longer than it, so its class is kept
+for the entry too (barneyonline/ha-enphase-ev-charger ``a1ec0a02``)."""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ import ast
 
 from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import integration_folder, kept_by_integration, setup_parameters
+from tradelint.facts.framework_ends import integration_folder, kept_by_integration, setup_parameters, unload_reach
 from tradelint.facts.project_files import project_files
 from tradelint.facts.syntax import walk
 from tradelint.models.tasks.shutdown import _ha_kind
@@ -38,11 +42,13 @@ def kept_for_the_entry(module: ModuleInfo, cls: ast.ClassDef) -> bool:
     key = ("entry-classes", folder)
     if key not in memo:
         found: set[ClassKey] = set()
+        modules: dict[str, ModuleInfo] = {}
         for path in project_files(project, folder) or ():
             other = module if path == module.path else project.module_at(path)
             if other is not None:
+                modules[str(other.path)] = other
                 found.update(_kept_classes(other))
-        memo[key] = frozenset(found)
+        memo[key] = frozenset(_owned_by_kept(modules, found))
     return (str(module.path), cls.name, cls.lineno) in memo[key]
 
 
@@ -56,7 +62,12 @@ def _kept_classes(module: ModuleInfo) -> set[ClassKey]:
         made: dict[str, list[ast.expr]] = {a.arg: [a.annotation] for a in function.args.args if a.annotation}
         kept: list[ast.expr] = []
         for node in walk(function):
-            if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+            if not isinstance(node, ast.Assign):
+                continue
+            if len(node.targets) > 1:
+                # ``hass.data[DOMAIN]["services"] = services = Services(hass)``: kept, and named.
+                if _chained_keep(module, function, node):
+                    kept.append(node.value)
                 continue
             target = node.targets[0]
             if isinstance(target, ast.Name) and isinstance(node.value, ast.Call):
@@ -73,3 +84,60 @@ def _kept_classes(module: ModuleInfo) -> set[ClassKey]:
                 if definition is not None and isinstance(definition[1], ast.ClassDef):
                     found.add((str(definition[0].path), definition[1].name, definition[1].lineno))
     return found
+
+
+def _chained_keep(module: ModuleInfo, function: ast.AsyncFunctionDef, node: ast.Assign) -> bool:
+    """Whether one of the targets of ``node`` (an assignment to several) is a place Home
+    Assistant holds for the setup (``hass.data[...]``, ``entry.runtime_data``), as
+    ``kept_by_integration`` asks of a single target."""
+    params = setup_parameters(module, function)
+    for target in node.targets:
+        root: ast.expr = target
+        while isinstance(root, (ast.Attribute, ast.Subscript)):
+            root = root.value
+        if root is not target and isinstance(root, ast.Name) and root.id in params:
+            return unload_reach(module) is not None
+    return False
+
+
+def _owned_by_kept(modules: dict[str, ModuleInfo], kept: set[ClassKey]) -> set[ClassKey]:
+    """``kept`` and, to a fixed point, the classes of the integration (its ``modules``) whose
+    instances a kept class makes and keeps on itself (``self.x = Cls(...)`` in one of its own
+    methods): they live no longer than their owner."""
+    found = set(kept)
+    todo = list(kept)
+    while todo:
+        path, name, line = todo.pop()
+        home = modules.get(path)
+        if home is None:
+            continue
+        cls = next((n for n in walk(home.tree) if isinstance(n, ast.ClassDef) and n.name == name and n.lineno == line), None)
+        if cls is None:
+            continue
+        for method in cls.body:
+            if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.args.args:
+                todo.extend(_made_on_self(home, method, modules, found))
+    return found
+
+
+def _made_on_self(
+    home: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef, modules: dict[str, ModuleInfo], found: set[ClassKey]
+) -> list[ClassKey]:
+    """The classes of the integration ``method`` makes an instance of into an attribute of its
+    own receiver, not in ``found`` before (added to it)."""
+    receiver = method.args.args[0].arg
+    new: list[ClassKey] = []
+    for node in walk(method):
+        if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
+            continue
+        if not any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == receiver
+                   for t in node.targets):
+            continue
+        definition = resolve_definition(home, node.value.func)
+        if definition is None or not isinstance(definition[1], ast.ClassDef):
+            continue
+        made = (str(definition[0].path), definition[1].name, definition[1].lineno)
+        if made not in found and made[0] in modules:
+            found.add(made)
+            new.append(made)
+    return new

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import weakref
+from typing import Literal
 
 from tradelint.facts.attribute_types import attribute_class
 from tradelint.facts.context import ModuleInfo
@@ -40,6 +41,10 @@ from tradelint.models.tasks.function_bodies import _own_nodes
 # Creators whose task Home Assistant waits for at its stop (``async_create_background_task``'s
 # it cancels): ``hass.create_task`` is the thread-safe way to the same ``async_create_task``.
 TRACKED_CREATORS = ("async_create_task", "create_task")
+
+
+# The problems of a tracked task that outlives the config entry (``outlives_the_entry``).
+Outliving = Literal["hass_entry_object", "hass_outlives_entry"]
 
 
 # Events a listener of which runs when Home Assistant stops, before it waits for tracked tasks.
@@ -82,15 +87,20 @@ def held_for_the_entry(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> st
         return None
     target = coro.func
     function = module.enclosing_function(call)
-    if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)) or function is None:
+    if function is None or module.enclosing_scope(call) is not function:
         return None
-    if module.enclosing_scope(call) is not function:
+    if isinstance(target, ast.Name):
+        return _closure_of_kept(module, function, target.id)
+    if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
         return None
     name = target.value.id
     cls = module.parent(function)
     if isinstance(cls, ast.ClassDef) and function.args.args and name == function.args.args[0].arg:
         # ``self.hass.async_create_task(self._read_positions())`` in a class the setup keeps.
         if is_release_name(target.attr.lstrip("_").removeprefix("async_")) or not kept_for_the_entry(module, cls):
+            return None
+        method = _methods(module, cls).get(target.attr)
+        if method is not None and isinstance(method[1], ast.AsyncFunctionDef) and _stores_only(method[0], method[1]):
             return None
         return cls.name
     if name in setup_parameters(module, function):
@@ -102,6 +112,62 @@ def held_for_the_entry(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> st
     return None
 
 
+def _stores_only(home: ModuleInfo, target: ast.AsyncFunctionDef) -> bool:
+    """Whether every ``await`` of the coroutine ``target`` is on a Home Assistant ``Store`` an
+    attribute of its ``self`` holds (``self._store = Store(hass, 1, KEY)``), and there is one: a
+    save, meant to be done whatever becomes of the entry (Home Assistant keeps the store, not the
+    entry; TCzerny/ha-modbus-manager's daily meters)."""
+    receiver = target.args.args[0].arg if target.args.args else None
+    cls = home.parent(target)
+    if receiver is None or not isinstance(cls, ast.ClassDef):
+        return False
+    stores = {
+        t.attr
+        for n in walk(cls)
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+        and (home.imports.qualify(n.value.func) or "").endswith("helpers.storage.Store")
+        for t in n.targets
+        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)
+    }
+    awaits = [n.value for n in _own_nodes(target) if isinstance(n, ast.Await)]
+    return bool(awaits) and all(
+        isinstance(a, ast.Call) and isinstance(a.func, ast.Attribute) and isinstance(a.func.value, ast.Attribute)
+        and isinstance(a.func.value.value, ast.Name) and a.func.value.value.id == receiver and a.func.value.attr in stores
+        for a in awaits
+    )
+
+
+def outlives_the_entry(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> tuple[Outliving, str] | None:
+    """A thrown-away tracked task whose coroutine does not wait by itself (``waiting_kind``) and
+    still outlives the entry: it runs a method of an object kept for the entry
+    (``held_for_the_entry``: ``"hass_entry_object"`` and the object's name), or it is the timer of
+    an object nothing types that such an object starts (``kept_object_timer``:
+    ``"hass_outlives_entry"``, ``"timer"``)."""
+    held = held_for_the_entry(module, call, coro)
+    if held:
+        return "hass_entry_object", held
+    return ("hass_outlives_entry", "timer") if kept_object_timer(module, call, coro) is not None else None
+
+
+def _closure_of_kept(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> str | None:
+    """``self._hass.async_create_task(_run())`` in a method of a class the setup keeps for the
+    entry, ``_run`` a coroutine defined in the method that uses its ``self``: it works on the
+    object as its methods do (barneyonline/ha-enphase-ev-charger ``a1ec0a02``). The class's name."""
+    cls = module.parent(function)
+    if not (isinstance(cls, ast.ClassDef) and function.args.args) or is_release_name(name.lstrip("_").removeprefix("async_")):
+        return None
+    receiver = function.args.args[0].arg
+    for node in walk(function):
+        if (
+            isinstance(node, ast.AsyncFunctionDef)
+            and node.name == name
+            and module.enclosing_function(node) is function
+            and any(isinstance(n, ast.Name) and n.id == receiver for n in walk(node))
+        ):
+            return cls.name if kept_for_the_entry(module, cls) else None
+    return None
+
+
 def waiting_kind(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> tuple[str, bool] | None:
     """How the coroutine ``coro`` (given to a tracked creator in ``call``) waits: ``"loop"`` (it
     never ends by itself) or ``"timer"`` (it sleeps), with whether it catches ``CancelledError``
@@ -109,7 +175,61 @@ def waiting_kind(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> tuple[st
     found = _coroutine_function(module, call, coro)
     if found is None:
         return None
-    home, target = found
+    return _waits(found[0], found[1], coro)
+
+
+def kept_object_timer(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> str | None:
+    """``self.hass.async_create_task(entity._clear_pending_after_timeout(30))`` thrown away in a
+    method of a class the setup keeps for the entry (``kept_for_the_entry``), its coroutine a
+    timer (``await asyncio.sleep(d)``, ``d`` noticeable) that does something when it fires:
+    per-entry code starts a timer that Home Assistant keeps past the unload, and it fires on what
+    was unloaded (ramses-rf/ramses_cc ``5fa5458f``). The coroutine's function is read as
+    ``waiting_kind`` reads it or, on a receiver nothing types (``cast(Any, entity)``), as the one
+    method of that name the integration defines. The class's name, or None."""
+    function = module.enclosing_function(call)
+    if function is None or module.enclosing_scope(call) is not function:
+        return None
+    cls = module.parent(function)
+    if not isinstance(cls, ast.ClassDef) or not kept_for_the_entry(module, cls):
+        return None
+    found = _coroutine_function(module, call, coro)
+    if found is None and isinstance(coro.func, ast.Attribute):
+        methods = _integration_methods(module, coro.func.attr)
+        if len(methods) == 1 and isinstance(methods[0][1], ast.AsyncFunctionDef):
+            found = methods[0][0], methods[0][1]
+    if found is None or not _acts_when_it_fires(found[0], found[1]):
+        return None
+    kind = _waits(found[0], found[1], coro)
+    return cls.name if kind is not None and kind[0] == "timer" else None
+
+
+def _acts_when_it_fires(home: ModuleInfo, target: ast.AsyncFunctionDef) -> bool:
+    """Whether the timer ``target`` calls anything but ``asyncio.sleep``: a coroutine that only
+    sleeps does nothing when it fires."""
+    return any(
+        isinstance(n, ast.Call) and home.imports.qualify(n.func) != "asyncio.sleep" for n in _own_nodes(target)
+    )
+
+
+def _integration_methods(module: ModuleInfo, name: str) -> list[tuple[ModuleInfo, ast.AST]]:
+    """Every method named ``name`` of a class of ``module``'s integration, with its module. Asked
+    only of a thrown-away task's coroutine on an untyped receiver: not kept."""
+    folder = integration_folder(module)
+    if folder is None:
+        return []
+    project = module.project
+    project.note_scan("tree", folder)
+    found: list[tuple[ModuleInfo, ast.AST]] = []
+    for path in project_files(project, folder) or ():
+        other = module if path == module.path else project.module_at(path)
+        if other is not None:
+            found.extend(
+                (other, s) for cls in other.index.classes for s in cls.body if isinstance(s, FUNCTION_NODES) and s.name == name
+            )
+    return found
+
+
+def _waits(home: ModuleInfo, target: ast.AsyncFunctionDef, coro: ast.Call) -> tuple[str, bool] | None:
     nodes = _own_nodes(target)
     loop = any(
         isinstance(n, ast.While)

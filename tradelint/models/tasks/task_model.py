@@ -35,7 +35,7 @@ from tradelint.models.tasks.closures import made_by_closure
 from tradelint.models.tasks.generator_exits import generator_exit
 from tradelint.models.tasks.made_collections import collection_problem
 from tradelint.models.tasks.partial_handlers import cancelled_for_some_errors, gathered_coroutines
-from tradelint.models.tasks.hass_waits import ended_at_stop, ended_before_the_stop, held_for_the_entry, tracked_coroutine, waiting_kind
+from tradelint.models.tasks.hass_waits import ended_at_stop, ended_before_the_stop, kept_object_timer, outlives_the_entry, tracked_coroutine, waiting_kind
 from tradelint.models.tasks.other_objects import callers_keep, kept_on_other_object
 from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method, names_something
 from tradelint.models.tasks.task_factories import tasks_kept_by_a_factory
@@ -234,8 +234,8 @@ class TaskAnalysis(TaskOwners):
         text = ast.unparse(call.func)
         kind = waiting_kind(module, call, coro)
         if kind is None:
-            held = held_for_the_entry(module, call, coro) if isinstance(module.parent(call), ast.Expr) else None
-            return TaskSite(call, "hass_entry_object", text, call, held, module.enclosing_function(call), fixable=False) if held else None
+            held = outlives_the_entry(module, call, coro) if isinstance(module.parent(call), ast.Expr) else None
+            return TaskSite(call, held[0], text, call, held[1], module.enclosing_function(call), fixable=False) if held else None
         what, catches = kind
         if isinstance(module.parent(call), ast.Expr):
             # A timer nobody means to cancel (a debounced save) may well be waited for.
@@ -250,6 +250,9 @@ class TaskAnalysis(TaskOwners):
                 # An entity's timer on itself: the entity may be removed (or its entry unloaded)
                 # while it sleeps; it then acts on the removed entity (ramses-rf/ramses_cc 5fa5458f).
                 return TaskSite(call, "hass_outlives_entity", text, call, what, function, fixable=False)
+            if kept_object_timer(module, call, coro) is not None:
+                # A timer an object kept for the entry starts: it fires after the unload too.
+                return TaskSite(call, "hass_outlives_entry", text, call, what, function, fixable=False)
             return None
         found = _stored_on_self(module, call)
         if found is None:
