@@ -6,10 +6,11 @@ from tradelint.core import trigger_words
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.resources.child_processes import process_leaks
+from tradelint.models.resources.driven_generators import unexhausted_generators
 from tradelint.models.resources.own_closes import open_exits
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
-from tradelint.rules.unclosed_texts import unawaited_release_reports, open_exit_report as _open_exit_report, process_report as _process_report
+from tradelint.rules.unclosed_texts import unawaited_release_reports, generator_report, open_exit_report as _open_exit_report, process_report as _process_report
 from tradelint.rules.unclosed_verdicts import verdict_reports
 
 
@@ -674,3 +675,4 @@ class UnclosedAsyncResource(Rule):
             reported.add(id(left.binding))
             yield _open_exit_report(left)
         yield from map(_process_report, process_leaks(ctx.module))
+        yield from map(generator_report, unexhausted_generators(ctx))
