@@ -122,6 +122,8 @@ def awaited_result(module: ModuleInfo, function: ast.AST, call: ast.Call) -> ast
             return None
         expr = loads[0]
         parent = module.parent(expr)
+    if isinstance(parent, ast.keyword):
+        parent = module.parent(parent)
     if isinstance(parent, ast.Call) and passed_argument(module, parent) is expr:
         expr, parent = parent, module.parent(parent)
     return parent if isinstance(parent, ast.Await) and parent.value is expr else None

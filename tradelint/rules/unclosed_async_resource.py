@@ -109,7 +109,7 @@ class UnclosedAsyncResource(Rule):
     ```
 
     Any resource opened under a timeout is the resource itself: `asyncio.wait_for(maker(...), t)`
-    (or `asyncio.shield(maker(...))`), awaited, awaits the maker and returns what it makes, as
+    (or `asyncio.shield(maker(...))`; by keyword, each wrapper's own: `fut=`, `arg=`), awaited, awaits the maker and returns what it makes, as
     `await maker(...)` does, and it is judged alike (Offline-Protocol/offline-protocol-sdk
     `0e06ce6e`'s `self._ws`), also where a first-party function returns it so. No `async with` fix
     is offered there (the wrapper's result cannot be entered as it is written):
@@ -466,8 +466,10 @@ class UnclosedAsyncResource(Rule):
     a property, a context manager, a receiver of the project's own class, nor a name the
     module's own classes define. A name that another public method of the library gives to
     something else (`APIRequest.new_context` makes no resource) makes one only on a receiver
-    bound from a maker of the class (`self.browser = await chromium.connect_over_cdp(url)`) or
-    annotated with it (`browser: Browser`):
+    bound from a maker of the class (`self.browser = await chromium.connect_over_cdp(url)`),
+    annotated with it (`browser: Browser`), stored from a parameter annotated so (`def
+    __init__(self, browser: Browser): self.browser = browser`), or bound from a project function
+    that says it returns one (`self.browser = await connect(url)`, `async def connect() -> Browser`):
     ```python
     from playwright.async_api import async_playwright
 
@@ -644,6 +646,18 @@ class UnclosedAsyncResource(Rule):
             await producer.send_and_wait("prices", payload)
         finally:
             await producer.stop()
+    ```
+
+    An async generator of the project holding a resource at a `yield` (an `async with` of a known
+    resource, a `finally` that releases) is closed only when exhausted or closed (PEP 525): left
+    by a `break` or `return` out of `async for`, or stepped by hand (`anext(gen)`) and dropped, it
+    is reported where it is made (onyx-dot-app/onyx `27df690a`). Not a loop that runs to its end,
+    `contextlib.aclosing()`, nor `await gen.aclose()`:
+    ```python
+    async def first_match(url):
+        async for row in rows(url):   # reported: `rows` holds a session at its `yield`
+            if row.ok:
+                return row
     ```
 
     ## Fix safety

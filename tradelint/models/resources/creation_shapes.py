@@ -21,6 +21,8 @@ def awaited_through_wrapper(module: ModuleInfo, call: ast.Call) -> ast.Await | N
     ``await`` whose value is what ``call`` makes once awaited, as ``await websockets.connect(url)``
     is (the timeout cancels the opening, or hands over the open resource); None otherwise."""
     wrapper = module.parent(call)
+    if isinstance(wrapper, ast.keyword):  # (``asyncio.shield(arg=...)``: the keyword's parent is the call)
+        wrapper = module.parent(wrapper)
     if not isinstance(wrapper, ast.Call) or passed_argument(module, wrapper) is not call:
         return None
     awaited = module.parent(wrapper)
