@@ -138,6 +138,21 @@ async def handed(url, sink):
     await sink(gen)
     async for page in gen:
         break
+
+
+def retrying(function):
+    return function
+
+
+@retrying
+async def decorated(url):
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+async def wrapped_by_a_decorator(url):
+    async for session in decorated(url):
+        break
 """
     assert _trd201(tmp_path, source) == []
 
@@ -307,3 +322,33 @@ async def use(url):
     await ws.send("x")
 """
     assert source_findings(tmp_path, source, "TRD201") == []
+
+
+def test_a_yield_the_call_never_reaches_holds_nothing(tmp_path: Path) -> None:
+    # The connection is held at the ``yield`` only when ``ids`` is given: a call leaving it at
+    # ``None`` never reaches that ``yield`` (astrbot_plugin_livingmemory's document batches).
+    source = """\
+import aiosqlite
+
+
+class Store:
+    async def batches(self, size, ids=None):
+        if ids is not None:
+            async with aiosqlite.connect("db") as db:
+                yield await db.execute("x")
+            return
+        while True:
+            yield size
+
+    async def every(self):
+        async for batch in self.batches(10):
+            break
+
+    async def some(self, ids):
+        async for batch in self.batches(10, ids=ids):
+            break
+"""
+    assert source_findings(tmp_path, source, "TRD201") == [
+        "18:28 TRD201 `batches(...)` holds a cleanup at its `yield` and is left by the `break` at line 19 before it is "
+        "exhausted; wrap it in `contextlib.aclosing()`",
+    ]

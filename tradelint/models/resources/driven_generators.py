@@ -22,7 +22,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES
-from tradelint.facts.uses import name_loads
+from tradelint.facts.uses import name_loads, name_stores
 from tradelint.models.resources.resource_model import resource_analysis
 
 # Whether a call (in the module given) makes a known resource: the resource model's answer.
@@ -87,7 +87,8 @@ def _generator_of(module: ModuleInfo, call: ast.Call, function: ast.AST, opens: 
         owner = module.parent(function)
         if isinstance(owner, ast.ClassDef):
             found = next((s for s in owner.body if isinstance(s, FUNCTION_NODES) and s.name == func.attr), None)
-    if not isinstance(found, ast.AsyncFunctionDef) or not holds_cleanup(where, found, opens, 0):
+    if not isinstance(found, ast.AsyncFunctionDef) or found.decorator_list or not holds_cleanup(where, found, opens, 0, _left_unset(found, call)):
+        # (a decorated one may be made something else: ``@asynccontextmanager``)
         return None
     return found
 
@@ -102,13 +103,15 @@ def _nested(module: ModuleInfo, call: ast.Call, name: str) -> ast.AST | None:
     return None
 
 
-def holds_cleanup(module: ModuleInfo, generator: ast.AsyncFunctionDef, opens: Opens, depth: int) -> bool:
+def holds_cleanup(module: ModuleInfo, generator: ast.AsyncFunctionDef, opens: Opens, depth: int, unset: frozenset[str] = frozenset()) -> bool:
     """Whether a ``yield`` of ``generator`` (its own, not a nested function's) is inside an
     ``async with``/``with`` of a known resource it makes there, inside the body of a ``try`` whose
     ``finally`` releases something (``await session.close()``), or inside an ``async for`` over a
-    call of another generator of the module that holds one."""
+    call of another generator of the module that holds one. Not a ``yield`` under ``if p is not
+    None:`` (or ``if p:``) of a parameter ``p`` in ``unset``, those the call leaves at ``None``:
+    the call never reaches it."""
     for node in _own_nodes(generator):
-        if not isinstance(node, (ast.Yield, ast.YieldFrom)):
+        if not isinstance(node, (ast.Yield, ast.YieldFrom)) or (unset and _under_a_set_test(module, node, generator, unset)):
             continue
         child: ast.AST = node
         for parent in _chain(module, node, generator):
@@ -130,6 +133,35 @@ def holds_cleanup(module: ModuleInfo, generator: ast.AsyncFunctionDef, opens: Op
             ):
                 return True
             child = parent
+    return False
+
+
+def _left_unset(generator: ast.AsyncFunctionDef, call: ast.Call) -> frozenset[str]:
+    """The parameters of ``generator`` defaulting to ``None`` that ``call`` does not pass."""
+    args = generator.args
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return frozenset()
+    positional = [*args.posonlyargs, *args.args]
+    if positional and positional[0].arg in ("self", "cls") and isinstance(call.func, ast.Attribute):
+        positional = positional[1:]
+    defaults = dict(zip([a.arg for a in positional][len(positional) - len(args.defaults):], args.defaults))
+    defaults.update((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None)
+    passed = {a.arg for a in positional[:len(call.args)]} | {k.arg for k in call.keywords if k.arg is not None}
+    return frozenset(name for name, d in defaults.items() if isinstance(d, ast.Constant) and d.value is None and name not in passed)
+
+
+def _under_a_set_test(module: ModuleInfo, node: ast.AST, generator: ast.AST, unset: frozenset[str]) -> bool:
+    """Whether ``node`` is in the body of ``if p is not None:`` or ``if p:`` for ``p`` in ``unset``."""
+    child: ast.AST = node
+    for parent in _chain(module, node, generator):
+        if isinstance(parent, ast.If) and child in parent.body:
+            test = parent.test
+            if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot) \
+                    and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+                test = test.left
+            if isinstance(test, ast.Name) and test.id in unset:
+                return True
+        child = parent
     return False
 
 
@@ -166,7 +198,7 @@ def _left(module: ModuleInfo, call: ast.Call, function: ast.AST) -> tuple[str, i
     stepped: ast.AST | None = None
     left: tuple[str, int] | None = None
     for name in names:  # (grows: ``it = gen.__aiter__()``)
-        if sum(1 for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)) != 1:
+        if len(name_stores(function, name)) != 1:
             return None
         for load in name_loads(function, name):
             use = module.parent(load)
