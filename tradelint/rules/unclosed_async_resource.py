@@ -578,6 +578,18 @@ class UnclosedAsyncResource(Rule):
     resources of any class: a `Bot(...)` stored there and taken out unstopped, or stored over a
     running one read first, leaks (EXG1O/Telegram-Bots-Hub `407d0901`).
 
+    An async generator of the project holding a resource at a `yield` (an `async with` of a known
+    resource, a `finally` that releases) is closed only when exhausted or closed (PEP 525): left
+    by a `break` or `return` out of `async for`, or stepped by hand (`anext(gen)`) and dropped, it
+    is reported where it is made (onyx-dot-app/onyx `27df690a`). Not a loop that runs to its end,
+    `contextlib.aclosing()`, nor `await gen.aclose()`:
+    ```python
+    async def first_match(url):
+        async for row in rows(url):   # reported: `rows` holds a session at its `yield`
+            if row.ok:
+                return row
+    ```
+
     ## Why is this bad?
     An unclosed session leaks its connector and sockets ("Unclosed client session"); closing it
     only on the success path leaks it whenever a request fails or the task is cancelled.
@@ -646,18 +658,6 @@ class UnclosedAsyncResource(Rule):
             await producer.send_and_wait("prices", payload)
         finally:
             await producer.stop()
-    ```
-
-    An async generator of the project holding a resource at a `yield` (an `async with` of a known
-    resource, a `finally` that releases) is closed only when exhausted or closed (PEP 525): left
-    by a `break` or `return` out of `async for`, or stepped by hand (`anext(gen)`) and dropped, it
-    is reported where it is made (onyx-dot-app/onyx `27df690a`). Not a loop that runs to its end,
-    `contextlib.aclosing()`, nor `await gen.aclose()`:
-    ```python
-    async def first_match(url):
-        async for row in rows(url):   # reported: `rows` holds a session at its `yield`
-            if row.ok:
-                return row
     ```
 
     ## Fix safety
