@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.pass_through import passed_argument
 from tradelint.facts.syntax import FUNCTION_NODES, ORDERED_FIELDS, ordered_fields, walk
 
 TRY_NODES: tuple[type[ast.AST], ...]
@@ -111,7 +112,7 @@ def _binding(
 
 def awaited_result(module: ModuleInfo, function: ast.AST, call: ast.Call) -> ast.Await | None:
     """The ``await`` that gives ``call``'s result, in ``function``: ``await call``, ``await
-    asyncio.wait_for(call, t)``, or the one of ``coro`` after ``coro = call`` (its only load,
+    asyncio.wait_for(call, t)`` (or ``shield``, :mod:`tradelint.facts.pass_through`), or the one of ``coro`` after ``coro = call`` (its only load,
     awaited itself or through ``wait_for``). None when the result is not awaited so."""
     expr: ast.expr = call
     parent = module.parent(call)
@@ -121,12 +122,9 @@ def awaited_result(module: ModuleInfo, function: ast.AST, call: ast.Call) -> ast
             return None
         expr = loads[0]
         parent = module.parent(expr)
-    if (
-        isinstance(parent, ast.Call)
-        and parent.args
-        and parent.args[0] is expr
-        and module.imports.qualify(parent.func) == "asyncio.wait_for"
-    ):
+    if isinstance(parent, ast.keyword):
+        parent = module.parent(parent)
+    if isinstance(parent, ast.Call) and passed_argument(module, parent) is expr:
         expr, parent = parent, module.parent(parent)
     return parent if isinstance(parent, ast.Await) and parent.value is expr else None
 
@@ -138,8 +136,8 @@ def awaited_call(module: ModuleInfo, function: ast.AST, value: ast.expr) -> ast.
     if not isinstance(value, ast.Await) or not isinstance(value.value, ast.Call):
         return None
     call = value.value
-    if module.imports.qualify(call.func) == "asyncio.wait_for" and call.args:
-        inner = call.args[0]
+    inner = passed_argument(module, call)
+    if inner is not None:
         if isinstance(inner, ast.Name):
             bound = [
                 node.value for node in walk(function)

@@ -6,10 +6,11 @@ from tradelint.core import trigger_words
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.resources.child_processes import process_leaks
+from tradelint.models.resources.driven_generators import unexhausted_generators
 from tradelint.models.resources.own_closes import open_exits
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
-from tradelint.rules.unclosed_texts import unawaited_release_reports, open_exit_report as _open_exit_report, process_report as _process_report
+from tradelint.rules.unclosed_texts import unawaited_release_reports, generator_report, open_exit_report as _open_exit_report, process_report as _process_report
 from tradelint.rules.unclosed_verdicts import verdict_reports
 
 
@@ -108,7 +109,7 @@ class UnclosedAsyncResource(Rule):
     ```
 
     Any resource opened under a timeout is the resource itself: `asyncio.wait_for(maker(...), t)`
-    (or `asyncio.shield(maker(...))`), awaited, awaits the maker and returns what it makes, as
+    (or `asyncio.shield(maker(...))`; by keyword, each wrapper's own: `fut=`, `arg=`), awaited, awaits the maker and returns what it makes, as
     `await maker(...)` does, and it is judged alike (Offline-Protocol/offline-protocol-sdk
     `0e06ce6e`'s `self._ws`), also where a first-party function returns it so. No `async with` fix
     is offered there (the wrapper's result cannot be entered as it is written):
@@ -465,8 +466,10 @@ class UnclosedAsyncResource(Rule):
     a property, a context manager, a receiver of the project's own class, nor a name the
     module's own classes define. A name that another public method of the library gives to
     something else (`APIRequest.new_context` makes no resource) makes one only on a receiver
-    bound from a maker of the class (`self.browser = await chromium.connect_over_cdp(url)`) or
-    annotated with it (`browser: Browser`):
+    bound from a maker of the class (`self.browser = await chromium.connect_over_cdp(url)`),
+    annotated with it (`browser: Browser`), stored from a parameter annotated so (`def
+    __init__(self, browser: Browser): self.browser = browser`), or bound from a project function
+    that says it returns one (`self.browser = await connect(url)`, `async def connect() -> Browser`):
     ```python
     from playwright.async_api import async_playwright
 
@@ -575,6 +578,18 @@ class UnclosedAsyncResource(Rule):
     resources of any class: a `Bot(...)` stored there and taken out unstopped, or stored over a
     running one read first, leaks (EXG1O/Telegram-Bots-Hub `407d0901`).
 
+    An async generator of the project holding a resource at a `yield` (an `async with` of a known
+    resource, a `finally` that releases) is closed only when exhausted or closed (PEP 525): left
+    by a `break` or `return` out of `async for`, or stepped by hand (`anext(gen)`) and dropped, it
+    is reported where it is made (onyx-dot-app/onyx `27df690a`). Not a loop that runs to its end,
+    `contextlib.aclosing()`, nor `await gen.aclose()`:
+    ```python
+    async def first_match(url):
+        async for row in rows(url):   # reported: `rows` holds a session at its `yield`
+            if row.ok:
+                return row
+    ```
+
     ## Why is this bad?
     An unclosed session leaks its connector and sockets ("Unclosed client session"); closing it
     only on the success path leaks it whenever a request fails or the task is cancelled.
@@ -674,3 +689,4 @@ class UnclosedAsyncResource(Rule):
             reported.add(id(left.binding))
             yield _open_exit_report(left)
         yield from map(_process_report, process_leaks(ctx.module))
+        yield from map(generator_report, unexhausted_generators(ctx))

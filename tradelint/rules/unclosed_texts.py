@@ -11,6 +11,7 @@ from tradelint.core.messages import Text, fit, fit_help
 from tradelint.core.registry import Report
 from tradelint.facts.file_context import FileContext
 from tradelint.models.resources.child_processes import ProcessLeak
+from tradelint.models.resources.driven_generators import LeftGenerator
 from tradelint.models.resources.own_closes import OpenExit
 from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.resource_types import Creation
@@ -282,3 +283,13 @@ def unawaited_release_reports(ctx: FileContext, reported: set[int]) -> Iterator[
                                    name=release.call.func.value.id, label=ast.unparse(call.func), close=release.method),  # type: ignore[attr-defined]
                          None, fit_help("`{owner}.{method}()` is a coroutine function: the call only creates a coroutine",
                                         owner=release.owner, method=release.method))
+
+
+def generator_report(left: LeftGenerator) -> Report:
+    """The report of a first-party async generator holding a cleanup that ``left`` leaves unexhausted."""
+    how = ("stepped by hand and never closed (line {line})" if left.how == "by hand" else
+           "left by the `" + left.how + "` at line {line} before it is exhausted")
+    return Report(left.call, fit("`{label}(...)` holds a cleanup at its `yield` and is " + how + "; wrap it in `contextlib.aclosing()`",
+                                 label=left.label, line=str(left.line)),
+                  None, fit_help("An async generator left unexhausted is closed only by the garbage collector, so its `async with` or "
+                                 "`finally` runs late or never"))

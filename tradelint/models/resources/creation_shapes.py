@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.pass_through import passed_argument
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.uses import Binding, assigned_part, assigned_to, awaited_result, declares_outer, entered_call
 from tradelint.facts.uses import _binding as assigned_to_target
@@ -15,40 +16,29 @@ from tradelint.models.resources.resource_types import CLOSE_METHODS, Creation, R
 from tradelint.models.resources.statements import _handed_to
 
 
-# Calls that await the awaitable given first and return its result (``fut``/``aw`` by keyword).
-_PASS_THROUGH = frozenset({"asyncio.wait_for", "asyncio.tasks.wait_for", "asyncio.shield", "asyncio.tasks.shield"})
-
-
-def _passes_through(module: ModuleInfo, call: ast.Call) -> bool:
-    """Whether ``call`` is one of :data:`_PASS_THROUGH` (``asyncio.wait_for(...)``, ``asyncio.shield(...)``)."""
-    return module.imports.qualify(call.func) in _PASS_THROUGH
-
-
 def awaited_through_wrapper(module: ModuleInfo, call: ast.Call) -> ast.Await | None:
     """``await asyncio.wait_for(websockets.connect(url), 10)`` (or ``asyncio.shield(...)``): the
     ``await`` whose value is what ``call`` makes once awaited, as ``await websockets.connect(url)``
     is (the timeout cancels the opening, or hands over the open resource); None otherwise."""
     wrapper = module.parent(call)
-    if not isinstance(wrapper, ast.Call) or not (
-        (wrapper.args and wrapper.args[0] is call) or any(k.value is call and k.arg in ("fut", "aw") for k in wrapper.keywords)
-    ):
+    if isinstance(wrapper, ast.keyword):  # (``asyncio.shield(arg=...)``: the keyword's parent is the call)
+        wrapper = module.parent(wrapper)
+    if not isinstance(wrapper, ast.Call) or passed_argument(module, wrapper) is not call:
         return None
     awaited = module.parent(wrapper)
-    if not isinstance(awaited, ast.Await) or not _passes_through(module, wrapper):
-        return None
-    return awaited
+    return awaited if isinstance(awaited, ast.Await) else None
 
 
 def through_wrapper(module: ModuleInfo, value: ast.expr) -> bool:
     """``await asyncio.wait_for(...)`` (or ``shield``): a value made through a pass-through call."""
-    return isinstance(value, ast.Await) and isinstance(value.value, ast.Call) and _passes_through(module, value.value)
+    return isinstance(value, ast.Await) and isinstance(value.value, ast.Call) and passed_argument(module, value.value) is not None
 
 
 def passed_through(module: ModuleInfo, value: ast.expr) -> ast.expr:
-    """The call a pass-through call awaits (``make()`` of ``asyncio.wait_for(make(), t)``), or
-    ``value`` itself."""
-    if isinstance(value, ast.Call) and value.args and isinstance(value.args[0], ast.Call) and _passes_through(module, value):
-        return value.args[0]
+    """The call a pass-through call awaits (``make()`` of ``asyncio.wait_for(make(), t)`` or of
+    ``asyncio.shield(arg=make())``), or ``value`` itself."""
+    if isinstance(value, ast.Call) and isinstance(argument := passed_argument(module, value), ast.Call):
+        return argument
     return value
 
 

@@ -6,7 +6,9 @@ module's import of the library is the evidence that the receiver may be one of i
 A name that another public method of the library uses for something else (Playwright's
 ``new_context``: ``APIRequest.new_context`` makes no resource) makes one only on a receiver known
 to be of the maker's class: bound from another maker's result (``self.browser = await
-chromium.connect_over_cdp(url)``) or annotated with it."""
+chromium.connect_over_cdp(url)``), annotated with it, stored from a parameter annotated with it
+(``def __init__(self, browser: Browser): self.browser = browser``), or bound from a project
+function whose return annotation names it (``async def connect() -> Browser``)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from functools import lru_cache
 from typing import cast
 
 from tradelint.facts.attribute_types import receiver_class
-from tradelint.facts.class_family import class_and_bases, family_facts
+from tradelint.facts.class_family import class_and_bases, family_facts, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.models.resources.library_table import Maker, library_makers, library_resource, library_returns
 from tradelint.models.resources.resource_types import ResourceSpec
@@ -279,22 +281,75 @@ def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, m
             if isinstance(t, ast.Attribute) and t.attr == receiver.attr and isinstance(t.value, ast.Name) and t.value.id == "self"
             and not (isinstance(v, ast.Constant) and v.value is None)
         ]
+        given = _stored_parameters(module, owner, receiver.attr)
+        if values and given is not None and _of_the_table(given, makers):
+            # ``def __init__(self, browser: Browser): self.browser = browser``: what the
+            # parameters are annotated with (``T | None``, ``Optional[T]``, ``Redis[bytes]``: T).
+            return given
         if not values:
             # (a stated type that is no class of the table's libraries, a project's protocol,
             # says nothing: the receiver stays untyped, as it was)
             stated = _annotated_attribute(module, owner, receiver.attr)
-            return stated if stated is not None and all(library_resource(t) is not None or any(
-                _names_owner({t}, m.owner) or t == m.owner for ms in makers.values() for m in ms) for t in stated) else None
+            return stated if stated is not None and _of_the_table(stated, makers) else None
     made: set[str] = set()
     for value in values:
         inner = value.value if isinstance(value, ast.Await) else value
         types = _made(module, inner, makers, depth + 1) if isinstance(inner, ast.Call) else set()
         if not types and inner is value and isinstance(inner, ast.Call) and (returned := _typed_call(module, inner)) is not None:
             types = {returned}
+        if not types and isinstance(inner, ast.Call) and (stated := _factory_returns(module, inner, inner is not value)) is not None:
+            types = stated if _of_the_table(stated, makers) else set()
         if not types:
             return None
         made |= types
     return made or None
+
+
+def _stored_parameters(module: ModuleInfo, owner: ast.ClassDef, attr: str) -> set[str] | None:
+    """The library types of the annotated parameters a method of ``owner`` stores as
+    ``self.<attr>`` (``self.redis = redis`` of ``redis: Redis[bytes]``), when every store of it
+    (``None`` aside) is one; None when any is not, or an annotation is no import."""
+    types: set[str] = set()
+    for method in owner.body:
+        if not isinstance(method, _FUNCTIONS) or not method.args.args:
+            continue
+        me = method.args.args[0].arg
+        params = {a.arg: a.annotation for a in (*method.args.posonlyargs, *method.args.args[1:], *method.args.kwonlyargs)}
+        for target, value in _assignments(method):
+            if not (isinstance(target, ast.Attribute) and target.attr == attr and isinstance(target.value, ast.Name) and target.value.id == me):
+                continue
+            if isinstance(value, ast.Constant) and value.value is None:
+                continue
+            annotation = params.get(value.id) if isinstance(value, ast.Name) else None
+            if annotation is None:
+                return None
+            for stated in _not_none(annotation):
+                head = stated.value if isinstance(stated, ast.Subscript) else stated
+                qualified = module.imports.qualify(head)
+                if qualified is None:
+                    return None
+                types.add(qualified)
+    return types or None
+
+
+def _of_the_table(types: set[str], makers: Makers) -> bool:
+    """Whether every type is a class of the table's libraries: a resource, or the owner of a
+    maker (a project's own protocol says nothing of what a library method makes)."""
+    return all(library_resource(t) is not None or any(
+        _names_owner({t}, m.owner) or t == m.owner for ms in makers.values() for m in ms) for t in types)
+
+
+def _factory_returns(module: ModuleInfo, call: ast.Call, awaited: bool) -> set[str] | None:
+    """What a first-party function says it returns (``async def connect() -> Browser``, called
+    and awaited; a plain function called), read in its own module's imports."""
+    found = resolve_definition(module, call.func) if isinstance(call.func, (ast.Name, ast.Attribute)) else None
+    if found is None:
+        return None
+    where, function = found
+    if not isinstance(function, _FUNCTIONS) or function.returns is None or awaited != isinstance(function, ast.AsyncFunctionDef):
+        return None
+    types = {where.imports.qualify(t) for t in _not_none(function.returns)}
+    return None if not types or None in types else cast("set[str]", types)
 
 
 def _typed_call(module: ModuleInfo, call: ast.Call) -> str | None:
