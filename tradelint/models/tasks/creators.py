@@ -17,7 +17,7 @@ from tradelint.facts.summary_data import ClassFacts, Definition, MethodFacts, Mo
 from tradelint.facts.syntax import walk, class_methods
 from tradelint.facts.uses import classify, declarations, declares_outer, self_name
 from tradelint.models.tasks.function_bodies import _always_exits, _binds, _own_nodes, _own_statements
-from tradelint.models.tasks.given_makers import ensured_parameter, kept_nowhere, passthrough
+from tradelint.models.tasks.given_makers import kept_nowhere, passthrough
 from tradelint.models.tasks.imported_wrappers import module_callee
 
 if TYPE_CHECKING:
@@ -494,8 +494,6 @@ class TaskCreators:
                 result = True
             elif isinstance(value, ast.Name) and self._local_task_unkept(module, func, value.id, depth):
                 result = True
-            elif ensured_parameter(module, value, _parameters(func)) is not None:
-                result = True  # ``return asyncio.ensure_future(coro)``: a task when given a coroutine
         if not result and kept_nowhere(module, func, self._statements_of(func), self._loads):
             weak_only = True  # it makes a task of what it is given and keeps it nowhere
         if weak_only and not result:
@@ -521,9 +519,7 @@ class TaskCreators:
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
                 if isinstance(node.value, ast.Name) and node.value.id in params:
                     continue  # ``task = coro`` when given a task: passed through (``given_makers.passthrough``)
-                if not (isinstance(node.value, ast.Call) and (
-                    self.creator_label(node.value, module, depth) or ensured_parameter(module, node.value, params)
-                )):
+                if not (isinstance(node.value, ast.Call) and self.creator_label(node.value, module, depth)):
                     return False
                 created = True
         if not created:

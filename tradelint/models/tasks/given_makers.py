@@ -76,7 +76,7 @@ def kept_nowhere(
             and len(node.targets) == 1
             and isinstance(node.targets[0], ast.Name)
             and ensured_parameter(module, node.value, params) is not None
-            and _only_looked_at(module, loads(func, node.targets[0].id))
+            and _only_looked_at(module, _unshadowed(module, func, loads(func, node.targets[0].id)))
         ):
             return True
     return False
@@ -90,3 +90,20 @@ def _only_looked_at(module: ModuleInfo, loads: list[ast.Name]) -> bool:
         if not isinstance(module.parent(parent), ast.Call):
             return False
     return True
+
+
+def _unshadowed(module: ModuleInfo, func: ast.FunctionDef, loads: list[ast.Name]) -> list[ast.Name]:
+    """The loads that read ``func``'s own local: not those in a nested function or lambda that
+    takes a parameter of the same name (``def handler(future): future.exception()``)."""
+    kept = []
+    for load in loads:
+        scope = module.parent(load)
+        while scope is not None and scope is not func:
+            if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                a = scope.args
+                if load.id in {p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs)}:
+                    break
+            scope = module.parent(scope)
+        else:
+            kept.append(load)
+    return kept
