@@ -445,7 +445,7 @@ class TaskOnSelfNeverAwaited(Rule):
                 message = _unreached_message("`self.{name}` is", site.name, end, unreached) if unreached else text.message
                 yield Report(site.node, message, None, text.help)
                 continue
-            fix, reason = task_attribute_fix(ctx, site)
+            fix, reason = task_attribute_fix(ctx, site) if site.fixable else (None, "")
             text = _text(site.name, shutdown, site.cls.name, site.function.name, _cancelled_in_del(site.cls, site.name))
             yield Report(site.node, text.message, fix, no_fix_help(reason) if reason else text.help)
         for late in cancelled_late(ctx.module):
