@@ -31,6 +31,18 @@ class DiscardedTask(Rule):
     another module) is that creator. A first-party wrapper is judged however it is called: by
     its name, or through the name of the module that defines it (`from app.utils import
     scheduling`, then `scheduling.create_task(coro)`; python-discord/bot-core `805c6043`).
+    A wrapper that makes its task of what it is given (`asyncio.ensure_future(action)`, a task
+    only of a coroutine), keeps it nowhere (only gives it a done callback) and returns nothing
+    leaves the task to nobody: each call given a coroutine is reported, at the call, where the
+    caller is the only one that could keep it (inmanta/inmanta-core `8e71eb99`); given a future
+    or task, it makes none. One that returns the task or keeps it until done is not this:
+    ```python
+    def run_logged(logger, action):
+        future = asyncio.ensure_future(action)
+        future.add_done_callback(lambda f: f.exception() and logger.error("failed"))
+
+    run_logged(LOGGER, self.refresh())   # reported
+    ```
 
     A *fire-and-forget helper* is reported in the helper itself, where the fix belongs: a plain
     function that gives its task a done callback (which handles the task's end, its errors, for

@@ -136,6 +136,17 @@ class TaskOnSelfNeverAwaited(Rule):
         def cog_unload(self):                # ends every game's task: no finding
             return [game._task.cancel() for game in self.games]
     ```
+    In a Home Assistant integration that can be unloaded, such an end through an instance
+    counts only in a function the unload runs: a message handler's cancel (a reconnect that
+    stops a pause timer) is mid-life, and the task runs on after the unload (mholzi/beatify
+    `4783879d`).
+
+    A first-party function that stores the task it makes on an object it is given, under a name
+    it is given (`setattr(owner, task_attribute, task)`), called with the method's own `self`
+    and a literal name, stores the task on `self`: `ensure_task(owner=self,
+    task_attribute="_sub_task", coro_function=self._subscribe)` is judged as `self._sub_task =
+    create_task(...)` (reflex-dev/reflex `c03ab4be`: the token manager's Redis subscriber tasks
+    ran on after the app's lifespan); no fix is offered.
     A task from `hass.async_create_task(...)` that loops (`while True`) or is a timer of 10 s
     or more, kept on `self` and cancelled only where Home Assistant's *stop* never goes (the
     entity's removal, what the unload reaches, a restart before it is made again), is reported
@@ -445,7 +456,7 @@ class TaskOnSelfNeverAwaited(Rule):
                 message = _unreached_message("`self.{name}` is", site.name, end, unreached) if unreached else text.message
                 yield Report(site.node, message, None, text.help)
                 continue
-            fix, reason = task_attribute_fix(ctx, site)
+            fix, reason = task_attribute_fix(ctx, site) if site.fixable else (None, "")
             text = _text(site.name, shutdown, site.cls.name, site.function.name, _cancelled_in_del(site.cls, site.name))
             yield Report(site.node, text.message, fix, no_fix_help(reason) if reason else text.help)
         for late in cancelled_late(ctx.module):

@@ -17,6 +17,7 @@ from tradelint.facts.summary_data import ClassFacts, Definition, MethodFacts, Mo
 from tradelint.facts.syntax import walk, class_methods
 from tradelint.facts.uses import classify, declarations, declares_outer, self_name
 from tradelint.models.tasks.function_bodies import _always_exits, _binds, _own_nodes, _own_statements
+from tradelint.models.tasks.given_makers import kept_nowhere, passthrough
 from tradelint.models.tasks.imported_wrappers import module_callee
 
 if TYPE_CHECKING:
@@ -345,7 +346,7 @@ class TaskCreators:
         self._target_modules[call] = target[0]
         if not self._is_dangling_wrapper(target[0], target[1], depth + 1):
             return False
-        given = _passthrough(target[1])
+        given = passthrough(target[0], target[1], list(walk(target[1])))
         if given is None:
             return True
         # ``schedule_task(coro)`` makes a task of a coroutine and passes a task through: only a
@@ -493,6 +494,8 @@ class TaskCreators:
                 result = True
             elif isinstance(value, ast.Name) and self._local_task_unkept(module, func, value.id, depth):
                 result = True
+        if not result and kept_nowhere(module, func, self._statements_of(func), self._loads):
+            weak_only = True  # it makes a task of what it is given and keeps it nowhere
         if weak_only and not result:
             self._returns_nothing.add(func)
         self._in_progress.discard(func)
@@ -515,7 +518,7 @@ class TaskCreators:
         for node in self._statements_of(func):  # assignments are statements
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
                 if isinstance(node.value, ast.Name) and node.value.id in params:
-                    continue  # ``task = coro`` when given a task: passed through (``_passthrough``)
+                    continue  # ``task = coro`` when given a task: passed through (``given_makers.passthrough``)
                 if not (isinstance(node.value, ast.Call) and self.creator_label(node.value, module, depth)):
                     return False
                 created = True
@@ -656,26 +659,6 @@ def _creator_kind(qualified: str | None, gather: bool = False) -> str | None:
 def _parameters(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     args = func.args
     return {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
-
-
-def _passthrough(func: ast.FunctionDef) -> tuple[str, int] | None:
-    """The parameter a task wrapper returns as is on some path (``task = coro`` when ``coro`` is
-    already a task), by name and position; None when it makes a task on every path."""
-    args = [*func.args.posonlyargs, *func.args.args]
-    names = [a.arg for a in args]
-    nodes = list(walk(func))
-    returned = {n.value.id for n in nodes if isinstance(n, ast.Return) and isinstance(n.value, ast.Name)}
-    for node in nodes:
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-            and node.targets[0].id in returned
-            and isinstance(node.value, ast.Name)
-            and node.value.id in names
-        ):
-            return node.value.id, names.index(node.value.id)
-    return None
 
 
 def _loop_callback(call: ast.Call) -> bool:

@@ -22,6 +22,7 @@ from typing import cast
 
 from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import unload_reach
 from tradelint.facts.owned_elements import element_sources, self_collection_added
 from tradelint.facts.ownership import release_runs
 from tradelint.facts.project_files import files_naming, project_root
@@ -398,6 +399,11 @@ def _instance_class(module: ModuleInfo, node: ast.Attribute) -> tuple[ModuleInfo
     if isinstance(owner, ast.ClassDef) and name == self_name(function):
         return None  # the class's own task, judged by the class
     if isinstance(owner, ast.ClassDef) and not release_runs(module, owner, function):
+        return None
+    reach = unload_reach(module)
+    if reach is not None and function.name not in reach:
+        # In an integration that can be unloaded only what the unload runs ends the instance: a
+        # message handler's cancel (a reconnect's, mid-life) leaves the task running after it.
         return None
     found = _holder_class(module, function, name)
     if found is None and isinstance(owner, ast.ClassDef):

@@ -30,6 +30,7 @@ from tradelint.facts.uses import (
     self_attribute_loads,
     self_name,
 )
+from tradelint.models.tasks.named_stores import named_store
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, CREATOR_NAMES, WEAK_TASK_METHODS, _creator_kind, _is_loop
 from tradelint.models.tasks.closures import made_by_closure
 from tradelint.models.tasks.generator_exits import generator_exit
@@ -201,6 +202,8 @@ class TaskAnalysis(TaskOwners):
             site = self._owner_site(call)
         if site is None and label is None:
             site = self._helper_site(call)
+        if site is None and label is None and (stored := named_store(self.module, call)) is not None:
+            site = None if self._self_attribute_handled(stored[4], stored[2]) else TaskSite(call, "self", *stored, fixable=False)
         return site
 
     def _helper_site(self, call: ast.Call) -> TaskSite | None:

@@ -445,9 +445,12 @@ class TaskUses(OwnerShutdown):
                 if isinstance(node.ctx, ast.Load):
                     loads.setdefault(node.attr, []).append(node)
             self.__dict__["_loads_by_attr"] = loads
+        reach = unload_reach(module)  # there only what the unload runs ends it, not a handler
         for node in loads.get(attr, ()):
             if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
                 continue  # the class's own loads, judged above
+            if reach is not None and getattr(module.enclosing_function(node), "name", None) not in reach:
+                continue
             use = classify(module, node)
             if use.kind == "await" or (use.kind == "method" and use.name == "cancel"):
                 return True
