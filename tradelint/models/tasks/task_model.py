@@ -15,7 +15,7 @@ from tradelint.facts.class_family import declared_by_a_base
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.app_startup import kept_from_startup, place_key, task_read_somewhere
 from tradelint.facts.framework_ends import (
-    ENTITY_TEARDOWN, kept_by_integration, kept_name, reached_at_unload, setup_parameters, unload_reach,
+    ENTITY_TEARDOWN, kept_by_integration, kept_name, reached_at_unload, setup_parameters,
 )
 from tradelint.facts.holders import raised_after_keep, value_holding
 from tradelint.facts.syntax import FUNCTION_NODES
@@ -31,7 +31,7 @@ from tradelint.facts.uses import (
     self_name,
 )
 from tradelint.models.tasks.named_stores import named_store
-from tradelint.models.tasks.creators import CONTAINER_ADDERS, CREATOR_NAMES, WEAK_TASK_METHODS, _creator_kind, _is_loop
+from tradelint.models.tasks.creators import CONTAINER_ADDERS, WEAK_TASK_METHODS, _creator_kind, _is_loop
 from tradelint.models.tasks.closures import made_by_closure
 from tradelint.models.tasks.generator_exits import generator_exit
 from tradelint.models.tasks.made_collections import collection_problem
@@ -40,45 +40,13 @@ from tradelint.models.tasks.hass_waits import ended_at_stop, ended_before_the_st
 from tradelint.models.tasks.other_objects import callers_keep, kept_on_other_object
 from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method, names_something
 from tradelint.models.tasks.task_factories import tasks_kept_by_a_factory
+from tradelint.models.tasks.site_apis import (
+    CALL_SITE_APIS, EMITTER_APIS, HASS_CREATORS, LAMBDA_HOLDER_APIS, SITE_ATTRIBUTES,
+)
 from tradelint.models.tasks.task_uses import HAND_ON_USES, Problem, _runs_own_teardown
 
 if TYPE_CHECKING:
     from tradelint.facts.file_context import FileContext
-
-# Loop methods whose callback's return value is thrown away.
-CALLBACK_APIS = {
-    "call_soon", "call_soon_threadsafe", "call_later", "call_at", "add_signal_handler",
-    "add_done_callback", "add_reader", "add_writer",
-}
-
-
-# Event emitters (pyee, socketio, python-binance's websocket managers): the handler's result is
-# thrown away, as a loop callback's is.
-EMITTER_APIS = {"on", "once", "add_listener", "add_event_listener", "add_event_handler"}
-
-
-# Loop methods handed a callable: ``loop.call_soon_threadsafe(asyncio.create_task, coro)``.
-HANDLE_APIS = {"call_soon", "call_soon_threadsafe", "call_later", "call_at"}
-
-
-# Attributes whose call ``sites`` asks about beyond ``self.method(...)``: the creators, the loop
-# and emitter APIs handed a callable, discord's ``Loop.start``.
-CALL_SITE_APIS = HANDLE_APIS | EMITTER_APIS
-
-
-# Loop and emitter methods whose callback's result (a lambda's task) is thrown away.
-LAMBDA_HOLDER_APIS = CALLBACK_APIS | EMITTER_APIS
-
-
-# Home Assistant's own creators: ``hass`` keeps each task until it is done (a discarded one is
-# no dangling task), and cancels it only when Home Assistant stops, not when the integration that
-# made it is unloaded. A config entry's own (``entry.async_create_background_task``) are ended
-# by the entry's unload, and are none of these.
-HASS_CREATORS = frozenset({"async_create_task", "async_create_background_task"})
-
-
-SITE_ATTRIBUTES = frozenset(CREATOR_NAMES | CALL_SITE_APIS | HASS_CREATORS | {"create_task", "start", "gather"})
-
 
 @dataclass(frozen=True)
 class TaskSite:
