@@ -21,7 +21,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 _REQUIREMENT = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:\(([^)]*)\)|([^;#]*))")
-_CLAUSE = re.compile(r"\s*(===|==|~=|!=|<=|>=|<|>|\^|~)?\s*v?([0-9][0-9.]*)(\.\*)?")
+_CLAUSE = re.compile(r"\s*(===|==|~=|!=|<=|>=|<|>|\^|~)?\s*v?([0-9]+(?:\.[0-9]+)*)(\.\*)?(?:[-_.+!]?[A-Za-z0-9][A-Za-z0-9.+-]*)?")
 
 
 def normal(name: str) -> str:
