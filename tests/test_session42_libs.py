@@ -240,3 +240,48 @@ def test_version_entries_records_each_reading(tmp_path: Path) -> None:
     assert written["types"] == {}
     assert {wheel: row["close"] for wheel, row in written["versions"]["botlib.Bot"].items()} == {"botlib-1.0": "close", "botlib-2.0": "shutdown"}
     assert written["version_sources"] == {"botlib": ["botlib-1.0", "botlib-2.0"]}
+
+
+GETTER = """\
+from functools import cached_property
+
+import redis.asyncio as redis
+
+
+class Store:
+    def __init__(self, url):
+        self.url = url
+        self._redis = None
+
+    @cached_property
+    def _client(self):
+        self._redis = redis.from_url(self.url)
+        return self._redis
+
+    async def get(self, key):
+        return await self._client.get(key)
+
+    async def close(self):
+        CLOSE
+"""
+
+
+def test_closed_through_a_cached_property_getter(tmp_path: Path) -> None:
+    """elastic/connectors' ``RedisClient``: ``close()`` awaits ``self._client.aclose()``, where
+    ``_client`` is a ``cached_property`` returning ``self._redis_client``: that closes it. (Seen
+    once ``redis`` in ``connectors/sources/redis.py`` was read as the library, not the file.)"""
+    closed = {"store.py": GETTER.replace("CLOSE", "await self._client.aclose()")}
+    assert tree_findings(tmp_path, closed, "TRD2") == []
+    left = {"store.py": GETTER.replace("CLOSE", "pass")}
+    assert tree_findings(tmp_path / "left", left, "TRD2") == [
+        "store.py:13:9 TRD202 `self._redis` is never closed; call its `aclose()` in `close()`"
+    ]
+
+
+def test_a_module_named_like_a_library_does_not_shadow_it(tmp_path: Path) -> None:
+    """``sources/redis.py`` importing ``redis.asyncio``: the module cannot supply ``asyncio``, so
+    the import is redis-py's (the module would import itself only as a script's folder)."""
+    source = GETTER.replace("CLOSE", "pass")
+    assert tree_findings(tmp_path, {"sources/redis.py": source}, "TRD2") == [
+        "redis.py:13:9 TRD202 `self._redis` is never closed; call its `aclose()` in `close()`"
+    ]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, cast
 from tradelint.facts.class_family import bases_naming, declared_by_a_base, subclasses_in_project
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.first_party import supplies
+from tradelint.facts.property_getters import getters_of
 from tradelint.facts.requirements import declared
 from tradelint.facts.framework_ends import goes_on_after_errors, reached_at_unload
 from tradelint.facts.library_ownership import absent_library_function
@@ -556,6 +557,9 @@ class ResourceAnalysis:
                     if method is None or not ((method.name == "__del__" and c.spec.awaited) or (closing and closed_mid_life_only(module, cls, method.name)) or never_runs(module, method)):
                         if method is None or release_runs(home, c.cls, method):
                             return True
+            for getter in getters_of(cls, c.name):
+                if getter not in seen and self._class_closes(replace(c, name=getter), home, subclasses, seen | {c.name}):
+                    return True  # ``await self._client.aclose()``, ``_client`` a property returning it
         if not subclasses:
             return False  # asked of a class built from the mixin: only an end of its own counts
         # A mixin's attribute is ended where the classes built from it end it (a Red cog).
