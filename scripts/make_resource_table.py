@@ -102,6 +102,9 @@ from resource_parts import carries_resource, part_release  # noqa: E402 (this fo
 
 # Whether the **part** rule is asked (``scripts/merge_part_entries.py`` runs without it, then with it).
 PART_RULE = True
+# Whether a package's ``from .x import *`` names the classes it re-exports while the rules run
+# (:func:`_star_bindings`); off only to measure what it adds.
+STAR_RULE = True
 
 SKIPPED_FOLDERS = {"tests", "test", "testing", "__pycache__", "examples", "docs", "benchmarks"}
 
@@ -1159,9 +1162,32 @@ def _reexports(project: Project, folders: list[Path]) -> dict[str, str]:
     links included (:func:`_package_bindings`); a name bound to two (two wheels of one package)
     is left out."""
     targets: dict[str, set[str]] = {}
-    for name, target, _ in _package_bindings(project, folders):
+    stars = _star_bindings(project, folders) if STAR_RULE else ()
+    for name, target, _ in (*_package_bindings(project, folders), *stars):
         targets.setdefault(name, set()).add(target)
     return {name: next(iter(named)) for name, named in targets.items() if len(named) == 1}
+
+
+def _star_bindings(project: Project, folders: list[Path]) -> Iterator[tuple[str, str, bool]]:
+    """The public classes a package's ``__init__`` binds through ``from .client import *``
+    (discord: ``discord.Client`` -> ``discord.client.Client``), as :func:`_package_bindings`
+    gives them: a subclass naming its base so (``class Bot(BotBase, discord.Client)``) is judged
+    by the class it names, not only once the run enters the re-exports at its end."""
+    for folder in folders:
+        for path in readable(project, folder):
+            if path.name != "__init__.py":
+                continue
+            module_name = dotted(folder, path)
+            module = project.module_at(path)
+            for stmt in module.tree.body if module is not None else []:
+                if not (isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names)):
+                    continue
+                source = resolve_relative(stmt.module, stmt.level, module_name, True)
+                found = project.find_path(source, (folder,)) if source else None
+                summary = project.summary(found) if found is not None else None
+                for name, definition in summary.definitions.items() if summary is not None else ():
+                    if definition.kind == "class" and not name.startswith("_"):
+                        yield f"{module_name}.{name}", f"{source}.{name}", True
 
 
 def _final(name: str, reexports: dict[str, str]) -> str:

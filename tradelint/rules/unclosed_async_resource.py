@@ -453,6 +453,11 @@ class UnclosedAsyncResource(Rule):
     until used (an awaited call through them, `await client.chat.completions.create(...)`), unless
     their `__init__` opens it; a method the library shows to end the instance itself (discord's
     `Client.run()`, `async with self` around the bot's life) ends it as the release does.
+    A name two major releases bind differently (aiogram 2's `Bot`, ended by `close()`; aiogram 3's,
+    by `session.close()`) is the release the project declares (`requirements*.txt`,
+    `pyproject.toml`, `setup.cfg`, a `manifest.json`, the nearest upward), and a first-party folder
+    named like a library (a plugin's `google/`, an integration's `custom_components/<name>/`) is
+    that library only when it binds what is imported from it (`from google.genai import Client`).
 
     Methods of a library's objects make its resources too when its source says so: the table
     also records the public methods of its public classes whose result is a new instance of

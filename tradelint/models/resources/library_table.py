@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import pkgutil
 from functools import lru_cache
-from typing import Any, NamedTuple, cast
+from typing import Any, Callable, NamedTuple, cast
+
+from tradelint.facts.requirements import allows_major
 
 from tradelint.models.resources.resource_types import ResourceSpec, library_spec
 
@@ -26,36 +28,59 @@ def _document() -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def _table() -> dict[str, ResourceSpec]:
     types = _document()["types"]
-    return {
-        name: library_spec(
-            entry["close"],
-            awaited=entry["awaited"],
-            lazy=entry["lazy"],
-            ends=tuple(entry.get("ends", ())),
-            given=tuple((name, position) for name, position in entry.get("given", ())),
-            unenterable=not entry.get("enter", True),
-        )
-        for name, entry in types.items()
-    }
+    return {name: _spec(entry) for name, entry in types.items()}
 
 
-def library_resource(qualified: str, asked_from: str | None = None) -> ResourceSpec | None:
+def library_resource(
+    qualified: str, asked_from: str | None = None, declared: Callable[[str], tuple[str, ...] | None] | None = None,
+) -> ResourceSpec | None:
     """The spec of a library resource type (or factory) by its qualified name, if the table has
     it. Not inside the library itself (``asked_from``, the asking module's name, in the same
-    top-level package): there its classes are first-party, judged by the first-party rules."""
+    top-level package): there its classes are first-party, judged by the first-party rules. A
+    name two releases of its distribution read differently (``aiogram.Bot``) is the release's
+    that the project declares (``declared``: a distribution's specifiers), when one alone fits."""
     package = qualified.partition(".")[0]
     if asked_from is not None and asked_from.partition(".")[0] == package:
         return None
     # A name of no package of the table (``asyncio.sleep``, most names asked) is answered from
     # the packages alone: the specs are built only for a module that can use one.
-    return _table().get(qualified) if package in library_packages() else None
+    if package not in library_packages():
+        return None
+    found = _table().get(qualified)
+    if found is None and declared is not None and qualified in _document().get("versions", {}):
+        return _by_version(qualified, declared)
+    return found
+
+
+def _by_version(qualified: str, declared: Callable[[str], tuple[str, ...] | None]) -> ResourceSpec | None:
+    readings = _document()["versions"][qualified]
+    for dist, wheels in _document().get("version_sources", {}).items():
+        if not any(wheel in readings for wheel in wheels):
+            continue
+        specifiers = declared(dist)
+        fits = [wheel for wheel in wheels if specifiers is not None and allows_major(specifiers, wheel.rpartition("-")[2])]
+        if len(fits) != 1 or fits[0] not in readings:
+            return None  # not declared, no release or several fit, or not a resource in the one that does
+        return _spec(readings[fits[0]])
+    return None
+
+
+def _spec(entry: dict[str, Any]) -> ResourceSpec:
+    return library_spec(
+        entry["close"],
+        awaited=entry["awaited"],
+        lazy=entry["lazy"],
+        ends=tuple(entry.get("ends", ())),
+        given=tuple((name, position) for name, position in entry.get("given", ())),
+        unenterable=not entry.get("enter", True),
+    )
 
 
 @lru_cache(maxsize=1)
 def library_packages() -> frozenset[str]:
     """The top-level packages the table names: a module importing none of them makes none.
     From the names alone: every run asks (``library_trigger_words``), few need a spec."""
-    return frozenset(name.split(".", 1)[0] for name in _document()["types"])
+    return frozenset(name.split(".", 1)[0] for name in (*_document()["types"], *_document().get("versions", {})))
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING, cast
 
 from tradelint.facts.class_family import bases_naming, declared_by_a_base, subclasses_in_project
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.first_party import supplies
+from tradelint.facts.property_getters import getters_of
+from tradelint.facts.requirements import declared
 from tradelint.facts.framework_ends import goes_on_after_errors, reached_at_unload
 from tradelint.facts.library_ownership import absent_library_function
 from tradelint.facts.holders import kept_at_setup
@@ -88,11 +91,28 @@ class ResourceAnalysis:
         self.model.library_release, self.model.function_close = (lambda qualified: inherited_release(self.builtin_spec(qualified))), (lambda summary, ref: maker_function_close(self.model, summary, ref, self.builtin_spec))
 
     def builtin_spec(self, qualified: str) -> ResourceSpec | None:
-        spec = self.table.get(qualified) or library_resource(qualified, self.module.module_name)
+        spec = self.table.get(qualified) or library_resource(qualified, self._asked_from(qualified), self._declared)
         if spec is not None:
             return spec
         module, _, name = qualified.rpartition(".")
         return EXCHANGE_SPEC if module in EXCHANGE_MODULES and name.islower() and name.isidentifier() else None
+
+    def _declared(self, dist: str) -> tuple[str, ...] | None:
+        """The project's declared specifiers of distribution ``dist`` (``facts/requirements``)."""
+        memo = self.__dict__.setdefault("_declared_memo", {})
+        if dist not in memo:
+            self.module.project.note_scan("markers", self.module.path.parent)
+            memo[dist] = declared(self.module.path.parent, dist)
+        return cast("tuple[str, ...] | None", memo[dist])
+
+    def _asked_from(self, qualified: str) -> str | None:
+        """The module name a library's spec is asked from: None (any library's) when the module
+        shares the name's top package but the project cannot supply the name (a plugin folder
+        ``google`` without ``genai``: ``google.genai.Client`` is the library's)."""
+        own = self.module.module_name
+        if own is None or own.partition(".")[0] != qualified.partition(".")[0]:
+            return own
+        return own if supplies(self.module.project, qualified, self.module.roots) else None
 
     def _acquired_spec(self, qualified: str) -> ResourceSpec | None:
         """The spec of what a class stores from calling ``qualified`` (``name[i]``: element ``i``
@@ -168,7 +188,7 @@ class ResourceAnalysis:
         # (``getattr(ccxt, name)(...)`` and ``self.<maker>(...)`` are asked first); a project's ``agent`` is no library's.
         names = self.module.imports.names
         packages, library = {name.split(".", 1)[0] for name in (*self.table, *EXCHANGE_MODULES)}, library_packages()
-        library_roots = {local for local, qualified in names.items() if ((top := qualified.split(".", 1)[0]) in packages or top in library) and self.module.project.find_path(top, self.module.roots) is None}
+        library_roots = {local for local, qualified in names.items() if ((top := qualified.split(".", 1)[0]) in packages or top in library) and not supplies(self.module.project, qualified, self.module.roots)}
         named_roots = names.keys() | self.module.top_level.keys()
         factories = self._factories if library_roots else {}
         imported: dict[str, ResourceSpec | None] = {}
@@ -537,6 +557,9 @@ class ResourceAnalysis:
                     if method is None or not ((method.name == "__del__" and c.spec.awaited) or (closing and closed_mid_life_only(module, cls, method.name)) or never_runs(module, method)):
                         if method is None or release_runs(home, c.cls, method):
                             return True
+            for getter in getters_of(cls, c.name):
+                if getter not in seen and self._class_closes(replace(c, name=getter), home, subclasses, seen | {c.name}):
+                    return True  # ``await self._client.aclose()``, ``_client`` a property returning it
         if not subclasses:
             return False  # asked of a class built from the mixin: only an end of its own counts
         # A mixin's attribute is ended where the classes built from it end it (a Red cog).
