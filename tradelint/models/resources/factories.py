@@ -236,8 +236,8 @@ def factory_spec(
     if not all(specs[0].close in methods for methods in others) or (others and specs[0].part is not None):
         return None
     if empty:
-        part = specs[0].part
-        if part is None or not all(fits_part(value, _arity(function, part), part) for value in empty):
+        index = specs[0].part
+        if index is None or not all(fits_part(value, _arity(function, index), index) for value in empty):
             return None
         maybe_none = True
     return replace(specs[0], maybe_none=True) if maybe_none else specs[0]

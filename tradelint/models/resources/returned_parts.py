@@ -117,4 +117,4 @@ def read_only(module: ModuleInfo, load: ast.expr, name: str) -> bool:
     """Whether ``load.<name>`` is a read used up where it is made (``f"{client.logged_in}"``,
     ``if client.closed:``), which keeps no part of the object elsewhere; not a release."""
     attribute = module.parent(load)
-    return not is_release_name(name) and isinstance(module.parent(attribute), _USED_UP)
+    return attribute is not None and not is_release_name(name) and isinstance(module.parent(attribute), _USED_UP)
