@@ -211,3 +211,31 @@ def test_element_kept_before_the_await(tmp_path: Path) -> None:
         '        self.sessions[key] = session\n        await session.post("/hello")\n',
     )
     assert [f for f in _check(tmp_path, source) if f.startswith("9:")] == []
+
+
+SELF_TUPLE_FACTORY = """\
+import aiohttp
+
+
+class Service:
+    async def _connect(self, url):
+        session = aiohttp.ClientSession(base_url=url)
+        return session, url
+
+    async def ping(self, url):
+        session, base = await self._connect(url)
+        await session.get(base)
+"""
+
+
+def test_tuple_from_a_method_of_the_class(tmp_path: Path) -> None:
+    assert _check(tmp_path, SELF_TUPLE_FACTORY) == [
+        "10:9 TRD201 `session` (`self._connect(...)`) is never closed; call `await session.close()` in a `finally`"
+    ]
+
+
+def test_tuple_from_a_method_of_the_class_closed(tmp_path: Path) -> None:
+    source = SELF_TUPLE_FACTORY.replace(
+        "        await session.get(base)\n", "        try:\n            await session.get(base)\n        finally:\n            await session.close()\n"
+    )
+    assert _check(tmp_path, source) == []

@@ -89,14 +89,14 @@ def self_method_factory(
     func = call.func
     if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self"):
         return None
-    # Only where a creation can be judged: bound (``x = [await] self.m()``, ``self.x =
+    # Only where a creation can be judged: bound (``x = [await] self.m()``, ``x, y = ...``, ``self.x =
     # loop.run_until_complete(self.m())``, annotated or not) or entered (``async with self.m() as x``); a project's
     # other ``self.m()`` calls are left unasked.
     holder = module.parent(call)
     if isinstance(holder, ast.Await) or _run_to_completion(holder, call):
         holder = module.parent(holder)
     if not (
-        (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], (ast.Name, ast.Attribute)))
+        (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], (ast.Name, ast.Attribute, ast.Tuple)))
         or (isinstance(holder, ast.AnnAssign) and isinstance(holder.target, (ast.Name, ast.Attribute)))  # ``self.db: Pool = ...``
         or isinstance(holder, ast.withitem)
     ):
