@@ -81,6 +81,21 @@ class UnclosedAsyncResource(Rule):
     the factory's pool). A class given to a constructor (`Registry(BleakClient)`) or to a first-party function
     (judged by its own code) makes nothing.
 
+    A factory owns what it returns however it is wrapped: the same element of every returned tuple
+    (`None` there on the paths that make none), which the caller's unpacking binds, or a first-party
+    holder made around a resource the factory made, when the holder's release closes what it is given
+    (its caller owns the holder; 8go/matrix-commander `18421a22`, Skyvern `1b9f45b9`). A tuple or
+    holder of what the factory was given makes nothing:
+    ```python
+    def login(path):
+        client = AsyncClient(url)
+        return client, read_credentials(path)
+
+    async def rename(path, name):
+        client, credentials = login(path)              # reported: never closed
+        await client.update_device(credentials["id"], name)
+    ```
+
     A close with nothing before it that can raise, leave or suspend (no call, `await` or exit
     between the creation and the close: a probe that only connects) is reliable without
     `finally`, as is a close by a callee whose first statement it is (`await
@@ -573,7 +588,10 @@ class UnclosedAsyncResource(Rule):
     coordinator.api.close()`) or hands it on (planbnet/livisi_unofficial `3749b125`). A resource
     made into a local, started, then stored on `self` leaks when the start fails in a `try` whose
     `except` goes on without it (a rollback: SolitudeRA/astrbot_plugin_palworld `26fac233`). An
-    imported `async def` maker makes what it returns, in use when it awaited a method of it.
+    imported `async def` maker makes what it returns, in use when it awaited a method of it. A local
+    put in a collection the instance ends (`self.pages[key] = state`) only after an `await` that may
+    raise (`await state.navigate(url)`) leaks on that error: no cleanup reaches it (Skyvern
+    `1b9f45b9`); stored first, it is the instance's to end.
 
     A `@dataclass` holder keeps its fields as a written `__init__` keeps its parameters: a client
     given to one that never closes it stays its creator's (`self.ctx = ModelContext(model,

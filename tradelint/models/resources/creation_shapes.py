@@ -50,8 +50,10 @@ def part_creation(module: ModuleInfo, call: ast.Call, spec: ResourceSpec, label:
     function = module.enclosing_function(call)
     if function is None or module.enclosing_scope(call) is not function or spec.part is None:
         return None
-    awaited = awaited_result(module, function, call)
-    binding = assigned_part(module, awaited, function, spec.part) if awaited is not None else None
+    # (a first-party factory that is no coroutine gives its tuple at once: ``client, credentials =
+    # login(path)``; unpacked unawaited, a coroutine's call would fail where it is made)
+    awaited = awaited_result(module, function, call) or call
+    binding = assigned_part(module, awaited, function, spec.part)
     if binding is None:
         return None
     if binding.kind == "local" and binding.name == "_":

@@ -300,10 +300,13 @@ def returned(function: ast.AST, close_nodes: list[ast.AST]) -> bool:
 def raised_before_kept(module: ModuleInfo, c: Creation) -> Problem | None:
     """``session = ClientSession(); ws = await session.ws_connect(url); self._session = session``:
     kept on ``self`` (the instance closes it), but only once that ``await`` has succeeded: its
-    error or a cancellation leaves the local open, and no method can reach it."""
+    error or a cancellation leaves the local open, and no method can reach it. Alike for an
+    element of a collection the instance ends (``state = await self._create_state(); await
+    state.navigate(url); self.pages[key] = state``: Skyvern's browser manager, whose cleanup
+    closes only the states it has registered)."""
     function = c.function
     made = c.stmt
-    if c.kind != "self" or function is None or not isinstance(made, ast.Assign) or len(made.targets) != 1:
+    if c.kind not in ("self", "self_elements") or function is None or not isinstance(made, ast.Assign) or len(made.targets) != 1:
         return None
     local = made.targets[0]
     if not isinstance(local, ast.Name):
@@ -324,5 +327,7 @@ def raised_before_kept(module: ModuleInfo, c: Creation) -> Problem | None:
 
 
 def _stored_in(stmt: ast.AST | None, node: ast.AST, attr: str) -> bool:
-    """``stmt`` is ``<x>.attr = node``."""
-    return isinstance(stmt, ast.Assign) and stmt.value is node and any(isinstance(t, ast.Attribute) and t.attr == attr for t in stmt.targets)
+    """``stmt`` is ``<x>.attr = node`` or ``<x>.attr[key] = node``."""
+    return isinstance(stmt, ast.Assign) and stmt.value is node and any(
+        isinstance(k := (t.value if isinstance(t, ast.Subscript) else t), ast.Attribute) and k.attr == attr for t in stmt.targets
+    )

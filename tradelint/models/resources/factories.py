@@ -18,6 +18,8 @@ from tradelint.facts.uses import bound_once, classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, wraps_given
 from tradelint.models.resources.statements import _run_to_completion
 from tradelint.models.resources.creation_shapes import passed_through
+from tradelint.models.resources.library_makers import imported_makers, inherited_makers, library_maker
+from tradelint.models.resources.returned_parts import fits_part, made_holder, read_only, returned_part
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
 
@@ -87,14 +89,14 @@ def self_method_factory(
     func = call.func
     if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self"):
         return None
-    # Only where a creation can be judged: bound (``x = [await] self.m()``, ``self.x =
+    # Only where a creation can be judged: bound (``x = [await] self.m()``, ``x, y = ...``, ``self.x =
     # loop.run_until_complete(self.m())``, annotated or not) or entered (``async with self.m() as x``); a project's
     # other ``self.m()`` calls are left unasked.
     holder = module.parent(call)
     if isinstance(holder, ast.Await) or _run_to_completion(holder, call):
         holder = module.parent(holder)
     if not (
-        (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], (ast.Name, ast.Attribute)))
+        (isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], (ast.Name, ast.Attribute, ast.Tuple)))
         or (isinstance(holder, ast.AnnAssign) and isinstance(holder.target, (ast.Name, ast.Attribute)))  # ``self.db: Pool = ...``
         or isinstance(holder, ast.withitem)
     ):
@@ -191,7 +193,10 @@ def factory_spec(
     """The resource every ``return`` of ``function`` makes, if one kind of it: a library
     resource of the table, or instances of first-party resource types released alike
     (``create_client()`` returning an ``SshClient`` or a ``UbusClient``, each closed by
-    ``await client.disconnect()``)."""
+    ``await client.disconnect()``), or a first-party holder made around a resource made here
+    (``return Api(ClientSession())``, whose ``close()`` closes what it is given). Returned in a
+    tuple (``return client, credentials``), the resource is the same element of every one
+    (``ResourceSpec.part``), ``None`` there on the paths that make none."""
     specs: list[ResourceSpec] = []
     # First-party classes returned on other paths that hold nothing themselves, by their methods:
     # ``create_client()`` returning a ``UbusClient`` (an aiohttp session) or an ``SshClient``
@@ -201,6 +206,7 @@ def factory_spec(
     # on an error path (the caller owns what it gets when it gets one).
     bound = plain_assignments(function)
     maybe_none = False
+    empty: list[ast.Tuple] = []  # ``return None, None``: returned tuples that hold no resource
     for node in exits(function):
         if isinstance(node, (ast.Yield, ast.YieldFrom)):
             return None
@@ -209,47 +215,110 @@ def factory_spec(
             if value is None or (isinstance(value, ast.Constant) and value.value is None):
                 maybe_none = True
                 continue
-            opened = False
-            if isinstance(value, ast.Name) and len(bound.get(value.id, ())) == 1:
-                if not only_used_through(module, function, value.id):
-                    return None  # ``self.addAsyncCleanup(session.close)``: the maker keeps a hand on it
-                opened = awaits_a_method(module, function, value.id)
-                value = bound[value.id][0].value
-            if isinstance(value, ast.Await):
-                value = passed_through(module, value.value)  # (also ``await asyncio.wait_for(make(), t)``)
-            if not isinstance(value, ast.Call):
+            if isinstance(value, ast.Tuple):
+                part = returned_part(value, lambda element: _returned(module, function, element, bound, builtin_spec, model, library_only))
+                if part is None:
+                    return None
+                if part[1] is None:
+                    empty.append(value)
+                else:
+                    specs.append(part[1])
+                continue
+            made = _returned(module, function, value, bound, builtin_spec, model, library_only)
+            if made is None:
                 return None
-            qualified = module.imports.qualify(value.func)
-            spec = builtin_spec(qualified) if qualified is not None else None
-            if spec is None:
-                spec = class_given_spec(module, value, builtin_spec)
-            if spec is None and library_only:
-                return None
-            if spec is None and isinstance(value.func, ast.Name) and value.func.id != function.name:
-                # ``return make_ipfs_client(host, port)``: another function of the project that
-                # makes one on every path (judged once per function).
-                spec = imported_factory(module, value.func, builtin_spec, model)
-            if spec is None:
-                found = model.first_party_type(module, value.func)
-                if found is None:
-                    methods = _class_methods(module, value.func)
-                    if methods is None:
-                        return None
-                    others.append(methods)
-                    continue
-                spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
-            if (spec.given and wraps_given(value, spec)) or (spec.lends and borrows(module, value, spec.lends)):
-                return None  # ``return Redis(connection_pool=POOL)``: a client of a pool it did not make
-            if opened and spec.lazy:
-                # ``connection = Connection(); await connection.connect(host); return connection``:
-                # a lazy type's maker that awaited a method of it hands on one already in use.
-                spec = replace(spec, lazy=False)
-            specs.append(spec)
+            if isinstance(made, frozenset):
+                others.append(made)
+            else:
+                specs.append(made)
     if not specs or any(spec != specs[0] for spec in specs):
         return None
-    if not all(specs[0].close in methods for methods in others):
+    if not all(specs[0].close in methods for methods in others) or (others and specs[0].part is not None):
         return None
+    if empty:
+        index = specs[0].part
+        if index is None or not all(fits_part(value, _arity(function, index), index) for value in empty):
+            return None
+        maybe_none = True
     return replace(specs[0], maybe_none=True) if maybe_none else specs[0]
+
+
+def _returned(
+    module: ModuleInfo,
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    value: ast.expr,
+    bound: dict[str, list[ast.Assign]],
+    builtin_spec: BuiltinSpec,
+    model: OwnershipModel,
+    library_only: bool,
+) -> ResourceSpec | frozenset[str] | None:
+    """What one returned value is: the spec of the resource it is, made here; the methods of a
+    first-party class that holds nothing itself (``factory_spec``'s ``others``); None for
+    anything else."""
+    opened = False
+    if isinstance(value, ast.Name) and len(bound.get(value.id, ())) == 1:
+        if not only_used_through(module, function, value.id):
+            return None  # ``self.addAsyncCleanup(session.close)``: the maker keeps a hand on it
+        opened = awaits_a_method(module, function, value.id)
+        value = bound[value.id][0].value
+    if isinstance(value, ast.Await):
+        value = passed_through(module, value.value)  # (also ``await asyncio.wait_for(make(), t)``)
+    if not isinstance(value, ast.Call):
+        return None
+    qualified = module.imports.qualify(value.func)
+    spec = builtin_spec(qualified) if qualified is not None else None
+    if spec is None:
+        spec = class_given_spec(module, value, builtin_spec)
+    if spec is None and library_only:
+        return None
+    if spec is None and isinstance(value.func, ast.Name) and value.func.id != function.name:
+        # ``return make_ipfs_client(host, port)``: another function of the project that
+        # makes one on every path (judged once per function).
+        spec = imported_factory(module, value.func, builtin_spec, model)
+    if spec is None:
+        found = model.first_party_type(module, value.func)
+        if found is None:
+            # ``return BrowserState(pw=pw, ...)``: a holder that closes what it is given, given
+            # a resource made here; it owns it from now on, and the caller owns the holder.
+            held = made_holder(module, function, value, model, lambda call: _made_here(module, function, call, builtin_spec, model))
+            if held is not None:
+                return held
+            return _class_methods(module, value.func)
+        spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
+    if (spec.given and wraps_given(value, spec)) or (spec.lends and borrows(module, value, spec.lends)):
+        return None  # ``return Redis(connection_pool=POOL)``: a client of a pool it did not make
+    if opened and spec.lazy:
+        # ``connection = Connection(); await connection.connect(host); return connection``:
+        # a lazy type's maker that awaited a method of it hands on one already in use.
+        spec = replace(spec, lazy=False)
+    return spec
+
+
+def _arity(function: ast.AST, part: int) -> int:
+    """How many elements the returned tuples that hold the resource ``part`` have (the first)."""
+    for node in exits(function):
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple) and len(node.value.elts) > part:
+            element = node.value.elts[part]
+            if not (isinstance(element, ast.Constant) and element.value is None):
+                return len(node.value.elts)
+    return -1
+
+
+def _made_here(
+    module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, builtin_spec: BuiltinSpec, model: OwnershipModel
+) -> bool:
+    """Whether ``call`` (in ``function``) makes a new resource: a library resource of the table
+    (not one that wraps or borrows what it is given), or an instance of a first-party resource type."""
+    qualified = module.imports.qualify(call.func)
+    spec = builtin_spec(qualified) if qualified is not None else None
+    if spec is None:
+        spec = class_given_spec(module, call, builtin_spec)
+    if spec is None and isinstance(call.func, ast.Attribute):  # ``pw = await async_playwright().start()``
+        spec = library_maker(module, call, {**inherited_makers(module), **imported_makers(module)}, builtin_spec)
+    if spec is None:
+        found = model.first_party_type(module, call.func)
+        spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited) if found is not None else None
+    return spec is not None and not spec.holds and not (spec.given and wraps_given(call, spec)) and not (spec.lends and borrows(module, call, spec.lends))
 
 
 def borrows(module: ModuleInfo, call: ast.Call, params: tuple[tuple[str, int], ...]) -> bool:
@@ -382,9 +451,12 @@ def only_used_through(module: ModuleInfo, function: ast.AST, name: str) -> bool:
     release: ``await redis.ping()``) before returning it: it keeps, registers or hands on
     nothing of it, so the caller gets it whole."""
     for load in name_loads(function, name):
-        if isinstance(module.parent(load), ast.Return):
-            continue
+        parent = module.parent(load)
+        if isinstance(parent, ast.Return) or (isinstance(parent, ast.Tuple) and isinstance(module.parent(parent), ast.Return)):
+            continue  # (``return client, credentials``: handed on in a tuple)
         use = classify(module, load)
+        if use.kind == "attribute" and read_only(module, load, use.name):
+            continue  # ``logger.debug(f"{client.logged_in}")``: a read of it keeps nothing
         if use.kind != "method" or is_release_name(use.name or ""):
             return False
     return True

@@ -357,7 +357,7 @@ class ResourceAnalysis:
             return "global_elements_never_closed" if not global_elements_ended(self.module, c.name) else lost_element(self.module, c)
         if c.kind == "self_elements":
             assert c.cls is not None
-            return "elements_never_closed" if elements_left_open(self.module, c.cls, c.name) else lost_element(self.module, c)
+            return "elements_never_closed" if elements_left_open(self.module, c.cls, c.name) else lost_element(self.module, c) or raised_before_kept(self.module, c)
         return None
 
     def _judge_local(self, c: Creation) -> Problem | None:

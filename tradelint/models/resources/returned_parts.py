@@ -1,0 +1,120 @@
+"""What a first-party factory hands its caller besides a bare resource (session 42).
+
+A factory owns what it makes and hands it on with what it returns: whoever calls it owns the
+resource then, whatever it comes wrapped in.
+
+* In a tuple: ``return client, credentials`` (8go/matrix-commander's
+  ``login_using_credentials_file()``, an ``AsyncClient`` logged in from a file and the
+  credentials read). The caller's ``client, credentials = login_using_credentials_file(...)``
+  binds the resource to the name in that place of the target (``ResourceSpec.part``), as
+  ``reader, writer = await asyncio.open_connection(...)`` binds the writer. The element must be
+  the resource on every path that makes one, and ``None`` on the paths that make none
+  (``return None, None``); a function whose tuples are anything else is no factory.
+* In a holder: ``return BrowserState(pw=pw, ...)`` where ``pw`` was started here and the
+  first-party class keeps it in an attribute that its own release closes
+  (``OwnershipModel.released_params``): the holder owns it from then on, and the caller owns the
+  holder (Skyvern's ``_create_browser_state()``). A holder given only what the factory itself
+  was given (a parameter, an attribute) holds nothing new: no factory.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.ownership import OwnershipModel
+from tradelint.facts.summaries import is_release_name
+from tradelint.facts.syntax import plain_assignments
+from tradelint.facts.uses import classify, name_loads
+from tradelint.models.resources.resource_types import ResourceSpec
+
+
+def returned_part(
+    value: ast.Tuple, evaluate: Callable[[ast.expr], object]
+) -> tuple[int | None, ResourceSpec | None] | None:
+    """The one element of the returned tuple ``value`` that is a resource (``evaluate``'s
+    answer for it is a ``ResourceSpec``), as (its index, the spec with that ``part``); (None,
+    None) when no element is one; None when the tuple cannot be told (a starred element, two
+    resources)."""
+    if any(isinstance(element, ast.Starred) for element in value.elts):
+        return None
+    found: tuple[int, ResourceSpec] | None = None
+    for index, element in enumerate(value.elts):
+        if isinstance(element, ast.Constant):
+            continue
+        spec = evaluate(element)
+        if isinstance(spec, ResourceSpec):
+            if found is not None or spec.part is not None:
+                return None  # (two resources, or a part of a part: not followed)
+            found = (index, spec)
+    if found is None:
+        return (None, None)
+    index, spec = found
+    return index, ResourceSpec(**{**vars(spec), "part": index})
+
+
+def fits_part(value: ast.Tuple, arity: int, part: int) -> bool:
+    """Whether a returned tuple that holds no resource is one of a factory's no-resource paths:
+    as long as the others, ``None`` where they hold the resource."""
+    element = value.elts[part] if len(value.elts) == arity else None
+    return isinstance(element, ast.Constant) and element.value is None
+
+
+def made_holder(
+    module: ModuleInfo,
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    call: ast.Call,
+    model: OwnershipModel,
+    made_here: Callable[[ast.Call], bool],
+) -> ResourceSpec | None:
+    """The spec of the first-party holder ``call`` constructs (returned by ``function``) when one
+    of the parameters it keeps and releases is passed a resource ``function`` makes for it
+    (``made_here``): in place, or through a local bound once that is used for nothing but method
+    calls before it is handed over. Released by the holder's release method. None otherwise."""
+    taken = model.released_params(module, call.func)
+    if taken is None:
+        return None
+    params, entry = taken
+    values = [k.value for k in call.keywords if any(k.arg == name for name, _ in params)]
+    values += [call.args[position] for _, position in params if 0 <= position < len(call.args)]
+    bound = plain_assignments(function)
+    for value in values:
+        if isinstance(value, ast.Name):
+            assigned = bound.get(value.id, ())
+            if len(assigned) != 1 or not _only_handed_to(module, function, value.id, call):
+                continue
+            value = assigned[0].value
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call) and made_here(value):
+            return ResourceSpec(entry.name, first_party=True, awaited=entry.is_async, coroutine_close=entry.is_async)
+    return None
+
+
+def _only_handed_to(module: ModuleInfo, function: ast.AST, name: str, call: ast.Call) -> bool:
+    """Whether ``function`` does nothing with its local ``name`` but hand it to ``call``, call its
+    methods (none a release), read it and lend it to awaited calls: nothing else keeps it."""
+    for load in name_loads(function, name):
+        parent = module.parent(load)
+        if parent is call or (isinstance(parent, ast.keyword) and module.parent(parent) is call):
+            continue
+        use = classify(module, load)
+        if use.kind == "attribute" and read_only(module, load, use.name):
+            continue
+        if use.kind == "argument" and use.call is not None and isinstance(module.parent(use.call), ast.Await):
+            continue  # lent to an awaited call for its run (``await make_context(pw)``), the holder's then
+        if use.kind != "method" or is_release_name(use.name or ""):
+            return False
+    return True
+
+
+# Where an attribute read of a value is used up at once: printed, compared, tested.
+_USED_UP = (ast.FormattedValue, ast.Compare, ast.BoolOp, ast.UnaryOp, ast.If, ast.While, ast.Assert, ast.Expr)
+
+
+def read_only(module: ModuleInfo, load: ast.expr, name: str) -> bool:
+    """Whether ``load.<name>`` is a read used up where it is made (``f"{client.logged_in}"``,
+    ``if client.closed:``), which keeps no part of the object elsewhere; not a release."""
+    attribute = module.parent(load)
+    return attribute is not None and not is_release_name(name) and isinstance(module.parent(attribute), _USED_UP)
