@@ -1,0 +1,56 @@
+"""Session 42: pydantic 2's ``root_validator`` (read past its ``@overload`` stubs by the pack
+generator) and no automatic fix for an import whose pack entry carries a note."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SOURCE = '''\
+from pydantic import BaseModel, root_validator, validator
+import pydantic
+
+
+class Pose(BaseModel):
+    x: float
+
+    @root_validator(pre=True)
+    def check(cls, values):
+        return values
+
+    @pydantic.root_validator
+    def check2(cls, values):
+        return values
+'''
+
+
+def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname = 'app'\n[tool.tradelint]\nrename-packs = ['pydantic-v2']\n", encoding="utf-8"
+    )
+    (tmp_path / "models.py").write_text(SOURCE, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "tradelint", "--no-cache", "--select", "TRD4", "--output-format", "concise", *args, "."],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+
+
+def test_root_validator_is_reported_with_its_note_and_no_fix(tmp_path: Path) -> None:
+    proc = _run(tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        "models.py:1:33: TRD401 `root_validator` from `pydantic` was renamed: import `model_validator` (see the note)",
+        "models.py:1:49: TRD401 `validator` from `pydantic` was renamed: import `field_validator` (see the note)",
+        "models.py:12:6: TRD401 `pydantic.root_validator` was renamed: use `model_validator` (see the note)",
+        "Checked 1 file in 0.00s: 3 findings, none fixable.".replace("0.00s", proc.stdout.split(" in ")[1].split(":")[0]),
+    ]
+
+
+def test_fix_leaves_imports_whose_successor_needs_more_than_its_name(tmp_path: Path) -> None:
+    # ``field_validator as validator`` would keep ``@validator("x", pre=True)`` and v1's
+    # ``(cls, v, values)`` signature, which pydantic 2's field_validator rejects or misreads.
+    _run(tmp_path, "--fix")
+    assert (tmp_path / "models.py").read_text(encoding="utf-8") == SOURCE
