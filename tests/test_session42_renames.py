@@ -54,3 +54,51 @@ def test_fix_leaves_imports_whose_successor_needs_more_than_its_name(tmp_path: P
     # ``(cls, v, values)`` signature, which pydantic 2's field_validator rejects or misreads.
     _run(tmp_path, "--fix")
     assert (tmp_path / "models.py").read_text(encoding="utf-8") == SOURCE
+
+
+BUILDER = '''\
+import pydantic
+
+
+class Submission(pydantic.BaseModel):
+    title: str
+
+
+@pydantic.dataclasses.dataclass
+class IssueInfo:
+    path: str
+    submission: Submission = pydantic.Field(default=None)
+
+    def create_submission(self):
+        self.submission = Submission(title=self.path)
+        return self
+
+    def maybe(self, ok):
+        if ok:
+            return self
+        return None
+
+
+issue = IssueInfo(path="x").create_submission()
+inputs = issue.submission.dict()
+other = IssueInfo(path="x").maybe(True)
+more = other.submission.dict()
+'''
+
+
+def test_a_method_that_returns_its_receiver_types_the_call(tmp_path: Path) -> None:
+    # ProjectPythia's submission script: ``IssueInfo(...).create_submission()`` returns ``self``,
+    # unannotated, so ``issue.submission`` is a pydantic model and ``.dict()`` was renamed. A
+    # method that may return something else (``maybe``) types nothing.
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname = 'app'\n[tool.tradelint]\nrename-packs = ['pydantic-v2']\n", encoding="utf-8"
+    )
+    (tmp_path / "submit.py").write_text(BUILDER, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "tradelint", "--no-cache", "--select", "TRD401", "--output-format", "concise", "."],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    assert proc.stdout.splitlines()[:-1] == [
+        "submit.py:24:10: TRD401 [*] `issue.submission.dict` was renamed: use `model_dump`",
+    ]
