@@ -102,3 +102,32 @@ def test_a_method_that_returns_its_receiver_types_the_call(tmp_path: Path) -> No
     assert proc.stdout.splitlines()[:-1] == [
         "submit.py:24:10: TRD401 [*] `issue.submission.dict` was renamed: use `model_dump`",
     ]
+
+
+def test_a_script_whose_name_is_no_identifier_resolves_its_own_classes(tmp_path: Path) -> None:
+    # ``.github/workflows/collect-user-submission.py``: no import root gives it a dotted name,
+    # but run as a script it is a module, and its classes type its receivers.
+    folder = tmp_path / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname = 'app'\n[tool.tradelint]\nrename-packs = ['pydantic-v2']\n", encoding="utf-8"
+    )
+    (folder / "collect-user-submission.py").write_text(BUILDER, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "tradelint", "--no-cache", "--select", "TRD401", "--output-format", "concise", "."],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    assert proc.stdout.splitlines()[:-1] == [
+        ".github/workflows/collect-user-submission.py:24:10: TRD401 [*] `issue.submission.dict` was renamed: use `model_dump`",
+    ]
+
+
+def test_module_name_of_a_script_that_nothing_can_import() -> None:
+    from tradelint.facts.module_paths import module_name_under
+
+    root = Path("/repo")
+    assert module_name_under("/repo/pkg/mod.py", [root]) == "pkg.mod"
+    assert module_name_under("/repo/.github/workflows/run-it.py", [root, root / ".github" / "workflows"]) == "run-it"
+    assert module_name_under("/repo/.github/workflows/run.it.py", [root, root / ".github" / "workflows"]) is None
+    assert module_name_under("/repo/.github/workflows/run-it.py", [root]) is None
