@@ -376,12 +376,35 @@ def read_assignment(node: ast.Assign | ast.AnnAssign, file: str) -> Definition:
     return definition
 
 
+def _is_overload(stmt: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``@overload`` / ``@typing.overload``: a signature only; the implementation follows it."""
+    return any(ast.unparse(dec).rpartition(".")[2] == "overload" for dec in stmt.decorator_list)
+
+
+def _keep_function(
+    found: dict[str, Definition], stubs: set[str], stmt: ast.FunctionDef | ast.AsyncFunctionDef,
+    read: Callable[[], Definition],
+) -> None:
+    """Record a function under its name: the first definition wins, except that the implementation
+    after ``@overload`` stubs replaces them (its body carries the deprecation warning, if any)."""
+    if _is_overload(stmt):
+        if stmt.name not in found:
+            found[stmt.name] = read()
+            stubs.add(stmt.name)
+    elif stmt.name in stubs:
+        found[stmt.name] = read()
+        stubs.discard(stmt.name)
+    else:
+        found.setdefault(stmt.name, read())
+
+
 def read_class(node: ast.ClassDef, module: str, file: str) -> ClassAPI:
     info = ClassAPI(module, node.name, [ast.unparse(b).rpartition(".")[2] for b in node.bases])
+    stubs: set[str] = set()
     for stmt in statements(node.body):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if public(stmt.name):
-                info.members.setdefault(stmt.name, read_function(stmt, "method", file))
+                _keep_function(info.members, stubs, stmt, lambda stmt=stmt: read_function(stmt, "method", file))
             if stmt.name == "__init__" or public(stmt.name):
                 receiver = stmt.args.args[0].arg if stmt.args.args else "self"
                 for sub in ast.walk(stmt):
@@ -445,6 +468,7 @@ def read_module(api: API, file: Path, dotted: str, bodies: bool = True) -> dict[
     names: dict[str, Definition] = {}
     where = str(file.relative_to(api.root)) if api.root is not None else file.name
     _CONSTANTS.clear()
+    stubs: set[str] = set()
     for stmt in tree.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             text = "".join(_strings(stmt.value)) if isinstance(stmt.value, (ast.Constant, ast.JoinedStr, ast.BinOp)) else ""
@@ -453,7 +477,7 @@ def read_module(api: API, file: Path, dotted: str, bodies: bool = True) -> dict[
     for stmt in statements(tree.body):
         api.tables.update(_table(stmt))
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and public(stmt.name):
-            names.setdefault(stmt.name, read_function(stmt, "function", where))
+            _keep_function(names, stubs, stmt, lambda stmt=stmt: read_function(stmt, "function", where))
         elif isinstance(stmt, ast.ClassDef) and public(stmt.name):
             message, _ = _definition_deprecation(stmt)
             names.setdefault(

@@ -133,3 +133,48 @@ def test_a_table_of_retired_names_gives_the_successor_and_its_advice(tmp_path: P
     assert (changes["asfarray"].new, changes["asfarray"].note) == (
         "asarray", "Use `np.asarray` with a proper dtype instead."
     )
+
+
+def test_the_implementation_after_overload_stubs_is_read_not_the_first_stub(tmp_path: Path) -> None:
+    # pydantic 2's ``root_validator`` (and a method the same way): ``@overload`` signatures come
+    # first, and only the implementation's body warns. Reading the first stub found no deprecation.
+    shim = '''\
+    @{over}
+    def {name}(*, pre: bool = False) -> object: ...
+
+    @{over}
+    def {name}(*args: object) -> object: ...
+
+    def {name}(*args, pre=False):
+        warnings.warn("`@{name}` is deprecated. Migrate to `@{new}`.", DeprecationWarning)
+'''
+    def body(over: str, indent: str) -> str:
+        text = shim.format(over=over, name="root_check", new="model_check")
+        return "\n".join(indent + line[4:] if line.strip() else "" for line in text.splitlines()) + "\n"
+
+    old = {"__init__.py": "def root_check(*args, pre=False): ...\n\nclass Model:\n    def check(self): ...\n"}
+    new = {
+        "__init__.py": "import typing\nimport warnings\nfrom typing import overload\n\n"
+        + body("overload", "")
+        + "\ndef model_check(*args, mode='after'): ...\n\nclass Model:\n"
+        + body("typing.overload", "    ").replace("root_check", "check").replace("model_check", "validate")
+        + "\n    def validate(self): ...\n",
+    }
+    changes = sorted((c.owner, c.old, c.new, c.still_there)
+                     for c in gen.compare(api(tmp_path, "old", old), api(tmp_path, "new", new)))
+    assert changes == [
+        ("chain", "root_check", "model_check", True),
+        ("chain.Model", "check", "validate", True),
+    ]
+
+
+def test_overload_stubs_alone_still_define_the_name(tmp_path: Path) -> None:
+    # A stub file (or a protocol) with only ``@overload`` signatures still has the name.
+    stubs = "from typing import overload\n\n@overload\ndef get(x: int) -> int: ...\n\n@overload\ndef get(x: str) -> str: ...\n"
+    found = gen.read_api(_written(tmp_path, stubs), ["chain"])
+    assert "get" in found._top_level("chain")
+
+
+def _written(tmp_path: Path, init: str) -> Path:
+    write(tmp_path / "lib" / "chain" / "__init__.py", init)
+    return tmp_path / "lib"

@@ -32,6 +32,16 @@ def module_name_under(path: str, roots: Iterable[Path]) -> str | None:
             parts.pop()
         if parts and all(p.isidentifier() for p in parts):
             return ".".join(parts)
+    # A script named so that nothing can import it (``collect-user-submission.py``,
+    # ``matrix-commander.py``) is still a module when run: its own stem names it, so that its
+    # classes and functions resolve within it (never a name another module could import).
+    for root in roots:
+        base = str(root)
+        prefix = base if base.endswith(os.sep) else base + os.sep
+        rel = path[len(prefix):] if path.startswith(prefix) else ""
+        stem = rel[:-3] if rel.endswith(".py") else ""
+        if stem and os.sep not in stem and "." not in stem and stem.replace("-", "_").isidentifier():
+            return stem
     return None
 
 

@@ -78,7 +78,9 @@ class RenamedAttribute(Rule):
     `from numpy import NaN` -> `from numpy import nan as NaN`; string references, unqualified
     entries and pack entries matched on an unknown receiver (those marked `any-receiver`, whose
     old name nothing else uses) are unsafe. A pack entry with a note that asks for more than the
-    new name (driftpy 0.7.1 getters became synchronous: drop the `await`) has no automatic fix.
+    new name (driftpy 0.7.1 getters became synchronous: drop the `await`; pydantic 2's
+    `root_validator` -> `model_validator`, which needs `mode=` and another signature) has no
+    automatic fix, on an attribute or in an import.
     """
 
     code = "TRD401"
@@ -106,7 +108,10 @@ class RenamedAttribute(Rule):
 
     @staticmethod
     def import_message(module: str, rename: Rename) -> str:
-        return fit("`{old}` from `{module}` was renamed: import `{new}`", old=rename.old, module=module, new=rename.new)
+        see = SEE_NOTE if rename.note else ""
+        return fit(
+            "`{old}` from `{module}` was renamed: import `{new}`" + see, old=rename.old, module=module, new=rename.new
+        )
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         if not (ctx.config.renames or ctx.config.pack_renames):
@@ -127,7 +132,11 @@ class RenamedAttribute(Rule):
                 yield Report(
                     site.node,
                     self.import_message(site.receiver, rename),
-                    FixSpec(f"Import `{rename.new}`", "safe", (EditSpec("rename_import", site.node, params),)),
+                    # As for an attribute: a note (pydantic's "migrate to `@model_validator`",
+                    # whose signature differs) asks for more than importing the new name.
+                    None
+                    if rename.note
+                    else FixSpec(f"Import `{rename.new}`", "safe", (EditSpec("rename_import", site.node, params),)),
                     rename_help(rename, site.on_owner, "the old import raises `ImportError`"),
                 )
             else:

@@ -21,7 +21,7 @@ from typing import Callable, Iterator, Mapping, NamedTuple
 from tradelint.facts.class_body import annotation_head
 from tradelint.facts.class_family import resolve_definition
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import FUNCTION_NODES, child_nodes, parse_expression
+from tradelint.facts.syntax import FUNCTION_NODES, child_nodes, own_nodes, parse_expression
 from tradelint.facts.uses import self_name
 from tradelint.models.renames.library_classes import library_class, library_function
 
@@ -462,6 +462,9 @@ class ReceiverTypes:
         if isinstance(func, ast.AsyncFunctionDef) != awaited or _is_overload(func):
             # An ``@overload`` is one of several signatures: which one applies is not known here.
             return UNKNOWN
+        if func.returns is None and self_type != UNKNOWN and _returns_self(func):
+            # A builder's ``def create(self): ...; return self``: the receiver's own type.
+            return self_type
         return types_for(module, self.facts).annotation_type(func.returns, self_type=self_type)
 
     def member_type(self, owner: str, attr: str, depth: int = 0) -> str:
@@ -630,6 +633,17 @@ class ReceiverTypes:
 def _is_property(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A getter: ``@property``, ``@functools.cached_property`` (not a ``@x.setter``)."""
     return any(ast.unparse(d) in ("property", "cached_property", "functools.cached_property") for d in func.decorator_list)
+
+
+def _returns_self(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A method whose every ``return`` (its own, not a nested function's) gives its receiver back."""
+    receiver = self_name(func)
+    if receiver is None or any(ast.unparse(d) in ("classmethod", "property") for d in func.decorator_list):
+        return False
+    returns = [node for node in own_nodes(func) if isinstance(node, ast.Return)]
+    return bool(returns) and all(
+        isinstance(node.value, ast.Name) and node.value.id == receiver for node in returns
+    )
 
 
 def _is_overload(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -1,0 +1,133 @@
+"""Session 42: pydantic 2's ``root_validator`` (read past its ``@overload`` stubs by the pack
+generator) and no automatic fix for an import whose pack entry carries a note."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SOURCE = '''\
+from pydantic import BaseModel, root_validator, validator
+import pydantic
+
+
+class Pose(BaseModel):
+    x: float
+
+    @root_validator(pre=True)
+    def check(cls, values):
+        return values
+
+    @pydantic.root_validator
+    def check2(cls, values):
+        return values
+'''
+
+
+def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname = 'app'\n[tool.tradelint]\nrename-packs = ['pydantic-v2']\n", encoding="utf-8"
+    )
+    (tmp_path / "models.py").write_text(SOURCE, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "tradelint", "--no-cache", "--select", "TRD4", "--output-format", "concise", *args, "."],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+
+
+def test_root_validator_is_reported_with_its_note_and_no_fix(tmp_path: Path) -> None:
+    proc = _run(tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        "models.py:1:33: TRD401 `root_validator` from `pydantic` was renamed: import `model_validator` (see the note)",
+        "models.py:1:49: TRD401 `validator` from `pydantic` was renamed: import `field_validator` (see the note)",
+        "models.py:12:6: TRD401 `pydantic.root_validator` was renamed: use `model_validator` (see the note)",
+        "Checked 1 file in 0.00s: 3 findings, none fixable.".replace("0.00s", proc.stdout.split(" in ")[1].split(":")[0]),
+    ]
+
+
+def test_fix_leaves_imports_whose_successor_needs_more_than_its_name(tmp_path: Path) -> None:
+    # ``field_validator as validator`` would keep ``@validator("x", pre=True)`` and v1's
+    # ``(cls, v, values)`` signature, which pydantic 2's field_validator rejects or misreads.
+    _run(tmp_path, "--fix")
+    assert (tmp_path / "models.py").read_text(encoding="utf-8") == SOURCE
+
+
+BUILDER = '''\
+import pydantic
+
+
+class Submission(pydantic.BaseModel):
+    title: str
+
+
+@pydantic.dataclasses.dataclass
+class IssueInfo:
+    path: str
+    submission: Submission = pydantic.Field(default=None)
+
+    def create_submission(self):
+        self.submission = Submission(title=self.path)
+        return self
+
+    def maybe(self, ok):
+        if ok:
+            return self
+        return None
+
+
+issue = IssueInfo(path="x").create_submission()
+inputs = issue.submission.dict()
+other = IssueInfo(path="x").maybe(True)
+more = other.submission.dict()
+'''
+
+
+def test_a_method_that_returns_its_receiver_types_the_call(tmp_path: Path) -> None:
+    # ProjectPythia's submission script: ``IssueInfo(...).create_submission()`` returns ``self``,
+    # unannotated, so ``issue.submission`` is a pydantic model and ``.dict()`` was renamed. A
+    # method that may return something else (``maybe``) types nothing.
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname = 'app'\n[tool.tradelint]\nrename-packs = ['pydantic-v2']\n", encoding="utf-8"
+    )
+    (tmp_path / "submit.py").write_text(BUILDER, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "tradelint", "--no-cache", "--select", "TRD401", "--output-format", "concise", "."],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    assert proc.stdout.splitlines()[:-1] == [
+        "submit.py:24:10: TRD401 [*] `issue.submission.dict` was renamed: use `model_dump`",
+    ]
+
+
+def test_a_script_whose_name_is_no_identifier_resolves_its_own_classes(tmp_path: Path) -> None:
+    # ``.github/workflows/collect-user-submission.py``: no import root gives it a dotted name,
+    # but run as a script it is a module, and its classes type its receivers.
+    folder = tmp_path / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname = 'app'\n[tool.tradelint]\nrename-packs = ['pydantic-v2']\n", encoding="utf-8"
+    )
+    (folder / "collect-user-submission.py").write_text(BUILDER, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "tradelint", "--no-cache", "--select", "TRD401", "--output-format", "concise", "."],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    assert proc.stdout.splitlines()[:-1] == [
+        ".github/workflows/collect-user-submission.py:24:10: TRD401 [*] `issue.submission.dict` was renamed: use `model_dump`",
+    ]
+
+
+def test_module_name_of_a_script_that_nothing_can_import() -> None:
+    from tradelint.facts.module_paths import module_name_under
+
+    root = Path("/repo")
+    assert module_name_under("/repo/pkg/mod.py", [root]) == "pkg.mod"
+    assert module_name_under("/repo/.github/workflows/run-it.py", [root, root / ".github" / "workflows"]) == "run-it"
+    assert module_name_under("/repo/.github/workflows/run.it.py", [root, root / ".github" / "workflows"]) is None
+    assert module_name_under("/repo/.github/workflows/run-it.py", [root]) is None
