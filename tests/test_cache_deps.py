@@ -292,3 +292,29 @@ def test_a_task_factory_added_in_another_module_rechecks_the_tasks_it_keeps(
     after = Run(tree, cache, monkeypatch)
     assert after.checked == ["app/jobs.py", "app/sub/loop.py"]
     assert after.findings == []
+
+
+BOT = "from aiogram import Bot\n\n\nasync def notify(token, chat, text):\n    bot = Bot(token=token)\n    await bot.send_message(chat, text)\n"
+
+
+@pytest.mark.parametrize("declaration", ["requirements-dev.txt", "manifest.json"])
+def test_an_edited_requirement_file_rechecks_what_read_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, declaration: str
+) -> None:
+    # Which aiogram release a project declares decides whether ``Bot(...)`` is reported and how it
+    # is closed (facts/requirements): any file it reads is part of the ``markers`` digest, not
+    # only the project markers (``requirements.txt``, ``pyproject.toml``, ``setup.cfg``).
+    def text(spec: str) -> str:
+        return json.dumps({"domain": "x", "requirements": [spec]}) if declaration == "manifest.json" else spec + "\n"
+
+    tree = tmp_path / "tree"
+    write(tree / "bot" / "notify.py", BOT)
+    write(tree / "bot" / declaration, text("aiogram==3.14.0"))
+    cache = tmp_path / "cache"
+    first = Run(tree, cache, monkeypatch)
+    assert first.findings == [("bot/notify.py", 5, "TRD201")]
+    write(tree / "bot" / declaration, text("aiogram>=2.20"))  # 2 and 3 both fit: no answer
+    second = Run(tree, cache, monkeypatch)
+    assert (second.checked, second.findings) == (["bot/notify.py"], [])
+    third = Run(tree, cache, monkeypatch)
+    assert (third.checked, third.findings) == ([], [])

@@ -45,6 +45,14 @@ def _lines(items: object) -> list[str]:
     return [item for item in items if isinstance(item, str)] if isinstance(items, list) else []
 
 
+def declares(name: str) -> bool:
+    """Whether a file named ``name`` is one ``declared`` reads (the cache's ``markers`` digest
+    covers these too: an edit of ``requirements-dev.txt`` changes what a check may find)."""
+    return (name.startswith("requirements") and name.endswith((".txt", ".in"))) or name in (
+        "manifest.json", "setup.cfg", "pyproject.toml",
+    )
+
+
 def _declared_in(folder: str) -> dict[str, list[str]]:
     """Every requirement ``folder``'s own files declare: normal name -> specifiers."""
     found: dict[str, list[str]] = {}

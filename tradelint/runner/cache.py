@@ -37,8 +37,8 @@ all entries (``cache_scans.py``: whether it still holds is found from the files 
   (``models/dataclasses/field_uses.py``): the modules naming a word its index was asked about or
   a generic word (``asdict``, ``replace``, ...), their content, and every module they reach
   through their imports. An edit of another file re-checks nothing.
-- ``markers``: the project markers and ``pyproject.toml`` files in the module's folder and above
-  it (the project's root, whether it is installable, its target Python).
+- ``markers``: the project markers, ``pyproject.toml`` and requirement files in the module's folder
+  and above it (the project's root, whether it is installable, its Python, its libraries' releases).
 - ``mentions W1 W2 ...``: the modules whose text names every word, and their content: the search
   for a task factory that keeps every task (``set_task_factory``), for the owner that closes a
   class's resource (the class's name), for a class's last uses (``mentions CLASS .METHOD(``).

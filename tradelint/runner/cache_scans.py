@@ -32,6 +32,7 @@ from typing import Any, Callable, Iterable
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.facts.context import Project
 from tradelint.facts.project_files import PROJECT_MARKERS, files_naming, project_files
+from tradelint.facts.requirements import declares
 
 _ABSENT = object()
 
@@ -211,7 +212,14 @@ class Scans:
     def _markers(self, folder: str) -> list[tuple[str, str | None]]:
         if folder not in self._marked:
             found: list[tuple[str, str | None]] = []
-            for marker in PROJECT_MARKERS:
+            try:
+                with os.scandir(folder) as listing:
+                    declarations = sorted(e.name for e in listing if declares(e.name) and e.name not in PROJECT_MARKERS)
+            except OSError:
+                declarations = []
+            # The project markers, then the other files that declare its requirements
+            # (``requirements-dev.txt``, a Home Assistant ``manifest.json``: ``facts/requirements``).
+            for marker in (*PROJECT_MARKERS, *declarations):
                 candidate = os.path.join(folder, marker)
                 if os.path.isfile(candidate):
                     found.append((candidate, self.content_hash(candidate)))
