@@ -1000,19 +1000,23 @@ def entries_for(changes: list[Change], library: str, old_v: str, new_v: str, new
     return blocks, written, owners
 
 
-def write_pack(text: str, blocks: list[str], owners: dict[str, str], generated: list[str]) -> str:
+def write_pack(text: str, blocks: list[str], owners: dict[str, str], generated: list[str],
+               gone: dict[str, str] | None = None) -> str:
     """The pack with its generated entries and ``[generated]`` table replaced; what comes before
-    them (header, ``[owners]``, hand-written entries, ``[audit]``) is kept."""
+    them (header, ``[owners]``, ``[gone-modules]``, hand-written entries, ``[audit]``) is kept, and
+    aliases it lacks are added to its tables."""
     head = text.split("\n" + GENERATED, 1)[0].rstrip("\n") + "\n"
     data = tomllib.loads(head)
-    known = data.get("owners", {})
-    missing = {k: v for k, v in sorted(owners.items()) if k not in known and k != v}
-    if missing:
+    for table, found in (("owners", owners), ("gone-modules", gone or {})):
+        known = data.get(table, {})
+        missing = {k: v for k, v in sorted(found.items()) if k not in known and k != v}
+        if not missing:
+            continue
         lines = "".join(f"{_q(k)} = {_q(v)}\n" for k, v in missing.items())
-        if head.startswith("[owners]\n") or "\n[owners]\n" in head:
-            head = re.sub(r"(?m)^\[owners\]\n", lambda m: m.group(0) + lines, head, count=1)
+        if head.startswith(f"[{table}]\n") or f"\n[{table}]\n" in head:
+            head = re.sub(rf"(?m)^\[{re.escape(table)}\]\n", lambda m: m.group(0) + lines, head, count=1)
         else:
-            head = head.replace("\n[[rename]]", "\n[owners]\n" + lines + "\n[[rename]]", 1)
+            head = head.replace("\n[[rename]]", f"\n[{table}]\n" + lines + "\n[[rename]]", 1)
     out = head + "\n" + GENERATED + "\n\n" + "\n".join(blocks) + "\n[generated]\n" + "\n".join(generated) + "\n"
     tomllib.loads(out)
     return out
@@ -1051,6 +1055,8 @@ def generate(pack_path: Path | None, library: str, module: str, extra: list[str]
     for change in changes:
         change.subclasses = tuple(p for p in change.subclasses if f"{p}.{change.old}" not in excluded)
     blocks, written, owners = entries_for(changes, library, old_v, new_v, new_api, hands, aliases, checked)
+    named = [(o, h.old) for h in hands for o in h.owners] + [(c.owner, c.old) for c in written if c.kind == "module"]
+    gone = gone_modules(old_api, new_api, named)
     renamed = [c for c in changes if c.new is not None]
     removed = [c for c in changes if c.new is None]
     reproduced = [
@@ -1059,9 +1065,24 @@ def generate(pack_path: Path | None, library: str, module: str, extra: list[str]
     ]
     return {
         "library": library, "old": old_v, "new": new_v, "changes": changes, "blocks": blocks, "written": written,
-        "owners": owners, "renamed": renamed, "removed": removed, "hands": hands, "reproduced": reproduced,
+        "owners": owners, "gone": gone, "renamed": renamed, "removed": removed, "hands": hands, "reproduced": reproduced,
         "text": text, "modules": modules, "checked": checked_v, "excluded": sorted(excluded),
     }
+
+
+def gone_modules(old: API, new: API, named: list[tuple[str, str]]) -> dict[str, str]:
+    """``[owners]`` aliases for the modules the new version removed where the old one defined a
+    name that a package re-exported and an entry renames: ``from web3.middleware.geth_poa import
+    geth_poa_middleware`` (web3 6's definition, gone in 7) is the entry on ``web3.middleware``."""
+    found: dict[str, str] = {}
+    for owner, name in named:
+        if owner not in old.modules:
+            continue  # a class's member: imported from its module under the class's name only
+        for origin, publics in old.exports.items():
+            module, _, defined = origin.rpartition(".")
+            if defined == name and f"{owner}.{name}" in publics and module != owner and module not in new.modules:
+                found.setdefault(module, owner)
+    return found
 
 
 def generated_lines(result: dict[str, Any]) -> list[str]:
@@ -1133,7 +1154,7 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(result["blocks"]))
         else:
             path.write_text(
-                write_pack(result["text"], result["blocks"], result["owners"], generated_lines(result)),
+                write_pack(result["text"], result["blocks"], result["owners"], generated_lines(result), result["gone"]),
                 encoding="utf-8",
             )
         dump.append({"pack": label, "changes": [c.__dict__ for c in result["changes"]]})

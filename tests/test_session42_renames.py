@@ -131,3 +131,57 @@ def test_module_name_of_a_script_that_nothing_can_import() -> None:
     assert module_name_under("/repo/.github/workflows/run-it.py", [root, root / ".github" / "workflows"]) == "run-it"
     assert module_name_under("/repo/.github/workflows/run.it.py", [root, root / ".github" / "workflows"]) is None
     assert module_name_under("/repo/.github/workflows/run-it.py", [root]) is None
+
+
+def test_an_import_from_a_module_the_new_version_removed(tmp_path: Path) -> None:
+    # web3 7 removed ``web3.middleware.geth_poa``, where web3 6 defined the middleware that
+    # ``web3.middleware`` re-exported: the import fails. Reported with the package to import the
+    # new name from, and no automatic fix (renaming the name alone keeps the missing module).
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname = 'app'\n[tool.tradelint]\nrename-packs = ['web3-v7']\n", encoding="utf-8"
+    )
+    source = (
+        "from web3.middleware.geth_poa import geth_poa_middleware\n"
+        "from web3.middleware import geth_poa_middleware as poa\n"
+        "from web3.middleware.signing import construct_sign_and_send_raw_middleware\n"
+    )
+    (tmp_path / "chain.py").write_text(source, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "tradelint", "--no-cache", "--select", "TRD401", "--output-format", "concise", "--fix", "."],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    assert proc.stdout.splitlines()[:-1] == [
+        "chain.py:1:38: TRD401 `geth_poa_middleware` from `web3...geth_poa` was renamed: import "
+        "`ExtraDataToPOAMiddleware` from `web3.middleware` (`web3...geth_poa` is gone)",
+    ]
+    assert (tmp_path / "chain.py").read_text(encoding="utf-8") == source.replace(
+        "import geth_poa_middleware as poa", "import ExtraDataToPOAMiddleware as poa"
+    )
+
+
+def test_the_generator_names_removed_modules_whose_names_a_package_re_exported(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    import make_rename_pack as gen
+
+    def api(name: str, files: dict[str, str]) -> object:
+        for rel, text in files.items():
+            path = tmp_path / name / "chain" / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return gen.read_api(tmp_path / name, ["chain"])
+
+    old = api("old", {
+        "__init__.py": "",
+        "middleware/__init__.py": "from .poa import poa_middleware, helper\nfrom .kept import other\n",
+        "middleware/poa.py": "def poa_middleware(): ...\ndef helper(): ...\n",
+        "middleware/kept.py": "def other(): ...\n",
+    })
+    new = api("new", {
+        "__init__.py": "",
+        "middleware/__init__.py": "from .proof import ExtraData\nfrom .kept import other\n",
+        "middleware/proof.py": "class ExtraData: ...\n",
+        "middleware/kept.py": "def other(): ...\n",
+    })
+    named = [("chain.middleware", "poa_middleware"), ("chain.middleware", "other")]
+    assert gen.gone_modules(old, new, named) == {"chain.middleware.poa": "chain.middleware"}  # type: ignore[arg-type]

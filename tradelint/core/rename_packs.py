@@ -20,7 +20,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-PACK_KEYS = {"pack", "owners", "attribute-types", "rename", "audit", "generated"}
+PACK_KEYS = {"pack", "owners", "gone-modules", "attribute-types", "rename", "audit", "generated"}
 HEADER_KEYS = {"name", "library", "module", "extra-modules", "description", "source"}
 ENTRY_KEYS = {"owner", "old", "new", "since", "any-receiver", "source", "note"}
 
@@ -54,6 +54,9 @@ class RenamePack:
     owners: Mapping[str, str] = field(default_factory=dict)
     # ``Owner.attr`` -> the attribute's type; ``Owner.method()`` -> what calling it returns.
     attribute_types: Mapping[str, str] = field(default_factory=dict)
+    # A module the new version removed -> the package whose entries name what it defined
+    # (``web3.middleware.geth_poa`` -> ``web3.middleware``): ``from M import old`` is reported.
+    gone_modules: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def renames(self) -> tuple[Rename, ...]:
@@ -122,7 +125,8 @@ def load_pack(name: str) -> RenamePack:
     modules = (module, *extra)
     owners = data.get("owners", {})
     types = data.get("attribute-types", {})
-    for table_name, table in (("owners", owners), ("attribute-types", types)):
+    gone = data.get("gone-modules", {})
+    for table_name, table in (("owners", owners), ("gone-modules", gone), ("attribute-types", types)):
         if not isinstance(table, dict) or not all(
             _dotted(k.removesuffix("()")) and _dotted(v) for k, v in table.items()
         ):
@@ -177,6 +181,7 @@ def load_pack(name: str) -> RenamePack:
         entries=tuple(entries),
         owners=dict(owners),
         attribute_types=dict(types),
+        gone_modules=dict(gone),
     )
 
 
@@ -186,6 +191,7 @@ class PackFacts:
 
     owners: Mapping[str, str]
     attribute_types: Mapping[str, str]
+    gone_modules: Mapping[str, str] = field(default_factory=dict)
 
     def canonical(self, type_name: str) -> str:
         return self.owners.get(type_name, type_name)
@@ -195,11 +201,13 @@ class PackFacts:
 def pack_facts(names: tuple[str, ...]) -> PackFacts:
     owners: dict[str, str] = {}
     types: dict[str, str] = {}
+    gone: dict[str, str] = {}
     for name in names:
         pack = load_pack(name)
         owners.update(pack.owners)
         types.update(pack.attribute_types)
-    return PackFacts(owners, types)
+        gone.update(pack.gone_modules)
+    return PackFacts(owners, types, gone)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,9 @@ class RenamedAttribute(Rule):
     is inferred from constructors, annotations (`Optional`, `X | None` and strings included),
     first-party return annotations, `self.x` assignments and subclasses. String references in
     `getattr`/`hasattr`/`setattr`/`delattr`/`patch.object`, and `from numpy import float_` for a
-    module owner, are flagged too.
+    module owner, are flagged too, as is an import from a module the new version removed whose
+    name the owner re-exported (`from web3.middleware.geth_poa import geth_poa_middleware`: import
+    `ExtraDataToPOAMiddleware` from `web3.middleware`; the pack's generated `[gone-modules]`).
 
     ## Why is this bad?
     The old name fails only at runtime, on the path that reads it, with an `AttributeError` that
@@ -107,8 +109,14 @@ class RenamedAttribute(Rule):
         return fit("`\"{old}\"` names a renamed attribute: use `\"{new}\"`", old=rename.old, new=rename.new)
 
     @staticmethod
-    def import_message(module: str, rename: Rename) -> str:
+    def import_message(module: str, rename: Rename, moved_to: str | None = None) -> str:
         see = SEE_NOTE if rename.note else ""
+        if moved_to is not None:
+            # ``from web3.middleware.geth_poa import geth_poa_middleware``: the module is gone.
+            return fit(
+                "`{old}` from `{module}` was renamed: import `{new}` from `{package}` (`{module}` is gone)" + see,
+                old=rename.old, module=module, new=rename.new, package=moved_to,
+            )
         return fit(
             "`{old}` from `{module}` was renamed: import `{new}`" + see, old=rename.old, module=module, new=rename.new
         )
@@ -131,11 +139,12 @@ class RenamedAttribute(Rule):
             elif site.kind == "import":
                 yield Report(
                     site.node,
-                    self.import_message(site.receiver, rename),
+                    self.import_message(site.receiver, rename, site.moved_to),
                     # As for an attribute: a note (pydantic's "migrate to `@model_validator`",
-                    # whose signature differs) asks for more than importing the new name.
+                    # whose signature differs) asks for more than importing the new name; from a
+                    # module the new version removed, the import needs another module too.
                     None
-                    if rename.note
+                    if rename.note or site.moved_to
                     else FixSpec(f"Import `{rename.new}`", "safe", (EditSpec("rename_import", site.node, params),)),
                     rename_help(rename, site.on_owner, "the old import raises `ImportError`"),
                 )

@@ -11,7 +11,7 @@ import ast
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, cast
+from typing import TYPE_CHECKING, Iterator, Mapping, cast
 
 from tradelint.core.config import Config
 from tradelint.core.rename_packs import Rename
@@ -36,6 +36,8 @@ class RenameSite:
     proven: bool
     # The receiver is shown to be the owner (False for an ``any-receiver`` entry on an unknown one).
     on_owner: bool = True
+    # ``from M import old`` where the new version removed ``M``: the package to import from instead.
+    moved_to: str | None = None
 
 
 @lru_cache(maxsize=64)
@@ -46,6 +48,14 @@ def facts_for(rename_packs: tuple[str, ...]) -> TypeFacts:
 
     facts = pack_facts(rename_packs)
     return TypeFacts(facts.owners, facts.attribute_types)
+
+
+def _gone_modules(rename_packs: tuple[str, ...]) -> Mapping[str, str]:
+    if not rename_packs:
+        return {}
+    from tradelint.core.rename_packs import pack_facts
+
+    return pack_facts(rename_packs).gone_modules
 
 
 def defines(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool:
@@ -75,6 +85,7 @@ class RenameAnalysis:
         self.config: Config = ctx.config
         self.renames = ctx.config.all_renames
         self.facts = facts_for(ctx.config.rename_packs)
+        self._gone_modules = _gone_modules(ctx.config.rename_packs)
         self.by_old: dict[str, list[Rename]] = {}
         self._imported_roots: set[str] | None = None
         self._owner_classes: dict[str, tuple[Path, str, int] | None] = {}
@@ -207,10 +218,14 @@ class RenameAnalysis:
         if not base:
             return
         owner = self.facts.canonical(base)
+        moved_to = self._gone_modules.get(base)
         for alias in stmt.names:
             for rename in self.by_old.get(alias.name, ()):
                 if rename.owner is not None and rename.owner == owner:
                     yield RenameSite(alias, rename, base, "import", True)
+                    break
+                if rename.owner is not None and rename.owner == moved_to:
+                    yield RenameSite(alias, rename, base, "import", True, moved_to=moved_to)
                     break
 
     def _string_site(self, call: ast.Call) -> RenameSite | None:
