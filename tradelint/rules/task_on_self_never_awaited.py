@@ -123,6 +123,19 @@ class TaskOnSelfNeverAwaited(Rule):
     ends the task it replaces, never the last one: it is not counted as an end.
     A task attribute that the unload cancels through the object that keeps it
     (`device._restart_task.cancel()` in `async_unload_entry`, ha-ld2410 `c0b13ef1`) is ended.
+    In a Home Assistant integration, a task stored on an object the setup keeps for the entry
+    (or one such an object keeps on itself) by code of another object, on its attribute or an
+    element of it (`coord._restarts[sn] = task`, the local `task` otherwise only looked at,
+    `coord` a typed attribute of the helper, `coord = self.coordinator`), lives until that
+    object's end, which is what the unload runs: it is reported unless code the unload reaches
+    ends that attribute. A helper's cancel of the previous task, mid-life, does not
+    (barneyonline/ha-enphase-ev-charger `9373dcb8`):
+    ```python
+    def schedule_restart(self, sn):
+        coord = self.coordinator
+        task = coord.hass.async_create_task(self._restart(sn))   # reported
+        coord._restarts[sn] = task    # the coordinator's async_shutdown never cancels it
+    ```
     So is one that any code of the project ends through an object proven to be an instance of
     the class (made by its constructor or annotated with it in that function, or an element of
     a collection on `self` into which the class puts only instances of it), in a function that

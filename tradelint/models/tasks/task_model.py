@@ -37,6 +37,7 @@ from tradelint.models.tasks.generator_exits import generator_exit
 from tradelint.models.tasks.made_collections import collection_problem
 from tradelint.models.tasks.partial_handlers import cancelled_for_some_errors, gathered_coroutines
 from tradelint.models.tasks.hass_waits import ended_at_stop, ended_before_the_stop, kept_object_timer, outlives_the_entry, tracked_coroutine, waiting_kind
+from tradelint.models.tasks.entry_stores import kept_on_entry_object
 from tradelint.models.tasks.other_objects import callers_keep, kept_on_other_object
 from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method, names_something
 from tradelint.models.tasks.task_factories import tasks_kept_by_a_factory
@@ -289,6 +290,7 @@ class TaskAnalysis(TaskOwners):
         if found is None:
             # ``state.release_task = self._hass.async_create_task(...)`` (fdebrus/Nikobus-HA ``e847601a``).
             other = kept_on_other_object(module, call, module.enclosing_function(call))
+            other = other or kept_on_entry_object(module, call, module.enclosing_function(call))
             if other is None:
                 return self._framework_task_in_collection(call, text)
             return TaskSite(call, "other_object", text, other.stmt, other.name, other.function, other.cls)
@@ -583,6 +585,9 @@ class TaskAnalysis(TaskOwners):
                     return TaskSite(call, "self_elements", label, binding.stmt, kept.attr, function, owner)
                 if self._fire_and_forget_helper(function, binding.name):
                     return TaskSite(call, "helper", label, binding.stmt, binding.name, function)
+                if (entry := kept_on_entry_object(module, expr, function)) is not None:
+                    # ``task = create(...); coord._tasks[key] = task`` on an entry-kept object.
+                    return TaskSite(call, "other_object", label, entry.stmt, entry.name, function, entry.cls)
                 return None
             if binding.cls is not None and _runs_own_teardown(call, function, binding.cls):
                 # ``self.cleanup_task = ensure_future(self.cleanup())`` (Tribler): the task *is*

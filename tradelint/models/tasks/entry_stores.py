@@ -1,0 +1,141 @@
+"""Tasks kept on an object a Home Assistant integration keeps for its config entry, stored there
+by code of another object: ``coord._restart_tasks[sn] = task`` or ``coord._stop_task = task``
+(``task`` bound to the task just before) in a helper holding the coordinator (``coord =
+self.coordinator``). The object owns the task and lives as long as the entry; its end is what
+the entry's unload runs, so the task is ended only when code the unload reaches ends
+``<x>.attr`` (cancels it, awaits it, cancels its elements). Code elsewhere that ends the
+attribute (a helper cancelling the previous task before it makes the next one) leaves the last
+task running after the unload (barneyonline/ha-enphase-ev-charger ``9373dcb8``).
+
+General where ``other_objects`` is not: the holder's class may be that of an attribute of the
+helper (``self.coordinator``, typed by its store), the store may be an element of a dictionary
+on it, and the local the task is bound to counts as the task when nothing but the store and a
+look (``done()``, a done callback) uses it. Only for a class kept for the entry
+(``kept_for_the_entry``) of an integration that can be unloaded."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.attribute_types import attribute_class
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import integration_folder, unload_reach
+from tradelint.facts.project_files import project_files
+from tradelint.facts.syntax import walk
+from tradelint.facts.uses import classify, self_name
+from tradelint.models.tasks.entry_objects import kept_for_the_entry
+from tradelint.models.tasks.other_objects import LOOKING_METHODS, LOOKS, OtherHolder, _ending_loads, _holder_class
+
+
+def kept_on_entry_object(
+    module: ModuleInfo, expr: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef | None
+) -> OtherHolder | None:
+    """The store of the task ``expr`` makes on an entry-kept object's attribute (or an element
+    of it) that nothing the entry's unload runs ends; else None."""
+    if function is None:
+        return None
+    reach = unload_reach(module)
+    if reach is None:
+        return None
+    store = _store(module, expr, function)
+    if store is None:
+        return None
+    stmt, holder, attr = store
+    found = _holder_class(module, function, holder) or _attribute_holder_class(module, function, holder)
+    if found is None:
+        return None
+    cls_module, cls = found
+    if not kept_for_the_entry(cls_module, cls):
+        return None
+    if _ended_at_unload(module, attr, reach):
+        return None
+    return OtherHolder(holder, attr, cls, stmt, function)
+
+
+def _target(node: ast.expr) -> tuple[str, str] | None:
+    """``holder.attr`` or ``holder.attr[key]``: (holder, attr)."""
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return node.value.id, node.attr
+    return None
+
+
+def _store(
+    module: ModuleInfo, expr: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef
+) -> tuple[ast.Assign, str, str] | None:
+    """The statement making the task, with the holder and attribute it is stored on: ``expr``
+    itself assigned there, or a local it is bound to stored there (once in ``function``), the
+    local otherwise only looked at."""
+    stmt = module.parent(expr)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is expr and len(stmt.targets) == 1):
+        return None
+    me = self_name(function) if isinstance(module.parent(function), ast.ClassDef) else None
+    direct = _target(stmt.targets[0])
+    if direct is not None:
+        return (stmt, *direct) if direct[0] not in (me, "self", "cls") else None
+    local = stmt.targets[0]
+    if not isinstance(local, ast.Name):
+        return None
+    stores: list[tuple[ast.Assign, str, str]] = []
+    for node in walk(function):
+        if not (isinstance(node, ast.Name) and node.id == local.id) or module.enclosing_function(node) is not function:
+            continue
+        if isinstance(node.ctx, ast.Store):
+            continue  # the binding (``task = ...`` in both branches of a ``try``)
+        parent = module.parent(node)
+        if isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1:
+            target = _target(parent.targets[0])
+            if target is None or target[0] in (me, "self", "cls"):
+                return None  # kept elsewhere: judged there
+            stores.append((parent, *target))
+            continue
+        use = classify(module, node)
+        if use.kind in ("method", "attribute"):
+            if use.name not in LOOKING_METHODS:
+                return None
+        elif use.kind not in LOOKS:
+            return None
+    # Reported where the task is made (``task = ...``), each such binding on its own.
+    return (stmt, stores[0][1], stores[0][2]) if len(stores) == 1 else None
+
+
+def _attribute_holder_class(
+    module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, holder: str
+) -> tuple[ModuleInfo, ast.ClassDef] | None:
+    """``holder = self.attr`` (its only binding in ``function``): the class the enclosing class
+    stores in ``self.attr``."""
+    owner = module.parent(function)
+    if not isinstance(owner, ast.ClassDef):
+        return None
+    me = self_name(function)
+    values = [
+        node.value for node in walk(function)
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
+        and any(isinstance(t, ast.Name) and t.id == holder for t in (node.targets if isinstance(node, ast.Assign) else [node.target]))
+    ]
+    if len(values) != 1:
+        return None
+    value = values[0]
+    if not (isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == me):
+        return None
+    return attribute_class(module, owner, value.attr)
+
+
+def _ended_at_unload(module: ModuleInfo, attr: str, reach: frozenset[str]) -> bool:
+    """Whether code of the integration in a function the unload reaches ends ``<x>.attr``
+    (through any name, ``self`` too): cancels it, awaits it, hands it on, or its elements."""
+    folder = integration_folder(module)
+    if folder is None:
+        return True
+    for path in project_files(module.project, folder) or ():
+        other = module if path == module.path else module.project.module_at(path)
+        if other is None:
+            continue
+        for node in _ending_loads(other, attr):
+            function = other.enclosing_function(node)
+            while function is not None and function.name not in reach:
+                function = other.enclosing_function(function)
+            if function is not None:
+                return True
+    return False
