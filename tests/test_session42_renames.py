@@ -185,3 +185,27 @@ def test_the_generator_names_removed_modules_whose_names_a_package_re_exported(t
     })
     named = [("chain.middleware", "poa_middleware"), ("chain.middleware", "other")]
     assert gen.gone_modules(old, new, named) == {"chain.middleware.poa": "chain.middleware"}  # type: ignore[arg-type]
+
+
+def test_importing_a_removed_module_itself(tmp_path: Path) -> None:
+    # delvtech/agent0: ``from web3.middleware import geth_poa`` then ``geth_poa.geth_poa_middleware``.
+    # The import of the module fails in web3 7; what the file reads of it names the successor. A
+    # module of the package that is still there (``signing``) is nothing.
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname = 'app'\n[tool.tradelint]\nrename-packs = ['web3-v7']\n", encoding="utf-8"
+    )
+    source = (
+        "from web3 import Web3\nfrom web3.middleware import geth_poa\nfrom web3.middleware import signing\n\n\n"
+        "def make(w3: Web3) -> None:\n    w3.middleware_onion.inject(geth_poa.geth_poa_middleware, layer=0)\n"
+    )
+    (tmp_path / "setup_web3.py").write_text(source, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "tradelint", "--no-cache", "--select", "TRD401", "--output-format", "concise", "--fix", "."],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    assert proc.stdout.splitlines()[:-1] == [
+        "setup_web3.py:2:29: TRD401 `web3...geth_poa` is gone: `geth_poa.geth_poa_middleware` was renamed, "
+        "import `ExtraDataToPOAMiddleware` from `web3.middleware`",
+    ]
+    assert (tmp_path / "setup_web3.py").read_text(encoding="utf-8") == source

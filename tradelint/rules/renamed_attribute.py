@@ -48,7 +48,9 @@ class RenamedAttribute(Rule):
     `getattr`/`hasattr`/`setattr`/`delattr`/`patch.object`, and `from numpy import float_` for a
     module owner, are flagged too, as is an import from a module the new version removed whose
     name the owner re-exported (`from web3.middleware.geth_poa import geth_poa_middleware`: import
-    `ExtraDataToPOAMiddleware` from `web3.middleware`; the pack's generated `[gone-modules]`).
+    `ExtraDataToPOAMiddleware` from `web3.middleware`; the pack's generated `[gone-modules]`),
+    and an import of such a module itself when the file reads a renamed name of it
+    (`from web3.middleware import geth_poa` ... `geth_poa.geth_poa_middleware`).
 
     ## Why is this bad?
     The old name fails only at runtime, on the path that reads it, with an `AttributeError` that
@@ -121,6 +123,13 @@ class RenamedAttribute(Rule):
             "`{old}` from `{module}` was renamed: import `{new}`" + see, old=rename.old, module=module, new=rename.new
         )
 
+    @staticmethod
+    def gone_module_message(module: str, rename: Rename, package: str) -> str:
+        return fit(
+            "`{module}` is gone: `{name}.{old}` was renamed, import `{new}` from `{package}`",
+            module=module, name=module.rpartition(".")[2], old=rename.old, new=rename.new, package=package,
+        )
+
     def check(self, ctx: FileContext) -> Iterator[Report]:
         if not (ctx.config.renames or ctx.config.pack_renames):
             return
@@ -135,6 +144,13 @@ class RenamedAttribute(Rule):
                     self.string_message(rename),
                     FixSpec(f"Use `\"{rename.new}\"`", "unsafe", (EditSpec("rename_string", site.node, params),)),
                     rename_help(rename, site.on_owner, "`getattr` with it raises `AttributeError`"),
+                )
+            elif site.kind == "module":
+                yield Report(
+                    site.node,
+                    self.gone_module_message(site.receiver, rename, site.moved_to or ""),
+                    None,  # the module and every use of it change: no automatic fix
+                    rename_help(rename, site.on_owner, "the old import raises `ImportError`"),
                 )
             elif site.kind == "import":
                 yield Report(

@@ -32,7 +32,7 @@ class RenameSite:
     node: ast.AST
     rename: Rename
     receiver: str  # the receiver's source text (the module, for ``from M import old``)
-    kind: str  # "attribute", "string" or "import"
+    kind: str  # "attribute", "string", "import" or "module" (``from P import gone_module``)
     proven: bool
     # The receiver is shown to be the owner (False for an ``any-receiver`` entry on an unknown one).
     on_owner: bool = True
@@ -220,6 +220,14 @@ class RenameAnalysis:
         owner = self.facts.canonical(base)
         moved_to = self._gone_modules.get(base)
         for alias in stmt.names:
+            package = self._gone_modules.get(f"{base}.{alias.name}")
+            if package is not None:
+                # ``from web3.middleware import geth_poa``: the module itself is gone; the entry
+                # that renames what the file reads of it (``geth_poa.geth_poa_middleware``).
+                read = self._read_through(alias.asname or alias.name, package)
+                if read is not None:
+                    yield RenameSite(alias, read, f"{base}.{alias.name}", "module", True, moved_to=package)
+                continue
             for rename in self.by_old.get(alias.name, ()):
                 if rename.owner is not None and rename.owner == owner:
                     yield RenameSite(alias, rename, base, "import", True)
@@ -227,6 +235,15 @@ class RenameAnalysis:
                 if rename.owner is not None and rename.owner == moved_to:
                     yield RenameSite(alias, rename, base, "import", True, moved_to=moved_to)
                     break
+
+    def _read_through(self, local: str, package: str) -> Rename | None:
+        """The first pack entry on ``package`` whose old name the module reads as ``local.<old>``."""
+        for node in self.module.index.attributes:
+            if isinstance(node.value, ast.Name) and node.value.id == local:
+                for rename in self.by_old.get(node.attr, ()):
+                    if rename.owner == package:
+                        return rename
+        return None
 
     def _string_site(self, call: ast.Call) -> RenameSite | None:
         if len(call.args) < 2:
