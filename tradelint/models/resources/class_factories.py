@@ -24,7 +24,7 @@ import ast
 from dataclasses import replace
 from typing import Callable, cast
 
-from tradelint.facts.attribute_types import receiver_class
+from tradelint.facts.attribute_types import ClassRef, receiver_class
 from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage, release_entry, releases_attr
@@ -85,7 +85,7 @@ def _instance_factory(module: ModuleInfo, func: ast.Attribute, builtin_spec: Bui
     function = module.enclosing_function(func)
     if function is None or (isinstance(func.value, ast.Name) and function.args.args and func.value.id == function.args.args[0].arg):
         return None  # ``self.make()``: ``factories.self_method_factory``'s
-    owner = receiver_class(module, function, func.value)
+    owner = _receiver(module, function, func.value)
     if owner is None:
         return None
     memo = module.project.class_memo
@@ -102,6 +102,26 @@ def _instance_factory(module: ModuleInfo, func: ast.Attribute, builtin_spec: Bui
             break
     memo[key] = spec
     return spec
+
+
+_RECEIVERS = "_tradelint_instance_receivers"
+
+
+def _receiver(module: ModuleInfo, function: ast.AST, expr: ast.expr) -> ClassRef | None:
+    """``receiver_class`` of ``expr`` in ``function``, asked once per function and receiver: its
+    answer reads only the receiver's name (``factory``) or ``self``'s attribute (``self.db``),
+    not where in the function it is read, and a function calls methods of the same receiver many
+    times. Kept on the function's node, as ``uses.name_loads`` keeps its table."""
+    if isinstance(expr, ast.Name):
+        key: tuple[str, str | None] = (expr.id, None)
+    elif isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        key = (expr.value.id, expr.attr)
+    else:
+        return receiver_class(module, function, expr)
+    table: dict[tuple[str, str | None], ClassRef | None] = function.__dict__.setdefault(_RECEIVERS, {})
+    if key not in table:
+        table[key] = receiver_class(module, function, expr)
+    return table[key]
 
 
 def _made_by(
