@@ -285,3 +285,37 @@ def test_a_module_named_like_a_library_does_not_shadow_it(tmp_path: Path) -> Non
     assert tree_findings(tmp_path, {"sources/redis.py": source}, "TRD2") == [
         "redis.py:13:9 TRD202 `self._redis` is never closed; call its `aclose()` in `close()`"
     ]
+
+
+LENT = """\
+import asyncio
+
+import aiohttp
+
+
+class App:
+    _session = None
+
+    @property
+    def session(self):
+        if not self._session:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
+    def run(self, engines, tasks):
+        for engine in engines:
+            engine.configure(session=self.session)
+        for task in tasks:
+            asyncio.get_event_loop().create_task(task(session=self.session))
+"""
+
+
+def test_a_getter_handed_on_is_no_release(tmp_path: Path) -> None:
+    """rougeth/bottery: the ``session`` property is the public handle, lent to engines and tasks;
+    handing it on does not close the session the class made (only a release through the getter,
+    as above, does)."""
+    assert tree_findings(tmp_path, {"app.py": LENT}, "TRD2") == [
+        "app.py:12:13 TRD202 `self._session` is never closed; add a `close()` method that calls its `close()`"
+    ]
+    closed = LENT + "\n    async def close(self):\n        await self.session.close()\n"
+    assert tree_findings(tmp_path / "closed", {"app.py": closed}, "TRD2") == []

@@ -534,7 +534,7 @@ class ResourceAnalysis:
         self._stop_closer = stop_only_closer(self.module, c, lambda use, home: closes(use, spec, home), takes_care)
         return self._stop_closer is not None
 
-    def _class_closes(self, c: Creation, home: ModuleInfo | None = None, subclasses: bool = True, seen: frozenset[str] = frozenset()) -> bool:
+    def _class_closes(self, c: Creation, home: ModuleInfo | None = None, subclasses: bool = True, seen: frozenset[str] = frozenset(), only_closes: bool = False) -> bool:
         assert c.cls is not None
         home = home or self.module
         for module, cls in bases_naming(home, c.cls, c.name):
@@ -548,7 +548,7 @@ class ResourceAnalysis:
                     continue
                 if (closing := self.closes(use, c.spec, module)) and renews_after(module, use.node, c.name) and not holds_nothing_new(c.spec):
                     continue  # ``await self.s.close(); self.s = ClientSession()``: ends the old one only
-                if closing or self._takes_care(module, use, c.spec, owner_is_class=True) or (c.spec.first_party and not c.spec.library and _closes_a_part(module, use)):
+                if closing or (not only_closes and (self._takes_care(module, use, c.spec, owner_is_class=True) or (c.spec.first_party and not c.spec.library and _closes_a_part(module, use)))):
                     method = module.enclosing_function(use.node)
                     # Not a close in ``logout()`` (discord.py no longer calls it at shutdown), a bot
                     # command or listener (unloading a cog runs neither), an async close from ``__del__``
@@ -558,8 +558,11 @@ class ResourceAnalysis:
                         if method is None or release_runs(home, c.cls, method):
                             return True
             for getter in getters_of(cls, c.name):
-                if getter not in seen and self._class_closes(replace(c, name=getter), home, subclasses, seen | {c.name}):
-                    return True  # ``await self._client.aclose()``, ``_client`` a property returning it
+                # ``await self.client.aclose()``, ``client`` a property returning ``self._client``:
+                # only a release through the getter, never the getter handed on (the property is
+                # the public handle, lent to every caller; rougeth/bottery's ``session``).
+                if getter not in seen and self._class_closes(replace(c, name=getter), home, subclasses, seen | {c.name}, True):
+                    return True
         if not subclasses:
             return False  # asked of a class built from the mixin: only an end of its own counts
         # A mixin's attribute is ended where the classes built from it end it (a Red cog).
