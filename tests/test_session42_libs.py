@@ -302,9 +302,9 @@ class App:
             self._session = aiohttp.ClientSession()
         return self._session
 
-    def run(self, engines, tasks):
-        for engine in engines:
-            engine.configure(session=self.session)
+    def run(self, platforms, tasks):
+        for platform in platforms:
+            platform["OPTIONS"]["session"] = self.session
         for task in tasks:
             asyncio.get_event_loop().create_task(task(session=self.session))
 """
