@@ -592,7 +592,7 @@ def _run_to_completion(parent: ast.AST | None, call: ast.Call) -> TypeGuard[ast.
 _RUNS = (ast.Call, ast.Await, ast.Return, ast.Raise, ast.Yield, ast.YieldFrom, ast.Break, ast.Continue)
 
 
-def closed_at_once(module: ModuleInfo, stmt: ast.AST, closes: list[ast.AST]) -> bool:
+def closed_at_once(module: ModuleInfo, stmt: ast.AST, closes: list[ast.AST], runs: tuple[type[ast.AST], ...] = _RUNS) -> bool:
     """Whether a close follows the creation with nothing between that can raise, leave or
     suspend (a call, an ``await``, an exit): ``_, writer = await asyncio.open_connection(h, p)``
     then ``writer.close()``, a probe that only connects. Read by position: the handlers of a
@@ -607,7 +607,7 @@ def closed_at_once(module: ModuleInfo, stmt: ast.AST, closes: list[ast.AST]) -> 
     for ancestor in module.ancestors(stmt):
         if isinstance(ancestor, TRY_NODES) and any(id(s) in ancestors or s is stmt for s in getattr(ancestor, "body", ())):
             skipped.update(id(n) for handler in getattr(ancestor, "handlers", ()) for n in walk(handler))
-    running = [node for node in walk(function) if isinstance(node, _RUNS) and id(node) not in skipped]
+    running = [node for node in walk(function) if isinstance(node, runs) and id(node) not in skipped]
     for close in closes:
         statement = next((a for a in module.ancestors(close) if isinstance(a, ast.stmt)), None)
         if statement is None:
@@ -616,6 +616,13 @@ def closed_at_once(module: ModuleInfo, stmt: ast.AST, closes: list[ast.AST]) -> 
         if start > end and not any(end < (node.lineno, node.col_offset) < start for node in running):
             return True
     return False
+
+
+def awaited_before_close(module: ModuleInfo, stmt: ast.AST, closes: list[ast.AST]) -> bool:
+    """Whether an ``await`` lies between the creation and each of its closes (issue 28, point 5:
+    a close on one path of several): ``client = AsyncClient(...)``, ``await client.login(pw)``,
+    ``await client.close()`` -- a failed login or a cancellation there skips the close."""
+    return bool(closes) and not closed_at_once(module, stmt, closes, (ast.Await, ast.AsyncFor, ast.AsyncWith))
 
 
 def closed_after(function: ast.AST, name: str, node: ast.AST, is_close: Callable[[ast.Name], bool]) -> bool:
