@@ -592,7 +592,7 @@ def _run_to_completion(parent: ast.AST | None, call: ast.Call) -> TypeGuard[ast.
 _RUNS = (ast.Call, ast.Await, ast.Return, ast.Raise, ast.Yield, ast.YieldFrom, ast.Break, ast.Continue)
 
 
-def closed_at_once(module: ModuleInfo, stmt: ast.AST, closes: list[ast.AST], runs: tuple[type[ast.AST], ...] = _RUNS) -> bool:
+def closed_at_once(module: ModuleInfo, stmt: ast.AST, closes: list[ast.AST], runs: tuple[type[ast.expr | ast.stmt], ...] = _RUNS) -> bool:
     """Whether a close follows the creation with nothing between that can raise, leave or
     suspend (a call, an ``await``, an exit): ``_, writer = await asyncio.open_connection(h, p)``
     then ``writer.close()``, a probe that only connects. Read by position: the handlers of a
