@@ -101,3 +101,16 @@ def test_in_a_test_gives_nothing(tmp_path):
     source = HAPPY_PATH.replace("async def main():", "async def test_login():")
     found = _check_tree(tmp_path, {"app/client.py": CLIENT, "tests/test_cli.py": source.replace("from .client", "from app.client")})
     assert found == []
+
+
+def test_closed_by_the_handler_of_the_await_gives_nothing(tmp_path):
+    # A disconnect before a retry, in the handler of the only ``await`` between the creation and
+    # it, and the client kept (UsergeTeam/Userge's plugin ``__main__.py``): that ``await`` failing
+    # leads to the close, it does not skip it.
+    source = HAPPY_PATH.replace(
+        '    await client.login("secret")\n    print("logged in")\n    await client.close()\n',
+        '    try:\n        await client.login("secret")\n    except ConnectionError:\n        await client.close()\n'
+        '        await client.login("secret")\n    setattr(main, "client", client)\n',
+    )
+    assert "ConnectionError" in source
+    assert _check_tree(tmp_path, {"app/client.py": CLIENT, "app/cli.py": source}) == []
