@@ -12,7 +12,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.first_party import supplies
 from tradelint.facts.property_getters import getters_of
 from tradelint.facts.requirements import declared
-from tradelint.facts.framework_ends import goes_on_after_errors, reached_at_unload
+from tradelint.facts.framework_ends import goes_on_after_errors, in_tests, reached_at_unload
 from tradelint.facts.library_ownership import absent_library_function
 from tradelint.facts.holders import kept_at_setup
 from tradelint.facts.mid_life import closed_mid_life_only
@@ -69,7 +69,7 @@ from tradelint.models.resources.unawaited import UnawaitedIndex, unawaited_close
 from tradelint.facts.app_startup import closed_somewhere, place_key, registers_shutdown
 from tradelint.models.resources.frame_caches import kept_by_store
 from tradelint.models.resources.statements import (
-    closed_after, closed_at_once, lent_owner_left_open, _calls_coroutine_function, _capword_callee, _closes_a_part, _dotted, _is_context_manager, _is_teardown_generator,
+    awaited_before_close, closed_after, closed_at_once, lent_owner_left_open, _calls_coroutine_function, _capword_callee, _closes_a_part, _dotted, _is_context_manager, _is_teardown_generator,
     _keyword_is_false, _replaced_before_use,
     _replaced_unclosed, _yielded,
 )
@@ -438,12 +438,15 @@ class ResourceAnalysis:
         if closes and not by_callee and closed_at_once(self.module, c.stmt, close_nodes):
             return None  # ``_, writer = await open_connection(h, p); writer.close()``: a probe
         if closes:
-            # A first-party type released on the success path is used as its class asks: the error
-            # path of a ``main()`` ends the program. Not where an ``except`` goes on without it.
+            # A first-party type released on the success path is used as its class asks in a
+            # test (its failure ends the test). Not where an ``except`` goes on without it, nor
+            # where the program goes on after the error, nor in a script's ``main()`` where an
+            # ``await`` between the creation and the close can fail (issue 28, point 5).
             swallowed = (
                 closed_where_errors_are_swallowed(self.module, close_nodes)
                 or left_open_by_a_handler(self.module, c, close_nodes)
                 or goes_on_after_errors(self.module, c.function)
+                or (not in_tests(self.module) and awaited_before_close(self.module, c.stmt, close_nodes))
             )
             return None if c.spec.first_party and not swallowed else "not_in_finally_callee" if by_callee else "not_in_finally"
         # ccxt's ``describe()`` builds an exchange just to read its metadata: no session is opened.

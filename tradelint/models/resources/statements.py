@@ -592,7 +592,9 @@ def _run_to_completion(parent: ast.AST | None, call: ast.Call) -> TypeGuard[ast.
 _RUNS = (ast.Call, ast.Await, ast.Return, ast.Raise, ast.Yield, ast.YieldFrom, ast.Break, ast.Continue)
 
 
-def closed_at_once(module: ModuleInfo, stmt: ast.AST, closes: list[ast.AST]) -> bool:
+def closed_at_once(
+    module: ModuleInfo, stmt: ast.AST, closes: list[ast.AST], runs: tuple[type[ast.expr | ast.stmt], ...] = _RUNS, answered: bool = False,
+) -> bool:
     """Whether a close follows the creation with nothing between that can raise, leave or
     suspend (a call, an ``await``, an exit): ``_, writer = await asyncio.open_connection(h, p)``
     then ``writer.close()``, a probe that only connects. Read by position: the handlers of a
@@ -607,15 +609,29 @@ def closed_at_once(module: ModuleInfo, stmt: ast.AST, closes: list[ast.AST]) -> 
     for ancestor in module.ancestors(stmt):
         if isinstance(ancestor, TRY_NODES) and any(id(s) in ancestors or s is stmt for s in getattr(ancestor, "body", ())):
             skipped.update(id(n) for handler in getattr(ancestor, "handlers", ()) for n in walk(handler))
-    running = [node for node in walk(function) if isinstance(node, _RUNS) and id(node) not in skipped]
+    running = [node for node in walk(function) if isinstance(node, runs) and id(node) not in skipped]
     for close in closes:
         statement = next((a for a in module.ancestors(close) if isinstance(a, ast.stmt)), None)
         if statement is None:
             continue
         start = (statement.lineno, statement.col_offset)
-        if start > end and not any(end < (node.lineno, node.col_offset) < start for node in running):
+        # With ``answered``, what runs in the body of a ``try`` whose handler holds the close
+        # leads to the close when it fails (``except ConnectionError: await c.disconnect()``).
+        led = {
+            id(n) for a in module.ancestors(close) if isinstance(a, TRY_NODES)
+            and any(close in walk(h) for h in getattr(a, "handlers", ())) for s in getattr(a, "body", ()) for n in walk(s)
+        } if answered else set()
+        if start > end and not any(end < (node.lineno, node.col_offset) < start for node in running if id(node) not in led):
             return True
     return False
+
+
+def awaited_before_close(module: ModuleInfo, stmt: ast.AST, closes: list[ast.AST]) -> bool:
+    """Whether an ``await`` lies between the creation and each of its closes (issue 28, point 5:
+    a close on one path of several): ``client = AsyncClient(...)``, ``await client.login(pw)``,
+    ``await client.close()`` -- a failed login or a cancellation there skips the close. Not an
+    ``await`` in the ``try`` whose handler holds the close: its failure leads to the close."""
+    return bool(closes) and not closed_at_once(module, stmt, closes, (ast.Await, ast.AsyncFor, ast.AsyncWith), answered=True)
 
 
 def closed_after(function: ast.AST, name: str, node: ast.AST, is_close: Callable[[ast.Name], bool]) -> bool:

@@ -16,8 +16,10 @@ class Feed:
 
 async def main() -> None:
     feed = Feed()
-    await feed.start()
-    await feed.stop()
+    try:
+        await feed.start()
+    finally:
+        await feed.stop()
     print("closed:", feed._session.closed)
     del feed
     gc.collect()

@@ -21,9 +21,11 @@ class Streamer:
 
 async def main() -> None:
     streamer = Streamer()
-    await streamer.start()
-    await asyncio.sleep(0.05)
-    await streamer.stop_streaming()
+    try:
+        await streamer.start()
+        await asyncio.sleep(0.05)
+    finally:
+        await streamer.stop_streaming()
     running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
     print(f"running after stop: {len(running)}")
 

@@ -23,8 +23,10 @@ async def main() -> None:
     try:
         port = server.sockets[0].getsockname()[1]
         feed = Feed()
-        await feed.connect(port)
-        await feed.close()
+        try:
+            await feed.connect(port)
+        finally:
+            await feed.close()
         try:
             await asyncio.wait_for(peer_closed.wait(), 2)
         except asyncio.TimeoutError:

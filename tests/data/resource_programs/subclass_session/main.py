@@ -31,8 +31,10 @@ class Integration:
 
 async def main() -> None:
     integration = Integration()
-    await integration.connect()
-    await integration.disconnect()
+    try:
+        await integration.connect()
+    finally:
+        await integration.disconnect()
     print(f"client closed: {integration._client.closed}")
 
 
