@@ -26,16 +26,24 @@ class Pose(BaseModel):
 '''
 
 
-def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    (tmp_path / "pyproject.toml").write_text(
-        "[project]\nname = 'app'\n[tool.tradelint]\nrename-packs = ['pydantic-v2']\n", encoding="utf-8"
+def _tradelint(root: Path, pack: str, files: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``tradelint --select TRD401`` (concise) run in ``root`` with ``files`` written there and the
+    rename pack ``pack`` configured, from this checkout."""
+    (root / "pyproject.toml").write_text(
+        f"[project]\nname = 'app'\n[tool.tradelint]\nrename-packs = ['{pack}']\n", encoding="utf-8"
     )
-    (tmp_path / "models.py").write_text(SOURCE, encoding="utf-8")
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
     return subprocess.run(
-        [sys.executable, "-m", "tradelint", "--no-cache", "--select", "TRD4", "--output-format", "concise", *args, "."],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+        [sys.executable, "-m", "tradelint", "--no-cache", "--select", "TRD401", "--output-format", "concise", *args, "."],
+        cwd=root, capture_output=True, text=True, check=False,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
     )
+
+
+def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return _tradelint(tmp_path, "pydantic-v2", {"models.py": SOURCE}, *args)
 
 
 def test_root_validator_is_reported_with_its_note_and_no_fix(tmp_path: Path) -> None:
@@ -90,15 +98,7 @@ def test_a_method_that_returns_its_receiver_types_the_call(tmp_path: Path) -> No
     # ProjectPythia's submission script: ``IssueInfo(...).create_submission()`` returns ``self``,
     # unannotated, so ``issue.submission`` is a pydantic model and ``.dict()`` was renamed. A
     # method that may return something else (``maybe``) types nothing.
-    (tmp_path / "pyproject.toml").write_text(
-        "[project]\nname = 'app'\n[tool.tradelint]\nrename-packs = ['pydantic-v2']\n", encoding="utf-8"
-    )
-    (tmp_path / "submit.py").write_text(BUILDER, encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "tradelint", "--no-cache", "--select", "TRD401", "--output-format", "concise", "."],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
-    )
+    proc = _tradelint(tmp_path, "pydantic-v2", {"submit.py": BUILDER})
     assert proc.stdout.splitlines()[:-1] == [
         "submit.py:24:10: TRD401 [*] `issue.submission.dict` was renamed: use `model_dump`",
     ]
@@ -107,17 +107,7 @@ def test_a_method_that_returns_its_receiver_types_the_call(tmp_path: Path) -> No
 def test_a_script_whose_name_is_no_identifier_resolves_its_own_classes(tmp_path: Path) -> None:
     # ``.github/workflows/collect-user-submission.py``: no import root gives it a dotted name,
     # but run as a script it is a module, and its classes type its receivers.
-    folder = tmp_path / ".github" / "workflows"
-    folder.mkdir(parents=True)
-    (tmp_path / "pyproject.toml").write_text(
-        "[project]\nname = 'app'\n[tool.tradelint]\nrename-packs = ['pydantic-v2']\n", encoding="utf-8"
-    )
-    (folder / "collect-user-submission.py").write_text(BUILDER, encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "tradelint", "--no-cache", "--select", "TRD401", "--output-format", "concise", "."],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
-    )
+    proc = _tradelint(tmp_path, "pydantic-v2", {".github/workflows/collect-user-submission.py": BUILDER})
     assert proc.stdout.splitlines()[:-1] == [
         ".github/workflows/collect-user-submission.py:24:10: TRD401 [*] `issue.submission.dict` was renamed: use `model_dump`",
     ]
@@ -137,20 +127,12 @@ def test_an_import_from_a_module_the_new_version_removed(tmp_path: Path) -> None
     # web3 7 removed ``web3.middleware.geth_poa``, where web3 6 defined the middleware that
     # ``web3.middleware`` re-exported: the import fails. Reported with the package to import the
     # new name from, and no automatic fix (renaming the name alone keeps the missing module).
-    (tmp_path / "pyproject.toml").write_text(
-        "[project]\nname = 'app'\n[tool.tradelint]\nrename-packs = ['web3-v7']\n", encoding="utf-8"
-    )
     source = (
         "from web3.middleware.geth_poa import geth_poa_middleware\n"
         "from web3.middleware import geth_poa_middleware as poa\n"
         "from web3.middleware.signing import construct_sign_and_send_raw_middleware\n"
     )
-    (tmp_path / "chain.py").write_text(source, encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "tradelint", "--no-cache", "--select", "TRD401", "--output-format", "concise", "--fix", "."],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
-    )
+    proc = _tradelint(tmp_path, "web3-v7", {"chain.py": source}, "--fix")
     assert proc.stdout.splitlines()[:-1] == [
         "chain.py:1:38: TRD401 `geth_poa_middleware` from `web3...geth_poa` was renamed: import "
         "`ExtraDataToPOAMiddleware` from `web3.middleware` (`web3...geth_poa` is gone)",
@@ -191,19 +173,11 @@ def test_importing_a_removed_module_itself(tmp_path: Path) -> None:
     # delvtech/agent0: ``from web3.middleware import geth_poa`` then ``geth_poa.geth_poa_middleware``.
     # The import of the module fails in web3 7; what the file reads of it names the successor. A
     # module of the package that is still there (``signing``) is nothing.
-    (tmp_path / "pyproject.toml").write_text(
-        "[project]\nname = 'app'\n[tool.tradelint]\nrename-packs = ['web3-v7']\n", encoding="utf-8"
-    )
     source = (
         "from web3 import Web3\nfrom web3.middleware import geth_poa\nfrom web3.middleware import signing\n\n\n"
         "def make(w3: Web3) -> None:\n    w3.middleware_onion.inject(geth_poa.geth_poa_middleware, layer=0)\n"
     )
-    (tmp_path / "setup_web3.py").write_text(source, encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "tradelint", "--no-cache", "--select", "TRD401", "--output-format", "concise", "--fix", "."],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
-    )
+    proc = _tradelint(tmp_path, "web3-v7", {"setup_web3.py": source}, "--fix")
     assert proc.stdout.splitlines()[:-1] == [
         "setup_web3.py:2:29: TRD401 `web3...geth_poa` is gone: `geth_poa.geth_poa_middleware` was renamed, "
         "import `ExtraDataToPOAMiddleware` from `web3.middleware`",
