@@ -24,7 +24,7 @@ from tradelint.facts.project_files import project_files
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import classify, self_name
 from tradelint.models.tasks.entry_objects import kept_for_the_entry
-from tradelint.models.tasks.other_objects import LOOKING_METHODS, LOOKS, OtherHolder, _ending_loads, _holder_class
+from tradelint.models.tasks.other_objects import LOOKING_METHODS, LOOKS, OtherHolder, ending_loads, holder_class
 
 
 def kept_on_entry_object(
@@ -41,7 +41,7 @@ def kept_on_entry_object(
     if store is None:
         return None
     stmt, holder, attr = store
-    found = _holder_class(module, function, holder) or _attribute_holder_class(module, function, holder)
+    found = holder_class(module, function, holder) or _attribute_holder_class(module, function, holder)
     if found is None:
         return None
     cls_module, cls = found
@@ -132,7 +132,7 @@ def _ended_at_unload(module: ModuleInfo, attr: str, reach: frozenset[str]) -> bo
         other = module if path == module.path else module.project.module_at(path)
         if other is None:
             continue
-        for node in _ending_loads(other, attr):
+        for node in ending_loads(other, attr):
             function = other.enclosing_function(node)
             while function is not None and function.name not in reach:
                 function = other.enclosing_function(function)

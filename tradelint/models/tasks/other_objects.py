@@ -70,7 +70,7 @@ def kept_on_other_object(
     in_class = isinstance(module.parent(function), ast.ClassDef)
     if (in_class and holder == self_name(function)) or holder in ("self", "cls"):
         return None
-    found = _holder_class(module, function, holder)
+    found = holder_class(module, function, holder)
     if found is None:
         return None
     cls_module, cls = found
@@ -108,7 +108,7 @@ def _ended_in_the_project(module: ModuleInfo, attr: str) -> bool:
     return bool(memo[key])
 
 
-def _holder_class(
+def holder_class(
     module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str
 ) -> tuple[ModuleInfo, ast.ClassDef] | None:
     """The first-party class ``name`` is an instance of in ``function``: made by its constructor
@@ -165,7 +165,7 @@ def _ended_by_class(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
 def _ended_anywhere(module: ModuleInfo, attr: str, skip: ast.expr | None) -> bool:
     """Whether any load of ``<x>.attr`` in ``module`` (but ``skip``) does more than look at it,
     other than to make way for a new task in the same place."""
-    return any(node is not skip for node in _ending_loads(module, attr))
+    return any(node is not skip for node in ending_loads(module, attr))
 
 
 # Per module and attribute name, the loads that end it (weakly held: they go with their module).
@@ -173,7 +173,7 @@ def _ended_anywhere(module: ModuleInfo, attr: str, skip: ast.expr | None) -> boo
 _ENDING: weakref.WeakKeyDictionary[ModuleInfo, dict[str, list[ast.Attribute]]] = weakref.WeakKeyDictionary()
 
 
-def _ending_loads(module: ModuleInfo, attr: str) -> list[ast.Attribute]:
+def ending_loads(module: ModuleInfo, attr: str) -> list[ast.Attribute]:
     """The loads of ``<x>.attr`` in ``module`` that do more than look at it, other than to make
     way for a new task in the same place, in the order of ``attribute_loads``."""
     table = _ENDING.get(module)
@@ -378,7 +378,7 @@ def _proven_in(module: ModuleInfo, root: Path, attr: str, path: Path) -> frozens
         found: set[tuple[str, str, int]] = set()
         other = module if path == module.path else module.project.module_at(path)
         if other is not None:
-            for node in _ending_loads(other, attr):
+            for node in ending_loads(other, attr):
                 proven = _instance_class(other, node)
                 if proven is not None:
                     found.add((str(proven[0].path), proven[1].name, proven[1].lineno))
@@ -405,7 +405,7 @@ def _instance_class(module: ModuleInfo, node: ast.Attribute) -> tuple[ModuleInfo
         # In an integration that can be unloaded only what the unload runs ends the instance: a
         # message handler's cancel (a reconnect's, mid-life) leaves the task running after it.
         return None
-    found = _holder_class(module, function, name)
+    found = holder_class(module, function, name)
     if found is None and isinstance(owner, ast.ClassDef):
         found = _element_class(module, owner, function, name)
     return found
@@ -444,7 +444,7 @@ def _element_class(
                 made = resolve_definition(module, value.func)
                 made = made if made is not None and isinstance(made[1], ast.ClassDef) else None
             elif isinstance(value, ast.Name):
-                made = _holder_class(module, method, value.id)
+                made = holder_class(module, method, value.id)
             else:
                 made = None
             if made is None:

@@ -20,8 +20,8 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import classify, methods_reached, self_attr, self_name
-from tradelint.models.tasks.shutdown import _method_of
-from tradelint.models.tasks.unmade_owners import _family_methods, _plain
+from tradelint.models.tasks.shutdown import method_of
+from tradelint.models.tasks.unmade_owners import family_methods, _plain
 
 
 def ended_only_in_part(module: ModuleInfo, cls: ast.ClassDef, attr: str, ends: Iterable[tuple[ModuleInfo, ast.ClassDef, ast.expr]]) -> bool:
@@ -31,14 +31,14 @@ def ended_only_in_part(module: ModuleInfo, cls: ast.ClassDef, attr: str, ends: I
     ends = list(ends)
     if not ends or not _plain(module, cls):
         return False
-    methods = _family_methods(module, cls)
+    methods = family_methods(module, cls)
     # The object's own end takes nothing to pick what it ends (``close_session(sid)`` ends one).
     releases = [name for name, method in methods.items() if is_release_name(name) and _whole(method)]
     if not releases:
         return False
     reached = set(releases) | methods_reached(methods, releases, calls_only=False)
     for owner_module, owner, node in ends:
-        method = _method_of(owner_module, owner, node)
+        method = method_of(owner_module, owner, node)
         if method is None or method.name in reached or _bookkeeping(owner_module, node):
             return False
         if not (_one_by_key(owner_module, node, attr, method) or _in_handler(owner_module, node, method)):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import classify, declares_outer
-from tradelint.models.tasks.races import _escapes, _loads, _may_end, _raced_names, is_race
+from tradelint.models.tasks.races import _escapes, _loads, may_end, raced_names, is_race
 
 # What the function reads of a task it means to let finish.
 OUTCOME = frozenset({"result", "exception", "add_done_callback"})
@@ -41,7 +41,7 @@ def losers_cancelled_without_a_winner(module: ModuleInfo, wait: ast.Call) -> Ite
         return
     if not isinstance(wait.args[0], (ast.List, ast.Set, ast.Tuple)):
         return
-    names, _ = _raced_names(function, wait.args[0])
+    names, _ = raced_names(function, wait.args[0])
     if len(names) < 2:
         return
     inside = {id(node) for node in walk(wait)}
@@ -55,7 +55,7 @@ def losers_cancelled_without_a_winner(module: ModuleInfo, wait: ast.Call) -> Ite
             continue
         if any(_reads_outcome(module, load) for load in loads):
             continue
-        ends = [load for load in loads if _may_end(module, load)]
+        ends = [load for load in loads if may_end(module, load)]
         if not ends:
             continue  # never ended at all: not this finding
         winners = [_other_still_running(module, load, name, names, function) for load in ends]

@@ -60,7 +60,7 @@ def raced_tasks(
         return
     if not (isinstance(module.parent(wait), ast.Await) and wait.args):
         return
-    names, holders = _raced_names(function, wait.args[0])
+    names, holders = raced_names(function, wait.args[0])
     if not names:
         return
     inside = {id(node) for node in walk(wait)}
@@ -79,7 +79,7 @@ def raced_tasks(
         yield RacedTask(name, stmt, label, wait)
 
 
-def _raced_names(function: ast.AsyncFunctionDef, arg: ast.expr) -> tuple[list[str], list[str]]:
+def raced_names(function: ast.AsyncFunctionDef, arg: ast.expr) -> tuple[list[str], list[str]]:
     """The task names in the waited collection, and the local collections that hold them
     (``tasks = [a, b]``; ``tasks.append(a)``)."""
     if isinstance(arg, (ast.List, ast.Set, ast.Tuple)):
@@ -215,13 +215,13 @@ def _reaches(module: ModuleInfo, body: list[ast.stmt], names: set[str]) -> bool:
     does a method a task does not have (``t.close()`` raises ``AttributeError``: NabuCasa/snitun
     ``a44ee992``)."""
     return any(
-        isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load) and _may_end(module, node)
+        isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load) and may_end(module, node)
         for stmt in body
         for node in ast.walk(stmt)
     )
 
 
-def _may_end(module: ModuleInfo, load: ast.Name) -> bool:
+def may_end(module: ModuleInfo, load: ast.Name) -> bool:
     use = classify(module, load)
     if use.kind in ("method", "attribute"):
         return use.name == "cancel"

@@ -82,7 +82,7 @@ class OwnerShutdown(TaskCreators):
         return required <= 0 and not _decorated(method)
 
     def _in_teardown(self, module: ModuleInfo, owner: ast.ClassDef, node: ast.AST, teardown: frozenset[str]) -> bool:
-        method = _method_of(module, owner, node)
+        method = method_of(module, owner, node)
         if method is None or method.name in teardown:
             return True
         for ancestor in module.ancestors(node):
@@ -184,7 +184,7 @@ def _is_cog(family: list[tuple[ModuleInfo, ast.ClassDef]]) -> bool:
     return False
 
 
-def _method_of(module: ModuleInfo, owner: ast.ClassDef, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+def method_of(module: ModuleInfo, owner: ast.ClassDef, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     """The method of ``owner`` whose body holds ``node`` (through nested functions)."""
     for ancestor in module.ancestors(node):
         if isinstance(ancestor, FUNCTION_NODES) and module.parent(ancestor) is owner:

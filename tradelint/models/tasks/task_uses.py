@@ -37,7 +37,7 @@ from tradelint.models.tasks.function_bodies import _binds
 from tradelint.models.tasks.hass_waits import cancelled_from_outside, waiting_kind
 from tradelint.models.tasks.other_objects import ended_through_instances
 from tradelint.models.tasks.partial_ends import ended_only_in_part, made_as_field
-from tradelint.models.tasks.shutdown import OwnerShutdown, _decorated, _method_of
+from tradelint.models.tasks.shutdown import OwnerShutdown, _decorated, method_of
 from tradelint.models.tasks.unmade_owners import end_of_life_methods, never_outlives
 
 if TYPE_CHECKING:
@@ -361,7 +361,7 @@ class TaskUses(OwnerShutdown):
             # A method that cancels the task and then awaits or gathers it ends it by the cancel:
             # where the end of the owner is known, that method must run there.
             cancelling = {
-                id(_method_of(module, owner, use.node))
+                id(method_of(module, owner, use.node))
                 for use in uses
                 if use.kind in ("method", "attribute") and use.name == "cancel"
             } if teardown is not None else set()
@@ -370,7 +370,7 @@ class TaskUses(OwnerShutdown):
                 if held and _in_del(module, owner, use.node):
                     continue  # ``__del__`` never runs while the task holds the object
                 at_end = teardown is None or self._in_teardown(module, owner, use.node, teardown)
-                if id(_method_of(module, owner, use.node)) in cancelling and not at_end:
+                if id(method_of(module, owner, use.node)) in cancelling and not at_end:
                     continue
                 if use.kind == "method" and use.name == "cancel" and renews_after(module, use.node, attr, class_default=True):
                     continue  # ``self.t.cancel(); self.t = create_task(...)``: a restart ends the old one only
@@ -380,9 +380,9 @@ class TaskUses(OwnerShutdown):
                     # Awaited in the object's normal flow ends it; a cog's command awaiting it
                     # (a start-up task as a readiness gate) does not end it at unload, nor does
                     # its own done callback reading its outcome.
-                    if use.kind != "await" and in_own_done_callback(owner, _method_of(module, owner, use.node), attr):
+                    if use.kind != "await" and in_own_done_callback(owner, method_of(module, owner, use.node), attr):
                         continue
-                    if at_end or not _decorated(_method_of(module, owner, use.node)):
+                    if at_end or not _decorated(method_of(module, owner, use.node)):
                         return True
                 if use.kind in ("method", "attribute") and use.name == "cancel":
                     # Cancelled by a command (``daemon stop``) but not at unload: still a leak.
@@ -413,7 +413,7 @@ class TaskUses(OwnerShutdown):
         for module, owner in self._class_family(cls, attr):
             held = _holds_its_owner(module, owner, attr)
             for node in self_attribute_loads(owner, attr):
-                method = _method_of(module, owner, node)
+                method = method_of(module, owner, node)
                 if method is None or (held and method.name == "__del__"):
                     continue
                 if elements:
@@ -668,7 +668,7 @@ def _is_empty_container(value: ast.expr | None) -> bool:
 
 
 def _in_del(module: ModuleInfo, owner: ast.ClassDef, node: ast.AST) -> bool:
-    method = _method_of(module, owner, node)
+    method = method_of(module, owner, node)
     return method is not None and method.name == "__del__"
 
 
@@ -679,7 +679,7 @@ def _holds_its_owner(module: ModuleInfo, owner: ast.ClassDef, attr: str) -> bool
     cancel there ends nothing (hifi/heisenbridge ``0234fe2d``: a send queue's task cancelled
     only in ``__del__``, running on after every disconnect)."""
     for node in self_attribute_nodes(owner, attr, ast.Store):
-        method = _method_of(module, owner, node)
+        method = method_of(module, owner, node)
         receiver = self_name(method) if method is not None else None
         stmt = module.parent(node)
         value = getattr(stmt, "value", None)

@@ -33,7 +33,7 @@ def end_of_life_methods(module: ModuleInfo, cls: ast.ClassDef, ending: Iterable[
     that ends an object) that run one of ``ending`` (the methods that end the task), themselves
     or through calls on ``self``, in the family's order."""
     ending = set(ending)
-    methods = _family_methods(module, cls)
+    methods = family_methods(module, cls)
     found: list[str] = []
     for name in methods:
         if is_release_name(name) and name != "__del__" and (name in ending or methods_reached(methods, [name], calls_only=True) & ending):
@@ -137,7 +137,7 @@ def _ended_by_owner(module: ModuleInfo, node: ast.expr, enders: frozenset[str], 
     ):
         return False
     attr = target.attr
-    methods = _family_methods(module, owner)
+    methods = family_methods(module, owner)
     calling = [
         name
         for name, method in methods.items()
@@ -162,7 +162,7 @@ def _calls_on(method: ast.FunctionDef | ast.AsyncFunctionDef, attr: str, name: s
     )
 
 
-def _family_methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+def family_methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
     """The methods of ``cls`` and its first-party bases, the nearest definition of each name."""
     methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
     for _, owner in class_and_bases(module, cls):
