@@ -9,7 +9,7 @@ import ast
 from tradelint.facts.class_body import annotation_head
 from tradelint.facts.class_family import class_and_bases, resolve_class_node, resolve_definition, subclasses_in_project
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import FUNCTION_NODES, plain_assignments, walk
+from tradelint.facts.syntax import FUNCTION_NODES, own_returns, plain_assignments, walk
 from tradelint.facts.uses import bound_once
 
 ClassRef = tuple[ModuleInfo, ast.ClassDef]
@@ -222,14 +222,7 @@ def _returns_cls(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     if not any(isinstance(d, ast.Name) and d.id == "classmethod" for d in method.decorator_list) or not method.args.args:
         return False
     first = method.args.args[0].arg
-    returns: list[ast.Return] = []
-    todo: list[ast.AST] = list(method.body)
-    while todo:
-        node = todo.pop()
-        if isinstance(node, ast.Return):
-            returns.append(node)
-        elif not isinstance(node, (*FUNCTION_NODES, ast.Lambda, ast.ClassDef)):
-            todo.extend(ast.iter_child_nodes(node))
+    returns = own_returns(method)
     return bool(returns) and all(
         isinstance(r.value, ast.Call) and isinstance(r.value.func, ast.Name) and r.value.func.id == first for r in returns
     )

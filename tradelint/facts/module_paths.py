@@ -19,7 +19,13 @@ def module_name_under(path: str, roots: Iterable[Path]) -> str | None:
     """The dotted name of the module at absolute, normal ``path`` under the first of ``roots``
     it is in where every part is an identifier: ``PurePath.relative_to`` and
     ``with_suffix("")`` in strings (both paths are absolute and normal, so a prefix of
-    whole folders is what ``relative_to`` finds), without building a ``Path`` per root."""
+    whole folders is what ``relative_to`` finds), without building a ``Path`` per root.
+
+    A script named so that nothing can import it (``collect-user-submission.py``,
+    ``matrix-commander.py``) is still a module when run: when no root gives a dotted name, its
+    own stem names it (under a root that is its folder), so that its classes and functions
+    resolve within it; never a name another module could import."""
+    script: str | None = None
     for root in roots:
         base = str(root)
         prefix = base if base.endswith(os.sep) else base + os.sep
@@ -32,17 +38,9 @@ def module_name_under(path: str, roots: Iterable[Path]) -> str | None:
             parts.pop()
         if parts and all(p.isidentifier() for p in parts):
             return ".".join(parts)
-    # A script named so that nothing can import it (``collect-user-submission.py``,
-    # ``matrix-commander.py``) is still a module when run: its own stem names it, so that its
-    # classes and functions resolve within it (never a name another module could import).
-    for root in roots:
-        base = str(root)
-        prefix = base if base.endswith(os.sep) else base + os.sep
-        rel = path[len(prefix):] if path.startswith(prefix) else ""
-        stem = rel[:-3] if rel.endswith(".py") else ""
-        if stem and os.sep not in stem and "." not in stem and stem.replace("-", "_").isidentifier():
-            return stem
-    return None
+        if script is None and rel.endswith(".py") and os.sep not in stem and "." not in stem and stem.replace("-", "_").isidentifier():
+            script = stem
+    return script
 
 
 _PACKAGING = ("pyproject.toml", "setup.py", "setup.cfg")

@@ -354,6 +354,11 @@ def own_nodes(function: ast.AST) -> Iterator[ast.AST]:
             stack.extend(ast.iter_child_nodes(node))
 
 
+def own_returns(function: ast.AST) -> list[ast.Return]:
+    """The ``return`` statements of a function's own frame (nested functions and classes aside)."""
+    return [node for node in own_nodes(function) if isinstance(node, ast.Return)]
+
+
 Exit = ast.Return | ast.Yield | ast.YieldFrom
 
 

@@ -21,7 +21,7 @@ from typing import Callable, Iterator, Mapping, NamedTuple
 from tradelint.facts.class_body import annotation_head
 from tradelint.facts.class_family import resolve_definition
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import FUNCTION_NODES, child_nodes, own_nodes, parse_expression
+from tradelint.facts.syntax import FUNCTION_NODES, child_nodes, own_returns, parse_expression
 from tradelint.facts.uses import self_name
 from tradelint.models.renames.library_classes import library_class, library_function
 
@@ -640,7 +640,7 @@ def _returns_self(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     receiver = self_name(func)
     if receiver is None or any(ast.unparse(d) in ("classmethod", "property") for d in func.decorator_list):
         return False
-    returns = [node for node in own_nodes(func) if isinstance(node, ast.Return)]
+    returns = own_returns(func)
     return bool(returns) and all(
         isinstance(node.value, ast.Name) and node.value.id == receiver for node in returns
     )
