@@ -50,6 +50,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from score_migrations import git, write_blobs  # noqa: E402  (the same mirrors, read alike)
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tradelint.facts.requirements import declares  # noqa: E402  (the files a check reads for releases)
+
 ROOT = Path(__file__).resolve().parent.parent
 TRADELINT = [sys.executable, "-m", "tradelint"]
 # The source tree put first on PYTHONPATH for every run (``--root``): this checkout by default.
@@ -104,14 +107,21 @@ def parse_manifest(text: str) -> list[Entry]:
 
 def extract(git_dir: Path, commit: str, folders: list[str], target: Path) -> int:
     """The ``.py`` files of ``commit`` under ``folders`` (``.``: the top-level files only; a
-    mirror may lack its largest blobs). Returns how many were written."""
+    mirror may lack its largest blobs), and the files declaring the project's requirements
+    (``requirements*.txt``, ``pyproject.toml``, ``setup.cfg``, ``manifest.json``) under them or in
+    a folder above one, as a checkout has them: a check reads the declared release upward from
+    each file. Returns how many were written."""
     listing = git(git_dir, "ls-tree", "-r", "-z", commit)
+    above = {""} | {"/".join(f.strip("/").split("/")[:n]) for f in folders if f != "."
+                    for n in range(1, f.strip("/").count("/") + 2)}
     wanted = []
     for record in listing.split("\0"):
         meta, _, path = record.partition("\t")
-        if not path.endswith(".py") or meta.split()[1:2] != ["blob"]:
+        if meta.split()[1:2] != ["blob"]:
             continue
-        if any((f == "." and "/" not in path) or path == f or path.startswith(f.rstrip("/") + "/") for f in folders):
+        folder, _, name = path.rpartition("/")
+        under = any((f == "." and "/" not in path) or path == f or path.startswith(f.rstrip("/") + "/") for f in folders)
+        if (path.endswith(".py") and under) or (declares(name) and (under or folder in above)):
             wanted.append((meta.split()[2], path))
     return write_blobs(git_dir, wanted, target)
 
