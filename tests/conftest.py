@@ -3,6 +3,7 @@ from __future__ import annotations
 import getpass
 import importlib.util
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -82,6 +83,22 @@ def tree_findings(tmp_path: Path, files: dict[str, str], select: str, project: b
         (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
     return sorted(
         f"{Path(f.path).name}:{f.line}:{f.column} {f.code} {f.message}" for f in check_paths(paths, select=[select])
+    )
+
+
+def rename_run(root: Path, pack: str, files: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``tradelint --select TRD401`` (concise) run in ``root`` with ``files`` written there and the
+    rename pack ``pack`` configured, from this checkout."""
+    (root / "pyproject.toml").write_text(
+        f"[project]\nname = 'app'\n[tool.tradelint]\nrename-packs = ['{pack}']\n", encoding="utf-8"
+    )
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "tradelint", "--no-cache", "--select", "TRD401", "--output-format", "concise", *args, "."],
+        cwd=root, capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
     )
 
 

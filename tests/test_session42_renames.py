@@ -3,10 +3,11 @@ generator) and no automatic fix for an import whose pack entry carries a note.""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.conftest import rename_run
 
 SOURCE = '''\
 from pydantic import BaseModel, root_validator, validator
@@ -26,24 +27,8 @@ class Pose(BaseModel):
 '''
 
 
-def _tradelint(root: Path, pack: str, files: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """``tradelint --select TRD401`` (concise) run in ``root`` with ``files`` written there and the
-    rename pack ``pack`` configured, from this checkout."""
-    (root / "pyproject.toml").write_text(
-        f"[project]\nname = 'app'\n[tool.tradelint]\nrename-packs = ['{pack}']\n", encoding="utf-8"
-    )
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    return subprocess.run(
-        [sys.executable, "-m", "tradelint", "--no-cache", "--select", "TRD401", "--output-format", "concise", *args, "."],
-        cwd=root, capture_output=True, text=True, check=False,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
-    )
-
-
 def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return _tradelint(tmp_path, "pydantic-v2", {"models.py": SOURCE}, *args)
+    return rename_run(tmp_path, "pydantic-v2", {"models.py": SOURCE}, *args)
 
 
 def test_root_validator_is_reported_with_its_note_and_no_fix(tmp_path: Path) -> None:
@@ -98,7 +83,7 @@ def test_a_method_that_returns_its_receiver_types_the_call(tmp_path: Path) -> No
     # ProjectPythia's submission script: ``IssueInfo(...).create_submission()`` returns ``self``,
     # unannotated, so ``issue.submission`` is a pydantic model and ``.dict()`` was renamed. A
     # method that may return something else (``maybe``) types nothing.
-    proc = _tradelint(tmp_path, "pydantic-v2", {"submit.py": BUILDER})
+    proc = rename_run(tmp_path, "pydantic-v2", {"submit.py": BUILDER})
     assert proc.stdout.splitlines()[:-1] == [
         "submit.py:24:10: TRD401 [*] `issue.submission.dict` was renamed: use `model_dump`",
     ]
@@ -107,7 +92,7 @@ def test_a_method_that_returns_its_receiver_types_the_call(tmp_path: Path) -> No
 def test_a_script_whose_name_is_no_identifier_resolves_its_own_classes(tmp_path: Path) -> None:
     # ``.github/workflows/collect-user-submission.py``: no import root gives it a dotted name,
     # but run as a script it is a module, and its classes type its receivers.
-    proc = _tradelint(tmp_path, "pydantic-v2", {".github/workflows/collect-user-submission.py": BUILDER})
+    proc = rename_run(tmp_path, "pydantic-v2", {".github/workflows/collect-user-submission.py": BUILDER})
     assert proc.stdout.splitlines()[:-1] == [
         ".github/workflows/collect-user-submission.py:24:10: TRD401 [*] `issue.submission.dict` was renamed: use `model_dump`",
     ]
@@ -132,7 +117,7 @@ def test_an_import_from_a_module_the_new_version_removed(tmp_path: Path) -> None
         "from web3.middleware import geth_poa_middleware as poa\n"
         "from web3.middleware.signing import construct_sign_and_send_raw_middleware\n"
     )
-    proc = _tradelint(tmp_path, "web3-v7", {"chain.py": source}, "--fix")
+    proc = rename_run(tmp_path, "web3-v7", {"chain.py": source}, "--fix")
     assert proc.stdout.splitlines()[:-1] == [
         "chain.py:1:38: TRD401 `geth_poa_middleware` from `web3...geth_poa` was renamed: import "
         "`ExtraDataToPOAMiddleware` from `web3.middleware` (`web3...geth_poa` is gone)",
@@ -177,7 +162,7 @@ def test_importing_a_removed_module_itself(tmp_path: Path) -> None:
         "from web3 import Web3\nfrom web3.middleware import geth_poa\nfrom web3.middleware import signing\n\n\n"
         "def make(w3: Web3) -> None:\n    w3.middleware_onion.inject(geth_poa.geth_poa_middleware, layer=0)\n"
     )
-    proc = _tradelint(tmp_path, "web3-v7", {"setup_web3.py": source}, "--fix")
+    proc = rename_run(tmp_path, "web3-v7", {"setup_web3.py": source}, "--fix")
     assert proc.stdout.splitlines()[:-1] == [
         "setup_web3.py:2:29: TRD401 `web3...geth_poa` is gone: `geth_poa.geth_poa_middleware` was renamed, "
         "import `ExtraDataToPOAMiddleware` from `web3.middleware`",

@@ -21,7 +21,8 @@ from typing import Callable, Iterator, Mapping, NamedTuple
 from tradelint.facts.class_body import annotation_head
 from tradelint.facts.class_family import resolve_definition
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import FUNCTION_NODES, child_nodes, own_returns, parse_expression
+from tradelint.facts.pytest_fixtures import fixture_param
+from tradelint.facts.syntax import FUNCTION_NODES, child_nodes, own_nodes, own_returns, parse_expression
 from tradelint.facts.uses import self_name
 from tradelint.models.renames.library_classes import library_class, library_function
 
@@ -525,6 +526,11 @@ class ReceiverTypes:
         for arg in args.posonlyargs + args.args + args.kwonlyargs:
             if arg.arg == receiver:
                 env.bind(arg.arg, "type", env.self_type)
+            elif arg.annotation is None and (fixture := fixture_param(self.module, func, arg.arg)) is not None:
+                # pytest passes the fixture of that name: what the fixture returns or yields.
+                values = [n.value for n in own_nodes(fixture) if isinstance(n, (ast.Return, ast.Yield))]
+                for value in values or [None]:
+                    env.bind(arg.arg, "unknown" if value is None else "value", value, self.function_env(fixture))
             else:
                 env.bind(arg.arg, "annotation" if arg.annotation is not None else "unknown", arg.annotation)
         for extra in (args.vararg, args.kwarg):
