@@ -807,6 +807,39 @@ def match_class(old_cls: ClassAPI, new: API) -> ClassAPI | None:
     return named[0] if len(named) == 1 else None
 
 
+def _unique_renames(changes: list[Change]) -> dict[str, Change]:
+    """Class members renamed to one successor wherever they were (``encode_abi`` -> ``encode``)."""
+    found: dict[str, Change] = {}
+    clashes: set[str] = set()
+    for change in changes:
+        if change.new is None:
+            continue
+        if found.setdefault(change.old, change).new != change.new:
+            clashes.add(change.old)
+    return {old: change for old, change in found.items() if old not in clashes}
+
+
+def _bound_method_successor(
+    before: Definition, now_defs: dict[str, Definition], renames: dict[str, Change],
+) -> tuple[str, str, str | None] | None:
+    """A module name bound to a method of a module-level object (eth-abi 3's ``encode_abi =
+    default_codec.encode_abi``) whose method was renamed (``ABICodec.encode_abi`` -> ``encode``):
+    the one name the new version binds to the successor on the same object (``encode =
+    default_codec.encode``)."""
+    attr = before.alias_of
+    suffix = f"attr={attr!r}, ctx=Load())"
+    if before.role != "attribute" or attr not in renames or not before.shape.startswith("Attribute(value=") \
+            or not before.shape.endswith(suffix):
+        return None
+    change = renames[attr]
+    wanted = before.shape[: -len(suffix)] + f"attr={change.new!r}, ctx=Load())"
+    hits = [name for name, d in now_defs.items() if d.role == "attribute" and d.shape == wanted]
+    if len(hits) != 1:
+        return None
+    return hits[0], (f"bound to the method `{attr}` of a module-level object, which became `{change.new}` "
+                     f"({change.evidence}); the new version binds `{hits[0]}` to `{change.new}` of the same object"), change.note
+
+
 def compare(old: API, new: API) -> list[Change]:
     changes: list[Change] = []
     for path, old_cls in sorted(old.classes.items()):
@@ -842,6 +875,7 @@ def compare(old: API, new: API) -> list[Change]:
                     subs.append(matched.path)
             change.subclasses = tuple(subs)
         changes += own
+    method_renames = _unique_renames(changes)
     for module, names in sorted(old.modules.items()):
         now = new.modules.get(module)
         if now is None:
@@ -857,7 +891,7 @@ def compare(old: API, new: API) -> list[Change]:
 
         paired = pair(gone, now_defs, came, new.tables, lookup)
         for name in sorted(gone):
-            found = paired.get(name)
+            found = paired.get(name) or _bound_method_successor(gone[name], now_defs, method_renames)
             changes.append(Change(module, name, found[0] if found else None, found[1] if found else "gone",
                                   "module", old_owner=module, note=found[2] if found else None))
         for name in sorted(n for n in names if n in now):

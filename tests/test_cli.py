@@ -173,7 +173,7 @@ def test_per_file_ignores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
         ("[tool.tradelint]\nrenames = { 'a' = 'b', 'b' = 'a' }\n", ":2:13: [tool.tradelint] key 'renames.a': 'a' -> 'b' and 'b' -> 'a' chain or cycle; give each old name its final new name"),
         ("[tool.tradelint]\nresources = { 'lib.Client' = 3 }\n", ":2:15: [tool.tradelint] key 'resources.lib.Client': expected a close method name, got 3"),
         ("[tool.tradelint]\nper-file-ignores = { 'tests/*' = ['XYZ1'] }\n", ":2:22: [tool.tradelint] key 'per-file-ignores.tests/*': unknown rule code or prefix 'XYZ1'"),
-        ("[tool.tradelint]\nrename-packs = ['web3-v6', 'web3-v9']\n", ":2:1: [tool.tradelint] key 'rename-packs': unknown rename pack 'web3-v9' (available: ccxt-exchange-ids, driftpy-0.7, eth-account-0.13, numpy-2, pandas-2, pydantic-v2, web3-v6, web3-v7)"),
+        ("[tool.tradelint]\nrename-packs = ['web3-v6', 'web3-v9']\n", ":2:1: [tool.tradelint] key 'rename-packs': unknown rename pack 'web3-v9' (available: ccxt-exchange-ids, driftpy-0.7, eth-abi-4, eth-account-0.13, numpy-2, pandas-2, pydantic-v2, web3-v6, web3-v7)"),
         ("[tool.tradelint]\nrename-packs = 'web3-v6'\n", ":2:1: [tool.tradelint] key 'rename-packs': expected a list of strings, got 'web3-v6'"),
         ("[tool.tradelint]\nrenames-unknown-receivers = 'yes'\n", ":2:1: [tool.tradelint] key 'renames-unknown-receivers': expected true or false, got 'yes'"),
     ],

@@ -184,6 +184,7 @@ HIT_BY_TEAMS = {
                 ("web3.Web3", "isConnected"), ("web3.Web3", "toChecksumAddress"), ("web3.Web3", "isChecksumAddress"),
                 ("web3.eth.Eth", "getTransactionCount"), ("web3.Web3", "clientVersion")},
     "eth-account-0.13": {("eth_account.datastructures.SignedTransaction", "rawTransaction")},
+    "eth-abi-4": {("eth_abi", "decode_single"), ("eth_abi", "encode_abi")},
     "numpy-2": {("numpy", "NaN"), ("numpy", "NAN"), ("numpy", "Inf"), ("numpy", "float_")},
     "pandas-2": {("pandas.Series", "iteritems"), ("pandas.Series", "is_monotonic")},
     "ccxt-exchange-ids": {("ccxt", "okex"), ("ccxt.async_support", "mexc3"), ("ccxt", "hitbtc3"), ("ccxt", "bitcoincom")},

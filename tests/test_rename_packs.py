@@ -31,7 +31,7 @@ from tradelint.core.rename_packs import (
 )
 
 REQUIRED = {
-    "web3-v6", "web3-v7", "eth-account-0.13", "pydantic-v2", "pandas-2", "numpy-2", "ccxt-exchange-ids",
+    "web3-v6", "web3-v7", "eth-account-0.13", "eth-abi-4", "pydantic-v2", "pandas-2", "numpy-2", "ccxt-exchange-ids",
     "driftpy-0.7",
 }
 # Read from source, not imported: see the module docstring.
