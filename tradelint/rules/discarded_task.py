@@ -208,6 +208,7 @@ class DiscardedTask(Rule):
         "and the unload neither waits for nor cancels it"
     )
     PERPETUAL_HELP = "The keeper holds the task until it ends, and it never does: it runs on after the object's end"
+    FACTORY_HELP = "No caller keeps the task: nothing can cancel it at its owner's end, and it can be collected mid-run"
     WEAK_HELP = "a weak container, like the event loop, lets the task be garbage-collected mid-run"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
@@ -225,6 +226,14 @@ class DiscardedTask(Rule):
                     None,
                     fit_help("`{function}()` only gives it a done callback and returns it; a dropped task is "
                              "collected mid-run", function=site.function.name),
+                )
+            elif site.problem == "factory_dropped":
+                yield Report(
+                    site.node,
+                    fit("task from `{label}(...)` is returned by `{name}()`, and every call of it drops the task; keep it "
+                        "in `{name}()` or in a caller", label=site.label, name=site.name),
+                    None,
+                    self.FACTORY_HELP,
                 )
             elif site.problem == "hass_waits":
                 yield Report(
