@@ -1,24 +1,36 @@
-"""A task factory whose callers all drop the task it returns: ``def _register(hass, entry):
-return asyncio.create_task(_subscribe(hass, entry))``, called only as a statement. The factory
-picks the work (its coroutine is not one the caller hands in, as a wrapper's is) and hands the
-only reference to callers that throw it away: nothing can cancel the task at the owner's end,
-and the fix belongs where the task is made (iMicknl/ha-nest-protect ``0599dcfa``: the polling
-subscription ran on after every unload). Each dropping call is reported too, as before.
+"""Tasks made by a factory: a first-party function that makes a task of a coroutine it picks
+itself and returns it (``def _register(hass, entry): return asyncio.create_task(
+_subscribe(hass, entry))``). The factory picks the work, as a wrapper of what its caller hands
+in does not, and the task is made where it returns it: what its callers do with the task is
+judged across the project (tests aside), and a finding goes where the task is made.
 
-Ownership is judged across the project (tests aside): every call of a function of that name,
-in any module, must drop the result (a statement of its own, or an awaited async factory's
-result as a statement); one call that keeps it (binds, stores, passes, awaits or returns the
-task) or a reference to the function that is not a call (handed on as a callback, whose caller
-is not known) is an owner that may end it, and then nothing is reported."""
+- Every call drops the task (a statement of its own, or an awaited async factory's result as a
+  statement): nothing can cancel it at its owner's end, and the fix belongs in the factory
+  (iMicknl/ha-nest-protect ``0599dcfa``: the polling subscription ran on after every unload).
+  Each dropping call is reported too, as before.
+- Its only call keeps the task on ``self`` (an attribute, a collection) where nothing ends it at
+  the object's end: the finding for that attribute goes to the factory's ``return``, where the
+  task is made (bachya/ecowitt2mqtt ``b3eabfa9``: the MQTT loop tasks of a factory method, kept in
+  a list cancelled only in an ``except``).
+
+A call that keeps the task otherwise (binds, passes, awaits or returns it), or a reference to
+the function that is not a call (handed on as a callback, whose caller is not known: a nested
+``get_waiter`` given to a runner), is an owner that may end it: the first is then not reported,
+and the second keeps its finding at the call."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import Callable
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.project_files import files_naming
+from tradelint.facts.syntax import FUNCTION_NODES, class_method, own_returns
+from tradelint.facts.uses import self_name
 from tradelint.models.tasks.other_objects import is_test_path, search_root
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def dropped_factory(module: ModuleInfo, call: ast.Call, expr: ast.expr) -> tuple[ast.stmt, str, int] | None:
@@ -29,6 +41,48 @@ def dropped_factory(module: ModuleInfo, call: ast.Call, expr: ast.expr) -> tuple
     stmt = module.parent(expr)
     if not isinstance(stmt, ast.Return) or stmt.value is not expr:
         return None
+    function = _factory(module, call)
+    if function is None:
+        return None
+    uses = _call_uses(module, function)
+    if not uses or not all(dropped for *_, dropped in uses):
+        return None
+    return stmt, function.name, len(uses)
+
+
+def made_by_factory(module: ModuleInfo, call: ast.Call, is_task: Callable[[ast.Call], bool]) -> ast.Return | None:
+    """The ``return`` of the factory that ``call`` (``self.make(...)`` or ``make(...)``, of a
+    method of the caller's class or a function of its module) runs, when it returns a task it
+    makes of a coroutine it picks (its only ``return``) and ``call`` is its only call in the
+    project: where the task the caller keeps is made; else None."""
+    func = call.func
+    function: ast.AST | None = None
+    caller = module.enclosing_function(call)
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and caller is not None:
+        cls = module.parent(caller)
+        if isinstance(cls, ast.ClassDef) and func.value.id == self_name(caller):
+            function = class_method(cls, func.attr)
+    elif isinstance(func, ast.Name):
+        function = next(
+            (s for s in module.tree.body if isinstance(s, FUNCTION_NODES) and s.name == func.id), None
+        )
+    if not isinstance(function, FUNCTION_NODES) or isinstance(function, ast.AsyncFunctionDef):
+        return None
+    returns = own_returns(function)
+    if len(returns) != 1 or not isinstance(made := returns[0].value, ast.Call) or not is_task(made):
+        return None
+    if _factory(module, made) is not function:
+        return None
+    uses = _call_uses(module, function)
+    if uses is None or len(uses) != 1 or uses[0][:3] != (str(module.path), call.lineno, call.col_offset):
+        return None
+    return returns[0]
+
+
+def _factory(module: ModuleInfo, call: ast.Call) -> Function | None:
+    """The module-level function or method of a module-level class that ``call``, a creator,
+    runs directly in, when it makes its task of a coroutine it picks (not one its caller hands
+    in: a wrapper's callers are told where they drop the task)."""
     function = module.enclosing_function(call)
     if function is None or module.enclosing_scope(call) is not function or function.name.startswith("__"):
         return None
@@ -38,45 +92,46 @@ def dropped_factory(module: ModuleInfo, call: ast.Call, expr: ast.expr) -> tuple
     if not isinstance(owner, ast.Module):
         return None  # a nested helper is handed on (``get_waiter=get_waiter``): its callers are not known
     if not (call.args and isinstance(call.args[0], ast.Call)) or _given(function, call.args[0]):
-        return None  # a wrapper of what the caller gives: the callers are told where they drop it
-    dropped = _dropping_calls(module, function)
-    return None if dropped is None else (stmt, function.name, dropped)
+        return None
+    return function
 
 
-def _given(function: ast.FunctionDef | ast.AsyncFunctionDef, coro: ast.Call) -> bool:
+def _given(function: Function, coro: ast.Call) -> bool:
     """Whether the coroutine's function is one the caller hands in (a parameter, or an
     attribute of one other than ``self``/``cls``): the caller picks the work."""
-    params = [a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)]
-    if function.args.vararg is not None:
-        params.append(function.args.vararg.arg)
-    if function.args.kwarg is not None:
-        params.append(function.args.kwarg.arg)
+    args = function.args
+    params = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+    params += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
     root: ast.expr = coro.func
     while isinstance(root, ast.Attribute):
         root = root.value
     if not isinstance(root, ast.Name) or root.id not in params:
         return False
-    return not (root is not coro.func and params and root.id == params[0] and root.id in ("self", "cls"))
+    return not (root is not coro.func and root.id == params[0] and root.id in ("self", "cls"))
 
 
-def _dropping_calls(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> int | None:
-    """How many calls of ``function``'s name the project makes (tests aside), when there is one
-    and every one drops the result and the name is used in no other way; else None."""
+Call = tuple[str, int, int, bool]  # a call's file, line and column, and whether it drops the result
+
+
+def _call_uses(module: ModuleInfo, function: Function) -> list[Call] | None:
+    """Every call of ``function``'s name in the project (tests aside), each with whether it drops
+    the result (a statement of its own; for an ``async def``, the ``await`` of it); None when
+    the name is used in another way (handed on, looked up) or outside a project."""
     root = search_root(module)
     if root is None:
         return None
     name = function.name
     module.project.note_scan(f"mentions {name}", root)  # for the cache, memo or not
     memo = module.project.scan_memo(name)
-    key = ("callers-drop", root, name, isinstance(function, ast.AsyncFunctionDef))
+    key = ("factory-calls", root, name, isinstance(function, ast.AsyncFunctionDef))
     if key not in memo:
-        memo[key] = _count_drops(module, root, name, isinstance(function, ast.AsyncFunctionDef))
+        memo[key] = _scan_calls(module, root, name, isinstance(function, ast.AsyncFunctionDef))
     found = memo[key]
-    return found if isinstance(found, int) else None
+    return found if isinstance(found, list) else None
 
 
-def _count_drops(module: ModuleInfo, root: Path, name: str, awaited: bool) -> int | None:
-    dropped = 0
+def _scan_calls(module: ModuleInfo, root: Path, name: str, awaited: bool) -> list[Call] | None:
+    found: list[Call] = []
     needle = name.encode()
     for path, data in files_naming(module.project, root, name):
         if needle not in data or is_test_path(path):
@@ -97,7 +152,5 @@ def _count_drops(module: ModuleInfo, root: Path, name: str, awaited: bool) -> in
             used = other.parent(holder)
             if awaited:  # ``await factory()`` gives the task; a bare call only a coroutine
                 used = other.parent(used) if isinstance(used, ast.Await) else None
-            if not isinstance(used, ast.Expr):
-                return None
-            dropped += 1
-    return dropped or None
+            found.append((str(path), holder.lineno, holder.col_offset, isinstance(used, ast.Expr)))
+    return found

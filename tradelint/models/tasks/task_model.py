@@ -41,7 +41,7 @@ from tradelint.models.tasks.entry_stores import kept_on_entry_object
 from tradelint.models.tasks.other_objects import callers_keep, kept_on_other_object
 from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method, names_something
 from tradelint.models.tasks.task_factories import tasks_kept_by_a_factory
-from tradelint.models.tasks.returned_tasks import dropped_factory
+from tradelint.models.tasks.returned_tasks import dropped_factory, made_by_factory
 from tradelint.models.tasks.site_apis import (
     CALL_SITE_APIS, EMITTER_APIS, HASS_CREATORS, LAMBDA_HOLDER_APIS, SITE_ATTRIBUTES,
 )
@@ -133,6 +133,10 @@ class TaskAnalysis(TaskOwners):
                         continue
                     owned.add((made, "closure"))
                     site = replace(site, problem="closure_local", node=made)
+            if site is not None and site.problem in ("self", "self_elements") and (
+                made := made_by_factory(module, site.call, lambda c: self.creator_label(c) is not None)
+            ) is not None:
+                site = replace(site, node=made)  # reported where the task is made, in its factory
             if site is not None:
                 if site.problem in ("self", "self_elements", "self_loop", "self_owner", "hass_waits_self"):
                     # One finding per owned thing: the attribute, at its first creation.
