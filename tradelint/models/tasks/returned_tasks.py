@@ -21,6 +21,7 @@ and the second keeps its finding at the call."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -91,23 +92,40 @@ def _factory(module: ModuleInfo, call: ast.Call) -> Function | None:
         owner = module.parent(owner)
     if not isinstance(owner, ast.Module):
         return None  # a nested helper is handed on (``get_waiter=get_waiter``): its callers are not known
-    if not (call.args and isinstance(call.args[0], ast.Call)) or _given(function, call.args[0]):
+    if not (call.args and isinstance(call.args[0], ast.Call)) or _given(module, function, call.args[0]):
         return None
     return function
 
 
-def _given(function: Function, coro: ast.Call) -> bool:
-    """Whether the coroutine's function is one the caller hands in (a parameter, or an
-    attribute of one other than ``self``/``cls``): the caller picks the work."""
+def _given(module: ModuleInfo, function: Function, coro: ast.Call) -> bool:
+    """Whether the work is one the caller hands in: the coroutine's function is a parameter (or
+    an attribute of one other than ``self``/``cls``), or a parameter goes into the coroutine as
+    an awaitable (annotated ``Coroutine``/``Awaitable``, or awaited by the module's coroutine
+    function that takes it: hummingbot's ``ensure_future(safe_wrapper(coro))``)."""
     args = function.args
-    params = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
-    params += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs, *(a for a in (args.vararg, args.kwarg) if a is not None)]
+    params = [a.arg for a in every]
     root: ast.expr = coro.func
     while isinstance(root, ast.Attribute):
         root = root.value
-    if not isinstance(root, ast.Name) or root.id not in params:
-        return False
-    return not (root is not coro.func and root.id == params[0] and root.id in ("self", "cls"))
+    if isinstance(root, ast.Name) and root.id in params:
+        return not (root is not coro.func and root.id == params[0] and root.id in ("self", "cls"))
+    awaitables = {a.arg for a in every if a.annotation is not None and _AWAITABLE.search(ast.unparse(a.annotation))}
+    callee = next(
+        (s for s in module.tree.body if isinstance(s, ast.AsyncFunctionDef) and isinstance(coro.func, ast.Name)
+         and s.name == coro.func.id), None,
+    )
+    taken = [a.arg for a in (*callee.args.posonlyargs, *callee.args.args)] if callee is not None else []
+    awaited = {n.value.id for n in ast.walk(callee) if isinstance(n, ast.Await) and isinstance(n.value, ast.Name)} if callee else set()
+    for index, arg in enumerate(coro.args):
+        if isinstance(arg, ast.Name) and arg.id in params and (
+            arg.id in awaitables or (index < len(taken) and taken[index] in awaited)
+        ):
+            return True
+    return False
+
+
+_AWAITABLE = re.compile(r"\b(Coroutine|Awaitable|Future|Task)\b")
 
 
 Call = tuple[str, int, int, bool]  # a call's file, line and column, and whether it drops the result

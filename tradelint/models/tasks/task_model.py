@@ -134,9 +134,9 @@ class TaskAnalysis(TaskOwners):
                     owned.add((made, "closure"))
                     site = replace(site, problem="closure_local", node=made)
             if site is not None and site.problem in ("self", "self_elements") and (
-                made := made_by_factory(module, site.call, lambda c: self.creator_label(c) is not None)
+                factory_return := made_by_factory(module, site.call, lambda c: self.creator_label(c) is not None)
             ) is not None:
-                site = replace(site, node=made)  # reported where the task is made, in its factory
+                site = replace(site, node=factory_return)  # reported where the task is made, in its factory
             if site is not None:
                 if site.problem in ("self", "self_elements", "self_loop", "self_owner", "hass_waits_self"):
                     # One finding per owned thing: the attribute, at its first creation.
@@ -527,9 +527,9 @@ class TaskAnalysis(TaskOwners):
         function = module.enclosing_function(call)
         if function is None or module.enclosing_scope(call) is not function:
             return None
-        if isinstance(parent, ast.Return) and (made := dropped_factory(module, call, expr)) is not None:
+        if isinstance(parent, ast.Return) and (dropped := dropped_factory(module, call, expr)) is not None:
             # ``return create_task(self._poll())`` that every caller in the project drops.
-            return TaskSite(call, "factory_dropped", label, made[0], made[1], function, None, False, str(made[2]))
+            return TaskSite(call, "factory_dropped", label, dropped[0], dropped[1], function, None, False, str(dropped[2]))
         at_setup = kept_by_integration(module, function, value_holding(module, expr))
         if at_setup is not None:
             # ``hass.data[DOMAIN]["listener"] = create_task(...)`` in the setup: nothing that runs
