@@ -94,6 +94,17 @@ def test_wrapper_of_the_callers_coroutine_is_reported_at_the_callers_only(tmp_pa
     assert _check_tree(tmp_path, files) == [f"setup.py:5:5 {DROPPED}", f"setup.py:9:5 {DROPPED}"]
 
 
+def test_factory_of_an_awaitable_the_caller_hands_in_is_a_wrapper(tmp_path: Path) -> None:
+    # hummingbot's ``safe_ensure_future``: the coroutine awaits what the caller gives.
+    wrapper = (
+        "import asyncio\n\n\nasync def safe_wrapper(c):\n    return await c\n\n\n"
+        "def _register(coro):\n    return asyncio.ensure_future(safe_wrapper(coro))\n"
+    )
+    setup = SETUP_DROPS.replace("_register(client)", "_register(client.poll())")
+    files = {"app/__init__.py": "", "app/tasks.py": wrapper, "app/setup.py": setup}
+    assert _check_tree(tmp_path, files) == [f"setup.py:5:5 {DROPPED}", f"setup.py:9:5 {DROPPED}"]
+
+
 def test_factory_dropped_only_by_tests_is_not_reported(tmp_path: Path) -> None:
     test = "from app.tasks import _register\n\n\nasync def test_it(client):\n    _register(client)\n"
     files = {"app/__init__.py": "", "app/tasks.py": FACTORY, "tests/test_tasks.py": test}

@@ -60,6 +60,20 @@ class DiscardedTask(Rule):
         return task
     ```
 
+    A *task factory*, a function that makes a task of a coroutine it picks itself and returns it
+    (not a wrapper of a coroutine or awaitable its caller hands in), is reported at its `return`
+    when every call of it in the project (tests aside) drops the task: the callers leave it to
+    nobody, and the fix belongs where it is made (iMicknl/ha-nest-protect `0599dcfa`); each
+    dropping call is reported too. A call that keeps or awaits the task, or the function handed
+    on by reference (`runner(get_waiter=_register)`), whose caller is not known, makes none:
+    ```python
+    def _register(hass, entry):
+        return asyncio.create_task(_subscribe(hass, entry))   # reported: no caller keeps it
+
+    async def async_setup_entry(hass, entry):
+        _register(hass, entry)                                  # reported
+    ```
+
     In a Home Assistant integration, `hass.async_create_task(...)` (or a config entry's
     `entry.async_create_task(hass, ...)`) keeps its task, and Home Assistant waits for it when
     it stops, where no entry is unloaded and no entity removed. Thrown away, such a task is
