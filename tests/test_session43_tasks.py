@@ -105,6 +105,15 @@ def test_factory_of_an_awaitable_the_caller_hands_in_is_a_wrapper(tmp_path: Path
     assert _check_tree(tmp_path, files) == [f"setup.py:5:5 {DROPPED}", f"setup.py:9:5 {DROPPED}"]
 
 
+def test_public_factory_outside_a_project_is_not_judged(tmp_path: Path) -> None:
+    # No project marker: a sibling package (not checked here) may keep what ``register`` returns.
+    factory = FACTORY.replace("_register", "register")
+    setup = SETUP_DROPS.replace("_register", "register")
+    files = {"app/__init__.py": "", "app/tasks.py": factory, "app/setup.py": setup}
+    dropped = DROPPED.replace("_register", "register")
+    assert tree_findings(tmp_path, files, select="TRD3") == [f"setup.py:5:5 {dropped}", f"setup.py:9:5 {dropped}"]
+
+
 def test_factory_dropped_only_by_tests_is_not_reported(tmp_path: Path) -> None:
     test = "from app.tasks import _register\n\n\nasync def test_it(client):\n    _register(client)\n"
     files = {"app/__init__.py": "", "app/tasks.py": FACTORY, "tests/test_tasks.py": test}

@@ -65,7 +65,8 @@ class DiscardedTask(Rule):
     when every call of it in the project (tests aside) drops the task: the callers leave it to
     nobody, and the fix belongs where it is made (iMicknl/ha-nest-protect `0599dcfa`); each
     dropping call is reported too. A call that keeps or awaits the task, or the function handed
-    on by reference (`runner(get_waiter=_register)`), whose caller is not known, makes none:
+    on by reference (`runner(get_waiter=_register)`), whose caller is not known, makes none;
+    in a package without a project marker, only a private function (`_register`) is judged:
     ```python
     def _register(hass, entry):
         return asyncio.create_task(_subscribe(hass, entry))   # reported: no caller keeps it

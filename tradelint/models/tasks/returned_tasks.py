@@ -16,7 +16,8 @@ judged across the project (tests aside), and a finding goes where the task is ma
 A call that keeps the task otherwise (binds, passes, awaits or returns it), or a reference to
 the function that is not a call (handed on as a callback, whose caller is not known: a nested
 ``get_waiter`` given to a runner), is an owner that may end it: the first is then not reported,
-and the second keeps its finding at the call."""
+and the second keeps its finding at the call. Without a project marker (a package checked on its
+own) only a private function (``_register``) is judged: a sibling package may call a public one."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.project_files import files_naming
+from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.syntax import FUNCTION_NODES, class_method, own_returns
 from tradelint.facts.uses import self_name
 from tradelint.models.tasks.other_objects import is_test_path, search_root
@@ -136,9 +137,11 @@ def _call_uses(module: ModuleInfo, function: Function) -> list[Call] | None:
     the result (a statement of its own; for an ``async def``, the ``await`` of it); None when
     the name is used in another way (handed on, looked up) or outside a project."""
     root = search_root(module)
-    if root is None:
-        return None
     name = function.name
+    if root is None or (not name.startswith("_") and project_root(module) is None):
+        # Without a project marker the search covers the outermost package only: a public
+        # function may be called (and its task kept) by a sibling package.
+        return None
     module.project.note_scan(f"mentions {name}", root)  # for the cache, memo or not
     memo = module.project.scan_memo(name)
     key = ("factory-calls", root, name, isinstance(function, ast.AsyncFunctionDef))
