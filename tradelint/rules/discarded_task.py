@@ -60,6 +60,21 @@ class DiscardedTask(Rule):
         return task
     ```
 
+    A *task factory*, a function that makes a task of a coroutine it picks itself and returns it
+    (not a wrapper of a coroutine or awaitable its caller hands in), is reported at its `return`
+    when every call of it in the project (tests aside) drops the task: the callers leave it to
+    nobody, and the fix belongs where it is made (iMicknl/ha-nest-protect `0599dcfa`); each
+    dropping call is reported too. A call that keeps or awaits the task, or the function handed
+    on by reference (`runner(get_waiter=_register)`), whose caller is not known, makes none;
+    in a package without a project marker, only a private function (`_register`) is judged:
+    ```python
+    def _register(hass, entry):
+        return asyncio.create_task(_subscribe(hass, entry))   # reported: no caller keeps it
+
+    async def async_setup_entry(hass, entry):
+        _register(hass, entry)                                  # reported
+    ```
+
     In a Home Assistant integration, `hass.async_create_task(...)` (or a config entry's
     `entry.async_create_task(hass, ...)`) keeps its task, and Home Assistant waits for it when
     it stops, where no entry is unloaded and no entity removed. Thrown away, such a task is
@@ -208,6 +223,7 @@ class DiscardedTask(Rule):
         "and the unload neither waits for nor cancels it"
     )
     PERPETUAL_HELP = "The keeper holds the task until it ends, and it never does: it runs on after the object's end"
+    FACTORY_HELP = "No caller keeps the task: nothing can cancel it at its owner's end, and it can be collected mid-run"
     WEAK_HELP = "a weak container, like the event loop, lets the task be garbage-collected mid-run"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
@@ -225,6 +241,14 @@ class DiscardedTask(Rule):
                     None,
                     fit_help("`{function}()` only gives it a done callback and returns it; a dropped task is "
                              "collected mid-run", function=site.function.name),
+                )
+            elif site.problem == "factory_dropped":
+                yield Report(
+                    site.node,
+                    fit("task from `{label}(...)` is returned by `{name}()`, and every call of it drops the task; keep it "
+                        "in `{name}()` or in a caller", label=site.label, name=site.name),
+                    None,
+                    self.FACTORY_HELP,
                 )
             elif site.problem == "hass_waits":
                 yield Report(

@@ -302,6 +302,18 @@ class TaskOnSelfNeverAwaited(Rule):
     is judged as one stored on `self`: Home Assistant holds it until it stops, and only the
     collection can end it at the entry's unload (fdebrus/Nikobus-HA `e847601a`).
 
+    A task made by a factory method (or a function of the module) that makes it of a coroutine
+    it picks and returns it, kept on `self` by the factory's only call in the project, is
+    reported at the factory's `return`, where the task is made (bachya/ecowitt2mqtt `b3eabfa9`);
+    a factory called from two places keeps the finding where the task is first stored:
+    ```python
+    def _create_loop_task(self, queue):
+        return asyncio.create_task(self._loop(queue))   # reported: `stop()` never ends it
+
+    def on_payload(self, queue):
+        self._loop_tasks.append(self._create_loop_task(queue))
+    ```
+
     ## Why is this bad?
     The service's `shutdown()` returns while the task runs on; when the loop closes the task is
     destroyed while pending, and tests that start and stop the service leak it

@@ -41,6 +41,7 @@ from tradelint.models.tasks.entry_stores import kept_on_entry_object
 from tradelint.models.tasks.other_objects import callers_keep, kept_on_other_object
 from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method, names_something
 from tradelint.models.tasks.task_factories import tasks_kept_by_a_factory
+from tradelint.models.tasks.returned_tasks import dropped_factory, made_by_factory
 from tradelint.models.tasks.site_apis import (
     CALL_SITE_APIS, EMITTER_APIS, HASS_CREATORS, LAMBDA_HOLDER_APIS, SITE_ATTRIBUTES,
 )
@@ -122,7 +123,7 @@ class TaskAnalysis(TaskOwners):
                 ):
                     continue
             site = self._call_site(call)
-            if site is not None and site.problem in ("discarded", "local", "container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "generator_exit", "local_some_errors", "collection_some_errors") and self._kept_by_factory:
+            if site is not None and site.problem in ("discarded", "local", "container", "local_some_paths", "local_awaited_some_paths", "local_error_paths", "generator_exit", "local_some_errors", "collection_some_errors", "factory_dropped") and self._kept_by_factory:
                 # The project's own task factory holds every task until it is done (electrum).
                 continue
             if site is not None and site.problem == "local":
@@ -132,6 +133,10 @@ class TaskAnalysis(TaskOwners):
                         continue
                     owned.add((made, "closure"))
                     site = replace(site, problem="closure_local", node=made)
+            if site is not None and site.problem in ("self", "self_elements") and (
+                factory_return := made_by_factory(module, site.call, lambda c: self.creator_label(c) is not None)
+            ) is not None:
+                site = replace(site, node=factory_return)  # reported where the task is made, in its factory
             if site is not None:
                 if site.problem in ("self", "self_elements", "self_loop", "self_owner", "hass_waits_self"):
                     # One finding per owned thing: the attribute, at its first creation.
@@ -522,6 +527,9 @@ class TaskAnalysis(TaskOwners):
         function = module.enclosing_function(call)
         if function is None or module.enclosing_scope(call) is not function:
             return None
+        if isinstance(parent, ast.Return) and (dropped := dropped_factory(module, call, expr)) is not None:
+            # ``return create_task(self._poll())`` that every caller in the project drops.
+            return TaskSite(call, "factory_dropped", label, dropped[0], dropped[1], function, None, False, str(dropped[2]))
         at_setup = kept_by_integration(module, function, value_holding(module, expr))
         if at_setup is not None:
             # ``hass.data[DOMAIN]["listener"] = create_task(...)`` in the setup: nothing that runs
