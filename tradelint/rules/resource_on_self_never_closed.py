@@ -126,7 +126,13 @@ class ResourceOnSelfNeverClosed(Rule):
     (`await self.writer.drain()`, then `self.writer.close()`), with no `try` around either,
     is skipped by the error that resource raises once it is broken (a reset connection), the
     moment it most needs closing: reported, "close it in a `finally`" (jmccrohan/pysolarmanv5
-    `877cc808`). An `await` of something else before the close is not judged here:
+    `877cc808`); so is an own method awaited there that does (`await self.logout()` posting
+    through `self._session`) when the method that made it can fail after it, outside any `try`
+    (a failed login leaves what the logout needs unset: Gobot1234/steam.py `9297f798`). And for
+    one `__init__` makes (held before any start), a release that first dereferences what
+    `__init__` leaves `None` (`if self.ws.open:`), untested, fails on an instance that never
+    started: "test it first" (Rapptz/discord.py `5a2b8e2c`). An `await` of something else before
+    the close is not judged here:
     ```python
     async def disconnect(self):
         self.writer.write(b"")
