@@ -342,7 +342,7 @@ def _handed_on(module: ModuleInfo, function: ast.AST) -> bool:
             t.id for n in ast.walk(module.tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
             and isinstance(n.value.func, ast.Name) and n.value.func.id == owner.name for t in n.targets if isinstance(t, ast.Name)
         }
-        uses = [n for n in ast.walk(module.tree) if isinstance(n, ast.Attribute) and n.attr == name
+        uses: list[ast.expr] = [n for n in ast.walk(module.tree) if isinstance(n, ast.Attribute) and n.attr == name
                 and isinstance(n.value, ast.Name) and n.value.id in receivers]
     elif owner is module.tree:
         uses = [n for n in ast.walk(module.tree) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
