@@ -104,7 +104,7 @@ class Http:
 
 def test_release_awaits_an_own_request_after_a_failing_start(tmp_path: Path) -> None:
     assert _check(tmp_path, LOGOUT_BEFORE_CLOSE) == [
-        "14:9 TRD202 `self._session` is closed in `close()` only after `await...logout()`, which raises once it is "
+        "14:9 TRD202 `self._session` is closed in `close()` only after `await self.logout()`, which raises once it is "
         "broken; close it in a `finally`"
     ]
 

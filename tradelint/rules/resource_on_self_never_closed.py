@@ -499,13 +499,14 @@ class ResourceOnSelfNeverClosed(Rule):
                 assert gap is not None
                 yield Report(
                     c.stmt,
-                    fit("`self.{name}` is closed in `{method}()` only after `{use}`, which raises once it is broken; "
-                        "close it in a `finally`" if gap[2] == "broken" else "`self.{name}` is closed in `{method}()` only "
-                        "after `{use}`, which raises while `{unset}` is None; test it first",
+                    fit("`self.{name}` is closed in `{method}()` only after `await self.{use}()`, which raises once it "
+                        "is broken; close it in a `finally`" if gap[2] == "broken" else "`self.{name}` is closed in "
+                        "`{method}()` only after `{use}`, which raises while `{unset}` is None; test it first",
                         name=c.name, method=gap[0], use=gap[1], unset=gap[1].rsplit(".", 1)[0]),
                     None,
-                    fit_help("An error there leaves `{method}()` before the close: the `{label}` stays open when it "
-                             "most needs closing", label=c.label, method=gap[0]),
+                    fit_help("An error of the `{label}` itself leaves `{method}()` before the close: it stays open "
+                             "when it most needs closing" if gap[2] == "broken" else "A `{cls}` closed before it started "
+                             "leaves `{method}()` there: the `{label}` stays open", label=c.label, method=gap[0], cls=c.cls.name),
                 )
                 continue
             if verdict.problem == "key_close_not_awaited":

@@ -42,9 +42,9 @@ def closed_after_own_failure(module: ModuleInfo, c: Creation) -> Problem | None:
 
 
 def failing_use_before_close(module: ModuleInfo, c: Creation) -> tuple[str, str, str] | None:
-    """(the method, what fails before the close, ``broken`` for a use that raises once it is broken
-    or ``unset`` for a dereference of what ``__init__`` leaves ``None``) of the first such close,
-    for the message."""
+    """(the method, what fails before the close, ``broken`` for a use that raises once it is broken,
+    ``<name>.<method>`` or an own ``<method>``, or ``unset`` for a dereference of what ``__init__``
+    leaves ``None``, ``self.ws.open``) of the first such close, for the message."""
     if c.cls is None:
         return None
     closes = {c.spec.close, "close", "aclose"}
@@ -65,7 +65,7 @@ def failing_use_before_close(module: ModuleInfo, c: Creation) -> tuple[str, str,
                 continue
             use = _failing_use_before(module, method, node, receiver, c.name, ENDING | closes | set(c.spec.ends), c.cls if through else None)
             if use is not None:
-                return method.name, f"await {use}()", "broken"
+                return method.name, use, "broken"
             deref = _unset_dereference(module, method, node, receiver, unset - {c.name}) if is_release_name(method.name) else None
             if deref is not None:
                 return method.name, deref, "unset"
@@ -105,8 +105,8 @@ def _failing_use_before(
     ending: frozenset[str] | set[str] = ENDING, cls: ast.ClassDef | None = None,
 ) -> str | None:
     """What is awaited on ``self.<name>`` before ``close`` on its way, outside any ``try``, when no
-    ``try`` holds the close either: ``self.<name>.<method>``, or ``self.<own method>`` when that
-    method of ``cls`` awaits such a use itself (outside any ``try`` of its own)."""
+    ``try`` holds the close either: ``<name>.<method>``, or ``<own method>`` when that method of
+    ``cls`` awaits such a use itself (outside any ``try`` of its own)."""
     for earlier in _earlier(module, method, close) or ():
         for node in walk(earlier):
             if not (
@@ -117,11 +117,11 @@ def _failing_use_before(
                 continue
             func = node.value.func
             if self_attr(func.value, receiver) == name:
-                return f"{receiver}.{name}.{func.attr}"
+                return f"{name}.{func.attr}"
             if cls is not None and isinstance(func.value, ast.Name) and func.value.id == receiver and _awaits_through(
                 module, cls, func.attr, name, ending, frozenset({method.name})
             ):
-                return f"{receiver}.{func.attr}"
+                return func.attr
     return None
 
 
