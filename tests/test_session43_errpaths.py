@@ -126,6 +126,22 @@ def test_release_own_request_handled(tmp_path: Path) -> None:
     assert _check(tmp_path, source) == []
 
 
+def test_start_awaits_only_on_another_branch(tmp_path: Path) -> None:
+    # The awaits after the creation are on the other branch (another backend): its start cannot
+    # fail part way holding it.
+    source = LOGOUT_BEFORE_CLOSE.replace(
+        "    async def login(self, user, password):\n        self._session = aiohttp.ClientSession()\n"
+        '        resp = await self.request("POST", "/login", data={"user": user, "password": password})\n'
+        '        self.session_id = resp["session"]\n',
+        "    async def login(self, user, password, token=None):\n        if token is None:\n"
+        "            self._session = aiohttp.ClientSession()\n        else:\n"
+        '            resp = await self.request("POST", "/login", data={"token": token})\n'
+        '            self.session_id = resp["session"]\n',
+    )
+    assert "        else:\n" in source
+    assert _check(tmp_path, source) == []
+
+
 HANDLER_IN_SCRIPT = """\
 from aiohttp import web
 from nio import AsyncClient

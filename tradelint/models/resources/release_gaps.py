@@ -26,7 +26,7 @@ import ast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES, walk
-from tradelint.facts.uses import self_attr, self_name
+from tradelint.facts.uses import self_attr, self_name, sequential
 from tradelint.models.resources.resource_types import Creation, Problem
 
 # What ends the resource or waits for its end: never the failing use.
@@ -74,13 +74,15 @@ def failing_use_before_close(module: ModuleInfo, c: Creation) -> tuple[str, str,
 
 def _start_fails_after(module: ModuleInfo, c: Creation) -> bool:
     """The method that makes ``self.<name>`` (not ``__init__``: a login, a connect) awaits after
-    it, outside any ``try``: a failure there leaves the instance half-started, holding it."""
+    it on the same path, outside any ``try``: a failure there leaves the instance half-started,
+    holding it."""
     function = c.function
     if function is None or function.name == "__init__":
         return False
     end = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
     return any(
         isinstance(node, ast.Await) and node.lineno > end and module.enclosing_function(node) is function
+        and sequential(module, c.stmt, node)  # (not in another branch: ``elif`` opening something else)
         and not any(isinstance(a, (ast.Try, ast.TryStar)) for a in _ancestors_within(module, node, function))
         for node in walk(function)
     )
