@@ -314,15 +314,42 @@ def _runs_as_main(module: ModuleInfo) -> bool:
 
 def _program_entry(module: ModuleInfo, function: ast.AST) -> bool:
     """``function`` may be what a script runs, so that its error ends the process: in
-    ``__main__.py`` or a module with an ``if __name__ == "__main__":`` block, named like a main, or
-    a command of a command-line framework."""
+    ``__main__.py`` or a module with an ``if __name__ == "__main__":`` block (unless the module
+    only hands it on, never calling it: a request handler given to a router, ``web.post("/login",
+    proxy.login)``, whose errors the server answers and goes on: matrix-org/pantalaimon
+    ``c6c04b68``), named like a main, or a command of a command-line framework."""
     if module.path.name == "__main__.py" or _runs_as_main(module):
-        return True
+        return not _handed_on(module, function)
     name = getattr(function, "name", "")
     if name.lstrip("_") in ("main", "amain", "async_main", "run_main", "cli"):
         return True
     decorators = getattr(function, "decorator_list", [])
     return any(_last_name(d.func if isinstance(d, ast.Call) else d) == "command" for d in decorators)
+
+
+def _handed_on(module: ModuleInfo, function: ast.AST) -> bool:
+    """The module names ``function`` only as a value handed to something, never calling it: what
+    calls it is a framework (a router, a dispatcher), not the script's own way down from its
+    entry. A method counts through the receivers that are surely its class's instances: ``self``
+    in the class, a name bound to a call of the class (``proxy = ProxyDaemon(...)``, then
+    ``proxy.login``); a call of that name on anything else (``client.login()``) says nothing."""
+    name = getattr(function, "name", None)
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function.decorator_list or not isinstance(name, str):
+        return False
+    owner = module.parent(function)
+    if isinstance(owner, ast.ClassDef):
+        receivers = {"self", "cls"} | {
+            t.id for n in ast.walk(module.tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+            and isinstance(n.value.func, ast.Name) and n.value.func.id == owner.name for t in n.targets if isinstance(t, ast.Name)
+        }
+        uses: list[ast.expr] = [n for n in ast.walk(module.tree) if isinstance(n, ast.Attribute) and n.attr == name
+                and isinstance(n.value, ast.Name) and n.value.id in receivers]
+    elif owner is module.tree:
+        uses = [n for n in ast.walk(module.tree) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+    else:
+        return False
+    called = [n for n in uses if isinstance(parent := module.parent(n), ast.Call) and parent.func is n]
+    return bool(uses) and not called
 
 
 # What Home Assistant calls to set an integration up: what it keeps lives until the unload.

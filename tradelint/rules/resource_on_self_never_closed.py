@@ -126,7 +126,13 @@ class ResourceOnSelfNeverClosed(Rule):
     (`await self.writer.drain()`, then `self.writer.close()`), with no `try` around either,
     is skipped by the error that resource raises once it is broken (a reset connection), the
     moment it most needs closing: reported, "close it in a `finally`" (jmccrohan/pysolarmanv5
-    `877cc808`). An `await` of something else before the close is not judged here:
+    `877cc808`); so is an own method awaited there that does (`await self.logout()` posting
+    through `self._session`) when the method that made it can fail after it, outside any `try`
+    (a failed login leaves what the logout needs unset: Gobot1234/steam.py `9297f798`). And for
+    one `__init__` makes (held before any start), a release that first dereferences what
+    `__init__` leaves `None` (`if self.ws.open:`), untested, fails on an instance that never
+    started: "test it first" (Rapptz/discord.py `5a2b8e2c`). An `await` of something else before
+    the close is not judged here:
     ```python
     async def disconnect(self):
         self.writer.write(b"")
@@ -493,11 +499,14 @@ class ResourceOnSelfNeverClosed(Rule):
                 assert gap is not None
                 yield Report(
                     c.stmt,
-                    fit("`self.{name}` is closed in `{method}()` only after `await self.{name}.{use}()`, which raises "
-                        "once it is broken; close it in a `finally`", name=c.name, method=gap[0], use=gap[1]),
+                    fit("`self.{name}` is closed in `{method}()` only after `await self.{use}()`, which raises once it "
+                        "is broken; close it in a `finally`" if gap[2] == "broken" else "`self.{name}` is closed in "
+                        "`{method}()` only after `{use}`, which raises while `{unset}` is None; test it first",
+                        name=c.name, method=gap[0], use=gap[1], unset=gap[1].rsplit(".", 1)[0]),
                     None,
                     fit_help("An error of the `{label}` itself leaves `{method}()` before the close: it stays open "
-                             "when it most needs closing", label=c.label, method=gap[0]),
+                             "when it most needs closing" if gap[2] == "broken" else "A `{cls}` closed before it started "
+                             "leaves `{method}()` there: the `{label}` stays open", label=c.label, method=gap[0], cls=c.cls.name),
                 )
                 continue
             if verdict.problem == "key_close_not_awaited":

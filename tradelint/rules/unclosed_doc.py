@@ -548,7 +548,9 @@ A first-party (or library-table) type closed only on the success path is reporte
 the program goes on after the error: a service's or a library's method, a request handler, a
 bot command, a Home Assistant integration. Not in a test (its failure ends the test) nor in
 what a script runs (`__main__.py`, a module with an `if __name__ == "__main__":` block, a
-function named `main`, a click or typer `command`): there the error ends the process, unless
+function named `main`, a click or typer `command`; not what such a module only hands on, never
+calling it, as a request handler given to a router, `web.post("/login", proxy.login)`, whose
+errors the server answers: matrix-org/pantalaimon `c6c04b68`): there the error ends the process, unless
 an `await` lies between the creation and every close: a failed login or a cancellation there
 skips the close with the session open (8go/matrix-commander `18421a22`: `client =
 AsyncClient(...)`, `await client.login(pw)`, `await client.close()` in a script). A
