@@ -8,7 +8,10 @@ code runs a method to its end with a runner: ``async_to_sync(bot.get_me)()``,
 ``await`` is, and the instance made in the function and never closed leaks what the method opened.
 The same code closing it through the runner (``async_to_sync(bot.session.close)()``,
 ``asyncio.run(client.aclose())`` in a ``finally``) gives nothing, and so does an instance whose
-methods are never run."""
+methods are never run. A project's own object whose method a runner runs
+(``loop.run_until_complete(bot.run())``) is the program's entry, ended or not by its own code: not
+judged by the runner's call (Just-Some-Bots/MusicBot's ``run_musicbot()``, which closes what the bot
+holds in its ``finally``)."""
 
 from __future__ import annotations
 
@@ -97,6 +100,33 @@ def fetch_on(loop, url):
         loop.run_until_complete(client.aclose())
 """
 
+ENTRY = """\
+import asyncio
+
+import aiohttp
+
+
+class MusicBot:
+    async def start(self):
+        self.session = aiohttp.ClientSession()
+
+    async def close(self):
+        await self.session.close()
+
+    async def run_bot(self):
+        try:
+            await self.start()
+        finally:
+            if self.session:
+                await self.session.connector.close()
+
+
+def main():
+    loop = asyncio.new_event_loop()
+    bot = MusicBot()
+    loop.run_until_complete(bot.run_bot())
+"""
+
 
 def _aiogram(tmp_path: Path, source: str) -> list[str]:
     (tmp_path / "requirements.txt").write_text("aiogram==3.14.0\n")
@@ -124,3 +154,7 @@ def test_client_run_by_asyncio_run_or_the_loop_is_never_closed(tmp_path: Path) -
 
 def test_client_closed_through_the_runner_in_finally_gives_nothing(tmp_path: Path) -> None:
     assert tree_findings(tmp_path, {"fetch.py": CLIENT_CLOSED}, "TRD2") == []
+
+
+def test_project_object_run_by_the_loop_is_the_entry_not_judged(tmp_path: Path) -> None:
+    assert tree_findings(tmp_path, {"run.py": ENTRY}, "TRD2") == []

@@ -15,17 +15,14 @@ from pathlib import Path
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk, class_method
-from tradelint.facts.awaited_uses import awaited_through, run_through
+from tradelint.facts.awaited_uses import awaited_through
 from tradelint.facts.uses import self_name
 
 
 def awaited_use(module: ModuleInfo, node: ast.expr, made_by: ast.expr) -> bool:
     """Whether ``node`` (a local holding an instance that ``made_by`` constructs) has a method
     awaited through it that may get to open something: :func:`awaited_through`, unless the
-    awaited method is expected by a test to raise an error it raises before anything else; or, in
-    synchronous code, a method run to its end by a runner (:func:`run_through`)."""
-    if run_through(module, node):
-        return True
+    awaited method is expected by a test to raise an error it raises before anything else."""
     return awaited_through(module, node) and not _fails_first(module, node, made_by) and not _leaves_held_alone(module, node, made_by)
 
 
