@@ -1,7 +1,8 @@
 """Whether a resource held in a local is put to use by an awaited call reached through it: an
 SDK's sub-client's request (``await client.chat.completions.create(...)``), a call an ``async
 with`` enters or an ``async for`` iterates, directly or through the local its result is kept in
-(``stream = client.messages.stream(...)``, then ``async with stream``)."""
+(``stream = client.messages.stream(...)``, then ``async with stream``); or, in synchronous code, a
+method reached through it that a runner runs to its end (:func:`run_through`)."""
 
 from __future__ import annotations
 
@@ -37,3 +38,34 @@ def _awaited_itself(module: ModuleInfo, node: ast.expr) -> bool:
     if isinstance(parent, ast.withitem) and parent.context_expr is node:
         return isinstance(module.parent(parent), ast.AsyncWith)
     return isinstance(parent, ast.Await) or (isinstance(parent, ast.AsyncFor) and parent.iter is node)
+
+
+# Runners that run a coroutine to its end and return its result, as ``await`` does in a coroutine:
+# given the coroutine (``asyncio.run(client.get_me())``, ``loop.run_until_complete(...)``, by its
+# method's name on any loop) or given the coroutine function, called with its arguments
+# (``async_to_sync(bot.get_me)()``, ``anyio.run(client.fetch, url)``).
+_CORO_RUNNERS = frozenset({"asyncio.run", "asyncio.runners.run"})
+_LOOP_RUNNERS = frozenset({"run_until_complete"})
+_FUNCTION_RUNNERS = frozenset({"asgiref.sync.async_to_sync", "anyio.run", "anyio.from_thread.run", "trio.run"})
+
+
+def run_through(module: ModuleInfo, node: ast.expr) -> bool:
+    """Whether synchronous code runs a method reached through ``node`` to its end:
+    ``asyncio.run(client.fetch())``, ``loop.run_until_complete(client.fetch())``,
+    ``async_to_sync(bot.get_me)()`` or ``anyio.run(client.fetch)``: the method runs on a loop as
+    an awaited call does, and may open what the object holds (a client that connects on first use)."""
+    parent = module.parent(node)
+    while isinstance(parent, ast.Attribute) and parent.value is node:
+        node, parent = parent, module.parent(parent)
+    if not isinstance(node, ast.Attribute):
+        return False
+    if isinstance(parent, ast.Call) and parent.func is node:  # ``client.fetch()``, given to a runner
+        runner = module.parent(parent)
+        return (
+            isinstance(runner, ast.Call) and runner.args[:1] == [parent]
+            and ((isinstance(runner.func, ast.Attribute) and runner.func.attr in _LOOP_RUNNERS) or module.imports.qualify(runner.func) in _CORO_RUNNERS)
+        )
+    if isinstance(parent, ast.Call) and parent.args[:1] == [node] and module.imports.qualify(parent.func) in _FUNCTION_RUNNERS:
+        converted = module.parent(parent)  # ``async_to_sync(bot.get_me)()`` calls what it converts
+        return module.imports.qualify(parent.func) != "asgiref.sync.async_to_sync" or (isinstance(converted, ast.Call) and converted.func is parent)
+    return False

@@ -605,6 +605,17 @@ async def first_match(url):
             return row
 ```
 
+Synchronous code that runs a method of a client it made to its end through a runner
+(`async_to_sync(bot.get_me)()`, `asyncio.run(client.get(url))`, `loop.run_until_complete(...)`)
+uses it as an `await` would: a client that opens on first use then holds what the method opened,
+closed through the runner in a `finally` or made and closed in a coroutine (letsrevel/revel-backend
+`7b7df783`):
+```python
+def get_bot_name():
+    bot = get_bot()                             # reported: an aiogram 3 `Bot`, never closed
+    return async_to_sync(bot.get_me)().username
+```
+
 ## Why is this bad?
 An unclosed session leaks its connector and sockets ("Unclosed client session"); closing it
 only on the success path leaks it whenever a request fails or the task is cancelled.

@@ -19,7 +19,7 @@ import ast
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.ownership import ResourceType, lineage
 from tradelint.facts.summaries import definition_of
-from tradelint.facts.awaited_uses import awaited_through
+from tradelint.facts.awaited_uses import awaited_through, run_through
 from tradelint.facts.class_family import bases_naming
 from tradelint.facts.uses import Use, name_loads, self_attribute_loads
 from tradelint.models.resources.resource_types import Creation, ResourceSpec
@@ -105,7 +105,8 @@ def part_unreached(module: ModuleInfo, c: Creation) -> bool:
     goes through another attribute and awaits nothing (``client.models.generate_content(...)``,
     the sync API run in an executor), never through the part nor handed on (an argument, a
     ``return``, an alias: who gets it may reach it). It holds nothing to close. (An awaited
-    method of it, ``await bot.send_message(...)``, may open the part.)"""
+    method of it, ``await bot.send_message(...)``, may open the part, as may one a runner runs:
+    ``async_to_sync(bot.get_me)()``.)"""
     if "." not in c.spec.close or not (c.spec.lazy and c.spec.library):
         return False
     part = c.spec.close.split(".", 1)[0]
@@ -117,6 +118,6 @@ def part_unreached(module: ModuleInfo, c: Creation) -> bool:
         return False
     for home, node in loads:
         parent = home.parent(node)
-        if not (isinstance(parent, ast.Attribute) and parent.value is node) or parent.attr == part or awaited_through(home, node):
+        if not (isinstance(parent, ast.Attribute) and parent.value is node) or parent.attr == part or awaited_through(home, node) or run_through(home, node):
             return False
     return True

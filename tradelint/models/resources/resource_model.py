@@ -30,6 +30,7 @@ from tradelint.models.resources.default_factories import default_factory_creatio
 from tradelint.models.resources.dynamic_classes import class_made_by_function, picked_by_name
 from tradelint.models.resources.enter_failure import cancelled_before_kept, enter_fails_after
 from tradelint.models.resources.expected_errors import awaited_use
+from tradelint.facts.awaited_uses import run_through
 from tradelint.facts.import_helpers import with_helper_imports
 from tradelint.models.resources.try_gaps import before_try
 from tradelint.models.resources.error_paths import closed_only_before_cancellation, handoff_problem, left_open_by_a_handler, raised_before_kept, returned
@@ -379,12 +380,17 @@ class ResourceAnalysis:
         # yielding hands the value out only for the block, and the close must be in ``finally``.
         context_manager = _is_context_manager(self.module, c.function)
         teardown = not context_manager and _is_teardown_generator(self.module, c.function)
+        # ``async_to_sync(bot.get_me)()``: a library's request run to its end by a runner is a use.
+        # (A project's own object whose method a runner runs is the program's entry, whose own
+        # code ends it or not: ``loop.run_until_complete(bot.run())``.)
+        run_by_runner = c.spec.library or not c.spec.first_party
         for node in name_loads(c.function, c.name):
             use = part_use(self.module, classify(self.module, node), c.spec)
             if (context_manager or teardown) and _yielded(self.module, node):
                 used = True
                 continue
             used = used or (use.kind in ("method", "attribute") and awaited_use(self.module, node, c.call.func)) or (
+                run_by_runner and run_through(self.module, node)) or (
                 use.kind == "argument" and use.call is not None and is_awaited_call(self.module, use.call))  # lent to be used
             if not used and use.kind == "argument" and use.call is not None and not c.spec.by_protocol:
                 # Kept by a first-party object that never releases it: lent for that object's life
