@@ -254,6 +254,8 @@ Problem = Literal[
     "response_never_released",
     "response_replaced",
     "response_open_at_yield",
+    "response_open_in_generator",
+    "response_open_on_error",
     "global_element_dropped",
     "global_element_replaced",
     "element_replaced",
