@@ -64,10 +64,14 @@ def test_response_closed_before_the_retry_is_not(tmp_path: Path) -> None:
     assert _check(tmp_path, RETRIED.replace("{release}", "await response.aclose()\n                ")) == []
 
 
-def test_handler_that_only_reraises_is_not(tmp_path: Path) -> None:
+def test_handler_that_only_reraises(tmp_path: Path) -> None:
     source = RETRIED.replace("            if retries > 0:\n                {release}await asyncio.sleep(1)\n                return await self.request(build, retries - 1)\n", "")
     assert "retries - 1" not in source
-    assert _check(tmp_path, source) == []
+    # Not a handled error; but an httpx response dropped by the error is never released.
+    assert _check(tmp_path, source) == [
+        "16:13 TRD201 `response` (`self...send(...)`) is left open when a later step raises;"
+        " call its `aclose()` in a `finally` or in a handler that re-raises"
+    ]
 
 
 FALLBACK = """\
@@ -102,6 +106,13 @@ def test_response_lent_to_a_failing_callee_and_retried(tmp_path: Path) -> None:
 
 def test_response_released_in_the_handler_is_not(tmp_path: Path) -> None:
     assert _check(tmp_path, FALLBACK.replace("{release}", "resp.release()\n                ")) == []
+
+
+def test_aiohttp_handler_that_only_reraises_is_not(tmp_path: Path) -> None:
+    # (what the collector reclaims: aiohttp's finalizer gives the connection back)
+    source = FALLBACK.replace("                if not urls:\n                    raise\n                {release}url = urls.pop()\n                continue\n", "                raise\n")
+    assert "continue" not in source
+    assert _check(tmp_path, source) == []
 
 
 def test_response_entered_is_not(tmp_path: Path) -> None:
@@ -176,5 +187,79 @@ def test_streamed_response_handed_to_a_generator_that_never_closes_it(tmp_path: 
 def test_generator_releasing_it_in_a_finally_is_not(tmp_path: Path) -> None:
     source = STREAM.replace("{try}", "try:\n            ").replace("{indent}", "    ") + (
         "        finally:\n            await resp.aclose()\n"
+    )
+    assert _check(tmp_path, source) == []
+
+
+VALIDATED = """\
+import httpx
+
+
+class CheckedTransport(httpx.AsyncBaseTransport):
+    def __init__(self, validate, wrapped: httpx.AsyncBaseTransport | None = None) -> None:
+        self.wrapped = wrapped or httpx.AsyncHTTPTransport()
+        self.validate = validate
+
+    async def handle_async_request(self, request):
+        async def attempt(req):
+            response = await self.wrapped.handle_async_request(req)
+            {check}
+            return response
+
+        return await attempt(request)
+"""
+
+ON_RAISE = (
+    "TRD201 `response` (`self...handle_async_request(...)`) is left open when a later step raises;"
+    " call its `aclose()` in a `finally` or in a handler that re-raises"
+)
+
+
+def test_httpx_response_lent_to_a_validator_that_raises(tmp_path: Path) -> None:
+    # httpx has no finalizer that gives the connection back: a response dropped by an error keeps it.
+    assert _check(tmp_path, VALIDATED.replace("{check}", "self.validate(response)")) == [f"11:13 {ON_RAISE}"]
+    assert _check(tmp_path, VALIDATED.replace("{check}", "response.raise_for_status()")) == [f"11:13 {ON_RAISE}"]
+
+
+def test_httpx_response_closed_before_it_reraises_is_not(tmp_path: Path) -> None:
+    check = "try:\n                self.validate(response)\n            except Exception:\n                await response.aclose()\n                raise"
+    assert _check(tmp_path, VALIDATED.replace("{check}", check)) == []
+    # (a check whose result is used hands it on: ``ok = self.validate(response)``)
+    assert _check(tmp_path, VALIDATED.replace("{check}", "ok = self.validate(response)")) == []
+
+
+STATUS = """\
+import httpx
+
+
+async def stream(client: httpx.AsyncClient, request):
+    response = await client.send(request, stream=True)
+    if response.status_code >= 400:
+        {read}
+        raise RuntimeError(body)
+    return response
+"""
+
+
+def test_httpx_error_body_read_that_fails_quietly_then_raises(tmp_path: Path) -> None:
+    read = "try:\n            body = await response.aread()\n        except Exception:\n            body = b''"
+    assert _check(tmp_path, STATUS.replace("{read}", read)) == [
+        "5:5 TRD201 `response` (`client.send(...)`) is left open when a later step raises;"
+        " call its `aclose()` in a `finally` or in a handler that re-raises"
+    ]
+
+
+def test_httpx_error_body_read_whole_then_raises_is_not(tmp_path: Path) -> None:
+    assert _check(tmp_path, STATUS.replace("{read}", "body = await response.aread()")) == []
+    read = "try:\n            body = await response.aread()\n        finally:\n            await response.aclose()"
+    assert _check(tmp_path, STATUS.replace("{read}", read)) == []
+
+
+def test_aiohttp_response_dropped_by_a_raise_is_not(tmp_path: Path) -> None:
+    # aiohttp's ``ClientResponse.__del__`` gives the connection back when it is collected.
+    source = (
+        "import aiohttp\n\n\nasync def fetch(session: aiohttp.ClientSession, url):\n"
+        "    resp = await session.get(url)\n    if resp.status != 200:\n        raise RuntimeError(resp.status)\n"
+        "    return await resp.json()\n"
     )
     assert _check(tmp_path, source) == []

@@ -256,6 +256,7 @@ Problem = Literal[
     "response_open_at_yield",
     "response_open_in_generator",
     "response_open_on_error",
+    "response_open_on_raise",
     "global_element_dropped",
     "global_element_replaced",
     "element_replaced",

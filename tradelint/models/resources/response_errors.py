@@ -22,12 +22,14 @@ from collections.abc import Iterable
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES
-from tradelint.facts.uses import name_loads
+from tradelint.facts.uses import INSPECTORS, name_loads
 from tradelint.models.resources.resource_types import Creation
 
 # Any release of a response, whatever the library: a handler calling one is taken to release it.
 _RELEASES = frozenset({"close", "aclose", "release", "read", "aread", "text", "json"})
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
+# Builtins that only look at what they are given.
+_LOOKS = INSPECTORS | {"hasattr", "getattr"}
 
 
 def open_on_handled_error(module: ModuleInfo, c: Creation, releases: set[str], released_on_raise: Iterable[str]) -> bool:
@@ -183,3 +185,92 @@ def _stmt_outcomes(stmt: ast.stmt) -> set[str]:
     if isinstance(stmt, ast.Match):
         return set().union(*(_outcomes(case.body) for case in stmt.cases)) | {"through"}
     return {"through"}
+
+
+def open_on_raise(module: ModuleInfo, c: Creation, releases: set[str]) -> bool:
+    """A response that nothing releases when collected (httpx's: neither its ``Response`` nor
+    httpcore's pooled stream has a finalizer, unlike aiohttp's ``ClientResponse.__del__``, which
+    gives the connection back) and that a later statement of its block can raise with, before
+    any release or hand-on: a ``raise``, a method of it that is no release called for its check
+    (``response.raise_for_status()``), a call it is lent to whose result is not used (a
+    validator: ``self.validate_response(response)``). Not when a ``try`` around that step
+    releases anything in a handler or its ``finally`` (pydantic/pydantic-ai ``9ddd334d``)."""
+    stmt = c.stmt
+    parent = module.parent(stmt)
+    block = next((b for f in ("body", "orelse", "finalbody") if isinstance(b := getattr(parent, f, None), list) and stmt in b), None)
+    if block is None:
+        return False
+    for later in block[block.index(stmt) + 1:]:
+        for node in sorted(_own_nodes(later), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))):
+            step = _step(module, node, c.name, releases)
+            if step == "ends" and isinstance(node, ast.Call) and _fails_quietly(module, node, later):
+                continue  # ``try: body = await resp.aread() except Exception: body = ""``: open if it failed
+            if step == "ends":
+                return False
+            if step == "fails":
+                return not _guarded(module, node)
+    return False
+
+
+def _step(module: ModuleInfo, node: ast.AST, name: str, releases: set[str]) -> str:
+    """``ends`` (released, entered, returned or stored), ``fails`` (a step that can raise with it
+    open), or ``""``."""
+    if isinstance(node, ast.Raise):
+        return "fails"
+    if isinstance(node, ast.Return) or isinstance(node, (ast.With, ast.AsyncWith)) and any(
+        isinstance(i.context_expr, ast.Name) and i.context_expr.id == name for i in node.items
+    ):
+        return "ends"
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and any(
+        isinstance(v, ast.Name) and v.id == name for v in _held(node.value)
+    ):
+        return "ends"
+    if not isinstance(node, ast.Call):
+        return ""
+    func = node.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name:
+        if func.attr in releases or func.attr.startswith("aiter"):
+            return "ends"  # released, read whole, or its body handed on
+        return "fails" if _checked_for_raise(module, node) else ""
+    given = [*node.args, *(k.value for k in node.keywords)]
+    if isinstance(func, ast.Name) and func.id in _LOOKS:
+        return ""  # ``hasattr(response, "status_code")``
+    if any(isinstance(a, ast.Name) and a.id == name for a in given):
+        return "fails" if _checked_for_raise(module, node) else "ends"
+    return ""
+
+
+def _fails_quietly(module: ModuleInfo, node: ast.AST, top: ast.AST) -> bool:
+    """``node`` in the body of a ``try`` (inside ``top``) with a handler that goes on, releasing
+    nothing: when it fails, the code after the ``try`` runs with the response still open."""
+    child = node
+    for ancestor in module.ancestors(node):
+        if isinstance(ancestor, ast.Try) and child in ancestor.body and any(
+            not any(_calls_release(s) for s in h.body) and "through" in _outcomes(h.body) for h in ancestor.handlers
+        ):
+            return True
+        if ancestor is top:
+            return False
+        child = ancestor
+    return False
+
+
+def _checked_for_raise(module: ModuleInfo, call: ast.Call) -> bool:
+    """A call made for what it raises: a statement of its own, its result unused."""
+    parent = module.parent(call)
+    if isinstance(parent, ast.Await):
+        parent = module.parent(parent)
+    return isinstance(parent, ast.Expr)
+
+
+def _guarded(module: ModuleInfo, node: ast.AST) -> bool:
+    """A ``try`` around ``node`` whose handler or ``finally`` releases something."""
+    child = node
+    for ancestor in module.ancestors(node):
+        if isinstance(ancestor, FUNCTION_NODES):
+            return False
+        if isinstance(ancestor, ast.Try) and child in ancestor.body:
+            if any(_calls_release(s) for h in ancestor.handlers for s in h.body) or any(_calls_release(s) for s in ancestor.finalbody):
+                return True
+        child = ancestor
+    return False

@@ -25,7 +25,7 @@ from tradelint.facts.uses import bound_once, classify, name_loads, name_stores, 
 from tradelint.models.resources.library_makers import parent_ended
 from tradelint.models.resources.library_table import library_resource
 from tradelint.models.resources.resource_types import Creation, Problem, ResourceSpec
-from tradelint.models.resources.response_errors import open_on_handled_error
+from tradelint.models.resources.response_errors import open_on_handled_error, open_on_raise
 
 _AIOHTTP_SESSIONS = frozenset({"aiohttp.ClientSession", "aiohttp.client.ClientSession"})
 # Functions whose return annotation is an aiohttp ``ClientSession`` (Home Assistant's shared and
@@ -125,14 +125,30 @@ def receiver_types(module: ModuleInfo, function: ast.AST, expr: ast.expr) -> set
             return None
         return _made(module, values[0])
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and isinstance(function, FUNCTION_NODES):
-        cls = module.parent(function)
-        if not isinstance(cls, ast.ClassDef) or not function.args.args or expr.value.id != function.args.args[0].arg:
+        method = _method_of(module, function, expr.value.id)
+        cls = module.parent(method) if method is not None else None
+        if not isinstance(cls, ast.ClassDef):
             return None
         return _attribute_types(module, cls, expr.attr)
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Attribute):
         # ``self.client_manager._session``: the attribute of a first-party object the code proves.
         owner = receiver_class(module, function, expr.value)
         return _attribute_types(owner[0], owner[1], expr.attr) if owner is not None else None
+    return None
+
+
+def _method_of(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, me: str) -> ast.AST | None:
+    """The method whose first parameter ``me`` is: ``function`` itself, or the method a nested
+    function (a retried closure, ``@retry async def attempt(req)``) reads ``self`` from, where no
+    function between them binds that name."""
+    current: ast.AST | None = function
+    while isinstance(current, FUNCTION_NODES):
+        args = current.args
+        if isinstance(module.parent(current), ast.ClassDef):
+            return current if args.args and args.args[0].arg == me else None
+        if me in {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)} or name_stores(current, me):
+            return None
+        current = module.enclosing_function(current)
     return None
 
 
@@ -164,7 +180,7 @@ def _attribute_types(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> set[st
     """What every store of ``self.<attr>`` in the class names (``attribute_class_expressions``:
     an annotation, a constructor, a parameter's annotation), qualified; a getter of a session
     names the session."""
-    named = _declared(cls, attr) or attribute_class_expressions(module, cls).get(attr)
+    named = _declared(cls, attr) or attribute_class_expressions(module, cls).get(attr) or _either_side(module, cls, attr)
     if not named:
         return None
     found: set[str] = set()
@@ -173,6 +189,34 @@ def _attribute_types(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> set[st
         if types is None:
             return None
         found |= {"aiohttp.ClientSession" if t in _SESSION_GETTERS else t for t in types}
+    return found
+
+
+def _either_side(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> list[ast.expr]:
+    """Every store of ``self.<attr>`` is ``param or Made(...)`` (or ``Made() if param is None else
+    param``), each side proven: the parameter's annotation and the constructor (``self.wrapped =
+    wrapped or AsyncHTTPTransport()``). Empty when a store is anything else."""
+    found: list[ast.expr] = []
+    for method in cls.body:
+        if not isinstance(method, FUNCTION_NODES) or not method.args.args:
+            continue
+        me = method.args.args[0].arg
+        params = {a.arg: a.annotation for a in (*method.args.args, *method.args.kwonlyargs)}
+        for node in walk(method):
+            if not isinstance(node, ast.Assign) or not any(
+                isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == me for t in node.targets
+            ):
+                continue
+            value = node.value
+            sides = value.values if isinstance(value, ast.BoolOp) else [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]
+            for side in sides:
+                given = params.get(side.id) if isinstance(side, ast.Name) else None
+                if isinstance(side, ast.Call):
+                    found.append(side.func)
+                elif given is not None:
+                    found.append(given)
+                else:
+                    return []
     return found
 
 
@@ -227,6 +271,8 @@ def judge_response(module: ModuleInfo, c: Creation) -> Problem | None:
         return "response_open_in_generator"
     if open_on_handled_error(module, c, releases, _RELEASED_ON_RAISE.get(c.spec.close, ())):
         return "response_open_on_error"
+    if c.spec == HTTPX_RESPONSE and open_on_raise(module, c, releases):
+        return "response_open_on_raise"  # (not an aiohttp one: its finalizer releases it)
     return None if released or handed else "response_never_released"
 
 
