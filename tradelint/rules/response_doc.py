@@ -46,7 +46,12 @@ such as httpx's `raise_for_status()`, a `raise`), inside a `try` whose handler s
 error and goes on (a `return`, a `continue` to the loop's next request, or on to code that never
 uses it) without releasing it, is reported: each failure of a retry keeps one connection
 (openai/openai-python `7aad3405`, jbsparrow/CyberDropDownloader `e9c942bf`). A handler that
-re-raises is not judged, nor aiohttp's `raise_for_status()`, which releases before it raises.
+re-raises is not judged, nor aiohttp's `raise_for_status()`, which releases before it raises;
+an aiohttp response only when the handler awaits something first (a retry, the next turn's
+request): dropped with the frame, its finalizer gives the connection back. An httpx response
+has no finalizer: one a later statement can raise with before any release or hand-on (a
+`raise`, `raise_for_status()`, a validator it is lent to) is reported unless a `try` around that
+step releases it (pydantic/pydantic-ai `9ddd334d`).
 A streamed response handed to the module's own async generator that iterates it with a `yield`
 in the loop and no `finally` is reported as one made there (bentoml/BentoML `0bbe9028`):
 ```python

@@ -32,12 +32,16 @@ _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _LOOKS = INSPECTORS | {"hasattr", "getattr"}
 
 
-def open_on_handled_error(module: ModuleInfo, c: Creation, releases: set[str], released_on_raise: Iterable[str]) -> bool:
+def open_on_handled_error(
+    module: ModuleInfo, c: Creation, releases: set[str], released_on_raise: Iterable[str], finalized: bool = False
+) -> bool:
     """Whether a ``try`` around the binding of the response has a handler that swallows an error
     a step after the request raises, before any release, and leaves the response behind: it
     returns, goes on to the next turn of the loop that binds it again, or falls through to code
     that never uses it. ``released_on_raise``: the response's own methods that release it before
-    they raise (aiohttp's ``raise_for_status``)."""
+    they raise (aiohttp's ``raise_for_status``). A ``finalized`` response (aiohttp's, whose
+    ``__del__`` gives the connection back) is reclaimed once the frame drops it: only a handler
+    that goes on to await something first (a retry, the next turn's request) keeps it open."""
     function = c.function
     stmt = c.stmt
     assert function is not None
@@ -48,7 +52,7 @@ def open_on_handled_error(module: ModuleInfo, c: Creation, releases: set[str], r
         if not _fails_while_open(try_node, stmt, c.name, ends):
             continue
         for handler in try_node.handlers:
-            if _leaves_it(module, function, try_node, handler, c.name):
+            if _leaves_it(module, function, try_node, handler, c.name, finalized):
                 return True
     return False
 
@@ -91,18 +95,22 @@ def _fails_while_open(try_node: ast.Try, stmt: ast.AST, name: str, ends: set[str
     return False
 
 
-def _leaves_it(module: ModuleInfo, function: ast.AST, try_node: ast.Try, handler: ast.ExceptHandler, name: str) -> bool:
+def _leaves_it(
+    module: ModuleInfo, function: ast.AST, try_node: ast.Try, handler: ast.ExceptHandler, name: str, finalized: bool
+) -> bool:
     """Whether ``handler`` swallows the error without releasing the response or handing it on,
     and the function then loses it: a ``return``, a ``continue`` (the loop binds it again), or
     falling through or breaking to code that never uses it again."""
     if any(_calls_release(s) for s in handler.body) or _hands_on(handler, name):
         return False
     outcomes = _outcomes(handler.body)
-    if "return" in outcomes:
-        return True
     loop = next((a for a in module.ancestors(try_node) if isinstance(a, (*_LOOPS, *FUNCTION_NODES))), None)
     in_loop = isinstance(loop, _LOOPS)
     if "continue" in outcomes and in_loop:
+        return True  # (the next turn's request is awaited before the name lets go of this one)
+    if finalized and not any(isinstance(n, ast.Await) for s in handler.body for n in _own_nodes(s)):
+        return False  # dropped with the frame, collected, its finalizer gives the connection back
+    if "return" in outcomes:
         return True
     if outcomes & {"through", "break"}:
         end = try_node.end_lineno or try_node.lineno

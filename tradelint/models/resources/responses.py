@@ -269,7 +269,7 @@ def judge_response(module: ModuleInfo, c: Creation) -> Problem | None:
         return "response_open_at_yield"
     if handed and not _released_for_good(module, c, releases) and _given_to_open_generator(module, c, releases):
         return "response_open_in_generator"
-    if open_on_handled_error(module, c, releases, _RELEASED_ON_RAISE.get(c.spec.close, ())):
+    if open_on_handled_error(module, c, releases, _RELEASED_ON_RAISE.get(c.spec.close, ()), c.spec == AIOHTTP_RESPONSE):
         return "response_open_on_error"
     if c.spec == HTTPX_RESPONSE and open_on_raise(module, c, releases):
         return "response_open_on_raise"  # (not an aiohttp one: its finalizer releases it)
