@@ -328,6 +328,9 @@ def _given_to_open_generator(module: ModuleInfo, c: Creation, releases: set[str]
             keyword = None
         if not isinstance(call, ast.Call) or node is call.func:
             continue
+        session = ast.dump(c.call.func.value) if isinstance(c.call.func, ast.Attribute) else None
+        if any(ast.dump(a) == session for a in (*call.args, *(k.value for k in call.keywords))):
+            continue  # (its session goes with it: the generator ends both, and the session is judged)
         callee = _own_function(module, c.function, call.func)
         if callee is None or not isinstance(callee, ast.AsyncFunctionDef):
             continue
