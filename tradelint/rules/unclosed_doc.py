@@ -2,6 +2,8 @@
 resource never reliably closed, each with an example. Kept apart from the rule's code
 (:mod:`tradelint.rules.unclosed_async_resource`), which sets it as the rule class's docstring."""
 
+from tradelint.rules.response_doc import RESPONSES
+
 DOC = """## What it does
 Flags an async resource (`aiohttp.ClientSession`, `httpx.AsyncClient`, a ccxt async exchange,
 a `redis.asyncio` client, an `asyncpg` pool, an asyncio stream's writer, or one configured in
@@ -127,45 +129,7 @@ shutdown handler, `on_cleanup`), closed by no file of it: reported (edraj/dmart 
 lazy one its module never reads. `reader, writer = await open_unix_connection(p)` handed to
 `cls(reader, writer)` in a class method makes a holder of the writer (ethereum/lahja `c3dc16d0`).
 
-An HTTP response holds a pooled connection until it is read whole or released: aiohttp's
-`resp = await session.get(url)` (any request method of a `ClientSession`), httpx's `await
-client.send(request, stream=True)` (a `stream=` that is not a literal `False`) and `await
-transport.handle_async_request(request)`. Only a receiver the code proves a session counts (a
-parameter's annotation, a local's constructor, every store of `self.<attr>`, Home
-Assistant's `async_get_clientsession(hass)`): `cache.get(key)` of anything else is a lookup.
-A response is reported where nothing can give its connection back any more: discarded
-(`await self._session.get("/nodes")` as a statement: chaiNNer-org/chaiNNer `5b4fe115`),
-bound and never read, released (`release()`, `aclose()`, `async with`) nor handed on, or
-rebound to the next response while still open, on the way to the next store or around a
-loop (a retry: pinecone-io/pinecone-python-client `28d3d684`). One read on some paths only
-is not reported, nor one whose session the block entered or a `finally` closes (closing the
-session ends its responses). No fix is offered:
-```python
-async def poll(session: aiohttp.ClientSession, url):
-    while True:
-        resp = await session.get(url)   # reported: the next turn drops it unreleased
-        if resp.status == 200:
-            return await resp.json()
-        await asyncio.sleep(1)
-```
-
-An SDK client's request with a literal `stream=True` returns a streamed response too: `await
-client.chat.completions.create(..., stream=True)` reached through the attributes of a client
-the library table knows (`openai.AsyncOpenAI`, `anthropic.AsyncAnthropic`), closed by
-`close()`. A streamed response (of any of these kinds) that an async generator iterates with
-a `yield` inside the loop, released neither in a `finally` nor by `async with`, is reported:
-a consumer that stops early (a client gone, a `break`) closes the generator at that `yield`,
-and the response keeps its connection while the server goes on sending
-(Open-LLM-VTuber/Open-LLM-VTuber `6c2102f1`). Read to its end with no `yield` inside the loop,
-it is not:
-```python
-async def complete(self, messages):
-    stream = await self.client.chat.completions.create(model=MODEL, messages=messages, stream=True)  # reported
-    async for chunk in stream:
-        yield chunk.choices[0].delta.content
-```
-
-So is the transport of an event loop's connection makers (`transport, protocol = await
+""" + RESPONSES + """So is the transport of an event loop's connection makers (`transport, protocol = await
 loop.create_connection(...)`, `create_datagram_endpoint`, `create_unix_connection`), when the
 receiver is an event loop by what the code says of it (`asyncio.get_running_loop()`, a local
 bound to it, a parameter annotated `AbstractEventLoop`, a value named `loop` or `..._loop`;

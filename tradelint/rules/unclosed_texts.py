@@ -67,6 +67,18 @@ TEXTS = {
         "`{name}` (`{label}(...)`) is left open when the generator is closed at its `yield`; release it in a `finally`",
         "A consumer that stops early closes the generator there: the response keeps its connection, and the server goes on sending",
     ),
+    "response_open_in_generator": Text(
+        "`{name}` (`{label}(...)`) is handed to an async generator that leaves it open when closed at its `yield`; release it in a `finally` there",
+        "A consumer that stops early closes the generator there: the response keeps its connection, and the server goes on sending",
+    ),
+    "response_open_on_error": Text(
+        "`{name}` (`{label}(...)`) is left open when a later step fails and the error is handled; call its `{close}()` in the handler",
+        "The function goes on after the error (a retry, a fallback) and nothing can release that response any more: its pooled connection stays checked out",
+    ),
+    "response_open_on_raise": Text(
+        "`{name}` (`{label}(...)`) is left open when a later step raises; call its `{close}()` in a `finally` or in a handler that re-raises",
+        "Nothing releases an httpx response when it is collected: one dropped by an error keeps its pooled connection checked out",
+    ),
     "integration_never_closed": Text(
         "`{name}` (`{label}(...)`) is kept at setup and never closed at unload; close it in `async_unload_entry()`",
         "Nothing the entry's unload runs calls `{close}()`: each reload leaks one",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ast
 
-from tradelint.facts.attribute_types import attribute_class_expressions
+from tradelint.facts.attribute_types import attribute_class_expressions, receiver_class
 from tradelint.facts.class_body import annotation_head
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES, walk
@@ -25,6 +25,7 @@ from tradelint.facts.uses import bound_once, classify, name_loads, name_stores, 
 from tradelint.models.resources.library_makers import parent_ended
 from tradelint.models.resources.library_table import library_resource
 from tradelint.models.resources.resource_types import Creation, Problem, ResourceSpec
+from tradelint.models.resources.response_errors import open_on_handled_error, open_on_raise
 
 _AIOHTTP_SESSIONS = frozenset({"aiohttp.ClientSession", "aiohttp.client.ClientSession"})
 # Functions whose return annotation is an aiohttp ``ClientSession`` (Home Assistant's shared and
@@ -46,6 +47,9 @@ AIOHTTP_RESPONSE = ResourceSpec("release", awaited=False, unenterable=True, ends
 HTTPX_RESPONSE = ResourceSpec("aclose", coroutine_close=True, unenterable=True, ends=("aread",), collected=True)
 # An SDK's streamed response (``openai.AsyncStream``): closed by ``close()`` or ``async with``.
 SDK_STREAM = ResourceSpec("close", coroutine_close=True, collected=True)
+# A response's own methods that release it before they raise: aiohttp's ``raise_for_status()``
+# (``if not self._in_context: self.release()``, then the error), by its spec's release.
+_RELEASED_ON_RAISE = {AIOHTTP_RESPONSE.close: ("raise_for_status",)}
 # Uses that hand its body to what reads it on (``resp.content.iter_chunked()``, ``aiter_bytes()``).
 _STREAMED = frozenset({"content", "aiter_bytes", "aiter_text", "aiter_lines", "aiter_raw"})
 
@@ -121,10 +125,30 @@ def receiver_types(module: ModuleInfo, function: ast.AST, expr: ast.expr) -> set
             return None
         return _made(module, values[0])
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and isinstance(function, FUNCTION_NODES):
-        cls = module.parent(function)
-        if not isinstance(cls, ast.ClassDef) or not function.args.args or expr.value.id != function.args.args[0].arg:
+        method = _method_of(module, function, expr.value.id)
+        cls = module.parent(method) if method is not None else None
+        if not isinstance(cls, ast.ClassDef):
             return None
         return _attribute_types(module, cls, expr.attr)
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Attribute):
+        # ``self.client_manager._session``: the attribute of a first-party object the code proves.
+        owner = receiver_class(module, function, expr.value)
+        return _attribute_types(owner[0], owner[1], expr.attr) if owner is not None else None
+    return None
+
+
+def _method_of(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, me: str) -> ast.AST | None:
+    """The method whose first parameter ``me`` is: ``function`` itself, or the method a nested
+    function (a retried closure, ``@retry async def attempt(req)``) reads ``self`` from, where no
+    function between them binds that name."""
+    current: ast.AST | None = function
+    while isinstance(current, FUNCTION_NODES):
+        args = current.args
+        if isinstance(module.parent(current), ast.ClassDef):
+            return current if args.args and args.args[0].arg == me else None
+        if me in {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)} or name_stores(current, me):
+            return None
+        current = module.enclosing_function(current)
     return None
 
 
@@ -156,7 +180,7 @@ def _attribute_types(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> set[st
     """What every store of ``self.<attr>`` in the class names (``attribute_class_expressions``:
     an annotation, a constructor, a parameter's annotation), qualified; a getter of a session
     names the session."""
-    named = attribute_class_expressions(module, cls).get(attr)
+    named = _declared(cls, attr) or attribute_class_expressions(module, cls).get(attr) or _either_side(module, cls, attr)
     if not named:
         return None
     found: set[str] = set()
@@ -165,6 +189,49 @@ def _attribute_types(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> set[st
         if types is None:
             return None
         found |= {"aiohttp.ClientSession" if t in _SESSION_GETTERS else t for t in types}
+    return found
+
+
+def _either_side(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> list[ast.expr]:
+    """Every store of ``self.<attr>`` is ``param or Made(...)`` (or ``Made() if param is None else
+    param``), each side proven: the parameter's annotation and the constructor (``self.wrapped =
+    wrapped or AsyncHTTPTransport()``). Empty when a store is anything else."""
+    found: list[ast.expr] = []
+    for method in cls.body:
+        if not isinstance(method, FUNCTION_NODES) or not method.args.args:
+            continue
+        me = method.args.args[0].arg
+        params = {a.arg: a.annotation for a in (*method.args.args, *method.args.kwonlyargs)}
+        for node in walk(method):
+            if not isinstance(node, ast.Assign) or not any(
+                isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == me for t in node.targets
+            ):
+                continue
+            value = node.value
+            sides = value.values if isinstance(value, ast.BoolOp) else [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]
+            for side in sides:
+                given = params.get(side.id) if isinstance(side, ast.Name) else None
+                if isinstance(side, ast.Call):
+                    found.append(side.func)
+                elif given is not None:
+                    found.append(given)
+                else:
+                    return []
+    return found
+
+
+def _declared(cls: ast.ClassDef, attr: str) -> list[ast.expr]:
+    """The annotations that declare ``attr`` (``_client: httpx.AsyncClient`` in the class body,
+    ``self._session: aiohttp.ClientSession`` in a method): a declared type holds for every store,
+    as a type checker holds each to it (``self._client = http_client or httpx.AsyncClient()``)."""
+    found = [s.annotation for s in cls.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name) and s.target.id == attr]
+    for method in cls.body:
+        if isinstance(method, FUNCTION_NODES) and method.args.args:
+            me = method.args.args[0].arg
+            found.extend(
+                n.annotation for n in walk(method) if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Attribute)
+                and n.target.attr == attr and isinstance(n.target.value, ast.Name) and n.target.value.id == me
+            )
     return found
 
 
@@ -200,6 +267,12 @@ def judge_response(module: ModuleInfo, c: Creation) -> Problem | None:
         return "response_replaced"
     if open_at_yield(module, c, releases):
         return "response_open_at_yield"
+    if handed and not _released_for_good(module, c, releases) and _given_to_open_generator(module, c, releases):
+        return "response_open_in_generator"
+    if open_on_handled_error(module, c, releases, _RELEASED_ON_RAISE.get(c.spec.close, ()), c.spec == AIOHTTP_RESPONSE):
+        return "response_open_on_error"
+    if c.spec == HTTPX_RESPONSE and open_on_raise(module, c, releases):
+        return "response_open_on_raise"  # (not an aiohttp one: its finalizer releases it)
     return None if released or handed else "response_never_released"
 
 
@@ -208,21 +281,85 @@ def open_at_yield(module: ModuleInfo, c: Creation, releases: set[str]) -> bool:
     ``async with`` that releases the response: the consumer that stops early (a client gone, a
     ``break``) closes the generator at that ``yield``, and the response is left open, its
     connection checked out and the server still sending (Open-LLM-VTuber ``6c2102f1``)."""
-    function = c.function
-    assert function is not None
-    for node in name_loads(function, c.name):
-        parent = module.parent(node)
-        if isinstance(parent, ast.Attribute) and parent.attr in releases | {"__aexit__"}:
-            if any(isinstance(a, ast.Try) and any(node in walk(s) for s in a.finalbody) for a in module.ancestors(node)):
-                return False  # released in a ``finally``: closing the generator runs it
-        if isinstance(parent, ast.withitem):
-            return False  # ``async with stream:``
+    assert c.function is not None
+    return _yields_it_open(module, c.function, c.name, releases)
+
+
+def _yields_it_open(module: ModuleInfo, function: ast.AST, name: str, releases: set[str]) -> bool:
+    if _released_for_good_in(module, function, name, releases):
+        return False
     for loop in walk(function):
-        if not isinstance(loop, ast.AsyncFor) or not _iterates(module, loop.iter, c.name):
+        if not isinstance(loop, ast.AsyncFor) or not _iterates(module, loop.iter, name):
             continue
         if any(isinstance(n, (ast.Yield, ast.YieldFrom)) and module.enclosing_function(n) is function for s in loop.body for n in walk(s)):
             return True
     return False
+
+
+def _released_for_good(module: ModuleInfo, c: Creation, releases: set[str]) -> bool:
+    assert c.function is not None
+    return _released_for_good_in(module, c.function, c.name, releases)
+
+
+def _released_for_good_in(module: ModuleInfo, function: ast.AST, name: str, releases: set[str]) -> bool:
+    """``name`` released in a ``finally`` (closing a generator runs it) or entered (``async with``)."""
+    for node in name_loads(function, name):
+        parent = module.parent(node)
+        if isinstance(parent, ast.Attribute) and parent.attr in releases | {"__aexit__"}:
+            if any(isinstance(a, ast.Try) and any(node in walk(s) for s in a.finalbody) for a in module.ancestors(node)):
+                return True
+        if isinstance(parent, ast.withitem):
+            return True
+    return False
+
+
+def _given_to_open_generator(module: ModuleInfo, c: Creation, releases: set[str]) -> bool:
+    """The response handed to a first-party async generator function of this module (a method of
+    the class, ``self._parse_stream(resp)``, or a module function) whose parameter it becomes is
+    iterated with a ``yield`` in the loop and never released in a ``finally``: the generator owns
+    it from there and leaves it open when its consumer stops early, as one made in it would
+    (bentoml/BentoML ``0bbe9028``). A generator that iterates it to its end releases it only then."""
+    assert c.function is not None
+    for node in name_loads(c.function, c.name):
+        call = module.parent(node)
+        if isinstance(call, ast.keyword):
+            keyword, call = call.arg, module.parent(call)
+        else:
+            keyword = None
+        if not isinstance(call, ast.Call) or node is call.func:
+            continue
+        session = ast.dump(c.call.func.value) if isinstance(c.call.func, ast.Attribute) else None
+        if any(ast.dump(a) == session for a in (*call.args, *(k.value for k in call.keywords))):
+            continue  # (its session goes with it: the generator ends both, and the session is judged)
+        callee = _own_function(module, c.function, call.func)
+        if callee is None or not isinstance(callee, ast.AsyncFunctionDef):
+            continue
+        params = [*callee.args.posonlyargs, *callee.args.args]
+        if isinstance(call.func, ast.Attribute):
+            params = params[1:]  # (``self``)
+        if keyword is not None:
+            param = keyword
+        elif node in call.args and call.args.index(node) < len(params) and not any(isinstance(a, ast.Starred) for a in call.args):
+            param = params[call.args.index(node)].arg
+        else:
+            continue
+        if _yields_it_open(module, callee, param, releases):
+            return True
+    return False
+
+
+def _own_function(module: ModuleInfo, function: ast.AST, func: ast.expr) -> ast.AST | None:
+    """The definition ``func`` calls, when this module holds it: ``self.<method>`` of the class of
+    ``function`` (its own body, not a base's), or a function of the module."""
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and isinstance(function, FUNCTION_NODES):
+        cls = module.parent(function)
+        if not isinstance(cls, ast.ClassDef) or not function.args.args or func.value.id != function.args.args[0].arg:
+            return None
+        return next((s for s in cls.body if isinstance(s, FUNCTION_NODES) and s.name == func.attr), None)
+    if isinstance(func, ast.Name):
+        found = module.top_level.get(func.id)
+        return found if isinstance(found, FUNCTION_NODES) else None
+    return None
 
 
 def _iterates(module: ModuleInfo, expr: ast.expr, name: str) -> bool:
