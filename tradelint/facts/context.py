@@ -551,7 +551,10 @@ class Project:
         # fields, a wrapper it calls, a line that moved): none is trusted past a change.
         self.lasting.clear()
 
-    def module_at(self, path: Path) -> ModuleInfo | None:
+    def module_at(self, path: Path, *, summary_only: bool = False) -> ModuleInfo | None:
+        """The parsed module at ``path``, kept within the budget. ``summary_only``: asked for its
+        summary alone, a module whose tree would take the kept ones past the budget is not kept
+        (the budget is enforced between files only: ccxt's ``__init__`` asks for 109 exchanges')."""
         path = self.absolute(path)
         if path in self._modules:
             self._modules.move_to_end(path)
@@ -575,6 +578,9 @@ class Project:
         info = ModuleInfo(
             path, tree, self, source if isinstance(source, str) else None, len(source), content_digest(source)
         )
+        if summary_only and self.module_budget is not None and self._kept + info.size > self.module_budget:
+            del self._modules[path]
+            return info
         self._keep(path, info)
         info.shared = True
         if self.parsed_ahead is not None:
@@ -593,7 +599,7 @@ class Project:
         held = self._modules.get(path)
         if held is not None and "summary" in vars(held):
             return held.summary  # a bounded project's, built, of a module it holds (``summary_of``)
-        info = self.module_at(path)
+        info = self.module_at(path, summary_only=True)
         if info is None:
             self._summaries[path] = None
             return None

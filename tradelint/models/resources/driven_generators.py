@@ -43,13 +43,11 @@ def unexhausted_generators(ctx: FileContext) -> Iterator[LeftGenerator]:
     the calling function leaves unexhausted and unclosed."""
     module, opens = ctx.module, _opener(ctx)
     for call in module.index.calls:
-        if not isinstance(call.func, (ast.Name, ast.Attribute)):
+        # The parent first: of the module's calls, few are a loop's iterable or an assigned value.
+        if not isinstance(call.func, (ast.Name, ast.Attribute)) or not isinstance(module.parent(call), (ast.AsyncFor, ast.Assign)):
             continue
         function = module.enclosing_function(call)
         if function is None or module.enclosing_scope(call) is not function:
-            continue
-        parent = module.parent(call)
-        if not isinstance(parent, (ast.AsyncFor, ast.Assign)):
             continue
         left = _left(module, call, function)  # (first: it reads the function alone)
         generator = _generator_of(module, call, function, opens) if left is not None else None
@@ -198,8 +196,6 @@ def _left(module: ModuleInfo, call: ast.Call, function: ast.AST) -> tuple[str, i
     stepped: ast.AST | None = None
     left: tuple[str, int] | None = None
     for name in names:  # (grows: ``it = gen.__aiter__()``)
-        if len(name_stores(function, name)) != 1:
-            return None
         for load in name_loads(function, name):
             use = module.parent(load)
             if isinstance(use, ast.AsyncFor) and use.iter is load:
@@ -218,6 +214,10 @@ def _left(module: ModuleInfo, call: ast.Call, function: ast.AST) -> tuple[str, i
                 stepped = stepped or use
             else:
                 return None  # handed on, returned, kept, wrapped in ``aclosing()``
+    # Each name bound once only; asked last: most generators' objects are used otherwise, and
+    # the stores are a second walk of the function.
+    if (left is None and stepped is None) or any(len(name_stores(function, name)) != 1 for name in names):
+        return None
     if stepped is not None and not _run_to_the_end(module, stepped, function):
         return ("by hand", getattr(stepped, "lineno", call.lineno))
     return left
