@@ -168,32 +168,6 @@ class ModuleInfo:
         return None
 
 
-CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
-
-
-def cast_of(module: ModuleInfo, node: ast.AST | None, value: ast.AST) -> bool:
-    """Whether ``node`` is ``cast(T, value)``: ``typing.cast`` returns its value unchanged, so a
-    resource made inside one is made where the ``cast`` stands (``self._client = cast(Protocol,
-    await connect(url))``)."""
-    return (
-        isinstance(node, ast.Call)
-        and len(node.args) == 2
-        and node.args[1] is value
-        and isinstance(node.func, (ast.Name, ast.Attribute))
-        and (node.func.id if isinstance(node.func, ast.Name) else node.func.attr) == "cast"
-        and module.imports.qualify(node.func) in CASTS
-    )
-
-
-def uncast(module: ModuleInfo, value: ast.expr) -> ast.expr:
-    """``value`` with ``[await] cast(T, x)`` read as ``x`` (awaited or not), as often as nested."""
-    while True:
-        inner = value.value if isinstance(value, ast.Await) else value
-        if not (isinstance(inner, ast.Call) and len(inner.args) == 2 and cast_of(module, inner, inner.args[1])):
-            return value
-        value = inner.args[1]
-
-
 # Source kept parsed between two files, for cross-module lookups, in characters (or bytes) of
 # source: the trees and indexes take about 35 times that. A run that parses more forgets the
 # least recently used modules, and every memo built on them, between two files (never during one,
@@ -552,9 +526,10 @@ class Project:
         self.lasting.clear()
 
     def module_at(self, path: Path, *, summary_only: bool = False) -> ModuleInfo | None:
-        """The parsed module at ``path``, kept within the budget. ``summary_only``: asked for its
-        summary alone, a module whose tree would take the kept ones past the budget is not kept
-        (the budget is enforced between files only: ccxt's ``__init__`` asks for 109 exchanges')."""
+        """The parsed module at ``path``, kept. ``summary_only`` (asked for its summary alone): not
+        kept when its tree would take the kept trees past the budget, which is otherwise enforced
+        between files only (ccxt's ``__init__`` asks whether 109 exchange modules bind their class:
+        +324 MB of trees held within that one file)."""
         path = self.absolute(path)
         if path in self._modules:
             self._modules.move_to_end(path)
@@ -592,7 +567,8 @@ class Project:
 
     def summary(self, path: Path) -> ModuleSummary | None:
         """The summary of the module at ``path``: kept from earlier, or read from its tree (parsed
-        now if it is not kept); None for a file that cannot be read or parsed."""
+        now if it is not kept, and its tree kept only within the budget); None for a file that
+        cannot be read or parsed."""
         path = self.absolute(path)
         if path in self._summaries:
             return self._summaries[path]
