@@ -133,3 +133,33 @@ async def again(url):
     it = None
 """
     assert source_findings(tmp_path, source, "TRD201") == []
+
+
+def test_a_loop_or_a_step_in_a_nested_function_still_leaves_it(tmp_path: Path) -> None:
+    # Only a function whose lines hold an ``async for`` or a step is walked for the object's
+    # uses: a nested function's loop is in those lines.
+    source = GENERATOR + """\
+async def outer(url):
+    gen = pages(url)
+
+    async def inner():
+        async for page in gen:
+            return page
+
+    return await inner()
+
+
+async def stepped(url):
+    gen = pages(url)
+
+    async def inner():
+        return await anext(gen)
+
+    return await inner()
+"""
+    assert source_findings(tmp_path, source, "TRD201") == [
+        "11:11 TRD201 `pages(...)` holds a cleanup at its `yield` and is left by the `return` at line 15 before it is "
+        "exhausted; wrap it in `contextlib.aclosing()`",
+        "21:11 TRD201 `pages(...)` holds a cleanup at its `yield` and is stepped by hand and never closed (line 24); "
+        "wrap it in `contextlib.aclosing()`",
+    ]
