@@ -30,6 +30,7 @@ from tradelint.core.heap import return_free_memory
 from tradelint.facts.module_paths import drop_oldest as _drop_oldest
 from tradelint.facts.module_paths import module_name_under as module_name_under
 from tradelint.facts.module_paths import packaging_root as _packaging_root
+from tradelint.facts.module_paths import unlink as _unlink
 from tradelint.facts.summary_data import Definition, ModuleSummary
 from tradelint.facts.syntax import (
     FUNCTION_NODES,
@@ -166,6 +167,32 @@ class ModuleInfo:
             rest = ast.unparse(node)[len(root):] if isinstance(node, ast.Attribute) else ""
             return f"{self.module_name}.{root}{rest}"
         return None
+
+
+CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
+
+
+def cast_of(module: ModuleInfo, node: ast.AST | None, value: ast.AST) -> bool:
+    """Whether ``node`` is ``cast(T, value)``: ``typing.cast`` returns its value unchanged, so a
+    resource made inside one is made where the ``cast`` stands (``self._client = cast(Protocol,
+    await connect(url))``)."""
+    return (
+        isinstance(node, ast.Call)
+        and len(node.args) == 2
+        and node.args[1] is value
+        and isinstance(node.func, (ast.Name, ast.Attribute))
+        and (node.func.id if isinstance(node.func, ast.Name) else node.func.attr) == "cast"
+        and module.imports.qualify(node.func) in CASTS
+    )
+
+
+def uncast(module: ModuleInfo, value: ast.expr) -> ast.expr:
+    """``value`` with ``[await] cast(T, x)`` read as ``x`` (awaited or not), as often as nested."""
+    while True:
+        inner = value.value if isinstance(value, ast.Await) else value
+        if not (isinstance(inner, ast.Call) and len(inner.args) == 2 and cast_of(module, inner, inner.args[1])):
+            return value
+        value = inner.args[1]
 
 
 # Source kept parsed between two files, for cross-module lookups, in characters (or bytes) of
@@ -669,14 +696,3 @@ class Project:
             return self._resolve(target, self.locate(self.absolute(summary.path))[1], depth + 1)
         return None
 
-
-def _unlink(value: Any) -> None:
-    """Break the cycles of a memo value that is being forgotten: an analysis object that points
-    at others that point back (a class model and its fields) says how with a ``break_cycles``
-    method (a name no file or path object has: a memo may hold paths). Looked for in the value
-    and one level into a dict or list of them."""
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else (value,)
-    for item in items:
-        break_cycles = getattr(type(item), "break_cycles", None)
-        if break_cycles is not None:
-            break_cycles(item)

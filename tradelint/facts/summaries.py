@@ -26,8 +26,7 @@ from bisect import bisect_left, bisect_right
 from operator import attrgetter
 
 from tradelint.facts.class_body import dataclass_init_fields, field_facts
-from tradelint.facts.casts import uncast
-from tradelint.facts.context import SUMMARIZERS, ModuleInfo
+from tradelint.facts.context import SUMMARIZERS, ModuleInfo, uncast
 from tradelint.facts.loop_receivers import kept_local, loop_ref
 from tradelint.facts.summary_data import (
     _NO_RELEASES,

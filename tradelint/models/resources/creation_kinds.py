@@ -6,8 +6,7 @@ from __future__ import annotations
 import ast
 from typing import cast
 
-from tradelint.facts.casts import cast_of
-from tradelint.facts.context import ModuleInfo
+from tradelint.facts.context import ModuleInfo, cast_of
 from tradelint.facts.framework_ends import kept_by_integration, kept_name
 from tradelint.facts.owned_elements import added_to
 from tradelint.facts.holders import value_holding

@@ -16,8 +16,7 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.class_family import class_and_bases, resolve_class_node
-from tradelint.facts.casts import cast_of
-from tradelint.facts.context import ModuleInfo
+from tradelint.facts.context import ModuleInfo, cast_of
 from tradelint.facts.loop_receivers import LOOP_TYPE, SERVER_MAKERS, TRANSPORT_MAKERS, is_loop
 from tradelint.facts.syntax import parameter
 from tradelint.models.resources.resource_types import ResourceSpec
