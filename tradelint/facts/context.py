@@ -554,9 +554,10 @@ class Project:
 
     def module_at(self, path: Path, *, summary_only: bool = False) -> ModuleInfo | None:
         """The parsed module at ``path``, kept. ``summary_only`` (asked for its summary alone): not
-        kept when its tree would take the kept trees past the budget, which is otherwise enforced
-        between files only (ccxt's ``__init__`` asks whether 109 exchange modules bind their class:
-        +324 MB of trees held within that one file)."""
+        kept when the trees kept besides the checked file's are past the budget already, which is otherwise enforced between
+        files only (ccxt's ``__init__`` asks whether 109 exchange modules bind their class: +324 MB
+        of trees held within that one file). The first past it is kept, as before: a module read
+        for its summary, then for a definition's nodes, is parsed once."""
         path = self.absolute(path)
         if path in self._modules:
             self._modules.move_to_end(path)
@@ -580,7 +581,8 @@ class Project:
         info = ModuleInfo(
             path, tree, self, source if isinstance(source, str) else None, len(source), content_digest(source)
         )
-        if summary_only and self.module_budget is not None and self._kept + info.size > self.module_budget:
+        held = self._kept - (now.size if (now := self._current) is not None and self._modules.get(now.path) is now else 0)
+        if summary_only and self.module_budget is not None and held > self.module_budget:
             del self._modules[path]
             return info
         self._keep(path, info)
