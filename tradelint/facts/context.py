@@ -30,6 +30,7 @@ from tradelint.core.heap import return_free_memory
 from tradelint.facts.module_paths import drop_oldest as _drop_oldest
 from tradelint.facts.module_paths import module_name_under as module_name_under
 from tradelint.facts.module_paths import packaging_root as _packaging_root
+from tradelint.facts.module_paths import unlink as _unlink
 from tradelint.facts.summary_data import Definition, ModuleSummary
 from tradelint.facts.syntax import (
     FUNCTION_NODES,
@@ -551,7 +552,12 @@ class Project:
         # fields, a wrapper it calls, a line that moved): none is trusted past a change.
         self.lasting.clear()
 
-    def module_at(self, path: Path) -> ModuleInfo | None:
+    def module_at(self, path: Path, *, summary_only: bool = False) -> ModuleInfo | None:
+        """The parsed module at ``path``, kept. ``summary_only`` (asked for its summary alone): not
+        kept when the trees kept besides the checked file's are past the budget already, which is otherwise enforced between
+        files only (ccxt's ``__init__`` asks whether 109 exchange modules bind their class: +324 MB
+        of trees held within that one file). The first past it is kept, as before: a module read
+        for its summary, then for a definition's nodes, is parsed once."""
         path = self.absolute(path)
         if path in self._modules:
             self._modules.move_to_end(path)
@@ -575,6 +581,10 @@ class Project:
         info = ModuleInfo(
             path, tree, self, source if isinstance(source, str) else None, len(source), content_digest(source)
         )
+        held = self._kept - (now.size if (now := self._current) is not None and self._modules.get(now.path) is now else 0)
+        if summary_only and self.module_budget is not None and held > self.module_budget:
+            del self._modules[path]
+            return info
         self._keep(path, info)
         info.shared = True
         if self.parsed_ahead is not None:
@@ -586,14 +596,15 @@ class Project:
 
     def summary(self, path: Path) -> ModuleSummary | None:
         """The summary of the module at ``path``: kept from earlier, or read from its tree (parsed
-        now if it is not kept); None for a file that cannot be read or parsed."""
+        now if it is not kept, and its tree kept only within the budget); None for a file that
+        cannot be read or parsed."""
         path = self.absolute(path)
         if path in self._summaries:
             return self._summaries[path]
         held = self._modules.get(path)
         if held is not None and "summary" in vars(held):
             return held.summary  # a bounded project's, built, of a module it holds (``summary_of``)
-        info = self.module_at(path)
+        info = self.module_at(path, summary_only=True)
         if info is None:
             self._summaries[path] = None
             return None
@@ -687,14 +698,3 @@ class Project:
             return self._resolve(target, self.locate(self.absolute(summary.path))[1], depth + 1)
         return None
 
-
-def _unlink(value: Any) -> None:
-    """Break the cycles of a memo value that is being forgotten: an analysis object that points
-    at others that point back (a class model and its fields) says how with a ``break_cycles``
-    method (a name no file or path object has: a memo may hold paths). Looked for in the value
-    and one level into a dict or list of them."""
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else (value,)
-    for item in items:
-        break_cycles = getattr(type(item), "break_cycles", None)
-        if break_cycles is not None:
-            break_cycles(item)

@@ -21,7 +21,17 @@ def supplies(project: Project, dotted: str, roots: tuple[Path, ...]) -> bool:
     """Whether the project's own modules under ``roots`` supply ``dotted``: its longest prefix
     that is a first-party module is all of it, or binds the next part (a definition, an
     assignment, an import, or any name through ``import *`` or a module ``__getattr__``). No first-party module of its first
-    part: False. A module that cannot be read is taken to supply it (the answer before)."""
+    part: False. A module that cannot be read is taken to supply it (the answer before).
+    Asked once per name and roots while the project's memos last (a module asks it for each of
+    its imports, every rule's resource model of it again)."""
+    key = ("supplies", dotted, roots)
+    known: bool | None = project.class_memo.get(key)
+    if known is None:
+        known = project.class_memo[key] = _supplies(project, dotted, roots)
+    return known
+
+
+def _supplies(project: Project, dotted: str, roots: tuple[Path, ...]) -> bool:
     parts = dotted.split(".")
     for count in range(len(parts), 0, -1):
         path = project.find_path(".".join(parts[:count]), roots)
@@ -36,13 +46,19 @@ def supplies(project: Project, dotted: str, roots: tuple[Path, ...]) -> bool:
         return True
     name = parts[count]
     bound = summary.definitions.keys() | summary.imports.keys()
-    return name in bound or "__getattr__" in bound or _imports_everything(path)
+    return name in bound or "__getattr__" in bound or _imports_everything(project, path)
 
 
-def _imports_everything(path: Path) -> bool:
-    # ``from x import *`` binds names no summary records: such a module may supply any.
-    try:
-        with open(os.fspath(path), "rb") as handle:
-            return b"import *" in handle.read()
-    except OSError:
-        return True
+def _imports_everything(project: Project, path: Path) -> bool:
+    # ``from x import *`` binds names no summary records: such a module may supply any. Its
+    # bytes are read once while the memos last (the names it is asked for differ).
+    key = ("imports-everything", path)
+    known: bool | None = project.class_memo.get(key)
+    if known is None:
+        try:
+            with open(os.fspath(path), "rb") as handle:
+                known = b"import *" in handle.read()
+        except OSError:
+            known = True
+        project.class_memo[key] = known
+    return known

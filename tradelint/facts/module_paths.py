@@ -15,6 +15,18 @@ def drop_oldest(table: dict[Any, Any], count: int) -> None:
         del table[key]
 
 
+def unlink(value: Any) -> None:
+    """Break the cycles of a memo value that is being forgotten: an analysis object that points
+    at others that point back (a class model and its fields) says how with a ``break_cycles``
+    method (a name no file or path object has: a memo may hold paths). Looked for in the value
+    and one level into a dict or list of them."""
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else (value,)
+    for item in items:
+        break_cycles = getattr(type(item), "break_cycles", None)
+        if break_cycles is not None:
+            break_cycles(item)
+
+
 def module_name_under(path: str, roots: Iterable[Path]) -> str | None:
     """The dotted name of the module at absolute, normal ``path`` under the first of ``roots``
     it is in where every part is an identifier: ``PurePath.relative_to`` and

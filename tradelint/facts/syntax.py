@@ -210,6 +210,7 @@ class Index:
     functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=list)
     attributes: list[ast.Attribute] = field(default_factory=list)
     imports: list[tuple[ast.Import | ast.ImportFrom, bool]] = field(default_factory=list)
+    async_loops: list[ast.AsyncFor] = field(default_factory=list)
     future_annotations: bool = False
     # Whether any task-creating API is named at all: most modules can then skip wrapper analysis.
     mentions_tasks: bool = False
@@ -405,7 +406,7 @@ def build_index(tree: ast.Module) -> Index:
     attributes = index.attributes
     Call, Attribute, Name, Constant = ast.Call, ast.Attribute, ast.Name, ast.Constant
     FunctionDef, AsyncFunctionDef, ClassDef = ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef
-    Import, ImportFrom = ast.Import, ast.ImportFrom
+    Import, ImportFrom, AsyncFor = ast.Import, ast.ImportFrom, ast.AsyncFor
     task_words = TASK_WORDS
     table = _CHILD_FIELDS
     mentions_tasks = False
@@ -428,6 +429,8 @@ def build_index(tree: ast.Module) -> Index:
             index.classes.append(node)
         elif kind is Import or kind is ImportFrom:
             index.imports.append((node, False))
+        elif kind is AsyncFor:
+            index.async_loops.append(node)
         fields = table.get(kind) or _child_fields(node)
         for name in fields[0]:
             child = getattr(node, name, None)
@@ -460,7 +463,7 @@ def build_index(tree: ast.Module) -> Index:
                     index.future_annotations = True
     index.mentions_tasks = mentions_tasks
     # Source order makes reports and cross-references deterministic.
-    for seq in (index.calls, index.classes, index.functions, index.attributes):
+    for seq in (index.calls, index.classes, index.functions, index.attributes, index.async_loops):
         seq.sort(key=_position)
     index.imports.sort(key=lambda item: (item[0].lineno, item[0].col_offset))
     return index

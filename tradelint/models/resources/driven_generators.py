@@ -14,6 +14,7 @@ an error in its body aside), and a generator whose cleanup is only a timeout or 
 from __future__ import annotations
 
 import ast
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -43,13 +44,11 @@ def unexhausted_generators(ctx: FileContext) -> Iterator[LeftGenerator]:
     the calling function leaves unexhausted and unclosed."""
     module, opens = ctx.module, _opener(ctx)
     for call in module.index.calls:
-        if not isinstance(call.func, (ast.Name, ast.Attribute)):
+        # The parent first: of the module's calls, few are a loop's iterable or an assigned value.
+        if not isinstance(call.func, (ast.Name, ast.Attribute)) or not isinstance(module.parent(call), (ast.AsyncFor, ast.Assign)):
             continue
         function = module.enclosing_function(call)
         if function is None or module.enclosing_scope(call) is not function:
-            continue
-        parent = module.parent(call)
-        if not isinstance(parent, (ast.AsyncFor, ast.Assign)):
             continue
         left = _left(module, call, function)  # (first: it reads the function alone)
         generator = _generator_of(module, call, function, opens) if left is not None else None
@@ -194,12 +193,12 @@ def _left(module: ModuleInfo, call: ast.Call, function: ast.AST) -> tuple[str, i
         return _early_exit(parent)
     if not (isinstance(parent, ast.Assign) and parent.value is call and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
         return None
+    if not _loops_or_steps(module, function):
+        return None  # (what follows walks the function: most have neither)
     names = [parent.targets[0].id]
     stepped: ast.AST | None = None
     left: tuple[str, int] | None = None
     for name in names:  # (grows: ``it = gen.__aiter__()``)
-        if len(name_stores(function, name)) != 1:
-            return None
         for load in name_loads(function, name):
             use = module.parent(load)
             if isinstance(use, ast.AsyncFor) and use.iter is load:
@@ -218,9 +217,34 @@ def _left(module: ModuleInfo, call: ast.Call, function: ast.AST) -> tuple[str, i
                 stepped = stepped or use
             else:
                 return None  # handed on, returned, kept, wrapped in ``aclosing()``
+    # Each name bound once only; asked last: most generators' objects are used otherwise, and
+    # the stores are a second walk of the function.
+    if (left is None and stepped is None) or any(len(name_stores(function, name)) != 1 for name in names):
+        return None
     if stepped is not None and not _run_to_the_end(module, stepped, function):
         return ("by hand", getattr(stepped, "lineno", call.lineno))
     return left
+
+
+def _loops_or_steps(module: ModuleInfo, function: ast.AST) -> bool:
+    """Whether the lines of ``function`` hold an ``async for`` or a call that steps a generator
+    (``anext(x)``, ``x.__anext__()``, ``asend``, ``athrow``): a generator's object assigned there
+    can be left only by one of them. From the module's index, sorted by position."""
+    first: int = getattr(function, "lineno", 0)
+    last: int = getattr(function, "end_lineno", None) or first
+    index = module.index
+    loops = index.async_loops
+    if bisect_right(loops, last, key=_line_of) > bisect_left(loops, first, key=_line_of):
+        return True
+    calls = index.calls
+    return any(
+        (isinstance(c.func, ast.Name) and c.func.id == "anext") or (isinstance(c.func, ast.Attribute) and c.func.attr in _STEPS)
+        for c in calls[bisect_left(calls, first, key=_line_of):bisect_right(calls, last, key=_line_of)]
+    )
+
+
+def _line_of(node: ast.AST) -> int:
+    return getattr(node, "lineno", 0)
 
 
 def _early_exit(loop: ast.AsyncFor) -> tuple[str, int] | None:
