@@ -395,6 +395,19 @@ class TaskOnSelfNeverAwaited(Rule):
                     ),
                 )
                 continue
+            if site.problem == "hass_waits_kept":
+                assert site.function is not None and site.cls is not None
+                yield Report(
+                    site.node,
+                    fit("`{name}` delays Home Assistant's stop; cancel it on `EVENT_HOMEASSISTANT_STOP`", name=site.name),
+                    None,
+                    fit_help(
+                        "`{cls}` keeps it there in `{function}()` and it " + ("loops" if site.label == "loop" else "sleeps")
+                        + "; only an unload, a removal or a restart ends it, and the stop runs none",
+                        cls=site.cls.name, function=site.function.name,
+                    ),
+                )
+                continue
             if site.problem not in ("self", "self_elements", "self_loop", "self_owner"):
                 continue
             assert site.cls is not None and site.function is not None

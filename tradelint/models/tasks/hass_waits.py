@@ -172,10 +172,10 @@ def waiting_kind(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> tuple[st
     """How the coroutine ``coro`` (given to a tracked creator in ``call``) waits: ``"loop"`` (it
     never ends by itself) or ``"timer"`` (it sleeps), with whether it catches ``CancelledError``
     (written to be cancelled); None when it does not wait, or cannot be read."""
-    found = _coroutine_function(module, call, coro)
+    found = coroutine_function(module, call, coro)
     if found is None:
         return None
-    return _waits(found[0], found[1], coro)
+    return how_it_waits(found[0], found[1], coro)
 
 
 def kept_object_timer(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> str | None:
@@ -192,14 +192,14 @@ def kept_object_timer(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> str
     cls = module.parent(function)
     if not isinstance(cls, ast.ClassDef) or not kept_for_the_entry(module, cls):
         return None
-    found = _coroutine_function(module, call, coro)
+    found = coroutine_function(module, call, coro)
     if found is None and isinstance(coro.func, ast.Attribute):
-        methods = _integration_methods(module, coro.func.attr)
+        methods = integration_methods(module, coro.func.attr)
         if len(methods) == 1 and isinstance(methods[0][1], ast.AsyncFunctionDef):
             found = methods[0][0], methods[0][1]
     if found is None or not _acts_when_it_fires(found[0], found[1]):
         return None
-    kind = _waits(found[0], found[1], coro)
+    kind = how_it_waits(found[0], found[1], coro)
     return cls.name if kind is not None and kind[0] == "timer" else None
 
 
@@ -211,7 +211,7 @@ def _acts_when_it_fires(home: ModuleInfo, target: ast.AsyncFunctionDef) -> bool:
     )
 
 
-def _integration_methods(module: ModuleInfo, name: str) -> list[tuple[ModuleInfo, ast.AST]]:
+def integration_methods(module: ModuleInfo, name: str) -> list[tuple[ModuleInfo, ast.AST]]:
     """Every method named ``name`` of a class of ``module``'s integration, with its module. Asked
     only of a thrown-away task's coroutine on an untyped receiver: not kept."""
     folder = integration_folder(module)
@@ -229,7 +229,7 @@ def _integration_methods(module: ModuleInfo, name: str) -> list[tuple[ModuleInfo
     return found
 
 
-def _waits(home: ModuleInfo, target: ast.AsyncFunctionDef, coro: ast.Call) -> tuple[str, bool] | None:
+def how_it_waits(home: ModuleInfo, target: ast.AsyncFunctionDef, coro: ast.Call) -> tuple[str, bool] | None:
     nodes = _own_nodes(target)
     loop = any(
         isinstance(n, ast.While)
@@ -290,7 +290,7 @@ def _argument_for(target: ast.AsyncFunctionDef, coro: ast.Call, name: str) -> as
     return None
 
 
-def _coroutine_function(
+def coroutine_function(
     module: ModuleInfo, call: ast.Call, coro: ast.Call
 ) -> tuple[ModuleInfo, ast.AsyncFunctionDef] | None:
     """The ``async def`` that ``coro`` calls, with its module: ``self.m(...)`` in a method (the
