@@ -207,6 +207,10 @@ class DiscardedTask(Rule):
         "The setup keeps that object for the entry only; a `hass` task lives until Home Assistant stops, "
         "and the unload neither waits for nor cancels it"
     )
+    HASS_REFRESH_HELP = (
+        "Nothing cancels the task of one refresh when the next starts another, nor the last one at the entity's "
+        "removal; it writes on after it"
+    )
     PERPETUAL_HELP = "The keeper holds the task until it ends, and it never does: it runs on after the object's end"
     WEAK_HELP = "a weak container, like the event loop, lets the task be garbage-collected mid-run"
 
@@ -257,6 +261,14 @@ class DiscardedTask(Rule):
                         "`async_will_remove_from_hass()`", label=site.label),
                     None,
                     self.HASS_ENTITY_HELP,
+                )
+            elif site.problem == "hass_refresh_outlives_entity":
+                yield Report(
+                    site.node,
+                    fit("task from `{label}(...)` is made at each coordinator refresh and outlives the entity; keep it, "
+                        "cancel the previous one and cancel it in `async_will_remove_from_hass()`", label=site.label),
+                    None,
+                    self.HASS_REFRESH_HELP,
                 )
             elif site.problem == "weak":
                 fix, reason = keep_task_fix_and_reason(ctx, site.call)

@@ -178,6 +178,23 @@ def waiting_kind(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> tuple[st
     return how_it_waits(found[0], found[1], coro)
 
 
+# The method a Home Assistant ``CoordinatorEntity`` runs at each refresh of its coordinator.
+REFRESH_CALLBACK = "_handle_coordinator_update"
+
+
+def refresh_task(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> bool:
+    """``self.hass.async_create_task(self._async_on_update())`` thrown away in an entity's
+    ``_handle_coordinator_update()`` (the caller has made sure the coroutine is the entity's own),
+    its coroutine awaiting something: a task made anew at every refresh, which nothing cancels,
+    neither when the next refresh makes another (they overlap) nor at the entity's removal, after
+    which the last one still writes (woopstar/hsem ``0260cc3c``: hardware writes after the unload)."""
+    function = module.enclosing_function(call)
+    if function is None or function.name != REFRESH_CALLBACK:
+        return False
+    found = coroutine_function(module, call, coro)
+    return found is not None and any(isinstance(n, ast.Await) for n in _own_nodes(found[1]))
+
+
 def kept_object_timer(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> str | None:
     """``self.hass.async_create_task(entity._clear_pending_after_timeout(30))`` thrown away in a
     method of a class the setup keeps for the entry (``kept_for_the_entry``), its coroutine a
