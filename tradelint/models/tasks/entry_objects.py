@@ -22,6 +22,7 @@ from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import integration_folder, kept_by_integration, setup_parameters, unload_reach
 from tradelint.facts.project_files import project_files
+from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import walk
 from tradelint.models.tasks.shutdown import _ha_kind
 
@@ -50,6 +51,27 @@ def kept_for_the_entry(module: ModuleInfo, cls: ast.ClassDef) -> bool:
                 found.update(_kept_classes(other))
         memo[key] = frozenset(_owned_by_kept(modules, found))
     return (str(module.path), cls.name, cls.lineno) in memo[key]
+
+
+def ended_at_unload(module: ModuleInfo, cls: ast.ClassDef) -> str | None:
+    """The release method of ``cls`` (its own or a first-party base's: ``async_shutdown()``,
+    ``close()``) that the unload of ``module``'s integration reaches, for a plain class of the
+    integration (not an entity, a flow): its object ends at the unload, whoever keeps it
+    (``MerossApi.devices[device_id] = device``, ``manager.async_unload_entry()`` then
+    ``self.async_shutdown()``: krahabb/meross_lan ``f398bd3b``). None otherwise."""
+    family = class_and_bases(module, cls)
+    if integration_folder(module) is None or _ha_kind(family) != "object":
+        return None
+    reach = unload_reach(module)
+    if reach is None:
+        return None
+    for _, owner in family:
+        for stmt in owner.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in reach and is_release_name(
+                stmt.name.lstrip("_").removeprefix("async_")
+            ):
+                return stmt.name
+    return None
 
 
 def _kept_classes(module: ModuleInfo) -> set[ClassKey]:

@@ -35,7 +35,7 @@ from tradelint.facts.project_files import project_files
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.summaries import is_release_name
 from tradelint.models.tasks.creators import _last_name, _methods
-from tradelint.models.tasks.entry_objects import kept_for_the_entry
+from tradelint.models.tasks.entry_objects import ended_at_unload, kept_for_the_entry
 from tradelint.models.tasks.function_bodies import _own_nodes
 
 # Creators whose task Home Assistant waits for at its stop (``async_create_background_task``'s
@@ -97,7 +97,9 @@ def held_for_the_entry(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> st
     cls = module.parent(function)
     if isinstance(cls, ast.ClassDef) and function.args.args and name == function.args.args[0].arg:
         # ``self.hass.async_create_task(self._read_positions())`` in a class the setup keeps.
-        if is_release_name(target.attr.lstrip("_").removeprefix("async_")) or not kept_for_the_entry(module, cls):
+        if is_release_name(target.attr.lstrip("_").removeprefix("async_")) or not (
+            kept_for_the_entry(module, cls) or ended_at_unload(module, cls)
+        ):
             return None
         method = _methods(module, cls).get(target.attr)
         if method is not None and isinstance(method[1], ast.AsyncFunctionDef) and _stores_only(method[0], method[1]):
@@ -176,6 +178,39 @@ def waiting_kind(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> tuple[st
     if found is None:
         return None
     return how_it_waits(found[0], found[1], coro)
+
+
+def dropped_by_callers(module: ModuleInfo, call: ast.Call) -> bool:
+    """Whether the task of ``call`` is thrown away: ``call`` is a statement, or what a plain method
+    returns (``def request(self, r): return self.hass.async_create_task(self.async_request(r))``)
+    that some call of the method in the integration throws away (``device.request(r)``, by
+    name): the integration's own wrapper, which leaves the task to callers that drop it
+    (krahabb/meross_lan ``f398bd3b``)."""
+    parent = module.parent(call)
+    if isinstance(parent, ast.Expr):
+        return True
+    function = module.enclosing_function(call)
+    if not (isinstance(parent, ast.Return) and isinstance(function, ast.FunctionDef)
+            and isinstance(module.parent(function), ast.ClassDef)):
+        return False
+    name = function.name
+    folder = integration_folder(module)
+    if folder is None:
+        return False
+    project = module.project
+    project.note_scan("tree", folder)
+    memo = project.scan_memo("dropped-results")
+    if folder not in memo:
+        dropped: set[str] = set()
+        for path in project_files(project, folder) or ():
+            other = module if path == module.path else project.module_at(path)
+            if other is not None:
+                dropped.update(
+                    c.func.attr for c in other.index.calls
+                    if isinstance(c.func, ast.Attribute) and isinstance(other.parent(c), ast.Expr)
+                )
+        memo[folder] = frozenset(dropped)
+    return name in memo[folder]
 
 
 # The method a Home Assistant ``CoordinatorEntity`` runs at each refresh of its coordinator.

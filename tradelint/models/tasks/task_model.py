@@ -37,7 +37,7 @@ from tradelint.models.tasks.generator_exits import generator_exit
 from tradelint.models.tasks.made_collections import collection_problem
 from tradelint.models.tasks.partial_handlers import cancelled_for_some_errors, gathered_coroutines
 from tradelint.models.tasks.hass_waits import (
-    ended_at_stop, ended_before_the_stop, kept_object_timer, outlives_the_entry, refresh_task, tracked_coroutine, waiting_kind,
+    dropped_by_callers, ended_at_stop, ended_before_the_stop, kept_object_timer, outlives_the_entry, refresh_task, tracked_coroutine, waiting_kind,
 )
 from tradelint.models.tasks.entry_stores import kept_on_entry_object
 from tradelint.models.tasks.stop_holders import kept_past_the_stop
@@ -211,7 +211,7 @@ class TaskAnalysis(TaskOwners):
         text = ast.unparse(call.func)
         kind = waiting_kind(module, call, coro)
         if kind is None:
-            dropped, function = isinstance(module.parent(call), ast.Expr), module.enclosing_function(call)
+            dropped, function = dropped_by_callers(module, call), module.enclosing_function(call)
             held = outlives_the_entry(module, call, coro) if dropped else None
             if held is None and dropped and function is not None and self._entity_timer(coro, function):
                 # Made anew at each coordinator refresh: the last still runs after the removal.
