@@ -119,6 +119,15 @@ class DiscardedTask(Rule):
     method of an entity): the entity may be removed, or its entry unloaded, while it sleeps, and
     the timer then writes the state of a removed entity (ramses-rf/ramses_cc `5fa5458f`); keep
     it and cancel it in `async_will_remove_from_hass()`. Under 10 s, or kept, it is not.
+    An entity's task made anew at each refresh of its coordinator (`self.hass.async_create_task(
+    self._async_on_update())` in `_handle_coordinator_update()`, its coroutine awaiting something)
+    and thrown away is reported too: nothing cancels one refresh's task when the next starts
+    another, nor the last at the entity's removal, and it writes on after it (woopstar/hsem
+    `0260cc3c`). A class of the integration whose own release method the unload reaches
+    (`async_shutdown()` reached from `async_unload_entry`) ends at the unload whoever keeps it,
+    as one the setup keeps; and a task a plain method of it returns (`def request(self, r): return
+    self.hass.async_create_task(self.async_request(r))`) is thrown away where a call of that
+    method in the integration throws its result away (krahabb/meross_lan `f398bd3b`).
 
     A project's keeper (a first-party function that makes a task of the coroutine it is given
     and holds it in a set until it is done) answers the garbage collector, not the object's end.

@@ -43,8 +43,9 @@ from tradelint.models.tasks.function_bodies import _own_nodes
 TRACKED_CREATORS = ("async_create_task", "create_task")
 
 
-# The problems of a tracked task that outlives the config entry (``outlives_the_entry``).
-Outliving = Literal["hass_entry_object", "hass_outlives_entry"]
+# The problems of a tracked task that outlives the config entry (``outlives_the_entry``) or, made at
+# each coordinator refresh, the entity (``refresh_task``).
+Outliving = Literal["hass_entry_object", "hass_outlives_entry", "hass_refresh_outlives_entity"]
 
 
 # Events a listener of which runs when Home Assistant stops, before it waits for tracked tasks.
