@@ -359,3 +359,41 @@ def test_task_returned_by_a_class_the_unload_does_not_end(tmp_path: Path) -> Non
     setup = MEROSS_SETUP.replace("    await DEVICES.pop(entry.entry_id).async_shutdown()\n", "    DEVICES.pop(entry.entry_id)\n")
     files = {"custom_components/meross/__init__.py": setup, "custom_components/meross/device.py": device}
     assert _check_tree(tmp_path, files) == []
+
+
+def test_entity_task_made_on_some_refreshes_only(tmp_path: Path) -> None:
+    # A transition's one-shot (the stream just stopped: fetch a snapshot) is no task of each refresh.
+    sensor = SENSOR.replace(
+        "        self.hass.async_create_task(self._async_on_coordinator_update())\n",
+        "        if self.coordinator.data.stopped:\n"
+        "            self.hass.async_create_task(self._async_on_coordinator_update())\n",
+    )
+    assert _hsem(tmp_path, sensor) == []
+
+
+# A timer whose pause is a short constant (a settle delay of a second, imported from the
+# integration's constants) holds the stop up by no more than the stop takes anyway
+# (fdebrus/Nikobus-HA ``e847601a``).
+SHORT_CAMERA = CAMERA.replace("await asyncio.sleep(self.interval)", "await asyncio.sleep(delay)").replace(
+    "        try:\n            while True:\n",
+    "        delay = SETTLE_DELAY if cam_id else max(0, REFRESH_DELAY - 0.3)\n        try:\n            while True:\n",
+).replace('DOMAIN = "cam"\n', 'DOMAIN = "cam"\nREFRESH_DELAY = 0.5\n').replace("import asyncio\n", "import asyncio\n\nfrom .const import SETTLE_DELAY\n")
+
+
+def test_timer_whose_pause_is_a_short_constant(tmp_path: Path) -> None:
+    files = {"custom_components/cam/__init__.py": SHORT_CAMERA, "custom_components/cam/const.py": "SETTLE_DELAY: float = 1\n"}
+    assert _check_tree(tmp_path, files) == []
+
+
+def test_timer_whose_pause_is_a_long_constant(tmp_path: Path) -> None:
+    files = {"custom_components/cam/__init__.py": SHORT_CAMERA, "custom_components/cam/const.py": "SETTLE_DELAY: float = 60\n"}
+    assert _check_tree(tmp_path, files) == [IN_COLLECTION.replace(":19:", ":22:")]
+
+
+def test_task_of_a_class_whose_end_tells_it_to_stop(tmp_path: Path) -> None:
+    # The release sets a flag the coroutine tests first: the object's end stops its tasks.
+    device = DEVICE.replace(
+        "    async def async_request(self, message):\n        pass\n",
+        "    async def async_request(self, message):\n        if self._closed:\n            return\n",
+    ).replace("    async def async_shutdown(self):\n        pass\n", "    async def async_shutdown(self):\n        self._closed = True\n")
+    assert _meross(tmp_path, device) == []

@@ -35,6 +35,7 @@ from tradelint.facts.project_files import project_files
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.summaries import is_release_name
 from tradelint.models.tasks.creators import _last_name, _methods
+from tradelint.models.tasks.delays import longest_seconds
 from tradelint.models.tasks.entry_objects import ended_at_unload, kept_for_the_entry
 from tradelint.models.tasks.function_bodies import _own_nodes
 
@@ -103,7 +104,9 @@ def held_for_the_entry(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> st
         ):
             return None
         method = _methods(module, cls).get(target.attr)
-        if method is not None and isinstance(method[1], ast.AsyncFunctionDef) and _stores_only(method[0], method[1]):
+        if method is not None and isinstance(method[1], ast.AsyncFunctionDef) and (
+            _stores_only(method[0], method[1]) or _told_by_the_end(module, cls, method[1])
+        ):
             return None
         return cls.name
     if name in setup_parameters(module, function):
@@ -113,6 +116,31 @@ def held_for_the_entry(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> st
             if kept_by_integration(module, function, value_holding(module, node)) is not None:
                 return name
     return None
+
+
+def _told_by_the_end(module: ModuleInfo, cls: ast.ClassDef, target: ast.AsyncFunctionDef) -> bool:
+    """Whether the coroutine ``target`` tests (``if self._torn_down: return``) an attribute of its
+    object that a release method of the class sets (``teardown()``: ``self._torn_down = True``):
+    the object's end tells its tasks to stop (tschamm/boschshc-hass's alarm tracker)."""
+    receiver = target.args.args[0].arg if target.args.args else None
+    flags = {
+        t.attr
+        for _, method in _methods(module, cls).values()
+        if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and is_release_name(
+            method.name.lstrip("_").removeprefix("async_")
+        )
+        for n in walk(method)
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)
+        for t in n.targets
+        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)
+    }
+    return receiver is not None and any(
+        isinstance(n, (ast.If, ast.While)) and any(
+            isinstance(a, ast.Attribute) and isinstance(a.value, ast.Name) and a.value.id == receiver and a.attr in flags
+            for a in walk(n.test)
+        )
+        for n in _own_nodes(target)
+    )
 
 
 def _stores_only(home: ModuleInfo, target: ast.AsyncFunctionDef) -> bool:
@@ -221,12 +249,14 @@ REFRESH_CALLBACK = "_handle_coordinator_update"
 def refresh_task(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> bool:
     """``self.hass.async_create_task(self._async_on_update())`` thrown away in an entity's
     ``_handle_coordinator_update()`` (the caller has made sure the coroutine is the entity's own),
-    its coroutine awaiting something: a task made anew at every refresh, which nothing cancels,
-    neither when the next refresh makes another (they overlap) nor at the entity's removal, after
-    which the last one still writes (woopstar/hsem ``0260cc3c``: hardware writes after the unload)."""
-    function = module.enclosing_function(call)
-    if function is None or function.name != REFRESH_CALLBACK:
-        return False
+    as a statement of its body (not under a test), its coroutine awaiting something: a task made
+    anew at every refresh, which nothing cancels, neither when the next refresh makes another (they
+    overlap) nor at the entity's removal, after which the last one still writes (woopstar/hsem
+    ``0260cc3c``: hardware writes after the unload). A one-shot made on some refreshes only (a
+    transition's) is not."""
+    function, statement = module.enclosing_function(call), module.parent(call)
+    if function is None or function.name != REFRESH_CALLBACK or statement is None or module.parent(statement) is not function:
+        return False  # made only on some refreshes (a transition's one-shot) is no task of each
     found = coroutine_function(module, call, coro)
     return found is not None and any(isinstance(n, ast.Await) for n in _own_nodes(found[1]))
 
@@ -296,7 +326,7 @@ def how_it_waits(home: ModuleInfo, target: ast.AsyncFunctionDef, coro: ast.Call)
         isinstance(n, ast.Await)
         and isinstance(n.value, ast.Call)
         and home.imports.qualify(n.value.func) == "asyncio.sleep"
-        and _delay_given(target, coro, n.value)
+        and _delay_given(home, target, coro, n.value)
         for n in nodes
     )
     if not loop and not sleeps:
@@ -311,13 +341,19 @@ def how_it_waits(home: ModuleInfo, target: ast.AsyncFunctionDef, coro: ast.Call)
     return ("loop" if loop else "timer"), catches
 
 
-def _delay_given(target: ast.AsyncFunctionDef, coro: ast.Call, sleep: ast.Call) -> bool:
+def _delay_given(home: ModuleInfo, target: ast.AsyncFunctionDef, coro: ast.Call, sleep: ast.Call) -> bool:
     """Whether ``asyncio.sleep(d)`` waits noticeably: ``d`` not a number under
     ``NOTICEABLE_DELAY``, also when ``d`` is a parameter and the call gives it one
-    (``self._clear_after(0)`` sleeps no time)."""
+    (``self._clear_after(0)`` sleeps no time), or a local or a constant whose every value is
+    worked out of numbers (``longest_seconds``)."""
     delay = sleep.args[0] if sleep.args else next((k.value for k in sleep.keywords if k.arg == "delay"), None)
     if isinstance(delay, ast.Name):
-        delay = _argument_for(target, coro, delay.id) or delay
+        given = _argument_for(target, coro, delay.id)
+        if given is not None:
+            delay = given
+        elif (seconds := longest_seconds(home, target, delay)) is not None:
+            # A local or a constant worked out of numbers (``delay = max(0, REFRESH_DELAY - 0.3)``).
+            return seconds >= NOTICEABLE_DELAY
     if isinstance(delay, ast.Constant) and isinstance(delay.value, (int, float)):
         return bool(delay.value >= NOTICEABLE_DELAY)
     return delay is not None
