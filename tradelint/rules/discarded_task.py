@@ -66,7 +66,8 @@ class DiscardedTask(Rule):
     reported when its coroutine (a method of the class, a function of the module or of the
     enclosing function) holds up the stop: a loop that never ends by itself (`while True` with
     an `await`, no `break` or `return`), or a timer (`await asyncio.sleep(d)`, `d` not a number
-    under 10 s, also through a parameter the call gives) written to be cancelled (it catches
+    under 10 s, also through a parameter the call gives, or a local or constant worked out of numbers:
+    `delay = max(0, REFRESH_DELAY - 0.3)`) written to be cancelled (it catches
     `CancelledError`) that nobody can cancel (ramses-rf/ramses_cc `5fa5458f`). A one-shot task,
     a timer nobody means to cancel (a debounced save the stop may wait for), `sleep(0)`, and a
     task made with `async_create_background_task` (which the stop cancels) are not.
@@ -123,9 +124,11 @@ class DiscardedTask(Rule):
     self._async_on_update())` in `_handle_coordinator_update()`, its coroutine awaiting something)
     and thrown away is reported too: nothing cancels one refresh's task when the next starts
     another, nor the last at the entity's removal, and it writes on after it (woopstar/hsem
-    `0260cc3c`). A class of the integration whose own release method the unload reaches
-    (`async_shutdown()` reached from `async_unload_entry`) ends at the unload whoever keeps it,
-    as one the setup keeps; and a task a plain method of it returns (`def request(self, r): return
+    `0260cc3c`); one made on some refreshes only (a transition's one-shot) is not. A class of
+    the integration whose own release of the whole object the unload reaches (`async_shutdown()`
+    reached from `async_unload_entry`; not `stop_notify()`) ends at the unload whoever keeps it,
+    as one the setup keeps, unless the coroutine tests a flag its release sets (`if
+    self._torn_down: return`); and a task a plain method of it returns (`def request(self, r): return
     self.hass.async_create_task(self.async_request(r))`) is thrown away where a call of that
     method in the integration throws its result away (krahabb/meross_lan `f398bd3b`).
 
