@@ -389,11 +389,3 @@ def test_timer_whose_pause_is_a_long_constant(tmp_path: Path) -> None:
     files = {"custom_components/cam/__init__.py": SHORT_CAMERA, "custom_components/cam/const.py": "SETTLE_DELAY: float = 60\n"}
     assert _check_tree(tmp_path, files) == [IN_COLLECTION.replace(":19:", ":22:")]
 
-
-def test_task_of_a_class_whose_end_tells_it_to_stop(tmp_path: Path) -> None:
-    # The release sets a flag the coroutine tests first: the object's end stops its tasks.
-    device = DEVICE.replace(
-        "    async def async_request(self, message):\n        pass\n",
-        "    async def async_request(self, message):\n        if self._closed:\n            return\n",
-    ).replace("    async def async_shutdown(self):\n        pass\n", "    async def async_shutdown(self):\n        self._closed = True\n")
-    assert _meross(tmp_path, device) == []

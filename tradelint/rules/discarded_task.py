@@ -127,8 +127,7 @@ class DiscardedTask(Rule):
     `0260cc3c`); one made on some refreshes only (a transition's one-shot) is not. A class of
     the integration whose own release of the whole object the unload reaches (`async_shutdown()`
     reached from `async_unload_entry`; not `stop_notify()`) ends at the unload whoever keeps it,
-    as one the setup keeps, unless the coroutine tests a flag its release sets (`if
-    self._torn_down: return`); and a task a plain method of it returns (`def request(self, r): return
+    as one the setup keeps; and a task a plain method of it returns (`def request(self, r): return
     self.hass.async_create_task(self.async_request(r))`) is thrown away where a call of that
     method in the integration throws its result away (krahabb/meross_lan `f398bd3b`).
 

@@ -104,9 +104,7 @@ def held_for_the_entry(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> st
         ):
             return None
         method = _methods(module, cls).get(target.attr)
-        if method is not None and isinstance(method[1], ast.AsyncFunctionDef) and (
-            _stores_only(method[0], method[1]) or _told_by_the_end(module, cls, method[1])
-        ):
+        if method is not None and isinstance(method[1], ast.AsyncFunctionDef) and _stores_only(method[0], method[1]):
             return None
         return cls.name
     if name in setup_parameters(module, function):
@@ -116,31 +114,6 @@ def held_for_the_entry(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> st
             if kept_by_integration(module, function, value_holding(module, node)) is not None:
                 return name
     return None
-
-
-def _told_by_the_end(module: ModuleInfo, cls: ast.ClassDef, target: ast.AsyncFunctionDef) -> bool:
-    """Whether the coroutine ``target`` tests (``if self._torn_down: return``) an attribute of its
-    object that a release method of the class sets (``teardown()``: ``self._torn_down = True``):
-    the object's end tells its tasks to stop (tschamm/boschshc-hass's alarm tracker)."""
-    receiver = target.args.args[0].arg if target.args.args else None
-    flags = {
-        t.attr
-        for _, method in _methods(module, cls).values()
-        if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and is_release_name(
-            method.name.lstrip("_").removeprefix("async_")
-        )
-        for n in walk(method)
-        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)
-        for t in n.targets
-        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)
-    }
-    return receiver is not None and any(
-        isinstance(n, (ast.If, ast.While)) and any(
-            isinstance(a, ast.Attribute) and isinstance(a.value, ast.Name) and a.value.id == receiver and a.attr in flags
-            for a in walk(n.test)
-        )
-        for n in _own_nodes(target)
-    )
 
 
 def _stores_only(home: ModuleInfo, target: ast.AsyncFunctionDef) -> bool:
