@@ -389,3 +389,18 @@ def test_timer_whose_pause_is_a_long_constant(tmp_path: Path) -> None:
     files = {"custom_components/cam/__init__.py": SHORT_CAMERA, "custom_components/cam/const.py": "SETTLE_DELAY: float = 60\n"}
     assert _check_tree(tmp_path, files) == [IN_COLLECTION.replace(":19:", ":22:")]
 
+
+
+def test_timer_meant_to_fire(tmp_path: Path) -> None:
+    # It catches ``CancelledError`` only around what it does when it fires (a timed stop of the
+    # rollers, fdebrus/Nikobus-HA): a timer meant to fire, which the stop may well wait for.
+    number = NUMBER.replace(
+        "        try:\n            await asyncio.sleep(timeout)\n            self.clear_pending()\n",
+        "        await asyncio.sleep(timeout)\n        try:\n            self.clear_pending()\n",
+    )
+    files = {
+        "custom_components/vent/__init__.py": SETUP,
+        "custom_components/vent/number.py": number,
+        "custom_components/vent/services.py": SERVICES,
+    }
+    assert _check_tree(tmp_path, files) == []

@@ -3,8 +3,8 @@
 A task from ``hass.async_create_task(...)`` is *tracked*: Home Assistant keeps it and waits for it
 when it stops, where no config entry is unloaded and no entity removed (``hass_waits``). A task
 whose coroutine waits (a loop that never ends by itself, or a timer written to be cancelled: it
-catches ``CancelledError``) therefore holds the stop up unless something that runs at the stop
-cancels it. ``hass_waits`` judges such a task kept in an attribute of ``self``; this module judges
+catches ``CancelledError`` around its pause) therefore holds the stop up unless something that
+runs at the stop cancels it. ``hass_waits`` judges such a task kept in an attribute of ``self``; this module judges
 it kept elsewhere:
 
 - on another object, the one whose method the task runs (``entity._pending_timer =
@@ -200,9 +200,26 @@ def _waiting(
             if len(methods) == 1 and isinstance(methods[0][1], ast.AsyncFunctionDef):
                 found = methods[0][0], methods[0][1]
         kind = how_it_waits(found[0], found[1], coro) if found is not None else None
-        if kind is not None and (kind[0] == "loop" or kind[1]):
+        if found is not None and kind is not None and (kind[0] == "loop" or (kind[1] and _cancelled_while_waiting(found[1]))):
             return kind
     return None
+
+
+def _cancelled_while_waiting(target: ast.AsyncFunctionDef) -> bool:
+    """Whether the timer ``target`` expects to be cancelled while it waits: a ``try`` whose body
+    holds its pause or loop has a ``CancelledError`` handler. One that catches it only around what
+    it does when it fires (``await asyncio.sleep(d)``, then ``try: await stop_rollers() except
+    CancelledError: raise``) is a timer meant to fire (fdebrus/Nikobus-HA's timed roller stop)."""
+    for node in walk(target):
+        if not isinstance(node, ast.Try) or not any(
+            h.type is not None and any(last_name(t) == "CancelledError" for t in (h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]))
+            for h in node.handlers
+        ):
+            continue
+        if any(isinstance(n, ast.While) or (isinstance(n, ast.Await) and isinstance(n.value, ast.Call) and last_name(n.value.func) == "sleep")
+               for stmt in node.body for n in walk(stmt)):
+            return True
+    return False
 
 
 def _receiver(coro: ast.Call) -> str | None:
