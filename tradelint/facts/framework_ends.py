@@ -48,11 +48,15 @@ def integration_folder(module: ModuleInfo) -> Path | None:
     ``__init__`` sets up a config entry (``async_setup_entry``), or whose folder holds a
     ``manifest.json`` (every integration has one) beside an ``__init__`` that imports
     ``homeassistant``. A module of the package belongs to it whatever it imports itself (a game's
-    round manager that only ``asyncio`` runs). Asked once per folder."""
+    round manager that only ``asyncio`` runs), also in a sub-folder without an ``__init__`` (a
+    namespace portion of the package Python imports all the same: ``hsem/custom_sensors/``).
+    Asked once per folder."""
     project = module.project
     memo = project.scan_memo("integration-folder")
     found: Path | None = None
     folder = module.path.parent
+    if not os.path.isfile(folder / "__init__.py") and os.path.isfile(folder.parent / "__init__.py"):
+        folder = folder.parent
     while os.path.isfile(folder / "__init__.py"):
         if folder not in memo:
             text = project.read_text(folder / "__init__.py") or ""

@@ -81,7 +81,8 @@ class DiscardedTask(Rule):
     reported when its coroutine (a method of the class, a function of the module or of the
     enclosing function) holds up the stop: a loop that never ends by itself (`while True` with
     an `await`, no `break` or `return`), or a timer (`await asyncio.sleep(d)`, `d` not a number
-    under 10 s, also through a parameter the call gives) written to be cancelled (it catches
+    under 10 s, also through a parameter the call gives, or a local or constant worked out of numbers:
+    `delay = max(0, REFRESH_DELAY - 0.3)`) written to be cancelled (it catches
     `CancelledError`) that nobody can cancel (ramses-rf/ramses_cc `5fa5458f`). A one-shot task,
     a timer nobody means to cancel (a debounced save the stop may wait for), `sleep(0)`, and a
     task made with `async_create_background_task` (which the stop cancels) are not.
@@ -134,6 +135,16 @@ class DiscardedTask(Rule):
     method of an entity): the entity may be removed, or its entry unloaded, while it sleeps, and
     the timer then writes the state of a removed entity (ramses-rf/ramses_cc `5fa5458f`); keep
     it and cancel it in `async_will_remove_from_hass()`. Under 10 s, or kept, it is not.
+    An entity's task made anew at each refresh of its coordinator (`self.hass.async_create_task(
+    self._async_on_update())` in `_handle_coordinator_update()`, its coroutine awaiting something)
+    and thrown away is reported too: nothing cancels one refresh's task when the next starts
+    another, nor the last at the entity's removal, and it writes on after it (woopstar/hsem
+    `0260cc3c`); one made on some refreshes only (a transition's one-shot) is not. A class of
+    the integration whose own release of the whole object the unload reaches (`async_shutdown()`
+    reached from `async_unload_entry`; not `stop_notify()`) ends at the unload whoever keeps it,
+    as one the setup keeps; and a task a plain method of it returns (`def request(self, r): return
+    self.hass.async_create_task(self.async_request(r))`) is thrown away where a call of that
+    method in the integration throws its result away (krahabb/meross_lan `f398bd3b`).
 
     A project's keeper (a first-party function that makes a task of the coroutine it is given
     and holds it in a set until it is done) answers the garbage collector, not the object's end.
@@ -222,6 +233,10 @@ class DiscardedTask(Rule):
         "The setup keeps that object for the entry only; a `hass` task lives until Home Assistant stops, "
         "and the unload neither waits for nor cancels it"
     )
+    HASS_REFRESH_HELP = (
+        "Nothing cancels the task of one refresh when the next starts another, nor the last one at the entity's "
+        "removal; it writes on after it"
+    )
     PERPETUAL_HELP = "The keeper holds the task until it ends, and it never does: it runs on after the object's end"
     FACTORY_HELP = "No caller keeps the task: nothing can cancel it at its owner's end, and it can be collected mid-run"
     WEAK_HELP = "a weak container, like the event loop, lets the task be garbage-collected mid-run"
@@ -281,6 +296,14 @@ class DiscardedTask(Rule):
                         "`async_will_remove_from_hass()`", label=site.label),
                     None,
                     self.HASS_ENTITY_HELP,
+                )
+            elif site.problem == "hass_refresh_outlives_entity":
+                yield Report(
+                    site.node,
+                    fit("task from `{label}(...)` is made at each coordinator refresh and outlives the entity; keep it, "
+                        "cancel the previous one and cancel it in `async_will_remove_from_hass()`", label=site.label),
+                    None,
+                    self.HASS_REFRESH_HELP,
                 )
             elif site.problem == "weak":
                 fix, reason = keep_task_fix_and_reason(ctx, site.call)

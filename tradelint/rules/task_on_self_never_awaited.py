@@ -182,6 +182,21 @@ class TaskOnSelfNeverAwaited(Rule):
             if self._pending is not None:
                 self._pending.cancel()
     ```
+    The same holds wherever the task is kept: on the other object whose method it runs
+    (`entity._pending_timer = self.hass.async_create_task(cast(Any, entity)._clear_after(t))` in a
+    service handler, ramses-rf/ramses_cc `ce8e12cb`), or in a collection of `self`, also through a
+    local, with the coroutine the method's parameter, read at each call of the method in the class
+    (mosandlt/Bosch-Smart-Home-Camera-Tool-HomeAssistant `34d52089`). Every end of the place must
+    be one the stop never runs; a task handed on to anything else, or returned to a caller that
+    keeps it, is not judged:
+    ```python
+    def _replace_renewal_task(self, cam_id, coro):
+        task = self.hass.async_create_task(coro)   # reported: `_auto_renew` loops, only unload cancels
+        self._renewal_tasks[cam_id] = task
+
+    def start(self, cam_id):
+        self._replace_renewal_task(cam_id, self._auto_renew(cam_id))
+    ```
     A task that runs the
     object's own teardown (`self._closing = create_task(self.close())`), or the release of an
     object it holds (`self.task = create_task(self.worker.close())`, osparc-simcore
@@ -404,6 +419,19 @@ class TaskOnSelfNeverAwaited(Rule):
                         ) + "; the stop removes no entity and unloads no entry",
                         cls=site.cls.name,
                         function=site.function.name,
+                    ),
+                )
+                continue
+            if site.problem == "hass_waits_kept":
+                assert site.function is not None and site.cls is not None
+                yield Report(
+                    site.node,
+                    fit("`{name}` delays Home Assistant's stop; cancel it on `EVENT_HOMEASSISTANT_STOP`", name=site.name),
+                    None,
+                    fit_help(
+                        "`{cls}` keeps it there in `{function}()` and it " + ("loops" if site.label == "loop" else "sleeps")
+                        + "; only an unload, a removal or a restart ends it, and the stop runs none",
+                        cls=site.cls.name, function=site.function.name,
                     ),
                 )
                 continue

@@ -52,6 +52,35 @@ def kept_for_the_entry(module: ModuleInfo, cls: ast.ClassDef) -> bool:
     return (str(module.path), cls.name, cls.lineno) in memo[key]
 
 
+# The names of a release of the whole object (``async_shutdown()``, ``close()``), not of a part of
+# it or of an action (``stop_notify()``, a bed's ``stop_all()`` motors).
+WHOLE_RELEASES = frozenset({
+    "close", "aclose", "stop", "shutdown", "disconnect", "cleanup", "teardown", "terminate", "dispose", "release",
+    "finalize", "destroy", "unload",
+})
+
+
+def ended_at_unload(module: ModuleInfo, cls: ast.ClassDef) -> str | None:
+    """The release method of ``cls`` (its own or a first-party base's, named for a release of the
+    whole object: ``async_shutdown()``, ``close()``) that the unload of ``module``'s integration reaches, for a plain class of the
+    integration (not an entity, a flow): its object ends at the unload, whoever keeps it
+    (``MerossApi.devices[device_id] = device``, ``manager.async_unload_entry()`` then
+    ``self.async_shutdown()``: krahabb/meross_lan ``f398bd3b``). None otherwise."""
+    family = class_and_bases(module, cls)
+    if integration_folder(module) is None or _ha_kind(family) != "object":
+        return None
+    reach = unload_reach(module)
+    if reach is None:
+        return None
+    for _, owner in family:
+        for stmt in owner.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in reach and (
+                stmt.name.lstrip("_").removeprefix("async_") in WHOLE_RELEASES
+            ):
+                return stmt.name
+    return None
+
+
 def _kept_classes(module: ModuleInfo) -> set[ClassKey]:
     found: set[ClassKey] = set()
     for function in module.tree.body:

@@ -35,7 +35,8 @@ from tradelint.facts.project_files import project_files
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.summaries import is_release_name
 from tradelint.models.tasks.creators import _last_name, _methods
-from tradelint.models.tasks.entry_objects import kept_for_the_entry
+from tradelint.models.tasks.delays import longest_seconds
+from tradelint.models.tasks.entry_objects import ended_at_unload, kept_for_the_entry
 from tradelint.models.tasks.function_bodies import _own_nodes
 
 # Creators whose task Home Assistant waits for at its stop (``async_create_background_task``'s
@@ -43,8 +44,9 @@ from tradelint.models.tasks.function_bodies import _own_nodes
 TRACKED_CREATORS = ("async_create_task", "create_task")
 
 
-# The problems of a tracked task that outlives the config entry (``outlives_the_entry``).
-Outliving = Literal["hass_entry_object", "hass_outlives_entry"]
+# The problems of a tracked task that outlives the config entry (``outlives_the_entry``) or, made at
+# each coordinator refresh, the entity (``refresh_task``).
+Outliving = Literal["hass_entry_object", "hass_outlives_entry", "hass_refresh_outlives_entity"]
 
 
 # Events a listener of which runs when Home Assistant stops, before it waits for tracked tasks.
@@ -97,7 +99,9 @@ def held_for_the_entry(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> st
     cls = module.parent(function)
     if isinstance(cls, ast.ClassDef) and function.args.args and name == function.args.args[0].arg:
         # ``self.hass.async_create_task(self._read_positions())`` in a class the setup keeps.
-        if is_release_name(target.attr.lstrip("_").removeprefix("async_")) or not kept_for_the_entry(module, cls):
+        if is_release_name(target.attr.lstrip("_").removeprefix("async_")) or not (
+            kept_for_the_entry(module, cls) or ended_at_unload(module, cls)
+        ):
             return None
         method = _methods(module, cls).get(target.attr)
         if method is not None and isinstance(method[1], ast.AsyncFunctionDef) and _stores_only(method[0], method[1]):
@@ -172,10 +176,62 @@ def waiting_kind(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> tuple[st
     """How the coroutine ``coro`` (given to a tracked creator in ``call``) waits: ``"loop"`` (it
     never ends by itself) or ``"timer"`` (it sleeps), with whether it catches ``CancelledError``
     (written to be cancelled); None when it does not wait, or cannot be read."""
-    found = _coroutine_function(module, call, coro)
+    found = coroutine_function(module, call, coro)
     if found is None:
         return None
-    return _waits(found[0], found[1], coro)
+    return how_it_waits(found[0], found[1], coro)
+
+
+def dropped_by_callers(module: ModuleInfo, call: ast.Call) -> bool:
+    """Whether the task of ``call`` is thrown away: ``call`` is a statement, or what a plain method
+    returns (``def request(self, r): return self.hass.async_create_task(self.async_request(r))``)
+    that some call of the method in the integration throws away (``device.request(r)``, by
+    name): the integration's own wrapper, which leaves the task to callers that drop it
+    (krahabb/meross_lan ``f398bd3b``)."""
+    parent = module.parent(call)
+    if isinstance(parent, ast.Expr):
+        return True
+    function = module.enclosing_function(call)
+    if not (isinstance(parent, ast.Return) and isinstance(function, ast.FunctionDef)
+            and isinstance(module.parent(function), ast.ClassDef)):
+        return False
+    name = function.name
+    folder = integration_folder(module)
+    if folder is None:
+        return False
+    project = module.project
+    project.note_scan("tree", folder)
+    memo = project.scan_memo("dropped-results")
+    if folder not in memo:
+        dropped: set[str] = set()
+        for path in project_files(project, folder) or ():
+            other = module if path == module.path else project.module_at(path)
+            if other is not None:
+                dropped.update(
+                    c.func.attr for c in other.index.calls
+                    if isinstance(c.func, ast.Attribute) and isinstance(other.parent(c), ast.Expr)
+                )
+        memo[folder] = frozenset(dropped)
+    return name in memo[folder]
+
+
+# The method a Home Assistant ``CoordinatorEntity`` runs at each refresh of its coordinator.
+REFRESH_CALLBACK = "_handle_coordinator_update"
+
+
+def refresh_task(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> bool:
+    """``self.hass.async_create_task(self._async_on_update())`` thrown away in an entity's
+    ``_handle_coordinator_update()`` (the caller has made sure the coroutine is the entity's own),
+    as a statement of its body (not under a test), its coroutine awaiting something: a task made
+    anew at every refresh, which nothing cancels, neither when the next refresh makes another (they
+    overlap) nor at the entity's removal, after which the last one still writes (woopstar/hsem
+    ``0260cc3c``: hardware writes after the unload). A one-shot made on some refreshes only (a
+    transition's) is not."""
+    function, statement = module.enclosing_function(call), module.parent(call)
+    if function is None or function.name != REFRESH_CALLBACK or statement is None or module.parent(statement) is not function:
+        return False  # made only on some refreshes (a transition's one-shot) is no task of each
+    found = coroutine_function(module, call, coro)
+    return found is not None and any(isinstance(n, ast.Await) for n in _own_nodes(found[1]))
 
 
 def kept_object_timer(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> str | None:
@@ -192,14 +248,14 @@ def kept_object_timer(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> str
     cls = module.parent(function)
     if not isinstance(cls, ast.ClassDef) or not kept_for_the_entry(module, cls):
         return None
-    found = _coroutine_function(module, call, coro)
+    found = coroutine_function(module, call, coro)
     if found is None and isinstance(coro.func, ast.Attribute):
-        methods = _integration_methods(module, coro.func.attr)
+        methods = integration_methods(module, coro.func.attr)
         if len(methods) == 1 and isinstance(methods[0][1], ast.AsyncFunctionDef):
             found = methods[0][0], methods[0][1]
     if found is None or not _acts_when_it_fires(found[0], found[1]):
         return None
-    kind = _waits(found[0], found[1], coro)
+    kind = how_it_waits(found[0], found[1], coro)
     return cls.name if kind is not None and kind[0] == "timer" else None
 
 
@@ -211,7 +267,7 @@ def _acts_when_it_fires(home: ModuleInfo, target: ast.AsyncFunctionDef) -> bool:
     )
 
 
-def _integration_methods(module: ModuleInfo, name: str) -> list[tuple[ModuleInfo, ast.AST]]:
+def integration_methods(module: ModuleInfo, name: str) -> list[tuple[ModuleInfo, ast.AST]]:
     """Every method named ``name`` of a class of ``module``'s integration, with its module. Asked
     only of a thrown-away task's coroutine on an untyped receiver: not kept."""
     folder = integration_folder(module)
@@ -229,7 +285,7 @@ def _integration_methods(module: ModuleInfo, name: str) -> list[tuple[ModuleInfo
     return found
 
 
-def _waits(home: ModuleInfo, target: ast.AsyncFunctionDef, coro: ast.Call) -> tuple[str, bool] | None:
+def how_it_waits(home: ModuleInfo, target: ast.AsyncFunctionDef, coro: ast.Call) -> tuple[str, bool] | None:
     nodes = _own_nodes(target)
     loop = any(
         isinstance(n, ast.While)
@@ -243,7 +299,7 @@ def _waits(home: ModuleInfo, target: ast.AsyncFunctionDef, coro: ast.Call) -> tu
         isinstance(n, ast.Await)
         and isinstance(n.value, ast.Call)
         and home.imports.qualify(n.value.func) == "asyncio.sleep"
-        and _delay_given(target, coro, n.value)
+        and _delay_given(home, target, coro, n.value)
         for n in nodes
     )
     if not loop and not sleeps:
@@ -258,13 +314,19 @@ def _waits(home: ModuleInfo, target: ast.AsyncFunctionDef, coro: ast.Call) -> tu
     return ("loop" if loop else "timer"), catches
 
 
-def _delay_given(target: ast.AsyncFunctionDef, coro: ast.Call, sleep: ast.Call) -> bool:
+def _delay_given(home: ModuleInfo, target: ast.AsyncFunctionDef, coro: ast.Call, sleep: ast.Call) -> bool:
     """Whether ``asyncio.sleep(d)`` waits noticeably: ``d`` not a number under
     ``NOTICEABLE_DELAY``, also when ``d`` is a parameter and the call gives it one
-    (``self._clear_after(0)`` sleeps no time)."""
+    (``self._clear_after(0)`` sleeps no time), or a local or a constant whose every value is
+    worked out of numbers (``longest_seconds``)."""
     delay = sleep.args[0] if sleep.args else next((k.value for k in sleep.keywords if k.arg == "delay"), None)
     if isinstance(delay, ast.Name):
-        delay = _argument_for(target, coro, delay.id) or delay
+        given = _argument_for(target, coro, delay.id)
+        if given is not None:
+            delay = given
+        elif (seconds := longest_seconds(home, target, delay)) is not None:
+            # A local or a constant worked out of numbers (``delay = max(0, REFRESH_DELAY - 0.3)``).
+            return seconds >= NOTICEABLE_DELAY
     if isinstance(delay, ast.Constant) and isinstance(delay.value, (int, float)):
         return bool(delay.value >= NOTICEABLE_DELAY)
     return delay is not None
@@ -290,7 +352,7 @@ def _argument_for(target: ast.AsyncFunctionDef, coro: ast.Call, name: str) -> as
     return None
 
 
-def _coroutine_function(
+def coroutine_function(
     module: ModuleInfo, call: ast.Call, coro: ast.Call
 ) -> tuple[ModuleInfo, ast.AsyncFunctionDef] | None:
     """The ``async def`` that ``coro`` calls, with its module: ``self.m(...)`` in a method (the

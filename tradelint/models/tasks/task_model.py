@@ -36,8 +36,11 @@ from tradelint.models.tasks.closures import made_by_closure
 from tradelint.models.tasks.generator_exits import generator_exit
 from tradelint.models.tasks.made_collections import collection_problem
 from tradelint.models.tasks.partial_handlers import cancelled_for_some_errors, gathered_coroutines
-from tradelint.models.tasks.hass_waits import ended_at_stop, ended_before_the_stop, kept_object_timer, outlives_the_entry, tracked_coroutine, waiting_kind
+from tradelint.models.tasks.hass_waits import (
+    dropped_by_callers, ended_at_stop, ended_before_the_stop, kept_object_timer, outlives_the_entry, refresh_task, tracked_coroutine, waiting_kind,
+)
 from tradelint.models.tasks.entry_stores import kept_on_entry_object
+from tradelint.models.tasks.stop_holders import kept_past_the_stop
 from tradelint.models.tasks.other_objects import callers_keep, kept_on_other_object
 from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method, names_something
 from tradelint.models.tasks.task_factories import tasks_kept_by_a_factory
@@ -178,6 +181,8 @@ class TaskAnalysis(TaskOwners):
             site = self._helper_site(call)
         if site is None and label is None and (stored := named_store(self.module, call)) is not None:
             site = None if self._self_attribute_handled(stored[4], stored[2]) else TaskSite(call, "self", *stored, fixable=False)
+        if site is None and label is None and (held := kept_past_the_stop(self.module, call)) is not None:
+            site = TaskSite(call, "hass_waits_kept", held.what, held.stmt, held.name, held.function, held.cls, fixable=False)
         return site
 
     def _helper_site(self, call: ast.Call) -> TaskSite | None:
@@ -211,8 +216,12 @@ class TaskAnalysis(TaskOwners):
         text = ast.unparse(call.func)
         kind = waiting_kind(module, call, coro)
         if kind is None:
-            held = outlives_the_entry(module, call, coro) if isinstance(module.parent(call), ast.Expr) else None
-            return TaskSite(call, held[0], text, call, held[1], module.enclosing_function(call), fixable=False) if held else None
+            dropped, function = dropped_by_callers(module, call), module.enclosing_function(call)
+            held = outlives_the_entry(module, call, coro) if dropped else None
+            if held is None and dropped and function is not None and self._entity_timer(coro, function):
+                # Made anew at each coordinator refresh: the last still runs after the removal.
+                held = ("hass_refresh_outlives_entity", "") if refresh_task(module, call, coro) else None
+            return TaskSite(call, held[0], text, call, held[1], function, fixable=False) if held else None
         what, catches = kind
         if isinstance(module.parent(call), ast.Expr):
             # A timer nobody means to cancel (a debounced save) may well be waited for.
