@@ -25,6 +25,7 @@ from typing import cast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.project_files import project_files
+from tradelint.facts.pytest_fixtures import FIXTURE_DECORATORS
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 
 # What Home Assistant calls when a config entry is unloaded or removed.
@@ -290,14 +291,11 @@ def goes_on_after_errors(module: ModuleInfo, function: ast.AST | None = None) ->
     return function is not None and not _program_entry(module, function)
 
 
-_FIXTURES = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
-
-
 def _test_fixture(module: ModuleInfo, function: ast.AST) -> bool:
     """``function`` is a pytest fixture, or a function defined in one (aiohttp's ``aiohttp_server``
     fixture returns its ``go()``): test code, whose error fails the test that asked for it."""
     return any(
-        module.imports.qualify(d.func if isinstance(d, ast.Call) else d) in _FIXTURES
+        module.imports.qualify(d.func if isinstance(d, ast.Call) else d) in FIXTURE_DECORATORS
         for f in (function, *module.ancestors(function)) for d in getattr(f, "decorator_list", [])
     )
 

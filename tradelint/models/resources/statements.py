@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Callable, TypeGuard
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import _last_name
 from tradelint.facts.ownership import is_release_name
+from tradelint.facts.pytest_fixtures import FIXTURE_DECORATORS
 from tradelint.facts.syntax import FUNCTION_NODES, capword, child_nodes, walk
 from tradelint.facts.uses import (
     TRY_NODES,
@@ -128,9 +129,6 @@ def _proves_absent(test: ast.expr, receiver: str, attr: str) -> bool:
 
 def _is_context_manager(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(module.imports.qualify(dec) in CONTEXT_MANAGERS for dec in function.decorator_list)
-
-
-FIXTURE_DECORATORS = {"pytest.fixture", "pytest_asyncio.fixture"}
 
 
 def _is_teardown_generator(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
