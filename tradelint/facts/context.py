@@ -119,10 +119,10 @@ class ModuleInfo:
     def parent(self, node: ast.AST) -> ast.AST | None:
         return self.index.parents.get(node)
 
-    def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
-        parents = self.index.parents
+    def ancestors(self, node: ast.AST, stop: ast.AST | None = None) -> Iterator[ast.AST]:
+        parents = self.index.parents  # from the nearest up, ``stop`` (say, the function) excluded
         current = parents.get(node)
-        while current is not None:
+        while current is not None and current is not stop:
             yield current
             current = parents.get(current)
 

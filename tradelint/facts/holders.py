@@ -125,13 +125,4 @@ def _answered_raise(module: ModuleInfo, node: ast.Raise, function: ast.AST, name
     function around it catches it and goes on."""
     if named_first_in_handler(module, node, function, name):
         return True
-    return any(isinstance(a, ast.Try) and any(goes_on(h) for h in a.handlers) for a in _ancestors_in(module, node, function))
-
-
-def _ancestors_in(module: ModuleInfo, node: ast.AST, function: ast.AST) -> list[ast.AST]:
-    found = []
-    for ancestor in module.ancestors(node):
-        if ancestor is function:
-            break
-        found.append(ancestor)
-    return found
+    return any(isinstance(a, ast.Try) and any(goes_on(h) for h in a.handlers) for a in module.ancestors(node, stop=function))

@@ -45,6 +45,16 @@ def last_name(expr: ast.expr) -> str:
     return expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else ""
 
 
+def attribute_place(target: ast.expr) -> tuple[str, str] | None:
+    """``holder.attr`` or ``holder.attr[key]`` (a plain name's attribute, or an item of it) as
+    (``holder``, ``attr``); None for anything else."""
+    if isinstance(target, ast.Subscript):
+        target = target.value
+    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+        return target.value.id, target.attr
+    return None
+
+
 def decorated_by(function: ast.FunctionDef | ast.AsyncFunctionDef, names: Collection[str]) -> bool:
     """Whether a decorator of ``function`` (called or not) is named one of ``names``, by its last name."""
     return any(last_name(d.func if isinstance(d, ast.Call) else d) in names for d in function.decorator_list)

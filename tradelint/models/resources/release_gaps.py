@@ -83,7 +83,7 @@ def _start_fails_after(module: ModuleInfo, c: Creation) -> bool:
     return any(
         isinstance(node, ast.Await) and node.lineno > end and module.enclosing_function(node) is function
         and sequential(module, c.stmt, node)  # (not in another branch: ``elif`` opening something else)
-        and not any(isinstance(a, (ast.Try, ast.TryStar)) for a in _ancestors_within(module, node, function))
+        and not any(isinstance(a, (ast.Try, ast.TryStar)) for a in module.ancestors(node, stop=function))
         for node in walk(function)
     )
 
@@ -145,7 +145,7 @@ def _awaits_through(
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)) or call.func.attr in ending:
             continue
         if module.enclosing_function(node) is not method or any(
-            isinstance(a, (ast.Try, ast.TryStar)) for a in _ancestors_within(module, node, method)
+            isinstance(a, (ast.Try, ast.TryStar)) for a in module.ancestors(node, stop=method)
         ):
             continue
         if self_attr(call.func.value, receiver) == name:
@@ -155,15 +155,6 @@ def _awaits_through(
         ):
             return True
     return False
-
-
-def _ancestors_within(module: ModuleInfo, node: ast.AST, top: ast.AST) -> list[ast.AST]:
-    found = []
-    for ancestor in module.ancestors(node):
-        if ancestor is top:
-            break
-        found.append(ancestor)
-    return found
 
 
 def _left_none(cls: ast.ClassDef) -> set[str]:

@@ -21,7 +21,7 @@ from tradelint.facts.attribute_types import attribute_class
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import integration_folder, unload_reach
 from tradelint.facts.project_files import project_files
-from tradelint.facts.syntax import walk
+from tradelint.facts.syntax import attribute_place, walk
 from tradelint.facts.uses import classify, self_name
 from tradelint.models.tasks.entry_objects import kept_for_the_entry
 from tradelint.models.tasks.other_objects import LOOKING_METHODS, LOOKS, OtherHolder, ending_loads, holder_class
@@ -52,15 +52,6 @@ def kept_on_entry_object(
     return OtherHolder(holder, attr, cls, stmt, function)
 
 
-def _target(node: ast.expr) -> tuple[str, str] | None:
-    """``holder.attr`` or ``holder.attr[key]``: (holder, attr)."""
-    if isinstance(node, ast.Subscript):
-        node = node.value
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        return node.value.id, node.attr
-    return None
-
-
 def _store(
     module: ModuleInfo, expr: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef
 ) -> tuple[ast.Assign, str, str] | None:
@@ -71,7 +62,7 @@ def _store(
     if not (isinstance(stmt, ast.Assign) and stmt.value is expr and len(stmt.targets) == 1):
         return None
     me = self_name(function) if isinstance(module.parent(function), ast.ClassDef) else None
-    direct = _target(stmt.targets[0])
+    direct = attribute_place(stmt.targets[0])
     if direct is not None:
         return (stmt, *direct) if direct[0] not in (me, "self", "cls") else None
     local = stmt.targets[0]
@@ -85,7 +76,7 @@ def _store(
             continue  # the binding (``task = ...`` in both branches of a ``try``)
         parent = module.parent(node)
         if isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1:
-            target = _target(parent.targets[0])
+            target = attribute_place(parent.targets[0])
             if target is None or target[0] in (me, "self", "cls"):
                 return None  # kept elsewhere: judged there
             stores.append((parent, *target))

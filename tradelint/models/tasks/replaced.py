@@ -175,7 +175,7 @@ def _guarded_before(module: ModuleInfo, cls: ast.ClassDef, function: Function, s
     ``raise`` in the body of a ``try`` whose handler makes the store (the path that succeeds, or
     the error that leads to the store), nor an ``if`` on a parameter that the class's callers
     leave true (``repeated_stores.caller_decides``)."""
-    around = _ancestors_within(module, statement, function)
+    around = list(module.ancestors(statement, stop=function))
     failing = [
         node for handler in around if isinstance(handler, ast.ExceptHandler)
         for node in _try_body(module, handler)
@@ -196,7 +196,7 @@ def _caller_guards(module: ModuleInfo, cls: ast.ClassDef, function: Function, st
     """The parameters of the ``if``s around the store that the callers decide (``if retry:``):
     a call that passes one of them a value other than ``True`` never reaches the store."""
     return [
-        a.test.id for a in _ancestors_within(module, statement, function)
+        a.test.id for a in module.ancestors(statement, stop=function)
         if isinstance(a, ast.If) and isinstance(a.test, ast.Name) and caller_decides(cls, function, a.test)
         and _contains_in(a.body, statement)
     ]
@@ -209,15 +209,6 @@ def _try_body(module: ModuleInfo, handler: ast.ExceptHandler) -> list[ast.stmt]:
 
 def _contains_in(block: list[ast.stmt], node: ast.AST) -> bool:
     return any(_contains(stmt, node) for stmt in block)
-
-
-def _ancestors_within(module: ModuleInfo, node: ast.AST, stop: ast.AST) -> list[ast.AST]:
-    found = []
-    parent = module.parent(node)
-    while parent is not None and parent is not stop:
-        found.append(parent)
-        parent = module.parent(parent)
-    return found
 
 
 def _calls_of(methods: dict[str, Function], callee: str) -> list[tuple[Function, ast.Call]]:

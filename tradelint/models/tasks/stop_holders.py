@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import ENTITY_TEARDOWN, UNLOAD_FUNCTIONS, integration_folder, unload_reach
 from tradelint.facts.project_files import project_files
-from tradelint.facts.syntax import FUNCTION_NODES, last_name, walk
+from tradelint.facts.syntax import FUNCTION_NODES, attribute_place, last_name, walk
 from tradelint.models.tasks.hass_waits import (
     TRACKED_CREATORS, coroutine_function, ended_at_stop, how_it_waits, integration_methods,
 )
@@ -100,7 +100,7 @@ def _holders(
     bound to it is used in any other way (handed on, awaited, cancelled here, returned to a caller
     that keeps it) or the task is kept on ``self``'s attribute directly (``hass_waits``'s own case)."""
     target = stmt.targets[0]
-    place = _place(target)
+    place = attribute_place(target)
     if place is not None:
         return [] if place[0] == own and isinstance(target, ast.Attribute) else [place]
     if not isinstance(target, ast.Name):
@@ -124,14 +124,14 @@ def _use(function: ast.AST, name: ast.Name) -> tuple[str, str] | None:
     or anything else (None)."""
     for node in walk(function):
         if isinstance(node, ast.Assign) and node.value is name and len(node.targets) == 1:
-            return _place(node.targets[0])
+            return attribute_place(node.targets[0])
         if isinstance(node, ast.Call):
             func = node.func
             if func is not None and isinstance(func, ast.Attribute):
                 if func.value is name and func.attr in _LOOKS:
                     return ("", "")
                 if func.attr in _ADDERS and node.args and node.args[0] is name and len(node.args) == 1:
-                    return _place(func.value)
+                    return attribute_place(func.value)
         if isinstance(node, (ast.If, ast.BoolOp, ast.UnaryOp)) and _tested(node, name):
             return ("", "")
         if isinstance(node, ast.Return) and node.value is name:
@@ -160,15 +160,6 @@ def _tested(node: ast.AST, name: ast.Name) -> bool:
     if isinstance(test, ast.UnaryOp):
         return test.operand is name
     return isinstance(test, ast.BoolOp) and any(v is name for v in test.values)
-
-
-def _place(target: ast.expr) -> tuple[str, str] | None:
-    """``X.attr`` or ``X.attr[k]`` as (``X``, ``attr``)."""
-    if isinstance(target, ast.Subscript):
-        target = target.value
-    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
-        return target.value.id, target.attr
-    return None
 
 
 def _waiting(
@@ -303,5 +294,5 @@ def _before_the_stop(module: ModuleInfo, function: ast.AST, attrs: list[str], re
     cancels = [n.lineno for n in _own(function)
                if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"]
     stores = [n.lineno for n in _own(function)
-              if isinstance(n, ast.Assign) and any((_place(t) or ("", ""))[1] in attrs for t in n.targets)]
+              if isinstance(n, ast.Assign) and any((attribute_place(t) or ("", ""))[1] in attrs for t in n.targets)]
     return bool(cancels) and bool(stores) and max(stores) > min(cancels)
