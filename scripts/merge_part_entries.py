@@ -24,13 +24,14 @@ import json
 import multiprocessing
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import make_resource_table as gen  # noqa: E402 (this folder's script)
 
 
-def _known(types: dict[str, dict[str, object]]) -> dict[str, gen.Entry]:
+def known_entries(types: dict[str, dict[str, object]]) -> dict[str, gen.Entry]:
     return {
         name: gen.Entry(
             str(e["close"]), bool(e["awaited"]), bool(e["lazy"]), str(e["rule"]), str(e["source"]),
@@ -45,7 +46,7 @@ def _generate(folders: list[Path], known: dict[str, gen.Entry], rule: bool) -> d
     return gen.generate(folders, known=dict(known))
 
 
-def _row(entry: gen.Entry) -> dict[str, object]:
+def table_row(entry: gen.Entry) -> dict[str, object]:
     return {
         "close": entry.close, "awaited": entry.awaited, "lazy": entry.lazy, "ends": list(entry.ends),
         "given": [list(g) for g in entry.given], "rule": entry.rule, "source": entry.source,
@@ -70,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     folders = sorted({f.resolve() for f in folders})
     document = json.loads(args.table.read_text(encoding="utf-8"))
     before = json.loads(json.dumps(document["types"]))
-    known = _known(document["types"])
+    known = known_entries(document["types"])
     # Each reading in a process of its own: a run keeps every tree it parsed to its end.
     with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
         without = pool.submit(_generate, folders, known, False).result()
@@ -95,18 +96,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"+ {name}: {entry.rule} {entry.close} (awaited={entry.awaited}, lazy={entry.lazy}, given={list(entry.given)}, enter={entry.enter}) [{entry.source}]")
     print(f"{len(without)} names new to the table without the rule (left out: the table is not regenerated)", file=sys.stderr)
     types = dict(document["types"])
-    types.update({name: _row(entry) for name, entry in added.items()})
+    types.update({name: table_row(entry) for name, entry in added.items()})
     document["types"] = dict(sorted(types.items()))
     document["sources"] = sorted({*document["sources"], *(entry.source for entry in added.values())})
-    # The proof: every entry before is there after, unchanged.
-    changed = [name for name, row in before.items() if document["types"].get(name) != row]
+    changed = write_unchanged(args.table, document, before, args.dry_run)
     print(f"{len(before)} entries before, {len(document['types'])} after: {len(added)} added, {len(changed)} changed or gone", file=sys.stderr)
     if changed:
         print(f"refused: {changed[:20]}", file=sys.stderr)
         return 1
-    if not args.dry_run:
-        args.table.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n", encoding="utf-8")
     return 0
+
+
+def write_unchanged(table: Path, document: dict[str, Any], before: dict[str, Any], dry_run: bool) -> list[str]:
+    """The proof, then the write: the names of ``before`` whose entry ``document["types"]`` changed
+    or lost (none: every entry before is there after, unchanged); ``table`` is written only when
+    there are none and this is no dry run."""
+    changed = [name for name, row in before.items() if document["types"].get(name) != row]
+    if not changed and not dry_run:
+        table.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    return changed
 
 
 if __name__ == "__main__":

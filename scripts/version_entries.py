@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import make_resource_table as gen  # noqa: E402 (this folder's script)
-from merge_part_entries import _known, _row  # noqa: E402
+from merge_part_entries import known_entries, table_row, write_unchanged  # noqa: E402
 
 
 def distribution(name: str) -> str:
@@ -68,24 +68,20 @@ def main(argv: list[str] | None = None) -> int:
     for name, folders in versioned(args.src, args.list).items():
         read = {folder.name for folder in folders}
         # This distribution's own entries are found again by each reading, not known before it.
-        known = _known({key: row for key, row in document["types"].items() if row["source"] not in read})
+        known = known_entries({key: row for key, row in document["types"].items() if row["source"] not in read})
         sources[name] = sorted(read)
         for folder in folders:
             with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
                 found = pool.submit(_generate, folder, known).result()
             for key, entry in sorted(found.items()):
                 if key not in before:
-                    versions.setdefault(key, {})[folder.name] = _row(entry)
+                    versions.setdefault(key, {})[folder.name] = table_row(entry)
                     print(f"+ {key} [{folder.name}]: {entry.rule} {entry.close} (awaited={entry.awaited}, given={list(entry.given)})")
     document["versions"] = dict(sorted(versions.items()))
     document["version_sources"] = sources
-    changed = [name for name, row in before.items() if document["types"].get(name) != row]
+    changed = write_unchanged(args.table, document, before, args.dry_run)
     print(f"{len(versions)} names by version of {len(sources)} distributions; {len(changed)} entries of types changed", file=sys.stderr)
-    if changed:
-        return 1
-    if not args.dry_run:
-        args.table.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n", encoding="utf-8")
-    return 0
+    return 1 if changed else 0
 
 
 if __name__ == "__main__":
