@@ -104,7 +104,7 @@ def receiver_class(module: ModuleInfo, function: ast.AST, expr: ast.expr, depth:
         value = _bound_past_none(function, expr.id)
         return value_class(module, function, value, depth + 1) if value is not None else None
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and cls is not None and expr.value.id == me:
-        found = familyattribute_class_expressions(module, cls, expr.attr, depth + 1)
+        found = family_attribute_classes(module, cls, expr.attr, depth + 1)
         return found[0] if found is not None and len({id(c[1]) for c in found}) == 1 else None
     return None
 
@@ -115,7 +115,7 @@ def receiver_classes(module: ModuleInfo, function: ast.AST, expr: ast.expr) -> l
     if isinstance(function, FUNCTION_NODES) and isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
         parent = module.parent(function)
         if isinstance(parent, ast.ClassDef) and expr.value.id == _self_name(function):
-            return familyattribute_class_expressions(module, parent, expr.attr)
+            return family_attribute_classes(module, parent, expr.attr)
     found = receiver_class(module, function, expr)
     return [found] if found is not None else None
 
@@ -155,7 +155,7 @@ def value_class(module: ModuleInfo, function: ast.AST, value: ast.expr, depth: i
     return None
 
 
-def familyattribute_class_expressions(module: ModuleInfo, cls: ast.ClassDef, attr: str, depth: int = 0) -> list[ClassRef] | None:
+def family_attribute_classes(module: ModuleInfo, cls: ast.ClassDef, attr: str, depth: int = 0) -> list[ClassRef] | None:
     """The classes ``self.attr`` of ``cls`` may hold: ``attribute_class``, with stores of a
     factory's result read through its return annotation, and, for a class that stores nothing in
     ``self.attr``, the stores of its subclasses in the project (a base's ``terminate()`` ending
