@@ -27,6 +27,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.project_files import project_files
 from tradelint.facts.pytest_fixtures import FIXTURE_DECORATORS
 from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.uses import name_loads
 
 # What Home Assistant calls when a config entry is unloaded or removed.
 UNLOAD_FUNCTIONS = ("async_unload_entry", "async_remove_entry")
@@ -340,14 +341,16 @@ def _handed_on(module: ModuleInfo, function: ast.AST) -> bool:
         return False
     owner = module.parent(function)
     if isinstance(owner, ast.ClassDef):
+        # From the module's index (its calls and attributes), not a walk of the tree per question.
         receivers = {"self", "cls"} | {
-            t.id for n in ast.walk(module.tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
-            and isinstance(n.value.func, ast.Name) and n.value.func.id == owner.name for t in n.targets if isinstance(t, ast.Name)
+            t.id for call in module.index.calls if isinstance(call.func, ast.Name) and call.func.id == owner.name
+            and isinstance(bound := module.parent(call), ast.Assign) and bound.value is call
+            for t in bound.targets if isinstance(t, ast.Name)
         }
-        uses: list[ast.expr] = [n for n in ast.walk(module.tree) if isinstance(n, ast.Attribute) and n.attr == name
+        uses: list[ast.expr] = [n for n in module.index.attributes if n.attr == name
                 and isinstance(n.value, ast.Name) and n.value.id in receivers]
     elif owner is module.tree:
-        uses = [n for n in ast.walk(module.tree) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+        uses = list(name_loads(module.tree, name))  # one walk of the module answers every name
     else:
         return False
     called = [n for n in uses if isinstance(parent := module.parent(n), ast.Call) and parent.func is n]
