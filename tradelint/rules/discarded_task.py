@@ -171,6 +171,21 @@ class DiscardedTask(Rule):
                 create_task(self.do_tick())              # reported
     ```
 
+    A task made inside `asyncio.shield(...)` (`asyncio.shield(asyncio.create_task(coro))`, or
+    `ensure_future` or a loop's `create_task` of a coroutine) is held by nothing: the shield's
+    outer future does not reference the task inside, and Python's documentation of `shield` says
+    to keep a reference to it. Reported at the creation, whatever becomes of the outer future
+    (dbos-inc/dbos-transact-py `3850b943`: a workflow task, collectable mid-run). Not a task named
+    and kept before it is shielded, nor `shield(coro)` of a coroutine (`await
+    asyncio.shield(self.close())`, a save that must finish), nor a task of `asyncio.sleep(0)`:
+    ```python
+    handle = asyncio.shield(asyncio.create_task(coro))   # reported
+    task = asyncio.create_task(coro)                     # not: kept until done
+    self._tasks.add(task)
+    task.add_done_callback(self._tasks.discard)
+    handle = asyncio.shield(task)
+    ```
+
     ## Why is this bad?
     The event loop keeps only a weak reference to tasks. A task nobody references can be
     garbage-collected mid-run ("Task was destroyed but it is pending!"), and nobody can cancel or

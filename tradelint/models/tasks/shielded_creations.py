@@ -13,7 +13,8 @@ path dropped).
 Not when the task is named first (``task = create_task(...)``, ``shield(task)``; or a walrus):
 its holder decides, as for any task; nor ``shield(coro)`` of a coroutine, whose task ``shield``
 makes itself (the common ``await asyncio.shield(self.close())``, a save that must finish), nor a
-``gather`` inside the shield (a different shape, judged by ``gather``'s own rules).
+``gather`` inside the shield (a different shape, judged by ``gather``'s own rules), nor a task of
+``asyncio.sleep(0)``, which never waits on a future: the loop's ready queue holds it until it ends.
 """
 
 from __future__ import annotations
@@ -39,5 +40,15 @@ def shielded_creations(module: ModuleInfo) -> Iterator[tuple[ast.Call, ast.Call]
         if name != "shield" or module.imports.qualify(func) not in SHIELD:
             continue
         inner = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "arg"), None)
-        if isinstance(inner, ast.Call):
+        if isinstance(inner, ast.Call) and not _yields_once(inner):
             yield call, inner
+
+
+def _yields_once(creation: ast.Call) -> bool:
+    """``create_task(asyncio.sleep(0))``: a task that only yields to the loop, held by its ready queue."""
+    coro = creation.args[0] if creation.args else None
+    if not (isinstance(coro, ast.Call) and coro.args and isinstance(coro.args[0], ast.Constant)):
+        return False
+    func = coro.func
+    named = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return named == "sleep" and coro.args[0].value == 0
