@@ -92,3 +92,32 @@ class Runner:
 
 def test_task_kept_before_the_shield_is_not_reported(tmp_path: Path) -> None:
     assert _check(tmp_path, KEPT) == []
+
+
+WRAPPED = """\
+import asyncio
+
+
+def spawn(coro):
+    return asyncio.create_task(coro)
+
+
+async def work():
+    await asyncio.sleep(1)
+
+
+async def main():
+    handle = asyncio.shield(spawn(work()))
+    kept = spawn(work())
+    await kept
+    return handle
+"""
+
+
+def test_task_made_by_a_project_wrapper_inside_shield_is_reported(tmp_path: Path) -> None:
+    assert _check(tmp_path, WRAPPED) == [f"13:29 TRD301 task from `spawn(...)` {_HELD}"]
+
+
+def test_task_made_by_a_project_wrapper_and_kept_is_not_reported(tmp_path: Path) -> None:
+    source = WRAPPED.replace("handle = asyncio.shield(spawn(work()))", "handle = asyncio.shield(kept := spawn(work()))")
+    assert _check(tmp_path, source) == []
