@@ -9,6 +9,7 @@ from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.tasks.fixes import keep_task_fix_and_reason, no_fix_help
 from tradelint.models.tasks.perpetual_spawns import perpetual_spawn
+from tradelint.models.tasks.shielded_creations import shielded_creations
 from tradelint.models.tasks.task_model import task_analysis
 
 
@@ -170,6 +171,21 @@ class DiscardedTask(Rule):
                 create_task(self.do_tick())              # reported
     ```
 
+    A task made inside `asyncio.shield(...)` (`asyncio.shield(asyncio.create_task(coro))`, or
+    `ensure_future` or a loop's `create_task` of a coroutine) is held by nothing: the shield's
+    outer future does not reference the task inside, and Python's documentation of `shield` says
+    to keep a reference to it. Reported at the creation, whatever becomes of the outer future
+    (dbos-inc/dbos-transact-py `3850b943`: a workflow task, collectable mid-run). Not a task named
+    and kept before it is shielded, nor `shield(coro)` of a coroutine (`await
+    asyncio.shield(self.close())`, a save that must finish), nor a task of `asyncio.sleep(0)`:
+    ```python
+    handle = asyncio.shield(asyncio.create_task(coro))   # reported
+    task = asyncio.create_task(coro)                     # not: kept until done
+    self._tasks.add(task)
+    task.add_done_callback(self._tasks.discard)
+    handle = asyncio.shield(task)
+    ```
+
     ## Why is this bad?
     The event loop keeps only a weak reference to tasks. A task nobody references can be
     garbage-collected mid-run ("Task was destroyed but it is pending!"), and nobody can cancel or
@@ -239,10 +255,15 @@ class DiscardedTask(Rule):
     )
     PERPETUAL_HELP = "The keeper holds the task until it ends, and it never does: it runs on after the object's end"
     FACTORY_HELP = "No caller keeps the task: nothing can cancel it at its owner's end, and it can be collected mid-run"
+    SHIELD_HELP = (
+        "The shield's outer future does not hold the task inside; only the event loop's weak set does, "
+        "so it can be collected mid-run"
+    )
     WEAK_HELP = "a weak container, like the event loop, lets the task be garbage-collected mid-run"
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         yield from self._perpetual_spawns(ctx)
+        yield from self._shielded(ctx)
         for site in task_analysis(ctx).sites:
             if site.problem == "discarded":
                 fix, reason = keep_task_fix_and_reason(ctx, site.call) if site.fixable else (None, "")
@@ -314,6 +335,22 @@ class DiscardedTask(Rule):
                     fix,
                     no_fix_help(reason) if reason else self.WEAK_HELP,
                 )
+
+    def _shielded(self, ctx: FileContext) -> Iterator[Report]:
+        """A task made inside ``asyncio.shield(...)``, held by nothing else (``shielded_creations``)."""
+        analysis = None
+        for shield, inner in shielded_creations(ctx.module):
+            analysis = analysis or task_analysis(ctx)
+            label = analysis.creator_label(inner)
+            if label is None or label.endswith("gather"):
+                continue
+            yield Report(
+                inner,
+                fit("task from `{label}(...)` is held only by `asyncio.shield(...)`; keep a reference to it",
+                    label=label),
+                None,
+                self.SHIELD_HELP,
+            )
 
     def _perpetual_spawns(self, ctx: FileContext) -> Iterator[Report]:
         """A never-ending coroutine of ``self`` dropped into the project's keeper, in a class whose
