@@ -172,8 +172,8 @@ class DiscardedTask(Rule):
     ```
 
     A task made inside `asyncio.shield(...)` (`asyncio.shield(asyncio.create_task(coro))`, or
-    `ensure_future` or a loop's `create_task` of a coroutine) is held by nothing: the shield's
-    outer future does not reference the task inside, and Python's documentation of `shield` says
+    `ensure_future` or a loop's `create_task` of a coroutine) is held by nothing once the
+    shield's outer future is cancelled (its done callback was the task's last holder), and Python's documentation of `shield` says
     to keep a reference to it. Reported at the creation, whatever becomes of the outer future
     (dbos-inc/dbos-transact-py `3850b943`: a workflow task, collectable mid-run). Not a task named
     and kept before it is shielded, nor `shield(coro)` of a coroutine (`await
@@ -256,7 +256,7 @@ class DiscardedTask(Rule):
     PERPETUAL_HELP = "The keeper holds the task until it ends, and it never does: it runs on after the object's end"
     FACTORY_HELP = "No caller keeps the task: nothing can cancel it at its owner's end, and it can be collected mid-run"
     SHIELD_HELP = (
-        "The shield's outer future does not hold the task inside; only the event loop's weak set does, "
+        "Once the shield's outer future is cancelled, only the event loop's weak set holds the task inside, "
         "so it can be collected mid-run"
     )
     WEAK_HELP = "a weak container, like the event loop, lets the task be garbage-collected mid-run"

@@ -1,9 +1,9 @@
 """A task made inside ``asyncio.shield(...)`` and held by nothing else (TRD301).
 
 ``asyncio.shield(aw)`` returns an outer future and lets the task inside run on when that outer
-future is cancelled; that is its purpose. The task inside is then held only by the event loop's
-weak set: the outer future does not reference it (the inner task references the outer through
-its done callback, not the other way round). Written ``asyncio.shield(asyncio.create_task(coro))``,
+future is cancelled; that is its purpose. The outer future holds the task only through its own
+done callback, dropped once it is done: cancelled, the case ``shield`` exists for, the task
+inside is held only by the event loop's weak set. Written ``asyncio.shield(asyncio.create_task(coro))``,
 the task is made for the shield alone, and no name, attribute or collection keeps it: a garbage
 collection pass can destroy it mid-run, and nobody can cancel or await it at shutdown. Python's
 documentation of ``shield`` says to save a reference to the task given to it
