@@ -39,7 +39,7 @@ class Runner:
         return handle
 
     async def run(self):
-        return await asyncio.shield(asyncio.ensure_future(work()))
+        self._handles.append(asyncio.shield(asyncio.ensure_future(work())))
 
     def detach(self):
         loop = asyncio.get_running_loop()
@@ -52,7 +52,7 @@ _HELD = "is held only by `asyncio.shield(...)`; keep a reference to it"
 def test_task_made_inside_shield_is_reported(tmp_path: Path) -> None:
     assert _check(tmp_path, SHIELDED) == [
         f"13:33 TRD301 task from `asyncio.create_task(...)` {_HELD}",
-        f"18:37 TRD301 task from `asyncio.ensure_future(...)` {_HELD}",
+        f"18:45 TRD301 task from `asyncio.ensure_future(...)` {_HELD}",
         f"22:31 TRD301 task from `loop.create_task(...)` {_HELD}",
     ]
 
@@ -87,6 +87,9 @@ class Runner:
 
     async def tick(self):
         self._tasks.add(asyncio.shield(asyncio.create_task(asyncio.sleep(0))))
+
+    async def save(self):
+        await asyncio.shield(asyncio.create_task(work()))
 """
 
 

@@ -177,7 +177,8 @@ class DiscardedTask(Rule):
     to keep a reference to it. Reported at the creation, whatever becomes of the outer future
     (dbos-inc/dbos-transact-py `3850b943`: a workflow task, collectable mid-run). Not a task named
     and kept before it is shielded, nor `shield(coro)` of a coroutine (`await
-    asyncio.shield(self.close())`, a save that must finish), nor a task of `asyncio.sleep(0)`:
+    asyncio.shield(self.close())`, a save that must finish), nor a shield awaited on the spot
+    (`await asyncio.shield(asyncio.create_task(save()))`), nor a task of `asyncio.sleep(0)`:
     ```python
     handle = asyncio.shield(asyncio.create_task(coro))   # reported
     task = asyncio.create_task(coro)                     # not: kept until done

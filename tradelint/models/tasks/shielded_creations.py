@@ -13,6 +13,8 @@ path dropped).
 Not when the task is named first (``task = create_task(...)``, ``shield(task)``; or a walrus):
 its holder decides, as for any task; nor ``shield(coro)`` of a coroutine, whose task ``shield``
 makes itself (the common ``await asyncio.shield(self.close())``, a save that must finish), nor a
+shield awaited on the spot (``await asyncio.shield(asyncio.create_task(save()))``: the same idiom,
+the task held through the outer future for as long as anyone waits for it), nor a
 ``gather`` inside the shield (a different shape, judged by ``gather``'s own rules), nor a task of
 ``asyncio.sleep(0)``, which never waits on a future: the loop's ready queue holds it until it ends.
 """
@@ -39,6 +41,8 @@ def shielded_creations(module: ModuleInfo) -> Iterator[tuple[ast.Call, ast.Call]
             continue
         if name != "shield" or module.imports.qualify(func) not in SHIELD:
             continue
+        if isinstance(module.parent(call), ast.Await):
+            continue  # awaited on the spot: the outer future holds the task until its awaiter is cancelled
         inner = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "arg"), None)
         if isinstance(inner, ast.Call) and not _yields_once(inner):
             yield call, inner
