@@ -111,14 +111,17 @@ def _receiver(module: ModuleInfo, function: ast.AST, expr: ast.expr) -> ClassRef
     """``receiver_class`` of ``expr`` in ``function``, asked once per function and receiver: its
     answer reads only the receiver's name (``factory``) or ``self``'s attribute (``self.db``),
     not where in the function it is read, and a function calls methods of the same receiver many
-    times. Kept on the function's node, as ``uses.name_loads`` keeps its table."""
+    times. Kept in the project's ``class_memo``, not on the function's node: the answer names
+    another module's class and its ``ModuleInfo``, which a table on a kept tree held alive (and
+    with it that module's tree) after the project forgot it: a third of the trees alive at the
+    end of the whole-corpus check."""
     if isinstance(expr, ast.Name):
         key: tuple[str, str | None] = (expr.id, None)
     elif isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
         key = (expr.value.id, expr.attr)
     else:
         return receiver_class(module, function, expr)
-    table: dict[tuple[str, str | None], ClassRef | None] = function.__dict__.setdefault(_RECEIVERS, {})
+    table: dict[tuple[str, str | None], ClassRef | None] = module.project.class_memo.setdefault((_RECEIVERS, function), {})
     if key not in table:
         table[key] = receiver_class(module, function, expr)
     return table[key]
