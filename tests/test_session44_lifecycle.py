@@ -1,0 +1,119 @@
+"""Session 44 (issue 28 point 3, resources): a liveness flag reset without the release.
+
+A class makes ``self.client`` in a start method that marks it live (``self.running = True``);
+its release closes it and clears the flag; code that finds the flag clear runs the start again
+(``if not self.running: await self.init()``, here in a decorator's wrapper). A third method that
+clears the flag without the close (a failed request) makes the next call store a new client
+over the open one (HanaokaYuzu/Gemini-API ``46433913``).
+
+Each shape has its negative twin: the same code closing the client where it clears the flag, a
+flag that nothing tests before the start, or a start that is the release itself gives nothing.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from tests.conftest import source_findings
+
+_check = partial(source_findings, select="TRD2")
+
+FLAG_RESET = """\
+import httpx
+
+
+def running(func):
+    async def wrapper(self, *args):
+        if not self.running:
+            await self.init()
+        return await func(self, *args)
+    return wrapper
+
+
+class Client:
+    def __init__(self):
+        self.client = None
+        self.running = False
+
+    async def init(self):
+        self.client = httpx.AsyncClient()
+        self.running = True
+
+    async def close(self):
+        await self.client.aclose()
+        self.running = False
+
+    @running
+    async def ask(self, prompt):
+        response = await self.client.post("https://example.com", data=prompt)
+        if response.status_code != 200:
+            self.running = False
+            raise RuntimeError(response.status_code)
+        return response.text
+"""
+
+
+def test_flag_cleared_without_close_before_a_restart(tmp_path: Path) -> None:
+    assert _check(tmp_path, FLAG_RESET) == [
+        "18:9 TRD202 `self.client` is left open when `ask()` resets `self.running` without closing it; close it there"
+    ]
+
+
+def test_flag_cleared_by_the_release(tmp_path: Path) -> None:
+    source = FLAG_RESET.replace("            self.running = False\n            raise", "            await self.close()\n            raise")
+    assert _check(tmp_path, source) == []
+
+
+def test_flag_cleared_by_a_method_that_closes(tmp_path: Path) -> None:
+    source = FLAG_RESET.replace("            self.running = False\n            raise", "            await self._fail()\n            raise")
+    source += "\n    async def _fail(self):\n        await self.client.aclose()\n        self.running = False\n"
+    assert _check(tmp_path, source) == []
+
+
+def test_flag_nothing_restarts_on(tmp_path: Path) -> None:
+    # No code runs the start again when the flag is clear: the flag only stops work.
+    source = FLAG_RESET.replace("        if not self.running:\n            await self.init()\n", "")
+    assert _check(tmp_path, source) == []
+
+
+FLAG_COMPARED = """\
+import aiohttp
+
+
+class Feed:
+    async def start(self):
+        self.session = aiohttp.ClientSession()
+        self.state = "up"
+
+    async def stop(self):
+        await self.session.close()
+        self.state = "down"
+
+    async def on_error(self):
+        self.state = "down"
+
+    async def fetch(self, url):
+        if self.state == "down":
+            await self.start()
+        async with self.session.get(url) as response:
+            return await response.text()
+"""
+
+
+def test_string_state_cleared_without_close(tmp_path: Path) -> None:
+    assert _check(tmp_path, FLAG_COMPARED) == [
+        "6:9 TRD202 `self.session` is left open when `on_error()` resets `self.state` without closing it; close it there"
+    ]
+
+
+def test_string_state_cleared_by_a_method_that_stops(tmp_path: Path) -> None:
+    source = FLAG_COMPARED.replace('    async def on_error(self):\n        self.state = "down"',
+                                   '    async def on_error(self):\n        await self.stop()')
+    assert _check(tmp_path, source) == []
+
+
+def test_start_that_sets_the_same_value_is_no_liveness_flag(tmp_path: Path) -> None:
+    source = FLAG_COMPARED.replace('        self.session = aiohttp.ClientSession()\n        self.state = "up"',
+                                   '        self.session = aiohttp.ClientSession()\n        self.state = "down"')
+    assert _check(tmp_path, source) == []
