@@ -117,3 +117,79 @@ def test_start_that_sets_the_same_value_is_no_liveness_flag(tmp_path: Path) -> N
     source = FLAG_COMPARED.replace('        self.session = aiohttp.ClientSession()\n        self.state = "up"',
                                    '        self.session = aiohttp.ClientSession()\n        self.state = "down"')
     assert _check(tmp_path, source) == []
+
+
+# A generator context manager that opens a resource on ``self`` for its block (through an own
+# method, or itself) and releases it after the ``yield`` outside any ``finally``: an error in the
+# ``async with`` body is raised at the ``yield`` and skips the release (ahopkins/mayim ``6776fec3``).
+OPENED_FOR_BLOCK = """\
+from contextlib import asynccontextmanager
+
+import aiosqlite
+
+
+class Pool:
+    async def open(self):
+        self._db = await aiosqlite.connect("db.sqlite")
+
+    async def close(self):
+        await self._db.close()
+
+    @asynccontextmanager
+    async def connection(self):
+        await self.open()
+        yield self._db
+        await self._db.commit()
+        await self.close()
+"""
+
+
+def test_block_opened_through_own_method_released_after_yield(tmp_path: Path) -> None:
+    assert _check(tmp_path, OPENED_FOR_BLOCK) == [
+        "15:9 TRD202 `self._db` opened here for `connection()`'s block is left open when the block raises; "
+        "release it in a `finally`"
+    ]
+
+
+def test_block_released_in_finally(tmp_path: Path) -> None:
+    source = OPENED_FOR_BLOCK.replace(
+        "        yield self._db\n        await self._db.commit()\n        await self.close()\n",
+        "        try:\n            yield self._db\n            await self._db.commit()\n        finally:\n            await self.close()\n",
+    )
+    assert _check(tmp_path, source) == []
+
+
+MADE_FOR_BLOCK = """\
+from contextlib import asynccontextmanager
+
+import aiohttp
+
+
+class Api:
+    @asynccontextmanager
+    async def session(self):
+        self.http = aiohttp.ClientSession()
+        yield self.http
+        await self.http.close()
+"""
+
+
+def test_block_made_in_the_generator_released_after_yield(tmp_path: Path) -> None:
+    assert _check(tmp_path, MADE_FOR_BLOCK) == [
+        "9:9 TRD202 `self.http` opened here for `session()`'s block is left open when the block raises; "
+        "release it in a `finally`"
+    ]
+
+
+def test_block_made_in_the_generator_released_in_finally(tmp_path: Path) -> None:
+    source = MADE_FOR_BLOCK.replace(
+        "        yield self.http\n        await self.http.close()\n",
+        "        try:\n            yield self.http\n        finally:\n            await self.http.close()\n",
+    )
+    assert _check(tmp_path, source) == []
+
+
+def test_block_the_generator_does_not_release(tmp_path: Path) -> None:
+    # Released by the class's own end, not by the block: not this shape.
+    source = OPENED_FOR_BLOCK.replace("        await self._db.commit()\n        await self.close()\n", "        await self._db.commit()\n")
+    assert "opened here" not in " ".join(_check(tmp_path, source))

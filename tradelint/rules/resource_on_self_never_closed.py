@@ -18,6 +18,7 @@ from tradelint.models.resources.holder_owners import owner_release
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
 from tradelint.models.resources.release_gaps import failing_use_before_close
 from tradelint.models.resources.resource_model import resource_analysis
+from tradelint.models.resources.yield_releases import released_after_yield
 from tradelint.models.resources.unawaited_attribute import never_awaited_attributes
 from tradelint.rules.self_doc import DOC
 from tradelint.rules.self_texts import lent_unawaited as _lent, never_closed_text as _text
@@ -64,6 +65,15 @@ class ResourceOnSelfNeverClosed(Rule):
                              None, fit_help("`{close}()` is a coroutine function: the call at line {line} only creates a coroutine",
                                             close=kept_object.method, line=str(kept_object.release.lineno)))
         yield from unreached_release_reports(ctx)
+        for opening, made, generator, release in released_after_yield(resource_analysis(ctx).creations):
+            yield Report(
+                opening,
+                fit("`self.{name}` opened here for `{generator}()`'s block is left open when the block raises; "
+                    "release it in a `finally`", name=made.name, generator=generator.name),
+                None,
+                fit_help("An error in the `async with` body is raised at the `yield`: the `{release}()` after it never runs",
+                         release=release),
+            )
         for verdict in resource_analysis(ctx).verdicts:
             if verdict.problem not in (
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",

@@ -339,6 +339,27 @@ class Client:
             raise APIError(response.status_code)
 ```
 
+A generator context manager (`@asynccontextmanager`, `@contextmanager`) that opens a resource
+on `self` for its block, itself or through an own method (`await self.open()`), and releases
+it after the `yield` outside any `finally` (session 44): an error in the `async with` body is
+raised at the `yield`, so the release never runs and the resource stays open on `self`
+(ahopkins/mayim `6776fec3`). A `yield` inside a `try` or a `with` is not judged:
+
+```python
+class Pool:
+    async def open(self):
+        self._db = await aiosqlite.connect(self.path)
+
+    async def close(self):
+        await self._db.close()
+
+    @asynccontextmanager
+    async def connection(self):
+        await self.open()   # flagged: an error in the block skips the close below
+        yield self._db
+        await self.close()
+```
+
 ## Why is this bad?
 The object outlives the call that made the session, so only the class can close it. If its
 `shutdown()`/`close()` forgets, every instance leaks a session ("Unclosed client session").
