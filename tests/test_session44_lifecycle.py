@@ -193,3 +193,44 @@ def test_block_the_generator_does_not_release(tmp_path: Path) -> None:
     # Released by the class's own end, not by the block: not this shape.
     source = OPENED_FOR_BLOCK.replace("        await self._db.commit()\n        await self.close()\n", "        await self._db.commit()\n")
     assert "opened here" not in " ".join(_check(tmp_path, source))
+
+
+# A collection declared as a field that makes one per instance (attrs' ``attr.ib(default=
+# attr.Factory(dict))``, a dataclass ``field(default_factory=dict)``) is the class's own, like
+# ``self.clients = {}`` in ``__init__``: resources put in it and never closed by any end of the
+# class leak (matrix-org/pantalaimon ``c6c04b68``).
+FIELD_COLLECTION = """\
+import attr
+from aiohttp import ClientSession
+
+
+@attr.s
+class Proxy:
+    homeserver = attr.ib()
+    sessions = attr.ib(init=False, default=attr.Factory(dict))
+
+    async def login(self, token):
+        session = ClientSession()
+        self.sessions[token] = session
+        return session
+"""
+
+
+def test_elements_of_an_attrs_field_never_closed(tmp_path: Path) -> None:
+    assert _check(tmp_path, FIELD_COLLECTION) == [
+        "11:9 TRD202 `ClientSession(...)` items of `self.sessions` are never closed; close each in a `close()` method"
+    ]
+
+
+def test_elements_of_an_attrs_field_closed(tmp_path: Path) -> None:
+    source = FIELD_COLLECTION + "\n    async def close(self):\n        for session in self.sessions.values():\n            await session.close()\n"
+    assert _check(tmp_path, source) == []
+
+
+def test_elements_of_a_dataclass_field_never_closed(tmp_path: Path) -> None:
+    source = FIELD_COLLECTION.replace("import attr\n", "import attr\nfrom dataclasses import dataclass, field\n").replace(
+        "@attr.s\n", "@dataclass\n").replace("    homeserver = attr.ib()\n    sessions = attr.ib(init=False, default=attr.Factory(dict))\n",
+                                          "    homeserver: str\n    sessions: dict = field(default_factory=dict)\n")
+    assert _check(tmp_path, source) == [
+        "12:9 TRD202 `ClientSession(...)` items of `self.sessions` are never closed; close each in a `close()` method"
+    ]

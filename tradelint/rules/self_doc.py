@@ -23,7 +23,10 @@ calling `_create_session()`), a resource stored with `setattr(self, "session", .
 method also closes the local itself), and resources kept as elements of a collection on
 `self` (`self._sessions[key] = ClientSession()`) that no method reaches to close. A
 resource bound to a local and then put there (`client = Client(); self.clients[key] =
-client`) is such an element too, unless the method also closes the local itself; and as for
+client`) is such an element too, unless the method also closes the local itself; a collection
+declared as a field made for each instance (`sessions = attr.ib(default=attr.Factory(dict))`,
+`sessions: dict = field(default_factory=dict)`) is the class's own, as one made in `__init__`
+(matrix-org/pantalaimon `c6c04b68`, session 44); and as for
 an attribute, a close of the elements that only a bot command or listener runs does not
 count (BeeHive-Cogs `5f0ef4f4`: clients closed by a `remove` command, never at unload):
 ```python
