@@ -234,3 +234,10 @@ def test_elements_of_a_dataclass_field_never_closed(tmp_path: Path) -> None:
     assert _check(tmp_path, source) == [
         "12:9 TRD202 `ClientSession(...)` items of `self.sessions` are never closed; close each in a `close()` method"
     ]
+
+
+def test_flag_of_another_object_tested(tmp_path: Path) -> None:
+    # Another object's flag decides the restart: it says nothing of this client.
+    source = FLAG_RESET.replace("        if not self.running:\n            await self.init()\n",
+                                "        if not self.parent.running:\n            await self.init()\n")
+    assert _check(tmp_path, source) == []

@@ -104,23 +104,33 @@ def _stores(method: Method, attr: str) -> bool:
 def _restarted_when(tree: ast.AST, flag: str, gone: object, start: str) -> bool:
     """An ``if`` anywhere in the module (a method, a decorator's wrapper) whose test holds when
     ``<x>.<flag>`` has the value ``gone`` (``not x.flag`` for a false one, ``x.flag == gone``,
-    ``x.flag is gone``) and whose body calls ``<y>.<start>(...)``."""
+    ``x.flag is gone``) and whose body calls ``<x>.<start>(...)``."""
     for node in walk(tree):
-        if not isinstance(node, ast.If) or not _holds_when(node.test, flag, gone):
+        owner = _holds_when(node.test, flag, gone) if isinstance(node, ast.If) else None
+        if owner is None:
             continue
+        assert isinstance(node, ast.If)
         if any(
             isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == start
+            and isinstance(n.func.value, ast.Name) and n.func.value.id == owner
             for stmt in node.body for n in walk(stmt)
         ):
             return True
     return False
 
 
-def _holds_when(test: ast.expr, flag: str, gone: object) -> bool:
+def _holds_when(test: ast.expr, flag: str, gone: object) -> str | None:
+    """The name whose ``<name>.<flag>`` the test finds ``gone`` (the same name must then call
+    the start: one object's flag, one object's start), or None."""
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return not gone and isinstance(test.operand, ast.Attribute) and test.operand.attr == flag
-    return (
-        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.Is))
-        and isinstance(test.left, ast.Attribute) and test.left.attr == flag
-        and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value == gone
-    )
+        attribute = test.operand
+        holds = not gone
+    else:
+        attribute = test.left if isinstance(test, ast.Compare) else test
+        holds = (
+            isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.Is))
+            and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value == gone
+        )
+    if holds and isinstance(attribute, ast.Attribute) and attribute.attr == flag and isinstance(attribute.value, ast.Name):
+        return attribute.value.id
+    return None
