@@ -140,6 +140,26 @@ def made_in_family(family: list[tuple[ModuleInfo, ast.ClassDef]], attr: str) -> 
     return False
 
 
+def made_as_field(family: list[tuple[ModuleInfo, ast.ClassDef]], attr: str) -> bool:
+    """Whether a class of ``family`` declares ``attr`` as a field that makes a new value for each
+    instance: ``sessions: dict = field(default_factory=dict)``, attrs' ``attr.ib(factory=dict)``
+    or ``attr.ib(default=attr.Factory(dict))``, pydantic's ``Field(default_factory=dict)``."""
+    for _, cls in family:
+        for stmt in cls.body:
+            target = stmt.target if isinstance(stmt, ast.AnnAssign) else stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+            value = getattr(stmt, "value", None)
+            if not (isinstance(target, ast.Name) and target.id == attr and isinstance(value, ast.Call)):
+                continue
+            for keyword in value.keywords:
+                factory = keyword.value
+                if keyword.arg in ("default_factory", "factory") or keyword.arg == "default" and isinstance(factory, ast.Call) and (
+                    isinstance(factory.func, ast.Attribute) and factory.func.attr == "Factory"
+                    or isinstance(factory.func, ast.Name) and factory.func.id == "Factory"
+                ):
+                    return True
+    return False
+
+
 def ends_elements(module: ModuleInfo, load: ast.expr) -> bool:
     """Whether this use of the collection can end (or hand on) its elements."""
     if _prunes_when_done(module, load):

@@ -13,6 +13,7 @@ import ast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.models.resources.flag_resets import flag_reset_open
 from tradelint.models.resources.proofs import dropped_unclosed, replaces_unclosed
 from tradelint.models.resources.resource_types import Creation, Problem
 
@@ -27,6 +28,8 @@ def self_left_open(module: ModuleInfo, creations: list[Creation], c: Creation) -
         return "self_dropped", dropped
     if c.cls is not None and (method := closed_on_one_outcome(c.cls, c.name, frozenset({c.spec.close, "close", "aclose", *c.spec.ends}))):
         return "self_closed_on_one_outcome", method
+    if (reset := flag_reset_open(module.tree, c)) is not None:
+        return "self_flag_reset_open", reset
     return None, ""
 
 

@@ -10,7 +10,7 @@ from typing import Literal
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.class_family import bases_naming, declared_by_a_base
-from tradelint.facts.owned_elements import added_to, ends_elements, made_in_family, self_collection_added
+from tradelint.facts.owned_elements import added_to, ends_elements, made_as_field, made_in_family, self_collection_added
 from tradelint.facts.ownership import ResourceType, class_of_cls, is_release_name, lineage, release_runs
 from tradelint.facts.summary_data import MethodFacts
 from tradelint.facts.syntax import capword, walk
@@ -298,7 +298,8 @@ def global_elements_ended(module: ModuleInfo, name: str) -> bool:
 
 
 def _elements_left_open(module: ModuleInfo, cls: ast.ClassDef, attr: str) -> bool:
-    if declared_by_a_base(module, cls, attr) or not made_in_family(bases_naming(module, cls, attr), attr):
+    family = bases_naming(module, cls, attr)
+    if declared_by_a_base(module, cls, attr) or not (made_in_family(family, attr) or made_as_field(family, attr)):
         return False
     for home, owner in bases_naming(module, cls, attr):
         for node in self_attribute_loads(owner, attr):

@@ -262,6 +262,7 @@ Problem = Literal[
     "element_replaced",
     "self_cancel_skips_close",
     "self_closed_after_own_use",
+    "self_flag_reset_open",
     "cancel_skips_close",
     "not_in_finally",
     "not_in_finally_callee",

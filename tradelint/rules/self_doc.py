@@ -1,0 +1,435 @@
+"""The documentation of TRD202 (``tradelint rule TRD202``, docs/rules.md): the shapes of a
+resource kept on ``self`` and not reliably closed, each with an example. Kept apart from the
+rule's code (:mod:`tradelint.rules.resource_on_self_never_closed`), which sets it as the rule
+class's docstring."""
+
+DOC = """## What it does
+Flags an async resource stored on `self` when no method of the class (or of its first-party
+base classes, or, for a mixin with no `__init__` of its own, of a first-party class anywhere
+in the project built from it: a Red cog assembled from mixins ends in its `cog_unload()` what
+a mixin's method sets) ever closes it,
+once per attribute, at its first creation. A first-party class
+that acquires a resource and releases it in its own method is a resource too: a service that
+creates a provider whose `close()` closes its session must call `provider.close()`; a teardown
+named its own way (`finish()`, called by the owner's `shutdown()`) is found as the method that
+releases what the class acquires. Also flagged: a resource that `__init__` creates and
+another method re-creates (`reconnect()`) or sets to `None` (`reset()`) without closing the
+old one, a resource re-created over an open one by a renewing method (`reconnect()`,
+`refresh_token()`) or by a method a renewing method calls unguarded (`recreate(force=True)`
+calling `_create_session()`), a resource stored with `setattr(self, "session", ...)` (as
+`self.session = ...` stores it), a resource made as the fallback of a given one
+(`self.s = session or ClientSession()`), one bound to a local and then stored on `self`
+(`if session is None: session = ClientSession()` then `self.session = session`, unless the
+method also closes the local itself), and resources kept as elements of a collection on
+`self` (`self._sessions[key] = ClientSession()`) that no method reaches to close. A
+resource bound to a local and then put there (`client = Client(); self.clients[key] =
+client`) is such an element too, unless the method also closes the local itself; a collection
+declared as a field made for each instance (`sessions = attr.ib(default=attr.Factory(dict))`,
+`sessions: dict = field(default_factory=dict)`) is the class's own, as one made in `__init__`
+(matrix-org/pantalaimon `c6c04b68`, session 44); and as for
+an attribute, a close of the elements that only a bot command or listener runs does not
+count (BeeHive-Cogs `5f0ef4f4`: clients closed by a `remove` command, never at unload):
+```python
+class Live(commands.Cog):
+    async def watch(self, guild_id, user):
+        client = aiohttp.ClientSession()
+        self.clients[guild_id] = client      # reported: only `unwatch` closes one
+
+    @commands.command()
+    async def unwatch(self, ctx):
+        await self.clients[ctx.guild.id].close()
+```
+Such an element closed somewhere (`await self.clients[k].close()`, or a
+local taken from the collection) also makes the third-party class it is an instance of a
+resource, as a close of a local or an attribute does.
+
+An `__aenter__` (with no `try`) that opens what its `__aexit__` closes (`await
+self.transport.connect()`, where `__aexit__` awaits `self.transport.close()`) and then awaits
+or raises something more leaves it open when that fails: `async with` runs `__aexit__` only
+once `__aenter__` has returned (graphql-python/gql `0084b95d`, the schema fetch after the
+connect). `__aexit__` may end it by a method of its class that calls the class's own release
+(aio-libs/aioftp `f83046e5`: `await self.client.quit()`, whose `quit()` calls
+`self.close()`). Reported at the opening `await`, or where `__aenter__` made the object
+before it (`self.client = Client()`), not in tests or what a script runs.
+
+An object kept on `self` whose first-party class makes a resource in `__init__` (a
+library's, or a first-party resource type's) and has no release at all, in a class that has
+one (`close()`, `stop()`, `__aexit__`) which does not reach what that object holds: the
+owner's end cannot end it, and each owner ended leaks it. Reported where the owner keeps
+the object, beside the object's own class's finding (pinecone-io/pinecone-python-client
+`173e3119`: a lazily made `AsyncInference` with its own HTTP client, under a client whose
+`close()` closes only its own):
+```python
+class Pinecone:
+    @property
+    def inference(self):
+        if self._inference is None:
+            self._inference = Inference(self._config)   # reported: close() cannot end it
+        return self._inference
+
+    async def close(self):
+        await self._http.close()
+```
+A first-party class that keeps a task it starts (`asyncio.ensure_future(...)` on `self`)
+and whose `__aexit__` awaits its own public release (`stop()`) is such a resource type even
+when none of its methods closes an attribute: the task runs until that end (ydb's aio
+`SessionPool`, held by the driver's `TableClient`, which the driver's `stop()` never
+stopped).
+
+An element the collection's owner does close, but that the method which made it takes out
+again unreleased (`del self._tasks[room]`, `self._tasks.pop(room)` with its result dropped,
+`self._clients.remove(client)`), typically when its setup fails, is left to nothing:
+reported, unless the method releases it itself (acgnhiki/blrec `5d3f54b0`):
+```python
+async def add_task(self, room):
+    task = Recorder(room)
+    self._tasks[room] = task                 # reported: taken out unclosed below
+    try:
+        await task.setup()
+    except Exception:
+        del self._tasks[room]
+        raise
+```
+So is one the method stores under a key whose old element it read first and left open (`old
+= self._clients[key]`, then `self._clients[key] = ClientSession()`): the slot was full, and
+the old one is dropped unreleased. An old element looked at in a condition (`if
+self._clients[key].closed:`), released, taken out with `pop()` or handed on is not judged.
+The element need not be of a known resource type: an owner that awaits a method ending the
+whole object (`close`, `stop`, `shutdown`, `disconnect`, `destroy`...) on elements it takes
+out of the collection (`for task in self._tasks.values(): await task.destroy()`, `await
+self._bots.pop(key).stop()`) says that what its methods put there under a key, made by a
+class call, must be ended by that method; only the losses above are reported for such an
+element (acgnhiki/blrec `5d3f54b0`, whose `RecordTask` opens its sessions deep inside; the
+same for a registry the module keeps, TRD201: EXG1O/Telegram-Bots-Hub `407d0901`). A
+collection whose elements nothing ends that way says nothing of them, nor does it when the
+element's class is the project's and that release ends no part of it (resets a field only).
+
+A close that comes, on its method's way, after an `await` on the very resource it closes
+(`await self.writer.drain()`, then `self.writer.close()`), with no `try` around either,
+is skipped by the error that resource raises once it is broken (a reset connection), the
+moment it most needs closing: reported, "close it in a `finally`" (jmccrohan/pysolarmanv5
+`877cc808`); so is an own method awaited there that does (`await self.logout()` posting
+through `self._session`) when the method that made it can fail after it, outside any `try`
+(a failed login leaves what the logout needs unset: Gobot1234/steam.py `9297f798`). And for
+one `__init__` makes (held before any start), a release that first dereferences what
+`__init__` leaves `None` (`if self.ws.open:`), untested, fails on an instance that never
+started: "test it first" (Rapptz/discord.py `5a2b8e2c`). An `await` of something else before
+the close is not judged here:
+```python
+async def disconnect(self):
+    self.writer.write(b"")
+    await self.writer.drain()                # raises on a reset connection
+    self.writer.close()                      # reported where `self.writer` is made
+```
+
+A method that makes the attribute, then awaits its connect in a `try` whose only cleanup of
+it is an `except Exception` handler that closes it, leaves it half-open on `self` when the
+task is cancelled there (`CancelledError` is no `Exception`): reported, "catch
+`BaseException` there" (not in tests or what a script runs).
+
+An attribute the class's own release method (or `__aexit__`) closes with an awaited
+`close()`/`aclose()` holds a resource, whatever made it: `self._conn = await connect(url)`
+where `close()` awaits `self._conn.close()` is judged as a known resource kept on `self` is
+(replaced unclosed by `reconnect()`, kept by an `__aenter__` that then fails), although no
+table or library source says what `connect()` returns. Not a store of what a maker given
+nothing or a provider may share (`await Pool.instance()`), nor in a class or static method.
+
+A first-party object kept on `self` whose owner's only end of it is a call of its `async def`
+release without `await` (`self.controller.close()` in a plain `def close()`) is never
+released, whatever its class holds: reported at each store (a constructor, or a class method
+making its own class), beside TRD205 at the call (OpenHands/OpenHands `a48b0220`). An awaited
+release of it that a new store follows in the same method renews it and ends only the old
+one; an awaited one elsewhere ends it, and one handed on (returned, passed, aliased) may be
+ended by whoever gets it: neither is reported.
+
+A close that never runs closes nothing: an owner's `entry.runtime_data.coordinator.api.close()`
+without `await`, where the resource's close is a coroutine function ("its `close()` is never
+awaited"), and a close inside an `async def` of the class that the project only ever calls
+without `await` (`self.disconnect()` from `shutdown()` and every error path, never awaited nor
+handed on anywhere, another class's `await scanner.disconnect()` aside): "`disconnect()`
+closes it but is never awaited" (TRD205 reports each call and adds the `await`). An
+`__aexit__` runs only where an instance is entered: a class whose only close of the
+attribute is its `__aexit__`, made by the project (bound to a name or a place, or dropped)
+and never entered (no `async with` of the call or of the name it is bound to, no exit stack,
+no class built from it), closes nothing: "only `__aexit__()` closes it, and no `async with`
+enters a `Coordinator`" (an HA coordinator kept in `hass.data`). An instance returned or
+handed on may be entered there: not reported. Nor does a framework enter what it ends by a
+hook its base declares: a public `async def` named as a release that does nothing in a
+first-party base (`async def shutdown(self):` and a docstring only), or, for a base
+the project cannot read, one in which the project's other subclasses of it release an
+attribute. When that hook (the class's override, or the base's empty one) never leads to
+`__aexit__`, a close only there is none: "only `__aexit__()` closes it, and `shutdown()`,
+which ends a `Plugin`, never leads there" (IBM/mcp-context-forge `d1e15b74`, whose manager
+builds plugins from its configuration and awaits `plugin.shutdown()`). A release written
+defensively, `client = getattr(self, "_client", None)` then `await client.aclose()`, closes
+`self._client`. Python keeps the last definition of a name in a
+class body: a close in an `async def close()` that a later `def close()` replaces never runs
+("the `close()` that closes it is replaced by a later `close()`"), and a bare call of the
+surviving sync one is no un-awaited release (SXP-Simon/astrbot_plugin_qq_group_daily_analysis
+`c65d26b4`). A held first-party object whose own release leaves open what it opens is no
+end either: its class closes a lazily opened session in one method (`image_report()`'s
+`finally`) but a public method (`pdf_report()`) reaches the opening helper and no close, and
+its `close()` does not close it: "`self.generator` holds a `self._session` that its `close()`
+leaves open after `pdf_report()`" (a maker's local alike, TRD201).
+
+A library's resource that opens on first use (an `httpx.AsyncClient`, an `AsyncExitStack`) kept on
+`self` but never read by any method of the class or its bases holds nothing: not reported.
+
+An `async def __del__` never runs (Python drops the coroutine it returns): a private helper
+that closes the attribute and is called only from such a `__del__` and from the object's own
+use (`_disconnect()` after an update, to reconnect next time) is no end of its life; reached
+from a public release (`close()`, `disconnect()`), `__aexit__` or `__exit__`, it is. An owner
+that holds an instance typed as a base class (`agent: BaseAgent`, then `await
+self.agent.vector_db.tear_down()`) closes what each subclass keeps there.
+
+A close that only renews the attribute is no end of life: `await self.http.close()` followed,
+on the same path of the same method, by `self.http = ClientSession()` closes the old session
+and leaves the new one to some other method (when the class's own `__init__` sets the
+attribute). Done in the release method itself (`close()`, `stop()`: "a new session in case
+the connection is reopened"), the new one outlives the last call: it is reported there,
+`self.{name}` made again after its close, and the lazy way is the cure (make it where it is
+used, when it is closed or absent). A library type that acquires nothing until it is used (an
+`AsyncExitStack` until something is entered, an `httpx.AsyncClient` until its first request)
+is the exception: made again right after its close (`await self._stack.aclose(); self._stack =
+AsyncExitStack()` in a reset that `close()` reaches), the new one holds nothing at the end, and
+the next close ends what a later use puts in it. A method that tests the resource and then sets it to `None` without closing it
+(`if self._client is not None: self._client = None` in a sync `close()`) drops it unclosed,
+also when a lazy getter made it; a method that sets it to `None` without looking at it
+(`setUp()`, `reset()` before first use) drops nothing. A session handed to a receiver that is
+not shown to close it (a class of a package that is neither installed nor in the project,
+a callable held in a local or loop variable, a logger of the project's own:
+`_log.debug(self._session)`, any call whose code does not show that it keeps and closes
+it) is still the class's to close; so is a library's client lent to an awaited function of the
+project (`await pair_and_sync(client, device)` after `self._cached_client = client`: a config
+flow that never disconnected its BLE client, eigger/hass-omron `434fe64d`), unless that
+function closes it or hands it to a class of the project whose release closes it. An instance of the
+class a function of the module builds and returns (`BotClass = _make_bot_class(self)`, whose
+`class _Bot(botpy.Client)` it returns, then `self._client = BotClass()`) is an instance of
+that library type (HKUDS/nanobot `b53c3d39`: `stop()` never closed it).
+
+A framework subclass is ended by the framework's own teardown: a discord.py client or bot by
+`close()` (a close only in `logout()`, which discord.py >= 1.5 no longer calls at shutdown,
+does not count), a cog by `cog_unload()`, which the message names. A close only in a bot
+command or listener (`@commands.command()`) does not run at unload either. A Home Assistant
+object whose resource is closed only by methods that only a stop listener reaches
+(`hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, ...)`), in an integration that unloads
+entries, is flagged too: the entry is unloaded and set up again on every reload, and each
+reload leaks one.
+
+A resource kept under a constant key of the object itself (`self["http_session"] =
+ClientSession()` in an `aiohttp.web.Application` or `dict` subclass) is held as an attribute
+is: some code must close that place, awaited (a method of the class, or any file of the
+project: `await app["http_session"].close()` in an `on_cleanup` handler); a close whose
+coroutine is dropped (`self["http_session"].close()` as a statement) closes nothing, and
+TRD205 reports it. An `__aenter__` without a `try` that makes a resource (itself, or through
+the methods it awaits on `self`: a lazy session made by the first request of `login()`) and
+can fail after it (a later `await` or `raise` on the way) leaves it open: `async with` runs
+`__aexit__` only once `__aenter__` has returned.
+
+An instance of a first-party subclass of a library resource type (`class QLCWebsocketClient(
+aiohttp.ClientSession)`) kept on `self` is a resource like its base, ended by the base's
+release or a method of the lineage that calls it; a method of its own only named like a
+release (`await self._client.disconnect()`, which closes the websocket it opened and not the
+session) ends nothing (LedFx/LedFx `7aed5515`):
+```python
+class QLCWebsocketClient(aiohttp.ClientSession):
+    async def disconnect(self):
+        await self.websocket.close()
+
+class Integration:
+    async def connect(self):
+        self._client = QLCWebsocketClient()   # reported
+
+    async def disconnect(self):
+        await self._client.disconnect()
+```
+
+Also flags one that the class's release method closes only on one outcome of an earlier step
+of it: the close sits in an `if` testing what an awaited call of that method returned
+(`logout = await self.client.logout()`, then `if isinstance(logout, LogoutResponse): await
+self.client.close()`), and its `else` does not close it: when that step fails, the method
+returns with the resource open (vranki/hemppa `0738e78e`). A guard on the resource itself
+(`if self.client is not None`), on the instance's own state (`if self._owns_session`) or on a
+parameter is not an outcome. A third-party class given text from the standard library
+(`AsyncClient(os.getenv("MATRIX_SERVER"), user)`) is given nothing shared, so the project's
+own release of it is evidence that it holds something.
+
+Each acquisition is reported where it is made: an attribute stored in `__init__` and again
+in a retry or reconnect path leaks at each store (gndean/home-assistant-hypervolt-charger
+`44619fbd`), and the fix is offered at the first only. A resource a field's default factory
+makes is the instance's, as if `__init__` stored it (`field(default_factory=ClientSession)`
+of a dataclass, pydantic's `Field(default_factory=...)` and `PrivateAttr(default_factory=
+lambda: Client())`, attrs' `factory=`/`Factory(...)`: browser-use/browser-use `5e644981`), with
+no fix, since a caller may give its own. A chained store (`sio = self._sio =
+socketio.AsyncClient()`) keeps it on `self` unless the function closes it through the local;
+a copy into another attribute of the same object (`self._final = self._channel`) hands
+nothing over: the class must close it through one of the two names (milvus-io/pymilvus
+`b5a9626d`).
+```python
+@dataclass
+class Feed:
+    session: aiohttp.ClientSession = field(default_factory=aiohttp.ClientSession)   # reported
+
+    async def fetch(self, url):
+        async with self.session.get(url) as response:
+            return await response.text()
+```
+
+A child process kept on `self` (`self._proc = await asyncio.create_subprocess_exec(...)`) that
+no code of the class (or a subclass, or a function of the module) kills, terminates, waits
+for or hands on is reported: the owner's end leaves the child running with its pipes open.
+
+A first-party class that keeps the transport of its event loop's connection maker
+(`(transport, _) = await self.loop.create_datagram_endpoint(...)`, then `self.transport =
+transport`) and closes it in its `stop()` is a resource type: whoever keeps an instance must
+stop it (not one keeping a listening server: a program's core, run to its end by `start()`).
+Its opening method failing (TRD201's `await monitor.async_start()` before the hand-off) leaves
+nothing open when that method awaits one thing only, the opening it keeps on `self`. A renewing method (`reconnect()`) that first calls a method of the class which
+provably leaves the old value alone (only uses it, or hands it to a first-party class that
+releases nothing it is given: `Disconnect(self.udp_client, ...)`) and then makes a new one
+drops the old one open (XKNX/xknx `b93be2a2`); any other call first may end it, and is trusted.
+
+A class that closes the attribute only in its own ends (`__aexit__`, a public `stop()`),
+otherwise only where it makes it again (`refresh()`: disconnect, then connect anew), is read
+from the other end of the hand-off chain: when every instance the project makes is kept (by a
+holder that keeps it on `self`, a record, a display) in a framework's per-instance store
+(`entry.runtime_data`, `hass.data[DOMAIN][entry.entry_id]`, `app[...]`) whose end of life
+reaches no release of it (TRD201's verdict on each instance), and no code of the project names
+one of those ends outside the class (`await coordinator.client.stop()`) or enters an
+instance (`async with`), no close ever runs: reported where the class makes it (iprak/sensi
+`9ec66e57`). An instance given to an unknown callable is not proven kept: not judged. A
+close that a `raise` of the same block follows at once (`await self.session.close()` then
+`raise ConfigEntryNotReady(...)` in a coordinator's refresh) ends the resource on a failed
+path only: the normal life still ends only at the class's ends. A class named as a type
+argument (`class Entity(CoordinatorEntity[Coordinator])`) is named as an annotation is, not
+built from (sHedC/homeassistant-mastertherm `9b0f2e6e`: the coordinator's `ClientSession`,
+closed only by an `__aexit__` that nothing calls, the coordinator kept in `hass.data`).
+```python
+class Client:
+    async def _connect(self):
+        self._sio = socketio.AsyncClient()  # reported: `__aexit__()` never runs
+
+    async def __aexit__(self, *exc):
+        await self._disconnect()            # the only end; `_disconnect()` closes `self._sio`
+
+async def async_setup_entry(hass, entry):
+    client = Client()
+    entry.runtime_data = Coordinator(hass, client)   # keeps it; the unload ends nothing
+```
+
+A flag that tells a live resource from a gone one, reset without the close (session 44): the
+start method makes the resource and sets the flag (`self.running = True`), the release closes
+it and clears the flag, and code that finds the flag clear runs the start again. A third method
+that clears the flag without closing the resource (a failed request) makes the next call store
+a new one over the open one (HanaokaYuzu/Gemini-API `46433913`):
+
+```python
+class Client:
+    async def init(self):
+        self.client = httpx.AsyncClient()
+        self.running = True
+
+    async def close(self):
+        await self.client.aclose()
+        self.running = False
+
+    async def ask(self, prompt):
+        if not self.running:
+            await self.init()
+        response = await self.client.post(URL, data=prompt)
+        if response.status_code != 200:
+            self.running = False  # flagged: clears the flag, the client stays open
+            raise APIError(response.status_code)
+```
+
+A generator context manager (`@asynccontextmanager`, `@contextmanager`) that opens a resource
+on `self` for its block, itself or through an own method (`await self.open()`), and releases
+it after the `yield` outside any `finally` (session 44): an error in the `async with` body is
+raised at the `yield`, so the release never runs and the resource stays open on `self`
+(ahopkins/mayim `6776fec3`). A `yield` inside a `try` or a `with` is not judged:
+
+```python
+class Pool:
+    async def open(self):
+        self._db = await aiosqlite.connect(self.path)
+
+    async def close(self):
+        await self._db.close()
+
+    @asynccontextmanager
+    async def connection(self):
+        await self.open()   # flagged: an error in the block skips the close below
+        yield self._db
+        await self.close()
+```
+
+## Why is this bad?
+The object outlives the call that made the session, so only the class can close it. If its
+`shutdown()`/`close()` forgets, every instance leaks a session ("Unclosed client session").
+
+## Example
+```python
+import aiohttp
+
+class ContextService:
+    async def startup(self):
+        self._client_session = aiohttp.ClientSession()
+
+    async def shutdown(self):
+        pass
+
+class Coordinator:                       # Home Assistant
+    def __init__(self, hass):
+        self._session = aiohttp.ClientSession()   # closed only at stop, not on unload
+
+    async def async_close(self):
+        await self._session.close()
+
+async def async_setup_entry(hass, entry):
+    coordinator = Coordinator(hass)
+    hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, lambda e: coordinator.async_close())
+
+class News(commands.Cog):
+    def __init__(self, bot):
+        self.http = None
+
+    async def startup(self):
+        if self.http:
+            await self.http.close()          # renews: the last session is never closed
+        self.http = aiohttp.ClientSession()
+```
+
+## Use instead
+```python
+import aiohttp
+
+class ContextService:
+    async def startup(self):
+        self._client_session = aiohttp.ClientSession()
+
+    async def shutdown(self):
+        if self._client_session:
+            await self._client_session.close()
+
+async def async_unload_entry(hass, entry):
+    await entry.runtime_data.async_close()   # also on unload
+
+class News(commands.Cog):
+    ...
+
+    async def cog_unload(self):
+        if self.http:
+            await self.http.close()
+```
+
+## Fix safety
+Safe when the class has a shutdown-like method: the close is added there, guarded. A method
+the class names as its end (`close()`, `__aexit__`, a configured shutdown name, a framework's
+teardown) is one; a method found only because it releases something the class acquires
+(`finish()`) is one only when proven the end of the object's life (its `__aexit__` or a
+framework teardown reaches it, or every caller in the project drops the object after it).
+Otherwise the message asks for a `close()` and the help says why there is no fix: lnbits's
+`connect()`, an `@asynccontextmanager` entered by every query, releases the lock it took in
+its `finally` and is no end of a `Database`.
+
+"""
