@@ -44,6 +44,7 @@ from tradelint.models.resources.released_elements import keep, released_element_
 from tradelint.models.resources.holder_owners import holder_left_open
 from tradelint.models.resources.ended_through_store import ended_through_store
 from tradelint.models.resources.dropped import lost_element, shared_element
+from tradelint.models.resources.returned_parts import lent_instead
 from tradelint.models.resources.factories import (
     borrows, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, maker_function_close, module_factories, module_function_factory,
     self_method_factory,
@@ -139,7 +140,7 @@ class ResourceAnalysis:
         found = self.model.first_party_type(self.module, call.func)
         # ``await Client.get_client(conf)``: a class or static method that makes one (a lazy type's
         # maker may give it what it holds from the start: ``cls(ipfs_client=make_client())``).
-        made = class_factory(self.module, call.func, self.builtin_spec, self.model) if not found or found.lazy else None
+        made = class_factory(self.module, call.func, self.builtin_spec, self.model, imported_factory) if not found or found.lazy else None
         if found is not None and (made is None or made.lazy or made.holds):
             ends = self_ending_methods(self.module, found)
             spec = first_party_spec(
@@ -215,7 +216,7 @@ class ResourceAnalysis:
                 node = node.value
             if node.__class__ is not Name or node.id not in named_roots:
                 # ``db = factory.create_db(config)``; ``transport, _ = await loop.create_connection(...)``; ``BotClass()``.
-                if made := ((loop_transport(self.module, call) or kept_instance_factory(self.module, call, self.builtin_spec, self.model)) if func.__class__ is Attribute else class_made_by_function(self.module, call, self.builtin_spec)):
+                if made := ((loop_transport(self.module, call) or kept_instance_factory(self.module, call, self.builtin_spec, self.model, imported_factory)) if func.__class__ is Attribute else class_made_by_function(self.module, call, self.builtin_spec)):
                     found.extend(c for c in [self._creation(call, made)] if c)
                 continue  # most calls: ``self.x()``, ``len()``, a local's method
             root: str = node.id
@@ -267,6 +268,8 @@ class ResourceAnalysis:
         return module_factories(self.module, self.builtin_spec, self.model)
 
     def _creation(self, call: ast.Call, spec: ResourceSpec) -> Creation | None:
+        if spec.unless_given and lent_instead(self.module, call, spec):
+            return None  # ``create_session(self.session)``: the holder keeps the caller's, makes none
         return creation_of(self.module, self.model, self.builtin_spec, call, spec)
 
     @cached_property
