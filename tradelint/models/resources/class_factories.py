@@ -209,9 +209,9 @@ def _made_by(
     if not specs or any(spec != specs[0] for spec in specs):
         return None
     if empty:
-        index = specs[0].part
+        held = specs[0].part
         arity = next((len(v.elts) for v in _returned_tuples(method) if v not in empty), -1)
-        if index is None or not all(fits_part(v, arity, index) for v in empty):
+        if held is None or not all(fits_part(v, arity, held) for v in empty):
             return None
         maybe_none = True
     return replace(specs[0], maybe_none=True) if maybe_none else specs[0]

@@ -116,10 +116,9 @@ def _made_unless_given(
         return None
     flags = [(None, i, a) for i, a in enumerate(call.args)] + [(k.arg, None, k.value) for k in call.keywords if k.arg]
     found = definition_of(module, call.func)
-    facts = found[0].classes.get(found[1].line) if found is not None and found[1].kind == "class" else None
-    if facts is None:
+    if found is None or found[1].kind != "class" or (facts := found[0].classes.get(found[1].line)) is None:
         return None
-    family = lineage(module.project, found[0], facts)  # type: ignore[arg-type]
+    family = lineage(module.project, found[0], facts)
     for keyword, position, flag in flags:
         if not _says_absent(flag, given.id):
             continue
