@@ -27,7 +27,7 @@ from tradelint.models.resources.callee_release import callee_releases, callee_ta
 from tradelint.models.resources.class_factories import class_factory, kept_instance_factory
 from tradelint.models.resources.closed_attributes import closed_attribute_stores
 from tradelint.models.resources.default_factories import default_factory_creations
-from tradelint.models.resources.dynamic_classes import class_made_by_function, picked_by_name
+from tradelint.models.resources.dynamic_classes import class_made_by_function, picked_by_name, picked_from_mapping
 from tradelint.models.resources.enter_failure import cancelled_before_kept, enter_fails_after
 from tradelint.models.resources.expected_errors import awaited_use
 from tradelint.facts.awaited_uses import run_through
@@ -216,7 +216,7 @@ class ResourceAnalysis:
                 node = node.value
             if node.__class__ is not Name or node.id not in named_roots:
                 # ``db = factory.create_db(config)``; ``transport, _ = await loop.create_connection(...)``; ``BotClass()``.
-                if made := ((loop_transport(self.module, call) or kept_instance_factory(self.module, call, self.builtin_spec, self.model, imported_factory)) if func.__class__ is Attribute else class_made_by_function(self.module, call, self.builtin_spec)):
+                if made := ((loop_transport(self.module, call) or kept_instance_factory(self.module, call, self.builtin_spec, self.model, imported_factory)) if func.__class__ is Attribute else (class_made_by_function(self.module, call, self.builtin_spec) or picked_from_mapping(self.module, call, self._class_spec))):
                     found.extend(c for c in [self._creation(call, made)] if c)
                 continue  # most calls: ``self.x()``, ``len()``, a local's method
             root: str = node.id
@@ -266,6 +266,10 @@ class ResourceAnalysis:
     @cached_property
     def _factories(self) -> dict[str, ResourceSpec]:
         return module_factories(self.module, self.builtin_spec, self.model)
+
+    def _class_spec(self, cls: ast.expr) -> ResourceSpec | None:
+        """The spec of what calling the class ``cls`` names makes (a registry's value)."""
+        return self.spec_for(ast.Call(cls, [], []))
 
     def _creation(self, call: ast.Call, spec: ResourceSpec) -> Creation | None:
         if spec.unless_given and lent_instead(self.module, call, spec):
