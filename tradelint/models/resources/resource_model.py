@@ -216,7 +216,7 @@ class ResourceAnalysis:
                 node = node.value
             if node.__class__ is not Name or node.id not in named_roots:
                 # ``db = factory.create_db(config)``; ``transport, _ = await loop.create_connection(...)``; ``BotClass()``.
-                if made := ((loop_transport(self.module, call) or kept_instance_factory(self.module, call, self.builtin_spec, self.model, imported_factory)) if func.__class__ is Attribute else (class_made_by_function(self.module, call, self.builtin_spec) or picked_from_mapping(self.module, call, self._class_spec))):
+                if made := ((loop_transport(self.module, call) or kept_instance_factory(self.module, call, self.builtin_spec, self.model, imported_factory)) if func.__class__ is Attribute else (class_made_by_function(self.module, call, self.builtin_spec) or self._picked(call))):
                     found.extend(c for c in [self._creation(call, made)] if c)
                 continue  # most calls: ``self.x()``, ``len()``, a local's method
             root: str = node.id
@@ -267,9 +267,13 @@ class ResourceAnalysis:
     def _factories(self) -> dict[str, ResourceSpec]:
         return module_factories(self.module, self.builtin_spec, self.model)
 
-    def _class_spec(self, cls: ast.expr) -> ResourceSpec | None:
-        """The spec of what calling the class ``cls`` names makes (a registry's value)."""
-        return self.spec_for(ast.Call(cls, [], []))
+    def _picked(self, call: ast.Call) -> ResourceSpec | None:
+        """``CLIENTS[kind](url)``: a class picked from a registry (``picked_from_mapping``), judged
+        as a call of the class itself would be: not when it wraps, takes or borrows what it is given."""
+        spec = picked_from_mapping(self.module, call, lambda cls: self.spec_for(ast.Call(cls, [], [])))
+        if spec is None or spec.evidenced or (spec.given and wraps_given(call, spec)) or spec.takes or borrows(self.module, call, spec.lends):
+            return None
+        return spec
 
     def _creation(self, call: ast.Call, spec: ResourceSpec) -> Creation | None:
         if spec.unless_given and lent_instead(self.module, call, spec):
