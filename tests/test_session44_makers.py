@@ -15,6 +15,9 @@ the result of another of the project's makers, followed to any depth:
   holder owns a new session whenever the parameter is left ``None``; a caller passing a session
   of its own makes nothing.
 
+* a maker that lends what it made to an awaited helper (``await refresh(client)``) and ends it in
+  an ``except`` that leaves without it (``await client.disconnect(); return None, None``),
+  eigger/hass-omron ``434fe64d``: it still hands the caller a new one on every path that returns one;
 * a class picked from a registry (``CLIENTS[kind](url)``, ``CLIENTS.get(kind)``, a pair of
   classes unpacked from ``PAIRS[kind]``): a dict display bound once and never stored into, whose
   every value is a class of one kind of resource; one value that is no resource (or a registry
@@ -304,3 +307,53 @@ def test_class_picked_from_a_registry(tmp_path: Path) -> None:
         "clients.py:46:5 TRD201 `client` (`client_class(...)`) is never closed; call `await client.close()` in a `finally`",
         "clients.py:47:5 TRD201 `http` (`http_class(...)`) is never closed; open it with `async with`",
     ]  # (``closed()`` closes its client; ``MIXED`` holds a class that is no resource, ``FILLED`` is filled at runtime)
+
+
+PROBED = """\
+import aiohttp
+
+
+async def _probe(session):
+    await session.get("x")
+
+
+async def fetch_model(url):
+    try:
+        session = aiohttp.ClientSession()
+        try:
+            await _probe(session)
+            model = await session.get(url)
+            if model:
+                return session, model
+        except Exception:
+            await session.close()
+            return None, None
+    except Exception:
+        return None, None
+    return session, None
+"""
+
+PROBED_USE = """\
+from app.setup import fetch_model
+
+
+async def step(url):
+    session, model = await fetch_model(url)
+    if session:
+        await session.get(model)
+
+
+async def step_closed(url):
+    session, model = await fetch_model(url)
+    if session:
+        try:
+            await session.get(model)
+        finally:
+            await session.close()
+"""
+
+
+def test_maker_that_lends_and_ends_on_failure(tmp_path: Path) -> None:
+    assert tree_findings(tmp_path, _files(setup=PROBED, use=PROBED_USE), "TRD2") == [
+        "use.py:5:5 TRD201 `session` (`fetch_model(...)`) is never closed; call `await session.close()` in a `finally`",
+    ]  # (``step_closed`` closes it)

@@ -177,9 +177,31 @@ def only_used_through(module: ModuleInfo, function: ast.AST, name: str) -> bool:
         use = classify(module, load)
         if use.kind == "attribute" and read_only(module, load, use.name):
             continue  # ``logger.debug(f"{client.logged_in}")``: a read of it keeps nothing
+        if use.kind == "argument" and use.call is not None and isinstance(module.parent(use.call), ast.Await):
+            continue  # ``await refresh_services(client)``: lent to an awaited call for its run
+        if use.kind == "method" and is_release_name(use.name or "") and _gives_up(module, load, name):
+            continue  # ``except Exception: await client.disconnect(); return None, None``
         if use.kind != "method" or is_release_name(use.name or ""):
             return False
     return True
+
+
+def _gives_up(module: ModuleInfo, load: ast.expr, name: str) -> bool:
+    """Whether the release of ``name`` at ``load`` is in an ``except`` handler that then leaves
+    without it (its last statement a ``raise``, or a ``return`` that names it nowhere): the maker
+    ends what it made on that failure and hands nothing on."""
+    handler = next((node for node in module.ancestors(load) if isinstance(node, (ast.ExceptHandler, *_SCOPES))), None)
+    if not isinstance(handler, ast.ExceptHandler) or not handler.body:
+        return False
+    last = handler.body[-1]
+    if isinstance(last, ast.Raise):
+        return True
+    return isinstance(last, ast.Return) and not any(
+        isinstance(node, ast.Name) and node.id == name for node in ast.walk(last)
+    )
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
 def _only_handed_to(module: ModuleInfo, function: ast.AST, name: str, call: ast.Call) -> bool:
