@@ -15,7 +15,8 @@ the result of another of the project's makers, followed to any depth:
   holder owns a new session whenever the parameter is left ``None``; a caller passing a session
   of its own makes nothing.
 
-* a maker that lends what it made to an awaited helper (``await refresh(client)``) and ends it in
+* a maker that lends what it made to an awaited helper (``await refresh(client)``), calls methods of its parts
+  (``client.services.get_characteristic(uuid)``) and ends it in
   an ``except`` that leaves without it (``await client.disconnect(); return None, None``),
   eigger/hass-omron ``434fe64d``: it still hands the caller a new one on every path that returns one;
 * a class picked from a registry (``CLIENTS[kind](url)``, ``CLIENTS.get(kind)``, a pair of
@@ -322,7 +323,8 @@ async def fetch_model(url):
         session = aiohttp.ClientSession()
         try:
             await _probe(session)
-            model = await session.get(url)
+            agent = session.headers.get("User-Agent")
+            model = await session.get(url, params={"agent": agent})
             if model:
                 return session, model
         except Exception:

@@ -88,7 +88,8 @@ async def rename(path, name):
 A maker's `return` of another maker's call is followed to any depth: a class or static method
 named through its class (`return Factory.create()`), a function named through its module
 (`return makers.make_session()`), a tuple element of a class, static or instance method; a maker may
-lend what it made to an awaited helper and end it in an `except` that leaves without it. A holder
+lend what it made to an awaited helper, call methods of its parts, and end it in an `except` that
+leaves without it. A holder
 made around `param or ClientSession()` with a flag it keeps saying which it got owns a new session
 whenever the parameter is left `None` (postlund/pyatv `8faa4ebe`); a caller passing a session of
 its own makes nothing. A class picked from a registry (`CLIENTS[kind](url)`, `CLIENTS.get(kind)`, a

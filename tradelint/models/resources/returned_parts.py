@@ -179,11 +179,24 @@ def only_used_through(module: ModuleInfo, function: ast.AST, name: str) -> bool:
             continue  # ``logger.debug(f"{client.logged_in}")``: a read of it keeps nothing
         if use.kind == "argument" and use.call is not None and isinstance(module.parent(use.call), ast.Await):
             continue  # ``await refresh_services(client)``: lent to an awaited call for its run
+        if use.kind == "attribute" and _part_method(module, load):
+            continue  # ``client.services.get_characteristic(uuid)``: a method of a part, called
         if use.kind == "method" and is_release_name(use.name or "") and _gives_up(module, load, name):
             continue  # ``except Exception: await client.disconnect(); return None, None``
         if use.kind != "method" or is_release_name(use.name or ""):
             return False
     return True
+
+
+def _part_method(module: ModuleInfo, load: ast.expr) -> bool:
+    """Whether ``load.<part>.<method>(...)`` calls a method (no release) of a part of it there."""
+    part = module.parent(load)
+    method = module.parent(part) if part is not None else None
+    call = module.parent(method) if method is not None else None
+    return (
+        isinstance(method, ast.Attribute) and isinstance(call, ast.Call) and call.func is method
+        and not is_release_name(method.attr)
+    )
 
 
 def _gives_up(module: ModuleInfo, load: ast.expr, name: str) -> bool:
