@@ -359,3 +359,30 @@ def test_maker_that_lends_and_ends_on_failure(tmp_path: Path) -> None:
     assert tree_findings(tmp_path, _files(setup=PROBED, use=PROBED_USE), "TRD2") == [
         "use.py:5:5 TRD201 `session` (`fetch_model(...)`) is never closed; call `await session.close()` in a `finally`",
     ]  # (``step_closed`` closes it)
+
+
+EXCHANGES = """\
+import ccxt.async_support as ccxt
+
+
+async def prices(exchange_type, symbol):
+    exchange_classes = {"binance": ccxt.binance, "kraken": ccxt.kraken}
+    exchange_class = exchange_classes[exchange_type]
+    exchange = exchange_class({"enableRateLimit": True})
+    return await exchange.fetch_ticker(symbol)
+
+
+async def prices_closed(exchange_type, symbol):
+    exchange_classes = {"binance": ccxt.binance, "kraken": ccxt.kraken}
+    exchange = exchange_classes[exchange_type]({"enableRateLimit": True})
+    try:
+        return await exchange.fetch_ticker(symbol)
+    finally:
+        await exchange.close()
+"""
+
+
+def test_library_classes_picked_from_a_local_registry(tmp_path: Path) -> None:
+    assert tree_findings(tmp_path, {"bot.py": EXCHANGES}, "TRD2") == [
+        "bot.py:7:5 TRD201 `exchange` (`exchange_class(...)`) is never closed; open it with `async with`",
+    ]

@@ -93,8 +93,8 @@ leaves without it. A holder
 made around `param or ClientSession()` with a flag it keeps saying which it got owns a new session
 whenever the parameter is left `None` (postlund/pyatv `8faa4ebe`); a caller passing a session of
 its own makes nothing. A class picked from a registry (`CLIENTS[kind](url)`, `CLIENTS.get(kind)`, a
-pair unpacked from `PAIRS[kind]`: a dict display bound once and never stored into) makes a
-resource when every value is a class of one kind of resource:
+pair unpacked from `PAIRS[kind]`: a dict display bound once and never stored into, in the module or the function) makes a
+resource when every value is a class of one kind of resource (`ccxt.binance` and `ccxt.kraken` alike):
 ```python
 CLIENTS = {"redis": RedisClient, "pg": PgClient}   # each closed by `await client.close()`
 

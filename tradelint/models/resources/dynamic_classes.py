@@ -117,13 +117,10 @@ def picked_from_mapping(module: ModuleInfo, call: ast.Call, spec_of: Callable[[a
     for value in registry.values:
         if element is not None:
             value = value.elts[element] if isinstance(value, ast.Tuple) and len(value.elts) > element else None  # type: ignore[assignment]
-        specs.append(spec_of(value) if isinstance(value, (ast.Name, ast.Attribute)) and capword(_last(value)) else None)
+        # (a library's class named through its module may be lower case: ``ccxt.binance``)
+        specs.append(spec_of(value) if isinstance(value, ast.Attribute) or (isinstance(value, ast.Name) and capword(value.id)) else None)
     first = specs[0] if specs else None
     return first if first is not None and all(spec == first for spec in specs) else None
-
-
-def _last(expr: ast.Name | ast.Attribute) -> str:
-    return expr.attr if isinstance(expr, ast.Attribute) else expr.id
 
 
 _UNPACKED: weakref.WeakKeyDictionary[ast.AST, dict[str, list[tuple[ast.expr, int]]]] = weakref.WeakKeyDictionary()
