@@ -193,7 +193,7 @@ def _made_by(
             # ``return session, url``: the resource is that element of the tuple, as a module
             # function's (``returned_parts``); a name in it is handed on whole only when the method
             # does nothing else with it than call its methods.
-            part = returned_part(value, lambda element: made(element) if _handed_whole(home, method, element, bound) else None)
+            part = returned_part(value, lambda element: made(element) if _handed_whole(home, method, element, bound, makers) else None)
             if part is None:
                 return None
             if part[1] is None:
@@ -217,12 +217,17 @@ def _made_by(
     return replace(specs[0], maybe_none=True) if maybe_none else specs[0]
 
 
-def _handed_whole(home: ModuleInfo, method: ast.AST, element: ast.expr, bound: dict[str, list[ast.expr]]) -> bool:
+def _handed_whole(home: ModuleInfo, method: ast.AST, element: ast.expr, bound: dict[str, list[ast.expr]], makers: set[str]) -> bool:
     """Whether a returned tuple's element is made in place or named by a local bound once that
-    the method only calls methods of before returning it (``only_used_through``)."""
+    the method only calls methods of before returning it (``only_used_through``), and is no
+    instance of the class itself (``return cls(writer), version``: its own release helpers, such
+    as a class method handed the instance, are judged by the session 34 rule instead)."""
     if isinstance(element, ast.Name):
-        return len(bound.get(element.id, ())) == 1 and only_used_through(home, method, element.id)
-    return isinstance(_unwrap(element), ast.Call)
+        if not (len(bound.get(element.id, ())) == 1 and only_used_through(home, method, element.id)):
+            return False
+        element = bound[element.id][0]
+    call = _unwrap(element)
+    return isinstance(call, ast.Call) and not (isinstance(call.func, ast.Name) and call.func.id in makers)
 
 
 def _returned_tuples(method: ast.AST) -> list[ast.Tuple]:

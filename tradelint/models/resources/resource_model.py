@@ -141,7 +141,7 @@ class ResourceAnalysis:
         # ``await Client.get_client(conf)``: a class or static method that makes one (a lazy type's
         # maker may give it what it holds from the start: ``cls(ipfs_client=make_client())``).
         made = class_factory(self.module, call.func, self.builtin_spec, self.model, imported_factory) if not found or found.lazy else None
-        if found is not None and (made is None or made.lazy or made.holds):
+        if found is not None and (made is None or made.lazy or made.holds or made.part is not None):  # (a tuple's element: the type's own spec, as before)
             ends = self_ending_methods(self.module, found)
             spec = first_party_spec(
                 first_party_part(self.module.project, found) or found.release,  # ``api.session.close`` for ``__aexit__``
