@@ -85,6 +85,24 @@ async def rename(path, name):
     await client.update_device(credentials["id"], name)
 ```
 
+A maker's `return` of another maker's call is followed to any depth: a class or static method
+named through its class (`return Factory.create()`), a function named through its module
+(`return makers.make_session()`), a tuple element of a class, static or instance method; a maker may
+lend what it made to an awaited helper, call methods of its parts, and end it in an `except` that
+leaves without it. A holder
+made around `param or ClientSession()` with a flag it keeps saying which it got owns a new session
+whenever the parameter is left `None` (postlund/pyatv `8faa4ebe`); a caller passing a session of
+its own makes nothing. A class picked from a registry (`CLIENTS[kind](url)`, `CLIENTS.get(kind)`, a
+pair unpacked from `PAIRS[kind]`: a dict display bound once and never stored into, in the module or the function) makes a
+resource when every value is a class of one kind of resource (`ccxt.binance` and `ccxt.kraken` alike):
+```python
+CLIENTS = {"redis": RedisClient, "pg": PgClient}   # each closed by `await client.close()`
+
+async def ping(kind, url):
+    client = CLIENTS[kind](url)                     # reported: never closed
+    await client.ping()
+```
+
 A close with nothing before it that can raise, leave or suspend (no call, `await` or exit
 between the creation and the close: a probe that only connects) is reliable without
 `finally`, as is a close by a callee whose first statement it is (`await

@@ -30,14 +30,18 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage, release_entry, releases_attr
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import capword, walk, class_method
-from tradelint.models.resources.factories import imported_factory, only_used_through
+from tradelint.models.resources.returned_parts import fits_part, only_used_through, returned_part
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
+# ``factories.imported_factory``: what a first-party function returns, asked of a name or a
+# module's attribute (``make_client``, ``makers.make_client``). Passed in, as the functions of
+# that module ask this one of the class methods their ``return`` calls.
+FunctionMaker = Callable[[ModuleInfo, "ast.Name | ast.Attribute", BuiltinSpec, OwnershipModel], "ResourceSpec | None"]
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-def class_factory(module: ModuleInfo, func: ast.expr, builtin_spec: BuiltinSpec, model: OwnershipModel) -> ResourceSpec | None:
+def class_factory(module: ModuleInfo, func: ast.expr, builtin_spec: BuiltinSpec, model: OwnershipModel, functions: FunctionMaker) -> ResourceSpec | None:
     """What ``Cls.method(...)`` makes, when ``Cls`` is a first-party class and ``method`` one of
     its class or static methods that makes a resource on every path; None otherwise."""
     if not (isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Name, ast.Attribute))):
@@ -45,7 +49,7 @@ def class_factory(module: ModuleInfo, func: ast.expr, builtin_spec: BuiltinSpec,
     owner = func.value
     name = owner.attr if isinstance(owner, ast.Attribute) else owner.id
     if not capword(name):
-        return _instance_factory(module, func, builtin_spec, model)
+        return _instance_factory(module, func, builtin_spec, model, functions)
     named = definition_of(module, owner)
     if named is None or named[1].kind != "class":
         return None
@@ -60,13 +64,13 @@ def class_factory(module: ModuleInfo, func: ast.expr, builtin_spec: BuiltinSpec,
         for home, cls in class_and_bases(target[0], target[1]):
             method = class_method(cls, func.attr)
             if method is not None:
-                spec = _made_by(home, cls, method, builtin_spec, model)
+                spec = _made_by(home, cls, method, builtin_spec, model, functions)
                 break
     memo[key] = spec
     return spec
 
 
-def kept_instance_factory(module: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec, model: OwnershipModel) -> ResourceSpec | None:
+def kept_instance_factory(module: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec, model: OwnershipModel, functions: FunctionMaker) -> ResourceSpec | None:
     """``db = factory.create_db(config)`` (or ``await``-ed, annotated): what the method of a
     receiver that is no import makes, when its result is kept in a name or attribute."""
     parent = module.parent(call)
@@ -74,17 +78,20 @@ def kept_instance_factory(module: ModuleInfo, call: ast.Call, builtin_spec: Buil
         parent = module.parent(parent)
     if not isinstance(parent, (ast.Assign, ast.AnnAssign)) or not isinstance(call.func, ast.Attribute):
         return None
-    return _instance_factory(module, call.func, builtin_spec, model)
+    return _instance_factory(module, call.func, builtin_spec, model, functions)
 
 
-def _instance_factory(module: ModuleInfo, func: ast.Attribute, builtin_spec: BuiltinSpec, model: OwnershipModel) -> ResourceSpec | None:
+def _instance_factory(module: ModuleInfo, func: ast.Attribute, builtin_spec: BuiltinSpec, model: OwnershipModel, functions: FunctionMaker) -> ResourceSpec | None:
     """What ``factory.create_db(config)`` makes, when the receiver's first-party class is proven
     (a parameter's annotation or default, a local's constructor, an attribute of ``self``:
     ``receiver_class``) and the method makes a resource on every path as a static method would
     (``return PineconeDB(config)``); None otherwise."""
     function = module.enclosing_function(func)
-    if function is None or (isinstance(func.value, ast.Name) and function.args.args and func.value.id == function.args.args[0].arg):
-        return None  # ``self.make()``: ``factories.self_method_factory``'s
+    if function is None or (
+        isinstance(func.value, ast.Name) and function.args.args and func.value.id == function.args.args[0].arg
+        and isinstance(module.parent(function), ast.ClassDef)
+    ):
+        return None  # ``self.make()``: ``factories.self_method_factory``'s (a function's first parameter is none)
     owner = _receiver(module, function, func.value)
     if owner is None:
         return None
@@ -98,7 +105,7 @@ def _instance_factory(module: ModuleInfo, func: ast.Attribute, builtin_spec: Bui
         method = class_method(cls, func.attr)
         if method is not None:
             if not method.decorator_list:
-                spec = _made_by(home, cls, method, builtin_spec, model, instance=True)
+                spec = _made_by(home, cls, method, builtin_spec, model, functions, instance=True)
             break
     memo[key] = spec
     return spec
@@ -133,6 +140,7 @@ def _made_by(
     method: ast.FunctionDef | ast.AsyncFunctionDef,
     builtin_spec: BuiltinSpec,
     model: OwnershipModel,
+    functions: FunctionMaker,
     instance: bool = False,
 ) -> ResourceSpec | None:
     kinds = {d.id for d in method.decorator_list if isinstance(d, ast.Name)}
@@ -160,6 +168,21 @@ def _made_by(
                     bound.setdefault(element.id, []).append(ast.Subscript(node.value, ast.Constant(index), ast.Load()))
     specs: list[ResourceSpec] = []
     maybe_none = False
+    empty: list[ast.Tuple] = []  # ``return None, None``: returned tuples that hold no resource
+
+    def made(branch: ast.expr) -> ResourceSpec | None:
+        stored: dict[str, ast.expr] = {}
+        if isinstance(branch, ast.Name) and len(bound.get(branch.id, ())) == 1:
+            if instance and not only_used_through(home, method, branch.id):
+                return None  # kept or registered by the factory too (``self.sessions.append(s)``)
+            stored = _stored_on(method, branch.id)  # ``self = cls(); self.session = ClientSession()``
+            branch = _unwrap(bound[branch.id][0])
+        if not isinstance(branch, ast.Call):
+            return None
+        if instance and _given_own_state(method, branch):
+            return None  # ``Pipeline(self.connection_pool, ...)``: a view of the factory's own
+        return _made_by_call(home, cls, makers, branch, bound, builtin_spec, model, functions, stored)
+
     for node in walk(method):
         if isinstance(node, (ast.Yield, ast.YieldFrom)):
             return None
@@ -169,24 +192,49 @@ def _made_by(
         if value is None or (isinstance(value, ast.Constant) and value.value is None):
             maybe_none = True
             continue
-        for branch in _branches(value):
-            stored: dict[str, ast.expr] = {}
-            if isinstance(branch, ast.Name) and len(bound.get(branch.id, ())) == 1:
-                if instance and not only_used_through(home, method, branch.id):
-                    return None  # kept or registered by the factory too (``self.sessions.append(s)``)
-                stored = _stored_on(method, branch.id)  # ``self = cls(); self.session = ClientSession()``
-                branch = _unwrap(bound[branch.id][0])
-            if not isinstance(branch, ast.Call):
+        if isinstance(value, ast.Tuple):
+            # ``return session, url``: the resource is that element of the tuple, as a module
+            # function's (``returned_parts``); a name in it is handed on whole only when the method
+            # does nothing else with it than call its methods.
+            part = returned_part(value, lambda element: made(element) if _handed_whole(home, method, element, bound, makers) else None)
+            if part is None:
                 return None
-            if instance and _given_own_state(method, branch):
-                return None  # ``Pipeline(self.connection_pool, ...)``: a view of the factory's own
-            spec = _made_by_call(home, cls, makers, branch, bound, builtin_spec, model, stored)
+            if part[1] is None:
+                empty.append(value)
+            else:
+                specs.append(part[1])
+            continue
+        for branch in _branches(value):
+            spec = made(branch)
             if spec is None:
                 return None
             specs.append(spec)
     if not specs or any(spec != specs[0] for spec in specs):
         return None
+    if empty:
+        held = specs[0].part
+        arity = next((len(v.elts) for v in _returned_tuples(method) if v not in empty), -1)
+        if held is None or not all(fits_part(v, arity, held) for v in empty):
+            return None
+        maybe_none = True
     return replace(specs[0], maybe_none=True) if maybe_none else specs[0]
+
+
+def _handed_whole(home: ModuleInfo, method: ast.AST, element: ast.expr, bound: dict[str, list[ast.expr]], makers: set[str]) -> bool:
+    """Whether a returned tuple's element is made in place or named by a local bound once that
+    the method only calls methods of before returning it (``only_used_through``), and is no
+    instance of the class itself (``return cls(writer), version``: its own release helpers, such
+    as a class method handed the instance, are judged by the session 34 rule instead)."""
+    if isinstance(element, ast.Name):
+        if not (len(bound.get(element.id, ())) == 1 and only_used_through(home, method, element.id)):
+            return False
+        element = bound[element.id][0]
+    call = _unwrap(element)
+    return isinstance(call, ast.Call) and not (isinstance(call.func, ast.Name) and call.func.id in makers)
+
+
+def _returned_tuples(method: ast.AST) -> list[ast.Tuple]:
+    return [node.value for node in walk(method) if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple)]
 
 
 def _given_own_state(method: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> bool:
@@ -230,18 +278,19 @@ def _made_by_call(
     bound: dict[str, list[ast.expr]],
     builtin_spec: BuiltinSpec,
     model: OwnershipModel,
+    functions: FunctionMaker,
     stored: dict[str, ast.expr],
 ) -> ResourceSpec | None:
     """What one returned call makes (``stored``: what the method then stores on the result)."""
     if isinstance(call.func, ast.Name) and call.func.id in makers:
-        return _own_instance(home, cls, call, bound, builtin_spec, model, stored)
-    made = _resource_of(home, call, builtin_spec, model)
+        return _own_instance(home, cls, call, bound, builtin_spec, model, functions, stored)
+    made = _resource_of(home, call, builtin_spec, model, functions)
     if made is not None:
         return made
-    return class_factory(home, call.func, builtin_spec, model)
+    return class_factory(home, call.func, builtin_spec, model, functions)
 
 
-def _resource_of(home: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec, model: OwnershipModel) -> ResourceSpec | None:
+def _resource_of(home: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec, model: OwnershipModel, functions: FunctionMaker) -> ResourceSpec | None:
     qualified = home.imports.qualify(call.func)
     spec = builtin_spec(qualified) if qualified is not None else None
     if spec is not None:
@@ -249,10 +298,12 @@ def _resource_of(home: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec, mo
     found = model.first_party_type(home, call.func)
     if found is not None:
         return first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
-    if not isinstance(call.func, ast.Name):
+    func = call.func
+    if not (isinstance(func, ast.Name) or (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and not capword(func.value.id))):
         return None
-    # ``make_client(config)``: a function of the project that returns a new one on every path.
-    return imported_factory(home, call.func, builtin_spec, model)
+    # ``make_client(config)``, ``makers.make_client(config)``: a function of the project that
+    # returns a new one on every path.
+    return functions(home, func, builtin_spec, model)
 
 
 def _own_instance(
@@ -262,6 +313,7 @@ def _own_instance(
     bound: dict[str, list[ast.expr]],
     builtin_spec: BuiltinSpec,
     model: OwnershipModel,
+    functions: FunctionMaker,
     stored: dict[str, ast.expr],
 ) -> ResourceSpec | None:
     """``cls(key, session)``: the class itself when it is a resource type; else the attribute it
@@ -290,7 +342,7 @@ def _own_instance(
             part, value = value.slice.value, value.value  # one element of what the call returns
         if not isinstance(_unwrap(value), ast.Call):
             continue
-        spec = _resource_of(home, cast(ast.Call, _unwrap(value)), builtin_spec, model)
+        spec = _resource_of(home, cast(ast.Call, _unwrap(value)), builtin_spec, model, functions)
         if spec is None or spec.part != part:
             continue
         spec = replace(spec, part=None)

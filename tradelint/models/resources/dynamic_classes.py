@@ -93,3 +93,94 @@ def class_made_by_function(module: ModuleInfo, call: ast.Call, builtin_spec: Cal
             return None
         specs.append(replace(spec, inherited=True))
     return specs[0] if specs and all(s == specs[0] for s in specs) else None
+
+
+def picked_from_mapping(module: ModuleInfo, call: ast.Call, spec_of: Callable[[ast.expr], ResourceSpec | None]) -> ResourceSpec | None:
+    """``CLIENTS[kind](config)``, ``CLIENTS.get(kind)(config)``, or the class bound first
+    (``client_class = CLIENTS[kind]``; ``protocol_class, transport_class = PROTOCOLS[key]``, each
+    name an element of the pair): an instance of a class picked from a registry, a dict display
+    bound once (in the module or the function) and never stored into, whose every value (or that
+    element of every value) is a class of one kind of resource (``spec_of``: a library resource
+    type or a first-party one, all released alike). Whichever the key picks, the call makes one."""
+    func, element = call.func, None
+    if isinstance(func, ast.Name):
+        scope: ast.AST = module.enclosing_function(call) or module.tree
+        bound = _assigned_names(scope).get(func.id, [])
+        unpacked = _unpacked(scope).get(func.id, [])
+        if len(bound) + len(unpacked) != 1:
+            return None
+        func, element = (bound[0], None) if bound else unpacked[0]
+    registry = _registry(module, call, func)
+    if registry is None:
+        return None
+    specs: list[ResourceSpec | None] = []
+    for value in registry.values:
+        if element is not None:
+            value = value.elts[element] if isinstance(value, ast.Tuple) and len(value.elts) > element else None  # type: ignore[assignment]
+        # (a library's class named through its module may be lower case: ``ccxt.binance``)
+        specs.append(spec_of(value) if isinstance(value, ast.Attribute) or (isinstance(value, ast.Name) and capword(value.id)) else None)
+    first = specs[0] if specs else None
+    return first if first is not None and all(spec == first for spec in specs) else None
+
+
+_UNPACKED: weakref.WeakKeyDictionary[ast.AST, dict[str, list[tuple[ast.expr, int]]]] = weakref.WeakKeyDictionary()
+
+
+def _unpacked(scope: ast.AST) -> dict[str, list[tuple[ast.expr, int]]]:
+    """``a, b = value`` statements anywhere in ``scope``: each name -> (value, its index)."""
+    found = _UNPACKED.get(scope)
+    if found is None:
+        found = {}
+        for node in walk(scope):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple):
+                for index, target in enumerate(node.targets[0].elts):
+                    if isinstance(target, ast.Name):
+                        found.setdefault(target.id, []).append((node.value, index))
+        _UNPACKED[scope] = found
+    return found
+
+
+def _registry(module: ModuleInfo, call: ast.Call, picked: ast.expr) -> ast.Dict | None:
+    """The dict display ``picked`` indexes (``M[key]``, ``M.get(key)``): ``M`` bound once to it in
+    the calling function or the module, and nothing in the module stores into ``M`` by name."""
+    if isinstance(picked, ast.Subscript):
+        holder = picked.value
+    elif (
+        isinstance(picked, ast.Call) and isinstance(picked.func, ast.Attribute) and picked.func.attr == "get"
+        and len(picked.args) == 1 and not picked.keywords
+    ):
+        holder = picked.func.value
+    else:
+        return None
+    if not isinstance(holder, ast.Name):
+        return None
+    function = module.enclosing_function(call)
+    for scope in ((function,) if function is not None else ()) + (module.tree,):
+        bound = _assigned_names(scope).get(holder.id, []) + [
+            node.value for node in (scope.body if isinstance(scope, ast.Module) else ())
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == holder.id and node.value is not None
+        ]
+        if not bound:
+            continue
+        if len(bound) != 1 or not isinstance(bound[0], ast.Dict) or None in bound[0].keys or _stored_into(module.tree, holder.id):
+            return None
+        return bound[0]
+    return None
+
+
+_STORED: weakref.WeakKeyDictionary[ast.AST, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+def _stored_into(tree: ast.AST, name: str) -> bool:
+    """Whether the module stores into ``name`` anywhere (``M[key] = cls``, ``M.update(...)``,
+    ``M.setdefault(...)``): a registry filled at runtime may hold anything."""
+    found = _STORED.get(tree)
+    if found is None:
+        names = set()
+        for node in walk(tree):
+            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name):
+                names.add(node.value.id)
+            elif isinstance(node, ast.Attribute) and node.attr in ("update", "setdefault", "__setitem__") and isinstance(node.value, ast.Name):
+                names.add(node.value.id)
+        found = _STORED[tree] = frozenset(names)
+    return name in found

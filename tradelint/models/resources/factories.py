@@ -18,8 +18,9 @@ from tradelint.facts.uses import bound_once, classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, wraps_given
 from tradelint.models.resources.statements import _run_to_completion
 from tradelint.models.resources.creation_shapes import passed_through
+from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.library_makers import imported_makers, inherited_makers, library_maker
-from tradelint.models.resources.returned_parts import fits_part, made_holder, read_only, returned_part
+from tradelint.models.resources.returned_parts import fits_part, made_holder, only_used_through, returned_part
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
 
@@ -277,14 +278,17 @@ def _returned(
         spec = imported_factory(module, value.func, builtin_spec, model)
     if spec is None:
         found = model.first_party_type(module, value.func)
-        if found is None:
+        if found is None and (chained := _chained_maker(module, value.func, builtin_spec, model)) is not None:
+            spec = chained
+        elif found is None:
             # ``return BrowserState(pw=pw, ...)``: a holder that closes what it is given, given
             # a resource made here; it owns it from now on, and the caller owns the holder.
             held = made_holder(module, function, value, model, lambda call: _made_here(module, function, call, builtin_spec, model))
             if held is not None:
                 return held
             return _class_methods(module, value.func)
-        spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
+        else:
+            spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
     if (spec.given and wraps_given(value, spec)) or (spec.lends and borrows(module, value, spec.lends)):
         return None  # ``return Redis(connection_pool=POOL)``: a client of a pool it did not make
     if opened and spec.lazy:
@@ -292,6 +296,18 @@ def _returned(
         # a lazy type's maker that awaited a method of it hands on one already in use.
         spec = replace(spec, lazy=False)
     return spec
+
+
+def _chained_maker(module: ModuleInfo, func: ast.expr, builtin_spec: BuiltinSpec, model: OwnershipModel) -> ResourceSpec | None:
+    """What a returned call of another first-party maker makes, followed to any depth: a class or
+    static method of a first-party class (``return Factory.create(url)``,
+    :func:`class_factories.class_factory`) or a function named through its module (``return
+    makers.make_session()``)."""
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+        return None
+    if capword(func.value.id):
+        return class_factory(module, func, builtin_spec, model, imported_factory)
+    return imported_factory(module, func, builtin_spec, model) if func.attr[:1].islower() else None
 
 
 def _arity(function: ast.AST, part: int) -> int:
@@ -444,22 +460,6 @@ def class_given_spec(module: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSp
     given = module.imports.qualify(call.args[0])
     spec = builtin_spec(given) if given is not None and given.rpartition(".")[2][:1].isupper() else None
     return replace(spec, lazy=False) if spec is not None else None
-
-
-def only_used_through(module: ModuleInfo, function: ast.AST, name: str) -> bool:
-    """Whether the function does nothing with its local ``name`` but call its methods (none a
-    release: ``await redis.ping()``) before returning it: it keeps, registers or hands on
-    nothing of it, so the caller gets it whole."""
-    for load in name_loads(function, name):
-        parent = module.parent(load)
-        if isinstance(parent, ast.Return) or (isinstance(parent, ast.Tuple) and isinstance(module.parent(parent), ast.Return)):
-            continue  # (``return client, credentials``: handed on in a tuple)
-        use = classify(module, load)
-        if use.kind == "attribute" and read_only(module, load, use.name):
-            continue  # ``logger.debug(f"{client.logged_in}")``: a read of it keeps nothing
-        if use.kind != "method" or is_release_name(use.name or ""):
-            return False
-    return True
 
 
 def awaits_a_method(module: ModuleInfo, function: ast.AST, name: str) -> bool:

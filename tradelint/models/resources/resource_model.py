@@ -27,7 +27,7 @@ from tradelint.models.resources.callee_release import callee_releases, callee_ta
 from tradelint.models.resources.class_factories import class_factory, kept_instance_factory
 from tradelint.models.resources.closed_attributes import closed_attribute_stores
 from tradelint.models.resources.default_factories import default_factory_creations
-from tradelint.models.resources.dynamic_classes import class_made_by_function, picked_by_name
+from tradelint.models.resources.dynamic_classes import class_made_by_function, picked_by_name, picked_from_mapping
 from tradelint.models.resources.enter_failure import cancelled_before_kept, enter_fails_after
 from tradelint.models.resources.expected_errors import awaited_use
 from tradelint.facts.awaited_uses import run_through
@@ -44,6 +44,7 @@ from tradelint.models.resources.released_elements import keep, released_element_
 from tradelint.models.resources.holder_owners import holder_left_open
 from tradelint.models.resources.ended_through_store import ended_through_store
 from tradelint.models.resources.dropped import lost_element, shared_element
+from tradelint.models.resources.returned_parts import lent_instead
 from tradelint.models.resources.factories import (
     borrows, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, maker_function_close, module_factories, module_function_factory,
     self_method_factory,
@@ -139,8 +140,8 @@ class ResourceAnalysis:
         found = self.model.first_party_type(self.module, call.func)
         # ``await Client.get_client(conf)``: a class or static method that makes one (a lazy type's
         # maker may give it what it holds from the start: ``cls(ipfs_client=make_client())``).
-        made = class_factory(self.module, call.func, self.builtin_spec, self.model) if not found or found.lazy else None
-        if found is not None and (made is None or made.lazy or made.holds):
+        made = class_factory(self.module, call.func, self.builtin_spec, self.model, imported_factory) if not found or found.lazy else None
+        if found is not None and (made is None or made.lazy or made.holds or made.part is not None):  # (a tuple's element: the type's own spec, as before)
             ends = self_ending_methods(self.module, found)
             spec = first_party_spec(
                 first_party_part(self.module.project, found) or found.release,  # ``api.session.close`` for ``__aexit__``
@@ -215,7 +216,7 @@ class ResourceAnalysis:
                 node = node.value
             if node.__class__ is not Name or node.id not in named_roots:
                 # ``db = factory.create_db(config)``; ``transport, _ = await loop.create_connection(...)``; ``BotClass()``.
-                if made := ((loop_transport(self.module, call) or kept_instance_factory(self.module, call, self.builtin_spec, self.model)) if func.__class__ is Attribute else class_made_by_function(self.module, call, self.builtin_spec)):
+                if made := ((loop_transport(self.module, call) or kept_instance_factory(self.module, call, self.builtin_spec, self.model, imported_factory)) if func.__class__ is Attribute else (class_made_by_function(self.module, call, self.builtin_spec) or self._picked(call))):
                     found.extend(c for c in [self._creation(call, made)] if c)
                 continue  # most calls: ``self.x()``, ``len()``, a local's method
             root: str = node.id
@@ -266,7 +267,17 @@ class ResourceAnalysis:
     def _factories(self) -> dict[str, ResourceSpec]:
         return module_factories(self.module, self.builtin_spec, self.model)
 
+    def _picked(self, call: ast.Call) -> ResourceSpec | None:
+        """``CLIENTS[kind](url)``: a class picked from a registry (``picked_from_mapping``), judged
+        as a call of the class itself would be: not when it wraps, takes or borrows what it is given."""
+        spec = picked_from_mapping(self.module, call, lambda cls: self.spec_for(ast.Call(cls, [], [])))
+        if spec is None or spec.evidenced or (spec.given and wraps_given(call, spec)) or spec.takes or borrows(self.module, call, spec.lends):
+            return None
+        return spec
+
     def _creation(self, call: ast.Call, spec: ResourceSpec) -> Creation | None:
+        if spec.unless_given and lent_instead(self.module, call, spec):
+            return None  # ``create_session(self.session)``: the holder keeps the caller's, makes none
         return creation_of(self.module, self.model, self.builtin_spec, call, spec)
 
     @cached_property

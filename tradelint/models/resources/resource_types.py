@@ -72,6 +72,10 @@ class ResourceSpec:
     # resource only when it is handed one made for it (``Wrapper(ClientSession())``); the
     # creator's ownership then moved to it, and it must be released in turn.
     takes: tuple[tuple[str, int], ...] = ()
+    # A first-party maker's parameters (name, position) whose value, when given, its holder keeps
+    # instead of a resource of its own (``Manager(session or ClientSession(), session is None)``):
+    # a call that passes a value there of its own is lent one and makes nothing.
+    unless_given: tuple[tuple[str, int], ...] = ()
     # A first-party subclass of a library resource type: ended by its release or ``ends`` only, not
     # by any method named like a release (``disconnect()`` closing only the websocket it opened).
     inherited: bool = False

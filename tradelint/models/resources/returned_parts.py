@@ -15,6 +15,12 @@ resource then, whatever it comes wrapped in.
   (``OwnershipModel.released_params``): the holder owns it from then on, and the caller owns the
   holder (Skyvern's ``_create_browser_state()``). A holder given only what the factory itself
   was given (a parameter, an attribute) holds nothing new: no factory.
+* Made unless given, the holder told which: ``return Manager(session or ClientSession(),
+  session is None)`` (postlund/pyatv's ``create_session()``). The holder keeps the flag, and its
+  release closes what it keeps only when the flag says it was made for it, so releasing the holder
+  is right either way; it owns a new resource whenever the factory's parameter is left ``None``.
+  The caller owns the holder unless it passes a value of its own there
+  (``ResourceSpec.unless_given``).
 """
 
 from __future__ import annotations
@@ -23,8 +29,8 @@ import ast
 from collections.abc import Callable
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.ownership import OwnershipModel
-from tradelint.facts.summaries import is_release_name
+from tradelint.facts.ownership import OwnershipModel, lineage
+from tradelint.facts.summaries import definition_of, is_release_name
 from tradelint.facts.syntax import plain_assignments
 from tradelint.facts.uses import classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec
@@ -85,11 +91,130 @@ def made_holder(
             if len(assigned) != 1 or not _only_handed_to(module, function, value.id, call):
                 continue
             value = assigned[0].value
+        unless: tuple[tuple[str, int], ...] = ()
+        if isinstance(value, ast.BoolOp) and (param := _made_unless_given(module, function, call, value)) is not None:
+            unless, value = (param,), value.values[-1]
         if isinstance(value, ast.Await):
             value = value.value
         if isinstance(value, ast.Call) and made_here(value):
-            return ResourceSpec(entry.name, first_party=True, awaited=entry.is_async, coroutine_close=entry.is_async)
+            return ResourceSpec(
+                entry.name, first_party=True, awaited=entry.is_async, coroutine_close=entry.is_async, unless_given=unless
+            )
     return None
+
+
+def _made_unless_given(
+    module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, value: ast.BoolOp
+) -> tuple[str, int] | None:
+    """``session or ClientSession()`` handed to ``call`` with a flag saying which it is
+    (``session is None``, ``not session``) that the holder keeps: ``function``'s parameter
+    ``session`` with a ``None`` default, as (name, position), position -1 when keyword-only."""
+    if not isinstance(value.op, ast.Or) or len(value.values) != 2:
+        return None
+    given = value.values[0]
+    if not (isinstance(given, ast.Name) and _defaults_to_none(function, given.id)):
+        return None
+    flags = [(None, i, a) for i, a in enumerate(call.args)] + [(k.arg, None, k.value) for k in call.keywords if k.arg]
+    found = definition_of(module, call.func)
+    if found is None or found[1].kind != "class" or (facts := found[0].classes.get(found[1].line)) is None:
+        return None
+    family = lineage(module.project, found[0], facts)
+    for keyword, position, flag in flags:
+        if not _says_absent(flag, given.id):
+            continue
+        if (keyword is not None and any(keyword in f.stored_params for _, f in family)) or (
+            position is not None and any(position in f.stored_positions for _, f in family)
+        ):
+            names = [p.arg for p in function.args.posonlyargs + function.args.args]
+            return given.id, names.index(given.id) if given.id in names else -1
+    return None
+
+
+def lent_instead(module: ModuleInfo, call: ast.Call, spec: ResourceSpec) -> bool:
+    """Whether ``call`` of a maker that makes its resource unless given one
+    (``ResourceSpec.unless_given``) passes a value of its own there: anything but ``None`` or a
+    parameter of the calling function that defaults to ``None`` (left so, the maker makes one)."""
+    function = module.enclosing_function(call)
+    for value in given_values(call, spec.unless_given):
+        if isinstance(value, ast.Constant) and value.value is None:
+            continue
+        if isinstance(value, ast.Name) and function is not None and _defaults_to_none(function, value.id):
+            continue
+        return True
+    return False
+
+
+def given_values(call: ast.Call, params: tuple[tuple[str, int], ...]) -> list[ast.expr]:
+    """The values ``call`` passes for ``params`` (name, position)."""
+    values = [k.value for k in call.keywords if any(k.arg == name for name, _ in params)]
+    return values + [call.args[position] for _, position in params if 0 <= position < len(call.args)]
+
+
+def _defaults_to_none(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, name: str) -> bool:
+    args = function.args
+    params = args.posonlyargs + args.args
+    pairs = list(zip(params[len(params) - len(args.defaults):], args.defaults))
+    pairs += [(p, d) for p, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    return any(p.arg == name and isinstance(d, ast.Constant) and d.value is None for p, d in pairs)
+
+
+def _says_absent(flag: ast.expr, name: str) -> bool:
+    """``name is None`` or ``not name``."""
+    if isinstance(flag, ast.Compare) and len(flag.ops) == 1 and isinstance(flag.ops[0], ast.Is):
+        left, right = flag.left, flag.comparators[0]
+        return isinstance(left, ast.Name) and left.id == name and isinstance(right, ast.Constant) and right.value is None
+    return isinstance(flag, ast.UnaryOp) and isinstance(flag.op, ast.Not) and isinstance(flag.operand, ast.Name) and flag.operand.id == name
+
+
+def only_used_through(module: ModuleInfo, function: ast.AST, name: str) -> bool:
+    """Whether the function does nothing with its local ``name`` but call its methods (none a
+    release: ``await redis.ping()``) before returning it: it keeps, registers or hands on
+    nothing of it, so the caller gets it whole."""
+    for load in name_loads(function, name):
+        parent = module.parent(load)
+        if isinstance(parent, ast.Return) or (isinstance(parent, ast.Tuple) and isinstance(module.parent(parent), ast.Return)):
+            continue  # (``return client, credentials``: handed on in a tuple)
+        use = classify(module, load)
+        if use.kind == "attribute" and read_only(module, load, use.name):
+            continue  # ``logger.debug(f"{client.logged_in}")``: a read of it keeps nothing
+        if use.kind == "argument" and use.call is not None and isinstance(module.parent(use.call), ast.Await):
+            continue  # ``await refresh_services(client)``: lent to an awaited call for its run
+        if use.kind == "attribute" and _part_method(module, load):
+            continue  # ``client.services.get_characteristic(uuid)``: a method of a part, called
+        if use.kind == "method" and is_release_name(use.name or "") and _gives_up(module, load, name):
+            continue  # ``except Exception: await client.disconnect(); return None, None``
+        if use.kind != "method" or is_release_name(use.name or ""):
+            return False
+    return True
+
+
+def _part_method(module: ModuleInfo, load: ast.expr) -> bool:
+    """Whether ``load.<part>.<method>(...)`` calls a method (no release) of a part of it there."""
+    part = module.parent(load)
+    method = module.parent(part) if part is not None else None
+    call = module.parent(method) if method is not None else None
+    return (
+        isinstance(method, ast.Attribute) and isinstance(call, ast.Call) and call.func is method
+        and not is_release_name(method.attr)
+    )
+
+
+def _gives_up(module: ModuleInfo, load: ast.expr, name: str) -> bool:
+    """Whether the release of ``name`` at ``load`` is in an ``except`` handler that then leaves
+    without it (its last statement a ``raise``, or a ``return`` that names it nowhere): the maker
+    ends what it made on that failure and hands nothing on."""
+    handler = next((node for node in module.ancestors(load) if isinstance(node, (ast.ExceptHandler, *_SCOPES))), None)
+    if not isinstance(handler, ast.ExceptHandler) or not handler.body:
+        return False
+    last = handler.body[-1]
+    if isinstance(last, ast.Raise):
+        return True
+    return isinstance(last, ast.Return) and not any(
+        isinstance(node, ast.Name) and node.id == name for node in ast.walk(last)
+    )
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
 def _only_handed_to(module: ModuleInfo, function: ast.AST, name: str, call: ast.Call) -> bool:
