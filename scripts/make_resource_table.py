@@ -91,6 +91,7 @@ from tradelint.facts.summaries import is_release_name
 from tradelint.facts.summary_data import Acquisition, ClassFacts, MethodFacts, ModuleSummary
 from tradelint.facts.syntax import resolve_relative
 from tradelint.models.resources.factories import factory_spec
+from tradelint.models.resources.loop_transports import LOOP_MADE
 from tradelint.models.resources.resource_types import (
     BUILTIN_RESOURCES,
     ResourceSpec,
@@ -105,6 +106,16 @@ PART_RULE = True
 # Whether a package's ``from .x import *`` names the classes it re-exports while the rules run
 # (:func:`_star_bindings`); off only to measure what it adds.
 STAR_RULE = True
+
+# What a class keeps from one element of a tuple a call returns, when that element is the
+# resource (the summary's ``name[i]``): ``self._reader, self._writer = await
+# asyncio.open_connection(...)`` in ``connect()``, ``self._transport, self._protocol = await
+# self._loop.create_connection(...)`` (snapcast's ``Snapserver``), as the checker reads them.
+ELEMENT_CLOSES = {
+    f"{name}[{spec.part}]": spec.close
+    for name, spec in {**BUILTIN_RESOURCES, **LOOP_MADE}.items()
+    if spec.part is not None
+}
 
 SKIPPED_FOLDERS = {"tests", "test", "testing", "__pycache__", "examples", "docs", "benchmarks"}
 
@@ -446,7 +457,7 @@ def generate(
     changed = True
     while changed:
         changed = False
-        table = {**{k: e.close for k, e in found.items()}, **builtin}
+        table = {**{k: e.close for k, e in found.items()}, **builtin, **ELEMENT_CLOSES}
         model = OwnershipModel(project, _through(table, reexports), ())
         for folder, module_name, summary, facts in every:
             key = f"{module_name}.{facts.name}"
