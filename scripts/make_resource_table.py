@@ -498,7 +498,11 @@ def generate(
         if not changed and PART_RULE:
             changed = _parts(project, every, found, reexports, judged, part_skipped)
     for key in list(found):
-        if key in disagree or any((key, folder) not in judged for folder in definers.get(key, ())):
+        unjudged = sorted(folder for folder in definers.get(key, ()) if (key, folder) not in judged)
+        if key in disagree or unjudged:
+            if len(definers.get(key, ())) > 1:
+                why = "its definers disagree" if key in disagree else f"not entered from {', '.join(unjudged)}"
+                print(f"dropped {key} ({found[key].rule}, {found[key].source}): {why}", file=sys.stderr)
             del found[key]
     _aliases(project, folders, found)
     if makers is not None:
