@@ -5,7 +5,15 @@ by the same rules tradelint applies to first-party classes (read, never imported
 
 - **owner**: it keeps a known resource on ``self`` and releases it in one of its methods
   (``OwnershipModel.resource_type``, the first-party rule), e.g. a client that opens an
-  ``aiohttp.ClientSession`` and closes it in ``close()``;
+  ``aiohttp.ClientSession`` and closes it in ``close()``; or one it opens in a public coroutine
+  of its own (``connect()``, ``start()``, through private helpers) and ends in another public
+  method: one element of a tuple a call returns counts (``self._transport, self._protocol =
+  await self._loop.create_connection(...)``, snapcast's ``Snapserver``), and when only a private
+  method releases it, the public method reaching that one is the release
+  (``resource_openers.public_release``: wecom's ``disconnect()`` scheduling
+  ``_async_disconnect()``); a holder of a client made in ``__init__`` that opens only in such a
+  method is lazy too; a base's ``__init__`` keeping what an abstract method makes, with
+  arguments, is read through the subclass's override (py-consul's ``aio.Consul``);
 - **protocol**: its ``__aexit__`` always awaits one of its own coroutine methods, which does
   something (not ``pass`` nor ``raise NotImplementedError``): ``async with`` is how the library
   says it must be ended, and that method is how to end it without ``async with``. A release
@@ -20,6 +28,10 @@ by the same rules tradelint applies to first-party classes (read, never imported
   instance of one on every path; or a public coroutine function that says it returns one
   (``-> SSHClientConnection``) and returns, awaited, what a private function of its own module
   makes (``return await asyncio.wait_for(_connect(...))``: asyncssh's ``connect()``);
+  A public function or class method that opens a resource and returns, on every path, a new
+  instance of a class of the library handed it, whose public release method releases what that
+  parameter is kept as, is one too (gmqtt's ``MQTTConnection.create_connection()``:
+  ``resource_openers.given_wrapper_factory``);
 - **maker**: a public class with a public method that makes a new resource handed the class's
   instance (``return self._connection_cls(self)``) and a public coroutine ``aclose``, ``close``,
   ``dispose``, ``shutdown`` or ``disconnect`` of its own: the pool what it makes is drawn from
