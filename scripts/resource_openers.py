@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import Family, OwnershipModel, attr_releasers, lineage, release_entry
+from tradelint.facts.summaries import is_release_name
 from tradelint.facts.summary_data import ClassFacts, ModuleSummary
 
 from tradelint.facts.context import Project
@@ -29,9 +30,15 @@ def attr_release(family: Family, attr: str, close: str = "close") -> tuple[str, 
     that reaches a private method releasing it."""
     for releaser in attr_releasers(family, attr, frozenset({close, "close", "aclose"})):
         entry = release_entry(family, releaser, ())
-        if entry is not None and not entry.name.startswith("_"):
+        # (a release by its name, ``async_close`` too: never aiogram 3's ``context()``, an
+        # ``async with`` helper that closes the session at its end)
+        if entry is not None and not entry.name.startswith("_") and _release_named(entry.name):
             return entry.name, entry.is_async
     return None
+
+
+def _release_named(name: str) -> bool:
+    return is_release_name(name) or is_release_name(name.split("_", 1)[-1])
 
 
 def public_release(project: Project, model: OwnershipModel, summary: ModuleSummary, facts: ClassFacts) -> tuple[str, bool] | None:
