@@ -333,3 +333,35 @@ def test_a_template_method_a_subclass_overrides_to_make_a_client(tmp_path: Path)
         "consullib.aio.HTTPClient": ("close", False, False, "owner"),
         "consullib.aio.Consul": ("close", False, False, "owner"),
     }
+
+
+# The twin of a public release reaching a private one: the only public method that reaches the
+# private close is an ``async with`` helper (aiogram 3's ``Bot.context()``), not a release.
+CONTEXT = '''\
+import contextlib
+
+import aiohttp
+
+
+class Bot:
+    def __init__(self, token):
+        self._token = token
+        self._session = None
+
+    async def connect(self):
+        self._session = aiohttp.ClientSession()
+
+    @contextlib.asynccontextmanager
+    async def context(self):
+        try:
+            yield self
+        finally:
+            await self._close()
+
+    async def _close(self):
+        await self._session.close()
+'''
+
+
+def test_a_public_helper_that_is_no_release_is_not_taken(tmp_path: Path) -> None:
+    assert _found(tmp_path, "ctxlib-1.0", {"ctxlib/__init__.py": CONTEXT}) == {}
