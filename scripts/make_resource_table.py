@@ -1078,8 +1078,8 @@ def _wrapper_factories(
             return None
         return closes.get(qualified if part is None else f"{qualified}[{part}]")
 
-    def releaser(owner: ast.ClassDef | None) -> Callable[[ast.expr, ast.Call, str | int], tuple[str, bool] | None]:
-        def release(func: ast.expr, call: ast.Call, where: str | int) -> tuple[str, bool] | None:
+    def releaser(owner: ast.ClassDef | None) -> Callable[[ast.expr, ast.Call, str | int, str], tuple[str, bool] | None]:
+        def release(func: ast.expr, call: ast.Call, where: str | int, close: str) -> tuple[str, bool] | None:
             if isinstance(func, ast.Name) and func.id == "cls" and owner is not None:
                 home, cls = module, owner
             else:
@@ -1097,7 +1097,7 @@ def _wrapper_factories(
             if init is None:
                 return None
             attr = init.stored_positions.get(where) if isinstance(where, int) else init.stored_params.get(where)
-            return attr_release(family, attr) if attr is not None else None
+            return attr_release(family, attr, close.rpartition(".")[2]) if attr is not None else None
 
         return release
 

@@ -86,7 +86,7 @@ def given_wrapper_factory(
     function: ast.FunctionDef | ast.AsyncFunctionDef,
     owner: ast.ClassDef | None,
     made_close: Callable[[ast.Call, int | None], str | None],
-    wrapper_release: Callable[[ast.expr, ast.Call, str | int], tuple[str, bool] | None],
+    wrapper_release: Callable[[ast.expr, ast.Call, str | int, str], tuple[str, bool] | None],
 ) -> tuple[str, bool] | None:
     """**factory**, through a wrapper: a public function (or class method) that opens a resource
     and returns, on every path, a new instance of a class of the library handed it, a class whose
@@ -97,7 +97,7 @@ def given_wrapper_factory(
     release: (its name, is a coroutine). ``made_close``: the release of what a call makes
     (element ``i`` of the tuple it returns), None when it is no resource; ``wrapper_release``:
     the public release of the class a call names that releases the parameter at a position or
-    of a name (``cls`` inside a class method names ``owner``)."""
+    of a name the way it is released (``cls`` inside a class method names ``owner``)."""
     bound = _bindings(function)
     returned: list[ast.expr] = []
     for node in ast.walk(function):
@@ -124,9 +124,10 @@ def given_wrapper_factory(
                 continue
             made, part = bound[argument.id][0]
             made = made.value if isinstance(made, ast.Await) else made
-            if not isinstance(made, ast.Call) or made_close(made, part) is None:
+            close = made_close(made, part) if isinstance(made, ast.Call) else None
+            if close is None:
                 continue
-            release = wrapper_release(value.func, value, where)
+            release = wrapper_release(value.func, value, where, close)
             if release is not None:
                 break
         if release is None:
