@@ -5,7 +5,15 @@ by the same rules tradelint applies to first-party classes (read, never imported
 
 - **owner**: it keeps a known resource on ``self`` and releases it in one of its methods
   (``OwnershipModel.resource_type``, the first-party rule), e.g. a client that opens an
-  ``aiohttp.ClientSession`` and closes it in ``close()``;
+  ``aiohttp.ClientSession`` and closes it in ``close()``; or one it opens in a public coroutine
+  of its own (``connect()``, ``start()``, through private helpers) and ends in another public
+  method: one element of a tuple a call returns counts (``self._transport, self._protocol =
+  await self._loop.create_connection(...)``, snapcast's ``Snapserver``), and when only a private
+  method releases it, the public method reaching that one is the release
+  (``resource_openers.public_release``: wecom's ``disconnect()`` scheduling
+  ``_async_disconnect()``); a holder of a client made in ``__init__`` that opens only in such a
+  method is lazy too; a base's ``__init__`` keeping what an abstract method makes, with
+  arguments, is read through the subclass's override (py-consul's ``aio.Consul``);
 - **protocol**: its ``__aexit__`` always awaits one of its own coroutine methods, which does
   something (not ``pass`` nor ``raise NotImplementedError``): ``async with`` is how the library
   says it must be ended, and that method is how to end it without ``async with``. A release
@@ -20,6 +28,10 @@ by the same rules tradelint applies to first-party classes (read, never imported
   instance of one on every path; or a public coroutine function that says it returns one
   (``-> SSHClientConnection``) and returns, awaited, what a private function of its own module
   makes (``return await asyncio.wait_for(_connect(...))``: asyncssh's ``connect()``);
+  A public function or class method that opens a resource and returns, on every path, a new
+  instance of a class of the library handed it, whose public release method releases what that
+  parameter is kept as, is one too (gmqtt's ``MQTTConnection.create_connection()``:
+  ``resource_openers.given_wrapper_factory``);
 - **maker**: a public class with a public method that makes a new resource handed the class's
   instance (``return self._connection_cls(self)``) and a public coroutine ``aclose``, ``close``,
   ``dispose``, ``shutdown`` or ``disconnect`` of its own: the pool what it makes is drawn from
@@ -85,12 +97,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.loop_receivers import loop_ref
 from tradelint.facts.ownership import OwnershipModel, ResourceType, lineage, resolve_ref
 from tradelint.facts.self_ending import ending_methods, guarded_calls, self_calls
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.summary_data import Acquisition, ClassFacts, MethodFacts, ModuleSummary
 from tradelint.facts.syntax import resolve_relative
 from tradelint.models.resources.factories import factory_spec
+from tradelint.models.resources.loop_transports import LOOP_MADE
 from tradelint.models.resources.resource_types import (
     BUILTIN_RESOURCES,
     ResourceSpec,
@@ -98,6 +112,7 @@ from tradelint.models.resources.resource_types import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from resource_openers import attr_release, given_wrapper_factory, public_release  # noqa: E402 (this folder's module, beside the script)
 from resource_parts import carries_resource, part_release  # noqa: E402 (this folder's module, beside the script)
 
 # Whether the **part** rule is asked (``scripts/merge_part_entries.py`` runs without it, then with it).
@@ -105,6 +120,16 @@ PART_RULE = True
 # Whether a package's ``from .x import *`` names the classes it re-exports while the rules run
 # (:func:`_star_bindings`); off only to measure what it adds.
 STAR_RULE = True
+
+# What a class keeps from one element of a tuple a call returns, when that element is the
+# resource (the summary's ``name[i]``): ``self._reader, self._writer = await
+# asyncio.open_connection(...)`` in ``connect()``, ``self._transport, self._protocol = await
+# self._loop.create_connection(...)`` (snapcast's ``Snapserver``), as the checker reads them.
+ELEMENT_CLOSES = {
+    f"{name}[{spec.part}]": spec.close
+    for name, spec in {**BUILTIN_RESOURCES, **LOOP_MADE}.items()
+    if spec.part is not None
+}
 
 SKIPPED_FOLDERS = {"tests", "test", "testing", "__pycache__", "examples", "docs", "benchmarks"}
 
@@ -446,8 +471,13 @@ def generate(
     changed = True
     while changed:
         changed = False
-        table = {**{k: e.close for k, e in found.items()}, **builtin}
+        table = {**{k: e.close for k, e in found.items()}, **builtin, **ELEMENT_CLOSES}
         model = OwnershipModel(project, _through(table, reexports), ())
+        # A client made in ``__init__`` that opens its connection only in a method of its own
+        # (an owner-rule type acquiring outside ``__init__``) holds nothing until then, nor does
+        # its holder (wecom's ``WSClient`` holding a ``WsConnectionManager``): as the checker's
+        # first-party reading of such a holding.
+        model.opened_by_a_call = _opened_by_a_call(found, reexports)
         for folder, module_name, summary, facts in every:
             key = f"{module_name}.{facts.name}"
             if (key, folder.name) in judged or (key, folder.name) in broken or key in builtin:
@@ -480,7 +510,11 @@ def generate(
         if not changed and PART_RULE:
             changed = _parts(project, every, found, reexports, judged, part_skipped)
     for key in list(found):
-        if key in disagree or any((key, folder) not in judged for folder in definers.get(key, ())):
+        unjudged = sorted(folder for folder in definers.get(key, ()) if (key, folder) not in judged)
+        if key in disagree or unjudged:
+            if len(definers.get(key, ())) > 1:
+                why = "its definers disagree" if key in disagree else f"not entered from {', '.join(unjudged)}"
+                print(f"dropped {key} ({found[key].rule}, {found[key].source}): {why}", file=sys.stderr)
             del found[key]
     _aliases(project, folders, found)
     if makers is not None:
@@ -852,6 +886,10 @@ def _judge_own(
     project: Project, model: OwnershipModel, folder: Path, summary: ModuleSummary, facts: ClassFacts
 ) -> Entry | None:
     made = model.resource_type(summary, facts) or _decorated_owner(project, model, summary, facts)
+    if made is not None and not made.by_protocol and made.release.startswith("_"):
+        # (a private release reached from a public one: ``disconnect()`` running ``_close()``)
+        public = public_release(project, model, summary, facts)
+        made = replace(made, release=public[0], awaited=public[1]) if public is not None else made
     # (the library's protocol rule is the one below, and it is asked too when the owner rule
     # finds only a private release, ``__aexit__`` itself: aioscraper's ``AIOScraper``)
     if made is not None and not made.by_protocol and not made.release.startswith("_"):
@@ -1003,6 +1041,7 @@ def _factories(project: Project, folders: list[Path], found: dict[str, Entry], b
                         lazy = entry.lazy and not isinstance(stmt, ast.AsyncFunctionDef)
                         found[key] = Entry(entry.close, entry.awaited, lazy, "factory", folder.name, entry.ends, enter=entry.enter)
                         changed = True
+            changed |= _wrapper_factories(project, module, module_name, folder, found, table, model)
             summary = project.summary_of(module)
             for facts in summary.classes.values():
                 owner = f"{module_name}.{facts.name}"
@@ -1023,6 +1062,71 @@ def _factories(project: Project, folders: list[Path], found: dict[str, Entry], b
                         found[key] = Entry(entry.close, entry.awaited, lazy, "factory", folder.name, entry.ends, given, entry.enter)
                         changed = True
     return changed
+
+
+def _wrapper_factories(
+    project: Project, module: ModuleInfo, module_name: str, folder: Path, found: dict[str, Entry], table: dict[str, str], model: OwnershipModel
+) -> bool:
+    """**factory** through a wrapper (:func:`resource_openers.given_wrapper_factory`): the
+    module's public functions, and the public class and static methods of its public classes,
+    that return a class of the library handed a resource they open."""
+    closes = {**table, **ELEMENT_CLOSES}
+
+    def made_close(call: ast.Call, part: int | None) -> str | None:
+        qualified = module.qualify(call.func) or (ref[1] if (ref := loop_ref(module, call)) is not None else None)
+        if qualified is None:
+            return None
+        return closes.get(qualified if part is None else f"{qualified}[{part}]")
+
+    def releaser(owner: ast.ClassDef | None) -> Callable[[ast.expr, ast.Call, str | int, str], tuple[str, bool] | None]:
+        def release(func: ast.expr, call: ast.Call, where: str | int, close: str) -> tuple[str, bool] | None:
+            if isinstance(func, ast.Name) and func.id == "cls" and owner is not None:
+                home, cls = module, owner
+            else:
+                qualified = module.qualify(func)
+                looked = project.lookup(qualified, module.roots) if qualified is not None else None
+                if looked is None or not isinstance(looked[1], ast.ClassDef):
+                    return None
+                home, cls = looked[0], looked[1]
+            summary = project.summary_of(home)
+            facts = summary.classes.get(cls.lineno)
+            if facts is None:
+                return None
+            family = lineage(project, summary, facts)
+            init = next((f for _, f in family if "__init__" in f.methods), None)
+            if init is None:
+                return None
+            attr = init.stored_positions.get(where) if isinstance(where, int) else init.stored_params.get(where)
+            return attr_release(family, attr, close.rpartition(".")[2]) if attr is not None else None
+
+        return release
+
+    added = False
+    functions: list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef, ast.ClassDef | None]] = []
+    for stmt in module.tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and not stmt.name.startswith("_"):
+            functions.append((f"{module_name}.{stmt.name}", stmt, None))
+        elif isinstance(stmt, ast.ClassDef) and not stmt.name.startswith("_"):
+            for method in stmt.body:
+                if (
+                    isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and not method.name.startswith("_")
+                    and _decorators(method) & {"classmethod", "staticmethod"}
+                ):
+                    functions.append((f"{module_name}.{stmt.name}.{method.name}", method, stmt))
+    for key, function, owner in functions:
+        if key in found or key in _BROKEN:
+            continue
+        try:
+            made = given_wrapper_factory(module, function, owner, made_close, releaser(owner))
+        except Exception as error:  # noqa: BLE001 (an odd function is skipped, the others are judged)
+            print(f"skipped {key} of {folder.name}: {type(error).__name__}: {error}", file=sys.stderr)
+            _BROKEN.add(key)
+            continue
+        if made is not None:
+            found[key] = Entry(made[0], made[1], False, "factory", folder.name)
+            added = True
+    return added
 
 
 def _local_class_factory(
@@ -1197,6 +1301,14 @@ def _final(name: str, reexports: dict[str, str]) -> str:
         seen.add(name)
         name = reexports[name]
     return name
+
+
+def _opened_by_a_call(found: dict[str, Entry], reexports: dict[str, str]) -> Callable[[str], bool]:
+    def opened(name: str) -> bool:
+        entry = found.get(name) or found.get(_final(name, reexports))
+        return entry is not None and entry.rule == "owner" and entry.lazy
+
+    return opened
 
 
 def _through(table: dict[str, str], reexports: dict[str, str]) -> Callable[[str], str | None]:

@@ -246,8 +246,11 @@ class Client(base.BaseClient):
 def test_a_class_kept_through_a_method_returning_it_from_a_library_read_alongside(tmp_path: Path) -> None:
     found = gen.generate([_write(tmp_path, "wirelib-1.0", TRANSPORT), _write(tmp_path, "eventlib-1.0", EVENTS)])
     assert _entries(found) == {
-        "eventlib.AsyncClient": ("disconnect", True, False, "owner"),
-        "eventlib.async_client.AsyncClient": ("disconnect", True, False, "owner"),
+        # Lazy since session 44: the wire client it makes in ``__init__`` opens only in a method
+        # of its own (an owner-rule type acquiring outside ``__init__``), so it holds nothing
+        # until then either (python-socketio's ``AsyncClient`` over engineio's).
+        "eventlib.AsyncClient": ("disconnect", True, True, "owner"),
+        "eventlib.async_client.AsyncClient": ("disconnect", True, True, "owner"),
         "wirelib.AsyncClient": ("disconnect", True, True, "owner"),
         "wirelib.client.AsyncClient": ("disconnect", True, True, "owner"),
     }

@@ -40,10 +40,9 @@ from tradelint.facts.summaries import (
     TEST_TEARDOWNS,
     definition_of,
     is_release_name,
-    returned_call,
-    returned_class,
     summary_ref,
 )
+from tradelint.facts.returned_makers import returned_call, returned_class
 from tradelint.facts.syntax import TASK_WORDS, capword, class_method
 from tradelint.facts.summary_data import Acquisition, ClassFacts, MethodFacts, ModuleSummary, Ref
 

@@ -40,6 +40,7 @@ from tradelint.facts.summary_data import (
     ModuleSummary,
     Ref,
 )
+from tradelint.facts.returned_makers import returned_call
 from tradelint.facts.syntax import FUNCTION_NODES, capword, class_method, content_digest, shadowed, walk
 from tradelint.facts.uses import awaited_call, entered_call, given_or_made, self_attr
 
@@ -588,13 +589,26 @@ def _finally_releases(module: ModuleInfo) -> dict[tuple[int, str], set[str]]:
 
 def _maker_ref(cls: ast.ClassDef, function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> Ref | None:
     """``self._init_session()`` with no argument, where the class's own ``_init_session`` is
-    absent or makes nothing (``raise NotImplementedError``): ``("maker", "_init_session")``."""
+    absent or makes nothing (``raise NotImplementedError``): ``("maker", "_init_session")``.
+    With arguments, only a template method: the class's own is abstract (``pass``, ``...``, a
+    docstring, a ``raise``), for its subclasses to override (py-consul's ``Consul.__init__``:
+    ``self.http = self.http_connect(host, port, ...)``)."""
     func = call.func
-    if call.args or call.keywords or not (
-        isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == _receiver(function)
-    ):
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == _receiver(function)):
         return None
+    if call.args or call.keywords:
+        own = class_method(cls, func.attr)
+        if own is None or not _abstract(own):
+            return None
     return ("maker", func.attr)
+
+
+def _abstract(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A body of ``pass``, ``...``, a docstring or a ``raise``: makes nothing."""
+    return all(
+        isinstance(stmt, (ast.Pass, ast.Raise)) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
+        for stmt in function.body
+    )
 
 
 def _made_by_own_method(cls: ast.ClassDef, function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> ast.Call | None:
@@ -606,49 +620,6 @@ def _made_by_own_method(cls: ast.ClassDef, function: ast.FunctionDef | ast.Async
         return None
     maker = class_method(cls, func.attr)
     return returned_call(maker) if maker is not None else None
-
-
-def returned_class(maker: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Name | ast.Attribute | None:
-    """The one class (a name, not a call) a plain method returns on every path: ``return
-    engineio.AsyncClient``; None otherwise."""
-    if not isinstance(maker, ast.FunctionDef):
-        return None
-    returned: list[ast.expr | None] = []
-    for node in walk(maker):
-        if isinstance(node, ast.Return):
-            returned.append(node.value)
-        elif isinstance(node, (ast.Yield, ast.YieldFrom)):
-            return None
-    first = returned[0] if returned else None
-    if not isinstance(first, (ast.Name, ast.Attribute)) or any(v is None or ast.dump(v) != ast.dump(first) for v in returned):
-        return None
-    return first
-
-
-def returned_call(maker: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Call | None:
-    """The one constructor's call a function returns on every path (``return ClientSession(...)``,
-    or a local bound once to it); None otherwise."""
-    bound: dict[str, list[ast.expr]] = {}
-    returned: list[ast.expr] = []
-    for node in walk(maker):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            bound.setdefault(node.targets[0].id, []).append(node.value)
-        elif isinstance(node, ast.Return) and node.value is not None:
-            returned.append(node.value)
-        elif isinstance(node, (ast.Yield, ast.YieldFrom)):
-            return None
-    made: list[ast.Call] = []
-    for value in returned:
-        if isinstance(value, ast.Name) and len(bound.get(value.id, ())) == 1:
-            value = bound[value.id][0]
-        if isinstance(value, ast.Await):
-            value = value.value
-        if not isinstance(value, ast.Call):
-            return None
-        made.append(value)
-    if not made or any(ast.dump(m.func) != ast.dump(made[0].func) for m in made):
-        return None
-    return made[0]
 
 
 def _receiver(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
