@@ -113,8 +113,8 @@ def sign(key: bytes, payload: bytes) -> str:
 
 
 def _tool_fingerprint() -> str:
-    """tradelint's version, its own source and data (rename packs), and the Python version: any
-    change empties the cache."""
+    """tradelint's version, its own source and data (rename packs, the library table), and the
+    Python version: any change empties the cache."""
     package = PACKAGE_ROOT
     h = hashlib.sha256(f"{CACHE_FORMAT} {__version__} {sys.version_info[:2]}".encode())
     for source in tool_sources():
@@ -123,14 +123,15 @@ def _tool_fingerprint() -> str:
     return h.hexdigest()
 
 
-# The whole ``tradelint`` package (this module is two levels down): a change to any rule, model or
-# rename pack empties the cache, not only a change to the runner.
+# The whole ``tradelint`` package (this module is two levels down): a change to any rule, model,
+# rename pack or the library table (``packs/library_resources.json``) empties the cache, not only a
+# change to the runner.
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
 def tool_sources() -> list[Path]:
     """The files whose text is part of the tool's fingerprint."""
-    return sorted([*PACKAGE_ROOT.rglob("*.py"), *PACKAGE_ROOT.rglob("*.toml")])
+    return sorted([*PACKAGE_ROOT.rglob("*.py"), *PACKAGE_ROOT.rglob("*.toml"), *PACKAGE_ROOT.rglob("*.json")])
 
 
 # What the installed packages' names and versions show: a name without a dot is a folder (a
