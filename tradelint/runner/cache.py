@@ -124,8 +124,7 @@ def _tool_fingerprint() -> str:
 
 
 # The whole ``tradelint`` package (this module is two levels down): a change to any rule, model,
-# rename pack or the library table (``packs/library_resources.json``) empties the cache, not only a
-# change to the runner.
+# rename pack or the library table empties the cache, not only a change to the runner.
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
