@@ -67,9 +67,12 @@ def unclosed_by_class(
     builtin_spec: Callable[[str], ResourceSpec | None],
     class_closes: Callable[[Creation, ModuleInfo], bool],
     owned_close: Callable[[ModuleSummary, Ref], tuple[str, bool] | None] | None = None,
-) -> str | None:
+) -> tuple[str, tuple[tuple[str, int], ...]] | None:
     """``StreamFetcher(...)`` where the first-party class opens a library resource on ``self`` in
-    ``__init__`` and nothing ever closes it (atomicpuppy): the attribute every instance leaks.
+    ``__init__`` and nothing ever closes it (atomicpuppy): the attribute every instance leaks, and
+    ``()``; or, for a library wrapper it makes around what it is given (``self.api =
+    CustomObjectsApi(api_client)``), that attribute and the parameters it is given through: an
+    instance holds a resource then only when handed one made for it (``ResourceSpec.takes``).
     With ``owned_close`` (how a value made by a ref is released), a resource of a first-party
     type too (pinecone's ``AsyncInference``, whose own ``AsyncHTTPClient`` nothing closes)."""
     named = class_named_by(module, func)
@@ -96,15 +99,48 @@ def unclosed_by_class(
     if owner is None or cls is None:
         return None
     init = class_method(cls, "__init__")
+    taking: tuple[str, tuple[tuple[str, int], ...]] | None = None
     for acquisition in acquisitions:
         spec = specs[acquisition.line]
         if init is not None and _made_on_a_null_pool(owner, init, acquisition.line, spec.close):
             continue  # ``self.engine = create_async_engine(url, poolclass=NullPool)`` holds nothing
+        # ``self.api = CustomObjectsApi(api_client)``: the client its caller gives it, not one of its
+        # own; the instance holds one only when a caller hands it one made for it.
+        given = _kept_given(init, stored_call(init, acquisition.line), spec) if init is not None and spec.given else None
         held = Creation(cls, spec, "", "self", cls, acquisition.attr, init, cls)  # type: ignore[arg-type]
         if not class_closes(held, owner) and not closed_by_an_owner(
             owner, cls.name, acquisition.attr, frozenset({spec.close, "close", "aclose"})
         ):
-            return acquisition.attr
+            if given is None:
+                return acquisition.attr, ()
+            if given:
+                taking = taking or (acquisition.attr, given)
+    return taking
+
+
+def _kept_given(
+    init: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call | None, spec: ResourceSpec
+) -> tuple[tuple[str, int], ...] | None:
+    """None when the library wrapper ``__init__`` makes (``call``) makes its own resource: given
+    nothing where it would make one (``spec.given``), or given one made there. Otherwise it keeps
+    a value it is handed, which its giver owns (kubernetes_asyncio's ``CustomObjectsApi(api_client)``):
+    the ``__init__`` parameters (name, position after ``self``) that value comes from, empty when
+    it comes from elsewhere (an attribute)."""
+    if call is None:
+        return None
+    params = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
+    for name, position in spec.given:
+        value = next((k.value for k in call.keywords if k.arg == name), None)
+        if value is None and 0 <= position < len(call.args):
+            value = call.args[position]
+        value = value.value if isinstance(value, ast.Await) else value
+        if value is None or isinstance(value, ast.Call) or (isinstance(value, ast.Constant) and value.value is None):
+            continue
+        if isinstance(value, ast.Name) and value.id in params:
+            return ((value.id, params.index(value.id)),)
+        if isinstance(value, ast.Name) and value.id in {a.arg for a in init.args.kwonlyargs}:
+            return ((value.id, -1),)
+        return ()
     return None
 
 
@@ -127,9 +163,10 @@ def holder_spec(
     opens it in ``__init__`` (:func:`unclosed_by_class`), or in a method of its own, which it
     holds once that method has run (:func:`opened_by_class`), or one whose own release leaves
     open what some of its methods open (``release_leaves.left_by_release``)."""
-    holds = unclosed_by_class(module, func, builtin_spec, class_closes, model.owned_close)
-    if holds:
-        return ResourceSpec("close", first_party=True, holds=holds, lends=lazily_given(module, func, model))
+    unclosed = unclosed_by_class(module, func, builtin_spec, class_closes, model.owned_close)
+    if unclosed:
+        holds, takes = unclosed
+        return ResourceSpec("close", first_party=True, holds=holds, lends=lazily_given(module, func, model), takes=takes)
     found = definition_of(module, func) if capword(last_name(func)) else None
     if found is None or found[1].kind != "class":
         return None
