@@ -251,7 +251,10 @@ class ResourceAnalysis:
                 spec = specs[key]
             else:
                 spec = specs[key] = self.spec_for(call)
-            if spec is None or (spec.given and wraps_given(call, spec)) or (spec.takes and not given_own(self.module, call, spec.takes, self.spec_for)):
+            # ``CoreV1Api(api_client)`` wraps what it is given; ``CoreV1Api(ApiClient(config))`` holds a
+            # new one its caller made for it, its part: a creation of the wrapper, released through it.
+            if spec is None or (spec.given and wraps_given(call, spec) and not (spec.library and given_own(self.module, call, spec.given, self.spec_for))) \
+                    or (spec.takes and not given_own(self.module, call, spec.takes, self.spec_for)):
                 continue
             if not ((spec.evidenced and may_be_shared(self.module, call)) or borrows(self.module, call, spec.lends)):
                 found.extend(c for c in [self._creation(call, spec)] if c)
