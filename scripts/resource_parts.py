@@ -63,8 +63,13 @@ def part_release(
     properties: dict[str, str] = {}
     for facts in reversed(family):
         properties.update(facts.properties)
+    # A part that opens only when used (a lazy type) is opened through the class's coroutines: a
+    # class with none in its lineage (python-binance's synchronous ``Client``, whose async
+    # ``WebsocketAPI`` part only its ``ws_*`` methods open, each in a loop of their own) is not
+    # ended by awaiting that part's release, and its users may never open it.
+    asynchronous = any(isinstance(s, ast.AsyncFunctionDef) and not s.name.startswith("_") for node in nodes for s in node.body)
     for attr, (spec, given) in _made_parts(init, type_of, spec_of).items():
-        if not spec.awaited or "." in spec.close:
+        if not spec.awaited or "." in spec.close or (spec.lazy and not asynchronous):
             continue
         names = [attr] if not attr.startswith("_") else sorted(p for p, a in properties.items() if a == attr and not p.startswith("_"))
         if not names:

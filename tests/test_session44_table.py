@@ -365,3 +365,43 @@ class Bot:
 
 def test_a_public_helper_that_is_no_release_is_not_taken(tmp_path: Path) -> None:
     assert _found(tmp_path, "ctxlib-1.0", {"ctxlib/__init__.py": CONTEXT}) == {}
+
+
+LAZY_PART = '''\
+import aiohttp
+
+
+class WebsocketAPI:
+    """Opens its session on first use, closes it in close()."""
+
+    def __init__(self, url):
+        self.url = url
+        self.session = None
+
+    async def request(self, payload):
+        if self.session is None:
+            self.session = aiohttp.ClientSession()
+        return await self.session.post(self.url, json=payload)
+
+    async def close(self):
+        if self.session is not None:
+            await self.session.close()
+
+
+class {name}:
+    def __init__(self, url):
+        self.ws_api = WebsocketAPI(url)
+
+{methods}
+'''
+
+
+def test_a_lazy_part_of_a_class_with_a_synchronous_interface_is_no_part(tmp_path: Path) -> None:
+    # python-binance's synchronous ``Client`` keeps an async ``WebsocketAPI`` that only its ``ws_*``
+    # methods open, each in a loop of its own: awaiting the part's release is not how it ends, and
+    # its users may never open it. Its twin with a public coroutine (aiogram 3's ``Bot``) is one.
+    sync = LAZY_PART.format(name="Client", methods="    def ws_order(self, payload):\n        return payload\n")
+    asyn = LAZY_PART.format(name="AsyncClient", methods="    async def order(self, payload):\n        return await self.ws_api.request(payload)\n")
+    found = _found(tmp_path, "sync_lib", {"synclib/__init__.py": sync})
+    assert "synclib.Client" not in found and found["synclib.WebsocketAPI"] == ("close", True, True, "owner")
+    assert _found(tmp_path, "async_lib", {"asynclib/__init__.py": asyn})["asynclib.AsyncClient"] == ("ws_api.close", True, True, "part")
