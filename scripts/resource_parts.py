@@ -63,13 +63,14 @@ def part_release(
     properties: dict[str, str] = {}
     for facts in reversed(family):
         properties.update(facts.properties)
-    # A part that opens only when used (a lazy type) is opened through the class's coroutines: a
-    # class with none in its lineage (python-binance's synchronous ``Client``, whose async
-    # ``WebsocketAPI`` part only its ``ws_*`` methods open, each in a loop of their own) is not
-    # ended by awaiting that part's release, and its users may never open it.
+    # A part that opens only when used (a lazy type), in a class with no public coroutine of its
+    # lineage whose public synchronous methods drive that part themselves (python-binance's
+    # ``Client``: its ``ws_*`` methods run the async ``WebsocketAPI`` in a loop of their own): its
+    # users call those methods, never await the part, and may never open it. A class whose part is
+    # its async interface (google-genai's ``client.aio``) is one all the same.
     asynchronous = any(isinstance(s, ast.AsyncFunctionDef) and not s.name.startswith("_") for node in nodes for s in node.body)
     for attr, (spec, given) in _made_parts(init, type_of, spec_of).items():
-        if not spec.awaited or "." in spec.close or (spec.lazy and not asynchronous):
+        if not spec.awaited or "." in spec.close or (spec.lazy and not asynchronous and _driven_synchronously(nodes, attr)):
             continue
         names = [attr] if not attr.startswith("_") else sorted(p for p, a in properties.items() if a == attr and not p.startswith("_"))
         if not names:
@@ -231,6 +232,29 @@ def _unconditional(body: list[ast.stmt]) -> Iterator[ast.stmt]:
         yield stmt
         if isinstance(stmt, ast.Try):
             yield from _unconditional([*stmt.body, *stmt.finalbody])
+
+
+def _driven_synchronously(nodes: list[ast.ClassDef], attr: str) -> bool:
+    """Whether a public synchronous method of the lineage reaches ``self.<attr>``: itself, or
+    through the lineage's own methods it calls (``self._ws_api_request(...)``), at any depth."""
+    methods = {s.name: s for node in reversed(nodes) for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    reaches: dict[str, bool] = {}
+
+    def reached(name: str) -> bool:
+        if name not in reaches:
+            reaches[name] = False  # (a recursion ends here)
+            method = methods[name]
+            me = method.args.args[0].arg if method.args.args else "self"
+            uses = [n for n in ast.walk(method) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == me]
+            reaches[name] = any(n.attr == attr for n in uses) or any(n.attr in methods and n.attr != name and reached(n.attr) for n in uses)
+        return reaches[name]
+
+    return any(
+        isinstance(method, ast.FunctionDef) and not name.startswith("_") and not any(
+            isinstance(d, ast.Name) and d.id in ("property", "staticmethod", "classmethod") for d in method.decorator_list
+        ) and reached(name)
+        for name, method in methods.items()
+    )
 
 
 def _own_async_release(nodes: list[ast.ClassDef]) -> bool:

@@ -368,6 +368,8 @@ def test_a_public_helper_that_is_no_release_is_not_taken(tmp_path: Path) -> None
 
 
 LAZY_PART = '''\
+import asyncio
+
 import aiohttp
 
 
@@ -399,8 +401,13 @@ class {name}:
 def test_a_lazy_part_of_a_class_with_a_synchronous_interface_is_no_part(tmp_path: Path) -> None:
     # python-binance's synchronous ``Client`` keeps an async ``WebsocketAPI`` that only its ``ws_*``
     # methods open, each in a loop of its own: awaiting the part's release is not how it ends, and
-    # its users may never open it. Its twin with a public coroutine (aiogram 3's ``Bot``) is one.
-    sync = LAZY_PART.format(name="Client", methods="    def ws_order(self, payload):\n        return payload\n")
+    # its users may never open it. Its twin with a public coroutine (aiogram 3's ``Bot``) is one, and
+    # so is a class whose part is its async interface (google-genai's ``client.aio``:
+    # test_session41_parts).
+    sync = LAZY_PART.format(name="Client", methods=(
+        "    def ws_order(self, payload):\n        return self._request_sync(payload)\n\n"
+        "    def _request_sync(self, payload):\n        return asyncio.run(self.ws_api.request(payload))\n"
+    ))
     asyn = LAZY_PART.format(name="AsyncClient", methods="    async def order(self, payload):\n        return await self.ws_api.request(payload)\n")
     found = _found(tmp_path, "sync_lib", {"synclib/__init__.py": sync})
     assert "synclib.Client" not in found and found["synclib.WebsocketAPI"] == ("close", True, True, "owner")
