@@ -65,7 +65,7 @@ class ResourceOnSelfNeverClosed(Rule):
                              None, fit_help("`{close}()` is a coroutine function: the call at line {line} only creates a coroutine",
                                             close=kept_object.method, line=str(kept_object.release.lineno)))
         yield from unreached_release_reports(ctx)
-        for opening, made, generator, release in released_after_yield(resource_analysis(ctx).creations):
+        for opening, made, generator, release in released_after_yield(ctx.module, resource_analysis(ctx).creations):
             yield Report(
                 opening,
                 fit("`self.{name}` opened here for `{generator}()`'s block is left open when the block raises; "

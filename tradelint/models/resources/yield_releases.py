@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import self_attr, self_name
@@ -28,7 +29,7 @@ from tradelint.models.resources.resource_types import Creation
 Method = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def released_after_yield(creations: list[Creation]) -> Iterator[tuple[ast.stmt, Creation, Method, str]]:
+def released_after_yield(module: ModuleInfo, creations: list[Creation]) -> Iterator[tuple[ast.stmt, Creation, Method, str]]:
     """``(statement, creation, generator, release)`` for each statement of a generator context
     manager method that opens ``self.<name>`` (the creation itself, or ``[await]
     self.<opener>()`` of the own method making it) before a ``yield`` that no ``try`` or
@@ -49,11 +50,11 @@ def released_after_yield(creations: list[Creation]) -> Iterator[tuple[ast.stmt, 
             if opening is None:
                 continue
             yields = [s for s in body if s.lineno > opening.lineno and _is_yield(s)]
-            if not yields or any(isinstance(a, (ast.Try, ast.TryStar, ast.With, ast.AsyncWith)) for a in _ancestors(generator, yields[0])):
+            if not yields or any(isinstance(a, (ast.Try, ast.TryStar, ast.With, ast.AsyncWith)) for a in module.ancestors(yields[0], stop=generator)):
                 continue
             after = [s for s in body if s.lineno > yields[0].lineno]
             release = next((r for s in after if (r := _release(s, me, c.name, closers)) is not None), None)
-            if release is None or any(isinstance(a, (ast.Try, ast.TryStar)) for s in after if _release(s, me, c.name, closers) for a in _ancestors(generator, s)):
+            if release is None or any(isinstance(a, (ast.Try, ast.TryStar)) for s in after if _release(s, me, c.name, closers) for a in module.ancestors(s, stop=generator)):
                 continue
             seen.add(id(generator))
             yield opening, c, generator, release
@@ -77,23 +78,6 @@ def _own_statements(method: Method) -> list[ast.stmt]:
             found.append(node)
         todo.extend(n for n in ast.iter_child_nodes(node) if isinstance(n, (ast.stmt, ast.excepthandler, ast.match_case)) and not isinstance(n, (*FUNCTION_NODES, ast.ClassDef)))
     return sorted(found, key=lambda s: (s.lineno, s.col_offset))
-
-
-def _ancestors(method: Method, target: ast.stmt) -> list[ast.AST]:
-    """The nodes between ``method`` and ``target`` (both excluded)."""
-    path: list[ast.AST] = []
-
-    def down(node: ast.AST) -> bool:
-        for child in ast.iter_child_nodes(node):
-            if child is target:
-                return True
-            if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)) and down(child):
-                path.append(child)
-                return True
-        return False
-
-    down(method)
-    return path
 
 
 def _simple_call(stmt: ast.stmt) -> ast.Call | None:
