@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from tradelint.facts.summaries import is_release_name
+from tradelint.facts.uses import methods_reached, self_name
 from tradelint.facts.summary_data import ClassFacts
 from tradelint.models.resources.resource_types import ResourceSpec, passes_any
 
@@ -236,25 +237,18 @@ def _unconditional(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 
 def _driven_synchronously(nodes: list[ast.ClassDef], attr: str) -> bool:
     """Whether a public synchronous method of the lineage reaches ``self.<attr>``: itself, or
-    through the lineage's own methods it calls (``self._ws_api_request(...)``), at any depth."""
+    through the lineage's own methods it reaches (``self._ws_api_request(...)``), at any depth."""
     methods = {s.name: s for node in reversed(nodes) for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    reaches: dict[str, bool] = {}
-
-    def reached(name: str) -> bool:
-        if name not in reaches:
-            reaches[name] = False  # (a recursion ends here)
-            method = methods[name]
-            me = method.args.args[0].arg if method.args.args else "self"
-            uses = [n for n in ast.walk(method) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == me]
-            reaches[name] = any(n.attr == attr for n in uses) or any(n.attr in methods and n.attr != name and reached(n.attr) for n in uses)
-        return reaches[name]
-
-    return any(
-        isinstance(method, ast.FunctionDef) and not name.startswith("_") and not any(
+    for name, method in methods.items():
+        if not isinstance(method, ast.FunctionDef) or name.startswith("_") or any(
             isinstance(d, ast.Name) and d.id in ("property", "staticmethod", "classmethod") for d in method.decorator_list
-        ) and reached(name)
-        for name, method in methods.items()
-    )
+        ):
+            continue
+        for reached in (method, *(methods[n] for n in methods_reached(methods, [name], calls_only=False))):
+            me = self_name(reached)
+            if any(isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == me and n.attr == attr for n in ast.walk(reached)):
+                return True
+    return False
 
 
 def _own_async_release(nodes: list[ast.ClassDef]) -> bool:
