@@ -21,7 +21,7 @@ from tradelint.models.resources.null_pool import pools_nothing
 from tradelint.models.resources.part_releases import gives_held
 from tradelint.models.resources.factories import imported_factory, lazily_given
 from tradelint.models.resources.release_leaves import left_by_release, stored_call
-from tradelint.models.resources.resource_types import Creation, Problem, ResourceSpec, first_party_spec
+from tradelint.models.resources.resource_types import Creation, Problem, ResourceSpec, first_party_spec, passed
 from tradelint.models.resources.statements import _closes_held
 
 
@@ -130,9 +130,7 @@ def _kept_given(
         return None
     params = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
     for name, position in spec.given:
-        value = next((k.value for k in call.keywords if k.arg == name), None)
-        if value is None and 0 <= position < len(call.args):
-            value = call.args[position]
+        value = passed(call, name, position)
         value = value.value if isinstance(value, ast.Await) else value
         if value is None or isinstance(value, ast.Call) or (isinstance(value, ast.Constant) and value.value is None):
             continue

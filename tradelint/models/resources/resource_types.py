@@ -126,11 +126,15 @@ def wraps_given(call: ast.Call, spec: ResourceSpec) -> bool:
 def passes_any(call: ast.Call, params: tuple[tuple[str, int], ...]) -> bool:
     """Whether ``call`` passes a value other than ``None`` for one of ``params`` (name,
     position; -1 when it is passed by name only)."""
-    return any(
-        any(k.arg == name and not _is_none(k.value) for k in call.keywords)
-        or (0 <= position < len(call.args) and not _is_none(call.args[position]))
-        for name, position in params
-    )
+    return any((value := passed(call, name, position)) is not None and not _is_none(value) for name, position in params)
+
+
+def passed(call: ast.Call, name: str, position: int) -> ast.expr | None:
+    """What ``call`` passes for the parameter ``name`` at ``position`` (-1: by name only)."""
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return call.args[position] if 0 <= position < len(call.args) else None
 
 
 def _is_none(value: ast.expr) -> bool:
