@@ -35,6 +35,31 @@ sys.dont_write_bytecode = False
 sys.pycache_prefix = str(PYCACHE)
 
 
+def _subprocesses_import_this_tree() -> None:
+    """Make the Python processes the suite starts import this tree's tradelint.
+
+    The suite imports this tree (``sys.path`` above), but a process it starts (the CLI, a
+    benchmark script, flake8) imports whatever the interpreter's environment installs: an editable
+    install of another checkout (a second worktree of the same repository) would run that checkout's
+    code, and a test would judge the wrong tree. Only then is this tree put first on
+    ``PYTHONPATH``; where the environment already imports this tree (a clean clone installed as the
+    README says) nothing changes, so tests of the installed package still see the installed one."""
+    probe = "import os, tradelint; print(os.path.dirname(os.path.dirname(os.path.abspath(tradelint.__file__))))"
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    try:
+        found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env,
+                               cwd=tempfile.gettempdir(), timeout=60, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return
+    if found and Path(found).resolve() == ROOT:
+        return
+    paths = [str(ROOT), *(part for part in os.environ.get("PYTHONPATH", "").split(os.pathsep) if part)]
+    os.environ["PYTHONPATH"] = os.pathsep.join(paths)
+
+
+_subprocesses_import_this_tree()
+
+
 def load_benchmark(name: str) -> ModuleType:
     """``benchmarks/<name>.py`` as a module (registered in ``sys.modules`` under ``name``, as its
     dataclasses need; loaded once however many test files ask)."""
