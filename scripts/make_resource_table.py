@@ -764,6 +764,8 @@ def _judge(
     for kind, name in facts.bases:
         qualified = name if kind == "qualified" else f"{module_name}.{name}"
         base = found.get(qualified) or found.get(_final(qualified, reexports or {}))
+        if base is not None and base.rule == "part":
+            return _inherited_part(project, folder, module_name, summary, facts, found, reexports or {}, base)
         if base is not None:
             return Entry(base.close, base.awaited, base.lazy, "subclass", folder.name, base.ends, base.given, base.enter)
         if qualified in BUILTIN_RESOURCES:
@@ -794,6 +796,29 @@ def _judge(
         if known is not None:
             return Entry(known.close, known.awaited, known.lazy, "subclass", folder.name, known.ends, known.given, known.enter)
     return None
+
+
+def _inherited_part(
+    project: Project,
+    folder: Path,
+    module_name: str,
+    summary: ModuleSummary,
+    facts: ClassFacts,
+    found: dict[str, Entry],
+    reexports: dict[str, str],
+    base: Entry,
+) -> Entry | None:
+    """A subclass of a class released through a part, judged by the part rule over its own
+    lineage: the methods it adds may drive that part synchronously (python-binance's
+    ``Client(BaseClient)``, whose ``ws_*`` methods run the base's lazy ``WebsocketAPI`` in a loop
+    of their own), and then it is no resource; otherwise it is its base's subclass."""
+    try:
+        entry = _part_entry(project, folder, module_name, summary, facts, found, reexports)
+    except Exception:  # noqa: BLE001 (an odd lineage keeps its base's entry, as before)
+        entry = base
+    if entry is None:
+        return None
+    return Entry(entry.close, entry.awaited, entry.lazy, "subclass", folder.name, entry.ends, entry.given, entry.enter)
 
 
 def _parts(

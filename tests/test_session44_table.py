@@ -412,3 +412,23 @@ def test_a_lazy_part_of_a_class_with_a_synchronous_interface_is_no_part(tmp_path
     found = _found(tmp_path, "sync_lib", {"synclib/__init__.py": sync})
     assert "synclib.Client" not in found and found["synclib.WebsocketAPI"] == ("close", True, True, "owner")
     assert _found(tmp_path, "async_lib", {"asynclib/__init__.py": asyn})["asynclib.AsyncClient"] == ("ws_api.close", True, True, "part")
+
+
+def test_a_subclass_driving_its_bases_lazy_part_synchronously_is_no_part(tmp_path: Path) -> None:
+    # python-binance's ``Client(BaseClient)``: the base keeps the lazy async part and has no
+    # synchronous method reaching it (a part entry of its own), the subclass adds the ``ws_*``
+    # methods that run the part in a loop of their own. The subclass is judged over its own
+    # lineage, not given its base's entry; a subclass adding a coroutine that awaits the part is
+    # one, as its base is (judged by the part rule itself: it was read before its base had an entry).
+    base = LAZY_PART.format(name="BaseClient", methods="    def ping(self):\n        return self.ws_api.url\n")
+    base = base.replace("        return self.ws_api.url\n", "        return 'pong'\n")
+    sync = base + (
+        "\n\nclass Client(BaseClient):\n"
+        "    def ws_order(self, payload):\n        return asyncio.run(self.ws_api.request(payload))\n"
+        "\n\nclass AsyncClient(BaseClient):\n"
+        "    async def order(self, payload):\n        return await self.ws_api.request(payload)\n"
+    )
+    found = _found(tmp_path, "sub_lib", {"sublib/__init__.py": sync})
+    assert found["sublib.BaseClient"] == ("ws_api.close", True, True, "part")
+    assert "sublib.Client" not in found
+    assert found["sublib.AsyncClient"] == ("ws_api.close", True, True, "part")
