@@ -13,8 +13,10 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.summaries import definition_of, is_release_name
 from tradelint.facts.summary_data import ModuleSummary
-from tradelint.facts.syntax import capword, class_method, exits, plain_assignments
-from tradelint.facts.uses import bound_once, classify, name_loads
+from tradelint.facts.syntax import FUNCTION_NODES, capword, class_method, exits, plain_assignments
+from tradelint.facts.app_startup import kept_on_app
+from tradelint.facts.holders import kept_at_setup
+from tradelint.facts.uses import Use, bound_once, classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, wraps_given
 from tradelint.models.resources.statements import _run_to_completion
 from tradelint.models.resources.creation_shapes import passed_through
@@ -392,16 +394,28 @@ def _handed_on(module: ModuleInfo, call: ast.Call, function: ast.AST | None) -> 
     (a coordinator whose ``ac_infinity`` the unload closes), which is not followed here."""
     use = classify(module, call)
     if use.kind in ("argument", "container", "return"):
-        return True
+        return function is None or not kept_for_the_app(module, function, use)
     parent = module.parent(call)
     if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
         return False
     if function is None:
         return True
     return any(
-        classify(module, load).kind in ("argument", "container", "return", "alias")
+        (load_use := classify(module, load)).kind in ("argument", "container", "return", "alias")
+        and not kept_for_the_app(module, function, load_use)
         for load in name_loads(function, parent.targets[0].id)
     )
+
+
+def kept_for_the_app(module: ModuleInfo, function: ast.AST, use: Use) -> bool:
+    """The use keeps the value where a framework keeps it for the application's (or the config
+    entry's) life: ``entry.runtime_data = coordinator`` (or a display or record holding it) in an
+    integration's setup, ``app["client"] = client`` / ``app.state.client = client`` in a startup
+    hook or an application's builder. That is no hand-off to an unknown holder: the framework's
+    paired end (the unload, the shutdown) must release it, and the resource model judges it so."""
+    if kept_at_setup(module, function, use.node, use.kind):
+        return True
+    return use.kind == "alias" and isinstance(function, FUNCTION_NODES) and kept_on_app(module, function, use.node) is not None
 
 def taking_spec(model: OwnershipModel, module: ModuleInfo, func: ast.expr) -> ResourceSpec | None:
     """The spec of a first-party class that keeps and releases what it is given (see
