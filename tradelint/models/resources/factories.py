@@ -380,12 +380,26 @@ def given_own(
         if not isinstance(value, ast.Call):
             continue
         spec = spec_of(value)
+        if spec is None and _made_of_an_unread_class(module, value):
+            return True  # the taker's own release says what it is given must be released
         if spec is None or spec.takes or spec.holds or (spec.given and wraps_given(value, spec)):
             continue
         if not borrows(module, value, spec.lends):
             return True
     return False
 
+
+
+def _made_of_an_unread_class(module: ModuleInfo, value: ast.Call) -> bool:
+    """``plugin.BMS(device)``, ``Client(host)``: a class's construction (a CapWords callee) whose
+    code cannot be read (a library's not in the table, a class picked at run time), made in
+    place for the owner it is handed to. That owner's release closes what it is given, so the
+    object holds something to release, and the owner made with it owns it (patman15/BMS_BLE-HA
+    ``dbe7565e``: a coordinator given a plugin's BLE client, stopped only by its ``stop()``). A
+    first-party class whose code shows no resource is none."""
+    func = value.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return capword(name) and definition_of(module, func) is None
 
 
 def _handed_on(module: ModuleInfo, call: ast.Call, function: ast.AST | None) -> bool:
