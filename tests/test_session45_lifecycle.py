@@ -267,3 +267,15 @@ def test_taker_of_a_class_picked_at_run_time(tmp_path: Path) -> None:
 
 def test_holder_of_a_class_picked_at_run_time_that_it_never_releases(tmp_path: Path) -> None:
     assert _plugin(tmp_path, PLUGIN_COORDINATOR.replace("await self._device.disconnect()", "self._device = None")) == []
+
+
+def test_taker_given_a_mock_holds_nothing(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/client.py": CLIENT,
+        "app/test_client.py": (
+            "from unittest import mock\n\nfrom app.client import Client\n\n\n"
+            "async def test_ping():\n    client = Client(mock.AsyncMock())\n    await client.ping()\n"
+        ),
+    }
+    assert tree_findings(tmp_path, files, "TRD2", project=True) == []
