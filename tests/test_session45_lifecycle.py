@@ -279,3 +279,17 @@ def test_taker_given_a_mock_holds_nothing(tmp_path: Path) -> None:
         ),
     }
     assert tree_findings(tmp_path, files, "TRD2", project=True) == []
+
+
+def test_taker_of_an_imported_class_the_table_does_not_know(tmp_path: Path) -> None:
+    # (an imported class is known by its code or the library table: one they do not call a
+    # resource is none, whatever an owner does with it)
+    setup = PLUGIN_SETUP.replace("from .coordinator", "from somelib import Device\n\nfrom .coordinator").replace(
+        "plugin.Device(", "Device("
+    )
+    files = {
+        "custom_components/demo/manifest.json": '{"domain": "demo"}',
+        "custom_components/demo/coordinator.py": PLUGIN_COORDINATOR,
+        "custom_components/demo/__init__.py": setup,
+    }
+    assert tree_findings(tmp_path, files, "TRD2", project=True) == []

@@ -391,17 +391,19 @@ def given_own(
 
 
 def _made_of_an_unread_class(module: ModuleInfo, value: ast.Call) -> bool:
-    """``plugin.BMS(device)``, ``Client(host)``: a class's construction (a CapWords callee) whose
-    code cannot be read (a library's not in the table, a class picked at run time), made in
-    place for the owner it is handed to. That owner's release closes what it is given, so the
-    object holds something to release, and the owner made with it owns it (patman15/BMS_BLE-HA
-    ``dbe7565e``: a coordinator given a plugin's BLE client, stopped only by its ``stop()``). A
-    first-party class whose code shows no resource is none."""
+    """``plugin.BMS(device)``: a class's construction (a CapWords callee) picked at run time (an
+    attribute of a module or registry a name is bound to, no import names it), made in place for
+    the owner it is handed to. Its code cannot be read, but that owner's release closes what it
+    is given: the object holds something to release, and the owner made with it owns it
+    (patman15/BMS_BLE-HA ``dbe7565e``: a coordinator given a plugin's BLE client, stopped only by
+    its ``stop()``). A class an import names is known by its code or the library table, and
+    one they do not call a resource is none (discord.py's ``PCMVolumeTransformer``, whose
+    ``cleanup()`` the voice client runs itself)."""
     func = value.func
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    if "mock" in (module.imports.qualify(func) or name).lower():
-        return False  # ``IndySdkProfile(async_mock.CoroutineMock(), context)``: a test's stand-in
-    return capword(name) and definition_of(module, func) is None
+    if not capword(name) or "mock" in name.lower():
+        return False  # (``async_mock.CoroutineMock()``: a test's stand-in)
+    return module.imports.qualify(func) is None and definition_of(module, func) is None
 
 
 def _handed_on(module: ModuleInfo, call: ast.Call, function: ast.AST | None) -> bool:
