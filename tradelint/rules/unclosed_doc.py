@@ -344,8 +344,8 @@ listener runs is not at unload (BottlecapDave/HomeAssistant-OctopusEnergy `e56e6
 
 An owner that takes over what it is given (a coordinator whose `stop()` closes the device or
 client handed to it) is a resource when it is given one made for it, also of a class whose code
-cannot be read (a library's, a plugin's picked at run time): its own release says what it holds
-must end. Kept by a setup or startup hook where the framework keeps it for the entry's or the
+cannot be read because it is picked at run time (a plugin module's class): its own release
+says what it holds must end. Kept by a setup or startup hook where the framework keeps it for the entry's or the
 application's life (`entry.runtime_data`, `hass.data[...]`, `app.state.x`, `app["x"]`), it is
 judged as a resource kept there: the paired end must release it, and an `await` of the setup
 before it is kept (the first refresh) leaks it when it raises, since Home Assistant unloads
