@@ -342,6 +342,23 @@ there as the setup does (`await _setup_clients(hass, config)` writing
 `hass.data[DOMAIN][account]["client"] = client`); a close that only Home Assistant's stop
 listener runs is not at unload (BottlecapDave/HomeAssistant-OctopusEnergy `e56e62d3`).
 
+An owner that takes over what it is given (a coordinator whose `stop()` closes the device or
+client handed to it) is a resource when it is given one made for it, also of a class whose code
+cannot be read because it is picked at run time (a plugin module's class): its own release
+says what it holds must end. Kept by a setup or startup hook where the framework keeps it for the entry's or the
+application's life (`entry.runtime_data`, `hass.data[...]`, `app.state.x`, `app["x"]`), it is
+judged as a resource kept there: the paired end must release it, and an `await` of the setup
+before it is kept (the first refresh) leaks it when it raises, since Home Assistant unloads
+only an entry that set up (patman15/BMS_BLE-HA `dbe7565e`). A coordinator made in the setup
+whose own `async_shutdown()` reaches the release needs none from its maker: its config entry
+runs it at unload and when the setup fails.
+```python
+async def async_setup_entry(hass, entry):
+    coordinator = Coordinator(hass, plugin.BMS(device))   # reported: the refresh may raise
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = coordinator
+```
+
 A resource made as the fallback of a lookup (`kwargs.get("session", ClientSession())`, a
 mapping's `pop` or `setdefault`, `getattr(obj, name, X())`, `next(iterator, X())`) is made on
 every call, since an argument is evaluated before the call: when the lookup finds what it looks

@@ -7,6 +7,7 @@ import ast
 from typing import cast
 
 from tradelint.facts.context import ModuleInfo, cast_of
+from tradelint.facts.coordinator_ends import ended_by_its_entry
 from tradelint.facts.framework_ends import kept_by_integration, kept_name
 from tradelint.facts.owned_elements import added_to
 from tradelint.facts.holders import value_holding
@@ -41,6 +42,8 @@ def creation_of(module: ModuleInfo, model: OwnershipModel, builtin_spec: Callabl
     where it is kept and by whom: ``None`` where it is no resource of ours to judge."""
     if pools_nothing(module, call, spec.close):
         return None  # an engine on a ``NullPool`` keeps no connection: nothing to release
+    if spec.first_party and ended_by_its_entry(module, call, spec.close):
+        return None  # a coordinator whose ``async_shutdown()`` its config entry runs at every end
     label = ast.unparse(call.func)
     through = awaited_through_wrapper(module, call)  # ``await asyncio.wait_for(websockets.connect(url), 10)``
     if spec.part is not None or (spec.awaited_maker and not isinstance(module.parent(call), ast.Await) and through is None):

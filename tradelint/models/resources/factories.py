@@ -13,8 +13,10 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.summaries import definition_of, is_release_name
 from tradelint.facts.summary_data import ModuleSummary
-from tradelint.facts.syntax import capword, class_method, exits, plain_assignments
-from tradelint.facts.uses import bound_once, classify, name_loads
+from tradelint.facts.syntax import FUNCTION_NODES, capword, class_method, exits, plain_assignments
+from tradelint.facts.app_startup import kept_on_app
+from tradelint.facts.holders import kept_at_setup
+from tradelint.facts.uses import Use, bound_once, classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, wraps_given
 from tradelint.models.resources.statements import _run_to_completion
 from tradelint.models.resources.creation_shapes import passed_through
@@ -378,6 +380,8 @@ def given_own(
         if not isinstance(value, ast.Call):
             continue
         spec = spec_of(value)
+        if spec is None and _made_of_an_unread_class(module, value):
+            return True  # the taker's own release says what it is given must be released
         if spec is None or spec.takes or spec.holds or (spec.given and wraps_given(value, spec)):
             continue
         if not borrows(module, value, spec.lends):
@@ -386,22 +390,50 @@ def given_own(
 
 
 
+def _made_of_an_unread_class(module: ModuleInfo, value: ast.Call) -> bool:
+    """``plugin.BMS(device)``: a class's construction (a CapWords callee) picked at run time (an
+    attribute of a module or registry a name is bound to, no import names it), made in place for
+    the owner it is handed to. Its code cannot be read, but that owner's release closes what it
+    is given: the object holds something to release, and the owner made with it owns it
+    (patman15/BMS_BLE-HA ``dbe7565e``: a coordinator given a plugin's BLE client, stopped only by
+    its ``stop()``). A class an import names is known by its code or the library table, and
+    one they do not call a resource is none (discord.py's ``PCMVolumeTransformer``, whose
+    ``cleanup()`` the voice client runs itself)."""
+    func = value.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if not capword(name) or "mock" in name.lower():
+        return False  # (``async_mock.CoroutineMock()``: a test's stand-in)
+    return module.imports.qualify(func) is None and definition_of(module, func) is None
+
+
 def _handed_on(module: ModuleInfo, call: ast.Call, function: ast.AST | None) -> bool:
     """Whether the receiver ``call`` makes goes on to another holder (given to a call, put in
     a container, returned, stored under another name): what keeps it then decides who ends it
     (a coordinator whose ``ac_infinity`` the unload closes), which is not followed here."""
     use = classify(module, call)
     if use.kind in ("argument", "container", "return"):
-        return True
+        return function is None or not kept_for_the_app(module, function, use)
     parent = module.parent(call)
     if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
         return False
     if function is None:
         return True
     return any(
-        classify(module, load).kind in ("argument", "container", "return", "alias")
+        (load_use := classify(module, load)).kind in ("argument", "container", "return", "alias")
+        and not kept_for_the_app(module, function, load_use)
         for load in name_loads(function, parent.targets[0].id)
     )
+
+
+def kept_for_the_app(module: ModuleInfo, function: ast.AST, use: Use) -> bool:
+    """The use keeps the value where a framework keeps it for the application's (or the config
+    entry's) life: ``entry.runtime_data = coordinator`` (or a display or record holding it) in an
+    integration's setup, ``app["client"] = client`` / ``app.state.client = client`` in a startup
+    hook or an application's builder. That is no hand-off to an unknown holder: the framework's
+    paired end (the unload, the shutdown) must release it, and the resource model judges it so."""
+    if kept_at_setup(module, function, use.node, use.kind):
+        return True
+    return use.kind == "alias" and isinstance(function, FUNCTION_NODES) and kept_on_app(module, function, use.node) is not None
 
 def taking_spec(model: OwnershipModel, module: ModuleInfo, func: ast.expr) -> ResourceSpec | None:
     """The spec of a first-party class that keeps and releases what it is given (see

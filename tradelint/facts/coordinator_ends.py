@@ -1,0 +1,57 @@
+"""A Home Assistant coordinator that its config entry ends by itself (issue 28 point 5).
+
+``DataUpdateCoordinator.__init__`` registers ``config_entry.async_on_unload(self.async_shutdown)``
+for the entry it is made for (the entry being set up, when none is passed). Home Assistant runs an
+entry's unload callbacks when the entry unloads and when its setup fails (``ConfigEntryNotReady``,
+an error of the first refresh): a coordinator made in the setup whose own ``async_shutdown()``
+releases what it holds (or calls the method that does) is ended on every end of the entry's
+life, and its maker owes it no release. Made anywhere else (a config flow, a helper script), no
+entry registers it, and its maker must end it."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import setup_parameters
+from tradelint.facts.ownership import lineage
+from tradelint.facts.summaries import definition_of
+
+# The coordinator bases of Home Assistant whose ``__init__`` registers ``async_shutdown``.
+COORDINATOR_BASES = frozenset({
+    "homeassistant.helpers.update_coordinator.DataUpdateCoordinator",
+    "homeassistant.helpers.update_coordinator.TimestampDataUpdateCoordinator",
+})
+
+SHUTDOWN = "async_shutdown"
+
+
+def ended_by_its_entry(module: ModuleInfo, call: ast.Call, release: str) -> bool:
+    """Whether ``call`` makes, in an integration's setup (:func:`setup_parameters`), a first-party
+    subclass of Home Assistant's coordinator whose ``async_shutdown()`` is ``release`` or reaches
+    it through calls on ``self``."""
+    function = module.enclosing_function(call)
+    if function is None or not setup_parameters(module, function):
+        return False
+    found = definition_of(module, call.func)
+    if found is None or found[1].kind != "class":
+        return False
+    facts = found[0].classes.get(found[1].line)
+    if facts is None:
+        return False
+    family = lineage(module.project, found[0], facts)
+    if not any(kind == "qualified" and name in COORDINATOR_BASES for _, f in family for kind, name in f.bases):
+        return False
+    methods: dict[str, frozenset[str]] = {}
+    for _, member in family:  # the nearest definition of each name
+        for name, method in member.methods.items():
+            methods.setdefault(name, method.self_calls)
+    if SHUTDOWN not in methods:
+        return False  # (the base's own shutdown ends the refresh, not what the subclass holds)
+    reached, todo = {SHUTDOWN}, [SHUTDOWN]
+    while todo:
+        for called in methods.get(todo.pop(), frozenset()):
+            if called in methods and called not in reached:
+                reached.add(called)
+                todo.append(called)
+    return release in reached
