@@ -389,7 +389,6 @@ def given_own(
     return False
 
 
-
 def _made_of_an_unread_class(module: ModuleInfo, value: ast.Call) -> bool:
     """``plugin.BMS(device)``: a class's construction (a CapWords callee) picked at run time (an
     attribute of a module or registry a name is bound to, no import names it), made in place for
@@ -434,6 +433,7 @@ def kept_for_the_app(module: ModuleInfo, function: ast.AST, use: Use) -> bool:
     if kept_at_setup(module, function, use.node, use.kind):
         return True
     return use.kind == "alias" and isinstance(function, FUNCTION_NODES) and kept_on_app(module, function, use.node) is not None
+
 
 def taking_spec(model: OwnershipModel, module: ModuleInfo, func: ast.expr) -> ResourceSpec | None:
     """The spec of a first-party class that keeps and releases what it is given (see
