@@ -8,6 +8,7 @@ from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.uses import self_name
+from tradelint.models.tasks.lost_handles import lost_handle_sites
 from tradelint.models.tasks.replaced import cancel_old_code, made_in_init, replaced_sites
 from tradelint.models.tasks.task_model import task_analysis
 
@@ -152,7 +153,10 @@ class TaskReplacedWhileRunning(Rule):
         module = ctx.module
         # A task that nothing ends at all is TRD303's, whose fix cancels the old one too.
         never_ended = {(s.cls, s.name) for s in analysis.sites if s.problem in ("self", "self_elements")}
-        for site in replaced_sites(module, lambda call: analysis.creator_label(call, module) is not None):
+        is_task = lambda call: analysis.creator_label(call, module) is not None  # noqa: E731
+        reported: set[int] = set()
+        for site in replaced_sites(module, is_task):
+            reported.add(id(site.statement))
             if (site.cls, site.name) in never_ended:
                 continue
             receiver = self_name(site.function)
@@ -171,4 +175,15 @@ class TaskReplacedWhileRunning(Rule):
                 fix,
                 fit_help("it runs `{loop}()`, which loops until cancelled; {again}", loop=site.loop, again=site.again),
             )
-
+        for lost in lost_handle_sites(module, is_task):
+            if id(lost.statement) in reported or (lost.cls, lost.name) in never_ended:
+                continue
+            yield Report(
+                lost.statement,
+                fit(
+                    "`self.{name}` is stored over a task that may still run; `{ender}()` cancels only the new one",
+                    name=lost.name, ender=lost.ender,
+                ),
+                None,
+                fit_help("{again}; cancel the old task (or skip the store while it runs) first", again=lost.again),
+            )
