@@ -71,6 +71,33 @@ class TaskReplacedWhileRunning(Rule):
                 raise
     ```
 
+    The task need not loop when the class cancels the slot elsewhere (`self._reply.cancel()` on
+    an interruption or at shutdown): that cancel says the task may still run when the class wants
+    it stopped. Reported when a repeating loop runs the store again (a `while` or `async for` of
+    another method that calls the storing method at each turn, or a `for` around the store) and
+    nothing on that loop's path reads the slot, or when the storing method is the handler the
+    class gives to several objects in a loop. Not when the store is guarded by the old task,
+    follows its cancel, is awaited by the storing method, or sits under a flag that the storing
+    method or the task sets (`if self._busy: return`), nor in a retry loop left once it succeeds
+    (bolna-ai/bolna `2a4a2a01`: a second answer task beside the first after each transcript).
+    ```python
+    class Agent:
+        async def _on_transcript(self, text):
+            self._reply = asyncio.create_task(self._answer(text))   # reported
+
+        async def interrupt(self):
+            if self._reply is not None:
+                self._reply.cancel()
+
+        async def listen(self):
+            while True:
+                message = await self._queue.get()
+                if message == "interrupt":
+                    await self.interrupt()
+                else:
+                    await self._on_transcript(message)
+    ```
+
     ## Why is this bad?
     The old task keeps running beside the new one: after each reconnect one more reader reads
     the same socket and one more poller polls the same feed, every message is handled twice,

@@ -1,8 +1,8 @@
 """A task stored over one the class still means to cancel (TRD305, beside ``replaced``):
-``self._reply = create_task(self._answer(text))`` in a method that an endless loop of the class
+``self._reply = create_task(self._answer(text))`` in a method that a repeating loop of the class
 calls at each turn (``while True: msg = await queue.get(); await self._on_message(msg)``), where
 another method of the class stops the work through that slot (``self._reply.cancel()`` when the
-user interrupts or the service stops).
+user interrupts or the service stops); bolna-ai/bolna ``2a4a2a01``.
 
 The task need not loop: the class's own cancel says that the task may still run when the class
 wants it stopped, and the loop stores the next one without looking at the slot, so the cancel
@@ -10,12 +10,16 @@ reaches only the newest task; the ones it replaced run on unowned.
 
 Each step asks for proof, not for a name:
 
-- the class ends the slot's task elsewhere: ``self.<slot>.cancel()`` in a method other than the
-  storing one;
-- the storing method runs again while the object lives: it is called inside an endless loop of
-  a method of the class (``while True``, ``async for``), or the store is itself inside one;
-- nothing looks at the slot first: the storing method reads it nowhere before the store, and the
-  loop reads it nowhere (neither itself nor through a method of the class it calls);
+- the class ends the slot's task elsewhere: ``self.<slot>.cancel()`` (or through a local or a
+  ``for`` name that holds the slot) in a method other than the storing one;
+- the storing method runs again while the object lives: a method of the class calls it inside a
+  repeating loop (``while True``, ``while self._running``, ``async for``, ``for``), or the store is
+  itself inside one, and the path from the store does not leave the loop (a retry that stops once
+  it succeeds); or a method of the class gives it, in a loop, to several objects as the handler
+  of their events (not to a call that runs it once: ``call_soon``, ``add_done_callback``);
+- nothing looks at the slot first: the storing method reads it nowhere before the store nor
+  awaits it after, and no statement on the loop's path through the store (before or after it, in
+  each block up to the loop's body) reads it, itself or through a method of the class it calls;
 - no state decides that the store runs once: no ``if`` around the store and no early ``return``
   before it tests an attribute of ``self`` that the storing method or the task's coroutine sets
   (``if self._busy: return`` ... ``self._busy = True``);
@@ -29,7 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from tradelint.facts.syntax import class_methods
-from tradelint.facts.uses import endless_loop, methods_reached, self_calls, self_name
+from tradelint.facts.uses import methods_reached, self_calls, self_name
 
 if TYPE_CHECKING:
     from tradelint.facts.context import ModuleInfo
@@ -105,7 +109,8 @@ def _slot_loads(node: ast.AST, receiver: str, name: str) -> list[ast.Attribute]:
 
 
 def _reads_slot(function: Function, receiver: str, name: str, before: ast.stmt) -> bool:
-    return any((n.lineno, n.col_offset) < (before.lineno, before.col_offset) for n in _slot_loads(function, receiver, name))
+    start = (before.lineno, before.col_offset)
+    return any((n.lineno, n.col_offset) < start for n in _slot_loads(function, receiver, name))
 
 
 def _awaited_after(function: Function, statement: ast.Assign, receiver: str, name: str) -> bool:
@@ -130,9 +135,11 @@ def _ender(methods: dict[str, Function], storing: Function, name: str) -> str | 
         for node in ast.walk(method):
             if isinstance(node, ast.Assign) and _is_slot(node.value, receiver, name):
                 aliases.update(t.id for t in node.targets if isinstance(t, ast.Name))
-            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(node.target, ast.Name):
-                if isinstance(node.iter, (ast.Tuple, ast.List)) and any(_is_slot(e, receiver, name) for e in node.iter.elts):
-                    aliases.add(node.target.id)
+            elif (
+                isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(node.target, ast.Name)
+                and isinstance(node.iter, (ast.Tuple, ast.List)) and any(_is_slot(e, receiver, name) for e in node.iter.elts)
+            ):
+                aliases.add(node.target.id)
         for node in ast.walk(method):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "cancel"):
                 continue
@@ -140,6 +147,10 @@ def _ender(methods: dict[str, Function], storing: Function, name: str) -> str | 
             if _is_slot(held, receiver, name) or (isinstance(held, ast.Name) and held.id in aliases):
                 return method.name
     return None
+
+
+def _is_self(func: ast.expr, receiver: str) -> bool:
+    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == receiver
 
 
 def _is_slot(node: ast.AST, receiver: str, name: str) -> bool:
@@ -175,6 +186,17 @@ def _assigned(function: Function, receiver: str) -> set[str]:
     return names
 
 
+def _mutated(function: Function, receiver: str) -> set[str]:
+    """The attributes of ``self`` whose value ``function`` changes through a method of theirs
+    (``self._candles.append(row)``, ``self._seen.add(key)``)."""
+    return {
+        node.func.value.attr for node in ast.walk(function)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Attribute) and isinstance(node.func.value.value, ast.Name)
+        and node.func.value.value.id == receiver
+    }
+
+
 def _self_reads(node: ast.AST, receiver: str) -> set[str]:
     return {
         n.attr for n in ast.walk(node)
@@ -187,20 +209,21 @@ def _state_guarded(
 ) -> bool:
     """An ``if`` around the store, or the condition of an early ``return`` or ``raise`` before it,
     tests an attribute of ``self`` that the storing method or the task's coroutine sets: a flag
-    that lets the store run once, or once per run of the task."""
+    that lets the store run once, or once per run of the task. For an ``if`` around the store, an
+    attribute the storing method changes through a method of its own counts too (``if not
+    self._candles:`` ... ``self._candles.append(row)``: stored while it is empty)."""
     flags = _assigned(function, receiver)
     if coroutine is not None:
         inner = self_name(coroutine)
         if inner is not None:
             flags |= _assigned(coroutine, inner)
     tests: list[ast.expr] = []
+    changed = flags | _mutated(function, receiver)
     for ancestor in module.ancestors(statement, stop=function):
-        if isinstance(ancestor, (ast.If, ast.While)):
-            tests.append(ancestor.test)
-        elif isinstance(ancestor, ast.IfExp):
-            tests.append(ancestor.test)
-        elif isinstance(ancestor, ast.Match):
-            tests.append(ancestor.subject)
+        test = ancestor.subject if isinstance(ancestor, ast.Match) else getattr(ancestor, "test", None)
+        if isinstance(ancestor, (ast.If, ast.While, ast.IfExp, ast.Match)) and test is not None:
+            if _self_reads(test, receiver) & changed:
+                return True  # stored only while that state holds, and the method changes it
     for node in ast.walk(function):
         if isinstance(node, (ast.Return, ast.Raise)) and node.lineno < statement.lineno:
             for ancestor in module.ancestors(node, stop=function):
@@ -245,7 +268,7 @@ ONCE = frozenset({
 
 def _registered(methods: dict[str, Function], function: Function) -> str | None:
     """The method that hands the storing method, unbound from a call, to several other objects as
-    a handler of their events, in a loop (``for db in self._dbs: db.circuit.on_change(self._on_change)``):
+    a handler of their events, in a loop (``for db in self._dbs: db.on_change(self._on_change)``):
     each of them calls it, so a second event may come while the task of the first still runs. A
     handler given once may be called once (an init event), so it proves nothing."""
     for method in methods.values():
@@ -266,7 +289,7 @@ def _registration(loop: ast.AST, receiver: str, handler: str) -> bool:
             callee = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
             if callee in ONCE or "once" in callee.lower():
                 continue
-            if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and node.func.value.id == receiver:
+            if _is_self(node.func, receiver):
                 continue  # a method of the class: not another object's events
             given = list(node.args) + [k.value for k in node.keywords]
             if any(_is_slot(arg, receiver, handler) for arg in given):
@@ -287,7 +310,10 @@ def _repeating(node: ast.AST) -> bool:
     return (isinstance(test, ast.Constant) and test.value is True) or isinstance(test, (ast.Name, ast.Attribute))
 
 
-def _enclosing_loop(module: ModuleInfo, node: ast.AST, function: Function) -> ast.While | ast.AsyncFor | None:
+Loop = ast.While | ast.For | ast.AsyncFor
+
+
+def _enclosing_loop(module: ModuleInfo, node: ast.AST, function: Function) -> Loop | None:
     """The nearest repeating loop of ``function`` around ``node``, unless the path from ``node``
     leaves it unconditionally (a ``break`` or ``return`` after it in a block on the way up: a
     retry that stops once it succeeds)."""
@@ -319,11 +345,13 @@ def _leaves(node: ast.AST) -> bool:
 
 
 def _blocks(node: ast.AST) -> list[list[ast.stmt]]:
-    return [list(getattr(node, field)) for field in ("body", "orelse", "finalbody") if isinstance(getattr(node, field, None), list)]
+    fields = ("body", "orelse", "finalbody")
+    return [list(getattr(node, f)) for f in fields if isinstance(getattr(node, f, None), list)]
 
 
 def _path_reads(
-    module: ModuleInfo, methods: dict[str, Function], loop: ast.AST, node: ast.AST, receiver: str, name: str, storing: str
+    module: ModuleInfo, methods: dict[str, Function], loop: ast.AST, node: ast.AST,
+    receiver: str, name: str, storing: str,
 ) -> bool:
     """Whether a statement that runs with ``node`` at each turn of ``loop`` (before or after it
     in each block from ``node`` up to the loop's body, and the tests of the ``if``s on its way)
@@ -371,7 +399,4 @@ def _loop_reach(methods: dict[str, Function], part: ast.AST, receiver: str, stor
         todo.extend(name for _, name in self_calls(methods[current]) if name in methods)
     return seen
 
-
-def _within(outer: ast.AST, inner: ast.AST) -> bool:
-    return any(node is inner for node in ast.walk(outer))
 
