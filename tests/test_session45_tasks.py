@@ -13,7 +13,8 @@ through the slot (TRD305).
   self._reply.done()``), preceded by its cancel, made once (``__init__``, a start guarded by a flag
   it sets), awaited by the storing method, where the loop cancels the old task itself at each
   turn, where the loop is a retry that leaves once it succeeds, where the handler is given to one
-  object only, or where nothing in the class cancels the slot.
+  object only, where the loop sleeps between stores (a fixed period), or where nothing in the class
+  cancels the slot.
 """
 
 from __future__ import annotations
@@ -85,6 +86,11 @@ def test_store_preceded_by_the_cancel_of_the_old_task_gives_nothing(tmp_path: Pa
 
 def test_loop_that_cancels_the_old_task_before_each_store_gives_nothing(tmp_path: Path) -> None:
     assert _check(tmp_path, _consumer(before="await self.interrupt()")) == []
+
+
+def test_loop_that_sleeps_between_stores_gives_nothing(tmp_path: Path) -> None:
+    # A fixed period gives the old task that time to end: only an event-driven loop proves overlap.
+    assert _check(tmp_path, _consumer(before="await asyncio.sleep(30)")) == []
 
 
 def test_store_under_a_flag_the_method_sets_gives_nothing(tmp_path: Path) -> None:

@@ -79,6 +79,7 @@ class TaskReplacedWhileRunning(Rule):
     class gives to several objects in a loop. Not when the store is guarded by the old task,
     follows its cancel, is awaited by the storing method, or sits under a flag that the storing
     method or the task sets (`if self._busy: return`), nor in a retry loop left once it succeeds
+    or a loop that sleeps between stores (a fixed period gives the old task time to end)
     (bolna-ai/bolna `2a4a2a01`: a second answer task beside the first after each transcript).
     ```python
     class Agent:

@@ -19,7 +19,8 @@ Each step asks for proof, not for a name:
   of their events (not to a call that runs it once: ``call_soon``, ``add_done_callback``);
 - nothing looks at the slot first: the storing method reads it nowhere before the store nor
   awaits it after, and no statement on the loop's path through the store (before or after it, in
-  each block up to the loop's body) reads it, itself or through a method of the class it calls;
+  each block up to the loop's body) reads it, itself or through a method of the class it calls,
+  or sleeps (a loop that stores at a fixed period gives the old task that time to end);
 - no state decides that the store runs once: no ``if`` around the store and no early ``return``
   before it tests an attribute of ``self`` that the storing method or the task's coroutine sets
   (``if self._busy: return`` ... ``self._busy = True``);
@@ -355,7 +356,8 @@ def _path_reads(
 ) -> bool:
     """Whether a statement that runs with ``node`` at each turn of ``loop`` (before or after it
     in each block from ``node`` up to the loop's body, and the tests of the ``if``s on its way)
-    reads the slot, itself or through a method of the class it calls (not the storing one)."""
+    reads the slot, itself or through a method of the class it calls (not the storing one), or
+    sleeps (the loop stores at a fixed period)."""
     parts: list[ast.AST] = []
     child: ast.AST = node
     for ancestor in module.ancestors(node, stop=loop):
@@ -371,7 +373,7 @@ def _path_reads(
         if any(stmt is child for stmt in block):
             parts.extend(s for s in block if s is not child)
     for part in parts:
-        if _slot_loads(part, receiver, name):
+        if _slot_loads(part, receiver, name) or _sleeps(part):
             return True
         reached = _loop_reach(methods, part, receiver, storing)
         if any(_slot_loads(methods[r], self_name(methods[r]) or "", name) for r in reached):
@@ -380,6 +382,17 @@ def _path_reads(
 
 
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _sleeps(part: ast.AST) -> bool:
+    """``await asyncio.sleep(...)`` (or another ``sleep``): a loop that stores at a fixed period
+    gives the old task that time to end; only a loop driven by events (a queue, a stream) proves
+    that the next store may come while the old task runs."""
+    return any(
+        isinstance(node, ast.Await) and isinstance(node.value, ast.Call)
+        and (getattr(node.value.func, "attr", None) == "sleep" or getattr(node.value.func, "id", None) == "sleep")
+        for node in ast.walk(part)
+    )
 
 
 def _loop_reach(methods: dict[str, Function], part: ast.AST, receiver: str, storing: str) -> set[str]:
