@@ -8,6 +8,7 @@ from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.uses import self_name
+from tradelint.models.tasks.lost_handles import lost_handle_sites
 from tradelint.models.tasks.replaced import cancel_old_code, made_in_init, replaced_sites
 from tradelint.models.tasks.task_model import task_analysis
 
@@ -68,6 +69,34 @@ class TaskReplacedWhileRunning(Rule):
                     self.push_task = asyncio.create_task(self.api.listen())   # reported
                     return await self._update(False)
                 raise
+    ```
+
+    The task need not loop when the class cancels the slot elsewhere (`self._reply.cancel()` on
+    an interruption or at shutdown): that cancel says the task may still run when the class wants
+    it stopped. Reported when a repeating loop runs the store again (a `while` or `async for` of
+    another method that calls the storing method at each turn, or a `for` around the store) and
+    nothing on that loop's path reads the slot, or when the storing method is the handler the
+    class gives to several objects in a loop. Not when the store is guarded by the old task,
+    follows its cancel, is awaited by the storing method, or sits under a flag that the storing
+    method or the task sets (`if self._busy: return`), nor in a retry loop left once it succeeds
+    or a loop that sleeps between stores (a fixed period gives the old task time to end)
+    (bolna-ai/bolna `2a4a2a01`: a second answer task beside the first after each transcript).
+    ```python
+    class Agent:
+        async def _on_transcript(self, text):
+            self._reply = asyncio.create_task(self._answer(text))   # reported
+
+        async def interrupt(self):
+            if self._reply is not None:
+                self._reply.cancel()
+
+        async def listen(self):
+            while True:
+                message = await self._queue.get()
+                if message == "interrupt":
+                    await self.interrupt()
+                else:
+                    await self._on_transcript(message)
     ```
 
     ## Why is this bad?
@@ -152,7 +181,10 @@ class TaskReplacedWhileRunning(Rule):
         module = ctx.module
         # A task that nothing ends at all is TRD303's, whose fix cancels the old one too.
         never_ended = {(s.cls, s.name) for s in analysis.sites if s.problem in ("self", "self_elements")}
-        for site in replaced_sites(module, lambda call: analysis.creator_label(call, module) is not None):
+        is_task = lambda call: analysis.creator_label(call, module) is not None  # noqa: E731
+        reported: set[int] = set()
+        for site in replaced_sites(module, is_task):
+            reported.add(id(site.statement))
             if (site.cls, site.name) in never_ended:
                 continue
             receiver = self_name(site.function)
@@ -171,4 +203,15 @@ class TaskReplacedWhileRunning(Rule):
                 fix,
                 fit_help("it runs `{loop}()`, which loops until cancelled; {again}", loop=site.loop, again=site.again),
             )
-
+        for lost in lost_handle_sites(module, is_task):
+            if id(lost.statement) in reported or (lost.cls, lost.name) in never_ended:
+                continue
+            yield Report(
+                lost.statement,
+                fit(
+                    "`self.{name}` is stored over a task that may still run; `{ender}()` cancels only the new one",
+                    name=lost.name, ender=lost.ender,
+                ),
+                None,
+                fit_help("{again}; cancel the old task (or skip the store while it runs) first", again=lost.again),
+            )
