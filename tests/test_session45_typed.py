@@ -228,3 +228,42 @@ def test_twins_give_nothing(tmp_path: Path) -> None:
     first-party class's plain ``def close``, a subclass redefining it, a base of another class
     first in the order); kept, scheduled, gathered, returned; a union of two types."""
     assert source_findings(tmp_path, TWINS, "TRD205") == []
+
+
+PARTS = """\
+import aiohttp
+
+
+class Api:
+    session: aiohttp.ClientSession
+
+    def __init__(self, make):
+        self.session = make()
+
+
+class Bot:
+    def __init__(self, api: Api):
+        self.api = api
+
+    async def stop(self) -> None:
+        self.api.session.close()
+
+
+async def stop(api: Api) -> None:
+    api.session.close()
+    await api.session.close()
+
+
+async def swapped(api: Api, other) -> None:
+    api.session = other
+    api.session.close()
+"""
+
+
+def test_an_attribute_declared_by_a_proven_class(tmp_path: Path) -> None:
+    """``api.session`` of a parameter ``api: Api``, ``self.api.session`` of ``self.api`` stored
+    from such a parameter: the session is declared in ``Api``. Not once the function stores it."""
+    assert source_findings(tmp_path, PARTS, "TRD205") == [
+        f"16:9 {_never('self.api.session.close')}",
+        f"20:5 {_never('api.session.close')}",
+    ]

@@ -13,13 +13,20 @@ redefining the method), or a first-party class whose release is an undecorated `
 Not a receiver bound in the same function (a parameter or a local re-bound before the call, a
 ``self.x`` stored there without the annotation): the annotation may no longer say what it holds.
 Only a bare statement: a call whose coroutine is returned, stored, passed or handed to a
-scheduler is not this rule's."""
+scheduler is not this rule's.
+
+What the attribute holds is not reported where it is made (TRD202, as ``unawaited_attribute``
+does for a first-party constructor): an annotation says what type a store keeps, not that the
+call made it for this owner (``self._session = async_get_clientsession(hass)`` keeps a shared
+session, whose fix drops the close), and an attribute a property returns (faust's
+``http_client``) may be ended by whoever gets it."""
 
 from __future__ import annotations
 
 import ast
 from typing import TYPE_CHECKING
 
+from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import class_and_bases, resolve_class_node, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES, class_method, parse_expression, walk
@@ -77,13 +84,16 @@ def _declared(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionD
     none does, or when the function binds it otherwise."""
     if isinstance(receiver, ast.Name):
         return _declared_name(module, function, receiver.id)
-    if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name):
-        cls = module.parent(function)
-        if not isinstance(cls, ast.ClassDef) or receiver.value.id != _self_name(function):
-            return []
+    if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, (ast.Name, ast.Attribute)):
         if _stored_plainly(module, function, receiver):
             return []
-        return _declared_attribute(module, cls, receiver.attr)
+        cls = module.parent(function)
+        if isinstance(cls, ast.ClassDef) and isinstance(receiver.value, ast.Name) and receiver.value.id == _self_name(function):
+            return _declared_attribute(module, cls, receiver.attr)
+        # ``bot.session`` of a parameter ``bot: Bot``, ``self.api.session``: an attribute of an
+        # object of a proven first-party class, declared in that class.
+        owner = receiver_class(module, function, receiver.value)
+        return _declared_attribute(*owner, receiver.attr) if owner is not None else []
     if isinstance(receiver, ast.Call) and not receiver.args and not receiver.keywords:
         returns = _callee(module, function, receiver.func)
         return [returns] if returns is not None else []
