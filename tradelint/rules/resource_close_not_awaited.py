@@ -9,6 +9,7 @@ from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
+from tradelint.models.resources.typed_release import typed_unawaited_releases
 from tradelint.models.resources.unawaited_release import awaited_elsewhere, unawaited_releases_of
 
 
@@ -41,6 +42,25 @@ class ResourceCloseNotAwaited(Rule):
     elsewhere (`await self._link.disconnect()` in `stop()`, the bare `self._link.disconnect()` in
     `restart()`; a local's in the same function, a module global's in the module): the awaited
     call shows the method returns an awaitable, so the bare one runs nothing.
+
+    A receiver whose type an annotation declares alike, however it was made: a parameter
+    (`async def stop(s: aiohttp.ClientSession): s.close()`), `self._http` declared
+    `_http: Optional[ClientSession]` in the class body or `self._http: ClientSession | None` in a
+    method, a property or function annotated `-> httpx.AsyncClient` (`self.http.close()`,
+    `make_client().aclose()`), an annotated module global or local, where the type is a library
+    resource type whose release its library makes a coroutine function, a first-party class
+    deriving from one (`class HttpClientT(ClientSession)`), or a first-party class whose release
+    is an `async def`. Not when the function binds the receiver itself (`s = requests.Session()`,
+    `self._http = Other()`), nor for a type whose release is a plain function (`requests.Session`).
+
+    ```python
+    class App:
+        _http_client: HttpClientT = None  # class HttpClientT(aiohttp.ClientSession)
+
+        async def on_stop(self):
+            if self._http_client:
+                self._http_client.close()  # TRD205
+    ```
 
     A resource released through one of its parts alike: `bot.session.close()` of an aiogram 3
     `Bot`, `client.aio.aclose()` of a google-genai `Client`, `api.session.close()` of a
@@ -109,7 +129,7 @@ class ResourceCloseNotAwaited(Rule):
         releases = [
             (release, fit_help("`{owner}{method}()` is a coroutine function: the call only creates a coroutine",
                                owner=f"{release.owner}." if release.owner else "", method=release.method))
-            for release in unawaited_releases_of(ctx)
+            for release in (*unawaited_releases_of(ctx), *typed_unawaited_releases(ctx))
         ] + [
             (release, fit_help("`{spelled}()` is awaited elsewhere: it returns an awaitable, and this call only creates it",
                                spelled=release.spelled))

@@ -84,6 +84,13 @@ def library_packages() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def coroutine_release_names() -> frozenset[str]:
+    """The names of the table's releases that are coroutine functions (``close``, ``aclose``,
+    ``dispose``): a method of another name releases no library resource of the table."""
+    return frozenset(entry["close"] for entry in _document()["types"].values() if entry["awaited"])
+
+
+@lru_cache(maxsize=1)
 def library_trigger_words() -> tuple[str, ...]:
     """What a module that makes a library resource of the table must contain: the import of its
     package (``qualify`` resolves nothing else), for the rules' ``trigger_words``: ``import P``,
