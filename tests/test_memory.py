@@ -425,8 +425,8 @@ def test_the_shared_library_project_stays_within_the_budget(monkeypatch: pytest.
 def test_a_run_is_bounded_by_what_its_trees_would_cost_not_by_its_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
     """A tree of many small generated modules costs more per byte than real code: 12,500 files
     and 11.2 MiB kept 880 MB when the decision counted bytes alone (under 3 budgets of 4 MiB). The
-    limit is the same 12 MiB of source-equivalent under the default budget of 3 MiB."""
-    monkeypatch.setattr(context, "MODULE_BUDGET", 3 * 2**20)
+    limit is the same 12 MiB of source-equivalent under the default budget of 2.25 MiB."""
+    monkeypatch.setattr(context, "MODULE_BUDGET", 9 * 2**20 // 4)
     mib = 2**20
     assert workers.bounded_run(int(11.2 * mib), 12_500)  # the synthetic monorepo: bounded now
     assert not workers.bounded_run(int(9.2 * mib), 619)  # five application packages: kept, faster

@@ -27,6 +27,8 @@ from typing import Any, Callable, Iterator, MutableMapping
 
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.heap import return_free_memory
+from tradelint.facts.budget import MODULE_BUDGET as MODULE_BUDGET
+from tradelint.facts.budget import SUMMARY_LIMIT as SUMMARY_LIMIT
 from tradelint.facts.module_paths import drop_oldest as _drop_oldest
 from tradelint.facts.module_paths import module_name_under as module_name_under
 from tradelint.facts.module_paths import packaging_root as _packaging_root
@@ -195,25 +197,6 @@ def uncast(module: ModuleInfo, value: ast.expr) -> ast.expr:
         value = inner.args[1]
 
 
-# Source kept parsed between two files, for cross-module lookups, in characters (or bytes) of
-# source: the trees and indexes take about 35 times that. A run that parses more forgets the
-# least recently used modules, and every memo built on them, between two files (never during one,
-# so that one file's analyses see one tree per module). 3 MiB of source is a whole package of
-# most projects; the corpus's largest module alone is 2.8 MiB (telethon's generated types). 4 MiB
-# took the whole-corpus check (``--no-cache --jobs 1``) to a 324 MB peak, 3 MiB to 267 MB, for the
-# same CPU within the noise (46.1 against 45.1 s, session 12).
-MODULE_BUDGET = 3 * 2**20
-# For benchmarks and stress runs: findings must not depend on it, only time and memory.
-if os.environ.get("TRADELINT_MODULE_BUDGET", "").isdigit():
-    MODULE_BUDGET = int(os.environ["TRADELINT_MODULE_BUDGET"])
-# Modules whose plain-data facts (summaries, where each file's module is, lasting verdicts) a
-# bounded project keeps outside the budget. Each costs 2.5 to 4 KB (a summary is about 1 % of
-# its tree), so a run over tens of thousands of files would grow with their number (4.5 KB per
-# file on a generated monorepo: +170 MB from 12,500 to 50,000 files): past this many, the oldest
-# half is forgotten between two files, and asked again, a summary is read again from its tree
-# (parsed again if it is not kept). 8,192 summaries are about 30 MB; a project of fewer modules
-# (the 5,796-file corpus) forgets none.
-SUMMARY_LIMIT = 8192
 
 
 class Project:
@@ -571,6 +554,8 @@ class Project:
         self._keep(path, None)
         try:
             source: str | bytes = self.overlay[path] if path in self.overlay else read_source_bytes(path)
+            if self.freeze_parsed:  # the young garbage first, not frozen with the tree (see below)
+                gc.collect(0)
             tree = parse_module(source, filename=str(path))
         except (UnreadableFile, SyntaxError, ValueError, RecursionError, MemoryError):
             return None
@@ -590,6 +575,9 @@ class Project:
         if self.parsed_ahead is not None:
             self.parsed_ahead.append(path)
         if self.freeze_parsed:
+            # Frozen, it is never walked by a collection; nor is what is young now (this file's
+            # analyses so far): the cyclic garbage among them was collected before the parse, or a
+            # recursive closure holding a class's methods would keep their nodes past their tree.
             info.index  # noqa: B018 (what every question about it reads first)
             gc.freeze()
         return info

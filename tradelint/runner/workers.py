@@ -81,10 +81,10 @@ def nearest_free(taken: Sequence[int], at: int) -> int:
 # smaller one keeps every tree, which is faster: bounding frees each tree after its file, makes a
 # young collection per file and parses again what it forgot (1.45x the CPU of keeping everything
 # on 7 application packages, 20 MiB of source: 6.6 s against 9.6 s, for 309 MB instead of 691 MB
-# of peak memory). With the default budget (3 MiB) the limit is 12 MiB of source-equivalent (below),
-# as it was with the 4 MiB budget of before.
+# of peak memory). With the default budget (2.25 MiB) the limit is 12 MiB of source-equivalent
+# (below), as it was with the 4 and 3 MiB budgets of before.
 # ``--fix`` follows the same decision (``fix/fixer.py``).
-BOUNDED_RUN_FACTOR = 4
+BOUNDED_RUN_FACTOR = 16 / 3
 
 
 # What keeping a run's every tree costs is not its source bytes alone. Fitted on three runs that
