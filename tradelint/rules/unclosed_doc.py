@@ -20,8 +20,8 @@ errors (not in a test or a script's `main()`), and unless a `try` around that `a
 it (a `return` of it alike: its caller gets the error, not the resource; a handler of some
 errors only, `except asyncio.TimeoutError`, leaves the others; for a client that opens on
 first use, from that first use on, which is itself such an `await`: a call of one of its methods,
-`await connection.connect()`, or a call it is lent to, `await resolve(fs, uri)`, may open what it
-holds and then fail, mosquito/aiormq `dc4efec6`, meridianlabs-ai/inspect_scout `4acfaba4`); kept where Home Assistant
+`await connection.connect()`, a call it is lent to, `await resolve(fs, uri)`, or a method of what it
+was lent to, `api = Api(client); await api.login()`, may open what it holds and then fail, mosquito/aiormq `dc4efec6`, meridianlabs-ai/inspect_scout `4acfaba4`); kept where Home Assistant
 holds it by an integration's setup that raises after (`raise ConfigEntryNotReady`) without
 closing it (a failed setup is never unloaded); a module global
 (`global SESSION; SESSION = ClientSession()`) that no code of the module closes; a resource a

@@ -17,7 +17,7 @@ from tradelint.facts.handlers import catches_every_error, goes_on
 from tradelint.facts.holders import raised_after_keep
 from tradelint.facts.syntax import walk
 from tradelint.facts.awaited_uses import awaited_through
-from tradelint.facts.uses import misses_cancellation, name_loads, sequential
+from tradelint.facts.uses import bound_once, misses_cancellation, name_loads, sequential
 from tradelint.models.resources.proofs import exits_before
 from tradelint.models.resources.resource_types import Creation, Problem
 
@@ -62,7 +62,8 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
     if any(isinstance(n, ast.Attribute) and n.attr in enders and isinstance(n.value, ast.Name) and n.value.id == c.name
            and start < n.lineno < end.lineno for n in nodes) or any(start < getattr(n, "lineno", 0) < end.lineno for n in closes):
         return None
-    used = [n for n in nodes if isinstance(n, ast.Name) and n.id == c.name and (awaited_through(module, n) or _lent_awaited(module, n))]
+    users = {c.name, *_lent_to(function, c.name)}
+    used = [n for n in nodes if isinstance(n, ast.Name) and n.id in users and (awaited_through(module, n) or _lent_awaited(module, n))]
     for node in nodes:
         if not isinstance(node, ast.Await) or not start < node.lineno < end.lineno:
             continue
@@ -76,6 +77,29 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
             continue
         return node
     return None
+
+
+def _lent_to(function: ast.AST, name: str) -> set[str]:
+    """The locals bound once to a construction given ``name`` (or given one of them, at any depth):
+    ``api = ApiClient(http_client=client)``, ``coordinator = Coordinator(hass, api)``. An awaited
+    use of one (``await api.test_connection()``, ``await coordinator.async_config_entry_first_refresh()``)
+    may use what it was given: for a lazy resource, that opens it as its own awaited use would."""
+    lenders, found = {name}, set()
+    changed = True
+    while changed:
+        changed = False
+        for node in walk(function):
+            if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+                continue
+            holder = node.targets[0].id
+            value = node.value.value if isinstance(node.value, ast.Await) else node.value
+            if holder in lenders or not isinstance(value, ast.Call) or bound_once(function, holder) is not node.value:
+                continue
+            if any(isinstance(a, ast.Name) and a.id in lenders for a in (*value.args, *(k.value for k in value.keywords))):
+                lenders.add(holder)
+                found.add(holder)
+                changed = True
+    return found
 
 
 def _lent_awaited(module: ModuleInfo, name: ast.Name) -> bool:
