@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Callable
 
 from tradelint.facts.syntax import class_methods
 from tradelint.facts.uses import methods_reached, self_calls, self_name
+from tradelint.models.tasks.replaced import single_stores
 
 if TYPE_CHECKING:
     from tradelint.facts.context import ModuleInfo
@@ -55,15 +56,7 @@ class LostSite:
 
 def lost_handle_sites(module: ModuleInfo, is_task: Callable[[ast.Call], bool]) -> list[LostSite]:
     """The stores of a task over one the class may still cancel through the slot, in source order."""
-    found: list[LostSite] = []
-    for call in module.index.calls:
-        statement = module.parent(call)
-        if not (isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1):
-            continue
-        site = _site(module, call, statement, is_task)
-        if site is not None:
-            found.append(site)
-    return found
+    return [site for call, statement in single_stores(module) if (site := _site(module, call, statement, is_task)) is not None]
 
 
 def _site(

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from tradelint.facts.syntax import FUNCTION_NODES, class_method
 from tradelint.facts.uses import endless_loop, methods_reached, self_calls, self_name
@@ -51,15 +51,16 @@ class ReplacedSite:
 
 def replaced_sites(module: ModuleInfo, is_task: Callable[[ast.Call], bool]) -> list[ReplacedSite]:
     """The stores of a looping task over a running one, in source order."""
-    found: list[ReplacedSite] = []
+    return [site for call, statement in single_stores(module) if (site := _site(module, call, statement, is_task)) is not None]
+
+
+def single_stores(module: ModuleInfo) -> Iterator[tuple[ast.Call, ast.Assign]]:
+    """Each call the module makes whose value one assignment stores (``self._task = create_task(...)``),
+    in source order: where a task may be stored over another."""
     for call in module.index.calls:
         statement = module.parent(call)
-        if not (isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1):
-            continue
-        site = _site(module, call, statement, is_task)
-        if site is not None:
-            found.append(site)
-    return found
+        if isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1:
+            yield call, statement
 
 
 def _site(
