@@ -231,3 +231,46 @@ def test_handler_given_to_several_objects_to_run_once_gives_nothing(tmp_path: Pa
         "REGISTER", "for database in self._databases:\n            database.call_soon(self._on_state_change)"
     )
     assert _check(tmp_path, source) == []
+
+
+RECONNECTING = """\
+import asyncio
+
+
+class Socket:
+    def __init__(self):
+        self._closing = False
+        self._beat = None
+
+    async def _heartbeat(self):
+        while True:
+            await asyncio.sleep(25)
+
+    async def _read(self):
+        await asyncio.sleep(1)
+
+    async def run(self):
+        while not self._closing:
+            try:
+                self._beat = asyncio.create_task(self._heartbeat())
+                await self._read()
+            except Exception:
+                pass
+            finally:
+                FINALLY
+
+    async def stop(self):
+        self._closing = True
+        if self._beat:
+            self._beat.cancel()
+"""
+
+
+def test_store_whose_finally_cancels_the_old_task_at_each_turn_gives_nothing(tmp_path: Path) -> None:
+    # (review of s45-tasks: ha-termoweb's reconnecting socket) the ``finally`` of the ``try``
+    # around the store runs at each turn before the next store, and cancels the slot's task.
+    finally_cancels = "if self._beat:\n                    self._beat.cancel()\n                    self._beat = None"
+    assert _check(tmp_path, RECONNECTING.replace("FINALLY", finally_cancels)) == []
+    assert _check(tmp_path, RECONNECTING.replace("FINALLY", "pass")) == [
+        "19:17 TRD305 `self._beat` is stored over a task that may still run; `stop()` cancels only the new one"
+    ]

@@ -359,6 +359,8 @@ def _path_reads(
         for block in _blocks(ancestor):
             if any(stmt is child for stmt in block):
                 parts.extend(s for s in block if s is not child)
+        if isinstance(ancestor, TRIES) and not any(stmt is child for stmt in ancestor.finalbody):
+            parts.extend(ancestor.finalbody)  # it runs after the store, whatever the turn does
         if isinstance(ancestor, ast.stmt) and not _blocks(ancestor):
             parts.append(ancestor)  # the statement holding the call: its other parts run too
         child = ancestor
@@ -375,6 +377,7 @@ def _path_reads(
 
 
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+TRIES = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
 
 
 def _sleeps(part: ast.AST) -> bool:
