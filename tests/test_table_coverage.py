@@ -1,0 +1,107 @@
+"""benchmarks/table_coverage.py: which imports of a folder are third-party, and which of those the
+library resource table covers (a table key under the module) or read (a source distribution)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import load_benchmark
+
+COVERAGE = load_benchmark("table_coverage")
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+APP = {
+    # first-party: the package itself, a sibling script, a folder holding Python files lower down
+    "app/__init__.py": "",
+    "app/main.py": (
+        "import asyncio, json\n"                       # stdlib
+        "import os.path\n"                             # stdlib, dotted
+        "from . import helpers\n"                      # relative
+        "from .helpers import x\n"                     # relative
+        "from app.helpers import y\n"                  # first-party package
+        "import helpers\n"                             # a sibling module, first-party
+        "import plugins.loader\n"                      # a folder of Python files, first-party
+        "import aiohttp\n"                             # third-party, covered and read
+        "from aiohttp.web import Application\n"        # the same module again: one per file
+        "from paho.mqtt import client\n"               # third-party, read only by its name
+        "import huawei_solar.modbus as hs\n"           # third-party, neither
+        "import asynchat, distutils.core\n"            # removed from stdlib since 3.11: still stdlib
+        "def f():\n"
+        "    import huawei_solar\n"                    # nested: counted, once per file
+        "try:\n"
+        "    import ujson\n"                           # under try: counted
+        "except ImportError:\n"
+        "    import json as ujson\n"
+    ),
+    "app/helpers.py": "import aiohttp\nimport __main__\nfrom __future__ import annotations\n",
+    "tools/plugins/loader.py": "import yaml\n",
+    "broken.py": "def (:\n",
+    ".venv/lib/site.py": "import shouldnotcount\n",
+}
+
+TABLE = {
+    "sources": ["aiohttp-3.9.1", "paho-mqtt-2.1.0", "PyYAML-6.0"],
+    "types": {"aiohttp.ClientSession": {}},
+    "makers": {},
+    "returns": {},
+    "versions": {},
+}
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Path:
+    write(tmp_path / "app1", APP)
+    (tmp_path / "table.json").write_text(json.dumps(TABLE), encoding="utf-8")
+    return tmp_path
+
+
+def test_third_party_classification(app: Path) -> None:
+    counts, files, unparsed = COVERAGE.third_party(app / "app1")
+    assert dict(counts) == {"aiohttp": 2, "paho": 1, "huawei_solar": 1, "ujson": 1, "yaml": 1}
+    assert (files, unparsed) == (5, 1)
+
+
+def test_table_covered_and_read(app: Path) -> None:
+    table = COVERAGE.Table(app / "table.json", [])
+    assert [table.covered(m) for m in ("aiohttp", "paho", "yaml", "huawei_solar")] == [True, False, False, False]
+    # "paho" is not the distribution "paho-mqtt"; "yaml" is PyYAML's module, known by name only
+    # through --libsrc.
+    assert [table.read(m) for m in ("aiohttp", "paho", "yaml", "huawei_solar")] == [True, False, False, False]
+    assert table.read("paho_mqtt")
+    libsrc = app / "libsrc"
+    write(libsrc, {"PyYAML-6.0/yaml/__init__.py": "", "paho-mqtt-2.1.0/paho/mqtt/client.py": "",
+                   "other-1.0/huawei_solar/__init__.py": ""})
+    table = COVERAGE.Table(app / "table.json", [libsrc])
+    assert [table.read(m) for m in ("aiohttp", "paho", "yaml", "huawei_solar")] == [True, True, True, False]
+
+
+def test_markdown_output(app: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert COVERAGE.main([str(app / "app1"), "--table", str(app / "table.json")]) == 0
+    assert capsys.readouterr().out == (
+        "| module | files | users | covered | read |\n"
+        "| --- | ---: | ---: | --- | --- |\n"
+        "| aiohttp | 2 | 1 | yes | yes |\n"
+        "| huawei_solar | 1 | 1 | no | no |\n"
+        "| paho | 1 | 1 | no | no |\n"
+        "| ujson | 1 | 1 | no | no |\n"
+        "| yaml | 1 | 1 | no | no |\n"
+        "\n"
+        "modules: 5; covered (a table key): 1 (20.0%), files-weighted 33.3%; "
+        "read by the generator: 1 (20.0%), files-weighted 33.3%\n"
+    )
+
+
+def test_entry_scope() -> None:
+    line = "o/n 0123abc pkg/a.py:3:TRD2 scope=pkg,lib  # comment scope=no"
+    assert COVERAGE.entry_scope(line) == ("o/n", "0123abc", ["pkg", "lib"])
+    assert COVERAGE.entry_scope("o/n c x/a.py:3:TRD2 top.py:4:TRD3") == ("o/n", "c", [".", "x"])
