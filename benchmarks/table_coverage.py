@@ -193,9 +193,9 @@ def render(counts: Counter[str], users: dict[str, set[str]], table: Table, unit:
     read = [m for m in counts if table.read(m)]
     lines += [
         "",
-        f"modules: {len(counts)}; covered (a table key): {len(covered)} ({len(covered) / max(len(counts), 1):.1%}), "
-        f"{unit}-weighted {sum(counts[m] for m in covered) / total:.1%}; read by the generator: {len(read)} "
-        f"({len(read) / max(len(counts), 1):.1%}), {unit}-weighted {sum(counts[m] for m in read) / total:.1%}",
+        (f"modules: {len(counts)}; covered (a table key): {len(covered)} ({len(covered) / max(len(counts), 1):.1%}), "
+         f"{unit}-weighted {sum(counts[m] for m in covered) / total:.1%}; read by the generator: {len(read)} "
+         f"({len(read) / max(len(counts), 1):.1%}), {unit}-weighted {sum(counts[m] for m in read) / total:.1%}"),
     ]
     return "\n".join(lines)
 
