@@ -29,6 +29,10 @@ Usage::
 
     python benchmarks/table_coverage.py /work/cache/apps/*  [--libsrc /work/cache/libsrc_all ...]
     python benchmarks/table_coverage.py --entries /tmp/entries --mirrors /work/.mirror
+
+``--ranks LISTING`` adds whether a distribution named as the module is ranked in a registry
+listing (``name<TAB>...<TAB>rank...``, e.g. PyPI's 15,000 most downloaded): how much of what is
+neither covered nor read a population "the N most downloaded" would have read.
 """
 
 from __future__ import annotations
@@ -132,6 +136,23 @@ class Table:
         return normalise(module) in self.dists or module in self.read_tops
 
 
+def ranked_names(path: Path) -> set[str]:
+    """The normalised names of a registry listing (a TSV whose header names ``name`` and a
+    ``rank...`` column) that have a rank: e.g. PyPI's 15,000 most downloaded projects."""
+    with path.open(encoding="utf-8") as listing:
+        header = listing.readline().rstrip("\n").split("\t")
+        rank = next(i for i, column in enumerate(header) if column.startswith("rank"))
+        return {normalise(cells[0]) for cells in (line.rstrip("\n").split("\t") for line in listing)
+                if len(cells) > rank and cells[rank]}
+
+
+def popular(module: str, ranked: set[str]) -> bool:
+    """A ranked distribution is named as the module is (or ``python-``/``py`` + it): a guess, as
+    ``yaml`` (PyYAML) or ``cv2`` (opencv-python) show."""
+    name = normalise(module)
+    return any(c in ranked for c in (name, f"python_{name}", f"py{name}", f"{name}_python"))
+
+
 def git(git_dir: Path, *args: str, data: bytes | None = None) -> bytes:
     return subprocess.run(["git", f"--git-dir={git_dir}", *args], input=data, capture_output=True,
                           check=True).stdout
@@ -182,12 +203,17 @@ def git_dir_of(mirrors: Path, repo: str) -> Path:
     return git_dir / ".git" if (git_dir / ".git").is_dir() else git_dir
 
 
-def render(counts: Counter[str], users: dict[str, set[str]], table: Table, unit: str, top: int) -> str:
+def render(counts: Counter[str], users: dict[str, set[str]], table: Table, unit: str, top: int,
+           ranked: set[str] | None = None) -> str:
     rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    lines = [f"| module | {unit} | users | covered | read |", "| --- | ---: | ---: | --- | --- |"]
+    extra = (" ranked |", " --- |") if ranked is not None else ("", "")
+    lines = [f"| module | {unit} | users | covered | read |{extra[0]}", f"| --- | ---: | ---: | --- | --- |{extra[1]}"]
     for module, n in rows[:top] if top else rows:
-        lines.append(f"| {module} | {n} | {len(users[module])} | {'yes' if table.covered(module) else 'no'} | "
-                     f"{'yes' if table.read(module) else 'no'} |")
+        line = (f"| {module} | {n} | {len(users[module])} | {'yes' if table.covered(module) else 'no'} | "
+                f"{'yes' if table.read(module) else 'no'} |")
+        if ranked is not None:
+            line += f" {'yes' if popular(module, ranked) else 'no'} |"
+        lines.append(line)
     total = sum(counts.values()) or 1
     covered = [m for m in counts if table.covered(m)]
     read = [m for m in counts if table.read(m)]
@@ -197,6 +223,12 @@ def render(counts: Counter[str], users: dict[str, set[str]], table: Table, unit:
          f"{unit}-weighted {sum(counts[m] for m in covered) / total:.1%}; read by the generator: {len(read)} "
          f"({len(read) / max(len(counts), 1):.1%}), {unit}-weighted {sum(counts[m] for m in read) / total:.1%}"),
     ]
+    if ranked is not None:
+        unread = [m for m in counts if not table.read(m) and not table.covered(m)]
+        hit = [m for m in unread if popular(m, ranked)]
+        lines.append(f"neither covered nor read: {len(unread)} modules, {sum(counts[m] for m in unread)} {unit}; "
+                     f"of them named as a ranked distribution: {len(hit)} ({len(hit) / max(len(unread), 1):.1%}), "
+                     f"{unit}-weighted {sum(counts[m] for m in hit) / max(sum(counts[m] for m in unread), 1):.1%}")
     return "\n".join(lines)
 
 
@@ -209,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--entries", type=Path, help="folder of one-line manifests e*.txt (count per entry)")
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--top", type=int, default=0, help="rows to print (0: all)")
+    parser.add_argument("--ranks", type=Path, help="a registry listing (TSV: name, ..., rank...): add a 'ranked' column")
     parser.add_argument("--json", type=Path, help="write {module: [users...]} here")
     args = parser.parse_args(argv)
     table = Table(args.table, args.libsrc)
@@ -238,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             counts.update(found)
             for module in found:
                 users.setdefault(module, set()).add(folder.name)
-    print(render(counts, users, table, unit, args.top))
+    print(render(counts, users, table, unit, args.top, ranked_names(args.ranks) if args.ranks else None))
     if args.json:
         args.json.write_text(json.dumps({m: sorted(u) for m, u in sorted(users.items())}, indent=1) + "\n",
                              encoding="utf-8")

@@ -105,3 +105,15 @@ def test_entry_scope() -> None:
     line = "o/n 0123abc pkg/a.py:3:TRD2 scope=pkg,lib  # comment scope=no"
     assert COVERAGE.entry_scope(line) == ("o/n", "0123abc", ["pkg", "lib"])
     assert COVERAGE.entry_scope("o/n c x/a.py:3:TRD2 top.py:4:TRD3") == ("o/n", "c", [".", "x"])
+
+
+def test_ranked_column(app: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (app / "ranks.tsv").write_text("name\tversion\trank_among_most_downloaded\nujson\t5\t12\nPyYAML\t6\t3\n"
+                                   "huawei-solar\t3\t\npython-paho\t1\t40\n", encoding="utf-8")
+    assert COVERAGE.ranked_names(app / "ranks.tsv") == {"ujson", "pyyaml", "python_paho"}
+    assert COVERAGE.main([str(app / "app1"), "--table", str(app / "table.json"), "--ranks", str(app / "ranks.tsv")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[2] == "| aiohttp | 2 | 1 | yes | yes | no |"
+    assert out[4] == "| paho | 1 | 1 | no | no | yes |"
+    assert out[-1] == ("neither covered nor read: 4 modules, 4 files; of them named as a ranked distribution: "
+                       "3 (75.0%), files-weighted 75.0%")
