@@ -4,6 +4,7 @@ library resource table covers (a table key under the module) or read (a source d
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,30 @@ def test_ranked_column(app: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert out[4] == "| paho | 1 | 1 | no | no | yes |"
     assert out[-1] == ("neither covered nor read: 4 modules, 4 files; of them named as a ranked distribution: "
                        "3 (75.0%), files-weighted 75.0%")
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=repo, check=True,
+                          capture_output=True, text=True).stdout
+
+
+def test_entries_read_at_the_parent(app: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each entry is read at its commit's parent, its scope only; a name first-party elsewhere in
+    the tree (``shared``) is not third-party; a module counts once per entry."""
+    repo = app / "mirrors" / "o+n" / "repo"
+    write(repo, {"svc/a.py": "import aiohttp\nimport shared\n", "svc/b.py": "import aiohttp\nimport redis\n",
+                 "shared/__init__.py": "import notinscope\n"})
+    git(repo, "init", "-q")
+    git(repo, "commit", "-qm", "a", "--allow-empty")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "b")
+    write(repo, {"svc/b.py": "import aiohttp\n"})
+    git(repo, "commit", "-qam", "fix")
+    fix = git(repo, "rev-parse", "HEAD").strip()
+    entries = app / "entries"
+    write(entries, {"e001.txt": f"o/n {fix} svc/b.py:2:TRD2 scope=svc\n",
+                    "e002.txt": f"o/n {fix} svc/b.py:2:TRD2\n"})
+    assert COVERAGE.main(["--entries", str(entries), "--mirrors", str(app / "mirrors"),
+                          "--table", str(app / "table.json")]) == 0
+    assert capsys.readouterr().out.splitlines()[2:5] == [
+        "| aiohttp | 2 | 2 | yes | yes |", "| redis | 2 | 2 | no | no |", ""]
