@@ -45,6 +45,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -86,7 +87,9 @@ def local_names(folder: Path, files: Iterable[Path]) -> set[str]:
 def imported_tops(source: str) -> set[str] | None:
     """The first names of the absolute imports of ``source``; None when it does not parse."""
     try:
-        tree = ast.parse(source)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)  # "invalid escape sequence" of old code
+            tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return None
     tops: set[str] = set()
