@@ -14,7 +14,7 @@ import ast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import setup_parameters
-from tradelint.facts.ownership import lineage
+from tradelint.facts.ownership import family_methods, lineage, reached_from
 from tradelint.facts.summaries import definition_of
 
 # The coordinator bases of Home Assistant whose ``__init__`` registers ``async_shutdown``.
@@ -42,16 +42,7 @@ def ended_by_its_entry(module: ModuleInfo, call: ast.Call, release: str) -> bool
     family = lineage(module.project, found[0], facts)
     if not any(kind == "qualified" and name in COORDINATOR_BASES for _, f in family for kind, name in f.bases):
         return False
-    methods: dict[str, frozenset[str]] = {}
-    for _, member in family:  # the nearest definition of each name
-        for name, method in member.methods.items():
-            methods.setdefault(name, method.self_calls)
+    methods = family_methods(family)  # the nearest definition of each name
     if SHUTDOWN not in methods:
         return False  # (the base's own shutdown ends the refresh, not what the subclass holds)
-    reached, todo = {SHUTDOWN}, [SHUTDOWN]
-    while todo:
-        for called in methods.get(todo.pop(), frozenset()):
-            if called in methods and called not in reached:
-                reached.add(called)
-                todo.append(called)
-    return release in reached
+    return release == SHUTDOWN or (release in methods and release in reached_from(methods, SHUTDOWN))

@@ -116,10 +116,10 @@ def runs_at_teardown(family: Family, method: str, handler: bool = False) -> bool
     framework = framework_of(family)
     if framework is None or (method not in framework.stale and not handler):
         return True
-    return method in _reached_from(_methods(family), framework.teardown)
+    return method in reached_from(family_methods(family), framework.teardown)
 
 
-def _reached_from(methods: dict[str, MethodFacts], start: str) -> set[str]:
+def reached_from(methods: dict[str, MethodFacts], start: str) -> set[str]:
     """The names ``start`` calls on ``self``, and those the methods of the family among them call,
     transitively (``start`` itself only if a call comes back to it)."""
     reached: set[str] = set()
@@ -199,7 +199,7 @@ def _by_protocol(module: ModuleSummary, facts: ClassFacts, family: Family) -> Re
     ``async with`` is how it says it must be ended, and that method how to end it without
     (pyaleph's ``IpfsService``, holding clients of a library not in the table). Lazy: an instance
     holds nothing until it is used."""
-    methods = _methods(family)
+    methods = family_methods(family)
     exit_ = methods.get("__aexit__")
     if exit_ is None:
         return None
@@ -226,7 +226,8 @@ def _starts_a_task(family: Family) -> bool:
     )
 
 
-def _methods(family: Family) -> dict[str, MethodFacts]:
+def family_methods(family: Family) -> dict[str, MethodFacts]:
+    """The facts of each method name of the family, from its nearest definition (the class first)."""
     methods: dict[str, MethodFacts] = {}
     for _, facts in family:
         for name, method in facts.methods.items():
@@ -239,7 +240,7 @@ def release_method_of(
 ) -> MethodFacts | None:
     """The method that ends an instance: a configured shutdown name first (in its order), else
     the class's own word for it (``stop_monitoring``, ``close_all``), public before private."""
-    methods = _methods(family)
+    methods = family_methods(family)
     framework = framework_of(family)
     if framework is not None:
         if framework.teardown in methods:
@@ -354,7 +355,7 @@ def _entry_for(
     family: Family, helper: str, configured: tuple[str, ...]
 ) -> MethodFacts | None:
     """The release-like method that ends up calling ``helper`` (itself, when it is one)."""
-    methods = _methods(family)
+    methods = family_methods(family)
     release = release_method_of(family, configured)
     # (``__aexit__(self, exc_type, exc, tb)`` takes what the protocol gives it.)
     candidates = [m for m in methods.values() if is_release_name(m.name) and (not m.required or m.name in DUNDER_RELEASE)]
@@ -363,7 +364,7 @@ def _entry_for(
     # What a creator is told to call: a named method before ``__aexit__``.
     candidates.sort(key=lambda m: m.name in DUNDER_RELEASE)
     for method in candidates:
-        if helper in methods and (helper == method.name or helper in _reached_from(methods, method.name)):
+        if helper in methods and (helper == method.name or helper in reached_from(methods, method.name)):
             return method
     return own_teardown(family, helper)
 
@@ -377,7 +378,7 @@ def own_teardown(family: Family, helper: str) -> MethodFacts | None:
     """A class whose teardown has a name of its own (``finish()``, called by its owner's
     ``shutdown()``): the public method that releases what the class acquired, needs no argument
     and acquires nothing again (``reconnect()`` closes and re-opens: not a teardown)."""
-    method = _methods(family).get(helper)
+    method = family_methods(family).get(helper)
     if method is None or method.name.startswith(("_", "test")) or method.required or method.name in DUNDER_RELEASE:
         return None  # a test method that stops what it made is no teardown
     if any(a.method == method.name for _, f in family for a in f.acquisitions):
