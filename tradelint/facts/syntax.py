@@ -79,6 +79,16 @@ def class_methods(cls: ast.ClassDef) -> dict[str, ast.FunctionDef | ast.AsyncFun
     return found
 
 
+def instance_parameter(function: ast.AST) -> str | None:
+    """The first parameter of a method that receives its instance: None for a static or class
+    method (decorated by bare name) and for anything but a function with a parameter."""
+    if not isinstance(function, FUNCTION_NODES) or not function.args.args:
+        return None
+    if any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in function.decorator_list):
+        return None
+    return function.args.args[0].arg
+
+
 def class_method(
     cls: ast.ClassDef, name: str, kind: type[ast.FunctionDef] | type[ast.AsyncFunctionDef] | None = None
 ) -> ast.FunctionDef | ast.AsyncFunctionDef | None:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import class_and_bases, resolve_class_node, resolve_definition
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import FUNCTION_NODES, class_method, parse_expression, walk
+from tradelint.facts.syntax import FUNCTION_NODES, class_method, instance_parameter, parse_expression, walk
 from tradelint.models.resources.library_table import coroutine_release_names
 from tradelint.models.resources.proofs import awaitable_here
 from tradelint.models.resources.resource_model import resource_analysis
@@ -88,7 +88,7 @@ def _declared(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionD
         if _stored_plainly(module, function, receiver):
             return []
         cls = module.parent(function)
-        if isinstance(cls, ast.ClassDef) and isinstance(receiver.value, ast.Name) and receiver.value.id == _self_name(function):
+        if isinstance(cls, ast.ClassDef) and isinstance(receiver.value, ast.Name) and receiver.value.id == instance_parameter(function):
             return _declared_attribute(module, cls, receiver.attr)
         # ``bot.session`` of a parameter ``bot: Bot``, ``self.api.session``: an attribute of an
         # object of a proven first-party class, declared in that class.
@@ -106,7 +106,7 @@ def _declared_name(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunc
     stores = [n for n in walk(function) if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
     if name in params:
         annotation = params[name].annotation
-        method = isinstance(module.parent(function), ast.ClassDef) and name == _self_name(function)
+        method = isinstance(module.parent(function), ast.ClassDef) and name == instance_parameter(function)
         return [(module, annotation)] if annotation is not None and not stores and not method else []
     if stores:
         # A local: declared when every binding is an annotated one (``s: ClientSession = make()``).
@@ -173,7 +173,7 @@ def _declarations(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, list[Decla
             elif isinstance(stmt, FUNCTION_NODES) and class_method(node, stmt.name) is stmt:
                 if _is_property(stmt):
                     properties.setdefault(stmt.name, (home, stmt.returns) if stmt.returns is not None else None)
-                me = _self_name(stmt)
+                me = instance_parameter(stmt)
                 for inner in walk(stmt) if me is not None else ():
                     if (isinstance(inner, ast.AnnAssign) and isinstance(target := inner.target, ast.Attribute)
                             and isinstance(target.value, ast.Name) and target.value.id == me):
@@ -198,7 +198,7 @@ def _callee(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef
     found: tuple[ModuleInfo, ast.stmt] | None = None
     if isinstance(func, ast.Name):
         found = resolve_definition(module, func)
-    elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == _self_name(function):
+    elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == instance_parameter(function):
         cls = module.parent(function)
         if isinstance(cls, ast.ClassDef):
             found = next(((home, m) for home, node in class_and_bases(module, cls) if (m := class_method(node, func.attr)) is not None), None)
@@ -292,12 +292,3 @@ def _type_named(annotation: ast.expr) -> ast.expr | None:
 
 def _is_none(node: ast.expr) -> bool:
     return (isinstance(node, ast.Constant) and node.value is None) or (isinstance(node, ast.Name) and node.id == "None")
-
-
-def _self_name(function: ast.AST) -> str | None:
-    """The first parameter of a method that receives its instance (not a static or class method)."""
-    if not isinstance(function, FUNCTION_NODES) or not function.args.args:
-        return None
-    if any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in function.decorator_list):
-        return None
-    return function.args.args[0].arg

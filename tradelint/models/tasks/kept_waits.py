@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, cast
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.syntax import FUNCTION_NODES, instance_parameter, walk
 from tradelint.facts.uses import INSPECTORS, TRY_NODES, classify
 from tradelint.models.tasks.races import _after, _catches_cancellation, _falls_through
 
@@ -58,7 +58,7 @@ def outliving_a_cancelled_wait(
         return
     if module.enclosing_scope(wait) is not function or not isinstance(module.parent(wait), ast.Await):
         return
-    me = _self_name(function)
+    me = instance_parameter(function)
     place = _waited_place(wait.args[0], me) if me is not None else None
     if me is None or place is None:
         return
@@ -72,7 +72,7 @@ def outliving_a_cancelled_wait(
         return
     methods = [m for m in cls.body if isinstance(m, FUNCTION_NODES)]
     for method in methods:
-        owner = _self_name(method)
+        owner = instance_parameter(method)
         if owner is None:
             continue
         if method is not function and any(_ends(module, node) for node in _place_tasks(method, owner, place)):
@@ -80,17 +80,11 @@ def outliving_a_cancelled_wait(
         if _handed_out(module, method, owner, place.collection):
             return
     for method in methods:
-        owner = _self_name(method)
+        owner = instance_parameter(method)
         if owner is not None:
             yield from _made(module, method, owner, place, label_of)
 
 
-def _self_name(function: ast.AST) -> str | None:
-    if not isinstance(function, FUNCTION_NODES) or not function.args.args:
-        return None
-    if any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in function.decorator_list):
-        return None
-    return function.args.args[0].arg
 
 
 def _is_collection(node: ast.AST, me: str, collection: str | None = None) -> bool:
