@@ -1,0 +1,23 @@
+"""``benchmarks/leak_fixes_r22.txt``, the round-22 blind set of maintainers' leak fixes, is well formed.
+
+The checks are in ``tests/leak_manifests.py``; nothing runs tradelint on the commits (see
+``benchmarks/LEAKFIXES22.md``). Collected blind in session 46; not yet scored, not split.
+"""
+
+from __future__ import annotations
+
+from tests.leak_manifests import Kinds, Round, make_tests
+
+ROUND = Round(
+    22,
+    entries=12,
+    repos=11,
+    sites={"TRD2": 14, "TRD3": 5},
+    commits={"TRD2": 8, "TRD3": 5},
+    mixed=("joyfulhouse/eg4_web_monitor",),
+    apps=(10, 2),
+    kinds=Kinds(ha=6, library=2, other=4),
+    halves=None,
+    others_at_least=59,  # rounds 1 to 21, their halves and the round-4 rename file
+)
+globals().update(make_tests(ROUND))
