@@ -165,3 +165,59 @@ def test_local_coroutine_that_ends_by_itself_is_not_reported(tmp_path: Path) -> 
     finite = LOCAL_LOOP.replace("        while True:\n", "        for _ in range(3):\n")
     files = {"app/__init__.py": "", "app/ws.py": finite}
     assert _check_tree(tmp_path, files) == []
+
+
+# A task on ``self`` whose done callback clears the attribute: the ``self`` form of the
+# set-plus-``discard`` pattern, judged alike. In a class with an end of its own whose task loops
+# until cancelled, the callback ends nothing while it runs, and the end must still end it.
+CLEARED = """\
+import asyncio
+
+
+class Link:
+    def __init__(self, writer):
+        self.writer = writer
+        self.wait_task = None
+
+    async def open(self):
+        self.wait_task = asyncio.create_task(self.pump())
+        self.wait_task.add_done_callback(self.pumped)
+
+    async def pump(self):
+        while True:
+            await asyncio.sleep(1)
+
+    def pumped(self, task):
+        self.wait_task = None
+
+    async def close(self):
+        self.writer.close()
+"""
+
+NEVER_ENDED = "TRD303 `self.wait_task` is never cancelled or awaited; cancel it in `close()`"
+
+
+def test_task_cleared_by_its_done_callback_still_needs_the_end(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/link.py": CLEARED}
+    assert _check_tree(tmp_path, files) == [f"link.py:10:9 {NEVER_ENDED}"]
+
+
+def test_task_cleared_by_its_done_callback_and_cancelled_at_the_end_is_not_reported(tmp_path: Path) -> None:
+    ended = CLEARED.replace(
+        "        self.writer.close()\n",
+        "        if self.wait_task is not None:\n            self.wait_task.cancel()\n        self.writer.close()\n",
+    )
+    files = {"app/__init__.py": "", "app/link.py": ended}
+    assert _check_tree(tmp_path, files) == []
+
+
+def test_one_shot_task_cleared_by_its_done_callback_is_not_reported(tmp_path: Path) -> None:
+    one_shot = CLEARED.replace("        while True:\n            await asyncio.sleep(1)\n", "        await asyncio.sleep(1)\n")
+    files = {"app/__init__.py": "", "app/link.py": one_shot}
+    assert _check_tree(tmp_path, files) == []
+
+
+def test_task_cleared_by_its_done_callback_in_a_class_without_an_end_is_not_reported(tmp_path: Path) -> None:
+    no_end = CLEARED.replace("    async def close(self):\n        self.writer.close()\n", "")
+    files = {"app/__init__.py": "", "app/link.py": no_end}
+    assert _check_tree(tmp_path, files) == []
