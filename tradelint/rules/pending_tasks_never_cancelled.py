@@ -184,7 +184,11 @@ class PendingTasksNeverCancelled(Rule):
     something ends it (a coroutine function of the module, or a method of the caller's class,
     whose own loop has no end of its own: `while True:`, `while self.running:`; for a method
     of an object nothing types, `self.cam.read(ws)`, every method of that name in the project,
-    tests aside: keshavdv/unifi-cam-proxy `7c7d62f4`), or when the
+    tests aside: keshavdv/unifi-cam-proxy `7c7d62f4`), also through a coroutine the function
+    defines itself, or a wrapper whose own frame awaits such a call (`async def process(): await
+    bot._process(stop)`, where `bot` is a local whose class is proven, also from a module-level
+    instance's factory, `bot = await hub.connect(ws)` with `connect() -> Bot`: Genshin-bots/
+    gsuid_core `13f6a0f7`; a `break` only under `if stop.is_set():` is no end of its own), or when the
     pieces wait on each other through a queue, so that one waits forever for what a failed one
     would have put: two of them given the same `asyncio.Queue` the function makes, one given two
     (a pipeline stage between the queue it reads and the one it writes: pulp/pulpcore

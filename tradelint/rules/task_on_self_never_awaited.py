@@ -36,7 +36,9 @@ class TaskOnSelfNeverAwaited(Rule):
     tasks alive) drops only finished tasks, so in an object with an end of its own (`stop()`,
     `close()`, a cog's unload) tasks running one of its methods that loops until cancelled
     (`while True`, `while self._running` with no `break` or `return` of its own, `async for`) still need that; one-shot work kept so
-    until it is done does not. Dropping the attribute (`self._task = None`) after an `await`
+    until it is done does not. A done callback that clears the attribute (`self.t.add_done_callback(
+    self._on_done)`, where `_on_done` sets `self.t = None`) is judged alike: it drops the task once
+    done, and in such a class the end must still end a task that loops until cancelled. Dropping the attribute (`self._task = None`) after an `await`
     ends the task only where that await joins it by other means (a stop that sets an event and
     waits for the worker to signal its end, `await self._closed.wait()`, or a queue's `join()`),
     or where the dropping method is the task's own coroutine (a debounced save that clears its

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import ast
 
+from tradelint.facts.ownership import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.uses import endless_loop, self_name
 
 
 def in_own_done_callback(owner: ast.ClassDef, method: ast.AST | None, attr: str) -> bool:
@@ -31,4 +33,45 @@ def in_own_done_callback(owner: ast.ClassDef, method: ast.AST | None, attr: str)
             and callback.value.id == holder.value.id
         ):
             return True
+    return False
+
+
+# Ends a framework gives an object, beyond the release names: a discord cog's unload, a Home
+# Assistant entity's removal (as ``owned_elements`` reads the set-plus-``discard`` pattern).
+_FRAMEWORK_ENDS = frozenset({"cog_unload", "async_will_remove_from_hass"})
+
+
+def clearing_leaves_running(cls: ast.ClassDef, attr: str) -> bool:
+    """A done callback that clears ``self.<attr>`` drops the task once it is done, and ends none
+    while it runs: the ``self`` form of the set-plus-``discard`` pattern, judged alike. In a class
+    with an end of its own (``close()``, ``stop()``, a cog's unload, an entity's removal) whose
+    task runs one of the class's methods that loops until cancelled (``while True``, ``while
+    self._running`` with no way out of its own, ``async for``), that end must still end it;
+    one-shot work kept so until it is done needs nothing more."""
+    methods = {m.name: m for m in cls.body if isinstance(m, FUNCTION_NODES)}
+    if not any(is_release_name(name) or name in _FRAMEWORK_ENDS for name in methods):
+        return False
+    for method in methods.values():
+        receiver = self_name(method)
+        for node in walk(method):
+            if not (
+                isinstance(node, ast.Assign)
+                and any(
+                    isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == receiver
+                    for t in node.targets
+                )
+                and isinstance(node.value, ast.Call)
+                and node.value.args
+            ):
+                continue
+            coroutine = node.value.args[0]
+            if (
+                isinstance(coroutine, ast.Call)
+                and isinstance(coroutine.func, ast.Attribute)
+                and isinstance(coroutine.func.value, ast.Name)
+                and coroutine.func.value.id == receiver
+                and (target := methods.get(coroutine.func.attr)) is not None
+                and any(endless_loop(n) for n in walk(target))
+            ):
+                return True
     return False

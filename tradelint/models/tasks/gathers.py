@@ -26,6 +26,7 @@ from tradelint.facts.framework_ends import goes_on_after_errors, in_tests
 from tradelint.facts.handlers import goes_on
 from tradelint.facts.syntax import FUNCTION_NODES, SCOPE_NODES, TASK_MAKERS, class_method, last_name, own_nodes, walk
 from tradelint.models.tasks.duck_methods import project_methods
+from tradelint.models.tasks.gather_receivers import called_method
 
 GATHER = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
 _COLLECTIONS = (ast.List, ast.Tuple, ast.Set, ast.ListComp, ast.SetComp, ast.GeneratorExp)
@@ -188,19 +189,29 @@ def _statement_of(module: ModuleInfo, node: ast.AST) -> ast.stmt | None:
     return None
 
 
-def _runs_until_cancelled(module: ModuleInfo, function: ast.AST, value: ast.expr) -> bool:
-    """A call of a coroutine function of the module (or of a method of the caller's class and its
-    bases, on ``self``) whose own frame loops until something outside ends it."""
-    if not isinstance(value, ast.Call):
+def _runs_until_cancelled(module: ModuleInfo, function: ast.AST, value: ast.expr, depth: int = 0) -> bool:
+    """A call of a coroutine function of the module, of the caller's own frame (a local ``async
+    def``) or of a method of the caller's class and its bases, on ``self``, whose own frame loops
+    until something outside ends it, or awaits a call that does (a wrapper that only catches the
+    worker's cancellation: ``async def process(): await bot._process(stop)``, Genshin-bots/
+    gsuid_core ``13f6a0f7``)."""
+    if not isinstance(value, ast.Call) or depth > 2:
         return False
     definition = _definition(module, function, value.func)
-    if definition is None and _untyped_receiver(value.func):
-        # ``self.cam._run(ws)`` on an attribute nothing types: one of the project's methods of
-        # that name runs, and every one of them loops until cancelled.
+    if definition is None and isinstance(value.func, ast.Attribute):
+        definition = called_method(module, function, value.func)
+    if definition is None and _untyped_receiver(module, function, value.func):
+        # ``self.cam._run(ws)`` or ``bot._process()`` on an object nothing types: one of the
+        # project's methods of that name runs, and every one of them loops until cancelled.
         assert isinstance(value.func, ast.Attribute)
         found = project_methods(module, value.func.attr)
         return bool(found) and all(_loops_until_cancelled(method) for method in found)
-    return _loops_until_cancelled(definition)
+    if _loops_until_cancelled(definition):
+        return True
+    return isinstance(definition, ast.AsyncFunctionDef) and any(
+        isinstance(node, ast.Await) and _runs_until_cancelled(module, definition, node.value, depth + 1)
+        for node in own_nodes(definition)
+    )
 
 
 def _loops_until_cancelled(definition: ast.AST | None) -> bool:
@@ -209,13 +220,31 @@ def _loops_until_cancelled(definition: ast.AST | None) -> bool:
     )
 
 
-def _untyped_receiver(func: ast.expr) -> bool:
-    """``self.<attr>.<method>``: a method of an object the function's ``self`` holds."""
-    return (
-        isinstance(func, ast.Attribute)
-        and isinstance(func.value, ast.Attribute)
-        and isinstance(func.value.value, ast.Name)
-        and func.value.value.id == "self"
+def _untyped_receiver(module: ModuleInfo, function: ast.AST, func: ast.expr) -> bool:
+    """``self.<attr>.<method>``: a method of an object the function's ``self`` holds; or
+    ``<name>.<method>`` on a name of the function's frames (a local or one of an enclosing
+    function's) that no import, class or function of the module stands for."""
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Attribute, ast.Name))):
+        return False
+    receiver = func.value
+    if isinstance(receiver, ast.Attribute):
+        return isinstance(receiver.value, ast.Name) and receiver.value.id == "self"
+    if receiver.id in ("self", "cls") or module.imports.qualify(receiver) is not None:
+        return False
+    if any(isinstance(s, (*FUNCTION_NODES, ast.ClassDef)) and s.name == receiver.id for s in module.tree.body):
+        return False
+    frames = [function, *(a for a in module.ancestors(function) if isinstance(a, FUNCTION_NODES))]
+    return any(_binds(frame, receiver.id) for frame in frames)
+
+
+def _binds(function: ast.AST, name: str) -> bool:
+    """``name`` is a parameter of ``function`` or assigned in its own frame."""
+    if isinstance(function, FUNCTION_NODES):
+        arguments = function.args
+        if any(a.arg == name for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)):
+            return True
+    return any(
+        isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store) for node in own_nodes(function)
     )
 
 
@@ -281,13 +310,15 @@ def _self_attribute(node: ast.expr) -> str | None:
 
 def _leaves(loop: ast.While) -> bool:
     """The loop ends itself: a ``break`` of its own or a ``return`` in it (a pagination loop's
-    ``while True: ... if not page: break``)."""
+    ``while True: ... if not page: break``). Not one under a test of a stop signal only (``if
+    stop.is_set(): break``): that loop ends when something outside sets the event, as ``while
+    not self._stop.is_set():`` does."""
     stack: list[ast.AST] = list(loop.body)
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.Break, ast.Return)):
             return True
-        if isinstance(node, SCOPE_NODES):
+        if isinstance(node, SCOPE_NODES) or (isinstance(node, ast.If) and not node.orelse and _tests_a_stop_signal(node.test)):
             continue
         if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
             stack.extend(n for n in ast.walk(node) if isinstance(n, ast.Return))  # (its breaks are its own)
@@ -298,6 +329,11 @@ def _leaves(loop: ast.While) -> bool:
 
 def _definition(module: ModuleInfo, function: ast.AST, func: ast.expr) -> ast.AST | None:
     if isinstance(func, ast.Name):
+        # A local ``async def`` of the function (or of one around it) before one of the module.
+        for frame in (function, *(a for a in module.ancestors(function) if isinstance(a, FUNCTION_NODES))):
+            local = next((s for s in own_nodes(frame) if isinstance(s, FUNCTION_NODES) and s.name == func.id), None)
+            if local is not None:
+                return local
         return next((s for s in module.tree.body if isinstance(s, FUNCTION_NODES) and s.name == func.id), None)
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
         cls = module.parent(function)
@@ -308,6 +344,18 @@ def _definition(module: ModuleInfo, function: ast.AST, func: ast.expr) -> ast.AS
             if found is not None:
                 return found
     return None
+
+
+def _tests_a_stop_signal(test: ast.expr) -> bool:
+    """``stop.is_set()`` (also ``event is not None and event.is_set()``): a test whose only calls
+    ask whether an event is set, none of them negated (``if not ready.is_set(): break`` leaves
+    by itself)."""
+    calls = [node for node in ast.walk(test) if isinstance(node, ast.Call)]
+    return (
+        bool(calls)
+        and all(isinstance(c.func, ast.Attribute) and c.func.attr == "is_set" and not c.args for c in calls)
+        and not any(isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) for node in ast.walk(test))
+    )
 
 
 def _open_ended(test: ast.expr) -> bool:

@@ -31,7 +31,7 @@ from tradelint.facts.uses import (
     self_name,
 )
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, WEAK_TASK_METHODS, _methods
-from tradelint.models.tasks.done_callbacks import in_own_done_callback
+from tradelint.models.tasks.done_callbacks import clearing_leaves_running, in_own_done_callback
 from tradelint.models.tasks.exit_paths import left_running_on_errors, outlives_function
 from tradelint.models.tasks.function_bodies import _binds
 from tradelint.models.tasks.hass_waits import cancelled_from_outside, waiting_kind
@@ -392,8 +392,10 @@ class TaskUses(OwnerShutdown):
                     return True
                 # A done-callback that clears the attribute manages the task's whole life: the
                 # ``self`` form of the set-plus-``discard`` pattern, owned on purpose.
+                # Not where the class has an end and the task loops until cancelled: the callback
+                # runs once it is done, and that end must still end it (``clearing_leaves_running``).
                 if use.kind == "method" and use.name == "add_done_callback":
-                    if _callback_clears(module, owner, use, attr):
+                    if _callback_clears(module, owner, use, attr) and not clearing_leaves_running(owner, attr):
                         return True
             dropping = _dropped_after_await(owner, attr)
             if dropping is not None and (teardown is None or self._in_teardown(module, owner, dropping, teardown)):
