@@ -18,12 +18,24 @@ TASK_WORDS = (
     "add_event_handler", "loop(", "Scheduler", "async_create", "gather", "as_completed",
 )
 
-# TRD2xx: the built-in resource table (models/resources/resource_types.py), ccxt's exchanges, and
-# a class that says how it must be ended (``__aexit__``: a first-party protocol type).
+# The resource tables' third-party packages, as one word: the library table
+# (``packs/library_resources.json``) and the built-in table's ``aiohttp``, ``httpx``, ``redis``,
+# ``asyncpg`` and ``websockets``. A file has it when it imports such a package (``import P``,
+# ``from P``, ``import os, P``) and spells one of the names of that package's entries (a class, a
+# factory, a maker and its class, a release: ``library_table.table_trigger_names``). A name
+# alone is no trigger (``Client``, ``Session``, ``connect``, ``Redis`` in a licence's
+# "Redistribution" are in most modules), nor an import alone (``from hikari import
+# snowflakes``): the file must reach the library and name what it makes. ``runner/demand.py``
+# reads it.
+RESOURCE_TABLES = "\0resource-tables"
+
+# TRD2xx: the resource tables (above; built in: models/resources/resource_types.py), asyncio's
+# streams and servers, ccxt's exchanges, and a class that says how it must be ended
+# (``__aexit__``: a first-party protocol type).
 RESOURCE_WORDS = (
-    "ClientSession", "TCPConnector", "AsyncClient", "Redis", "redis", "asyncpg", "create_pool",
-    "websockets", "ccxt", "__aexit__", "open_connection", "open_unix_connection", "AsyncExitStack",
-    "start_server", "start_unix_server", "AppRunner", "ServerRunner",
+    RESOURCE_TABLES,
+    "ccxt", "__aexit__", "open_connection", "open_unix_connection", "AsyncExitStack",
+    "start_server", "start_unix_server",
     # an event loop's makers (``models/resources/loop_transports.py``)
     "create_connection", "create_datagram_endpoint", "create_unix_connection", "create_server", "create_unix_server",
     # asyncio's child processes (``models/resources/child_processes.py``)

@@ -7,7 +7,6 @@ from tradelint.core.fix_plan import EditSpec, FixSpec
 from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
-from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.typed_release import typed_unawaited_releases
 from tradelint.models.resources.unawaited_release import awaited_elsewhere, unawaited_releases_of
@@ -107,7 +106,7 @@ class ResourceCloseNotAwaited(Rule):
 
     @classmethod
     def trigger_words(cls, config: Any) -> tuple[str, ...]:
-        return cls.triggers + trigger_words.RELEASE_WORDS + trigger_words.resource_config_words(config) + library_trigger_words()
+        return cls.triggers + trigger_words.RELEASE_WORDS + trigger_words.resource_config_words(config)
     name = "resource-close-not-awaited"
     incident = "002"
     fix_availability = "sometimes"

@@ -6,7 +6,6 @@ from tradelint.core import trigger_words
 from tradelint.core.messages import fit
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
-from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
 
 
@@ -52,7 +51,7 @@ class ResourceHeldAcrossYield(Rule):
 
     @classmethod
     def trigger_words(cls, config: Any) -> tuple[str, ...]:
-        return cls.triggers + trigger_words.resource_config_words(config) + library_trigger_words()
+        return cls.triggers + trigger_words.resource_config_words(config)
     name = "resource-held-across-yield"
     incident = "002"
     fix_availability = "none"

@@ -9,7 +9,6 @@ from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.facts.lifecycle_fixes import shutdown_fix, unproven_release
 from tradelint.facts.ownership import framework_teardown, release_method
-from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.facts.end_hooks import exit_close_missed_by_hook
 from tradelint.facts.never_run import closed_by_exit_never_entered, closer_never_run, closer_replaced
 from tradelint.models.resources.child_processes import kept_processes
@@ -33,7 +32,7 @@ class ResourceOnSelfNeverClosed(Rule):
 
     @classmethod
     def trigger_words(cls, config: Any) -> tuple[str, ...]:
-        return cls.triggers + trigger_words.resource_config_words(config) + library_trigger_words()
+        return cls.triggers + trigger_words.resource_config_words(config)
     name = "resource-on-self-never-closed"
     incident = "002"
     fix_availability = "sometimes"

@@ -8,7 +8,6 @@ from tradelint.facts.file_context import FileContext
 from tradelint.models.resources.child_processes import process_leaks
 from tradelint.models.resources.driven_generators import unexhausted_generators
 from tradelint.models.resources.own_closes import open_exits
-from tradelint.models.resources.library_table import library_trigger_words
 from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.rules.unclosed_texts import unawaited_release_reports, generator_report, open_exit_report as _open_exit_report, process_report as _process_report
 from tradelint.rules.unclosed_doc import DOC
@@ -24,7 +23,7 @@ class UnclosedAsyncResource(Rule):
 
     @classmethod
     def trigger_words(cls, config: Any) -> tuple[str, ...]:
-        return cls.triggers + trigger_words.RELEASE_WORDS + trigger_words.resource_config_words(config) + library_trigger_words()
+        return cls.triggers + trigger_words.RELEASE_WORDS + trigger_words.resource_config_words(config)
     name = "unclosed-async-resource"
     incident = "002"
     fix_availability = "sometimes"

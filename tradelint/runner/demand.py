@@ -28,11 +28,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from tradelint.core import trigger_words as trigger_word_lists
 from tradelint.core.config import Config
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.core.registry import all_rules
 from tradelint.facts.context import Project
 from tradelint.facts.syntax import resolve_relative
+from tradelint.models.resources.library_table import library_packages, table_trigger_names
+from tradelint.models.resources.loop_transports import LOOP_MADE
+from tradelint.models.resources.resource_types import BUILTIN_RESOURCES, EXCHANGE_MODULES
 from tradelint.runner.unused_noqa import CODE as UNUSED_NOQA
 
 # The switch: "1" checks on demand, anything else in full.
@@ -89,21 +93,72 @@ def run_families(data: bytes, config: Config) -> set[str]:
 
 class _Matcher:
     """Whether a source contains any of a family's words, as ``word in source`` would say for
-    each (``noqa`` in any case): one regular expression whose alternatives share their common
-    beginnings (a trie), so the source is scanned once, not once per word. The library table
-    gives TRD2 3,000 import-shaped words (``import P``, ``from P``, ``, P``): as a trie they cost
-    about what one word does (the corpus's 78 MB: 1.2 s for every family, against 3.4 s with a
-    look-up of each name after such a prefix)."""
+    each (``noqa`` in any case; the resource tables' word as :class:`_TableWords` says): one
+    regular expression whose alternatives share their common beginnings (a trie), so the source
+    is scanned once, not once per word."""
 
     def __init__(self, words: tuple[bytes, ...]) -> None:
         self.noqa = b"noqa" in words
-        literal = [word for word in words if word != b"noqa"]
+        self.library = _RESOURCE_TABLES in words
+        literal = [word for word in words if word not in (b"noqa", _RESOURCE_TABLES)]
         self.pattern = re.compile(_trie(literal)) if literal else None
 
     def found_in(self, data: bytes) -> bool:
         if self.pattern is not None and self.pattern.search(data) is not None:
             return True
+        if self.library and _table_words().found_in(data):
+            return True
         return self.noqa and b"noqa" in data.lower()
+
+
+_RESOURCE_TABLES = trigger_word_lists.RESOURCE_TABLES.encode("utf-8")
+
+
+class _TableWords:
+    """The resource tables' word (``trigger_words.RESOURCE_TABLES``): an import of one of their
+    packages, ``import P``, ``from P`` or ``, P`` (``import os, P``), as the earlier words were
+    spelt, and in the same source one of the names of that package's entries
+    (``table_trigger_names``), as bytes anywhere (``word in source``). The packages are one
+    alternation (a trie: the 1,400 packages cost about what one word does); the names of each
+    package imported, one more."""
+
+    def __init__(self, names: dict[str, frozenset[str]]) -> None:
+        self.names = {package.encode("utf-8"): tuple(sorted(n.encode("utf-8") for n in found)) for package, found in names.items()}
+        # The whole name after the import, for every package of the table it begins with
+        # (``from aiohttp_retry``: aiohttp_retry's and aiohttp's, as the word ``from aiohttp``
+        # matched it before).
+        self.imports = re.compile(b"(?:import |from |, )(?=" + _trie(self.names) + b")(\\w+)") if self.names else None
+        self.patterns: dict[bytes, re.Pattern[bytes]] = {}
+
+    def found_in(self, data: bytes) -> bool:
+        if self.imports is None:
+            return False
+        at = 0
+        seen: set[bytes] = set()
+        while (match := self.imports.search(data, at)) is not None:
+            at = match.end()
+            for package in self._prefixes(match.group(1)):
+                if package not in seen:
+                    seen.add(package)
+                    if self._names_of(package).search(data) is not None:
+                        return True
+        return False
+
+    def _names_of(self, package: bytes) -> re.Pattern[bytes]:
+        pattern = self.patterns.get(package)
+        if pattern is None:
+            pattern = self.patterns[package] = re.compile(_trie(self.names[package]))
+        return pattern
+
+    def _prefixes(self, found: bytes) -> list[bytes]:
+        """The table's packages that the matched text begins with (``aiohttp`` and
+        ``aiohttp_retry`` for ``aiohttp_retry``)."""
+        return [found[:end] for end in range(1, len(found) + 1) if found[:end] in self.names]
+
+
+@lru_cache(maxsize=1)
+def _table_words() -> _TableWords:
+    return _TableWords(table_trigger_names())
 
 
 def _trie(words: Iterable[bytes]) -> bytes:
@@ -215,19 +270,35 @@ def families_needed(files: Sequence[tuple[Path, Config]]) -> list[frozenset[str]
 
 
 def _evidence_family(
-    found: set[str], run_words: dict[str, tuple[bytes, ...]], imported: Iterable[str], third_party: Callable[[str], bool]
+    found: set[str], run_words: dict[str, tuple[bytes, ...]], imported: Iterable[str], third_party: Callable[[str], bool],
+    tables: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether a file without a TRD2 word of its own can still get TRD2: it imports a package that
     is neither the standard library's nor first-party (``third_party(top)``), one of whose
     classes the project's own code may release elsewhere, which makes it a resource here
-    (``models/resources/project_evidence.py``)."""
+    (``models/resources/project_evidence.py``). Not a package a resource table names
+    (``tables``): such a package is judged by the table (``released_by_project`` says nothing of
+    it), and a file reaching its resources has the tables' word."""
     if "TRD2" in found or "TRD2" not in run_words:
         return False
     for dotted in imported:
         top = dotted.split(".", 1)[0]
-        if top and top not in sys.stdlib_module_names and top != "__future__" and third_party(top):
+        if top and top not in sys.stdlib_module_names and top != "__future__" and top not in tables and third_party(top):
             return True
     return False
+
+
+def table_packages(config: Config) -> frozenset[str]:
+    """The top-level packages the run's resource tables name: the built-in table's, the library
+    table's, ccxt's exchanges' and the configured resource types' (``resources``), as
+    ``released_by_project`` reads them."""
+    return _table_packages(tuple(ctor for ctor, _ in config.resources))
+
+
+@lru_cache(maxsize=16)
+def _table_packages(configured: tuple[str, ...]) -> frozenset[str]:
+    names = (*BUILTIN_RESOURCES, *LOOP_MADE, *EXCHANGE_MODULES, *configured)
+    return library_packages() | {name.partition(".")[0] for name in names}
 
 
 def _is_word_in(name: bytes, data: bytes) -> bool:
@@ -353,7 +424,8 @@ class HostedDemand:
                 and any(self._third_party(dotted, roots) for dotted in imported)
             ):
                 own[module].add("TRD1")
-            if _evidence_family(own[module], run_words, imported, lambda top: self._third_party(top, roots)):
+            tables = table_packages(config)
+            if _evidence_family(own[module], run_words, imported, lambda top: self._third_party(top, roots), tables):
                 own[module].add("TRD2")
             imports[module] = [t for t in targets if t != module]
             # A checked module that another imports keeps its summary (``Project.end_file``).

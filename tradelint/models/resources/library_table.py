@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import pkgutil
+import sys
 from functools import lru_cache
 from typing import Any, Callable, NamedTuple, cast
 
 from tradelint.facts.requirements import allows_major
 
-from tradelint.models.resources.resource_types import ResourceSpec, library_spec
+from tradelint.models.resources.resource_types import BUILTIN_RESOURCES, ResourceSpec, library_spec
 
 
 @lru_cache(maxsize=1)
@@ -79,7 +80,7 @@ def _spec(entry: dict[str, Any]) -> ResourceSpec:
 @lru_cache(maxsize=1)
 def library_packages() -> frozenset[str]:
     """The top-level packages the table names: a module importing none of them makes none.
-    From the names alone: every run asks (``library_trigger_words``), few need a spec."""
+    From the names alone: every run asks (``table_trigger_names``), few need a spec."""
     return frozenset(name.split(".", 1)[0] for name in (*_document()["types"], *_document().get("versions", {})))
 
 
@@ -91,12 +92,40 @@ def coroutine_release_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def library_trigger_words() -> tuple[str, ...]:
-    """What a module that makes a library resource of the table must contain: the import of its
-    package (``qualify`` resolves nothing else), for the rules' ``trigger_words``: ``import P``,
-    ``from P`` or ``, P`` (``import os, P``), not the bare name, which many modules that make
-    nothing contain (``discord`` in every module of a discord library)."""
-    return tuple(f"{how}{package}" for package in sorted(library_packages()) for how in ("import ", "from ", ", "))
+def table_trigger_names() -> dict[str, frozenset[str]]:
+    """For each top-level package of the library table and of the built-in table's third-party
+    entries (``aiohttp``, ``httpx``, ``redis``, ``asyncpg``, ``websockets``; the standard library's
+    stay words of their own: ``asyncio`` is in every module that could use them), the names a
+    module that makes or ends one of its resources must spell (``runner/demand.py``,
+    ``trigger_words.RESOURCE_TABLES``): the last name of
+    each type, factory and versioned name (``ClientSession`` of ``aiohttp.client.ClientSession``),
+    each maker's method and the class it is a method of (``new_page``, ``BrowserContext``), each
+    function whose result has makers (``async_playwright``), and each release (``dispose`` of
+    ``engine.dispose``). ``qualify`` resolves a callee only through the module's imports, so a
+    creation of the table's ``P.X`` is spelt ``X`` (``from P import X``, ``P.X(...)``,
+    ``mod.X(...)``), a maker's call its method's name, a release its own; an annotation naming the
+    type spells it too. A module that imports ``P`` and spells none of them (``from hikari import
+    snowflakes``) can reach P's resources only through another module, whose facts reach it as
+    any first-party module's do."""
+    found: dict[str, set[str]] = {}
+
+    def add(qualified: str, *names: str) -> None:
+        found.setdefault(qualified.partition(".")[0], set()).update(n.rpartition(".")[2] for n in names if n)
+
+    for name, spec in BUILTIN_RESOURCES.items():
+        if name.partition(".")[0] not in sys.stdlib_module_names:
+            add(name, name, spec.close)
+    document = _document()
+    for name, entry in document["types"].items():
+        add(name, name, entry["close"])
+    for name, readings in document.get("versions", {}).items():
+        add(name, name, *(reading["close"] for reading in readings.values()))
+    for name in document.get("makers", {}):
+        owner, _, method = name.rpartition(".")
+        add(name, owner, method)
+    for name in document.get("returns", {}):
+        add(name, name)
+    return {package: frozenset(names) for package, names in found.items()}
 
 
 class Maker(NamedTuple):

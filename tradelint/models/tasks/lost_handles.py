@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, cast
 
 from tradelint.facts.syntax import class_methods
 from tradelint.facts.uses import methods_reached, self_calls, self_name
@@ -76,7 +76,7 @@ def _site(
     if _reads_slot(function, receiver, name, before=statement):
         return None
     methods = class_methods(cls)
-    ender = _ender(methods, function, name)
+    ender = _ender(module, methods, function, name)
     if ender is None or not is_task(call):
         return None
     coroutine = _coroutine_method(call, receiver, methods)
@@ -117,7 +117,7 @@ def _awaited_after(function: Function, statement: ast.Assign, receiver: str, nam
     )
 
 
-def _ender(methods: dict[str, Function], storing: Function, name: str) -> str | None:
+def _ender(module: ModuleInfo, methods: dict[str, Function], storing: Function, name: str) -> str | None:
     """A method other than the storing one that cancels the slot's task: ``self.<name>.cancel()``,
     through a local it copied the slot into (``task = self.<name>``), or through the name of a
     ``for`` over a tuple or list that holds the slot (``for t in (self._a, self._b): t.cancel()``)."""
@@ -125,22 +125,50 @@ def _ender(methods: dict[str, Function], storing: Function, name: str) -> str | 
         receiver = self_name(method)
         if method is storing or receiver is None:
             continue
+        copies, loops, cancelled = _cancels(module, method)
+        if not cancelled:
+            continue
         aliases: set[str] = set()
-        for node in ast.walk(method):
-            if isinstance(node, ast.Assign) and _is_slot(node.value, receiver, name):
-                aliases.update(t.id for t in node.targets if isinstance(t, ast.Name))
-            elif (
-                isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(node.target, ast.Name)
-                and isinstance(node.iter, (ast.Tuple, ast.List)) and any(_is_slot(e, receiver, name) for e in node.iter.elts)
-            ):
-                aliases.add(node.target.id)
-        for node in ast.walk(method):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "cancel"):
-                continue
-            held = node.func.value
+        for value, targets in copies:
+            if _is_slot(value, receiver, name):
+                aliases.update(targets)
+        for target, elements in loops:
+            if any(_is_slot(e, receiver, name) for e in elements):
+                aliases.add(target)
+        for held in cancelled:
             if _is_slot(held, receiver, name) or (isinstance(held, ast.Name) and held.id in aliases):
                 return method.name
     return None
+
+
+_Cancels = tuple[list[tuple[ast.expr, list[str]]], list[tuple[str, list[ast.expr]]], list[ast.expr]]
+
+
+def _cancels(module: ModuleInfo, method: Function) -> _Cancels:
+    """What :func:`_ender` reads of a method, from one walk of it, once per method while the
+    project keeps the module (``Project.class_memo``: each store of a class asked again, and every
+    method of its class walked twice for each): the values copied into names (``task =
+    self._t``) with those names, the loops over a tuple or list with their target's name, and the
+    receivers of ``.cancel()`` calls."""
+    key = ("lost-handle-cancels", method)
+    memo = module.project.class_memo
+    found = memo.get(key)
+    if found is None:
+        copies: list[tuple[ast.expr, list[str]]] = []
+        loops: list[tuple[str, list[ast.expr]]] = []
+        cancelled: list[ast.expr] = []
+        for node in ast.walk(method):
+            if isinstance(node, ast.Assign):
+                copies.append((node.value, [t.id for t in node.targets if isinstance(t, ast.Name)]))
+            elif (
+                isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(node.target, ast.Name)
+                and isinstance(node.iter, (ast.Tuple, ast.List))
+            ):
+                loops.append((node.target.id, node.iter.elts))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "cancel":
+                cancelled.append(node.func.value)
+        found = memo[key] = (copies, loops, cancelled)
+    return cast("_Cancels", found)
 
 
 def _is_self(func: ast.expr, receiver: str) -> bool:
