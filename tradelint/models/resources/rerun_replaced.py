@@ -112,8 +112,9 @@ def _later_store(function: Function, after: ast.AST, receiver: str, local: str, 
 
 
 def _release_of(node: ast.AST, receiver: str, slot: str) -> bool:
-    """``self.<slot>.close()`` (any release name), ``async with self.<slot>``, the slot handed as
-    an argument, or ``self.<slot> = None`` / ``del self.<slot>``."""
+    """``self.<slot>.close()`` (any release name), ``async with self.<slot>``, a loop reading it
+    to its end (``async for msg in self.<slot>``), the slot handed as an argument, or
+    ``self.<slot> = None`` / ``del self.<slot>``."""
     if isinstance(node, ast.Call):
         func = node.func
         if isinstance(func, ast.Attribute) and self_attr(func.value, receiver) == slot and is_release_name(func.attr):
@@ -121,6 +122,8 @@ def _release_of(node: ast.AST, receiver: str, slot: str) -> bool:
         return any(self_attr(a, receiver) == slot for a in (*node.args, *(k.value for k in node.keywords)))
     if isinstance(node, (ast.With, ast.AsyncWith)):
         return any(self_attr(item.context_expr, receiver) == slot for item in node.items)
+    if isinstance(node, (ast.For, ast.AsyncFor)):
+        return self_attr(node.iter, receiver) == slot  # a reader over it runs until it is closed
     if isinstance(node, ast.Assign):
         return isinstance(node.value, ast.Constant) and node.value.value is None and any(
             self_attr(t, receiver) == slot for t in node.targets)
@@ -281,9 +284,10 @@ def _qualified(module: ModuleInfo, expr: ast.expr) -> str:
 
 
 def _called_twice(module: ModuleInfo, methods: dict[str, Function], function: Function, slot: str) -> str | None:
-    """A method of the class calls the storing method (or a method that reaches it) twice on one
-    path, and nothing between the two calls releases the slot."""
-    reaching = {name for name in methods if name == function.name or function.name in _reached(methods, name)}
+    """A method of the class calls the storing method (or a method that reaches it without
+    looking at the slot) twice on one path; nothing between the two calls reads the slot in the
+    caller or releases it, and no ``if`` around the second call looks at it."""
+    reaching = _reaching(methods, function, slot)
     for method in methods.values():
         me = self_name(method)
         if method is function or me is None:
@@ -291,18 +295,37 @@ def _called_twice(module: ModuleInfo, methods: dict[str, Function], function: Fu
         calls = [call for call, name in _self_calls_in(method, me) if name in reaching and name != method.name]
         for first in calls:
             for second in calls:
-                if second is first or (second.lineno, second.col_offset) <= (first.lineno, first.col_offset):
-                    continue
-                if not sequential(module, first, second):
+                if (second.lineno, second.col_offset) <= (first.lineno, first.col_offset) or not sequential(module, first, second):
                     continue
                 between = [
                     n for n in ast.walk(method)
                     if (first.lineno, first.col_offset) < (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))
                     < (second.lineno, second.col_offset)
                 ]
-                if not any(_release_of(n, me, slot) or _releases_through(methods, n, me, slot) for n in between):
+                if any(slot_loads(n, me, slot) or _release_of(n, me, slot) or _releases_through(methods, n, me, slot) for n in between):
+                    continue
+                tests = [getattr(a, "test") for a in module.ancestors(second, stop=method) if isinstance(a, (ast.If, ast.While, ast.IfExp))]
+                if not any(_reads(methods, t, me, slot, function.name) for t in tests):
                     return f"`{method.name}()` calls it twice"
     return None
+
+
+def _reaching(methods: dict[str, Function], function: Function, slot: str) -> set[str]:
+    """The storing method and the methods that reach it through calls on ``self``, each of them
+    reading the slot nowhere (``_ensure_connection()`` testing ``self.is_connected()`` first
+    guards the store)."""
+    found = {function.name}
+    changed = True
+    while changed:
+        changed = False
+        for name, method in methods.items():
+            me = self_name(method)
+            if name in found or me is None or not any(callee in found for _, callee in self_calls(method)):
+                continue
+            if not _reads(methods, method, me, slot, function.name):
+                found.add(name)
+                changed = True
+    return found
 
 
 def _releases_through(methods: dict[str, Function], node: ast.AST, receiver: str, slot: str) -> bool:

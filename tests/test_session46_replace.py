@@ -1,0 +1,281 @@
+"""Session 46: a resource stored on ``self`` over an open one by a method that runs again (TRD202,
+issue 28 points 1 and 5).
+
+A poll, a reconnect, a handler called per event makes a new resource and stores it in
+``self.<slot>`` each time it runs, without closing the one the slot holds; the class closes the
+slot at its end of life, so only the last one is closed (renaudallard/homeassistant_nespresso_smart
+``551418bc``: a BLE client made at every coordinator update; eet-energy/solmate-sdk ``b3703020``:
+``connect()`` reached again on a redirect). The method must be shown to run again (a loop of the
+class calls it, a framework calls it at intervals, a method calls it twice on one path), and
+nothing on the way to the store may look at the slot.
+
+Twins give nothing: the old one closed first (itself or through a method that does), a guard that
+returns while one is held, a flag the method sets tested before it, a ``finally`` that closes it,
+a loop whose turn reads the slot (a reader that runs until it is closed), a store that runs once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import source_findings
+
+COORDINATOR = """\
+from bleak import BleakClient
+from bleak_retry_connector import establish_connection
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+
+
+class Coordinator(DataUpdateCoordinator[dict]):
+    def __init__(self, hass, device):
+        super().__init__(hass, None, name="x")
+        self.device = device
+        self._client = None
+
+    async def async_shutdown(self):
+        await self._disconnect()
+        await super().async_shutdown()
+
+    async def _disconnect(self):
+        if self._client is not None:
+            await self._client.disconnect()
+            self._client = None
+
+    async def _async_update_data(self):
+        if self.device is None:
+            await self._disconnect()
+            raise RuntimeError("gone")
+        client = await establish_connection(BleakClient, self.device, "addr")
+        try:
+            data = await client.read_gatt_char("uuid")
+            self._client = client
+        except Exception:
+            await client.disconnect()
+            raise
+        return data
+"""
+
+
+def test_coordinator_update_stores_a_new_client_each_poll(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, COORDINATOR, "TRD202") == [
+        "25:9 TRD202 `_async_update_data()` stores a new `establish_connection(...)` in `self._client` each time it runs "
+        "without closing the old one; close it first",
+    ]
+
+
+def test_coordinator_update_that_disconnects_first_is_clean(tmp_path: Path) -> None:
+    fixed = COORDINATOR.replace(
+        "    async def _async_update_data(self):\n",
+        "    async def _async_update_data(self):\n        await self._disconnect()\n",
+    )
+    assert source_findings(tmp_path, fixed, "TRD202") == []
+
+
+def test_coordinator_update_guarded_by_the_slot_is_clean(tmp_path: Path) -> None:
+    guarded = COORDINATOR.replace(
+        "        client = await establish_connection(",
+        "        if self._client is not None and self._client.is_connected:\n"
+        "            return await self._client.read_gatt_char(\"uuid\")\n"
+        "        client = await establish_connection(",
+    )
+    assert source_findings(tmp_path, guarded, "TRD202") == []
+
+
+def test_update_method_given_to_a_plain_coordinator(tmp_path: Path) -> None:
+    source = """\
+import aiohttp
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+
+
+class Hub:
+    def __init__(self, hass):
+        self.session = None
+        self.coordinator = DataUpdateCoordinator(hass, None, name="hub", update_method=self._poll)
+
+    async def _poll(self):
+        self.session = aiohttp.ClientSession()
+        async with self.session.get("http://x") as r:
+            return await r.json()
+
+    async def close(self):
+        if self.session is not None:
+            await self.session.close()
+"""
+    assert source_findings(tmp_path, source, "TRD202") == [
+        "11:9 TRD202 `_poll()` stores a new `aiohttp.ClientSession(...)` in `self.session` each time it runs "
+        "without closing the old one; close it first",
+    ]
+    closed = source.replace(
+        "        self.session = aiohttp.ClientSession()\n",
+        "        if self.session is not None:\n            await self.session.close()\n"
+        "        self.session = aiohttp.ClientSession()\n",
+    )
+    assert source_findings(tmp_path, closed, "TRD202") == []
+
+
+HANDLER = """\
+import asyncio
+import websockets
+
+
+class Relay:
+    def __init__(self, url):
+        self.url = url
+        self.ws = None
+        self.queue = asyncio.Queue()
+
+    async def run(self):
+        while True:
+            text = await self.queue.get()
+            await self._forward(text)
+
+    async def _forward(self, text):
+        self.ws = await websockets.connect(self.url)
+        await self.ws.send(text)
+
+    async def stop(self):
+        if self.ws is not None:
+            await self.ws.close()
+"""
+
+
+def test_handler_called_in_a_loop_stores_over_the_open_socket(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, HANDLER, "TRD202") == [
+        "17:9 TRD202 `_forward()` stores a new `websockets.connect(...)` in `self.ws` each time it runs "
+        "without closing the old one; close it first",
+    ]
+
+
+def test_handler_that_closes_the_old_socket_first_is_clean(tmp_path: Path) -> None:
+    fixed = HANDLER.replace(
+        "        self.ws = await websockets.connect(self.url)\n",
+        "        if self.ws is not None:\n            await self.ws.close()\n"
+        "        self.ws = await websockets.connect(self.url)\n",
+    )
+    assert source_findings(tmp_path, fixed, "TRD202") == []
+
+
+def test_handler_that_closes_in_finally_is_clean(tmp_path: Path) -> None:
+    fixed = HANDLER.replace(
+        "        self.ws = await websockets.connect(self.url)\n        await self.ws.send(text)\n",
+        "        self.ws = await websockets.connect(self.url)\n        try:\n            await self.ws.send(text)\n"
+        "        finally:\n            await self.ws.close()\n            self.ws = None\n",
+    )
+    assert source_findings(tmp_path, fixed, "TRD202") == []
+
+
+def test_loop_whose_turn_reads_the_slot_is_not_proof(tmp_path: Path) -> None:
+    # The loop reads the socket to its end: when it turns again, the old one has ended.
+    reader = HANDLER.replace(
+        "            text = await self.queue.get()\n            await self._forward(text)\n",
+        "            await self._forward(\"hello\")\n            async for message in self.ws:\n                print(message)\n",
+    )
+    assert source_findings(tmp_path, reader, "TRD202") == []
+
+
+def test_flag_the_method_sets_guards_the_store(tmp_path: Path) -> None:
+    flagged = HANDLER.replace(
+        "        self.ws = await websockets.connect(self.url)\n",
+        "        if self._connected:\n            return\n"
+        "        self.ws = await websockets.connect(self.url)\n        self._connected = True\n",
+    )
+    assert source_findings(tmp_path, flagged, "TRD202") == []
+
+
+TWICE = """\
+import asyncio
+import websockets
+
+
+class Connection:
+    def __init__(self, sock):
+        self.sock = sock
+
+    async def close(self):
+        await self.sock.close()
+
+
+class Client:
+    def __init__(self, uri):
+        self.uri = uri
+        self.conn = None
+
+    async def _connect(self):
+        sock = await websockets.connect(self.uri)
+        self.conn = Connection(sock)
+
+    def connect(self):
+        asyncio.get_event_loop().run_until_complete(self._connect())
+
+    def start(self, redirect):
+        self.connect()
+        if redirect:
+            self.uri = redirect
+        self.connect()
+
+    def close(self):
+        asyncio.get_event_loop().run_until_complete(self.conn.close())
+"""
+
+
+def test_connect_called_twice_replaces_the_first_connection(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, TWICE, "TRD202") == [
+        "19:9 TRD202 `_connect()` stores a new `websockets.connect(...)` in `self.conn` each time it runs "
+        "without closing the old one; close it first",
+    ]
+
+
+def test_connect_that_closes_the_old_connection_first_is_clean(tmp_path: Path) -> None:
+    fixed = TWICE.replace(
+        "        sock = await websockets.connect(self.uri)\n",
+        "        if self.conn is not None:\n            await self.conn.close()\n"
+        "        sock = await websockets.connect(self.uri)\n",
+    )
+    assert source_findings(tmp_path, fixed, "TRD202") == []
+
+
+def test_connection_closed_between_the_two_calls_is_clean(tmp_path: Path) -> None:
+    fixed = TWICE.replace(
+        "            self.uri = redirect\n        self.connect()\n",
+        "            self.uri = redirect\n        self.close()\n        self.connect()\n",
+    )
+    assert source_findings(tmp_path, fixed, "TRD202") == []
+
+
+def test_store_made_once_is_not_judged_again(tmp_path: Path) -> None:
+    once = TWICE.replace("        self.connect()\n        if redirect:\n            self.uri = redirect\n", "")
+    assert source_findings(tmp_path, once, "TRD202") == []
+
+
+def test_interval_callback_and_tasks_loop(tmp_path: Path) -> None:
+    source = """\
+import httpx
+from discord.ext import tasks
+from homeassistant.helpers.event import async_track_time_interval
+
+
+class Poller:
+    def __init__(self, hass):
+        self.client = None
+        self.other = None
+        self._unsub = async_track_time_interval(hass, self._tick, 30)
+
+    async def _tick(self, now):
+        self.client = httpx.AsyncClient()
+        await self.client.get("http://x")
+
+    @tasks.loop(seconds=10)
+    async def refresh(self):
+        self.other = httpx.AsyncClient()
+        await self.other.get("http://y")
+
+    async def close(self):
+        await self.client.aclose()
+        await self.other.aclose()
+"""
+    assert source_findings(tmp_path, source, "TRD202") == [
+        "13:9 TRD202 `_tick()` stores a new `httpx.AsyncClient(...)` in `self.client` each time it runs "
+        "without closing the old one; close it first",
+        "18:9 TRD202 `refresh()` stores a new `httpx.AsyncClient(...)` in `self.other` each time it runs "
+        "without closing the old one; close it first",
+    ]
