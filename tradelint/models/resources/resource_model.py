@@ -302,11 +302,11 @@ class ResourceAnalysis:
                 problem, detail = shared
             elif problem is None and creation.kind == "self":
                 problem, detail = self_left_open(self.module, self.creations, creation)
-            if problem is None and creation.kind == "local" and (again := replaced_again(self.module, creation)) is not None:
+            if problem is None and creation.kind == "local" and (rerun := replaced_again(self.module, creation)) is not None:
                 # ``client = await connect(); self._client = client`` in a poll: the slot's old one is left open.
-                problem, detail = "self_replaced_again", "|".join(again)
+                problem, detail = "self_replaced_again", "|".join(rerun)
                 creation = replace(creation, cls=cast(ast.ClassDef, self.module.parent(cast(ast.AST, creation.function))))
-                replaced_slots.add((creation.function, again[0]))
+                replaced_slots.add((creation.function, rerun[0]))
             elif problem == "self_replaced_again" and (creation.function, detail.split("|")[0]) in replaced_slots:
                 continue  # ``self.conn = Connection(sock)``: reported where ``sock`` is made
             if problem in ("global_never_closed", "global_elements_never_closed", "app_global_never_closed"):
