@@ -279,3 +279,30 @@ class Poller:
         "18:9 TRD202 `refresh()` stores a new `httpx.AsyncClient(...)` in `self.other` each time it runs "
         "without closing the old one; close it first",
     ]
+
+
+def test_update_reaching_the_store_through_a_helper(tmp_path: Path) -> None:
+    source = """\
+import aiohttp
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+
+
+class Coordinator(DataUpdateCoordinator):
+    async def _async_update_data(self):
+        await self._open()
+        async with self.session.get("http://x") as r:
+            return await r.json()
+
+    async def _open(self):
+        self.session = aiohttp.ClientSession()
+
+    async def async_shutdown(self):
+        await self.session.close()
+"""
+    assert source_findings(tmp_path, source, "TRD202") == [
+        "12:9 TRD202 `_open()` stores a new `aiohttp.ClientSession(...)` in `self.session` each time it runs "
+        "without closing the old one; close it first",
+    ]
+    # ``_open()`` reached through a helper that looks at the slot first: guarded.
+    guarded = source.replace("        await self._open()\n", "        if self.session is None or self.session.closed:\n            await self._open()\n")
+    assert source_findings(tmp_path, guarded, "TRD202") == []

@@ -68,7 +68,7 @@ def replaced_again(module: ModuleInfo, c: Creation) -> tuple[str, str] | None:
         return None
     again = (
         looping_caller(module, methods, function, store, slot, sleeps_end=False)
-        or _framework_repeats(module, cls, methods, function)
+        or _repeated_by_framework(module, cls, methods, function, slot)
         or _called_twice(module, methods, function, slot)
     )
     return None if again is None else (slot, again)
@@ -183,9 +183,10 @@ def _leaves(block: list[ast.stmt]) -> bool:
 
 
 def _looked_at_before(
-    module: ModuleInfo, methods: dict[str, Function], function: Function, store: ast.Assign, receiver: str, slot: str
+    module: ModuleInfo, methods: dict[str, Function], function: Function, store: ast.stmt, receiver: str, slot: str
 ) -> bool:
-    """Something on the store's path before it looks at the slot (see the module's docstring)."""
+    """Something on the path of ``store`` (the store, or a call that reaches it) before it looks
+    at the slot (see the module's docstring)."""
     flags = assigned_attributes(function, receiver) - {slot}
     child: ast.AST = store
     for ancestor in (*module.ancestors(store, stop=function), function):
@@ -232,6 +233,18 @@ def _ended_after(function: Function, store: ast.Assign, receiver: str, slot: str
     return any(
         getattr(node, "lineno", 0) > line and _release_of(node, receiver, slot) for node in ast.walk(function)
     )
+
+
+def _repeated_by_framework(
+    module: ModuleInfo, cls: ast.ClassDef, methods: dict[str, Function], function: Function, slot: str
+) -> str | None:
+    """The storing method, or a method reaching it without looking at the slot (the update
+    calling ``self._connect()``), is one a framework calls at every interval."""
+    for name in sorted(_reaching(module, methods, function, slot)):
+        found = _framework_repeats(module, cls, methods, methods[name])
+        if found is not None:
+            return found if name == function.name else found.replace(" it ", f" `{name}()` ", 1) + ", which reaches it"
+    return None
 
 
 def _framework_repeats(module: ModuleInfo, cls: ast.ClassDef, methods: dict[str, Function], function: Function) -> str | None:
@@ -287,7 +300,7 @@ def _called_twice(module: ModuleInfo, methods: dict[str, Function], function: Fu
     """A method of the class calls the storing method (or a method that reaches it without
     looking at the slot) twice on one path; nothing between the two calls reads the slot in the
     caller or releases it, and no ``if`` around the second call looks at it."""
-    reaching = _reaching(methods, function, slot)
+    reaching = _reaching(module, methods, function, slot)
     for method in methods.values():
         me = self_name(method)
         if method is function or me is None:
@@ -310,21 +323,24 @@ def _called_twice(module: ModuleInfo, methods: dict[str, Function], function: Fu
     return None
 
 
-def _reaching(methods: dict[str, Function], function: Function, slot: str) -> set[str]:
-    """The storing method and the methods that reach it through calls on ``self``, each of them
-    reading the slot nowhere (``_ensure_connection()`` testing ``self.is_connected()`` first
-    guards the store)."""
+def _reaching(module: ModuleInfo, methods: dict[str, Function], function: Function, slot: str) -> set[str]:
+    """The storing method and the methods that reach it through calls on ``self`` with nothing
+    on the way to such a call looking at the slot (``_ensure_connection()`` testing
+    ``self.is_connected()`` first guards the store; a use of the slot after the call does not)."""
     found = {function.name}
     changed = True
     while changed:
         changed = False
         for name, method in methods.items():
             me = self_name(method)
-            if name in found or me is None or not any(callee in found for _, callee in self_calls(method)):
+            if name in found or me is None:
                 continue
-            if not _reads(methods, method, me, slot, function.name):
-                found.add(name)
-                changed = True
+            for call, callee in self_calls(method):
+                statement = next((a for a in (call, *module.ancestors(call, stop=method)) if isinstance(a, ast.stmt)), None)
+                if callee in found and statement is not None and not _looked_at_before(module, methods, method, statement, me, slot):
+                    found.add(name)
+                    changed = True
+                    break
     return found
 
 
