@@ -306,3 +306,69 @@ class Coordinator(DataUpdateCoordinator):
     # ``_open()`` reached through a helper that looks at the slot first: guarded.
     guarded = source.replace("        await self._open()\n", "        if self.session is None or self.session.closed:\n            await self._open()\n")
     assert source_findings(tmp_path, guarded, "TRD202") == []
+
+
+def test_loop_reaching_the_store_through_a_helper(tmp_path: Path) -> None:
+    source = """\
+import asyncio
+import websockets
+
+
+class Pusher:
+    def __init__(self, url):
+        self.url = url
+        self.ws = None
+        self.queue = asyncio.Queue()
+
+    async def run(self):
+        while True:
+            item = await self.queue.get()
+            await self.push(item)
+
+    async def push(self, item):
+        await self._connect()
+        await self.ws.send(item)
+
+    async def _connect(self):
+        self.ws = await websockets.connect(self.url)
+
+    async def close(self):
+        await self.ws.close()
+"""
+    assert source_findings(tmp_path, source, "TRD202") == [
+        "21:9 TRD202 `_connect()` stores a new `websockets.connect(...)` in `self.ws` each time it runs "
+        "without closing the old one; close it first",
+    ]
+    guarded = source.replace("        await self._connect()\n", "        if self.ws is None:\n            await self._connect()\n")
+    assert source_findings(tmp_path, guarded, "TRD202") == []
+
+
+def test_reader_that_runs_until_the_connection_ends_is_no_proof(tmp_path: Path) -> None:
+    source = """\
+import websockets
+
+
+class Listener:
+    def __init__(self, url):
+        self.url = url
+        self.ws = None
+        self.running = True
+
+    async def run(self):
+        while self.running:
+            await self.listen()
+
+    async def listen(self):
+        await self._connect()
+        while True:
+            message = await self.ws.recv()
+            print(message)
+
+    async def _connect(self):
+        self.ws = await websockets.connect(self.url)
+
+    async def close(self):
+        self.running = False
+        await self.ws.close()
+"""
+    assert source_findings(tmp_path, source, "TRD202") == []

@@ -68,6 +68,7 @@ def replaced_again(module: ModuleInfo, c: Creation) -> tuple[str, str] | None:
         return None
     again = (
         looping_caller(module, methods, function, store, slot, sleeps_end=False)
+        or _loop_reaches(module, methods, function, slot)
         or _repeated_by_framework(module, cls, methods, function, slot)
         or _called_twice(module, methods, function, slot)
     )
@@ -226,13 +227,36 @@ def _flag_test(test: ast.expr, receiver: str, flags: set[str]) -> bool:
     return any(self_attr(n, receiver) in flags for n in ast.walk(test) if isinstance(n, ast.Attribute))
 
 
-def _ended_after(function: Function, store: ast.Assign, receiver: str, slot: str) -> bool:
-    """The storing method releases, drops or hands on the slot after the store (a ``finally``
-    that closes it; a reader loop over it that closes it when it ends)."""
+def _ended_after(function: Function, store: ast.stmt, receiver: str, slot: str) -> bool:
+    """The method releases, drops or hands on the slot after ``store`` (a ``finally`` that
+    closes it), or reads it in a loop there: a reader that runs until the connection ends
+    (``while True: msg = await self.ws.recv()``), after which the old one is over."""
     line = store.end_lineno or store.lineno
-    return any(
-        getattr(node, "lineno", 0) > line and _release_of(node, receiver, slot) for node in ast.walk(function)
-    )
+    for node in ast.walk(function):
+        if getattr(node, "lineno", 0) <= line:
+            continue
+        if _release_of(node, receiver, slot):
+            return True
+        if isinstance(node, (ast.While, ast.For, ast.AsyncFor)) and slot_loads(node, receiver, slot):
+            return True
+    return False
+
+
+def _loop_reaches(module: ModuleInfo, methods: dict[str, Function], function: Function, slot: str) -> str | None:
+    """A method reaching the storing one without looking at the slot (:func:`_reaching`) runs
+    in a repeating loop, or its call toward the store does (``while self._running: await
+    self.update()``, ``update()`` calling ``self._connect()``)."""
+    reaching = _reaching(module, methods, function, slot)
+    for name in sorted(reaching - {function.name}):
+        method = methods[name]
+        for call, callee in self_calls(method):
+            statement = next((a for a in (call, *module.ancestors(call, stop=method)) if isinstance(a, ast.stmt)), None)
+            if callee not in reaching or callee == name or statement is None:
+                continue
+            found = looping_caller(module, methods, method, statement, slot, sleeps_end=False)
+            if found is not None:
+                return found.replace(" it ", f" `{name}()` ", 1) + ", which reaches it"
+    return None
 
 
 def _repeated_by_framework(
@@ -326,7 +350,8 @@ def _called_twice(module: ModuleInfo, methods: dict[str, Function], function: Fu
 def _reaching(module: ModuleInfo, methods: dict[str, Function], function: Function, slot: str) -> set[str]:
     """The storing method and the methods that reach it through calls on ``self`` with nothing
     on the way to such a call looking at the slot (``_ensure_connection()`` testing
-    ``self.is_connected()`` first guards the store; a use of the slot after the call does not)."""
+    ``self.is_connected()`` first guards the store; a use of the slot after the call does not),
+    nor ending it after the call (:func:`_ended_after`: a reader loop over it)."""
     found = {function.name}
     changed = True
     while changed:
@@ -337,7 +362,10 @@ def _reaching(module: ModuleInfo, methods: dict[str, Function], function: Functi
                 continue
             for call, callee in self_calls(method):
                 statement = next((a for a in (call, *module.ancestors(call, stop=method)) if isinstance(a, ast.stmt)), None)
-                if callee in found and statement is not None and not _looked_at_before(module, methods, method, statement, me, slot):
+                if (
+                    callee in found and statement is not None and not _looked_at_before(module, methods, method, statement, me, slot)
+                    and not _ended_after(method, statement, me, slot)
+                ):
                     found.add(name)
                     changed = True
                     break
