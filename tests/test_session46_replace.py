@@ -372,3 +372,64 @@ class Listener:
         await self.ws.close()
 """
     assert source_findings(tmp_path, source, "TRD202") == []
+
+
+FLAGGED = """\
+import asyncio
+import websockets
+
+
+class Transport:
+    def __init__(self, url):
+        self.url = url
+        self._ws = None
+        self._connected = False
+        self._loop = None
+
+    async def start(self):
+        self._loop = asyncio.get_running_loop()
+        await self._connect()
+
+    async def _connect(self):
+        if self._connected or self.url is None:
+            return
+        self._ws = await websockets.connect(self.url)
+        self._connected = True
+
+    async def _disconnect(self):
+        if self._ws is not None:
+            await self._ws.close()
+            self._ws = None
+        self._connected = False
+
+    async def stop(self):
+        await self._disconnect()
+
+    async def _on_connection_lost(self, error):
+        self._connected = False
+        self._schedule_reconnect()
+
+    def _schedule_reconnect(self):
+        self._loop.call_later(5, lambda: asyncio.ensure_future(self._connect()))
+"""
+
+
+def test_flag_cleared_on_loss_lets_the_guarded_start_store_over_the_open_socket(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, FLAGGED, "TRD202") == [
+        "19:9 TRD202 `self._ws` is left open when `_on_connection_lost()` resets `self._connected` without "
+        "closing it; close it there",
+    ]
+
+
+def test_connection_loss_that_disconnects_is_clean(tmp_path: Path) -> None:
+    fixed = FLAGGED.replace(
+        "    async def _on_connection_lost(self, error):\n        self._connected = False\n",
+        "    async def _on_connection_lost(self, error):\n        await self._disconnect()\n",
+    )
+    assert source_findings(tmp_path, fixed, "TRD202") == []
+
+
+def test_start_with_no_guard_of_its_own_is_not_proof(tmp_path: Path) -> None:
+    # Nothing says that the start runs again once the flag is cleared.
+    unguarded = FLAGGED.replace("        if self._connected or self.url is None:\n            return\n", "")
+    assert source_findings(tmp_path, unguarded, "TRD202") == []
