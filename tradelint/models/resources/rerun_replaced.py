@@ -39,6 +39,7 @@ from tradelint.facts.uses import self_attr, self_calls, self_name, sequential
 from tradelint.models.resources.resource_types import Creation
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
+TRIES = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
 
 # Home Assistant helpers that call the callback they are given at every interval.
 _INTERVAL_HELPERS = frozenset({
@@ -199,9 +200,12 @@ def _looked_at_before(
             block = getattr(ancestor, field, None)
             if not isinstance(block, list) or not any(s is child for s in block):
                 continue
-            for before in block[: [id(s) for s in block].index(id(child))]:
-                if _on_path_reads(methods, before, receiver, slot, function.name, flags):
-                    return True
+            earlier = block[: [id(s) for s in block].index(id(child))]
+            if isinstance(ancestor, TRIES) and field != "body":
+                earlier = [*ancestor.body, *earlier]  # a handler, ``else`` or ``finally`` runs after the ``try``'s body
+            if any(isinstance(before, ast.stmt) and _on_path_reads(methods, before, receiver, slot, function.name, flags)
+                   for before in earlier):
+                return True
         child = ancestor
     return False
 
