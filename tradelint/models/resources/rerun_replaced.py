@@ -154,11 +154,12 @@ def _released_elsewhere(methods: dict[str, Function], storing: Function, slot: s
 
 
 def _reads(methods: dict[str, Function], node: ast.AST, receiver: str, slot: str, storing: str) -> bool:
-    """``node`` reads the slot, or calls a method of the class that reads it (transitively, not
-    through the storing method)."""
-    if slot_loads(node, receiver, slot):
+    """``node`` reads the slot or drops it (``self.<slot> = None``), itself or through a method
+    of the class it calls or a property it reads (``if self.is_connected: return``), transitively,
+    not through the storing method."""
+    if _touches(node, receiver, slot):
         return True
-    todo = [name for call, name in _self_calls_in(node, receiver) if name in methods]
+    todo = _own_members(node, receiver, methods)
     seen: set[str] = set()
     while todo:
         current = todo.pop()
@@ -166,10 +167,24 @@ def _reads(methods: dict[str, Function], node: ast.AST, receiver: str, slot: str
             continue
         seen.add(current)
         method = methods[current]
-        if slot_loads(method, self_name(method) or "", slot):
+        me = self_name(method) or ""
+        if _touches(method, me, slot):
             return True
-        todo.extend(name for _, name in self_calls(method) if name in methods)
+        todo.extend(_own_members(method, me, methods))
     return False
+
+
+def _touches(node: ast.AST, receiver: str, slot: str) -> bool:
+    return bool(slot_loads(node, receiver, slot)) or any(_release_of(n, receiver, slot) for n in ast.walk(node))
+
+
+def _own_members(node: ast.AST, receiver: str, methods: dict[str, Function]) -> list[str]:
+    """The methods of the class ``node`` calls or reads on ``self`` (a property is read, not called)."""
+    return [
+        n.attr for n in ast.walk(node)
+        if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load) and n.attr in methods
+        and isinstance(n.value, ast.Name) and n.value.id == receiver
+    ]
 
 
 def _self_calls_in(node: ast.AST, receiver: str) -> list[tuple[ast.Call, str]]:
