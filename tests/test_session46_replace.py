@@ -442,3 +442,12 @@ def test_guard_through_a_property(tmp_path: Path) -> None:
         "    async def _forward(self, text):\n        if self.connected:\n            return await self.ws.send(text)\n",
     )
     assert source_findings(tmp_path, prop, "TRD202") == []
+
+
+def test_local_released_after_the_store_is_clean(tmp_path: Path) -> None:
+    released = COORDINATOR.replace(
+        "            self._client = client\n        except Exception:\n            await client.disconnect()\n            raise\n",
+        "            self._client = client\n        finally:\n            await client.disconnect()\n",
+    )
+    assert released != COORDINATOR
+    assert source_findings(tmp_path, released, "TRD202") == []

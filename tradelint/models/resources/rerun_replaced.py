@@ -67,6 +67,9 @@ def replaced_again(module: ModuleInfo, c: Creation) -> tuple[str, str] | None:
         return None
     if _looked_at_before(module, methods, function, store, receiver, slot) or _ended_after(function, store, receiver, slot):
         return None
+    local = _bound_local(c.stmt)
+    if local is not None and _local_released_after(module, function, store, local):
+        return None  # ``self._client = client`` then, in a ``finally``, ``await client.disconnect()``
     again = (
         looping_caller(module, methods, function, store, slot, sleeps_end=False)
         or _loop_reaches(module, methods, function, slot)
@@ -88,6 +91,16 @@ def _store(module: ModuleInfo, function: Function, receiver: str, c: Creation) -
     if c.kind == "local" and (local := _bound_local(c.stmt)) is not None:
         return _later_store(function, c.stmt, receiver, local, wrapped=True)
     return None
+
+
+def _local_released_after(module: ModuleInfo, function: Function, store: ast.Assign, local: str) -> bool:
+    """The local stored in the slot is released after the store on the same path."""
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and is_release_name(node.func.attr)
+        and isinstance(node.func.value, ast.Name) and node.func.value.id == local
+        and node.lineno > (store.end_lineno or store.lineno) and sequential(module, store, node)
+        for node in ast.walk(function)
+    )
 
 
 def _bound_local(stmt: ast.AST) -> str | None:
