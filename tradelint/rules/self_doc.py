@@ -319,7 +319,9 @@ async def async_setup_entry(hass, entry):
 
 A flag that tells a live resource from a gone one, reset without the close (session 44): the
 start method makes the resource and sets the flag (`self.running = True`), the release closes
-it and clears the flag, and code that finds the flag clear runs the start again. A third method
+it and clears the flag, and code that finds the flag clear runs the start again (or the start
+returns at once while the flag is set, `if self._connected: return`, and is called somewhere:
+session 46, a connection-loss handler that clears the flag and schedules the start). A third method
 that clears the flag without closing the resource (a failed request) makes the next call store
 a new one over the open one (HanaokaYuzu/Gemini-API `46433913`):
 
