@@ -451,3 +451,41 @@ def test_local_released_after_the_store_is_clean(tmp_path: Path) -> None:
     )
     assert released != COORDINATOR
     assert source_findings(tmp_path, released, "TRD202") == []
+
+
+def test_flag_the_store_sets_tested_by_the_caller_guards_it(tmp_path: Path) -> None:
+    source = """\
+import asyncio
+import aiohttp
+
+
+class Memory:
+    def __init__(self):
+        self._backend = None
+        self._ready = False
+        self.queue = asyncio.Queue()
+
+    async def serve(self):
+        while True:
+            query = await self.queue.get()
+            await self._ensure()
+            print(query)
+
+    async def _ensure(self):
+        if self._ready:
+            return
+        await self._init_backend()
+
+    async def _init_backend(self):
+        self._backend = aiohttp.ClientSession()
+        self._ready = True
+
+    async def close(self):
+        await self._backend.close()
+"""
+    assert source_findings(tmp_path, source, "TRD202") == []
+    unguarded = source.replace("        if self._ready:\n            return\n", "")
+    assert source_findings(tmp_path, unguarded, "TRD202") == [
+        "21:9 TRD202 `_init_backend()` stores a new `aiohttp.ClientSession(...)` in `self._backend` each time it runs "
+        "without closing the old one; close it first",
+    ]

@@ -213,11 +213,16 @@ def _leaves(block: list[ast.stmt]) -> bool:
 
 
 def _looked_at_before(
-    module: ModuleInfo, methods: dict[str, Function], function: Function, store: ast.stmt, receiver: str, slot: str
+    module: ModuleInfo, methods: dict[str, Function], function: Function, store: ast.stmt, receiver: str, slot: str,
+    storing: Function | None = None,
 ) -> bool:
     """Something on the path of ``store`` (the store, or a call that reaches it) before it looks
-    at the slot (see the module's docstring)."""
+    at the slot (see the module's docstring), or tests a flag that ``function`` or the storing
+    method sets (``if self._initialized: return`` before the call, ``self._initialized = True``
+    after the store)."""
     flags = assigned_attributes(function, receiver) - {slot}
+    if storing is not None and (inner := self_name(storing)) is not None:
+        flags |= assigned_attributes(storing, inner) - {slot}
     child: ast.AST = store
     for ancestor in (*module.ancestors(store, stop=function), function):
         test = getattr(ancestor, "test", None)
@@ -374,7 +379,8 @@ def _called_twice(module: ModuleInfo, methods: dict[str, Function], function: Fu
                 if any(slot_loads(n, me, slot) or _release_of(n, me, slot) or _releases_through(methods, n, me, slot) for n in between):
                     continue
                 tests = [getattr(a, "test") for a in module.ancestors(second, stop=method) if isinstance(a, (ast.If, ast.While, ast.IfExp))]
-                if not any(_reads(methods, t, me, slot, function.name) for t in tests):
+                flags = assigned_attributes(function, self_name(function) or "") - {slot}
+                if not any(_reads(methods, t, me, slot, function.name) or _flag_test(t, me, flags) for t in tests):
                     return f"`{method.name}()` calls it twice"
     return None
 
@@ -395,7 +401,7 @@ def _reaching(module: ModuleInfo, methods: dict[str, Function], function: Functi
             for call, callee in self_calls(method):
                 statement = next((a for a in (call, *module.ancestors(call, stop=method)) if isinstance(a, ast.stmt)), None)
                 if (
-                    callee in found and statement is not None and not _looked_at_before(module, methods, method, statement, me, slot)
+                    callee in found and statement is not None and not _looked_at_before(module, methods, method, statement, me, slot, function)
                     and not _ended_after(method, statement, me, slot)
                 ):
                     found.add(name)
