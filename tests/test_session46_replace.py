@@ -489,3 +489,17 @@ class Memory:
         "21:9 TRD202 `_init_backend()` stores a new `aiohttp.ClientSession(...)` in `self._backend` each time it runs "
         "without closing the old one; close it first",
     ]
+
+
+def test_loop_that_retries_while_not_connected_is_no_proof(tmp_path: Path) -> None:
+    # ``while not self.connected`` looks at the slot at every turn (a property reading it): the
+    # store runs again only once the old socket is gone.
+    source = HANDLER.replace(
+        "            text = await self.queue.get()\n            await self._forward(text)\n",
+        "            while not self.connected:\n                await self._forward(\"hello\")\n",
+    ).replace(
+        "    async def _forward(self, text):\n",
+        "    @property\n    def connected(self):\n        return self.ws is not None and self.ws.open\n\n"
+        "    async def _forward(self, text):\n",
+    )
+    assert source_findings(tmp_path, source, "TRD202") == []

@@ -62,7 +62,7 @@ def assigned_attributes(function: Function, receiver: str) -> set[str]:
 
 def looping_caller(
     module: ModuleInfo, methods: dict[str, Function], function: Function, statement: ast.stmt, name: str,
-    sleeps_end: bool = True,
+    sleeps_end: bool = True, whole_turn: bool = False,
 ) -> str | None:
     """Why the store runs again: a repeating loop runs it (the storing method's own, or a loop of
     another method that calls it) and nothing on the loop's path through the store reads the slot
@@ -72,7 +72,7 @@ def looping_caller(
     receiver = self_name(function)
     assert receiver is not None
     own = enclosing_loop(module, statement, function)
-    if own is not None and not path_reads(module, methods, own, statement, receiver, name, function.name, sleeps_end):
+    if own is not None and not path_reads(module, methods, own, statement, receiver, name, function.name, sleeps_end, whole_turn):
         return "it runs in a loop"
     for method in methods.values():
         inner = self_name(method)
@@ -82,7 +82,7 @@ def looping_caller(
             if callee != function.name:
                 continue
             loop = enclosing_loop(module, call, method)
-            if loop is not None and not path_reads(module, methods, loop, call, inner, name, function.name, sleeps_end):
+            if loop is not None and not path_reads(module, methods, loop, call, inner, name, function.name, sleeps_end, whole_turn):
                 return f"`{method.name}()` calls it in a loop"
     return registered(methods, function)
 
@@ -182,13 +182,14 @@ def blocks(node: ast.AST) -> list[list[ast.stmt]]:
 
 def path_reads(
     module: ModuleInfo, methods: dict[str, Function], loop: ast.AST, node: ast.AST,
-    receiver: str, name: str, storing: str, sleeps_end: bool = True,
+    receiver: str, name: str, storing: str, sleeps_end: bool = True, whole_turn: bool = False,
 ) -> bool:
     """Whether a statement that runs with ``node`` at each turn of ``loop`` (before or after it
     in each block from ``node`` up to the loop's body, and the tests of the ``if``s on its way)
     reads the slot, itself or through a method of the class it calls (not the storing one), or
     sleeps (the loop stores at a fixed period: a task has that time to end; with ``sleeps_end``
-    false, as for a resource, which no waiting ends, a sleep proves nothing)."""
+    false, as for a resource, which no waiting ends, a sleep proves nothing). With ``whole_turn``
+    (a resource's store), a ``while`` loop's own test and the properties read count too."""
     parts: list[ast.AST] = []
     child: ast.AST = node
     for ancestor in module.ancestors(node, stop=loop):
@@ -205,10 +206,12 @@ def path_reads(
     for block in blocks(loop):
         if any(stmt is child for stmt in block):
             parts.extend(s for s in block if s is not child)
+    if whole_turn and isinstance(loop, ast.While):
+        parts.append(loop.test)  # ``while not self.connected:`` tests it at every turn
     for part in parts:
         if slot_loads(part, receiver, name) or (sleeps_end and sleeps(part)):
             return True
-        reached = loop_reach(methods, part, receiver, storing)
+        reached = loop_reach(methods, part, receiver, storing, whole_turn)
         if any(slot_loads(methods[r], self_name(methods[r]) or "", name) for r in reached):
             return True
     return False
@@ -229,21 +232,32 @@ def sleeps(part: ast.AST) -> bool:
     )
 
 
-def loop_reach(methods: dict[str, Function], part: ast.AST, receiver: str, storing: str) -> set[str]:
+def loop_reach(methods: dict[str, Function], part: ast.AST, receiver: str, storing: str, whole_turn: bool = False) -> set[str]:
     """The methods of the class that ``part`` calls on ``self``, transitively, not through the
-    storing method (what it reaches is the store's own path, after the old task is replaced)."""
-    todo = [
-        n.func.attr for n in ast.walk(part)
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-        and isinstance(n.func.value, ast.Name) and n.func.value.id == receiver and n.func.attr in methods
-    ]
+    storing method (what it reaches is the store's own path, after the old task is replaced);
+    with ``whole_turn``, also those it reads without a call, properties (``if not self.connected:``)."""
+    todo = _members(part, receiver, methods, whole_turn)
     seen: set[str] = set()
     while todo:
         current = todo.pop()
         if current == storing or current in seen:
             continue
         seen.add(current)
-        todo.extend(name for _, name in self_calls(methods[current]) if name in methods)
+        todo.extend(_members(methods[current], self_name(methods[current]) or "", methods, whole_turn))
     return seen
+
+
+def _members(node: ast.AST, receiver: str, methods: dict[str, Function], whole_turn: bool) -> list[str]:
+    return [
+        n.func.attr if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) else getattr(n, "attr", "")
+        for n in ast.walk(node)
+        if (
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            and isinstance(n.func.value, ast.Name) and n.func.value.id == receiver and n.func.attr in methods
+        ) or (
+            whole_turn and isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load) and n.attr in methods
+            and isinstance(n.value, ast.Name) and n.value.id == receiver
+        )
+    ]
 
 

@@ -71,7 +71,7 @@ def replaced_again(module: ModuleInfo, c: Creation) -> tuple[str, str] | None:
     if local is not None and _local_released_after(module, function, store, local):
         return None  # ``self._client = client`` then, in a ``finally``, ``await client.disconnect()``
     again = (
-        looping_caller(module, methods, function, store, slot, sleeps_end=False)
+        looping_caller(module, methods, function, store, slot, sleeps_end=False, whole_turn=True)
         or _loop_reaches(module, methods, function, slot)
         or _repeated_by_framework(module, cls, methods, function, slot)
         or _called_twice(module, methods, function, slot)
@@ -290,7 +290,7 @@ def _loop_reaches(module: ModuleInfo, methods: dict[str, Function], function: Fu
             statement = next((a for a in (call, *module.ancestors(call, stop=method)) if isinstance(a, ast.stmt)), None)
             if callee not in reaching or callee == name or statement is None:
                 continue
-            found = looping_caller(module, methods, method, statement, slot, sleeps_end=False)
+            found = looping_caller(module, methods, method, statement, slot, sleeps_end=False, whole_turn=True)
             if found is not None:
                 return found.replace(" it ", f" `{name}()` ", 1) + ", which reaches it"
     return None
