@@ -79,6 +79,7 @@ class ResourceOnSelfNeverClosed(Rule):
                 "self_remade_at_release", "key_never_closed", "key_close_not_awaited", "self_leaks_when_enter_fails",
                 "self_cancel_skips_close", "element_dropped", "element_replaced", "self_closed_after_own_use",
                 "self_closed_on_one_outcome", "self_holder_left_open", "self_holder_release_leaves", "self_flag_reset_open",
+                "self_replaced_again",
             ):
                 continue
             c = verdict.creation
@@ -218,6 +219,17 @@ class ResourceOnSelfNeverClosed(Rule):
                     None,
                     fit_help("`{function}()` drops the previous `{label}(...)` unclosed: it leaks",
                              function=c.function.name, label=c.label),
+                )
+                continue
+            if verdict.problem == "self_replaced_again":
+                slot, again = verdict.detail.split("|", 1)
+                yield Report(
+                    c.stmt,
+                    fit("`{function}()` stores a new `{label}(...)` in `self.{slot}` each time it runs without closing the "
+                        "old one; close it first", function=c.function.name, label=c.label, slot=slot),
+                    None,
+                    fit_help("{again}: each run leaves the previous `{label}` open, and the class closes only the last",
+                             again=again[0].upper() + again[1:], label=c.label),
                 )
                 continue
             if verdict.problem == "self_remade_at_release":

@@ -319,7 +319,9 @@ async def async_setup_entry(hass, entry):
 
 A flag that tells a live resource from a gone one, reset without the close (session 44): the
 start method makes the resource and sets the flag (`self.running = True`), the release closes
-it and clears the flag, and code that finds the flag clear runs the start again. A third method
+it and clears the flag, and code that finds the flag clear runs the start again (or the start
+returns at once while the flag is set, `if self._connected: return`, and is called somewhere:
+session 46, a connection-loss handler that clears the flag and schedules the start). A third method
 that clears the flag without closing the resource (a failed request) makes the next call store
 a new one over the open one (HanaokaYuzu/Gemini-API `46433913`):
 
@@ -361,6 +363,32 @@ class Pool:
         await self.open()   # flagged: an error in the block skips the close below
         yield self._db
         await self.close()
+```
+
+A method that runs again while the object lives and stores a new resource in `self.<slot>`
+each time, without closing the one the slot holds (session 46): the class closes the slot at
+its end, so only the last one is closed. It must be shown to run again: a repeating loop of
+the class runs the store or calls the method, with nothing on the loop's turn reading the slot
+(a reader that runs until the connection closes ends the old one); a framework calls it at
+intervals (a Home Assistant coordinator's `_async_update_data` or `update_method`, a callback
+given to `async_track_time_interval`, a discord.py `@tasks.loop`); or a method of the class
+calls it twice on one path (a second `connect()` after a redirect), with no release between.
+What it makes may be bound to a local first and stored, or wrapped (`self.conn =
+Connection(sock)`): reported where it is made. Not reported when anything on the way to the
+store looks at the slot (`if self.ws is not None: await self.ws.close()`, `if self.client and
+self.client.is_connected: return`, a method called before it that reads it), when a flag the
+method sets guards it (`if self._connected: return`), or when the method closes, drops or
+hands on the slot after the store (a `finally`):
+
+```python
+class Coordinator(DataUpdateCoordinator[dict]):
+    async def _async_update_data(self):      # every poll
+        client = await establish_connection(BleakClient, self.device, self.address)
+        ...
+        self._client = client                 # flagged: the last poll's client stays connected
+
+    async def async_shutdown(self):
+        await self._client.disconnect()       # fix: `await self._disconnect()` first in the update
 ```
 
 ## Why is this bad?

@@ -11,7 +11,8 @@ leaks (HanaokaYuzu/Gemini-API ``46433913``: the fix closes the client there).
 
 Every link is required: the start sets the flag to another constant than the release, the
 release and the start are different methods, something tests the flag for the release's value
-and calls the start under that test, and the resetting method neither closes the resource, nor
+and calls the start under that test (or the start itself returns at once while the flag is live,
+and something calls it), and the resetting method neither closes the resource, nor
 calls an own method that does, nor calls the start or stores the attribute itself."""
 
 from __future__ import annotations
@@ -40,7 +41,9 @@ def flag_reset_open(tree: ast.AST, c: Creation) -> str | None:
             continue
         for flag, gone in _constants_set(release, c.name):
             live = [v for f, v in _constants_set(start, c.name) if f == flag]
-            if not live or any(v == gone for v in live) or not _restarted_when(tree, flag, gone, start.name):
+            if not live or any(v == gone for v in live) or not (
+                _restarted_when(tree, flag, gone, start.name) or (_guards_itself(start, flag, live) and _called(tree, start))
+            ):
                 continue
             for method in methods:
                 if method.name in closers or method is start or method.name == "__init__" or (flag, gone) not in _constants_set(method, c.name):
@@ -117,6 +120,37 @@ def _restarted_when(tree: ast.AST, flag: str, gone: object, start: str) -> bool:
         ):
             return True
     return False
+
+
+def _guards_itself(start: Method, flag: str, live: list[object]) -> bool:
+    """The start returns at once while the flag has its live value (``if self._connected or
+    self._url is None: return``, session 46): every call of it makes the resource again once the
+    flag says gone (Offline-Protocol/offline-protocol-sdk ``0e06ce6e``, whose connection-loss
+    handler clears the flag and schedules the start, leaving the websocket open)."""
+    me = self_name(start) or ""
+    for stmt in start.body:
+        if not (isinstance(stmt, ast.If) and len(stmt.body) == 1 and isinstance(stmt.body[0], ast.Return)):
+            continue
+        tests = stmt.test.values if isinstance(stmt.test, ast.BoolOp) and isinstance(stmt.test.op, ast.Or) else [stmt.test]
+        for test in tests:
+            if self_attr(test, me) == flag and any(v is True for v in live):
+                return True
+            if (
+                isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.Is))
+                and self_attr(test.left, me) == flag and isinstance(test.comparators[0], ast.Constant)
+                and test.comparators[0].value in live
+            ):
+                return True
+    return False
+
+
+def _called(tree: ast.AST, start: Method) -> bool:
+    """``<x>.<start>(...)`` somewhere in the module outside the start itself."""
+    inside = {id(n) for n in walk(start)}
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == start.name and id(n) not in inside
+        for n in walk(tree)
+    )
 
 
 def _holds_when(test: ast.expr, flag: str, gone: object) -> str | None:

@@ -15,6 +15,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.models.resources.flag_resets import flag_reset_open
 from tradelint.models.resources.proofs import dropped_unclosed, replaces_unclosed
+from tradelint.models.resources.rerun_replaced import replaced_again
 from tradelint.models.resources.resource_types import Creation, Problem
 
 
@@ -24,6 +25,8 @@ def self_left_open(module: ModuleInfo, creations: list[Creation], c: Creation) -
     the message names)."""
     if replaces_unclosed(module, creations, c):
         return "self_replaced", ""
+    if (again := replaced_again(module, c)) is not None:
+        return "self_replaced_again", "|".join(again)  # a method that runs again stores over it
     if dropped := dropped_unclosed(module, c):
         return "self_dropped", dropped
     if c.cls is not None and (method := closed_on_one_outcome(c.cls, c.name, frozenset({c.spec.close, "close", "aclose", *c.spec.ends}))):

@@ -59,6 +59,7 @@ from tradelint.models.resources.library_makers import imported_makers, inherited
 from tradelint.models.resources.loop_transports import LOOP_MADE, loop_transport
 from tradelint.models.resources.library_table import library_packages, library_resource
 from tradelint.models.resources.outcome_closes import self_left_open
+from tradelint.models.resources.rerun_replaced import replaced_again
 from tradelint.models.resources.part_releases import closes_through_part, first_party_part, part_unreached, part_use
 from tradelint.models.resources.responses import discarded_response, judge_response, response_spec
 from tradelint.models.resources.resource_types import (
@@ -288,6 +289,7 @@ class ResourceAnalysis:
         found = []
         reported: set[tuple[ast.ClassDef, str]] = set()
         reported_globals: set[tuple[str, str]] = set()
+        replaced_slots: set[tuple[object, str]] = set()  # (method, slot) of a local stored over an open one
         # ``close()`` closes ``self.s`` and makes a new one: that one is the leak, not the first.
         remade = {(c.cls, c.name): c for c in self.creations if c.kind == "self" and not holds_nothing_new(c.spec) and remade_after_release(c)}
         for creation in sorted(self.creations, key=lambda c: (c.call.lineno, c.call.col_offset)):
@@ -300,6 +302,13 @@ class ResourceAnalysis:
                 problem, detail = shared
             elif problem is None and creation.kind == "self":
                 problem, detail = self_left_open(self.module, self.creations, creation)
+            if problem is None and creation.kind == "local" and (rerun := replaced_again(self.module, creation)) is not None:
+                # ``client = await connect(); self._client = client`` in a poll: the slot's old one is left open.
+                problem, detail = "self_replaced_again", "|".join(rerun)
+                creation = replace(creation, cls=cast(ast.ClassDef, self.module.parent(cast(ast.AST, creation.function))))
+                replaced_slots.add((creation.function, rerun[0]))
+            elif problem == "self_replaced_again" and (creation.function, detail.split("|")[0]) in replaced_slots:
+                continue  # ``self.conn = Connection(sock)``: reported where ``sock`` is made
             if problem in ("global_never_closed", "global_elements_never_closed", "app_global_never_closed"):
                 if ("<module>", creation.name) in reported_globals:
                     continue
@@ -308,7 +317,7 @@ class ResourceAnalysis:
                 detail = self._stop_closer or ""
             if problem in (
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
-                "self_leaks_when_enter_fails",
+                "self_leaks_when_enter_fails", "self_replaced_again",
             ):
                 # Each acquisition of the owned thing is reported where it is made, the first alone with the fix.
                 assert creation.cls is not None

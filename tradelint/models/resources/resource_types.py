@@ -290,6 +290,7 @@ Problem = Literal[
     "key_never_closed",
     "key_close_not_awaited",
     "self_replaced",
+    "self_replaced_again",
     "self_remade_at_release",
     "self_dropped",
     "global_never_closed",
