@@ -1,5 +1,6 @@
-"""Add the **part** rule's entries (``scripts/resource_parts.py``) to the shipped table without
-regenerating it whole, and prove that nothing else changes.
+"""Add the **part** rule's entries (``scripts/resource_parts.py``), or with ``--rule factories``
+the factories of ``scripts/resource_factories.py``, to the shipped table without regenerating it
+whole, and prove that nothing else changes.
 
 The shipped table (``tradelint/packs/library_resources.json``) was read from thousands of wheels;
 this reads only the pins given (``--list`` with ``--src``, as ``make_resource_table.py`` does),
@@ -41,8 +42,12 @@ def known_entries(types: dict[str, dict[str, object]]) -> dict[str, gen.Entry]:
     }
 
 
-def _generate(folders: list[Path], known: dict[str, gen.Entry], rule: bool) -> dict[str, gen.Entry]:
-    gen.PART_RULE = rule
+# The generator's switch for each rule this merges (``--rule``).
+RULES = {"part": "PART_RULE", "factories": "MADE_FACTORY_RULE"}
+
+
+def _generate(folders: list[Path], known: dict[str, gen.Entry], rule: bool, switch: str = "PART_RULE") -> dict[str, gen.Entry]:
+    setattr(gen, switch, rule)
     return gen.generate(folders, known=dict(known))
 
 
@@ -61,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--src", type=Path)
     parser.add_argument("--list", type=Path, action="append", default=[])
     parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument(
+        "--rule", choices=sorted(RULES), default="part",
+        help="the rule whose entries are merged: part (resource_parts.py), factories (resource_factories.py)",
+    )
     args = parser.parse_args(argv)
     folders = list(args.folders)
     if args.list:
@@ -74,9 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     known = known_entries(document["types"])
     # Each reading in a process of its own: a run keeps every tree it parsed to its end.
     with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        without = pool.submit(_generate, folders, known, False).result()
+        without = pool.submit(_generate, folders, known, False, RULES[args.rule]).result()
     with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        with_rule = pool.submit(_generate, folders, known, True).result()
+        with_rule = pool.submit(_generate, folders, known, True, RULES[args.rule]).result()
     added = {name: entry for name, entry in with_rule.items() if name not in without}
     # One import name in two versions of a distribution (aiogram 2 and 3): the generator keeps a
     # name only when every wheel that defines it agrees, so every version the table read is read.
