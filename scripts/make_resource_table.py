@@ -47,6 +47,19 @@ by the same rules tradelint applies to first-party classes (read, never imported
   arguments it takes (grpc's ``aio.Server.stop(grace)``); a public function returning a new one
   on every path (``grpc.aio.server()``) is its factory.
 
+- **task** (``resource_tasks.py``): its ``__init__`` starts a task it keeps (``self._task =
+  self._loop.create_task(self._run())``, unconditionally) and its nearest public release method
+  (``aclose``, ``close``, ``dispose``, ``shutdown``, ``disconnect``, ``stop``) awaits or cancels
+  it (livekit's ``rtc.AudioStream``);
+- **factory** by construction (``resource_factories.py``): a public coroutine function saying it
+  returns a resource type that it makes with a callable made in the function
+  (``functools.partial(T, ...)`` or a nested function returning ``T``: arq's ``create_pool``); a
+  public async class method returning a new instance it opened (awaited a method of it, or kept
+  on it what an ``await`` gave) of a class whose public release method releases what the instance
+  holds, an attribute chain of ``self`` or each element of one (asyncio_redis's
+  ``Connection.create`` and ``Pool.create``, aiocoap's ``Context.create_client_context``); only
+  the class method is entered, under the class's re-exports too;
+
 - **part** (``resource_parts.py``), asked once the other rules agree: a class no rule entered
   that makes a known resource in ``__init__`` and keeps it where its users reach it (a public
   attribute, or a public property returning it), ended by releasing that part: its ``__aexit__``
@@ -115,6 +128,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from resource_openers import attr_release, given_wrapper_factory, public_release  # noqa: E402 (this folder's module, beside the script)
 from resource_parts import carries_resource, part_release  # noqa: E402 (this folder's module, beside the script)
 from resource_factories import callable_made_factory, class_release, opened_instance  # noqa: E402 (this folder's module, beside the script)
+from resource_tasks import task_release  # noqa: E402 (this folder's module, beside the script)
 
 # Whether the **part** rule is asked (``scripts/merge_part_entries.py`` runs without it, then with it).
 PART_RULE = True
@@ -125,6 +139,8 @@ STAR_RULE = True
 # class method returning an instance it opened); ``scripts/merge_part_entries.py --rule factories``
 # runs without them, then with them.
 MADE_FACTORY_RULE = True
+# Whether the **task** rule (``resource_tasks.py``) is asked (``merge_part_entries.py --rule task``).
+TASK_RULE = True
 
 # What a class keeps from one element of a tuple a call returns, when that element is the
 # resource (the summary's ``name[i]``): ``self._reader, self._writer = await
@@ -800,6 +816,11 @@ def _judge(
         known = found.get(aliased) if aliased is not None else None
         if known is not None:
             return Entry(known.close, known.awaited, known.lazy, "subclass", folder.name, known.ends, known.given, known.enter)
+    if TASK_RULE and node is not None:
+        nodes = _family_nodes(project, summary, facts)
+        task = task_release(nodes)
+        if task is not None:
+            return Entry(task[0], task[1], False, "task", folder.name, enter=_method(nodes, "__aenter__") is not None)
     return None
 
 

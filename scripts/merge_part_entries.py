@@ -1,5 +1,5 @@
 """Add the **part** rule's entries (``scripts/resource_parts.py``), or with ``--rule factories``
-the factories of ``scripts/resource_factories.py``, to the shipped table without regenerating it
+the factories of ``scripts/resource_factories.py`` (``--rule task``: ``scripts/resource_tasks.py``), to the shipped table without regenerating it
 whole, and prove that nothing else changes.
 
 The shipped table (``tradelint/packs/library_resources.json``) was read from thousands of wheels;
@@ -43,7 +43,7 @@ def known_entries(types: dict[str, dict[str, object]]) -> dict[str, gen.Entry]:
 
 
 # The generator's switch for each rule this merges (``--rule``).
-RULES = {"part": "PART_RULE", "factories": "MADE_FACTORY_RULE"}
+RULES = {"part": "PART_RULE", "factories": "MADE_FACTORY_RULE", "task": "TASK_RULE"}
 
 
 def _generate(folders: list[Path], known: dict[str, gen.Entry], rule: bool, switch: str = "PART_RULE") -> dict[str, gen.Entry]:
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dry-run", action="store_true")
     parser.add_argument(
         "--rule", choices=sorted(RULES), default="part",
-        help="the rule whose entries are merged: part (resource_parts.py), factories (resource_factories.py)",
+        help="the rule whose entries are merged: part (resource_parts.py), factories (resource_factories.py), task (resource_tasks.py)",
     )
     args = parser.parse_args(argv)
     folders = list(args.folders)
@@ -97,6 +97,17 @@ def main(argv: list[str] | None = None) -> int:
     if unread:
         print(f"refused: other versions of a distribution the rule enters from are in the table's sources, not read: {unread}", file=sys.stderr)
         return 1
+    # A top-level package another distribution of the table defines (a fork: ``aiojobs-fork``
+    # beside ``aiojobs``, ``python-binance-async-ha`` beside ``python-binance``), not read here:
+    # the generator keeps a name only when every definer agrees, and never lets a later batch
+    # name a package an earlier one defines; the merge cannot tell, so it leaves the name out.
+    if args.src is not None:
+        for name in sorted(added):
+            module = _module_path(args.src / added[name].source, name)
+            shadowed = _definers(args.src, document["sources"], module) - read if module else set()
+            if shadowed:
+                print(f"left out {name}: {module} is defined too by {', '.join(sorted(shadowed)[:3])}, not read here", file=sys.stderr)
+                del added[name]
     clash = sorted(name for name in added if name in before)
     if clash:
         print(f"refused: the rule would rewrite entries of the table: {clash}", file=sys.stderr)
@@ -114,6 +125,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"refused: {changed[:20]}", file=sys.stderr)
         return 1
     return 0
+
+
+def _module_path(folder: Path, name: str) -> str | None:
+    """The path in ``folder`` of the module that defines ``name`` (``livekit/rtc/audio_stream``
+    for ``livekit.rtc.audio_stream.AudioStream``, ``livekit/rtc`` for the re-export
+    ``livekit.rtc.AudioStream``): a namespace package's other distributions define other modules."""
+    parts = name.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        path = "/".join(parts[:end])
+        if (folder / f"{path}.py").is_file() or (folder / path / "__init__.py").is_file():
+            return path
+    return None
+
+
+def _definers(src: Path, sources: list[str], module: str) -> set[str]:
+    """The wheels of ``sources`` (each read from ``SRC/<wheel>``) that define ``module`` (a path)."""
+    return {source for source in sources if (src / source / f"{module}.py").is_file() or (src / source / module / "__init__.py").is_file()}
 
 
 def write_unchanged(table: Path, document: dict[str, Any], before: dict[str, Any], dry_run: bool) -> list[str]:
