@@ -1,6 +1,6 @@
 """Add the **part** rule's entries (``scripts/resource_parts.py``), or with ``--rule factories``
-the factories of ``scripts/resource_factories.py`` (``--rule task``: ``scripts/resource_tasks.py``), to the shipped table without regenerating it
-whole, and prove that nothing else changes.
+the factories of ``scripts/resource_factories.py`` (``--rule task``: ``scripts/resource_tasks.py``),
+to the shipped table without regenerating it whole, and prove that nothing else changes.
 
 The shipped table (``tradelint/packs/library_resources.json``) was read from thousands of wheels;
 this reads only the pins given (``--list`` with ``--src``, as ``make_resource_table.py`` does),
@@ -15,6 +15,15 @@ proof: every entry of the table before is in the table after, unchanged.
 
     python scripts/merge_part_entries.py --table tradelint/packs/library_resources.json \\
         --src SRC --list scripts/library_resources.txt [FOLDER...]
+
+A name whose module another distribution of the table's ``sources`` defines, not read here (a
+fork), is left out, and with ``--first LIST`` (the populations the table read before its batches)
+a batch pin never names a package another distribution defines, as the generator's batches never
+do. Session 46's merge (``scripts/library_resources_s46.txt`` has the commands):
+
+    python scripts/merge_part_entries.py --rule factories --table tradelint/packs/library_resources.json \\
+        --src SRC --first scripts/library_resources.txt --first scripts/library_resources_ha.txt \\
+        --list scripts/library_resources_s46.txt
 """
 
 from __future__ import annotations

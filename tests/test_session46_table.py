@@ -457,3 +457,15 @@ def test_merge_leaves_out_a_batch_pin_naming_a_first_populations_package(tmp_pat
     assert json.loads(table.read_text(encoding="utf-8"))["types"] == {}
     assert merge.main(argv) == 0  # without --first: only a definer of the module itself competes
     assert "redislite.connection.Pool.create" in json.loads(table.read_text(encoding="utf-8"))["types"]
+
+
+def test_rule_candidates_read_the_conditions_alone() -> None:
+    """``scripts/rule_candidates.py``: the names whose own source meets a rule's conditions, read
+    with ``ast`` alone (the population of the targeted merge)."""
+    import ast
+
+    import rule_candidates
+
+    assert rule_candidates.candidates(ast.parse(CONNECTION)) == ["Connection (opened)", "Pool (opened)", "Context (opened)"]
+    assert rule_candidates.candidates(ast.parse(STREAM)) == ["AudioStream (task)", "Ticker (task)"]
+    assert rule_candidates.candidates(ast.parse(POOL)) == ["create_pool (made)"]
