@@ -47,6 +47,19 @@ by the same rules tradelint applies to first-party classes (read, never imported
   arguments it takes (grpc's ``aio.Server.stop(grace)``); a public function returning a new one
   on every path (``grpc.aio.server()``) is its factory.
 
+- **task** (``resource_tasks.py``): its ``__init__`` starts a task it keeps (``self._task =
+  self._loop.create_task(self._run())``, unconditionally) and its nearest public release method
+  (``aclose``, ``close``, ``dispose``, ``shutdown``, ``disconnect``, ``stop``) awaits or cancels
+  it (livekit's ``rtc.AudioStream``);
+- **factory** by construction (``resource_factories.py``): a public coroutine function saying it
+  returns a resource type that it makes with a callable made in the function
+  (``functools.partial(T, ...)`` or a nested function returning ``T``: arq's ``create_pool``); a
+  public async class method returning a new instance it opened (awaited a method of it, or kept
+  on it what an ``await`` gave) of a class whose public release method releases what the instance
+  holds, an attribute chain of ``self`` or each element of one (asyncio_redis's
+  ``Connection.create`` and ``Pool.create``, aiocoap's ``Context.create_client_context``); only
+  the class method is entered, under the class's re-exports too;
+
 - **part** (``resource_parts.py``), asked once the other rules agree: a class no rule entered
   that makes a known resource in ``__init__`` and keeps it where its users reach it (a public
   attribute, or a public property returning it), ended by releasing that part: its ``__aexit__``
@@ -114,12 +127,20 @@ from tradelint.models.resources.resource_types import (
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from resource_openers import attr_release, given_wrapper_factory, public_release  # noqa: E402 (this folder's module, beside the script)
 from resource_parts import carries_resource, part_release  # noqa: E402 (this folder's module, beside the script)
+from resource_factories import callable_made_factory, class_release, opened_instance  # noqa: E402 (this folder's module, beside the script)
+from resource_tasks import task_release  # noqa: E402 (this folder's module, beside the script)
 
 # Whether the **part** rule is asked (``scripts/merge_part_entries.py`` runs without it, then with it).
 PART_RULE = True
 # Whether a package's ``from .x import *`` names the classes it re-exports while the rules run
 # (:func:`_star_bindings`); off only to measure what it adds.
 STAR_RULE = True
+# Whether the factories of ``resource_factories.py`` are read (a callable made in the function, a
+# class method returning an instance it opened); ``scripts/merge_part_entries.py --rule factories``
+# runs without them, then with them.
+MADE_FACTORY_RULE = True
+# Whether the **task** rule (``resource_tasks.py``) is asked (``merge_part_entries.py --rule task``).
+TASK_RULE = True
 
 # What a class keeps from one element of a tuple a call returns, when that element is the
 # resource (the summary's ``name[i]``): ``self._reader, self._writer = await
@@ -795,6 +816,11 @@ def _judge(
         known = found.get(aliased) if aliased is not None else None
         if known is not None:
             return Entry(known.close, known.awaited, known.lazy, "subclass", folder.name, known.ends, known.given, known.enter)
+    if TASK_RULE and node is not None:
+        nodes = _family_nodes(project, summary, facts)
+        task = task_release(nodes)
+        if task is not None:
+            return Entry(task[0], task[1], False, "task", folder.name, enter=_method(nodes, "__aenter__") is not None)
     return None
 
 
@@ -1061,13 +1087,18 @@ def _factories(project: Project, folders: list[Path], found: dict[str, Entry], b
                         lazy = made.lazy and not isinstance(stmt, ast.AsyncFunctionDef)
                         found[key] = Entry(made.close, made.awaited, lazy, "factory", folder.name, made.ends, enter=not made.unenterable)
                         changed = True
-                    elif (said := _local_class_factory(module, module_name, stmt, found) or _annotated_factory(module, module_name, stmt, found)) is not None:
+                    elif (said := _local_class_factory(module, module_name, stmt, found) or _annotated_factory(module, module_name, stmt, found) or (
+                        callable_made_factory(module, stmt, lambda n: _named_type(module, module_name, _unwrap_optional(n)), found.__contains__)
+                        if MADE_FACTORY_RULE else None
+                    )) is not None:
                         entry = found[said]
                         lazy = entry.lazy and not isinstance(stmt, ast.AsyncFunctionDef)
                         found[key] = Entry(entry.close, entry.awaited, lazy, "factory", folder.name, entry.ends, enter=entry.enter)
                         changed = True
             changed |= _wrapper_factories(project, module, module_name, folder, found, table, model)
             summary = project.summary_of(module)
+            if MADE_FACTORY_RULE:
+                changed |= _opened_factories(project, module, module_name, folder, summary, found)
             for facts in summary.classes.values():
                 owner = f"{module_name}.{facts.name}"
                 if owner not in found:
@@ -1086,6 +1117,34 @@ def _factories(project: Project, folders: list[Path], found: dict[str, Entry], b
                         lazy = entry.lazy and not is_async
                         found[key] = Entry(entry.close, entry.awaited, lazy, "factory", folder.name, entry.ends, given, entry.enter)
                         changed = True
+    return changed
+
+
+def _opened_factories(
+    project: Project, module: ModuleInfo, module_name: str, folder: Path, summary: ModuleSummary, found: dict[str, Entry]
+) -> bool:
+    """**factory** by opening (:func:`resource_factories.opened_instance`): a public async class
+    method of a public class that returns a new instance it opened, of a class whose public
+    release method releases what the instance holds; the class itself is not entered (its bare
+    constructor opens nothing)."""
+    changed = False
+    for facts in summary.classes.values():
+        node = _class_node(module, facts)
+        if node is None or facts.name.startswith("_"):
+            continue
+        for method in node.body:
+            if not isinstance(method, ast.AsyncFunctionDef) or not opened_instance(node, method):
+                continue
+            key = f"{module_name}.{facts.name}.{method.name}"
+            if key in found or f"{module_name}.{facts.name}" in found:
+                continue
+            nodes = _family_nodes(project, summary, facts)
+            release = class_release(nodes)
+            if release is None:
+                continue
+            enter = _method(nodes, "__aenter__") is not None
+            found[key] = Entry(release[0], release[1], False, "factory", folder.name, enter=enter)
+            changed = True
     return changed
 
 
@@ -1421,7 +1480,8 @@ def _aliases(project: Project, folders: list[Path], found: dict[str, Entry]) -> 
             # The class's factory methods under the re-exported name too (``binance.AsyncClient.create``).
             for factory in members.get(target, ()):
                 alias = f"{name}.{factory[len(target) + 1:]}"
-                if target in found and alias not in found and name not in ambiguous:
+                # (a class whose opening class method alone is entered: aiocoap's ``Context``)
+                if (target in found or found[factory].rule == "factory") and alias not in found and name not in ambiguous:
                     found[alias] = found[factory]
                     changed = True
 

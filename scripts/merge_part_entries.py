@@ -1,5 +1,6 @@
-"""Add the **part** rule's entries (``scripts/resource_parts.py``) to the shipped table without
-regenerating it whole, and prove that nothing else changes.
+"""Add the **part** rule's entries (``scripts/resource_parts.py``), or with ``--rule factories``
+the factories of ``scripts/resource_factories.py`` (``--rule task``: ``scripts/resource_tasks.py``),
+to the shipped table without regenerating it whole, and prove that nothing else changes.
 
 The shipped table (``tradelint/packs/library_resources.json``) was read from thousands of wheels;
 this reads only the pins given (``--list`` with ``--src``, as ``make_resource_table.py`` does),
@@ -14,6 +15,15 @@ proof: every entry of the table before is in the table after, unchanged.
 
     python scripts/merge_part_entries.py --table tradelint/packs/library_resources.json \\
         --src SRC --list scripts/library_resources.txt [FOLDER...]
+
+A name whose module another distribution of the table's ``sources`` defines, not read here (a
+fork), is left out, and with ``--first LIST`` (the populations the table read before its batches)
+a batch pin never names a package another distribution defines, as the generator's batches never
+do. Session 46's merge (``scripts/library_resources_s46.txt`` has the commands):
+
+    python scripts/merge_part_entries.py --rule factories --table tradelint/packs/library_resources.json \\
+        --src SRC --first scripts/library_resources.txt --first scripts/library_resources_ha.txt \\
+        --list scripts/library_resources_s46.txt
 """
 
 from __future__ import annotations
@@ -41,8 +51,12 @@ def known_entries(types: dict[str, dict[str, object]]) -> dict[str, gen.Entry]:
     }
 
 
-def _generate(folders: list[Path], known: dict[str, gen.Entry], rule: bool) -> dict[str, gen.Entry]:
-    gen.PART_RULE = rule
+# The generator's switch for each rule this merges (``--rule``).
+RULES = {"part": "PART_RULE", "factories": "MADE_FACTORY_RULE", "task": "TASK_RULE"}
+
+
+def _generate(folders: list[Path], known: dict[str, gen.Entry], rule: bool, switch: str = "PART_RULE") -> dict[str, gen.Entry]:
+    setattr(gen, switch, rule)
     return gen.generate(folders, known=dict(known))
 
 
@@ -61,6 +75,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--src", type=Path)
     parser.add_argument("--list", type=Path, action="append", default=[])
     parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument(
+        "--first", type=Path, action="append", default=[],
+        help="a list of the populations the table read first (not in batches): their names win over a batch pin's",
+    )
+    parser.add_argument(
+        "--rule", choices=sorted(RULES), default="part",
+        help="the rule whose entries are merged: part (resource_parts.py), factories (resource_factories.py), task (resource_tasks.py)",
+    )
     args = parser.parse_args(argv)
     folders = list(args.folders)
     if args.list:
@@ -74,9 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     known = known_entries(document["types"])
     # Each reading in a process of its own: a run keeps every tree it parsed to its end.
     with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        without = pool.submit(_generate, folders, known, False).result()
+        without = pool.submit(_generate, folders, known, False, RULES[args.rule]).result()
     with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        with_rule = pool.submit(_generate, folders, known, True).result()
+        with_rule = pool.submit(_generate, folders, known, True, RULES[args.rule]).result()
     added = {name: entry for name, entry in with_rule.items() if name not in without}
     # One import name in two versions of a distribution (aiogram 2 and 3): the generator keeps a
     # name only when every wheel that defines it agrees, so every version the table read is read.
@@ -88,6 +110,29 @@ def main(argv: list[str] | None = None) -> int:
     if unread:
         print(f"refused: other versions of a distribution the rule enters from are in the table's sources, not read: {unread}", file=sys.stderr)
         return 1
+    # A module another distribution of the table defines (a fork: ``aiojobs-fork`` beside
+    # ``aiojobs``), not read here: the generator keeps a name only when every definer agrees, so
+    # the merge leaves it out; and a pin of a batch population (not ``--first``) never names a
+    # package another distribution defines (``python-binance-async-ha``'s ``binance``), as the
+    # generator's later batches never do.
+    if args.src is not None:
+        first = {folder.name for folder in gen.listed_folders(args.src, args.first)[0]}
+        for name in sorted(added):
+            source = added[name].source
+            module = _module_path(args.src / source, name)
+            top = name.split(".", 1)[0]
+            if source in first or not args.first:
+                # (a pin of the first populations: only another of them defining the module competes)
+                shadowed = _definers(args.src, sorted(first) if args.first else document["sources"], module) - read if module else set()
+            elif (args.src / source / top / "__init__.py").is_file() or (args.src / source / f"{top}.py").is_file():
+                # (a batch pin never names a package another distribution defines: a fork, a shadow)
+                module = top
+                shadowed = _definers(args.src, document["sources"], top) - {source}
+            else:
+                shadowed = _definers(args.src, document["sources"], module) - read if module else set()
+            if shadowed:
+                print(f"left out {name}: {module} is defined too by {', '.join(sorted(shadowed)[:3])}, not read here", file=sys.stderr)
+                del added[name]
     clash = sorted(name for name in added if name in before)
     if clash:
         print(f"refused: the rule would rewrite entries of the table: {clash}", file=sys.stderr)
@@ -105,6 +150,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"refused: {changed[:20]}", file=sys.stderr)
         return 1
     return 0
+
+
+def _module_path(folder: Path, name: str) -> str | None:
+    """The path in ``folder`` of the module that defines ``name`` (``livekit/rtc/audio_stream``
+    for ``livekit.rtc.audio_stream.AudioStream``, ``livekit/rtc`` for the re-export
+    ``livekit.rtc.AudioStream``): a namespace package's other distributions define other modules."""
+    parts = name.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        path = "/".join(parts[:end])
+        if (folder / f"{path}.py").is_file() or (folder / path / "__init__.py").is_file():
+            return path
+    return None
+
+
+def _definers(src: Path, sources: list[str], module: str) -> set[str]:
+    """The wheels of ``sources`` (each read from ``SRC/<wheel>``) that define ``module`` (a path)."""
+    return {source for source in sources if (src / source / f"{module}.py").is_file() or (src / source / module / "__init__.py").is_file()}
 
 
 def write_unchanged(table: Path, document: dict[str, Any], before: dict[str, Any], dry_run: bool) -> list[str]:
