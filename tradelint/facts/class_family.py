@@ -17,7 +17,7 @@ from tradelint.facts.end_references import search_root
 from tradelint.facts.project_files import files_naming
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.summary_data import ClassFacts, MethodFacts, ModuleSummary
-from tradelint.facts.syntax import FUNCTION_NODES, super_init_calls, class_method
+from tradelint.facts.syntax import FUNCTION_NODES, base_class, super_init_calls, class_method
 
 Member = tuple[ModuleSummary, ClassFacts]
 
@@ -164,7 +164,7 @@ def _class_and_bases(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[Module
         current, node = queue.pop()
         for base in node.bases:
             # ``class ChatAgent(RespondAgent[ChatConfig])``: a generic base is the class it subscripts.
-            named = resolve_class_node(current, base.value if isinstance(base, ast.Subscript) else base)
+            named = resolve_class_node(current, base_class(base))
             if named is not None and named[1] not in seen:
                 seen.add(named[1])
                 found.append(named)

@@ -34,7 +34,7 @@ from tradelint.facts.class_family import class_and_bases, resolve_class_node
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.project_files import files_naming, project_root
 from tradelint.facts.summaries import DUNDER_RELEASE, is_release_name
-from tradelint.facts.syntax import class_method, class_methods
+from tradelint.facts.syntax import base_class, class_method, class_methods
 
 # One (hook, base) pair per class: asked for each release found in an ``__aexit__``.
 _MEMO_KEY = "end-hook"
@@ -72,7 +72,7 @@ def _declared_hooks(
         for name, method in class_methods(base).items():
             if _is_hook_name(name) and isinstance(method, ast.AsyncFunctionDef) and _does_nothing(method):
                 yield name, base.name
-    for base_expr in cls.bases:
+    for base_expr in map(base_class, cls.bases):
         if resolve_class_node(module, base_expr) is not None:
             continue
         qualified = module.imports.qualify(base_expr)
@@ -114,7 +114,7 @@ def _sibling_hooks(module: ModuleInfo, cls: ast.ClassDef, qualified: str) -> set
         for node in ast.walk(other.tree):
             if not isinstance(node, ast.ClassDef) or node is cls:
                 continue
-            if not any(other.imports.qualify(base) == qualified for base in node.bases):
+            if not any(other.imports.qualify(base_class(base)) == qualified for base in node.bases):
                 continue
             for name, method in class_methods(node).items():
                 if _is_hook_name(name) and isinstance(method, ast.AsyncFunctionDef) and _closes_own_attribute(method):

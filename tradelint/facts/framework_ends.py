@@ -26,7 +26,7 @@ from typing import cast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.project_files import project_files
 from tradelint.facts.pytest_fixtures import FIXTURE_DECORATORS
-from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.syntax import FUNCTION_NODES, base_class, walk
 from tradelint.facts.uses import name_loads
 
 # What Home Assistant calls when a config entry is unloaded or removed.
@@ -209,7 +209,7 @@ def _request_handler(module: ModuleInfo, function: ast.AST) -> bool:
     without the views)."""
     owner = module.parent(function)
     return isinstance(owner, ast.ClassDef) and any(
-        module.imports.qualify(base) in VIEW_BASES for base in owner.bases
+        module.imports.qualify(base_class(base)) in VIEW_BASES for base in owner.bases
     )
 
 

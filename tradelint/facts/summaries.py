@@ -41,7 +41,7 @@ from tradelint.facts.summary_data import (
     Ref,
 )
 from tradelint.facts.returned_makers import returned_call
-from tradelint.facts.syntax import FUNCTION_NODES, capword, class_method, content_digest, shadowed, walk
+from tradelint.facts.syntax import FUNCTION_NODES, base_class, capword, class_method, content_digest, shadowed, walk
 from tradelint.facts.uses import awaited_call, entered_call, given_or_made, self_attr
 
 __all__ = [
@@ -280,7 +280,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
         found = tuple(sorted(set(
             map(_attr_of, named[bisect_left(named, cls.lineno, key=_line_of):bisect_right(named, end, key=_line_of)])
         )))
-        bases = tuple(ref for base in cls.bases if (ref := _ref(module, base)) is not None)
+        bases = tuple(ref for base in cls.bases if (ref := _ref(module, base_class(base))) is not None)
         methods: dict[str, MethodFacts] = {}
         made_by: list[str] = []
         for stmt in cls.body:

@@ -117,6 +117,12 @@ _CLASS_METHODS: weakref.WeakKeyDictionary[ast.ClassDef, dict[str, ast.FunctionDe
 )
 
 
+def base_class(base: ast.expr) -> ast.expr:
+    """A base of a class statement by the class it names: a generic base by its class
+    (``DataUpdateCoordinator[dict[str, Any]]``, ``CoordinatorEntity[Coordinator]``, ``Generic[T]``)."""
+    return base.value if isinstance(base, ast.Subscript) else base
+
+
 def capword(name: str) -> bool:
     """``name`` is spelled as a class is: CapWords, a module-private class alike (``_CvApi``,
     ``__Pool``). Not a constant (``MAX``) by itself: callers that care say so."""

@@ -11,7 +11,7 @@ import ast
 import difflib
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.syntax import FUNCTION_NODES, base_class
 from tradelint.models.renames.receiver_types import find_class
 
 HARMLESS_BASES = {"typing.Generic", "typing_extensions.Generic"}
@@ -52,7 +52,7 @@ def _members(module: ModuleInfo, cls: ast.ClassDef, depth: int) -> frozenset[str
             return None
     names: set[str] = set(OBJECT_NAMES)
     for base in cls.bases:
-        head = base.value if isinstance(base, ast.Subscript) else base
+        head = base_class(base)
         if isinstance(head, ast.Name) and head.id == "object" and "object" not in module.imports.names:
             continue
         qualified = module.qualify(head)

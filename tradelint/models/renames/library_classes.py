@@ -31,7 +31,7 @@ from tradelint.facts.library_source import (
     module_file,
     stdlib_class,
 )
-from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.syntax import FUNCTION_NODES, base_class
 
 __all__ = ["class_members", "library_class", "library_function", "library_members", "library_module", "module_file", "version_of"]
 
@@ -138,7 +138,7 @@ def _class_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 
 
 def _base_members(project: Project, module: ModuleInfo, base: ast.expr, depth: int) -> frozenset[str] | None:
-    head = base.value if isinstance(base, ast.Subscript) else base
+    head = base_class(base)
     if isinstance(head, ast.Name) and head.id not in module.imports.names and head.id not in module.top_level:
         builtin = getattr(builtins, head.id, None)
         if isinstance(builtin, type):

@@ -18,7 +18,7 @@ import ast
 from tradelint.facts.class_family import class_and_bases, resolve_class_node
 from tradelint.facts.context import ModuleInfo, cast_of
 from tradelint.facts.loop_receivers import LOOP_TYPE, SERVER_MAKERS, TRANSPORT_MAKERS, is_loop
-from tradelint.facts.syntax import parameter
+from tradelint.facts.syntax import base_class, parameter
 from tradelint.models.resources.resource_types import ResourceSpec
 
 TRANSPORT_SPEC = ResourceSpec("close", awaited=False, part=0)
@@ -86,7 +86,7 @@ def unclosing_protocol(module: ModuleInfo, call: ast.Call, function: ast.Functio
     resolved = {id(node) for _, node in family}
     for current, node in family:
         for base in node.bases:
-            target = base.value if isinstance(base, ast.Subscript) else base
+            target = base_class(base)
             found = resolve_class_node(current, target)
             if (found is None or id(found[1]) not in resolved) and current.imports.qualify(target) not in _ASYNCIO_PROTOCOLS:
                 return None  # a base read from nowhere may close it

@@ -34,7 +34,7 @@ from tradelint.facts.coordinator_ends import COORDINATOR_BASES
 from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.reruns import assigned_attributes, looping_caller, slot_loads
-from tradelint.facts.syntax import class_methods
+from tradelint.facts.syntax import base_class, class_methods
 from tradelint.facts.uses import self_attr, self_calls, self_name, sequential
 from tradelint.models.resources.resource_types import Creation
 
@@ -339,7 +339,7 @@ def _coordinator(module: ModuleInfo, cls: ast.ClassDef) -> bool:
     first-party bases too."""
     for home, node in class_and_bases(module, cls):
         for base in node.bases:
-            named = base.value if isinstance(base, ast.Subscript) else base
+            named = base_class(base)
             if home.imports.qualify(named) in COORDINATOR_BASES:
                 return True
     return False

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import class_and_bases, resolve_class_node, resolve_definition
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.syntax import FUNCTION_NODES, class_method, instance_parameter, parse_expression, walk
+from tradelint.facts.syntax import FUNCTION_NODES, base_class, class_method, instance_parameter, parse_expression, walk
 from tradelint.models.resources.library_table import coroutine_release_names
 from tradelint.models.resources.proofs import awaitable_here
 from tradelint.models.resources.resource_model import resource_analysis
@@ -231,7 +231,7 @@ def _coroutine_release(
     released = False
     for home, node in family:
         for base in node.bases:
-            base = base.value if isinstance(base, ast.Subscript) else base
+            base = base_class(base)
             named = resolve_class_node(home, base)
             if named is not None and id(named[1]) in first_party:
                 continue

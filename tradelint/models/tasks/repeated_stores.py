@@ -21,7 +21,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from tradelint.facts.attribute_types import attribute_class
-from tradelint.facts.syntax import class_method
+from tradelint.facts.syntax import base_class, class_method
 from tradelint.facts.uses import endless_loop, self_name
 
 if TYPE_CHECKING:
@@ -92,9 +92,7 @@ def periodic_update(module: ModuleInfo, cls: ast.ClassDef, storing: str) -> str 
 
 
 def _coordinator(module: ModuleInfo, base: ast.expr) -> bool:
-    if isinstance(base, ast.Subscript):  # ``DataUpdateCoordinator[State]``
-        base = base.value
-    return module.imports.qualify(base) in COORDINATORS
+    return module.imports.qualify(base_class(base)) in COORDINATORS  # (``DataUpdateCoordinator[State]``)
 
 
 def _awaited_reach(cls: ast.ClassDef, start: Function) -> set[str]:

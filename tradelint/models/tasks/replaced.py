@@ -23,7 +23,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from tradelint.facts.syntax import FUNCTION_NODES, class_method
+from tradelint.facts.syntax import FUNCTION_NODES, base_class, class_method
 from tradelint.facts.uses import endless_loop, methods_reached, self_calls, self_name
 from tradelint.models.tasks.repeated_stores import caller_decides, leaves_true, looping_coroutine, periodic_update
 from tradelint.models.tasks.shutdown import COG_FRAMEWORKS
@@ -320,7 +320,7 @@ def _repeated_event(module: ModuleInfo, cls: ast.ClassDef, function: Function) -
         if not (isinstance(target, ast.Attribute) and target.attr in ("listener", "event")):
             return None
     for base in cls.bases:
-        qualified = module.imports.qualify(base)
+        qualified = module.imports.qualify(base_class(base))
         if qualified is not None and qualified.partition(".")[0] in COG_FRAMEWORKS:
             return f"discord sends `{function.name}` again after a reconnect"
     return None

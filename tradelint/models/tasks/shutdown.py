@@ -13,7 +13,7 @@ from tradelint.facts.class_family import bases_naming, class_and_bases, family_f
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import ENTITY_TEARDOWN, in_registration, unload_reach
 from tradelint.facts.ownership import is_release_name, release_method
-from tradelint.facts.syntax import FUNCTION_NODES, class_methods
+from tradelint.facts.syntax import FUNCTION_NODES, base_class, class_methods
 from tradelint.facts.uses import methods_reached
 from tradelint.models.tasks.creators import TaskCreators, _last_name
 
@@ -160,9 +160,7 @@ def _ha_kind(family: list[tuple[ModuleInfo, ast.ClassDef]]) -> str:
     """``"entity"`` for a Home Assistant entity, ``"flow"`` for a config or options flow (it ends
     with its flow, not with the entry), ``"object"`` otherwise (a coordinator, a plain class)."""
     for owner_module, owner in family:
-        for base in owner.bases:
-            if isinstance(base, ast.Subscript):
-                base = base.value  # ``CoordinatorEntity[MyCoordinator]``
+        for base in map(base_class, owner.bases):  # (``CoordinatorEntity[MyCoordinator]``)
             qualified = owner_module.imports.qualify(base) or ""
             if not qualified.startswith("homeassistant."):
                 continue
@@ -178,7 +176,7 @@ def _is_cog(family: list[tuple[ModuleInfo, ast.ClassDef]]) -> bool:
     """A class of the family derives from a bot framework's ``Cog``."""
     for owner_module, owner in family:
         for base in owner.bases:
-            qualified = owner_module.imports.qualify(base) or ""
+            qualified = owner_module.imports.qualify(base_class(base)) or ""
             if qualified.rpartition(".")[2] in COG_BASES and qualified.partition(".")[0] in COG_FRAMEWORKS:
                 return True
     return False

@@ -20,7 +20,7 @@ from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.project_files import files_naming
-from tradelint.facts.syntax import FUNCTION_NODES, walk, class_methods
+from tradelint.facts.syntax import FUNCTION_NODES, base_class, walk, class_methods
 from tradelint.facts.uses import methods_reached, self_name
 from tradelint.models.tasks.other_objects import is_test_path, search_root
 
@@ -59,9 +59,7 @@ def _plain(module: ModuleInfo, cls: ast.ClassDef) -> bool:
     family = class_and_bases(module, cls)
     first_party = {id(owner) for _, owner in family}
     for owner_module, owner in family:
-        for base in owner.bases:
-            if isinstance(base, ast.Subscript):
-                base = base.value
+        for base in map(base_class, owner.bases):
             found = resolve_definition(owner_module, base)
             if found is not None and id(found[1]) in first_party:
                 continue
