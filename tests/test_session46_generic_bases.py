@@ -22,3 +22,34 @@ GENERIC = SHUTDOWN_COORDINATOR.replace(
 def test_generic_coordinator_ended_by_its_entry(tmp_path: Path) -> None:
     assert "DataUpdateCoordinator[dict[str, Any]]" in GENERIC
     assert _integration(tmp_path, _setup(REFRESH), GENERIC) == []
+
+
+# --- a library base's end hook, read through a generic base -----------------------------------
+
+from tests.test_session38_lifecycle import EXIT_ONLY, HOOK_MESSAGE, SIBLING, _check_tree  # noqa: E402
+
+
+def _generic(source: str, base: str) -> str:
+    return source.replace("from app.base import Plugin", "from framework import Plugin").replace(
+        "(Plugin):", f"({base}):"
+    )
+
+
+def test_library_base_spelt_generic_declares_its_siblings_hook(tmp_path: Path) -> None:
+    # ``class Moderation(Plugin[Config])``: the same library base, whose other subclasses
+    # release in ``shutdown()``.
+    found = _check_tree(tmp_path, {
+        "plugins/moderation.py": _generic(EXIT_ONLY, "Plugin[dict]"), "plugins/opa.py": _generic(SIBLING, "Plugin[dict]"),
+    })
+    assert found == ["moderation.py:9:9 " + HOOK_MESSAGE.format(base="Plugin")]
+
+
+def test_typing_generic_is_no_framework(tmp_path: Path) -> None:
+    # ``Generic[T]`` (or ``Protocol``) gives a type's form, no life a framework ends: another
+    # generic class closing in ``shutdown()`` says nothing about this one's end.
+    def typed(source: str) -> str:
+        return _generic(source, "Generic[T]").replace(
+            "from framework import Plugin\n", "from typing import Generic, TypeVar\n\nT = TypeVar('T')\n"
+        ).replace("        super().__init__(config)\n", "")
+    found = _check_tree(tmp_path, {"plugins/moderation.py": typed(EXIT_ONLY), "plugins/opa.py": typed(SIBLING)})
+    assert found == []

@@ -65,6 +65,9 @@ def _hook_missing_exit(module: ModuleInfo, cls: ast.ClassDef) -> tuple[str, str]
     return None
 
 
+_TYPING = frozenset({"typing", "typing_extensions"})
+
+
 def _declared_hooks(
     module: ModuleInfo, cls: ast.ClassDef, family: list[tuple[ModuleInfo, ast.ClassDef]]
 ) -> Iterator[tuple[str, str]]:
@@ -76,8 +79,8 @@ def _declared_hooks(
         if resolve_class_node(module, base_expr) is not None:
             continue
         qualified = module.imports.qualify(base_expr)
-        if qualified is None:
-            continue
+        if qualified is None or qualified.partition(".")[0] in _TYPING:
+            continue  # (``Generic[T]``, ``Protocol``: a type's form, no life a framework ends)
         for hook in _sibling_hooks(module, cls, qualified):
             yield hook, qualified.rpartition(".")[2]
 
