@@ -127,7 +127,7 @@ from tradelint.models.resources.resource_types import (
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from resource_openers import attr_release, given_wrapper_factory, public_release  # noqa: E402 (this folder's module, beside the script)
 from resource_parts import carries_resource, part_release  # noqa: E402 (this folder's module, beside the script)
-from resource_factories import callable_made_factory, class_release, opened_instance  # noqa: E402 (this folder's module, beside the script)
+from resource_factories import callable_made_factory, class_release, opened_instance, own_nodes as _own_nodes  # noqa: E402 (this folder's module, beside the script)
 from resource_tasks import task_release  # noqa: E402 (this folder's module, beside the script)
 
 # Whether the **part** rule is asked (``scripts/merge_part_entries.py`` runs without it, then with it).
@@ -1276,16 +1276,6 @@ def _annotated_factory(
         if not (isinstance(call.func, ast.Name) and call.func.id in helpers):
             return None
     return said
-
-
-def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
-    """The nodes of ``function``'s body, nested functions and classes left out."""
-    todo: list[ast.AST] = list(function.body)
-    while todo:
-        node = todo.pop()
-        yield node
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            todo.extend(ast.iter_child_nodes(node))
 
 
 def _annotated_makers(node: ast.ClassDef) -> set[str]:
