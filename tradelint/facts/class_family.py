@@ -250,3 +250,19 @@ def subclasses_in_project(module: ModuleInfo, cls: ast.ClassDef, mixins_only: bo
                     found.append((other, sub))
                     break
     return found
+
+
+def class_of_cls(module: ModuleInfo, func: ast.expr) -> ast.Name | None:
+    """``cls`` (the first parameter of the enclosing ``@classmethod``) named as the class."""
+    if not isinstance(func, ast.Name):
+        return None
+    method = module.enclosing_function(func)
+    owner = module.parent(method) if method is not None else None
+    if method is None or not isinstance(owner, ast.ClassDef) or module.top_level.get(owner.name) is not owner:
+        return None
+    params = method.args.posonlyargs + method.args.args
+    if not params or params[0].arg != func.id:
+        return None
+    if not any(isinstance(d, ast.Name) and d.id == "classmethod" for d in method.decorator_list):
+        return None
+    return ast.Name(owner.name, ast.Load())

@@ -29,6 +29,7 @@ from typing import Callable, cast
 
 from pathlib import Path
 
+from tradelint.facts.class_family import class_of_cls
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.mid_life import closed_mid_life_only
 from tradelint.facts.end_hooks import hook_missing_exit
@@ -336,18 +337,20 @@ def releases_attr(family: Family, attr: str, names: frozenset[str], awaited: boo
 
 
 def attr_releasers(family: Family, attr: str, names: frozenset[str], awaited: bool = False) -> list[str]:
-    """Every method of the family that releases ``self.attr`` (``releases_attr``), in order: a
-    request method that closes the session after its one call (``get_rank_data()``) comes before
-    the class's ``close()`` in the source, and is not where an instance ends."""
+    """Every method of the family that releases ``self.attr`` (``releases_attr``), in order (a
+    request method closing the session after its call comes before ``close()``, and is no end);
+    not a release that a nearer class overrides without running it (``super().__aexit__()``)."""
     aliases = {name for _, facts in family for name, source in facts.properties.items() if source == attr}
     found: list[str] = []
+    replaced: set[str] = set()  # (summaries read ``super()`` in release-like methods only)
     for _, facts in family:
-        for method in facts.methods.values():
+        for method in (m for m in facts.methods.values() if m.name not in replaced):
             for owner, how in method.releases:
                 if awaited and (owner, how) in method.dropped:
                     continue
                 if (owner == attr or owner in aliases) and (how in names or how == "with") and method.name not in found:
                     found.append(method.name)
+        replaced.update(n for n, m in facts.methods.items() if is_release_name(n) and n not in m.extends)
     return found
 
 
@@ -655,22 +658,6 @@ class OwnershipModel:
                 index = position - offset
                 return next((f.stored_positions[index] for _, f in bases if index in f.stored_positions), None)
         return None
-
-
-def class_of_cls(module: ModuleInfo, func: ast.expr) -> ast.Name | None:
-    """``cls`` (the first parameter of the enclosing ``@classmethod``) named as the class."""
-    if not isinstance(func, ast.Name):
-        return None
-    method = module.enclosing_function(func)
-    owner = module.parent(method) if method is not None else None
-    if method is None or not isinstance(owner, ast.ClassDef) or module.top_level.get(owner.name) is not owner:
-        return None
-    params = method.args.posonlyargs + method.args.args
-    if not params or params[0].arg != func.id:
-        return None
-    if not any(isinstance(d, ast.Name) and d.id == "classmethod" for d in method.decorator_list):
-        return None
-    return ast.Name(owner.name, ast.Load())
 
 
 def _release_words(family: Family, attr: str) -> frozenset[str]:

@@ -295,13 +295,14 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                 continue
             released = releases.get((cls.lineno, stmt.name)) if releases else None
             calls: frozenset[str] = _NONE
+            extends: frozenset[str] = _NONE
             ends = False
             if receiver is not None:
                 release_like = known_releases.get(stmt.name)
                 if release_like is None:
                     release_like = _is_release(stmt.name)
                 if released or release_like:
-                    ends, calls, entered = _release_facts(stmt, receiver)
+                    ends, calls, entered, extends = _release_facts(stmt, receiver)
                     ends = bool(released) or ends
                     released = released | entered if released else entered
             args = stmt.args
@@ -321,6 +322,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                 # frozenset for each of its other methods (1.6 MB of the corpus's summaries).
                 frozenset(gone) if (gone := dropped.get((cls.lineno, stmt.name))) else _NO_RELEASES,
                 frozenset(ends_in) if (ends_in := in_finally.get((cls.lineno, stmt.name))) else _NONE,
+                extends,
             )
         acquisitions: list[Acquisition] = []
         stored_params: dict[str, str] = {}
@@ -482,10 +484,11 @@ def _is_call_of(node: ast.expr, name: str) -> bool:
 
 def _release_facts(
     method: ast.FunctionDef | ast.AsyncFunctionDef, receiver: str
-) -> tuple[bool, frozenset[str], set[tuple[str, str]]]:
+) -> tuple[bool, frozenset[str], set[tuple[str, str]], frozenset[str]]:
     """What a release-like method says, in one walk: whether it ends anything, the attributes it
-    names on its receiver (the methods it calls there among them), and the receiver's attributes
-    it enters (``async with self.attr``).
+    names on its receiver (the methods it calls there among them), the receiver's attributes
+    it enters (``async with self.attr``), and the base methods it runs (``super().close()``,
+    ``Base.close(self)``).
 
     It ends something when it cancels or closes something (any receiver, a loop variable's task
     included), awaits or enters something, calls another release-like method of the class, or
@@ -494,7 +497,10 @@ def _release_facts(
     ends = False
     named: set[str] = set()
     entered: set[tuple[str, str]] = set()
+    extended: set[str] = set()
     for node in walk(method):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and _names_a_base(node, receiver):
+            extended.add(node.func.attr)
         if isinstance(node, ast.Attribute):
             if isinstance(node.value, ast.Name) and node.value.id == receiver:
                 named.add(node.attr)
@@ -514,7 +520,19 @@ def _release_facts(
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value in (None, False):
             if any(self_attr(target, receiver) is not None for target in node.targets):
                 ends = True
-    return ends, frozenset(named), entered
+    return ends, frozenset(named), entered, frozenset(extended) if extended else _NONE
+
+
+def _names_a_base(call: ast.Call, receiver: str) -> bool:
+    """``super().<name>(...)`` (also ``super(Cls, self)``), or ``<Name>.<name>(<receiver>, ...)``."""
+    assert isinstance(call.func, ast.Attribute)
+    owner = call.func.value
+    if isinstance(owner, ast.Call):
+        return isinstance(owner.func, ast.Name) and owner.func.id == "super"
+    return (
+        isinstance(owner, ast.Name) and bool(call.args)
+        and isinstance(call.args[0], ast.Name) and call.args[0].id == receiver
+    )
 
 
 def _alias_source(function: ast.AST, name: str, receiver: str) -> str | None:

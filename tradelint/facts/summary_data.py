@@ -41,6 +41,10 @@ class MethodFacts:
     # it defines): whatever happens in it, it ends the instance (``start()`` whose ``finally``
     # calls ``self._cleanup()``), so a call of it is a close.
     finally_releases: frozenset[str] = frozenset()
+    # Methods of a base that a release-like method runs as its own part (``await
+    # super().__aexit__(*exc)``, ``Base.close(self)``): an override that does not name its base's
+    # release replaces it.
+    extends: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +217,7 @@ def _class_to_json(facts: ClassFacts) -> dict[str, Any]:
         "bases": [list(ref) for ref in facts.bases],
         "methods": [
             [m.name, m.is_async, m.line, sorted(list(r) for r in m.releases), sorted(m.self_calls), m.required, m.ends,
-             sorted(list(r) for r in m.dropped), sorted(m.finally_releases)]
+             sorted(list(r) for r in m.dropped), sorted(m.finally_releases), sorted(m.extends)]
             for m in facts.methods.values()
         ],
         "acquisitions": [[a.attr, list(a.ref), a.method, a.line] for a in facts.acquisitions],
@@ -234,7 +238,7 @@ def _class_from_json(data: object) -> ClassFacts:
     obj = _object(data, _CLASS_KEYS, "class")
     methods: dict[str, MethodFacts] = {}
     for item in _list(obj["methods"], "methods"):
-        name, is_async, line, releases, self_calls, required, ends, dropped, finally_releases = _items(item, 9, "method")
+        name, is_async, line, releases, self_calls, required, ends, dropped, finally_releases, extends = _items(item, 10, "method")
         method = MethodFacts(
             _str(name, "method name"),
             _bool(is_async, "is_async"),
@@ -245,6 +249,7 @@ def _class_from_json(data: object) -> ClassFacts:
             _bool(ends, "ends"),
             frozenset(_str_pair(r, "dropped") for r in _list(dropped, "dropped")) or _NO_RELEASES,
             frozenset(_str(n, "finally_releases") for n in _list(finally_releases, "finally_releases")) or _NONE,
+            frozenset(_str(n, "extends") for n in _list(extends, "extends")) or _NONE,
         )
         if method.name in methods:
             raise SummaryError(f"method {method.name!r} twice")

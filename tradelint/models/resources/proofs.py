@@ -11,7 +11,8 @@ from typing import Literal
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.class_family import bases_naming, declared_by_a_base
 from tradelint.facts.owned_elements import added_to, ends_elements, made_as_field, made_in_family, self_collection_added
-from tradelint.facts.ownership import ResourceType, class_of_cls, is_release_name, lineage, release_runs
+from tradelint.facts.class_family import class_of_cls
+from tradelint.facts.ownership import ResourceType, is_release_name, lineage, release_runs
 from tradelint.facts.summary_data import MethodFacts
 from tradelint.facts.syntax import capword, walk
 from tradelint.facts.summaries import definition_of
