@@ -33,7 +33,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.coordinator_ends import COORDINATOR_BASES
 from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.ownership import is_release_name
-from tradelint.facts.reruns import assigned_attributes, looping_caller, slot_loads
+from tradelint.facts.reruns import assigned_attributes, loop_reach, looping_caller, slot_loads
 from tradelint.facts.syntax import base_class, class_methods
 from tradelint.facts.uses import self_attr, self_calls, self_name, sequential
 from tradelint.models.resources.resource_types import Creation
@@ -172,32 +172,14 @@ def _reads(methods: dict[str, Function], node: ast.AST, receiver: str, slot: str
     not through the storing method."""
     if _touches(node, receiver, slot):
         return True
-    todo = _own_members(node, receiver, methods)
-    seen: set[str] = set()
-    while todo:
-        current = todo.pop()
-        if current == storing or current in seen:
-            continue
-        seen.add(current)
-        method = methods[current]
-        me = self_name(method) or ""
-        if _touches(method, me, slot):
-            return True
-        todo.extend(_own_members(method, me, methods))
-    return False
+    return any(
+        _touches(methods[name], self_name(methods[name]) or "", slot)
+        for name in loop_reach(methods, node, receiver, storing, whole_turn=True)
+    )
 
 
 def _touches(node: ast.AST, receiver: str, slot: str) -> bool:
     return bool(slot_loads(node, receiver, slot)) or any(_release_of(n, receiver, slot) for n in ast.walk(node))
-
-
-def _own_members(node: ast.AST, receiver: str, methods: dict[str, Function]) -> list[str]:
-    """The methods of the class ``node`` calls or reads on ``self`` (a property is read, not called)."""
-    return [
-        n.attr for n in ast.walk(node)
-        if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load) and n.attr in methods
-        and isinstance(n.value, ast.Name) and n.value.id == receiver
-    ]
 
 
 def _self_calls_in(node: ast.AST, receiver: str) -> list[tuple[ast.Call, str]]:
