@@ -236,7 +236,7 @@ def test_undecodable_file_names_round_trip(tmp_path: Path) -> None:
 def test_the_fingerprint_covers_every_rule_model_and_pack() -> None:
     """A changed rule must empty the cache: the fingerprint reads the whole package, not only the
     runner's folder it lives in, and its data: a regenerated library table changes findings too."""
-    from tradelint.runner.cache import PACKAGE_ROOT, tool_sources
+    from tradelint.runner.cache_digests import PACKAGE_ROOT, tool_sources
 
     names = {path.relative_to(PACKAGE_ROOT).as_posix() for path in tool_sources()}
     assert {"rules/discarded_task.py", "models/tasks/task_model.py", "facts/syntax.py", "core/config.py",

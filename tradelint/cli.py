@@ -10,10 +10,10 @@ import time
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterator, Sequence, TextIO
+from typing import Callable, Sequence, TextIO
 
 from tradelint._version import __version__
-from tradelint.core import gitignore, interrupts
+from tradelint.core import interrupts
 from tradelint.core.config import (
     Config,
     ConfigError,
@@ -31,23 +31,12 @@ from tradelint.core.progress import Progress
 from tradelint.core.registry import all_codes
 from tradelint.output import FORMATS, MACHINE_FORMATS, Summary, format_fixed, write_findings, write_statistics
 from tradelint.runner import runner
+from tradelint.runner.discovery import UsageError, discover, snapshot
 from tradelint.runtime.leaks import Leak
 from tradelint.runtime.matching import REPORT_NAME, confirm, load_leaks, write_runtime_only
 
 # Patched by tests that assert the summary line exactly.
 clock = time.perf_counter
-
-# Folders never worth linting: VCS metadata, caches, build output, virtualenvs (also found by pyvenv.cfg).
-SKIP_DIRS = {
-    ".git", ".hg", ".svn", ".bzr", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache",
-    ".tox", ".nox", ".venv", "venv", ".eggs", "node_modules", "site-packages", "__pypackages__",
-    "build", "dist", ".tradelint_cache",
-}
-
-
-class UsageError(Exception):
-    pass
-
 
 def _code_list(value: str) -> tuple[str, ...]:
     codes = tuple(c.strip() for c in value.split(","))
@@ -246,50 +235,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _is_virtualenv(folder: Path) -> bool:
-    # os.path, not pathlib: on 3.10-3.11 pathlib raises for a folder that cannot be searched.
-    return os.path.isfile(folder / "pyvenv.cfg")
-
-
-def discover(
-    paths: Sequence[Path],
-    forced: Config | None,
-    force_exclude: bool = False,
-    adjust: Callable[[Config], Config] = lambda config: config,
-) -> Iterator[Path]:
-    """Files named on the command line are checked (unless ``force_exclude``, as ruff's
-    ``--force-exclude``); folders are walked, minus exclusions (``adjust``: the command line's)."""
-    for path in paths:
-        if not os.path.lexists(path):
-            raise UsageError(f"{path}: no such file or directory")
-        if not os.path.isdir(path):
-            if not (force_exclude and adjust(forced or config_for(path)).is_excluded(path)):
-                yield path
-            continue
-        unreadable: list[OSError] = []
-        for folder, dirs, files in os.walk(path, onerror=unreadable.append):
-            base = Path(folder)
-            config = adjust(forced or config_for(base))
-            dirs[:] = sorted(
-                d for d in dirs
-                if d not in SKIP_DIRS
-                and not _is_virtualenv(base / d)
-                and not config.is_excluded(base / d)
-                and not (config.respect_gitignore and gitignore.is_ignored(base / d, is_folder=True))
-            )
-            for name in sorted(files):
-                file = base / name
-                if not name.endswith(".py"):
-                    continue
-                file_config = adjust(forced or config_for(file))
-                if file_config.respect_gitignore and gitignore.is_ignored(file, is_folder=False):
-                    continue
-                if not file_config.is_excluded(file):
-                    yield file
-        # A folder that cannot be listed is "checked" too: reading it gives its TRD001.
-        yield from (Path(error.filename) for error in unreadable if error.filename is not None)
-
-
 # Subcommands other than ``check``: name -> "module:function" taking the remaining arguments and
 # returning an exit code. ``tradelint PATH...`` means ``tradelint check PATH...``; to check a
 # folder that is named like a subcommand, write ``tradelint ./rules``.
@@ -369,36 +314,6 @@ def run_check(argv: Sequence[str]) -> int:
 
 # How often --watch looks at the files' modification times and sizes.
 WATCH_INTERVAL = 0.5
-WATCHED_NAMES = {"pyproject.toml", "tradelint.toml", ".tradelint.toml", ".gitignore"}
-
-
-def _snapshot(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
-    """(modification time, size) of every Python and configuration file under ``paths``, and of
-    the configuration files in the folders above them."""
-    seen: dict[str, tuple[int, int]] = {}
-
-    def note(file: str) -> None:
-        try:
-            info = os.stat(file)
-        except OSError:
-            return
-        seen[file] = (info.st_mtime_ns, info.st_size)
-
-    for path in paths:
-        absolute = os.path.abspath(path)
-        folder = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
-        for above in (Path(folder), *Path(folder).parents):
-            for name in WATCHED_NAMES:
-                note(str(above / name))
-        if not os.path.isdir(absolute):
-            note(absolute)
-            continue
-        for base, dirs, files in os.walk(absolute):
-            dirs[:] = [d for d in dirs if d not in SKIP_DIRS and not _is_virtualenv(Path(base) / d)]
-            for name in files:
-                if name.endswith(".py") or name in WATCHED_NAMES:
-                    note(os.path.join(base, name))
-    return seen
 
 
 def _watch(args: argparse.Namespace, argv: list[str]) -> int:
@@ -413,12 +328,12 @@ def _watch(args: argparse.Namespace, argv: list[str]) -> int:
     paths = args.paths or [Path(".")]
     print("Starting linter in watch mode...", file=sys.stderr)
     while True:
-        seen = _snapshot(paths)
+        seen = snapshot(paths)
         clear_cache()
         run_check(argv)
         sys.stdout.flush()
         print("Watching for file changes.", file=sys.stderr, flush=True)
-        while _snapshot(paths) == seen:
+        while snapshot(paths) == seen:
             time.sleep(WATCH_INTERVAL)
         if sys.stdout.isatty():
             sys.stdout.write("\x1b[2J\x1b[H")  # clear the screen, as ruff does

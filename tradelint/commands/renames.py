@@ -314,7 +314,7 @@ def find_renames(history: History, project: Project) -> list[FoundRename]:
 
 
 def python_files(root: Path) -> Iterator[Path]:
-    from tradelint.cli import discover
+    from tradelint.runner.discovery import discover
 
     yield from discover([root], None)
 

@@ -6,16 +6,12 @@ Every front-end (CLI, flake8 plugin, mypy plugin) asks :func:`config_for` and ge
 
 from __future__ import annotations
 
-import argparse
-import difflib
-import keyword
 import os
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Mapping
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -24,12 +20,15 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 from tradelint.core.config_errors import ConfigError as ConfigError
 from tradelint.core.config_errors import print_error as print_error
+from tradelint.core.config_values import did_you_mean as did_you_mean
+from tradelint.core.config_values import non_empty_path as non_empty_path
+from tradelint.core.config_values import _codes, _dotted, _globs, _is_identifier, _non_empty, _string_list, _table, identifier
 from tradelint.core import gitignore
 from tradelint.core.files import UnreadableFile, read_source_bytes
-from tradelint.core.globs import FilePattern, GlobError, absolute_posix, file_pattern
+from tradelint.core.globs import FilePattern, absolute_posix, file_pattern
 from tradelint.core.keeper_lookup import keeper_problem
 from tradelint.core.toml_keys import locate_key
-from tradelint.core.registry import OPT_IN_CODES, all_codes, preview_codes
+from tradelint.core.registry import OPT_IN_CODES, preview_codes
 from tradelint.core.rename_packs import Rename, available_packs, load_pack
 
 SHUTDOWN_METHODS = (
@@ -219,76 +218,10 @@ def _excluded(path: Path, patterns: list[FilePattern], root: Path | None) -> boo
         current = current.parent
 
 
-def non_empty_path(value: str) -> Path:
-    """A path given as a command-line argument; ``""`` would silently mean the current folder."""
-    if not value.strip():
-        raise argparse.ArgumentTypeError("empty path")
-    return Path(value)
-
-
 def _longest_match(code: str, prefixes: tuple[str, ...]) -> int:
     """Length of the longest prefix of ``code`` among ``prefixes``; -1 when none matches.
     ``ALL`` (ruff's selector for every rule) is the empty prefix: the least specific."""
     return max((0 if p == "ALL" else len(p) for p in prefixes if p == "ALL" or code.startswith(p)), default=-1)
-
-
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """``"; did you mean 'select'?"`` for the closest candidate, or ``""``."""
-    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean '{match[0]}'?" if match else ""
-
-
-def _is_identifier(name: str) -> bool:
-    return name.isidentifier() and not keyword.iskeyword(name)
-
-
-def identifier(name: str) -> str:
-    """``name`` as Python reads it in source: NFKC-normalised (PEP 3131), so ``ﬁeld`` (a
-    ligature) or a decomposed ``café`` in the configuration means the attribute the code names."""
-    return unicodedata.normalize("NFKC", name)
-
-
-def _dotted(name: str) -> str:
-    return ".".join(identifier(part) for part in name.split("."))
-
-
-def _string_list(path: Path, key: str, value: object) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(path, key, f"expected a list of strings, got {value!r}")
-    for entry in value:
-        if not entry.strip():
-            # ``exclude = [""]`` or ``select = [" "]``: almost always a template left unfilled.
-            raise ConfigError(path, key, f"empty entry {entry!r}; remove it or give a value")
-    return tuple(value)
-
-
-def _non_empty(path: Path, key: str, values: tuple[str, ...], meaning: str) -> tuple[str, ...]:
-    if not values:
-        raise ConfigError(path, key, f"empty list: {meaning}; remove the key or give a value")
-    return values
-
-
-def _codes(path: Path, key: str, value: object) -> tuple[str, ...]:
-    codes = _string_list(path, key, value)
-    known = all_codes()
-    for code in codes:
-        if code != "ALL" and not any(k.startswith(code) for k in known):
-            raise ConfigError(path, key, f"unknown rule code or prefix '{code}'{did_you_mean(code, known)}")
-    return codes
-
-
-def _globs(path: Path, key: str, patterns: Iterable[str], negation: bool) -> None:
-    for pattern in patterns:
-        try:
-            FilePattern.make(pattern, path.parent, allow_negation=negation)
-        except GlobError as exc:
-            raise ConfigError(path, key, str(exc)) from None
-
-
-def _table(path: Path, key: str, value: object) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise ConfigError(path, key, f"expected a table, got {value!r}")
-    return value
 
 
 def parse_config(

@@ -15,7 +15,7 @@ from typing import cast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.end_references import search_root
 from tradelint.facts.project_files import files_naming
-from tradelint.facts.summaries import definition_of
+from tradelint.facts.named_classes import class_named, resolve_ref
 from tradelint.facts.summary_data import ClassFacts, MethodFacts, ModuleSummary
 from tradelint.facts.syntax import FUNCTION_NODES, base_class, super_init_calls, class_method
 
@@ -43,29 +43,12 @@ def _family(module: ModuleInfo, cls: ast.ClassDef) -> list[Member]:
     while queue:
         summary, current = queue.pop()
         for ref in current.bases:
-            base = _resolve(module, summary, ref)
+            base = resolve_ref(module.project, summary, ref)
             if base is not None and (base[0].path, base[1].line) not in seen:
                 seen.add((base[0].path, base[1].line))
                 found.append(base)
                 queue.append(base)
     return found
-
-
-def _resolve(module: ModuleInfo, summary: ModuleSummary, ref: tuple[str, str]) -> Member | None:
-    """``dataclass_model.resolve_class`` on a base expression, from the summary's reference to it."""
-    kind, name = ref
-    if kind == "local":
-        definition = summary.definitions.get(name)
-        if definition is None or definition.kind != "class":
-            return None
-        facts = summary.classes.get(definition.line)
-        return (summary, facts) if facts is not None else None
-    project = module.project
-    found = project.resolve(name, project.locate(project.absolute(summary.path))[1])
-    if found is None or found[1].kind != "class":
-        return None
-    facts = found[0].classes.get(found[1].line)
-    return (found[0], facts) if facts is not None else None
 
 
 def visible_methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, tuple[ModuleSummary, ClassFacts, MethodFacts]]:
@@ -178,8 +161,8 @@ def resolve_class_node(module: ModuleInfo, expr: ast.AST) -> tuple[ModuleInfo, a
     if isinstance(expr, ast.Name) and expr.id not in module.imports.names:
         stmt = module.top_level.get(expr.id)
         return (module, stmt) if isinstance(stmt, ast.ClassDef) else None
-    named = definition_of(module, expr)
-    if named is None or named[1].kind != "class":
+    named = class_named(module, expr)
+    if named is None:
         return None  # known from the summaries, without parsing the module it names
     project = module.project
     path = project.absolute(named[0].path)

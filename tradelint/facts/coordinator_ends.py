@@ -15,7 +15,7 @@ import ast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import setup_parameters
 from tradelint.facts.ownership import family_methods, lineage, reached_from
-from tradelint.facts.summaries import definition_of
+from tradelint.facts.named_classes import class_named
 
 # The coordinator bases of Home Assistant whose ``__init__`` registers ``async_shutdown``.
 COORDINATOR_BASES = frozenset({
@@ -33,12 +33,10 @@ def ended_by_its_entry(module: ModuleInfo, call: ast.Call, release: str) -> bool
     function = module.enclosing_function(call)
     if function is None or not setup_parameters(module, function):
         return False
-    found = definition_of(module, call.func)
-    if found is None or found[1].kind != "class":
+    found = class_named(module, call.func)
+    if found is None:
         return False
-    facts = found[0].classes.get(found[1].line)
-    if facts is None:
-        return False
+    facts = found[1]
     family = lineage(module.project, found[0], facts)
     if not any(kind == "qualified" and name in COORDINATOR_BASES for _, f in family for kind, name in f.bases):
         return False

@@ -15,7 +15,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import kept_by_integration, setup_parameters
 from tradelint.facts.handlers import goes_on, named_first_in_handler
 from tradelint.facts.ownership import Family, is_release_name, lineage
-from tradelint.facts.summaries import definition_of
+from tradelint.facts.named_classes import class_named
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import sequential
 
@@ -55,11 +55,8 @@ def is_record(module: ModuleInfo, call: ast.AST | None) -> bool:
 def constructed_family(module: ModuleInfo, call: ast.Call) -> Family | None:
     """The lineage (:func:`tradelint.facts.ownership.lineage`) of the first-party class ``call``
     constructs, from summaries; None for a call of anything else."""
-    found = definition_of(module, call.func)
-    if found is None or found[1].kind != "class":
-        return None
-    facts = found[0].classes.get(found[1].line)
-    return None if facts is None else lineage(module.project, found[0], facts)
+    found = class_named(module, call.func)
+    return None if found is None else lineage(module.project, *found)
 
 
 def kept_at_setup(module: ModuleInfo, function: ast.AST, node: ast.expr, kind: str) -> bool:

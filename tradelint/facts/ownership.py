@@ -32,6 +32,7 @@ from pathlib import Path
 from tradelint.facts.class_family import class_of_cls
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.mid_life import closed_mid_life_only
+from tradelint.facts.named_classes import class_named, resolve_ref
 from tradelint.facts.end_hooks import hook_missing_exit
 from tradelint.facts.never_run import never_entered
 from tradelint.facts.frameworks import FRAMEWORKS, Framework, is_event_handler
@@ -39,7 +40,6 @@ from tradelint.facts.summaries import (
     DUNDER_RELEASE,
     LEADING_RELEASE,
     TEST_TEARDOWNS,
-    definition_of,
     is_release_name,
     summary_ref,
 )
@@ -161,21 +161,6 @@ class ResourceType:
     # Derived from a library resource type (:meth:`OwnershipModel._library_base`): released by the
     # base's ``release`` or a method of its own that calls it, not by any method named like one.
     inherited: bool = False
-
-
-def resolve_ref(project: Project, module: ModuleSummary, ref: Ref) -> tuple[ModuleSummary, ClassFacts] | None:
-    """The first-party class a reference names, from summaries (no module is parsed for it)."""
-    kind, name = ref
-    if kind == "local":
-        definition = module.defined(name)
-        found = (module, definition) if definition is not None else None
-    else:
-        # ``absolute`` keeps one ``Path`` per absolute name: a new one would hash its text again.
-        found = project.resolve(name, project.locate(project.absolute(module.path))[1])
-    if found is None or found[1].kind != "class":
-        return None
-    facts = found[0].classes.get(found[1].line)
-    return (found[0], facts) if facts is not None else None
 
 
 def lineage(project: Project, module: ModuleSummary, facts: ClassFacts) -> Family:
@@ -568,12 +553,10 @@ class OwnershipModel:
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         if not capword(name) or name.endswith(_NOT_RESOURCES):
             return None  # classes are CapWords: skip the lookup for every ``len()`` and ``foo.bar()``
-        found = definition_of(module, func)
-        if found is None or found[1].kind != "class":
+        found = class_named(module, func)
+        if found is None or (factory and factory not in found[1].factories):
             return None
-        facts = found[0].classes.get(found[1].line)
-        if facts is None or (factory and factory not in facts.factories):
-            return None
+        facts = found[1]
         made = self.resource_type(found[0], facts)
         if made is not None and made.lazy and factory and facts.methods[factory].is_async:
             # An async factory awaits something before it returns: the ``connect()`` a lazy type
@@ -585,12 +568,10 @@ class OwnershipModel:
         """Whether the first-party class ``call`` constructs keeps ``arg`` and releases it: True or
         False for a first-party class, None when the callee is not one (third-party code).
         ``cls(session)`` in a class method is a call of its class."""
-        found = definition_of(module, class_of_cls(module, call.func) or call.func)
-        if found is None or found[1].kind != "class":
+        found = class_named(module, class_of_cls(module, call.func) or call.func)
+        if found is None:
             return None
-        facts = found[0].classes.get(found[1].line)
-        if facts is None:
-            return None
+        facts = found[1]
         family = lineage(self.project, found[0], facts)
         attr: str | None = None
         for keyword in call.keywords:
@@ -610,12 +591,10 @@ class OwnershipModel:
         parameters (name, position; -1 when not ``__init__``'s) it stores in an attribute that
         its release method closes, with that method (``Wrapper(session)`` whose ``close()`` awaits
         ``self.session.close()``). None when there are none."""
-        found = definition_of(module, func)
-        if found is None or found[1].kind != "class":
+        found = class_named(module, func)
+        if found is None or not found[1].stored_params:
             return None
-        facts = found[0].classes.get(found[1].line)
-        if facts is None or not facts.stored_params:
-            return None
+        facts = found[1]
         family = lineage(self.project, found[0], facts)
         if any("__new__" in f.methods for _, f in family):
             return None

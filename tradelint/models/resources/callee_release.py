@@ -17,6 +17,7 @@ from typing import Literal
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import is_release_name, lineage, releases_attr
+from tradelint.facts.named_classes import class_named
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk, class_method
 from tradelint.facts.uses import classify, in_cleanup_block, name_loads, self_name
@@ -152,11 +153,10 @@ def callee_takes_over(module: ModuleInfo, call: ast.Call, arg: ast.expr, close: 
 def _kept_and_ended(home: ModuleInfo, call: ast.Call, arg: ast.expr, close: str) -> bool:
     """``Transport(client, config)``: a first-party class that stores ``arg`` and calls the
     resource's own release (``close``), ``close()`` or ``aclose()`` on that attribute."""
-    found = definition_of(home, call.func)
-    facts = found[0].classes.get(found[1].line) if found is not None and found[1].kind == "class" else None
-    if found is None or facts is None:
+    found = class_named(home, call.func)
+    if found is None:
         return False
-    family = lineage(home.project, found[0], facts)
+    family = lineage(home.project, *found)
     attr = next((f.stored_params[k.arg] for k in call.keywords if k.value is arg and k.arg for _, f in family if k.arg in f.stored_params), None)
     if attr is None and arg in call.args:
         position = call.args.index(arg)

@@ -28,6 +28,7 @@ from tradelint.facts.attribute_types import ClassRef, receiver_class
 from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage, release_entry, releases_attr
+from tradelint.facts.named_classes import class_named
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import capword, walk, class_method
 from tradelint.models.resources.returned_parts import fits_part, only_used_through, returned_part
@@ -326,11 +327,10 @@ def _own_instance(
     # A lazy type (known by its ``__aexit__``, or acquiring only in ``connect()``) holds what its
     # maker gives it from the start.
     lazy = first_party_spec(own.release, lazy=True, awaited=own.awaited) if own is not None else None
-    found = definition_of(home, ast.Name(cls.name, ast.Load()))
-    facts = found[0].classes.get(found[1].line) if found is not None and found[1].kind == "class" else None
-    if facts is None:
+    found = class_named(home, ast.Name(cls.name, ast.Load()))
+    if found is None:
         return lazy
-    family = lineage(home.project, found[0], facts)  # type: ignore[index]
+    family = lineage(home.project, *found)
     given: list[tuple[str | None, int | None, str | None, ast.expr]] = [
         (None, i, None, a) for i, a in enumerate(call.args)
     ] + [(k.arg, None, None, k.value) for k in call.keywords if k.arg] + [(None, None, a, v) for a, v in stored.items()]

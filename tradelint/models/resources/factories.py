@@ -11,6 +11,7 @@ from typing import Callable, cast
 from tradelint.facts.class_family import class_node, family_facts, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage
+from tradelint.facts.named_classes import class_named
 from tradelint.facts.summaries import definition_of, is_release_name
 from tradelint.facts.summary_data import ModuleSummary
 from tradelint.facts.syntax import FUNCTION_NODES, capword, class_method, exits, plain_assignments
@@ -462,12 +463,10 @@ def lazily_given(module: ModuleInfo, func: ast.expr, model: OwnershipModel | Non
     ssl.create_default_context()`` borrows nothing that could leak, and a caller handing one in
     still makes a resource (fredrike/pydaikin ``69cf5c77``'s ``DaikinBRP072C``, whose base opens
     a session)."""
-    found = definition_of(module, func)
-    if found is None or found[1].kind != "class":
+    found = class_named(module, func)
+    if found is None:
         return ()
-    facts = found[0].classes.get(found[1].line)
-    if facts is None:
-        return ()
+    facts = found[1]
     acquired = {
         a.attr for a in facts.acquisitions
         if model is None or a.ref[0] in ("maker", "class_maker") or model.owned_close(found[0], a.ref) is not None
@@ -505,12 +504,10 @@ def awaits_a_method(module: ModuleInfo, function: ast.AST, name: str) -> bool:
 
 def _class_methods(module: ModuleInfo, func: ast.expr) -> frozenset[str] | None:
     """The methods a first-party class and its first-party bases define; None for anything else."""
-    found = definition_of(module, func)
-    if found is None or found[1].kind != "class":
+    found = class_named(module, func)
+    if found is None:
         return None
-    facts = found[0].classes.get(found[1].line)
-    if facts is None:
-        return None
+    facts = found[1]
     return frozenset(name for _, member in lineage(module.project, found[0], facts) for name in member.methods)
 
 

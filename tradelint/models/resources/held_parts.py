@@ -13,7 +13,8 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.summaries import definition_of, is_release_name
+from tradelint.facts.named_classes import class_named
+from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import self_attr, self_name
 from tradelint.models.resources.closed_attributes import closed_by_release
@@ -54,12 +55,10 @@ def _field_of(module: ModuleInfo, value: ast.expr) -> str | None:
     call = module.parent(parent) if isinstance(parent, ast.keyword) else parent
     if not isinstance(call, ast.Call):
         return None
-    found = definition_of(module, call.func)
-    if found is None or found[1].kind != "class":
+    found = class_named(module, call.func)
+    if found is None:
         return None
-    facts = found[0].classes.get(found[1].line)
-    if facts is None:
-        return None
+    facts = found[1]
     if keyword is not None:
         return facts.stored_params.get(keyword)
     position = next((i for i, a in enumerate(call.args) if a is value), None)

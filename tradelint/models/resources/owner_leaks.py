@@ -9,7 +9,8 @@ from typing import cast
 from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.ownership import OwnershipModel, framework_teardown, resolve_ref
+from tradelint.facts.named_classes import resolve_ref
+from tradelint.facts.ownership import OwnershipModel, framework_teardown
 from tradelint.facts.syntax import capword, class_method, last_name
 from tradelint.facts.summaries import class_named_by, definition_of
 from tradelint.facts.summary_data import ModuleSummary, Ref

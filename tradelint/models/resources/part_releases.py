@@ -18,7 +18,7 @@ import ast
 
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.ownership import ResourceType, lineage
-from tradelint.facts.summaries import definition_of
+from tradelint.facts.named_classes import class_named
 from tradelint.facts.awaited_uses import awaited_through, run_through
 from tradelint.facts.class_family import bases_naming
 from tradelint.facts.uses import Use, name_loads, self_attribute_loads
@@ -92,11 +92,10 @@ def gives_held(module: ModuleInfo, call: ast.Call, name: str, held: str) -> bool
     returns its attribute ``held`` (``@property def http(self): return self._session``): ``await
     client.http.close()`` closes what the instance holds, as ``await client._session.close()``
     would."""
-    found = definition_of(module, call.func)
-    facts = found[0].classes.get(found[1].line) if found is not None and found[1].kind == "class" else None
-    if found is None or facts is None or name.startswith("_"):
+    found = class_named(module, call.func)
+    if found is None or name.startswith("_"):
         return False
-    return any(member.properties.get(name) == held for _, member in lineage(module.project, found[0], facts))
+    return any(member.properties.get(name) == held for _, member in lineage(module.project, *found))
 
 
 def part_unreached(module: ModuleInfo, c: Creation) -> bool:

@@ -15,7 +15,7 @@ from tradelint.facts.class_family import class_of_cls
 from tradelint.facts.ownership import ResourceType, is_release_name, lineage, release_runs
 from tradelint.facts.summary_data import MethodFacts
 from tradelint.facts.syntax import capword, walk
-from tradelint.facts.summaries import definition_of
+from tradelint.facts.named_classes import class_named
 from tradelint.facts.awaited_uses import awaited_through
 from tradelint.facts.uses import (
     classify, declares_outer, name_loads, name_stores, self_attr, self_attribute_loads, self_name, sequential,
@@ -465,13 +465,13 @@ def _local_wrapper_borrows(home: ModuleInfo, call: ast.Call, arg: ast.expr, dept
     call, and the caller still owns what it wraps."""
     if arg not in call.args or any(isinstance(a, ast.Starred) for a in call.args):
         return False
-    found = definition_of(home, call.func)
+    found = class_named(home, call.func)
     statement = home.parent(call)
-    if found is None or found[1].kind != "class" or not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+    if found is None or not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
         return False
     target, function = statement.targets[0], home.enclosing_function(call)
-    facts = found[0].classes.get(found[1].line)
-    if facts is None or not isinstance(target, ast.Name) or function is None:
+    facts = found[1]
+    if not isinstance(target, ast.Name) or function is None:
         return False
     attr = facts.stored_positions.get(call.args.index(arg))
     # (a release of a part of it, ``self._client.stop_notify(uuid)``, leaves it open)

@@ -30,7 +30,8 @@ from collections.abc import Callable
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage
-from tradelint.facts.summaries import definition_of, is_release_name
+from tradelint.facts.named_classes import class_named
+from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import plain_assignments
 from tradelint.facts.uses import classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec
@@ -115,10 +116,10 @@ def _made_unless_given(
     if not (isinstance(given, ast.Name) and _defaults_to_none(function, given.id)):
         return None
     flags = [(None, i, a) for i, a in enumerate(call.args)] + [(k.arg, None, k.value) for k in call.keywords if k.arg]
-    found = definition_of(module, call.func)
-    if found is None or found[1].kind != "class" or (facts := found[0].classes.get(found[1].line)) is None:
+    found = class_named(module, call.func)
+    if found is None:
         return None
-    family = lineage(module.project, found[0], facts)
+    family = lineage(module.project, *found)
     for keyword, position, flag in flags:
         if not _says_absent(flag, given.id):
             continue

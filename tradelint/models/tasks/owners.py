@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, cast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.owned_elements import added_to
-from tradelint.facts.summaries import definition_of
+from tradelint.facts.named_classes import class_named
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import self_attr, self_name
 from tradelint.models.tasks.creators import TaskCreators
@@ -69,15 +69,14 @@ class TaskOwners(TaskUses):
             return frozenset({configured})
         # From summaries first: most callees are no class, and a class judged before (in a module
         # the budget has forgotten since) is answered without parsing it again.
-        named = definition_of(module, func)
-        if named is None or named[1].kind != "class":
+        named = class_named(module, func)
+        if named is None:
             return None
         lasting = module.project.lasting
         key = ("task-enders", named[0].path, named[0].digest, named[1].line)
         if key in lasting:
             return cast("frozenset[str] | None", lasting[key])
-        facts = named[0].classes.get(named[1].line)
-        if facts is not None and not facts.cancels:
+        if not named[1].cancels:
             return None  # ``_task_enders``'s first test, from the summary: it cancels nothing
         if isinstance(func, ast.Name) and func.id in module.top_level and func.id not in module.imports.names:
             found: tuple[ModuleInfo, ast.stmt] | None = (module, module.top_level[func.id])
