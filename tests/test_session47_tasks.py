@@ -8,7 +8,7 @@ outlives the entry:
 
 - in ``async_setup_entry`` (or a coroutine it awaits with its ``hass`` and ``entry``), when its
   coroutine waits: a loop that never ends by itself, or a timer of 10 s or more that then acts;
-- anywhere, when it runs a method of an object the setup keeps for the entry.
+- anywhere, when it runs a method of an object the setup keeps for the entry that waits so.
 
 Each shape has a negative twin: the entry's own background task, a one-shot coroutine, and the
 task kept and cancelled by the unload give nothing.
@@ -134,7 +134,9 @@ class Client:
         self.hass.async_create_background_task(self._listen(), "demo listen")
 
     async def _listen(self):
-        await self.hass.services.async_call("demo", "subscribe")
+        while True:
+            await self.hass.services.async_call("demo", "subscribe")
+            await asyncio.sleep(30)
 
     async def stop(self):
         pass
@@ -147,6 +149,15 @@ def test_background_task_of_an_object_kept_for_the_entry_runs_past_the_unload(tm
         "client.py:9:9 TRD301 task from `self...async_create_background_task(...)` runs a method of `Client` past "
         "the config entry's unload; make it the entry's background task"
     ]
+
+
+def test_one_shot_background_task_of_an_object_kept_for_the_entry_is_not_reported(tmp_path: Path) -> None:
+    # One-shot work (a daily purge in an executor job) ends by itself, and the stop cancels it.
+    client = CLIENT.replace("        while True:\n            await self", "        await self").replace(
+        "            await asyncio.sleep(30)\n", ""
+    )
+    files = {INIT: KEPT_OBJECT, "custom_components/demo/client.py": client}
+    assert _check_tree(tmp_path, files) == []
 
 
 def test_entry_background_task_of_an_object_kept_for_the_entry_is_not_reported(tmp_path: Path) -> None:

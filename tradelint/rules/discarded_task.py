@@ -148,9 +148,9 @@ class DiscardedTask(Rule):
     method in the integration throws its result away (krahabb/meross_lan `f398bd3b`).
     Home Assistant's own background task, `hass.async_create_background_task(coro, name)`, does
     not hold up the stop (the stop cancels it), but no unload cancels it either: thrown away by
-    per-entry code, it is judged as the tracked task above that outlives the entry (a method of
-    an object the setup keeps, such an object's timer), and in the setup also when its coroutine
-    loops until cancelled, as a timer does: after each reload one more runs.
+    per-entry code (the setup, a method of an object the setup keeps) when its coroutine waits,
+    a loop that never ends by itself or a timer of 10 s or more, it outlives the entry, one more
+    after each reload. One-shot work (a daily purge in an executor job) ends by itself.
     ```python
     async def async_setup_entry(hass, entry):
         hass.async_create_background_task(_poll(hass), "poll")   # reported: `_poll` loops forever
