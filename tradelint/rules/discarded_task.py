@@ -146,6 +146,16 @@ class DiscardedTask(Rule):
     as one the setup keeps; and a task a plain method of it returns (`def request(self, r): return
     self.hass.async_create_task(self.async_request(r))`) is thrown away where a call of that
     method in the integration throws its result away (krahabb/meross_lan `f398bd3b`).
+    Home Assistant's own background task, `hass.async_create_background_task(coro, name)`, does
+    not hold up the stop (the stop cancels it), but no unload cancels it either: thrown away by
+    per-entry code (the setup, a method of an object the setup keeps) when its coroutine waits,
+    a loop that never ends by itself or a timer of 10 s or more, it outlives the entry, one more
+    after each reload. One-shot work (a daily purge in an executor job) ends by itself.
+    ```python
+    async def async_setup_entry(hass, entry):
+        hass.async_create_background_task(_poll(hass), "poll")   # reported: `_poll` loops forever
+        entry.async_create_background_task(hass, _poll(hass), "poll")   # not: cancelled at unload
+    ```
 
     A project's keeper (a first-party function that makes a task of the coroutine it is given
     and holds it in a set until it is done) answers the garbage collector, not the object's end.
@@ -298,8 +308,8 @@ class DiscardedTask(Rule):
             elif site.problem == "hass_outlives_entry":
                 yield Report(
                     site.node,
-                    fit("timer task from `{label}(...)` outlives the config entry; make it the entry's background "
-                        "task", label=site.label),
+                    fit("{kind} task from `{label}(...)` outlives the config entry; make it the entry's background "
+                        "task", kind="looping" if site.name == "loop" else "timer", label=site.label),
                     None,
                     self.HASS_ENTRY_HELP,
                 )

@@ -44,7 +44,11 @@ class TaskLocalNeverAwaited(Rule):
     Assistant integration's `async_setup_entry` keeps in `hass.data` or on the entry is reported
     when nothing the unload reaches mentions `cancel`; also as a part of what it keeps there (a
     value of a dict display, `{"poller": create_task(poll())}`, or a field of a first-party
-    record, `entry.runtime_data = RuntimeData(create_task(poll()))`). A local task the setup (or
+    record, `entry.runtime_data = RuntimeData(create_task(poll()))`), also when bound to a local
+    first (`task = create_task(poll())`, then `entry.runtime_data = RuntimeData(client, task)`),
+    and whatever made it: Home Assistant keeps a `hass.async_create_task(...)` or
+    `hass.async_create_background_task(...)` alive until it stops, not until the unload (a config
+    entry's own `entry.async_create_background_task(hass, ...)` the unload cancels). A local task the setup (or
     a helper it awaits) keeps there and then raises after (`raise ConfigEntryNotReady`) with no
     `cancel()` of it on the way: a setup that fails is never unloaded, so the task runs on, one
     more each retry. Likewise a task a web

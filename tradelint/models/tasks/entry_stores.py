@@ -19,10 +19,11 @@ import ast
 
 from tradelint.facts.attribute_types import attribute_class
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import integration_folder, unload_reach
+from tradelint.facts.framework_ends import integration_folder, kept_by_integration, reached_at_unload, setup_parameters, unload_reach
+from tradelint.facts.holders import value_holding
 from tradelint.facts.project_files import project_files
 from tradelint.facts.syntax import attribute_place, walk
-from tradelint.facts.uses import classify, self_name
+from tradelint.facts.uses import assigned_to, classify, name_loads, self_name
 from tradelint.models.tasks.entry_objects import kept_for_the_entry
 from tradelint.models.tasks.other_objects import LOOKING_METHODS, LOOKS, OtherHolder, ending_loads, holder_class
 
@@ -130,3 +131,25 @@ def _ended_at_unload(module: ModuleInfo, attr: str, reach: frozenset[str]) -> bo
             if function is not None:
                 return True
     return False
+
+
+def kept_at_setup_unended(
+    module: ModuleInfo, expr: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef | None
+) -> ast.Assign | None:
+    """The statement of an integration's setup that keeps the task ``expr`` makes where Home
+    Assistant holds it for the entry (``entry.runtime_data = RuntimeData(task)``,
+    ``hass.data[DOMAIN][entry.entry_id] = {"poller": task}``), the task written there or bound to
+    a local first (``task = ...``), when nothing the entry's unload runs mentions ``cancel``:
+    each reload leaves one more running. Whatever made the task: ``hass.async_create_task(...)``
+    is kept alive by Home Assistant until it stops, not until the unload. None otherwise."""
+    if function is None or module.enclosing_scope(expr) is not function or not setup_parameters(module, function):
+        return None
+    keep = kept_by_integration(module, function, value_holding(module, expr))
+    binding = assigned_to(module, expr, function) if keep is None else None
+    if binding is not None and binding.kind == "local":
+        keep = next(
+            (k for node in name_loads(function, binding.name)
+             if (k := kept_by_integration(module, function, value_holding(module, node))) is not None),
+            None,
+        )
+    return None if keep is None or reached_at_unload(module, "cancel") else keep

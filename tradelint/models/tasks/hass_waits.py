@@ -153,6 +153,36 @@ def outlives_the_entry(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> tu
     return ("hass_outlives_entry", "timer") if kept_object_timer(module, call, coro) is not None else None
 
 
+# Home Assistant's own background task: it cancels it at its stop, never at a config entry's
+# unload (a config entry's ``entry.async_create_background_task(hass, ...)`` it cancels there).
+BACKGROUND_CREATOR = "async_create_background_task"
+
+
+def background_outlives_entry(module: ModuleInfo, call: ast.Call) -> tuple[Outliving, str] | None:
+    """``hass.async_create_background_task(coro, name)`` thrown away (``dropped_by_callers``) by
+    per-entry code: Home Assistant keeps the task until it stops, and nothing the entry's unload
+    runs can cancel it, so after an unload or a reload it runs on against what was torn down, one
+    more each reload. Only a coroutine that waits is judged (``waiting_kind``: a loop that never
+    ends by itself, or a noticeable timer; one-shot work, an executor job's daily purge, ends by
+    itself and the stop cancels it): made where a config entry is set up (``setup_parameters``),
+    or running a method of an object kept for the entry (``held_for_the_entry``), or a timer such
+    an object starts (``kept_object_timer``). The problem and what the message names."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == BACKGROUND_CREATOR and _last_name(func.value).lstrip("_") == "hass"):
+        return None
+    coro = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "target"), None)
+    if not isinstance(coro, ast.Call) or not dropped_by_callers(module, call):
+        return None
+    kind = waiting_kind(module, call, coro)
+    if kind is None:
+        return ("hass_outlives_entry", "timer") if kept_object_timer(module, call, coro) is not None else None
+    function = module.enclosing_function(call)
+    if function is not None and module.enclosing_scope(call) is function and setup_parameters(module, function):
+        return "hass_outlives_entry", kind[0]
+    held = held_for_the_entry(module, call, coro)
+    return ("hass_entry_object", held) if held else None
+
+
 def _closure_of_kept(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> str | None:
     """``self._hass.async_create_task(_run())`` in a method of a class the setup keeps for the
     entry, ``_run`` a coroutine defined in the method that uses its ``self``: it works on the

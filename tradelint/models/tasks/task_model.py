@@ -37,9 +37,9 @@ from tradelint.models.tasks.generator_exits import generator_exit
 from tradelint.models.tasks.made_collections import collection_problem
 from tradelint.models.tasks.partial_handlers import cancelled_for_some_errors, gathered_coroutines
 from tradelint.models.tasks.hass_waits import (
-    dropped_by_callers, ended_at_stop, ended_before_the_stop, kept_object_timer, outlives_the_entry, refresh_task, tracked_coroutine, waiting_kind,
+    background_outlives_entry, dropped_by_callers, ended_at_stop, ended_before_the_stop, kept_object_timer, outlives_the_entry, refresh_task, tracked_coroutine, waiting_kind,
 )
-from tradelint.models.tasks.entry_stores import kept_on_entry_object
+from tradelint.models.tasks.entry_stores import kept_at_setup_unended, kept_on_entry_object
 from tradelint.models.tasks.stop_holders import kept_past_the_stop
 from tradelint.models.tasks.other_objects import callers_keep, kept_on_other_object
 from tradelint.models.tasks.owners import LOOP_ENDERS, TaskOwners, _is_loop_method, names_something
@@ -207,10 +207,12 @@ class TaskAnalysis(TaskOwners):
         tracks the task and waits for it at its stop, which it then holds up unless a stop
         listener cancels it (``hass_waits``): discarded (``hass_waits``), or kept on ``self`` and
         cancelled only at removal or unload, which the stop never runs (``hass_waits_self``)."""
+        module = self.module
+        if (past := background_outlives_entry(module, call)) is not None:
+            return TaskSite(call, past[0], ast.unparse(call.func), call, past[1], module.enclosing_function(call), fixable=False)
         coro = tracked_coroutine(call)
         if coro is None:
             return None
-        module = self.module
         # Home Assistant keeps the task (it is among the configured task owners): it is what
         # waits for it at the stop.
         text = ast.unparse(call.func)
@@ -305,6 +307,8 @@ class TaskAnalysis(TaskOwners):
             # ``state.release_task = self._hass.async_create_task(...)`` (fdebrus/Nikobus-HA ``e847601a``).
             other = kept_on_other_object(module, call, module.enclosing_function(call))
             other = other or kept_on_entry_object(module, call, module.enclosing_function(call))
+            if other is None and receiver.lstrip("_") == "hass" and (kept := kept_at_setup_unended(module, call, module.enclosing_function(call))):
+                return TaskSite(call, "integration", text, kept, kept_name(kept), module.enclosing_function(call), fixable=False)
             if other is None:
                 return self._framework_task_in_collection(call, text)
             return TaskSite(call, "other_object", text, other.stmt, other.name, other.function, other.cls)
@@ -579,6 +583,8 @@ class TaskAnalysis(TaskOwners):
                 return None
             if binding.kind == "local" and (keep := self._setup_keep(function, binding.name)) is not None and raised_after_keep(module, function, keep, binding.name):
                 return TaskSite(call, "setup_fails_after_keep", label, binding.stmt, binding.name, function)
+            if binding.kind == "local" and (at_entry := kept_at_setup_unended(module, expr, function)) is not None:
+                return TaskSite(call, "integration", label, at_entry, kept_name(at_entry), function)
             if binding.kind == "local" and self._local_dangles(function, binding.name, binding.stmt):
                 return TaskSite(call, "local", label, binding.stmt, binding.name, function)
             if binding.kind == "local" and self._cancelled_on_some_paths(function, binding.name, binding.stmt):
