@@ -231,3 +231,45 @@ def test_a_holder_in_another_module_that_stops_it_is_clean(tmp_path: Path) -> No
         "                await self._controller.stop()\n                await asyncio.sleep(5)\n",
     )
     assert tree_findings(tmp_path, _split(stopping), "TRD202", project=True) == []
+
+
+RESULT_LOOP = """\
+import asyncio
+
+import asyncpg
+
+
+class Database:
+    async def connect(self):
+        try:
+            self.pool = await asyncpg.create_pool(dsn="x")
+        except OSError:
+            return False
+        await self.pool.execute("select 1")
+        return True
+
+    async def disconnect(self):
+        await self.pool.close()
+
+
+class Bot:
+    async def db_connect(self):
+        self.database = Database()
+        connected = await self.database.connect()
+        while not connected:
+            await asyncio.sleep(5)
+            connected = await self.database.connect()
+
+    async def close(self):
+        await self.database.disconnect()
+"""
+
+
+def test_a_holders_loop_until_the_call_says_it_worked_is_no_rerun(tmp_path: Path) -> None:
+    # It turns again only when ``connect()`` returned False: when nothing was stored.
+    assert source_findings(tmp_path, RESULT_LOOP, "TRD202") == []
+
+
+def test_a_holders_loop_that_ignores_the_result_reruns_it(tmp_path: Path) -> None:
+    forever = RESULT_LOOP.replace("        while not connected:\n", "        while True:\n")
+    assert len(source_findings(tmp_path, forever, "TRD202")) == 1

@@ -83,6 +83,8 @@ def _held_elsewhere(
                 if attr is None or statement is None or not _holds(home, other, attr, module, cls):
                     continue
                 loop = enclosing_loop(home, statement, method)
+                if loop is not None and _until_result(loop, statement):
+                    loop = None  # ``while not ok: ok = await db.connect()``: again only when it says it failed
                 why = "calls it in a loop"
                 if loop is None and raises:
                     loop, why = retry_loop(home, statement, method), "retries it"
@@ -115,6 +117,16 @@ def _holder_candidates(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[Modu
         if other is not None:
             found.extend((other, c) for c in other.index.classes)
     return found
+
+
+def _until_result(loop: Loop, statement: ast.stmt) -> bool:
+    """The loop's test reads what ``statement`` binds from the call: it turns again only on the
+    outcome the call returns (a failure before the store, as far as the holder knows)."""
+    if not isinstance(loop, ast.While) or not isinstance(statement, (ast.Assign, ast.AnnAssign)):
+        return False
+    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+    bound = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return any(isinstance(n, ast.Name) and n.id in bound for n in ast.walk(loop.test))
 
 
 def _holds(module: ModuleInfo, other: ast.ClassDef, attr: str, owner: ModuleInfo, cls: ast.ClassDef) -> bool:
