@@ -99,10 +99,23 @@ def parse_manifest(text: str) -> list[Entry]:
         folders = [p for s in scope for p in s.split(",") if p]
         if not folders:
             folders = sorted({s.path.split("/", 1)[0] if "/" in s.path else "." for s in sites})
+        # A site outside every folder of the scope would never be extracted, hence never found
+        # (``scope=.`` is the top-level files only): its top folder is added, and said.
+        for site in sites:
+            if not _under(site.path, folders):
+                top = site.path.split("/", 1)[0] if "/" in site.path else "."
+                print(f"note: {repo} {site.path} is outside scope={','.join(folders)}; {top} is extracted too",
+                      file=sys.stderr)
+                folders.append(top)
         entries.append(Entry(repo, commit, sites, folders))
     return entries
 
 
+
+
+def _under(path: str, folders: list[str]) -> bool:
+    """Whether ``extract`` writes ``path`` for ``folders`` (``.``: the top-level files)."""
+    return any((f == "." and "/" not in path) or path == f or path.startswith(f.rstrip("/") + "/") for f in folders)
 
 
 def extract(git_dir: Path, commit: str, folders: list[str], target: Path) -> int:
@@ -120,7 +133,7 @@ def extract(git_dir: Path, commit: str, folders: list[str], target: Path) -> int
         if meta.split()[1:2] != ["blob"]:
             continue
         folder, _, name = path.rpartition("/")
-        under = any((f == "." and "/" not in path) or path == f or path.startswith(f.rstrip("/") + "/") for f in folders)
+        under = _under(path, folders)
         if (path.endswith(".py") and under) or (declares(name) and (under or folder in above)):
             wanted.append((meta.split()[2], path))
     return write_blobs(git_dir, wanted, target)

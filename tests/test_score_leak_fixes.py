@@ -108,6 +108,15 @@ def test_manifest_lines_are_read() -> None:
         SCORER.parse_site("app/feed.py:8:TRD4")
 
 
+def test_a_site_outside_the_scope_adds_its_top_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    # ``scope=.`` is the top-level files only: a site under webapp/ would never be extracted.
+    (entry,) = SCORER.parse_manifest("other/x def456 bot.py:3:TRD2 webapp/api/trading.py:9:TRD2 scope=.\n")
+    assert entry.scope == [".", "webapp"]
+    assert "webapp/api/trading.py is outside scope=." in capsys.readouterr().err
+    (entry,) = SCORER.parse_manifest("other/x def456 bot.py:3:TRD2 webapp/api/trading.py:9:TRD2 scope=.,webapp\n")
+    assert entry.scope == [".", "webapp"]
+
+
 def test_a_site_is_its_statement_and_is_mapped_through_the_diff() -> None:
     # The discarded call spans lines 11-13; the line the fix rewrote maps to its replacement.
     assert SCORER.statement_span(LEAKY, 11) == (11, 13)

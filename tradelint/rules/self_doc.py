@@ -391,6 +391,32 @@ class Coordinator(DataUpdateCoordinator[dict]):
         await self._client.disconnect()       # fix: `await self._disconnect()` first in the update
 ```
 
+It also runs again in a retry (session 47): a loop runs it (or a method reaching it) in a `try`
+whose handler goes on with the loop, and a step after the store can raise out of it, so the
+failed turn leaves the new one open in the slot; or another class (of the module, or of a
+project file naming the class) holding an instance calls it on that instance in a repeating
+loop or such a retry, nothing else in the loop reaching the slot through the instance (a
+connection handler reconnecting its controller):
+
+```python
+class Controller:
+    async def start(self):
+        self._connection = Connection(self._host)   # flagged: a failed start is retried over it
+        await self._connection.connect()
+
+class Handler:
+    def __init__(self, controller: Controller):
+        self._controller = controller
+
+    async def _starter(self):
+        while not self._stopped:
+            try:
+                await self._controller.start()       # fix: `await self.stop()` first in `start()`
+                return
+            except OSError:
+                await asyncio.sleep(5)
+```
+
 ## Why is this bad?
 The object outlives the call that made the session, so only the class can close it. If its
 `shutdown()`/`close()` forgets, every instance leaks a session ("Unclosed client session").

@@ -11,7 +11,9 @@ Each step asks for proof, not for a name:
   Assistant ``DataUpdateCoordinator``'s ``_async_update_data`` or its ``update_method``, a
   callback given to ``async_track_time_interval``, a discord.py ``@tasks.loop``); or a method of
   the class calls it (itself or through a method that reaches it) twice on one path with no
-  release of the slot between (a second ``connect()`` after a redirect);
+  release of the slot between (a second ``connect()`` after a redirect); or a retry loop runs it
+  again when a step after the store raises, or another class's loop calls it on an instance it
+  holds (:mod:`tradelint.models.resources.rerun_retried`);
 - the class releases the slot elsewhere (``await self.<slot>.close()`` in another method): it
   means the slot to hold an open resource (one never closed at all is TRD202's first shape);
 - nothing on the way to the store looks at the slot: no ``if`` around it and no statement before
@@ -36,6 +38,7 @@ from tradelint.facts.ownership import is_release_name
 from tradelint.facts.reruns import assigned_attributes, loop_reach, looping_caller, slot_loads
 from tradelint.facts.syntax import base_class, class_methods
 from tradelint.facts.uses import self_attr, self_calls, self_name, sequential
+from tradelint.models.resources.rerun_retried import retried_or_held
 from tradelint.models.resources.resource_types import Creation
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -75,6 +78,7 @@ def replaced_again(module: ModuleInfo, c: Creation) -> tuple[str, str] | None:
         or _loop_reaches(module, methods, function, slot)
         or _repeated_by_framework(module, cls, methods, function, slot)
         or _called_twice(module, methods, function, slot)
+        or retried_or_held(module, cls, methods, function, store, slot, _reaching(module, methods, function, slot))
     )
     return None if again is None else (slot, again)
 
