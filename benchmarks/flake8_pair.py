@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pythonpath", action="append", default=[], help="a tradelint checkout to run (repeatable)")
     parser.add_argument("--select", help="flake8's --select (default: flake8's default selection)")
     parser.add_argument("--cache", action="store_true", help="each version without its cache, cold and warm")
+    parser.add_argument("--modes", default="nocache,cold,warm", help="with --cache: which of them (comma-separated)")
     args = parser.parse_args(argv)
 
     from tradelint.cli import discover
@@ -66,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     commands: list[tuple[str, list[str], dict[str, str]]] = [("plain", [py, "-c", PLAIN_FLAKE8, *options, *files], env_for(versions[0]))]
     modes = [("nocache", ["--tradelint-no-cache"]), ("cold", ["--tradelint-cache-dir", "{cache}"]),
              ("warm", ["--tradelint-cache-dir", "{cache}"])] if args.cache else [("", ["{no-cache}"])]
+    if args.cache:
+        modes = [m for m in modes if m[0] in args.modes.split(",")]
     for i, version in enumerate(versions):
         # A version with a cache is run without it unless told (``--cache``): every round cold.
         helps = subprocess.run(
