@@ -19,7 +19,11 @@ writers before it left it, adds its results (``Cache.update``, which keeps every
 that still holds) and replaces the file atomically. A reader never sees a half-written file, and
 a cache that is corrupt, forged or another version's is ignored whole, as on the command line.
 What a result was computed from is found when it is stored, as on the command line: a module
-edited during the run, after a file that imports it was checked, is stored as it is then.
+edited during the run, after a file that imports it was checked, is stored as it is then. A
+writer's summary of a module another worker checked lacks the dotted names of the configuration
+(``config_names``: ``task-keeper``, resource types); where the configuration has some, the later
+write of that module's own summary drops the results resting on the first, which the next run
+checks again (once: they are then stored beside that summary).
 """
 
 from __future__ import annotations
