@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -192,3 +193,34 @@ def test_check_tree_stores_what_it_found_and_answers_from_it(tmp_path: Path, mon
     monkeypatch.setattr(hosted_cache.HostedCache, "get", get)
     assert {name: check(name) for name in cold} == cold
     assert answered == ["app.py", "loose.py", "plain.py"]
+
+
+def test_a_cold_write_searches_each_root_once_for_the_same_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tradelint.facts.context import Project
+    from tradelint.runner import cache_scans
+
+    root = tmp_path / "proj"
+    (root / "pkg" / "sub").mkdir(parents=True)
+    (root / "pkg" / "a.py").write_text("class Feed:\n    async def stop(self):\n        pass\n")
+    (root / "pkg" / "sub" / "b.py").write_text("from pkg.a import Feed\nfeed = Feed()\nfeed.stop()\n")
+    (root / "pkg" / "sub" / "c.py").write_text("FEED = 'Feed'\n")
+    (root / "tests").mkdir()
+    (root / "tests" / "test_a.py").write_text("from pkg.a import Feed\nFeed().stop()\n")
+    (root / "pkg" / "bad.py").write_bytes(b"\xff\xfe Feed")
+    keys = [
+        (kind, str(folder))
+        for folder in (root, root / "pkg", root / "pkg" / "sub")
+        for kind in ("mentions Feed", "mentions Feed .stop(", "releases Feed", "mentions Absent")
+    ]
+
+    def encoded() -> tuple[dict[str, Any], dict[tuple[str, str], int]]:
+        scans = cache_scans.Scans(Project(), lambda path: "hash", lambda paths: True)
+        return scans.encode(keys)
+
+    batched = encoded()
+    # One search per record (``files_naming``), as before the batch.
+    monkeypatch.setattr(cache_scans.Scans, "_search_all", lambda self, keys: None)
+    assert encoded() == batched
+    records = {(kind, folder): files for kind, folder, _, files in batched[0]["records"]}
+    assert records["mentions Feed", str(root / "pkg" / "sub")] == [0, 1]
+    assert records["mentions Absent", str(root)] == []
