@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import hashlib
 import os
 import sys
@@ -90,6 +91,11 @@ class HostedCache:
         self._warned = False
         _make_cache_folder(folder)
         self.cache = Cache.load(self.store, self._warn)
+        # What was read lives as long as the process: frozen, the host's own collections do not
+        # walk it (tens of thousands of objects, walked by each of flake8's full collections).
+        # The garbage of the moment goes first, or it would stay frozen with it.
+        gc.collect()
+        gc.freeze()
         self.fresh: dict[Path, Fresh] = {}
         self.summaries: dict[str, list[str]] = {}
         self._held: set[str] = set()  # the stored modules whose closure is as stored
