@@ -178,8 +178,14 @@ def test_check_tree_stores_what_it_found_and_answers_from_it(tmp_path: Path, mon
 
     cold = {name: check(name) for name in ("app.py", "loose.py", "plain.py")}
     assert cold == {"app.py": [], "loose.py": [(5, "TRD301")], "plain.py": []}
+    # An import during the run put a folder on ``sys.path`` (setuptools' finder does, when a
+    # checked file's ``import distutils`` is looked up): the installed packages did not change.
+    added = tmp_path / "vendored"
+    (added / "vendored_pkg").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(added))
     for cache in hosted_cache._HOSTED.values():
         cache.flush()
+    sys.path.remove(str(added))
     monkeypatch.setattr(hosted_cache, "_HOSTED", {})
     answered: list[str] = []
     real_get = hosted_cache.HostedCache.get

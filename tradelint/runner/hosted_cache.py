@@ -88,6 +88,12 @@ class HostedCache:
         self.folder = folder
         self.store = folder / HOST_STORE
         self.pid = os.getpid()
+        # ``sys.path`` as the run found it: what the cache's environment is read from when it is
+        # written (``flush``), whatever the run's imports added (a corpus file's ``import
+        # distutils`` made tradelint look the name up, and setuptools' finder then put its
+        # vendored folder on ``sys.path``: the whole corpus's write named an environment no
+        # later run has, and the next run dropped every result).
+        self.sys_path = list(sys.path)
         self._warned = False
         _make_cache_folder(folder)
         self.cache = Cache.load(self.store, self._warn)
@@ -178,7 +184,11 @@ class HostedCache:
         with _locked(self.store) as locked:
             if not locked:
                 return
-            merged = Cache.load(self.store, self._warn)
+            now, sys.path[:] = sys.path[:], self.sys_path
+            try:
+                merged = Cache.load(self.store, self._warn)
+            finally:
+                sys.path[:] = now
             if merged.signing_key is None:
                 return
             if self.project is not None:
