@@ -192,8 +192,8 @@ class HostedCache:
             if merged.signing_key is None:
                 return
             if self.project is not None:
-                # What the scans covered is searched for with the checks' project: the searches
-                # the checks made built its word index of each folder, which answers them again.
+                # What the scans covered is found with the checks' project: it has listed the
+                # files of each folder the checks searched (``project_files``) already.
                 merged.scans.resolver = self.project
             # (Every stored module looked at: the name lookups are stored again for the next run.)
             merged.prepare([*merged.entries, *(os.path.abspath(p) for p in fresh)])
