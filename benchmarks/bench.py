@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
             return commands
         if not args.no_flake8:
             commands["flake8_plain"] = [py, "-c", PLAIN_FLAKE8, "-j", "1", *files]
-            commands["flake8_plugin"] = [py, "-m", "flake8", "-j", "1", *files]
+            commands["flake8_plugin"] = [py, "-m", "flake8", "-j", "1", "--tradelint-no-cache", *files]
         if ruff:
             commands["ruff"] = [ruff, "check", "--isolated", "--no-cache", "--select", "RUF006,RUF012", *files]
         return commands

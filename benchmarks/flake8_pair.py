@@ -6,6 +6,11 @@ CPU (user + sys) and peak memory of each process; each output compared with the 
         hikari-2.7.0 web3-8.0.0 --rounds 3
     python benchmarks/flake8_pair.py --rounds 1                  # the whole corpus
     python benchmarks/flake8_pair.py ... --pythonpath A --pythonpath B   # two versions of the plugin
+    python benchmarks/flake8_pair.py ... --cache     # the plugin without its cache, cold and warm
+
+With ``--cache``, each version runs three ways per round: ``--tradelint-no-cache``; ``cold``, with
+an empty cache folder of the round's own; ``warm``, the same folder again right after (nothing
+changed: every file answered from the cache). Their outputs must be identical.
 
 Every command runs from bytecode compiled in an uncounted warm-up (``PYTHONPYCACHEPREFIX``), as
 ``bench.py`` does. The ratio printed per round is each plugin run's CPU over that round's plain
@@ -17,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -34,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--pythonpath", action="append", default=[], help="a tradelint checkout to run (repeatable)")
     parser.add_argument("--select", help="flake8's --select (default: flake8's default selection)")
+    parser.add_argument("--cache", action="store_true", help="each version without its cache, cold and warm")
+    parser.add_argument("--modes", default="nocache,cold,warm", help="with --cache: which of them (comma-separated)")
     args = parser.parse_args(argv)
 
     from tradelint.cli import discover
@@ -55,17 +63,34 @@ def main(argv: list[str] | None = None) -> int:
             env["PYTHONPATH"] = pythonpath
         return env
 
+    # ``{cache}`` in a command: the round's cache folder of that version.
     commands: list[tuple[str, list[str], dict[str, str]]] = [("plain", [py, "-c", PLAIN_FLAKE8, *options, *files], env_for(versions[0]))]
+    modes = [("nocache", ["--tradelint-no-cache"]), ("cold", ["--tradelint-cache-dir", "{cache}"]),
+             ("warm", ["--tradelint-cache-dir", "{cache}"])] if args.cache else [("", ["{no-cache}"])]
+    if args.cache:
+        modes = [m for m in modes if m[0] in args.modes.split(",")]
     for i, version in enumerate(versions):
-        commands.append((f"plugin {i + 1}" if len(versions) > 1 else "plugin", [py, "-m", "flake8", *options, *files], env_for(version)))
-    for _, cmd, env in commands:  # not counted: compiles what each imports
-        run([*cmd[: cmd.index("-j")], *options, *files[:50]], corpus, env)
+        # A version with a cache is run without it unless told (``--cache``): every round cold.
+        helps = subprocess.run(
+            [py, "-m", "flake8", "--help"], cwd=corpus, capture_output=True, text=True, env=env_for(version)
+        ).stdout
+        no_cache = ["--tradelint-no-cache"] if "--tradelint-no-cache" in helps else []
+        for mode, extra in modes if no_cache else [("", [])]:  # (a version without a cache: as it is)
+            name = " ".join(filter(None, ["plugin", str(i + 1) if len(versions) > 1 else "", mode]))
+            extra = [x for e in extra for x in (no_cache if e == "{no-cache}" else [e])]
+            commands.append((name, [py, "-m", "flake8", *options, *extra, *files], env_for(version)))
+    for name, cmd, env in commands:  # not counted: compiles what each imports
+        cmd = [c.replace("{cache}", str(work / "warm-up" / name)) for c in cmd]
+        run([*cmd[: len(cmd) - len(files)], *files[:50]], corpus, env)
     print(f"{len(files)} files; {args.rounds} rounds; versions: {', '.join(v or '(installed)' for v in versions)}", flush=True)
+    print(f"machine: {os.cpu_count()} cores, load {' '.join(f'{x:.2f}' for x in os.getloadavg())} at start", flush=True)
     outputs: dict[str, bytes] = {}
     ratios: dict[str, list[float]] = {name: [] for name, _, _ in commands[1:]}
     for rnd in range(args.rounds):
         plain = 0.0
         for name, cmd, env in commands:
+            version = name.rsplit(" ", 1)[0] if args.cache else name
+            cmd = [c.replace("{cache}", str(work / f"cache-{rnd}" / version)) for c in cmd]
             sample = run(cmd, corpus, env)
             same = outputs.setdefault(name, sample.stdout) == sample.stdout
             extra = ""
@@ -75,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
                 ratios[name].append(sample.cpu / plain)
                 extra = f"  x plain {sample.cpu / plain:.3f}"
             print(
-                f"  [{rnd + 1}] {name:<9} cpu {sample.cpu:7.2f} s  wall {sample.wall:7.2f} s  rss {sample.rss_mb:5.0f} MB"
+                f"  [{rnd + 1}] {name:<14} cpu {sample.cpu:7.2f} s  wall {sample.wall:7.2f} s  rss {sample.rss_mb:5.0f} MB"
                 f"  lines {sample.stdout.count(bytes([10])):6d}{'' if same else '  OUTPUT DIFFERS from round 1'}{extra}",
                 flush=True,
             )
@@ -85,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     if len(versions) > 1:
         first = trd[commands[1][0]]
         print("TRD lines identical across versions:", all(v == first for n, v in trd.items() if n != "plain"))
+    if args.cache:
+        first = outputs[commands[-1][0]]
+        same = all(v == first for n, v in outputs.items() if n.endswith(("nocache", "cold", "warm")))
+        print("outputs identical without the cache, cold and warm:", same)
     return 0
 
 

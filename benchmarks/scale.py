@@ -66,7 +66,7 @@ def run_tools(tree: Path, label: str, flake8: bool, tools: list[str]) -> None:
         "fix_diff": [py, "-m", "tradelint", "--no-cache", "--jobs", "1", "--fix", "--unsafe-fixes", "--diff", "."],
     }
     if flake8:
-        commands["flake8_plugin"] = [py, "-m", "flake8", "-j", "1", "--select", "TRD", "."]
+        commands["flake8_plugin"] = [py, "-m", "flake8", "-j", "1", "--tradelint-no-cache", "--select", "TRD", "."]
         # The same flake8, options and interpreter without the plugin's entry point: what flake8
         # alone holds (it keeps every file's results, pycodestyle's included, until the report).
         commands["flake8_bare"] = [py, "-c", PLAIN_FLAKE8, "-j", "1", "--select", "TRD", "."]

@@ -5,6 +5,12 @@ CLI and mypy; flake8's own pass compares codes case-sensitively and knows no equ
 it would report lines the CLI silences. ``--disable-noqa`` turns both off. A flake8 ``select``
 that names TRD codes is the highest-priority selection, as the CLI's ``--select``: it replaces
 ``[tool.tradelint]``'s ``select`` and ``ignore``; flake8's ``--ignore`` then applies on top.
+
+Results are cached as the command line's are, in the same folder (``.tradelint_cache``): a file
+is checked again only when it, its configuration or a module it imports changed. flake8 options
+(also in its configuration, ``tradelint-no-cache = true``): ``--tradelint-cache-dir DIR`` and
+``--tradelint-no-cache`` (neither read nor write the cache), as the command line's
+``--cache-dir`` and ``--no-cache``.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Iterator, Sequence
 
 from tradelint import __version__
-from tradelint.api import Config, ConfigError, check_tree, config_for
+from tradelint.api import DEFAULT_CACHE_DIR, Config, ConfigError, check_tree, config_for
 
 
 def _tradelint_codes(codes: Sequence[str] | None) -> tuple[str, ...] | None:
@@ -44,11 +50,31 @@ class TradelintPlugin:
     version = __version__
     apply_noqa: ClassVar[bool] = True
     select: ClassVar[tuple[str, ...] | None] = None
+    cache_dir: ClassVar[Path | None] = None
+
+    @classmethod
+    def add_options(cls, parser: Any) -> None:
+        parser.add_option(
+            "--tradelint-cache-dir", default=str(DEFAULT_CACHE_DIR), parse_from_config=True, metavar="DIR",
+            help="where tradelint keeps results between runs, shared with the tradelint command"
+            " (default: %(default)s; safe to delete)",
+        )
+        parser.add_option(
+            "--tradelint-no-cache", action="store_true", parse_from_config=True,
+            help="tradelint neither reads nor writes its cache",
+        )
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
         cls.apply_noqa = not getattr(options, "disable_noqa", False)
         cls.select = _tradelint_codes(getattr(options, "select", None))
+        folder = getattr(options, "tradelint_cache_dir", None) or str(DEFAULT_CACHE_DIR)
+        # Standard input (``-``, whatever ``--stdin-display-name`` calls it: an editor's unsaved
+        # buffer) is not the file on disk the cache's keys are read from.
+        stdin = "-" in (getattr(options, "filenames", None) or ())
+        off = stdin or getattr(options, "tradelint_no_cache", False)
+        # Absolute now: the cache is one folder whatever a later change of directory does.
+        cls.cache_dir = None if off else Path(os.path.abspath(folder))
 
     def __init__(self, tree: ast.Module, filename: str, lines: Sequence[str]) -> None:
         self.tree = tree
@@ -66,6 +92,9 @@ class TradelintPlugin:
             yield 1, 0, "TRD002 " + "; ".join(exc.messages), type(self)
             return
         source = "".join(self.lines)
-        findings = check_tree(path, source, self.tree, config, display=self.filename, apply_noqa=self.apply_noqa)
+        findings = check_tree(
+            path, source, self.tree, config, display=self.filename, apply_noqa=self.apply_noqa,
+            cache_dir=None if stdin else self.cache_dir,
+        )
         for finding in findings:
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)

@@ -44,6 +44,7 @@ from tradelint.rules.dataclass_field_overridden_by_class_attribute import Datacl
 from tradelint.rules.discarded_task import DiscardedTask
 from tradelint.rules.renamed_attribute import RenamedAttribute
 from tradelint.runner.engine import SourceError, decode_source
+from tradelint.runner.runner import DEFAULT_CACHE_DIR
 
 if TYPE_CHECKING:
     import ast
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from tradelint.runner.engine import Checker
 
 __all__ = [
+    "DEFAULT_CACHE_DIR",
     "Config",
     "ConfigError",
     "Finding",
@@ -237,13 +239,13 @@ _HOSTED_DEMAND: list[HostedDemand] = []
 def _hosted_checker() -> Checker:
     if not _HOSTED:
         from tradelint.facts import context
-        from tradelint.facts.context import Project
         from tradelint.runner.engine import Checker
+        from tradelint.runner.hosted_cache import RecordingProject
 
         budget = context.MODULE_BUDGET  # read now: benchmarks and tests set it
         if budget is not None:
             budget = min(budget, HOSTED_MODULE_BUDGET)
-        hosted = Checker(Project(keep_checked=False, module_budget=budget), batch=True)
+        hosted = Checker(RecordingProject(keep_checked=False, module_budget=budget), batch=True)
         # A host (flake8) shows no fixes: none is worked out, so none is verified with libcst.
         hosted.verify_fixes = hosted.show_fixes = False
         _HOSTED.append(hosted)
@@ -259,16 +261,30 @@ def check_tree(
     display: str,
     apply_noqa: bool = True,
     on_demand: bool = True,
+    cache_dir: Path | None = None,
 ) -> list[Finding]:
     """Findings for a file that a host (flake8) has already parsed into ``tree``; one checker
     serves every file of the run, so cross-module facts are learnt once. ``on_demand``: only the
     rule families the file's words, and those of the first-party modules it imports, can start
     a finding for run on it (``demand.HostedDemand``); a file with none is not looked at. The
-    findings carry no fixes (a host shows none): see ``FileContext.fixes``."""
+    findings carry no fixes (a host shows none): see ``FileContext.fixes``. ``cache_dir``: the
+    results are read from and stored in the cache there, as the command line's are
+    (``runner.hosted_cache``); the file must be ``path`` on disk (not standard input)."""
     import gc
 
     from tradelint.runner.demand import HostedDemand
     from tradelint.runner.engine import collector_paused
+    from tradelint.runner.hosted_cache import HostedCache, RecordingProject, hosted_cache, names_from_tree
+
+    cached: HostedCache | None = None
+    key: str | None = None
+    if cache_dir is not None:
+        cached = hosted_cache(cache_dir)
+        key = cached.key(path, config, apply_noqa)
+        if key is not None:
+            hit = cached.get(path, key, display)
+            if hit is not None:
+                return hit
 
     families: frozenset[str] | None = None
     if on_demand:
@@ -276,6 +292,9 @@ def check_tree(
             _HOSTED_DEMAND.append(HostedDemand(_hosted_checker().project))
         families = _HOSTED_DEMAND[0].families(path, source.encode("utf-8", "surrogatepass"), config)
         if not families:
+            if cached is not None and key is not None:
+                project = _hosted_checker().project
+                cached.put(path, key, [], (), names_from_tree(project, path, tree, source), config, project)
             return []
         if "any" in families:
             families = None
@@ -293,10 +312,20 @@ def check_tree(
     # kept for lookups make room for it, so that tradelint's share stays within its budget
     # (telethon's 2.8 MiB generated module: flake8's 364 MB, then the plugin's).
     checker.project.make_room(len(source))
-    with collector_paused():  # as the CLI does: no collection walks while the index is built
-        # The checker froze the tree once indexed, collected the check's young garbage and froze
-        # what lives on (``Checker._between_files``): later collections walk none of it, and the
-        # modules parsed for lookups are forgotten past the project's budget.
-        return checker.check_source(
-            path, source, config, display=display, tree=tree, apply_noqa=apply_noqa, families=families
-        )
+    project = checker.project
+    assert isinstance(project, RecordingProject)
+    project.scans.clear()
+    project.recording, project.checked_names = key is not None, None
+    try:
+        with collector_paused():  # as the CLI does: no collection walks while the index is built
+            # The checker froze the tree once indexed, collected the check's young garbage and
+            # froze what lives on (``Checker._between_files``): later collections walk none of it,
+            # and the modules parsed for lookups are forgotten past the project's budget.
+            findings = checker.check_source(
+                path, source, config, display=display, tree=tree, apply_noqa=apply_noqa, families=families
+            )
+    finally:
+        project.recording = False
+    if cached is not None and key is not None:
+        cached.put(path, key, findings, tuple(sorted(project.scans)), project.checked_names, config, project)
+    return findings
