@@ -60,8 +60,9 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
     nodes = list(walk(function))
     enders = {c.spec.close, *c.spec.ends, "close", "aclose"}
     if any(isinstance(n, ast.Attribute) and n.attr in enders and isinstance(n.value, ast.Name) and n.value.id == c.name
-           and start < n.lineno < end.lineno for n in nodes) or any(start < getattr(n, "lineno", 0) < end.lineno for n in closes):
-        return None
+           and start < n.lineno < end.lineno and not on_a_way_out(module, n, function) for n in nodes) or any(
+            start < getattr(n, "lineno", 0) < end.lineno and not on_a_way_out(module, n, function) for n in closes):
+        return None  # (closed on the way on: what it hands on is not this one)
     users = {c.name, *_lent_to(function, c.name)}
     used = [n for n in nodes if isinstance(n, ast.Name) and n.id in users and (awaited_through(module, n) or _lent_awaited(module, n))]
     for node in nodes:
@@ -77,6 +78,27 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
             continue
         return node
     return None
+
+
+def on_a_way_out(module: ModuleInfo, node: ast.AST, function: ast.AST) -> bool:
+    """``node`` runs only on a way out of ``function``: in an ``except`` (``except ApiError:
+    await client.aclose(); raise ConfigEntryNotReady``), or in a branch that ends by leaving
+    (``if not ok: await client.close(); return False``). Such a close answers the errors and the
+    exits it is on, never the ``await`` elsewhere that fails before the hand-off (tykeal's guesty
+    integration: the client closed when the connection test fails, left open when the first
+    refresh raises)."""
+    child = node
+    for ancestor in module.ancestors(node):
+        if ancestor is function or isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return False
+        if isinstance(ancestor, ast.ExceptHandler):
+            return True
+        if isinstance(ancestor, ast.If) and any(
+            block and isinstance(block[-1], (ast.Raise, ast.Return)) and any(s is child for s in block) for block in (ancestor.body, ancestor.orelse)
+        ):
+            return True
+        child = ancestor
+    return False
 
 
 def _lent_to(function: ast.AST, name: str) -> set[str]:

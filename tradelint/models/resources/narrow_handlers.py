@@ -1,0 +1,160 @@
+"""A value released in an ``except`` that catches some errors only (issue 28 point 5).
+
+``except ConfigEntryNotReady: await conn.disconnect(); raise`` is the function's own word that the
+value it made must be ended when the ``try`` fails, whatever its type: no table, no library source
+and no class of the project need say so. An ``except`` names the errors it catches; every other
+error of the ``try`` body (another exception class, an authentication failure, a cancellation)
+propagates past it with the value open, and the caller never gets the value to end it. A setup
+retried by its framework strands one more each time (dknowles2/ha-pitboss ``672d18fad3``: the
+transport released only for ``ConfigEntryNotReady`` when the first refresh failed; its fix catches
+``Exception``).
+
+Proven, not guessed:
+
+- the value is a local of the function's own frame, every binding of it a call's result (a
+  declaration ``conn: Transport`` aside) made before the ``try``, by a class or a function of its
+  own, not by a method of another object it holds (a part of that object, which its owner ends);
+- the ``except`` does not catch every error (bare, ``Exception``, ``BaseException``), leaves the
+  function (its last statement raises or returns), and awaits a release of the value given nothing
+  (``close()``, ``aclose()``, ``disconnect()``, ``shutdown()``; ``stop()``, ``cleanup()``,
+  ``terminate()`` only of a value made by calling its class);
+- the ``try`` body awaits something that can fail;
+- no other handler of that ``try``, nor of a ``try`` around it, catches every error and names the
+  value or goes on, and no ``finally`` there names it;
+- the program goes on after the function fails (:func:`goes_on_after_errors`: an integration's
+  setup, a service's method; not a test nor a script's ``main()``).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Callable
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.framework_ends import goes_on_after_errors
+from tradelint.facts.handlers import catches_every_error
+from tradelint.models.resources.own_closes import RELEASES, _constructed, _stands_alone
+from tradelint.models.resources.statements import _own_walk
+
+# Releases that end a connection or a client whoever made it; the others (``stop()``) may be a
+# command on a shared object, and count only for a value the function makes by calling its class.
+_ENDS_ANY = frozenset({"close", "aclose", "disconnect", "shutdown", "async_close", "async_disconnect", "async_shutdown"})
+
+
+@dataclass(frozen=True)
+class NarrowRelease:
+    """``binding`` made ``name``'s value; ``handler`` releases it for the errors it names
+    (``caught``) and lets every other error of its ``try`` leave the function with it open."""
+
+    binding: ast.Assign
+    name: str
+    label: str
+    handler: ast.ExceptHandler
+    caught: str
+
+
+def narrow_releases(module: ModuleInfo, skip: frozenset[int], owner_takes: Callable[[ast.Call, ast.expr], bool]) -> list[NarrowRelease]:
+    """Every binding of ``module`` whose value is released only in a handler of some errors;
+    ``skip`` holds the ids of the bindings already reported; ``owner_takes(call, arg)``: ``call``
+    makes a first-party object that keeps and releases ``arg`` (an owner, which its own end, a
+    coordinator's ``async_shutdown()`` run when the setup fails, may end)."""
+    found: list[NarrowRelease] = []
+    seen: set[int] = set()
+    for handler in (n for n in ast.walk(module.tree) if isinstance(n, ast.ExceptHandler)):
+        if catches_every_error(handler) or not handler.body or not isinstance(handler.body[-1], (ast.Raise, ast.Return)):
+            continue
+        function = module.enclosing_function(handler)
+        trial = module.parent(handler)
+        if not isinstance(function, ast.AsyncFunctionDef) or not isinstance(trial, ast.Try):
+            continue
+        for name, release in _released(handler):
+            bindings = _bindings(module, function, name)
+            if not bindings or any(id(b) in skip or id(b) in seen for b in bindings):
+                continue
+            if not all(b.lineno < trial.lineno and _stands_alone(function, b) and (release in _ENDS_ANY or _constructed(b)) for b in bindings):
+                continue
+            if not _fails(trial, handler) or _covered(module, function, trial, name) or not goes_on_after_errors(module, function):
+                continue
+            if _given_to_an_owner(module, function, name, owner_takes):
+                continue
+            caught = ast.unparse(handler.type) if handler.type is not None else ""
+            for binding in bindings:
+                seen.add(id(binding))
+                value = binding.value.value if isinstance(binding.value, ast.Await) else binding.value
+                found.append(NarrowRelease(binding, name, ast.unparse(value.func), handler, caught))  # type: ignore[attr-defined]
+    found.sort(key=lambda r: (r.binding.lineno, r.binding.col_offset))
+    return found
+
+
+def _released(handler: ast.ExceptHandler) -> list[tuple[str, str]]:
+    """The locals ``handler`` releases (``await conn.disconnect()``, given nothing), with the release."""
+    found: list[tuple[str, str]] = []
+    for node in (n for stmt in handler.body for n in _own_walk(stmt)):
+        if not (isinstance(node, ast.Await) and isinstance(node.value, ast.Call) and not node.value.args and not node.value.keywords):
+            continue
+        func = node.value.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and RELEASES.match(func.attr):
+            found.append((func.value.id, func.attr))
+    return found
+
+
+def _bindings(module: ModuleInfo, function: ast.AsyncFunctionDef, name: str) -> list[ast.Assign] | None:
+    """Every ``name = [await] call(...)`` of ``function``'s frame, when these are all that bind
+    ``name`` there (a bare annotation aside): not a parameter, a ``global``, a loop variable."""
+    arguments = function.args
+    if any(a.arg == name for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg) if a):
+        return None
+    found: list[ast.Assign] = []
+    for node in _own_walk(function):
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return None
+        if not (isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)):
+            continue
+        stmt = module.parent(node)
+        if isinstance(stmt, ast.AnnAssign) and stmt.value is None:
+            continue  # ``conn: Transport``: a declaration, no value
+        if not (isinstance(stmt, ast.Assign) and stmt.targets == [node]):
+            return None
+        value = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
+        if not isinstance(value, ast.Call):
+            return None
+        found.append(stmt)
+    return found or None
+
+
+def _given_to_an_owner(module: ModuleInfo, function: ast.AST, name: str, owner_takes: Callable[[ast.Call, ast.expr], bool]) -> bool:
+    """The value is given to a first-party object that keeps and releases it: that owner's end
+    may end it on the other errors too."""
+    for node in _own_walk(function):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+            parent = module.parent(node)
+            call = module.parent(parent) if isinstance(parent, ast.keyword) else parent
+            if isinstance(call, ast.Call) and call.func is not node and owner_takes(call, node):
+                return True
+    return False
+
+
+def _fails(trial: ast.Try, handler: ast.ExceptHandler) -> bool:
+    """The ``try`` body awaits something: an error or a cancellation may come from it."""
+    return any(isinstance(n, ast.Await) for stmt in trial.body for n in _own_walk(stmt))
+
+
+def _covered(module: ModuleInfo, function: ast.AST, trial: ast.Try, name: str) -> bool:
+    """The other errors are dealt with: a handler of every error of ``trial`` (or of a ``try``
+    around it, whose body holds it) names the value or goes on, or a ``finally`` names it."""
+    child: ast.AST = trial
+    current: ast.AST | None = trial
+    while current is not None and current is not function:
+        if isinstance(current, ast.Try) and (current is trial or any(s is child for s in current.body)):
+            if _names(current.finalbody, name):
+                return True
+            for other in current.handlers:
+                if catches_every_error(other) and (_names(other.body, name) or not any(isinstance(n, ast.Raise) for s in other.body for n in _own_walk(s))):
+                    return True
+        child, current = current, module.parent(current)
+    return False
+
+
+def _names(body: list[ast.stmt], name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name for stmt in body for n in _own_walk(stmt))
