@@ -261,3 +261,24 @@ def test_a_value_given_to_an_owner_that_releases_it_is_left_to_the_owner(tmp_pat
         "custom_components/demo/coordinator.py": owner,
     }
     assert tree_findings(tmp_path, files, "TRD201") == []
+
+
+def test_a_value_stored_on_the_instance_first_is_left_to_the_instance(tmp_path: Path) -> None:
+    source = """\
+from pytransport import wss
+
+
+class Service:
+    async def open(self, device):
+        conn = wss.WebSocketConnection(device, session=self._session)
+        self._conn = conn
+        try:
+            await conn.handshake()
+        except TimeoutError:
+            await conn.disconnect()
+            raise
+
+    async def close(self):
+        await self._conn.disconnect()
+"""
+    assert tree_findings(tmp_path, {"service.py": source}, "TRD201") == []

@@ -21,6 +21,8 @@ Proven, not guessed:
 - the ``try`` body awaits something that can fail;
 - no other handler of that ``try``, nor of a ``try`` around it, catches every error and names the
   value or goes on, and no ``finally`` there names it;
+- the value is not given to a first-party owner that releases it, nor stored on the instance
+  before the handler (that owner's end may end it);
 - the program goes on after the function fails (:func:`goes_on_after_errors`: an integration's
   setup, a service's method; not a test nor a script's ``main()``).
 """
@@ -76,7 +78,7 @@ def narrow_releases(module: ModuleInfo, skip: frozenset[int], owner_takes: Calla
                 continue
             if not _fails(trial, handler) or _covered(module, function, trial, name) or not goes_on_after_errors(module, function):
                 continue
-            if _given_to_an_owner(module, function, name, owner_takes):
+            if _given_to_an_owner(module, function, name, owner_takes) or _kept_on_self(function, name, handler):
                 continue
             caught = ast.unparse(handler.type) if handler.type is not None else ""
             for binding in bindings:
@@ -132,6 +134,20 @@ def _given_to_an_owner(module: ModuleInfo, function: ast.AST, name: str, owner_t
             call = module.parent(parent) if isinstance(parent, ast.keyword) else parent
             if isinstance(call, ast.Call) and call.func is not node and owner_takes(call, node):
                 return True
+    return False
+
+
+def _kept_on_self(function: ast.AST, name: str, handler: ast.ExceptHandler) -> bool:
+    """Before the handler, the value is stored on the instance (``self._conn = conn``,
+    ``self._conns[key] = conn``): the instance holds it, and its own end may close it."""
+    for node in _own_walk(function):
+        if isinstance(node, ast.Assign) and node.lineno < handler.lineno and isinstance(node.value, ast.Name) and node.value.id == name:
+            for target in node.targets:
+                root = target.value if isinstance(target, ast.Subscript) else target
+                while isinstance(root, ast.Attribute):
+                    root = root.value
+                if isinstance(root, ast.Name) and root.id == "self" and target is not root:
+                    return True
     return False
 
 
