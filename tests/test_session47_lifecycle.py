@@ -282,3 +282,48 @@ class Service:
         await self._conn.disconnect()
 """
     assert tree_findings(tmp_path, {"service.py": source}, "TRD201") == []
+
+
+def test_a_coordinator_its_entry_shuts_down_is_ended_on_every_failure(tmp_path: Path) -> None:
+    coordinator = COORDINATOR + """
+    async def connect(self):
+        await self.api.test_connection()
+
+    async def stop(self):
+        await self.api.close()
+
+    async def async_shutdown(self):
+        await self.stop()
+        await super().async_shutdown()
+"""
+    setup = """\
+from homeassistant.exceptions import ConfigEntryNotReady
+
+from .coordinator import Coordinator
+
+
+class BusError(Exception):
+    pass
+
+
+async def async_setup_entry(hass, entry):
+    coordinator = Coordinator(hass, entry.data)
+    entry.runtime_data = coordinator
+    try:
+        await coordinator.connect()
+    except BusError as err:
+        await coordinator.stop()
+        raise ConfigEntryNotReady from err
+    return True
+
+
+async def async_unload_entry(hass, entry):
+    return True
+"""
+    files = {"custom_components/demo/__init__.py": setup, "custom_components/demo/coordinator.py": coordinator}
+    assert tree_findings(tmp_path, files, "TRD201") == []
+    plain = coordinator.replace("    async def async_shutdown(self):\n        await self.stop()\n        await super().async_shutdown()\n", "")
+    assert tree_findings(tmp_path, {**files, "custom_components/demo/coordinator.py": plain}, "TRD201") == [
+        "__init__.py:11:5 TRD201 `coordinator` (`Coordinator(...)`) is released only when `except BusError` (line 15) catches; "
+        "any other error leaves it open; release it in `except Exception` or a `finally`",
+    ]

@@ -22,7 +22,9 @@ Proven, not guessed:
 - no other handler of that ``try``, nor of a ``try`` around it, catches every error and names the
   value or goes on, and no ``finally`` there names it;
 - the value is not given to a first-party owner that releases it, nor stored on the instance
-  before the handler (that owner's end may end it);
+  before the handler (that owner's end may end it), nor a Home Assistant coordinator made in the
+  setup whose ``async_shutdown()`` reaches the release (its config entry runs that when the setup
+  fails: :func:`ended_by_its_entry`);
 - the program goes on after the function fails (:func:`goes_on_after_errors`: an integration's
   setup, a service's method; not a test nor a script's ``main()``).
 """
@@ -34,6 +36,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.coordinator_ends import ended_by_its_entry
 from tradelint.facts.framework_ends import goes_on_after_errors
 from tradelint.facts.handlers import catches_every_error
 from tradelint.models.resources.own_closes import RELEASES, _constructed, _stands_alone
@@ -80,13 +83,20 @@ def narrow_releases(module: ModuleInfo, skip: frozenset[int], owner_takes: Calla
                 continue
             if _given_to_an_owner(module, function, name, owner_takes) or _kept_on_self(function, name, handler):
                 continue
+            if any(ended_by_its_entry(module, _made(b), release) for b in bindings):
+                continue  # (a coordinator whose ``async_shutdown()`` ends it: its entry runs that on every failure)
             caught = ast.unparse(handler.type) if handler.type is not None else ""
             for binding in bindings:
                 seen.add(id(binding))
-                value = binding.value.value if isinstance(binding.value, ast.Await) else binding.value
-                found.append(NarrowRelease(binding, name, ast.unparse(value.func), handler, caught))  # type: ignore[attr-defined]
+                found.append(NarrowRelease(binding, name, ast.unparse(_made(binding).func), handler, caught))
     found.sort(key=lambda r: (r.binding.lineno, r.binding.col_offset))
     return found
+
+
+def _made(binding: ast.Assign) -> ast.Call:
+    value = binding.value.value if isinstance(binding.value, ast.Await) else binding.value
+    assert isinstance(value, ast.Call)
+    return value
 
 
 def _released(handler: ast.ExceptHandler) -> list[tuple[str, str]]:
