@@ -225,7 +225,6 @@ async def test_connects():
 
 
 def test_a_service_method_releasing_for_a_timeout_only_is_reported(tmp_path: Path) -> None:
-    # The project's own release makes the library type a resource: the hand-off rule says it first.
     source = """\
 from pytransport import wss
 
@@ -244,8 +243,8 @@ class Service:
         await self._conn.disconnect()
 """
     assert tree_findings(tmp_path, {"service.py": source}, "TRD201") == [
-        "service.py:6:9 TRD201 `conn` (`wss.WebSocketConnection(...)`) leaks if an `await` before it is handed on raises; "
-        "close it on that error",
+        "service.py:6:9 TRD201 `conn` (`wss.WebSocketConnection(...)`) is released only when `except TimeoutError` (line 9) "
+        "catches; any other error leaves it open; release it in `except Exception` or a `finally`",
     ]
 
 
@@ -327,3 +326,20 @@ async def async_unload_entry(hass, entry):
         "__init__.py:11:5 TRD201 `coordinator` (`Coordinator(...)`) is released only when `except BusError` (line 15) catches; "
         "any other error leaves it open; release it in `except Exception` or a `finally`",
     ]
+
+
+def test_a_close_on_a_way_out_answers_the_await_checked_before_it(tmp_path: Path) -> None:
+    # `connect()` reports its failure by the state tested next, whose branch closes the client:
+    # the code shows that failure handled; the refresh after it is answered by a handler of
+    # every error (mathieuletyrant/cozytouch-hacs's fix).
+    checked = SETUP.replace(
+        "    try:\n        await api.test_connection()\n    except ApiError as exc:\n"
+        "        await http_client.aclose()\n        raise ConfigEntryNotReady(\"unreachable\") from exc\n",
+        "    await api.test_connection()\n    if not api.online:\n        await http_client.aclose()\n"
+        "        raise ConfigEntryNotReady(\"unreachable\")\n",
+    ).replace(
+        "    await coordinator.async_config_entry_first_refresh()\n",
+        "    try:\n        await coordinator.async_config_entry_first_refresh()\n"
+        "    except Exception:\n        await http_client.aclose()\n        raise\n",
+    )
+    assert _setup(tmp_path, checked) == []

@@ -11,9 +11,10 @@ service; except Exception: log(...)`). A first-party resource closed only at the
 whose close follows a `try` whose `except` leaves (`return`, `break`, `continue`) without it.
 
 A close on a way out (in an `except`, or in a branch that ends by raising or returning) answers
-that way out only: an `await` elsewhere between the creation and the hand-off that raises still
-leaves the resource open (tykeal/homeassistant-guesty `2b27fcba`: the client closed when the
-connection test fails, left open when the first refresh raises; each setup retry leaks one):
+the failures the code checked before it only: an `await` after it, before the hand-off, that
+raises still leaves the resource open (tykeal/homeassistant-guesty `2b27fcba`: the client closed
+when the connection test fails, left open when the first refresh raises; each setup retry leaks
+one):
 ```python
 async def async_setup_entry(hass, entry):
     client = httpx.AsyncClient()          # reported: the first refresh may raise

@@ -59,14 +59,17 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
     start = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
     nodes = list(walk(function))
     enders = {c.spec.close, *c.spec.ends, "close", "aclose"}
-    if any(isinstance(n, ast.Attribute) and n.attr in enders and isinstance(n.value, ast.Name) and n.value.id == c.name
-           and start < n.lineno < end.lineno and not on_a_way_out(module, n, function) for n in nodes) or any(
-            start < getattr(n, "lineno", 0) < end.lineno and not on_a_way_out(module, n, function) for n in closes):
+    between = [n for n in nodes if isinstance(n, ast.Attribute) and n.attr in enders and isinstance(n.value, ast.Name)
+               and n.value.id == c.name and start < n.lineno < end.lineno]
+    between += [n for n in closes if start < getattr(n, "lineno", 0) < end.lineno]
+    if any(not on_a_way_out(module, n, function) for n in between):
         return None  # (closed on the way on: what it hands on is not this one)
+    # A close on a way out answers the failures checked before it, never an ``await`` after it.
+    checked = max((n.lineno for n in between), default=0)
     users = {c.name, *_lent_to(function, c.name)}
     used = [n for n in nodes if isinstance(n, ast.Name) and n.id in users and (awaited_through(module, n) or _lent_awaited(module, n))]
     for node in nodes:
-        if not isinstance(node, ast.Await) or not start < node.lineno < end.lineno:
+        if not isinstance(node, ast.Await) or not max(start, checked) < node.lineno < end.lineno:
             continue
         if c.spec.lazy and not any(start < n.lineno < node.lineno or _opens(module, node, n) for n in used):
             continue
@@ -83,10 +86,10 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
 def on_a_way_out(module: ModuleInfo, node: ast.AST, function: ast.AST) -> bool:
     """``node`` runs only on a way out of ``function``: in an ``except`` (``except ApiError:
     await client.aclose(); raise ConfigEntryNotReady``), or in a branch that ends by leaving
-    (``if not ok: await client.close(); return False``). Such a close answers the errors and the
-    exits it is on, never the ``await`` elsewhere that fails before the hand-off (tykeal's guesty
-    integration: the client closed when the connection test fails, left open when the first
-    refresh raises)."""
+    (``if not ok: await client.close(); return False``). Such a close answers the failures the
+    code checked before it (the ``await`` its ``try`` or its test is about), never an ``await``
+    after it that fails before the hand-off (tykeal's guesty integration: the client closed when
+    the connection test fails, left open when the first refresh raises)."""
     child = node
     for ancestor in module.ancestors(node):
         if ancestor is function or isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
