@@ -343,3 +343,35 @@ def test_a_close_on_a_way_out_answers_the_await_checked_before_it(tmp_path: Path
         "    except Exception:\n        await http_client.aclose()\n        raise\n",
     )
     assert _setup(tmp_path, checked) == []
+
+
+def test_an_await_on_the_way_out_after_its_close_is_not_on_the_way_on(tmp_path: Path) -> None:
+    source = """\
+import asyncio
+
+
+class Tunnel:
+    def __init__(self, reader, writer):
+        self.reader, self.writer = reader, writer
+
+    async def close(self):
+        self.writer.close()
+        await self.writer.wait_closed()
+
+
+async def open_tunnel(host, port, target):
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        writer.write(target)
+        await writer.drain()
+        answer = await reader.read(4096)
+    except Exception:
+        writer.close()
+        raise
+    if not answer.startswith(b"HTTP/1.1 200 "):
+        writer.close()
+        await writer.wait_closed()
+        raise ConnectionError(answer)
+    return Tunnel(reader=reader, writer=writer)
+"""
+    assert tree_findings(tmp_path, {"tunnel.py": source}, "TRD201") == []

@@ -69,8 +69,8 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
     users = {c.name, *_lent_to(function, c.name)}
     used = [n for n in nodes if isinstance(n, ast.Name) and n.id in users and (awaited_through(module, n) or _lent_awaited(module, n))]
     for node in nodes:
-        if not isinstance(node, ast.Await) or not max(start, checked) < node.lineno < end.lineno:
-            continue
+        if not isinstance(node, ast.Await) or not max(start, checked) < node.lineno < end.lineno or on_a_way_out(module, node, function):
+            continue  # (an ``await`` on a way out, ``await writer.wait_closed()`` after its close, is not on the way on)
         if c.spec.lazy and not any(start < n.lineno < node.lineno or _opens(module, node, n) for n in used):
             continue
         if c.spec.lazy and not any(start < n.lineno < node.lineno for n in used) and _opened_last(module, c.call, node, c.name):
