@@ -59,13 +59,13 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
     start = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
     nodes = list(walk(function))
     enders = {c.spec.close, *c.spec.ends, "close", "aclose"}
-    between = [n for n in nodes if isinstance(n, ast.Attribute) and n.attr in enders and isinstance(n.value, ast.Name)
+    between: list[ast.AST] = [n for n in nodes if isinstance(n, ast.Attribute) and n.attr in enders and isinstance(n.value, ast.Name)
                and n.value.id == c.name and start < n.lineno < end.lineno]
     between += [n for n in closes if start < getattr(n, "lineno", 0) < end.lineno]
     if any(not on_a_way_out(module, n, function) for n in between):
         return None  # (closed on the way on: what it hands on is not this one)
     # A close on a way out answers the failures checked before it, never an ``await`` after it.
-    checked = max((n.lineno for n in between), default=0)
+    checked = max((getattr(n, "lineno", 0) for n in between), default=0)
     users = {c.name, *_lent_to(function, c.name)}
     used = [n for n in nodes if isinstance(n, ast.Name) and n.id in users and (awaited_through(module, n) or _lent_awaited(module, n))]
     for node in nodes:
