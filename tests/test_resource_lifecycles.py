@@ -185,19 +185,16 @@ def test_a_factory_of_first_party_resources_makes_them(tmp_path: Path) -> None:
 
 def test_an_exit_before_the_handoff_leaks_it() -> None:
     # fixtures/lifecycles/exits_before_handoff.py: a client made by a setup function, stored
-    # where unload disconnects it, but a failed connect raises first; closed before the raise
-    # on every error, or the exit taken before the client exists: no finding (closed for an
-    # ``OSError`` only, session 47: every other error leaves it open). Then a client closed at
-    # the end of a ``try`` whose ``except`` goes on without it, or re-raises to a caller that
-    # goes on (not in ``finally``).
+    # where unload disconnects it, but a failed connect raises first; closed before the raise,
+    # or the exit taken before the client exists: no finding. Then a client closed at the end
+    # of a ``try`` whose ``except`` goes on without it, or re-raises to a caller that goes on
+    # (not in ``finally``).
     assert [f"{f.line} {f.code} {f.message}" for f in check_paths([FIXTURES / "exits_before_handoff.py"])] == [
         "29 TRD201 `client` (`Client(...)`) leaks on an exit before it is handed on; call its `disconnect()` on that path",
-        "40 TRD201 `client` (`Client(...)`) is released only when `except OSError` (line 43) catches; any other error leaves "
-        "it open; release it in `except Exception` or a `finally`",
         # (session 35: its first use, the awaited ``connect()``, may fail once it has opened something)
-        "65 TRD201 `client` (`Client(...)`) leaks if an `await` before it is handed on raises; close it on that error",
+        "53 TRD201 `client` (`Client(...)`) leaks if an `await` before it is handed on raises; close it on that error",
+        "86 TRD201 `client` (`Client(...)`) is closed outside `finally`; move `client.disconnect()` into a `finally`",
         "98 TRD201 `client` (`Client(...)`) is closed outside `finally`; move `client.disconnect()` into a `finally`",
-        "110 TRD201 `client` (`Client(...)`) is closed outside `finally`; move `client.disconnect()` into a `finally`",
     ]
 
 
