@@ -29,12 +29,15 @@ async def async_setup_entry(hass, entry):
     hass.data[DOMAIN][entry.entry_id] = {"client": client, "coordinator": coordinator}
 ```
 A value the function releases in an `except` that catches some errors only (not a bare one,
-`Exception` nor `BaseException`) and then leaves is left open by every other error of that `try`
-(an authentication failure, a cancellation), whatever its type: the release is the function's
-word that it owns the value (dknowles2/ha-pitboss `672d18fa`). Each binding of the value is
-reported; not where a handler of every error or a `finally` (of that `try`, or of one around it)
-names it, where the value is given to a first-party owner that releases it, in a test or a
-script's `main()`, nor for a `stop()` of what a function gives (a command on a shared object):
+`Exception` nor `BaseException`) and then leaves is left open by another error its `try` is shown
+to raise: a `raise` of the body itself, or what a framework's call raises besides the caught one
+(a coordinator's first refresh raises `ConfigEntryAuthFailed` as well as `ConfigEntryNotReady`),
+whatever the value's type: the release is the function's word that it owns the value
+(dknowles2/ha-pitboss `672d18fa`). Each binding of the value is reported; not where a handler of
+every error or a `finally` (of that `try`, or of one around it) names it, where the value is
+given to a first-party owner that releases it, for a coordinator whose `async_shutdown()` its
+entry runs, in a test or a script's `main()`, nor for a handler of a library's own error class
+around its calls (which errors they raise is not known):
 ```python
 conn = wss.WebSocketConnection(device_id, session=session)   # reported
 try:

@@ -253,8 +253,9 @@ def open_exit_report(left: OpenExit) -> Report:
 def narrow_release_report(narrow: NarrowRelease) -> Report:
     """The report of a value released only by an ``except`` of some errors."""
     return Report(narrow.binding, fit("`{name}` (`{label}(...)`) is released only when `except {caught}` (line {line}) catches; "
-                                      "any other error leaves it open; release it in `except Exception` or a `finally`",
-                                      name=narrow.name, label=narrow.label, caught=narrow.caught, line=str(narrow.handler.lineno)),
+                                      "`{escapes}` from its `try` leaves it open; release it in `except Exception` or a `finally`",
+                                      name=narrow.name, label=narrow.label, caught=narrow.caught, line=str(narrow.handler.lineno),
+                                      escapes=narrow.escapes),
                   None, fit_help("The function releases it itself on that error, so it owns it: another exception or a cancellation "
                                  "propagates past the `except`, and nothing else can reach it"))
 

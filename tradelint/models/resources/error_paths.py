@@ -69,8 +69,10 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
     users = {c.name, *_lent_to(function, c.name)}
     used = [n for n in nodes if isinstance(n, ast.Name) and n.id in users and (awaited_through(module, n) or _lent_awaited(module, n))]
     for node in nodes:
-        if not isinstance(node, ast.Await) or not max(start, checked) < node.lineno < end.lineno or on_a_way_out(module, node, function):
-            continue  # (an ``await`` on a way out, ``await writer.wait_closed()`` after its close, is not on the way on)
+        if not isinstance(node, ast.Await) or not max(start, checked) < node.lineno < end.lineno:
+            continue
+        if (out := _way_out(module, node, function)) is not None and any(_way_out(module, n, function) == out for n in between):
+            continue  # (``await writer.wait_closed()`` after its close, on the same way out: not on the way on)
         if c.spec.lazy and not any(start < n.lineno < node.lineno or _opens(module, node, n) for n in used):
             continue
         if c.spec.lazy and not any(start < n.lineno < node.lineno for n in used) and _opened_last(module, c.call, node, c.name):
@@ -83,6 +85,22 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
     return None
 
 
+def _way_out(module: ModuleInfo, node: ast.AST, function: ast.AST) -> tuple[int, str] | None:
+    """The innermost way out (:func:`on_a_way_out`) ``node`` runs on: its handler, or its branch."""
+    child = node
+    for ancestor in module.ancestors(node):
+        if ancestor is function or isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return None
+        if isinstance(ancestor, ast.ExceptHandler):
+            return id(ancestor), "handler"
+        if isinstance(ancestor, ast.If):
+            for field, block in (("body", ancestor.body), ("orelse", ancestor.orelse)):
+                if block and isinstance(block[-1], (ast.Raise, ast.Return)) and any(s is child for s in block):
+                    return id(ancestor), field
+        child = ancestor
+    return None
+
+
 def on_a_way_out(module: ModuleInfo, node: ast.AST, function: ast.AST) -> bool:
     """``node`` runs only on a way out of ``function``: in an ``except`` (``except ApiError:
     await client.aclose(); raise ConfigEntryNotReady``), or in a branch that ends by leaving
@@ -90,18 +108,7 @@ def on_a_way_out(module: ModuleInfo, node: ast.AST, function: ast.AST) -> bool:
     code checked before it (the ``await`` its ``try`` or its test is about), never an ``await``
     after it that fails before the hand-off (tykeal's guesty integration: the client closed when
     the connection test fails, left open when the first refresh raises)."""
-    child = node
-    for ancestor in module.ancestors(node):
-        if ancestor is function or isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            return False
-        if isinstance(ancestor, ast.ExceptHandler):
-            return True
-        if isinstance(ancestor, ast.If) and any(
-            block and isinstance(block[-1], (ast.Raise, ast.Return)) and any(s is child for s in block) for block in (ancestor.body, ancestor.orelse)
-        ):
-            return True
-        child = ancestor
-    return False
+    return _way_out(module, node, function) is not None
 
 
 def _lent_to(function: ast.AST, name: str) -> set[str]:

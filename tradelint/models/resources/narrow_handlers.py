@@ -2,11 +2,11 @@
 
 ``except ConfigEntryNotReady: await conn.disconnect(); raise`` is the function's own word that the
 value it made must be ended when the ``try`` fails, whatever its type: no table, no library source
-and no class of the project need say so. An ``except`` names the errors it catches; every other
-error of the ``try`` body (another exception class, an authentication failure, a cancellation)
-propagates past it with the value open, and the caller never gets the value to end it. A setup
-retried by its framework strands one more each time (dknowles2/ha-pitboss ``672d18fad3``: the
-transport released only for ``ConfigEntryNotReady`` when the first refresh failed; its fix catches
+and no class of the project need say so. An ``except`` names the errors it catches; another error
+the ``try`` body is shown to raise propagates past it with the value open, and the caller never
+gets the value to end it. A setup retried by its framework strands one more each time
+(dknowles2/ha-pitboss ``672d18fad3``: the transport released only for ``ConfigEntryNotReady`` when
+the first refresh failed, which raises ``ConfigEntryAuthFailed`` too; its fix catches
 ``Exception``).
 
 Proven, not guessed:
@@ -18,7 +18,11 @@ Proven, not guessed:
   function (its last statement raises or returns), and awaits a release of the value given nothing
   (``close()``, ``aclose()``, ``disconnect()``, ``shutdown()``; ``stop()``, ``cleanup()``,
   ``terminate()`` only of a value made by calling its class);
-- the ``try`` body awaits something that can fail;
+- the ``try`` body awaits something, and is shown to raise an error no releasing handler catches:
+  a ``raise`` of its own (outside an inner ``try``), or an error a framework's awaited call raises
+  (:data:`_FRAMEWORK_RAISES`), its class's bases known (Python's, Home Assistant's setup errors, a
+  first-party class's); a library call's errors are not known, and its own error class may be all
+  a handler needs;
 - no other handler of that ``try``, nor of a ``try`` around it, catches every error and names the
   value or goes on, and no ``finally`` there names it;
 - the value is not given to a first-party owner that releases it, nor stored on the instance
@@ -32,9 +36,11 @@ Proven, not guessed:
 from __future__ import annotations
 
 import ast
+import builtins
 from dataclasses import dataclass
 from typing import Callable
 
+from tradelint.facts.class_family import resolve_class_node
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.coordinator_ends import ended_by_its_entry
 from tradelint.facts.framework_ends import goes_on_after_errors
@@ -47,6 +53,19 @@ from tradelint.models.resources.statements import _own_walk
 _ENDS_ANY = frozenset({"close", "aclose", "disconnect", "shutdown", "async_close", "async_disconnect", "async_shutdown"})
 
 
+# Home Assistant's setup errors, each with its bases (``homeassistant.exceptions``), and what the
+# framework's awaited calls raise besides the caller's own errors: the first refresh of a
+# coordinator raises ``ConfigEntryAuthFailed`` on an authentication failure and ``ConfigEntryError``
+# where it cannot set up, not only ``ConfigEntryNotReady``.
+_HA_ERROR_BASES = {
+    "ConfigEntryNotReady": ("ConfigEntryError", "IntegrationError", "HomeAssistantError"),
+    "ConfigEntryAuthFailed": ("ConfigEntryError", "IntegrationError", "HomeAssistantError"),
+    "ConfigEntryError": ("IntegrationError", "HomeAssistantError"),
+}
+_FRAMEWORK_RAISES = {"async_config_entry_first_refresh": ("ConfigEntryNotReady", "ConfigEntryAuthFailed", "ConfigEntryError")}
+_EVERY_ERROR = frozenset({"Exception", "BaseException"})
+
+
 @dataclass(frozen=True)
 class NarrowRelease:
     """``binding`` made ``name``'s value; ``handler`` releases it for the errors it names
@@ -57,6 +76,7 @@ class NarrowRelease:
     label: str
     handler: ast.ExceptHandler
     caught: str
+    escapes: str
 
 
 def narrow_releases(module: ModuleInfo, skip: frozenset[int], owner_takes: Callable[[ast.Call, ast.expr], bool]) -> list[NarrowRelease]:
@@ -81,6 +101,9 @@ def narrow_releases(module: ModuleInfo, skip: frozenset[int], owner_takes: Calla
                 continue
             if not _fails(trial, handler) or _covered(module, function, trial, name) or not goes_on_after_errors(module, function):
                 continue
+            escapes = _escaping(module, trial, name)
+            if escapes is None:
+                continue
             if _given_to_an_owner(module, function, name, owner_takes) or _kept_on_self(function, name, handler):
                 continue
             if any(ended_by_its_entry(module, _made(b), release) for b in bindings):
@@ -88,7 +111,7 @@ def narrow_releases(module: ModuleInfo, skip: frozenset[int], owner_takes: Calla
             caught = ast.unparse(handler.type) if handler.type is not None else ""
             for binding in bindings:
                 seen.add(id(binding))
-                found.append(NarrowRelease(binding, name, ast.unparse(_made(binding).func), handler, caught))
+                found.append(NarrowRelease(binding, name, ast.unparse(_made(binding).func), handler, caught, escapes))
     found.sort(key=lambda r: (r.binding.lineno, r.binding.col_offset))
     return found
 
@@ -145,6 +168,73 @@ def _given_to_an_owner(module: ModuleInfo, function: ast.AST, name: str, owner_t
             if isinstance(call, ast.Call) and call.func is not node and owner_takes(call, node):
                 return True
     return False
+
+
+def _escaping(module: ModuleInfo, trial: ast.Try, name: str) -> str | None:
+    """An error the ``try`` body is shown to raise that no handler releasing ``name`` catches: a
+    ``raise X`` of the body itself (``if not connected: raise ConfigEntryNotReady`` under handlers
+    of ``OSError`` and ``CredentialsError``), or an error a framework's awaited call raises besides
+    the one caught (the first refresh's ``ConfigEntryAuthFailed`` under ``except
+    ConfigEntryNotReady``). None when nothing shows one: which errors a library's call raises is
+    not known, and a handler of its own error class may be all it needs."""
+    for stmt in trial.body:
+        for node in _own_walk(stmt):
+            raised: list[tuple[str, ast.expr | None]] = []
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+                if isinstance(exc, (ast.Name, ast.Attribute)) and not _in_inner_handler(module, node, trial):
+                    raised.append((exc.id if isinstance(exc, ast.Name) else exc.attr, exc))
+            elif isinstance(node, ast.Await) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute):
+                raised.extend((error, None) for error in _FRAMEWORK_RAISES.get(node.value.func.attr, ()))
+            for error, expr in raised:
+                lineage = {error, *_bases(module, error, expr)}
+                handler = next((h for h in trial.handlers if _catches(h, lineage)), None)
+                if handler is None or (not any(n == name for n, _ in _released(handler)) and any(
+                        isinstance(n, ast.Raise) for s in handler.body for n in _own_walk(s))):
+                    return error  # (uncaught, or caught and raised again without the release)
+    return None
+
+
+def _in_inner_handler(module: ModuleInfo, node: ast.AST, trial: ast.Try) -> bool:
+    """``node`` is under an inner ``try`` of the body that may catch it, or in a handler (a re-raise)."""
+    for ancestor in module.ancestors(node):
+        if ancestor is trial:
+            return False
+        if isinstance(ancestor, (ast.ExceptHandler, ast.Try)):
+            return True
+    return False
+
+
+def _bases(module: ModuleInfo, error: str, expr: ast.expr | None) -> set[str]:
+    """The names of ``error``'s base classes, as far as they are known: Python's own exceptions,
+    Home Assistant's setup errors, a first-party class read from its definition. An unknown class
+    is taken as a subclass of every handler's (``_UNKNOWN``): never shown to escape."""
+    known = getattr(builtins, error, None)
+    if isinstance(known, type) and issubclass(known, BaseException):
+        return {c.__name__ for c in known.__mro__}
+    if error in _HA_ERROR_BASES:
+        return {*_HA_ERROR_BASES[error], "Exception", "BaseException"}
+    found = resolve_class_node(module, expr) if expr is not None else None
+    if found is None:
+        return {_UNKNOWN}
+    names: set[str] = set()
+    for base in found[1].bases:
+        named = base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else ""
+        names |= {named, *_bases(found[0], named, base)} if named else {_UNKNOWN}
+    return names
+
+
+_UNKNOWN = "?"
+
+
+def _catches(handler: ast.ExceptHandler, lineage: set[str]) -> bool:
+    """``handler`` catches an error of ``lineage`` (its class and bases): it names one of them, or
+    every error; an error of unknown bases is taken as caught."""
+    if handler.type is None or _UNKNOWN in lineage:
+        return True
+    caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    names = {c.attr if isinstance(c, ast.Attribute) else c.id if isinstance(c, ast.Name) else "" for c in caught}
+    return bool(names & (lineage | _EVERY_ERROR))
 
 
 def _kept_on_self(function: ast.AST, name: str, handler: ast.ExceptHandler) -> bool:
