@@ -7,9 +7,10 @@ from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
 from tradelint.models.resources.child_processes import process_leaks
 from tradelint.models.resources.driven_generators import unexhausted_generators
+from tradelint.models.resources.narrow_handlers import narrow_releases
 from tradelint.models.resources.own_closes import open_exits
 from tradelint.models.resources.resource_model import resource_analysis
-from tradelint.rules.unclosed_texts import unawaited_release_reports, generator_report, open_exit_report as _open_exit_report, process_report as _process_report
+from tradelint.rules.unclosed_texts import unawaited_release_reports, generator_report, narrow_release_report, open_exit_report as _open_exit_report, process_report as _process_report
 from tradelint.rules.unclosed_doc import DOC
 from tradelint.rules.unclosed_verdicts import verdict_reports
 
@@ -40,5 +41,10 @@ class UnclosedAsyncResource(Rule):
         for left in (x for x in open_exits(ctx.module, known) if id(x.binding) not in reported):
             reported.add(id(left.binding))
             yield _open_exit_report(left)
+        # Released in an ``except`` of some errors only: every other error leaves it open.
+        model = resource_analysis(ctx).model
+        for narrow in narrow_releases(ctx.module, frozenset(reported), lambda call, arg: model.keeps_and_releases(ctx.module, call, arg) is True):
+            reported.add(id(narrow.binding))
+            yield narrow_release_report(narrow)
         yield from map(_process_report, process_leaks(ctx.module))
         yield from map(generator_report, unexhausted_generators(ctx))

@@ -2,6 +2,7 @@
 resource never reliably closed, each with an example. Kept apart from the rule's code
 (:mod:`tradelint.rules.unclosed_async_resource`), which sets it as the rule class's docstring."""
 
+from tradelint.rules.error_path_doc import ERROR_PATHS
 from tradelint.rules.response_doc import RESPONSES
 
 DOC = """## What it does
@@ -375,16 +376,7 @@ A context manager, a fixture or a dependency lends what it yields for the caller
 could close it (bind it, yield it, close it in a `finally`); a plain async generator that
 yields one per item hands each to its consumer.
 
-Error paths: a `raise` or `return` between the creation and the statement that hands the
-resource on (stores it where a later end of life closes it) leaves it open, unless a `try`
-around the exit closes it in a handler or `finally`; so does an `await` before the hand-off
-in a `try` whose `except` goes on without raising or naming it, when nothing after the `try`
-names it either (`service = CacheService(); try: await service.connect(); self.bot.cache =
-service; except Exception: log(...)`). A first-party resource closed only at the end of a
-`try` whose `except` goes on without raising is closed outside `finally`, and so is one
-whose close follows a `try` whose `except` leaves (`return`, `break`, `continue`) without it.
-
-A value the function closes itself (or, made by a call of its class, ends whole by an awaited
+""" + ERROR_PATHS + """A value the function closes itself (or, made by a call of its class, ends whole by an awaited
 release given nothing: `await ssh_client.disconnect()`, `stop()`) is owned by it, whatever made it:
 `await page.close()` after `page = await context.new_page()` (a library object's maker that nothing
 types), or `await page_info.page.close()` after `page_info = await self._get_page()`. Every other

@@ -12,6 +12,7 @@ from tradelint.core.registry import Report
 from tradelint.facts.file_context import FileContext
 from tradelint.models.resources.child_processes import ProcessLeak
 from tradelint.models.resources.driven_generators import LeftGenerator
+from tradelint.models.resources.narrow_handlers import NarrowRelease
 from tradelint.models.resources.own_closes import OpenExit
 from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.resource_types import Creation
@@ -247,6 +248,16 @@ def open_exit_report(left: OpenExit) -> Report:
     return Report(left.binding, fit("`{closed}` (`{label}(...)`) is closed here on one path only: " + where + "; close it in a `finally`",
                                     closed=left.closed, label=left.label, line=str(left.exit.lineno)),
                   None, fit_help("The function closes it itself, so it owns it: every way out must close it"))
+
+
+def narrow_release_report(narrow: NarrowRelease) -> Report:
+    """The report of a value released only by an ``except`` of some errors."""
+    return Report(narrow.binding, fit("`{name}` (`{label}(...)`) is released only when `except {caught}` (line {line}) catches; "
+                                      "`{escapes}` from its `try` leaves it open; release it in `except Exception` or a `finally`",
+                                      name=narrow.name, label=narrow.label, caught=narrow.caught, line=str(narrow.handler.lineno),
+                                      escapes=narrow.escapes),
+                  None, fit_help("The function releases it itself on that error, so it owns it: another exception or a cancellation "
+                                 "propagates past the `except`, and nothing else can reach it"))
 
 
 def process_report(leak: ProcessLeak) -> Report:

@@ -59,14 +59,20 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
     start = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
     nodes = list(walk(function))
     enders = {c.spec.close, *c.spec.ends, "close", "aclose"}
-    if any(isinstance(n, ast.Attribute) and n.attr in enders and isinstance(n.value, ast.Name) and n.value.id == c.name
-           and start < n.lineno < end.lineno for n in nodes) or any(start < getattr(n, "lineno", 0) < end.lineno for n in closes):
-        return None
+    between: list[ast.AST] = [n for n in nodes if isinstance(n, ast.Attribute) and n.attr in enders and isinstance(n.value, ast.Name)
+               and n.value.id == c.name and start < n.lineno < end.lineno]
+    between += [n for n in closes if start < getattr(n, "lineno", 0) < end.lineno]
+    if any(not on_a_way_out(module, n, function) for n in between):
+        return None  # (closed on the way on: what it hands on is not this one)
+    # A close on a way out answers the failures checked before it, never an ``await`` after it.
+    checked = max((getattr(n, "lineno", 0) for n in between), default=0)
     users = {c.name, *_lent_to(function, c.name)}
     used = [n for n in nodes if isinstance(n, ast.Name) and n.id in users and (awaited_through(module, n) or _lent_awaited(module, n))]
     for node in nodes:
-        if not isinstance(node, ast.Await) or not start < node.lineno < end.lineno:
+        if not isinstance(node, ast.Await) or not max(start, checked) < node.lineno < end.lineno:
             continue
+        if (out := _way_out(module, node, function)) is not None and any(_way_out(module, n, function) == out for n in between):
+            continue  # (``await writer.wait_closed()`` after its close, on the same way out: not on the way on)
         if c.spec.lazy and not any(start < n.lineno < node.lineno or _opens(module, node, n) for n in used):
             continue
         if c.spec.lazy and not any(start < n.lineno < node.lineno for n in used) and _opened_last(module, c.call, node, c.name):
@@ -77,6 +83,32 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
             continue
         return node
     return None
+
+
+def _way_out(module: ModuleInfo, node: ast.AST, function: ast.AST) -> tuple[int, str] | None:
+    """The innermost way out (:func:`on_a_way_out`) ``node`` runs on: its handler, or its branch."""
+    child = node
+    for ancestor in module.ancestors(node):
+        if ancestor is function or isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return None
+        if isinstance(ancestor, ast.ExceptHandler):
+            return id(ancestor), "handler"
+        if isinstance(ancestor, ast.If):
+            for field, block in (("body", ancestor.body), ("orelse", ancestor.orelse)):
+                if block and isinstance(block[-1], (ast.Raise, ast.Return)) and any(s is child for s in block):
+                    return id(ancestor), field
+        child = ancestor
+    return None
+
+
+def on_a_way_out(module: ModuleInfo, node: ast.AST, function: ast.AST) -> bool:
+    """``node`` runs only on a way out of ``function``: in an ``except`` (``except ApiError:
+    await client.aclose(); raise ConfigEntryNotReady``), or in a branch that ends by leaving
+    (``if not ok: await client.close(); return False``). Such a close answers the failures the
+    code checked before it (the ``await`` its ``try`` or its test is about), never an ``await``
+    after it that fails before the hand-off (tykeal's guesty integration: the client closed when
+    the connection test fails, left open when the first refresh raises)."""
+    return _way_out(module, node, function) is not None
 
 
 def _lent_to(function: ast.AST, name: str) -> set[str]:

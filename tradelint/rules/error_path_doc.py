@@ -1,0 +1,50 @@
+"""The part of TRD201's documentation (:mod:`tradelint.rules.unclosed_doc`) on error paths: a
+resource left open by an exit, an error or a handler on its way to where it is handed on."""
+
+ERROR_PATHS = """Error paths: a `raise` or `return` between the creation and the statement that hands the
+resource on (stores it where a later end of life closes it) leaves it open, unless a `try`
+around the exit closes it in a handler or `finally`; so does an `await` before the hand-off
+in a `try` whose `except` goes on without raising or naming it, when nothing after the `try`
+names it either (`service = CacheService(); try: await service.connect(); self.bot.cache =
+service; except Exception: log(...)`). A first-party resource closed only at the end of a
+`try` whose `except` goes on without raising is closed outside `finally`, and so is one
+whose close follows a `try` whose `except` leaves (`return`, `break`, `continue`) without it.
+
+A close on a way out (in an `except`, or in a branch that ends by raising or returning) answers
+the failures the code checked before it only: an `await` after it, before the hand-off, that
+raises still leaves the resource open (tykeal/homeassistant-guesty `2b27fcba`: the client closed
+when the connection test fails, left open when the first refresh raises; each setup retry leaks
+one):
+```python
+async def async_setup_entry(hass, entry):
+    client = httpx.AsyncClient()          # reported: the first refresh may raise
+    api = Api(client)
+    try:
+        await api.test_connection()
+    except Exception:
+        await client.aclose()
+        raise ConfigEntryNotReady
+    coordinator = Coordinator(hass, api)
+    await coordinator.async_config_entry_first_refresh()
+    hass.data[DOMAIN][entry.entry_id] = {"client": client, "coordinator": coordinator}
+```
+A value the function releases in an `except` that catches some errors only (not a bare one,
+`Exception` nor `BaseException`) and then leaves is left open by another error its `try` is shown
+to raise: a `raise` of the body itself, or what a framework's call raises besides the caught one
+(a coordinator's first refresh raises `ConfigEntryAuthFailed` as well as `ConfigEntryNotReady`),
+whatever the value's type: the release is the function's word that it owns the value
+(dknowles2/ha-pitboss `672d18fa`). Each binding of the value is reported; not where a handler of
+every error or a `finally` (of that `try`, or of one around it) names it, where the value is
+given to a first-party owner that releases it, for a coordinator whose `async_shutdown()` its
+entry runs, in a test or a script's `main()`, nor for a handler of a library's own error class
+around its calls (which errors they raise is not known):
+```python
+conn = wss.WebSocketConnection(device_id, session=session)   # reported
+try:
+    await coordinator.async_config_entry_first_refresh()
+except ConfigEntryNotReady:
+    await conn.disconnect()
+    raise
+```
+
+"""
