@@ -37,7 +37,7 @@ from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.reruns import assigned_attributes, loop_reach, looping_caller, slot_loads
 from tradelint.facts.syntax import base_class, class_methods
-from tradelint.facts.uses import self_attr, self_calls, self_name, sequential
+from tradelint.facts.uses import methods_reached, self_attr, self_calls, self_name, sequential
 from tradelint.models.resources.rerun_retried import retried_or_held
 from tradelint.models.resources.resource_types import Creation
 
@@ -401,23 +401,9 @@ def _releases_through(methods: dict[str, Function], node: ast.AST, receiver: str
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
             and node.func.value.id == receiver and node.func.attr in methods):
         return False
-    for name in {node.func.attr, *_reached(methods, node.func.attr)}:
+    for name in {node.func.attr, *methods_reached(methods, [node.func.attr], calls_only=True)}:
         method = methods[name]
         me = self_name(method) or ""
         if any(_release_of(n, me, slot) for n in ast.walk(method)):
             return True
     return False
-
-
-def _reached(methods: dict[str, Function], start: str) -> set[str]:
-    """The methods ``start`` calls on ``self``, transitively (``start`` itself only when a cycle
-    comes back to it)."""
-    todo = [name for _, name in self_calls(methods[start]) if name in methods]
-    seen: set[str] = set()
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        todo.extend(name for _, name in self_calls(methods[current]) if name in methods)
-    return seen
