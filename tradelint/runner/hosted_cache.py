@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Iterator, MutableMapping
 from tradelint.core.config import Config
 from tradelint.core.finding import Finding
 from tradelint.facts.context import ModuleInfo, Project
-from tradelint.runner.cache import GITIGNORE, Cache, Fresh
+from tradelint.runner.cache import GITIGNORE, Cache, Fresh, _make_folder, _write_new
 from tradelint.runner.dependencies import module_names
 
 if TYPE_CHECKING:
@@ -216,14 +216,10 @@ def _make_cache_folder(folder: Path) -> None:
     """The cache folder, with a ``.gitignore`` if this call made it (as ``Cache.load`` does for
     the folder it is given: here the host's store under it)."""
     try:
-        os.makedirs(folder.parent, exist_ok=True)
-        os.mkdir(folder)
+        if _make_folder(folder):
+            _write_new(folder / ".gitignore", GITIGNORE)
     except OSError:
-        return  # there already, or cannot be made (``Cache.save`` says why, if it cannot write)
-    with contextlib.suppress(OSError):
-        fd = os.open(folder / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(GITIGNORE)
+        pass  # there already, or cannot be made (``Cache.save`` says why, if it cannot write)
 
 
 @contextlib.contextmanager
