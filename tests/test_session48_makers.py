@@ -13,7 +13,8 @@ held-out halves miss, 14 of 91 in the development pool).
   annotated ``Redis`` (re-exported or not). redis's ``PubSub`` takes a connection of its own at
   its first ``subscribe()`` and keeps it until ``aclose()``. Twins: closed in ``finally``,
   entered, a pipeline (released by ``execute()``, not the ``protocol`` rule), never opened, kept
-  on ``self`` and closed by the class, an untyped receiver.
+  on ``self`` and closed by the class, made together with the client the class closes (its
+  pool's connections close with it), an untyped receiver.
 """
 
 from __future__ import annotations
@@ -202,6 +203,22 @@ from redis.asyncio import Redis
 
 
 class Kept:
+    def __init__(self, client: Redis) -> None:
+        self.client = client
+        self.sub = self.client.pubsub()
+
+    async def kept(self) -> None:
+        await self.sub.subscribe("x")
+
+    async def close(self) -> None:
+        pass
+"""
+
+PUBSUB_MADE_TOGETHER = """\
+from redis.asyncio import Redis
+
+
+class Kept:
     def __init__(self, url: str) -> None:
         self.redis = Redis.from_url(url)
         self.sub = self.redis.pubsub()
@@ -211,6 +228,34 @@ class Kept:
 
     async def close(self) -> None:
         await self.redis.aclose()
+"""
+
+PUBSUB_HELPER_CLOSES = """\
+from redis.asyncio import Redis
+
+
+async def _close_redis(client: Redis) -> None:
+    await client.aclose(close_connection_pool=True)
+
+
+class Together:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.redis: Redis | None = None
+
+    def _ensure(self) -> None:
+        if self.redis is None:
+            self.redis = Redis.from_url(self.url)
+            self.sub = self.redis.pubsub()
+
+    async def listen(self) -> None:
+        self._ensure()
+        await self.sub.subscribe("x")
+
+    async def flush(self) -> None:
+        if self.redis is not None:
+            await _close_redis(self.redis)
+            self.redis = None
 """
 
 
@@ -250,3 +295,10 @@ def test_a_pubsub_kept_on_self_and_never_closed(tmp_path: Path) -> None:
     assert source_findings(tmp_path, PUBSUB_KEPT, "TRD202") == [
         "7:9 TRD202 `self.sub` is never closed; call its `aclose()` in `close()`",
     ]
+
+
+def test_a_pubsub_made_with_its_client_ends_with_it(tmp_path: Path) -> None:
+    # Made together with the client the class closes (its pool's connections, the pubsub's
+    # among them, close with it), directly or through a helper named for closing it.
+    assert source_findings(tmp_path, PUBSUB_MADE_TOGETHER, "TRD202") == []
+    assert not any("self.sub" in f for f in source_findings(tmp_path, PUBSUB_HELPER_CLOSES, "TRD202"))

@@ -21,6 +21,7 @@ from typing import cast
 from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import class_and_bases, family_facts, resolve_definition
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.summaries import is_release_name
 from tradelint.models.resources.library_table import Maker, library_makers, library_resource, library_returns, library_rule
 from tradelint.models.resources.resource_types import BUILTIN_RESOURCES, ResourceSpec
 
@@ -154,6 +155,8 @@ def _plain_made(module: ModuleInfo, call: ast.Call, makers: Makers) -> set[str]:
     function = module.enclosing_function(call)
     if function is None or receiver_class(module, function, call.func.value) is not None:
         return set()
+    if parent_ended(module, function, call, call.func.value, 0):
+        return set()  # (made with its parent and ended with it, as an awaited maker's)
     owners = _receiver_types(module, function, call.func.value, makers, 1)
     if owners is None:
         return set()
@@ -231,11 +234,14 @@ def _root_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, root: ast
             isinstance(t, ast.Attribute) and t.attr == root.attr and isinstance(t.value, ast.Name) and t.value.id == "self"
             for t, _ in _assignments(function)
         )
-        # (closed by the class or a base of it: Scrapling's sessions stop the driver in their base's ``close()``)
+        # (closed by the class or a base of it: Scrapling's sessions stop the driver in their base's
+        # ``close()``; or handed to a helper named for releasing it: ``await _close_redis(self._redis)``)
         return made_here and isinstance(owner, ast.ClassDef) and any(
-            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _ENDS
-            and isinstance(n.func.value, ast.Attribute) and n.func.value.attr == root.attr
-            and isinstance(n.func.value.value, ast.Name) and n.func.value.value.id == "self"
+            isinstance(n, ast.Call) and (
+                (isinstance(n.func, ast.Attribute) and n.func.attr in _ENDS and _is_self_attr(n.func.value, root.attr))
+                or (isinstance(n.func, (ast.Name, ast.Attribute)) and is_release_name(n.func.id if isinstance(n.func, ast.Name) else n.func.attr)
+                    and any(_is_self_attr(arg, root.attr) for arg in n.args))
+            )
             for _, cls in class_and_bases(module, owner) for n in ast.walk(cls)
         )
     assert isinstance(root, ast.Name)
@@ -258,6 +264,10 @@ def _root_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, root: ast
 
 
 _ENDS = ("close", "aclose", "stop")
+
+
+def _is_self_attr(node: ast.expr, attr: str) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == attr and isinstance(node.value, ast.Name) and node.value.id == "self"
 
 
 def _assignments(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
