@@ -9,9 +9,10 @@ makes of the site's statement:
   ...) and judged it released, handed on or kept by an owner that ends it (no finding);
 - ``unknown``: the model sees no resource made there at all. The call on the site's line is then
   sorted by what it calls: ``third_party`` (a name imported from a package neither the project nor
-  the standard library has: a library not installed here nor read into the library table),
-  ``first_party`` (a class or function of the project itself, a name the module defines or
-  imports from a package of the project, or a relative import), ``stdlib``, ``method`` (a method
+  the standard library has, as tradelint's ``facts.first_party.supplies`` decides it: a library
+  not installed here nor read into the library table), ``first_party`` (a class or function of
+  the project itself, a name the module defines or imports from a package of the project, or a
+  relative import), ``stdlib``, ``method`` (a method
   of a value, ``self.browser.new_context(...)``, ``pool.acquire()``: its receiver's type decides)
   and ``other`` (no call on the line, a subscript's call, ...).
 
@@ -44,7 +45,8 @@ sys.path.insert(0, str(HERE))
 from score_leak_fixes import extract, git_dir_of  # noqa: E402  (the scorer's own extraction)
 
 from tradelint.core.config import config_for  # noqa: E402
-from tradelint.facts.context import Project  # noqa: E402
+from tradelint.facts.context import ModuleInfo, Project  # noqa: E402
+from tradelint.facts.first_party import supplies  # noqa: E402
 from tradelint.facts.file_context import FileContext  # noqa: E402
 from tradelint.models.resources.resource_model import resource_analysis  # noqa: E402
 
@@ -85,17 +87,17 @@ def _site_call(stmt: ast.stmt) -> ast.Call | None:
 
 
 def _imports(tree: ast.Module) -> dict[str, str]:
-    """Each name the module binds by an import, with the module it comes from (``.`` first for a
-    relative import)."""
+    """Each name the module binds by an import, with what it names (``.`` first for a relative
+    import): ``import a.b`` binds ``a`` to ``a``, ``from a import b as c`` binds ``c`` to ``a.b``."""
     names: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                names[(alias.asname or alias.name).split(".")[0]] = alias.name
+                names[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
         elif isinstance(node, ast.ImportFrom):
             source = "." * node.level + (node.module or "")
             for alias in node.names:
-                names[alias.asname or alias.name] = source
+                names[alias.asname or alias.name] = f"{source}.{alias.name}" if node.module else source + alias.name
     return names
 
 
@@ -103,16 +105,7 @@ def _defined(tree: ast.Module) -> set[str]:
     return {n.name for n in ast.walk(tree) if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))}
 
 
-def _first_party(root: Path, top: str) -> bool:
-    """Whether the extracted tree has a package or module named ``top`` (at any depth: a source
-    folder's ``src/``)."""
-    for folder, dirs, files in os.walk(root):
-        if top in dirs or f"{top}.py" in files:
-            return True
-    return False
-
-
-def callee_kind(root: Path, tree: ast.Module, call: ast.Call | None) -> str:
+def callee_kind(module: ModuleInfo, call: ast.Call | None) -> str:
     if call is None:
         return "other"
     func = call.func
@@ -121,20 +114,20 @@ def callee_kind(root: Path, tree: ast.Module, call: ast.Call | None) -> str:
         parts.append(func.attr)
         func = func.value
     if isinstance(func, ast.Call):
-        return callee_kind(root, tree, func)
+        return callee_kind(module, func)
     if not isinstance(func, ast.Name):
         return "other"
     head = func.id
-    imports = _imports(tree)
+    imports = _imports(module.tree)
     if head in imports:
         source = imports[head]
         if source.startswith("."):
             return "first_party"
-        top = source.split(".")[0]
-        if top in sys.stdlib_module_names:
+        if source.split(".")[0] in sys.stdlib_module_names:
             return "stdlib"
-        return "first_party" if _first_party(root, top) else "third_party"
-    if head in _defined(tree):
+        # As tradelint decides it: whether the project's modules supply the name imported.
+        return "first_party" if supplies(module.project, source, module.roots) else "third_party"
+    if head in _defined(module.tree):
         return "first_party"
     if hasattr(builtins, head):
         return "other"
@@ -175,7 +168,7 @@ def causes(result: dict[str, Any], mirrors: Path) -> list[tuple[str, str, str]]:
                         continue
                     stmt = _statement(module.tree, line)
                     call = None if stmt is None else _site_call(stmt)
-                    out.append((f"unknown:{callee_kind(root, module.tree, call)}", site, statement))
+                    out.append((f"unknown:{callee_kind(module, call)}", site, statement))
                 except Exception as error:  # a diagnostic: say so and go on
                     out.append((f"error:{type(error).__name__}", site, statement))
         finally:

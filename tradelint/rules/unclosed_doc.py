@@ -476,6 +476,27 @@ async def screenshot(browser, url):
     await page.goto(url)
     return await page.screenshot()
 ```
+A coroutine of the project that returns, on every path, what such a maker makes (`return await
+self.browser.new_context()`, or `ws = await session.ws_connect(url)` ... `return ws`) is a maker
+of it in turn: its caller owns what it gets, as with one returning a constructor's call. Not when
+the maker keeps a hand on it (`self._ws = ws` before the `return`), nor a getter returning what
+it keeps (`return self._ws`). A method that is no coroutine (`pubsub()`, `cursor()`) makes
+nothing until used, and its use may end it (a redis pipeline's `execute()`): it makes one only
+when its type's own `__aexit__` awaits its release (`async with` is how its library says to end
+it) and the receiver is shown to be of the maker's class as above, or bound from a constructor
+of the class or its class method (`self.redis = Redis.from_url(url)`); what nothing then opens
+(no awaited use) holds nothing:
+```python
+class Broker:
+    def __init__(self, url):
+        self.redis = Redis.from_url(url)
+
+    async def listen(self):
+        pubsub = self.redis.pubsub()     # reported: its connection is held until `aclose()`
+        await pubsub.subscribe("events")
+        async for message in pubsub.listen():
+            handle(message)
+```
 
 A class of a package that is neither installed, nor in the project, nor read into that
 table says nothing of itself, but the project's own code may: when a module of the

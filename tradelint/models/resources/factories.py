@@ -273,6 +273,10 @@ def _returned(
     spec = builtin_spec(qualified) if qualified is not None else None
     if spec is None:
         spec = class_given_spec(module, value, builtin_spec)
+    if spec is None and qualified is None and isinstance(value.func, ast.Attribute):
+        # ``return await self.browser.new_context()``, ``ws = await session.ws_connect(url);
+        # return ws``: a library's maker on a receiver it may be called on, as where it is called.
+        spec = library_maker(module, value, {**inherited_makers(module), **imported_makers(module)}, builtin_spec)
     if spec is None and library_only:
         return None
     if spec is None and isinstance(value.func, ast.Name) and value.func.id != function.name:

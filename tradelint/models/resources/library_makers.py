@@ -21,8 +21,9 @@ from typing import cast
 from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import class_and_bases, family_facts, resolve_definition
 from tradelint.facts.context import ModuleInfo
-from tradelint.models.resources.library_table import Maker, library_makers, library_resource, library_returns
-from tradelint.models.resources.resource_types import ResourceSpec
+from tradelint.facts.summaries import is_release_name
+from tradelint.models.resources.library_table import Maker, library_makers, library_resource, library_returns, library_rule
+from tradelint.models.resources.resource_types import BUILTIN_RESOURCES, ResourceSpec
 
 Makers = dict[tuple[str, bool], tuple[Maker, ...]]
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -105,7 +106,7 @@ def _made(module: ModuleInfo, call: ast.Call, makers: Makers, depth: int) -> set
     # cursor) opens nothing until used, and its use may end it (``execute()`` resets a pipeline).
     # Except at the end of a builder's chain rooted at the very class it builds.
     if not isinstance(module.parent(call), ast.Await):
-        return _built(module, call, makers) if depth == 0 else set()
+        return (_built(module, call, makers) or _plain_made(module, call, makers)) if depth == 0 else set()
     candidates = makers.get((func.attr, True))
     if not candidates or module.imports.qualify(func) is not None:
         return set()
@@ -136,6 +137,33 @@ def _built(module: ModuleInfo, call: ast.Call, makers: Makers) -> set[str]:
     if root is None or not _awaited_through(module, call):
         return set()
     return {m.returns for m in candidates if _names_owner({root}, m.returns)}
+
+
+def _plain_made(module: ModuleInfo, call: ast.Call, makers: Makers) -> set[str]:
+    """The type a plain maker makes on a receiver shown to be of the maker's class (bound from
+    a constructor, a maker or a typed library function, or annotated): ``pubsub =
+    self.redis.pubsub()`` of ``self.redis = Redis.from_url(url)``. Only a lazy type whose own
+    ``__aexit__`` awaits its release (the table's ``protocol`` rule: ``async with`` is how its
+    library says to end it): redis's ``PubSub`` takes a connection of its own at its first
+    ``subscribe()`` and keeps it until ``aclose()``. A type released another way is left alone
+    (a pipeline that ``execute()`` resets, a cursor its exhaustion ends), and whether the value
+    was opened at all is the lazy judgement's (an awaited use of it)."""
+    assert isinstance(call.func, ast.Attribute)
+    candidates = makers.get((call.func.attr, False))
+    if not candidates or module.imports.qualify(call.func) is not None:
+        return set()
+    function = module.enclosing_function(call)
+    if function is None or receiver_class(module, function, call.func.value) is not None:
+        return set()
+    if parent_ended(module, function, call, call.func.value, 0):
+        return set()  # (made with its parent and ended with it, as an awaited maker's)
+    owners = _receiver_types(module, function, call.func.value, makers, 1)
+    if owners is None:
+        return set()
+    return {
+        m.returns for m in candidates
+        if (m.owner in owners or _names_owner(owners, m.owner)) and library_rule(m.returns) == "protocol"
+    }
 
 
 def _awaited_through(module: ModuleInfo, call: ast.Call) -> bool:
@@ -206,11 +234,14 @@ def _root_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, root: ast
             isinstance(t, ast.Attribute) and t.attr == root.attr and isinstance(t.value, ast.Name) and t.value.id == "self"
             for t, _ in _assignments(function)
         )
-        # (closed by the class or a base of it: Scrapling's sessions stop the driver in their base's ``close()``)
+        # (closed by the class or a base of it: Scrapling's sessions stop the driver in their base's
+        # ``close()``; or handed to a helper named for releasing it: ``await _close_redis(self._redis)``)
         return made_here and isinstance(owner, ast.ClassDef) and any(
-            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _ENDS
-            and isinstance(n.func.value, ast.Attribute) and n.func.value.attr == root.attr
-            and isinstance(n.func.value.value, ast.Name) and n.func.value.value.id == "self"
+            isinstance(n, ast.Call) and (
+                (isinstance(n.func, ast.Attribute) and n.func.attr in _ENDS and _is_self_attr(n.func.value, root.attr))
+                or (isinstance(n.func, (ast.Name, ast.Attribute)) and is_release_name(n.func.id if isinstance(n.func, ast.Name) else n.func.attr)
+                    and any(_is_self_attr(arg, root.attr) for arg in n.args))
+            )
             for _, cls in class_and_bases(module, owner) for n in ast.walk(cls)
         )
     assert isinstance(root, ast.Name)
@@ -235,6 +266,10 @@ def _root_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, root: ast
 _ENDS = ("close", "aclose", "stop")
 
 
+def _is_self_attr(node: ast.expr, attr: str) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == attr and isinstance(node.value, ast.Name) and node.value.id == "self"
+
+
 def _assignments(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
     """(target, value) of every ``x = v`` and ``x: T = v`` under ``node``."""
     found: list[tuple[ast.expr, ast.expr]] = []
@@ -252,7 +287,7 @@ def _names_owner(annotated: set[str], owner: str) -> bool:
     no ``redis.asyncio.client.Redis``: no resource of the table)."""
     return any(
         a.partition(".")[0] == owner.partition(".")[0] and a.rpartition(".")[2] == owner.rpartition(".")[2]
-        and library_resource(a) is not None
+        and (library_resource(a) is not None or a in BUILTIN_RESOURCES)
         for a in annotated
     )
 
@@ -353,9 +388,18 @@ def _factory_returns(module: ModuleInfo, call: ast.Call, awaited: bool) -> set[s
 
 
 def _typed_call(module: ModuleInfo, call: ast.Call) -> str | None:
-    """The class a call of a library function returns, when the table types it."""
+    """The class a call of a library function returns, when the table types it, or a built-in
+    resource type's constructor or class method makes (``Redis(...)``, ``Redis.from_url(url)``)."""
     qualified = module.imports.qualify(call.func)
-    return library_returns().get(qualified) if qualified is not None else None
+    if qualified is None:
+        return None
+    if qualified in BUILTIN_RESOURCES:
+        owner, _, name = qualified.rpartition(".")
+        if name[:1].isupper():
+            return qualified
+        if owner in BUILTIN_RESOURCES and owner.rpartition(".")[2][:1].isupper():
+            return owner
+    return library_returns().get(qualified)
 
 
 def _annotated_attribute(module: ModuleInfo, owner: ast.ClassDef, attr: str) -> set[str] | None:

@@ -53,6 +53,13 @@ def library_resource(
     return found
 
 
+def library_rule(qualified: str) -> str | None:
+    """Which of the generator's rules made a library type a resource (``protocol``: its own
+    ``__aexit__`` awaits its release; ``owner``, ``subclass``, ...), by its defining name."""
+    entry = _document()["types"].get(qualified) if qualified.partition(".")[0] in library_packages() else None
+    return None if entry is None else cast("str | None", entry.get("rule"))
+
+
 def _by_version(qualified: str, declared: Callable[[str], tuple[str, ...] | None]) -> ResourceSpec | None:
     readings = _document()["versions"][qualified]
     for dist, wheels in _document().get("version_sources", {}).items():
