@@ -1,4 +1,4 @@
-"""Why a resource-leak site was missed: a type the model never knew, or a creation it judged released.
+"""Why a leak site was missed: a type the model never knew, or a creation it judged released.
 
 Reads the ``--json`` of ``score_leak_fixes.py`` (one or several files: a pool's ``e*.json``) and,
 for every TRD2 site the default rules missed, extracts the fix's parent again (as the scorer does,
@@ -17,7 +17,9 @@ makes of the site's statement:
   and ``other`` (no call on the line, a subscript's call, ...).
 
 The split tells where recall is lost: type knowledge (what a call makes) or lifetime reasoning (how
-long it lives). ``--counts`` prints the totals alone, for a held-out set whose sites are not to be
+long it lives). A missed TRD3 site is sorted by whether its statement calls a creator the task
+model asks of every call (``task:creator``: seen, and judged kept or ended) or not
+(``task:other``). ``--counts`` prints the totals alone, for a held-out set whose sites are not to be
 read; without it, one line per site with its statement.
 
     PYTHONPATH=SRC python benchmarks/miss_causes.py JSON... [--mirrors /work/.mirror] [--counts]
@@ -49,6 +51,7 @@ from tradelint.facts.context import ModuleInfo, Project  # noqa: E402
 from tradelint.facts.first_party import supplies  # noqa: E402
 from tradelint.facts.file_context import FileContext  # noqa: E402
 from tradelint.models.resources.resource_model import resource_analysis  # noqa: E402
+from tradelint.models.tasks.site_apis import SITE_ATTRIBUTES  # noqa: E402
 
 
 def _statement(tree: ast.Module, line: int) -> ast.stmt | None:
@@ -134,9 +137,21 @@ def callee_kind(module: ModuleInfo, call: ast.Call | None) -> str:
     return "method" if parts else "other"
 
 
+def task_cause(module: ModuleInfo, line: int) -> str:
+    """A missed TRD3 site: ``task:creator`` when its statement calls a creator the task model
+    asks of every call (``create_task``, ``ensure_future``, ``gather``, a loop's or Home
+    Assistant's creators: ``site_apis.SITE_ATTRIBUTES``), so the task was seen and judged kept or
+    ended; ``task:other`` when it does not (a first-party wrapper, a library's spawner, a callback
+    scheduler), so whether it makes a task at all is what decided."""
+    stmt = _statement(module.tree, line)
+    calls = [] if stmt is None else [n for n in ast.walk(stmt) if isinstance(n, ast.Call)]
+    named = {c.func.attr if isinstance(c.func, ast.Attribute) else c.func.id if isinstance(c.func, ast.Name) else "" for c in calls}
+    return "task:creator" if named & SITE_ATTRIBUTES else "task:other"
+
+
 def causes(result: dict[str, Any], mirrors: Path) -> list[tuple[str, str, str]]:
-    """(cause, site, statement) for each TRD2 site the default rules missed in one scored entry."""
-    missed = [v["site"] for v in result["modes"]["default"]["sites"] if not v["found"] and v["site"].endswith(":TRD2")]
+    """(cause, site, statement) for each site the default rules missed in one scored entry."""
+    missed = [v["site"] for v in result["modes"]["default"]["sites"] if not v["found"]]
     if not missed:
         return []
     out = []
@@ -160,6 +175,9 @@ def causes(result: dict[str, Any], mirrors: Path) -> list[tuple[str, str, str]]:
                         continue
                     lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
                     statement = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+                    if site.endswith(":TRD3"):
+                        out.append((task_cause(module, line), site, statement))
+                        continue
                     analysis = resource_analysis(FileContext(module, config_for(file)))
                     made = [c for c in analysis.creations
                             if c.call.lineno == line or getattr(c.stmt, "lineno", 0) <= line <= (getattr(c.stmt, "end_lineno", 0) or 0)]
@@ -190,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
                 if not args.counts:
                     print(f"{cause:24} {result['repo']} {result['commit'][:10]} {site} | {statement[:100]}", flush=True)
     families = collections.Counter(cause.split(":")[0] for cause in totals.elements())
-    print(f"missed TRD2 sites: {sum(totals.values())}; " + ", ".join(f"{k} {v}" for k, v in sorted(families.items())))
+    print(f"missed sites: {sum(totals.values())}; " + ", ".join(f"{k} {v}" for k, v in sorted(families.items())))
     for cause, count in sorted(totals.items()):
         print(f"  {cause}: {count}")
     return 0

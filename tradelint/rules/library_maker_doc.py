@@ -1,0 +1,50 @@
+"""TRD201's documentation of resources made by a library object's methods, and by the project's
+makers that return them (moved out of :mod:`.unclosed_doc`, which includes it)."""
+
+LIBRARY_MAKERS = """Methods of a library's objects make its resources too when its source says so: the table
+also records the public methods of its public classes whose result is a new instance of
+one of its resource types (272 methods of 109 libraries: a return annotation naming it,
+`Optional[...]` or a string too, an awaitable wrapper of it when awaited, or a `return
+T(...)` on every path): Playwright's `BrowserType.launch()` and `connect_over_cdp()` (a
+`Browser`), `Browser.new_page()` and `BrowserContext.new_page()` (a `Page`), aiohttp's
+`ClientSession.ws_connect()` awaited (a websocket). In a module that imports the library (in one that does not, only on an attribute that a first-party base in another module, importing it, states to be of the maker's class: `@property def context(self) -> BrowserContext`, `self._x: T | None`; novel-downloader `359cb4c5`), such a call on a receiver that nothing types
+(awaited when the method is a coroutine) makes one, judged as a call of its class is. Not a
+method so named that returns `self` or what it holds (`Page.opener()`: the page that exists),
+a property, a context manager, a receiver of the project's own class, nor a name the
+module's own classes define. A name that another public method of the library gives to
+something else (`APIRequest.new_context` makes no resource) makes one only on a receiver
+bound from a maker of the class (`self.browser = await chromium.connect_over_cdp(url)`),
+annotated with it (`browser: Browser`), stored from a parameter annotated so (`def
+__init__(self, browser: Browser): self.browser = browser`), or bound from a project function
+that says it returns one (`self.browser = await connect(url)`, `async def connect() -> Browser`):
+```python
+from playwright.async_api import async_playwright
+
+async def screenshot(browser, url):
+    page = await browser.new_page()     # reported: never closed
+    await page.goto(url)
+    return await page.screenshot()
+```
+A coroutine of the project that returns, on every path, what such a maker makes (`return await
+self.browser.new_context()`, or `ws = await session.ws_connect(url)` ... `return ws`) is a maker
+of it in turn: its caller owns what it gets, as with one returning a constructor's call. Not when
+the maker keeps a hand on it (`self._ws = ws` before the `return`), nor a getter returning what
+it keeps (`return self._ws`). A method that is no coroutine (`pubsub()`, `cursor()`) makes
+nothing until used, and its use may end it (a redis pipeline's `execute()`): it makes one only
+when its type's own `__aexit__` awaits its release (`async with` is how its library says to end
+it) and the receiver is shown to be of the maker's class as above, or bound from a constructor
+of the class or its class method (`self.redis = Redis.from_url(url)`); what nothing then opens
+(no awaited use) holds nothing:
+```python
+class Broker:
+    def __init__(self, url):
+        self.redis = Redis.from_url(url)
+
+    async def listen(self):
+        pubsub = self.redis.pubsub()     # reported: its connection is held until `aclose()`
+        await pubsub.subscribe("events")
+        async for message in pubsub.listen():
+            handle(message)
+```
+
+"""
