@@ -74,6 +74,15 @@ def load_benchmark(name: str) -> ModuleType:
     return module
 
 
+def git(cwd: Path, *args: str) -> str:
+    """``git ARGS`` in ``cwd`` with no user or system configuration and a fixed author: the
+    little repositories the benchmark scripts' tests build (mirrors of a parent and its fix)."""
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True, env=env).stdout
+
+
 def preview_messages(path: Path, *select: str) -> list[str]:
     """``line code message`` of each finding of ``path`` with ``--preview``, for the families or
     codes ``select`` names."""

@@ -3,13 +3,11 @@ of a scored entry is sorted by what tradelint's models make of its statement at 
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import load_benchmark
+from tests.conftest import git, load_benchmark
 
 CAUSES = load_benchmark("miss_causes")
 
@@ -46,26 +44,19 @@ def spawn(coro):
 '''
 
 
-def _git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True, env=env).stdout
-
-
 @pytest.fixture(scope="module")
 def mirror(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     base = tmp_path_factory.mktemp("causes")
     work = base / "work"
     (work / "app").mkdir(parents=True)
-    _git(work, "init", "-q")
+    git(work, "init", "-q")
     (work / "app" / "__init__.py").write_text("", encoding="utf-8")
     (work / "app" / "service.py").write_text(PARENT, encoding="utf-8")
     (work / "app" / "helpers.py").write_text(HELPERS, encoding="utf-8")
-    _git(work, "add", ".")
-    _git(work, "commit", "-q", "-m", "parent")
-    parent = _git(work, "rev-parse", "HEAD").strip()
-    _git(base, "clone", "-q", "--mirror", str(work), str(base / "mirrors" / "someone+app" / "repo"))
+    git(work, "add", ".")
+    git(work, "commit", "-q", "-m", "parent")
+    parent = git(work, "rev-parse", "HEAD").strip()
+    git(base, "clone", "-q", "--mirror", str(work), str(base / "mirrors" / "someone+app" / "repo"))
     return base / "mirrors", parent
 
 

@@ -4,13 +4,11 @@ maintainers' fix, and what the scorer reads from them (no network)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import load_benchmark
+from tests.conftest import git, load_benchmark
 
 
 SCORER = load_benchmark("score_leak_fixes")
@@ -71,27 +69,20 @@ async def once() -> None:
 '''
 
 
-def _git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True, env=env).stdout
-
-
 @pytest.fixture(scope="module")
 def mirrors(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     base = tmp_path_factory.mktemp("leakfix")
     work = base / "work"
     (work / "app").mkdir(parents=True)
-    _git(work, "init", "-q")
+    git(work, "init", "-q")
     (work / "app" / "feed.py").write_text(LEAKY, encoding="utf-8")
     (work / "README").write_text("not python\n", encoding="utf-8")
-    _git(work, "add", ".")
-    _git(work, "commit", "-q", "-m", "leak")
+    git(work, "add", ".")
+    git(work, "commit", "-q", "-m", "leak")
     (work / "app" / "feed.py").write_text(FIXED, encoding="utf-8")
-    _git(work, "commit", "-q", "-am", "fix")
-    commit = _git(work, "rev-parse", "HEAD").strip()
-    _git(base, "clone", "-q", "--mirror", str(work), str(base / "mirrors" / "someone+app" / "repo"))
+    git(work, "commit", "-q", "-am", "fix")
+    commit = git(work, "rev-parse", "HEAD").strip()
+    git(base, "clone", "-q", "--mirror", str(work), str(base / "mirrors" / "someone+app" / "repo"))
     return base / "mirrors", commit
 
 
