@@ -22,7 +22,7 @@ from tradelint.models.resources.resource_types import ResourceSpec, first_party_
 from tradelint.models.resources.statements import _run_to_completion
 from tradelint.models.resources.creation_shapes import passed_through
 from tradelint.models.resources.class_factories import class_factory
-from tradelint.models.resources.library_makers import imported_makers, inherited_makers, library_maker
+from tradelint.models.resources.library_makers import library_maker, module_makers
 from tradelint.models.resources.returned_parts import fits_part, made_holder, only_used_through, returned_part
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
@@ -269,14 +269,9 @@ def _returned(
         value = passed_through(module, value.value)  # (also ``await asyncio.wait_for(make(), t)``)
     if not isinstance(value, ast.Call):
         return None
-    qualified = module.imports.qualify(value.func)
-    spec = builtin_spec(qualified) if qualified is not None else None
-    if spec is None:
-        spec = class_given_spec(module, value, builtin_spec)
-    if spec is None and qualified is None and isinstance(value.func, ast.Attribute):
-        # ``return await self.browser.new_context()``, ``ws = await session.ws_connect(url);
-        # return ws``: a library's maker on a receiver it may be called on, as where it is called.
-        spec = library_maker(module, value, {**inherited_makers(module), **imported_makers(module)}, builtin_spec)
+    # ``return await self.browser.new_context()``, ``ws = await session.ws_connect(url); return
+    # ws``: a library's maker on a receiver it may be called on counts, as where it is called.
+    spec = _library_spec(module, value, builtin_spec)
     if spec is None and library_only:
         return None
     if spec is None and isinstance(value.func, ast.Name) and value.func.id != function.name:
@@ -327,17 +322,25 @@ def _arity(function: ast.AST, part: int) -> int:
     return -1
 
 
+def _library_spec(module: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec) -> ResourceSpec | None:
+    """The library resource ``call`` makes: a type or factory of the table by its name, a class
+    given one (``class_given_spec``), or a library object's maker on its receiver (``pw = await
+    async_playwright().start()``, ``await session.ws_connect(url)``)."""
+    qualified = module.imports.qualify(call.func)
+    spec = builtin_spec(qualified) if qualified is not None else None
+    if spec is None:
+        spec = class_given_spec(module, call, builtin_spec)
+    if spec is None and isinstance(call.func, ast.Attribute):
+        spec = library_maker(module, call, module_makers(module), builtin_spec)
+    return spec
+
+
 def _made_here(
     module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, builtin_spec: BuiltinSpec, model: OwnershipModel
 ) -> bool:
     """Whether ``call`` (in ``function``) makes a new resource: a library resource of the table
     (not one that wraps or borrows what it is given), or an instance of a first-party resource type."""
-    qualified = module.imports.qualify(call.func)
-    spec = builtin_spec(qualified) if qualified is not None else None
-    if spec is None:
-        spec = class_given_spec(module, call, builtin_spec)
-    if spec is None and isinstance(call.func, ast.Attribute):  # ``pw = await async_playwright().start()``
-        spec = library_maker(module, call, {**inherited_makers(module), **imported_makers(module)}, builtin_spec)
+    spec = _library_spec(module, call, builtin_spec)
     if spec is None:
         found = model.first_party_type(module, call.func)
         spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited) if found is not None else None

@@ -22,6 +22,8 @@ from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import class_and_bases, family_facts, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import is_release_name
+from tradelint.facts.syntax import capword
+from tradelint.facts.uses import self_attr
 from tradelint.models.resources.library_table import Maker, library_makers, library_resource, library_returns, library_rule
 from tradelint.models.resources.resource_types import BUILTIN_RESOURCES, ResourceSpec
 
@@ -40,6 +42,17 @@ def imported_makers(module: ModuleInfo) -> Makers:
     # ``PagePool.new_page()``): its own code says what it returns, not the library's.
     own = {s.name for c in module.index.classes for s in c.body if isinstance(s, _FUNCTIONS)}
     return {key: tuple(makers) for key, makers in found.items() if key[0] not in own}
+
+
+def module_makers(module: ModuleInfo) -> Makers:
+    """The makers a call of ``module`` may be, its imports' and its first-party bases' (a
+    factory's returned call asks them): built once per module while the project's memos last."""
+    memo = module.project.class_memo
+    key = ("module-makers", module.path)
+    found: Makers | None = memo.get(key)
+    if found is None:
+        found = memo[key] = {**inherited_makers(module), **imported_makers(module)}
+    return found
 
 
 def inherited_makers(module: ModuleInfo) -> Makers:
@@ -230,17 +243,14 @@ def parent_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, receiver
 def _root_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, root: ast.expr, depth: int) -> bool:
     if isinstance(root, ast.Attribute):  # ``self.<attr>``
         owner = module.parent(function)
-        made_here = any(
-            isinstance(t, ast.Attribute) and t.attr == root.attr and isinstance(t.value, ast.Name) and t.value.id == "self"
-            for t, _ in _assignments(function)
-        )
+        made_here = any(self_attr(t, "self") == root.attr for t, _ in _assignments(function))
         # (closed by the class or a base of it: Scrapling's sessions stop the driver in their base's
         # ``close()``; or handed to a helper named for releasing it: ``await _close_redis(self._redis)``)
         return made_here and isinstance(owner, ast.ClassDef) and any(
             isinstance(n, ast.Call) and (
-                (isinstance(n.func, ast.Attribute) and n.func.attr in _ENDS and _is_self_attr(n.func.value, root.attr))
+                (isinstance(n.func, ast.Attribute) and n.func.attr in _ENDS and self_attr(n.func.value, "self") == root.attr)
                 or (isinstance(n.func, (ast.Name, ast.Attribute)) and is_release_name(n.func.id if isinstance(n.func, ast.Name) else n.func.attr)
-                    and any(_is_self_attr(arg, root.attr) for arg in n.args))
+                    and any(self_attr(arg, "self") == root.attr for arg in n.args))
             )
             for _, cls in class_and_bases(module, owner) for n in ast.walk(cls)
         )
@@ -264,10 +274,6 @@ def _root_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, root: ast
 
 
 _ENDS = ("close", "aclose", "stop")
-
-
-def _is_self_attr(node: ast.expr, attr: str) -> bool:
-    return isinstance(node, ast.Attribute) and node.attr == attr and isinstance(node.value, ast.Name) and node.value.id == "self"
 
 
 def _assignments(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
@@ -395,9 +401,9 @@ def _typed_call(module: ModuleInfo, call: ast.Call) -> str | None:
         return None
     if qualified in BUILTIN_RESOURCES:
         owner, _, name = qualified.rpartition(".")
-        if name[:1].isupper():
+        if capword(name):
             return qualified
-        if owner in BUILTIN_RESOURCES and owner.rpartition(".")[2][:1].isupper():
+        if owner in BUILTIN_RESOURCES and capword(owner.rpartition(".")[2]):
             return owner
     return library_returns().get(qualified)
 
