@@ -185,27 +185,12 @@ def _caught(module: ModuleInfo, node: ast.AST, stop: ast.AST) -> bool:
 
 
 def _raises(handler: ast.ExceptHandler) -> bool:
-    return any(isinstance(n, ast.Raise) for stmt in handler.body for n in _walk_here(stmt))
+    return any(isinstance(n, ast.Raise) for n in own_nodes(handler))
 
 
 def _leaves(handler: ast.ExceptHandler) -> bool:
     """The handler raises, returns or breaks out of the loop: the loop does not try again."""
-    return any(isinstance(n, (ast.Raise, ast.Return, ast.Break)) for stmt in handler.body for n in _walk_here(stmt))
-
-
-def _walk_here(node: ast.AST) -> list[ast.AST]:
-    """``node`` and what it holds, not inside nested functions or classes, nor a nested loop's
-    ``break``."""
-    found: list[ast.AST] = []
-    todo = [node]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        for child in ast.iter_child_nodes(current):
-            if isinstance(child, SCOPES):
-                continue
-            todo.append(child)
-    return found
+    return any(isinstance(n, (ast.Raise, ast.Return, ast.Break)) for n in own_nodes(handler))
 
 
 def retry_loop(module: ModuleInfo, node: ast.AST, function: Function) -> Loop | None:
