@@ -50,7 +50,7 @@ from tradelint.core.config import config_for  # noqa: E402
 from tradelint.facts.context import ModuleInfo, Project  # noqa: E402
 from tradelint.facts.first_party import supplies  # noqa: E402
 from tradelint.facts.file_context import FileContext  # noqa: E402
-from tradelint.models.resources.resource_model import resource_analysis  # noqa: E402
+from tradelint.models.resources.resource_model import ResourceAnalysis, resource_analysis  # noqa: E402
 from tradelint.models.tasks.site_apis import SITE_ATTRIBUTES  # noqa: E402
 
 
@@ -89,19 +89,8 @@ def _site_call(stmt: ast.stmt) -> ast.Call | None:
     return min(calls, key=lambda c: (c.lineno, c.col_offset)) if calls else None
 
 
-def _imports(tree: ast.Module) -> dict[str, str]:
-    """Each name the module binds by an import, with what it names (``.`` first for a relative
-    import): ``import a.b`` binds ``a`` to ``a``, ``from a import b as c`` binds ``c`` to ``a.b``."""
-    names: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                names[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
-        elif isinstance(node, ast.ImportFrom):
-            source = "." * node.level + (node.module or "")
-            for alias in node.names:
-                names[alias.asname or alias.name] = f"{source}.{alias.name}" if node.module else source + alias.name
-    return names
+def _relative_imports(tree: ast.Module) -> set[str]:
+    return {alias.asname or alias.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level for alias in n.names}
 
 
 def _defined(tree: ast.Module) -> set[str]:
@@ -121,11 +110,10 @@ def callee_kind(module: ModuleInfo, call: ast.Call | None) -> str:
     if not isinstance(func, ast.Name):
         return "other"
     head = func.id
-    imports = _imports(module.tree)
-    if head in imports:
-        source = imports[head]
-        if source.startswith("."):
-            return "first_party"
+    if head in _relative_imports(module.tree):
+        return "first_party"  # (the project's own, extracted or not)
+    source = module.imports.names.get(head)
+    if source is not None:
         if source.split(".")[0] in sys.stdlib_module_names:
             return "stdlib"
         # As tradelint decides it: whether the project's modules supply the name imported.
@@ -151,7 +139,7 @@ def task_cause(module: ModuleInfo, line: int) -> str:
 
 def causes(result: dict[str, Any], mirrors: Path) -> list[tuple[str, str, str]]:
     """(cause, site, statement) for each site the default rules missed in one scored entry."""
-    missed = [v["site"] for v in result["modes"]["default"]["sites"] if not v["found"]]
+    missed = [(v["site"], v.get("text", "")) for v in result["modes"]["default"]["sites"] if not v["found"]]
     if not missed:
         return []
     out = []
@@ -159,26 +147,26 @@ def causes(result: dict[str, Any], mirrors: Path) -> list[tuple[str, str, str]]:
     with tempfile.TemporaryDirectory(prefix="miss-causes-") as tmp:
         root = Path(tmp) / "parent"
         root.mkdir()
-        folders = sorted(set(result["scope"]) | {site.split("/")[0] for site in missed if "/" in site.split(":")[0]})
-        extract(git_dir_of(mirrors, result["repo"]), result["parent"], folders, root)
+        # (the scorer's scope holds the top folder of each site outside it already)
+        extract(git_dir_of(mirrors, result["repo"]), result["parent"], result["scope"], root)
         os.chdir(root)
         try:
             project = Project()
-            for site in missed:
+            analyses: dict[Path, ResourceAnalysis] = {}  # one per file, for all its sites
+            for site, statement in missed:
                 path, line_text, _ = site.rsplit(":", 2)
                 line, file = int(line_text), root / path
-                statement = ""
                 try:
                     module = project.module_at(file)
                     if module is None:
                         out.append(("other:unparsed", site, ""))
                         continue
-                    lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
-                    statement = lines[line - 1].strip() if 0 < line <= len(lines) else ""
                     if site.endswith(":TRD3"):
                         out.append((task_cause(module, line), site, statement))
                         continue
-                    analysis = resource_analysis(FileContext(module, config_for(file)))
+                    analysis = analyses.get(file)
+                    if analysis is None:
+                        analysis = analyses[file] = resource_analysis(FileContext(module, config_for(file)))
                     made = [c for c in analysis.creations
                             if c.call.lineno == line or getattr(c.stmt, "lineno", 0) <= line <= (getattr(c.stmt, "end_lineno", 0) or 0)]
                     if made:
