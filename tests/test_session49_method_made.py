@@ -16,6 +16,11 @@ A factory's method that makes such an instance around its own session (``return 
 self._session)``) makes a resource for its caller: the class keeps the session and releases only
 what it opens itself. Before, any instance made from the factory's own state was a view of it.
 Twin: ``return Api(self._session)``, whose ``close()`` closes the session it is given.
+
+Such a type holds nothing until the method that opens it runs: a release that first dereferences
+what ``__init__`` leaves ``None`` (``self._closing.set()``) fails only on an instance that never
+started, and so leaks nothing ("test it first" is for one held from ``__init__``; TwitchIO's
+``Client``, seen in the development pool when ``WSConnection`` became a resource type).
 """
 
 from __future__ import annotations
@@ -200,3 +205,41 @@ def test_a_factory_method_making_one_around_its_own_session_makes_a_resource(tmp
     assert source_findings(tmp_path, FACTORY, "TRD2") == [
         "41:5 TRD201 `connection` (`factory.connection(...)`) is never closed; call `await connection.disconnect()` in a `finally`",
     ]
+
+
+LAZY_HELD = """\
+import asyncio
+
+import aiohttp
+
+
+class Connection:
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+
+    async def _connect(self) -> None:
+        self._ws = await self._session.ws_connect("u")
+
+    async def _close(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+
+
+class Client:
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._closing: asyncio.Event | None = None
+        self._connection = Connection(session)
+
+    async def connect(self) -> None:
+        self._closing = asyncio.Event()
+        await self._connection._connect()
+
+    async def close(self) -> None:
+        self._closing.set()
+        await self._connection._close()
+"""
+
+
+def test_a_release_failing_before_the_start_leaks_nothing_of_a_lazy_type(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, LAZY_HELD, "TRD2") == []
