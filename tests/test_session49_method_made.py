@@ -29,11 +29,7 @@ from pathlib import Path
 
 from tests.conftest import source_findings
 
-WORKER = """\
-import aiohttp
-from redis.asyncio import Redis
-
-
+CONNECTION = """\
 class Connection:
     def __init__(self, session: aiohttp.ClientSession) -> None:
         self._session = session
@@ -45,7 +41,14 @@ class Connection:
     async def disconnect(self) -> None:
         if self._ws is not None:
             await self._ws.close()
+"""
 
+WORKER = """\
+import aiohttp
+from redis.asyncio import Redis
+
+
+""" + CONNECTION + """
 
 class Listener:
     def __init__(self, redis: Redis) -> None:
@@ -81,18 +84,7 @@ TWINS = """\
 import aiohttp
 
 
-class Connection:
-    def __init__(self, session: aiohttp.ClientSession) -> None:
-        self._session = session
-        self._ws: aiohttp.ClientWebSocketResponse | None = None
-
-    async def connect(self, url: str) -> None:
-        self._ws = await self._session.ws_connect(url)
-
-    async def disconnect(self) -> None:
-        if self._ws is not None:
-            await self._ws.close()
-
+""" + CONNECTION + """
 
 class Feed:
     def __init__(self, session: aiohttp.ClientSession) -> None:
@@ -154,18 +146,7 @@ FACTORY = """\
 import aiohttp
 
 
-class Connection:
-    def __init__(self, session: aiohttp.ClientSession) -> None:
-        self._session = session
-        self._ws: aiohttp.ClientWebSocketResponse | None = None
-
-    async def connect(self, url: str) -> None:
-        self._ws = await self._session.ws_connect(url)
-
-    async def disconnect(self) -> None:
-        if self._ws is not None:
-            await self._ws.close()
-
+""" + CONNECTION + """
 
 class Api:
     def __init__(self, session: aiohttp.ClientSession) -> None:
