@@ -452,12 +452,12 @@ class OwnershipModel:
             )
             return ResourceType(module, facts.name, entry.name, entry.is_async, lazy)
         for owner_module, owner in family:
-            for made in owner.made:
-                close = self.method_close(owner_module, made)
-                entry = self._release_entry(family, made.attr, *close) if close is not None else None
+            for kept in owner.made:
+                close = self.method_close(owner_module, kept)
+                entry = self._release_entry(family, kept.attr, *close) if close is not None else None
                 if entry is not None:
                     # (what a method of a value makes is opened there: held once that method ran)
-                    return ResourceType(module, facts.name, entry.name, entry.is_async, made.method != "__init__")
+                    return ResourceType(module, facts.name, entry.name, entry.is_async, kept.method != "__init__")
         held = self._held_part_release(family, acquired)
         if held is not None:
             return ResourceType(module, facts.name, *held)
