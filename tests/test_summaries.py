@@ -207,6 +207,7 @@ def _valid() -> dict[str, Any]:
                 "cancels": False,
                 "attributes": ["_s"],
                 "properties": {"s": "_s"},
+                "made": [["_ws", ["method", "ws_connect"], "connect", 5]],
             }
         ],
     }
@@ -224,6 +225,7 @@ def _set(path: tuple[Any, ...], value: Any) -> dict[str, Any]:
 def test_the_valid_example_loads() -> None:
     summary = ModuleSummary.from_json(_valid())
     assert summary.classes[1].methods["close"].releases == frozenset({("_s", "close")})
+    assert summary.classes[1].made == (Acquisition("_ws", ("method", "ws_connect"), "connect", 5),)
     assert summary.to_json() == _valid()
 
 

@@ -394,6 +394,9 @@ class OwnershipModel:
         # (``ResourceSpec.opened_by``), set alike.
         self.opened_by_a_call: Callable[[str], bool] = lambda qualified: False
         self.function_close: Callable[[ModuleSummary, Ref], tuple[str, bool] | None] = lambda module, ref: None
+        # How what ``self.attr = [await] <value>.<method>(...)`` keeps is released (``ClassFacts.made``):
+        # (close, awaited) of the library maker's type on a receiver shown to be of its class.
+        self.method_close: Callable[[ModuleSummary, Acquisition], tuple[str, bool] | None] = lambda module, made: None
         self._types: dict[tuple[str, int], ResourceType | None] = {}
 
     def break_cycles(self) -> None:
@@ -448,6 +451,13 @@ class OwnershipModel:
                 for m, a in acquired
             )
             return ResourceType(module, facts.name, entry.name, entry.is_async, lazy)
+        for owner_module, owner in family:
+            for kept in owner.made:
+                close = self.method_close(owner_module, kept)
+                entry = self._release_entry(family, kept.attr, *close) if close is not None else None
+                if entry is not None:
+                    # (what a method of a value makes is opened there: held once that method ran)
+                    return ResourceType(module, facts.name, entry.name, entry.is_async, kept.method != "__init__")
         held = self._held_part_release(family, acquired)
         if held is not None:
             return ResourceType(module, facts.name, *held)

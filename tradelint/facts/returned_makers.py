@@ -1,12 +1,12 @@
 """What a maker method returns on every path: one class, or one constructor's call (the summary's
 reading of ``self.session = self._init_session()``, and the ownership model's of a subclass's
-override of a template method)."""
+override of a template method), and the method of a value a store keeps."""
 
 from __future__ import annotations
 
 import ast
 
-from tradelint.facts.syntax import walk
+from tradelint.facts.syntax import capword, walk
 
 
 def returned_class(maker: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Name | ast.Attribute | None:
@@ -50,3 +50,17 @@ def returned_call(maker: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Call | N
     if not made or any(ast.dump(m.func) != ast.dump(made[0].func) for m in made):
         return None
     return made[0]
+
+
+def method_of_a_value(call: ast.Call, receiver: str | None) -> str | None:
+    """The method ``call`` calls on a value that is neither the instance (``receiver``, the
+    method's first parameter) nor an import: ``self._session.ws_connect(url)``, or
+    ``session.ws_connect(url)`` of a parameter. What it makes is a library maker's to say
+    (``ClassFacts.made``), resolved where the class is judged. A CapWords name is a class."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or capword(func.attr):
+        return None
+    value = func.value
+    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == receiver:
+        return func.attr
+    return func.attr if isinstance(value, ast.Name) and value.id != receiver else None

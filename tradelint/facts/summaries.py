@@ -40,7 +40,7 @@ from tradelint.facts.summary_data import (
     ModuleSummary,
     Ref,
 )
-from tradelint.facts.returned_makers import returned_call
+from tradelint.facts.returned_makers import method_of_a_value, returned_call
 from tradelint.facts.syntax import FUNCTION_NODES, base_class, capword, class_method, content_digest, shadowed, walk
 from tradelint.facts.uses import awaited_call, entered_call, given_or_made, self_attr
 
@@ -325,6 +325,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                 extends,
             )
         acquisitions: list[Acquisition] = []
+        made_by_methods: list[Acquisition] = []
         stored_params: dict[str, str] = {}
         stored_positions: dict[int, str] = {}
         for function, _, target in stores.get(cls.lineno, ()):
@@ -367,6 +368,8 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                     ref = ("class_maker", maker[1]) if maker is not None else None
                 if ref is not None:
                     acquisitions.append(Acquisition(target.attr, ref, function.name, assign.lineno))
+                elif (method := method_of_a_value(value, _receiver(function))) is not None:
+                    made_by_methods.append(Acquisition(target.attr, ("method", method), function.name, assign.lineno))
             elif isinstance(value, ast.Name):
                 _store_param(function, value.id, target.attr, stored_params, stored_positions, parameters)
         acquisitions.sort(key=lambda a: a.line)
@@ -380,6 +383,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             frozenset(made_by) if made_by else _NONE,
             fields, _any_within(cancel_lines, cls.lineno, end), found,
             _property_sources(cls),
+            tuple(made_by_methods),
         )
     return classes
 

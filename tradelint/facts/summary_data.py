@@ -15,7 +15,7 @@ from typing import Any, Literal, cast
 Ref = tuple[str, str]
 
 
-REF_KINDS = ("local", "qualified", "maker", "class_maker")
+REF_KINDS = ("local", "qualified", "maker", "class_maker", "method")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +83,10 @@ class ClassFacts:
     # ``@property def client(self): return self._client`` (also through a local or a walrus):
     # property name -> the attribute it returns. A release of ``self.client`` releases ``_client``.
     properties: dict[str, str] = field(default_factory=dict)
+    # ``self.attr = [await] <value>.<method>(...)`` on a value other than the instance and no
+    # import (``self._ws = await self._session.ws_connect(url)``): ``("method", name)``, what it
+    # makes the resource analysis says (a library maker on a receiver of the maker's class).
+    made: tuple[Acquisition, ...] = ()
 
     def names(self, attr: str) -> bool:
         """Whether the class can say anything about ``attr``: as ``self.attr`` in its code, a
@@ -202,7 +206,7 @@ _SUMMARY_KEYS = frozenset(
 
 _CLASS_KEYS = frozenset(
     {"name", "line", "bases", "methods", "acquisitions", "stored_params", "stored_positions", "factories",
-     "fields", "cancels", "attributes", "properties"}
+     "fields", "cancels", "attributes", "properties", "made"}
 )
 
 
@@ -231,6 +235,7 @@ def _class_to_json(facts: ClassFacts) -> dict[str, Any]:
         "cancels": facts.cancels,
         "attributes": sorted(facts.attributes),
         "properties": dict(facts.properties),
+        "made": [[a.attr, list(a.ref), a.method, a.line] for a in facts.made],
     }
 
 
@@ -254,12 +259,7 @@ def _class_from_json(data: object) -> ClassFacts:
         if method.name in methods:
             raise SummaryError(f"method {method.name!r} twice")
         methods[method.name] = method
-    acquisitions = []
-    for item in _list(obj["acquisitions"], "acquisitions"):
-        attr, ref, method_name, line = _items(item, 4, "acquisition")
-        acquisitions.append(
-            Acquisition(_str(attr, "attr"), _ref_json(ref), _str(method_name, "method"), _line(line))
-        )
+    acquisitions = _acquisitions(obj["acquisitions"], "acquisitions")
     positions: dict[int, str] = {}
     for item in _list(obj["stored_positions"], "stored_positions"):
         position, attr = _pair(item, "stored position")
@@ -285,7 +285,16 @@ def _class_from_json(data: object) -> ClassFacts:
         _bool(obj["cancels"], "cancels"),
         tuple(sorted({_str(n, "attributes") for n in _list(obj["attributes"], "attributes")})),
         {k: _str(v, "property") for k, v in _object(obj["properties"], None, "properties").items()},
+        tuple(_acquisitions(obj["made"], "made")),
     )
+
+
+def _acquisitions(data: object, what: str) -> list[Acquisition]:
+    found = []
+    for item in _list(data, what):
+        attr, ref, method_name, line = _items(item, 4, "acquisition")
+        found.append(Acquisition(_str(attr, "attr"), _ref_json(ref), _str(method_name, "method"), _line(line)))
+    return found
 
 
 def _object(data: object, keys: frozenset[str] | None, what: str) -> dict[str, Any]:

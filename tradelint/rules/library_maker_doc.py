@@ -46,5 +46,30 @@ class Broker:
         async for message in pubsub.listen():
             handle(message)
 ```
+A class of the project that keeps what such a maker makes on `self` (`self._ws = await
+self._session.ws_connect(url)` in `connect()`, `self._session` stored from a parameter annotated
+`aiohttp.ClientSession`; `self.pubsub = self.redis.pubsub()` in `__init__`) and releases it in a
+method of its own (`disconnect()` awaiting `self._ws.close()`) is a resource type, as one making
+a constructor's call there is: an instance holds the resource once the method that makes it has
+run, and whoever makes the instance and runs it must end it (hummingbot's `WSConnection`). A
+factory's method that returns a new one around its own session (`return Connection(
+self._session)`) makes one for its caller, since the class keeps the session and releases only
+what it opens; one whose release closes what it is given (`return Api(self._session)`) is a view
+of the factory's own and makes nothing:
+```python
+class Connection:
+    def __init__(self, session: aiohttp.ClientSession):
+        self._session = session
+
+    async def connect(self, url):
+        self._ws = await self._session.ws_connect(url)
+
+    async def disconnect(self):
+        await self._ws.close()
+
+async def stream(session: aiohttp.ClientSession):
+    connection = Connection(session)     # reported: connected, never disconnected
+    await connection.connect(URL)
+```
 
 """

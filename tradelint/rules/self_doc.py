@@ -111,7 +111,8 @@ moment it most needs closing: reported, "close it in a `finally`" (jmccrohan/pys
 `877cc808`); so is an own method awaited there that does (`await self.logout()` posting
 through `self._session`) when the method that made it can fail after it, outside any `try`
 (a failed login leaves what the logout needs unset: Gobot1234/steam.py `9297f798`). And for
-one `__init__` makes (held before any start), a release that first dereferences what
+one `__init__` makes (held before any start; not a type that holds nothing until a method of
+its own opens it), a release that first dereferences what
 `__init__` leaves `None` (`if self.ws.open:`), untested, fails on an instance that never
 started: "test it first" (Rapptz/discord.py `5a2b8e2c`). An `await` of something else before
 the close is not judged here:

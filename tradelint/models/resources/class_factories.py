@@ -180,8 +180,11 @@ def _made_by(
             branch = _unwrap(bound[branch.id][0])
         if not isinstance(branch, ast.Call):
             return None
-        if instance and _given_own_state(method, branch):
-            return None  # ``Pipeline(self.connection_pool, ...)``: a view of the factory's own
+        if instance and any(model.keeps_and_releases(home, branch, arg) is not False for arg in _own_state(method, branch)):
+            # ``Pipeline(self.connection_pool, ...)``: a view of the factory's own. Not a first-party
+            # class that keeps it and releases only what it opens itself (``WSConnection(self.
+            # _session)``, closing the websocket it connects, never the session).
+            return None
         return _made_by_call(home, cls, makers, branch, bound, builtin_spec, model, functions, stored)
 
     for node in walk(method):
@@ -238,15 +241,17 @@ def _returned_tuples(method: ast.AST) -> list[ast.Tuple]:
     return [node.value for node in walk(method) if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple)]
 
 
-def _given_own_state(method: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> bool:
-    """Whether a call in an instance method is given the instance or one of its attributes."""
+def _own_state(method: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> list[ast.expr]:
+    """The arguments of a call in an instance method that are the instance or its attributes."""
     me = method.args.args[0].arg if method.args.args else None
-    for value in (*call.args, *(k.value for k in call.keywords)):
+    found = []
+    for given in (*call.args, *(k.value for k in call.keywords)):
+        value = given
         while isinstance(value, (ast.Attribute, ast.Starred)):
             value = value.value
         if isinstance(value, ast.Name) and value.id == me:
-            return True
-    return False
+            found.append(given)
+    return found
 
 
 def _stored_on(method: ast.AST, name: str) -> dict[str, ast.expr]:

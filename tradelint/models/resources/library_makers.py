@@ -63,7 +63,7 @@ def inherited_makers(module: ModuleInfo) -> Makers:
     receiver whose type a base states (:func:`_annotated_attribute`) is taken for the library's:
     each maker here asks for a typed receiver (``by_name`` off)."""
     table = library_makers()
-    names = _maker_names()
+    names = maker_names()
     if not any(  # (no ``self.<attr>.<maker>(...)`` here: the bases' modules are not read)
         isinstance(f := call.func, ast.Attribute) and f.attr in names and isinstance(f.value, ast.Attribute)
         and isinstance(f.value.value, ast.Name) for call in module.index.calls
@@ -85,7 +85,7 @@ def inherited_makers(module: ModuleInfo) -> Makers:
 
 
 @lru_cache(maxsize=1)
-def _maker_names() -> frozenset[str]:
+def maker_names() -> frozenset[str]:
     """Every method name of the table's makers, in any library."""
     return frozenset(name for methods in library_makers().values() for name, _ in methods)
 

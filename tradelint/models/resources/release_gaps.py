@@ -48,7 +48,8 @@ def failing_use_before_close(module: ModuleInfo, c: Creation) -> tuple[str, str,
     if c.cls is None:
         return None
     closes = {c.spec.close, "close", "aclose"}
-    unset = _left_none(c.cls) if c.function is not None and c.function.name == "__init__" else set()
+    # (held before any start: a lazy one, opened by a method of its own, holds nothing until then)
+    unset = _left_none(c.cls) if c.function is not None and c.function.name == "__init__" and not c.spec.lazy else set()
     # Through the class's own methods (``await self.logout()``) only for a start that can fail
     # part way: the release then needs what the failed start never set up.
     through = _start_fails_after(module, c)

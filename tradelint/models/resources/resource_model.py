@@ -55,6 +55,7 @@ from tradelint.models.resources.proofs import (
     closed_where_errors_are_swallowed, evaluated_on_one_branch,
     elements_left_open, global_elements_ended, loaded_on_the_loop_and_closed, only_borrowed_by, remade_after_release, result_is_ended, self_ending_methods, stored_back, unknown_callable, aliased_attribute,
 )
+from tradelint.models.resources.method_made import maker_method_close
 from tradelint.models.resources.library_makers import imported_makers, inherited_makers, library_maker
 from tradelint.models.resources.loop_transports import LOOP_MADE, loop_transport
 from tradelint.models.resources.library_table import library_packages, library_resource
@@ -92,6 +93,7 @@ class ResourceAnalysis:
         self.model: OwnershipModel = ownership_model(self.module, self.builtin_close, ctx.config.shutdown_methods, ctx.config.resources)
         self.model.coroutine_close, self.model.opened_by_a_call = self.builtin_coroutine_close, lambda q: bool((s := self.builtin_spec(q)) and s.opened_by)
         self.model.library_release, self.model.function_close = (lambda qualified: inherited_release(self.builtin_spec(qualified))), (lambda summary, ref: maker_function_close(self.model, summary, ref, self.builtin_spec))
+        self.model.method_close = lambda summary, made: maker_method_close(self.model, summary, made, self.builtin_spec)
 
     def builtin_spec(self, qualified: str) -> ResourceSpec | None:
         spec = self.table.get(qualified) or library_resource(qualified, self._asked_from(qualified), self._declared)
