@@ -50,10 +50,16 @@ class _Module:
     imports = _AnyImports()
 
 
+# The packages whose makers have each name (``--made``): a module's store counts only for a maker of
+# a library it imports, as the checker's ``imported_makers``.
+_MAKER_PACKAGES: dict[str, frozenset[str]] = {}
+
+
 def _keeps_made(cls: ast.ClassDef, makers: frozenset[str]) -> bool:
     """Session 49's **made** condition: a method of ``cls`` keeps on ``self`` what a method of
     another value named like a maker of the table makes (``self._ws = await
-    self._session.ws_connect(url)``), the store ``ClassFacts.made`` records."""
+    self._session.ws_connect(url)``), the store ``ClassFacts.made`` records; ``makers``: the
+    maker names of the libraries the module imports (the checker asks no other)."""
     for method in cls.body:
         if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args:
             continue
@@ -76,6 +82,12 @@ def candidates(tree: ast.Module, makers: frozenset[str] = frozenset()) -> list[s
     """The names in ``tree`` that meet a rule's conditions (module docstring); ``makers``: the
     method names of the table's makers, for the **made** condition."""
     names: list[str] = []
+    imported = {
+        (alias.name if isinstance(node, ast.Import) else node.module or "").partition(".")[0]
+        for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)) and not getattr(node, "level", 0)
+        for alias in node.names
+    }
+    makers = frozenset(name for name in makers if _MAKER_PACKAGES.get(name, frozenset()) & imported) if _MAKER_PACKAGES else makers
     for stmt in tree.body:
         if isinstance(stmt, ast.ClassDef) and not stmt.name.startswith("_"):
             if makers and _keeps_made(stmt, makers):
@@ -103,9 +115,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     makers: frozenset[str] = frozenset()
     if args.made:
-        from tradelint.models.resources.library_makers import maker_names
+        from tradelint.models.resources.library_table import library_makers
 
-        makers = maker_names()
+        for package, methods in library_makers().items():
+            for name, _ in methods:
+                _MAKER_PACKAGES[name] = _MAKER_PACKAGES.get(name, frozenset()) | {package}
+        makers = frozenset(_MAKER_PACKAGES)
     for listed in args.list:
         for line in listed.read_text(encoding="utf-8").splitlines():
             pin = line.split("#", 1)[0].strip()
