@@ -30,13 +30,16 @@ keeps, nothing made on ``self`` before it; what it makes after that await, a tas
 reached when the await fails) is no use of what is open, neither before a close in the same
 method nor before the store that keeps the instance. Twins: an aiohttp session as the fallback,
 a use (``send()``) before the close, a greeting awaited after the connect before the store.
+A holder of such a type imported from another module of the project (``from .client import
+Connection``) holds nothing until opened either: its name is the project's class, not a
+library's (it was asked as a library's, which never holds nothing).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import source_findings
+from tests.conftest import source_findings, tree_findings
 
 CONNECTION = """\
 class Connection:
@@ -374,4 +377,38 @@ def test_what_holds_nothing_until_opened_is_judged_so(tmp_path: Path) -> None:
     ]
     assert source_findings(tmp_path, OPENER_BEFORE_CLOSE, "TRD2", name="feed.py") == [
         "25:9 TRD202 `self.connection` is closed in `push()` only after `await self.connection.send()`, which raises once it is broken; close it in a `finally`",
+    ]
+
+
+SETUP = """\
+import aiohttp
+
+from .client import Connection
+
+
+class Coordinator:
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._connection = Connection(session)
+
+    async def initialize(self) -> None:
+        await self._connection.connect("u")
+
+    async def shutdown(self) -> None:
+        await self._connection.disconnect()
+
+
+async def setup(data: dict, session: aiohttp.ClientSession) -> None:
+    coordinator = data["coordinator"] = data.get("coordinator", Coordinator(session))
+    await coordinator.initialize()
+"""
+
+
+def test_a_holder_of_an_imported_lazy_type_holds_nothing_until_opened(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/client.py": "import aiohttp\n\n\n" + CONNECTION, "app/setup.py": SETUP}
+    assert tree_findings(tmp_path, files, "TRD2") == []
+    files["app/setup.py"] = SETUP.replace("Coordinator(session))", "aiohttp.ClientSession())").replace(
+        "await coordinator.initialize()", "await coordinator.get('u')"
+    )
+    assert tree_findings(tmp_path, files, "TRD2") == [
+        "setup.py:18:65 TRD201 `aiohttp.ClientSession(...)` is made even when `data.get()` finds what it looks up, and then dropped unclosed; make it only when missing",
     ]
