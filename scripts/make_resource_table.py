@@ -12,7 +12,9 @@ by the same rules tradelint applies to first-party classes (read, never imported
   method releases it, the public method reaching that one is the release
   (``resource_openers.public_release``: wecom's ``disconnect()`` scheduling
   ``_async_disconnect()``); a holder of a client made in ``__init__`` that opens only in such a
-  method is lazy too; a base's ``__init__`` keeping what an abstract method makes, with
+  method is lazy too; what another library's maker makes on a receiver of the maker's class,
+  kept on ``self`` (``self._websocket = await self._session.ws_connect(url)``, ``ClassFacts.made``,
+  session 49: systembridgeconnector's ``WebSocketClient``), counts as an acquisition there; a base's ``__init__`` keeping what an abstract method makes, with
   arguments, is read through the subclass's override (py-consul's ``aio.Consul``);
 - **protocol**: its ``__aexit__`` always awaits one of its own coroutine methods, which does
   something (not ``pass`` nor ``raise NotImplementedError``): ``async with`` is how the library
