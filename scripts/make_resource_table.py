@@ -12,7 +12,9 @@ by the same rules tradelint applies to first-party classes (read, never imported
   method releases it, the public method reaching that one is the release
   (``resource_openers.public_release``: wecom's ``disconnect()`` scheduling
   ``_async_disconnect()``); a holder of a client made in ``__init__`` that opens only in such a
-  method is lazy too; a base's ``__init__`` keeping what an abstract method makes, with
+  method is lazy too; what another library's maker makes on a receiver of the maker's class,
+  kept on ``self`` (``self._websocket = await self._session.ws_connect(url)``, ``ClassFacts.made``,
+  session 49: systembridgeconnector's ``WebSocketClient``), counts as an acquisition there; a base's ``__init__`` keeping what an abstract method makes, with
   arguments, is read through the subclass's override (py-consul's ``aio.Consul``);
 - **protocol**: its ``__aexit__`` always awaits one of its own coroutine methods, which does
   something (not ``pass`` nor ``raise NotImplementedError``): ``async with`` is how the library
@@ -117,7 +119,9 @@ from tradelint.facts.summaries import is_release_name
 from tradelint.facts.summary_data import Acquisition, ClassFacts, MethodFacts, ModuleSummary
 from tradelint.facts.syntax import resolve_relative
 from tradelint.models.resources.factories import factory_spec
+from tradelint.models.resources.library_table import library_resource
 from tradelint.models.resources.loop_transports import LOOP_MADE
+from tradelint.models.resources.method_made import maker_method_close
 from tradelint.models.resources.resource_types import (
     BUILTIN_RESOURCES,
     ResourceSpec,
@@ -141,6 +145,11 @@ STAR_RULE = True
 MADE_FACTORY_RULE = True
 # Whether the **task** rule (``resource_tasks.py``) is asked (``merge_part_entries.py --rule task``).
 TASK_RULE = True
+# Whether a class keeping on ``self`` what another library's maker makes on a receiver of the
+# maker's class (``self._websocket = await self._session.ws_connect(url)``, ``ClassFacts.made``)
+# and releasing it in a method of its own is an **owner**, as the checker reads a first-party
+# one (``merge_part_entries.py --rule made``).
+METHOD_MADE_RULE = True
 
 # What a class keeps from one element of a tuple a call returns, when that element is the
 # resource (the summary's ``name[i]``): ``self._reader, self._writer = await
@@ -499,6 +508,8 @@ def generate(
         # its holder (wecom's ``WSClient`` holding a ``WsConnectionManager``): as the checker's
         # first-party reading of such a holding.
         model.opened_by_a_call = _opened_by_a_call(found, reexports)
+        if METHOD_MADE_RULE:
+            model.method_close = _method_close(model, table, reexports)
         for folder, module_name, summary, facts in every:
             key = f"{module_name}.{facts.name}"
             if (key, folder.name) in judged or (key, folder.name) in broken or key in builtin:
@@ -1383,6 +1394,22 @@ def _opened_by_a_call(found: dict[str, Entry], reexports: dict[str, str]) -> Cal
         return entry is not None and entry.rule == "owner" and entry.lazy
 
     return opened
+
+
+def _method_close(
+    model: OwnershipModel, table: dict[str, str], reexports: dict[str, str]
+) -> Callable[[ModuleSummary, Acquisition], tuple[str, bool] | None]:
+    """How what a maker of another library makes is released, for ``ClassFacts.made``: the
+    checker's own reading (``method_made.maker_method_close``), its types known by the shipped
+    table's spec or, for one of the libraries read here, by the close found."""
+    through = _through(table, reexports)
+
+    def spec(qualified: str) -> ResourceSpec | None:
+        known = library_resource(qualified) or BUILTIN_RESOURCES.get(qualified)
+        close = through(qualified) if known is None else None
+        return known if known is not None else ResourceSpec(close) if close is not None else None
+
+    return lambda summary, kept: maker_method_close(model, summary, kept, spec)
 
 
 def _through(table: dict[str, str], reexports: dict[str, str]) -> Callable[[str], str | None]:

@@ -52,7 +52,7 @@ def known_entries(types: dict[str, dict[str, object]]) -> dict[str, gen.Entry]:
 
 
 # The generator's switch for each rule this merges (``--rule``).
-RULES = {"part": "PART_RULE", "factories": "MADE_FACTORY_RULE", "task": "TASK_RULE"}
+RULES = {"part": "PART_RULE", "factories": "MADE_FACTORY_RULE", "task": "TASK_RULE", "made": "METHOD_MADE_RULE"}
 
 
 def _generate(folders: list[Path], known: dict[str, gen.Entry], rule: bool, switch: str = "PART_RULE") -> dict[str, gen.Entry]:
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--rule", choices=sorted(RULES), default="part",
-        help="the rule whose entries are merged: part (resource_parts.py), factories (resource_factories.py), task (resource_tasks.py)",
+        help="the rule whose entries are merged: part (resource_parts.py), factories (resource_factories.py), task (resource_tasks.py), made (ClassFacts.made)",
     )
     args = parser.parse_args(argv)
     folders = list(args.folders)

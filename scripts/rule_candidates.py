@@ -15,6 +15,9 @@ entered only by the full regeneration.
 
     python scripts/rule_candidates.py --src SRC --list scripts/library_resources.txt \\
         --list scripts/library_resources_ha.txt --list scripts/library_resources_aio.txt > PINS
+
+With ``--made``, also session 49's condition: a public class keeping on ``self`` what a method of
+another value named like a maker of the table makes (``merge_part_entries.py --rule made``).
 """
 
 from __future__ import annotations
@@ -47,12 +50,49 @@ class _Module:
     imports = _AnyImports()
 
 
-def candidates(tree: ast.Module) -> list[str]:
-    """The names in ``tree`` that meet a rule's conditions (module docstring)."""
+# The packages whose makers have each name (``--made``): a module's store counts only for a maker of
+# a library it imports, as the checker's ``imported_makers``.
+_MAKER_PACKAGES: dict[str, frozenset[str]] = {}
+
+
+def _keeps_made(cls: ast.ClassDef, makers: frozenset[str]) -> bool:
+    """Session 49's **made** condition: a method of ``cls`` keeps on ``self`` what a method of
+    another value named like a maker of the table makes (``self._ws = await
+    self._session.ws_connect(url)``), the store ``ClassFacts.made`` records; ``makers``: the
+    maker names of the libraries the module imports (the checker asks no other)."""
+    for method in cls.body:
+        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args:
+            continue
+        me = method.args.args[0].arg
+        for node in ast.walk(method):
+            if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if not any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == me for t in targets):
+                continue
+            value = node.value.value if isinstance(node.value, ast.Await) else node.value
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in makers and not (
+                isinstance(value.func.value, ast.Name) and value.func.value.id == me
+            ):
+                return True
+    return False
+
+
+def candidates(tree: ast.Module, makers: frozenset[str] = frozenset()) -> list[str]:
+    """The names in ``tree`` that meet a rule's conditions (module docstring); ``makers``: the
+    method names of the table's makers, for the **made** condition."""
     names: list[str] = []
+    imported = {
+        (alias.name if isinstance(node, ast.Import) else node.module or "").partition(".")[0]
+        for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)) and not getattr(node, "level", 0)
+        for alias in node.names
+    }
+    makers = frozenset(name for name in makers if _MAKER_PACKAGES.get(name, frozenset()) & imported) if _MAKER_PACKAGES else makers
     for stmt in tree.body:
         if isinstance(stmt, ast.ClassDef) and not stmt.name.startswith("_"):
-            if task_release([stmt]) is not None:
+            if makers and _keeps_made(stmt, makers):
+                names.append(f"{stmt.name} (kept)")
+            elif task_release([stmt]) is not None:
                 names.append(f"{stmt.name} (task)")
             elif class_release([stmt]) is not None and any(
                 isinstance(m, ast.AsyncFunctionDef) and opened_instance(stmt, m) for m in stmt.body
@@ -71,7 +111,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--src", type=Path, required=True)
     parser.add_argument("--list", type=Path, action="append", default=[])
+    parser.add_argument("--made", action="store_true", help="session 49's made condition too (ClassFacts.made)")
     args = parser.parse_args(argv)
+    makers: frozenset[str] = frozenset()
+    if args.made:
+        from tradelint.models.resources.library_table import library_makers
+
+        for package, methods in library_makers().items():
+            for name, _ in methods:
+                _MAKER_PACKAGES[name] = _MAKER_PACKAGES.get(name, frozenset()) | {package}
+        makers = frozenset(_MAKER_PACKAGES)
     for listed in args.list:
         for line in listed.read_text(encoding="utf-8").splitlines():
             pin = line.split("#", 1)[0].strip()
@@ -87,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
                     tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
                 except (SyntaxError, ValueError, RecursionError):
                     continue
-                found += [f"{path.relative_to(folder)}:{n}" for n in candidates(tree)]
+                found += [f"{path.relative_to(folder)}:{n}" for n in candidates(tree, makers)]
             if found:
                 print(f"{pin}  # {', '.join(found[:6])}{' ...' if len(found) > 6 else ''}")
     return 0

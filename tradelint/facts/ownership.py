@@ -524,8 +524,9 @@ class OwnershipModel:
         before its ``setup()``, a first-party type that acquires outside ``__init__``): an owner
         that makes one in ``__init__`` holds nothing more until then either. A library client
         that opens on its first use (``httpx.AsyncClient``) is held from the start: any method of
-        its owner may use it (frankbria/codeframe's ``GitHubIntegration``)."""
-        if ref[0] == "qualified":
+        its owner may use it (frankbria/codeframe's ``GitHubIntegration``). A qualified name of
+        the project's own class (``from .api import ApiClient``) is judged as the class."""
+        if ref[0] == "qualified" and self.builtin_close(ref[1]) is not None:
             return self.opened_by_a_call(ref[1])
         target = resolve_ref(self.project, module, ref)
         found = self.resource_type(*target) if target is not None else None

@@ -285,7 +285,10 @@ A first-party class that keeps the transport of its event loop's connection make
 transport`) and closes it in its `stop()` is a resource type: whoever keeps an instance must
 stop it (not one keeping a listening server: a program's core, run to its end by `start()`).
 Its opening method failing (TRD201's `await monitor.async_start()` before the hand-off) leaves
-nothing open when that method awaits one thing only, the opening it keeps on `self`. A renewing method (`reconnect()`) that first calls a method of the class which
+nothing open when that method awaits one thing only, the opening it keeps on `self`, with nothing
+made on `self` before it (what it makes after, a task, is never reached when that await fails);
+the same opening awaited before a close in one method (`await self.ws.connect(url)` ...
+`await self.ws.disconnect()`) is no use of what is open. A renewing method (`reconnect()`) that first calls a method of the class which
 provably leaves the old value alone (only uses it, or hands it to a first-party class that
 releases nothing it is given: `Disconnect(self.udp_client, ...)`) and then makes a new one
 drops the old one open (XKNX/xknx `b93be2a2`); any other call first may end it, and is trusted.

@@ -365,7 +365,9 @@ A resource made as the fallback of a lookup (`kwargs.get("session", ClientSessio
 mapping's `pop` or `setdefault`, `getattr(obj, name, X())`, `next(iterator, X())`) is made on
 every call, since an argument is evaluated before the call: when the lookup finds what it looks
 for, the new one is dropped unclosed (zxdavb/evohome-async `023b7991`). `kwargs.get("session")
-or ClientSession()` makes it only when missing, and is judged as any fallback is.
+or ClientSession()` makes it only when missing, and is judged as any fallback is. A type that
+holds nothing until a method of its own opens it (a first-party client connecting in
+`connect()`, or a holder of one) is not reported so: the dropped one was never opened.
 
 A local list or set that the function only adds to, tests or counts
 (`sessions.append(ClientSession())`, then `len(sessions)`) dies with the frame: its elements

@@ -165,17 +165,24 @@ def _opened_last(module: ModuleInfo, made: ast.Call, node: ast.Await, name: str)
         return False
     if call.func.value.id != name:
         return False  # (another object's method: what it does says nothing of this one)
+    return opens_only(module, made, call.func.attr)
+
+
+def opens_only(module: ModuleInfo, made: ast.Call, method_name: str) -> bool:
+    """Whether the method ``method_name`` of the first-party class ``made`` constructs awaits one
+    thing only, the opening it keeps on ``self``, with nothing made on ``self`` before it: its
+    failure opens nothing (what it makes after that await is never reached then)."""
     found = resolve_class_node(module, made.func)
     if found is None:
         return False
-    method = [s for s in found[1].body if isinstance(s, ast.AsyncFunctionDef) and s.name == call.func.attr]
+    method = [s for s in found[1].body if isinstance(s, ast.AsyncFunctionDef) and s.name == method_name]
     if len(method) != 1:
         return False
     awaits = [n for n in walk(method[0]) if isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith))]
     if len(awaits) != 1 or not isinstance(awaits[0], ast.Await):
         return False
     if any(
-        isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+        isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and n.lineno < awaits[0].lineno
         and any(isinstance(t, ast.Attribute) for target in n.targets for t in (target.elts if isinstance(target, ast.Tuple) else [target]))
         for n in walk(method[0])
     ):

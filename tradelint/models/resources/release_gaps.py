@@ -27,6 +27,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import self_attr, self_name, sequential
+from tradelint.models.resources.error_paths import opens_only
 from tradelint.models.resources.resource_types import Creation, Problem
 
 # What ends the resource or waits for its end: never the failing use.
@@ -64,7 +65,8 @@ def failing_use_before_close(module: ModuleInfo, c: Creation) -> tuple[str, str,
                 continue
             if self_attr(node.func.value, receiver) != c.name:
                 continue
-            use = _failing_use_before(module, method, node, receiver, c.name, ENDING | closes | set(c.spec.ends), c.cls if through else None)
+            made = c.call if isinstance(c.call, ast.Call) else None
+            use = _failing_use_before(module, method, node, receiver, c.name, ENDING | closes | set(c.spec.ends), c.cls if through else None, made)
             if use is not None:
                 return method.name, use, "broken"
             deref = _unset_dereference(module, method, node, receiver, unset - {c.name}) if is_release_name(method.name) else None
@@ -105,11 +107,13 @@ def _earlier(module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef,
 
 def _failing_use_before(
     module: ModuleInfo, method: ast.FunctionDef | ast.AsyncFunctionDef, close: ast.Call, receiver: str, name: str,
-    ending: frozenset[str] | set[str] = ENDING, cls: ast.ClassDef | None = None,
+    ending: frozenset[str] | set[str] = ENDING, cls: ast.ClassDef | None = None, made: ast.Call | None = None,
 ) -> str | None:
     """What is awaited on ``self.<name>`` before ``close`` on its way, outside any ``try``, when no
     ``try`` holds the close either: ``<name>.<method>``, or ``<own method>`` when that method of
-    ``cls`` awaits such a use itself (outside any ``try`` of its own)."""
+    ``cls`` awaits such a use itself (outside any ``try`` of its own). Not a method of the
+    first-party class ``made`` constructs that awaits only its opening (``connect()`` keeping
+    ``self._ws = await self._session.ws_connect(url)``): failing, it opened nothing."""
     for earlier in _earlier(module, method, close) or ():
         for node in walk(earlier):
             if not (
@@ -119,7 +123,7 @@ def _failing_use_before(
             ):
                 continue
             func = node.value.func
-            if self_attr(func.value, receiver) == name:
+            if self_attr(func.value, receiver) == name and not (made is not None and opens_only(module, made, func.attr)):
                 return f"{name}.{func.attr}"
             if cls is not None and isinstance(func.value, ast.Name) and func.value.id == receiver and _awaits_through(
                 module, cls, func.attr, name, ending, frozenset({method.name})

@@ -357,6 +357,8 @@ class ResourceAnalysis:
             if c.kind == "inline":
                 return "response_discarded" if discarded_response(self.module, c) else None
             return judge_response(self.module, c)
+        if c.kind == "eager_default" and c.spec.lazy:
+            return None  # (the fallback dropped when the key is there is never used: it holds nothing)
         if c.kind in ("inline", "handed", "generator", "yielded", "local_elements", "eager_default"):
             return None if c.kind == "handed" and c.function is not None and held_and_closed(self.module, c.function, c.call, c.spec.close) else c.kind
         if part_unreached(self.module, c):
