@@ -32,6 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from resource_factories import callable_made_factory, class_release, opened_instance  # noqa: E402
 from resource_tasks import task_release  # noqa: E402
 
+from tradelint.facts.returned_makers import method_of_a_value  # noqa: E402
+
 
 class _AnyImports:
     """``module.imports`` for :func:`callable_made_factory` without a project: ``functools.partial``
@@ -50,16 +52,12 @@ class _Module:
     imports = _AnyImports()
 
 
-# The packages whose makers have each name (``--made``): a module's store counts only for a maker of
-# a library it imports, as the checker's ``imported_makers``.
-_MAKER_PACKAGES: dict[str, frozenset[str]] = {}
-
-
 def _keeps_made(cls: ast.ClassDef, makers: frozenset[str]) -> bool:
     """Session 49's **made** condition: a method of ``cls`` keeps on ``self`` what a method of
     another value named like a maker of the table makes (``self._ws = await
-    self._session.ws_connect(url)``), the store ``ClassFacts.made`` records; ``makers``: the
-    maker names of the libraries the module imports (the checker asks no other)."""
+    self._session.ws_connect(url)``), read as the summaries read the store they record as
+    ``ClassFacts.made`` (``method_of_a_value``); ``makers``: the maker names of the libraries the
+    module imports (the checker asks no other)."""
     for method in cls.body:
         if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args:
             continue
@@ -71,23 +69,26 @@ def _keeps_made(cls: ast.ClassDef, makers: frozenset[str]) -> bool:
             if not any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == me for t in targets):
                 continue
             value = node.value.value if isinstance(node.value, ast.Await) else node.value
-            if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in makers and not (
-                isinstance(value.func.value, ast.Name) and value.func.value.id == me
-            ):
+            if isinstance(value, ast.Call) and method_of_a_value(value, me) in makers:
                 return True
     return False
 
 
-def candidates(tree: ast.Module, makers: frozenset[str] = frozenset()) -> list[str]:
+def candidates(
+    tree: ast.Module, makers: frozenset[str] = frozenset(), packages: dict[str, frozenset[str]] | None = None
+) -> list[str]:
     """The names in ``tree`` that meet a rule's conditions (module docstring); ``makers``: the
-    method names of the table's makers, for the **made** condition."""
+    method names of the table's makers, for the **made** condition, and ``packages`` the
+    libraries whose makers have each name: a store counts only for a maker of a library the
+    module imports, as the checker's ``imported_makers`` (None: any)."""
     names: list[str] = []
-    imported = {
-        (alias.name if isinstance(node, ast.Import) else node.module or "").partition(".")[0]
-        for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)) and not getattr(node, "level", 0)
-        for alias in node.names
-    }
-    makers = frozenset(name for name in makers if _MAKER_PACKAGES.get(name, frozenset()) & imported) if _MAKER_PACKAGES else makers
+    if packages is not None:
+        imported = {
+            (alias.name if isinstance(node, ast.Import) else node.module or "").partition(".")[0]
+            for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)) and not getattr(node, "level", 0)
+            for alias in node.names
+        }
+        makers = frozenset(name for name in makers if packages.get(name, frozenset()) & imported)
     for stmt in tree.body:
         if isinstance(stmt, ast.ClassDef) and not stmt.name.startswith("_"):
             if makers and _keeps_made(stmt, makers):
@@ -113,14 +114,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", type=Path, action="append", default=[])
     parser.add_argument("--made", action="store_true", help="session 49's made condition too (ClassFacts.made)")
     args = parser.parse_args(argv)
-    makers: frozenset[str] = frozenset()
+    packages: dict[str, frozenset[str]] | None = None
     if args.made:
         from tradelint.models.resources.library_table import library_makers
 
+        packages = {}
         for package, methods in library_makers().items():
             for name, _ in methods:
-                _MAKER_PACKAGES[name] = _MAKER_PACKAGES.get(name, frozenset()) | {package}
-        makers = frozenset(_MAKER_PACKAGES)
+                packages[name] = packages.get(name, frozenset()) | {package}
+    makers = frozenset(packages or ())
     for listed in args.list:
         for line in listed.read_text(encoding="utf-8").splitlines():
             pin = line.split("#", 1)[0].strip()
@@ -136,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
                     tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
                 except (SyntaxError, ValueError, RecursionError):
                     continue
-                found += [f"{path.relative_to(folder)}:{n}" for n in candidates(tree, makers)]
+                found += [f"{path.relative_to(folder)}:{n}" for n in candidates(tree, makers, packages)]
             if found:
                 print(f"{pin}  # {', '.join(found[:6])}{' ...' if len(found) > 6 else ''}")
     return 0

@@ -238,23 +238,7 @@ def test_a_release_failing_before_the_start_leaks_nothing_of_a_lazy_type(tmp_pat
     assert source_findings(tmp_path, LAZY_HELD, "TRD2") == []
 
 
-EAGER = """\
-import aiohttp
-
-
-class Connection:
-    def __init__(self, session: aiohttp.ClientSession) -> None:
-        self._session = session
-        self._ws: aiohttp.ClientWebSocketResponse | None = None
-
-    async def connect(self, url: str) -> None:
-        self._ws = await self._session.ws_connect(url)
-
-    async def disconnect(self) -> None:
-        if self._ws is not None:
-            await self._ws.close()
-
-
+COORDINATOR = """\
 class Coordinator:
     def __init__(self, session: aiohttp.ClientSession) -> None:
         self._connection = Connection(session)
@@ -269,7 +253,15 @@ class Coordinator:
 async def setup(data: dict, session: aiohttp.ClientSession) -> None:
     coordinator = data["coordinator"] = data.get("coordinator", Coordinator(session))
     await coordinator.initialize()
+"""
 
+EAGER = """\
+import aiohttp
+
+
+""" + CONNECTION + """
+
+""" + COORDINATOR + """
 
 async def fetch(data: dict) -> None:
     session = data["session"] = data.get("session", aiohttp.ClientSession())
@@ -386,21 +378,7 @@ import aiohttp
 from .client import Connection
 
 
-class Coordinator:
-    def __init__(self, session: aiohttp.ClientSession) -> None:
-        self._connection = Connection(session)
-
-    async def initialize(self) -> None:
-        await self._connection.connect("u")
-
-    async def shutdown(self) -> None:
-        await self._connection.disconnect()
-
-
-async def setup(data: dict, session: aiohttp.ClientSession) -> None:
-    coordinator = data["coordinator"] = data.get("coordinator", Coordinator(session))
-    await coordinator.initialize()
-"""
+""" + COORDINATOR
 
 
 def test_a_holder_of_an_imported_lazy_type_holds_nothing_until_opened(tmp_path: Path) -> None:

@@ -49,6 +49,7 @@ def failing_use_before_close(module: ModuleInfo, c: Creation) -> tuple[str, str,
     if c.cls is None:
         return None
     closes = {c.spec.close, "close", "aclose"}
+    made = c.call if isinstance(c.call, ast.Call) else None
     # (held before any start: a lazy one, opened by a method of its own, holds nothing until then)
     unset = _left_none(c.cls) if c.function is not None and c.function.name == "__init__" and not c.spec.lazy else set()
     # Through the class's own methods (``await self.logout()``) only for a start that can fail
@@ -65,7 +66,6 @@ def failing_use_before_close(module: ModuleInfo, c: Creation) -> tuple[str, str,
                 continue
             if self_attr(node.func.value, receiver) != c.name:
                 continue
-            made = c.call if isinstance(c.call, ast.Call) else None
             use = _failing_use_before(module, method, node, receiver, c.name, ENDING | closes | set(c.spec.ends), c.cls if through else None, made)
             if use is not None:
                 return method.name, use, "broken"
