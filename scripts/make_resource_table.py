@@ -11,8 +11,12 @@ by the same rules tradelint applies to first-party classes (read, never imported
   await self._loop.create_connection(...)``, snapcast's ``Snapserver``), and when only a private
   method releases it, the public method reaching that one is the release
   (``resource_openers.public_release``: wecom's ``disconnect()`` scheduling
-  ``_async_disconnect()``); a holder of a client made in ``__init__`` that opens only in such a
-  method is lazy too; what another library's maker makes on a receiver of the maker's class,
+  ``_async_disconnect()``), and a public release no release word names gives way to a public
+  release-named one that releases the same holding or reaches a private release of it, a
+  coroutine when that holding's release is awaited (``resource_openers.named_release``:
+  aionanit's ``WsTransport``, ``async_close()``, not ``async_force_reconnect()``, which releases
+  the socket first; with none such, the first stays); a holder of a client made in ``__init__`` that opens
+  only in such a method is lazy too; what another library's maker makes on a receiver of the maker's class,
   kept on ``self`` (``self._websocket = await self._session.ws_connect(url)``, ``ClassFacts.made``,
   session 49: systembridgeconnector's ``WebSocketClient``), counts as an acquisition there; a base's ``__init__`` keeping what an abstract method makes, with
   arguments, is read through the subclass's override (py-consul's ``aio.Consul``);
@@ -75,7 +79,14 @@ follows a class a method returns (``self.eio = self._engineio_client_class()(...
 another library read in the same run is known by the name its package re-exports. A module
 is named from its wheel's folder, a namespace package's too (``azure.core``, with no
 ``azure/__init__.py``), and a public class's methods include those it inherits from private
-classes of its library (a generated ``_OperationsMixin``). What a decorator of the module stores
+classes of its library (a generated ``_OperationsMixin``), a name whose last binding in a module
+is a ``from ._patch import *`` of a module exporting it being that module's, as Python binds it
+(``resource_bindings.py``: the Azure SDK's ``_operations`` package imports the generated mixin,
+then binds the hand-written ``_patch`` one, whose ``get_search_client`` azure-search-documents'
+``SearchIndexClient`` inherits). A coroutine method under a decorator of its
+library whose wrapper's result, awaited, is the coroutine's own (``resource_decorators.py``:
+asyncssh's ``@async_context_manager``) makes what it says it returns
+(``SSHClientConnection.create_process() -> SSHClientProcess``). What a decorator of the module stores
 on the instance its wrapper is called with (matrix-nio's ``@client_session``: ``self.client_session
 = ClientSession(...)``) is acquired by the method it decorates, for the owner rule. A public name
 is followed through a private package's ``__init__`` (``azure.identity.aio.CertificateCredential``
@@ -116,7 +127,7 @@ from tradelint.facts.loop_receivers import loop_ref
 from tradelint.facts.ownership import OwnershipModel, ResourceType, lineage, resolve_ref
 from tradelint.facts.self_ending import ending_methods, guarded_calls, self_calls
 from tradelint.facts.summaries import is_release_name
-from tradelint.facts.summary_data import Acquisition, ClassFacts, MethodFacts, ModuleSummary
+from tradelint.facts.summary_data import Acquisition, ClassFacts, Definition, MethodFacts, ModuleSummary
 from tradelint.facts.syntax import resolve_relative
 from tradelint.models.resources.factories import factory_spec
 from tradelint.models.resources.library_table import library_resource
@@ -129,10 +140,12 @@ from tradelint.models.resources.resource_types import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from resource_openers import attr_release, given_wrapper_factory, public_release  # noqa: E402 (this folder's module, beside the script)
+from resource_openers import attr_release, given_wrapper_factory, named_release, public_release, release_named  # noqa: E402 (this folder's module, beside the script)
 from resource_parts import carries_resource, part_release  # noqa: E402 (this folder's module, beside the script)
 from resource_factories import callable_made_factory, class_release, opened_instance, own_nodes as _own_nodes  # noqa: E402 (this folder's module, beside the script)
 from resource_tasks import task_release  # noqa: E402 (this folder's module, beside the script)
+from resource_bindings import StarBindings  # noqa: E402 (this folder's module, beside the script)
+from resource_decorators import awaited_through  # noqa: E402 (this folder's module, beside the script)
 
 # Whether the **part** rule is asked (``scripts/merge_part_entries.py`` runs without it, then with it).
 PART_RULE = True
@@ -150,6 +163,12 @@ TASK_RULE = True
 # and releasing it in a method of its own is an **owner**, as the checker reads a first-party
 # one (``merge_part_entries.py --rule made``).
 METHOD_MADE_RULE = True
+# Whether a name a module binds again by a later ``from .x import *`` is resolved there, as Python
+# binds it (``WheelProject._resolve``, :mod:`resource_bindings`); off only to measure what it adds.
+STAR_REBINDING = True
+# Whether an owner's public release that no release word names (``async_force_reconnect``) gives
+# way to a public release-named method releasing what the class holds (``async_close``).
+RELEASE_WORD_RULE = True
 
 # What a class keeps from one element of a tuple a call returns, when that element is the
 # resource (the summary's ``name[i]``): ``self._reader, self._writer = await
@@ -448,11 +467,20 @@ class WheelProject(Project):
     def __init__(self, folders: list[Path], **options: object) -> None:
         super().__init__(**options)  # type: ignore[arg-type]
         self.wheels = {folder.resolve() for folder in folders}
+        self.stars = StarBindings(self)
 
     def _roots_of(self, folder: Path) -> list[Path]:
         roots = super()._roots_of(folder)
         wheel = next((p for p in (folder, *folder.parents) if p in self.wheels), None)
         return roots if wheel is None else list(dict.fromkeys([wheel, *roots]))
+
+    def _resolve(self, qualified: str, roots: tuple[Path, ...], depth: int) -> tuple[ModuleSummary, Definition] | None:
+        """As Python binds the name: through a later ``from ._patch import *`` that binds it
+        again (:class:`resource_bindings.StarBindings`: the Azure SDK's hand-written ``_patch``
+        classes), not through the module's first import of it."""
+        rebound = self.stars.rebound(qualified, roots) if STAR_REBINDING and depth <= 8 else None
+        found = super()._resolve(rebound[0], rebound[1], depth + 1) if rebound is not None else None
+        return found if found is not None else super()._resolve(qualified, roots, depth)
 
 
 def classes(project: Project, folder: Path) -> Iterator[tuple[str, ModuleSummary, ClassFacts]]:
@@ -952,6 +980,12 @@ def _judge_own(
         # (a private release reached from a public one: ``disconnect()`` running ``_close()``)
         public = public_release(project, model, summary, facts)
         made = replace(made, release=public[0], awaited=public[1]) if public is not None else made
+    elif made is not None and not made.by_protocol and RELEASE_WORD_RULE and not release_named(made.release):
+        # (a release-named method releasing the same holding before the public method the
+        # first-party rule takes as the first releaser: aionanit's ``async_close()``, not
+        # ``async_force_reconnect()``; none such: the first stays, a ``finish()``)
+        named = named_release(project, model, summary, facts, made.release)
+        made = replace(made, release=named[0], awaited=named[1]) if named is not None else made
     # (the library's protocol rule is the one below, and it is asked too when the owner rule
     # finds only a private release, ``__aexit__`` itself: aioscraper's ``AIOScraper``)
     if made is not None and not made.by_protocol and not made.release.startswith("_"):
@@ -1697,7 +1731,7 @@ def method_makers(project: Project, folders: list[Path], found: dict[str, Entry]
                     except Exception as error:  # noqa: BLE001 (an odd method is skipped, the others are judged)
                         print(f"skipped {module_name}.{cls.name}.{method.name}: {type(error).__name__}: {error}", file=sys.stderr)
                         made, is_async = None, isinstance(method, ast.AsyncFunctionDef)
-                    if decorators - _PLAIN_DECORATORS:
+                    if decorators - _PLAIN_DECORATORS and not awaited_through(project, home, method, _PLAIN_DECORATORS):
                         made = None
                     key = f"{module_name}.{cls.name}.{method.name}"
                     if key in _ENTERED_BY and made not in resources:

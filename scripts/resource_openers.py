@@ -17,7 +17,7 @@ import ast
 from collections.abc import Callable
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.ownership import Family, OwnershipModel, attr_releasers, lineage, release_entry
+from tradelint.facts.ownership import Family, OwnershipModel, attr_releasers, family_methods, lineage, reached_from, release_entry
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.summary_data import ClassFacts, ModuleSummary
 
@@ -32,12 +32,13 @@ def attr_release(family: Family, attr: str, close: str = "close") -> tuple[str, 
         entry = release_entry(family, releaser, ())
         # (a release by its name, ``async_close`` too: never aiogram 3's ``context()``, an
         # ``async with`` helper that closes the session at its end)
-        if entry is not None and not entry.name.startswith("_") and _release_named(entry.name):
+        if entry is not None and not entry.name.startswith("_") and release_named(entry.name):
             return entry.name, entry.is_async
     return None
 
 
-def _release_named(name: str) -> bool:
+def release_named(name: str) -> bool:
+    """A release word names the method, alone or after a prefix (``async_close``)."""
     return is_release_name(name) or is_release_name(name.split("_", 1)[-1])
 
 
@@ -134,3 +135,43 @@ def given_wrapper_factory(
             return None
         found.add(release)
     return found.pop() if len(found) == 1 else None
+
+
+def named_release(
+    project: Project, model: OwnershipModel, summary: ModuleSummary, facts: ClassFacts, first: str
+) -> tuple[str, bool] | None:
+    """(name, is a coroutine) of the public release-named method that ends an instance of the
+    class by releasing what ``first`` releases, a public method no release word names that the
+    first-party rule took for the release as the first to release the holding (aionanit's
+    ``WsTransport.async_force_reconnect()``, which closes the socket for its reader to open
+    another; ``async_close()`` closes it through ``_async_close_ws()``): the holding, made by a
+    constructor or by another library's maker (``ClassFacts.made``), released by the method
+    itself or by one it reaches, a coroutine when the holding's release is awaited (a plain
+    method ending an awaited holding blocks on a loop of its own: aiotg's ``run()``, left as it
+    is). None when no such method releases it: ``first`` stays."""
+    family = lineage(project, summary, facts)
+    methods = family_methods(family)
+    released = {owner for name in {first, *reached_from(methods, first)} if name in methods for owner, _ in methods[name].releases}
+    aliases = {name: source for _, member in family for name, source in member.properties.items()}
+    released |= {aliases[name] for name in released if name in aliases}
+    holdings: list[tuple[str, tuple[str, bool]]] = []
+    for owner_module, owner in family:
+        for acquisition in owner.acquisitions:
+            how = None if acquisition.ref[0] in ("maker", "class_maker") else model.owned_close(owner_module, acquisition.ref)
+            if how is not None:
+                holdings.append((acquisition.attr, how))
+        for kept in owner.made:
+            how = model.method_close(owner_module, kept)
+            if how is not None:
+                holdings.append((kept.attr, how))
+    for attr, (close, awaited) in holdings:
+        if attr not in released:
+            continue
+        for releaser in attr_releasers(family, attr, frozenset({close, "close", "aclose"})):
+            entry = release_entry(family, releaser, ())
+            if (
+                entry is not None and entry.name != first and not entry.name.startswith("_")
+                and release_named(entry.name) and (entry.is_async or not awaited)
+            ):
+                return entry.name, entry.is_async
+    return None
