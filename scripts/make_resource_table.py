@@ -29,7 +29,10 @@ by the same rules tradelint applies to first-party classes (read, never imported
   ``__aexit__`` that exits what the instance holds (``await self._client.__aexit__(*args)``)
   when the class's own public release coroutine ends that holding or runs ``__aexit__`` (the
   Azure SDK's async clients);
-- **subclass**: it derives from a resource type (``class Wrapper(httpx.AsyncClient)``);
+- **subclass**: it derives from a resource type (``class Wrapper(httpx.AsyncClient)``); of a **part**
+  type, when its own ``__init__`` hands the making to the base's (``super().__init__()``) and
+  what it adds ends that part no other way (``resource_parts.delegated_part``: python-okx's
+  ``AsyncTradeAPI``; not python-binance's ``Client``, which drives its lazy part synchronously);
 - **factory**: a public function, or a class method returning ``cls(...)``, that returns a new
   instance of one on every path; or a public coroutine function that says it returns one
   (``-> SSHClientConnection``) and returns, awaited, what a private function of its own module
@@ -141,7 +144,7 @@ from tradelint.models.resources.resource_types import (
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from resource_openers import attr_release, given_wrapper_factory, named_release, public_release, release_named  # noqa: E402 (this folder's module, beside the script)
-from resource_parts import carries_resource, part_release  # noqa: E402 (this folder's module, beside the script)
+from resource_parts import carries_resource, delegated_part, part_release  # noqa: E402 (this folder's module, beside the script)
 from resource_factories import callable_made_factory, class_release, opened_instance, own_nodes as _own_nodes  # noqa: E402 (this folder's module, beside the script)
 from resource_tasks import task_release  # noqa: E402 (this folder's module, beside the script)
 from resource_bindings import StarBindings  # noqa: E402 (this folder's module, beside the script)
@@ -879,6 +882,14 @@ def _inherited_part(
     of their own), and then it is no resource; otherwise it is its base's subclass."""
     try:
         entry = _part_entry(project, folder, module_name, summary, facts, found, reexports)
+        if entry is None:
+            # (its own ``__init__`` hands the making to the base's: the base's part, unless what
+            # it adds ends that part otherwise; :func:`resource_parts.delegated_part`)
+            given = delegated_part(
+                _family_nodes(project, summary, facts), [m for _, m in lineage(project, summary, facts)],
+                base.close, base.lazy, {name for name, _ in base.given},
+            )
+            entry = replace(base, given=given) if given is not None else None
     except Exception:  # noqa: BLE001 (an odd lineage keeps its base's entry, as before)
         entry = base
     if entry is None:

@@ -258,3 +258,51 @@ def _own_async_release(nodes: list[ast.ClassDef]) -> bool:
         for node in nodes
         for stmt in node.body
     )
+
+
+def delegated_part(
+    nodes: list[ast.ClassDef], family: list[ClassFacts], close: str, lazy: bool, given: set[str]
+) -> tuple[tuple[str, int], ...] | None:
+    """A subclass whose own ``__init__`` makes no part and hands the making to its base's
+    (``super().__init__()``, ``Base.__init__(self, ...)``: syncedlyrics' providers, python-okx's
+    ``AsyncTradeAPI(AsyncClient)``) keeps the part its base is released by, ``close`` (the base's
+    ``session.close``), unless what it adds ends it otherwise: it drives a lazy part
+    synchronously (python-binance's ``Client``), adds an ``__aexit__`` that ends something else,
+    or a release coroutine of its own. The base's ``given`` parameters (by name) that the
+    subclass's constructor has too, at its positions (``None``: not the base's part)."""
+    own = next((s for s in nodes[0].body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__init__"), None) if nodes else None
+    if own is None or not any(_calls_base_init(call) for call in ast.walk(own) if isinstance(call, ast.Call)):
+        return None
+    name, _, release = close.partition(".")
+    if not release or "." in release:
+        return None
+    properties: dict[str, str] = {}
+    for facts in reversed(family):
+        properties.update(facts.properties)
+    attr = properties.get(name, name)
+    if any(
+        isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self" and t.attr in (attr, name)
+        for node in ast.walk(own) if isinstance(node, ast.Assign) for t in node.targets
+    ):
+        return None  # (it binds the part itself: the part rule's, over its own ``__init__``)
+    asynchronous = any(isinstance(s, ast.AsyncFunctionDef) and not s.name.startswith("_") for node in nodes for s in node.body)
+    if lazy and not asynchronous and _driven_synchronously(nodes, attr):
+        return None
+    exit_ = _method(nodes, "__aexit__")
+    if exit_ is not None and not _ends_part(exit_, {attr, name}, release):
+        return None
+    if exit_ is None and _own_async_release(nodes):
+        return None
+    return tuple(sorted((param, position) for param, position in _parameters(own).items() if param in given))
+
+
+def _calls_base_init(call: ast.Call) -> bool:
+    """``super().__init__(...)`` or ``Base.__init__(self, ...)``."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "__init__"):
+        return False
+    owner = func.value
+    if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super":
+        return True
+    return isinstance(owner, (ast.Name, ast.Attribute)) and bool(call.args) and isinstance(call.args[0], ast.Name) and call.args[0].id == "self"
+

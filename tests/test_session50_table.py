@@ -340,3 +340,50 @@ def test_a_release_named_method_releasing_another_holding_is_not_the_release(tmp
     types, makers = _generate(folder)
     assert types == {"natslike.transport.Transport": ("wait_closed", True, False, "owner")}
     assert makers == {}
+
+
+PART_BASE = '''\
+import aiohttp
+
+
+class Provider:
+    def __init__(self, session=None):
+        self.session = session or aiohttp.ClientSession()
+
+    async def fetch(self, url):
+        async with self.session.get(url) as response:
+            return await response.text()
+'''
+
+
+@pytest.mark.parametrize(
+    ("subclass", "expected"),
+    [
+        # its own ``__init__`` hands the making to the base's: the base's part, given by name
+        (
+            "class Lyrics(Provider):\n    def __init__(self, token, session=None):\n        super().__init__(session)\n        self.token = token\n",
+            ("session.close", True, False, "subclass", (("session", 1),)),
+        ),
+        (
+            "class Lyrics(Provider):\n    def __init__(self, token):\n        Provider.__init__(self)\n        self.token = token\n",
+            ("session.close", True, False, "subclass", ()),
+        ),
+        # twins: it binds the part itself (the part rule's own reading), or adds a release of its own
+        ("class Lyrics(Provider):\n    def __init__(self, session):\n        super().__init__()\n        self.session = session\n", None),
+        (
+            "class Lyrics(Provider):\n    def __init__(self):\n        super().__init__()\n\n    async def close(self):\n        self.closed = True\n",
+            None,
+        ),
+    ],
+)
+def test_a_subclass_whose_init_hands_the_making_to_its_base_keeps_the_part(tmp_path: Path, subclass: str, expected: tuple[object, ...] | None) -> None:
+    folder = _write(tmp_path, "lyricslib-1.0", {
+        "lyricslib/__init__.py": "",
+        "lyricslib/base.py": PART_BASE,
+        "lyricslib/lyrics.py": "from lyricslib.base import Provider\n\n\n" + subclass,
+    })
+    found = gen.generate([folder])
+    assert (found["lyricslib.base.Provider"].close, found["lyricslib.base.Provider"].rule) == ("session.close", "part")
+    entry = found.get("lyricslib.lyrics.Lyrics")
+    got = None if entry is None else (entry.close, entry.awaited, entry.lazy, entry.rule, entry.given)
+    assert got == expected
