@@ -451,6 +451,9 @@ def _borrowing_use(home: ModuleInfo, node: ast.Name, depth: int) -> bool:
         return not is_release_name(use.name or "")  # ``await client.read()``, ``client.services``
     if use.kind == "test":
         return True  # ``if client.is_connected`` reads it
+    if use.kind == "container" and isinstance(parent := home.parent(node), (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is node:
+        # ``async for frame in stream`` reads it, as iterating it in the caller does (session 50)
+        return True
     if use.kind == "argument" and use.call is not None and depth < 4 and isinstance(home.parent(use.call), ast.Await):
         return only_borrowed_by(home, use.call, node, depth + 1)
     if use.kind == "argument" and use.call is not None and depth < 4:

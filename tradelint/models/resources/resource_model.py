@@ -532,6 +532,8 @@ class ResourceAnalysis:
                 # it only calls through it. A first-party ``async def`` called and not awaited
                 # here (``create_task(worker(session))``) borrows it alike.
                 return spec.first_party and not spec.evidenced and not (spec.library and owner_is_class and not callee_takes_over(module, use.call, use.node, spec.close)) and not only_borrowed_by(module, use.call, use.node)
+            if only_borrowed_by(module, use.call, use.node):
+                return False  # ``create_task(self._pump(stream))``: a coroutine that only reads it (session 50)
             if lent_owner_left_open(module, use.call) or (module is self.module and lent_to_a_library(self.module, self.spec_for(use.call), use)):
                 return False  # ``yield Socket(session)``, closed by nothing after the block; ``Redis(connection_pool=pool)``
             closes = receiver_closes(self.model, self.builtin_spec, module, use.call, use.node)
