@@ -58,6 +58,9 @@ def _closed_by_a_subclass_of_owner(module: ModuleInfo, root: Path, cls: str, att
     base declares (ol-iver/denonavr's ``DenonAVR`` over ``DenonAVRFoundation``). Only the files
     naming such an owner class and the close are parsed."""
     needles = [f".{attr}.{close}(".encode() for close in closes]
+    # No file calls the close through the attribute: nothing parsed.
+    if not any(any(needle in data for needle in needles) for _, data in files_naming(module.project, root, attr)):
+        return False
     owners: dict[str, set[str]] = {}
     for path, _ in ((module.path, b""), *files_naming(module.project, root, cls, skip=module.path)):
         home = module if path == module.path else module.project.module_at(path)
