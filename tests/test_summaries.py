@@ -208,6 +208,7 @@ def _valid() -> dict[str, Any]:
                 "attributes": ["_s"],
                 "properties": {"s": "_s"},
                 "made": [["_ws", ["method", "ws_connect"], "connect", 5]],
+                "attrs": None,
             }
         ],
     }

@@ -7,14 +7,74 @@ whichever maker made the class.
 from __future__ import annotations
 
 import ast
+import sys
+from dataclasses import dataclass
 from typing import Literal
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.summary_data import FieldFacts
+from tradelint.facts.summary_data import AttrsInit, FieldFacts
 from tradelint.facts.syntax import parse_expression
 
 # What made a class dataclass-like; "unknown" when its maker does more than the stdlib.
 Kind = Literal["dataclass", "pydantic", "attrs", "unknown"]
+
+# attrs: ``auto`` makes every annotation a field, ``explicit`` only ``attr.ib``/``attrs.field``
+# assignments, ``detect`` is ``attrs.define``'s choice between the two, made from the class body.
+AttrsMode = Literal["auto", "explicit", "detect"]
+
+
+@dataclass(frozen=True)
+class Maker:
+    kind: Kind
+    attrs_mode: AttrsMode = "auto"
+
+
+STDLIB_DATACLASS = {"dataclasses.dataclass"}
+PYDANTIC_DATACLASS = {"pydantic.dataclasses.dataclass"}
+ATTRS_DECORATORS = {
+    "attrs.define", "attrs.frozen", "attrs.mutable",
+    "attr.define", "attr.frozen", "attr.mutable",
+}
+ATTRS_AUTO = {"attr.dataclass"}
+# These make fields of annotations only with ``auto_attribs=True``.
+ATTRS_CLASSIC = {"attr.s", "attr.attrs", "attr.attributes", "attrs.attrs"}
+# Never followed: the standard library and its typing backports (nothing there makes fields).
+TYPING_BACKPORTS = {"typing_extensions", "mypy_extensions"}
+
+
+def is_stdlib(qualified: str | None) -> bool:
+    if qualified is None:
+        return False
+    top = qualified.split(".", 1)[0]
+    return top in sys.stdlib_module_names or top in TYPING_BACKPORTS
+
+
+def known_maker(qualified: str | None, call: ast.Call | None) -> Maker | None:
+    """The maker a decorator's full name means, with its call's options (``auto_attribs``)."""
+    if qualified is None:
+        return None
+    if qualified in STDLIB_DATACLASS:
+        return Maker("dataclass")
+    if qualified in PYDANTIC_DATACLASS:
+        return Maker("pydantic")
+    auto = constant_keyword(call, "auto_attribs")
+    if qualified in ATTRS_AUTO:
+        return Maker("attrs", "auto")
+    if qualified in ATTRS_DECORATORS:
+        return Maker("attrs", "auto" if auto is True else "explicit" if auto is False else "detect")
+    if qualified in ATTRS_CLASSIC:
+        return Maker("attrs", "auto" if auto is True else "explicit")
+    return None
+
+
+def constant_keyword(call: ast.Call | None, name: str) -> object:
+    if call is None:
+        return None
+    for keyword in call.keywords:
+        if keyword.arg == name and isinstance(keyword.value, ast.Constant):
+            return keyword.value.value
+    return None
+
 
 CLASSVAR = {"typing.ClassVar", "typing_extensions.ClassVar"}
 
@@ -183,33 +243,84 @@ def _classvar_facts(module: ModuleInfo, annotation: ast.expr) -> tuple[bool, boo
     )
 
 
-def dataclass_init_fields(module: ModuleInfo, node: ast.ClassDef, facts: tuple[FieldFacts, ...]) -> list[tuple[str, int | None]]:
-    """The parameters of the ``__init__`` that ``dataclasses.dataclass`` generates for ``node``,
-    each stored in the attribute of its name: (field, position; None when keyword-only or when
-    a base's fields may come first). Empty unless the stdlib decorator made the class and the
+def attrs_detect(module: ModuleInfo, node: ast.ClassDef) -> AttrsMode:
+    """``attrs.define``: annotations are fields unless an unannotated ``attrs.field()`` is present."""
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign) and _is_attrs_field(module, stmt.value):
+            return "explicit"
+    return "auto"
+
+
+# An ``__init__`` a maker generates: (parameter, the attribute it is stored in, its position; None
+# when keyword-only or when a base's fields may come first).
+InitParams = list[tuple[str, str, "int | None"]]
+
+
+def generated_init(module: ModuleInfo, node: ast.ClassDef, facts: tuple[FieldFacts, ...]) -> tuple[InitParams, AttrsInit | None]:
+    """The parameters of the ``__init__`` that ``dataclasses.dataclass`` or an attrs maker
+    generates for ``node``, each stored in its field's attribute, and for attrs what the positions
+    of a class with bases are computed from. Empty unless such a maker made the class and the
     class writes no ``__init__`` of its own (issue 28, session 37: ``ModelContext(client=c)``
-    keeps ``c`` as any ``__init__`` storing ``self.client = client`` does)."""
-    decorators = [d.func if isinstance(d, ast.Call) else d for d in node.decorator_list]
-    if not any(module.imports.qualify(d) == "dataclasses.dataclass" for d in decorators):
-        return []
-    if any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__init__" for s in node.body):
-        return []
-    call = next((d for d in node.decorator_list if isinstance(d, ast.Call)), None)
-    if call is not None and any(k.arg == "init" and isinstance(k.value, ast.Constant) and k.value.value is False for k in call.keywords):
-        return []
-    keyword_only = call is not None and any(k.arg == "kw_only" and isinstance(k.value, ast.Constant) and k.value.value is True for k in call.keywords)
-    positional = not node.bases and not keyword_only
-    found: list[tuple[str, int | None]] = []
+    keeps ``c`` as any ``__init__`` storing ``self.client = client`` does; session 50: attrs,
+    apscheduler's ``RedisEventBroker(client)``).
+
+    attrs differs from the stdlib in three ways read here: which statements are fields (its
+    ``auto_attribs``), a field's parameter (``_x`` takes ``x`` unless ``alias=`` says
+    otherwise), and a field's own ``kw_only=True``/``init=False``, which move no other field."""
+    maker: Maker | None = None
+    call: ast.Call | None = None
+    by_mro = False
+    for decorator in node.decorator_list:
+        call = decorator if isinstance(decorator, ast.Call) else None
+        qualified = module.imports.qualify(call.func if call is not None else decorator)
+        maker = known_maker(qualified, call)
+        if maker is not None and maker.kind in ("dataclass", "attrs"):
+            by_mro = qualified in ATTRS_DECORATORS or constant_keyword(call, "collect_by_mro") is True
+            break
+        maker = None
+    if maker is None or any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__init__" for s in node.body):
+        return [], None
+    if constant_keyword(call, "init") is False:
+        return [], None
+    attrs = maker.kind == "attrs"
+    keyword_only = constant_keyword(call, "kw_only") is True
+    explicit = attrs and (maker.attrs_mode if maker.attrs_mode != "detect" else attrs_detect(module, node)) == "explicit"
+    # The stdlib's positions start after its bases' fields, unread here; attrs' are computed over
+    # the family (``facts.attrs_init``).
+    positional = not keyword_only and not node.bases
+    found: InitParams = []
+    own: list[str] = []  # attrs: the own fields taken positionally
     for field in facts:
-        if not field.annotated or field.not_a_field:
+        if attrs and not (field.attrs_field if explicit else field.annotated and not field.attrs_classvar):
             continue
-        stmt = next((s for s in node.body if isinstance(s, ast.AnnAssign) and s.lineno == field.line), None)
+        if not attrs and (not field.annotated or field.not_a_field):
+            continue
+        stmt = next((s for s in node.body if isinstance(s, (ast.AnnAssign, ast.Assign)) and s.lineno == field.line), None)
         value = stmt.value if stmt is not None else None
-        if isinstance(value, ast.Call) and any(
-            k.arg in ("init", "kw_only") and isinstance(k.value, ast.Constant) and k.value.value in (False, True) for k in value.keywords
-        ):
-            positional = False  # ``field(init=False)`` / ``field(kw_only=True)``: not followed
-            if any(k.arg == "init" and isinstance(k.value, ast.Constant) and k.value.value is False for k in value.keywords):
-                continue
-        found.append((field.name, len(found) if positional else None))
-    return found
+        options = {k.arg: k.value for k in value.keywords if k.arg} if isinstance(value, ast.Call) else {}
+        if not attrs:
+            if any(isinstance(o := options.get(k), ast.Constant) and o.value in (False, True) for k in ("init", "kw_only")):
+                positional = False  # ``field(init=False)`` / ``field(kw_only=True)``: not followed
+                if _false(options.get("init")):
+                    continue
+            found.append((field.name, field.name, len(found) if positional else None))
+            continue
+        if not field.attrs_field:
+            options = {}  # a default made by a call (``x: Foo = Foo(init=False)``), not a field's options
+        init, kw_only, alias = options.get("init"), options.get("kw_only"), options.get("alias")
+        if _false(init):
+            continue
+        if any(o is not None and not isinstance(o, ast.Constant) for o in (init, kw_only)):
+            keyword_only, positional = True, False  # options not read: no position is claimed
+            own.clear()
+        param = alias.value if isinstance(alias, ast.Constant) and isinstance(alias.value, str) else field.name.lstrip("_")
+        taken = not keyword_only and not (isinstance(kw_only, ast.Constant) and kw_only.value is True)
+        if taken:
+            own.append(field.name)
+        if alias is None or isinstance(alias, ast.Constant):
+            found.append((param, field.name, len(own) - 1 if taken and positional else None))
+    return found, (AttrsInit(keyword_only, tuple(own), by_mro) if attrs else None)
+
+
+def _false(option: ast.expr | None) -> bool:
+    return isinstance(option, ast.Constant) and option.value is False

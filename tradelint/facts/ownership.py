@@ -32,7 +32,7 @@ from pathlib import Path
 from tradelint.facts.class_family import class_of_cls
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.mid_life import closed_mid_life_only
-from tradelint.facts.named_classes import class_named, resolve_ref
+from tradelint.facts.named_classes import class_named, resolve_ref, stored_at
 from tradelint.facts.end_hooks import hook_missing_exit
 from tradelint.facts.never_run import never_entered
 from tradelint.facts.frameworks import FRAMEWORKS, Framework, is_event_handler
@@ -590,7 +590,7 @@ class OwnershipModel:
                 attr = next((f.stored_params.get(keyword.arg) for _, f in family if keyword.arg in f.stored_params), None)
         for position, value in enumerate(call.args):
             if value is arg:
-                attr = next((f.stored_positions[position] for _, f in family if position in f.stored_positions), None)
+                attr = stored_at(self.project, family, position)
         if attr is None:
             # ``**kwargs`` forwarded to a base we cannot read, or a parameter used without being
             # stored: not proven either way, so the handoff is trusted as a third-party one.

@@ -25,7 +25,7 @@ import sys
 from bisect import bisect_left, bisect_right
 from operator import attrgetter
 
-from tradelint.facts.class_body import dataclass_init_fields, field_facts
+from tradelint.facts.class_body import field_facts, generated_init
 from tradelint.facts.context import SUMMARIZERS, ModuleInfo, uncast
 from tradelint.facts.loop_receivers import kept_local, loop_ref
 from tradelint.facts.summary_data import (
@@ -374,16 +374,18 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
                 _store_param(function, value.id, target.attr, stored_params, stored_positions, parameters)
         acquisitions.sort(key=lambda a: a.line)
         fields = field_facts(module, cls)
-        for name, position in dataclass_init_fields(module, cls, fields):
-            stored_params.setdefault(name, name)  # the generated ``__init__`` keeps each field
+        init_params, attrs = generated_init(module, cls, fields)
+        for param, attr, position in init_params:
+            stored_params.setdefault(param, attr)  # the generated ``__init__`` keeps each field
             if position is not None:
-                stored_positions.setdefault(position, name)
+                stored_positions.setdefault(position, attr)
         classes[cls.lineno] = ClassFacts(
             cls.name, cls.lineno, bases, methods, tuple(acquisitions), stored_params, stored_positions,
             frozenset(made_by) if made_by else _NONE,
             fields, _any_within(cancel_lines, cls.lineno, end), found,
             _property_sources(cls),
             tuple(made_by_methods),
+            attrs,
         )
     return classes
 

@@ -56,6 +56,18 @@ class Acquisition:
 
 
 @dataclass(frozen=True, slots=True)
+class AttrsInit:
+    """The ``__init__`` an attrs maker generates, as far as the class's own body tells: whether
+    the class says ``kw_only=True``, its own fields taken positionally (in order), and whether its
+    maker collects inherited fields in MRO order (``attrs.define``; not classic ``attr.s``). The
+    positions of a class with bases depend on theirs (``facts.attrs_init``)."""
+
+    kw_only: bool
+    positional: tuple[str, ...]
+    by_mro: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ClassFacts:
     name: str
     line: int
@@ -87,6 +99,8 @@ class ClassFacts:
     # import (``self._ws = await self._session.ws_connect(url)``): ``("method", name)``, what it
     # makes the resource analysis says (a library maker on a receiver of the maker's class).
     made: tuple[Acquisition, ...] = ()
+    # Set when an attrs maker generates the class's ``__init__``.
+    attrs: AttrsInit | None = None
 
     def names(self, attr: str) -> bool:
         """Whether the class can say anything about ``attr``: as ``self.attr`` in its code, a
@@ -206,7 +220,7 @@ _SUMMARY_KEYS = frozenset(
 
 _CLASS_KEYS = frozenset(
     {"name", "line", "bases", "methods", "acquisitions", "stored_params", "stored_positions", "factories",
-     "fields", "cancels", "attributes", "properties", "made"}
+     "fields", "cancels", "attributes", "properties", "made", "attrs"}
 )
 
 
@@ -236,6 +250,7 @@ def _class_to_json(facts: ClassFacts) -> dict[str, Any]:
         "attributes": sorted(facts.attributes),
         "properties": dict(facts.properties),
         "made": [[a.attr, list(a.ref), a.method, a.line] for a in facts.made],
+        "attrs": None if facts.attrs is None else [facts.attrs.kw_only, list(facts.attrs.positional), facts.attrs.by_mro],
     }
 
 
@@ -286,6 +301,17 @@ def _class_from_json(data: object) -> ClassFacts:
         tuple(sorted({_str(n, "attributes") for n in _list(obj["attributes"], "attributes")})),
         {k: _str(v, "property") for k, v in _object(obj["properties"], None, "properties").items()},
         tuple(_acquisitions(obj["made"], "made")),
+        _attrs_json(obj["attrs"]),
+    )
+
+
+def _attrs_json(data: object) -> AttrsInit | None:
+    if data is None:
+        return None
+    kw_only, positional, by_mro = _items(data, 3, "attrs")
+    return AttrsInit(
+        _bool(kw_only, "attrs kw_only"), tuple(_str(n, "attrs field") for n in _list(positional, "attrs")),
+        _bool(by_mro, "attrs by_mro"),
     )
 
 

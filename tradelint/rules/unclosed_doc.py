@@ -557,7 +557,9 @@ raise (`await state.navigate(url)`) leaks on that error: no cleanup reaches it (
 A `@dataclass` holder keeps its fields as a written `__init__` keeps its parameters: a client
 given to one that never closes it stays its creator's (`self.ctx = ModelContext(model,
 client)`; PrimeIntellect-ai/verifiers `6552a417`), closed by a release called through the
-holder's attribute for it (`await self.ctx.client.close()`), not through another. A module's
+holder's attribute for it (`await self.ctx.client.close()`), not through another. An attrs
+class (`@attrs.define`, `@attr.s`) is read the same way, `_x` taking `x` unless `alias=` says
+otherwise and its bases' fields first (`cls(client)` in agronholm/apscheduler `3390502c85^`). A module's
 registry whose elements it ends when taking them out (`await bots.pop(key).stop()`) holds
 resources of any class: a `Bot(...)` stored there and taken out unstopped, or stored over a
 running one read first, leaks (EXG1O/Telegram-Bots-Hub `407d0901`).

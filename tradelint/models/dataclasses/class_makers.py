@@ -19,39 +19,17 @@ from __future__ import annotations
 import ast
 import importlib.util
 import os
-import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Union
+from typing import Union
 
-from tradelint.facts.class_body import Kind
+from tradelint.facts.class_body import Maker, is_stdlib, known_maker
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.syntax import FUNCTION_NODES, walk
-
-# attrs: ``auto`` makes every annotation a field, ``explicit`` only ``attr.ib``/``attrs.field``
-# assignments, ``detect`` is ``attrs.define``'s choice between the two, made from the class body.
-AttrsMode = Literal["auto", "explicit", "detect"]
-
-
-@dataclass(frozen=True)
-class Maker:
-    kind: Kind
-    attrs_mode: AttrsMode = "auto"
-
 
 UNKNOWN = Maker("unknown")
 # What a maker does to a class: a known maker, UNKNOWN, or None (nothing a field depends on).
 Effect = Union[Maker, None]
 
-STDLIB_DATACLASS = {"dataclasses.dataclass"}
-PYDANTIC_DATACLASS = {"pydantic.dataclasses.dataclass"}
-ATTRS_DECORATORS = {
-    "attrs.define", "attrs.frozen", "attrs.mutable",
-    "attr.define", "attr.frozen", "attr.mutable",
-}
-ATTRS_AUTO = {"attr.dataclass"}
-# These make fields of annotations only with ``auto_attribs=True``.
-ATTRS_CLASSIC = {"attr.s", "attr.attrs", "attr.attributes", "attrs.attrs"}
 DATACLASS_TRANSFORM = {"typing.dataclass_transform", "typing_extensions.dataclass_transform"}
 PARTIAL = {"functools.partial"}
 # Bases and metaclasses whose classes never become dataclass-like by themselves, though
@@ -78,46 +56,8 @@ HARMLESS_CALLS = {
     "append", "add", "debug", "info", "warning", "warn", "error", "exception", "get",
 }
 MAX_DEPTH = 8
-# Never followed: the standard library and its typing backports (nothing there makes fields).
-TYPING_BACKPORTS = {"typing_extensions", "mypy_extensions"}
-
-
-def is_stdlib(qualified: str | None) -> bool:
-    if qualified is None:
-        return False
-    top = qualified.split(".", 1)[0]
-    return top in sys.stdlib_module_names or top in TYPING_BACKPORTS
-
-
 def _qualify(module: ModuleInfo, node: ast.AST) -> str | None:
     return module.imports.qualify(node)
-
-
-def known_maker(qualified: str | None, call: ast.Call | None) -> Maker | None:
-    """The maker a decorator's full name means, with its call's options (``auto_attribs``)."""
-    if qualified is None:
-        return None
-    if qualified in STDLIB_DATACLASS:
-        return Maker("dataclass")
-    if qualified in PYDANTIC_DATACLASS:
-        return Maker("pydantic")
-    auto = _constant_keyword(call, "auto_attribs")
-    if qualified in ATTRS_AUTO:
-        return Maker("attrs", "auto")
-    if qualified in ATTRS_DECORATORS:
-        return Maker("attrs", "auto" if auto is True else "explicit" if auto is False else "detect")
-    if qualified in ATTRS_CLASSIC:
-        return Maker("attrs", "auto" if auto is True else "explicit")
-    return None
-
-
-def _constant_keyword(call: ast.Call | None, name: str) -> object:
-    if call is None:
-        return None
-    for keyword in call.keywords:
-        if keyword.arg == name and isinstance(keyword.value, ast.Constant):
-            return keyword.value.value
-    return None
 
 
 def combine(effects: list[Effect]) -> Effect:

@@ -19,7 +19,10 @@ from tradelint.facts.class_body import (
     _not_a_field,
     _runtime_classvar,
     _terminal_name,
+    AttrsMode,
     annotation_head,
+    attrs_detect,
+    is_stdlib,
 )
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.summaries import FieldFacts, definition_of
@@ -28,7 +31,6 @@ from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.models.dataclasses.class_makers import (
     MAX_DEPTH,
     UNKNOWN,
-    AttrsMode,
     Effect,
     combine,
     expression_effect,
@@ -36,7 +38,6 @@ from tradelint.models.dataclasses.class_makers import (
     installed_path,
     is_installed_path,
     is_pydantic_model_name,
-    is_stdlib,
     is_transform_marked,
     metaclass_effect,
 )
@@ -449,7 +450,7 @@ def class_model(module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
         model.kind = effect.kind
         model.attrs_mode = effect.attrs_mode
         if model.kind == "attrs" and model.attrs_mode == "detect":
-            model.attrs_mode = _attrs_detect(module, node)
+            model.attrs_mode = attrs_detect(module, node)
     if model.known:
         model.own_fields = _own_fields(model)
     if module.top_level.get(node.name) is node:
@@ -467,14 +468,6 @@ def class_model(module: ModuleInfo, node: ast.ClassDef) -> ClassModel:
             )
         module.project.lasting[(VERDICT, str(module.path), module.digest, node.lineno)] = verdict
     return model
-
-
-def _attrs_detect(module: ModuleInfo, node: ast.ClassDef) -> AttrsMode:
-    """``attrs.define``: annotations are fields unless an unannotated ``attrs.field()`` is present."""
-    for stmt in node.body:
-        if isinstance(stmt, ast.Assign) and _is_attrs_field(module, stmt.value):
-            return "explicit"
-    return "auto"
 
 
 def classvar_binding(module: ModuleInfo, annotation: ast.expr) -> Binding | None:

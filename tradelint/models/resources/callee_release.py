@@ -17,7 +17,7 @@ from typing import Literal
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import is_release_name, lineage, releases_attr
-from tradelint.facts.named_classes import class_named
+from tradelint.facts.named_classes import class_named, stored_at
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import walk, class_method
 from tradelint.facts.uses import classify, in_cleanup_block, name_loads, self_name
@@ -160,5 +160,5 @@ def _kept_and_ended(home: ModuleInfo, call: ast.Call, arg: ast.expr, close: str)
     attr = next((f.stored_params[k.arg] for k in call.keywords if k.value is arg and k.arg for _, f in family if k.arg in f.stored_params), None)
     if attr is None and arg in call.args:
         position = call.args.index(arg)
-        attr = next((f.stored_positions[position] for _, f in family if position in f.stored_positions), None)
+        attr = stored_at(home.project, family, position)
     return attr is not None and releases_attr(family, attr, frozenset({close, "close", "aclose"})) is not None

@@ -28,7 +28,7 @@ from tradelint.facts.attribute_types import ClassRef, receiver_class
 from tradelint.facts.class_family import class_and_bases, resolve_definition
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel, lineage, release_entry, releases_attr
-from tradelint.facts.named_classes import class_named
+from tradelint.facts.named_classes import class_named, stored_at
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import capword, walk, class_method
 from tradelint.models.resources.returned_parts import fits_part, only_used_through, returned_part
@@ -354,7 +354,7 @@ def _own_instance(
         if keyword is not None:
             attr = next((f.stored_params[keyword] for _, f in family if keyword in f.stored_params), None)
         elif position is not None:
-            attr = next((f.stored_positions[position] for _, f in family if position in f.stored_positions), None)
+            attr = stored_at(home.project, family, position)
         if attr is None:
             continue
         releaser = releases_attr(family, attr, frozenset({spec.close, "close", "aclose"}))

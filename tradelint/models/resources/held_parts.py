@@ -103,3 +103,38 @@ def part_kept_and_released(module: ModuleInfo, function: ast.AST, value: ast.exp
     me = self_name(function) if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
     kept = self_attr(stmt.targets[0], me) if me is not None else None
     return isinstance(cls, ast.ClassDef) and kept is not None and kept in closed_by_release(cls)
+
+
+def record_handed_on(module: ModuleInfo, call: ast.Call) -> bool:
+    """Whether ``call`` builds a plain record (a first-party class with no base and no release of
+    its own: only fields) that is added to a collection on ``self``, or to a local collection the
+    function returns. Whoever reaches the collection's elements reaches what each record keeps,
+    as it would the resource itself added there (lablup/backend.ai's attrs
+    ``DomainSocketProxy``, returned in a list and closed by the kernel's destruction; its
+    ``StorageProxyInfo``, kept in ``self._proxies`` and closed by ``aclose()`` through each
+    value). A class with a release of its own that leaves the resource open is not a record:
+    its owner ends it through that release (agronholm/apscheduler's broker). A record returned
+    alone stays the holder that never releases it (issue 28): only the collection is followed."""
+    found = class_named(module, call.func)
+    if found is None or found[1].bases or any(is_release_name(m) or m in ("close", "aclose") for m in found[1].methods):
+        return False
+    parent = module.parent(call)
+    collection: ast.expr | None = None
+    if isinstance(parent, ast.Call) and call in parent.args and isinstance(parent.func, ast.Attribute) and parent.func.attr in _ADDERS:
+        collection = parent.func.value
+    elif isinstance(parent, ast.Assign) and parent.value is call and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Subscript):
+        collection = parent.targets[0].value
+    function = module.enclosing_function(call)
+    if collection is None or function is None:
+        return False
+    me = self_name(function) if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+    if me is not None and self_attr(collection, me) is not None:
+        return True
+    return isinstance(collection, ast.Name) and any(
+        isinstance(node, ast.Return) and node.value is not None and module.enclosing_function(node) is function
+        and any(isinstance(n, ast.Name) and n.id == collection.id for n in ast.walk(node.value))
+        for node in walk(function)
+    )
+
+
+_ADDERS = frozenset({"append", "appendleft", "add", "insert"})

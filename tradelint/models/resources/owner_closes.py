@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import weakref
+from pathlib import Path
 from typing import cast
 
 from tradelint.facts.class_family import class_and_bases
@@ -44,7 +45,51 @@ def closed_by_an_owner(module: ModuleInfo, cls: str, attr: str, closes: frozense
             if other is not None and _owner_closes(other, cls, attr, closes, coroutine):
                 found = True
                 break
+    if not found and root is not None:
+        found = _closed_by_a_subclass_of_owner(module, root, cls, attr, closes, coroutine)
     memo[(root, key)] = found
+    return found
+
+
+def _closed_by_a_subclass_of_owner(module: ModuleInfo, root: Path, cls: str, attr: str, closes: frozenset[str], coroutine: bool) -> bool:
+    """An owner class declares the holder (``_device: DeviceInfo = attr.ib(default=attr.Factory(DeviceInfo))``)
+    and a subclass of it, in a module that need not name ``cls``, closes through it
+    (``await self._device.telnet_api.async_disconnect()``): the subclass's instance holds what its
+    base declares (ol-iver/denonavr's ``DenonAVR`` over ``DenonAVRFoundation``). Only the files
+    naming such an owner class and the close are parsed."""
+    needles = [f".{attr}.{close}(".encode() for close in closes]
+    # No file calls the close through the attribute: nothing parsed.
+    if not any(any(needle in data for needle in needles) for _, data in files_naming(module.project, root, attr)):
+        return False
+    owners: dict[str, set[str]] = {}
+    for path, _ in ((module.path, b""), *files_naming(module.project, root, cls, skip=module.path)):
+        home = module if path == module.path else module.project.module_at(path)
+        if home is not None:
+            for owner, names in _class_holders(home, cls).items():
+                owners.setdefault(owner, set()).update(names)
+    for owner, names in owners.items():
+        for path, data in files_naming(module.project, root, owner):
+            if not any(needle in data for needle in needles):
+                continue
+            other = module.project.module_at(path)
+            if other is None or not any(owner in {n for b in c.bases if (n := _names(b)) is not None} for c in other.index.classes):
+                continue
+            by_holder = _attribute_calls(other)[coroutine].get(attr) or {}
+            if any(methods & closes for holder in names if (methods := by_holder.get(holder)) is not None):
+                return True
+    return False
+
+
+def _class_holders(module: ModuleInfo, cls: str) -> dict[str, set[str]]:
+    """The classes of ``module`` that declare an attribute holding a ``cls`` (annotated with it,
+    or made by calling it, in the class body or on ``self``), with those attributes' names."""
+    found: dict[str, set[str]] = {}
+    for owner in module.index.classes:
+        for node in ast.walk(owner):
+            if isinstance(node, ast.AnnAssign) and _names(node.annotation) == cls and (name := _holder_name(node.target)) is not None:
+                found.setdefault(owner.name, set()).add(name)
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and _names(node.value.func) == cls:
+                found.setdefault(owner.name, set()).update(n for t in node.targets if (n := _holder_name(t)) is not None)
     return found
 
 

@@ -39,7 +39,7 @@ from tradelint.models.resources.process_globals import closed_in_project
 from tradelint.models.resources.release_gaps import closed_after_own_failure
 from tradelint.models.resources.keyed import judge_keyed
 from tradelint.models.resources.owner_leaks import holder_spec, owner_leaks
-from tradelint.models.resources.held_parts import held_and_closed
+from tradelint.models.resources.held_parts import held_and_closed, record_handed_on
 from tradelint.models.resources.released_elements import keep, released_element_stores
 from tradelint.models.resources.holder_owners import holder_left_open
 from tradelint.models.resources.ended_through_store import ended_through_store
@@ -538,7 +538,7 @@ class ResourceAnalysis:
                 return False  # ``yield Socket(session)``, closed by nothing after the block; ``Redis(connection_pool=pool)``
             closes = receiver_closes(self.model, self.builtin_spec, module, use.call, use.node)
             if closes is not None:
-                return closes
+                return closes or record_handed_on(module, use.call)  # ``ps.append(Record(server))``: with the record
             if unknown_callable(module, callee) and not result_is_ended(module, use.call):
                 # ``source(session=s)`` where ``source`` is a local, a parameter or a loop
                 # variable: nothing proves that what it is bound to closes what it gets.
