@@ -13,6 +13,7 @@ function whose return annotation names it (``async def connect() -> Browser``)."
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -329,12 +330,20 @@ def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, m
             return given
         if not values:
             # (a stated type that is no class of the table's libraries, a project's protocol,
-            # says nothing: the receiver stays untyped, as it was)
+            # says nothing: the receiver stays untyped, as it was; a class of another library
+            # says it is not the maker's: ``-> "motor.core.Database"``, no pymongo database)
             stated = _annotated_attribute(module, owner, receiver.attr)
-            return stated if stated is not None and _of_the_table(stated, makers) else None
+            return stated if stated is not None and (_of_the_table(stated, makers) or _of_another_library(module, stated, makers)) else None
     made: set[str] = set()
     for value in values:
         inner = value.value if isinstance(value, ast.Await) else value
+        if inner is value and self_attr(inner, "self") is not None and depth < 3:
+            # ``db = self.db``: what the class says ``self.db`` is
+            types = _receiver_types(module, function, inner, makers, depth + 1) or set()
+            if not types:
+                return None
+            made |= types
+            continue
         types = _made(module, inner, makers, depth + 1) if isinstance(inner, ast.Call) else set()
         if not types and inner is value and isinstance(inner, ast.Call) and (returned := _typed_call(module, inner)) is not None:
             types = {returned}
@@ -378,6 +387,17 @@ def _of_the_table(types: set[str], makers: Makers) -> bool:
     maker (a project's own protocol says nothing of what a library method makes)."""
     return all(library_resource(t) is not None or any(
         _names_owner({t}, m.owner) or t == m.owner for ms in makers.values() for m in ms) for t in types)
+
+
+def _of_another_library(module: ModuleInfo, types: set[str], makers: Makers) -> bool:
+    """Whether every type is a class of a third-party package none of the makers is of (neither
+    the project's own, a protocol it may write, nor the standard library's ``typing.Any``)."""
+    packages = {m.owner.partition(".")[0] for ms in makers.values() for m in ms}
+    return all(
+        (top := t.partition(".")[0]) not in packages and top not in sys.stdlib_module_names
+        and "." in t and module.project.find_path(top, module.roots) is None
+        for t in types
+    )
 
 
 def _factory_returns(module: ModuleInfo, call: ast.Call, awaited: bool) -> set[str] | None:
