@@ -25,13 +25,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tradelint.facts.context import Project
-from tradelint.facts.syntax import resolve_relative
-
-
-def _type_checking(test: ast.expr) -> bool:
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
+from tradelint.facts.syntax import is_type_checking_test, resolve_relative
 
 
 def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
@@ -40,7 +34,7 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     runs."""
     for stmt in body:
         if isinstance(stmt, ast.If):
-            if not _type_checking(stmt.test):
+            if not is_type_checking_test(stmt.test):
                 yield from _statements(stmt.body)
             yield from _statements(stmt.orelse)
         elif isinstance(stmt, ast.Try):

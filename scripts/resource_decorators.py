@@ -18,26 +18,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.syntax import own_returns
+from tradelint.facts.uses import self_attr
 
 _Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def _own_returns(function: _Function) -> list[ast.expr | None]:
     """The values of ``function``'s own ``return`` statements (not a nested function's)."""
-    found: list[ast.expr | None] = []
-    todo: list[ast.AST] = list(function.body)
-    while todo:
-        node = todo.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        if isinstance(node, ast.Return):
-            found.append(node.value)
-        todo.extend(ast.iter_child_nodes(node))
-    return found
-
-
-def _self_attr(node: ast.expr, receiver: str) -> str | None:
-    return node.attr if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver else None
+    return [node.value for node in own_returns(function)]
 
 
 def _method(cls: ast.ClassDef, name: str) -> _Function | None:
@@ -60,14 +49,14 @@ def awaits_the_wrapped(cls: ast.ClassDef) -> bool:
         for stmt in init.body
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Name) and stmt.value.id == given
         for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
-        if (attr := _self_attr(target, receiver)) is not None
+        if (attr := self_attr(target, receiver)) is not None
     }
     returns = _own_returns(await_)
     own = await_.args.args[0].arg
     return bool(returns and kept) and all(
         isinstance(value, ast.Call) and not value.args and not value.keywords
         and isinstance(value.func, ast.Attribute) and value.func.attr == "__await__"
-        and _self_attr(value.func.value, own) in kept
+        and self_attr(value.func.value, own) in kept
         for value in returns
     )
 

@@ -14,25 +14,28 @@ private release of it (the first-party rule's own reading of "the method a holde
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import Family, OwnershipModel, attr_releasers, family_methods, lineage, reached_from, release_entry
 from tradelint.facts.summaries import is_release_name
-from tradelint.facts.summary_data import ClassFacts, ModuleSummary
+from tradelint.facts.summary_data import ClassFacts, MethodFacts, ModuleSummary
 
 from tradelint.facts.context import Project
 
 
-def attr_release(family: Family, attr: str, close: str = "close") -> tuple[str, bool] | None:
+def attr_release(
+    family: Family, attr: str, close: str = "close", accept: Callable[[MethodFacts], bool] = lambda entry: True
+) -> tuple[str, bool] | None:
     """(name, is a coroutine) of the public method that ends an instance by releasing
     ``self.<attr>`` (``close``, ``aclose`` or ``close``, the way the holding is released), or
-    that reaches a private method releasing it."""
+    that reaches a private method releasing it; the first such method ``accept`` takes."""
     for releaser in attr_releasers(family, attr, frozenset({close, "close", "aclose"})):
         entry = release_entry(family, releaser, ())
         # (a release by its name, ``async_close`` too: never aiogram 3's ``context()``, an
         # ``async with`` helper that closes the session at its end)
-        if entry is not None and not entry.name.startswith("_") and release_named(entry.name):
+        if entry is not None and not entry.name.startswith("_") and release_named(entry.name) and accept(entry):
             return entry.name, entry.is_async
     return None
 
@@ -47,17 +50,26 @@ def public_release(project: Project, model: OwnershipModel, summary: ModuleSumma
     releasing a resource it holds, reached from that method; None when only private methods
     release what it holds (a class whose holding its users cannot end)."""
     family = lineage(project, summary, facts)
+    for attr, (close, _) in _holdings(model, family, made=False):
+        found = attr_release(family, attr, close)
+        if found is not None:
+            return found
+    return None
+
+
+def _holdings(model: OwnershipModel, family: Family, made: bool) -> Iterator[tuple[str, tuple[str, bool]]]:
+    """What the lineage keeps on ``self`` and how each is released: what a constructor makes (a
+    project's maker aside), then, with ``made``, what another library's maker makes
+    (``ClassFacts.made``), class by class."""
     for owner_module, owner in family:
         for acquisition in owner.acquisitions:
-            if acquisition.ref[0] in ("maker", "class_maker"):
-                continue
-            close = model.owned_close(owner_module, acquisition.ref)
-            if close is None:
-                continue
-            found = attr_release(family, acquisition.attr, close[0])
-            if found is not None:
-                return found
-    return None
+            how = None if acquisition.ref[0] in ("maker", "class_maker") else model.owned_close(owner_module, acquisition.ref)
+            if how is not None:
+                yield acquisition.attr, how
+        for kept in owner.made if made else ():
+            how = model.method_close(owner_module, kept)
+            if how is not None:
+                yield kept.attr, how
 
 
 def _bindings(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, list[tuple[ast.expr, int | None]]]:
@@ -154,24 +166,15 @@ def named_release(
     released = {owner for name in {first, *reached_from(methods, first)} if name in methods for owner, _ in methods[name].releases}
     aliases = {name: source for _, member in family for name, source in member.properties.items()}
     released |= {aliases[name] for name in released if name in aliases}
-    holdings: list[tuple[str, tuple[str, bool]]] = []
-    for owner_module, owner in family:
-        for acquisition in owner.acquisitions:
-            how = None if acquisition.ref[0] in ("maker", "class_maker") else model.owned_close(owner_module, acquisition.ref)
-            if how is not None:
-                holdings.append((acquisition.attr, how))
-        for kept in owner.made:
-            how = model.method_close(owner_module, kept)
-            if how is not None:
-                holdings.append((kept.attr, how))
-    for attr, (close, awaited) in holdings:
+    for attr, (close, awaited) in _holdings(model, family, made=True):
         if attr not in released:
             continue
-        for releaser in attr_releasers(family, attr, frozenset({close, "close", "aclose"})):
-            entry = release_entry(family, releaser, ())
-            if (
-                entry is not None and entry.name != first and not entry.name.startswith("_")
-                and release_named(entry.name) and (entry.is_async or not awaited)
-            ):
-                return entry.name, entry.is_async
+        # (not ``first`` itself; a coroutine when the holding's release is awaited)
+        found = attr_release(family, attr, close, partial(_other_release, first, awaited))
+        if found is not None:
+            return found
     return None
+
+
+def _other_release(first: str, awaited: bool, entry: MethodFacts) -> bool:
+    return entry.name != first and (entry.is_async or not awaited)

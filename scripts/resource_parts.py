@@ -60,33 +60,41 @@ def part_release(
     init = _method(nodes, "__init__")
     if init is None:
         return None
-    exit_ = _method(nodes, "__aexit__")
     properties: dict[str, str] = {}
     for facts in reversed(family):
         properties.update(facts.properties)
+    for attr, (spec, given) in _made_parts(init, type_of, spec_of).items():
+        if not spec.awaited or "." in spec.close:
+            continue
+        names = [attr] if not attr.startswith("_") else sorted(p for p, a in properties.items() if a == attr and not p.startswith("_"))
+        if not names:
+            continue
+        enterable = _ended_through(nodes, attr, {attr, *names}, spec.close, spec.lazy)
+        if enterable is None:
+            continue
+        carriers = tuple((name, position) for name, position in _carriers(init, type_of, carries) if (name, position) not in given)
+        return PartRelease(f"{names[0]}.{spec.close}", True, spec.lazy, tuple(sorted((*given, *carriers))), enterable)
+    return None
+
+
+def _ended_through(nodes: list[ast.ClassDef], attr: str, names: set[str], close: str, lazy: bool) -> bool | None:
+    """Whether the lineage is ended by ending its part ``self.<attr>`` (reached as ``names``):
+    True when its ``__aexit__`` awaits the part's ``close`` (``async with`` ends it), False when it
+    has no exit and no release coroutine of its own; None when it is ended otherwise."""
     # A part that opens only when used (a lazy type), in a class with no public coroutine of its
     # lineage whose public synchronous methods drive that part themselves (python-binance's
     # ``Client``: its ``ws_*`` methods run the async ``WebsocketAPI`` in a loop of their own): its
     # users call those methods, never await the part, and may never open it. A class whose part is
     # its async interface (google-genai's ``client.aio``) is one all the same.
     asynchronous = any(isinstance(s, ast.AsyncFunctionDef) and not s.name.startswith("_") for node in nodes for s in node.body)
-    for attr, (spec, given) in _made_parts(init, type_of, spec_of).items():
-        if not spec.awaited or "." in spec.close or (spec.lazy and not asynchronous and _driven_synchronously(nodes, attr)):
-            continue
-        names = [attr] if not attr.startswith("_") else sorted(p for p, a in properties.items() if a == attr and not p.startswith("_"))
-        if not names:
-            continue
-        if exit_ is not None:
-            if not _ends_part(exit_, {attr, *names}, spec.close):
-                continue  # its own end does something else with the part, or nothing
-            enterable = True
-        elif _own_async_release(nodes):
-            continue  # a release of its own that leaves the part: not this rule's to say
-        else:
-            enterable = False
-        carriers = tuple((name, position) for name, position in _carriers(init, type_of, carries) if (name, position) not in given)
-        return PartRelease(f"{names[0]}.{spec.close}", True, spec.lazy, tuple(sorted((*given, *carriers))), enterable)
-    return None
+    if lazy and not asynchronous and _driven_synchronously(nodes, attr):
+        return None
+    exit_ = _method(nodes, "__aexit__")
+    if exit_ is not None:
+        # (None: its own end does something else with the part, or nothing)
+        return True if _ends_part(exit_, names, close) else None
+    # (a release of its own that leaves the part: not this rule's to say)
+    return None if _own_async_release(nodes) else False
 
 
 def _carriers(init: Function, type_of: Callable[[ast.expr], str | None], carries: Callable[[str], bool]) -> Iterator[tuple[str, int]]:
@@ -285,13 +293,7 @@ def delegated_part(
         for node in ast.walk(own) if isinstance(node, ast.Assign) for t in node.targets
     ):
         return None  # (it binds the part itself: the part rule's, over its own ``__init__``)
-    asynchronous = any(isinstance(s, ast.AsyncFunctionDef) and not s.name.startswith("_") for node in nodes for s in node.body)
-    if lazy and not asynchronous and _driven_synchronously(nodes, attr):
-        return None
-    exit_ = _method(nodes, "__aexit__")
-    if exit_ is not None and not _ends_part(exit_, {attr, name}, release):
-        return None
-    if exit_ is None and _own_async_release(nodes):
+    if _ended_through(nodes, attr, {attr, name}, release, lazy) is None:
         return None
     return tuple(sorted((param, position) for param, position in _parameters(own).items() if param in given))
 

@@ -242,7 +242,8 @@ class Index:
     mentions_tasks: bool = False
 
 
-def _is_type_checking_test(test: ast.expr) -> bool:
+def is_type_checking_test(test: ast.expr) -> bool:
+    """``if TYPE_CHECKING:`` or ``if typing.TYPE_CHECKING:``."""
     if isinstance(test, ast.Name):
         return test.id == "TYPE_CHECKING"
     return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
@@ -500,7 +501,7 @@ def _under_type_checking(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool
     child = node
     parent = parents.get(node)
     while parent is not None:
-        if isinstance(parent, ast.If) and _is_type_checking_test(parent.test) and child in parent.body:
+        if isinstance(parent, ast.If) and is_type_checking_test(parent.test) and child in parent.body:
             return True
         child, parent = parent, parents.get(parent)
     return False
