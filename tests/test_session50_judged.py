@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tests.conftest import source_findings
 
-READ_ONLY = """\
+FEED = """\
 import asyncio
 
 import aiohttp
@@ -40,6 +40,9 @@ class Feed:
         await self._session.close()
 
 
+"""
+
+READ_ONLY = FEED + """\
 class Reader:
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
@@ -59,28 +62,7 @@ class Reader:
         await self._pump(feed)
 """
 
-TWINS = """\
-import asyncio
-
-import aiohttp
-
-
-class Feed:
-    def __init__(self, url: str) -> None:
-        self._url = url
-        self._session = aiohttp.ClientSession()
-
-    def __aiter__(self) -> "Feed":
-        return self
-
-    async def __anext__(self) -> bytes:
-        async with self._session.get(self._url) as response:
-            return await response.read()
-
-    async def aclose(self) -> None:
-        await self._session.close()
-
-
+TWINS = FEED + """\
 class Reader:
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[None]] = set()

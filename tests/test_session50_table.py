@@ -24,17 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 import make_resource_table as gen
 
-
-def _write(root: Path, folder: str, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root / folder
-
-
-def _entries(found: dict[str, gen.Entry]) -> dict[str, tuple[str, bool, bool, str]]:
-    return {name: (e.close, e.awaited, e.lazy, e.rule) for name, e in found.items()}
+from tests.test_library_table_rules import _entries, _write
 
 
 def _generate(folder: Path) -> tuple[dict[str, tuple[str, bool, bool, str]], dict[str, gen.Maker]]:
