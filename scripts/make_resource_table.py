@@ -19,7 +19,10 @@ by the same rules tradelint applies to first-party classes (read, never imported
   only in such a method is lazy too; what another library's maker makes on a receiver of the maker's class,
   kept on ``self`` (``self._websocket = await self._session.ws_connect(url)``, ``ClassFacts.made``,
   session 49: systembridgeconnector's ``WebSocketClient``), counts as an acquisition there; a base's ``__init__`` keeping what an abstract method makes, with
-  arguments, is read through the subclass's override (py-consul's ``aio.Consul``);
+  arguments, is read through the subclass's override (py-consul's ``aio.Consul``); a method that
+  makes the holding it releases, itself or through a method it runs (a run loop, a reconnect), or
+  a generator, is no release of it (``resource_lifetimes.py``: aiolocust's ``WebsocketUser.run()``,
+  discord-aio's ``DiscordBot``, ended by ``exit()``, not ``run()``);
 - **protocol**: its ``__aexit__`` always awaits one of its own coroutine methods, which does
   something (not ``pass`` nor ``raise NotImplementedError``): ``async with`` is how the library
   says it must be ended, and that method is how to end it without ``async with``. A release
