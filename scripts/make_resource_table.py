@@ -19,7 +19,10 @@ by the same rules tradelint applies to first-party classes (read, never imported
   only in such a method is lazy too; what another library's maker makes on a receiver of the maker's class,
   kept on ``self`` (``self._websocket = await self._session.ws_connect(url)``, ``ClassFacts.made``,
   session 49: systembridgeconnector's ``WebSocketClient``), counts as an acquisition there; a base's ``__init__`` keeping what an abstract method makes, with
-  arguments, is read through the subclass's override (py-consul's ``aio.Consul``);
+  arguments, is read through the subclass's override (py-consul's ``aio.Consul``); a method that
+  makes the holding it releases, itself or through a method it runs (a run loop, a reconnect), or
+  a generator, is no release of it (``resource_lifetimes.py``: aiolocust's ``WebsocketUser.run()``,
+  discord-aio's ``DiscordBot``, ended by ``exit()``, not ``run()``);
 - **protocol**: its ``__aexit__`` always awaits one of its own coroutine methods, which does
   something (not ``pass`` nor ``raise NotImplementedError``): ``async with`` is how the library
   says it must be ended, and that method is how to end it without ``async with``. A release
@@ -149,6 +152,7 @@ from resource_factories import callable_made_factory, class_release, opened_inst
 from resource_tasks import task_release  # noqa: E402 (this folder's module, beside the script)
 from resource_bindings import StarBindings  # noqa: E402 (this folder's module, beside the script)
 from resource_decorators import awaited_through  # noqa: E402 (this folder's module, beside the script)
+from resource_lifetimes import no_release  # noqa: E402 (this folder's module, beside the script)
 
 # Whether the **part** rule is asked (``scripts/merge_part_entries.py`` runs without it, then with it).
 PART_RULE = True
@@ -172,6 +176,9 @@ STAR_REBINDING = True
 # Whether an owner's public release that no release word names (``async_force_reconnect``) gives
 # way to a public release-named method releasing what the class holds (``async_close``).
 RELEASE_WORD_RULE = True
+# Whether a method that makes the holding it releases (itself or through a method it runs), or
+# a generator, is no owner's release (``resource_lifetimes.py``, session 51).
+LIFETIME_RULE = True
 
 # What a class keeps from one element of a tuple a call returns, when that element is the
 # resource (the summary's ``name[i]``): ``self._reader, self._writer = await
@@ -541,6 +548,8 @@ def generate(
         model.opened_by_a_call = _opened_by_a_call(found, reexports)
         if METHOD_MADE_RULE:
             model.method_close = _method_close(model, table, reexports)
+        if LIFETIME_RULE:
+            model.not_a_release = no_release(project, model)
         for folder, module_name, summary, facts in every:
             key = f"{module_name}.{facts.name}"
             if (key, folder.name) in judged or (key, folder.name) in broken or key in builtin:
