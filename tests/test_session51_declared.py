@@ -5,7 +5,8 @@ then takes a ``SearchClient`` from ``get_search_client()`` and never closes it: 
 its transport session, leaked per call. The declared type says what the helper's call does not,
 as a type checker reads it. Twins: no declaration (the receiver stays untyped and the plain
 maker is not asked), the client closed in a ``finally``, a declared type of a project's own
-protocol (says nothing), and an annotated local bound from an unknown call.
+protocol (says nothing), and an annotated local bound from an unknown call. A parameter
+declared `T | None`, `Optional[T]` or `"T"` is a `T`, as a type checker reads it.
 """
 
 from __future__ import annotations
@@ -92,3 +93,23 @@ def test_an_annotated_local_bound_from_an_unknown_call_is_its_declared_type(tmp_
 def test_an_unannotated_local_bound_from_an_unknown_call_stays_untyped(tmp_path: Path) -> None:
     source = LOCAL.replace("index: SearchIndexClient = ", "index = ")
     assert source_findings(tmp_path, source, "TRD2") == []
+
+
+PARAMETER = '''\
+from typing import Optional
+
+from azure.search.documents.indexes.aio import SearchIndexClient
+
+
+async def get(index: {annotation}, name: str, key: str) -> dict:
+    client = index.get_search_client(name)
+    return await client.get_document(key)
+'''
+
+
+def test_a_parameter_declared_optional_or_spelled_as_a_string_is_its_class(tmp_path: Path) -> None:
+    for annotation in ("SearchIndexClient | None", "Optional[SearchIndexClient]", '"SearchIndexClient"'):
+        assert source_findings(tmp_path, PARAMETER.format(annotation=annotation), "TRD2") == [
+            "7:5 TRD201 `client` (`index.get_search_client(...)`) is never closed; call `await client.close()` in a `finally`",
+        ], annotation
+

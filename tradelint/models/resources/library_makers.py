@@ -17,7 +17,6 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
-from typing import cast
 
 from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import class_and_bases, family_facts, resolve_definition
@@ -312,8 +311,7 @@ def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, m
         args = function.args
         param = next((a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.arg == receiver.id), None)
         if param is not None:
-            annotated = module.imports.qualify(param.annotation) if param.annotation is not None else None
-            return {annotated} if annotated is not None else None
+            return _declared(module, [param.annotation]) if param.annotation is not None else None
         values = [v for t, v in _assignments(function) if isinstance(t, ast.Name) and t.id == receiver.id]
         declared = _annotated_local(module, function, receiver.id)
     elif isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and receiver.value.id == "self":
@@ -374,12 +372,24 @@ def _value_types(module: ModuleInfo, function: ast.AST, values: list[ast.expr], 
 
 def _annotated_local(module: ModuleInfo, function: ast.AST, name: str) -> set[str] | None:
     """The types a function declares its local to be (``ws: WSClient = await make()``)."""
-    stated = [
+    return _declared(module, [
         n.annotation for n in ast.walk(function)
         if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name) and n.target.id == name
-    ]
-    types = {module.imports.qualify(t) for a in stated for t in _not_none(a)}
-    return None if not types or None in types else cast("set[str]", types)
+    ])
+
+
+def _declared(module: ModuleInfo, annotations: list[ast.expr]) -> set[str] | None:
+    """The classes annotations name, read in ``module``'s imports: ``T | None``,
+    ``Optional[T]`` and ``"T"`` name ``T``, ``Redis[bytes]`` names ``Redis``. None when there is
+    none, or one is no import."""
+    types: set[str] = set()
+    for annotation in annotations:
+        for stated in _not_none(annotation):
+            qualified = module.imports.qualify(stated.value if isinstance(stated, ast.Subscript) else stated)
+            if qualified is None:
+                return None
+            types.add(qualified)
+    return types or None
 
 
 def _stored_parameters(module: ModuleInfo, owner: ast.ClassDef, attr: str) -> set[str] | None:
@@ -398,14 +408,10 @@ def _stored_parameters(module: ModuleInfo, owner: ast.ClassDef, attr: str) -> se
             if isinstance(value, ast.Constant) and value.value is None:
                 continue
             annotation = params.get(value.id) if isinstance(value, ast.Name) else None
-            if annotation is None:
+            stated = _declared(module, [annotation]) if annotation is not None else None
+            if stated is None:
                 return None
-            for stated in _not_none(annotation):
-                head = stated.value if isinstance(stated, ast.Subscript) else stated
-                qualified = module.imports.qualify(head)
-                if qualified is None:
-                    return None
-                types.add(qualified)
+            types |= stated
     return types or None
 
 
@@ -436,8 +442,7 @@ def _factory_returns(module: ModuleInfo, call: ast.Call, awaited: bool) -> set[s
     where, function = found
     if not isinstance(function, _FUNCTIONS) or function.returns is None or awaited != isinstance(function, ast.AsyncFunctionDef):
         return None
-    types = {where.imports.qualify(t) for t in _not_none(function.returns)}
-    return None if not types or None in types else cast("set[str]", types)
+    return _declared(where, [function.returns])
 
 
 def _typed_call(module: ModuleInfo, call: ast.Call) -> str | None:
@@ -476,8 +481,7 @@ def _annotated_attribute(module: ModuleInfo, owner: ast.ClassDef, attr: str) -> 
             and isinstance(n.target.value, ast.Name) and n.target.value.id == "self"
         )
         if stated:
-            types = {where.imports.qualify(t) for a in stated for t in _not_none(a)}
-            return None if not types or None in types else cast("set[str]", types)
+            return _declared(where, stated)
     return None
 
 
