@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from tradelint.facts.summaries import is_release_name
+from tradelint.facts.syntax import base_init_calls
 from tradelint.facts.uses import methods_reached, self_name
 from tradelint.facts.summary_data import ClassFacts
 from tradelint.models.resources.resource_types import ResourceSpec, passes_any
@@ -279,7 +280,7 @@ def delegated_part(
     or a release coroutine of its own. The base's ``given`` parameters (by name) that the
     subclass's constructor has too, at its positions (``None``: not the base's part)."""
     own = next((s for s in nodes[0].body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__init__"), None) if nodes else None
-    if own is None or not any(_calls_base_init(call) for call in ast.walk(own) if isinstance(call, ast.Call)):
+    if own is None or next(base_init_calls(own), None) is None:
         return None
     name, _, release = close.partition(".")
     if not release or "." in release:
@@ -296,15 +297,3 @@ def delegated_part(
     if _ended_through(nodes, attr, {attr, name}, release, lazy) is None:
         return None
     return tuple(sorted((param, position) for param, position in _parameters(own).items() if param in given))
-
-
-def _calls_base_init(call: ast.Call) -> bool:
-    """``super().__init__(...)`` or ``Base.__init__(self, ...)``."""
-    func = call.func
-    if not (isinstance(func, ast.Attribute) and func.attr == "__init__"):
-        return False
-    owner = func.value
-    if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super":
-        return True
-    return isinstance(owner, (ast.Name, ast.Attribute)) and bool(call.args) and isinstance(call.args[0], ast.Name) and call.args[0].id == "self"
-

@@ -7,7 +7,6 @@ whichever maker made the class.
 from __future__ import annotations
 
 import ast
-import sys
 from dataclasses import dataclass
 from typing import Literal
 
@@ -38,15 +37,6 @@ ATTRS_DECORATORS = {
 ATTRS_AUTO = {"attr.dataclass"}
 # These make fields of annotations only with ``auto_attribs=True``.
 ATTRS_CLASSIC = {"attr.s", "attr.attrs", "attr.attributes", "attrs.attrs"}
-# Never followed: the standard library and its typing backports (nothing there makes fields).
-TYPING_BACKPORTS = {"typing_extensions", "mypy_extensions"}
-
-
-def is_stdlib(qualified: str | None) -> bool:
-    if qualified is None:
-        return False
-    top = qualified.split(".", 1)[0]
-    return top in sys.stdlib_module_names or top in TYPING_BACKPORTS
 
 
 def known_maker(qualified: str | None, call: ast.Call | None) -> Maker | None:

@@ -17,7 +17,7 @@ from tradelint.facts.end_references import search_root
 from tradelint.facts.project_files import files_naming
 from tradelint.facts.named_classes import class_named, resolve_ref
 from tradelint.facts.summary_data import ClassFacts, MethodFacts, ModuleSummary
-from tradelint.facts.syntax import FUNCTION_NODES, base_class, super_init_calls, class_method
+from tradelint.facts.syntax import FUNCTION_NODES, base_class, base_init_calls, class_method
 
 Member = tuple[ModuleSummary, ClassFacts]
 
@@ -192,7 +192,7 @@ def _cooperative(cls: ast.ClassDef) -> bool:
     init = class_method(cls, "__init__")
     if cls.bases or init is None or init.args.kwarg is None:
         return False
-    return any(any(k.arg is None for k in call.keywords) for call in super_init_calls(init))
+    return any(base is None and any(k.arg is None for k in call.keywords) for call, base in base_init_calls(init))
 
 
 def subclasses_in_project(module: ModuleInfo, cls: ast.ClassDef, mixins_only: bool = True) -> list[tuple[ModuleInfo, ast.ClassDef]]:

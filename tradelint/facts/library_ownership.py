@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.library_source import library_class, module_file
-from tradelint.facts.syntax import FUNCTION_NODES, super_init_calls, class_method
+from tradelint.facts.syntax import FUNCTION_NODES, base_init_calls, class_method
 
 _CLOSES = frozenset({"close", "aclose", "disconnect", "shutdown", "stop", "terminate"})
 _NOT_ENDS = frozenset({"__init__", "__del__"})
@@ -79,7 +79,7 @@ def _stored_by_base(
     """The base class of ``cls`` (one level, of the same library) to whose ``__init__`` ``init``
     forwards ``param`` through ``super().__init__(...)``, and the attributes it stores it in;
     None when it is not forwarded so, or the base does not store it."""
-    forward = next(super_init_calls(init), None)
+    forward = next((call for call, base in base_init_calls(init) if base is None), None)
     if forward is None or len(cls.bases) != 1:
         return None
     passed: ast.expr | None = None

@@ -1,12 +1,28 @@
 """Where a module file sits in a project: its dotted name under an import root, and the folder
-that packages it (helpers of :class:`tradelint.facts.context.Project`, which imports them)."""
+that packages it (helpers of :class:`tradelint.facts.context.Project`, which imports them); and
+whether a dotted name is the standard library's."""
 
 from __future__ import annotations
 
 import itertools
 import os
+import sys
 from pathlib import Path, PurePath
 from typing import Any, Iterable
+
+
+# Read as the standard library's: the typing backports ship nothing but typing's names (no
+# resource, no attrs class, no maker of fields).
+TYPING_BACKPORTS = frozenset({"typing_extensions", "mypy_extensions"})
+
+
+def is_stdlib(qualified: str | None) -> bool:
+    """Whether the dotted name ``qualified`` (``typing.Generic``, ``asyncio``) is of a module of
+    the standard library or of a typing backport (``typing_extensions.Protocol``)."""
+    if qualified is None:
+        return False
+    top = qualified.partition(".")[0]
+    return top in sys.stdlib_module_names or top in TYPING_BACKPORTS
 
 
 def drop_oldest(table: dict[Any, Any], count: int) -> None:

@@ -5,9 +5,9 @@ questions about a constructor call (``Client(session)``) or a base class start."
 from __future__ import annotations
 
 import ast
-import sys
 
 from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.module_paths import is_stdlib
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.summary_data import ClassFacts, Definition, ModuleSummary, Ref
 
@@ -83,7 +83,7 @@ def _mro(project: Project, cls: Found, depth: int) -> list[Found] | None:
     for ref in facts.bases:
         base = resolve_ref(project, module, ref)
         if base is None:
-            if ref[0] == "qualified" and ref[1].split(".", 1)[0] in sys.stdlib_module_names | {"typing_extensions"}:
+            if ref[0] == "qualified" and is_stdlib(ref[1]):
                 continue  # ``typing.Generic[T]``, ``abc.ABC``: no attrs fields there
             return None
         line = _mro(project, base, depth + 1)

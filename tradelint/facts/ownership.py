@@ -44,7 +44,7 @@ from tradelint.facts.summaries import (
     summary_ref,
 )
 from tradelint.facts.returned_makers import returned_call, returned_class
-from tradelint.facts.syntax import TASK_WORDS, capword, class_method
+from tradelint.facts.syntax import TASK_WORDS, base_init_calls, capword, class_method
 from tradelint.facts.summary_data import Acquisition, ClassFacts, MethodFacts, ModuleSummary, Ref
 
 __all__ = [
@@ -620,22 +620,20 @@ class OwnershipModel:
                 entry = entry or method
         return (tuple(params), entry) if params and entry is not None else None
 
-    def stored_by_base_init(self, module: ModuleInfo, cls: ast.ClassDef, call: ast.Call, arg: ast.expr) -> str | None:
+    def stored_by_base_init(
+        self, module: ModuleInfo, cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, arg: ast.expr
+    ) -> str | None:
         """The attribute of ``self`` that a first-party base's ``__init__`` stores ``arg`` in, when
-        ``call`` is ``super().__init__(...)`` (or ``Base.__init__(self, ...)``) in a method of
-        ``cls``: the instance keeps it, so ``cls`` and its bases must end it. None when no base
-        is read to store it."""
-        func = call.func
-        if not (isinstance(func, ast.Attribute) and func.attr == "__init__"):
+        ``call`` is ``super().__init__(...)`` (or ``Base.__init__(self, ...)``, ``Base`` one of
+        its bases) in ``method``, a method of ``cls``: the instance keeps it, so ``cls`` and its
+        bases must end it. None when no base is read to store it."""
+        handoff = next(((found, base) for found, base in base_init_calls(method) if found is call), None)
+        if handoff is None:
             return None
-        inner = func.value
-        offset = 0
-        if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id == "super":
-            pass
-        elif isinstance(inner, (ast.Name, ast.Attribute)) and any(ast.unparse(b) == ast.unparse(inner) for b in cls.bases):
-            offset = 1  # ``Base.__init__(self, ...)``: ``self`` is passed as the first argument
-        else:
+        base = handoff[1]
+        if base is not None and not any(ast.unparse(b) == ast.unparse(base) for b in cls.bases):
             return None
+        offset = 0 if base is None else 1  # ``Base.__init__(self, ...)``: ``self`` is the first argument
         facts = class_facts(module, cls)
         if facts is None:
             return None

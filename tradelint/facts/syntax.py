@@ -356,19 +356,22 @@ def parameter(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> as
     return next((a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.arg == name), None)
 
 
-def super_init_calls(function: ast.AST) -> Iterator[ast.Call]:
-    """Each ``super().__init__(...)`` call in ``function``: what a class hands its base's
-    ``__init__`` (a library subclass forwarding a parameter, a cooperative mixin's keywords)."""
+def base_init_calls(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[tuple[ast.Call, ast.expr | None]]:
+    """Each call in ``function`` (a method) that hands its instance to a base's ``__init__``, with
+    the base it names: ``super().__init__(...)`` (None: the next class of the MRO) or
+    ``Base.__init__(self, ...)`` (``Base``, a name or dotted name, given the method's own first
+    parameter). What a class hands its base's ``__init__``: a library subclass forwarding a
+    parameter, a cooperative mixin's keywords, a resource the base keeps."""
+    params = (*function.args.posonlyargs, *function.args.args)
+    me = params[0].arg if params else None
     for node in ast.walk(function):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "__init__"
-            and isinstance(node.func.value, ast.Call)
-            and isinstance(node.func.value.func, ast.Name)
-            and node.func.value.func.id == "super"
-        ):
-            yield node
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__"):
+            continue
+        base = node.func.value
+        if isinstance(base, ast.Call) and isinstance(base.func, ast.Name) and base.func.id == "super":
+            yield node, None
+        elif isinstance(base, (ast.Name, ast.Attribute)) and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == me:
+            yield node, base
 
 
 def own_nodes(function: ast.AST) -> Iterator[ast.AST]:

@@ -22,8 +22,9 @@ import os
 from pathlib import Path
 from typing import Union
 
-from tradelint.facts.class_body import Maker, is_stdlib, known_maker
+from tradelint.facts.class_body import Maker, known_maker
 from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.module_paths import is_stdlib
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 
 UNKNOWN = Maker("unknown")

@@ -22,9 +22,9 @@ from tradelint.facts.class_body import (
     AttrsMode,
     annotation_head,
     attrs_detect,
-    is_stdlib,
 )
 from tradelint.facts.context import ModuleInfo, Project
+from tradelint.facts.module_paths import is_stdlib
 from tradelint.facts.summaries import FieldFacts, definition_of
 from tradelint.facts.summary_data import ClassFacts, Definition, ModuleSummary
 from tradelint.facts.syntax import FUNCTION_NODES

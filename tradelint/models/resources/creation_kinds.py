@@ -130,7 +130,7 @@ def creation_of(module: ModuleInfo, model: OwnershipModel, builtin_spec: Callabl
     if handed is not None and isinstance(owner, ast.ClassDef):
         # ``super().__init__(api_client=ApiClient())``: the base keeps it on ``self``, so the
         # class owns it as if it had stored it itself (NexusTrader's connector leak).
-        attr = model.stored_by_base_init(module, owner, handed, expr)
+        attr = model.stored_by_base_init(module, owner, function, handed, expr)
         if attr is not None:
             return Creation(call, spec, label, "self", call, attr, function, owner)
     if handed is not None:

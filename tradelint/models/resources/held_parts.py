@@ -109,12 +109,13 @@ def record_handed_on(module: ModuleInfo, call: ast.Call) -> bool:
     """Whether ``call`` builds a plain record (a first-party class with no base and no release of
     its own: only fields) that is added to a collection on ``self``, or to a local collection the
     function returns. Whoever reaches the collection's elements reaches what each record keeps,
-    as it would the resource itself added there (lablup/backend.ai's attrs
-    ``DomainSocketProxy``, returned in a list and closed by the kernel's destruction; its
-    ``StorageProxyInfo``, kept in ``self._proxies`` and closed by ``aclose()`` through each
-    value). A class with a release of its own that leaves the resource open is not a record:
-    its owner ends it through that release (agronholm/apscheduler's broker). A record returned
-    alone stays the holder that never releases it (issue 28): only the collection is followed."""
+    as it would the resource itself added there (``self.proxies.append(Proxy(path, server))``,
+    each server closed where the proxies are torn down; ``self._infos[name] =
+    Info(session=session)``, each session closed by ``aclose()`` through ``self._infos.values()``;
+    ``proxies.append(Proxy(path, server))`` and ``return proxies``). A class with a release of its
+    own that leaves the resource open is not a record: its owner ends it through that release
+    (``Broker(client)`` whose ``aclose()`` forgets ``client``). A record returned alone stays the
+    holder that never releases it (issue 28): only the collection is followed."""
     found = class_named(module, call.func)
     if found is None or found[1].bases or any(is_release_name(m) or m in ("close", "aclose") for m in found[1].methods):
         return False

@@ -13,7 +13,6 @@ function whose return annotation names it (``async def connect() -> Browser``)."
 from __future__ import annotations
 
 import ast
-import sys
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -21,6 +20,7 @@ from functools import lru_cache
 from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import class_and_bases, family_facts, resolve_definition
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.module_paths import is_stdlib
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import capword
 from tradelint.facts.uses import self_attr
@@ -424,10 +424,11 @@ def _of_the_table(types: set[str], makers: Makers) -> bool:
 
 def _of_another_library(module: ModuleInfo, types: set[str], makers: Makers) -> bool:
     """Whether every type is a class of a third-party package none of the makers is of (neither
-    the project's own, a protocol it may write, nor the standard library's ``typing.Any``)."""
+    the project's own, a protocol it may write, nor the standard library's ``typing.Any``, nor a
+    typing backport's ``typing_extensions.Any``)."""
     packages = {m.owner.partition(".")[0] for ms in makers.values() for m in ms}
     return all(
-        (top := t.partition(".")[0]) not in packages and top not in sys.stdlib_module_names
+        (top := t.partition(".")[0]) not in packages and not is_stdlib(t)
         and "." in t and module.project.find_path(top, module.roots) is None
         for t in types
     )

@@ -55,8 +55,8 @@ def _closed_by_a_subclass_of_owner(module: ModuleInfo, root: Path, cls: str, att
     """An owner class declares the holder (``_device: DeviceInfo = attr.ib(default=attr.Factory(DeviceInfo))``)
     and a subclass of it, in a module that need not name ``cls``, closes through it
     (``await self._device.telnet_api.async_disconnect()``): the subclass's instance holds what its
-    base declares (ol-iver/denonavr's ``DenonAVR`` over ``DenonAVRFoundation``). Only the files
-    naming such an owner class and the close are parsed."""
+    base declares (``class Receiver(Foundation)``, where only ``Foundation`` names
+    ``DeviceInfo``). Only the files naming such an owner class and the close are parsed."""
     needles = [f".{attr}.{close}(".encode() for close in closes]
     # No file calls the close through the attribute: nothing parsed.
     if not any(any(needle in data for needle in needles) for _, data in files_naming(module.project, root, attr)):
