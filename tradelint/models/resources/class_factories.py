@@ -31,6 +31,7 @@ from tradelint.facts.ownership import OwnershipModel, lineage, release_entry, re
 from tradelint.facts.named_classes import class_named, stored_at
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import capword, walk, class_method
+from tradelint.models.resources.library_makers import library_maker, module_makers
 from tradelint.models.resources.returned_parts import fits_part, only_used_through, returned_part
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec
 
@@ -305,6 +306,10 @@ def _resource_of(home: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSpec, mo
     if found is not None:
         return first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
     func = call.func
+    if isinstance(func, ast.Attribute) and (made := library_maker(home, call, module_makers(home), builtin_spec)) is not None:
+        # ``return await self.conn.create_process(cmd)``: a library maker on a receiver of its
+        # class makes a new one for the caller, as in a module's function (``factories``).
+        return made
     if not (isinstance(func, ast.Name) or (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and not capword(func.value.id))):
         return None
     # ``make_client(config)``, ``makers.make_client(config)``: a function of the project that

@@ -16,7 +16,6 @@ import ast
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
-from typing import cast
 
 from tradelint.facts.attribute_types import receiver_class
 from tradelint.facts.class_family import class_and_bases, family_facts, resolve_definition
@@ -304,6 +303,7 @@ def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, m
     ``self.<attr>`` in the class) made by a maker or returned by a library function the table
     types (``async_playwright()``), or the parameter's annotation. None when nothing is known."""
     values: list[ast.expr] = []
+    declared: set[str] | None = None
     if isinstance(receiver, ast.Call):
         returned = _typed_call(module, receiver)
         return {returned} if returned is not None else None
@@ -311,9 +311,9 @@ def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, m
         args = function.args
         param = next((a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.arg == receiver.id), None)
         if param is not None:
-            annotated = module.imports.qualify(param.annotation) if param.annotation is not None else None
-            return {annotated} if annotated is not None else None
+            return _declared(module, [param.annotation]) if param.annotation is not None else None
         values = [v for t, v in _assignments(function) if isinstance(t, ast.Name) and t.id == receiver.id]
+        declared = _annotated_local(module, function, receiver.id)
     elif isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and receiver.value.id == "self":
         owner = module.parent(function)
         if not isinstance(owner, ast.ClassDef):
@@ -328,12 +328,27 @@ def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, m
             # ``def __init__(self, browser: Browser): self.browser = browser``: what the
             # parameters are annotated with (``T | None``, ``Optional[T]``, ``Redis[bytes]``: T).
             return given
+        declared = _annotated_attribute(module, owner, receiver.attr)
         if not values:
-            # (a stated type that is no class of the table's libraries, a project's protocol,
-            # says nothing: the receiver stays untyped, as it was; a class of another library
-            # says it is not the maker's: ``-> "motor.core.Database"``, no pymongo database)
-            stated = _annotated_attribute(module, owner, receiver.attr)
-            return stated if stated is not None and (_of_the_table(stated, makers) or _of_another_library(module, stated, makers)) else None
+            return _said(module, declared, makers)
+    made = _value_types(module, function, values, makers, depth)
+    # What a value's code does not tell, the name's declared type does, as a type checker reads
+    # it (``_client: SearchIndexClient`` in the class, bound from an unannotated helper's call).
+    return made if made is not None else _said(module, declared, makers)
+
+
+def _said(module: ModuleInfo, declared: set[str] | None, makers: Makers) -> set[str] | None:
+    """A declared type, when it says something: a class of the table's libraries, or one of
+    another library (not the maker's: ``-> "motor.core.Database"``, no pymongo database). A type
+    of no library the table knows, a project's protocol, says nothing: the receiver stays
+    untyped."""
+    if declared is None:
+        return None
+    return declared if _of_the_table(declared, makers) or _of_another_library(module, declared, makers) else None
+
+
+def _value_types(module: ModuleInfo, function: ast.AST, values: list[ast.expr], makers: Makers, depth: int) -> set[str] | None:
+    """The library classes every value is known to make; None when any is unknown."""
     made: set[str] = set()
     for value in values:
         inner = value.value if isinstance(value, ast.Await) else value
@@ -355,6 +370,28 @@ def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, m
     return made or None
 
 
+def _annotated_local(module: ModuleInfo, function: ast.AST, name: str) -> set[str] | None:
+    """The types a function declares its local to be (``ws: WSClient = await make()``)."""
+    return _declared(module, [
+        n.annotation for n in ast.walk(function)
+        if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name) and n.target.id == name
+    ])
+
+
+def _declared(module: ModuleInfo, annotations: list[ast.expr]) -> set[str] | None:
+    """The classes annotations name, read in ``module``'s imports: ``T | None``,
+    ``Optional[T]`` and ``"T"`` name ``T``, ``Redis[bytes]`` names ``Redis``. None when there is
+    none, or one is no import."""
+    types: set[str] = set()
+    for annotation in annotations:
+        for stated in _not_none(annotation):
+            qualified = module.imports.qualify(stated.value if isinstance(stated, ast.Subscript) else stated)
+            if qualified is None:
+                return None
+            types.add(qualified)
+    return types or None
+
+
 def _stored_parameters(module: ModuleInfo, owner: ast.ClassDef, attr: str) -> set[str] | None:
     """The library types of the annotated parameters a method of ``owner`` stores as
     ``self.<attr>`` (``self.redis = redis`` of ``redis: Redis[bytes]``), when every store of it
@@ -371,14 +408,10 @@ def _stored_parameters(module: ModuleInfo, owner: ast.ClassDef, attr: str) -> se
             if isinstance(value, ast.Constant) and value.value is None:
                 continue
             annotation = params.get(value.id) if isinstance(value, ast.Name) else None
-            if annotation is None:
+            stated = _declared(module, [annotation]) if annotation is not None else None
+            if stated is None:
                 return None
-            for stated in _not_none(annotation):
-                head = stated.value if isinstance(stated, ast.Subscript) else stated
-                qualified = module.imports.qualify(head)
-                if qualified is None:
-                    return None
-                types.add(qualified)
+            types |= stated
     return types or None
 
 
@@ -410,8 +443,7 @@ def _factory_returns(module: ModuleInfo, call: ast.Call, awaited: bool) -> set[s
     where, function = found
     if not isinstance(function, _FUNCTIONS) or function.returns is None or awaited != isinstance(function, ast.AsyncFunctionDef):
         return None
-    types = {where.imports.qualify(t) for t in _not_none(function.returns)}
-    return None if not types or None in types else cast("set[str]", types)
+    return _declared(where, [function.returns])
 
 
 def _typed_call(module: ModuleInfo, call: ast.Call) -> str | None:
@@ -450,8 +482,7 @@ def _annotated_attribute(module: ModuleInfo, owner: ast.ClassDef, attr: str) -> 
             and isinstance(n.target.value, ast.Name) and n.target.value.id == "self"
         )
         if stated:
-            types = {where.imports.qualify(t) for a in stated for t in _not_none(a)}
-            return None if not types or None in types else cast("set[str]", types)
+            return _declared(where, stated)
     return None
 
 

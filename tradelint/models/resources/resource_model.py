@@ -175,6 +175,10 @@ class ResourceAnalysis:
             return through  # ``await bot.session.close()``, not the ``Bot.close()`` API call
         if use.name in CLOSE_METHODS or use.name == spec.close or use.name in spec.ends:
             return True
+        if use.name == "wait_closed" and use.call is not None:
+            # ``await proc.wait_closed()`` returns once it is closed (a process that exited, a
+            # stream its peer closed): an end when awaited; a bare call runs nothing.
+            return isinstance((module or self.module).parent(use.call), ast.Await)
         # A first-party type may be ended by any of its release methods (``stop()`` where its
         # ``__aexit__`` is the first found); not by ``client.close_pull_request(number)``.
         return (

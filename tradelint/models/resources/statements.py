@@ -607,7 +607,8 @@ def closed_at_once(
     for ancestor in module.ancestors(stmt):
         if isinstance(ancestor, TRY_NODES) and any(id(s) in ancestors or s is stmt for s in getattr(ancestor, "body", ())):
             skipped.update(id(n) for handler in getattr(ancestor, "handlers", ()) for n in walk(handler))
-    running = [node for node in walk(function) if isinstance(node, runs) and id(node) not in skipped]
+    released = {n.attr for close in closes for n in (close, module.parent(close)) if isinstance(n, ast.Attribute)}
+    running = [node for node in walk(function) if isinstance(node, runs) and id(node) not in skipped and not _asks_for(node, released)]
     for close in closes:
         statement = next((a for a in module.ancestors(close) if isinstance(a, ast.stmt)), None)
         if statement is None:
@@ -622,6 +623,17 @@ def closed_at_once(
         if start > end and not any(end < (node.lineno, node.col_offset) < start for node in running if id(node) not in led):
             return True
     return False
+
+
+def _asks_for(node: ast.AST, released: set[str]) -> bool:
+    """``hasattr(conn, "close")`` before ``conn.close()``: a test of a name for the release it
+    then calls, which neither raises (an ``AttributeError`` is its ``False``) nor suspends, and
+    is true of the resource whose release it is: it cannot skip the close it guards."""
+    return (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "hasattr" and not node.keywords
+        and len(node.args) == 2 and isinstance(node.args[0], ast.Name)
+        and isinstance(node.args[1], ast.Constant) and node.args[1].value in released
+    )
 
 
 def awaited_before_close(module: ModuleInfo, stmt: ast.AST, closes: list[ast.AST]) -> bool:
