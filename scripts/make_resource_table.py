@@ -19,7 +19,10 @@ by the same rules tradelint applies to first-party classes (read, never imported
   only in such a method is lazy too; what another library's maker makes on a receiver of the maker's class,
   kept on ``self`` (``self._websocket = await self._session.ws_connect(url)``, ``ClassFacts.made``,
   session 49: systembridgeconnector's ``WebSocketClient``), counts as an acquisition there; a base's ``__init__`` keeping what an abstract method makes, with
-  arguments, is read through the subclass's override (py-consul's ``aio.Consul``);
+  arguments, is read through the subclass's override (py-consul's ``aio.Consul``); a method that
+  makes the holding it releases, itself or through a method it runs (a run loop, a reconnect), or
+  a generator, is no release of it (``resource_lifetimes.py``: aiolocust's ``WebsocketUser.run()``,
+  discord-aio's ``DiscordBot``, ended by ``exit()``, not ``run()``);
 - **protocol**: its ``__aexit__`` always awaits one of its own coroutine methods, which does
   something (not ``pass`` nor ``raise NotImplementedError``): ``async with`` is how the library
   says it must be ended, and that method is how to end it without ``async with``. A release
@@ -74,7 +77,11 @@ by the same rules tradelint applies to first-party classes (read, never imported
   attribute, or a public property returning it), ended by releasing that part: its ``__aexit__``
   awaits the part's release (aiogram 3's ``Bot``: ``session.close``), or it has no exit and no
   release coroutine of its own (google-genai's ``Client``: ``aio.aclose``, no ``async with``);
-  the close is recorded as that path.
+  the close is recorded as that path. A part it hands to its library's own classes, each
+  keeping it as given, is released by the whole path, private steps and all, when no public
+  one reaches it (a Fern-generated SDK client: ``_client_wrapper.httpx_client.httpx_client.aclose``);
+  the names of a lineage's ``__init__`` are read in its own module (a subclass of another
+  module that adds methods only: llm-async's ``OpenAIProvider``).
 
 The protocol rule takes a plain release too when ``__aexit__`` calls it under a test of the
 object's own state (asyncssh's ``if not self._loop.is_closed(): self.close()``); the owner rule
@@ -144,11 +151,12 @@ from tradelint.models.resources.resource_types import (
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from resource_openers import attr_release, given_wrapper_factory, named_release, public_release, release_named  # noqa: E402 (this folder's module, beside the script)
-from resource_parts import carries_resource, delegated_part, part_release  # noqa: E402 (this folder's module, beside the script)
+from resource_parts import Holder, carries_resource, delegated_part, made_new, part_release  # noqa: E402 (this folder's module, beside the script)
 from resource_factories import callable_made_factory, class_release, opened_instance, own_nodes as _own_nodes  # noqa: E402 (this folder's module, beside the script)
 from resource_tasks import task_release  # noqa: E402 (this folder's module, beside the script)
 from resource_bindings import StarBindings  # noqa: E402 (this folder's module, beside the script)
 from resource_decorators import awaited_through  # noqa: E402 (this folder's module, beside the script)
+from resource_lifetimes import no_release  # noqa: E402 (this folder's module, beside the script)
 
 # Whether the **part** rule is asked (``scripts/merge_part_entries.py`` runs without it, then with it).
 PART_RULE = True
@@ -172,6 +180,9 @@ STAR_REBINDING = True
 # Whether an owner's public release that no release word names (``async_force_reconnect``) gives
 # way to a public release-named method releasing what the class holds (``async_close``).
 RELEASE_WORD_RULE = True
+# Whether a method that makes the holding it releases (itself or through a method it runs), or
+# a generator, is no owner's release (``resource_lifetimes.py``, session 51).
+LIFETIME_RULE = True
 
 # What a class keeps from one element of a tuple a call returns, when that element is the
 # resource (the summary's ``name[i]``): ``self._reader, self._writer = await
@@ -541,6 +552,8 @@ def generate(
         model.opened_by_a_call = _opened_by_a_call(found, reexports)
         if METHOD_MADE_RULE:
             model.method_close = _method_close(model, table, reexports)
+        if LIFETIME_RULE:
+            model.not_a_release = no_release(project, model)
         for folder, module_name, summary, facts in every:
             key = f"{module_name}.{facts.name}"
             if (key, folder.name) in judged or (key, folder.name) in broken or key in builtin:
@@ -885,11 +898,11 @@ def _inherited_part(
         if entry is None:
             # (its own ``__init__`` hands the making to the base's: the base's part, unless what
             # it adds ends that part otherwise; :func:`resource_parts.delegated_part`)
-            given = delegated_part(
+            delegated = delegated_part(
                 _family_nodes(project, summary, facts), [m for _, m in lineage(project, summary, facts)],
                 base.close, base.lazy, {name for name, _ in base.given},
             )
-            entry = replace(base, given=given) if given is not None else None
+            entry = replace(base, given=delegated[0], enter=delegated[1]) if delegated is not None else None
     except Exception:  # noqa: BLE001 (an odd lineage keeps its base's entry, as before)
         entry = base
     if entry is None:
@@ -936,9 +949,13 @@ def _part_entry(
     if module is None:
         return None
     spec_of = _spec_of(found)
+    family_members = lineage(project, summary, facts)
+    # Names of the lineage's ``__init__`` are its module's (a subclass of another module that
+    # has none of its own: elevenlabs' ``AsyncElevenLabs`` of ``base_client.AsyncBaseElevenLabs``).
+    init_module, init_name = _init_home(project, folder, family_members) or (module, module_name)
 
     def type_of(node: ast.expr) -> str | None:
-        return _named_type(module, module_name, node)
+        return _named_type(init_module, init_name, node)
 
     def known(qualified: str) -> ResourceSpec | None:
         return spec_of(qualified) or spec_of(_final(qualified, reexports))
@@ -952,11 +969,89 @@ def _part_entry(
         home_name = dotted(folder, home.path) if folder in home.path.parents else module_name
         return carries_resource(cls, home.tree, lambda node: _named_type(home, home_name, node), lambda q: known(q) is not None or known(_final(q, reexports)) is not None)
 
-    family = [member for _, member in lineage(project, summary, facts)]
-    part = part_release(_family_nodes(project, summary, facts), family, type_of, known, carries)
+    family = [member for _, member in family_members]
+    reader = _LibraryReader(project, folder, known)
+    part = part_release(
+        _family_nodes(project, summary, facts), family, type_of, known, carries,
+        reader.holder_in(init_module, init_name), reader.made_in(init_module, init_name),
+    )
     if part is None:
         return None
     return Entry(part.close, part.awaited, part.lazy, "part", folder.name, (), part.given, part.enterable)
+
+
+def _init_home(project: Project, folder: Path, family: list[tuple[ModuleSummary, ClassFacts]]) -> tuple[ModuleInfo, str] | None:
+    """The module of the first ``__init__`` of a lineage, and its name."""
+    for member_summary, member in family:
+        if "__init__" in member.methods:
+            home = project.module_at(Path(member_summary.path))
+            return (home, _module_name(folder, home)) if home is not None else None
+    return None
+
+
+def _module_name(folder: Path, module: ModuleInfo) -> str:
+    return dotted(folder, module.path) if folder in module.path.parents else module.module_name or module.path.stem
+
+
+class _LibraryReader:
+    """What the part rule's chains (:func:`resource_parts.chained_parts`) read of one library
+    (``folder``): its classes a constructor call names, as holders, and its functions returning
+    a new resource. Never a known resource type (``known``) nor a class of another library."""
+
+    def __init__(self, project: Project, folder: Path, known: Callable[[str], ResourceSpec | None]) -> None:
+        self.project, self.folder, self.known = project, folder, known
+
+    def _definition(self, module: ModuleInfo, module_name: str, node: ast.expr) -> tuple[ModuleInfo, ast.stmt] | None:
+        qualified = module.imports.qualify(node)
+        if qualified is None and isinstance(node, ast.Name) and node.id in module.top_level:
+            return module, module.top_level[node.id]
+        looked = self.project.lookup(qualified, module.roots) if qualified is not None else None
+        if looked is None or self.folder not in looked[0].path.parents:
+            return None
+        return looked
+
+    def holder_in(self, module: ModuleInfo, module_name: str) -> Callable[[ast.expr], Holder | None]:
+        def holder(node: ast.expr) -> Holder | None:
+            qualified = _named_type(module, module_name, node)
+            if qualified is not None and self.known(qualified) is not None:
+                return None
+            found = self._definition(module, module_name, node)
+            if found is None or not isinstance(found[1], ast.ClassDef):
+                return None
+            home, cls = found
+            summary = self.project.summary_of(home)
+            facts = summary.classes.get(cls.lineno)
+            if facts is None:
+                return None
+            members = lineage(self.project, summary, facts)
+            init = _method(_family_nodes(self.project, summary, facts), "__init__")
+            init_home = _init_home(self.project, self.folder, members)
+            if init is None or init_home is None:
+                return None
+            properties: dict[str, str] = {}
+            for _, member in reversed(members):
+                properties.update(member.properties)
+            return Holder(init, properties, self.holder_in(*init_home))
+
+        return holder
+
+    def made_in(self, module: ModuleInfo, module_name: str) -> Callable[[ast.expr], ResourceSpec | None]:
+        def made_by(node: ast.expr) -> ResourceSpec | None:
+            found = self._definition(module, module_name, node)
+            function = found[1] if found is not None else None
+            if found is None or not isinstance(function, ast.FunctionDef):
+                return None
+            home = found[0]
+            home_name = _module_name(self.folder, home)
+            said_type = _named_type(home, home_name, _unwrap_optional(function.returns))
+            said = self.known(said_type) if said_type is not None else None
+
+            def defined(callee: ast.expr) -> bool:
+                return self._definition(home, home_name, callee) is not None
+
+            return made_new(function, said, lambda n: _named_type(home, home_name, n), self.known, defined)
+
+        return made_by
 
 
 _ALIASES: dict[str, dict[str, str]] = {}

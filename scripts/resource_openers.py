@@ -51,7 +51,7 @@ def public_release(project: Project, model: OwnershipModel, summary: ModuleSumma
     release what it holds (a class whose holding its users cannot end)."""
     family = lineage(project, summary, facts)
     for attr, (close, _) in _holdings(model, family, made=False):
-        found = attr_release(family, attr, close)
+        found = attr_release(family, attr, close, partial(_releases, model, family, attr))
         if found is not None:
             return found
     return None
@@ -170,11 +170,17 @@ def named_release(
         if attr not in released:
             continue
         # (not ``first`` itself; a coroutine when the holding's release is awaited)
-        found = attr_release(family, attr, close, partial(_other_release, first, awaited))
+        found = attr_release(family, attr, close, partial(_other_release, model, family, attr, first, awaited))
         if found is not None:
             return found
     return None
 
 
-def _other_release(first: str, awaited: bool, entry: MethodFacts) -> bool:
-    return entry.name != first and (entry.is_async or not awaited)
+def _other_release(model: OwnershipModel, family: Family, attr: str, first: str, awaited: bool, entry: MethodFacts) -> bool:
+    return entry.name != first and (entry.is_async or not awaited) and _releases(model, family, attr, entry)
+
+
+def _releases(model: OwnershipModel, family: Family, attr: str, entry: MethodFacts) -> bool:
+    """``entry`` is a release of ``self.<attr>`` for the table (``resource_lifetimes``, through
+    the model): not a method that makes the holding itself, nor a generator."""
+    return not model.not_a_release(family, attr, entry)

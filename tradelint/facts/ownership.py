@@ -397,6 +397,9 @@ class OwnershipModel:
         # How what ``self.attr = [await] <value>.<method>(...)`` keeps is released (``ClassFacts.made``):
         # (close, awaited) of the library maker's type on a receiver shown to be of its class.
         self.method_close: Callable[[ModuleSummary, Acquisition], tuple[str, bool] | None] = lambda module, made: None
+        # Whether a method releasing ``self.<attr>`` is no release of it all the same: the library
+        # table's reading (``scripts/resource_lifetimes.py``); never, for a first-party class.
+        self.not_a_release: Callable[[Family, str, MethodFacts], bool] = lambda family, attr, entry: False
         self._types: dict[tuple[str, int], ResourceType | None] = {}
 
     def break_cycles(self) -> None:
@@ -485,7 +488,8 @@ class OwnershipModel:
         """The method that ends an instance of ``family`` by releasing ``self.<attr>`` (``close``, or
         ``__aexit__``, which ends one entered by hand); ``awaited``: only an awaited release."""
         releasers = attr_releasers(family, attr, frozenset({close, "close", "aclose", "__aexit__"}), awaited)
-        return next((e for e in (_entry_for(family, r, self.configured) for r in releasers) if e is not None), None)
+        entries = (_entry_for(family, r, self.configured) for r in releasers)
+        return next((e for e in entries if e is not None and not self.not_a_release(family, attr, e)), None)
 
     def _library_base(self, module: ModuleSummary, facts: ClassFacts, family: Family) -> ResourceType | None:
         """``class QLCWebsocketClient(aiohttp.ClientSession)``: a first-party class whose lineage
