@@ -14,9 +14,13 @@ a property, a context manager, a receiver of the project's own class, nor a name
 module's own classes define. A name that another public method of the library gives to
 something else (`APIRequest.new_context` makes no resource) makes one only on a receiver
 bound from a maker of the class (`self.browser = await chromium.connect_over_cdp(url)`),
-annotated with it (`browser: Browser`), stored from a parameter annotated so (`def
-__init__(self, browser: Browser): self.browser = browser`), or bound from a project function
-that says it returns one (`self.browser = await connect(url)`, `async def connect() -> Browser`):
+annotated with it (`browser: Browser`, `Browser | None`, `Optional[Browser]`, `"Browser"`),
+stored from a parameter annotated so (`def __init__(self, browser: Browser): self.browser =
+browser`), bound from a project function that says it returns one (`self.browser = await
+connect(url)`, `async def connect() -> Browser`), or declared so (`_index: SearchIndexClient` in
+the class body, `index: SearchIndexClient = make()`) where the code of the values bound says
+nothing (`self._index = make_client(url)`, a helper without a return annotation), as a type
+checker reads a declaration:
 ```python
 from playwright.async_api import async_playwright
 
@@ -27,7 +31,10 @@ async def screenshot(browser, url):
 ```
 A coroutine of the project that returns, on every path, what such a maker makes (`return await
 self.browser.new_context()`, or `ws = await session.ws_connect(url)` ... `return ws`) is a maker
-of it in turn: its caller owns what it gets, as with one returning a constructor's call. Not when
+of it in turn: its caller owns what it gets, as with one returning a constructor's call; so is
+a method of another object of the project's whose class is proven (`proc = await
+self._pool.start_process(host, cmd)` where `Pool.start_process` returns `await
+conn.create_process(cmd)`, asyncssh's process, which the caller must close). Not when
 the maker keeps a hand on it (`self._ws = ws` before the `return`), nor a getter returning what
 it keeps (`return self._ws`). A method that is no coroutine (`pubsub()`, `cursor()`) makes
 nothing until used, and its use may end it (a redis pipeline's `execute()`): it makes one only

@@ -44,7 +44,8 @@ class RenamedAttribute(Rule):
     be a `Vat` or a subclass; `"spot_map" = "spot_markets"` on any receiver) and from the enabled
     `rename-packs` (`web3-v6`: `w3.eth.getBalance` -> `w3.eth.get_balance`). The receiver's class
     is inferred from constructors, annotations (`Optional`, `X | None` and strings included),
-    first-party return annotations, `self.x` assignments and subclasses, and a test's parameter
+    first-party return annotations, `self.x` assignments (a declared `vat: Vat` in the class body
+    over stores whose values say nothing, `self.vat = load()`) and subclasses, and a test's parameter
     from the module's pytest fixture of that name (`def test_read(web3)` with
     `@pytest.fixture(name="web3")` returning a `Web3`; not when `parametrize` gives it). String references in
     `getattr`/`hasattr`/`setattr`/`delattr`/`patch.object`, and `from numpy import float_` for a
