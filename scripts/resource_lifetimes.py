@@ -43,7 +43,8 @@ from tradelint.facts.named_classes import resolve_ref
 from tradelint.facts.ownership import Family, OwnershipModel, lineage
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.summary_data import Acquisition, ClassFacts, MethodFacts, ModuleSummary, Ref
-from tradelint.facts.uses import STATEMENT_LISTS, self_name
+from tradelint.facts.syntax import own_nodes
+from tradelint.facts.uses import STATEMENT_LISTS, TRY_NODES, self_attr, self_name
 from tradelint.models.resources.resource_types import BUILTIN_RESOURCES, holds_nothing_new
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -52,8 +53,6 @@ Members = list[dict[str, Function]]
 
 _PROPERTY_DECORATORS = ("property", "cached_property")
 _CONTEXT_MAKERS = ("contextmanager", "asynccontextmanager")
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-_TRIES = (ast.Try, getattr(ast, "TryStar", ast.Try))
 
 
 def no_release(project: Project, model: OwnershipModel) -> Callable[[Family, str, MethodFacts], bool]:
@@ -90,7 +89,7 @@ def _generator(function: Function) -> bool:
     drives it is a generator-based coroutine, and may be a release (``@asyncio.coroutine``: a
     library of Python 3.4's, aioslacker's ``close()``; Twisted's ``@inlineCallbacks``:
     scrapy-aiohttp-downloader's handler ``close()``)."""
-    nodes = list(_own_nodes(function))
+    nodes = list(own_nodes(function))
     if not any(isinstance(node, ast.Yield) for node in nodes):
         return False
     if isinstance(function, ast.FunctionDef) and any(isinstance(node, ast.YieldFrom) for node in nodes):
@@ -101,14 +100,6 @@ def _generator(function: Function) -> bool:
 def _decorator_name(decorator: ast.expr) -> str:
     decorator = decorator.func if isinstance(decorator, ast.Call) else decorator
     return decorator.id if isinstance(decorator, ast.Name) else decorator.attr if isinstance(decorator, ast.Attribute) else ""
-
-
-def _own_nodes(function: Function) -> Iterator[ast.AST]:
-    stack: list[ast.AST] = [*function.body]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, _SCOPES))
 
 
 def _makes(project: Project, model: OwnershipModel, family: Family, nodes: Members, root: str, start: tuple[int, Function], plain: bool) -> bool:
@@ -139,7 +130,7 @@ def _makes(project: Project, model: OwnershipModel, family: Family, nodes: Membe
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
                 and node.func.attr in openers
-                and _self_attr(node.func.value, receiver) in names
+                and self_attr(node.func.value, receiver) in names
                 and (plain or not _when_missing(function, node, receiver, names))
             ):
                 return True
@@ -172,14 +163,14 @@ def _calls(function: Function, index: int, nodes: Members) -> Iterator[tuple[str
     for node in _run(function):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             value = node.func.value
-            if receiver is not None and _self_attr(value, receiver) is not None and is_release_name(node.func.attr):
+            if receiver is not None and self_attr(value, receiver) is not None and is_release_name(node.func.attr):
                 released.add(id(value))  # ``self.session.close()``: the property's own release
             elif isinstance(value, ast.Name) and value.id == receiver:
                 yield node.func.attr, -1
             elif isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "super" and not value.args:
                 yield node.func.attr, index
     for node in _run(function):
-        if receiver is not None and id(node) not in released and (name := _self_attr(node, receiver)) in properties:
+        if receiver is not None and id(node) not in released and (name := self_attr(node, receiver)) in properties:
             yield name, -1
 
 
@@ -193,8 +184,8 @@ def _run(function: Function) -> Iterator[ast.AST]:
             stack.append(node.test)
         elif isinstance(node, ast.BoolOp):
             stack.append(node.values[0])
-        elif isinstance(node, _TRIES):
-            stack.extend([*node.body, *node.orelse, *node.finalbody])
+        elif isinstance(node, TRY_NODES):  # (its handlers run only on an error)
+            stack.extend(s for block in ("body", "orelse", "finalbody") for s in getattr(node, block))
         elif isinstance(node, ast.Match):
             stack.append(node.subject)
         else:
@@ -205,12 +196,6 @@ def _names_property(decorator: ast.expr) -> bool:
     return (isinstance(decorator, ast.Name) and decorator.id in _PROPERTY_DECORATORS) or (
         isinstance(decorator, ast.Attribute) and decorator.attr in (*_PROPERTY_DECORATORS, "getter")
     )
-
-
-def _self_attr(node: ast.AST, receiver: str) -> str | None:
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver:
-        return node.attr
-    return None
 
 
 def _openers(project: Project, model: OwnershipModel, family: Family, root: str) -> set[str]:
@@ -255,7 +240,7 @@ def _binding(function: Function, acquisition: Acquisition, receiver: str, names:
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.lineno == acquisition.line:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             flat = [e for t in targets for e in (t.elts if isinstance(t, (ast.Tuple, ast.List)) else [t])]
-            if any(_self_attr(t, receiver) in names for t in flat):
+            if any(self_attr(t, receiver) in names for t in flat):
                 return node
     return None
 
@@ -284,7 +269,7 @@ def _when_missing(function: Function, node: ast.AST, receiver: str, names: set[s
 
 def _tests(expr: ast.expr, receiver: str, names: set[str]) -> bool:
     return any(
-        _self_attr(node, receiver) in names or (isinstance(node, ast.Constant) and node.value in names)
+        self_attr(node, receiver) in names or (isinstance(node, ast.Constant) and node.value in names)
         for node in ast.walk(expr)
     )
 
