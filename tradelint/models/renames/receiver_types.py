@@ -88,10 +88,11 @@ class Env:
         if found is not None:
             return found
         self.resolved[name] = UNKNOWN  # ``x = f(x)`` ends here
-        kinds = {self._evaluate(binding, depth) for binding in self.bindings[name]}
+        evaluated = [(binding.kind, self._evaluate(binding, depth)) for binding in self.bindings[name]]
+        kinds = {found for _, found in evaluated}
         # A declared type is the name's, as a type checker reads it: a value whose code says
         # nothing (``vat: Vat`` in the class, ``self.vat = load()``) does not unmake it.
-        declared = {self._evaluate(b, depth) for b in self.bindings[name] if b.kind == "annotation"}
+        declared = {found for kind, found in evaluated if kind == "annotation"}
         if len(declared) == 1 and UNKNOWN not in declared and kinds - declared <= {UNKNOWN}:
             kinds = declared
         result = next(iter(kinds)) if len(kinds) == 1 else UNKNOWN
