@@ -52,8 +52,8 @@ REPORT_FIRST = '''\
         await stack.aclose()'''
 
 MESSAGE = (
-    "18:5 TRD201 `stack` (`AsyncExitStack(...)`) is closed in an `except` only after another `await`; "
-    "close it first, or in a `finally`"
+    "18:5 TRD201 `stack` (`AsyncExitStack(...)`) is closed in an `except` after another `await`; "
+    "close it first, or in `finally`"
 )
 
 
@@ -124,8 +124,8 @@ async def fetch(url):
 
 def test_a_close_on_success_and_a_late_one_in_the_handler(tmp_path: Path) -> None:
     assert source_findings(tmp_path, CLOSED_ON_SUCCESS, "TRD2") == [
-        "9:5 TRD201 `session` (`aiohttp.ClientSession(...)`) is closed in an `except` only after another `await`; "
-        "close it first, or in a `finally`",
+        "9:5 TRD201 `session` (`aiohttp.ClientSession(...)`) is closed in an `except` after another `await`; "
+        "close it first, or in `finally`",
     ]
 
 

@@ -33,7 +33,7 @@ TEXTS = {
         "`asyncio.CancelledError` is no `Exception`: close it in `finally`, or in `except BaseException`",
     ),
     "handler_awaits_before_close": Text(
-        "`{name}` (`{label}(...)`) is closed in an `except` only after another `await`; close it first, or in a `finally`",
+        "`{name}` (`{label}(...)`) is closed in an `except` after another `await`; close it first, or in `finally`",
         "An error or cancellation of that `await` leaves the handler before the close, and nothing else closes it",
     ),
     "not_in_finally_callee": Text(
