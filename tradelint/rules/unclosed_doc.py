@@ -496,6 +496,11 @@ async def load(exchange_id):
     await exchange.close()
     return markets
 ```
+A handler that is the only close on the failure path must close first: one that awaits
+something else before its close (`except BaseException: await report(error); await
+stack.aclose(); raise`) leaves the resource open when that `await` raises or is cancelled. An
+`await` in a `try` of its own, a close of something else first, and a test's or a script's
+handler (whose error ends it) are not counted.
 
 A resource lent to something the function keeps beyond its own end lives on in that holder:
 `session = ClientSession(); self.api = Api(session)` (also `hass.data[key] = Api(session)`,

@@ -32,6 +32,10 @@ TEXTS = {
         "`{name}` (`{label}(...)`) is closed only in an `except` that cancellation skips",
         "`asyncio.CancelledError` is no `Exception`: close it in `finally`, or in `except BaseException`",
     ),
+    "handler_awaits_before_close": Text(
+        "`{name}` (`{label}(...)`) is closed in an `except` after another `await`; close it first, or in `finally`",
+        "An error or cancellation of that `await` leaves the handler before the close, and nothing else closes it",
+    ),
     "not_in_finally_callee": Text(
         "`{name}` (`{label}(...)`) is closed by the function it is given, outside `finally`; {cure}",
         "An exception or cancellation in that function before its close skips it, and it leaks",

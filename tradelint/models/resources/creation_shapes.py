@@ -5,6 +5,7 @@ is the resource (``reader, writer = await asyncio.open_connection(...)``)."""
 from __future__ import annotations
 
 import ast
+from typing import cast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.pass_through import passed_argument
@@ -12,6 +13,7 @@ from tradelint.facts.summaries import definition_of
 from tradelint.facts.uses import Binding, assigned_part, assigned_to, awaited_result, declares_outer, entered_call
 from tradelint.facts.uses import _binding as assigned_to_target
 from tradelint.models.resources.loop_transports import unclosing_protocol
+from tradelint.models.resources.proofs import kept_on_self
 from tradelint.models.resources.resource_types import CLOSE_METHODS, Creation, ResourceSpec
 from tradelint.models.resources.statements import _handed_to
 
@@ -62,6 +64,11 @@ def part_creation(module: ModuleInfo, call: ast.Call, spec: ResourceSpec, label:
         protocol = unclosing_protocol(module, call, function)
         return None if protocol is None else Creation(call, spec, label, "inline", binding.stmt, protocol, function)
     if binding.kind == "local":
+        kept_in = kept_on_self(module, function, binding.name)
+        if kept_in is not None and not declares_outer(function, binding.name):
+            # ``client, info = await connect(dev); self._client = client``: kept by the instance,
+            # as a whole value stored on ``self`` is (whatever the local does meanwhile).
+            return Creation(call, spec, label, kept_in[0], binding.stmt, kept_in[1], function, cast(ast.ClassDef, module.parent(function)))
         return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
     return Creation(call, spec, label, "self", binding.stmt, binding.name, function, binding.cls)
 

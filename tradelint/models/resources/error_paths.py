@@ -17,7 +17,8 @@ from tradelint.facts.handlers import catches_every_error, goes_on
 from tradelint.facts.holders import raised_after_keep
 from tradelint.facts.syntax import walk
 from tradelint.facts.awaited_uses import awaited_through
-from tradelint.facts.uses import bound_once, misses_cancellation, name_loads, sequential
+from tradelint.facts.summaries import is_release_name
+from tradelint.facts.uses import TRY_NODES, bound_once, in_cleanup_block, misses_cancellation, name_loads, sequential
 from tradelint.models.resources.proofs import exits_before
 from tradelint.models.resources.resource_types import Creation, Problem
 
@@ -27,6 +28,8 @@ def handoff_problem(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: l
     ``raise``) or an error caught and swallowed; None when every path gets there or closes it."""
     if exits_before(module, c, handoff, closes):
         return "exit_before_handoff"
+    if c.function is not None and awaited_before_handler_close(module, c.function, _closes_of(module, c)) is not None:
+        return "handler_awaits_before_close"  # (every close of the name: the hand-off may come first in the walk)
     if swallowed_before_handoff(module, c, handoff) is not None:
         return "error_before_handoff"
     if raised_before_handoff(module, c, handoff, closes) is not None:
@@ -346,6 +349,59 @@ def closed_only_before_cancellation(
     if None not in closes and not returned(function, close_nodes):
         return False
     return all(misses_cancellation(module, node, function) for kind, node in zip(closes, close_nodes) if kind == "except")
+
+
+def awaited_before_handler_close(module: ModuleInfo, function: ast.AST, close_nodes: list[ast.AST]) -> ast.Await | None:
+    """The first ``await`` an ``except`` runs before its close of the resource, when that handler
+    is the only close on the failure path (no ``finally`` closes it): ``except BaseException:
+    await report(error); await stack.aclose(); raise``. A failure or a cancellation of that
+    ``await`` leaves the handler before the close, and nothing closes the resource any more. A
+    close of something else (``await other.close()``) and an ``await`` inside a ``try`` of its
+    own are not counted; nor a handler in a program's entry or a test, whose error ends it."""
+    kinds = [in_cleanup_block(module, node, function) for node in close_nodes]
+    if "finally" in kinds or not goes_on_after_errors(module, function):
+        return None
+    for kind, node in zip(kinds, close_nodes):
+        if kind != "except":
+            continue
+        earlier: list[ast.stmt] = []
+        child: ast.AST = node
+        for ancestor in module.ancestors(node):
+            if ancestor is function or isinstance(ancestor, (*TRY_NODES, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                earlier = []  # (a ``try`` of its own around the close: judged by what it says)
+                break
+            for field in ("body", "orelse"):
+                block = getattr(ancestor, field, None)
+                if isinstance(block, list) and any(s is child for s in block):
+                    earlier += block[: next(i for i, s in enumerate(block) if s is child)]
+            if isinstance(ancestor, ast.ExceptHandler):
+                break
+            child = ancestor
+        for stmt in earlier:
+            for found in walk(stmt):
+                if not isinstance(found, ast.Await) or _guarded_within(module, found, stmt):
+                    continue
+                awaited = found.value.func if isinstance(found.value, ast.Call) else None
+                if isinstance(awaited, ast.Attribute) and (awaited.attr in ("close", "aclose", "wait_closed") or is_release_name(awaited.attr)):
+                    continue  # closing something else first
+                return found
+    return None
+
+
+def _closes_of(module: ModuleInfo, c: Creation) -> list[ast.AST]:
+    """The loads of ``c``'s name that its close (or ``close``/``aclose``) is called through."""
+    enders = {c.spec.close, "close", "aclose"}
+    return [n for n in name_loads(c.function, c.name) if isinstance(p := module.parent(n), ast.Attribute) and p.attr in enders] if c.function is not None else []
+
+
+def _guarded_within(module: ModuleInfo, node: ast.AST, stmt: ast.stmt) -> bool:
+    """``node`` runs inside a ``try`` (or a nested function) within ``stmt``."""
+    for ancestor in module.ancestors(node):
+        if isinstance(ancestor, (*TRY_NODES, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return True
+        if ancestor is stmt:
+            return False
+    return False
 
 
 def returned(function: ast.AST, close_nodes: list[ast.AST]) -> bool:

@@ -33,7 +33,7 @@ from tradelint.models.resources.expected_errors import awaited_use
 from tradelint.facts.awaited_uses import run_through
 from tradelint.facts.import_helpers import with_helper_imports
 from tradelint.models.resources.try_gaps import before_try
-from tradelint.models.resources.error_paths import closed_only_before_cancellation, handoff_problem, left_open_by_a_handler, raised_before_kept, returned
+from tradelint.models.resources.error_paths import awaited_before_handler_close, closed_only_before_cancellation, handoff_problem, left_open_by_a_handler, raised_before_kept, returned
 from tradelint.models.resources.lent import lent_to_a_library
 from tradelint.models.resources.process_globals import closed_in_project
 from tradelint.models.resources.release_gaps import closed_after_own_failure
@@ -468,6 +468,8 @@ class ResourceAnalysis:
             return cast(Problem, gap)
         if closed_only_before_cancellation(self.module, c.function, closes, close_nodes):
             return "cancel_skips_close"  # ``except Exception: s.close(); raise``: not on cancel
+        if "except" in closes and awaited_before_handler_close(self.module, c.function, close_nodes) is not None:
+            return "handler_awaits_before_close"  # ``except BaseException: await report(); await s.close()``
         if "finally" in closes or ("except" in closes and (None in closes or returned(c.function, close_nodes))):
             return None  # (closed on every failure, handed on by a ``return`` on success)
         if closes and teardown:

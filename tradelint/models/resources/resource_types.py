@@ -272,6 +272,7 @@ Problem = Literal[
     "self_closed_after_own_use",
     "self_flag_reset_open",
     "cancel_skips_close",
+    "handler_awaits_before_close",
     "not_in_finally",
     "not_in_finally_callee",
     "inline",
