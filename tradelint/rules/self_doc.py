@@ -298,7 +298,9 @@ otherwise only where it makes it again (`refresh()`: disconnect, then connect an
 from the other end of the hand-off chain: when every instance the project makes is kept (by a
 holder that keeps it on `self`, a record, a display) in a framework's per-instance store
 (`entry.runtime_data`, `hass.data[DOMAIN][entry.entry_id]`, `app[...]`) whose end of life
-reaches no release of it (TRD201's verdict on each instance), and no code of the project names
+reaches no release of it, or in a module global that no code of the project ends (`global
+_layer; _layer = DataLayer(url)` in a getter, its `cleanup()` called nowhere) (TRD201's
+verdict on each instance), and no code of the project names
 one of those ends outside the class (`await coordinator.client.stop()`) or enters an
 instance (`async with`), no close ever runs: reported where the class makes it (iprak/sensi
 `9ec66e57`). An instance given to an unknown callable is not proven kept: not judged. A

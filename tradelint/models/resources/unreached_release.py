@@ -10,7 +10,10 @@ its ends: the instance's own verdict (TRD201, "lives on in ``entry.runtime_data`
 proves that step by step. Then no close of the attribute ever runs at an end: the resource is
 leaked where the class makes it (iprak/sensi ``9ec66e57``: the ``socketio.AsyncClient`` of a
 ``SensiClient`` closed only in ``__aexit__``, the client kept by the coordinator in
-``entry.runtime_data``, and an unload that ended nothing).
+``entry.runtime_data``, and an unload that ended nothing). A module global is such a holder
+too: an instance kept in one that no code of the project ends (the global's own verdict) reaches
+no end of its class (a data layer made by a getter into ``global _data_layer``, whose
+``cleanup()`` nothing calls: the pool it makes on first use stays open).
 
 Proven, not guessed. Not judged: a class that is subclassed or named other than to construct,
 annotate, import or test it (``isinstance``), or that the project never constructs; an instance
@@ -40,6 +43,10 @@ from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.resource_types import Creation
 
 _ENDS = ("__aexit__", "__exit__")
+
+# An instance's verdict that the module global keeping it is never ended (by any file of the
+# project, for a process global).
+_GLOBAL_NEVER_CLOSED = ("global_never_closed", "app_global_never_closed", "process_global_never_closed")
 
 
 @dataclass(frozen=True)
@@ -357,6 +364,10 @@ def _never_ended(ctx: FileContext, module: ModuleInfo, call: ast.Call) -> str | 
         c = verdict.creation
         if c.call is not call and not any(n is call for n in ast.walk(c.stmt)):
             continue
+        if verdict.problem in _GLOBAL_NEVER_CLOSED:
+            # ``global _data_layer; _data_layer = DataLayer(...)``: the module keeps it for the
+            # process, and no code of the project ends it (the global's own verdict).
+            return c.name
         if verdict.problem not in ("never_closed", "integration_never_closed"):
             return None
         if c.kind == "integration":
