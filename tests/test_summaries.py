@@ -209,6 +209,8 @@ def _valid() -> dict[str, Any]:
                 "properties": {"s": "_s"},
                 "made": [["_ws", ["method", "ws_connect"], "connect", 5]],
                 "attrs": None,
+                "elements": [["_clients", ["qualified", "aiohttp.ClientSession"], "add", 6]],
+                "element_ends": [["close", "_clients", "close", True]],
             }
         ],
     }
@@ -227,6 +229,7 @@ def test_the_valid_example_loads() -> None:
     summary = ModuleSummary.from_json(_valid())
     assert summary.classes[1].methods["close"].releases == frozenset({("_s", "close")})
     assert summary.classes[1].made == (Acquisition("_ws", ("method", "ws_connect"), "connect", 5),)
+    assert summary.classes[1].element_ends == (("close", "_clients", "close", True),)
     assert summary.to_json() == _valid()
 
 

@@ -15,7 +15,7 @@ import weakref
 from typing import Iterator
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.ownership import is_release_name
+from tradelint.facts.release_names import is_release_name
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import (
     alias_target,

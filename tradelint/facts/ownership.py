@@ -33,6 +33,7 @@ from tradelint.facts.class_family import class_of_cls
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.mid_life import closed_mid_life_only
 from tradelint.facts.named_classes import class_named, resolve_ref, stored_at
+from tradelint.facts.element_owners import element_owner
 from tradelint.facts.end_hooks import hook_missing_exit
 from tradelint.facts.never_run import never_entered
 from tradelint.facts.frameworks import FRAMEWORKS, Framework, is_event_handler
@@ -428,7 +429,7 @@ class OwnershipModel:
             # and says it must be ended (``__aexit__`` awaiting its ``stop()``) is one all the same:
             # the task runs until that end (ydb's aio ``SessionPool``, whose ``stop()`` ends its
             # keep-alive task and pooled sessions); one whose end only clears a flag is not.
-            return _by_protocol(module, facts, family) if _starts_a_task(family) else None
+            return self._element_owner(module, facts, family) or (_by_protocol(module, facts, family) if _starts_a_task(family) else None)
         acquired: list[tuple[ModuleSummary, Acquisition]] = []
         for owner_module, owner in family:
             for acquisition in owner.acquisitions:
@@ -464,7 +465,12 @@ class OwnershipModel:
         held = self._held_part_release(family, acquired)
         if held is not None:
             return ResourceType(module, facts.name, *held)
-        return _by_protocol(module, facts, family)
+        return self._element_owner(module, facts, family) or _by_protocol(module, facts, family)
+
+    def _element_owner(self, module: ModuleSummary, facts: ClassFacts, family: Family) -> ResourceType | None:
+        """A class that ends each resource it keeps in a collection of its own (``element_owner``)."""
+        found = element_owner(family, self.owned_close, lambda m: _entry_for(family, m, self.configured), self._held_lazily)
+        return ResourceType(module, facts.name, *found) if found is not None else None
 
     def _held_part_release(self, family: Family, acquired: list[tuple[ModuleSummary, Acquisition]]) -> tuple[str, bool, bool] | None:
         """(release, awaited, lazy) of a class that releases a resource kept by a first-party

@@ -27,6 +27,7 @@ from operator import attrgetter
 
 from tradelint.facts.class_body import field_facts, generated_init
 from tradelint.facts.context import SUMMARIZERS, ModuleInfo, uncast
+from tradelint.facts.element_owners import kept_elements
 from tradelint.facts.loop_receivers import kept_local, loop_ref
 from tradelint.facts.summary_data import (
     _NO_RELEASES,
@@ -40,11 +41,15 @@ from tradelint.facts.summary_data import (
     ModuleSummary,
     Ref,
 )
+from tradelint.facts.release_names import DUNDER_RELEASE, LEADING_RELEASE, TEST_TEARDOWNS, is_release_name
 from tradelint.facts.returned_makers import method_of_a_value, returned_call
 from tradelint.facts.syntax import FUNCTION_NODES, base_class, capword, class_method, content_digest, shadowed, walk
 from tradelint.facts.uses import awaited_call, entered_call, given_or_made, self_attr
 
 __all__ = [
+    "DUNDER_RELEASE",
+    "LEADING_RELEASE",
+    "TEST_TEARDOWNS",
     "Acquisition",
     "ClassFacts",
     "Definition",
@@ -57,30 +62,6 @@ __all__ = [
     "is_release_name",
     "summarize",
 ]
-
-# Names of methods that end a class's resources, beyond the configured shutdown names: the
-# class's own words for it (``stop_monitoring``, ``close_all``, ``_release_http``).
-_LEADING_WORD = (
-    r"^(a?close|stop|shutdown|disconnect|cleanup|clean_up|teardown|tear_down|terminate|dispose|release|"
-    r"finalize|destroy)(_\w*)?$"
-)
-_RELEASE_WORD = re.compile(
-    _LEADING_WORD
-    # A suffix names a release less surely (``command_stop`` is a bot command): only the words
-    # that mean nothing else.
-    + r"|^\w+_(a?close|shutdown|disconnect|cleanup|teardown)$"
-)
-LEADING_RELEASE = re.compile(_LEADING_WORD)
-DUNDER_RELEASE = ("__aexit__", "__exit__", "__del__")
-# unittest's teardown hooks, spelled in camelCase.
-TEST_TEARDOWNS = ("tearDown", "asyncTearDown")
-
-
-def is_release_name(name: str) -> bool:
-    if name in DUNDER_RELEASE:
-        return name != "__del__"
-    return name in TEST_TEARDOWNS or bool(_RELEASE_WORD.match(name.lstrip("_")))
-
 
 def summarize(module: ModuleInfo) -> ModuleSummary:
     """The summary of a parsed module (built once per text; see ``Project.summary_of``)."""
@@ -386,6 +367,7 @@ def _class_facts(module: ModuleInfo) -> dict[int, ClassFacts]:
             _property_sources(cls),
             tuple(made_by_methods),
             attrs,
+            *kept_elements(module, cls, _receiver, _ref),
         )
     return classes
 

@@ -101,6 +101,11 @@ class ClassFacts:
     made: tuple[Acquisition, ...] = ()
     # Set when an attrs maker generates the class's ``__init__``.
     attrs: AttrsInit | None = None
+    # What the class adds to a collection on ``self`` that a release-like method of its own ends
+    # element by element (``self._clients[key] = Client(...)``; ``facts.element_owners``), and
+    # those ends: (method, collection, release called on each element, awaited).
+    elements: tuple[Acquisition, ...] = ()
+    element_ends: tuple[tuple[str, str, str, bool], ...] = ()
 
     def names(self, attr: str) -> bool:
         """Whether the class can say anything about ``attr``: as ``self.attr`` in its code, a
@@ -220,7 +225,8 @@ _SUMMARY_KEYS = frozenset(
 
 _CLASS_KEYS = frozenset(
     {"name", "line", "bases", "methods", "acquisitions", "stored_params", "stored_positions", "factories",
-     "fields", "cancels", "attributes", "properties", "made", "attrs"}
+     "fields", "cancels", "attributes", "properties", "made", "attrs",
+     "elements", "element_ends"}
 )
 
 
@@ -251,6 +257,8 @@ def _class_to_json(facts: ClassFacts) -> dict[str, Any]:
         "properties": dict(facts.properties),
         "made": [[a.attr, list(a.ref), a.method, a.line] for a in facts.made],
         "attrs": None if facts.attrs is None else [facts.attrs.kw_only, list(facts.attrs.positional), facts.attrs.by_mro],
+        "elements": [[a.attr, list(a.ref), a.method, a.line] for a in facts.elements],
+        "element_ends": [list(end) for end in facts.element_ends],
     }
 
 
@@ -302,7 +310,14 @@ def _class_from_json(data: object) -> ClassFacts:
         {k: _str(v, "property") for k, v in _object(obj["properties"], None, "properties").items()},
         tuple(_acquisitions(obj["made"], "made")),
         _attrs_json(obj["attrs"]),
+        tuple(_acquisitions(obj["elements"], "elements")),
+        tuple(_element_end(end) for end in _list(obj["element_ends"], "element_ends")),
     )
+
+
+def _element_end(data: object) -> tuple[str, str, str, bool]:
+    method, attr, release, awaited = _items(data, 4, "element end")
+    return _str(method, "method"), _str(attr, "attr"), _str(release, "release"), _bool(awaited, "awaited")
 
 
 def _attrs_json(data: object) -> AttrsInit | None:

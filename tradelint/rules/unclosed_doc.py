@@ -33,7 +33,10 @@ frame keeps it for every call of the closure; a closure returning it lends it). 
 `client.close_pull_request(number)`, a request named like a release) are resources too, also when an async
 factory class method makes them (`await Provider.open()`); a module-private class (`_CvApi`) is a class
 alike, and so is a class holding a library object that its own release releases (`self._sdk =
-DashboardAPI(...)` and `await self._sdk.aclose()` in `close()`, the library not installed). A class
+DashboardAPI(...)` and `await self._sdk.aclose()` in `close()`, the library not installed), and so is a
+class that keeps resources as the elements of a collection of its own and ends each in its teardown
+(`self._clients[host] = client`, `client = Client(host)`; `for client in self._clients.values(): await
+client.close()` in `shutdown()`): nothing else reaches the elements. A class
 with no release of its own that is ended by releasing a part it made and keeps where its users reach it
 is closed by that part's release (issue 28): aiogram 3's `Bot`, whose `__aexit__` closes the
 `self.session` its `__init__` made, by `await bot.session.close()` in a `finally` or by `async with

@@ -1,0 +1,32 @@
+"""The words a method's name uses to say it ends something: ``close``, ``stop_monitoring``,
+``close_all``, ``__aexit__``. Apart from the summaries that use them, so that what the summaries
+read (the elements a class keeps in a collection of its own) can ask them too."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["DUNDER_RELEASE", "LEADING_RELEASE", "TEST_TEARDOWNS", "is_release_name"]
+
+# Names of methods that end a class's resources, beyond the configured shutdown names: the
+# class's own words for it (``stop_monitoring``, ``close_all``, ``_release_http``).
+_LEADING_WORD = (
+    r"^(a?close|stop|shutdown|disconnect|cleanup|clean_up|teardown|tear_down|terminate|dispose|release|"
+    r"finalize|destroy)(_\w*)?$"
+)
+_RELEASE_WORD = re.compile(
+    _LEADING_WORD
+    # A suffix names a release less surely (``command_stop`` is a bot command): only the words
+    # that mean nothing else.
+    + r"|^\w+_(a?close|shutdown|disconnect|cleanup|teardown)$"
+)
+LEADING_RELEASE = re.compile(_LEADING_WORD)
+DUNDER_RELEASE = ("__aexit__", "__exit__", "__del__")
+# unittest's teardown hooks, spelled in camelCase.
+TEST_TEARDOWNS = ("tearDown", "asyncTearDown")
+
+
+def is_release_name(name: str) -> bool:
+    if name in DUNDER_RELEASE:
+        return name != "__del__"
+    return name in TEST_TEARDOWNS or bool(_RELEASE_WORD.match(name.lstrip("_")))
