@@ -47,34 +47,45 @@ def ended_through_store(module: ModuleInfo, function: ast.AST, name: str, close:
     """Whether the local ``name`` of ``function``, kept (itself or through the holders built from
     it) in a store outside the function, is released by an end of life that reads that store
     back: a call of ``close`` or a release-named method on the attribute path that holds it."""
+    return ending_store(module, function, name, close) is not None
+
+
+def ending_store(module: ModuleInfo, function: ast.AST, name: str, close: str) -> ast.expr | None:
+    """The store (:func:`ended_through_store`) whose end of life releases the local ``name``:
+    the target of the assignment that keeps it there, or None."""
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return False
+        return None
     params = _positions(function)
-    stores: list[tuple[ast.expr, tuple[str, ...]]] = []
-    locals_: dict[str, tuple[str, ...]] = {}
+    stores: list[tuple[ast.expr, Key]] = []
+    locals_: dict[str, Key] = {}
     _carriers(module, function, name, (), stores, locals_)
-    targets: set[Key] = set()
+    targets: dict[Key, ast.expr] = {}
     own_aliases = _aliases(function, params)
     for store, path in stores:
         key = _key(store, params, own_aliases)
         if key is not None and key[0][0] == "@":
-            targets.add(key + tuple((".", a) for a in path))
+            targets.setdefault(key + path, store)
     if not targets:
-        return False
+        return None
     after = _after_yield(function)
     if after is not None:
-        own = targets | {(("$", local),) + tuple((".", a) for a in path) for local, path in locals_.items()}
-        if _releases(function, params, own, close, after):
-            return True
-    return any(_releases(end, _positions(end), targets, close, 0) for end in _ends_of_life(module, function))
+        own = {**{(("$", local),) + path: None for local, path in locals_.items()}, **targets}
+        if (found := _released(function, params, set(own), close, after)) is not None:
+            return own[found] or next(iter(targets.values()))
+    for end in _ends_of_life(module, function):
+        if (found := _released(end, _positions(end), set(targets), close, 0)) is not None:
+            return targets[found]
+    return None
 
 
 def _carriers(
-    module: ModuleInfo, function: ast.AST, name: str, path: tuple[str, ...],
-    stores: list[tuple[ast.expr, tuple[str, ...]]], locals_: dict[str, tuple[str, ...]],
+    module: ModuleInfo, function: ast.AST, name: str, path: Key,
+    stores: list[tuple[ast.expr, Key]], locals_: dict[str, Key],
 ) -> None:
-    """Where the value of ``name`` is kept: each store (an attribute or item) with the attribute
-    path from what is stored to the value, and each local bound to it or to a holder of it."""
+    """Where the value of ``name`` is kept: each store (an attribute or item) with the path from
+    what is stored to the value (the attributes of the holders built from it, the constant keys
+    of the dict displays it is a value of: ``{"coordinator": coordinator}``), and each local
+    bound to it or to a holder of it."""
     if name in locals_ or len(locals_) > 8:
         return
     locals_[name] = path
@@ -83,6 +94,9 @@ def _carriers(
         steps = path
         while True:
             parent = module.parent(node)
+            if isinstance(parent, ast.Dict) and (key := _constant_key(parent, node)) is not None:
+                node, steps = parent, (("[]", key), *steps)
+                continue
             if isinstance(parent, ast.keyword) and isinstance(call := module.parent(parent), ast.Call) and parent.arg:
                 kept = _kept_as(module, call, parent.arg)
             elif isinstance(parent, ast.Call) and any(a is node for a in parent.args):
@@ -91,7 +105,7 @@ def _carriers(
                 break
             if kept is None:
                 break
-            node, steps = call, (kept, *steps)
+            node, steps = call, ((".", kept), *steps)
         parent = module.parent(node)
         if not (isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1):
             continue
@@ -100,6 +114,12 @@ def _carriers(
             stores.append((target, steps))
         elif isinstance(target, ast.Name):
             _carriers(module, function, target.id, steps, stores, locals_)
+
+
+def _constant_key(display: ast.Dict, value: ast.expr) -> str | None:
+    """The constant key ``value`` is given under in the dict display, as :func:`_item` spells it."""
+    key = next((k for k, v in zip(display.keys, display.values) if v is value), None)
+    return repr(key.value) if isinstance(key, ast.Constant) else None
 
 
 def _kept_as(module: ModuleInfo, call: ast.Call, arg: int | str) -> str | None:
@@ -182,18 +202,18 @@ def _ends_of_life(module: ModuleInfo, function: ast.FunctionDef | ast.AsyncFunct
     return [s for s in top if s.name in registered and s is not function] if started else []
 
 
-def _releases(function: ast.AST, params: dict[str, int], targets: set[Key], close: str, after: int) -> bool:
-    """Whether ``function`` (after line ``after``) releases a target: a call of ``close`` or of
-    a release-named method on it, reached inline or through a local bound to a read of it."""
+def _released(function: ast.AST, params: dict[str, int], targets: set[Key], close: str, after: int) -> Key | None:
+    """The target ``function`` (after line ``after``) releases: a call of ``close`` or of a
+    release-named method on it, reached inline or through a local bound to a read of it."""
     aliases = _aliases(function, params)
     for node in walk(function):
         if (
             isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.lineno > after
             and (node.func.attr == close or is_release_name(node.func.attr))
-            and _key(node.func.value, params, aliases) in targets
+            and (key := _key(node.func.value, params, aliases)) in targets
         ):
-            return True
-    return False
+            return key
+    return None
 
 
 def _aliases(function: ast.AST, params: dict[str, int]) -> dict[str, Key]:

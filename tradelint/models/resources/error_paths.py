@@ -12,13 +12,14 @@ from dataclasses import replace
 
 from tradelint.facts.class_family import resolve_class_node
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integration
+from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integration, setup_parameters
 from tradelint.facts.handlers import catches_every_error, goes_on
 from tradelint.facts.holders import raised_after_keep
 from tradelint.facts.syntax import walk
 from tradelint.facts.awaited_uses import awaited_through
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.uses import TRY_NODES, bound_once, in_cleanup_block, misses_cancellation, name_loads, sequential
+from tradelint.models.resources.ended_through_store import ending_store
 from tradelint.models.resources.proofs import exits_before
 from tradelint.models.resources.resource_types import Creation, Problem
 
@@ -41,6 +42,21 @@ def handoff_problem(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: l
     ):
         return "setup_fails_after_keep"
     return None
+
+
+def kept_through_store(module: ModuleInfo, c: Creation, closes: list[ast.AST]) -> ast.expr | None:
+    """Where an integration's setup keeps ``c`` through a holder that the unload reads back and
+    releases it through (:func:`.ended_through_store.ending_store`: ``coordinator =
+    Coordinator(hass, client); ...; entry.runtime_data = coordinator``, ``await
+    entry.runtime_data.client.close()`` at unload), when no close of it runs but on a way out:
+    the store is its hand-off, and what fails before the setup gets there (the coordinator's
+    first refresh) leaves it open, as for a client kept there itself (:func:`handoff_problem`).
+    None elsewhere."""
+    if c.function is None or not c.name or not setup_parameters(module, c.function):
+        return None
+    if any(not on_a_way_out(module, n, c.function) for n in closes):
+        return None
+    return ending_store(module, c.function, c.name, c.spec.close)
 
 
 def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, closes: list[ast.AST]) -> ast.Await | None:
@@ -181,8 +197,12 @@ def opens_only(module: ModuleInfo, made: ast.Call, method_name: str) -> bool:
     method = [s for s in found[1].body if isinstance(s, ast.AsyncFunctionDef) and s.name == method_name]
     if len(method) != 1:
         return False
-    awaits = [n for n in walk(method[0]) if isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith))]
-    if len(awaits) != 1 or not isinstance(awaits[0], ast.Await):
+    awaits: list[ast.AST] = [n for n in walk(method[0]) if isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith))]
+    if not awaits and isinstance(last := method[0].body[-1], ast.Assign) and isinstance(last.value, ast.Call):
+        # ``async def start(self): self._session = ClientSession()``: nothing awaited, the opening its
+        # last statement: no error comes after it (and no cancellation: it never suspends).
+        awaits = [last.value]
+    if len(awaits) != 1 or not isinstance(awaits[0], (ast.Await, ast.Call)):
         return False
     if any(
         isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and n.lineno < awaits[0].lineno

@@ -33,7 +33,9 @@ from tradelint.models.resources.expected_errors import awaited_use
 from tradelint.facts.awaited_uses import run_through
 from tradelint.facts.import_helpers import with_helper_imports
 from tradelint.models.resources.try_gaps import before_try
-from tradelint.models.resources.error_paths import awaited_before_handler_close, closed_only_before_cancellation, handoff_problem, left_open_by_a_handler, raised_before_kept, returned
+from tradelint.models.resources.error_paths import (
+    awaited_before_handler_close, closed_only_before_cancellation, handoff_problem, kept_through_store, left_open_by_a_handler, raised_before_kept, returned,
+)
 from tradelint.models.resources.lent import lent_to_a_library
 from tradelint.models.resources.process_globals import closed_in_project
 from tradelint.models.resources.release_gaps import closed_after_own_failure
@@ -43,6 +45,7 @@ from tradelint.models.resources.held_parts import held_and_closed, record_handed
 from tradelint.models.resources.released_elements import keep, released_element_stores
 from tradelint.models.resources.holder_owners import holder_left_open
 from tradelint.models.resources.ended_through_store import ended_through_store
+from tradelint.models.resources.reused_after_with import used_after_block
 from tradelint.models.resources.dropped import lost_element, shared_element
 from tradelint.models.resources.returned_parts import lent_instead
 from tradelint.models.resources.factories import (
@@ -455,11 +458,17 @@ class ResourceAnalysis:
                 closes.append(in_cleanup_block(self.module, node, c.function))
                 close_nodes.append(node)
             elif self._takes_care(self.module, use, c.spec):
+                if use.kind == "with" and c.spec.lazy and used_after_block(
+                        self.module, c.function, node, c.name, lambda n: self.closes(classify(self.module, n), c.spec)):
+                    used = True
+                    continue  # ``async with client:`` on the way: it ends one session of a lazy client, not the client
                 if use.kind == "argument" and use.call is not None and (evaluated_on_one_branch(self.module, use.call) or (
                         c.spec.first_party and closed_after(c.function, c.name, node, lambda n: self.closes(classify(self.module, n), c.spec)))):
                     # ``client or ClientSession()``: handed on if none is given; ``await work(client); client.close()``: lent
                     continue
                 return handoff_problem(self.module, c, node, close_nodes)
+        if (store := kept_through_store(self.module, c, close_nodes)) is not None:
+            return handoff_problem(self.module, c, store, close_nodes)  # kept through its holder: what fails before leaks it
         if closes and _replaced_unclosed(self.module, c.function, c.stmt, c.name, close_nodes):
             # ``s = X(); await s.get(); s = X()``: the first value is lost, whatever closes the
             # second one.
