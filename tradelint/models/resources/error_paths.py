@@ -15,7 +15,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integration, setup_parameters
 from tradelint.facts.handlers import catches_every_error, goes_on
 from tradelint.facts.holders import raised_after_keep
-from tradelint.facts.syntax import walk
+from tradelint.facts.syntax import statement_block, walk
 from tradelint.facts.awaited_uses import awaited_through
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.uses import TRY_NODES, bound_once, in_cleanup_block, misses_cancellation, name_loads, sequential
@@ -390,10 +390,8 @@ def awaited_before_handler_close(module: ModuleInfo, function: ast.AST, close_no
             if ancestor is function or isinstance(ancestor, (*TRY_NODES, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
                 earlier = []  # (a ``try`` of its own around the close: judged by what it says)
                 break
-            for field in ("body", "orelse"):
-                block = getattr(ancestor, field, None)
-                if isinstance(block, list) and any(s is child for s in block):
-                    earlier += block[: next(i for i, s in enumerate(block) if s is child)]
+            if (block := statement_block(ancestor, child)) is not None:
+                earlier += block[: next(i for i, s in enumerate(block) if s is child)]
             if isinstance(ancestor, ast.ExceptHandler):
                 break
             child = ancestor

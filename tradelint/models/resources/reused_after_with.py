@@ -13,6 +13,7 @@ import ast
 from typing import Callable
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.syntax import statement_block
 from tradelint.facts.uses import name_loads, sequential
 
 
@@ -35,12 +36,10 @@ def _left_before(module: ModuleInfo, function: ast.AST, block: ast.stmt, line: i
     path from the block never gets there (``async with stack: ...`` then ``return``)."""
     child: ast.AST = block
     for ancestor in module.ancestors(block):
-        for field in ("body", "orelse", "finalbody", "handlers"):
-            stmts = getattr(ancestor, field, None)
-            if isinstance(stmts, list) and any(s is child for s in stmts):
-                after = stmts[[id(s) for s in stmts].index(id(child)) + 1:]
-                if any(isinstance(s, (ast.Return, ast.Raise)) and s.lineno < line for s in after):
-                    return True
+        if (stmts := statement_block(ancestor, child)) is not None:
+            after = stmts[next(i for i, s in enumerate(stmts) if s is child) + 1:]
+            if any(isinstance(s, (ast.Return, ast.Raise)) and s.lineno < line for s in after):
+                return True
         if ancestor is function:
             return False
         child = ancestor
