@@ -52,7 +52,7 @@ def kept_elements(
         for node in walk(method) if loops else ():
             func = node.func if isinstance(node, ast.Call) else None
             if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in loops and is_release_name(func.attr):
-                awaited = isinstance(module.parent(node), ast.Await)
+                awaited = _awaited(module, node)
                 ends.append((method.name, loops[func.value.id], func.attr, awaited))
     if not ends:
         return (), ()
@@ -92,6 +92,19 @@ def element_owner(
                 if entry is not None:
                     return entry.name, entry.is_async, kept.method != "__init__" or held_lazily(owner_module, kept.ref)
     return None
+
+
+def _awaited(module: ModuleInfo, call: ast.Call) -> bool:
+    """Whether ``call``'s coroutine is awaited: ``await c.close()``, or as the element of a
+    comprehension unpacked into an awaited ``asyncio.gather`` (``await asyncio.gather(*(c.close()
+    for c in self._clients))``), which awaits each."""
+    parent = module.parent(call)
+    if isinstance(parent, (ast.GeneratorExp, ast.ListComp)) and parent.elt is call:
+        starred = module.parent(parent)
+        gather = module.parent(starred) if isinstance(starred, ast.Starred) else None
+        if isinstance(gather, ast.Call) and module.qualify(gather.func) == "asyncio.gather":
+            parent = module.parent(gather)
+    return isinstance(parent, ast.Await)
 
 
 def _self_collection(collection: ast.expr, receiver: str) -> str | None:

@@ -36,7 +36,8 @@ alike, and so is a class holding a library object that its own release releases 
 DashboardAPI(...)` and `await self._sdk.aclose()` in `close()`, the library not installed), and so is a
 class that keeps resources as the elements of a collection of its own and ends each in its teardown
 (`self._clients[host] = client`, `client = Client(host)`; `for client in self._clients.values(): await
-client.close()` in `shutdown()`): nothing else reaches the elements. A class
+client.close()` in `shutdown()`, or `await asyncio.gather(*(c.close() for c in self._clients))`): nothing
+else reaches the elements. A class
 with no release of its own that is ended by releasing a part it made and keeps where its users reach it
 is closed by that part's release (issue 28): aiogram 3's `Bot`, whose `__aexit__` closes the
 `self.session` its `__init__` made, by `await bot.session.close()` in a `finally` or by `async with
