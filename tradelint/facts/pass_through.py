@@ -1,6 +1,7 @@
 """Calls that await the awaitable they are given and return its result: ``asyncio.wait_for(fut,
 timeout)`` and ``asyncio.shield(arg)``. What such a call gives, awaited, is what its argument
-gives awaited; one reading for every model that looks through them."""
+gives awaited; one reading for every model that looks through them (and :mod:`.runners`, the
+calls that run the callable they are given)."""
 
 from __future__ import annotations
 

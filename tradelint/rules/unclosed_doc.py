@@ -147,6 +147,21 @@ async def send(url, payload):
     await ws.send(payload)
 ```
 
+So is one made off the loop by a call that runs its maker and gives back what it returns:
+`await asyncio.to_thread(maker, *args, **kwargs)`, `await loop.run_in_executor(executor, maker,
+*args)` on a receiver that is an event loop (as below), `await hass.async_add_executor_job(maker,
+*args)` on Home Assistant's core (`hass`, `self.hass`), the maker also wrapped in
+`functools.partial(maker, ...)`, and `functools.partial(maker, ...)(...)` itself. The maker is a
+resource class, a library's maker, a first-party function that returns a new one on every path,
+or a method of the class that does; judged as a direct call of it is (also where a first-party
+function returns the wrapper's result). Not a coroutine function run in a thread (that gives back
+a coroutine, not what it makes), nor the same method name on any other receiver:
+```python
+async def async_setup_entry(hass, entry):
+    client = await hass.async_add_executor_job(make_client, entry.data["host"])   # reported
+    await client.login()
+```
+
 Kept from import to exit (a class attribute, `POOL = BlockingConnectionPool(...)`, or a global of a
 module that ends no application itself) in a project that ends an application (a lifespan, a
 shutdown handler, `on_cleanup`), closed by no file of it: reported (edraj/dmart `4037ae40`); not a

@@ -9,6 +9,7 @@ from typing import cast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.pass_through import passed_argument
+from tradelint.facts.runners import ran_sync_call
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.uses import Binding, assigned_part, assigned_to, awaited_result, declares_outer, entered_call
 from tradelint.facts.uses import _binding as assigned_to_target
@@ -38,9 +39,12 @@ def through_wrapper(module: ModuleInfo, value: ast.expr) -> bool:
 
 def passed_through(module: ModuleInfo, value: ast.expr) -> ast.expr:
     """The call a pass-through call awaits (``make()`` of ``asyncio.wait_for(make(), t)`` or of
-    ``asyncio.shield(arg=make())``), or ``value`` itself."""
+    ``asyncio.shield(arg=make())``) or runs (``make(url)`` of ``asyncio.to_thread(make, url)``,
+    :func:`~tradelint.facts.runners.ran_call`), or ``value`` itself."""
     if isinstance(value, ast.Call) and isinstance(argument := passed_argument(module, value), ast.Call):
         return argument
+    if isinstance(value, ast.Call) and (ran := ran_sync_call(module, value)) is not None:
+        return ran
     return value
 
 

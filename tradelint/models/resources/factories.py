@@ -488,8 +488,8 @@ def class_given_spec(module: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSp
     """``await establish_connection(BleakClient, device, name)``: an awaited library function
     (imported, not the project's own, not a class) given a resource class as its first argument
     makes an instance of that class, already opened (it holds what it opened from the start).
-    Home Assistant's Bluetooth integrations connect so (bleak-retry-connector); so does
-    ``await asyncio.to_thread(Client, ...)``."""
+    Home Assistant's Bluetooth integrations connect so (bleak-retry-connector). (``await
+    asyncio.to_thread(Client, ...)`` is read first as the call it runs: :mod:`.ran_makers`.)"""
     if not call.args or isinstance(call.args[0], ast.Starred) or not isinstance(module.parent(call), ast.Await):
         return None
     callee = module.imports.qualify(call.func)

@@ -59,6 +59,7 @@ from tradelint.models.resources.proofs import (
     elements_left_open, global_elements_ended, loaded_on_the_loop_and_closed, only_borrowed_by, remade_after_release, result_is_ended, self_ending_methods, stored_back, unknown_callable, aliased_attribute,
 )
 from tradelint.models.resources.method_made import maker_method_close
+from tradelint.models.resources.ran_makers import ran_maker
 from tradelint.models.resources.library_makers import imported_makers, inherited_makers, library_maker
 from tradelint.models.resources.loop_transports import LOOP_MADE, loop_transport
 from tradelint.models.resources.library_table import library_packages, library_resource
@@ -210,8 +211,13 @@ class ResourceAnalysis:
         Attribute, Name = ast.Attribute, ast.Name
         exchanges = frozenset(local for local, qualified in names.items() if qualified in EXCHANGE_MODULES)
         makers = {**inherited_makers(self.module), **(imported_makers(self.module) if library_roots else {})}
+        resources = self.ctx.config.resources
         for call in self.module.index.calls:
             func = call.func
+            # ``await hass.async_add_executor_job(Client, host)``: what the run maker makes (:mod:`.ran_makers`).
+            if (run := ran_maker(self.module, call, self.spec_for, self.builtin_spec, self.model, resources)) is not None:
+                found.extend(replace(c, label=ast.unparse(run[0].func)) for c in [self._creation(call, run[1])] if c)
+                continue
             # ``getattr(ccxt, name)(...)``; ``await self.get_redis(id)`` where the class's method makes one.
             made = EXCHANGE_SPEC if exchanges and picked_by_name(self.module, call, exchanges) else None
             made = made or (library_maker(self.module, call, makers, self.builtin_spec) if makers else None)  # ``await context.new_page()``
