@@ -130,3 +130,50 @@ def test_package_in_a_source_root_three_levels_down(tmp_path: Path) -> None:
     assert _check(tmp_path, files, "TRD201") == [
         "main.py:5:5 TRD201 `client` (`ApiClient(...)`) is never closed; call `await client.close()` in a `finally`"
     ]
+
+
+# A task owner's method that runs its ender ends its tasks too: exposed by the package above
+# (a first-party ``BackgroundTaskManager`` whose ``shutdown_and_wait()`` calls ``shutdown()``,
+# which cancels each task, read as never ended when its holder awaited ``shutdown_and_wait()``).
+
+MANAGER = """\
+import asyncio
+
+
+class TaskManager:
+    def __init__(self):
+        self.tasks = set()
+
+    def ensure_future(self, coroutine):
+        task = asyncio.create_task(coroutine)
+        self.tasks.add(task)
+
+    def shutdown(self):
+        for task in self.tasks:
+            task.cancel()
+
+    async def shutdown_and_wait(self):
+        self.shutdown()
+        if self.tasks:
+            await asyncio.wait(self.tasks)
+
+
+class Canceller:
+    def __init__(self):
+        self.task_manager = TaskManager()
+
+    async def close(self):
+        ENDS
+"""
+
+
+def test_holder_runs_the_method_that_calls_the_ender(tmp_path: Path) -> None:
+    source = MANAGER.replace("ENDS", "await self.task_manager.shutdown_and_wait()")
+    assert _check(tmp_path, {"svc/__init__.py": "", "svc/tasks.py": source}, "TRD303") == []
+
+
+def test_holder_ends_nothing(tmp_path: Path) -> None:
+    source = MANAGER.replace("ENDS", "pass")
+    assert _check(tmp_path, {"svc/__init__.py": "", "svc/tasks.py": source}, "TRD303") == [
+        "tasks.py:24:9 TRD303 tasks of `self.task_manager` are never cancelled; call its `shutdown()` in `close()`"
+    ]
