@@ -192,7 +192,26 @@ def _task_enders(analysis: TaskCreators, module: ModuleInfo, cls: ast.ClassDef) 
                 )
                 if direct or helper:
                     enders.add(name)
-    return frozenset(enders) or None
+    # A public method that runs one of them ends every task as well (``shutdown_and_wait()``
+    # calling ``self.shutdown()`` before it waits for the tasks).
+    while True:
+        callers = {
+            name for name, method in methods.items()
+            if name not in enders and not name.startswith("_") and (receiver := self_name(method)) is not None
+            and not method.args.args[1:] and not method.args.kwonlyargs
+            and any(_calls_own(n, receiver, enders) for n in walked[method])
+        }
+        if not callers:
+            return frozenset(enders) or None
+        enders |= callers
+
+
+def _calls_own(node: ast.AST, receiver: str, names: set[str]) -> bool:
+    """``node`` is ``<receiver>.<one of names>()``."""
+    return (
+        isinstance(node, ast.Call) and not node.args and isinstance(node.func, ast.Attribute)
+        and node.func.attr in names and isinstance(node.func.value, ast.Name) and node.func.value.id == receiver
+    )
 
 
 def _is_loop_method(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool:
