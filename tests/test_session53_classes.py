@@ -80,3 +80,15 @@ def test_method_calling_the_ender_with_an_argument_is_not_one(tmp_path: Path) ->
     assert _check(tmp_path, {"svc/__init__.py": "", "svc/tasks.py": source}, "TRD303") == [
         "tasks.py:28:9 TRD303 tasks of `self.task_manager` are never cancelled; call its `shutdown()` in `close()`"
     ]
+
+
+def test_the_advice_names_the_cancelling_method_not_one_that_runs_it(tmp_path: Path) -> None:
+    # ``restart()`` runs ``shutdown()`` and starts again: it ends the tasks of the moment, but a
+    # holder told to call it at its end would start new ones. The advice stays ``shutdown()``.
+    source = MANAGER.replace(
+        "class Canceller:",
+        "    def restart(self):\n        self.shutdown()\n        self.ensure_future(asyncio.sleep(1))\n\n\nclass Canceller:",
+    ).replace("ENDS", "pass")
+    assert _check(tmp_path, {"svc/__init__.py": "", "svc/tasks.py": source}, "TRD303") == [
+        "tasks.py:29:9 TRD303 tasks of `self.task_manager` are never cancelled; call its `shutdown()` in `close()`"
+    ]

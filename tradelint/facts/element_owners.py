@@ -52,7 +52,7 @@ def kept_elements(
         for node in walk(method) if loops else ():
             func = node.func if isinstance(node, ast.Call) else None
             if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in loops and is_release_name(func.attr):
-                awaited = _awaited(module, node)
+                awaited = isinstance(node, ast.Call) and _awaited(module, node)
                 ends.append((method.name, loops[func.value.id], func.attr, awaited))
     if not ends:
         return (), ()

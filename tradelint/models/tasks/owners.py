@@ -41,6 +41,12 @@ TASK_OWNER_CLASSES: dict[str, str] = {
 }
 
 
+# (the method a holder is told to call, every method that ends the tasks): a method that only
+# runs another ender (``shutdown_and_wait()``) ends them too but is never the advice, since it may
+# do more than end them (``restart()``).
+Enders = tuple[str, frozenset[str]]
+
+
 class TaskOwners(TaskUses):
     """The task analysis's fourth layer: the task-owner classes a call instantiates, and the
     methods that end their tasks."""
@@ -48,9 +54,9 @@ class TaskOwners(TaskUses):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.owner_classes = {**TASK_OWNER_CLASSES, **dict(ctx.config.task_owner_classes)}
-        self._owners_of: dict[str | tuple[str | None], frozenset[str] | None] = {}
+        self._owners_of: dict[str | tuple[str | None], Enders | None] = {}
 
-    def _task_owner(self, func: ast.Name | ast.Attribute) -> frozenset[str] | None:
+    def _task_owner(self, func: ast.Name | ast.Attribute) -> Enders | None:
         """The methods that cancel every task of a class that owns tasks, or None: a configured
         (third-party) class's method, or what a first-party class's own code shows."""
         # What follows depends on the callee only through a name's id or an attribute's
@@ -62,11 +68,11 @@ class TaskOwners(TaskUses):
         found = self._owners_of[key] = self._find_task_owner(func)
         return found
 
-    def _find_task_owner(self, func: ast.Name | ast.Attribute) -> frozenset[str] | None:
+    def _find_task_owner(self, func: ast.Name | ast.Attribute) -> Enders | None:
         module = self.module
         configured = self.owner_classes.get(module.imports.qualify(func) or "")
         if configured is not None:
-            return frozenset({configured})
+            return configured, frozenset({configured})
         # From summaries first: most callees are no class, and a class judged before (in a module
         # the budget has forgotten since) is answered without parsing it again.
         named = class_named(module, func)
@@ -75,7 +81,7 @@ class TaskOwners(TaskUses):
         lasting = module.project.lasting
         key = ("task-enders", named[0].path, named[0].digest, named[1].line)
         if key in lasting:
-            return cast("frozenset[str] | None", lasting[key])
+            return cast("Enders | None", lasting[key])
         if not named[1].cancels:
             return None  # ``_task_enders``'s first test, from the summary: it cancels nothing
         if isinstance(func, ast.Name) and func.id in module.top_level and func.id not in module.imports.names:
@@ -106,10 +112,10 @@ def _cancel_lines(module: ModuleInfo) -> list[int]:
     return found
 
 
-def _task_enders(analysis: TaskCreators, module: ModuleInfo, cls: ast.ClassDef) -> frozenset[str] | None:
+def _task_enders(analysis: TaskCreators, module: ModuleInfo, cls: ast.ClassDef) -> Enders | None:
     """The public methods of ``cls``, taking no argument, that cancel every task it keeps, when
-    it keeps the tasks it creates in a collection on ``self`` (``self._tasks[key] = task``);
-    None when it is no task owner. Strict on purpose: a loop over the collection (its keys,
+    it keeps the tasks it creates in a collection on ``self`` (``self._tasks[key] = task``), with
+    the one a holder is told to call (:data:`Enders`); None when it is no task owner. Strict on purpose: a loop over the collection (its keys,
     values or a copy) whose body cancels the element, directly or through a method of the class
     that cancels something (``for key in self._tasks.copy(): self.cancel(key)``)."""
     # Most classes cancel nothing: answer them from the module's index of calls, without a walk.
@@ -194,6 +200,9 @@ def _task_enders(analysis: TaskCreators, module: ModuleInfo, cls: ast.ClassDef) 
                     enders.add(name)
     # A public method that runs one of them ends every task as well (``shutdown_and_wait()``
     # calling ``self.shutdown()`` before it waits for the tasks).
+    if not enders:
+        return None
+    advised = min(enders)
     while True:
         callers = {
             name for name, method in methods.items()
@@ -202,7 +211,7 @@ def _task_enders(analysis: TaskCreators, module: ModuleInfo, cls: ast.ClassDef) 
             and any(_calls_own(n, receiver, enders) for n in walked[method])
         }
         if not callers:
-            return frozenset(enders) or None
+            return advised, frozenset(enders)
         enders |= callers
 
 

@@ -401,11 +401,11 @@ class TaskAnalysis(TaskOwners):
         owner = self._task_owner(call.func)
         if owner is None:
             return None
-        if self._ended_or_handed_on(cls, binding.name, owner):
+        if self._ended_or_handed_on(cls, binding.name, owner[1]):
             return None
         if declared_by_a_base(module, cls, binding.name):
             return None
-        return TaskSite(call, "self_owner", sorted(owner)[0], binding.stmt, binding.name, function, cls,
+        return TaskSite(call, "self_owner", owner[0], binding.stmt, binding.name, function, cls,
                         fixable=False)
 
     @cached_property
