@@ -13,7 +13,8 @@ method so named that returns `self` or what it holds (`Page.opener()`: the page 
 a property, a context manager, a receiver of the project's own class, nor a name the
 module's own classes define. A name that another public method of the library gives to
 something else (`APIRequest.new_context` makes no resource) makes one only on a receiver
-bound from a maker of the class (`self.browser = await chromium.connect_over_cdp(url)`),
+bound from a maker of the class (`self.browser = await chromium.connect_over_cdp(url)`; a
+`browser = None` after its close binds no other type),
 annotated with it (`browser: Browser`, `Browser | None`, `Optional[Browser]`, `"Browser"`),
 stored from a parameter annotated so (`def __init__(self, browser: Browser): self.browser =
 browser`), bound from a project function that says it returns one (`self.browser = await

@@ -79,7 +79,14 @@ the factory's pool). A class given to a constructor (`Registry(BleakClient)`) or
 A factory owns what it returns however it is wrapped: the same element of every returned tuple
 (`None` there on the paths that make none), which the caller's unpacking binds, or a first-party
 holder made around a resource the factory made, when the holder's release closes what it is given
-(its caller owns the holder; 8go/matrix-commander `18421a22`, Skyvern `1b9f45b9`). A tuple or
+(its caller owns the holder; 8go/matrix-commander `18421a22`, Skyvern `1b9f45b9`). So is the part
+of a maker's tuple the factory unpacked and returns in a tuple of its own (`reader, writer = await
+asyncio.open_connection(host, port); ...; return reader, writer`, in a function or a method): the
+caller's `reader, writer = await open_irc(host)` binds the writer. An asynchronous class method that
+makes the instance and awaits a method of it before returning it (`manager = cls(urls); await
+manager.connect_all(); return manager`) hands on an instance in use, which holds what it opens from the
+start. A caller's exit under `if client is None:` (or `if not client:`) of a maker that returns `None`
+on some path is taken when nothing was made, and leaks nothing. A tuple or
 holder of what the factory was given makes nothing:
 ```python
 def login(path):

@@ -32,7 +32,7 @@ from tradelint.facts.named_classes import class_named, stored_at
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import capword, walk, class_method
 from tradelint.models.resources.library_makers import library_maker, module_makers
-from tradelint.models.resources.returned_parts import fits_part, only_used_through, returned_part
+from tradelint.models.resources.returned_parts import awaits_a_method, fits_part, only_used_through, returned_part
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
@@ -174,11 +174,19 @@ def _made_by(
 
     def made(branch: ast.expr) -> ResourceSpec | None:
         stored: dict[str, ast.expr] = {}
+        opened = False
         if isinstance(branch, ast.Name) and len(bound.get(branch.id, ())) == 1:
             if instance and not only_used_through(home, method, branch.id):
                 return None  # kept or registered by the factory too (``self.sessions.append(s)``)
             stored = _stored_on(method, branch.id)  # ``self = cls(); self.session = ClientSession()``
+            opened = awaits_a_method(home, method, branch.id)
             branch = _unwrap(bound[branch.id][0])
+        if isinstance(branch, ast.Subscript) and (element := _element_of_call(branch)) is not None:
+            # ``reader, writer = await asyncio.open_connection(...); return reader, writer``: the
+            # element of what the maker returns that is the resource, handed on as it came.
+            index, call = element
+            spec = _made_by_call(home, cls, makers, call, bound, builtin_spec, model, functions, {})
+            return replace(spec, part=None) if spec is not None and spec.part == index else None
         if not isinstance(branch, ast.Call):
             return None
         if instance and any(model.keeps_and_releases(home, branch, arg) is not False for arg in _own_state(method, branch)):
@@ -186,7 +194,13 @@ def _made_by(
             # class that keeps it and releases only what it opens itself (``WSConnection(self.
             # _session)``, closing the websocket it connects, never the session).
             return None
-        return _made_by_call(home, cls, makers, branch, bound, builtin_spec, model, functions, stored)
+        spec = _made_by_call(home, cls, makers, branch, bound, builtin_spec, model, functions, stored)
+        if opened and spec is not None and spec.lazy and not spec.holds:
+            # ``manager = cls(config); await manager.connect_all(); return manager``: a lazy type's
+            # factory that awaited a method of the instance hands on one already in use, as a
+            # module function's does (``factories.factory_spec``).
+            spec = replace(spec, lazy=False)
+        return spec
 
     for node in walk(method):
         if isinstance(node, (ast.Yield, ast.YieldFrom)):
@@ -234,8 +248,17 @@ def _handed_whole(home: ModuleInfo, method: ast.AST, element: ast.expr, bound: d
         if not (len(bound.get(element.id, ())) == 1 and only_used_through(home, method, element.id)):
             return False
         element = bound[element.id][0]
+    if isinstance(element, ast.Subscript) and (part := _element_of_call(element)) is not None:
+        element = part[1]
     call = _unwrap(element)
     return isinstance(call, ast.Call) and not (isinstance(call.func, ast.Name) and call.func.id in makers)
+
+
+def _element_of_call(value: ast.Subscript) -> tuple[int, ast.Call] | None:
+    """``<call>[i]`` (as a tuple-unpacked name is bound): (i, the call)."""
+    call = _unwrap(value.value)
+    index = value.slice.value if isinstance(value.slice, ast.Constant) else None
+    return (index, call) if isinstance(index, int) and isinstance(call, ast.Call) else None
 
 
 def _returned_tuples(method: ast.AST) -> list[ast.Tuple]:

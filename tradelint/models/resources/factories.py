@@ -23,7 +23,7 @@ from tradelint.models.resources.statements import _run_to_completion
 from tradelint.models.resources.creation_shapes import passed_through
 from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.library_makers import library_maker, module_makers
-from tradelint.models.resources.returned_parts import fits_part, made_holder, only_used_through, returned_part
+from tradelint.models.resources.returned_parts import awaits_a_method, fits_part, made_holder, only_used_through, returned_part, unpacked_once
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
 
@@ -260,6 +260,14 @@ def _returned(
     first-party class that holds nothing itself (``factory_spec``'s ``others``); None for
     anything else."""
     opened = False
+    if isinstance(value, ast.Name) and value.id not in bound and (unpacked := unpacked_once(module, function, value.id)) is not None:
+        # ``reader, writer = await asyncio.open_connection(host, port); ...; return reader, writer``:
+        # the element of what the maker returns that is the resource, handed on as it came.
+        if not only_used_through(module, function, value.id):
+            return None
+        index, made = unpacked
+        spec = _returned(module, function, made, bound, builtin_spec, model, library_only)
+        return replace(spec, part=None) if isinstance(spec, ResourceSpec) and spec.part == index else None
     if isinstance(value, ast.Name) and len(bound.get(value.id, ())) == 1:
         if not only_used_through(module, function, value.id):
             return None  # ``self.addAsyncCleanup(session.close)``: the maker keeps a hand on it
@@ -498,15 +506,6 @@ def class_given_spec(module: ModuleInfo, call: ast.Call, builtin_spec: BuiltinSp
     given = module.imports.qualify(call.args[0])
     spec = builtin_spec(given) if given is not None and given.rpartition(".")[2][:1].isupper() else None
     return replace(spec, lazy=False) if spec is not None else None
-
-
-def awaits_a_method(module: ModuleInfo, function: ast.AST, name: str) -> bool:
-    """Whether ``function`` awaits a method of its local ``name`` (``await client.connect()``)."""
-    for load in name_loads(function, name):
-        use = classify(module, load)
-        if use.kind == "method" and use.call is not None and isinstance(module.parent(use.call), ast.Await):
-            return True
-    return False
 
 
 def _class_methods(module: ModuleInfo, func: ast.expr) -> frozenset[str] | None:

@@ -269,8 +269,13 @@ def _root_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, root: ast
             for stmt in node.finalbody for n in ast.walk(stmt)
         ):
             return True
-    values = [v for t, v in _assignments(function) if isinstance(t, ast.Name) and t.id == name]
+    values = [v for t, v in _assignments(function) if isinstance(t, ast.Name) and t.id == name and not _is_none(v)]
     return bool(values) and all(parent_ended(module, function, call, v, depth + 1) for v in values)
+
+
+def _is_none(value: ast.expr) -> bool:
+    """``None``: what a name let go of is set to (``browser = None`` after its close), no value of it."""
+    return isinstance(value, ast.Constant) and value.value is None
 
 
 _ENDS = ("close", "aclose", "stop")
@@ -312,7 +317,8 @@ def _receiver_types(module: ModuleInfo, function: ast.AST, receiver: ast.expr, m
         param = next((a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.arg == receiver.id), None)
         if param is not None:
             return _declared(module, [param.annotation]) if param.annotation is not None else None
-        values = [v for t, v in _assignments(function) if isinstance(t, ast.Name) and t.id == receiver.id]
+        # (``browser = None`` after its close: a name let go of holds no other type)
+        values = [v for t, v in _assignments(function) if isinstance(t, ast.Name) and t.id == receiver.id and not _is_none(v)]
         declared = _annotated_local(module, function, receiver.id)
     elif isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and receiver.value.id == "self":
         owner = module.parent(function)

@@ -33,7 +33,7 @@ from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import plain_assignments
-from tradelint.facts.uses import classify, name_loads
+from tradelint.facts.uses import classify, name_loads, name_stores
 from tradelint.models.resources.resource_types import ResourceSpec
 
 
@@ -121,7 +121,7 @@ def _made_unless_given(
         return None
     family = lineage(module.project, *found)
     for keyword, position, flag in flags:
-        if not _says_absent(flag, given.id):
+        if not says_absent(flag, given.id):
             continue
         if (keyword is not None and any(keyword in f.stored_params for _, f in family)) or (
             position is not None and any(position in f.stored_positions for _, f in family)
@@ -159,7 +159,7 @@ def _defaults_to_none(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lam
     return any(p.arg == name and isinstance(d, ast.Constant) and d.value is None for p, d in pairs)
 
 
-def _says_absent(flag: ast.expr, name: str) -> bool:
+def says_absent(flag: ast.expr, name: str) -> bool:
     """``name is None`` or ``not name``."""
     if isinstance(flag, ast.Compare) and len(flag.ops) == 1 and isinstance(flag.ops[0], ast.Is):
         left, right = flag.left, flag.comparators[0]
@@ -244,3 +244,29 @@ def read_only(module: ModuleInfo, load: ast.expr, name: str) -> bool:
     ``if client.closed:``), which keeps no part of the object elsewhere; not a release."""
     attribute = module.parent(load)
     return attribute is not None and not is_release_name(name) and isinstance(module.parent(attribute), _USED_UP)
+
+
+def awaits_a_method(module: ModuleInfo, function: ast.AST, name: str) -> bool:
+    """Whether ``function`` awaits a method of its local ``name`` (``await client.connect()``)."""
+    for load in name_loads(function, name):
+        use = classify(module, load)
+        if use.kind == "method" and use.call is not None and isinstance(module.parent(use.call), ast.Await):
+            return True
+    return False
+
+
+def unpacked_once(module: ModuleInfo, function: ast.AST, name: str) -> tuple[int, ast.expr] | None:
+    """(its index, the value) when ``function`` binds its local ``name`` once, by unpacking a
+    call's result into a flat tuple of names (``reader, writer = await open_connection(...)``);
+    None otherwise (bound again, a starred or nested target)."""
+    stores = name_stores(function, name)
+    if len(stores) != 1:
+        return None
+    target = module.parent(stores[0])
+    statement = module.parent(target) if target is not None else None
+    if not (isinstance(target, ast.Tuple) and isinstance(statement, ast.Assign) and statement.targets == [target]):
+        return None
+    if not all(isinstance(element, ast.Name) for element in target.elts):
+        return None
+    value = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
+    return (target.elts.index(stores[0]), statement.value) if isinstance(value, ast.Call) else None

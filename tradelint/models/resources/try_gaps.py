@@ -10,17 +10,21 @@ from tradelint.facts.framework_ends import goes_on_after_errors
 from tradelint.facts.handlers import goes_on, named_first_in_handler
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import TRY_NODES, sequential
+from tradelint.models.resources.returned_parts import says_absent
 from tradelint.models.resources.statements import EXITS, _caught_to_go_on, _own_of, ends_process
 
 
-def before_try(module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, closes: list[ast.AST], lazy: bool) -> str | None:
+def before_try(
+    module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, closes: list[ast.AST], lazy: bool, maybe_none: bool = False
+) -> str | None:
     """What leaks ``s = X()`` before the ``try`` whose ``finally`` closes it is entered: a
     ``return`` or ``raise`` there (``early_exit``), or an ``await`` (``error_before_try``: it can
     raise, and cancellation can end any ``await``: ``session = ClientSession(); await
     login(session); try: ... finally: await session.close()``, HA-RohlikCZ ``52e496d2``). A lazy
     client holds nothing until it is used: only an ``await`` after its first use (which opens
-    it) counts. Not where an error ends the program (a test, a script's ``main()``)."""
-    if _exits_before_try(module, function, stmt, name, closes):
+    it) counts. Not where an error ends the program (a test, a script's ``main()``), nor, for a
+    maker that returns ``None`` on some path (``maybe_none``), an exit taken when it made nothing."""
+    if _exits_before_try(module, function, stmt, name, closes, maybe_none):
         return "early_exit"
     start = _try_start(module, closes)
     if start is None or not goes_on_after_errors(module, function):
@@ -73,7 +77,7 @@ def _guarded_by_try(module: ModuleInfo, node: ast.AST, function: ast.AST, name: 
 
 
 def _exits_before_try(
-    module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, closes: list[ast.AST]
+    module: ModuleInfo, function: ast.AST, stmt: ast.AST, name: str, closes: list[ast.AST], maybe_none: bool = False
 ) -> ast.stmt | None:
     """A ``return`` or ``raise`` between ``s = X()`` and the ``try`` whose ``finally`` closes it,
     on the same path: that exit leaks ``s``. A ``return s`` hands it on and is not one."""
@@ -93,6 +97,8 @@ def _exits_before_try(
             continue  # ``raise SystemExit``; ``try: ... raise ValueError() except Exception: log()``
         if named_first_in_handler(module, node, function, name):
             continue  # ``except Exception: await s.close(); raise``
+        if maybe_none and _when_absent(module, node, function, name):
+            continue  # ``s = await make(url); if s is None: return``: a maker that made nothing
         if sequential(module, stmt, node):
             return node
     return None
@@ -103,3 +109,16 @@ def _enters(node: ast.AST, name: str) -> bool:
     call = getattr(node, "value", None)
     func = call.func if isinstance(call, ast.Call) else None
     return isinstance(func, ast.Attribute) and func.attr == "__aenter__" and isinstance(func.value, ast.Name) and func.value.id == name
+
+
+def _when_absent(module: ModuleInfo, node: ast.AST, function: ast.AST, name: str) -> bool:
+    """``node`` is in the body of an ``if name is None:`` (or ``if not name:``) of ``function``:
+    taken only when the maker (one that returns ``None`` on some path) made nothing."""
+    child: ast.AST = node
+    for ancestor in module.ancestors(node):
+        if ancestor is function or isinstance(ancestor, FUNCTION_NODES):
+            return False
+        if isinstance(ancestor, ast.If) and child in ancestor.body and says_absent(ancestor.test, name):
+            return True
+        child = ancestor
+    return False
