@@ -92,3 +92,16 @@ def test_the_advice_names_the_cancelling_method_not_one_that_runs_it(tmp_path: P
     assert _check(tmp_path, {"svc/__init__.py": "", "svc/tasks.py": source}, "TRD303") == [
         "tasks.py:29:9 TRD303 tasks of `self.task_manager` are never cancelled; call its `shutdown()` in `close()`"
     ]
+
+
+def test_a_method_that_cancels_only_on_a_failure_is_no_ender(tmp_path: Path) -> None:
+    # ``raise_any_exception()`` runs ``shutdown()`` only when a task failed: a holder that calls
+    # it on each step of its loop still leaves the tasks running at its end.
+    source = MANAGER.replace(
+        "class Canceller:",
+        "    def raise_any_exception(self):\n        for task in self.tasks:\n            if task.done():\n"
+        "                self.shutdown()\n\n\nclass Canceller:",
+    ).replace("ENDS", "self.task_manager.raise_any_exception()")
+    assert _check(tmp_path, {"svc/__init__.py": "", "svc/tasks.py": source}, "TRD303") == [
+        "tasks.py:30:9 TRD303 tasks of `self.task_manager` are never cancelled; call its `shutdown()` in `close()`"
+    ]

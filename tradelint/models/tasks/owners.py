@@ -9,13 +9,13 @@ from __future__ import annotations
 import ast
 import weakref
 from bisect import bisect_left
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Iterator, cast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.owned_elements import added_to
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.syntax import FUNCTION_NODES, walk
-from tradelint.facts.uses import self_attr, self_name
+from tradelint.facts.uses import TRY_NODES, self_attr, self_name
 from tradelint.models.tasks.creators import TaskCreators
 from tradelint.models.tasks.task_uses import TaskUses
 
@@ -208,11 +208,26 @@ def _task_enders(analysis: TaskCreators, module: ModuleInfo, cls: ast.ClassDef) 
             name for name, method in methods.items()
             if name not in enders and not name.startswith("_") and (receiver := self_name(method)) is not None
             and not method.args.args[1:] and not method.args.kwonlyargs
-            and any(_calls_own(n, receiver, enders) for n in walked[method])
+            and any(_calls_own(n, receiver, enders) for n in _unconditional_calls(method.body))
         }
         if not callers:
             return advised, frozenset(enders)
         enders |= callers
+
+
+def _unconditional_calls(body: list[ast.stmt]) -> Iterator[ast.expr]:
+    """The calls that are statements of ``body`` run whenever it is (``self.shutdown()``,
+    ``await self.stop()``), also in a ``try``'s body or ``finally`` and a ``with``'s body; not under
+    an ``if``, a loop or an ``except``: ``raise_any_exception()``, which cancels only when a task
+    failed, ends nothing."""
+    for stmt in body:
+        if isinstance(stmt, ast.Expr):
+            yield stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
+        elif isinstance(stmt, TRY_NODES):
+            yield from _unconditional_calls(getattr(stmt, "body"))
+            yield from _unconditional_calls(getattr(stmt, "finalbody"))
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            yield from _unconditional_calls(stmt.body)
 
 
 def _calls_own(node: ast.AST, receiver: str, names: set[str]) -> bool:
