@@ -326,3 +326,48 @@ def test_an_exit_on_another_condition_still_leaks(tmp_path: Path) -> None:
     assert source_findings(tmp_path, MAKER.replace("GUARD", "if url.endswith('/'):"), "TRD201") == [
         "11:5 TRD201 `s` (`make(...)`) leaks on an exit before its `try`; create it just before it"
     ]
+
+
+SESSION = """\
+from typing import Any
+
+from playwright.async_api import async_playwright
+
+
+class Session:
+    def __init__(self) -> None:
+        self._playwright: Any = None
+        self._browser: Any = None
+        self._page: Any = None
+
+    async def start(self) -> None:
+        pw = await async_playwright().start()
+        browser: Any = None
+        try:
+            browser = await pw.chromium.launch()
+            context = await browser.new_context()
+            page = await context.new_page()
+            self._playwright = pw
+            self._browser = browser
+            self._page = page
+        except BaseException:
+            if browser is not None:
+                await browser.close()
+            await pw.stop()
+            raise
+
+    async def close(self) -> None:
+CLOSE
+"""
+
+
+def test_a_context_of_a_browser_kept_on_self_and_closed_by_the_class_is_clean(tmp_path: Path) -> None:
+    # Closing the browser closes its contexts: the class keeps the browser and closes it.
+    close = "        if self._browser is not None:\n            await self._browser.close()\n            self._browser = None"
+    found = source_findings(tmp_path, SESSION.replace("CLOSE", close), "TRD201")
+    assert not [f for f in found if "`context`" in f]
+
+
+def test_a_context_of_a_browser_kept_on_self_and_never_closed_is_reported(tmp_path: Path) -> None:
+    found = source_findings(tmp_path, SESSION.replace("CLOSE", "        self._page = None"), "TRD201")
+    assert found == ["17:13 TRD201 `context` (`browser.new_context(...)`) is never closed; call `await context.close()` in a `finally`"]

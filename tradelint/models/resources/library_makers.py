@@ -269,6 +269,13 @@ def _root_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, root: ast
             for stmt in node.finalbody for n in ast.walk(stmt)
         ):
             return True
+    # (kept on ``self`` here and closed by the class: ``browser = await pw.chromium.launch()``, its
+    # context and page made from it, then ``self._browser = browser``, closed in ``close()``)
+    if any(
+        isinstance(t, ast.Attribute) and isinstance(v, ast.Name) and v.id == name and _root_ended(module, function, call, t, depth)
+        for t, v in _assignments(function) if self_attr(t, "self") is not None
+    ):
+        return True
     values = [v for t, v in _assignments(function) if isinstance(t, ast.Name) and t.id == name and not _is_none(v)]
     return bool(values) and all(parent_ended(module, function, call, v, depth + 1) for v in values)
 
