@@ -400,7 +400,7 @@ def awaited_before_handler_close(module: ModuleInfo, function: ast.AST, close_no
                 if not isinstance(found, ast.Await) or _guarded_within(module, found, stmt):
                     continue
                 awaited = found.value.func if isinstance(found.value, ast.Call) else None
-                if isinstance(awaited, ast.Attribute) and (awaited.attr in ("close", "aclose", "wait_closed") or is_release_name(awaited.attr)):
+                if isinstance(awaited, ast.Attribute) and (awaited.attr == "wait_closed" or is_release_name(awaited.attr)):
                     continue  # closing something else first
                 return found
     return None

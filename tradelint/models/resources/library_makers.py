@@ -271,12 +271,13 @@ def _root_ended(module: ModuleInfo, function: ast.AST, call: ast.Call, root: ast
             return True
     # (kept on ``self`` here and closed by the class: ``browser = await pw.chromium.launch()``, its
     # context and page made from it, then ``self._browser = browser``, closed in ``close()``)
+    assigned = _assignments(function)
     if any(
         isinstance(t, ast.Attribute) and isinstance(v, ast.Name) and v.id == name and _root_ended(module, function, call, t, depth)
-        for t, v in _assignments(function) if self_attr(t, "self") is not None
+        for t, v in assigned if self_attr(t, "self") is not None
     ):
         return True
-    values = [v for t, v in _assignments(function) if isinstance(t, ast.Name) and t.id == name and not _is_none(v)]
+    values = [v for t, v in assigned if isinstance(t, ast.Name) and t.id == name and not _is_none(v)]
     return bool(values) and all(parent_ended(module, function, call, v, depth + 1) for v in values)
 
 

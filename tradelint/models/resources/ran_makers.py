@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel
-from tradelint.facts.runners import coroutine_function, ran_call, ran_in_a_thread
+from tradelint.facts.runners import ran_in_a_thread, ran_sync_call
 from tradelint.models.resources.factories import BuiltinSpec, borrows, given_own, imported_factory, self_method_factory
 from tradelint.models.resources.project_evidence import may_be_shared
 from tradelint.models.resources.resource_types import ResourceSpec, wraps_given
@@ -31,7 +31,7 @@ def ran_maker(
     returns one on every path, a resource class or a library's maker; judged as a direct call of it
     is (not when it wraps, takes or borrows what it is given). Not a coroutine function run in a
     thread: that gives back a coroutine, never awaited there, and makes nothing."""
-    ran = ran_call(module, call)
+    ran = ran_sync_call(module, call)  # (not a coroutine function run in a thread)
     if ran is None:
         return None
     func = ran.func
@@ -48,7 +48,7 @@ def ran_maker(
             spec = _made_by(module, ran, spec_for)
     else:
         return None  # a local or a parameter: what it calls is not read
-    if spec is None or (ran_in_a_thread(call) and (spec.awaited_maker or coroutine_function(module, func))):
+    if spec is None or (ran_in_a_thread(call) and spec.awaited_maker):
         return None
     return ran, spec
 
