@@ -19,7 +19,7 @@ import ast
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.ownership import ResourceType, lineage
 from tradelint.facts.named_classes import class_named
-from tradelint.facts.awaited_uses import awaited_through, run_through
+from tradelint.facts.awaited_uses import awaited_through, result_put_to_use, run_through
 from tradelint.facts.class_family import bases_naming
 from tradelint.facts.uses import Use, name_loads, self_attribute_loads
 from tradelint.models.resources.resource_types import Creation, ResourceSpec
@@ -105,7 +105,10 @@ def part_unreached(module: ModuleInfo, c: Creation) -> bool:
     the sync API run in an executor), never through the part nor handed on (an argument, a
     ``return``, an alias: who gets it may reach it). It holds nothing to close. (An awaited
     method of it, ``await bot.send_message(...)``, may open the part, as may one a runner runs:
-    ``async_to_sync(bot.get_me)()``.)"""
+    ``async_to_sync(bot.get_me)()``, or one whose result is put to use later: entered by hand,
+    kept and entered, iterated or awaited, and, when the part is private (every public
+    sub-client shares it, as a generated SDK's ``_client_wrapper``), handed on by a coroutine
+    function: ``return Audio.from_response(client.tts.stream(text))``.)"""
     if "." not in c.spec.close or not (c.spec.lazy and c.spec.library):
         return False
     part = c.spec.close.split(".", 1)[0]
@@ -118,5 +121,7 @@ def part_unreached(module: ModuleInfo, c: Creation) -> bool:
     for home, node in loads:
         parent = home.parent(node)
         if not (isinstance(parent, ast.Attribute) and parent.value is node) or parent.attr == part or awaited_through(home, node) or run_through(home, node):
+            return False
+        if result_put_to_use(home, node, handed=part.startswith("_")):
             return False
     return True
