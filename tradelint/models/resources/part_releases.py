@@ -29,17 +29,53 @@ def part_use(module: ModuleInfo, use: Use, spec: ResourceSpec) -> Use:
     """``use`` read through ``spec``'s close path: ``bot.session.close(...)`` -> a "method" use
     named ``session.close`` (its call the close's call), ``bot.session.close`` uncalled -> an
     "attribute" use so named; any other use, or a spec whose close is a plain name, as it is."""
-    if use.kind != "attribute" or "." not in spec.close:
+    if use.kind not in ("attribute", "argument") or "." not in spec.close:
         return use
-    holder: ast.expr = use.node
-    expr = module.parent(holder)
-    for name in spec.close.split("."):
-        if not (isinstance(expr, ast.Attribute) and expr.attr == name and expr.value is holder):
-            return use
-        holder, expr = expr, module.parent(expr)
-    if isinstance(expr, ast.Call) and expr.func is holder:
+    reached = _path_end(module, use.node, spec.close.split("."))
+    if reached is None:
+        return use
+    expr = module.parent(reached)
+    if isinstance(expr, ast.Call) and expr.func is reached:
         return Use(use.node, "method", spec.close, call=expr)
     return Use(use.node, "attribute", spec.close)
+
+
+def _path_end(module: ModuleInfo, holder: ast.expr, names: list[str], depth: int = 0) -> ast.expr | None:
+    """The expression that reaches ``holder``'s attribute path ``names``: ``holder.a.b``, or
+    step by step through ``getattr(holder, "a", None)`` and locals the steps are kept in
+    (``wrapper = getattr(self.client, "_client_wrapper", None)``, then ``http =
+    wrapper.http``...), in the function of ``holder``; None if no use of it does."""
+    if not names:
+        return holder
+    expr = module.parent(holder)
+    if isinstance(expr, ast.Attribute) and expr.value is holder:
+        step: ast.expr = expr
+    elif isinstance(expr, ast.Call) and _getattr_of(expr, holder):
+        step = expr
+    else:
+        return None
+    name = expr.attr if isinstance(step, ast.Attribute) else step.args[1].value  # type: ignore[attr-defined]
+    if name != names[0]:
+        return None
+    if len(names) == 1:
+        return step
+    kept = module.parent(step)
+    function = module.enclosing_function(step)
+    if (isinstance(kept, ast.Assign) and kept.value is step and len(kept.targets) == 1 and isinstance(kept.targets[0], ast.Name)
+            and function is not None and depth < len(names) + 1):
+        for load in name_loads(function, kept.targets[0].id):
+            if (found := _path_end(module, load, names[1:], depth + 1)) is not None:
+                return found
+        return None
+    return _path_end(module, step, names[1:], depth + 1)
+
+
+def _getattr_of(call: ast.Call, holder: ast.expr) -> bool:
+    """``getattr(holder, "name")`` or ``getattr(holder, "name", default)``."""
+    return (
+        isinstance(call.func, ast.Name) and call.func.id == "getattr" and 2 <= len(call.args) <= 3 and not call.keywords
+        and call.args[0] is holder and isinstance(call.args[1], ast.Constant) and isinstance(call.args[1].value, str)
+    )
 
 
 def closes_through_part(use: Use, spec: ResourceSpec) -> bool | None:
