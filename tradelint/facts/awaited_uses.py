@@ -126,11 +126,12 @@ def _entered_by_hand(module: ModuleInfo, node: ast.expr) -> bool:
 def _handed_on(module: ModuleInfo, node: ast.expr) -> bool:
     """``return node``, ``yield node``, or ``node`` given to a call (positionally, by keyword or
     starred)."""
+    given: ast.AST = node
     parent = module.parent(node)
     if isinstance(parent, ast.Starred) and parent.value is node:
-        node, parent = parent, module.parent(parent)
+        given, parent = parent, module.parent(parent)
     if isinstance(parent, ast.keyword):
-        node, parent = parent, module.parent(parent)
+        given, parent = parent, module.parent(parent)
     if isinstance(parent, ast.Call):
-        return parent.func is not node
-    return isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)) and parent.value is node
+        return parent.func is not given
+    return isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)) and parent.value is given

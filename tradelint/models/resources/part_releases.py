@@ -48,13 +48,13 @@ def _path_end(module: ModuleInfo, holder: ast.expr, names: list[str], depth: int
     if not names:
         return holder
     expr = module.parent(holder)
+    step: ast.expr
     if isinstance(expr, ast.Attribute) and expr.value is holder:
-        step: ast.expr = expr
+        step, name = expr, expr.attr
     elif isinstance(expr, ast.Call) and _getattr_of(expr, holder):
-        step = expr
+        step, name = expr, getattr(expr.args[1], "value", None)
     else:
         return None
-    name = expr.attr if isinstance(step, ast.Attribute) else step.args[1].value  # type: ignore[attr-defined]
     if name != names[0]:
         return None
     if len(names) == 1:
