@@ -49,6 +49,7 @@ def _path_end(module: ModuleInfo, holder: ast.expr, names: list[str], depth: int
         return holder
     expr = module.parent(holder)
     step: ast.expr
+    name: object
     if isinstance(expr, ast.Attribute) and expr.value is holder:
         step, name = expr, expr.attr
     elif isinstance(expr, ast.Call) and _getattr_of(expr, holder):
