@@ -1,7 +1,8 @@
 """Whether a resource held in a local is put to use by an awaited call reached through it: an
 SDK's sub-client's request (``await client.chat.completions.create(...)``), a call an ``async
 with`` enters or an ``async for`` iterates, directly or through the local its result is kept in
-(``stream = client.messages.stream(...)``, then ``async with stream``); or, in synchronous code, a
+(``stream = client.messages.stream(...)``, then ``async with stream``, or ``await
+stream.__aenter__()`` by hand); or, in synchronous code, a
 method reached through it that a runner runs to its end (:func:`run_through`)."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.uses import is_awaited_call, name_loads
+from tradelint.facts.uses import is_awaited_call, name_loads, self_attribute_loads, self_name
 
 
 def awaited_through(module: ModuleInfo, node: ast.expr) -> bool:
@@ -29,15 +30,16 @@ def awaited_through(module: ModuleInfo, node: ast.expr) -> bool:
         # kept in a local, is entered, iterated or awaited later in the same function.
         function = module.enclosing_function(holder)
         return function is not None and any(_awaited_itself(module, load) for load in name_loads(function, holder.targets[0].id))
-    return (isinstance(holder, ast.AsyncFor) and holder.iter is parent) or is_awaited_call(module, parent)
+    return (isinstance(holder, ast.AsyncFor) and holder.iter is parent) or is_awaited_call(module, parent) or _entered_by_hand(module, parent)
 
 
 def _awaited_itself(module: ModuleInfo, node: ast.expr) -> bool:
-    """``await node``, ``async with node`` or ``async for ... in node``."""
+    """``await node``, ``async with node``, ``async for ... in node`` or ``await
+    node.__aenter__()``."""
     parent = module.parent(node)
     if isinstance(parent, ast.withitem) and parent.context_expr is node:
         return isinstance(module.parent(parent), ast.AsyncWith)
-    return isinstance(parent, ast.Await) or (isinstance(parent, ast.AsyncFor) and parent.iter is node)
+    return isinstance(parent, ast.Await) or (isinstance(parent, ast.AsyncFor) and parent.iter is node) or _entered_by_hand(module, node)
 
 
 # Runners that run a coroutine to its end and return its result, as ``await`` does in a coroutine:
@@ -69,3 +71,67 @@ def run_through(module: ModuleInfo, node: ast.expr) -> bool:
         converted = module.parent(parent)  # ``async_to_sync(bot.get_me)()`` calls what it converts
         return module.imports.qualify(parent.func) != "asgiref.sync.async_to_sync" or (isinstance(converted, ast.Call) and converted.func is parent)
     return False
+
+
+def result_put_to_use(module: ModuleInfo, node: ast.expr, handed: bool) -> bool:
+    """Whether the result of a method called through ``node``'s attributes, not awaited where it
+    is made, is put to use later: entered by hand (``await ctx.__aenter__()``, also through
+    ``asyncio.wait_for``), or kept in a local or an attribute of ``self`` that is then entered,
+    iterated, awaited or entered by hand (``self._ctx = client.listen.connect(...)``, then
+    ``await asyncio.wait_for(self._ctx.__aenter__(), 10)`` in a method of the class). With
+    ``handed``, a result that a coroutine function hands on counts too: returned, yielded or given
+    to a call (``stream = client.tts.stream(...)``; ``return Audio.from_response(stream)``), as
+    whoever gets a stream or a coroutine runs it."""
+    parent = module.parent(node)
+    while isinstance(parent, ast.Attribute) and parent.value is node:
+        node, parent = parent, module.parent(parent)
+    if not (isinstance(parent, ast.Call) and parent.func is node and isinstance(node, ast.Attribute)):
+        return False
+    function = module.enclosing_function(parent)
+    handed = handed and isinstance(function, ast.AsyncFunctionDef)
+    if _entered_by_hand(module, parent) or (handed and _handed_on(module, parent)):
+        return True
+    holder = module.parent(parent)
+    if not (isinstance(holder, ast.Assign) and holder.value is parent and len(holder.targets) == 1):
+        return False
+    target = holder.targets[0]
+    loads: list[ast.expr] = []
+    if isinstance(target, ast.Name) and function is not None:
+        loads = list(name_loads(function, target.id))
+    elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and function is not None and target.value.id == self_name(function):
+        cls = module.enclosing_class(holder)
+        loads = list(self_attribute_loads(cls, target.attr)) if cls is not None else []
+    return any(
+        _awaited_itself(module, load) or (handed and isinstance(module.enclosing_function(load), ast.AsyncFunctionDef) and _handed_on(module, load))
+        for load in loads
+    )
+
+
+def _entered_by_hand(module: ModuleInfo, node: ast.expr) -> bool:
+    """``await node.__aenter__()``, or that call awaited through another (``await
+    asyncio.wait_for(node.__aenter__(), 10)``): a context manager entered as ``async with``
+    enters it."""
+    attribute = module.parent(node)
+    call = module.parent(attribute) if isinstance(attribute, ast.Attribute) and attribute.attr == "__aenter__" else None
+    if not (isinstance(call, ast.Call) and call.func is attribute):
+        return False
+    for ancestor in module.ancestors(call):
+        if isinstance(ancestor, ast.Await):
+            return True
+        if isinstance(ancestor, (ast.stmt, ast.Lambda)):
+            return False
+    return False
+
+
+def _handed_on(module: ModuleInfo, node: ast.expr) -> bool:
+    """``return node``, ``yield node``, or ``node`` given to a call (positionally, by keyword or
+    starred)."""
+    given: ast.AST = node
+    parent = module.parent(node)
+    if isinstance(parent, ast.Starred) and parent.value is node:
+        given, parent = parent, module.parent(parent)
+    if isinstance(parent, ast.keyword):
+        given, parent = parent, module.parent(parent)
+    if isinstance(parent, ast.Call):
+        return parent.func is not given
+    return isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)) and parent.value is given

@@ -234,7 +234,11 @@ lent for that object's life, used there, and still its creator's to close (tnoff
 `849a5ebb`). A first-party type known by its `__aexit__` alone is not judged so: it may only
 wrap what it is given. A call reached through the client whose result is kept in a local and
 entered, iterated or awaited later uses it, as the same call entered directly does (`stream =
-client.messages.stream(...)`, then `async with stream`: handochan/aelix-ai `ce956ec0`).
+client.messages.stream(...)`, then `async with stream`: handochan/aelix-ai `ce956ec0`), as does one
+entered by hand (`await asyncio.wait_for(ctx.__aenter__(), 10)`, `ctx` a local or on `self`). A client
+released through a private part all sub-clients share (a generated SDK's `_client_wrapper...aclose()`)
+is used by a coroutine function that hands such a result on (`return Audio.from_response(client.tts.stream(text))`),
+and that release written through `getattr` steps and locals is its release.
 
 An SQLAlchemy engine made on a `NullPool` (`create_async_engine(url, poolclass=NullPool)`, or
 an `AsyncEngine` wrapping `create_engine(url, poolclass=pool.NullPool)`, alembic's `env.py`)

@@ -19,7 +19,7 @@ import ast
 from tradelint.facts.context import ModuleInfo, Project
 from tradelint.facts.ownership import ResourceType, lineage
 from tradelint.facts.named_classes import class_named
-from tradelint.facts.awaited_uses import awaited_through, run_through
+from tradelint.facts.awaited_uses import awaited_through, result_put_to_use, run_through
 from tradelint.facts.class_family import bases_naming
 from tradelint.facts.uses import Use, name_loads, self_attribute_loads
 from tradelint.models.resources.resource_types import Creation, ResourceSpec
@@ -29,17 +29,54 @@ def part_use(module: ModuleInfo, use: Use, spec: ResourceSpec) -> Use:
     """``use`` read through ``spec``'s close path: ``bot.session.close(...)`` -> a "method" use
     named ``session.close`` (its call the close's call), ``bot.session.close`` uncalled -> an
     "attribute" use so named; any other use, or a spec whose close is a plain name, as it is."""
-    if use.kind != "attribute" or "." not in spec.close:
+    if use.kind not in ("attribute", "argument") or "." not in spec.close:
         return use
-    holder: ast.expr = use.node
-    expr = module.parent(holder)
-    for name in spec.close.split("."):
-        if not (isinstance(expr, ast.Attribute) and expr.attr == name and expr.value is holder):
-            return use
-        holder, expr = expr, module.parent(expr)
-    if isinstance(expr, ast.Call) and expr.func is holder:
+    reached = _path_end(module, use.node, spec.close.split("."))
+    if reached is None:
+        return use
+    expr = module.parent(reached)
+    if isinstance(expr, ast.Call) and expr.func is reached:
         return Use(use.node, "method", spec.close, call=expr)
     return Use(use.node, "attribute", spec.close)
+
+
+def _path_end(module: ModuleInfo, holder: ast.expr, names: list[str], depth: int = 0) -> ast.expr | None:
+    """The expression that reaches ``holder``'s attribute path ``names``: ``holder.a.b``, or
+    step by step through ``getattr(holder, "a", None)`` and locals the steps are kept in
+    (``wrapper = getattr(self.client, "_client_wrapper", None)``, then ``http =
+    wrapper.http``...), in the function of ``holder``; None if no use of it does."""
+    if not names:
+        return holder
+    expr = module.parent(holder)
+    step: ast.expr
+    name: object
+    if isinstance(expr, ast.Attribute) and expr.value is holder:
+        step, name = expr, expr.attr
+    elif isinstance(expr, ast.Call) and _getattr_of(expr, holder):
+        step, name = expr, getattr(expr.args[1], "value", None)
+    else:
+        return None
+    if name != names[0]:
+        return None
+    if len(names) == 1:
+        return step
+    kept = module.parent(step)
+    function = module.enclosing_function(step)
+    if (isinstance(kept, ast.Assign) and kept.value is step and len(kept.targets) == 1 and isinstance(kept.targets[0], ast.Name)
+            and function is not None and depth < len(names) + 1):
+        for load in name_loads(function, kept.targets[0].id):
+            if (found := _path_end(module, load, names[1:], depth + 1)) is not None:
+                return found
+        return None
+    return _path_end(module, step, names[1:], depth + 1)
+
+
+def _getattr_of(call: ast.Call, holder: ast.expr) -> bool:
+    """``getattr(holder, "name")`` or ``getattr(holder, "name", default)``."""
+    return (
+        isinstance(call.func, ast.Name) and call.func.id == "getattr" and 2 <= len(call.args) <= 3 and not call.keywords
+        and call.args[0] is holder and isinstance(call.args[1], ast.Constant) and isinstance(call.args[1].value, str)
+    )
 
 
 def closes_through_part(use: Use, spec: ResourceSpec) -> bool | None:
@@ -105,7 +142,10 @@ def part_unreached(module: ModuleInfo, c: Creation) -> bool:
     the sync API run in an executor), never through the part nor handed on (an argument, a
     ``return``, an alias: who gets it may reach it). It holds nothing to close. (An awaited
     method of it, ``await bot.send_message(...)``, may open the part, as may one a runner runs:
-    ``async_to_sync(bot.get_me)()``.)"""
+    ``async_to_sync(bot.get_me)()``, or one whose result is put to use later: entered by hand,
+    kept and entered, iterated or awaited, and, when the part is private (every public
+    sub-client shares it, as a generated SDK's ``_client_wrapper``), handed on by a coroutine
+    function: ``return Audio.from_response(client.tts.stream(text))``.)"""
     if "." not in c.spec.close or not (c.spec.lazy and c.spec.library):
         return False
     part = c.spec.close.split(".", 1)[0]
@@ -118,5 +158,7 @@ def part_unreached(module: ModuleInfo, c: Creation) -> bool:
     for home, node in loads:
         parent = home.parent(node)
         if not (isinstance(parent, ast.Attribute) and parent.value is node) or parent.attr == part or awaited_through(home, node) or run_through(home, node):
+            return False
+        if result_put_to_use(home, node, handed=part.startswith("_")):
             return False
     return True

@@ -170,9 +170,9 @@ class ResourceAnalysis:
         return None
 
     def closes(self, use: Use, spec: ResourceSpec, module: ModuleInfo | None = None) -> bool:
+        use = part_use(module or self.module, use, spec)  # ``await bot.session.close()``: ``session.close``
         if use.kind not in ("method", "attribute"):
             return False
-        use = part_use(module or self.module, use, spec)  # ``await bot.session.close()``: ``session.close``
         if unawaited_close(module or self.module, use, spec):
             return False  # ``session.close()`` without ``await``: a coroutine that never runs
         if (through := closes_through_part(use, spec)) is not None:
