@@ -224,8 +224,11 @@ project: `await app["http_session"].close()` in an `on_cleanup` handler); a clos
 coroutine is dropped (`self["http_session"].close()` as a statement) closes nothing, and
 TRD205 reports it. An `__aenter__` without a `try` that makes a resource (itself, or through
 the methods it awaits on `self`: a lazy session made by the first request of `login()`) and
-can fail after it (a later `await` or `raise` on the way) leaves it open: `async with` runs
-`__aexit__` only once `__aenter__` has returned.
+can fail after it (a later `await` or `raise` on the way, outside a `try` with a `finally` or
+a handler of every error) leaves it open: `async with` runs `__aexit__` only once `__aenter__`
+has returned. An `__aenter__` inherited from a first-party base runs the subclass's methods: a
+base transport whose `__aenter__` awaits `self.connect()` leaves open the session a
+subclass's `connect()` makes before a handshake that fails.
 
 An instance of a first-party subclass of a library resource type (`class QLCWebsocketClient(
 aiohttp.ClientSession)`) kept on `self` is a resource like its base, ended by the base's

@@ -3,7 +3,10 @@ Client() as c`` runs ``__aexit__`` only once ``__aenter__`` has returned, so a r
 ``__aenter__`` makes (itself or through the methods it awaits on ``self``) and an error after it
 (an ``await`` or a ``raise`` later on the way) leave open, unless ``__aenter__`` handles errors
 (tplink-omada's lazy session, made by the first request of ``login()``, whose later request or
-version check fails)."""
+version check fails). An ``__aenter__`` a first-party base defines runs the subclass's methods by
+name: a transport base whose ``__aenter__`` awaits ``self.connect()``, and a subclass whose
+``connect()`` makes its own session and then awaits a handshake, leaves that session open when
+the handshake fails."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors
 from tradelint.facts.summaries import is_release_name
-from tradelint.facts.syntax import walk
+from tradelint.facts.syntax import last_name, walk
 from tradelint.facts.uses import misses_cancellation, self_attr
 from tradelint.models.resources.resource_types import Creation, Problem
 
@@ -22,12 +25,13 @@ FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 def enter_fails_after(module: ModuleInfo, c: Creation) -> Problem | None:
-    """``self_leaks_when_enter_fails`` when the class's own ``__aenter__`` (with no ``try``)
-    reaches the method that makes ``c`` and can fail after it; None otherwise."""
+    """``self_leaks_when_enter_fails`` when the class's ``__aenter__`` (with no ``try``; its own
+    or a first-party base's) reaches the method that makes ``c`` and can fail after it; None
+    otherwise."""
     cls, maker = c.cls, c.function
     if cls is None or maker is None:
         return None
-    methods = {s.name: s for s in cls.body if isinstance(s, FUNCTIONS)}
+    methods = _family_methods(module, cls)
     enter = methods.get("__aenter__")
     if enter is None or "__aexit__" not in methods or maker.name == "__init__":
         return None
@@ -35,6 +39,18 @@ def enter_fails_after(module: ModuleInfo, c: Creation) -> Problem | None:
         return None  # errors handled there: what it does with them is not judged here
     created = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
     return "self_leaks_when_enter_fails" if _fails_after(enter, maker, created, methods, set()) else None
+
+
+def _family_methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The methods an instance of ``cls`` runs by name: its own, then those of its first-party
+    bases it does not override (a base's ``__aenter__`` awaiting ``self.connect()`` runs the
+    subclass's ``connect()``)."""
+    methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    for _, node in class_and_bases(module, cls):
+        for s in node.body:
+            if isinstance(s, FUNCTIONS):
+                methods.setdefault(s.name, s)
+    return methods
 
 
 def _fails_after(
@@ -86,10 +102,23 @@ def _reaches(
 
 
 def _can_fail_after(method: ast.FunctionDef | ast.AsyncFunctionDef, line: int) -> bool:
-    """An ``await`` or a ``raise`` of ``method`` (not of a function it defines) after ``line``."""
+    """An ``await`` or a ``raise`` of ``method`` (not of a function it defines) after ``line``,
+    outside a ``try`` that releases on every error (a ``finally``, a bare or ``BaseException``
+    handler, calling a release: ``except BaseException: await self._close_session(); raise``)."""
+    handled = {id(n) for t in walk(method) if isinstance(t, (ast.Try, ast.TryStar)) and _releases_on_every_error(t) for n in walk(t)}
     return any(
-        isinstance(node, (ast.Await, ast.Raise)) and node.lineno > line
+        isinstance(node, (ast.Await, ast.Raise)) and node.lineno > line and id(node) not in handled
         for node in walk(method)
+    )
+
+
+def _releases_on_every_error(node: ast.Try | ast.TryStar) -> bool:
+    bodies = [node.finalbody] + [
+        h.body for h in node.handlers if h.type is None or (isinstance(h.type, ast.Name) and h.type.id == "BaseException")
+    ]
+    return any(
+        isinstance(n, ast.Call) and (name := last_name(n.func)) is not None and is_release_name(name)
+        for body in bodies for stmt in body for n in walk(stmt)
     )
 
 
