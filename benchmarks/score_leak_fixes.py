@@ -59,6 +59,7 @@ TRADELINT = [sys.executable, "-m", "tradelint"]
 SOURCE_ROOT: Path | None = ROOT
 SELECT = "TRD2,TRD3"
 MODES = ("default", "preview")
+CHECKOUT = False  # ``--checkout``: the whole commit extracted, the scope checked in it
 FAMILIES = ("TRD2", "TRD3")
 
 
@@ -118,12 +119,13 @@ def _under(path: str, folders: list[str]) -> bool:
     return any((f == "." and "/" not in path) or path == f or path.startswith(f.rstrip("/") + "/") for f in folders)
 
 
-def extract(git_dir: Path, commit: str, folders: list[str], target: Path) -> int:
+def extract(git_dir: Path, commit: str, folders: list[str], target: Path, whole: bool = False) -> int:
     """The ``.py`` files of ``commit`` under ``folders`` (``.``: the top-level files only; a
     mirror may lack its largest blobs), and the files declaring the project's requirements
     (``requirements*.txt``, ``pyproject.toml``, ``setup.cfg``, ``manifest.json``) under them or in
     a folder above one, as a checkout has them: a check reads the declared release upward from
-    each file. Returns how many were written."""
+    each file. With ``whole``, every ``.py`` and declaring file of the commit, as a full checkout
+    has them (``--checkout``). Returns how many were written."""
     listing = git(git_dir, "ls-tree", "-r", "-z", commit)
     above = {""} | {"/".join(f.strip("/").split("/")[:n]) for f in folders if f != "."
                     for n in range(1, f.strip("/").count("/") + 2)}
@@ -133,7 +135,7 @@ def extract(git_dir: Path, commit: str, folders: list[str], target: Path) -> int
         if meta.split()[1:2] != ["blob"]:
             continue
         folder, _, name = path.rpartition("/")
-        under = _under(path, folders)
+        under = whole or _under(path, folders)
         if (path.endswith(".py") and under) or (declares(name) and (under or folder in above)):
             wanted.append((meta.split()[2], path))
     return write_blobs(git_dir, wanted, target)
@@ -167,13 +169,25 @@ def tool_origin(command: list[str], root: Path | None = None) -> str:
     return (result.stdout or result.stderr).strip()
 
 
-def check(tree: Path, preview: bool) -> list[dict[str, Any]]:
+def _scope_paths(tree: Path, folders: list[str]) -> list[str]:
+    """What a run in a full checkout is given for ``folders``: each folder (``.``: the top-level
+    ``.py`` files), those that exist at the commit."""
+    paths: list[str] = []
+    for folder in folders:
+        if folder == ".":
+            paths += sorted(p.name for p in tree.glob("*.py"))
+        elif (tree / folder).exists():
+            paths.append(folder.rstrip("/"))
+    return paths
+
+
+def check(tree: Path, preview: bool, paths: list[str] | None = None) -> list[dict[str, Any]]:
     # An empty configuration: the repository's own settings are not extracted, and nothing above
     # the temporary directory may configure the run.
     (tree / "tradelint.toml").write_text("", encoding="utf-8")
     result = subprocess.run(
         [*TRADELINT, "--config", str(tree / "tradelint.toml"), "--select", SELECT, *(["--preview"] if preview else []),
-         "--no-cache", "--jobs", "1", "--output-format", "json", "--exit-zero", "--quiet", "."],
+         "--no-cache", "--jobs", "1", "--output-format", "json", "--exit-zero", "--quiet", *(paths or ["."])],
         cwd=tree, capture_output=True, text=True, env=tool_env(),
     )
     if result.returncode != 0:
@@ -256,9 +270,10 @@ def score(entry: Entry, mirrors: Path) -> dict[str, Any]:
         for side, rev in (("parent", parent), ("fix", commit)):
             tree = Path(tmp) / side
             tree.mkdir()
-            extract(git_dir, rev, entry.scope, tree)
+            extract(git_dir, rev, entry.scope, tree, whole=CHECKOUT)
+            paths = _scope_paths(tree, entry.scope) if CHECKOUT else None
             for mode in MODES:
-                runs[f"{side}/{mode}"] = check(tree, mode == "preview")
+                runs[f"{side}/{mode}"] = check(tree, mode == "preview", paths) if paths != [] else []
     result: dict[str, Any] = {"repo": entry.repo, "commit": commit, "parent": parent, "scope": entry.scope,
                               "sites": [asdict(s) for s in entry.sites], "modes": {}}
     for mode in MODES:
@@ -308,7 +323,7 @@ def missed(results: list[dict[str, Any]]) -> dict[str, list[dict[str, str]]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    global SOURCE_ROOT, TRADELINT, MODES
+    global SOURCE_ROOT, TRADELINT, MODES, CHECKOUT
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--manifest", type=Path, default=ROOT / "benchmarks" / "leak_fixes.txt")
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"), help="owner+name/repo bare mirrors")
@@ -319,10 +334,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="the tradelint source tree put first on PYTHONPATH (default: this checkout)")
     parser.add_argument("--modes", default=",".join(MODES),
                         help="the modes to run, comma-separated (default: default,preview)")
+    parser.add_argument("--checkout", action="store_true",
+                        help="extract the whole commit (every .py and requirements file) and check only the scope's "
+                             "folders in it, as a run in a full checkout would; default: the scope alone")
     parser.add_argument("--tradelint-cmd", default=None,
                         help="the command that runs tradelint (default: this interpreter, -m tradelint)")
     args = parser.parse_args(argv)
     SOURCE_ROOT = args.root.resolve()
+    CHECKOUT = args.checkout
     MODES = tuple(m for m in MODES if m in args.modes.split(","))
     if args.tradelint_cmd:
         TRADELINT = shlex.split(args.tradelint_cmd)
@@ -372,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps({"totals": summary, "results": results}, indent=1) + "\n", encoding="utf-8")
     if args.summary_json:
         args.summary_json.write_text(json.dumps({
-            "manifest": str(args.manifest), "command": TRADELINT, "root": str(SOURCE_ROOT), "imports": origin,
+            "manifest": str(args.manifest), "checkout": CHECKOUT, "command": TRADELINT, "root": str(SOURCE_ROOT), "imports": origin,
             "commits": len(results), "totals": summary, "missed": misses,
             "not_scored": [{"repo": e.repo, "commit": e.commit, "sites": len(e.sites)} for e in unscored],
             "per_commit": [{"repo": r["repo"], "commit": r["commit"],
