@@ -31,6 +31,7 @@ from tradelint.facts.ownership import OwnershipModel, lineage, release_entry, re
 from tradelint.facts.named_classes import class_named, stored_at
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import capword, walk, class_method
+from tradelint.models.resources.creation_shapes import passed_through
 from tradelint.models.resources.library_makers import library_maker, module_makers
 from tradelint.models.resources.returned_parts import awaits_a_method, fits_part, only_used_through, returned_part
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec
@@ -180,8 +181,8 @@ def _made_by(
                 return None  # kept or registered by the factory too (``self.sessions.append(s)``)
             stored = _stored_on(method, branch.id)  # ``self = cls(); self.session = ClientSession()``
             opened = awaits_a_method(home, method, branch.id)
-            branch = _unwrap(bound[branch.id][0])
-        if isinstance(branch, ast.Subscript) and (element := _element_of_call(branch)) is not None:
+            branch = _unwrap(home, bound[branch.id][0])
+        if isinstance(branch, ast.Subscript) and (element := _element_of_call(home, branch)) is not None:
             # ``reader, writer = await asyncio.open_connection(...); return reader, writer``: the
             # element of what the maker returns that is the resource, handed on as it came.
             index, call = element
@@ -223,7 +224,7 @@ def _made_by(
             else:
                 specs.append(part[1])
             continue
-        for branch in _branches(value):
+        for branch in _branches(home, value):
             spec = made(branch)
             if spec is None:
                 return None
@@ -248,15 +249,15 @@ def _handed_whole(home: ModuleInfo, method: ast.AST, element: ast.expr, bound: d
         if not (len(bound.get(element.id, ())) == 1 and only_used_through(home, method, element.id)):
             return False
         element = bound[element.id][0]
-    if isinstance(element, ast.Subscript) and (part := _element_of_call(element)) is not None:
+    if isinstance(element, ast.Subscript) and (part := _element_of_call(home, element)) is not None:
         element = part[1]
-    call = _unwrap(element)
+    call = _unwrap(home, element)
     return isinstance(call, ast.Call) and not (isinstance(call.func, ast.Name) and call.func.id in makers)
 
 
-def _element_of_call(value: ast.Subscript) -> tuple[int, ast.Call] | None:
+def _element_of_call(home: ModuleInfo, value: ast.Subscript) -> tuple[int, ast.Call] | None:
     """``<call>[i]`` (as a tuple-unpacked name is bound): (i, the call)."""
-    call = _unwrap(value.value)
+    call = _unwrap(home, value.value)
     index = value.slice.value if isinstance(value.slice, ast.Constant) else None
     return (index, call) if isinstance(index, int) and isinstance(call, ast.Call) else None
 
@@ -289,15 +290,17 @@ def _stored_on(method: ast.AST, name: str) -> dict[str, ast.expr]:
     }
 
 
-def _branches(value: ast.expr) -> list[ast.expr]:
-    value = _unwrap(value)
+def _branches(home: ModuleInfo, value: ast.expr) -> list[ast.expr]:
+    value = _unwrap(home, value)
     if isinstance(value, ast.IfExp):
-        return [*_branches(value.body), *_branches(value.orelse)]
+        return [*_branches(home, value.body), *_branches(home, value.orelse)]
     return [value]
 
 
-def _unwrap(value: ast.expr) -> ast.expr:
-    return value.value if isinstance(value, ast.Await) else value
+def _unwrap(home: ModuleInfo, value: ast.expr) -> ast.expr:
+    """The call an awaited value makes: ``make()`` of ``await make()``, and of ``await
+    asyncio.wait_for(make(), t)`` (a pass-through call, read as a module's factory reads it)."""
+    return passed_through(home, value.value) if isinstance(value, ast.Await) else value
 
 
 def _made_by_call(
@@ -373,9 +376,9 @@ def _own_instance(
         part = None
         if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant) and isinstance(value.slice.value, int):
             part, value = value.slice.value, value.value  # one element of what the call returns
-        if not isinstance(_unwrap(value), ast.Call):
+        if not isinstance(_unwrap(home, value), ast.Call):
             continue
-        spec = _resource_of(home, cast(ast.Call, _unwrap(value)), builtin_spec, model, functions)
+        spec = _resource_of(home, cast(ast.Call, _unwrap(home, value)), builtin_spec, model, functions)
         if spec is None or spec.part != part:
             continue
         spec = replace(spec, part=None)
