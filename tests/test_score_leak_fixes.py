@@ -157,3 +157,61 @@ def test_a_commit_without_a_mirror_is_named_and_left_out_of_the_totals(
     assert data["commits"] == 1
     assert data["not_scored"] == [{"repo": "nobody/gone", "commit": "a" * 40, "sites": 2}]
     assert data["totals"]["default"]["TRD3"]["sites"] == 1 and data["totals"]["default"]["TRD2"]["sites"] == 0
+
+
+HELPER = '''\
+import asyncio
+
+
+def spawn(coro):
+    task = asyncio.create_task(coro)
+    task.add_done_callback(lambda t: t.exception())
+    return task
+'''
+
+USER = '''\
+import asyncio
+
+from helpers import spawn
+
+
+async def tick() -> None:
+    await asyncio.sleep(1)
+
+
+async def run() -> None:
+    spawn(tick())
+'''
+
+
+@pytest.fixture(scope="module")
+def helper_mirror(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    base = tmp_path_factory.mktemp("checkout")
+    work = base / "work"
+    (work / "app").mkdir(parents=True)
+    git(work, "init", "-q")
+    (work / "helpers.py").write_text(HELPER, encoding="utf-8")
+    (work / "app" / "tick.py").write_text(USER, encoding="utf-8")
+    git(work, "add", ".")
+    git(work, "commit", "-q", "-m", "leak")
+    (work / "app" / "tick.py").write_text(USER.replace("    spawn(tick())", "    await spawn(tick())"), encoding="utf-8")
+    git(work, "commit", "-q", "-am", "fix")
+    commit = git(work, "rev-parse", "HEAD").strip()
+    git(base, "clone", "-q", "--mirror", str(work), str(base / "mirrors" / "someone+ticker" / "repo"))
+    return base / "mirrors", commit
+
+
+@pytest.mark.parametrize("checkout", [False, True])
+def test_checkout_checks_the_scope_in_the_whole_commit(
+        helper_mirror: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, checkout: bool) -> None:
+    # The scope alone lacks the project's task factory (a module of the repository's root); a
+    # full checkout has it, and still reports only what lies in the scope.
+    root, commit = helper_mirror
+    monkeypatch.setattr(SCORER, "CHECKOUT", checkout)
+    monkeypatch.setattr(SCORER, "MODES", ("default",))
+    entry = SCORER.parse_manifest(f"someone/ticker {commit} app/tick.py:11:TRD3 scope=app")[0]
+    run = SCORER.score(entry, root)["modes"]["default"]
+    assert run["found"]["TRD3"] == (1 if checkout else 0)
+    assert run["sites"][0]["found"] == (["app/tick.py:11:5: TRD301 task from `spawn(...)` is discarded; keep it and await or cancel it"] if checkout else [])
+    assert run["kept_after_fix"]["TRD3"] == 0
+    assert run["not_sites"] == []
