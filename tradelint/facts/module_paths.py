@@ -8,7 +8,7 @@ import itertools
 import os
 import sys
 from pathlib import Path, PurePath
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 
 # Read as the standard library's: the typing backports ship nothing but typing's names (no
@@ -85,3 +85,57 @@ def packaging_root(folder: Path, depth: int = 3) -> Path | None:
         if os.path.isdir(candidate / "src") and candidate != folder / "src":
             return candidate
     return None
+
+
+# Folders no project's own code lives in (also what ``project_files`` leaves out of a walk).
+SKIP_FOLDERS = frozenset({"__pycache__", "node_modules", "build", "dist", "site-packages", "venv", "env"})
+
+
+def source_folders(root: Path, depth: int = 3) -> dict[str, tuple[Path, ...]]:
+    """The other source roots a repository holds below ``root`` (a monorepo's ``lib/python/``,
+    ``acme-base/``): by the name of each folder they hold, the source roots holding one. A
+    source root is a folder that is no package (no ``__init__.py``), down to ``depth`` levels
+    below ``root``, found without entering a package, a hidden, skipped or virtual-env folder."""
+    found: dict[str, list[Path]] = {}
+    level = [root]
+    for _ in range(depth):
+        below: list[Path] = []
+        for folder in level:
+            try:
+                entries = sorted(e.name for e in os.scandir(folder) if e.is_dir(follow_symlinks=False))
+            except OSError:
+                continue
+            for name in entries:
+                if name.startswith(".") or name in SKIP_FOLDERS:
+                    continue
+                path = folder / name
+                if folder != root and name.isidentifier():
+                    found.setdefault(name, []).append(folder)
+                if not os.path.isfile(path / "__init__.py") and not os.path.isfile(path / "pyvenv.cfg"):
+                    below.append(path)
+        level = below
+    return {name: tuple(folders) for name, folders in found.items()}
+
+
+def sibling_source(dotted: str, roots: tuple[Path, ...], folders_of: Callable[[Path], dict[str, tuple[Path, ...]]]) -> Path | None:
+    """The file of first-party module ``dotted`` that no folder of ``roots`` holds, in another
+    source root of the same repository: a package of a sibling distribution that a module
+    imports as installed (``hailtop.client`` from ``ci/``, ``hailtop`` under ``hail/python/``), or
+    the part of a namespace package that another distribution ships (``acme.base`` beside this
+    one's ``acme``). ``folders_of``: :func:`source_folders` of a root, memoised. Found only
+    when one source root holds it (a vendored copy beside the real one says nothing), and for a
+    top-level package that no root holds only when it is a regular package (``__init__.py``)."""
+    top = dotted.partition(".")[0]
+    if not top.isidentifier() or is_stdlib(top):
+        return None
+    split = any(os.path.isdir(os.path.join(root, top)) for root in roots)
+    rel = os.path.join(*dotted.split("."))
+    hits: set[str] = set()
+    for root in roots:
+        if os.path.isfile(os.path.join(root, "__init__.py")):
+            continue  # a folder inside a package holds no repository's source roots
+        for folder in folders_of(root).get(top, ()):
+            if folder in roots or not (split or os.path.isfile(os.path.join(folder, top, "__init__.py"))):
+                continue
+            hits.update(c for c in (os.path.join(folder, rel + ".py"), os.path.join(folder, rel, "__init__.py")) if os.path.isfile(c))
+    return Path(hits.pop()) if len(hits) == 1 else None
