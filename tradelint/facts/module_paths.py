@@ -93,12 +93,12 @@ SKIP_FOLDERS = frozenset({"__pycache__", "node_modules", "build", "dist", "site-
 
 def source_folders(root: Path, depth: int = 3) -> dict[str, tuple[Path, ...]]:
     """The other source roots a repository holds below ``root`` (a monorepo's ``lib/python/``,
-    ``acme-base/``): by the name of each folder they hold, the source roots holding one. A
+    ``toolkit-dist/``): by the name of each folder they hold, the source roots holding one. A
     source root is a folder that is no package (no ``__init__.py``), down to ``depth`` levels
     below ``root``, found without entering a package, a hidden, skipped or virtual-env folder."""
     found: dict[str, list[Path]] = {}
     level = [root]
-    for _ in range(depth):
+    for _ in range(depth + 1):  # (the folders of the last level's source roots too)
         below: list[Path] = []
         for folder in level:
             try:
@@ -118,24 +118,26 @@ def source_folders(root: Path, depth: int = 3) -> dict[str, tuple[Path, ...]]:
 
 
 def sibling_source(dotted: str, roots: tuple[Path, ...], folders_of: Callable[[Path], dict[str, tuple[Path, ...]]]) -> Path | None:
-    """The file of first-party module ``dotted`` that no folder of ``roots`` holds, in another
-    source root of the same repository: a package of a sibling distribution that a module
-    imports as installed (``hailtop.client`` from ``ci/``, ``hailtop`` under ``hail/python/``), or
-    the part of a namespace package that another distribution ships (``acme.base`` beside this
-    one's ``acme``). ``folders_of``: :func:`source_folders` of a root, memoised. Found only
-    when one source root holds it (a vendored copy beside the real one says nothing), and for a
-    top-level package that no root holds only when it is a regular package (``__init__.py``)."""
+    """The file of first-party module ``dotted`` whose top-level package no folder of ``roots``
+    holds, in another source root of the same repository: a package of a sibling distribution
+    that a module imports as installed (``hailtop.client`` from ``ci/``, ``hailtop`` under
+    ``hail/python/``). ``folders_of``: :func:`source_folders` of a root, memoised. Only a
+    regular package (``__init__.py``) that one source root alone holds: a name that several
+    hold (a vendored copy, a namespace package that optional distributions extend) does not say
+    which of them is installed."""
     top = dotted.partition(".")[0]
-    if not top.isidentifier() or is_stdlib(top):
+    if not top.isidentifier() or is_stdlib(top) or any(os.path.isdir(os.path.join(root, top)) for root in roots):
         return None
-    split = any(os.path.isdir(os.path.join(root, top)) for root in roots)
+    holders = {
+        folder
+        for root in roots
+        if not os.path.isfile(os.path.join(root, "__init__.py"))  # (inside a package: no repository's folder)
+        for folder in folders_of(root).get(top, ())
+    }
+    if len(holders) != 1:
+        return None
+    folder = str(holders.pop())
+    if not os.path.isfile(os.path.join(folder, top, "__init__.py")):
+        return None
     rel = os.path.join(*dotted.split("."))
-    hits: set[str] = set()
-    for root in roots:
-        if os.path.isfile(os.path.join(root, "__init__.py")):
-            continue  # a folder inside a package holds no repository's source roots
-        for folder in folders_of(root).get(top, ()):
-            if folder in roots or not (split or os.path.isfile(os.path.join(folder, top, "__init__.py"))):
-                continue
-            hits.update(c for c in (os.path.join(folder, rel + ".py"), os.path.join(folder, rel, "__init__.py")) if os.path.isfile(c))
-    return Path(hits.pop()) if len(hits) == 1 else None
+    return next((Path(c) for c in (os.path.join(folder, rel + ".py"), os.path.join(folder, rel, "__init__.py")) if os.path.isfile(c)), None)
