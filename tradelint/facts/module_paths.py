@@ -123,21 +123,21 @@ def sibling_source(dotted: str, roots: tuple[Path, ...], folders_of: Callable[[P
     that a module imports as installed (``hailtop.client`` from ``ci/``, ``hailtop`` under
     ``hail/python/``). ``folders_of``: :func:`source_folders` of a root, memoised. Only a
     regular package (``__init__.py``) that one source root alone holds: a name that several
-    hold (a vendored copy, a namespace package that optional distributions extend) does not say
-    which of them is installed."""
+    hold (a vendored copy) does not say which of them is installed, and a namespace package
+    (no ``__init__.py``) may be extended by optional distributions."""
     top = dotted.partition(".")[0]
     if not top.isidentifier() or is_stdlib(top) or any(os.path.isdir(os.path.join(root, top)) for root in roots):
         return None
+    # A distribution's folder named as its package (``plugins/toolkit/toolkit/``) holds no package.
     holders = {
         folder
         for root in roots
         if not os.path.isfile(os.path.join(root, "__init__.py"))  # (inside a package: no repository's folder)
         for folder in folders_of(root).get(top, ())
+        if os.path.isfile(os.path.join(folder, top, "__init__.py"))
     }
     if len(holders) != 1:
         return None
     folder = str(holders.pop())
-    if not os.path.isfile(os.path.join(folder, top, "__init__.py")):
-        return None
     rel = os.path.join(*dotted.split("."))
     return next((Path(c) for c in (os.path.join(folder, rel + ".py"), os.path.join(folder, rel, "__init__.py")) if os.path.isfile(c)), None)
