@@ -87,6 +87,11 @@ def packaging_root(folder: Path, depth: int = 3) -> Path | None:
     return None
 
 
+# Files that mark a project's folder (no ``.git``: what a fix may call safe must not depend on
+# whether the tree is a clone or an unpacked archive of the same files).
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "tox.ini", ".gitignore")
+
+
 # Folders no project's own code lives in (also what ``project_files`` leaves out of a walk).
 SKIP_FOLDERS = frozenset({"__pycache__", "node_modules", "build", "dist", "site-packages", "venv", "env"})
 
@@ -124,7 +129,9 @@ def sibling_source(dotted: str, roots: tuple[Path, ...], folders_of: Callable[[P
     ``hail/python/``). ``folders_of``: :func:`source_folders` of a root, memoised. Only a
     regular package (``__init__.py``) that one source root alone holds: a name that several
     hold (a vendored copy) does not say which of them is installed, and a namespace package
-    (no ``__init__.py``) may be extended by optional distributions."""
+    (no ``__init__.py``) may be extended by optional distributions. Searched only from a root
+    that marks a project (a folder holding checkouts of several repositories is none: what one
+    of them imports is not another's code)."""
     top = dotted.partition(".")[0]
     if not top.isidentifier() or is_stdlib(top) or any(os.path.isdir(os.path.join(root, top)) for root in roots):
         return None
@@ -132,7 +139,7 @@ def sibling_source(dotted: str, roots: tuple[Path, ...], folders_of: Callable[[P
     holders = {
         folder
         for root in roots
-        if not os.path.isfile(os.path.join(root, "__init__.py"))  # (inside a package: no repository's folder)
+        if _repository_folder(root)
         for folder in folders_of(root).get(top, ())
         if os.path.isfile(os.path.join(folder, top, "__init__.py"))
     }
@@ -141,3 +148,9 @@ def sibling_source(dotted: str, roots: tuple[Path, ...], folders_of: Callable[[P
     folder = str(holders.pop())
     rel = os.path.join(*dotted.split("."))
     return next((Path(c) for c in (os.path.join(folder, rel + ".py"), os.path.join(folder, rel, "__init__.py")) if os.path.isfile(c)), None)
+
+
+def _repository_folder(root: Path) -> bool:
+    """A root that is a project's folder: no package (a folder inside a package holds no
+    repository's source roots), with a project marker."""
+    return not os.path.isfile(os.path.join(root, "__init__.py")) and any(os.path.exists(os.path.join(root, m)) for m in PROJECT_MARKERS)
