@@ -226,3 +226,21 @@ def test_resource_of_a_sibling_distribution_unknown_without_it(tmp_path: Path) -
     files = _distributions(BASE, PLUGIN_KEEPS)
     files["libs/vendored/store/__init__.py"] = DATABASE
     assert _check(tmp_path, files, "TRD202") == []
+
+
+def test_package_of_another_checkout_beside_the_repository_is_not_followed(tmp_path: Path) -> None:
+    # A folder holding checkouts of several repositories marks no project: what one imports is
+    # not the other's code (it may be installed at another version, or not at all).
+    files = {
+        "service/pyproject.toml": "[project]\nname = 'service'\n",
+        "service/app/__init__.py": "",
+        "service/app/main.py": LEAKS,
+        "toolkit-repo/libs/python/toolkit/__init__.py": "",
+        "toolkit-repo/libs/python/toolkit/client.py": CLIENT,
+    }
+    assert tree_findings(tmp_path, files, "TRD201") == []
+    files["service/libs/python/toolkit/__init__.py"] = ""
+    files["service/libs/python/toolkit/client.py"] = CLIENT
+    assert tree_findings(tmp_path, files, "TRD201") == [
+        "main.py:5:5 TRD201 `client` (`ApiClient(...)`) is never closed; call `await client.close()` in a `finally`"
+    ]
