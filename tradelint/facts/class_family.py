@@ -195,14 +195,16 @@ def _cooperative(cls: ast.ClassDef) -> bool:
     return any(base is None and any(k.arg is None for k in call.keywords) for call, base in base_init_calls(init))
 
 
-def subclasses_in_project(module: ModuleInfo, cls: ast.ClassDef, mixins_only: bool = True) -> list[tuple[ModuleInfo, ast.ClassDef]]:
+def subclasses_in_project(module: ModuleInfo, cls: ast.ClassDef, mixins_only: bool = True, installed: bool = False) -> list[tuple[ModuleInfo, ast.ClassDef]]:
     """For a mixin (a class with no ``__init__`` of its own: what it sets on ``self`` lives in
     the objects of the classes built from it), the first-party classes of the project that name
     it among their bases, wherever they are (a Red cog assembled from mixins of other modules):
     found through an index of every class statement's base names, built once per run, then
     resolved to be ``cls`` itself. A class with an ``__init__`` makes objects of its own, which
     a subclass's end does not reach: none, unless ``mixins_only`` is False (what a base's method
-    reads on ``self`` that only its subclasses store)."""
+    reads on ``self`` that only its subclasses store). ``installed``: also a subclass in another
+    distribution of the repository, which names the base as installed (``plugin.Base`` of a
+    package none of its own import roots holds): its base is looked up from ``cls``'s roots."""
     if mixins_only and not _cooperative(cls) and any(isinstance(s, FUNCTION_NODES) and s.name == "__init__" for s in cls.body):
         return []
     project = module.project
@@ -229,6 +231,8 @@ def subclasses_in_project(module: ModuleInfo, cls: ast.ClassDef, mixins_only: bo
                 continue
             for base in sub.bases:
                 named = resolve_definition(other, base)
+                if named is None and installed and (qualified := other.imports.qualify(base)) is not None:
+                    named = project.lookup(qualified, module.roots)
                 if named is not None and named[0].path == module.path and getattr(named[1], "lineno", None) == cls.lineno:
                     found.append((other, sub))
                     break

@@ -32,6 +32,8 @@ from tradelint.facts.budget import SUMMARY_LIMIT as SUMMARY_LIMIT
 from tradelint.facts.module_paths import drop_oldest as _drop_oldest
 from tradelint.facts.module_paths import module_name_under as module_name_under
 from tradelint.facts.module_paths import packaging_root as _packaging_root
+from tradelint.facts.module_paths import sibling_source as _sibling_source
+from tradelint.facts.module_paths import source_folders as _source_folders
 from tradelint.facts.module_paths import unlink as _unlink
 from tradelint.facts.summary_data import Definition, ModuleSummary
 from tradelint.facts.syntax import (
@@ -267,6 +269,7 @@ class Project:
         self._folder_roots: dict[Path, list[Path]] = {}
         self._packaged: dict[Path, Path | None] = {}  # per package root (shared by folders), its packaging root
         self._find_cache: dict[tuple[str, tuple[Path, ...]], Path | None] = {}
+        self._source_folders: dict[Path, dict[str, tuple[Path, ...]]] = {}  # (``sibling_source``)
         # Every call site asks for its callee (is it a task wrapper?): the same names, over and over.
         self._lookup_cache: dict[tuple[str, tuple[Path, ...]], tuple[ModuleSummary, Definition] | None] = {}
         # Every module summarised in this run (None: it cannot be read or parsed), outside the
@@ -466,6 +469,7 @@ class Project:
             _drop_oldest(self.lasting, len(self.lasting) - limit // 2)
         self._locate_cache.clear()
         self._find_cache.clear()
+        self._source_folders.clear()
         self._absolute.clear()
         # A module is parsed again only if it is asked for again, so this set grows with what is
         # parsed, not with what is checked; forgotten, a later parse is not counted as a re-parse.
@@ -636,7 +640,15 @@ class Project:
                         break
                 if self._find_cache[key] is not None:
                     break
+            else:
+                self._find_cache[key] = _sibling_source(dotted, roots, self._source_folders_of)
         return self._find_cache[key]
+
+    def _source_folders_of(self, root: Path) -> dict[str, tuple[Path, ...]]:
+        found = self._source_folders.get(root)
+        if found is None:
+            found = self._source_folders[root] = _source_folders(root)
+        return found
 
     def resolutions(self) -> dict[tuple[str, tuple[Path, ...]], Path | None]:
         """Every module name this project looked for, and the file found: what a result read."""

@@ -8,7 +8,7 @@ import itertools
 import os
 import sys
 from pathlib import Path, PurePath
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 
 # Read as the standard library's: the typing backports ship nothing but typing's names (no
@@ -85,3 +85,72 @@ def packaging_root(folder: Path, depth: int = 3) -> Path | None:
         if os.path.isdir(candidate / "src") and candidate != folder / "src":
             return candidate
     return None
+
+
+# Files that mark a project's folder (no ``.git``: what a fix may call safe must not depend on
+# whether the tree is a clone or an unpacked archive of the same files).
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "tox.ini", ".gitignore")
+
+
+# Folders no project's own code lives in (also what ``project_files`` leaves out of a walk).
+SKIP_FOLDERS = frozenset({"__pycache__", "node_modules", "build", "dist", "site-packages", "venv", "env"})
+
+
+def source_folders(root: Path, depth: int = 3) -> dict[str, tuple[Path, ...]]:
+    """The other source roots a repository holds below ``root`` (a monorepo's ``lib/python/``,
+    ``toolkit-dist/``): by the name of each folder they hold, the source roots holding one. A
+    source root is a folder that is no package (no ``__init__.py``), down to ``depth`` levels
+    below ``root``, found without entering a package, a hidden, skipped or virtual-env folder."""
+    found: dict[str, list[Path]] = {}
+    level = [root]
+    for _ in range(depth + 1):  # (the folders of the last level's source roots too)
+        below: list[Path] = []
+        for folder in level:
+            try:
+                entries = sorted(e.name for e in os.scandir(folder) if e.is_dir(follow_symlinks=False))
+            except OSError:
+                continue
+            for name in entries:
+                if name.startswith(".") or name in SKIP_FOLDERS:
+                    continue
+                path = folder / name
+                if folder != root and name.isidentifier():
+                    found.setdefault(name, []).append(folder)
+                if not os.path.isfile(path / "__init__.py") and not os.path.isfile(path / "pyvenv.cfg"):
+                    below.append(path)
+        level = below
+    return {name: tuple(folders) for name, folders in found.items()}
+
+
+def sibling_source(dotted: str, roots: tuple[Path, ...], folders_of: Callable[[Path], dict[str, tuple[Path, ...]]]) -> Path | None:
+    """The file of first-party module ``dotted`` whose top-level package no folder of ``roots``
+    holds, in another source root of the same repository: a package of a sibling distribution
+    that a module imports as installed (``hailtop.client`` from ``ci/``, ``hailtop`` under
+    ``hail/python/``). ``folders_of``: :func:`source_folders` of a root, memoised. Only a
+    regular package (``__init__.py``) that one source root alone holds: a name that several
+    hold (a vendored copy) does not say which of them is installed, and a namespace package
+    (no ``__init__.py``) may be extended by optional distributions. Searched only from a root
+    that marks a project (a folder holding checkouts of several repositories is none: what one
+    of them imports is not another's code)."""
+    top = dotted.partition(".")[0]
+    if not top.isidentifier() or is_stdlib(top) or any(os.path.isdir(os.path.join(root, top)) for root in roots):
+        return None
+    # A distribution's folder named as its package (``plugins/toolkit/toolkit/``) holds no package.
+    holders = {
+        folder
+        for root in roots
+        if _repository_folder(root)
+        for folder in folders_of(root).get(top, ())
+        if os.path.isfile(os.path.join(folder, top, "__init__.py"))
+    }
+    if len(holders) != 1:
+        return None
+    folder = str(holders.pop())
+    rel = os.path.join(*dotted.split("."))
+    return next((Path(c) for c in (os.path.join(folder, rel + ".py"), os.path.join(folder, rel, "__init__.py")) if os.path.isfile(c)), None)
+
+
+def _repository_folder(root: Path) -> bool:
+    """A root that is a project's folder: no package (a folder inside a package holds no
+    repository's source roots), with a project marker."""
+    return not os.path.isfile(os.path.join(root, "__init__.py")) and any(os.path.exists(os.path.join(root, m)) for m in PROJECT_MARKERS)

@@ -21,13 +21,8 @@ else:  # pragma: no cover
 
 from tradelint.core.files import UnreadableFile, read_source_bytes
 from tradelint.facts.context import ModuleInfo, Project
-
-# No ``.git``: what a fix may call safe must not depend on whether the tree is a clone or an
-# unpacked archive of the same files.
-PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "tox.ini", ".gitignore")
-
-
-SKIP_FOLDERS = {"__pycache__", "node_modules", "build", "dist", "site-packages", "venv", "env"}
+from tradelint.facts.module_paths import PROJECT_MARKERS as PROJECT_MARKERS
+from tradelint.facts.module_paths import SKIP_FOLDERS as SKIP_FOLDERS
 
 
 MAX_FILES = 20000

@@ -7,7 +7,9 @@ DOC = """## What it does
 Flags an async resource stored on `self` when no method of the class (or of its first-party
 base classes, or, for a mixin with no `__init__` of its own, of a first-party class anywhere
 in the project built from it: a Red cog assembled from mixins ends in its `cog_unload()` what
-a mixin's method sets) ever closes it,
+a mixin's method sets; or, for what a helper makes that the class never calls itself but its
+subclasses do, `self.create_database()` in a subclass's `initialize()`, of a descendant, one in
+another distribution of the repository that imports the base as installed included) ever closes it,
 once per attribute, at its first creation. A first-party class
 that acquires a resource and releases it in its own method is a resource too: a service that
 creates a provider whose `close()` closes its session must call `provider.close()`; a teardown

@@ -135,6 +135,7 @@ class _RecordingProject(Project):
     def forget_layout(self) -> None:
         """Files were created or deleted: module names may resolve elsewhere now."""
         self._find_cache.clear()
+        self._source_folders.clear()
         self._lookup_cache.clear()
         self.class_memo.clear()
 

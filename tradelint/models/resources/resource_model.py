@@ -17,6 +17,7 @@ from tradelint.facts.library_ownership import absent_library_function
 from tradelint.facts.holders import kept_at_setup
 from tradelint.facts.mid_life import closed_mid_life_only
 from tradelint.facts.never_run import never_runs
+from tradelint.facts.subclass_helpers import helper_descendants
 from tradelint.facts.ownership import OwnershipModel, is_release_name, ownership_model, release_runs
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import (
@@ -626,7 +627,9 @@ class ResourceAnalysis:
             return False  # asked of a class built from the mixin: only an end of its own counts
         # A mixin's attribute is ended where the classes built from it end it (a Red cog).
         return declared_by_a_base(home, c.cls, c.name) or any(
-            self._class_closes(replace(c, cls=sub), owner, False) for owner, sub in subclasses_in_project(home, c.cls))
+            self._class_closes(replace(c, cls=sub), owner, False) for owner, sub in subclasses_in_project(home, c.cls)
+        ) or any(  # made by a helper only subclasses call: ended, or not, by them (``facts/subclass_helpers.py``)
+            self._class_closes(replace(c, cls=sub), owner, False) for owner, sub in helper_descendants(home, c.cls, c.function))
 
 
 def resource_analysis(ctx: FileContext) -> ResourceAnalysis:
