@@ -17,10 +17,8 @@ def awaited_through(module: ModuleInfo, node: ast.expr) -> bool:
     """``await client.chat.completions.create(...)``: an awaited call of a method reached through
     ``node``'s attributes (an SDK's sub-clients share its connection), or one an ``async with``
     enters or an ``async for`` iterates (``async with client.messages.stream(...)``)."""
-    parent = module.parent(node)
-    while isinstance(parent, ast.Attribute) and parent.value is node:
-        node, parent = parent, module.parent(parent)
-    if not (isinstance(parent, ast.Call) and parent.func is node and isinstance(node, ast.Attribute)):
+    parent = _reached_call(module, node)
+    if parent is None:
         return False
     holder = module.parent(parent)
     if isinstance(holder, ast.withitem) and holder.context_expr is parent:
@@ -31,6 +29,14 @@ def awaited_through(module: ModuleInfo, node: ast.expr) -> bool:
         function = module.enclosing_function(holder)
         return function is not None and any(_awaited_itself(module, load) for load in name_loads(function, holder.targets[0].id))
     return (isinstance(holder, ast.AsyncFor) and holder.iter is parent) or is_awaited_call(module, parent) or _entered_by_hand(module, parent)
+
+
+def _reached_call(module: ModuleInfo, node: ast.expr) -> ast.Call | None:
+    """The call of a method reached through ``node``'s attributes (``node.a.b.m(...)``), or None."""
+    parent = module.parent(node)
+    while isinstance(parent, ast.Attribute) and parent.value is node:
+        node, parent = parent, module.parent(parent)
+    return parent if isinstance(parent, ast.Call) and parent.func is node and isinstance(node, ast.Attribute) else None
 
 
 def _awaited_itself(module: ModuleInfo, node: ast.expr) -> bool:
@@ -82,10 +88,8 @@ def result_put_to_use(module: ModuleInfo, node: ast.expr, handed: bool) -> bool:
     ``handed``, a result that a coroutine function hands on counts too: returned, yielded or given
     to a call (``stream = client.tts.stream(...)``; ``return Audio.from_response(stream)``), as
     whoever gets a stream or a coroutine runs it."""
-    parent = module.parent(node)
-    while isinstance(parent, ast.Attribute) and parent.value is node:
-        node, parent = parent, module.parent(parent)
-    if not (isinstance(parent, ast.Call) and parent.func is node and isinstance(node, ast.Attribute)):
+    parent = _reached_call(module, node)
+    if parent is None:
         return False
     function = module.enclosing_function(parent)
     handed = handed and isinstance(function, ast.AsyncFunctionDef)
