@@ -15,6 +15,7 @@ import ast
 
 from tradelint.facts.class_family import class_and_bases, subclasses_in_project
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.uses import self_calls
 
 # A family of more classes than this is searched no further (each level parses the files that
 # name the classes of the one above).
@@ -60,12 +61,16 @@ def _descendants(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ModuleInfo
 
 
 def _calls_on_self(cls: ast.ClassDef, name: str) -> bool:
-    """Whether a method of ``cls`` calls ``self.<name>(...)`` (or ``super().<name>(...)``)."""
-    for node in ast.walk(cls):
-        if isinstance(node, ast.Call) and isinstance(func := node.func, ast.Attribute) and func.attr == name:
-            receiver = func.value
-            if isinstance(receiver, ast.Name) and receiver.id == "self":
-                return True
-            if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name) and receiver.func.id == "super":
-                return True
+    """Whether a method of ``cls`` calls ``<self>.<name>(...)`` on its own receiver (its first
+    parameter, whatever it is named) or ``super().<name>(...)``."""
+    for method in cls.body:
+        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if any(called == name for _, called in self_calls(method)):
+            return True
+        for node in ast.walk(method):
+            if isinstance(node, ast.Call) and isinstance(func := node.func, ast.Attribute) and func.attr == name:
+                receiver = func.value
+                if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name) and receiver.func.id == "super":
+                    return True
     return False

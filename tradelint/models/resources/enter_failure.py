@@ -230,7 +230,7 @@ def _ends_instance(module: ModuleInfo, cls: ast.ClassDef, attr: str, method: str
     held = attribute_class(module, cls, attr)
     if held is None:
         return False
-    methods = {s.name: s for _, node in class_and_bases(*held) for s in node.body if isinstance(s, FUNCTIONS)}
+    methods = _family_methods(*held)
     seen: set[str] = set()
     stack = [method]
     while stack:
