@@ -8,7 +8,7 @@ the findings at the fix's parent that are not the fixed sites (``not_sites``, de
 repositories of bots, services, integrations and libraries, most never read for precision.
 
     python benchmarks/pool_precision.py draw POOL_DIR [--seed 55] > sample.tsv
-    python benchmarks/pool_precision.py score benchmarks/labels/pool55.tsv [--json OUT]
+    python benchmarks/pool_precision.py score benchmarks/labels/pool55.tsv [--pool POOL_DIR] [--json OUT]
     python benchmarks/pool_precision.py check benchmarks/labels/pool55.tsv POOL_DIR
 
 ``draw``: each distinct finding once (repository, path, code, message; the first entry that
@@ -123,9 +123,25 @@ def tally(rows: list[dict[str, str]]) -> dict[str, dict[str, dict[str, int | flo
     return out
 
 
-def score(labels: Path) -> dict[str, object]:
+def score(labels: Path, pool: Path | None = None) -> dict[str, object]:
+    """The tallies; with ``pool``, also each family's precision weighted by how many distinct
+    findings of each code the pool run makes (the sample takes a quota per code, not a share)."""
     rows = read_labels(labels)
-    return {"all": tally(rows), "app": tally([r for r in rows if r["kind"] == "app"])}
+    out: dict[str, object] = {"all": tally(rows), "app": tally([r for r in rows if r["kind"] == "app"])}
+    if pool is not None:
+        population = collections.Counter(code for (_, _, code, _) in findings(pool))
+        out["weighted"] = weighted(tally(rows), population)
+    return out
+
+
+def weighted(figures: dict[str, dict[str, dict[str, int | float | None]]], population: collections.Counter[str]) -> dict[str, float | None]:
+    """Per family: sum over its codes of (population x precision) / sum of the population."""
+    sums: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0.0])
+    for code, f in figures["code"].items():
+        if f["precision"] is not None and population[code]:
+            sums[code[:4]][0] += population[code] * float(f["precision"])
+            sums[code[:4]][1] += population[code]
+    return {family: round(a / b, 4) if b else None for family, (a, b) in sorted(sums.items())}
 
 
 def check(labels: Path, pool: Path) -> dict[str, list[str]]:
@@ -156,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("score")
     s.add_argument("labels", type=Path)
     s.add_argument("--json", type=Path)
+    s.add_argument("--pool", type=Path, help="weight each family's precision by the codes' counts in this pool run")
     c = sub.add_parser("check")
     c.add_argument("labels", type=Path)
     c.add_argument("pool", type=Path)
@@ -165,11 +182,13 @@ def main(argv: list[str] | None = None) -> int:
         for row in draw(args.pool, args.seed):
             print("\t".join(map(str, row)))
     elif args.verb == "score":
-        figures = score(args.labels)
+        figures = score(args.labels, args.pool)
         if args.json:
             args.json.write_text(json.dumps(figures, indent=1) + "\n")
         _print_tally("every labelled finding", figures["all"])  # type: ignore[arg-type]
         _print_tally("findings in applications", figures["app"])  # type: ignore[arg-type]
+        if "weighted" in figures:
+            print("weighted by the pool's findings per code:", figures["weighted"])
     else:
         result = check(args.labels, args.pool)
         for key in result["gone"]:

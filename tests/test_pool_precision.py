@@ -5,6 +5,7 @@ Hand-made pool results; no repository is read."""
 
 from __future__ import annotations
 
+import collections
 import json
 from pathlib import Path
 
@@ -83,3 +84,11 @@ def test_a_malformed_label_is_one_clear_error(tmp_path: Path) -> None:
     labels.write_text(HEADER + "e001\tacme/bot\ta.py\t3\tTRD301\tMAYBE\tapp\tno\tx\n")
     with pytest.raises(SystemExit, match=r"labels.tsv:2: verdict must be TP/FP/UNSURE"):
         pool_precision.score(labels)
+
+
+def test_weighted_precision_counts_each_code_by_its_population() -> None:
+    figures = {"code": {
+        "TRD201": {"precision": 0.5}, "TRD205": {"precision": 1.0}, "TRD301": {"precision": None},
+    }}
+    population = collections.Counter({"TRD201": 30, "TRD205": 10, "TRD301": 5})
+    assert pool_precision.weighted(figures, population) == {"TRD2": 0.625}
