@@ -7,7 +7,7 @@ same thing on a fresh sample. A development-pool run (``leak_pool.py run``) reco
 the findings at the fix's parent that are not the fixed sites (``not_sites``, default rules); 328
 repositories of bots, services, integrations and libraries, most never read for precision.
 
-    python benchmarks/pool_precision.py draw POOL_DIR [--seed 55] > sample.tsv
+    python benchmarks/pool_precision.py draw POOL_DIR [--seed 55] [--quota CODE=N,...] [--exclude-labels F] > sample.tsv
     python benchmarks/pool_precision.py score benchmarks/labels/pool55.tsv [--pool POOL_DIR] [--json OUT]
     python benchmarks/pool_precision.py check benchmarks/labels/pool55.tsv POOL_DIR
 
@@ -72,19 +72,24 @@ def findings(pool: Path) -> dict[tuple[str, str, str, str], tuple[str, str, str,
     return seen
 
 
-def draw(pool: Path, seed: int) -> list[tuple[str, str, str, str, int, str, str]]:
+def draw(
+    pool: Path, seed: int, quota: dict[str, int] | None = None, exclude: frozenset[str] | set[str] = frozenset()
+) -> list[tuple[str, str, str, str, int, str, str]]:
+    """The sample: ``quota`` findings per code (``QUOTA`` by default), none of a repository in
+    ``exclude`` (a later sample, held out from the repositories an earlier one was read in)."""
     by_code: dict[str, list[tuple[str, str, str, str, int, str, str]]] = collections.defaultdict(list)
     for row in findings(pool).values():
-        by_code[row[5]].append(row)
+        if row[1] not in exclude:
+            by_code[row[5]].append(row)
     rng = random.Random(seed)
     out = []
-    for code, quota in QUOTA.items():
+    for code, wanted in (quota or QUOTA).items():
         rows = sorted(by_code[code])
         rng.shuffle(rows)
         per_repo: collections.Counter[str] = collections.Counter()
         taken = 0
         for row in rows:
-            if taken == quota:
+            if taken == wanted:
                 break
             if per_repo[row[1]] < 2:
                 per_repo[row[1]] += 1
@@ -169,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("draw")
     d.add_argument("pool", type=Path)
     d.add_argument("--seed", type=int, default=55)
+    d.add_argument("--quota", help="CODE=N,... instead of the default quota")
+    d.add_argument("--exclude-labels", type=Path, help="leave out every repository of this labels file")
     s = sub.add_parser("score")
     s.add_argument("labels", type=Path)
     s.add_argument("--json", type=Path)
@@ -179,7 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.verb == "draw":
         print("entry\trepo\tparent\tpath\tline\tcode\tmessage")
-        for row in draw(args.pool, args.seed):
+        quota = {k: int(v) for k, _, v in (p.partition("=") for p in args.quota.split(","))} if args.quota else None
+        exclude = {r["repo"] for r in read_labels(args.exclude_labels)} if args.exclude_labels else set()
+        for row in draw(args.pool, args.seed, quota, exclude):
             print("\t".join(map(str, row)))
     elif args.verb == "score":
         figures = score(args.labels, args.pool)
