@@ -1,0 +1,94 @@
+"""benchmarks/pool_precision.py draws a seeded sample of a pool run's non-site findings (each
+distinct finding once, labelled applications left out, at most two of a repository per code),
+counts precision from labels, and tells which labelled findings a later run still makes.
+Hand-made pool results; no repository is read."""
+
+from __future__ import annotations
+
+import collections
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import load_benchmark
+
+pool_precision = load_benchmark("pool_precision")
+
+
+def _result(repo: str, not_sites: list[str]) -> dict[str, object]:
+    return {"results": [{"repo": repo, "parent": "p" * 40, "modes": {"default": {"not_sites": not_sites}}}]}
+
+
+def _pool(tmp_path: Path, lines: list[str]) -> Path:
+    pool = tmp_path / "pool"
+    pool.mkdir()
+    (pool / "e001.json").write_text(json.dumps(_result("acme/bot", lines)))
+    # The same finding at a later commit of the same repository is one finding; a labelled
+    # application's findings are never drawn.
+    (pool / "e002.json").write_text(json.dumps(_result("acme/bot", lines[:1])))
+    (pool / "e003.json").write_text(json.dumps(_result("Rapptz/RoboDanny", ["bot.py:1:1: TRD301 task is discarded"])))
+    return pool
+
+
+LINES = [
+    "a.py:3:5: TRD301 task from `asyncio.create_task(...)` is discarded",
+    "a.py:9:5: TRD301 task from `loop.create_task(...)` is discarded",
+    "b.py:4:9: TRD301 task from `asyncio.ensure_future(...)` is discarded",
+    "c.py:7:1: TRD201 `session` is never closed",
+]
+
+
+def test_draw_takes_each_finding_once_and_at_most_two_of_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pool_precision, "QUOTA", {"TRD301": 5, "TRD201": 5})
+    rows = pool_precision.draw(_pool(tmp_path, LINES), 55)
+    assert len([r for r in rows if r[5] == "TRD301"]) == 2
+    assert [(r[0], r[1], r[3], r[4]) for r in rows if r[5] == "TRD201"] == [("e001", "acme/bot", "c.py", 7)]
+    # The draw is the same for the same seed.
+    assert rows == pool_precision.draw(tmp_path / "pool", 55)
+
+
+HEADER = "entry\trepo\tpath\tline\tcode\tverdict\tkind\tin_test\treason\n"
+LABELS = HEADER + "".join(
+    "\t".join(r) + "\n"
+    for r in [
+        ("e001", "acme/bot", "a.py", "3", "TRD301", "TP", "app", "no", "bare create_task"),
+        ("e001", "acme/bot", "c.py", "7", "TRD201", "FP", "app", "no", "closed in on_cleanup"),
+        ("e009", "acme/lib", "d.py", "2", "TRD201", "TP", "library", "yes", "never closed"),
+        ("e009", "acme/lib", "d.py", "8", "TRD201", "UNSURE", "library", "no", "closed by a plugin?"),
+    ]
+)
+
+
+def test_score_per_family_and_per_code_and_for_applications(tmp_path: Path) -> None:
+    labels = tmp_path / "labels.tsv"
+    labels.write_text(LABELS)
+    figures = pool_precision.score(labels)
+    assert figures["all"]["family"] == {
+        "TRD2": {"findings": 3, "TP": 1, "FP": 1, "UNSURE": 1, "precision": 0.5},
+        "TRD3": {"findings": 1, "TP": 1, "FP": 0, "UNSURE": 0, "precision": 1.0},
+    }
+    assert figures["app"]["code"]["TRD201"] == {"findings": 1, "TP": 0, "FP": 1, "UNSURE": 0, "precision": 0.0}
+
+
+def test_check_tells_kept_from_gone(tmp_path: Path) -> None:
+    labels = tmp_path / "labels.tsv"
+    labels.write_text(LABELS)
+    result = pool_precision.check(labels, _pool(tmp_path, LINES[:1]))
+    assert result["kept"] == ["acme/bot a.py:3 TRD301 TP"]
+    assert result["gone"] == ["acme/bot c.py:7 TRD201 FP", "acme/lib d.py:2 TRD201 TP", "acme/lib d.py:8 TRD201 UNSURE"]
+
+
+def test_a_malformed_label_is_one_clear_error(tmp_path: Path) -> None:
+    labels = tmp_path / "labels.tsv"
+    labels.write_text(HEADER + "e001\tacme/bot\ta.py\t3\tTRD301\tMAYBE\tapp\tno\tx\n")
+    with pytest.raises(SystemExit, match=r"labels.tsv:2: verdict must be TP/FP/UNSURE"):
+        pool_precision.score(labels)
+
+
+def test_weighted_precision_counts_each_code_by_its_population() -> None:
+    figures = {"code": {
+        "TRD201": {"precision": 0.5}, "TRD205": {"precision": 1.0}, "TRD301": {"precision": None},
+    }}
+    population = collections.Counter({"TRD201": 30, "TRD205": 10, "TRD301": 5})
+    assert pool_precision.weighted(figures, population) == {"TRD2": 0.625}
