@@ -45,6 +45,7 @@ from tradelint.facts.summaries import (
     summary_ref,
 )
 from tradelint.facts.returned_makers import returned_call, returned_class
+from tradelint.facts.unread_bases import own_word_for_a_part, unread_base
 from tradelint.facts.syntax import TASK_WORDS, base_init_calls, capword, class_method
 from tradelint.facts.summary_data import Acquisition, ClassFacts, MethodFacts, ModuleSummary, Ref
 
@@ -301,7 +302,13 @@ def release_method_guessed(module: ModuleInfo, cls: ast.ClassDef, configured: tu
     if release_method(module, cls, configured) is None:
         return False
     facts = class_facts(module, cls)
-    return facts is not None and release_method_of(lineage(module.project, module.summary, facts), configured) is None
+    if facts is None:
+        return False
+    family = lineage(module.project, module.summary, facts)
+    named = release_method_of(family, configured)
+    framework = framework_of(family)
+    teardown = framework.teardown if framework is not None else None
+    return named is None or (own_word_for_a_part(named.name, configured, teardown) and unread_base(module.project, family))
 
 
 def _releasing_method(family: Family) -> MethodFacts | None:
