@@ -18,10 +18,11 @@ closed in `finally` but left behind by a `return` or `raise` before the `try`, o
 first use, an `await` after a first use of it); lost by an `await` between its creation and
 the statement that keeps it (`self._session = session`, `holder.api = Api(session)`), whose
 error or cancellation propagates before anything holds it, where the program goes on after
-errors (not in a test or a script's `main()`), and unless a `try` around that `await` closes
-it (a `return` of it alike: its caller gets the error, not the resource; a handler of some
-errors only, `except asyncio.TimeoutError`, leaves the others; for a client that opens on
-first use, from that first use on, which is itself such an `await`: a call of one of its methods,
+errors (not in a test, a script's `main()` or a function only they or a startup handler call),
+and unless a `try` around that `await` closes it (a `return` of it alike: its caller gets the
+error, not the resource; a handler of some errors only, `except asyncio.TimeoutError`, leaves
+the others; for a client that opens on first use, from that first use on, which is itself such
+an `await`: a call of one of its methods,
 `await connection.connect()`, a call it is lent to, `await resolve(fs, uri)`, or a method of what it
 was lent to, `api = Api(client); await api.login()`, may open what it holds and then fail, mosquito/aiormq `dc4efec6`, meridianlabs-ai/inspect_scout `4acfaba4`); kept where Home Assistant
 holds it by an integration's setup that raises after (`raise ConfigEntryNotReady`) without

@@ -1,0 +1,117 @@
+"""A function the program reaches only on its way in: its error ends the program.
+
+``goes_on_after_errors`` asks whether the program goes on after a function raises (a resource
+lost by an ``await`` then stays open while the program runs). A script's ``main()`` and a test do
+not go on. Neither does a function that only they reach: ``start_server()`` of a command-line
+login, called by ``async_main()`` alone, which ``main()`` runs; a driver's ``create()`` called only
+by the application's startup handler, whose error fails the start (aiohttp's ``run_app`` raises).
+Proven, not guessed: every call of the function the project makes is found (by its name in the
+module, on ``self``/``cls`` or the class in its class, through an import in another file of the
+project), and each is made, outside any ``try`` with a handler, by a program entry, a startup
+handler, or a function of this kind (three calls deep at most). A function nothing in the
+project calls, or called through anything else (an instance of another name, a callback handed
+on), goes on: a library's API and a request handler are called by code that catches and goes on.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Callable
+
+from tradelint.facts.app_startup import is_startup_handler
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.project_files import files_naming, project_root
+from tradelint.facts.syntax import FUNCTION_NODES
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+_DEPTH = 3
+
+
+def reached_only_on_the_way_in(
+    module: ModuleInfo, function: ast.AST, is_entry: Callable[[ModuleInfo, ast.AST], bool], depth: int = _DEPTH
+) -> bool:
+    """Whether every call of ``function`` in the project is made by an entry (``is_entry``), a
+    startup handler, or (``depth`` calls up) a function reached only so, outside a ``try`` with
+    a handler; False when none is found or one cannot be told."""
+    if depth == 0 or not isinstance(function, FUNCTION_NODES):
+        return False
+    key = ("way-in", module.path, function.lineno, depth)
+    memo = module.project.class_memo
+    if key not in memo:
+        memo[key] = False  # a cycle of calls proves nothing
+        memo[key] = _reached(module, function, is_entry, depth)
+    return bool(memo[key])
+
+
+def _reached(module: ModuleInfo, function: Function, is_entry: Callable[[ModuleInfo, ast.AST], bool], depth: int) -> bool:
+    owner = module.parent(function)
+    if isinstance(owner, ast.ClassDef):
+        qualified = f"{module.module_name}.{owner.name}.{function.name}" if module.module_name else None
+    elif owner is module.tree:
+        qualified = f"{module.module_name}.{function.name}" if module.module_name else None
+    else:
+        return False
+    calls = [(module, call) for call in module.index.calls if _calls_here(module, call, function, owner)]
+    if qualified is not None:
+        root = project_root(module)
+        if root is not None:
+            module.project.note_scan(f"mentions {function.name}", root)
+            for path, _ in files_naming(module.project, root, function.name, skip=module.path):
+                other = module.project.module_at(path)
+                if other is None:
+                    return False
+                for call in other.index.calls:
+                    name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", None)
+                    if name != function.name:
+                        continue
+                    if other.imports.qualify(call.func) != qualified:
+                        return False  # called on something else of that name: cannot be told
+                    calls.append((other, call))
+    if not calls:
+        return False
+    return all(_on_the_way_in(home, call, is_entry, depth) for home, call in calls) and not _named_elsewhere(module, function, owner, len(calls))
+
+
+def _calls_here(module: ModuleInfo, call: ast.Call, function: Function, owner: ast.AST) -> bool:
+    func = call.func
+    if isinstance(owner, ast.ClassDef):
+        if not (isinstance(func, ast.Attribute) and func.attr == function.name and isinstance(func.value, ast.Name)):
+            return False
+        if func.value.id == owner.name:
+            return True
+        caller = _enclosing(module, call)
+        return func.value.id in ("self", "cls") and caller is not None and module.parent(caller) is owner
+    return isinstance(func, ast.Name) and func.id == function.name
+
+
+def _named_elsewhere(module: ModuleInfo, function: Function, owner: ast.AST, calls: int) -> bool:
+    """The module names the function other than by the calls counted (handed on as a value: a
+    callback, a router's handler), so what else calls it is unknown."""
+    name = function.name
+    if isinstance(owner, ast.ClassDef):
+        uses = sum(1 for node in module.index.attributes if node.attr == name)
+    else:
+        uses = sum(1 for node in ast.walk(module.tree) if isinstance(node, ast.Name) and node.id == name)
+    here = sum(1 for call in module.index.calls if _calls_here(module, call, function, owner))
+    return uses > here
+
+
+def _enclosing(module: ModuleInfo, node: ast.AST) -> Function | None:
+    for ancestor in module.ancestors(node):
+        if isinstance(ancestor, FUNCTION_NODES):
+            return ancestor
+    return None
+
+
+def _on_the_way_in(module: ModuleInfo, call: ast.Call, is_entry: Callable[[ModuleInfo, ast.AST], bool], depth: int) -> bool:
+    caller = _enclosing(module, call)
+    if caller is None:
+        return False  # at import time: whatever imports the module may go on
+    for ancestor in module.ancestors(call):
+        if ancestor is caller:
+            break
+        if isinstance(ancestor, ast.Try) and ancestor.handlers:
+            return False
+    if is_entry(module, caller) or is_startup_handler(module, caller):
+        return True
+    return reached_only_on_the_way_in(module, caller, is_entry, depth - 1)
