@@ -489,7 +489,8 @@ that library only when it binds what is imported from it (`from google.genai imp
 table says nothing of itself, but the project's own code may: when a module of the
 project (not a test) makes an instance and awaits a method of that very instance that ends
 the whole object (`close`, `aclose`, `stop`, `shutdown`, `disconnect`, `cleanup`, `teardown`,
-`terminate`, or `async_` and one of them): `gw = Gateway(host)` ... `await gw.close()` in
+`terminate`, or `async_` and one of them, given no positional argument but constants:
+`await player.stop(guild_id)` ends one guild's track, not the player): `gw = Gateway(host)` ... `await gw.close()` in
 the same function, `self.gw = Gateway(host)` ... `await self.gw.disconnect()` in a method of
 the same class. Every other instance the project makes must be released alike, and is judged as a first-party resource
 type that opens on first use; so is what a class's maker spelled alike returns
