@@ -34,6 +34,8 @@ from tradelint.models.resources.expected_errors import awaited_use
 from tradelint.facts.awaited_uses import run_through
 from tradelint.facts.import_helpers import with_helper_imports
 from tradelint.models.resources.try_gaps import before_try
+from tradelint.models.resources.every_handler import closed_by_every_handler
+from tradelint.models.resources.outliving import kept_beyond
 from tradelint.models.resources.error_paths import (
     awaited_before_handler_close, closed_only_before_cancellation, handoff_problem, kept_through_store, left_open_by_a_handler, raised_before_kept, returned,
 )
@@ -486,6 +488,9 @@ class ResourceAnalysis:
             return "cancel_skips_close"  # ``except Exception: s.close(); raise``: not on cancel
         if "except" in closes and awaited_before_handler_close(self.module, c.function, close_nodes) is not None:
             return "handler_awaits_before_close"  # ``except BaseException: await report(); await s.close()``
+        if closes and all(k == "except" for k in closes) and closed_by_every_handler(self.module, c.stmt, close_nodes) and (
+                kept_beyond(self.module, c.function, c.name) is not None):
+            return None  # closed on every error, kept on success by what outlives the function
         if "finally" in closes or ("except" in closes and (None in closes or returned(c.function, close_nodes))):
             return None  # (closed on every failure, handed on by a ``return`` on success)
         if closes and teardown:
