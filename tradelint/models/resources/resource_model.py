@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, cast
 from tradelint.facts.class_family import bases_naming, declared_by_a_base, subclasses_in_project
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.first_party import supplies
-from tradelint.facts.property_getters import getters_of
+from tradelint.facts.property_getters import getter_calls, getters_of
 from tradelint.facts.requirements import declared
 from tradelint.facts.framework_ends import goes_on_after_errors, in_tests, reached_at_unload
 from tradelint.facts.library_ownership import absent_library_function
@@ -44,7 +44,7 @@ from tradelint.models.resources.process_globals import closed_in_project
 from tradelint.models.resources.release_gaps import closed_after_own_failure
 from tradelint.models.resources.keyed import judge_keyed
 from tradelint.models.resources.owner_leaks import holder_spec, owner_leaks
-from tradelint.models.resources.held_parts import held_and_closed, record_handed_on
+from tradelint.models.resources.held_parts import closed_through_local_holder, held_and_closed, record_handed_on
 from tradelint.models.resources.released_elements import keep, released_element_stores
 from tradelint.models.resources.holder_owners import holder_left_open
 from tradelint.models.resources.ended_through_store import ended_through_store
@@ -447,6 +447,10 @@ class ResourceAnalysis:
                 if kept:
                     return None
                 continue  # ``app["cache"] = cache`` where the app's shutdown never closes it
+            if use.kind == "argument" and (through := closed_through_local_holder(self.module, c.function, node, c.spec.close)):
+                closes += [in_cleanup_block(self.module, n, c.function) for n in through]  # ``ctx = Ctx(db=db)`` ...
+                close_nodes += through  # ... ``finally: await ctx.db.disconnect()``
+                continue
             released = callee_releases(self.module, use.call, node, c.spec.close) if use.call is not None else None
             if released == "finally":  # ``await probe(session)`` closing it in its ``finally``
                 return handoff_problem(self.module, c, node, close_nodes)
@@ -627,6 +631,10 @@ class ResourceAnalysis:
                 # only a release through the getter, never the getter handed on (the property is
                 # the public handle, lent to every caller; rougeth/bottery's ``session``).
                 if getter not in seen and self._class_closes(replace(c, name=getter), home, subclasses, seen | {c.name}, True):
+                    return True
+            for call in getter_calls(cls, c.name):  # ``await self.get_client().aclose()``, alike
+                method = module.enclosing_function(call)
+                if self.closes(classify(module, call), c.spec, module) and method is not None and method.name != "__del__" and release_runs(home, c.cls, method):
                     return True
         if not subclasses:
             return False  # asked of a class built from the mixin: only an end of its own counts
