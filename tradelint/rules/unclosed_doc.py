@@ -531,7 +531,19 @@ A handler that is the only close on the failure path must close first: one that 
 something else before its close (`except BaseException: await report(error); await
 stack.aclose(); raise`) leaves the resource open when that `await` raises or is cancelled. An
 `await` in a `try` of its own, a close of something else first, and a test's or a script's
-handler (whose error ends it) are not counted.
+handler (whose error ends it) are not counted. A resource made in a `try` every handler of
+which closes it (a statement of the handler's own body: `await ws.close()`, or a release of
+the function it is handed to), the handlers together catching every error (`CancelledError`
+and `Exception` between them, or `BaseException`), and kept on success by what outlives the
+function (`self._entries[key] = Entry(ws=ws)`) is closed on every way out, as a `finally`
+would close it: not reported. A set that misses the cancellation, or a handler that does not
+close it, is.
+
+A resource handed to a local holder (`scope = Scope(db=store)`, a first-party class or
+dataclass keeping it) and released through it (`await scope.db.disconnect()`, the holder's
+attribute for that argument) is closed there, as a close of its own name would be: in a
+`finally` (one nested in the `finally` of an outer `try` is reached from that outer `try`),
+or not.
 
 A resource lent to something the function keeps beyond its own end lives on in that holder:
 `session = ClientSession(); self.api = Api(session)` (also `hass.data[key] = Api(session)`,
