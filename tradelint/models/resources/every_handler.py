@@ -48,11 +48,12 @@ def closed_by_every_handler(module: ModuleInfo, stmt: ast.AST, close_nodes: list
     (statement,) = tries.values()
     if not isinstance(statement, TRY_NODES) or not _in_body(module, stmt, statement):
         return False
+    every: list[ast.ExceptHandler] = list(getattr(statement, "handlers", ()))
     closed = {id(h) for h in handlers}
-    if any(id(h) not in closed for h in statement.handlers):
+    if any(id(h) not in closed for h in every):
         return False
     caught: set[str] = set()
-    for h in statement.handlers:
+    for h in every:
         types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type] if h.type is not None else []
         caught |= {t.attr if isinstance(t, ast.Attribute) else t.id if isinstance(t, ast.Name) else "?" for t in types} or {""}
     return bool(caught & _CATCH_ALL) or {"Exception", "CancelledError"} <= caught
