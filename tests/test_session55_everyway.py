@@ -17,6 +17,11 @@
    being entered before any ``await`` (a ``finally`` nested in the ``finally`` of an outer ``try``
    starts at the outer one); and an attribute released through a plain getter method that
    returns it (``await self.get_client().__aexit__(*exc)``).
+5. An ``await`` between the making and the hand-off that is the object's own opening method
+   (``await link.connect()``), every ``await`` and ``raise`` of which runs in a ``try`` that
+   releases on every error (``except BaseException: await self.disconnect(); raise``), leaves
+   nothing open when it fails. An ``except Exception`` there, or an ``await`` before its ``try``,
+   still does.
 """
 
 from __future__ import annotations
@@ -360,4 +365,67 @@ def test_a_getter_method_only_used_leaves_it_open(tmp_path: Path) -> None:
     source = GETTER.replace("await self.get_client().__aexit__(*exc)", "await self.get_client().get(\"/bye\")")
     assert source_findings(tmp_path, source, "TRD2") == [
         "10:13 TRD202 `self._client` is never closed; call its `aclose()` in `__aexit__()`",
+    ]
+
+
+# 5. The object's own opening method releases on its own failure.
+
+OWN_OPENING = """\
+import contextlib
+
+import aiohttp
+
+
+class Link:
+    def __init__(self, url):
+        self._url = url
+        self._stack = None
+        self._session = None
+
+    async def connect(self):
+        self._stack = contextlib.AsyncExitStack()
+        try:
+            self._session = await self._stack.enter_async_context(aiohttp.ClientSession())
+            await self._session.get(self._url)
+        except BaseException:
+            await self.disconnect()
+            raise
+
+    async def disconnect(self):
+        if self._stack is not None:
+            await self._stack.aclose()
+            self._stack = None
+
+
+class Hub:
+    def __init__(self):
+        self._links = {}
+
+    async def add(self, name, url):
+        link = Link(url)
+        await link.connect()
+        self._links[name] = link
+
+    async def close(self):
+        for link in self._links.values():
+            await link.disconnect()
+"""
+
+
+def test_an_own_opening_that_releases_on_every_error_leaves_nothing_open(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, OWN_OPENING, "TRD2") == []
+
+
+def test_an_own_opening_that_misses_the_cancellation_is_reported(tmp_path: Path) -> None:
+    source = OWN_OPENING.replace("        except BaseException:", "        except Exception:")
+    assert source_findings(tmp_path, source, "TRD2") == [
+        "32:9 TRD201 `self._links` (`Link(...)`) leaks if an `await` before it is stored raises; close it on that error",
+    ]
+
+
+def test_an_own_opening_that_awaits_before_its_try_is_reported(tmp_path: Path) -> None:
+    source = OWN_OPENING.replace("        self._stack = contextlib.AsyncExitStack()\n",
+                                 "        self._stack = contextlib.AsyncExitStack()\n        await self._stack.__aenter__()\n")
+    assert source_findings(tmp_path, source, "TRD2") == [
+        "33:9 TRD201 `self._links` (`Link(...)`) leaks if an `await` before it is stored raises; close it on that error",
     ]

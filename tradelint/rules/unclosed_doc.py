@@ -23,7 +23,10 @@ it (a `return` of it alike: its caller gets the error, not the resource; a handl
 errors only, `except asyncio.TimeoutError`, leaves the others; for a client that opens on
 first use, from that first use on, which is itself such an `await`: a call of one of its methods,
 `await connection.connect()`, a call it is lent to, `await resolve(fs, uri)`, or a method of what it
-was lent to, `api = Api(client); await api.login()`, may open what it holds and then fail, mosquito/aiormq `dc4efec6`, meridianlabs-ai/inspect_scout `4acfaba4`); kept where Home Assistant
+was lent to, `api = Api(client); await api.login()`, may open what it holds and then fail, mosquito/aiormq `dc4efec6`, meridianlabs-ai/inspect_scout `4acfaba4`;
+not the first-party object's own opening method when its every `await` and `raise` runs in a
+`try` that releases on every error, `await conn.connect()` whose `except BaseException:`
+awaits `self.disconnect()` and re-raises: failing, it leaves nothing open); kept where Home Assistant
 holds it by an integration's setup that raises after (`raise ConfigEntryNotReady`) without
 closing it (a failed setup is never unloaded); a module global
 (`global SESSION; SESSION = ClientSession()`) that no code of the module closes; a resource a
