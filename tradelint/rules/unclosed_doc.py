@@ -2,7 +2,7 @@
 resource never reliably closed, each with an example. Kept apart from the rule's code
 (:mod:`tradelint.rules.unclosed_async_resource`), which sets it as the rule class's docstring."""
 
-from tradelint.rules.error_path_doc import ERROR_PATHS
+from tradelint.rules.error_path_doc import ERROR_PATHS, HANDLER_CLOSES
 from tradelint.rules.library_maker_doc import LIBRARY_MAKERS
 from tradelint.rules.response_doc import RESPONSES
 
@@ -23,10 +23,8 @@ it (a `return` of it alike: its caller gets the error, not the resource; a handl
 errors only, `except asyncio.TimeoutError`, leaves the others; for a client that opens on
 first use, from that first use on, which is itself such an `await`: a call of one of its methods,
 `await connection.connect()`, a call it is lent to, `await resolve(fs, uri)`, or a method of what it
-was lent to, `api = Api(client); await api.login()`, may open what it holds and then fail, mosquito/aiormq `dc4efec6`, meridianlabs-ai/inspect_scout `4acfaba4`;
-not the first-party object's own opening method when its every `await` and `raise` runs in a
-`try` that releases on every error, `await conn.connect()` whose `except BaseException:`
-awaits `self.disconnect()` and re-raises: failing, it leaves nothing open); kept where Home Assistant
+was lent to, `api = Api(client); await api.login()`, may open what it holds and then fail, mosquito/aiormq `dc4efec6`, meridianlabs-ai/inspect_scout `4acfaba4`; not the first-party object's own opening method when its every `await` and `raise` runs in a
+`try` that releases on every error, `await conn.connect()` whose `except BaseException:` awaits `self.disconnect()` and re-raises: failing, it leaves nothing open); kept where Home Assistant
 holds it by an integration's setup that raises after (`raise ConfigEntryNotReady`) without
 closing it (a failed setup is never unloaded); a module global
 (`global SESSION; SESSION = ClientSession()`) that no code of the module closes; a resource a
@@ -534,20 +532,7 @@ A handler that is the only close on the failure path must close first: one that 
 something else before its close (`except BaseException: await report(error); await
 stack.aclose(); raise`) leaves the resource open when that `await` raises or is cancelled. An
 `await` in a `try` of its own, a close of something else first, and a test's or a script's
-handler (whose error ends it) are not counted. A resource made in a `try` every handler of
-which closes it (a statement of the handler's own body: `await ws.close()`, or a release of
-the function it is handed to), the handlers together catching every error (`CancelledError`
-and `Exception` between them, or `BaseException`), and kept on success by what outlives the
-function (`self._entries[key] = Entry(ws=ws)`) is closed on every way out, as a `finally`
-would close it: not reported. A set that misses the cancellation, or a handler that does not
-close it, is.
-
-A resource handed to a local holder (`scope = Scope(db=store)`, a first-party class or
-dataclass keeping it) and released through it (`await scope.db.disconnect()`, the holder's
-attribute for that argument) is closed there, as a close of its own name would be: in a
-`finally` (one nested in the `finally` of an outer `try` is reached from that outer `try`),
-or not.
-
+handler (whose error ends it) are not counted. """ + HANDLER_CLOSES + """
 A resource lent to something the function keeps beyond its own end lives on in that holder:
 `session = ClientSession(); self.api = Api(session)` (also `hass.data[key] = Api(session)`,
 `REGISTRY.append(Api(session))`, a parameter's collection, through a local bound to the

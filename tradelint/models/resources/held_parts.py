@@ -18,6 +18,7 @@ from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import self_attr, self_name
 from tradelint.models.resources.closed_attributes import closed_by_release
+from tradelint.models.resources.outliving import kept_beyond
 
 
 def closed_through_holder(module: ModuleInfo, function: ast.AST, holder: ast.expr, value: ast.expr, close: str) -> bool:
@@ -146,8 +147,9 @@ def closed_through_local_holder(module: ModuleInfo, function: ast.AST, value: as
     in one statement, ``ctx = Holder(db=value)``, through which ``function`` releases it:
     ``await ctx.db.disconnect()``, where ``db`` is the holder class's attribute for that argument
     (its ``__init__``'s or its dataclass fields). Each is a close of the resource where it runs
-    (in a ``finally``, on one path). The holder must be bound once in ``function``; other calls
-    through it are uses, not closes."""
+    (in a ``finally``, on one path). The holder must be bound once in ``function`` and not kept
+    beyond it (``app.state.hub = hub``: judged where it is kept); other calls through it are
+    uses, not closes."""
     parent = module.parent(value)
     call = module.parent(parent) if isinstance(parent, ast.keyword) else parent
     if not isinstance(call, ast.Call):
@@ -159,8 +161,8 @@ def closed_through_local_holder(module: ModuleInfo, function: ast.AST, value: as
     if field is None:
         return []
     stores = [n for n in walk(function) if isinstance(n, ast.Name) and n.id == holder.id and not isinstance(n.ctx, ast.Load)]
-    if stores != [holder]:
-        return []
+    if stores != [holder] or kept_beyond(module, function, holder.id) is not None:  # type: ignore[arg-type]
+        return []  # (a holder kept beyond the function is judged where it is kept: ``ended_through_store``)
     found: list[ast.expr] = []
     for node in walk(function):
         if not (isinstance(node, ast.Call) and isinstance(func := node.func, ast.Attribute)):
