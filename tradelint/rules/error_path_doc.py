@@ -48,3 +48,19 @@ except ConfigEntryNotReady:
 ```
 
 """
+
+# Closes on every way out that are no `finally` (:mod:`tradelint.rules.unclosed_doc` includes it).
+HANDLER_CLOSES = """A resource made in a `try` every handler of
+which closes it (a statement of the handler's own body: `await ws.close()`, or a release of
+the function it is handed to), the handlers together catching every error (`CancelledError`
+and `Exception` between them, or `BaseException`), and kept on success by what outlives the
+function (`self._entries[key] = Entry(ws=ws)`) is closed on every way out, as a `finally`
+would close it: not reported. A set that misses the cancellation, or a handler that does not
+close it, is.
+
+A resource handed to a local holder (`scope = Scope(db=store)`, a first-party class or
+dataclass keeping it) and released through it (`await scope.db.disconnect()`, the holder's
+attribute for that argument) is closed there, as a close of its own name would be: in a
+`finally` (one nested in the `finally` of an outer `try` is reached from that outer `try`),
+or not.
+"""

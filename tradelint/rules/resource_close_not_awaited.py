@@ -7,6 +7,7 @@ from tradelint.core.fix_plan import EditSpec, FixSpec
 from tradelint.core.messages import fit, fit_help
 from tradelint.core.registry import Report, Rule
 from tradelint.facts.file_context import FileContext
+from tradelint.models.resources.coroutine_guards import plain_only_call
 from tradelint.models.resources.resource_model import resource_analysis
 from tradelint.models.resources.typed_release import typed_unawaited_releases
 from tradelint.models.resources.unawaited_release import awaited_elsewhere, unawaited_releases_of
@@ -30,7 +31,11 @@ class ResourceCloseNotAwaited(Rule):
     Transport.connect(...)`, `return cls(reader, writer)`: the class named, whatever the return
     annotation says), of a parameter annotated with it, or of `self`. It releases nothing,
     whatever the class holds. A coroutine that is kept, returned or handed on
-    is not this rule's, nor a decorated method.
+    is not this rule's, nor a decorated method, nor a call the code makes only after testing
+    that very callable and finding it no coroutine function (`if not
+    asyncio.iscoroutinefunction(self.close): self.close()`, the `else` of `if
+    inspect.iscoroutinefunction(s.close): await s.close()`, or any call after `if
+    iscoroutinefunction(self.close): return`): it is the sync twin's call.
 
     A release the thing is handed to alike: `BoltSocket.close_socket(s)` (a class or static
     method called on its class or `cls`), `self._drop(conn)`, `close_conn(conn)`, as a
@@ -115,6 +120,8 @@ class ResourceCloseNotAwaited(Rule):
         reported: set[int] = set()
         for found in resource_analysis(ctx).unawaited_closes:
             reported.add(id(found.call))
+            if plain_only_call(ctx.module, found.call):
+                continue
             fix, where = _await_fix(found.call, found.spelled, found.fixable)
             yield Report(
                 found.call,
@@ -135,7 +142,7 @@ class ResourceCloseNotAwaited(Rule):
             for release in awaited_elsewhere(ctx.module)
         ]
         for release, help_text in releases:
-            if id(release.call) in reported:
+            if id(release.call) in reported or plain_only_call(ctx.module, release.call):
                 continue
             fix, where = _await_fix(release.call, release.spelled, release.fixable)
             yield Report(

@@ -197,7 +197,10 @@ is the exception: made again right after its close (`await self._stack.aclose();
 AsyncExitStack()` in a reset that `close()` reaches), the new one holds nothing at the end, and
 the next close ends what a later use puts in it. A method that tests the resource and then sets it to `None` without closing it
 (`if self._client is not None: self._client = None` in a sync `close()`) drops it unclosed,
-also when a lazy getter made it; a method that sets it to `None` without looking at it
+also when a lazy getter made it (a release through that getter closes it: `await
+self.get_client().aclose()`, or `__aexit__(*exc)`, where `get_client()` is a plain method of the
+class taking only `self` whose every `return` gives `self._client`, as through a property that
+returns it); a method that sets it to `None` without looking at it
 (`setUp()`, `reset()` before first use) drops nothing. A session handed to a receiver that is
 not shown to close it (a class of a package that is neither installed nor in the project,
 a callable held in a local or loop variable, a logger of the project's own:

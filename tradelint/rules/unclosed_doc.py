@@ -2,7 +2,7 @@
 resource never reliably closed, each with an example. Kept apart from the rule's code
 (:mod:`tradelint.rules.unclosed_async_resource`), which sets it as the rule class's docstring."""
 
-from tradelint.rules.error_path_doc import ERROR_PATHS
+from tradelint.rules.error_path_doc import ERROR_PATHS, HANDLER_CLOSES
 from tradelint.rules.library_maker_doc import LIBRARY_MAKERS
 from tradelint.rules.response_doc import RESPONSES
 
@@ -24,7 +24,8 @@ error, not the resource; a handler of some errors only, `except asyncio.TimeoutE
 the others; for a client that opens on first use, from that first use on, which is itself such
 an `await`: a call of one of its methods,
 `await connection.connect()`, a call it is lent to, `await resolve(fs, uri)`, or a method of what it
-was lent to, `api = Api(client); await api.login()`, may open what it holds and then fail, mosquito/aiormq `dc4efec6`, meridianlabs-ai/inspect_scout `4acfaba4`); kept where Home Assistant
+was lent to, `api = Api(client); await api.login()`, may open what it holds and then fail, mosquito/aiormq `dc4efec6`, meridianlabs-ai/inspect_scout `4acfaba4`; not the first-party object's own opening method when its every `await` and `raise` runs in a
+`try` that releases on every error, `await conn.connect()` whose `except BaseException:` awaits `self.disconnect()` and re-raises: failing, it leaves nothing open); kept where Home Assistant
 holds it by an integration's setup that raises after (`raise ConfigEntryNotReady`) without
 closing it (a failed setup is never unloaded); a module global
 (`global SESSION; SESSION = ClientSession()`) that no code of the module closes; a resource a
@@ -490,7 +491,8 @@ that library only when it binds what is imported from it (`from google.genai imp
 table says nothing of itself, but the project's own code may: when a module of the
 project (not a test) makes an instance and awaits a method of that very instance that ends
 the whole object (`close`, `aclose`, `stop`, `shutdown`, `disconnect`, `cleanup`, `teardown`,
-`terminate`, or `async_` and one of them): `gw = Gateway(host)` ... `await gw.close()` in
+`terminate`, or `async_` and one of them, given no positional argument but constants:
+`await player.stop(guild_id)` ends one guild's track, not the player): `gw = Gateway(host)` ... `await gw.close()` in
 the same function, `self.gw = Gateway(host)` ... `await self.gw.disconnect()` in a method of
 the same class. Every other instance the project makes must be released alike, and is judged as a first-party resource
 type that opens on first use; so is what a class's maker spelled alike returns
@@ -531,8 +533,7 @@ A handler that is the only close on the failure path must close first: one that 
 something else before its close (`except BaseException: await report(error); await
 stack.aclose(); raise`) leaves the resource open when that `await` raises or is cancelled. An
 `await` in a `try` of its own, a close of something else first, and a test's or a script's
-handler (whose error ends it) are not counted.
-
+handler (whose error ends it) are not counted. """ + HANDLER_CLOSES + """
 A resource lent to something the function keeps beyond its own end lives on in that holder:
 `session = ClientSession(); self.api = Api(session)` (also `hass.data[key] = Api(session)`,
 `REGISTRY.append(Api(session))`, a parameter's collection, through a local bound to the

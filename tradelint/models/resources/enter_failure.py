@@ -112,6 +112,14 @@ def _can_fail_after(method: ast.FunctionDef | ast.AsyncFunctionDef, line: int) -
     )
 
 
+def releases_on_own_failure(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether every ``await`` and ``raise`` of ``method`` runs inside a ``try`` that releases on
+    every error (:func:`_can_fail_after` from its first line): an opening method that, failing,
+    closes what it opened before the error leaves it (``async def connect(self): self._stack =
+    AsyncExitStack(); try: ... except BaseException: await self.disconnect(); raise``)."""
+    return not _can_fail_after(method, 0)
+
+
 def _releases_on_every_error(node: ast.Try | ast.TryStar) -> bool:
     bodies = [node.finalbody] + [
         h.body for h in node.handlers if h.type is None or (isinstance(h.type, ast.Name) and h.type.id == "BaseException")

@@ -15,11 +15,12 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors, kept_by_integration, setup_parameters
 from tradelint.facts.handlers import catches_every_error, goes_on
 from tradelint.facts.holders import raised_after_keep
-from tradelint.facts.syntax import statement_block, walk
+from tradelint.facts.syntax import class_method, statement_block, walk
 from tradelint.facts.awaited_uses import awaited_through
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.uses import TRY_NODES, bound_once, in_cleanup_block, misses_cancellation, name_loads, sequential
 from tradelint.models.resources.ended_through_store import ending_store
+from tradelint.models.resources.enter_failure import releases_on_own_failure
 from tradelint.models.resources.proofs import exits_before
 from tradelint.models.resources.resource_types import Creation, Problem
 
@@ -100,8 +101,24 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
             continue
         if not sequential(module, node, end) or _answered(module, node, function, c.name):
             continue
+        if _own_opening(module, c, node):
+            continue  # ``await conn.connect()`` that releases what it opened on its own failure
         return node
     return None
+
+
+def _own_opening(module: ModuleInfo, c: Creation, node: ast.Await) -> bool:
+    """``node`` awaits a method of the resource itself (``await conn.connect()``, ``conn`` made by
+    a first-party class's constructor) whose every ``await`` and ``raise`` runs in a ``try`` that
+    releases on every error (``except BaseException: await self.disconnect(); raise``): failing,
+    it leaves nothing open, and the resource made before it holds nothing more than before."""
+    call = node.value
+    if not (isinstance(call, ast.Call) and isinstance(func := call.func, ast.Attribute) and isinstance(func.value, ast.Name)
+            and func.value.id == c.name and isinstance(c.call, ast.Call)):
+        return False
+    found = resolve_class_node(module, c.call.func)
+    method = class_method(found[1], func.attr, ast.AsyncFunctionDef) if found is not None else None
+    return method is not None and not method.decorator_list and releases_on_own_failure(method)
 
 
 def _way_out(module: ModuleInfo, node: ast.AST, function: ast.AST) -> tuple[int, str] | None:

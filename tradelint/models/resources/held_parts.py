@@ -18,6 +18,7 @@ from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import walk
 from tradelint.facts.uses import self_attr, self_name
 from tradelint.models.resources.closed_attributes import closed_by_release
+from tradelint.models.resources.outliving import kept_beyond
 
 
 def closed_through_holder(module: ModuleInfo, function: ast.AST, holder: ast.expr, value: ast.expr, close: str) -> bool:
@@ -139,3 +140,36 @@ def record_handed_on(module: ModuleInfo, call: ast.Call) -> bool:
 
 
 _ADDERS = frozenset({"append", "appendleft", "add", "insert"})
+
+
+def closed_through_local_holder(module: ModuleInfo, function: ast.AST, value: ast.expr, close: str) -> list[ast.expr]:
+    """The loads of the local holder that ``value`` (a load of the resource's local) is handed to
+    in one statement, ``ctx = Holder(db=value)``, through which ``function`` releases it:
+    ``await ctx.db.disconnect()``, where ``db`` is the holder class's attribute for that argument
+    (its ``__init__``'s or its dataclass fields). Each is a close of the resource where it runs
+    (in a ``finally``, on one path). The holder must be bound once in ``function`` and not kept
+    beyond it (``app.state.hub = hub``: judged where it is kept); other calls through it are
+    uses, not closes."""
+    parent = module.parent(value)
+    call = module.parent(parent) if isinstance(parent, ast.keyword) else parent
+    if not isinstance(call, ast.Call):
+        return []
+    stmt = module.parent(call)
+    if not (isinstance(stmt, ast.Assign) and stmt.value is call and len(stmt.targets) == 1 and isinstance(holder := stmt.targets[0], ast.Name)):
+        return []
+    field = _field_of(module, value)
+    if field is None:
+        return []
+    stores = [n for n in walk(function) if isinstance(n, ast.Name) and n.id == holder.id and not isinstance(n.ctx, ast.Load)]
+    if stores != [holder] or kept_beyond(module, function, holder.id) is not None:  # type: ignore[arg-type]
+        return []  # (a holder kept beyond the function is judged where it is kept: ``ended_through_store``)
+    found: list[ast.expr] = []
+    for node in walk(function):
+        if not (isinstance(node, ast.Call) and isinstance(func := node.func, ast.Attribute)):
+            continue
+        if not (func.attr in (close, "close", "aclose") or is_release_name(func.attr)) or node.args:
+            continue
+        part = func.value
+        if isinstance(part, ast.Attribute) and part.attr == field and isinstance(part.value, ast.Name) and part.value.id == holder.id:
+            found.append(part.value)
+    return found

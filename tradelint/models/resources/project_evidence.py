@@ -6,7 +6,7 @@ anything. The project may say so itself: when some first-party module (not a tes
 instance, ``gw = Gateway(host)`` or ``self.gw = Gateway(host)``, and awaits a method of that
 very instance whose name says it ends the whole object (``close``, ``aclose``, ``stop``,
 ``shutdown``, ``disconnect``, ``cleanup``, ``teardown``, ``terminate``, or ``async_`` and one of
-them; not ``is_release_name``'s suffixed forms, which for a class whose code is not read end
+them, given no positional argument but constants: ``stop(guild_id)`` ends a part; not ``is_release_name``'s suffixed forms, which for a class whose code is not read end
 something else: alexapy's ``disconnect_bluetooth()``) (``await gw.close()`` in the same function, ``await
 self.gw.disconnect()`` in a method of the same class), a ``Gateway`` is something its makers
 must release, and every other instance the project makes is judged as a first-party resource
@@ -278,6 +278,8 @@ def _annotated_releases(module: ModuleInfo, first_party: FirstParty) -> Iterator
         func = node.func
         if not (isinstance(func, ast.Attribute) and _WHOLE_RELEASE.match(func.attr) and isinstance(module.parent(node), ast.Await)):
             continue
+        if not _of_whole(node):
+            continue
         receiver = func.value
         qualified: str | None = None
         if isinstance(receiver, ast.Attribute):
@@ -370,9 +372,17 @@ def _awaited_release(function: ast.AST, is_receiver: Callable[[ast.expr], bool])
         if not (isinstance(node, ast.Await) and isinstance(call := node.value, ast.Call)):
             continue
         func = call.func
-        if isinstance(func, ast.Attribute) and _WHOLE_RELEASE.match(func.attr) and is_receiver(func.value):
+        if isinstance(func, ast.Attribute) and _WHOLE_RELEASE.match(func.attr) and is_receiver(func.value) and _of_whole(call):
             return func.attr
     return None
+
+
+def _of_whole(call: ast.Call) -> bool:
+    """Whether the release call ends the whole receiver: its positional arguments, if any, are
+    constants (``await server.stop(0)``, a grace period). A value computed at the call (``await
+    player.stop(ctx.guild.id)``, ``await pool.close(conn)``) picks the part it ends: one guild's
+    track, one connection, not the object, whose end the call is then no evidence of."""
+    return all(isinstance(arg, ast.Constant) for arg in call.args)
 
 
 def may_be_shared(module: ModuleInfo, call: ast.Call) -> bool:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, cast
 from tradelint.facts.class_family import bases_naming, declared_by_a_base, subclasses_in_project
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.first_party import supplies
-from tradelint.facts.property_getters import getters_of
+from tradelint.facts.property_getters import getter_calls, getters_of
 from tradelint.facts.requirements import declared
 from tradelint.facts.framework_ends import goes_on_after_errors, in_tests, reached_at_unload
 from tradelint.facts.library_ownership import absent_library_function
@@ -34,6 +34,8 @@ from tradelint.models.resources.expected_errors import awaited_use
 from tradelint.facts.awaited_uses import run_through
 from tradelint.facts.import_helpers import with_helper_imports
 from tradelint.models.resources.try_gaps import before_try
+from tradelint.models.resources.every_handler import closed_by_every_handler
+from tradelint.models.resources.outliving import kept_beyond
 from tradelint.models.resources.error_paths import (
     awaited_before_handler_close, closed_only_before_cancellation, handoff_problem, kept_through_store, left_open_by_a_handler, raised_before_kept, returned,
 )
@@ -42,7 +44,7 @@ from tradelint.models.resources.process_globals import closed_in_project
 from tradelint.models.resources.release_gaps import closed_after_own_failure
 from tradelint.models.resources.keyed import judge_keyed
 from tradelint.models.resources.owner_leaks import holder_spec, owner_leaks
-from tradelint.models.resources.held_parts import held_and_closed, record_handed_on
+from tradelint.models.resources.held_parts import closed_through_local_holder, held_and_closed, record_handed_on
 from tradelint.models.resources.released_elements import keep, released_element_stores
 from tradelint.models.resources.holder_owners import holder_left_open
 from tradelint.models.resources.ended_through_store import ended_through_store
@@ -445,6 +447,10 @@ class ResourceAnalysis:
                 if kept:
                     return None
                 continue  # ``app["cache"] = cache`` where the app's shutdown never closes it
+            if use.kind == "argument" and (through := closed_through_local_holder(self.module, c.function, node, c.spec.close)):
+                closes += [in_cleanup_block(self.module, n, c.function) for n in through]  # ``ctx = Ctx(db=db)`` ...
+                close_nodes += through  # ... ``finally: await ctx.db.disconnect()``
+                continue
             released = callee_releases(self.module, use.call, node, c.spec.close) if use.call is not None else None
             if released == "finally":  # ``await probe(session)`` closing it in its ``finally``
                 return handoff_problem(self.module, c, node, close_nodes)
@@ -486,6 +492,9 @@ class ResourceAnalysis:
             return "cancel_skips_close"  # ``except Exception: s.close(); raise``: not on cancel
         if "except" in closes and awaited_before_handler_close(self.module, c.function, close_nodes) is not None:
             return "handler_awaits_before_close"  # ``except BaseException: await report(); await s.close()``
+        if closes and all(k == "except" for k in closes) and closed_by_every_handler(self.module, c.stmt, close_nodes) and (
+                kept_beyond(self.module, c.function, c.name) is not None):
+            return None  # closed on every error, kept on success by what outlives the function
         if "finally" in closes or ("except" in closes and (None in closes or returned(c.function, close_nodes))):
             return None  # (closed on every failure, handed on by a ``return`` on success)
         if closes and teardown:
@@ -622,6 +631,10 @@ class ResourceAnalysis:
                 # only a release through the getter, never the getter handed on (the property is
                 # the public handle, lent to every caller; rougeth/bottery's ``session``).
                 if getter not in seen and self._class_closes(replace(c, name=getter), home, subclasses, seen | {c.name}, True):
+                    return True
+            for call in getter_calls(cls, c.name):  # ``await self.get_client().aclose()``, alike
+                method = module.enclosing_function(call)
+                if self.closes(classify(module, call), c.spec, module) and method is not None and method.name != "__del__" and release_runs(home, c.cls, method):
                     return True
         if not subclasses:
             return False  # asked of a class built from the mixin: only an end of its own counts

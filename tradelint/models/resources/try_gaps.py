@@ -47,15 +47,23 @@ def before_try(
 
 
 def _try_start(module: ModuleInfo, closes: list[ast.AST]) -> int | None:
-    """The first line of the earliest ``try`` whose ``finally`` holds one of ``closes``."""
+    """The first line of the earliest ``try`` whose ``finally`` holds one of ``closes``: the
+    outermost, when that ``finally`` is itself in the ``finally`` of another ``try`` (``finally:
+    try: await flush() finally: await s.close()``), whose every way out runs it."""
     starts = []
     for node in closes:
         child: ast.AST = node
+        start = None
         for ancestor in module.ancestors(node):
-            if isinstance(ancestor, TRY_NODES) and child in getattr(ancestor, "finalbody", ()):
-                starts.append(getattr(ancestor, "lineno", 0))
+            if isinstance(ancestor, FUNCTION_NODES):
                 break
+            if isinstance(ancestor, TRY_NODES) and child in getattr(ancestor, "finalbody", ()):
+                start = getattr(ancestor, "lineno", 0)
+            elif isinstance(ancestor, TRY_NODES) and start is not None and child not in getattr(ancestor, "body", ()):
+                break  # (in a handler or an ``else`` of an outer ``try``: that one's start is not it)
             child = ancestor
+        if start is not None:
+            starts.append(start)
     return min(starts) if starts else None
 
 
