@@ -22,8 +22,7 @@ errors (not in a test, a script's `main()` or a function only they or a startup 
 and unless a `try` around that `await` closes it (a `return` of it alike: its caller gets the
 error, not the resource; a handler of some errors only, `except asyncio.TimeoutError`, leaves
 the others; for a client that opens on first use, from that first use on, which is itself such
-an `await`: a call of one of its methods,
-`await connection.connect()`, a call it is lent to, `await resolve(fs, uri)`, or a method of what it
+an `await`: a call of one of its methods, `await connection.connect()`, a call it is lent to, `await resolve(fs, uri)`, or a method of what it
 was lent to, `api = Api(client); await api.login()`, may open what it holds and then fail, mosquito/aiormq `dc4efec6`, meridianlabs-ai/inspect_scout `4acfaba4`; not the first-party object's own opening method when its every `await` and `raise` runs in a
 `try` that releases on every error, `await conn.connect()` whose `except BaseException:` awaits `self.disconnect()` and re-raises: failing, it leaves nothing open); kept where Home Assistant
 holds it by an integration's setup that raises after (`raise ConfigEntryNotReady`) without
