@@ -150,12 +150,15 @@ def weighted(figures: dict[str, dict[str, dict[str, int | float | None]]], popul
 
 
 def check(labels: Path, pool: Path) -> dict[str, list[str]]:
-    """The labelled findings a pool run still makes at the same line (``kept``), and the rest."""
+    """The labelled findings a pool run still makes at the same line (``kept``), those it no
+    longer makes (``gone``), and those whose entry the run did not score (``unscored``)."""
     now = {(repo, path, code, row[4]) for (repo, path, code, _), row in findings(pool).items()}
-    out: dict[str, list[str]] = {"kept": [], "gone": []}
+    scored = {result.stem for result in pool.glob("e*.json")}
+    out: dict[str, list[str]] = {"kept": [], "gone": [], "unscored": []}
     for row in read_labels(labels):
         key = (row["repo"], row["path"], row["code"], int(row["line"]))
-        out["kept" if key in now else "gone"].append(f"{row['repo']} {row['path']}:{row['line']} {row['code']} {row['verdict']}")
+        verdict = "kept" if key in now else "gone" if row["entry"] in scored else "unscored"
+        out[verdict].append(f"{row['repo']} {row['path']}:{row['line']} {row['code']} {row['verdict']}")
     return out
 
 
@@ -202,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         result = check(args.labels, args.pool)
         for key in result["gone"]:
             print("gone", key)
-        print(f"kept {len(result['kept'])}, gone {len(result['gone'])}")
+        print(f"kept {len(result['kept'])}, gone {len(result['gone'])}, unscored {len(result['unscored'])}")
     return 0
 
 

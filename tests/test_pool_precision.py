@@ -76,7 +76,8 @@ def test_check_tells_kept_from_gone(tmp_path: Path) -> None:
     labels.write_text(LABELS)
     result = pool_precision.check(labels, _pool(tmp_path, LINES[:1]))
     assert result["kept"] == ["acme/bot a.py:3 TRD301 TP"]
-    assert result["gone"] == ["acme/bot c.py:7 TRD201 FP", "acme/lib d.py:2 TRD201 TP", "acme/lib d.py:8 TRD201 UNSURE"]
+    assert result["gone"] == ["acme/bot c.py:7 TRD201 FP"]
+    assert result["unscored"] == ["acme/lib d.py:2 TRD201 TP", "acme/lib d.py:8 TRD201 UNSURE"]
 
 
 def test_a_malformed_label_is_one_clear_error(tmp_path: Path) -> None:
