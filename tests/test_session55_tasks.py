@@ -1,0 +1,177 @@
+"""Session 55: tasks, the false positives of a fresh random sample (TRD302, TRD303, TRD304).
+
+One-shot work kept in a collection on ``self`` until it is done, where each task leaves the
+collection by itself: its own coroutine deletes its entry at its end (in its ``else`` and its
+``except``, or a ``finally``), or a done callback given to it pops its key (a lambda calling a
+method of the class that does). That is the set-plus-``discard`` pattern written by hand: the
+collection holds only running work, which ends by itself, so no end of the class need reach it.
+
+Tasks ended through the sum of their lists (``for t in fetchers + parsers + [saver]: t.cancel()``):
+``a + b`` joins collections, so each operand is used as the sum is (``facts.uses.classify``).
+
+Twins: a map no task leaves (its coroutine does not touch it), a done callback that only logs
+while another method pops keys on request, and a task that loops until cancelled in a class with
+an end of its own (it leaves the map only when it fails); lists whose sum is only measured.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import source_findings
+
+LEAVE = """\
+import asyncio
+
+
+class Replier:
+    def __init__(self) -> None:
+        self._working: dict[int, asyncio.Task[None]] = {}
+
+    def answer(self, user: int, query: str) -> None:
+        async def reply() -> None:
+            try:
+                await asyncio.sleep(0)
+                print(query)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                del self._working[user]
+                raise
+            else:
+                del self._working[user]
+
+        if user in self._working:
+            self._working[user].cancel()
+        self._working[user] = asyncio.get_running_loop().create_task(reply())
+
+
+class Describer:
+    def __init__(self) -> None:
+        self._pending: dict[str, asyncio.Task[None]] = {}
+
+    def schedule(self, key: str, data: bytes) -> None:
+        if key in self._pending:
+            return
+        task = asyncio.create_task(self._describe(key, data))
+        self._pending[key] = task
+        task.add_done_callback(lambda done: self._finished(key, done))
+
+    async def _describe(self, key: str, data: bytes) -> None:
+        await asyncio.sleep(0)
+        print(key, len(data))
+
+    def _finished(self, key: str, task: asyncio.Task[None]) -> None:
+        self._pending.pop(key, None)
+
+
+class Fetcher:
+    def __init__(self) -> None:
+        self._jobs: dict[str, asyncio.Task[None]] = {}
+
+    def fetch(self, url: str) -> None:
+        self._jobs[url] = asyncio.create_task(self._get(url))
+
+    async def _get(self, url: str) -> None:
+        try:
+            await asyncio.sleep(1)
+            print(url)
+        finally:
+            self._jobs.pop(url, None)
+"""
+
+LEAVE_TWINS = """\
+import asyncio
+
+
+class Hoarder:
+    def __init__(self) -> None:
+        self._working: dict[int, asyncio.Task[None]] = {}
+
+    def answer(self, user: int, query: str) -> None:
+        async def reply() -> None:
+            await asyncio.sleep(0)
+            print(query)
+
+        self._working[user] = asyncio.get_running_loop().create_task(reply())
+
+
+class Forgetter:
+    def __init__(self) -> None:
+        self._pending: dict[str, asyncio.Task[None]] = {}
+
+    def schedule(self, key: str) -> None:
+        task = asyncio.create_task(self._describe(key))
+        self._pending[key] = task
+        task.add_done_callback(lambda done: print(key, done))
+
+    async def _describe(self, key: str) -> None:
+        await asyncio.sleep(0)
+
+    def forget(self, key: str) -> None:
+        self._pending.pop(key, None)
+
+
+class Poller:
+    def __init__(self) -> None:
+        self._loops: dict[str, asyncio.Task[None]] = {}
+
+    def watch(self, url: str) -> None:
+        self._loops[url] = asyncio.create_task(self._poll(url))
+
+    async def _poll(self, url: str) -> None:
+        try:
+            while True:
+                await asyncio.sleep(1)
+                print(url)
+        finally:
+            self._loops.pop(url, None)
+
+    async def close(self) -> None:
+        print("closed")
+"""
+
+
+def test_tasks_that_leave_their_collection_when_done(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, LEAVE, "TRD303") == []
+
+
+def test_tasks_that_never_leave_their_collection(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, LEAVE_TWINS, "TRD303") == [
+        "13:9 TRD303 tasks in `self._working` are never cancelled or awaited; end each one in a shutdown method",
+        "21:9 TRD303 tasks in `self._pending` are never cancelled or awaited; end each one in a shutdown method",
+        "37:9 TRD303 tasks in `self._loops` are never cancelled or awaited; end each one in `close()`",
+    ]
+
+
+CONCATENATED = """\
+import asyncio
+
+
+async def work(n: int) -> None:
+    await asyncio.sleep(n)
+
+
+async def run_all() -> None:
+    fetchers = [asyncio.create_task(work(i)) for i in range(3)]
+    parsers = [asyncio.create_task(work(i)) for i in range(2)]
+    saver = asyncio.create_task(work(9))
+    await asyncio.sleep(1)
+    for task in fetchers + parsers + [saver]:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def count_all() -> int:
+    fetchers = [asyncio.create_task(work(i)) for i in range(3)]
+    parsers = [asyncio.create_task(work(i)) for i in range(2)]
+    await asyncio.sleep(1)
+    return print(len(fetchers + parsers)) or 0
+"""
+
+
+def test_tasks_ended_through_the_sum_of_their_lists(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, CONCATENATED, "TRD302") == [
+        "19:17 TRD302 tasks in local `fetchers` (from `asyncio.create_task(...)`) are never awaited; gather or keep them",
+        "20:16 TRD302 tasks in local `parsers` (from `asyncio.create_task(...)`) are never awaited; gather or keep them",
+    ]
