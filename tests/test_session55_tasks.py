@@ -9,16 +9,21 @@ collection holds only running work, which ends by itself, so no end of the class
 Tasks ended through the sum of their lists (``for t in fetchers + parsers + [saver]: t.cancel()``):
 ``a + b`` joins collections, so each operand is used as the sum is (``facts.uses.classify``).
 
+A race in a function that only runs awaited up to ``asyncio.run`` (TRD304's own exemption),
+where the awaiting module imports it under another name (``from app.bot import main as
+bot_main``) and has a ``main()`` of its own, called plainly: that ``main`` is not the function.
+
 Twins: a map no task leaves (its coroutine does not touch it), a done callback that only logs
 while another method pops keys on request, and a task that loops until cancelled in a class with
-an end of its own (it leaves the map only when it fails); lists whose sum is only measured.
+an end of its own (it leaves the map only when it fails); lists whose sum is only measured; the aliased
+function awaited under a timeout in another module (``wait_for`` can cancel it).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import source_findings
+from tests.conftest import source_findings, tree_findings
 
 LEAVE = """\
 import asyncio
@@ -174,4 +179,73 @@ def test_tasks_ended_through_the_sum_of_their_lists(tmp_path: Path) -> None:
     assert source_findings(tmp_path, CONCATENATED, "TRD302") == [
         "19:17 TRD302 tasks in local `fetchers` (from `asyncio.create_task(...)`) are never awaited; gather or keep them",
         "20:16 TRD302 tasks in local `parsers` (from `asyncio.create_task(...)`) are never awaited; gather or keep them",
+    ]
+
+
+BOT = """\
+import asyncio
+
+
+async def serve() -> None:
+    await asyncio.sleep(3600)
+
+
+async def watch() -> None:
+    await asyncio.sleep(60)
+
+
+async def main(name: str) -> None:
+    server = asyncio.create_task(serve())
+    watcher = asyncio.create_task(watch())
+    done, pending = await asyncio.wait({server, watcher}, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+"""
+
+CLI = """\
+import asyncio
+
+from app.bot import main as bot_main
+
+
+async def _run(name: str) -> None:
+    try:
+        await bot_main(name)
+    except KeyboardInterrupt:
+        print("bye")
+
+
+def main() -> None:
+    asyncio.run(_run("bot"))
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+TIMED = """\
+import asyncio
+
+from app.bot import main as bot_main
+
+
+async def _run(name: str) -> None:
+    await asyncio.wait_for(bot_main(name), 60)
+
+
+def main() -> None:
+    asyncio.run(_run("bot"))
+"""
+
+
+def test_race_only_run_under_asyncio_run_through_an_aliased_import(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/bot.py": BOT, "app/cli.py": CLI}
+    assert tree_findings(tmp_path, files, "TRD304", project=True) == []
+
+
+def test_race_also_awaited_under_a_timeout_through_an_aliased_import(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/bot.py": BOT, "app/cli.py": CLI, "app/timed.py": TIMED}
+    assert tree_findings(tmp_path, files, "TRD304", project=True) == [
+        "bot.py:13:5 TRD304 task `server` raced in `asyncio.wait` outlives a cancelled wait; cancel it in `finally`",
+        "bot.py:14:5 TRD304 task `watcher` raced in `asyncio.wait` outlives a cancelled wait; cancel it in `finally`",
     ]
