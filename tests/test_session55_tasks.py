@@ -13,10 +13,14 @@ A race in a function that only runs awaited up to ``asyncio.run`` (TRD304's own 
 where the awaiting module imports it under another name (``from app.bot import main as
 bot_main``) and has a ``main()`` of its own, called plainly: that ``main`` is not the function.
 
+A task kept on another object (``session.runner = create_task(...)``) that the owner of those
+objects ends by collecting them (``[s.runner for s in self._sessions.values()]``, then cancel and
+gather): a comprehension's element is used as the collected list is.
+
 Twins: a map no task leaves (its coroutine does not touch it), a done callback that only logs
 while another method pops keys on request, and a task that loops until cancelled in a class with
 an end of its own (it leaves the map only when it fails); lists whose sum is only measured; the aliased
-function awaited under a timeout in another module (``wait_for`` can cancel it).
+function awaited under a timeout in another module (``wait_for`` can cancel it); an owner that only counts its sessions' tasks.
 """
 
 from __future__ import annotations
@@ -248,4 +252,77 @@ def test_race_also_awaited_under_a_timeout_through_an_aliased_import(tmp_path: P
     assert tree_findings(tmp_path, files, "TRD304", project=True) == [
         "bot.py:13:5 TRD304 task `server` raced in `asyncio.wait` outlives a cancelled wait; cancel it in `finally`",
         "bot.py:14:5 TRD304 task `watcher` raced in `asyncio.wait` outlives a cancelled wait; cancel it in `finally`",
+    ]
+
+
+DAEMON = """\
+import asyncio
+
+
+class Session:
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.runner: "asyncio.Task[None] | None" = None
+
+
+class Daemon:
+    def __init__(self) -> None:
+        self._sessions: dict[str, Session] = {}
+
+    def open(self, key: str) -> None:
+        session = Session(key)
+        session.runner = asyncio.create_task(self._run(session))
+        self._sessions[key] = session
+
+    async def _run(self, session: Session) -> None:
+        while True:
+            await asyncio.sleep(1)
+            print(session.key)
+
+    async def shutdown(self) -> None:
+        runners = [s.runner for s in self._sessions.values() if s.runner is not None]
+        for runner in runners:
+            runner.cancel()
+        await asyncio.gather(*runners, return_exceptions=True)
+"""
+
+COUNTED = """\
+import asyncio
+
+
+class Session:
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.runner: "asyncio.Task[None] | None" = None
+
+
+class Daemon:
+    def __init__(self) -> None:
+        self._sessions: dict[str, Session] = {}
+
+    def open(self, key: str) -> None:
+        session = Session(key)
+        session.runner = asyncio.create_task(self._run(session))
+        self._sessions[key] = session
+
+    async def _run(self, session: Session) -> None:
+        while True:
+            await asyncio.sleep(1)
+            print(session.key)
+
+    async def shutdown(self) -> None:
+        busy = len([s.runner for s in self._sessions.values() if s.runner is not None])
+        print("stopping", busy)
+"""
+
+
+def test_owner_ends_the_tasks_its_objects_keep_through_a_comprehension(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/daemon.py": DAEMON}
+    assert tree_findings(tmp_path, files, "TRD303", project=True) == []
+
+
+def test_owner_only_counts_the_tasks_its_objects_keep(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/daemon.py": COUNTED}
+    assert tree_findings(tmp_path, files, "TRD303", project=True) == [
+        "daemon.py:16:9 TRD303 task in `session.runner` is never cancelled or awaited; `Session` keeps it and nothing ends it",
     ]
