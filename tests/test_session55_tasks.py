@@ -17,10 +17,16 @@ A task kept on another object (``session.runner = create_task(...)``) that the o
 objects ends by collecting them (``[s.runner for s in self._sessions.values()]``, then cancel and
 gather): a comprehension's element is used as the collected list is.
 
+A task raced in ``asyncio.wait`` that waits on an event of the object, in a private method run
+only as a task the object keeps, whose every cancel (``aclose()``) sets that event first: the
+raced event wait finishes as soon as the wait is cancelled. The other raced task (a receive) is
+still reported.
+
 Twins: a map no task leaves (its coroutine does not touch it), a done callback that only logs
 while another method pops keys on request, and a task that loops until cancelled in a class with
 an end of its own (it leaves the map only when it fails); lists whose sum is only measured; the aliased
-function awaited under a timeout in another module (``wait_for`` can cancel it); an owner that only counts its sessions' tasks.
+function awaited under a timeout in another module (``wait_for`` can cancel it); an owner that only counts its sessions' tasks; an ``aclose()`` that sets the event only
+after the cancel.
 """
 
 from __future__ import annotations
@@ -325,4 +331,74 @@ def test_owner_only_counts_the_tasks_its_objects_keep(tmp_path: Path) -> None:
     files = {"app/__init__.py": "", "app/daemon.py": COUNTED}
     assert tree_findings(tmp_path, files, "TRD303", project=True) == [
         "daemon.py:16:9 TRD303 task in `session.runner` is never cancelled or awaited; `Session` keeps it and nothing ends it",
+    ]
+
+
+SET_FIRST = """\
+import asyncio
+
+
+class Session:
+    def __init__(self) -> None:
+        self._closing = asyncio.Event()
+        self._main = asyncio.create_task(self._run())
+
+    async def _receive(self) -> None:
+        await asyncio.sleep(3600)
+
+    async def _run(self) -> None:
+        while True:
+            receiver = asyncio.create_task(self._receive())
+            closing = asyncio.create_task(self._closing.wait())
+            done, pending = await asyncio.wait([receiver, closing], return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
+            if closing in done:
+                return
+
+    async def aclose(self) -> None:
+        self._closing.set()
+        if self._main:
+            self._main.cancel()
+"""
+
+SET_LATE = """\
+import asyncio
+
+
+class Session:
+    def __init__(self) -> None:
+        self._closing = asyncio.Event()
+        self._main = asyncio.create_task(self._run())
+
+    async def _receive(self) -> None:
+        await asyncio.sleep(3600)
+
+    async def _run(self) -> None:
+        while True:
+            receiver = asyncio.create_task(self._receive())
+            closing = asyncio.create_task(self._closing.wait())
+            done, pending = await asyncio.wait([receiver, closing], return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
+            if closing in done:
+                return
+
+    async def aclose(self) -> None:
+        if self._main:
+            self._main.cancel()
+        self._closing.set()
+"""
+
+
+def test_raced_event_wait_set_before_every_cancel(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, SET_FIRST, "TRD304") == [
+        "14:13 TRD304 task `receiver` raced in `asyncio.wait` outlives a cancelled wait; cancel it in `finally`",
+    ]
+
+
+def test_raced_event_wait_set_after_the_cancel(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, SET_LATE, "TRD304") == [
+        "14:13 TRD304 task `receiver` raced in `asyncio.wait` outlives a cancelled wait; cancel it in `finally`",
+        "15:13 TRD304 task `closing` raced in `asyncio.wait` outlives a cancelled wait; cancel it in `finally`",
     ]

@@ -18,6 +18,7 @@ from tradelint.models.tasks.race_guards import losers_cancelled_without_a_winner
 from tradelint.models.tasks.race_loops import race_loop_exit
 from tradelint.models.tasks.races import is_race, raced_tasks
 from tradelint.models.tasks.run_roots import only_under_asyncio_run
+from tradelint.models.tasks.set_waits import set_before_every_cancel
 from tradelint.models.tasks.shielded_waits import WAIT_FOR, shielded_timeout_leak
 from tradelint.models.tasks.task_model import task_analysis
 from tradelint.models.tasks.wait_holders import LITERALS, _bare_task, _kept_elsewhere, _new_here, _waited
@@ -467,6 +468,8 @@ class PendingTasksNeverCancelled(Rule):
                 for raced in raced_here:
                     if raced.stmt in seen or raced.stmt in guarded or not (race or _cancelled_after(module, raced.name, call)):
                         continue
+                    if isinstance(function, ast.AsyncFunctionDef) and set_before_every_cancel(module, function, raced.stmt):
+                        continue  # whatever cancels the wait first sets the event the task waits on
                     seen.add(raced.stmt)
                     yield Report(
                         raced.stmt,
