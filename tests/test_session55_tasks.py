@@ -22,11 +22,15 @@ only as a task the object keeps, whose every cancel (``aclose()``) sets that eve
 raced event wait finishes as soon as the wait is cancelled. The other raced task (a receive) is
 still reported.
 
+A coalesced one-shot task on ``self`` (``if self.t is not None and not self.t.done(): return``
+before ``self.t = create_task(self.save())``, a save that neither loops nor sleeps): it marks the
+one run in flight and ends by itself; cancelling it at the end would drop the write.
+
 Twins: a map no task leaves (its coroutine does not touch it), a done callback that only logs
 while another method pops keys on request, and a task that loops until cancelled in a class with
 an end of its own (it leaves the map only when it fails); lists whose sum is only measured; the aliased
 function awaited under a timeout in another module (``wait_for`` can cancel it); an owner that only counts its sessions' tasks; an ``aclose()`` that sets the event only
-after the cancel.
+after the cancel; a save that sleeps first (a debounce), and one restarted with no guard.
 """
 
 from __future__ import annotations
@@ -401,4 +405,94 @@ def test_raced_event_wait_set_after_the_cancel(tmp_path: Path) -> None:
     assert source_findings(tmp_path, SET_LATE, "TRD304") == [
         "14:13 TRD304 task `receiver` raced in `asyncio.wait` outlives a cancelled wait; cancel it in `finally`",
         "15:13 TRD304 task `closing` raced in `asyncio.wait` outlives a cancelled wait; cancel it in `finally`",
+    ]
+
+
+COALESCED = """\
+import asyncio
+import json
+
+
+class Stats:
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._data: dict[str, int] = {}
+        self._save_task: "asyncio.Task[None] | None" = None
+
+    async def save(self) -> None:
+        text = json.dumps(self._data)
+        await asyncio.to_thread(self._write, text)
+
+    def _write(self, text: str) -> None:
+        with open(self._path, "w") as f:
+            f.write(text)
+
+    def schedule_save(self) -> None:
+        if self._save_task is not None and not self._save_task.done():
+            return
+        self._save_task = asyncio.create_task(self.save())
+
+    async def stop(self) -> None:
+        print("stopped")
+"""
+
+COALESCED_TWINS = """\
+import asyncio
+import json
+
+
+class Debounced:
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._data: dict[str, int] = {}
+        self._save_task: "asyncio.Task[None] | None" = None
+
+    async def save(self) -> None:
+        await asyncio.sleep(2)
+        text = json.dumps(self._data)
+        await asyncio.to_thread(self._write, text)
+
+    def _write(self, text: str) -> None:
+        with open(self._path, "w") as f:
+            f.write(text)
+
+    def schedule_save(self) -> None:
+        if self._save_task is not None and not self._save_task.done():
+            return
+        self._save_task = asyncio.create_task(self.save())
+
+    async def stop(self) -> None:
+        print("stopped")
+
+
+class Restarted:
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._data: dict[str, int] = {}
+        self._save_task: "asyncio.Task[None] | None" = None
+
+    async def save(self) -> None:
+        text = json.dumps(self._data)
+        await asyncio.to_thread(self._write, text)
+
+    def _write(self, text: str) -> None:
+        with open(self._path, "w") as f:
+            f.write(text)
+
+    def schedule_save(self) -> None:
+        self._save_task = asyncio.create_task(self.save())
+
+    async def stop(self) -> None:
+        print("stopped")
+"""
+
+
+def test_coalesced_one_shot_save(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, COALESCED, "TRD303") == []
+
+
+def test_debounced_or_unguarded_save(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, COALESCED_TWINS, "TRD303") == [
+        "23:9 TRD303 `self._save_task` is never cancelled or awaited; cancel it in `stop()`",
+        "44:9 TRD303 `self._save_task` is never cancelled or awaited; cancel it in `stop()`",
     ]
