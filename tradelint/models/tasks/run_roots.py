@@ -64,7 +64,7 @@ def _only_run(module: ModuleInfo, name: str, depth: int) -> bool:
             named = (isinstance(node, ast.Name) and node.id in names) or (isinstance(node, ast.Attribute) and node.attr == name)
             if not named or not isinstance(getattr(node, "ctx", None), ast.Load):
                 continue
-            if other is not module and qualified is not None and not _may_refer(other, node, qualified):
+            if other is not module and qualified is not None and isinstance(node, ast.expr) and not _may_refer(other, node, qualified):
                 continue
             calls += 1
             if not _run_or_awaited(other, node, depth):

@@ -43,7 +43,7 @@ def leaves_when_done(cls: ast.ClassDef, attr: str) -> bool:
             body = _coroutine_body(task.args[0], scope, receiver, methods)
             if body is not None and has_end and any(endless_loop(node) for node in walk(body)):
                 return False
-            ends = [body] if body is not None else []
+            ends: list[ast.AST] = [body] if body is not None else []
             ends.extend(_done_callbacks(scope, held, receiver, methods))
             if not any(_removes(end, _receiver_in(end, receiver, methods), attr) for end in ends):
                 return False
