@@ -36,6 +36,8 @@ def leaves_when_done(cls: ast.ClassDef, attr: str) -> bool:
         receiver = self_name(method)
         if receiver is None:
             continue
+        if any(_fills_whole(node, receiver, attr) for node in walk(method)):
+            return False  # tasks put there all at once (``self.x = {k: create_task(...) ...}``): not read here
         for scope, value, held in _additions(method, receiver, attr):
             task = bound_once(scope, value.id) if isinstance(value, ast.Name) else value
             if not (isinstance(task, ast.Call) and task.args):
@@ -70,6 +72,19 @@ def _additions(method: Function, receiver: str, attr: str) -> Iterator[tuple[ast
             value = node.args[0]
         if value is not None:
             yield _scope_of(method, node), value, value
+
+
+def _fills_whole(node: ast.AST, receiver: str, attr: str) -> bool:
+    """``self.<attr> = value`` where ``value`` is not an empty collection (``{}``, ``dict()``)."""
+    if not (isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None):
+        return False
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    if not any(_is_collection(t, receiver, attr) for t in targets):
+        return False
+    value = node.value
+    if isinstance(value, (ast.Dict, ast.List, ast.Set)) and not (value.keys if isinstance(value, ast.Dict) else value.elts):
+        return False
+    return not (isinstance(value, ast.Call) and not value.args and not value.keywords)
 
 
 def _scope_of(method: Function, node: ast.AST) -> ast.AST:
