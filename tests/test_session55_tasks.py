@@ -28,7 +28,8 @@ one run in flight and ends by itself; cancelling it at the end would drop the wr
 
 Twins: a map no task leaves (its coroutine does not touch it), a done callback that only logs
 while another method pops keys on request, and a task that loops until cancelled in a class with
-an end of its own (it leaves the map only when it fails); lists whose sum is only measured; the aliased
+an end of its own (it leaves the map only when it fails), and a debounced reload there that
+leaves its map only after its sleep (it fires after the end); lists whose sum is only measured; the aliased
 function awaited under a timeout in another module (``wait_for`` can cancel it); an owner that only counts its sessions' tasks; an ``aclose()`` that sets the event only
 after the cancel; a save that sleeps first (a debounce), and one restarted with no guard.
 """
@@ -148,6 +149,24 @@ class Poller:
 
     async def close(self) -> None:
         print("closed")
+
+
+class Reloader:
+    def __init__(self) -> None:
+        self._pending: dict[str, asyncio.Task[None]] = {}
+
+    def changed(self, name: str) -> None:
+        async def reload_later() -> None:
+            await asyncio.sleep(2)
+            self._pending.pop(name, None)
+            print("reloading", name)
+
+        if name in self._pending:
+            self._pending[name].cancel()
+        self._pending[name] = asyncio.create_task(reload_later())
+
+    async def close(self) -> None:
+        print("closed")
 """
 
 
@@ -160,6 +179,7 @@ def test_tasks_that_never_leave_their_collection(tmp_path: Path) -> None:
         "13:9 TRD303 tasks in `self._working` are never cancelled or awaited; end each one in a shutdown method",
         "21:9 TRD303 tasks in `self._pending` are never cancelled or awaited; end each one in a shutdown method",
         "37:9 TRD303 tasks in `self._loops` are never cancelled or awaited; end each one in `close()`",
+        "63:9 TRD303 tasks in `self._pending` are never cancelled or awaited; end each one in `close()`",
     ]
 
 

@@ -39,7 +39,8 @@ class TaskOnSelfNeverAwaited(Rule):
     until it is done does not. A task that leaves the collection by itself is judged alike: its
     own coroutine removes its entry at its end (`del self._jobs[key]` in its `else` and `except`,
     `self._jobs.pop(key, None)` in a `finally`), or a done callback given to it does (`lambda t:
-    self._finished(key, t)`, where `_finished` pops the key). So is a coalesced one-shot task on
+    self._finished(key, t)`, where `_finished` pops the key); in an object with an end of its own
+    one that sleeps first (a debounced reload, still waiting at that end) must still be ended. So is a coalesced one-shot task on
     `self`, started only once the one it holds is done (`if self._save is not None and not
     self._save.done(): return`), running a method of the class that neither loops nor sleeps:
     it marks the run in flight and ends by itself, and cancelling it would drop its work (a

@@ -14,6 +14,7 @@ import ast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import endless_loop, self_name, sequential
+from tradelint.models.tasks.self_leaving import sleeps
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -34,15 +35,9 @@ def coalesced_one_shot(
     ):
         return False
     method = next((m for m in cls.body if isinstance(m, FUNCTION_NODES) and m.name == coroutine.func.attr), None)
-    if not isinstance(method, ast.AsyncFunctionDef) or any(endless_loop(n) or _sleeps(n) for n in walk(method)):
+    if not isinstance(method, ast.AsyncFunctionDef) or any(endless_loop(n) or sleeps(n) for n in walk(method)):
         return False
     return any(_guards(module, node, receiver, attr, store) for node in walk(function) if isinstance(node, ast.If))
-
-
-def _sleeps(node: ast.AST) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, (ast.Attribute, ast.Name)) and (
-        node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
-    ) == "sleep"
 
 
 def _guards(module: ModuleInfo, branch: ast.If, receiver: str, attr: str, store: ast.stmt) -> bool:

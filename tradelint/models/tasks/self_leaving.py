@@ -6,7 +6,8 @@ pops the key). This is the set-plus-``discard`` pattern (``owned_elements``) wri
 collection holds the work while it runs and drops it once done, so one-shot work kept so needs
 no end of its own. As there, an object with an end of its own (``stop()``, ``close()``, a cog's
 unload) whose task loops until cancelled (``while True``) must still end it at that end: such a
-task leaves the collection only when it fails, never by finishing."""
+task leaves the collection only when it fails, never by finishing; and so must a task that sleeps
+first (a debounced reload: still waiting when the owner ends, it fires after)."""
 
 from __future__ import annotations
 
@@ -43,14 +44,21 @@ def leaves_when_done(cls: ast.ClassDef, attr: str) -> bool:
             if not (isinstance(task, ast.Call) and task.args):
                 return False
             body = _coroutine_body(task.args[0], scope, receiver, methods)
-            if body is not None and has_end and any(endless_loop(node) for node in walk(body)):
-                return False
+            if body is not None and has_end and any(endless_loop(node) or sleeps(node) for node in walk(body)):
+                return False  # a loop, or a timer still waiting when the owner ends (a debounce)
             ends: list[ast.AST] = [body] if body is not None else []
             ends.extend(_done_callbacks(scope, held, receiver, methods))
             if not any(_removes(end, _receiver_in(end, receiver, methods), attr) for end in ends):
                 return False
             found = True
     return found
+
+
+def sleeps(node: ast.AST) -> bool:
+    """``asyncio.sleep(...)`` (or any ``sleep``): a timer, still waiting when its owner ends."""
+    return isinstance(node, ast.Call) and isinstance(node.func, (ast.Attribute, ast.Name)) and (
+        node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+    ) == "sleep"
 
 
 def _additions(method: Function, receiver: str, attr: str) -> Iterator[tuple[ast.AST, ast.expr, ast.expr]]:
