@@ -38,6 +38,8 @@ class Use:
 
 def classify(module: ModuleInfo, node: ast.expr) -> Use:
     parent = module.parent(node)
+    if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add):
+        return classify(module, parent)  # ``a + b`` joins collections: each is used as the sum is
     if isinstance(parent, ast.Attribute) and parent.value is node:
         grand = module.parent(parent)
         if isinstance(grand, ast.Call) and grand.func is parent:

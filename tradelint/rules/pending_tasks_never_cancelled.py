@@ -18,6 +18,7 @@ from tradelint.models.tasks.race_guards import losers_cancelled_without_a_winner
 from tradelint.models.tasks.race_loops import race_loop_exit
 from tradelint.models.tasks.races import is_race, raced_tasks
 from tradelint.models.tasks.run_roots import only_under_asyncio_run
+from tradelint.models.tasks.set_waits import set_before_every_cancel
 from tradelint.models.tasks.shielded_waits import WAIT_FOR, shielded_timeout_leak
 from tradelint.models.tasks.task_model import task_analysis
 from tradelint.models.tasks.wait_holders import LITERALS, _bare_task, _kept_elsewhere, _new_here, _waited
@@ -89,7 +90,13 @@ class PendingTasksNeverCancelled(Rule):
     project (tests aside) is awaited directly, outside any `async with` (a timeout, a task
     group) and any handler that catches the cancellation, by a function of which the same
     holds, up to `asyncio.run(main())` (a script's, or a private thread's, hass-dreo's WebSocket
-    thread); `asyncio.run` cancels every task left when it returns. A wait with only a `timeout`
+    thread); `asyncio.run` cancels every task left when it returns. Another module's calls are
+    followed through the name it imports the function as (`from app.bot import main as
+    bot_main`), and a function of the same name of its own (a CLI's `main()`) is not this one.
+    Nor is a raced task that waits on an event of the object (`create_task(self._closing.wait())`)
+    when the race runs in a private method that runs only as a task the object keeps, and every
+    cancel of that task (`self._main.cancel()`, `cancel_and_wait(self._main)`) first sets the
+    event on its path: it finishes as soon as the wait is cancelled. A wait with only a `timeout`
     is judged the same way when the function cancels the task after it (`if not done:
     task.cancel()`): it means to end the task when the wait times out, and a cancelled wait skips
     that cancel (enarjord/passivbot `455b6b07`); one only looked at or awaited after the wait is a
@@ -467,6 +474,8 @@ class PendingTasksNeverCancelled(Rule):
                 for raced in raced_here:
                     if raced.stmt in seen or raced.stmt in guarded or not (race or _cancelled_after(module, raced.name, call)):
                         continue
+                    if isinstance(function, ast.AsyncFunctionDef) and set_before_every_cancel(module, function, raced.stmt):
+                        continue  # whatever cancels the wait first sets the event the task waits on
                     seen.add(raced.stmt)
                     yield Report(
                         raced.stmt,

@@ -36,7 +36,15 @@ class TaskOnSelfNeverAwaited(Rule):
     tasks alive) drops only finished tasks, so in an object with an end of its own (`stop()`,
     `close()`, a cog's unload) tasks running one of its methods that loops until cancelled
     (`while True`, `while self._running` with no `break` or `return` of its own, `async for`) still need that; one-shot work kept so
-    until it is done does not. A done callback that clears the attribute (`self.t.add_done_callback(
+    until it is done does not. A task that leaves the collection by itself is judged alike: its
+    own coroutine removes its entry at its end (`del self._jobs[key]` in its `else` and `except`,
+    `self._jobs.pop(key, None)` in a `finally`), or a done callback given to it does (`lambda t:
+    self._finished(key, t)`, where `_finished` pops the key); in an object with an end of its own
+    one that sleeps first (a debounced reload, still waiting at that end) must still be ended. So is a coalesced one-shot task on
+    `self`, started only once the one it holds is done (`if self._save is not None and not
+    self._save.done(): return`), running a method of the class that neither loops nor sleeps:
+    it marks the run in flight and ends by itself, and cancelling it would drop its work (a
+    save's write); a debounce that sleeps first, or a task replaced while it runs, is still judged. A done callback that clears the attribute (`self.t.add_done_callback(
     self._on_done)`, where `_on_done` sets `self.t = None`) is judged alike: it drops the task once
     done, and in such a class the end must still end a task that loops until cancelled. Dropping the attribute (`self._task = None`) after an `await`
     ends the task only where that await joins it by other means (a stop that sets an event and
@@ -109,7 +117,8 @@ class TaskOnSelfNeverAwaited(Rule):
     `buffer = Buffer()`, or an annotated parameter, `def attach(job: Job)`) and neither the
     class (its methods and first-party bases) nor any code of the project ever does more than
     look at an attribute of that name (cancels, awaits, hands it on; `t = buffer.flush_task;
-    t.cancel()` counts). A connection whose own `close()` cancels the reader a caller stores on
+    t.cancel()` counts, and so does collecting it into a list that is handed on, `workers =
+    [s.worker for s in self._sessions.values()]`). A connection whose own `close()` cancels the reader a caller stores on
     it is not reported; nor is an object whose class is not known. A task Home Assistant keeps
     (`hass.async_create_task(...)`) is judged the same way: `hass` holds it until it stops, not
     until the entry is unloaded, and the record is its only handle (`state.release_task =

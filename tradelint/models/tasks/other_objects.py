@@ -219,6 +219,10 @@ def _renewed_after(module: ModuleInfo, node: ast.Attribute, attr: str) -> bool:
 
 
 def _ends(module: ModuleInfo, node: ast.expr) -> bool:
+    parent = module.parent(node)
+    if isinstance(parent, (ast.ListComp, ast.SetComp, ast.GeneratorExp)) and parent.elt is node:
+        # ``[s.worker for s in self._sessions.values()]``: collected, each is used as the list is.
+        return _ends(module, parent)
     use = classify(module, node)
     if use.kind in ("method", "attribute"):
         return use.name not in LOOKING_METHODS

@@ -7,6 +7,11 @@ thread). Nobody holds that main task to cancel it, and when it returns ``asyncio
 every task left: a race whose losers are cancelled only after the wait returns cannot leave
 them running past a cancelled wait, since no one cancels the wait.
 
+A top-level function is followed by what refers to it: in its own module its name, elsewhere
+its name or the alias it is imported as (``from app.bot import main as bot_main``; ``await
+bot_main()``), but not another module's function of the same name (a CLI's own ``main()``,
+called plainly). A name that cannot be told apart is taken as a mention.
+
 Tests are not the application: what they await is theirs. A function nothing calls, or one
 handed on, stored or run as a task anywhere, is not proven."""
 
@@ -40,7 +45,8 @@ def _only_run(module: ModuleInfo, name: str, depth: int) -> bool:
     project = module.project
     project.note_scan(f"mentions {name}", root)  # for the cache, memo or not
     memo = project.scan_memo(name)
-    key = ("only-under-asyncio-run", root, name)
+    qualified = f"{module.module_name}.{name}" if module.module_name and name in module.top_level else None
+    key = ("only-under-asyncio-run", root, qualified or name)
     if key in memo:
         return bool(memo[key])
     memo[key] = False  # a function awaited by itself proves nothing
@@ -53,9 +59,12 @@ def _only_run(module: ModuleInfo, name: str, depth: int) -> bool:
         if other is None:
             proven = False
             break
+        names = {name} if other is module or qualified is None else {name} | _aliases(other, name)
         for node in walk(other.tree):
-            named = (isinstance(node, ast.Name) and node.id == name) or (isinstance(node, ast.Attribute) and node.attr == name)
+            named = (isinstance(node, ast.Name) and node.id in names) or (isinstance(node, ast.Attribute) and node.attr == name)
             if not named or not isinstance(getattr(node, "ctx", None), ast.Load):
+                continue
+            if other is not module and qualified is not None and isinstance(node, ast.expr) and not _may_refer(other, node, qualified):
                 continue
             calls += 1
             if not _run_or_awaited(other, node, depth):
@@ -65,6 +74,33 @@ def _only_run(module: ModuleInfo, name: str, depth: int) -> bool:
             break
     memo[key] = proven and calls > 0
     return bool(memo[key])
+
+
+def _aliases(module: ModuleInfo, name: str) -> set[str]:
+    """The names ``name`` is imported as in ``module`` (``from app.bot import main as bot_main``)."""
+    return {
+        alias.asname
+        for node in walk(module.tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if alias.name == name and alias.asname
+    }
+
+
+def _may_refer(module: ModuleInfo, node: ast.expr, qualified: str) -> bool:
+    """Whether ``node`` in ``module`` may name the function ``qualified``: it does, as imported
+    or re-exported, or cannot be told; it does not when it names another first-party function
+    (the module's own ``main``) or something of another package."""
+    named = module.qualify(node)
+    if named is None or named == qualified:
+        return True
+    project, roots = module.project, module.roots
+    target = project.resolve(qualified, roots)
+    found = project.resolve(named, roots)
+    if found is not None:
+        return target is None or (found[0].path, found[1].name) == (target[0].path, target[1].name)
+    # Not resolved: another package's, unless its module is one of the project's.
+    return project.find_path(named.rpartition(".")[0], roots) is not None
 
 
 def _run_or_awaited(module: ModuleInfo, node: ast.AST, depth: int) -> bool:

@@ -30,6 +30,7 @@ from tradelint.facts.uses import (
     self_attribute_loads,
     self_name,
 )
+from tradelint.models.tasks.coalesced import coalesced_one_shot
 from tradelint.models.tasks.named_stores import named_store
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, WEAK_TASK_METHODS, _creator_kind, _is_loop
 from tradelint.models.tasks.closures import made_by_closure
@@ -612,9 +613,9 @@ class TaskAnalysis(TaskOwners):
                     # ``task = create(...); coord._tasks[key] = task`` on an entry-kept object.
                     return TaskSite(call, "other_object", label, entry.stmt, entry.name, function, entry.cls)
                 return None
-            if binding.cls is not None and _runs_own_teardown(call, function, binding.cls):
-                # ``self.cleanup_task = ensure_future(self.cleanup())`` (Tribler): the task *is*
-                # the teardown; it ends by finishing, and cancelling it there would undo it.
+            if binding.cls is not None and (_runs_own_teardown(call, function, binding.cls) or coalesced_one_shot(module, call, function, binding.cls, binding.name, binding.stmt)):
+                # ``self.cleanup_task = ensure_future(self.cleanup())`` (Tribler): the task *is* the teardown;
+                # it ends by finishing, and cancelling it would undo it (or a coalesced save's write).
                 return None
             if binding.cls is not None and not self._self_attribute_handled(binding.cls, binding.name):
                 return TaskSite(call, "self", label, binding.stmt, binding.name, function, binding.cls)

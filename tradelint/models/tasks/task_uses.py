@@ -37,6 +37,7 @@ from tradelint.models.tasks.function_bodies import _binds
 from tradelint.models.tasks.hass_waits import cancelled_from_outside, waiting_kind
 from tradelint.models.tasks.other_objects import ended_through_instances
 from tradelint.models.tasks.partial_ends import ended_only_in_part, made_as_field
+from tradelint.models.tasks.self_leaving import leaves_when_done
 from tradelint.models.tasks.shutdown import OwnerShutdown, _decorated, method_of
 from tradelint.models.tasks.unmade_owners import end_of_life_methods, never_outlives
 
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
     from tradelint.facts.file_context import FileContext
 
 CONTAINER_BOOKKEEPING = CONTAINER_ADDERS | {"discard", "remove", "clear"}
-
 
 HANDLING_USES = {"await", "argument", "with", "return", "alias", "container"}
 
@@ -106,8 +106,8 @@ class TaskUses(OwnerShutdown):
         return self._class_verdicts[key]
 
     def _judge_self_elements_unended(self, owner: ast.ClassDef, attr: str) -> bool:
-        if declared_by_a_base(self.module, owner, attr):
-            return False
+        if declared_by_a_base(self.module, owner, attr) or leaves_when_done(owner, attr):
+            return False  # a base's to end, or each task leaves it once done (one-shot work)
         family = self._class_family(owner, attr)
         if not made_in_family(family, attr) and not made_as_field(family, attr):
             return False  # made by a base we cannot read, whose teardown may end them

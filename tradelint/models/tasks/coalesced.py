@@ -1,0 +1,69 @@
+"""A coalesced one-shot task on ``self``: a method starts ``self._save_task = create_task(
+self.save())`` only once the task it holds is done (``if self._save_task is not None and not
+self._save_task.done(): return``), and the coroutine is a method of the class that neither
+loops nor sleeps. The attribute marks the one run in flight, so calls made meanwhile coalesce
+into it; the run ends by itself once its work is done, as one-shot work kept until it is done
+does, and cancelling it at the owner's end would drop that work (the write a save was
+coalescing). A task that loops, sleeps (a debounce or a delayed retry: it is still waiting when
+the owner ends), or is replaced while it runs is judged as before."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.syntax import FUNCTION_NODES, walk
+from tradelint.facts.uses import endless_loop, self_name, sequential
+from tradelint.models.tasks.self_leaving import sleeps
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def coalesced_one_shot(
+    module: ModuleInfo, call: ast.Call, function: Function, cls: ast.ClassDef, attr: str, store: ast.stmt
+) -> bool:
+    """Whether ``store`` (``self.<attr> = call`` in ``function``) starts a coalesced one-shot
+    run, as described above."""
+    receiver = self_name(function)
+    coroutine = call.args[0] if call.args else None
+    if not (
+        receiver
+        and isinstance(coroutine, ast.Call)
+        and isinstance(coroutine.func, ast.Attribute)
+        and isinstance(coroutine.func.value, ast.Name)
+        and coroutine.func.value.id == receiver
+    ):
+        return False
+    method = next((m for m in cls.body if isinstance(m, FUNCTION_NODES) and m.name == coroutine.func.attr), None)
+    if not isinstance(method, ast.AsyncFunctionDef) or any(endless_loop(n) or sleeps(n) for n in walk(method)):
+        return False
+    return any(_guards(module, node, receiver, attr, store) for node in walk(function) if isinstance(node, ast.If))
+
+
+def _guards(module: ModuleInfo, branch: ast.If, receiver: str, attr: str, store: ast.stmt) -> bool:
+    """``branch`` asks whether ``self.<attr>`` is done and either returns while it is not
+    (``if self.t is not None and not self.t.done(): return``), before ``store`` on its path, or
+    holds ``store`` in its body once it is (``if self.t is None or self.t.done(): self.t = ...``)."""
+    asked = [
+        n for n in walk(branch.test)
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr == "done"
+        and isinstance(n.func.value, ast.Attribute)
+        and n.func.value.attr == attr
+        and isinstance(n.func.value.value, ast.Name)
+        and n.func.value.value.id == receiver
+    ]
+    if len(asked) != 1:
+        return False
+    parent = module.parent(asked[0])
+    negated = isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not)
+    if not negated:
+        return any(stmt is store for stmt in branch.body)
+    return (
+        len(branch.body) == 1
+        and isinstance(branch.body[0], ast.Return)
+        and not branch.orelse
+        and branch.lineno < store.lineno
+        and sequential(module, branch, store)
+    )
