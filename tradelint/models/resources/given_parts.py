@@ -1,0 +1,138 @@
+"""A client built around a part it is given that holds its connections owns nothing that leaks
+while the part's maker keeps it.
+
+Some library clients keep every connection they use in one part their constructor may be given:
+httpx's ``AsyncClient(transport=t)`` sends through ``t``'s pool (and makes no proxy mounts of its
+own), aiohttp's ``ClientSession(connector=c)`` through ``c``'s. Such a parameter is the spec's
+``pools``. Given a part made elsewhere (a module-level transport every request shares, one a
+getter hands out per event loop, a parameter), the client holds nothing of its own: its maker
+owes it no release, and the release it would be told to add (``aclose()``, ``async with``) would
+close the shared part under its other users. Given one made for it (in place, through a local
+bound once, or an attribute the same function sets to a new one), the client owns it and is its
+maker's to release, as one given nothing is.
+
+A library may say so with a flag of its own (the spec's ``pool_owner``: aiohttp's
+``connector_owner``, true by default): left true, the client owns whatever it is given there and
+is judged as ever; passed ``False``, it never releases the part, whoever made it, and holds
+nothing to release (a connector made in place for it is then its maker's own creation).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.syntax import capword, walk
+from tradelint.facts.uses import bound_once
+from tradelint.models.resources.resource_types import ResourceSpec, passes_any
+
+
+def pooled_elsewhere(module: ModuleInfo, call: ast.Call, spec: ResourceSpec) -> bool:
+    """Whether the client ``call`` makes holds its connections only in a part it does not own:
+    one given at ``spec.pools`` with the library's owner flag passed ``False``, or (a library
+    without such a flag) one not made for it here."""
+    if not spec.pools:
+        return False
+    if spec.pool_owner:
+        return passes_any(call, spec.pools) and any(
+            k.arg == spec.pool_owner and isinstance(k.value, ast.Constant) and k.value.value is False for k in call.keywords
+        )
+    function = module.enclosing_function(call)
+    for value in _passed(call, spec.pools):
+        if isinstance(value, ast.Constant) and value.value is None:
+            continue
+        if function is not None and isinstance(value, ast.Name):
+            value = bound_once(function, value.id) or value
+        elif function is not None and isinstance(value, ast.Attribute):
+            value = _set_once(function, value) or value  # ``self._transport = AsyncHTTPTransport()`` first
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call) and made_by_a_class(value.func):
+            continue
+        return True
+    return False
+
+
+def made_by_a_class(func: ast.expr) -> bool:
+    """``Pool(...)`` or ``Pool.from_url(...)``: a CapWords class, or a maker of one."""
+    if isinstance(func, ast.Attribute) and not capword(func.attr):
+        func = func.value
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return capword(name)
+
+
+def _passed(call: ast.Call, params: tuple[tuple[str, int], ...]) -> list[ast.expr]:
+    values = [k.value for k in call.keywords if any(k.arg == name for name, _ in params)]
+    return values + [call.args[position] for _, position in params if 0 <= position < len(call.args)]
+
+
+def _set_once(function: ast.AST, attribute: ast.Attribute) -> ast.expr | None:
+    """The value of the only assignment of ``attribute`` (``self._transport``) in ``function``."""
+    if not isinstance(attribute.value, ast.Name):
+        return None
+    values = [
+        node.value
+        for node in walk(function)
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(target := node.targets[0], ast.Attribute)
+        and target.attr == attribute.attr
+        and isinstance(target.value, ast.Name)
+        and target.value.id == attribute.value.id
+    ]
+    return values[0] if len(values) == 1 else None
+
+
+def filled_from_a_required_argument(module: ModuleInfo, cls: ast.ClassDef, attr: str, call: ast.Call) -> bool:
+    """Whether ``call``, made for ``self.<attr>`` only when it is empty (under a test that reads
+    it: ``if self._client is None: self._client = Client()``), can never run: the class's own
+    ``__init__`` stores there a parameter every caller must pass (no default) and whose
+    annotation, if any, admits no ``None``. The attribute always holds the caller's object, which
+    the instance borrows; the fallback is dead code and makes nothing for the class to release."""
+    if not _under_a_test_of(module, call, attr):
+        return False
+    init = next((s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__init__"), None)
+    if init is None or not init.args.args:
+        return False
+    receiver = init.args.args[0].arg
+    required = _required_parameters(init.args)
+    return any(
+        isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(target := stmt.targets[0], ast.Attribute)
+        and target.attr == attr
+        and isinstance(target.value, ast.Name)
+        and target.value.id == receiver
+        and isinstance(stmt.value, ast.Name)
+        and stmt.value.id in required
+        for stmt in init.body
+    )
+
+
+def _under_a_test_of(module: ModuleInfo, call: ast.Call, attr: str) -> bool:
+    node = module.parent(call)
+    while node is not None and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(node, ast.If) and any(
+            isinstance(read, ast.Attribute) and read.attr == attr and isinstance(read.value, ast.Name) for read in ast.walk(node.test)
+        ):
+            return True
+        node = module.parent(node)
+    return False
+
+
+def _required_parameters(args: ast.arguments) -> frozenset[str]:
+    """The parameters of a signature without a default whose annotation (if any) admits no ``None``."""
+    positional = [*args.posonlyargs, *args.args][1:]  # (not the instance)
+    without = positional[: len(positional) - len(args.defaults)] if args.defaults else positional
+    without += [a for a, default in zip(args.kwonlyargs, args.kw_defaults) if default is None]
+    return frozenset(a.arg for a in without if a.annotation is None or not _admits_none(a.annotation))
+
+
+def _admits_none(annotation: ast.expr) -> bool:
+    """``X | None``, ``Optional[X]``, ``Any``, a string annotation (not read): may be ``None``."""
+    for node in ast.walk(annotation):
+        if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, str)):
+            return True
+        if isinstance(node, (ast.Name, ast.Attribute)) and (node.id if isinstance(node, ast.Name) else node.attr) in ("Optional", "Any", "object"):
+            return True
+    return False
