@@ -2,6 +2,7 @@
 resource never reliably closed, each with an example. Kept apart from the rule's code
 (:mod:`tradelint.rules.unclosed_async_resource`), which sets it as the rule class's docstring."""
 
+from tradelint.rules.borrowed_doc import BORROWED
 from tradelint.rules.error_path_doc import ERROR_PATHS
 from tradelint.rules.library_maker_doc import LIBRARY_MAKERS
 from tradelint.rules.response_doc import RESPONSES
@@ -245,7 +246,7 @@ an `AsyncEngine` wrapping `create_engine(url, poolclass=pool.NullPool)`, alembic
 keeps no connection between uses, and its `dispose()` frees nothing: not reported, nor when
 kept on `self` (TRD202) or by a class an instance of which is made (bomzheg/Shvatka).
 
-Ownership moves only where the receiver is shown to close what it gets: a first-party class
+""" + BORROWED + """Ownership moves only where the receiver is shown to close what it gets: a first-party class
 that stores it and releases that attribute, or an installed library whose source (read as
 text, never imported) does, under a flag only when the flag says so (aiohttp's
 `ClientSession(connector=c, connector_owner=False)` leaves `c` with the caller; a pool made
