@@ -16,7 +16,8 @@ asked for would close what others still use:
   constructor is given, wraps the caller's object: an instance given a borrowed one makes nothing;
   given one made for it, it owns it.
 - a fallback ``if self._client is None: self._client = Client()`` where ``__init__`` stores a
-  required, non-optional constructor argument in that attribute never runs.
+  required, non-optional constructor argument in that attribute never runs (unless a method
+  empties the attribute again).
 """
 
 from __future__ import annotations
@@ -268,10 +269,28 @@ class OptionalModel:
 
     async def ask(self, text):
         return await self._get_client().post("/ask", json={"model": self.name, "input": text})
+
+
+class ReopenedModel:
+    def __init__(self, name: str, client: httpx.AsyncClient) -> None:
+        self.name = name
+        self._client = client
+
+    def _get_client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient()
+        return self._client
+
+    async def ask(self, text):
+        return await self._get_client().post("/ask", json={"model": self.name, "input": text})
+
+    def forget(self) -> None:
+        self._client = None
 """
 
 
-def test_a_fallback_for_a_required_argument_never_runs_and_one_for_an_optional_one_does(tmp_path: Path) -> None:
+def test_a_fallback_for_a_required_argument_never_runs_unless_emptied_and_one_for_an_optional_one_does(tmp_path: Path) -> None:
     assert source_findings(tmp_path, FALLBACK, "TRD2") == [
         "25:13 TRD202 `self._client` is never closed; add a `close()` method that calls its `aclose()`",
+        "39:13 TRD202 `self._client` is never closed; add a `close()` method that calls its `aclose()`",
     ]

@@ -88,7 +88,8 @@ def filled_from_a_required_argument(module: ModuleInfo, cls: ast.ClassDef, attr:
     it: ``if self._client is None: self._client = Client()``), can never run: the class's own
     ``__init__`` stores there a parameter every caller must pass (no default) and whose
     annotation, if any, admits no ``None``. The attribute always holds the caller's object, which
-    the instance borrows; the fallback is dead code and makes nothing for the class to release."""
+    the instance borrows; the fallback is dead code and makes nothing for the class to release,
+    unless a method empties the attribute again (``self._client = None``)."""
     if not _under_a_test_of(module, call, attr):
         return False
     init = next((s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__init__"), None)
@@ -96,6 +97,8 @@ def filled_from_a_required_argument(module: ModuleInfo, cls: ast.ClassDef, attr:
         return False
     receiver = init.args.args[0].arg
     required = _required_parameters(init.args)
+    if any(_emptied(node, attr) for node in walk(cls)):
+        return False  # ``self._client = None`` after a close: the fallback runs again
     return any(
         isinstance(stmt, ast.Assign)
         and len(stmt.targets) == 1
@@ -106,6 +109,18 @@ def filled_from_a_required_argument(module: ModuleInfo, cls: ast.ClassDef, attr:
         and isinstance(stmt.value, ast.Name)
         and stmt.value.id in required
         for stmt in init.body
+    )
+
+
+def _emptied(node: ast.AST, attr: str) -> bool:
+    """``self.<attr> = None`` (or ``del self.<attr>``)."""
+    if isinstance(node, ast.Delete):
+        return any(isinstance(t, ast.Attribute) and t.attr == attr for t in node.targets)
+    return (
+        isinstance(node, (ast.Assign, ast.AnnAssign))
+        and isinstance(node.value, ast.Constant)
+        and node.value.value is None
+        and any(isinstance(t, ast.Attribute) and t.attr == attr for t in (node.targets if isinstance(node, ast.Assign) else [node.target]))
     )
 
 
