@@ -294,3 +294,70 @@ def test_a_fallback_for_a_required_argument_never_runs_unless_emptied_and_one_fo
         "25:13 TRD202 `self._client` is never closed; add a `close()` method that calls its `aclose()`",
         "39:13 TRD202 `self._client` is never closed; add a `close()` method that calls its `aclose()`",
     ]
+
+
+SEAMS = """\
+import httpx
+
+_SEAM: httpx.AsyncBaseTransport | None = None
+_CACHE = {}
+
+
+def loop_transport(key):
+    if key in _CACHE:
+        return _CACHE[key]
+    transport = httpx.AsyncHTTPTransport()
+    _CACHE[key] = transport
+    return transport
+
+
+def fresh_transport():
+    return httpx.AsyncHTTPTransport()
+
+
+async def seam(url):
+    client = httpx.AsyncClient(transport=_SEAM)
+    return await client.get(url)
+
+
+async def maybe(url, transport=None):
+    client = httpx.AsyncClient(transport=transport)
+    return await client.get(url)
+
+
+async def given(url, transport):
+    client = httpx.AsyncClient(transport=transport)
+    return await client.get(url)
+
+
+async def per_loop(url):
+    client = httpx.AsyncClient(transport=loop_transport(1))
+    return await client.get(url)
+
+
+async def fresh(url):
+    client = httpx.AsyncClient(transport=fresh_transport())
+    return await client.get(url)
+
+
+async def unread(url, endpoint):
+    client = httpx.AsyncClient(transport=endpoint.make_transport())
+    return await client.get(url)
+
+
+async def rebound(url, uds):
+    transport = None
+    if uds:
+        transport = httpx.AsyncHTTPTransport(uds=uds)
+    client = httpx.AsyncClient(transport=transport)
+    return await client.get(url)
+"""
+
+
+def test_a_transport_that_may_be_none_or_is_new_for_each_client_is_the_clients(tmp_path: Path) -> None:
+    # Borrowed: a parameter every caller passes (``given``), a getter's per-loop singleton
+    # (``per_loop``). The client's own: a module-level ``None`` a test replaces (``seam``), a
+    # parameter defaulting to ``None`` (``maybe``), a maker's new one (``fresh``, and ``unread``,
+    # whose maker's code is not read), a local that is ``None`` or a new one (``rebound``).
+    found = [f"{line.split()[0]} {line.split()[1]}" for line in source_findings(tmp_path, SEAMS, "TRD2")]
+    assert found == ["20:5 TRD201", "25:5 TRD201", "40:5 TRD201", "45:5 TRD201", "53:5 TRD201"]

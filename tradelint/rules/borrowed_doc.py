@@ -9,9 +9,11 @@ _client`; a result cached by `functools.lru_cache`, `cache`, async-lru's `alru_c
 application closes at shutdown, and are not reported. A getter that stores a new one on every
 call and returns it still makes one per call: its caller owns it. A client given the part that
 holds its connections (httpx's `AsyncClient(transport=t)`) made elsewhere (a module-level
-transport every request shares, one a getter hands out, a parameter) holds nothing of its own,
-and its `aclose()` would close the shared part: not reported; given one made for it (in place,
-a local bound once, an attribute the same method sets to a new one), it owns it and is. An
+transport every request shares, one a getter keeps per event loop, a parameter) holds nothing
+of its own, and its `aclose()` would close the shared part: not reported; given one made for it
+(in place, by a maker of new ones, a local, an attribute set to a new one in the method or
+class), or one that may be `None` (a module-level `None` a test replaces, a parameter
+defaulting to `None`: it then makes its own pool), it owns it and is. An
 aiohttp `ClientSession(connector=c, connector_owner=False)` never closes `c` and holds nothing
 (the default `connector_owner=True` owns whatever it is given). A first-party class known only
 by its `__aexit__` whose release closes the object its constructor is given
