@@ -3,6 +3,8 @@ resource kept on ``self`` and not reliably closed, each with an example. Kept ap
 rule's code (:mod:`tradelint.rules.resource_on_self_never_closed`), which sets it as the rule
 class's docstring."""
 
+from tradelint.rules.borrowed_doc import BORROWED
+
 DOC = """## What it does
 Flags an async resource stored on `self` when no method of the class (or of its first-party
 base classes, or, for a mixin with no `__init__` of its own, of a first-party class anywhere
@@ -431,7 +433,7 @@ class Handler:
                 await asyncio.sleep(5)
 ```
 
-## Why is this bad?
+""" + BORROWED + """## Why is this bad?
 The object outlives the call that made the session, so only the class can close it. If its
 `shutdown()`/`close()` forgets, every instance leaks a session ("Unclosed client session").
 

@@ -2,6 +2,7 @@
 resource never reliably closed, each with an example. Kept apart from the rule's code
 (:mod:`tradelint.rules.unclosed_async_resource`), which sets it as the rule class's docstring."""
 
+from tradelint.rules.borrowed_doc import BORROWED
 from tradelint.rules.error_path_doc import ERROR_PATHS, HANDLER_CLOSES
 from tradelint.rules.library_maker_doc import LIBRARY_MAKERS
 from tradelint.rules.response_doc import RESPONSES
@@ -24,8 +25,7 @@ error, not the resource; a handler of some errors only, `except asyncio.TimeoutE
 the others; for a client that opens on first use, from that first use on, which is itself such
 an `await`: a call of one of its methods, `await connection.connect()`, a call it is lent to, `await resolve(fs, uri)`, or a method of what it
 was lent to, `api = Api(client); await api.login()`, may open what it holds and then fail, mosquito/aiormq `dc4efec6`, meridianlabs-ai/inspect_scout `4acfaba4`; not the first-party object's own opening method when its every `await` and `raise` runs in a
-`try` that releases on every error, `await conn.connect()` whose `except BaseException:` awaits `self.disconnect()` and re-raises: failing, it leaves nothing open); kept where Home Assistant
-holds it by an integration's setup that raises after (`raise ConfigEntryNotReady`) without
+`try` that releases on every error, `await conn.connect()` whose `except BaseException:` awaits `self.disconnect()` and re-raises: failing, it leaves nothing open); kept where Home Assistant holds it by an integration's setup that raises after (`raise ConfigEntryNotReady`) without
 closing it (a failed setup is never unloaded); a module global
 (`global SESSION; SESSION = ClientSession()`) that no code of the module closes; a resource a
 closure caches in a `nonlocal` that no code of the enclosing function closes (the enclosing
@@ -246,7 +246,7 @@ an `AsyncEngine` wrapping `create_engine(url, poolclass=pool.NullPool)`, alembic
 keeps no connection between uses, and its `dispose()` frees nothing: not reported, nor when
 kept on `self` (TRD202) or by a class an instance of which is made (bomzheg/Shvatka).
 
-Ownership moves only where the receiver is shown to close what it gets: a first-party class
+""" + BORROWED + """Ownership moves only where the receiver is shown to close what it gets: a first-party class
 that stores it and releases that attribute, or an installed library whose source (read as
 text, never imported) does, under a flag only when the flag says so (aiohttp's
 `ClientSession(connector=c, connector_owner=False)` leaves `c` with the caller; a pool made

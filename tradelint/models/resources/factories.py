@@ -20,7 +20,9 @@ from tradelint.facts.holders import kept_at_setup
 from tradelint.facts.uses import Use, bound_once, classify, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec, wraps_given
 from tradelint.models.resources.statements import _run_to_completion
+from tradelint.models.resources.cached_getters import kept_across_calls, result_cached
 from tradelint.models.resources.creation_shapes import passed_through
+from tradelint.models.resources.given_parts import made_by_a_class, pooled_elsewhere
 from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.library_makers import library_maker, module_makers
 from tradelint.models.resources.returned_parts import awaits_a_method, fits_part, made_holder, only_used_through, returned_part, unpacked_once
@@ -201,6 +203,8 @@ def factory_spec(
     (``return Api(ClientSession())``, whose ``close()`` closes what it is given). Returned in a
     tuple (``return client, credentials``), the resource is the same element of every one
     (``ResourceSpec.part``), ``None`` there on the paths that make none."""
+    if result_cached(function):
+        return None  # ``@lru_cache def get_client()``: callers share one (:mod:`.cached_getters`)
     specs: list[ResourceSpec] = []
     # First-party classes returned on other paths that hold nothing themselves, by their methods:
     # ``create_client()`` returning a ``UbusClient`` (an aiohttp session) or an ``SshClient``
@@ -260,6 +264,8 @@ def _returned(
     first-party class that holds nothing itself (``factory_spec``'s ``others``); None for
     anything else."""
     opened = False
+    if isinstance(value, ast.Name) and kept_across_calls(module, function, value.id):
+        return None  # ``if _client is None: _client = Client()``, then ``return _client``: lent
     if isinstance(value, ast.Name) and value.id not in bound and (unpacked := unpacked_once(module, function, value.id)) is not None:
         # ``reader, writer = await asyncio.open_connection(host, port); ...; return reader, writer``:
         # the element of what the maker returns that is the resource, handed on as it came.
@@ -299,7 +305,7 @@ def _returned(
             return _class_methods(module, value.func)
         else:
             spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited)
-    if (spec.given and wraps_given(value, spec)) or (spec.lends and borrows(module, value, spec.lends)):
+    if (spec.given and wraps_given(value, spec)) or borrows_its_parts(module, value, spec):
         return None  # ``return Redis(connection_pool=POOL)``: a client of a pool it did not make
     if opened and spec.lazy:
         # ``connection = Connection(); await connection.connect(host); return connection``:
@@ -352,7 +358,7 @@ def _made_here(
     if spec is None:
         found = model.first_party_type(module, call.func)
         spec = first_party_spec(found.release, lazy=found.lazy, awaited=found.awaited) if found is not None else None
-    return spec is not None and not spec.holds and not (spec.given and wraps_given(call, spec)) and not (spec.lends and borrows(module, call, spec.lends))
+    return spec is not None and not spec.holds and not (spec.given and wraps_given(call, spec)) and not borrows_its_parts(module, call, spec)
 
 
 def borrows(module: ModuleInfo, call: ast.Call, params: tuple[tuple[str, int], ...]) -> bool:
@@ -369,7 +375,7 @@ def borrows(module: ModuleInfo, call: ast.Call, params: tuple[tuple[str, int], .
             value = bound_once(function, value.id) or value
         if isinstance(value, ast.Await):
             value = value.value
-        if isinstance(value, ast.Call) and _made_by_a_class(value.func):
+        if isinstance(value, ast.Call) and made_by_a_class(value.func):
             continue
         return True
     return False
@@ -400,7 +406,7 @@ def given_own(
             return True  # the taker's own release says what it is given must be released
         if spec is None or spec.takes or spec.holds or (spec.given and wraps_given(value, spec)):
             continue
-        if not borrows(module, value, spec.lends):
+        if not borrows_its_parts(module, value, spec):
             return True
     return False
 
@@ -460,12 +466,10 @@ def taking_spec(model: OwnershipModel, module: ModuleInfo, func: ast.expr) -> Re
     params, entry = taken
     return ResourceSpec(entry.name, first_party=True, awaited=entry.is_async, coroutine_close=entry.is_async, takes=params)
 
-def _made_by_a_class(func: ast.expr) -> bool:
-    """``Pool(...)`` or ``Pool.from_url(...)``: a CapWords class, or a maker of one."""
-    if isinstance(func, ast.Attribute) and not capword(func.attr):
-        func = func.value
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    return capword(name)
+def borrows_its_parts(module: ModuleInfo, call: ast.Call, spec: ResourceSpec) -> bool:
+    """Whether the instance ``call`` makes holds only what others own: a pool it is lent
+    (:func:`borrows`), or the part that holds its connections (:func:`pooled_elsewhere`)."""
+    return borrows(module, call, spec.lends) or pooled_elsewhere(module, call, spec)
 
 
 def lazily_given(module: ModuleInfo, func: ast.expr, model: OwnershipModel | None = None) -> tuple[tuple[str, int], ...]:

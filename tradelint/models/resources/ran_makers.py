@@ -13,7 +13,7 @@ from collections.abc import Callable
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel
 from tradelint.facts.runners import ran_in_a_thread, ran_sync_call
-from tradelint.models.resources.factories import BuiltinSpec, borrows, given_own, imported_factory, self_method_factory
+from tradelint.models.resources.factories import BuiltinSpec, borrows_its_parts, given_own, imported_factory, self_method_factory
 from tradelint.models.resources.project_evidence import may_be_shared
 from tradelint.models.resources.resource_types import ResourceSpec, wraps_given
 
@@ -60,7 +60,7 @@ def _made_by(module: ModuleInfo, ran: ast.Call, spec_for: Callable[[ast.Call], R
         return None
     if spec.takes and not given_own(module, ran, spec.takes, spec_for):
         return None
-    if (spec.evidenced and may_be_shared(module, ran)) or borrows(module, ran, spec.lends):
+    if (spec.evidenced and may_be_shared(module, ran)) or borrows_its_parts(module, ran, spec):
         return None
     return spec
 

@@ -39,6 +39,7 @@ from tradelint.models.resources.outliving import kept_beyond
 from tradelint.models.resources.error_paths import (
     awaited_before_handler_close, closed_only_before_cancellation, handoff_problem, kept_through_store, left_open_by_a_handler, raised_before_kept, returned,
 )
+from tradelint.models.resources.given_parts import filled_from_a_required_argument
 from tradelint.models.resources.lent import lent_to_a_library
 from tradelint.models.resources.process_globals import closed_in_project
 from tradelint.models.resources.release_gaps import closed_after_own_failure
@@ -52,7 +53,7 @@ from tradelint.models.resources.reused_after_with import used_after_block
 from tradelint.models.resources.dropped import lost_element, shared_element
 from tradelint.models.resources.returned_parts import lent_instead
 from tradelint.models.resources.factories import (
-    borrows, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, maker_function_close, module_factories, module_function_factory,
+    borrows_its_parts, class_given_spec, given_own, lazily_given, taking_spec, imported_factory, maker_function_close, module_factories, module_function_factory,
     self_method_factory,
 )
 from tradelint.models.resources.owner_closes import closed_by_an_owner_of_family
@@ -157,6 +158,11 @@ class ResourceAnalysis:
                 first_party_part(self.module.project, found) or found.release,  # ``api.session.close`` for ``__aexit__``
                 lazy=found.lazy, awaited=found.awaited, ends=ends, by_protocol=found.by_protocol, inherited=found.inherited,
             )
+            if found.by_protocol and (taken := taking_spec(self.model, self.module, call.func)) is not None:
+                # Known by its ``__aexit__`` alone, and what its release closes is what it is given
+                # (``RpcTransport(http)`` whose ``close()`` closes ``self.http``): a wrapper of the
+                # caller's object, owning only one made for it (``ResourceSpec.takes``).
+                return replace(spec, takes=taken.takes)
             return replace(spec, lends=lazily_given(self.module, call.func, self.model))
         if made is not None:
             return made
@@ -275,7 +281,7 @@ class ResourceAnalysis:
             if spec is None or (spec.given and wraps_given(call, spec) and not (spec.library and given_own(self.module, call, spec.given, self.spec_for))) \
                     or (spec.takes and not given_own(self.module, call, spec.takes, self.spec_for)):
                 continue
-            if not ((spec.evidenced and may_be_shared(self.module, call)) or borrows(self.module, call, spec.lends)):
+            if not ((spec.evidenced and may_be_shared(self.module, call)) or borrows_its_parts(self.module, call, spec)):
                 found.extend(c for c in [self._creation(call, spec)] if c)
         # ``self._conn = await connect(url)`` where the class's ``close()`` closes ``self._conn``.
         known = {id(c.call) for c in found}
@@ -293,7 +299,7 @@ class ResourceAnalysis:
         """``CLIENTS[kind](url)``: a class picked from a registry (``picked_from_mapping``), judged
         as a call of the class itself would be: not when it wraps, takes or borrows what it is given."""
         spec = picked_from_mapping(self.module, call, lambda cls: self.spec_for(ast.Call(cls, [], [])))
-        if spec is None or spec.evidenced or (spec.given and wraps_given(call, spec)) or spec.takes or borrows(self.module, call, spec.lends):
+        if spec is None or spec.evidenced or (spec.given and wraps_given(call, spec)) or spec.takes or borrows_its_parts(self.module, call, spec):
             return None
         return spec
 
@@ -389,6 +395,8 @@ class ResourceAnalysis:
             ):
                 return "self_closed_at_stop_only" if self._closed_at_stop_only(c) else enter_fails_after(self.module, c) or cancelled_before_kept(self.module, c) or raised_before_kept(self.module, c) or closed_after_own_failure(self.module, c)
             # A library's lazy one (an exit stack, an httpx client) that no method of the family reads holds nothing.
+            if filled_from_a_required_argument(self.module, c.cls, c.name, c.call):
+                return None  # ``if self._client is None: self._client = Client()``, never empty
             unread = c.spec.lazy and (c.spec.evidenced or not c.spec.first_party) and not any(next(self_attribute_loads(k, c.name), None) for _, k in bases_naming(self.module, c.cls, c.name))
             return None if unread else "self_never_closed"
         if c.kind == "startup":

@@ -67,6 +67,12 @@ class ResourceSpec:
     # a shared object there (from a getter: Home Assistant's session) borrows it and is not
     # judged; one handed a resource made for it may own it (its release may close it).
     lends: tuple[tuple[str, int], ...] = ()
+    # Constructor parameters whose value holds every connection the instance uses (httpx's
+    # ``transport``, aiohttp's ``connector``): given one made elsewhere, it holds nothing of its
+    # own (``models/resources/given_parts.py``); ``pool_owner``: the library's keyword that says
+    # whether it owns what it is given there (aiohttp's ``connector_owner``, true by default).
+    pools: tuple[tuple[str, int], ...] = ()
+    pool_owner: str = ""
     # A first-party class that acquires nothing itself but keeps and releases what it is given
     # there (``Wrapper(session)`` whose ``close()`` closes ``self.session``): an instance is a
     # resource only when it is handed one made for it (``Wrapper(ClientSession())``); the
@@ -164,12 +170,16 @@ def first_party_spec(
     )
 
 
+_CONNECTOR = (("connector", -1),)
+
 BUILTIN_RESOURCES: dict[str, ResourceSpec] = {
-    "aiohttp.ClientSession": ResourceSpec("close", needs_loop=True, coroutine_close=True),
-    "aiohttp.client.ClientSession": ResourceSpec("close", needs_loop=True, coroutine_close=True),
+    # A session given a connector with ``connector_owner=False`` never closes it and holds nothing.
+    "aiohttp.ClientSession": ResourceSpec("close", needs_loop=True, coroutine_close=True, pools=_CONNECTOR, pool_owner="connector_owner"),
+    "aiohttp.client.ClientSession": ResourceSpec("close", needs_loop=True, coroutine_close=True, pools=_CONNECTOR, pool_owner="connector_owner"),
     "aiohttp.TCPConnector": ResourceSpec("close", needs_loop=True),
     "aiohttp.connector.TCPConnector": ResourceSpec("close", needs_loop=True),
-    "httpx.AsyncClient": ResourceSpec("aclose", lazy=True, coroutine_close=True),
+    # A client given a transport sends through that transport's pool and makes no mounts of its own.
+    "httpx.AsyncClient": ResourceSpec("aclose", lazy=True, coroutine_close=True, pools=(("transport", -1),)),
     # Given a ``connection_pool`` it did not make for itself, a client only borrows connections
     # from it, and its ``aclose()`` leaves the pool to whoever made it (redis-py's default).
     "redis.asyncio.Redis": ResourceSpec("aclose", lazy=True, coroutine_close=True, lends=(("connection_pool", -1),)),
