@@ -83,6 +83,7 @@ from tradelint.models.resources.statements import (
     _replaced_unclosed, _yielded,
 )
 from tradelint.models.resources.creation_kinds import creation_of
+from tradelint.models.resources.unopened import never_opened, never_opened_on_self
 
 if TYPE_CHECKING:
     from tradelint.facts.file_context import FileContext
@@ -388,7 +389,7 @@ class ResourceAnalysis:
                 return "self_closed_at_stop_only" if self._closed_at_stop_only(c) else enter_fails_after(self.module, c) or cancelled_before_kept(self.module, c) or raised_before_kept(self.module, c) or closed_after_own_failure(self.module, c)
             # A library's lazy one (an exit stack, an httpx client) that no method of the family reads holds nothing.
             unread = c.spec.lazy and (c.spec.evidenced or not c.spec.first_party) and not any(next(self_attribute_loads(k, c.name), None) for _, k in bases_naming(self.module, c.cls, c.name))
-            return None if unread else "self_never_closed"
+            return None if unread or never_opened_on_self(self.module, self.model, c) else "self_never_closed"
         if c.kind == "startup":
             assert isinstance(c.stmt, ast.Assign)
             key = place_key(c.stmt.targets[0])
@@ -436,7 +437,9 @@ class ResourceAnalysis:
             if not used and use.kind == "argument" and use.call is not None and not c.spec.by_protocol:
                 # Kept by a first-party object that never releases it: lent for that object's life
                 # (a type known by its ``__aexit__`` alone may only wrap what it is given).
-                used = receiver_closes(self.model, self.builtin_spec, self.module, use.call, use.node) is False or lent_to_a_library(
+                # (a lazy one given to the object the function returns goes out with it, unopened)
+                used = (receiver_closes(self.model, self.builtin_spec, self.module, use.call, use.node) is False and not (
+                    c.spec.lazy and isinstance(self.module.parent(use.call), ast.Return))) or lent_to_a_library(
                     self.module, self.spec_for(use.call), use)  # ``Redis(connection_pool=pool)``
             if kept_at_setup(self.module, c.function, use.node, use.kind):
                 return self._judge(replace(c, kind="integration")) or handoff_problem(self.module, c, node, close_nodes)
@@ -508,6 +511,8 @@ class ResourceAnalysis:
         if used and registers_shutdown(c.function):
             return "app_never_closed"  # made while building an application: its cleanup must close it
         # ``self.ctx = Holder(client)``, closed through ``self.ctx.client`` (:mod:`.held_parts`).
+        if used and c.spec.first_party and not c.spec.library and never_opened(self.module, self.model, c, name_loads(c.function, c.name)):
+            return None  # a lazy one whose opening methods no use reaches: it holds nothing
         return "never_closed" if used and not any(held_and_closed(self.module, c.function, n, c.spec.close) for n in name_loads(c.function, c.name)) and not ended_through_store(self.module, c.function, c.name, c.spec.close) else None
 
     def _judge_global(self, c: Creation) -> Problem | None:
