@@ -142,7 +142,9 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr) -
         if node is None:
             return None
         for stmt in node[1].body:
-            receiver = self_name(stmt) if isinstance(stmt, FUNCTION_NODES) else None
+            if not isinstance(stmt, FUNCTION_NODES):
+                continue
+            receiver = self_name(stmt)
             if receiver is not None:
                 reaches.setdefault(stmt.name, set()).update(
                     n.attr for n in ast.walk(stmt) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == receiver
