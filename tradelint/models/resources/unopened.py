@@ -70,9 +70,9 @@ def _may_reach(module: ModuleInfo, node: ast.Attribute, attr: str, cls: str) -> 
     if node.attr != attr or isinstance(node.ctx, ast.Store):
         return False
     function = module.enclosing_function(node)
-    if isinstance(node.value, ast.Name) and function is not None and node.value.id == self_name(function):
-        owner = module.enclosing_class(node)
-        return owner is not None and any((b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "")) == cls for b in owner.bases)
+    owner = module.parent(function) if function is not None else None
+    if isinstance(owner, ast.ClassDef) and isinstance(node.value, ast.Name) and node.value.id == self_name(function):  # type: ignore[arg-type]
+        return any((b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "")) == cls for b in owner.bases)
     return not attr.startswith("_") and not _a_module(module, node.value)
 
 
