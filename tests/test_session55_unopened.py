@@ -148,6 +148,17 @@ class Talker:
 
     async def open(self, url: str) -> None:
         await self.sio.connect(url)
+
+
+class Handler:
+    def __init__(self) -> None:
+        self.sio = socketio.AsyncClient()
+
+    def wire(self) -> None:
+        self.sio.on("message", self.handle)
+
+    async def handle(self, data: object) -> None:
+        print(data)
 """
 
 PIPE = """\
@@ -275,9 +286,11 @@ def test_a_class_opened_only_by_start_is_not_reported_where_start_is_never_calle
 
 
 def test_a_library_client_whose_only_use_registers_a_handler_is_not_reported(tmp_path: Path) -> None:
-    # ``self.sio.on("connect")`` is synchronous and its result dropped; ``await self.sio.connect(url)`` opens it.
+    # ``self.sio.on("connect")`` is synchronous, given constants only, its result dropped;
+    # ``await self.sio.connect(url)`` opens it, and what is given a handler may run it.
     assert source_findings(tmp_path, SOCKETIO, "TRD202") == [
         "14:9 TRD202 `self.sio` is never closed; add a `close()` method that calls its `disconnect()`",
+        "22:9 TRD202 `self.sio` is never closed; add a `close()` method that calls its `disconnect()`",
     ]
 
 

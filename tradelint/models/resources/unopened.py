@@ -8,13 +8,14 @@ socket.io client whose only use registers a handler, ``self.sio.on("connect")``;
 whose ``start_scheduler()``, the only method that acquires, is never called).
 
 What opens it, for a first-party class whose acquiring methods are known (the methods of its
-lineage that store an acquisition on ``self`` outside ``__init__``, and every method that calls
+lineage that store an acquisition on ``self`` outside ``__init__``, and every method that reaches
 one of them on ``self``, however deep): reaching one of those methods (called, awaited, or handed
 on as a bound method), or reaching through it any name that is not a method of the lineage (a
-data attribute, a library base's method). For a library type, or a first-party one whose
-acquisitions are not all known so (one that makes a lazy client in ``__init__``, one known by its
-``__aexit__``): any call through it other than a synchronous one whose result is dropped or that
-decorates a function (``@sio.on("connect")``), and not run by a runner. For both: entering it,
+data attribute, a library base's method). For a first-party class whose acquisitions are not all
+known so (one that makes a lazy client in ``__init__``, one known by its ``__aexit__`` or its
+task): any use through it. For a library type: any call through it other than a synchronous one,
+given constants only, whose result is dropped or that decorates a function (``@sio.on("connect")``;
+not ``stack.push_async_callback(conn.close)``), and not run by a runner. For all: entering it,
 iterating it, awaiting it, handing it on (returned, yielded, given to a call, stored, aliased) or
 any other use. Only a test of it (``if self.client is None``) and the uses above open nothing.
 
@@ -112,6 +113,8 @@ class Opening:
     opening: frozenset[str]
 
 
+# A first-party class whose opening methods are not known: any use through it may open it.
+_UNKNOWN = Opening(frozenset(), frozenset())
 _TASK_MAKERS = frozenset({"create_task", "ensure_future", "start_soon", "spawn"})
 _PROTOCOL = frozenset({"__aenter__", "__enter__", "__aiter__", "__anext__", "__await__"})
 
@@ -132,15 +135,15 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr) -
         held += [a for a in facts.made if model.method_close(owner_module, a) is not None]
         for acquisition in (*held, *facts.elements):
             if acquisition.method == "__init__":
-                return None
+                return _UNKNOWN
             acquiring.add(acquisition.method)
     if not acquiring:
-        return None
+        return _UNKNOWN
     reaches: dict[str, set[str]] = {}
     for owner_module, facts in family:
         node = class_node(module, owner_module, facts)
         if node is None:
-            return None
+            return _UNKNOWN
         for stmt in node[1].body:
             if not isinstance(stmt, FUNCTION_NODES):
                 continue
@@ -179,9 +182,11 @@ def _opens(module: ModuleInfo, load: ast.expr, opening: Opening | None) -> bool:
     call = module.parent(parent)
     if not (isinstance(call, ast.Call) and call.func is parent) or run_through(module, load):
         return True
+    if not all(isinstance(a, ast.Constant) for a in (*call.args, *(k.value for k in call.keywords))):
+        return True  # (``stack.push_async_callback(conn.close)``: given something to end)
     holder = module.parent(call)
     if isinstance(holder, ast.Expr):
-        return False  # ``sio.on("connect", handler)``: a synchronous call whose result is dropped
+        return False  # ``sio.on("connect")``: a synchronous call whose result is dropped
     return not (isinstance(holder, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and call in holder.decorator_list)
 
 
