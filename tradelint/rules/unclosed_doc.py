@@ -239,8 +239,7 @@ entered by hand (`await asyncio.wait_for(ctx.__aenter__(), 10)`, `ctx` a local o
 released through a private part all sub-clients share (a generated SDK's `_client_wrapper...aclose()`)
 is used by a coroutine function that hands such a result on (`return Audio.from_response(client.tts.stream(text))`),
 and that release written through `getattr` steps and locals is its release. A first-party lazy
-one whose uses reach none of the methods that acquire (`feed.describe()`) holds nothing; one
-given to the object the function returns (`return cls(pipe)`) goes out with it, unopened.
+one whose uses reach none of the methods that acquire (`feed.describe()`) holds nothing.
 
 An SQLAlchemy engine made on a `NullPool` (`create_async_engine(url, poolclass=NullPool)`, or
 an `AsyncEngine` wrapping `create_engine(url, poolclass=pool.NullPool)`, alembic's `env.py`)

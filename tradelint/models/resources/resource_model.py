@@ -437,9 +437,7 @@ class ResourceAnalysis:
             if not used and use.kind == "argument" and use.call is not None and not c.spec.by_protocol:
                 # Kept by a first-party object that never releases it: lent for that object's life
                 # (a type known by its ``__aexit__`` alone may only wrap what it is given).
-                # (a lazy one given to the object the function returns goes out with it, unopened)
-                used = (receiver_closes(self.model, self.builtin_spec, self.module, use.call, use.node) is False and not (
-                    c.spec.lazy and isinstance(self.module.parent(use.call), ast.Return))) or lent_to_a_library(
+                used = receiver_closes(self.model, self.builtin_spec, self.module, use.call, use.node) is False or lent_to_a_library(
                     self.module, self.spec_for(use.call), use)  # ``Redis(connection_pool=pool)``
             if kept_at_setup(self.module, c.function, use.node, use.kind):
                 return self._judge(replace(c, kind="integration")) or handoff_problem(self.module, c, node, close_nodes)
