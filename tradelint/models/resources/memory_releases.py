@@ -1,7 +1,7 @@
 """A first-party class whose release frees only in-memory state is no resource.
 
-``await registry.close()`` whose method only clears a dict (``self._cache.clear()``), resets an
-attribute to a constant, or does nothing, releases nothing the process would lose if it never
+``await registry.close()`` whose method only clears a container (``self._cache.clear()``,
+``del self._seen[key]``) or sets an attribute to an empty one (``self._cache = {}``) releases nothing the process would lose if it never
 ran: no connection, file, task or other object of the kind the rules follow. A function that
 calls such a close on one path only leaks nothing on the others (TRD201's "closed here on one
 path only"). Read from the class's own code, the lineage's nearest definition of the method;
@@ -40,13 +40,14 @@ def frees_memory_only(module: ModuleInfo, func: ast.expr, release: str) -> bool:
             return False
         receiver = self_name(method)
         body = method.body[1:] if ast.get_docstring(method) is not None else method.body
-        return receiver is not None and all(_forgets(stmt, receiver) for stmt in body)
+        return receiver is not None and all(_forgets(stmt, receiver) for stmt in body) and not all(
+            isinstance(stmt, (ast.Pass, ast.Return)) for stmt in body)  # (a stub: a subclass's to fill)
     return False
 
 
 def _forgets(stmt: ast.stmt, receiver: str) -> bool:
-    """``pass``, ``return``, ``self.x.clear()``, ``self.x = None``/``{}``/``[]``/a constant,
-    ``del self.x[k]``: a statement that only drops in-memory state of ``self``."""
+    """``pass``, ``return``, ``self.x.clear()``, ``self.x = {}``/``[]``, ``del self.x[k]``: a
+    statement that only drops in-memory state of ``self``."""
     if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Return) and stmt.value is None):
         return True
     if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
@@ -55,7 +56,8 @@ def _forgets(stmt: ast.stmt, receiver: str) -> bool:
     if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
         value = stmt.value
-        empty = isinstance(value, ast.Constant) or (isinstance(value, ast.Dict) and not value.keys) or (
+        # (``self._conn = None`` may drop a connection unclosed: not a forgetting of memory only)
+        empty = (isinstance(value, ast.Dict) and not value.keys) or (
             isinstance(value, (ast.List, ast.Set, ast.Tuple)) and not value.elts)
         return empty and all(_on_self(t, receiver) for t in targets)
     if isinstance(stmt, ast.Delete):

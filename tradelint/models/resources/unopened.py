@@ -49,14 +49,14 @@ def never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation, loads: 
     if not c.spec.lazy:
         return False
     opening = opening_methods(module, model, c.call.func)
-    return not any(_opens(module, load, opening) for load in loads)
+    return opening is not _HELD and not any(_opens(module, load, opening) for load in loads)
 
 
 def never_opened_on_self(module: ModuleInfo, model: OwnershipModel, c: Creation) -> bool:
     """``never_opened`` for ``self.<attr> = X()``: the family's ``self.<attr>`` loads, and no other
     load of ``.<attr>`` that may reach the value, in the module or another file of the project."""
-    if not c.spec.lazy or c.cls is None:
-        return False
+    if not c.spec.lazy or c.cls is None or not (isinstance(c.stmt, ast.Assign) and len(c.stmt.targets) == 1):
+        return False  # (``sio = self._sio = X()``: used through the local too)
     own = [load for _, k in bases_naming(module, c.cls, c.name) for load in self_attribute_loads(k, c.name)]
     ids = {id(load) for load in own}
     if any(id(node) not in ids and _may_reach(module, node, c.name, c.cls.name) for node in module.index.attributes):
@@ -115,6 +115,8 @@ class Opening:
 
 # A first-party class whose opening methods are not known: any use through it may open it.
 _UNKNOWN = Opening(frozenset(), frozenset())
+# One that holds something from its construction on: open whatever its holder does.
+_HELD = Opening(frozenset(), frozenset())
 _TASK_MAKERS = frozenset({"create_task", "ensure_future", "start_soon", "spawn"})
 _PROTOCOL = frozenset({"__aenter__", "__enter__", "__aiter__", "__anext__", "__await__"})
 
@@ -135,7 +137,8 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr) -
         held += [a for a in facts.made if model.method_close(owner_module, a) is not None]
         for acquisition in (*held, *facts.elements):
             if acquisition.method == "__init__":
-                return _UNKNOWN
+                # (a task started there runs from the start: held, whatever opens the rest)
+                return _HELD if acquisition.ref[1].rpartition(".")[2] in _TASK_MAKERS else _UNKNOWN
             acquiring.add(acquisition.method)
     if not acquiring:
         return _UNKNOWN
