@@ -12,7 +12,7 @@ def test_a_suffix_named_helper_that_ends_nothing_is_not_named() -> None:
     found = {
         f.line: f.message
         for f in check_paths([path], select=["TRD303"])
-        if f.line > 60  # the Hedger and Recorder classes
+        if f.line > 68  # the Hedger and Recorder classes
     }
     assert list(found.values()) == [
         # hummingbot's ``hedge_tasks_cleanup()`` only prunes a list: "add a shutdown method".

@@ -307,6 +307,10 @@ class Store:
     def __init__(self, url):
         self.engine = create_async_engine(url, poolclass={pool})
 
+    async def count(self):
+        async with self.engine.connect() as connection:
+            await connection.run_sync(print)
+
 
 async def use(url):
     store = Store(url)
@@ -325,5 +329,5 @@ def test_twin_engines_made_on_a_queue_pool_are_reported(tmp_path: Path) -> None:
         "7:5 TRD201 `engine` (`create_async_engine(...)`) is never closed; call `await engine.dispose()` in a `finally`",
         "14:5 TRD201 `engine` (`AsyncEngine(...)`) is never closed; call `await engine.dispose()` in a `finally`",
         "21:9 TRD202 `self.engine` is never closed; add a `close()` method that calls its `dispose()`",
-        "25:5 TRD201 `Store(...)` never closes its `self.engine`; give the class an async `close()`, call it",
+        "29:5 TRD201 `Store(...)` never closes its `self.engine`; give the class an async `close()`, call it",
     ]

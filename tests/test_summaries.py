@@ -333,8 +333,10 @@ def test_a_bounded_run_reads_forgotten_modules_from_their_summaries(tmp_path: Pa
     # ``self._session`` only in its end ``close()``, and TRD202's unreached-release reading asks
     # which modules construct it (session 40; each read once, none again).
     assert runs[None][1:] == (4, 0)
-    # ``spawn.py`` for each service, and the services read by that question, once each.
-    assert runs[1][1:] == (7, 2)
+    # ``spawn.py`` for each service, and the services read by that question, once each; and,
+    # once forgotten, the provider's class and the services again for TRD202's question whether
+    # a lazy provider is ever opened (session 55: the methods that reach its acquisitions).
+    assert runs[1][1:] == (10, 4)
 
 
 FACTORIES = '''\

@@ -178,7 +178,14 @@ its `close()` does not close it: "`self.generator` holds a `self._session` that 
 leaves open after `pdf_report()`" (a maker's local alike, TRD201).
 
 A library's resource that opens on first use (an `httpx.AsyncClient`, an `AsyncExitStack`) kept on
-`self` but never read by any method of the class or its bases holds nothing: not reported.
+`self` but never read by any method of the class or its bases holds nothing: not reported. Nor
+is any lazy one its holder never opens: a library client whose only uses are synchronous calls
+whose result is dropped or a test of it (`self.sio.on("connect")`), or a first-party class whose
+acquisitions happen only in methods of its own (a session made by `_get_session()`, a server
+made by `start()`) when no use reaches one of them (`self.listener.handle(reader, writer)`).
+Entering it, iterating it, handing it on, an awaited call through a library client, and any
+other spelling of `.<attr>` in the project that may reach it (through a holder, in a subclass)
+open it.
 
 An `async def __del__` never runs (Python drops the coroutine it returns): a private helper
 that closes the attribute and is called only from such a `__del__` and from the object's own

@@ -239,7 +239,7 @@ client.messages.stream(...)`, then `async with stream`: handochan/aelix-ai `ce95
 entered by hand (`await asyncio.wait_for(ctx.__aenter__(), 10)`, `ctx` a local or on `self`). A client
 released through a private part all sub-clients share (a generated SDK's `_client_wrapper...aclose()`)
 is used by a coroutine function that hands such a result on (`return Audio.from_response(client.tts.stream(text))`),
-and that release written through `getattr` steps and locals is its release.
+and that release written through `getattr` steps and locals is its release. A first-party lazy one whose uses reach none of the methods that acquire (`feed.describe()`) holds nothing.
 
 An SQLAlchemy engine made on a `NullPool` (`create_async_engine(url, poolclass=NullPool)`, or
 an `AsyncEngine` wrapping `create_engine(url, poolclass=pool.NullPool)`, alembic's `env.py`)
@@ -439,6 +439,7 @@ conn.execute(...)`), and ended by `close()`/`aclose()`. Only a local bound once 
 awaited releases given nothing; not where a `finally` closes it, where it is returned, stored, kept in
 a container or entered, where the exit tests the value itself (`if client is None: return`), or where
 the handler or the branch calls a release (`await self.reset()`) or gives the value to a call.
+Nor where that release of its first-party class only forgets in-memory state (a `close()` that clears a cache dict).
 
 Class and static methods make what they return, as module-level factories do:
 `pool = await Database.create_pool(dsn)` (a library resource), `client = await

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors
 from tradelint.facts.syntax import capword, statement_block
+from tradelint.models.resources.memory_releases import frees_memory_only
 from tradelint.models.resources.statements import _own_walk
 
 # The awaited methods that end the whole value (``project_evidence``'s and TRD205's reading of a
@@ -96,9 +97,11 @@ def open_exits(module: ModuleInfo, skip: frozenset[int]) -> list[OpenExit]:
             continue
         if not any(close.func.attr in _CLOSES for close in closes) and not _constructed(binding):  # type: ignore[attr-defined]
             continue  # (``player = get_player(id)`` then ``await player.stop()``: a command on a shared one)
+        value = binding.value.value if isinstance(binding.value, ast.Await) else binding.value
+        if all(isinstance(close.func.value, ast.Name) and frees_memory_only(module, value.func, close.func.attr) for close in closes):  # type: ignore[attr-defined]
+            continue  # (``registry.close()`` clearing a cache: nothing is left open without it)
         exit_ = _open_exit(module, function, binding, name, closed, closes)
         if exit_ is not None:
-            value = binding.value.value if isinstance(binding.value, ast.Await) else binding.value
             found.append(OpenExit(binding, closed, ast.unparse(value.func), exit_))  # type: ignore[attr-defined]
     found.sort(key=lambda o: (o.binding.lineno, o.binding.col_offset))
     return found

@@ -62,7 +62,7 @@ def _read(module: ModuleInfo, name: str, attribute: bool) -> bool:
     return any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load) for node in ast.walk(module.tree))
 
 
-def _root(module: ModuleInfo) -> Path:
+def project_folder(module: ModuleInfo) -> Path:
     """The project's folder: the nearest one with a project marker, else the outermost of the
     module's own import root and its configuration's folder (a tree of sources alone, checked
     with its configuration at the top: the folder that holds the application's modules too);
@@ -82,7 +82,7 @@ def _root(module: ModuleInfo) -> Path:
 
 def project_ends_an_application(module: ModuleInfo) -> bool:
     """Whether some module of ``module``'s project gives an application an end of life."""
-    root = _root(module)
+    root = project_folder(module)
     for word in _END_WORDS:
         module.project.note_scan(f"mentions {word}", root)
     memo = cast("dict[Path, bool]", module.project.scan_memo("lifespan").setdefault("app-ends", {}))
@@ -102,7 +102,7 @@ def closed_in_project(module: ModuleInfo, name: str, close: str) -> bool:
     if owner and attr.startswith("__") and not attr.endswith("__"):
         spellings.add(f"_{owner.lstrip('_')}{attr}")  # a private class attribute, as Python mangles it
     closes = CLOSES | {close, "stop", "shutdown"}
-    root = _root(module)
+    root = project_folder(module)
     for word in sorted(spellings):
         module.project.note_scan(f"mentions {word}", root)
         for path, data in files_naming(module.project, root, word):

@@ -86,6 +86,7 @@ from tradelint.models.resources.statements import (
     _replaced_unclosed, _yielded,
 )
 from tradelint.models.resources.creation_kinds import creation_of
+from tradelint.models.resources.unopened import never_opened, never_opened_on_self
 
 if TYPE_CHECKING:
     from tradelint.facts.file_context import FileContext
@@ -398,7 +399,7 @@ class ResourceAnalysis:
             if filled_from_a_required_argument(self.module, c.cls, c.name, c.call):
                 return None  # ``if self._client is None: self._client = Client()``, never empty
             unread = c.spec.lazy and (c.spec.evidenced or not c.spec.first_party) and not any(next(self_attribute_loads(k, c.name), None) for _, k in bases_naming(self.module, c.cls, c.name))
-            return None if unread else "self_never_closed"
+            return None if unread or never_opened_on_self(self.module, self.model, c) else "self_never_closed"
         if c.kind == "startup":
             assert isinstance(c.stmt, ast.Assign)
             key = place_key(c.stmt.targets[0])
@@ -525,6 +526,8 @@ class ResourceAnalysis:
         if used and registers_shutdown(c.function):
             return "app_never_closed"  # made while building an application: its cleanup must close it
         # ``self.ctx = Holder(client)``, closed through ``self.ctx.client`` (:mod:`.held_parts`).
+        if used and c.spec.first_party and not c.spec.library and never_opened(self.module, self.model, c, name_loads(c.function, c.name)):
+            return None  # a lazy one whose opening methods no use reaches: it holds nothing
         return "never_closed" if used and not any(held_and_closed(self.module, c.function, n, c.spec.close) for n in name_loads(c.function, c.name)) and not ended_through_store(self.module, c.function, c.name, c.spec.close) else None
 
     def _judge_global(self, c: Creation) -> Problem | None:

@@ -1,0 +1,204 @@
+"""A lazy resource its holder never opens: it holds nothing, and there is nothing to release.
+
+A lazy resource type (:attr:`ResourceSpec.lazy`: a library client that opens its connection on
+its first awaited use, a first-party class whose acquisitions happen only outside ``__init__``)
+holds nothing until something opens it. When no use of the value can open it, no leak is
+reported for it (``self.client = Client()`` in a class that never touches it again; a
+socket.io client whose only use registers a handler, ``self.sio.on("connect")``; an executor
+whose ``start_scheduler()``, the only method that acquires, is never called).
+
+What opens it, for a first-party class whose acquiring methods are known (the methods of its
+lineage that store an acquisition on ``self`` outside ``__init__``, and every method that reaches
+one of them on ``self``, however deep): reaching one of those methods (called, awaited, or handed
+on as a bound method), or reaching through it any name that is not a method of the lineage (a
+data attribute, a library base's method). For a first-party class whose acquisitions are not all
+known so (one that makes a lazy client in ``__init__``, one known by its ``__aexit__`` or its
+task): any use through it. For a library type: any call through it other than a synchronous one,
+given constants only, whose result is dropped or that decorates a function (``@sio.on("connect")``;
+not ``stack.push_async_callback(conn.close)``), and not run by a runner. For all: entering it,
+iterating it, awaiting it, handing it on (returned, yielded, given to a call, stored, aliased) or
+any other use. Only a test of it (``if self.client is None``) and the uses above open nothing.
+
+For a value kept on ``self``, every spelling of the attribute outside the lineage's own
+``self.<attr>`` loads (in this module or in any file of the project naming it: a caller's
+``holder.client.connect()``, a subclass's method) counts as opening it."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tradelint.facts.awaited_uses import run_through
+from tradelint.facts.class_family import bases_naming, class_node
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.named_classes import class_named
+from tradelint.facts.ownership import OwnershipModel, lineage
+from tradelint.facts.project_files import files_naming
+from tradelint.facts.summary_data import Acquisition, ModuleSummary
+from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.uses import self_attribute_loads, self_name
+from tradelint.models.resources.process_globals import project_folder
+from tradelint.models.resources.resource_types import Creation
+
+__all__ = ["never_opened", "never_opened_on_self", "opening_methods"]
+
+
+def never_opened(module: ModuleInfo, model: OwnershipModel, c: Creation, loads: Iterable[ast.expr]) -> bool:
+    """Whether no load of ``c``'s value among ``loads`` can open it (``c.spec.lazy`` only)."""
+    if not c.spec.lazy:
+        return False
+    opening = opening_methods(module, model, c.call.func)
+    return opening is not _HELD and not any(_opens(module, load, opening) for load in loads)
+
+
+def never_opened_on_self(module: ModuleInfo, model: OwnershipModel, c: Creation) -> bool:
+    """``never_opened`` for ``self.<attr> = X()``: the family's ``self.<attr>`` loads, and no other
+    load of ``.<attr>`` that may reach the value, in the module or another file of the project."""
+    if not c.spec.lazy or c.cls is None or not (isinstance(c.stmt, ast.Assign) and len(c.stmt.targets) == 1):
+        return False  # (``sio = self._sio = X()``: used through the local too)
+    own = [load for _, k in bases_naming(module, c.cls, c.name) for load in self_attribute_loads(k, c.name)]
+    ids = {id(load) for load in own}
+    if any(id(node) not in ids and _may_reach(module, node, c.name, c.cls.name) for node in module.index.attributes):
+        return False
+    return never_opened(module, model, c, own) and not _reached_elsewhere(module, c.name, c.cls.name)
+
+
+def _may_reach(module: ModuleInfo, node: ast.Attribute, attr: str, cls: str) -> bool:
+    """Whether the load ``node`` of ``.<attr>`` may be of the value an instance of ``cls`` keeps:
+    through a holder (``generator.client.connect()``, for a public name), or as ``self.<attr>`` in
+    a subclass of ``cls`` (``class Child(cls)``). Another class's own ``self.<attr>`` is not."""
+    if node.attr != attr or isinstance(node.ctx, ast.Store):
+        return False
+    function = module.enclosing_function(node)
+    owner = module.parent(function) if function is not None else None
+    if isinstance(owner, ast.ClassDef) and isinstance(node.value, ast.Name) and node.value.id == self_name(function):  # type: ignore[arg-type]
+        return any((b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "")) == cls for b in owner.bases)
+    return not attr.startswith("_") and not _a_module(module, node.value)
+
+
+def _a_module(module: ModuleInfo, value: ast.expr) -> bool:
+    """``core.sio``: the name is an imported module of the project, whose global it reads."""
+    qualified = module.imports.qualify(value) if isinstance(value, ast.Name) else None
+    if qualified is None:
+        return False
+    parts = qualified.split(".")
+    for root in module.project.locate(module.path)[1]:
+        folder = root.joinpath(*parts)
+        if folder.with_suffix(".py").is_file() or (folder / "__init__.py").is_file():
+            return True
+    return False
+
+
+def _reached_elsewhere(module: ModuleInfo, attr: str, cls: str) -> bool:
+    """Whether another file of the project loads ``.<attr>`` where it may be the value."""
+    top = project_folder(module)
+    needle = f".{attr}".encode()
+    module.project.note_scan(f"mentions {attr}", top)
+    for path, data in files_naming(module.project, top, attr, skip=module.path):
+        if needle not in data:
+            continue
+        other = module.project.module_at(path)
+        if other is None or any(_may_reach(other, node, attr, cls) for node in other.index.attributes):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Opening:
+    """How an instance of a first-party lazy class is opened: ``methods``, the names of its
+    lineage's methods; ``opening``, those that acquire or reach one that does."""
+
+    methods: frozenset[str]
+    opening: frozenset[str]
+
+
+# A first-party class whose opening methods are not known: any use through it may open it.
+_UNKNOWN = Opening(frozenset(), frozenset())
+# One that holds something from its construction on: open whatever its holder does.
+_HELD = Opening(frozenset(), frozenset())
+_TASK_MAKERS = frozenset({"create_task", "ensure_future", "start_soon", "spawn"})
+_PROTOCOL = frozenset({"__aenter__", "__enter__", "__aiter__", "__anext__", "__await__"})
+
+
+def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr) -> Opening | None:
+    """The methods of the first-party class ``func`` names that open an instance: those that store
+    an acquisition on ``self`` outside ``__init__``, and those that reach one on ``self``
+    (called, awaited or handed on). None when that is not known: not a first-party class, or one
+    holding a resource made in ``__init__`` (a lazy library client, opened by any method that
+    uses it), or one known otherwise (by its ``__aexit__``, by a task it starts)."""
+    found = class_named(module, func)
+    if found is None:
+        return None
+    family = lineage(module.project, *found)
+    acquiring: set[str] = set()
+    for owner_module, facts in family:
+        held = [a for a in facts.acquisitions if _holds(model, owner_module, a)]
+        held += [a for a in facts.made if model.method_close(owner_module, a) is not None]
+        for acquisition in (*held, *facts.elements):
+            if acquisition.method == "__init__":
+                # (a task started there runs from the start: held, whatever opens the rest)
+                return _HELD if acquisition.ref[1].rpartition(".")[2] in _TASK_MAKERS else _UNKNOWN
+            acquiring.add(acquisition.method)
+    if not acquiring:
+        return _UNKNOWN
+    reaches: dict[str, set[str]] = {}
+    for owner_module, facts in family:
+        node = class_node(module, owner_module, facts)
+        if node is None:
+            return _UNKNOWN
+        for stmt in node[1].body:
+            if not isinstance(stmt, FUNCTION_NODES):
+                continue
+            receiver = self_name(stmt)
+            if receiver is not None:
+                reaches.setdefault(stmt.name, set()).update(
+                    n.attr for n in ast.walk(stmt) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == receiver
+                )
+    opening = acquiring | _PROTOCOL
+    changed = True
+    while changed:
+        changed = False
+        for name, reached in reaches.items():
+            if name not in opening and reached & opening:
+                opening.add(name)
+                changed = True
+    return Opening(frozenset(reaches), frozenset(opening))
+
+
+def _holds(model: OwnershipModel, module: ModuleSummary, acquisition: Acquisition) -> bool:
+    """Whether what ``self.<attr> = X(...)`` keeps must be released (or starts a task, or is made
+    by a maker of the family that this summary cannot follow): not a cache, a lock, a parsed value."""
+    kind, name = acquisition.ref
+    return kind in ("maker", "class_maker") or name.rpartition(".")[2] in _TASK_MAKERS or model.owned_close(module, acquisition.ref) is not None
+
+
+def _opens(module: ModuleInfo, load: ast.expr, opening: Opening | None) -> bool:
+    parent = module.parent(load)
+    if _tested(module, load, parent):
+        return False
+    if not (isinstance(parent, ast.Attribute) and parent.value is load):
+        return True  # entered, iterated, awaited, handed on, stored, aliased
+    if opening is not None:
+        # A first-party class: only its opening methods, or a name that is none of its methods.
+        return parent.attr in opening.opening or parent.attr not in opening.methods
+    call = module.parent(parent)
+    if not (isinstance(call, ast.Call) and call.func is parent) or run_through(module, load):
+        return True
+    if not all(isinstance(a, ast.Constant) for a in (*call.args, *(k.value for k in call.keywords))):
+        return True  # (``stack.push_async_callback(conn.close)``: given something to end)
+    holder = module.parent(call)
+    if isinstance(holder, ast.Expr):
+        return False  # ``sio.on("connect")``: a synchronous call whose result is dropped
+    return not (isinstance(holder, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and call in holder.decorator_list)
+
+
+def _tested(module: ModuleInfo, load: ast.expr, parent: ast.AST | None) -> bool:
+    """``if self.client:``, ``self.client is None``, ``not self.client``: a test opens nothing."""
+    if isinstance(parent, ast.Compare):
+        return all(isinstance(op, (ast.Is, ast.IsNot)) for op in parent.ops)
+    if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+        return True
+    if isinstance(parent, ast.BoolOp):
+        return isinstance(module.parent(parent), (ast.If, ast.While, ast.IfExp, ast.Assert)) or isinstance(module.parent(parent), ast.UnaryOp)
+    return isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.Assert)) and getattr(parent, "test", None) is load
