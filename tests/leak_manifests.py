@@ -178,13 +178,21 @@ def repo_kinds(path: Path) -> dict[str, str]:
     return kinds
 
 
+# Labels of findings drawn at random from the development pool (``pool_precision.py``) name the
+# pool's repositories by design: the rounds' development halves and the rounds before halves. They
+# hold no commit, and no entry of theirs is a commit of a held-out half (checked in session 55: none).
+POOL_LABELS = ("pool55.tsv", "pool55b.tsv")
+
+
 def _other_benchmark_text(r: Round) -> str:
-    """Every other file under benchmarks/ (manifests, reports, label files), lower-cased."""
+    """Every other file under benchmarks/ (manifests, reports, label files but the development
+    pool's precision samples), lower-cased."""
     others = [
         path
         for pattern in ("*.txt", "*.md", "labels/*")
         for path in BENCHMARKS.glob(pattern)
         if path.is_file() and path not in (r.manifest, r.report, *r.halves_files)
+        and not (path.parent.name == "labels" and path.name in POOL_LABELS)
     ]
     assert others
     return "\n".join(path.read_text(encoding="utf-8", errors="replace") for path in others).lower()

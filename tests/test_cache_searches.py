@@ -162,10 +162,12 @@ def test_a_release_evidence_search_reads_the_files_that_may_hold_evidence(
     stored = Cache.load(cache)
     assert ("releases Gateway", str(tree)) in stored.entries[str(tree / "app" / "use.py")].scans
     assert stored.scans.records["releases Gateway", str(tree)].files == {str(tree / "app" / "service.py")}
-    # Files naming the class that the search does not read (a test, no release): only themselves.
+    # Files naming the class that the search does not read (a test, no release): only themselves,
+    # and ``app/service.py``, whose close outside a ``finally`` is judged by who calls ``run()``
+    # (``facts.entry_reach``: the test's text names ``run``).
     with open(tree / "tests" / "test_use.py", "a", encoding="utf-8") as fh:
         fh.write("# edited\n")
-    assert cached(tree, cache, monkeypatch) == (["tests/test_use.py"], found)
+    assert cached(tree, cache, monkeypatch) == (["app/service.py", "tests/test_use.py"], found)
     write(tree / "docs" / "notes.py", "# Gateway, Gateway: see service\n")
     assert cached(tree, cache, monkeypatch) == (["docs/notes.py"], found)
     # The evidence edited away: ``Gateway`` is no longer a resource.

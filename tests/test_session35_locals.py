@@ -47,7 +47,7 @@ async def connect(url):
     return connection
 
 
-async def main(url):
+async def serve(url):
     connection = await connect(url)
     try:
         await connection.handshake()
