@@ -516,3 +516,39 @@ def test_debounced_or_unguarded_save(tmp_path: Path) -> None:
         "23:9 TRD303 `self._save_task` is never cancelled or awaited; cancel it in `stop()`",
         "44:9 TRD303 `self._save_task` is never cancelled or awaited; cancel it in `stop()`",
     ]
+
+
+COALESCED_LOOP = """\
+import asyncio
+
+
+class Portal:
+    def __init__(self) -> None:
+        self._events: "asyncio.Queue[str]" = asyncio.Queue()
+        self._dispatcher: "asyncio.Task[None] | None" = None
+
+    async def _try_dispatch(self) -> None:
+        try:
+            await self._dispatch()
+        except Exception:
+            print("dispatcher failed")
+
+    async def _dispatch(self) -> None:
+        while True:
+            print(await self._events.get())
+
+    def start(self) -> None:
+        if self._dispatcher is not None and not self._dispatcher.done():
+            return
+        self._dispatcher = asyncio.create_task(self._try_dispatch())
+
+    async def stop(self) -> None:
+        print("stopped")
+"""
+
+
+def test_guarded_run_that_calls_an_endless_loop(tmp_path: Path) -> None:
+    # The run wraps a ``while True`` of another method: no one-shot work, however guarded.
+    assert source_findings(tmp_path, COALESCED_LOOP, "TRD303") == [
+        "22:9 TRD303 `self._dispatcher` is never cancelled or awaited; cancel it in `stop()`"
+    ]

@@ -13,7 +13,7 @@ import ast
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES, walk
-from tradelint.facts.uses import endless_loop, self_name, sequential
+from tradelint.facts.uses import endless_loop, methods_reached, self_name, sequential
 from tradelint.models.tasks.self_leaving import sleeps
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -34,8 +34,14 @@ def coalesced_one_shot(
         and coroutine.func.value.id == receiver
     ):
         return False
-    method = next((m for m in cls.body if isinstance(m, FUNCTION_NODES) and m.name == coroutine.func.attr), None)
-    if not isinstance(method, ast.AsyncFunctionDef) or any(endless_loop(n) or sleeps(n) for n in walk(method)):
+    methods = {m.name: m for m in cls.body if isinstance(m, FUNCTION_NODES)}
+    method = methods.get(coroutine.func.attr)
+    if not isinstance(method, ast.AsyncFunctionDef):
+        return False
+    # The run and every method of the class it calls on ``self`` (a ``_try_loop()`` wrapping the
+    # ``while True`` of ``_loop()``) neither loops nor sleeps.
+    ran = [method, *(methods[name] for name in methods_reached(methods, [method.name], calls_only=True) if name in methods)]
+    if any(endless_loop(n) or sleeps(n) for m in ran for n in walk(m)):
         return False
     return any(_guards(module, node, receiver, attr, store) for node in walk(function) if isinstance(node, ast.If))
 
