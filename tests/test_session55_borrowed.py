@@ -233,9 +233,14 @@ class OwnClient:
 """
 
 
-def test_a_wrapper_known_by_its_aexit_owns_only_what_is_made_for_it(tmp_path: Path) -> None:
+def test_a_wrapper_known_by_its_aexit_is_judged_as_it_was(tmp_path: Path) -> None:
+    # Withdrawn at the merge: a wrapper known by its ``__aexit__`` alone, owning only an object
+    # made for it, lost two development sites whose object a backend's maker made for it
+    # (``stream = await backend.connect_tcp(...)``, then ``Connection(stream)``), which the rule
+    # could not tell from a given one. Both wrappers are judged as before.
     assert tree_findings(tmp_path, {"transport.py": TRANSPORT, "wrappers.py": WRAPPERS}, "TRD2") == [
         "wrappers.py:16:9 TRD202 `self._t` is never closed; add a `close()` method that calls its `close()`",
+        "wrappers.py:8:9 TRD202 `self._t` is never closed; add a `close()` method that calls its `close()`",
     ]
 
 

@@ -15,10 +15,7 @@ of its own, and its `aclose()` would close the shared part: not reported; given 
 class), or one that may be `None` (a module-level `None` a test replaces, a parameter
 defaulting to `None`: it then makes its own pool), it owns it and is. An
 aiohttp `ClientSession(connector=c, connector_owner=False)` never closes `c` and holds nothing
-(the default `connector_owner=True` owns whatever it is given). A first-party class known only
-by its `__aexit__` whose release closes the object its constructor is given
-(`RpcTransport(http)`, `close()` awaiting `self.http.aclose()`) wraps the caller's object: an
-instance given a borrowed one is no creation; one given an object made for it owns it. And a
+(the default `connector_owner=True` owns whatever it is given). And a
 fallback `if self._client is None: self._client = Client()` never runs when `__init__` stores in
 that attribute a constructor argument every caller must pass, annotated without `None`.
 

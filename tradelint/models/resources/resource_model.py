@@ -159,11 +159,6 @@ class ResourceAnalysis:
                 first_party_part(self.module.project, found) or found.release,  # ``api.session.close`` for ``__aexit__``
                 lazy=found.lazy, awaited=found.awaited, ends=ends, by_protocol=found.by_protocol, inherited=found.inherited,
             )
-            if found.by_protocol and (taken := taking_spec(self.model, self.module, call.func)) is not None:
-                # Known by its ``__aexit__`` alone, and what its release closes is what it is given
-                # (``RpcTransport(http)`` whose ``close()`` closes ``self.http``): a wrapper of the
-                # caller's object, owning only one made for it (``ResourceSpec.takes``).
-                return replace(spec, takes=taken.takes)
             return replace(spec, lends=lazily_given(self.module, call.func, self.model))
         if made is not None:
             return made

@@ -4,10 +4,10 @@ by itself: its own coroutine removes its entry at its end (``del self._jobs[key]
 to it does (``task.add_done_callback(lambda t: self._finished(key, t))``, where ``_finished``
 pops the key). This is the set-plus-``discard`` pattern (``owned_elements``) written by hand: the
 collection holds the work while it runs and drops it once done, so one-shot work kept so needs
-no end of its own. As there, an object with an end of its own (``stop()``, ``close()``, a cog's
-unload) whose task loops until cancelled (``while True``) must still end it at that end: such a
-task leaves the collection only when it fails, never by finishing; and so must a task that sleeps
-first (a debounced reload: still waiting when the owner ends, it fires after)."""
+no end of its own. An object with an end of its own (``stop()``, ``close()``, a cog's unload)
+must still end its tasks at that end, whatever they do: a loop leaves the collection only when
+it fails, a timer still waiting when the owner ends fires after it, and one-shot work (a
+download, a refresh) runs on past the end (session 55: development sites lost otherwise)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import Iterator
 
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES, walk
-from tradelint.facts.uses import bound_once, endless_loop, self_name
+from tradelint.facts.uses import bound_once, self_name
 
 # What takes one element out of a collection: ``self._jobs.pop(key)``, ``.discard(task)``.
 _REMOVERS = frozenset({"pop", "discard", "remove"})
@@ -31,7 +31,10 @@ def leaves_when_done(cls: ast.ClassDef, attr: str) -> bool:
     coroutine, or a done callback given to it, removes an element of the collection), and none
     loops until cancelled in a class with an end of its own."""
     methods: dict[str, Function] = {m.name: m for m in cls.body if isinstance(m, FUNCTION_NODES)}
-    has_end = any(is_release_name(name) or name in _FRAMEWORK_ENDS for name in methods)
+    if any(is_release_name(name) or name in _FRAMEWORK_ENDS for name in methods):
+        # An object with an end of its own ends the work in flight there, one-shot or not (a
+        # download that takes minutes, a refresh that reads through a stopped handler).
+        return False
     found = False
     for method in methods.values():
         receiver = self_name(method)
@@ -44,8 +47,6 @@ def leaves_when_done(cls: ast.ClassDef, attr: str) -> bool:
             if not (isinstance(task, ast.Call) and task.args):
                 return False
             body = _coroutine_body(task.args[0], scope, receiver, methods)
-            if body is not None and has_end and any(endless_loop(node) or sleeps(node) for node in walk(body)):
-                return False  # a loop, or a timer still waiting when the owner ends (a debounce)
             ends: list[ast.AST] = [body] if body is not None else []
             ends.extend(_done_callbacks(scope, held, receiver, methods))
             if not any(_removes(end, _receiver_in(end, receiver, methods), attr) for end in ends):
