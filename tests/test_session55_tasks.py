@@ -508,7 +508,16 @@ class Restarted:
 
 
 def test_coalesced_one_shot_save(tmp_path: Path) -> None:
-    assert source_findings(tmp_path, COALESCED, "TRD303") == []
+    # In an object with no end of its own, the one run in flight ends by itself.
+    no_end = COALESCED.replace('    async def stop(self) -> None:\n        print("stopped")\n', "")
+    assert source_findings(tmp_path, no_end, "TRD303") == []
+
+
+def test_coalesced_save_of_an_object_with_an_end_twin(tmp_path: Path) -> None:
+    # An object with an end of its own drains the run in flight there.
+    assert source_findings(tmp_path, COALESCED, "TRD303") == [
+        "22:9 TRD303 `self._save_task` is never cancelled or awaited; cancel it in `stop()`"
+    ]
 
 
 def test_debounced_or_unguarded_save(tmp_path: Path) -> None:
@@ -541,14 +550,11 @@ class Portal:
         if self._dispatcher is not None and not self._dispatcher.done():
             return
         self._dispatcher = asyncio.create_task(self._try_dispatch())
-
-    async def stop(self) -> None:
-        print("stopped")
 """
 
 
 def test_guarded_run_that_calls_an_endless_loop(tmp_path: Path) -> None:
     # The run wraps a ``while True`` of another method: no one-shot work, however guarded.
     assert source_findings(tmp_path, COALESCED_LOOP, "TRD303") == [
-        "22:9 TRD303 `self._dispatcher` is never cancelled or awaited; cancel it in `stop()`"
+        "22:9 TRD303 `self._dispatcher` is never cancelled or awaited; add a shutdown method that cancels and awaits it"
     ]
