@@ -79,7 +79,7 @@ def _calls_here(module: ModuleInfo, call: ast.Call, function: Function, owner: a
             return False
         if func.value.id == owner.name:
             return True
-        caller = _enclosing(module, call)
+        caller = module.enclosing_function(call)
         return func.value.id in ("self", "cls") and caller is not None and module.parent(caller) is owner
     return isinstance(func, ast.Name) and func.id == function.name
 
@@ -96,15 +96,8 @@ def _named_elsewhere(module: ModuleInfo, function: Function, owner: ast.AST, cal
     return uses > here
 
 
-def _enclosing(module: ModuleInfo, node: ast.AST) -> Function | None:
-    for ancestor in module.ancestors(node):
-        if isinstance(ancestor, FUNCTION_NODES):
-            return ancestor
-    return None
-
-
 def _on_the_way_in(module: ModuleInfo, call: ast.Call, is_entry: Callable[[ModuleInfo, ast.AST], bool], depth: int) -> bool:
-    caller = _enclosing(module, call)
+    caller = module.enclosing_function(call)
     if caller is None:
         return False  # at import time: whatever imports the module may go on
     for ancestor in module.ancestors(call):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import weakref
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.release_names import is_release_name
@@ -239,7 +239,7 @@ def _prunes_when_done(module: ModuleInfo, load: ast.expr) -> bool:
     if function is None or not isinstance(cls, ast.ClassDef):
         return False
     methods = {m.name: m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    if not any(is_release_name(name) or name in _FRAMEWORK_ENDS for name in methods):
+    if not has_an_end_of_its_own(methods):
         return False
     task = call.func.value
     if isinstance(task, ast.Name):
@@ -260,6 +260,12 @@ def _prunes_when_done(module: ModuleInfo, load: ast.expr) -> bool:
 # Ends a framework gives an object, beyond the release names: a discord cog's unload, a Home
 # Assistant entity's removal.
 _FRAMEWORK_ENDS = frozenset({"cog_unload", "async_will_remove_from_hass"})
+
+
+def has_an_end_of_its_own(method_names: Iterable[str]) -> bool:
+    """Whether a class with these methods has an end of its own: a release-named method
+    (``close()``, ``stop()``) or a framework's end (a cog's unload, an entity's removal)."""
+    return any(is_release_name(name) or name in _FRAMEWORK_ENDS for name in method_names)
 
 # What only a collection held as an element (a map of maps) answers: it reaches the elements'
 # elements, followed no further.

@@ -44,6 +44,7 @@ from tradelint.facts.summaries import (
     is_release_name,
     summary_ref,
 )
+from tradelint.facts.release_names import BARE_RELEASE
 from tradelint.facts.returned_makers import returned_call, returned_class
 from tradelint.facts.unread_bases import own_word_for_a_part, unread_base
 from tradelint.facts.syntax import TASK_WORDS, base_init_calls, capword, class_method
@@ -70,8 +71,6 @@ __all__ = [
 # What a third-party callee whose source cannot be read does with a resource handed to it:
 # documented and fixed here; first-party and installed code is decided from its own code.
 THIRD_PARTY_HANDOFF = "moves"
-
-_BARE_WORD = re.compile(r"^(a?close|stop|shutdown|disconnect|cleanup|teardown|terminate)$")
 
 # Constructors that are never resources: exceptions, warnings, the commonest value types.
 _NOT_RESOURCES = ("Error", "Exception", "Warning", "Event", "Config", "Settings", "Model", "Schema", "Request", "Response")
@@ -253,7 +252,7 @@ def release_method_of(
         if is_release_name(m.name)
         and m.name not in DUNDER_RELEASE
         and not m.required
-        and (not m.name.startswith("_") or _BARE_WORD.match(m.name.lstrip("_")))
+        and (not m.name.startswith("_") or BARE_RELEASE.match(m.name.lstrip("_")))
         and (m.ends or m.name in TEST_TEARDOWNS or LEADING_RELEASE.match(m.name.lstrip("_")))
     ]
     own.sort(key=lambda m: (m.name.startswith("_"), m.line))

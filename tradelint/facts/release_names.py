@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["DUNDER_RELEASE", "LEADING_RELEASE", "TEST_TEARDOWNS", "is_release_name"]
+__all__ = ["BARE_RELEASE", "DUNDER_RELEASE", "LEADING_RELEASE", "TEST_TEARDOWNS", "is_release_name"]
 
 # Names of methods that end a class's resources, beyond the configured shutdown names: the
 # class's own words for it (``stop_monitoring``, ``close_all``, ``_release_http``).
@@ -21,6 +21,8 @@ _RELEASE_WORD = re.compile(
     + r"|^\w+_(a?close|shutdown|disconnect|cleanup|teardown)$"
 )
 LEADING_RELEASE = re.compile(_LEADING_WORD)
+# A release word alone (``close``, ``_stop``): the class's end, not one part of it.
+BARE_RELEASE = re.compile(r"^(a?close|stop|shutdown|disconnect|cleanup|teardown|terminate)$")
 DUNDER_RELEASE = ("__aexit__", "__exit__", "__del__")
 # unittest's teardown hooks, spelled in camelCase.
 TEST_TEARDOWNS = ("tearDown", "asyncTearDown")

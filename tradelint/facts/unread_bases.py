@@ -14,16 +14,14 @@ library or a builtin is read enough: it defines no end of an application object.
 from __future__ import annotations
 
 import builtins
-import re
 import sys
 
 from tradelint.facts.context import Project
 from tradelint.facts.named_classes import resolve_ref
-from tradelint.facts.summaries import DUNDER_RELEASE, TEST_TEARDOWNS
+from tradelint.facts.release_names import BARE_RELEASE, DUNDER_RELEASE, TEST_TEARDOWNS
 from tradelint.facts.summary_data import ClassFacts, ModuleSummary
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
-_BARE = re.compile(r"^(a?close|stop|shutdown|disconnect|cleanup|teardown|terminate)$")
 
 
 def own_word_for_a_part(name: str, configured: tuple[str, ...], teardown: str | None) -> bool:
@@ -35,7 +33,7 @@ def own_word_for_a_part(name: str, configured: tuple[str, ...], teardown: str | 
         and name not in DUNDER_RELEASE
         and name not in TEST_TEARDOWNS
         and name != teardown
-        and _BARE.match(name.lstrip("_")) is None
+        and BARE_RELEASE.match(name.lstrip("_")) is None
     )
 
 

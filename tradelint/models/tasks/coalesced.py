@@ -14,7 +14,7 @@ import ast
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import endless_loop, methods_reached, self_name, sequential
-from tradelint.facts.ownership import is_release_name
+from tradelint.facts.owned_elements import has_an_end_of_its_own
 from tradelint.models.tasks.self_leaving import sleeps
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -36,7 +36,7 @@ def coalesced_one_shot(
     ):
         return False
     methods = {m.name: m for m in cls.body if isinstance(m, FUNCTION_NODES)}
-    if any(is_release_name(name) or name in ("cog_unload", "async_will_remove_from_hass") for name in methods):
+    if has_an_end_of_its_own(methods):
         # An object with an end of its own drains the run in flight there (a heartbeat that
         # outlives ``close()``; a save awaited at the end rather than lost).
         return False

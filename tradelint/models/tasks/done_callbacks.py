@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 
-from tradelint.facts.ownership import is_release_name
+from tradelint.facts.owned_elements import has_an_end_of_its_own
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import endless_loop, self_name
 
@@ -36,11 +36,6 @@ def in_own_done_callback(owner: ast.ClassDef, method: ast.AST | None, attr: str)
     return False
 
 
-# Ends a framework gives an object, beyond the release names: a discord cog's unload, a Home
-# Assistant entity's removal (as ``owned_elements`` reads the set-plus-``discard`` pattern).
-_FRAMEWORK_ENDS = frozenset({"cog_unload", "async_will_remove_from_hass"})
-
-
 def clearing_leaves_running(cls: ast.ClassDef, attr: str) -> bool:
     """A done callback that clears ``self.<attr>`` drops the task once it is done, and ends none
     while it runs: the ``self`` form of the set-plus-``discard`` pattern, judged alike. In a class
@@ -49,7 +44,7 @@ def clearing_leaves_running(cls: ast.ClassDef, attr: str) -> bool:
     self._running`` with no way out of its own, ``async for``), that end must still end it;
     one-shot work kept so until it is done needs nothing more."""
     methods = {m.name: m for m in cls.body if isinstance(m, FUNCTION_NODES)}
-    if not any(is_release_name(name) or name in _FRAMEWORK_ENDS for name in methods):
+    if not has_an_end_of_its_own(methods):
         return False
     for method in methods.values():
         receiver = self_name(method)

@@ -14,14 +14,12 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from tradelint.facts.ownership import is_release_name
+from tradelint.facts.owned_elements import has_an_end_of_its_own
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.uses import bound_once, self_name
 
 # What takes one element out of a collection: ``self._jobs.pop(key)``, ``.discard(task)``.
 _REMOVERS = frozenset({"pop", "discard", "remove"})
-# Ends a framework gives an object, beyond the release names (as ``owned_elements`` reads them).
-_FRAMEWORK_ENDS = frozenset({"cog_unload", "async_will_remove_from_hass"})
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -31,7 +29,7 @@ def leaves_when_done(cls: ast.ClassDef, attr: str) -> bool:
     coroutine, or a done callback given to it, removes an element of the collection), and none
     loops until cancelled in a class with an end of its own."""
     methods: dict[str, Function] = {m.name: m for m in cls.body if isinstance(m, FUNCTION_NODES)}
-    if any(is_release_name(name) or name in _FRAMEWORK_ENDS for name in methods):
+    if has_an_end_of_its_own(methods):
         # An object with an end of its own ends the work in flight there, one-shot or not (a
         # download that takes minutes, a refresh that reads through a stopped handler).
         return False
