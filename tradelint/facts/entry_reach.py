@@ -52,6 +52,7 @@ def _reached(module: ModuleInfo, function: Function, is_entry: Callable[[ModuleI
     else:
         return False
     calls = [(module, call) for call in module.index.calls if _calls_here(module, call, function, owner)]
+    here = len(calls)
     if qualified is not None:
         root = project_root(module)
         if root is not None:
@@ -69,7 +70,7 @@ def _reached(module: ModuleInfo, function: Function, is_entry: Callable[[ModuleI
                     calls.append((other, call))
     if not calls:
         return False
-    return all(_on_the_way_in(home, call, is_entry, depth) for home, call in calls) and not _named_elsewhere(module, function, owner, len(calls))
+    return all(_on_the_way_in(home, call, is_entry, depth) for home, call in calls) and not _named_elsewhere(module, function, owner, here)
 
 
 def _calls_here(module: ModuleInfo, call: ast.Call, function: Function, owner: ast.AST) -> bool:
@@ -84,15 +85,14 @@ def _calls_here(module: ModuleInfo, call: ast.Call, function: Function, owner: a
     return isinstance(func, ast.Name) and func.id == function.name
 
 
-def _named_elsewhere(module: ModuleInfo, function: Function, owner: ast.AST, calls: int) -> bool:
-    """The module names the function other than by the calls counted (handed on as a value: a
-    callback, a router's handler), so what else calls it is unknown."""
+def _named_elsewhere(module: ModuleInfo, function: Function, owner: ast.AST, here: int) -> bool:
+    """The module names the function other than by its ``here`` calls in the module (handed on as
+    a value: a callback, a router's handler), so what else calls it is unknown."""
     name = function.name
     if isinstance(owner, ast.ClassDef):
         uses = sum(1 for node in module.index.attributes if node.attr == name)
     else:
         uses = sum(1 for node in ast.walk(module.tree) if isinstance(node, ast.Name) and node.id == name)
-    here = sum(1 for call in module.index.calls if _calls_here(module, call, function, owner))
     return uses > here
 
 
