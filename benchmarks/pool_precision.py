@@ -7,8 +7,8 @@ same thing on a fresh sample. A development-pool run (``leak_pool.py run``) reco
 the findings at the fix's parent that are not the fixed sites (``not_sites``, default rules); 328
 repositories of bots, services, integrations and libraries, most never read for precision.
 
-    python benchmarks/pool_precision.py draw POOL_DIR [--seed 55] [--quota CODE=N,...] [--exclude-labels F] > sample.tsv
-    python benchmarks/pool_precision.py score benchmarks/labels/pool55.tsv [--pool POOL_DIR] [--json OUT]
+    python benchmarks/pool_precision.py draw POOL_DIR [--seed 55] [--quota CODE=N,...] [--exclude-labels F ...] > sample.tsv
+    python benchmarks/pool_precision.py score benchmarks/labels/pool55.tsv [MORE_LABELS ...] [--pool POOL_DIR] [--json OUT]
     python benchmarks/pool_precision.py check benchmarks/labels/pool55.tsv POOL_DIR
 
 ``draw``: each distinct finding once (repository, path, code, message; the first entry that
@@ -128,10 +128,11 @@ def tally(rows: list[dict[str, str]]) -> dict[str, dict[str, dict[str, int | flo
     return out
 
 
-def score(labels: Path, pool: Path | None = None) -> dict[str, object]:
-    """The tallies; with ``pool``, also each family's precision weighted by how many distinct
-    findings of each code the pool run makes (the sample takes a quota per code, not a share)."""
-    rows = read_labels(labels)
+def score(labels: Path | list[Path], pool: Path | None = None) -> dict[str, object]:
+    """The tallies of one labels file or several together; with ``pool``, also each family's
+    precision weighted by how many distinct findings of each code the pool run makes (the sample
+    takes a quota per code, not a share)."""
+    rows = [row for path in ([labels] if isinstance(labels, Path) else labels) for row in read_labels(path)]
     out: dict[str, object] = {"all": tally(rows), "app": tally([r for r in rows if r["kind"] == "app"])}
     if pool is not None:
         population = collections.Counter(code for (_, _, code, _) in findings(pool))
@@ -178,9 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("pool", type=Path)
     d.add_argument("--seed", type=int, default=55)
     d.add_argument("--quota", help="CODE=N,... instead of the default quota")
-    d.add_argument("--exclude-labels", type=Path, help="leave out every repository of this labels file")
+    d.add_argument(
+        "--exclude-labels", type=Path, action="append", default=[], help="leave out every repository of this labels file (repeatable)"
+    )
     s = sub.add_parser("score")
-    s.add_argument("labels", type=Path)
+    s.add_argument("labels", type=Path, nargs="+")
     s.add_argument("--json", type=Path)
     s.add_argument("--pool", type=Path, help="weight each family's precision by the codes' counts in this pool run")
     c = sub.add_parser("check")
@@ -190,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.verb == "draw":
         print("entry\trepo\tparent\tpath\tline\tcode\tmessage")
         quota = {k: int(v) for k, _, v in (p.partition("=") for p in args.quota.split(","))} if args.quota else None
-        exclude = {r["repo"] for r in read_labels(args.exclude_labels)} if args.exclude_labels else set()
+        exclude = {r["repo"] for path in args.exclude_labels for r in read_labels(path)}
         for row in draw(args.pool, args.seed, quota, exclude):
             print("\t".join(map(str, row)))
     elif args.verb == "score":

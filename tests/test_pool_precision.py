@@ -93,3 +93,27 @@ def test_weighted_precision_counts_each_code_by_its_population() -> None:
     }}
     population = collections.Counter({"TRD201": 30, "TRD205": 10, "TRD301": 5})
     assert pool_precision.weighted(figures, population) == {"TRD2": 0.625}
+
+
+def test_draw_leaves_out_the_repositories_of_every_labels_file_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pool = _pool(tmp_path, LINES)
+    one = tmp_path / "one.tsv"
+    one.write_text(HEADER + "e001\tacme/bot\ta.py\t3\tTRD301\tTP\tapp\tno\tbare create_task\n")
+    two = tmp_path / "two.tsv"
+    two.write_text(HEADER + "e004\tacme/other\tx.py\t2\tTRD301\tTP\tapp\tno\tbare create_task\n")
+    (pool / "e004.json").write_text(json.dumps(_result("acme/other", ["x.py:2:1: TRD301 task is discarded"])))
+    (pool / "e005.json").write_text(json.dumps(_result("acme/third", ["y.py:4:1: TRD301 task is discarded"])))
+    assert pool_precision.main(["draw", str(pool), "--exclude-labels", str(one), "--exclude-labels", str(two)]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    # Both files' repositories are left out, not only the last file's.
+    assert [r.split("\t")[1] for r in rows[1:]] == ["acme/third"]
+
+
+def test_score_counts_several_labels_files_together(tmp_path: Path) -> None:
+    one = tmp_path / "one.tsv"
+    one.write_text(LABELS)
+    two = tmp_path / "two.tsv"
+    two.write_text(HEADER + "e010\tacme/svc\te.py\t5\tTRD201\tTP\tapp\tno\tnever closed\n")
+    figures = pool_precision.score([one, two])
+    assert figures["all"]["family"]["TRD2"]["TP"] == 2  # type: ignore[index]
+    assert figures["all"]["family"]["TRD2"]["FP"] == 1  # type: ignore[index]

@@ -26,12 +26,14 @@ import weakref
 from typing import Literal
 
 from tradelint.facts.attribute_types import attribute_class
+from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import (
     ENTITY_TEARDOWN, UNLOAD_FUNCTIONS, integration_folder, kept_by_integration, registered, setup_parameters, unload_reach,
 )
 from tradelint.facts.holders import value_holding
 from tradelint.facts.project_files import project_files
+from tradelint.facts.reruns import is_slot
 from tradelint.facts.syntax import FUNCTION_NODES, walk
 from tradelint.facts.summaries import is_release_name
 from tradelint.models.tasks.creators import _last_name, _methods
@@ -106,6 +108,8 @@ def held_for_the_entry(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> st
         method = _methods(module, cls).get(target.attr)
         if method is not None and isinstance(method[1], ast.AsyncFunctionDef) and _stores_only(method[0], method[1]):
             return None
+        if method is None and _given_callable(module, cls, target.attr):
+            return None
         return cls.name
     if name in setup_parameters(module, function):
         return None  # ``hass`` itself, or the entry: they outlive the entry's objects
@@ -114,6 +118,30 @@ def held_for_the_entry(module: ModuleInfo, call: ast.Call, coro: ast.Call) -> st
             if kept_by_integration(module, function, value_holding(module, node)) is not None:
                 return name
     return None
+
+
+def _given_callable(module: ModuleInfo, cls: ast.ClassDef, name: str) -> bool:
+    """Whether ``self.<name>`` is no method of the object but a callable it was given: no method
+    of the class or its first-party bases has that name, and every assignment of the attribute in
+    them stores something other than one of the object's own methods (``self._on_change =
+    on_change``, a parameter). The coroutine is then the giver's work (an entity's handler handed
+    to a state-tracking helper), not a method of the object the entry keeps."""
+    methods = _methods(module, cls)
+    stored: list[ast.expr] = []
+    for _, owner in class_and_bases(module, cls):
+        for stmt in owner.body:
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) or not stmt.args.args:
+                continue
+            receiver = stmt.args.args[0].arg
+            for node in walk(stmt):
+                if isinstance(node, ast.Assign):
+                    stored += [node.value for t in node.targets if is_slot(t, receiver, name)]
+                elif isinstance(node, ast.AnnAssign) and node.value is not None and is_slot(node.target, receiver, name):
+                    stored.append(node.value)
+    return bool(stored) and not any(
+        isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.attr in methods
+        for value in stored
+    )
 
 
 def _stores_only(home: ModuleInfo, target: ast.AsyncFunctionDef) -> bool:
