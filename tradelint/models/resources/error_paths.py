@@ -21,6 +21,7 @@ from tradelint.facts.summaries import is_release_name
 from tradelint.facts.uses import TRY_NODES, bound_once, in_cleanup_block, misses_cancellation, name_loads, sequential
 from tradelint.models.resources.ended_through_store import ending_store
 from tradelint.models.resources.enter_failure import releases_on_own_failure
+from tradelint.models.resources.own_start import started_clean
 from tradelint.models.resources.proofs import exits_before
 from tradelint.models.resources.resource_types import Creation, Problem
 
@@ -101,8 +102,8 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
             continue
         if not sequential(module, node, end) or _answered(module, node, function, c.name):
             continue
-        if _own_opening(module, c, node):
-            continue  # ``await conn.connect()`` that releases what it opened on its own failure
+        if _own_opening(module, c, node) or started_clean(module, c.call, node, c.name):
+            continue  # ``await conn.connect()`` that releases what it opened on its own failure, or fails before it opens
         return node
     return None
 

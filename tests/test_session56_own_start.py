@@ -1,0 +1,244 @@
+"""Session 56: an object's own start that, failing, leaves it holding nothing.
+
+``backend = Backend(url); await backend.__aenter__(); self.backend = backend``: when the only
+``await`` between the creation and the hand-off is the object's own opening method, and that
+method can fail only before it acquires anything (and the constructor made nothing the class
+releases), a failing start drops an object that holds nothing (``models/resources/own_start.py``).
+The same for ``__aenter__`` keeping ``self._logic = Logic(); return await
+self._logic.__aenter__()``, whose other branch raises before anything is made.
+
+Negative twins, still reported: a start that makes a client and then awaits a request with it, a
+constructor that already made what the release closes, a start that awaits a method of its own
+doing so, and another ``await`` after the clean start before the hand-off.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import source_findings
+
+STARTS = """\
+import contextlib
+
+import httpx
+
+
+class Backend:
+    def __init__(self, url):
+        self._url = url.rstrip("/")
+        self._client = None
+        self._stack = contextlib.AsyncExitStack()
+
+    async def __aenter__(self):
+        self._client = await self._stack.enter_async_context(httpx.AsyncClient(base_url=self._url))
+        return self
+
+    async def __aexit__(self, *exc):
+        await self._stack.aclose()
+
+
+def build_backend(url):
+    options = {"url": url}
+    return Backend(**options)
+
+
+class Client:
+    def __init__(self, url):
+        self.url = url
+        self._client = None
+
+    async def open(self):
+        if self._client is not None:
+            raise RuntimeError("already open")
+        self._client = httpx.AsyncClient(base_url=self.url, headers=self._headers())
+        return self
+
+    def _headers(self):
+        return {"x-client": "demo"}
+
+    async def close(self):
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
+
+
+class Pool:
+    def __init__(self, url):
+        self.url = url
+        self._http = None
+
+    async def open(self):
+        self._http = httpx.AsyncClient(base_url=self.url)
+        await self._http.get("/hello")
+
+    async def close(self):
+        await self._http.aclose()
+
+
+class Eager:
+    def __init__(self, url):
+        self._http = httpx.AsyncClient(base_url=url)
+
+    async def open(self):
+        if self._http.is_closed:
+            raise RuntimeError("closed")
+
+    async def close(self):
+        await self._http.aclose()
+
+
+class Layered:
+    def __init__(self, url):
+        self.url = url
+        self._http = None
+
+    async def open(self):
+        await self._connect()
+
+    async def _connect(self):
+        self._http = httpx.AsyncClient(base_url=self.url)
+        await self._http.get("/hello")
+
+    async def close(self):
+        await self._http.aclose()
+
+
+class Owner:
+    async def with_backend(self, url):
+        backend = Backend(url)
+        await backend.__aenter__()
+        self.backend = backend
+
+    async def with_built_backend(self, url):
+        backend = build_backend(url)
+        await backend.__aenter__()
+        self.backend = backend
+
+    async def with_client(self, url):
+        client = Client(url)
+        await client.open()
+        self.client = client
+
+    async def with_pool(self, url):
+        pool = Pool(url)
+        await pool.open()
+        self.pool = pool
+
+    async def with_eager(self, url):
+        eager = Eager(url)
+        await eager.open()
+        self.eager = eager
+
+    async def with_layered(self, url):
+        layered = Layered(url)
+        await layered.open()
+        self.layered = layered
+
+    async def with_backend_checked(self, url):
+        backend = Backend(url)
+        await backend.__aenter__()
+        await backend._client.get("/health")
+        self.backend = backend
+
+    async def close(self):
+        await self.backend.__aexit__(None, None, None)
+        await self.client.close()
+        await self.pool.close()
+        await self.eager.close()
+        await self.layered.close()
+"""
+
+ENTERS = """\
+import httpx
+
+
+class Logic:
+    def __init__(self, **options):
+        self._options = dict(options)
+        self._http = None
+        self._alive = False
+
+    async def __aenter__(self):
+        if self._alive:
+            raise RuntimeError("already open")
+        self._http = httpx.AsyncClient(**self._options)
+        self._alive = True
+        return self
+
+    async def __aexit__(self, *exc):
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+        self._alive = False
+
+
+class WarmLogic(Logic):
+    async def __aenter__(self):
+        self._http = httpx.AsyncClient(**self._options)
+        await self._http.get("/warmup")
+        return self
+
+
+class Session:
+    def __init__(self, **options):
+        self._options = options
+        self._logic = None
+
+    async def __aenter__(self):
+        if self._logic is None:
+            self._logic = Logic(**self._options)
+            return await self._logic.__aenter__()
+        raise RuntimeError("this session is already open")
+
+    async def __aexit__(self, *exc):
+        if self._logic is not None:
+            await self._logic.__aexit__(*exc)
+            self._logic = None
+
+
+class WarmSession(Session):
+    async def __aenter__(self):
+        if self._logic is None:
+            self._logic = WarmLogic(**self._options)
+            return await self._logic.__aenter__()
+        raise RuntimeError("this session is already open")
+
+
+class CheckedSession(Session):
+    async def __aenter__(self):
+        self._logic = Logic(**self._options)
+        await self._logic.__aenter__()
+        await self._logic._http.get("/health")
+        return self._logic
+"""
+
+
+def test_a_start_that_fails_before_it_acquires_loses_nothing(tmp_path: Path) -> None:
+    # ``with_backend`` (one ``enter_async_context`` kept, nothing after; an exit stack made in
+    # ``__init__`` holds nothing), ``with_built_backend`` (made by a function returning one) and
+    # ``with_client`` (a ``raise`` before the client is made) are not reported. ``Pool.open()``
+    # awaits a request after making its client, ``Eager`` made it in ``__init__``, ``Layered``'s
+    # start awaits its own ``_connect()`` that does as ``Pool``, and ``with_backend_checked``
+    # awaits a request after the clean start: still reported.
+    message = "leaks if an `await` before it is stored raises; close it on that error"
+    assert source_findings(tmp_path, STARTS, "TRD201") == [
+        f"103:9 TRD201 `self.pool` (`Pool(...)`) {message}",
+        f"108:9 TRD201 `self.eager` (`Eager(...)`) {message}",
+        f"113:9 TRD201 `self.layered` (`Layered(...)`) {message}",
+        f"118:9 TRD201 `self.backend` (`Backend(...)`) {message}",
+    ]
+
+
+def test_an_enter_whose_only_failure_after_the_creation_is_the_clean_start_loses_nothing(tmp_path: Path) -> None:
+    # ``Session.__aenter__``: after ``self._logic = Logic(...)`` only ``return await
+    # self._logic.__aenter__()`` runs (the ``raise`` is the other branch's); ``Logic.__aenter__``
+    # raises before it makes its client. ``WarmLogic`` awaits a request after making its client
+    # (reported itself, and through ``WarmSession``); ``CheckedSession`` awaits a request after
+    # the start.
+    message = "leaks when `__aenter__()` fails after making it; close it there before re-raising"
+    assert source_findings(tmp_path, ENTERS, "TRD202") == [
+        f"26:9 TRD202 `self._http` {message}",
+        f"51:13 TRD202 `self._logic` {message}",
+        f"58:9 TRD202 `self._logic` {message}",
+    ]
