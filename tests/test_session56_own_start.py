@@ -7,6 +7,10 @@ releases), a failing start drops an object that holds nothing (``models/resource
 The same for ``__aenter__`` keeping ``self._logic = Logic(); return await
 self._logic.__aenter__()``, whose other branch raises before anything is made.
 
+An ``__aenter__`` that opens a part it holds (``await self.transport.connect()``) is judged by
+what can fail on its way out after that, not by what comes later in the text: a ``raise`` in
+the branch a ``return`` leaves behind is not on it.
+
 Negative twins, still reported: a start that makes a client and then awaits a request with it, a
 constructor that already made what the release closes, a start that awaits a method of its own
 doing so, and another ``await`` after the clean start before the hand-off.
@@ -54,13 +58,16 @@ class Client:
         self._client = httpx.AsyncClient(base_url=self.url, headers=self._headers())
         return self
 
+    async def ping(self):
+        await self._client.get("/ping")
+
     def _headers(self):
         return {"x-client": "demo"}
 
     async def close(self):
-        client, self._client = self._client, None
-        if client is not None:
-            await client.aclose()
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
 
 
 class Pool:
@@ -141,12 +148,19 @@ class Owner:
         await backend._client.get("/health")
         self.backend = backend
 
+    async def with_client_pinged(self, url):
+        client = Client(url)
+        await client.open()
+        await client.ping()
+        self.pinged = client
+
     async def close(self):
         await self.backend.__aexit__(None, None, None)
         await self.client.close()
         await self.pool.close()
         await self.eager.close()
         await self.layered.close()
+        await self.pinged.close()
 """
 
 ENTERS = """\
@@ -213,6 +227,103 @@ class CheckedSession(Session):
         return self._logic
 """
 
+SCANNERS = """\
+import aiohttp
+
+
+class Radio:
+    def __init__(self, adapter):
+        self.adapter = adapter
+        self._handle = None
+
+    async def start(self):
+        if self._handle is not None:
+            raise RuntimeError("already scanning")
+        self._handle = aiohttp.ClientSession(base_url=self.adapter)
+
+    async def stop(self):
+        if self._handle is not None:
+            await self._handle.close()
+            self._handle = None
+
+
+class BusyRadio(Radio):
+    async def start(self):
+        self._handle = aiohttp.ClientSession(base_url=self.adapter)
+        await self._handle.get("/flush")
+
+
+class Controller:
+    def __init__(self, adapter):
+        self.adapter = adapter
+        self._scanner = None
+
+    async def __aenter__(self):
+        await self.async_start()
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.async_stop()
+
+    async def async_start(self):
+        self._scanner = Radio(self.adapter)
+        await self._scanner.start()
+
+    async def async_stop(self):
+        if self._scanner is not None:
+            await self._scanner.stop()
+
+
+class BusyController(Controller):
+    async def async_start(self):
+        self._scanner = BusyRadio(self.adapter)
+        await self._scanner.start()
+"""
+
+OPENED = """\
+import httpx
+
+
+class Transport:
+    def __init__(self, url):
+        self.url = url
+        self._http = None
+
+    async def connect(self):
+        self._http = httpx.AsyncClient(base_url=self.url)
+        await self._http.get("/hello")
+
+    async def close(self):
+        await self._http.aclose()
+
+
+class Client:
+    def __init__(self, transport):
+        self.transport = transport
+        self.schema = None
+
+    async def __aenter__(self):
+        if self.schema is None:
+            await self.transport.connect()
+            self.schema = await self.transport._http.get("/schema")
+            return self
+        raise RuntimeError("already entered")
+
+    async def __aexit__(self, *exc):
+        await self.transport.close()
+
+
+class QuickClient(Client):
+    async def __aenter__(self):
+        if self.schema is None:
+            await self.transport.connect()
+            return self
+        raise RuntimeError("already entered")
+
+    async def __aexit__(self, *exc):
+        await self.transport.close()
+"""
+
 
 def test_a_start_that_fails_before_it_acquires_loses_nothing(tmp_path: Path) -> None:
     # ``with_backend`` (one ``enter_async_context`` kept, nothing after; an exit stack made in
@@ -220,13 +331,15 @@ def test_a_start_that_fails_before_it_acquires_loses_nothing(tmp_path: Path) -> 
     # ``with_client`` (a ``raise`` before the client is made) are not reported. ``Pool.open()``
     # awaits a request after making its client, ``Eager`` made it in ``__init__``, ``Layered``'s
     # start awaits its own ``_connect()`` that does as ``Pool``, and ``with_backend_checked``
-    # awaits a request after the clean start: still reported.
+    # awaits a request after the clean start, ``with_client_pinged`` awaits a method of the
+    # client after its clean start (no longer its first use): still reported.
     message = "leaks if an `await` before it is stored raises; close it on that error"
     assert source_findings(tmp_path, STARTS, "TRD201") == [
-        f"103:9 TRD201 `self.pool` (`Pool(...)`) {message}",
-        f"108:9 TRD201 `self.eager` (`Eager(...)`) {message}",
-        f"113:9 TRD201 `self.layered` (`Layered(...)`) {message}",
-        f"118:9 TRD201 `self.backend` (`Backend(...)`) {message}",
+        f"106:9 TRD201 `self.pool` (`Pool(...)`) {message}",
+        f"111:9 TRD201 `self.eager` (`Eager(...)`) {message}",
+        f"116:9 TRD201 `self.layered` (`Layered(...)`) {message}",
+        f"121:9 TRD201 `self.backend` (`Backend(...)`) {message}",
+        f"127:9 TRD201 `self.pinged` (`Client(...)`) {message}",
     ]
 
 
@@ -241,4 +354,22 @@ def test_an_enter_whose_only_failure_after_the_creation_is_the_clean_start_loses
         f"26:9 TRD202 `self._http` {message}",
         f"51:13 TRD202 `self._logic` {message}",
         f"58:9 TRD202 `self._logic` {message}",
+    ]
+
+
+def test_an_enter_reaching_the_clean_start_through_its_own_method_loses_nothing(tmp_path: Path) -> None:
+    # ``Controller.__aenter__`` awaits ``async_start()``, which makes the radio and awaits its
+    # ``start()`` last: that raises before it opens a session. ``BusyRadio.start()`` awaits a
+    # request after opening one.
+    assert source_findings(tmp_path, SCANNERS, "TRD202") == [
+        "49:9 TRD202 `self._scanner` leaks when `__aenter__()` fails after making it; close it there before re-raising",
+    ]
+
+
+def test_an_enter_opening_a_held_part_is_judged_on_its_way_out_not_by_line_order(tmp_path: Path) -> None:
+    # ``Client.__aenter__`` awaits a request after the transport's connect: reported.
+    # ``QuickClient.__aenter__`` returns right after it; the ``raise`` below is the other
+    # branch's, which opened nothing.
+    assert source_findings(tmp_path, OPENED, "TRD202") == [
+        "24:13 TRD202 `self.transport` is left open when `__aenter__()` fails after opening it; close it there before re-raising",
     ]

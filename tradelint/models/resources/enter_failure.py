@@ -39,20 +39,25 @@ def enter_fails_after(module: ModuleInfo, c: Creation) -> Problem | None:
     if any(isinstance(node, ast.Try) for node in walk(enter)):
         return None  # errors handled there: what it does with them is not judged here
     created = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
-    if not _fails_after(enter, maker, created, methods, set()):
-        return None
-    return None if maker is enter and _fails_only_at_own_start(module, c, enter) else "self_leaks_when_enter_fails"
+    clean = _fails_only_at_own_start(module, c, maker)
+    return "self_leaks_when_enter_fails" if _fails_after(enter, maker, created, methods, set(), clean) else None
 
 
-def _fails_only_at_own_start(module: ModuleInfo, c: Creation, enter: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+def _fails_only_at_own_start(module: ModuleInfo, c: Creation, maker: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """``self._client = Logic(); return await self._client.__aenter__()``: the one thing that can
-    fail on the way out of ``__aenter__`` after the creation is the object's own start, which
+    fail on the way out of the method that makes it (``__aenter__``, or the method it awaits on
+    ``self`` that does) after the creation is the object's own start, which
     leaves it holding nothing when it fails (:func:`.own_start.started_clean`). Not in a loop or a
     ``try`` (what runs after the creation is then not the rest of its block alone)."""
-    if any(isinstance(a, (ast.For, ast.AsyncFor, ast.While, ast.Try, ast.TryStar)) for a in _ancestors_within(module, c.stmt, enter)):
+    if any(isinstance(a, (ast.For, ast.AsyncFor, ast.While, ast.Try, ast.TryStar)) for a in _ancestors_within(module, c.stmt, maker)):
         return False
-    failing = [n for n in _reachable_after(module, c.stmt, enter) if isinstance(n, (ast.Await, ast.Raise, ast.AsyncFor, ast.AsyncWith))]
-    return len(failing) == 1 and started_clean(module, c.call, failing[0], c.name, instance_parameter(enter))
+    after = _reachable_after(module, c.stmt, maker)
+    failing = [n for n in after if isinstance(n, (ast.Await, ast.Raise, ast.AsyncFor, ast.AsyncWith))]
+    if len(failing) != 1 or any(
+        isinstance(n, ast.Attribute) and n.attr == c.name and n.lineno < failing[0].lineno for n in after
+    ):
+        return False  # (a use of it before the start may open it: the start is then not its first)
+    return started_clean(module, c.call, failing[0], c.name, instance_parameter(maker), c.spec.close)
 
 
 def _ancestors_within(module: ModuleInfo, node: ast.AST, function: ast.AST) -> list[ast.AST]:
@@ -82,10 +87,12 @@ def _fails_after(
     created: int,
     methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef],
     seen: set[str],
+    clean: bool = False,
 ) -> bool:
-    """Whether ``method`` makes the resource (through ``maker``) and can fail after that."""
+    """Whether ``method`` makes the resource (through ``maker``) and can fail after that
+    (``clean``: ``maker`` itself cannot, but by the object's own clean start)."""
     if method is maker:
-        return _can_fail_after(method, created)
+        return not clean and _can_fail_after(method, created)
     seen.add(method.name)
     for node in walk(method):
         if not isinstance(node, ast.Await) or not isinstance(node.value, ast.Call):
@@ -96,7 +103,7 @@ def _fails_after(
         callee = methods.get(func.attr)
         if callee is None or callee.name in seen or not _reaches(callee, maker, methods, set(seen)):
             continue
-        if _can_fail_after(method, node.end_lineno or node.lineno) or _fails_after(callee, maker, created, methods, seen):
+        if _can_fail_after(method, node.end_lineno or node.lineno) or _fails_after(callee, maker, created, methods, seen, clean):
             return True
     return False
 

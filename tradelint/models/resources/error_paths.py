@@ -102,8 +102,11 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
             continue
         if not sequential(module, node, end) or _answered(module, node, function, c.name):
             continue
-        if _own_opening(module, c, node) or started_clean(module, c.call, node, c.name):
-            continue  # ``await conn.connect()`` that releases what it opened on its own failure, or fails before it opens
+        if _own_opening(module, c, node) or (
+            not any(start < n.lineno < node.lineno for n in name_loads(function, c.name))
+            and started_clean(module, c.call, node, c.name, close=c.spec.close)
+        ):
+            continue  # ``await conn.connect()`` that releases what it opened on its own failure, or (its first use) fails before it opens
         return node
     return None
 

@@ -46,9 +46,10 @@ _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _FAILING = (ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Raise)
 
 
-def started_clean(module: ModuleInfo, made: ast.AST, node: ast.AST, name: str, receiver: str | None = None) -> bool:
+def started_clean(module: ModuleInfo, made: ast.AST, node: ast.AST, name: str, receiver: str | None = None, close: str = "") -> bool:
     """Whether ``node`` awaits a method of the object ``made`` constructed, kept in the local
-    ``name`` (or in ``<receiver>.<name>``), whose failure leaves that object holding nothing."""
+    ``name`` (or in ``<receiver>.<name>``), whose failure leaves that object holding nothing
+    (``close``: the release its resource type names, besides the release-named methods)."""
     call = node.value if isinstance(node, ast.Await) else None
     if not (isinstance(made, ast.Call) and isinstance(call, ast.Call) and isinstance(func := call.func, ast.Attribute)):
         return False
@@ -61,7 +62,7 @@ def started_clean(module: ModuleInfo, made: ast.AST, node: ast.AST, name: str, r
     if found is None:
         return False
     methods = _family(*found)
-    if methods is None or _held_from_construction(*found, methods):
+    if methods is None or _held_from_construction(*found, methods, close):
         return False
     method = methods.get(func.attr)
     if not isinstance(method, ast.AsyncFunctionDef) or method.decorator_list:
@@ -98,11 +99,11 @@ def _family(module: ModuleInfo, cls: ast.ClassDef) -> Methods | None:
     return methods
 
 
-def _held_from_construction(module: ModuleInfo, cls: ast.ClassDef, methods: Methods) -> bool:
+def _held_from_construction(module: ModuleInfo, cls: ast.ClassDef, methods: Methods, close: str) -> bool:
     """Whether an ``__init__`` of the family may make something the class releases: it stores a
     call's value that a release method reads (``self._session = ClientSession()``, closed in
     ``close()``), starts a task, or calls anything but a base's ``__init__``."""
-    releases = [m for name, m in methods.items() if is_release_name(name) or name in ("__aexit__", "__exit__")]
+    releases = [m for name, m in methods.items() if is_release_name(name) or name in ("__aexit__", "__exit__", "__del__", close)]
     released = {n.attr for m in releases for n in own_nodes(m) if _on_self(n, m) and isinstance(n.ctx, ast.Load)}  # type: ignore[attr-defined]
     for home, node in class_and_bases(module, cls):
         init = class_methods(node).get("__init__")
@@ -116,7 +117,8 @@ def _held_from_construction(module: ModuleInfo, cls: ast.ClassDef, methods: Meth
             if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or stmt.value is None:
                 continue
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            attrs = {t.attr for t in targets if _on_self(t, init)}
+            flat = [e for t in targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])]
+            attrs = {t.attr for t in flat if isinstance(t, ast.Attribute) and _on_self(t, init)}
             value = stmt.value
             if isinstance(value, ast.Call) and home.imports.qualify(value.func) in _EMPTY_STACKS:
                 continue
