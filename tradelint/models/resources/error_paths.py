@@ -296,6 +296,7 @@ def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, 
     awaits = [
         node for stmt in trial.body for node in walk(stmt)
         if isinstance(node, ast.Await) and start < node.lineno < end.lineno and not _covered(module, node, trial, c.name)
+        and not _closing_it_on_a_way_out(module, node, c, function)
     ]
     if opened and c.spec.lazy:
         used = [n for n in walk(function) if isinstance(n, ast.Name) and n.id == c.name and awaited_through(module, n)]
@@ -313,6 +314,18 @@ def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, 
             continue
         return handler
     return None
+
+
+def _closing_it_on_a_way_out(module: ModuleInfo, node: ast.Await, c: Creation, function: ast.AST) -> bool:
+    """``if not info: await websocket.close(); return``: the ``await`` is the resource's own
+    release, on a branch that leaves: an error there comes while it is being closed, on a path
+    that never reaches the hand-off, not from something before it that leaves it open."""
+    call = node.value
+    return (
+        isinstance(call, ast.Call) and isinstance(func := call.func, ast.Attribute) and isinstance(func.value, ast.Name)
+        and func.value.id == c.name and (func.attr in (c.spec.close, *c.spec.ends) or is_release_name(func.attr))
+        and on_a_way_out(module, node, function)
+    )
 
 
 def _covered(module: ModuleInfo, node: ast.AST, outer: ast.AST, name: str) -> bool:
