@@ -43,6 +43,7 @@ _TASK_MAKERS = frozenset({"create_task", "ensure_future", "start_soon", "spawn"}
 # an acquisition of the method that does it.
 _EMPTY_STACKS = frozenset({"contextlib.AsyncExitStack", "contextlib.ExitStack"})
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_CONSTRUCTION = ("__new__", "__init__", "__post_init__", "__attrs_post_init__")
 _FAILING = (ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Raise)
 
 
@@ -100,30 +101,38 @@ def _family(module: ModuleInfo, cls: ast.ClassDef) -> Methods | None:
 
 
 def _held_from_construction(module: ModuleInfo, cls: ast.ClassDef, methods: Methods, close: str) -> bool:
-    """Whether an ``__init__`` of the family may make something the class releases: it stores a
-    call's value that a release method reads (``self._session = ClientSession()``, closed in
-    ``close()``), starts a task, or calls anything but a base's ``__init__``."""
+    """Whether the construction of an instance may make something the class releases: an
+    ``__init__`` (``__new__``, ``__post_init__``) of the family stores a call's value that a
+    release method reads (``self._session = ClientSession()``, closed in ``close()``), starts a
+    task, or calls anything but a base's ``__init__``; or a decorator writes the ``__init__``."""
     releases = [m for name, m in methods.items() if is_release_name(name) or name in ("__aexit__", "__exit__", "__del__", close)]
     released = {n.attr for m in releases for n in own_nodes(m) if _on_self(n, m) and isinstance(n.ctx, ast.Load)}  # type: ignore[attr-defined]
     for home, node in class_and_bases(module, cls):
-        init = class_methods(node).get("__init__")
-        if init is None:
+        if node.decorator_list:
+            return True  # (a dataclass's or an attrs class's ``__init__`` is not in its text)
+        for init in (class_methods(node).get(name) for name in _CONSTRUCTION):
+            if init is not None and _holds_after(home, init, released):
+                return True
+    return False
+
+
+def _holds_after(home: ModuleInfo, init: Function, released: set[str]) -> bool:
+    """Whether the construction method ``init`` may make something the class releases."""
+    for stmt in own_nodes(init):
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and not _base_init(stmt.value):
+            return True
+        if isinstance(stmt, ast.Call) and last_name(stmt.func) in _TASK_MAKERS:
+            return True
+        if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or stmt.value is None:
             continue
-        for stmt in own_nodes(init):
-            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and not _base_init(stmt.value):
-                return True
-            if isinstance(stmt, ast.Call) and last_name(stmt.func) in _TASK_MAKERS:
-                return True
-            if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or stmt.value is None:
-                continue
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            flat = [e for t in targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])]
-            attrs = {t.attr for t in flat if isinstance(t, ast.Attribute) and _on_self(t, init)}
-            value = stmt.value
-            if isinstance(value, ast.Call) and home.imports.qualify(value.func) in _EMPTY_STACKS:
-                continue
-            if attrs & released and any(isinstance(n, ast.Call) for n in ast.walk(value)):
-                return True
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        flat = [e for t in targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])]
+        attrs = {t.attr for t in flat if isinstance(t, ast.Attribute) and _on_self(t, init)}
+        value = stmt.value
+        if isinstance(value, ast.Call) and home.imports.qualify(value.func) in _EMPTY_STACKS:
+            continue
+        if attrs & released and any(isinstance(n, ast.Call) for n in ast.walk(value)):
+            return True
     return False
 
 
