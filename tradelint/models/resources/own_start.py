@@ -30,7 +30,7 @@ from tradelint.facts.class_family import class_and_bases, resolve_class_node, re
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.returned_makers import returned_call
 from tradelint.facts.summaries import is_release_name
-from tradelint.facts.syntax import FUNCTION_NODES, base_class, class_methods, instance_parameter, last_name, own_nodes
+from tradelint.facts.syntax import base_class, class_methods, instance_parameter, last_name, own_nodes, own_returns
 
 __all__ = ["started_clean"]
 
@@ -81,10 +81,13 @@ def _made_class(module: ModuleInfo, made: ast.Call) -> tuple[ModuleInfo, ast.Cla
     if found is not None:
         return found
     definition = resolve_definition(module, made.func)
-    if definition is None or not isinstance(definition[1], FUNCTION_NODES):
+    if definition is None or not isinstance(definition[1], ast.FunctionDef):
         return None
     inner = returned_call(definition[1])
-    return resolve_class_node(definition[0], inner.func) if inner is not None else None
+    returns = [r.value for r in own_returns(definition[1])]
+    if inner is None or not all(r is not None and ast.dump(r) == ast.dump(inner) for r in returns):
+        return None  # (``b = Backend(); b.attach(session); return b``: what else it was given is not read)
+    return resolve_class_node(definition[0], inner.func)
 
 
 def _family(module: ModuleInfo, cls: ast.ClassDef) -> Methods | None:
@@ -128,12 +131,21 @@ def _holds_after(home: ModuleInfo, init: Function, released: set[str]) -> bool:
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
         flat = [e for t in targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])]
         attrs = {t.attr for t in flat if isinstance(t, ast.Attribute) and _on_self(t, init)}
-        value = stmt.value
-        if isinstance(value, ast.Call) and home.imports.qualify(value.func) in _EMPTY_STACKS:
-            continue
-        if attrs & released and any(isinstance(n, ast.Call) for n in ast.walk(value)):
-            return True
+        if attrs & released and not _empty(home, stmt.value):
+            return True  # (made here, or given: ``self._session = session`` may be one made for it)
     return False
+
+
+def _empty(module: ModuleInfo, value: ast.expr) -> bool:
+    """A value that holds nothing: a constant (``None``), an empty display, an exit stack."""
+    if isinstance(value, ast.Constant):
+        return True
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        return not value.elts
+    if isinstance(value, ast.Dict):
+        return not value.keys
+    return isinstance(value, ast.Call) and not value.args and not value.keywords and (
+        module.imports.qualify(value.func) in _EMPTY_STACKS or (isinstance(value.func, ast.Name) and value.func.id in ("dict", "list", "set")))
 
 
 def _base_init(call: ast.Call) -> bool:
@@ -180,8 +192,15 @@ def _fails_holding_nothing(method: Function, methods: Methods, seen: set[str]) -
         if not isinstance(node, ast.Call):
             continue
         func = node.func
-        if any(isinstance(a, ast.Name) and a.id == receiver for a in (*node.args, *(k.value for k in node.keywords))):
+        given = [a.value if isinstance(a, ast.Starred) else a for a in (*node.args, *(k.value for k in node.keywords))]
+        if any(isinstance(a, ast.Name) and a.id == receiver for a in given):
             return None  # (``await register(self)``: what the callee keeps on it is not read here)
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and last_name(func.value.func) == "super":
+            return None  # (``await super().__aenter__()``: what a base's method acquires is not read here)
+        if any(_self_rooted(a, receiver) for a in given) and (
+            isinstance(parents.get(id(node)), ast.Await) or any(isinstance(n, ast.Call) for a in given for n in ast.walk(a))
+        ):
+            acquired.append(node)  # (``await join(self._stack, url)``: given what the instance holds, to fill)
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == receiver:
             callee = methods.get(func.attr)
             if callee is None:
