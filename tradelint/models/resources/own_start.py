@@ -16,11 +16,16 @@ made what its release closes.
 
 An acquisition, in the method or a method of its class it calls on ``self`` (read the same way):
 a store on ``self`` (an attribute or an item of one) of a value that calls anything, a call of a
-method of something ``self`` holds (``self._stack.enter_async_context(...)``), a task started.
-What cannot be read (a method of a library base, a call given ``self`` itself, an acquisition in a
-loop) is taken to fail after acquiring. Only a first-party class whose bases are all of the
-project; made by its constructor or by a function of the project that returns one construction
-of it on every path."""
+method of something ``self`` holds (``self._stack.enter_async_context(...)``), an awaited call
+given something it holds (``await join(self._stack, url)``), a task started. What cannot be read
+(a method of a library base, ``super()``'s, a call given ``self`` itself, an acquisition in a
+loop) is taken to fail after acquiring. Held from the construction: what an ``__init__`` (or
+``__new__``, ``__post_init__``) of the family stores where a release reads it, unless it holds
+nothing (``None``, an empty display, an empty exit stack), also when it is given
+(``self._session = session`` may be one made for it); anything else it calls; whatever a class
+decorator writes. Only a first-party class whose bases are all of the project; made by its
+constructor or by a plain function of the project that returns its construction directly on
+every path."""
 
 from __future__ import annotations
 
@@ -46,6 +51,8 @@ _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _CONSTRUCTION = ("__new__", "__init__", "__post_init__", "__attrs_post_init__")
 _FAILING = (ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Raise)
 
+Reading = tuple[int, bool]  # (the line of the first acquisition, 0 for none; whether it can fail)
+
 
 def started_clean(module: ModuleInfo, made: ast.AST, node: ast.AST, name: str, receiver: str | None = None, close: str = "") -> bool:
     """Whether ``node`` awaits a method of the object ``made`` constructed, kept in the local
@@ -69,9 +76,6 @@ def started_clean(module: ModuleInfo, made: ast.AST, node: ast.AST, name: str, r
     if not isinstance(method, ast.AsyncFunctionDef) or method.decorator_list:
         return False
     return _fails_holding_nothing(method, methods, set()) is not None
-
-
-Reading = tuple[int, bool]  # (the line of the first acquisition, 0 for none; whether it can fail)
 
 
 def _made_class(module: ModuleInfo, made: ast.Call) -> tuple[ModuleInfo, ast.ClassDef] | None:
