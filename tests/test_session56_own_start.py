@@ -324,6 +324,47 @@ class QuickClient(Client):
         await self.transport.close()
 """
 
+SUPER = """\
+import httpx
+
+
+class Base:
+    def __init__(self, url):
+        self.url = url
+        self._http = None
+
+    async def __aenter__(self):
+        self._http = httpx.AsyncClient(base_url=self.url)
+        return self
+
+    async def __aexit__(self, *exc):
+        await self._http.aclose()
+
+
+class Child(Base):
+    async def __aenter__(self):
+        await super().__aenter__()
+        if not self.url.startswith("https"):
+            raise ValueError("plain http")
+        return self
+
+
+class Owner:
+    async def setup(self, url):
+        base = Base(url)
+        await base.__aenter__()
+        self.base = base
+
+    async def setup_child(self, url):
+        child = Child(url)
+        await child.__aenter__()
+        self.child = child
+
+    async def close(self):
+        await self.base.__aexit__(None, None, None)
+        await self.child.__aexit__(None, None, None)
+"""
+
 
 def test_a_start_that_fails_before_it_acquires_loses_nothing(tmp_path: Path) -> None:
     # ``with_backend`` (one ``enter_async_context`` kept, nothing after; an exit stack made in
@@ -372,4 +413,12 @@ def test_an_enter_opening_a_held_part_is_judged_on_its_way_out_not_by_line_order
     # branch's, which opened nothing.
     assert source_findings(tmp_path, OPENED, "TRD202") == [
         "24:13 TRD202 `self.transport` is left open when `__aenter__()` fails after opening it; close it there before re-raising",
+    ]
+
+
+def test_a_start_through_a_base_method_is_not_read(tmp_path: Path) -> None:
+    # ``Child.__aenter__`` awaits ``super().__aenter__()`` (which makes the client) and then may
+    # raise: what the base's method acquires is not read as nothing.
+    assert source_findings(tmp_path, SUPER, "TRD201") == [
+        "32:9 TRD201 `self.child` (`Child(...)`) leaks if an `await` before it is stored raises; close it on that error",
     ]
