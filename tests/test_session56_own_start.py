@@ -365,6 +365,40 @@ class Owner:
         await self.child.__aexit__(None, None, None)
 """
 
+PROPERTY = """\
+import httpx
+
+
+class Store:
+    def __init__(self, url):
+        self.url = url
+        self._http = None
+        self._ready = False
+
+    @property
+    def http(self):
+        if self._http is None:
+            self._http = httpx.AsyncClient(base_url=self.url)
+        return self._http
+
+    async def initialize(self):
+        if self._ready:
+            return
+        await self.http.post("/schema")
+        self._ready = True
+
+    async def close(self):
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+
+async def init_store(url):
+    store = Store(url)
+    await store.initialize()
+    return store
+"""
+
 
 def test_a_start_that_fails_before_it_acquires_loses_nothing(tmp_path: Path) -> None:
     # ``with_backend`` (one ``enter_async_context`` kept, nothing after; an exit stack made in
@@ -421,4 +455,12 @@ def test_a_start_through_a_base_method_is_not_read(tmp_path: Path) -> None:
     # raise: what the base's method acquires is not read as nothing.
     assert source_findings(tmp_path, SUPER, "TRD201") == [
         "32:9 TRD201 `self.child` (`Child(...)`) leaks if an `await` before it is stored raises; close it on that error",
+    ]
+
+
+def test_a_property_that_makes_the_client_is_an_acquisition(tmp_path: Path) -> None:
+    # ``initialize()`` reads ``self.http``, a property that makes the client, and awaits a request
+    # with it: failing there, the store holds an open client.
+    assert source_findings(tmp_path, PROPERTY, "TRD201") == [
+        "29:5 TRD201 `store` (`Store(...)`) leaks if an `await` before it is handed on raises; close it on that error",
     ]

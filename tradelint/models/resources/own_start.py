@@ -15,7 +15,8 @@ start that awaits one of its own methods that does so, or a class whose ``__init
 made what its release closes.
 
 An acquisition, in the method or a method of its class it calls on ``self`` (read the same way):
-a store on ``self`` (an attribute or an item of one) of a value that calls anything, a call of a
+a store on ``self`` (an attribute or an item of one) of a value that calls anything, a read of a
+property of the family that acquires (``self.engine``, made when first read), a call of a
 method of something ``self`` holds (``self._stack.enter_async_context(...)``), an awaited call
 given something it holds (``await join(self._stack, url)``), a task started. What cannot be read
 (a method of a library base, ``super()``'s, a call given ``self`` itself, an acquisition in a
@@ -188,6 +189,17 @@ def _fails_holding_nothing(method: Function, methods: Methods, seen: set[str]) -
     acquired: list[ast.AST] = []
     failing: list[ast.AST] = [n for n in nodes if isinstance(n, _FAILING)]
     for node in nodes:
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver and _a_property(methods.get(node.attr)):
+            if not isinstance(node.ctx, ast.Load):
+                return None  # (a property's setter: what it keeps is not read here)
+            reading = _fails_holding_nothing(methods[node.attr], methods, seen)
+            if reading is None:
+                return None
+            if reading[0]:
+                acquired.append(node)  # (``self.engine``, a property that makes it when first read)
+            if reading[1]:
+                failing.append(node)
+            continue
         if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             flat = [e for t in targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])]
@@ -224,16 +236,24 @@ def _fails_holding_nothing(method: Function, methods: Methods, seen: set[str]) -
         return 0, bool(failing)
     if any(_in_a_loop(n, parents) for n in acquired):
         return None
-    first = min(_statement(n, parents).end_lineno or n.lineno for n in acquired)  # type: ignore[attr-defined]
-    if any(n.lineno > first for n in failing):  # type: ignore[attr-defined]
-        return None
-    return first, bool(failing)
+    first = min(_end(n) for n in acquired)
+    if any(_end(n) > first for n in failing):
+        return None  # (``await asyncio.gather(self.a.start(), other())`` ends after what it started too)
+    return first[0], bool(failing)
 
 
-def _statement(node: ast.AST, parents: dict[int, ast.AST]) -> ast.AST:
-    while not isinstance(node, ast.stmt) and id(node) in parents:
-        node = parents[id(node)]
-    return node
+def _end(node: ast.AST) -> tuple[int, int]:
+    """Where ``node`` is done: an ``async with`` once it has entered (its exit leaves what its
+    body made), an ``async for`` where it first awaits; anything else where its text ends."""
+    if isinstance(node, ast.AsyncWith):
+        node = node.items[-1].context_expr
+    elif isinstance(node, ast.AsyncFor):
+        node = node.iter
+    return getattr(node, "end_lineno", None) or 0, getattr(node, "end_col_offset", None) or 0
+
+
+def _a_property(method: Function | None) -> bool:
+    return method is not None and any(last_name(d) in ("property", "cached_property") for d in method.decorator_list)
 
 
 def _in_a_loop(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
