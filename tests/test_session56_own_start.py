@@ -399,6 +399,70 @@ async def init_store(url):
     return store
 """
 
+SWALLOWED = """\
+import logging
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+
+class Cache:
+    def __init__(self, url):
+        self.url = url
+        self._http = None
+
+    async def connect(self):
+        if self._http is not None:
+            raise RuntimeError("already connected")
+        self._http = httpx.AsyncClient(base_url=self.url)
+
+    async def ping(self):
+        await self._http.get("/ping")
+
+    async def close(self):
+        if self._http is not None:
+            await self._http.aclose()
+
+
+class CheckedCache(Cache):
+    async def connect(self):
+        self._http = httpx.AsyncClient(base_url=self.url)
+        await self._http.get("/ping")
+
+
+class Bot:
+    async def setup(self, url):
+        try:
+            cache = Cache(url)
+            await cache.connect()
+            self.cache = cache
+        except Exception:
+            log.exception("no cache")
+
+    async def setup_checked(self, url):
+        try:
+            cache = CheckedCache(url)
+            await cache.connect()
+            self.checked = cache
+        except Exception:
+            log.exception("no cache")
+
+    async def setup_pinged(self, url):
+        try:
+            cache = Cache(url)
+            await cache.connect()
+            await cache.ping()
+            self.pinged = cache
+        except Exception:
+            log.exception("no cache")
+
+    async def close(self):
+        await self.cache.close()
+        await self.checked.close()
+        await self.pinged.close()
+"""
+
 
 def test_a_start_that_fails_before_it_acquires_loses_nothing(tmp_path: Path) -> None:
     # ``with_backend`` (one ``enter_async_context`` kept, nothing after; an exit stack made in
@@ -463,4 +527,15 @@ def test_a_property_that_makes_the_client_is_an_acquisition(tmp_path: Path) -> N
     # with it: failing there, the store holds an open client.
     assert source_findings(tmp_path, PROPERTY, "TRD201") == [
         "29:5 TRD201 `store` (`Store(...)`) leaks if an `await` before it is handed on raises; close it on that error",
+    ]
+
+
+def test_a_clean_start_whose_error_is_caught_leaves_nothing_open(tmp_path: Path) -> None:
+    # ``setup()``: ``connect()`` raises before it makes the client, and the ``except`` that goes
+    # on loses nothing. ``CheckedCache.connect()`` pings after making it; ``setup_pinged()`` pings
+    # after the clean start: the caught error leaves the client open.
+    message = "leaks when an error before it is stored is caught; close it in that `except`"
+    assert source_findings(tmp_path, SWALLOWED, "TRD201") == [
+        f"43:13 TRD201 `self.checked` (`CheckedCache(...)`) {message}",
+        f"51:13 TRD201 `self.pinged` (`Cache(...)`) {message}",
     ]

@@ -102,13 +102,18 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
             continue
         if not sequential(module, node, end) or _answered(module, node, function, c.name):
             continue
-        if _own_opening(module, c, node) or (
-            not any(start < n.lineno < node.lineno for n in name_loads(function, c.name))
-            and started_clean(module, c.call, node, c.name, close=c.spec.close)
-        ):
+        if _own_opening(module, c, node) or _first_use_started_clean(module, c, node, function, start):
             continue  # ``await conn.connect()`` that releases what it opened on its own failure, or (its first use) fails before it opens
         return node
     return None
+
+
+def _first_use_started_clean(module: ModuleInfo, c: Creation, node: ast.Await, function: ast.AST, start: int) -> bool:
+    """``node`` awaits the object's own start, its first use since it was made (``start``, the
+    creation's last line), and that start, failing, leaves it holding nothing
+    (:func:`.own_start.started_clean`)."""
+    return not any(start < n.lineno < node.lineno for n in name_loads(function, c.name)) and started_clean(
+        module, c.call, node, c.name, close=c.spec.close)
 
 
 def _own_opening(module: ModuleInfo, c: Creation, node: ast.Await) -> bool:
@@ -297,6 +302,7 @@ def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, 
         node for stmt in trial.body for node in walk(stmt)
         if isinstance(node, ast.Await) and start < node.lineno < end.lineno and not _covered(module, node, trial, c.name)
         and not _closing_it_on_a_way_out(module, node, c, function)
+        and not _first_use_started_clean(module, c, node, function, start)
     ]
     if opened and c.spec.lazy:
         used = [n for n in walk(function) if isinstance(n, ast.Name) and n.id == c.name and awaited_through(module, n)]
