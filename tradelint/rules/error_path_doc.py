@@ -30,7 +30,7 @@ async def async_setup_entry(hass, entry):
     hass.data[DOMAIN][entry.entry_id] = {"client": client, "coordinator": coordinator}
 ```
 The object's own start, its first use (`await backend.__aenter__()`, `await client.open()`),
-is no such `await` when its first-party class says that, failing, it leaves the object holding
+is no such `await`, whether its error propagates or is caught, when its first-party class says that, failing, it leaves the object holding
 nothing: no construction method of the family (`__init__`, a dataclass's) makes anything its
 release reads (an exit stack made empty is nothing), and every `await`, `raise`, `async for`
 and `async with` of the start (and of the methods it runs on `self`, read alike) comes before
