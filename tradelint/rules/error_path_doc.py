@@ -6,7 +6,8 @@ resource on (stores it where a later end of life closes it) leaves it open, unle
 around the exit closes it in a handler or `finally`; so does an `await` before the hand-off
 in a `try` whose `except` goes on without raising or naming it, when nothing after the `try`
 names it either (`service = CacheService(); try: await service.connect(); self.bot.cache =
-service; except Exception: log(...)`). A first-party resource closed only at the end of a
+service; except Exception: log(...)`); an `await` of the resource's own release in a branch that
+leaves (`if not name: await ws.close(); return`) is none such. A first-party resource closed only at the end of a
 `try` whose `except` goes on without raising is closed outside `finally`, and so is one
 whose close follows a `try` whose `except` leaves (`return`, `break`, `continue`) without it.
 
@@ -27,6 +28,27 @@ async def async_setup_entry(hass, entry):
     coordinator = Coordinator(hass, api)
     await coordinator.async_config_entry_first_refresh()
     hass.data[DOMAIN][entry.entry_id] = {"client": client, "coordinator": coordinator}
+```
+The object's own start, its first use (`await backend.__aenter__()`, `await client.open()`),
+is no such `await`, whether its error propagates or is caught, when its first-party class says that, failing, it leaves the object holding
+nothing: no construction method of the family (`__init__`, a dataclass's) makes anything its
+release reads (an exit stack made empty is nothing), and every `await`, `raise`, `async for`
+and `async with` of the start (and of the methods it runs on `self`, read alike) comes before
+its first acquisition (a store on `self` of a call's value, a call of what `self` holds, a
+task started) or runs in a `try` that releases on every error. A start that makes a client and
+then awaits a request with it, one that awaits its own `_connect()` doing so, a class whose
+`__init__` made what its `close()` closes, a base of a library, or another `await` of the
+object after its start before the hand-off, still leave it open:
+```python
+class Backend:
+    def __init__(self, url):
+        self._stack = contextlib.AsyncExitStack()
+    async def __aenter__(self):
+        self._client = await self._stack.enter_async_context(httpx.AsyncClient())
+        return self
+backend = Backend(url)
+await backend.__aenter__()        # not reported: failing, it holds nothing
+self.backend = backend
 ```
 A value the function releases in an `except` that catches some errors only (not a bare one,
 `Exception` nor `BaseException`) and then leaves is left open by another error its `try` is shown

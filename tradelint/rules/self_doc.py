@@ -54,7 +54,9 @@ once `__aenter__` has returned (graphql-python/gql `0084b95d`, the schema fetch 
 connect). `__aexit__` may end it by a method of its class that calls the class's own release
 (aio-libs/aioftp `f83046e5`: `await self.client.quit()`, whose `quit()` calls
 `self.close()`). Reported at the opening `await`, or where `__aenter__` made the object
-before it (`self.client = Client()`), not in tests or what a script runs.
+before it (`self.client = Client()`), not in tests or what a script runs. What can fail is
+what runs after the opening on its way out of `__aenter__`: a `raise` in the branch that a
+`return` right after it leaves behind is not.
 
 An object kept on `self` whose first-party class makes a resource in `__init__` (a
 library's, or a first-party resource type's) and has no release at all, in a class that has
@@ -242,7 +244,11 @@ can fail after it (a later `await` or `raise` on the way, outside a `try` with a
 a handler of every error) leaves it open: `async with` runs `__aexit__` only once `__aenter__`
 has returned. An `__aenter__` inherited from a first-party base runs the subclass's methods: a
 base transport whose `__aenter__` awaits `self.connect()` leaves open the session a
-subclass's `connect()` makes before a handshake that fails.
+subclass's `connect()` makes before a handshake that fails. Not when the one thing that can
+fail after the creation is the new object's own start, its first use, and that start can fail
+only before it acquires anything (`self._logic = Logic(); return await
+self._logic.__aenter__()`, where `Logic.__aenter__` raises if already open, then makes its
+session and returns): read as TRD201 reads an own start before a hand-off.
 
 An instance of a first-party subclass of a library resource type (`class QLCWebsocketClient(
 aiohttp.ClientSession)`) kept on `self` is a resource like its base, ended by the base's

@@ -17,8 +17,9 @@ from tradelint.facts.class_family import class_and_bases
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.framework_ends import goes_on_after_errors
 from tradelint.facts.summaries import is_release_name
-from tradelint.facts.syntax import last_name, walk
+from tradelint.facts.syntax import instance_parameter, last_name, walk
 from tradelint.facts.uses import misses_cancellation, self_attr
+from tradelint.models.resources.own_start import started_clean
 from tradelint.models.resources.resource_types import Creation, Problem
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -38,7 +39,34 @@ def enter_fails_after(module: ModuleInfo, c: Creation) -> Problem | None:
     if any(isinstance(node, ast.Try) for node in walk(enter)):
         return None  # errors handled there: what it does with them is not judged here
     created = getattr(c.stmt, "end_lineno", None) or c.stmt.lineno  # type: ignore[attr-defined]
-    return "self_leaks_when_enter_fails" if _fails_after(enter, maker, created, methods, set()) else None
+    clean = _fails_only_at_own_start(module, c, maker)
+    return "self_leaks_when_enter_fails" if _fails_after(enter, maker, created, methods, set(), clean) else None
+
+
+def _fails_only_at_own_start(module: ModuleInfo, c: Creation, maker: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``self._client = Logic(); return await self._client.__aenter__()``: the one thing that can
+    fail on the way out of the method that makes it (``__aenter__``, or the method it awaits on
+    ``self`` that does) after the creation is the object's own start, which
+    leaves it holding nothing when it fails (:func:`.own_start.started_clean`). Not in a loop or a
+    ``try`` (what runs after the creation is then not the rest of its block alone)."""
+    if any(isinstance(a, (ast.For, ast.AsyncFor, ast.While, ast.Try, ast.TryStar)) for a in _ancestors_within(module, c.stmt, maker)):
+        return False
+    after = _reachable_after(module, c.stmt, maker)
+    failing = [n for n in after if isinstance(n, (ast.Await, ast.Raise, ast.AsyncFor, ast.AsyncWith))]
+    if len(failing) != 1 or any(
+        isinstance(n, ast.Attribute) and n.attr == c.name and n.lineno < failing[0].lineno for n in after
+    ):
+        return False  # (a use of it before the start may open it: the start is then not its first)
+    return started_clean(module, c.call, failing[0], c.name, instance_parameter(maker), c.spec.close)
+
+
+def _ancestors_within(module: ModuleInfo, node: ast.AST, function: ast.AST) -> list[ast.AST]:
+    found: list[ast.AST] = []
+    for ancestor in module.ancestors(node):
+        if ancestor is function:
+            break
+        found.append(ancestor)
+    return found
 
 
 def _family_methods(module: ModuleInfo, cls: ast.ClassDef) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
@@ -59,10 +87,12 @@ def _fails_after(
     created: int,
     methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef],
     seen: set[str],
+    clean: bool = False,
 ) -> bool:
-    """Whether ``method`` makes the resource (through ``maker``) and can fail after that."""
+    """Whether ``method`` makes the resource (through ``maker``) and can fail after that
+    (``clean``: ``maker`` itself cannot, but by the object's own clean start)."""
     if method is maker:
-        return _can_fail_after(method, created)
+        return not clean and _can_fail_after(method, created)
     seen.add(method.name)
     for node in walk(method):
         if not isinstance(node, ast.Await) or not isinstance(node.value, ast.Call):
@@ -73,7 +103,7 @@ def _fails_after(
         callee = methods.get(func.attr)
         if callee is None or callee.name in seen or not _reaches(callee, maker, methods, set(seen)):
             continue
-        if _can_fail_after(method, node.end_lineno or node.lineno) or _fails_after(callee, maker, created, methods, seen):
+        if _can_fail_after(method, node.end_lineno or node.lineno) or _fails_after(callee, maker, created, methods, seen, clean):
             return True
     return False
 
@@ -226,9 +256,19 @@ def opened_then_failing(module: ModuleInfo, cls: ast.ClassDef) -> list[tuple[ast
             continue
         attr = self_attr(call.func.value, "self")
         if attr in released and attr not in {a for _, a in found} and not is_release_name(call.func.attr):
-            if _can_fail_after(enter, node.end_lineno or node.lineno):
+            if _fails_on_from(module, enter, node):
                 found.append((_made_before(enter, attr, node.lineno) or node, attr))
     return found
+
+
+def _fails_on_from(module: ModuleInfo, enter: ast.FunctionDef | ast.AsyncFunctionDef, node: ast.AST) -> bool:
+    """An ``await`` or a ``raise`` that can run after ``node`` on its way out of ``enter``: the
+    rest of its block and of the blocks around it, not a branch that a ``return`` before leaves
+    behind (``if ...: ...; return await self._client.__aenter__()`` then ``raise RuntimeError``
+    for the other case); in a loop, any one after its line."""
+    if any(isinstance(a, (ast.For, ast.AsyncFor, ast.While)) for a in _ancestors_within(module, node, enter)):
+        return _can_fail_after(enter, getattr(node, "end_lineno", None) or node.lineno)  # type: ignore[attr-defined]
+    return any(isinstance(n, (ast.Await, ast.Raise)) for n in _reachable_after(module, node, enter))
 
 
 def _ends_instance(module: ModuleInfo, cls: ast.ClassDef, attr: str, method: str) -> bool:

@@ -21,6 +21,7 @@ from tradelint.facts.summaries import is_release_name
 from tradelint.facts.uses import TRY_NODES, bound_once, in_cleanup_block, misses_cancellation, name_loads, sequential
 from tradelint.models.resources.ended_through_store import ending_store
 from tradelint.models.resources.enter_failure import releases_on_own_failure
+from tradelint.models.resources.own_start import started_clean
 from tradelint.models.resources.proofs import exits_before
 from tradelint.models.resources.resource_types import Creation, Problem
 
@@ -101,10 +102,18 @@ def raised_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, clo
             continue
         if not sequential(module, node, end) or _answered(module, node, function, c.name):
             continue
-        if _own_opening(module, c, node):
-            continue  # ``await conn.connect()`` that releases what it opened on its own failure
+        if _own_opening(module, c, node) or _first_use_started_clean(module, c, node, function, start):
+            continue  # ``await conn.connect()`` that releases what it opened on its own failure, or (its first use) fails before it opens
         return node
     return None
+
+
+def _first_use_started_clean(module: ModuleInfo, c: Creation, node: ast.Await, function: ast.AST, start: int) -> bool:
+    """``node`` awaits the object's own start, its first use since it was made (``start``, the
+    creation's last line), and that start, failing, leaves it holding nothing
+    (:func:`.own_start.started_clean`)."""
+    return not any(start < n.lineno < node.lineno for n in name_loads(function, c.name)) and started_clean(
+        module, c.call, node, c.name, close=c.spec.close)
 
 
 def _own_opening(module: ModuleInfo, c: Creation, node: ast.Await) -> bool:
@@ -292,6 +301,8 @@ def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, 
     awaits = [
         node for stmt in trial.body for node in walk(stmt)
         if isinstance(node, ast.Await) and start < node.lineno < end.lineno and not _covered(module, node, trial, c.name)
+        and not _closing_it_on_a_way_out(module, node, c, function)
+        and not _first_use_started_clean(module, c, node, function, start)
     ]
     if opened and c.spec.lazy:
         used = [n for n in walk(function) if isinstance(n, ast.Name) and n.id == c.name and awaited_through(module, n)]
@@ -309,6 +320,18 @@ def swallowed_before_handoff(module: ModuleInfo, c: Creation, handoff: ast.AST, 
             continue
         return handler
     return None
+
+
+def _closing_it_on_a_way_out(module: ModuleInfo, node: ast.Await, c: Creation, function: ast.AST) -> bool:
+    """``if not info: await websocket.close(); return``: the ``await`` is the resource's own
+    release, on a branch that leaves: an error there comes while it is being closed, on a path
+    that never reaches the hand-off, not from something before it that leaves it open."""
+    call = node.value
+    return (
+        isinstance(call, ast.Call) and isinstance(func := call.func, ast.Attribute) and isinstance(func.value, ast.Name)
+        and func.value.id == c.name and (func.attr in (c.spec.close, *c.spec.ends) or is_release_name(func.attr))
+        and on_a_way_out(module, node, function)
+    )
 
 
 def _covered(module: ModuleInfo, node: ast.AST, outer: ast.AST, name: str) -> bool:

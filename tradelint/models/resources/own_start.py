@@ -1,0 +1,275 @@
+"""An object's own start that, failing, leaves it holding nothing (session 56).
+
+``backend = Backend(url); await backend.__aenter__(); self.backend = backend``: the ``await``
+between the creation and the hand-off is the object's own opening method. Whether its failure
+leaks depends on that method's body, read in the project: when nothing the object holds from its
+construction needs a release, and the method can fail only before it acquires anything (every
+``await``, ``async for``, ``async with`` and ``raise`` of it comes before its first acquisition,
+or runs in a ``try`` that releases on every error), a failing start leaves an object that holds
+nothing, and dropping it loses nothing (``async def open(self): if self._client is not None:
+raise RuntimeError(...); self._client = httpx.AsyncClient(...); return self``; an
+``__aenter__`` whose one ``await`` is the ``enter_async_context`` it keeps, with nothing after).
+
+The negative twin still leaks: an ``open()`` that makes a pool and then awaits a handshake, a
+start that awaits one of its own methods that does so, or a class whose ``__init__`` already
+made what its release closes.
+
+An acquisition, in the method or a method of its class it calls on ``self`` (read the same way):
+a store on ``self`` (an attribute or an item of one) of a value that calls anything, a read of a
+property of the family that acquires (``self.engine``, made when first read), a call of a
+method of something ``self`` holds (``self._stack.enter_async_context(...)``), an awaited call
+given something it holds (``await join(self._stack, url)``), a task started. What cannot be read
+(a method of a library base, ``super()``'s, a call given ``self`` itself, an acquisition in a
+loop) is taken to fail after acquiring. Held from the construction: what an ``__init__`` (or
+``__new__``, ``__post_init__``) of the family stores where a release reads it, unless it holds
+nothing (``None``, an empty display, an empty exit stack), also when it is given
+(``self._session = session`` may be one made for it); anything else it calls; whatever a class
+decorator writes. Only a first-party class whose bases are all of the project; made by its
+constructor or by a plain function of the project that returns its construction directly on
+every path."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.class_family import class_and_bases, resolve_class_node, resolve_definition
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.returned_makers import returned_call
+from tradelint.facts.summaries import is_release_name
+from tradelint.facts.syntax import base_class, class_methods, instance_parameter, last_name, own_nodes, own_returns
+
+__all__ = ["started_clean"]
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+Methods = dict[str, Function]
+
+_PLAIN_BASES = frozenset({"object", "ABC", "Generic", "Protocol"})
+_TASK_MAKERS = frozenset({"create_task", "ensure_future", "start_soon", "spawn"})
+# An exit stack made in ``__init__`` holds nothing until something is entered into it, which is
+# an acquisition of the method that does it.
+_EMPTY_STACKS = frozenset({"contextlib.AsyncExitStack", "contextlib.ExitStack"})
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_CONSTRUCTION = ("__new__", "__init__", "__post_init__", "__attrs_post_init__")
+_FAILING = (ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Raise)
+
+Reading = tuple[int, bool]  # (the line of the first acquisition, 0 for none; whether it can fail)
+
+
+def started_clean(module: ModuleInfo, made: ast.AST, node: ast.AST, name: str, receiver: str | None = None, close: str = "") -> bool:
+    """Whether ``node`` awaits a method of the object ``made`` constructed, kept in the local
+    ``name`` (or in ``<receiver>.<name>``), whose failure leaves that object holding nothing
+    (``close``: the release its resource type names, besides the release-named methods)."""
+    call = node.value if isinstance(node, ast.Await) else None
+    if not (isinstance(made, ast.Call) and isinstance(call, ast.Call) and isinstance(func := call.func, ast.Attribute)):
+        return False
+    held = func.value
+    if receiver is None and not (isinstance(held, ast.Name) and held.id == name):
+        return False
+    if receiver is not None and not (isinstance(held, ast.Attribute) and held.attr == name and isinstance(held.value, ast.Name) and held.value.id == receiver):
+        return False
+    found = _made_class(module, made)
+    if found is None:
+        return False
+    methods = _family(*found)
+    if methods is None or _held_from_construction(*found, methods, close):
+        return False
+    method = methods.get(func.attr)
+    if not isinstance(method, ast.AsyncFunctionDef) or method.decorator_list:
+        return False
+    return _fails_holding_nothing(method, methods, set()) is not None
+
+
+def _made_class(module: ModuleInfo, made: ast.Call) -> tuple[ModuleInfo, ast.ClassDef] | None:
+    """The first-party class ``made`` constructs: itself, or the one a function of the project
+    returns a construction of on every path (``build(url)``: ``return Backend(**kwargs)``)."""
+    found = resolve_class_node(module, made.func)
+    if found is not None:
+        return found
+    definition = resolve_definition(module, made.func)
+    if definition is None or not isinstance(definition[1], ast.FunctionDef):
+        return None
+    inner = returned_call(definition[1])
+    returns = [r.value for r in own_returns(definition[1])]
+    if inner is None or not all(r is not None and ast.dump(r) == ast.dump(inner) for r in returns):
+        return None  # (``b = Backend(); b.attach(session); return b``: what else it was given is not read)
+    return resolve_class_node(definition[0], inner.func)
+
+
+def _family(module: ModuleInfo, cls: ast.ClassDef) -> Methods | None:
+    """The methods an instance runs by name (its own first, then its bases'), when every base is
+    of the project (or a plain one: ``ABC``, ``Generic[T]``); None when a base cannot be read."""
+    methods: Methods = {}
+    for home, node in class_and_bases(module, cls):
+        for base in node.bases:
+            if last_name(base_class(base)) not in _PLAIN_BASES and resolve_class_node(home, base_class(base)) is None:
+                return None
+        for name, method in class_methods(node).items():
+            methods.setdefault(name, method)
+    return methods
+
+
+def _held_from_construction(module: ModuleInfo, cls: ast.ClassDef, methods: Methods, close: str) -> bool:
+    """Whether the construction of an instance may make something the class releases: an
+    ``__init__`` (``__new__``, ``__post_init__``) of the family stores a call's value that a
+    release method reads (``self._session = ClientSession()``, closed in ``close()``), starts a
+    task, or calls anything but a base's ``__init__``; or a decorator writes the ``__init__``."""
+    releases = [m for name, m in methods.items() if is_release_name(name) or name in ("__aexit__", "__exit__", "__del__", close)]
+    released = {n.attr for m in releases for n in own_nodes(m) if _on_self(n, m) and isinstance(n.ctx, ast.Load)}  # type: ignore[attr-defined]
+    for home, node in class_and_bases(module, cls):
+        if node.decorator_list:
+            return True  # (a dataclass's or an attrs class's ``__init__`` is not in its text)
+        for init in (class_methods(node).get(name) for name in _CONSTRUCTION):
+            if init is not None and _holds_after(home, init, released):
+                return True
+    return False
+
+
+def _holds_after(home: ModuleInfo, init: Function, released: set[str]) -> bool:
+    """Whether the construction method ``init`` may make something the class releases."""
+    for stmt in own_nodes(init):
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and not _base_init(stmt.value):
+            return True
+        if isinstance(stmt, ast.Call) and last_name(stmt.func) in _TASK_MAKERS:
+            return True
+        if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or stmt.value is None:
+            continue
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        flat = [e for t in targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])]
+        attrs = {t.attr for t in flat if isinstance(t, ast.Attribute) and _on_self(t, init)}
+        if attrs & released and not _empty(home, stmt.value):
+            return True  # (made here, or given: ``self._session = session`` may be one made for it)
+    return False
+
+
+def _empty(module: ModuleInfo, value: ast.expr) -> bool:
+    """A value that holds nothing: a constant (``None``), an empty display, an exit stack."""
+    if isinstance(value, ast.Constant):
+        return True
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        return not value.elts
+    if isinstance(value, ast.Dict):
+        return not value.keys
+    return isinstance(value, ast.Call) and not value.args and not value.keywords and (
+        module.imports.qualify(value.func) in _EMPTY_STACKS or (isinstance(value.func, ast.Name) and value.func.id in ("dict", "list", "set")))
+
+
+def _base_init(call: ast.Call) -> bool:
+    """``super().__init__(...)`` or ``Base.__init__(self, ...)``."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr == "__init__"
+
+
+def _on_self(node: ast.AST, method: Function) -> bool:
+    """``self.<attr>``, ``self`` being ``method``'s instance parameter."""
+    receiver = instance_parameter(method)
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver
+
+
+def _self_rooted(node: ast.AST, receiver: str) -> bool:
+    """``self.a``, ``self.a.b``, ``self.a[k]``: something the instance holds."""
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+        if isinstance(node, ast.Name):
+            return node.id == receiver
+    return False
+
+
+def _fails_holding_nothing(method: Function, methods: Methods, seen: set[str]) -> Reading | None:
+    """The line of ``method``'s first acquisition (0: it acquires nothing) and whether it can fail
+    at all, when nothing can fail after that acquisition; None when something can, or when what
+    it does cannot be read."""
+    receiver = instance_parameter(method)
+    if receiver is None or method.name in seen:
+        return None
+    seen = seen | {method.name}
+    nodes = list(own_nodes(method))
+    if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in nodes):
+        return None
+    parents = {id(child): node for node in nodes for child in ast.iter_child_nodes(node)}
+    parents.update({id(child): method for child in method.body})
+    acquired: list[ast.AST] = []
+    failing: list[ast.AST] = [n for n in nodes if isinstance(n, _FAILING)]
+    for node in nodes:
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver and _a_property(methods.get(node.attr)):
+            if not isinstance(node.ctx, ast.Load):
+                return None  # (a property's setter: what it keeps is not read here)
+            reading = _fails_holding_nothing(methods[node.attr], methods, seen)
+            if reading is None:
+                return None
+            if reading[0]:
+                acquired.append(node)  # (``self.engine``, a property that makes it when first read)
+            if reading[1]:
+                failing.append(node)
+            continue
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            flat = [e for t in targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])]
+            if node.value is not None and any(_self_rooted(t, receiver) for t in flat) and any(isinstance(n, ast.Call) for n in ast.walk(node.value)):
+                acquired.append(node)
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        given = [a.value if isinstance(a, ast.Starred) else a for a in (*node.args, *(k.value for k in node.keywords))]
+        if any(isinstance(a, ast.Name) and a.id == receiver for a in given):
+            return None  # (``await register(self)``: what the callee keeps on it is not read here)
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and last_name(func.value.func) == "super":
+            return None  # (``await super().__aenter__()``: what a base's method acquires is not read here)
+        if any(_self_rooted(a, receiver) for a in given) and (
+            isinstance(parents.get(id(node)), ast.Await) or any(isinstance(n, ast.Call) for a in given for n in ast.walk(a))
+        ):
+            acquired.append(node)  # (``await join(self._stack, url)``: given what the instance holds, to fill)
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == receiver:
+            callee = methods.get(func.attr)
+            if callee is None:
+                return None  # a method of a library base, or made at run time
+            reading = _fails_holding_nothing(callee, methods, seen)
+            if reading is None:
+                return None
+            if reading[0]:
+                acquired.append(node)
+            if reading[1]:
+                failing.append(node)  # (``self._check()`` that raises: it fails where it is called)
+        elif isinstance(func, ast.Attribute) and _self_rooted(func.value, receiver) or last_name(func) in _TASK_MAKERS:
+            acquired.append(node)
+    handled = {id(n) for t in nodes if isinstance(t, (ast.Try, ast.TryStar)) and _releases_on_every_error(t) for n in ast.walk(t)}
+    failing = [n for n in failing if id(n) not in handled]
+    if not acquired:
+        return 0, bool(failing)
+    if any(_in_a_loop(n, parents) for n in acquired):
+        return None
+    first = min(_end(n) for n in acquired)
+    if any(_end(n) > first for n in failing):
+        return None  # (``await asyncio.gather(self.a.start(), other())`` ends after what it started too)
+    return first[0], bool(failing)
+
+
+def _end(node: ast.AST) -> tuple[int, int]:
+    """Where ``node`` is done: an ``async with`` once it has entered (its exit leaves what its
+    body made), an ``async for`` where it first awaits; anything else where its text ends."""
+    if isinstance(node, ast.AsyncWith):
+        node = node.items[-1].context_expr
+    elif isinstance(node, ast.AsyncFor):
+        node = node.iter
+    return getattr(node, "end_lineno", None) or 0, getattr(node, "end_col_offset", None) or 0
+
+
+def _a_property(method: Function | None) -> bool:
+    return method is not None and any(last_name(d) in ("property", "cached_property") for d in method.decorator_list)
+
+
+def _in_a_loop(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    while id(node) in parents:
+        node = parents[id(node)]
+        if isinstance(node, _LOOPS):
+            return True
+    return False
+
+
+def _releases_on_every_error(node: ast.Try | ast.TryStar) -> bool:
+    """A ``finally``, a bare or ``BaseException`` handler, that calls a release."""
+    bodies = [node.finalbody] + [
+        h.body for h in node.handlers if h.type is None or (isinstance(h.type, ast.Name) and h.type.id == "BaseException")
+    ]
+    return any(
+        isinstance(n, ast.Call) and is_release_name(last_name(n.func))
+        for body in bodies for stmt in body for n in ast.walk(stmt)
+    )
