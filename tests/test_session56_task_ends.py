@@ -371,3 +371,34 @@ def test_a_startup_task_only_looked_at_through_getattr(tmp_path: Path) -> None:
     assert source_findings(tmp_path, source, "TRD302") == [
         "14:5 TRD302 task kept in `app...sweeper` at startup is never cancelled at shutdown; cancel it in a shutdown handler"
     ]
+
+
+COG = """\
+import asyncio
+
+from discord.ext import commands
+
+
+class Ticker(commands.Cog):
+    def __init__(self, bot):
+        self.bot = bot
+        self.running = True
+        self.ticker = bot.loop.create_task(self.tick())
+
+    async def tick(self):
+        while self.running:
+            await asyncio.sleep(5)
+
+    def cog_unload(self):
+        self.running = False
+"""
+
+
+def test_a_cog_whose_unload_clears_the_flag(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, COG, "TRD303") == []
+
+
+def test_a_cog_whose_flag_only_a_command_clears(tmp_path: Path) -> None:
+    # The framework names the cog's end: a command its unload never calls is no end.
+    source = COG.replace("def cog_unload(self):", "async def pause_ticks(self):")
+    assert [f.split(" `")[0] for f in source_findings(tmp_path, source, "TRD303")] == ["10:9 TRD303"]

@@ -10,7 +10,9 @@ not tear it down mid-work. It is neither unowned (TRD302) nor left running by th
 Not when some loop of the coroutine does not test the flag (``while True``, an ``async for``
 over a connection), nor when a turn may wait without bound before the next test (``await
 queue.get()``, ``await event.wait()``, a ``recv()``: the flag is read only when something
-arrives), nor when no turn waits a bounded time at all, nor when no end method sets the flag.
+arrives), nor when no turn waits a bounded time at all, nor when no end method sets the flag
+(where the framework names the object's end, a cog's unload or what a Home Assistant entry's
+unload reaches, only those methods are its end).
 
 Asked by TRD302 (a local task) and TRD303 (a task on ``self``); it reads no other layer of the
 task model."""
@@ -18,7 +20,7 @@ task model."""
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.release_names import is_release_name
@@ -32,11 +34,15 @@ _IDLE_PREFIXES = ("recv", "receive", "read")
 _BOUNDED = frozenset({"asyncio.sleep", "asyncio.wait_for", "asyncio.wait", "trio.sleep", "anyio.sleep"})
 
 
-def ended_by_flag(module: ModuleInfo, cls: ast.AST | None, call: ast.Call) -> bool:
+def ended_by_flag(
+    module: ModuleInfo, cls: ast.AST | None, call: ast.Call, teardown: Callable[[ast.ClassDef], frozenset[str] | None]
+) -> bool:
     """The task of ``call`` (``create_task(self.m())``, in a method of the class ``cls``; anything
     else is no class and ends nothing) runs a method of ``cls`` whose every loop
     tests a flag on ``self`` that an end method of ``cls`` sets to stop it, and whose every turn
-    waits a bounded time and never without bound."""
+    waits a bounded time and never without bound. Where the framework says what ends the object
+    (``teardown``: a cog's unload, what a Home Assistant entry's unload reaches), only those
+    methods count: a ``stop()`` it never calls sets the flag too late."""
     coro = call.args[0] if call.args else None
     if not isinstance(cls, ast.ClassDef) or not (isinstance(coro, ast.Call) and isinstance(coro.func, ast.Attribute) and isinstance(coro.func.value, ast.Name)):
         return False
@@ -55,10 +61,11 @@ def ended_by_flag(module: ModuleInfo, cls: ast.AST | None, call: ast.Call) -> bo
         if not found or not _waits_bounded(module, loop):
             return False
         stops |= found
+    known = teardown(cls)
     set_at_end = {
         setting
         for name, method in methods.items()
-        if is_release_name(name)
+        if (name in known if known is not None else is_release_name(name))
         for setting in _settings(methods, method, 0)
     }
     return bool(stops & set_at_end)

@@ -587,7 +587,7 @@ class TaskAnalysis(TaskOwners):
                 return TaskSite(call, "setup_fails_after_keep", label, binding.stmt, binding.name, function)
             if binding.kind == "local" and (at_entry := kept_at_setup_unended(module, expr, function)) is not None:
                 return TaskSite(call, "integration", label, at_entry, kept_name(at_entry), function)
-            if binding.kind == "local" and self._local_dangles(function, binding.name, binding.stmt) and not ended_by_flag(module, module.parent(function), call):
+            if binding.kind == "local" and self._local_dangles(function, binding.name, binding.stmt) and not ended_by_flag(module, module.parent(function), call, self._teardown):
                 return TaskSite(call, "local", label, binding.stmt, binding.name, function)
             if binding.kind == "local" and self._cancelled_on_some_paths(function, binding.name, binding.stmt):
                 return TaskSite(call, "local_some_paths", label, binding.stmt, binding.name, function)
@@ -614,7 +614,7 @@ class TaskAnalysis(TaskOwners):
                     # ``task = create(...); coord._tasks[key] = task`` on an entry-kept object.
                     return TaskSite(call, "other_object", label, entry.stmt, entry.name, function, entry.cls)
                 return None
-            if binding.cls is not None and (_runs_own_teardown(call, function, binding.cls) or coalesced_one_shot(module, call, function, binding.cls, binding.name, binding.stmt) or ended_by_flag(module, binding.cls, call)):
+            if binding.cls is not None and (_runs_own_teardown(call, function, binding.cls) or coalesced_one_shot(module, call, function, binding.cls, binding.name, binding.stmt) or ended_by_flag(module, binding.cls, call, self._teardown)):
                 # ``self.cleanup_task = ensure_future(self.cleanup())`` (Tribler): the task *is* the teardown;
                 # it ends by finishing, and cancelling it would undo it (or a coalesced save's write).
                 return None
