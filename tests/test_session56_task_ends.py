@@ -402,3 +402,65 @@ def test_a_cog_whose_flag_only_a_command_clears(tmp_path: Path) -> None:
     # The framework names the cog's end: a command its unload never calls is no end.
     source = COG.replace("def cog_unload(self):", "async def pause_ticks(self):")
     assert [f.split(" `")[0] for f in source_findings(tmp_path, source, "TRD303")] == ["10:9 TRD303"]
+
+
+def test_a_bound_cancel_in_a_display_kept_on_self(tmp_path: Path) -> None:
+    source = BOUND_DROPPED.replace("stop = reader.cancel\n        print(stop)", "self._stops = [reader.cancel]")
+    assert source_findings(tmp_path, source, "TRD302") == []
+
+
+def test_a_bound_cancel_in_a_local_display_keeps_nothing(tmp_path: Path) -> None:
+    source = BOUND_DROPPED.replace("stop = reader.cancel", "stop = [reader.cancel]")
+    assert source_findings(tmp_path, source, "TRD302") == ["6:9 " + LOCAL_MSG.format("reader")]
+
+
+WATCHER = """\
+import asyncio
+
+
+class Match:
+    def __init__(self):
+        self.watchers = set()
+
+    async def play(self):
+        await asyncio.sleep(60)
+
+    async def chatter(self):
+        while True:
+            await asyncio.sleep(1)
+
+    def start(self):
+        done = asyncio.Event()
+        main = asyncio.create_task(self.play())
+        main.add_done_callback(lambda _: done.set())
+        side = asyncio.create_task(self.chatter())
+
+        async def watch():
+            await done.wait()
+            try:
+                main.result()
+            finally:
+                side.cancel()
+
+        watcher = asyncio.create_task(watch())
+        self.watchers.add(watcher)
+        watcher.add_done_callback(self.watchers.discard)
+"""
+
+
+def test_a_task_a_closure_run_as_a_task_cancels_in_its_finally(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, WATCHER, "TRD302") == []
+
+
+def test_a_closure_only_defined_cancels_nothing(tmp_path: Path) -> None:
+    source = WATCHER.replace("watcher = asyncio.create_task(watch())", "watcher = None")
+    assert source_findings(tmp_path, source, "TRD302") == [
+        "19:9 TRD302 task `side` from `asyncio.create_task(...)` is cancelled on some paths only; cancel it in a `finally`"
+    ]
+
+
+def test_a_cancel_outside_the_closures_finally_is_skipped_by_its_errors(tmp_path: Path) -> None:
+    source = WATCHER.replace("            finally:\n                side.cancel()", "            except ValueError:\n                pass\n            side.cancel()")
+    assert source_findings(tmp_path, source, "TRD302") == [
+        "19:9 TRD302 task `side` from `asyncio.create_task(...)` is cancelled on some paths only; cancel it in a `finally`"
+    ]

@@ -28,7 +28,10 @@ class TaskLocalNeverAwaited(Rule):
     within one wait (not a turn that may wait without bound, `await queue.get()`, a `recv()`).
     A local the function only ever cancels (beside looking at it) is
     flagged when some normal path returns with it still running: a WebSocket handler that
-    cancels its pipeline task on barge-in but not when the socket closes. A cancel guarded by a
+    cancels its pipeline task on barge-in but not when the socket closes. A cancel in the
+    `finally` of a closure the function starts as a task (`async def watch(): ... finally:
+    side.cancel()`, then `create_task(watch())`) is on every path: that task holds it and ends
+    it (one only defined, or whose cancel is outside its `finally`, is not). A cancel guarded by a
     test of the task (`if t is not None and not t.done(): t.cancel()`) covers the other branch,
     and so does a cancel under a test of something else too (it lets the task finish there), but
     not an `await` so tested (`if t and reason != SHUTDOWN: await t` leaves it unjoined);

@@ -25,17 +25,23 @@ def bound_cancel_kept(module: ModuleInfo, load: ast.expr) -> bool:
     bound = module.parent(load)
     if not (isinstance(bound, ast.Attribute) and bound.value is load and bound.attr == "cancel"):
         return False
-    if isinstance(module.parent(bound), ast.Call) and module.parent(bound).func is bound:  # type: ignore[union-attr]
+    holder = module.parent(bound)
+    if isinstance(holder, ast.Call) and holder.func is bound:
         return False  # ``task.cancel()``: an end, judged as such elsewhere
-    use = classify(module, bound)
+    return _kept(module, bound, 0)
+
+
+def _kept(module: ModuleInfo, node: ast.expr, depth: int) -> bool:
+    use = classify(module, node)
+    holder = module.parent(node)
     if use.kind == "argument":
         return use.call is not None and not only_reads_arguments(module, use.call)
     if use.kind == "return":
-        return not isinstance(module.parent(bound), ast.Lambda)
+        return not isinstance(holder, ast.Lambda)
     if use.kind == "container":
-        return True
+        # ``self._cleanups = [t.cancel]``, ``return (t.cancel, other)``: the display is kept.
+        return isinstance(holder, (ast.List, ast.Tuple, ast.Set, ast.Dict)) and depth < 2 and _kept(module, holder, depth + 1)
     if use.kind == "alias":
-        holder = module.parent(bound)
         targets = holder.targets if isinstance(holder, ast.Assign) else [getattr(holder, "target", None)]
         return all(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets)
     return False

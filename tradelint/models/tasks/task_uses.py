@@ -29,6 +29,7 @@ from tradelint.facts.uses import (
     self_name,
 )
 from tradelint.models.tasks.bound_cancels import bound_cancel_kept
+from tradelint.models.tasks.closure_ends import ended_by_closure_task
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, WEAK_TASK_METHODS, _methods
 from tradelint.models.tasks.done_callbacks import clearing_leaves_running, in_own_done_callback
 from tradelint.models.tasks.exit_paths import left_running_on_errors, outlives_function
@@ -257,7 +258,7 @@ class TaskUses(OwnerShutdown):
         the request, awaited only if a request was sent (python-roborock ``1ad03bef``). Anything
         else done with it (handed on, stored) is another rule's question."""
         ends = self._own_ends(function, name, created, "end" if awaits else "refuse")
-        return bool(ends) and outlives_function(function, name, created, ends or [])
+        return bool(ends) and outlives_function(function, name, created, ends or []) and not ended_by_closure_task(self.module, function, ends or [])
 
     def _left_running_on_errors(
         self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, created: ast.stmt, call: ast.Call
