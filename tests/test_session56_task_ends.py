@@ -464,3 +464,32 @@ def test_a_cancel_outside_the_closures_finally_is_skipped_by_its_errors(tmp_path
     assert source_findings(tmp_path, source, "TRD302") == [
         "19:9 TRD302 task `side` from `asyncio.create_task(...)` is cancelled on some paths only; cancel it in a `finally`"
     ]
+
+
+PIPELINE = """\
+import asyncio
+
+
+async def stage(in_q, out_q):
+    while True:
+        item = await in_q.get()
+        await out_q.put(item)
+
+
+async def pipeline(stages):
+    in_q = asyncio.Queue()
+    pieces = []
+    for s in stages:
+        out_q = asyncio.Queue()
+        pieces.append(s(in_q, out_q))
+        in_q = out_q
+    try:
+        await asyncio.gather(*pieces)
+    except Exception:
+        pass
+"""
+
+
+def test_one_element_of_a_collection_stands_for_several_pieces(tmp_path: Path) -> None:
+    # The pieces one ``append`` makes in a loop may fail, and leave the others running.
+    assert [f.split(" work")[0] for f in source_findings(tmp_path, PIPELINE, "TRD304")] == ["18:9 TRD304"]

@@ -47,6 +47,7 @@ def gather_leaves(module: ModuleInfo, call: ast.Call) -> list[ast.stmt]:
     if not isinstance(function, ast.AsyncFunctionDef) or module.enclosing_scope(call) is not function:
         return []
     elements: list[tuple[ast.expr, ast.stmt | None]] = []
+    several: set[int] = set()  # the elements that stand for several pieces (a collection's)
     many = len(call.args) >= 2
     for arg in call.args:
         if isinstance(arg, ast.Starred):
@@ -57,6 +58,7 @@ def gather_leaves(module: ModuleInfo, call: ast.Call) -> list[ast.stmt]:
             )
             if not made:
                 return []  # a collection made elsewhere: who holds its work is not known here
+            several.update(range(len(elements), len(elements) + len(made)))
             elements.extend(made)
             many = True
         else:
@@ -78,7 +80,10 @@ def gather_leaves(module: ModuleInfo, call: ast.Call) -> list[ast.stmt]:
     # A piece is left running only by another piece's error: one whose loop catches every error
     # and goes on (``unfailing_loops``) raises none.
     failing = [not never_fails(module, _resolved(module, function, value)) for value, _ in elements]
-    kept = [s for i, (_, s) in enumerate(elements) if any(f for j, f in enumerate(failing) if j != i)]
+    kept = [
+        s for i, (_, s) in enumerate(elements)
+        if any(f for j, f in enumerate(failing) if j != i) or (failing[i] and i in several)
+    ]
     if not kept:
         return []
     made_at = sorted({id(s): s for s in kept if s is not None}.values(), key=lambda s: (s.lineno, s.col_offset))
