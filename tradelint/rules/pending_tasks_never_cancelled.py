@@ -208,7 +208,7 @@ class PendingTasksNeverCancelled(Rule):
     `finally` or handler around it cancels, nor with a `TaskGroup`, which cancels the rest itself.
     A piece is left running only by another's error: one that cannot fail (a `while True:` loop
     each statement of which is a pause or a `try` whose handler catches every error, logs and
-    raises nothing) raises none, so a gather of such loops only is not reported, and beside one
+    raises nothing, with one such `try` at least) raises none, so a gather of such loops only is not reported, and beside one
     other piece that may fail, only the unfailing ones are (they run on when it fails):
     ```python
     async def main_loop(self):
