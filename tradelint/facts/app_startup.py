@@ -264,10 +264,27 @@ def task_read_somewhere(module: ModuleInfo, key: tuple[str, str]) -> bool:
                 if not (isinstance(parent, ast.Attribute) and parent.attr in _LOOKS):
                     found = True
                     break
+            if isinstance(node, ast.Call) and _getattr_key(node) == key and not (
+                isinstance(up := other.parent(node), ast.Attribute) and up.attr in _LOOKS
+            ):
+                # ``t = getattr(app.state, "ticker", None)`` (then ``t.cancel()``) reads the place too.
+                found = True
+                break
         if found:
             break
     memo[memo_key] = found
     return found
+
+
+def _getattr_key(call: ast.Call) -> tuple[str, str] | None:
+    """The place ``getattr(app.state, "ticker", ...)`` reads, as ``place_key_of`` spells it."""
+    if not (isinstance(call.func, ast.Name) and call.func.id == "getattr" and len(call.args) >= 2):
+        return None
+    owner, name = call.args[0], call.args[1]
+    if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+        return None
+    holder = owner.attr if isinstance(owner, ast.Attribute) else owner.id if isinstance(owner, ast.Name) else "?"
+    return (holder, name.value)
 
 
 def place_key_of(expr: ast.expr) -> tuple[str, str] | None:

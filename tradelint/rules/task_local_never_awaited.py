@@ -19,9 +19,19 @@ class TaskLocalNeverAwaited(Rule):
     `loop.run_until_complete()` lives as long as the loop runs, and one the function asserts done
     (`assert task.done()`, `self.assertTrue(task.done())`) ended within the frame: neither is flagged.
     A log call keeps nothing: `logger.info("started %s", task)` (the standard library's loggers,
-    `print`) is no hand-off. A local the function only ever cancels (beside looking at it) is
+    `print`) is no hand-off; its bound `cancel` handed on is one (`return t.cancel` as a framework
+    callback's cleanup, `self._cleanups.append(t.cancel)`: the method holds the task, and whoever
+    holds it ends it), but not one put in a plain local. Nor is a task flagged that runs a method
+    of the class whose every loop tests a flag on `self` (`while self.running:`) with a bounded
+    wait at each turn (a sleep, a `wait_for` with a timeout), when an end method of the class
+    (`stop()`, or a method it calls) sets the flag to end the loop: the owner's end stops it
+    within one wait (not a turn that may wait without bound, `await queue.get()`, a `recv()`).
+    A local the function only ever cancels (beside looking at it) is
     flagged when some normal path returns with it still running: a WebSocket handler that
-    cancels its pipeline task on barge-in but not when the socket closes. A cancel guarded by a
+    cancels its pipeline task on barge-in but not when the socket closes. A cancel in the
+    `finally` of a closure the function starts as a task (`async def watch(): ... finally:
+    side.cancel()`, then `create_task(watch())`) is on every path: that task holds it and ends
+    it (one only defined, or whose cancel is outside its `finally`, is not). A cancel guarded by a
     test of the task (`if t is not None and not t.done(): t.cancel()`) covers the other branch,
     and so does a cancel under a test of something else too (it lets the task finish there), but
     not an `await` so tested (`if t and reason != SHUTDOWN: await t` leaves it unjoined);
@@ -56,7 +66,8 @@ class TaskLocalNeverAwaited(Rule):
     `FastAPI(lifespan=f)` before its `yield`, and the startup hooks of the frameworks TRD201
     names) keeps on the application (`app["ticker"]`,
     `app.state.ticker`) when no code of the project reads that place other than to look at it
-    (`.done()`): a shutdown handler that cancels or awaits it ends it.
+    (`.done()`): a shutdown handler that cancels or awaits it ends it, also one that reads it
+    back with `getattr(app.state, "ticker", None)`.
 
     An async generator's `yield` is a way out that its consumer chooses: a `break` out of its
     `async for`, `aclose()`, a dropped stream throw `GeneratorExit` there, and only `finally`

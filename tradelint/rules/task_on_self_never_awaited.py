@@ -50,7 +50,8 @@ class TaskOnSelfNeverAwaited(Rule):
     ends the task only where that await joins it by other means (a stop that sets an event and
     waits for the worker to signal its end, `await self._closed.wait()`, or a queue's `join()`),
     or where the dropping method is the task's own coroutine (a debounced save that clears its
-    reference when done); a set-up that awaits a client's creation and then sets the task
+    reference when done, also through a method of the class it awaits after its pause: `await
+    asyncio.sleep(window)`, then `await self._reset()`, which sets the attribute to `None`); a set-up that awaits a client's creation and then sets the task
     attribute to `None` ends nothing (philips-airpurifier-coap `87119d02`). A discord.py background
     loop (a `@tasks.loop` method) started with `self.poll.start()` is flagged when no method
     cancels or stops it: it runs on after its cog is unloaded, and a reload starts a second one. So
@@ -63,7 +64,14 @@ class TaskOnSelfNeverAwaited(Rule):
     (wazuh/wazuh `87d9ae97`). A task running the object's own release (`create_task(
     self.cleanup())`) is the teardown itself and not reported, unless that method loops until
     cancelled (`self._periodical_cleanup()`, a `while True` sweep): a periodic job never
-    finishes by itself (python-discord/bot-core `805c6043`). A cancel in `__del__` ends
+    finishes by itself (python-discord/bot-core `805c6043`); so is a display of such tasks the
+    end makes (`self._closing = [ensure_future(self.kernel.shutdown()),
+    ensure_future(self.manager.close())]` in `on_close()`). Nor is a task that runs a method of
+    the class whose every loop tests a flag on `self` (`while not self.stopping:`) with a
+    bounded wait at each turn (a sleep, a `wait_for` with a timeout), when an end method of the
+    class (`stop()`, or a method it calls) sets the flag to end the loop: the end stops it within
+    one wait, as a cancel would; a turn that may wait without bound (`await queue.get()`, a
+    `recv()`) reads the flag only when something arrives, and is still reported. A cancel in `__del__` ends
     no task that runs a coroutine given the object itself (`self._run()`, `worker(self)`): the
     loop holds the task, the task its coroutine and the coroutine the object, so `__del__` cannot
     run while the task does, and the finding says so ("is cancelled only in `__del__()`"); a task

@@ -11,7 +11,7 @@ class PriceStream:
 
     async def _read(self):
         while self._running:
-            await asyncio.sleep(1)
+            await self._ticks.get()  # blocks until a tick: clearing the flag does not end it
 
     async def close(self):
         self._running = False

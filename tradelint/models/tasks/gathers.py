@@ -27,6 +27,7 @@ from tradelint.facts.handlers import goes_on
 from tradelint.facts.syntax import FUNCTION_NODES, SCOPE_NODES, TASK_MAKERS, class_method, last_name, own_nodes, walk
 from tradelint.models.tasks.duck_methods import project_methods
 from tradelint.models.tasks.gather_receivers import called_method
+from tradelint.models.tasks.unfailing_loops import never_fails
 
 GATHER = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
 _COLLECTIONS = (ast.List, ast.Tuple, ast.Set, ast.ListComp, ast.SetComp, ast.GeneratorExp)
@@ -46,6 +47,7 @@ def gather_leaves(module: ModuleInfo, call: ast.Call) -> list[ast.stmt]:
     if not isinstance(function, ast.AsyncFunctionDef) or module.enclosing_scope(call) is not function:
         return []
     elements: list[tuple[ast.expr, ast.stmt | None]] = []
+    several: set[int] = set()  # the elements that stand for several pieces (a collection's)
     many = len(call.args) >= 2
     for arg in call.args:
         if isinstance(arg, ast.Starred):
@@ -56,6 +58,7 @@ def gather_leaves(module: ModuleInfo, call: ast.Call) -> list[ast.stmt]:
             )
             if not made:
                 return []  # a collection made elsewhere: who holds its work is not known here
+            several.update(range(len(elements), len(elements) + len(made)))
             elements.extend(made)
             many = True
         else:
@@ -74,8 +77,27 @@ def gather_leaves(module: ModuleInfo, call: ast.Call) -> list[ast.stmt]:
         module, function, [value for value, _ in elements]
     ):
         return []
-    made_at = sorted({id(s): s for _, s in elements if s is not None}.values(), key=lambda s: (s.lineno, s.col_offset))
+    # A piece is left running only by another piece's error: one whose loop catches every error
+    # and goes on (``unfailing_loops``) raises none.
+    failing = [not never_fails(module, _resolved(module, function, value)) for value, _ in elements]
+    kept = [
+        s for i, (_, s) in enumerate(elements)
+        if any(f for j, f in enumerate(failing) if j != i) or (failing[i] and i in several)
+    ]
+    if not kept:
+        return []
+    made_at = sorted({id(s): s for s in kept if s is not None}.values(), key=lambda s: (s.lineno, s.col_offset))
     return made_at or [statement]
+
+
+def _resolved(module: ModuleInfo, function: ast.AST, value: ast.expr) -> ast.AST | None:
+    """The coroutine function a piece of the gather calls (``self.poll()``, ``worker()``)."""
+    if not isinstance(value, ast.Call):
+        return None
+    found = _definition(module, function, value.func)
+    if found is None and isinstance(value.func, ast.Attribute):
+        found = called_method(module, function, value.func)
+    return found
 
 
 def _returns_exceptions(call: ast.Call) -> bool:

@@ -171,3 +171,32 @@ def _removes(region: ast.AST, receiver: str, attr: str) -> bool:
             if _is_collection(node.func.value, receiver, attr) and node.args:
                 return True
     return False
+
+
+def dropped_by_own_helper(cls: ast.ClassDef, attr: str, coroutines: set[str]) -> ast.stmt | None:
+    """``self.<attr> = None`` in a method of the class that the task's own coroutine (a method
+    named in ``coroutines``) calls on ``self`` after its first ``await``: one-shot work that
+    clears its own reference at its end through a helper (``await asyncio.sleep(window)``, then
+    ``await self._reset()``, which sets ``self._reset_task = None``). Judged as the coroutine
+    dropping it itself (``task_uses._dropped_after_await``)."""
+    methods: dict[str, Function] = {m.name: m for m in cls.body if isinstance(m, FUNCTION_NODES)}
+    for name in coroutines:
+        runner = methods.get(name)
+        receiver = self_name(runner) if isinstance(runner, ast.AsyncFunctionDef) else None
+        if runner is None or receiver is None:
+            continue
+        first = min((n.lineno for n in walk(runner) if isinstance(n, ast.Await)), default=None)
+        for node in walk(runner):
+            if not (first is not None and isinstance(node, ast.Call) and node.lineno > first
+                    and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == receiver and node.func.attr in methods and node.func.attr != name):
+                continue
+            helper = methods[node.func.attr]
+            inner = self_name(helper)
+            for stmt in walk(helper):
+                if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant) and stmt.value.value is None and any(
+                    isinstance(t, ast.Attribute) and t.attr == attr and isinstance(t.value, ast.Name) and t.value.id == inner
+                    for t in stmt.targets
+                ):
+                    return stmt
+    return None

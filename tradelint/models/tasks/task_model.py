@@ -31,6 +31,7 @@ from tradelint.facts.uses import (
     self_name,
 )
 from tradelint.models.tasks.coalesced import coalesced_one_shot
+from tradelint.models.tasks.flag_ends import ended_by_flag
 from tradelint.models.tasks.named_stores import named_store
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, WEAK_TASK_METHODS, _creator_kind, _is_loop
 from tradelint.models.tasks.closures import made_by_closure
@@ -508,7 +509,7 @@ class TaskAnalysis(TaskOwners):
             held = assigned_to(module, parent, function) if function is not None and scope_ok else None
             if function is not None and held is not None and held.kind == "self" and held.cls is not None:
                 # ``self._workers = [create_task(...) for ...]``: the list's elements are owned.
-                if self._self_elements_unended(held.cls, held.name):
+                if self._self_elements_unended(held.cls, held.name) and not (isinstance(parent, (ast.List, ast.Tuple, ast.Set)) and all(isinstance(e, ast.Call) and _runs_own_teardown(e, function, held.cls) for e in parent.elts)):
                     return TaskSite(call, "self_elements", label, held.stmt, held.name, function, held.cls)
                 return None
             if function is not None and held is not None and held.kind == "local":
@@ -586,7 +587,7 @@ class TaskAnalysis(TaskOwners):
                 return TaskSite(call, "setup_fails_after_keep", label, binding.stmt, binding.name, function)
             if binding.kind == "local" and (at_entry := kept_at_setup_unended(module, expr, function)) is not None:
                 return TaskSite(call, "integration", label, at_entry, kept_name(at_entry), function)
-            if binding.kind == "local" and self._local_dangles(function, binding.name, binding.stmt):
+            if binding.kind == "local" and self._local_dangles(function, binding.name, binding.stmt) and not ended_by_flag(module, module.parent(function), call, self._teardown):
                 return TaskSite(call, "local", label, binding.stmt, binding.name, function)
             if binding.kind == "local" and self._cancelled_on_some_paths(function, binding.name, binding.stmt):
                 return TaskSite(call, "local_some_paths", label, binding.stmt, binding.name, function)
@@ -613,7 +614,7 @@ class TaskAnalysis(TaskOwners):
                     # ``task = create(...); coord._tasks[key] = task`` on an entry-kept object.
                     return TaskSite(call, "other_object", label, entry.stmt, entry.name, function, entry.cls)
                 return None
-            if binding.cls is not None and (_runs_own_teardown(call, function, binding.cls) or coalesced_one_shot(module, call, function, binding.cls, binding.name, binding.stmt)):
+            if binding.cls is not None and (_runs_own_teardown(call, function, binding.cls) or coalesced_one_shot(module, call, function, binding.cls, binding.name, binding.stmt) or ended_by_flag(module, binding.cls, call, self._teardown)):
                 # ``self.cleanup_task = ensure_future(self.cleanup())`` (Tribler): the task *is* the teardown;
                 # it ends by finishing, and cancelling it would undo it (or a coalesced save's write).
                 return None

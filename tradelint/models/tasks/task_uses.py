@@ -18,9 +18,7 @@ from tradelint.facts.owned_elements import added_to, ends_elements, made_in_fami
 from tradelint.facts.ownership import is_release_name
 from tradelint.facts.syntax import FUNCTION_NODES, own_nodes, walk
 from tradelint.facts.uses import (
-    Use,
-    classify,
-    endless_loop,
+    Use, classify, endless_loop,
     name_loads,
     only_reads_arguments,
     renews_after,
@@ -30,6 +28,8 @@ from tradelint.facts.uses import (
     self_attribute_nodes,
     self_name,
 )
+from tradelint.models.tasks.bound_cancels import bound_cancel_kept
+from tradelint.models.tasks.closure_ends import ended_by_closure_task
 from tradelint.models.tasks.creators import CONTAINER_ADDERS, WEAK_TASK_METHODS, _methods
 from tradelint.models.tasks.done_callbacks import clearing_leaves_running, in_own_done_callback
 from tradelint.models.tasks.exit_paths import left_running_on_errors, outlives_function
@@ -37,7 +37,7 @@ from tradelint.models.tasks.function_bodies import _binds
 from tradelint.models.tasks.hass_waits import cancelled_from_outside, waiting_kind
 from tradelint.models.tasks.other_objects import ended_through_instances
 from tradelint.models.tasks.partial_ends import ended_only_in_part, made_as_field
-from tradelint.models.tasks.self_leaving import leaves_when_done
+from tradelint.models.tasks.self_leaving import dropped_by_own_helper, leaves_when_done
 from tradelint.models.tasks.shutdown import OwnerShutdown, _decorated, method_of
 from tradelint.models.tasks.unmade_owners import end_of_life_methods, never_outlives
 
@@ -212,8 +212,8 @@ class TaskUses(OwnerShutdown):
             use = classify(self.module, load)
             if use.kind == "argument" and use.call is not None and only_reads_arguments(self.module, use.call):
                 continue  # ``logger.info("started %s", task)`` keeps nothing
-            if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS):
-                return False
+            if use.kind in HANDLING_USES or (use.kind == "method" and use.name not in WEAK_TASK_METHODS) or bound_cancel_kept(self.module, load):
+                return False  # handed on, or its bound ``cancel`` is (``cleanups.append(t.cancel)``)
             if use.kind == "method" and use.name == "done" and _asserted(self.module, use.call):
                 return False  # ``assert t.done()``: the function makes sure the task ended before it returns
         return True
@@ -258,7 +258,7 @@ class TaskUses(OwnerShutdown):
         the request, awaited only if a request was sent (python-roborock ``1ad03bef``). Anything
         else done with it (handed on, stored) is another rule's question."""
         ends = self._own_ends(function, name, created, "end" if awaits else "refuse")
-        return bool(ends) and outlives_function(function, name, created, ends or [])
+        return bool(ends) and outlives_function(function, name, created, ends or []) and not ended_by_closure_task(self.module, function, ends or [])
 
     def _left_running_on_errors(
         self, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, created: ast.stmt, call: ast.Call
@@ -569,10 +569,8 @@ def _dropped_after_await(cls: ast.ClassDef, attr: str) -> ast.stmt | None:
                             table.setdefault(t.attr, []).append((method.name, node, waits))
         setattr(cls, _DROPPED_AFTER_AWAIT, table)
     drops = table.get(attr, [])
-    if not drops:
-        return None
     own = _coroutine_methods(cls, attr)
-    return next((stmt for name, stmt, waits in drops if waits or name in own), None)
+    return next((stmt for name, stmt, waits in drops if waits or name in own), None) or dropped_by_own_helper(cls, attr, own)
 
 
 def _coroutine_methods(cls: ast.ClassDef, attr: str) -> set[str]:
