@@ -86,6 +86,7 @@ from tradelint.models.resources.statements import (
     _replaced_unclosed, _yielded,
 )
 from tradelint.models.resources.creation_kinds import creation_of
+from tradelint.models.resources.setup_never_called import setup_never_called
 from tradelint.models.resources.unopened import never_opened, never_opened_on_self
 
 if TYPE_CHECKING:
@@ -521,8 +522,9 @@ class ResourceAnalysis:
         if used and registers_shutdown(c.function):
             return "app_never_closed"  # made while building an application: its cleanup must close it
         # ``self.ctx = Holder(client)``, closed through ``self.ctx.client`` (:mod:`.held_parts`).
-        if used and c.spec.first_party and not c.spec.library and never_opened(self.module, self.model, c, name_loads(c.function, c.name)):
-            return None  # a lazy one whose opening methods no use reaches: it holds nothing
+        if used and c.spec.first_party and not c.spec.library and (
+                never_opened(self.module, self.model, c, name_loads(c.function, c.name)) or setup_never_called(self.module, self.model, c, name_loads(c.function, c.name))):
+            return None  # a lazy one whose opening methods no use (here, or where it is handed) reaches: it holds nothing
         return "never_closed" if used and not any(held_and_closed(self.module, c.function, n, c.spec.close) for n in name_loads(c.function, c.name)) and not ended_through_store(self.module, c.function, c.name, c.spec.close) else None
 
     def _judge_global(self, c: Creation) -> Problem | None:

@@ -1,0 +1,170 @@
+"""Session 56 (applications): first-party objects that never hold anything, kept through a
+setup method returning ``self``, and aiohttp responses without a body (TRD201).
+
+A first-party class whose ``__init__`` acquires nothing and whose acquisitions are made by other
+methods (``start()``) holds nothing until one of them runs on the instance. A test that builds
+one and hands it to another object (``Panel(hub)``) without ever starting it leaks nothing, as
+long as no code of the project can call an opening method on that instance: every spelling
+``<x>.start`` has as receiver ``self``, a local made by a constructor there, or an attribute no
+code stores anything at.
+
+Twins: the function starts it itself; the object it is given to starts it (``self._hub.start()``
+through a stored attribute); a function it is given to starts it (a parameter); a class whose
+``__init__`` opens its session; an object returned to code out of the project.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import source_findings
+
+HUB = """\
+import aiohttp
+
+
+class Hub:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession()
+
+    async def stop(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    def label(self) -> str:
+        return self.name
+
+
+class Panel:
+    def __init__(self, hub: Hub) -> None:
+        self._hub = hub
+
+    def title(self) -> str:
+        return self._hub.label()
+
+
+async def boot(name: str) -> None:
+    hub = Hub(name)
+    try:
+        await hub.start()
+    finally:
+        await hub.stop()
+
+
+def test_panel() -> None:
+    hub = Hub("a")
+    assert Panel(hub).title() == "a"
+
+
+async def test_started() -> None:
+    hub = Hub("a")
+    await hub.start()
+    assert Panel(hub).title() == "a"
+"""
+
+STARTER = HUB + """
+
+class Runner:
+    def __init__(self, hub: Hub) -> None:
+        self._hub = hub
+
+    async def run(self) -> None:
+        await self._hub.start()
+
+
+def test_runner() -> None:
+    hub = Hub("b")
+    assert Runner(hub) is not None
+"""
+
+OPENER = HUB + """
+
+async def open_hub(hub: Hub) -> None:
+    await hub.start()
+
+
+def test_opened() -> None:
+    hub = Hub("c")
+    assert Panel(hub).title() == "c"
+"""
+
+EAGER = """\
+import aiohttp
+
+
+class Hub:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._session = aiohttp.ClientSession()
+
+    async def stop(self) -> None:
+        await self._session.close()
+
+    def label(self) -> str:
+        return self.name
+
+
+class Panel:
+    def __init__(self, hub: Hub) -> None:
+        self._hub = hub
+
+    def title(self) -> str:
+        return self._hub.label()
+
+
+def test_panel() -> None:
+    hub = Hub("a")
+    assert Panel(hub).title() == "a"
+"""
+
+RETURNED = HUB + """
+
+def make_panel(name: str) -> Panel:
+    hub = Hub(name)
+    return Panel(hub)
+"""
+
+
+def test_an_object_never_started_and_only_handed_on_is_not_reported(tmp_path: Path) -> None:
+    # ``test_panel``: nothing calls ``start`` on its hub (``boot()`` starts a hub it makes);
+    # ``test_started`` starts its own and never stops it.
+    assert source_findings(tmp_path, HUB, "TRD201") == [
+        "42:5 TRD201 `hub` (`Hub(...)`) is never closed; call `await hub.stop()` in a `finally`",
+    ]
+
+
+def test_an_object_started_by_the_one_it_is_given_to_stays_reported(tmp_path: Path) -> None:
+    # ``Runner.run()`` starts ``self._hub``: an attribute that holds what it is given (and
+    # ``Panel`` keeps its hub at an attribute of the same name: ``test_panel`` is reported too).
+    assert source_findings(tmp_path, STARTER, "TRD201") == [
+        "37:5 TRD201 `hub` (`Hub(...)`) is never closed; make it in the coroutine that uses it and close it there",
+        "42:5 TRD201 `hub` (`Hub(...)`) is never closed; call `await hub.stop()` in a `finally`",
+        "56:5 TRD201 `hub` (`Hub(...)`) is never closed; make it in the coroutine that uses it and close it there",
+    ]
+
+
+def test_an_object_a_function_of_the_project_may_start_stays_reported(tmp_path: Path) -> None:
+    # ``open_hub(hub)`` starts what it is given: any hub handed on may be one of those.
+    assert source_findings(tmp_path, OPENER, "TRD201") == [
+        "37:5 TRD201 `hub` (`Hub(...)`) is never closed; make it in the coroutine that uses it and close it there",
+        "42:5 TRD201 `hub` (`Hub(...)`) is never closed; call `await hub.stop()` in a `finally`",
+        "52:5 TRD201 `hub` (`Hub(...)`) is never closed; make it in the coroutine that uses it and close it there",
+    ]
+
+
+def test_an_object_that_opens_in_its_constructor_stays_reported(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, EAGER, "TRD201") == [
+        "25:5 TRD201 `hub` (`Hub(...)`) is never closed; make it in the coroutine that uses it and close it there",
+    ]
+
+
+def test_an_object_returned_inside_another_stays_reported(tmp_path: Path) -> None:
+    # ``return Panel(hub)``: code out of the project may start it through what it gets.
+    assert source_findings(tmp_path, RETURNED, "TRD201") == [
+        "42:5 TRD201 `hub` (`Hub(...)`) is never closed; call `await hub.stop()` in a `finally`",
+        "48:5 TRD201 `hub` (`Hub(...)`) is never closed; make it in the coroutine that uses it and close it there",
+    ]
