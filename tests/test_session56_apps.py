@@ -8,6 +8,10 @@ long as no code of the project can call an opening method on that instance: ever
 ``<x>.start`` has as receiver ``self``, a local made by a constructor there, or an attribute no
 code stores anything at.
 
+A method returning its own instance (``-> Self``, ``return self``) gives the object itself:
+``store[key] = await entry.setup()`` stores ``entry`` as ``store[key] = entry`` would (twin: a
+setup returning a flag stores the flag).
+
 Twins: the function starts it itself; the object it is given to starts it (``self._hub.start()``
 through a stored attribute); a function it is given to starts it (a parameter); a class whose
 ``__init__`` opens its session; an object returned to code out of the project.
@@ -128,6 +132,56 @@ def make_panel(name: str) -> Panel:
     return Panel(hub)
 """
 
+ENTRIES = """\
+from typing import Self
+
+import aiohttp
+
+
+class Entry:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._session: aiohttp.ClientSession | None = None
+
+    async def setup(self) -> Self:
+        self._session = aiohttp.ClientSession()
+        return self
+
+    async def prepare(self) -> "Entry":
+        self._session = aiohttp.ClientSession()
+        return self
+
+    async def check(self) -> bool:
+        self._session = aiohttp.ClientSession()
+        return True
+
+    async def unload(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
+class Manager:
+    def __init__(self) -> None:
+        self._entries: dict[str, Entry] = {}
+        self._checked: dict[str, bool] = {}
+
+    async def add(self, key: str) -> None:
+        entry = Entry(key)
+        self._entries[key] = await entry.setup()
+
+    async def add_prepared(self, key: str) -> None:
+        entry = Entry(key)
+        self._entries[key] = await entry.prepare()
+
+    async def add_checked(self, key: str) -> None:
+        entry = Entry(key)
+        self._checked[key] = await entry.check()
+
+    async def close(self) -> None:
+        for entry in self._entries.values():
+            await entry.unload()
+"""
+
 
 def test_an_object_never_started_and_only_handed_on_is_not_reported(tmp_path: Path) -> None:
     # ``test_panel``: nothing calls ``start`` on its hub (``boot()`` starts a hub it makes);
@@ -167,4 +221,13 @@ def test_an_object_returned_inside_another_stays_reported(tmp_path: Path) -> Non
     assert source_findings(tmp_path, RETURNED, "TRD201") == [
         "42:5 TRD201 `hub` (`Hub(...)`) is never closed; call `await hub.stop()` in a `finally`",
         "48:5 TRD201 `hub` (`Hub(...)`) is never closed; make it in the coroutine that uses it and close it there",
+    ]
+
+
+def test_a_setup_returning_its_instance_keeps_it_where_its_result_is_stored(tmp_path: Path) -> None:
+    # ``self._entries[key] = await entry.setup()`` with ``setup() -> Self`` (or every ``return``
+    # returning ``self``) stores the entry, which ``close()`` unloads; ``check()`` returns a
+    # flag: what is stored is not the entry, which nothing ends.
+    assert source_findings(tmp_path, ENTRIES, "TRD201") == [
+        "42:9 TRD201 `entry` (`Entry(...)`) is never closed; call `await entry.unload()` in a `finally`",
     ]

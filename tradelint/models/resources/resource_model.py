@@ -86,6 +86,7 @@ from tradelint.models.resources.statements import (
     _replaced_unclosed, _yielded,
 )
 from tradelint.models.resources.creation_kinds import creation_of
+from tradelint.models.resources.returned_self import through_returned_self
 from tradelint.models.resources.setup_never_called import setup_never_called
 from tradelint.models.resources.unopened import never_opened, never_opened_on_self
 
@@ -440,6 +441,7 @@ class ResourceAnalysis:
             used = used or (use.kind in ("method", "attribute") and awaited_use(self.module, node, c.call.func)) or (
                 run_by_runner and run_through(self.module, node)) or (
                 use.kind == "argument" and use.call is not None and is_awaited_call(self.module, use.call))  # lent to be used
+            use = through_returned_self(self.module, use, c.call.func)  # ``store[k] = await obj.setup()`` returning ``self``
             if not used and use.kind == "argument" and use.call is not None and not c.spec.by_protocol:
                 # Kept by a first-party object that never releases it: lent for that object's life
                 # (a type known by its ``__aexit__`` alone may only wrap what it is given).
