@@ -231,3 +231,37 @@ def test_a_setup_returning_its_instance_keeps_it_where_its_result_is_stored(tmp_
     assert source_findings(tmp_path, ENTRIES, "TRD201") == [
         "42:9 TRD201 `entry` (`Entry(...)`) is never closed; call `await entry.unload()` in a `finally`",
     ]
+
+
+PROBE = """\
+import aiohttp
+
+
+async def alive(session: aiohttp.ClientSession, url: str) -> bool:
+    response = await session.head(url)
+    return response.status < 300
+
+
+async def alive_by_method(session: aiohttp.ClientSession, url: str) -> bool:
+    response = await session.request("head", url)
+    return response.status < 300
+
+
+async def fetched(session: aiohttp.ClientSession, url: str) -> bool:
+    response = await session.get(url)
+    return response.status < 300
+
+
+async def fetched_by_method(session: aiohttp.ClientSession, url: str) -> bool:
+    response = await session.request("GET", url)
+    return response.status < 300
+"""
+
+
+def test_a_head_response_holds_no_connection(tmp_path: Path) -> None:
+    # aiohttp parses a HEAD response with ``skip_payload``: its empty payload's ``on_eof`` runs
+    # ``_response_eof`` at once, which releases the connection. A GET response keeps it.
+    assert source_findings(tmp_path, PROBE, "TRD201") == [
+        "15:5 TRD201 `response` (`session.get(...)`) is never read nor released; call `response.release()` in a `finally`",
+        "20:5 TRD201 `response` (`session.request(...)`) is never read nor released; call `response.release()` in a `finally`",
+    ]
