@@ -12,7 +12,8 @@ A method returning its own instance (``-> Self``, ``return self``) gives the obj
 ``store[key] = await entry.setup()`` stores ``entry`` as ``store[key] = entry`` would (twin: a
 setup returning a flag stores the flag).
 
-Twins: the function starts it itself; the object it is given to starts it (``self._hub.start()``
+Twins: the function starts it itself; a private list that may hold it (filled with what a
+method is given) is started; the object it is given to starts it (``self._hub.start()``
 through a stored attribute); a function it is given to starts it (a parameter); a class whose
 ``__init__`` opens its session; an object returned to code out of the project.
 """
@@ -264,4 +265,45 @@ def test_a_head_response_holds_no_connection(tmp_path: Path) -> None:
     assert source_findings(tmp_path, PROBE, "TRD201") == [
         "15:5 TRD201 `response` (`session.get(...)`) is never read nor released; call `response.release()` in a `finally`",
         "20:5 TRD201 `response` (`session.request(...)`) is never read nor released; call `response.release()` in a `finally`",
+    ]
+
+
+FLEET = HUB + """
+
+class Fleet:
+    def __init__(self) -> None:
+        self._hubs: list[Hub] = []
+
+    def build(self) -> None:
+        self._hubs.append(Hub("x"))
+
+    async def start_all(self) -> None:
+        for hub in self._hubs:
+            await hub.start()
+
+    async def stop_all(self) -> None:
+        for hub in self._hubs:
+            await hub.stop()
+"""
+
+ADOPTING = FLEET + """
+
+    def adopt(self, hub: Hub) -> None:
+        self._hubs.append(hub)
+"""
+
+
+def test_a_private_list_filled_with_constructions_holds_no_object_made_elsewhere(tmp_path: Path) -> None:
+    # ``Fleet.start_all()`` starts the hubs of ``self._hubs``, which only ``Hub("x")`` fills:
+    # the hub of ``test_panel`` is never one of them.
+    assert source_findings(tmp_path, FLEET, "TRD201") == [
+        "42:5 TRD201 `hub` (`Hub(...)`) is never closed; call `await hub.stop()` in a `finally`",
+    ]
+
+
+def test_a_private_list_filled_with_what_it_is_given_may_hold_it(tmp_path: Path) -> None:
+    # ``adopt(hub)`` puts any hub in ``self._hubs``, and ``start_all()`` starts them.
+    assert source_findings(tmp_path, ADOPTING, "TRD201") == [
+        "37:5 TRD201 `hub` (`Hub(...)`) is never closed; make it in the coroutine that uses it and close it there",
+        "42:5 TRD201 `hub` (`Hub(...)`) is never closed; call `await hub.stop()` in a `finally`",
     ]

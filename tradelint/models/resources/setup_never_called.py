@@ -66,8 +66,8 @@ def setup_never_called(module: ModuleInfo, model: OwnershipModel, c: Creation, l
     family = lineage(module.project, *found)
     if len(family) != 1 + sum(len(f.bases) for _, f in family) - sum(1 for _, f in family for b in f.bases if b[1] in _INERT_BASES):
         return False  # a base that is not first-party
-    if any(name.startswith("__a") or name in ("__enter__", "__iter__", "__await__") for name in opening.methods & opening.opening):
-        return False
+    if any(name.startswith("__") and name.endswith("__") for name in opening.methods & opening.opening):
+        return False  # (run without being spelled: ``async with``, ``await``, a call, a framework's hook)
     handed = False
     for load in loads:
         parent = module.parent(load)
@@ -207,20 +207,26 @@ def _element_of_fresh(module: ModuleInfo, function: ast.AST, binding: ast.AST) -
     params = (method.args.posonlyargs + method.args.args) if method is not None else []
     if not params or source.value.id != params[0].arg:
         return False
+    top = project_folder(module)
+    module.project.note_scan(f"mentions {source.attr}", top)
+    others = (module.project.module_at(path) for path, _ in files_naming(module.project, top, source.attr, skip=module.path))
+    return all(other is not None and _filled_fresh(other, source.attr) for other in (module, *others))
+
+
+def _filled_fresh(module: ModuleInfo, attr: str) -> bool:
+    """Whether every spelling of ``.<attr>`` in ``module`` fills it with fresh constructions only,
+    iterates, tests or copies it (a test reaching into a private list counts as well)."""
     for node in module.index.attributes:
-        if node.attr != source.attr:
+        if node.attr != attr:
             continue
         parent = module.parent(node)
         if isinstance(node.ctx, ast.Store):
-            assign = parent
-            value = getattr(assign, "value", None)
+            value = getattr(parent, "value", None)
             if not (isinstance(value, (ast.List, ast.Set, ast.Tuple)) and all(_fresh(module, e) for e in value.elts)):
                 return False
         elif isinstance(parent, ast.Attribute) and parent.attr in _FILLING:
             call = module.parent(parent)
-            if not (isinstance(call, ast.Call) and call.args and all(_fresh(module, a) for a in call.args[-1:])):
-                return False
-            if parent.attr == "extend":
+            if parent.attr == "extend" or not (isinstance(call, ast.Call) and call.args and _fresh(module, call.args[-1])):
                 return False
         elif not isinstance(parent, (ast.comprehension, ast.For, ast.AsyncFor, ast.Compare, ast.If, ast.UnaryOp, ast.Call)) or (
             isinstance(parent, ast.Call) and not (isinstance(parent.func, ast.Name) and parent.func.id in ("len", "bool", "list"))
@@ -256,5 +262,19 @@ def _stored_in(module: ModuleInfo, top: Path, attr: str) -> bool:
                 if any(isinstance(t, ast.Name) and t.id == attr for t in targets):
                     return True
         if any(isinstance(call.func, ast.Name) and call.func.id == "setattr" for call in other.index.calls):
+            return True
+        if _a_global(other, attr):
+            return True  # ``state.client``: a module's global, which any code may rebind
+    return False
+
+
+def _a_global(module: ModuleInfo, name: str) -> bool:
+    """Whether ``module`` binds ``name`` at its top level or declares it ``global``."""
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Global) and name in node.names:
+            return True
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store) and module.enclosing_function(node) is None:
+            return True
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and any((a.asname or a.name).split(".")[0] == name for a in node.names):
             return True
     return False
