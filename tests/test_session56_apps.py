@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import source_findings
+from tests.conftest import source_findings, tree_findings
 
 HUB = """\
 import aiohttp
@@ -307,3 +307,35 @@ def test_a_private_list_filled_with_what_it_is_given_may_hold_it(tmp_path: Path)
         "37:5 TRD201 `hub` (`Hub(...)`) is never closed; make it in the coroutine that uses it and close it there",
         "42:5 TRD201 `hub` (`Hub(...)`) is never closed; call `await hub.stop()` in a `finally`",
     ]
+
+
+HUB_MODULE = HUB.split("\n\nclass Panel")[0] + "\n"
+
+UNREAD = """\
+from app.hub import Hub
+from app.absent import Broker
+
+
+def test_broker() -> None:
+    hub = Hub("a")
+    assert Broker(hub=hub) is not None
+"""
+
+READ = UNREAD.replace("from app.absent import Broker", "from app.broker import Broker")
+
+BROKER = """\
+class Broker:
+    def __init__(self, hub: object) -> None:
+        self.hub = hub
+"""
+
+
+def test_an_object_given_to_code_of_the_project_that_cannot_be_read_stays_reported(tmp_path: Path) -> None:
+    # ``app.absent`` is a module of the project's own package that is not here: what ``Broker``
+    # does with the hub is not known. Once ``app/broker.py`` is read, it is known to start nothing.
+    files = {"app/__init__.py": "", "app/hub.py": HUB_MODULE, "app/test_unread.py": UNREAD}
+    assert tree_findings(tmp_path / "a", files, "TRD201", project=True) == [
+        "test_unread.py:6:5 TRD201 `hub` (`Hub(...)`) is never closed; make it in the coroutine that uses it and close it there",
+    ]
+    files = {"app/__init__.py": "", "app/hub.py": HUB_MODULE, "app/broker.py": BROKER, "app/test_read.py": READ}
+    assert tree_findings(tmp_path / "b", files, "TRD201", project=True) == []

@@ -42,6 +42,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.named_classes import class_named
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.project_files import files_naming
+from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.models.resources.process_globals import project_folder
 from tradelint.models.resources.resource_types import Creation
@@ -79,6 +80,8 @@ def setup_never_called(module: ModuleInfo, model: OwnershipModel, c: Creation, l
             continue
         if _leaves(module, c.function, load):
             return False  # (``return Holder(item)``: code out of the project may open it)
+        if isinstance(parent, (ast.Call, ast.keyword)) and _unread_callee(module, parent):
+            return False  # given to the project's code that is not here to read
         handed = True
     names = {name for name in opening.opening if not name.startswith("__")}
     if not handed or not names:
@@ -113,6 +116,19 @@ def _callers(module: ModuleInfo, name: str) -> tuple[Caller, ...]:
                     rows.append((str(path), function.lineno if function is not None else 0, receiver, _may_be_it(other, node)))
         found = memo[key] = tuple(rows)
     return cast("tuple[Caller, ...]", found)
+
+
+def _unread_callee(module: ModuleInfo, parent: ast.AST) -> bool:
+    """``Broker(dispatcher=item)`` where ``Broker`` is imported from a package of the project
+    whose module cannot be read (not among the files checked): what it does with it is unknown."""
+    call = module.parent(parent) if isinstance(parent, ast.keyword) else parent
+    if not isinstance(call, ast.Call) or definition_of(module, call.func) is not None:
+        return False
+    qualified = module.imports.qualify(call.func)
+    if qualified is None:
+        return False
+    top = qualified.split(".")[0]
+    return any((root / top).is_dir() or (root / f"{top}.py").is_file() for root in module.project.locate(module.path)[1])
 
 
 def _may_be_it(module: ModuleInfo, node: ast.Attribute) -> bool:
