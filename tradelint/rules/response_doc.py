@@ -13,7 +13,8 @@ bound and never read, released (`release()`, `aclose()`, `async with`) nor hande
 rebound to the next response while still open, on the way to the next store or around a
 loop (a retry: pinecone-io/pinecone-python-client `28d3d684`). One read on some paths only
 is not reported, nor one whose session the block entered or a `finally` closes (closing the
-session ends its responses). No fix is offered:
+session ends its responses), nor a HEAD response (`session.head(url)`, `session.request("HEAD", url)`):
+aiohttp parses it with an empty payload whose end releases the connection before the response is returned. No fix is offered:
 ```python
 async def poll(session: aiohttp.ClientSession, url):
     while True:

@@ -239,7 +239,7 @@ client.messages.stream(...)`, then `async with stream`: handochan/aelix-ai `ce95
 entered by hand (`await asyncio.wait_for(ctx.__aenter__(), 10)`, `ctx` a local or on `self`). A client
 released through a private part all sub-clients share (a generated SDK's `_client_wrapper...aclose()`)
 is used by a coroutine function that hands such a result on (`return Audio.from_response(client.tts.stream(text))`),
-and that release written through `getattr` steps and locals is its release. A first-party lazy one whose uses reach none of the methods that acquire (`feed.describe()`) holds nothing.
+and that release written through `getattr` steps and locals is its release. A first-party lazy one whose uses reach none of the methods that acquire (`feed.describe()`) holds nothing, nor one handed on (`Panel(hub)`; not returned, nor given to a module of the project that cannot be read) when no code of the project can call such a method on it: every `<x>.start` spelled has for receiver `self`, a local made there by a constructor, an element of a private list filled with constructions, or an attribute nothing stores at. The result of a method returning its own instance (`-> Self`, `return self`) is the object: `store[k] = await entry.setup()` keeps it as `store[k] = entry` would.
 
 An SQLAlchemy engine made on a `NullPool` (`create_async_engine(url, poolclass=NullPool)`, or
 an `AsyncEngine` wrapping `create_engine(url, poolclass=pool.NullPool)`, alembic's `env.py`)

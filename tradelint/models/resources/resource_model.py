@@ -86,6 +86,8 @@ from tradelint.models.resources.statements import (
     _replaced_unclosed, _yielded,
 )
 from tradelint.models.resources.creation_kinds import creation_of
+from tradelint.models.resources.returned_self import through_returned_self
+from tradelint.models.resources.setup_never_called import setup_never_called
 from tradelint.models.resources.unopened import never_opened, never_opened_on_self
 
 if TYPE_CHECKING:
@@ -439,6 +441,7 @@ class ResourceAnalysis:
             used = used or (use.kind in ("method", "attribute") and awaited_use(self.module, node, c.call.func)) or (
                 run_by_runner and run_through(self.module, node)) or (
                 use.kind == "argument" and use.call is not None and is_awaited_call(self.module, use.call))  # lent to be used
+            use = through_returned_self(self.module, use, c.call.func)  # ``store[k] = await obj.setup()`` returning ``self``
             if not used and use.kind == "argument" and use.call is not None and not c.spec.by_protocol:
                 # Kept by a first-party object that never releases it: lent for that object's life
                 # (a type known by its ``__aexit__`` alone may only wrap what it is given).
@@ -521,8 +524,9 @@ class ResourceAnalysis:
         if used and registers_shutdown(c.function):
             return "app_never_closed"  # made while building an application: its cleanup must close it
         # ``self.ctx = Holder(client)``, closed through ``self.ctx.client`` (:mod:`.held_parts`).
-        if used and c.spec.first_party and not c.spec.library and never_opened(self.module, self.model, c, name_loads(c.function, c.name)):
-            return None  # a lazy one whose opening methods no use reaches: it holds nothing
+        if used and c.spec.first_party and not c.spec.library and (
+                never_opened(self.module, self.model, c, name_loads(c.function, c.name)) or setup_never_called(self.module, self.model, c, name_loads(c.function, c.name))):
+            return None  # a lazy one whose opening methods no use (here, or where it is handed) reaches: it holds nothing
         return "never_closed" if used and not any(held_and_closed(self.module, c.function, n, c.spec.close) for n in name_loads(c.function, c.name)) and not ended_through_store(self.module, c.function, c.name, c.spec.close) else None
 
     def _judge_global(self, c: Creation) -> Problem | None:

@@ -70,12 +70,26 @@ def response_spec(module: ModuleInfo, call: ast.Call) -> ResourceSpec | None:
     if not types or parent_ended(module, function, call, func.value, 0):
         return None  # (closing the session the block entered, or the ``finally`` closes, ends its responses)
     if name in _AIOHTTP_REQUESTS and types <= _AIOHTTP_SESSIONS:
-        return AIOHTTP_RESPONSE
+        return None if _bodiless(call) else AIOHTTP_RESPONSE
     if name == "send" and types <= _HTTPX_CLIENTS and _streamed(call):
         return HTTPX_RESPONSE
     if name == "handle_async_request" and types <= _HTTPX_TRANSPORTS:
         return HTTPX_RESPONSE
     return None
+
+
+def _bodiless(call: ast.Call) -> bool:
+    """A HEAD request (``session.head(url)``, ``session.request("HEAD", url)``): aiohttp parses its
+    response with ``skip_payload`` (``req.method in EMPTY_BODY_METHODS``), hands it the empty
+    payload, whose ``on_eof`` runs ``ClientResponse._response_eof`` at once, and that releases the
+    connection before the response is returned: it holds nothing."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr not in ("head", "request", "_request"):
+        return False
+    if func.attr == "head":
+        return True
+    method = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "method"), None)
+    return isinstance(method, ast.Constant) and isinstance(method.value, str) and method.value.upper() == "HEAD"
 
 
 def _sdk_stream(module: ModuleInfo, function: ast.AST, call: ast.Call) -> ResourceSpec | None:
