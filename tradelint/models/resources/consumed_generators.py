@@ -32,6 +32,7 @@ def closed_by_every_consumer(module: ModuleInfo, function: ast.AST) -> bool:
         return False
     owner = module.parent(function)
     name = function.name
+    refs: list[tuple[ModuleInfo, ast.expr]]
     if isinstance(owner, ast.ClassDef):
         if not name.startswith("_") or name.startswith("__"):
             return False
