@@ -225,11 +225,12 @@ def _made_by(
             else:
                 specs.append(part[1])
             continue
+        coroutine = returns_a_coroutine(home, method, value)
         for branch in _branches(home, value):
             spec = made(branch)
             if spec is None:
                 return None
-            specs.append(replace(spec, awaited_maker=True) if returns_a_coroutine(home, method, branch) else spec)
+            specs.append(replace(spec, awaited_maker=True) if coroutine else spec)
     if not specs or any(spec != specs[0] for spec in specs):
         return None
     if empty:

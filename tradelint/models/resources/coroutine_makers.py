@@ -17,11 +17,11 @@ from tradelint.facts.syntax import capword
 
 def returns_a_coroutine(module: ModuleInfo, function: ast.AST, value: ast.expr | None) -> bool:
     """Whether the plain (not ``async``) ``function`` returns ``value`` as an unawaited call of a
-    first-party ``async`` function or method, on some branch of a conditional expression."""
+    first-party ``async`` function or method, on every branch of a conditional expression."""
     if not isinstance(function, ast.FunctionDef) or value is None:
         return False
     if isinstance(value, ast.IfExp):
-        return returns_a_coroutine(module, function, value.body) or returns_a_coroutine(module, function, value.orelse)
+        return returns_a_coroutine(module, function, value.body) and returns_a_coroutine(module, function, value.orelse)
     return isinstance(value, ast.Call) and _async_callee(module, value.func)
 
 
