@@ -95,15 +95,32 @@ def build(url):
 async def main(url):
     api = await Api.from_url(url)
     await api.call()
+
+
+class Partial:
+    def __init__(self, url, session):
+        self.url = url
+        self.session = session
+        self.pool = aiohttp.TCPConnector()
+
+    @staticmethod
+    async def from_env(url):
+        session = aiohttp.ClientSession()
+        return Partial(url, session)
+
+    async def close(self):
+        await self.pool.close()
 """
 
 
 def test_a_class_factory_hands_its_session_to_the_instance_and_its_caller_is_judged(tmp_path: Path) -> None:
     # The factory's session is no longer reported where it is made; the caller that keeps the
-    # instance (whose class never closes it) is. A module function doing the same is judged as before.
+    # instance (whose class never closes it) is. A module function doing the same is judged as
+    # before, and so is a factory whose class has a release that leaves the session open.
     assert source_findings(tmp_path, FACTORY, "TRD2") == [
         "20:5 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; make it in the coroutine that uses it and close it there",
         "25:5 TRD201 `Api.from_url(...)` never closes its `self.session`; give the class an async `close()`, call it",
+        "37:9 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
     ]
 
 

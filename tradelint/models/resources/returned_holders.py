@@ -2,8 +2,8 @@
 
 ``session = ClientSession(); return cls(url, session)`` in a class or static method the model
 reads as a factory (:func:`class_factories.class_factory`): the returned instance carries the
-session to the caller, and the caller is judged for it, by the holder's release or, when the
-class has none, by ``owner_leaks`` ("never closes its ``self.session``"). The factory owes no
+session to the caller, and when the class never releases it, the caller is judged for it by
+``owner_leaks`` ("never closes its ``self.session``"). The factory owes no
 release of its own: the ``async with`` a finding there would advise closes the session before
 the instance is used. A module function that does the same is left as it is judged (its
 callers are not judged for the holder's part)."""
@@ -51,7 +51,10 @@ def handed_into_returned_instance(module: ModuleInfo, model: OwnershipModel, bui
     spec = class_factory(
         module, ast.Attribute(ast.Name(cls.name, ast.Load()), function.name, ast.Load()), builtin_spec, model, imported_factory
     )
-    return spec is not None
+    # Only a holder that never releases it (``spec.holds``): its callers are told so. A holder
+    # with a release of its own that leaves this part open leaks it whoever calls that release:
+    # that is found here, where it is made.
+    return spec is not None and bool(spec.holds)
 
 
 def _names_the_class(func: ast.expr, cls: ast.ClassDef, function: ast.FunctionDef | ast.AsyncFunctionDef, is_classmethod: bool) -> bool:
