@@ -95,6 +95,17 @@ def build(url):
 async def main(url):
     api = await Api.from_url(url)
     await api.call()
+    await api.session.close()
+
+
+class Unended:
+    def __init__(self, session):
+        self.session = session
+
+    @classmethod
+    def from_url(cls, url):
+        session = aiohttp.ClientSession(base_url=url)
+        return cls(session)
 
 
 class Partial:
@@ -114,13 +125,14 @@ class Partial:
 
 
 def test_a_class_factory_hands_its_session_to_the_instance_and_its_caller_is_judged(tmp_path: Path) -> None:
-    # The factory's session is no longer reported where it is made; the caller that keeps the
-    # instance (whose class never closes it) is. A module function doing the same is judged as
-    # before, and so is a factory whose class has a release that leaves the session open.
+    # The factory's session, which its callers close through the instance, is no longer reported
+    # where it is made; the caller that keeps the instance is (its close is not in a ``finally``).
+    # Judged as before: a module function doing the same, a factory whose class has a release that
+    # leaves the session open, and one whose session no caller ever closes.
     assert source_findings(tmp_path, FACTORY, "TRD2") == [
         "20:5 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; make it in the coroutine that uses it and close it there",
-        "25:5 TRD201 `Api.from_url(...)` never closes its `self.session`; give the class an async `close()`, call it",
-        "37:9 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
+        "36:9 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; make it in the coroutine that uses it and close it there",
+        "48:9 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
     ]
 
 
@@ -158,6 +170,14 @@ async def broken(url):
 async def awaited(url):
     client = await Outer.get_client(url)
     await client.status()
+
+
+async def closing(url):
+    client = await Outer.get_client(url)
+    try:
+        await client.status()
+    finally:
+        await client.session.close()
 """
 
 

@@ -26,8 +26,10 @@ an `__init__` given `client`) holds only what its caller lent it: not reported; 
 made here, it owns it and is. A function whose own frame returns no value (it enters what it
 opens into a stack its caller passes in, or registers a factory) makes nothing at its call,
 whatever the functions nested in it return. A class factory's resource handed into the
-instance it returns (`session = ClientSession(); return cls(url, session)`) is judged at the
-factory's callers, which keep the instance, not where it is made; and a plain function that
+instance it returns (`session = ClientSession(); return cls(url, session)`), of a class that
+never releases it, is judged at the factory's callers, which keep the instance, when they end it
+through the instance (`await api.session.close()`), not where it is made (no caller ending it,
+it is reported there as before); and a plain function that
 returns an `async` maker's call unawaited hands out a coroutine: only an awaited call of it
 makes one.
 
