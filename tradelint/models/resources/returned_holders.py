@@ -78,10 +78,10 @@ def _callers_release(module: ModuleInfo, factory: tuple[str, str], attr: str) ->
             if node.attr != attr or not isinstance(node.value, ast.Name) or node.value.id in ("self", "cls"):
                 continue
             method = home.parent(node)
+            if not (isinstance(method, ast.Attribute) and method.value is node and (method.attr in CLOSE_METHODS or is_release_name(method.attr))):
+                continue
             call = home.parent(method)
-            if not (isinstance(method, ast.Attribute) and method.value is node and isinstance(call, ast.Call) and call.func is method and (
-                method.attr in CLOSE_METHODS or is_release_name(method.attr)
-            )):
+            if not (isinstance(call, ast.Call) and call.func is method):
                 continue
             function = home.enclosing_function(node)
             made = bound_once(function, node.value.id) if function is not None else None
