@@ -18,5 +18,19 @@ aiohttp `ClientSession(connector=c, connector_owner=False)` never closes `c` and
 (the default `connector_owner=True` owns whatever it is given). And a
 fallback `if self._client is None: self._client = Client()` never runs when `__init__` stores in
 that attribute a constructor argument every caller must pass, annotated without `None`.
+A wrapper of the process's own standard stream (`anyio.wrap_file(TextIOWrapper(sys.stdout.
+buffer))`) holds nothing to release: closing it would close the process's stdout. A
+first-party class known only by its `__aexit__`, whose family acquires nothing itself, built
+only from the parameters of the function that makes it (`self._t = Transport(client, url)` in
+an `__init__` given `client`) holds only what its caller lent it: not reported; given an object
+made here, it owns it and is. A function whose own frame returns no value (it enters what it
+opens into a stack its caller passes in, or registers a factory) makes nothing at its call,
+whatever the functions nested in it return. A class factory's resource handed into the
+instance it returns (`session = ClientSession(); return cls(url, session)`), of a class that
+never releases it, is judged at the factory's callers, which keep the instance, when they end it
+through the instance (`await api.session.close()`), not where it is made (no caller ending it,
+it is reported there as before); and a plain function that
+returns an `async` maker's call unawaited hands out a coroutine: only an awaited call of it
+makes one.
 
 """

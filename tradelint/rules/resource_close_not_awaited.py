@@ -45,7 +45,10 @@ class ResourceCloseNotAwaited(Rule):
     Whatever the receiver's type, when the code awaits the same release of the same receiver
     elsewhere (`await self._link.disconnect()` in `stop()`, the bare `self._link.disconnect()` in
     `restart()`; a local's in the same function, a module global's in the module): the awaited
-    call shows the method returns an awaitable, so the bare one runs nothing.
+    call shows the method returns an awaitable, so the bare one runs nothing. Not when the bare
+    call is in a plain method whose async twin of the same class holds the awaited one (`def
+    __exit__` and `async def __aexit__`, `close` and `aclose`): a class serving both protocols
+    ends a sync receiver in the one and an async receiver in the other.
 
     A receiver whose type an annotation declares alike, however it was made: a parameter
     (`async def stop(s: aiohttp.ClientSession): s.close()`), `self._http` declared

@@ -41,6 +41,12 @@ class ResourceHeldAcrossYield(Rule):
                 yield await resp.json()
     ```
 
+    Not reported: a generator every use of which in the project ends it on every way out
+    (`Depends(get_session)`, whose framework exits a yielding dependency after the response;
+    `asynccontextmanager(get_session)`; `aclosing(gen())`; or a local whose consuming function
+    calls `gen.aclose()` in a `finally`). A module-level function is found by its name in the
+    project's files; a method only when private, on `self` or `cls`.
+
     ## Fix safety
     No automatic fix: whether the caller should own the session, or wrap the generator in
     `contextlib.aclosing()`, is a design decision.

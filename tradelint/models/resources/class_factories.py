@@ -32,6 +32,7 @@ from tradelint.facts.named_classes import class_named, stored_at
 from tradelint.facts.summaries import definition_of
 from tradelint.facts.syntax import capword, walk, class_method
 from tradelint.models.resources.creation_shapes import passed_through
+from tradelint.models.resources.coroutine_makers import returns_a_coroutine
 from tradelint.models.resources.library_makers import library_maker, module_makers
 from tradelint.models.resources.returned_parts import awaits_a_method, fits_part, only_used_through, returned_part
 from tradelint.models.resources.resource_types import ResourceSpec, first_party_spec
@@ -224,11 +225,12 @@ def _made_by(
             else:
                 specs.append(part[1])
             continue
+        coroutine = returns_a_coroutine(home, method, value)
         for branch in _branches(home, value):
             spec = made(branch)
             if spec is None:
                 return None
-            specs.append(spec)
+            specs.append(replace(spec, awaited_maker=True) if coroutine else spec)
     if not specs or any(spec != specs[0] for spec in specs):
         return None
     if empty:

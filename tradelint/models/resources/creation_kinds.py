@@ -17,6 +17,8 @@ from tradelint.facts.uses import (
     self_name,
 )
 from tradelint.models.resources.null_pool import pools_nothing
+from tradelint.models.resources.borrowed_views import holds_nothing_of_its_own
+from tradelint.models.resources.consumed_generators import closed_by_every_consumer
 from tradelint.models.resources.process_globals import kept_for_the_process
 from tradelint.models.resources.keyed import key_on_self
 from tradelint.models.resources.creation_shapes import awaited_through_wrapper, chained_self_binding, entered_by_hand, owner_creation, part_creation
@@ -42,6 +44,8 @@ def creation_of(module: ModuleInfo, model: OwnershipModel, builtin_spec: Callabl
     where it is kept and by whom: ``None`` where it is no resource of ours to judge."""
     if pools_nothing(module, call, spec.close):
         return None  # an engine on a ``NullPool`` keeps no connection: nothing to release
+    if holds_nothing_of_its_own(module, model, call, spec):
+        return None  # a wrapper of the process's stdout, a view over parts its maker was lent
     if spec.first_party and ended_by_its_entry(module, call, spec.close):
         return None  # a coordinator whose ``async_shutdown()`` its config entry runs at every end
     label = ast.unparse(call.func)
@@ -91,7 +95,7 @@ def creation_of(module: ModuleInfo, model: OwnershipModel, builtin_spec: Callabl
     if (lookup := eager_default(module, expr)) is not None:  # ``kwargs.get("session", ClientSession())``
         return Creation(call, spec, label, "eager_default", call, lookup, function)
     if isinstance(parent, ast.withitem) and parent.context_expr is expr:
-        if _is_async_generator(function) and _yields_inside(module, parent):
+        if _is_async_generator(function) and _yields_inside(module, parent) and not closed_by_every_consumer(module, function):
             return Creation(call, spec, label, "generator", call, function=function)
         return None
     if _lent_for_a_block(module, function, expr):

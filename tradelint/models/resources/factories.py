@@ -25,6 +25,8 @@ from tradelint.models.resources.creation_shapes import passed_through
 from tradelint.models.resources.given_parts import made_by_a_class, pooled_elsewhere
 from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.library_makers import library_maker, module_makers
+from tradelint.models.resources.coroutine_makers import returns_a_coroutine
+from tradelint.models.resources.returns_nothing import returns_nothing
 from tradelint.models.resources.returned_parts import awaits_a_method, fits_part, made_holder, only_used_through, returned_part, unpacked_once
 
 BuiltinSpec = Callable[[str], "ResourceSpec | None"]
@@ -205,6 +207,8 @@ def factory_spec(
     (``ResourceSpec.part``), ``None`` there on the paths that make none."""
     if result_cached(function):
         return None  # ``@lru_cache def get_client()``: callers share one (:mod:`.cached_getters`)
+    if returns_nothing(function):
+        return None  # only functions nested in it return what they make
     specs: list[ResourceSpec] = []
     # First-party classes returned on other paths that hold nothing themselves, by their methods:
     # ``create_client()`` returning a ``UbusClient`` (an aiohttp session) or an ``SshClient``
@@ -238,7 +242,7 @@ def factory_spec(
             if isinstance(made, frozenset):
                 others.append(made)
             else:
-                specs.append(made)
+                specs.append(replace(made, awaited_maker=True) if returns_a_coroutine(module, function, value) else made)
     if not specs or any(spec != specs[0] for spec in specs):
         return None
     if not all(specs[0].close in methods for methods in others) or (others and specs[0].part is not None):

@@ -26,6 +26,8 @@ from tradelint.facts.uses import (
 )
 from tradelint.models.resources.callee_release import callee_releases, callee_takes_over
 from tradelint.models.resources.class_factories import class_factory, kept_instance_factory
+from tradelint.models.resources.returned_holders import handed_into_returned_instance
+from tradelint.models.resources.getattr_releases import released_through_getattr
 from tradelint.models.resources.closed_attributes import closed_attribute_stores
 from tradelint.models.resources.default_factories import default_factory_creations
 from tradelint.models.resources.dynamic_classes import class_made_by_function, picked_by_name, picked_from_mapping
@@ -179,7 +181,7 @@ class ResourceAnalysis:
     def closes(self, use: Use, spec: ResourceSpec, module: ModuleInfo | None = None) -> bool:
         use = part_use(module or self.module, use, spec)  # ``await bot.session.close()``: ``session.close``
         if use.kind not in ("method", "attribute"):
-            return False
+            return released_through_getattr(module or self.module, use, spec)
         if unawaited_close(module or self.module, use, spec):
             return False  # ``session.close()`` without ``await``: a coroutine that never runs
         if (through := closes_through_part(use, spec)) is not None:
@@ -304,6 +306,8 @@ class ResourceAnalysis:
     def _creation(self, call: ast.Call, spec: ResourceSpec) -> Creation | None:
         if spec.unless_given and lent_instead(self.module, call, spec):
             return None  # ``create_session(self.session)``: the holder keeps the caller's, makes none
+        if handed_into_returned_instance(self.module, self.model, self.builtin_spec, call):
+            return None  # ``return cls(url, ClientSession())``: the factory's callers are judged
         return creation_of(self.module, self.model, self.builtin_spec, call, spec)
 
     @cached_property

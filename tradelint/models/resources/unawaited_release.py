@@ -224,8 +224,23 @@ def awaited_elsewhere(module: ModuleInfo) -> list[UnawaitedRelease]:
         UnawaitedRelease(call, ast.unparse(call.func), method, spelled.split(".", 1)[0], awaitable_here(module, call))
         for call, scope, spelled, method in bare
         if (scope, spelled, method) in awaited and not _plain_method(module, call)
-        and not any(_branches_apart(module, call, other) for other in awaited[(scope, spelled, method)])
+        and not any(_branches_apart(module, call, other) or _protocol_twins(module, call, other) for other in awaited[(scope, spelled, method)])
     ]
+
+
+def _protocol_twins(module: ModuleInfo, bare: ast.Call, awaited: ast.Call) -> bool:
+    """The bare call is in a plain method whose async twin of the same class holds the awaited
+    one (``def __exit__`` and ``async def __aexit__``, ``close`` and ``aclose``): a class that
+    serves both protocols ends a sync part in the one and an async part in the other, as the
+    two branches of an ``if`` tell its receivers apart."""
+    plain, coroutine = module.enclosing_function(bare), module.enclosing_function(awaited)
+    if not isinstance(plain, ast.FunctionDef) or not isinstance(coroutine, ast.AsyncFunctionDef):
+        return False
+    if module.parent(plain) is not module.parent(coroutine) or not isinstance(module.parent(plain), ast.ClassDef):
+        return False
+    name = plain.name
+    twins = {f"a{name}", f"async_{name}"} | ({f"__a{name[2:]}"} if name.startswith("__") else set())
+    return coroutine.name in twins
 
 
 def _branches_apart(module: ModuleInfo, bare: ast.Call, awaited: ast.Call) -> bool:

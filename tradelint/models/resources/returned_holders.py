@@ -1,0 +1,119 @@
+"""A resource a class factory hands into the instance it returns is its callers' to release.
+
+``session = ClientSession(); return cls(url, session)`` in a class or static method the model
+reads as a factory (:func:`class_factories.class_factory`): the returned instance carries the
+session to the caller. When the class never releases it and the project's callers do, through
+the instance (``await api.session.close()``), the design hands its end to them: they are judged
+for it (``owner_leaks``: "never closes its ``self.session``"). The factory owes no
+release of its own: the ``async with`` a finding there would advise closes the session before
+the instance is used. A module function that does the same is left as it is judged (its
+callers are not judged for the holder's part)."""
+
+from __future__ import annotations
+
+import ast
+
+from tradelint.facts.class_family import resolve_definition
+from tradelint.facts.context import ModuleInfo
+from tradelint.facts.ownership import OwnershipModel
+from tradelint.facts.project_files import files_naming, project_root
+from tradelint.facts.summaries import is_release_name
+from tradelint.facts.syntax import class_method, own_returns
+from tradelint.facts.uses import bound_once, name_loads
+from tradelint.models.resources.class_factories import class_factory
+from tradelint.models.resources.factories import BuiltinSpec, imported_factory
+from tradelint.models.resources.resource_types import CLOSE_METHODS
+
+
+def handed_into_returned_instance(module: ModuleInfo, model: OwnershipModel, builtin_spec: BuiltinSpec, call: ast.Call) -> bool:
+    """Whether ``call`` (directly, or through a local bound to it that is used for nothing
+    else) is an argument of the constructor call its class factory returns."""
+    function = module.enclosing_function(call)
+    if function is None:
+        return False
+    cls = module.parent(function)
+    if not isinstance(cls, ast.ClassDef):
+        return False
+    decorators = {d.id for d in function.decorator_list if isinstance(d, ast.Name)}
+    if not decorators & {"classmethod", "staticmethod"}:
+        return False
+    value: ast.AST = call
+    parent = module.parent(value)
+    if isinstance(parent, ast.Await):
+        value, parent = parent, module.parent(parent)
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        loads = list(name_loads(function, parent.targets[0].id))
+        if len(loads) != 1:
+            return False
+        value, parent = loads[0], module.parent(loads[0])
+    if isinstance(parent, ast.keyword):
+        parent = module.parent(parent)
+    if not (isinstance(parent, ast.Call) and isinstance(module.parent(parent), ast.Return)):
+        return False
+    if value not in parent.args and value not in [k.value for k in parent.keywords]:
+        return False
+    if not _names_the_class(parent.func, cls, function, "classmethod" in decorators):
+        return False
+    spec = class_factory(
+        module, ast.Attribute(ast.Name(cls.name, ast.Load()), function.name, ast.Load()), builtin_spec, model, imported_factory
+    )
+    # Only a holder that never releases it (``spec.holds``), and whose callers do, through the
+    # instance (``await api.session.close()``): the design hands the part's end to them. A holder
+    # no one ends the part of (nor a release of its own that leaves it open) leaks it whoever
+    # calls: that is found here, where it is made.
+    return spec is not None and bool(spec.holds) and _callers_release(module, (cls.name, function.name), spec.holds)
+
+
+def _callers_release(module: ModuleInfo, factory: tuple[str, str], attr: str) -> bool:
+    """Whether the project calls a release of ``<local>.<attr>``, the local bound once to what
+    the factory returns, called directly or through a method returning its call: ``api = await
+    Api.from_url(url)``, then ``await api.session.close()``."""
+    homes = [module]
+    root = project_root(module)
+    if root is not None:
+        module.project.note_scan(f"mentions {attr}", root)
+        homes += [m for path, _ in files_naming(module.project, root, attr, skip=module.path) if (m := module.project.module_at(path)) is not None]
+    for home in homes:
+        for node in home.index.attributes:
+            if node.attr != attr or not isinstance(node.value, ast.Name) or node.value.id in ("self", "cls"):
+                continue
+            method = home.parent(node)
+            if not (isinstance(method, ast.Attribute) and method.value is node and (method.attr in CLOSE_METHODS or is_release_name(method.attr))):
+                continue
+            call = home.parent(method)
+            if not (isinstance(call, ast.Call) and call.func is method):
+                continue
+            function = home.enclosing_function(node)
+            made = bound_once(function, node.value.id) if function is not None else None
+            if isinstance(made, ast.Await):
+                made = made.value
+            if isinstance(made, ast.Call) and _reaches(home, made.func, factory):
+                return True
+    return False
+
+
+def _reaches(module: ModuleInfo, func: ast.expr, factory: tuple[str, str]) -> bool:
+    """``Cls.method`` is the factory, or a class or static method whose own ``return`` calls it
+    (``return Api.from_url(url)``, also on a branch of a conditional)."""
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+        return False
+    if (func.value.id, func.attr) == factory:
+        return True
+    found = resolve_definition(module, func.value)
+    method = class_method(found[1], func.attr) if found is not None and isinstance(found[1], ast.ClassDef) else None
+    if method is None:
+        return False
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
+        and (n.func.value.id, n.func.attr) == factory
+        for r in own_returns(method) if r.value is not None for n in ast.walk(r.value)
+    )
+
+
+def _names_the_class(func: ast.expr, cls: ast.ClassDef, function: ast.FunctionDef | ast.AsyncFunctionDef, is_classmethod: bool) -> bool:
+    if not isinstance(func, ast.Name):
+        return False
+    if func.id == cls.name:
+        return True
+    args = function.args.posonlyargs + function.args.args
+    return is_classmethod and bool(args) and func.id == args[0].arg
