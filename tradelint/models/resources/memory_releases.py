@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import ast
 
-from tradelint.facts.class_family import class_node
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.named_classes import class_named
-from tradelint.facts.ownership import lineage
-from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.nearest_method import nearest_method
 from tradelint.facts.uses import self_name
 
 __all__ = ["frees_memory_only"]
@@ -28,21 +25,13 @@ def frees_memory_only(module: ModuleInfo, func: ast.expr, release: str) -> bool:
     """Whether ``release``, as the first-party class ``func`` names defines it (or its nearest
     first-party base), frees only in-memory state of the instance. False when the class or the
     method is not found (a library's, a base the project does not define)."""
-    found = class_named(module, func)
-    if found is None:
+    method = nearest_method(module, func, release)
+    if method is None:
         return False
-    for owner_module, facts in lineage(module.project, *found):
-        if release not in facts.methods:
-            continue
-        node = class_node(module, owner_module, facts)
-        method = next((s for s in node[1].body if isinstance(s, FUNCTION_NODES) and s.name == release), None) if node else None
-        if method is None:
-            return False
-        receiver = self_name(method)
-        body = method.body[1:] if ast.get_docstring(method) is not None else method.body
-        return receiver is not None and all(_forgets(stmt, receiver) for stmt in body) and not all(
-            isinstance(stmt, (ast.Pass, ast.Return)) for stmt in body)  # (a stub: a subclass's to fill)
-    return False
+    receiver = self_name(method)
+    body = method.body[1:] if ast.get_docstring(method) is not None else method.body
+    return receiver is not None and all(_forgets(stmt, receiver) for stmt in body) and not all(
+        isinstance(stmt, (ast.Pass, ast.Return)) for stmt in body)  # (a stub: a subclass's to fill)
 
 
 def _forgets(stmt: ast.stmt, receiver: str) -> bool:

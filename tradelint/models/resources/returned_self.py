@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import ast
 
-from tradelint.facts.class_family import class_node
 from tradelint.facts.context import ModuleInfo
-from tradelint.facts.named_classes import class_named
-from tradelint.facts.ownership import lineage
+from tradelint.facts.nearest_method import nearest_method
 from tradelint.facts.syntax import FUNCTION_NODES
 from tradelint.facts.uses import Use, classify, self_name
 
@@ -36,16 +34,8 @@ def through_returned_self(module: ModuleInfo, use: Use, maker: ast.expr) -> Use:
 
 
 def _returns_self(module: ModuleInfo, maker: ast.expr, name: str) -> bool:
-    found = class_named(module, maker)
-    if found is None:
-        return False
-    for owner_module, facts in lineage(module.project, *found):
-        if name not in facts.methods:
-            continue
-        node = class_node(module, owner_module, facts)
-        method = next((s for s in node[1].body if isinstance(s, FUNCTION_NODES) and s.name == name), None) if node is not None else None
-        return method is not None and _gives_itself(method)
-    return False
+    method = nearest_method(module, maker, name)
+    return method is not None and _gives_itself(method)
 
 
 def _gives_itself(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
