@@ -38,6 +38,9 @@ def in_function_frame(func: ast.FunctionDef | ast.AsyncFunctionDef, child: ast.A
 TASK_WORDS = {"create_task", "ensure_future", "Task"}
 # The calls that start a task of the running loop (``asyncio.create_task``, ``loop.create_task``).
 TASK_MAKERS = frozenset({"create_task", "ensure_future"})
+# Those and a task group's or nursery's (``tg.start_soon(...)``, ``spawn(...)``), by last name:
+# what an object starts this way runs on until it is ended, as anything it opens does.
+TASK_STARTERS = TASK_MAKERS | {"start_soon", "spawn"}
 
 
 def last_name(expr: ast.expr) -> str:

@@ -36,7 +36,7 @@ from tradelint.facts.class_family import class_and_bases, resolve_class_node, re
 from tradelint.facts.context import ModuleInfo
 from tradelint.facts.returned_makers import returned_call
 from tradelint.facts.summaries import is_release_name
-from tradelint.facts.syntax import base_class, class_methods, instance_parameter, last_name, own_nodes, own_returns
+from tradelint.facts.syntax import TASK_STARTERS, base_class, class_methods, instance_parameter, last_name, own_nodes, own_returns
 
 __all__ = ["started_clean"]
 
@@ -44,7 +44,6 @@ Function = ast.FunctionDef | ast.AsyncFunctionDef
 Methods = dict[str, Function]
 
 _PLAIN_BASES = frozenset({"object", "ABC", "Generic", "Protocol"})
-_TASK_MAKERS = frozenset({"create_task", "ensure_future", "start_soon", "spawn"})
 # An exit stack made in ``__init__`` holds nothing until something is entered into it, which is
 # an acquisition of the method that does it.
 _EMPTY_STACKS = frozenset({"contextlib.AsyncExitStack", "contextlib.ExitStack"})
@@ -129,7 +128,7 @@ def _holds_after(home: ModuleInfo, init: Function, released: set[str]) -> bool:
     for stmt in own_nodes(init):
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and not _base_init(stmt.value):
             return True
-        if isinstance(stmt, ast.Call) and last_name(stmt.func) in _TASK_MAKERS:
+        if isinstance(stmt, ast.Call) and last_name(stmt.func) in TASK_STARTERS:
             return True
         if not isinstance(stmt, (ast.Assign, ast.AnnAssign)) or stmt.value is None:
             continue
@@ -228,7 +227,7 @@ def _fails_holding_nothing(method: Function, methods: Methods, seen: set[str]) -
                 acquired.append(node)
             if reading[1]:
                 failing.append(node)  # (``self._check()`` that raises: it fails where it is called)
-        elif isinstance(func, ast.Attribute) and _self_rooted(func.value, receiver) or last_name(func) in _TASK_MAKERS:
+        elif isinstance(func, ast.Attribute) and _self_rooted(func.value, receiver) or last_name(func) in TASK_STARTERS:
             acquired.append(node)
     handled = {id(n) for t in nodes if isinstance(t, (ast.Try, ast.TryStar)) and _releases_on_every_error(t) for n in ast.walk(t)}
     failing = [n for n in failing if id(n) not in handled]

@@ -36,7 +36,7 @@ from tradelint.facts.named_classes import class_named
 from tradelint.facts.ownership import OwnershipModel, lineage
 from tradelint.facts.project_files import files_naming
 from tradelint.facts.summary_data import Acquisition, ModuleSummary
-from tradelint.facts.syntax import FUNCTION_NODES
+from tradelint.facts.syntax import FUNCTION_NODES, TASK_STARTERS
 from tradelint.facts.uses import self_attribute_loads, self_name
 from tradelint.models.resources.process_globals import project_folder
 from tradelint.models.resources.resource_types import Creation
@@ -117,7 +117,6 @@ class Opening:
 _UNKNOWN = Opening(frozenset(), frozenset())
 # One that holds something from its construction on: open whatever its holder does.
 _HELD = Opening(frozenset(), frozenset())
-_TASK_MAKERS = frozenset({"create_task", "ensure_future", "start_soon", "spawn"})
 _PROTOCOL = frozenset({"__aenter__", "__enter__", "__aiter__", "__anext__", "__await__"})
 
 
@@ -138,7 +137,7 @@ def opening_methods(module: ModuleInfo, model: OwnershipModel, func: ast.expr) -
         for acquisition in (*held, *facts.elements):
             if acquisition.method == "__init__":
                 # (a task started there runs from the start: held, whatever opens the rest)
-                return _HELD if acquisition.ref[1].rpartition(".")[2] in _TASK_MAKERS else _UNKNOWN
+                return _HELD if acquisition.ref[1].rpartition(".")[2] in TASK_STARTERS else _UNKNOWN
             acquiring.add(acquisition.method)
     if not acquiring:
         return _UNKNOWN
@@ -170,7 +169,7 @@ def _holds(model: OwnershipModel, module: ModuleSummary, acquisition: Acquisitio
     """Whether what ``self.<attr> = X(...)`` keeps must be released (or starts a task, or is made
     by a maker of the family that this summary cannot follow): not a cache, a lock, a parsed value."""
     kind, name = acquisition.ref
-    return kind in ("maker", "class_maker") or name.rpartition(".")[2] in _TASK_MAKERS or model.owned_close(module, acquisition.ref) is not None
+    return kind in ("maker", "class_maker") or name.rpartition(".")[2] in TASK_STARTERS or model.owned_close(module, acquisition.ref) is not None
 
 
 def _opens(module: ModuleInfo, load: ast.expr, opening: Opening | None) -> bool:

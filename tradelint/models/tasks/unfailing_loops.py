@@ -17,9 +17,9 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
+from tradelint.facts.uses import LOGGER_METHODS
 
 _CATCH_ALL = frozenset({"Exception", "BaseException"})
-_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 
 
 def never_fails(module: ModuleInfo, definition: ast.AST | None) -> bool:
@@ -68,5 +68,5 @@ def _cannot_fail(module: ModuleInfo, statement: ast.stmt) -> bool:
         isinstance(statement, ast.Expr)
         and isinstance(statement.value, ast.Call)
         and isinstance(statement.value.func, ast.Attribute)
-        and statement.value.func.attr in _LOG_METHODS
+        and statement.value.func.attr in LOGGER_METHODS
     )
