@@ -37,6 +37,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.returned_makers import returned_call
 from tradelint.facts.summaries import is_release_name
 from tradelint.facts.syntax import TASK_STARTERS, base_class, class_methods, instance_parameter, last_name, own_nodes, own_returns
+from tradelint.facts.uses import self_attr
 
 __all__ = ["started_clean"]
 
@@ -113,7 +114,10 @@ def _held_from_construction(module: ModuleInfo, cls: ast.ClassDef, methods: Meth
     release method reads (``self._session = ClientSession()``, closed in ``close()``), starts a
     task, or calls anything but a base's ``__init__``; or a decorator writes the ``__init__``."""
     releases = [m for name, m in methods.items() if is_release_name(name) or name in ("__aexit__", "__exit__", "__del__", close)]
-    released = {n.attr for m in releases for n in own_nodes(m) if _on_self(n, m) and isinstance(n.ctx, ast.Load)}  # type: ignore[attr-defined]
+    released: set[str] = set()
+    for release in releases:
+        receiver = instance_parameter(release)
+        released.update(n.attr for n in own_nodes(release) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load) and self_attr(n, receiver or ""))
     for home, node in class_and_bases(module, cls):
         if node.decorator_list:
             return True  # (a dataclass's or an attrs class's ``__init__`` is not in its text)
@@ -125,6 +129,7 @@ def _held_from_construction(module: ModuleInfo, cls: ast.ClassDef, methods: Meth
 
 def _holds_after(home: ModuleInfo, init: Function, released: set[str]) -> bool:
     """Whether the construction method ``init`` may make something the class releases."""
+    receiver = instance_parameter(init) or ""
     for stmt in own_nodes(init):
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and not _base_init(stmt.value):
             return True
@@ -134,7 +139,7 @@ def _holds_after(home: ModuleInfo, init: Function, released: set[str]) -> bool:
             continue
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
         flat = [e for t in targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])]
-        attrs = {t.attr for t in flat if isinstance(t, ast.Attribute) and _on_self(t, init)}
+        attrs = {attr for t in flat if (attr := self_attr(t, receiver))}
         if attrs & released and not _empty(home, stmt.value):
             return True  # (made here, or given: ``self._session = session`` may be one made for it)
     return False
@@ -155,12 +160,6 @@ def _empty(module: ModuleInfo, value: ast.expr) -> bool:
 def _base_init(call: ast.Call) -> bool:
     """``super().__init__(...)`` or ``Base.__init__(self, ...)``."""
     return isinstance(call.func, ast.Attribute) and call.func.attr == "__init__"
-
-
-def _on_self(node: ast.AST, method: Function) -> bool:
-    """``self.<attr>``, ``self`` being ``method``'s instance parameter."""
-    receiver = instance_parameter(method)
-    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == receiver
 
 
 def _self_rooted(node: ast.AST, receiver: str) -> bool:
