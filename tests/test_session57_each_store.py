@@ -107,3 +107,67 @@ def test_the_fix_is_offered_at_the_first_store_only(tmp_path: Path) -> None:
     path.write_text(ELEMENTS.replace("STOP", "pass"))
     fixes = [(f.line, f.fix is not None) for f in check_paths([path], select=["TRD303"])]
     assert fixes == [(9, True), (12, False)]
+
+
+# A resource kept on an attribute of its class (``Service.modem = ...``, ``cls._session = ...`` in a
+# classmethod) is the program's, as a module global is: some code of the project must close it.
+CLASS_STORE = """\
+import aiohttp
+
+
+class Service:
+    session = None
+
+    async def connect(self):
+        Service.session = aiohttp.ClientSession()
+
+    async def fetch(self, url):
+        async with Service.session.get(url) as response:
+            return await response.text()
+END
+"""
+
+CLASSMETHOD_STORE = """\
+import aiohttp
+
+
+class Service:
+    _session = None
+
+    @classmethod
+    async def connect(cls):
+        cls._session = aiohttp.ClientSession()
+
+    async def fetch(self, url):
+        async with self._session.get(url) as response:
+            return await response.text()
+END
+"""
+
+CLASS_MESSAGE = "TRD201 class attribute `Service.{}` (`aiohttp.ClientSession(...)`) is never closed; close it at shutdown"
+
+
+def test_a_resource_on_a_class_attribute_nothing_closes_is_reported(tmp_path: Path) -> None:
+    assert source_findings(tmp_path, CLASS_STORE.replace("END", ""), "TRD201") == ["8:9 " + CLASS_MESSAGE.format("session")]
+
+
+def test_a_resource_on_a_class_attribute_a_classmethod_stores_is_reported(tmp_path: Path) -> None:
+    source = CLASSMETHOD_STORE.replace("END", "")
+    assert source_findings(tmp_path, source, "TRD201") == ["9:9 " + CLASS_MESSAGE.format("_session")]
+
+
+def test_a_class_attribute_closed_at_shutdown_stays_silent(tmp_path: Path) -> None:
+    closing = "\n    @classmethod\n    async def shutdown(cls):\n        await cls.session.close()\n"
+    assert source_findings(tmp_path, CLASS_STORE.replace("END", closing), "TRD201") == []
+    closing = "\n    async def close(self):\n        await self._session.close()\n"
+    assert source_findings(tmp_path, CLASSMETHOD_STORE.replace("END", closing), "TRD201") == []
+
+
+def test_a_class_attribute_handed_on_stays_silent(tmp_path: Path) -> None:
+    handed = "\n    def client(self):\n        return Service.session\n"
+    assert source_findings(tmp_path, CLASS_STORE.replace("END", handed), "TRD201") == []
+
+
+def test_an_attribute_of_another_object_is_not_a_class_attribute(tmp_path: Path) -> None:
+    other = CLASS_STORE.replace("Service.session = ", "config.session = ").replace("END", "")
+    assert source_findings(tmp_path, other.replace("async def connect(self):", "async def connect(self, config):"), "TRD201") == []
