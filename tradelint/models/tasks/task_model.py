@@ -144,9 +144,7 @@ class TaskAnalysis(TaskOwners):
                 site = replace(site, node=factory_return)  # reported where the task is made, in its factory
             if site is not None:
                 if site.problem in ("self", "self_elements", "self_loop", "self_owner", "hass_waits_self"):
-                    # Every creation stored into the attribute is a task nothing ends, so each is
-                    # a finding (``start()`` and ``reconnect()`` alike); one per reported node,
-                    # which a factory's ``return`` shared by its stores makes once.
+                    # Each store is a task nothing ends: one finding per reported node (a factory's ``return`` once).
                     assert site.cls is not None
                     if (site.node, site.name) in owned:
                         continue
