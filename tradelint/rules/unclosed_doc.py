@@ -27,7 +27,7 @@ an `await`: a call of one of its methods, `await connection.connect()`, a call i
 was lent to, `api = Api(client); await api.login()`, may open what it holds and then fail, mosquito/aiormq `dc4efec6`, meridianlabs-ai/inspect_scout `4acfaba4`; not the first-party object's own opening method when its every `await` and `raise` runs in a
 `try` that releases on every error, `await conn.connect()` whose `except BaseException:` awaits `self.disconnect()` and re-raises: failing, it leaves nothing open); kept where Home Assistant holds it by an integration's setup that raises after (`raise ConfigEntryNotReady`) without
 closing it (a failed setup is never unloaded); a module global
-(`global SESSION; SESSION = ClientSession()`) that no code of the module closes; a resource a
+(`global SESSION; SESSION = ClientSession()`) that no code of the module closes, or a method stores on its class (`Service.modem = Modem(...)`, `cls._s = ClientSession()` in a classmethod) and no file closes (`<...>.modem.close()`) nor the module hands on; a resource a
 closure caches in a `nonlocal` that no code of the enclosing function closes (the enclosing
 frame keeps it for every call of the closure; a closure returning it lends it). First-party classes that acquire a resource and release it in their own method
 (`close()`, `stop_monitoring()`...; not a call given what to act on,

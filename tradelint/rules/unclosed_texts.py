@@ -140,6 +140,10 @@ TEXTS = {
         "module global `{name}` (`{label}(...)`) is never closed; close it at shutdown",
         "Nothing in the module calls `{close}()` on it, so its connections live until exit",
     ),
+    "class_attr_never_closed": Text(
+        "class attribute `{name}` (`{label}(...)`) is never closed; close it at shutdown",
+        "Every instance shares it and it lives as long as the class; no file of the project calls `{close}()` on it",
+    ),
     "handed": Text(
         "`{label}(...)` given to `{name}(...)` is never closed; call `{close}()` when done",
         "No method of `{name}` closes it, so the caller still owns it",
@@ -216,7 +220,7 @@ def text_of(problem: str, c: Creation, detail: str = "") -> Text | None:
         # ``async with`` nor ``await`` can be written there.
         cure = "make it in the coroutine that uses it and close it there"
     # (A local kept in a module's collection: the collection is what is named.)
-    name = detail if problem in ("global_element_dropped", "global_element_replaced") and detail else c.name
+    name = detail if problem in ("global_element_dropped", "global_element_replaced", "class_attr_never_closed") and detail else c.name
     names = {"name": name, "label": c.label, "close": c.spec.close, "held": c.spec.holds, "opened": c.spec.opened_by or ", ".join(c.spec.leaves[1:2]), "leaves": ", ".join(c.spec.leaves[:1])}
     message = fit(template.message.replace("{cure}", cure), **names)
     return Text(message, fit_help(template.help, **names))

@@ -18,6 +18,7 @@ from tradelint.facts.uses import (
 )
 from tradelint.models.resources.null_pool import pools_nothing
 from tradelint.models.resources.borrowed_views import holds_nothing_of_its_own
+from tradelint.models.resources.class_attributes import class_attribute_store
 from tradelint.models.resources.consumed_generators import closed_by_every_consumer
 from tradelint.models.resources.process_globals import kept_for_the_process
 from tradelint.models.resources.keyed import key_on_self
@@ -180,7 +181,9 @@ def creation_of(module: ModuleInfo, model: OwnershipModel, builtin_spec: Callabl
         if binding is None:
             return None
     if binding is None:
-        return None
+        # ``Service.modem = Modem(...)``: the class's own, shared by every instance (:mod:`.class_attributes`).
+        on_class = class_attribute_store(module, expr, function)
+        return Creation(call, spec, label, "class_attr", on_class[0], on_class[1], function, on_class[2]) if on_class else None
     if binding.kind == "local":
         cache = module_cache_of(module, function, binding.name)
         if cache is not None and not declares_outer(function, binding.name):
@@ -196,6 +199,8 @@ def creation_of(module: ModuleInfo, model: OwnershipModel, builtin_spec: Callabl
         return Creation(call, spec, label, "local", binding.stmt, binding.name, function)
     if any(isinstance(d, ast.Name) and d.id == "classmethod" for d in function.decorator_list):
         # ``cls._shared = Client()``: an attribute of the class, shared by every instance, is
-        # no instance's to release (ending it in ``close()`` would end it for all of them).
-        return None
+        # no instance's to release (ending it in ``close()`` would end it for all of them); the
+        # program's, as a module global is (:mod:`.class_attributes`).
+        on_class = class_attribute_store(module, expr, function)
+        return Creation(call, spec, label, "class_attr", on_class[0], on_class[1], function, on_class[2]) if on_class else None
     return Creation(call, spec, label, "self", binding.stmt, binding.name, function, binding.cls)

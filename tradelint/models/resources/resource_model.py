@@ -25,6 +25,7 @@ from tradelint.facts.uses import (
     name_loads, only_reads_arguments, renews_after, resolve_aliases, self_attribute_loads, self_getattr_loads,
 )
 from tradelint.models.resources.callee_release import callee_releases, callee_takes_over
+from tradelint.models.resources.class_attributes import class_attribute_closed
 from tradelint.models.resources.class_factories import class_factory, kept_instance_factory
 from tradelint.models.resources.returned_holders import handed_into_returned_instance
 from tradelint.models.resources.getattr_releases import released_through_getattr
@@ -341,6 +342,8 @@ class ResourceAnalysis:
                 reported_globals.add(("<module>", creation.name))
             if problem == "self_closed_at_stop_only":
                 detail = self._stop_closer or ""
+            if problem == "class_attr_never_closed" and creation.cls is not None:
+                detail = f"{creation.cls.name}.{creation.name}"
             if problem in (
                 "self_never_closed", "self_replaced", "self_dropped", "elements_never_closed", "self_closed_at_stop_only",
                 "self_leaks_when_enter_fails", "self_replaced_again",
@@ -407,6 +410,8 @@ class ResourceAnalysis:
             return None if key is None or closed_somewhere(self.module, key, c.spec.close) else "startup_never_closed"
         if c.kind in ("app_global", "process_global"):  # (the other one: closed by any file of the project)
             return None if not self._judge_global(c) or (c.kind == "process_global" and closed_in_project(self.module, c.name, c.spec.close)) else "app_global_never_closed" if c.kind == "app_global" else "process_global_never_closed"
+        if c.kind == "class_attr":  # ``Service.modem = Modem(...)``: the program's to close (:mod:`.class_attributes`)
+            return None if class_attribute_closed(self.module, c.name, c.spec.close) else "class_attr_never_closed"
         if c.kind == "global_elements":
             return "global_elements_never_closed" if not global_elements_ended(self.module, c.name) else lost_element(self.module, c)
         if c.kind == "self_elements":

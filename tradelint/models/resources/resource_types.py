@@ -250,7 +250,7 @@ OWNERSHIP_TAKERS = {"enter_async_context", "enter_context", "aclosing", "closing
 NOT_TAKERS = {"getattr", "hasattr", "setattr", "vars", "dir"}
 
 
-Kind = Literal["local", "inline", "self", "self_holder", "self_elements", "global_elements", "startup", "import_time", "handed", "generator", "yielded", "local_elements", "integration", "self_key", "app_global", "process_global", "eager_default"]
+Kind = Literal["local", "inline", "self", "self_holder", "self_elements", "global_elements", "startup", "import_time", "handed", "generator", "yielded", "local_elements", "integration", "self_key", "app_global", "process_global", "eager_default", "class_attr"]
 
 
 @dataclass(frozen=True)
@@ -324,6 +324,7 @@ Problem = Literal[
     "app_never_closed",
     "app_global_never_closed",
     "process_global_never_closed",
+    "class_attr_never_closed",
     "closure_never_closed",
     "element_dropped",
     "eager_default",
