@@ -355,3 +355,21 @@ def test_a_holder_handed_to_a_global_under_a_keyword_is_released_through_it(tmp_
     main = MAIN.replace("    await aredis.aclose()\n", "    await aredis.aclose()\n    await inline.storage.close()\n")
     files = {"app/__init__.py": GLOBALS, "app/__main__.py": main}
     assert tree_findings(tmp_path, files, "TRD2", project=True) == []
+
+
+def test_a_whole_regeneration_of_the_table_writes_its_holder_section(tmp_path: Path) -> None:
+    wheel = tmp_path / "src" / "fakelib-1.0" / "fakelib"
+    wheel.mkdir(parents=True)
+    (wheel / "__init__.py").write_text("")
+    (wheel / "store.py").write_text(LIBRARY)
+    (tmp_path / "pins.txt").write_text("fakelib==1.0\n")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    try:
+        import make_resource_table as gen
+    finally:
+        sys.path.pop(0)
+    out = tmp_path / "table.json"
+    assert gen.main(["--out", str(out), "--src", str(tmp_path / "src"), "--list", str(tmp_path / "pins.txt")]) == 0
+    import json
+
+    assert sorted(json.loads(out.read_text())["holders"]) == ["fakelib.store.Session", "fakelib.store.Storage"]
