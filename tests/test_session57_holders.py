@@ -213,7 +213,7 @@ def test_an_owner_flag_passed_false_takes_nothing(monkeypatch) -> None:  # type:
     assert taken("Session(connector=c, connector_owner=False)") is False
     assert taken("Session(c, False)") is False
     assert taken("Session(connector=c, connector_owner=flag)") is None
-    assert taken("Session(other=c, connector=d)") is False
+    assert taken("Session(other=c, connector=d)") is None
     spec = library_holders.library_holder_spec("lib.Session", ast.parse("Session(connector=c, connector_owner=False)").body[0].value)  # type: ignore[attr-defined]
     assert spec is None
     spec = library_holders.library_holder_spec("lib.Session", ast.parse("Session(connector=c)").body[0].value)  # type: ignore[attr-defined]

@@ -25,9 +25,9 @@ from tradelint.models.resources.resource_types import ResourceSpec, passed
 
 def holder_takes(module: ModuleInfo, qualified: str, call: ast.Call, arg: ast.expr) -> bool | None:
     """Whether the table's holder ``qualified``, constructed by ``call``, closes ``arg``: True
-    (given where its release closes, the owner flag left true), False (given elsewhere, or the
-    flag passed false), None when ``qualified`` is no holder of the table or the flag passed is
-    not a constant. A holder made at the top of a module is kept for the process, and no
+    (given where its release closes, the owner flag left true), False (the flag passed false),
+    None when ``qualified`` is no holder of the table, ``arg`` is given elsewhere (judged as
+    any library call is) or the flag passed is not a constant. A holder made at the top of a module is kept for the process, and no
     creation of its own (what a global is handed to is not followed): it takes the resource
     only where the project releases it (:func:`_global_released`), else the creator still owns
     it and is judged for it."""
@@ -40,7 +40,7 @@ def holder_takes(module: ModuleInfo, qualified: str, call: ast.Call, arg: ast.ex
             if taken and module.enclosing_function(call) is None:
                 return _global_released(module, call, holder.close)
             return taken
-    return False
+    return None  # (given elsewhere: judged as any library call is)
 
 
 def _global_released(module: ModuleInfo, call: ast.Call, close: str) -> bool:
