@@ -373,3 +373,53 @@ def test_a_whole_regeneration_of_the_table_writes_its_holder_section(tmp_path: P
     import json
 
     assert sorted(json.loads(out.read_text())["holders"]) == ["fakelib.store.Session", "fakelib.store.Storage"]
+
+
+STARTED = """\
+import aiohttp
+
+
+class Config:
+    def __init__(self, session):
+        self.session = session
+
+
+class Device:
+    def __init__(self, config):
+        self.config = config
+
+    async def start(self):
+        await self.config.session.get("/")
+
+    async def close(self):
+        await self.config.session.close()
+
+
+async def make_device():
+    session = aiohttp.ClientSession()
+    device = Device(Config(session))
+    await device.start()
+    return device
+
+
+async def make_two():
+    session = aiohttp.ClientSession()
+    device = Device(Config(session))
+    if device.config:
+        return None
+    return device
+
+
+async def leaks():
+    device = await make_device()
+    await device.start()
+"""
+
+
+def test_a_holder_bound_to_a_local_that_every_return_hands_out_is_returned(tmp_path: Path) -> None:
+    # Before: the session reported where it is made (21:5), the caller not. ``make_two`` also
+    # returns something else: its session stays its own (the twin).
+    assert source_findings(tmp_path, STARTED, "TRD2") == [
+        "28:5 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
+        "36:5 TRD201 `device` (`make_device(...)`) is never closed; call `await device.close()` in a `finally`",
+    ]

@@ -23,6 +23,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.named_classes import class_named, stored_at
 from tradelint.facts.ownership import Family, OwnershipModel, lineage, release_entry, releases_attr
 from tradelint.facts.summary_data import MethodFacts
+from tradelint.facts.syntax import own_returns
 from tradelint.facts.uses import bound_once, name_loads
 from tradelint.models.resources.resource_types import ResourceSpec
 
@@ -76,12 +77,25 @@ def _releaser(family: Family, path: str) -> str | None:
     return releases_attr(family, path, frozenset({"close", "aclose"}) | words)
 
 
-def moved_into_returned_holder(module: ModuleInfo, model: OwnershipModel, value: ast.expr) -> bool:
+def moved_into_returned_holder(module: ModuleInfo, model: OwnershipModel, function: ast.AST, value: ast.expr) -> bool:
     """Whether ``value`` (a resource made here, or the one load of the local bound to it) is
-    passed through first-party parts into a holder that a ``return`` hands out and whose
-    release releases it (:func:`chain_release`)."""
+    passed through first-party parts into a holder that ``function`` hands out
+    (:func:`returned_holder`) and whose release releases it (:func:`chain_release`)."""
     chain = holding_chain(module, value)
-    return bool(chain) and isinstance(module.parent(chain[-1][0]), ast.Return) and chain_release(model, chain) is not None
+    return bool(chain) and returned_holder(module, function, chain[-1][0]) and chain_release(model, chain) is not None
+
+
+def returned_holder(module: ModuleInfo, function: ast.AST, holder: ast.Call) -> bool:
+    """Whether ``function`` returns what ``holder`` makes: ``return Device(...)``, or ``device =
+    Device(...)``, bound once, what every ``return`` of its own frame that returns a value returns."""
+    parent = module.parent(holder)
+    if isinstance(parent, ast.Return):
+        return True
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
+        return False
+    local = parent.targets[0].id
+    returns = [r.value for r in own_returns(function) if r.value is not None]
+    return bound_once(function, local) is holder and bool(returns) and all(isinstance(r, ast.Name) and r.id == local for r in returns)
 
 
 def nested_holder_spec(

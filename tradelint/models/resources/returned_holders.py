@@ -31,7 +31,7 @@ from tradelint.facts.syntax import class_method, own_returns
 from tradelint.facts.uses import bound_once, name_loads
 from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.factories import BuiltinSpec, imported_factory
-from tradelint.models.resources.nested_holders import holding_chain, moved_into_returned_holder
+from tradelint.models.resources.nested_holders import holding_chain, moved_into_returned_holder, returned_holder
 from tradelint.models.resources.resource_types import CLOSE_METHODS
 
 
@@ -50,7 +50,7 @@ def handed_into_returned_instance(module: ModuleInfo, model: OwnershipModel, bui
         if len(loads) != 1:
             return False
         value, parent = loads[0], module.parent(loads[0])
-    if isinstance(value, ast.expr) and moved_into_returned_holder(module, model, value):
+    if isinstance(value, ast.expr) and moved_into_returned_holder(module, model, function, value):
         return True  # ``return Device(Config(session))``, whose release releases it (any function)
     cls = module.parent(function)
     if cls is module.tree and isinstance(value, ast.expr):
@@ -144,14 +144,7 @@ def _ended_by_every_caller(module: ModuleInfo, function: ast.FunctionDef | ast.A
     chain = holding_chain(module, value)
     if not chain:
         return False
-    top = chain[-1][0]
-    parent = module.parent(top)
-    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
-        returns = [r.value for r in own_returns(function) if r.value is not None]
-        local = parent.targets[0].id
-        if bound_once(function, local) is not top or not returns or not all(isinstance(r, ast.Name) and r.id == local for r in returns):
-            return False
-    elif not isinstance(parent, ast.Return):
+    if not returned_holder(module, function, chain[-1][0]):
         return False
     path = [a for _, a, _ in reversed(chain)]
     sites = _call_sites(module, function.name)
