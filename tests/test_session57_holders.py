@@ -63,9 +63,9 @@ async def run_leaky():
 
 
 def test_a_library_holder_from_the_table_takes_the_client_and_must_be_closed_itself(tmp_path: Path) -> None:
-    # Before: both clients reported where they are made (the factory's too, "make it in the
-    # coroutine that uses it"), although ``storage.close()`` closes them. Now the holder is
-    # what must be closed: reported where it is never closed, the factory's at its caller.
+    # Before: the clients at 15:5 and 21:5 reported where they are made (the factory's "make it
+    # in the coroutine that uses it"), the callers not. Now the holder is what must be closed:
+    # reported where it is never closed, the factory's at its caller.
     assert source_findings(tmp_path, STORAGE, "TRD2") == [
         "16:5 TRD201 `storage` (`RedisStorage(...)`) is never closed; call `await storage.close()` in a `finally`",
         "34:5 TRD201 `storage` (`make_storage(...)`) is never closed; call `await storage.close()` in a `finally`",
@@ -275,7 +275,7 @@ async def leaks():
 
 
 def test_a_resource_moves_into_the_returned_holder_whose_release_releases_its_part(tmp_path: Path) -> None:
-    # Before: both factories' sessions reported where they are made (47:5 and 52:41), and the
+    # Before: both factories' sessions reported where they are made (27:5 and 32:41), and the
     # caller that never closes the device not at all. ``Leaves`` releases something else: its
     # factory's session stays the factory's (the twin).
     assert source_findings(tmp_path, PARTS, "TRD2") == [
