@@ -17,8 +17,8 @@ from __future__ import annotations
 import ast
 
 from tradelint.facts.context import ModuleInfo
-from tradelint.models.resources.library_table import Holder, library_holder
 from tradelint.facts.project_files import files_naming
+from tradelint.models.resources.library_table import Holder, library_holder
 from tradelint.models.resources.process_globals import closed_in_project, project_folder
 from tradelint.models.resources.resource_types import ResourceSpec, passed
 
