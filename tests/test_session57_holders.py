@@ -423,3 +423,40 @@ def test_a_holder_bound_to_a_local_that_every_return_hands_out_is_returned(tmp_p
         "28:5 TRD201 `session` (`aiohttp.ClientSession(...)`) is never closed; open it with `async with`",
         "36:5 TRD201 `device` (`make_device(...)`) is never closed; call `await device.close()` in a `finally`",
     ]
+
+
+GAP = """\
+import aiohttp
+
+
+class Config:
+    def __init__(self, session, token):
+        self.session = session
+        self.token = token
+
+
+class Device:
+    def __init__(self, config):
+        self.config = config
+
+    async def close(self):
+        await self.config.session.close()
+
+
+async def fetch_token():
+    return "t"
+
+
+async def make_device():
+    session = aiohttp.ClientSession()
+    token = await fetch_token()
+    return Device(Config(session, token))
+"""
+
+
+def test_an_await_before_the_hand_off_to_the_returned_holder_still_leaks(tmp_path: Path) -> None:
+    # The hand-off is judged as one to a holder that releases it: an error of the ``await``
+    # before it leaves the session open (as for ``return cls(session, token)``).
+    assert source_findings(tmp_path, GAP, "TRD2") == [
+        "23:5 TRD201 `session` (`aiohttp.ClientSession(...)`) leaks if an `await` before it is handed on raises; close it on that error",
+    ]

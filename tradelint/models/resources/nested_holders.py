@@ -77,12 +77,17 @@ def _releaser(family: Family, path: str) -> str | None:
     return releases_attr(family, path, frozenset({"close", "aclose"}) | words)
 
 
-def moved_into_returned_holder(module: ModuleInfo, model: OwnershipModel, function: ast.AST, value: ast.expr) -> bool:
-    """Whether ``value`` (a resource made here, or the one load of the local bound to it) is
-    passed through first-party parts into a holder that ``function`` hands out
-    (:func:`returned_holder`) and whose release releases it (:func:`chain_release`)."""
+def moved_into_returned_holder(module: ModuleInfo, model: OwnershipModel, value: ast.expr) -> bool:
+    """Whether ``value``, handed to a first-party part that keeps it without releasing it, goes
+    on through such parts into a holder its function hands out (:func:`returned_holder`) and
+    whose release releases it (:func:`chain_release`): the hand-off to the innermost part is
+    the hand-off to that holder (judged as one, an ``await`` before it included)."""
+    function = module.enclosing_function(value)
     chain = holding_chain(module, value)
-    return bool(chain) and returned_holder(module, function, chain[-1][0]) and chain_release(model, chain) is not None
+    return (
+        function is not None and len(chain) >= 2 and returned_holder(module, function, chain[-1][0])
+        and chain_release(model, chain) is not None
+    )
 
 
 def returned_holder(module: ModuleInfo, function: ast.AST, holder: ast.Call) -> bool:

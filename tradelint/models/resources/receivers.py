@@ -12,6 +12,7 @@ from tradelint.facts.context import ModuleInfo
 from tradelint.facts.ownership import OwnershipModel
 from tradelint.facts.library_ownership import absent_library_class, library_closes_argument, unreadable_library_class
 from tradelint.models.resources.library_holders import holder_takes
+from tradelint.models.resources.nested_holders import moved_into_returned_holder
 from tradelint.models.resources.proofs import result_is_ended
 
 
@@ -21,6 +22,8 @@ def receiver_closes(
     """Whether the code ``call`` hands ``arg`` to closes it: a first-party class that keeps
     and releases it, or an installed library whose source does (None: not known)."""
     first_party = model.keeps_and_releases(module, call, arg)
+    if first_party is False and moved_into_returned_holder(module, model, arg):
+        return True  # ``return Device(Config(session))``, whose release releases ``config.session``
     if first_party is not None:
         return first_party
     qualified = module.imports.qualify(call.func)

@@ -10,8 +10,9 @@ the instance is used.
 
 Session 57 widened it to any function, by what the holder's lifecycle shows: a resource passed
 through first-party parts into the holder a ``return`` hands out, whose release releases the
-path it ends up in (``return Device(Config(session))``, :mod:`.nested_holders`), moved into the
-holder, and the function is a factory of the holder, judged at its callers. A module function
+path it ends up in (``return Device(Config(session))``, :mod:`.nested_holders`), moves into the
+holder where it is handed over (``receivers``), and the function is a factory of the holder,
+judged at its callers. A module function
 whose holder never releases it (``device = AxisDevice(Configuration(session, ...))``, then
 ``return device``) hands the part's end to its callers only when every call of it in the project
 ends the part through the instance (``await device.config.session.aclose()``); one caller that
@@ -31,7 +32,7 @@ from tradelint.facts.syntax import class_method, own_returns
 from tradelint.facts.uses import bound_once, name_loads
 from tradelint.models.resources.class_factories import class_factory
 from tradelint.models.resources.factories import BuiltinSpec, imported_factory
-from tradelint.models.resources.nested_holders import holding_chain, moved_into_returned_holder, returned_holder
+from tradelint.models.resources.nested_holders import holding_chain, returned_holder
 from tradelint.models.resources.resource_types import CLOSE_METHODS
 
 
@@ -50,8 +51,6 @@ def handed_into_returned_instance(module: ModuleInfo, model: OwnershipModel, bui
         if len(loads) != 1:
             return False
         value, parent = loads[0], module.parent(loads[0])
-    if isinstance(value, ast.expr) and moved_into_returned_holder(module, model, function, value):
-        return True  # ``return Device(Config(session))``, whose release releases it (any function)
     cls = module.parent(function)
     if cls is module.tree and isinstance(value, ast.expr):
         return _ended_by_every_caller(module, function, value)
